@@ -2618,3 +2618,39 @@ fn a_part_payment_rolls_up_as_the_schools_stats_count_it() {
     assert_eq!(upgraded["updated"], 2, "the two part-payers judged: {upgraded}");
     agrees(&rollup(&db, &[]));
 }
+
+/// A 财政代缴 mark on a 低保 pupil under yibin-2024 (the department's 285 of 380, the family's 95 unpaid: a mark
+/// from before the rule refusing it, or merged from a laptop without it) rolls up as the school's `stats` counts
+/// it: part-paid, not insured, where before the county counted her insured; a 特困 pupil's (a full subsidy) is
+/// insured as before, and the family's 95 recorded makes her insured at the county too.
+#[test]
+fn a_departments_share_without_the_familys_rolls_up_as_the_schools_stats_count_it() {
+    let Some(db) = TestDb::new() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let drive = drive_2024(dir.path(), 4);
+    let list = dir.path().join("categories.csv");
+    let (dibao, tekun) = (pupil_id(0, 0), pupil_id(0, 1));
+    std::fs::write(&list, format!("姓名,身份证号码,人员类别\n学生0,{dibao},低保对象\n学生1,{tekun},特困人员\n"))
+        .unwrap();
+    canbao(&drive).args(["reconcile", "--source", "categories"]).arg(&list).assert().success();
+    canbao(&drive).args(["policy", "use", "liuzhou-2023"]).assert().success();
+    mark(&drive, &dibao, &["--payment", "government", "--at-school"]);
+    canbao(&drive).args(["policy", "use", "yibin-2024"]).assert().success();
+    mark(&drive, &tekun, &["--payment", "government"]);
+    let agrees = |insured: i64, part_paid: i64| {
+        let stats = json(canbao(&drive).args(["stats", "--json"]));
+        assert_eq!((stats["insured"].as_i64(), stats["part_paid"].as_i64()), (Some(insured), Some(part_paid)));
+        push(&db, &[&drive], &[]);
+        let county = rollup(&db, &[]);
+        let line = &county["schools"][0];
+        for (ours, theirs) in [("students", "students"), ("enrolled", "insured"), ("expected", "expected")] {
+            assert_eq!((ours, &line[ours]), (ours, &stats[theirs]), "{county} {stats}");
+        }
+        assert_eq!(line["part_paid"], stats["part_paid"], "{county} {stats}");
+        let school = rollup(&db, &["--school", "第一小学"]);
+        assert_eq!(class_counts(&school), class_counts(&stats), "{school}");
+    };
+    agrees(1, 1);
+    mark(&drive, &dibao, &["--payment", "paid", "--amount", "95", "--paid-on", "2023-10-08"]);
+    agrees(2, 0);
+}

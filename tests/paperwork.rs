@@ -2880,8 +2880,9 @@ fn a_family_payment_of_the_amount_due_of_nothing_is_refused() {
 }
 
 /// The 财政代缴 ledger never shows a bare 0: each department share of 0 says why in 备注, a share the notice
-/// does not give is empty with the reason, a share paid in part says what the family still owes, and a pupil
-/// insured elsewhere whom a department paid for is counted where they are insured (异地缴费), not here.
+/// does not give is empty with the reason, a mark on a pupil whose family owes a share (低保) is counted in 未缴费
+/// with the family's share still due, and a pupil insured elsewhere whom a department paid for is counted where
+/// they are insured (异地缴费), not here.
 #[test]
 fn the_government_paid_ledger_says_why_a_share_is_zero() {
     let (dir, db) = drive_with_progress();
@@ -2889,10 +2890,12 @@ fn the_government_paid_ledger_says_why_a_share_is_zero() {
     let list = write(dir.path(), "weijian.csv", "姓名,身份证号码,人员类别\n孙语,450203201909308803,计生对象\n");
     ok(canbao(&db).args(["reconcile", "--source", "categories"]).arg(list));
     ok(canbao(&db).args(["mark", "450203201909308803", "--payment", "unpaid"]));
-    // 郑可洁 (低保对象), 孙语 (计生对象) marked 财政代缴; 李可月 (孤儿) insured in 泸州, paid for by a department there.
-    for id in ["450205201603184361", "450203201909308803"] {
-        ok(canbao(&db).args(["mark", id, "--payment", "government"]));
-    }
+    // 孙语 (计生对象) marked 财政代缴; 李可月 (孤儿) insured in 泸州, paid for by a department there. 郑可洁 (低保对象)
+    // holds a 财政代缴 mark made under a policy that gives 低保 nothing, as an older drive may: Yibin's refuses it.
+    ok(canbao(&db).args(["mark", "450203201909308803", "--payment", "government"]));
+    ok(canbao(&db).args(["policy", "use", "liuzhou-2023"]));
+    ok(canbao(&db).args(["mark", "450205201603184361", "--payment", "government", "--at-school"]));
+    ok(canbao(&db).args(["policy", "use", "yibin-2024"]));
     ok(canbao(&db).args(["mark", "450202201804116964", "--enrollment", "elsewhere", "--reason", "泸州市"]));
     ok(canbao(&db).args(["mark", "450202201804116964", "--payment", "government"]));
 
@@ -2908,21 +2911,29 @@ fn the_government_paid_ledger_says_why_a_share_is_zero() {
         let (header, rows) = body(&book[2].1, "序号");
         let said = texts(header).iter().position(|t| t == "说明").expect("说明");
         let away: Vec<(String, String)> = rows.iter().map(|r| (r[1].to_string(), r[said].to_string())).collect();
-        (government, away)
+        let (header, rows) = body(&book[1].1, "序号");
+        let at = |title: &str| texts(header).iter().position(|t| t == title).expect(title);
+        let (due, remark) = (at("应缴金额（元）"), at("备注"));
+        let unpaid: Vec<(String, (Data, String))> =
+            rows.iter().map(|r| (r[1].to_string(), (r[due].clone(), r[remark].to_string()))).collect();
+        (government, away, unpaid)
     };
     let find = |rows: &[(String, (String, Data, String))], name: &str| {
         rows.iter().find(|(n, _)| n == name).map(|(_, row)| row.clone()).unwrap_or_else(|| panic!("{name}: {rows:?}"))
     };
 
     // Yibin 2024.
-    let (rows, away) = government("yibin.xlsx");
+    let (rows, away, unpaid) = government("yibin.xlsx");
     // 001 附件1 四(三): 特困 pay nothing, 财政 pays 380; nobody recorded it yet, which is all there is to say.
     let (by, amount, remark) = find(&rows, "许志文");
     assert_eq!((by.as_str(), amount.as_f64(), remark.as_str()), ("财政", Some(380.0), "已认定类别，未登记代缴"));
-    // 001 附件1 二(二): 财政 pays 285 of a 低保 pupil's 380; the family's 95 is still due.
-    let (_, amount, remark) = find(&rows, "郑可洁");
-    assert_eq!(amount.as_f64(), Some(285.0));
-    assert!(remark.contains("家庭另缴 95 元") && remark.contains("001 附件1 二(二)"), "{remark}");
+    // 001 附件1 二(二): 财政 pays 285 of a 低保 pupil's 380 and the family 95. The mark pays the department's share
+    // only: not in 财政代缴, whose pupils a department pays for in full, but in 未缴费, chased for the family's 95.
+    assert!(rows.iter().all(|(n, _)| n != "郑可洁"), "{rows:?}");
+    let (due, remark) =
+        unpaid.iter().find(|(n, _)| n == "郑可洁").map(|(_, r)| r.clone()).unwrap_or_else(|| panic!("{unpaid:?}"));
+    assert_eq!(due.as_f64(), Some(95.0));
+    assert!(remark.contains("部门代缴 285 元，家庭应缴 95 元，差 95 元"), "{remark}");
     // No subsidy for 计生对象 in 001: 0 is the notice's share, and 备注 says the family owes 380.
     let (by, amount, remark) = find(&rows, "孙语");
     assert_eq!((by.as_str(), amount.as_f64()), ("卫健", Some(0.0)));
@@ -2938,7 +2949,7 @@ fn the_government_paid_ledger_says_why_a_share_is_zero() {
 
     // Liuzhou 2021 (003): 低保 is 差额补助 — the family pays, 民政 pays the difference back; nothing is 代缴.
     ok(canbao(&db).args(["policy", "use", "liuzhou-2021"]));
-    let (rows, _) = government("liuzhou-2021.xlsx");
+    let (rows, _, _) = government("liuzhou-2021.xlsx");
     let (by, amount, remark) = find(&rows, "郑可洁");
     assert_eq!((by.as_str(), amount.as_f64()), ("民政", Some(0.0)));
     assert!(remark.contains("差额补助") && remark.contains("由家庭缴纳 280 元"), "{remark}");
@@ -2949,7 +2960,7 @@ fn the_government_paid_ledger_says_why_a_share_is_zero() {
 
     // Liuzhou 2023 (000 附件二(五)) names 低保 but gives no amount: no figure, and 备注 says who decides it.
     ok(canbao(&db).args(["policy", "use", "liuzhou-2023"]));
-    let (rows, _) = government("liuzhou-2023.xlsx");
+    let (rows, _, _) = government("liuzhou-2023.xlsx");
     let (by, amount, remark) = find(&rows, "郑可洁");
     assert_eq!((by.as_str(), amount), ("民政", Data::Empty));
     assert!(remark.contains("柳医保发〔2022〕26号未规定低保对象的资助金额") && remark.contains("民政核定"), "{remark}");
@@ -3218,10 +3229,12 @@ fn quote_says_a_pupil_insured_elsewhere_owes_nothing_here() {
 }
 
 /// `quote` and `check` say a department's share for a pupil marked 财政代缴 as the 财政代缴 ledger does: no bare
-/// 0 (a category the notice gives no subsidy says why and 待核实; one with no category has no amount; a partial
-/// share says what the family still owes), and a pupil insured elsewhere whom a department paid for is paid
-/// for there — `check` no longer lists such a pupil as 财政代缴 without a category, where the ledgers count
-/// them in 异地缴费.
+/// 0 (a category the notice gives no subsidy says why and 待核实; one with no category has no amount), and a pupil
+/// insured elsewhere whom a department paid for is paid for there — `check` no longer lists such a pupil as 财政代缴
+/// without a category, where the ledgers count them in 异地缴费. A partial share (低保: the department 285, the
+/// family 95) is no 财政代缴: `mark --payment government` is refused, naming the family's payment to record, and a
+/// drive holding such a mark already reads her 部分缴费, not insured, in 未缴费, the sheet 否, `check` asking the
+/// family for its 95 and how to record it, until the family's 95 is recorded.
 #[test]
 fn quote_and_check_say_a_departments_share_as_the_ledger_does() {
     let (dir, db) = drive_with_progress();
@@ -3231,10 +3244,31 @@ fn quote_and_check_say_a_departments_share_as_the_ledger_does() {
     let (planned, dibao, none, away) =
         ("450203201909308803", "450205201603184361", "450202201912156031", "450202201910303851");
     ok(canbao(&db).args(["mark", away, "--enrollment", "elsewhere", "--reason", "南宁市"]));
-    for id in [planned, dibao, none, away] {
+    for id in [planned, none, away] {
         ok(canbao(&db).args(["mark", id, "--payment", "government"]));
     }
     let on = ["--paid-on", "2023-10-08"];
+
+    // 001 附件1 二(二): for 低保 the department pays 285 and the family 95. 财政代缴 would count her insured with the
+    // family's share unpaid: refused, nothing saved, naming the family's payment to record.
+    let before = json(canbao(&db).args(["stats", "--json"]));
+    let err = fails(canbao(&db).args(["mark", dibao, "--payment", "government"]), 1);
+    assert!(err.contains("郑可洁 为低保对象，部门只资助 285 元，家庭须缴 95 元（001 附件1 二(二)）"), "{err}");
+    assert!(err.contains("未保存") && err.contains(&format!("mark {dibao} --payment paid --amount 95")), "{err}");
+    assert!(err.contains("the department pays only 285 yuan and the family 95 yuan"), "{err}");
+    assert_eq!(json(canbao(&db).args(["find", dibao, "--json"]))[0]["payment"], "unpaid");
+
+    // A drive that holds such a mark already (made before this rule, or merged from a laptop without it): here
+    // made under a policy that gives 低保 nothing, then read under Yibin's again.
+    ok(canbao(&db).args(["policy", "use", "liuzhou-2023"]));
+    ok(canbao(&db).args(["mark", dibao, "--payment", "government", "--at-school"]));
+    ok(canbao(&db).args(["policy", "use", "yibin-2024"]));
+    // Not insured while the family's 95 is unpaid: stats count her part-paid, in 未缴费, as before the mark.
+    let after = json(canbao(&db).args(["stats", "--json"]));
+    assert_eq!(after["insured"], before["insured"], "{after}");
+    assert_eq!(after["ledgers"]["government_paid"], before["ledgers"]["government_paid"], "{after}");
+    assert_eq!(after["ledgers"]["unpaid"].as_i64(), before["ledgers"]["unpaid"].as_i64(), "{after}");
+    assert_eq!(after["part_paid"].as_i64(), before["part_paid"].as_i64().map(|n| n + 1), "{after}");
 
     let said = ok(canbao(&db).args(["quote", planned]).args(on));
     assert!(said.contains("财政代缴 (government paid)  宜医保办〔2023〕79号 附件1未规定计生对象的资助"), "{said}");
@@ -3251,6 +3285,20 @@ fn quote_and_check_say_a_departments_share_as_the_ledger_does() {
     let said = ok(canbao(&db).args(["quote", dibao]).args(on));
     assert!(said.contains("部门代缴 (department pays)  285元"), "{said}");
     assert!(said.contains("家庭另缴 95 元（低保对象部分资助，001 附件1 二(二)）"), "{said}");
+    assert!(
+        said.contains("部分缴费：财政代缴只含部门份额 285 元，家庭还差 95 元：未缴足，尚未参保，不享受待遇"),
+        "{said}"
+    );
+    let part = &quote(&db, &[dibao, "--paid-on", "2023-10-08"])["part_paid"];
+    assert_eq!((part["department"].as_f64(), part["still_owed"].as_f64()), (Some(285.0), Some(95.0)), "{part}");
+    assert_eq!(part["covered"], false);
+
+    // The student information sheet says 否, with what is still owed beside it.
+    let sheet = workbook(&export(&db, "sheet", &dir.path().join("sheet.xlsx"), &[])[0]);
+    let (header, rows) = body(&sheet[0].1, "序号");
+    let row = &by_name(header, rows, &["是否参保", "备注"])["郑可洁"];
+    assert_eq!(row[0], "否", "{row:?}");
+    assert!(row[1].contains("部门代缴 285 元，家庭应缴 95 元，差 95 元"), "{row:?}");
 
     let said = ok(canbao(&db).args(["--lang", "en", "quote", away]).args(on));
     assert!(said.contains("department pays  paid where insured"), "{said}");
@@ -3266,12 +3314,31 @@ fn quote_and_check_say_a_departments_share_as_the_ledger_does() {
     assert_eq!(names("government_without_category"), ["高俊"]);
     assert_eq!(names("government_to_verify"), ["孙语"]);
     assert_eq!(report["government_to_verify"][0]["reason"]["kind"], "no_subsidy");
+    // 郑可洁 is in the list of those to collect from, with the department's share and what to record.
+    let owing: Vec<&Value> =
+        report["underpaid"].as_array().expect("underpaid").iter().filter(|u| u["name"] == "郑可洁").collect();
+    assert_eq!(owing.len(), 1, "{report}");
+    assert_eq!((owing[0]["department"].as_f64(), owing[0]["short"].as_f64()), (Some(285.0), Some(95.0)));
     let said = ok(canbao(&db).arg("check"));
     assert!(said.contains("财政代缴待核实 (government-paid, to be checked): 孙语"), "{said}");
     assert!(!said.contains("郭诚磊"), "{said}");
+    let line = said.lines().find(|l| l.contains("郑可洁")).unwrap_or_else(|| panic!("{said}"));
+    assert!(line.starts_with("少缴保费，请向家长补收 (underpaid: ask the family for the rest): 郑可洁"), "{line}");
+    assert!(line.contains("财政代缴只含部门份额 285 元，家庭应缴 95 元未缴，尚未参保"), "{line}");
+    assert!(line.contains("mark --payment paid --amount 95"), "{line}");
+
+    // The family's 95 paid and recorded as its payment, the department's share going with it: insured, 已缴费.
+    ok(canbao(&db).args(["mark", dibao, "--payment", "paid", "--amount", "95", "--paid-on", "2023-10-09"]));
+    let paid = json(canbao(&db).args(["stats", "--json"]));
+    assert_eq!(paid["insured"].as_i64(), before["insured"].as_i64().map(|n| n + 1), "{paid}");
+    assert_eq!(paid["part_paid"], before["part_paid"], "{paid}");
+    assert_eq!(paid["ledgers"]["paid"].as_i64(), before["ledgers"]["paid"].as_i64().map(|n| n + 1), "{paid}");
+    let report = json(canbao(&db).args(["check", "--json"]));
+    assert!(!report["underpaid"].as_array().expect("underpaid").iter().any(|u| u["name"] == "郑可洁"), "{report}");
 
     // Liuzhou 2021: 低保 is 差额补助 — nothing is paid on 郑可洁's behalf, so her mark is to be checked.
     ok(canbao(&db).args(["policy", "use", "liuzhou-2021"]));
+    ok(canbao(&db).args(["mark", dibao, "--payment", "government", "--at-school"]));
     let report = json(canbao(&db).args(["check", "--json"]));
     let verify = report["government_to_verify"].as_array().expect("list");
     let dibao_row = verify.iter().find(|p| p["name"] == "郑可洁").unwrap_or_else(|| panic!("{report}"));
@@ -4315,4 +4382,34 @@ fn quote_says_a_part_payer_has_no_cover_yet() {
     ok(canbao(&db).args(["mark", lin, "--top-up", "80", "--paid-on", "2023-10-20"]));
     let said = ok(canbao(&db).args(["quote", lin, "--paid-on", "2023-10-20"]));
     assert!(said.contains("待遇期 (covered)") && !said.contains("部分缴费"), "{said}");
+}
+
+/// A drive holding a 财政代缴 mark on a 低保 pupil (the department's 285 of 380, made before the rule that refuses
+/// it, or merged from a laptop without it): the tax office's list of the family's 95 completes her premium and is
+/// recorded as the family's payment, where before it was a conflict with the roster's 财政代缴 and left unrecorded
+/// while she was counted insured.
+#[test]
+fn a_tax_list_of_the_familys_share_completes_a_departments_share() {
+    let (dir, db) = drive_with_progress();
+    let dibao = "450205201603184361";
+    ok(canbao(&db).args(["policy", "use", "liuzhou-2023"]));
+    ok(canbao(&db).args(["mark", dibao, "--payment", "government", "--at-school"]));
+    ok(canbao(&db).args(["policy", "use", "yibin-2024"]));
+    let owing = json(canbao(&db).args(["stats", "--json"]));
+
+    let tax = write(
+        dir.path(),
+        "family.csv",
+        "姓名,证件号码,缴费金额,缴费日期,缴费渠道\n郑可洁,450205201603184361,95,2023-10-10,微信\n",
+    );
+    let report = json(canbao(&db).args(["reconcile", "--source", "tax", "--json"]).arg(&tax));
+    assert_eq!(report["matched"], 1, "{report}");
+    assert!(report["conflicts"].as_array().is_none_or(|c| c.is_empty()), "{report}");
+    assert_eq!(json(canbao(&db).args(["find", dibao, "--json"]))[0]["payment"], "paid");
+    assert_eq!(recorded_payment(&db, dibao), (Some(9_500), Some("2023-10-10".to_owned())));
+    let paid = json(canbao(&db).args(["stats", "--json"]));
+    assert_eq!(paid["insured"].as_i64(), owing["insured"].as_i64().map(|n| n + 1), "{paid}");
+    assert_eq!(paid["part_paid"].as_i64(), owing["part_paid"].as_i64().map(|n| n - 1), "{paid}");
+    let check = json(canbao(&db).args(["check", "--json"]));
+    assert!(!check["underpaid"].as_array().expect("underpaid").iter().any(|u| u["name"] == "郑可洁"), "{check}");
 }

@@ -740,6 +740,9 @@ struct PartPaidJson {
     paid: f64,
     still_owed: f64,
     covered: bool,
+    /// Yuan: the department's share a 财政代缴 mark recorded, the family's share (`still_owed`) unpaid.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    department: Option<f64>,
 }
 
 /// `quote --json`'s `insured_elsewhere`.
@@ -930,6 +933,7 @@ pub fn quote(cli: &Cli, args: &QuoteArgs) -> CmdResult {
             paid: money::as_number(p.paid_fen),
             still_owed: money::as_number(p.due_fen - p.paid_fen),
             covered: false,
+            department: p.department_fen.map(money::as_number),
         }),
     };
     if args.json {
@@ -980,6 +984,25 @@ pub fn quote(cli: &Cli, args: &QuoteArgs) -> CmdResult {
     }
     // The cover of a pupil insured elsewhere is the place's: the notice's is said only in the rule below.
     match part.as_ref().filter(|_| elsewhere.is_none()) {
+        Some(p) if p.department_fen.is_some() => {
+            let (department, owed) = (money::plain(p.department_fen.unwrap_or(0)), money::plain(p.owed_fen()));
+            let (word_zh, word_en) = crate::domain::coverage::PART_PAID;
+            say(
+                &format!(
+                    "{word_zh}：财政代缴只含部门份额 {department} 元，家庭还差 {owed} 元：未缴足，尚未参保，不享受待遇；家庭于 \
+                     {paid_on} 缴纳 {owed} 元后，待遇期 {from} 至 {to} ({word_en}: the government-paid mark covers only \
+                     the department's {department} yuan, the family's {owed} is still owed: not insured, no cover; once \
+                     the family pays its {owed} on {paid_on}, covered {from} to {to})",
+                    paid_on = out.paid_on
+                ),
+                &format!(
+                    "{word_en}: the government-paid mark covers only the department's {department} yuan, the family's \
+                     {owed} is still owed: not insured, no cover; once the family pays its {owed} on {paid_on}, covered \
+                     {from} to {to}",
+                    paid_on = out.paid_on
+                ),
+            );
+        }
         Some(p) => {
             let (paid, owed) = (money::plain(p.paid_fen), money::plain(p.due_fen - p.paid_fen));
             let (word_zh, word_en) = crate::domain::coverage::PART_PAID;
@@ -1535,11 +1558,31 @@ pub fn check(cli: &Cli, reveal: bool, json: bool) -> CmdResult {
         let fen = |yuan: f64| (yuan * 100.0).round() as i64;
         let (paid, due) = (money::plain(fen(u.paid)), money::plain(fen(u.due)));
         let (short, short_en) = policy::shortfall_words(fen(u.short));
-        let said = pick(
-            &format!("已缴 {paid} 元，应缴 {due} 元，{short}"),
-            &format!("paid {paid} yuan, {due} yuan due, {short_en}"),
-        )
-        .to_owned();
+        let said = match u.department {
+            // 财政代缴 that paid only the department's share: the family's is collected and recorded as its payment.
+            Some(department) => {
+                let department = money::plain(fen(department));
+                pick(
+                    &format!(
+                        "财政代缴只含部门份额 {department} 元，家庭应缴 {due} 元未缴，尚未参保；收取后请用 mark --payment \
+                         paid --amount {due} 登记家庭缴费（部门份额随之计入）(the government-paid mark covers only the \
+                         department's {department} yuan; the family's {due} yuan is unpaid, not insured yet; once paid, \
+                         record it with mark --payment paid --amount {due}, the department's share going with it)"
+                    ),
+                    &format!(
+                        "the government-paid mark covers only the department's {department} yuan; the family's {due} \
+                         yuan is unpaid, not insured yet; once paid, record it with mark --payment paid --amount {due}, \
+                         the department's share going with it"
+                    ),
+                )
+                .to_owned()
+            }
+            None => pick(
+                &format!("已缴 {paid} 元，应缴 {due} 元，{short}"),
+                &format!("paid {paid} yuan, {due} yuan due, {short_en}"),
+            )
+            .to_owned(),
+        };
         let what = format!("{}\t{}\t{}\t{said}", p.name, class(&p.class), shown_id(&p.id_number, reveal));
         heading(
             "少缴保费，请向家长补收 (underpaid: ask the family for the rest)",

@@ -261,6 +261,39 @@ pub(super) fn mark(cli: &Cli, args: &MarkArgs) -> CmdResult {
             category = rule.category,
         )));
     }
+    // A department that pays only its share (低保: 285 of 380, 001 附件1 二(二)) leaves the family's to pay: 财政代缴
+    // would count the pupil insured with the family's share unpaid. Refused, naming the family's payment to record.
+    if mark.payment == Some(PaymentStatus::Government)
+        && let marked = (Student { enrollment: mark.enrollment.unwrap_or(pupil.enrollment), ..pupil.clone() })
+        && let Some(share) = crate::domain::policy::family_share(
+            paperwork::drive_policy(&store)?.as_ref(),
+            crate::domain::category::CategoryTable::builtin(),
+            &marked,
+            store.today(),
+        )
+    {
+        let (department, family) = (money::plain(share.department_fen), money::plain(share.family_fen));
+        let record = store.command(&format!("mark {chosen} --payment paid --amount {family}"));
+        let en = format!(
+            "{name} is {category}: the department pays only {department} yuan and the family {family} yuan ({clause}); \
+             government-paid is for pupils a department pays for in full: nothing saved. Once the family pays, \
+             record its share: {record} (the department's share goes with it)",
+            name = pupil.name,
+            category = share.category,
+            clause = share.clause,
+        );
+        return Err(UserError(pick(
+            &format!(
+                "{name} 为{category}，部门只资助 {department} 元，家庭须缴 {family} 元（{clause}）：财政代缴只用于部门全额\
+                 代缴保费的学生，未保存。家长缴费后请登记家庭缴费：{record}（部门份额随之计入）({en})",
+                name = pupil.name,
+                category = share.category,
+                clause = share.clause,
+            ),
+            &en,
+        )
+        .to_owned()));
+    }
     // Only 不参保 keeps a reason and 异地参保 a place: with any other enrollment (or none) the reason would be
     // dropped without a word, as the amount is refused with 未缴费 below.
     if let Some(reason) = reason.as_deref().filter(|r| !r.trim().is_empty())

@@ -28,8 +28,9 @@ pub struct Counts {
     pub enrolled: i64,
     /// Paid by the family.
     pub paid: i64,
-    /// Of `paid`, the payments short of the amount due (部分缴费, as the drive's `stats` finds them): still to
-    /// collect, insuring nobody, so neither 已参保 nor (for a pupil who left) 应参保.
+    /// Of `paid`, the payments short of the amount due (部分缴费, as the drive's `stats` finds them), and of
+    /// `government` those paying only the department's share while the family's is unpaid: still to collect,
+    /// insuring nobody, so neither 已参保 nor (for a pupil who left) 应参保.
     pub part_paid: i64,
     /// Paid by a department (财政代缴).
     pub government: i64,
@@ -105,11 +106,13 @@ pub struct DriveLine {
     pub pushes: i32,
 }
 
-/// A family's payment the drive found short of the amount due (`Store::part_payments`: 300 of 380), as an SQL
-/// condition on `st` that is never NULL. A county before schema 8, or a status pushed before it, knows none.
+/// A family's payment the drive found short of the amount due (`Store::part_payments`: 300 of 380), or a 财政代缴
+/// that pays only the department's share while the family's is unpaid (低保: 95 of 380 still owed, pushed with the
+/// family's share as the amount due and no amount paid), as an SQL condition on `st` that is never NULL. A county
+/// before schema 8, or a status pushed before it, knows none.
 fn part_paid_sql(version: i64) -> &'static str {
     if version >= schema::PART_PAID_VERSION {
-        "(st.payment = 'paid' AND st.enrollment <> 'elsewhere' AND st.amount_due_fen IS NOT NULL
+        "(st.payment IN ('paid', 'government') AND st.enrollment <> 'elsewhere' AND st.amount_due_fen IS NOT NULL
           AND COALESCE(st.paid_amount_fen, 0) < st.amount_due_fen)"
     } else {
         "false"

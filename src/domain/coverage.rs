@@ -29,13 +29,10 @@ impl Standing {
 
     /// `is_insured` of a pupil whose family's payment may fall short of the amount due (`short`:
     /// `policy::part_payment` found one): a part payment insures nobody (是否参保 否, 「已缴 300 元，应缴 380 元，差
-    /// 80 元」 beside it), so such a pupil is insured only elsewhere (异地参保).
+    /// 80 元」 beside it), nor does a 财政代缴 that pays only the department's share while the family's is unpaid
+    /// (低保: 285 of 380), so such a pupil is insured only elsewhere (异地参保).
     pub fn is_insured_paying(self, short: bool) -> bool {
-        if short && self.payment == PaymentStatus::Paid {
-            self.enrollment == Enrollment::Elsewhere
-        } else {
-            self.is_insured()
-        }
+        if short && self.payment.is_settled() { self.enrollment == Enrollment::Elsewhere } else { self.is_insured() }
     }
 
     /// `is_expected` of a pupil whose family's payment may fall short of the amount due (`short`): a pupil who

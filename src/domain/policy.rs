@@ -23,7 +23,8 @@ use super::coverage::StatusMark;
 pub use crate::data_file::DataFileError;
 use crate::data_file::Embedded;
 pub use department_share::{
-    DepartmentShare, FamilyPart, InsuredElsewhere, ShareReason, department_share, insured_elsewhere,
+    DepartmentShare, FamilyPart, FamilyShare, InsuredElsewhere, ShareReason, department_share, family_share,
+    insured_elsewhere,
 };
 pub use ledger::{Ledger, ledger, pupil_ledger, roster_ledger};
 pub use quote::{
@@ -783,20 +784,43 @@ pub fn shortfall_words(fen: i64) -> (String, String) {
     (format!("少缴 {} 元", super::money::plain(fen)), format!("{} yuan short", super::money::plain(fen)))
 }
 
-/// A family's payment short of the amount due, as a form's 备注 says it beside 是否参保 是: the pupil is counted
-/// insured (the tax office has a payment), but the school's paper must not read as settled.
+/// A family's payment short of the amount due (部分缴费, 300 of 380), as a form's 备注 says it beside 是否参保 否: it
+/// insures nobody, and the rest is still to collect. So is a 财政代缴 mark on a pupil whose category leaves the family
+/// a share to pay (`department_fen`: 低保 under 001 附件1 二(二), the department's 285 recorded, the family's 95 not):
+/// the premium is paid only in part, and the family's share is what is still to collect.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PartPayment {
-    /// Fen: what the family paid (the amount recorded).
+    /// Fen: what the family paid (the amount recorded; 0 beside a department's share).
     pub paid_fen: i64,
     /// Fen: the personal share due under the drive's policy.
     pub due_fen: i64,
+    /// Fen: the department's share a 财政代缴 mark recorded, where the family's share is still unpaid; `None` for a
+    /// family's part payment.
+    pub department_fen: Option<i64>,
 }
 
 impl PartPayment {
-    /// 「已缴 300 元，应缴 380 元，差 80 元」.
+    /// A family's part payment: `paid_fen` of `due_fen`.
+    pub fn family(paid_fen: i64, due_fen: i64) -> PartPayment {
+        PartPayment { paid_fen, due_fen, department_fen: None }
+    }
+
+    /// Fen: what is still to collect from the family.
+    pub fn owed_fen(&self) -> i64 {
+        self.due_fen - self.paid_fen
+    }
+
+    /// 「已缴 300 元，应缴 380 元，差 80 元」; beside a department's share 「部门代缴 285 元，家庭应缴 95 元，差 95 元」.
     pub fn remark(&self) -> String {
         let plain = super::money::plain;
+        if let Some(department) = self.department_fen {
+            return format!(
+                "{DEPARTMENT_PREFIX}{} 元，家庭应缴 {} 元，{SHORT_WORD}{} 元",
+                plain(department),
+                plain(self.due_fen),
+                plain(self.owed_fen())
+            );
+        }
         format!(
             "{PAID_PREFIX}{} 元，应缴 {} 元，{SHORT_WORD}{} 元",
             plain(self.paid_fen),
@@ -808,6 +832,7 @@ impl PartPayment {
 
 /// How [`PartPayment::remark`] begins and names the difference, so a form read back knows it for canbao's.
 const PAID_PREFIX: &str = "已缴 ";
+const DEPARTMENT_PREFIX: &str = "部门代缴 ";
 const SHORT_WORD: &str = "差 ";
 /// How [`AmountDispute::remark`] begins.
 const TO_VERIFY: &str = "金额待核实";
@@ -816,6 +841,8 @@ const TO_VERIFY: &str = "金额待核实";
 /// year `year` (quoted for the pupil's payment date, `day` without one); `None` when nothing is missing, when the
 /// payment has no amount, when the pupil is insured elsewhere (异地参保: insured, nothing to collect here), or when
 /// the policy is another year's (its premium is not this year's: a shortfall worked out from it would be false).
+/// A 财政代缴 mark on a pupil whose category leaves the family a share ([`family_share`]) is one too, the family
+/// having paid nothing of its share (`PartPayment::department_fen`).
 pub fn part_payment(
     policy: &Policy,
     pupil: &super::student::Student,
@@ -823,13 +850,26 @@ pub fn part_payment(
     year: Option<i32>,
 ) -> Option<PartPayment> {
     // A pupil insured elsewhere (异地参保) is insured whatever was paid at school: nothing is still to collect here.
-    if pupil.payment != super::student::PaymentStatus::Paid || pupil.enrollment == super::student::Enrollment::Elsewhere
-    {
+    if pupil.enrollment == super::student::Enrollment::Elsewhere {
         return None;
     }
-    let quote = quote_pupil_in_year(policy, pupil, day, year).ok()?;
-    let short = shortfall_fen(pupil, &quote)?;
-    Some(PartPayment { paid_fen: quote.personal_due_fen - short, due_fen: quote.personal_due_fen })
+    match pupil.payment {
+        super::student::PaymentStatus::Paid => {
+            let quote = quote_pupil_in_year(policy, pupil, day, year).ok()?;
+            let short = shortfall_fen(pupil, &quote)?;
+            Some(PartPayment::family(quote.personal_due_fen - short, quote.personal_due_fen))
+        }
+        // 财政代缴 on a pupil whose category leaves the family a share (低保: 285 of 380 by the department): the
+        // family's 95 is still to collect, under the policy of the drive's year only.
+        super::student::PaymentStatus::Government => {
+            if year.is_some_and(|y| y != policy.insured_year) {
+                return None;
+            }
+            let share = family_share(Some(policy), CategoryTable::builtin(), pupil, day)?;
+            Some(PartPayment { paid_fen: 0, due_fen: share.family_fen, department_fen: Some(share.department_fen) })
+        }
+        super::student::PaymentStatus::Unpaid => None,
+    }
 }
 
 /// What a form's 备注 says of a pupil's payment: a payment recorded beside the roster's 不参保 or 异地参保
@@ -864,7 +904,11 @@ pub fn payment_remark(
 /// Whether a part of a 备注 is [`PartPayment::remark`]'s: a form read back takes the 是否参保 否 beside it for the
 /// short payment it is, not for nothing paid.
 pub fn is_part_payment_remark(part: &str) -> bool {
-    part.trim().strip_prefix(PAID_PREFIX).is_some_and(|rest| rest.contains("元，应缴 ") && rest.contains(SHORT_WORD))
+    let part = part.trim();
+    part.strip_prefix(PAID_PREFIX).is_some_and(|rest| rest.contains("元，应缴 ") && rest.contains(SHORT_WORD))
+        || part
+            .strip_prefix(DEPARTMENT_PREFIX)
+            .is_some_and(|rest| rest.contains("元，家庭应缴 ") && rest.contains(SHORT_WORD))
 }
 
 /// Whether a part of a 备注 is one [`payment_remark`] writes: a form read back (a batch template imported) takes
@@ -986,6 +1030,74 @@ mod tests {
         );
     }
 
+    /// 001 附件1 二(二): 低保 pay 95 of 380, the department 285. A 财政代缴 mark on such a pupil pays only the
+    /// department's share: the family's 95 is still owed, she is not insured and is chased in 未缴费. A full
+    /// subsidy (四(三) 特困) is 财政代缴 as before, and a pupil insured elsewhere owes nothing here.
+    #[test]
+    fn a_department_paying_only_its_share_leaves_the_familys_owed() {
+        use crate::domain::coverage::Standing;
+        use crate::domain::student::{CategoryMark, Enrollment, PaymentDetails, PaymentStatus, Student};
+        let policy = PolicySet::builtin().get("yibin-2024").expect("policy").clone();
+        let table = CategoryTable::builtin();
+        let day = NaiveDate::from_ymd_opt(2023, 10, 8).expect("day");
+        let category = |name: &str| vec![CategoryMark { name: name.into(), department: "民政".into() }];
+        let mut pupil = Student {
+            id: 1,
+            school: "示范小学".into(),
+            name: "郑可洁".into(),
+            id_raw: "450205201603184361".into(),
+            id_number: "450205201603184361".into(),
+            id_kind: None,
+            id_problem: None,
+            sex: None,
+            birth_date: NaiveDate::from_ymd_opt(2016, 3, 18),
+            grade: "三年级".into(),
+            class: "1班".into(),
+            phone: String::new(),
+            enrollment: Enrollment::Here,
+            decline_reason: None,
+            payment: PaymentStatus::Government,
+            payment_details: PaymentDetails::default(),
+            categories: category("低保对象"),
+            note: String::new(),
+            source: String::new(),
+            created_at: String::new(),
+            updated_at: String::new(),
+        };
+        let share = family_share(Some(&policy), table, &pupil, day).expect("the family's 95");
+        assert_eq!((share.family_fen, share.department_fen), (9_500, 28_500));
+        assert_eq!((share.category.as_str(), share.clause.as_str()), ("低保对象", "001 附件1 二(二)"));
+        let part = part_payment(&policy, &pupil, day, Some(2024)).expect("95 owed");
+        assert_eq!(part, PartPayment { paid_fen: 0, due_fen: 9_500, department_fen: Some(28_500) });
+        assert_eq!(part.remark(), "部门代缴 285 元，家庭应缴 95 元，差 95 元");
+        assert!(is_part_payment_remark(&part.remark()) && is_payment_remark(&part.remark()));
+        assert_eq!(part_payment(&policy, &pupil, day, Some(2025)), None, "another year's premium says nothing");
+        let standing = Standing::new(pupil.enrollment, pupil.payment);
+        assert!(!standing.is_insured_paying(true) && standing.is_expected_paying(true));
+        let names = vec!["低保对象".to_owned()];
+        let counted =
+            |short| pupil_ledger(Some(&policy), table, Enrollment::Here, PaymentStatus::Government, &names, short);
+        assert_eq!(counted(true), Some(Ledger::Unpaid));
+        // 已稳定脱贫: the department 95, the family 285.
+        pupil.categories = category("已稳定脱贫人员");
+        let part = part_payment(&policy, &pupil, day, Some(2024)).expect("285 owed");
+        assert_eq!((part.due_fen, part.department_fen), (28_500, Some(9_500)));
+        // A full subsidy leaves the family nothing: 财政代缴 as before.
+        pupil.categories = category("特困人员");
+        assert_eq!(family_share(Some(&policy), table, &pupil, day), None);
+        assert_eq!(part_payment(&policy, &pupil, day, Some(2024)), None);
+        // Insured elsewhere: a department there paid, nothing is collected here.
+        pupil.categories = category("低保对象");
+        pupil.enrollment = Enrollment::Elsewhere;
+        assert_eq!(family_share(Some(&policy), table, &pupil, day), None);
+        assert_eq!(part_payment(&policy, &pupil, day, Some(2024)), None);
+        // The family's 95 recorded as its payment: whole, insured.
+        pupil.enrollment = Enrollment::Here;
+        pupil.payment = PaymentStatus::Paid;
+        pupil.payment_details = PaymentDetails { amount_fen: Some(9_500), paid_on: Some(day), channel: None };
+        assert_eq!(part_payment(&policy, &pupil, day, Some(2024)), None);
+    }
+
     #[test]
     fn a_family_payment_below_the_quote_is_a_shortfall() {
         use crate::domain::student::{CategoryMark, PaymentDetails, PaymentStatus};
@@ -1038,7 +1150,7 @@ mod tests {
         pupil.categories.clear();
         pupil.payment_details.amount_fen = Some(30_000);
         let part = part_payment(&policy, &pupil, day, Some(2024)).expect("80 short");
-        assert_eq!(part, PartPayment { paid_fen: 30_000, due_fen: 38_000 });
+        assert_eq!(part, PartPayment::family(30_000, 38_000));
         assert_eq!(part.remark(), "已缴 300 元，应缴 380 元，差 80 元");
         assert!(is_payment_remark(&part.remark()));
         assert_eq!(part_payment(&policy, &pupil, day, None), Some(part), "a drive without years");

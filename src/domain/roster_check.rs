@@ -10,7 +10,8 @@ use super::category::CategoryTable;
 use super::id_number::{self, IdProblem};
 use super::money;
 use super::policy::{
-    AmountDispute, Policy, ShareReason, department_share, quote_pupil, recorded_payment_date_error, shortfall_fen,
+    AmountDispute, Policy, ShareReason, department_share, family_share, quote_pupil, recorded_payment_date_error,
+    shortfall_fen,
 };
 use super::student::{Enrollment, PaymentStatus, Student};
 use super::unapplied::{KeptPayment, UnappliedPayment, UnappliedReason};
@@ -306,6 +307,11 @@ pub struct Underpaid {
     pub due: f64,
     /// Yuan: `due - paid`.
     pub short: f64,
+    /// Yuan: the department's share a 财政代缴 mark recorded for a pupil whose category leaves the family a share
+    /// (低保: 285 of 380), the family having paid none of its own (`paid` 0): the family's share is collected and
+    /// recorded as its payment (`mark --payment paid --amount 95`, `p`), the department's going with it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub department: Option<f64>,
 }
 
 /// A family's payment beyond the amount due under the drive's policy (多缴): the category and the amount are
@@ -471,6 +477,21 @@ pub fn check_in_year(
                 paid: money::as_number(quote.personal_due_fen - short),
                 due: money::as_number(quote.personal_due_fen),
                 short: money::as_number(short),
+                department: None,
+            });
+        }
+        // 财政代缴 that pays only the department's share (低保: 285 of 380): the family's 95 is still to collect.
+        if s.payment == PaymentStatus::Government
+            && s.enrollment != Enrollment::Left
+            && let Some(policy) = pricing
+            && let Some(share) = family_share(Some(policy), table, s, today)
+        {
+            report.underpaid.push(Underpaid {
+                pupil: s.into(),
+                paid: 0.0,
+                due: money::as_number(share.family_fen),
+                short: money::as_number(share.family_fen),
+                department: Some(money::as_number(share.department_fen)),
             });
         }
         if s.payment == PaymentStatus::Paid

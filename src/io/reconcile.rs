@@ -1873,7 +1873,13 @@ impl Run<'_> {
         // amount is the department's is that payment, not a family's.
         let by_department = says_department
             || (no_channel && student.payment == PaymentStatus::Government && amount.is_some_and(fits_department));
-        if student.payment == PaymentStatus::Government && !by_department {
+        // A 财政代缴 mark that pays only the department's share (低保: 285 of 380) leaves the family's to pay: the
+        // family's payment on the list completes it, and is recorded as the family's (the department's share goes
+        // with it), as `mark --payment paid --amount 95` records it.
+        let completes_family_share = student.payment == PaymentStatus::Government
+            && !by_department
+            && policy::family_share(self.policy, self.table, student, paid_on.unwrap_or(self.today)).is_some();
+        if student.payment == PaymentStatus::Government && !by_department && !completes_family_share {
             let (roster, file) = (PaymentStatus::Government.label_zh(), PaymentStatus::Paid.label_zh());
             self.conflict(student, roster, file, &first_sheet, row_no);
             return Err(UnappliedReason::RosterStatus);

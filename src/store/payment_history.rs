@@ -127,7 +127,7 @@ impl Store {
         let year = self.shown_year();
         let to_recertify = self.categories_to_recertify_ids()?;
         let mut short = HashMap::new();
-        self.for_each_paid_below(filter, policy.most_a_family_pays_fen(), |s| {
+        let mut judge = |s: &Student| {
             let certified;
             let s = if to_recertify.contains(&s.id) {
                 certified = Student { categories: Vec::new(), ..s.clone() };
@@ -139,7 +139,10 @@ impl Store {
                 short.insert(s.id, part);
             }
             Ok(())
-        })?;
+        };
+        self.for_each_paid_below(filter, policy.most_a_family_pays_fen(), &mut judge)?;
+        // 财政代缴 that pays only the department's share (低保: 285 of 380), the family's still to collect.
+        self.for_each_government_with_category(filter, &mut judge)?;
         if !short.is_empty() {
             for id in self.amount_disputes_in(filter)?.keys() {
                 short.remove(id);
@@ -153,7 +156,8 @@ impl Store {
     /// certified for the year; `None` for a whole payment and an amount two laptops recorded differently.
     pub fn part_payment_of(&self, pupil: &Student, policy: Option<&Policy>) -> Result<Option<PartPayment>> {
         let Some(policy) = policy else { return Ok(None) };
-        if pupil.payment != PaymentStatus::Paid || pupil.payment_details.amount_fen.is_none() {
+        let family = pupil.payment == PaymentStatus::Paid && pupil.payment_details.amount_fen.is_some();
+        if !family && pupil.payment != PaymentStatus::Government {
             return Ok(None);
         }
         let certified;

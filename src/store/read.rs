@@ -291,6 +291,25 @@ impl Store {
         each_in_class(stmt.query(params)?, filter, f)
     }
 
+    /// Calls `f` for each pupil of `filter` marked 财政代缴 and holding a category, in roster order: the few whose
+    /// department may pay only its share (`policy::family_share`), read without reading every pupil whole.
+    pub fn for_each_government_with_category(
+        &self,
+        filter: &StudentFilter,
+        mut f: impl FnMut(&Student) -> Result<()>,
+    ) -> Result<()> {
+        let by_name = super::schema::name_order_column(&self.conn, "s")?;
+        let sql = format!(
+            "SELECT {COLUMNS} FROM students s JOIN schools sc ON sc.id = s.school_id
+             WHERE (?1 IS NULL OR sc.name = ?1) AND s.payment = ?2 AND s.enrollment <> ?3
+             ORDER BY sc.id, s.class_order, {by_name}, s.id"
+        );
+        let mut stmt = self.conn.prepare(&sql)?;
+        let params =
+            rusqlite::params![filter.school.as_deref(), PaymentStatus::Government.code(), Enrollment::Elsewhere.code()];
+        each_in_class(stmt.query(params)?, filter, |s| if s.categories.is_empty() { Ok(()) } else { f(s) })
+    }
+
     /// Calls `f` for each pupil of `filter` whose payment is recorded beside an enrollment that says otherwise
     /// (`Standing::paid_against_status`: a tax list's payment beside 不参保), in roster order: the few the forms'
     /// 备注 must say so of, read without reading every pupil whole.

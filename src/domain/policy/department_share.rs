@@ -95,6 +95,52 @@ pub fn insured_elsewhere(policy: Option<&Policy>, table: &CategoryTable, pupil: 
     Some(InsuredElsewhere { place })
 }
 
+/// A department's share that leaves the family a share of its own to pay (001 附件1 二(二): 低保 and 监测对象 pay
+/// 95 of 380, 已稳定脱贫 285): a 财政代缴 mark records only the department's part, and the pupil is insured once the
+/// family's share is paid too. The family's share is recorded as its payment (`mark --payment paid --amount 95`,
+/// `p`), the department's share going with it as the category says; 财政代缴 is for a department that pays all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FamilyShare {
+    /// Fen: what the family still pays.
+    pub family_fen: i64,
+    /// Fen: what the department pays.
+    pub department_fen: i64,
+    /// The department that pays, else the one that certified the category.
+    pub department: String,
+    /// The category whose subsidy it is, and the notice's clause.
+    pub category: String,
+    pub clause: String,
+}
+
+/// The family's share of `pupil`'s premium where a department pays only part of it by the pupil's category
+/// ([`FamilyShare`]), as a 财政代缴 mark on the pupil would be read; `None` where a department pays it all,
+/// pays nothing, or nothing says what it pays, and for a pupil insured elsewhere (异地参保), whom a department
+/// may pay for where the benefit was approved.
+pub fn family_share(
+    policy: Option<&Policy>,
+    table: &CategoryTable,
+    pupil: &Student,
+    day: NaiveDate,
+) -> Option<FamilyShare> {
+    if pupil.enrollment == Enrollment::Elsewhere {
+        return None;
+    }
+    let marked = Student { payment: PaymentStatus::Government, ..pupil.clone() };
+    let share = department_share(policy, table, &marked, day);
+    match share.reason {
+        Some(ShareReason::FamilyOwes { family_fen, because: FamilyPart::PartialSubsidy { category, clause } }) => {
+            Some(FamilyShare {
+                family_fen,
+                department_fen: share.amount_fen?,
+                department: share.department,
+                category,
+                clause,
+            })
+        }
+        _ => None,
+    }
+}
+
 /// The department's share for `pupil`, as the 财政代缴 ledger states it: quoted for the pupil's payment date
 /// (`day` without one), or for the first day of the policy's first window (the concentrated period) when no
 /// window takes that date, since a department's share does not depend on the day. A pupil marked 财政代缴 whom

@@ -152,7 +152,9 @@ pub fn roster_ledger(
 
 /// [`roster_ledger`] of a pupil whose family's payment may fall short of the amount due (`short`:
 /// `policy::part_payment` found one): a part payment insures nobody, so the pupil is chased for the rest in
-/// 未缴费 whatever the roster's enrollment says, unless insured elsewhere (异地参保: 异地缴费).
+/// 未缴费 whatever the roster's enrollment says, unless insured elsewhere (异地参保: 异地缴费). So is a 财政代缴 mark
+/// that pays only the department's share while the family's is unpaid (`short` too): not in 财政代缴, whose pupils
+/// a department pays for in full, but chased for the family's share with the unpaid.
 pub fn pupil_ledger(
     policy: Option<&Policy>,
     table: &CategoryTable,
@@ -161,7 +163,7 @@ pub fn pupil_ledger(
     categories: &[String],
     short: bool,
 ) -> Option<Ledger> {
-    if short && payment == PaymentStatus::Paid {
+    if short && payment.is_settled() {
         // One who left (or declined) with a part payment is chased no more than one who left unpaid.
         return match enrollment {
             Enrollment::Elsewhere => Some(Ledger::PaidElsewhere),

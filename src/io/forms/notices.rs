@@ -85,7 +85,7 @@ pub fn slips(input: &FormInput, on: NaiveDate) -> Result<(String, Vec<Slip>), Ex
     // Nor the family of a pupil who left: nobody asks it for the rest.
     let rest_due = |s: &Student| {
         let asked = s.enrollment != crate::domain::student::Enrollment::Left;
-        input.part_payment(s).filter(|_| asked).map(|p| (p.paid_fen, p.due_fen - p.paid_fen))
+        input.part_payment(s).filter(|_| asked)
     };
     // A payment the tax office's list recorded and a hand cleared since is still paid there: the slip says so,
     // so the family is not asked to pay twice before the tax office is asked.
@@ -120,16 +120,24 @@ pub fn slips(input: &FormInput, on: NaiveDate) -> Result<(String, Vec<Slip>), Ex
         if let Some(remark) = other_names.get(&s.id) {
             note.insert(0, format!("{remark}：请先向税务核实，勿重复缴费"));
         }
-        if let Some((paid, short)) = rest_due(s) {
-            note.insert(
-                0,
-                format!(
+        if let Some(part) = rest_due(s) {
+            let (paid, short) = (part.paid_fen, part.owed_fen());
+            let said = match part.department_fen {
+                // 财政代缴 of the department's share only (低保: 285 of 380): the family's share is what is asked.
+                Some(department) => format!(
+                    "部门代缴 {} 元，家庭应缴 {} 元，尚未缴纳，请缴纳 {} 元",
+                    money::plain(department),
+                    money::plain(part.due_fen),
+                    money::plain(short)
+                ),
+                None => format!(
                     "已缴 {} 元，应缴 {} 元，请补缴其余 {} 元",
                     money::plain(paid),
                     money::plain(paid + short),
                     money::plain(short)
                 ),
-            );
+            };
+            note.insert(0, said);
             quote.personal_due_fen = short;
         }
         let department = quote.paying_department.clone();
