@@ -7966,3 +7966,115 @@ fn the_chosen_button_stands_out_in_every_theme() {
         }
     }
 }
+
+/// 001 附件1 二(二): for a 低保 pupil the department pays 285 of 380 and the family 95. `f` would count her insured
+/// with the family's share unpaid: it saves nothing and says what to record (the family's 95 with `p`, the
+/// department's share going with it). A drive holding such a mark already (made before this rule, or merged from
+/// a laptop without it) shows her 部分缴费, not insured, in check's list of those to collect from; `p` then records
+/// the family's 95, and she is insured.
+#[test]
+fn f_on_a_pupil_whose_family_owes_a_share_is_refused_and_an_old_mark_reads_part_paid() {
+    for lang in [Language::Zh, Language::En] {
+        let mut store = store(true);
+        in_year(&mut store, 2024);
+        store.set_meta(canbao::tui::POLICY_META_KEY, "yibin-2024").expect("meta");
+        let id = store.student_by_id_number("450205201603184361").expect("read").expect("郑可洁").id;
+        let mut app = App::new(store, &options(lang, Some("测试"))).expect("app");
+        app.update(Action::Resize(100, 24));
+        app.update(Action::Search);
+        type_text(&mut app, "郑可洁");
+        app.update(Action::Confirm);
+        assert_eq!(app.selected_id(), Some(id));
+        let audit = app.store.audit_count().expect("count");
+        app.update(Action::ToggleGovernment);
+        assert!(matches!(app.modal, Some(canbao::tui::modal::Modal::Message(_))), "refused, saying why");
+        assert_eq!(app.store.audit_count().expect("count"), audit, "nothing saved");
+        assert_eq!(app.store.student(id).expect("s").payment, PaymentStatus::Unpaid);
+        insta::assert_snapshot!(format!("government_refused_family_share_{}", lang_name(lang)), screen(&app));
+        app.update(Action::Confirm);
+        assert!(app.modal.is_none());
+
+        // A mark from before: read as part-paid, not insured, and listed by check with what to do.
+        let before = app.store.stats(None, app.policy.as_ref()).expect("stats");
+        app.store.set_payment(id, PaymentStatus::Government, &Default::default()).expect("government");
+        let stats = app.store.stats(None, app.policy.as_ref()).expect("stats");
+        assert_eq!(stats.part_paid, before.part_paid + 1, "{stats:?}");
+        assert_eq!((stats.insured, &stats.ledgers), (before.insured, &before.ledgers), "counted as before the mark");
+        let part = app.store.part_payment_of(&app.store.student(id).expect("s"), app.policy.as_ref()).expect("read");
+        assert_eq!(part.map(|p| (p.due_fen, p.department_fen)), Some((9_500, Some(28_500))));
+        let mut store = std::mem::replace(&mut app.store, self::store(false));
+        let shown = detail_of(&mut store, lang, "郑可洁");
+        let (payment, coverage) = match lang {
+            Language::Zh => ("部分缴费", "家庭份额未缴，尚未参保"),
+            Language::En => ("part-paid", "the family's share unpaid: not insured"),
+        };
+        assert!(shown.contains(payment), "{shown}");
+        assert!(shown.replace('\n', " ").contains(coverage), "{shown}");
+        let report = store.check_roster(app.policy.as_ref()).expect("check");
+        let owing: Vec<_> = report.underpaid.iter().filter(|u| u.pupil.name == "郑可洁").collect();
+        assert_eq!(owing.len(), 1, "{report:?}");
+        assert_eq!((owing[0].department, owing[0].short), (Some(285.0), 95.0));
+
+        // `p`: the family's payment over the department's share, at the family's 95: insured.
+        let mut app = App::new(store, &options(lang, Some("测试"))).expect("app");
+        app.update(Action::Resize(100, 24));
+        app.update(Action::Search);
+        type_text(&mut app, "郑可洁");
+        app.update(Action::Confirm);
+        app.update(Action::TogglePaid);
+        assert!(matches!(app.modal, Some(canbao::tui::modal::Modal::Confirm(_))), "asked over 财政代缴");
+        app.update(Action::Yes);
+        let Some(canbao::tui::modal::Modal::Payment(form)) = &mut app.modal else { panic!("form") };
+        form.date.set("2023-10-0");
+        app.update(Action::Down);
+        type_text(&mut app, "8");
+        let Some(canbao::tui::modal::Modal::Payment(form)) = &app.modal else { panic!("form") };
+        assert_eq!(form.amount.text(), "95", "the family's share is due");
+        app.update(Action::Confirm);
+        let s = app.store.student(id).expect("s");
+        assert_eq!((s.payment, s.payment_details.amount_fen), (PaymentStatus::Paid, Some(9_500)));
+        let stats = app.store.stats(None, app.policy.as_ref()).expect("stats");
+        assert_eq!((stats.part_paid, stats.insured), (before.part_paid, before.insured + 1), "{stats:?}");
+    }
+}
+
+/// A bulk `f` over a class holding a 低保 pupil (001 附件1 二(二): the family pays 95 of 380) marks the others
+/// 财政代缴 and leaves her out, its question naming her and why; a bulk `f` over her alone saves nothing and says
+/// why in a dialog, as `f` on her row does.
+#[test]
+fn a_bulk_f_leaves_out_a_pupil_whose_family_owes_a_share() {
+    let mut store = store(true);
+    in_year(&mut store, 2024);
+    store.set_meta(canbao::tui::POLICY_META_KEY, "yibin-2024").expect("meta");
+    let id = store.student_by_id_number("450205201603184361").expect("read").expect("郑可洁").id;
+    let mut app = App::new(store, &options(Language::Zh, Some("测试"))).expect("app");
+    app.update(Action::Resize(100, 24));
+    app.update(Action::Search);
+    type_text(&mut app, "五年级2班");
+    app.update(Action::Confirm);
+    app.update(Action::SelectAll);
+    let selected = app.roster.marked().len();
+    assert!(selected > 1, "the class: {selected}");
+    app.update(Action::ToggleGovernment);
+    let Some(canbao::tui::modal::Modal::Confirm(c)) = &app.modal else { panic!("asked") };
+    assert!(c.question.contains(&format!("将 {} 名学生标记为财政代缴", selected - 1)), "{}", c.question);
+    assert!(
+        c.question.contains("其中 1 人家庭须自缴部分保费（郑可洁），部门只资助其余部分，不标记为财政代缴"),
+        "{}",
+        c.question
+    );
+    app.update(Action::Yes);
+    let stats = app.store.stats(None, app.policy.as_ref()).expect("stats");
+    assert_eq!(stats.payment["government"], (selected - 1) as i64, "{stats:?}");
+    assert_eq!(app.store.student(id).expect("s").payment, PaymentStatus::Unpaid);
+
+    // Her alone, selected: nothing saved, the dialog says why.
+    app.update(Action::Search);
+    type_text(&mut app, "郑可洁");
+    app.update(Action::Confirm);
+    app.update(Action::SelectAll);
+    let audit = app.store.audit_count().expect("count");
+    app.update(Action::ToggleGovernment);
+    assert!(matches!(app.modal, Some(canbao::tui::modal::Modal::Message(_))), "refused, saying why");
+    assert_eq!(app.store.audit_count().expect("count"), audit);
+}

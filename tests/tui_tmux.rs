@@ -1105,3 +1105,38 @@ fn keys_at_the_payment_questions_never_clear_a_payment_unasked() {
     let json: serde_json::Value = serde_json::from_slice(&stats.stdout).expect("stats json");
     assert_eq!(json["payment"]["paid"], 2, "{json}");
 }
+
+/// `f` on a 低保 pupil under Yibin's 2024 notice (001 附件1 二(二): the department pays 285 of 380, the family 95)
+/// in a real terminal: nothing is saved, and a dialog says why and that the family's 95 is recorded with `p`.
+#[test]
+fn f_on_a_pupil_whose_family_owes_a_share_saves_nothing_and_says_why() {
+    if tmux_missing() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("drive.db");
+    let home = config_home(dir.path());
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/sample-school.csv");
+    let import = Command::new(BIN).arg("--db").arg(&db).arg("import").arg(&sample).output().expect("import");
+    assert!(import.status.success(), "import failed: {}", String::from_utf8_lossy(&import.stderr));
+    run_ok(&db, &home, &["policy", "use", "yibin-2024"]);
+    let tmux = Tmux::start(format!("canbao-partial-subsidy-{}", std::process::id()), dir.path(), &db, "测试");
+    tmux.wait_for("显示 360 / 360");
+    tmux.send(&["/"]);
+    tmux.send_text("郑可洁");
+    tmux.wait_for("显示 1 / 360");
+    tmux.send(&["Enter"]);
+    tmux.look();
+    tmux.send(&["f"]);
+    let screen = tmux.wait_for("未标记为财政代缴");
+    assert!(screen.contains("家庭须缴 95 元"), "{screen}");
+    assert!(screen.contains("按 p 登记家庭缴费 95 元"), "{screen}");
+    tmux.look();
+    tmux.send(&["Enter"]);
+    tmux.wait_without("未标记为财政代缴");
+    tmux.quit();
+
+    let stats = run_ok(&db, &home, &["stats", "--json"]);
+    let json: serde_json::Value = serde_json::from_slice(&stats.stdout).expect("stats json");
+    assert_eq!(json["payment"]["government"], 0, "nothing saved: {json}");
+}

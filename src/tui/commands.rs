@@ -403,7 +403,15 @@ impl App {
         for u in &r.underpaid {
             let yuan = |v: f64| money::plain((v * 100.0).round() as i64);
             let (paid, due, short) = (yuan(u.paid), yuan(u.due), yuan(u.short));
-            lines.push(fill(self.text.check_underpaid, &[&u.pupil.name, &u.pupil.class, &paid, &due, &short]));
+            match u.department {
+                Some(department) => lines.push(fill(
+                    self.text.check_family_share,
+                    &[&u.pupil.name, &u.pupil.class, &yuan(department), &due],
+                )),
+                None => {
+                    lines.push(fill(self.text.check_underpaid, &[&u.pupil.name, &u.pupil.class, &paid, &due, &short]))
+                }
+            }
         }
         for o in &r.overpaid {
             let yuan = |v: f64| money::plain((v * 100.0).round() as i64);

@@ -679,6 +679,13 @@ impl App {
         let Some(s) = self.single(&targets) else {
             return self.bulk_government(targets, government);
         };
+        // A department that pays only its share (低保: 285 of 380) leaves the family's to pay: 财政代缴 would count the
+        // pupil insured with the family's share unpaid. Refused, saying what to record instead.
+        if s.payment != PaymentStatus::Government
+            && let Some(share) = self.family_share(&s)
+        {
+            return self.say_family_share_refused(&s, &share);
+        }
         let items = same_for_all(&targets, vec![Change::Payment(Payment::Government)]);
         if s.payment != PaymentStatus::Government
             && let Some((category, place)) = self.away_against(&s, None, Some(PaymentStatus::Government))
@@ -740,6 +747,22 @@ impl App {
             let place = place.map(|p| self.away_words(p)).unwrap_or_default();
             return self.fail(fill(self.text.all_left_away, &[&left_away.len(), &place]));
         }
+        // Those whose family pays a share (低保) are left out, as `f` on one of them refuses.
+        let owing: Vec<(&Student, policy::FamilyShare)> = pupils
+            .iter()
+            .filter(|s| s.payment != PaymentStatus::Government && targets.contains(&s.id))
+            .filter_map(|s| self.family_share(s).map(|share| (s, share)))
+            .collect();
+        let mut owing_text = String::new();
+        if let Some((first, share)) = owing.first() {
+            let owing_ids: std::collections::HashSet<i64> = owing.iter().map(|(s, _)| s.id).collect();
+            if targets.iter().all(|id| owing_ids.contains(id)) {
+                return self.say_family_share_refused(first, share);
+            }
+            targets.retain(|id| !owing_ids.contains(id));
+            let names: Vec<&str> = owing.iter().map(|(s, _)| s.name.as_str()).collect();
+            owing_text = fill(self.text.bulk_family_share_left, &[&names.len(), &names.join(self.text.list_comma)]);
+        }
         let mut question = fill(self.text.ask_bulk_government, &[&targets.len()]);
         let paid: Vec<Student> = pupils.iter().filter(|s| s.payment == PaymentStatus::Paid).cloned().collect();
         if !paid.is_empty() {
@@ -760,8 +783,25 @@ impl App {
         if ruled_out > 0 && ruled_out < targets.len() {
             question.push_str(&fill(self.text.bulk_asked_after, &[&ruled_out]));
         }
+        question.push_str(&owing_text);
         question.push_str(&self.left_away_text(&left_away, place));
         self.ask(question, same_for_all(&targets, vec![Change::Payment(Payment::Government)]), government, false);
+    }
+
+    /// The family's share of `s` where a department pays only part of the premium by the category (低保: 95 of
+    /// 380, `policy::family_share`): `f` records no 财政代缴 for such a pupil, whose family's payment `p` records,
+    /// the department's share going with it.
+    fn family_share(&self, s: &Student) -> Option<policy::FamilyShare> {
+        policy::family_share(self.policy.as_ref(), CategoryTable::builtin(), s, self.store.today())
+    }
+
+    /// Why `f` saves nothing for a pupil whose family owes a share, and what to record instead: in a dialog, as
+    /// the status line would cut the way out (按 p 登记) off.
+    fn say_family_share_refused(&mut self, s: &Student, share: &policy::FamilyShare) {
+        let (department, family) = (money::plain(share.department_fen), money::plain(share.family_fen));
+        let said =
+            fill(self.text.government_family_share, &[&s.name, &share.category, &department, &family, &share.clause]);
+        self.show(self.text.government_family_share_title, vec![said], true);
     }
 
     /// "380.00 元，2026-11-23，微信" for the clear-payment questions.

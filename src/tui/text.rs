@@ -135,6 +135,8 @@ pub struct Text {
     pub family_part_today: &'static str,
     pub coverage_line: &'static str,
     /// The detail screen's 待遇期 of a part-payer: none yet.
+    /// 财政代缴 paying only the department's share: not insured until the family's share is paid.
+    pub coverage_family_share: &'static str,
     pub coverage_part_paid: &'static str,
     pub label_value: &'static str,
     pub with_clause: &'static str,
@@ -652,6 +654,15 @@ pub struct Text {
     pub check_local_hukou: &'static str,
     /// A family's payment short of the amount due: name, class, paid, due, short.
     pub check_underpaid: &'static str,
+    /// 财政代缴 paying only the department's share, the family's unpaid: name, class, department's share, family's.
+    pub check_family_share: &'static str,
+    /// `f` refused on a pupil whose category leaves the family a share: name, category, department's share,
+    /// family's share, the notice's clause.
+    pub government_family_share: &'static str,
+    /// The title of the dialog saying `government_family_share`.
+    pub government_family_share_title: &'static str,
+    /// `f` on several pupils, those whose family owes a share left out: how many, their names.
+    pub bulk_family_share_left: &'static str,
     pub check_overpaid: &'static str,
     pub check_amounts_differ: &'static str,
     pub check_list_payment_cleared: &'static str,
@@ -1097,6 +1108,9 @@ mod tests {
                 t.rule_if_here,
                 t.family_part_today,
                 t.check_underpaid,
+                t.check_family_share,
+                t.government_family_share,
+                t.bulk_family_share_left,
                 t.check_overpaid,
                 t.check_amounts_differ,
                 t.check_list_payment_cleared,

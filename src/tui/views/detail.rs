@@ -12,7 +12,7 @@ use super::cells::{fit, truncate};
 use super::chrome::{self, Hint};
 use crate::domain::id_number::{self, IdKind};
 use crate::domain::money;
-use crate::domain::policy::{self, DepartmentShare, ShareReason};
+use crate::domain::policy::{self, DepartmentShare, FamilyPart, ShareReason};
 use crate::domain::student::{Enrollment, PaymentStatus};
 use crate::store::AuditEntry;
 use crate::tui::app::{App, Detail};
@@ -198,7 +198,11 @@ fn fields(app: &App, d: &Detail, width: usize) -> Vec<Line<'static>> {
         _ => None,
     };
     // A part payment is 部分缴费 (still to collect), as the roster says it.
-    let part_paid = short.is_some() && d.amount_dispute.is_none();
+    // 财政代缴 that pays only the department's share (低保: 285 of 380): the family's is unpaid, so 部分缴费 too.
+    let family_owes = d.government.as_ref().is_some_and(|g| {
+        matches!(&g.reason, Some(ShareReason::FamilyOwes { because: FamilyPart::PartialSubsidy { .. }, .. }))
+    }) && s.payment == PaymentStatus::Government;
+    let part_paid = (short.is_some() && d.amount_dispute.is_none()) || family_owes;
     let mut payment = if part_paid { t.part_paid } else { t.payment(s.payment) }.to_owned();
     if s.payment == PaymentStatus::Paid {
         let p = &s.payment_details;
@@ -286,7 +290,15 @@ fn fields(app: &App, d: &Detail, width: usize) -> Vec<Line<'static>> {
         }
         // Part-paid: not insured until the rest is paid, and the cover then runs by the day it is paid, not the
         // period the part payment's day would give.
-        if part_paid && d.government.is_none() {
+        if family_owes {
+            lines.extend(wrapped_field(
+                app,
+                t.f_coverage,
+                t.coverage_family_share.to_owned(),
+                theme.fg(theme.warning),
+                width,
+            ));
+        } else if part_paid && d.government.is_none() {
             lines.extend(wrapped_field(
                 app,
                 t.f_coverage,
@@ -298,6 +310,10 @@ fn fields(app: &App, d: &Detail, width: usize) -> Vec<Line<'static>> {
             let coverage = fill(t.coverage_line, &[&q.coverage_from, &q.coverage_to]);
             lines.push(field(app, t.f_coverage, coverage, plain, width));
         }
+    } else if family_owes {
+        // No quote for today (a day no window takes): the family's share is still unpaid, whatever the day.
+        let said = t.coverage_family_share.to_owned();
+        lines.extend(wrapped_field(app, t.f_coverage, said, theme.fg(theme.warning), width));
     }
     lines
 }
