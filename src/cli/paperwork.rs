@@ -187,6 +187,20 @@ struct PolicyListed<'a> {
     source: &'a str,
 }
 
+impl<'a> PolicyListed<'a> {
+    fn of(p: &'a Policy, current: bool) -> Self {
+        PolicyListed {
+            name: &p.name,
+            title: &p.title,
+            document: &p.document,
+            insured_year: p.insured_year,
+            personal_premium: money::as_number(p.personal_premium_fen),
+            current,
+            source: &p.source,
+        }
+    }
+}
+
 /// `policy list`, on the drive (its policy starred, its own copies listed) or, with no drive, the policies this
 /// computer has, with a note on stderr that none is starred for want of a drive.
 fn policy_list(cli: &Cli, store: Option<&Store>, json: bool) -> CmdResult {
@@ -206,18 +220,8 @@ fn policy_list(cli: &Cli, store: Option<&Store>, json: bool) -> CmdResult {
         .filter(|name| set.get(name).is_none() && set.broken_named(name).is_none())
         .map(|name| (name, store.kept_policy(name)));
     let choosable = store.choosable_policies(&set)?;
-    let listed: Vec<PolicyListed> = choosable
-        .iter()
-        .map(|p| PolicyListed {
-            name: &p.name,
-            title: &p.title,
-            document: &p.document,
-            insured_year: p.insured_year,
-            personal_premium: money::as_number(p.personal_premium_fen),
-            current: current.as_deref() == Some(p.name.as_str()),
-            source: &p.source,
-        })
-        .collect();
+    let listed: Vec<PolicyListed> =
+        choosable.iter().map(|p| PolicyListed::of(p, current.as_deref() == Some(p.name.as_str()))).collect();
     if json {
         print_json(&listed);
         return Ok(());
@@ -491,18 +495,7 @@ fn shown(p: &Policy) -> PolicyShown {
 
 /// `policy list` with no drive: the policies built in and in the config folder, none starred.
 fn policy_list_without_drive(cli: &Cli, set: &PolicySet, json: bool) -> CmdResult {
-    let listed: Vec<PolicyListed> = set
-        .iter()
-        .map(|p| PolicyListed {
-            name: &p.name,
-            title: &p.title,
-            document: &p.document,
-            insured_year: p.insured_year,
-            personal_premium: money::as_number(p.personal_premium_fen),
-            current: false,
-            source: &p.source,
-        })
-        .collect();
+    let listed: Vec<PolicyListed> = set.iter().map(|p| PolicyListed::of(p, false)).collect();
     let path = super::open::drive_path(cli).display().to_string();
     let en = format!(
         "note: no such drive file: {path}; these are the policies this computer has, and choosing one (policy use) \
