@@ -7862,6 +7862,28 @@ fn a_bulk_payment_says_the_part_payers_it_keeps_still_owe() {
     assert!(status.contains("都已缴费或财政代缴") && status.contains(&said), "{status}");
 }
 
+/// A class paid at once keeps a 低保 pupil marked 财政代缴 before the family's share was asked for (the department's
+/// 285 of 380, the family's 95 unpaid) as she is, and names her among those still owing, as a family's part
+/// payment is; where before she was counted among those paid or 财政代缴 with no word of the 95.
+#[test]
+fn a_bulk_payment_names_a_departments_share_still_owing_the_familys() {
+    let mut store = store(true);
+    let pupils: Vec<(i64, String)> =
+        store.students(&Default::default()).expect("list").iter().take(3).map(|s| (s.id, s.name.clone())).collect();
+    let dibao = canbao::domain::student::CategoryMark { name: "低保对象".into(), department: "民政".into() };
+    store.set_categories(pupils[1].0, &[dibao]).expect("category");
+    store.set_payment(pupils[1].0, PaymentStatus::Government, &Default::default()).expect("government");
+    let mut app = app_on_policy(store);
+    for _ in 0..3 {
+        app.update(Action::ToggleSelect);
+    }
+    let question = pay_on_the_8th(&mut app, |form| assert_eq!(form.part_paid, [pupils[1].1.clone()]));
+    let said = format!("其中 1 人部分缴费（{}），仍差应缴，不登记为足额", pupils[1].1);
+    assert!(question.contains("将 2 名学生登记为已缴费") && question.contains(&said), "{question}");
+    app.update(Action::Yes);
+    assert_eq!(app.store.student(pupils[1].0).expect("s").payment, PaymentStatus::Government, "kept as she was");
+}
+
 /// The detail screen's 待遇期 of a part-payer says she has no cover until the rest is paid, where before it gave
 /// the year's whole coverage period as if she were covered.
 #[test]

@@ -283,10 +283,14 @@ impl App {
             _ => None,
         };
         // Part-payers among those kept still owe the rest: a class's payment records none of them paid in full, and
-        // says how many, as `p` on one of them offers the top-up (one who left is asked for nothing).
+        // says how many, as `p` on one of them offers the top-up (one who left is asked for nothing). A 财政代缴 mark
+        // of a department's share alone (低保: the family's 95 unpaid) is one of them.
         let mut part_paid = Vec::new();
         if selected > 1 || by_selection {
-            for s in pupils.iter().filter(|s| s.payment == PaymentStatus::Paid && s.enrollment != Enrollment::Left) {
+            let kept_owing = |s: &&Student| {
+                matches!(s.payment, PaymentStatus::Paid | PaymentStatus::Government) && s.enrollment != Enrollment::Left
+            };
+            for s in pupils.iter().filter(kept_owing) {
                 if self.store.part_payment_of(s, self.policy.as_ref()).ok().flatten().is_some() {
                     part_paid.push(s.name.clone());
                 }
