@@ -1128,9 +1128,9 @@ fn f_on_a_pupil_whose_family_owes_a_share_saves_nothing_and_says_why() {
     tmux.send(&["Enter"]);
     tmux.look();
     tmux.send(&["f"]);
-    let screen = tmux.wait_for("未标记为财政代缴");
-    assert!(screen.contains("家庭须缴 95 元"), "{screen}");
-    assert!(screen.contains("按 p 登记家庭缴费 95 元"), "{screen}");
+    // The dialog's last words, so the capture holds the whole dialog, not a frame drawn half-way.
+    let screen = tmux.wait_for("按 p 登记家庭缴费 95 元");
+    assert!(screen.contains("未标记为财政代缴") && screen.contains("家庭须缴 95 元"), "{screen}");
     tmux.look();
     tmux.send(&["Enter"]);
     tmux.wait_without("未标记为财政代缴");
