@@ -1092,6 +1092,56 @@ fn a_mistyped_db_makes_no_folders_and_a_new_drive_is_said_to_be_new() {
     assert!(err.contains("新建数据文件"), "{err}");
 }
 
+/// A `--db` that is a link to a file not there yet (its folder there) makes the drive where the link points, and
+/// says it is new, naming the path it was made at, as a plain new path does.
+#[cfg(unix)]
+#[test]
+fn a_drive_made_through_a_dangling_link_is_said_to_be_new_where_it_was_made() {
+    let dir = tempfile::tempdir().unwrap();
+    let here = dir.path();
+    std::fs::create_dir(here.join("target")).unwrap();
+    let link = here.join("link2.db");
+    std::os::unix::fs::symlink("target/t2.db", &link).unwrap();
+    let (code, _, err) = run(canbao(&link).arg("import").arg(fixture("utf8_bom.csv")));
+    assert_eq!(code, 0, "{err}");
+    let made = here.join("target").join("t2.db");
+    assert!(made.is_file());
+    assert!(err.contains(&format!("新建数据文件：{}", made.display())), "{err}");
+    let (_, _, err) = run(canbao(&link).arg("import").arg(fixture("utf8_bom.csv")));
+    assert!(!err.contains("新建"), "{err}");
+}
+
+/// A new drive in a folder the operator cannot write is refused, nothing made, with words about making one
+/// there (choose a writable folder), not those for opening a drive that is there (--read-only, copy it).
+#[cfg(unix)]
+#[test]
+fn a_new_drive_in_a_read_only_folder_is_refused_as_one_that_cannot_be_made_there() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let home = dir.path().join("home");
+    std::fs::create_dir(&home).unwrap();
+    let ro = dir.path().join("ro");
+    std::fs::create_dir(&ro).unwrap();
+    hand_over(&home, 0o700);
+    hand_over(&ro, 0o555);
+    let drive = ro.join("new.db");
+    let Some(_) = as_operator(&drive, &home) else {
+        hand_over(&ro, 0o755);
+        return;
+    };
+    let (code, _, err) = run(as_operator(&drive, &home).unwrap().arg("import").arg(fixture("utf8_bom.csv")));
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("只读") && err.contains("不能在这里新建数据文件") && err.contains("可写的文件夹"), "{err}");
+    assert!(!err.contains("--read-only") && !err.contains("复制"), "{err}");
+    let (code, _, err) =
+        run(as_operator(&drive, &home).unwrap().args(["--lang", "en", "import"]).arg(fixture("utf8_bom.csv")));
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("no drive can be made there") && err.contains("writable folder"), "{err}");
+    assert!(std::fs::read_dir(&ro).unwrap().next().is_none(), "nothing made");
+    hand_over(&ro, 0o755);
+}
+
 // ---- the commands canbao tells the operator to type ----
 
 /// Runs a command canbao printed for the operator to type, as a shell reads it, with this build's binary for

@@ -205,6 +205,8 @@ pub(super) fn open_writer_or_preview(cli: &Cli, preview: bool) -> Result<(Store,
 /// an empty drive would be taken later for the school's drive, and a mistyped `--db` would leave a file.
 pub(super) struct NewDrive {
     path: PathBuf,
+    /// Where the drive is made: `path`, or the missing file a link at `path` points to.
+    made: PathBuf,
     folders: Vec<PathBuf>,
     /// Named by `--db` or `CANBAO_DB` (see [`named_drive`]).
     named: bool,
@@ -216,18 +218,16 @@ pub(super) struct NewDrive {
 /// operator then took for theirs). The default drive of a first run gets its folders.
 pub(super) fn new_drive(cli: &Cli) -> Result<Option<NewDrive>, UserError> {
     let path = drive_path(cli);
-    if std::fs::symlink_metadata(&path).is_ok() {
-        return Ok(None);
-    }
+    let Some(made) = missing_file(&path) else { return Ok(None) };
     let mut folders = Vec::new();
-    let mut folder = path.parent();
+    let mut folder = made.parent();
     while let Some(dir) = folder.filter(|d| !d.as_os_str().is_empty() && std::fs::symlink_metadata(d).is_err()) {
         folders.push(dir.to_owned());
         folder = dir.parent();
     }
     let named = named_drive(cli);
     if let (true, Some(dir)) = (named, folders.first()) {
-        let (dir, drive) = (dir.display(), path.display());
+        let (dir, drive) = (dir.display(), made.display());
         let en = format!(
             "the drive's folder {dir} does not exist: nothing was made. Check --db for a typo ({drive}); to start a \
              drive in a new folder, create the folder first"
@@ -243,7 +243,42 @@ pub(super) fn new_drive(cli: &Cli) -> Result<Option<NewDrive>, UserError> {
             .to_owned(),
         ));
     }
-    Ok(Some(NewDrive { path, folders, named }))
+    let dir = made.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    if folders.is_empty() && !crate::store::folder_writable(&made) {
+        let (dir, drive) = (dir.display(), made.display());
+        let en = format!(
+            "the drive's folder {dir} is read-only: no drive can be made there ({drive}), and nothing was made; \
+             choose a writable folder for the drive"
+        );
+        return Err(UserError(
+            super::pick(
+                &format!(
+                    "数据文件所在的文件夹是只读的：{dir}，不能在这里新建数据文件（{drive}），未新建任何文件；\
+                     请为数据文件选择一个可写的文件夹 ({en})"
+                ),
+                &en,
+            )
+            .to_owned(),
+        ));
+    }
+    Ok(Some(NewDrive { path, made, folders, named }))
+}
+
+/// The file a drive at `path` would be made at, if there is none: `path` itself when nothing is there, not
+/// even a link; the file a link there points to (through links to links) when that is missing, so the drive
+/// made through a dangling link is said to be new, at the path it gets. `None` when a file is there.
+fn missing_file(path: &Path) -> Option<PathBuf> {
+    let mut at = path.to_owned();
+    // Links to links end somewhere; a loop of them is not a missing file.
+    for _ in 0..40 {
+        let Ok(meta) = std::fs::symlink_metadata(&at) else { return Some(at) };
+        if !meta.file_type().is_symlink() {
+            return None;
+        }
+        let target = std::fs::read_link(&at).ok()?;
+        at = at.parent().unwrap_or(Path::new("")).join(target);
+    }
+    None
 }
 
 /// Whether the drive was named on the command line or by `CANBAO_DB`, rather than the default one.
@@ -303,7 +338,7 @@ impl NewDrive {
     /// Says, on stderr, that the command made the drive: an operator who mistyped `--db` in a folder that
     /// exists learns that the pupils went into a new file, not into their drive.
     pub(super) fn said(&self) {
-        let path = self.path.display();
+        let path = self.made.display();
         let (zh, en) = if self.named {
             (
                 "这里原来没有数据文件；如果 --db 写错了，请删除它，用正确的 --db 重新运行",
@@ -334,7 +369,7 @@ impl NewDrive {
             // Closed before its files are removed.
             drop(store);
             for suffix in ["-wal", "-shm", "-journal", ""] {
-                let mut name = self.path.as_os_str().to_owned();
+                let mut name = self.made.as_os_str().to_owned();
                 name.push(suffix);
                 let _ = std::fs::remove_file(PathBuf::from(name));
             }

@@ -501,7 +501,7 @@ fn immutable_uri(path: &Path) -> String {
 }
 
 /// Whether files can be made in the drive's folder (a read-only mount says no, even to root).
-fn folder_writable(path: &Path) -> bool {
+pub fn folder_writable(path: &Path) -> bool {
     let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
     #[cfg(unix)]
     {
