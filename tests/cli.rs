@@ -654,6 +654,33 @@ fn a_list_given_twice_or_under_two_names_is_read_once() {
     assert!(stderr.contains("hard.csv 与 a.csv 是同一个文件"), "{stderr}");
 }
 
+/// Two copies of one class list under two names (the one e-mailed and the one saved from it) are read once and
+/// said, where every row of the second was reported as a duplicate of the first, a line each.
+#[test]
+fn two_copies_of_one_list_are_read_once_and_said() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    std::fs::copy(fixture("utf8_bom.csv"), dir.path().join("a.csv")).unwrap();
+    std::fs::copy(fixture("utf8_bom.csv"), dir.path().join("a-副本.csv")).unwrap();
+    let out = canbao(&db).current_dir(dir.path()).args(["import", "--json", "a.csv", "a-副本.csv"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    let report: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!((report["rows_read"].as_u64(), report["added"].as_u64()), (Some(10), Some(10)), "{report}");
+    assert_eq!(report["duplicates"], 0, "{report}");
+    assert!(stderr.contains("a-副本.csv 与 a.csv 内容完全相同，只读一次"), "{stderr}");
+    // One byte apart, they are two lists: both read, the second's rows said as duplicates where they are.
+    let mut changed = std::fs::read(fixture("utf8_bom.csv")).unwrap();
+    changed.extend_from_slice(b"\n");
+    std::fs::write(dir.path().join("b.csv"), changed).unwrap();
+    let db2 = dir.path().join("drive2.db");
+    let out = canbao(&db2).current_dir(dir.path()).args(["import", "--json", "a.csv", "b.csv"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success() && !stderr.contains("内容完全相同"), "{stderr}");
+    let report: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(report["rows_read"].as_u64(), Some(20), "{report}");
+}
+
 /// A mark from the command line while a read-only window has the drive open: SQLite's checkpoint at closing
 /// is only for the last connection, so canbao copies the save into the drive file itself before it exits, and
 /// the `.db` copied alone (without its `-wal`) holds it.
