@@ -280,15 +280,8 @@ impl Store {
         below_fen: i64,
         f: impl FnMut(&Student) -> Result<()>,
     ) -> Result<()> {
-        let by_name = super::schema::name_order_column(&self.conn, "s")?;
-        let sql = format!(
-            "SELECT {COLUMNS} FROM students s JOIN schools sc ON sc.id = s.school_id
-             WHERE (?1 IS NULL OR sc.name = ?1) AND s.payment = ?2 AND s.paid_amount_fen < ?3
-             ORDER BY sc.id, s.class_order, {by_name}, s.id"
-        );
-        let mut stmt = self.conn.prepare(&sql)?;
-        let params = rusqlite::params![filter.school.as_deref(), PaymentStatus::Paid.code(), below_fen];
-        each_in_class(stmt.query(params)?, filter, f)
+        let paid = PaymentStatus::Paid.code();
+        self.for_each_where(filter, "s.payment = ?2 AND s.paid_amount_fen < ?3", &[&paid, &below_fen], f)
     }
 
     /// Calls `f` for each pupil of `filter` marked 财政代缴 and holding a category, in roster order: the few whose
@@ -298,16 +291,10 @@ impl Store {
         filter: &StudentFilter,
         mut f: impl FnMut(&Student) -> Result<()>,
     ) -> Result<()> {
-        let by_name = super::schema::name_order_column(&self.conn, "s")?;
-        let sql = format!(
-            "SELECT {COLUMNS} FROM students s JOIN schools sc ON sc.id = s.school_id
-             WHERE (?1 IS NULL OR sc.name = ?1) AND s.payment = ?2 AND s.enrollment <> ?3
-             ORDER BY sc.id, s.class_order, {by_name}, s.id"
-        );
-        let mut stmt = self.conn.prepare(&sql)?;
-        let params =
-            rusqlite::params![filter.school.as_deref(), PaymentStatus::Government.code(), Enrollment::Elsewhere.code()];
-        each_in_class(stmt.query(params)?, filter, |s| if s.categories.is_empty() { Ok(()) } else { f(s) })
+        let (government, elsewhere) = (PaymentStatus::Government.code(), Enrollment::Elsewhere.code());
+        self.for_each_where(filter, "s.payment = ?2 AND s.enrollment <> ?3", &[&government, &elsewhere], |s| {
+            if s.categories.is_empty() { Ok(()) } else { f(s) }
+        })
     }
 
     /// Calls `f` for each pupil of `filter` whose payment is recorded beside an enrollment that says otherwise
@@ -318,22 +305,35 @@ impl Store {
         filter: &StudentFilter,
         mut f: impl FnMut(&Student) -> Result<()>,
     ) -> Result<()> {
+        let (declined, elsewhere) = (Enrollment::Declined.code(), Enrollment::Elsewhere.code());
+        let unpaid = PaymentStatus::Unpaid.code();
+        let condition = "s.enrollment IN (?2, ?3) AND s.payment <> ?4";
+        self.for_each_where(filter, condition, &[&declined, &elsewhere, &unpaid], |s| {
+            if Standing::new(s.enrollment, s.payment).paid_against_status() { f(s) } else { Ok(()) }
+        })
+    }
+
+    /// The pupils of `filter`'s school that `condition` (SQL on `s`, its parameters from ?2 on, `values`) keeps,
+    /// in roster order, each given to `f` once `filter`'s class takes it: the few a form needs read whole
+    /// without reading every pupil.
+    fn for_each_where(
+        &self,
+        filter: &StudentFilter,
+        condition: &str,
+        values: &[&dyn rusqlite::ToSql],
+        f: impl FnMut(&Student) -> Result<()>,
+    ) -> Result<()> {
         let by_name = super::schema::name_order_column(&self.conn, "s")?;
         let sql = format!(
             "SELECT {COLUMNS} FROM students s JOIN schools sc ON sc.id = s.school_id
-             WHERE (?1 IS NULL OR sc.name = ?1) AND s.enrollment IN (?2, ?3) AND s.payment <> ?4
+             WHERE (?1 IS NULL OR sc.name = ?1) AND {condition}
              ORDER BY sc.id, s.class_order, {by_name}, s.id"
         );
         let mut stmt = self.conn.prepare(&sql)?;
-        let params = rusqlite::params![
-            filter.school.as_deref(),
-            Enrollment::Declined.code(),
-            Enrollment::Elsewhere.code(),
-            PaymentStatus::Unpaid.code()
-        ];
-        each_in_class(stmt.query(params)?, filter, |s| {
-            if Standing::new(s.enrollment, s.payment).paid_against_status() { f(s) } else { Ok(()) }
-        })
+        let school = filter.school.as_deref();
+        let mut params: Vec<&dyn rusqlite::ToSql> = vec![&school];
+        params.extend_from_slice(values);
+        each_in_class(stmt.query(params.as_slice())?, filter, f)
     }
 
     /// Whether nothing was ever put in the drive: no school, no pupil, no import and no change in its history,
