@@ -290,25 +290,19 @@ fn fields(app: &App, d: &Detail, width: usize) -> Vec<Line<'static>> {
         }
         // Part-paid: not insured until the rest is paid, and the cover then runs by the day it is paid, not the
         // period the part payment's day would give.
-        if family_owes {
-            lines.extend(wrapped_field(
-                app,
-                t.f_coverage,
-                t.coverage_family_share.to_owned(),
-                theme.fg(theme.warning),
-                width,
-            ));
-        } else if part_paid && d.government.is_none() {
-            lines.extend(wrapped_field(
-                app,
-                t.f_coverage,
-                t.coverage_part_paid.to_owned(),
-                theme.fg(theme.warning),
-                width,
-            ));
+        let no_cover = if family_owes {
+            Some(t.coverage_family_share)
         } else {
-            let coverage = fill(t.coverage_line, &[&q.coverage_from, &q.coverage_to]);
-            lines.push(field(app, t.f_coverage, coverage, plain, width));
+            (part_paid && d.government.is_none()).then_some(t.coverage_part_paid)
+        };
+        match no_cover {
+            Some(said) => {
+                lines.extend(wrapped_field(app, t.f_coverage, said.to_owned(), theme.fg(theme.warning), width));
+            }
+            None => {
+                let coverage = fill(t.coverage_line, &[&q.coverage_from, &q.coverage_to]);
+                lines.push(field(app, t.f_coverage, coverage, plain, width));
+            }
         }
     } else if family_owes {
         // No quote for today (a day no window takes): the family's share is still unpaid, whatever the day.
