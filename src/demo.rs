@@ -5,7 +5,7 @@ use std::path::Path;
 
 use crate::io::class_list::{self, ImportError, ImportReport};
 use crate::io::table;
-use crate::store::{Store, StoreError};
+use crate::store::{POLICY_META_KEY, Store, StoreError};
 
 pub const SAMPLE_SCHOOL_CSV: &[u8] = include_bytes!("../data/sample-school.csv");
 pub const SAMPLE_FILE_NAME: &str = "sample-school.csv";
@@ -96,7 +96,6 @@ pub fn demo_policy_name(year: i32) -> String {
 /// the drive's year, as `policy new` would make it, kept in the demo file only (never in the config folder).
 /// A drive with a policy already, or without a year yet, is left as it is.
 fn give_demo_policy(store: &mut Store) -> Result<(), StoreError> {
-    const POLICY_META_KEY: &str = "policy";
     let (Some(year), None) = (store.current_year(), store.meta(POLICY_META_KEY)?) else {
         return Ok(());
     };
@@ -193,7 +192,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let (store, _) = fresh_demo(&dir.path().join("demo.db")).unwrap();
         let year = store.current_year().expect("the demo has an insured year");
-        let name = store.meta("policy").unwrap().expect("the demo names a policy");
+        let name = store.meta(POLICY_META_KEY).unwrap().expect("the demo names a policy");
         assert_eq!(name, demo_policy_name(year));
         let policy = store.kept_policy(&name).expect("the demo keeps its policy's text");
         assert_eq!(policy.insured_year, year);

@@ -25,7 +25,7 @@ use crate::words::{Language, canbao_command, fill};
 
 /// The meta key naming the drive's policy (a `data/policies` file stem such as `yibin-2024`); the TUI reads the
 /// same key.
-pub const POLICY_META_KEY: &str = "policy";
+pub use crate::store::POLICY_META_KEY;
 
 /// How to pick the policy a drive lacks, with the commands naming `drive` as this run was given it
 /// ([`canbao_command`]).

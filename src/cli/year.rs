@@ -306,7 +306,7 @@ fn refuse_made_from_other_year(
     };
     // The policy it was made from is the drive's (`year_policy::for_drive`). How to choose this year's is left to
     // the collection's refusal, said first: here its commands would outweigh the Chinese they stand in.
-    let base = store.meta("policy")?.unwrap_or_default();
+    let base = store.meta(crate::store::POLICY_META_KEY)?.unwrap_or_default();
     let promote = if promote { " --promote" } else { "" };
     let named = store.command(&format!("year new {year}{promote} --policy {made}"));
     let new = store.command(&format!("policy new {made} --from {base} --year {year}"));

@@ -57,6 +57,10 @@ pub use year::{
 
 use crate::domain::student::{CategoryMark, Enrollment, PaymentDetails, PaymentStatus, Student};
 
+/// The meta key naming the drive's policy (a policy file's stem such as `yibin-2024`), read by the command line,
+/// the screen and the demo alike.
+pub const POLICY_META_KEY: &str = "policy";
+
 /// Page cache for reading, in KiB as `PRAGMA cache_size` takes it (negative).
 pub(crate) const READ_CACHE_KIB: i64 = -4_096;
 /// Page cache while merging or changing the year: a merge holds two (its own file's and the temporary tables'),

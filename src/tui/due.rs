@@ -8,8 +8,7 @@ use crate::domain::policy::{self, DepartmentShare, InsuredElsewhere, Ledger, Pol
 use crate::domain::student::{Enrollment, PaymentStatus, Student};
 use crate::store::Store;
 
-/// The meta key naming the drive's policy (a `data/policies` file stem such as `yibin-2024`).
-pub const POLICY_META_KEY: &str = "policy";
+pub use crate::store::POLICY_META_KEY;
 
 /// The drive's policy, if the file names one that exists. A broken policy file in the config folder is
 /// reported, not fatal: the roster works without amounts.
