@@ -1764,7 +1764,9 @@ fn another_schools_drive_holding_this_schools_pupils_is_named_by_the_push() {
     let zero = listed.iter().find(|p| p["name"] == "学生00").expect("学生00 listed");
     assert!(!zero["id_number"].as_str().unwrap().contains(&id[6..14]), "masked: {zero}");
     assert_eq!((zero["county_school"].as_str(), zero["drive_school"].as_str()), (Some("第1小学本部"), Some("第2小学")));
-    assert_eq!(zero["kept_school"], "第2小学", "the newer import's school is the newer change: {zero}");
+    // The other school's first import is no newer word than the school renamed on the first drive, as a merge of
+    // the two weighs them (`made_apart::bare_creation`): the pupils stay where the rename put them.
+    assert_eq!(zero["kept_school"], "第1小学本部", "the rename outweighs the other school's first import: {zero}");
     let county = rollup(&db, &[]);
     assert_eq!(county["other_school_pupils"], 3, "{county}");
 
@@ -2653,4 +2655,199 @@ fn a_departments_share_without_the_familys_rolls_up_as_the_schools_stats_count_i
     agrees(1, 1);
     mark(&drive, &dibao, &["--payment", "paid", "--amount", "95", "--paid-on", "2023-10-08"]);
     agrees(2, 0);
+}
+
+/// Pupil `n` of the first school as its class list gives them (三年级1班), for a drive made with the store's clock.
+fn listed_pupil(name: &str, n: usize) -> canbao::store::Incoming {
+    let id = pupil_id(0, n);
+    canbao::store::Incoming {
+        school: "第1小学".into(),
+        school_given: true,
+        name: name.into(),
+        id_raw: id.clone(),
+        id: canbao::domain::id_number::check(&id, chrono::NaiveDate::from_ymd_opt(2099, 11, 23).unwrap()),
+        grade: "三年级".into(),
+        class: "1班".into(),
+        phone: String::new(),
+        status: Default::default(),
+        categories: Vec::new(),
+        note: String::new(),
+        source: "school0.csv:2".into(),
+        whole_of: None,
+        birth_date: None,
+    }
+}
+
+/// A pupil's name and class as a store holds them.
+fn store_name_class(s: &canbao::store::Store, id: &str) -> (String, String) {
+    let p = s.student_by_id_number(id).unwrap().unwrap();
+    (p.name, format!("{}{}", p.grade, p.class))
+}
+
+/// Laptop 甲 imports the list, then corrects one pupil's name (a list imported again) and moves another to 9班;
+/// laptop 丙, a drive of its own, imports the original list a day later. 丙's import only says what 甲's list
+/// said before 甲 corrected it: the corrections stand at the county, pushed in either order, as a merge of the two
+/// laptops keeps them (`made_apart::bare_creation`), each listed as a conflict the correction won; where the
+/// newer of the two won, and 丙's first import undid 甲's corrections (or, 丙 pushed first, a correction pushed
+/// after it did not reach the county).
+#[test]
+fn a_first_import_on_another_laptop_does_not_undo_corrections_at_the_county_in_either_order() {
+    use canbao::store::{Field, FieldChange, Store};
+    let dir = tempfile::tempdir().unwrap();
+    let ids = [pupil_id(0, 0), pupil_id(0, 1)];
+    let rows = [listed_pupil("王明", 0), listed_pupil("朱秀艳", 1)];
+    let (jia, bing) = (dir.path().join("甲.db"), dir.path().join("丙.db"));
+    let mut a = Store::open(&jia).unwrap();
+    a.set_fixed_clock("2099-11-23T09:00:00+08:00");
+    a.apply_import(&rows, &[], 0, false).unwrap();
+    a.set_fixed_clock("2099-11-24T09:00:00+08:00");
+    let pupil = |s: &Store, id: &str| s.student_by_id_number(id).unwrap().unwrap().id;
+    a.change(pupil(&a, &ids[0]), "import", &[FieldChange::new(Field::Name, Some("王明明"))]).unwrap();
+    a.change(pupil(&a, &ids[1]), "import", &[FieldChange::new(Field::Class, Some("9班"))]).unwrap();
+    let mut c = Store::open(&bing).unwrap();
+    c.set_fixed_clock("2099-11-25T09:00:00+08:00");
+    c.apply_import(&rows, &[], 0, false).unwrap();
+    drop((a, c));
+    // What a merge of the two laptops ends with, merged either way.
+    let merged: Vec<Vec<(String, String)>> = [(&jia, &bing, "甲into丙.db"), (&bing, &jia, "丙into甲.db")]
+        .iter()
+        .map(|&(from, into, name)| {
+            let path = dir.path().join(name);
+            std::fs::copy(into, &path).unwrap();
+            let mut s = Store::open(&path).unwrap();
+            s.merge_from(from, false).unwrap();
+            ids.iter().map(|id| store_name_class(&s, id)).collect()
+        })
+        .collect();
+    assert_eq!(merged[0], merged[1], "the merge either way");
+    let expected = merged[0].clone();
+    assert_eq!((expected[0].0.as_str(), expected[1].1.as_str()), ("王明明", "三年级9班"), "the merge: {expected:?}");
+    for order in [[jia.as_path(), bing.as_path()], [bing.as_path(), jia.as_path()]] {
+        let Some(db) = TestDb::new() else { return };
+        let pushed = push(&db, &order, &[]);
+        let county: Vec<(String, String)> = ids
+            .iter()
+            .map(|id| {
+                let row = db
+                    .client()
+                    .query_one("SELECT name, grade || class FROM canbao.pupils WHERE id_number = $1", &[id])
+                    .unwrap();
+                (row.get(0), row.get(1))
+            })
+            .collect();
+        assert_eq!(county, expected, "{order:?}: {pushed}");
+        let mut listed: Vec<(String, String, String)> = pushed["conflicts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| {
+                let text = |v: &Value| v.as_str().unwrap_or_default().to_owned();
+                (text(&c["field"]), text(&c["kept"]), text(&c["lost"]))
+            })
+            .collect();
+        listed.sort();
+        let expected_conflicts = [
+            ("class".to_owned(), "9班".to_owned(), "1班".to_owned()),
+            ("name".to_owned(), "王明明".to_owned(), "王明".to_owned()),
+        ];
+        assert_eq!(listed, expected_conflicts, "{order:?}: {pushed}");
+        for file in order {
+            let again = push(&db, &[file], &[]);
+            assert!(again["conflicts"].as_array().unwrap().is_empty(), "{again}");
+            assert_eq!(again["updated"], 0, "{again}");
+        }
+    }
+}
+
+/// The tax office's list recorded by a reconciliation: 380 paid on 20 November 2026 through the bank.
+fn reconcile_by_bank(s: &mut canbao::store::Store, id: &str, at: &str) {
+    use canbao::domain::student::PaymentChannel;
+    use canbao::store::{Change, ChangeOptions, Payment};
+    s.set_fixed_clock(at);
+    let paid = vec![Change::Payment(Payment::Paid {
+        amount_fen: Some(38000),
+        paid_on: chrono::NaiveDate::from_ymd_opt(2026, 11, 20),
+        channel: Some(PaymentChannel::Bank),
+    })];
+    let pupil = s.student_by_id_number(id).unwrap().unwrap().id;
+    s.apply_changes_with_receipts("reconcile", &[(pupil, paid)], &[None], ChangeOptions::default()).unwrap();
+}
+
+/// 甲 reconciles the tax office's list (380, 20 November, 银行) while 乙, never having seen it, marks the pupil
+/// paid a minute later saying nothing more (380, dated the day, no channel): one payment, whose record is the tax
+/// office's. It stands at the county, pushed in either order, as a merge of the two laptops keeps it
+/// (`made_apart::tax_record_stands`), and the conflicts say so; a channel 甲 corrected by hand over its record
+/// (`--force`) stands the same. Where the county kept the newer of the two, 乙's bare mark undid the record.
+#[test]
+fn a_bare_hand_mark_made_apart_does_not_replace_the_tax_offices_record_at_the_county_in_either_order() {
+    use canbao::domain::student::{PaymentDetails, PaymentStatus};
+    for corrected in [false, true] {
+        let dir = tempfile::tempdir().unwrap();
+        let (jia, yi) = two_copies_certified(
+            dir.path(),
+            |_, _| {},
+            |s, ids| {
+                reconcile_by_bank(s, &ids[0], "2099-11-24T10:00:00+08:00");
+                if corrected {
+                    s.set_fixed_clock("2099-11-24T10:00:30+08:00");
+                    let pupil = s.student_by_id_number(&ids[0]).unwrap().unwrap().id;
+                    let cash = PaymentDetails {
+                        amount_fen: Some(38000),
+                        paid_on: chrono::NaiveDate::from_ymd_opt(2026, 11, 20),
+                        channel: Some("现金".into()),
+                    };
+                    s.set_payment(pupil, PaymentStatus::Paid, &cash).unwrap();
+                }
+            },
+            |s, ids| {
+                s.set_fixed_clock("2099-11-24T10:01:00+08:00");
+                let pupil = s.student_by_id_number(&ids[0]).unwrap().unwrap().id;
+                let bare = PaymentDetails {
+                    amount_fen: Some(38000),
+                    paid_on: chrono::NaiveDate::from_ymd_opt(2026, 11, 24),
+                    channel: None,
+                };
+                s.set_payment(pupil, PaymentStatus::Paid, &bare).unwrap();
+            },
+        );
+        let id = pupil_id(0, 0);
+        let expected = merged(dir.path(), &jia, &yi, &id);
+        let channel = if corrected { "现金" } else { "银行" };
+        assert_eq!((expected.1.as_str(), expected.3.as_deref()), ("paid", Some(channel)), "the merge: {expected:?}");
+        for order in [[jia.as_path(), yi.as_path()], [yi.as_path(), jia.as_path()]] {
+            let Some(db) = TestDb::new() else { return };
+            let pushed = push(&db, &order, &[]);
+            assert_eq!(county_settled(&db, &id), expected, "corrected {corrected}, {order:?}: {pushed}");
+            let paid_on: Option<String> = db
+                .client()
+                .query_one(
+                    "SELECT s.paid_on FROM canbao.statuses s JOIN canbao.pupils p ON p.id = s.pupil_id
+                     WHERE p.id_number = $1 ORDER BY s.year DESC LIMIT 1",
+                    &[&id],
+                )
+                .unwrap()
+                .get(0);
+            assert_eq!(paid_on.as_deref(), Some("2026-11-20"), "{order:?}: {pushed}");
+            let conflicts = pushed["conflicts"].as_array().unwrap();
+            let dates: Vec<(&Value, &Value, &Value)> = conflicts
+                .iter()
+                .filter(|c| c["field"] == "paid_on")
+                .map(|c| (&c["kept"], &c["lost"], &c["tax_record_kept"]))
+                .collect();
+            assert_eq!(dates, [(&"2026-11-20".into(), &"2026-11-24".into(), &true.into())], "{order:?}: {pushed}");
+            assert!(conflicts.iter().all(|c| c["tax_record_kept"] == true), "{order:?}: {pushed}");
+            for file in order {
+                let again = push(&db, &[file], &[]);
+                assert!(again["conflicts"].as_array().unwrap().is_empty(), "{again}");
+                assert_eq!(county_settled(&db, &id), expected, "{again}");
+            }
+        }
+        // Said in words as a merge says it, the number masked.
+        let Some(fresh) = TestDb::new() else { return };
+        bare().args(["push", "--to", &fresh.url]).arg(&jia).assert().success();
+        let out = bare().args(["push", "--to", &fresh.url]).arg(&yi).output().unwrap();
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        assert!(text.contains("「缴费日期") && text.contains("保留的是核对税务名单时记录的"), "{text}");
+        assert!(text.contains("学生00") && !text.contains(&id), "{text}");
+    }
 }

@@ -10,6 +10,8 @@ use crate::domain::roster_check::PaymentOutsideYear;
 use crate::domain::student::{Enrollment, PaymentStatus};
 use crate::io::forms::{self, summary};
 use crate::store::Store;
+use crate::tui::Language;
+use crate::tui::text::Text;
 use crate::tui::text::conflict::How;
 
 /// The database URL: the option, else `CANBAO_PG`. Never printed as given (it may carry a password).
@@ -284,14 +286,27 @@ pub fn push(
     }
     let lines = listed(&report.conflicts, |c| {
         let values = (c.kept.as_deref(), c.lost.as_deref(), c.payment_kept.as_deref());
-        (c.field.as_str(), c.year, values, c.kept_drive.as_str(), c.lost_drive.as_str(), how_of(c))
+        (c.field.as_str(), c.year, values, c.kept_drive.as_str(), c.lost_drive.as_str(), how_of(c), c.tax_record_kept)
     });
+    // The tax office's record kept over the same payment marked by hand apart is said as a merge says it.
+    let (zh_text, en_text) = (Text::for_language(Language::Zh), Text::for_language(Language::En));
+    let tax_said = |c: &county::PushConflict, (zh, en): (String, String)| {
+        if c.tax_record_kept {
+            (
+                crate::words::fill(zh_text.merge_tax_record_kept, &[&zh]),
+                crate::words::fill(en_text.merge_tax_record_kept, &[&en]),
+            )
+        } else {
+            (zh, en)
+        }
+    };
     let pupil = |c: &county::PushConflict| {
+        // Masked by the push unless revealed (`decide::conflicts_of`), as every number it reports.
         let id = shown_id(&c.id_number, true);
         let (field, kept, lost) = conflict_words(&c.field, c.year, c.kept.as_deref(), c.lost.as_deref());
         let (kept_from, lost_from) =
             (format!("{} {}", c.kept_drive, at(&c.kept_at)), format!("{} {}", c.lost_drive, at(&c.lost_at)));
-        let (zh, en) = kept_and_lost((&kept, &kept_from), (&lost, &lost_from), how_of(c));
+        let (zh, en) = tax_said(c, kept_and_lost((&kept, &kept_from), (&lost, &lost_from), how_of(c)));
         say(
             &format!("  {} {} {id} 「{field}」：{zh}", c.school, c.name),
             &format!("  {} {} {id} {field}: {en}", c.school, c.name),
@@ -304,7 +319,7 @@ pub fn push(
             (span(g.iter().filter_map(|c| c.kept_at.as_deref())), span(g.iter().filter_map(|c| c.lost_at.as_deref())));
         let (kept_from, lost_from) = (format!("{} {kept_at}", c.kept_drive), format!("{} {lost_at}", c.lost_drive));
         let n = g.len();
-        let (zh, en) = kept_and_lost((&kept, &kept_from), (&lost, &lost_from), how_of(c));
+        let (zh, en) = tax_said(c, kept_and_lost((&kept, &kept_from), (&lost, &lost_from), how_of(c)));
         let pupils = crate::words::counted(n, "pupil", "pupils");
         say(&format!("  「{field}」：{zh}（{n} 名学生） ({pupils})"), &format!("  {field} of {pupils}: {en}"));
     };

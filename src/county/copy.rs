@@ -145,7 +145,7 @@ pub fn stamp_columns(yearly: bool, into: Dest) -> String {
             if drive {
                 format!("{0}_at, {0}_origin, {0}_event, {0}_drive", g.prefix)
             } else {
-                format!("{0}_at, {0}_origin, {0}_event", g.prefix)
+                format!("{0}_at, {0}_origin, {0}_event, {0}_kind", g.prefix)
             }
         })
         .collect::<Vec<_>>()
@@ -161,7 +161,7 @@ pub fn stamp_definitions(yearly: bool) -> String {
     let stamps: String = COUNTY_GROUPS
         .iter()
         .filter(|g| g.yearly == yearly)
-        .map(|g| format!(", {0}_at timestamptz, {0}_origin text, {0}_event uuid", g.prefix))
+        .map(|g| format!(", {0}_at timestamptz, {0}_origin text, {0}_event uuid, {0}_kind text", g.prefix))
         .collect();
     let class_step = if yearly { "" } else { ", class_promoted integer, class_made_in integer, class_from uuid" };
     format!("{stamps}{class_step}")
@@ -177,17 +177,17 @@ fn stamps(line: &mut CopyLine, last: &[Option<usize>; 8], yearly: bool, audit: &
                 line.opt(e.at.as_deref());
                 line.text(&e.origin);
                 line.text(&e.hash);
-                if let Dest::County { drive_id } = into {
-                    line.int(i64::from(drive_id));
+                match into {
+                    Dest::County { drive_id } => line.int(i64::from(drive_id)),
+                    // What kind of change it is, for the rule that weighs a creation against a change.
+                    Dest::Staging => line.text(super::decide::kind_of(e)),
                 }
             }
             None => {
                 line.null();
                 line.null();
                 line.null();
-                if let Dest::County { .. } = into {
-                    line.null();
-                }
+                line.null();
             }
         }
     }

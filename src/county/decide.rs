@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::CountyError;
 use crate::domain::coverage::Standing;
 use crate::domain::student::{Enrollment, PaymentStatus};
-use crate::store::{Field, class_rule};
+use crate::store::{Field, class_rule, made_apart};
 
 /// What one field of the county's tables is, for the statements a group needs.
 pub struct Group {
@@ -91,6 +91,11 @@ pub struct PushConflict {
     /// kept, made at `kept_at` on `kept_drive`. `kept` is then the enrollment of the side that took the payment,
     /// and `lost` the 不参保, 异地参保 or 已离校 not applied, whichever change was newer.
     pub payment_kept: Option<String>,
+    /// A payment's field whose kept value is the one a reconciliation recorded from the tax office's list, over
+    /// the same payment recorded by hand apart without a channel (`tax_records`), whichever change is newer, as
+    /// a merge's `Conflict::tax_record_kept`.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub tax_record_kept: bool,
 }
 
 fn server(e: postgres::Error) -> CountyError {
@@ -151,6 +156,16 @@ fn decisions_as(name: &str, g: &Group, year: i32) -> String {
     );
     // The class rule's verdict where it has one (`class_verdicts`), else the instants.
     let newer = if p == "class" { format!("COALESCE(s.class_rule, {newer})") } else { newer };
+    // Before either, a deliberate change outweighs a pupil's creation made apart (`made_apart::bare_creation`),
+    // as a merge weighs them. Rows here are the drive's news but for a certification the county lacks behind a
+    // newest change it has (`categories_news`), whose drive side is then no news.
+    let bare = bare_creation_verdict(&format!("s.{p}_kind"), &county_kind(&format!("t.{p}_event")));
+    let bare = if p == "categories" {
+        format!("CASE WHEN NOT EXISTS (SELECT 1 FROM canbao.audit a WHERE a.event = s.{p}_event) THEN {bare} END")
+    } else {
+        bare
+    };
+    let newer = format!("COALESCE({bare}, {newer})");
     let unseen = format!(
         "(t.{p}_event IS NOT NULL
           AND NOT EXISTS (SELECT 1 FROM stage_events a WHERE a.event = t.{p}_event)
@@ -204,10 +219,14 @@ fn decisions_as(name: &str, g: &Group, year: i32) -> String {
     } else {
         "NULL::boolean".to_owned()
     };
+    // Made apart, the tax office's record of a payment stands over the same payment recorded by hand
+    // (`made_apart::tax_record_stands`, as a merge keeps it): the verdicts `tax_records` staged, true for the
+    // drive's record.
+    let tax = if p == "payment" { "s.payment_tax" } else { "NULL::boolean" };
     format!(
         "{name} AS (
             SELECT s.rid, s.sid,
-                   CASE WHEN c.rid IS NOT NULL THEN c.drive_paid ELSE COALESCE({stands},
+                   CASE WHEN c.rid IS NOT NULL THEN c.drive_paid ELSE COALESCE({stands}, {tax},
                    (t.{p}_event IS NULL
                     -- The drive has the county's change in its history and chose its own over it: its own came
                     -- after it (a tie of instants included), whatever the clocks say.
@@ -217,6 +236,7 @@ fn decisions_as(name: &str, g: &Group, year: i32) -> String {
                     OR {newer})) END AS they_win,
                    {ours_unseen} AS ours_unseen,
                    c.rid IS NULL AND {stands} IS NOT NULL AS payment_stands,
+                   {stands} IS NULL AND {tax} IS NOT NULL AS tax_record_kept,
                    (ROW({county}, NULL) IS DISTINCT FROM ROW({drive}, NULL)) AS differ,
                    c.rid IS NOT NULL AS contradicted,
                    EXISTS (SELECT 1 FROM stage_undone u WHERE u.event = t.{p}_event) AS undone
@@ -233,6 +253,70 @@ fn decisions_as(name: &str, g: &Group, year: i32) -> String {
         county = county.join(", "),
         drive = drive.join(", "),
     )
+}
+
+/// What kind of change set a group, as [`bare_creation_verdict`] tells them apart: a pupil's creation, a row a
+/// start of a year wrote (`year new`'s promotion or move out, action `year`), or a deliberate change.
+const KINDS: [&str; 3] = ["created", "year", "change"];
+
+/// The kind (of [`KINDS`]) of a drive's history row, staged as `{group}_kind` beside the row's stamp.
+pub fn kind_of(e: &super::drive::DriveEvent) -> &'static str {
+    if e.field == "created" {
+        KINDS[0]
+    } else if e.action == "year" {
+        KINDS[1]
+    } else {
+        KINDS[2]
+    }
+}
+
+/// As SQL, the kind (of [`KINDS`]) of the county's history row `event`, as [`kind_of`] tells a drive's.
+fn county_kind(event: &str) -> String {
+    format!(
+        "(SELECT CASE WHEN a.field = 'created' THEN '{}' WHEN a.action = 'year' THEN '{}' ELSE '{}' END
+          FROM canbao.audit a WHERE a.event = {event})",
+        KINDS[0], KINDS[1], KINDS[2]
+    )
+}
+
+/// A change of a kind (of [`KINDS`]), made apart from the other side's, as the shared rule reads it.
+struct Kind(&'static str);
+
+impl made_apart::Step for Kind {
+    fn field(&self) -> &str {
+        // Any field but a creation's: the rule asks only whether it is one.
+        if self.0 == KINDS[0] { "created" } else { "name" }
+    }
+
+    fn unshared(&self) -> bool {
+        true
+    }
+
+    fn of_year_start(&self) -> bool {
+        self.0 == KINDS[1]
+    }
+
+    fn reconciled(&self) -> bool {
+        false
+    }
+
+    fn top_up(&self) -> bool {
+        false
+    }
+}
+
+/// As SQL, the verdict of `made_apart::bare_creation` on the drive's change of kind `drive` and the county's of
+/// kind `county`, changed apart: true where the drive's wins, false where the county's does, NULL where the rule
+/// leaves it to the instants. Written out from the rule itself, kind by kind, so the two cannot drift apart.
+fn bare_creation_verdict(drive: &str, county: &str) -> String {
+    let whens: String = KINDS
+        .iter()
+        .flat_map(|&d| KINDS.iter().map(move |&c| (d, c)))
+        .filter_map(|(d, c)| {
+            made_apart::bare_creation(&Kind(d), &Kind(c)).map(|theirs| format!(" WHEN '{d}/{c}' THEN {theirs}"))
+        })
+        .collect();
+    format!("(CASE {drive} || '/' || {county}{whens} END)")
 }
 
 /// The county's history rows that are changes as a merge reads a side's history (`store::merge`'s `history`),
@@ -289,6 +373,135 @@ pub fn payments_recorded_apart(
         )
         .map_err(server)?;
     }
+    Ok(())
+}
+
+/// One history row of a pupil's payment, the drive's or the county's, as `made_apart::tax_record_stands` reads it.
+struct PaymentRow {
+    field: String,
+    year: Option<i32>,
+    unshared: bool,
+    reconciled: bool,
+    top_up: bool,
+}
+
+impl made_apart::Step for PaymentRow {
+    fn field(&self) -> &str {
+        &self.field
+    }
+
+    fn unshared(&self) -> bool {
+        self.unshared
+    }
+
+    fn of_year_start(&self) -> bool {
+        false
+    }
+
+    fn reconciled(&self) -> bool {
+        self.reconciled
+    }
+
+    fn top_up(&self) -> bool {
+        self.top_up
+    }
+}
+
+/// Stages `stage_statuses.payment_tax` where the drive and the county recorded one payment apart (已缴费, the
+/// same amount, neither side's newest change of it known to the other) and one of the two records is the tax
+/// office's and the other a bare hand mark: true where the drive's is the tax office's, false where the
+/// county's is. That record stands whichever change is newer, as a merge keeps it (`made_apart::tax_record_stands`,
+/// asked of both sides' histories of the payment). `known`: the drive's history rows the county has. Run
+/// before the decisions, the contradictions' included.
+pub fn tax_records(
+    tx: &mut postgres::Transaction,
+    rows: &super::drive::DriveRead,
+    known: &super::Set<String>,
+) -> Result<(), CountyError> {
+    use made_apart::PAYMENT_GROUP;
+    let paid = PaymentStatus::Paid.code();
+    let candidates = tx
+        .query(
+            "SELECT s.rid, s.sid, s.pupil_id, s.year,
+                    s.payment, s.paid_amount_fen::text, s.paid_on, s.paid_channel,
+                    t.payment, t.paid_amount_fen::text, t.paid_on, t.paid_channel
+             FROM stage_statuses s JOIN canbao.statuses t ON t.pupil_id = s.pupil_id AND t.year = s.year
+             WHERE s.payment = $1 AND t.payment = $1 AND s.paid_amount_fen = t.paid_amount_fen
+               AND s.paid_amount_fen > 0
+               AND s.payment_event IS NOT NULL AND s.payment_event IS DISTINCT FROM t.payment_event
+               AND NOT EXISTS (SELECT 1 FROM canbao.audit a WHERE a.event = s.payment_event)
+               AND t.payment_event IS NOT NULL
+               AND NOT EXISTS (SELECT 1 FROM stage_events e WHERE e.event = t.payment_event)
+               AND NOT EXISTS (SELECT 1 FROM stage_undone u WHERE u.event = t.payment_event)",
+            &[&paid],
+        )
+        .map_err(server)?;
+    if candidates.is_empty() {
+        return Ok(());
+    }
+    let keys: Vec<&str> = PAYMENT_GROUP.iter().map(|f| f.key()).collect();
+    let top_up = |action: &str, field: &str, old: Option<&str>, new: Option<&str>| {
+        let fen = |v: Option<&str>| v.and_then(|v| v.parse::<i64>().ok()).is_some();
+        action == crate::store::TOP_UP && field == Field::PaidAmount.key() && fen(old) && fen(new)
+    };
+    let pupils: Vec<i64> = candidates.iter().map(|r| r.get(2)).collect();
+    let mut county: super::Map<i64, Vec<PaymentRow>> = super::Map::default();
+    for r in tx
+        .query(
+            &format!(
+                "SELECT a.pupil_id, a.year, a.field, a.action, a.old, a.new,
+                        NOT EXISTS (SELECT 1 FROM stage_events e WHERE e.event = a.event)
+                 FROM canbao.audit a
+                 WHERE a.pupil_id = ANY($1) AND a.field = ANY($2) {HISTORY}
+                 ORDER BY a.id"
+            ),
+            &[&pupils, &keys],
+        )
+        .map_err(server)?
+    {
+        let (field, action): (String, String) = (r.get(2), r.get(3));
+        county.entry(r.get(0)).or_default().push(PaymentRow {
+            top_up: top_up(&action, &field, r.get(4), r.get(5)),
+            reconciled: action == "reconcile",
+            field,
+            year: r.get(1),
+            unshared: r.get(6),
+        });
+    }
+    let sids: super::Set<i64> = candidates.iter().map(|r| r.get(1)).collect();
+    let mut drive: super::Map<i64, Vec<PaymentRow>> = super::Map::default();
+    for e in rows.audit.iter().filter(|e| in_history(e) && keys.contains(&e.field.as_str())) {
+        let Some(sid) = e.sid.filter(|sid| sids.contains(sid)) else { continue };
+        drive.entry(sid).or_default().push(PaymentRow {
+            field: e.field.clone(),
+            year: e.year,
+            unshared: !known.contains(&e.hash),
+            reconciled: e.action == "reconcile",
+            top_up: top_up(&e.action, &e.field, e.old.as_deref(), e.new.as_deref()),
+        });
+    }
+    let (mut rids, mut verdicts): (Vec<i64>, Vec<bool>) = (Vec::new(), Vec::new());
+    for r in &candidates {
+        let year: i32 = r.get(3);
+        let in_year = |e: &PaymentRow| e.year == Some(year);
+        let values =
+            |from: usize| -> Vec<Option<String>> { (from..from + PAYMENT_GROUP.len()).map(|i| r.get(i)).collect() };
+        let none = Vec::new();
+        let theirs = drive.get(&r.get::<_, i64>(1)).unwrap_or(&none);
+        let ours = county.get(&r.get::<_, i64>(2)).unwrap_or(&none);
+        if let Some(verdict) =
+            made_apart::tax_record_stands((theirs, &in_year), (ours, &in_year), (&values(4), &values(8)))
+        {
+            rids.push(r.get(0));
+            verdicts.push(verdict);
+        }
+    }
+    tx.execute(
+        "UPDATE stage_statuses s SET payment_tax = v.theirs FROM unnest($1::bigint[], $2::boolean[]) AS v(rid, theirs)
+         WHERE s.rid = v.rid",
+        &[&rids, &verdicts],
+    )
+    .map_err(server)?;
     Ok(())
 }
 
@@ -413,7 +626,8 @@ pub fn conflicts_of(
                 to_char(t.{p}_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),
                 COALESCE((SELECT name FROM canbao.drives WHERE id = t.{p}_drive), ''),
                 encode(uuid_send(t.{p}_event), 'hex'), {year_column},
-                c.payment, c.paid_at, c.paid_event, COALESCE(c.paid_drive, '') {values}, d.payment_stands
+                c.payment, c.paid_at, c.paid_event, COALESCE(c.paid_drive, '') {values}, d.payment_stands,
+                d.tax_record_kept
          FROM d JOIN {stage} s ON s.rid = d.rid JOIN {table} t ON {on} {contradiction}
               JOIN canbao.pupils pp ON pp.id = s.pupil_id JOIN canbao.schools sc ON sc.id = pp.school_id
          WHERE (d.ours_unseen OR d.contradicted) AND d.differ ORDER BY s.sid",
@@ -437,6 +651,7 @@ pub fn conflicts_of(
         let (paid_at, paid_drive): (Option<String>, String) = (row.get(10), named(row.get(11), row.get(12)));
         // A recorded payment kept over a change made apart: its conflicts say so (`conflict::How::PaymentOverLater`).
         let payment_stands: bool = row.get(13 + 2 * g.fields.len());
+        let tax_record_kept: bool = row.get(14 + 2 * g.fields.len());
         for (i, f) in g.fields.iter().enumerate() {
             let county: Option<String> = row.get(13 + 2 * i);
             let drive: Option<String> = row.get(14 + 2 * i);
@@ -470,6 +685,7 @@ pub fn conflicts_of(
                 } else {
                     payment_kept.clone()
                 },
+                tax_record_kept,
             });
         }
     }
@@ -614,6 +830,7 @@ pub fn unite_categories(
                 lost_at: utc(&lost.lost.at),
                 lost_drive: named(&lost.lost),
                 payment_kept: None,
+                tax_record_kept: false,
             });
         }
     }

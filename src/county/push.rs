@@ -605,7 +605,9 @@ fn create_staging(tx: &mut postgres::Transaction) -> Result<(), CountyError> {
             paid_on text, paid_channel text, grade text, class text, class_order text, amount_due_fen bigint
             {status_stamps},
             -- The drive's payment was recorded apart from the county (decide::payments_recorded_apart).
-            payment_apart boolean NOT NULL DEFAULT false
+            payment_apart boolean NOT NULL DEFAULT false,
+            -- Whose record of one payment is the tax office's (decide::tax_records): true, the drive's.
+            payment_tax boolean
          ) ON COMMIT DROP;
          CREATE TEMP TABLE fresh_statuses (pupil_id bigint NOT NULL) ON COMMIT DROP;"#,
         pupil_stamps = copy::stamp_definitions(false),
@@ -692,6 +694,7 @@ fn update_known(
     let settled_changed = prune_settled(tx)?;
     fill_closed_classes(tx)?;
     decide::payments_recorded_apart(tx, file.rows, known_events)?;
+    decide::tax_records(tx, file.rows, known_events)?;
     decide::find_contradictions(tx, file.rows.current_year)?;
     decide::class_verdicts(tx, file.rows, known_events)?;
     stage_other_school(tx)?;

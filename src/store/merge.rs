@@ -20,6 +20,7 @@ use super::change::TOP_UP;
 use super::class_rule::{self, ClassChange};
 use super::fields::{self, Field, FieldChange};
 use super::lock::same_file;
+use super::made_apart::{self, PAYMENT_GROUP, bare_creation, tax_record_stands};
 use super::year::LEFT_GRADE;
 use super::{Result, Store, StoreError, schema};
 use crate::domain::class_label::ClassKey;
@@ -304,6 +305,29 @@ struct Event {
     reconciled: bool,
     /// For a top-up's row of the amount (action `top_up`), the amount it added to and the sum it made, in fen.
     top_up: Option<(i64, i64)>,
+}
+
+/// The rules two sides' changes made apart are weighed by in a merge as in a push to the county (`made_apart`).
+impl made_apart::Step for Event {
+    fn field(&self) -> &str {
+        &self.field
+    }
+
+    fn unshared(&self) -> bool {
+        self.unshared
+    }
+
+    fn of_year_start(&self) -> bool {
+        self.promoted_into.is_some() || self.moved_out
+    }
+
+    fn reconciled(&self) -> bool {
+        self.reconciled
+    }
+
+    fn top_up(&self) -> bool {
+        self.top_up.is_some()
+    }
 }
 
 impl Event {
@@ -622,26 +646,6 @@ fn newer(a: &Event, b: &Event) -> bool {
         .is_gt()
 }
 
-/// Of two events made apart that last set a group, one a pupil's creation (a list imported, saying what the list
-/// said) and the other a deliberate change of that pupil (a rename, a class moved, a status marked, by hand or by a
-/// list imported again over the pupil it had): the change wins, whatever the instants, `Some(true)` when it is
-/// theirs. A laptop that starts a drive of its own and imports the lists the other had corrected since says
-/// nothing new of the pupils by adding them; taken as the newer word, its first import would undo the corrections.
-/// Two creations (one pupil added on both with different classes) and a promotion (the mechanical step of a new
-/// year, see `class_decision`) are weighed as before.
-fn bare_creation(theirs: &Event, ours: &Event) -> Option<bool> {
-    let created = |e: &Event| e.field == "created";
-    let deliberate = |e: &Event| !created(e) && e.promoted_into.is_none() && !e.moved_out;
-    if !(theirs.unshared && ours.unshared) {
-        return None;
-    }
-    match (created(theirs), created(ours)) {
-        (true, false) if deliberate(ours) => Some(false),
-        (false, true) if deliberate(theirs) => Some(true),
-        _ => None,
-    }
-}
-
 /// Whether copied row `e`, later than `b` in one side's log, still comes before it: `b` is newer by instant,
 /// or `e` is a pupil's creation (an import on the other laptop) in `b`'s second. A creation whose values said
 /// nothing of a group (未确认, no payment) was never weighed when its merge copied it; taken as the newest row
@@ -668,7 +672,7 @@ pub(crate) const GROUPS: [&[Field]; 8] = [
     &[Field::Grade, Field::Class],
     &[Field::Phone],
     &[Field::Enrollment, Field::DeclineReason],
-    &[Field::Payment, Field::PaidAmount, Field::PaidOn, Field::PaidChannel],
+    &PAYMENT_GROUP,
     &[Field::Categories, Field::CategoriesYear],
     &[Field::Note],
 ];
@@ -2016,52 +2020,6 @@ fn payment_stands(theirs: &[Option<String>], ours: &[Option<String>]) -> Option<
     match (recorded(theirs), recorded(ours)) {
         (true, false) => Some(true),
         (false, true) => Some(false),
-        _ => None,
-    }
-}
-
-/// Whether, of two payments recorded apart with the same amount (status 已缴费 on both), one is the tax office's
-/// record and the other one recorded by hand: `Some(true)` when theirs is the tax office's, `Some(false)` when
-/// ours is. A side holds the tax office's record when a reconciliation set its payment and no change by hand of
-/// the status came after (a date or channel corrected by hand since, `--force` included, is a correction of that
-/// record, made knowing it, and keeps it the tax office's). The record stands whichever change is newer: the
-/// two are one payment, and as a reconciliation read after a hand mark puts the list's date and channel in place
-/// of the ones marked, and `mark --payment paid` after it keeps the record as it is, a hand mark made apart that
-/// names no channel (已缴费, dated the day it was marked, the amount due) says nothing the tax office's record does
-/// not. A hand record naming a channel, two amounts, a top-up among the hand side's changes, or two records of the
-/// tax office are weighed as before.
-fn tax_record_stands(
-    (their_history, theirs_in): SideHistory,
-    (our_history, ours_in): SideHistory,
-    (theirs, ours): (&[Option<String>], &[Option<String>]),
-) -> Option<bool> {
-    let group = GROUPS.into_iter().find(|g| g.contains(&Field::Payment)).unwrap_or(&[]);
-    let at = |field: Field| group.iter().position(|&f| f == field);
-    let amount = |values: &[Option<String>]| -> Option<i64> {
-        let paid = at(Field::Payment).and_then(|i| values.get(i)?.as_deref()) == Some(PaymentStatus::Paid.code());
-        paid.then(|| at(Field::PaidAmount).and_then(|i| values.get(i)?.as_deref()?.parse().ok())).flatten()
-    };
-    if amount(theirs).is_none_or(|fen| fen <= 0) || amount(theirs) != amount(ours) {
-        return None;
-    }
-    let of_group = |e: &Event| group.iter().any(|f| f.key() == e.field);
-    let from_the_list = |history: &[Event], in_year: &dyn Fn(&Event) -> bool| {
-        let listed = history.iter().rposition(|e| in_year(e) && of_group(e) && e.reconciled);
-        listed.is_some_and(|i| {
-            !history[i + 1..].iter().any(|e| in_year(e) && e.field == Field::Payment.key() && !e.reconciled)
-        })
-    };
-    let topped_up = |history: &[Event], in_year: &dyn Fn(&Event) -> bool| {
-        history.iter().any(|e| in_year(e) && e.unshared && e.top_up.is_some())
-    };
-    // A hand record naming how the family paid (现金 over the list's 银行) is a word of its own, weighed by time
-    // as before and said when it replaces the tax office's (`Conflict::tax_record_lost`).
-    let bare = |values: &[Option<String>]| {
-        at(Field::PaidChannel).and_then(|i| values.get(i)?.as_deref()).is_none_or(str::is_empty)
-    };
-    match (from_the_list(their_history, theirs_in), from_the_list(our_history, ours_in)) {
-        (true, false) if bare(ours) && !topped_up(our_history, ours_in) => Some(true),
-        (false, true) if bare(theirs) && !topped_up(their_history, theirs_in) => Some(false),
         _ => None,
     }
 }

@@ -13,6 +13,7 @@ mod identity;
 mod import;
 pub mod instant;
 pub mod lock;
+pub mod made_apart;
 pub mod merge;
 pub mod merge_notes;
 pub mod merge_renames;

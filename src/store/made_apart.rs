@@ -1,0 +1,147 @@
+//! Two rules for the newest changes two sides made apart to one group of a pupil's fields, where the newer of the
+//! two would undo the one that says more: a merge of two laptops' files (`store::merge`) and a push of a drive to
+//! the county (`county::decide`) each describe their changes through [`Step`] and ask [`bare_creation`] and
+//! [`tax_record_stands`], so the county unites the laptops' drives as a merge of them would.
+
+use super::fields::Field;
+use crate::domain::student::PaymentStatus;
+
+/// A payment's fields, won together: the values the rules are given are in this order.
+pub const PAYMENT_GROUP: [Field; 4] = [Field::Payment, Field::PaidAmount, Field::PaidOn, Field::PaidChannel];
+
+/// One side's history row of a pupil, as the rules read it.
+pub trait Step {
+    /// The field as the history names it (`created` for the pupil's creation).
+    fn field(&self) -> &str;
+    /// The other side lacks it: only such a row tells the other side something new.
+    fn unshared(&self) -> bool;
+    /// Written by a start of a year (a promotion, a move out as 已离校): the mechanical step every laptop takes.
+    fn of_year_start(&self) -> bool;
+    /// Written by a reconciliation: for a payment's field, the tax office's list recorded it.
+    fn reconciled(&self) -> bool;
+    /// A top-up's row of the amount.
+    fn top_up(&self) -> bool;
+}
+
+/// Of two events made apart that last set a group, one a pupil's creation (a list imported, saying what the list
+/// said) and the other a deliberate change of that pupil (a rename, a class moved, a status marked, by hand or by a
+/// list imported again over the pupil it had): the change wins, whatever the instants, `Some(true)` when it is
+/// theirs. A laptop that starts a drive of its own and imports the lists the other had corrected since says
+/// nothing new of the pupils by adding them; taken as the newer word, its first import would undo the corrections.
+/// Two creations (one pupil added on both with different classes) and a promotion (the mechanical step of a new
+/// year, see `class_rule`) are weighed as before.
+pub fn bare_creation<S: Step>(theirs: &S, ours: &S) -> Option<bool> {
+    let created = |e: &S| e.field() == "created";
+    let deliberate = |e: &S| !created(e) && !e.of_year_start();
+    if !(theirs.unshared() && ours.unshared()) {
+        return None;
+    }
+    match (created(theirs), created(ours)) {
+        (true, false) if deliberate(ours) => Some(false),
+        (false, true) if deliberate(theirs) => Some(true),
+        _ => None,
+    }
+}
+
+/// One side's history of a pupil, with which of its rows are of the insured year being settled.
+pub type SideHistory<'h, S> = (&'h [S], &'h dyn Fn(&S) -> bool);
+
+/// Whether, of two payments recorded apart with the same amount (status 已缴费 on both), one is the tax office's
+/// record and the other one recorded by hand: `Some(true)` when theirs is the tax office's, `Some(false)` when
+/// ours is. A side holds the tax office's record when a reconciliation set its payment and no change by hand of
+/// the status came after (a date or channel corrected by hand since, `--force` included, is a correction of that
+/// record, made knowing it, and keeps it the tax office's). The record stands whichever change is newer: the
+/// two are one payment, and as a reconciliation read after a hand mark puts the list's date and channel in place
+/// of the ones marked, and `mark --payment paid` after it keeps the record as it is, a hand mark made apart that
+/// names no channel (已缴费, dated the day it was marked, the amount due) says nothing the tax office's record does
+/// not. A hand record naming a channel, two amounts, a top-up among the hand side's changes, or two records of the
+/// tax office are weighed as before. The values are in [`PAYMENT_GROUP`] order; histories in each side's log order.
+pub fn tax_record_stands<S: Step>(
+    (their_history, theirs_in): SideHistory<S>,
+    (our_history, ours_in): SideHistory<S>,
+    (theirs, ours): (&[Option<String>], &[Option<String>]),
+) -> Option<bool> {
+    let at = |field: Field| PAYMENT_GROUP.iter().position(|&f| f == field);
+    let amount = |values: &[Option<String>]| -> Option<i64> {
+        let paid = at(Field::Payment).and_then(|i| values.get(i)?.as_deref()) == Some(PaymentStatus::Paid.code());
+        paid.then(|| at(Field::PaidAmount).and_then(|i| values.get(i)?.as_deref()?.parse().ok())).flatten()
+    };
+    if amount(theirs).is_none_or(|fen| fen <= 0) || amount(theirs) != amount(ours) {
+        return None;
+    }
+    let of_group = |e: &S| PAYMENT_GROUP.iter().any(|f| f.key() == e.field());
+    let from_the_list = |history: &[S], in_year: &dyn Fn(&S) -> bool| {
+        let listed = history.iter().rposition(|e| in_year(e) && of_group(e) && e.reconciled());
+        listed.is_some_and(|i| {
+            !history[i + 1..].iter().any(|e| in_year(e) && e.field() == Field::Payment.key() && !e.reconciled())
+        })
+    };
+    let topped_up =
+        |history: &[S], in_year: &dyn Fn(&S) -> bool| history.iter().any(|e| in_year(e) && e.unshared() && e.top_up());
+    // A hand record naming how the family paid (现金 over the list's 银行) is a word of its own, weighed by time
+    // as before and said when it replaces the tax office's (`merge::Conflict::tax_record_lost`).
+    let bare = |values: &[Option<String>]| {
+        at(Field::PaidChannel).and_then(|i| values.get(i)?.as_deref()).is_none_or(str::is_empty)
+    };
+    match (from_the_list(their_history, theirs_in), from_the_list(our_history, ours_in)) {
+        (true, false) if bare(ours) && !topped_up(our_history, ours_in) => Some(true),
+        (false, true) if bare(theirs) && !topped_up(their_history, theirs_in) => Some(false),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A row described outright: (field, unshared, year start, reconciled).
+    struct Row(&'static str, bool, bool, bool);
+
+    impl Step for Row {
+        fn field(&self) -> &str {
+            self.0
+        }
+        fn unshared(&self) -> bool {
+            self.1
+        }
+        fn of_year_start(&self) -> bool {
+            self.2
+        }
+        fn reconciled(&self) -> bool {
+            self.3
+        }
+        fn top_up(&self) -> bool {
+            false
+        }
+    }
+
+    #[test]
+    fn a_deliberate_change_outweighs_a_creation_made_apart_and_nothing_else_does() {
+        let created = Row("created", true, false, false);
+        let renamed = Row("name", true, false, false);
+        let promoted = Row("class", true, true, false);
+        let known = Row("name", false, false, false);
+        assert_eq!(bare_creation(&created, &renamed), Some(false));
+        assert_eq!(bare_creation(&renamed, &created), Some(true));
+        assert_eq!(bare_creation(&created, &promoted), None);
+        assert_eq!(bare_creation(&created, &created), None);
+        assert_eq!(bare_creation(&created, &known), None);
+    }
+
+    #[test]
+    fn the_tax_offices_record_stands_over_a_bare_hand_mark_of_the_same_amount() {
+        let paid = |channel: Option<&str>, fen: &str| {
+            vec![Some("paid".to_owned()), Some(fen.to_owned()), Some("2026-11-20".to_owned()), channel.map(Into::into)]
+        };
+        let listed = [Row("payment", true, false, true)];
+        let by_hand = [Row("payment", true, false, false)];
+        let all: &dyn Fn(&Row) -> bool = &|_| true;
+        let (listed, by_hand): (SideHistory<Row>, SideHistory<Row>) = ((&listed, all), (&by_hand, all));
+        let (bank, bare) = (paid(Some("银行"), "38000"), paid(None, "38000"));
+        assert_eq!(tax_record_stands(listed, by_hand, (&bank, &bare)), Some(true));
+        assert_eq!(tax_record_stands(by_hand, listed, (&bare, &bank)), Some(false));
+        // A hand record naming a channel, or another amount, is weighed by time.
+        assert_eq!(tax_record_stands(listed, by_hand, (&bank, &paid(Some("现金"), "38000"))), None);
+        assert_eq!(tax_record_stands(listed, by_hand, (&bank, &paid(None, "40000"))), None);
+    }
+}
