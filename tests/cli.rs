@@ -234,7 +234,7 @@ fn a_backup_refused_while_a_window_holds_the_drive_names_the_window_and_what_to_
 
 /// A pupil imported without a valid ID number keeps the 出生日期 the list gives (a whole date: the batch template
 /// writes it), where it was read only to check a valid number against and then dropped; a year and month alone is
-/// no birth date, and a valid number's own birth date is the one kept.
+/// no birth date (nor a date after today), said at its row, and a valid number's own birth date is the one kept.
 #[test]
 fn a_pupil_without_an_id_number_keeps_the_lists_birth_date() {
     let dir = tempfile::tempdir().unwrap();
@@ -246,7 +246,13 @@ fn a_pupil_without_an_id_number_keeps_the_lists_birth_date() {
          张三,,2018.4,一年级,1班\n赵四,,2099-01-01,一年级,1班\n",
     )
     .unwrap();
-    canbao(&db).arg("import").arg(&list).assert().success();
+    let out = canbao(&db).arg("import").arg(&list).output().unwrap();
+    assert!(out.status.success());
+    // A date not kept is said at its row, not dropped without a word.
+    let said = String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("第 4 行") && said.contains("出生日期“2018.4”不是完整的日期"), "{said}");
+    assert!(said.contains("第 5 行") && said.contains("出生日期“2099-01-01”晚于今天，未记录"), "{said}");
+    assert!(!said.contains("“2018-03-09”") && !said.contains("“2018年3月10日”"), "kept dates are not said: {said}");
     let store = canbao::store::Store::open_read_only(&db).unwrap();
     let pupils = store.students(&Default::default()).unwrap();
     let born = |name: &str| pupils.iter().find(|p| p.name == name).unwrap_or_else(|| panic!("{name}")).birth_date;
@@ -255,6 +261,26 @@ fn a_pupil_without_an_id_number_keeps_the_lists_birth_date() {
     assert_eq!(born("李小红"), day(2018, 3, 10), "a number cut short: the list's birth date");
     assert_eq!(born("张三"), None, "a year and month is no birth date");
     assert_eq!(born("赵四"), None, "a birth date after today is none");
+}
+
+/// A number copied from `find` or the screen, masked as canbao shows it, is said to be one, with the ways to name
+/// the pupil, where it was told only that no pupil holds it; nothing is marked by its ends.
+#[test]
+fn a_masked_number_given_to_mark_is_said_to_be_masked() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    canbao(&db).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    let store = canbao::store::Store::open_read_only(&db).unwrap();
+    let pupil = store.students(&Default::default()).unwrap().into_iter().find(|p| p.id_problem.is_none()).unwrap();
+    drop(store);
+    let masked = canbao::domain::id_number::mask(&pupil.id_number);
+    let out = canbao(&db).args(["mark", &masked, "--payment", "paid", "--amount", "400"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("是打码后的号码") && said.contains("find --reveal") && said.contains("--class"), "{said}");
+    let store = canbao::store::Store::open_read_only(&db).unwrap();
+    let after = store.students(&Default::default()).unwrap().into_iter().find(|p| p.id == pupil.id).unwrap();
+    assert_eq!(after.payment, pupil.payment, "nothing marked");
 }
 
 /// Times are shown in the zone of whoever reads them, as the history is: the time another canbao has held the

@@ -2548,11 +2548,18 @@ impl RowReader<'_> {
         // that ask for it; a valid number's own birth date decides otherwise (a differing cell is said above).
         let birth_date = match &id.result {
             Ok(_) => None,
-            Err(_) => map
-                .get(Column::BirthDate, row)
-                .filter(|c| !c.is_empty())
-                .and_then(listed_birth_date)
-                .filter(|born| *born <= self.today),
+            Err(_) => match map.get(Column::BirthDate, row).filter(|c| !c.is_empty()) {
+                None => None,
+                Some(cell) => {
+                    let kept = listed_birth_date(cell).filter(|born| *born <= self.today);
+                    // Said, not dropped: the forms that ask for it will carry no birth date for this pupil.
+                    if kept.is_none() {
+                        let message = birth_date_not_kept(cell, self.today);
+                        self.problem(file, sheet, row_no, &header_of(Column::BirthDate), message);
+                    }
+                    kept
+                }
+            },
         };
         let incoming = Incoming {
             school,
@@ -3392,6 +3399,23 @@ fn birth_date_mismatch(cell: &Cell, from_id: NaiveDate) -> Option<String> {
              “{written}” does not match the ID number's, {from_id}: the ID number decides)"
         )
     })
+}
+
+/// Why the 出生日期 cell of a pupil without a valid number is not kept: a date later than today, or no whole date
+/// (a year and month only, a day the month does not have, text).
+fn birth_date_not_kept(cell: &Cell, today: NaiveDate) -> String {
+    let text = cell.text();
+    let written = quoted(text.trim());
+    match listed_birth_date(cell) {
+        Some(born) if born > today => format!(
+            "出生日期“{written}”晚于今天，未记录，请核对 (the birth date “{written}” is later than today: not kept, \
+             please check)"
+        ),
+        _ => format!(
+            "出生日期“{written}”不是完整的日期（应为年月日，如 2019-03-05），未记录 (the birth date “{written}” is \
+             not a whole date such as 2019-03-05: not kept)"
+        ),
+    }
 }
 
 /// A 出生日期 cell as a whole date (2013-04-05, 2013年4月5日, an Excel day number); `None` for a year and month
