@@ -232,6 +232,41 @@ fn a_backup_refused_while_a_window_holds_the_drive_names_the_window_and_what_to_
     canbao(&db).arg("backup").assert().success();
 }
 
+/// `--read-only backup FILE` copies the drive as it is, even while a window holds it, and writes nothing to the
+/// drive (no `last_backup`), where it was refused as a change; without a file it says to name one.
+#[test]
+fn a_read_only_backup_copies_the_drive_while_a_window_holds_it_and_records_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    canbao(&db).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    let last_backup = || {
+        let store = canbao::store::Store::open_read_only(&db).unwrap();
+        store.meta("last_backup").unwrap()
+    };
+    let before = last_backup();
+    let mut held = canbao::store::lock::DriveLock::acquire(&db, "张老师").unwrap();
+    held.held_by_window(Some("/dev/pts/7"));
+    let copy = dir.path().join("copy.db");
+    let (code, text) = said(canbao(&db).args(["--read-only", "backup"]).arg(&copy));
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.contains("已备份（只读打开，未记入数据文件）"), "{text}");
+    let pupils = |path: &std::path::Path| {
+        canbao::store::Store::open_read_only(path).unwrap().students(&Default::default()).unwrap().len()
+    };
+    assert!(pupils(&copy) > 0);
+    assert_eq!(pupils(&copy), pupils(&db));
+    let folder = dir.path().join("u盘");
+    std::fs::create_dir(&folder).unwrap();
+    let (code, text) = said(canbao(&db).args(["--read-only", "backup"]).arg(&folder));
+    assert_eq!(code, Some(0), "{text}");
+    assert_eq!(std::fs::read_dir(&folder).unwrap().count(), 1, "one copy in the folder: {text}");
+    let (code, text) = said(canbao(&db).args(["--read-only", "backup"]));
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains("只读打开时要给出备份到的文件或文件夹") && text.contains("--read-only backup"), "{text}");
+    drop(held);
+    assert_eq!(last_backup(), before, "the drive records no backup it did not write");
+}
+
 /// A pupil imported without a valid ID number keeps the 出生日期 the list gives (a whole date: the batch template
 /// writes it), where it was read only to check a valid number against and then dropped; a year and month alone is
 /// no birth date (nor a date after today), said at its row, and a valid number's own birth date is the one kept.

@@ -14,6 +14,9 @@ use crate::store::{Store, StoreError};
 use crate::words::{canbao_command, shell_path};
 
 pub(super) fn backup(cli: &Cli, file: Option<&Path>) -> CmdResult {
+    if cli.read_only {
+        return backup_read_only(cli, file);
+    }
     // Like any writer: the backup records itself in the drive and prunes the backups folder. A missing drive is
     // not made to be backed up.
     let (store, _lock) = open_writer_existing_or(cli, |by, since| backup_refused(cli, by, since))?;
@@ -30,6 +33,41 @@ pub(super) fn backup(cli: &Cli, file: Option<&Path>) -> CmdResult {
         Some(p) => say(&format!("已备份 (backed up): {}", p.display()), &format!("backed up: {}", p.display())),
         None => say("内存中的数据无需备份 (nothing to back up)", "nothing to back up"),
     }
+    Ok(())
+}
+
+/// `--read-only backup FILE`: a copy of the drive as it is now (one snapshot, as a reader sees it, whoever holds
+/// the drive), taken without writing to the drive, so neither recorded as its last backup nor pruning the
+/// backups folder; the automatic backups' own folder and names are for copies the drive records.
+fn backup_read_only(cli: &Cli, file: Option<&Path>) -> CmdResult {
+    let Some(file) = file else {
+        let again = command(cli, "--read-only backup 文件.db");
+        let again_en = command(cli, "--read-only backup FILE.db");
+        return Err(UserError(
+            pick(
+                &format!(
+                    "只读打开时要给出备份到的文件或文件夹，例如 {again}：只读的备份不记入数据文件，也不放进自动备份的文件夹 \
+                     (read-only: name the file or folder to back up to, e.g. {again_en}; a read-only backup is not \
+                     recorded in the drive nor put among the automatic backups)"
+                ),
+                &format!(
+                    "read-only: name the file or folder to back up to, e.g. {again_en}; a read-only backup is not \
+                     recorded in the drive nor put among the automatic backups"
+                ),
+            )
+            .to_owned(),
+        ));
+    };
+    let store = super::open::open_existing(cli)?;
+    let written = match names_a_folder(file) {
+        true => store.backup_into(file, crate::store::backup::MANUAL)?,
+        false => store.backup_to(file)?,
+    };
+    let p = written.display();
+    say(
+        &format!("已备份（只读打开，未记入数据文件）(backed up, read-only: not recorded in the drive): {p}"),
+        &format!("backed up (read-only: not recorded in the drive): {p}"),
+    );
     Ok(())
 }
 
