@@ -803,6 +803,8 @@ pub struct Text {
     pub identity_title: &'static str,
     pub identity_fields: [&'static str; 4],
     pub identity_hint: &'static str,
+    /// After the masked number in the correction form while the focus is on it, not yet edited.
+    pub identity_number_masked: &'static str,
     pub identity_flagged: &'static str,
     /// The fields a saved correction changed, after the pupil's name in `saved_one`: said in English, where the
     /// Chinese names the form itself (`identity_title` in `saved`).

@@ -47,22 +47,27 @@ impl App {
             Action::NextField => form.focus = form.focus.next(),
             Action::Confirm => return self.save_identity(form),
             a => {
-                form.focused().edit(&a);
-            }
-        }
-        // The number field shows the whole number once it has the focus: shown is revealed, and recorded. Only
-        // this field is revealed: the roster stays as the operator left it.
-        if form.focus == IdentityField::IdNumber && !self.reveal && !form.revealed {
-            match self.store.record_reveal(Some(form.id)) {
-                Ok(()) => {
-                    form.revealed = true;
-                    // The history under the form says the reveal as soon as it is recorded, and still after Esc,
-                    // not only once the pupil is opened again.
-                    self.reload_detail();
-                }
-                Err(e) => {
-                    self.fail(e.to_string());
-                    form.focus = IdentityField::Name;
+                // The number is shown whole, and the reveal recorded, only once the operator edits it (a key
+                // typed, the caret moved): Down and Tab pass through it on the way to the class and the phone,
+                // which a parent at the desk may be watching corrected.
+                let mut edited = form.fields[form.focus as usize].clone();
+                if edited.edit(&a) {
+                    if form.focus == IdentityField::IdNumber && !self.shows_number_of(form.id) && !form.revealed {
+                        match self.store.record_reveal(Some(form.id)) {
+                            Ok(()) => {
+                                form.revealed = true;
+                                // The history under the form says the reveal as soon as it is recorded, and
+                                // still after Esc, not only once the pupil is opened again. Only this field is
+                                // revealed: the roster stays as the operator left it.
+                                self.reload_detail();
+                            }
+                            Err(e) => {
+                                self.fail(e.to_string());
+                                return Some(Modal::Identity(form));
+                            }
+                        }
+                    }
+                    *form.focused() = edited;
                 }
             }
         }

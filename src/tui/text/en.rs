@@ -656,6 +656,7 @@ pub static EN: Text = Text {
     identity_title: "Correct the pupil",
     identity_fields: ["Name", "ID number", "Class", "Phone"],
     identity_hint: "A new ID number is checked as on import; the change is audited and can be undone",
+    identity_number_masked: "type to show in full (audited)",
     identity_number_empty: "The ID number cannot be erased: nothing saved, the number held stays. If it is wrong, type the right one",
     identity_number_invalid: "The new number {} fails the check ({}). Replace the valid number {} with it anyway?",
     identity_phone_bad: "Phone \"{}\" is not a phone number: 7 to 12 digits (- or spaces between them allowed), e.g. 13812345678 or 0831-1234567",

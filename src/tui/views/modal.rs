@@ -846,13 +846,18 @@ fn identity(frame: &mut Frame, app: &App, area: Rect, form: &IdentityForm) {
         frame.render_widget(label, Rect { y, height: 1, width: label_w as u16, ..inner });
         let field_area =
             Rect { x: inner.x + label_w as u16, y, width: inner.width.saturating_sub(label_w as u16), height: 1 };
-        // The number is shown only when revealed; it is typed over in full either way.
-        if i == IdentityField::IdNumber as usize && !app.reveal && !form.revealed && !focused {
+        // The number is shown only when revealed or once the operator edits it: the focus passing through on
+        // the way to the class or the phone leaves it masked, saying that typing shows it.
+        if i == IdentityField::IdNumber as usize && !app.shows_number_of(form.id) && !form.revealed {
             let masked = crate::domain::id_number::mask(input.text());
-            frame.render_widget(
-                Paragraph::new(Span::styled(masked, app.theme.popup().add_modifier(Modifier::UNDERLINED))),
-                field_area,
-            );
+            let cells = masked.width() as u16;
+            let mut spans = vec![Span::styled(masked, app.theme.popup().add_modifier(Modifier::UNDERLINED))];
+            if focused {
+                spans[0].style = app.theme.input();
+                spans.push(Span::styled(format!("  {}", t.identity_number_masked), app.theme.muted()));
+                frame.set_cursor_position(Position::new(field_area.x + cells.min(field_area.width), y));
+            }
+            frame.render_widget(Paragraph::new(Line::from(spans)), field_area);
         } else {
             field(frame, app, field_area, input, focused);
         }
