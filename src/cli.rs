@@ -1,7 +1,7 @@
 //! The command line: parsing, and each command's output in text or JSON. Exit codes: 0 success, 1 a user-facing
 //! error (bad file, nothing to import), 2 a usage error.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -541,95 +541,20 @@ pub(crate) fn say(bilingual: &str, en: &str) {
     println!("{}", pick(bilingual, en));
 }
 
-/// The files as given, each file once (`import`, `push`): the same file given twice (`a.csv a.csv`), or under
-/// two names (`./a.csv`, an absolute path, a symlink or a hard link to it), is taken once and the operator
-/// told, on stderr, what was done once (`once`: 「读」 and "read"). Read twice it would report each of its rows
-/// as its own duplicate.
-pub(crate) fn once_each(files: &[PathBuf], once: (&str, &str)) -> Vec<PathBuf> {
-    let (verb, verb_en) = once;
-    // Each file by what it is (see `FileIdentity`), with the name it was first given under and how often that
-    // name was given.
-    let mut seen: Vec<(FileIdentity, &PathBuf, usize)> = Vec::new();
-    let mut kept: Vec<PathBuf> = Vec::new();
-    for path in files {
-        let real = FileIdentity::of(path);
-        match seen.iter_mut().find(|(r, _, _)| *r == real) {
-            Some((_, first, times)) if *first == path => *times += 1,
-            Some((_, first, _)) => {
-                let (first, again) = (first.display(), path.display());
-                let en = format!("{again} is the same file as {first}: {verb_en} once");
-                eprintln!("{}", pick(&format!("{again} 与 {first} 是同一个文件，只{verb}一次 ({en})"), &en));
-            }
-            // Two copies of one list (the one e-mailed and the one saved from it) are one list, whatever their
-            // names: read twice, every row would be reported as its own duplicate.
-            None => match kept.iter().find(|first: &&PathBuf| same_content(first, path)) {
-                Some(first) => {
-                    let (first, again) = (first.display(), path.display());
-                    let en = format!("{again} holds the same bytes as {first}: {verb_en} once");
-                    eprintln!("{}", pick(&format!("{again} 与 {first} 内容完全相同，只{verb}一次 ({en})"), &en));
-                }
-                None => {
-                    seen.push((real, path, 1));
-                    kept.push(path.clone());
-                }
-            },
-        }
-    }
-    for (_, path, times) in seen.into_iter().filter(|(_, _, times)| *times > 1) {
-        let path = path.display();
-        let (zh_times, en_times) = if times == 2 {
-            ("两次".to_owned(), "twice".to_owned())
-        } else {
-            (format!(" {times} 次"), format!("{times} times"))
-        };
-        let en = format!("{path} is given {en_times}: {verb_en} once");
-        eprintln!("{}", pick(&format!("{path} 给了{zh_times}，只{verb}一次 ({en})"), &en));
-    }
-    kept
-}
-
-/// Whether two regular files hold the same bytes, read side by side (a class list can be large: neither is
-/// held whole). A file that cannot be read is nobody's copy: it goes on to be refused by name.
-fn same_content(a: &Path, b: &Path) -> bool {
-    use std::io::Read;
-    let (Ok(meta_a), Ok(meta_b)) = (std::fs::metadata(a), std::fs::metadata(b)) else { return false };
-    if !meta_a.is_file() || !meta_b.is_file() || meta_a.len() != meta_b.len() {
-        return false;
-    }
-    let (Ok(file_a), Ok(file_b)) = (std::fs::File::open(a), std::fs::File::open(b)) else { return false };
-    let (mut read_a, mut read_b) = (std::io::BufReader::new(file_a), std::io::BufReader::new(file_b));
-    let (mut buf_a, mut buf_b) = (vec![0u8; 64 * 1024], vec![0u8; 64 * 1024]);
-    loop {
-        let n = match read_a.read(&mut buf_a) {
-            Ok(0) => return true,
-            Ok(n) => n,
-            Err(_) => return false,
-        };
-        if read_b.read_exact(&mut buf_b[..n]).is_err() || buf_a[..n] != buf_b[..n] {
-            return false;
-        }
-    }
-}
-
-/// What makes two paths one file. On unix its device and inode, which a hard link shares (its resolved path
-/// does not); elsewhere, and for a path that cannot be read, the resolved path, which symlinks, `./` and
-/// `sub/../` share.
-#[derive(Debug, PartialEq, Eq)]
-enum FileIdentity {
-    #[cfg(unix)]
-    Inode(u64, u64),
-    Path(PathBuf),
-}
-
-impl FileIdentity {
-    fn of(path: &Path) -> FileIdentity {
-        #[cfg(unix)]
-        if let Ok(meta) = std::fs::metadata(path) {
-            use std::os::unix::fs::MetadataExt;
-            return FileIdentity::Inode(meta.dev(), meta.ino());
-        }
-        FileIdentity::Path(std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf()))
-    }
+/// The files as given, each file once (`import`, `push`; see `io::once_each`), the operator told on stderr what
+/// was done once (`once`: 「读」 and "read"); with what was said, bilingual, for a report's `warnings`.
+pub(crate) fn once_each(files: &[PathBuf], once: (&str, &str)) -> (Vec<PathBuf>, Vec<String>) {
+    let given = crate::io::once_each::once_each(files);
+    let said: Vec<String> = given
+        .again
+        .iter()
+        .map(|again| {
+            let (both, en) = again.said(once);
+            eprintln!("{}", pick(&both, &en));
+            both
+        })
+        .collect();
+    (given.kept, said)
 }
 
 /// A failure the user can act on: printed, exit code 1.

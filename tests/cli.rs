@@ -713,6 +713,10 @@ fn a_list_given_twice_or_under_two_names_is_read_once() {
     assert!(stderr.contains("link.csv 与 a.csv 是同一个文件"), "{stderr}");
     #[cfg(unix)]
     assert!(stderr.contains("hard.csv 与 a.csv 是同一个文件"), "{stderr}");
+    let warnings: Vec<&str> =
+        report["warnings"].as_array().expect("warnings").iter().filter_map(Value::as_str).collect();
+    assert!(warnings.contains(&"a.csv 给了两次，只读一次 (a.csv is given twice: read once)"), "{report}");
+    assert!(warnings.iter().any(|w| w.starts_with("./a.csv 与 a.csv 是同一个文件，只读一次")), "{report}");
 }
 
 /// Two copies of one class list under two names (the one e-mailed and the one saved from it) are read once and
@@ -730,6 +734,10 @@ fn two_copies_of_one_list_are_read_once_and_said() {
     assert_eq!((report["rows_read"].as_u64(), report["added"].as_u64()), (Some(10), Some(10)), "{report}");
     assert_eq!(report["duplicates"], 0, "{report}");
     assert!(stderr.contains("a-副本.csv 与 a.csv 内容完全相同，只读一次"), "{stderr}");
+    // A script reading --json is told too, among the report's warnings.
+    let warnings: Vec<&str> =
+        report["warnings"].as_array().expect("warnings").iter().filter_map(Value::as_str).collect();
+    assert!(warnings.iter().any(|w| w.starts_with("a-副本.csv 与 a.csv 内容完全相同，只读一次")), "{report}");
     // One byte apart, they are two lists: both read, the second's rows said as duplicates where they are.
     let mut changed = std::fs::read(fixture("utf8_bom.csv")).unwrap();
     changed.extend_from_slice(b"\n");

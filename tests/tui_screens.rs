@@ -2636,6 +2636,69 @@ fn the_import_preview_says_a_flagged_row_will_be_imported() {
     }
 }
 
+/// Two lists with the same bytes (一班.csv and its copy 二班.csv) ticked in the import picker are read once and
+/// said in the preview as the command line says it (「内容完全相同，只读一次」), where every row of the second was a
+/// duplicate with a line each; one file ticked twice through a symlinked folder is said to be the same file.
+#[test]
+fn identical_lists_ticked_in_the_import_picker_are_read_once_and_said() {
+    use canbao::tui::modal::Modal;
+    let dir = tempfile::tempdir().unwrap();
+    let lists = dir.path().join("名单");
+    std::fs::create_dir(&lists).unwrap();
+    let mut text = String::from("姓名,身份证号码,班级\n");
+    for i in 0..3 {
+        let body = format!("65010220150101{i:03}");
+        let number = format!("{body}{}", canbao::domain::id_number::check_char(body.as_bytes()));
+        text.push_str(&format!("新生{i},{number},1班\n"));
+    }
+    std::fs::write(lists.join("一班.csv"), &text).unwrap();
+    std::fs::write(lists.join("二班.csv"), &text).unwrap();
+    let tick = |app: &mut App, name: &str| {
+        let Some(Modal::Files(p)) = &mut app.modal else { panic!("the picker: {}", screen(app)) };
+        p.cursor = p.entries.iter().position(|e| e.name == name).unwrap_or_else(|| panic!("{name}: {:?}", p.entries));
+        app.update(Action::Input(' '));
+    };
+    let go_to = |app: &mut App, folder: &std::path::Path| {
+        type_text(app, folder.to_str().unwrap());
+        app.update(Action::Confirm);
+    };
+    let preview_lines = |app: &App| {
+        let Some(Modal::ImportPreview { preview, school, new_school, .. }) = &app.modal else {
+            panic!("expected the preview: {}", screen(app))
+        };
+        assert_eq!((preview.rows_read, preview.duplicates), (3, 0), "{preview:?}");
+        app.import_preview_lines(preview, school.as_ref(), new_school.as_deref()).join("\n")
+    };
+    for (lang, said) in [
+        (Language::Zh, "二班.csv 与 一班.csv 内容完全相同，只读一次"),
+        (Language::En, "二班.csv holds the same bytes as 一班.csv: read once"),
+    ] {
+        let mut app = app(lang);
+        app.update(Action::Import);
+        go_to(&mut app, &lists);
+        tick(&mut app, "一班.csv");
+        tick(&mut app, "二班.csv");
+        app.update(Action::Confirm);
+        let lines = preview_lines(&app);
+        assert!(lines.contains(said), "{lang:?}:\n{lines}");
+        insta::assert_snapshot!(format!("import_preview_identical_lists_{}", lang_name(lang)), screen(&app));
+    }
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(&lists, dir.path().join("链接")).unwrap();
+        let mut app = app(Language::Zh);
+        app.update(Action::Import);
+        go_to(&mut app, &lists);
+        tick(&mut app, "一班.csv");
+        go_to(&mut app, &dir.path().join("链接"));
+        tick(&mut app, "一班.csv");
+        app.update(Action::Confirm);
+        let lines = preview_lines(&app);
+        let said = format!("{} 与 {} 是同一个文件，只读一次", "链接/一班.csv", "名单/一班.csv");
+        assert!(lines.contains(&said), "{lines}");
+    }
+}
+
 /// The import preview masks an ID number a row's problem quotes (the mother's number typed into the phone
 /// column), as the roster masks numbers: never whole on the screen.
 #[test]

@@ -167,7 +167,7 @@ pub fn push(
     if files.is_empty() {
         return prepare_schema(&target, limit, dry_run, json);
     }
-    let files = super::once_each(files, ("上传", "pushed"));
+    let (files, _) = super::once_each(files, ("上传", "pushed"));
     // Every file is read before anything is sent: one that cannot be read stops the push with nothing sent.
     let mut read = Vec::new();
     let mut outside = Vec::new();

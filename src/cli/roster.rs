@@ -33,10 +33,12 @@ pub(super) fn import(
     (dry_run, json): (bool, bool),
     choices: ImportChoices,
 ) -> CmdResult {
-    let files = &super::once_each(files, ("读", "read"));
+    let (files, read_once) = super::once_each(files, ("读", "read"));
+    // Said on stderr already; a script reading --json finds it among the report's warnings too.
+    let read_once = if json { read_once } else { Vec::new() };
     // A dry run on a missing drive reads into memory and makes no file; a list that could not be imported into
     // a drive this command made leaves no empty drive behind.
-    on_drive_it_may_make(cli, dry_run, |store| import_into(store, files, school, (dry_run, json), choices))
+    on_drive_it_may_make(cli, dry_run, |store| import_into(store, &files, school, (dry_run, json), choices, read_once))
 }
 
 /// The import itself, once the drive is open.
@@ -46,12 +48,14 @@ fn import_into(
     school: Option<&str>,
     (dry_run, json): (bool, bool),
     choices: ImportChoices,
+    read_once: Vec<String>,
 ) -> CmdResult {
     // The commands its warnings offer name the drive as this import was given it (`ImportRequest::drive_named`).
     let drive_named = store.hint_drive().map(Path::to_path_buf);
     let mut request = ImportRequest::new(store, files.to_vec(), school.map(str::to_owned))?;
     request.take_other_names = choices.rename_by_id;
     request.take_grade_down = choices.move_down_a_grade;
+    request.read_once = read_once;
     // The templates of this laptop's config folder are canbao's own too when they come back.
     request.config_dir = super::open::config_dir();
     // A new drive's first lists, one naming its school (a title) and another naming none: the rows naming none

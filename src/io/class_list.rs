@@ -355,6 +355,9 @@ pub struct ImportRequest {
     /// Lists whose pupils would (nearly) all move one grade down are imported, not refused as last year's
     /// (`ImportError::LastYearList`): the operator means the move.
     pub take_grade_down: bool,
+    /// Files given again or as copies of another, left out of `paths` (`io::once_each`), as said: put first
+    /// among the report's warnings, so a screen's preview and a script's `--json` say them as the report's own.
+    pub read_once: Vec<String>,
 }
 
 impl ImportRequest {
@@ -376,6 +379,7 @@ impl ImportRequest {
             drive_named: store.hint_drive().map(Path::to_path_buf),
             take_other_names: false,
             take_grade_down: false,
+            read_once: Vec::new(),
         })
     }
 
@@ -411,7 +415,10 @@ impl ImportRequest {
         reader.take_other_names = self.take_other_names;
         reader.take_grade_down = self.take_grade_down;
         let schools = (self.school.as_deref(), self.default_school.as_str());
-        import_stamped(store, inputs, reader, schools, ending, expected, self.drive_named.as_deref())
+        let (mut report, stamps) =
+            import_stamped(store, inputs, reader, schools, ending, expected, self.drive_named.as_deref())?;
+        report.warnings.splice(0..0, self.read_once.iter().cloned());
+        Ok((report, stamps))
     }
 }
 

@@ -9,6 +9,7 @@ pub mod forms;
 pub mod fuzzing;
 pub mod header;
 mod new_school;
+pub mod once_each;
 pub mod own_forms;
 pub mod ownership;
 pub mod reconcile;

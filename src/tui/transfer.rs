@@ -34,11 +34,19 @@ impl App {
         self.start_import_files(vec![path]);
     }
 
-    /// Reads and checks the files as one import; the preview follows.
+    /// Reads and checks the files as one import; the preview follows. A file ticked twice (through a symlinked
+    /// folder) or a copy of another under a new name is read once and said, as the command line says it: read
+    /// twice, each of its rows would be listed as its own duplicate.
     pub fn start_import_files(&mut self, paths: Vec<PathBuf>) {
-        match ImportRequest::new(&self.store, paths, None) {
+        let given = crate::io::once_each::once_each(&paths);
+        // The paths as the preview names them: below the folder they share, which the picker showed.
+        let shared = shared_folder(&paths);
+        // Bilingual as the report's other warnings: the preview says each in the screen's language.
+        let read_once = given.again.iter().map(|again| again.under(&shared).said(("读", "read")).0).collect();
+        match ImportRequest::new(&self.store, given.kept, None) {
             Ok(mut request) => {
                 request.config_dir = self.config_dir.clone();
+                request.read_once = read_once;
                 self.start(Work::Plan { request })
             }
             Err(e) => self.job_done(JobOutcome::Failed(e.to_string())),
@@ -538,6 +546,17 @@ impl App {
         (self.policy, _) = super::due::drive_policy(&self.store, self.config_dir.as_deref());
         Ok(kept)
     }
+}
+
+/// The deepest folder holding every one of `paths` (none for a single path outside any folder).
+fn shared_folder(paths: &[PathBuf]) -> PathBuf {
+    let mut shared = paths.first().and_then(|p| p.parent()).map(Path::to_path_buf).unwrap_or_default();
+    while !paths.iter().all(|p| p.starts_with(&shared)) {
+        if !shared.pop() {
+            break;
+        }
+    }
+    shared
 }
 
 /// A problem of a list at its row; one about the whole sheet (row 0: no class column …) names no row.
