@@ -1927,7 +1927,7 @@ fn a_read_only_window_refuses_exports_of_whole_id_numbers() {
     app.update(Action::Resize(120, 30));
     let refused = |app: &App| {
         let status = app.status.clone().expect("told why");
-        assert!(status.error && status.text.contains("只读打开时不能导出含完整证件号码的表格"), "{status:?}");
+        assert!(status.error && status.text.contains("只读窗口：请到可修改的窗口导出"), "{status:?}");
     };
     app.update(Action::Export);
     assert!(app.modal.is_none(), "the sheet's dialog did not open");

@@ -2384,6 +2384,36 @@ fn read_only_title_and_refusal() {
     }
 }
 
+/// A read-only window's `x` refusal is read whole in its status line at 80 and 100 columns, on the roster and on
+/// the detail screen, what to do among it (the window that can change the drive, or the palette's masking),
+/// where it was cut before the part that says what to do.
+#[test]
+fn a_read_only_windows_export_refusal_fits_its_status_line() {
+    for (lang, what_to_do) in [
+        (Language::Zh, "或在命令面板开启「导出时身份证号码打码」后导出"),
+        (Language::En, "or turn on Mask ID numbers in exports"),
+    ] {
+        for width in [80, 100] {
+            let (_dir, _path, mut app) = read_only_app(lang);
+            app.update(Action::Resize(width, 24));
+            for detail in [false, true] {
+                if detail {
+                    app.update(Action::OpenDetail);
+                }
+                app.status = None;
+                app.update(Action::Export);
+                let told = app.status.clone().expect("told why").text;
+                assert!(told.ends_with(what_to_do), "{told}");
+                let shown = screen(&app);
+                assert!(shown.lines().any(|l| l.trim() == told), "{lang:?} {width} detail {detail}:\n{shown}");
+                if width == 80 && !detail {
+                    insta::assert_snapshot!(format!("read_only_export_refused_{}", lang_name(lang)), shown);
+                }
+            }
+        }
+    }
+}
+
 /// A pupil's categories are listed as the command line lists them, 「低保对象、特困人员」 in Chinese and "低保对象,
 /// 特困人员" in English, on the roster, on the detail screen and in the detail's history, where the screen wrote
 /// 「低保对象,特困人员」 (and the detail screen's marks with a space between them).

@@ -21,7 +21,7 @@ pub static EN: Text = Text {
     backup_copy_opened: "This is a backup: changes made here stay in this copy, not in the original drive",
     read_only_refused: "Read-only: changes are disabled",
     read_only_reveal: "Full ID numbers cannot be shown read-only: showing one is recorded in the audit log, which a read-only window does not write; press r in the window that can change the drive",
-    read_only_export: "A form with full ID numbers cannot be exported read-only: an export is recorded in the audit log, which a read-only window does not write; export from the window that can change the drive, or turn on Mask ID numbers in exports in the palette for a masked copy",
+    read_only_export: "Read-only: export in a writable window, or turn on Mask ID numbers in exports",
     paste_not_searched: "The pasted text is too long to search for ({} characters); press / and type a name, initials or part of an ID number",
     writer_changes_loaded: "Loaded the changes saved in the other window",
     pupil_not_in_drive: "The pupil you had open is not in the drive as it is now; back to the list",
