@@ -3784,11 +3784,70 @@ fn a_merge_preview_warns_of_another_school_and_the_merge_takes_its_policy() {
     assert!(lines.iter().any(|l| l.contains("对方数据文件的学校（柳州市第二小学）不是本数据文件的学校")), "{lines:?}");
     assert!(lines.iter().any(|l| l.contains("没有共同的修改记录")), "{lines:?}");
     // No common history, which `canbao merge` refuses without --no-common-history: the preview asks.
-    assert!(lines.iter().any(|l| l.contains("请先确认对方是同一所学校") && l.contains("再按 Enter 合并")), "{lines:?}");
+    assert!(
+        lines.iter().any(|l| l.contains("请先确认对方是同一所学校") && l.contains("再按 Enter 并选「是」合并")),
+        "{lines:?}"
+    );
     assert!(lines.iter().any(|l| l.contains("已采用对方的 yibin-2024")), "{lines:?}");
     app.update(Action::Confirm);
+    app.update(Action::Yes);
     finish_job(&mut app);
     assert_eq!(app.policy.as_ref().map(|p| p.name.as_str()), Some("yibin-2024"), "the screen took the policy");
+}
+
+/// Enter on the preview of a merge `canbao merge` refuses without a flag (another school's drive, or this
+/// school's imported apart: no history in common) asks first, No by default, naming what the merge does: a
+/// stray Enter, or two, merge nothing, and No goes back to the preview. Yes merges.
+#[test]
+fn a_merge_the_command_line_refuses_without_a_flag_is_asked_no_by_default() {
+    use canbao::tui::modal::Modal;
+    for (other_school, lang, said) in [
+        (true, Language::Zh, "身份证号码相同的学生将改属对方的学校"),
+        (false, Language::Zh, "两个数据文件没有共同的修改记录：合并会把对方的学生并入本数据文件"),
+        (true, Language::En, "its pupils who share ID numbers with ours move to its school"),
+        (false, Language::En, "the other file's pupils join this drive"),
+    ] {
+        let dir = tempfile::tempdir().expect("dir");
+        let (ours_path, theirs_path) = (dir.path().join("ours.db"), dir.path().join("theirs.db"));
+        let mut ours = Store::open(&ours_path).expect("store");
+        ours.set_fixed_clock(NOW);
+        canbao::demo::load_sample(&mut ours).expect("sample");
+        let school = ours.schools().expect("schools")[0].clone();
+        let mut theirs = Store::open(&theirs_path).expect("theirs");
+        theirs.set_fixed_clock(NOW);
+        theirs.set_operator("另一台").expect("operator");
+        canbao::demo::load_sample(&mut theirs).expect("sample");
+        if other_school {
+            theirs.rename_school(&school, "柳州市第二小学").expect("rename");
+        }
+        let pupil = theirs.students(&Default::default()).expect("list")[0].clone();
+        theirs.set_payment(pupil.id, PaymentStatus::Government, &Default::default()).expect("mark");
+        drop(theirs);
+        let audit = ours.audit_count().expect("audit");
+        let mut app = App::new(ours, &options(lang, Some("测试"))).expect("app");
+        app.update(Action::Resize(80, 24));
+        app.start(canbao::tui::jobs::Work::Merge { file: theirs_path.clone(), dry_run: true, policy: None });
+        finish_job(&mut app);
+        assert!(matches!(app.modal, Some(Modal::MergePreview { .. })), "{}", screen(&app));
+        for round in 0..2 {
+            app.update(Action::Confirm);
+            let shown = screen(&app);
+            let Some(Modal::Confirm(question)) = &app.modal else { panic!("{lang:?} {other_school}: asked\n{shown}") };
+            assert!(!question.yes, "No is the default");
+            assert!(question.question.contains(said), "{}", question.question);
+            if !other_school && round == 0 {
+                insta::assert_snapshot!(format!("merge_no_common_history_asked_{}", lang_name(lang)), shown);
+            }
+            app.update(Action::Confirm);
+            finish_job(&mut app);
+            assert!(matches!(app.modal, Some(Modal::MergePreview { .. })), "back to the preview\n{}", screen(&app));
+            assert_eq!(app.store.audit_count().expect("audit"), audit, "{lang:?} {other_school}: nothing merged");
+        }
+        app.update(Action::Confirm);
+        app.update(Action::Yes);
+        finish_job(&mut app);
+        assert!(app.store.audit_count().expect("audit") > audit, "{lang:?} {other_school}: merged on Yes");
+    }
 }
 
 /// A merge where the other laptop marked 不参保 a pupil paid for here: the preview and the report word it as

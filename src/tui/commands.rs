@@ -352,6 +352,19 @@ impl App {
         lines
     }
 
+    /// The question before a merge `canbao merge` refuses without `--other-school` (another school's drive of no
+    /// common history) or `--no-common-history`, saying what the merge will do; `None` for any other merge.
+    pub fn merge_question(&self, r: &crate::store::merge::MergeReport) -> Option<String> {
+        let t = self.text;
+        if !r.other_schools.is_empty() && !r.shared_history {
+            Some(fill(t.merge_ask_other_school, &[&r.other_schools.join(t.pick("、", ", "))]))
+        } else if crate::store::merge::refused_unrelated(r) {
+            Some(t.merge_ask_no_shared_history.to_owned())
+        } else {
+            None
+        }
+    }
+
     pub fn check_lines(&self, r: &CheckReport) -> Vec<String> {
         let id = |n: &str| if self.reveal { n.to_owned() } else { id_number::mask(n) };
         let mut lines = vec![fill(self.text.check_counts, &[&r.students, &r.findings()])];

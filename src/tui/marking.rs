@@ -998,6 +998,7 @@ impl App {
                 }
             }
             Then::Policy { chosen, .. } => self.choose_policy(&chosen),
+            Then::Merge { file, .. } => self.start(Work::Merge { file, dry_run: false, policy: self.policy.clone() }),
             Then::EditPolicy(form) => self.modal = self.save_edited_policy(*form, true),
             Then::StopJob => match self.held.take() {
                 // It ended while the question was open.
@@ -1042,6 +1043,11 @@ impl App {
             Then::Policy { cursor, list, .. } => {
                 self.modal = Some(Modal::Policies { cursor, list });
                 self.say(self.text.policy_not_changed);
+            }
+            // Back to the preview, to be read again or closed.
+            Then::Merge { file, lines, offset, ask } => {
+                self.modal = Some(Modal::MergePreview { file, lines, offset, ask: Some(ask) });
+                self.say(self.text.nothing_changed);
             }
             Then::Identity(mut form) => {
                 use crate::tui::identity::IdentityField;

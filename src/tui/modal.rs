@@ -168,6 +168,13 @@ pub enum Then {
     },
     /// Save an edit of the drive's policy that moves payments already recorded; No goes back to the form as typed.
     EditPolicy(Box<EditPolicyForm>),
+    /// Merge the previewed file (another school's, or of no common history); No goes back to the preview.
+    Merge {
+        file: std::path::PathBuf,
+        lines: Vec<String>,
+        offset: usize,
+        ask: String,
+    },
 }
 
 /// Changes waiting for the operator's yes.
@@ -286,11 +293,14 @@ pub enum Modal {
     /// This year's policy from the highlighted one.
     NewPolicy(NewPolicyForm),
     EditPolicy(EditPolicyForm),
-    /// A merge's dry run; Enter merges (after a backup).
+    /// A merge's dry run; Enter merges (after a backup), or asks `ask` first.
     MergePreview {
         file: std::path::PathBuf,
         lines: Vec<String>,
         offset: usize,
+        /// The question Enter asks, No by default, before a merge `canbao merge` refuses without
+        /// `--other-school` or `--no-common-history` (another school's drive, one of no common history).
+        ask: Option<String>,
     },
     /// A reconciliation's dry run; Enter applies it.
     ReconcilePreview {

@@ -584,6 +584,11 @@ pub struct Text {
     /// The preview's question for a file of no common history, which `canbao merge` refuses without
     /// `--no-common-history`: Enter is the operator's word that the two are one school's, to be joined.
     pub merge_no_shared_history_confirm: &'static str,
+    /// Enter on the preview of another school's drive of no common history: the question, No by default, with
+    /// what the merge does (the other file's schools).
+    pub merge_ask_other_school: &'static str,
+    /// Enter on the preview of a drive of no common history: the question, No by default, with what it does.
+    pub merge_ask_no_shared_history: &'static str,
     pub merge_other_has_no_pupils: &'static str,
     /// The other file's newest change stamped ahead of this laptop's clock: its time, this clock's, how far.
     pub merge_clock_ahead: &'static str,

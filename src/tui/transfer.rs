@@ -280,7 +280,8 @@ impl App {
                 let lines = self.merge_lines(&report, &outside);
                 if report.dry_run {
                     let lines = self.preview_lines(self.text.merge_preview, lines);
-                    self.modal = Some(Modal::MergePreview { file, lines, offset: 0 });
+                    let ask = self.merge_question(&report);
+                    self.modal = Some(Modal::MergePreview { file, lines, offset: 0, ask });
                 } else {
                     // A policy taken from the other file is the drive's now: its amounts and ledgers too.
                     if report.policies.iter().any(|p| p.outcome == crate::store::merge_notes::PolicyOutcome::Taken) {

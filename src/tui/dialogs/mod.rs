@@ -115,16 +115,28 @@ impl App {
             Modal::Policies { cursor, list } => self.update_policies(cursor, list, action),
             Modal::NewPolicy(form) => self.update_new_policy(form, action),
             Modal::EditPolicy(form) => self.update_edit_policy(form, action),
-            Modal::MergePreview { file, lines, offset } => match action {
-                Action::Confirm => {
-                    self.start(Work::Merge { file, dry_run: false, policy: self.policy.clone() });
-                    None
-                }
+            Modal::MergePreview { file, lines, offset, ask } => match action {
+                // A merge the command line refuses without a flag is asked, No by default: a stray Enter merges
+                // nothing.
+                Action::Confirm => match ask {
+                    Some(ask) => {
+                        let question = ask.clone();
+                        let then = Then::Merge { file, lines, offset, ask };
+                        Some(Modal::Confirm(Confirm { question, then, yes: false }))
+                    }
+                    None => {
+                        self.start(Work::Merge { file, dry_run: false, policy: self.policy.clone() });
+                        None
+                    }
+                },
                 Action::Back => {
                     self.say(self.text.nothing_changed);
                     None
                 }
-                a => Some(Modal::MergePreview { file, offset: scroll_box(self.size, &lines, offset, &a, page), lines }),
+                a => {
+                    let offset = scroll_box(self.size, &lines, offset, &a, page);
+                    Some(Modal::MergePreview { file, offset, lines, ask })
+                }
             },
             Modal::ReconcilePreview { file, source, lines, offset } => match action {
                 Action::Confirm => {
