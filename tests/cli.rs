@@ -267,6 +267,22 @@ fn a_read_only_backup_copies_the_drive_while_a_window_holds_it_and_records_nothi
     assert_eq!(last_backup(), before, "the drive records no backup it did not write");
 }
 
+/// A class list given to `restore` (the wrong file picked) is named as one, with nothing changed, where it was
+/// called no canbao file or a damaged one.
+#[test]
+fn a_class_list_given_to_restore_is_named_as_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    canbao(&db).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    let (code, text) = said(canbao(&db).arg("restore").arg(fixture("gbk_title.csv")));
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains("这是表格（名单），不是 canbao 数据文件，未恢复，当前数据未改动"), "{text}");
+    assert!(text.contains("canbao import") && !text.contains("已损坏"), "{text}");
+    let (code, text) = said(canbao(&db).args(["--lang", "en", "restore"]).arg(fixture("gbk_title.csv")));
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains("nothing restored"), "{text}");
+}
+
 /// A pupil imported without a valid ID number keeps the 出生日期 the list gives (a whole date: the batch template
 /// writes it), where it was read only to check a valid number against and then dropped; a year and month alone is
 /// no birth date (nor a date after today), said at its row, and a valid number's own birth date is the one kept.

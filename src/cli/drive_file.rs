@@ -161,7 +161,9 @@ fn restore_into(cli: &Cli, store: &mut Store, file: &Path, force: bool) -> CmdRe
     warn_if_backup(cli, &drive_path(cli), Use::Write);
     // What the TUI asks about before Yes, the command line refuses without --force: another school's drive, or
     // another laptop's (which wants a merge), typed where a backup was meant.
-    let facts = store.describe_backup(file)?;
+    let facts = store
+        .describe_backup(file)
+        .map_err(|e| crate::io::sniff::named_merge_error(e, file, crate::store::OtherFileUse::Restore))?;
     if !facts.looks_ours && !force {
         return Err(UserError(not_a_backup_of_this_drive(file, &facts, hint_drive(cli).as_deref())));
     }
@@ -269,7 +271,7 @@ pub(super) fn merge(
         let today = store.today();
         let report = store
             .merge_from_judged(other, (dry_run, other_school, no_common_history, accept_clock), Some(&mut judge))
-            .map_err(|e| crate::io::sniff::named_merge_error(e, other))
+            .map_err(|e| crate::io::sniff::named_merge_error(e, other, crate::store::OtherFileUse::Merge))
             .map_err(|e| crate::io::year_policy::merge_later_year_advice(e, policy.as_ref(), today))
             .map_err(|e| clock_refused(e, true))?;
         if json {

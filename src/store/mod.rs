@@ -73,6 +73,23 @@ pub(crate) const IMPORT_CACHE_KIB: i64 = -16_384;
 /// 82 MB of peak memory instead of 42 MB. Larger bought nothing more at that size.
 pub(crate) const CLASS_LIST_CACHE_KIB: i64 = -65_536;
 
+/// What another drive file was given for, when it turns out to be no drive: said in the refusal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OtherFileUse {
+    Merge,
+    Restore,
+}
+
+impl OtherFileUse {
+    /// What was not done, in Chinese and in English.
+    pub fn nothing(self) -> (&'static str, &'static str) {
+        match self {
+            OtherFileUse::Merge => ("未合并", "nothing merged"),
+            OtherFileUse::Restore => ("未恢复，当前数据未改动", "nothing restored, the data unchanged"),
+        }
+    }
+}
+
 #[derive(Debug, Error)]
 pub enum StoreError {
     #[error("数据库错误 (database error): {0}")]
@@ -219,12 +236,16 @@ pub enum StoreError {
     #[error("不是 canbao 数据文件或文件已损坏：{path} (not a canbao file, or damaged: {path})")]
     NotADatabase { path: String },
     #[error(
-        "这是表格（名单），不是 canbao 数据文件，未合并：要导入名单，请用 canbao import：{path} \
-         (a spreadsheet (a class list), not a canbao drive: nothing merged; import a list with canbao import: {path})"
+        "这是表格（名单），不是 canbao 数据文件，{}：要导入名单，请用 canbao import：{path} \
+         (a spreadsheet (a class list), not a canbao drive: {}; import a list with canbao import: {path})",
+        .taken_for.nothing().0, .taken_for.nothing().1
     )]
-    MergeTable { path: String },
-    #[error("不是 canbao 数据文件，未合并：{path}：{what} (not a canbao drive, nothing merged: {path})")]
-    MergeOtherKind { path: String, what: &'static str },
+    MergeTable { path: String, taken_for: OtherFileUse },
+    #[error(
+        "不是 canbao 数据文件，{}：{path}：{what} (not a canbao drive, {}: {path})",
+        .taken_for.nothing().0, .taken_for.nothing().1
+    )]
+    MergeOtherKind { path: String, what: &'static str, taken_for: OtherFileUse },
     #[error(
         "这是其他程序的 SQLite 数据库，不是 canbao 数据文件，未做任何修改：{path} \
          (another program's SQLite database, not a canbao drive: nothing was changed: {path})"
