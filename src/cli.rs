@@ -372,7 +372,8 @@ pub struct MarkArgs {
     /// 参保状态 (the enrollment)
     #[arg(long, value_parser = ["unknown", "here", "elsewhere", "declined", "left"])]
     pub enrollment: Option<String>,
-    /// 不参保原因 (reason, with --enrollment declined)
+    /// 不参保原因，--enrollment declined 时必填；或异地参保的参保地 (the reason, required with --enrollment declined;
+    /// or where, with elsewhere)
     #[arg(long)]
     pub reason: Option<String>,
     /// 缴费状态 (the payment)

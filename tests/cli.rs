@@ -845,6 +845,49 @@ fn mark_from_the_command_line() {
     assert_eq!((found[0]["enrollment"].as_str(), found[0]["payment"].as_str()), (Some("declined"), Some("unpaid")));
 }
 
+/// 不参保 is recorded with why (DOMAIN: "declined (with a reason)"): `mark --enrollment declined` without
+/// --reason (or with a blank one) saves nothing and says, in both languages, to give --reason. A pupil declined
+/// already keeps the reason held when marked declined again; one declined before without a reason (an older
+/// drive) still reads as before.
+#[test]
+fn declining_needs_a_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    canbao(&db).arg("import").arg(fixture("gbk_title.csv")).assert().success();
+    let number = "45020220180710028X";
+    let reason_of = |db: &Path| {
+        let store = canbao::store::Store::open_read_only(db).unwrap();
+        let pupils = store.students(&Default::default()).unwrap();
+        let s = pupils.into_iter().find(|s| s.id_number == number).expect("pupil");
+        (s.enrollment.code(), s.decline_reason)
+    };
+    for blank in [&[][..], &["--reason", ""], &["--reason", "  "]] {
+        let (code, text) = said(canbao(&db).args(["mark", number, "--enrollment", "declined"]).args(blank));
+        assert_eq!(code, Some(1), "{blank:?}: {text}");
+        assert!(text.contains("不参保须写明原因") && text.contains("--reason") && text.contains("未保存"), "{text}");
+        assert!(text.contains("declined needs a reason") && text.contains("nothing saved"), "{text}");
+        assert!(text.contains(&format!("mark {number} --enrollment declined --reason")), "{text}");
+        assert_eq!(reason_of(&db), ("unknown", None), "{blank:?}");
+    }
+    canbao(&db).args(["mark", number, "--enrollment", "declined", "--reason", "家长不同意"]).assert().success();
+    assert_eq!(reason_of(&db), ("declined", Some("家长不同意".to_owned())));
+    // Declined again without --reason: the reason held stays.
+    canbao(&db).args(["mark", number, "--enrollment", "declined", "--note", "电话确认"]).assert().success();
+    assert_eq!(reason_of(&db), ("declined", Some("家长不同意".to_owned())));
+    // A pupil declined without a reason on an older drive reads as before; only a new mark asks for one.
+    {
+        let mut store = canbao::store::Store::open(&db).unwrap();
+        let id = store.students(&Default::default()).unwrap().iter().find(|s| s.id_number == number).unwrap().id;
+        store.set_enrollment(id, canbao::domain::student::Enrollment::Declined, None).unwrap();
+    }
+    assert_eq!(reason_of(&db), ("declined", None));
+    let found = json(canbao(&db).args(["find", number, "--json"]));
+    assert_eq!(found[0]["enrollment"], "declined");
+    canbao(&db).args(["mark", number, "--enrollment", "declined"]).assert().code(1);
+    canbao(&db).args(["mark", number, "--note", "家长再议"]).assert().success();
+    assert_eq!(reason_of(&db), ("declined", None));
+}
+
 #[test]
 fn a_drive_in_use_is_offered_read_only_and_read_only_never_writes() {
     let dir = tempfile::tempdir().unwrap();
@@ -1628,7 +1671,10 @@ fn mark_find_and_quote_reach_a_pupil_by_a_flagged_number_as_stored() {
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("--name") && err.contains("王五") && err.contains("赵六"), "{err}");
-    canbao(&db).args(["mark", "4.50202201502E+17", "--name", "赵六", "--enrollment", "declined"]).assert().success();
+    canbao(&db)
+        .args(["mark", "4.50202201502E+17", "--name", "赵六", "--enrollment", "declined", "--reason", "家长不同意"])
+        .assert()
+        .success();
     let found = json(canbao(&db).args(["find", "赵六", "--json"]));
     assert_eq!(found[0]["enrollment"], "declined");
     canbao(&db).args(["mark", "4.50202201502E+17", "--name", "钱七", "--note", "x"]).assert().code(1);
@@ -5022,12 +5068,13 @@ fn marks_hints_name_the_pupil_as_the_operator_did() {
     assert!(!text.contains(number), "{text}");
     canbao(&db).args(by_name).args(["--payment", "paid", "--amount", "300", "--yes"]).assert().success();
     // 不参保 over the payment: refused, with how to clear it, by name and class.
-    let (code, text) = said(canbao(&db).args(by_name).args(["--enrollment", "declined"]));
+    let (code, text) = said(canbao(&db).args(by_name).args(["--enrollment", "declined", "--reason", "家长不同意"]));
     assert_eq!(code, Some(1), "{text}");
     assert!(text.contains("mark --name 徐楠 --class '三年级 1班' --payment unpaid"), "{text}");
     assert!(!text.contains(number), "{text}");
     // Chosen by the number as typed: suggested as typed.
-    let (code, text) = said(canbao(&db).args(["mark", "450203 20170926 3719", "--enrollment", "declined"]));
+    let declined = ["--enrollment", "declined", "--reason", "家长不同意"];
+    let (code, text) = said(canbao(&db).args(["mark", "450203 20170926 3719"]).args(declined));
     assert_eq!(code, Some(1), "{text}");
     assert!(text.contains("mark '450203 20170926 3719' --payment unpaid"), "{text}");
 }

@@ -414,7 +414,8 @@ fn the_template_uploads_no_flagged_number_and_reads_back_as_the_same_pupils() {
     sheet.write_row(4, 0, ["示范小学", "孙语", "450203201909308803", "一年级", "1班"]).expect("valid");
     book.save(&list).expect("save");
     ok(canbao(&db).arg("import").arg(&list));
-    ok(canbao(&db).args(["mark", "--name", "李雨", "--class", "一年级1班", "--enrollment", "declined"]));
+    let declined = ["--enrollment", "declined", "--reason", "家长不同意"];
+    ok(canbao(&db).args(["mark", "--name", "李雨", "--class", "一年级1班"]).args(declined));
     let count =
         |db: &Path| json(canbao(db).args(["find", "一年级", "--json", "--limit", "100"])).as_array().map(Vec::len);
     assert_eq!(count(&db), Some(4));

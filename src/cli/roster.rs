@@ -315,6 +315,25 @@ pub(super) fn mark(cli: &Cli, args: &MarkArgs) -> CmdResult {
              such as where a pupil who left went, use --note)"
         )));
     }
+    // 不参保 is recorded with why (a pupil not insured by choice, whom the school must account for): without a
+    // reason it would be saved with no word of it. A pupil declined already keeps the reason recorded.
+    let held_reason = (pupil.enrollment == Enrollment::Declined)
+        .then_some(pupil.decline_reason.as_deref())
+        .flatten()
+        .filter(|r| !r.trim().is_empty());
+    let reason = match reason.as_deref().filter(|r| !r.trim().is_empty()) {
+        None if mark.enrollment == Some(Enrollment::Declined) => match held_reason {
+            Some(held) => Some(held.to_owned()),
+            None => {
+                let example = store.command(&format!("mark {chosen} --enrollment declined --reason 家长不同意"));
+                return Err(UserError(format!(
+                    "不参保须写明原因，请用 --reason 给出，未保存。例如：{example} (declined needs a reason: give \
+                     it with --reason; nothing saved. For example: {example})"
+                )));
+            }
+        },
+        given => given.map(str::to_owned),
+    };
     // A payment recorded (the family's or 财政代缴) makes the pupil 在校参保: with --enrollment unknown beside it the
     // option given would be overridden without a word. Refused, naming what to give instead.
     if mark.enrollment == Some(Enrollment::Unknown)
