@@ -799,6 +799,18 @@ fn decline_prompt() {
     });
 }
 
+/// Enter on 不参保 with no reason typed: the chooser stays, on the reason, and says it is needed.
+#[test]
+fn decline_without_a_reason() {
+    snap("decline_without_reason", |app| {
+        app.update(Action::Enrollment);
+        for _ in 0..3 {
+            app.update(Action::Down);
+        }
+        app.update(Action::Confirm);
+    });
+}
+
 #[test]
 fn note_prompt() {
     snap("note", |app| {
@@ -2282,6 +2294,70 @@ fn declining_records_the_reason() {
     let s = app.store.student(id).expect("s");
     assert_eq!(s.enrollment, Enrollment::Declined);
     assert_eq!(s.decline_reason.as_deref(), Some("随父母参保"));
+}
+
+/// 不参保 is saved only with why (DOMAIN: "declined (with a reason)"), for one pupil and for several: Enter
+/// without a reason (or with spaces only) saves nothing and keeps the chooser open on the reason, what is typed
+/// then goes there, and Esc leaves the pupils as they were. A pupil declined before without a reason (older
+/// drives) keeps that until the chooser saves a reason.
+#[test]
+fn declining_needs_a_reason() {
+    use canbao::tui::modal::Modal;
+    for (lang, said) in [(Language::Zh, "不参保须填写原因"), (Language::En, "Declined needs a reason")] {
+        let mut app = app(lang);
+        let id = app.selected_id().expect("pupil");
+        app.update(Action::Enrollment);
+        for _ in 0..3 {
+            app.update(Action::Down);
+        }
+        type_text(&mut app, "  ");
+        app.update(Action::Confirm);
+        let Some(Modal::Enrollment(chooser)) = &app.modal else { panic!("still open: {}", screen(&app)) };
+        assert_eq!(chooser.status(), Enrollment::Declined);
+        assert!(chooser.on_detail, "on the reason");
+        assert!(screen(&app).contains(said), "{}", screen(&app));
+        assert_eq!(app.store.student(id).expect("s").enrollment, Enrollment::Unknown, "nothing saved");
+        app.update(Action::Back);
+        assert!(app.modal.is_none());
+        assert_eq!(app.store.student(id).expect("s").enrollment, Enrollment::Unknown, "Esc saves nothing");
+
+        // Several pupils: the same.
+        app.update(Action::Top);
+        for _ in 0..3 {
+            app.update(Action::ToggleSelect);
+        }
+        let ids: Vec<i64> = app.targets();
+        assert_eq!(ids.len(), 3);
+        app.update(Action::Enrollment);
+        let Some(Modal::Enrollment(chooser)) = &app.modal else { panic!("chooser") };
+        let declined = Enrollment::ALL.iter().position(|e| *e == Enrollment::Declined).expect("declined");
+        for _ in chooser.cursor..declined {
+            app.update(Action::Down);
+        }
+        app.update(Action::Confirm);
+        assert!(matches!(app.modal, Some(Modal::Enrollment(_))), "{}", screen(&app));
+        assert!(screen(&app).contains(said), "{}", screen(&app));
+        type_text(&mut app, "家长不同意");
+        app.update(Action::Confirm);
+        app.update(Action::Yes);
+        for id in ids {
+            let s = app.store.student(id).expect("s");
+            assert_eq!((s.enrollment, s.decline_reason.as_deref()), (Enrollment::Declined, Some("家长不同意")));
+        }
+
+        // Declined without a reason before: kept so, and Enter on it asks for the reason too.
+        app.roster.clear_marks();
+        app.store.set_enrollment(id, Enrollment::Declined, None).expect("an old drive's row");
+        app.reload_roster();
+        app.update(Action::Top);
+        assert_eq!(app.selected_id(), Some(id));
+        app.update(Action::Enrollment);
+        app.update(Action::Confirm);
+        assert!(screen(&app).contains(said), "{}", screen(&app));
+        app.update(Action::Back);
+        let s = app.store.student(id).expect("s");
+        assert_eq!((s.enrollment, s.decline_reason), (Enrollment::Declined, None));
+    }
 }
 
 #[test]
@@ -7617,9 +7693,12 @@ fn a_place_typed_for_elsewhere_is_not_saved_as_a_decline_reason() {
     to(&mut app, Enrollment::Elsewhere);
     assert!(screen(&app).contains("南宁市"), "{}", screen(&app));
     to(&mut app, Enrollment::Declined);
+    let Some(Modal::Enrollment(chooser)) = &app.modal else { panic!("chooser") };
+    assert_eq!(chooser.detail.text(), "");
+    type_text(&mut app, "家长不同意");
     app.update(Action::Confirm);
     let s = app.store.student(id).expect("s");
-    assert_eq!((s.enrollment, s.decline_reason), (Enrollment::Declined, None));
+    assert_eq!((s.enrollment, s.decline_reason.as_deref()), (Enrollment::Declined, Some("家长不同意")));
     // Saved as 异地参保 南宁市, then 不参保 chosen in the next chooser.
     app.update(Action::Enrollment);
     to(&mut app, Enrollment::Elsewhere);
@@ -7629,9 +7708,12 @@ fn a_place_typed_for_elsewhere_is_not_saved_as_a_decline_reason() {
     assert_eq!((s.enrollment, s.decline_reason.as_deref()), (Enrollment::Elsewhere, Some("南宁市")));
     app.update(Action::Enrollment);
     app.update(Action::Down);
+    let Some(Modal::Enrollment(chooser)) = &app.modal else { panic!("chooser") };
+    assert_eq!((chooser.status(), chooser.detail.text()), (Enrollment::Declined, ""));
+    type_text(&mut app, "家长不同意");
     app.update(Action::Confirm);
     let s = app.store.student(id).expect("s");
-    assert_eq!((s.enrollment, s.decline_reason), (Enrollment::Declined, None));
+    assert_eq!((s.enrollment, s.decline_reason.as_deref()), (Enrollment::Declined, Some("家长不同意")));
 }
 
 /// A class typed in the filter panel that no class matches is said (and the filter is left as it was); before,

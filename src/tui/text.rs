@@ -227,6 +227,8 @@ pub struct Text {
     pub no_detail_typed: &'static str,
     /// Enter on a status a single pupil's payment rules out: the chooser stays open with what was typed.
     pub enrollment_paid_here: &'static str,
+    /// Enter on 不参保 with no reason typed: the chooser stays open, on the reason.
+    pub decline_reason_needed: &'static str,
     /// The enrollment chooser's hint for Tab to the reason or place, and back.
     pub to_detail: &'static str,
     pub to_choices: &'static str,

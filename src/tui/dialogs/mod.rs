@@ -269,6 +269,11 @@ impl App {
             Action::Confirm if self.payment_rules_out(&chooser) => {
                 chooser.error = Some(self.text.enrollment_paid_here);
             }
+            // 不参保 is saved with why, as `mark` asks for it: Enter without one stays, on the reason.
+            Action::Confirm if chooser.status() == Enrollment::Declined && chooser.detail.text().trim().is_empty() => {
+                chooser.error = Some(self.text.decline_reason_needed);
+                chooser.on_detail = true;
+            }
             Action::Confirm => {
                 self.choose_enrollment(chooser);
                 return None;
