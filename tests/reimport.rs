@@ -442,6 +442,12 @@ fn the_template_uploads_no_flagged_number_and_reads_back_as_the_same_pupils() {
         // Read back into its drive: the same four pupils, nothing added, 李雨 still declined.
         let report = import(&db, &files);
         assert_eq!(report["added"], 0, "{format}: {report}");
+        // Each empty 证件号码 is said as the pupil held with a number to check, not as a new pupil without one.
+        assert_eq!(rows_said(&report, "证件号码留空的是本班已有的"), 3, "{format}: {report}");
+        for name in ["王小明", "李雨", "张晨"] {
+            assert!(report.to_string().contains(&format!("本班已有的 {name}：其身份证号码仍待核实")), "{report}");
+        }
+        assert_eq!(rows_said(&report, "身份证号码为空"), 0, "{format}: {report}");
         assert_eq!(count(&db), Some(4), "{format}: {report}");
         assert_eq!(statuses(&db)["李雨"], ("declined".to_owned(), "unpaid".to_owned()), "{format}");
     }

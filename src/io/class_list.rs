@@ -2007,6 +2007,8 @@ impl RowReader<'_> {
             kept,
             over_corrections,
             returned,
+            // Said in place of the row's empty number (`said_of_applied`).
+            number_to_check: _,
         } = *moves;
         if let Some((from, to)) = corrected_number {
             let message = if from.is_empty() {
@@ -2723,7 +2725,23 @@ impl RowReader<'_> {
             unreadable,
         } = row;
         let number_held = applied.as_ref().is_some_and(|a| a.outcome.number_held_already());
+        // A row without a number that is the pupil held with a flagged one (canbao's batch template leaves such a
+        // number out, saying why in 备注) is that pupil, whose number is still to be checked: nothing new.
+        let to_check = match applied.as_ref().map(|a| &a.outcome) {
+            Some(IncomingOutcome::Updated(m) | IncomingOutcome::Kept(m)) if m.number_to_check.is_some() => {
+                Some(m.name.as_str())
+            }
+            _ => None,
+        };
         if let Some(message) = id_problem.filter(|_| !number_held) {
+            let message = match to_check {
+                Some(name) => format!(
+                    "证件号码留空的是本班已有的 {name}：其身份证号码仍待核实，批量参保模板有意不填，不是新问题，未新增 \
+                     (the empty ID number is {name} of this class, held already, whose number is still to be \
+                     checked and which the batch template leaves out on purpose: nothing new, not added)"
+                ),
+                None => message,
+            };
             self.problem_in(file, sheet, row_no, id_header, message);
         }
         // A row not taken (another name's number, a mask no pupil fits) is said as such of its own.

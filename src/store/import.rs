@@ -182,6 +182,10 @@ pub struct Moves {
     /// pupil by a name they had before a rename (by a later list, or with `E`): the pupil it is, found by that
     /// name, keeps the name held (`name`). The list's name.
     pub former_name: Option<String>,
+    /// The row gives no ID number and is the pupil of that name and class held with a flagged one
+    /// (`FLAGGED_OF_CLASS`), as canbao's batch template writes such a pupil's row: the number held, still to be
+    /// checked. Not a pupil newly without a number.
+    pub number_to_check: Option<String>,
     /// The pupil was held with a flagged number (mistyped, rounded, shortened) and the row gives the valid one,
     /// which replaced it (`correct_id_number`): (the number held before, the list's).
     pub corrected_number: Option<(String, String)>,
@@ -666,7 +670,7 @@ pub(crate) const EXISTING_UNNUMBERED: &str = "SELECT s.id, s.id_number = ?2 AND 
                  WHERE s.id_number = '' AND s.id_problem IS NOT NULL AND s.name = ?1 AND s.grade = ?2 AND s.class = ?3 AND sc.name = ?4";
 
 /// The pupils of a name and class held with a flagged number (not none): the one a row without a number is.
-pub(crate) const FLAGGED_OF_CLASS: &str = "SELECT s.id FROM students s
+pub(crate) const FLAGGED_OF_CLASS: &str = "SELECT s.id, s.id_number FROM students s
          JOIN schools sc ON sc.id = s.school_id
          WHERE s.name = ?1 AND s.id_problem IS NOT NULL AND s.id_number <> '' AND s.grade = ?2 AND s.class = ?3
              AND sc.name = ?4 LIMIT 2";
@@ -802,9 +806,10 @@ fn pupil_holding_whole_number(tx: &Transaction, row: &Incoming, last_before: i64
     })
 }
 
-/// The pupil a row is, found by its number: its id, and the whole number it holds when the row's is that
-/// number rounded by a spreadsheet (`pupil_holding_whole_number`).
-fn existing(tx: &Transaction, row: &Incoming, last_before: i64) -> Result<Option<(i64, Option<String>)>> {
+/// The pupil a row is, found by its number: its id, and what is known of the row's number: the whole number the
+/// pupil holds when the row's is that number rounded by a spreadsheet (`pupil_holding_whole_number`), or the
+/// flagged number held when the row gives none (`FLAGGED_OF_CLASS`).
+fn existing(tx: &Transaction, row: &Incoming, last_before: i64) -> Result<Option<(i64, Known)>> {
     let found = match (&row.id.result, row.id.normalized.is_empty()) {
         (Ok(v), _) => tx.prepare_cached(EXISTING_VALID)?.query_row([&v.number], |r| r.get(0)).optional()?,
         // An old 15-digit number whose 18-digit form ends in 000 is stored valid, yet reads back as a rounded
@@ -816,7 +821,8 @@ fn existing(tx: &Transaction, row: &Incoming, last_before: i64) -> Result<Option
                 .optional()?;
             match flagged {
                 None if matches!(problem, IdProblem::PrecisionLost) => {
-                    return Ok(pupil_holding_whole_number(tx, row, last_before)?.map(|(id, whole)| (id, Some(whole))));
+                    let found = pupil_holding_whole_number(tx, row, last_before)?;
+                    return Ok(found.map(|(id, whole)| (id, Known { whole_number: Some(whole), ..Known::default() })));
                 }
                 found => found,
             }
@@ -829,19 +835,19 @@ fn existing(tx: &Transaction, row: &Incoming, last_before: i64) -> Result<Option
                 // number that must not be uploaded): that pupil, when the class has one of that name, never a
                 // second child without a number.
                 None => {
-                    let flagged: Vec<i64> = tx
+                    let flagged: Vec<(i64, String)> = tx
                         .prepare_cached(FLAGGED_OF_CLASS)?
-                        .query_map(keys, |r| r.get(0))?
+                        .query_map(keys, |r| Ok((r.get(0)?, r.get(1)?)))?
                         .collect::<rusqlite::Result<_>>()?;
-                    match flagged.as_slice() {
-                        [one] => Some(*one),
+                    return Ok(match flagged.as_slice() {
+                        [(id, held)] => Some((*id, Known { number_to_check: Some(held.clone()), ..Known::default() })),
                         _ => None,
-                    }
+                    });
                 }
             }
         }
     };
-    Ok(found.map(|id| (id, None)))
+    Ok(found.map(|id| (id, Known::default())))
 }
 
 /// The maps below are asked on every row, and SipHash cost more than the look-ups themselves; their keys are a
@@ -1190,13 +1196,12 @@ fn apply_one(
         return Ok(applied);
     }
     let found = if batch.roster_was_empty { None } else { existing(tx, row, batch.last_before)? };
-    if let Some((id, whole_number)) = found {
+    if let Some((id, known)) = found {
         if id > batch.last_before {
             // Added earlier in this batch: its key and creation are written first, so the update follows them.
             batch.write_pending(tx, ctx)?;
         }
         seen(tx, batch, id)?;
-        let known = Known { whole_number, ..Known::default() };
         return update_existing(tx, ctx, id, row, batch.rules(), known);
     }
     // The number exactly as this drive held it before a correction: stronger evidence than any look-alike.
@@ -1720,6 +1725,8 @@ struct Known {
     mistyped_number: Option<(String, String)>,
     /// The row names the pupil by a name they had before a rename: the list's name.
     former_name: Option<String>,
+    /// The row gives no number and is the pupil held with a flagged one: the number held.
+    number_to_check: Option<String>,
 }
 
 /// A pupil already on the roster: the list may move them to another class or correct the name or phone;
@@ -1760,12 +1767,13 @@ fn update_existing(
             })
         })?;
     let mut changes = Vec::new();
-    let Known { old_number, whole_number, mistyped_number, former_name } = known;
+    let Known { old_number, whole_number, mistyped_number, former_name, number_to_check } = known;
     let mut moves = Moves {
         old_number,
         whole_number,
         mistyped_number,
         former_name,
+        number_to_check,
         name: current.name.clone(),
         ..Moves::default()
     };
@@ -1933,7 +1941,8 @@ fn update_existing(
         || moves.old_number.is_some()
         || moves.whole_number.is_some()
         || moves.mistyped_number.is_some()
-        || moves.former_name.is_some();
+        || moves.former_name.is_some()
+        || moves.number_to_check.is_some();
     let n = if changes.is_empty() { 0 } else { fields::apply(tx, ctx, id, &changes)? };
     let outcome = match (n, told) {
         (0, false) => IncomingOutcome::Unchanged,
