@@ -392,6 +392,46 @@ fn a_template_of_the_config_folder_is_known_too() {
     }
 }
 
+/// A form that says 不参保 without a reason (the class list's 参保登记 has no room for one; a template's 备注 may
+/// say 不参保 alone) imports the pupil declined, never drops them, and says at the row that the reason is missing:
+/// into a fresh drive and onto a pupil the drive held as not yet asked. A 备注 that gives the reason says nothing.
+#[test]
+fn a_decline_without_a_reason_is_imported_and_said() {
+    let (dir, db) = school();
+    let missing = "名单为不参保，未写原因";
+    for format in ["xlsx", "csv"] {
+        let classes = export(&db, "classes", &dir.path().join(format!("classes-{format}")), &["--format", format]);
+        let fresh = dir.path().join(format!("classes-{format}.db"));
+        let report = import(&fresh, &classes);
+        assert_eq!(statuses(&fresh)["黎语雪"], ("declined".to_owned(), "unpaid".to_owned()), "{format}: {report}");
+        assert_eq!(rows_said(&report, missing), 1, "{format}: {report}");
+        let template = export(&db, "template", &dir.path().join(format!("template-{format}")), &["--format", format]);
+        let fresh = dir.path().join(format!("template-{format}.db"));
+        let report = import(&fresh, &template);
+        assert_eq!(statuses(&fresh)["黎语雪"], ("declined".to_owned(), "unpaid".to_owned()), "{format}: {report}");
+        assert_eq!(rows_said(&report, missing), 0, "{format}: the 备注 gives the reason: {report}");
+    }
+    // 孙语, not yet asked, and 蒋睿豪, 异地参保, are 不参保 on a teacher's copy of the template, with no reason: 孙语
+    // is declined and the missing reason said; 蒋睿豪 stays as recorded (a list never overrides a recorded status),
+    // said as such, not as a reason missing.
+    let template = export(&db, "template", &dir.path().join("edited"), &["--format", "csv"]);
+    let not_enrolled = template.iter().find(|f| f.to_string_lossy().contains("未参保")).expect("not enrolled");
+    let mut text = std::fs::read_to_string(not_enrolled).expect("read");
+    for (name, remark) in [("孙语", ",未确认"), ("蒋睿豪", ",异地参保：南宁市")] {
+        let line = text.lines().find(|l| l.contains(name)).expect(name).to_owned();
+        assert!(line.ends_with(remark), "{line}");
+        let edited = format!("{},不参保", line.strip_suffix(remark).expect("remark"));
+        text = text.replace(&line, &edited);
+    }
+    std::fs::write(not_enrolled, text).expect("write");
+    let report = import(&db, &template);
+    let now = statuses(&db);
+    assert_eq!(now["孙语"], ("declined".to_owned(), "unpaid".to_owned()), "{report}");
+    assert_eq!(now["蒋睿豪"], ("elsewhere".to_owned(), "unpaid".to_owned()), "{report}");
+    assert_eq!(said(&report, missing), [(String::new(), 3)], "孙语's row only: {report}");
+    assert_eq!((&report["statuses_set"], &report["statuses_left"]), (&1.into(), &1.into()), "{report}");
+}
+
 /// A class list whose ID column Excel holds as numbers, rounded to 15 significant digits: the batch template
 /// uploads none of those numbers (one even passes the check digit, two pupils share another). Their 证件号码 is
 /// empty and 备注 says why and what to do; the export says how many and to fix them. The template read back into

@@ -2758,7 +2758,7 @@ impl RowReader<'_> {
         }
         // Counted after the duplicate check, so the report agrees with what is stored.
         self.report.id_invalid += usize::from(invalid && !number_held);
-        let Some(Applied { outcome, status, look_alike }) = applied else { return };
+        let Some(Applied { outcome, status, look_alike, declined_without_reason }) = applied else { return };
         if let Some(held) = look_alike {
             let (held_zh, held_en) = id_number::mask_zh_en(&held);
             self.problem_in(
@@ -2794,6 +2794,18 @@ impl RowReader<'_> {
                 _ => "",
             };
             self.status_noted(file, (sheet, header), (row_no, name), status, cells);
+        }
+        if declined_without_reason {
+            self.problem_in(
+                file,
+                sheet,
+                row_no,
+                "",
+                "名单为不参保，未写原因：学生记为不参保，请在 canbao 中补填原因（按 e，或 mark --enrollment declined \
+                 --reason）(declined on the list with no reason given: the pupil is declined; add the reason in \
+                 canbao, with e or mark --enrollment declined --reason)"
+                    .to_owned(),
+            );
         }
         self.applied(file, sheet, row_no, id_header, Some(outcome));
     }

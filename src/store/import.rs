@@ -102,6 +102,9 @@ pub struct Applied {
     /// valid number (the number held): perhaps one child whose number was corrected on another laptop or in the
     /// list, to be said.
     pub look_alike: Option<String>,
+    /// The row made the pupil 不参保 and its form gives no reason (a class list's 参保登记 has no room for one, a
+    /// template's 备注 may say 不参保 alone): the pupil is imported so, and the operator must add why.
+    pub declined_without_reason: bool,
 }
 
 /// What became of the statuses one of canbao's forms gives a pupil, where the operator must hear of it.
@@ -122,7 +125,7 @@ pub enum StatusNote {
 
 impl From<IncomingOutcome> for Applied {
     fn from(outcome: IncomingOutcome) -> Applied {
-        Applied { outcome, status: StatusNote::None, look_alike: None }
+        Applied { outcome, status: StatusNote::None, look_alike: None, declined_without_reason: false }
     }
 }
 
@@ -435,7 +438,9 @@ pub fn applied_to_empty_roster(row: &Incoming) -> Applied {
     if masked_ends(row).is_some() {
         return IncomingOutcome::MaskedUnmatched { fitting: 0 }.into();
     }
-    Applied { outcome: IncomingOutcome::Added, status: new_pupils_standing(&row.status).2, look_alike: None }
+    let (standing, reason, status) = new_pupils_standing(&row.status);
+    let declined_without_reason = standing.enrollment == Enrollment::Declined && reason.is_none();
+    Applied { outcome: IncomingOutcome::Added, status, look_alike: None, declined_without_reason }
 }
 
 /// What of a row the writer needs that can be worked out before it reaches the writer: its name's sort key and
@@ -1413,7 +1418,8 @@ fn insert_pupil(
     if super::search_blocks::block_of(id + 1) != block {
         added.write(tx, ctx, batch.last_before)?;
     }
-    Ok(Some(Applied { outcome: IncomingOutcome::Added, status, look_alike }))
+    let declined_without_reason = standing.enrollment == Enrollment::Declined && reason.is_none();
+    Ok(Some(Applied { outcome: IncomingOutcome::Added, status, look_alike, declined_without_reason }))
 }
 
 /// A pupil held before this batch with a new pupil's name, birth date, school and class under another valid
@@ -1874,6 +1880,7 @@ fn update_existing(
         PaymentStatus::from_code(&current.payment).unwrap_or(PaymentStatus::Unpaid),
     );
     let mut status = StatusNote::None;
+    let mut declined_without_reason = false;
     match &row.status {
         ListStatus::Nothing => {}
         ListStatus::Enrolled => {
@@ -1887,9 +1894,11 @@ fn update_existing(
                 // Compared as the forms show it: nobody asked and a payment recorded is 在校参保 already.
                 if to.enrollment != held.enrollment() {
                     changes.push(FieldChange::new(Field::Enrollment, Some(to.enrollment.code())));
-                    if let Some(reason) = kept_reason(to.enrollment, reason) {
+                    let kept = kept_reason(to.enrollment, reason);
+                    if let Some(reason) = kept {
                         changes.push(FieldChange::new(Field::DeclineReason, Some(reason)));
                     }
+                    declined_without_reason = to.enrollment == Enrollment::Declined && kept.is_none();
                 }
                 if to.payment != held.payment {
                     changes.push(FieldChange::new(Field::Payment, Some(to.payment.code())));
@@ -1949,7 +1958,7 @@ fn update_existing(
         (0, true) => IncomingOutcome::Kept(Box::new(moves)),
         _ => IncomingOutcome::Updated(Box::new(moves)),
     };
-    Ok(Applied { outcome, status, look_alike: None })
+    Ok(Applied { outcome, status, look_alike: None, declined_without_reason })
 }
 
 /// The audit actions that are the operator's own corrections of who a pupil is: the detail screen's `E`, and
