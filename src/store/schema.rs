@@ -337,12 +337,42 @@ pub fn user_version(conn: &Connection) -> Result<i64, StoreError> {
 /// Brings a file forward to the latest schema in one transaction per step, so a failed step leaves the file
 /// at the previous version. A file from a newer canbao is refused rather than guessed at.
 pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
+    if make_new(conn)? {
+        return Ok(());
+    }
     migrate_to(conn, latest_version())?;
     let app_id: i64 = conn.query_row("PRAGMA application_id", [], |r| r.get(0))?;
     if app_id != APPLICATION_ID {
         conn.pragma_update(None, "application_id", APPLICATION_ID)?;
     }
     Ok(())
+}
+
+/// Writes a new drive's whole schema, marked as a drive, in one transaction; false (nothing done) for a file
+/// that holds anything. Step by step, a canbao reading the drive while it was made (a second window, `stats
+/// --read-only`) saw a file of no tables, then one that looked like an older canbao's drive, and failed on
+/// the columns it lacked; now it sees a file of no tables or the whole drive.
+fn make_new(conn: &mut Connection) -> Result<bool, StoreError> {
+    // Looked at first without the write lock: an up-to-date drive on a file that may only be read is opened
+    // as before, without asking for a write.
+    if recognise(conn)? != Recognised::New {
+        return Ok(false);
+    }
+    register_functions(conn)?;
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    if recognise(&tx)? != Recognised::New {
+        return Ok(false);
+    }
+    for (index, sql) in MIGRATIONS.iter().enumerate() {
+        tx.execute_batch(sql)?;
+        if index as i64 + 1 == YEAR_VERSION {
+            year_step(&tx)?;
+        }
+    }
+    tx.pragma_update(None, "user_version", latest_version())?;
+    tx.pragma_update(None, "application_id", APPLICATION_ID)?;
+    tx.commit()?;
+    Ok(true)
 }
 
 pub fn migrate_to(conn: &mut Connection, target: i64) -> Result<(), StoreError> {

@@ -75,6 +75,27 @@ fn fresh_file_is_at_the_latest_version() {
     assert_eq!(schema::user_version(&s.conn).unwrap(), schema::latest_version());
 }
 
+/// A new drive's schema is written in one transaction, the drive's mark with it: a canbao reading the file
+/// meanwhile sees no tables or the whole drive, never the tables of an older canbao's drive lacking columns.
+#[test]
+fn a_new_drive_is_made_in_one_transaction() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut conn = Connection::open(dir.path().join("new.db")).unwrap();
+    let commits = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counted = std::sync::Arc::clone(&commits);
+    conn.commit_hook(Some(move || {
+        counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        false
+    }))
+    .unwrap();
+    schema::migrate(&mut conn).unwrap();
+    assert_eq!(commits.load(std::sync::atomic::Ordering::SeqCst), 1);
+    assert_eq!(schema::user_version(&conn).unwrap(), schema::latest_version());
+    assert_eq!(schema::recognise(&conn).unwrap(), schema::Recognised::Drive);
+    let app_id: i64 = conn.query_row("PRAGMA application_id", [], |r| r.get(0)).unwrap();
+    assert_eq!(app_id, schema::APPLICATION_ID);
+}
+
 #[test]
 fn migrations_run_step_by_step_and_keep_data() {
     let dir = tempfile::tempdir().unwrap();
