@@ -142,6 +142,96 @@ fn backup_waits_for_no_one_and_takes_the_lock_like_any_writer() {
     assert!(ok(canbao(&db).arg("backup")).contains("已备份"));
 }
 
+// ---- a drive in the making ----
+
+/// A reader's words for a drive it could not read: never those of a damaged file, nor SQLite's own.
+fn not_damaged(err: &str) {
+    assert!(!err.contains("损坏") && !err.contains("damaged"), "{err}");
+    assert!(!err.contains("数据库错误") && !err.contains("database error"), "{err}");
+}
+
+/// While another canbao makes a drive (it holds the lock) a reader finds no file, an empty one, or one with
+/// SQLite's header and no tables yet: each is said to be in the making, in both languages, not damaged. Left so
+/// by a creation that was killed (no one holds the lock), the file is said to hold no data yet, with the command
+/// that finishes it; that command does.
+#[test]
+fn a_drive_being_made_is_said_to_be_in_the_making_and_a_leftover_one_to_hold_no_data_yet() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("new.db");
+    let making = DriveLock::acquire(&db, "王老师").expect("lock");
+    let states: [(&str, &dyn Fn()); 3] = [
+        ("no file yet", &|| {}),
+        ("an empty file", &|| std::fs::write(&db, b"").unwrap()),
+        ("a header and no tables", &|| {
+            let conn = rusqlite::Connection::open(&db).unwrap();
+            conn.pragma_update(None, "journal_mode", "WAL").unwrap();
+        }),
+    ];
+    for (state, make) in states {
+        make();
+        for command in [&["stats"][..], &["find", "张"][..]] {
+            let (code, _, err) = run(canbao(&db).arg("--read-only").args(command));
+            assert_eq!(code, 1, "{state}: {err}");
+            assert!(
+                err.contains("数据文件正在建立") && err.contains("the drive is still being created"),
+                "{state}: {err}"
+            );
+            not_damaged(&err);
+        }
+        let (_, _, err) = run(canbao(&db).args(["--lang", "en", "--read-only", "stats"]));
+        assert!(err.contains("the drive is still being created") && !err.contains("正在建立"), "{state}: {err}");
+    }
+    drop(making);
+    let (code, _, err) = run(canbao(&db).args(["--read-only", "stats"]));
+    assert_eq!(code, 1, "{err}");
+    not_damaged(&err);
+    assert!(err.contains("还没有任何数据") && err.contains("holds no data yet"), "{err}");
+    let finish = format!("canbao --db {} stats", db.display());
+    assert!(err.contains(&finish) && err.contains("删除"), "{err}");
+    std::fs::remove_file(&db).unwrap();
+    std::fs::write(&db, b"").unwrap();
+    let (_, _, err) = run(canbao(&db).args(["--lang", "en", "--read-only", "find", "张"]));
+    assert!(err.contains("holds no data yet") && err.contains("open it for writing") && err.contains(&finish), "{err}");
+    not_damaged(&err);
+    ok(canbao(&db).arg("stats"));
+    ok(canbao(&db).args(["--read-only", "stats"]));
+}
+
+/// Readers racing the making of new drives find each drive not there, in the making or made: never a damaged
+/// file, and never a drive of some of canbao's tables and not all (SQLite's "no such column").
+#[cfg(unix)]
+#[test]
+fn a_reader_racing_the_making_of_a_drive_never_finds_it_damaged_or_half_made() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for round in 0..12 {
+        let db = dir.path().join(format!("race-{round}.db"));
+        let mut maker = std::process::Command::new(env!("CARGO_BIN_EXE_canbao"))
+            .arg("--db")
+            .arg(&db)
+            .env_remove("CANBAO_DB")
+            .env("CANBAO_OPERATOR", "测试")
+            .env("XDG_CONFIG_HOME", dir.path().join("config"))
+            .arg("import")
+            .arg(fixture("utf8_bom.csv"))
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("spawn");
+        loop {
+            let done = maker.try_wait().expect("wait").is_some();
+            let (code, _, err) = run(canbao(&db).args(["--read-only", "stats", "--json"]));
+            if code != 0 {
+                not_damaged(&err);
+                assert!(err.contains("不存在") || err.contains("正在建立"), "{err}");
+            }
+            if done {
+                assert_eq!(code, 0, "{err}");
+                break;
+            }
+        }
+    }
+}
+
 // ---- backups of several drives in one folder ----
 
 #[test]

@@ -78,8 +78,17 @@ fn open_store_then(
     let path = drive_path(cli);
     crate::store::lock::check_single_name(&path)?;
     let key = passphrase::for_drive(&path)?;
-    let mut store =
-        if cli.read_only { Store::open_read_only_keyed(&path, key.as_ref())? } else { open(&path, key.as_ref())? };
+    let mut store = if cli.read_only {
+        Store::open_read_only_keyed(&path, key.as_ref()).map_err(|e| match e {
+            // A drive another canbao is making, or one whose making was cut short, is not a damaged one.
+            StoreError::NotADatabase { .. } => {
+                crate::store::not_made_yet(&path, key.as_ref(), || command(cli, "stats")).unwrap_or(e)
+            }
+            e => e,
+        })?
+    } else {
+        open(&path, key.as_ref())?
+    };
     // Part of opening: a full disk here has saved nothing, whatever the command.
     as_operator(cli, &mut store).map_err(|e| crate::store::while_opening(e, &path, false))?;
     // Before `--year`, whose refusal of a later year says the command that starts it.
@@ -93,23 +102,23 @@ fn open_store_then(
 /// Opens the drive for a command that reads it: a path that names no file is a mistake to report, not a new
 /// empty drive to report on.
 pub(super) fn open_existing(cli: &Cli) -> Result<Store, UserError> {
+    must_exist(cli)?;
     let path = drive_path(cli);
-    if !path.exists() {
-        return Err(StoreError::Missing { path: path.display().to_string() }.into());
-    }
     let store = open_store(cli)?;
     warn_if_backup(cli, &path, Use::Read);
     Ok(store)
 }
 
 /// A path that names no file, for a command that can do nothing on an empty drive (`mark`, `school rename`,
-/// `reconcile`, `year new`, `backup`): a mistyped `--db` is reported, not made into a new empty drive.
+/// `reconcile`, `year new`, `backup`): a mistyped `--db` is reported, not made into a new empty drive. One that
+/// another canbao is making now is said to be in the making.
 pub(super) fn must_exist(cli: &Cli) -> Result<(), UserError> {
     let path = drive_path(cli);
-    match path.exists() {
-        true => Ok(()),
-        false => Err(StoreError::Missing { path: path.display().to_string() }.into()),
+    if path.exists() {
+        return Ok(());
     }
+    let missing = || StoreError::Missing { path: path.display().to_string() };
+    Err(crate::store::not_made_yet(&path, None, String::new).unwrap_or_else(missing).into())
 }
 
 /// [`open_writer`] for a command that can do nothing on an empty drive (see [`must_exist`]).

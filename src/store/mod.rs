@@ -253,6 +253,21 @@ pub enum StoreError {
     Foreign { path: String },
     #[error("数据文件不存在：{path} (no such drive file: {path})")]
     Missing { path: String },
+    /// A drive another canbao is making now (it holds the drive's lock): the file is not there yet, or holds
+    /// none of the drive's tables yet ([`not_made_yet`]).
+    #[error(
+        "数据文件正在建立，还不能使用：{path}；请等建立它的 canbao 完成后再试 \
+         (the drive is still being created: {path}; wait for the canbao making it to finish, then try again)"
+    )]
+    InMaking { path: String },
+    /// A file no canbao is making that holds none of the drive's tables (a creation killed before it wrote
+    /// them): not damaged, nothing in it to read. `command` opens it for writing, which makes the drive in it.
+    #[error(
+        "数据文件中还没有任何数据（可能是建立时被中断了）：{path}；要建立完成，请不加 --read-only 打开它：{command}；\
+         或者删除这个文件 (the drive holds no data yet, perhaps its making was cut short: {path}; to finish making it, \
+         open it for writing: {command}; or remove the file)"
+    )]
+    NoDataYet { path: String, command: String },
     #[error("这是文件夹，不是 canbao 数据文件：{path} (a folder, not a drive file: {path})")]
     Folder { path: String },
     #[error(
@@ -621,6 +636,32 @@ impl Drop for Store {
     /// file keeps a command from being the last. Only what was saved by now is copied, on the closing thread.
     fn drop(&mut self) {
         let _ = self.settle_log();
+    }
+}
+
+/// Why a drive a reader could not open as one (`StoreError::NotADatabase`, or a file not there) is not one yet,
+/// if that is why: another canbao is making it now (it holds the drive's lock), or a file of no tables is left
+/// from a creation cut short. Such a file is not damaged, and an operator told it is may restore a backup over
+/// a drive a minute old, or delete one being made. `command`: how the operator opens the drive for writing.
+/// `None` for a file that holds anything: it is what the reader said.
+pub fn not_made_yet(path: &Path, key: Option<&Passphrase>, command: impl FnOnce() -> String) -> Option<StoreError> {
+    let shown = || path.display().to_string();
+    let none_yet = match std::fs::metadata(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return lock::is_held(path).then(|| StoreError::InMaking { path: shown() });
+        }
+        Err(_) => return None,
+        Ok(m) if !m.is_file() => return None,
+        // A file SQLite has not written to yet; the writer's first write is its header.
+        Ok(m) if m.len() == 0 => true,
+        Ok(_) => read_only_sqlite(path, cipher::key_for(path, key), ShmFolder::AsFound)
+            .and_then(|(conn, _)| schema::recognise(&conn))
+            .is_ok_and(|found| found == schema::Recognised::New),
+    };
+    match (none_yet, lock::is_held(path)) {
+        (false, _) => None,
+        (true, true) => Some(StoreError::InMaking { path: shown() }),
+        (true, false) => Some(StoreError::NoDataYet { path: shown(), command: command() }),
     }
 }
 
