@@ -34,6 +34,7 @@ mod about;
 mod county;
 mod drive_file;
 mod export;
+mod interrupt;
 mod open;
 mod output;
 mod paperwork;
@@ -618,7 +619,8 @@ pub fn main() -> ExitCode {
             } else {
                 eprintln!("错误 (error): {message}");
             }
-            ExitCode::from(1)
+            // A command a signal stopped ends as the signal would have ended it, once it has said so.
+            ExitCode::from(interrupt::exit_status().unwrap_or(1))
         }
     }
 }

@@ -162,3 +162,60 @@ fn killed_marks_keep_every_acknowledged_mark() {
     eprintln!("marks: {killed} killed, {} acknowledged", acknowledged.len());
     assert!(killed >= kills.min(pupils / 4), "{killed} kills");
 }
+
+/// Ctrl-C (SIGINT) in the middle of a large import stops it with a word: the import is rolled back whole, the
+/// drive keeps what it held and none of the list, and the exit status is a stopped process's (130).
+#[test]
+fn an_import_stopped_by_ctrl_c_says_so_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let bin = env!("CARGO_BIN_EXE_canbao");
+    let db = dir.path().join("drive.db");
+    let small = dir.path().join("small.csv");
+    std::fs::write(&small, "姓名,身份证号码,班级\n张三,,1班\n李四,,2班\n").unwrap();
+    let import = |list: &Path| {
+        let mut c = Command::new(bin);
+        c.arg("--db")
+            .arg(&db)
+            .env_remove("CANBAO_DB")
+            .env("CANBAO_OPERATOR", "测试")
+            .env("XDG_CONFIG_HOME", dir.path().join("config"))
+            .arg("import")
+            .arg(list);
+        c
+    };
+    assert!(import(&small).stdout(Stdio::null()).status().unwrap().success());
+    let big = dir.path().join("big.csv");
+    std::fs::write(&big, class_list(100_000)).unwrap();
+    let child = import(&big).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    // Once canbao catches SIGINT (where the system says: Linux's /proc), and well into the import: a debug build
+    // takes several seconds over a list this long.
+    let status = format!("/proc/{}/status", child.id());
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(30) {
+        let caught = std::fs::read_to_string(&status).ok().and_then(|s| {
+            let mask = s.lines().find_map(|l| l.strip_prefix("SigCgt:"))?.trim().to_owned();
+            u64::from_str_radix(&mask, 16).ok()
+        });
+        match caught {
+            Some(mask) if mask & (1 << (libc::SIGINT - 1)) != 0 => break,
+            Some(_) => std::thread::sleep(Duration::from_millis(20)),
+            None => {
+                std::thread::sleep(Duration::from_millis(1000));
+                break;
+            }
+        }
+    }
+    std::thread::sleep(Duration::from_millis(500));
+    // SAFETY: kill(2) only sends a signal to the child's process id.
+    assert_eq!(unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) }, 0, "the import was still running");
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{err}");
+    assert!(err.contains("导入已被 Ctrl-C 中止") && err.contains("没有写入"), "{err}");
+    assert!(err.contains("the import was stopped by Ctrl-C") && err.contains("nothing of it was written"), "{err}");
+    let store = Store::open_read_only(&db).unwrap();
+    assert_eq!(store.student_count().unwrap(), 2, "the drive holds none of the stopped list");
+    let created: i64 =
+        store.connection().query_row("SELECT count(*) FROM audit WHERE field = 'created'", [], |r| r.get(0)).unwrap();
+    assert_eq!(created, 2);
+}
