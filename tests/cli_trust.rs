@@ -1232,6 +1232,52 @@ fn a_new_drive_in_a_read_only_folder_is_refused_as_one_that_cannot_be_made_there
     hand_over(&ro, 0o755);
 }
 
+/// The screen (canbao with no command) makes a new drive only where a command would, and says so in the same
+/// words: a named drive in a missing folder or in a read-only folder is refused before anything is asked, and one
+/// through a link to a missing file is said to be missing where the link points. Without a terminal to ask at,
+/// the refusal is all there is.
+#[cfg(unix)]
+#[test]
+fn the_screen_refuses_or_names_a_new_drive_as_the_commands_do() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let here = dir.path();
+    std::fs::create_dir(here.join("target")).unwrap();
+    let link = here.join("link.db");
+    std::os::unix::fs::symlink("target/t.db", &link).unwrap();
+    let (code, _, err) = run(&mut canbao(&link));
+    assert_eq!(code, 1, "{err}");
+    let made = here.join("target").join("t.db");
+    assert!(err.contains(&format!("数据文件不存在：{}", made.display())) && err.contains("是指向它的链接"), "{err}");
+    assert!(err.contains(&format!("which the link {} points to", link.display())), "{err}");
+    assert!(!made.exists());
+    let typo = here.join("typo").join("x.db");
+    let (code, _, err) = run(&mut canbao(&typo));
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("数据文件所在的文件夹不存在") && err.contains("未新建任何文件"), "{err}");
+    assert!(!here.join("typo").exists());
+
+    std::fs::set_permissions(here, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let home = here.join("home");
+    std::fs::create_dir(&home).unwrap();
+    let ro = here.join("ro");
+    std::fs::create_dir(&ro).unwrap();
+    hand_over(&home, 0o700);
+    hand_over(&ro, 0o555);
+    let drive = ro.join("new.db");
+    let Some(mut screen) = as_operator(&drive, &home) else {
+        hand_over(&ro, 0o755);
+        return;
+    };
+    let (code, _, err) = run(&mut screen);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("只读") && err.contains("不能在这里新建数据文件") && err.contains("可写的文件夹"), "{err}");
+    let (_, _, err) = run(as_operator(&drive, &home).unwrap().args(["--lang", "en"]));
+    assert!(err.contains("no drive can be made there") && err.contains("writable folder"), "{err}");
+    assert!(std::fs::read_dir(&ro).unwrap().next().is_none(), "nothing made");
+    hand_over(&ro, 0o755);
+}
+
 // ---- the commands canbao tells the operator to type ----
 
 /// Runs a command canbao printed for the operator to type, as a shell reads it, with this build's binary for

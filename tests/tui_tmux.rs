@@ -401,6 +401,32 @@ fn the_sample_school_opens_in_its_own_file_and_says_so() {
     assert_eq!(stats(&dir.path().join("demo.db"))["students"], 360);
 }
 
+/// A `--db` link to a file not there yet: the screen's question names the file the link points to, where the
+/// drive is made once the operator says so.
+#[cfg(unix)]
+#[test]
+fn the_new_drive_question_names_the_file_a_link_points_to() {
+    if tmux_missing() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir(dir.path().join("target")).expect("folder");
+    let link = dir.path().join("link.db");
+    std::os::unix::fs::symlink("target/t.db", &link).expect("symlink");
+    let tmux = Tmux::start(format!("canbao-test-new-link-{}", std::process::id()), dir.path(), &link, "测试");
+    let screen = tmux.wait_for("新建一个空的数据文件");
+    let made = dir.path().join("target").join("t.db");
+    assert!(screen.contains("是指向它的链接"), "{screen}");
+    assert!(screen.contains("t.db"), "{screen}");
+    tmux.send(&["y", "Enter"]);
+    tmux.wait_for("空白数据文件");
+    tmux.look();
+    tmux.send(&["Escape"]);
+    tmux.wait_without("空白数据文件");
+    tmux.quit();
+    assert!(made.is_file(), "made where the link points");
+}
+
 /// Two canbao processes: the screen writes the drive through its real path while `mark` tries through a
 /// symlink and through a linked folder. The lock is the file's, so the second is refused.
 #[cfg(unix)]

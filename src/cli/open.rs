@@ -332,6 +332,16 @@ pub(super) fn on_drive_it_may_make(
 }
 
 impl NewDrive {
+    /// Where the drive is made: the path given, or the missing file a link there points to.
+    pub(super) fn made(&self) -> &Path {
+        &self.made
+    }
+
+    /// Whether the drive was named by `--db` or `CANBAO_DB`, not the default one.
+    pub(super) fn named(&self) -> bool {
+        self.named
+    }
+
     /// After a command that may have made the drive (`new`) ran on it: said when it made one and succeeded;
     /// when it failed, the drive it made leaves nothing behind ([`NewDrive::remove_if_unused`]).
     pub(super) fn settle(new: Option<NewDrive>, result: CmdResult, store: Store, lock: Option<DriveLock>) -> CmdResult {

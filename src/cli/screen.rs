@@ -1,7 +1,7 @@
 //! The TUI's way in: the drive (asking before making a new one, offering read-only when it is in use) or the
 //! demo school.
 
-use super::open::{data_dir, drive_path, open_existing, open_store, open_store_for_screen, operator_from};
+use super::open::{data_dir, drive_path, new_drive, open_existing, open_store, open_store_for_screen, operator_from};
 use super::{Cli, CmdResult, Lang, UserError, config_dir};
 use crate::store::lock::DriveLock;
 use crate::store::{Store, StoreError};
@@ -119,17 +119,27 @@ fn this_terminal() -> Option<String> {
 }
 
 /// A drive named on the command line (or by `CANBAO_DB`) that does not exist may be a mistyped path: the TUI
-/// asks before creating an empty drive there. The default drive of a first run is created without asking.
+/// asks before creating an empty drive there, naming where it would be made (through a link to a missing file,
+/// the file the link points to). The default drive of a first run is created without asking. A drive that
+/// cannot be made (its named folder missing, a read-only folder) is refused as the commands refuse it
+/// ([`new_drive`]), before anything is asked.
 fn confirm_new_drive(cli: &Cli) -> CmdResult {
     use std::io::IsTerminal;
-    let path = drive_path(cli);
-    let named = cli.db.is_some() || std::env::var_os("CANBAO_DB").is_some_and(|p| !p.is_empty());
-    if !named || path.exists() {
+    let Some(new) = new_drive(cli)? else { return Ok(()) };
+    if !new.named() {
         return Ok(());
     }
-    let missing = StoreError::Missing { path: path.display().to_string() };
+    let (given, made) = (drive_path(cli), new.made());
+    let missing = if made == given {
+        StoreError::Missing { path: made.display().to_string() }.to_string()
+    } else {
+        let (made, given) = (made.display(), given.display());
+        format!(
+            "数据文件不存在：{made}（{given} 是指向它的链接） (no such drive file: {made}, which the link {given} points to)"
+        )
+    };
     if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
-        return Err(missing.into());
+        return Err(UserError(missing));
     }
     eprintln!("{missing}");
     eprint!("新建一个空的数据文件？(create a new, empty drive here?) [y/N] ");
