@@ -79,13 +79,17 @@ fn open_store_then(
     crate::store::lock::check_single_name(&path)?;
     let key = passphrase::for_drive(&path)?;
     let mut store = if cli.read_only {
-        Store::open_read_only_keyed(&path, key.as_ref()).map_err(|e| match e {
-            // A drive another canbao is making, or one whose making was cut short, is not a damaged one.
-            StoreError::NotADatabase { .. } => {
-                crate::store::not_made_yet(&path, key.as_ref(), || command(cli, "stats")).unwrap_or(e)
+        match Store::open_read_only_keyed(&path, key.as_ref()) {
+            // A drive another canbao is making, or one whose making was cut short, is not a damaged one; one
+            // that is no longer in the making was finished meanwhile, and is read as it is now.
+            Err(StoreError::NotADatabase { .. }) => {
+                match crate::store::not_made_yet(&path, key.as_ref(), || command(cli, "stats")) {
+                    Some(unmade) => return Err(unmade.into()),
+                    None => Store::open_read_only_keyed(&path, key.as_ref())?,
+                }
             }
-            e => e,
-        })?
+            opened => opened?,
+        }
     } else {
         open(&path, key.as_ref())?
     };

@@ -770,8 +770,13 @@ impl Store {
             StoreError::DiskFull => while_opening(e, path, false),
             _ => cipher::unreadable(path, key.is_some()),
         };
-        let version = schema::user_version(&conn).map_err(unreadable)?;
-        match schema::recognise(&conn).map_err(unreadable)? {
+        // Read in one snapshot: a drive another canbao is making meanwhile is seen before it is made or once it
+        // is, never its header from before and its tables from after (which is no drive's).
+        let (version, recognised) = {
+            let snapshot = conn.unchecked_transaction()?;
+            (schema::user_version(&snapshot).map_err(unreadable)?, schema::recognise(&snapshot).map_err(unreadable)?)
+        };
+        match recognised {
             schema::Recognised::Drive => {}
             schema::Recognised::New => return Err(not_db()),
             schema::Recognised::Foreign => return Err(StoreError::Foreign { path: path.display().to_string() }),
