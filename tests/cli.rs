@@ -5448,14 +5448,14 @@ fn json_masks_the_id_fields_and_only_them() {
     let check = json(canbao(&db).args(["check", "--json"]));
     assert_eq!(check["invalid_ids"][0]["id_number"], mask(&typo).as_str(), "{check}");
 
-    // Two laptops gave 周静露 different phones, one a landline with its extension (15 digits): a phone, shown as
-    // it is, where the shape of an ID number once had it masked; her number is masked.
+    // Two laptops gave 周静露 different phones, one a landline with its area code (12 digits): a phone, shown as
+    // it is; her number is masked.
     let a = dir.path().join("a.db");
     canbao(&a).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
     let b = dir.path().join("b.db");
     canbao(&a).arg("backup").arg(&b).assert().success();
     let zhou = "450202201711194162";
-    let landline = "077212345678012";
+    let landline = "077212345678";
     for (drive, phone) in [(&a, landline), (&b, "13800138000")] {
         let list = dir.path().join("phone.csv");
         std::fs::write(&list, format!("姓名,身份证号,所在年级、班级,联系电话\n周静露,{zhou},三年级2班,{phone}\n"))
@@ -5586,4 +5586,89 @@ fn an_export_that_cannot_be_recorded_keeps_the_earlier_file_of_its_name() {
         .filter(|n| n.starts_with('.'))
         .collect();
     assert!(left.is_empty(), "no hidden copy left: {left:?}");
+}
+
+/// A phone cell that is no phone number (a parent's ID number, valid or not, however spaced; too many digits) is
+/// said at its file and row, masked, by the import and its dry run alike, in the tense of each; the pupil is
+/// imported with no phone, and none goes out on the sheet. Of two phones in one cell the first is kept, and said.
+#[test]
+fn a_phone_cell_that_is_no_phone_is_said_masked_and_never_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    let parent = "450203198801011237";
+    let cells = [
+        parent,
+        "4502 0319 8801 0112 37",
+        "45020319880101123x",
+        "1380013800012",
+        "45020319880101123",
+        "13800000000 13900000000",
+    ];
+    let mut text = String::from("学校,姓名,身份证号码,年级,班级,联系电话\n");
+    for (i, cell) in cells.iter().enumerate() {
+        text.push_str(&format!("测试小学,乙{i},{},一年级,1班,{cell}\n", valid_id(&format!("4502032019093088{i}"))));
+    }
+    let list = dir.path().join("m2.csv");
+    std::fs::write(&list, text).unwrap();
+    let said_of = |out: &str, row: usize| -> String {
+        let at = format!("m2.csv 第 {row} 行 「联系电话」");
+        out.lines().find(|l| l.contains(&at)).unwrap_or_else(|| panic!("row {row} not said: {out}")).to_owned()
+    };
+    let dry = canbao(&db).args(["import", "--dry-run"]).arg(&list).assert().success();
+    let dry = String::from_utf8_lossy(&dry.get_output().stdout).into_owned();
+    let done = canbao(&db).arg("import").arg(&list).assert().success();
+    let done = String::from_utf8_lossy(&done.get_output().stdout).into_owned();
+    for (out, tense) in [(&dry, "此项将留空，学生将导入"), (&done, "此项留空，学生已导入")] {
+        assert!(!out.contains(parent) && !out.contains("45020319880101123x"), "{out}");
+        assert!(!out.contains("按原样导入"), "{out}");
+        // Rows 2 and 3 say the same (the spaced number is the same number): one line for both.
+        assert!(said_of(out, 2).contains("4502**********1237") && said_of(out, 2).contains(tense), "{out}");
+        assert!(said_of(out, 4).contains("4502**********123x"), "{out}");
+        assert!(said_of(out, 5).contains("有 13 位数字"), "{out}");
+        assert!(said_of(out, 6).contains("有 17 位数字") && !out.contains(cells[4]), "{out}");
+    }
+    assert!(said_of(&dry, 7).contains("有 2 个号码，将只导入第一个 13800000000"), "{dry}");
+    assert!(said_of(&done, 7).contains("有 2 个号码，只导入了第一个 13800000000"), "{done}");
+
+    let store = canbao::store::Store::open_read_only(&db).unwrap();
+    let mut phones: Vec<(String, String)> = store
+        .students(&canbao::store::StudentFilter::default())
+        .unwrap()
+        .into_iter()
+        .map(|s| (s.name, s.phone))
+        .collect();
+    phones.sort();
+    let want: Vec<(String, String)> =
+        (0..6).map(|i| (format!("乙{i}"), if i == 5 { "13800000000".to_owned() } else { String::new() })).collect();
+    assert_eq!(phones, want);
+    let csv = dir.path().join("sheet.csv");
+    canbao(&db).args(["export", "sheet", "--format", "csv", "--out"]).arg(&csv).assert().success();
+    assert!(!std::fs::read_to_string(&csv).unwrap().contains("45020319880101"));
+}
+
+/// A drive that already holds a parent's ID number as a phone (imported by an earlier canbao): `check` lists the
+/// pupil, the number masked, `--reveal` or not; the forms leave the phone empty.
+#[test]
+fn check_lists_a_phone_that_is_no_phone_and_the_forms_leave_it_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    let parent = "450203198801011237";
+    let list = dir.path().join("list.csv");
+    let pupil = valid_id("45020320190930880");
+    std::fs::write(&list, format!("姓名,身份证号码,班级,联系电话\n乙一,{pupil},一年级1班,13800138000\n")).unwrap();
+    canbao(&db).arg("import").arg(&list).assert().success();
+    {
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        conn.execute("UPDATE students SET phone = ?1", [parent]).unwrap();
+    }
+    let out = String::from_utf8_lossy(&canbao(&db).arg("check").output().unwrap().stdout).into_owned();
+    assert!(out.contains("发现 1 处问题") && out.contains("联系电话不是电话号码"), "{out}");
+    assert!(out.contains("4502**********1237") && !out.contains(parent), "{out}");
+    let report = json(canbao(&db).args(["check", "--json", "--reveal"]));
+    assert_eq!(report["odd_phones"][0]["name"], "乙一", "{report}");
+    assert_eq!(report["odd_phones"][0]["phone"], "4502**********1237", "{report}");
+    let csv = dir.path().join("sheet.csv");
+    canbao(&db).args(["export", "sheet", "--format", "csv", "--out"]).arg(&csv).assert().success();
+    let written = std::fs::read_to_string(&csv).unwrap();
+    assert!(!written.contains(parent) && written.contains(&pupil), "{written}");
 }

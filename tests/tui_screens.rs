@@ -3561,6 +3561,16 @@ fn the_identity_form_stops_at_the_top_and_checks_the_phone() {
         assert_eq!(form.focus, IdentityField::Phone);
         assert_eq!(app.store.student(id).expect("s").phone, before.phone, "nothing written for {bad}");
     }
+    // A parent's ID number, however spaced, is refused by the importer's rule and masked in the words.
+    for parent in ["450203198801011237", "4502 0319 8801 0112 37"] {
+        let Some(canbao::tui::modal::Modal::Identity(form)) = &mut app.modal else { panic!("refused in the form") };
+        form.fields[3].set(parent);
+        app.update(Action::Confirm);
+        let Some(canbao::tui::modal::Modal::Identity(form)) = &app.modal else { panic!("{parent} saved") };
+        let error = form.error.clone().unwrap_or_default();
+        assert!(error.contains("联系电话「4502**********1237」") && error.contains("身份证号码"), "{parent}: {error}");
+        assert_eq!(app.store.student(id).expect("s").phone, before.phone, "nothing written for {parent}");
+    }
     // Saved as the importer keeps a phone: digits only, a landline's area code kept apart.
     for (good, kept) in [("0831-12345678", "0831-12345678"), ("138 1234 5678", "13812345678")] {
         let Some(canbao::tui::modal::Modal::Identity(form)) = &mut app.modal else {
@@ -8383,4 +8393,28 @@ fn a_bulk_f_leaves_out_a_pupil_whose_family_owes_a_share() {
     app.update(Action::ToggleGovernment);
     assert!(matches!(app.modal, Some(canbao::tui::modal::Modal::Message(_))), "refused, saying why");
     assert_eq!(app.store.audit_count().expect("count"), audit);
+}
+
+/// A parent's ID number held as a pupil's phone (imported by an earlier canbao): the detail screen masks it as
+/// the ID numbers are and says it is no phone number, and 检查名单 lists the pupil, masked.
+#[test]
+fn a_phone_that_is_an_id_number_is_masked_on_the_detail_screen_and_listed_by_the_check() {
+    let parent = "450203198801011237";
+    let mut store = store(true);
+    let pupil = store.students(&Default::default()).expect("list").into_iter().next().expect("a pupil");
+    let set = "UPDATE students SET phone = ?1 WHERE id = ?2";
+    assert_eq!(store.connection().execute(set, rusqlite::params![parent, pupil.id]).expect("phone"), 1);
+    let shown = detail_of(&mut store, Language::Zh, &pupil.name);
+    let line = line_starting(&shown, "联系电话");
+    assert!(line.contains("4502**********1237") && line.contains("不是电话号码"), "{shown}");
+    assert!(!shown.contains(parent), "{shown}");
+    let mut app = App::new(store, &options(Language::Zh, Some("测试"))).expect("app");
+    app.update(Action::Resize(120, 30));
+    app.update(Action::Palette);
+    type_text(&mut app, "check");
+    app.update(Action::Confirm);
+    let Some(canbao::tui::modal::Modal::Message(m)) = &app.modal else { panic!("no report: {:?}", app.status) };
+    let said = m.lines.iter().find(|l| l.contains("联系电话不是电话号码")).unwrap_or_else(|| panic!("{:?}", m.lines));
+    assert!(said.contains(&pupil.name) && said.contains("4502**********1237"), "{said}");
+    assert!(!m.lines.iter().any(|l| l.contains(parent)), "{:?}", m.lines);
 }

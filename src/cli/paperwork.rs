@@ -1490,6 +1490,23 @@ pub fn check(cli: &Cli, reveal: bool, json: bool) -> CmdResult {
         );
         heading("身份证号码有问题 (invalid ID)", "invalid ID", &what);
     }
+    for o in &report.odd_phones {
+        let p = &o.pupil;
+        let what = format!(
+            "{}\t{}\t{}\t{}\t{}",
+            p.name,
+            class(&p.class),
+            shown_id(&p.id_number, reveal),
+            o.phone,
+            pick(&o.problem, &o.problem_en)
+        );
+        heading(
+            "联系电话不是电话号码，请在学生详情中按 E 更正 (the phone is no phone number: correct it with E in the \
+             pupil's detail)",
+            "the phone is no phone number: correct it with E in the pupil's detail",
+            &what,
+        );
+    }
     for p in &report.government_without_category {
         let what = format!("{}\t{}\t{}", p.name, class(&p.class), shown_id(&p.id_number, reveal));
         heading("财政代缴但没有人员类别 (government-paid, no category)", "government-paid, no category", &what);

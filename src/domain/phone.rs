@@ -7,16 +7,136 @@
 /// eight-digit landline 12.
 const DIGITS: std::ops::RangeInclusive<usize> = 7..=12;
 
-/// True for digits, with `-` and spaces between them, 7 to 12 digits in all; an empty field (no phone) too.
-pub fn looks_like_phone(text: &str) -> bool {
-    let text = text.trim();
+/// Why a phone the drive would keep (as [`clean`] leaves it) is no phone number: the one rule of the importer,
+/// `check` and the identity form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NotPhone {
+    /// The shape of an ID number, valid or not (18 characters, the last a digit or X, or 15 digits not starting
+    /// with 0, as no area code of a landline does not): most often a parent's number typed in the wrong column.
+    IdNumber,
+    /// Digits only, but not 7 to 12 of them (two numbers run together, one a digit short).
+    Digits(usize),
+    /// Digits with letters or signs among them (`138-abc-5678`, `+86 138…`, a word after the number).
+    Signs,
+    /// No digit at all: a word (无, a name typed in the wrong field). The importer keeps such a word as the list
+    /// says it (无 is how lists say there is none) and `check` passes it; the identity form refuses it.
+    Words,
+}
+
+impl NotPhone {
+    /// Why, in Chinese and in English.
+    pub fn why(self) -> (String, String) {
+        match self {
+            NotPhone::IdNumber => (
+                "是身份证号码的样子，可能填了家长的身份证号码".into(),
+                "an ID number's shape, perhaps a parent's ID".into(),
+            ),
+            NotPhone::Digits(n) => {
+                (format!("有 {n} 位数字，电话号码为 7 到 12 位"), format!("{n} digits, where a phone has 7 to 12"))
+            }
+            NotPhone::Signs => ("号码中有其他字符".into(), "other characters among the digits".into()),
+            NotPhone::Words => ("没有数字".into(), "no digits".into()),
+        }
+    }
+}
+
+/// Whether `phone` (trimmed) is a phone number: digits, with `-` and spaces between them, 7 to 12 digits in all;
+/// an empty field (no phone) is one too. What else it is, if not.
+pub fn not_a_phone(phone: &str) -> Option<NotPhone> {
+    let text = phone.trim();
     if text.is_empty() {
-        return true;
+        return None;
+    }
+    let digits = text.chars().filter(char::is_ascii_digit).count();
+    if digits == 0 {
+        return Some(NotPhone::Words);
+    }
+    if is_id_shape(text) {
+        return Some(NotPhone::IdNumber);
     }
     if !text.chars().all(|c| c.is_ascii_digit() || c == '-' || c == ' ') {
-        return false;
+        return Some(NotPhone::Signs);
     }
-    DIGITS.contains(&text.chars().filter(char::is_ascii_digit).count())
+    (!DIGITS.contains(&digits)).then_some(NotPhone::Digits(digits))
+}
+
+/// 18 characters, 17 digits and a digit or X last, or 15 digits of which the first is no 0 (an ID's first digit
+/// is its province's, 1 to 8; a landline's area code starts with 0), spaces and dashes between them not counted.
+fn is_id_shape(text: &str) -> bool {
+    let chars: Vec<char> = text.chars().filter(|&c| c != ' ' && c != '-').collect();
+    match chars.as_slice() {
+        [body @ .., last] if chars.len() == 18 => {
+            body.iter().all(char::is_ascii_digit) && (last.is_ascii_digit() || matches!(last, 'X' | 'x'))
+        }
+        [first, ..] if chars.len() == 15 => *first != '0' && chars.iter().all(char::is_ascii_digit),
+        _ => false,
+    }
+}
+
+/// True for digits, with `-` and spaces between them, 7 to 12 digits in all; an empty field (no phone) too.
+pub fn looks_like_phone(text: &str) -> bool {
+    not_a_phone(text).is_none()
+}
+
+/// The phone a form carries (the sheet, the class lists, the template, the ledgers): nothing for one that is no
+/// phone number (an ID number held in the phone column by a drive of an earlier canbao must not go out as a
+/// parent's phone; `check` lists it for the operator to correct), a word (无) as it is.
+pub fn on_forms(phone: &str) -> &str {
+    match not_a_phone(phone) {
+        None | Some(NotPhone::Words) => phone,
+        Some(_) => "",
+    }
+}
+
+/// What a list's phone cell gives the drive: the phone (as [`clean`] keeps it, or empty), and what to say of the
+/// cell when it is not one phone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Cell {
+    /// A phone, a word (无) or nothing: kept as it is, nothing to say.
+    Phone(String),
+    /// Several numbers (`13800000000 13900000000`, `138…/139…`), or one with words beside it (`138… 母亲`): the
+    /// first is kept; how many numbers there were, and the cell as [`clean`] left it, to quote.
+    First { kept: String, numbers: usize, cell: String },
+    /// No phone in it (an ID number, too many or too few digits): nothing is kept; why, and the cell to quote.
+    NotPhone { why: NotPhone, cell: String },
+}
+
+/// A phone cell of a list read by the one rule ([`not_a_phone`]): its phone, or the first of the phones it holds,
+/// or none.
+pub fn read_cell(raw: &str) -> Cell {
+    let cleaned = clean(raw.trim());
+    let why = match not_a_phone(&cleaned) {
+        None | Some(NotPhone::Words) => return Cell::Phone(cleaned),
+        Some(why) => why,
+    };
+    let phones = phones_in(crate::domain::id_number::unwrap_text(raw));
+    match phones.first() {
+        Some(first) => Cell::First { kept: first.clone(), numbers: phones.len(), cell: cleaned },
+        None => Cell::NotPhone { why, cell: cleaned },
+    }
+}
+
+/// The phones among the parts of a cell that words, slashes, commas or spaces part: `138… 139…` gives two, `138
+/// 1234 5678` none (its parts are no phones, and the whole is checked before), an ID number beside a phone the
+/// phone alone.
+fn phones_in(text: &str) -> Vec<String> {
+    let digit = |c: char| c.is_ascii_digit() || ('０'..='９').contains(&c);
+    let joins = |c: char| digit(c) || "-－()（）".contains(c);
+    let mut phones = Vec::new();
+    for chunk in text.split(|c: char| !joins(c) && !c.is_whitespace()) {
+        let whole = clean(chunk.trim_matches(|c: char| c.is_whitespace() || "-－()（）".contains(c)));
+        if whole.chars().any(|c| c.is_ascii_digit()) && looks_like_phone(&whole) {
+            phones.push(whole);
+            continue;
+        }
+        for part in chunk.split_whitespace() {
+            let part = clean(part.trim_matches(|c: char| "-－()（）".contains(c)));
+            if part.chars().any(|c| c.is_ascii_digit()) && looks_like_phone(&part) {
+                phones.push(part);
+            }
+        }
+    }
+    phones
 }
 
 /// Phones as digits: full-width digits, spaces and dashes removed ("138-0013-8000"), except a landline whose area
@@ -146,6 +266,46 @@ mod tests {
             ["黎萱阳", "12345", "123456", "1381234567890", "138-abc-5678", "+86 13812345678", "138１２３４５６７８"]
         {
             assert!(!looks_like_phone(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn an_id_number_or_a_number_of_the_wrong_length_is_no_phone() {
+        for id in ["450203198801011237", "45020319880101123x", "450203198801011238", "4502 0319 8801 0112 37"] {
+            assert_eq!(not_a_phone(&clean(id)), Some(NotPhone::IdNumber), "{id}");
+        }
+        assert_eq!(not_a_phone("450203880101123"), Some(NotPhone::IdNumber));
+        // A landline with an extension, as long as an old ID number, is no ID: too many digits all the same.
+        assert_eq!(not_a_phone("077212345678012"), Some(NotPhone::Digits(15)));
+        assert_eq!(not_a_phone("1380013800012"), Some(NotPhone::Digits(13)));
+        assert_eq!(not_a_phone("13800138000139"), Some(NotPhone::Digits(14)));
+        assert_eq!(not_a_phone("无"), Some(NotPhone::Words));
+        assert_eq!(not_a_phone("13800138000"), None);
+    }
+
+    #[test]
+    fn a_cell_of_several_phones_gives_the_first_and_one_of_none_gives_nothing() {
+        assert_eq!(read_cell("138 1234 5678"), Cell::Phone("13812345678".into()));
+        assert_eq!(read_cell("无"), Cell::Phone("无".into()));
+        for two in ["13800000000 13900000000", "13800000000/13900000000", "13800000000，0772-1234567"] {
+            assert_eq!(
+                read_cell(two),
+                Cell::First { kept: "13800000000".into(), numbers: 2, cell: clean(two) },
+                "{two}"
+            );
+        }
+        let Cell::First { kept, numbers: 1, .. } = read_cell("13800138000（母亲）") else { panic!() };
+        assert_eq!(kept, "13800138000");
+        let Cell::First { kept, numbers: 1, .. } = read_cell("13800138000 450203198801011237") else { panic!() };
+        assert_eq!(kept, "13800138000");
+        for (cell, why) in [
+            ("450203198801011237", NotPhone::IdNumber),
+            ("4502 0319 8801 0112 37", NotPhone::IdNumber),
+            ("45020319880101123x", NotPhone::IdNumber),
+            ("1380013800012", NotPhone::Digits(13)),
+            ("45020319880101123", NotPhone::Digits(17)),
+        ] {
+            assert_eq!(read_cell(cell), Cell::NotPhone { why, cell: clean(cell) }, "{cell}");
         }
     }
 

@@ -65,6 +65,17 @@ pub struct InvalidId {
     pub problem_en: String,
 }
 
+/// A pupil whose phone is no phone number: the phone with any ID number in it masked (it is never shown whole,
+/// `--reveal` or not: whose number it is nobody knows), and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OddPhone {
+    #[serde(flatten)]
+    pub pupil: PupilRef,
+    pub phone: String,
+    pub problem: String,
+    pub problem_en: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct UncertifiedCategory {
     #[serde(flatten)]
@@ -92,6 +103,9 @@ pub struct CheckReport {
     /// place: likely one child entered twice, which no birth date can tie. The flagged pupil comes first.
     pub same_name_mistyped: Vec<DuplicateGroup>,
     pub invalid_ids: Vec<InvalidId>,
+    /// A phone that is no phone number by the one rule of phones (`phone::not_a_phone`): an ID number, too many
+    /// or too few digits, as a drive of an earlier canbao (or a merge from one) may hold. A word (无) is not one.
+    pub odd_phones: Vec<OddPhone>,
     pub no_class: Vec<PupilRef>,
     /// Categories on a pupil with no certifying department (认定部门).
     pub categories_without_department: Vec<UncertifiedCategory>,
@@ -376,6 +390,7 @@ impl CheckReport {
             + self.same_name_class_rounded.len()
             + self.same_name_mistyped.len()
             + self.invalid_ids.len()
+            + self.odd_phones.len()
             + self.no_class.len()
             + self.categories_without_department.len()
             + self.government_without_category.len()
@@ -430,6 +445,11 @@ pub fn check_in_year(
         if let Some(code) = &s.id_problem {
             let (problem, problem_en) = problem_text(code, &s.id_raw, today);
             report.invalid_ids.push(InvalidId { pupil: s.into(), problem, problem_en });
+        }
+        if let Some(why) = super::phone::not_a_phone(&s.phone).filter(|w| *w != super::phone::NotPhone::Words) {
+            let (problem, problem_en) = why.why();
+            let phone = super::id_shown::mask_in_text(&s.phone).into_owned();
+            report.odd_phones.push(OddPhone { pupil: s.into(), phone, problem, problem_en });
         }
         if s.grade.trim().is_empty() && s.class.trim().is_empty() {
             report.no_class.push(s.into());

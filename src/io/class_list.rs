@@ -2468,16 +2468,10 @@ impl RowReader<'_> {
             Some(sheet_grade) => class_label::with_sheet_grade(sheet_grade, (grade, class)),
             None => (grade, class),
         };
-        let mut phone = text(Column::Phone).map(|p| clean_phone(&p)).unwrap_or_default();
-        // A masked export read back (138****5678) gives no phone: the drive's stays as it is.
-        if crate::domain::phone::is_masked(&phone) {
-            phone.clear();
-        }
-        if let Some((message, kept)) = odd_phone(&phone) {
+        let phone_cell = text(Column::Phone);
+        let (phone, said) = phone_cell.as_deref().map(read_phone).unwrap_or_default();
+        if let Some(message) = said {
             self.problem(file, sheet, row_no, &header_of(Column::Phone), message);
-            if !kept {
-                phone.clear();
-            }
         }
         // Which school the file itself names (command line, a school column, the title), if any; a pupil
         // already on the drive only changes school when the file says so.
@@ -3136,13 +3130,8 @@ fn field_in_english(field: crate::store::Field) -> &'static str {
 /// An ID cell longer than this holds no ID number: 18 characters, with room for `="…"`, spaces and a note.
 const MAX_ID_CHARS: usize = 50;
 
-/// A phone cell longer than this after cleaning is no phone number (11 digits, 12 with an area code and
-/// extension), and is said.
+/// A phone cell of words (no digit) longer than this is no 无 or 不详 but a paragraph: not kept, and said.
 const MAX_PHONE_CHARS: usize = 20;
-
-/// A phone cell longer than this is not kept at all: two numbers with a word between them fit, a pasted
-/// paragraph does not, and it is quoted in the report instead.
-const MAX_PHONE_KEPT: usize = 64;
 
 /// The characters of a cell a report quotes at most.
 const QUOTED_CHARS: usize = 50;
@@ -3160,36 +3149,82 @@ pub fn quoted(text: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// A phone cell (cleaned) that does not look like a phone number: the line that says so, and whether the text
-/// is kept (a short one, such as two numbers or a word beside the number, is kept for the operator to read; a
-/// long one is left out). Digitless words such as 无 are no number and not said.
-fn odd_phone(phone: &str) -> Option<(String, bool)> {
-    let count = phone.chars().count();
-    let digits = phone.chars().filter(char::is_ascii_digit).count();
-    let letters = phone.chars().any(|c| c.is_ascii_alphabetic());
-    let odd = count > MAX_PHONE_CHARS || (digits > 0 && digits < 7) || (digits > 0 && letters);
-    if !odd {
-        return None;
+/// A list's phone cell as the drive keeps it, by the one rule of phones (`phone::read_cell`), and what to say of
+/// it: a cell that holds no phone number (an ID number, too many or too few digits) gives none, the pupil
+/// imported all the same; of several numbers the first is kept. A masked export read back (138****5678) gives no
+/// phone: the drive's stays as it is. Digitless words such as 无 are no number and not said.
+fn read_phone(raw: &str) -> (String, Option<String>) {
+    use crate::domain::phone::{Cell, is_masked, read_cell};
+    match read_cell(raw) {
+        Cell::Phone(phone) if is_masked(&phone) => (String::new(), None),
+        // A word longer than any phone (a pasted paragraph) is no 无 either.
+        Cell::Phone(words) if words.chars().count() > MAX_PHONE_CHARS => {
+            let count = words.chars().count();
+            let shown = long_digits_masked(&quoted(&words));
+            let message = format!(
+                "联系电话有 {count} 个字符，不是电话号码，此项留空，学生已导入；单元格内容为“{shown}” (the phone cell \
+                 holds {count} characters, no phone number: left empty, the pupil imported; the cell says “{shown}”)"
+            );
+            (String::new(), Some(message))
+        }
+        Cell::Phone(phone) => (phone, None),
+        Cell::First { cell, .. } if is_masked(&cell) => (String::new(), None),
+        Cell::First { kept, numbers, .. } => {
+            let message = if numbers > 1 {
+                format!(
+                    "联系电话中有 {numbers} 个号码，只导入了第一个 {kept}，请核对 (the phone cell holds {numbers} \
+                     numbers: only the first, {kept}, was imported; check it)"
+                )
+            } else {
+                format!(
+                    "联系电话中除号码外还有其他内容，只导入了号码 {kept}，请核对 (the phone cell holds more than a \
+                     number: only the number, {kept}, was imported; check it)"
+                )
+            };
+            (kept, Some(message))
+        }
+        Cell::NotPhone { cell, .. } if is_masked(&cell) => (String::new(), None),
+        Cell::NotPhone { why, cell } => {
+            let shown = long_digits_masked(&quoted(&cell));
+            let (why, why_en) = why.why();
+            let message = format!(
+                "联系电话“{shown}”不是电话号码（{why}），此项留空，学生已导入，请核对后在学生详情中按 E 填写 (the phone \
+                 “{shown}” is no phone number ({why_en}): left empty, the pupil imported; check it and type the \
+                 phone with E in the pupil's detail)"
+            );
+            (String::new(), Some(message))
+        }
     }
-    let shown = quoted(phone);
-    Some(if count > MAX_PHONE_KEPT {
-        (
-            format!(
-                "联系电话有 {count} 个字符，不是电话号码，未导入（此项留空），学生已导入；单元格内容为“{shown}” \
-                 (the phone cell holds {count} characters, no phone number: left empty, the pupil imported; the cell \
-                 says “{shown}”)"
-            ),
-            false,
-        )
-    } else {
-        (
-            format!(
-                "联系电话“{shown}”不像电话号码，已按原样导入，请核对 (the phone “{shown}” does not look like a phone \
-                 number: imported as written, check it)"
-            ),
-            true,
-        )
-    })
+}
+
+/// `text` with every run of more than 19 digits (past any ID number's length, which the report's masking leaves
+/// as no number) shown by its first and last four digits alone: a phone cell of two numbers run together with an
+/// ID number among them is quoted with no whole number in it.
+fn long_digits_masked(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut run = String::new();
+    let flush = |run: &mut String, out: &mut String| {
+        let n = run.chars().count();
+        if n > 19 {
+            let chars: Vec<char> = run.chars().collect();
+            out.extend(&chars[..4]);
+            out.extend(std::iter::repeat_n('*', n - 8));
+            out.extend(&chars[n - 4..]);
+        } else {
+            out.push_str(run);
+        }
+        run.clear();
+    };
+    for c in text.chars() {
+        if c.is_ascii_digit() {
+            run.push(c);
+        } else {
+            flush(&mut run, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut run, &mut out);
+    out
 }
 
 /// Cuts a text to `limit` characters (at most [`MAX_STORED_CHARS`]), saying so: what a form writes in one cell
@@ -3790,9 +3825,22 @@ fn is_middle_dot(c: char) -> bool {
 pub use crate::domain::phone::clean as clean_phone;
 
 /// A problem of an import as its preview (a dry run) says it: what a row 「已导入并标记」 (imported and flagged) is
-/// then 「将导入并标记」 (to be imported and flagged), nothing having been imported yet.
+/// then 「将导入并标记」 (to be imported and flagged), a phone 「此项留空，学生已导入」 then 「此项将留空，学生将导入」,
+/// nothing having been imported yet.
 pub fn as_preview(message: &str) -> String {
-    message.replace("已导入并标记", "将导入并标记").replace("imported and flagged", "to be imported and flagged")
+    const TENSES: [(&str, &str); 10] = [
+        ("已导入并标记", "将导入并标记"),
+        ("imported and flagged", "to be imported and flagged"),
+        ("此项留空，学生已导入", "此项将留空，学生将导入"),
+        ("left empty, the pupil imported", "to be left empty, the pupil to be imported"),
+        ("只导入了第一个", "将只导入第一个"),
+        ("只导入了号码", "将只导入号码"),
+        ("was imported; check it", "will be imported; check it"),
+        ("已按所写导入", "将按所写导入"),
+        ("imported as written", "to be imported as written"),
+        ("已按原样导入", "将按原样导入"),
+    ];
+    TENSES.iter().fold(message.to_owned(), |said, (done, to_be)| said.replace(done, to_be))
 }
 
 #[cfg(test)]
@@ -4188,13 +4236,13 @@ mod tests {
         // The phone blob: imported with no phone, and said (it used to be imported without a word).
         assert_eq!(plan.rows[1].phone, "");
         let said = at(3, "联系电话").unwrap();
-        assert!(said.contains("40000 个字符") && said.len() < 600, "{said}");
+        assert!(said.contains("40000 位数字") && said.contains("（共 40000 字）") && said.len() < 600, "{said}");
         // A class past what an Excel cell holds is cut to it, and said.
         assert_eq!(class_label::join(&plan.rows[2].grade, &plan.rows[2].class).chars().count(), MAX_STORED_CHARS);
         assert!(at(4, "班级").unwrap().contains("32767"), "{:?}", plan.report.problems);
-        // Two numbers in one cell: kept as written, and said.
-        assert_eq!(plan.rows[2].phone, "13800138000/13900139000");
-        assert!(at(4, "联系电话").unwrap().contains("不像电话号码"));
+        // Two numbers in one cell: the first kept, and said so.
+        assert_eq!(plan.rows[2].phone, "13800138000");
+        assert!(at(4, "联系电话").unwrap().contains("有 2 个号码，只导入了第一个 13800138000"));
         // 无 is no number: nothing to say.
         assert_eq!(at(5, "联系电话"), None);
     }

@@ -339,10 +339,10 @@ pub fn export_sheet(
             // The copy for teachers hides the parents' phones as it hides the numbers.
             let (id, phone) = if opts.mask {
                 masked = id_number::mask(s.id_number);
-                masked_phone = crate::domain::phone::mask(s.phone);
+                masked_phone = crate::domain::phone::mask(crate::domain::phone::on_forms(s.phone));
                 (masked.as_str(), masked_phone.as_str())
             } else {
-                (s.id_number, s.phone)
+                (s.id_number, crate::domain::phone::on_forms(s.phone))
             };
             let parts: Vec<&str> =
                 [paid.get(&s.id).map(String::as_str), id_number::form_remark(s.id_problem, s.id_kind)]
@@ -483,7 +483,7 @@ mod tests {
                     s.class_label(),
                     insured.into(),
                     // Masked as the numbers are: the copy for teachers hides the parents' phones too.
-                    crate::domain::phone::mask(&s.phone),
+                    crate::domain::phone::mask(crate::domain::phone::on_forms(&s.phone)),
                     // The sample school holds numbers that failed the check: its sheet has 备注.
                     id_number::form_remark(s.id_problem.as_deref(), s.id_kind).unwrap_or_default().to_owned(),
                 ]

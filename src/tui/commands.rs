@@ -388,6 +388,10 @@ impl App {
         for i in &r.invalid_ids {
             lines.push(fill(self.text.check_invalid, &[&i.pupil.name, &id(&i.pupil.id_number)]));
         }
+        for o in &r.odd_phones {
+            let why = self.text.pick(&o.problem, &o.problem_en);
+            lines.push(fill(self.text.check_odd_phone, &[&o.pupil.name, &id(&o.pupil.id_number), &o.phone, &why]));
+        }
         for p in &r.government_without_category {
             lines.push(fill(self.text.check_government, &[&p.name, &p.class]));
         }

@@ -653,6 +653,8 @@ pub struct Text {
     pub check_rounded: &'static str,
     pub check_mistyped: &'static str,
     pub check_no_class: &'static str,
+    pub phone_not_phone: &'static str,
+    pub check_odd_phone: &'static str,
     /// The detail's notes did not fit the window.
     pub notes_cut: &'static str,
     pub check_too_old: &'static str,

@@ -135,7 +135,7 @@ fn write_ledger(
             Out::Text(s.name.clone()),
             input.id_cell(s),
             Out::Text(s.class_label()),
-            Out::Text(s.phone.clone()),
+            Out::Text(crate::domain::phone::on_forms(&s.phone).to_owned()),
             Out::Text(categories),
         ];
         let (cells, remark) = match ledger {

@@ -146,7 +146,7 @@ fn write_row(
         text(&categories.join("、")),
         text(department),
         text(&s.class_label()),
-        text(&s.phone),
+        text(crate::domain::phone::on_forms(&s.phone)),
         // The words the class list prints beside 是否参保: never 在校参保 for a pupil registered and not paid, nor
         // for a part payment (部分缴费), still to collect.
         text(if part_paid {

@@ -248,7 +248,7 @@ fn cell(
         }),
         Value::Sex => s.sex.map(|x| text(x.label_zh())).unwrap_or(Out::Empty),
         Value::BirthDate => s.birth_date.map(Out::Date).unwrap_or(Out::Empty),
-        Value::Phone => text(&s.phone),
+        Value::Phone => text(crate::domain::phone::on_forms(&s.phone)),
         Value::School => text(&s.school),
         Value::Grade => text(&s.grade),
         Value::Class => text(&s.class),

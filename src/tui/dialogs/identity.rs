@@ -97,13 +97,21 @@ impl App {
         if request == IdentityEdit::default() {
             return None;
         }
-        // A phone is checked as a number is: what is not one (a name typed into the wrong field) is refused here.
+        // A phone is checked by the importer's rule: what is not one (a name typed into the wrong field, a parent's
+        // ID number) is refused here, the number masked in the words as the import's report masks it.
         if let Some(phone) = &request.phone
-            && !crate::domain::phone::looks_like_phone(phone)
+            && let Some(why) = crate::domain::phone::not_a_phone(phone)
         {
-            let typed = form.fields[IdentityField::Phone as usize].text().trim().to_owned();
+            let typed = form.fields[IdentityField::Phone as usize].text().trim();
+            // An ID number typed with spaces is masked as the one run of digits it is.
+            let typed = match why {
+                crate::domain::phone::NotPhone::IdNumber => crate::domain::phone::clean(typed),
+                _ => typed.to_owned(),
+            };
+            let typed = crate::domain::id_shown::mask_in_text(&typed).into_owned();
+            let (why_zh, why_en) = why.why();
             form.focus = IdentityField::Phone;
-            form.error = Some(fill(self.text.identity_phone_bad, &[&typed]));
+            form.error = Some(fill(self.text.identity_phone_bad, &[&typed, &self.text.pick(&why_zh, &why_en)]));
             return Some(Modal::Identity(form));
         }
         // A valid number is the pupil's proof of identity on every agency's list: it is never erased (a number

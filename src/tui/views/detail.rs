@@ -244,13 +244,26 @@ fn fields(app: &App, d: &Detail, width: usize) -> Vec<Line<'static>> {
         PaymentStatus::Paid => theme.paid,
         PaymentStatus::Government => theme.government,
     });
+    // A phone that is no phone number (a parent's ID number an earlier canbao took as one) is masked as the ID
+    // numbers are, unless revealed, and said, for the operator to correct with E.
+    let (phone, phone_style) = match crate::domain::phone::not_a_phone(&s.phone) {
+        None | Some(crate::domain::phone::NotPhone::Words) => (s.phone.clone(), plain),
+        Some(_) => {
+            let shown = if app.shows_number_of(s.id) {
+                s.phone.clone()
+            } else {
+                crate::domain::id_shown::mask_in_text(&s.phone).into_owned()
+            };
+            (format!("{shown} {}", t.phone_not_phone), theme.fg(theme.warning))
+        }
+    };
     let mut lines = vec![
         field(app, t.f_name, s.name.clone(), app.theme.header(), width),
         field(app, t.f_id, id_value, if s.id_valid() { plain } else { theme.fg(theme.warning) }, width),
         field(app, t.f_sex_birth, born, plain, width),
         field(app, t.f_school, s.school.clone(), plain, width),
         field(app, t.f_class, s.class_label(), plain, width),
-        field(app, t.f_phone, s.phone.clone(), plain, width),
+        field(app, t.f_phone, phone, phone_style, width),
         field(app, t.f_enrollment, enrollment, plain, width),
         field(app, t.f_payment, payment, payment_style, width),
         field(app, t.f_categories, categories, theme.fg(theme.accent), width),
@@ -576,6 +589,12 @@ pub(crate) fn value_label(t: &Text, field: &str, v: &str, cap: usize) -> String 
                 .map(|list| list.iter().filter_map(|c| c.get("name")?.as_str().map(str::to_owned)).collect())
                 .unwrap_or_default();
             if names.is_empty() { t.none.to_owned() } else { names.join(t.list_separator()) }
+        }
+        // A phone that is an ID number (a parent's, which an earlier canbao took as a phone) is masked in a merge's
+        // report and the history as the ID numbers are.
+        "phone" if !v.is_empty() => {
+            let v = crate::domain::id_shown::mask_in_text(v);
+            if v.width() > cap { truncate(&v, cap) } else { v.into_owned() }
         }
         "" => String::new(),
         // An empty note or phone reads as any field with no value does (「无」, "none"), not as a pair of quotes.
