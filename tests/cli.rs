@@ -5628,6 +5628,7 @@ fn a_phone_cell_that_is_no_phone_is_said_masked_and_never_kept() {
         assert!(said_of(out, 6).contains("有 17 位数字") && !out.contains(cells[4]), "{out}");
     }
     assert!(said_of(&dry, 7).contains("有 2 个号码，将只导入第一个 13800000000"), "{dry}");
+    assert!(said_of(&dry, 7).contains("only the first, 13800000000, will be imported"), "{dry}");
     assert!(said_of(&done, 7).contains("有 2 个号码，只导入了第一个 13800000000"), "{done}");
 
     let store = canbao::store::Store::open_read_only(&db).unwrap();

@@ -3833,9 +3833,10 @@ pub fn as_preview(message: &str) -> String {
         ("imported and flagged", "to be imported and flagged"),
         ("此项留空，学生已导入", "此项将留空，学生将导入"),
         ("left empty, the pupil imported", "to be left empty, the pupil to be imported"),
-        ("只导入了第一个", "将只导入第一个"),
-        ("只导入了号码", "将只导入号码"),
-        ("was imported; check it", "will be imported; check it"),
+        // Of two rows, two phones or a cell past Excel's length: only the first 「只导入了」.
+        ("只导入了", "将只导入"),
+        ("was imported", "will be imported"),
+        ("were imported", "will be imported"),
         ("已按所写导入", "将按所写导入"),
         ("imported as written", "to be imported as written"),
         ("已按原样导入", "将按原样导入"),
@@ -4186,6 +4187,21 @@ mod tests {
         let sheet = Sheet { name: "三年级2班".into(), rows: vec![header, odd] };
         let plan = plan_sheets(vec![("b.xlsx".into(), vec![sheet])], None, DEFAULT_SCHOOL, today()).unwrap();
         assert_eq!(plan.rows.len(), 1);
+    }
+
+    #[test]
+    fn a_preview_says_what_the_import_will_do() {
+        let said = "与第 2 行身份证号码相同但姓名不同（“甲”与“乙”），只导入了前者，请核实 (same ID as row 2 but a \
+                    different name, “甲” and “乙”: only the first was imported, check it)";
+        assert_eq!(
+            as_preview(said),
+            "与第 2 行身份证号码相同但姓名不同（“甲”与“乙”），将只导入前者，请核实 (same ID as row 2 but a different \
+             name, “甲” and “乙”: only the first will be imported, check it)"
+        );
+        let (_, said) = read_phone("450203198801011237");
+        let preview = as_preview(&said.unwrap());
+        assert!(preview.contains("此项将留空，学生将导入") && preview.contains("to be left empty"), "{preview}");
+        assert_eq!(as_preview(&preview), preview);
     }
 
     #[test]
