@@ -1564,3 +1564,25 @@ fn every_command_canbao_says_to_type_reaches_the_drive_it_was_given() {
     assert_eq!(found(2)["enrollment"], "left", "{mark}");
     assert!(!default_drive.exists(), "no hint reached the default drive");
 }
+
+/// A drive an older canbao made, opened read-only (it cannot be upgraded then), is said to be one, with the way
+/// on, before the command runs, where a command reading what the older one did not keep failed with SQLite's
+/// own words alone; a drive of this canbao's schema is not.
+#[test]
+fn an_older_drive_opened_read_only_is_said_to_be_one_with_the_way_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    canbao(&db).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    let out = canbao(&db).args(["--read-only", "find", "一"]).output().unwrap();
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("较旧版本"), "{}", String::from_utf8_lossy(&out.stderr));
+    rusqlite::Connection::open(&db).unwrap().pragma_update(None, "user_version", 4).unwrap();
+    let out = canbao(&db).args(["--read-only", "find", "一"]).output().unwrap();
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        said.contains("数据文件由较旧版本的 canbao 建立（数据版本 4") && said.contains("不加 --read-only"),
+        "{said}"
+    );
+    let out = canbao(&db).args(["--lang", "en", "--read-only", "find", "一"]).output().unwrap();
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("an older canbao made this drive (schema 4") && !said.contains("较旧"), "{said}");
+}

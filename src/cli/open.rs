@@ -93,6 +93,9 @@ fn open_store_then(
     } else {
         open(&path, key.as_ref())?
     };
+    if cli.read_only {
+        warn_if_older_read_only(&store, &path);
+    }
     // Part of opening: a full disk here has saved nothing, whatever the command.
     as_operator(cli, &mut store).map_err(|e| crate::store::while_opening(e, &path, false))?;
     // Before `--year`, whose refusal of a later year says the command that starts it.
@@ -428,6 +431,36 @@ fn warn_if_no_operator_here(store: &Store) {
             &format!(
                 "note: the operator this drive remembers, “{there}”, was typed on another computer: this command's \
                  changes are recorded with no name; give one with --operator NAME or CANBAO_OPERATOR"
+            )
+        )
+    );
+}
+
+/// A drive an older canbao made, opened read-only: it cannot be brought up to this canbao's schema, so a command
+/// that reads what the older one did not keep fails; said first, with the way on, rather than left to that
+/// failure's own words.
+fn warn_if_older_read_only(store: &Store, path: &Path) {
+    use crate::store::schema;
+    let Ok(found) = schema::user_version(store.connection()) else { return };
+    let supported = schema::latest_version();
+    if found >= supported {
+        return;
+    }
+    let p = path.display();
+    eprintln!(
+        "{}",
+        super::pick(
+            &format!(
+                "注意：数据文件由较旧版本的 canbao 建立（数据版本 {found}，本程序为 {supported}），只读打开时不能升级，有些命令读不了它：\
+                 请先不加 --read-only 打开一次（会先自动备份再升级），例如 canbao --db {p} stats；文件在只读的文件夹（如写保护的 U 盘）里时，\
+                 先复制到本机可写的文件夹 (note: an older canbao made this drive (schema {found}, this one is {supported}); \
+                 read-only, it cannot be upgraded and some commands cannot read it: open it once without --read-only \
+                 (it is backed up first), or copy it out of a read-only folder first)"
+            ),
+            &format!(
+                "note: an older canbao made this drive (schema {found}, this one is {supported}); read-only, it cannot \
+                 be upgraded and some commands cannot read it: open it once without --read-only (it is backed up \
+                 first), e.g. canbao --db {p} stats, or copy it out of a read-only folder first"
             )
         )
     );
