@@ -47,6 +47,14 @@ pub fn not_a_phone(phone: &str) -> Option<NotPhone> {
     if text.is_empty() {
         return None;
     }
+    // Almost every phone cell is digits alone: judged by its length, as the steps below would judge it.
+    if text.bytes().all(|b| b.is_ascii_digit()) {
+        let n = text.len();
+        if n == 18 || (n == 15 && !text.starts_with('0')) {
+            return Some(NotPhone::IdNumber);
+        }
+        return (!DIGITS.contains(&n)).then_some(NotPhone::Digits(n));
+    }
     let digits = text.chars().filter(char::is_ascii_digit).count();
     if digits == 0 {
         return Some(NotPhone::Words);
@@ -63,12 +71,23 @@ pub fn not_a_phone(phone: &str) -> Option<NotPhone> {
 /// 18 characters, 17 digits and a digit or X last, or 15 digits of which the first is no 0 (an ID's first digit
 /// is its province's, 1 to 8; a landline's area code starts with 0), spaces and dashes between them not counted.
 fn is_id_shape(text: &str) -> bool {
-    let chars: Vec<char> = text.chars().filter(|&c| c != ' ' && c != '-').collect();
-    match chars.as_slice() {
-        [body @ .., last] if chars.len() == 18 => {
-            body.iter().all(char::is_ascii_digit) && (last.is_ascii_digit() || matches!(last, 'X' | 'x'))
+    // Asked of every phone cell of every list: counted as it goes, without collecting the characters.
+    let (mut count, mut first, mut last, mut digits_before_last) = (0usize, ' ', ' ', true);
+    for c in text.chars().filter(|&c| c != ' ' && c != '-') {
+        if count == 0 {
+            first = c;
+        } else if !last.is_ascii_digit() {
+            digits_before_last = false;
         }
-        [first, ..] if chars.len() == 15 => *first != '0' && chars.iter().all(char::is_ascii_digit),
+        last = c;
+        count += 1;
+        if count > 18 {
+            return false;
+        }
+    }
+    match count {
+        18 => digits_before_last && (last.is_ascii_digit() || matches!(last, 'X' | 'x')),
+        15 => first != '0' && digits_before_last && last.is_ascii_digit(),
         _ => false,
     }
 }
@@ -230,6 +249,25 @@ pub fn is_masked(phone: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn digits_alone_are_judged_as_the_same_digits_written_apart() {
+        for n in 1..=25 {
+            for first in ['0', '1', '5'] {
+                let digits: String = std::iter::once(first).chain(std::iter::repeat_n('3', n - 1)).collect();
+                let apart = if n > 1 { format!("{} {}", &digits[..1], &digits[1..]) } else { format!("{digits} ") };
+                assert_eq!(not_a_phone(&digits), not_a_phone(&apart), "{digits} / {apart}");
+                let x = format!("{}X", &digits[..n - 1]);
+                let x_apart = if n > 1 { format!("{} {}", &x[..1], &x[1..]) } else { x.clone() };
+                assert_eq!(not_a_phone(&x).is_some(), not_a_phone(&x_apart).is_some(), "{x}");
+            }
+        }
+        assert_eq!(not_a_phone("450203198801011237"), Some(NotPhone::IdNumber));
+        assert_eq!(not_a_phone("45020319880101123x"), Some(NotPhone::IdNumber));
+        assert_eq!(not_a_phone("450203198801011"), Some(NotPhone::IdNumber));
+        assert_eq!(not_a_phone("050203198801011"), Some(NotPhone::Digits(15)));
+        assert_eq!(not_a_phone("13545275427"), None);
+    }
 
     #[test]
     fn a_landline_keeps_its_area_code_apart_and_a_mobile_is_its_digits() {
