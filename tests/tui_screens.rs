@@ -3936,6 +3936,48 @@ fn a_merge_the_command_line_refuses_without_a_flag_is_asked_no_by_default() {
     }
 }
 
+/// A merge that finds the other laptop's clock ahead of this one (`canbao merge` refuses it without
+/// `--accept-clock`) is asked on Enter, No by default, where one Enter merged.
+#[test]
+fn a_merge_with_a_clock_found_wrong_is_asked_no_by_default() {
+    use canbao::tui::modal::Modal;
+    for (lang, said) in
+        [(Language::Zh, "时钟不准会让较旧的修改盖过较新的"), (Language::En, "a wrong clock lets older changes win")]
+    {
+        let dir = tempfile::tempdir().expect("dir");
+        let (ours_path, theirs_path) = (dir.path().join("ours.db"), dir.path().join("theirs.db"));
+        let mut ours = Store::open(&ours_path).expect("store");
+        canbao::demo::load_sample(&mut ours).expect("sample");
+        ours.backup_to(&theirs_path).expect("copy");
+        let mut theirs = Store::open(&theirs_path).expect("theirs");
+        theirs.set_operator("另一台").expect("operator");
+        // Three hours ahead of this laptop's clock now (the merge runs on a worker of its own, by the clock).
+        let ahead = (chrono::Local::now() + chrono::Duration::hours(3)).to_rfc3339();
+        theirs.set_fixed_clock(&ahead);
+        let pupil = theirs.students(&Default::default()).expect("list")[0].clone();
+        theirs.set_payment(pupil.id, PaymentStatus::Government, &Default::default()).expect("mark");
+        drop(theirs);
+        let audit = ours.audit_count().expect("audit");
+        let mut app = App::new(ours, &options(lang, Some("测试"))).expect("app");
+        app.update(Action::Resize(80, 24));
+        app.start(canbao::tui::jobs::Work::Merge { file: theirs_path.clone(), dry_run: true, policy: None });
+        finish_job(&mut app);
+        assert!(matches!(app.modal, Some(Modal::MergePreview { .. })), "{}", screen(&app));
+        app.update(Action::Confirm);
+        let Some(Modal::Confirm(question)) = &app.modal else { panic!("{lang:?}: asked\n{}", screen(&app)) };
+        assert!(!question.yes, "No is the default");
+        assert!(question.question.contains(said), "{}", question.question);
+        app.update(Action::Confirm);
+        finish_job(&mut app);
+        assert!(matches!(app.modal, Some(Modal::MergePreview { .. })), "back to the preview\n{}", screen(&app));
+        assert_eq!(app.store.audit_count().expect("audit"), audit, "{lang:?}: nothing merged");
+        app.update(Action::Confirm);
+        app.update(Action::Yes);
+        finish_job(&mut app);
+        assert!(app.store.audit_count().expect("audit") > audit, "{lang:?}: merged on Yes");
+    }
+}
+
 /// A merge where the other laptop marked 不参保 a pupil paid for here: the preview and the report word it as
 /// `canbao merge` does (the statuses in words, both times, 「未采用 …：与缴费矛盾」), in both languages.
 #[test]

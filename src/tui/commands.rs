@@ -360,6 +360,9 @@ impl App {
             Some(fill(t.merge_ask_other_school, &[&r.other_schools.join(t.pick("、", ", "))]))
         } else if crate::store::merge::refused_unrelated(r) {
             Some(t.merge_ask_no_shared_history.to_owned())
+        } else if r.their_clock_ahead.is_some() || r.our_clock_behind.is_some() {
+            // `canbao merge` refuses it without --accept-clock: the wrong side would win every conflict.
+            Some(t.merge_ask_clock.to_owned())
         } else {
             None
         }

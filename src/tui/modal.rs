@@ -299,7 +299,8 @@ pub enum Modal {
         lines: Vec<String>,
         offset: usize,
         /// The question Enter asks, No by default, before a merge `canbao merge` refuses without
-        /// `--other-school` or `--no-common-history` (another school's drive, one of no common history).
+        /// `--other-school`, `--no-common-history` or `--accept-clock` (another school's drive, one of no common
+        /// history, a clock found wrong).
         ask: Option<String>,
     },
     /// A reconciliation's dry run; Enter applies it.

@@ -591,6 +591,9 @@ pub struct Text {
     pub merge_ask_other_school: &'static str,
     /// Enter on the preview of a drive of no common history: the question, No by default, with what it does.
     pub merge_ask_no_shared_history: &'static str,
+    /// Enter on the preview of a merge that found a clock wrong (`canbao merge` refuses it without
+    /// `--accept-clock`): the question, No by default.
+    pub merge_ask_clock: &'static str,
     pub merge_other_has_no_pupils: &'static str,
     /// The other file's newest change stamped ahead of this laptop's clock: its time, this clock's, how far.
     pub merge_clock_ahead: &'static str,
