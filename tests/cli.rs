@@ -886,6 +886,16 @@ fn declining_needs_a_reason() {
     canbao(&db).args(["mark", number, "--enrollment", "declined"]).assert().code(1);
     canbao(&db).args(["mark", number, "--note", "家长再议"]).assert().success();
     assert_eq!(reason_of(&db), ("declined", None));
+    // `check` lists such a pupil, to be given a reason, and no longer once it has one.
+    let report = json(canbao(&db).args(["check", "--json"]));
+    let listed = report["declined_without_reason"].as_array().expect("listed");
+    assert_eq!(listed.len(), 1, "{report}");
+    assert_eq!(listed[0]["id_number"], "4502**********028X", "masked: {report}");
+    let (_, text) = said(canbao(&db).arg("check"));
+    assert!(text.contains("不参保未写原因，请补填"), "{text}");
+    canbao(&db).args(["mark", number, "--enrollment", "declined", "--reason", "已在老家参保"]).assert().success();
+    let report = json(canbao(&db).args(["check", "--json"]));
+    assert_eq!(report["declined_without_reason"].as_array().map(Vec::len), Some(0), "{report}");
 }
 
 #[test]

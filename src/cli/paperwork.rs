@@ -1521,6 +1521,15 @@ pub fn check(cli: &Cli, reveal: bool, json: bool) -> CmdResult {
     for p in &report.no_class {
         heading("没有班级 (no class)", "no class", &format!("{}\t{}", p.name, shown_id(&p.id_number, reveal)));
     }
+    for p in &report.declined_without_reason {
+        let what = format!("{}\t{}\t{}", p.name, class(&p.class), shown_id(&p.id_number, reveal));
+        heading(
+            "不参保未写原因，请补填（按 e，或 mark --enrollment declined --reason） (declined with no reason: add it with \
+             e, or mark --enrollment declined --reason)",
+            "declined with no reason: add it with e, or mark --enrollment declined --reason",
+            &what,
+        );
+    }
     for a in &report.too_old {
         let p = &a.pupil;
         let what = format!("{}\t{}\t{}\t{}", p.name, class(&p.class), shown_id(&p.id_number, reveal), a.age);

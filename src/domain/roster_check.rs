@@ -107,6 +107,9 @@ pub struct CheckReport {
     /// or too few digits, as a drive of an earlier canbao (or a merge from one) may hold. A word (无) is not one.
     pub odd_phones: Vec<OddPhone>,
     pub no_class: Vec<PupilRef>,
+    /// 不参保 without a reason (DOMAIN: declined "with a reason"): marked before canbao asked for one, or brought in
+    /// by a merge from such a drive.
+    pub declined_without_reason: Vec<PupilRef>,
     /// Categories on a pupil with no certifying department (认定部门).
     pub categories_without_department: Vec<UncertifiedCategory>,
     /// Marked 财政代缴 with no special category: no department to bill, and the ledger shows none. A pupil
@@ -392,6 +395,7 @@ impl CheckReport {
             + self.invalid_ids.len()
             + self.odd_phones.len()
             + self.no_class.len()
+            + self.declined_without_reason.len()
             + self.categories_without_department.len()
             + self.government_without_category.len()
             + self.government_to_verify.len()
@@ -453,6 +457,9 @@ pub fn check_in_year(
         }
         if s.grade.trim().is_empty() && s.class.trim().is_empty() {
             report.no_class.push(s.into());
+        }
+        if s.enrollment == Enrollment::Declined && s.decline_reason.as_deref().is_none_or(|r| r.trim().is_empty()) {
+            report.declined_without_reason.push(s.into());
         }
         if s.payment == PaymentStatus::Government {
             // As the 财政代缴 ledger states the pupil's share, so the check lists what the ledger flags.

@@ -405,6 +405,9 @@ impl App {
         for p in &r.no_class {
             lines.push(fill(self.text.check_no_class, &[&p.name, &id(&p.id_number)]));
         }
+        for p in &r.declined_without_reason {
+            lines.push(fill(self.text.check_declined_no_reason, &[&p.name, &p.class, &id(&p.id_number)]));
+        }
         for c in &r.categories_without_department {
             lines.push(fill(self.text.check_no_department, &[&c.pupil.name, &c.category]));
         }

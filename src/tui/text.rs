@@ -656,6 +656,8 @@ pub struct Text {
     pub check_rounded: &'static str,
     pub check_mistyped: &'static str,
     pub check_no_class: &'static str,
+    /// 不参保 with no reason: name, class, number.
+    pub check_declined_no_reason: &'static str,
     pub phone_not_phone: &'static str,
     pub check_odd_phone: &'static str,
     /// The detail's notes did not fit the window.

@@ -540,6 +540,7 @@ pub static EN: Text = Text {
     check_rounded: "same name and class, one ID rounded by a spreadsheet, perhaps one pupil: {} ({} {pupil|pupils})",
     check_mistyped: "a wrong ID one place off a valid one of the same name, probably one pupil: {} ({} {pupil|pupils}; fix one)",
     check_no_class: "no class: {} {}",
+    check_declined_no_reason: "declined with no reason, add it with e: {} {} {}",
     phone_not_phone: "(no phone number: correct it with E)",
     check_odd_phone: "phone is no phone number ({3}), correct it with E: {0} {1} {2}",
     notes_cut: "(more than the window holds: enlarge it to read all)",

@@ -517,6 +517,7 @@ pub static ZH: Text = Text {
     check_rounded: "同班同名，其中有被表格四舍五入的身份证号码，可能是同一名学生：{}（{} 人）",
     check_mistyped: "有误的身份证号码与同名学生的有效号码只差一位，可能是同一名学生：{}（{} 人；请更正或删除有误的一条）",
     check_no_class: "没有班级：{} {}",
+    check_declined_no_reason: "不参保未写原因，请按 e 补填：{} {} {}",
     phone_not_phone: "（不是电话号码，按 E 更正）",
     check_odd_phone: "联系电话不是电话号码（{3}），请按 E 更正：{0} {1} {2}",
     notes_cut: "（窗口太小，放不下全部说明，请放大窗口查看）",
