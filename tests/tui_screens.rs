@@ -8460,3 +8460,31 @@ fn a_phone_that_is_an_id_number_is_masked_on_the_detail_screen_and_listed_by_the
     assert!(said.contains(&pupil.name) && said.contains("4502**********1237"), "{said}");
     assert!(!m.lines.iter().any(|l| l.contains(parent)), "{:?}", m.lines);
 }
+
+/// A pupil declined without a reason (marked before one was required) is listed by 检查名单, masked, with the key
+/// that adds the reason; once it has one, no longer.
+#[test]
+fn the_check_lists_a_pupil_declined_without_a_reason() {
+    for (lang, words) in [(Language::Zh, "不参保未写原因"), (Language::En, "declined with no reason")] {
+        let mut store = store(true);
+        let pupil = store.students(&Default::default()).expect("list").into_iter().next().expect("a pupil");
+        store.set_enrollment(pupil.id, Enrollment::Declined, None).expect("declined");
+        let mut app = App::new(store, &options(lang, Some("测试"))).expect("app");
+        app.update(Action::Resize(120, 30));
+        app.update(Action::Palette);
+        type_text(&mut app, "check");
+        app.update(Action::Confirm);
+        let Some(canbao::tui::modal::Modal::Message(m)) = &app.modal else { panic!("no report: {:?}", app.status) };
+        let said = m.lines.iter().find(|l| l.contains(words)).unwrap_or_else(|| panic!("{:?}", m.lines));
+        let masked = canbao::domain::id_number::mask(&pupil.id_number);
+        assert!(said.contains(&pupil.name) && said.contains(&masked), "{said}");
+        assert!(!m.lines.iter().any(|l| l.contains(&pupil.id_number)), "{:?}", m.lines);
+        app.update(Action::Back);
+        app.store.set_enrollment(pupil.id, Enrollment::Declined, Some("已在老家参保")).expect("reason");
+        app.update(Action::Palette);
+        type_text(&mut app, "check");
+        app.update(Action::Confirm);
+        let Some(canbao::tui::modal::Modal::Message(m)) = &app.modal else { panic!("no report: {:?}", app.status) };
+        assert!(!m.lines.iter().any(|l| l.contains(words)), "{:?}", m.lines);
+    }
+}
