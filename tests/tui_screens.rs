@@ -8488,3 +8488,29 @@ fn the_check_lists_a_pupil_declined_without_a_reason() {
         assert!(!m.lines.iter().any(|l| l.contains(words)), "{:?}", m.lines);
     }
 }
+
+/// E on a pupil whose phone is a parent's ID number (kept by an earlier canbao) never shows that number: the
+/// phone field opens empty, and the form saved leaves no phone, where the field showed the number whole.
+#[test]
+fn the_identity_form_never_shows_an_id_number_held_as_the_phone() {
+    let parent = "450203198801011237";
+    let store = store(true);
+    let pupil = store.students(&Default::default()).expect("list").into_iter().next().expect("a pupil");
+    let set = "UPDATE students SET phone = ?1 WHERE id = ?2";
+    assert_eq!(store.connection().execute(set, rusqlite::params![parent, pupil.id]).expect("phone"), 1);
+    let mut app = App::new(store, &options(Language::Zh, Some("测试"))).expect("app");
+    app.update(Action::Resize(120, 30));
+    app.update(Action::Search);
+    type_text(&mut app, &pupil.name);
+    app.update(Action::Confirm);
+    app.update(Action::OpenDetail);
+    app.update(Action::EditIdentity);
+    assert!(matches!(app.modal, Some(canbao::tui::modal::Modal::Identity(_))), "{}", screen(&app));
+    for _ in 0..3 {
+        let shown = screen(&app);
+        assert!(!shown.contains(parent) && !shown.contains("198801011237"), "{shown}");
+        app.update(Action::Down);
+    }
+    app.update(Action::Confirm);
+    assert_eq!(app.store.student(pupil.id).expect("pupil").phone, "", "saved without the parent's number");
+}

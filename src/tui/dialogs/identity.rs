@@ -19,7 +19,12 @@ impl App {
         }
         let Some(s) = self.detail.as_ref().map(|d| d.student.clone()) else { return };
         let original = [s.name.clone(), s.id_number.clone(), s.class_label(), s.phone.clone()];
-        let fields = original.clone().map(|t| LineInput::with_text(&t));
+        let mut fields = original.clone().map(|t| LineInput::with_text(&t));
+        // A phone that is no phone (a parent's ID number an earlier canbao kept) is never put on screen whole: the
+        // field opens empty, to be typed, and the form saved leaves the pupil with none rather than that number.
+        if crate::domain::phone::not_a_phone(&s.phone).is_some_and(|why| why != crate::domain::phone::NotPhone::Words) {
+            fields[IdentityField::Phone as usize] = LineInput::with_text("");
+        }
         self.modal = Some(Modal::Identity(IdentityForm {
             id: s.id,
             fields,
