@@ -329,6 +329,9 @@ fn a_masked_number_given_to_mark_is_said_to_be_masked() {
     assert_eq!(out.status.code(), Some(1));
     let said = String::from_utf8_lossy(&out.stderr);
     assert!(said.contains("是打码后的号码") && said.contains("find --reveal") && said.contains("--class"), "{said}");
+    let out = canbao(&db).args(["--lang", "en", "mark", &masked, "--note", "x"]).output().unwrap();
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("is a masked number") && !said.contains("打码"), "English only: {said}");
     let store = canbao::store::Store::open_read_only(&db).unwrap();
     let after = store.students(&Default::default()).unwrap().into_iter().find(|p| p.id == pupil.id).unwrap();
     assert_eq!(after.payment, pupil.payment, "nothing marked");
@@ -867,6 +870,9 @@ fn declining_needs_a_reason() {
         assert!(text.contains("不参保须写明原因") && text.contains("--reason") && text.contains("未保存"), "{text}");
         assert!(text.contains("declined needs a reason") && text.contains("nothing saved"), "{text}");
         assert!(text.contains(&format!("mark {number} --enrollment declined --reason")), "{text}");
+        let (_, text) =
+            said(canbao(&db).args(["--lang", "en", "mark", number, "--enrollment", "declined"]).args(blank));
+        assert!(text.contains("declined needs a reason") && !text.contains("不参保须写明原因"), "English only: {text}");
         assert_eq!(reason_of(&db), ("unknown", None), "{blank:?}");
     }
     canbao(&db).args(["mark", number, "--enrollment", "declined", "--reason", "家长不同意"]).assert().success();

@@ -101,12 +101,18 @@ fn one_by_number(
         also.iter().flatten().map(|(zh, en, v)| (format!("、{zh}{v}"), format!("{en}{v}"))).unzip();
     match found.len() {
         // A number copied from a screen or a `find` (masked, as canbao shows them) names no pupil by itself.
-        0 if id_number::masked_ends(&number).is_some() => Err(UserError(format!(
-            "{number} 是打码后的号码（屏幕和 find 显示的那样），不能用来找学生：请输入完整的身份证号码（可用 canbao \
-             find --reveal 查看），或用 --name 姓名 --class 班级 指明学生 ({number} is a masked number, as screens and find show \
-             them, and names no pupil: type the whole number (canbao find --reveal shows it), or name the pupil with \
-             --name and --class)"
-        ))),
+        0 if id_number::masked_ends(&number).is_some() => {
+            let en = format!(
+                "{number} is a masked number, as screens and find show them, and names no pupil: type the whole \
+                 number (canbao find --reveal shows it), or leave the number out and name the pupil with --name and \
+                 --class"
+            );
+            let zh = format!(
+                "{number} 是打码后的号码（屏幕和 find 显示的那样），不能用来找学生：请输入完整的身份证号码（可用 canbao \
+                 find --reveal 查看），或不给号码、只用 --name 姓名 --class 班级 指明学生 ({en})"
+            );
+            Err(UserError(super::pick(&zh, &en).to_owned()))
+        }
         0 => Err(UserError(format!(
             "名单中没有身份证号码为 {number}{also} 的学生 (no pupil with the ID number {number}{also_en})"
         ))),

@@ -366,10 +366,10 @@ pub(super) fn mark(cli: &Cli, args: &MarkArgs) -> CmdResult {
             Some(held) => Some(held.to_owned()),
             None => {
                 let example = store.command(&format!("mark {chosen} --enrollment declined --reason 家长不同意"));
-                return Err(UserError(format!(
-                    "不参保须写明原因，请用 --reason 给出，未保存。例如：{example} (declined needs a reason: give \
-                     it with --reason; nothing saved. For example: {example})"
-                )));
+                let en =
+                    format!("declined needs a reason: give it with --reason; nothing saved. For example: {example}");
+                let zh = format!("不参保须写明原因，请用 --reason 给出，未保存。例如：{example} ({en})");
+                return Err(UserError(super::pick(&zh, &en).to_owned()));
             }
         },
         given => given.map(str::to_owned),

@@ -2795,9 +2795,9 @@ impl RowReader<'_> {
                 sheet,
                 row_no,
                 "",
-                "名单为不参保，未写原因：学生记为不参保，请在 canbao 中补填原因（按 e，或 mark --enrollment declined \
-                 --reason）(declined on the list with no reason given: the pupil is declined; add the reason in \
-                 canbao, with e or mark --enrollment declined --reason)"
+                "名单为不参保，未写原因：学生记为不参保，请按 e（或用 mark 命令的 --reason）补填原因 (declined on the list \
+                 with no reason given: the pupil is declined; add the reason in canbao, with e or mark --enrollment \
+                 declined --reason)"
                     .to_owned(),
             );
         }
