@@ -165,7 +165,7 @@ fn phones_in(text: &str) -> Vec<String> {
 /// its digits; any other formula (`'=1+1`) stays as the cell made it safe.
 pub fn clean(raw: &str) -> String {
     if raw.bytes().all(|b| b.is_ascii_digit()) {
-        return raw.to_owned();
+        return without_country_code(raw).unwrap_or(raw).to_owned();
     }
     if let Some(landline) = landline(crate::domain::id_number::unwrap_text(raw)) {
         return landline;
@@ -179,13 +179,28 @@ pub fn clean(raw: &str) -> String {
         } else {
             raw
         };
-    raw.chars()
+    let cleaned: String = raw
+        .chars()
         .filter_map(|c| match c {
             '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32),
             c if c.is_whitespace() || c == '-' || c == '－' => None,
             c => Some(c),
         })
-        .collect()
+        .collect();
+    match without_country_code(&cleaned) {
+        Some(mobile) => mobile.to_owned(),
+        None => cleaned,
+    }
+}
+
+/// A mobile written with China's country code before it (`+8613800138000`, `0086 13800138000`, `(+86)138…`,
+/// `86-138…`, spaces and dashes already gone): the mobile's own 11 digits, as the forms want it. `None` for
+/// anything else, so a landline or a number that only starts with 86 is left as it is.
+fn without_country_code(cleaned: &str) -> Option<&str> {
+    let text = cleaned.trim_start_matches(['(', '（']);
+    let rest = ["+86", "＋86", "0086", "86"].iter().find_map(|code| text.strip_prefix(code))?;
+    let mobile = rest.trim_start_matches([')', '）']);
+    (mobile.len() == 11 && mobile.starts_with('1') && mobile.bytes().all(|b| b.is_ascii_digit())).then_some(mobile)
 }
 
 /// A landline written with its area code apart from the number, as `0772-1234567`: an area code of 010 or 02x (three
@@ -249,6 +264,26 @@ pub fn is_masked(phone: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_mobile_written_with_the_country_code_is_its_eleven_digits() {
+        for written in [
+            "+86 138 0013 8000",
+            "+8613800138000",
+            "0086-13800138000",
+            "86-13800138000",
+            "8613800138000",
+            "(+86)13800138000",
+            "＋86 13800138000",
+            "008613800138000",
+        ] {
+            assert_eq!(clean(written), "13800138000", "{written}");
+            assert_eq!(not_a_phone(&clean(written)), None, "{written}");
+        }
+        // Not a mobile after the code: left as it was.
+        assert!(clean("86-0772-1234567").starts_with("86"));
+        assert_eq!(clean("8612345"), "8612345");
+    }
 
     #[test]
     fn digits_alone_are_judged_as_the_same_digits_written_apart() {
