@@ -260,6 +260,20 @@ fn a_read_only_backup_copies_the_drive_while_a_window_holds_it_and_records_nothi
     let (code, text) = said(canbao(&db).args(["--read-only", "backup"]).arg(&folder));
     assert_eq!(code, Some(0), "{text}");
     assert_eq!(std::fs::read_dir(&folder).unwrap().count(), 1, "one copy in the folder: {text}");
+    // The drive's own name, by itself or through a link, is said to be the drive, not a backup that exists.
+    #[cfg_attr(not(unix), allow(unused_mut))]
+    let mut targets = vec![db.clone()];
+    #[cfg(unix)]
+    {
+        let link = dir.path().join("link.db");
+        std::os::unix::fs::symlink(&db, &link).unwrap();
+        targets.push(link);
+    }
+    for target in &targets {
+        let (code, text) = said(canbao(&db).args(["--read-only", "backup"]).arg(target));
+        assert_eq!(code, Some(1), "{text}");
+        assert!(text.contains("这就是正在使用的数据文件本身，不能备份到它自己") && !text.contains("已存在"), "{text}");
+    }
     let (code, text) = said(canbao(&db).args(["--read-only", "backup"]));
     assert_eq!(code, Some(1), "{text}");
     assert!(text.contains("只读打开时要给出备份到的文件或文件夹") && text.contains("--read-only backup"), "{text}");

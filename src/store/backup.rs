@@ -25,6 +25,11 @@ impl Store {
 
     /// Writes a consistent copy to `target` (owner-only), refusing to overwrite an existing file.
     pub fn backup_to(&self, target: &Path) -> Result<PathBuf> {
+        // Said as what it is, before "the backup file exists": the operator typed the drive's own name.
+        let true_path = super::lock::true_path;
+        if self.path().is_some_and(|here| true_path(here) == true_path(target)) {
+            return Err(StoreError::BackupOntoItself(target.display().to_string()));
+        }
         copy_to(&self.conn, target)
     }
 

@@ -145,6 +145,12 @@ pub enum StoreError {
     #[error("这就是正在使用的数据文件本身，不能用它恢复自己：{0} (this is the drive itself, not a backup of it: {0})")]
     RestoreOntoItself(String),
     #[error(
+        "这就是正在使用的数据文件本身，不能备份到它自己，未做任何修改：请给出另一个文件名或文件夹：{0} \
+         (this is the drive itself: a backup cannot be written over it; nothing changed; name another file or a \
+         folder: {0})"
+    )]
+    BackupOntoItself(String),
+    #[error(
         "数据文件正被 {by} 使用（自 {since} 起），为防止两处同时修改，本次只能只读打开 \
          (the file is in use by {by} since {since}: open it read-only)"
     )]
