@@ -3828,7 +3828,7 @@ pub use crate::domain::phone::clean as clean_phone;
 /// then 「将导入并标记」 (to be imported and flagged), a phone 「此项留空，学生已导入」 then 「此项将留空，学生将导入」,
 /// nothing having been imported yet.
 pub fn as_preview(message: &str) -> String {
-    const TENSES: [(&str, &str); 10] = [
+    const TENSES: [(&str, &str); 14] = [
         ("已导入并标记", "将导入并标记"),
         ("imported and flagged", "to be imported and flagged"),
         ("此项留空，学生已导入", "此项将留空，学生将导入"),
@@ -3840,6 +3840,11 @@ pub fn as_preview(message: &str) -> String {
         ("已按所写导入", "将按所写导入"),
         ("imported as written", "to be imported as written"),
         ("已按原样导入", "将按原样导入"),
+        // A status a form changes (a class list's 参保登记 of 不参保), and a decline with no reason on it.
+        ("状态按名单由", "状态将按名单由"),
+        ("statuses taken from the list", "statuses to be taken from the list"),
+        ("学生记为不参保", "学生将记为不参保"),
+        ("the pupil is declined", "the pupil will be declined"),
     ];
     TENSES.iter().fold(message.to_owned(), |said, (done, to_be)| said.replace(done, to_be))
 }
@@ -4201,6 +4206,15 @@ mod tests {
         let (_, said) = read_phone("450203198801011237");
         let preview = as_preview(&said.unwrap());
         assert!(preview.contains("此项将留空，学生将导入") && preview.contains("to be left empty"), "{preview}");
+        assert_eq!(as_preview(&preview), preview);
+        use crate::domain::student::{Enrollment, PaymentStatus};
+        let (before, after) = (
+            Standing::new(Enrollment::Unknown, PaymentStatus::Unpaid),
+            Standing::new(Enrollment::Declined, PaymentStatus::Unpaid),
+        );
+        let status = status_message(StatusNote::Set(before, after), "蒋强", None, (&[], &[])).expect("said");
+        let preview = as_preview(&status);
+        assert!(preview.contains("蒋强 的参保缴费状态将按名单由") && preview.contains("to be taken from"), "{preview}");
         assert_eq!(as_preview(&preview), preview);
     }
 
