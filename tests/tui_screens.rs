@@ -3881,12 +3881,49 @@ fn a_merge_preview_warns_of_another_school_and_the_merge_takes_its_policy() {
     assert_eq!(app.policy.as_ref().map(|p| p.name.as_str()), Some("yibin-2024"), "the screen took the policy");
 }
 
+/// The screen opened on `ours`, the merge of `theirs` previewed, then Enter on the preview: asked, No by default,
+/// in words holding `said` (the screen kept as snapshot `snapshot`, if named); a stray Enter, twice, merges
+/// nothing and goes back to the preview; Yes merges. `case` names the case in the failures.
+fn merge_asked_no_by_default(
+    ours: Store,
+    theirs: &std::path::Path,
+    lang: Language,
+    said: &str,
+    snapshot: Option<String>,
+    case: &str,
+) {
+    use canbao::tui::modal::Modal;
+    let audit = ours.audit_count().expect("audit");
+    let mut app = App::new(ours, &options(lang, Some("测试"))).expect("app");
+    app.update(Action::Resize(80, 24));
+    app.start(canbao::tui::jobs::Work::Merge { file: theirs.to_owned(), dry_run: true, policy: None });
+    finish_job(&mut app);
+    assert!(matches!(app.modal, Some(Modal::MergePreview { .. })), "{}", screen(&app));
+    for round in 0..2 {
+        app.update(Action::Confirm);
+        let shown = screen(&app);
+        let Some(Modal::Confirm(question)) = &app.modal else { panic!("{case}: asked\n{shown}") };
+        assert!(!question.yes, "No is the default");
+        assert!(question.question.contains(said), "{}", question.question);
+        if let (Some(name), 0) = (&snapshot, round) {
+            insta::assert_snapshot!(name.as_str(), shown);
+        }
+        app.update(Action::Confirm);
+        finish_job(&mut app);
+        assert!(matches!(app.modal, Some(Modal::MergePreview { .. })), "back to the preview\n{}", screen(&app));
+        assert_eq!(app.store.audit_count().expect("audit"), audit, "{case}: nothing merged");
+    }
+    app.update(Action::Confirm);
+    app.update(Action::Yes);
+    finish_job(&mut app);
+    assert!(app.store.audit_count().expect("audit") > audit, "{case}: merged on Yes");
+}
+
 /// Enter on the preview of a merge `canbao merge` refuses without a flag (another school's drive, or this
 /// school's imported apart: no history in common) asks first, No by default, naming what the merge does: a
 /// stray Enter, or two, merge nothing, and No goes back to the preview. Yes merges.
 #[test]
 fn a_merge_the_command_line_refuses_without_a_flag_is_asked_no_by_default() {
-    use canbao::tui::modal::Modal;
     for (other_school, lang, said) in [
         (true, Language::Zh, "身份证号码相同的学生将改属对方的学校"),
         (false, Language::Zh, "两个数据文件没有共同的修改记录：合并会把对方的学生并入本数据文件"),
@@ -3909,30 +3946,8 @@ fn a_merge_the_command_line_refuses_without_a_flag_is_asked_no_by_default() {
         let pupil = theirs.students(&Default::default()).expect("list")[0].clone();
         theirs.set_payment(pupil.id, PaymentStatus::Government, &Default::default()).expect("mark");
         drop(theirs);
-        let audit = ours.audit_count().expect("audit");
-        let mut app = App::new(ours, &options(lang, Some("测试"))).expect("app");
-        app.update(Action::Resize(80, 24));
-        app.start(canbao::tui::jobs::Work::Merge { file: theirs_path.clone(), dry_run: true, policy: None });
-        finish_job(&mut app);
-        assert!(matches!(app.modal, Some(Modal::MergePreview { .. })), "{}", screen(&app));
-        for round in 0..2 {
-            app.update(Action::Confirm);
-            let shown = screen(&app);
-            let Some(Modal::Confirm(question)) = &app.modal else { panic!("{lang:?} {other_school}: asked\n{shown}") };
-            assert!(!question.yes, "No is the default");
-            assert!(question.question.contains(said), "{}", question.question);
-            if !other_school && round == 0 {
-                insta::assert_snapshot!(format!("merge_no_common_history_asked_{}", lang_name(lang)), shown);
-            }
-            app.update(Action::Confirm);
-            finish_job(&mut app);
-            assert!(matches!(app.modal, Some(Modal::MergePreview { .. })), "back to the preview\n{}", screen(&app));
-            assert_eq!(app.store.audit_count().expect("audit"), audit, "{lang:?} {other_school}: nothing merged");
-        }
-        app.update(Action::Confirm);
-        app.update(Action::Yes);
-        finish_job(&mut app);
-        assert!(app.store.audit_count().expect("audit") > audit, "{lang:?} {other_school}: merged on Yes");
+        let snapshot = (!other_school).then(|| format!("merge_no_common_history_asked_{}", lang_name(lang)));
+        merge_asked_no_by_default(ours, &theirs_path, lang, said, snapshot, &format!("{lang:?} {other_school}"));
     }
 }
 
@@ -3940,7 +3955,6 @@ fn a_merge_the_command_line_refuses_without_a_flag_is_asked_no_by_default() {
 /// `--accept-clock`) is asked on Enter, No by default, where one Enter merged.
 #[test]
 fn a_merge_with_a_clock_found_wrong_is_asked_no_by_default() {
-    use canbao::tui::modal::Modal;
     for (lang, said) in
         [(Language::Zh, "时钟不准会让较旧的修改盖过较新的"), (Language::En, "a wrong clock lets older changes win")]
     {
@@ -3957,24 +3971,7 @@ fn a_merge_with_a_clock_found_wrong_is_asked_no_by_default() {
         let pupil = theirs.students(&Default::default()).expect("list")[0].clone();
         theirs.set_payment(pupil.id, PaymentStatus::Government, &Default::default()).expect("mark");
         drop(theirs);
-        let audit = ours.audit_count().expect("audit");
-        let mut app = App::new(ours, &options(lang, Some("测试"))).expect("app");
-        app.update(Action::Resize(80, 24));
-        app.start(canbao::tui::jobs::Work::Merge { file: theirs_path.clone(), dry_run: true, policy: None });
-        finish_job(&mut app);
-        assert!(matches!(app.modal, Some(Modal::MergePreview { .. })), "{}", screen(&app));
-        app.update(Action::Confirm);
-        let Some(Modal::Confirm(question)) = &app.modal else { panic!("{lang:?}: asked\n{}", screen(&app)) };
-        assert!(!question.yes, "No is the default");
-        assert!(question.question.contains(said), "{}", question.question);
-        app.update(Action::Confirm);
-        finish_job(&mut app);
-        assert!(matches!(app.modal, Some(Modal::MergePreview { .. })), "back to the preview\n{}", screen(&app));
-        assert_eq!(app.store.audit_count().expect("audit"), audit, "{lang:?}: nothing merged");
-        app.update(Action::Confirm);
-        app.update(Action::Yes);
-        finish_job(&mut app);
-        assert!(app.store.audit_count().expect("audit") > audit, "{lang:?}: merged on Yes");
+        merge_asked_no_by_default(ours, &theirs_path, lang, said, None, &format!("{lang:?} clock"));
     }
 }
 
