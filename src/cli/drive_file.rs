@@ -163,7 +163,7 @@ fn restore_into(cli: &Cli, store: &mut Store, file: &Path, force: bool) -> CmdRe
     // another laptop's (which wants a merge), typed where a backup was meant.
     let facts = store
         .describe_backup(file)
-        .map_err(|e| crate::io::sniff::named_merge_error(e, file, crate::store::OtherFileUse::Restore))?;
+        .map_err(|e| crate::io::sniff::named_other_file_error(e, file, crate::store::OtherFileUse::Restore))?;
     if !facts.looks_ours && !force {
         return Err(UserError(not_a_backup_of_this_drive(file, &facts, hint_drive(cli).as_deref())));
     }
@@ -271,7 +271,7 @@ pub(super) fn merge(
         let today = store.today();
         let report = store
             .merge_from_judged(other, (dry_run, other_school, no_common_history, accept_clock), Some(&mut judge))
-            .map_err(|e| crate::io::sniff::named_merge_error(e, other, crate::store::OtherFileUse::Merge))
+            .map_err(|e| crate::io::sniff::named_other_file_error(e, other, crate::store::OtherFileUse::Merge))
             .map_err(|e| crate::io::year_policy::merge_later_year_advice(e, policy.as_ref(), today))
             .map_err(|e| clock_refused(e, true))?;
         if json {

@@ -16,7 +16,8 @@ pub enum NotPhone {
     IdNumber,
     /// Digits only, but not 7 to 12 of them (two numbers run together, one a digit short).
     Digits(usize),
-    /// Digits with letters or signs among them (`138-abc-5678`, `+86 138…`, a word after the number).
+    /// Digits with letters or signs among them (`138-abc-5678`, `138…/139…` run together, a word after the number;
+    /// a country code before a mobile is taken off by [`clean`] first).
     Signs,
     /// No digit at all: a word (无, a name typed in the wrong field). The importer keeps such a word as the list
     /// says it (无 is how lists say there is none) and `check` passes it; the identity form refuses it.

@@ -299,16 +299,18 @@ fn ole_streams(bytes: &[u8]) -> Vec<String> {
 
 /// A merge's or a restore's refusal of a file that is no drive, with the file named for what it is when it is
 /// plainly something else (a class list or a document picked by mistake), as an import names a drive.
-pub fn named_merge_error(
+pub fn named_other_file_error(
     e: crate::store::StoreError,
     other: &Path,
     taken_for: crate::store::OtherFileUse,
 ) -> crate::store::StoreError {
     use crate::store::StoreError;
     match e {
-        StoreError::NotADatabase { path } if file_is_spreadsheet(other) => StoreError::MergeTable { path, taken_for },
+        StoreError::NotADatabase { path } if file_is_spreadsheet(other) => {
+            StoreError::OtherFileTable { path, taken_for }
+        }
         StoreError::NotADatabase { path } => match file_not_a_table(other) {
-            Some(what) if !is_drive(what) => StoreError::MergeOtherKind { path, what, taken_for },
+            Some(what) if !is_drive(what) => StoreError::OtherFileKind { path, what, taken_for },
             _ => StoreError::NotADatabase { path },
         },
         e => e,

@@ -246,12 +246,12 @@ pub enum StoreError {
          (a spreadsheet (a class list), not a canbao drive: {}; import a list with canbao import: {path})",
         .taken_for.nothing().0, .taken_for.nothing().1
     )]
-    MergeTable { path: String, taken_for: OtherFileUse },
+    OtherFileTable { path: String, taken_for: OtherFileUse },
     #[error(
         "不是 canbao 数据文件，{}：{path}：{what} (not a canbao drive, {}: {path})",
         .taken_for.nothing().0, .taken_for.nothing().1
     )]
-    MergeOtherKind { path: String, what: &'static str, taken_for: OtherFileUse },
+    OtherFileKind { path: String, what: &'static str, taken_for: OtherFileUse },
     #[error(
         "这是其他程序的 SQLite 数据库，不是 canbao 数据文件，未做任何修改：{path} \
          (another program's SQLite database, not a canbao drive: nothing was changed: {path})"

@@ -952,7 +952,7 @@ impl App {
     /// from the file itself (a file that is no drive is refused here, before anything is touched).
     pub fn ask_restore(&mut self, file: PathBuf) {
         match (self.store.describe_backup(&file))
-            .map_err(|e| crate::io::sniff::named_merge_error(e, &file, crate::store::OtherFileUse::Restore))
+            .map_err(|e| crate::io::sniff::named_other_file_error(e, &file, crate::store::OtherFileUse::Restore))
         {
             Ok(facts) => {
                 let named = if facts.schools.is_empty() {
