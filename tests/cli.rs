@@ -918,6 +918,42 @@ fn declining_needs_a_reason() {
     assert_eq!(report["declined_without_reason"].as_array().map(Vec::len), Some(0), "{report}");
 }
 
+/// `mark --reason` over another reason recorded for 不参保 (or another place for 异地参保) says the one it replaced,
+/// which was replaced without a word; the same reason given again, or a first one, says nothing of it.
+#[test]
+fn a_reason_replaced_by_mark_is_said() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    canbao(&db).arg("import").arg(fixture("gbk_title.csv")).assert().success();
+    let number = "45020220180710028X";
+    let mark = |args: &[&str]| {
+        let (code, text) = said(canbao(&db).args(["mark", number]).args(args));
+        assert_eq!(code, Some(0), "{args:?}: {text}");
+        text
+    };
+    let text = mark(&["--enrollment", "declined", "--reason", "家长不同意"]);
+    assert!(!text.contains("原不参保原因"), "{text}");
+    let text = mark(&["--enrollment", "declined", "--reason", "家长不同意", "--note", "电话确认"]);
+    assert!(!text.contains("原不参保原因"), "{text}");
+    let text = mark(&["--enrollment", "declined", "--reason", "已在老家参保"]);
+    assert!(
+        text.contains("原不参保原因「家长不同意」已改为「已在老家参保」")
+            && text.contains("the reason declined, “家长不同意”, was replaced with “已在老家参保”"),
+        "{text}"
+    );
+    let (_, text) =
+        said(canbao(&db).args(["--lang", "en", "mark", number, "--enrollment", "declined", "--reason", "x"]));
+    assert!(
+        text.contains("the reason declined, “已在老家参保”, was replaced with “x”") && !text.contains("原不"),
+        "{text}"
+    );
+    mark(&["--enrollment", "elsewhere", "--reason", "南宁市"]);
+    let text = mark(&["--enrollment", "elsewhere", "--reason", "桂林市"]);
+    assert!(text.contains("原参保地「南宁市」已改为「桂林市」"), "{text}");
+    let text = mark(&["--enrollment", "elsewhere"]);
+    assert!(text.contains("原参保地「桂林市」已清空"), "{text}");
+}
+
 #[test]
 fn a_drive_in_use_is_offered_read_only_and_read_only_never_writes() {
     let dir = tempfile::tempdir().unwrap();

@@ -1762,6 +1762,67 @@ fn a_mark_that_takes_the_pupil_out_of_the_filter_keeps_the_highlight_on_them() {
     }
 }
 
+/// 不参保 with one reason for a selection, some of it declined already for other reasons: the question says how
+/// many of those reasons the one typed replaces (a pupil declined for the same reason is not counted), No by
+/// default, and No keeps them, where they were replaced without a word; Yes replaces them. 异地参保 over places
+/// recorded says the same of the places, or that they are cleared when none is typed.
+#[test]
+fn a_bulk_decline_says_how_many_reasons_it_replaces() {
+    for (lang, said) in [
+        (Language::Zh, "（其中 1 人已记为不参保、原因不同：原有的原因将改为「家长不同意」）"),
+        (Language::En, " (1 of them is declined already for another reason, which will become \"家长不同意\")"),
+    ] {
+        let mut app = app(lang);
+        let ids: Vec<i64> = app.roster.shown().iter().take(3).map(|&row| app.data.rows[row as usize].id).collect();
+        for (&id, reason) in ids.iter().zip(["已在老家参保", "家长不同意"]) {
+            app.store.set_enrollment(id, Enrollment::Declined, Some(reason)).expect("decline");
+            let s = app.store.student(id).expect("s");
+            app.data.refresh(&s, true, false);
+        }
+        for _ in 0..3 {
+            app.update(Action::ToggleSelect);
+        }
+        let audit = app.store.audit_count().expect("count");
+        choose_enrollment(&mut app, Enrollment::Declined, "家长不同意");
+        let Some(canbao::tui::modal::Modal::Confirm(c)) = &app.modal else { panic!("no question") };
+        assert!(c.question.ends_with(said), "{}", c.question);
+        assert!(!c.yes, "No is the default");
+        insta::assert_snapshot!(format!("bulk_decline_replaces_reasons_{}", lang_name(lang)), screen(&app));
+        app.update(Action::Confirm);
+        assert_eq!(app.store.audit_count().expect("count"), audit, "No changed nothing");
+        assert_eq!(app.store.student(ids[0]).expect("s").decline_reason.as_deref(), Some("已在老家参保"));
+        choose_enrollment(&mut app, Enrollment::Declined, "家长不同意");
+        app.update(Action::Yes);
+        for id in &ids {
+            let s = app.store.student(*id).expect("s");
+            assert_eq!((s.enrollment, s.decline_reason.as_deref()), (Enrollment::Declined, Some("家长不同意")));
+        }
+    }
+
+    // 异地参保 over two places recorded, one of them the place typed; then with no place, over both.
+    let mut app = app(Language::Zh);
+    let ids: Vec<i64> = app.roster.shown().iter().take(3).map(|&row| app.data.rows[row as usize].id).collect();
+    for (&id, place) in ids.iter().zip(["南宁市", "桂林市"]) {
+        app.store.set_enrollment(id, Enrollment::Elsewhere, Some(place)).expect("elsewhere");
+        let s = app.store.student(id).expect("s");
+        app.data.refresh(&s, true, false);
+    }
+    for _ in 0..3 {
+        app.update(Action::ToggleSelect);
+    }
+    choose_enrollment(&mut app, Enrollment::Elsewhere, "桂林市");
+    let Some(canbao::tui::modal::Modal::Confirm(c)) = &app.modal else { panic!("no question") };
+    assert!(
+        c.question.ends_with("（其中 1 人已记为异地参保、参保地不同：原有的参保地将改为「桂林市」）"),
+        "{}",
+        c.question
+    );
+    app.update(Action::Back);
+    choose_enrollment(&mut app, Enrollment::Elsewhere, "");
+    let Some(canbao::tui::modal::Modal::Confirm(c)) = &app.modal else { panic!("no question") };
+    assert!(c.question.ends_with("（其中 2 人已记有参保地，将被清空）"), "{}", c.question);
+}
+
 /// The reverse order of the question above: 不参保 over a recorded payment (异地参保 over a family's) is refused,
 /// one pupil by name with the key that clears the payment, several with how many stay as they are; 已离校 after
 /// a payment is allowed (a pupil who paid and left is still insured).

@@ -585,6 +585,27 @@ pub(super) fn mark(cli: &Cli, args: &MarkArgs) -> CmdResult {
             &format!("saved: {} ({n} {fields} changed)", pupil.name),
         );
     }
+    // A reason (or place) recorded with the same status, replaced by the one given: said with the one it
+    // replaced, as the screen's question of a class says how many it replaces, where it went without a word.
+    let held = pupil.decline_reason.as_deref().map(str::trim).filter(|r| !r.is_empty());
+    if n > 0
+        && let (Some(status @ (Enrollment::Declined | Enrollment::Elsewhere)), Some(held)) = (mark.enrollment, held)
+        && status == pupil.enrollment
+        && Some(held) != reason.as_deref().map(str::trim)
+    {
+        let (zh, en) = match (status, reason.as_deref()) {
+            (Enrollment::Declined, Some(new)) => (
+                format!("原不参保原因「{held}」已改为「{new}」"),
+                format!("the reason declined, “{held}”, was replaced with “{new}”"),
+            ),
+            (_, Some(new)) => (
+                format!("原参保地「{held}」已改为「{new}」"),
+                format!("the place enrolled at, “{held}”, was replaced with “{new}”"),
+            ),
+            (_, None) => (format!("原参保地「{held}」已清空"), format!("the place enrolled at, “{held}”, was cleared")),
+        };
+        say(&format!("{zh} ({en})"), &en);
+    }
     // A part payment kept: 已缴费 would read as nothing owed, and a script marking a list paid would go on.
     let part = match payment_kept {
         true => {

@@ -148,7 +148,7 @@ impl App {
     pub fn choose_enrollment(&mut self, chooser: EnrollmentChooser) {
         let status = Enrollment::ALL[chooser.cursor.min(Enrollment::ALL.len() - 1)];
         let reason = Some(chooser.detail.text().trim().to_owned()).filter(|r| !r.is_empty());
-        let changes = vec![Change::Enrollment { status, reason }];
+        let changes = vec![Change::Enrollment { status, reason: reason.clone() }];
         let label = self.text.enrollment(status).to_owned();
         let selected = chooser.targets.len();
         if selected == 1 {
@@ -167,6 +167,9 @@ impl App {
         // 不参保 over a payment (异地参保 over a family's) is refused pupil by pupil: the question says how many
         // stay as they are, as a bulk payment does for those already paid, and the others are marked.
         let mut targets = chooser.targets;
+        // A reason (or place) typed once for the whole selection replaces each one recorded with the same status:
+        // the question says how many, No being the default, where they were replaced without a word.
+        let mut held_detail: HashMap<i64, String> = HashMap::new();
         if matches!(status, Enrollment::Declined | Enrollment::Elsewhere) {
             let pupils = match self.store.students_by_ids(&targets) {
                 Ok(p) => p,
@@ -178,6 +181,12 @@ impl App {
                 .map(|s| s.id)
                 .collect();
             targets.retain(|id| !paid.contains(id));
+            held_detail = pupils
+                .into_iter()
+                .filter(|s| s.enrollment == status)
+                .filter_map(|s| Some((s.id, s.decline_reason.filter(|r| !r.trim().is_empty())?)))
+                .filter(|(_, held)| Some(held.trim()) != reason.as_deref())
+                .collect();
         }
         let kept = selected - targets.len();
         if targets.is_empty() {
@@ -203,6 +212,15 @@ impl App {
         let mut question = fill(self.text.ask_bulk_enrollment, &[&targets.len(), &label]);
         if kept > 0 {
             question.push_str(&fill(self.text.bulk_kept_for_payment, &[&kept, &label]));
+        }
+        let replaced = targets.iter().filter(|id| held_detail.contains_key(id)).count();
+        if replaced > 0 {
+            let words = match (status, &reason) {
+                (Enrollment::Declined, _) => self.text.bulk_replaces_reasons,
+                (_, Some(_)) => self.text.bulk_replaces_places,
+                (_, None) => self.text.bulk_clears_places,
+            };
+            question.push_str(&fill(words, &[&replaced, &reason.as_deref().unwrap_or_default()]));
         }
         question.push_str(&self.left_away_text(&left_away, away_place));
         self.ask(question, same_for_all(&targets, changes), label, false);

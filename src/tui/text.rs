@@ -310,6 +310,13 @@ pub struct Text {
     pub enrollment_against_payment: &'static str,
     pub bulk_kept_for_payment: &'static str,
     pub all_kept_for_payment: &'static str,
+    /// After the question of a bulk 不参保: how many of the pupils are declined already for another reason, which
+    /// the one typed replaces (the count, the reason typed).
+    pub bulk_replaces_reasons: &'static str,
+    /// The same for a bulk 异地参保 over other places recorded (the count, the place typed).
+    pub bulk_replaces_places: &'static str,
+    /// A bulk 异地参保 with no place typed, over places recorded (the count): the places are cleared.
+    pub bulk_clears_places: &'static str,
     /// Yes to stopping a job whose result was saved before the answer (or before the stop reached it).
     pub finished_before_stop: &'static str,
     /// Under the question whether to stop a job that has since ended having changed nothing: what each answer does.
@@ -1221,6 +1228,9 @@ mod tests {
                 t.enrollment_against_payment,
                 t.bulk_kept_for_payment,
                 t.all_kept_for_payment,
+                t.bulk_replaces_reasons,
+                t.bulk_replaces_places,
+                t.bulk_clears_places,
                 t.channel_none,
                 t.channel_reach,
                 t.nothing_to_undo,
