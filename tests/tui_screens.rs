@@ -3943,16 +3943,18 @@ fn a_merge_preview_warns_of_another_school_and_the_merge_takes_its_policy() {
 }
 
 /// The screen opened on `ours`, the merge of `theirs` previewed, then Enter on the preview: asked, No by default,
-/// in words holding `said` (the screen kept as snapshot `snapshot`, if named); a stray Enter, twice, merges
-/// nothing and goes back to the preview; Yes merges. `case` names the case in the failures.
+/// in words holding `said` (the screen kept as snapshot `snapshots.0`, if named); a stray Enter, twice, merges
+/// nothing and goes back to the preview, saying so whole (the screen at 80 columns kept as `snapshots.1`); Yes
+/// merges. `case` names the case in the failures.
 fn merge_asked_no_by_default(
     ours: Store,
     theirs: &std::path::Path,
     lang: Language,
     said: &str,
-    snapshot: Option<String>,
+    snapshots: (Option<String>, Option<String>),
     case: &str,
 ) {
+    let (snapshot, snapshot_no) = snapshots;
     use canbao::tui::modal::Modal;
     let audit = ours.audit_count().expect("audit");
     let mut app = App::new(ours, &options(lang, Some("测试"))).expect("app");
@@ -3973,6 +3975,16 @@ fn merge_asked_no_by_default(
         finish_job(&mut app);
         assert!(matches!(app.modal, Some(Modal::MergePreview { .. })), "back to the preview\n{}", screen(&app));
         assert_eq!(app.store.audit_count().expect("audit"), audit, "{case}: nothing merged");
+        // What No did is read whole over the preview, where the preview covered all but 「已取消，未」 of it.
+        let said = app.status.as_ref().expect("status").text.clone();
+        for width in [120, 80] {
+            app.update(Action::Resize(width, 24));
+            let shown = screen(&app);
+            assert!(shown.contains(&said), "{case}: {said} at {width} columns\n{shown}");
+        }
+        if let (Some(name), 0) = (&snapshot_no, round) {
+            insta::assert_snapshot!(name.as_str(), screen(&app));
+        }
     }
     app.update(Action::Confirm);
     app.update(Action::Yes);
@@ -4008,7 +4020,10 @@ fn a_merge_the_command_line_refuses_without_a_flag_is_asked_no_by_default() {
         theirs.set_payment(pupil.id, PaymentStatus::Government, &Default::default()).expect("mark");
         drop(theirs);
         let snapshot = (!other_school).then(|| format!("merge_no_common_history_asked_{}", lang_name(lang)));
-        merge_asked_no_by_default(ours, &theirs_path, lang, said, snapshot, &format!("{lang:?} {other_school}"));
+        // The preview of another school's drive fills the screen, over the status line.
+        let snapshot_no = other_school.then(|| format!("merge_other_school_no_{}", lang_name(lang)));
+        let snapshots = (snapshot, snapshot_no);
+        merge_asked_no_by_default(ours, &theirs_path, lang, said, snapshots, &format!("{lang:?} {other_school}"));
     }
 }
 
@@ -4032,7 +4047,7 @@ fn a_merge_with_a_clock_found_wrong_is_asked_no_by_default() {
         let pupil = theirs.students(&Default::default()).expect("list")[0].clone();
         theirs.set_payment(pupil.id, PaymentStatus::Government, &Default::default()).expect("mark");
         drop(theirs);
-        merge_asked_no_by_default(ours, &theirs_path, lang, said, None, &format!("{lang:?} clock"));
+        merge_asked_no_by_default(ours, &theirs_path, lang, said, (None, None), &format!("{lang:?} clock"));
     }
 }
 

@@ -40,8 +40,25 @@ pub fn draw(frame: &mut Frame, app: &App) {
         // The file picker stays above the status line and the footer: what its keys did and the screen's keys
         // stay in sight, and no row of it is drawn over them.
         Some(m @ Modal::Files(_)) => modal::draw(frame, app, above_status(app, area), m),
-        Some(m) => modal::draw(frame, app, area, m),
+        Some(m) => {
+            modal::draw(frame, app, area, m);
+            // A box as tall as the screen allows (a merge's preview, back from its question) covers the status
+            // line, which says what the last key did there (No: 已取消，未作修改) and was read cut to its first
+            // words: drawn again over the box's last row, which is blank.
+            if matches!(m, Modal::Message(_) | Modal::MergePreview { .. } | Modal::ReconcilePreview { .. }) {
+                chrome::status_line(frame, app, status_area(app, area));
+            }
+        }
         None => {}
+    }
+}
+
+/// The status line's row on the screen drawn, as the screen draws it.
+fn status_area(app: &App, area: ratatui::layout::Rect) -> ratatui::layout::Rect {
+    match app.screen {
+        Screen::Roster => roster::status_area(app, area),
+        Screen::Detail => ratatui::layout::Rect { y: detail::status_row(app, area), height: 1, ..area },
+        Screen::Dashboard => layout::framed(area).status,
     }
 }
 

@@ -111,6 +111,17 @@ fn short_school_names(schools: &[(u32, String)]) -> Vec<String> {
         .collect()
 }
 
+/// Where the status line goes. The roster's keys wait while a dialog is open, and the footer lists none of them.
+/// A tall dialog covers the rows above the footer, the status line among them: the status line (what the dialog's
+/// last key did) then takes the footer's first row. The file picker stays above the status line (`views::draw`).
+pub fn status_area(app: &App, area: Rect) -> Rect {
+    let a = areas(app, area);
+    match !app.roster.is_searching() && chrome::keys_wait(app) && a.footer.height > 1 {
+        true => Rect { height: 1, ..a.footer },
+        false => a.status,
+    }
+}
+
 pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     let a = areas(app, area);
     chrome::title_bar(frame, app, a.title, app.text.roster_title);
@@ -123,11 +134,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         chrome::status_line(frame, app, a.status);
         chrome::footer(frame, app, a.footer, Context::Input, SEARCH_HINTS, &[]);
     } else if chrome::keys_wait(app) {
-        // The roster's keys wait while a dialog is open, and the footer lists none of them. A tall dialog covers
-        // the rows above the footer, the status line among them: the status line (what the dialog's last key did)
-        // then takes the footer's first row. The file picker stays above the status line (`views::draw`).
-        let status = if a.footer.height > 1 { Rect { height: 1, ..a.footer } } else { a.status };
-        chrome::status_line(frame, app, status);
+        chrome::status_line(frame, app, status_area(app, area));
     } else {
         chrome::status_line(frame, app, a.status);
         frame.render_widget(Paragraph::new(footer_lines(app, area.width)), a.footer);
