@@ -359,6 +359,38 @@ fn the_restore_question_warns_of_another_drive_but_not_of_a_backup_under_a_name_
     assert!(app.modal.is_some() && !warned(&app), "{}", screen(&app).join("\n"));
 }
 
+/// A class list given to a restore or a merge in the screen is refused naming the key that imports it, in the
+/// screen's language, where it named `canbao import`, a command the screen has no use for.
+#[test]
+fn a_class_list_given_to_a_restore_or_a_merge_names_the_screens_import_key() {
+    let (dir, drive) = sample_drive();
+    let list = dir.path().join("名单.csv");
+    std::fs::copy(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/utf8_bom.csv"), &list).unwrap();
+    for (lang, restore, merge) in [
+        (
+            Language::Zh,
+            "这是表格（名单），不是 canbao 数据文件，未恢复，当前数据未改动：要导入名单，请按 i：",
+            "未合并：要导入名单，请按 i：",
+        ),
+        (
+            Language::En,
+            "A spreadsheet (a class list), not a canbao drive: nothing restored, the data unchanged; to import a list, press i: ",
+            "nothing merged; to import a list, press i: ",
+        ),
+    ] {
+        let mut app = app_on(&drive, lang);
+        app.ask_restore(list.clone());
+        let said = app.status.as_ref().expect("status").text.clone();
+        assert!(app.modal.is_none(), "nothing asked");
+        assert!(said.starts_with(restore) && said.ends_with("名单.csv") && !said.contains("canbao import"), "{said}");
+        app.start(canbao::tui::jobs::Work::Merge { file: list.clone(), dry_run: true, policy: None });
+        wait_for_jobs(&mut app);
+        let said = app.status.as_ref().expect("status").text.clone();
+        assert!(said.contains(merge) && !said.contains("canbao import"), "{said}");
+    }
+    assert_eq!(students_in(&drive), 360, "nothing restored or merged");
+}
+
 #[test]
 fn the_demo_file_is_called_the_sample_in_the_title() {
     let dir = tempfile::tempdir().unwrap();

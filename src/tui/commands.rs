@@ -978,7 +978,24 @@ impl App {
                 let then = Then::Start(Box::new(Work::Restore { file }));
                 self.modal = Some(Modal::Confirm(Confirm { question, then, yes: false }));
             }
-            Err(e) => self.fail(e.to_string()),
+            Err(e) => {
+                let words = self.refusal_words(e);
+                self.fail(words)
+            }
+        }
+    }
+
+    /// A refusal of the store in the screen's words: a class list given to a merge or a restore names the key that
+    /// imports one, where the command line's words name `canbao import`, which is no use in the screen.
+    pub(crate) fn refusal_words(&self, e: crate::store::StoreError) -> String {
+        match e {
+            crate::store::StoreError::OtherFileTable { path, taken_for } => {
+                let key = self.keymap.keys_for(crate::tui::keymap::Context::Roster, "import");
+                let key = key.first().map(|k| k.to_string()).unwrap_or_default();
+                let (zh, en) = taken_for.nothing();
+                fill(self.text.other_file_table, &[&self.text.pick(zh, en), &key, &path])
+            }
+            e => e.to_string(),
         }
     }
 

@@ -196,6 +196,8 @@ pub enum JobOutcome {
     NothingToExport(Vec<(Option<String>, String)>),
     /// The job failed; the message is for the operator.
     Failed(String),
+    /// The job was refused in words the screen gives its own way (`App::refusal_words`).
+    Refused(crate::store::StoreError),
 }
 
 impl JobOutcome {
@@ -209,7 +211,8 @@ impl JobOutcome {
             | JobOutcome::WouldReplace { .. }
             | JobOutcome::NothingToExport(_)
             | JobOutcome::Stopped(_)
-            | JobOutcome::Failed(_) => true,
+            | JobOutcome::Failed(_)
+            | JobOutcome::Refused(_) => true,
             JobOutcome::Reconciled { report, .. } => report.dry_run,
             JobOutcome::Merged { report, .. } => report.dry_run,
             JobOutcome::YearStarted { dry_run, .. } => *dry_run,
@@ -371,6 +374,7 @@ impl fmt::Debug for JobOutcome {
             JobOutcome::WouldReplace { taken, .. } => f.debug_tuple("WouldReplace").field(taken).finish(),
             JobOutcome::NothingToExport(m) => f.debug_tuple("NothingToExport").field(m).finish(),
             JobOutcome::Failed(m) => f.debug_tuple("Failed").field(m).finish(),
+            JobOutcome::Refused(e) => f.debug_tuple("Refused").field(e).finish(),
         }
     }
 }
@@ -551,6 +555,7 @@ pub fn execute_stoppable(work: Work, store: &mut Store, stop: &AtomicBool) -> Jo
                     let data = if dry_run { None } else { read_saved(store) };
                     JobOutcome::Merged { file, report: Box::new(report), outside, data }
                 }
+                Err(e @ crate::store::StoreError::OtherFileTable { .. }) => JobOutcome::Refused(e),
                 Err(e) => JobOutcome::Failed(e.to_string()),
             }
         }

@@ -335,16 +335,23 @@ impl App {
                 let title = self.text.nothing_to_export.to_owned();
                 self.modal = Some(Modal::Message(Message { title, lines, error: false, offset: 0 }));
             }
-            JobOutcome::Failed(message) => {
-                self.fail(message.clone());
-                self.modal = Some(Modal::Message(Message {
-                    title: self.text.failed.to_owned(),
-                    lines: vec![self.in_language(message)],
-                    error: true,
-                    offset: 0,
-                }));
+            JobOutcome::Refused(e) => {
+                let message = self.refusal_words(e);
+                self.job_failed(message);
             }
+            JobOutcome::Failed(message) => self.job_failed(message),
         }
+    }
+
+    /// A job that failed: said on the status line and in a box of its own.
+    fn job_failed(&mut self, message: String) {
+        self.fail(message.clone());
+        self.modal = Some(Modal::Message(Message {
+            title: self.text.failed.to_owned(),
+            lines: vec![self.in_language(message)],
+            error: true,
+            offset: 0,
+        }));
     }
 
     fn imported(&mut self, report: &ImportReport, data: Option<RosterData>) {
