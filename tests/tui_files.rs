@@ -391,6 +391,32 @@ fn a_class_list_given_to_a_restore_or_a_merge_names_the_screens_import_key() {
     assert_eq!(students_in(&drive), 360, "nothing restored or merged");
 }
 
+/// An older canbao's drive opened read-only says so on the screen's status line, whole at 80 columns in both
+/// languages, where the note went to the terminal the screen then covered; a drive of this canbao's schema says
+/// nothing of it.
+#[test]
+fn an_older_drive_opened_read_only_is_said_to_be_one_on_the_screen() {
+    let (_dir, drive) = sample_drive();
+    let opened = |lang: Language| {
+        let store = Store::open_read_only(&drive).expect("store");
+        let mut app = App::new(store, &options(lang)).expect("app");
+        app.update(Action::Resize(80, 24));
+        app
+    };
+    let said = |app: &App| app.status.as_ref().map(|s| s.text.clone()).unwrap_or_default();
+    assert!(!said(&opened(Language::Zh)).contains("旧版"), "a drive of this canbao's schema");
+    rusqlite::Connection::open(&drive).unwrap().pragma_update(None, "user_version", 4).unwrap();
+    for (lang, note) in [
+        (Language::Zh, "旧版数据文件：只读时不能升级，部分功能会出错；不加 --read-only 打开一次即升级"),
+        (Language::En, "Older drive: some views fail read-only; to upgrade it, open without --read-only"),
+    ] {
+        let app = opened(lang);
+        assert_eq!(said(&app), note);
+        let shown = screen(&app).join("\n");
+        assert!(shown.replace(' ', "").contains(&note.replace(' ', "")), "whole at 80 columns:\n{shown}");
+    }
+}
+
 #[test]
 fn the_demo_file_is_called_the_sample_in_the_title() {
     let dir = tempfile::tempdir().unwrap();

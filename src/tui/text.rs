@@ -41,6 +41,8 @@ pub struct Text {
     pub backup_copy: &'static str,
     /// Said when such a file opens: changes made in it stay in it.
     pub backup_copy_opened: &'static str,
+    /// Said when an older canbao's drive opens read-only: it is not upgraded, and some of the screen may fail.
+    pub older_read_only: &'static str,
     /// Said instead of attempting a change in read-only mode.
     pub read_only_refused: &'static str,
     /// `r` in read-only mode: showing a full number is recorded in the audit log, which such a window cannot write.
