@@ -1199,3 +1199,27 @@ fn a_category_carried_into_a_new_year_puts_nobody_in_the_government_ledger_until
     canbao(&db, home).args(["reconcile", "--source", "categories"]).arg(&minzheng).assert().success();
     assert_eq!(ledgers(&db)["government_paid"], 1);
 }
+
+#[test]
+fn the_demos_next_year_keeps_its_policy_in_the_demo_file_and_out_of_the_laptops_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("home");
+    let demo = dir.path().join("demo.db");
+    drop(canbao::demo::fresh_demo(&demo).expect("demo"));
+    let year = current_year(&demo, &home);
+    let next = year + 1;
+    let started = json(canbao(&demo, &home).args(["year", "new", &next.to_string(), "--promote", "--force", "--json"]));
+    // Named as the demo's own first year's is, for the new year alone.
+    let name = format!("liuzhou-{next}-demo");
+    assert_eq!(started["policy"], name.as_str(), "{started}");
+    assert_eq!(started["policy_made"], name.as_str(), "{started}");
+    let policies = home.join("config").join("canbao").join("policies");
+    let written: Vec<_> = std::fs::read_dir(&policies).map(|d| d.filter_map(Result::ok).collect()).unwrap_or_default();
+    assert!(written.is_empty(), "nothing in the config folder: {written:?}");
+    // The demo quotes the new year's amounts from its own copy; a real drive of the laptop is not offered it.
+    let quoted = text(canbao(&demo, &home).args(["policy", "show"]));
+    assert!(quoted.contains(&name) && quoted.contains(&format!("{next}")), "{quoted}");
+    let real = dir.path().join("real.db");
+    let offered = text(canbao(&real, &home).args(["policy", "list"]));
+    assert!(!offered.contains("demo"), "{offered}");
+}

@@ -155,7 +155,7 @@ fn new_year(
         };
         (name, None)
     } else {
-        chosen.prepare(year, config_dir().as_deref()).map_err(UserError)?
+        chosen.prepare(year, config_dir().as_deref(), &mut store).map_err(UserError)?
     };
     let policy_name = policy_name.as_deref();
     if !dry_run {

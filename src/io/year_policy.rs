@@ -79,7 +79,21 @@ impl YearPolicy {
     /// Makes the policy ready for `year` to start with it ([`YearPolicy::recorded`]): a made one is written to
     /// the config folder's `policies/` first, so the drive never names a policy that does not exist. The name to
     /// record and the file written, for the caller to remove if the year then does not start.
-    pub fn prepare(&self, year: i32, config_dir: Option<&Path>) -> Result<(Option<String>, Option<PathBuf>), String> {
+    ///
+    /// The demo's (`demo::is_demo`) is kept in the demo file alone, as its first year's is: a policy made from
+    /// sample data in the config folder would be offered to every real drive of the laptop.
+    pub fn prepare(
+        &self,
+        year: i32,
+        config_dir: Option<&Path>,
+        store: &mut Store,
+    ) -> Result<(Option<String>, Option<PathBuf>), String> {
+        if let YearPolicy::Made { name, renewed, .. } = self
+            && crate::demo::is_demo(store)
+        {
+            store.keep_policy_text(name, &renewed.text).map_err(|e| e.to_string())?;
+            return Ok((Some(name.clone()), None));
+        }
         let name = self.recorded(year, config_dir)?.map(str::to_owned);
         let written = match (self, config_dir) {
             (YearPolicy::Made { name, renewed, .. }, Some(dir)) => Some(write_policy(dir, name, renewed)?),
@@ -269,8 +283,18 @@ pub fn merge_later_year_advice(e: StoreError, policy: Option<&Policy>, today: Na
     StoreError::MergeLaterYear { theirs, ours, next, command, why_zh, why_en }
 }
 
-/// The name the year's policy takes after the drive's: its city part and the year.
+/// The name the year's policy takes after the drive's: its city part and the year. A name whose year stands
+/// inside it (the demo's `liuzhou-2027-demo`) keeps its shape with the year changed (`liuzhou-2028-demo`), where
+/// appending the year would read as a policy of both years.
 pub fn name_for_year(drive_policy: &str, year: i32) -> String {
+    let ends_in_digits = drive_policy.ends_with(|c: char| c.is_ascii_digit());
+    let inner_year = |part: &str| part.len() == 4 && part.bytes().all(|b| b.is_ascii_digit());
+    let mut parts: Vec<&str> = drive_policy.split('-').collect();
+    if !ends_in_digits && let Some(at) = parts.iter().rposition(|p| inner_year(p)) {
+        let year = year.to_string();
+        parts[at] = &year;
+        return parts.join("-");
+    }
     let stem = drive_policy.trim_end_matches(|c: char| c.is_ascii_digit()).trim_end_matches('-');
     format!("{stem}-{year}")
 }
@@ -383,6 +407,16 @@ mod tests {
 
     fn day(text: &str) -> NaiveDate {
         NaiveDate::parse_from_str(text, "%Y-%m-%d").expect("date")
+    }
+
+    #[test]
+    fn the_years_name_changes_the_year_where_the_name_holds_it() {
+        assert_eq!(name_for_year("yibin-2027", 2028), "yibin-2028");
+        assert_eq!(name_for_year("liuzhou2027", 2028), "liuzhou-2028");
+        assert_eq!(name_for_year("liuzhou-2027-demo", 2028), "liuzhou-2028-demo");
+        assert_eq!(name_for_year("county", 2028), "county-2028");
+        // Only a year's four digits stand for the year: a district's number is kept.
+        assert_eq!(name_for_year("district-12-policy", 2028), "district-12-policy-2028");
     }
 
     /// The year is not over while its concentrated period is open, nor before graduation in July while a later

@@ -201,7 +201,11 @@ impl App {
         // it if the year fails.
         let config_dir = self.config_dir.clone();
         let chosen = self.year_policy(year);
-        match chosen.as_ref().map_err(Clone::clone).and_then(|c| c.prepare(year, config_dir.as_deref())) {
+        match chosen
+            .as_ref()
+            .map_err(Clone::clone)
+            .and_then(|c| c.prepare(year, config_dir.as_deref(), &mut self.store))
+        {
             Ok((policy, written)) => {
                 self.year_policy_check = match chosen {
                     Ok(YearPolicy::Made { renewed, .. }) => Some(renewed.to_check),
