@@ -648,7 +648,8 @@ fn usage_error_zh(kind: clap::error::ErrorKind) -> Option<&'static str> {
 /// an unknown argument.
 fn given_urls() -> Vec<(String, String)> {
     use crate::county::connect;
-    std::env::args()
+    command_line()
+        .into_iter()
         .skip(1)
         .filter_map(|arg| {
             let url = &arg[connect::find_url(&arg).unwrap_or(0)..];
@@ -656,6 +657,12 @@ fn given_urls() -> Vec<(String, String)> {
             (shown != url).then(|| (url.to_owned(), shown))
         })
         .collect()
+}
+
+/// The command line as text. A path that is not UTF-8 (a GBK name from a USB stick or a zip made on Windows) is
+/// read with its bytes replaced: `std::env::args` would panic on it while an error about that very path is said.
+fn command_line() -> Vec<String> {
+    std::env::args_os().map(|a| a.to_string_lossy().into_owned()).collect()
 }
 
 /// `text` with each address given on the command line as messages show it.
@@ -668,7 +675,7 @@ fn mask_given(text: &str, urls: &[(String, String)]) -> String {
 
 /// Where an address goes: `push` sends to `--to`, everything else reads `--from`.
 fn url_hint(english: bool) -> &'static str {
-    let push = std::env::args().skip(1).any(|a| a == "push");
+    let push = command_line().iter().skip(1).any(|a| a == "push");
     match (push, english) {
         (true, false) => {
             "提示：汇总数据库的地址要写在 --to 后面：canbao push 文件.db --to URL \
@@ -689,7 +696,7 @@ fn url_hint(english: bool) -> &'static str {
 
 /// `--lang en` on a command line clap could not read: the Chinese line is left out.
 fn english_asked() -> bool {
-    let args: Vec<String> = std::env::args().collect();
+    let args = command_line();
     args.windows(2).any(|w| matches!(w, [flag, lang] if flag == "--lang" && lang == "en"))
         || args.iter().any(|a| a == "--lang=en")
 }

@@ -1586,3 +1586,31 @@ fn an_older_drive_opened_read_only_is_said_to_be_one_with_the_way_on() {
     let said = String::from_utf8_lossy(&out.stderr);
     assert!(said.contains("an older canbao made this drive (schema 4") && !said.contains("较旧"), "{said}");
 }
+
+/// Paths whose names are not UTF-8 (GBK names from a USB stick, or a zip made on Windows unpacked on Linux): an
+/// error about such a path is said, in words, never a panic.
+#[cfg(unix)]
+#[test]
+fn a_path_that_is_not_utf8_is_said_never_a_panic() {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    // 「班级」 and 「二年级名单」 in GBK.
+    let gbk = |bytes: &[u8]| dir.path().join(OsStr::from_bytes(bytes));
+    let missing_list = gbk(b"\xb0\xe0\xbc\xb6.csv");
+    let missing_drive = gbk(b"\xb6\xfe\xc4\xea\xbc\xb6.db");
+    let commands: Vec<Vec<&OsStr>> = vec![
+        vec![OsStr::new("import"), missing_list.as_os_str(), OsStr::new("--dry-run")],
+        vec![OsStr::new("reconcile"), missing_list.as_os_str(), OsStr::new("--source"), OsStr::new("tax")],
+        vec![OsStr::new("merge"), missing_drive.as_os_str()],
+        vec![OsStr::new("restore"), missing_drive.as_os_str()],
+    ];
+    for args in commands {
+        let (code, _, err) = run(canbao(&db).args(&args));
+        assert!(code != 101 && !err.contains("panicked"), "{args:?}: {code} {err}");
+        assert!(code != 0 && err.contains("错误"), "{args:?}: {code} {err}");
+    }
+    let (code, _, err) = run(canbao(&missing_drive).arg("stats"));
+    assert!(code != 101 && !err.contains("panicked"), "stats: {code} {err}");
+}
