@@ -680,6 +680,13 @@ pub(crate) const FLAGGED_OF_CLASS: &str = "SELECT s.id, s.id_number FROM student
          WHERE s.name = ?1 AND s.id_problem IS NOT NULL AND s.id_number <> '' AND s.grade = ?2 AND s.class = ?3
              AND sc.name = ?4 LIMIT 2";
 
+/// The pupils of a name and class held with an old 15-digit number (converted to 18), whose row canbao's batch
+/// template writes without it as it does a flagged one's: by the roster index, within the class (?5 its sort key).
+pub(crate) const OLD_NUMBER_OF_CLASS: &str = "SELECT s.id, s.id_number FROM schools sc
+         JOIN students s ON s.school_id = sc.id AND s.class_order = ?5
+         WHERE sc.name = ?4 AND s.id_kind = 'resident_converted' AND s.id_problem IS NULL AND s.name = ?1
+             AND s.grade = ?2 AND s.class = ?3 LIMIT 2";
+
 /// The pupils from before this batch whose number was corrected from ?1, with their number and name now: by
 /// the index of corrected numbers (`audit_corrected_from`), for a row found on no pupil. A pupil corrected from
 /// it twice comes twice: told apart by the caller, as DISTINCT would open a temporary table for every row read.
@@ -840,10 +847,19 @@ fn existing(tx: &Transaction, row: &Incoming, last_before: i64) -> Result<Option
                 // number that must not be uploaded): that pupil, when the class has one of that name, never a
                 // second child without a number.
                 None => {
-                    let flagged: Vec<(i64, String)> = tx
+                    let mut flagged: Vec<(i64, String)> = tx
                         .prepare_cached(FLAGGED_OF_CLASS)?
                         .query_map(keys, |r| Ok((r.get(0)?, r.get(1)?)))?
                         .collect::<rusqlite::Result<_>>()?;
+                    // Nor is a pupil held with an old 15-digit number, which the template leaves out as well.
+                    if flagged.len() < 2 {
+                        let order = crate::domain::class_label::order_key(&row.grade, &row.class);
+                        let old = params![row.name, row.grade, row.class, row.school, order];
+                        let mut stmt = tx.prepare_cached(OLD_NUMBER_OF_CLASS)?;
+                        for held in stmt.query_map(old, |r| Ok((r.get(0)?, r.get(1)?)))? {
+                            flagged.push(held?);
+                        }
+                    }
                     return Ok(match flagged.as_slice() {
                         [(id, held)] => Some((*id, Known { number_to_check: Some(held.clone()), ..Known::default() })),
                         _ => None,

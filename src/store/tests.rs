@@ -951,6 +951,7 @@ fn every_per_row_lookup_uses_an_index() {
         ("import: a flagged number", super::import::EXISTING_FLAGGED),
         ("import: no number", super::import::EXISTING_UNNUMBERED),
         ("import: no number, for a pupil held with a flagged one", super::import::FLAGGED_OF_CLASS),
+        ("import: no number, for a pupil held with an old 15-digit one", super::import::OLD_NUMBER_OF_CLASS),
         ("import: the flagged look-alike", super::import::FLAGGED_SAME_PUPIL),
         ("import: a new pupil's look-alike under another number", super::import::LOOK_ALIKE),
         ("import: the look-alikes of a handover's new pupils", super::import::LOOK_ALIKES),

@@ -192,7 +192,7 @@ pub fn export_template(
                 continue;
             }
             seq += 1;
-            left_out += usize::from(s.id_problem.is_some());
+            left_out += usize::from(number_left_out(s));
             let said = (disputes.get(&s.id), other_names.get(&s.id).map(String::as_str));
             let row: Vec<Out> = template.column.iter().map(|c| cell(input, c, (s, said), seq)).collect();
             writer.row(&row)?;
@@ -201,6 +201,13 @@ pub fn export_template(
     }
     // Both files or neither: the agency's upload is the two together.
     Ok((place_all(written)?, left_out))
+}
+
+/// A number the template leaves out of 证件号码: one flagged, or an old 15-digit one (converted to 18), which
+/// 15-digit numbers being given only to people born in the 1900s is a parent's or an old record's, never the
+/// pupil's: registered, the agency would enroll the child under someone else's number.
+fn number_left_out(s: &Student) -> bool {
+    s.id_problem.is_some() || s.id_kind == Some(IdKind::ResidentConverted)
 }
 
 /// What the template's 备注 adds for a pupil whose flagged ID number it left out of the 证件号码 cell, after the
@@ -213,13 +220,13 @@ pub fn left_out_note(left_out: usize) -> Option<(String, String)> {
     (left_out > 0).then(|| {
         let who = if left_out == 1 { "pupil's ID number is" } else { "pupils' ID numbers are" };
         let en = format!(
-            "{left_out} {who} flagged (rounded by a spreadsheet, failing the check or missing) and left out of the batch \
+            "{left_out} {who} flagged (rounded by a spreadsheet, failing the check, missing, or an old 15-digit number) and left out of the batch \
              template: their 证件号码 is empty, so the agency's upload refuses those rows; `canbao check` lists them, \
              correct each number (E on the pupil) and export again"
         );
         (
             format!(
-                "{left_out} 名学生的身份证号码待核实（被表格四舍五入、未通过校验或为空），未填入批量参保模板：证件号码留空，经办机构上传时会退回这些行；\
+                "{left_out} 名学生的身份证号码待核实（被表格四舍五入、未通过校验、为空或为15位旧号码），未填入批量参保模板：证件号码留空，经办机构上传时会退回这些行；\
                  canbao check 列出这些学生，请逐一核实更正号码（在学生详情按 E）后重新导出 ({en})"
             ),
             en,
@@ -238,7 +245,7 @@ fn cell(
         Value::Seq => Out::Number(f64::from(seq)),
         Value::Name => text(&s.name),
         // A flagged number is no child's to register: left out, so the upload refuses the row (`NUMBER_LEFT_OUT`).
-        Value::IdNumber if s.id_problem.is_some() => Out::Empty,
+        Value::IdNumber if number_left_out(s) => Out::Empty,
         Value::IdNumber => input.id_cell(s),
         // A permit's number with its check character typed wrong is flagged in 备注, and still a permit's.
         Value::IdType => text(match id_number::kind_of(s.id_kind, &s.id_number) {
@@ -246,6 +253,8 @@ fn cell(
             Some(IdKind::ForeignPermanent) => "外国人永久居留身份证",
             _ => "居民身份证",
         }),
+        // An old number's sex and birth date are its holder's, born in the 1900s: not the pupil's to register.
+        Value::Sex | Value::BirthDate if number_left_out(s) => Out::Empty,
         Value::Sex => s.sex.map(|x| text(x.label_zh())).unwrap_or(Out::Empty),
         Value::BirthDate => s.birth_date.map(Out::Date).unwrap_or(Out::Empty),
         Value::Phone => text(crate::domain::phone::on_forms(&s.phone)),
@@ -284,7 +293,7 @@ fn cell(
                 .filter(|p| !p.is_empty())
                 .collect();
             let mut flags = input.flags(s);
-            if s.id_problem.is_some() {
+            if number_left_out(s) {
                 flags.insert(0, NUMBER_LEFT_OUT.to_owned());
             }
             remark_cell(&parts.join("；"), s, &flags)
