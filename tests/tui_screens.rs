@@ -8590,3 +8590,40 @@ fn the_identity_form_never_shows_an_id_number_held_as_the_phone() {
     app.update(Action::Confirm);
     assert_eq!(app.store.student(pupil.id).expect("pupil").phone, "", "saved without the parent's number");
 }
+
+/// A word saying there is no phone is no phone on `E`: typed (暂无, NULL), it clears the phone, where the form
+/// refused it as no digits; held (无, as an earlier canbao kept it from a list), the field opens empty and the form
+/// saved as it opened changes nothing. A name typed in the field is still refused.
+#[test]
+fn the_identity_form_takes_a_word_saying_there_is_no_phone_as_none() {
+    let mut app = app(Language::Zh);
+    let id = app.selected_id().expect("pupil");
+    app.update(Action::OpenDetail);
+    for (typed, before) in [("暂无", "13800001111"), ("NULL", "13800001111"), (" 无 ", "13800001111")] {
+        let set = "UPDATE students SET phone = ?1 WHERE id = ?2";
+        app.store.connection().execute(set, rusqlite::params![before, id]).expect("phone");
+        app.reload_detail();
+        app.update(Action::EditIdentity);
+        let Some(canbao::tui::modal::Modal::Identity(form)) = &mut app.modal else { panic!("no form") };
+        form.fields[3].set(typed);
+        app.update(Action::Confirm);
+        assert!(app.modal.is_none(), "{typed}: {}", screen(&app));
+        assert_eq!(app.store.student(id).expect("s").phone, "", "{typed}");
+    }
+    let set = "UPDATE students SET phone = '无' WHERE id = ?1";
+    app.store.connection().execute(set, [id]).expect("phone");
+    app.reload_detail();
+    let audit = app.store.audit_count().expect("count");
+    app.update(Action::EditIdentity);
+    let Some(canbao::tui::modal::Modal::Identity(form)) = &mut app.modal else { panic!("no form") };
+    assert_eq!(form.fields[3].text(), "", "opens empty");
+    app.update(Action::Confirm);
+    assert!(app.modal.is_none(), "{}", screen(&app));
+    assert_eq!(app.store.audit_count().expect("count"), audit, "nothing changed");
+    app.update(Action::EditIdentity);
+    let Some(canbao::tui::modal::Modal::Identity(form)) = &mut app.modal else { panic!("no form") };
+    form.fields[3].set("黎萱阳");
+    app.update(Action::Confirm);
+    let Some(canbao::tui::modal::Modal::Identity(form)) = &app.modal else { panic!("saved: {}", screen(&app)) };
+    assert!(form.error.as_deref().is_some_and(|e| e.contains("没有数字")), "{:?}", form.error);
+}

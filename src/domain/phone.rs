@@ -3,9 +3,45 @@
 //! one looks like a phone: a mobile (138 1234 5678) or a landline with or without its area code (0831-1234567), as
 //! parents give them on the class lists.
 
-/// Fewest and most digits of a phone number: a local landline has 7, a mobile 11, an area code with an
-/// eight-digit landline 12.
-const DIGITS: std::ops::RangeInclusive<usize> = 7..=12;
+/// Fewest digits of a phone number: a local landline has 7 (or 8), a mobile 11, a landline with its area code 10
+/// to 12.
+const FEWEST_DIGITS: usize = 7;
+
+/// Words a list writes in the phone column to say there is no phone (无, 暂无, NULL, a dash or a slash), compared
+/// with Latin letters in either case: the phone is empty, whatever the cell says.
+const NONE_WORDS: [&str; 22] = [
+    "无",
+    "没有",
+    "暂无",
+    "无电话",
+    "没有电话",
+    "无号码",
+    "无手机",
+    "空",
+    "不详",
+    "未知",
+    "未填",
+    "null",
+    "none",
+    "nil",
+    "n/a",
+    "na",
+    "-",
+    "--",
+    "—",
+    "——",
+    "/",
+    "／",
+];
+
+/// Whether `text` (trimmed) is a word that says there is no phone ([`NONE_WORDS`]): the same as an empty field.
+pub fn says_none(text: &str) -> bool {
+    let text = text.trim();
+    // A phone or an empty field is none of the words: judged without comparing them.
+    !text.is_empty()
+        && !text.as_bytes()[0].is_ascii_digit()
+        && NONE_WORDS.iter().any(|word| word.eq_ignore_ascii_case(text))
+}
 
 /// Why a phone the drive would keep (as [`clean`] leaves it) is no phone number: the one rule of the importer,
 /// `check` and the identity form.
@@ -14,13 +50,18 @@ pub enum NotPhone {
     /// The shape of an ID number, valid or not (18 characters, the last a digit or X, or 15 digits not starting
     /// with 0, as no area code of a landline does not): most often a parent's number typed in the wrong column.
     IdNumber,
-    /// Digits only, but not 7 to 12 of them (two numbers run together, one a digit short).
+    /// Digits only, but as many as no phone has: 7 or 8 (a local landline), 11 (a mobile) or 10 to 12 (a landline
+    /// with its area code) are (two numbers run together, one a digit short).
     Digits(usize),
+    /// As many digits as a phone has, but starting as no phone of that length does: a mobile (手机) starts with
+    /// 13 to 19, a landline with its area code (带区号座机) with 0, a local landline (座机) with neither 0 nor 1.
+    /// A length alone passes a mistyped mobile (12345678901) or one with a digit lost (1381234567).
+    Shape(usize),
     /// Digits with letters or signs among them (`138-abc-5678`, `138…/139…` run together, a word after the number;
     /// a country code before a mobile is taken off by [`clean`] first).
     Signs,
-    /// No digit at all: a word (无, a name typed in the wrong field). The importer keeps such a word as the list
-    /// says it (无 is how lists say there is none) and `check` passes it; the identity form refuses it.
+    /// No digit at all, and no word saying there is no phone ([`says_none`]): a name typed in the wrong field.
+    /// The importer keeps such a word as the list says it and `check` passes it; the identity form refuses it.
     Words,
 }
 
@@ -32,41 +73,77 @@ impl NotPhone {
                 "是身份证号码的样子，可能填了家长的身份证号码".into(),
                 "an ID number's shape, perhaps a parent's ID".into(),
             ),
-            NotPhone::Digits(n) => {
-                (format!("有 {n} 位数字，电话号码为 7 到 12 位"), format!("{n} digits, where a phone has 7 to 12"))
-            }
+            NotPhone::Digits(n) => (
+                format!("有 {n} 位数字，手机号码为 11 位，座机号码为 7 到 8 位，带区号为 10 到 12 位"),
+                format!("{n} digits, where a mobile has 11, a landline 7 or 8, and 10 to 12 with its area code"),
+            ),
+            NotPhone::Shape(11) => (
+                "有 11 位数字，但手机号码以 13 至 19 开头，带区号的座机号码以 0 开头".into(),
+                "11 digits, where a mobile starts with 13 to 19 and a landline with its area code with 0".into(),
+            ),
+            NotPhone::Shape(n @ (7 | 8)) => (
+                format!("有 {n} 位数字，但座机号码不以 0 或 1 开头"),
+                format!("{n} digits, where a landline starts with neither 0 nor 1"),
+            ),
+            NotPhone::Shape(n) => (
+                format!("有 {n} 位数字，但只有带区号的座机号码这样长，应以 0 开头"),
+                format!("{n} digits, where only a landline with its area code is so long, and starts with 0"),
+            ),
             NotPhone::Signs => ("号码中有其他字符".into(), "other characters among the digits".into()),
             NotPhone::Words => ("没有数字".into(), "no digits".into()),
         }
     }
 }
 
-/// Whether `phone` (trimmed) is a phone number: digits, with `-` and spaces between them, 7 to 12 digits in all;
-/// an empty field (no phone) is one too. What else it is, if not.
+/// Whether `phone` (trimmed) is a phone number: digits, with `-` and spaces between them, shaped as a mobile (11
+/// digits, 13 to 19 first), a landline with its area code (10 to 12 digits, 0 first) or a local landline (7 or 8
+/// digits, neither 0 nor 1 first); an empty field, or a word saying there is none (无), is no problem either.
+/// What else it is, if not.
 pub fn not_a_phone(phone: &str) -> Option<NotPhone> {
     let text = phone.trim();
     if text.is_empty() {
         return None;
     }
-    // Almost every phone cell is digits alone: judged by its length, as the steps below would judge it.
-    if text.bytes().all(|b| b.is_ascii_digit()) {
-        let n = text.len();
-        if n == 18 || (n == 15 && !text.starts_with('0')) {
+    // Almost every phone cell is digits alone: judged by its length and first digits, as the steps below would
+    // judge it, without a count or a copy.
+    let bytes = text.as_bytes();
+    if bytes.iter().all(u8::is_ascii_digit) {
+        let n = bytes.len();
+        if n == 18 || (n == 15 && bytes[0] != b'0') {
             return Some(NotPhone::IdNumber);
         }
-        return (!DIGITS.contains(&n)).then_some(NotPhone::Digits(n));
+        return by_shape(n, bytes[0], bytes.get(1).copied().unwrap_or(b'0'));
     }
-    let digits = text.chars().filter(char::is_ascii_digit).count();
-    if digits == 0 {
-        return Some(NotPhone::Words);
-    }
+    let mut digits = text.bytes().filter(u8::is_ascii_digit);
+    let (Some(first), second) = (digits.next(), digits.next()) else {
+        return (!says_none(text)).then_some(NotPhone::Words);
+    };
     if is_id_shape(text) {
         return Some(NotPhone::IdNumber);
     }
     if !text.chars().all(|c| c.is_ascii_digit() || c == '-' || c == ' ') {
         return Some(NotPhone::Signs);
     }
-    (!DIGITS.contains(&digits)).then_some(NotPhone::Digits(digits))
+    let count = 1 + usize::from(second.is_some()) + digits.count();
+    by_shape(count, first, second.unwrap_or(b'0'))
+}
+
+/// Whether `n` digits, the first two `first` and `second` (ASCII), are shaped as a phone: a mobile, a landline
+/// with its area code, or a local landline.
+fn by_shape(n: usize, first: u8, second: u8) -> Option<NotPhone> {
+    match n {
+        11 if first == b'1' => (!(b'3'..=b'9').contains(&second)).then_some(NotPhone::Shape(n)),
+        10..=12 => (first != b'0').then_some(NotPhone::Shape(n)),
+        7 | 8 => matches!(first, b'0' | b'1').then_some(NotPhone::Shape(n)),
+        _ => Some(NotPhone::Digits(n)),
+    }
+}
+
+/// Whether a phone the drive holds is no phone number where digits are (an ID number, too many or too few
+/// digits, a shape no phone has, signs among them): what `check` lists, the forms leave out, the detail screen
+/// masks and the identity form opens empty. A word (a name, 无) is none of these.
+pub fn is_no_phone(phone: &str) -> bool {
+    not_a_phone(phone).is_some_and(|why| why != NotPhone::Words)
 }
 
 /// 18 characters, 17 digits and a digit or X last, or 15 digits of which the first is no 0 (an ID's first digit
@@ -93,27 +170,28 @@ fn is_id_shape(text: &str) -> bool {
     }
 }
 
-/// True for digits, with `-` and spaces between them, 7 to 12 digits in all; an empty field (no phone) too.
+/// True for a phone number as [`not_a_phone`] judges it; an empty field or a word saying there is none too.
 pub fn looks_like_phone(text: &str) -> bool {
     not_a_phone(text).is_none()
 }
 
 /// The phone a form carries (the sheet, the class lists, the template, the ledgers): nothing for one that is no
 /// phone number (an ID number held in the phone column by a drive of an earlier canbao must not go out as a
-/// parent's phone; `check` lists it for the operator to correct), a word (无) as it is.
+/// parent's phone; `check` lists it for the operator to correct), nor a word saying there is none (无, which a
+/// drive of an earlier canbao holds as the list wrote it: the form's cell is empty as for any pupil without a
+/// phone), a name typed in the phone column as it is.
 pub fn on_forms(phone: &str) -> &str {
-    match not_a_phone(phone) {
-        None | Some(NotPhone::Words) => phone,
-        Some(_) => "",
-    }
+    if is_no_phone(phone) || says_none(phone) { "" } else { phone }
 }
 
 /// What a list's phone cell gives the drive: the phone (as [`clean`] keeps it, or empty), and what to say of the
 /// cell when it is not one phone.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Cell {
-    /// A phone, a word (无) or nothing: kept as it is, nothing to say.
+    /// A phone, a word other than one saying there is none (a name), or nothing: kept as it is, nothing to say.
     Phone(String),
+    /// A word saying there is no phone (无, 暂无, NULL, `/`): nothing is kept; the cell, to quote.
+    SaysNone(String),
     /// Several numbers (`13800000000 13900000000`, `138…/139…`), or one with words beside it (`138… 母亲`): the
     /// first is kept; how many numbers there were, and the cell as [`clean`] left it, to quote.
     First { kept: String, numbers: usize, cell: String },
@@ -124,6 +202,10 @@ pub enum Cell {
 /// A phone cell of a list read by the one rule ([`not_a_phone`]): its phone, or the first of the phones it holds,
 /// or none.
 pub fn read_cell(raw: &str) -> Cell {
+    let said = crate::domain::id_number::unwrap_text(raw.trim());
+    if says_none(said) {
+        return Cell::SaysNone(said.trim().to_owned());
+    }
     let cleaned = clean(raw.trim());
     let why = match not_a_phone(&cleaned) {
         None | Some(NotPhone::Words) => return Cell::Phone(cleaned),
@@ -235,7 +317,7 @@ fn landline(text: &str) -> Option<String> {
 /// fewer than seven digits (无, a word) is no number to hide and is kept.
 pub fn mask(phone: &str) -> String {
     let digits = phone.chars().filter(char::is_ascii_digit).count();
-    if digits < *DIGITS.start() {
+    if digits < FEWEST_DIGITS {
         return phone.to_owned();
     }
     let head = if digits >= 10 { 3 } else { 0 };
@@ -353,14 +435,16 @@ mod tests {
         assert_eq!(not_a_phone("077212345678012"), Some(NotPhone::Digits(15)));
         assert_eq!(not_a_phone("1380013800012"), Some(NotPhone::Digits(13)));
         assert_eq!(not_a_phone("13800138000139"), Some(NotPhone::Digits(14)));
-        assert_eq!(not_a_phone("无"), Some(NotPhone::Words));
+        assert_eq!(not_a_phone("黎萱阳"), Some(NotPhone::Words));
+        assert_eq!(not_a_phone("无"), None);
         assert_eq!(not_a_phone("13800138000"), None);
     }
 
     #[test]
     fn a_cell_of_several_phones_gives_the_first_and_one_of_none_gives_nothing() {
         assert_eq!(read_cell("138 1234 5678"), Cell::Phone("13812345678".into()));
-        assert_eq!(read_cell("无"), Cell::Phone("无".into()));
+        assert_eq!(read_cell("无"), Cell::SaysNone("无".into()));
+        assert_eq!(read_cell("黎萱阳"), Cell::Phone("黎萱阳".into()));
         for two in ["13800000000 13900000000", "13800000000/13900000000", "13800000000，0772-1234567"] {
             assert_eq!(
                 read_cell(two),
@@ -381,6 +465,67 @@ mod tests {
         ] {
             assert_eq!(read_cell(cell), Cell::NotPhone { why, cell: clean(cell) }, "{cell}");
         }
+    }
+
+    #[test]
+    fn a_word_saying_there_is_no_phone_is_an_empty_field_and_a_name_stays_a_word() {
+        for none in ["无", " 暂无 ", "没有", "NULL", "null", "None", "N/A", "-", "/", "—", "不详"] {
+            assert!(says_none(none), "{none}");
+            assert_eq!(not_a_phone(none), None, "{none}");
+            assert!(!is_no_phone(none), "{none}");
+            assert_eq!(on_forms(none), "", "{none}");
+            assert_eq!(read_cell(none), Cell::SaysNone(none.trim().into()), "{none}");
+        }
+        assert_eq!(read_cell("'=\"无\""), Cell::SaysNone("无".into()));
+        // A name, or a word with more to it, is a word as before: kept, refused by the identity form.
+        for word in ["黎萱阳", "无锡", "母亲", "nobody"] {
+            assert!(!says_none(word), "{word}");
+            assert_eq!(not_a_phone(word), Some(NotPhone::Words), "{word}");
+            assert!(!is_no_phone(word), "{word}");
+            assert_eq!(on_forms(word), word);
+        }
+        for phone in ["", "13812345678", "0"] {
+            assert!(!says_none(phone), "{phone}");
+        }
+        assert!(is_no_phone("450203198801011237") && !is_no_phone("13812345678") && !is_no_phone(""));
+    }
+
+    #[test]
+    fn digits_of_a_phone_length_must_start_as_that_phone_does() {
+        for good in [
+            "13812345678",
+            "19912345678",
+            "0772-1234567",
+            "07721234567",
+            "010-87654321",
+            "083112345678",
+            "0101234567",
+            "2345678",
+            "87654321",
+            "8765 4321",
+        ] {
+            assert_eq!(not_a_phone(good), None, "{good}");
+        }
+        for (bad, why) in [
+            ("12345678901", NotPhone::Shape(11)),
+            ("10000000000", NotPhone::Shape(11)),
+            ("123 4567 8901", NotPhone::Shape(11)),
+            ("23456789012", NotPhone::Shape(11)),
+            ("1381234567", NotPhone::Shape(10)),
+            ("4001234567", NotPhone::Shape(10)),
+            ("138123456789", NotPhone::Shape(12)),
+            ("1234567", NotPhone::Shape(7)),
+            ("0234567", NotPhone::Shape(7)),
+            ("12345678", NotPhone::Shape(8)),
+            ("123456789", NotPhone::Digits(9)),
+            ("0772-12345", NotPhone::Digits(9)),
+        ] {
+            assert_eq!(not_a_phone(bad), Some(why), "{bad}");
+            let (zh, en) = why.why();
+            assert!(!zh.is_empty() && !en.is_empty() && zh.contains("位") && en.contains("digits"), "{zh} {en}");
+        }
+        assert!(NotPhone::Shape(11).why().0.contains("13 至 19"));
+        assert!(NotPhone::Shape(8).why().1.contains("neither 0 nor 1"));
     }
 
     #[test]

@@ -104,7 +104,8 @@ pub struct CheckReport {
     pub same_name_mistyped: Vec<DuplicateGroup>,
     pub invalid_ids: Vec<InvalidId>,
     /// A phone that is no phone number by the one rule of phones (`phone::not_a_phone`): an ID number, too many
-    /// or too few digits, as a drive of an earlier canbao (or a merge from one) may hold. A word (无) is not one.
+    /// or too few digits, as a drive of an earlier canbao (or a merge from one) may hold (`phone::is_no_phone`). A
+    /// word (无, a name) is not one.
     pub odd_phones: Vec<OddPhone>,
     pub no_class: Vec<PupilRef>,
     /// 不参保 without a reason (DOMAIN: declined "with a reason"): marked before canbao asked for one, or brought in
@@ -450,7 +451,9 @@ pub fn check_in_year(
             let (problem, problem_en) = problem_text(code, &s.id_raw, today);
             report.invalid_ids.push(InvalidId { pupil: s.into(), problem, problem_en });
         }
-        if let Some(why) = super::phone::not_a_phone(&s.phone).filter(|w| *w != super::phone::NotPhone::Words) {
+        if super::phone::is_no_phone(&s.phone)
+            && let Some(why) = super::phone::not_a_phone(&s.phone)
+        {
             let (problem, problem_en) = why.why();
             let phone = super::id_shown::mask_in_text(&s.phone).into_owned();
             report.odd_phones.push(OddPhone { pupil: s.into(), phone, problem, problem_en });

@@ -863,6 +863,8 @@ struct RowApplied<'r> {
     /// The row's ID number gives an age no pupil of its grade has: said once the row is known to be imported or
     /// found unchanged.
     odd_age: Option<Box<OddAge>>,
+    /// The row's phone cell gave no phone: said once the row is known to be imported or found held.
+    phone: Option<Box<PhoneNotTaken>>,
     /// The school the row names, as an index of `report.schools`.
     named_at: Option<usize>,
     /// The sheet's header row and the row's status cells, which a message on canbao's own form quotes.
@@ -904,6 +906,7 @@ struct Waiting {
     id_problem: Option<String>,
     invalid: bool,
     odd_age: Option<Box<OddAge>>,
+    phone: Option<Box<PhoneNotTaken>>,
     named_at: Option<usize>,
 }
 
@@ -925,6 +928,7 @@ impl Waiting {
             id_problem: row.id_problem.clone(),
             invalid: row.invalid,
             odd_age: row.odd_age.clone(),
+            phone: row.phone.clone(),
             named_at: row.named_at,
         }
     }
@@ -938,6 +942,7 @@ impl Waiting {
             id_problem: self.id_problem.clone(),
             invalid: self.invalid,
             odd_age: self.odd_age.clone(),
+            phone: self.phone.clone(),
             named_at: self.named_at,
             header: None,
             cells: (&[], &[]),
@@ -2469,10 +2474,18 @@ impl RowReader<'_> {
             None => (grade, class),
         };
         let phone_cell = text(Column::Phone);
-        let (phone, said) = phone_cell.as_deref().map(read_phone).unwrap_or_default();
-        if let Some(message) = said {
-            self.problem(file, sheet, row_no, &header_of(Column::Phone), message);
-        }
+        let (phone, phone_said) = phone_cell.as_deref().map(read_phone).unwrap_or((String::new(), None));
+        let phone_not_taken = match phone_said {
+            Some(PhoneSaid::Now(message)) => {
+                self.problem(file, sheet, row_no, &header_of(Column::Phone), message);
+                None
+            }
+            Some(PhoneSaid::NotTaken(mut not_taken)) => {
+                not_taken.header = header_of(Column::Phone);
+                Some(not_taken)
+            }
+            None => None,
+        };
         // Which school the file itself names (command line, a school column, the title), if any; a pupil
         // already on the drive only changes school when the file says so.
         let named_school = match (school_forced, text(Column::School)) {
@@ -2665,6 +2678,7 @@ impl RowReader<'_> {
             id_problem,
             invalid,
             odd_age,
+            phone: phone_not_taken,
             named_at,
             header: sheet.rows.get(map.row).map(Vec::as_slice),
             cells: (row, status_columns.unwrap_or_default()),
@@ -2713,6 +2727,7 @@ impl RowReader<'_> {
             id_problem,
             invalid,
             odd_age,
+            phone,
             named_at,
             header,
             cells,
@@ -2746,6 +2761,14 @@ impl RowReader<'_> {
         };
         if let (Some(odd), Some(unchanged)) = (odd_age, unchanged) {
             self.problem_in(file, sheet, row_no, id_header, odd.message(unchanged));
+        }
+        // A pupil the drive holds keeps the phone held: the cell did not empty it.
+        let held = matches!(
+            applied.as_ref().map(|a| &a.outcome),
+            Some(IncomingOutcome::Updated(_) | IncomingOutcome::Unchanged | IncomingOutcome::Kept(_))
+        );
+        if let (Some(phone), Some(_)) = (phone, unchanged) {
+            self.problem_in(file, sheet, row_no, &phone.header, phone.message(held));
         }
         if let Some(unreadable) = unreadable {
             self.status_unreadable(file, (sheet, header), row_no, unreadable);
@@ -3150,24 +3173,37 @@ pub fn quoted(text: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// A list's phone cell as the drive keeps it, by the one rule of phones (`phone::read_cell`), and what to say of
-/// it: a cell that holds no phone number (an ID number, too many or too few digits) gives none, the pupil
-/// imported all the same; of several numbers the first is kept. A masked export read back (138****5678) gives no
-/// phone: the drive's stays as it is. Digitless words such as 无 are no number and not said.
-fn read_phone(raw: &str) -> (String, Option<String>) {
+/// it: a cell that holds no phone number (an ID number, too many or too few digits, a word saying there is none)
+/// gives none, the pupil imported all the same; of several numbers the first is kept. A masked export read back
+/// (138****5678) gives no phone: the drive's stays as it is. A name typed in the column is kept as it is and not
+/// said (`check` does not list it either).
+fn read_phone(raw: &str) -> (String, Option<PhoneSaid>) {
     use crate::domain::phone::{Cell, is_masked, read_cell};
     match read_cell(raw) {
         Cell::Phone(phone) if is_masked(&phone) => (String::new(), None),
-        // A word longer than any phone (a pasted paragraph) is no 无 either.
+        // A word longer than any phone (a pasted paragraph) is no name either.
         Cell::Phone(words) if words.chars().count() > MAX_PHONE_CHARS => {
             let count = words.chars().count();
             let shown = long_digits_masked(&quoted(&words));
-            let message = format!(
-                "联系电话有 {count} 个字符，不是电话号码，此项留空，学生已导入；单元格内容为“{shown}” (the phone cell \
-                 holds {count} characters, no phone number: left empty, the pupil imported; the cell says “{shown}”)"
-            );
-            (String::new(), Some(message))
+            let not_taken = PhoneNotTaken {
+                what: format!("联系电话有 {count} 个字符（“{shown}”），不是电话号码"),
+                what_en: format!("the phone cell holds {count} characters (“{shown}”), no phone number"),
+                to_type: false,
+                header: String::new(),
+            };
+            (String::new(), Some(PhoneSaid::NotTaken(Box::new(not_taken))))
         }
         Cell::Phone(phone) => (phone, None),
+        Cell::SaysNone(word) => {
+            let shown = quoted(&word);
+            let not_taken = PhoneNotTaken {
+                what: format!("联系电话为“{shown}”，即没有电话"),
+                what_en: format!("the phone cell says “{shown}”, no phone"),
+                to_type: false,
+                header: String::new(),
+            };
+            (String::new(), Some(PhoneSaid::NotTaken(Box::new(not_taken))))
+        }
         Cell::First { cell, .. } if is_masked(&cell) => (String::new(), None),
         Cell::First { kept, numbers, .. } => {
             let message = if numbers > 1 {
@@ -3181,19 +3217,60 @@ fn read_phone(raw: &str) -> (String, Option<String>) {
                      number: only the number, {kept}, was imported; check it)"
                 )
             };
-            (kept, Some(message))
+            (kept, Some(PhoneSaid::Now(message)))
         }
         Cell::NotPhone { cell, .. } if is_masked(&cell) => (String::new(), None),
         Cell::NotPhone { why, cell } => {
             let shown = long_digits_masked(&quoted(&cell));
             let (why, why_en) = why.why();
-            let message = format!(
-                "联系电话“{shown}”不是电话号码（{why}），此项留空，学生已导入，请核对后在学生详情中按 E 填写 (the phone \
-                 “{shown}” is no phone number ({why_en}): left empty, the pupil imported; check it and type the \
-                 phone with E in the pupil's detail)"
-            );
-            (String::new(), Some(message))
+            let not_taken = PhoneNotTaken {
+                what: format!("联系电话“{shown}”不是电话号码（{why}）"),
+                what_en: format!("the phone “{shown}” is no phone number ({why_en})"),
+                to_type: true,
+                header: String::new(),
+            };
+            (String::new(), Some(PhoneSaid::NotTaken(Box::new(not_taken))))
         }
+    }
+}
+
+/// What is said of a list's phone cell (`read_phone`).
+enum PhoneSaid {
+    /// Said as the row is read: of several numbers, the first taken, whatever became of the row.
+    Now(String),
+    /// No phone taken from the cell: said once the row is applied.
+    NotTaken(Box<PhoneNotTaken>),
+}
+
+/// A phone cell no phone was taken from, said once the row is applied (`RowReader::said_of_applied`): of a pupil
+/// imported, that the phone is left empty; of one the drive holds, that the phone held stays, as an empty cell
+/// never erases it (the same list imported again changes nothing and says so, not that the phone was emptied).
+#[derive(Clone)]
+struct PhoneNotTaken {
+    /// What the cell is, in Chinese and in English.
+    what: String,
+    what_en: String,
+    /// The phone is to be typed with E once checked (the cell held a number of some kind).
+    to_type: bool,
+    /// The phone column's header as the file writes it.
+    header: String,
+}
+
+impl PhoneNotTaken {
+    /// The line said of the row: imported, or of a pupil the drive holds (`held`).
+    fn message(&self, held: bool) -> String {
+        let PhoneNotTaken { what, what_en, to_type, .. } = self;
+        if held {
+            return format!(
+                "{what}，未导入此项，在册学生的联系电话不变 ({what_en}: not taken, the phone the drive holds for the \
+                 pupil unchanged)"
+            );
+        }
+        let (then, then_en) = match to_type {
+            true => ("，请核对后在学生详情中按 E 填写", "; check it and type the phone with E in the pupil's detail"),
+            false => ("", ""),
+        };
+        format!("{what}，此项留空，学生已导入{then} ({what_en}: left empty, the pupil imported{then_en})")
     }
 }
 
@@ -4203,8 +4280,8 @@ mod tests {
             "与第 2 行身份证号码相同但姓名不同（“甲”与“乙”），将只导入前者，请核实 (same ID as row 2 but a different \
              name, “甲” and “乙”: only the first will be imported, check it)"
         );
-        let (_, said) = read_phone("450203198801011237");
-        let preview = as_preview(&said.unwrap());
+        let (_, Some(PhoneSaid::NotTaken(said))) = read_phone("450203198801011237") else { panic!("not said") };
+        let preview = as_preview(&said.message(false));
         assert!(preview.contains("此项将留空，学生将导入") && preview.contains("to be left empty"), "{preview}");
         assert_eq!(as_preview(&preview), preview);
         use crate::domain::student::{Enrollment, PaymentStatus};
@@ -4273,8 +4350,53 @@ mod tests {
         // Two numbers in one cell: the first kept, and said so.
         assert_eq!(plan.rows[2].phone, "13800138000");
         assert!(at(4, "联系电话").unwrap().contains("有 2 个号码，只导入了第一个 13800138000"));
-        // 无 is no number: nothing to say.
-        assert_eq!(at(5, "联系电话"), None);
+        // 无 says there is no phone: none kept, and said as the cell that gave none.
+        assert_eq!(plan.rows[3].phone, "");
+        let said = at(5, "联系电话").unwrap();
+        assert!(
+            said.contains("“无”，即没有电话，此项留空") && said.contains("says “无”, no phone: left empty"),
+            "{said}"
+        );
+    }
+
+    /// A list imported again whose phone cell gives no phone (a parent's ID number, 无) says of a pupil the drive
+    /// holds that the phone held stays, where it said the phone was left empty as of a pupil just added; a pupil
+    /// the list adds is said imported with none. Read ahead of the writer and row by row alike.
+    #[test]
+    fn a_phone_cell_giving_none_is_said_to_keep_the_phone_of_a_pupil_held() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = dir.path().join("a.csv");
+        let header = "姓名,身份证号码,班级,联系电话\n";
+        std::fs::write(&first, format!("{header}张三,450202201703051233,一年级1班,13800138000\n")).unwrap();
+        let again = dir.path().join("b.csv");
+        let rows = "张三,450202201703051233,一年级1班,450203198801011237\n王五,450202201704062348,一年级1班,无\n";
+        std::fs::write(&again, format!("{header}{rows}")).unwrap();
+        type Import = fn(&mut Store, &[&Path], Option<&str>, bool) -> Result<ImportReport, ImportError>;
+        for (name, run) in [("read ahead", import as Import), ("row by row", import_row_by_row as Import)] {
+            let mut store = Store::open(&dir.path().join(format!("{name}.db"))).unwrap();
+            run(&mut store, &[first.as_path()], None, false).unwrap();
+            for dry_run in [true, false] {
+                let report = run(&mut store, &[again.as_path()], None, dry_run).unwrap();
+                let at = |row: usize| {
+                    let said = report.problems.iter().find(|p| p.row == Some(row) && p.column == "联系电话");
+                    said.map(|p| p.message.clone()).unwrap_or_else(|| panic!("{name}: {:?}", report.problems))
+                };
+                assert_eq!((report.unchanged, report.added), (1, 1), "{name}: {report:?}");
+                let held = at(2);
+                assert!(held.contains("4502**********1237") && held.contains("在册学生的联系电话不变"), "{held}");
+                assert!(
+                    held.contains("not taken, the phone the drive holds for the pupil unchanged")
+                        && !held.contains("留空"),
+                    "{held}"
+                );
+                let added = at(3);
+                assert!(added.contains("“无”") && added.contains("此项留空，学生已导入"), "{name}: {added}");
+            }
+            let pupils = store.students(&crate::store::StudentFilter::default()).unwrap();
+            let mut phones: Vec<(String, String)> = pupils.into_iter().map(|s| (s.name, s.phone)).collect();
+            phones.sort();
+            assert_eq!(phones, [("张三".into(), "13800138000".into()), ("王五".into(), String::new())], "{name}");
+        }
     }
 
     #[test]

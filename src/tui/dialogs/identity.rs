@@ -18,12 +18,18 @@ impl App {
             return;
         }
         let Some(s) = self.detail.as_ref().map(|d| d.student.clone()) else { return };
-        let original = [s.name.clone(), s.id_number.clone(), s.class_label(), s.phone.clone()];
+        let mut original = [s.name.clone(), s.id_number.clone(), s.class_label(), s.phone.clone()];
         let mut fields = original.clone().map(|t| LineInput::with_text(&t));
         // A phone that is no phone (a parent's ID number an earlier canbao kept) is never put on screen whole: the
         // field opens empty, to be typed, and the form saved leaves the pupil with none rather than that number.
-        if crate::domain::phone::not_a_phone(&s.phone).is_some_and(|why| why != crate::domain::phone::NotPhone::Words) {
+        if crate::domain::phone::is_no_phone(&s.phone) {
             fields[IdentityField::Phone as usize] = LineInput::with_text("");
+        }
+        // A word saying there is none (无, as an earlier canbao kept it from a list) is no phone: the field opens
+        // empty, and the form saved as it opened changes nothing of it.
+        if crate::domain::phone::says_none(&s.phone) {
+            fields[IdentityField::Phone as usize] = LineInput::with_text("");
+            original[IdentityField::Phone as usize] = String::new();
         }
         self.modal = Some(Modal::Identity(IdentityForm {
             id: s.id,
@@ -91,6 +97,8 @@ impl App {
         // not rewritten.
         let original_phone = &form.original[IdentityField::Phone as usize];
         let typed_phone = form.fields[IdentityField::Phone as usize].text().trim();
+        // A word saying there is none (无) is typed for no phone: kept as an empty field, as the importer keeps it.
+        let typed_phone = if crate::domain::phone::says_none(typed_phone) { "" } else { typed_phone };
         let phone = crate::domain::phone::clean(typed_phone);
         let phone = (typed_phone != original_phone && phone != *original_phone).then_some(phone);
         let request = IdentityEdit {

@@ -671,7 +671,7 @@ pub static EN: Text = Text {
     identity_number_masked: "type to show in full (audited)",
     identity_number_empty: "The ID number cannot be erased: nothing saved, the number held stays. If it is wrong, type the right one",
     identity_number_invalid: "The new number {} fails the check ({}). Replace the valid number {} with it anyway?",
-    identity_phone_bad: "Phone \"{}\" is not a phone number ({}): 7 to 12 digits (- or spaces between them allowed), e.g. 13812345678 or 0831-1234567",
+    identity_phone_bad: "Phone \"{}\" is not a phone number ({}): an 11-digit mobile or a 7- or 8-digit landline, with or without its area code (0 first), - or spaces between allowed, e.g. 13812345678 or 0831-1234567; leave it empty for none",
     identity_class_unclear: "\"{}\" names no grade: write it like 三年级2班",
     identity_class_new: "The school has no class {}: make it a new class? (nearest: {})",
     identity_flagged: "Saved, but the ID number has a problem: {}",

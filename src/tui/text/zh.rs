@@ -650,7 +650,7 @@ pub static ZH: Text = Text {
     identity_class_new: "本校没有 {}，新建这个班级？（最接近的班级：{}）",
     identity_number_empty: "身份证号码不能清空，未保存：原号码保留；如号码有误，请输入正确的号码",
     identity_number_invalid: "新号码 {} 未通过校验（{}），仍要用它替换原来有效的号码 {}？",
-    identity_phone_bad: "联系电话「{}」不是电话号码（{}）：应为 7 到 12 位数字（可用 - 或空格隔开），如 13812345678 或 0831-1234567",
+    identity_phone_bad: "联系电话「{}」不是电话号码（{}）：应为 11 位手机号码或 7 到 8 位座机号码，座机可带以 0 开头的区号，可用 - 或空格隔开，如 13812345678 或 0831-1234567；没有电话请留空",
     identity_flagged: "已保存，但身份证号码有问题：{}",
     identity_corrected: "更正{}",
     picker_typed: "输入路径：",

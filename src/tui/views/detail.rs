@@ -246,9 +246,9 @@ fn fields(app: &App, d: &Detail, width: usize) -> Vec<Line<'static>> {
     });
     // A phone that is no phone number (a parent's ID number an earlier canbao took as one) is masked as the ID
     // numbers are, unless revealed, and said, for the operator to correct with E.
-    let (phone, phone_style) = match crate::domain::phone::not_a_phone(&s.phone) {
-        None | Some(crate::domain::phone::NotPhone::Words) => (s.phone.clone(), plain),
-        Some(_) => {
+    let (phone, phone_style) = match crate::domain::phone::is_no_phone(&s.phone) {
+        false => (s.phone.clone(), plain),
+        true => {
             let shown = if app.shows_number_of(s.id) {
                 s.phone.clone()
             } else {
