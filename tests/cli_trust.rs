@@ -1614,3 +1614,111 @@ fn a_path_that_is_not_utf8_is_said_never_a_panic() {
     let (code, _, err) = run(canbao(&missing_drive).arg("stats"));
     assert!(code != 101 && !err.contains("panicked"), "stats: {code} {err}");
 }
+
+/// The drive of the ten pupils, one of them paid and one declined, as a canbao of schema `version` left it: what
+/// the later schemas added is taken away again, and the version set back.
+fn older_drive(dir: &Path, version: i64) -> PathBuf {
+    let db = ten_pupils(dir, &format!("v{version}.db"));
+    ok(canbao(&db).args(["policy", "use", "liuzhou-2023"]));
+    let id = first_id(&db);
+    ok(canbao(&db).args(["mark", &id, "--payment", "paid", "--amount", "380", "--paid-on", "2026-10-08"]));
+    ok(canbao(&db).args([
+        "mark",
+        "--name",
+        "吴凯远",
+        "--class",
+        "三年级2班",
+        "--enrollment",
+        "declined",
+        "--reason",
+        "已在外地参保",
+    ]));
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    canbao::store::schema::register_functions(&conn).unwrap();
+    // Each schema's additions, newest first (see store::schema::MIGRATIONS).
+    let added: [(i64, &str); 9] = [
+        (10, "DROP INDEX audit_renamed_from;"),
+        (9, "DROP INDEX audit_corrected_from;"),
+        (8, "DELETE FROM meta WHERE key IN ('merge_copies_from', 'search_keys_outdated');"),
+        (7, "DROP TABLE receipts;"),
+        (
+            6,
+            "ALTER TABLE year_statuses DROP COLUMN grade;
+             ALTER TABLE year_statuses DROP COLUMN class;
+             ALTER TABLE year_statuses DROP COLUMN class_order;",
+        ),
+        (
+            5,
+            "DROP TABLE year_statuses;
+             ALTER TABLE audit DROP COLUMN year;
+             ALTER TABLE students DROP COLUMN categories_year;
+             ALTER TABLE students DROP COLUMN seen_year;
+             DELETE FROM meta WHERE key IN ('current_year', 'first_year') OR key LIKE 'policy!_%' ESCAPE '!';",
+        ),
+        (4, "DROP INDEX students_bad_name;"),
+        (
+            3,
+            "DROP TRIGGER students_name_order_insert;
+             DROP TRIGGER students_name_order_update;
+             DROP INDEX students_roster;
+             ALTER TABLE students DROP COLUMN name_order;
+             CREATE INDEX students_roster ON students(school_id, class_order, name);",
+        ),
+        (
+            2,
+            "CREATE TABLE search_keys (student_id INTEGER PRIMARY KEY REFERENCES students(id), key TEXT NOT NULL);
+             INSERT INTO search_keys(student_id, key)
+                 SELECT id, canbao_search_key(name, id_number, grade, class) FROM students;
+             DROP TABLE search_blocks;",
+        ),
+    ];
+    assert_eq!(canbao::store::schema::latest_version(), 10, "a later schema's additions are taken away here too");
+    for (step, sql) in added {
+        if version < step {
+            conn.execute_batch(sql).unwrap();
+        }
+    }
+    // Made before drives were marked as canbao's.
+    conn.pragma_update(None, "application_id", 0).unwrap();
+    conn.pragma_update(None, "user_version", version).unwrap();
+    db
+}
+
+/// Every command that only reads works on a drive an older canbao made, opened read-only (it cannot be
+/// upgraded then): it is read as that canbao kept it, where `stats` and `check` said it was older and then failed
+/// with SQLite's own "no such column: year".
+#[test]
+fn every_reading_command_reads_an_older_drive_opened_read_only() {
+    let dir = tempfile::tempdir().unwrap();
+    for version in 1..canbao::store::schema::latest_version() {
+        let db = older_drive(dir.path(), version);
+        let before = std::fs::read(&db).unwrap();
+        let out = dir.path().join(format!("forms-{version}"));
+        std::fs::create_dir(&out).unwrap();
+        let read_only = |args: &[&str]| {
+            let (code, stdout, stderr) = run(canbao(&db).arg("--read-only").args(args));
+            assert_eq!(code, 0, "schema {version}, {args:?}: {stderr}");
+            assert!(!stderr.contains("no such"), "schema {version}, {args:?}: {stderr}");
+            assert!(stderr.contains(&format!("数据版本 {version}")), "schema {version}, {args:?}: {stderr}");
+            stdout
+        };
+        let stats: Value = serde_json::from_str(&read_only(&["stats", "--json"])).unwrap();
+        assert_eq!(stats["students"], 10, "schema {version}: {stats}");
+        assert_eq!(stats["payment"]["paid"], 1, "schema {version}: {stats}");
+        read_only(&["stats"]);
+        read_only(&["check"]);
+        read_only(&["check", "--json"]);
+        let found: Value = serde_json::from_str(&read_only(&["find", "wky", "--json"])).unwrap();
+        assert_eq!(found[0]["name"], "吴凯远", "schema {version}: {found}");
+        assert_eq!(found[0]["enrollment"], "declined", "schema {version}: {found}");
+        read_only(&["find", "三年级"]);
+        for form in ["sheet", "classes"] {
+            read_only(&["export", form, "--mask", "--out", out.to_str().unwrap()]);
+        }
+        assert_eq!(std::fs::read_dir(&out).unwrap().count(), 2, "schema {version}: the forms were written");
+        read_only(&["exports"]);
+        read_only(&["year", "list"]);
+        read_only(&["year", "leavers"]);
+        assert_eq!(std::fs::read(&db).unwrap(), before, "schema {version}: the drive is as it was");
+    }
+}

@@ -436,9 +436,9 @@ fn warn_if_no_operator_here(store: &Store) {
     );
 }
 
-/// A drive an older canbao made, opened read-only: it cannot be brought up to this canbao's schema, so a command
-/// that reads what the older one did not keep fails; said first, with the way on, rather than left to that
-/// failure's own words.
+/// A drive an older canbao made, opened read-only: it cannot be brought up to this canbao's schema, so it is read
+/// as the older canbao kept it (`schema::read_older`: no insured years, no receipts). Said first, with the way to
+/// bring it forward, so what it lacks is no surprise.
 fn warn_if_older_read_only(store: &Store, path: &Path) {
     use crate::store::schema;
     let Ok(found) = schema::user_version(store.connection()) else { return };
@@ -446,22 +446,21 @@ fn warn_if_older_read_only(store: &Store, path: &Path) {
     if found >= supported {
         return;
     }
-    let p = path.display();
+    let open = crate::words::canbao_command(Some(path), "stats");
+    let en = format!(
+        "note: an older canbao made this drive (schema {found}, this one is {supported}); read-only, it cannot be \
+         upgraded and is read as the older canbao kept it: to upgrade it, open it once without --read-only (it is \
+         backed up first), e.g. {open}, or copy it out of a read-only folder first"
+    );
     eprintln!(
         "{}",
         super::pick(
             &format!(
-                "注意：数据文件由较旧版本的 canbao 建立（数据版本 {found}，本程序为 {supported}），只读打开时不能升级，有些命令读不了它：\
-                 请先不加 --read-only 打开一次（会先自动备份再升级），例如 canbao --db {p} stats；文件在只读的文件夹（如写保护的 U 盘）里时，\
-                 先复制到本机可写的文件夹 (note: an older canbao made this drive (schema {found}, this one is {supported}); \
-                 read-only, it cannot be upgraded and some commands cannot read it: open it once without --read-only \
-                 (it is backed up first), or copy it out of a read-only folder first)"
+                "注意：数据文件由较旧版本的 canbao 建立（数据版本 {found}，本程序为 {supported}），只读打开时不能升级，\
+                 按旧版本保存的内容读取：要升级，请先不加 --read-only 打开一次（会先自动备份再升级），例如 {open}；\
+                 文件在只读的文件夹（如写保护的 U 盘）里时，先复制到本机可写的文件夹 ({en})"
             ),
-            &format!(
-                "note: an older canbao made this drive (schema {found}, this one is {supported}); read-only, it cannot \
-                 be upgraded and some commands cannot read it: open it once without --read-only (it is backed up \
-                 first), e.g. canbao --db {p} stats, or copy it out of a read-only folder first"
-            )
+            &en
         )
     );
 }

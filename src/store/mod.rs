@@ -790,6 +790,9 @@ impl Store {
         if version > schema::latest_version() {
             return Err(StoreError::TooNew { found: version, supported: schema::latest_version() });
         }
+        if version < schema::latest_version() {
+            schema::read_older(&conn, version)?;
+        }
         let mut store = Store {
             conn,
             path: Some(path.to_owned()),

@@ -11,7 +11,7 @@ use super::{Result, Store, search_blocks};
 use crate::domain::class_label::ClassKey;
 use crate::domain::coverage::Standing;
 use crate::domain::id_number::{IdKind, Sex};
-use crate::domain::search::{FieldBytes, Query, pack_key};
+use crate::domain::search::{FieldBytes, Query};
 use crate::domain::student::{Enrollment, PaymentDetails, PaymentStatus, Student};
 
 const COLUMNS: &str = "s.id, sc.name, s.name, s.id_raw, s.id_number, s.id_kind, s.id_problem, s.sex, s.birth_date,
@@ -461,7 +461,7 @@ impl Store {
         let Some(year) = self.viewed_year else { return Ok(Default::default()) };
         let mut stmt = self.conn.prepare(
             "SELECT y.student_id, coalesce(y.grade, s.grade), coalesce(y.class, s.class)
-             FROM main.year_statuses y JOIN main.students s ON s.id = y.student_id
+             FROM year_statuses y JOIN main.students s ON s.id = y.student_id
              WHERE y.year = ?1 AND (y.grade IS NOT NULL OR y.class IS NOT NULL)",
         )?;
         let labels = stmt
@@ -484,46 +484,32 @@ impl Store {
 
     fn search_in_snapshot(&self, query: &Query, limit: usize) -> Result<(usize, Vec<Student>)> {
         let mut hits: Vec<(u32, i64)> = Vec::new();
-        if search_blocks::present(&self.conn)? {
-            // Every word must occur in a pupil's key (a class in one of its spellings), so one rules out most
-            // blocks in one pass, and most keys of the blocks left before they are ranked.
-            let needles: Vec<_> = query.must_occur().into_iter().map(memchr::memmem::Finder::new).collect();
-            let holds = |text: &[u8]| needles.is_empty() || needles.iter().any(|f| f.find(text).is_some());
-            // A closed year's pupils are found in the class they were in then, not by this year's stored key.
-            let year_classes = self.year_class_labels()?;
-            let mut stmt = self.conn.prepare("SELECT keys FROM search_blocks")?;
-            let mut rows = stmt.query([])?;
-            while let Some(row) = rows.next()? {
-                let block = match row.get_ref(0)? {
-                    ValueRef::Text(t) | ValueRef::Blob(t) => t,
-                    _ => &[],
-                };
-                if year_classes.is_empty() && !holds(block) {
+        // Every word must occur in a pupil's key (a class in one of its spellings), so one rules out most
+        // blocks in one pass, and most keys of the blocks left before they are ranked.
+        let needles: Vec<_> = query.must_occur().into_iter().map(memchr::memmem::Finder::new).collect();
+        let holds = |text: &[u8]| needles.is_empty() || needles.iter().any(|f| f.find(text).is_some());
+        // A closed year's pupils are found in the class they were in then, not by this year's stored key.
+        let year_classes = self.year_class_labels()?;
+        let mut stmt = self.conn.prepare("SELECT keys FROM search_blocks")?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            let block = match row.get_ref(0)? {
+                ValueRef::Text(t) | ValueRef::Blob(t) => t,
+                _ => &[],
+            };
+            if year_classes.is_empty() && !holds(block) {
+                continue;
+            }
+            for (id, key) in search_blocks::records_bytes(block) {
+                let rekeyed = year_classes
+                    .get(&id)
+                    .map(|label| crate::domain::search::with_class(&String::from_utf8_lossy(key), label).into_bytes());
+                let key = rekeyed.as_deref().unwrap_or(key);
+                if !holds(key) {
                     continue;
                 }
-                for (id, key) in search_blocks::records_bytes(block) {
-                    let rekeyed = year_classes.get(&id).map(|label| {
-                        crate::domain::search::with_class(&String::from_utf8_lossy(key), label).into_bytes()
-                    });
-                    let key = rekeyed.as_deref().unwrap_or(key);
-                    if !holds(key) {
-                        continue;
-                    }
-                    if let Some(rank) = query.rank_bytes(&FieldBytes::parse(key)) {
-                        hits.push((rank, id));
-                    }
-                }
-            }
-        } else {
-            // A file from before the blocks, opened read-only: build the keys as the scan goes.
-            let mut stmt = self.conn.prepare("SELECT id, name, id_number, grade, class FROM students")?;
-            let mut rows = stmt.query([])?;
-            while let Some(r) = rows.next()? {
-                let (name, number, grade, class): (String, String, String, String) =
-                    (r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?);
-                let key = pack_key(&name, &number, &crate::domain::class_label::join(&grade, &class));
-                if let Some(rank) = query.rank(&key) {
-                    hits.push((rank, r.get(0)?));
+                if let Some(rank) = query.rank_bytes(&FieldBytes::parse(key)) {
+                    hits.push((rank, id));
                 }
             }
         }

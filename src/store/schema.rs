@@ -326,6 +326,69 @@ pub fn name_order_column(conn: &Connection, alias: &str) -> Result<String, Store
     })
 }
 
+/// Has a read-only connection to an older drive (schema `version`, which it cannot bring forward) read it as a
+/// drive of the latest schema: temporary views named as the tables that lack columns, and empty temporary tables
+/// for the ones the older canbao did not keep. SQLite resolves an unqualified name in `temp` before `main` (as
+/// `year::view_year` relies on), so every read query works unchanged, on the file as it is now, and a column
+/// the older canbao did not keep reads as a migration would have left it: no insured year in the log (the
+/// file's statuses are its one year), no closed years, no receipts. Only temporary objects are made: the file is
+/// not written.
+pub fn read_older(conn: &Connection, version: i64) -> Result<(), StoreError> {
+    let mut sql = String::new();
+    if version < YEAR_VERSION {
+        let name_order = if version < NAME_ORDER_VERSION { "canbao_name_order(name)" } else { "name_order" };
+        sql.push_str(&format!(
+            "CREATE TEMP VIEW students AS
+             SELECT id, school_id, name, id_raw, id_number, id_kind, id_problem, sex, birth_date, grade, class,
+                    class_order, phone, enrollment, decline_reason, payment, paid_amount_fen, paid_on, paid_channel,
+                    categories, note, source, created_at, updated_at, {name_order} AS name_order,
+                    NULL AS categories_year, NULL AS seen_year
+             FROM main.students;
+             CREATE TEMP VIEW audit AS
+             SELECT id, at, operator, origin, action, student_id, id_number, field, old, new, NULL AS year
+             FROM main.audit;
+             CREATE TEMP TABLE year_statuses (
+                 student_id INTEGER NOT NULL, year INTEGER NOT NULL, enrollment TEXT NOT NULL,
+                 decline_reason TEXT, payment TEXT NOT NULL, paid_amount_fen INTEGER, paid_on TEXT,
+                 paid_channel TEXT, policy TEXT, grade TEXT, class TEXT, class_order TEXT,
+                 PRIMARY KEY (student_id, year)
+             ) WITHOUT ROWID;"
+        ));
+    } else if version < YEAR_CLASS_VERSION {
+        sql.push_str(
+            "CREATE TEMP VIEW year_statuses AS
+             SELECT student_id, year, enrollment, decline_reason, payment, paid_amount_fen, paid_on, paid_channel,
+                    policy, NULL AS grade, NULL AS class, NULL AS class_order
+             FROM main.year_statuses;",
+        );
+    }
+    if version < SEARCH_BLOCKS_VERSION {
+        // The keys of a drive from before the blocks, made as the blocks are read, by today's readings: the
+        // screen finds its pupils as `find` does.
+        sql.push_str(
+            "CREATE TEMP VIEW search_blocks AS
+             SELECT id >> 6 AS block,
+                    group_concat(id || char(31) || canbao_search_key(name, id_number, grade, class), char(30)) AS keys
+             FROM (SELECT id, name, id_number, grade, class FROM main.students ORDER BY id)
+             GROUP BY id >> 6;",
+        );
+    }
+    if version < RECEIPTS_VERSION {
+        sql.push_str(
+            "CREATE TEMP TABLE receipts (
+                 student_id INTEGER NOT NULL, year INTEGER NOT NULL, receipt TEXT NOT NULL, amount_fen INTEGER,
+                 paid_on TEXT, channel TEXT,
+                 PRIMARY KEY (student_id, year, receipt)
+             ) WITHOUT ROWID;",
+        );
+    }
+    conn.execute_batch(&sql)?;
+    Ok(())
+}
+
+/// The first version whose search keys are packed in blocks (`search_blocks`).
+pub const SEARCH_BLOCKS_VERSION: i64 = 2;
+
 pub fn latest_version() -> i64 {
     MIGRATIONS.len() as i64
 }

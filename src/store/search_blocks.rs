@@ -167,15 +167,6 @@ pub(crate) fn rebuild(conn: &mut Connection) -> Result<bool> {
     Ok(true)
 }
 
-/// True when the file has the blocks table: a file from before it, opened read-only, has not been upgraded.
-pub(crate) fn present(conn: &Connection) -> Result<bool> {
-    Ok(conn.query_row(
-        "SELECT EXISTS(SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'search_blocks')",
-        [],
-        |r| r.get(0),
-    )?)
-}
-
 /// How many keys the blocks hold (one record separator fewer than records, per block).
 pub(crate) fn count(conn: &Connection) -> Result<i64> {
     Ok(conn.query_row(
@@ -187,9 +178,6 @@ pub(crate) fn count(conn: &Connection) -> Result<i64> {
 
 pub(crate) fn load_all(conn: &Connection) -> Result<SearchKeys> {
     let mut all = SearchKeys::default();
-    if !present(conn)? {
-        return Ok(all);
-    }
     // Sized once up front: growing by doubling would briefly hold twice the roster's keys.
     let (bytes, last_id): (i64, i64) = conn.query_row(
         "SELECT (SELECT coalesce(sum(length(CAST(keys AS BLOB))), 0) FROM search_blocks),

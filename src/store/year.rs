@@ -161,7 +161,7 @@ impl Store {
         let Some(current) = self.current_year else { return Ok(Vec::new()) };
         let mut years: Vec<i32> = self
             .conn
-            .prepare("SELECT DISTINCT year FROM main.year_statuses ORDER BY year")?
+            .prepare("SELECT DISTINCT year FROM year_statuses ORDER BY year")?
             .query_map([], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
         if !years.contains(&current) {
@@ -222,7 +222,7 @@ impl Store {
                     coalesce(y.class_order, s.class_order) AS class_order, s.phone, y.enrollment, y.decline_reason, y.payment,
                     y.paid_amount_fen, y.paid_on, y.paid_channel, s.categories, s.note, s.source, s.created_at,
                     s.updated_at, s.name_order, s.categories_year, s.seen_year
-             FROM main.students s CROSS JOIN main.year_statuses y ON y.student_id = s.id AND y.year = {year};
+             FROM main.students s CROSS JOIN year_statuses y ON y.student_id = s.id AND y.year = {year};
              DROP VIEW IF EXISTS temp.meta;
              CREATE TEMP VIEW meta AS
              SELECT key, value FROM main.meta WHERE key <> 'policy'
