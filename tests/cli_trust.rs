@@ -1685,8 +1685,8 @@ fn older_drive(dir: &Path, version: i64) -> PathBuf {
 }
 
 /// Every command that only reads works on a drive an older canbao made, opened read-only (it cannot be
-/// upgraded then): it is read as that canbao kept it, where `stats` and `check` said it was older and then failed
-/// with SQLite's own "no such column: year".
+/// upgraded then), and a backup of it is taken: it is read as that canbao kept it, where `stats` and `check` said
+/// it was older and then failed with SQLite's own "no such column: year".
 #[test]
 fn every_reading_command_reads_an_older_drive_opened_read_only() {
     let dir = tempfile::tempdir().unwrap();
@@ -1719,6 +1719,10 @@ fn every_reading_command_reads_an_older_drive_opened_read_only() {
         read_only(&["exports"]);
         read_only(&["year", "list"]);
         read_only(&["year", "leavers"]);
+        let copy = dir.path().join(format!("copy-{version}.db"));
+        read_only(&["backup", copy.to_str().unwrap()]);
+        let copied: Value = json(canbao(&copy).args(["--read-only", "stats", "--json"]));
+        assert_eq!(copied["students"], 10, "schema {version}: the backup holds the drive: {copied}");
         assert_eq!(std::fs::read(&db).unwrap(), before, "schema {version}: the drive is as it was");
     }
 }

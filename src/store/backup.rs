@@ -310,6 +310,42 @@ fn backup_name(key: &str, reason: &str) -> String {
     format!("{key}-{stamp}-{reason}.db")
 }
 
+/// `VACUUM INTO`, with the temporary views named as the drive's own tables (an older drive read as the latest
+/// schema, `schema::read_older`; an earlier year shown, `Store::view_year`) put aside while it runs: it makes the
+/// copy's indexes by their tables' names, which would find the views, and refuse ("views may not be indexed").
+fn vacuum_into(source: &Connection, partial: &Path) -> Result<()> {
+    let views: Vec<(String, String)> = source
+        .prepare(
+            "SELECT name, sql FROM sqlite_temp_master WHERE type = 'view'
+                 AND name IN (SELECT name FROM main.sqlite_master WHERE type = 'table')",
+        )?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let vacuum = || source.execute("VACUUM INTO ?1", [partial.to_string_lossy()]).map(drop);
+    if views.is_empty() {
+        return Ok(vacuum()?);
+    }
+    // An earlier year is shown on a connection made query-only, which may not drop even a temporary view.
+    let query_only: bool = source.query_row("PRAGMA query_only", [], |r| r.get(0))?;
+    source.execute_batch("PRAGMA query_only = 0")?;
+    let mut vacuumed = Ok(());
+    for (name, _) in &views {
+        vacuumed = vacuumed.and_then(|()| source.execute_batch(&format!("DROP VIEW temp.\"{name}\"")));
+    }
+    let vacuumed = vacuumed.and_then(|()| vacuum());
+    // Put back whatever happened: SQLite keeps a temporary view's text without its TEMP.
+    let mut restored = Ok(());
+    for (name, sql) in &views {
+        let sql = sql.replacen("CREATE VIEW", "CREATE TEMP VIEW", 1);
+        restored = restored.and_then(|()| source.execute_batch(&format!("DROP VIEW IF EXISTS temp.\"{name}\"; {sql}")));
+    }
+    if query_only {
+        restored = restored.and_then(|()| source.execute_batch("PRAGMA query_only = 1"));
+    }
+    vacuumed?;
+    Ok(restored?)
+}
+
 /// Writes a consistent copy of the drive `source` reads to `target` (owner-only), refusing to overwrite an
 /// existing file.
 ///
@@ -344,9 +380,7 @@ fn copy_to(source: &Connection, target: &Path) -> Result<PathBuf> {
         std::io::ErrorKind::AlreadyExists => io_error(target, crate::private_file::temp_name_taken()),
         _ => io_error(&partial, e),
     })?;
-    let written = source
-        .execute("VACUUM INTO ?1", [partial.to_string_lossy()])
-        .map_err(StoreError::from)
+    let written = vacuum_into(source, &partial)
         // SQLite need not flush what `VACUUM INTO` wrote; the copy is named a backup only once it is on disk.
         .and_then(|_| std::fs::File::open(&partial).and_then(|f| f.sync_all()).map_err(|e| io_error(&partial, e)))
         .and_then(|()| {

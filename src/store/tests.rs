@@ -112,6 +112,45 @@ fn migrations_run_step_by_step_and_keep_data() {
     assert!(s.schools().unwrap().is_empty(), "a school without pupils is not listed as one");
 }
 
+/// A backup of a drive an older canbao made, opened read-only (read through `schema::read_older`'s views), or of a
+/// drive showing an earlier year (`view_year`'s), holds the drive as it is, and the store reads on as before,
+/// where `VACUUM INTO` made the copy's indexes on the views and refused ("views may not be indexed").
+#[test]
+fn a_drive_read_through_views_is_backed_up_and_read_on() {
+    let dir = tempfile::tempdir().unwrap();
+    for version in [1, 4, 5] {
+        let path = dir.path().join(format!("v{version}.db"));
+        {
+            let mut conn = Connection::open(&path).unwrap();
+            schema::migrate_to(&mut conn, version).unwrap();
+            conn.execute_batch(
+                "INSERT INTO schools(id, name, created_at) VALUES (1, '旧学校', 'x');
+                 INSERT INTO students(id, school_id, name, id_raw, id_number, grade, class, enrollment, payment,
+                    created_at, updated_at)
+                 VALUES (1, 1, '张三', '', '', '三年级', '2班', 'here', 'paid', 'x', 'x');",
+            )
+            .unwrap();
+        }
+        let old = Store::open_read_only(&path).unwrap();
+        let copy = dir.path().join(format!("copy-{version}.db"));
+        old.backup_to(&copy).unwrap();
+        assert_eq!(old.stats(None, None).unwrap().students, 1, "schema {version}: read on after the backup");
+        let copied = Store::open_read_only(&copy).unwrap();
+        assert_eq!(schema::user_version(&copied.conn).unwrap(), version, "the copy as the drive is");
+        assert_eq!(copied.stats(None, None).unwrap().students, 1, "schema {version}");
+    }
+    let path = closed_drive(dir.path(), "years.db");
+    let mut s = Store::open(&path).unwrap();
+    let year = s.current_year().unwrap();
+    s.start_year(year + 1, false, None, false).unwrap();
+    s.view_year(year).unwrap();
+    let copy = dir.path().join("copy-years.db");
+    s.backup_to(&copy).unwrap();
+    assert_eq!((s.viewed_year(), s.stats(None, None).unwrap().year), (Some(year), Some(year)), "still that year");
+    assert!(s.connection().execute("UPDATE main.students SET note = 'x'", []).is_err(), "still query-only");
+    assert_eq!(Store::open_read_only(&copy).unwrap().years().unwrap(), [year, year + 1]);
+}
+
 #[test]
 fn a_version_1_roster_is_still_found_after_the_upgrade() {
     let dir = tempfile::tempdir().unwrap();
