@@ -167,12 +167,11 @@ impl Store {
     pub fn class_labels(&self, school: Option<&str>) -> Result<Vec<String>> {
         // Of two spellings of a class, which sort alike, the one of the first pupil by name comes first, as the
         // forms and counts choose it.
-        let by_name = super::schema::name_order_column(&self.conn, "s")?;
-        let mut stmt = self.conn.prepare(&format!(
+        let mut stmt = self.conn.prepare(
             "SELECT s.grade, s.class FROM students s JOIN schools sc ON sc.id = s.school_id
              WHERE (?1 IS NULL OR sc.name = ?1)
-             GROUP BY s.grade, s.class ORDER BY MIN(sc.id), MIN(s.class_order), MIN({by_name})"
-        ))?;
+             GROUP BY s.grade, s.class ORDER BY MIN(sc.id), MIN(s.class_order), MIN(s.name_order)",
+        )?;
         let labels = stmt.query_map([school], |r| {
             Ok(crate::domain::class_label::join(&r.get::<_, String>(0)?, &r.get::<_, String>(1)?))
         })?;
@@ -192,11 +191,10 @@ impl Store {
 
     /// Pupils in roster order: school, grade, class, name.
     pub fn students(&self, filter: &StudentFilter) -> Result<Vec<Student>> {
-        let by_name = super::schema::name_order_column(&self.conn, "s")?;
         let sql = format!(
             "SELECT {COLUMNS} FROM students s JOIN schools sc ON sc.id = s.school_id
              WHERE (?1 IS NULL OR sc.name = ?1)
-             ORDER BY sc.id, s.class_order, {by_name}, s.id"
+             ORDER BY sc.id, s.class_order, s.name_order, s.id"
         );
         let mut stmt = self.conn.prepare(&sql)?;
         let all = stmt.query_map([filter.school.as_deref()], from_row)?.collect::<Result<Vec<_>, _>>()?;
@@ -206,11 +204,10 @@ impl Store {
 
     /// Calls `f` for each pupil in roster order without holding them all in memory, for exports of any size.
     pub fn for_each_student(&self, filter: &StudentFilter, f: impl FnMut(&Student) -> Result<()>) -> Result<()> {
-        let by_name = super::schema::name_order_column(&self.conn, "s")?;
         let sql = format!(
             "SELECT {COLUMNS} FROM students s JOIN schools sc ON sc.id = s.school_id
              WHERE (?1 IS NULL OR sc.name = ?1)
-             ORDER BY sc.id, s.class_order, {by_name}, s.id"
+             ORDER BY sc.id, s.class_order, s.name_order, s.id"
         );
         let mut stmt = self.conn.prepare(&sql)?;
         each_in_class(stmt.query([filter.school.as_deref()])?, filter, f)
@@ -219,14 +216,13 @@ impl Store {
     /// The few fields the student information sheet shows, borrowed from SQLite's row in roster order. A full
     /// `Student` per row (two dozen fields, a dozen strings) was a third of a 60k-pupil export.
     pub fn for_each_sheet_row(&self, filter: &StudentFilter, mut f: impl FnMut(&SheetRow) -> Result<()>) -> Result<()> {
-        let by_name = super::schema::name_order_column(&self.conn, "s")?;
-        let mut stmt = self.conn.prepare(&format!(
+        let mut stmt = self.conn.prepare(
             "SELECT s.name, s.id_number, s.grade, s.class, s.enrollment, s.phone, s.payment, s.id_problem, sc.name,
                     s.id, s.id_kind
              FROM students s JOIN schools sc ON sc.id = s.school_id
              WHERE (?1 IS NULL OR sc.name = ?1)
-             ORDER BY sc.id, s.class_order, {by_name}, s.id"
-        ))?;
+             ORDER BY sc.id, s.class_order, s.name_order, s.id",
+        )?;
         let mut rows = stmt.query([filter.school.as_deref()])?;
         // Rows come class by class: each class's label is made once, and a class the drive holds under two
         // spellings is written the first way.
@@ -323,11 +319,10 @@ impl Store {
         values: &[&dyn rusqlite::ToSql],
         f: impl FnMut(&Student) -> Result<()>,
     ) -> Result<()> {
-        let by_name = super::schema::name_order_column(&self.conn, "s")?;
         let sql = format!(
             "SELECT {COLUMNS} FROM students s JOIN schools sc ON sc.id = s.school_id
              WHERE (?1 IS NULL OR sc.name = ?1) AND {condition}
-             ORDER BY sc.id, s.class_order, {by_name}, s.id"
+             ORDER BY sc.id, s.class_order, s.name_order, s.id"
         );
         let mut stmt = self.conn.prepare(&sql)?;
         let school = filter.school.as_deref();
@@ -387,10 +382,8 @@ impl Store {
 
     pub(crate) fn sort_ties_in_roster_order_by(&self, hits: &mut Vec<(u32, i64)>, lookups: usize) -> Result<()> {
         if hits.len() <= lookups {
-            let by_name = super::schema::name_order_column(&self.conn, "")?;
-            let mut stmt = self
-                .conn
-                .prepare_cached(&format!("SELECT school_id, class_order, {by_name} FROM students WHERE id = ?1"))?;
+            let mut stmt =
+                self.conn.prepare_cached("SELECT school_id, class_order, name_order FROM students WHERE id = ?1")?;
             let mut keyed = Vec::with_capacity(hits.len());
             for &(rank, id) in hits.iter() {
                 // A pupil the keys hold but the year shown does not (added since) is no hit.

@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use rusqlite::TransactionBehavior;
 
 use super::fields::{self, Field, FieldChange};
-use super::{AuditContext, Change, ChangeOptions, Outcome, Refusal, Result, Store, StudentFilter, schema};
+use super::{AuditContext, Change, ChangeOptions, Outcome, Refusal, Result, Store, StudentFilter};
 use crate::domain::student::{CategoryMark, PaymentStatus};
 use crate::domain::unapplied::{KeptPayment, UNAPPLIED_PAYMENT, UnappliedPayment};
 
@@ -71,11 +71,8 @@ impl FieldChange {
 
 impl Store {
     /// The receipts that made up the pupil's recorded payment in the current year, as the last reconciliation
-    /// that read a receipt column left them (none for a file from before they were kept, opened read-only).
+    /// that read a receipt column left them (none for a file from before they were kept: see `schema::read_older`).
     pub fn receipts(&self, student_id: i64) -> Result<Vec<Receipt>> {
-        if schema::user_version(&self.conn)? < schema::RECEIPTS_VERSION {
-            return Ok(Vec::new());
-        }
         let mut stmt = self.conn.prepare_cached(
             "SELECT receipt, amount_fen, paid_on, channel FROM receipts WHERE student_id = ?1 AND year = ?2
              ORDER BY paid_on, receipt",

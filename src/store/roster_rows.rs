@@ -54,9 +54,7 @@ impl Store {
 
     /// Every pupil's id in roster order (school, grade, class, name by pinyin), read from the roster index alone.
     pub fn roster_order(&self) -> Result<Vec<i64>> {
-        let by_name = super::schema::name_order_column(&self.conn, "")?;
-        let mut stmt =
-            self.conn.prepare(&format!("SELECT id FROM students ORDER BY school_id, class_order, {by_name}, id"))?;
+        let mut stmt = self.conn.prepare("SELECT id FROM students ORDER BY school_id, class_order, name_order, id")?;
         let order = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
         Ok(order)
     }

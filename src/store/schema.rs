@@ -315,17 +315,6 @@ pub fn register_functions(conn: &Connection) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// How a query orders pupils by name within a class: the stored key, or for a file from before it (opened
-/// read-only, so not brought forward) the same key computed as the rows are read.
-pub fn name_order_column(conn: &Connection, alias: &str) -> Result<String, StoreError> {
-    let dot = if alias.is_empty() { String::new() } else { format!("{alias}.") };
-    Ok(if user_version(conn)? >= NAME_ORDER_VERSION {
-        format!("{dot}name_order")
-    } else {
-        format!("canbao_name_order({dot}name)")
-    })
-}
-
 /// Has a read-only connection to an older drive (schema `version`, which it cannot bring forward) read it as a
 /// drive of the latest schema: temporary views named as the tables that lack columns, and empty temporary tables
 /// for the ones the older canbao did not keep. SQLite resolves an unqualified name in `temp` before `main` (as
