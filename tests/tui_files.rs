@@ -407,8 +407,8 @@ fn an_older_drive_opened_read_only_is_said_to_be_one_on_the_screen() {
     assert!(!said(&opened(Language::Zh)).contains("旧版"), "a drive of this canbao's schema");
     rusqlite::Connection::open(&drive).unwrap().pragma_update(None, "user_version", 4).unwrap();
     for (lang, note) in [
-        (Language::Zh, "旧版数据文件：只读时不能升级，部分功能会出错；不加 --read-only 打开一次即升级"),
-        (Language::En, "Older drive: some views fail read-only; to upgrade it, open without --read-only"),
+        (Language::Zh, "旧版数据文件：只读时按旧版内容显示；不加 --read-only 打开一次即升级"),
+        (Language::En, "Older drive, read as kept: open it once without --read-only to upgrade it"),
     ] {
         let app = opened(lang);
         assert_eq!(said(&app), note);

@@ -264,8 +264,8 @@ impl App {
         if app.backup_copy {
             app.say(app.text.backup_copy_opened);
         }
-        // An older canbao's drive opened read-only is not upgraded, and what reads what it did not keep fails: the
-        // note the command line prints goes to a terminal the screen then covers, so the screen says it too.
+        // An older canbao's drive opened read-only is not upgraded, and reads as that canbao kept it: the note the
+        // command line prints goes to a terminal the screen then covers, so the screen says it too.
         if app.store.opened_read_only()
             && crate::store::schema::user_version(app.store.connection())
                 .is_ok_and(|found| found < crate::store::schema::latest_version())

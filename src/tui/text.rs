@@ -41,7 +41,7 @@ pub struct Text {
     pub backup_copy: &'static str,
     /// Said when such a file opens: changes made in it stay in it.
     pub backup_copy_opened: &'static str,
-    /// Said when an older canbao's drive opens read-only: it is not upgraded, and some of the screen may fail.
+    /// Said when an older canbao's drive opens read-only: it is not upgraded, and reads as that canbao kept it.
     pub older_read_only: &'static str,
     /// Said instead of attempting a change in read-only mode.
     pub read_only_refused: &'static str,

@@ -19,7 +19,7 @@ pub static EN: Text = Text {
     sample_drive_short: "sample data",
     backup_copy: "backup copy",
     backup_copy_opened: "This is a backup: changes made here stay in this copy, not in the original drive",
-    older_read_only: "Older drive: some views fail read-only; to upgrade it, open without --read-only",
+    older_read_only: "Older drive, read as kept: open it once without --read-only to upgrade it",
     read_only_refused: "Read-only: changes are disabled",
     read_only_reveal: "Full ID numbers cannot be shown read-only: showing one is recorded in the audit log, which a read-only window does not write; press r in the window that can change the drive",
     read_only_export: "Read-only: export in a writable window, or turn on Mask ID numbers in exports",
