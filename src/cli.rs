@@ -156,6 +156,11 @@ pub enum Command {
         /// 只显示报告，不修改数据 (show the report, change nothing)
         #[arg(long)]
         dry_run: bool,
+        /// 税务名单没有一行是本数据文件的学生时（像另一所学校的名单）仍然核对，其缴费作为“名单未记入”保存在修改记录中
+        /// (reconcile a tax list even though none of its rows is a pupil of the drive, as another school's list
+        /// would be, keeping its payments in the history as not recorded)
+        #[arg(long)]
+        keep_unmatched: bool,
         /// 显示完整身份证号码，--json 中亦然（记入修改记录）(show full ID numbers, in --json too; recorded in the audit log)
         #[arg(long)]
         reveal: bool,
@@ -789,8 +794,9 @@ fn run(cli: &Cli) -> CmdResult {
         Command::Export(args) => export::export(cli, args),
         Command::Policy { action } => paperwork::policy(cli, action),
         Command::Quote(args) => paperwork::quote(cli, args),
-        Command::Reconcile { file, source, dry_run, reveal, json } => {
-            paperwork::reconcile(cli, file, (*source).into(), *dry_run, *reveal, *json)
+        Command::Reconcile { file, source, dry_run, keep_unmatched, reveal, json } => {
+            let options = crate::io::reconcile::ReconcileOptions { dry_run: *dry_run, keep_unmatched: *keep_unmatched };
+            paperwork::reconcile(cli, file, (*source).into(), options, *reveal, *json)
         }
         Command::Check { reveal, json } => paperwork::check(cli, *reveal, *json),
         Command::Exports { json } => export::exports(cli, *json),

@@ -409,6 +409,78 @@ fn a_payment_beside_a_decline_is_recorded_and_its_amount_checked() {
     assert_eq!((found[0]["enrollment"].as_str(), found[0]["payment"].as_str()), (Some("declined"), Some("paid")));
 }
 
+/// A tax list none of whose rows is a pupil of the drive (another school's) is refused before anything is saved,
+/// saying so in both languages, and reconciled only with `--keep-unmatched`, where before it was applied and its
+/// payments kept in the drive's history, listed by `check` for good with other children's names and numbers.
+#[test]
+fn a_tax_list_that_matches_no_pupil_is_refused_unless_kept() {
+    let (dir, db) = sample_drive_in(2024);
+    let file = write(
+        dir.path(),
+        "other-school.csv",
+        "姓名,身份证号码,缴费金额,缴费日期\n\
+         陈宁涵,110105201801010115,380,2023-10-10\n\
+         华凯鹏,11010520170202022X,380,2023-10-10\n\
+         蒋婷语,110105201903030336,380,2023-10-10\n",
+    );
+    let unrecorded = |db: &Path| {
+        let check = json(canbao(db).args(["check", "--json"]));
+        check["tax_paid_unrecorded"].as_array().map(Vec::len)
+    };
+    let said = fails(canbao(&db).args(["reconcile", "--source", "tax"]).arg(&file), 1);
+    assert!(said.contains("像是另一所学校的税务缴费名单，未核对，未保存任何内容"), "{said}");
+    assert!(said.contains("matches no pupil of this drive") && said.contains("--keep-unmatched"), "{said}");
+    assert_eq!(unrecorded(&db), Some(0));
+    // The dry run shows the rows, and says what a run would do with them.
+    let text = ok(canbao(&db).args(["reconcile", "--source", "tax", "--dry-run"]).arg(&file));
+    assert!(text.contains("名单外 3") && text.contains("执行核对会被拒绝"), "{text}");
+    let dry = json(canbao(&db).args(["reconcile", "--source", "tax", "--dry-run", "--json"]).arg(&file));
+    assert_eq!((dry["matches_no_pupil"].as_bool(), dry["unapplied_payments"].as_u64()), (Some(true), Some(3)));
+    // The operator's word that it is this school's list.
+    let kept = json(canbao(&db).args(["reconcile", "--source", "tax", "--keep-unmatched", "--json"]).arg(&file));
+    assert_eq!((kept["matches_no_pupil"].as_bool(), kept["unapplied_payments"].as_u64()), (Some(true), Some(3)));
+    assert_eq!(unrecorded(&db), Some(3));
+    // One row of a pupil of the drive is enough: the list is this school's, its strangers kept as before.
+    let file = write(
+        dir.path(),
+        "mixed.csv",
+        "姓名,身份证号码,缴费金额,缴费日期\n孙语,450203201909308803,380,2023-10-10\n王五,110105201801010115,380,2023-10-11\n",
+    );
+    let report = json(canbao(&db).args(["reconcile", "--source", "tax", "--json"]).arg(&file));
+    assert_eq!((report["matches_no_pupil"].as_bool(), report["matched"].as_u64()), (Some(false), Some(1)));
+}
+
+/// Payments the tax office recorded beside the roster's 不参保, 已离校 and 异地参保 are counted in the summary
+/// (状态与缴费不一致), where before it said 状态冲突 0 and then listed them; and the pupil who left reads 是 on the
+/// student information sheet with the roster's word in 备注, as the other two do, where before it had none.
+#[test]
+fn payments_beside_the_rosters_status_are_counted_and_remarked() {
+    let (dir, db) = sample_drive_in(2024);
+    ok(canbao(&db).args(["mark", "450203202003164449", "--enrollment", "declined", "--reason", "家长已在单位参保"]));
+    ok(canbao(&db).args(["mark", "450203201909308803", "--enrollment", "left"]));
+    ok(canbao(&db).args(["mark", "450202201911276365", "--enrollment", "elsewhere", "--reason", "南宁"]));
+    let file = write(
+        dir.path(),
+        "tax.csv",
+        "姓名,身份证号码,缴费金额,缴费时间\n\
+         卢雅,450203202003164449,380,2023-11-01\n\
+         孙语,450203201909308803,380,2023-11-01\n\
+         林彤瑶,450202201911276365,380,2023-11-01\n",
+    );
+    let text = ok(canbao(&db).args(["reconcile", "--source", "tax"]).arg(&file));
+    assert!(text.contains("状态冲突 0") && text.contains("状态与缴费不一致 3"), "{text}");
+    assert!(text.contains("status differs from payment 3"), "{text}");
+    let out = dir.path().join("sheet.csv");
+    ok(canbao(&db).args(["export", "sheet", "--out"]).arg(&out));
+    let sheet = std::fs::read_to_string(&out).expect("sheet");
+    let row = |name: &str| sheet.lines().find(|l| l.contains(name)).unwrap_or_default().to_owned();
+    assert!(row("孙语").ends_with(",是,13825611795,名单为已离校，已缴费：本年度计为已参保"), "{sheet}");
+    assert!(row("卢雅").contains("名单为不参保（家长已在单位参保），已缴费：计为已参保，待核实"), "{sheet}");
+    // Read back, the remark is canbao's, not a note of the pupil's: nothing changes.
+    let again = json(canbao(&db).args(["import", "--dry-run", "--json"]).arg(&out));
+    assert_eq!(again["updated"], 0, "{again}");
+}
+
 #[test]
 fn agency_and_category_lists() {
     let (dir, db) = sample_drive();

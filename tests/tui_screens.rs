@@ -3192,6 +3192,42 @@ fn reconcile_from_the_palette_previews_then_applies() {
     assert_eq!(app.data.rows[row].payment, PaymentStatus::Paid, "the roster shows the reconciled status");
 }
 
+/// Another school's tax list (none of its rows a pupil of the drive), which `canbao reconcile` refuses without
+/// `--keep-unmatched`: the preview says so first, and Enter asks, No by default, where one Enter kept its payments
+/// in the drive's history for good. A stray Enter, twice, keeps nothing and goes back to the preview; Yes keeps them.
+#[test]
+fn a_tax_list_that_matches_no_pupil_is_asked_no_by_default() {
+    use canbao::tui::modal::Modal;
+    for (lang, note, said) in [
+        (Language::Zh, "像是另一所学校的税务缴费名单", "像是另一所学校的名单"),
+        (Language::En, "it looks like another school's tax list", "it looks like another school's"),
+    ] {
+        let dir = tempfile::tempdir().expect("dir");
+        let mut app = app(lang);
+        let tax = dir.path().join("other-school.csv");
+        let rows = "姓名,证件号码,缴费金额,缴费日期\n陈宁涵,110105201801010115,380,2023-10-10\n\
+                    华凯鹏,11010520170202022X,380,2023-10-10\n";
+        std::fs::write(&tax, rows).expect("write");
+        let audit = app.store.audit_count().expect("audit");
+        let lines = tax_list_previewed(&mut app, &tax);
+        assert!(lines.iter().any(|l| l.contains(note)), "{lang:?}: {lines:?}");
+        for _ in 0..2 {
+            app.update(Action::Confirm);
+            let Some(Modal::Confirm(question)) = &app.modal else { panic!("{lang:?}: asked\n{}", screen(&app)) };
+            assert!(!question.yes, "No is the default");
+            assert!(question.question.contains(said), "{}", question.question);
+            app.update(Action::Confirm);
+            finish_job(&mut app);
+            assert!(matches!(app.modal, Some(Modal::ReconcilePreview { .. })), "back to the preview\n{}", screen(&app));
+            assert_eq!(app.store.audit_count().expect("audit"), audit, "{lang:?}: nothing kept");
+        }
+        app.update(Action::Confirm);
+        app.update(Action::Yes);
+        finish_job(&mut app);
+        assert!(app.store.audit_count().expect("audit") > audit, "{lang:?}: kept on Yes");
+    }
+}
+
 /// A payment on the tax list under another name is not recorded: the preview says it would be kept, the report
 /// says it is, 检查名单 lists it (the number masked) and the pupil's history says it in words, in either language.
 #[test]

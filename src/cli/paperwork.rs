@@ -1040,7 +1040,15 @@ pub fn quote(cli: &Cli, args: &QuoteArgs) -> CmdResult {
     Ok(())
 }
 
-pub fn reconcile(cli: &Cli, file: &Path, source: Source, dry_run: bool, reveal: bool, json: bool) -> CmdResult {
+pub fn reconcile(
+    cli: &Cli,
+    file: &Path,
+    source: Source,
+    options: reconcile::ReconcileOptions,
+    reveal: bool,
+    json: bool,
+) -> CmdResult {
+    let dry_run = options.dry_run;
     // An agency's list matches no one on an empty drive: a mistyped --db is said, not made.
     super::open::must_exist(cli)?;
     let (mut store, _lock) = open_writer_or_preview(cli, dry_run && !reveal)?;
@@ -1049,7 +1057,7 @@ pub fn reconcile(cli: &Cli, file: &Path, source: Source, dry_run: bool, reveal: 
         record_reveal(cli, &mut store, "reconcile", &[])?;
     }
     let policy = drive_policy(&store)?;
-    let report = reconcile::reconcile(&mut store, file, source, policy.as_ref(), dry_run)?;
+    let report = reconcile::reconcile_with(&mut store, file, source, policy.as_ref(), options)?;
     if json {
         print_json_ids(&report, reveal);
     } else {
@@ -1101,10 +1109,11 @@ fn print_reconcile(r: &ReconcileReport, has_policy: bool, reveal: bool) {
         say("试运行，未修改数据 (dry run: nothing changed)", "dry run: nothing changed");
     }
     // Each row read is counted once, so the line adds up to the rows read; an amount that differs from the
-    // amount due is a payment recorded (in 已更新 or 原已一致), said after them.
+    // amount due, and a payment recorded beside the roster's 不参保, 已离校 or 异地参保, are payments recorded (in
+    // 已更新 or 原已一致), said after them: a 状态冲突 0 followed by such lines would read as nothing to settle.
     let counts_en = format!(
         "rows read {}: matched {}, already {}, unknown IDs {}, name mismatches {}, conflicts {}, further rows of a \
-         pupil {}, not reconciled {}; amount mismatches among the payments {}",
+         pupil {}, not reconciled {}; among the payments recorded, amount mismatches {}, status differs from payment {}",
         r.rows_read,
         r.matched,
         r.already,
@@ -1114,13 +1123,14 @@ fn print_reconcile(r: &ReconcileReport, has_policy: bool, reveal: bool) {
         r.further_rows,
         r.not_reconciled,
         r.amount_mismatches.len(),
+        r.recorded_over_status.len(),
     );
     if en {
         println!("{counts_en}");
     } else {
         println!(
             "读取 {} 行：已更新 {}，原已一致 {}，名单外 {}，姓名不符 {}，状态冲突 {}，同一学生的其他行 {}，未核对 {}；\
-             记录的缴费中金额不符 {}",
+             记录的缴费中金额不符 {}，状态与缴费不一致 {}",
             r.rows_read,
             r.matched,
             r.already,
@@ -1130,8 +1140,25 @@ fn print_reconcile(r: &ReconcileReport, has_policy: bool, reveal: bool) {
             r.further_rows,
             r.not_reconciled,
             r.amount_mismatches.len(),
+            r.recorded_over_status.len(),
         );
         println!("({counts_en})");
+    }
+    // Said first: the rows below would read as this school's families.
+    if r.matches_no_pupil && r.dry_run {
+        say(
+            "注意：名单中没有一行是本数据文件的学生，像是另一所学校的税务缴费名单；执行核对会被拒绝、不保存任何内容，除非核对后加 \
+             --keep-unmatched (note: the list matches no pupil of this drive: it looks like another school's tax list; \
+             a run is refused and saves nothing, unless --keep-unmatched is given once it is checked)",
+            "note: the list matches no pupil of this drive: it looks like another school's tax list; a run is refused \
+             and saves nothing, unless --keep-unmatched is given once it is checked",
+        );
+    } else if r.matches_no_pupil {
+        say(
+            "名单中没有一行是本数据文件的学生；已按 --keep-unmatched 核对 (the list matches no pupil of this drive; \
+             reconciled as --keep-unmatched asks)",
+            "the list matches no pupil of this drive; reconciled as --keep-unmatched asks",
+        );
     }
     if r.source == Source::Tax && !has_policy {
         say(

@@ -137,6 +137,23 @@ impl Standing {
         ))
     }
 
+    /// What the student information sheet's 备注 says of a pupil paid for who has left (a tax list's payment for
+    /// a pupil marked 已离校, or a payment and then the move): the sheet has no column for the enrollment, so its
+    /// 是 alone reads as a pupil at school. 「名单为已离校（转学），已缴费：本年度计为已参保」, as
+    /// `status_remark` says the roster's word, without its 待核实: a pupil paid for who then left is insured for
+    /// the year, no contradiction to settle.
+    pub fn left_remark(self, reason: Option<&str>) -> Option<String> {
+        if self.enrollment != Enrollment::Left || !self.payment.is_settled() {
+            return None;
+        }
+        let reason = reason.map(str::trim).filter(|r| !r.is_empty()).map(|r| format!("（{r}）")).unwrap_or_default();
+        Some(format!(
+            "{STATUS_REMARK_PREFIX}{}{reason}，{}：{LEFT_REMARK_SUFFIX}",
+            self.enrollment.label_zh(),
+            self.payment.label_zh()
+        ))
+    }
+
     /// In the template's 未参保 file: still at school and not enrolled through it.
     pub fn outside_school_registration(self) -> bool {
         !self.registers_at_school() && self.enrollment() != Enrollment::Left
@@ -171,11 +188,14 @@ impl StatusMark {
 /// How `Standing::status_remark` begins and ends, so a form read back knows it for canbao's words.
 pub const STATUS_REMARK_PREFIX: &str = "名单为";
 pub const STATUS_REMARK_SUFFIX: &str = "计为已参保，待核实";
+/// How `Standing::left_remark` ends.
+pub const LEFT_REMARK_SUFFIX: &str = "本年度计为已参保";
 
-/// Whether a part of a 备注 is one `Standing::status_remark` writes.
+/// Whether a part of a 备注 is one `Standing::status_remark` or `Standing::left_remark` writes.
 pub fn is_status_remark(part: &str) -> bool {
     let part = part.trim();
-    part.starts_with(STATUS_REMARK_PREFIX) && part.ends_with(STATUS_REMARK_SUFFIX)
+    part.starts_with(STATUS_REMARK_PREFIX)
+        && (part.ends_with(STATUS_REMARK_SUFFIX) || part.ends_with(LEFT_REMARK_SUFFIX))
 }
 
 /// 是否参保's cell for an insured (`Standing::is_insured`) or uninsured pupil: 是 or 否.

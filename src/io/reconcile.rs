@@ -476,6 +476,21 @@ pub struct ReconcileReport {
     /// status the roster contradicts …), each kept in the drive's history and listed by `check` until the pupil's
     /// payment is recorded (on a dry run: would be kept).
     pub unapplied_payments: usize,
+    /// Tax lists: no row is a pupil of the drive, while rows give numbers nobody on it holds: most likely another
+    /// school's list, whose payments would be kept in the history and listed by `check` for good. A run is
+    /// refused (`ReconcileError::NoPupilOfDrive`) unless the operator means it (`ReconcileOptions::keep_unmatched`);
+    /// a dry run says so.
+    pub matches_no_pupil: bool,
+}
+
+/// How a reconciliation runs.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ReconcileOptions {
+    /// Report what a run would do, and change nothing.
+    pub dry_run: bool,
+    /// A tax list none of whose rows is a pupil of the drive is reconciled all the same, its payments kept as not
+    /// recorded (`--keep-unmatched`, or Yes on the screen): the operator has checked it is this school's.
+    pub keep_unmatched: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -505,6 +520,26 @@ pub enum ReconcileError {
     /// the drive, so there is nothing to reconcile, nor to merge (the way another laptop's drive comes in).
     #[error("{}", this_drive_message(.file, *.copy))]
     ThisDrive { file: String, copy: bool },
+    /// A tax list none of whose rows is a pupil of the drive (`ReconcileReport::matches_no_pupil`): another
+    /// school's list, most likely. Applied, each of its payments would be kept in the drive's history with other
+    /// children's names and numbers, and listed by `check` as paid but not recorded, for good. `rows`: the rows
+    /// giving a number nobody on the drive holds.
+    #[error("{}", no_pupil_message(.file, *.rows))]
+    NoPupilOfDrive { file: String, rows: usize },
+}
+
+/// What [`ReconcileError::NoPupilOfDrive`] says: that the list is no one's on this drive, and how to go on if meant.
+fn no_pupil_message(file: &str, rows: usize) -> String {
+    let rows_en = crate::words::counted(rows, "row", "rows");
+    format!(
+        "{file}：名单中 {rows} 行的身份证号码都不是本数据文件中学生的，没有一行能对上，像是另一所学校的税务缴费名单，\
+         未核对，未保存任何内容。请确认选对了名单；若确是本校的名单，要把这些缴费作为“税务已缴费、名单未记入”保存在修改记录中，\
+         请核对后加 --keep-unmatched 重新核对（命令行：canbao reconcile 文件 --source tax --keep-unmatched） ({file}: \
+         the list matches no pupil of this drive (none of the ID numbers of its {rows_en} is on the roster): it looks \
+         like another school's tax list, so nothing was reconciled or saved; check that this is the right list, or, \
+         if it is this school's and its payments are to be kept in the drive's history as paid but not recorded, \
+         reconcile again with --keep-unmatched)"
+    )
 }
 
 /// What [`ReconcileError::ThisDrive`] says: that the file is this drive, or a copy of it, and what to give instead.
@@ -567,6 +602,17 @@ pub fn reconcile(
     policy: Option<&Policy>,
     dry_run: bool,
 ) -> Result<ReconcileReport, ReconcileError> {
+    reconcile_with(store, path, source, policy, ReconcileOptions { dry_run, keep_unmatched: false })
+}
+
+/// Like [`reconcile`], with a list that matches no pupil of the drive kept if `options` say so.
+pub fn reconcile_with(
+    store: &mut Store,
+    path: &Path,
+    source: Source,
+    policy: Option<&Policy>,
+    options: ReconcileOptions,
+) -> Result<ReconcileReport, ReconcileError> {
     if let Some(e) = this_drive(store, path) {
         return Err(e);
     }
@@ -585,7 +631,7 @@ pub fn reconcile(
         let cells = rows.collect::<Result<Vec<_>, _>>()?;
         sheets.push(ListSheet { sheet: Sheet { name, rows: cells }, hidden, hidden_rows, hidden_columns });
     }
-    reconcile_list(store, &file, sheets, by_canbao, source, policy, dry_run)
+    reconcile_list(store, &file, sheets, by_canbao, source, policy, options)
 }
 
 /// Like [`reconcile`], for a file already read.
@@ -603,7 +649,8 @@ pub fn reconcile_sheets(
         hidden_rows: Vec::new(),
         hidden_columns: Vec::new(),
     });
-    reconcile_list(store, file, sheets.collect(), false, source, policy, dry_run)
+    let options = ReconcileOptions { dry_run, keep_unmatched: false };
+    reconcile_list(store, file, sheets.collect(), false, source, policy, options)
 }
 
 fn reconcile_list(
@@ -613,8 +660,9 @@ fn reconcile_list(
     by_canbao: bool,
     source: Source,
     policy: Option<&Policy>,
-    dry_run: bool,
+    options: ReconcileOptions,
 ) -> Result<ReconcileReport, ReconcileError> {
+    let dry_run = options.dry_run;
     let mut run = Run {
         store,
         source,
@@ -659,7 +707,9 @@ fn reconcile_list(
             unknown_categories: Vec::new(),
             problems: Vec::new(),
             unapplied_payments: 0,
+            matches_no_pupil: false,
         },
+        named_a_pupil: false,
         year: None,
         other_year_said: false,
         unapplied: Vec::new(),
@@ -721,6 +771,12 @@ fn reconcile_list(
         return Err(ReadError::NoHeader { file: file.to_owned() }.into());
     }
     run.settle_payments()?;
+    // Before anything is written: another school's list would otherwise keep every one of its payments, with other
+    // children's names and numbers, in this drive's append-only history.
+    run.report.matches_no_pupil = source == Source::Tax && !run.named_a_pupil && !run.report.unknown_rows.is_empty();
+    if run.report.matches_no_pupil && !dry_run && !options.keep_unmatched {
+        return Err(ReconcileError::NoPupilOfDrive { file: file.to_owned(), rows: run.report.unknown_rows.len() });
+    }
     let items: Vec<(i64, Vec<Change>)> = std::mem::take(&mut run.items);
     let rows = std::mem::take(&mut run.item_rows);
     let receipts = std::mem::take(&mut run.item_receipts);
@@ -810,6 +866,9 @@ struct Run<'a> {
     /// Each pupil's entry in `payments`, by pupil id.
     payments_of: HashMap<i64, usize>,
     report: ReconcileReport,
+    /// Whether a row of the list is a pupil of the drive (by number, an old number or a rounded one, under any
+    /// name): a list with none is another school's, most likely.
+    named_a_pupil: bool,
     /// The drive's insured year, which kept payments are for.
     year: Option<i32>,
     /// Whether the list was said to be unpriced under a policy of another year: once for the list, not per row.
@@ -1187,6 +1246,7 @@ impl Run<'_> {
                 }
             },
         };
+        self.named_a_pupil = true;
         // A pupil found by an old number under a name since corrected is that pupil all the same.
         if !by_old_number && !file_name.is_empty() && file_name != clean_name(&student.name) {
             let kept = (Some(student.id), number.as_str(), UnappliedReason::OtherName, Some(student.name.clone()));

@@ -391,14 +391,15 @@ fn payment_remarks(
     for (id, part) in short {
         said.entry(*id).or_insert_with(|| part.remark());
     }
-    // A tax list's payment beside the roster's 不参保: 是 said with the school's word, before any other remark; not
-    // beside a part payment, which insures nobody.
-    store.for_each_paid_against_status(filter, |s| {
+    // A tax list's payment beside the roster's 不参保, or a pupil paid for who left: 是 said with the school's word,
+    // before any other remark; not beside a part payment, which insures nobody.
+    store.for_each_paid_beside_status(filter, |s| {
         if short.contains_key(&s.id) {
             return Ok(());
         }
         let standing = crate::domain::coverage::Standing::new(s.enrollment, s.payment);
-        if let Some(status) = standing.status_remark(s.decline_reason.as_deref()) {
+        let reason = s.decline_reason.as_deref();
+        if let Some(status) = standing.status_remark(reason).or_else(|| standing.left_remark(reason)) {
             let merged = match said.get(&s.id) {
                 Some(other) => format!("{status}；{other}"),
                 None => status,

@@ -294,18 +294,21 @@ impl Store {
     }
 
     /// Calls `f` for each pupil of `filter` whose payment is recorded beside an enrollment that says otherwise
-    /// (`Standing::paid_against_status`: a tax list's payment beside 不参保), in roster order: the few the forms'
-    /// 备注 must say so of, read without reading every pupil whole.
-    pub fn for_each_paid_against_status(
+    /// (`Standing::paid_against_status`: a tax list's payment beside 不参保) or beside 已离校 (a pupil paid for who
+    /// left), in roster order: the few the student information sheet's 备注 must say so of, read without reading
+    /// every pupil whole.
+    pub fn for_each_paid_beside_status(
         &self,
         filter: &StudentFilter,
         mut f: impl FnMut(&Student) -> Result<()>,
     ) -> Result<()> {
-        let (declined, elsewhere) = (Enrollment::Declined.code(), Enrollment::Elsewhere.code());
+        let (declined, elsewhere, left) =
+            (Enrollment::Declined.code(), Enrollment::Elsewhere.code(), Enrollment::Left.code());
         let unpaid = PaymentStatus::Unpaid.code();
-        let condition = "s.enrollment IN (?2, ?3) AND s.payment <> ?4";
-        self.for_each_where(filter, condition, &[&declined, &elsewhere, &unpaid], |s| {
-            if Standing::new(s.enrollment, s.payment).paid_against_status() { f(s) } else { Ok(()) }
+        let condition = "s.enrollment IN (?2, ?3, ?4) AND s.payment <> ?5";
+        self.for_each_where(filter, condition, &[&declined, &elsewhere, &left, &unpaid], |s| {
+            let standing = Standing::new(s.enrollment, s.payment);
+            if standing.paid_against_status() || s.enrollment == Enrollment::Left { f(s) } else { Ok(()) }
         })
     }
 

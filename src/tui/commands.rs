@@ -156,7 +156,21 @@ impl App {
 
     /// A reconciliation: `dry_run` shows what it would do; the real run follows the operator's Enter.
     pub fn start_reconcile(&mut self, file: PathBuf, source: Source, dry_run: bool) {
-        self.start(Work::Reconcile { file, source, policy: self.policy.clone(), dry_run });
+        let options = reconcile::ReconcileOptions { dry_run, keep_unmatched: false };
+        self.start(Work::Reconcile { file, source, policy: self.policy.clone(), options });
+    }
+
+    /// The real run of a tax list that matches no pupil of the drive, once the operator said Yes to keeping its
+    /// payments (`canbao reconcile --keep-unmatched`).
+    pub fn start_reconcile_keeping_unmatched(&mut self, file: PathBuf, source: Source) {
+        let options = reconcile::ReconcileOptions { dry_run: false, keep_unmatched: true };
+        self.start(Work::Reconcile { file, source, policy: self.policy.clone(), options });
+    }
+
+    /// The question Enter asks on a reconciliation's preview, No by default, before a run `canbao reconcile`
+    /// refuses without `--keep-unmatched` (a tax list none of whose rows is a pupil of the drive).
+    pub fn reconcile_question(&self, r: &ReconcileReport) -> Option<String> {
+        r.matches_no_pupil.then(|| fill(self.text.reconcile_ask_no_pupil, &[&r.unapplied_payments]))
     }
 
     /// A reconciliation's report as lines, ID numbers masked unless revealed.
@@ -175,8 +189,12 @@ impl App {
                 &r.further_rows,
                 &r.not_reconciled,
                 &r.amount_mismatches.len(),
+                &r.recorded_over_status.len(),
             ],
         )];
+        if r.matches_no_pupil {
+            lines.push(fill(t.reconcile_no_pupil, &[&r.unknown_rows.len()]));
+        }
         let en = self.lang == crate::words::Language::En;
         // The file by its name (the folder is the picker's), the worksheet of a workbook, and the rows.
         let file_name = |file: &str| {

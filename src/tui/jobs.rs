@@ -35,7 +35,7 @@ pub enum Work {
     /// Move a form's written files from their hidden folder into `folder`, replacing files of the same names.
     Place { staged: Staged },
     /// Match an agency's list against the roster; a dry run first, then for real (after a backup).
-    Reconcile { file: PathBuf, source: Source, policy: Option<Policy>, dry_run: bool },
+    Reconcile { file: PathBuf, source: Source, policy: Option<Policy>, options: reconcile::ReconcileOptions },
     /// Bring in another copy of the drive; a dry run first.
     /// The drive's policy judges the payment dates it brings.
     Merge { file: PathBuf, dry_run: bool, policy: Option<Policy> },
@@ -528,11 +528,11 @@ pub fn execute_stoppable(work: Work, store: &mut Store, stop: &AtomicBool) -> Jo
             if taken.is_empty() { staged.place(store) } else { JobOutcome::WouldReplace { staged, taken } }
         }
         Work::Place { staged } => staged.place(store),
-        Work::Reconcile { file, source, policy, dry_run } => {
+        Work::Reconcile { file, source, policy, options } => {
             // As `canbao reconcile`: the list read and checked, a backup before the drive changes.
-            match reconcile::reconcile(store, &file, source, policy.as_ref(), dry_run) {
+            match reconcile::reconcile_with(store, &file, source, policy.as_ref(), options) {
                 Ok(report) => {
-                    let data = if dry_run { None } else { read_saved(store) };
+                    let data = if options.dry_run { None } else { read_saved(store) };
                     JobOutcome::Reconciled { file, report: Box::new(report), data }
                 }
                 Err(e) => JobOutcome::Failed(e.to_string()),

@@ -1017,6 +1017,7 @@ impl App {
             }
             Then::Policy { chosen, .. } => self.choose_policy(&chosen),
             Then::Merge { file, .. } => self.start(Work::Merge { file, dry_run: false, policy: self.policy.clone() }),
+            Then::Reconcile { file, source, .. } => self.start_reconcile_keeping_unmatched(file, source),
             Then::EditPolicy(form) => self.modal = self.save_edited_policy(*form, true),
             Then::StopJob => match self.held.take() {
                 // It ended while the question was open.
@@ -1065,6 +1066,10 @@ impl App {
             // Back to the preview, to be read again or closed.
             Then::Merge { file, lines, offset, ask } => {
                 self.modal = Some(Modal::MergePreview { file, lines, offset, ask: Some(ask) });
+                self.say(self.text.nothing_changed);
+            }
+            Then::Reconcile { file, source, lines, offset, ask } => {
+                self.modal = Some(Modal::ReconcilePreview { file, source, lines, offset, ask: Some(ask) });
                 self.say(self.text.nothing_changed);
             }
             Then::Identity(mut form) => {

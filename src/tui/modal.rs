@@ -175,6 +175,15 @@ pub enum Then {
         offset: usize,
         ask: String,
     },
+    /// Reconcile the previewed tax list that matches no pupil of the drive, keeping its payments; No goes back to
+    /// the preview.
+    Reconcile {
+        file: std::path::PathBuf,
+        source: Source,
+        lines: Vec<String>,
+        offset: usize,
+        ask: String,
+    },
 }
 
 /// Changes waiting for the operator's yes.
@@ -303,12 +312,15 @@ pub enum Modal {
         /// history, a clock found wrong).
         ask: Option<String>,
     },
-    /// A reconciliation's dry run; Enter applies it.
+    /// A reconciliation's dry run; Enter applies it, or asks `ask` first.
     ReconcilePreview {
         file: std::path::PathBuf,
         source: Source,
         lines: Vec<String>,
         offset: usize,
+        /// The question Enter asks, No by default, before a run `canbao reconcile` refuses without
+        /// `--keep-unmatched` (a tax list that matches no pupil of the drive).
+        ask: Option<String>,
     },
 }
 

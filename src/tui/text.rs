@@ -550,6 +550,12 @@ pub struct Text {
     /// How many of the tax list's payments were not recorded and are kept for `check` (a real run; a preview).
     pub reconcile_unapplied: &'static str,
     pub reconcile_unapplied_preview: &'static str,
+    /// A tax list's preview when none of its rows is a pupil of the drive: first, with the rows of numbers nobody
+    /// holds, so its names are not read as this school's families.
+    pub reconcile_no_pupil: &'static str,
+    /// Enter on that preview (`canbao reconcile` refuses such a list without `--keep-unmatched`): the question,
+    /// No by default, with the payments that would be kept.
+    pub reconcile_ask_no_pupil: &'static str,
     pub merge_title: &'static str,
     pub restore_pick_title: &'static str,
     pub merge_preview: &'static str,

@@ -271,7 +271,8 @@ impl App {
                 let lines = self.reconcile_lines(&report);
                 if report.dry_run {
                     let lines = self.preview_lines(self.text.reconcile_preview, lines);
-                    self.modal = Some(Modal::ReconcilePreview { file, source: report.source, lines, offset: 0 });
+                    let ask = self.reconcile_question(&report);
+                    self.modal = Some(Modal::ReconcilePreview { file, source: report.source, lines, offset: 0, ask });
                 } else {
                     self.applied(data, self.text.reconcile_done, lines);
                 }

@@ -138,18 +138,26 @@ impl App {
                     Some(Modal::MergePreview { file, offset, lines, ask })
                 }
             },
-            Modal::ReconcilePreview { file, source, lines, offset } => match action {
-                Action::Confirm => {
-                    self.start_reconcile(file, source, false);
-                    None
-                }
+            Modal::ReconcilePreview { file, source, lines, offset, ask } => match action {
+                // As a merge's: a run the command line refuses without its flag is asked, No by default.
+                Action::Confirm => match ask {
+                    Some(ask) => {
+                        let question = ask.clone();
+                        let then = Then::Reconcile { file, source, lines, offset, ask };
+                        Some(Modal::Confirm(Confirm { question, then, yes: false }))
+                    }
+                    None => {
+                        self.start_reconcile(file, source, false);
+                        None
+                    }
+                },
                 Action::Back => {
                     self.say(self.text.nothing_changed);
                     None
                 }
                 a => {
                     let offset = scroll_box(self.size, &lines, offset, &a, page);
-                    Some(Modal::ReconcilePreview { file, source, offset, lines })
+                    Some(Modal::ReconcilePreview { file, source, offset, lines, ask })
                 }
             },
             Modal::Message(mut m) => match action {
