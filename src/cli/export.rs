@@ -94,11 +94,13 @@ pub(super) fn export(cli: &Cli, args: &ExportArgs) -> CmdResult {
                 }
                 ExportKind::Summary => forms::summary::export_summary(&input, out)?,
                 ExportKind::Notices => {
-                    let (path, count) = forms::notices::export_notices(&input, on.unwrap_or(opts.date), out)?;
+                    let (path, count, paid_by_department) =
+                        forms::notices::export_notices(&input, on.unwrap_or(opts.date), out)?;
                     let slips = if count == 1 { "notice" } else { "notices" };
                     let counted =
                         (format!("缴费告知单 {count} 张 (payment notices)"), format!("{count} payment {slips}"));
                     say_beside(Some(counted), to_stdout);
+                    say_beside(forms::notices::paid_by_department_note(paid_by_department), to_stdout);
                     vec![path]
                 }
                 ExportKind::Sheet => Vec::new(),

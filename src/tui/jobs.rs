@@ -663,7 +663,12 @@ fn export_form(
                 paths
             }),
             Form::Summary => forms::summary::export_summary(&input, out),
-            Form::Notices => forms::notices::export_notices(&input, opts.date, out).map(|(p, _)| vec![p]),
+            Form::Notices => forms::notices::export_notices(&input, opts.date, out).map(|(p, _, by_department)| {
+                let school = opts.school.as_deref().filter(|_| several).map(|s| format!("{s}：")).unwrap_or_default();
+                let note = forms::notices::paid_by_department_note(by_department);
+                skipped.extend(note.map(|(both, _)| format!("{school}{both}")));
+                vec![p]
+            }),
         };
         match written {
             Ok(paths) => all.extend(paths),

@@ -1,6 +1,7 @@
 //! 缴费告知单: a payment notice for every family still to pay, so nobody writes amounts by hand. One slip per
 //! pupil who is not yet paid for and has not declined or left (a pupil paid for by a department, or insured
-//! elsewhere, gets none), class by class, three or four slips to an A4 page with cut lines between them and each
+//! elsewhere, gets none, nor one whose whole premium a department pays by category, not yet recorded), class by
+//! class, three or four slips to an A4 page with cut lines between them and each
 //! class starting on a new page. Each slip says what the family pays on the given day under the drive's policy,
 //! what a department pays and for which category, the last day of that payment window, the coverage period and
 //! how to pay (the policy file's `payment_instructions`). Without a policy, or on a day outside every payment
@@ -63,8 +64,10 @@ pub fn needs_notice(s: &Student) -> bool {
     standing.is_expected() && !standing.is_insured()
 }
 
-/// The slips for the school's pupils (narrowed by `--class`), in roster order, for a payment on `on`.
-pub fn slips(input: &FormInput, on: NaiveDate) -> Result<(String, Vec<Slip>), ExportError> {
+/// The slips for the school's pupils (narrowed by `--class`), in roster order, for a payment on `on`, and how
+/// many pupils got none because a department pays their whole premium (家庭应缴 0): a slip with a deadline and
+/// payment channels would send the family to pay what it does not owe ([`paid_by_department_note`]).
+pub fn slips(input: &FormInput, on: NaiveDate) -> Result<(String, Vec<Slip>, usize), ExportError> {
     let policy = input.policy.ok_or(ExportError::NoPolicy)?;
     let table = CategoryTable::builtin();
     let request = |s: Option<&Student>| QuoteRequest {
@@ -94,6 +97,7 @@ pub fn slips(input: &FormInput, on: NaiveDate) -> Result<(String, Vec<Slip>), Ex
     // says it as the other forms do, so the family checks with the tax office before paying a second time.
     let other_names = input.other_name_remarks(&school)?;
     let mut slips = Vec::new();
+    let mut paid_by_department = 0;
     for s in pupils.iter().filter(|s| needs_notice(s) || rest_due(s).is_some()) {
         // Categories carried from an earlier year (待重新认定) are not this year's until a department certifies them
         // again: the family is asked for the full amount, which the department pays back once it certifies the
@@ -105,6 +109,11 @@ pub fn slips(input: &FormInput, on: NaiveDate) -> Result<(String, Vec<Slip>), Ex
         }
         let mut quote = policy::quote(policy, table, &asked)
             .map_err(|e| ExportError::NoticeQuote { name: s.name.clone(), reason: e })?;
+        // The family owes nothing: the department pays on its own schedule, and the 财政代缴 ledger lists the pupil.
+        if quote.personal_due_fen == 0 && quote.department_due_fen > 0 && rest_due(s).is_none() {
+            paid_by_department += 1;
+            continue;
+        }
         let mut note = vec![format!("按{}（{}）缴费计算", on.format("%Y-%m-%d"), window.name)];
         if to_recertify {
             let names: Vec<&str> = s.categories.iter().map(|c| c.name.as_str()).collect();
@@ -189,21 +198,44 @@ pub fn slips(input: &FormInput, on: NaiveDate) -> Result<(String, Vec<Slip>), Ex
     if slips.is_empty() {
         return Err(ExportError::NoNotices);
     }
-    Ok((school, slips))
+    Ok((school, slips, paid_by_department))
 }
 
+/// What the export says of the pupils [`slips`] gave no slip because a department pays their whole premium;
+/// `None` for none.
+pub fn paid_by_department_note(count: usize) -> Option<(String, String)> {
+    (count > 0).then(|| {
+        let who = if count == 1 { "pupil gets" } else { "pupils get" };
+        let en = format!(
+            "{count} {who} no notice: a department pays the whole premium (the family pays 0), as the 财政代缴              ledger lists them"
+        );
+        (format!("未出缴费告知单 {count} 人：保费由部门全额代缴，家庭应缴 0 元，见财政代缴台账 ({en})"), en)
+    })
+}
+
+/// The last four characters of the ID number, or nothing where they are not an ID number's (a number a
+/// spreadsheet turned into 5.11502201604E+17 ends in 「E+17」), as for a pupil without one.
 fn id_tail(id: &str) -> String {
     let chars: Vec<char> = id.trim().chars().collect();
-    chars[chars.len().saturating_sub(4)..].iter().collect()
+    let tail = &chars[chars.len().saturating_sub(4)..];
+    let last = tail.len().saturating_sub(1);
+    let an_id_numbers =
+        tail.iter().enumerate().all(|(i, c)| c.is_ascii_digit() || (i == last && matches!(c, 'X' | 'x')));
+    if an_id_numbers { tail.iter().collect() } else { String::new() }
 }
 
-/// Writes the slips to one XLSX workbook (`--out` a file or a folder). Returns the file and how many slips.
-pub fn export_notices(input: &FormInput, on: NaiveDate, out: Option<&Path>) -> Result<(PathBuf, usize), ExportError> {
+/// Writes the slips to one XLSX workbook (`--out` a file or a folder). Returns the file, how many slips, and how
+/// many pupils got none because a department pays their whole premium.
+pub fn export_notices(
+    input: &FormInput,
+    on: NaiveDate,
+    out: Option<&Path>,
+) -> Result<(PathBuf, usize, usize), ExportError> {
     if input.opts.format != FileFormat::Xlsx {
         return Err(ExportError::NoticesXlsxOnly);
     }
     let policy = input.policy.ok_or(ExportError::NoPolicy)?;
-    let (school, slips) = slips(input, on)?;
+    let (school, slips, paid_by_department) = slips(input, on)?;
     let path = out_file(out, &input.file_name(&school, "缴费告知单", FileFormat::Xlsx));
     let mut writer = TableWriter::create(&path, FileFormat::Xlsx, input.store.path())?;
     let starts = page_starts(&slips, &instructions(policy));
@@ -214,7 +246,7 @@ pub fn export_notices(input: &FormInput, on: NaiveDate, out: Option<&Path>) -> R
         lay_out(sheet, policy, &slips[range.clone()], &starts[range.clone()])
             .map_err(|e| ReadError::Write { file: path.display().to_string(), reason: e.to_string() })?;
     }
-    Ok((writer.finish()?, slips.len()))
+    Ok((writer.finish()?, slips.len(), paid_by_department))
 }
 
 /// Column widths: label, value, label, value. 7w + 5 pixels each, 622 in all: inside a portrait A4 page.
@@ -455,6 +487,9 @@ mod tests {
     fn the_id_tail_is_four_characters() {
         assert_eq!(id_tail("45020320190307775X"), "775X");
         assert_eq!(id_tail("123"), "123");
+        // A number a spreadsheet kept in its own notation ends in no digits of the pupil's.
+        assert_eq!(id_tail("5.11502201604E+17"), "");
+        assert_eq!(id_tail(""), "");
     }
 
     /// The notices name the channels their policy's notice does (000 五, 001 附件1 三, 003 三(二)2).
