@@ -2024,6 +2024,38 @@ fn notices_ask_no_amount_of_a_pupil_who_enrolls_at_the_benefit_place() {
     }
 }
 
+/// After `year new`, a category carried from last year and not certified again (待重新认定) is not put in the
+/// batch template's 特殊人员类别 as if certified: the cell is empty and 备注 says 「低保对象（待重新认定）：…」, as the
+/// 未缴费 ledger's 人员类别 and the 参保花名册 say it; read back, the template certifies nothing. Before, it said
+/// 低保对象 plainly, and reading it back certified the category for the new year.
+#[test]
+fn the_batch_template_leaves_out_a_category_to_be_certified_again() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = drive_of_year(dir.path(), 2027);
+    let roster = write(
+        dir.path(),
+        "roster.csv",
+        "学校,姓名,身份证号码,年级,班级,人员类别\n示范小学,何轩明,45020320190307775X,一年级,1班,低保对象\n\
+         示范小学,孙语,450203201909308803,一年级,1班,\n",
+    );
+    ok(canbao(&db).arg("import").arg(roster));
+    ok(canbao(&db).args(["year", "new", "2028", "--promote", "--force"]));
+    assert_eq!(json(canbao(&db).args(["stats", "--json"]))["categories_to_recertify"], 1);
+    let template = export(&db, "template", &dir.path().join("template"), &[]);
+    let not_enrolled = &workbook(&template[1])[0].1;
+    let (rows, category) = table_column(not_enrolled, "序号", "特殊人员类别");
+    let (_, remark) = table_column(not_enrolled, "序号", "备注");
+    let he = row_of(&rows, "何轩明");
+    assert_eq!(he[category], "", "{he:?}");
+    let said = "未确认；低保对象（待重新认定）：人员类别为上一年度认定，本年度尚未认定，未填入上传模板";
+    assert!(he[remark].starts_with(said), "{he:?}");
+    assert!(!row_of(&rows, "孙语")[remark].contains("待重新认定"), "{rows:?}");
+    // Read back, it changes nothing: the category is still to be certified again.
+    let report = json(canbao(&db).args(["import", "--json"]).args(&template));
+    assert_eq!((&report["added"], &report["updated"]), (&0.into(), &0.into()), "{report}");
+    assert_eq!(json(canbao(&db).args(["stats", "--json"]))["categories_to_recertify"], 1);
+}
+
 #[test]
 fn notices_fit_three_or_four_to_a_page_each_class_on_its_own() {
     // The sample school with two pupils paid; 000's instructions are the longest of the builtin policies.

@@ -358,8 +358,8 @@ pub fn read_row(columns: &[StatusColumn], row: &[Cell], synonyms: &Synonyms) -> 
 
 /// A template's 备注 as `forms::template` writes it: nothing for a pupil enrolled through the school, else the
 /// enrollment's word with the reason after 「：」; either with the payment's remark (a part payment, amounts in
-/// dispute, a payment the tax office holds under another name) and the ID number's after 「；」, which are
-/// canbao's and say nothing of the enrollment.
+/// dispute, a payment the tax office holds under another name), categories to certify again and the ID number's
+/// after 「；」, which are canbao's and say nothing of the enrollment.
 fn template_remark(text: &str) -> Option<(Enrollment, Option<String>)> {
     let canbaos = |part: &str| {
         let part = part.trim();
@@ -369,6 +369,7 @@ fn template_remark(text: &str) -> Option<(Enrollment, Option<String>)> {
             || crate::domain::unapplied::is_other_name_remark(part)
             || crate::domain::pupil_flags::is_flag_remark(part)
             || part == super::forms::template::NUMBER_LEFT_OUT
+            || super::forms::template::is_recertify_remark(part)
     };
     let mut own = text.trim();
     loop {
@@ -422,6 +423,9 @@ mod tests {
         let rounded = format!("不参保：家长不同意；身份证号码被表格四舍五入，待核实；{left_out}");
         assert_eq!(template_remark(&rounded), Some((Enrollment::Declined, Some("家长不同意".to_owned()))));
         assert_eq!(template_remark("家长说下周交"), None, "no word of canbao's: unreadable, as before");
+        let recertify = "孤儿（待重新认定）：人员类别为上一年度认定，本年度尚未认定，未填入上传模板";
+        assert_eq!(template_remark(recertify), Some((Enrollment::Here, None)));
+        assert_eq!(template_remark(&format!("未确认；{recertify}")), Some((Enrollment::Unknown, None)));
     }
 
     #[test]

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use super::{FormInput, categories_text, out_dir, remark_cell};
+use super::{FormInput, TO_RECERTIFY, categories_text, out_dir, remark_cell};
 use crate::domain::category::DataFileError;
 use crate::domain::id_number::{self, IdKind};
 use crate::domain::policy::AmountDispute;
@@ -234,6 +234,21 @@ pub fn left_out_note(left_out: usize) -> Option<(String, String)> {
     })
 }
 
+/// What the template's 备注 says after the categories of a pupil whose categories are carried from an earlier
+/// year and not certified again (待重新认定), which it leaves out of 特殊人员类别: 「孤儿（待重新认定）：…」, as the
+/// ledgers' 人员类别 and the 参保花名册 say it.
+pub const RECERTIFY_LEFT_OUT: &str = "：人员类别为上一年度认定，本年度尚未认定，未填入上传模板";
+
+/// 「孤儿（待重新认定）：人员类别为上一年度认定，本年度尚未认定，未填入上传模板」.
+fn recertify_remark(s: &Student) -> String {
+    format!("{}{TO_RECERTIFY}{RECERTIFY_LEFT_OUT}", categories_text(s))
+}
+
+/// Whether a part of a template's 备注 is [`recertify_remark`]'s, which says nothing of the enrollment.
+pub fn is_recertify_remark(part: &str) -> bool {
+    part.trim().ends_with(&format!("{TO_RECERTIFY}{RECERTIFY_LEFT_OUT}"))
+}
+
 fn cell(
     input: &FormInput,
     column: &TemplateColumn,
@@ -262,6 +277,9 @@ fn cell(
         Value::Grade => text(&s.grade),
         Value::Class => text(&s.class),
         Value::ClassLabel => text(&s.class_label()),
+        // Carried from an earlier year and not certified again (待重新认定): not this year's to register, and a
+        // template read back would certify them (`RECERTIFY_LEFT_OUT` in 备注 says why the cell is empty).
+        Value::Categories | Value::Departments if !input.categories_certified(s) => Out::Empty,
         Value::Categories => text(&categories_text(s)),
         Value::Departments => {
             let mut departments: Vec<&str> = s.categories.iter().map(|c| c.department.as_str()).collect();
@@ -271,8 +289,9 @@ fn cell(
         Value::Enrollment => text(Standing::new(s.enrollment, s.payment).enrollment().label_zh()),
         // Why the pupil is in the not-enrolled file, or that a pupil paid for has left since; a payment short of
         // the amount due or in dispute, so the enrolled file does not read as settled; a payment the tax office
-        // holds under another name for an unpaid pupil, so the child does not read as simply unpaid; and in either
-        // file an ID number to check before upload. `own_forms::template_remark` reads it back in this order.
+        // holds under another name for an unpaid pupil, so the child does not read as simply unpaid; categories
+        // carried from an earlier year, left out of 特殊人员类别; and in either file an ID number to check before
+        // upload. `own_forms::template_remark` reads it back in this order.
         Value::Remark => {
             let standing = Standing::new(s.enrollment, s.payment);
             let own = match (standing.enrollment(), &s.decline_reason) {
@@ -287,7 +306,8 @@ fn cell(
                 (other, _) => other.label_zh().to_owned(),
             };
             let paid = input.payment_remark(s, dispute);
-            let parts: Vec<&str> = [Some(own.as_str()), paid.as_deref(), other_name]
+            let recertify = (!input.categories_certified(s)).then(|| recertify_remark(s));
+            let parts: Vec<&str> = [Some(own.as_str()), paid.as_deref(), other_name, recertify.as_deref()]
                 .into_iter()
                 .flatten()
                 .filter(|p| !p.is_empty())
