@@ -4129,8 +4129,8 @@ fn the_special_roster_has_one_row_per_child_per_department() {
 }
 
 /// A tax list giving 潘宁萱's ID number under another name (潘某某) records nothing and keeps the row; the student
-/// information sheet and the batch template say in 备注 that the tax office holds a payment for the number under
-/// that name, to be checked, beside her 否, and `check` lists it; read back, the remark is canbao's. Once the list
+/// information sheet, the batch template and the 未缴费 ledger say in 备注 that the tax office holds a payment for
+/// the number under that name, to be checked, beside her 否, and `check` lists it; read back, the remark is canbao's. Once the list
 /// under her name is reconciled and she is paid, the remark is gone. Before, she read plainly unpaid on every form.
 #[test]
 fn a_tax_payment_under_another_name_is_said_beside_the_unpaid_pupil() {
@@ -4152,6 +4152,11 @@ fn a_tax_payment_under_another_name_is_said_beside_the_unpaid_pupil() {
     let not_enrolled = &workbook(&template[1])[0].1;
     let (rows, remark) = table_column(not_enrolled, "序号", "备注");
     assert_eq!(row_of(&rows, "潘宁萱")[remark], format!("未确认；{said}"));
+    // So does the 未缴费 ledger, which the tax office compares against its own list.
+    let ledgers = export(&db, "ledgers", &dir.path().join("ledgers.xlsx"), &[]);
+    let (rows, remark) = table_column(&workbook(&ledgers[0])[1].1, "序号", "备注");
+    assert_eq!(row_of(&rows, "潘宁萱")[remark], said);
+    assert_eq!(row_of(&rows, "黎语雪")[remark], "", "an unpaid pupil the tax list does not name");
     // The payment notice says it too, so the family is not asked to pay a second time.
     let out = dir.path().join("notices.xlsx");
     ok(canbao(&db).args(["export", "notices", "--on", "2023-10-20", "--out"]).arg(&out));

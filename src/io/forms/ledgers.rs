@@ -67,7 +67,10 @@ pub fn export_ledgers(input: &FormInput, out: Option<&Path>) -> Result<Vec<PathB
     for line in roster_check::tax_paid_unrecorded(&kept, &pupils) {
         on_top.entry(line.id_number.clone()).or_default().push(line);
     }
-    let held = (&disputes, &listed, &on_top);
+    // A payment the tax office holds under another name for an unpaid pupil: the ledger is what the tax office
+    // compares, so it says so as the other forms do, and the child does not read as simply unpaid.
+    let other_names = input.other_name_remarks(&school)?;
+    let held = (&disputes, &listed, &on_top, &other_names);
     let format = input.opts.format;
     let mut written = Vec::new();
     match format {
@@ -100,17 +103,23 @@ pub fn export_ledgers(input: &FormInput, out: Option<&Path>) -> Result<Vec<PathB
 }
 
 /// The school, its pupils, the payments among theirs two laptops recorded with different amounts, the
-/// payments a tax list recorded, and the payments a tax list holds that the drive did not record, by ID number.
+/// payments a tax list recorded, the payments a tax list holds that the drive did not record, by ID number, and
+/// what 备注 says of a payment the tax list holds for a pupil's number under another name, by pupil id.
 type LedgerPupils<'a> = (
     &'a str,
     &'a [Student],
-    (&'a HashMap<i64, AmountDispute>, &'a HashSet<i64>, &'a HashMap<String, Vec<UnrecordedPayment>>),
+    (
+        &'a HashMap<i64, AmountDispute>,
+        &'a HashSet<i64>,
+        &'a HashMap<String, Vec<UnrecordedPayment>>,
+        &'a HashMap<i64, String>,
+    ),
 );
 
 fn write_ledger(
     writer: &mut TableWriter,
     input: &FormInput,
-    (school, pupils, (disputes, listed, on_top)): LedgerPupils,
+    (school, pupils, (disputes, listed, on_top, other_names)): LedgerPupils,
     ledger: Ledger,
 ) -> Result<(), ExportError> {
     let columns: Vec<ColumnSpec> =
@@ -149,6 +158,11 @@ fn write_ledger(
             ),
         };
         row.extend(cells);
+        let remark = match other_names.get(&s.id) {
+            Some(other) if remark.is_empty() => other.clone(),
+            Some(other) => format!("{remark}；{other}"),
+            None => remark,
+        };
         row.push(remark_cell(&remark, s, &input.flags(s)));
         writer.row(&row)?;
     }
