@@ -2024,6 +2024,41 @@ fn notices_ask_no_amount_of_a_pupil_who_enrolls_at_the_benefit_place() {
     }
 }
 
+/// Liuzhou 2023 (000 附件二(五)): a 低保 or 特困 pupil 须回待遇审批的主管部门办理参保登记, and the payment notice says
+/// 不随学校参保, so nobody asked yet is in 异地缴费, 说明 saying where and that nobody has confirmed it, never in
+/// 未缴费 with the school's premium due, and `stats` counts them so; one the operator enrolled at school all the
+/// same (`--at-school`) is the school's to chase in 未缴费. Before, both were in 未缴费 and counted there.
+#[test]
+fn a_pupil_who_enrolls_at_the_benefit_place_is_not_chased_in_the_unpaid_ledger() {
+    let (dir, db) = small_school_in(2023);
+    ok(canbao(&db).args(["policy", "use", "liuzhou-2023"]));
+    let ledgers = |file: &str| {
+        let book = workbook(&export(&db, "ledgers", &dir.path().join(file), &[])[0]);
+        let names = |sheet: usize| -> Vec<String> {
+            let (rows, _) = table_column(&book[sheet].1, "序号", "姓名");
+            rows.iter().map(|r| r[1].clone()).collect()
+        };
+        let (rows, said) = table_column(&book[2].1, "序号", "说明");
+        let away: Vec<(String, String)> = rows.iter().map(|r| (r[1].clone(), r[said].clone())).collect();
+        (names(1), away)
+    };
+    let (unpaid, away) = ledgers("ledgers.xlsx");
+    assert_eq!(unpaid, ["孙语", "蓝茜"]);
+    let unconfirmed = |category: &str| format!("{category}：应在待遇审批地参保缴费，不随学校参保；尚未确认是否已参保");
+    assert!(away.contains(&("何轩明".to_owned(), unconfirmed("低保对象"))), "{away:?}");
+    assert!(away.contains(&("许志文".to_owned(), unconfirmed("特困人员"))), "{away:?}");
+    assert!(away.contains(&("蒋睿豪".to_owned(), "异地参保".to_owned())), "{away:?}");
+    let stats = json(canbao(&db).args(["stats", "--json"]));
+    assert_eq!((stats["ledgers"]["unpaid"].as_i64(), stats["ledgers"]["paid_elsewhere"].as_i64()), (Some(2), Some(3)));
+    // Not insured for it: the sheet's 否 and 已参保 stay as they were.
+    assert_eq!(stats["insured"], 2, "{stats}");
+
+    ok(canbao(&db).args(["mark", "45020320190307775X", "--enrollment", "here", "--at-school"]));
+    let (unpaid, away) = ledgers("ledgers-2.xlsx");
+    assert_eq!(unpaid, ["何轩明", "孙语", "蓝茜"]);
+    assert!(away.iter().all(|(name, _)| name != "何轩明"), "{away:?}");
+}
+
 /// After `year new`, a category carried from last year and not certified again (待重新认定) is not put in the
 /// batch template's 特殊人员类别 as if certified: the cell is empty and 备注 says 「低保对象（待重新认定）：…」, as the
 /// 未缴费 ledger's 人员类别 and the 参保花名册 say it; read back, the template certifies nothing. Before, it said

@@ -63,14 +63,17 @@ fn fully_paid_by_department(rule: &CategoryRule) -> bool {
 /// Which ledger a pupil belongs to under `policy`.
 ///
 /// `categories` are category names or aliases; `paid` means the premium was paid through this drive (the tax
-/// office's list or the operator says so); `enrolled_elsewhere` means the pupil is enrolled somewhere else.
+/// office's list or the operator says so); `enrollment` is the roster's (异地参保: enrolled somewhere else).
 ///
 /// - A pupil the family paid for is 已缴费, whatever their categories: the ledger's total is what the tax office
 ///   collected from families, and premiums paid are not refunded when a category is certified later (003
 ///   二(二)); the ledger's 备注 says what the category would have saved (`overpayment_words`).
 /// - A pupil in a category the policy requires to enroll away from school (待遇审批地, family) is counted as the file's `ledger`
-///   says, or else 财政代缴 when a department pays the whole premium for them and 异地缴费 otherwise; 异地缴费 only
-///   once the pupil is confirmed enrolled elsewhere (异地参保), 未缴费 until then, as the sheet's 否 says.
+///   says, or else 财政代缴 when a department pays the whole premium for them and 异地缴费 otherwise, whether or not
+///   anyone has confirmed yet that the pupil is enrolled there (the 异地缴费 ledger says which): the school asks
+///   such a family for no premium (000 附件二(五) 须回待遇审批的主管部门办理参保登记; the payment notice says
+///   不随学校参保). Only a pupil the operator enrolled at school all the same (在校参保, `mark --at-school`) is the
+///   school's to chase in 未缴费.
 /// - Any other pupil whose whole premium a department pays is 财政代缴, unless enrolled elsewhere (e.g. 001
 ///   附件1 四 pays only for pupils registered in the city).
 /// - Otherwise: 异地缴费 if enrolled elsewhere, 未缴费 if not.
@@ -79,8 +82,9 @@ pub fn ledger(
     table: &CategoryTable,
     categories: &[String],
     paid: bool,
-    enrolled_elsewhere: bool,
+    enrollment: Enrollment,
 ) -> Result<Ledger, QuoteError> {
+    let enrolled_elsewhere = enrollment == Enrollment::Elsewhere;
     let names = resolve_categories(table, categories)?;
     if paid {
         return Ok(Ledger::Paid);
@@ -94,14 +98,14 @@ pub fn ledger(
             r.ledger.unwrap_or(if fully_paid_by_department(r) { Ledger::GovernmentPaid } else { Ledger::PaidElsewhere })
                 == Ledger::GovernmentPaid
         });
-        // 异地缴费 counts a pupil insured elsewhere: only one the operator confirmed so (异地参保) is; one nobody has
-        // asked yet is the school's to chase, with the unpaid, told where to enroll (the ledger's 备注).
+        // The school collects nothing from such a family, so 未缴费 (应缴金额) would chase it for a premium it pays
+        // elsewhere; one nobody has asked yet is in 异地缴费 said unconfirmed, never counted insured for it.
         return Ok(if government {
             Ledger::GovernmentPaid
-        } else if enrolled_elsewhere {
-            Ledger::PaidElsewhere
-        } else {
+        } else if enrollment == Enrollment::Here {
             Ledger::Unpaid
+        } else {
+            Ledger::PaidElsewhere
         });
     }
     if rules.iter().any(|r| fully_paid_by_department(r)) && !enrolled_elsewhere {
@@ -132,7 +136,7 @@ pub fn roster_ledger(
     let elsewhere = enrollment == Enrollment::Elsewhere;
     if payment == PaymentStatus::Government {
         return Some(match policy {
-            Some(p) if elsewhere => ledger(p, table, categories, false, true).unwrap_or(Ledger::PaidElsewhere),
+            Some(p) if elsewhere => ledger(p, table, categories, false, enrollment).unwrap_or(Ledger::PaidElsewhere),
             _ => Ledger::GovernmentPaid,
         });
     }
@@ -145,7 +149,7 @@ pub fn roster_ledger(
         Ledger::Unpaid
     };
     Some(match policy {
-        Some(p) => ledger(p, table, categories, paid, elsewhere).unwrap_or(fallback),
+        Some(p) => ledger(p, table, categories, paid, enrollment).unwrap_or(fallback),
         None => fallback,
     })
 }
@@ -182,7 +186,8 @@ mod tests {
     fn ledger_of(policy: &str, categories: &[&str], paid: bool, elsewhere: bool) -> Ledger {
         let policy = PolicySet::builtin().get(policy).expect("policy");
         let categories: Vec<String> = categories.iter().map(|c| c.to_string()).collect();
-        ledger(policy, CategoryTable::builtin(), &categories, paid, elsewhere).expect("known categories")
+        let enrollment = if elsewhere { Enrollment::Elsewhere } else { Enrollment::Unknown };
+        ledger(policy, CategoryTable::builtin(), &categories, paid, enrollment).expect("known categories")
     }
 
     #[test]
@@ -212,18 +217,34 @@ mod tests {
         assert_eq!(ledger_of("liuzhou-2021", &["计生对象"], false, false), Ledger::GovernmentPaid);
         // A family's payment at school stays the family's: 已缴费.
         assert_eq!(ledger_of("liuzhou-2021", &["计生对象"], true, false), Ledger::Paid);
-        // 003 三(二)2: 低保 (差额补助) pay themselves at the benefit place → 异地缴费 once confirmed enrolled there;
-        // nobody asked yet, the pupil is not insured and is chased with the unpaid.
+        // 003 三(二)2: 低保 (差额补助) pay themselves at the benefit place → 异地缴费, confirmed enrolled there or not
+        // asked yet: the school collects nothing from them.
         assert_eq!(ledger_of("liuzhou-2021", &["低保对象"], false, true), Ledger::PaidElsewhere);
-        assert_eq!(ledger_of("liuzhou-2021", &["低保对象"], false, false), Ledger::Unpaid);
+        assert_eq!(ledger_of("liuzhou-2021", &["低保对象"], false, false), Ledger::PaidElsewhere);
         // 003 四(一)4: one who paid here as an ordinary pupil stays 已缴费.
         assert_eq!(ledger_of("liuzhou-2021", &["低保对象"], true, false), Ledger::Paid);
         // 000 附件二(五): 须回待遇审批的主管部门办理参保登记; 000 gives no subsidy → 异地缴费.
         assert_eq!(ledger_of("liuzhou-2023", &["监测户"], false, true), Ledger::PaidElsewhere);
-        assert_eq!(ledger_of("liuzhou-2023", &["监测户"], false, false), Ledger::Unpaid);
+        assert_eq!(ledger_of("liuzhou-2023", &["监测户"], false, false), Ledger::PaidElsewhere);
         // 002 一: 以家庭为单位参保.
         assert_eq!(ledger_of("nanchong-2023", &["失地农民"], false, true), Ledger::PaidElsewhere);
-        assert_eq!(ledger_of("nanchong-2023", &["失地农民"], false, false), Ledger::Unpaid);
+        assert_eq!(ledger_of("nanchong-2023", &["失地农民"], false, false), Ledger::PaidElsewhere);
+    }
+
+    /// Liuzhou 2023 (000 附件二(五)): 低保、特困、孤儿、重度残疾、监测对象 须回待遇审批的主管部门办理参保登记, and the
+    /// payment notice tells the family 不随学校参保, so the 未缴费 ledger (应缴金额 350) never chases such a pupil
+    /// nobody has asked yet; only one the operator enrolled at school all the same (`mark --at-school`) is.
+    #[test]
+    fn liuzhou_2023_benefit_place_pupils_are_not_chased_for_the_school_premium() {
+        let policy = PolicySet::builtin().get("liuzhou-2023").expect("policy");
+        let table = CategoryTable::builtin();
+        for category in ["低保对象", "特困人员", "孤儿", "重度残疾人", "防止返贫监测对象"] {
+            let names = [category.to_owned()];
+            let unasked = roster_ledger(Some(policy), table, Enrollment::Unknown, PaymentStatus::Unpaid, &names);
+            assert_eq!(unasked, Some(Ledger::PaidElsewhere), "{category}");
+            let at_school = roster_ledger(Some(policy), table, Enrollment::Here, PaymentStatus::Unpaid, &names);
+            assert_eq!(at_school, Some(Ledger::Unpaid), "{category}");
+        }
     }
 
     #[test]
@@ -238,7 +259,8 @@ mod tests {
     #[test]
     fn unknown_category_is_an_error() {
         let policy = PolicySet::builtin().get("yibin-2024").expect("policy");
-        let err = ledger(policy, CategoryTable::builtin(), &["贫困生".to_owned()], false, false).expect_err("unknown");
+        let err = ledger(policy, CategoryTable::builtin(), &["贫困生".to_owned()], false, Enrollment::Unknown)
+            .expect_err("unknown");
         assert!(matches!(err, QuoteError::UnknownCategory { .. }));
     }
 

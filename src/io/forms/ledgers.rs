@@ -200,8 +200,8 @@ fn paid_remark(input: &FormInput, ledger: Ledger, s: &Student, dispute: Option<&
             None => policy::pupil_overpayment_words(p, s, input.opts.date).unwrap_or_default(),
         },
         // A family that paid part of the amount due is chased for the rest (its 应缴金额), what it paid said here; a
-        // pupil the policy sends to enroll where the benefit was approved, not yet confirmed there, is chased with
-        // the unpaid, told where to enroll.
+        // pupil the policy sends to enroll where the benefit was approved, enrolled at school all the same (在校参保),
+        // is told where the notice has such a pupil enroll.
         (Ledger::Unpaid, _) => match input.part_payment(s) {
             Some(part) => part.remark(),
             None => away_words(input, s).unwrap_or_default(),
@@ -261,7 +261,9 @@ fn extra_cells(input: &FormInput, ledger: Ledger, s: &Student, listed: bool) -> 
             }
             vec![text(match away {
                 Some(away) if s.enrollment == Enrollment::Elsewhere => format!("{away}；{place}"),
-                Some(away) => away,
+                // Counted here by the category's rule alone: nobody has said yet that the pupil is insured there,
+                // as the student information sheet's 否 says.
+                Some(away) => format!("{away}；{AWAY_UNCONFIRMED}"),
                 None => place,
             })]
         }
@@ -278,6 +280,10 @@ fn part_cells(input: &FormInput, s: &Student) -> [Out<'static>; 2] {
         None => [Out::Empty, Out::Empty],
     }
 }
+
+/// What the 异地缴费 ledger's 说明 adds for a pupil counted there by a category that enrolls away from school
+/// (待遇审批地, with the family) whom nobody has confirmed enrolled there (异地参保).
+pub const AWAY_UNCONFIRMED: &str = "尚未确认是否已参保";
 
 /// Where the policy has the pupil's category enroll away from school, as the ledgers say it:
 /// 「低保对象：应在待遇审批地参保缴费」.
