@@ -207,7 +207,8 @@ pub fn paid_by_department_note(count: usize) -> Option<(String, String)> {
     (count > 0).then(|| {
         let who = if count == 1 { "pupil gets" } else { "pupils get" };
         let en = format!(
-            "{count} {who} no notice: a department pays the whole premium (the family pays 0), as the 财政代缴              ledger lists them"
+            "{count} {who} no notice: a department pays the whole premium (the family pays 0), as the 财政代缴 \
+             ledger lists them"
         );
         (format!("未出缴费告知单 {count} 人：保费由部门全额代缴，家庭应缴 0 元，见财政代缴台账 ({en})"), en)
     })
