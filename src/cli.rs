@@ -613,20 +613,42 @@ pub fn main() -> ExitCode {
         eprintln!("{}", pick(&format!("错误 (error): {broken}"), &format!("error: {broken}")));
         return ExitCode::from(1);
     }
-    match run(&cli) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(UserError(message)) => {
-            // Whatever message names an address given on the command line shows it masked.
-            let message = mask_given(&message, &given_urls());
-            if english() {
-                // An error from below the command line says both languages at once: here, its English.
-                eprintln!("error: {}", crate::words::in_language(&message, crate::words::Language::En));
-            } else {
-                eprintln!("错误 (error): {message}");
-            }
-            // A command a signal stopped ends as the signal would have ended it, once it has said so.
-            ExitCode::from(interrupt::exit_status().unwrap_or(1))
+    match interrupt::ending(run(&cli)) {
+        interrupt::Ending::AsItWas(Ok(())) => ExitCode::SUCCESS,
+        interrupt::Ending::AsItWas(Err(UserError(message))) => {
+            say_error(&message);
+            ExitCode::from(1)
         }
+        // A command a signal stopped ends as the signal would have ended it, once it has said so.
+        interrupt::Ending::Stopped { message, status } => {
+            say_error(&message);
+            ExitCode::from(status)
+        }
+        // A signal too late to stop the work: the work's own ending, and that it was kept. A script is told by
+        // the status what became of the work, as the operator is by the note: 0 when it was all done.
+        interrupt::Ending::Kept { result, note } => {
+            let status = match result {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(UserError(message)) => {
+                    say_error(&message);
+                    ExitCode::from(1)
+                }
+            };
+            eprintln!("{note}");
+            status
+        }
+    }
+}
+
+/// A command's error on stderr, in the language asked for.
+fn say_error(message: &str) {
+    // Whatever message names an address given on the command line shows it masked.
+    let message = mask_given(message, &given_urls());
+    if english() {
+        // An error from below the command line says both languages at once: here, its English.
+        eprintln!("error: {}", crate::words::in_language(&message, crate::words::Language::En));
+    } else {
+        eprintln!("错误 (error): {message}");
     }
 }
 

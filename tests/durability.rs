@@ -187,27 +187,10 @@ fn an_import_stopped_by_ctrl_c_says_so_and_writes_nothing() {
     let big = dir.path().join("big.csv");
     std::fs::write(&big, class_list(100_000)).unwrap();
     let child = import(&big).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
-    // Once canbao catches SIGINT (where the system says: Linux's /proc), and well into the import: a debug build
-    // takes several seconds over a list this long.
-    let status = format!("/proc/{}/status", child.id());
-    let start = Instant::now();
-    while start.elapsed() < Duration::from_secs(30) {
-        let caught = std::fs::read_to_string(&status).ok().and_then(|s| {
-            let mask = s.lines().find_map(|l| l.strip_prefix("SigCgt:"))?.trim().to_owned();
-            u64::from_str_radix(&mask, 16).ok()
-        });
-        match caught {
-            Some(mask) if mask & (1 << (libc::SIGINT - 1)) != 0 => break,
-            Some(_) => std::thread::sleep(Duration::from_millis(20)),
-            None => {
-                std::thread::sleep(Duration::from_millis(1000));
-                break;
-            }
-        }
-    }
+    // Well into the import: a debug build takes several seconds over a list this long.
+    caught(&child, libc::SIGINT);
     std::thread::sleep(Duration::from_millis(500));
-    // SAFETY: kill(2) only sends a signal to the child's process id.
-    assert_eq!(unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) }, 0, "the import was still running");
+    send(&child, libc::SIGINT);
     let out = child.wait_with_output().unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(130), "{err}");
@@ -218,4 +201,252 @@ fn an_import_stopped_by_ctrl_c_says_so_and_writes_nothing() {
     let created: i64 =
         store.connection().query_row("SELECT count(*) FROM audit WHERE field = 'created'", [], |r| r.get(0)).unwrap();
     assert_eq!(created, 2);
+}
+
+/// Waits until canbao catches `signal` (where the system says: Linux's /proc), so the signal sent next reaches
+/// its handler and not the default that ends the process; elsewhere, a second.
+fn caught(child: &std::process::Child, signal: i32) {
+    let status = format!("/proc/{}/status", child.id());
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(60) {
+        let mask = std::fs::read_to_string(&status).ok().and_then(|s| {
+            let mask = s.lines().find_map(|l| l.strip_prefix("SigCgt:"))?.trim().to_owned();
+            u64::from_str_radix(&mask, 16).ok()
+        });
+        match mask {
+            Some(mask) if mask & (1 << (signal - 1)) != 0 => return,
+            Some(_) => std::thread::sleep(Duration::from_millis(10)),
+            None => {
+                std::thread::sleep(Duration::from_millis(1000));
+                return;
+            }
+        }
+    }
+    panic!("canbao never caught signal {signal}");
+}
+
+fn send(child: &std::process::Child, signal: i32) {
+    // SAFETY: kill(2) only sends a signal to the child's process id.
+    assert_eq!(unsafe { libc::kill(child.id() as libc::pid_t, signal) }, 0, "the command was still running");
+}
+
+/// The pupils a drive holds, once it passes SQLite's integrity check: read as any reader would, the log
+/// included, so a drive another process is still writing is seen as it has committed.
+fn pupils_of(db: &Path) -> i64 {
+    let conn = rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
+    let ok: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
+    assert_eq!(ok, "ok", "{}", db.display());
+    conn.query_row("SELECT count(*) FROM students", [], |r| r.get(0)).unwrap()
+}
+
+fn canbao(db: &Path, config: &Path) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_canbao"));
+    c.arg("--db")
+        .arg(db)
+        .env_remove("CANBAO_DB")
+        .env("CANBAO_OPERATOR", "测试")
+        .env("XDG_CONFIG_HOME", config)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    c
+}
+
+/// What a command a signal reached says of its work, and the exit status it gives, whichever way the timing fell:
+/// stopped (`before` pupils on the drive, nothing of the work kept, the stopped process's status) or too late to
+/// stop it (`after`, the work kept and said so, status 0). `stopped` and `kept` are what stderr says in each case,
+/// (Chinese, English), with the bilingual default. Whether the work was kept, as the drive or files show it.
+fn told_truly(
+    out: &std::process::Output,
+    status: i32,
+    kept_now: bool,
+    stopped: (&str, &str),
+    kept: (&str, &str),
+) -> bool {
+    let err = String::from_utf8_lossy(&out.stderr);
+    eprintln!("{}: {}", stopped.1, if kept_now { "kept" } else { "stopped" });
+    if kept_now {
+        assert_eq!(out.status.code(), Some(0), "kept, so done: {err}");
+        assert!(err.contains(kept.0) && err.contains(kept.1), "said to be kept: {err}");
+        assert!(!err.contains(stopped.0) && !err.contains(stopped.1), "{err}");
+    } else {
+        assert_eq!(out.status.code(), Some(status), "{err}");
+        assert!(err.contains(stopped.0) && err.contains(stopped.1), "said to be stopped: {err}");
+        assert!(!err.contains(kept.0) && !err.contains(kept.1), "{err}");
+    }
+    kept_now
+}
+
+/// Ctrl-C after the import has committed, while canbao still writes its report (held up here by a reader that
+/// does not read yet): the import is kept, and said to be, where the signal used to go unanswered and the operator
+/// could not know whether the import landed.
+#[test]
+fn ctrl_c_after_the_commit_says_the_import_was_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, config) = (dir.path().join("drive.db"), dir.path().join("config"));
+    // Every row's number fails its check, so the report names each row: far more than a pipe holds unread.
+    let rows: i64 = 3000;
+    let mut list = String::from("姓名,身份证号码,班级\n");
+    for i in 0..rows {
+        list.push_str(&format!("学生{i},4502022010010{i:04}X,{}班\n", 1 + i % 9));
+    }
+    let csv = dir.path().join("list.csv");
+    std::fs::write(&csv, list).unwrap();
+    let mut child = canbao(&db, &config).arg("import").arg(&csv).arg("--json").spawn().unwrap();
+    // Committed: a reader sees every pupil, while canbao waits to write the rest of its report.
+    let start = Instant::now();
+    let committed = || {
+        let conn = rusqlite::Connection::open_with_flags(&db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).ok()?;
+        conn.query_row("SELECT count(*) FROM students", [], |r| r.get::<_, i64>(0)).ok()
+    };
+    while committed() != Some(rows) {
+        assert!(child.try_wait().unwrap().is_none(), "the report is larger than a pipe holds");
+        assert!(start.elapsed() < Duration::from_secs(120), "the import never committed");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    send(&child, libc::SIGINT);
+    let mut stdout = String::new();
+    std::io::Read::read_to_string(child.stdout.as_mut().unwrap(), &mut stdout).unwrap();
+    let out = child.wait_with_output().unwrap();
+    told_truly(
+        &out,
+        130,
+        true,
+        ("导入已被 Ctrl-C 中止", "the import was stopped by Ctrl-C"),
+        ("Ctrl-C 来时导入已经保存", "Ctrl-C came after the import was saved: it was kept"),
+    );
+    let report: serde_json::Value = serde_json::from_str(&stdout).expect("the whole report");
+    assert_eq!(report["added"], rows);
+    assert_eq!(pupils_of(&db), rows);
+}
+
+/// SIGTERM stops a large `import --json`: standard output says, in JSON, that the import was stopped and
+/// rolled back, where it was left empty; or, had the signal come after the commit, holds the report of an import
+/// the drive kept.
+#[test]
+fn an_import_stopped_by_sigterm_answers_in_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, config) = (dir.path().join("drive.db"), dir.path().join("config"));
+    let small = dir.path().join("small.csv");
+    std::fs::write(&small, "姓名,身份证号码,班级\n张三,,1班\n李四,,2班\n").unwrap();
+    assert!(canbao(&db, &config).arg("import").arg(&small).output().unwrap().status.success());
+    let big = dir.path().join("big.csv");
+    std::fs::write(&big, class_list(100_000)).unwrap();
+    let child = canbao(&db, &config).args(["import", "--json"]).arg(&big).spawn().unwrap();
+    caught(&child, libc::SIGTERM);
+    std::thread::sleep(Duration::from_millis(500));
+    send(&child, libc::SIGTERM);
+    let out = child.wait_with_output().unwrap();
+    let pupils = pupils_of(&db);
+    assert!(pupils == 2 || pupils == 100_002, "all or nothing: {pupils}");
+    let kept = told_truly(
+        &out,
+        143,
+        pupils == 100_002,
+        ("导入已被 停止信号 中止", "the import was stopped by a stop signal: all of it was rolled back"),
+        ("停止信号 来时导入已经保存", "a stop signal came after the import was saved: it was kept"),
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON on standard output");
+    if kept {
+        assert_eq!(json["added"], 100_000);
+    } else {
+        assert_eq!(json["interrupted"], true, "{json}");
+        assert_eq!(json["signal"], "SIGTERM");
+        assert_eq!(json["kept"], false);
+        assert_eq!(json["rolled_back"], true);
+        assert_eq!(json["dry_run"], false);
+        assert!(json["message"].as_str().unwrap().contains("the import was stopped by a stop signal"), "{json}");
+    }
+}
+
+/// Ctrl-C or SIGTERM during the other long commands: a merge and a reconciliation roll back whole, an export and
+/// a backup leave no file under the name they were writing, a restore is finished rather than left half done; each
+/// says so in both languages, where the process used to end without a word (and a killed restore half done).
+#[test]
+fn long_commands_stopped_by_a_signal_say_what_became_of_their_work() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config");
+    let big = dir.path().join("big.db");
+    let list = dir.path().join("big.csv");
+    let rows = 60_000;
+    std::fs::write(&list, class_list(rows)).unwrap();
+    assert!(canbao(&big, &config).arg("import").arg(&list).output().unwrap().status.success());
+    let small = dir.path().join("small.db");
+    let two = dir.path().join("two.csv");
+    std::fs::write(&two, "姓名,身份证号码,班级\n张三,,1班\n李四,,2班\n").unwrap();
+    assert!(canbao(&small, &config).arg("import").arg(&two).output().unwrap().status.success());
+    let rows = rows as i64;
+    let signalled = |mut command: Command, signal: i32, after: u64| {
+        let child = command.spawn().unwrap();
+        caught(&child, signal);
+        std::thread::sleep(Duration::from_millis(after));
+        send(&child, signal);
+        child.wait_with_output().unwrap()
+    };
+
+    // A merge: one transaction.
+    let mut merge = canbao(&small, &config);
+    merge.args(["merge", "--no-common-history", "--other-school"]).arg(&big);
+    let out = signalled(merge, libc::SIGINT, 300);
+    let pupils = pupils_of(&small);
+    assert!(pupils == 2 || pupils == rows + 2, "all or nothing: {pupils}");
+    told_truly(
+        &out,
+        130,
+        pupils == rows + 2,
+        ("合并已被 Ctrl-C 中止：这次合并全部撤回", "the merge was stopped by Ctrl-C: all of it was rolled back"),
+        ("Ctrl-C 来时合并已经保存", "Ctrl-C came after the merge was saved: it was kept"),
+    );
+
+    // A backup: written under another name, given its own when whole.
+    let copy = dir.path().join("copy.db");
+    let mut backup = canbao(&big, &config);
+    backup.arg("backup").arg(&copy);
+    let out = signalled(backup, libc::SIGTERM, 50);
+    let kept = told_truly(
+        &out,
+        143,
+        copy.exists(),
+        ("备份已被 停止信号 中止", "the backup was stopped by a stop signal: none of the files"),
+        ("停止信号 来时备份已经完成", "a stop signal came after the backup was done"),
+    );
+    if kept {
+        assert_eq!(pupils_of(&copy), rows);
+    }
+    let names: Vec<String> =
+        std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    assert!(!names.iter().any(|n| n.contains("partial")), "no half copy left: {names:?}");
+
+    // An export: its files are written under hidden names and given theirs only when all are whole.
+    let forms = dir.path().join("forms");
+    std::fs::create_dir(&forms).unwrap();
+    let sheet = forms.join("sheet.xlsx");
+    let mut export = canbao(&big, &config);
+    export.args(["export", "sheet", "--out"]).arg(&sheet);
+    let out = signalled(export, libc::SIGINT, 300);
+    told_truly(
+        &out,
+        130,
+        sheet.exists(),
+        ("导出已被 Ctrl-C 中止", "the export was stopped by Ctrl-C: none of the files it was writing was left"),
+        ("Ctrl-C 来时导出已经完成", "Ctrl-C came after the export was done"),
+    );
+    let left: Vec<_> = std::fs::read_dir(&forms).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert!(left.len() == usize::from(sheet.exists()), "nothing but the form itself: {left:?}");
+
+    // A restore: not stopped half way, finished and said so.
+    let restored = dir.path().join("restored.db");
+    assert!(canbao(&restored, &config).arg("import").arg(&two).output().unwrap().status.success());
+    let backup_of_big = dir.path().join("big-backup.db");
+    assert!(canbao(&big, &config).arg("backup").arg(&backup_of_big).output().unwrap().status.success());
+    let mut restore = canbao(&restored, &config);
+    restore.args(["restore", "--force"]).arg(&backup_of_big);
+    let out = signalled(restore, libc::SIGINT, 100);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("收到 Ctrl-C，但恢复不能中途停下：恢复已经完成")
+            && err.contains("Ctrl-C came during the restore, which is not stopped half way: it was finished"),
+        "{err}"
+    );
+    assert_eq!(pupils_of(&restored), rows, "the backup's pupils, all of them");
 }

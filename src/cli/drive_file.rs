@@ -19,16 +19,18 @@ pub(super) fn backup(cli: &Cli, file: Option<&Path>) -> CmdResult {
     }
     // Like any writer: the backup records itself in the drive and prunes the backups folder. A missing drive is
     // not made to be backed up.
-    let (store, _lock) = open_writer_existing_or(cli, |by, since| backup_refused(cli, by, since))?;
+    let (mut store, _lock) = open_writer_existing_or(cli, |by, since| backup_refused(cli, by, since))?;
+    // Ctrl-C stops the copy, and the half copy is removed: no file is left under the backup's name.
+    let work = super::interrupt::Work { name: ("备份", "backup"), kind: super::interrupt::Kind::Files, json: false };
+    super::interrupt::watch_work(&mut store, work)?;
     let written = match file {
         // A folder (or a path written as one, `bk/`) gets the copy under the automatic backups' name.
-        Some(f) if names_a_folder(f) => Some(store.backup_into(f, crate::store::backup::MANUAL)?),
-        Some(f) => Some(store.backup_to(f)?),
-        None => {
-            let mut store = store;
-            store.backup_now(crate::store::backup::MANUAL)?
-        }
+        Some(f) if names_a_folder(f) => store.backup_into(f, crate::store::backup::MANUAL).map(Some),
+        Some(f) => store.backup_to(f).map(Some),
+        None => store.backup_now(crate::store::backup::MANUAL),
     };
+    super::interrupt::work_done(&mut store)?;
+    let written = written?;
     match written {
         Some(p) => say(&format!("已备份 (backed up): {}", p.display()), &format!("backed up: {}", p.display())),
         None => say("内存中的数据无需备份 (nothing to back up)", "nothing to back up"),
@@ -58,11 +60,15 @@ fn backup_read_only(cli: &Cli, file: Option<&Path>) -> CmdResult {
             .to_owned(),
         ));
     };
-    let store = super::open::open_existing(cli)?;
+    let mut store = super::open::open_existing(cli)?;
+    let work = super::interrupt::Work { name: ("备份", "backup"), kind: super::interrupt::Kind::Files, json: false };
+    super::interrupt::watch_work(&mut store, work)?;
     let written = match names_a_folder(file) {
-        true => store.backup_into(file, crate::store::backup::MANUAL)?,
-        false => store.backup_to(file)?,
+        true => store.backup_into(file, crate::store::backup::MANUAL),
+        false => store.backup_to(file),
     };
+    super::interrupt::work_done(&mut store)?;
+    let written = written?;
     let p = written.display();
     say(
         &format!("已备份（只读打开，未记入数据文件）(backed up, read-only: not recorded in the drive): {p}"),
@@ -167,6 +173,11 @@ fn restore_into(cli: &Cli, store: &mut Store, file: &Path, force: bool) -> CmdRe
     if !facts.looks_ours && !force {
         return Err(UserError(not_a_backup_of_this_drive(file, &facts, hint_drive(cli).as_deref())));
     }
+    // A restore is not stopped half way (its steps would leave the drive half restored): a signal is noted and
+    // said once it is done, where it used to end the process wherever the restore was.
+    let work =
+        super::interrupt::Work { name: ("恢复", "restore"), kind: super::interrupt::Kind::ToTheEnd, json: false };
+    super::interrupt::watch_work(store, work)?;
     let safety = store.restore_from(file)?;
     if let Some(s) = safety {
         say(
@@ -269,8 +280,13 @@ pub(super) fn merge(
             outside.extend(crate::domain::roster_check::payments_outside_year(pupils, policy.as_ref(), year));
         };
         let today = store.today();
-        let report = store
-            .merge_from_judged(other, (dry_run, other_school, no_common_history, accept_clock), Some(&mut judge))
+        // Ctrl-C stops the merge's statements and its one transaction rolls back, said as such.
+        let kind = if dry_run { super::interrupt::Kind::Preview } else { super::interrupt::Kind::Drive };
+        super::interrupt::watch_work(store, super::interrupt::Work { name: ("合并", "merge"), kind, json })?;
+        let merged =
+            store.merge_from_judged(other, (dry_run, other_school, no_common_history, accept_clock), Some(&mut judge));
+        super::interrupt::work_done(store)?;
+        let report = merged
             .map_err(|e| crate::io::sniff::named_other_file_error(e, other, crate::store::OtherFileUse::Merge))
             .map_err(|e| crate::io::year_policy::merge_later_year_advice(e, policy.as_ref(), today))
             .map_err(|e| clock_refused(e, true))?;

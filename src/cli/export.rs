@@ -27,6 +27,11 @@ pub(super) fn export(cli: &Cli, args: &ExportArgs) -> CmdResult {
     }
     let format = format_for(*format, out.as_deref())?;
     let mut store = open_existing(cli)?;
+    // Ctrl-C stops the export while it reads the drive: its files, written under hidden names and given theirs
+    // only once all are whole, are removed, and the earlier files of those names stay. Once they are given their
+    // names (renames, with no statement to stop) the export is done, and said to be kept.
+    let work = super::interrupt::Work { name: ("导出", "export"), kind: super::interrupt::Kind::Files, json: false };
+    super::interrupt::watch_work(&mut store, work)?;
     // Whole ID numbers leave the drive only with a record of it in the drive's history, as a reveal on screen;
     // a read-only window cannot write one, so it writes no such form (a masked copy, the summary and the
     // notices, which show no whole number, it still writes).

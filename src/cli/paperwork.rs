@@ -1057,7 +1057,12 @@ pub fn reconcile(
         record_reveal(cli, &mut store, "reconcile", &[])?;
     }
     let policy = drive_policy(&store)?;
-    let report = reconcile::reconcile_with(&mut store, file, source, policy.as_ref(), options)?;
+    // Ctrl-C stops the reconciliation's statements and its one transaction rolls back, said as such.
+    let kind = if dry_run { super::interrupt::Kind::Preview } else { super::interrupt::Kind::Drive };
+    super::interrupt::watch_work(&mut store, super::interrupt::Work { name: ("对账", "reconciliation"), kind, json })?;
+    let reconciled = reconcile::reconcile_with(&mut store, file, source, policy.as_ref(), options);
+    super::interrupt::work_done(&mut store)?;
+    let report = reconciled?;
     if json {
         print_json_ids(&report, reveal);
     } else {

@@ -40,33 +40,14 @@ pub(super) fn import(
     // a drive this command made leaves no empty drive behind.
     on_drive_it_may_make(cli, dry_run, |store| {
         // Ctrl-C stops the import's statements and its transaction rolls back, rather than ending the process
-        // without a word: the operator is told that nothing was written.
-        store.stop_when(super::interrupt::watch())?;
+        // without a word: the operator is told whether anything was written (`interrupt::ending`).
+        let kind = if dry_run { super::interrupt::Kind::Preview } else { super::interrupt::Kind::Drive };
+        super::interrupt::watch_work(store, super::interrupt::Work { name: ("导入", "import"), kind, json })?;
         let imported = import_into(store, &files, school, (dry_run, json), choices, read_once);
         // What runs after (a new drive left empty is looked at and removed) is not stopped.
-        store.stop_no_longer()?;
+        super::interrupt::work_done(store)?;
         imported
     })
-}
-
-/// An import a signal stopped: its transaction was rolled back, so the drive is as it was.
-fn import_stopped(dry_run: bool) -> UserError {
-    let (by_zh, by_en) =
-        if super::interrupt::was_ctrl_c() { ("Ctrl-C", "Ctrl-C") } else { ("停止信号", "a stop signal") };
-    let (zh, en) = if dry_run {
-        (
-            format!("预览已被 {by_zh} 中止，未写入任何内容"),
-            format!("the preview was stopped by {by_en}: nothing was written"),
-        )
-    } else {
-        (
-            format!("导入已被 {by_zh} 中止：这次导入全部撤回，数据文件中没有写入它的任何内容"),
-            format!(
-                "the import was stopped by {by_en}: all of it was rolled back, and nothing of it was written to the drive"
-            ),
-        )
-    };
-    UserError(pick(&format!("{zh} ({en})"), &en).to_owned())
 }
 
 /// The import itself, once the drive is open.
@@ -90,7 +71,7 @@ fn import_into(
     // are that school's, as the TUI's preview offers, not a second school 「本校」. Which schools the files name is
     // known only once they are read, so they are read once first (and must not change before the import).
     if school.is_none() && files.len() > 1 && store.schools()?.is_empty() {
-        let preview = request.preview(store).map_err(|e| not_imported(e, drive_named.as_deref(), dry_run))?;
+        let preview = request.preview(store).map_err(|e| drive_as_list(e, drive_named.as_deref()))?;
         if let ([named], true) = (preview.schools.as_slice(), preview.without_school > 0) {
             request.default_school = named.clone();
         }
@@ -99,10 +80,10 @@ fn import_into(
     let fallback = request.default_school.clone();
     // The automatic backup is taken once the files are read, just before the import commits.
     let report = if dry_run { request.run(store, true) } else { request.commit(store) };
-    // Done (saved, or for a preview rolled back): a signal from now on stops nothing, so what fails after it is
-    // never said to have rolled the import back.
-    store.stop_no_longer()?;
-    let mut report = report.map_err(|e| not_imported(e, drive_named.as_deref(), dry_run))?;
+    // Done (saved, or for a preview rolled back): a signal from now on stops nothing, and what the drive holds
+    // is what is said of the import.
+    super::interrupt::work_done(store)?;
+    let mut report = report.map_err(|e| drive_as_list(e, drive_named.as_deref()))?;
     // Nothing is imported by a dry run: a row it flags is said as one the import will flag.
     if dry_run {
         for p in &mut report.problems {
@@ -157,15 +138,6 @@ fn import_into(
         ));
     }
     Ok(())
-}
-
-/// Why an import (`dry_run`: a preview) wrote nothing: stopped by a signal ([`import_stopped`]), else
-/// [`drive_as_list`].
-fn not_imported(e: ImportError, drive: Option<&Path>, dry_run: bool) -> UserError {
-    match super::interrupt::received() {
-        Some(_) => import_stopped(dry_run),
-        None => drive_as_list(e, drive),
-    }
 }
 
 /// A canbao drive, plain or encrypted, given as a class list: said with the commands that bring another

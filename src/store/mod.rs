@@ -1094,6 +1094,25 @@ impl Store {
         watch_stop(&mut self.conn, stop)
     }
 
+    /// Keeps `saved` telling whether this connection's latest transaction that wrote was committed (true) or
+    /// rolled back (false), as SQLite itself ended it: a command a signal stopped says from it whether its work
+    /// landed, whatever failed after the commit and whenever the signal came. `None`: no longer, so what the
+    /// command writes after its work is not taken for it.
+    pub fn watch_commits(&mut self, saved: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>) -> Result<()> {
+        use std::sync::atomic::Ordering;
+        let Some(saved) = saved else {
+            self.conn.commit_hook(None::<fn() -> bool>)?;
+            return Ok(self.conn.rollback_hook(None::<fn()>)?);
+        };
+        let committed = std::sync::Arc::clone(&saved);
+        self.conn.commit_hook(Some(move || {
+            committed.store(true, Ordering::SeqCst);
+            // Never vetoes the commit: the hook only watches.
+            false
+        }))?;
+        Ok(self.conn.rollback_hook(Some(move || saved.store(false, Ordering::SeqCst)))?)
+    }
+
     /// The work this connection could be stopped in is saved: what it reads after it (the roster to show) runs
     /// to the end whatever the stop says. A stop asked for while the commit ran cannot take the work back, and a
     /// read it cut short would be done again on the screen's own thread, the keys waiting for it.
