@@ -397,6 +397,32 @@ fn long_commands_stopped_by_a_signal_say_what_became_of_their_work() {
         ("Ctrl-C 来时合并已经保存", "Ctrl-C came after the merge was saved: it was kept"),
     );
 
+    // A reconciliation: one transaction.
+    let mut tax = String::from("姓名,证件号码,缴费金额,缴费日期,缴费渠道\n");
+    for row in std::fs::read_to_string(&list).unwrap().lines().skip(1) {
+        let mut cells = row.split(',');
+        let (name, id) = (cells.next().unwrap(), cells.next().unwrap());
+        tax.push_str(&format!("{name},{id},380,2026-10-08,微信\n"));
+    }
+    let tax_list = dir.path().join("tax.csv");
+    std::fs::write(&tax_list, tax).unwrap();
+    let mut reconcile = canbao(&big, &config);
+    reconcile.args(["reconcile", "--source", "tax"]).arg(&tax_list);
+    let out = signalled(reconcile, libc::SIGTERM, 300);
+    pupils_of(&big);
+    let conn = rusqlite::Connection::open_with_flags(&big, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
+    let paid: i64 =
+        conn.query_row("SELECT count(*) FROM year_statuses WHERE payment = 'paid'", [], |r| r.get(0)).unwrap();
+    drop(conn);
+    assert!(paid == 0 || paid == rows, "all or nothing: {paid}");
+    told_truly(
+        &out,
+        143,
+        paid == rows,
+        ("对账已被 停止信号 中止：这次对账全部撤回", "the reconciliation was stopped by a stop signal: all of it"),
+        ("停止信号 来时对账已经保存", "a stop signal came after the reconciliation was saved: it was kept"),
+    );
+
     // A backup: written under another name, given its own when whole.
     let copy = dir.path().join("copy.db");
     let mut backup = canbao(&big, &config);

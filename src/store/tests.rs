@@ -913,6 +913,31 @@ fn an_older_drive_opened_for_the_screen_keeps_its_keys_until_they_are_written_ag
     assert_eq!(s.search_key_count().unwrap(), 200);
 }
 
+/// What a command a signal reached says of its work comes from `watch_commits`: set by SQLite's commit, cleared
+/// by its rollback (one a stop caused included), and left alone by what is written once it is no longer watched.
+#[test]
+fn watched_commits_say_whether_the_latest_transaction_landed() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering::SeqCst};
+    let mut s = Store::open_in_memory().unwrap();
+    let saved = Arc::new(AtomicBool::new(false));
+    s.watch_commits(Some(Arc::clone(&saved))).unwrap();
+    s.conn.query_row("SELECT count(*) FROM students", [], |r| r.get::<_, i64>(0)).unwrap();
+    assert!(!saved.load(SeqCst), "a read commits nothing");
+    s.set_meta("watched", "1").unwrap();
+    assert!(saved.load(SeqCst), "committed");
+    s.stop_when(Arc::new(AtomicBool::new(true))).unwrap();
+    let many = "BEGIN; WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100000)
+                INSERT INTO meta(key, value) SELECT 'n' || i, i FROM n; COMMIT;";
+    assert!(s.conn.execute_batch(many).is_err(), "stopped");
+    assert!(!saved.load(SeqCst), "rolled back by the stop");
+    assert!(s.conn.is_autocommit(), "no transaction left open");
+    s.stop_no_longer().unwrap();
+    s.watch_commits(None).unwrap();
+    s.set_meta("watched", "2").unwrap();
+    assert!(!saved.load(SeqCst), "no longer watched");
+}
+
 /// A drive made today, or brought forward with no pupil, has no keys to write again.
 #[test]
 fn a_new_drive_has_no_search_keys_to_write_again() {
