@@ -2851,3 +2851,77 @@ fn a_bare_hand_mark_made_apart_does_not_replace_the_tax_offices_record_at_the_co
         assert!(text.contains("学生00") && !text.contains(&id), "{text}");
     }
 }
+
+/// Ctrl-C during a push cancels the statement the server is running: the file's transaction rolls back there,
+/// the county holds none of it, and the command says so with a stopped process's status, where it used to end
+/// without a word. Had the signal come after the commit, the push is said to be kept and the county holds it all.
+#[cfg(unix)]
+#[test]
+fn a_push_stopped_by_ctrl_c_is_rolled_back_at_the_county_and_said() {
+    use std::process::Stdio;
+    use std::time::{Duration, Instant};
+    let Some(db) = TestDb::new() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let pupils: i64 = 60_000;
+    let mut text = String::from("姓名,身份证号码,班级\n");
+    for i in 0..pupils {
+        let body = format!("450202{}{:02}{:02}{:03}", 2010 + i % 8, 1 + i / 28 % 12, 1 + i % 28, i / 336 % 1000);
+        text.push_str(&format!("学生{i},{},{}班\n", valid_id(&body), 1 + i % 9));
+    }
+    let csv = dir.path().join("big.csv");
+    std::fs::write(&csv, text).unwrap();
+    let drive = dir.path().join("big.db");
+    canbao(&drive).args(["import", "--school", "第一小学"]).arg(&csv).assert().success();
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_canbao"))
+        .env_remove("CANBAO_DB")
+        .env_remove("CANBAO_PG")
+        .arg("push")
+        .arg(&drive)
+        .args(["--to", &db.url])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Once canbao catches SIGINT (Linux's /proc says so), which it does once it is connected.
+    let status = format!("/proc/{}/status", child.id());
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(60) {
+        let mask = std::fs::read_to_string(&status).ok().and_then(|s| {
+            let mask = s.lines().find_map(|l| l.strip_prefix("SigCgt:"))?.trim().to_owned();
+            u64::from_str_radix(&mask, 16).ok()
+        });
+        match mask {
+            Some(mask) if mask & (1 << (libc::SIGINT - 1)) != 0 => break,
+            Some(_) => std::thread::sleep(Duration::from_millis(10)),
+            None => {
+                std::thread::sleep(Duration::from_millis(1000));
+                break;
+            }
+        }
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    // SAFETY: kill(2) only sends a signal to the child's process id.
+    assert_eq!(unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) }, 0, "the push was still running");
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    let mut client = db.client();
+    let made: Option<String> = client.query_one("SELECT to_regclass('canbao.pupils')::text", &[]).unwrap().get(0);
+    let held: i64 = match made {
+        Some(_) => client.query_one("SELECT count(*) FROM canbao.pupils", &[]).unwrap().get(0),
+        None => 0,
+    };
+    assert!(held == 0 || held == pupils, "all of the file or none: {held}");
+    if held == pupils {
+        eprintln!("push: kept");
+        assert_eq!(out.status.code(), Some(0), "{err}");
+        assert!(
+            err.contains("Ctrl-C 来时上传已经完成") && err.contains("Ctrl-C came after the push was done"),
+            "{err}"
+        );
+    } else {
+        eprintln!("push: stopped");
+        assert_eq!(out.status.code(), Some(130), "{err}");
+        assert!(err.contains("上传已被 Ctrl-C 中止：正在上传的文件已在汇总数据库中全部撤回"), "{err}");
+        assert!(err.contains("the push was stopped by Ctrl-C: the file under way was rolled back whole"), "{err}");
+    }
+}

@@ -196,11 +196,19 @@ pub fn push(
         )));
     }
     let mut client = target.connect()?;
+    // Ctrl-C cancels the statement the server is running: the file being pushed is rolled back there, and the
+    // message says what reached the county, where the process used to end without a word.
+    let token = client.cancel_token();
+    let cancel_target = target.clone();
+    let kind = if dry_run { super::interrupt::Kind::Preview } else { super::interrupt::Kind::Server };
+    let work = super::interrupt::Work { name: ("上传", "push"), kind, json };
+    let cancelling = super::interrupt::cancel_on_signal(work, move || cancel_target.cancel(&token));
     let operator = operator.unwrap_or_else(|| "（未具名操作员）".to_owned());
     let revealed_to = reveal.then_some(operator.as_str());
     let waiting = waiting(limit);
-    let report = county::push_all(&mut client, &drives, dry_run, revealed_to, limit, &waiting)
-        .map_err(|e| push_failed(e.scrubbed(&target), &drives, dry_run))?;
+    let pushed = county::push_all(&mut client, &drives, dry_run, revealed_to, limit, &waiting);
+    drop(cancelling);
+    let report = pushed.map_err(|e| push_failed(e.scrubbed(&target), &drives, dry_run))?;
     drop(drives);
     // The command ends here and the process with it: freeing a 100k-pupil drive's three million strings one
     // by one took longer than the push's last COPY's client side.

@@ -55,6 +55,9 @@ pub(super) enum Kind {
     /// Files written under another name and given theirs only when whole (an export, a backup): kept when the
     /// command ended well, else none is left under its name.
     Files,
+    /// A push: a transaction on the county's server for each file, cancelled there ([`cancel_on_signal`]). The
+    /// files before the one stopped were pushed, which the command's own error says.
+    Server,
     /// A restore: steps on the drive that a stop half way would leave half done, so it runs to its end and the
     /// signal is only noted (as the screen does not offer to stop one).
     ToTheEnd,
@@ -79,7 +82,39 @@ pub(super) fn watch_work(store: &mut Store, work: Work) -> crate::store::Result<
             store.watch_commits(Some(saved))?;
             store.stop_when(watch())
         }
-        Kind::Preview | Kind::Files => store.stop_when(watch()),
+        Kind::Preview | Kind::Files | Kind::Server => store.stop_when(watch()),
+    }
+}
+
+/// While the guard is held, once a signal came, `cancel` is called every 50 ms: how work whose statements run on
+/// the county's server, not in SQLite, is stopped. Again and again, as a cancel that finds the server between two
+/// statements is lost.
+pub(super) fn cancel_on_signal(work: Work, cancel: impl Fn() + Send + 'static) -> Cancelling {
+    if let Ok(mut held) = WORK.lock() {
+        *held = Some((work, Arc::new(AtomicBool::new(false))));
+    }
+    let stop = watch();
+    let done = Arc::new(AtomicBool::new(false));
+    let finished = Arc::clone(&done);
+    let spawned = std::thread::Builder::new().name("cancel-on-signal".into()).spawn(move || {
+        while !finished.load(Ordering::SeqCst) {
+            if stop.load(Ordering::SeqCst) {
+                cancel();
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+    });
+    // No thread to be had: a signal is still caught, and said, once the work ends on its own.
+    let _ = spawned;
+    Cancelling(done)
+}
+
+/// Held while work [`cancel_on_signal`] may cancel runs; dropped, nothing more is cancelled.
+pub(super) struct Cancelling(Arc<AtomicBool>);
+
+impl Drop for Cancelling {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::SeqCst);
     }
 }
 
@@ -123,6 +158,10 @@ pub(super) fn ending(result: CmdResult) -> Ending {
                     format!("{} 来时预览已经完成：未写入任何内容", by.0),
                     format!("{} came after the preview was done: nothing was written", by.1),
                 ),
+                Kind::Server => (
+                    format!("{} 来时{zh}已经完成：汇总数据库中保留了这次{zh}的全部内容", by.0),
+                    format!("{} came after the {en} was done: the county database keeps all of it", by.1),
+                ),
                 Kind::Files => (
                     format!("{} 来时{zh}已经完成：文件已写好并保留", by.0),
                     format!("{} came after the {en} was done: what it wrote was kept", by.1),
@@ -145,11 +184,24 @@ pub(super) fn ending(result: CmdResult) -> Ending {
                 format!("{} came during the {en}, which is not stopped half way: the error above ended it", by.1);
             Ending::Kept { result: Err(e), note: both(note_zh, note_en) }
         }
-        (Err(_), kind) => {
+        (Err(e), kind) => {
             let (message_zh, message_en) = match kind {
                 Kind::Preview => (
                     format!("预览已被 {} 中止，未写入任何内容", by.0),
                     format!("the preview was stopped by {}: nothing was written", by.1),
+                ),
+                // Each file is its own transaction there: the one under way goes, those before it stay (which the
+                // push's own error, below, counts when it can).
+                Kind::Server => (
+                    format!(
+                        "{zh}已被 {} 中止：正在{zh}的文件已在汇总数据库中全部撤回，在它之前已{zh}完的文件保留",
+                        by.0
+                    ),
+                    format!(
+                        "the {en} was stopped by {}: the file under way was rolled back whole at the county, and any \
+                         file pushed before it was kept",
+                        by.1
+                    ),
                 ),
                 Kind::Files => (
                     format!("{zh}已被 {} 中止：要写的文件一个也没有留下，原有的同名文件保持不变", by.0),
@@ -168,14 +220,18 @@ pub(super) fn ending(result: CmdResult) -> Ending {
                     ),
                 ),
             };
-            let message = both(message_zh, message_en);
+            let mut message = both(message_zh, message_en);
+            if kind == Kind::Server {
+                message = format!("{message}\n{}", e.0);
+            }
             if work.json {
                 super::output::print_json(&StoppedJson {
                     interrupted: true,
                     signal: if signal == signals::SIGINT { "SIGINT" } else { "SIGTERM" },
                     dry_run: kind == Kind::Preview,
-                    kept: false,
-                    rolled_back: true,
+                    // A push's earlier files were kept: its message says which.
+                    kept: (kind != Kind::Server).then_some(false),
+                    rolled_back: (kind != Kind::Server).then_some(true),
                     message: &message,
                 });
             }
@@ -191,8 +247,10 @@ struct StoppedJson<'a> {
     interrupted: bool,
     signal: &'static str,
     dry_run: bool,
-    kept: bool,
-    rolled_back: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    kept: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rolled_back: Option<bool>,
     message: &'a str,
 }
 

@@ -37,6 +37,7 @@ impl SslMode {
 
 /// A server to connect to, read from a URL (`postgresql://user:password@host:port/db?sslmode=require`) or
 /// libpq's `key=value` form.
+#[derive(Clone)]
 pub struct Target {
     config: postgres::Config,
     /// The URL as messages show it: the password replaced by `***`.
@@ -448,6 +449,21 @@ impl Target {
     /// A message about this server with the password masked where it quotes the server's address.
     pub fn scrub(&self, text: &str) -> String {
         scrub(text, &self.quoted, &self.shown)
+    }
+
+    /// Asks the server to cancel the statement the client `token` was taken from is running, over the kind of
+    /// connection the target asks for (TLS or not): the statement fails there and its transaction rolls back.
+    /// Nothing happens when no statement is running.
+    pub fn cancel(&self, token: &postgres::CancelToken) {
+        let cancelled = match self.ssl {
+            SslMode::Disable => token.cancel_query(postgres::NoTls),
+            _ => match self.tls_config() {
+                Ok(tls) => token.cancel_query(tokio_postgres_rustls::MakeRustlsConnect::new(tls)),
+                Err(_) => return,
+            },
+        };
+        // Not sent (the server gone): the statement then fails on its own, or the server ends the session.
+        let _ = cancelled;
     }
 
     pub fn connect(&self) -> Result<postgres::Client, CountyError> {
