@@ -3093,17 +3093,23 @@ fn a_merge_follows_a_school_rename_and_names_the_command_where_it_cannot() {
     let (b_merged, text) = merged(&b, &a);
     assert!(
         text.lines().any(|l| l.starts_with(
-            "本机已将学校“本校”改名为“柳州市示范小学”：另一台电脑仍记在旧名下的 1 名学生，合并后也都在“柳州市示范小学” \
-             (This drive renamed the school 本校 to 柳州市示范小学: the pupils the other laptop still had under the old \
-             name (1) are under 柳州市示范小学 too after the merge)"
+            "本机已将学校“本校”改名为“柳州市示范小学”：另一台电脑记在旧名下、本机改名时不在该校的 1 名学生，合并后也都在\
+             “柳州市示范小学” (This drive renamed the school 本校 to 柳州市示范小学: the pupils the other laptop had \
+             under the old name that this drive did not have in the school when it renamed it (1) are under 柳州市示范小学 \
+             too after the merge)"
         )),
         "{text}"
     );
     let (a_merged, text) = merged(&a, &b);
     assert!(
-        text.contains("另一台电脑已将学校“本校”改名为“柳州市示范小学”，合并后其学生都在“柳州市示范小学”（含本机仍记在旧名下的 1 人）"),
+        text.contains(
+            "另一台电脑已将学校“本校”改名为“柳州市示范小学”，合并后其学生都在“柳州市示范小学”（其中本机的 1 人在另一台电脑\
+             改名时不在该校，也随改名转入）"
+        ),
         "{text}"
     );
+    // All 11 of this drive's pupils were under the old name: the 1 said is the one the other's rename did not reach.
+    assert!(!text.contains("仍记在旧名下的 1 人"), "{text}");
     for drive in [&a_merged, &b_merged] {
         let found = json(canbao(drive).args(["find", &valid_number("45020220150101123"), "--json"]));
         assert_eq!(found[0]["school"], "柳州市示范小学", "{found}");

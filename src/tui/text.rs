@@ -638,10 +638,10 @@ pub struct Text {
     /// The other file (a copy of this drive) renamed its pupils' school.
     pub merge_new_school_name: &'static str,
     /// A school the other laptop renamed, followed for this drive's pupils still under the old name: old, new,
-    /// how many moved.
+    /// how many the merge moved (those the other laptop's rename did not reach, not all this drive had under it).
     pub merge_rename_followed_there: &'static str,
     /// A school this drive renamed, followed for the other laptop's pupils still under the old name: old, new,
-    /// how many moved.
+    /// how many the merge moved (those this drive's rename did not reach, not all the other laptop had under it).
     pub merge_rename_followed_here: &'static str,
     /// A rename the other laptop made onto a name this drive already had as a school: old, new, pupils left
     /// under the old name, the command that joins them.
