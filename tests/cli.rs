@@ -4747,6 +4747,23 @@ fn a_list_without_a_school_of_pupils_held_says_they_stay_in_their_schools() {
     assert!(text.contains("1 pupil already on the drive stays in their own school"), "{text}");
 }
 
+/// On a drive of several schools, each class of `stats` is named with its school: two schools' 三年级1班 are two
+/// classes, not one said twice.
+#[test]
+fn stats_name_each_class_with_its_school_on_a_drive_of_several() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, _) = two_schools_and_a_list_of_their_pupils(dir.path());
+    let (code, text) = said(canbao(&db).arg("stats"));
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.contains("学校\t班级\t人数"), "{text}");
+    for school in ["柳州市示范小学", "柳州市第二中学"] {
+        assert!(text.lines().any(|l| l.starts_with(&format!("{school}\t三年级1班\t2\t"))), "{text}");
+    }
+    // One school's counts are one school's classes.
+    let (_, text) = said(canbao(&db).args(["stats", "--school", "柳州市第二中学"]));
+    assert!(text.lines().any(|l| l.starts_with("三年级1班\t2\t")) && !text.contains("学校\t班级"), "{text}");
+}
+
 /// `--school` puts every row of a list in that school, moving pupils out of the other: the report says how many
 /// from which school, and the way back is the backup the import took, named with --db; importing again under
 /// the other school's name, which would move every pupil there, is not offered.

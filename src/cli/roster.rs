@@ -1359,13 +1359,22 @@ fn print_stats(s: &crate::store::Stats) {
             println!("  {}: {n}", pick(l.label_zh(), l.label_en()));
         }
     }
+    // Counts of several schools name each class's school before it, as `find` does: two schools may each have
+    // a 二年级1班, which alone would read as one class said twice.
+    let several = s.classes.iter().any(|c| c.school != s.classes[0].school);
+    let (school_zh, school_en) = if several { ("学校\t", "school\t") } else { ("", "") };
     say(
-        "班级\t人数\t应参保\t已参保\t已缴费(含代缴)\t参保率 (class, pupils, to insure, insured, paid incl. government, coverage)",
-        "class\tpupils\tto insure\tinsured\tpaid (incl. government)\tcoverage",
+        &format!(
+            "{school_zh}班级\t人数\t应参保\t已参保\t已缴费(含代缴)\t参保率 ({school_en}class, pupils, to insure, insured, \
+             paid incl. government, coverage)"
+        ),
+        &format!("{school_en}class\tpupils\tto insure\tinsured\tpaid (incl. government)\tcoverage"),
     );
     for c in &s.classes {
+        // A drive may hold a control character (an old import, a merge): it must not drive the terminal.
+        let school = if several { format!("{}\t", crate::io::table::printable(&c.school)) } else { String::new() };
         println!(
-            "{}\t{}\t{}\t{}\t{}\t{}",
+            "{school}{}\t{}\t{}\t{}\t{}\t{}",
             if c.class.is_empty() { pick("（未分班）", "(no class)") } else { &c.class },
             c.students,
             c.expected,
