@@ -4764,6 +4764,24 @@ fn stats_name_each_class_with_its_school_on_a_drive_of_several() {
     assert!(text.lines().any(|l| l.starts_with("三年级1班\t2\t")) && !text.contains("学校\t班级"), "{text}");
 }
 
+/// A school renamed (`school rename`) is still the school the teachers' usual list names by its old name: the
+/// pupils stay where they are, and the report says the list uses the old name.
+#[test]
+fn a_list_naming_a_renamed_school_by_its_old_name_leaves_its_pupils_where_they_are() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, _) = two_schools_and_a_list_of_their_pupils(dir.path());
+    canbao(&db).args(["school", "rename", "柳州市示范小学", "柳州市实验小学"]).assert().success();
+    let before = schools_of(&db);
+    let usual = dir.path().join("柳州市示范小学.csv");
+    let (code, text) = said(canbao(&db).arg("import").arg(&usual));
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.contains("名单中的学校“柳州市示范小学”已改名为“柳州市实验小学”，按改名后的学校导入"), "{text}");
+    assert!(!text.contains("转到了别的学校") && !text.contains("新学校"), "{text}");
+    assert_eq!(schools_of(&db), before);
+    let (_, text) = said(canbao(&db).args(["--lang", "en", "import"]).arg(&usual));
+    assert!(text.contains("the list names the school 柳州市示范小学, since renamed 柳州市实验小学"), "{text}");
+}
+
 /// `--school` puts every row of a list in that school, moving pupils out of the other: the report says how many
 /// from which school, and the way back is the backup the import took, named with --db; importing again under
 /// the other school's name, which would move every pupil there, is not offered.

@@ -546,10 +546,16 @@ fn import_stamped(
     // retrying an empty template cannot push the kept backups out.
     let nothing = reader.report.without_pupils.len() == files.len();
     let outcome = session.finish(&files, reader.report.duplicates, dry_run || nothing)?;
+    // A school named as it was before a rename took its pupils under its name now: no new school.
+    let now = |school: &String| match outcome.schools_renamed.iter().find(|(old, _)| old == school) {
+        Some((_, now)) => now.clone(),
+        None => school.clone(),
+    };
     let named: Vec<(String, usize)> =
-        reader.report.schools.iter().cloned().zip(reader.school_added.iter().copied()).collect();
+        reader.report.schools.iter().map(now).zip(reader.school_added.iter().copied()).collect();
     let mut report = reader.report;
     report.added_without_school = reader.added_without_school;
+    report.warnings.extend(new_school::renamed_notes(&outcome.schools_renamed, dry_run));
     report.warnings.extend(new_school::warnings(&held, &named, outcome.backup.as_deref(), dry_run, drive_named));
     let backup = outcome.backup.as_deref();
     report.warnings.extend(new_school::moved_warning(&reader.moved_back, school, backup, dry_run, drive_named));

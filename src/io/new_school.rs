@@ -56,6 +56,21 @@ pub(super) fn warnings(
     out
 }
 
+/// What the import says of each school a list names as it was before the drive renamed it (old, the name now):
+/// its rows went to the school under its name now, where read as written they would have moved its pupils back.
+pub(super) fn renamed_notes(renamed: &[(String, String)], dry_run: bool) -> Vec<String> {
+    let done = if dry_run { "would be imported" } else { "was imported" };
+    renamed
+        .iter()
+        .map(|(old, now)| {
+            format!(
+                "名单中的学校“{old}”已改名为“{now}”，按改名后的学校导入 (the list names the school {old}, since renamed \
+                 {now}: the list {done} as {now}'s)"
+            )
+        })
+        .collect()
+}
+
 /// That `school` is none of the drive's schools, `held_zh` (the Chinese list of them).
 fn not_held(school: &str, held_zh: &str) -> String {
     format!("“{school}”不是此数据文件中已有的学校（已有：{held_zh}）")

@@ -234,6 +234,9 @@ pub struct ImportOutcome {
     pub unchanged: usize,
     /// The automatic backup taken just before the commit, if one was: the way back the report may name.
     pub backup: Option<std::path::PathBuf>,
+    /// Schools the lists named by a name this drive renamed away from (old, the name now), in the order met: their
+    /// rows went to the school under its name now (`Batch::school_now`).
+    pub schools_renamed: Vec<(String, String)>,
 }
 
 /// An import under way: one transaction that rows are applied to as they are read, so a batch of any size
@@ -500,6 +503,16 @@ impl ImportSession<'_> {
             return Err(StoreError::ImportFinished);
         };
         self.batch.applied_since += 1;
+        let renamed = match self.batch.school_now(tx, &row.school)? {
+            Some(now) => {
+                if !self.outcome.schools_renamed.iter().any(|(old, _)| *old == row.school) {
+                    self.outcome.schools_renamed.push((row.school.clone(), now.clone()));
+                }
+                Some(Incoming { school: now, ..row.clone() })
+            }
+            None => None,
+        };
+        let row = renamed.as_ref().unwrap_or(row);
         let respelled = self.batch.spellings.respell(tx, self.batch.roster_was_empty, row)?;
         let row = respelled.as_ref().unwrap_or(row);
         let masked = masked_ends(row);
@@ -897,6 +910,8 @@ struct Batch {
     /// The largest pupil id before this batch: larger ones were added by it.
     last_before: i64,
     schools: HashMap<String, i64, Hasher>,
+    /// Each school a row named, with the name the drive renamed it to since, if it did (`Batch::school_now`).
+    school_names_now: HashMap<String, Option<String>, Hasher>,
     /// Grade, then class → (sort key, label).
     classes: HashMap<String, HashMap<String, (String, String), Hasher>, Hasher>,
     added: Added,
@@ -998,6 +1013,43 @@ fn drive_spellings(tx: &Transaction, school: &str) -> Result<HashMap<ClassKey, (
 fn class_and_spelling(r: &rusqlite::Row) -> rusqlite::Result<(String, String, String)> {
     Ok((r.get(0)?, r.get(1)?, r.get(2)?))
 }
+
+/// The school `school` was last renamed to (followed through later renames, 甲 to 乙 then 乙 to 丙), when no pupil
+/// is under `school` and one is under that name. Asked once per school an import names; the log is read only for a
+/// school the drive held once and holds no pupil of now, which a list rarely names.
+fn school_renamed_to(tx: &Transaction, school: &str) -> Result<Option<String>> {
+    let held =
+        |name: &str| -> Result<bool> { Ok(tx.prepare_cached(SCHOOL_HOLDS_PUPILS)?.query_row([name], |r| r.get(0))?) };
+    let known: bool = tx.query_row("SELECT EXISTS(SELECT 1 FROM schools WHERE name = ?1)", [school], |r| r.get(0))?;
+    if !known || held(school)? {
+        return Ok(None);
+    }
+    let mut seen = std::collections::BTreeSet::from([school.to_owned()]);
+    let mut name = school.to_owned();
+    loop {
+        let next: Option<String> = tx
+            .query_row(
+                "SELECT new FROM audit WHERE field = 'school' AND action = 'rename' AND old = ?1 AND new IS NOT NULL
+                 ORDER BY id DESC LIMIT 1",
+                [&name],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let Some(next) = next else { return Ok(None) };
+        // A name renamed back to one already passed leads nowhere to take.
+        if !seen.insert(next.clone()) {
+            return Ok(None);
+        }
+        if held(&next)? {
+            return Ok(Some(next));
+        }
+        name = next;
+    }
+}
+
+/// Whether a school of that name holds a pupil: by the roster index.
+const SCHOOL_HOLDS_PUPILS: &str = "SELECT EXISTS(SELECT 1 FROM schools sc JOIN students s ON s.school_id = sc.id
+         WHERE sc.name = ?1)";
 
 /// A school's first class by the roster's order, with its first pupil's spelling of it: by the roster index.
 pub(crate) const SCHOOLS_FIRST_CLASS: &str = "SELECT class_order, grade, class FROM students
@@ -1731,6 +1783,23 @@ struct Rules {
 }
 
 impl Batch {
+    /// The name the drive gave `school` since, when a list names it as it was before a rename (`school rename`,
+    /// 学校改名): no pupil is under `school` any more and its pupils were renamed onto a school that holds pupils
+    /// now. The teachers' usual list keeps the old name, and read as written it would move every pupil back to a
+    /// school the operator renamed away. A school that holds pupils under that name is that school, whatever
+    /// was renamed once.
+    fn school_now(&mut self, tx: &Transaction, school: &str) -> Result<Option<String>> {
+        if self.roster_was_empty {
+            return Ok(None);
+        }
+        if let Some(now) = self.school_names_now.get(school) {
+            return Ok(now.clone());
+        }
+        let now = school_renamed_to(tx, school)?;
+        self.school_names_now.insert(school.to_owned(), now.clone());
+        Ok(now)
+    }
+
     fn rules(&self) -> Rules {
         Rules { unseen_is_current: self.unseen_is_current, other_names_taken: self.other_names_taken }
     }

@@ -1121,6 +1121,47 @@ fn a_school_is_renamed_with_its_pupils_audited() {
     assert!(matches!(s.rename_school("没有的学校", "x"), Err(StoreError::NoSuchSchool(_))));
 }
 
+/// The pupils of the school each name holds, sorted.
+fn pupils_by_school(s: &Store) -> Vec<(String, i64)> {
+    let mut stmt = s
+        .conn
+        .prepare(
+            "SELECT sc.name, count(*) FROM students st JOIN schools sc ON sc.id = st.school_id
+             GROUP BY sc.name ORDER BY sc.name",
+        )
+        .unwrap();
+    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().collect::<rusqlite::Result<_>>().unwrap()
+}
+
+#[test]
+fn a_list_naming_a_school_by_its_name_before_a_rename_is_that_school() {
+    let list = [
+        incoming("张三", &valid_id("45020220150101123"), "1班"),
+        incoming("李四", &valid_id("45020220150101124"), "2班"),
+    ];
+    let mut s = store_with(&list);
+    s.rename_school("测试小学", "测试实验小学").unwrap();
+    s.rename_school("测试实验小学", "柳州市实验小学").unwrap();
+    // The teachers' usual list again, with a pupil new to the drive: all under the school's name now.
+    let mut again = list.to_vec();
+    again.push(incoming("王五", &valid_id("45020220150101125"), "1班"));
+    let outcome = s.apply_import(&again, &["t.csv".into()], 0, false).unwrap();
+    assert_eq!(pupils_by_school(&s), [("柳州市实验小学".to_owned(), 3)]);
+    assert_eq!(outcome.schools_renamed, [("测试小学".to_owned(), "柳州市实验小学".to_owned())]);
+    assert_eq!((outcome.added, outcome.unchanged), (1, 2), "{outcome:?}");
+    // A school holding pupils under the old name again is the school the list names.
+    let mut other = Store::open_in_memory().unwrap();
+    other.apply_import(&list, &["t.csv".into()], 0, false).unwrap();
+    other.rename_school("测试小学", "测试实验小学").unwrap();
+    let elsewhere =
+        Incoming { school: "河东小学".into(), ..incoming("赵六", &valid_id("45020220150101126"), "1班") };
+    other.apply_import(&[elsewhere], &["u.csv".into()], 0, false).unwrap();
+    other.rename_school("河东小学", "测试小学").unwrap();
+    let outcome = other.apply_import(&list, &["t.csv".into()], 0, false).unwrap();
+    assert!(outcome.schools_renamed.is_empty(), "{outcome:?}");
+    assert_eq!(pupils_by_school(&other), [("测试小学".to_owned(), 3)]);
+}
+
 #[test]
 fn an_import_leaves_the_name_order_trigger_in_place_whatever_its_end() {
     let trigger = |s: &Store| -> i64 {
