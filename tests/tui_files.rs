@@ -1591,6 +1591,31 @@ fn the_way_back_from_a_tui_import_that_added_a_school_names_the_drive_open() {
     assert!(said.contains(&format!("{named}school rename 河东小学 柳州市示范小学 --merge")), "{said}");
 }
 
+/// An import from the TUI of a list naming the drive's school by its name before a rename puts the list's pupils
+/// in that school under its name now, and says so, as the command line does.
+#[test]
+fn a_tui_import_naming_a_renamed_school_by_its_old_name_is_that_school() {
+    use canbao::tui::modal::Modal;
+    let dir = tempfile::tempdir().unwrap();
+    let drive = dir.path().join("school.db");
+    let mut store = Store::open(&drive).unwrap();
+    canbao::demo::load_sample(&mut store).unwrap();
+    store.rename_school("柳州市示范小学", "柳州市实验小学").unwrap();
+    drop(store);
+    let list = dir.path().join("usual.csv");
+    std::fs::write(&list, "学校,姓名,身份证号码,班级\n柳州市示范小学,韦明,450202201901010002,三年级1班\n")
+        .expect("list");
+    let mut app = app_on(&drive, Language::Zh);
+    preview_import(&mut app, &list);
+    app.update(Action::Confirm);
+    wait_for_jobs(&mut app);
+    let Some(Modal::Message(m)) = &app.modal else { panic!("no report: {}", screen(&app).join("\n")) };
+    let said = m.lines.join("\n");
+    assert!(said.contains("名单中的学校“柳州市示范小学”已改名为“柳州市实验小学”，按改名后的学校导入"), "{said}");
+    assert!(!said.contains("新学校"), "{said}");
+    assert_eq!(Store::open(&drive).unwrap().schools().unwrap(), ["柳州市实验小学"]);
+}
+
 /// A drive an older canbao left (schema 7, 单 read only as shan in its search keys) opens on the screen at once:
 /// its keys are written again by today's readings on the worker, not on the screen's thread before the first
 /// frame, which says search is being prepared and takes no key meanwhile. Once done, search finds the pupils
