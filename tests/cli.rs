@@ -4064,6 +4064,33 @@ fn mark_with_a_name_that_does_not_fit_the_number_names_the_pupil_who_has_it() {
     assert!(text.contains("no pupil with the ID number 45020220180101001"), "{text}");
 }
 
+/// A system file SQLite cannot open as a drive is named, where SQLite's own words named nothing.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_file_that_cannot_be_opened_as_a_drive_is_named() {
+    let (code, text) = said(canbao(std::path::Path::new("/proc/version")).arg("stats"));
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains("无法作为 canbao 数据文件打开：/proc/version"), "{text}");
+    assert!(text.contains("cannot be opened as a canbao drive: /proc/version"), "{text}");
+    assert!(!text.contains("unable to open database file"), "{text}");
+}
+
+/// A 15-digit number nobody holds is said as typed, with the 18-digit form it was looked for as: the operator
+/// never typed that form.
+#[test]
+fn a_fifteen_digit_number_nobody_holds_is_said_as_typed_and_converted() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    canbao(&db).arg("import").arg(fixture("gbk_title.csv")).assert().success();
+    let (code, text) = said(canbao(&db).args(["quote", "450202180823136", "--policy", "yibin-2024"]));
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains("名单中没有身份证号码为 450202180823136（已换算为 18 位号码 45020219180823136"), "{text}");
+    assert!(
+        text.contains("no pupil with the ID number 450202180823136, converted to the 18-digit 45020219180823136"),
+        "{text}"
+    );
+}
+
 /// Two rows of one name in one class, neither with an ID number: the second is reported as what it is (maybe
 /// the same child, imported once), not as the same ID number, and the first row's 「已导入并标记」 does not
 /// cover it.

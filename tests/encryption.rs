@@ -30,7 +30,12 @@ fn a_plain_build_has_the_commands_and_says_it_cannot_encrypt() {
     for command in ["encrypt", "decrypt"] {
         let (code, err) = stderr_of(canbao(&db).arg(command).env("CANBAO_PASSPHRASE", "pw"));
         assert_eq!(code, 1, "{command}: {err}");
-        assert!(err.contains("此版本不支持加密") && err.contains("--features encryption"), "{command}: {err}");
+        assert!(
+            err.contains("此版本的 canbao 不含加密功能") && err.contains("--features encryption"),
+            "{command}: {err}"
+        );
+        // An operator cannot rebuild canbao: the Chinese half asks for no build.
+        assert!(!err.contains("重新构建"), "{command}: {err}");
     }
     assert_eq!(std::fs::read(&db).unwrap(), before, "the drive is untouched");
     // A passphrase for a drive that does not exist yet must not quietly make a plain one.

@@ -113,6 +113,15 @@ fn one_by_number(
             );
             Err(UserError(super::pick(&zh, &en).to_owned()))
         }
+        // A 15-digit number is looked for as its 18-digit form: the operator is shown what they typed, and the
+        // form it was looked for as, else the number said is one they never typed.
+        0 if number != id_number::normalize(raw) => {
+            let typed = raw.trim();
+            Err(UserError(format!(
+                "名单中没有身份证号码为 {typed}（已换算为 18 位号码 {number}）{also} 的学生 (no pupil with the ID \
+                 number {typed}, converted to the 18-digit {number}{also_en})"
+            )))
+        }
         0 => Err(UserError(format!(
             "名单中没有身份证号码为 {number}{also} 的学生 (no pupil with the ID number {number}{also_en})"
         ))),

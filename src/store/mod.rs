@@ -287,16 +287,20 @@ pub enum StoreError {
     )]
     Encrypted { path: String, with_key: bool },
     #[error(
-        "数据文件已加密，或不是 canbao 数据文件：{path}；此版本不支持加密，请用 --features encryption 重新构建 canbao \
-         (the file is encrypted or not a canbao file, {path}, and this build has no encryption support: rebuild \
-         with --features encryption)"
+        "数据文件已加密，或不是 canbao 数据文件：{path}；此版本的 canbao 不含加密功能，读不了加密的数据文件 \
+         (the file is encrypted or not a canbao file, {path}, and this copy of canbao has no encryption: it was \
+         built without --features encryption)"
     )]
     EncryptedUnsupported { path: String },
     #[error(
-        "此版本不支持加密，请用 --features encryption 重新构建 canbao \
-         (this build has no encryption support: rebuild with --features encryption)"
+        "此版本的 canbao 不含加密功能 \
+         (this copy of canbao has no encryption: it was built without --features encryption)"
     )]
     NoEncryption,
+    /// A regular file SQLite cannot open as a drive (one of the system's, such as /proc/version): said with its
+    /// name, where SQLite's own "unable to open database file" names nothing.
+    #[error("无法作为 canbao 数据文件打开：{path} (cannot be opened as a canbao drive: {path})")]
+    CannotOpen { path: String },
     #[error("复制后核对不一致（{0}），原文件未改动 (the copy does not match the drive ({0}): nothing was replaced)")]
     CopyMismatch(String),
     #[error("{}", crate::os_error::writing(.source, .path))]
@@ -745,7 +749,14 @@ impl Store {
                     let _ = std::fs::remove_file(made);
                 }
             }
-            while_opening(on_read_only_folder(e, path, folder_writable(path)), path, !existed)
+            match while_opening(on_read_only_folder(e, path, folder_writable(path)), path, !existed) {
+                StoreError::Sqlite(rusqlite::Error::SqliteFailure(f, _))
+                    if f.code == rusqlite::ErrorCode::CannotOpen =>
+                {
+                    StoreError::CannotOpen { path: path.display().to_string() }
+                }
+                e => e,
+            }
         })
     }
 
