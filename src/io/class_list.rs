@@ -1873,7 +1873,7 @@ impl RowReader<'_> {
                 self.problem(file, sheet, map.row + 1, &word, message);
                 continue;
             }
-            let read = map.columns.values().any(|&c| c == i);
+            let read = map.columns.values().any(|&c| c == i) || map.more_phones.contains(&i);
             if !word.is_empty() && hidden.binary_search(&i).is_ok() && (read || self.synonyms.column(&word).is_some()) {
                 // The operator counting the columns on screen does not see it: whether it was read is said.
                 let letter = header::column_letter(i);
@@ -2479,7 +2479,23 @@ impl RowReader<'_> {
             Some(sheet_grade) => class_label::with_sheet_grade(sheet_grade, (grade, class)),
             None => (grade, class),
         };
-        let phone_cell = text(Column::Phone);
+        // Phones under a merged 联系电话 (父亲, 母亲): the first that is filled is the pupil's, the others are kept in
+        // the note under their sub-column's word, so none is lost.
+        let phone_cells: Vec<usize> =
+            map.columns.get(&Column::Phone).into_iter().chain(&map.more_phones).copied().collect();
+        let filled = |i: &usize| row.get(*i).map(Cell::text_ref).filter(|t| !t.is_empty());
+        let first_phone = phone_cells.iter().position(|i| filled(i).is_some());
+        let phone_cell = first_phone.and_then(|at| filled(&phone_cells[at]));
+        let other_phones: Vec<String> = first_phone
+            .map(|at| &phone_cells[at + 1..])
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|i| {
+                let number = filled(i)?;
+                let word = sheet.rows.get(map.row).and_then(|r| r.get(*i)).map(Cell::text).unwrap_or_default();
+                Some(format!("{}：{}", word.trim(), number.trim()))
+            })
+            .collect();
         let (phone, phone_said) = phone_cell.as_deref().map(read_phone).unwrap_or((String::new(), None));
         let phone_not_taken = match phone_said {
             Some(PhoneSaid::Now(message)) => {
@@ -2562,7 +2578,12 @@ impl RowReader<'_> {
                 .map(|odd| Box::new(OddAge { birth: valid.birth_date, grade: odd.grade, usual: odd.usual })),
             _ => None,
         };
-        let note = text(Column::Note).map(|n| list_note(&n)).unwrap_or_default();
+        let mut note = text(Column::Note).map(|n| list_note(&n)).unwrap_or_default();
+        for other in &other_phones {
+            if !note.contains(other.as_str()) {
+                note = if note.is_empty() { other.clone() } else { format!("{note}；{other}") };
+            }
+        }
         let source = source_of(file, &sheet.name, row_no);
         let classless = grade.is_empty() && class.is_empty();
         let grade_only = !grade.is_empty() && class.is_empty();
@@ -4445,6 +4466,47 @@ mod tests {
         assert_eq!(problems.len(), PROBLEMS_LISTED + 1);
         let last = problems.last().unwrap();
         assert!(last.message.contains(&format!("另有 {} 个问题未逐条列出", 6000 - PROBLEMS_LISTED)), "{last:?}");
+    }
+
+    /// 联系电话 merged over 父亲 and 母亲 in a header of two rows: both sub-columns are phones, the first filled is
+    /// the pupil's and the other is kept in the note; neither is said an unknown header.
+    #[test]
+    fn phones_under_a_merged_phone_header_are_read() {
+        let empty = || Cell::Empty;
+        let upper =
+            vec![text("序号"), text("学生信息"), text("学生信息"), text("班级"), text("联系电话"), text("联系电话")];
+        let lower = vec![text("序号"), text("姓名"), text("身份证号码"), text("班级"), text("父亲"), text("母亲")];
+        let pupil = |name: &str, id: &str, father: Cell, mother: Cell| {
+            vec![text("1"), text(name), text(id), text("四年级2班"), father, mother]
+        };
+        let rows = vec![
+            upper,
+            lower,
+            pupil("张三", "450202201703051233", text("13900000000"), text("13800000000")),
+            pupil("王五", "450202201704062340", empty(), text("13800000001")),
+        ];
+        let sheet = Sheet { name: "Sheet1".into(), rows };
+        let plan = plan_sheets(vec![("two.xlsx".into(), vec![sheet])], None, DEFAULT_SCHOOL, today()).unwrap();
+        let problems = &plan.report.problems;
+        assert!(!problems.iter().any(|p| p.message.contains("不认识的表头")), "{problems:?}");
+        let got: Vec<(&str, &str, &str)> =
+            plan.rows.iter().map(|r| (r.name.as_str(), r.phone.as_str(), r.note.as_str())).collect();
+        assert_eq!(got, [("张三", "13900000000", "母亲：13800000000"), ("王五", "13800000001", "")]);
+        // Only the first cell of a merge filled, as some writers leave it: the same.
+        let mut rows = plan_rows_with_first_cells_only();
+        rows.truncate(3);
+        let sheet = Sheet { name: "Sheet1".into(), rows };
+        let plan = plan_sheets(vec![("two.xlsx".into(), vec![sheet])], None, DEFAULT_SCHOOL, today()).unwrap();
+        assert_eq!(plan.rows[0].phone, "13900000000");
+        assert_eq!(plan.rows[0].note, "母亲：13800000000");
+    }
+
+    fn plan_rows_with_first_cells_only() -> Vec<Vec<Cell>> {
+        vec![
+            vec![text("姓名"), text("身份证号码"), text("联系电话"), Cell::Empty],
+            vec![Cell::Empty, Cell::Empty, text("父亲"), text("母亲")],
+            vec![text("张三"), text("450202201703051233"), text("13900000000"), text("13800000000")],
+        ]
     }
 
     #[test]

@@ -236,6 +236,9 @@ pub struct HeaderMap {
     /// above it are the title, read for the school, class and grade; the header's own words are no title.
     pub top: usize,
     pub columns: Columns,
+    /// Further phone cells under a merged 联系电话 (父亲, 母亲): the first that holds a number is the pupil's
+    /// phone, the others kept in the note (`sub_columns`).
+    pub more_phones: Vec<usize>,
 }
 
 /// Which cell holds each column. Asked some ten times a row while a list is read, where SipHash cost more than
@@ -266,9 +269,70 @@ pub fn detect(rows: &[Vec<Cell>], synonyms: &Synonyms) -> Option<HeaderMap> {
             row: index,
             top: index,
             columns,
+            more_phones: Vec::new(),
         })
     })?;
-    Some(two_row_header(rows, synonyms, found))
+    let map = two_row_header(rows, synonyms, found);
+    // The header's upper row, where it has one, or the row above it: a group label over the names.
+    let upper = if map.top != map.row { Some(map.top) } else { map.row.checked_sub(1) };
+    Some(match upper {
+        Some(upper) => sub_columns(&rows[upper], &rows[map.row], synonyms, map, upper),
+        None => map,
+    })
+}
+
+/// For each cell of a header's lower row that names no column itself (父亲, 母亲), the column its upper row names
+/// over it where that word is merged across two cells or more: read in each cell (filled) or in the first only.
+/// A word over one cell alone is the row above a pupil's row, not a group: 姓名 over 张三.
+fn merged_over(upper: &[Cell], lower: &[Cell], synonyms: &Synonyms) -> Vec<Option<Column>> {
+    let sub_label =
+        |i: usize| matches!(lower.get(i), Some(Cell::Text(t)) if !t.trim().is_empty() && synonyms.column(t).is_none());
+    let above = |i: usize| upper.get(i).map(Cell::text).unwrap_or_default().trim().to_owned();
+    let mut over = vec![None; lower.len()];
+    let mut i = 0;
+    while i < lower.len() {
+        let word = above(i);
+        if !sub_label(i) || word.is_empty() {
+            i += 1;
+            continue;
+        }
+        let mut end = i + 1;
+        while end < lower.len() && sub_label(end) && (above(end).is_empty() || above(end) == word) {
+            end += 1;
+        }
+        if end - i >= 2
+            && let Some(column) = synonyms.column(&word)
+        {
+            over[i..end].fill(Some(column));
+        }
+        i = end;
+    }
+    over
+}
+
+/// A header of two rows whose upper row names a known column merged over sub-columns the lower row names in
+/// words of its own: 联系电话 over 父亲 and 母亲. The sub-columns are read as that column (the first as it, further
+/// phones as `more_phones`), where before each was said an unknown header and its cells were lost. A cell the
+/// lower row names itself is never read as another column.
+fn sub_columns(upper: &[Cell], lower: &[Cell], synonyms: &Synonyms, mut map: HeaderMap, top: usize) -> HeaderMap {
+    let mut adopted: Vec<Column> = Vec::new();
+    for (i, over) in merged_over(upper, lower, synonyms).into_iter().enumerate() {
+        let Some(column) = over else { continue };
+        match map.columns.get(&column) {
+            // The upper row's own word, read in the merge's first cell, heads its first sub-column.
+            Some(&at) if at == i => adopted.push(column),
+            None => {
+                map.columns.insert(column, i);
+                adopted.push(column);
+            }
+            Some(_) if column == Column::Phone && adopted.contains(&Column::Phone) => map.more_phones.push(i),
+            Some(_) => {}
+        }
+    }
+    if !adopted.is_empty() {
+        map.top = top;
+    }
+    map
 }
 
 /// A header of two rows: a group label merged across the columns it groups (「学籍信息」 over 年级 and 班级, 「联系方式」
@@ -280,15 +344,18 @@ pub fn detect(rows: &[Vec<Cell>], synonyms: &Synonyms) -> Option<HeaderMap> {
 fn two_row_header(rows: &[Vec<Cell>], synonyms: &Synonyms, first: HeaderMap) -> HeaderMap {
     let (Some(upper), Some(lower)) = (rows.get(first.row), rows.get(first.row + 1)) else { return first };
     let lower_columns = map_row(lower, synonyms);
+    let under_merged = merged_over(upper, lower, synonyms);
     let header_like = lower.iter().enumerate().all(|(i, cell)| match cell {
         Cell::Text(t) if !t.trim().is_empty() => {
-            synonyms.column(t).is_some() || upper.get(i).is_some_and(|above| above.text().trim() == t.trim())
+            synonyms.column(t).is_some()
+                || upper.get(i).is_some_and(|above| above.text().trim() == t.trim())
+                || under_merged[i].is_some()
         }
         Cell::Text(_) | Cell::Empty => true,
         // A number (a row number, an ID): the first pupil's row.
         Cell::Number(_) | Cell::Digits(_) | Cell::Unevaluated(_) => false,
     });
-    let adds = lower_columns.keys().any(|c| !first.columns.contains_key(c));
+    let adds = lower_columns.keys().any(|c| !first.columns.contains_key(c)) || under_merged.iter().any(Option::is_some);
     if !header_like || !adds {
         return first;
     }
@@ -299,7 +366,7 @@ fn two_row_header(rows: &[Vec<Cell>], synonyms: &Synonyms, first: HeaderMap) -> 
             columns.entry(column).or_insert(index);
         }
     }
-    HeaderMap { row: first.row + 1, top: first.row, columns }
+    HeaderMap { row: first.row + 1, top: first.row, columns, more_phones: Vec::new() }
 }
 
 /// Maps a row's cells to columns; when two cells name the same column, the first wins.

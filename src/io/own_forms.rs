@@ -167,7 +167,7 @@ pub fn template_header<'t>(templates: &'t [Template], rows: &[Vec<Cell>]) -> Opt
         let template = template_of(templates, row)?;
         let columns = template_columns(template);
         (columns.contains_key(&Column::Name) && columns.contains_key(&Column::IdNumber))
-            .then_some((HeaderMap { row: index, top: index, columns }, template))
+            .then_some((HeaderMap { row: index, top: index, columns, more_phones: Vec::new() }, template))
     })
 }
 
