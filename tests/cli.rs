@@ -4064,6 +4064,46 @@ fn mark_with_a_name_that_does_not_fit_the_number_names_the_pupil_who_has_it() {
     assert!(text.contains("no pupil with the ID number 45020220180101001"), "{text}");
 }
 
+/// A script that writes class lists is no class list: refused, naming the file, nothing written. A list whose
+/// numbers a spreadsheet rounded, or that has none, names people, and is imported as ever.
+#[test]
+fn a_script_is_refused_as_no_class_list_and_a_list_without_whole_numbers_is_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    canbao(&db).arg("import").arg(fixture("gbk_title.csv")).assert().success();
+    let before = json(canbao(&db).args(["stats", "--json"]))["students"].as_u64().unwrap();
+    let script = dir.path().join("gen.py");
+    std::fs::write(
+        &script,
+        "import csv\nrows=[]\n\
+         with open('good.csv','w',encoding='utf-8-sig',newline='') as f:\n\
+         \x20   w=csv.writer(f); w.writerow(['学校','姓名','身份证号码','年级','班级','联系电话'])\n\
+         \x20   for r in rows: w.writerow(['测试小学',*r])\n\
+         with open('gbk.csv','w',encoding='gbk',newline='') as f:\n\
+         \x20   w=csv.writer(f); w.writerow(['学校','姓名','身份证号码','年级','班级','联系电话'])\n\
+         \x20   for r in rows[:10]: w.writerow(['测试小学',*r])\n\
+         with open('u16.txt','w',encoding='utf-16') as f:\n\
+         \x20   for r in rows[10:20]: f.write('\\t'.join(['测试小学',*r])+'\\n')\n",
+    )
+    .unwrap();
+    let (code, text) = said(canbao(&db).arg("import").arg(&script));
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains("此文件不像班级名单") && text.contains("does not look like a class list"), "{text}");
+    assert!(text.contains("gen.py"), "{text}");
+    assert_eq!(json(canbao(&db).args(["stats", "--json"]))["students"].as_u64().unwrap(), before);
+    // Every number rounded by a spreadsheet, or none at all: imported, flagged.
+    let rounded = write_list(
+        dir.path(),
+        "rounded.csv",
+        &[["张伟", "4.50202201501E+17", "一年级", "1班"], ["李娜", "4.50202201502E+17", "一年级", "1班"]],
+    );
+    canbao(&db).arg("import").arg(&rounded).assert().success();
+    let missing =
+        write_list(dir.path(), "missing.csv", &[["王芳", "", "二年级", "1班"], ["赵磊", "", "二年级", "1班"]]);
+    canbao(&db).arg("import").arg(&missing).assert().success();
+    assert_eq!(json(canbao(&db).args(["stats", "--json"]))["students"].as_u64().unwrap(), before + 4);
+}
+
 /// A system file SQLite cannot open as a drive is named, where SQLite's own words named nothing.
 #[cfg(target_os = "linux")]
 #[test]

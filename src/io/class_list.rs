@@ -187,6 +187,15 @@ pub enum ImportError {
          ({file} looks like the tax office's payment list: not imported; use reconcile --source tax)"
     )]
     PaymentList { file: String },
+    /// A text file that is no class list (a script, a log) read as one: its lines would become pupils named
+    /// `*r])`. Told by its names, not its numbers: a real list whose numbers a spreadsheet rounded, or that has
+    /// none, still has names.
+    #[error(
+        "此文件不像班级名单，未导入任何内容：没有一行有有效的身份证号码，大多数“姓名”是程序代码中的符号：{file} \
+         ({file} does not look like a class list: no row has a valid ID number and most “names” hold code \
+         punctuation; nothing imported)"
+    )]
+    NotAClassList { file: String },
     /// One of canbao's own ledgers picked as a class list: its remarks would become notes, and it lists nobody
     /// the drive does not hold already.
     #[error(
@@ -832,6 +841,8 @@ struct RowReader<'a> {
     unlisted: usize,
     /// The file being read's rows as the import applied them, for what it says of masked numbers.
     masked: Masked,
+    /// The file being read's pupils, for telling a file that is no class list (`NamesAndNumbers::no_list`).
+    this_file: NamesAndNumbers,
     /// How many pupils each school of `report.schools` (in its order) gained as new pupils: what a school new
     /// to the drive is said with (`new_school`). Pupils moved to it are said as moves.
     school_added: Vec<usize>,
@@ -1230,6 +1241,7 @@ impl RowReader<'_> {
             runs: Runs::default(),
             unlisted: 0,
             masked: Masked::default(),
+            this_file: NamesAndNumbers::default(),
             school_added: Vec::new(),
             added_without_school: 0,
             moved_back: Vec::new(),
@@ -1252,6 +1264,7 @@ impl RowReader<'_> {
         sink: &mut Sink,
     ) -> Result<(), ImportError> {
         self.masked = Masked::default();
+        self.this_file = NamesAndNumbers::default();
         let mut found_any = false;
         // Whether any visible sheet has anything in it: a workbook with none is empty, not without a header.
         let mut any_content = false;
@@ -1394,6 +1407,7 @@ impl RowReader<'_> {
         self.moves_said(file, school.is_some());
         self.statuses_said(file);
         match (found_any, hidden_lists.is_empty(), any_content) {
+            (true, ..) if self.this_file.no_list() => Err(ImportError::NotAClassList { file: file.to_owned() }),
             (true, ..) => Ok(()),
             (false, false, _) => {
                 let sheets = hidden_lists.iter().map(|s| format!("“{s}”")).collect::<Vec<_>>().join("、");
@@ -2604,6 +2618,9 @@ impl RowReader<'_> {
                 }
             },
         };
+        self.this_file.pupils += 1;
+        self.this_file.valid_numbers += usize::from(id.valid().is_some());
+        self.this_file.code_names += usize::from(code_like_name(&name));
         let incoming = Incoming {
             school,
             school_given,
@@ -3471,6 +3488,28 @@ fn odd_characters(row: &[Cell], name_cell: Option<&Cell>) -> impl Iterator<Item 
     ]
     .into_iter()
     .flatten()
+}
+
+/// The pupils one file gives, counted by whether their number is valid and their name like a line of code.
+#[derive(Debug, Default)]
+struct NamesAndNumbers {
+    pupils: usize,
+    valid_numbers: usize,
+    code_names: usize,
+}
+
+impl NamesAndNumbers {
+    /// No valid number anywhere and most names are code: a script or a log, not a list. A list whose numbers a
+    /// spreadsheet rounded, or that has none, still names its pupils as people are named, and is imported.
+    fn no_list(&self) -> bool {
+        self.pupils > 0 && self.valid_numbers == 0 && self.code_names * 2 > self.pupils
+    }
+}
+
+/// A name no school writes: one holding the punctuation of program code (`*r])`, `'w'`, `a=b`). Chinese
+/// punctuation, the middle dot of minority names, spaces and digits (学生1 on a list not filled in yet) are not.
+fn code_like_name(name: &str) -> bool {
+    name.chars().any(|c| c.is_ascii_punctuation() && !matches!(c, '.' | '-'))
 }
 
 /// A name cell that holds more than a legal name (「姚静\n(小名)」, 「李强（哥哥）」): the agencies match
