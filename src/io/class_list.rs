@@ -4522,7 +4522,7 @@ mod tests {
             upper,
             lower,
             pupil("张三", "450202201703051233", text("13900000000"), text("13800000000")),
-            pupil("王五", "450202201704062340", empty(), text("13800000001")),
+            pupil("王五", "450202201704062348", empty(), text("13800000001")),
         ];
         let sheet = Sheet { name: "Sheet1".into(), rows };
         let plan = plan_sheets(vec![("two.xlsx".into(), vec![sheet])], None, DEFAULT_SCHOOL, today()).unwrap();
