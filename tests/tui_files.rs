@@ -1716,6 +1716,35 @@ fn picked_as_list(app: &mut App, path: &Path) -> Option<String> {
     }
 }
 
+/// A path typed with a leading `~` into the export prompt or the import picker is under the home folder, as the
+/// shell reads it for the command line, not in a folder called `~` where canbao runs.
+#[test]
+fn a_path_typed_from_the_home_folder_goes_there() {
+    use canbao::tui::modal::Modal;
+    let (dir, drive) = sample_drive();
+    let home = dir.path().join("home");
+    std::fs::create_dir(&home).unwrap();
+    let mut app = app_on(&drive, Language::Zh);
+    app.home = Some(home.clone());
+
+    app.update(Action::Export);
+    app.update(Action::ClearLine);
+    for c in "~/桌面/名单.xlsx".chars() {
+        app.update(Action::Input(c));
+    }
+    app.update(Action::Confirm);
+    wait_for_jobs(&mut app);
+    assert!(home.join("桌面").join("名单.xlsx").is_file(), "{}", screen(&app).join("\n"));
+
+    let list = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/utf8_bom.csv");
+    std::fs::copy(list, home.join("good.csv")).unwrap();
+    let mut app = app_on(&drive, Language::Zh);
+    app.home = Some(home.clone());
+    assert_eq!(picked_as_list(&mut app, Path::new("~/good.csv")), None, "{}", screen(&app).join("\n"));
+    wait_for_jobs(&mut app);
+    assert!(matches!(app.modal, Some(Modal::ImportPreview { .. })), "{}", screen(&app).join("\n"));
+}
+
 /// A drive picked in the import dialog as a class list (the other laptop's, this one, an encrypted one) is
 /// named for what it is with the screen's own way to take it in, said whole on the screen, in either language.
 #[test]

@@ -114,6 +114,8 @@ pub struct App {
     pub(crate) now: Instant,
     /// Where `policies/`, `keymap.toml` and `themes/` of the operator's own live.
     pub(crate) config_dir: Option<PathBuf>,
+    /// The folder a `~` typed at the start of a path means (`paths::typed_path`).
+    pub home: Option<PathBuf>,
     /// What a read-only window has seen of the writer's saves.
     follower: super::follow::Follower,
     /// The open file is the demo or the sample school (meta `demo`), not a real drive: the title bar says so.
@@ -231,6 +233,7 @@ impl App {
             jobs: Jobs::default(),
             now: Instant::now(),
             config_dir: options.config_dir.clone(),
+            home: super::paths::home_folder(),
             follower,
             demo,
             backup_copy,

@@ -131,38 +131,6 @@ pub fn normalised(path: &std::path::Path) -> PathBuf {
     if out.as_os_str().is_empty() { PathBuf::from(".") } else { out }
 }
 
-/// A path as pasted from a file manager: quotes, a `file://` prefix, surrounding spaces removed.
-pub fn clean_typed_path(text: &str) -> PathBuf {
-    let t = text.trim();
-    let t = t.strip_prefix('"').and_then(|t| t.strip_suffix('"')).unwrap_or(t);
-    let t = t.strip_prefix('\'').and_then(|t| t.strip_suffix('\'')).unwrap_or(t);
-    match t.strip_prefix("file://") {
-        // A file manager's URL: its bytes are percent-encoded (Chinese names arrive as %E4%B8%80…).
-        Some(url) => PathBuf::from(percent_decoded(url.trim())),
-        None => PathBuf::from(t.trim()),
-    }
-}
-
-fn percent_decoded(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        match (bytes[i], bytes.get(i + 1).and_then(|&b| hex(b)), bytes.get(i + 2).and_then(|&b| hex(b))) {
-            (b'%', Some(hi), Some(lo)) => {
-                out.push((hi * 16 + lo) as u8);
-                i += 3;
-            }
-            (b, _, _) => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -200,17 +168,5 @@ mod tests {
         assert_eq!(n("/.."), PathBuf::from("/"));
         assert_eq!(n("a/../.."), PathBuf::from(".."));
         assert_eq!(n("a/.."), PathBuf::from("."));
-    }
-
-    #[test]
-    fn pasted_paths_lose_their_quotes() {
-        assert_eq!(clean_typed_path("'/tmp/一班 名单.xlsx'"), PathBuf::from("/tmp/一班 名单.xlsx"));
-        assert_eq!(clean_typed_path("\"C:\\名单.csv\" "), PathBuf::from("C:\\名单.csv"));
-        assert_eq!(clean_typed_path("file:///tmp/a.csv"), PathBuf::from("/tmp/a.csv"));
-        assert_eq!(
-            clean_typed_path("file:///tmp/%E4%B8%80%E7%8F%AD%20a.csv"),
-            PathBuf::from("/tmp/一班 a.csv"),
-            "a file manager's URL is decoded"
-        );
     }
 }

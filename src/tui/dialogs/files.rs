@@ -11,7 +11,8 @@ use crate::tui::input::LineInput;
 use crate::tui::jobs::Work;
 use crate::tui::keymap::Context;
 use crate::tui::modal::{Modal, PathPurpose};
-use crate::tui::picker::{FilePicker, clean_typed_path, normalised};
+use crate::tui::paths;
+use crate::tui::picker::{FilePicker, normalised};
 use crate::tui::text::fill;
 
 /// The file in the config folder that remembers the last folder a list came from.
@@ -152,7 +153,7 @@ impl App {
                 None => None,
             }
         } else {
-            let typed = clean_typed_path(p.typed.text());
+            let typed = paths::typed_path(p.typed.text(), self.home.as_deref());
             Some(if typed.is_relative() { p.dir.join(typed) } else { typed })
         };
         // A typed `..` (or `../名单`) goes where it leads, shown as that folder, not as `…/名单/..`.

@@ -619,7 +619,7 @@ impl App {
         match action {
             Action::Back => None,
             Action::NextField => {
-                let done = paths::complete(prompt.input.text());
+                let done = paths::complete(prompt.input.text(), self.home.as_deref());
                 prompt.input.set(&done.text);
                 prompt.candidates = done.candidates;
                 Some(Modal::Path(prompt))
@@ -629,15 +629,16 @@ impl App {
                 if text.is_empty() {
                     return Some(Modal::Path(prompt));
                 }
+                let path = paths::typed_path(&text, self.home.as_deref());
                 match prompt.purpose {
-                    PathPurpose::Import => self.start_import(text.into()),
-                    PathPurpose::Export => self.start_export(text.into()),
-                    PathPurpose::ExportForm(form) => self.start_form_export(form, text.into()),
-                    PathPurpose::Reconcile(source) => self.start_reconcile(text.into(), source, true),
+                    PathPurpose::Import => self.start_import(path),
+                    PathPurpose::Export => self.start_export(path),
+                    PathPurpose::ExportForm(form) => self.start_form_export(form, path),
+                    PathPurpose::Reconcile(source) => self.start_reconcile(path, source, true),
                     PathPurpose::Merge => {
-                        self.start(Work::Merge { file: text.into(), dry_run: true, policy: self.policy.clone() })
+                        self.start(Work::Merge { file: path, dry_run: true, policy: self.policy.clone() })
                     }
-                    PathPurpose::Restore => self.ask_restore(text.into()),
+                    PathPurpose::Restore => self.ask_restore(path),
                 }
                 None
             }
