@@ -79,8 +79,8 @@ pub(super) fn watch_work(store: &mut Store, work: Work) -> crate::store::Result<
             Ok(())
         }
         Kind::Drive => {
-            store.watch_commits(Some(saved))?;
-            store.stop_when(watch())
+            store.watch_commits(Some(Arc::clone(&saved)))?;
+            store.stop_until_saved(watch(), saved)
         }
         Kind::Preview | Kind::Files | Kind::Server => store.stop_when(watch()),
     }

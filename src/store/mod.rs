@@ -1105,6 +1105,21 @@ impl Store {
         watch_stop(&mut self.conn, stop)
     }
 
+    /// [`Store::stop_when`] until the work's transaction is committed (`saved`, as [`Store::watch_commits`] keeps
+    /// it): what the command reads after its commit (the report of a reconciliation) runs to its end, as the work
+    /// it reports on cannot be taken back, where a signal then cut the read and the report was lost to SQLite's
+    /// `interrupted`.
+    pub fn stop_until_saved(
+        &mut self,
+        stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+        saved: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    ) -> Result<()> {
+        use std::sync::atomic::Ordering;
+        self.stop = Some(std::sync::Arc::clone(&stop));
+        let stopped = move || stop.load(Ordering::Relaxed) && !saved.load(Ordering::SeqCst);
+        Ok(self.conn.progress_handler(1000, Some(stopped))?)
+    }
+
     /// Keeps `saved` telling whether this connection's latest transaction that wrote was committed (true) or
     /// rolled back (false), as SQLite itself ended it: a command a signal stopped says from it whether its work
     /// landed, whatever failed after the commit and whenever the signal came. `None`: no longer, so what the

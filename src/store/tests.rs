@@ -913,6 +913,31 @@ fn an_older_drive_opened_for_the_screen_keeps_its_keys_until_they_are_written_ag
     assert_eq!(s.search_key_count().unwrap(), 200);
 }
 
+/// A signal stops a command's work until its transaction is committed, and nothing it reads after: the report of
+/// a reconciliation saved is said whole, where the read after the commit failed as interrupted.
+#[test]
+fn a_stop_after_the_work_is_saved_cuts_no_read_after_it() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering::SeqCst};
+    let mut s = Store::open_in_memory().unwrap();
+    let (saved, stop) = (Arc::new(AtomicBool::new(false)), Arc::new(AtomicBool::new(false)));
+    s.watch_commits(Some(Arc::clone(&saved))).unwrap();
+    s.stop_until_saved(Arc::clone(&stop), Arc::clone(&saved)).unwrap();
+    let long_read =
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100000) SELECT count(*) FROM n";
+    let many = "BEGIN; WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100000)
+                INSERT INTO meta(key, value) SELECT 'n' || i, i FROM n; COMMIT;";
+    stop.store(true, SeqCst);
+    assert!(s.conn.execute_batch(many).is_err(), "the work is stopped before its commit");
+    assert!(!saved.load(SeqCst) && s.conn.is_autocommit());
+    stop.store(false, SeqCst);
+    s.set_meta("work", "saved").unwrap();
+    assert!(saved.load(SeqCst));
+    stop.store(true, SeqCst);
+    let read = s.conn.query_row(long_read, [], |r| r.get::<_, i64>(0));
+    assert_eq!(read.unwrap(), 100_000, "a read after the commit runs to its end");
+}
+
 /// What a command a signal reached says of its work comes from `watch_commits`: set by SQLite's commit, cleared
 /// by its rollback (one a stop caused included), and left alone by what is written once it is no longer watched.
 #[test]
