@@ -360,22 +360,19 @@ fn the_restore_question_warns_of_another_drive_but_not_of_a_backup_under_a_name_
 }
 
 /// A class list given to a restore or a merge in the screen is refused naming the key that imports it, in the
-/// screen's language, where it named `canbao import`, a command the screen has no use for.
+/// screen's language, first (whole at 80 columns, whatever the path), where it named `canbao import`, a command
+/// the screen has no use for.
 #[test]
 fn a_class_list_given_to_a_restore_or_a_merge_names_the_screens_import_key() {
     let (dir, drive) = sample_drive();
     let list = dir.path().join("名单.csv");
     std::fs::copy(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/utf8_bom.csv"), &list).unwrap();
     for (lang, restore, merge) in [
-        (
-            Language::Zh,
-            "这是表格（名单），不是 canbao 数据文件，未恢复，当前数据未改动：要导入名单，请按 i：",
-            "未合并：要导入名单，请按 i：",
-        ),
+        (Language::Zh, "要导入名单请按 i：这是名单表格，不是数据文件（未恢复，当前数据未改动）：", "（未合并）："),
         (
             Language::En,
-            "A spreadsheet (a class list), not a canbao drive: nothing restored, the data unchanged; to import a list, press i: ",
-            "nothing merged; to import a list, press i: ",
+            "Press i to import a class list: this is one, not a drive (nothing restored, the data unchanged): ",
+            "(nothing merged): ",
         ),
     ] {
         let mut app = app_on(&drive, lang);
@@ -387,6 +384,9 @@ fn a_class_list_given_to_a_restore_or_a_merge_names_the_screens_import_key() {
         wait_for_jobs(&mut app);
         let said = app.status.as_ref().expect("status").text.clone();
         assert!(said.contains(merge) && !said.contains("canbao import"), "{said}");
+        let key_first =
+            if lang == Language::Zh { "要导入名单请按 i：" } else { "Press i to import a class list" };
+        assert!(said.starts_with(key_first), "the key first: {said}");
     }
     assert_eq!(students_in(&drive), 360, "nothing restored or merged");
 }

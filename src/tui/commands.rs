@@ -1011,7 +1011,7 @@ impl App {
                 let key = self.keymap.keys_for(crate::tui::keymap::Context::Roster, "import");
                 let key = key.first().map(|k| k.to_string()).unwrap_or_default();
                 let (zh, en) = taken_for.nothing();
-                fill(self.text.other_file_table, &[&self.text.pick(zh, en), &key, &path])
+                fill(self.text.other_file_table, &[&key, &self.text.pick(zh, en), &path])
             }
             e => e.to_string(),
         }

@@ -711,7 +711,8 @@ pub struct Text {
     pub restore_safety: &'static str,
     pub restore_title: &'static str,
     pub restore_question: &'static str,
-    /// A class list given to a merge or a restore: what was not done, the key that imports a list, the file.
+    /// A class list given to a merge or a restore: the key that imports a list first (a long path cuts the end
+    /// of the status line), what was not done, the file.
     pub other_file_table: &'static str,
     /// Said after the question about a file that does not look like this drive's backup, with what sets it
     /// apart: one of the four `restore_differs_*`.

@@ -569,7 +569,7 @@ pub static EN: Text = Text {
     restore_safety: "The data as it was is kept as a backup: {}",
     restore_title: "Restored",
     restore_question: "Replace the current data with this backup?\n{}\nTaken {}; schools: {}; {} {pupil|pupils} (the current data has {}). The current data is backed up first.",
-    other_file_table: "A spreadsheet (a class list), not a canbao drive: {}; to import a list, press {}: {}",
+    other_file_table: "Press {} to import a class list: this is one, not a drive ({}): {}",
     restore_not_ours: "\nNote: this does not look like a backup of this drive ({}): make sure it should replace the data.",
     restore_differs_school: "its school is not this drive's",
     restore_differs_diverged: "it began as this drive, but each has changes the other lacks",
