@@ -393,12 +393,18 @@ fn notice_number_unfilled(policy: Option<&crate::domain::policy::Policy>) -> Opt
         }
         NoticeNumber::Missing => ("表格中不写文号".to_owned(), "the forms cite no number".to_owned()),
     };
+    // A policy the drive keeps names its source in both languages (「数据文件中保存的副本 (the drive's copy)」):
+    // each sentence takes its own half.
+    let (source_zh, source_en) = (
+        crate::words::on_screen(source, crate::words::Language::Zh),
+        crate::words::in_language(source, crate::words::Language::En),
+    );
     let en = format!(
         "warning: policy {name}'s notice number (document) is not filled in, and {en}: fill in this year's notice \
-         number in {source}"
+         number in {source_en}"
     );
     let zh =
-        format!("注意：保费政策 {name} 的通知文号（document）尚未填写，{zh}：请在 {source} 中填写本年度通知的文号");
+        format!("注意：保费政策 {name} 的通知文号（document）尚未填写，{zh}：请在 {source_zh} 中填写本年度通知的文号");
     Some((format!("{zh} ({en})"), en))
 }
 
