@@ -434,6 +434,8 @@ fn a_tax_list_that_matches_no_pupil_is_refused_unless_kept() {
     // The dry run shows the rows, and says what a run would do with them.
     let text = ok(canbao(&db).args(["reconcile", "--source", "tax", "--dry-run"]).arg(&file));
     assert!(text.contains("名单外 3") && text.contains("执行核对会被拒绝"), "{text}");
+    // Not, beside it, that a run would keep its payments: the run keeps nothing.
+    assert!(!text.contains("执行核对后将保存在修改记录中") && !text.contains("once reconciled, kept"), "{text}");
     let dry = json(canbao(&db).args(["reconcile", "--source", "tax", "--dry-run", "--json"]).arg(&file));
     assert_eq!((dry["matches_no_pupil"].as_bool(), dry["unapplied_payments"].as_u64()), (Some(true), Some(3)));
     // The operator's word that it is this school's list.

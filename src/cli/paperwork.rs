@@ -1389,8 +1389,9 @@ fn print_reconcile(r: &ReconcileReport, has_policy: bool, reveal: bool) {
             format!("unknown categories: {}", r.unknown_categories.join(", ")),
         );
     }
-    // Once: the payments the list holds that were not recorded are not lost with this report.
-    if r.unapplied_payments > 0 {
+    // Once: the payments the list holds that were not recorded are not lost with this report. A preview of a list
+    // the real run refuses (another school's) keeps none of them: said by the refusal above, not here.
+    if r.unapplied_payments > 0 && !(r.dry_run && r.matches_no_pupil) {
         let n = r.unapplied_payments;
         let (payments, are) = (crate::words::counted(n, "payment", "payments"), if n == 1 { "is" } else { "are" });
         if r.dry_run {

@@ -295,7 +295,8 @@ impl App {
             lines.push(fill(t.reconcile_rounded, &[&place, &id(&m.id_number), &m.name, &id(&m.stored)]));
         }
         // Once, after what the list said row by row: those of its payments are not lost with the report.
-        if r.unapplied_payments > 0 {
+        // A preview of a list the real run refuses (another school's) keeps none of them: its question says so.
+        if r.unapplied_payments > 0 && !(r.dry_run && r.matches_no_pupil) {
             let said = if r.dry_run { t.reconcile_unapplied_preview } else { t.reconcile_unapplied };
             lines.push(fill(said, &[&r.unapplied_payments]));
         }
