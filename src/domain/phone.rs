@@ -34,13 +34,33 @@ const NONE_WORDS: [&str; 22] = [
     "／",
 ];
 
-/// Whether `text` (trimmed) is a word that says there is no phone ([`NONE_WORDS`]): the same as an empty field.
+/// More ways a list says nobody gave a phone: still to be filled in, not given by the family.
+const NOT_GIVEN_WORDS: [&str; 7] = ["待补", "待填", "待补充", "未提供", "家长未提供", "暂缺", "缺"];
+
+/// What a spreadsheet shows in a cell whose formula failed (#N/A of a VLOOKUP that found no phone): no phone.
+const SPREADSHEET_ERRORS: [&str; 7] = ["#n/a", "#null!", "#value!", "#ref!", "#name?", "#div/0!", "#num!"];
+
+/// Whether `text` (trimmed) says there is no phone: a word of [`NONE_WORDS`] (or [`NOT_GIVEN_WORDS`]), several
+/// of them run together (无/NULL), a spreadsheet's error (#N/A), or signs alone (....): the same as an empty field.
 pub fn says_none(text: &str) -> bool {
     let text = text.trim();
     // A phone or an empty field is none of the words: judged without comparing them.
-    !text.is_empty()
-        && !text.as_bytes()[0].is_ascii_digit()
-        && NONE_WORDS.iter().any(|word| word.eq_ignore_ascii_case(text))
+    if text.is_empty() || text.as_bytes()[0].is_ascii_digit() {
+        return false;
+    }
+    let one_word = |word: &str| {
+        NONE_WORDS.iter().chain(&NOT_GIVEN_WORDS).any(|none| none.eq_ignore_ascii_case(word))
+            || SPREADSHEET_ERRORS.iter().any(|error| error.eq_ignore_ascii_case(word))
+    };
+    if one_word(text) {
+        return true;
+    }
+    // Signs alone (...., ***, ？): nothing written. A letter, a digit or a Chinese character is something.
+    if text.chars().all(|c| !c.is_alphanumeric()) {
+        return true;
+    }
+    let mut parts = text.split(['/', '／', '、', ',', '，', ';', '；', ' ', '\u{3000}']).filter(|p| !p.is_empty());
+    parts.clone().next().is_some() && parts.all(one_word)
 }
 
 /// Why a phone the drive would keep (as [`clean`] leaves it) is no phone number: the one rule of the importer,
@@ -477,6 +497,13 @@ mod tests {
             assert_eq!(read_cell(none), Cell::SaysNone(none.trim().into()), "{none}");
         }
         assert_eq!(read_cell("'=\"无\""), Cell::SaysNone("无".into()));
+        // Run together, a spreadsheet's error, still to be given, signs alone: none either.
+        for none in ["无/NULL", "NULL/无", "无 / 无", "#N/A", "#VALUE!", "待补", "家长未提供", "....", "***", "？"]
+        {
+            assert!(says_none(none), "{none}");
+            assert_eq!(not_a_phone(none), None, "{none}");
+            assert_eq!(on_forms(none), "", "{none}");
+        }
         // A name, or a word with more to it, is a word as before: kept, refused by the identity form.
         for word in ["黎萱阳", "无锡", "母亲", "nobody"] {
             assert!(!says_none(word), "{word}");
