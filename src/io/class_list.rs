@@ -2495,15 +2495,11 @@ impl RowReader<'_> {
         };
         // Phones under a merged 联系电话 (父亲, 母亲): the first that is filled is the pupil's, the others are kept in
         // the note under their sub-column's word, so none is lost.
-        let phone_cells: Vec<usize> =
-            map.columns.get(&Column::Phone).into_iter().chain(&map.more_phones).copied().collect();
+        // Walked in place, not collected: this runs for every row of a county's lists.
         let filled = |i: &usize| row.get(*i).map(Cell::text_ref).filter(|t| !t.is_empty());
-        let first_phone = phone_cells.iter().position(|i| filled(i).is_some());
-        let phone_cell = first_phone.and_then(|at| filled(&phone_cells[at]));
-        let other_phones: Vec<String> = first_phone
-            .map(|at| &phone_cells[at + 1..])
-            .unwrap_or_default()
-            .iter()
+        let mut phone_cells = map.columns.get(&Column::Phone).into_iter().chain(&map.more_phones);
+        let phone_cell = phone_cells.by_ref().find_map(filled);
+        let other_phones: Vec<String> = phone_cells
             .filter_map(|i| {
                 let number = filled(i)?;
                 let word = sheet.rows.get(map.row).and_then(|r| r.get(*i)).map(Cell::text).unwrap_or_default();
