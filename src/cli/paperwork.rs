@@ -1477,6 +1477,10 @@ pub fn check(cli: &Cli, reveal: bool, json: bool) -> CmdResult {
     let class = |c: &str| if c.is_empty() { pick("（未分班）", "(no class)").to_owned() } else { c.to_owned() };
     let heading =
         |bilingual: &str, en: &str, what: &str| say(&format!("{bilingual}: {what}"), &format!("{en}: {what}"));
+    // How each list below names a pupil: name, class, ID number (masked unless revealed), tab apart.
+    let who = |p: &crate::domain::roster_check::PupilRef| {
+        format!("{}\t{}\t{}", p.name, class(&p.class), shown_id(&p.id_number, reveal))
+    };
     for g in &report.same_id {
         heading("同一身份证号码出现多次 (same ID twice)", "same ID twice", &shown_id(&g.key, reveal));
         for p in &g.pupils {
@@ -1514,25 +1518,12 @@ pub fn check(cli: &Cli, reveal: bool, json: bool) -> CmdResult {
     }
     for i in &report.invalid_ids {
         let pupil = &i.pupil;
-        let what = format!(
-            "{}\t{}\t{}\t{}",
-            pupil.name,
-            class(&pupil.class),
-            shown_id(&pupil.id_number, reveal),
-            pick(&i.problem, &i.problem_en)
-        );
+        let what = format!("{}\t{}", who(pupil), pick(&i.problem, &i.problem_en));
         heading("身份证号码有问题 (invalid ID)", "invalid ID", &what);
     }
     for o in &report.odd_phones {
         let p = &o.pupil;
-        let what = format!(
-            "{}\t{}\t{}\t{}\t{}",
-            p.name,
-            class(&p.class),
-            shown_id(&p.id_number, reveal),
-            o.phone,
-            pick(&o.problem, &o.problem_en)
-        );
+        let what = format!("{}\t{}\t{}", who(p), o.phone, pick(&o.problem, &o.problem_en));
         heading(
             "联系电话不是电话号码，请在学生详情中按 E 更正 (the phone is no phone number: correct it with E in the \
              pupil's detail)",
@@ -1541,21 +1532,21 @@ pub fn check(cli: &Cli, reveal: bool, json: bool) -> CmdResult {
         );
     }
     for p in &report.government_without_category {
-        let what = format!("{}\t{}\t{}", p.name, class(&p.class), shown_id(&p.id_number, reveal));
+        let what = who(p);
         heading("财政代缴但没有人员类别 (government-paid, no category)", "government-paid, no category", &what);
     }
     for g in &report.government_to_verify {
         let p = &g.pupil;
         let said = |lang| ShareWords::of(lang).reason(&g.department, &g.reason);
         let said = pick(&said(Language::Zh), &said(Language::En)).to_owned();
-        let what = format!("{}\t{}\t{}\t{said}", p.name, class(&p.class), shown_id(&p.id_number, reveal));
+        let what = format!("{}\t{said}", who(p));
         heading("财政代缴待核实 (government-paid, to be checked)", "government-paid, to be checked", &what);
     }
     for p in &report.no_class {
         heading("没有班级 (no class)", "no class", &format!("{}\t{}", p.name, shown_id(&p.id_number, reveal)));
     }
     for p in &report.declined_without_reason {
-        let what = format!("{}\t{}\t{}", p.name, class(&p.class), shown_id(&p.id_number, reveal));
+        let what = who(p);
         heading(
             "不参保未写原因，请补填（按 e，或 mark --enrollment declined --reason） (declined with no reason: add it with \
              e, or mark --enrollment declined --reason)",
@@ -1565,7 +1556,7 @@ pub fn check(cli: &Cli, reveal: bool, json: bool) -> CmdResult {
     }
     for a in &report.too_old {
         let p = &a.pupil;
-        let what = format!("{}\t{}\t{}\t{}", p.name, class(&p.class), shown_id(&p.id_number, reveal), a.age);
+        let what = format!("{}\t{}", who(p), a.age);
         heading(
             "按身份证号码年龄过大，可能填了家长的号码 (too old for a pupil: perhaps a parent's number)",
             "too old for a pupil by the ID number: perhaps a parent's number",
@@ -1574,14 +1565,7 @@ pub fn check(cli: &Cli, reveal: bool, json: bool) -> CmdResult {
     }
     for a in &report.age_for_grade {
         let p = &a.pupil;
-        let what = format!(
-            "{}\t{}\t{}\t{}\t{}",
-            p.name,
-            class(&p.class),
-            shown_id(&p.id_number, reveal),
-            a.birth_date,
-            a.grade
-        );
+        let what = format!("{}\t{}\t{}", who(p), a.birth_date, a.grade);
         heading(
             "按身份证号码的出生日期，年龄与年级不符，号码或年级待核实 (age does not fit the grade by the ID number: check the \
              number or the grade)",
@@ -1591,13 +1575,7 @@ pub fn check(cli: &Cli, reveal: bool, json: bool) -> CmdResult {
     }
     for h in &report.local_hukou {
         let p = &h.pupil;
-        let what = format!(
-            "{}\t{}\t{}\t{}",
-            p.name,
-            class(&p.class),
-            shown_id(&p.id_number, reveal),
-            pick(&h.remark, &h.remark_en)
-        );
+        let what = format!("{}\t{}", who(p), pick(&h.remark, &h.remark_en));
         heading(
             "政府补助须具有本市户籍，证件显示无本市户籍，待核实 (the subsidy needs local household registration the \
              pupil's document says they lack: to be confirmed)",
@@ -1635,7 +1613,7 @@ pub fn check(cli: &Cli, reveal: bool, json: bool) -> CmdResult {
             )
             .to_owned(),
         };
-        let what = format!("{}\t{}\t{}\t{said}", p.name, class(&p.class), shown_id(&p.id_number, reveal));
+        let what = format!("{}\t{said}", who(p));
         heading(
             "少缴保费，请向家长补收 (underpaid: ask the family for the rest)",
             "underpaid: ask the family for the rest",
@@ -1651,7 +1629,7 @@ pub fn check(cli: &Cli, reveal: bool, json: bool) -> CmdResult {
             &format!("paid {paid} yuan, {due} yuan due, {over} yuan over"),
         )
         .to_owned();
-        let what = format!("{}\t{}\t{}\t{said}", p.name, class(&p.class), shown_id(&p.id_number, reveal));
+        let what = format!("{}\t{said}", who(p));
         heading(
             "多缴保费，请核实人员类别和缴费金额，按当地政策办理退费或由认定部门将代缴部分退还家长 \
              (overpaid: check the category and the amount; refund it, or have the department pay the family back \
@@ -1669,7 +1647,7 @@ pub fn check(cli: &Cli, reveal: bool, json: bool) -> CmdResult {
         });
         let (due, due_en) = due.unwrap_or_default();
         let said = pick(&format!("{}{due}", d.why), &format!("{}{due_en}", d.why_en)).to_owned();
-        let what = format!("{}\t{}\t{}\t{said}", p.name, class(&p.class), shown_id(&p.id_number, reveal));
+        let what = format!("{}\t{said}", who(p));
         heading(
             "两台电脑为同一笔缴费记录的金额不同：可能缴了两次，也可能一处记错；请以税务部门的缴费记录为准核实，核实前不要向家长补收或退费，\
              核实后按实际缴费重新记录（在详情页按 p 清除后再记） (two laptops recorded different amounts for one payment: the family may have \
@@ -1684,7 +1662,7 @@ pub fn check(cli: &Cli, reveal: bool, json: bool) -> CmdResult {
     for c in &report.list_payment_cleared {
         let p = &c.pupil;
         let at = crate::store::instant::local_minutes(&c.listed_at);
-        let mut what = format!("{}\t{}\t{}\t{at}", p.name, class(&p.class), shown_id(&p.id_number, reveal));
+        let mut what = format!("{}\t{at}", who(p));
         // The tax office's receipt numbers, which the roster no longer counts: what to ask the tax office about.
         if !c.receipts.is_empty() {
             what.push_str(pick(
@@ -1714,8 +1692,7 @@ pub fn check(cli: &Cli, reveal: bool, json: bool) -> CmdResult {
     }
     for o in &report.payment_outside_year {
         let p = &o.pupil;
-        let what =
-            format!("{}\t{}\t{}\t{}", p.name, class(&p.class), shown_id(&p.id_number, reveal), pick(&o.why, &o.why_en));
+        let what = format!("{}\t{}", who(p), pick(&o.why, &o.why_en));
         heading(
             "缴费日期不属于本年度，请核实：往年的缴费不能算本年度已缴费 (paid on a date outside the insured year: a payment \
              for another year does not pay for this one)",
