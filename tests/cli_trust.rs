@@ -1634,6 +1634,56 @@ fn a_path_that_is_not_utf8_is_said_never_a_panic() {
     assert!(code != 101 && !err.contains("panicked"), "stats: {code} {err}");
 }
 
+/// A drive kept in a folder whose name is not UTF-8 (「班级」 in GBK: a USB stick, or a zip made on Windows
+/// unpacked on Linux) is backed up, restored, merged and moved to the next year there as anywhere, where each
+/// stopped at SQLite's "unable to open database file" (the folder's name reached SQLite as lossy text).
+#[cfg(unix)]
+#[test]
+fn a_drive_in_a_folder_whose_name_is_not_utf8_is_backed_up_restored_merged_and_moved_on() {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join(OsStr::from_bytes(b"\xb0\xe0\xbc\xb6"));
+    assert!(folder.to_str().is_none(), "not UTF-8");
+    std::fs::create_dir(&folder).unwrap();
+    let db = ten_pupils(&folder, "drive.db");
+    let id = first_id(&db);
+    let note = |db: &Path| Store::open_read_only(db).unwrap().student_by_id_number(&id).unwrap().expect("a pupil").note;
+    let pupils = |db: &Path| json(canbao(db).args(["stats", "--json"]))["students"].as_u64().unwrap();
+    // Said readably, the name's bytes that are no text as U+FFFD, never a panic.
+    let shown = folder.display().to_string();
+    let said = ok(canbao(&db).arg("backup"));
+    assert!(said.contains("已备份") && said.contains(&shown), "{said}");
+    let copy = folder.join("copy.db");
+    ok(canbao(&db).arg("backup").arg(&copy));
+    ok(canbao(&db).args(["mark", &id, "--note", "before the restore"]));
+    let said = ok(canbao(&db).arg("restore").arg(&copy));
+    assert!(said.contains(&shown), "{said}");
+    assert_eq!((note(&db).as_str(), pupils(&db)), ("", 10), "the backup's data came back");
+    // Another laptop's copy, with a mark of its own, merged back.
+    let other = folder.join("other.db");
+    ok(canbao(&db).arg("backup").arg(&other));
+    ok(canbao(&other).args(["mark", &id, "--note", "on the other laptop"]));
+    let merged = json(canbao(&db).args(["merge", "--json"]).arg(&other));
+    assert_eq!(merged["updated"], 1, "{merged}");
+    assert_eq!(note(&db), "on the other laptop");
+    let year = |db: &Path| -> i64 {
+        let years = json(canbao(db).args(["year", "list", "--json"]));
+        years.as_array().unwrap().iter().find(|y| y["current"] == true).and_then(|y| y["year"].as_i64()).unwrap()
+    };
+    let before = year(&db);
+    let started = json(canbao(&db).args(["year", "new", &(before + 1).to_string(), "--promote", "--force", "--json"]));
+    assert_eq!((&started["promoted"], &started["graduated"]), (&9.into(), &1.into()), "{started}");
+    assert_eq!((year(&db), pupils(&db)), (before + 1, 9), "the 大班 pupil left kindergarten");
+    let backups: Vec<String> = std::fs::read_dir(folder.join("backups"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    for reason in ["manual", "restore", "merge", "year"] {
+        assert!(backups.iter().any(|b| b.ends_with(&format!("-{reason}.db"))), "{reason}: {backups:?}");
+    }
+}
+
 /// The drive of the ten pupils, one of them paid and one declined, as a canbao of schema `version` left it: what
 /// the later schemas added is taken away again, and the version set back.
 fn older_drive(dir: &Path, version: i64) -> PathBuf {

@@ -218,6 +218,39 @@ mod keyed {
         assert_noise(&db);
     }
 
+    /// In a folder whose name is not UTF-8 (「班级」 in GBK, from a USB stick) a drive is encrypted, backed up,
+    /// merged and decrypted as anywhere, where SQLite was given the folder's name as lossy text and said
+    /// "unable to open database".
+    #[cfg(unix)]
+    #[test]
+    fn a_drive_in_a_folder_whose_name_is_not_utf8_is_encrypted_merged_and_decrypted() {
+        use std::ffi::OsStr;
+        use std::os::unix::ffi::OsStrExt;
+        let dir = tempfile::tempdir().unwrap();
+        let folder = dir.path().join(OsStr::from_bytes(b"\xb0\xe0\xbc\xb6"));
+        assert!(folder.to_str().is_none(), "not UTF-8");
+        std::fs::create_dir(&folder).unwrap();
+        let db = plain_drive(&folder);
+        let run = |cmd: &mut Command| {
+            let out = cmd.env("CANBAO_PASSPHRASE", PASS).output().unwrap();
+            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+            String::from_utf8_lossy(&out.stdout).into_owned()
+        };
+        run(canbao(&db).arg("encrypt"));
+        assert_noise(&db);
+        let copy = folder.join("copy.db");
+        run(canbao(&db).arg("backup").arg(&copy));
+        assert_noise(&copy);
+        run(canbao(&copy).args(["mark", ID, "--note", "另一台电脑"]));
+        let merged = run(canbao(&db).args(["merge", "--json"]).arg(&copy));
+        let report: serde_json::Value = serde_json::from_str(&merged).expect("json");
+        assert_eq!(report["updated"], 1, "{merged}");
+        run(canbao(&db).arg("decrypt"));
+        assert_eq!(&std::fs::read(&db).unwrap()[..16], b"SQLite format 3\0");
+        let store = Store::open(&db).unwrap();
+        assert_eq!(store.student_by_id_number(ID).unwrap().expect("kept").note, "另一台电脑");
+    }
+
     #[test]
     fn encrypt_with_out_leaves_the_drive_alone_and_refuses_twice() {
         let dir = tempfile::tempdir().unwrap();

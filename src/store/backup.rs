@@ -321,7 +321,7 @@ fn vacuum_into(source: &Connection, partial: &Path) -> Result<()> {
         )?
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?;
-    let vacuum = || source.execute("VACUUM INTO ?1", [partial.to_string_lossy()]).map(drop);
+    let vacuum = || source.execute("VACUUM INTO CAST(?1 AS TEXT)", [super::sql_file_name(partial)]).map(drop);
     if views.is_empty() {
         return Ok(vacuum()?);
     }

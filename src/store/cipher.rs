@@ -142,7 +142,8 @@ impl Store {
         }
         let version = schema::user_version(&self.conn)?;
         let key_text = key.map(Passphrase::expose).unwrap_or("");
-        self.conn.execute("ATTACH DATABASE ?1 AS export KEY ?2", [target.to_string_lossy().as_ref(), key_text])?;
+        let name = super::sql_file_name(target);
+        self.conn.execute("ATTACH DATABASE CAST(?1 AS TEXT) AS export KEY ?2", rusqlite::params![name, key_text])?;
         crate::private_file::restrict(target);
         let exported = (|| -> Result<()> {
             self.conn.query_row("SELECT sqlcipher_export('export')", [], |_| Ok(()))?;

@@ -1233,7 +1233,8 @@ impl Store {
         // round (late payments of last year into a drive that has moved on) is a merge like any other.
         let theirs = probe.read_current_year()?;
         // Attached as the probe read it: a copy on read-only media only as an immutable file.
-        let attached = if probe.immutable { super::immutable_uri(other) } else { other.to_string_lossy().into_owned() };
+        let attached =
+            if probe.immutable { super::immutable_uri(other).into_bytes() } else { super::sql_file_name(other) };
         drop(probe);
         if let (Some(theirs), Some(ours)) = (theirs, self.read_current_year()?)
             && theirs > ours
@@ -1248,9 +1249,9 @@ impl Store {
         register_functions(&self.conn)?;
         if self.encrypted() && other_plain {
             // Without an explicit empty key SQLCipher would read the attached file with this drive's key.
-            self.conn.execute("ATTACH DATABASE ?1 AS other KEY ''", [&attached])?;
+            self.conn.execute("ATTACH DATABASE CAST(?1 AS TEXT) AS other KEY ''", [&attached])?;
         } else {
-            self.conn.execute("ATTACH DATABASE ?1 AS other", [&attached])?;
+            self.conn.execute("ATTACH DATABASE CAST(?1 AS TEXT) AS other", [&attached])?;
         }
         // The work tables go to a temp file rather than memory (this build's default), so a merge of two large
         // drives needs no more memory than a small one. Changing the setting deletes every temp object, so it is

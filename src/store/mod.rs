@@ -529,6 +529,18 @@ fn sidecar(path: &Path, suffix: &str) -> PathBuf {
     PathBuf::from(name)
 }
 
+/// `path` as SQLite takes a file's name in a statement (`VACUUM INTO`, `ATTACH`): bound as a BLOB and read as
+/// `CAST(?1 AS TEXT)`, so SQLite gets the name's own bytes on unix, which need not be UTF-8 (a folder named in
+/// GBK, from a USB stick or a zip made on Windows), where the name as lossy text was another file's, in a folder
+/// that is not there ("unable to open database"). Windows names are UTF-16, which SQLite takes as UTF-8.
+fn sql_file_name(path: &Path) -> Vec<u8> {
+    #[cfg(unix)]
+    let bytes = std::os::unix::ffi::OsStrExt::as_bytes(path.as_os_str()).to_vec();
+    #[cfg(not(unix))]
+    let bytes = path.to_string_lossy().into_owned().into_bytes();
+    bytes
+}
+
 /// SQLite's URI for opening `path` as a file nothing changes: no locks taken, no `-shm` made, no `-wal` read.
 fn immutable_uri(path: &Path) -> String {
     #[cfg(unix)]
