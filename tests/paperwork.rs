@@ -483,6 +483,56 @@ fn payments_beside_the_rosters_status_are_counted_and_remarked() {
     assert_eq!(again["updated"], 0, "{again}");
 }
 
+/// A pupil marked 不参保, 异地参保 or 已离校 whom a tax list then has paying is listed by `check` (masked, with the
+/// status and the payment, in both languages and in --json, counted) until the status is put right, where before
+/// the reconciliation said it once and nothing listed those families again; a pupil paid for who then left is not.
+#[test]
+fn check_lists_payments_beside_the_rosters_status_until_settled() {
+    let (dir, db) = sample_drive_in(2024);
+    ok(canbao(&db).args(["mark", "450203202003164449", "--enrollment", "declined", "--reason", "家长已在单位参保"]));
+    ok(canbao(&db).args(["mark", "450203201909308803", "--enrollment", "left"]));
+    ok(canbao(&db).args(["mark", "450202201911276365", "--enrollment", "elsewhere", "--reason", "南宁"]));
+    let file = write(
+        dir.path(),
+        "tax.csv",
+        "姓名,身份证号码,缴费金额,缴费时间,缴费渠道\n\
+         卢雅,450203202003164449,380,2023-11-01,微信\n\
+         孙语,450203201909308803,380,2023-11-01,微信\n\
+         林彤瑶,450202201911276365,380,2023-11-01,微信\n\
+         黎语雪,450202202007078525,380,2023-11-01,微信\n",
+    );
+    ok(canbao(&db).args(["reconcile", "--source", "tax"]).arg(&file));
+    // Paid for, then left: insured for the year, nothing to settle.
+    ok(canbao(&db).args(["mark", "450202202007078525", "--enrollment", "left"]));
+    let check = json(canbao(&db).args(["check", "--json"]));
+    let listed = check["paid_despite_status"].as_array().expect("paid_despite_status");
+    let mut names: Vec<&str> = listed.iter().filter_map(|l| l["name"].as_str()).collect();
+    names.sort_unstable();
+    assert_eq!(names, ["卢雅", "孙语", "林彤瑶"], "{check}");
+    let lu = listed.iter().find(|l| l["name"] == "卢雅").expect("卢雅");
+    assert_eq!((lu["enrollment"].as_str(), lu["payment"].as_str()), (Some("declined"), Some("paid")), "{lu}");
+    assert_eq!((lu["amount"].as_f64(), lu["paid_on"].as_str()), (Some(380.0), Some("2023-11-01")), "{lu}");
+    assert_eq!(lu["id_number"], "4502**********4449", "{lu}");
+    assert!(lu["listed_at"].is_string(), "{lu}");
+    let text = ok(canbao(&db).arg("check"));
+    let line = text.lines().find(|l| l.contains("卢雅")).unwrap_or_default().to_owned();
+    assert!(line.contains("足额缴费即计为已参保") && line.contains("办理退费"), "{text}");
+    assert!(line.contains("4502**********4449") && line.contains("不参保（家长已在单位参保）"), "{line}");
+    assert!(line.contains("已缴费 380 元，2023-11-01，微信") && line.contains("核对名单记入"), "{line}");
+    assert!(!text.contains("黎语雪"), "{text}");
+    let en = ok(canbao(&db).args(["--lang", "en", "check"]));
+    let line = en.lines().find(|l| l.contains("林彤瑶")).unwrap_or_default().to_owned();
+    assert!(line.contains("yet paid") && line.contains("refunded"), "{en}");
+    assert!(line.contains("elsewhere (南宁)") && line.contains("paid 380 yuan, 2023-11-01, WeChat"), "{line}");
+    // Counted: put right, the pupil goes from the list and from the count.
+    let count = |text: &str| text.lines().next().unwrap_or_default().to_owned();
+    let before = count(&text);
+    ok(canbao(&db).args(["mark", "450203202003164449", "--enrollment", "here"]));
+    let after = json(canbao(&db).args(["check", "--json"]));
+    assert_eq!(after["paid_despite_status"].as_array().map(Vec::len), Some(2), "{after}");
+    assert_ne!(count(&ok(canbao(&db).arg("check"))), before);
+}
+
 #[test]
 fn agency_and_category_lists() {
     let (dir, db) = sample_drive();

@@ -1608,6 +1608,39 @@ fn government_over_a_payment_from_the_tax_list_says_the_tax_office_still_has_it(
     }
 }
 
+/// 检查名单 lists a pupil marked 不参保 whom a tax list then has paying (the status, the payment and when the list
+/// recorded it), in either language, the number masked, where before it did not.
+#[test]
+fn the_roster_check_lists_a_list_payment_beside_the_status() {
+    use canbao::domain::id_number::mask;
+    use canbao::store::{Change, ChangeOptions, Payment};
+    for (lang, beside, status) in [
+        (Language::Zh, "或为家长办理退费", "不参保（家长已在单位参保）"),
+        (Language::En, "have the payment refunded", "declined (家长已在单位参保)"),
+    ] {
+        let mut store = store(true);
+        let pupils = store.students(&Default::default()).expect("list");
+        let decline =
+            vec![Change::Enrollment { status: Enrollment::Declined, reason: Some("家长已在单位参保".into()) }];
+        store.apply_changes("mark", &[(pupils[0].id, decline)], ChangeOptions::default()).expect("declined");
+        let paid = |paid_on| vec![Change::Payment(Payment::Paid { amount_fen: Some(38_000), paid_on, channel: None })];
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 20);
+        let stands = ChangeOptions { payment_stands: true, ..ChangeOptions::default() };
+        store.apply_changes("reconcile", &[(pupils[0].id, paid(day))], stands).expect("list");
+        let mut app = App::new(store, &options(lang, Some("测试"))).expect("app");
+        app.update(Action::Resize(120, 30));
+        app.update(Action::Palette);
+        type_text(&mut app, "check");
+        app.update(Action::Confirm);
+        finish_job(&mut app);
+        let Some(canbao::tui::modal::Modal::Message(m)) = &app.modal else { panic!("no report: {:?}", app.status) };
+        let line = |words: &str| m.lines.iter().find(|l| l.contains(words)).cloned().unwrap_or_default();
+        let first = line(beside);
+        assert!(first.contains(&pupils[0].name) && first.contains(&mask(&pupils[0].id_number)), "{:?}", m.lines);
+        assert!(first.contains(status) && first.contains("380") && first.contains("2026-11-20"), "{first}");
+    }
+}
+
 /// A merge's record of a value it did not keep names that value as not kept and the value kept, in either
 /// language: 「未采用 未缴费，保留 已缴费」 for a pupil who is paid, never 「未缴费 -> 已缴费」 as if the payment were
 /// the change not applied.

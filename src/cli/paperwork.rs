@@ -1690,6 +1690,26 @@ pub fn check(cli: &Cli, reveal: bool, json: bool) -> CmdResult {
             );
         }
     }
+    // A list's payment beside the roster's status, said once by reconcile (状态与缴费不一致): the families to see.
+    for d in &report.paid_despite_status {
+        let en = english();
+        let mut what = format!("{}\t{}\t{}", who(&d.pupil), d.status_words(en), d.payment_words(en));
+        if let Some(at) = &d.listed_at {
+            let at = crate::store::instant::local_minutes(at);
+            what.push_str(pick(
+                &format!("\t核对名单记入 {at} (from a list reconciled {at})"),
+                &format!("\tfrom a list reconciled {at}"),
+            ));
+        }
+        heading(
+            "名单为不参保、已离校或异地参保，但已缴费：足额缴费即计为已参保，请核实后更正参保状态，或为家长办理退费 \
+             (marked declined, left or insured elsewhere, yet paid: a payment in full insures the pupil; check, then correct \
+             the status or have the payment refunded)",
+            "marked declined, left or insured elsewhere, yet paid: a payment in full insures the pupil; check, then correct the \
+             status or have the payment refunded",
+            &what,
+        );
+    }
     for o in &report.payment_outside_year {
         let p = &o.pupil;
         let what = format!("{}\t{}", who(p), pick(&o.why, &o.why_en));

@@ -151,6 +151,11 @@ pub struct CheckReport {
     /// changed it by hand: the tax office still has the family's payment, so a notice would have the family pay
     /// twice, and a department's payment on top of it registers the pupil paid twice.
     pub list_payment_cleared: Vec<ListPaymentCleared>,
+    /// Paid for while the roster says 不参保 or 异地参保 (`Standing::paid_against_status`), or 已离校 when an agency's
+    /// list recorded the payment after the pupil was marked so: insured by the payment, so the operator corrects
+    /// the status or has the payment refunded. The reconciliation said it once; this lists it until settled. Set
+    /// by [`paid_despite_status`].
+    pub paid_despite_status: Vec<PaidDespiteStatus>,
     /// The drive's policy is another insured year's than the roster's: `underpaid` and `overpaid` are empty
     /// because nothing was checked, not because every family paid what is due (set by [`check_in_year`]).
     pub amounts_not_checked: Option<AmountsNotChecked>,
@@ -201,6 +206,117 @@ pub struct ListPaymentCleared {
     pub payment: PaymentStatus,
     /// The receipt numbers (票证号码) the reconciliation recorded, which the roster no longer counts as paid.
     pub receipts: Vec<String>,
+}
+
+/// A pupil paid for whom the roster has as 不参保, 已离校 or 异地参保 (see [`CheckReport::paid_despite_status`]).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PaidDespiteStatus {
+    #[serde(flatten)]
+    pub pupil: PupilRef,
+    /// The roster's status, kept beside the payment.
+    pub enrollment: Enrollment,
+    /// The roster's reason (不参保) or place (异地参保), where given.
+    pub reason: Option<String>,
+    pub payment: PaymentStatus,
+    /// Yuan, as recorded.
+    pub amount: Option<f64>,
+    pub paid_on: Option<NaiveDate>,
+    /// 缴费渠道, as recorded.
+    pub channel: Option<String>,
+    /// The audit instant (UTC) of the reconciliation that recorded the payment; `null` where it was recorded
+    /// otherwise (by hand, by a merge).
+    pub listed_at: Option<String>,
+    /// Yuan short of the amount due (a part payment, which insures nobody), as `underpaid` has it; `null` for a
+    /// payment in full or one not checked.
+    pub short: Option<f64>,
+}
+
+impl PaidDespiteStatus {
+    /// The roster's status with its reason or place: `不参保（家长已在单位参保）`, `declined (家长已在单位参保)`.
+    pub fn status_words(&self, en: bool) -> String {
+        let label = if en { self.enrollment.label_en() } else { self.enrollment.label_zh() };
+        match (&self.reason, en) {
+            (Some(r), false) => format!("{label}（{r}）"),
+            (Some(r), true) => format!("{label} ({r})"),
+            (None, _) => label.to_owned(),
+        }
+    }
+
+    /// The payment as recorded: `已缴费 380 元，2023-11-01，微信`, `paid 380 yuan, 2023-11-01, WeChat`.
+    pub fn payment_words(&self, en: bool) -> String {
+        let label = if en { self.payment.label_en() } else { self.payment.label_zh() };
+        if self.payment != PaymentStatus::Paid {
+            return label.to_owned();
+        }
+        let details = paid_words(self.amount, Some(self.paid_on), self.channel.as_deref(), en);
+        let Some(short) = self.short else { return format!("{label} {details}") };
+        let short = money::plain((short * 100.0).round() as i64);
+        let (part, part_en) = super::coverage::PART_PAID;
+        if en {
+            format!("{label} {details}, {short} yuan short of the amount due: {part_en}, not counted insured")
+        } else {
+            format!("{label} {details}，少于应缴（差 {short} 元），为{part}，不计为已参保")
+        }
+    }
+}
+
+/// A recorded payment's amount, date (when `day` is given: `None` inside it is said as no date) and channel, in
+/// one language: `380 元，2023-11-01，微信`, `380 yuan, 2023-11-01, WeChat`; `金额不详`, `amount unknown`.
+fn paid_words(amount: Option<f64>, day: Option<Option<NaiveDate>>, channel: Option<&str>, en: bool) -> String {
+    let fen = amount.map(|yuan| (yuan * 100.0).round() as i64);
+    let mut parts = vec![match (fen, en) {
+        (Some(fen), false) => format!("{} 元", money::plain(fen)),
+        (Some(fen), true) => format!("{} yuan", money::plain(fen)),
+        (None, false) => "金额不详".to_owned(),
+        (None, true) => "amount unknown".to_owned(),
+    }];
+    if let Some(day) = day {
+        parts.push(day.map_or_else(|| (if en { "no date" } else { "日期不详" }).to_owned(), |d| d.to_string()));
+    }
+    if let Some(channel) = channel.map(str::trim).filter(|c| !c.is_empty()) {
+        let named = super::student::PaymentChannel::from_text(channel);
+        parts.push(match (named, en) {
+            (Some(c), true) => c.label_en().to_owned(),
+            _ => channel.to_owned(),
+        });
+    }
+    parts.join(if en { ", " } else { "，" })
+}
+
+/// The pupils of `students` paid for against the roster's status: 不参保 or 异地参保 whatever recorded the payment,
+/// and 已离校 only where `listed` (pupil id → the instant a list recorded the payment standing now) holds the pupil,
+/// the caller having kept there only the pupils marked 已离校 before the list came: a pupil paid for who then left
+/// is insured for the year, nothing to settle. A part payment is said short as `underpaid` (the report's, checked
+/// already) has it, as reconcile says it.
+pub fn paid_despite_status(
+    students: &[Student],
+    listed: &HashMap<i64, String>,
+    underpaid: &[Underpaid],
+) -> Vec<PaidDespiteStatus> {
+    students
+        .iter()
+        .filter(|s| {
+            let standing = super::coverage::Standing::new(s.enrollment, s.payment);
+            standing.paid_against_status()
+                || (s.enrollment == Enrollment::Left && s.payment.is_settled() && listed.contains_key(&s.id))
+        })
+        .map(|s| {
+            let paid = (s.payment == PaymentStatus::Paid).then_some(&s.payment_details);
+            let pupil = PupilRef::from(s);
+            let short = underpaid.iter().find(|u| u.department.is_none() && u.pupil == pupil).map(|u| u.short);
+            PaidDespiteStatus {
+                pupil,
+                enrollment: s.enrollment,
+                reason: s.decline_reason.clone().filter(|r| !r.trim().is_empty()),
+                payment: s.payment,
+                amount: paid.and_then(|d| d.amount_fen).map(money::as_number),
+                paid_on: paid.and_then(|d| d.paid_on),
+                channel: paid.and_then(|d| d.channel.clone()),
+                listed_at: listed.get(&s.id).cloned(),
+                short,
+            }
+        })
+        .collect()
 }
 
 /// A family payment two laptops recorded with different amounts (see [`AmountDispute`]): the tax office's
@@ -407,6 +523,7 @@ impl CheckReport {
             + self.overpaid.len()
             + self.amounts_differ.len()
             + self.list_payment_cleared.len()
+            + self.paid_despite_status.len()
             + self.tax_paid_unrecorded.len()
             + self.payment_outside_year.len()
             + usize::from(self.amounts_not_checked.is_some())
@@ -914,6 +1031,51 @@ mod tests {
         record.roster_status = Some("declined".into());
         held.payment = PaymentStatus::Government;
         assert!(tax_paid_unrecorded(&[kept(&record)], std::slice::from_ref(&held)).is_empty());
+    }
+
+    /// Paid for beside 不参保 or 异地参保 is listed whatever recorded it, with the status and the payment; beside
+    /// 已离校 only where a list recorded it while the pupil stood so (the caller's `listed`); a department's payment
+    /// for a pupil insured elsewhere, and an unpaid decline, are not.
+    #[test]
+    fn a_payment_beside_the_rosters_status_is_listed() {
+        let paid = |name: &str, id: i64, enrollment: Enrollment, payment: PaymentStatus| {
+            let mut s = pupil(name, "", "1班");
+            (s.id, s.enrollment, s.payment) = (id, enrollment, payment);
+            if payment == PaymentStatus::Paid {
+                s.payment_details = PaymentDetails {
+                    amount_fen: Some(38_000),
+                    paid_on: NaiveDate::from_ymd_opt(2023, 11, 1),
+                    channel: Some("微信".into()),
+                };
+            }
+            s
+        };
+        let mut declined = paid("卢雅", 1, Enrollment::Declined, PaymentStatus::Paid);
+        declined.decline_reason = Some("家长已在单位参保".into());
+        let students = [
+            declined,
+            paid("林彤瑶", 2, Enrollment::Elsewhere, PaymentStatus::Paid),
+            paid("孙语", 3, Enrollment::Left, PaymentStatus::Paid),
+            paid("黎语雪", 4, Enrollment::Left, PaymentStatus::Paid),
+            paid("郭诚磊", 5, Enrollment::Elsewhere, PaymentStatus::Government),
+            paid("高俊", 6, Enrollment::Declined, PaymentStatus::Unpaid),
+            paid("蒋睿豪", 7, Enrollment::Here, PaymentStatus::Paid),
+        ];
+        let listed = HashMap::from([(1, "2026-11-23T02:00:00Z".to_owned()), (3, "2026-11-23T02:00:00Z".to_owned())]);
+        let found = paid_despite_status(&students, &listed, &[]);
+        let names: Vec<&str> = found.iter().map(|f| f.pupil.name.as_str()).collect();
+        assert_eq!(names, ["卢雅", "林彤瑶", "孙语"]);
+        assert_eq!(found[0].status_words(false), "不参保（家长已在单位参保）");
+        assert_eq!(found[0].payment_words(false), "已缴费 380 元，2023-11-01，微信");
+        assert_eq!(found[1].payment_words(true), "paid 380 yuan, 2023-11-01, WeChat");
+        assert_eq!((found[0].listed_at.is_some(), found[1].listed_at.is_none()), (true, true));
+        // A part payment insures nobody: said short, as reconcile said it.
+        let short = Underpaid { pupil: found[1].pupil.clone(), paid: 300.0, due: 380.0, short: 80.0, department: None };
+        let again = paid_despite_status(&students, &listed, &[short]);
+        assert!(again[1].payment_words(false).ends_with("少于应缴（差 80 元），为部分缴费，不计为已参保"), "{again:?}");
+        assert!(again[1].payment_words(true).contains("80 yuan short") && again[0].short.is_none(), "{again:?}");
+        let report = CheckReport { paid_despite_status: found, ..CheckReport::default() };
+        assert_eq!(report.findings(), 3);
     }
 
     #[test]

@@ -7,7 +7,7 @@ use super::{Result, Store, StudentFilter};
 use crate::domain::category::CategoryTable;
 use crate::domain::policy::{AmountDispute, PartPayment, Policy};
 use crate::domain::roster_check::{self, CheckReport};
-use crate::domain::student::{PaymentStatus, Student};
+use crate::domain::student::{Enrollment, PaymentStatus, Student};
 use crate::domain::unapplied::UnappliedReason;
 
 impl Store {
@@ -268,6 +268,18 @@ impl Store {
                 Ok(roster_check::ListPaymentCleared { pupil: s.into(), listed_at, payment: s.payment, receipts })
             })
             .collect::<Result<_>>()?;
+        // The payments standing as a list recorded them; a pupil marked 已离校 only when so marked before the list
+        // came (paid for, then left, is insured for the year and nothing to settle).
+        let standing: HashMap<i64, String> =
+            listed.iter().filter(|(_, l)| !l.cleared_by_hand).map(|(id, l)| (*id, l.listed_at.clone())).collect();
+        let mut despite = standing.clone();
+        for s in students.iter().filter(|s| s.enrollment == Enrollment::Left && s.payment.is_settled()) {
+            let Some(listed_at) = standing.get(&s.id) else { continue };
+            if self.enrollment_changed_after(s.id, listed_at)? {
+                despite.remove(&s.id);
+            }
+        }
+        report.paid_despite_status = roster_check::paid_despite_status(&students, &despite, &report.underpaid);
         // A payment the list recorded and 财政代缴 was marked over by hand is listed above with its receipts; the
         // same list read again keeps its row against the 财政代缴 mark, and that row is the same payment: said
         // once. A row of another payment (a receipt the roster never counted) stays a line of its own.
@@ -282,6 +294,36 @@ impl Store {
                 }))
         });
         Ok(report)
+    }
+}
+
+impl Store {
+    /// Whether the pupil's enrollment of the year shown was changed after the reconciliation that recorded the
+    /// payment at `at` (by hand, an import, a list; a merge's own rows apart, as the rows it copied keep the instant
+    /// they were made at): later by instant, or in the same second and later in the log.
+    fn enrollment_changed_after(&self, student_id: i64, at: &str) -> Result<bool> {
+        let year = if self.current_year.is_some() { self.shown_year() } else { None };
+        let first = if year.is_some() { self.first_year()? } else { None };
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT at, id > coalesce((SELECT max(id) FROM audit WHERE student_id = ?1 AND action = 'reconcile'
+                                         AND field = 'payment' AND new = ?4), 0)
+               FROM audit
+              WHERE student_id = ?1 AND field = 'enrollment' AND action <> 'merge'
+                AND (?2 IS NULL OR coalesce(year, ?3) = ?2)",
+        )?;
+        let paid = PaymentStatus::Paid.code();
+        let changes = stmt.query_map(rusqlite::params![student_id, year, first, paid], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, bool>(1)?))
+        })?;
+        for change in changes {
+            let (changed, later_in_log) = change?;
+            match super::instant::cmp(&changed, at) {
+                std::cmp::Ordering::Greater => return Ok(true),
+                std::cmp::Ordering::Equal if later_in_log => return Ok(true),
+                _ => {}
+            }
+        }
+        Ok(false)
     }
 }
 

@@ -473,11 +473,25 @@ impl App {
             };
             lines.push(fill(said, &[&c.pupil.name, &c.pupil.class, &at]));
         }
+        let listed = |at: &Option<String>| {
+            at.as_deref().map_or_else(String::new, |at| {
+                fill(self.text.check_listed_at, &[&crate::store::instant::local_minutes(at)])
+            })
+        };
+        let en = self.lang == crate::words::Language::En;
+        for d in &r.paid_despite_status {
+            let p = &d.pupil;
+            let (status, payment) = (d.status_words(en), d.payment_words(en));
+            let at = listed(&d.listed_at);
+            lines.push(fill(
+                self.text.check_paid_despite_status,
+                &[&p.name, &p.class, &id(&p.id_number), &status, &payment, &at],
+            ));
+        }
         for o in &r.payment_outside_year {
             let why = if self.lang == crate::words::Language::En { &o.why_en } else { &o.why };
             lines.push(fill(self.text.check_payment_outside_year, &[&o.pupil.name, &o.pupil.class, why]));
         }
-        let en = self.lang == crate::words::Language::En;
         for u in &r.tax_paid_unrecorded {
             let (amount, day) = u.amount_and_day(en);
             let (why, advice) = if en { (&u.why_en, &u.advice_en) } else { (&u.why, &u.advice) };

@@ -702,6 +702,11 @@ pub struct Text {
     /// The channel of a payment a tax list without channels recorded, as the 已缴费 ledger says it.
     pub channel_tax_list_unnamed: &'static str,
     pub check_payment_outside_year: &'static str,
+    /// Paid for while the roster says 不参保, 已离校 or 异地参保: name, class, ID number (masked), the status, the
+    /// payment, and `check_listed_at` or nothing.
+    pub check_paid_despite_status: &'static str,
+    /// Said after the above: when a reconciled list recorded the payment.
+    pub check_listed_at: &'static str,
     pub check_no_department: &'static str,
     /// A payment the tax office listed that the drive has not recorded: the list's name and number (masked), the
     /// amount, the date, where on the list, why, what to do.
@@ -1153,6 +1158,8 @@ mod tests {
                 t.amount_to_verify,
                 t.channel_tax_list_unnamed,
                 t.check_payment_outside_year,
+                t.check_paid_despite_status,
+                t.check_listed_at,
                 t.too_small,
                 t.too_small_job,
                 t.too_small_job_busy,
