@@ -533,6 +533,34 @@ fn check_lists_payments_beside_the_rosters_status_until_settled() {
     assert_ne!(count(&ok(canbao(&db).arg("check"))), before);
 }
 
+/// A tax list's payment whose date cannot be read is recorded without one and listed by `check` until the date is
+/// added, where before nothing listed it; the list's payment with a date is not listed.
+#[test]
+fn check_lists_a_list_payment_recorded_without_its_date() {
+    let (dir, db) = sample_drive_in(2024);
+    let file = write(
+        dir.path(),
+        "tax.csv",
+        "姓名,身份证号码,缴费金额,缴费时间\n孙语,450203201909308803,380,十一月初\n林彤瑶,450202201911276365,380,2023-11-01\n",
+    );
+    let said = ok(canbao(&db).args(["reconcile", "--source", "tax"]).arg(&file));
+    assert!(said.contains("无法识别，未记录日期"), "{said}");
+    let check = json(canbao(&db).args(["check", "--json"]));
+    let undated = check["list_payment_undated"].as_array().expect("list_payment_undated");
+    let names: Vec<&str> = undated.iter().filter_map(|l| l["name"].as_str()).collect();
+    assert_eq!(names, ["孙语"], "{check}");
+    assert_eq!(undated[0]["amount"].as_f64(), Some(380.0), "{check}");
+    let text = ok(canbao(&db).arg("check"));
+    let line = text.lines().find(|l| l.contains("孙语")).unwrap_or_default().to_owned();
+    assert!(line.contains("缴费日期无法识别或没有") && line.contains("380 元"), "{text}");
+    let en = ok(canbao(&db).args(["--lang", "en", "check"]));
+    assert!(en.contains("payment date could not be read or was not given"), "{en}");
+    // The date added, it goes.
+    ok(canbao(&db).args(["mark", "450203201909308803", "--paid-on", "2023-11-03"]));
+    let check = json(canbao(&db).args(["check", "--json"]));
+    assert_eq!(check["list_payment_undated"], serde_json::json!([]), "{check}");
+}
+
 #[test]
 fn agency_and_category_lists() {
     let (dir, db) = sample_drive();

@@ -1609,14 +1609,15 @@ fn government_over_a_payment_from_the_tax_list_says_the_tax_office_still_has_it(
 }
 
 /// 检查名单 lists a pupil marked 不参保 whom a tax list then has paying (the status, the payment and when the list
-/// recorded it), in either language, the number masked, where before it did not.
+/// recorded it) and a list's payment recorded without a date, in either language, the numbers masked, where before
+/// it listed neither.
 #[test]
-fn the_roster_check_lists_a_list_payment_beside_the_status() {
+fn the_roster_check_lists_list_payments_beside_the_status_and_without_a_date() {
     use canbao::domain::id_number::mask;
     use canbao::store::{Change, ChangeOptions, Payment};
-    for (lang, beside, status) in [
-        (Language::Zh, "或为家长办理退费", "不参保（家长已在单位参保）"),
-        (Language::En, "have the payment refunded", "declined (家长已在单位参保)"),
+    for (lang, beside, status, undated) in [
+        (Language::Zh, "或为家长办理退费", "不参保（家长已在单位参保）", "缴费日期无法识别或没有"),
+        (Language::En, "have the payment refunded", "declined (家长已在单位参保)", "payment date could not be read"),
     ] {
         let mut store = store(true);
         let pupils = store.students(&Default::default()).expect("list");
@@ -1625,8 +1626,9 @@ fn the_roster_check_lists_a_list_payment_beside_the_status() {
         store.apply_changes("mark", &[(pupils[0].id, decline)], ChangeOptions::default()).expect("declined");
         let paid = |paid_on| vec![Change::Payment(Payment::Paid { amount_fen: Some(38_000), paid_on, channel: None })];
         let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 20);
+        let items = [(pupils[0].id, paid(day)), (pupils[1].id, paid(None))];
         let stands = ChangeOptions { payment_stands: true, ..ChangeOptions::default() };
-        store.apply_changes("reconcile", &[(pupils[0].id, paid(day))], stands).expect("list");
+        store.apply_changes("reconcile", &items, stands).expect("list");
         let mut app = App::new(store, &options(lang, Some("测试"))).expect("app");
         app.update(Action::Resize(120, 30));
         app.update(Action::Palette);
@@ -1638,6 +1640,8 @@ fn the_roster_check_lists_a_list_payment_beside_the_status() {
         let first = line(beside);
         assert!(first.contains(&pupils[0].name) && first.contains(&mask(&pupils[0].id_number)), "{:?}", m.lines);
         assert!(first.contains(status) && first.contains("380") && first.contains("2026-11-20"), "{first}");
+        let second = line(undated);
+        assert!(second.contains(&pupils[1].name) && second.contains(&mask(&pupils[1].id_number)), "{:?}", m.lines);
     }
 }
 

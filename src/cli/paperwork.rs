@@ -1710,6 +1710,23 @@ pub fn check(cli: &Cli, reveal: bool, json: bool) -> CmdResult {
             &what,
         );
     }
+    for u in &report.list_payment_undated {
+        let en = english();
+        let at = crate::store::instant::local_minutes(&u.listed_at);
+        let mut what = format!("{}\t{}\t", who(&u.pupil), u.payment_words(en));
+        what.push_str(pick(
+            &format!("核对名单记入 {at} (from a list reconciled {at})"),
+            &format!("from a list reconciled {at}"),
+        ));
+        heading(
+            "核对名单记为已缴费，但名单的缴费日期无法识别或没有：请按税务的缴费记录补记日期（mark --paid-on） \
+             (recorded paid from a reconciled list whose payment date could not be read or was not given: add the date \
+             from the tax office's record (mark --paid-on))",
+            "recorded paid from a reconciled list whose payment date could not be read or was not given: add the date \
+             from the tax office's record (mark --paid-on)",
+            &what,
+        );
+    }
     for o in &report.payment_outside_year {
         let p = &o.pupil;
         let what = format!("{}\t{}", who(p), pick(&o.why, &o.why_en));

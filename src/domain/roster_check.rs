@@ -156,6 +156,9 @@ pub struct CheckReport {
     /// the status or has the payment refunded. The reconciliation said it once; this lists it until settled. Set
     /// by [`paid_despite_status`].
     pub paid_despite_status: Vec<PaidDespiteStatus>,
+    /// Paid, as a reconciled list recorded it, with no date: the list's date could not be read or it gave none.
+    /// Recorded by hand without a date is not one. Set by [`list_payments_undated`].
+    pub list_payment_undated: Vec<UndatedListPayment>,
     /// The drive's policy is another insured year's than the roster's: `underpaid` and `overpaid` are empty
     /// because nothing was checked, not because every family paid what is due (set by [`check_in_year`]).
     pub amounts_not_checked: Option<AmountsNotChecked>,
@@ -231,6 +234,18 @@ pub struct PaidDespiteStatus {
     pub short: Option<f64>,
 }
 
+/// A payment a reconciled list recorded with no date (see [`CheckReport::list_payment_undated`]).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UndatedListPayment {
+    #[serde(flatten)]
+    pub pupil: PupilRef,
+    /// Yuan, as recorded.
+    pub amount: Option<f64>,
+    pub channel: Option<String>,
+    /// The audit instant (UTC) of the reconciliation that recorded the payment.
+    pub listed_at: String,
+}
+
 impl PaidDespiteStatus {
     /// The roster's status with its reason or place: `不参保（家长已在单位参保）`, `declined (家长已在单位参保)`.
     pub fn status_words(&self, en: bool) -> String {
@@ -257,6 +272,13 @@ impl PaidDespiteStatus {
         } else {
             format!("{label} {details}，少于应缴（差 {short} 元），为{part}，不计为已参保")
         }
+    }
+}
+
+impl UndatedListPayment {
+    /// The payment as recorded, without its date: `380 元，微信`, `380 yuan, WeChat`.
+    pub fn payment_words(&self, en: bool) -> String {
+        paid_words(self.amount, None, self.channel.as_deref(), en)
     }
 }
 
@@ -315,6 +337,23 @@ pub fn paid_despite_status(
                 listed_at: listed.get(&s.id).cloned(),
                 short,
             }
+        })
+        .collect()
+}
+
+/// The pupils of `students` paid with no date recorded whose payment a reconciled list recorded (`listed`: pupil id
+/// → the instant it did, for the payments standing now as the list recorded them).
+pub fn list_payments_undated(students: &[Student], listed: &HashMap<i64, String>) -> Vec<UndatedListPayment> {
+    students
+        .iter()
+        .filter(|s| s.payment == PaymentStatus::Paid && s.payment_details.paid_on.is_none())
+        .filter_map(|s| {
+            Some(UndatedListPayment {
+                pupil: s.into(),
+                amount: s.payment_details.amount_fen.map(money::as_number),
+                channel: s.payment_details.channel.clone(),
+                listed_at: listed.get(&s.id)?.clone(),
+            })
         })
         .collect()
 }
@@ -524,6 +563,7 @@ impl CheckReport {
             + self.amounts_differ.len()
             + self.list_payment_cleared.len()
             + self.paid_despite_status.len()
+            + self.list_payment_undated.len()
             + self.tax_paid_unrecorded.len()
             + self.payment_outside_year.len()
             + usize::from(self.amounts_not_checked.is_some())
@@ -1076,6 +1116,27 @@ mod tests {
         assert!(again[1].payment_words(true).contains("80 yuan short") && again[0].short.is_none(), "{again:?}");
         let report = CheckReport { paid_despite_status: found, ..CheckReport::default() };
         assert_eq!(report.findings(), 3);
+    }
+
+    /// A payment with no date is listed only where a reconciled list recorded it.
+    #[test]
+    fn a_list_payment_without_a_date_is_listed() {
+        let mut listed_pupil = pupil("孙语", "", "1班");
+        (listed_pupil.id, listed_pupil.payment) = (1, PaymentStatus::Paid);
+        listed_pupil.payment_details.amount_fen = Some(38_000);
+        let mut by_hand = listed_pupil.clone();
+        (by_hand.id, by_hand.name) = (2, "林彤瑶".into());
+        let mut dated = listed_pupil.clone();
+        (dated.id, dated.name) = (3, "黎语雪".into());
+        dated.payment_details.paid_on = NaiveDate::from_ymd_opt(2023, 11, 1);
+        let at = "2026-11-23T02:00:00Z".to_owned();
+        let listed = HashMap::from([(1, at.clone()), (3, at)]);
+        let found = list_payments_undated(&[listed_pupil, by_hand, dated], &listed);
+        let names: Vec<&str> = found.iter().map(|f| f.pupil.name.as_str()).collect();
+        assert_eq!(names, ["孙语"]);
+        assert_eq!((found[0].payment_words(false), found[0].payment_words(true)), ("380 元".into(), "380 yuan".into()));
+        let report = CheckReport { list_payment_undated: found, ..CheckReport::default() };
+        assert_eq!(report.findings(), 1);
     }
 
     #[test]

@@ -280,6 +280,7 @@ impl Store {
             }
         }
         report.paid_despite_status = roster_check::paid_despite_status(&students, &despite, &report.underpaid);
+        report.list_payment_undated = roster_check::list_payments_undated(&students, &standing);
         // A payment the list recorded and 财政代缴 was marked over by hand is listed above with its receipts; the
         // same list read again keeps its row against the 财政代缴 mark, and that row is the same payment: said
         // once. A row of another payment (a receipt the roster never counted) stays a line of its own.

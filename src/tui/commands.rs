@@ -488,6 +488,14 @@ impl App {
                 &[&p.name, &p.class, &id(&p.id_number), &status, &payment, &at],
             ));
         }
+        for u in &r.list_payment_undated {
+            let p = &u.pupil;
+            let at = listed(&Some(u.listed_at.clone()));
+            lines.push(fill(
+                self.text.check_list_payment_undated,
+                &[&p.name, &p.class, &id(&p.id_number), &u.payment_words(en), &at],
+            ));
+        }
         for o in &r.payment_outside_year {
             let why = if self.lang == crate::words::Language::En { &o.why_en } else { &o.why };
             lines.push(fill(self.text.check_payment_outside_year, &[&o.pupil.name, &o.pupil.class, why]));

@@ -705,7 +705,10 @@ pub struct Text {
     /// Paid for while the roster says 不参保, 已离校 or 异地参保: name, class, ID number (masked), the status, the
     /// payment, and `check_listed_at` or nothing.
     pub check_paid_despite_status: &'static str,
-    /// Said after the above: when a reconciled list recorded the payment.
+    /// A payment a reconciled list recorded without a date: name, class, ID number (masked), the payment, and
+    /// `check_listed_at`.
+    pub check_list_payment_undated: &'static str,
+    /// Said after the two above: when a reconciled list recorded the payment.
     pub check_listed_at: &'static str,
     pub check_no_department: &'static str,
     /// A payment the tax office listed that the drive has not recorded: the list's name and number (masked), the
@@ -1159,6 +1162,7 @@ mod tests {
                 t.channel_tax_list_unnamed,
                 t.check_payment_outside_year,
                 t.check_paid_despite_status,
+                t.check_list_payment_undated,
                 t.check_listed_at,
                 t.too_small,
                 t.too_small_job,

@@ -556,6 +556,7 @@ pub static EN: Text = Text {
     government_family_share_title: "Not marked government-paid",
     government_family_share: "{0} is {1}: the department pays only {2} yuan and the family {3} yuan ({4}); government-paid is for pupils a department pays for in full: nothing saved. Once the family pays, record its {3} yuan with p; the department's share goes with it",
     check_paid_despite_status: "marked declined, left or insured elsewhere, yet paid (a payment in full insures the pupil): check, then correct the status or have the payment refunded: {} {} {}, {}, {}{}",
+    check_list_payment_undated: "recorded paid from a reconciled list whose payment date could not be read or was not given: add the date from the tax office's record: {} {} {}, {}{}",
     check_listed_at: ", from a list reconciled {}",
     check_payment_outside_year: "paid on a date outside the insured year, which a payment for another year does not pay for: {} {}, {}",
     check_overpaid: "overpaid, check the category and the amount, then refund or have the department pay the family back as the local notice says: {} {}, paid {} yuan, {} yuan due, {} yuan over",

@@ -533,6 +533,7 @@ pub static ZH: Text = Text {
     government_family_share_title: "未标记为财政代缴",
     government_family_share: "{0} 为{1}，部门只资助 {2} 元，家庭须缴 {3} 元（{4}）：财政代缴只用于部门全额代缴的学生，未保存。家长缴费后按 p 登记家庭缴费 {3} 元，部门份额随之计入",
     check_paid_despite_status: "名单为不参保、已离校或异地参保，但已缴费，足额缴费即计为已参保：请核实后更正参保状态，或为家长办理退费：{} {} {}，{}，{}{}",
+    check_list_payment_undated: "核对名单记为已缴费，但名单的缴费日期无法识别或没有：请按税务的缴费记录补记日期：{} {} {}，{}{}",
     check_listed_at: "，{} 核对名单记入",
     check_payment_outside_year: "缴费日期不属于本年度，往年的缴费不能算本年度已缴费，请核实：{} {}，{}",
     check_overpaid: "多缴保费，请核实人员类别和缴费金额，按当地政策退费或由认定部门退还家长：{} {}，已缴 {} 元，应缴 {} 元，多缴 {} 元",
