@@ -536,3 +536,37 @@ fn the_template_uploads_no_old_15_digit_number_and_reads_back_as_the_same_pupil(
         assert!(held.to_string().contains("5115021980"), "the pupil keeps the number held: {held}");
     }
 }
+
+/// The student information sheet of a drive with a policy is titled with the policy's city, as the notice titles
+/// its form (001 附件2 「宜宾市在校学生信息表」): read back into its drive it is still known as canbao's own sheet, in
+/// XLSX and CSV, and changes nothing.
+#[test]
+fn a_sheet_titled_with_its_city_is_still_read_back_as_canbaos_own() {
+    let (dir, db) = school();
+    ok(canbao(&db).args(["policy", "use", "liuzhou-2023"]));
+    let before = states(&db);
+    for format in ["xlsx", "csv"] {
+        let out = dir.path().join(format!("city-{format}")).join(format!("sheet.{format}"));
+        let files = export(&db, "sheet", &out, &["--format", format]);
+        let first = match format {
+            "csv" => std::fs::read_to_string(&files[0]).expect("read").lines().next().expect("title").to_owned(),
+            _ => {
+                use calamine::Reader;
+                let mut book = calamine::open_workbook_auto(&files[0]).expect("opens");
+                let name = book.sheet_names()[0].clone();
+                let range = book.worksheet_range(&name).expect("sheet");
+                range.rows().next().expect("title").iter().map(ToString::to_string).collect::<String>()
+            }
+        };
+        assert_eq!(first.trim_start_matches('\u{FEFF}').trim_matches(','), "柳州市在校学生信息表", "{format}");
+        let report = import(&db, &files);
+        assert_eq!((&report["added"], &report["updated"]), (&0.into(), &0.into()), "{format}: {report}");
+        assert_eq!((&report["statuses_set"], &report["statuses_left"]), (&0.into(), &0.into()), "{format}: {report}");
+        let warnings = report["warnings"].as_array().expect("warnings");
+        assert!(
+            warnings.iter().any(|w| w.as_str().is_some_and(|w| w.contains("canbao 导出的"))),
+            "{format}: known as canbao's own: {report}"
+        );
+        assert_eq!(states(&db), before, "{format}");
+    }
+}

@@ -113,7 +113,29 @@ pub fn notice_number(document: &str) -> NoticeNumber<'_> {
     }
 }
 
+/// The endings of a city's name (柳州市, 黔东南苗族侗族自治州, 锡林郭勒盟, 阿里地区), as a policy's title names its city.
+const CITY_ENDINGS: [&str; 4] = ["市", "州", "盟", "地区"];
+
+/// The city a policy's title names before its year (「柳州市2023年度」 is 柳州市, 「宜宾市翠屏区2024年度」 宜宾市): the
+/// Chinese characters the title starts with, up to the last ending of a city's name among them; `None` when the
+/// title starts with no such name (「2025年度试行」).
+pub fn city_of(title: &str) -> Option<&str> {
+    let lead = title.trim_start();
+    let run =
+        lead.char_indices().find(|(_, c)| !('\u{4e00}'..='\u{9fff}').contains(c)).map_or(lead.len(), |(at, _)| at);
+    let lead = &lead[..run];
+    let end = CITY_ENDINGS.iter().filter_map(|e| lead.rfind(e).map(|at| at + e.len())).max()?;
+    // An ending alone (「市2023年度」) names no city.
+    let city = &lead[..end];
+    (city.chars().count() >= 2 && !CITY_ENDINGS.contains(&city)).then_some(city)
+}
+
 impl Policy {
+    /// The city the policy is for, as its title names it (see [`city_of`]).
+    pub fn city(&self) -> Option<&str> {
+        city_of(&self.title)
+    }
+
     /// What the policy's `document` says of its notice number.
     pub fn notice_number(&self) -> NoticeNumber<'_> {
         notice_number(&self.document)
@@ -1013,6 +1035,21 @@ mod tests {
         assert_eq!(notice_number(nested), NoticeNumber::Carried("宜医保办〔2023〕79号 附件1"));
         assert_eq!(notice_number("请填写2027年度通知文号"), NoticeNumber::Missing);
         assert_eq!(notice_number(""), NoticeNumber::Missing);
+    }
+
+    /// Every builtin policy names its city in its title; a title that starts with no city's name gives none.
+    #[test]
+    fn a_policy_names_its_city_in_its_title() {
+        let set = PolicySet::builtin();
+        assert_eq!(set.get("liuzhou-2023").and_then(Policy::city), Some("柳州市"));
+        assert_eq!(set.get("liuzhou-2021").and_then(Policy::city), Some("柳州市"));
+        assert_eq!(set.get("yibin-2024").and_then(Policy::city), Some("宜宾市"));
+        assert_eq!(set.get("quanzhou-2023").and_then(Policy::city), Some("泉州市"));
+        assert_eq!(city_of("宜宾市翠屏区2024年度"), Some("宜宾市"));
+        assert_eq!(city_of("黔东南苗族侗族自治州2024年度"), Some("黔东南苗族侗族自治州"));
+        assert_eq!(city_of("2025年度试行"), None);
+        assert_eq!(city_of("市2025年度"), None);
+        assert_eq!(city_of(""), None);
     }
     use super::*;
 

@@ -95,7 +95,7 @@ pub struct StatusColumn {
 pub fn form_of(title: Option<&str>, template: Option<&Template>, by_canbao: bool) -> Option<OwnForm> {
     use super::forms::{classes::CLASS_TITLE, special};
     match title {
-        Some(t) if t == super::sheet::TITLE => Some(OwnForm::Sheet),
+        Some(t) if super::sheet::is_title(t) => Some(OwnForm::Sheet),
         Some(t) if t == special::TITLE => Some(OwnForm::Roster),
         Some(t) if t.ends_with(CLASS_TITLE) => Some(OwnForm::ClassList),
         Some(_) => Some(OwnForm::Other),
@@ -395,6 +395,14 @@ fn template_remark(text: &str) -> Option<(Enrollment, Option<String>)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The student information sheet is known by its title with the policy's city before it too.
+    #[test]
+    fn the_sheet_is_known_with_or_without_its_city() {
+        assert_eq!(form_of(Some("在校学生信息表"), None, false), Some(OwnForm::Sheet));
+        assert_eq!(form_of(Some("宜宾市在校学生信息表"), None, false), Some(OwnForm::Sheet));
+        assert_eq!(form_of(Some("班级在校学生信息表"), None, false), Some(OwnForm::Other));
+    }
 
     #[test]
     fn a_file_name_says_its_year_once() {

@@ -172,7 +172,8 @@ pub fn own_title_without_list(rows: &[Vec<String>]) -> Option<String> {
 pub const OWN_FORM_UNTITLED: &str = "表格";
 
 fn is_export_title(text: &str) -> bool {
-    [sheet::TITLE, special::TITLE, summary::TITLE].contains(&text)
+    [special::TITLE, summary::TITLE].contains(&text)
+        || sheet::is_title(text)
         || (text.ends_with(CLASS_TITLE) && text.len() > CLASS_TITLE.len())
         || is_ledger_title(text)
 }
@@ -218,6 +219,10 @@ mod tests {
         assert!(!ours(&["在校学生信息表,姓名", LABELS], None));
         assert!(!ours(&[CLASS_TITLE, LABELS], None));
         assert!(ours(&["在校学生信息表", LABELS], None));
+        // Titled with the policy's city, as the notice titles its form (001 附件2).
+        assert!(ours(&["柳州市在校学生信息表", LABELS], None));
+        assert!(ours(&["宜宾市在校学生信息表,,,", LABELS], None));
+        assert!(!ours(&["我的在校学生信息表", LABELS], None));
         assert!(ours(&["一年级1班 参保缴费核对表,,", &format!("{LABELS},,,")], None));
         assert!(ours(&["\"未缴费台账\"", LABELS], None));
         // A teacher's list titled like the export, with its own header under the title.
@@ -227,6 +232,19 @@ mod tests {
         assert!(ours(&["序号,姓名"], Some(&header)));
         assert!(!ours(&["序号,姓名,班级"], Some(&header)));
         assert!(!ours(&["序号,姓名"], None));
+    }
+
+    #[test]
+    fn a_sheet_titled_with_a_city_is_an_export() {
+        let rows = |title: &str| {
+            vec![vec![title.to_owned()], vec!["学校名称：一小".to_owned(), "填报时间：2026-12-02".to_owned()]]
+        };
+        for title in ["在校学生信息表", "柳州市在校学生信息表", "黔东南苗族侗族自治州在校学生信息表"]
+        {
+            assert_eq!(export_title(&rows(title)).as_deref(), Some(title));
+            assert_eq!(own_title_without_list(&rows(title)).as_deref(), Some(title));
+        }
+        assert_eq!(export_title(&rows("2026在校学生信息表")), None);
     }
 
     #[test]

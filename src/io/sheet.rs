@@ -89,6 +89,19 @@ impl ExportError {
 
 pub const TITLE: &str = "在校学生信息表";
 
+/// The sheet's title row, as the notice titles its form (001 附件2 「宜宾市在校学生信息表」): the city the drive's
+/// policy names (`Policy::city`) before [`TITLE`]; the bare title without a policy or a city.
+pub fn title(policy: Option<&Policy>) -> String {
+    let city = policy.and_then(Policy::city).unwrap_or_default();
+    format!("{city}{TITLE}")
+}
+
+/// Whether `text` is a title [`title`] writes: [`TITLE`], bare or after a city's name, so an import knows the
+/// sheet whatever city's policy wrote it.
+pub fn is_title(text: &str) -> bool {
+    text.strip_suffix(TITLE).is_some_and(|city| city.is_empty() || crate::domain::policy::city_of(city) == Some(city))
+}
+
 /// Options shared by every export.
 #[derive(Debug, Clone)]
 pub struct ExportOptions {
@@ -299,7 +312,7 @@ pub fn export_sheet(
     let mut left_out = LeftOut::default();
     for school in &schools {
         let preamble = Preamble {
-            title: Some(TITLE.to_owned()),
+            title: Some(title(policy)),
             lines: vec![vec![
                 format!("学校名称：{school}"),
                 year_line(store),
@@ -455,6 +468,30 @@ mod tests {
             on_screen(&three, Language::Zh),
             "这些学生（3 人）都已毕业或往年已离校，不属于本年度任何班级，没有可导出的学生"
         );
+    }
+
+    /// The title row names the policy's city as the notice titles its form (001 附件2 「宜宾市在校学生信息表」); without
+    /// a policy it is the bare title.
+    #[test]
+    fn the_title_names_the_policys_city() {
+        let mut store = Store::open_in_memory().unwrap();
+        store.set_fixed_clock("2026-11-23T10:00:00+08:00");
+        crate::demo::load_sample(&mut store).unwrap();
+        let policies = crate::domain::policy::PolicySet::builtin();
+        let dir = tempfile::tempdir().unwrap();
+        let opts =
+            ExportOptions { format: FileFormat::Csv, school: None, class: None, mask: true, date: store.today() };
+        for (policy, expected) in [
+            (policies.get("liuzhou-2023"), "柳州市在校学生信息表"),
+            (policies.get("yibin-2024"), "宜宾市在校学生信息表"),
+            (None, TITLE),
+        ] {
+            let (path, _) = export_sheet(&store, policy, &dir.path().join("sheet.csv"), &opts).unwrap();
+            let text = std::fs::read_to_string(&path).unwrap();
+            let first = text.trim_start_matches('\u{FEFF}').lines().next().unwrap_or_default();
+            assert_eq!(first.trim_end_matches(','), expected);
+            assert!(is_title(expected));
+        }
     }
 
     /// The sheet reads only the columns it shows; the full pupil records are the independent account of what
