@@ -129,7 +129,8 @@ pub fn csv_by_canbao(lines: &[String], header: Option<&[String]>) -> bool {
     if !rest.iter().all(String::is_empty) {
         return false;
     }
-    is_export_title(first) && lines.get(1).is_some_and(|l| label_line(l))
+    let Some(labels) = lines.get(1).map(|l| self::cells(l)).filter(|labels| label_line(labels)) else { return false };
+    is_export_title(first, export_year(&[labels]).is_some())
 }
 
 /// Which of canbao's titled exports the rows above a header are the title block of: the title an export writes
@@ -138,7 +139,8 @@ pub fn csv_by_canbao(lines: &[String], header: Option<&[String]>) -> bool {
 /// without the label row, is not one.
 pub fn export_title(rows: &[Vec<String>]) -> Option<String> {
     let first = |row: &Vec<String>| row.iter().map(|c| c.trim()).find(|c| !c.is_empty()).map(str::to_owned);
-    let title = rows.iter().filter_map(first).find(|t| is_export_title(t))?;
+    let year_named = export_year(rows).is_some();
+    let title = rows.iter().filter_map(first).find(|t| is_export_title(t, year_named))?;
     let labelled = rows.iter().any(|row| {
         let has = |label: &str| row.iter().any(|c| c.trim().starts_with(label));
         has("学校名称：") && has("填报时间：")
@@ -161,9 +163,10 @@ pub fn export_year(rows: &[Vec<String>]) -> Option<i32> {
 /// take for one, and the summary's workbook writes its labels in one cell (保险年度：…　填报时间：…). What the import
 /// and reconcile name such a file by, rather than by the header it lacks.
 pub fn own_title_without_list(rows: &[Vec<String>]) -> Option<String> {
+    let year_named = export_year(rows).is_some();
     rows.iter()
         .filter_map(|row| row.iter().map(|c| c.trim()).find(|c| !c.is_empty()))
-        .find(|title| is_export_title(title) || *title == notices::TITLE)
+        .find(|title| is_export_title(title, year_named) || *title == notices::TITLE)
         .map(str::to_owned)
 }
 
@@ -171,9 +174,13 @@ pub fn own_title_without_list(rows: &[Vec<String>]) -> Option<String> {
 /// properties name canbao.
 pub const OWN_FORM_UNTITLED: &str = "表格";
 
-fn is_export_title(text: &str) -> bool {
-    [special::TITLE, summary::TITLE].contains(&text)
-        || sheet::is_title(text)
+/// Whether `text` is the title of one of canbao's exports. The student information sheet titled with its city
+/// (柳州市在校学生信息表, `sheet::title`) is canbao's only where the rows name the insured year (`year_named`:
+/// 保险年度：…, which every form canbao titles so carries): the notice's own form bears such a title too (001 附件2
+/// 「宜宾市在校学生信息表」), and a school that fills it in by hand, 学校名称 and 填报时间 included, hands in a class list.
+fn is_export_title(text: &str, year_named: bool) -> bool {
+    [sheet::TITLE, special::TITLE, summary::TITLE].contains(&text)
+        || (year_named && sheet::is_title(text))
         || (text.ends_with(CLASS_TITLE) && text.len() > CLASS_TITLE.len())
         || is_ledger_title(text)
 }
@@ -184,8 +191,7 @@ pub fn is_ledger_title(text: &str) -> bool {
 }
 
 /// The line under an export's title: 学校名称：…, 保险年度：…, 填报时间：….
-fn label_line(line: &str) -> bool {
-    let cells = cells(line);
+fn label_line(cells: &[String]) -> bool {
     let has = |label: &str| cells.iter().any(|c| c.starts_with(label));
     has("学校名称：") && has("填报时间：")
 }
@@ -219,10 +225,13 @@ mod tests {
         assert!(!ours(&["在校学生信息表,姓名", LABELS], None));
         assert!(!ours(&[CLASS_TITLE, LABELS], None));
         assert!(ours(&["在校学生信息表", LABELS], None));
-        // Titled with the policy's city, as the notice titles its form (001 附件2).
+        // Titled with the policy's city, as the notice titles its form (001 附件2), beside the insured year.
         assert!(ours(&["柳州市在校学生信息表", LABELS], None));
         assert!(ours(&["宜宾市在校学生信息表,,,", LABELS], None));
         assert!(!ours(&["我的在校学生信息表", LABELS], None));
+        // The notice's own form filled in by hand names no insured year: a school's list.
+        assert!(!ours(&["宜宾市在校学生信息表,,,", "学校名称：一小,,,填报时间：2026-09-10,,"], None));
+        assert!(ours(&["在校学生信息表", "学校名称：一小,填报时间：2026-09-10"], None), "an older canbao's");
         assert!(ours(&["一年级1班 参保缴费核对表,,", &format!("{LABELS},,,")], None));
         assert!(ours(&["\"未缴费台账\"", LABELS], None));
         // A teacher's list titled like the export, with its own header under the title.
@@ -236,15 +245,21 @@ mod tests {
 
     #[test]
     fn a_sheet_titled_with_a_city_is_an_export() {
-        let rows = |title: &str| {
-            vec![vec![title.to_owned()], vec!["学校名称：一小".to_owned(), "填报时间：2026-12-02".to_owned()]]
+        let rows = |title: &str, year: &str| {
+            let labels = ["学校名称：一小", year, "填报时间：2026-12-02"];
+            vec![vec![title.to_owned()], labels.iter().map(|c| (*c).to_owned()).collect()]
         };
+        const YEAR: &str = "保险年度：2027年度";
         for title in ["在校学生信息表", "柳州市在校学生信息表", "黔东南苗族侗族自治州在校学生信息表"]
         {
-            assert_eq!(export_title(&rows(title)).as_deref(), Some(title));
-            assert_eq!(own_title_without_list(&rows(title)).as_deref(), Some(title));
+            assert_eq!(export_title(&rows(title, YEAR)).as_deref(), Some(title));
+            assert_eq!(own_title_without_list(&rows(title, YEAR)).as_deref(), Some(title));
         }
-        assert_eq!(export_title(&rows("2026在校学生信息表")), None);
+        assert_eq!(export_title(&rows("2026在校学生信息表", YEAR)), None);
+        // The notice's form a school filled in by hand (001 附件2) names no insured year: not canbao's.
+        assert_eq!(export_title(&rows("宜宾市在校学生信息表", "")), None);
+        assert_eq!(own_title_without_list(&rows("宜宾市在校学生信息表", "")), None);
+        assert_eq!(export_title(&rows("在校学生信息表", "")).as_deref(), Some("在校学生信息表"), "an older canbao's");
     }
 
     #[test]
