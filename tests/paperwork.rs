@@ -1228,9 +1228,11 @@ fn a_form_narrowed_to_a_class_names_the_class() {
     assert!(first[0].exists() && second[0].exists());
     let whole = export(&db, "classes", &out, &[]);
     assert!(name(&whole[0]).starts_with("柳州市示范小学-班级核对表-"), "{whole:?}");
-    // CSV: one file per class, the class named once.
+    // CSV: one file per class, the class named once, the lists named as the workbook names them.
     let csv = export(&db, "classes", &dir.path().join("csv"), &["--format", "csv", "--class", "一年级1班"]);
-    assert!(name(&csv[0]).starts_with("柳州市示范小学-一年级1班-核对表-"), "{csv:?}");
+    assert!(name(&csv[0]).starts_with("柳州市示范小学-一年级1班-班级核对表-"), "{csv:?}");
+    let all = export(&db, "classes", &dir.path().join("csv-all"), &["--format", "csv"]);
+    assert!(all.len() > 1 && all.iter().all(|p| name(p).contains("班-班级核对表-")), "{all:?}");
     ok(canbao(&db).args(["policy", "use", "liuzhou-2023"]));
     move_to_year(&db, 2023);
     let notices = export(&db, "notices", &out, &["--on", "2022-10-08", "--class", "一年级1班"]);

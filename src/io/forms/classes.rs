@@ -30,6 +30,9 @@ pub const COLUMNS: [(&str, f64); 7] = [
     ("签字", 16.0),
 ];
 
+/// What the lists' files are named for, in XLSX (one workbook) and in CSV (a file per class, after its class) alike.
+pub const FILE_WHAT: &str = "班级核对表";
+
 /// The label pupils without a class are listed under. The importer reads a sheet so named (or so titled) as no
 /// class, so re-importing the lists leaves those pupils without one.
 pub const NO_CLASS: &str = "未分班";
@@ -63,7 +66,7 @@ pub fn export_classes(input: &FormInput, out: Option<&Path>) -> Result<(Vec<Path
     let mut written = Vec::new();
     match format {
         FileFormat::Xlsx => {
-            let path = out_file(out, &input.file_name(&school, "班级核对表", format));
+            let path = out_file(out, &input.file_name(&school, FILE_WHAT, format));
             let mut writer = TableWriter::create(&path, format, input.store.path())?;
             for (class, list) in &classes {
                 write_class(&mut writer, input, (&school, &remarks), class, list)?;
@@ -77,7 +80,8 @@ pub fn export_classes(input: &FormInput, out: Option<&Path>) -> Result<(Vec<Path
             for (class, _) in &classes {
                 let mut n = 1;
                 let path = loop {
-                    let what = if n == 1 { format!("{class}-核对表") } else { format!("{class}({n})-核对表") };
+                    let what =
+                        if n == 1 { format!("{class}-{FILE_WHAT}") } else { format!("{class}({n})-{FILE_WHAT}") };
                     let path = dir.join(input.file_name_unnarrowed(&school, &what, format));
                     if !paths.contains(&path) {
                         break path;
