@@ -1875,6 +1875,38 @@ fn dates_and_rates_are_real_cells() {
     assert!(std::fs::read_to_string(&csv[0]).expect("read").contains("2023-10-09"));
 }
 
+/// The summary's 汇总 says the school's 参保率 (已参保 ÷ 应参保), the rate `canbao stats` says of the same drive, in
+/// XLSX (a percentage cell) and CSV (the same text), with a part payment and a decline among the pupils.
+#[test]
+fn the_summarys_rate_is_the_one_stats_says() {
+    let (dir, db) = drive_with_progress();
+    let tax = write(
+        dir.path(),
+        "tax-short.csv",
+        "姓名,证件号码,缴费金额,缴费日期,缴费渠道\n林彤瑶,450202201911276365,300,2023-10-10,微信\n",
+    );
+    ok(canbao(&db).args(["reconcile", "--source", "tax"]).arg(tax));
+    ok(canbao(&db).args(["mark", "450202202007078525", "--enrollment", "declined", "--reason", "家长不同意"]));
+    let stats = json(canbao(&db).args(["stats", "--json"]));
+    let (insured, expected) =
+        (stats["insured"].as_u64().expect("insured"), stats["expected"].as_u64().expect("expected"));
+    assert!(insured > 0 && insured < expected, "{stats}");
+    let permille = (insured * 1000 + expected / 2) / expected;
+    let rate = format!("{}.{}%", permille / 10, permille % 10);
+    assert!(ok(canbao(&db).arg("stats")).contains(&format!("参保率 {rate}")), "stats says {rate}");
+
+    let csv = export(&db, "summary", &dir.path().join("summary.csv"), &["--format", "csv"]);
+    let text = std::fs::read_to_string(&csv[0]).expect("summary");
+    assert!(text.contains(&format!("参保率（已参保÷应参保）,{rate}")), "{rate}: {text}");
+    let xlsx = export(&db, "summary", &dir.path().join("summary.xlsx"), &[]);
+    let book = workbook(&xlsx[0]);
+    assert_eq!(book[0].0, "汇总");
+    let at = book[0].1.iter().position(|r| r[0].to_string().starts_with("参保率")).expect("a 参保率 line");
+    let value = book[0].1[at][1].as_f64().expect("a number");
+    assert!((value - permille as f64 / 1000.0).abs() < 1e-9, "{value} for {rate}");
+    assert!(number_format(&xlsx[0], 0, &format!("B{}", at + 1)).ends_with('%'));
+}
+
 // ---- payment notices ----
 
 /// A small school: two classes, a pupil of each kind a notice must tell apart.

@@ -688,8 +688,11 @@ pub fn export_summary(args: &ExportArgs, from: Option<&str>, year: Option<i32>) 
     totals.push((format!("缴费状态：已缴费中{}（未足额）", coverage::PART_PAID.0), t.part_paid as f64));
     totals.push(("应参保".into(), t.expected as f64));
     totals.push(("已参保".into(), t.enrolled as f64));
-    totals.push(("身份证号有问题".into(), t.id_invalid as f64));
-    totals.push(("特殊人员类别".into(), t.special as f64));
+    let mut totals: Vec<(String, crate::io::export::Out<'static>)> =
+        totals.into_iter().map(|(what, n)| (what, crate::io::export::Out::Number(n))).collect();
+    totals.push(summary::rate_total(t.enrolled as u32, t.expected as u32));
+    totals.push(("身份证号有问题".into(), crate::io::export::Out::Number(t.id_invalid as f64)));
+    totals.push(("特殊人员类别".into(), crate::io::export::Out::Number(t.special as f64)));
     let row = |label: &str, c: &county::rollup::Counts| summary::ProgressRow {
         label: label.to_owned(),
         students: c.students as u32,

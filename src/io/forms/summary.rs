@@ -1,5 +1,5 @@
 //! 参保进度汇总: the day's progress for one school — totals (pupils, each enrollment and payment status, the four
-//! ledgers, invalid IDs), then one row per class. XLSX: two worksheets; CSV: the two tables one after the other.
+//! ledgers, 应参保, 已参保 and 参保率 as `canbao stats` counts them, invalid IDs), then one row per class. XLSX: two worksheets; CSV: the two tables one after the other.
 
 use std::path::{Path, PathBuf};
 
@@ -35,6 +35,12 @@ pub struct ProgressRow {
     pub government: u32,
 }
 
+/// The totals' line for 参保率 (已参保 ÷ 应参保), as `canbao stats` works it out from the same two counts; empty when
+/// nobody is to be insured.
+pub fn rate_total(insured: u32, expected: u32) -> (String, Out<'static>) {
+    ("参保率（已参保÷应参保）".to_owned(), percent(insured, expected))
+}
+
 fn percent(part: u32, whole: u32) -> Out<'static> {
     if whole == 0 {
         return Out::Empty;
@@ -44,9 +50,9 @@ fn percent(part: u32, whole: u32) -> Out<'static> {
 
 pub fn export_summary(input: &FormInput, out: Option<&Path>) -> Result<Vec<PathBuf>, ExportError> {
     let (school, pupils) = input.school_pupils()?;
-    let count = |f: &dyn Fn(&crate::domain::student::Student) -> bool| pupils.iter().filter(|s| f(s)).count() as f64;
+    let count = |f: &dyn Fn(&crate::domain::student::Student) -> bool| pupils.iter().filter(|s| f(s)).count() as u32;
     let standing = |s: &crate::domain::student::Student| Standing::new(s.enrollment, s.payment);
-    let mut totals: Vec<(String, f64)> = vec![("学生总数".into(), pupils.len() as f64)];
+    let mut totals: Vec<(String, u32)> = vec![("学生总数".into(), pupils.len() as u32)];
     for e in Enrollment::ALL {
         totals.push((format!("参保状态：{}", e.label_zh()), count(&|s| standing(s).enrollment() == e)));
     }
@@ -63,8 +69,11 @@ pub fn export_summary(input: &FormInput, out: Option<&Path>) -> Result<Vec<PathB
     let insured = count(&|s| input.insured(s));
     totals.push(("应参保".into(), expected));
     totals.push(("已参保".into(), insured));
-    totals.push(("身份证号有问题".into(), count(&|s| !s.id_valid())));
-    totals.push(("特殊人员类别".into(), count(&|s| !s.categories.is_empty())));
+    let mut totals: Vec<(String, Out<'static>)> =
+        totals.into_iter().map(|(what, n)| (what, Out::Number(f64::from(n)))).collect();
+    totals.push(rate_total(insured, expected));
+    totals.push(("身份证号有问题".into(), Out::Number(f64::from(count(&|s| !s.id_valid())))));
+    totals.push(("特殊人员类别".into(), Out::Number(f64::from(count(&|s| !s.categories.is_empty())))));
 
     let mut classes: Vec<ProgressRow> = Vec::new();
     for s in &pupils {
@@ -96,7 +105,7 @@ pub fn write_progress(
     format: crate::io::export::FileFormat,
     drive: Option<&Path>,
     heading: Vec<String>,
-    totals: &[(String, f64)],
+    totals: &[(String, Out<'static>)],
     unit: (&str, &str),
     rows: &[ProgressRow],
 ) -> Result<PathBuf, ExportError> {
@@ -104,7 +113,7 @@ pub fn write_progress(
     let preamble = Preamble { title: Some(TITLE.to_owned()), lines: vec![heading] };
     writer.begin_table("汇总", &preamble, &[ColumnSpec::new("项目", 18.0), ColumnSpec::new("人数", 10.0)])?;
     for (what, n) in totals {
-        writer.row(&[Out::Text(what.clone()), Out::Number(*n)])?;
+        writer.row(&[Out::Text(what.clone()), n.clone()])?;
     }
     let columns: Vec<ColumnSpec> = CLASS_COLUMNS
         .iter()
