@@ -1907,6 +1907,42 @@ fn the_summarys_rate_is_the_one_stats_says() {
     assert!(number_format(&xlsx[0], 0, &format!("B{}", at + 1)).ends_with('%'));
 }
 
+/// Ledgers exported for an insured year whose payment windows have not opened yet (a 2030 drive years before its
+/// concentrated period) leave 应缴金额 empty, as no window prices the day: the 未缴费 ledger says why on a line of
+/// its own, and the command says it, in Chinese and in English, where the cells were empty without a word.
+#[test]
+fn ledgers_before_the_windows_open_say_why_nothing_is_due() {
+    let (dir, db) = sample_drive_in(2030);
+    ok(canbao(&db).args(["policy", "new", "yibin-2030", "--from", "yibin-2024", "--year", "2030"]));
+    ok(canbao(&db).args(["policy", "use", "yibin-2030"]));
+    let csv = dir.path().join("ledgers-csv");
+    let said = ok(canbao(&db).args(["export", "ledgers", "--format", "csv", "--out"]).arg(&csv));
+    assert!(
+        said.contains("应缴金额未填") && said.contains("yibin-2030 的缴费期尚未开始（集中缴费期自 2029-09-01 起）"),
+        "{said}"
+    );
+    assert!(said.contains("payment windows of policy yibin-2030 have not opened yet"), "{said}");
+    for file in std::fs::read_dir(&csv).expect("csv") {
+        let path = file.expect("file").path();
+        let text = std::fs::read_to_string(&path).expect("read");
+        let unpaid = path.to_string_lossy().contains("未缴费台账");
+        assert_eq!(text.contains("应缴金额未填"), unpaid, "only the unpaid ledger has 应缴金额: {text}");
+        if unpaid {
+            assert!(text.lines().count() > 5, "pupils to pay: {text}");
+        }
+    }
+    let en = ok(canbao(&db).args(["--lang", "en", "export", "ledgers", "--format", "csv", "--out"]).arg(&csv));
+    assert!(en.contains("amounts due left empty") && !en.contains("应缴金额未填"), "{en}");
+    let xlsx = dir.path().join("ledgers.xlsx");
+    ok(canbao(&db).args(["export", "ledgers", "--out"]).arg(&xlsx));
+    let book = workbook(&xlsx);
+    let unpaid = &book.iter().find(|(name, _)| name == "未缴费").expect("未缴费").1;
+    assert!(unpaid.iter().take(4).any(|r| texts(r).iter().any(|c| c.starts_with("应缴金额未填"))), "{unpaid:?}");
+    let (header, rows) = body(unpaid, "序号");
+    let due = texts(header).iter().position(|t| t == "应缴金额（元）").expect("应缴金额");
+    assert!(!rows.is_empty() && rows.iter().all(|r| r[due].is_empty()), "{rows:?}");
+}
+
 // ---- payment notices ----
 
 /// A small school: two classes, a pupil of each kind a notice must tell apart.

@@ -89,6 +89,7 @@ pub(super) fn export(cli: &Cli, args: &ExportArgs) -> CmdResult {
                 ExportKind::Ledgers => {
                     let paths = forms::ledgers::export_ledgers(&input, out)?;
                     say_beside(amounts_not_checked(&input), to_stdout);
+                    say_beside(windows_not_open(&input), to_stdout);
                     paths
                 }
                 ExportKind::Special => forms::special::export_special(&input, out)?,
@@ -376,6 +377,23 @@ fn amounts_not_checked(input: &FormInput) -> Option<(String, String)> {
     let zh = format!(
         "金额未核对：使用的保费政策 {name} 为 {policy_year} 年度，台账为 {year} 年度，应缴金额、少缴、多缴未计算（各台账中已注明）；\
          请选定 {year} 年度的政策后重新导出，{how}"
+    );
+    Some((format!("{zh} ({en})"), en))
+}
+
+/// What the 未缴费 ledger's own line says (its 应缴金额 empty while the policy's payment windows have not opened),
+/// for the operator.
+fn windows_not_open(input: &FormInput) -> Option<(String, String)> {
+    let (policy, first) = input.windows_not_open()?;
+    let (date, name, window, from) = (input.opts.date, &policy.name, &first.name, first.from);
+    let en = format!(
+        "amounts due left empty: on {date} the payment windows of policy {name} have not opened yet (the first \
+         opens on {from}), so the unpaid ledger gives no amount due (said on the ledger); export it again once \
+         the window opens"
+    );
+    let zh = format!(
+        "应缴金额未填：{date} 时保费政策 {name} 的缴费期尚未开始（{window}自 {from} 起），未缴费台账的应缴金额暂无法确定\
+         （台账中已注明）；请在缴费期开始后重新导出"
     );
     Some((format!("{zh} ({en})"), en))
 }

@@ -196,6 +196,26 @@ impl FormInput<'_> {
         Some((policy, year))
     }
 
+    /// The drive's policy of the form's year and its first payment window, when the form's date is before that
+    /// window opens (a drive of next year started before its concentrated period): no window takes the date, so
+    /// no amount due is quoted for a pupil who has not paid.
+    pub fn windows_not_open(&self) -> Option<(&Policy, &policy::PaymentWindow)> {
+        let policy = self.priced_policy()?;
+        let first = policy.windows.iter().min_by_key(|w| w.from)?;
+        (self.opts.date < first.from).then_some((policy, first))
+    }
+
+    /// The 未缴费 ledger's line saying why its 应缴金额 is empty while the policy's payment windows have not opened
+    /// ([`windows_not_open`](Self::windows_not_open)): an empty cell would otherwise read as nothing due.
+    pub fn windows_not_open_line(&self) -> Option<String> {
+        let (policy, first) = self.windows_not_open()?;
+        Some(format!(
+            "应缴金额未填：导出日期 {} 时，保费政策 {} 的缴费期尚未开始（{}自 {} 起），应缴金额待缴费期开始后确定；\
+             请在缴费期开始后重新导出",
+            self.opts.date, policy.name, first.name, first.from
+        ))
+    }
+
     /// The form's line saying its amounts went unchecked under a policy of another year (`what`: 本台账): an empty
     /// 应缴金额 or 备注 would otherwise read as nothing due or nobody short.
     pub fn amounts_not_checked_line(&self, what: &str) -> Option<String> {
