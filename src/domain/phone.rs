@@ -40,12 +40,22 @@ const NOT_GIVEN_WORDS: [&str; 7] = ["待补", "待填", "待补充", "未提供"
 /// What a spreadsheet shows in a cell whose formula failed (#N/A of a VLOOKUP that found no phone): no phone.
 const SPREADSHEET_ERRORS: [&str; 7] = ["#n/a", "#null!", "#value!", "#ref!", "#name?", "#div/0!", "#num!"];
 
+/// Most digits of a phone number: a landline with a four-digit area code and an eight-digit number.
+const MOST_DIGITS: usize = 12;
+
 /// Whether `text` (trimmed) says there is no phone: a word of [`NONE_WORDS`] (or [`NOT_GIVEN_WORDS`]), several
-/// of them run together (无/NULL), a spreadsheet's error (#N/A), or signs alone (....): the same as an empty field.
+/// of them run together (无/NULL), a spreadsheet's error (#N/A), signs alone (....), or a phone's length of one
+/// digit repeated ([`is_placeholder_number`]): the same as an empty field.
 pub fn says_none(text: &str) -> bool {
     let text = text.trim();
-    // A phone or an empty field is none of the words: judged without comparing them.
-    if text.is_empty() || text.as_bytes()[0].is_ascii_digit() {
+    if text.is_empty() {
+        return false;
+    }
+    if is_placeholder_number(text) {
+        return true;
+    }
+    // A phone is none of the words: judged without comparing them.
+    if text.as_bytes()[0].is_ascii_digit() {
         return false;
     }
     let one_word = |word: &str| {
@@ -61,6 +71,29 @@ pub fn says_none(text: &str) -> bool {
     }
     let mut parts = text.split(['/', '／', '、', ',', '，', ';', '；', ' ', '\u{3000}']).filter(|p| !p.is_empty());
     parts.clone().next().is_some() && parts.all(one_word)
+}
+
+/// A phone's length (7 to 12 digits) of one digit repeated, spaces and dashes between them not counted, full-width
+/// digits as their own: 00000000000, 8888 8888, what a list holds where a number had to be typed and the family
+/// gave none. No phone, as 无 is, though 00000000000 has the shape of a landline with its area code.
+fn is_placeholder_number(text: &str) -> bool {
+    let mut first = None;
+    let mut count = 0;
+    for c in text.chars().filter(|c| !matches!(c, ' ' | '-' | '－' | '\u{3000}')) {
+        let digit = match c {
+            '0'..='9' => c,
+            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
+            _ => return false,
+        };
+        if *first.get_or_insert(digit) != digit {
+            return false;
+        }
+        count += 1;
+        if count > MOST_DIGITS {
+            return false;
+        }
+    }
+    count >= FEWEST_DIGITS
 }
 
 /// Why a phone the drive would keep (as [`clean`] leaves it) is no phone number: the one rule of the importer,
@@ -129,6 +162,10 @@ pub fn not_a_phone(phone: &str) -> Option<NotPhone> {
     let bytes = text.as_bytes();
     if bytes.iter().all(u8::is_ascii_digit) {
         let n = bytes.len();
+        // One digit repeated is no phone given (`says_none`), as 无 is: nothing wrong to list.
+        if (FEWEST_DIGITS..=MOST_DIGITS).contains(&n) && bytes.iter().all(|b| *b == bytes[0]) {
+            return None;
+        }
         if n == 18 || (n == 15 && bytes[0] != b'0') {
             return Some(NotPhone::IdNumber);
         }
@@ -138,6 +175,9 @@ pub fn not_a_phone(phone: &str) -> Option<NotPhone> {
     let (Some(first), second) = (digits.next(), digits.next()) else {
         return (!says_none(text)).then_some(NotPhone::Words);
     };
+    if is_placeholder_number(text) {
+        return None;
+    }
     if is_id_shape(text) {
         return Some(NotPhone::IdNumber);
     }
@@ -247,13 +287,13 @@ fn phones_in(text: &str) -> Vec<String> {
     let mut phones = Vec::new();
     for chunk in text.split(|c: char| !joins(c) && !c.is_whitespace()) {
         let whole = clean(chunk.trim_matches(|c: char| c.is_whitespace() || "-－()（）".contains(c)));
-        if whole.chars().any(|c| c.is_ascii_digit()) && looks_like_phone(&whole) {
+        if whole.chars().any(|c| c.is_ascii_digit()) && looks_like_phone(&whole) && !says_none(&whole) {
             phones.push(whole);
             continue;
         }
         for part in chunk.split_whitespace() {
             let part = clean(part.trim_matches(|c: char| "-－()（）".contains(c)));
-            if part.chars().any(|c| c.is_ascii_digit()) && looks_like_phone(&part) {
+            if part.chars().any(|c| c.is_ascii_digit()) && looks_like_phone(&part) && !says_none(&part) {
                 phones.push(part);
             }
         }
@@ -485,6 +525,40 @@ mod tests {
         ] {
             assert_eq!(read_cell(cell), Cell::NotPhone { why, cell: clean(cell) }, "{cell}");
         }
+    }
+
+    /// A phone's length of one digit repeated (00000000000, which has a landline's shape, 8888 8888 a local
+    /// landline's) is no phone given, as 无 is: an empty field on the forms, nothing for `check` to list, and said
+    /// so by the import; a real number of repeated digits among others, or a blob of one digit, is judged as before.
+    #[test]
+    fn one_digit_repeated_is_no_phone_given() {
+        for none in [
+            "00000000000",
+            "0000000",
+            "000000000000",
+            "88888888",
+            "8888 8888",
+            "000-0000-0000",
+            "０００００００００００",
+        ] {
+            assert!(says_none(none), "{none}");
+            assert_eq!(not_a_phone(none), None, "{none}");
+            assert_eq!(not_a_phone(&clean(none)), None, "{none}");
+            assert!(!is_no_phone(none), "{none}");
+            assert_eq!(on_forms(none), "", "{none}");
+            assert_eq!(read_cell(none), Cell::SaysNone(none.trim().into()), "{none}");
+        }
+        for phone in ["13888888888", "0772-8888888", "88888889"] {
+            assert!(!says_none(phone), "{phone}");
+            assert_eq!(on_forms(phone), phone, "{phone}");
+        }
+        assert!(!says_none("0") && !says_none("000000"));
+        assert_eq!(not_a_phone("000000"), Some(NotPhone::Digits(6)));
+        assert_eq!(not_a_phone(&"1".repeat(13)), Some(NotPhone::Digits(13)));
+        // Beside a real number, the number is the phone.
+        let cell = read_cell("00000000000/13800138000");
+        let Cell::First { kept, .. } = cell else { panic!("{cell:?}") };
+        assert_eq!(kept, "13800138000");
     }
 
     #[test]

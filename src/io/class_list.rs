@@ -4421,6 +4421,36 @@ mod tests {
         );
     }
 
+    /// A phone cell of one digit repeated (00000000000, 8888 8888) gives no phone, as 无 does, and the row says so,
+    /// where 00000000000 was kept as a landline with its area code and printed on the agencies' forms.
+    #[test]
+    fn a_phone_of_one_digit_repeated_is_no_phone_given_and_said() {
+        let header = ["姓名", "身份证号码", "班级", "联系电话"].map(text).to_vec();
+        let rows = vec![
+            header,
+            vec![text("张三"), text("450202201703051233"), text("一年级1班"), text("00000000000")],
+            vec![text("李四"), text("450202201704062348"), text("一年级1班"), text("8888 8888")],
+            vec![text("赵六"), text("450202201603051236"), text("一年级1班"), text("13888888888")],
+        ];
+        let sheet = Sheet { name: "一班".into(), rows };
+        let plan = plan_sheets(vec![("a.xlsx".into(), vec![sheet])], None, DEFAULT_SCHOOL, today()).unwrap();
+        assert_eq!(plan.rows.len(), 3, "every pupil kept: {:?}", plan.report.problems);
+        let at = |row: usize| {
+            plan.report
+                .problems
+                .iter()
+                .find(|p| p.row == Some(row) && p.column == "联系电话")
+                .map(|p| p.message.clone())
+        };
+        for (i, cell) in [(0, "00000000000"), (1, "8888 8888")] {
+            assert_eq!(plan.rows[i].phone, "", "{cell}");
+            let said = at(i + 2).unwrap_or_else(|| panic!("{cell}: {:?}", plan.report.problems));
+            assert!(said.contains(&format!("“{cell}”，即没有电话")) && said.contains("no phone"), "{said}");
+        }
+        assert_eq!(plan.rows[2].phone, "13888888888");
+        assert_eq!(at(4), None);
+    }
+
     /// A list imported again whose phone cell gives no phone (a parent's ID number, 无) says of a pupil the drive
     /// holds that the phone held stays, where it said the phone was left empty as of a pupil just added; a pupil
     /// the list adds is said imported with none. Read ahead of the writer and row by row alike.
