@@ -636,6 +636,11 @@ fn the_county_summary_is_written_from_the_database() {
     assert_eq!(row("学校")[..2], ["学校", "人数"], "one line per school: {text}");
     assert_eq!(row("第1小学")[1], "3");
     assert_eq!((row("第2小学")[1], row("第2小学")[3]), ("4", "1"), "{text}");
+    // The county's 参保率, from the counts `rollup` gives.
+    let county = rollup(&db, &[]);
+    let (insured, expected) = (county["enrolled"].as_u64().unwrap(), county["expected"].as_u64().unwrap());
+    let permille = (insured * 1000 + expected / 2) / expected;
+    assert_eq!(row("参保率（已参保÷应参保）")[1], format!("{}.{}%", permille / 10, permille % 10), "{text}");
     // Per class of one school.
     let one = dir.path().join("one.csv");
     bare()
