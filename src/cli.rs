@@ -34,6 +34,7 @@ mod about;
 mod county;
 mod drive_file;
 mod export;
+mod failure;
 mod interrupt;
 mod open;
 mod output;
@@ -564,13 +565,73 @@ pub(crate) fn once_each(files: &[PathBuf], once: (&str, &str)) -> (Vec<PathBuf>,
     (given.kept, said)
 }
 
-/// A failure the user can act on: printed, exit code 1.
+/// A failure the user can act on: said on stderr, exit code 1; under `--json` also the object `failure` writes on
+/// stdout, with its `kind` (a stable code a script can test) and the file and row it is about, where known.
 #[derive(Debug)]
-pub struct UserError(pub String);
+pub struct UserError {
+    /// As the command said it: "zh (en)", or in the language asked for (`UserError::picked`).
+    message: String,
+    /// What `--json` says besides: boxed, as every command's result carries it.
+    said: Box<failure::Said>,
+}
 
-impl<E: std::error::Error> From<E> for UserError {
+impl UserError {
+    /// A failure the command line itself finds (a refusal, a mistyped value): `kind` [`failure::REFUSED`] until
+    /// [`UserError::kind`] names it.
+    pub(crate) fn new(message: String) -> Self {
+        UserError { message, said: Box::new(failure::Said::kind(failure::REFUSED)) }
+    }
+
+    /// A failure said in the language asked for, from its bilingual (`zh (en)`) and English texts.
+    pub(crate) fn picked(bilingual: &str, en: &str) -> Self {
+        let zh = crate::words::on_screen(bilingual, crate::words::Language::Zh).into_owned();
+        Self::new(pick(bilingual, en).to_owned()).with_pair(zh, en.to_owned())
+    }
+
+    /// A failure from its Chinese and its English.
+    pub(crate) fn in_two(zh: String, en: String) -> Self {
+        Self::picked(&format!("{zh} ({en})"), &en).with_pair(zh, en)
+    }
+
+    fn with_pair(mut self, zh: String, en: String) -> Self {
+        self.said.pair = Some((zh, en));
+        self
+    }
+
+    /// Its stable code for `--json` (snake_case).
+    pub(crate) fn kind(mut self, kind: &'static str) -> Self {
+        self.said.kind = kind;
+        self
+    }
+
+    /// The file it is about.
+    pub(crate) fn file(mut self, file: impl std::fmt::Display) -> Self {
+        self.said.file = Some(file.to_string());
+        self
+    }
+
+    /// The code, file and row of the library's error `e` it says in its own words.
+    pub(crate) fn about(mut self, e: &(dyn std::error::Error + 'static)) -> Self {
+        let said = failure::of_error(e);
+        (self.said.kind, self.said.file, self.said.row) = (said.kind, said.file, said.row);
+        self
+    }
+
+    /// The code, file and row of `other`, which this failure says in other words.
+    pub(crate) fn like(mut self, other: &UserError) -> Self {
+        (self.said.kind, self.said.file, self.said.row) = (other.said.kind, other.said.file.clone(), other.said.row);
+        self
+    }
+
+    /// The message as the command said it.
+    pub(crate) fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl<E: std::error::Error + 'static> From<E> for UserError {
     fn from(e: E) -> Self {
-        UserError(e.to_string())
+        UserError::new(e.to_string()).about(&e)
     }
 }
 
@@ -605,23 +666,36 @@ pub fn main() -> ExitCode {
                     print!("{text}");
                 }
             }
+            if e.use_stderr() {
+                let en = e.render().to_string().trim_end().to_owned();
+                let zh = format!("{}（用法见 canbao --help）", usage_error_zh(e.kind()).unwrap_or("命令行有误"));
+                let usage = UserError::in_two(zh, en).kind("usage");
+                failure::Asked::in_words(&command_line()).answer(&usage, |t| mask_given(t, &urls));
+            }
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
     ENGLISH.store(cli.lang == Some(Lang::En), std::sync::atomic::Ordering::Relaxed);
+    let asked = failure::Asked::of(&cli);
+    // Each failure is said on stderr, and under --json answered on stdout (once: see `failure`).
+    let fail = |e: &UserError| {
+        say_error(e.message());
+        asked.answer(e, |text| mask_given(text, &given_urls()));
+    };
     if let Some(broken) = broken_embedded_file() {
         eprintln!("{}", pick(&format!("错误 (error): {broken}"), &format!("error: {broken}")));
+        asked.answer(&UserError::new(broken).kind("broken_build"), |text| text.to_owned());
         return ExitCode::from(1);
     }
     match interrupt::ending(run(&cli)) {
         interrupt::Ending::AsItWas(Ok(())) => ExitCode::SUCCESS,
-        interrupt::Ending::AsItWas(Err(UserError(message))) => {
-            say_error(&message);
+        interrupt::Ending::AsItWas(Err(e)) => {
+            fail(&e);
             ExitCode::from(1)
         }
         // A command a signal stopped ends as the signal would have ended it, once it has said so.
         interrupt::Ending::Stopped { message, status } => {
-            say_error(&message);
+            fail(&UserError::new(message).kind("interrupted"));
             ExitCode::from(status)
         }
         // A signal too late to stop the work: the work's own ending, and that it was kept. A script is told by
@@ -629,8 +703,8 @@ pub fn main() -> ExitCode {
         interrupt::Ending::Kept { result, note } => {
             let status = match result {
                 Ok(()) => ExitCode::SUCCESS,
-                Err(UserError(message)) => {
-                    say_error(&message);
+                Err(e) => {
+                    fail(&e);
                     ExitCode::from(1)
                 }
             };
@@ -754,11 +828,11 @@ fn spreadsheet_as_drive(cli: &Cli) -> CmdResult {
     let drive = if cli.db.is_some() { env } else { None };
     let import = crate::words::canbao_command(drive.as_deref(), &format!("import {}", crate::words::shell_path(&path)));
     let path = path.display();
-    Err(UserError(format!(
+    Err(UserError::new(format!(
         "这是表格（名单），不是 canbao 数据文件：{path}；--db 后面应是数据文件（省略则用默认的）。要导入这份名单，请用：\
          {import} (a spreadsheet (a class list), not a canbao drive: {path}; --db names the drive file, \
          or leave it out for the default one. To import the list: {import})"
-    )))
+    )).kind("spreadsheet_not_a_drive").file(path))
 }
 
 /// One command group, one function: each lives in its own file under `cli/`.
@@ -766,11 +840,12 @@ fn run(cli: &Cli) -> CmdResult {
     if let Some(db) =
         cli.db.as_deref().map(|p| p.to_string_lossy()).filter(|p| crate::county::connect::looks_like_url(p))
     {
-        return Err(UserError(format!(
+        return Err(UserError::new(format!(
             "--db 后面应是数据文件，这是数据库的地址：{} (--db takes a drive file, not a database address)\n{}",
             crate::county::connect::mask_urls(&crate::county::connect::masked(&db)),
             url_hint(english())
-        )));
+        ))
+        .kind("url_not_a_drive"));
     }
     let Some(command) = &cli.command else {
         if cli.from.is_some() {
@@ -788,7 +863,7 @@ fn run(cli: &Cli) -> CmdResult {
     let from = county::url(&cli.from);
     if cli.from.is_some() && !matches!(command, Command::Rollup { .. } | Command::Export(_)) {
         let push = matches!(command, Command::Push { .. });
-        return Err(UserError(
+        return Err(UserError::new(
             if push {
                 "--from 不用于上传：canbao push 文件.db --to URL (--from is not for push: canbao push FILE.db --to URL)"
             } else {
@@ -797,7 +872,8 @@ fn run(cli: &Cli) -> CmdResult {
                  prints its counts, canbao --from URL opens its dashboard; this command reads a drive file, --db)"
             }
             .into(),
-        ));
+        )
+        .kind("usage"));
     }
     match command {
         Command::Demo => screen::demo(cli),

@@ -19,11 +19,12 @@ pub fn target(url: Option<&str>) -> Result<Target, UserError> {
     let url = match url {
         Some(u) => u.to_owned(),
         None => std::env::var(county::URL_ENV).ok().filter(|u| !u.trim().is_empty()).ok_or_else(|| {
-            UserError(format!(
+            UserError::new(format!(
                 "没有汇总数据库地址：请用 --to / --from postgresql://用户@服务器/数据库，或设置 {0} \
                  (no county database: give --to / --from postgresql://USER@HOST/DB, or set {0})",
                 county::URL_ENV
             ))
+            .kind("no_county_url")
         })?,
     };
     Ok(Target::parse(&url)?)
@@ -52,7 +53,7 @@ fn read_drive(path: &Path) -> Result<(drive::DriveRead, Vec<PaymentOutsideYear>)
     let store = Store::open_read_only_keyed(path, key.as_ref())?;
     super::open::warn_of_backup(path, super::open::Use::Push);
     let year = drive_year(&store)?;
-    let mut rows = drive::read_store(&store, year).map_err(|e| UserError(format!("{}: {e}", path.display())))?;
+    let mut rows = drive::read_store(&store, year).map_err(|e| UserError::new(format!("{}: {e}", path.display())))?;
     part_payments(&store, &mut rows)?;
     let outside = payments_outside_year(&store)?;
     Ok((rows, outside))
@@ -139,11 +140,12 @@ fn print_pushed_outside_year(outside: &[(String, i32, Vec<PaymentOutsideYear>)],
 /// A file of a push that could not be read: named, and said plainly that nothing reached the county.
 fn unreadable(path: &Path, e: &UserError) -> UserError {
     let path = path.display().to_string();
-    let why = if e.0.contains(&path) { e.0.clone() } else { format!("{path}：{}", e.0) };
-    UserError(format!(
+    let why = if e.message().contains(&path) { e.message().to_owned() } else { format!("{path}：{}", e.message()) };
+    UserError::new(format!(
         "{why}\n没有上传任何文件：{path} 读不了，而所有文件都先读完才上传 \
          (nothing was pushed: {path} could not be read, and every file is read before any is sent)"
     ))
+    .like(e)
 }
 
 /// `operator`: who is shown full numbers with `--reveal` (recorded in the county's history).
@@ -156,11 +158,12 @@ pub fn push(
     json: bool,
 ) -> CmdResult {
     if let Some(url) = files.iter().map(|f| f.to_string_lossy()).find(|f| county::connect::looks_like_url(f)) {
-        return Err(UserError(format!(
+        return Err(UserError::new(format!(
             "这是汇总数据库的地址，不是数据文件：{0}；地址要写在 --to 后面：canbao push 文件.db --to URL \
              (a database address, not a drive file: {0}; give it with --to URL: canbao push FILE.db --to URL)",
             county::connect::mask_urls(&url)
-        )));
+        ))
+        .kind("url_not_a_drive"));
     }
     let target = target(to)?;
     let limit = wait_limit()?;
@@ -189,11 +192,12 @@ pub fn push(
             print_json(&county::PushReport { dry_run, skipped, ..Default::default() });
         }
         let names: Vec<&str> = drives.iter().map(|d| d.shown.as_str()).collect();
-        return Err(UserError(format!(
+        return Err(UserError::new(format!(
             "没有上传任何文件：{0} 中没有学生 (nothing was pushed: {1} holds no pupils)",
             names.join("、"),
             names.join(", ")
-        )));
+        ))
+        .kind("no_pupils"));
     }
     let mut client = target.connect()?;
     // Ctrl-C cancels the statement the server is running: the file being pushed is rolled back there, and the
@@ -216,7 +220,7 @@ pub fn push(
     // A file skipped for holding no pupils pushed no payment.
     outside.retain(|(file, _, _)| !report.skipped.iter().any(|s| &s.file == file));
     if json {
-        let mut value = serde_json::to_value(&report).map_err(|e| UserError(e.to_string()))?;
+        let mut value = serde_json::to_value(&report).map_err(UserError::from)?;
         if let Some(fields) = value.as_object_mut() {
             let mut listed = Vec::new();
             for (file, _, payments) in outside {
@@ -226,7 +230,7 @@ pub fn push(
             }
             // The pupils' ID fields are shown (masked unless revealed) as they are turned into JSON.
             let listed = crate::domain::id_shown::revealing(reveal, || serde_json::to_value(&listed))
-                .map_err(|e| UserError(e.to_string()))?;
+                .map_err(UserError::from)?;
             fields.insert("payments_outside_year".to_owned(), listed);
         }
         print_json(&value);
@@ -345,10 +349,11 @@ fn wait_limit() -> Result<std::time::Duration, UserError> {
         Ok(text) if text.trim().is_empty() => Ok(county::push::WAIT_LIMIT),
         Ok(text) => match text.trim().parse::<u64>() {
             Ok(secs) if secs > 0 => Ok(std::time::Duration::from_secs(secs)),
-            _ => Err(UserError(format!(
+            _ => Err(UserError::new(format!(
                 "{env}=“{text}” 无效：应为等待另一次上传的秒数，例如 {env}=600 \
                  ({env} must be the number of seconds to wait for another push, e.g. {env}=600)"
-            ))),
+            ))
+            .kind("bad_setting")),
         },
     }
 }
@@ -382,16 +387,17 @@ fn waiting(limit: std::time::Duration) -> impl Fn(&county::Holder) {
 /// `canbao push --to URL` with no files: the schema made or brought forward, nothing pushed.
 fn prepare_schema(target: &Target, limit: std::time::Duration, dry_run: bool, json: bool) -> CmdResult {
     if dry_run {
-        return Err(UserError(
+        return Err(UserError::new(
             "--dry-run 要有数据文件：不带文件的 canbao push --to URL 只建立或升级表结构 \
              (--dry-run needs drive files: without files, canbao push --to URL only makes or upgrades the schema)"
                 .into(),
-        ));
+        )
+        .kind("usage"));
     }
     let mut client = target.connect()?;
     let waiting = waiting(limit);
-    let (found, now) = county::push::prepare_schema(&mut client, limit, &waiting)
-        .map_err(|e| UserError(e.scrubbed(target).to_string()))?;
+    let (found, now) =
+        county::push::prepare_schema(&mut client, limit, &waiting).map_err(|e| UserError::from(e.scrubbed(target)))?;
     if json {
         print_json(&serde_json::json!({ "schema_version_before": found, "schema_version": now }));
         return Ok(());
@@ -483,10 +489,11 @@ fn read_rollup(
             } else {
                 (nearest.join("、"), nearest.join(", "))
             };
-            Err(UserError(format!(
+            Err(UserError::new(format!(
                 "汇总数据库中没有学校“{name}”，最接近的是：{nearest} \
                  (no school {name} in the county database; nearest: {nearest_en})"
-            )))
+            ))
+            .kind("no_such_school"))
         }
         other => Ok(other.map_err(|e| e.scrubbed(target))?),
     }
@@ -496,7 +503,7 @@ fn read_rollup(
 /// the one that failed, each in its own transaction.
 fn push_failed(e: county::CountyError, drives: &[DriveFile], dry_run: bool) -> UserError {
     if dry_run {
-        return UserError(match &e {
+        return UserError::new(match &e {
             county::CountyError::File { file, reason } => format!(
                 "试运行在 {file} 处出错，汇总数据库未修改 (the dry run failed at {file}; nothing was written): {reason}"
             ),
@@ -504,7 +511,8 @@ fn push_failed(e: county::CountyError, drives: &[DriveFile], dry_run: bool) -> U
                 "{e}；试运行，汇总数据库未修改 ({}; dry run: nothing was written)",
                 crate::words::in_language(&e.to_string(), crate::words::Language::En)
             ),
-        });
+        })
+        .about(&e);
     }
     match &e {
         county::CountyError::File { file, .. } => {
@@ -513,14 +521,15 @@ fn push_failed(e: county::CountyError, drives: &[DriveFile], dry_run: bool) -> U
             match pushed.position(|d| &d.shown == file).filter(|&before| before > 0) {
                 Some(before) => {
                     let en = crate::words::in_language(&e.to_string(), crate::words::Language::En).into_owned();
-                    UserError(format!(
+                    UserError::new(format!(
                         "{e}；之前的 {before} 个文件已上传 ({en}; the {before} file(s) before it were pushed)"
                     ))
+                    .about(&e)
                 }
-                None => UserError(e.to_string()),
+                None => UserError::from(e),
             }
         }
-        _ => UserError(e.to_string()),
+        _ => UserError::from(e),
     }
 }
 
@@ -662,9 +671,10 @@ fn print_rollup(r: &county::Rollup, school: Option<&str>) {
 /// latest year pushed.
 pub fn export_summary(args: &ExportArgs, from: Option<&str>, year: Option<i32>) -> CmdResult {
     if args.kind != ExportKind::Summary {
-        return Err(UserError(
+        return Err(UserError::new(
             "--from 只能导出全县的 summary（参保进度汇总）(with --from only the summary can be exported)".into(),
-        ));
+        )
+        .kind("usage"));
     }
     let format = super::export::format_for(args.format, args.out.as_deref())?;
     let target = target(from)?;
@@ -753,5 +763,5 @@ pub fn dashboard(cli: &Cli, from: Option<&str>) -> CmdResult {
         operator: None,
         config_dir: super::open::config_dir(),
     };
-    crate::tui::county::run(fetch, cli.year, &options).map_err(|e| UserError(e.to_string()))
+    crate::tui::county::run(fetch, cli.year, &options).map_err(|e| UserError::new(e.to_string()).about(e.as_ref()))
 }

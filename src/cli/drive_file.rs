@@ -45,8 +45,7 @@ fn backup_read_only(cli: &Cli, file: Option<&Path>) -> CmdResult {
     let Some(file) = file else {
         let again = command(cli, "--read-only backup 文件.db");
         let again_en = command(cli, "--read-only backup FILE.db");
-        return Err(UserError(
-            pick(
+        return Err(UserError::picked(
                 &format!(
                     "只读打开时要给出备份到的文件或文件夹，例如 {again}：只读的备份不记入数据文件，也不放进自动备份的文件夹 \
                      (read-only: name the file or folder to back up to, e.g. {again_en}; a read-only backup is not \
@@ -56,9 +55,7 @@ fn backup_read_only(cli: &Cli, file: Option<&Path>) -> CmdResult {
                     "read-only: name the file or folder to back up to, e.g. {again_en}; a read-only backup is not \
                      recorded in the drive nor put among the automatic backups"
                 ),
-            )
-            .to_owned(),
-        ));
+        ).kind("backup_file_needed"));
     };
     let mut store = super::open::open_existing(cli)?;
     let work = super::interrupt::Work { name: ("备份", "backup"), kind: super::interrupt::Kind::Files, json: false };
@@ -94,7 +91,7 @@ fn backup_refused(cli: &Cli, by: &str, since: &str) -> UserError {
         let zh = format!(
             "数据文件正被 {by} 使用（自 {since} 起{pid_zh}），有另一处在写入时不能备份：请等那个命令结束后再运行 {again}"
         );
-        return UserError(pick(&format!("{zh} ({en})"), &en).to_owned());
+        return UserError::picked(&format!("{zh} ({en})"), &en).kind("drive_in_use");
     };
     let keys = Keymap::load(super::config_dir().as_deref()).unwrap_or_else(|_| Keymap::builtin());
     let key = |action: &str| keys.keys_for(Context::Roster, action).first().map_or_else(String::new, |k| k.to_string());
@@ -124,7 +121,7 @@ fn backup_refused(cli: &Cli, by: &str, since: &str) -> UserError {
         "数据文件正在 {by} 的 canbao 窗口中打开（自 {since} 起{where_zh}），有另一处在写入时不能备份：请在那个窗口里备份\
          （按 {palette} 打开命令面板，选「立即备份」），或退出那个窗口（{quit}）后再运行 {again}"
     );
-    UserError(pick(&format!("{zh} ({en})"), &en).to_owned())
+    UserError::picked(&format!("{zh} ({en})"), &en).kind("drive_in_use")
 }
 
 /// An existing folder, or a path ending in a separator.
@@ -135,7 +132,7 @@ fn names_a_folder(path: &Path) -> bool {
 
 pub(super) fn restore(cli: &Cli, file: &Path, force: bool) -> CmdResult {
     if cli.read_only {
-        return Err(UserError(READ_ONLY_REFUSED.into()));
+        return Err(UserError::new(READ_ONLY_REFUSED.into()).kind("read_only"));
     }
     let path = drive_path(cli);
     // A restore may start a new drive (a backup taken to a new laptop): never in a folder that is not there
@@ -171,7 +168,8 @@ fn restore_into(cli: &Cli, store: &mut Store, file: &Path, force: bool) -> CmdRe
         .describe_backup(file)
         .map_err(|e| crate::io::sniff::named_other_file_error(e, file, crate::store::OtherFileUse::Restore))?;
     if !facts.looks_ours && !force {
-        return Err(UserError(not_a_backup_of_this_drive(file, &facts, hint_drive(cli).as_deref())));
+        return Err(UserError::new(not_a_backup_of_this_drive(file, &facts, hint_drive(cli).as_deref()))
+            .kind("not_a_backup_of_this_drive"));
     }
     // A restore is not stopped half way (its steps would leave the drive half restored): a signal is noted and
     // said once it is done, where it used to end the process wherever the restore was.
@@ -358,7 +356,7 @@ fn clock_refused(e: crate::store::StoreError, with_times: bool) -> UserError {
          wrong side win; nothing changed. Check and set both laptops' date and time first; to merge anyway once \
          checked, run again with --accept-clock: {command}"
     ));
-    UserError(pick(&both.join("\n"), &english.join("\n")).to_owned())
+    UserError::picked(&both.join("\n"), &english.join("\n")).kind("merge_clock")
 }
 
 /// The merge's payments dated outside the insured year, one line each: kept as merged (a preview: would be), for
@@ -403,25 +401,31 @@ pub(super) fn convert(cli: &Cli, out: Option<&Path>, to_encrypted: bool) -> CmdR
         return Err(StoreError::NoEncryption.into());
     }
     if cli.read_only && out.is_none() {
-        return Err(UserError(READ_ONLY_REFUSED.into()));
+        return Err(UserError::new(READ_ONLY_REFUSED.into()).kind("read_only"));
     }
     let path = drive_path(cli);
     if !path.exists() {
-        return Err(UserError(format!("数据文件不存在：{0} (no such drive file: {0})", path.display())));
+        return Err(UserError::new(format!("数据文件不存在：{0} (no such drive file: {0})", path.display()))
+            .kind("drive_missing"));
     }
     let _lock = lock_drive(cli)?;
     let plain = cipher::file_kind(&path) == FileKind::Plain;
     let (mut store, new_key) = if to_encrypted {
         if !plain {
-            return Err(UserError(format!(
+            return Err(UserError::new(format!(
                 "数据文件已经加密，或不是 canbao 数据文件：{0} (already encrypted, or not a canbao file: {0})",
                 path.display()
-            )));
+            ))
+            .kind("already_encrypted"));
         }
         (Store::open(&path)?, Some(passphrase::new_one()?))
     } else {
         if plain {
-            return Err(UserError(format!("数据文件没有加密：{0} (the file is not encrypted: {0})", path.display())));
+            return Err(UserError::new(format!(
+                "数据文件没有加密：{0} (the file is not encrypted: {0})",
+                path.display()
+            ))
+            .kind("not_encrypted"));
         }
         (Store::open_keyed(&path, passphrase::for_drive(&path)?.as_ref())?, None)
     };
@@ -450,11 +454,12 @@ pub(super) fn convert(cli: &Cli, out: Option<&Path>, to_encrypted: bool) -> CmdR
     let wal = path.with_file_name(format!("{}-wal", path.file_name().unwrap_or_default().to_string_lossy()));
     if wal.exists() {
         let _ = std::fs::remove_file(&staging);
-        return Err(UserError(format!(
+        return Err(UserError::new(format!(
             "数据文件正被另一个程序打开（{0} 仍在），请关闭后重试；未做任何修改 \
              (the file is open elsewhere, {0} is still there: close it and try again; nothing changed)",
             wal.display()
-        )));
+        ))
+        .kind("drive_in_use"));
     }
     cipher::replace_drive(&path, &staging)?;
     if let Some(s) = safety {

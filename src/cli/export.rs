@@ -14,10 +14,10 @@ use crate::store::ExportRecord;
 pub(super) fn export(cli: &Cli, args: &ExportArgs) -> CmdResult {
     let ExportArgs { kind, format, out, school, class, mask, template, on, from: _ } = args;
     if on.is_some() && *kind != ExportKind::Notices {
-        return Err(UserError("--on 只用于 export notices (--on is for payment notices only)".into()));
+        return Err(UserError::new("--on 只用于 export notices (--on is for payment notices only)".into()));
     }
     if *mask && matches!(kind, ExportKind::Template | ExportKind::Ledgers | ExportKind::Special) {
-        return Err(UserError(
+        return Err(UserError::new(
             "批量参保模板、四本台账和参保花名册交经办机构和认定部门，须有完整的身份证号码，不能打码；--mask 用于给班主任等的 \
              sheet、classes、notices (the batch template, the ledgers and the special roster go to the agencies and \
              certifying departments, which need whole ID numbers: --mask is for the copies for teachers: sheet, \
@@ -166,7 +166,7 @@ pub(super) fn export(cli: &Cli, args: &ExportArgs) -> CmdResult {
                 ),
                 FileFormat::Xlsx => ("", ""),
             };
-            Err(UserError(format!(
+            Err(UserError::new(format!(
                 "此表格导出为 {n} 个文件，不能写到标准输出：请用 --out 文件夹{csv_zh} (this form is {n} files, which \
                  cannot go to standard output: give --out a folder instead of -{csv_en})"
             )))
@@ -257,7 +257,7 @@ fn read_only_export(kind: ExportKind) -> UserError {
         }
         _ => ("", ""),
     };
-    UserError(format!(
+    UserError::new(format!(
         "只读模式下不能导出含完整身份证号码的表格：导出会记入修改记录，只读窗口不写数据文件，未导出任何文件；\
          请在正在使用数据文件的窗口中导出（只读存储上的数据文件先复制到可写的位置）{masked} (read-only: an export \
          with whole ID numbers is recorded in the drive's history, which a read-only window does not write; nothing \
@@ -286,7 +286,7 @@ pub(super) fn format_for(format: Option<FormatArg>, out: Option<&Path>) -> Resul
                 "--format {asked} 与输出文件名 {file} 不符（.{by_name} 是 {kind} 表格），未导出：请去掉 --format，\
                  或把文件名改为 .{asked} ({en})"
             );
-            return Err(UserError(super::pick(&zh, &en).to_owned()));
+            return Err(UserError::picked(&zh, &en));
         }
         (Some(asked), _) => asked,
         (None, Some((_, by_name))) => by_name,
@@ -301,7 +301,7 @@ pub(super) fn format_for(format: Option<FormatArg>, out: Option<&Path>) -> Resul
             "XLSX 表格是二进制文件，不能直接显示在终端上，未导出：要在终端查看请用 --format csv --out -，\
              或用 --out 文件名.xlsx，或把输出重定向到文件（--out - > 文件名.xlsx） ({en})"
         );
-        return Err(UserError(super::pick(&zh, en).to_owned()));
+        return Err(UserError::picked(&zh, en));
     }
     Ok(chosen)
 }

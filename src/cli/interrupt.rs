@@ -222,7 +222,7 @@ pub(super) fn ending(result: CmdResult) -> Ending {
             };
             let mut message = both(message_zh, message_en);
             if kind == Kind::Server {
-                message = format!("{message}\n{}", e.0);
+                message = format!("{message}\n{}", e.message());
             }
             if work.json {
                 super::output::print_json(&StoppedJson {

@@ -142,7 +142,7 @@ pub(super) fn open_writer_existing_or(
 ) -> Result<(Store, DriveLock), UserError> {
     must_exist(cli)?;
     if cli.read_only {
-        return Err(UserError(READ_ONLY_REFUSED.into()));
+        return Err(UserError::new(READ_ONLY_REFUSED.into()).kind("read_only"));
     }
     match DriveLock::acquire(&drive_path(cli), &operator_from(cli).unwrap_or_default()) {
         Ok(lock) => lock.keep_if(open_current_year(cli, false)),
@@ -155,7 +155,7 @@ pub(super) fn open_writer_existing_or(
 /// holds the file instead of fighting over it.
 pub(super) fn open_writer(cli: &Cli) -> Result<(Store, DriveLock), UserError> {
     if cli.read_only {
-        return Err(UserError(READ_ONLY_REFUSED.into()));
+        return Err(UserError::new(READ_ONLY_REFUSED.into()).kind("read_only"));
     }
     lock_drive(cli)?.keep_if(open_current_year(cli, false))
 }
@@ -187,7 +187,7 @@ pub(super) fn open_writer_or_preview(cli: &Cli, preview: bool) -> Result<(Store,
         return open_writer(cli).map(|(store, lock)| (store, Some(lock)));
     }
     if cli.read_only {
-        return Err(UserError(READ_ONLY_REFUSED.into()));
+        return Err(UserError::new(READ_ONLY_REFUSED.into()).kind("read_only"));
     }
     // A preview on a drive not made yet is a preview on an empty one, in memory: a dry run makes no file, no
     // folder and no lock.
@@ -248,16 +248,14 @@ pub(super) fn new_drive(cli: &Cli) -> Result<Option<NewDrive>, UserError> {
             "the drive's folder {dir} does not exist: nothing was made. Check --db for a typo ({drive}); to start a \
              drive in a new folder, create the folder first"
         );
-        return Err(UserError(
-            super::pick(
-                &format!(
-                    "数据文件所在的文件夹不存在：{dir}，未新建任何文件。请检查 --db 是否写错（{drive}）；\
+        return Err(UserError::picked(
+            &format!(
+                "数据文件所在的文件夹不存在：{dir}，未新建任何文件。请检查 --db 是否写错（{drive}）；\
                      确要在新文件夹中新建数据文件，请先创建该文件夹 ({en})"
-                ),
-                &en,
-            )
-            .to_owned(),
-        ));
+            ),
+            &en,
+        )
+        .kind("drive_folder_missing"));
     }
     let dir = made.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
     if folders.is_empty() && !crate::store::folder_writable(&made) {
@@ -266,16 +264,14 @@ pub(super) fn new_drive(cli: &Cli) -> Result<Option<NewDrive>, UserError> {
             "the drive's folder {dir} is read-only: no drive can be made there ({drive}), and nothing was made; \
              choose a writable folder for the drive"
         );
-        return Err(UserError(
-            super::pick(
-                &format!(
-                    "数据文件所在的文件夹是只读的：{dir}，不能在这里新建数据文件（{drive}），未新建任何文件；\
+        return Err(UserError::picked(
+            &format!(
+                "数据文件所在的文件夹是只读的：{dir}，不能在这里新建数据文件（{drive}），未新建任何文件；\
                      请为数据文件选择一个可写的文件夹 ({en})"
-                ),
-                &en,
-            )
-            .to_owned(),
-        ));
+            ),
+            &en,
+        )
+        .kind("drive_folder_read_only"));
     }
     Ok(Some(NewDrive { path, made, folders, named }))
 }
@@ -570,11 +566,12 @@ fn backup_warning(path: &Path, copy: &crate::store::backup::BackupCopy, how: Use
 /// the TUI's `r`. A read-only session cannot record it, so it cannot reveal either.
 pub(super) fn record_reveal(cli: &Cli, store: &mut Store, scope: &str, pupils: &[i64]) -> CmdResult {
     if cli.read_only || store.is_read_only() {
-        return Err(UserError(
+        return Err(UserError::new(
             "只读模式下不能显示完整身份证号码：显示会记入修改记录 \
              (read-only: revealing full ID numbers is recorded in the audit log, which needs a write)"
                 .into(),
-        ));
+        )
+        .kind("reveal_read_only"));
     }
     // A find opens the drive to read, which says nothing of the operator: the reveal it records is a change
     // like a mark's, and its empty name is said as a mark's is.
@@ -623,9 +620,8 @@ pub(super) fn lock_to_record(cli: &Cli, what: Recorded) -> Result<DriveLock, Use
                 ),
             };
             let en = format!("the drive is in use by {by} since {since}: {en}");
-            Err(UserError(
-                super::pick(&format!("数据文件正被 {by} 使用（自 {since} 起）：{zh} ({en})"), &en).to_owned(),
-            ))
+            Err(UserError::picked(&format!("数据文件正被 {by} 使用（自 {since} 起）：{zh} ({en})"), &en)
+                .kind("drive_in_use"))
         }
         Err(e) => Err(e.into()),
     }
@@ -637,13 +633,14 @@ pub(super) fn lock_drive(cli: &Cli) -> Result<DriveLock, UserError> {
     match DriveLock::acquire(&drive_path(cli), &operator_from(cli).unwrap_or_default()) {
         Ok(lock) => Ok(lock),
         // A command that changes the drive cannot run read-only: say what to do instead.
-        Err(StoreError::InUse { by, since }) => Err(UserError(format!(
+        Err(StoreError::InUse { by, since }) => Err(UserError::new(format!(
             "数据文件正被 {by} 使用（自 {since} 起），为防止两处同时修改，此命令现在不能执行：\
              请在那个窗口里操作（它若在查看往年，先用命令面板的「切换年度」回到本年度），或关闭它后重试 \
              (the drive is in use by {by} since {since}: this command changes it, so it cannot run now; \
              do it in that window (if it shows an earlier year, switch back to this one from its palette: \
              Switch year), or close it and retry)"
-        ))),
+        ))
+        .kind("drive_in_use")),
         Err(e) => Err(e.into()),
     }
 }

@@ -11,9 +11,16 @@ pub(super) fn write_stdout(bytes: &[u8]) -> CmdResult {
     use std::io::Write;
     let mut stdout = std::io::stdout().lock();
     match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(UserError(e.to_string())),
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(UserError::from(e)),
         _ => Ok(()),
     }
+}
+
+/// Whether a command's JSON was printed: its one answer under `--json` (`failure` adds none after it).
+static ANSWERED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+pub(super) fn answered() -> bool {
+    ANSWERED.load(std::sync::atomic::Ordering::SeqCst)
 }
 
 pub(super) fn print_json<T: Serialize>(value: &T) {
@@ -21,6 +28,7 @@ pub(super) fn print_json<T: Serialize>(value: &T) {
         // A closed pipe (`| head`) is not an error worth a panic.
         Ok(s) => {
             use std::io::Write;
+            ANSWERED.store(true, std::sync::atomic::Ordering::SeqCst);
             let _ = writeln!(std::io::stdout().lock(), "{s}");
         }
         Err(e) => eprintln!("JSON: {e}"),

@@ -94,7 +94,7 @@ fn no_such_policy(set: &PolicySet, store: Option<&Store>, name: &str) -> UserErr
     // Said in the language asked for: the policies' names outnumber the Chinese words, so an English half in
     // brackets would not be told apart.
     let en = format!("no policy named {name}; {year_en}there are {en}");
-    UserError(pick(&format!("没有名为“{name}”的政策；{year_zh}可用的政策：{zh} ({en})"), &en).to_owned())
+    UserError::picked(&format!("没有名为“{name}”的政策；{year_zh}可用的政策：{zh} ({en})"), &en).kind("no_such_policy")
 }
 
 /// Every policy, with a note on stderr (once per command) for each config-folder file that cannot be used: it is
@@ -115,20 +115,20 @@ pub fn policies() -> Result<PolicySet, UserError> {
 /// Why the policy `name` cannot be used when its config-folder file is broken.
 fn broken_policy(set: &PolicySet, name: &str) -> Option<UserError> {
     let broken = set.broken_named(name)?;
-    Some(UserError(format!(
+    Some(UserError::new(format!(
         "政策“{name}”无法使用：{}；请改正或删除该文件 (policy \"{name}\" cannot be used: {}; fix or delete the file)",
         broken.words_zh(),
         broken.words_en()
-    )))
+    )).kind("bad_policy"))
 }
 
 /// The named policy, or the drive's, or an error saying how to pick one.
 pub fn policy_named(set: &PolicySet, store: &Store, name: Option<&str>) -> Result<Policy, UserError> {
     let name = match name {
         Some(n) => n.to_owned(),
-        None => store
-            .meta(POLICY_META_KEY)?
-            .ok_or_else(|| UserError(format!("数据文件还没有选定参保政策。{}", how_to_pick(store.hint_drive()))))?,
+        None => store.meta(POLICY_META_KEY)?.ok_or_else(|| {
+            UserError::new(format!("数据文件还没有选定参保政策。{}", how_to_pick(store.hint_drive()))).kind("no_policy")
+        })?,
     };
     // Its file in the config folder is broken: not the drive's older copy in its place, the operator is told.
     if let Some(broken) = broken_policy(set, &name) {
@@ -307,42 +307,43 @@ fn policy_use(store: &mut Store, name: &str) -> CmdResult {
 fn policy_new(cli: &Cli, name: &str, base: &str, year: i32, premium: Option<&str>) -> CmdResult {
     let valid_name = !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
     if !valid_name {
-        return Err(UserError(format!(
+        return Err(UserError::new(format!(
             "政策名称“{name}”只能用字母、数字、- 和 _，如 yibin-2027 (the policy name “{name}” is to be letters, digits, - and _, as in yibin-2027)"
-        )));
+        )).kind("bad_policy_name"));
     }
     if !(2000..=2100).contains(&year) {
-        return Err(UserError(format!("保险年度“{year}”不对 (“{year}” is not an insured year)")));
+        return Err(UserError::new(format!("保险年度“{year}”不对 (“{year}” is not an insured year)")).kind("bad_year"));
     }
     let premium_fen = match premium {
-        Some(text) => Some(
-            money::parse_yuan(text)
-                .filter(|f| *f > 0)
-                .ok_or_else(|| UserError(format!("金额“{text}”无法识别 (not an amount: “{text}”)")))?,
-        ),
+        Some(text) => Some(money::parse_yuan(text).filter(|f| *f > 0).ok_or_else(|| {
+            UserError::new(format!("金额“{text}”无法识别 (not an amount: “{text}”)")).kind("bad_amount")
+        })?),
         None => None,
     };
-    let config = config_dir().ok_or_else(|| UserError("找不到配置文件夹 (no config folder)".into()))?;
+    let config = config_dir()
+        .ok_or_else(|| UserError::new("找不到配置文件夹 (no config folder)".into()).kind("no_config_folder"))?;
     let dir = config.join("policies");
     let target = dir.join(format!("{name}.toml"));
     if target.exists() || crate::domain::policy::builtin_text(name).is_some() {
-        return Err(UserError(format!("已有名为“{name}”的政策，请换一个名称 (a policy named {name} exists)")));
+        return Err(UserError::new(format!("已有名为“{name}”的政策，请换一个名称 (a policy named {name} exists)"))
+            .kind("policy_exists"));
     }
     let config_base = dir.join(format!("{base}.toml"));
     let base_text = match std::fs::read_to_string(&config_base) {
         Ok(text) => text,
         Err(_) => crate::domain::policy::builtin_text(base).map(str::to_owned).ok_or_else(|| {
-            UserError(format!(
+            UserError::new(format!(
                 "没有名为“{base}”的政策；可用的政策：{} (no policy named {base})",
                 policies().map(|s| s.names().join("、")).unwrap_or_default()
             ))
+            .kind("no_such_policy")
         })?,
     };
     let request = crate::domain::policy::Renewal { name, base_name: base, base_text: &base_text, year, premium_fen };
     let renewed = crate::domain::policy::renew(&request, crate::domain::category::CategoryTable::builtin())
-        .map_err(|e| UserError(e.to_string()))?;
+        .map_err(UserError::from)?;
     // Whole or not at all, never over a file already there (two runs at once cannot overwrite each other's).
-    let target = crate::io::year_policy::write_policy_file(&config, name, &renewed.text).map_err(UserError)?;
+    let target = crate::io::year_policy::write_policy_file(&config, name, &renewed.text).map_err(UserError::new)?;
     let p = &renewed.policy;
     let premium = money::as_number(p.personal_premium_fen);
     say(
@@ -542,7 +543,7 @@ fn policy_show(cli: &Cli, store: Option<&Store>, name: Option<&str>, json: bool)
                 "数据文件还没有选定参保政策：请指明要查看的政策，如 `{show_zh}`，或用 `{use_zh}` 为数据文件选定；可用的政策：\
                  {zh} ({en})"
             );
-            return Err(UserError(pick(&both, &en).to_owned()));
+            return Err(UserError::picked(&both, &en).kind("no_policy"));
         }
         (Some(store), name) => policy_named(&set, store, name)?,
         (None, Some(name)) => {
@@ -560,7 +561,7 @@ fn policy_show(cli: &Cli, store: Option<&Store>, name: Option<&str>, json: bool)
             let both = format!(
                 "数据文件不存在：{path}；请指明要查看的政策：`canbao policy show 名称`；可用的政策：{zh} ({en})"
             );
-            return Err(UserError(pick(&both, &en).to_owned()));
+            return Err(UserError::picked(&both, &en).kind("no_policy"));
         }
     };
     let s = shown(&policy);
@@ -775,7 +776,7 @@ pub fn quote(cli: &Cli, args: &QuoteArgs) -> CmdResult {
         (None, Some(name)) => set.get(name).cloned().ok_or_else(|| no_such_policy(&set, None, name))?,
         (None, None) => {
             let how = how_to_pick(super::open::hint_drive(cli).as_deref());
-            return Err(UserError(format!("数据文件还没有选定参保政策。{how}")));
+            return Err(UserError::new(format!("数据文件还没有选定参保政策。{how}")).kind("no_policy"));
         }
     };
     let table = CategoryTable::builtin();
@@ -796,7 +797,8 @@ pub fn quote(cli: &Cli, args: &QuoteArgs) -> CmdResult {
             // if anything.
             Err(e) => match raw.filter(|r| args.pupil.name.is_none() && r.chars().any(char::is_numeric)) {
                 Some(raw) if let Err(p) = id_number::check(raw, today).result => {
-                    return Err(UserError(format!("{}：{} ({})", raw.trim(), p.message_zh(), p.message_en())));
+                    return Err(UserError::new(format!("{}：{} ({})", raw.trim(), p.message_zh(), p.message_en()))
+                        .kind("bad_id_number"));
                 }
                 _ => return Err(e),
             },
@@ -830,12 +832,13 @@ pub fn quote(cli: &Cli, args: &QuoteArgs) -> CmdResult {
             Some(category) if !categories.contains(&category.name) => categories.push(category.name.clone()),
             Some(_) => {}
             None => {
-                return Err(UserError(format!(
+                return Err(UserError::new(format!(
                     "未知的人员类别“{0}”；可用的类别：{1} (unknown category {0}; known categories: {2})",
                     c.trim(),
                     table.names().join("、"),
                     table.names().join(", ")
-                )));
+                ))
+                .kind("unknown_category"));
             }
         }
     }
@@ -864,7 +867,7 @@ pub fn quote(cli: &Cli, args: &QuoteArgs) -> CmdResult {
     // A refusal as every error line says it: 「中文 (English)」, English alone with --lang en.
     let q: Quote = quoted.map_err(|e| {
         let (zh, en) = quote_refusal(opened.as_ref(), &policy, &e);
-        UserError(pick(&format!("{zh} ({en})"), &en).to_owned())
+        UserError::picked(&format!("{zh} ({en})"), &en).about(&e)
     })?;
     if let (Some(year), Some(store)) = (other_year, opened.as_ref()) {
         let (how, how_en) = this_years_policy_how(store, &policy, year);
@@ -1449,8 +1452,8 @@ pub fn check(cli: &Cli, reveal: bool, json: bool) -> CmdResult {
         eprintln!(
             "{}",
             pick(
-                &format!("{}；本次检查未核对少缴保费 (underpayments were not checked)", e.0),
-                &format!("{}; underpayments were not checked", e.0)
+                &format!("{}；本次检查未核对少缴保费 (underpayments were not checked)", e.message()),
+                &format!("{}; underpayments were not checked", e.message())
             )
         );
         None

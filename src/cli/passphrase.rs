@@ -36,14 +36,16 @@ pub fn new_one() -> Result<Passphrase, UserError> {
         return Ok(p);
     }
     if !interactive() {
-        return Err(UserError(format!(
+        return Err(UserError::new(format!(
             "需要口令：请设置环境变量 {ENV}，或在终端中运行 (a passphrase is needed: set {ENV} or run in a terminal)"
         )));
     }
     let first = ask("新口令 (new passphrase): ")?;
     let second = ask("再输入一次 (again): ")?;
     if first != second {
-        return Err(UserError("两次输入的口令不一致，未做任何修改 (the passphrases differ: nothing changed)".into()));
+        return Err(UserError::new(
+            "两次输入的口令不一致，未做任何修改 (the passphrases differ: nothing changed)".into(),
+        ));
     }
     Ok(first)
 }
@@ -62,7 +64,7 @@ fn ask(prompt: &str) -> Result<Passphrase, UserError> {
     let _ = crossterm::terminal::disable_raw_mode();
     let _ = writeln!(err);
     let typed = typed?;
-    Passphrase::new(typed).ok_or_else(|| UserError("口令为空 (empty passphrase)".into()))
+    Passphrase::new(typed).ok_or_else(|| UserError::new("口令为空 (empty passphrase)".into()))
 }
 
 fn read_hidden() -> Result<String, UserError> {
@@ -74,9 +76,9 @@ fn read_hidden() -> Result<String, UserError> {
         }
         match key.code {
             KeyCode::Enter => return Ok(typed),
-            KeyCode::Esc => return Err(UserError("已取消 (cancelled)".into())),
+            KeyCode::Esc => return Err(UserError::new("已取消 (cancelled)".into())),
             KeyCode::Char('c') if key.modifiers.contains(KeyModifiers::CONTROL) => {
-                return Err(UserError("已取消 (cancelled)".into()));
+                return Err(UserError::new("已取消 (cancelled)".into()));
             }
             KeyCode::Backspace => {
                 typed.pop();

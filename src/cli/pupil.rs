@@ -46,12 +46,13 @@ pub fn select(store: &Store, number: Option<&str>, by: &PupilByName, command: &s
         }
         None => match name {
             Some(name) => by_name(store, name, by, command),
-            None => Err(UserError(format!(
+            None => Err(UserError::new(format!(
                 "请给出学生的身份证号码；没有身份证号码的学生，请用 --name 姓名 --class 班级 选定：{} \
                  (give the pupil's ID number; a pupil without one is picked by name and class: {})",
                 store.command(&format!("{command} --name 姓名 --class 班级 …")),
                 store.command(&format!("{command} --name NAME --class CLASS …")),
-            ))),
+            ))
+            .kind("no_pupil_given")),
         },
     }
 }
@@ -70,11 +71,12 @@ fn by_number(store: &Store, raw: &str, name: Option<&str>) -> Result<Vec<Student
         found.retain(|s| s.name == name);
         if found.is_empty() && !holders.is_empty() {
             let (holders, holders_en) = (holders.join("、"), holders.join(", "));
-            return Err(UserError(format!(
+            return Err(UserError::new(format!(
                 "名单中身份证号码为 {number} 的学生不叫 {name}（名单上是 {holders}），未做修改 \
                  (the pupil with the ID number {number} is not named {name}: the roster has {holders_en}; nothing \
                  changed)"
-            )));
+            ))
+            .kind("name_does_not_match"));
         }
     }
     Ok(found)
@@ -111,29 +113,32 @@ fn one_by_number(
                 "{number} 是打码后的号码（屏幕和 find 显示的那样），不能用来找学生：请输入完整的身份证号码（可用 canbao \
                  find --reveal 查看），或不给号码、只用 --name 姓名 --class 班级 指明学生 ({en})"
             );
-            Err(UserError(super::pick(&zh, &en).to_owned()))
+            Err(UserError::picked(&zh, &en).kind("no_such_pupil"))
         }
         // A 15-digit number is looked for as its 18-digit form: the operator is shown what they typed, and the
         // form it was looked for as, else the number said is one they never typed.
         0 if number != id_number::normalize(raw) => {
             let typed = raw.trim();
-            Err(UserError(format!(
+            Err(UserError::new(format!(
                 "名单中没有身份证号码为 {typed}（已换算为 18 位号码 {number}）{also} 的学生 (no pupil with the ID \
                  number {typed}, converted to the 18-digit {number}{also_en})"
-            )))
+            ))
+            .kind("no_such_pupil"))
         }
-        0 => Err(UserError(format!(
+        0 => Err(UserError::new(format!(
             "名单中没有身份证号码为 {number}{also} 的学生 (no pupil with the ID number {number}{also_en})"
-        ))),
+        ))
+        .kind("no_such_pupil")),
         1 => Ok(found.remove(0)),
         n => {
             let listed: Vec<String> = found.iter().map(|s| format!("{} {}", s.name, class_or_none(s))).collect();
-            Err(UserError(format!(
+            Err(UserError::new(format!(
                 "有 {n} 名学生的身份证号码都是 {number}（{}），请用 --name 指明是哪一位（同名的再加 --class） \
                  ({n} pupils share the flagged number {number}, {}: add --name, and --class where they share a name)",
                 listed.join("、"),
                 listed.join(", ")
-            )))
+            ))
+            .kind("ambiguous_pupil"))
         }
     }
 }
@@ -158,29 +163,32 @@ fn by_name(store: &Store, name: &str, by: &PupilByName, command: &str) -> Result
     let everyone: Vec<&Student> = named.iter().collect();
     if named.is_empty() {
         let school = by.school.as_deref().map(|s| (format!("{s}的"), format!(" at {s}"))).unwrap_or_default();
-        return Err(UserError(format!(
+        return Err(UserError::new(format!(
             "名单中没有{}叫 {name} 的学生 (no pupil named {name}{} on the roster)",
             school.0, school.1
-        )));
+        ))
+        .kind("no_such_pupil"));
     }
     let Some(class) = by.class.as_deref() else {
         let (classes, classes_en) = at(&everyone);
         let first = class_or_none(&named[0]);
-        return Err(UserError(format!(
+        return Err(UserError::new(format!(
             "按姓名选定学生时请同时给出班级（--class）；叫 {name} 的学生在：{classes}；例如：{} \
              (with --name, give the class too (--class); pupils named {name} are in: {classes_en}; e.g. {})",
             example(store, command, name, &first),
             example(store, command, name, &first),
-        )));
+        ))
+        .kind("class_needed"));
     };
     let found: Vec<&Student> = named.iter().filter(|s| in_class(s, class)).collect();
     match found.as_slice() {
         [] => {
             let (classes, classes_en) = at(&everyone);
-            Err(UserError(format!(
+            Err(UserError::new(format!(
                 "{class}没有叫 {name} 的学生；叫 {name} 的学生在：{classes} \
                  (no pupil named {name} in {class}; pupils named {name} are in: {classes_en})"
-            )))
+            ))
+            .kind("no_such_pupil"))
         }
         [one] => Ok((*one).clone()),
         several => {
@@ -190,10 +198,11 @@ fn by_name(store: &Store, name: &str, by: &PupilByName, command: &str) -> Result
                 .map(|s| format!("{} {} {}", s.school, class_or_none(s), id_number::mask(&s.id_number)))
                 .collect();
             let (listed, listed_en) = (listed.join("、"), listed.join(", "));
-            Err(UserError(format!(
+            Err(UserError::new(format!(
                 "{class}有 {n} 名学生叫 {name}（{listed}），请加 --school 指明学校，或给出身份证号码 \
                  ({n} pupils named {name} in {class}: {listed_en}; add --school, or give the ID number)"
-            )))
+            ))
+            .kind("ambiguous_pupil"))
         }
     }
 }
@@ -205,11 +214,11 @@ fn not_a_number(store: &Store, text: &str, name: Option<&str>, command: &str) ->
     let named = store.students_named(as_name)?;
     let class = named.first().map(class_or_none).unwrap_or_else(|| "一年级1班".to_owned());
     let how = example(store, command, as_name, &class);
-    Ok(UserError(format!(
+    Ok(UserError::new(format!(
         "“{shown}”不是身份证号码；按姓名选定学生（没有身份证号码的学生也这样选定），请用 --name 和 --class，例如：{how} \
          (“{shown}” is not an ID number; to pick a pupil by name, as a pupil without an ID number is picked, use \
          --name and --class, e.g. {how})"
-    )))
+    )).kind("not_an_id_number"))
 }
 
 /// The pupil as the command line named them (the number as typed, the name, class and school given), quoted

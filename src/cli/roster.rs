@@ -133,9 +133,11 @@ fn import_into(
         let en = format!(
             "no pupils imported: the lists hold no pupils; the drive is unchanged and no backup was taken: {en}"
         );
-        return Err(UserError(
-            pick(&format!("没有导入任何学生：名单中没有学生，数据文件未修改，也未备份：{zh} ({en})"), &en).to_owned(),
-        ));
+        return Err(UserError::picked(
+            &format!("没有导入任何学生：名单中没有学生，数据文件未修改，也未备份：{zh} ({en})"),
+            &en,
+        )
+        .kind("no_pupils_in_lists"));
     }
     Ok(())
 }
@@ -190,7 +192,7 @@ fn drive_as_list(e: ImportError, drive: Option<&Path>) -> UserError {
         "{what_zh}，不是班级名单，未导入：{file}\n{ways_zh}\n({what_en}, not a class list: nothing imported; {ways_both})"
     );
     let en = format!("{what_en}, not a class list: nothing imported: {file}\n{ways_en}");
-    UserError(pick(&zh, &en).to_owned())
+    UserError::picked(&zh, &en).kind("drive_not_a_list").file(file)
 }
 
 pub(super) fn stats(cli: &Cli, school: Option<&str>, json: bool) -> CmdResult {
@@ -269,7 +271,7 @@ pub(super) fn mark(cli: &Cli, args: &MarkArgs) -> CmdResult {
         } else {
             ("", "")
         };
-        return Err(UserError(format!(
+        return Err(UserError::new(format!(
             "{name} 为{category}，按政策{zh}，未保存。如确要在本校参保、登记缴费或记为财政代缴，请加 --at-school\
              {elsewhere_zh} ({name} is {category} and by the policy is {en}: nothing saved. To enroll, record a \
              payment or mark government-paid at school anyway, add --at-school{elsewhere_en})",
@@ -298,7 +300,7 @@ pub(super) fn mark(cli: &Cli, args: &MarkArgs) -> CmdResult {
             category = share.category,
             clause = share.clause,
         );
-        return Err(UserError(pick(
+        return Err(UserError::new(pick(
             &format!(
                 "{name} 为{category}，部门只资助 {department} 元，家庭须缴 {family} 元（{clause}）：财政代缴只用于部门全额\
                  代缴保费的学生，未保存。家长缴费后请登记家庭缴费：{record}（部门份额随之计入）({en})",
@@ -320,7 +322,7 @@ pub(super) fn mark(cli: &Cli, args: &MarkArgs) -> CmdResult {
             Some(other) => (format!("--enrollment {}", other.code()), format!("--enrollment {}", other.code())),
             None => ("未给出 --enrollment".to_owned(), "without --enrollment".to_owned()),
         };
-        return Err(UserError(format!(
+        return Err(UserError::new(format!(
             "--reason 只用于 --enrollment declined（不参保原因）或 elsewhere（参保地），{zh} 不保存原因“{reason}”，\
              未保存；如要记下（例如离校去向），请用 --note (--reason goes only with --enrollment declined, the \
              reason, or elsewhere, the place; {en} keeps no reason “{reason}”: nothing saved; to write it down, \
@@ -341,7 +343,7 @@ pub(super) fn mark(cli: &Cli, args: &MarkArgs) -> CmdResult {
                 let en =
                     format!("declined needs a reason: give it with --reason; nothing saved. For example: {example}");
                 let zh = format!("不参保须写明原因，请用 --reason 给出，未保存。例如：{example} ({en})");
-                return Err(UserError(super::pick(&zh, &en).to_owned()));
+                return Err(UserError::picked(&zh, &en));
             }
         },
         given => given.map(str::to_owned),
@@ -352,7 +354,7 @@ pub(super) fn mark(cli: &Cli, args: &MarkArgs) -> CmdResult {
         && let Some(p @ (PaymentStatus::Paid | PaymentStatus::Government)) = mark.payment
     {
         let (code, zh, en) = (p.code(), p.label_zh(), p.label_en());
-        return Err(UserError(format!(
+        return Err(UserError::new(format!(
             "--enrollment unknown（未确认）与 --payment {code}（{zh}）矛盾：登记了缴费的学生即为在校参保，未保存。\
              如已缴费，请去掉 --enrollment unknown（将记为在校参保）；如要改回未确认，请用 --enrollment unknown \
              --payment unpaid (--enrollment unknown contradicts --payment {code} ({en}): a pupil with a payment \
@@ -402,9 +404,9 @@ pub(super) fn mark(cli: &Cli, args: &MarkArgs) -> CmdResult {
             PaymentStatus::Paid => {
                 let on = paid_on.unwrap_or_else(|| store.today());
                 if on > store.today() {
-                    return Err(UserError(format!(
+                    return Err(UserError::new(format!(
                         "缴费日期 {on} 晚于今天，未保存 (the payment date {on} is after today: nothing saved)"
-                    )));
+                    )).kind("date_in_future"));
                 }
                 // A date that cannot be this year's (a payment for an earlier year, a year typed wrong, before the
                 // pupil was born) would count the pupil insured for the drive's year: refused, amount or not. A
@@ -431,7 +433,7 @@ pub(super) fn mark(cli: &Cli, args: &MarkArgs) -> CmdResult {
                         } else {
                             ("", "", "", "")
                         };
-                        return Err(UserError(format!(
+                        return Err(UserError::new(format!(
                             "{name}：{recorded_zh}{}，未保存{fix_zh} ({name}: {recorded_en}{}; nothing saved{fix_en})",
                             e.message_zh(),
                             e.message_en(),
@@ -441,12 +443,12 @@ pub(super) fn mark(cli: &Cli, args: &MarkArgs) -> CmdResult {
                 }
                 let fen = match amount.as_deref() {
                     Some(a) if a.trim().starts_with(['-', '−', '－']) => {
-                        return Err(UserError(format!(
+                        return Err(UserError::new(format!(
                             "金额“{a}”为负数，不是缴费，未保存 (a negative amount, “{a}”, is no payment: nothing saved)"
-                        )));
+                        )).kind("bad_amount"));
                     }
                     Some(a) => Some(
-                        money::parse_yuan(a).ok_or_else(|| UserError(format!("金额“{a}”无法识别 (not an amount: “{a}”)")))?,
+                        money::parse_yuan(a).ok_or_else(|| UserError::new(format!("金额“{a}”无法识别 (not an amount: “{a}”)")).kind("bad_amount"))?,
                     ),
                     // A payment recorded already (the tax office's, from reconcile) is the family's payment: marking
                     // the pupil paid again keeps its amount, date and channel, changing only what is given.
@@ -460,7 +462,7 @@ pub(super) fn mark(cli: &Cli, args: &MarkArgs) -> CmdResult {
                         Some(_) => "缴费金额为 0 元",
                         None => "按政策此学生家庭应缴 0 元（由部门全额资助）",
                     };
-                    return Err(UserError(format!(
+                    return Err(UserError::new(format!(
                         "{why}：0 元不是缴费，不能记为已缴费，未保存；由部门全额代缴保费的学生请用 --payment government \
                          记为财政代缴 (an amount of 0 yuan is no payment: nothing saved; for a pupil whose whole \
                          premium a department pays, use --payment government)"
@@ -484,7 +486,7 @@ pub(super) fn mark(cli: &Cli, args: &MarkArgs) -> CmdResult {
                          to {typed} all the same: {replace}",
                         name = pupil.name
                     );
-                    return Err(UserError(pick(
+                    return Err(UserError::new(pick(
                         &format!(
                             "{name} 已缴 {recorded} 元，应缴 {due} 元：--amount {typed} 会把已记录的 {recorded} 元改为 \
                              {typed} 元，未保存。补缴其余 {typed} 元请用：{top_up}；如确要把金额更正为 {typed} 元：\
@@ -517,12 +519,15 @@ pub(super) fn mark(cli: &Cli, args: &MarkArgs) -> CmdResult {
         changes.push(Change::Note(n.clone()));
     }
     if changes.is_empty() {
-        return Err(UserError("没有要登记的内容：请给出 --enrollment、--payment 或 --note (nothing to mark)".into()));
+        return Err(UserError::new(
+            "没有要登记的内容：请给出 --enrollment、--payment 或 --note (nothing to mark)".into(),
+        )
+        .kind("nothing_to_mark"));
     }
     let outcome = store.apply_change("mark", pupil.id, changes, ChangeOptions::default())?;
     match outcome.refused {
         Some(refusal @ Refusal::PaymentAgainstEnrollment { .. }) => {
-            return Err(UserError(format!(
+            return Err(UserError::new(format!(
                 "{0}：{1}，未保存。如确已在校参保，请同时给出 --enrollment here ({0}: {2}; nothing saved. If the \
                  pupil is enrolled here after all, add --enrollment here)",
                 pupil.name,
@@ -532,7 +537,7 @@ pub(super) fn mark(cli: &Cli, args: &MarkArgs) -> CmdResult {
         }
         Some(Refusal::EnrollmentAgainstPayment { enrollment, payment }) => {
             let clear = store.command(&format!("mark {chosen} --payment unpaid"));
-            return Err(UserError(format!(
+            return Err(UserError::new(format!(
                 "{name}：已记录为“{}”，不能标记为“{}”，未保存。如缴费记错了，请先清除：{clear}\
                  （或在同一条命令中加上 --payment unpaid）({name} is recorded as {}: not marked {}, \
                  nothing saved. If the payment was recorded by mistake, clear it first: {clear}, \
@@ -648,7 +653,7 @@ fn mark_top_up(store: &mut Store, pupil: &Student, chosen: &str, top_up: TopUp) 
     let recorded = pupil.payment_details.amount_fen.filter(|_| pupil.payment == PaymentStatus::Paid);
     let Some(recorded) = recorded else {
         let record = store.command(&format!("mark {chosen} --payment paid --amount {} --yes", top_up.fen));
-        return Err(UserError(pick(
+        return Err(UserError::new(pick(
             &format!(
                 "{name} 没有已记录金额的家庭缴费，补缴无从相加，未保存；登记缴费请用：{record} ({name} has no family \
                  payment with an amount recorded to add a top-up to: nothing saved; record the payment with: {record})"
@@ -664,23 +669,24 @@ fn mark_top_up(store: &mut Store, pupil: &Student, chosen: &str, top_up: TopUp) 
     let fen = money::parse_yuan(typed)
         .filter(|fen| *fen > 0 && !typed.trim().starts_with(['-', '−', '－']))
         .ok_or_else(|| {
-            UserError(format!(
+            UserError::new(format!(
                 "补缴金额“{typed}”不是大于 0 的金额，未保存 (the top-up “{typed}” is not an amount above 0: nothing \
                  saved)"
             ))
         })?;
     let on = top_up.paid_on.unwrap_or_else(|| store.today());
     if on > store.today() {
-        return Err(UserError(format!(
+        return Err(UserError::new(format!(
             "缴费日期 {on} 晚于今天，未保存 (the payment date {on} is after today: nothing saved)"
-        )));
+        ))
+        .kind("date_in_future"));
     }
     // The payment is dated the day it was made up, and that day decides its cover period: a top-up dated before
     // the part payment it follows would move a late payment back into an earlier window.
     if let Some(first) = pupil.payment_details.paid_on
         && on < first
     {
-        return Err(UserError(format!(
+        return Err(UserError::new(format!(
             "{name}：补缴日期 {on} 早于已记录的缴费日期 {first}，未保存 ({name}: the top-up's date {on} is before the \
              payment recorded on {first}: nothing saved)"
         )));
@@ -689,7 +695,7 @@ fn mark_top_up(store: &mut Store, pupil: &Student, chosen: &str, top_up: TopUp) 
     if let Some(e) =
         crate::domain::policy::payment_date_error(policy.as_ref(), store.current_year(), pupil.birth_date, on)
     {
-        return Err(UserError(format!(
+        return Err(UserError::new(format!(
             "{name}：{}，未保存 ({name}: {}; nothing saved)",
             e.message_zh(),
             e.message_en()
@@ -700,7 +706,7 @@ fn mark_top_up(store: &mut Store, pupil: &Student, chosen: &str, top_up: TopUp) 
         && recorded >= due
     {
         let (recorded, due) = (money::plain(recorded), money::plain(due));
-        return Err(UserError(format!(
+        return Err(UserError::new(format!(
             "{name} 已缴 {recorded} 元，应缴 {due} 元，已足额，无需补缴，未保存 ({name} has {recorded} of {due} yuan \
              paid, in full: no top-up is owed; nothing saved)"
         )));
@@ -732,7 +738,7 @@ fn mark_top_up(store: &mut Store, pupil: &Student, chosen: &str, top_up: TopUp) 
     let options = ChangeOptions { payment_stands: true, ..ChangeOptions::default() };
     let outcome = store.apply_change(TOP_UP, pupil.id, changes, options)?;
     if let Some(refusal) = outcome.refused {
-        return Err(UserError(format!(
+        return Err(UserError::new(format!(
             "{name}：{}，未保存 ({name}: {}; nothing saved)",
             refusal.message_zh(),
             refusal.message_en()
@@ -813,7 +819,7 @@ fn details_refused(pupil: &Student, asked: Option<&str>) -> UserError {
             format!("{name} is unpaid, with no payment to correct: nothing saved; to record one, add --payment paid"),
         ),
     };
-    UserError(pick(&format!("{zh} ({en})"), &en).to_owned())
+    UserError::picked(&format!("{zh} ({en})"), &en)
 }
 
 /// What `mark` says on stderr once it has cleared (`to` 未缴费) or replaced (`to` 财政代缴) a family's payment the
@@ -917,7 +923,7 @@ fn listed_channel_refused(
         "{name} 的缴费是 {at} 核对税务名单记入的（{paid_zh}{receipts_zh}）：--channel {given} 会替换这条记录的缴费渠道，\
          未保存。如确是{given}缴费，请先向税务核实；仍要替换，请用：{forced}{keep_zh}{mix_zh} ({en})"
     );
-    Ok(UserError(pick(&zh, &en).to_owned()))
+    Ok(UserError::picked(&zh, &en))
 }
 
 /// `--amount` other than the amount due, without `--yes`: refused, the amount typed beside the amount due (a mistyped
@@ -936,7 +942,7 @@ fn amount_differs_refused(
     let (mix_zh, mix_en) = if force_given { FORCE_IS_NOT_YES } else { ("", "") };
     if due == 0 {
         let government = store.command(&format!("mark {chosen} --payment government"));
-        return UserError(format!(
+        return UserError::new(format!(
             "{name}：按政策此学生家庭应缴 0 元（由部门全额资助），金额 {amount} 元未保存。由部门全额代缴保费的学生请记为\
              财政代缴：{government}；如家庭确已自行缴纳 {amount} 元，请加 --yes 重新运行{mix_zh} ({name}: the family owes 0 yuan \
              under the policy (a department pays the whole premium), so {amount} yuan was not saved. Record a pupil \
@@ -947,7 +953,7 @@ fn amount_differs_refused(
     }
     let (more_zh, more_en) = if fen > due { ("多", "more") } else { ("少", "less") };
     let again = store.command(&format!("mark {chosen} --payment paid --amount {}", money::plain(due)));
-    UserError(format!(
+    UserError::new(format!(
         "{name}：金额 {amount} 元与应缴金额 {due_yuan} 元不符（{more_zh} {gap} 元），未保存。如金额输错了，请按应缴金额登记：\
          {again}；如家庭实缴的确是 {amount} 元，请加 --yes 重新运行{mix_zh} ({name}: the amount {amount} yuan is not the \
          amount due ({due_yuan} yuan): {gap} yuan {more_en}; nothing saved. If the amount was mistyped, record the \
@@ -1035,11 +1041,12 @@ fn recorded_payment(details: &crate::domain::student::PaymentDetails) -> (String
 pub(super) fn rename_school(cli: &Cli, old: &str, new: &str, merge: bool) -> CmdResult {
     let (mut store, _lock) = open_writer_existing(cli)?;
     if !merge && store.schools()?.iter().any(|s| s == new.trim()) {
-        return Err(UserError(format!(
+        return Err(UserError::new(format!(
             "已有名为“{0}”的学校：改名会把两校合并，且无法再分开；如确要合并，请加 --merge \
              (a school named “{0}” exists: renaming would merge the two for good; add --merge to do it)",
             new.trim()
-        )));
+        ))
+        .kind("school_exists"));
     }
     let moved = store.rename_school(old, new)?;
     let new = new.trim();
@@ -1184,7 +1191,7 @@ pub(super) fn find(cli: &Cli, query: &str, limit: usize, reveal: bool, json: boo
     let store = &mut open_existing(cli)?;
     let q = Query::parse(query);
     if q.is_empty() {
-        return Err(UserError("查询为空 (empty query)".into()));
+        return Err(UserError::new("查询为空 (empty query)".into()).kind("empty_query"));
     }
     let (total, pupils) = store.search(&q, limit)?;
     if reveal && !pupils.is_empty() {
@@ -1393,7 +1400,7 @@ fn amount_due(
     day: chrono::NaiveDate,
 ) -> Result<i64, UserError> {
     let ask = |why: String, why_en: String| {
-        UserError(format!("{why}：请用 --amount 给出缴费金额 ({why_en}: give the amount with --amount)"))
+        UserError::new(format!("{why}：请用 --amount 给出缴费金额 ({why_en}: give the amount with --amount)"))
     };
     let policy = paperwork::drive_policy(store)?.ok_or_else(|| {
         ask(

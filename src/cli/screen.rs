@@ -139,7 +139,7 @@ fn confirm_new_drive(cli: &Cli) -> CmdResult {
         )
     };
     if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
-        return Err(UserError(missing));
+        return Err(UserError::new(missing));
     }
     eprintln!("{missing}");
     eprint!("新建一个空的数据文件？(create a new, empty drive here?) [y/N] ");
@@ -148,14 +148,14 @@ fn confirm_new_drive(cli: &Cli) -> CmdResult {
     if matches!(answer.trim(), "y" | "Y" | "yes" | "是") {
         Ok(())
     } else {
-        Err(UserError("未新建数据文件 (no drive was created)".into()))
+        Err(UserError::new("未新建数据文件 (no drive was created)".into()))
     }
 }
 
 /// A drive in use, and the command (`again`) that opens it read-only.
 fn read_only_by(in_use: &StoreError, again: &str) -> UserError {
     let en = crate::words::in_language(&in_use.to_string(), crate::words::Language::En).into_owned();
-    UserError(format!("{in_use}；只读打开请运行 {again} ({en}; to open it read-only, run {again})"))
+    UserError::new(format!("{in_use}；只读打开请运行 {again} ({en}; to open it read-only, run {again})"))
 }
 
 /// Asks, at a terminal, whether to open a drive in use read-only. Anywhere else the answer is no, and the
@@ -179,7 +179,7 @@ fn run_tui(cli: &Cli, store: Store, lock: Option<DriveLock>) -> CmdResult {
     // device or address".
     if !(std::io::stdin().is_terminal() && std::io::stdout().is_terminal()) {
         let (stats, import) = (store.command("stats"), store.command("import 名单.xlsx"));
-        return Err(UserError(format!(
+        return Err(UserError::new(format!(
             "没有终端：canbao 的操作界面需要在终端窗口中运行；在脚本中请用命令，如 {stats}、{import} \
              (no terminal: run canbao in a terminal window, or use a command such as `{stats}`)"
         )));
@@ -193,5 +193,5 @@ fn run_tui(cli: &Cli, store: Store, lock: Option<DriveLock>) -> CmdResult {
         operator: operator_from(cli),
         config_dir: config_dir(),
     };
-    crate::tui::run(store, options, lock).map_err(|e| UserError(e.to_string()))
+    crate::tui::run(store, options, lock).map_err(|e| UserError::new(e.to_string()).about(e.as_ref()))
 }

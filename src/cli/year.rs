@@ -104,22 +104,21 @@ fn choose_policy(
     if let Some(name) = named {
         let policy = super::paperwork::policy_named(&set, store, Some(name))?;
         if policy.insured_year != year {
-            return Err(UserError(format!(
+            return Err(UserError::new(format!(
                 "政策“{name}”是 {} 年度的，不是 {year} 年度 (the policy {name} is for insured year {}, not {year})",
                 policy.insured_year, policy.insured_year
-            )));
+            ))
+            .kind("policy_of_other_year"));
         }
         return Ok(YearPolicy::Existing(policy.name));
     }
     let premium_fen = match premium {
-        Some(text) => Some(
-            money::parse_yuan(text)
-                .filter(|f| *f > 0)
-                .ok_or_else(|| UserError(format!("金额“{text}”无法识别 (not an amount: “{text}”)")))?,
-        ),
+        Some(text) => Some(money::parse_yuan(text).filter(|f| *f > 0).ok_or_else(|| {
+            UserError::new(format!("金额“{text}”无法识别 (not an amount: “{text}”)")).kind("bad_amount")
+        })?),
         None => None,
     };
-    year_policy::for_drive(store, year, &set, config_dir().as_deref(), premium_fen).map_err(UserError)
+    year_policy::for_drive(store, year, &set, config_dir().as_deref(), premium_fen).map_err(UserError::new)
 }
 
 /// How `year new` was asked to start the year.
@@ -155,7 +154,7 @@ fn new_year(
         };
         (name, None)
     } else {
-        chosen.prepare(year, config_dir().as_deref(), &mut store).map_err(UserError)?
+        chosen.prepare(year, config_dir().as_deref(), &mut store).map_err(UserError::new)?
     };
     let policy_name = policy_name.as_deref();
     if !dry_run {
@@ -288,7 +287,7 @@ fn said_or_refused(
         eprintln!("{}", super::pick(&format!("注意：{zh} ({en})"), &en));
         return Ok(());
     }
-    Err(UserError(format!("{zh}。未做任何修改 ({en}; nothing changed)")))
+    Err(UserError::new(format!("{zh}。未做任何修改 ({en}; nothing changed)")).kind("year_not_over"))
 }
 
 /// The new year's policy made from the drive's policy of another insured year than the drive's (2028's from
@@ -310,7 +309,7 @@ fn refuse_made_from_other_year(
     let promote = if promote { " --promote" } else { "" };
     let named = store.command(&format!("year new {year}{promote} --policy {made}"));
     let new = store.command(&format!("policy new {made} --from {base} --year {year}"));
-    Err(UserError(format!(
+    Err(UserError::new(format!(
         "选定的政策 {base} 是 {base_year} 年度的，数据文件是 {current} 年度：不能由它生成 {year} 年度的政策 {made}（它的缴费标准、\
          缴费期和人员类别是 {base_year} 年度的）。请先选定 {current} 年度的政策，新年度的政策由它生成；或用 {named} \
          指定 {year} 年度的政策（没有的话用 {new} 生成，并对照 {year} 年度的通知核对）。未做任何修改 (the chosen policy \
@@ -318,7 +317,7 @@ fn refuse_made_from_other_year(
          cannot be made from it, as its premium, windows and categories are {base_year}'s. Choose {current}'s \
          policy first, for the new year's to be made from it; or name {year}'s policy with {named} (to \
          make one: {new}, then check it against {year}'s notice); nothing changed)"
-    )))
+    )).kind("policy_of_other_year"))
 }
 
 fn print_new_year(r: &YearReport, promote: bool, store: &Store) {

@@ -28,9 +28,9 @@ use thiserror::Error;
 #[derive(Debug, Error)]
 pub enum ReadError {
     /// The system refused the file (missing, no permission, a folder): in words, with the path
-    /// (`os_error::reading`).
+    /// (`os_error::reading`); `missing` when there is no such file.
     #[error("{words}")]
-    Unreadable { words: String },
+    Unreadable { words: String, file: String, missing: bool },
     #[error("文件 {file} 是空的 (the file {file} is empty)")]
     Empty { file: String },
     #[error(
@@ -100,4 +100,16 @@ pub enum ReadError {
          ({file} is a file, not a folder: this form is several files and needs a folder)"
     )]
     NeedsFolder { file: String },
+}
+
+impl ReadError {
+    /// The system's refusal of `file`, in words.
+    pub(crate) fn unreadable(e: &std::io::Error, file: &std::path::Path) -> Self {
+        let words = crate::os_error::reading(e, file);
+        ReadError::Unreadable {
+            words,
+            file: file.display().to_string(),
+            missing: e.kind() == std::io::ErrorKind::NotFound,
+        }
+    }
 }

@@ -45,7 +45,7 @@ pub const MAX_FILE_BYTES: u64 = 96 * 1024 * 1024;
 pub fn file_bytes(path: &Path) -> Result<Vec<u8>, ReadError> {
     use std::io::Read;
     let file = path.display().to_string();
-    let unreadable = |e: std::io::Error| ReadError::Unreadable { words: crate::os_error::reading(&e, path) };
+    let unreadable = |e: std::io::Error| ReadError::unreadable(&e, path);
     let meta = std::fs::metadata(path).map_err(unreadable)?;
     // Followed through a link, as the folder a careless pick names may be one.
     if meta.is_dir() {

@@ -109,7 +109,7 @@ pub(super) fn open(bytes: SharedBytes, file: &str, merges: bool) -> Result<Optio
     std::thread::Builder::new()
         .name("xlsx-rows".into())
         .spawn(move || read_sheets(book, senders, &owned, merges, &whole))
-        .map_err(|e| ReadError::Unreadable { words: crate::os_error::reading(&e, file) })?;
+        .map_err(|e| ReadError::unreadable(&e, std::path::Path::new(file)))?;
     Ok(Some(sheets))
 }
 

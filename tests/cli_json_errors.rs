@@ -1,0 +1,118 @@
+//! A command given `--json` that refuses or fails answers on standard output all the same: one object,
+//! `{"ok": false, "error": {"kind", "message_zh", "message_en", …}}`, with the exit code and the message on
+//! standard error as before, where a script piping it into jq read nothing.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn canbao(db: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("canbao").expect("binary");
+    cmd.arg("--db").arg(db).env_remove("CANBAO_DB").env("CANBAO_OPERATOR", "测试");
+    cmd.env("XDG_CONFIG_HOME", db.parent().expect("dir").join("config"));
+    cmd
+}
+
+/// The drive of the bundled sample school.
+fn sample_drive() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("drive.db");
+    let sample = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/sample-school.csv");
+    canbao(&db).arg("import").arg(sample).assert().success();
+    (dir, db)
+}
+
+/// The run's one JSON answer (the whole of standard output parses as one value), its `error` once `ok` is false,
+/// the exit code `code` and the message still on standard error checked.
+fn refused(cmd: &mut Command, code: i32) -> Value {
+    let out = cmd.output().expect("runs");
+    let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert_eq!(out.status.code(), Some(code), "{stdout}\n{stderr}");
+    assert!(!stderr.trim().is_empty(), "the message is said on stderr as before");
+    let answer: Value = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("one JSON object ({e}): {stdout:?}"));
+    assert_eq!(answer["ok"], false, "{answer}");
+    let error = answer["error"].clone();
+    for message in ["message_zh", "message_en"] {
+        assert!(error[message].as_str().is_some_and(|m| !m.is_empty()), "{error}");
+    }
+    error
+}
+
+#[test]
+fn another_schools_tax_list_refused_under_json_says_so_on_stdout() {
+    let (dir, db) = sample_drive();
+    let file = dir.path().join("other-school.csv");
+    std::fs::write(
+        &file,
+        "姓名,身份证号码,缴费金额,缴费日期\n陈宁涵,110105201801010115,380,2023-10-10\n华凯鹏,11010520170202022X,380,2023-10-10\n",
+    )
+    .unwrap();
+    let error = refused(canbao(&db).args(["reconcile", "--source", "tax", "--json"]).arg(&file), 1);
+    assert_eq!(error["kind"], "matches_no_pupil", "{error}");
+    assert!(error["file"].as_str().is_some_and(|f| f.ends_with("other-school.csv")), "{error}");
+    assert!(error["message_zh"].as_str().unwrap().contains("另一所学校"), "{error}");
+    assert!(error["message_en"].as_str().unwrap().contains("--keep-unmatched"), "{error}");
+    assert!(!error["message_zh"].as_str().unwrap().contains("(the list"), "only the Chinese: {error}");
+}
+
+#[test]
+fn a_class_list_given_to_merge_and_a_drive_that_is_no_drive_are_named_under_json() {
+    let (dir, db) = sample_drive();
+    let list = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/sample-school.csv");
+    let error = refused(canbao(&db).args(["merge", "--json"]).arg(&list), 1);
+    assert_eq!(error["kind"], "spreadsheet_not_a_drive", "{error}");
+    assert!(error["file"].as_str().is_some_and(|f| f.ends_with("sample-school.csv")), "{error}");
+
+    let junk = dir.path().join("junk.db");
+    std::fs::write(&junk, [0x5au8; 4096]).unwrap();
+    let error = refused(canbao(&junk).args(["stats", "--json"]), 1);
+    assert_eq!(error["kind"], "not_a_drive", "{error}");
+    let error = refused(canbao(&dir.path().join("missing.db")).args(["check", "--json"]), 1);
+    assert_eq!(error["kind"], "drive_missing", "{error}");
+}
+
+#[test]
+fn import_of_a_missing_file_or_of_no_class_list_answers_in_json() {
+    let (dir, db) = sample_drive();
+    let error = refused(canbao(&db).args(["import", "--json"]).arg(dir.path().join("nowhere.xlsx")), 1);
+    assert_eq!(error["kind"], "file_not_found", "{error}");
+    assert!(error["file"].as_str().is_some_and(|f| f.ends_with("nowhere.xlsx")), "{error}");
+    let text = dir.path().join("notes.txt");
+    std::fs::write(&text, "hello\nworld\n").unwrap();
+    let error = refused(canbao(&db).args(["import", "--json"]).arg(&text), 1);
+    assert_eq!(error["kind"], "no_header_row", "{error}");
+}
+
+#[test]
+fn quote_refusals_answer_in_json_with_id_numbers_masked() {
+    let (_dir, db) = sample_drive();
+    let error = refused(canbao(&db).args(["quote", "--category", "低保", "--json"]), 1);
+    assert_eq!(error["kind"], "no_policy", "{error}");
+    canbao(&db).args(["policy", "use", "liuzhou-2023"]).assert().success();
+    // A valid number nobody on the drive holds, and one with a wrong check character.
+    for (number, kind) in [("110105201801010115", "no_such_pupil"), ("110105201801010116", "bad_id_number")] {
+        let error = refused(canbao(&db).args(["quote", number, "--json"]), 1);
+        assert_eq!(error["kind"], kind, "{error}");
+        let said = error.to_string();
+        assert!(!said.contains(number) && said.contains("1101**********011"), "masked: {said}");
+    }
+}
+
+#[test]
+fn find_stats_and_a_mistyped_command_line_answer_in_json() {
+    let (_dir, db) = sample_drive();
+    let error = refused(canbao(&db).args(["find", "", "--json"]), 1);
+    assert_eq!(error["kind"], "empty_query", "{error}");
+    let error = refused(canbao(&db).args(["stats", "--json", "--school", "没有这所学校", "--bogus"]), 2);
+    assert_eq!(error["kind"], "usage", "{error}");
+    // Without --json nothing is printed on stdout, as before.
+    let out = canbao(&db).args(["find", ""]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty(), "{}", String::from_utf8_lossy(&out.stdout));
+    // Under --lang en the Chinese message is still Chinese.
+    let error = refused(canbao(&db).args(["--lang", "en", "policy", "show", "nope", "--json"]), 1);
+    assert_eq!(error["kind"], "no_such_policy", "{error}");
+    assert!(error["message_zh"].as_str().unwrap().contains("没有名为"), "{error}");
+    assert!(!error["message_en"].as_str().unwrap().contains("没有名为"), "{error}");
+}
