@@ -89,6 +89,8 @@ fn quote_refusals_answer_in_json_with_id_numbers_masked() {
     let (_dir, db) = sample_drive();
     let error = refused(canbao(&db).args(["quote", "--category", "低保", "--json"]), 1);
     assert_eq!(error["kind"], "no_policy", "{error}");
+    assert!(error["message_zh"].as_str().unwrap().starts_with("数据文件还没有选定参保政策"), "{error}");
+    assert!(error["message_en"].as_str().unwrap().starts_with("no policy: see `canbao --db"), "{error}");
     canbao(&db).args(["policy", "use", "liuzhou-2023"]).assert().success();
     // A valid number nobody on the drive holds, and one with a wrong check character.
     for (number, kind) in [("110105201801010115", "no_such_pupil"), ("110105201801010116", "bad_id_number")] {

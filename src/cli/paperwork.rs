@@ -28,17 +28,25 @@ use crate::words::{Language, canbao_command, fill};
 pub use crate::store::POLICY_META_KEY;
 
 /// How to pick the policy a drive lacks, with the commands naming `drive` as this run was given it
-/// ([`canbao_command`]).
-fn how_to_pick(drive: Option<&std::path::Path>) -> String {
+/// ([`canbao_command`]), in Chinese and in English.
+fn how_to_pick(drive: Option<&std::path::Path>) -> (String, String) {
     let (list, use_zh, use_en) = (
         canbao_command(drive, "policy list"),
         canbao_command(drive, "policy use 名称"),
         canbao_command(drive, "policy use NAME"),
     );
-    format!(
-        "请先用 `{list}` 查看可用政策，再用 `{use_zh}` 选定，或用 --policy 名称 指定 (no policy: see `{list}`, then \
-         `{use_en}`, or pass --policy NAME)"
+    (
+        format!("请先用 `{list}` 查看可用政策，再用 `{use_zh}` 选定，或用 --policy 名称 指定"),
+        format!("no policy: see `{list}`, then `{use_en}`, or pass --policy NAME"),
     )
+}
+
+/// The drive has chosen no policy: how to choose one. Its Chinese names commands in Latin letters, so its two
+/// languages are given apart for `--json`, as no split of the pair would find them.
+fn no_policy(drive: Option<&std::path::Path>) -> UserError {
+    let (how_zh, en) = how_to_pick(drive);
+    let zh = format!("数据文件还没有选定参保政策。{how_zh}");
+    UserError::new(format!("{zh} ({en})")).with_pair(zh, en).kind("no_policy")
 }
 
 /// `policy list`, `use`, `show` and `new`.
@@ -126,9 +134,7 @@ fn broken_policy(set: &PolicySet, name: &str) -> Option<UserError> {
 pub fn policy_named(set: &PolicySet, store: &Store, name: Option<&str>) -> Result<Policy, UserError> {
     let name = match name {
         Some(n) => n.to_owned(),
-        None => store.meta(POLICY_META_KEY)?.ok_or_else(|| {
-            UserError::new(format!("数据文件还没有选定参保政策。{}", how_to_pick(store.hint_drive()))).kind("no_policy")
-        })?,
+        None => store.meta(POLICY_META_KEY)?.ok_or_else(|| no_policy(store.hint_drive()))?,
     };
     // Its file in the config folder is broken: not the drive's older copy in its place, the operator is told.
     if let Some(broken) = broken_policy(set, &name) {
@@ -775,8 +781,7 @@ pub fn quote(cli: &Cli, args: &QuoteArgs) -> CmdResult {
         (Some(store), name) => policy_named(&set, store, name)?,
         (None, Some(name)) => set.get(name).cloned().ok_or_else(|| no_such_policy(&set, None, name))?,
         (None, None) => {
-            let how = how_to_pick(super::open::hint_drive(cli).as_deref());
-            return Err(UserError::new(format!("数据文件还没有选定参保政策。{how}")).kind("no_policy"));
+            return Err(no_policy(super::open::hint_drive(cli).as_deref()));
         }
     };
     let table = CategoryTable::builtin();
