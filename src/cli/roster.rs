@@ -1098,6 +1098,14 @@ fn print_import_report(r: &ImportReport) {
         );
         say(&both, &en);
     }
+    if r.unnumbered_left_out > 0 {
+        let n = r.unnumbered_left_out;
+        let en = format!(
+            "{} not imported: no ID number, for a name held more than once in the class: see the lines below",
+            crate::words::counted(n, "row", "rows")
+        );
+        say(&format!("身份证号码留空、班上有多名同名学生、未导入 {n} 行，见下列各行 ({en})"), &en);
+    }
     if r.moved_school + r.moved_class + r.respelled_class > 0 {
         let (s, c, w) = (r.moved_school, r.moved_class, r.respelled_class);
         let en = format!(

@@ -137,6 +137,9 @@ pub struct ImportReport {
     /// corrected, nor the name written otherwise): not imported, the pupil left as they were, each said at its row
     /// with both names. `--rename-by-id` (`ImportRequest::take_other_names`) takes them as the list gives them.
     pub other_names: usize,
+    /// Rows giving no ID number for a name the drive holds more than once in the row's school and class: not
+    /// imported (which pupil the row is cannot be told), each said at its row.
+    pub unnumbered_left_out: usize,
     /// Pupils already on the drive whom the lists put in another school: a list writing its school otherwise
     /// (城关一小 for 城关镇第一小学) moves all its pupils, which the report says per file with a few rows.
     pub moved_school: usize,
@@ -2015,6 +2018,15 @@ impl RowReader<'_> {
                 self.problem_in(file, sheet, row_no, id_header, message);
                 return;
             }
+            Some(IncomingOutcome::UnnumberedOfSeveral) => {
+                self.report.unnumbered_left_out += 1;
+                let message = "证件号码留空，本班已有不止一名同名学生，无法确定是哪一位：此行未导入，这些学生均未改动；\
+                     请在名单上填写此行的身份证号码，再导入 (no ID number, and the drive holds more than one pupil of this \
+                     name in this class: which one the row is cannot be told, so the row was not imported and they are \
+                     unchanged; write the row's ID number on the list and import it again)";
+                self.problem_in(file, sheet, row_no, id_header, message.to_owned());
+                return;
+            }
             Some(IncomingOutcome::Updated(moves) | IncomingOutcome::Kept(moves)) => moves,
             _ => return,
         };
@@ -2034,7 +2046,17 @@ impl RowReader<'_> {
             returned,
             // Said in place of the row's empty number (`said_of_applied`).
             number_to_check: _,
+            number_kept,
         } = *moves;
+        if let Some(held) = number_kept {
+            let held = id_number::mask(&held);
+            let message = format!(
+                "证件号码留空，按姓名和班级即本班已有的 {name}（{held}）：即此学生，身份证号码不变，未新增 (no ID \
+                 number: by name and class the row is {name} of this class, held with {held}: taken as that pupil, \
+                 the number kept, not added again)"
+            );
+            self.problem_in(file, sheet, row_no, id_header, message);
+        }
         if let Some((from, to)) = corrected_number {
             let message = if from.is_empty() {
                 let to = id_number::mask(&to);
@@ -2773,7 +2795,10 @@ impl RowReader<'_> {
             cells,
             unreadable,
         } = row;
-        let number_held = applied.as_ref().is_some_and(|a| a.outcome.number_held_already());
+        // A row without a number for one of several pupils of its name and class is said as left out instead.
+        let number_held = applied
+            .as_ref()
+            .is_some_and(|a| a.outcome.number_held_already() || a.outcome == IncomingOutcome::UnnumberedOfSeveral);
         // A row without a number that is the pupil held with a flagged one (canbao's batch template leaves such a
         // number out, saying why in 备注) is that pupil, whose number is still to be checked: nothing new.
         let to_check = match applied.as_ref().map(|a| &a.outcome) {
@@ -2796,7 +2821,11 @@ impl RowReader<'_> {
         // A row not taken (another name's number, a mask no pupil fits) is said as such of its own.
         let unchanged = match applied.as_ref().map(|a| &a.outcome) {
             Some(IncomingOutcome::Unchanged | IncomingOutcome::Kept(_)) => Some(true),
-            Some(IncomingOutcome::MaskedUnmatched { .. } | IncomingOutcome::OtherName { .. }) => None,
+            Some(
+                IncomingOutcome::MaskedUnmatched { .. }
+                | IncomingOutcome::OtherName { .. }
+                | IncomingOutcome::UnnumberedOfSeveral,
+            ) => None,
             _ => Some(false),
         };
         if let (Some(odd), Some(unchanged)) = (odd_age, unchanged) {

@@ -154,6 +154,10 @@ pub enum IncomingOutcome {
         held: String,
         listed: String,
     },
+    /// The row gives no ID number, and the drive holds several pupils of its name in its school and class (from
+    /// before this batch): which one it is, is not guessed, nor is a new pupil added beside them. Nothing is
+    /// written.
+    UnnumberedOfSeveral,
 }
 
 /// What an update changed that the operator must see before exporting, each as (before, after).
@@ -189,6 +193,9 @@ pub struct Moves {
     /// (`FLAGGED_OF_CLASS`), as canbao's batch template writes such a pupil's row: the number held, still to be
     /// checked. Not a pupil newly without a number.
     pub number_to_check: Option<String>,
+    /// The row gives no ID number (an empty cell, a formula the file holds no result for) and is the one pupil of
+    /// that name, school and class held with a valid number, which stays: the number held. Not a second child.
+    pub number_kept: Option<String>,
     /// The pupil was held with a flagged number (mistyped, rounded, shortened) and the row gives the valid one,
     /// which replaced it (`correct_id_number`): (the number held before, the list's).
     pub corrected_number: Option<(String, String)>,
@@ -219,11 +226,13 @@ pub struct KeptCorrection {
 impl IncomingOutcome {
     /// The row's invalid number is not the pupil's, whose number the drive holds: it is one the drive corrected
     /// away (`Moves::old_number`), or a spreadsheet's rounding of the whole number the pupil holds
-    /// (`Moves::whole_number`), or the pupil's valid number typed wrong (`Moves::mistyped_number`). Such a row is
-    /// no pupil held with a flagged number.
+    /// (`Moves::whole_number`), or the pupil's valid number typed wrong (`Moves::mistyped_number`), or none for
+    /// the one pupil of that name and class held with a valid number (`Moves::number_kept`). Such a row is no
+    /// pupil held with a flagged number.
     pub fn number_held_already(&self) -> bool {
         matches!(self, IncomingOutcome::Updated(m) | IncomingOutcome::Kept(m)
-            if m.old_number.is_some() || m.whole_number.is_some() || m.mistyped_number.is_some())
+            if m.old_number.is_some() || m.whole_number.is_some() || m.mistyped_number.is_some()
+                || m.number_kept.is_some())
     }
 }
 
@@ -524,11 +533,19 @@ impl ImportSession<'_> {
             IncomingOutcome::Added => self.outcome.added += 1,
             IncomingOutcome::Updated(_) => self.outcome.updated += 1,
             IncomingOutcome::Unchanged | IncomingOutcome::Kept(_) => self.outcome.unchanged += 1,
-            IncomingOutcome::MaskedUnmatched { .. } | IncomingOutcome::OtherName { .. } => {}
+            IncomingOutcome::MaskedUnmatched { .. }
+            | IncomingOutcome::OtherName { .. }
+            | IncomingOutcome::UnnumberedOfSeveral => {}
         }
         // A row found by a number the drive corrected away, or rounded from one it holds, is no pupil held with
         // a flagged number.
-        self.id_invalid += usize::from(!row.id.is_valid() && masked.is_none() && !result.outcome.number_held_already());
+        // Nor is a row left out.
+        self.id_invalid += usize::from(
+            !row.id.is_valid()
+                && masked.is_none()
+                && !result.outcome.number_held_already()
+                && result.outcome != IncomingOutcome::UnnumberedOfSeveral,
+        );
         debug_assert!(!self.batch.roster_was_empty || result == applied_to_empty_roster(row));
         Ok(result)
     }
@@ -693,12 +710,14 @@ pub(crate) const FLAGGED_OF_CLASS: &str = "SELECT s.id, s.id_number FROM student
          WHERE s.name = ?1 AND s.id_problem IS NOT NULL AND s.id_number <> '' AND s.grade = ?2 AND s.class = ?3
              AND sc.name = ?4 LIMIT 2";
 
-/// The pupils of a name and class held with an old 15-digit number (converted to 18), whose row canbao's batch
-/// template writes without it as it does a flagged one's: by the roster index, within the class (?5 its sort key).
-pub(crate) const OLD_NUMBER_OF_CLASS: &str = "SELECT s.id, s.id_number FROM schools sc
+/// The pupils of a name and class held with a valid number, for a row giving none: by the roster index, within
+/// the class (?5 its sort key), with whether the number is an old 15-digit one (converted to 18), whose row
+/// canbao's batch template writes without it as it does a flagged one's, and the pupil's id (a pupil added by
+/// this batch is no pupil of an earlier list). At most three: one is the row's pupil, two or more are never guessed.
+pub(crate) const VALID_OF_CLASS: &str = "SELECT s.id, s.id_number, s.id_kind = 'resident_converted' FROM schools sc
          JOIN students s ON s.school_id = sc.id AND s.class_order = ?5
-         WHERE sc.name = ?4 AND s.id_kind = 'resident_converted' AND s.id_problem IS NULL AND s.name = ?1
-             AND s.grade = ?2 AND s.class = ?3 LIMIT 2";
+         WHERE sc.name = ?4 AND s.id_problem IS NULL AND s.name = ?1
+             AND s.grade = ?2 AND s.class = ?3 LIMIT 3";
 
 /// The pupils from before this batch whose number was corrected from ?1, with their number and name now: by
 /// the index of corrected numbers (`audit_corrected_from`), for a row found on no pupil. A pupil corrected from
@@ -834,7 +853,7 @@ fn pupil_holding_whole_number(tx: &Transaction, row: &Incoming, last_before: i64
 /// The pupil a row is, found by its number: its id, and what is known of the row's number: the whole number the
 /// pupil holds when the row's is that number rounded by a spreadsheet (`pupil_holding_whole_number`), or the
 /// flagged number held when the row gives none (`FLAGGED_OF_CLASS`).
-fn existing(tx: &Transaction, row: &Incoming, last_before: i64) -> Result<Option<(i64, Known)>> {
+fn existing(tx: &Transaction, row: &Incoming, last_before: i64) -> Result<Existing> {
     let found = match (&row.id.result, row.id.normalized.is_empty()) {
         (Ok(v), _) => tx.prepare_cached(EXISTING_VALID)?.query_row([&v.number], |r| r.get(0)).optional()?,
         // An old 15-digit number whose 18-digit form ends in 000 is stored valid, yet reads back as a rounded
@@ -846,8 +865,12 @@ fn existing(tx: &Transaction, row: &Incoming, last_before: i64) -> Result<Option
                 .optional()?;
             match flagged {
                 None if matches!(problem, IdProblem::PrecisionLost) => {
-                    let found = pupil_holding_whole_number(tx, row, last_before)?;
-                    return Ok(found.map(|(id, whole)| (id, Known { whole_number: Some(whole), ..Known::default() })));
+                    return Ok(match pupil_holding_whole_number(tx, row, last_before)? {
+                        Some((id, whole)) => {
+                            Existing::Found(id, Known { whole_number: Some(whole), ..Known::default() })
+                        }
+                        None => Existing::None,
+                    });
                 }
                 found => found,
             }
@@ -864,24 +887,51 @@ fn existing(tx: &Transaction, row: &Incoming, last_before: i64) -> Result<Option
                         .prepare_cached(FLAGGED_OF_CLASS)?
                         .query_map(keys, |r| Ok((r.get(0)?, r.get(1)?)))?
                         .collect::<rusqlite::Result<_>>()?;
-                    // Nor is a pupil held with an old 15-digit number, which the template leaves out as well.
+                    let mut kept = Vec::new();
+                    // Nor is a pupil held with an old 15-digit number, which the template leaves out as well; nor
+                    // one held with a valid number, whose row a list left empty (an uncomputed formula, a number
+                    // still to be copied in): the same child, never a second copy of them without a number.
                     if flagged.len() < 2 {
                         let order = crate::domain::class_label::order_key(&row.grade, &row.class);
-                        let old = params![row.name, row.grade, row.class, row.school, order];
-                        let mut stmt = tx.prepare_cached(OLD_NUMBER_OF_CLASS)?;
-                        for held in stmt.query_map(old, |r| Ok((r.get(0)?, r.get(1)?)))? {
-                            flagged.push(held?);
+                        let valid = params![row.name, row.grade, row.class, row.school, order];
+                        let mut stmt = tx.prepare_cached(VALID_OF_CLASS)?;
+                        let mut rows = stmt.query(valid)?;
+                        while let Some(r) = rows.next()? {
+                            let (id, held, old): (i64, String, bool) = (r.get(0)?, r.get(1)?, r.get(2)?);
+                            if old {
+                                flagged.push((id, held));
+                            } else if id <= last_before {
+                                kept.push((id, held));
+                            }
                         }
                     }
-                    return Ok(match flagged.as_slice() {
-                        [(id, held)] => Some((*id, Known { number_to_check: Some(held.clone()), ..Known::default() })),
-                        _ => None,
+                    return Ok(match (flagged.as_slice(), kept.as_slice()) {
+                        ([(id, held)], []) => {
+                            Existing::Found(*id, Known { number_to_check: Some(held.clone()), ..Known::default() })
+                        }
+                        ([], [(id, held)]) => {
+                            Existing::Found(*id, Known { number_kept: Some(held.clone()), ..Known::default() })
+                        }
+                        ([], []) => Existing::None,
+                        _ => Existing::Several,
                     });
                 }
             }
         }
     };
-    Ok(found.map(|id| (id, Known::default())))
+    Ok(match found {
+        Some(id) => Existing::Found(id, Known::default()),
+        None => Existing::None,
+    })
+}
+
+/// The pupil a row is, as `existing` finds them.
+enum Existing {
+    Found(i64, Known),
+    None,
+    /// The row gives no number, and the drive holds several pupils of its name in its school and class (by a
+    /// valid number, or a flagged one): which of them it is, is not guessed.
+    Several,
 }
 
 /// The maps below are asked on every row, and SipHash cost more than the look-ups themselves; their keys are a
@@ -1268,8 +1318,11 @@ fn apply_one(
     {
         return Ok(applied);
     }
-    let found = if batch.roster_was_empty { None } else { existing(tx, row, batch.last_before)? };
-    if let Some((id, known)) = found {
+    let found = if batch.roster_was_empty { Existing::None } else { existing(tx, row, batch.last_before)? };
+    if let Existing::Several = found {
+        return Ok(IncomingOutcome::UnnumberedOfSeveral.into());
+    }
+    if let Existing::Found(id, known) = found {
         if id > batch.last_before {
             // Added earlier in this batch: its key and creation are written first, so the update follows them.
             batch.write_pending(tx, ctx)?;
@@ -1818,6 +1871,8 @@ struct Known {
     former_name: Option<String>,
     /// The row gives no number and is the pupil held with a flagged one: the number held.
     number_to_check: Option<String>,
+    /// The row gives no number and is the one pupil of its name, school and class held with a valid one: kept.
+    number_kept: Option<String>,
 }
 
 /// A pupil already on the roster: the list may move them to another class or correct the name or phone;
@@ -1858,13 +1913,14 @@ fn update_existing(
             })
         })?;
     let mut changes = Vec::new();
-    let Known { old_number, whole_number, mistyped_number, former_name, number_to_check } = known;
+    let Known { old_number, whole_number, mistyped_number, former_name, number_to_check, number_kept } = known;
     let mut moves = Moves {
         old_number,
         whole_number,
         mistyped_number,
         former_name,
         number_to_check,
+        number_kept,
         name: current.name.clone(),
         ..Moves::default()
     };
@@ -2036,7 +2092,8 @@ fn update_existing(
         || moves.whole_number.is_some()
         || moves.mistyped_number.is_some()
         || moves.former_name.is_some()
-        || moves.number_to_check.is_some();
+        || moves.number_to_check.is_some()
+        || moves.number_kept.is_some();
     let n = if changes.is_empty() { 0 } else { fields::apply(tx, ctx, id, &changes)? };
     let outcome = match (n, told) {
         (0, false) => IncomingOutcome::Unchanged,

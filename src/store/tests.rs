@@ -1040,7 +1040,7 @@ fn every_per_row_lookup_uses_an_index() {
         ("import: a flagged number", super::import::EXISTING_FLAGGED),
         ("import: no number", super::import::EXISTING_UNNUMBERED),
         ("import: no number, for a pupil held with a flagged one", super::import::FLAGGED_OF_CLASS),
-        ("import: no number, for a pupil held with an old 15-digit one", super::import::OLD_NUMBER_OF_CLASS),
+        ("import: no number, for a pupil of the class held with a valid one", super::import::VALID_OF_CLASS),
         ("import: the flagged look-alike", super::import::FLAGGED_SAME_PUPIL),
         ("import: a new pupil's look-alike under another number", super::import::LOOK_ALIKE),
         ("import: the look-alikes of a handover's new pupils", super::import::LOOK_ALIKES),
@@ -1811,4 +1811,34 @@ fn a_history_shows_a_change_once_by_its_maker_after_merges_each_way() {
     // The other laptop shows the same.
     assert_eq!(shown(&b, id(&b, "甲")), jia_history);
     assert_eq!(shown(&b, id(&b, "乙")), yi_history);
+}
+
+/// A row without an ID number (an empty cell, a formula the file holds no result for) for a pupil the drive holds
+/// with a valid one, of the same name, school and class, is that pupil: updated, the number kept, never a second
+/// copy of the child without a number. Two such pupils are not guessed between: the row is left out, nothing
+/// added; in another class, the row is a new pupil as before.
+#[test]
+fn a_row_without_a_number_is_the_one_valid_pupil_of_its_name_and_class() {
+    use crate::store::import::IncomingOutcome;
+    let sun = valid_id("45020320190930880");
+    let mut s = store_with(&[incoming("孙语", &sun, "1班")]);
+    let blank = Incoming { phone: "13900139000".into(), ..incoming("孙语", "", "1班") };
+    match apply_row(&mut s, &blank) {
+        IncomingOutcome::Updated(moves) => assert_eq!(moves.number_kept.as_deref(), Some(sun.as_str())),
+        other => panic!("{other:?}"),
+    }
+    let all = s.students(&StudentFilter::default()).unwrap();
+    assert_eq!(all.len(), 1, "{all:?}");
+    assert_eq!((all[0].id_number.as_str(), all[0].phone.as_str()), (sun.as_str(), "13900139000"));
+    // The same row again changes nothing, and still says whose number is kept.
+    assert!(matches!(apply_row(&mut s, &blank), IncomingOutcome::Kept(m) if m.number_kept.is_some()));
+
+    let other = valid_id("45020320181212003");
+    let mut session = s.begin_import().unwrap();
+    session.apply(&incoming("孙语", &other, "1班")).unwrap();
+    session.finish(&[], 0, false).unwrap();
+    assert_eq!(apply_row(&mut s, &blank), IncomingOutcome::UnnumberedOfSeveral);
+    assert_eq!(s.students(&StudentFilter::default()).unwrap().len(), 2);
+
+    assert_eq!(apply_row(&mut s, &incoming("孙语", "", "2班")), IncomingOutcome::Added);
 }
