@@ -1511,6 +1511,17 @@ pub fn check(cli: &Cli, reveal: bool, json: bool) -> CmdResult {
             println!("  {}\t{}", id_number::mask(&p.id_number), p.school);
         }
     }
+    for g in &report.same_name_class_unnumbered {
+        heading(
+            "同班同名，其中有人没有身份证号码，可能是同一名学生：请核对，删除多出的一条 (same name and class, one with no \
+             ID number: perhaps the same pupil twice; check, and delete the extra entry)",
+            "same name and class, one with no ID number: perhaps the same pupil twice; check, and delete the extra entry",
+            &g.key,
+        );
+        for p in &g.pupils {
+            println!("  {}\t{}", shown_id(&p.id_number, reveal), p.school);
+        }
+    }
     for g in &report.same_name_mistyped {
         heading(
             "身份证号码有误的学生与同名学生的有效号码只差一位，可能是同一名学生：请核对，在详情页按 E 更正有误的一条，\

@@ -98,6 +98,9 @@ pub struct CheckReport {
     /// The same name in the same class where a number was rounded by a spreadsheet (precision lost): likely
     /// one child entered twice, once from a numeric cell, which no birth date can tie.
     pub same_name_class_rounded: Vec<DuplicateGroup>,
+    /// The same name in the same class where a pupil has no ID number at all beside one who has: likely one child
+    /// entered twice, once from a list whose number cell was empty (or a formula with no saved result).
+    pub same_name_class_unnumbered: Vec<DuplicateGroup>,
     /// A pupil whose number fails the check, and a pupil of the same name holding a valid number that is the
     /// same in its first 17 characters (a check character typed wrong), or, in the same class, differs in one
     /// place: likely one child entered twice, which no birth date can tie. The flagged pupil comes first.
@@ -547,6 +550,7 @@ impl CheckReport {
         self.same_id.len()
             + self.same_name_birth.len()
             + self.same_name_class_rounded.len()
+            + self.same_name_class_unnumbered.len()
             + self.same_name_mistyped.len()
             + self.invalid_ids.len()
             + self.odd_phones.len()
@@ -717,6 +721,11 @@ pub fn check_in_year(
         // One number shared by all is already a same_id finding.
         if group.len() > 1 && rounded && !one_number {
             report.same_name_class_rounded.push(DuplicateGroup {
+                key: format!("{name} {class}"),
+                pupils: group.into_iter().map(Into::into).collect(),
+            });
+        } else if group.iter().any(|s| s.id_number.is_empty()) && !one_number {
+            report.same_name_class_unnumbered.push(DuplicateGroup {
                 key: format!("{name} {class}"),
                 pupils: group.into_iter().map(Into::into).collect(),
             });
@@ -1278,5 +1287,25 @@ mod tests {
         assert_eq!(report.same_name_class_rounded[0].key, "张伟 1班");
         assert_eq!(report.same_name_class_rounded[0].pupils.len(), 2);
         assert!(report.findings() > report.invalid_ids.len());
+        // 李娜 twice in 1班, once with no number: a list of its own.
+        assert_eq!(report.same_name_class_unnumbered.len(), 1, "{report:?}");
+        assert_eq!(report.same_name_class_unnumbered[0].key, "李娜 1班");
+    }
+
+    /// A pupil held with no ID number beside one of the same name and class held with a number (an import that
+    /// added the child again from a list whose number cell was empty) is listed; in another class it is not.
+    #[test]
+    fn a_same_name_in_the_same_class_with_no_number_is_listed() {
+        let today = NaiveDate::from_ymd_opt(2024, 9, 1).unwrap_or_default();
+        let students = vec![
+            pupil("孙语", "450203201909308803", "1班"),
+            pupil("孙语", "", "1班"),
+            pupil("王五", "", "2班"),
+            pupil("王五", "450203201909308803", "3班"),
+        ];
+        let report = check(&students, CategoryTable::builtin(), None, today);
+        let found: Vec<(&str, usize)> =
+            report.same_name_class_unnumbered.iter().map(|g| (g.key.as_str(), g.pupils.len())).collect();
+        assert_eq!(found, [("孙语 1班", 2)], "{report:?}");
     }
 }

@@ -404,6 +404,9 @@ impl App {
         for g in &r.same_name_class_rounded {
             lines.push(fill(self.text.check_rounded, &[&g.key, &g.pupils.len()]));
         }
+        for g in &r.same_name_class_unnumbered {
+            lines.push(fill(self.text.check_unnumbered, &[&g.key, &g.pupils.len()]));
+        }
         for g in &r.same_name_mistyped {
             lines.push(fill(self.text.check_mistyped, &[&g.key, &g.pupils.len()]));
         }

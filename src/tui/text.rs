@@ -669,6 +669,7 @@ pub struct Text {
     /// Name, class, why the share is to be checked.
     pub check_government_verify: &'static str,
     pub check_rounded: &'static str,
+    pub check_unnumbered: &'static str,
     pub check_mistyped: &'static str,
     pub check_no_class: &'static str,
     /// 不参保 with no reason: name, class, number.
