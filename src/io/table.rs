@@ -581,9 +581,6 @@ struct CsvRows {
     /// Empty lines before the record in `ahead`. The csv reader skips them, yet Excel shows each as a row (its
     /// "save as CSV" writes an empty row as one): each is handed out as an empty row, so row numbers are Excel's.
     blanks_ahead: u64,
-    /// The text's length in bytes and whether it ends with a line break: whether the last record had one.
-    text_len: u64,
-    ends_with_newline: bool,
     cells: usize,
     ends_with_quote: bool,
     failed: bool,
@@ -596,7 +593,6 @@ impl CsvRows {
         // it keep the numbers an editor shows.
         let text = decode_owned(bytes);
         let ends_with_quote = text.trim_end().ends_with('"');
-        let (text_len, ends_with_newline) = (text.len() as u64, text.ends_with('\n'));
         let delimiter = delimiter(&text);
         let reader = csv::ReaderBuilder::new()
             .has_headers(false)
@@ -611,8 +607,6 @@ impl CsvRows {
             used: None,
             index: 0,
             blanks_ahead: 0,
-            text_len,
-            ends_with_newline,
             cells: 0,
             ends_with_quote,
             failed: false,
@@ -633,16 +627,22 @@ impl CsvRows {
         }
     }
 
-    /// The empty lines the reader skipped before `record`, just read. Its position is where the reading began
-    /// (after the previous record's line break, before the empty lines), the reader's is where it ended; between
-    /// them are the empty lines, the record's own lines (one more per line break inside a quoted cell) and its
-    /// line break, which the last record may lack. A file whose lines end in a bare CR counts no lines: none.
+    /// The empty lines the reader skipped before `record`, just read. Its position is where the reading began,
+    /// the reader's is where it ended; between them are the empty lines, the record's own lines (one more per
+    /// line break inside a quoted cell) and its line break where the reader took it. A record ending in CR LF
+    /// ends at the CR, so its LF is read with the next record, which begins on it: that LF is the line before's,
+    /// and the last record, which may lack a line break, has none to take. A file whose lines end in a bare CR
+    /// counts no lines: none.
     fn blanks_before(&self, record: &csv::StringRecord) -> u64 {
         let Some(start) = record.position() else { return 0 };
         let end = self.reader.position();
+        let text = self.reader.get_ref().get_ref();
+        let byte_at = |at: u64| usize::try_from(at).ok().and_then(|at| text.get(at)).copied();
+        let previous_lf =
+            byte_at(start.byte()) == Some(b'\n') && start.byte().checked_sub(1).and_then(byte_at) == Some(b'\r');
+        let own_lf = end.byte() > start.byte() && byte_at(end.byte() - 1) == Some(b'\n');
         let breaks: usize = record.iter().map(|f| f.bytes().filter(|&b| b == b'\n').count()).sum();
-        let terminated = end.byte() < self.text_len || self.ends_with_newline;
-        end.line().saturating_sub(start.line() + breaks as u64 + u64::from(terminated))
+        end.line().saturating_sub(start.line() + breaks as u64 + u64::from(previous_lf) + u64::from(own_lf))
     }
 
     fn bad_row(&mut self, reason: String) -> Option<Result<Vec<Cell>, ReadError>> {
@@ -712,6 +712,11 @@ mod tests {
         assert_eq!(shown(text), ["t", "", "h|i", "a|x  y", "b|", "", "c|", "d|"]);
         assert_eq!(shown("\n\nh\n\n\nz"), ["", "", "h", "", "", "z"]);
         assert_eq!(shown("h\n\"a\n\nb\"\n\nz\n\n"), ["h", "a  b", "", "z"], "an empty line inside a cell is no row");
+        // Lines ending in CR LF, the last without a line break: the last row is the last line, not one below it.
+        assert_eq!(shown("h\r\na\r\nb"), ["h", "a", "b"]);
+        assert_eq!(shown("h\r\na\r\n\r\nb"), ["h", "a", "", "b"]);
+        assert_eq!(shown("\r\n\r\nh\r\n\"a\r\nx\"\r\n\r\nb"), ["", "", "h", "a  x", "", "b"]);
+        assert_eq!(shown("h\r\na\r\nb\r\n\r\n"), ["h", "a", "b"]);
     }
 
     #[test]
