@@ -33,6 +33,8 @@ const HIDDEN_ROWS_SAID: usize = 10;
 
 /// Formulas without a result said cell by cell in a sheet; the rest are said in one line.
 const FORMULAS_SAID: usize = 10;
+/// The unknown header columns of a sheet named in its one line about them; the rest are counted.
+const UNKNOWN_HEADERS_SHOWN: usize = 3;
 
 /// Pupils moved to another class (or respelled) said row by row in a file; the rest are counted in one line.
 const MOVES_SAID: usize = 5;
@@ -1850,6 +1852,8 @@ impl RowReader<'_> {
         (silent, hidden): (&[usize], &[usize]),
     ) {
         let Some(header_row) = sheet.rows.get(map.row) else { return };
+        // The sheet's unknown headers, said together after the loop: the first few as they are, and how many.
+        let (mut unknown, mut unknown_count): (Vec<(String, String)>, usize) = (Vec::new(), 0);
         for (i, cell) in header_row.iter().enumerate() {
             if silent.contains(&i) {
                 // A status cell of canbao's own form, read as such, or a column its template writes for the agency.
@@ -1910,17 +1914,44 @@ impl RowReader<'_> {
             if word.is_empty() || read || self.synonyms.is_own_column(&word) {
                 continue;
             }
-            let message = if self.synonyms.column(&word).is_some() {
-                format!(
-                    "表头“{shown}”与前面的列重复，此列未导入 (“{shown}” is a second column for the same field: ignored)"
-                )
-            } else {
+            if self.synonyms.column(&word).is_none() {
+                unknown_count += 1;
+                if unknown.len() < UNKNOWN_HEADERS_SHOWN {
+                    let shown = shown.into_owned();
+                    unknown.push((word, shown));
+                }
+                continue;
+            }
+            let message = format!(
+                "表头“{shown}”与前面的列重复，此列未导入 (“{shown}” is a second column for the same field: ignored)"
+            );
+            self.problem(file, sheet, map.row + 1, &word, message);
+        }
+        // One line for the sheet, however many: a sheet of thousands of stray columns said them one line each,
+        // and the rows' own problems (an ID number wrong) fell past the report's limit unsaid.
+        let Some((word, _)) = unknown.first() else { return };
+        let message = match unknown.as_slice() {
+            [(_, shown)] => {
                 format!(
                     "不认识的表头“{shown}”，此列未导入 (unknown header “{shown}”: column ignored; see data/headers.toml)"
                 )
-            };
-            self.problem(file, sheet, map.row + 1, &word, message);
-        }
+            }
+            several => {
+                let names: Vec<String> = several.iter().map(|(_, shown)| format!("“{shown}”")).collect();
+                let (more, more_en) = match unknown_count {
+                    n if n > several.len() => (format!("等 {n} 列"), format!(" and {} more", n - several.len())),
+                    _ => (String::new(), String::new()),
+                };
+                format!(
+                    "不认识的表头 {}{more}，这些列未导入 ({unknown_count} unknown headers, {}{more_en}: columns ignored; \
+                     see data/headers.toml)",
+                    names.join("、"),
+                    names.join(", ")
+                )
+            }
+        };
+        let word = word.clone();
+        self.problem(file, sheet, map.row + 1, &word, message);
     }
 
     /// Rows of the sheet just read that no class column, title or sheet name gave a class, said in one line:
@@ -4601,6 +4632,29 @@ mod tests {
             vec![Cell::Empty, Cell::Empty, text("父亲"), text("母亲")],
             vec![text("张三"), text("450202201703051233"), text("13900000000"), text("13800000000")],
         ]
+    }
+
+    /// A sheet's unknown header columns are said in one line, a few by name and the rest counted, so thousands of
+    /// stray columns do not crowd the rows' own problems out of the report.
+    #[test]
+    fn unknown_headers_are_said_in_one_line_and_the_rows_problems_after_them() {
+        let mut header = vec![text("姓名"), text("身份证号码")];
+        header.extend((0..6000).map(|i| text(&format!("列{i}"))));
+        let rows = vec![
+            header,
+            vec![text("张三"), text("450202201703051233")],
+            vec![text("李四"), text("123")],
+            vec![text("王五"), text("4502022017030512")],
+        ];
+        let sheet = Sheet { name: "一班".into(), rows };
+        let plan = plan_sheets(vec![("a.csv".into(), vec![sheet])], None, DEFAULT_SCHOOL, today()).unwrap();
+        let unknown: Vec<_> = plan.report.problems.iter().filter(|p| p.message.contains("不认识的表头")).collect();
+        assert_eq!(unknown.len(), 1, "{unknown:?}");
+        assert!(unknown[0].message.contains("“列0”、“列1”、“列2”等 6000 列"), "{}", unknown[0].message);
+        assert!(unknown[0].message.contains("6000 unknown headers, “列0”, “列1”, “列2” and 5997 more"), "{unknown:?}");
+        let rows_said: Vec<_> =
+            plan.report.problems.iter().filter(|p| p.column == "身份证号码").map(|p| p.row).collect();
+        assert_eq!(rows_said, [Some(3), Some(4)], "{:?}", plan.report.problems);
     }
 
     #[test]
