@@ -181,8 +181,18 @@ pub(crate) fn unwrap_text(raw: &str) -> &str {
     let Some(formula) = s.strip_prefix(['=', '＝']) else {
         return s;
     };
-    match formula.trim().strip_prefix(QUOTES).and_then(|r| r.strip_suffix(QUOTES)) {
+    let formula = formula.trim();
+    match formula.strip_prefix(QUOTES).and_then(|r| r.strip_suffix(QUOTES)) {
         Some(inner) => inner.trim().trim_start_matches(APOSTROPHES),
+        // A bare number after the sign (`=4502…`, typed so in a CSV to keep it whole, or as a list wrote it): the
+        // number, as `="4502…"` gives it. Digits and X alone, so it can compute nothing.
+        None if !formula.is_empty()
+            && formula
+                .chars()
+                .all(|c| c.is_ascii_digit() || matches!(c, 'X' | 'x' | 'Ｘ' | 'ｘ' | ' ' | '０'..='９')) =>
+        {
+            formula
+        }
         // Any other formula (`=1+1`) is no number: kept, so the check names the character.
         None => s,
     }
@@ -687,8 +697,18 @@ mod tests {
             let c = check(raw, today());
             assert_eq!((c.normalized.as_str(), c.is_valid()), ("11010519491231002X", true), "{raw}");
         }
+        // A bare number after the sign, as a CSV may give it, is the number too.
+        for raw in [
+            "=11010519491231002X",
+            "'=11010519491231002x",
+            "＝ 110105 19491231 002X",
+            "=１１０１０５１９４９１２３１００２Ｘ",
+        ] {
+            let c = check(raw, today());
+            assert_eq!((c.normalized.as_str(), c.is_valid()), ("11010519491231002X", true), "{raw}");
+        }
         // Any other formula is no number: flagged for its character, never read as digits.
-        for raw in ["'=1+1", "'=\"1101\"&\"05\"", "=\"11010519491231002X"] {
+        for raw in ["'=1+1", "'=\"1101\"&\"05\"", "=\"11010519491231002X", "=", "=1101-05"] {
             assert!(matches!(check(raw, today()).result, Err(IdProblem::Character(_))), "{raw}");
         }
         assert!(check("\u{3000}110105-19491231-002X\t", today()).is_valid());
