@@ -2372,6 +2372,29 @@ fn not_this_list(file: &str, sheet: &Sheet, map: &HeaderMap, by_canbao: bool, so
             ))
         }
         _ => {
+            // The tax office's paid list (纳税人姓名, 票证号码, 缴费金额 …) given as the agency's feedback: its
+            // payments would be dropped and every payer marked enrolled here. Refused as the class-list import
+            // refuses it, naming the reconciliation that reads it.
+            let payment: Vec<String> =
+                [Column::Amount, Column::PaidOn, Column::Channel, Column::Receipt, Column::PaymentStatus]
+                    .into_iter()
+                    .filter(|c| map.columns.contains_key(c))
+                    .map(|c| map.header_text(c, &sheet.rows).trim().to_owned())
+                    .collect();
+            let name_header = header::clean(&map.header_text(Column::Name, &sheet.rows));
+            let taxpayer = ["纳税人姓名", "缴费人姓名"].contains(&name_header.as_str());
+            let receipt = map.columns.contains_key(&Column::Receipt);
+            if !map.columns.contains_key(&Column::Enrolled) && (taxpayer || receipt || payment.len() >= 2) {
+                return Some(format!(
+                    "{place} 看起来是税务缴费名单（有{}列，没有参保状态列），不是医保经办机构的参保登记反馈，未核对：按它核对会把\
+                     表上的人都记为在校参保，缴费却不记录。税务缴费名单请用 核对税务缴费名单（命令行：canbao reconcile 文件 \
+                     --source tax） ({place} looks like the tax office's paid list (columns {}, no registration status \
+                     column), not the agency's registration feedback: nothing reconciled, as it would mark everyone on it \
+                     enrolled here and record no payment. Reconcile a tax list with canbao reconcile FILE --source tax)",
+                    quoted(&payment),
+                    payment.join(", ")
+                ));
+            }
             let class_only: Vec<String> = [Column::GradeClass, Column::Grade, Column::Class]
                 .into_iter()
                 .filter(|c| map.columns.contains_key(c))
@@ -2439,6 +2462,36 @@ pub fn parse_date(cell: &Cell) -> Option<NaiveDate> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The tax office's paid list given as the agency's feedback is refused, naming the reconciliation that reads
+    /// it, where every payer would have been marked enrolled here and no payment recorded; the agency's feedback,
+    /// with a status column, is read whatever else it has.
+    #[test]
+    fn a_tax_list_given_as_the_agencys_feedback_is_refused() {
+        let text = |t: &str| Cell::Text(t.to_owned());
+        let list = |header: &[&str]| Sheet {
+            name: String::new(),
+            rows: vec![
+                header.iter().map(|h| text(h)).collect(),
+                vec![
+                    text("孙语"),
+                    text("450203201909308803"),
+                    text("380"),
+                    text("2026-11-20"),
+                    text("332023100000000"),
+                ],
+            ],
+        };
+        let refused = |header: &[&str]| {
+            let sheet = list(header);
+            let map = header::detect(&sheet.rows, Synonyms::builtin()).expect("a header");
+            not_this_list("tax.csv", &sheet, &map, false, Source::Agency)
+        };
+        let said = refused(&["纳税人姓名", "证件号码", "缴费金额", "缴费日期", "票证号码"]).expect("refused");
+        assert!(said.contains("税务缴费名单") && said.contains("--source tax"), "{said}");
+        assert!(refused(&["姓名", "证件号码", "缴费金额", "参保状态", "备注"]).is_none());
+        assert!(refused(&["姓名", "证件号码", "备注"]).is_none());
+    }
 
     #[test]
     fn amounts_and_dates_as_agencies_write_them() {
