@@ -330,6 +330,10 @@ pub struct ExportArgs {
     /// 批量参保模板的名称 (template: data/templates/NAME.toml or the config folder's templates/NAME.toml)
     #[arg(long, value_name = "NAME")]
     pub template: Option<String>,
+    /// 批量参保模板列出全部在校学生；不加则首个年度以后只列新入校及转出（毕业）学生 (template: every pupil at school;
+    /// without it, a year after the drive's first lists only new pupils and those who left or graduated)
+    #[arg(long)]
+    pub all: bool,
     /// 缴费告知单按此日期计算金额，默认今天 (notices: the payment day the amounts are for; default today)
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = paperwork::parse_date)]
     pub on: Option<chrono::NaiveDate>,
@@ -502,7 +506,8 @@ impl From<SourceArg> for Source {
 pub enum ExportKind {
     /// 在校学生信息表 (student information sheet)
     Sheet,
-    /// 批量参保模板：参保、未参保两个文件 (batch enrollment template: enrolled and not-enrolled files)
+    /// 批量参保模板：参保、未参保两个文件；以后年度只报新入校，另有转出（毕业）文件 (batch enrollment template:
+    /// enrolled and not-enrolled files; in later years new pupils only, and a file of those who left)
     Template,
     /// 四本台账：已缴费、未缴费、异地缴费、财政代缴 (the four ledgers)
     Ledgers,

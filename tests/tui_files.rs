@@ -2066,3 +2066,61 @@ fn a_read_only_window_refuses_exports_of_whole_id_numbers() {
     assert!(sheet.exists() && dir.path().join("汇总").exists(), "{}", screen(&app).join("\n"));
     assert!(Store::open_read_only(&drive).expect("read").exports().expect("exports").is_empty());
 }
+
+/// 002 四 on the screen: in a year after the drive's first, the palette's 导出批量参保模板 writes only the year's new
+/// pupils and, in a third file, those gone since last year, and its message says so with the counts and how to
+/// have every pupil; the palette's 导出批量参保模板（全部学生） writes every pupil at school in two files. The drive's
+/// record names which.
+#[test]
+fn the_screens_template_in_a_later_year_holds_the_new_pupils_and_leavers() {
+    use canbao::tui::palette::Form;
+    let (dir, drive) = sample_drive();
+    let mut store = Store::open(&drive).expect("store");
+    let year = store.current_year().expect("a year");
+    let report = store.start_year(year + 1, true, None, false).expect("next year");
+    drop(store);
+    let list = dir.path().join("新生.csv");
+    let number = format!("45020220200301002{}", canbao::domain::id_number::check_char(b"45020220200301002"));
+    std::fs::write(&list, format!("姓名,身份证号码,年级,班级\n新生甲,{number},一年级,1班\n")).unwrap();
+    let imported = std::process::Command::new(env!("CARGO_BIN_EXE_canbao"))
+        .arg("--db")
+        .arg(&drive)
+        .arg("import")
+        .arg(&list)
+        .env_remove("CANBAO_DB")
+        .env("CANBAO_OPERATOR", "测试")
+        .env("HOME", dir.path())
+        .env("XDG_CONFIG_HOME", dir.path().join("config"))
+        .output()
+        .unwrap();
+    assert!(imported.status.success(), "{}", String::from_utf8_lossy(&imported.stderr));
+
+    let mut app = app_on(&drive, Language::Zh);
+    let out = dir.path().join("模板");
+    app.start_form_export(Form::Template, out.clone());
+    wait_for_jobs(&mut app);
+    let shown = screen(&app).join("\n");
+    let names = names_in(&out);
+    assert_eq!(names.len(), 3, "{names:?}\n{shown}");
+    assert!(names.iter().any(|n| n.contains("批量参保模板-转出（毕业）")), "{names:?}");
+    let leavers = report.graduated + report.left;
+    assert!(leavers > 0, "{report:?}");
+    let said = format!("以后年度只报新入校及转出（毕业）学生（002 四）：新入校 1 人，转出 {leavers} 人");
+    let Some(canbao::tui::modal::Modal::Message(message)) = &app.modal else { panic!("{shown}") };
+    let lines = message.lines.join("\n");
+    assert!(
+        lines.contains(&said) && lines.contains("全部学生请加 --all，即命令面板的「导出批量参保模板（全部学生）」"),
+        "{lines}"
+    );
+
+    let all = dir.path().join("全部");
+    app.modal = None;
+    app.start_form_export(Form::TemplateAll, all.clone());
+    wait_for_jobs(&mut app);
+    let names = names_in(&all);
+    assert_eq!(names.len(), 2, "{names:?}");
+    assert!(!names.iter().any(|n| n.contains("转出")), "{names:?}");
+    let forms: Vec<String> =
+        Store::open_read_only(&drive).unwrap().exports().unwrap().into_iter().map(|(_, _, r)| r.form).collect();
+    assert_eq!(forms, ["template_changes", "template"]);
+}

@@ -689,9 +689,10 @@ fn last_years_own_forms_are_refused_and_each_year_keeps_its_own_files() {
         canbao(&db, home).arg("export").args(form).arg("--out").arg(&out).assert().success();
     }
     let (old, new) = (files(year), files(next));
-    // The sheet twice, the class lists, the template's two files twice, the four ledgers in one workbook.
-    assert_eq!((old.len(), new.len()), (8, 8), "{old:?} {new:?}");
-    assert_eq!(std::fs::read_dir(&out).unwrap().count(), 16, "nothing else, nothing replaced");
+    // The sheet twice, the class lists, the template's two files twice (this year's with its third, of the
+    // pupils who graduated, 002 四), the four ledgers in one workbook.
+    assert_eq!((old.len(), new.len()), (8, 10), "{old:?} {new:?}");
+    assert_eq!(std::fs::read_dir(&out).unwrap().count(), 18, "nothing else, nothing replaced");
 
     let stats = || json(canbao(&db, home).args(["stats", "--json"]));
     let before = stats();
@@ -1222,4 +1223,147 @@ fn the_demos_next_year_keeps_its_policy_in_the_demo_file_and_out_of_the_laptops_
     let real = dir.path().join("real.db");
     let offered = text(canbao(&real, &home).args(["policy", "list"]));
     assert!(!offered.contains("demo"), "{offered}");
+}
+
+/// The batch template's rows, file by file (参保, 未参保, 转出（毕业）, the last empty when not written): each row's
+/// 姓名 and 备注.
+fn template_rows(out: &Path, year: i64) -> [Option<Vec<(String, String)>>; 3] {
+    ["批量参保模板-参保-", "批量参保模板-未参保-", "批量参保模板-转出（毕业）-"].map(|what| {
+        let file = std::fs::read_dir(out).ok()?.map(|e| e.unwrap().path()).find(|p| {
+            let name = p.file_name().unwrap().to_string_lossy().into_owned();
+            name.contains(&format!("-{year}年度-{what}")) && name.ends_with(".csv")
+        })?;
+        let text = std::fs::read_to_string(file).unwrap();
+        let mut lines = text.trim_start_matches('\u{feff}').lines();
+        let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+        let at = |title: &str| header.iter().position(|h| *h == title).unwrap();
+        let (name, remark) = (at("姓名"), at("备注"));
+        Some(
+            lines
+                .map(|l| {
+                    let cells: Vec<&str> = l.split(',').collect();
+                    (cells[name].to_owned(), cells[remark].to_owned())
+                })
+                .collect(),
+        )
+    })
+}
+
+/// 002 四: after the drive's first year a school reports to the agency only 新入校及转出（毕业）的学生. The first year's
+/// template holds every pupil in its two files; the next year's holds only the pupil new this year, and a third
+/// file the pupils gone since last year (graduated, left last year, left this year), and says so with the counts;
+/// `--all` holds every pupil at school as before; the year after does not report again a pupil reported as gone.
+/// The drive's record of each export names which template it was.
+#[test]
+fn a_later_years_template_reports_only_new_pupils_and_leavers_unless_all() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, home) = (dir.path().join("drive.db"), dir.path());
+    let list = dir.path().join("list.csv");
+    let (grad, gone, stays, leaves) =
+        (id("45020220140301002"), id("45020220160301002"), id("45020220170301002"), id("45020220150301002"));
+    write_list(
+        &list,
+        &[
+            ("六年甲", grad, "六年级", "1班"),
+            ("三年乙", gone.clone(), "三年级", "2班"),
+            ("二年丙", stays, "二年级", "2班"),
+            ("四年丁", leaves.clone(), "四年级", "1班"),
+        ],
+    );
+    canbao(&db, home).arg("import").arg(&list).assert().success();
+    canbao(&db, home).args(["mark", &gone, "--enrollment", "left"]).assert().success();
+    let year = current_year(&db, home);
+    let export = |out: &Path, extra: &[&str]| -> String {
+        let mut cmd = canbao(&db, home);
+        let done = cmd.args(["export", "template", "--format", "csv", "--out"]).arg(out).args(extra).output().unwrap();
+        assert!(done.status.success(), "{}", String::from_utf8_lossy(&done.stderr));
+        String::from_utf8_lossy(&done.stdout).into_owned()
+    };
+    let names = |rows: &Option<Vec<(String, String)>>| -> Vec<String> {
+        let mut names: Vec<String> = rows.as_ref().expect("written").iter().map(|(n, _)| n.clone()).collect();
+        names.sort();
+        names
+    };
+
+    // The first year: every pupil at school, in two files, as always.
+    let first = dir.path().join("first");
+    let said = export(&first, &[]);
+    assert!(!said.contains("以后年度"), "{said}");
+    let [enrolled, not_enrolled, leavers] = template_rows(&first, year);
+    assert_eq!(names(&not_enrolled), ["二年丙", "六年甲", "四年丁"]);
+    assert_eq!(names(&enrolled), Vec::<String>::new());
+    assert!(leavers.is_none(), "no 转出 file in the first year");
+
+    canbao(&db, home).args(["year", "new", &(year + 1).to_string(), "--promote"]).assert().success();
+    let newcomer = id("45020220200301002");
+    let list2 = dir.path().join("list2.csv");
+    write_list(&list2, &[("一年戊", newcomer, "一年级", "1班")]);
+    canbao(&db, home).arg("import").arg(&list2).assert().success();
+    canbao(&db, home).args(["mark", &leaves, "--enrollment", "left"]).assert().success();
+
+    // The next year: the new pupil, and a third file of those gone since last year.
+    let later = dir.path().join("later");
+    let said = export(&later, &[]);
+    assert!(
+        said.contains("以后年度只报新入校及转出（毕业）学生（002 四）：新入校 1 人，转出 3 人；全部学生请加 --all"),
+        "{said}"
+    );
+    let [enrolled, not_enrolled, leavers] = template_rows(&later, year + 1);
+    assert_eq!(names(&enrolled), Vec::<String>::new());
+    assert_eq!(names(&not_enrolled), ["一年戊"]);
+    let mut leavers = leavers.expect("the 转出（毕业） file");
+    leavers.sort();
+    assert_eq!(
+        leavers,
+        [
+            ("三年乙".to_owned(), "已离校：转出".to_owned()),
+            ("六年甲".to_owned(), "已离校：毕业".to_owned()),
+            ("四年丁".to_owned(), "已离校：转出".to_owned()),
+        ]
+    );
+    let english = canbao(&db, home)
+        .args(["--lang", "en", "export", "template", "--format", "csv", "--out"])
+        .arg(dir.path().join("en"))
+        .output()
+        .unwrap();
+    let english = String::from_utf8_lossy(&english.stdout).into_owned();
+    assert!(
+        english.contains("later years report only new pupils and those who left or graduated (002 §4): 1 new, 3 left"),
+        "{english}"
+    );
+    assert!(english.contains("for every pupil add --all"), "{english}");
+
+    // --all: every pupil at school, in two files, as before.
+    let all = dir.path().join("all");
+    let said = export(&all, &["--all"]);
+    assert!(!said.contains("以后年度"), "{said}");
+    let [enrolled, not_enrolled, leavers] = template_rows(&all, year + 1);
+    assert_eq!((names(&enrolled), names(&not_enrolled)), (Vec::new(), ["一年戊", "二年丙"].map(String::from).to_vec()));
+    assert!(leavers.is_none(), "{leavers:?}");
+
+    // The drive's record says which template each export was, and how many ID numbers it wrote.
+    let recorded = json(canbao(&db, home).args(["exports", "--json"]));
+    let forms: Vec<(String, i64)> = recorded
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["form"].as_str().unwrap().to_owned(), r["pupils"].as_i64().unwrap()))
+        .collect();
+    let forms: Vec<(&str, i64)> = forms.iter().map(|(f, n)| (f.as_str(), *n)).collect();
+    assert_eq!(forms, [("template", 3), ("template_changes", 4), ("template_changes", 4), ("template", 2)]);
+
+    // The year after: nobody new, and the pupil reported gone this year is not reported again.
+    canbao(&db, home).args(["year", "new", &(year + 2).to_string(), "--promote"]).assert().success();
+    let third = dir.path().join("third");
+    let said = export(&third, &[]);
+    assert!(said.contains("新入校 0 人，转出 0 人"), "{said}");
+    let [enrolled, not_enrolled, leavers] = template_rows(&third, year + 2);
+    assert_eq!((names(&enrolled), names(&not_enrolled), names(&leavers)), (Vec::new(), Vec::new(), Vec::new()));
+    // Last year's, shown read-only, is what it was.
+    let again = dir.path().join("again");
+    let mut cmd = canbao(&db, home);
+    cmd.args(["--year", &(year + 1).to_string(), "export", "template", "--format", "csv", "--out"]).arg(&again);
+    assert!(cmd.output().unwrap().status.success());
+    let [_, not_enrolled, leavers] = template_rows(&again, year + 1);
+    assert_eq!((names(&not_enrolled), names(&leavers).len()), (vec!["一年戊".to_owned()], 3));
 }

@@ -12,9 +12,12 @@ use crate::io::sheet::{self, ExportOptions};
 use crate::store::ExportRecord;
 
 pub(super) fn export(cli: &Cli, args: &ExportArgs) -> CmdResult {
-    let ExportArgs { kind, format, out, school, class, mask, template, on, from: _ } = args;
+    let ExportArgs { kind, format, out, school, class, mask, template, all, on, from: _ } = args;
     if on.is_some() && *kind != ExportKind::Notices {
         return Err(UserError::new("--on 只用于 export notices (--on is for payment notices only)".into()));
+    }
+    if *all && *kind != ExportKind::Template {
+        return Err(UserError::new("--all 只用于 export template (--all is for the batch template only)".into()));
     }
     if *mask && matches!(kind, ExportKind::Template | ExportKind::Ledgers | ExportKind::Special) {
         return Err(UserError::new(
@@ -35,7 +38,7 @@ pub(super) fn export(cli: &Cli, args: &ExportArgs) -> CmdResult {
     // Whole ID numbers leave the drive only with a record of it in the drive's history, as a reveal on screen;
     // a read-only window cannot write one, so it writes no such form (a masked copy, the summary and the
     // notices, which show no whole number, it still writes).
-    let form = full_id_form(*kind, *mask);
+    let mut form = full_id_form(*kind, *mask);
     if form.is_some() && (cli.read_only || store.opened_read_only()) {
         return Err(read_only_export(*kind));
     }
@@ -82,9 +85,14 @@ pub(super) fn export(cli: &Cli, args: &ExportArgs) -> CmdResult {
                 ExportKind::Template => {
                     let name = template.as_deref().unwrap_or(forms::template::DEFAULT_TEMPLATE);
                     let template = Template::load(name, config_dir().as_deref())?;
-                    let (paths, left_out) = forms::template::export_template(&input, &template, out)?;
-                    say_beside(forms::template::left_out_note(left_out), to_stdout);
-                    paths
+                    let written = forms::template::export_template(&input, &template, out, *all)?;
+                    say_beside(forms::template::left_out_note(written.left_out), to_stdout);
+                    say_beside(forms::template::changes_note(written.changes, false), to_stdout);
+                    // The drive's record says which: every pupil, or only the year's new pupils and leavers.
+                    if written.changes.is_some() {
+                        form = form.map(|_| forms::template::CHANGES_FORM);
+                    }
+                    written.paths
                 }
                 ExportKind::Ledgers => {
                     let paths = forms::ledgers::export_ledgers(&input, out)?;
@@ -229,6 +237,10 @@ fn form_label(form: &str) -> &str {
         "sheet" => ("在校学生信息表 (sheet)", "student information sheet"),
         "classes" => ("班级核对表 (classes)", "class lists"),
         "template" => ("批量参保模板 (template)", "batch enrollment template"),
+        forms::template::CHANGES_FORM => (
+            "批量参保模板：新入校及转出（毕业） (template, new pupils and leavers)",
+            "batch enrollment template: new pupils and leavers",
+        ),
         "ledgers" => ("四本台账 (ledgers)", "ledgers"),
         "special" => ("参保花名册 (special)", "special-category roster"),
         other => (other, other),

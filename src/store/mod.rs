@@ -30,6 +30,7 @@ mod snapshot;
 mod stats;
 mod writer_changes;
 mod year;
+mod year_changes;
 
 use std::path::{Path, PathBuf};
 
@@ -53,8 +54,10 @@ pub use search_blocks::SearchKeys;
 pub use stats::{ClassStats, DayProgress, Stats};
 pub use writer_changes::{DriveEpoch, WriterChanges};
 pub use year::{
-    ClassMove, ClassStay, GRADUATES_GRADE, LEFT_GRADE, Leaver, YearReport, is_former_label, is_former_pupil, left_class,
+    ClassMove, ClassStay, GRADUATED, GRADUATES_GRADE, LEFT_GRADE, Leaver, YearReport, is_former_label, is_former_pupil,
+    left_class,
 };
+pub use year_changes::YearChanges;
 
 use crate::domain::student::{CategoryMark, Enrollment, PaymentDetails, PaymentStatus, Student};
 

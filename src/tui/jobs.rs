@@ -493,15 +493,15 @@ pub fn execute_stoppable(work: Work, store: &mut Store, stop: &AtomicBool) -> Jo
             };
             let ids_written = std::cell::Cell::new(0);
             let written = export_form(store, form, &stage, &options, policy.as_ref(), config.as_deref(), &ids_written);
-            let (files, skipped) = match written {
+            let (files, skipped, changes_only) = match written {
                 Ok(_) if stopped() => {
                     let _ = std::fs::remove_dir_all(&stage);
                     unmake(&folder, made);
                     return JobOutcome::Failed(STOPPED.to_owned());
                 }
-                Ok((files, mut skipped)) => {
+                Ok((files, mut skipped, changes_only)) => {
                     skipped.extend(cut_notes(&stage, &folder));
-                    (files, skipped)
+                    (files, skipped, changes_only)
                 }
                 Err(not_written) => {
                     let _ = std::fs::remove_dir_all(&stage);
@@ -513,7 +513,8 @@ pub fn execute_stoppable(work: Work, store: &mut Store, stop: &AtomicBool) -> Jo
                 }
             };
             let record = form.full_id_form(options.mask).map(|name| ExportRecord {
-                form: name.to_owned(),
+                // A later year's template holds only the year's new pupils and leavers, and is recorded so.
+                form: if changes_only { forms::template::CHANGES_FORM } else { name }.to_owned(),
                 pupils: ids_written.get(),
                 files: Vec::new(),
                 year: store.shown_year(),
@@ -622,8 +623,9 @@ pub fn execute_stoppable(work: Work, store: &mut Store, stop: &AtomicBool) -> Jo
     }
 }
 
-/// Writes `form` into `folder`, each school's own files for a drive of several: the files written, and what a
-/// school had nothing for. No file at all is `Empty` when every school had nobody for the form.
+/// Writes `form` into `folder`, each school's own files for a drive of several: the files written, what a school
+/// had nothing for (and the notes on them), and whether a later year's template held only the year's new pupils
+/// and leavers (002 四), which the drive's record says. No file at all is `Empty` when every school had nobody for the form.
 fn export_form(
     store: &Store,
     form: Form,
@@ -632,7 +634,7 @@ fn export_form(
     policy: Option<&Policy>,
     config: Option<&std::path::Path>,
     ids_written: &std::cell::Cell<usize>,
-) -> Result<(Vec<PathBuf>, Vec<String>), FormNotWritten> {
+) -> Result<(Vec<PathBuf>, Vec<String>, bool), FormNotWritten> {
     // Each form covers one school: a drive of several gets each school's own files.
     let schools = match store.schools() {
         Ok(s) if s.len() > 1 => s.into_iter().map(Some).collect(),
@@ -642,20 +644,28 @@ fn export_form(
     let several = schools.len() > 1;
     let (mut all, mut skipped) = (Vec::new(), Vec::new());
     let mut empty = Vec::new();
+    // Whether a later year's template went out of only the year's new pupils and leavers (002 四).
+    let mut changes_only = false;
     for school in schools {
         let opts = ExportOptions { school, ..options.clone() };
         let input = FormInput { store, opts: &opts, policy, ids_written };
         let out = Some(folder);
         let written = match form {
             Form::Sheet => Err(ExportError::Nothing),
-            Form::Template => forms::template::Template::load(forms::template::DEFAULT_TEMPLATE, config)
-                .and_then(|t| forms::template::export_template(&input, &t, out))
-                .map(|(paths, left_out)| {
-                    let school =
-                        opts.school.as_deref().filter(|_| several).map(|s| format!("{s}：")).unwrap_or_default();
-                    skipped.extend(forms::template::left_out_note(left_out).map(|(both, _)| format!("{school}{both}")));
-                    paths
-                }),
+            Form::Template | Form::TemplateAll => {
+                forms::template::Template::load(forms::template::DEFAULT_TEMPLATE, config)
+                    .and_then(|t| forms::template::export_template(&input, &t, out, form == Form::TemplateAll))
+                    .map(|written| {
+                        let school =
+                            opts.school.as_deref().filter(|_| several).map(|s| format!("{s}：")).unwrap_or_default();
+                        let notes = forms::template::left_out_note(written.left_out)
+                            .into_iter()
+                            .chain(forms::template::changes_note(written.changes, true));
+                        skipped.extend(notes.map(|(both, _)| format!("{school}{both}")));
+                        changes_only |= written.changes.is_some();
+                        written.paths
+                    })
+            }
             Form::Ledgers => forms::ledgers::export_ledgers(&input, out),
             Form::Special => forms::special::export_special(&input, out),
             Form::Classes => forms::classes::export_classes(&input, out).map(|(paths, former)| {
@@ -688,7 +698,7 @@ fn export_form(
         }
         return Err(FormNotWritten::Failed(skipped.join("\n")));
     }
-    Ok((all, skipped))
+    Ok((all, skipped, changes_only))
 }
 
 /// The worker side: a channel back to the event loop and what is running now.

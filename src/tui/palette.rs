@@ -10,8 +10,11 @@ use crate::io::reconcile::Source;
 pub enum Form {
     /// 在校学生信息表 (one file).
     Sheet,
-    /// 批量参保模板 (two files).
+    /// 批量参保模板: in the drive's first year every pupil (two files); after it only the year's new pupils and, in a
+    /// third file, those who left or graduated (002 四).
     Template,
+    /// 批量参保模板 of every pupil at school, in any year (`export template --all`).
+    TemplateAll,
     /// 四本台账.
     Ledgers,
     /// 特殊人员花名册.
@@ -28,7 +31,7 @@ impl Form {
     /// A form handed to the 医保 agency or a certifying department, which register and certify people by their
     /// whole ID number: never masked, whatever 导出时身份证号码打码 says (`export --mask` refuses them too).
     pub fn for_agencies(self) -> bool {
-        matches!(self, Form::Template | Form::Ledgers | Form::Special)
+        matches!(self, Form::Template | Form::TemplateAll | Form::Ledgers | Form::Special)
     }
 
     /// The form's name in the drive's record of an export (`export` in its history), for a form that carries whole
@@ -38,7 +41,7 @@ impl Form {
         match self {
             Form::Sheet if !masked => Some("sheet"),
             Form::Classes if !masked => Some("classes"),
-            Form::Template => Some("template"),
+            Form::Template | Form::TemplateAll => Some("template"),
             Form::Ledgers => Some("ledgers"),
             Form::Special => Some("special"),
             Form::Sheet | Form::Classes | Form::Summary | Form::Notices => None,
@@ -95,6 +98,12 @@ pub const ENTRIES: &[Entry] = &[
         "导出批量参保模板",
         "Export the batch enrollment template",
         "export template",
+    ),
+    entry(
+        Command::Export(Form::TemplateAll),
+        crate::io::forms::template::ALL_PUPILS_ENTRY,
+        crate::io::forms::template::ALL_PUPILS_ENTRY_EN,
+        "export template --all all",
     ),
     entry(Command::Export(Form::Ledgers), "导出四本台账", "Export the four ledgers", "export ledgers"),
     entry(Command::Export(Form::Special), "导出特殊人员花名册", "Export the special-category roster", "export special"),
@@ -192,8 +201,8 @@ mod tests {
     fn the_exports_are_found_three_ways() {
         for query in ["dc", "导出", "export"] {
             let hits = found(query);
-            // The seven forms, and the switch that masks ID numbers in them.
-            assert_eq!(hits.len(), 8, "{query}: {hits:?}");
+            // The seven forms (the template of every pupil besides), and the switch that masks ID numbers in them.
+            assert_eq!(hits.len(), 9, "{query}: {hits:?}");
             assert!(hits.iter().all(|c| matches!(c, Command::Export(_) | Command::MaskExports)), "{query}");
         }
         assert_eq!(found("export ledgers"), [Command::Export(Form::Ledgers)]);

@@ -14,6 +14,7 @@ use crate::domain::policy::AmountDispute;
 use crate::domain::student::{Enrollment, Student};
 use crate::io::export::{ColumnSpec, Out, Preamble, TableWriter, check_targets_as, place_all};
 use crate::io::sheet::ExportError;
+use crate::store::{GRADUATED, GRADUATES_GRADE, StudentFilter};
 
 /// The template used without `--template`.
 pub const DEFAULT_TEMPLATE: &str = "default";
@@ -141,7 +142,41 @@ impl Template {
     }
 }
 
-/// The two files, enrolled then not enrolled, for one school, written into `--out` (a folder).
+/// What `export_template` wrote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TemplateWritten {
+    pub paths: Vec<PathBuf>,
+    /// How many pupils went out with their flagged ID number left out (`left_out_note`).
+    pub left_out: usize,
+    /// In an insured year after the drive's first, unless every pupil was asked for: the pupils new this year the
+    /// 参保 and 未参保 files hold, and the pupils the 转出（毕业） file holds (`changes_note`).
+    pub changes: Option<ChangesWritten>,
+}
+
+/// How many pupils a later year's template reported (002 四): new to the school, and gone since last year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChangesWritten {
+    pub new_pupils: usize,
+    pub leavers: usize,
+}
+
+/// The drive's record of a later year's template export (`ExportRecord::form`), which holds only the year's new
+/// pupils and leavers; `template` is the record of one of every pupil.
+pub const CHANGES_FORM: &str = "template_changes";
+
+/// The third file of a later year's template: the pupils gone since last year (转出、毕业).
+pub const LEAVERS_FILE: &str = "批量参保模板-转出（毕业）";
+
+/// Which file a row goes to.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum File {
+    Enrolled,
+    NotEnrolled,
+    Leavers,
+}
+
+/// The files for one school, written into `--out` (a folder): enrolled then not enrolled, and in an insured year
+/// after the drive's first (unless `all`) the pupils who left since last year.
 ///
 /// Enrolled: pupils enrolled through the school (在校参保, which a payment implies), and pupils paid for who then
 /// left (备注 已离校): insured this year through the school, as the ledgers and the counts have them. Not
@@ -149,16 +184,31 @@ impl Template {
 /// `remark` column. Pupils who left without a payment are in neither. Both rules are
 /// `domain::coverage::Standing`'s.
 ///
+/// After the drive's first year the agency has moved every pupil it registered into the school's enrollment, and
+/// a school reports only 新入校及转出（毕业）的学生 (002 四): without `all` the two files hold only the pupils new this
+/// year (`Store::year_changes`), and a third, [`LEAVERS_FILE`], the pupils on last year's roster who graduated or
+/// left (备注 「已离校：毕业」 or 「已离校：转出」). With `all`, and always in the first year, every pupil at school.
+///
 /// A pupil whose ID number is flagged (rounded by a spreadsheet, a check digit that fails, none at all) goes out
 /// with the 证件号码 cell empty and [`NUMBER_LEFT_OUT`] in 备注 (`left_out_note`): the agency's upload refuses the
-/// row, where a rounded number that happens to pass the check would register another child. Also returned: how
-/// many pupils went out so.
+/// row, where a rounded number that happens to pass the check would register another child.
 pub fn export_template(
     input: &FormInput,
     template: &Template,
     out: Option<&Path>,
-) -> Result<(Vec<PathBuf>, usize), ExportError> {
+    all: bool,
+) -> Result<TemplateWritten, ExportError> {
     let (school, pupils) = input.school_pupils()?;
+    let changes = if all { None } else { input.store.year_changes()? };
+    let (pupils, leavers) = match &changes {
+        None => (pupils, Vec::new()),
+        Some(changes) => {
+            let filter = StudentFilter { school: Some(school.clone()), class: input.opts.class.clone() };
+            let leavers: Vec<Student> =
+                input.store.students(&filter)?.into_iter().filter(|s| changes.leavers.contains(&s.id)).collect();
+            (pupils.into_iter().filter(|s| changes.new_pupils.contains(&s.id)).collect(), leavers)
+        }
+    };
     let dir = out_dir(out)?;
     let columns: Vec<ColumnSpec> = template
         .column
@@ -169,7 +219,10 @@ pub fn export_template(
     let mut left_out = 0;
     // The upload format has no room for a title: the file name says which insured year it is for, as every
     // form's does (`FormInput::file_name`), and an import reads it back from there (`own_forms::year_in_name`).
-    let files = [("批量参保模板-参保", true), ("批量参保模板-未参保", false)];
+    let mut files = vec![("批量参保模板-参保", File::Enrolled), ("批量参保模板-未参保", File::NotEnrolled)];
+    if changes.is_some() {
+        files.push((LEAVERS_FILE, File::Leavers));
+    }
     let paths: Vec<PathBuf> =
         files.iter().map(|(what, _)| dir.join(input.file_name(&school, what, input.opts.format))).collect();
     // No title: the header is what an earlier export of this template starts with.
@@ -179,29 +232,83 @@ pub fn export_template(
     let disputes = input.store.amount_disputes(&pupils)?;
     // A payment the tax office holds under another name for an unpaid pupil: to verify, never plainly unpaid.
     let other_names = input.other_name_remarks(&school)?;
-    for ((_, enrolled), path) in files.into_iter().zip(&paths) {
+    let mut new_pupils = 0;
+    for ((_, file), path) in files.into_iter().zip(&paths) {
         let mut writer = TableWriter::create_as(path, input.opts.format, input.store.path(), Some(&header))?;
         writer.begin_table(&template.sheet, &Preamble::default(), &columns)?;
         let mut seq = 0u32;
-        for s in &pupils {
+        for s in if file == File::Leavers { &leavers } else { &pupils } {
             let standing = Standing::new(s.enrollment, s.payment);
-            let wanted = if enrolled { standing.registers_at_school() } else { standing.outside_school_registration() };
+            let wanted = match file {
+                File::Enrolled => standing.registers_at_school(),
+                File::NotEnrolled => standing.outside_school_registration(),
+                File::Leavers => true,
+            };
             // A part payment insures nobody: a part-payer who left is one who left unpaid, in neither file, as the
             // student information sheet and the ledgers leave them out.
-            if !wanted || s.enrollment == Enrollment::Left && input.part_payment(s).is_some() {
+            if !wanted || file != File::Leavers && s.enrollment == Enrollment::Left && input.part_payment(s).is_some() {
                 continue;
             }
             seq += 1;
+            new_pupils += usize::from(file != File::Leavers);
             left_out += usize::from(number_left_out(s));
             let said = (disputes.get(&s.id), other_names.get(&s.id).map(String::as_str));
-            let row: Vec<Out> = template.column.iter().map(|c| cell(input, c, (s, said), seq)).collect();
+            let leaving = (file == File::Leavers).then(|| leaver_remark(s));
+            let row: Vec<Out> =
+                template.column.iter().map(|c| cell(input, c, (s, said), seq, leaving.as_deref())).collect();
             writer.row(&row)?;
         }
         written.push(writer.finish_unplaced()?);
     }
-    // Both files or neither: the agency's upload is the two together.
-    Ok((place_all(written)?, left_out))
+    let changes = changes.map(|_| ChangesWritten { new_pupils, leavers: leavers.len() });
+    // All the files or none: the agency's upload is the files together.
+    Ok(TemplateWritten { paths: place_all(written)?, left_out, changes })
 }
+
+/// A leaver's 备注 in the 转出（毕业） file, as the template's 备注 says a pupil who left (`own_forms` reads it
+/// back as 已离校): 「已离校：毕业」 for a graduate, else 「已离校：转出」 with the reason recorded, if any.
+fn leaver_remark(s: &Student) -> String {
+    let reason = s.decline_reason.as_deref().map(str::trim).filter(|r| !r.is_empty());
+    let left = Enrollment::Left.label_zh();
+    if s.grade == GRADUATES_GRADE || reason == Some(GRADUATED) {
+        return format!("{left}：{GRADUATED}");
+    }
+    match reason {
+        Some(reason) => format!("{left}：转出（{reason}）"),
+        None => format!("{left}：转出"),
+    }
+}
+
+/// What the export says of a later year's template (`TemplateWritten::changes`): that it holds only the pupils
+/// new this year and those gone since last year (002 四), how many of each, and how to have every pupil: `--all`
+/// on the command line, the palette's [`ALL_PUPILS_ENTRY`] on the screen (`screen`).
+pub fn changes_note(changes: Option<ChangesWritten>, screen: bool) -> Option<(String, String)> {
+    let ChangesWritten { new_pupils, leavers } = changes?;
+    let (how, how_en) = if screen {
+        (
+            format!("请加 --all，即命令面板的「{ALL_PUPILS_ENTRY}」"),
+            format!("add --all: the palette's \"{ALL_PUPILS_ENTRY_EN}\""),
+        )
+    } else {
+        ("请加 --all".to_owned(), "add --all".to_owned())
+    };
+    let en = format!(
+        "later years report only new pupils and those who left or graduated (002 §4): {new_pupils} new, {leavers} \
+         left (the 转出（毕业） file); for every pupil {how_en}"
+    );
+    Some((
+        format!(
+            "以后年度只报新入校及转出（毕业）学生（002 四）：新入校 {new_pupils} 人，转出 {leavers} 人；全部学生{how} ({en})"
+        ),
+        en,
+    ))
+}
+
+/// The palette's entry that exports the template with every pupil at school (`export template --all`).
+pub const ALL_PUPILS_ENTRY: &str = "导出批量参保模板（全部学生）";
+
+/// [`ALL_PUPILS_ENTRY`] in English.
+pub const ALL_PUPILS_ENTRY_EN: &str = "Export the batch enrollment template (every pupil)";
 
 /// A number the template leaves out of 证件号码: one flagged, or an old 15-digit one (converted to 18), which
 /// 15-digit numbers being given only to people born in the 1900s is a parent's or an old record's, never the
@@ -254,6 +361,7 @@ fn cell(
     column: &TemplateColumn,
     (s, (dispute, other_name)): (&Student, (Option<&AmountDispute>, Option<&str>)),
     seq: u32,
+    leaving: Option<&str>,
 ) -> Out<'static> {
     let text = |t: &str| Out::Text(t.to_owned());
     match column.value {
@@ -292,6 +400,11 @@ fn cell(
         // holds under another name for an unpaid pupil, so the child does not read as simply unpaid; categories
         // carried from an earlier year, left out of 特殊人员类别; and in either file an ID number to check before
         // upload. `own_forms::template_remark` reads it back in this order.
+        // A leaver's: that the pupil graduated or transferred out, and the ID number's remarks.
+        Value::Remark if leaving.is_some() => {
+            let flags = if number_left_out(s) { vec![NUMBER_LEFT_OUT.to_owned()] } else { Vec::new() };
+            remark_cell(leaving.unwrap_or_default(), s, &flags)
+        }
         Value::Remark => {
             let standing = Standing::new(s.enrollment, s.payment);
             let own = match (standing.enrollment(), &s.decline_reason) {

@@ -292,7 +292,7 @@ fn rename_school(frame: &mut Frame, app: &App, area: Rect, schools: &[String], c
 fn form_title(t: &crate::tui::text::Text, form: Form) -> &'static str {
     match form {
         Form::Sheet => t.export_title,
-        Form::Template => t.export_form_titles[0],
+        Form::Template | Form::TemplateAll => t.export_form_titles[0],
         Form::Ledgers => t.export_form_titles[1],
         Form::Special => t.export_form_titles[2],
         Form::Classes => t.export_form_titles[3],
