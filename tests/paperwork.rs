@@ -2227,7 +2227,8 @@ fn the_batch_template_leaves_out_a_category_to_be_certified_again() {
     ok(canbao(&db).arg("import").arg(roster));
     ok(canbao(&db).args(["year", "new", "2028", "--promote", "--force"]));
     assert_eq!(json(canbao(&db).args(["stats", "--json"]))["categories_to_recertify"], 1);
-    let template = export(&db, "template", &dir.path().join("template"), &[]);
+    // Every pupil (`--all`): a later year's template holds only its new pupils and leavers by default.
+    let template = export(&db, "template", &dir.path().join("template"), &["--all"]);
     let not_enrolled = &workbook(&template[1])[0].1;
     let (rows, category) = table_column(not_enrolled, "序号", "特殊人员类别");
     let (_, remark) = table_column(not_enrolled, "序号", "备注");
