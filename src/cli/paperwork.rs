@@ -787,6 +787,7 @@ pub fn quote(cli: &Cli, args: &QuoteArgs) -> CmdResult {
     let table = CategoryTable::builtin();
     let mut categories: Vec<String> = Vec::new();
     let mut birth_date = None;
+    let mut grade = String::new();
     let mut name = None;
     let mut government = None;
     let mut elsewhere = None;
@@ -818,6 +819,7 @@ pub fn quote(cli: &Cli, args: &QuoteArgs) -> CmdResult {
             categories.extend(pupil_categories);
         }
         birth_date = pupil.birth_date;
+        grade = crate::domain::class_label::grade_in(&pupil.grade, &pupil.class);
         // The quote's department figure is the notice's for these categories; for a pupil marked 财政代缴 the
         // share is said as the 财政代缴 ledger says it, with why it is 0, unknown or partial.
         if pupil.payment == PaymentStatus::Government {
@@ -854,7 +856,7 @@ pub fn quote(cli: &Cli, args: &QuoteArgs) -> CmdResult {
     };
     let paid_on = args.paid_on.unwrap_or(today);
     let request =
-        QuoteRequest { categories: categories.clone(), paid_on, enrollee, freshman: args.freshman, birth_date };
+        QuoteRequest { categories: categories.clone(), paid_on, enrollee, freshman: args.freshman, grade, birth_date };
     // The drive's policy of another year than the drive's: a date its windows do not cover is refused as that
     // (with how to choose this year's), not as a date the notice does not cover; a date they do is quoted as the
     // notice says, with a note that it is that year's. A policy named with --policy answers for its own year.
@@ -917,7 +919,7 @@ pub fn quote(cli: &Cli, args: &QuoteArgs) -> CmdResult {
         benefit_place: q.benefit_place,
         judgements: q.judgements.clone(),
         enrollee,
-        freshman: args.freshman,
+        freshman: args.freshman || q.steps.iter().any(|s| matches!(s, policy::RuleStep::FreshmanByGrade { .. })),
         name,
         local_hukou_doubt: hukou.as_ref().map(|h| h.0.clone()),
         local_hukou_doubt_en: hukou.as_ref().map(|h| h.1.clone()),

@@ -684,6 +684,26 @@ fn stored_grade(grade: &str, class: &str) -> String {
     if grade.is_empty() { split(class).0 } else { grade.to_owned() }
 }
 
+/// The grade a pupil is in, as the roster holds it: its grade, or the grade written at the head of its class
+/// (初一2班) when no grade was given; empty when neither says one.
+pub fn grade_in(grade: &str, class: &str) -> String {
+    stored_grade(grade, class)
+}
+
+/// Whether `grade` is a grade pupils enter school in (入学年级), for a September entry in `entry_year`: 一年级,
+/// 七年级 / 初一, 高一 / 十年级, a college's first year (大一, 大学一年级), or the entry year's own intake (2022级). A
+/// pupil in such a grade is taken as entering this September (今年9月份入学新生, 004 二): the roster holds no date
+/// of entry. Kindergarten (小班) is not counted: the notices speak of 入学 at school.
+pub fn entry_grade(grade: &str, entry_year: i32) -> bool {
+    let written = normalize(grade).to_lowercase();
+    let g = written.trim_end_matches("年级");
+    if matches!(g, "大一" | "大学一" | "本科一" | "专科一" | "高职一") || g == format!("{entry_year}级")
+    {
+        return true;
+    }
+    matches!(ClassKey::parse(grade).grade, Grade::Year(1 | 7 | 10))
+}
+
 /// Whether a class is in the first junior grade (七年级, 7年级, 初一, 初中一年级): a school that has such classes
 /// and 六年级 too teaches all nine years (九年一贯制), and its 六年级 go on into that grade rather than leave.
 pub fn first_junior_grade(grade: &str, class: &str) -> Option<String> {
@@ -751,6 +771,33 @@ pub fn promote(grade: &str, class: &str) -> Promotion {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn entry_grades_are_the_first_year_of_each_school_stage() {
+        use super::{entry_grade, grade_in};
+        for g in [
+            "一年级",
+            "1年级",
+            "小学一年级",
+            "七年级",
+            "初一",
+            "初中一年级",
+            "高一",
+            "十年级",
+            "高中一年级",
+            "大一",
+            "大学一年级",
+            "2022级",
+        ] {
+            assert!(entry_grade(g, 2022), "{g}");
+        }
+        for g in ["二年级", "六年级", "八年级", "初二", "高二", "大二", "2021级", "小班", "", "实验班"]
+        {
+            assert!(!entry_grade(g, 2022), "{g}");
+        }
+        assert_eq!(grade_in("", "初一2班"), "初一");
+        assert_eq!(grade_in("一年级", "2班"), "一年级");
+    }
+
     #[test]
     fn nearest_offers_no_empty_class() {
         // A drive of one class, its grade's pupils not yet in classes, and pupils with no class at all.

@@ -741,6 +741,7 @@ pub fn pupil_request(pupil: &super::student::Student, day: NaiveDate) -> QuoteRe
         paid_on: pupil.payment_details.paid_on.unwrap_or(day),
         enrollee: EnrolleeKind::default(),
         freshman: false,
+        grade: super::class_label::grade_in(&pupil.grade, &pupil.class),
         birth_date: pupil.birth_date,
     }
 }

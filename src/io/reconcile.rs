@@ -1878,6 +1878,7 @@ impl Run<'_> {
                 paid_on: day,
                 enrollee: EnrolleeKind::default(),
                 freshman: false,
+                grade: crate::domain::class_label::grade_in(&student.grade, &student.class),
                 birth_date: student.birth_date,
             };
             policy::quote_in_year(policy, self.table, &request, self.year)

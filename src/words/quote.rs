@@ -22,6 +22,8 @@ pub struct QuoteWords {
     advice_gap: &'static str,
     /// Policy title, document, day paid, window, its first and last day.
     window: &'static str,
+    /// The pupil's grade, an entry grade taken as a September freshman.
+    freshman_by_grade: &'static str,
     /// Birth date, the end of last year's concentrated period.
     born_after: &'static str,
     /// {0} department, {1} its window, {2} {3} the window's days, {4} `department_notice`, {5} {6} the cover,
@@ -110,6 +112,7 @@ pub static ZH: QuoteWords = QuoteWords {
     order_gap: "→",
     advice_gap: "；",
     window: "{}（{}）：{}缴费，属“{}”（{}至{}）。",
+    freshman_by_grade: "年级为“{}”，属入学年级，按今年9月入学新生计（如非今年9月入学，如留级、转入，应按其他在校学生计）。",
     born_after: "出生于{}，晚于上一年度集中缴费期结束（{}），此前不可能已参保，按新参保计。",
     department_window: "由{0}在“{1}”（{2}至{3}）代缴，属代缴部门的统一缴费时间，不按补缴计，{4}待遇期{5}至{6}（{7}）。",
     department_notice: "依“{}”，",
@@ -165,6 +168,8 @@ pub static EN: QuoteWords = QuoteWords {
     order_gap: " → ",
     advice_gap: "; ",
     window: "{} ({}): paid on {}, in window “{}” ({} – {}).",
+    freshman_by_grade: "Grade {} is an entry grade: quoted as a September freshman (one who did not start this \
+                        September, repeating or transferred in, is an ordinary pupil).",
     born_after: "Born on {}, after last year's concentrated period ended ({}): counted as a new enrollee.",
     department_window: "Paid on the pupil's behalf by {0} in “{1}” ({2} – {3}), the department's own schedule, not a late payment{4}; covered {5} – {6} ({7}).",
     department_notice: "",
@@ -269,6 +274,7 @@ impl QuoteWords {
             RuleStep::Window { policy_title, document, paid_on, window, from, to } => {
                 fill(self.window, &[policy_title, document, paid_on, window, from, to])
             }
+            RuleStep::FreshmanByGrade { grade } => fill(self.freshman_by_grade, &[grade]),
             RuleStep::BornAfterLastPeriod { birth_date, period_end } => {
                 fill(self.born_after, &[birth_date, period_end])
             }

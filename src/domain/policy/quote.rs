@@ -33,8 +33,12 @@ pub struct QuoteRequest {
     pub categories: Vec<String>,
     pub paid_on: NaiveDate,
     pub enrollee: EnrolleeKind,
-    /// Entered school this September (9月入学新生).
+    /// Said to have entered school this September (9月入学新生, `quote --freshman`).
     pub freshman: bool,
+    /// The pupil's grade as the roster holds it (`class_label::grade_in`), empty when unknown. A window with a
+    /// freshman rule takes a pupil of an entry grade (一年级, 七年级, 高一, 大一: `class_label::entry_grade`) as a
+    /// September freshman; under other windows the grade changes nothing.
+    pub grade: String,
     /// Needed only for the newborn exception (003 三(一)2); pupils without one are not treated as newborns.
     pub birth_date: Option<NaiveDate>,
 }
@@ -110,6 +114,8 @@ pub enum RuleStep {
         from: NaiveDate,
         to: NaiveDate,
     },
+    /// The pupil's grade is an entry grade and the window has a freshman rule: taken as a September freshman.
+    FreshmanByGrade { grade: String },
     /// Born after last year's concentrated period ended: the pupil cannot have been insured before, so is new.
     BornAfterLastPeriod { birth_date: NaiveDate, period_end: NaiveDate },
     /// A department paying in its own window (`DepartmentWindow`): not late, covered for the insured year.
@@ -371,6 +377,9 @@ pub fn quote(policy: &Policy, categories: &CategoryTable, req: &QuoteRequest) ->
         .filter(|c| c.rule.subsidy == Subsidy::Full && c.rule.payment == SubsidyPayment::OnBehalf)
         .and_then(|c| policy.department_window_for(req.paid_on).map(|w| (w, c.rule.paid_by.as_str())));
     let (coverage_from, cover) = coverage(policy, window, department_window, req)?;
+    if matches!(cover, RuleStep::Coverage { basis: CoverageBasis::Freshman, .. }) && freshman_by_grade(window, req) {
+        steps.push(RuleStep::FreshmanByGrade { grade: req.grade.clone() });
+    }
     steps.push(cover);
 
     let (total, amount) = amount_due(policy, window, req);
@@ -551,6 +560,15 @@ fn born_after_last_window(policy: &Policy, req: &QuoteRequest) -> Option<NaiveDa
     (birth > last_window_end).then_some(last_window_end)
 }
 
+/// A pupil not said to be a freshman whose grade is an entry grade, under a window with a freshman rule. Only
+/// where the window has the rule: elsewhere the grade is no statement that the pupil entered this September,
+/// and nothing about it is said.
+fn freshman_by_grade(window: &PaymentWindow, req: &QuoteRequest) -> bool {
+    window
+        .freshman_coverage_from
+        .is_some_and(|from| !req.freshman && crate::domain::class_label::entry_grade(&req.grade, from.year()))
+}
+
 fn coverage(
     policy: &Policy,
     window: &PaymentWindow,
@@ -574,8 +592,9 @@ fn coverage(
             },
         ));
     }
+    let freshman = req.freshman || freshman_by_grade(window, req);
     let (from, basis) = match window.coverage {
-        CoverageStart::InsuredYear => match (req.freshman, window.freshman_coverage_from) {
+        CoverageStart::InsuredYear => match (freshman, window.freshman_coverage_from) {
             (true, Some(from)) => (from, CoverageBasis::Freshman),
             (true, None) => (policy.coverage_from, CoverageBasis::NoFreshmanRule),
             (false, _) => (policy.coverage_from, CoverageBasis::InsuredYear),
@@ -651,6 +670,7 @@ mod tests {
             paid_on,
             enrollee: EnrolleeKind::Continuing,
             freshman: false,
+            grade: String::new(),
             birth_date: None,
         }
     }
@@ -976,6 +996,33 @@ subsidy_amount = 400
             assert_eq!((q.coverage_from, q.coverage_to), (date(2022, 9, 1), date(2023, 12, 31)), "{paid}");
             assert_eq!(q.personal_due_fen, 36_000);
         }
+    }
+
+    #[test]
+    fn quanzhou_2023_entry_grade_pupils_are_freshmen_without_being_told() {
+        // 004 二 今年9月份入学新生: the roster holds no date of entry, so an entry grade stands for it.
+        for grade in ["一年级", "初一", "七年级", "高一", "大一", "2022级"] {
+            for paid in [date(2022, 9, 15), date(2023, 2, 28)] {
+                let mut req = request(&[], paid);
+                req.grade = grade.into();
+                let q = ok("quanzhou-2023", &req);
+                assert_eq!((q.coverage_from, q.coverage_to), (date(2022, 9, 1), date(2023, 12, 31)), "{grade} {paid}");
+                let said = rule_zh(&q);
+                assert!(said.contains(&format!("年级为“{grade}”，属入学年级")), "{said}");
+                assert!(said.contains("9月入学新生"), "{said}");
+            }
+        }
+        for grade in ["二年级", "初二", "2021级"] {
+            let mut req = request(&[], date(2022, 9, 15));
+            req.grade = grade.into();
+            assert_eq!(ok("quanzhou-2023", &req).coverage_from, date(2023, 1, 1), "{grade}");
+        }
+        // A policy without the rule says nothing of the grade: a first-grader is an ordinary pupil there.
+        let mut req = request(&[], date(2022, 10, 1));
+        req.grade = "一年级".into();
+        let q = ok("liuzhou-2023", &req);
+        assert_eq!(q.coverage_from, date(2023, 1, 1));
+        assert!(!rule_zh(&q).contains("新生"), "{}", rule_zh(&q));
     }
 
     #[test]

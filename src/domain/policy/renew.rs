@@ -454,6 +454,7 @@ mod tests {
             paid_on: d(2026, 10, 8),
             enrollee: Default::default(),
             freshman: false,
+            grade: String::new(),
             birth_date: None,
         };
         let q = crate::domain::policy::quote(p, CategoryTable::builtin(), &request).expect("quote");

@@ -18,6 +18,7 @@ use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Worksheet, XlsxE
 
 use super::{FormInput, categories_text, out_file};
 use crate::domain::category::CategoryTable;
+use crate::domain::class_label;
 use crate::domain::coverage::Standing;
 use crate::domain::money;
 use crate::domain::policy::{self, EnrollPlace, EnrolleeKind, Policy, QuoteRequest, Refund};
@@ -75,6 +76,7 @@ pub fn slips(input: &FormInput, on: NaiveDate) -> Result<(String, Vec<Slip>, usi
         paid_on: on,
         enrollee: EnrolleeKind::default(),
         freshman: false,
+        grade: s.map(|s| class_label::grade_in(&s.grade, &s.class)).unwrap_or_default(),
         birth_date: s.and_then(|s| s.birth_date),
     };
     // A day outside every window fails here, with the windows named, even for a class with nobody to notify; a
