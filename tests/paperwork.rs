@@ -613,7 +613,7 @@ fn a_bare_disability_on_a_list_needs_its_grade() {
     assert_eq!(categories("450202202007078525"), serde_json::json!([]), "{report}");
     let messages: Vec<&str> =
         report["problems"].as_array().expect("problems").iter().filter_map(|p| p["message"].as_str()).collect();
-    assert!(messages.iter().any(|m| m.contains("四级") && m.contains("不属于重度残疾人")), "{report}");
+    assert!(messages.iter().any(|m| m.contains("四级") && m.contains("未写残疾类别")), "{report}");
     assert!(messages.iter().any(|m| m.contains("残疾人：未写等级，请核对是否为重度")), "{report}");
     assert!(!messages.iter().any(|m| m.contains("未使用") && m.contains("残疾等级")), "the grade is read: {report}");
     // Without a grade column at all: asked, not marked; 重残 says 重度 itself.
@@ -625,6 +625,48 @@ fn a_bare_disability_on_a_list_needs_its_grade() {
     let report = json(canbao(&db).args(["reconcile", "--source", "categories", "--json"]).arg(&list));
     assert_eq!(categories("450203201909308803"), serde_json::json!([]), "{report}");
     assert_eq!(categories("45020320190307775X"), serde_json::json!(["低保对象", "重度残疾人"]), "{report}");
+}
+
+/// 001 附件1 四(一) 「一二级残疾人和三四级精神、智力残疾人」: a 残联 list's 残疾类别 column is read, and so is a kind and
+/// grade written into the category itself; grades three and four are marked 重度残疾人 for 精神 and 智力 (and a 多重
+/// naming either) and refused with the reason for any other kind.
+#[test]
+fn a_disability_list_is_read_by_kind_and_grade() {
+    let (dir, db) = sample_drive();
+    let categories = |number: &str| json(canbao(&db).args(["find", number, "--json"]))[0]["categories"].clone();
+    let severe = serde_json::json!(["重度残疾人"]);
+    let list = write(
+        dir.path(),
+        "canlian.csv",
+        "姓名,身份证号码,人员类别,残疾类别,残疾等级\n孙语,450203201909308803,残疾人,精神,三级\n\
+         林彤瑶,450202201911276365,残疾人,肢体,三级\n黎语雪,450202202007078525,残疾人,多重（智力、肢体）,四级\n",
+    );
+    let report = json(canbao(&db).args(["reconcile", "--source", "categories", "--json"]).arg(&list));
+    assert_eq!(categories("450203201909308803"), severe, "{report}");
+    assert_eq!(categories("450202202007078525"), severe, "{report}");
+    assert_eq!(categories("450202201911276365"), serde_json::json!([]), "{report}");
+    let messages: Vec<&str> =
+        report["problems"].as_array().expect("problems").iter().filter_map(|p| p["message"].as_str()).collect();
+    assert!(messages.iter().any(|m| m.contains("残疾人（肢体）（3级）：不属于重度残疾人")), "{report}");
+    assert!(!messages.iter().any(|m| m.contains("未使用")), "the kind is read: {report}");
+    // The kind and the grade in the category itself, with or without a grade column.
+    let (dir, db) = sample_drive();
+    let categories = |number: &str| json(canbao(&db).args(["find", number, "--json"]))[0]["categories"].clone();
+    let list = write(
+        dir.path(),
+        "canlian2.csv",
+        "姓名,身份证号码,人员类别,残疾等级\n孙语,450203201909308803,精神残疾,三级\n林彤瑶,450202201911276365,智力残疾人,四级\n\
+         黎语雪,450202202007078525,三级肢体残疾,\n何轩明,45020320190307775X,四级智力残疾,\n",
+    );
+    let report = json(canbao(&db).args(["reconcile", "--source", "categories", "--json"]).arg(&list));
+    assert_eq!(categories("450203201909308803"), severe, "{report}");
+    assert_eq!(categories("450202201911276365"), severe, "{report}");
+    assert_eq!(categories("45020320190307775X"), serde_json::json!(["低保对象", "重度残疾人"]), "{report}");
+    assert_eq!(categories("450202202007078525"), serde_json::json!([]), "{report}");
+    assert_eq!(report["unknown_categories"], serde_json::json!([]), "{report}");
+    let messages: Vec<&str> =
+        report["problems"].as_array().expect("problems").iter().filter_map(|p| p["message"].as_str()).collect();
+    assert!(messages.iter().any(|m| m.contains("三级肢体残疾（3级）：不属于重度残疾人")), "{report}");
 }
 
 /// A department's certificate that ended before the insured year begins certifies nothing for it: its row is not

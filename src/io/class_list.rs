@@ -1866,7 +1866,7 @@ impl RowReader<'_> {
             }
             // A header cell may be a pasted paragraph: quoted short, as the column it is said at.
             let shown = quoted(&word);
-            if map.columns.get(&Column::DisabilityGrade) == Some(&i) {
+            if [Column::DisabilityGrade, Column::DisabilityKind].iter().any(|c| map.columns.get(c) == Some(&i)) {
                 let message = format!(
                     "“{shown}”列导入学生名单时不使用：重度残疾人请写在人员类别中，或用 核对人员类别名单 读入 (“{shown}” is \
                      not used by a class list import: write 重度残疾人 in the category column, or reconcile the list with \

@@ -36,6 +36,8 @@ pub enum Column {
     PaymentStatus,
     /// 残疾等级 on a department's list: whether a bare 「残疾人」 is 重度.
     DisabilityGrade,
+    /// 残疾类别 on a department's list (精神, 智力, 肢体 …): whether a grade three or four is 重度.
+    DisabilityKind,
     /// 有效期至 on a department's list: the day the certificate ends, after which it grants no subsidy.
     ValidUntil,
 }
@@ -62,6 +64,7 @@ impl Column {
             "receipt" => Column::Receipt,
             "payment_status" => Column::PaymentStatus,
             "disability_grade" => Column::DisabilityGrade,
+            "disability_kind" => Column::DisabilityKind,
             "valid_until" => Column::ValidUntil,
             _ => return None,
         })

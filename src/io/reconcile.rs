@@ -1046,7 +1046,9 @@ impl Run<'_> {
         used.extend_from_slice(match self.source {
             Source::Tax => &[Column::Amount, Column::PaidOn, Column::Channel, Column::Receipt, Column::PaymentStatus],
             Source::Agency => &[Column::Enrolled],
-            Source::Categories => &[Column::Category, Column::DisabilityGrade, Column::ValidUntil],
+            Source::Categories => {
+                &[Column::Category, Column::DisabilityGrade, Column::DisabilityKind, Column::ValidUntil]
+            }
         });
         let read: Vec<usize> = used.iter().filter_map(|c| map.columns.get(c).copied()).collect();
         let Some(header) = sheet.rows.get(map.row) else { return };
@@ -2168,13 +2170,18 @@ impl Run<'_> {
         let mut known = 0;
         let mut new_in_file = 0;
         let grade = map.get(Column::DisabilityGrade, row).map(Cell::text).unwrap_or_default();
+        let kind = map.get(Column::DisabilityKind, row).map(Cell::text).unwrap_or_default();
         for word in split_categories(&text) {
             // 「残疾人」 alone is what an operator types for 重度残疾人, but a department's list of certificate holders
-            // says it of every grade: only the grade tells whether the policy's 重度 applies.
-            if let Some(message) = bare_disability(word, &grade) {
-                self.problem(sheet, row_no, column.clone().unwrap_or_default(), message);
-                continue;
-            }
+            // says it of every grade and kind: only the grade and the kind tell whether the policy's 重度 applies.
+            let word = match disability(word, &grade, &kind, self.table) {
+                Some(Ok(severe)) => severe,
+                Some(Err(message)) => {
+                    self.problem(sheet, row_no, column.clone().unwrap_or_default(), message);
+                    continue;
+                }
+                None => word,
+            };
             let Some(category) = self.table.lookup(word) else {
                 if !self.report.unknown_categories.iter().any(|u| u == word) {
                     self.report.unknown_categories.push(word.to_owned());
@@ -2272,29 +2279,69 @@ impl Run<'_> {
     }
 }
 
-/// Why a bare 「残疾」/「残疾人」 on a department's list is not marked 重度残疾人: its 残疾等级 is 三级 or 四级, or
-/// missing. `None` for any other word, and for a bare word whose grade is 一级 or 二级.
-fn bare_disability(word: &str, grade: &str) -> Option<String> {
-    if !matches!(word.trim(), "残疾" | "残疾人") {
+/// 重度残疾人 (001 附件1 四(一), 003 一): 「一二级残疾人和三四级精神、智力残疾人」. A department's list word for a
+/// disability the category table does not name — 「残疾人」 alone, or a kind and grade written into the category
+/// (精神残疾, 智力残疾人, 三级精神残疾, 四级肢体残疾) — is judged by its grade (written in the word, else the
+/// 残疾等级 column) and its kind (in the word, else the 残疾类别 column): grades one and two of any kind, and three
+/// and four of a 精神 or 智力 disability (a 多重 disability whose kinds include either), are `Ok` the category's
+/// name; any other is `Err` why it is not marked. `None` for a word that is no such disability word.
+fn disability<'t>(word: &str, grade: &str, kind: &str, table: &'t CategoryTable) -> Option<Result<&'t str, String>> {
+    let word = word.trim();
+    let bare = matches!(word, "残疾" | "残疾人");
+    // The table's own words (一二级残疾人, 残疾军人 of 重点优抚) say what they mean.
+    if !bare && (table.lookup(word).is_some() || !word.contains("残疾")) {
         return None;
     }
-    let grade = grade.trim();
-    let level = |marks: &[&str]| marks.iter().any(|m| grade.contains(m));
-    if level(&["一", "二", "1", "2", "１", "２"]) {
-        return None;
-    }
-    Some(if level(&["三", "四", "3", "4", "３", "４"]) {
-        format!(
-            "{word}（{grade}）：不属于重度残疾人（三四级中只有精神、智力残疾属重度，请核对残疾类别），未标记 \
-             ({word}, grade {grade}: not 重度残疾人 unless a mental or intellectual disability; not marked)"
-        )
+    let severe = table.lookup("重度残疾人").map(|c| c.name.as_str())?;
+    let grade = disability_grade(word).or_else(|| disability_grade(grade));
+    let kind_text = if disability_kind_named(word) { word } else { kind.trim() };
+    let mental = kind_text.contains("精神") || kind_text.contains("智力");
+    let shown = if kind.trim().is_empty() || kind_text == word {
+        word.to_owned()
     } else {
-        format!(
-            "{word}：未写等级，请核对是否为重度（一二级，或三四级精神、智力残疾），未标记 ({word} with no grade: check \
+        format!("{word}（{}）", kind.trim())
+    };
+    Some(match grade {
+        Some(1 | 2) => Ok(severe),
+        Some(_) if mental => Ok(severe),
+        Some(g) if kind_text.is_empty() => Err(format!(
+            "{shown}（{g}级）：未写残疾类别，三四级中只有精神、智力残疾属重度残疾人，请核对，未标记 ({shown}, grade {g}, no \
+             kind of disability given: of grades three and four only mental or intellectual disabilities are 重度残疾人; \
+             check it; not marked)"
+        )),
+        Some(g) if kind_text.contains("多重") => Err(format!(
+            "{shown}（{g}级）：多重残疾未写明是否含精神、智力残疾，三四级中只有精神、智力残疾属重度残疾人，请核对，未标记 \
+             ({shown}, grade {g}: a multiple disability not saying whether it includes a mental or intellectual \
+             one, which alone make grades three and four 重度残疾人; check it; not marked)"
+        )),
+        Some(g) => Err(format!(
+            "{shown}（{g}级）：不属于重度残疾人（三四级中只有精神、智力残疾属重度），未标记 ({shown}, grade {g}: not \
+             重度残疾人, which at grades three and four is only a mental or intellectual disability; not marked)"
+        )),
+        // Every grade of a 精神 or 智力 disability is 重度: one and two as any disability, three and four by name.
+        None if mental => Ok(severe),
+        None => Err(format!(
+            "{shown}：未写等级，请核对是否为重度（一二级，或三四级精神、智力残疾），未标记 ({shown} with no grade: check \
              whether it is 重度残疾人: grade one or two, or a mental or intellectual disability of grade three or four; \
              not marked)"
-        )
+        )),
     })
+}
+
+/// The grade (1–4) a disability's word or 残疾等级 cell gives: 三级, 3级, 三 or 3; `None` when it gives none.
+fn disability_grade(text: &str) -> Option<u8> {
+    text.chars().find_map(|c| match c {
+        '一' | '1' | '１' | '壹' => Some(1),
+        '二' | '2' | '２' | '贰' => Some(2),
+        '三' | '3' | '３' | '叁' => Some(3),
+        '四' | '4' | '４' | '肆' => Some(4),
+        _ => None,
+    })
+}
+
+/// Whether a word names a kind of disability (the kinds of 残疾人证).
+fn disability_kind_named(text: &str) -> bool {
+    ["精神", "智力", "肢体", "视力", "听力", "言语", "多重"].iter().any(|k| text.contains(k))
 }
 
 /// Why the sheet is not the list `source` names, as the message that refuses the file; `None` when it may be. A
