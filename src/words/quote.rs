@@ -24,8 +24,10 @@ pub struct QuoteWords {
     window: &'static str,
     /// The pupil's grade, an entry grade taken as a September freshman.
     freshman_by_grade: &'static str,
-    /// Birth date, the end of last year's concentrated period.
+    /// Birth date, the end of last year's insured year.
     born_after: &'static str,
+    /// Birth date, the end of last year's concentrated period.
+    born_last_year: &'static str,
     /// {0} department, {1} its window, {2} {3} the window's days, {4} `department_notice`, {5} {6} the cover,
     /// {7} clause.
     department_window: &'static str,
@@ -113,7 +115,8 @@ pub static ZH: QuoteWords = QuoteWords {
     advice_gap: "；",
     window: "{}（{}）：{}缴费，属“{}”（{}至{}）。",
     freshman_by_grade: "年级为“{}”，属入学年级，按今年9月入学新生计（如非今年9月入学，如留级、转入，应按其他在校学生计）。",
-    born_after: "出生于{}，晚于上一年度集中缴费期结束（{}），此前不可能已参保，按新参保计。",
+    born_after: "出生于{}，晚于上一保险年度结束（{}），此前不可能已参保，按新参保计。",
+    born_last_year: "出生于{}，在上一年度集中缴费期结束（{}）后出生，可能已作为新生儿参保：如参保后中断，按中断缴费计（以下即按此计）；如从未参保，按新参保计，请向家长核实。",
     department_window: "由{0}在“{1}”（{2}至{3}）代缴，属代缴部门的统一缴费时间，不按补缴计，{4}待遇期{5}至{6}（{7}）。",
     department_notice: "依“{}”，",
     cite_reading: "{}",
@@ -168,9 +171,9 @@ pub static EN: QuoteWords = QuoteWords {
     order_gap: " → ",
     advice_gap: "; ",
     window: "{} ({}): paid on {}, in window “{}” ({} – {}).",
-    freshman_by_grade: "Grade {} is an entry grade: quoted as a September freshman (one who did not start this \
-                        September, repeating or transferred in, is an ordinary pupil).",
-    born_after: "Born on {}, after last year's concentrated period ended ({}): counted as a new enrollee.",
+    freshman_by_grade: "Grade {} is an entry grade: quoted as a September freshman (one who did not start this September, repeating or transferred in, is an ordinary pupil).",
+    born_after: "Born on {}, after last year's insured year ended ({}): never insured before, counted as a new enrollee.",
+    born_last_year: "Born on {}, after last year's concentrated period ended ({}): may have been insured as a newborn, and is then interrupted (quoted so below); one never insured is a new enrollee: ask the family.",
     department_window: "Paid on the pupil's behalf by {0} in “{1}” ({2} – {3}), the department's own schedule, not a late payment{4}; covered {5} – {6} ({7}).",
     department_notice: "",
     cite_reading: "",
@@ -275,9 +278,10 @@ impl QuoteWords {
                 fill(self.window, &[policy_title, document, paid_on, window, from, to])
             }
             RuleStep::FreshmanByGrade { grade } => fill(self.freshman_by_grade, &[grade]),
-            RuleStep::BornAfterLastPeriod { birth_date, period_end } => {
-                fill(self.born_after, &[birth_date, period_end])
+            RuleStep::BornAfterLastYear { birth_date, last_year_end } => {
+                fill(self.born_after, &[birth_date, last_year_end])
             }
+            RuleStep::BornInLastYear { birth_date, period_end } => fill(self.born_last_year, &[birth_date, period_end]),
             RuleStep::DepartmentWindow { paid_by, window, from, to, notice, coverage_from, coverage_to, clause } => {
                 let notice = if notice.is_empty() { String::new() } else { fill(self.department_notice, &[notice]) };
                 fill(self.department_window, &[paid_by, window, from, to, &notice, coverage_from, coverage_to, clause])

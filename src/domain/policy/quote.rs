@@ -116,8 +116,11 @@ pub enum RuleStep {
     },
     /// The pupil's grade is an entry grade and the window has a freshman rule: taken as a September freshman.
     FreshmanByGrade { grade: String },
-    /// Born after last year's concentrated period ended: the pupil cannot have been insured before, so is new.
-    BornAfterLastPeriod { birth_date: NaiveDate, period_end: NaiveDate },
+    /// Born after last year's insured year ended: the pupil cannot have been insured before, so is new.
+    BornAfterLastYear { birth_date: NaiveDate, last_year_end: NaiveDate },
+    /// Born last year after its concentrated period ended: maybe enrolled as a newborn then, maybe never; quoted
+    /// as continuing (a gap), and said that a pupil never insured is new.
+    BornInLastYear { birth_date: NaiveDate, period_end: NaiveDate },
     /// A department paying in its own window (`DepartmentWindow`): not late, covered for the insured year.
     DepartmentWindow {
         paid_by: String,
@@ -365,9 +368,21 @@ pub fn quote(policy: &Policy, categories: &CategoryTable, req: &QuoteRequest) ->
     let chosen = choose_subsidy(policy, categories, &rules, premium);
 
     let mut req = req.clone();
-    if let Some(period_end) = born_after_last_window(policy, &req) {
-        req.enrollee = EnrolleeKind::New;
-        steps.push(RuleStep::BornAfterLastPeriod { birth_date: req.birth_date.unwrap_or(period_end), period_end });
+    match birth_reading(policy, &req) {
+        Some(BirthReading::SurelyNew { last_year_end }) => {
+            req.enrollee = EnrolleeKind::New;
+            let birth_date = req.birth_date.unwrap_or(last_year_end);
+            steps.push(RuleStep::BornAfterLastYear { birth_date, last_year_end });
+        }
+        // Only where the cover waits on who the pupil is: quoted as a pupil with a gap, the later cover, which
+        // never promises what the notice does not give, and said so.
+        Some(BirthReading::MaybeNewborn { period_end })
+            if matches!(window.coverage, CoverageStart::MonthsAfterPayment { .. }) =>
+        {
+            let birth_date = req.birth_date.unwrap_or(period_end);
+            steps.push(RuleStep::BornInLastYear { birth_date, period_end });
+        }
+        _ => {}
     }
     let req = &req;
 
@@ -549,15 +564,29 @@ fn advice(rules: &[&CategoryRule]) -> Vec<RuleStep> {
     steps
 }
 
-/// For a pupil quoted as continuing, the day after which a birth rules that out: the end of last year's
-/// concentrated period (this policy's first window, a year earlier). `None` when the pupil may be continuing.
-fn born_after_last_window(policy: &Policy, req: &QuoteRequest) -> Option<NaiveDate> {
+/// What a birth date says of a pupil quoted as continuing. Born after last year's insured year ended (within
+/// this one), the pupil cannot have been insured before: new. Born after last year's concentrated period but
+/// within last year, the pupil may have been enrolled as a newborn then (003 三(一)2 lets a newborn pay within
+/// three months of birth) and have a gap now, or never have been enrolled: either may be the case.
+enum BirthReading {
+    SurelyNew { last_year_end: NaiveDate },
+    MaybeNewborn { period_end: NaiveDate },
+}
+
+fn birth_reading(policy: &Policy, req: &QuoteRequest) -> Option<BirthReading> {
     let birth = req.birth_date?;
     if req.enrollee != EnrolleeKind::Continuing {
         return None;
     }
     let last_window_end = policy.windows.first()?.to.checked_sub_months(Months::new(12))?;
-    (birth > last_window_end).then_some(last_window_end)
+    let last_year_end = policy.coverage_to.checked_sub_months(Months::new(12))?;
+    if birth > last_year_end.max(last_window_end) {
+        Some(BirthReading::SurelyNew { last_year_end })
+    } else if birth > last_window_end {
+        Some(BirthReading::MaybeNewborn { period_end: last_window_end })
+    } else {
+        None
+    }
 }
 
 /// A pupil not said to be a freshman whose grade is an entry grade, under a window with a freshman rule. Only
@@ -1141,16 +1170,21 @@ subsidy_amount = 400
 
     #[test]
     fn liuzhou_2021_003_sanyi_newborn_is_not_continuing() {
-        // A pupil born after last year's concentrated period (2019-09-01–2019-12-31) cannot have been insured
-        // before: quoted as new (次月), not as a continuing pupil with a gap (第三个月).
+        // A pupil born in the insured year cannot have been insured before: quoted as new (次月), not as a
+        // continuing pupil with a gap (第三个月).
         let mut req = request(&[], date(2021, 2, 10));
-        req.birth_date = Some(date(2020, 5, 1));
+        req.birth_date = Some(date(2021, 1, 5));
         let q = ok("liuzhou-2021", &req);
         assert_eq!(q.coverage_from, date(2021, 3, 1));
-        assert!(rule_zh(&q).contains("按新参保计"), "{}", rule_zh(&q));
-        // Born in the insured year.
-        req.birth_date = Some(date(2021, 1, 5));
-        assert_eq!(ok("liuzhou-2021", &req).coverage_from, date(2021, 3, 1));
+        assert!(rule_zh(&q).contains("此前不可能已参保，按新参保计"), "{}", rule_zh(&q));
+        // Born in 2020 after that year's concentrated period: maybe enrolled as a newborn in 2020 (三(一)2), so
+        // maybe interrupted: the later cover, and said that a pupil never insured is new.
+        req.birth_date = Some(date(2020, 5, 1));
+        let q = ok("liuzhou-2021", &req);
+        assert_eq!(q.coverage_from, date(2021, 4, 1));
+        let said = rule_zh(&q);
+        assert!(!said.contains("不可能已参保"), "{said}");
+        assert!(said.contains("可能已作为新生儿参保") && said.contains("按中断"), "{said}");
         // An older pupil who missed the period has a gap.
         req.birth_date = Some(date(2014, 5, 1));
         let q = ok("liuzhou-2021", &req);
