@@ -53,6 +53,9 @@ pub enum IdProblem {
     Length(usize),
     Character(char),
     Area,
+    /// A foreigner's permanent residence card (starting 9) whose 2nd and 3rd digits are no province code: coded
+    /// `area` as a resident number's.
+    ForeignArea,
     BirthDate,
     FutureBirthDate,
     CheckDigit {
@@ -69,7 +72,7 @@ impl IdProblem {
             IdProblem::PrecisionLost => "precision_lost",
             IdProblem::Length(_) => "length",
             IdProblem::Character(_) => "character",
-            IdProblem::Area => "area",
+            IdProblem::Area | IdProblem::ForeignArea => "area",
             IdProblem::BirthDate => "birth_date",
             IdProblem::FutureBirthDate => "future_birth_date",
             IdProblem::CheckDigit { .. } => "check_digit",
@@ -85,6 +88,7 @@ impl IdProblem {
             IdProblem::Length(n) => format!("身份证号码应为 18 位（或旧式 15 位），实际 {n} 位"),
             IdProblem::Character(c) => format!("身份证号码含有非法字符“{c}”"),
             IdProblem::Area => "身份证号码前两位不是有效的省级地区码".into(),
+            IdProblem::ForeignArea => "外国人永久居留身份证号码第2、3位不是有效的省级受理地代码".into(),
             IdProblem::BirthDate => "身份证号码中的出生日期不存在".into(),
             IdProblem::FutureBirthDate => "身份证号码中的出生日期晚于今天".into(),
             IdProblem::CheckDigit { expected, found } => {
@@ -102,6 +106,10 @@ impl IdProblem {
             IdProblem::Length(n) => format!("ID number must have 18 characters (or old 15), has {n}"),
             IdProblem::Character(c) => format!("ID number contains an invalid character '{c}'"),
             IdProblem::Area => "ID number does not start with a valid province code".into(),
+            IdProblem::ForeignArea => {
+                "a foreigner's permanent residence card number needs a valid province code in its 2nd and 3rd digits"
+                    .into()
+            }
             IdProblem::BirthDate => "the birth date in the ID number does not exist".into(),
             IdProblem::FutureBirthDate => "the birth date in the ID number is in the future".into(),
             IdProblem::CheckDigit { expected, found } => {
@@ -496,7 +504,14 @@ pub fn kind_of(kind: Option<IdKind>, number: &str) -> Option<IdKind> {
 fn validate18(s: &str, today: NaiveDate, default_kind: IdKind) -> Result<ValidId, IdProblem> {
     let b = s.as_bytes();
     let kind = match (b[0], b[1]) {
-        (b'9', _) if default_kind == IdKind::Resident => IdKind::ForeignPermanent,
+        // 2023 edition: 9, the province that accepted the application (as a resident number's first two digits,
+        // Hong Kong 81 and Macao 82 too), the nationality, then birth date, sequence and check as a resident's.
+        (b'9', _) if default_kind == IdKind::Resident => {
+            if !(is_mainland_province(&b[1..3]) || matches!(&b[1..3], b"81" | b"82")) {
+                return Err(IdProblem::ForeignArea);
+            }
+            IdKind::ForeignPermanent
+        }
         (b'8', b'1'..=b'3') if &b[2..6] == b"0000" && default_kind == IdKind::Resident => IdKind::HkMoTwPermit,
         _ if is_mainland_province(&b[..2]) => default_kind,
         _ => return Err(IdProblem::Area),
@@ -794,6 +809,18 @@ mod tests {
         assert_eq!(check(&tw, today()).result.expect("TW").kind, IdKind::HkMoTwPermit);
         let foreign = with_check("94515620100101123");
         assert_eq!(check(&foreign, today()).result.expect("foreign").kind, IdKind::ForeignPermanent);
+        // The card's 2nd and 3rd digits are the accepting province: 90 is none; 11 and 82 are.
+        assert_eq!(check("99000020150101011X", today()).result, Err(IdProblem::ForeignArea));
+        assert_eq!(check(&with_check("99000020150101011"), today()).result, Err(IdProblem::ForeignArea));
+        assert_eq!(IdProblem::ForeignArea.code(), "area");
+        for number in ["91115620150101011", "98215620150101011", "96515620150101011"] {
+            assert_eq!(check(&with_check(number), today()).result.expect(number).kind, IdKind::ForeignPermanent);
+        }
+        // Its birth date and check character are checked as a resident number's.
+        assert_eq!(check(&with_check("91115620151301011"), today()).result, Err(IdProblem::BirthDate));
+        let mut wrong = with_check("91115620150101011");
+        wrong.replace_range(17.., if wrong.ends_with('0') { "1" } else { "0" });
+        assert!(matches!(check(&wrong, today()).result, Err(IdProblem::CheckDigit { .. })), "{wrong}");
         // 81 followed by anything but 0000 is not a permit.
         assert_eq!(check(&with_check("81123420100101123"), today()).result, Err(IdProblem::Area));
         // With its check character typed wrong, a permit's number is flagged, and still a permit's by its shape.
