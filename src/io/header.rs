@@ -590,6 +590,12 @@ mod tests {
         assert!(syn.is_paid("已缴费") && syn.is_paid(" 缴费成功 ") && syn.is_paid("是"));
         assert!(!syn.is_paid("未缴费") && !syn.is_paid("缴费失败") && !syn.is_paid("否") && !syn.is_paid(""));
         assert!(syn.is_refund("已退费") && syn.is_refund("退款") && !syn.is_refund("微信"));
+        // The agencies' ways of saying a person is registered, 参保登记成功 as 登记成功 and 正常参保 are.
+        for word in ["参保登记成功", "登记成功", "正常参保", "已参保登记", "参保成功", "已办理参保登记", "成功参保"]
+        {
+            assert!(syn.is_registered(word) && !syn.is_not_registered(word), "{word}");
+        }
+        assert!(syn.is_not_registered("参保登记失败") && !syn.is_registered("参保登记失败"));
         // A school's own word is a line in the file, not a code change.
         let text = "[fields]\nname = [\"姓名\"]\n[words]\nfooter = [\"统计\"]\nyes = [\"√\"]\n";
         let syn = Synonyms::from_toml(text).expect("parses");
