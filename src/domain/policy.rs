@@ -62,6 +62,10 @@ pub struct Policy {
     pub highest_subsidy_clause: String,
     /// How families pay (缴费方式), in the notice's words, for the payment notices; empty when the file has none.
     pub payment_instructions: String,
+    /// The city's area codes (the leading digits of its residents' ID numbers, 5115 for 宜宾): a pupil whose
+    /// number starts otherwise, in a category subsidised only for 本市户籍, is said to need the 户籍 checked. An
+    /// area code is evidence, not proof (a family may have moved its 户籍). Empty: nothing is said.
+    pub local_area_codes: Vec<String>,
     /// When departments pay on their own schedule for the pupils they pay for in full (003 三(三)1, 四(一)1):
     /// such a payment keeps the insured year's cover whatever the window says.
     pub department_windows: Vec<DepartmentWindow>,

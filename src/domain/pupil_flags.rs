@@ -92,6 +92,8 @@ impl SchoolYears {
 const AGE_TAIL: &str = "，身份证号码或年级待核实";
 const OLD_TAIL: &str = "，不像在校学生，身份证号码待核实";
 const HUKOU_TAIL: &str = "须具有本市户籍，补助待核实";
+/// A resident number from outside the city's area codes: the 户籍 is to be checked, not taken as elsewhere.
+const AREA_HEAD: &str = "身份证号码地区码不属本市，户籍待核实（地区码不能证明户籍）";
 
 /// What the forms say of the pupil's age, if the check doubts it: older than any pupil, or not of the grade's age.
 pub fn age_remark(s: &Student, on: NaiveDate) -> Option<String> {
@@ -110,16 +112,28 @@ pub fn age_remark(s: &Student, on: NaiveDate) -> Option<String> {
 /// permanent residence card (by the check, or by its shape where the check flagged it), in categories the policy
 /// subsidises only for 本市户籍 (001 附件1 四): such a holder has no household registration in the city.
 struct HukouDoubt<'a> {
-    kind: IdKind,
+    /// The permit or card; `None`: a resident number from outside the city's area codes.
+    kind: Option<IdKind>,
     /// The categories whose subsidy needs 本市户籍, and the clauses that say so.
     categories: Vec<&'a str>,
     clauses: Vec<&'a str>,
 }
 
 fn hukou_doubt<'a>(policy: Option<&'a Policy>, s: &'a Student) -> Option<HukouDoubt<'a>> {
-    let kind = id_number::kind_of(s.id_kind, &s.id_number)
-        .filter(|k| matches!(k, IdKind::HkMoTwPermit | IdKind::ForeignPermanent))?;
     let policy = policy?;
+    let kind = match id_number::kind_of(s.id_kind, &s.id_number) {
+        Some(k @ (IdKind::HkMoTwPermit | IdKind::ForeignPermanent)) => Some(k),
+        // A resident number issued outside the city (001 附件1 四 具有本市户籍): evidence, not proof, of a 户籍
+        // elsewhere; a flagged number says nothing sure of its area.
+        Some(IdKind::Resident | IdKind::ResidentConverted)
+            if s.id_problem.is_none()
+                && !policy.local_area_codes.is_empty()
+                && !policy.local_area_codes.iter().any(|c| s.id_number.starts_with(c.as_str())) =>
+        {
+            None
+        }
+        _ => return None,
+    };
     let rules: Vec<_> =
         s.categories.iter().filter_map(|c| policy.rule(&c.name)).filter(|rule| rule.local_hukou).collect();
     let mut categories: Vec<&str> = rules.iter().map(|r| r.category.as_str()).collect();
@@ -135,23 +149,25 @@ fn hukou_doubt<'a>(policy: Option<&'a Policy>, s: &'a Student) -> Option<HukouDo
 pub fn hukou_remark(policy: Option<&Policy>, s: &Student) -> Option<String> {
     let doubt = hukou_doubt(policy, s)?;
     let holder = match doubt.kind {
-        IdKind::ForeignPermanent => "外国人永久居留身份证持有人",
-        _ => "港澳台居民居住证持有人",
+        Some(IdKind::ForeignPermanent) => "外国人永久居留身份证持有人无本市户籍",
+        Some(_) => "港澳台居民居住证持有人无本市户籍",
+        None => AREA_HEAD,
     };
     let clause = if doubt.clauses.is_empty() { String::new() } else { format!("（{}）", doubt.clauses.join("、")) };
-    Some(format!("{holder}无本市户籍，{}的政府补助{clause}{HUKOU_TAIL}", doubt.categories.join("、")))
+    Some(format!("{holder}，{}的政府补助{clause}{HUKOU_TAIL}", doubt.categories.join("、")))
 }
 
 /// The hukou remark in English, for the command line and the screen in English.
 pub fn hukou_remark_en(policy: Option<&Policy>, s: &Student) -> Option<String> {
     let doubt = hukou_doubt(policy, s)?;
     let holder = match doubt.kind {
-        IdKind::ForeignPermanent => "a holder of a foreigner's permanent residence card",
-        _ => "a holder of a residence permit for Hong Kong, Macao or Taiwan residents",
+        Some(IdKind::ForeignPermanent) => "a holder of a foreigner's permanent residence card has no",
+        Some(_) => "a holder of a residence permit for Hong Kong, Macao or Taiwan residents has no",
+        None => "the ID number's area code is not the city's (evidence, not proof): check the pupil's",
     };
     let clause = if doubt.clauses.is_empty() { String::new() } else { format!(" ({})", doubt.clauses.join(", ")) };
     Some(format!(
-        "{holder} has no local household registration (本市户籍), which the policy requires for the subsidy of {}{clause}: \
+        "{holder} local household registration (本市户籍), which the policy requires for the subsidy of {}{clause}: \
          to be confirmed with the certifying department",
         doubt.categories.join(", ")
     ))
@@ -167,7 +183,7 @@ pub fn is_flag_remark(part: &str) -> bool {
     let part = part.trim();
     (part.starts_with("出生于 ") && part.ends_with(AGE_TAIL))
         || (part.starts_with("身份证号码显示年龄 ") && part.ends_with(OLD_TAIL))
-        || (part.contains("无本市户籍") && part.ends_with(HUKOU_TAIL))
+        || ((part.contains("无本市户籍") || part.starts_with(AREA_HEAD)) && part.ends_with(HUKOU_TAIL))
 }
 
 #[cfg(test)]
@@ -198,6 +214,7 @@ mod tests {
         assert!(is_flag_remark(
             "港澳台居民居住证持有人无本市户籍，特困人员的政府补助（001 附件1 四(三)）须具有本市户籍，补助待核实"
         ));
+        assert!(is_flag_remark(&format!("{AREA_HEAD}，特困人员的政府补助（001 附件1 四(三)）{HUKOU_TAIL}")));
         assert!(!is_flag_remark("出生于农村") && !is_flag_remark("左撇子"));
     }
 }

@@ -130,7 +130,8 @@ pub struct CheckReport {
     /// sibling's number, or the wrong grade; the forms say it in 备注 (`pupil_flags::age_remark`).
     pub age_for_grade: Vec<GradeAgePupil>,
     /// A holder of a residence permit for Hong Kong, Macao or Taiwan residents or of a foreigner's permanent
-    /// residence card in a category the policy subsidises only for 本市户籍 (only with a policy): the forms say
+    /// residence card, or of a resident number from outside the policy's `local_area_codes`, in a category the
+    /// policy subsidises only for 本市户籍 (only with a policy): the forms say
     /// it in 备注 (`pupil_flags::hukou_remark`), for the certifying department to confirm.
     pub local_hukou: Vec<HukouPupil>,
     /// Paid by the family, less than the policy's amount due (only with a policy).

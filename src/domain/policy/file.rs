@@ -43,6 +43,8 @@ struct PolicyFile {
     category: BTreeMap<String, CategoryRuleFile>,
     #[serde(default)]
     payment_instructions: String,
+    #[serde(default)]
+    local_area_codes: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -345,6 +347,12 @@ pub(super) fn parse(name: &str, text: &str, file: &str, table: &CategoryTable) -
         full_subsidy_order,
         highest_subsidy_clause: raw.highest_subsidy_clause.trim().to_owned(),
         payment_instructions: raw.payment_instructions.trim().to_owned(),
+        local_area_codes: raw
+            .local_area_codes
+            .iter()
+            .map(|c| c.trim().to_owned())
+            .filter(|c| !c.is_empty() && c.chars().all(|d| d.is_ascii_digit()))
+            .collect(),
         department_windows,
         judgements,
         source: file.to_owned(),
