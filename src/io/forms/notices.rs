@@ -510,6 +510,41 @@ mod tests {
         }
     }
 
+    /// 004 附件 四(二): the 「泉州医疗保障」 account's path and the letter's QR code, not only a phone to call.
+    #[test]
+    fn quanzhou_slips_give_the_notices_payment_path() {
+        let how = instructions(PolicySet::builtin().get("quanzhou-2023").expect("builtin"));
+        for said in ["泉州医疗保障", "便民服务", "城乡居民医保缴费", "个人社（医）保缴费办理", "二维码", "0595-12366"]
+        {
+            assert!(how.contains(said), "{said}: {how}");
+        }
+        assert!(!how.contains("咨询缴费方式"), "{how}");
+    }
+
+    /// 001 附件1 三 (一)–(四): the banks' 智能POS机, the 社保代办点, the tax office's channels and the 「宜宾医保」
+    /// account's 缴费服务.
+    #[test]
+    fn yibin_slips_give_all_four_of_the_notices_ways() {
+        let how = instructions(PolicySet::builtin().get("yibin-2024").expect("builtin"));
+        for said in
+            ["宜宾商业银行", "智能POS机", "社保代办点", "四川税务", "电子税务局", "办税服务厅", "宜宾医保", "缴费服务"]
+        {
+            assert!(how.contains(said), "{said}: {how}");
+        }
+    }
+
+    /// 002 五(二) 1–5: 二维码扫码 among the banks' ways, 惠民村镇银行 for 仪陇 only, and the 办税服务大厅.
+    #[test]
+    fn nanchong_slips_give_all_five_of_the_notices_ways() {
+        let how = instructions(PolicySet::builtin().get("nanchong-2023").expect("builtin"));
+        for said in
+            ["城市服务", "市民中心", "电子税务局", "天府银行", "二维码扫码", "税银POS机", "办税服务大厅", "现金"]
+        {
+            assert!(how.contains(said), "{said}: {how}");
+        }
+        assert!(how.contains("惠民村镇银行（仅限仪陇）"), "{how}");
+    }
+
     #[test]
     fn a_long_text_gets_a_taller_row() {
         assert_eq!(wide_height("短"), ROW);
