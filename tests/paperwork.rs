@@ -2987,6 +2987,32 @@ fn check_and_the_ledgers_say_amounts_went_unchecked_under_a_policy_of_another_ye
     }
 }
 
+/// A drive with no policy chosen leaves the 未缴费 ledger's 应缴金额 blank: the ledger says why, and so does the
+/// command, in either language, with the command that chooses one (the notices refuse in the same case).
+#[test]
+fn the_ledgers_say_amounts_are_blank_without_a_policy() {
+    let (dir, db) = sample_drive();
+    let out = dir.path().join("ledgers.xlsx");
+    let said = ok(canbao(&db).args(["export", "ledgers", "--out"]).arg(&out));
+    assert!(said.contains("应缴金额未填：数据文件没有选定保费政策") && said.contains("policy use 政策名"), "{said}");
+    let line = "应缴金额未填：数据文件没有选定保费政策，无法计算应缴金额；请用 canbao policy use 选定政策后重新导出";
+    let book = workbook(&out);
+    for (sheet, rows) in &book {
+        let said_here = rows.iter().take(4).any(|r| texts(r).iter().any(|c| c.contains(line)));
+        assert_eq!(said_here, sheet == "未缴费", "{sheet}: {rows:?}");
+    }
+    let en = ok(canbao(&db).args(["--lang", "en", "export", "ledgers", "--out"]).arg(dir.path().join("en.xlsx")));
+    assert!(en.contains("amounts due left blank: the drive has no policy") && en.contains("policy use NAME"), "{en}");
+    assert!(!en.contains("应缴金额未填"), "{en}");
+
+    // With a policy the amounts are filled and nothing of the kind is said.
+    ok(canbao(&db).args(["policy", "use", "yibin-2024"]));
+    let priced = dir.path().join("priced.xlsx");
+    let said = ok(canbao(&db).args(["export", "ledgers", "--out"]).arg(&priced));
+    assert!(!said.contains("应缴金额未填"), "{said}");
+    assert!(!workbook(&priced).iter().any(|(_, rows)| rows.iter().flatten().any(|c| c.to_string().contains(line))));
+}
+
 /// A family's payment stays in 已缴费 whatever category the pupil gets later: the ledger's total is what the tax
 /// office collected, and 备注 says what the category would have changed (premiums paid are not refunded, 003
 /// 二(二)). A pupil marked 财政代缴 without a category is no department paying 0 yuan.

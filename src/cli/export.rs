@@ -98,6 +98,7 @@ pub(super) fn export(cli: &Cli, args: &ExportArgs) -> CmdResult {
                     let paths = forms::ledgers::export_ledgers(&input, out)?;
                     say_beside(amounts_not_checked(&input), to_stdout);
                     say_beside(windows_not_open(&input), to_stdout);
+                    say_beside(amounts_blank_without_policy(&input), to_stdout);
                     paths
                 }
                 ExportKind::Special => forms::special::export_special(&input, out)?,
@@ -406,6 +407,26 @@ fn windows_not_open(input: &FormInput) -> Option<(String, String)> {
     let zh = format!(
         "应缴金额未填：{date} 时保费政策 {name} 的缴费期尚未开始（{window}自 {from} 起），未缴费台账的应缴金额暂无法确定\
          （台账中已注明）；请在缴费期开始后重新导出"
+    );
+    Some((format!("{zh} ({en})"), en))
+}
+
+/// What the 未缴费 ledger's own line says (its 应缴金额 blank, the drive having no policy), for the operator, with the
+/// command that chooses one.
+fn amounts_blank_without_policy(input: &FormInput) -> Option<(String, String)> {
+    if input.policy.is_some() {
+        return None;
+    }
+    let store = input.store;
+    let (list, use_zh, use_en) =
+        (store.command("policy list"), store.command("policy use 政策名"), store.command("policy use NAME"));
+    let en = format!(
+        "amounts due left blank: the drive has no policy, so the 未缴费 ledger gives no amount due (said on it); \
+         choose one with {use_en} ({list} shows them) and export again"
+    );
+    let zh = format!(
+        "应缴金额未填：数据文件没有选定保费政策，未缴费台账的应缴金额为空（台账中已注明）；\
+         请用 {use_zh} 选定政策（{list} 列出可用的政策）后重新导出"
     );
     Some((format!("{zh} ({en})"), en))
 }

@@ -125,6 +125,7 @@ fn write_ledger(
     let columns: Vec<ColumnSpec> =
         COMMON.iter().chain(extra_columns(ledger)).chain(&[REMARK]).map(|(t, w)| ColumnSpec::new(t, *w)).collect();
     let mut lines = vec![vec![format!("学校名称：{school}"), input.year_line(), input.date_line()]];
+    lines.extend(no_policy_line(input, ledger).map(|line| vec![line]));
     // Under a policy of another year the 应缴金额 and 备注 are left empty: said on each ledger, which is handed in
     // on its own.
     lines.extend(input.amounts_not_checked_line("本台账").map(|line| vec![line]));
@@ -171,6 +172,14 @@ fn write_ledger(
         writer.row(&row)?;
     }
     Ok(())
+}
+
+/// The 未缴费 ledger's line when the drive has no policy: its 应缴金额 is left blank, which would otherwise read as
+/// nothing due (the other ledgers have no amount due).
+pub fn no_policy_line(input: &FormInput, ledger: Ledger) -> Option<String> {
+    (ledger == Ledger::Unpaid && input.policy.is_none()).then(|| {
+        "应缴金额未填：数据文件没有选定保费政策，无法计算应缴金额；请用 canbao policy use 选定政策后重新导出".to_owned()
+    })
 }
 
 /// What the ledger itself says of the pupil in 备注 (the ID number's remark follows it).
