@@ -654,6 +654,38 @@ fn merge_names_a_class_list_or_a_document_given_to_it() {
     assert_eq!(json(canbao(&a).args(["stats", "--json"]))["students"], 10, "the drive is as it was");
 }
 
+/// A form canbao exported, given to a merge or a restore, is named as canbao's export and not a drive; the import
+/// is offered only for a form it reads back (在校学生信息表), not for the ledgers, which it refuses.
+#[test]
+fn merge_and_restore_name_canbaos_own_export() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a.db");
+    canbao(&a).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    let ledgers = dir.path().join("台账.xlsx");
+    canbao(&a).args(["export", "ledgers", "--out"]).arg(&ledgers).assert().success();
+    let sheet = dir.path().join("信息表.xlsx");
+    canbao(&a).args(["export", "sheet", "--out"]).arg(&sheet).assert().success();
+    // The import refuses the ledgers, so no message may send the operator there.
+    let out = canbao(&a).arg("import").arg(&ledgers).output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    for command in ["merge", "restore"] {
+        let out = canbao(&a).arg(command).arg(&ledgers).output().unwrap();
+        let text = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{command}: {text}");
+        assert!(text.contains("这是 canbao 导出的") && text.contains("台账，不是数据文件"), "{command}: {text}");
+        assert!(!text.contains("canbao import") && !text.contains("这是表格（名单）"), "{command}: {text}");
+        let out = canbao(&a).arg(command).arg(&sheet).output().unwrap();
+        let text = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{command}: {text}");
+        assert!(text.contains("这是 canbao 导出的在校学生信息表，不是数据文件"), "{command}: {text}");
+        assert!(text.contains("canbao import"), "{command}: {text}");
+    }
+    let out = canbao(&a).args(["--lang", "en", "merge"]).arg(&ledgers).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stderr);
+    assert!(text.contains("a form canbao exported, not a drive") && !text.contains("canbao import"), "{text}");
+    assert_eq!(json(canbao(&a).args(["stats", "--json"]))["students"], 10, "the drive is as it was");
+}
+
 /// A file that is plainly no table is named for what it is, as the TUI's file picker names it, before any reader
 /// parses it: a PDF renamed `.xlsx` is not read as a CSV wanting a header row, a Word document does not get the
 /// workbook reader's English. Errors of the system are said in words, the path kept.

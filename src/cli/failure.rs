@@ -101,6 +101,7 @@ fn store(e: &StoreError) -> Said {
         S::NotADatabase { path } => ("not_a_drive", Some(path)),
         S::OtherFileTable { path, .. } => ("spreadsheet_not_a_drive", Some(path)),
         S::OtherFileKind { path, .. } => ("not_a_drive", Some(path)),
+        S::OwnExport { path, .. } => ("own_export_not_a_drive", Some(path)),
         S::Foreign { path } => ("foreign_database", Some(path)),
         S::Missing { path } => ("drive_missing", Some(path)),
         S::InMaking { path } => ("drive_in_making", Some(path)),

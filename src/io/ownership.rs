@@ -170,6 +170,26 @@ pub fn own_title_without_list(rows: &[Vec<String>]) -> Option<String> {
         .map(str::to_owned)
 }
 
+/// Which of canbao's own exports the file at `path` is, by the title block one of its sheets starts with (or, with
+/// no title, a workbook whose properties name canbao, as the agency's template): its title, and whether `canbao
+/// import` reads its pupils back. A ledger (canbao's report of the drive), the progress summary and the payment
+/// notices (no list of pupils) it refuses. `None` for any other file, or one that cannot be read.
+pub fn own_export(path: &Path) -> Option<(String, bool)> {
+    let sheets = super::table::open_file(path).ok()?;
+    for sheet in sheets {
+        let head: Vec<Vec<String>> = sheet
+            .take(super::header::HEADER_SEARCH_ROWS)
+            .map_while(Result::ok)
+            .map(|row| row.iter().map(super::table::Cell::text).collect())
+            .collect();
+        if let Some(title) = export_title(&head).or_else(|| own_title_without_list(&head)) {
+            let refused = is_ledger_title(&title) || title == notices::TITLE || title == summary::TITLE;
+            return Some((title, !refused));
+        }
+    }
+    workbook_by_canbao(path).then(|| (OWN_FORM_UNTITLED.to_owned(), true))
+}
+
 /// What a file of canbao's with no list in it is called when its title says nothing: a workbook whose document
 /// properties name canbao.
 pub const OWN_FORM_UNTITLED: &str = "表格";

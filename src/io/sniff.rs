@@ -306,9 +306,11 @@ pub fn named_other_file_error(
 ) -> crate::store::StoreError {
     use crate::store::StoreError;
     match e {
-        StoreError::NotADatabase { path } if file_is_spreadsheet(other) => {
-            StoreError::OtherFileTable { path, taken_for }
-        }
+        StoreError::NotADatabase { path } if file_is_spreadsheet(other) => match super::ownership::own_export(other) {
+            // One of canbao's own forms is named as such: an import would refuse a ledger, so it is not offered.
+            Some((form, import)) => StoreError::OwnExport { path, form, import, taken_for },
+            None => StoreError::OtherFileTable { path, taken_for },
+        },
         StoreError::NotADatabase { path } => match file_not_a_table(other) {
             Some(what) if !is_drive(what) => StoreError::OtherFileKind { path, what, taken_for },
             _ => StoreError::NotADatabase { path },

@@ -93,6 +93,24 @@ impl OtherFileUse {
     }
 }
 
+/// What `StoreError::OwnExport` says: the form canbao exported, not a drive, and `canbao import` only where the
+/// import reads the form back.
+fn own_export_words(path: &str, form: &str, import: bool, taken_for: OtherFileUse) -> String {
+    let (nothing, nothing_en) = taken_for.nothing();
+    if import {
+        format!(
+            "这是 canbao 导出的{form}，不是数据文件，{nothing}：要导入其中的名单，请用 canbao import：{path} \
+             (a form canbao exported, not a drive: {nothing_en}; to import the pupils it lists, use canbao import: \
+             {path})"
+        )
+    } else {
+        format!(
+            "这是 canbao 导出的{form}，不是数据文件，{nothing}；它也不是名单，不能导入：{path} \
+             (a form canbao exported, not a drive: {nothing_en}; nor is it a list to import: {path})"
+        )
+    }
+}
+
 #[derive(Debug, Error)]
 pub enum StoreError {
     #[error("数据库错误 (database error): {0}")]
@@ -250,6 +268,10 @@ pub enum StoreError {
         .taken_for.nothing().0, .taken_for.nothing().1
     )]
     OtherFileTable { path: String, taken_for: OtherFileUse },
+    /// A form canbao exported (`form`, its title) given as a drive; `import`: `canbao import` reads its pupils
+    /// back (a ledger, the progress summary and the payment notices it refuses, so it is not offered for those).
+    #[error("{}", own_export_words(path, form, *import, *taken_for))]
+    OwnExport { path: String, form: String, import: bool, taken_for: OtherFileUse },
     #[error(
         "不是 canbao 数据文件，{}：{path}：{what} (not a canbao drive, {}: {path})",
         .taken_for.nothing().0, .taken_for.nothing().1

@@ -1039,6 +1039,17 @@ impl App {
                 let (zh, en) = taken_for.nothing();
                 fill(self.text.other_file_table, &[&key, &self.text.pick(zh, en), &path])
             }
+            crate::store::StoreError::OwnExport { path, form, import, taken_for } => {
+                let (zh, en) = taken_for.nothing();
+                let nothing = self.text.pick(zh, en);
+                if import {
+                    let key = self.keymap.keys_for(crate::tui::keymap::Context::Roster, "import");
+                    let key = key.first().map(|k| k.to_string()).unwrap_or_default();
+                    fill(self.text.own_export_importable, &[&key, &form, &nothing, &path])
+                } else {
+                    fill(self.text.own_export_refused, &[&form, &nothing, &path])
+                }
+            }
             e => e.to_string(),
         }
     }

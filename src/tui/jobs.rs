@@ -556,7 +556,9 @@ pub fn execute_stoppable(work: Work, store: &mut Store, stop: &AtomicBool) -> Jo
                     let data = if dry_run { None } else { read_saved(store) };
                     JobOutcome::Merged { file, report: Box::new(report), outside, data }
                 }
-                Err(e @ crate::store::StoreError::OtherFileTable { .. }) => JobOutcome::Refused(e),
+                Err(
+                    e @ (crate::store::StoreError::OtherFileTable { .. } | crate::store::StoreError::OwnExport { .. }),
+                ) => JobOutcome::Refused(e),
                 Err(e) => JobOutcome::Failed(e.to_string()),
             }
         }

@@ -723,6 +723,12 @@ pub struct Text {
     /// A class list given to a merge or a restore: the key that imports a list first (a long path cuts the end
     /// of the status line), what was not done, the file.
     pub other_file_table: &'static str,
+    /// A form canbao exported given to a merge or a restore, which the import reads back: the key, the form,
+    /// what was not done, the file.
+    pub own_export_importable: &'static str,
+    /// A form canbao exported given to a merge or a restore, which the import refuses (a ledger): the form, what
+    /// was not done, the file.
+    pub own_export_refused: &'static str,
     /// Said after the question about a file that does not look like this drive's backup, with what sets it
     /// apart: one of the four `restore_differs_*`.
     pub restore_not_ours: &'static str,

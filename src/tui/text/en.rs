@@ -574,6 +574,8 @@ pub static EN: Text = Text {
     restore_title: "Restored",
     restore_question: "Replace the current data with this backup?\n{}\nTaken {}; schools: {}; {} {pupil|pupils} (the current data has {}). The current data is backed up first.",
     other_file_table: "Press {} to import a class list: this is one, not a drive ({}): {}",
+    own_export_importable: "Press {} to import the pupils it lists: this is a form canbao exported ({}), not a drive ({}): {}",
+    own_export_refused: "This is a form canbao exported ({}), not a drive ({}), nor a list to import: {}",
     restore_not_ours: "\nNote: this does not look like a backup of this drive ({}): make sure it should replace the data.",
     restore_differs_school: "its school is not this drive's",
     restore_differs_diverged: "it began as this drive, but each has changes the other lacks",
