@@ -7687,6 +7687,9 @@ fn the_dashboards_backup_line_is_read_whole_at_80_columns() {
         let mut store = Store::open(&deep.join("school.db")).expect("drive");
         store.set_fixed_clock(NOW);
         canbao::demo::load_sample(&mut store).expect("sample");
+        // Taken into the drive's own backups folder (one recorded elsewhere is no backup of this file), then
+        // said to be of a fixed time.
+        store.backup_now("manual").expect("backup");
         store.set_meta("last_backup", "2026-11-23T09:12:03+08:00").expect("meta");
         let mut app = App::new(store, &options(lang, Some("测试"))).expect("app");
         app.update(Action::Resize(80, 24));

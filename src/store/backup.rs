@@ -17,6 +17,10 @@ pub const DEFAULT_KEEP: usize = 20;
 /// name; the next backup to the same name removes it.
 pub const PARTIAL_SUFFIX: &str = ".canbao-partial";
 
+/// The meta key recording where the last backup was taken into ([`AutoBackup::place`]), beside its time
+/// (`last_backup`): a copy of the drive elsewhere carries both, and its record names another place.
+const BACKED_UP_IN: &str = "last_backup_in";
+
 impl Store {
     /// The folder backups go to: `backups/` beside the drive file itself (see [`backup_dir_of`]).
     pub fn backup_dir(&self) -> Option<PathBuf> {
@@ -50,6 +54,7 @@ impl Store {
         };
         let (written, _) = auto.write(&self.conn, reason)?;
         self.set_meta("last_backup", &now_stamp())?;
+        self.set_meta(BACKED_UP_IN, &auto.place())?;
         auto.prune(&self.conn)?;
         Ok(Some(written))
     }
@@ -65,10 +70,10 @@ impl Store {
         })
     }
 
-    /// The daily backup: taken when the last one is older than today.
+    /// The daily backup: taken when the last one here (see [`Store::last_backup_here`]) is older than today.
     pub fn backup_if_due(&mut self) -> Result<Option<PathBuf>> {
         let today = chrono::Local::now().date_naive();
-        let last = self.meta("last_backup")?.unwrap_or_default();
+        let last = self.last_backup_here()?.unwrap_or_default();
         // The day here of the instant the stamp names, whatever zone wrote it.
         if super::instant::parse(&last).is_some_and(|at| at.with_timezone(&chrono::Local).date_naive() == today) {
             return Ok(None);
@@ -79,8 +84,32 @@ impl Store {
     /// When the last backup was taken (`2026-12-02 20:11`), in the zone times are shown in, for the dashboard.
     /// Read as an instant: a drive taken from laptop to laptop holds the stamp of whichever took its last
     /// backup, in UTC, or with that machine's offset where an older canbao wrote it.
+    ///
+    /// Only a backup taken into this drive file's own backups folder counts (see [`Store::last_backup_here`]): a
+    /// drive copied to another folder or laptop has none until one is taken beside it.
     pub fn last_backup(&self) -> Result<Option<String>> {
-        Ok(self.meta("last_backup")?.map(|at| super::instant::minutes_at(&at, self.display_offset())))
+        Ok(self.last_backup_here()?.map(|at| super::instant::minutes_at(&at, self.display_offset())))
+    }
+
+    /// The stamp of the last backup (meta `last_backup`) when it was taken from this drive file into its own
+    /// backups folder: the drive records where (meta `last_backup_in`, [`AutoBackup::place`]), and a copy of
+    /// the file, in another folder or on another laptop, carries the original's record, which names another
+    /// place. Such a record, or one from before places were recorded, is no backup here.
+    pub(crate) fn last_backup_here(&self) -> Result<Option<String>> {
+        let Some(at) = self.meta("last_backup")? else { return Ok(None) };
+        let Some(auto) = self.auto_backup() else { return Ok(Some(at)) };
+        Ok((self.meta(BACKED_UP_IN)?.as_deref() == Some(auto.place().as_str())).then_some(at))
+    }
+
+    /// Records a backup as taken now into this drive's own backups folder, as [`Store::backup_now`] does: for
+    /// tests that set the time of the last backup.
+    #[cfg(test)]
+    pub(crate) fn mark_backed_up_here(&mut self, stamp: &str) -> Result<()> {
+        self.set_meta("last_backup", stamp)?;
+        if let Some(auto) = self.auto_backup() {
+            self.set_meta(BACKED_UP_IN, &auto.place())?;
+        }
+        Ok(())
     }
 
     /// This drive's backups in its backups folder, oldest first, for the restore picker: files named as its
@@ -121,6 +150,21 @@ pub(crate) struct AutoBackup {
 impl AutoBackup {
     fn dir(&self) -> PathBuf {
         self.drive.parent().unwrap_or(Path::new(".")).join("backups")
+    }
+
+    /// Where a backup of this drive file goes, as the drive records it beside the time of its last backup: the
+    /// backups folder and, on Unix, the file's device and inode, which a copy made at the same path on another
+    /// laptop (or moved over it) does not share. A record naming another place is no backup here.
+    fn place(&self) -> String {
+        let dir = self.dir().display().to_string();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            if let Ok(meta) = std::fs::metadata(&self.drive) {
+                return format!("{dir}#{}:{}", meta.dev(), meta.ino());
+            }
+        }
+        dir
     }
 
     /// Where a canbao that named backups after the path given put them when that path is a symlink to the
@@ -193,10 +237,12 @@ impl AutoBackup {
             let interrupted = rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_INTERRUPT);
             return Err(rusqlite::Error::SqliteFailure(interrupted, None).into());
         }
-        tx.execute(
-            "INSERT INTO meta(key, value) VALUES ('last_backup', ?1) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            [now_stamp()],
-        )?;
+        for (key, value) in [("last_backup", now_stamp()), (BACKED_UP_IN, self.place())] {
+            tx.execute(
+                "INSERT INTO meta(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                [key, &value],
+            )?;
+        }
         self.prune(tx)?;
         Ok(written)
     }
@@ -246,7 +292,7 @@ pub(crate) fn drive_state(conn: &Connection) -> rusqlite::Result<String> {
              || '|' || (SELECT coalesce(group_concat(id || '=' || name, char(31)), '')
                         FROM (SELECT id, name FROM schools ORDER BY id))
              || '|' || (SELECT coalesce(group_concat(key || '=' || coalesce(value, ''), char(31)), '')
-                        FROM (SELECT key, value FROM meta WHERE key <> 'last_backup' ORDER BY key))",
+                        FROM (SELECT key, value FROM meta WHERE key NOT IN ('last_backup', 'last_backup_in') ORDER BY key))",
         [],
         |r| r.get(0),
     )
@@ -899,12 +945,37 @@ mod tests {
         assert_eq!(store.last_backup().unwrap(), None);
         store.set_fixed_clock("2026-12-02T07:12:00-05:00");
         for stamp in ["2026-12-02T20:11:02+08:00", "2026-12-02T12:11:02Z"] {
-            store.set_meta("last_backup", stamp).unwrap();
+            store.mark_backed_up_here(stamp).unwrap();
             assert_eq!(store.last_backup().unwrap().as_deref(), Some("2026-12-02 07:11"), "{stamp}");
         }
         store.backup_now("test").unwrap();
         let stamp = store.meta("last_backup").unwrap().unwrap_or_default();
         assert!(stamp.ends_with('Z') && crate::store::instant::parse(&stamp).is_some(), "stored in UTC: {stamp}");
+    }
+
+    /// A copy of the drive in another folder carries the original's record of its last backup, taken into the
+    /// original's backups folder: the copy has none of its own, shows none, and takes its daily backup beside it.
+    #[test]
+    fn a_copied_drive_has_no_backup_until_one_is_taken_beside_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let (first, second) = (dir.path().join("a"), dir.path().join("cp2"));
+        std::fs::create_dir_all(&first).unwrap();
+        std::fs::create_dir_all(&second).unwrap();
+        let mut store = Store::open(&first.join("a.db")).unwrap();
+        store.backup_if_due().unwrap().expect("the first daily backup");
+        assert!(store.last_backup().unwrap().is_some());
+        assert_eq!(store.backup_if_due().unwrap(), None, "taken today");
+        drop(store);
+        std::fs::copy(first.join("a.db"), second.join("copy.db")).unwrap();
+        let mut copy = Store::open(&second.join("copy.db")).unwrap();
+        assert_eq!(copy.last_backup().unwrap(), None, "the original's backup is not beside the copy");
+        let taken = copy.backup_if_due().unwrap().expect("the copy's daily backup");
+        assert!(taken.starts_with(std::fs::canonicalize(&second).unwrap().join("backups")), "{}", taken.display());
+        assert!(copy.last_backup().unwrap().is_some());
+        assert_eq!(copy.backup_if_due().unwrap(), None, "taken today, here");
+        // The original still has its own.
+        let original = Store::open(&first.join("a.db")).unwrap();
+        assert!(original.last_backup().unwrap().is_some());
     }
 
     /// The daily backup is due once the last one was taken before today here, whatever zone its stamp names.
@@ -916,11 +987,11 @@ mod tests {
         for hours in [14, -12] {
             let zone = chrono::FixedOffset::east_opt(hours * 3600).unwrap();
             let now = chrono::Utc::now().with_timezone(&zone).to_rfc3339_opts(chrono::SecondsFormat::Secs, false);
-            store.set_meta("last_backup", &now).unwrap();
+            store.mark_backed_up_here(&now).unwrap();
             assert_eq!(store.backup_if_due().unwrap(), None, "taken just now: {now}");
         }
         let yesterday = (chrono::Utc::now() - chrono::Duration::days(1)).to_rfc3339();
-        store.set_meta("last_backup", &yesterday).unwrap();
+        store.mark_backed_up_here(&yesterday).unwrap();
         assert!(store.backup_if_due().unwrap().is_some(), "{yesterday}");
     }
 
