@@ -5881,3 +5881,27 @@ fn check_lists_a_phone_that_is_no_phone_and_the_forms_leave_it_out() {
     let written = std::fs::read_to_string(&csv).unwrap();
     assert!(!written.contains(parent) && written.contains(&pupil), "{written}");
 }
+
+/// `stats --school` with a name the drive does not hold (misspelt, or part of one) is refused naming the nearest
+/// schools, in text and --json, as `export sheet --school` refuses it, where it printed all zeros and exited 0.
+#[test]
+fn stats_of_a_school_the_drive_does_not_hold_is_refused_naming_the_nearest() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    canbao(&db).args(["import", "--school", "柳州市示范小学"]).arg(fixture("utf8_bom.csv")).assert().success();
+    for json in [false, true] {
+        let mut cmd = canbao(&db);
+        cmd.args(["stats", "--school", "柳州市示范"]);
+        if json {
+            cmd.arg("--json");
+        }
+        let (code, text) = said(&mut cmd);
+        assert_ne!(code, Some(0), "{text}");
+        assert!(text.contains("找不到学校“柳州市示范”，最接近的是：柳州市示范小学"), "{text}");
+    }
+    let (code, text) = said(canbao(&db).args(["--lang", "en", "stats", "--school", "柳州示范小学"]));
+    assert_ne!(code, Some(0), "{text}");
+    assert!(text.contains("no school named “柳州示范小学”; nearest: 柳州市示范小学"), "{text}");
+    let stats = json(canbao(&db).args(["stats", "--json", "--school", "柳州市示范小学"]));
+    assert!(stats["students"].as_u64().unwrap() > 0, "{stats}");
+}

@@ -469,6 +469,20 @@ fn say_beside(note: Option<(String, String)>, to_stdout: bool) {
     }
 }
 
+/// The refusal of a school the drive does not hold (`known`: the schools it does), naming the nearest three, so
+/// a misspelt or partial name is put right at once.
+pub(super) fn no_such_school(name: &str, known: &[String]) -> UserError {
+    let nearest = nearest(name, known, 3);
+    let (nearest, nearest_en) = if nearest.is_empty() {
+        ("（无 / none）".to_owned(), "none".to_owned())
+    } else {
+        (nearest.join("、"), nearest.join(", "))
+    };
+    let zh = format!("找不到学校“{name}”，最接近的是：{nearest} (no school named “{name}”; nearest: {nearest_en})");
+    let en = format!("no school named “{name}”; nearest: {nearest_en}");
+    UserError::new(super::pick(&zh, &en).to_owned())
+}
+
 /// Up to `n` of `names` nearest to `wanted`: those holding it or held in it first (a school asked for as
 /// 第一小学 is 城中区第一小学), then by the characters to change.
 pub(super) fn nearest<'a>(wanted: &str, names: &'a [String], n: usize) -> Vec<&'a str> {

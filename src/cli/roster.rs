@@ -197,6 +197,13 @@ fn drive_as_list(e: ImportError, drive: Option<&Path>) -> UserError {
 
 pub(super) fn stats(cli: &Cli, school: Option<&str>, json: bool) -> CmdResult {
     let store = open_existing(cli)?;
+    // A school the drive does not hold is refused, as `export sheet` refuses it: its figures are not zeros.
+    if let Some(name) = school {
+        let known = store.schools()?;
+        if !known.iter().any(|k| k == name) {
+            return Err(super::export::no_such_school(name, &known));
+        }
+    }
     let policy = paperwork::drive_policy(&store)?;
     let stats = store.stats(school, policy.as_ref())?;
     if json {
