@@ -5905,3 +5905,28 @@ fn stats_of_a_school_the_drive_does_not_hold_is_refused_naming_the_nearest() {
     let stats = json(canbao(&db).args(["stats", "--json", "--school", "柳州市示范小学"]));
     assert!(stats["students"].as_u64().unwrap() > 0, "{stats}");
 }
+
+/// A new drive named as a list or a document (`--db 新文件.xlsx import list.csv`) is refused, saying what --db
+/// names and where the list goes, where a SQLite drive was made under the spreadsheet's name; an existing drive
+/// so named still opens.
+#[test]
+fn a_new_drive_named_as_a_spreadsheet_is_refused_and_an_existing_one_still_opens() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["新文件.xlsx", "名单.CSV", "list.txt"] {
+        let db = dir.path().join(name);
+        let (code, text) = said(canbao(&db).arg("import").arg(fixture("utf8_bom.csv")));
+        assert_ne!(code, Some(0), "{text}");
+        assert!(text.contains("--db 指定的是数据文件") && text.contains("import 后面"), "{text}");
+        assert!(!db.exists(), "{name}: nothing made");
+    }
+    let (code, text) =
+        said(canbao(&dir.path().join("x.xlsx")).args(["--lang", "en", "import"]).arg(fixture("utf8_bom.csv")));
+    assert_ne!(code, Some(0), "{text}");
+    assert!(text.contains("--db names the drive file"), "{text}");
+    let good = dir.path().join("school.db");
+    canbao(&good).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    let named = dir.path().join("old.xlsx");
+    std::fs::rename(&good, &named).unwrap();
+    assert!(json(canbao(&named).args(["stats", "--json"]))["students"].as_u64().unwrap() > 0);
+    canbao(&named).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+}

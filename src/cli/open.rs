@@ -235,6 +235,27 @@ pub(super) struct NewDrive {
 pub(super) fn new_drive(cli: &Cli) -> Result<Option<NewDrive>, UserError> {
     let path = drive_path(cli);
     let Some(made) = missing_file(&path) else { return Ok(None) };
+    // A new drive named as a list or a document (`--db 名单.xlsx import 名单.csv`) is the list's name put where
+    // the drive's goes: made, it would be a drive file that no spreadsheet opens. An existing drive so named still
+    // opens (it is no new one).
+    if let Some(ext) = list_like_extension(&made) {
+        let drive = made.display();
+        let en = format!(
+            "{drive} ends in .{ext}, the name of a list or document, not of a drive file: nothing was made. --db names \
+             the drive file (such as school.db); the list to import goes after import: canbao --db school.db import \
+             LIST.{ext}"
+        );
+        return Err(UserError::new(
+            super::pick(
+                &format!(
+                    "{drive} 以 .{ext} 结尾，是名单或文档的名字，不是数据文件的名字，未新建任何文件。--db 指定的是数据\
+                     文件（如 school.db），要导入的名单写在 import 后面：canbao --db school.db import 名单.{ext} ({en})"
+                ),
+                &en,
+            )
+            .to_owned(),
+        ));
+    }
     let mut folders = Vec::new();
     let mut folder = made.parent();
     while let Some(dir) = folder.filter(|d| !d.as_os_str().is_empty() && std::fs::symlink_metadata(d).is_err()) {
@@ -274,6 +295,15 @@ pub(super) fn new_drive(cli: &Cli) -> Result<Option<NewDrive>, UserError> {
         .kind("drive_folder_read_only"));
     }
     Ok(Some(NewDrive { path, made, folders, named }))
+}
+
+/// The extension (lower-case) of a file name that names a class list or a document rather than a drive: a new
+/// drive is never made under it.
+fn list_like_extension(path: &Path) -> Option<String> {
+    let ext = path.extension()?.to_string_lossy().to_lowercase();
+    ["xlsx", "xls", "csv", "ods", "txt", "pdf", "docx", "doc", "xlsm", "et", "wps"]
+        .contains(&ext.as_str())
+        .then_some(ext)
 }
 
 /// The file a drive at `path` would be made at, if there is none: `path` itself when nothing is there, not
