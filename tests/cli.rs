@@ -5930,3 +5930,17 @@ fn a_new_drive_named_as_a_spreadsheet_is_refused_and_an_existing_one_still_opens
     assert!(json(canbao(&named).args(["stats", "--json"]))["students"].as_u64().unwrap() > 0);
     canbao(&named).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
 }
+
+/// A backup to a folder that takes no new file (`/proc`) names the file the operator gave and says it cannot be
+/// written, where it said the internal `.canbao-partial` file's folder did not exist.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_backup_to_a_folder_that_takes_no_file_names_the_target_and_the_cause() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("rb.db");
+    canbao(&db).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    let (code, text) = said(canbao(&db).args(["backup", "/proc/x.db"]));
+    assert_ne!(code, Some(0), "{text}");
+    assert!(!text.contains("canbao-partial") && !text.contains("文件夹不存在"), "{text}");
+    assert!(text.contains("没有写入权限 (permission denied)：/proc/x.db"), "{text}");
+}

@@ -424,11 +424,16 @@ fn copy_to(source: &Connection, target: &Path) -> Result<PathBuf> {
     // New (O_EXCL, which never follows a link at the name) and owner-only before SQLite writes into it.
     crate::private_file::create_new(&partial).map_err(|e| match e.kind() {
         std::io::ErrorKind::AlreadyExists => io_error(target, crate::private_file::temp_name_taken()),
-        _ => io_error(&partial, e),
+        // Said of the file the operator named, never the partial name: a folder that is there but takes no new file
+        // (/proc, a locked share) says not found, which reads as a missing folder.
+        std::io::ErrorKind::NotFound if target.parent().is_none_or(|d| d.as_os_str().is_empty() || d.is_dir()) => {
+            io_error(target, std::io::Error::new(std::io::ErrorKind::PermissionDenied, e))
+        }
+        _ => io_error(target, e),
     })?;
     let written = vacuum_into(source, &partial)
         // SQLite need not flush what `VACUUM INTO` wrote; the copy is named a backup only once it is on disk.
-        .and_then(|_| std::fs::File::open(&partial).and_then(|f| f.sync_all()).map_err(|e| io_error(&partial, e)))
+        .and_then(|_| std::fs::File::open(&partial).and_then(|f| f.sync_all()).map_err(|e| io_error(target, e)))
         .and_then(|()| {
             place(&partial, target).map_err(|e| match e.kind() {
                 std::io::ErrorKind::AlreadyExists => exists(),
