@@ -72,6 +72,12 @@ pub struct Cli {
     /// 只读打开，不做任何修改 (open the drive read-only: nothing is changed)
     #[arg(long, global = true)]
     pub read_only: bool,
+    /// 时钟不准时仍修改、时钟不一致时仍合并：本机时钟比数据文件中最新的修改早一天以上（如主板电池没电），或两台电脑的时钟不一致；
+    /// 不加此项则不做任何修改 (change the drive although this laptop's clock is more than a day behind the drive's
+    /// newest change (a dead BIOS battery), or merge although the two laptops' clocks disagree; without this nothing
+    /// is changed)
+    #[arg(long, global = true)]
+    pub accept_clock: bool,
     /// 查看较早的保险年度（只读）；默认当前年度 (show an earlier insured year, read-only; default the current one)
     #[arg(long, global = true, value_name = "YYYY")]
     pub year: Option<i32>,
@@ -290,13 +296,6 @@ pub enum Command {
         /// merged; without this nothing is merged or changed)
         #[arg(long)]
         no_common_history: bool,
-        /// 时钟不一致时仍合并：对方数据文件中本机没有的修改比本机现在晚 10 分钟以上，或本机最新的修改比现在还晚，
-        /// 说明有一台电脑的时钟不准；合并按修改时间决定哪边较新，不加此项则不合并、不做任何修改 (merge although
-        /// the clocks disagree: a change of the other file this drive lacks stamped more than 10 minutes after this
-        /// laptop's clock, or this drive's newest change made here stamped after it, means a clock is wrong; a
-        /// merge goes by when changes were made, so without this nothing is merged or changed)
-        #[arg(long)]
-        accept_clock: bool,
         /// 显示完整身份证号码，--json 中亦然（记入修改记录）(show full ID numbers, in --json too; recorded in the audit log)
         #[arg(long)]
         reveal: bool,
@@ -907,9 +906,13 @@ fn run(cli: &Cli) -> CmdResult {
         Command::Restore { file, force } => drive_file::restore(cli, file, *force),
         Command::Encrypt { out } => drive_file::convert(cli, out.as_deref(), true),
         Command::Decrypt { out } => drive_file::convert(cli, out.as_deref(), false),
-        Command::Merge { other, dry_run, other_school, no_common_history, accept_clock, reveal, json } => {
-            drive_file::merge(cli, other, (*dry_run, *other_school, *no_common_history, *accept_clock), *reveal, *json)
-        }
+        Command::Merge { other, dry_run, other_school, no_common_history, reveal, json } => drive_file::merge(
+            cli,
+            other,
+            (*dry_run, *other_school, *no_common_history, cli.accept_clock),
+            *reveal,
+            *json,
+        ),
         Command::Push { files, to, dry_run, reveal, json } => {
             county::push(files, to.as_deref(), *dry_run, *reveal, open::operator_from(cli), *json)
         }

@@ -5944,3 +5944,32 @@ fn a_backup_to_a_folder_that_takes_no_file_names_the_target_and_the_cause() {
     assert!(!text.contains("canbao-partial") && !text.contains("文件夹不存在"), "{text}");
     assert!(text.contains("没有写入权限 (permission denied)：/proc/x.db"), "{text}");
 }
+
+/// A laptop whose clock is far behind the drive's newest change (a dead BIOS battery) is refused a change, saying
+/// so with --accept-clock to override, where it saved the change stamped years back; --accept-clock lets it.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_clock_far_behind_the_drives_newest_change_refuses_changes_unless_accepted() {
+    if std::process::Command::new("faketime").arg("--version").output().is_err() {
+        eprintln!("faketime is not installed: skipped");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("D.db");
+    canbao(&db).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    let (name, class) = ("周静露", "三年级2班");
+    let behind = |extra: &[&str]| {
+        let mut cmd = Command::new("faketime");
+        cmd.arg("2000-01-01 08:00:00").arg(env!("CARGO_BIN_EXE_canbao")).arg("--db").arg(&db);
+        cmd.env_remove("CANBAO_DB").env("CANBAO_OPERATOR", "测试").args(extra);
+        cmd.args(["mark", "--name", name, "--class", class, "--enrollment", "declined", "--reason", "家长拒绝"]);
+        said(&mut cmd)
+    };
+    let (code, text) = behind(&[]);
+    assert_ne!(code, Some(0), "{text}");
+    assert!(text.contains("本机时钟") && text.contains("--accept-clock") && !text.contains("已保存"), "{text}");
+    assert_eq!(json(canbao(&db).args(["stats", "--json"]))["enrollment"]["declined"], 0, "nothing saved");
+    let (code, text) = behind(&["--accept-clock"]);
+    assert_eq!(code, Some(0), "{text}");
+    assert_eq!(json(canbao(&db).args(["stats", "--json"]))["enrollment"]["declined"], 1);
+}

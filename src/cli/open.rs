@@ -174,9 +174,39 @@ fn open_current_year(cli: &Cli, preview: bool) -> Result<Store, UserError> {
         let _ = store.claim_remembered_operator();
         warn_if_no_operator_here(&store);
     }
+    // A clock far behind the drive's newest change (a laptop whose BIOS battery is dead) would stamp this
+    // command's changes years back, name its backups so and read the insured year wrong: refused unless the
+    // operator, having checked, says so.
+    if !preview
+        && !cli.accept_clock
+        && let Some(behind) = store.clock_behind_drive()?
+    {
+        let (newest, now) = (shown_instant(&behind.newest), shown_instant(&behind.now));
+        let days = behind.minutes / (24 * 60);
+        let command = command(cli, "--accept-clock");
+        let en = format!(
+            "this laptop's clock ({now}) is {days} days behind the drive's newest change ({newest}): it is probably \
+             wrong (a dead BIOS battery). Changes would be stamped with the wrong date; nothing changed. Set this \
+             laptop's date and time first; to change the drive anyway once checked, run again with --accept-clock: \
+             {command} … (or open it with --read-only)"
+        );
+        let zh = format!(
+            "本机时钟（{now}）比数据文件中最新的修改（{newest}）早 {days} 天：本机的日期时间多半不准（如主板电池没电），\
+             修改会记上错误的日期，未做任何修改。请先改正本机的日期和时间；核对后仍要修改，请加 --accept-clock 重新运行：\
+             {command} …（或加 --read-only 只读打开） ({en})"
+        );
+        return Err(UserError::new(super::pick(&zh, &en).to_owned()));
+    }
     warn_if_demo(&store);
     warn_if_backup(cli, &drive_path(cli), if preview { Use::Read } else { Use::Write });
     Ok(store)
+}
+
+/// An instant the drive holds (UTC), as this laptop shows times: `2026-12-05 15:05`.
+fn shown_instant(at: &str) -> String {
+    crate::store::instant::parse(at)
+        .map(|t| t.with_timezone(&chrono::Local).format("%Y-%m-%d %H:%M").to_string())
+        .unwrap_or_else(|| at.to_owned())
 }
 
 /// Opens the drive for a command that may only preview (`--dry-run`): a preview writes nothing (its

@@ -1069,6 +1069,32 @@ impl Store {
         }
     }
 
+    /// The drive's newest change (any laptop's) when it is stamped more than a day after this laptop's clock: the
+    /// clock is far behind (a dead BIOS battery), and changes stamped with it would read as made years ago, and
+    /// lose to every older one. Said as `ClockAhead`, `newest` being the drive's change.
+    pub fn clock_behind_drive(&self) -> Result<Option<merge_notes::ClockAhead>> {
+        let now = self.now();
+        let Some(clock) = instant::parse(&now) else { return Ok(None) };
+        // A stamp more than a day past the clock, in UTC or any zone's offset (-12 to +14 hours), is of the day
+        // of the clock plus 12 hours or later: only such rows are read.
+        let floor = (clock + chrono::Duration::hours(10)).format("%Y-%m-%d").to_string();
+        let mut stmt = self.conn.prepare("SELECT at FROM audit WHERE substr(at, 1, 10) >= ?1")?;
+        let mut rows = stmt.query([floor])?;
+        let mut newest: Option<(chrono::DateTime<chrono::Utc>, String)> = None;
+        while let Some(row) = rows.next()? {
+            let at: String = row.get(0)?;
+            if let Some(t) = instant::parse(&at)
+                && newest.as_ref().is_none_or(|(n, _)| t > *n)
+            {
+                newest = Some((t, at));
+            }
+        }
+        Ok(newest.and_then(|(t, at)| {
+            let minutes = (t - clock).num_minutes();
+            (minutes > 24 * 60).then_some(merge_notes::ClockAhead { newest: at, now, minutes })
+        }))
+    }
+
     /// The zone times are shown in: the fixed clock's offset when one is set, else this machine's.
     pub fn display_offset(&self) -> chrono::FixedOffset {
         self.fixed_now
