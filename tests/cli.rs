@@ -2774,6 +2774,11 @@ fn tax_payments_not_recorded_are_kept_and_listed_by_check_until_recorded() {
     let said = String::from_utf8_lossy(&again.stdout);
     assert_eq!(said.matches("笔缴费未记入名单").count(), 1, "said once: {said}");
     assert_eq!((unrecorded().len(), kept_rows()), (2, 2));
+    // The same list under another name (a copy, a link, re-saved in another encoding) keeps nothing twice either.
+    let copy = dir.path().join("税务副本.csv");
+    std::fs::copy(&tax, &copy).unwrap();
+    canbao(&db).args(["reconcile", "--source", "tax"]).arg(&copy).assert().success();
+    assert_eq!((unrecorded().len(), kept_rows()), (2, 2));
     // In words, with the number masked as every check line masks it.
     let text = String::from_utf8_lossy(&canbao(&db).arg("check").output().unwrap().stdout).into_owned();
     let line = text.lines().find(|l| l.contains("周静鹭")).unwrap_or_default();

@@ -90,6 +90,21 @@ impl UnappliedPayment {
         serde_json::from_str(text).ok()
     }
 
+    /// Whether `other` is the same payment of the tax office, whatever file it was read from (the list under
+    /// another name, a link to it, or re-saved in another encoding) and whatever row: the same receipt number
+    /// (票证号码) for the same amount where both give one, else the same amount on the same day; for the same
+    /// insured year. The pupil (ID number) is the caller's to compare.
+    pub fn same_payment(&self, other: &UnappliedPayment) -> bool {
+        fn receipt(r: &UnappliedPayment) -> Option<&str> {
+            r.receipt.as_deref().map(str::trim).filter(|t| !t.is_empty())
+        }
+        let same_receipt = match (receipt(self), receipt(other)) {
+            (Some(mine), Some(theirs)) => mine == theirs,
+            _ => self.paid_on == other.paid_on,
+        };
+        self.year == other.year && self.amount_fen == other.amount_fen && same_receipt
+    }
+
     /// The roster's standing in words.
     fn roster_status_label(&self, en: bool) -> String {
         let code = self.roster_status.as_deref().unwrap_or_default();
@@ -322,6 +337,22 @@ pub fn is_other_name_remark(part: &str) -> bool {
 }
 
 /// A row of a list as the reports name it: `税务.xlsx [十月] 第 3 行` (`税务.xlsx [十月] row 3`), no sheet for a CSV.
+/// The kept payments with each one the log holds more than once (the same payment of the same pupil kept from
+/// two readings, by a canbao that kept it again when the list came under another name) once, the first kept.
+pub fn once_each(kept: Vec<KeptPayment>) -> Vec<KeptPayment> {
+    let mut by_pupil: std::collections::HashMap<(Option<i64>, String), Vec<UnappliedPayment>> =
+        std::collections::HashMap::new();
+    let mut listed = Vec::with_capacity(kept.len());
+    for k in kept {
+        let held = by_pupil.entry((k.student_id, k.id_number.clone())).or_default();
+        if !held.iter().any(|h| h.same_payment(&k.record)) {
+            held.push(k.record.clone());
+            listed.push(k);
+        }
+    }
+    listed
+}
+
 pub fn list_place(file: &str, sheet: &str, row: usize, en: bool) -> String {
     let sheet = if sheet.is_empty() { String::new() } else { format!(" [{sheet}]") };
     if en { format!("{file}{sheet} row {row}") } else { format!("{file}{sheet} 第 {row} 行") }
@@ -364,5 +395,38 @@ mod tests {
         let declined = record(UnappliedReason::RosterStatus);
         assert_eq!(declined.why(false), "名单为“不参保”，文件为已缴费");
         assert_eq!(declined.why(true), "the roster says declined, the list paid");
+    }
+
+    #[test]
+    fn the_same_payment_read_from_another_file_is_one_payment() {
+        let kept = |file: &str, receipt: Option<&str>, fen: i64, day: u32| KeptPayment {
+            student_id: Some(7),
+            id_number: "450203201909308803".into(),
+            record: UnappliedPayment {
+                file: file.into(),
+                receipt: receipt.map(str::to_owned),
+                amount_fen: Some(fen),
+                paid_on: NaiveDate::from_ymd_opt(2026, 11, day),
+                ..record(UnappliedReason::RecordedDiffers)
+            },
+        };
+        let a = kept("tax.csv", Some("332023100000000"), 38_000, 20);
+        // By receipt where both give one: the same receipt whatever the file; another receipt is another payment.
+        assert!(a.record.same_payment(&kept("tax_gbk.csv", Some("332023100000000"), 38_000, 20).record));
+        assert!(!a.record.same_payment(&kept("tax.csv", Some("332023100000001"), 38_000, 20).record));
+        // One receipt with two amounts (a conflict) is two rows to keep.
+        assert!(!a.record.same_payment(&kept("tax.csv", Some("332023100000000"), 40_000, 20).record));
+        // Without a receipt: the amount and the day.
+        let b = kept("tax.csv", None, 38_000, 20);
+        assert!(b.record.same_payment(&kept("taxlink.csv", None, 38_000, 20).record));
+        assert!(!b.record.same_payment(&kept("taxlink.csv", None, 38_000, 21).record));
+        let other_pupil = KeptPayment { student_id: Some(8), ..a.clone() };
+        let listed = once_each(vec![
+            a.clone(),
+            kept("taxlink.csv", Some("332023100000000"), 38_000, 20),
+            kept("tax_u16.csv", Some("332023100000000"), 38_000, 20),
+            other_pupil.clone(),
+        ]);
+        assert_eq!(listed, vec![a, other_pupil]);
     }
 }

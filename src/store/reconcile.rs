@@ -9,7 +9,7 @@ use rusqlite::TransactionBehavior;
 use super::fields::{self, Field, FieldChange};
 use super::{AuditContext, Change, ChangeOptions, Outcome, Refusal, Result, Store, StudentFilter};
 use crate::domain::student::{CategoryMark, PaymentStatus};
-use crate::domain::unapplied::{KeptPayment, UNAPPLIED_PAYMENT, UnappliedPayment};
+use crate::domain::unapplied::{self, KeptPayment, UNAPPLIED_PAYMENT, UnappliedPayment};
 
 /// One payment of the tax office's list, by its receipt number (票证号码): what a recorded payment is made of.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,23 +42,20 @@ fn refusal_standing(refusal: &Refusal) -> &'static str {
 /// One kept payment as an audit row, unless the same record is kept already for the same pupil and number
 /// (through the pupils' index: the log of a large drive is never read whole for it).
 fn keep_unapplied(tx: &rusqlite::Transaction, ctx: &AuditContext, kept: &KeptPayment) -> Result<()> {
-    let new = kept.record.to_json();
-    let already: bool = match kept.student_id {
-        Some(id) => tx
-            .prepare_cached(
-                "SELECT EXISTS(SELECT 1 FROM audit WHERE student_id = ?1 AND field = ?2 AND id_number = ?3 AND new = ?4)",
-            )?
-            .query_row(rusqlite::params![id, UNAPPLIED_PAYMENT, kept.id_number, new], |r| r.get(0))?,
-        None => tx
-            .prepare_cached(
-                "SELECT EXISTS(SELECT 1 FROM audit WHERE student_id IS NULL AND field = ?1 AND id_number = ?2
-                               AND new = ?3)",
-            )?
-            .query_row(rusqlite::params![UNAPPLIED_PAYMENT, kept.id_number, new], |r| r.get(0))?,
-    };
-    if !already {
-        ctx.write(tx, kept.student_id, &kept.id_number, UNAPPLIED_PAYMENT, None, Some(&new))?;
+    // The same payment kept already, from this list or the same list under another name (a link, a copy saved
+    // as GBK or UTF-16): not kept twice (`UnappliedPayment::same_payment`).
+    let mut held =
+        tx.prepare_cached("SELECT new FROM audit WHERE student_id IS ?1 AND field = ?2 AND id_number = ?3")?;
+    let rows = held.query_map(rusqlite::params![kept.student_id, UNAPPLIED_PAYMENT, kept.id_number], |r| {
+        r.get::<_, Option<String>>(0)
+    })?;
+    for row in rows {
+        let Some(record) = row?.as_deref().and_then(UnappliedPayment::from_json) else { continue };
+        if record.same_payment(&kept.record) {
+            return Ok(());
+        }
     }
+    ctx.write(tx, kept.student_id, &kept.id_number, UNAPPLIED_PAYMENT, None, Some(&kept.record.to_json()))?;
     Ok(())
 }
 
@@ -186,7 +183,8 @@ impl Store {
                 kept.push(KeptPayment { student_id, id_number, record });
             }
         }
-        Ok(kept)
+        // A payment kept twice by an older canbao (the list read again under another name) is listed once.
+        Ok(unapplied::once_each(kept))
     }
 
     /// The tax office's payments kept as held under another name than the roster's (`UnappliedReason::OtherName`),
