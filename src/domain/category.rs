@@ -107,8 +107,28 @@ impl CategoryTable {
     }
 
     /// Finds a category by its name or any alias, ignoring surrounding whitespace (full-width spaces too).
+    ///
+    /// A word followed by a bracketed qualifier, as departments' lists write them (重度残疾（一级）, 脱贫户（已稳定脱贫）,
+    /// full-width or ASCII brackets), is read as its category, the qualifier deciding where it names a category
+    /// itself or with the word (已稳定脱贫 is 已稳定脱贫人员, not the wider 过渡期内脱贫人口; 一级 + 残疾 is 一级残疾).
+    /// A disability graded 三级 or 四级 is 重度 only for a mental or intellectual disability: such a qualifier not
+    /// naming a category leaves the word unknown, for the operator to ask.
     pub fn lookup(&self, name_or_alias: &str) -> Option<&Category> {
-        self.index.get(name_or_alias.trim()).map(|&i| &self.categories[i])
+        let word = name_or_alias.trim();
+        if let Some(&i) = self.index.get(word) {
+            return Some(&self.categories[i]);
+        }
+        let (base, qualifier) = bracketed(word)?;
+        let found = |w: &str| self.index.get(w).map(|&i| &self.categories[i]);
+        if let Some(c) = found(qualifier).or_else(|| found(&format!("{qualifier}{base}"))) {
+            return Some(c);
+        }
+        let base_category = found(base)?;
+        let minor_grade = ["三级", "四级", "三、四级", "三四级"].iter().any(|g| qualifier.contains(g));
+        if minor_grade && base.contains("残疾") {
+            return None;
+        }
+        Some(base_category)
     }
 
     /// Every category, in file order.
@@ -125,6 +145,15 @@ impl CategoryTable {
     pub fn position(&self, name: &str) -> Option<usize> {
         self.index.get(name.trim()).copied()
     }
+}
+
+/// A word and its bracketed qualifier at the end (重度残疾（一级） → 重度残疾, 一级), both trimmed and neither empty.
+fn bracketed(word: &str) -> Option<(&str, &str)> {
+    let inner = word.strip_suffix('）').or_else(|| word.strip_suffix(')'))?;
+    let open = inner.rfind(['（', '('])?;
+    let base = inner[..open].trim();
+    let qualifier = inner[open..].trim_start_matches(['（', '(']).trim();
+    (!base.is_empty() && !qualifier.is_empty()).then_some((base, qualifier))
 }
 
 impl fmt::Display for Category {
@@ -227,6 +256,25 @@ mod tests {
         for word in ["困难", "低收入", "贫困生", "城市", "农村"] {
             assert!(table.lookup(word).is_none(), "{word}");
         }
+    }
+
+    #[test]
+    fn a_word_with_a_bracketed_qualifier_is_its_category() {
+        let table = CategoryTable::builtin();
+        let name = |w: &str| table.lookup(w).map(|c| c.name.as_str());
+        assert_eq!(name("重度残疾（一级）"), Some("重度残疾人"));
+        assert_eq!(name("残疾(二级)"), Some("重度残疾人"));
+        assert_eq!(name("脱贫户（已稳定脱贫）"), Some("已稳定脱贫人员"));
+        assert_eq!(name("脱贫户（脱贫不稳定户）"), Some("防止返贫监测对象"));
+        assert_eq!(name("脱贫户（脱贫不稳定）"), Some("防止返贫监测对象"));
+        assert_eq!(name("脱贫户（ 过渡期 ）"), Some("过渡期内脱贫人口"));
+        assert_eq!(name("低保（城市）"), Some("低保对象"));
+        // A grade 3 or 4 disability is 重度 only as a mental or intellectual one: not guessed from the word.
+        assert_eq!(name("残疾（三级）"), None);
+        assert_eq!(name("残疾（四级肢体）"), None);
+        assert_eq!(name("贫困生（一级）"), None);
+        assert_eq!(name("（一级）"), None);
+        assert_eq!(name("重度残疾（）"), None);
     }
 
     #[test]
