@@ -4858,3 +4858,22 @@ fn the_class_list_and_the_readme_say_a_part_payment_alike() {
     assert!(!readme.contains("a part payment beside 是否缴费 是"), "README: a part payment is 是否缴费 否");
     assert!(readme.contains("部分缴费 for a part payment (是否参保 否,\n是否缴费 否"), "README: 参保登记 部分缴费");
 }
+
+/// A pupil nobody has asked yet whose category enrolls where the benefit was approved (何轩明, 低保, under
+/// liuzhou-2023: 000 附件二(五)) reads in the 未参保 template's 备注 「未确认；应在待遇审批地参保缴费，不随学校参保」 as the
+/// ledgers say it, where before it read 未确认 alone; read back, the template changes nothing.
+#[test]
+fn the_template_says_a_benefit_place_pupil_enrolls_there() {
+    let (dir, db) = sample_drive_in(2023);
+    ok(canbao(&db).args(["policy", "use", "liuzhou-2023"]));
+    let files = export(&db, "template", &dir.path().join("template"), &[]);
+    let book = workbook(&files[1]);
+    let rows = &book[0].1;
+    let header = texts(&rows[0]);
+    let name = header.iter().position(|h| h == "姓名").expect("姓名");
+    let remark = header.iter().position(|h| h == "备注").expect("备注");
+    let row = rows[1..].iter().find(|r| texts(r)[name] == "何轩明").expect("何轩明 in the 未参保 file");
+    assert_eq!(texts(row)[remark], "未确认；应在待遇审批地参保缴费，不随学校参保", "{:?}", texts(row));
+    let report = json(canbao(&db).args(["import", "--json"]).arg(&files[1]));
+    assert_eq!((report["updated"].as_i64(), report["statuses_set"].as_i64()), (Some(0), Some(0)), "{report}");
+}

@@ -341,6 +341,22 @@ pub fn left_out_note(left_out: usize) -> Option<(String, String)> {
     })
 }
 
+/// What the template's 备注 says after 未确认 for a pupil whose category enrolls where the benefit was approved
+/// (000 附件二(五)), as the ledgers and the quote say it: 「应在待遇审批地参保缴费，不随学校参保」.
+fn benefit_place(input: &FormInput, s: &Student) -> Option<&'static str> {
+    let policy = input.policy?;
+    s.categories
+        .iter()
+        .filter_map(|c| policy.rule(&c.name))
+        .find(|r| r.enroll == crate::domain::policy::EnrollPlace::BenefitPlace)
+        .map(|r| crate::words::quote::ZH.place(r.enroll))
+}
+
+/// Whether a part of a template's 备注 is [`benefit_place`]'s, which the enrollment (未确认) before it says.
+pub fn is_benefit_place_remark(part: &str) -> bool {
+    part.trim() == crate::words::quote::ZH.place(crate::domain::policy::EnrollPlace::BenefitPlace)
+}
+
 /// What the template's 备注 says after the categories of a pupil whose categories are carried from an earlier
 /// year and not certified again (待重新认定), which it leaves out of 特殊人员类别: 「孤儿（待重新认定）：…」, as the
 /// ledgers' 人员类别 and the 参保花名册 say it.
@@ -420,7 +436,9 @@ fn cell(
             };
             let paid = input.payment_remark(s, dispute);
             let recertify = (!input.categories_certified(s)).then(|| recertify_remark(s));
-            let parts: Vec<&str> = [Some(own.as_str()), paid.as_deref(), other_name, recertify.as_deref()]
+            // Nobody asked yet, of a category enrolling where its benefit was approved: the ledgers' words.
+            let away = (standing.enrollment() == Enrollment::Unknown).then(|| benefit_place(input, s)).flatten();
+            let parts: Vec<&str> = [Some(own.as_str()), away, paid.as_deref(), other_name, recertify.as_deref()]
                 .into_iter()
                 .flatten()
                 .filter(|p| !p.is_empty())
