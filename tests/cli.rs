@@ -129,6 +129,35 @@ fn exit_codes() {
     canbao(&db).args(["export", "sheet", "--out"]).arg(dir.path().join("x.xlsx")).assert().code(1);
 }
 
+/// `export --out` does not write whole ID numbers under a masked copy's name (…-打码.xlsx): refused, in both
+/// languages, with the earlier masked copy untouched; `--mask` writes it.
+#[test]
+fn export_refuses_whole_numbers_under_a_masked_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    canbao(&db).arg("import").arg(fixture("gbk_title.csv")).assert().success();
+    let masked = dir.path().join("名单-打码.csv");
+    canbao(&db).args(["export", "sheet", "--mask", "--out"]).arg(&masked).assert().success();
+    let before = std::fs::read(&masked).unwrap();
+    for (args, out) in [
+        (vec!["export", "sheet", "--out"], masked.clone()),
+        (vec!["--lang", "en", "export", "sheet", "--out"], masked.clone()),
+        (vec!["export", "template", "--out"], dir.path().join("模板-打码.xlsx")),
+    ] {
+        let run = canbao(&db).args(&args).arg(&out).output().unwrap();
+        let stderr = String::from_utf8_lossy(&run.stderr);
+        assert_eq!(run.status.code(), Some(1), "{args:?}: {stderr}");
+        let said = if args.contains(&"en") {
+            "choose a name without 打码"
+        } else {
+            "请换一个不带“打码”的文件名"
+        };
+        assert!(stderr.contains(said) && stderr.contains("--mask"), "{args:?}: {stderr}");
+    }
+    assert_eq!(std::fs::read(&masked).unwrap(), before);
+    assert!(!dir.path().join("模板-打码.xlsx").exists());
+}
+
 #[test]
 fn find_json_past_its_limit_keeps_the_array_and_says_the_rest_on_stderr() {
     let dir = tempfile::tempdir().unwrap();

@@ -917,6 +917,38 @@ fn exports_from_the_screen_can_mask_id_numbers() {
     assert!(full.contains(&pupils[0].id_number));
 }
 
+/// The masked copy for class teachers (…-打码.xlsx) is never replaced by whole numbers: with masking off, an
+/// export typed onto its name is refused, saying why and what to do, where it asked only 覆盖它？ and wrote whole
+/// ID numbers into a file named as masked. A new name carrying 打码 is refused as well; masked, it is written.
+#[test]
+fn whole_numbers_are_not_exported_under_a_masked_copys_name() {
+    let dir = tempfile::tempdir().expect("dir");
+    for (lang, said) in [(Language::Zh, "请换一个不带“打码”的文件名"), (Language::En, "choose a name without 打码")]
+    {
+        let mut app = app(lang);
+        let pupils = app.store.students(&Default::default()).expect("list");
+        let masked = dir.path().join(format!("{lang:?}-在校学生信息表-打码.csv"));
+        app.run_command(canbao::tui::palette::Command::MaskExports);
+        app.start_export(masked.clone());
+        let before = std::fs::read_to_string(&masked).expect("written");
+        app.modal = None;
+        app.run_command(canbao::tui::palette::Command::MaskExports);
+        for target in [masked.clone(), dir.path().join(format!("{lang:?}-新的-打码.csv"))] {
+            app.start_export(target.clone());
+            let Some(canbao::tui::modal::Modal::Message(refused)) = &app.modal else {
+                panic!("{lang:?} {target:?}: {}", screen(&app))
+            };
+            let lines = refused.lines.join("\n");
+            assert!(refused.error && lines.contains(said), "{lang:?}: {lines}");
+            app.modal = None;
+        }
+        let after = std::fs::read_to_string(&masked).expect("still there");
+        assert_eq!(before, after, "{lang:?}: the masked copy is untouched");
+        assert!(pupils.iter().all(|p| !after.contains(&p.id_number)), "{lang:?}: a number in full");
+        assert!(!dir.path().join(format!("{lang:?}-新的-打码.csv")).exists());
+    }
+}
+
 /// While exports are masked the title bar says so, every export's dialog and 导出完成 say whether the file is
 /// masked, and the forms for the agencies (batch template, ledgers, special roster) are written whole.
 #[test]

@@ -29,6 +29,11 @@ pub(super) fn export(cli: &Cli, args: &ExportArgs) -> CmdResult {
         ));
     }
     let format = format_for(*format, out.as_deref())?;
+    // A form of whole numbers is not written under a name that says it is masked (`--out 名单-打码.xlsx`): who
+    // is handed that file takes it for the masked copy.
+    if let Some(file) = out.as_deref().filter(|o| *o != Path::new("-") && !forms::names_a_folder(o)) {
+        crate::io::export::check_masked_name(file, full_id_form(*kind, *mask).is_none())?;
+    }
     let mut store = open_existing(cli)?;
     // Ctrl-C stops the export while it reads the drive: its files, written under hidden names and given theirs
     // only once all are whole, are removed, and the earlier files of those names stay. Once they are given their

@@ -393,6 +393,22 @@ const DRIVE_SIDECARS: [&str; 5] = ["", "-wal", "-shm", "-journal", ".lock"];
 /// header to tell it by, so its name is what says it: no form is ever called `.db`.
 const DRIVE_ENDINGS: [&str; 7] = [".db", ".db-wal", ".db-shm", ".db-journal", ".db.lock", ".sqlite", ".sqlite3"];
 
+/// Whether a file of whole ID numbers may be written under `target`'s name: not under one that says it is masked
+/// (`…-打码.xlsx`, the name a masked copy for class teachers is given, see
+/// [`MASKED_MARK`](super::sheet::MASKED_MARK)), whether or not a file of that name is there, so whole numbers
+/// never go out in a file whoever is handed it takes for the masked copy. `masked`: the export's numbers are
+/// masked, and any name will do.
+pub fn check_masked_name(target: &Path, masked: bool) -> Result<(), ReadError> {
+    let stem = target.file_stem().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    match masked || !stem.contains(MASKED_WORD) {
+        true => Ok(()),
+        false => Err(ReadError::WholeNumbersUnderMaskedName { file: target.display().to_string() }),
+    }
+}
+
+/// The word a masked copy's name carries ([`MASKED_MARK`](super::sheet::MASKED_MARK) without its dash).
+const MASKED_WORD: &str = "打码";
+
 /// Whether an export may write `target`, replacing what is there: the one rule of the command line and the
 /// screen. Refused, whether the file exists or not: the drive being exported (`drive`; through a symlink, a
 /// hard link or another spelling of its path too), its `-wal`, `-shm`, `-journal` and `.lock`, anything in its

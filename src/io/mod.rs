@@ -93,6 +93,16 @@ pub enum ReadError {
          (the disk is full: {file} was not written, and one already there is untouched)"
     )]
     DiskFull { file: String },
+    /// A form of whole ID numbers given a name that says it is masked ([`export::check_masked_name`]).
+    #[error(
+        "未导出 {file}：文件名带“打码”，是给班主任等的打码副本的名字，而这份表格的身份证号码是完整的。要导出打码的\
+         副本，请先开启打码（屏幕上在命令面板 : 中选「导出时身份证号码打码」，命令行加 --mask）；要导出完整的号码，\
+         请换一个不带“打码”的文件名 ({file} was not written: its name says it is a masked copy (打码) for class \
+         teachers, but this form has whole ID numbers. For a masked copy turn masking on first (on the screen, \
+         «Mask ID numbers in exports» in the palette under :, on the command line --mask); for whole numbers choose a name \
+         without 打码)"
+    )]
+    WholeNumbersUnderMaskedName { file: String },
     #[error("不覆盖 {file}：{reason}；请换一个文件名或文件夹 (not replaced: {file}: {}; choose another name or folder)", crate::words::in_language(.reason, crate::words::Language::En))]
     WontReplace { file: String, reason: String },
     #[error(

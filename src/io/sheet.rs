@@ -308,6 +308,7 @@ pub fn export_sheet(
     if let Some(class) = &opts.class {
         check_class(store, opts.school.as_deref(), class)?;
     }
+    crate::io::export::check_masked_name(out, opts.mask)?;
     let mut writer = TableWriter::create(out, opts.format, store.path())?;
     let mut left_out = LeftOut::default();
     for school in &schools {

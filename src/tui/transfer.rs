@@ -89,7 +89,11 @@ impl App {
             ExportOptions { format, school: None, class: None, mask: self.mask_exports, date: self.store.today() };
         // The drive, its sidecars and backups, and a file of another type are refused as `export --out` refuses
         // them; an earlier export is asked about.
-        if let Err(e) = crate::io::export::check_target(&target, format, self.store.path()) {
+        // Nor are whole numbers written under a masked copy's name (…-打码.xlsx): refused before any question of
+        // replacing it, whether or not it is there.
+        let checked = crate::io::export::check_target(&target, format, self.store.path())
+            .and_then(|()| crate::io::export::check_masked_name(&target, self.mask_exports));
+        if let Err(e) = checked {
             self.job_done(JobOutcome::Failed(e.to_string()));
             return;
         }
