@@ -1277,7 +1277,7 @@ pub(super) fn find(cli: &Cli, query: &str, limit: usize, reveal: bool, json: boo
     let several = store.schools()?.len() > 1;
     for s in &pupils {
         let id = shown_id(&s.id_number, reveal);
-        let flag = if s.id_valid() { "" } else { " !" };
+        let flag = if s.id_to_verify() { " !" } else { "" };
         // A drive may hold a control character (an old import, a merge): it must not drive the terminal.
         let shown = crate::io::table::printable;
         let school = if several { format!("{}\t", shown(&s.school)) } else { String::new() };

@@ -612,6 +612,11 @@ pub fn check_in_year(
         if let Some(code) = &s.id_problem {
             let (problem, problem_en) = problem_text(code, &s.id_raw, today);
             report.invalid_ids.push(InvalidId { pupil: s.into(), problem, problem_en });
+        } else if s.id_to_verify() {
+            // An old 15-digit number, which the batch template leaves out as it leaves out a flagged one: listed
+            // with them, not as a pupil a hundred years old by the birth date its conversion gives.
+            let (problem, problem_en) = old_number_text();
+            report.invalid_ids.push(InvalidId { pupil: s.into(), problem, problem_en });
         }
         if super::phone::is_no_phone(&s.phone)
             && let Some(why) = super::phone::not_a_phone(&s.phone)
@@ -640,7 +645,7 @@ pub fn check_in_year(
                 _ => {}
             }
         }
-        if let Some(birth) = s.birth_date.filter(|_| s.id_problem.is_none()) {
+        if let Some(birth) = s.birth_date.filter(|_| !s.id_to_verify()) {
             let age = crate::domain::id_number::age_on(birth, today);
             if age > OLDEST_PUPIL {
                 report.too_old.push(AgedPupil { pupil: s.into(), age });
@@ -890,6 +895,19 @@ fn mistyped_pairs(students: &[Student]) -> Vec<DuplicateGroup> {
 
 /// The stored problem code in words, Chinese and English; the raw value is re-checked for the details
 /// (expected check character …).
+/// What `check` says of an old 15-digit number (kept converted to 18), in both languages.
+fn old_number_text() -> (String, String) {
+    (
+        "15位旧身份证号码（已按 18 位保存），只发给 1900 年代出生的人，多为家长或旧记录的号码，批量参保模板不填入：\
+         请核对户口簿，填入学生本人的 18 位号码"
+            .into(),
+        "an old 15-digit ID number (kept as 18): only people born in the 1900s were given them, so it is most \
+         likely a parent's or an old record's, and the batch template leaves it out: check the household register \
+         and enter the pupil's own 18-character number"
+            .into(),
+    )
+}
+
 fn problem_text(code: &str, raw: &str, today: NaiveDate) -> (String, String) {
     let problem = match id_number::check(raw, today).result {
         Err(problem) if problem.code() == code => problem,
@@ -1192,6 +1210,21 @@ mod tests {
         let report = check(&[parent, student], CategoryTable::builtin(), None, today);
         let found: Vec<(&str, i32)> = report.too_old.iter().map(|a| (a.pupil.name.as_str(), a.age)).collect();
         assert_eq!(found, [("卢翔", 40)]);
+    }
+
+    /// An old 15-digit number, which the batch template leaves out (`Student::id_to_verify`), is listed with the
+    /// numbers to verify, where it was listed as a pupil 108 years old by its conversion's birth date.
+    #[test]
+    fn an_old_15_digit_number_is_listed_with_the_numbers_to_verify() {
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap_or_default();
+        let old = pupil("莫怡航", "511502180101773", "一年级2班");
+        assert_eq!(old.id_kind, Some(id_number::IdKind::ResidentConverted), "an old number");
+        assert!(old.id_to_verify() && old.id_valid());
+        let report = check(&[old], CategoryTable::builtin(), None, today);
+        let listed: Vec<&str> = report.invalid_ids.iter().map(|i| i.problem.as_str()).collect();
+        assert!(listed.len() == 1 && listed[0].contains("15位旧身份证号码"), "{listed:?}");
+        assert!(report.invalid_ids[0].problem_en.contains("old 15-digit"));
+        assert!(report.too_old.is_empty(), "not a pupil of 108");
     }
 
     #[test]

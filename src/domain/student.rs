@@ -245,6 +245,15 @@ impl Student {
         self.id_problem.is_none()
     }
 
+    /// Whether the pupil's ID number is to be verified before it goes anywhere: one that failed the check, or an
+    /// old 15-digit one (converted to 18), which only people born in the 1900s were given, so it is a parent's or
+    /// an old record's, never the pupil's. The one rule of the roster's `!`, its 证件问题 filter, the counts of
+    /// 身份证号有问题 (dashboard, `canbao stats`, the summary) and the batch template, which leaves such a number
+    /// out of 证件号码.
+    pub fn id_to_verify(&self) -> bool {
+        !self.id_valid() || self.id_kind == Some(IdKind::ResidentConverted)
+    }
+
     /// 所在年级、班级 as one label.
     pub fn class_label(&self) -> String {
         super::class_label::join(&self.grade, &self.class)

@@ -18,7 +18,7 @@ pub struct RosterRow<'a> {
     pub enrollment: Enrollment,
     pub payment: PaymentStatus,
     pub categories: Vec<CategoryMark>,
-    /// The ID number is missing or invalid.
+    /// The ID number is to be verified: missing, invalid, or an old 15-digit one (`Student::id_to_verify`).
     pub id_problem: bool,
 }
 
@@ -65,7 +65,7 @@ impl Store {
     pub fn for_each_roster_row(&self, mut f: impl FnMut(&RosterRow<'_>)) -> Result<()> {
         let mut stmt = self.conn.prepare(
             "SELECT s.id, s.name, s.id_number, s.grade, s.class, s.enrollment, s.payment, s.categories,
-                    s.id_problem IS NOT NULL, s.school_id
+                    (s.id_problem IS NOT NULL OR s.id_kind = 'resident_converted'), s.school_id
              FROM students s",
         )?;
         let mut rows = stmt.query([])?;

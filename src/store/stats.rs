@@ -342,7 +342,7 @@ impl Store {
             }
             let standing = Standing::new(s.enrollment, s.payment);
             stats.students += 1;
-            stats.id_invalid += i64::from(!s.id_valid());
+            stats.id_invalid += i64::from(s.id_to_verify());
             let part_paid = short.contains_key(&s.id);
             let expected = standing.is_expected_paying(part_paid);
             stats.expected += i64::from(expected);

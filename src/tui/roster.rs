@@ -359,7 +359,7 @@ impl RosterData {
             row.payment = s.payment;
             row.part_paid = part_paid;
             row.categories = categories;
-            row.problem = !s.id_valid();
+            row.problem = s.id_to_verify();
             row.recertify = !certified && !s.categories.is_empty();
         }
     }

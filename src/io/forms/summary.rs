@@ -72,7 +72,7 @@ pub fn export_summary(input: &FormInput, out: Option<&Path>) -> Result<Vec<PathB
     let mut totals: Vec<(String, Out<'static>)> =
         totals.into_iter().map(|(what, n)| (what, Out::Number(f64::from(n)))).collect();
     totals.push(rate_total(insured, expected));
-    totals.push(("身份证号有问题".into(), Out::Number(f64::from(count(&|s| !s.id_valid())))));
+    totals.push(("身份证号有问题".into(), Out::Number(f64::from(count(&|s| s.id_to_verify())))));
     totals.push(("特殊人员类别".into(), Out::Number(f64::from(count(&|s| !s.categories.is_empty())))));
 
     let mut classes: Vec<ProgressRow> = Vec::new();

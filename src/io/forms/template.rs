@@ -314,7 +314,7 @@ pub const ALL_PUPILS_ENTRY_EN: &str = "Export the batch enrollment template (eve
 /// 15-digit numbers being given only to people born in the 1900s is a parent's or an old record's, never the
 /// pupil's: registered, the agency would enroll the child under someone else's number.
 fn number_left_out(s: &Student) -> bool {
-    s.id_problem.is_some() || s.id_kind == Some(IdKind::ResidentConverted)
+    s.id_to_verify()
 }
 
 /// What the template's 备注 adds for a pupil whose flagged ID number it left out of the 证件号码 cell, after the

@@ -259,7 +259,7 @@ fn fields(app: &App, d: &Detail, width: usize) -> Vec<Line<'static>> {
     };
     let mut lines = vec![
         field(app, t.f_name, s.name.clone(), app.theme.header(), width),
-        field(app, t.f_id, id_value, if s.id_valid() { plain } else { theme.fg(theme.warning) }, width),
+        field(app, t.f_id, id_value, if !s.id_to_verify() { plain } else { theme.fg(theme.warning) }, width),
         field(app, t.f_sex_birth, born, plain, width),
         field(app, t.f_school, s.school.clone(), plain, width),
         field(app, t.f_class, s.class_label(), plain, width),
