@@ -1061,6 +1061,27 @@ fn an_old_15_digit_number_is_marked_filtered_and_counted_as_the_template_leaves_
     assert!(screen(&app).contains(&count), "{count}: {}", screen(&app));
 }
 
+/// A long report (the on-screen 检查名单 of a big drive) goes to its last lines with End or G and back to its
+/// first with Home or g, and its keys say End, where End did nothing and g or G closed it.
+#[test]
+fn a_long_report_goes_to_its_end_and_start() {
+    for (lang, hint) in [(Language::Zh, "End 末尾"), (Language::En, "End last")] {
+        let mut app = app(lang);
+        let lines: Vec<String> = (1..=200).map(|i| format!("第 {i} 行")).collect();
+        app.show("检查名单", lines, false);
+        assert!(screen(&app).contains(hint), "{lang:?}: {}", screen(&app));
+        for (down, up) in [(KeyCode::End, KeyCode::Home), (KeyCode::Char('G'), KeyCode::Char('g'))] {
+            press(&mut app, down);
+            let shown = screen(&app);
+            assert!(shown.contains("第 200 行") && !shown.contains("第 1 行"), "{lang:?} {down:?}: {shown}");
+            press(&mut app, up);
+            let shown = screen(&app);
+            assert!(shown.contains("第 1 行") && !shown.contains("第 200 行"), "{lang:?} {up:?}: {shown}");
+        }
+        assert!(matches!(app.modal, Some(canbao::tui::modal::Modal::Message(_))), "still open");
+    }
+}
+
 /// The import's report counts the rows left out because their masked numbers fit no pupil.
 #[test]
 fn the_import_report_counts_masked_rows_left_out() {

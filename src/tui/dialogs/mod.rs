@@ -37,7 +37,12 @@ impl ImportPreview {
 
 /// A message box's new first row: as far as its last row, however many rows its long lines wrap to.
 fn scroll_box(size: (u16, u16), lines: &[String], offset: usize, action: &Action, page: usize) -> usize {
-    scroll(offset, action, page).min(layout::MessageBox::new(size, lines.iter().map(String::as_str)).last_offset())
+    let last = layout::MessageBox::new(size, lines.iter().map(String::as_str)).last_offset();
+    match action {
+        // End: the report's last lines (a long check's 税务已缴费、名单未记入), where it did nothing.
+        Action::Bottom => last,
+        _ => scroll(offset, action, page).min(last),
+    }
 }
 
 /// A scrolled text's new first line.
@@ -162,6 +167,13 @@ impl App {
             },
             Modal::Message(mut m) => match action {
                 Action::Back | Action::Confirm => None,
+                // In a report longer than its box, g and G go to the first and last line, as on the roster's
+                // list, where they closed it; a message that fits is closed by them as by any letter.
+                Action::Input(c @ ('g' | 'G')) if scroll_box(self.size, &m.lines, 0, &Action::Bottom, page) > 0 => {
+                    let to = if c == 'g' { Action::Top } else { Action::Bottom };
+                    m.offset = scroll_box(self.size, &m.lines, m.offset, &to, page);
+                    Some(Modal::Message(m))
+                }
                 // A character the message has no key for: the operator has read it and is back at the screen's
                 // keys. It closes, as Enter closes it, and the key acts as on the screen where it opens the search
                 // or the help (`/`, `?`, a name typed in Chinese).

@@ -145,7 +145,9 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, modal: &Modal) {
             import_preview(frame, app, area, preview, *offset, (school.as_ref(), new_school.as_deref()))
         }
         Modal::Working(kind) => working(frame, app, area, *kind),
-        Modal::Message(m) => message_box(frame, app, area, m, &[("confirm", None), ("down", Some(t.scroll_more))]),
+        Modal::Message(m) => {
+            message_box(frame, app, area, m, &[("confirm", None), ("down", Some(t.scroll_more)), ("bottom", None)])
+        }
         Modal::Palette { input, cursor } => palette(frame, app, area, input, *cursor),
         Modal::Files(picker) => files(frame, app, area, picker),
         Modal::Identity(form) => identity(frame, app, area, form),
@@ -161,7 +163,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, modal: &Modal) {
                 app,
                 area,
                 &message,
-                &[("confirm", None), ("back", None), ("down", Some(t.scroll_more))],
+                &[("confirm", None), ("back", None), ("down", Some(t.scroll_more)), ("bottom", None)],
             );
         }
         Modal::ReconcilePreview { source, lines, offset, .. } => {
@@ -176,7 +178,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, modal: &Modal) {
                 app,
                 area,
                 &message,
-                &[("confirm", None), ("back", None), ("down", Some(t.scroll_more))],
+                &[("confirm", None), ("back", None), ("down", Some(t.scroll_more)), ("bottom", None)],
             );
         }
     }
@@ -239,7 +241,7 @@ fn import_preview(
         app,
         area,
         &message,
-        &[("confirm", Some(t.short("import"))), ("back", None), ("down", Some(t.scroll_more))],
+        &[("confirm", Some(t.short("import"))), ("back", None), ("down", Some(t.scroll_more)), ("bottom", None)],
     );
 }
 
@@ -484,7 +486,9 @@ fn message_box(frame: &mut Frame, app: &App, area: Rect, m: &Message, hints: &[(
         .collect();
     frame.render_widget(Paragraph::new(rows), body);
     // Down scrolls lines longer than the box; where they fit it does nothing, and no hint names it.
-    let hints: Vec<_> = hints.iter().copied().filter(|(name, _)| *name != "down" || b.last_offset() > 0).collect();
+    // End, as Down, only where there is more below: it goes to the last lines.
+    let more = |name: &str| !matches!(name, "down" | "bottom") || b.last_offset() > 0;
+    let hints: Vec<_> = hints.iter().copied().filter(|(name, _)| more(name)).collect();
     frame.render_widget(Paragraph::new(hint_line(app, Context::Dialog, &hints, inner.width as usize)), bottom(inner));
 }
 
