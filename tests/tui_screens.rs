@@ -1542,6 +1542,31 @@ fn keys_typed_before_a_question_shows_do_not_answer_it() {
     assert_eq!(elsewhere_after(look.chain(paced("y")).chain([Paced::Pause])), 360);
 }
 
+/// Keys that reached a question before it showed, each said as it came, are counted together on the status line
+/// (「2 个键」), where it said 「提问出现前按下的 1 个键未作回答」 twice over.
+#[test]
+fn keys_ignored_one_by_one_before_a_question_are_counted_together() {
+    for (lang, two, one) in [
+        (Language::Zh, "提问出现前按下的 2 个键未作回答", "1 个键"),
+        (Language::En, "2 key(s) pressed before this question", "1 key(s)"),
+    ] {
+        let mut app = app(lang);
+        app.update(Action::SelectAll);
+        app.update(Action::Enrollment);
+        app.update(Action::Down);
+        app.update(Action::Confirm);
+        assert!(matches!(app.modal, Some(canbao::tui::modal::Modal::Confirm(_))), "a question");
+        app.keys_ignored(1);
+        app.keys_ignored(1);
+        let said = app.status.as_ref().map(|s| s.text.clone()).unwrap_or_default();
+        assert!(said.contains(two) && !said.contains(one), "{lang:?}: {said}");
+        // The bulk payment question's sentence on part-payers ends, so the next (其中 1 人为异地参保…) starts
+        // apart, where the two ran together.
+        let part_paid = canbao::tui::text::Text::for_language(lang).bulk_kept_part_paid;
+        assert!(part_paid.ends_with(['。', '.']), "{lang:?}: {part_paid}");
+    }
+}
+
 /// Pupils selected and then searched out of sight are still in a bulk mark: the question says how many of them
 /// the list no longer shows.
 #[test]

@@ -1319,9 +1319,20 @@ impl App {
         }
         if n > 0 {
             let text = if self.question().is_some() { self.text.keys_ignored } else { self.text.keys_ignored_preview };
-            let text = match self.status.take() {
-                Some(said) => format!("{}{}{}", said.text, self.text.pick("；", "; "), fill(text, &[&n])),
-                None => fill(text, &[&n]),
+            // Keys said a moment ago (one key, then another, each its own event) are counted together: 「2 个键」,
+            // where the line said 「1 个键未作回答」 twice.
+            let (before, after) = text.split_once("{}").unwrap_or((text, ""));
+            let earlier = self.status.as_ref().and_then(|said| {
+                let head = said.text.strip_suffix(after)?;
+                let digits = head.len() - head.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+                let m: usize = head[head.len() - digits..].parse().ok()?;
+                let head = head[..head.len() - digits].strip_suffix(before)?;
+                Some((head.to_owned(), m))
+            });
+            let text = match (earlier, self.status.take()) {
+                (Some((head, m)), _) => format!("{head}{}", fill(text, &[&(m + n)])),
+                (None, Some(said)) => format!("{}{}{}", said.text, self.text.pick("；", "; "), fill(text, &[&n])),
+                (None, None) => fill(text, &[&n]),
             };
             self.fail(text);
         }

@@ -597,7 +597,7 @@ pub static EN: Text = Text {
     saved_under_question: "Done and saved before your answer; it cannot be stopped now: answer to see it",
     ended_result_discarded: "Stopped ({}): its result is discarded; nothing was changed",
     bulk_kept_paid: " ({} already paid or government-paid are left as they are)",
-    bulk_kept_part_paid: "; {} of them part-paid ({}), still owing the rest: not recorded as paid in full; record each top-up with {} on the pupil's row",
+    bulk_kept_part_paid: "; {} of them part-paid ({}), still owing the rest: not recorded as paid in full; record each top-up with {} on the pupil's row.",
     all_already_paid: "All {} selected pupils are already paid or government-paid: nothing changed",
     selected_kept: "{}, selected, is {} already: nothing changed. To clear it, unselect ({}) and press {} on the pupil's row",
     enrollment_against_payment: "{} is {}: not marked {}. If the payment was recorded by mistake, clear it first ({})",

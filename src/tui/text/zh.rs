@@ -574,7 +574,7 @@ pub static ZH: Text = Text {
     saved_under_question: "它已在你回答之前完成并已保存，无法再停止：回答后显示结果",
     ended_result_discarded: "已停止（{}）：它的结果已放弃，未作任何修改",
     bulk_kept_paid: "（已缴费或财政代缴的 {} 人保持原样，不重新登记）",
-    bulk_kept_part_paid: "；其中 {} 人部分缴费（{}），仍差应缴，不登记为足额：补缴请在其行上逐个按 {} 登记",
+    bulk_kept_part_paid: "；其中 {} 人部分缴费（{}），仍差应缴，不登记为足额：补缴请在其行上逐个按 {} 登记。",
     all_already_paid: "所选的 {} 名学生都已缴费或财政代缴，未作改动",
     selected_kept: "所选的 {} 已为「{}」，未作改动：如要清除，请按 {} 取消选择，再在其行上按 {}",
     enrollment_against_payment: "{} 为「{}」，不能标记为「{}」，未保存：如缴费记错了，请先按 {} 清除缴费",
