@@ -1098,6 +1098,21 @@ fn the_import_report_counts_masked_rows_left_out() {
     assert!(!app(Language::Zh).report_lines(&none).iter().any(|l| l.contains("打码")));
 }
 
+/// The palette's folder field for a form offers the folder the last form went into this session (the template
+/// into /x/out/, then the ledgers), where it offered the folder canbao runs in each time.
+#[test]
+fn the_next_forms_folder_is_the_last_one_used() {
+    use canbao::tui::palette::{Command, Form};
+    let dir = tempfile::tempdir().expect("dir");
+    let out = dir.path().join("out");
+    let mut app = app(Language::Zh);
+    app.start_form_export(Form::Template, out.clone());
+    app.modal = None;
+    app.run_command(Command::Export(Form::Ledgers));
+    let Some(canbao::tui::modal::Modal::Path(prompt)) = &app.modal else { panic!("{}", screen(&app)) };
+    assert_eq!(prompt.input.text(), out.display().to_string());
+}
+
 #[test]
 fn export_prompt_while_masked() {
     snap("export_path_masked", |app| {

@@ -106,6 +106,8 @@ pub struct App {
     pub mask_exports: bool,
     /// Whether the export running (or last run) masks its ID numbers, for its 导出完成 to say so.
     pub export_masked: bool,
+    /// The folder the last form went into this session, which the palette's folder field offers next.
+    pub last_export_folder: Option<std::path::PathBuf>,
     pub quit: bool,
     /// Terminal size (columns, rows).
     pub size: (u16, u16),
@@ -228,6 +230,7 @@ impl App {
             revealed_pupil: None,
             mask_exports: false,
             export_masked: false,
+            last_export_folder: None,
             quit: false,
             size: (layout::MIN_WIDTH, layout::MIN_HEIGHT),
             jobs: Jobs::default(),

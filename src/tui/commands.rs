@@ -73,7 +73,14 @@ impl App {
             Command::Import => self.open_import(),
             Command::Export(Form::Sheet) => self.open_export(),
             Command::Export(form) if self.export_refused(form) => {}
-            Command::Export(form) => self.prompt_path(PathPurpose::ExportForm(form), &self.here()),
+            // The folder the last form went into, where the next is most likely meant to go; else where canbao runs.
+            Command::Export(form) => {
+                let folder = match &self.last_export_folder {
+                    Some(folder) => folder.display().to_string(),
+                    None => self.here(),
+                };
+                self.prompt_path(PathPurpose::ExportForm(form), &folder)
+            }
             Command::Reconcile(source) => self.open_picker(PathPurpose::Reconcile(source)),
             Command::Policies => self.open_policies(),
             Command::NewPolicy => self.open_new_policy(None),
@@ -138,6 +145,7 @@ impl App {
             Form::Notices | Form::Classes => self.roster.filters().class,
             _ => None,
         };
+        self.last_export_folder = Some(folder.clone());
         let class = filtered.and_then(|c| self.data.classes.get(c as usize).cloned());
         let school = filtered.and_then(|c| self.data.class_school(c)).map(str::to_owned);
         // The agencies' forms are written whole whatever the switch says: a masked one could not be used.
