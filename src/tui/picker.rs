@@ -133,6 +133,17 @@ pub fn normalised(path: &std::path::Path) -> PathBuf {
 
 #[cfg(test)]
 mod tests {
+
+    /// The hint of the filtered list names every type it shows (.txt among them), where it named four of six.
+    #[test]
+    fn the_hint_names_every_type_the_list_shows() {
+        for lang in [crate::words::Language::Zh, crate::words::Language::En] {
+            let hint = crate::tui::text::Text::for_language(lang).picker_spreadsheets;
+            for ext in SPREADSHEETS {
+                assert!(hint.contains(&ext.to_ascii_uppercase()), "{lang:?}: {ext} in {hint}");
+            }
+        }
+    }
     use super::*;
 
     /// A name that is not UTF-8 (a GBK name from a zip made on Chinese Windows) is listed, and its entry leads
