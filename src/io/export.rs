@@ -601,6 +601,7 @@ impl TableWriter {
             n => format!(".{file_name}.{pid}-{n}{PART}"),
         })
         .map_err(|e| io_err(target, e))?;
+        made_here(&temp);
         let mut writer = TableWriter {
             format,
             target: target.to_owned(),
@@ -982,12 +983,31 @@ pub fn new_stage(folder: &Path) -> Result<PathBuf, ReadError> {
         let stamp = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
         let stage = folder.join(format!(".canbao-{}-{}{PART}", std::process::id(), stamp.as_nanos()));
         match private_file::create_dir_new(&stage) {
-            Ok(()) => return Ok(stage),
+            Ok(()) => {
+                made_here(&stage);
+                return Ok(stage);
+            }
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
             Err(e) => return Err(io_err(folder, e)),
         }
     }
     Err(io_err(folder, private_file::temp_name_taken()))
+}
+
+/// The names of the `.part` files and stage folders this process made: its own, never another export's
+/// abandoned ones, whatever the clocks say. Judged by age alone, a form of several files on a shared folder whose
+/// file times ran 15 minutes behind the laptop's clock had its first file taken as abandoned by its second, and
+/// the export failed (「文件夹不存在」).
+static MADE_HERE: std::sync::Mutex<Vec<std::ffi::OsString>> = std::sync::Mutex::new(Vec::new());
+
+fn made_here(part: &Path) {
+    if let (Some(name), Ok(mut made)) = (part.file_name(), MADE_HERE.lock()) {
+        made.push(name.to_owned());
+    }
+}
+
+fn is_made_here(name: &std::ffi::OsStr) -> bool {
+    MADE_HERE.lock().is_ok_and(|made| made.iter().any(|n| n == name))
 }
 
 /// Removes the `.part` files and stage folders of exports that were killed mid-way (a power cut, a kill -9, a
@@ -996,9 +1016,9 @@ pub fn new_stage(folder: &Path) -> Result<PathBuf, ReadError> {
 fn remove_abandoned_parts(dir: &Path) {
     let Ok(entries) = std::fs::read_dir(dir) else { return };
     for entry in entries.flatten() {
-        let name = entry.file_name();
-        let name = name.to_string_lossy();
-        if !(name.starts_with('.') && name.ends_with(PART) && name.len() > 1 + PART.len()) {
+        let os_name = entry.file_name();
+        let name = os_name.to_string_lossy();
+        if !(name.starts_with('.') && name.ends_with(PART) && name.len() > 1 + PART.len()) || is_made_here(&os_name) {
             continue;
         }
         // The entry itself, never what a link there points at.
@@ -1105,6 +1125,23 @@ pub fn shown_in_full(path: &Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_exports_own_stage_is_never_taken_as_abandoned_whatever_its_file_time() {
+        let dir = tempfile::tempdir().unwrap();
+        let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+        let age = |p: &Path| std::fs::File::open(p).unwrap().set_modified(hour_ago).unwrap();
+        // Another export's, killed an hour ago; and this export's first, its time an hour behind (a shared folder
+        // whose clock is behind the laptop's).
+        let abandoned = dir.path().join(".canbao-1-1.part");
+        std::fs::create_dir(&abandoned).unwrap();
+        age(&abandoned);
+        let first = new_stage(dir.path()).unwrap();
+        age(&first);
+        let second = new_stage(dir.path()).unwrap();
+        assert!(first.is_dir() && second.is_dir(), "this export's stages stay");
+        assert!(!abandoned.exists(), "an abandoned one is removed");
+    }
 
     #[test]
     fn a_form_of_several_files_is_placed_whole_or_not_at_all() {
