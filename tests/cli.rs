@@ -5979,6 +5979,29 @@ fn a_backup_to_a_folder_that_takes_no_file_names_the_target_and_the_cause() {
     assert!(text.contains("没有写入权限 (permission denied)：/proc/x.db"), "{text}");
 }
 
+/// The screen on a laptop whose clock is far behind the drive's newest change is refused as a command's change
+/// is, before its daily backup (stamped years back) or any mark, where it opened and saved marks dated 2000.
+#[cfg(target_os = "linux")]
+#[test]
+fn the_screen_with_a_clock_far_behind_the_drive_is_refused_before_anything_is_written() {
+    if std::process::Command::new("faketime").arg("--version").output().is_err() {
+        eprintln!("faketime is not installed: skipped");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("D.db");
+    canbao(&db).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    let backups = || std::fs::read_dir(dir.path().join("backups")).map(|d| d.count()).unwrap_or(0);
+    let before = backups();
+    let mut cmd = Command::new("faketime");
+    cmd.arg("2000-01-01 08:00:00").arg(env!("CARGO_BIN_EXE_canbao")).arg("--db").arg(&db);
+    cmd.env_remove("CANBAO_DB").env("CANBAO_OPERATOR", "测试");
+    let (code, text) = said(&mut cmd);
+    assert_ne!(code, Some(0), "{text}");
+    assert!(text.contains("本机时钟") && text.contains("--accept-clock"), "{text}");
+    assert_eq!(backups(), before, "no daily backup dated 2000: {text}");
+}
+
 /// A laptop whose clock is far behind the drive's newest change (a dead BIOS battery) is refused a change, saying
 /// so with --accept-clock to override, where it saved the change stamped years back; --accept-clock lets it.
 #[cfg(target_os = "linux")]

@@ -181,25 +181,31 @@ fn open_current_year(cli: &Cli, preview: bool) -> Result<Store, UserError> {
         && !cli.accept_clock
         && let Some(behind) = store.clock_behind_drive()?
     {
-        let (newest, now) = (shown_instant(&behind.newest), shown_instant(&behind.now));
-        let days = behind.minutes / (24 * 60);
-        let command = command(cli, "--accept-clock");
-        let en = format!(
-            "this laptop's clock ({now}) is {days} days behind the drive's newest change ({newest}): it is probably \
-             wrong (a dead BIOS battery). Changes would be stamped with the wrong date; nothing changed. Set this \
-             laptop's date and time first; to change the drive anyway once checked, run again with --accept-clock: \
-             {command} … (or open it with --read-only)"
-        );
-        let zh = format!(
-            "本机时钟（{now}）比数据文件中最新的修改（{newest}）早 {days} 天：本机的日期时间多半不准（如主板电池没电），\
-             修改会记上错误的日期，未做任何修改。请先改正本机的日期和时间；核对后仍要修改，请加 --accept-clock 重新运行：\
-             {command} …（或加 --read-only 只读打开） ({en})"
-        );
-        return Err(UserError::new(super::pick(&zh, &en).to_owned()));
+        return Err(clock_behind(cli, &behind));
     }
     warn_if_demo(&store);
     warn_if_backup(cli, &drive_path(cli), if preview { Use::Read } else { Use::Write });
     Ok(store)
+}
+
+/// The refusal of a change by a laptop whose clock is far `behind` the drive's newest change, in the language
+/// asked for, naming --accept-clock and --read-only.
+pub(super) fn clock_behind(cli: &Cli, behind: &crate::store::merge_notes::ClockAhead) -> UserError {
+    let (newest, now) = (shown_instant(&behind.newest), shown_instant(&behind.now));
+    let days = behind.minutes / (24 * 60);
+    let command = command(cli, "--accept-clock");
+    let en = format!(
+        "this laptop's clock ({now}) is {days} days behind the drive's newest change ({newest}): it is probably \
+         wrong (a dead BIOS battery). Changes would be stamped with the wrong date; nothing changed. Set this \
+         laptop's date and time first; to change the drive anyway once checked, run again with --accept-clock: \
+         {command} … (or open it with --read-only)"
+    );
+    let zh = format!(
+        "本机时钟（{now}）比数据文件中最新的修改（{newest}）早 {days} 天：本机的日期时间多半不准（如主板电池没电），\
+         修改会记上错误的日期，未做任何修改。请先改正本机的日期和时间；核对后仍要修改，请加 --accept-clock 重新运行：\
+         {command} …（或加 --read-only 只读打开） ({en})"
+    );
+    UserError::new(super::pick(&zh, &en).to_owned())
 }
 
 /// An instant the drive holds (UTC), as this laptop shows times: `2026-12-05 15:05`.

@@ -42,6 +42,19 @@ pub(super) fn open(cli: &Cli) -> CmdResult {
         Some(_) => open_store(&Cli { year: None, ..cli.clone() }),
     };
     let (mut store, mut lock) = lock.keep_if(opened)?;
+    // A clock far behind the drive's newest change would stamp the screen's marks and its daily backup years
+    // back: refused as a command's change is, before anything is written; at a terminal, read-only is offered.
+    if !cli.accept_clock
+        && let Some(behind) = store.clock_behind_drive()?
+    {
+        let refusal = super::open::clock_behind(cli, &behind);
+        drop((store, lock));
+        if offer_read_only_after(&refusal)? {
+            let read_only = Cli { read_only: true, ..cli.clone() };
+            return run_tui(&read_only, open_store(&read_only)?, None);
+        }
+        return Err(refusal);
+    }
     // The screen changes the drive: a name an older canbao remembered becomes this laptop's. Not worth failing
     // the start over (a full disk, which the screen says in its own way): the next session records it.
     let _ = store.claim_remembered_operator();
@@ -167,6 +180,20 @@ fn offer_read_only(in_use: &StoreError, again: &str) -> Result<bool, UserError> 
     }
     let in_use = in_use.to_string();
     eprintln!("{}", super::pick(&in_use, &crate::words::in_language(&in_use, crate::words::Language::En)));
+    eprint!("{}", super::pick("以只读方式打开？(open read-only?) [y/N] ", "open read-only? [y/N] "));
+    let mut answer = String::new();
+    std::io::stdin().read_line(&mut answer)?;
+    Ok(matches!(answer.trim(), "y" | "Y" | "yes" | "是"))
+}
+
+/// Asks, at a terminal, whether to open read-only a drive this laptop may not change now (`refusal`, said
+/// first). Anywhere else the answer is no.
+fn offer_read_only_after(refusal: &UserError) -> Result<bool, UserError> {
+    use std::io::IsTerminal;
+    if !(std::io::stdin().is_terminal() && std::io::stdout().is_terminal()) {
+        return Ok(false);
+    }
+    eprintln!("{}", refusal.message());
     eprint!("{}", super::pick("以只读方式打开？(open read-only?) [y/N] ", "open read-only? [y/N] "));
     let mut answer = String::new();
     std::io::stdin().read_line(&mut answer)?;
