@@ -452,6 +452,21 @@ fn a_tax_list_that_matches_no_pupil_is_refused_unless_kept() {
     assert_eq!((report["matches_no_pupil"].as_bool(), report["matched"].as_u64()), (Some(false), Some(1)));
 }
 
+/// A tax list whose every row gives a number that fails the check (no pupil of the drive by it, nor by an old one)
+/// is refused as another school's, where its payments were kept in the drive's history for good.
+#[test]
+fn a_tax_list_of_only_invalid_numbers_is_refused_as_matching_no_pupil() {
+    let (dir, db) = sample_drive_in(2024);
+    let file =
+        write(dir.path(), "invalid.csv", "姓名,身份证号码,缴费金额,缴费日期\n张三,110101201001011234,380,2023-10-10\n");
+    let said = fails(canbao(&db).args(["reconcile", "--source", "tax"]).arg(&file), 1);
+    assert!(said.contains("像是另一所学校的税务缴费名单，未核对，未保存任何内容"), "{said}");
+    let check = json(canbao(&db).args(["check", "--json"]));
+    assert_eq!(check["tax_paid_unrecorded"].as_array().map(Vec::len), Some(0), "nothing kept");
+    let kept = json(canbao(&db).args(["reconcile", "--source", "tax", "--keep-unmatched", "--json"]).arg(&file));
+    assert_eq!((kept["matches_no_pupil"].as_bool(), kept["unapplied_payments"].as_u64()), (Some(true), Some(1)));
+}
+
 /// Payments the tax office recorded beside the roster's 不参保, 已离校 and 异地参保 are counted in the summary
 /// (状态与缴费不一致), where before it said 状态冲突 0 and then listed them; and the pupil who left reads 是 on the
 /// student information sheet with the roster's word in 备注, as the other two do, where before it had none.

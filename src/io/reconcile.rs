@@ -523,7 +523,7 @@ pub enum ReconcileError {
     /// A tax list none of whose rows is a pupil of the drive (`ReconcileReport::matches_no_pupil`): another
     /// school's list, most likely. Applied, each of its payments would be kept in the drive's history with other
     /// children's names and numbers, and listed by `check` as paid but not recorded, for good. `rows`: the rows
-    /// giving a number nobody on the drive holds.
+    /// giving a number nobody on the drive holds, or one that fails the check and names no pupil.
     #[error("{}", no_pupil_message(.file, *.rows))]
     NoPupilOfDrive { file: String, rows: usize },
 }
@@ -710,6 +710,7 @@ fn reconcile_list(
             matches_no_pupil: false,
         },
         named_a_pupil: false,
+        invalid_kept: 0,
         year: None,
         other_year_said: false,
         unapplied: Vec::new(),
@@ -773,9 +774,10 @@ fn reconcile_list(
     run.settle_payments()?;
     // Before anything is written: another school's list would otherwise keep every one of its payments, with other
     // children's names and numbers, in this drive's append-only history.
-    run.report.matches_no_pupil = source == Source::Tax && !run.named_a_pupil && !run.report.unknown_rows.is_empty();
+    let strangers = run.report.unknown_rows.len() + run.invalid_kept;
+    run.report.matches_no_pupil = source == Source::Tax && !run.named_a_pupil && strangers > 0;
     if run.report.matches_no_pupil && !dry_run && !options.keep_unmatched {
-        return Err(ReconcileError::NoPupilOfDrive { file: file.to_owned(), rows: run.report.unknown_rows.len() });
+        return Err(ReconcileError::NoPupilOfDrive { file: file.to_owned(), rows: strangers });
     }
     let items: Vec<(i64, Vec<Change>)> = std::mem::take(&mut run.items);
     let rows = std::mem::take(&mut run.item_rows);
@@ -869,6 +871,9 @@ struct Run<'a> {
     /// Whether a row of the list is a pupil of the drive (by number, an old number or a rounded one, under any
     /// name): a list with none is another school's, most likely.
     named_a_pupil: bool,
+    /// Rows kept with a number that fails the check and names no pupil (`UnappliedReason::InvalidNumber`): with
+    /// `named_a_pupil` false, a list of only such rows is no more this school's than one of unknown numbers.
+    invalid_kept: usize,
     /// The drive's insured year, which kept payments are for.
     year: Option<i32>,
     /// Whether the list was said to be unpriced under a policy of another year: once for the list, not per row.
@@ -1185,6 +1190,7 @@ impl Run<'_> {
                 let Some(pupil) = old else {
                     let kept = (None, check.normalized.as_str(), UnappliedReason::InvalidNumber, None);
                     self.keep_row(sheet, map, row_no, row, kept);
+                    self.invalid_kept += 1;
                     let message = format!("{}，无法核对 ({}; not matched)", problem.message_zh(), problem.message_en());
                     self.problem(sheet, row_no, header_of(Column::IdNumber), message);
                     return Ok(());
