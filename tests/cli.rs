@@ -415,6 +415,29 @@ fn the_drive_in_use_since_and_a_backups_time_are_shown_in_the_readers_zone() {
     assert_eq!(taken("Asia/Shanghai") - taken("UTC"), chrono::Duration::hours(8));
 }
 
+/// A pupil one laptop holds with no ID number and the other with a whole one is said by merge as held with no
+/// number there, where it read 「对方原为“”」 (held as  there).
+#[test]
+fn merge_says_a_pupil_held_with_no_number_as_such() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a.db");
+    canbao(&a).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    let b = dir.path().join("b.db");
+    canbao(&a).arg("backup").arg(&b).assert().success();
+    let list = |name: &str, id: &str| {
+        let file = dir.path().join(name);
+        std::fs::write(&file, format!("学校,姓名,身份证号码,年级,班级\n柳州市示范小学,新九,{id},一年级,3班\n"))
+            .unwrap();
+        file
+    };
+    canbao(&a).arg("import").arg(list("with.csv", "450203201909308803")).assert().success();
+    canbao(&b).arg("import").arg(list("without.csv", "")).assert().success();
+    let (code, text) = said(canbao(&a).arg("merge").arg(&b));
+    assert_eq!(code, Some(0), "{text}");
+    assert!(!text.contains("原为“”") && !text.contains("held as  "), "{text}");
+    assert!(text.contains("新九 ") && text.contains("对方没有身份证号码 (held with no ID number there)"), "{text}");
+}
+
 #[test]
 fn backup_restore_and_merge_through_the_binary() {
     let dir = tempfile::tempdir().unwrap();

@@ -655,9 +655,15 @@ fn print_merge_report(r: &crate::store::merge::MergeReport, reveal: bool) {
     for a in &r.alike_numbers {
         let (id, flagged) = (shown_id(&a.id_number, reveal), shown_id(&a.flagged, reveal));
         let (side, side_en) = if a.ours_flagged { ("本机", "here") } else { ("对方", "there") };
+        // A pupil held with no number at all is said so, not as a number of nothing (「原为“”」).
+        let (held, held_en) = if a.flagged.is_empty() {
+            ("没有身份证号码".to_owned(), format!("held with no ID number {side_en}"))
+        } else {
+            (format!("原为“{flagged}”"), format!("held as {flagged} {side_en}"))
+        };
         say(
-            &format!("  {} {} {id}：{side}原为“{flagged}” (held as {flagged} {side_en})", a.class, a.name),
-            &format!("  {} {} {id}: held as {flagged} {side_en}", a.class, a.name),
+            &format!("  {} {} {id}：{side}{held} ({held_en})", a.class, a.name),
+            &format!("  {} {} {id}: {held_en}", a.class, a.name),
         );
     }
 }
