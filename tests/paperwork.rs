@@ -487,6 +487,10 @@ fn payments_beside_the_rosters_status_are_counted_and_remarked() {
     let text = ok(canbao(&db).args(["reconcile", "--source", "tax"]).arg(&file));
     assert!(text.contains("状态冲突 0") && text.contains("状态与缴费不一致 3"), "{text}");
     assert!(text.contains("status differs from payment 3"), "{text}");
+    // Where to find them again: check lists the three.
+    assert!(text.contains("canbao check 会一直列出，直到更正参保状态或撤销缴费"), "{text}");
+    let check = json(canbao(&db).args(["check", "--json"]));
+    assert_eq!(check["paid_despite_status"].as_array().map(Vec::len), Some(3), "{check}");
     let out = dir.path().join("sheet.csv");
     ok(canbao(&db).args(["export", "sheet", "--out"]).arg(&out));
     let sheet = std::fs::read_to_string(&out).expect("sheet");

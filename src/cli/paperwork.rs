@@ -1356,6 +1356,15 @@ fn print_reconcile(r: &ReconcileReport, has_policy: bool, reveal: bool) {
             ),
         );
     }
+    // Said once here, these families are to be seen again the next day: `check` keeps listing them.
+    if !r.recorded_over_status.is_empty() && !r.dry_run {
+        line(
+            "以上缴费与名单状态不一致的学生，canbao check 会一直列出，直到更正参保状态或撤销缴费 (canbao check lists these \
+             pupils until their status is corrected or the payment taken back)"
+                .to_owned(),
+            "canbao check lists these pupils until their status is corrected or the payment taken back".to_owned(),
+        );
+    }
     for c in &r.conflicts {
         let (at, number) = (at(&c.list, &c.sheet, c.row), id(&c.id_number));
         line(
