@@ -1654,6 +1654,9 @@ fn a_drive_in_a_folder_whose_name_is_not_utf8_is_backed_up_restored_merged_and_m
     let shown = folder.display().to_string();
     let said = ok(canbao(&db).arg("backup"));
     assert!(said.contains("已备份") && said.contains(&shown), "{said}");
+    // `paths --json` prints its object, the folder as shown text, where serde refused the path and printed none.
+    let paths = json(canbao(&db).args(["paths", "--json"]));
+    assert!(paths["drive"].as_str().is_some_and(|d| d.contains(&shown) && d.ends_with("drive.db")), "{paths}");
     let copy = folder.join("copy.db");
     ok(canbao(&db).arg("backup").arg(&copy));
     ok(canbao(&db).args(["mark", &id, "--note", "before the restore"]));

@@ -8,12 +8,33 @@ use super::open::{config_dir, data_dir, drive_path};
 use super::output::{print_json, write_stdout};
 use super::{Cli, CmdResult, ShellArg, pick};
 
-#[derive(Serialize)]
-struct PathsJson {
+struct Paths {
     drive: PathBuf,
     data_dir: PathBuf,
     config_dir: Option<PathBuf>,
     backup_dir: PathBuf,
+}
+
+/// `Paths` as JSON text: a folder whose name is not UTF-8 (GBK bytes) is shown with U+FFFD where serde refused
+/// the path and `--json` printed nothing at all.
+#[derive(Serialize)]
+struct PathsJson {
+    drive: String,
+    data_dir: String,
+    config_dir: Option<String>,
+    backup_dir: String,
+}
+
+impl From<&Paths> for PathsJson {
+    fn from(p: &Paths) -> Self {
+        let text = |p: &std::path::Path| p.to_string_lossy().into_owned();
+        PathsJson {
+            drive: text(&p.drive),
+            data_dir: text(&p.data_dir),
+            config_dir: p.config_dir.as_deref().map(text),
+            backup_dir: text(&p.backup_dir),
+        }
+    }
 }
 
 /// Where things are, without opening (or creating) anything.
@@ -21,9 +42,9 @@ pub(super) fn paths(cli: &Cli, json: bool) -> CmdResult {
     let drive = drive_path(cli);
     // As the store names it: `backups/` beside the drive file itself, a symlink to it followed.
     let backup_dir = crate::store::backup::backup_dir_of(&drive);
-    let out = PathsJson { drive, data_dir: data_dir(), config_dir: config_dir(), backup_dir };
+    let out = Paths { drive, data_dir: data_dir(), config_dir: config_dir(), backup_dir };
     if json {
-        print_json(&out);
+        print_json(&PathsJson::from(&out));
         return Ok(());
     }
     let none = pick("（无）", "(none)");
