@@ -53,8 +53,8 @@ impl Store {
             return Ok(None);
         };
         let (written, _) = auto.write(&self.conn, reason)?;
-        self.set_meta("last_backup", &now_stamp())?;
-        self.set_meta(BACKED_UP_IN, &auto.place())?;
+        self.refuse_past_year()?;
+        auto.record_taken(&self.conn)?;
         auto.prune(&self.conn)?;
         Ok(Some(written))
     }
@@ -152,6 +152,17 @@ impl AutoBackup {
         self.drive.parent().unwrap_or(Path::new(".")).join("backups")
     }
 
+    /// Records that a backup was taken now into this drive's own backups folder: its time (`last_backup`) and the
+    /// place (`last_backup_in`), in one statement, so the two never disagree.
+    fn record_taken(&self, conn: &Connection) -> rusqlite::Result<()> {
+        conn.execute(
+            "INSERT INTO meta(key, value) VALUES ('last_backup', ?1), (?2, ?3)
+             ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            [now_stamp(), BACKED_UP_IN.to_owned(), self.place()],
+        )?;
+        Ok(())
+    }
+
     /// Where a backup of this drive file goes, as the drive records it beside the time of its last backup: the
     /// backups folder and, on Unix, the file's device and inode, which a copy made at the same path on another
     /// laptop (or moved over it) does not share. A record naming another place is no backup here.
@@ -237,12 +248,7 @@ impl AutoBackup {
             let interrupted = rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_INTERRUPT);
             return Err(rusqlite::Error::SqliteFailure(interrupted, None).into());
         }
-        for (key, value) in [("last_backup", now_stamp()), (BACKED_UP_IN, self.place())] {
-            tx.execute(
-                "INSERT INTO meta(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                [key, &value],
-            )?;
-        }
+        self.record_taken(tx)?;
         self.prune(tx)?;
         Ok(written)
     }
