@@ -209,14 +209,19 @@ impl Synonyms {
     }
 
     pub fn column(&self, header: &str) -> Option<Column> {
-        let cleaned = clean(header);
-        self.words.get(&cleaned).copied().or_else(|| {
+        // Every cell of the rows a header may be in is asked: a cell of megabytes (a pasted document, a broken
+        // export) names no column, and cleaning it for each row asked took half a minute.
+        let word = |text: &str| (text.len() <= MAX_HEADER_BYTES).then(|| self.words.get(&clean(text)).copied()).flatten();
+        word(header).or_else(|| {
             // "身份证号码（必填）", "姓名*": the words before a parenthesis or a mark still name the column.
-            let stem: String = header.split(['(', '（', '[', '【']).next().unwrap_or("").to_owned();
-            (stem.len() < header.len()).then(|| self.words.get(&clean(&stem)).copied()).flatten()
+            let stem = header.split(['(', '（', '[', '【']).next().unwrap_or("");
+            (stem.len() < header.len()).then(|| word(stem)).flatten()
         })
     }
 }
+
+/// The longest cell read as a header word: far above any word of the table with its spaces and marks.
+const MAX_HEADER_BYTES: usize = 1024;
 
 /// Header words vary in width, spacing and punctuation: "所在年级、班级", "所在年级 班级", "联系电话：".
 pub fn clean(word: &str) -> String {
