@@ -179,11 +179,7 @@ fn offer_read_only(in_use: &StoreError, again: &str) -> Result<bool, UserError> 
         return Err(read_only_by(in_use, again));
     }
     let in_use = in_use.to_string();
-    eprintln!("{}", super::pick(&in_use, &crate::words::in_language(&in_use, crate::words::Language::En)));
-    eprint!("{}", super::pick("以只读方式打开？(open read-only?) [y/N] ", "open read-only? [y/N] "));
-    let mut answer = String::new();
-    std::io::stdin().read_line(&mut answer)?;
-    Ok(matches!(answer.trim(), "y" | "Y" | "yes" | "是"))
+    ask_read_only(super::pick(&in_use, &crate::words::in_language(&in_use, crate::words::Language::En)))
 }
 
 /// Asks, at a terminal, whether to open read-only a drive this laptop may not change now (`refusal`, said
@@ -193,7 +189,12 @@ fn offer_read_only_after(refusal: &UserError) -> Result<bool, UserError> {
     if !(std::io::stdin().is_terminal() && std::io::stdout().is_terminal()) {
         return Ok(false);
     }
-    eprintln!("{}", refusal.message());
+    ask_read_only(refusal.message())
+}
+
+/// Says why the drive cannot be changed now (`said`) and asks at the terminal whether to look at it read-only.
+fn ask_read_only(said: &str) -> Result<bool, UserError> {
+    eprintln!("{said}");
     eprint!("{}", super::pick("以只读方式打开？(open read-only?) [y/N] ", "open read-only? [y/N] "));
     let mut answer = String::new();
     std::io::stdin().read_line(&mut answer)?;
