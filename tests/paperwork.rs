@@ -1940,6 +1940,39 @@ fn dates_and_rates_are_real_cells() {
     assert!(std::fs::read_to_string(&csv[0]).expect("read").contains("2023-10-09"));
 }
 
+/// Ledgers exported after every payment window of the policy has closed (a 2024 drive under yibin-2024, exported
+/// after 2024) leave 应缴金额 empty, as no window prices the day: the 未缴费 ledger says why on a line of its own, and
+/// the command says it, in Chinese and in English, where the cells were empty without a word.
+#[test]
+fn ledgers_after_every_window_closed_say_why_nothing_is_due() {
+    let (dir, db) = sample_drive_in(2024);
+    ok(canbao(&db).args(["policy", "use", "yibin-2024"]));
+    let csv = dir.path().join("ledgers-csv");
+    let said = ok(canbao(&db).args(["export", "ledgers", "--format", "csv", "--out"]).arg(&csv));
+    let closed = "保费政策 yibin-2024 的缴费期均已结束（保险年度内中途参保至 2024-12-31 止）";
+    assert!(said.contains("应缴金额未填") && said.contains(closed), "{said}");
+    assert!(said.contains("every payment window of policy yibin-2024 has closed"), "{said}");
+    for file in std::fs::read_dir(&csv).expect("csv") {
+        let path = file.expect("file").path();
+        let text = std::fs::read_to_string(&path).expect("read");
+        let unpaid = path.to_string_lossy().contains("未缴费台账");
+        assert_eq!(text.contains("应缴金额未填"), unpaid, "only the unpaid ledger has 应缴金额: {text}");
+        if unpaid {
+            assert!(text.contains(closed) && text.lines().count() > 5, "pupils to pay: {text}");
+        }
+    }
+    let en = ok(canbao(&db).args(["--lang", "en", "export", "ledgers", "--format", "csv", "--out"]).arg(&csv));
+    assert!(en.contains("amounts due left empty") && !en.contains("应缴金额未填"), "{en}");
+    let xlsx = dir.path().join("ledgers.xlsx");
+    ok(canbao(&db).args(["export", "ledgers", "--out"]).arg(&xlsx));
+    let book = workbook(&xlsx);
+    let unpaid = &book.iter().find(|(name, _)| name == "未缴费").expect("未缴费").1;
+    assert!(unpaid.iter().take(4).any(|r| texts(r).iter().any(|c| c.starts_with("应缴金额未填"))), "{unpaid:?}");
+    let (header, rows) = body(unpaid, "序号");
+    let due = texts(header).iter().position(|t| t == "应缴金额（元）").expect("应缴金额");
+    assert!(!rows.is_empty() && rows.iter().all(|r| r[due].is_empty()), "{rows:?}");
+}
+
 /// The summary's 汇总 says the school's 参保率 (已参保 ÷ 应参保), the rate `canbao stats` says of the same drive, in
 /// XLSX (a percentage cell) and CSV (the same text), with a part payment and a decline among the pupils.
 #[test]

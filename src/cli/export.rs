@@ -103,6 +103,7 @@ pub(super) fn export(cli: &Cli, args: &ExportArgs) -> CmdResult {
                     let paths = forms::ledgers::export_ledgers(&input, out)?;
                     say_beside(amounts_not_checked(&input), to_stdout);
                     say_beside(windows_not_open(&input), to_stdout);
+                    say_beside(windows_closed(&input), to_stdout);
                     say_beside(amounts_blank_without_policy(&input), to_stdout);
                     paths
                 }
@@ -412,6 +413,23 @@ fn windows_not_open(input: &FormInput) -> Option<(String, String)> {
     let zh = format!(
         "应缴金额未填：{date} 时保费政策 {name} 的缴费期尚未开始（{window}自 {from} 起），未缴费台账的应缴金额暂无法确定\
          （台账中已注明）；请在缴费期开始后重新导出"
+    );
+    Some((format!("{zh} ({en})"), en))
+}
+
+/// What the 未缴费 ledger's own line says (its 应缴金额 empty once every payment window of the policy has closed),
+/// for the operator.
+fn windows_closed(input: &FormInput) -> Option<(String, String)> {
+    let (policy, last) = input.windows_closed()?;
+    let (date, name, window, to) = (input.opts.date, &policy.name, &last.name, last.to);
+    let en = format!(
+        "amounts due left empty: on {date} every payment window of policy {name} has closed (the last closed on \
+         {to}), so the unpaid ledger gives no amount due (said on the ledger); ask the insurance agency or the tax \
+         office whether a family can still pay, and how much"
+    );
+    let zh = format!(
+        "应缴金额未填：{date} 时保费政策 {name} 的缴费期均已结束（{window}至 {to} 止），未缴费台账的应缴金额无法按缴费期计算\
+         （台账中已注明）；能否补缴及金额请向医保经办机构或税务部门核实"
     );
     Some((format!("{zh} ({en})"), en))
 }

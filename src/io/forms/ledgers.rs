@@ -129,9 +129,10 @@ fn write_ledger(
     // Under a policy of another year the 应缴金额 and 备注 are left empty: said on each ledger, which is handed in
     // on its own.
     lines.extend(input.amounts_not_checked_line("本台账").map(|line| vec![line]));
-    // Before the policy's payment windows open no amount is due yet: the 应缴金额 left empty is said.
+    // Before the policy's payment windows open no amount is due yet, and after the last one closes none is quoted:
+    // the 应缴金额 left empty is said.
     if ledger == Ledger::Unpaid {
-        lines.extend(input.windows_not_open_line().map(|line| vec![line]));
+        lines.extend(input.windows_not_open_line().or_else(|| input.windows_closed_line()).map(|line| vec![line]));
     }
     let preamble = Preamble { title: Some(format!("{}台账", ledger.label_zh())), lines };
     writer.begin_table(ledger.label_zh(), &preamble, &columns)?;

@@ -216,6 +216,26 @@ impl FormInput<'_> {
         ))
     }
 
+    /// The drive's policy of the form's year and its last payment window, when the form's date is after that
+    /// window closed (a drive kept open after its year's collection): no window takes the date, so no amount due is
+    /// quoted for a pupil who has not paid.
+    pub fn windows_closed(&self) -> Option<(&Policy, &policy::PaymentWindow)> {
+        let policy = self.priced_policy()?;
+        let last = policy.windows.iter().max_by_key(|w| w.to)?;
+        (self.opts.date > last.to).then_some((policy, last))
+    }
+
+    /// The 未缴费 ledger's line saying why its 应缴金额 is empty once every payment window of the policy has closed
+    /// ([`windows_closed`](Self::windows_closed)): an empty cell would otherwise read as nothing due.
+    pub fn windows_closed_line(&self) -> Option<String> {
+        let (policy, last) = self.windows_closed()?;
+        Some(format!(
+            "应缴金额未填：导出日期 {} 时，保费政策 {} 的缴费期均已结束（{}至 {} 止），无法按缴费期计算应缴金额；\
+             能否补缴及金额请向医保经办机构或税务部门核实",
+            self.opts.date, policy.name, last.name, last.to
+        ))
+    }
+
     /// The form's line saying its amounts went unchecked under a policy of another year (`what`: 本台账): an empty
     /// 应缴金额 or 备注 would otherwise read as nothing due or nobody short.
     pub fn amounts_not_checked_line(&self, what: &str) -> Option<String> {
