@@ -4527,6 +4527,60 @@ fn a_tax_payment_under_another_name_is_said_beside_the_unpaid_pupil() {
     assert_eq!((row_of(&rows, "潘宁萱")[4].as_str(), row_of(&rows, "潘宁萱")[remark].as_str()), ("是", ""));
 }
 
+/// A pupil held with a number that failed the check (孙芳琳, her check character typed wrong) whose name a tax list
+/// gives beside a payment under a valid number nobody holds (the number hers is to be corrected to): reconcile
+/// names her beside the row and `check` lists the payment, and now the student information sheet says it in her
+/// 备注 too, the list's number masked in the masked copy, where it said only that her number failed the check beside
+/// 否 and the family would be asked to pay again. Read back, the remark is canbao's and becomes no note.
+#[test]
+fn the_sheet_says_a_tax_payment_under_a_flagged_pupils_corrected_number() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = drive_of_year(dir.path(), 2024);
+    let valid = |first17: &str| format!("{first17}{}", canbao::domain::id_number::check_char(first17.as_bytes()));
+    let (real, other) = (valid("45020520180707906"), valid("45020520180303802"));
+    let typo = format!("{}{}", &real[..17], if real.ends_with('2') { '3' } else { '2' });
+    let list = write(
+        dir.path(),
+        "list.csv",
+        &format!(
+            "学校,姓名,身份证号码,年级,班级\n示范小学,孙芳琳,{typo},三年级,2班\n示范小学,黎明,{other},三年级,2班\n"
+        ),
+    );
+    ok(canbao(&db).arg("import").arg(list));
+    let tax = write(
+        dir.path(),
+        "tax.csv",
+        &format!("姓名,证件号码,缴费金额,缴费日期\n孙芳琳,{real},380,2023-10-10\n黎明,{other},380,2023-10-10\n"),
+    );
+    let said = ok(canbao(&db).args(["reconcile", "--source", "tax"]).arg(&tax));
+    assert!(said.contains("名单中有同名学生 孙芳琳"), "reconcile names her: {said}");
+    let check = json(canbao(&db).args(["check", "--json", "--reveal"]));
+    let unrecorded = check["tax_paid_unrecorded"].as_array().expect("group");
+    assert!(unrecorded.iter().any(|u| u["id_number"] == real.as_str() && u["name"] == "孙芳琳"), "{check}");
+
+    let remark =
+        format!("税务名单有同名的缴费，身份证号码为 {real}（380 元，2023-10-10），若是此学生即其正确号码，待核实");
+    let sheet = export(&db, "sheet", &dir.path().join("sheet.xlsx"), &[]);
+    let (rows, column) = table_column(&workbook(&sheet[0])[0].1, "序号", "备注");
+    let sun = row_of(&rows, "孙芳琳");
+    assert_eq!(
+        (sun[4].as_str(), sun[column].as_str()),
+        ("否", format!("{remark}；身份证号码校验码错误，待核实").as_str())
+    );
+    assert_eq!(row_of(&rows, "黎明")[column], "", "a pupil the list paid under her own number");
+    let masked = export(&db, "sheet", &dir.path().join("masked.xlsx"), &["--mask"]);
+    let (rows, column) = table_column(&workbook(&masked[0])[0].1, "序号", "备注");
+    let shown = &row_of(&rows, "孙芳琳")[column];
+    let hidden = canbao::domain::id_number::mask(&real);
+    assert!(shown.contains(&format!("身份证号码为 {hidden}（380 元")) && !shown.contains(&real), "{shown}");
+
+    // Read back, the remark is canbao's: nothing changes, nothing becomes a note.
+    let report = json(canbao(&db).args(["import", "--json"]).arg(&sheet[0]));
+    assert_eq!((&report["added"], &report["updated"]), (&0.into(), &0.into()), "{report}");
+    let found = json(canbao(&db).args(["find", "孙芳琳", "--json"]));
+    assert_eq!(found[0]["note"].as_str().unwrap_or_default(), "", "{found}");
+}
+
 /// The teachers' class list says a part payment in 备注, as the information sheet and the template do (a tax
 /// list's 300 of 380: 「已缴 300 元，应缴 380 元，差 80 元」), with 是否缴费 否 and 参保登记 部分缴费 (still to collect),
 /// so the teacher does not tick the family off as settled; a pupil paid in full has none. Read back, the remark

@@ -336,6 +336,57 @@ pub fn is_other_name_remark(part: &str) -> bool {
     part.starts_with(OTHER_NAME_PREFIX) && part.ends_with(OTHER_NAME_END)
 }
 
+/// How [`flagged_name_remark`] begins and ends, so a form read back knows the remark for canbao's.
+const FLAGGED_NAME_PREFIX: &str = "税务名单有同名的缴费，身份证号码为 ";
+const FLAGGED_NAME_END: &str = "若是此学生即其正确号码，待核实";
+
+/// What the student information sheet's 备注 says of a pupil held with a number that failed the check while the tax
+/// office's list holds a payment under the pupil's name and a valid number nobody on the roster holds
+/// (`UnappliedReason::UnknownNumber`, each with the number as `number` shows it): reconcile names the pupil beside
+/// that row (「名单中有同名学生…号码未通过校验」) and `check` lists the payment until the number is corrected, while
+/// the sheet's 否 and 「身份证号码未通过校验」 would have the family pay again for a child the tax office may hold
+/// paid under the corrected number. In Chinese, for the form, and in English: 「税务名单有同名的缴费，身份证号码为
+/// 4502**********1381（380 元，2023-10-10），若是此学生即其正确号码，待核实」. The same payment kept twice is said
+/// once. `None` for no payment.
+pub fn flagged_name_remark(
+    payments: &[(&str, &UnappliedPayment)],
+    number: impl Fn(&str) -> String,
+) -> Option<(String, String)> {
+    let (mut zh, mut en): (Vec<String>, Vec<String>) = (Vec::new(), Vec::new());
+    for (id, r) in payments {
+        let (shown, amount) = (number(id), r.amount_text());
+        // 「；」 parts a 备注 read back: a number never holds one.
+        let one = match r.paid_on {
+            Some(day) => format!("{shown}（{amount} 元，{day}）"),
+            None => format!("{shown}（{amount} 元，日期不详）"),
+        };
+        if !zh.contains(&one) {
+            zh.push(one);
+            en.push(match r.paid_on {
+                Some(day) => format!("{shown} ({amount} yuan, {day})"),
+                None => format!("{shown} ({amount} yuan, no date)"),
+            });
+        }
+    }
+    (!zh.is_empty()).then(|| {
+        (
+            format!("{FLAGGED_NAME_PREFIX}{}，{FLAGGED_NAME_END}", zh.join("、")),
+            format!(
+                "the tax office's list holds a payment under this name with ID number {}: if it is this pupil's, it \
+                 is the correct number; to be checked",
+                en.join(", ")
+            ),
+        )
+    })
+}
+
+/// Whether a part of a 备注 is one [`flagged_name_remark`] writes: a form read back takes it for canbao's words,
+/// never for the pupil's note.
+pub fn is_flagged_name_remark(part: &str) -> bool {
+    let part = part.trim();
+    part.starts_with(FLAGGED_NAME_PREFIX) && part.ends_with(FLAGGED_NAME_END)
+}
+
 /// A row of a list as the reports name it: `税务.xlsx [十月] 第 3 行` (`税务.xlsx [十月] row 3`), no sheet for a CSV.
 /// The kept payments with each one the log holds more than once (the same payment of the same pupil kept from
 /// two readings, by a canbao that kept it again when the list came under another name) once, the first kept.

@@ -3627,12 +3627,14 @@ fn sex_mismatch(sex_text: &str, from_id: Sex) -> Option<String> {
 /// A 备注 cell as the pupil's note: without the remarks canbao's own forms write there about an ID number
 /// (「身份证号码被表格四舍五入，待核实」, 「15位旧身份证号，出生日期待核实」), which come from the number itself, nor those
 /// about a payment the class lists write (「已缴 300 元，应缴 380 元，差 80 元」, 「税务名单有此身份证号码的缴费，但姓名为
-/// …，待核实」), which come from the payments, so an exported sheet imported again changes nothing.
+/// …，待核实」) or the sheet writes beside a flagged number (「税务名单有同名的缴费，身份证号码为 …」), which come from the
+/// payments, so an exported sheet imported again changes nothing.
 fn list_note(cell: &str) -> String {
     let canbaos = |p: &str| {
         id_number::is_form_remark(p)
             || crate::domain::policy::is_payment_remark(p)
             || crate::domain::unapplied::is_other_name_remark(p)
+            || crate::domain::unapplied::is_flagged_name_remark(p)
             || crate::domain::pupil_flags::is_flag_remark(p)
     };
     let parts: Vec<&str> = cell.split('；').map(str::trim).filter(|p| !p.is_empty() && !canbaos(p)).collect();

@@ -311,6 +311,8 @@ pub fn export_sheet(
     crate::io::export::check_masked_name(out, opts.mask)?;
     let mut writer = TableWriter::create(out, opts.format, store.path())?;
     let mut left_out = LeftOut::default();
+    // Read once for every school the sheet covers: the tax office's kept payments are the whole drive's.
+    let flagged = flagged_name_remarks(store, &schools, opts.mask)?;
     for school in &schools {
         let preamble = Preamble {
             title: Some(title(policy)),
@@ -323,7 +325,14 @@ pub fn export_sheet(
         let filter = StudentFilter { school: Some(school.clone()), class: opts.class.clone() };
         // A part payment insures nobody: 否, with what was paid in 备注.
         let short = store.part_payments(&filter, policy, opts.date)?;
-        let paid = payment_remarks(store, &short, &filter)?;
+        let mut paid = payment_remarks(store, &short, &filter)?;
+        for (id, (_, remark)) in flagged.iter().filter(|(_, (of, _))| of == school) {
+            let merged = match paid.remove(id) {
+                Some(other) => format!("{other}；{remark}"),
+                None => remark.clone(),
+            };
+            paid.insert(*id, merged);
+        }
         // The form's six columns (001 附件2), and 备注 after them only for a school with something to remark: an ID
         // number that failed the check or an old 15-digit one, which the agencies must not take as it stands (see
         // `id_number::form_remark`), or a payment short of the amount due or in dispute.
@@ -422,6 +431,52 @@ fn payment_remarks(
         }
         Ok(())
     })?;
+    Ok(said)
+}
+
+/// What the sheet's 备注 says, by pupil id, with the pupil's school, of the pupils of `schools` held with a number
+/// that failed the check whose name the tax office's list gave beside a payment under a valid number nobody on the
+/// roster holds (kept as `UnappliedReason::UnknownNumber`): the pupils reconcile names beside that row, by name as
+/// it does, their number likely the one the list paid (`unapplied::flagged_name_remark`), masked in the copy for
+/// teachers (`mask`). Empty, and nothing read but the kept payments, where no such payment is kept.
+fn flagged_name_remarks(
+    store: &Store,
+    schools: &[String],
+    mask: bool,
+) -> Result<HashMap<i64, (String, String)>, ExportError> {
+    use crate::domain::unapplied::{UnappliedPayment, UnappliedReason, flagged_name_remark};
+    let kept = store.unapplied_payments()?;
+    let mut by_name: HashMap<String, Vec<(&str, &UnappliedPayment)>> = HashMap::new();
+    for k in kept.iter().filter(|k| k.record.reason == UnappliedReason::UnknownNumber && !k.id_number.is_empty()) {
+        let name = crate::io::class_list::clean_name(&k.record.name);
+        if !name.is_empty() {
+            by_name.entry(name).or_default().push((k.id_number.as_str(), &k.record));
+        }
+    }
+    let shown = |number: &str| if mask { id_number::mask(number) } else { number.to_owned() };
+    let mut said = HashMap::new();
+    for (name, payments) in by_name {
+        let flagged: Vec<(i64, String)> = store
+            .flagged_students_named(&name)?
+            .into_iter()
+            .filter(|s| schools.contains(&s.school))
+            .map(|s| (s.id, s.school))
+            .collect();
+        if flagged.is_empty() {
+            continue;
+        }
+        // A number a pupil has been given since (the flagged pupil's, corrected, or another child's added) is no
+        // longer nobody's: its payment is that pupil's to settle, no hint at this one's number.
+        let mut unheld = Vec::with_capacity(payments.len());
+        for (number, record) in payments {
+            if store.student_by_id_number(number)?.is_none() {
+                unheld.push((number, record));
+            }
+        }
+        if let Some((zh, _)) = flagged_name_remark(&unheld, shown) {
+            said.extend(flagged.into_iter().map(|(id, school)| (id, (school, zh.clone()))));
+        }
+    }
     Ok(said)
 }
 
