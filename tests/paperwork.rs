@@ -4581,6 +4581,28 @@ fn the_sheet_says_a_tax_payment_under_a_flagged_pupils_corrected_number() {
     assert_eq!(found[0]["note"].as_str().unwrap_or_default(), "", "{found}");
 }
 
+/// The student information sheet is named as it is titled: under a policy naming its city (yibin-2024, titled
+/// 宜宾市在校学生信息表) the file is …-宜宾市在校学生信息表-…, where it lacked the city its first row names; without a
+/// policy the name is as before, and the other forms' names do not change with the policy.
+#[test]
+fn the_sheets_file_is_named_by_its_title() {
+    let (dir, db) = sample_drive_in(2024);
+    let date = chrono::Local::now().date_naive().format("%Y%m%d").to_string();
+    let bare = export(&db, "sheet", &dir.path().join("bare/"), &[]);
+    let name = |p: &PathBuf| p.file_name().expect("name").to_string_lossy().into_owned();
+    assert_eq!(name(&bare[0]), format!("柳州市示范小学-2024年度-在校学生信息表-{date}.xlsx"));
+    let ledgers = export(&db, "ledgers", &dir.path().join("bare/"), &[]);
+    ok(canbao(&db).args(["policy", "use", "yibin-2024"]));
+    let titled = export(&db, "sheet", &dir.path().join("city/"), &["--mask"]);
+    assert_eq!(name(&titled[0]), format!("柳州市示范小学-2024年度-宜宾市在校学生信息表-{date}-打码.xlsx"));
+    let rows = &workbook(&titled[0])[0].1;
+    assert_eq!(rows[0][0].to_string(), "宜宾市在校学生信息表", "the file says what its title says");
+    let csv = export(&db, "sheet", &dir.path().join("city/"), &["--format", "csv"]);
+    assert_eq!(name(&csv[0]), format!("柳州市示范小学-2024年度-宜宾市在校学生信息表-{date}.csv"));
+    let priced = export(&db, "ledgers", &dir.path().join("city/"), &[]);
+    assert_eq!(name(&priced[0]), name(&ledgers[0]), "the ledgers keep their name");
+}
+
 /// The teachers' class list says a part payment in 备注, as the information sheet and the template do (a tax
 /// list's 300 of 380: 「已缴 300 元，应缴 380 元，差 80 元」), with 是否缴费 否 and 参保登记 部分缴费 (still to collect),
 /// so the teacher does not tick the family off as settled; a pupil paid in full has none. Read back, the remark

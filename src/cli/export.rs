@@ -70,10 +70,12 @@ pub(super) fn export(cli: &Cli, args: &ExportArgs) -> CmdResult {
     let replaced = (form.is_some() && !to_stdout).then(crate::io::export::ReplacedFiles::keep);
     let written = match kind {
         ExportKind::Sheet => {
-            let name = sheet::default_file_name(&store, school.as_deref(), opts.date, opts.format, opts.mask);
-            let target = forms::out_file(out.as_deref(), &name);
-            // The drive's policy says which payments fall short of the amount due, for the sheet's 备注.
+            // The drive's policy says which payments fall short of the amount due, for the sheet's 备注, and the
+            // city its title and file name carry.
             let policy = paperwork::drive_policy(&store)?;
+            let name =
+                sheet::default_file_name(&store, policy.as_ref(), school.as_deref(), opts.date, opts.format, opts.mask);
+            let target = forms::out_file(out.as_deref(), &name);
             let (path, left_out) = sheet::export_sheet(&store, policy.as_ref(), &target, &opts)?;
             ids_written.set(left_out.ids_written);
             say_beside(notice_number_unfilled(policy.as_ref()), to_stdout);

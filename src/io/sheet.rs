@@ -126,12 +126,14 @@ pub fn columns() -> [ColumnSpec; 6] {
 }
 
 /// `{school}-{year}年度-在校学生信息表-{YYYYMMDD}.{ext}`, with [`MASKED_MARK`] before the extension when the
-/// numbers are masked. The school is the one asked for, else the drive's one school, as every other form names
-/// its file; a sheet of several schools names none. The insured year shown ([`year_part`]) keeps last year's
-/// sheet, exported the same day into the same folder, from being replaced by this year's. Written as Windows can
-/// hold it (`safe_file_part`).
+/// numbers are masked. The form is named by its title ([`title`]): 宜宾市在校学生信息表 under a policy naming its
+/// city, so the file says what its first row says; the bare 在校学生信息表 without one. The school is the one asked
+/// for, else the drive's one school, as every other form names its file; a sheet of several schools names none.
+/// The insured year shown ([`year_part`]) keeps last year's sheet, exported the same day into the same folder,
+/// from being replaced by this year's. Written as Windows can hold it (`safe_file_part`).
 pub fn default_file_name(
     store: &Store,
+    policy: Option<&Policy>,
     school: Option<&str>,
     date: NaiveDate,
     format: FileFormat,
@@ -145,7 +147,8 @@ pub fn default_file_name(
     let who = school.map(|s| format!("{}-", safe_file_part(s.trim()))).unwrap_or_default();
     let masked = if mask { MASKED_MARK } else { "" };
     let year = year_part(store);
-    format!("{who}{year}{TITLE}-{}{masked}.{}", date.format("%Y%m%d"), format.extension())
+    let what = safe_file_part(&title(policy));
+    format!("{who}{year}{what}-{}{masked}.{}", date.format("%Y%m%d"), format.extension())
 }
 
 /// `{year}年度-`, the insured year shown as every export's file name carries it after the school; nothing for a

@@ -22,7 +22,14 @@ impl App {
         if self.export_refused(Form::Sheet) {
             return;
         }
-        let name = sheet::default_file_name(&self.store, None, self.store.today(), FileFormat::Xlsx, self.mask_exports);
+        let name = sheet::default_file_name(
+            &self.store,
+            self.policy.as_ref(),
+            None,
+            self.store.today(),
+            FileFormat::Xlsx,
+            self.mask_exports,
+        );
         self.modal = Some(Modal::Path(PathPrompt {
             purpose: PathPurpose::Export,
             input: LineInput::with_text(&name),
@@ -121,7 +128,8 @@ impl App {
             _ if trailing || target.is_dir() => (target, FileFormat::Xlsx),
             _ => return target,
         };
-        folder.join(sheet::default_file_name(&self.store, None, self.store.today(), format, self.mask_exports))
+        let policy = self.policy.as_ref();
+        folder.join(sheet::default_file_name(&self.store, policy, None, self.store.today(), format, self.mask_exports))
     }
 
     /// Runs work on a worker thread when the drive is a file; an in-memory drive (tests, previews) cannot be
