@@ -3264,7 +3264,59 @@ fn ledgers_exported_from_the_palette() {
     let Some(canbao::tui::modal::Modal::Message(m)) = &app.modal else { panic!("no report: {:?}", app.status) };
     let written: Vec<_> = std::fs::read_dir(dir.path()).expect("dir").collect();
     assert!(!written.is_empty());
-    assert!(m.lines.iter().all(|l| l.contains(&dir.path().display().to_string())), "{:?}", m.lines);
+    // Each file named in full; below them, why 应缴金额 is empty (the sample drive has no policy).
+    let (files, notes): (Vec<&String>, Vec<&String>) = m.lines.iter().partition(|l| l.starts_with("已导出"));
+    assert!(!files.is_empty() && files.iter().all(|l| l.contains(&dir.path().display().to_string())), "{:?}", m.lines);
+    assert_eq!(notes, ["未缴费台账的应缴金额未填：未选定保费政策（台账中已注明）"], "{:?}", m.lines);
+}
+
+/// The screen's report of the ledgers says why the 未缴费 ledger's 应缴金额 is empty, as the ledger's own line does:
+/// no policy chosen (the sample drive), or every payment window closed (a 2024 drive under yibin-2024 on
+/// 2026-11-23), in the screen's language and on one row of the report at 80 columns, where it named only the
+/// files. The sheet's name offered under that policy carries its city, as its title does.
+#[test]
+fn the_ledgers_report_says_why_amounts_due_are_empty() {
+    for lang in [Language::Zh, Language::En] {
+        let mut closed = store(true);
+        in_year(&mut closed, 2024);
+        closed.set_meta(canbao::tui::POLICY_META_KEY, "yibin-2024").expect("meta");
+        let mut closed = App::new(closed, &options(lang, Some("测试"))).expect("app");
+        closed.update(Action::Resize(80, 24));
+        for (case, mut app) in [("no_policy", app(lang)), ("windows_closed", closed)] {
+            let dir = tempfile::tempdir().expect("dir");
+            app.start_form_export(canbao::tui::palette::Form::Ledgers, dir.path().to_path_buf());
+            let Some(canbao::tui::modal::Modal::Message(m)) = &mut app.modal else { panic!("{}", screen(&app)) };
+            // The report and the status line name the files in full: the test's folder, said as one that is the
+            // same on every run.
+            let folder = std::fs::canonicalize(dir.path()).expect("folder").display().to_string();
+            m.lines = m.lines.iter().map(|l| l.replace(&folder, "/导出")).collect();
+            if let Some(status) = &mut app.status {
+                status.text = status.text.replace(&folder, "/导出");
+                status.path = status.path.as_ref().map(|p| p.replace(&folder, "/导出"));
+            }
+            let (said, why) = match (lang, case) {
+                (Language::Zh, "no_policy") => ("未缴费台账的应缴金额未填", "未选定保费政策（台账中已注明）"),
+                (Language::Zh, _) => ("未缴费台账的应缴金额未填", "缴费期已于 2024-12-31 结束（台账中已注明）"),
+                (Language::En, "no_policy") => ("unpaid ledger leaves amounts due empty", "no policy chosen"),
+                (Language::En, _) => ("unpaid ledger leaves amounts due empty", "payment closed 2024-12-31"),
+            };
+            let shown = screen(&app);
+            let row = line_starting(&shown, said);
+            assert!(row.trim_end().ends_with(why), "{shown}");
+            assert!(unicode_width::UnicodeWidthStr::width(row) <= 80, "{shown}");
+            insta::assert_snapshot!(format!("ledgers_report_{case}_{}", lang_name(lang)), shown);
+            if case == "windows_closed" {
+                app.modal = None;
+                app.update(Action::Export);
+                let Some(canbao::tui::modal::Modal::Path(prompt)) = &app.modal else { panic!("{}", screen(&app)) };
+                assert!(
+                    prompt.input.text().contains("-2024年度-宜宾市在校学生信息表-20261123"),
+                    "{}",
+                    prompt.input.text()
+                );
+            }
+        }
+    }
 }
 
 /// Reconciliation in the TUI: a preview that changes nothing, then Enter applies it.

@@ -668,7 +668,12 @@ fn export_form(
                         written.paths
                     })
             }
-            Form::Ledgers => forms::ledgers::export_ledgers(&input, out),
+            // Why the 未缴费 ledger's 应缴金额 is empty is said on the screen's report too, not only on the ledger;
+            // once, as it is the same for every school.
+            Form::Ledgers => forms::ledgers::export_ledgers(&input, out).inspect(|_| {
+                let note = forms::ledgers::blank_amounts_note(&input).map(|(both, _)| both);
+                skipped.extend(note.filter(|note| !skipped.contains(note)));
+            }),
             Form::Special => forms::special::export_special(&input, out),
             Form::Classes => forms::classes::export_classes(&input, out).map(|(paths, former)| {
                 skipped.extend(forms::classes::former_note(former, forms::classes::CLASS_FORM).map(|(both, _)| both));

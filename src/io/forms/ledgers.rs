@@ -183,6 +183,22 @@ pub fn no_policy_line(input: &FormInput, ledger: Ledger) -> Option<String> {
     })
 }
 
+/// Why the 未缴费 ledger's 应缴金额 is empty, as its own line says it (no policy, the payment windows not open yet
+/// or all closed), in the few words a screen's report holds at 80 columns: both languages, and the English.
+pub fn blank_amounts_note(input: &FormInput) -> Option<(String, String)> {
+    let (zh, en) = if input.policy.is_none() {
+        ("未选定保费政策".to_owned(), "no policy chosen".to_owned())
+    } else if let Some((_, first)) = input.windows_not_open() {
+        (format!("缴费期 {} 才开始", first.from), format!("payment opens {}", first.from))
+    } else if let Some((_, last)) = input.windows_closed() {
+        (format!("缴费期已于 {} 结束", last.to), format!("payment closed {}", last.to))
+    } else {
+        return None;
+    };
+    let en = format!("unpaid ledger leaves amounts due empty: {en}");
+    Some((format!("未缴费台账的应缴金额未填：{zh}（台账中已注明） ({en})"), en))
+}
+
 /// What the ledger itself says of the pupil in 备注 (the ID number's remark follows it).
 fn own_remark(input: &FormInput, ledger: Ledger, s: &Student, dispute: Option<&AmountDispute>) -> String {
     // A payment a tax list recorded beside the roster's 不参保: the roster's word stays said beside the money.
