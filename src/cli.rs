@@ -420,6 +420,10 @@ pub struct MarkArgs {
     /// office's list recorded takes --force)
     #[arg(long)]
     pub yes: bool,
+    /// 以 JSON 输出：学生（身份证号码打码）、修改的字段及原值新值 (print JSON: the pupil, ID number masked, and each
+    /// field changed with its old and new value)
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Subcommand, Debug, Clone)]

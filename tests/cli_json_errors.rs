@@ -1,6 +1,8 @@
 //! A command given `--json` that refuses or fails answers on standard output all the same: one object,
 //! `{"ok": false, "error": {"kind", "message_zh", "message_en", …}}`, with the exit code and the message on
 //! standard error as before, where a script piping it into jq read nothing.
+//! A report that succeeds is an object starting with `"ok": true`, where a script could not test the one key
+//! (the lists README documents stay lists), and `mark` has its report too.
 
 use std::path::{Path, PathBuf};
 
@@ -117,4 +119,95 @@ fn find_stats_and_a_mistyped_command_line_answer_in_json() {
     assert_eq!(error["kind"], "no_such_policy", "{error}");
     assert!(error["message_zh"].as_str().unwrap().contains("没有名为"), "{error}");
     assert!(!error["message_en"].as_str().unwrap().contains("没有名为"), "{error}");
+}
+
+/// The run's one JSON answer on success: exit 0 and the whole of standard output one value; an object's first
+/// key `ok` (as written: `Value` sorts its keys).
+fn answered(cmd: &mut Command) -> Value {
+    let out = cmd.output().expect("runs");
+    let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert_eq!(out.status.code(), Some(0), "{stdout}\n{stderr}");
+    let answer: Value = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("one JSON value ({e}): {stdout:?}"));
+    if answer.is_object() {
+        assert!(stdout.starts_with("{\n  \"ok\": true,"), "ok comes first: {stdout}");
+    }
+    answer
+}
+
+#[test]
+fn every_report_under_json_says_ok_true_and_the_documented_lists_stay_lists() {
+    let (dir, db) = sample_drive();
+    canbao(&db).args(["policy", "use", "liuzhou-2023"]).assert().success();
+    let sample = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/sample-school.csv");
+    let copy = dir.path().join("laptop.db");
+    std::fs::copy(&db, &copy).unwrap();
+    let reports: [&[&str]; 9] = [
+        &["stats", "--json"],
+        &["check", "--json"],
+        &["paths", "--json"],
+        &["policy", "show", "--json"],
+        &["quote", "--category", "低保", "--paid-on", "2022-11-01", "--json"],
+        &["import", "--dry-run", "--json", sample.to_str().unwrap()],
+        &["merge", "--dry-run", "--json", copy.to_str().unwrap()],
+        &["year", "leavers", "--json"],
+        &["mark", "450203201909308803", "--note", "复核", "--json"],
+    ];
+    for args in reports {
+        let report = answered(canbao(&db).args(args));
+        assert_eq!(report["ok"], true, "{args:?}: {report}");
+    }
+    // README documents these as lists: they stay lists, with no `ok` to add.
+    for args in [
+        &["find", "孙语", "--json"][..],
+        &["exports", "--json"],
+        &["policy", "list", "--json"],
+        &["year", "list", "--json"],
+    ] {
+        let report = answered(canbao(&db).args(args));
+        assert!(report.is_array(), "{args:?}: {report}");
+    }
+}
+
+#[test]
+fn mark_under_json_answers_with_the_pupil_masked_and_each_field_changed() {
+    let (_dir, db) = sample_drive();
+    let report = answered(canbao(&db).args([
+        "mark",
+        "450203201909308803",
+        "--enrollment",
+        "declined",
+        "--reason",
+        "家长不同意",
+        "--json",
+    ]));
+    assert_eq!(report["ok"], true, "{report}");
+    assert_eq!(report["pupil"]["name"], "孙语", "{report}");
+    assert_eq!(report["pupil"]["id_number"], "4502**********8803", "masked: {report}");
+    assert_eq!(report["pupil"]["school"], "柳州市示范小学", "{report}");
+    let changes = report["changes"].as_array().expect("changes");
+    let change = |field: &str| changes.iter().find(|c| c["field"] == field).cloned().unwrap_or_default();
+    assert_eq!(
+        (change("enrollment")["old"].clone(), change("enrollment")["new"].clone()),
+        ("unknown".into(), "declined".into())
+    );
+    assert_eq!(
+        (change("decline_reason")["old"].clone(), change("decline_reason")["new"].clone()),
+        (Value::Null, "家长不同意".into())
+    );
+    assert!(!report.to_string().contains("450203201909308803"), "{report}");
+
+    // The same again changes nothing: an empty list, still ok.
+    let again = answered(canbao(&db).args(["mark", "450203201909308803", "--enrollment", "declined", "--json"]));
+    assert_eq!(
+        (again["ok"].clone(), again["changes"].clone()),
+        (Value::Bool(true), Value::Array(Vec::new())),
+        "{again}"
+    );
+
+    // A refusal answers with the central error object.
+    let error = refused(canbao(&db).args(["mark", "450202201911276365", "--enrollment", "declined", "--json"]), 1);
+    assert_eq!(error["kind"], "refused", "{error}");
+    assert!(error["message_en"].as_str().unwrap().contains("--reason"), "{error}");
+    let error = refused(canbao(&db).args(["mark", "450202201911276365", "--json"]), 1);
+    assert_eq!(error["kind"], "nothing_to_mark", "{error}");
 }

@@ -1422,6 +1422,7 @@ fn a_drive_without_pupils_is_skipped_with_a_word_and_the_others_are_pushed() {
     assert!(out.status.success(), "{told}");
     assert!(told.contains("empty.db") && told.contains("没有学生") && told.contains("holds no pupils"), "{told}");
     let report: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(report["ok"], true, "{report}");
     assert_eq!((report["added"].as_u64(), report["files"].as_array().map(Vec::len)), (Some(3), Some(1)), "{report}");
     assert_eq!(report["skipped"][0]["file"], empty.display().to_string(), "{report}");
     assert_eq!(report["skipped"][0]["reason"], "no_pupils", "{report}");
@@ -1444,6 +1445,8 @@ fn a_drive_without_pupils_is_skipped_with_a_word_and_the_others_are_pushed() {
         assert!(told.contains("empty.db"), "{told}");
         if json {
             let report: Value = serde_json::from_slice(&out.stdout).expect("json");
+            // A failure all the same (exit 1): not ok, though the report says what was skipped.
+            assert_eq!(report["ok"], false, "{report}");
             assert_eq!(report["files"].as_array().map(Vec::len), Some(0), "{report}");
             assert_eq!(report["skipped"].as_array().map(Vec::len), Some(1), "{report}");
         }

@@ -347,8 +347,9 @@ fn an_import_stopped_by_sigterm_answers_in_json() {
     );
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON on standard output");
     if kept {
-        assert_eq!(json["added"], 100_000);
+        assert_eq!((json["ok"].clone(), json["added"].clone()), (true.into(), 100_000.into()), "{json}");
     } else {
+        assert_eq!(json["ok"], false, "{json}");
         assert_eq!(json["interrupted"], true, "{json}");
         assert_eq!(json["signal"], "SIGTERM");
         assert_eq!(json["kept"], false);

@@ -44,8 +44,7 @@ pub(super) fn paths(cli: &Cli, json: bool) -> CmdResult {
     let backup_dir = crate::store::backup::backup_dir_of(&drive);
     let out = Paths { drive, data_dir: data_dir(), config_dir: config_dir(), backup_dir };
     if json {
-        print_json(&PathsJson::from(&out));
-        return Ok(());
+        return print_json(&PathsJson::from(&out));
     }
     let none = pick("（无）", "(none)");
     let text = format!(

@@ -189,7 +189,7 @@ pub fn push(
     }
     if skipped.len() == drives.len() {
         if json {
-            print_json(&county::PushReport { dry_run, skipped, ..Default::default() });
+            super::output::print_report(false, &county::PushReport { dry_run, skipped, ..Default::default() })?;
         }
         let names: Vec<&str> = drives.iter().map(|d| d.shown.as_str()).collect();
         return Err(UserError::new(format!(
@@ -233,8 +233,7 @@ pub fn push(
                 .map_err(UserError::from)?;
             fields.insert("payments_outside_year".to_owned(), listed);
         }
-        print_json(&value);
-        return Ok(());
+        return print_json(&value);
     }
     if report.dry_run {
         say(
@@ -399,8 +398,7 @@ fn prepare_schema(target: &Target, limit: std::time::Duration, dry_run: bool, js
     let (found, now) =
         county::push::prepare_schema(&mut client, limit, &waiting).map_err(|e| UserError::from(e.scrubbed(target)))?;
     if json {
-        print_json(&serde_json::json!({ "schema_version_before": found, "schema_version": now }));
-        return Ok(());
+        return print_json(&serde_json::json!({ "schema_version_before": found, "schema_version": now }));
     }
     let (zh, en) = match found {
         0 => (format!("已建立汇总数据库的表（版本 {now}）"), format!("made the county schema (version {now})")),
@@ -466,8 +464,7 @@ pub fn rollup(from: Option<&str>, school: Option<&str>, year: Option<i32>, json:
     let mut client = target.connect()?;
     let r = read_rollup(&mut client, &target, year, school)?;
     if json {
-        print_json(&r);
-        return Ok(());
+        return print_json(&r);
     }
     print_rollup(&r, school);
     Ok(())

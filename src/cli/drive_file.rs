@@ -296,7 +296,7 @@ pub(super) fn merge(
                 report: &'a crate::store::merge::MergeReport,
                 payments_outside_year: &'a [crate::domain::roster_check::PaymentOutsideYear],
             }
-            super::output::print_json_ids(&MergeJson { report: &report, payments_outside_year: &outside }, reveal);
+            super::output::print_json_ids(&MergeJson { report: &report, payments_outside_year: &outside }, reveal)?;
         } else {
             print_merge_report(&report, reveal);
             print_payments_outside_year(&outside, reveal, dry_run);

@@ -206,8 +206,7 @@ pub(super) fn exports(cli: &Cli, json: bool) -> CmdResult {
         }
         let listed: Vec<Listed> =
             recorded.iter().map(|(at, operator, record)| Listed { at, operator, record }).collect();
-        super::output::print_json(&listed);
-        return Ok(());
+        return super::output::print_json_list(&listed);
     }
     if recorded.is_empty() {
         super::say(

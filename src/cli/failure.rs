@@ -65,6 +65,8 @@ pub(super) fn of_error(e: &(dyn Error + 'static)) -> Said {
         data_file(e)
     } else if let Some(e) = e.downcast_ref::<crate::domain::policy::QuoteError>() {
         quote(e)
+    } else if e.is::<serde_json::Error>() {
+        Said::kind("internal")
     } else if e.is::<rusqlite::Error>() {
         Said::kind("database")
     } else if e.is::<std::io::Error>() {
@@ -266,6 +268,7 @@ impl Asked {
             | Command::Policy { action: PolicyAction::List { json } | PolicyAction::Show { json, .. } }
             | Command::Year { action: Y::New { json, .. } | Y::List { json } } => (*json, false),
             Command::Quote(args) => (args.json, false),
+            Command::Mark(args) => (args.json, false),
             Command::Find { json, reveal, .. }
             | Command::Reconcile { json, reveal, .. }
             | Command::Check { json, reveal }
@@ -277,7 +280,6 @@ impl Asked {
             | Command::Policy { .. }
             | Command::Backup { .. }
             | Command::Restore { .. }
-            | Command::Mark(_)
             | Command::Encrypt { .. }
             | Command::Decrypt { .. }
             | Command::School { .. }
@@ -317,7 +319,8 @@ impl Asked {
         if let Some(row) = e.said.row {
             error.insert("row".into(), row.into());
         }
-        super::output::print_json(&serde_json::json!({ "ok": false, "error": error }));
+        // A map of strings and numbers, which JSON always writes.
+        let _ = super::output::print_answer(&serde_json::json!({ "ok": false, "error": error }));
     }
 }
 

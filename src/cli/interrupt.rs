@@ -225,7 +225,8 @@ pub(super) fn ending(result: CmdResult) -> Ending {
                 message = format!("{message}\n{}", e.message());
             }
             if work.json {
-                super::output::print_json(&StoppedJson {
+                let _ = super::output::print_answer(&StoppedJson {
+                    ok: false,
                     interrupted: true,
                     signal: if signal == signals::SIGINT { "SIGINT" } else { "SIGTERM" },
                     dry_run: kind == Kind::Preview,
@@ -244,6 +245,8 @@ pub(super) fn ending(result: CmdResult) -> Ending {
 /// output learns that nothing was kept, not merely that nothing came.
 #[derive(Serialize)]
 struct StoppedJson<'a> {
+    /// False, as a failure's answer: the work was not done, whatever a script that tests `ok` alone reads.
+    ok: bool,
     interrupted: bool,
     signal: &'static str,
     dry_run: bool,

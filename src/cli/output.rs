@@ -23,27 +23,57 @@ pub(super) fn answered() -> bool {
     ANSWERED.load(std::sync::atomic::Ordering::SeqCst)
 }
 
-pub(super) fn print_json<T: Serialize>(value: &T) {
-    match serde_json::to_string_pretty(value) {
-        // A closed pipe (`| head`) is not an error worth a panic.
-        Ok(s) => {
-            use std::io::Write;
-            ANSWERED.store(true, std::sync::atomic::Ordering::SeqCst);
-            let _ = writeln!(std::io::stdout().lock(), "{s}");
-        }
-        Err(e) => eprintln!("JSON: {e}"),
+/// A command's report under `--json`: its object with `"ok": true` first, as a failure's answer has `"ok": false`
+/// (`failure`), so a script tests one key whatever the command. A report that cannot be written as JSON is the
+/// command's failure (`internal`), answered as any other, where it was said on stderr alone and the run exited 0.
+pub(super) fn print_json<T: Serialize>(report: &T) -> CmdResult {
+    print_report(true, report)
+}
+
+/// A report with `"ok"` first: false for one a failure still gives (a push that found nothing to push lists the
+/// files it skipped, and exits 1).
+pub(super) fn print_report<T: Serialize>(ok: bool, report: &T) -> CmdResult {
+    #[derive(Serialize)]
+    struct Report<'a, T> {
+        ok: bool,
+        #[serde(flatten)]
+        report: &'a T,
     }
+    print_answer(&Report { ok, report })
+}
+
+/// A command's report that is a list at the top (`find`, `exports`, `policy list`, `year list`): printed as it
+/// is, as scripts read it and README documents it; a list has no place for `ok`.
+pub(super) fn print_json_list<T: Serialize>(list: &[T]) -> CmdResult {
+    print_answer(&list)
+}
+
+/// The command's one answer on standard output, success or failure, once it is written as JSON.
+pub(super) fn print_answer<T: Serialize>(value: &T) -> CmdResult {
+    let text = serde_json::to_string_pretty(value).map_err(unwritable)?;
+    use std::io::Write;
+    ANSWERED.store(true, std::sync::atomic::Ordering::SeqCst);
+    // A closed pipe (`| head`) is not an error worth a panic.
+    let _ = writeln!(std::io::stdout().lock(), "{text}");
+    Ok(())
+}
+
+/// A report that serde could not write: a fault of this program, not of the drive or the files.
+fn unwritable(e: serde_json::Error) -> UserError {
+    UserError::in_two(format!("无法以 JSON 输出结果：{e}"), format!("the report could not be written as JSON: {e}"))
+        .kind("internal")
 }
 
 /// A command's JSON as its text output shows ID numbers: the fields its types mark as ID numbers
 /// (`domain::id_shown`) masked unless `reveal` (`--reveal`, which the command records in the drive's history before
 /// it prints). A script that needs full numbers (to `mark` by them) asks for them as an operator does, and the drive
-/// keeps who saw them. Nothing else is masked, however many digits it holds (a receipt, a phone).
-pub(super) fn print_json_ids<T: Serialize>(value: &T, reveal: bool) {
+/// keeps who saw them. Nothing else is masked, however many digits it holds (a receipt, a phone). An object gets
+/// `"ok": true` as [`print_json`] gives it; a list (`find`) stays the list it is documented as.
+pub(super) fn print_json_ids<T: Serialize>(value: &T, reveal: bool) -> CmdResult {
     // Through a JSON value, as before, so the keys keep their order (sorted) in every command's output.
-    match crate::domain::id_shown::revealing(reveal, || serde_json::to_value(value)) {
-        Ok(v) => print_json(&v),
-        Err(e) => eprintln!("JSON: {e}"),
+    match crate::domain::id_shown::revealing(reveal, || serde_json::to_value(value)).map_err(unwritable)? {
+        serde_json::Value::Array(list) => print_json_list(&list),
+        object => print_json(&object),
     }
 }
 
@@ -173,6 +203,19 @@ fn more_conflicts(more: usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_report_json_cannot_write_is_an_internal_failure_with_nothing_printed() {
+        // Keys JSON cannot write: a map keyed by pairs.
+        let report: std::collections::BTreeMap<(u8, u8), u8> = [((1, 2), 3)].into();
+        for result in [print_json(&report), print_json_ids(&report, false), print_json_list(&[&report])] {
+            let e = result.expect_err("no JSON for it");
+            assert_eq!(e.said.kind, "internal");
+            assert!(e.message().contains("JSON"), "{}", e.message());
+        }
+        // Nothing answered: `failure` answers with the error object.
+        assert!(!answered());
+    }
 
     #[test]
     fn many_conflicts_of_one_shape_are_one_line_after_the_pupils_own() {

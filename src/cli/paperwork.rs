@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::open::{open_existing, open_writer_or_preview, record_reveal};
-use super::output::{print_json, print_json_ids, shown_id};
+use super::output::{print_json, print_json_ids, print_json_list, shown_id};
 use super::{Cli, CmdResult, Lang, PolicyAction, QuoteArgs, UserError, config_dir, english, pick, say};
 use crate::domain::category::CategoryTable;
 use crate::domain::id_number;
@@ -229,8 +229,7 @@ fn policy_list(cli: &Cli, store: Option<&Store>, json: bool) -> CmdResult {
     let listed: Vec<PolicyListed> =
         choosable.iter().map(|p| PolicyListed::of(p, current.as_deref() == Some(p.name.as_str()))).collect();
     if json {
-        print_json(&listed);
-        return Ok(());
+        return print_json_list(&listed);
     }
     for p in &listed {
         let mark = if p.current { "*" } else { " " };
@@ -511,8 +510,7 @@ fn policy_list_without_drive(cli: &Cli, set: &PolicySet, json: bool) -> CmdResul
     let both = format!("注意：数据文件不存在：{path}；以下是本电脑的政策，选定政策（policy use）需要数据文件 ({en})");
     eprintln!("{}", pick(&both, &en));
     if json {
-        print_json(&listed);
-        return Ok(());
+        return print_json_list(&listed);
     }
     for p in &listed {
         say(
@@ -572,8 +570,7 @@ fn policy_show(cli: &Cli, store: Option<&Store>, name: Option<&str>, json: bool)
     };
     let s = shown(&policy);
     if json {
-        print_json(&s);
-        return Ok(());
+        return print_json(&s);
     }
     if english() {
         print_policy_en(&policy, &s);
@@ -940,8 +937,7 @@ pub fn quote(cli: &Cli, args: &QuoteArgs) -> CmdResult {
         }),
     };
     if args.json {
-        print_json(&out);
-        return Ok(());
+        return print_json(&out);
     }
     if let Some(n) = &out.name {
         println!("{n}");
@@ -1074,7 +1070,7 @@ pub fn reconcile(
     super::interrupt::work_done(&mut store)?;
     let report = reconciled?;
     if json {
-        print_json_ids(&report, reveal);
+        print_json_ids(&report, reveal)?;
     } else {
         print_reconcile(&report, policy.is_some(), reveal);
         // A tax list's amounts go unchecked under another year's policy (said at its first row): how to choose
@@ -1476,8 +1472,7 @@ pub fn check(cli: &Cli, reveal: bool, json: bool) -> CmdResult {
     });
     let report: CheckReport = store.check_roster(policy.as_ref())?;
     if json {
-        print_json_ids(&report, reveal);
-        return Ok(());
+        return print_json_ids(&report, reveal);
     }
     let checked = format!(
         "{}, {}",

@@ -91,7 +91,7 @@ fn import_into(
         }
     }
     if json {
-        print_json(&report);
+        print_json(&report)?;
     } else {
         print_import_report(&report);
         // Under --lang en these lines are English only, as the rest of the report; the school names are data.
@@ -207,7 +207,7 @@ pub(super) fn stats(cli: &Cli, school: Option<&str>, json: bool) -> CmdResult {
     let policy = paperwork::drive_policy(&store)?;
     let stats = store.stats(school, policy.as_ref())?;
     if json {
-        print_json(&stats);
+        print_json(&stats)?;
     } else {
         print_stats(&stats);
     }
@@ -229,6 +229,7 @@ pub(super) fn mark(cli: &Cli, args: &MarkArgs) -> CmdResult {
         at_school,
         force,
         yes,
+        json,
     } = args;
     let (mut store, _lock) = open_writer_existing(cli)?;
     // The commands a hint suggests name the pupil as this one did: never by a whole number not typed.
@@ -243,7 +244,7 @@ pub(super) fn mark(cli: &Cli, args: &MarkArgs) -> CmdResult {
             force: *force,
             yes: *yes,
         };
-        return mark_top_up(&mut store, &pupil, &chosen, details);
+        return mark_top_up(&mut store, &pupil, &chosen, details, Said::new(*json));
     }
     // An amount, date or channel given alone corrects the family's payment recorded already, as with --payment
     // paid: only what is given changes (the tax office's date stays with a corrected amount).
@@ -562,8 +563,10 @@ pub(super) fn mark(cli: &Cli, args: &MarkArgs) -> CmdResult {
     if let Some(note) = listed_note.filter(|_| n > 0) {
         eprintln!("{note}");
     }
+    let mut said = Said::new(*json);
     let fields = if n == 1 { "field" } else { "fields" };
-    if !(payment_kept && n == 0) {
+    // Under --json the changes say it.
+    if !(*json || payment_kept && n == 0) {
         say(
             &format!("已保存 (saved): {} {} 项修改 ({n} {fields} changed)", pupil.name, n),
             &format!("saved: {} ({n} {fields} changed)", pupil.name),
@@ -588,7 +591,7 @@ pub(super) fn mark(cli: &Cli, args: &MarkArgs) -> CmdResult {
             ),
             (_, None) => (format!("原参保地「{held}」已清空"), format!("the place enrolled at, “{held}”, was cleared")),
         };
-        say(&format!("{zh} ({en})"), &en);
+        said.say(&format!("{zh} ({en})"), &en);
     }
     // A part payment kept: 已缴费 would read as nothing owed, and a script marking a list paid would go on.
     let part = match payment_kept {
@@ -608,7 +611,7 @@ pub(super) fn mark(cli: &Cli, args: &MarkArgs) -> CmdResult {
              the rest: {top_up}",
             name = pupil.name
         );
-        say(
+        said.say(
             &format!(
                 "{name} {word_zh}（{zh}），应缴 {due} 元，还差 {owed} 元：缴费记录未改动；补缴其余 {owed} 元请用：{top_up} ({en})",
                 name = pupil.name
@@ -617,7 +620,7 @@ pub(super) fn mark(cli: &Cli, args: &MarkArgs) -> CmdResult {
         );
     } else if payment_kept {
         let (zh, en) = recorded_payment(&pupil.payment_details);
-        say(
+        said.say(
             &format!(
                 "{name} 已缴费（{zh}），缴费记录未改动；如要更改，请给出 --paid-on、--amount 或 --channel \
                  ({name} is paid already ({en}): the payment is kept as recorded; to change it, give --paid-on, \
@@ -631,6 +634,7 @@ pub(super) fn mark(cli: &Cli, args: &MarkArgs) -> CmdResult {
             ),
         );
     }
+    said.saved(&pupil, &outcome.diffs)?;
     if let Some(day) = paid_day {
         warn_if_next_collection(&store, &chosen, day)?;
     }
@@ -655,7 +659,7 @@ struct TopUp<'a> {
 /// `mark --top-up 80`: the rest of a part payment (300 of 380) paid later, added to the family's payment recorded
 /// (380 in all) and dated the day it was made up, in a change of its own (补缴) whose history row names the 300 it
 /// follows; `--amount 80` would replace the 300. Said with what is paid in all, against the amount due.
-fn mark_top_up(store: &mut Store, pupil: &Student, chosen: &str, top_up: TopUp) -> CmdResult {
+fn mark_top_up(store: &mut Store, pupil: &Student, chosen: &str, top_up: TopUp, mut said: Said) -> CmdResult {
     let name = &pupil.name;
     let recorded = pupil.payment_details.amount_fen.filter(|_| pupil.payment == PaymentStatus::Paid);
     let Some(recorded) = recorded else {
@@ -773,7 +777,7 @@ fn mark_top_up(store: &mut Store, pupil: &Student, chosen: &str, top_up: TopUp) 
         }
         None => (String::new(), String::new()),
     };
-    say(
+    said.say(
         &format!(
             "已保存 (saved): {name} 补缴 {fen_y} 元，已缴 {recorded_y} 元，共缴 {total_y} 元{left_zh} ({name}: a top-up \
              of {fen_y} yuan to the {recorded_y} paid, {total_y} yuan in all{left_en})"
@@ -781,14 +785,82 @@ fn mark_top_up(store: &mut Store, pupil: &Student, chosen: &str, top_up: TopUp) 
         &format!("saved: {name}: a top-up of {fen_y} yuan to the {recorded_y} paid, {total_y} yuan in all{left_en}"),
     );
     if pupil.enrollment == Enrollment::Left {
-        say(
+        said.say(
             &format!(
                 "{name} 仍为已离校，参保状态未改动 ({name} is still marked left school: the enrollment is unchanged)"
             ),
             &format!("{name} is still marked left school: the enrollment is unchanged"),
         );
     }
-    Ok(())
+    said.saved(pupil, &outcome.diffs)
+}
+
+/// What `mark` says once the change is saved: its lines as ever, or under `--json` one object, the lines among
+/// its `notes`.
+struct Said {
+    json: bool,
+    /// The lines said after the change, bilingual as `import --json`'s warnings (under `--json`).
+    notes: Vec<String>,
+}
+
+/// The contract of `mark --json`: the pupil as `find --json` names one (the ID number masked: `mark` has no
+/// `--reveal`, and a script that typed the number has it), and each field the mark changed.
+#[derive(Serialize)]
+struct MarkJson<'a> {
+    pupil: MarkedPupil<'a>,
+    /// Empty when the pupil was already so (a payment kept as recorded).
+    changes: Vec<ChangedField>,
+    notes: &'a [String],
+}
+
+#[derive(Serialize)]
+struct MarkedPupil<'a> {
+    name: &'a str,
+    #[serde(serialize_with = "crate::domain::id_shown::id")]
+    id_number: String,
+    school: &'a str,
+    class: String,
+}
+
+/// A field's values before and after, as the drive's history keeps them (an amount in fen).
+#[derive(Serialize)]
+struct ChangedField {
+    field: &'static str,
+    old: Option<String>,
+    new: Option<String>,
+}
+
+impl Said {
+    fn new(json: bool) -> Self {
+        Said { json, notes: Vec::new() }
+    }
+
+    fn say(&mut self, bilingual: &str, en: &str) {
+        if self.json {
+            // Whole ID numbers masked, as in a failure's message under --json: a hint names the pupil as typed.
+            self.notes.push(super::failure::mask_id_numbers(bilingual));
+        } else {
+            say(bilingual, en);
+        }
+    }
+
+    /// Under `--json`, the answer: the pupil and the fields changed (`diffs`), with the lines said.
+    fn saved(self, pupil: &Student, diffs: &[crate::store::FieldDiff]) -> CmdResult {
+        if !self.json {
+            return Ok(());
+        }
+        let changes = diffs
+            .iter()
+            .map(|d| ChangedField { field: d.field.key(), old: d.old.clone(), new: d.new.clone() })
+            .collect();
+        let pupil = MarkedPupil {
+            name: &pupil.name,
+            id_number: pupil.id_number.clone(),
+            school: &pupil.school,
+            class: pupil.class_label(),
+        };
+        print_json_ids(&MarkJson { pupil, changes, notes: &self.notes }, false)
+    }
 }
 
 /// `--amount`, `--paid-on` or `--channel` with no family's payment to describe: said by what the pupil is (未缴费,
@@ -1226,7 +1298,7 @@ pub(super) fn find(cli: &Cli, query: &str, limit: usize, reveal: bool, json: boo
     if json {
         let found: Vec<FoundPupil> =
             pupils.iter().map(|s| FoundPupil { part_paid: part_paid.contains(&s.id), ..FoundPupil::from(s) }).collect();
-        print_json_ids(&found, reveal);
+        print_json_ids(&found, reveal)?;
         // The array stays the pupils found, as scripts read it; a script comparing classes must still not take
         // the first --limit pupils for all of them, so the rest is said where the text output says it.
         if total > pupils.len() {

@@ -6,7 +6,7 @@ use clap::Subcommand;
 use serde::Serialize;
 
 use super::open::{config_dir, open_existing, open_writer_existing, record_reveal};
-use super::output::{print_json, print_json_ids, shown_id};
+use super::output::{print_json, print_json_ids, print_json_list, shown_id};
 use super::{Cli, CmdResult, UserError, say};
 use crate::domain::money;
 use crate::io::year_policy::{self, YearPolicy};
@@ -178,7 +178,7 @@ fn new_year(
         _ => None,
     };
     if json {
-        print_json(&NewYearJson {
+        return print_json(&NewYearJson {
             year: report.year,
             promoted: report.promoted,
             graduated: report.graduated,
@@ -191,7 +191,6 @@ fn new_year(
             stayed: &report.stayed,
             dry_run: report.dry_run,
         });
-        return Ok(());
     }
     print_new_year(&report, promote, &store);
     if let YearPolicy::Made { renewed, .. } = &chosen {
@@ -458,8 +457,7 @@ fn leavers(cli: &Cli, mark: bool, reveal: bool, json: bool) -> CmdResult {
         0
     };
     if json {
-        print_json_ids(&LeaversJson { year: store.shown_year(), leavers: &found, marked }, reveal);
-        return Ok(());
+        return print_json_ids(&LeaversJson { year: store.shown_year(), leavers: &found, marked }, reveal);
     }
     if found.is_empty() {
         say(
@@ -521,8 +519,7 @@ fn list(cli: &Cli, json: bool) -> CmdResult {
         .map(|y| Ok(YearListed { year: y, current: Some(y) == current, policy: store.year_policy(y)? }))
         .collect::<Result<_, crate::store::StoreError>>()?;
     if json {
-        print_json(&listed);
-        return Ok(());
+        return print_json_list(&listed);
     }
     for y in &listed {
         let mark = if y.current { "*" } else { " " };
