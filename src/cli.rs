@@ -657,6 +657,7 @@ pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
+            let e = no_json_here(e, &command_line());
             if let Some(zh) = usage_error_zh(e.kind()).filter(|_| !english_asked()) {
                 eprintln!("错误：{zh}（详细说明见下，用法见 canbao --help）");
             }
@@ -731,6 +732,62 @@ fn say_error(message: &str) {
         eprintln!("error: {}", crate::words::in_language(&message, crate::words::Language::En));
     } else {
         eprintln!("错误 (error): {message}");
+    }
+}
+
+/// `--json` (or a slip of it, `--jsno`) given to a command that has none: clap's tip would have it passed as a
+/// value (`-- --json`, which `backup` takes for a file name) or name another flag (`--school` for `--jsonl`). Said
+/// instead that this command has no JSON report. A command with `--json` keeps clap's tip, which names it.
+fn no_json_here(e: clap::Error, args: &[String]) -> clap::Error {
+    use clap::CommandFactory;
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    let Some(ContextValue::String(given)) = e.get(ContextKind::InvalidArg) else { return e };
+    let flag = given.split('=').next().unwrap_or_default();
+    let near_json = flag.strip_prefix("--").is_some_and(|word| a_slip_of(&word.to_lowercase(), "json"));
+    if e.kind() != ErrorKind::UnknownArgument || !near_json {
+        return e;
+    }
+    // The command as typed: its words that name a subcommand, in turn (`policy use`).
+    let mut command = Cli::command();
+    // Built, so a subcommand's usage names it as typed (`canbao export`).
+    command.build();
+    let mut path = vec!["canbao".to_owned()];
+    for arg in args.iter().skip(1) {
+        let Some(sub) = command.find_subcommand(arg).cloned() else { continue };
+        path.push(sub.get_name().to_owned());
+        command = sub;
+    }
+    let has_json = command.get_arguments().any(|a| a.get_long() == Some("json"));
+    if path.len() == 1 || has_json || command.has_subcommands() {
+        return e;
+    }
+    let tip = format!("'{}' has no --json: it prints no JSON report", path.join(" "));
+    // A new error of the same kind, as clap's tips cannot be taken out of one: the argument, the tip, the usage.
+    let mut said = clap::Error::new(ErrorKind::UnknownArgument).with_cmd(&command);
+    said.insert(ContextKind::InvalidArg, ContextValue::String(given.clone()));
+    said.insert(ContextKind::Suggested, ContextValue::StyledStrs(vec![tip.into()]));
+    // The command's own usage: clap's would add the flag it suggested (`--school <SCHOOL>` for `--jsonl`).
+    said.insert(ContextKind::Usage, ContextValue::StyledStr(command.render_usage()));
+    said
+}
+
+/// Whether `word` is `target` or one slip from it: a letter left out, added or wrong, or two swapped.
+fn a_slip_of(word: &str, target: &str) -> bool {
+    let (w, t): (Vec<char>, Vec<char>) = (word.chars().collect(), target.chars().collect());
+    let dropped = |long: &[char], short: &[char]| {
+        (0..long.len()).any(|i| long[..i].iter().chain(&long[i + 1..]).eq(short.iter()))
+    };
+    match w.len().cmp(&t.len()) {
+        std::cmp::Ordering::Equal => {
+            let apart: Vec<usize> = (0..w.len()).filter(|&i| w[i] != t[i]).collect();
+            match apart[..] {
+                [] | [_] => true,
+                [i, j] => j == i + 1 && w[i] == t[j] && w[j] == t[i],
+                _ => false,
+            }
+        }
+        std::cmp::Ordering::Greater => dropped(&w, &t),
+        std::cmp::Ordering::Less => dropped(&t, &w),
     }
 }
 

@@ -211,3 +211,34 @@ fn mark_under_json_answers_with_the_pupil_masked_and_each_field_changed() {
     let error = refused(canbao(&db).args(["mark", "450202201911276365", "--json"]), 1);
     assert_eq!(error["kind"], "nothing_to_mark", "{error}");
 }
+
+#[test]
+fn a_mistyped_json_flag_is_pointed_to_json() {
+    let (_dir, db) = sample_drive();
+    for (command, typo) in [
+        (&["mark", "450203201909308803", "--note", "x"][..], "--jsno"),
+        (&["mark"], "--josn"),
+        (&["stats"], "--jsno"),
+        (&["check"], "--josn"),
+        (&["find", "孙"], "--jsn"),
+    ] {
+        let out = canbao(&db).args(command).arg(typo).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert!(stderr.contains("similar argument exists: '--json'"), "{command:?} {typo}: {stderr}");
+    }
+    // A command with no --json says so, where clap's tip had it passed as a value (a file named --json) or named
+    // another flag.
+    let cases = [
+        (&["backup"][..], "--json", "canbao backup"),
+        (&["export", "sheet"], "--jsonl", "canbao export"),
+        (&["school", "rename", "a", "b"], "--josn", "canbao school rename"),
+    ];
+    for (command, given, name) in cases {
+        let out = canbao(&db).args(command).arg(given).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert!(stderr.contains(&format!("tip: '{name}' has no --json")), "{command:?} {given}: {stderr}");
+        assert!(!stderr.contains("-- --") && !stderr.contains("--school"), "{command:?} {given}: {stderr}");
+    }
+}
