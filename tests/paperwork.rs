@@ -2308,6 +2308,36 @@ fn a_pupil_who_enrolls_at_the_benefit_place_is_not_chased_in_the_unpaid_ledger()
     assert!(away.iter().all(|(name, _)| name != "何轩明"), "{away:?}");
 }
 
+/// Liuzhou 2023 (000 附件二(五)): a 低保 or 特困 pupil nobody has asked enrolls where the benefit was approved, not at
+/// school, so `stats` and the summary leave them out of 应参保 (and of the 参保率's denominator), and say how many;
+/// once found 异地参保 the pupil is counted as anyone insured elsewhere. Before, both were 应参保 and lowered the rate.
+#[test]
+fn a_pupil_who_enrolls_at_the_benefit_place_is_not_due_at_school() {
+    let (dir, db) = small_school_in(2023);
+    ok(canbao(&db).args(["policy", "use", "liuzhou-2023"]));
+    let stats = json(canbao(&db).args(["stats", "--json"]));
+    // Seven pupils: 黎语雪 declined; 何轩明 (低保) and 许志文 (特困) enroll at the benefit place.
+    assert_eq!((stats["expected"].as_i64(), stats["insured"].as_i64()), (Some(4), Some(2)), "{stats}");
+    assert_eq!(stats["due_away"], 2, "{stats}");
+    let class = stats["classes"].as_array().expect("classes").iter().find(|c| c["class"] == "一年级1班").cloned();
+    assert_eq!(class.expect("一年级1班")["expected"], 1, "{stats}");
+    let said = ok(canbao(&db).arg("stats"));
+    assert!(said.contains("应参保 4 人") && said.contains("参保率 50.0%"), "{said}");
+    assert!(said.contains("另有 2 人未计入应参保") && said.contains("2 not counted to insure"), "{said}");
+    let summary = export(&db, "summary", &dir.path().join("summary.csv"), &["--format", "csv"]);
+    let summary = std::fs::read_to_string(&summary[0]).expect("summary");
+    assert!(summary.contains("应参保,4"), "{summary}");
+    assert!(summary.contains("参保率（已参保÷应参保）,50.0%"), "{summary}");
+    assert!(summary.contains("应在待遇审批地或随家庭参保（未计入应参保）,2"), "{summary}");
+    let class_line = summary.lines().find(|l| l.starts_with("一年级1班,")).expect("一年级1班");
+    assert!(class_line.starts_with("一年级1班,3,1,0,1,"), "{class_line}");
+
+    ok(canbao(&db).args(["mark", "45020320190307775X", "--enrollment", "elsewhere"]));
+    let stats = json(canbao(&db).args(["stats", "--json"]));
+    assert_eq!((stats["expected"].as_i64(), stats["insured"].as_i64()), (Some(5), Some(3)), "{stats}");
+    assert_eq!(stats["due_away"], 1, "{stats}");
+}
+
 /// After `year new`, a category carried from last year and not certified again (待重新认定) is not put in the
 /// batch template's 特殊人员类别 as if certified: the cell is empty and 备注 says 「低保对象（待重新认定）：…」, as the
 /// 未缴费 ledger's 人员类别 and the 参保花名册 say it; read back, the template certifies nothing. Before, it said

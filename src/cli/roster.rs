@@ -1393,6 +1393,19 @@ fn print_stats(s: &crate::store::Stats) {
         "  已参保 = 家庭或财政已缴费、或异地参保；应参保 = 未离校且未拒绝参保 (insured = paid or elsewhere)",
         "  insured = paid by the family or a department, or enrolled elsewhere; to insure = not left, not declined",
     );
+    if s.due_away > 0 {
+        let n = s.due_away;
+        let en = format!(
+            "{n} not counted to insure: the policy has them enroll where their benefit was approved (or with the \
+             family), not at school, and nobody has registered them here or found them insured"
+        );
+        say(
+            &format!(
+                "  另有 {n} 人未计入应参保：政策规定应在待遇审批地（或随家庭）参保，不随学校参保，尚未确认 ({en})"
+            ),
+            &format!("  {en}"),
+        );
+    }
     if let Some(year) = s.year {
         say(&format!("{year} 年度 (insured year {year})"), &format!("insured year {year}"));
     }

@@ -41,6 +41,21 @@ impl Standing {
         self.is_insured_paying(short) || !matches!(self.enrollment, Enrollment::Declined | Enrollment::Left)
     }
 
+    /// A pupil the drive's policy sends to enroll away from school (`sent_away`: `Policy::away_rule`, 待遇审批地 or
+    /// with the family) whom nobody has registered here or found insured: the school asks no premium of them (the
+    /// 未参保 template says 「应在待遇审批地参保缴费，不随学校参保」), so they are due elsewhere, not at school, and
+    /// 应参保 leaves them out as it would a pupil the school asks nothing of. Once confirmed 异地参保, paid, or
+    /// enrolled here all the same (`mark --at-school`), they are counted as anyone else.
+    pub fn is_due_away(self, short: bool, sent_away: bool) -> bool {
+        sent_away && self.enrollment() == Enrollment::Unknown && !self.is_insured_paying(short)
+    }
+
+    /// 应参保 as `stats`, the dashboard and the summary count it: `is_expected_paying`, less the pupils
+    /// `is_due_away`.
+    pub fn is_expected_here(self, short: bool, sent_away: bool) -> bool {
+        self.is_expected_paying(short) && !self.is_due_away(short, sent_away)
+    }
+
     /// 是否参保 as every form writes it: 是 when insured (`is_insured`), 否 otherwise — never a third word, so a
     /// pupil reads the same on the class list as on the student information sheet.
     pub fn insured_word(self) -> &'static str {
@@ -259,6 +274,17 @@ mod tests {
         assert!(!Standing::new(Declined, Unpaid).is_expected());
         assert!(!Standing::new(Left, Unpaid).is_expected());
         assert!(Standing::new(Left, Paid).is_expected(), "paid, then left: still insured, still counted");
+    }
+
+    #[test]
+    fn a_pupil_sent_away_is_expected_here_only_once_registered_or_insured() {
+        assert!(!Standing::new(Unknown, Unpaid).is_expected_here(false, true), "nobody asked: due elsewhere");
+        assert!(Standing::new(Unknown, Unpaid).is_expected_here(false, false));
+        assert!(Standing::new(Here, Unpaid).is_expected_here(false, true), "enrolled at school all the same");
+        assert!(Standing::new(Elsewhere, Unpaid).is_expected_here(false, true), "counted as 异地参保 is");
+        assert!(Standing::new(Unknown, Government).is_expected_here(false, true));
+        assert!(Standing::new(Unknown, Paid).is_expected_here(true, true), "a part payment registered here");
+        assert!(!Standing::new(Declined, Unpaid).is_due_away(false, true), "declined: in no count already");
     }
 
     #[test]

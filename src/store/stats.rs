@@ -17,7 +17,7 @@ pub struct ClassStats {
     pub school: String,
     pub class: String,
     pub students: i64,
-    /// 应参保: still at school and not declined (or insured anyway).
+    /// 应参保: still at school and not declined (or insured anyway), and not due away from school (`Stats::due_away`).
     pub expected: i64,
     /// 已参保: paid by the family or a department, or insured elsewhere.
     pub enrolled: i64,
@@ -40,6 +40,9 @@ pub struct Stats {
     /// 应参保 and 已参保, as the dashboard and the forms count them.
     pub expected: i64,
     pub insured: i64,
+    /// Pupils the policy sends to enroll away from school (待遇审批地, with the family) whom nobody has registered
+    /// here or found insured (`Standing::is_due_away`): left out of `expected`, as the school asks nothing of them.
+    pub due_away: i64,
     /// 参保状态 counts, a paid pupil nobody asked counted as 在校参保.
     pub enrollment: BTreeMap<String, i64>,
     /// 缴费状态 counts (the status recorded, not the ledgers).
@@ -309,6 +312,7 @@ impl Store {
             id_invalid: 0,
             expected: 0,
             insured: 0,
+            due_away: 0,
             enrollment: Enrollment::ALL.iter().map(|e| (e.code().to_owned(), 0)).collect(),
             payment: PaymentStatus::ALL.iter().map(|p| (p.code().to_owned(), 0)).collect(),
             ledgers: Ledger::ALL.iter().map(|l| (l.code().to_owned(), 0)).collect(),
@@ -344,18 +348,20 @@ impl Store {
             stats.students += 1;
             stats.id_invalid += i64::from(s.id_to_verify());
             let part_paid = short.contains_key(&s.id);
-            let expected = standing.is_expected_paying(part_paid);
-            stats.expected += i64::from(expected);
-            // Still to collect: not from one who left (the forms count her as one who left unpaid).
-            stats.part_paid += i64::from(part_paid && s.enrollment != Enrollment::Left);
-            let insured = standing.is_insured_paying(part_paid);
-            stats.insured += i64::from(insured);
-            *stats.enrollment.entry(standing.enrollment().code().to_owned()).or_default() += 1;
             let categories: Vec<String> = if to_recertify.contains(&s.id) {
                 Vec::new()
             } else {
                 s.categories.iter().map(|c| c.name.clone()).collect()
             };
+            let sent_away = policy.is_some_and(|p| p.away_rule(categories.iter().map(String::as_str)).is_some());
+            let expected = standing.is_expected_here(part_paid, sent_away);
+            stats.expected += i64::from(expected);
+            stats.due_away += i64::from(standing.is_due_away(part_paid, sent_away));
+            // Still to collect: not from one who left (the forms count her as one who left unpaid).
+            stats.part_paid += i64::from(part_paid && s.enrollment != Enrollment::Left);
+            let insured = standing.is_insured_paying(part_paid);
+            stats.insured += i64::from(insured);
+            *stats.enrollment.entry(standing.enrollment().code().to_owned()).or_default() += 1;
             let ledger =
                 pupil_ledger(policy, CategoryTable::builtin(), s.enrollment, s.payment, &categories, part_paid);
             if let Some(l) = ledger {

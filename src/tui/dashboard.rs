@@ -17,7 +17,7 @@ pub struct ClassLine {
     pub students: usize,
     /// 已参保: paid (family or department) or insured elsewhere.
     pub insured: usize,
-    /// 应参保: the pupils coverage is counted over (not declined, not left).
+    /// 应参保: the pupils coverage is counted over (not declined, not left, not due away from school).
     pub eligible: usize,
     /// Registered for the year: 在校参保 or 异地参保 (a paid pupil counts as 在校参保).
     pub registered: usize,
@@ -54,6 +54,9 @@ pub struct Dashboard {
     pub government_unrecorded: usize,
     pub insured: usize,
     pub eligible: usize,
+    /// Pupils the policy sends to enroll away from school whom nobody has registered here or found insured
+    /// (`Standing::is_due_away`): not in `eligible`, as `canbao stats` counts them.
+    pub due_away: usize,
     pub classes: Vec<ClassLine>,
     /// The drive day by day, from the audit log.
     pub days: Vec<crate::store::DayProgress>,
@@ -76,7 +79,7 @@ impl Dashboard {
             ..Dashboard::default()
         };
         // Most pupils share a handful of (categories, statuses) combinations: ask the policy once for each.
-        let mut memo: HashMap<LedgerKey, Option<Ledger>> = HashMap::new();
+        let mut memo: HashMap<LedgerKey, (Option<Ledger>, bool)> = HashMap::new();
         // One line per school and class, in the order the roster meets them.
         let mut lines: HashMap<(usize, u32), usize> = HashMap::new();
         let mut school = 0;
@@ -98,11 +101,12 @@ impl Dashboard {
             // A part payment is still to collect: 未缴费 in the counts of payments, as the 缴费 filter has it.
             bump(&mut d.payment, if part_paid { PaymentStatus::Unpaid } else { row.payment });
             let key = (&row.categories[..], row.recertify, row.enrollment, row.payment, part_paid);
-            let ledger = *memo.entry(key).or_insert_with(|| {
+            let (ledger, sent_away) = *memo.entry(key).or_insert_with(|| {
                 // Categories carried from an earlier year weigh nothing until certified again, as on the forms.
                 let certified = row.categories.iter().filter(|_| !row.recertify);
                 let names: Vec<String> = certified.map(|&c| data.category_names[c as usize].clone()).collect();
-                ledger_of(policy, row.enrollment, row.payment, &names, part_paid)
+                let sent_away = policy.is_some_and(|p| p.away_rule(names.iter().map(String::as_str)).is_some());
+                (ledger_of(policy, row.enrollment, row.payment, &names, part_paid), sent_away)
             });
             if let Some(l) = ledger {
                 bump(&mut d.ledgers, l);
@@ -110,9 +114,10 @@ impl Dashboard {
                     usize::from(l == Ledger::GovernmentPaid && row.payment != PaymentStatus::Government);
             }
             let insured = standing.is_insured_paying(part_paid);
-            let eligible = standing.is_expected_paying(part_paid);
+            let eligible = standing.is_expected_here(part_paid, sent_away);
             d.insured += usize::from(insured);
             d.eligible += usize::from(eligible);
+            d.due_away += usize::from(standing.is_due_away(part_paid, sent_away));
             // Rows come class by class: the map is asked only when the class changes.
             let key = (school, row.class);
             let line = match last {
@@ -239,6 +244,25 @@ mod tests {
         let d = count(&store);
         assert_eq!((d.insured, of(&d, Ledger::Paid)), (before.insured + 1, of(&before, Ledger::Paid) + 1));
         assert_eq!(settled(&d), settled(&before) + 1);
+    }
+
+    /// Under a policy that sends some categories to enroll at the benefit place (liuzhou-2023: 低保, 特困), the
+    /// dashboard's 应参保 leaves out those nobody has registered here, as `canbao stats` does, class by class.
+    #[test]
+    fn pupils_due_at_the_benefit_place_are_not_eligible_here() {
+        let mut store = crate::store::Store::open_in_memory().expect("store");
+        store.set_fixed_clock("2026-11-23T10:00:00+08:00");
+        crate::demo::load_sample(&mut store).expect("sample");
+        let policy = crate::domain::policy::PolicySet::builtin().get("liuzhou-2023");
+        let data = RosterData::load(&store).expect("load");
+        let without = Dashboard::count(&data, None, &HashMap::new());
+        let d = Dashboard::count(&data, policy, &HashMap::new());
+        let stats = store.stats(None, policy).expect("stats");
+        assert!(d.due_away > 0, "the sample has 低保 and 特困 pupils");
+        assert_eq!(d.eligible + d.due_away, without.eligible);
+        assert_eq!((d.eligible as i64, d.due_away as i64), (stats.expected, stats.due_away));
+        let lines: Vec<i64> = d.classes.iter().map(|c| c.eligible as i64).collect();
+        assert_eq!(lines, stats.classes.iter().map(|c| c.expected).collect::<Vec<_>>());
     }
 
     /// In the new year the graduates and the pupils who left last year are in no class line and no count, as

@@ -98,6 +98,26 @@ impl FormInput<'_> {
         Standing::new(s.enrollment, s.payment).is_insured_paying(self.part_payment(s).is_some())
     }
 
+    /// 应参保 as every form counts it, and `canbao stats` and the dashboard (`Standing::is_expected_here`): a pupil
+    /// the policy sends to enroll away from school, whom nobody has registered here or found insured, is not due
+    /// at school.
+    pub fn expected(&self, s: &Student) -> bool {
+        Standing::new(s.enrollment, s.payment).is_expected_here(self.part_payment(s).is_some(), self.sent_away(s))
+    }
+
+    /// Of the pupils `expected` leaves out, those due away from school (`Standing::is_due_away`).
+    pub fn due_away(&self, s: &Student) -> bool {
+        Standing::new(s.enrollment, s.payment).is_due_away(self.part_payment(s).is_some(), self.sent_away(s))
+    }
+
+    /// Whether the policy sends the pupil to enroll away from school (`Policy::away_rule`), by the categories
+    /// certified for the form's year.
+    fn sent_away(&self, s: &Student) -> bool {
+        let Some(policy) = self.policy else { return false };
+        let s = self.certified(s);
+        policy.away_rule(s.categories.iter().map(|c| c.name.as_str())).is_some()
+    }
+
     /// The family's payment short of the amount due under the drive's policy of the form's year, by the
     /// categories certified for it (`certified`), quoted for the payment's date (the form's without one); `None`
     /// for a whole payment, and for amounts two laptops recorded differently, which the tax office settles first

@@ -11,7 +11,8 @@ use crate::io::export::{ColumnSpec, Out, Preamble, TableWriter};
 use crate::io::sheet::ExportError;
 
 pub const TITLE: &str = "参保进度汇总";
-/// Each count is defined once, in `domain::coverage`: 应参保 (everyone still at school who has not declined),
+/// Each count is defined once, in `domain::coverage`: 应参保 (everyone still at school who has not declined, less
+/// those the policy sends to enroll away from school whom nobody has registered here),
 /// 已参保 (paid by the family or a department, or insured elsewhere), 参保率 = 已参保 / 应参保.
 pub const CLASS_COLUMNS: [(&str, f64); 8] = [
     ("所在年级、班级", 16.0),
@@ -23,6 +24,10 @@ pub const CLASS_COLUMNS: [(&str, f64); 8] = [
     ("财政代缴", 9.0),
     ("参保率", 9.0),
 ];
+
+/// The totals' line for the pupils the policy sends to enroll away from school, whom nobody has registered here or
+/// found insured: not in 应参保, so the line says how many it leaves out.
+pub const DUE_AWAY: &str = "应在待遇审批地或随家庭参保（未计入应参保）";
 
 /// One line of the progress table: a class of one school, or one school of the county's summary.
 #[derive(Default)]
@@ -65,10 +70,15 @@ pub fn export_summary(input: &FormInput, out: Option<&Path>) -> Result<Vec<PathB
     for l in Ledger::ALL {
         totals.push((format!("{}台账", l.label_zh()), count(&|s| input.ledger(s) == Some(l))));
     }
-    let expected = count(&|s| standing(s).is_expected_paying(input.part_payment(s).is_some()));
+    let expected = count(&|s| input.expected(s));
     let insured = count(&|s| input.insured(s));
     totals.push(("应参保".into(), expected));
     totals.push(("已参保".into(), insured));
+    // Said only when there are some, as the forms before it had no such line.
+    let due_away = count(&|s| input.due_away(s));
+    if due_away > 0 {
+        totals.push((DUE_AWAY.into(), due_away));
+    }
     let mut totals: Vec<(String, Out<'static>)> =
         totals.into_iter().map(|(what, n)| (what, Out::Number(f64::from(n)))).collect();
     totals.push(rate_total(insured, expected));
@@ -82,9 +92,8 @@ pub fn export_summary(input: &FormInput, out: Option<&Path>) -> Result<Vec<PathB
             classes.push(ProgressRow { label, ..ProgressRow::default() });
         }
         if let Some(c) = classes.last_mut() {
-            let standing = standing(s);
             c.students += 1;
-            c.expected += u32::from(standing.is_expected_paying(input.part_payment(s).is_some()));
+            c.expected += u32::from(input.expected(s));
             c.insured += u32::from(input.insured(s));
             c.paid += u32::from(s.payment == PaymentStatus::Paid && input.part_payment(s).is_none());
             c.government += u32::from(s.payment == PaymentStatus::Government);
