@@ -1062,6 +1062,32 @@ fn a_drive_in_use_is_offered_read_only_and_read_only_never_writes() {
     drop(held);
 }
 
+/// `--read-only` on a drive with nothing beside it (a teacher's share, a copy handed over) leaves nothing beside
+/// it: SQLite made a `-wal` and a `-shm` for the reader and left them there, in a folder the operator only read.
+#[test]
+fn read_only_commands_leave_no_files_beside_the_drive() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    canbao(&db).arg("import").arg(fixture("gbk_title.csv")).assert().success();
+    let beside = || {
+        let mut names: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    };
+    let before = beside();
+    assert!(!before.iter().any(|n| n.ends_with("-wal") || n.ends_with("-shm")), "{before:?}");
+    let bytes = std::fs::read(&db).unwrap();
+    assert_eq!(json(canbao(&db).args(["--read-only", "stats", "--json"]))["students"], 23);
+    assert_eq!(beside(), before);
+    canbao(&db).args(["--read-only", "find", "年级"]).assert().success();
+    canbao(&db).args(["--read-only", "check"]).output().unwrap();
+    assert_eq!(beside(), before);
+    assert_eq!(std::fs::read(&db).unwrap(), bytes, "the drive itself as it was");
+}
+
 /// A payment, from `mark` or the tax office's list, makes a pupil nobody asked 在校参保; a payment for a pupil
 /// marked 异地参保 or 不参保 is reported, never applied; and every count of 参保 agrees with the sheet's 是否参保.
 #[test]

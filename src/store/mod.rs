@@ -656,6 +656,9 @@ pub struct Store {
     /// Read as an immutable file (read-only media: see `read_only_sqlite`), as another connection that reads it
     /// (a merge attaching it) must read it too.
     immutable: bool,
+    /// Opened read-only where neither a `-wal` nor a `-shm` lay beside the drive, so SQLite made them for this
+    /// connection: they are removed at closing if nobody else has come to use them (`remove_made_sidecars`).
+    made_sidecars: bool,
     /// The stop `stop_when` watches, for the second connection an import's backup is read through.
     stop: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
     /// This connection's change count and the file's `data_version` when the write-ahead log was last found
@@ -683,7 +686,49 @@ impl Drop for Store {
     /// file keeps a command from being the last. Only what was saved by now is copied, on the closing thread.
     fn drop(&mut self) {
         let _ = self.settle_log();
+        if self.made_sidecars
+            && let Some(path) = self.path.take()
+            && let Ok(none) = Connection::open_in_memory()
+        {
+            // The drive's own connection closed first: SQLite removes the files only for the last one.
+            drop(std::mem::replace(&mut self.conn, none));
+            remove_made_sidecars(&path, self.key.as_ref());
+        }
     }
+}
+
+/// Whether the drive has neither a `-wal` nor a `-shm` beside it: no connection (of any process) holds it in
+/// WAL mode, as one that does keeps both until it closes.
+fn sidecars_absent(path: &Path) -> bool {
+    ["-wal", "-shm"].iter().all(|s| std::fs::symlink_metadata(sidecar(path, s)).is_err())
+}
+
+/// Removes the `-wal` and `-shm` a read-only open made beside a drive that had none (a teacher's share, a copy
+/// handed over), once it has closed. SQLite makes both for any reader of a WAL drive, and removes them when the
+/// last connection closes only if that connection can write: a read-only one leaves them behind for ever. So a
+/// connection that can write is opened and closed on the reader's behalf, and SQLite decides as it always does:
+/// it removes them only when it can lock the file exclusively, so never while a writer or another reader (of
+/// this process or another) holds the drive. A log with anything in it is left alone: it holds the saves of a
+/// writer that came and went while the reader held the drive, which only a checkpoint (a write to the drive)
+/// would take in. A drive file this user may not write is opened read-only by SQLite whatever is asked, and
+/// its files stay.
+fn remove_made_sidecars(path: &Path, key: Option<&Passphrase>) {
+    let empty_log = std::fs::metadata(sidecar(path, "-wal")).is_ok_and(|m| m.is_file() && m.len() == 0);
+    if !empty_log || !sidecar(path, "-shm").is_file() {
+        return;
+    }
+    // No CREATE: a drive removed meanwhile is not made again.
+    let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let Ok(conn) = Connection::open_with_flags(path, flags) else {
+        return;
+    };
+    if key.is_some_and(|k| cipher::apply_key(&conn, k).is_err()) {
+        return;
+    }
+    // A read opens the log, so that closing the connection is a WAL connection's close, which checkpoints an
+    // empty log (writing nothing) and removes both files.
+    let _ = conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0));
+    let _ = conn.close();
 }
 
 /// Why a drive a reader could not open as one (`StoreError::NotADatabase`, or a file not there) is not one yet,
@@ -701,9 +746,16 @@ pub fn not_made_yet(path: &Path, key: Option<&Passphrase>, command: impl FnOnce(
         Ok(m) if !m.is_file() => return None,
         // A file SQLite has not written to yet; the writer's first write is its header.
         Ok(m) if m.len() == 0 => true,
-        Ok(_) => read_only_sqlite(path, cipher::key_for(path, key), ShmFolder::AsFound)
-            .and_then(|(conn, _)| schema::recognise(&conn))
-            .is_ok_and(|found| found == schema::Recognised::New),
+        Ok(_) => {
+            let (key, fresh) = (cipher::key_for(path, key), sidecars_absent(path));
+            let found = read_only_sqlite(path, key, ShmFolder::AsFound)
+                .and_then(|(conn, _)| schema::recognise(&conn))
+                .is_ok_and(|found| found == schema::Recognised::New);
+            if fresh {
+                remove_made_sidecars(path, key);
+            }
+            found
+        }
     };
     match (none_yet, lock::is_held(path)) {
         (false, _) => None,
@@ -815,8 +867,33 @@ impl Store {
     fn read_only_connection_in(path: &Path, key: Option<&Passphrase>, folder: ShmFolder) -> Result<Store> {
         let not_db = || StoreError::NotADatabase { path: path.display().to_string() };
         existing_file(path)?;
+        let fresh = sidecars_absent(path);
         let (conn, immutable) = read_only_sqlite(path, key, folder)?;
-        schema::register_functions(&conn)?;
+        // Made now, if at all, by this connection (an immutable one makes none). The store is made before the
+        // drive is checked, so that a refusal below, dropping it, removes them too.
+        let made_sidecars = fresh && !immutable && !sidecars_absent(path);
+        let mut store = Store {
+            conn,
+            path: Some(path.to_owned()),
+            operator: String::new(),
+            origin: String::new(),
+            fixed_now: None,
+            key: key.cloned(),
+            read_only: true,
+            current_year: None,
+            viewed_year: None,
+            first_year_cached: None,
+            opened_read_only: true,
+            immutable,
+            made_sidecars,
+            stop: None,
+            settled: None,
+            hint_drive: None,
+            installation: None,
+            operator_elsewhere: None,
+        };
+        let conn = &store.conn;
+        schema::register_functions(conn)?;
         // A failure for want of room beside the drive is said as such, never as a damaged drive: an operator
         // told the drive is damaged may restore an old backup over good data.
         let unreadable = |e: StoreError| match e {
@@ -839,27 +916,8 @@ impl Store {
             return Err(StoreError::TooNew { found: version, supported: schema::latest_version() });
         }
         if version < schema::latest_version() {
-            schema::read_older(&conn, version)?;
+            schema::read_older(conn, version)?;
         }
-        let mut store = Store {
-            conn,
-            path: Some(path.to_owned()),
-            operator: String::new(),
-            origin: String::new(),
-            fixed_now: None,
-            key: key.cloned(),
-            read_only: true,
-            current_year: None,
-            viewed_year: None,
-            first_year_cached: None,
-            opened_read_only: true,
-            immutable,
-            stop: None,
-            settled: None,
-            hint_drive: None,
-            installation: None,
-            operator_elsewhere: None,
-        };
         store.current_year = store.read_current_year()?;
         if store.current_year.is_some() {
             store.first_year_cached = store.first_year()?;
@@ -922,6 +980,7 @@ impl Store {
             first_year_cached: None,
             opened_read_only: false,
             immutable: false,
+            made_sidecars: false,
             stop: None,
             settled: None,
             hint_drive: None,

@@ -291,6 +291,46 @@ fn a_drive_in_a_folder_that_cannot_hold_its_shm_is_read_as_it_is() {
     );
 }
 
+/// A read-only open of a drive with nothing beside it (a teacher's share, a copy handed over) leaves nothing
+/// beside it once closed, where SQLite left the `-wal` and `-shm` it made for the reader. While a writer holds
+/// the drive the files are the writer's: the reader closing first leaves them, and the writer, saving on, removes
+/// them at its own close.
+#[test]
+fn a_read_only_open_leaves_no_files_beside_the_drive() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = closed_drive(dir.path(), "第一小学.db");
+    let gone = |path: &Path| !sidecar(path, "-wal").exists() && !sidecar(path, "-shm").exists();
+    let reader = Store::open_read_only(&path).unwrap();
+    assert_eq!(reader.stats(None, None).unwrap().students, 2);
+    assert!(sidecar(&path, "-shm").exists(), "SQLite reads a WAL drive through its -shm");
+    drop(reader);
+    assert!(gone(&path), "nothing left beside the drive");
+    // A refused open removes them too: a drive of a newer canbao.
+    {
+        let conn = Connection::open(&path).unwrap();
+        conn.pragma_update(None, "user_version", schema::latest_version() + 1).unwrap();
+    }
+    assert!(gone(&path));
+    assert!(matches!(Store::open_read_only(&path).err(), Some(StoreError::TooNew { .. })));
+    assert!(gone(&path), "nothing left by a refused open");
+    Connection::open(&path).unwrap().pragma_update(None, "user_version", schema::latest_version()).unwrap();
+
+    // The reader first, then a writer: the reader's close leaves the writer its files, and the writer's saves.
+    let reader = Store::open_read_only(&path).unwrap();
+    let mut writer = Store::open(&path).unwrap();
+    let id = writer.conn.query_row("SELECT id FROM students LIMIT 1", [], |r| r.get(0)).unwrap();
+    drop(reader);
+    writer.set_note(id, "改过").unwrap();
+    assert!(sidecar(&path, "-shm").exists(), "the writer's, still open");
+    drop(writer);
+    assert!(gone(&path));
+    let reader = Store::open_read_only(&path).unwrap();
+    let note: String = reader.conn.query_row("SELECT note FROM students WHERE id = ?1", [id], |r| r.get(0)).unwrap();
+    assert_eq!(note, "改过");
+    drop(reader);
+    assert!(gone(&path));
+}
+
 /// The drive at `path` with a change still in its log, copied with its -wal into `folder` (as from a stick
 /// pulled out while the TUI was open): the copy's path.
 fn copied_with_its_log(path: &Path, folder: &Path) -> PathBuf {
