@@ -1600,6 +1600,53 @@ fn a_masked_class_list_read_back_is_the_same_pupils() {
     assert!(text.contains("身份证号码已打码、未导入 360 行"), "the counts say where the rows went: {text}");
 }
 
+/// A list another system masked, in shapes other than canbao's own 4+*+4 (more or fewer digits shown, a full-width
+/// ＊, × or x for the mask beside a real check character X), is matched as canbao's own mask is: each row to the
+/// one pupil of its name and class whose number shows the same digits, taking what the list changed (a phone
+/// here), the number held kept whole; a row no pupil fits is left out and said with its file and row. Before,
+/// only 4+*+4 was a mask: the other rows were added as new pupils with numbers flagged 含有非法字符.
+#[test]
+fn numbers_masked_in_other_shapes_are_matched_as_canbaos_own() {
+    let (dir, db) = small_school_in(2024);
+    let list = write(
+        dir.path(),
+        "masked-by-school.csv",
+        "学校,姓名,身份证号码,年级,班级,联系电话\n\
+         示范小学,孙语,4502**********8803,一年级,1班,13900000001\n\
+         示范小学,何轩明,450203********775x,一年级,1班,13900000002\n\
+         示范小学,许志文,4502032*********32,一年级,1班,13900000003\n\
+         示范小学,蓝茜,５１１３＊＊＊＊＊＊＊＊＊＊２２４Ｘ,一年级,2班,13900000004\n\
+         示范小学,林彤瑶,4502××××××××××6365,一年级,2班,13900000005\n\
+         示范小学,黎语雪,4502xxxxxxxxxx8525,一年级,2班,13900000006\n\
+         示范小学,某某某,4502**********0000,一年级,1班,13900000007\n",
+    );
+    let report = json(canbao(&db).args(["import", "--json"]).arg(&list));
+    let counts = (&report["added"], &report["updated"], &report["id_invalid"], &report["masked_left_out"]);
+    assert_eq!(counts, (&0.into(), &6.into(), &0.into(), &1.into()), "{report}");
+    assert!(!report.to_string().contains("非法字符"), "{report}");
+    let problems = report["problems"].as_array().expect("problems");
+    let said: Vec<&Value> =
+        problems.iter().filter(|p| p["message"].as_str().is_some_and(|m| m.contains("身份证号码已打码"))).collect();
+    assert_eq!(said.len(), 1, "{report}");
+    assert_eq!(said[0]["row"], 8, "{report}");
+    assert!(said[0]["file"].as_str().is_some_and(|f| f.contains("masked-by-school.csv")), "{report}");
+    assert_eq!(json(canbao(&db).args(["check", "--json"]))["students"], 7, "nobody added");
+    let sheet = export(&db, "sheet", &dir.path().join("sheet.csv"), &["--format", "csv"]);
+    let sheet = std::fs::read_to_string(&sheet[0]).expect("sheet");
+    for (name, number, phone) in [
+        ("孙语", "450203201909308803", "13900000001"),
+        ("何轩明", "45020320190307775X", "13900000002"),
+        ("许志文", "450203201811029232", "13900000003"),
+        ("蓝茜", "51130220180808224X", "13900000004"),
+        ("林彤瑶", "450202201911276365", "13900000005"),
+        ("黎语雪", "450202202007078525", "13900000006"),
+    ] {
+        let line =
+            sheet.lines().find(|l| l.contains(&format!(",{name},"))).unwrap_or_else(|| panic!("{name}: {sheet}"));
+        assert!(line.contains(number) && line.contains(phone), "{line}");
+    }
+}
+
 /// The forms for the agencies and certifying departments are registered by the whole ID number: `--mask` is
 /// refused for them, with what it is for, and nothing is written.
 #[test]

@@ -133,7 +133,8 @@ pub struct ImportReport {
     /// The schools the files name, in the order met: what the preview shows, so a name read wrongly from a
     /// title is seen before anything is written.
     pub schools: Vec<String>,
-    /// Rows whose ID number canbao itself masked and that fit no single pupil on the drive: not imported.
+    /// Rows whose ID number is masked (by canbao or another system) and that fit no single pupil on the drive:
+    /// not imported.
     pub masked_left_out: usize,
     /// Rows giving a pupil's ID number under a name that is not plausibly that pupil's (not a character
     /// corrected, nor the name written otherwise): not imported, the pupil left as they were, each said at its row
@@ -2322,13 +2323,13 @@ impl RowReader<'_> {
         for (sheet, row, fitting) in masked.left_out {
             let (why, why_en) = if fitting == 0 {
                 (
-                    "没有姓名、班级相同且号码前后四位相符的学生",
-                    "no pupil of this name and class has a number with these ends",
+                    "没有姓名、班级相同且号码与未打码的各位相符的学生",
+                    "no pupil of this name and class has a number matching the digits left unmasked",
                 )
             } else {
                 (
-                    "有多名姓名、班级相同且号码前后四位相符的学生",
-                    "several pupils of this name and class have numbers with these ends",
+                    "有多名姓名、班级相同且号码与未打码的各位相符的学生",
+                    "several pupils of this name and class have numbers matching the digits left unmasked",
                 )
             };
             let message = format!(
@@ -2506,8 +2507,9 @@ impl RowReader<'_> {
                 "姓名为空，已导入并标记 (name is empty: imported and flagged)".into(),
             );
         }
-        // canbao's own mask (a list exported for a teacher) is no typing error: the import matches it to the
-        // pupil it stands for, or leaves the row out and says so (`masked_left_out`).
+        // A masked number (a list canbao exported for a teacher, or one another system masked) is no typing
+        // error: the import matches it to the pupil it stands for, or leaves the row out and says so
+        // (`masked_left_out`).
         let masked = id_number::masked_ends(&id.normalized).is_some();
         // Said once the row is known to be imported: a repeated row says only that it is a repeat, and the
         // first row's 「已导入并标记」 must not run on over a row that was not imported.

@@ -139,8 +139,9 @@ pub enum IncomingOutcome {
     /// pupil's from, or values the operator corrected away (`Moves::old_number`, `Moves::kept`). Counted as
     /// unchanged.
     Kept(Box<Moves>),
-    /// The row's ID number is masked as canbao masks its exports (`4502**********123X`) and no single pupil
-    /// of the drive fits it (same name, school and class, the number showing the same ends): nothing is
+    /// The row's ID number is masked, as canbao masks its exports (`4502**********123X`) or in another shape
+    /// (`id_number::masked_ends`), and no single pupil of the drive fits it (same name, school and class, the
+    /// number showing the same characters where the mask shows them): nothing is
     /// written, as a masked number can neither make a new pupil nor replace one. `fitting` is how many did
     /// (0, or several).
     MaskedUnmatched {
@@ -437,13 +438,14 @@ impl Store {
     }
 }
 
-/// The ends a row's number shows when canbao masked it (an export come back), which `apply_masked` matches.
+/// What a row's number shows when it is masked (canbao's export come back, or a list another system masked),
+/// which `apply_masked` matches.
 fn masked_ends(row: &Incoming) -> Option<id_number::MaskedEnds<'_>> {
     if row.id.is_valid() { None } else { id_number::masked_ends(&row.id.normalized) }
 }
 
 /// What applying `row` does to a drive whose roster was empty when the import began: nothing there to match,
-/// so a row is a new pupil, or (a number masked as canbao's exports mask it) left out for want of one it could
+/// so a row is a new pupil, or (a masked number, `id_number::masked_ends`) left out for want of one it could
 /// stand for. Known without the drive, it lets a first import read its files on one thread while another
 /// writes the rows (`ImportSession::fills_empty_roster`); `apply` gives the same.
 pub fn applied_to_empty_roster(row: &Incoming) -> Applied {
@@ -1260,8 +1262,9 @@ pub(crate) const MASKED_SAME_CLASS: &str = "SELECT s.id, s.id_number, s.grade, s
          JOIN schools sc ON sc.id = s.school_id
          WHERE s.class_order = ?1 AND s.name = ?2 AND (?3 IS NULL OR sc.name = ?3) AND +s.id <= ?4";
 
-/// A row whose number canbao itself masked (a class list or sheet exported for a teacher, come back): the one
-/// pupil of the same name, school and class whose number shows the same ends is that row, and takes what the
+/// A row whose number is masked (a class list or sheet canbao exported for a teacher, come back, or a list
+/// another system masked in its own shape): the one pupil of the same name, school and class whose number shows
+/// the same characters where the mask shows them is that row, and takes what the
 /// teacher changed (the number stays the whole one held). With none, or several, the row is left out: a
 /// masked number is no pupil's number, and adding it would list the child twice.
 fn apply_masked(
