@@ -613,8 +613,9 @@ fn read_inputs(
     Ok(files)
 }
 
-/// A row read and checked, with its keys.
-type ReadRow = (Incoming, RowKeys);
+/// A row read and checked, with its keys, and whether the reader waits for what it did even into an empty roster
+/// (`Ahead::known`): a row the pupil of another row of the import (`Pairing`).
+type ReadRow = (Incoming, RowKeys, bool);
 
 /// Rows handed from the reading thread to the writing one at a time.
 const ROWS_PER_HANDOVER: usize = 256;
@@ -669,7 +670,7 @@ fn read_ahead<'r>(
         }
         'writing: for rows in from_reader.iter() {
             let mut answers = Vec::with_capacity(if known { 0 } else { rows.len() });
-            for (row, keys) in &rows {
+            for (row, keys, answer) in &rows {
                 // No pupil of its own, and no answer: the reader said it as a repeat.
                 if row.whole_of.is_some() {
                     if let Err(e) = session.keep_whole_number(row) {
@@ -679,7 +680,7 @@ fn read_ahead<'r>(
                     continue;
                 }
                 match session.apply_read(row, Some(keys)) {
-                    Ok(applied) if !known => answers.push(applied),
+                    Ok(applied) if !known || *answer => answers.push(applied),
                     Ok(_) => {}
                     Err(e) => {
                         written = Err(e);
@@ -694,6 +695,8 @@ fn read_ahead<'r>(
                     written = Err(e);
                     break 'writing;
                 }
+                let _ = applied_back.send(answers);
+            } else if !answers.is_empty() {
                 let _ = applied_back.send(answers);
             }
             let _ = written_back.send(rows);
@@ -872,6 +875,10 @@ struct RowReader<'a> {
     /// The drive's current insured year and the first it kept, which canbao's own forms must be for
     /// (`own_forms::other_year`).
     drive_years: (Option<i32>, Option<i32>),
+    /// The rows read of each school, class and name (`RowReader::pairing`).
+    of_class: HashMap<Box<str>, OfClass, foldhash::fast::RandomState>,
+    /// Each class label of `FirstRows::classes` as one key for the spellings of the class (`ClassKey`).
+    class_keys: Vec<Option<Box<str>>>,
 }
 
 /// What is said of a row once applied (`RowReader::said_of_applied`).
@@ -894,6 +901,34 @@ struct RowApplied<'r> {
     header: Option<&'r [Cell]>,
     cells: (&'r [Cell], &'r [StatusColumn]),
     unreadable: Option<own_forms::Unreadable>,
+    /// What an earlier row of the import of the same name, school and class makes of this one.
+    pairing: Option<Pairing>,
+}
+
+/// A row of an import that is the same child as an earlier row of it, of the same name, school and class, one of
+/// the two giving no ID number and the other a valid one (`RowReader::pairing`): one pupil, in one import as in
+/// two. Each row is an index of `FirstRows`.
+#[derive(Clone)]
+enum Pairing {
+    /// The row gives no number, and one earlier row gave a valid one (`number`): that row's pupil.
+    Kept { valid: u32, number: Box<str> },
+    /// The row gives no number, and several earlier rows gave valid ones: which it is, is not guessed.
+    Several,
+    /// The row gives a valid number (`number`), and an earlier row (`unnumbered`) gave none and no earlier row a
+    /// valid one: the pupil that row added takes this row's number.
+    Filled { unnumbered: u32, valid: u32, number: Box<str> },
+}
+
+/// The rows of an import of one name, school and class (`RowReader::pairing`).
+#[derive(Default)]
+struct OfClass {
+    /// The first row giving a valid number, and the number; `several` once another gave one too.
+    valid: Option<(u32, Box<str>)>,
+    several: bool,
+    /// The row giving no number, read before any giving a valid one; `unnumbered_several` once another did too
+    /// (the class spelled otherwise), which the import does not pair.
+    unnumbered: Option<u32>,
+    unnumbered_several: bool,
 }
 
 /// A valid ID number's birth date that is no age for the row's grade (`pupil_flags::grade_age`), as the row's
@@ -931,6 +966,7 @@ struct Waiting {
     odd_age: Option<Box<OddAge>>,
     phone: Option<Box<PhoneNotTaken>>,
     named_at: Option<usize>,
+    pairing: Option<Pairing>,
 }
 
 impl Waiting {
@@ -953,6 +989,7 @@ impl Waiting {
             odd_age: row.odd_age.clone(),
             phone: row.phone.clone(),
             named_at: row.named_at,
+            pairing: row.pairing.clone(),
         }
     }
 
@@ -970,6 +1007,7 @@ impl Waiting {
             header: None,
             cells: (&[], &[]),
             unreadable: None,
+            pairing: self.pairing.clone(),
         }
     }
 }
@@ -1005,9 +1043,9 @@ enum Answers {
 
 impl Ahead {
     /// Queues a row for the writer, with its keys worked out here; a full handover goes at once.
-    fn hand(&mut self, row: Incoming) -> Result<(), StoreError> {
+    fn hand(&mut self, row: Incoming, answer: bool) -> Result<(), StoreError> {
         let keys = RowKeys::with(&row, &mut self.key_buffers);
-        self.rows.push((row, keys));
+        self.rows.push((row, keys, answer));
         if self.rows.len() == ROWS_PER_HANDOVER { self.hand_over() } else { Ok(()) }
     }
 
@@ -1257,6 +1295,8 @@ impl RowReader<'_> {
             take_grade_down: false,
             last_year: Vec::new(),
             drive_years: (None, None),
+            of_class: HashMap::default(),
+            class_keys: Vec::new(),
         }
     }
 
@@ -2079,6 +2119,8 @@ impl RowReader<'_> {
             // Said in place of the row's empty number (`said_of_applied`).
             number_to_check: _,
             number_kept,
+            // Said at the row without a number that was the pupil (`pairing_said`).
+            unnumbered_taken: _,
         } = *moves;
         if let Some(held) = number_kept {
             let held = id_number::mask(&held);
@@ -2738,7 +2780,7 @@ impl RowReader<'_> {
                 }
                 let row = Incoming { whole_of: Some(rounded.into()), ..incoming };
                 match self.ahead.as_mut() {
-                    Some(ahead) => ahead.hand(row)?,
+                    Some(ahead) => ahead.hand(row, false)?,
                     None => {
                         sink(row)?;
                     }
@@ -2762,6 +2804,7 @@ impl RowReader<'_> {
         }
         let invalid = !incoming.id.is_valid() && !masked;
         self.first.insert(identity, place, row_no, &incoming);
+        let pairing = if masked { None } else { self.pairing(&incoming) };
         self.masked.rows += 1;
         self.masked.masked += usize::from(masked);
         let deferred = status_columns.is_none();
@@ -2778,15 +2821,18 @@ impl RowReader<'_> {
             header: sheet.rows.get(map.row).map(Vec::as_slice),
             cells: (row, status_columns.unwrap_or_default()),
             unreadable: status_problem,
+            pairing,
         };
         let applied = match self.ahead.as_mut() {
             None => sink(incoming)?,
             Some(ahead) => {
-                let known = ahead.known.then(|| crate::store::applied_to_empty_roster(&incoming));
-                ahead.hand(incoming)?;
+                // Another row's pupil: what the writer did is waited for even into an empty roster.
+                let paired = said.pairing.is_some();
+                let known = (ahead.known && !paired).then(|| crate::store::applied_to_empty_roster(&incoming));
+                ahead.hand(incoming, ahead.known && paired)?;
                 match known {
                     Some(applied) => Some(applied),
-                    None if deferred => {
+                    None if deferred && !ahead.known => {
                         let rows_read = self.report.rows_read;
                         let waiting = Waiting::of(&said, rows_read, &mut ahead.names);
                         ahead.waiting.push_back(waiting);
@@ -2827,11 +2873,14 @@ impl RowReader<'_> {
             header,
             cells,
             unreadable,
+            pairing,
         } = row;
         // A row without a number for one of several pupils of its name and class is said as left out instead.
-        let number_held = applied
-            .as_ref()
-            .is_some_and(|a| a.outcome.number_held_already() || a.outcome == IncomingOutcome::UnnumberedOfSeveral);
+        // Only read (a plan), a row without a number paired with another row of the import is the same.
+        let number_held = match applied.as_ref() {
+            Some(a) => a.outcome.number_held_already() || a.outcome == IncomingOutcome::UnnumberedOfSeveral,
+            None => matches!(pairing, Some(Pairing::Kept { .. } | Pairing::Several)),
+        };
         // A row without a number that is the pupil held with a flagged one (canbao's batch template leaves such a
         // number out, saying why in 备注) is that pupil, whose number is still to be checked: nothing new.
         let to_check = match applied.as_ref().map(|a| &a.outcome) {
@@ -2877,7 +2926,12 @@ impl RowReader<'_> {
         }
         // Counted after the duplicate check, so the report agrees with what is stored.
         self.report.id_invalid += usize::from(invalid && !number_held);
-        let Some(Applied { outcome, status, look_alike, declined_without_reason }) = applied else { return };
+        let Some(Applied { mut outcome, status, look_alike, declined_without_reason }) = applied else {
+            if let Some(pairing) = &pairing {
+                self.paired_said((file, sheet), row_no, id_header, pairing);
+            }
+            return;
+        };
         if let Some(held) = look_alike {
             let (held_zh, held_en) = id_number::mask_zh_en(&held);
             self.problem_in(
@@ -2926,7 +2980,32 @@ impl RowReader<'_> {
                     .to_owned(),
             );
         }
+        // The import took the row as the pairing says: said as such, in place of its own line for it.
+        let confirmed = match (&pairing, &mut outcome) {
+            (Some(Pairing::Kept { number, .. }), IncomingOutcome::Updated(m) | IncomingOutcome::Kept(m))
+                if m.number_kept.as_deref() == Some(number) =>
+            {
+                m.number_kept = None;
+                true
+            }
+            (Some(Pairing::Filled { .. }), IncomingOutcome::Updated(m)) if m.unnumbered_taken => {
+                m.corrected_number = None;
+                true
+            }
+            _ => false,
+        };
+        if let (Some(pairing), true) = (&pairing, confirmed) {
+            self.paired_said((file, sheet), row_no, id_header, pairing);
+        }
         self.applied(file, sheet, row_no, id_header, Some(outcome));
+    }
+
+    /// `pairing_said`, and the row without a number, counted as an invalid number when read, is no longer one
+    /// once a later row gave its pupil a valid number.
+    fn paired_said(&mut self, at: (&str, &str), row_no: usize, id_header: &str, pairing: &Pairing) {
+        if self.pairing_said(at, row_no, id_header, pairing) && matches!(pairing, Pairing::Filled { .. }) {
+            self.report.id_invalid = self.report.id_invalid.saturating_sub(1);
+        }
     }
 
     /// Says what the rows handed to the writer ahead of this point did, in their order and each as at its own
@@ -2970,6 +3049,84 @@ impl RowReader<'_> {
         if let Some(ahead) = self.ahead.as_mut() {
             ahead.saying = false;
         }
+    }
+
+    /// What the earlier rows of this import make of `row`, the last row put in `first`: a row giving no ID number
+    /// and one giving a valid one, of the same name, school and class (the class however spelled), are one child,
+    /// whichever comes first, as two imports make them (`store::import`, `VALID_OF_CLASS`).
+    fn pairing(&mut self, row: &Incoming) -> Option<Pairing> {
+        let no_number = row.id.normalized.is_empty() && !row.id.is_valid();
+        let valid = row.id.valid();
+        if !no_number && valid.is_none() {
+            return None;
+        }
+        let index = u32::try_from(self.first.rows.len().checked_sub(1)?).ok()?;
+        let class = self.first.rows.last()?.class as usize;
+        if self.class_keys.len() <= class {
+            self.class_keys.resize(class + 1, None);
+        }
+        let slot = self.class_keys.get_mut(class)?;
+        let label = slot.get_or_insert_with(|| ClassKey::of(&row.grade, &row.class).canonical().into_boxed_str());
+        let key = format!("{}\u{1f}{label}\u{1f}{}", row.school, row.name);
+        let of_class = self.of_class.entry(key.into_boxed_str()).or_default();
+        match valid {
+            Some(v) => {
+                if of_class.valid.is_some() {
+                    of_class.several = true;
+                    return None;
+                }
+                let number: Box<str> = v.number.as_str().into();
+                of_class.valid = Some((index, number.clone()));
+                let unnumbered = of_class.unnumbered.filter(|_| !of_class.unnumbered_several)?;
+                Some(Pairing::Filled { unnumbered, valid: index, number })
+            }
+            None => match &of_class.valid {
+                Some(_) if of_class.several => Some(Pairing::Several),
+                Some((valid, number)) => Some(Pairing::Kept { valid: *valid, number: number.clone() }),
+                None => {
+                    of_class.unnumbered_several = of_class.unnumbered.is_some();
+                    of_class.unnumbered.get_or_insert(index);
+                    None
+                }
+            },
+        }
+    }
+
+    /// What is said of a row paired with another of the import (`Pairing`), once the import applied it as such
+    /// (`applied` confirms it) or when only read (a plan): at the row giving no number, naming the other row.
+    /// Whether it was said, so the import's own line for it is not said again.
+    fn pairing_said(&mut self, (file, sheet): (&str, &str), row_no: usize, id_header: &str, pairing: &Pairing) -> bool {
+        let (at, valid, number, name) = match pairing {
+            Pairing::Several => {
+                self.applied(file, sheet, row_no, id_header, Some(IncomingOutcome::UnnumberedOfSeveral));
+                return true;
+            }
+            Pairing::Kept { valid, number } => {
+                let Some(seen) = self.first.seen_at(*valid) else { return false };
+                ((file.to_owned(), sheet.to_owned(), row_no), *valid, number, seen.name.to_owned())
+            }
+            Pairing::Filled { unnumbered, valid, number } => {
+                let Some(seen) = self.first.seen_at(*unnumbered) else { return false };
+                ((seen.file.to_owned(), seen.sheet.to_owned(), seen.row), *valid, number, seen.name.to_owned())
+            }
+        };
+        let Some(seen) = self.first.seen_at(valid) else { return false };
+        let (place, place_en) = seen.place((&at.0, &at.1));
+        let held = id_number::mask(number);
+        let message = match pairing {
+            Pairing::Filled { .. } => format!(
+                "证件号码留空，按姓名和班级即{place}的 {name}（{held}）：即此学生，身份证号码按该行填上，未另新增 (no ID \
+                 number: by name and class the row is {name} of {place_en}, which gives {held}: taken as that \
+                 pupil, the number filled in from that row, not added twice)"
+            ),
+            _ => format!(
+                "证件号码留空，按姓名和班级即{place}的 {name}（{held}）：即此学生，身份证号码不变，未另新增 (no ID number: \
+                 by name and class the row is {name} of {place_en}, given {held} there: taken as that pupil, the \
+                 number kept, not added twice)"
+            ),
+        };
+        self.problem_in(&at.0, &at.1, at.2, id_header, message);
+        true
     }
 
     /// Whether a row is a pupil, and if not what it is: a header repeated mid-file, a class heading, a footer, or
@@ -4553,6 +4710,70 @@ mod tests {
             phones.sort();
             assert_eq!(phones, [("张三".into(), "13800138000".into()), ("王五".into(), String::new())], "{name}");
         }
+    }
+
+    /// A row without an ID number and one with a valid number, of the same name, school and class, in one CSV
+    /// (either order) or in two files of one import, are one pupil, as in two imports: said at the row without a
+    /// number, naming the other row; a dry run says and counts the same. Several valid numbers before it are not
+    /// guessed between, as for pupils held.
+    #[test]
+    fn a_row_without_a_number_is_the_pupil_of_its_numbered_row_in_the_same_import() {
+        let dir = tempfile::tempdir().unwrap();
+        let header = "姓名,身份证号码,班级,联系电话\n";
+        let numbered = "孙语,450203201909308803,一年级1班,\n";
+        let blank = "孙语,,一年级1班,13900139000\n";
+        let write = |name: &str, rows: &[&str]| {
+            let path = dir.path().join(name);
+            std::fs::write(&path, format!("{header}{}", rows.concat())).unwrap();
+            path
+        };
+        let other = write("other.csv", &["李四,450203201812120038,一年级1班,\n"]);
+        let (id_first, blank_first) = (write("a.csv", &[numbered, blank]), write("b.csv", &[blank, numbered]));
+        let (numbers, blanks) = (write("numbers.csv", &[numbered]), write("blanks.csv", &[blank]));
+        type Import = fn(&mut Store, &[&Path], Option<&str>, bool) -> Result<ImportReport, ImportError>;
+        let cases: [(&str, Vec<&Path>, (&str, usize)); 4] = [
+            ("number first", vec![&id_first], ("第 2 行", 3)),
+            ("no number first", vec![&blank_first], ("第 3 行", 2)),
+            ("numbers file first", vec![&numbers, &blanks], ("numbers.csv 第 2 行", 2)),
+            ("blanks file first", vec![&blanks, &numbers], ("numbers.csv 第 2 行", 2)),
+        ];
+        for (run_name, run) in [("read ahead", import as Import), ("row by row", import_row_by_row as Import)] {
+            for held in [false, true] {
+                for (case, files, (place, at_row)) in &cases {
+                    let what = format!("{run_name}, held {held}, {case}");
+                    let db = dir.path().join(format!("{run_name} {held} {case}.db"));
+                    let mut store = Store::open(&db).unwrap();
+                    if held {
+                        run(&mut store, &[other.as_path()], None, false).unwrap();
+                    }
+                    let dry = run(&mut store, files, None, true).unwrap();
+                    let report = run(&mut store, files, None, false).unwrap();
+                    assert_eq!(dry.problems, report.problems, "{what}");
+                    assert_eq!((dry.added, dry.updated, dry.id_invalid), (report.added, report.updated, 0), "{what}");
+                    assert_eq!((report.added, report.updated + report.unchanged), (1, 1), "{what}: {report:?}");
+                    let said = report.problems.iter().find(|p| p.message.contains("按姓名和班级即"));
+                    let said = said.unwrap_or_else(|| panic!("{what}: {:?}", report.problems));
+                    let blank_file = if files.len() == 2 { "blanks.csv" } else { "" };
+                    assert!(said.file.ends_with(blank_file) && said.row == Some(*at_row), "{what}: {said:?}");
+                    assert!(said.message.contains(place) && said.message.contains("4502**********8803"), "{what}");
+                    assert!(said.message.contains("not added twice"), "{what}: {}", said.message);
+                    let pupils = store.students(&crate::store::StudentFilter::default()).unwrap();
+                    let sun: Vec<_> = pupils.iter().filter(|p| p.name == "孙语").collect();
+                    assert_eq!(sun.len(), 1, "{what}: {pupils:?}");
+                    assert_eq!(
+                        (sun[0].id_number.as_str(), sun[0].phone.as_str()),
+                        ("450203201909308803", "13900139000")
+                    );
+                }
+            }
+        }
+        // Two valid numbers of the name and class before the row: it is left out, as for two pupils held.
+        let twin = "孙语,450203201909301206,一年级1班,\n";
+        let several = write("several.csv", &[numbered, twin, blank]);
+        let mut store = Store::open(&dir.path().join("several.db")).unwrap();
+        let report = import(&mut store, &[several.as_path()], None, false).unwrap();
+        assert_eq!((report.added, report.unnumbered_left_out), (2, 1), "{report:?}");
+        assert!(report.problems.iter().any(|p| p.row == Some(4) && p.message.contains("不止一名同名学生")));
     }
 
     #[test]

@@ -92,7 +92,7 @@ pub fn import_bytes(bytes: &[u8]) -> Result<Outcome, String> {
     {
         return Err(format!("a problem without a message or naming the wrong file: {p:?}"));
     }
-    let invalid = plan.rows.iter().filter(|r| !r.id.is_valid()).count();
+    let invalid = invalid_rows(&plan.rows);
     if report.id_invalid != invalid {
         return Err(format!("id_invalid {} but {invalid} planned rows have an invalid ID", report.id_invalid));
     }
@@ -110,10 +110,10 @@ pub fn import_bytes(bytes: &[u8]) -> Result<Outcome, String> {
         class_list::import_inputs(store, inputs, None, DEFAULT_SCHOOL, today, false)
     };
     let first = import(&mut store).map_err(|e| format!("first import failed: {e}"))?;
-    if first.added + first.updated + first.unchanged != planned {
+    if first.added + first.updated + first.unchanged + first.unnumbered_left_out != planned {
         return Err(format!(
-            "added {} + updated {} + unchanged {} != {planned} planned rows",
-            first.added, first.updated, first.unchanged
+            "added {} + updated {} + unchanged {} + left out {} != {planned} planned rows",
+            first.added, first.updated, first.unchanged, first.unnumbered_left_out
         ));
     }
     let read_side = |r: &ImportReport| (r.rows_read, r.duplicates, r.skipped, r.id_invalid, r.problems.clone());
@@ -127,6 +127,37 @@ pub fn import_bytes(bytes: &[u8]) -> Result<Outcome, String> {
     }
     check_store(&store, first.added)?;
     Ok(Outcome::Imported(Box::new(first)))
+}
+
+/// The planned rows whose ID number is invalid, but for a row giving none that another row of the file, of the
+/// same name, school and class, gives a valid number for: an earlier one, or the first valid one after it when it
+/// is the only such row without a number before it. That row is the pupil holding the number.
+fn invalid_rows(rows: &[crate::store::Incoming]) -> usize {
+    use crate::domain::class_label::ClassKey;
+    // Per name, school and class: the valid rows so far, and the rows without a number before the first of them.
+    let mut seen: std::collections::HashMap<(String, String, String), (usize, usize)> = Default::default();
+    let mut invalid = 0usize;
+    for row in rows {
+        let no_number = row.id.normalized.is_empty() && !row.id.is_valid();
+        if !no_number && !row.id.is_valid() {
+            invalid += 1;
+            continue;
+        }
+        let key = (row.school.clone(), ClassKey::of(&row.grade, &row.class).canonical(), row.name.clone());
+        let (valid, unnumbered) = seen.entry(key).or_default();
+        if no_number {
+            if *valid == 0 {
+                invalid += 1;
+                *unnumbered += 1;
+            }
+        } else {
+            if *valid == 0 && *unnumbered == 1 {
+                invalid -= 1;
+            }
+            *valid += 1;
+        }
+    }
+    invalid
 }
 
 fn refused(e: &ReadError) -> Result<Outcome, String> {

@@ -200,6 +200,10 @@ pub struct Moves {
     /// The pupil was held with a flagged number (mistyped, rounded, shortened) and the row gives the valid one,
     /// which replaced it (`correct_id_number`): (the number held before, the list's).
     pub corrected_number: Option<(String, String)>,
+    /// The pupil was added earlier in this import by a row giving no ID number for this name, school and class,
+    /// and no pupil of them holds a valid one: this row's number is theirs (`corrected_number` says it), as it
+    /// would be had the two rows come in two imports. Not a second child.
+    pub unnumbered_taken: bool,
     /// The row gives the valid number this pupil's was changed from by hand, and the pupil held none since, or
     /// one that fails the check: the list's number was put back (`restore_number`): (the number held before, the
     /// list's).
@@ -438,6 +442,24 @@ impl Store {
     }
 }
 
+/// The row gives no ID number at all (an empty cell, a formula the file holds no result for).
+fn gives_no_number(row: &Incoming) -> bool {
+    row.id.normalized.is_empty() && !row.id.is_valid()
+}
+
+/// What applying a row into an empty roster gives beyond `applied_to_empty_roster`: the pupil of another row of
+/// the batch, of the same name, school and class, one giving no number and the other a valid one (or a row
+/// without a number left out for several such).
+fn of_another_row(outcome: &IncomingOutcome) -> bool {
+    match outcome {
+        IncomingOutcome::Updated(m) | IncomingOutcome::Kept(m) => {
+            m.unnumbered_taken || m.number_kept.is_some() || m.number_to_check.is_some()
+        }
+        IncomingOutcome::UnnumberedOfSeveral => true,
+        _ => false,
+    }
+}
+
 /// What a row's number shows when it is masked (canbao's export come back, or a list another system masked),
 /// which `apply_masked` matches.
 fn masked_ends(row: &Incoming) -> Option<id_number::MaskedEnds<'_>> {
@@ -531,6 +553,9 @@ impl ImportSession<'_> {
             Some(ends) => apply_masked(tx, &self.ctx, &self.batch, row, ends)?,
             None => apply_one(tx, insert, &self.ctx, &mut self.batch, row, keys)?,
         };
+        if result.outcome == IncomingOutcome::Added && gives_no_number(row) {
+            self.batch.unnumbered_added.insert(row.name.clone());
+        }
         match result.outcome {
             IncomingOutcome::Added => self.outcome.added += 1,
             IncomingOutcome::Updated(_) => self.outcome.updated += 1,
@@ -548,7 +573,12 @@ impl ImportSession<'_> {
                 && !result.outcome.number_held_already()
                 && result.outcome != IncomingOutcome::UnnumberedOfSeveral,
         );
-        debug_assert!(!self.batch.roster_was_empty || result == applied_to_empty_roster(row));
+        // The row without a number counted before is this row's pupil now, with a valid number.
+        let taken = matches!(&result.outcome, IncomingOutcome::Updated(m) if m.unnumbered_taken);
+        self.id_invalid = self.id_invalid.saturating_sub(usize::from(taken));
+        debug_assert!(
+            !self.batch.roster_was_empty || result == applied_to_empty_roster(row) || of_another_row(&result.outcome)
+        );
         Ok(result)
     }
 
@@ -714,8 +744,9 @@ pub(crate) const FLAGGED_OF_CLASS: &str = "SELECT s.id, s.id_number FROM student
 
 /// The pupils of a name and class held with a valid number, for a row giving none: by the roster index, within
 /// the class (?5 its sort key), with whether the number is an old 15-digit one (converted to 18), whose row
-/// canbao's batch template writes without it as it does a flagged one's, and the pupil's id (a pupil added by
-/// this batch is no pupil of an earlier list). At most three: one is the row's pupil, two or more are never guessed.
+/// canbao's batch template writes without it as it does a flagged one's. A pupil added earlier in this batch is
+/// one too: a list giving a child's row with the number and another without it is one child, in one import as
+/// in two. At most three: one is the row's pupil, two or more are never guessed.
 pub(crate) const VALID_OF_CLASS: &str = "SELECT s.id, s.id_number, s.id_kind = 'resident_converted' FROM schools sc
          JOIN students s ON s.school_id = sc.id AND s.class_order = ?5
          WHERE sc.name = ?4 AND s.id_problem IS NULL AND s.name = ?1
@@ -885,38 +916,11 @@ fn existing(tx: &Transaction, row: &Incoming, last_before: i64) -> Result<Existi
                 // number that must not be uploaded): that pupil, when the class has one of that name, never a
                 // second child without a number.
                 None => {
-                    let mut flagged: Vec<(i64, String)> = tx
+                    let flagged: Vec<(i64, String)> = tx
                         .prepare_cached(FLAGGED_OF_CLASS)?
                         .query_map(keys, |r| Ok((r.get(0)?, r.get(1)?)))?
                         .collect::<rusqlite::Result<_>>()?;
-                    let mut kept = Vec::new();
-                    // Nor is a pupil held with an old 15-digit number, which the template leaves out as well; nor
-                    // one held with a valid number, whose row a list left empty (an uncomputed formula, a number
-                    // still to be copied in): the same child, never a second copy of them without a number.
-                    if flagged.len() < 2 {
-                        let order = crate::domain::class_label::order_key(&row.grade, &row.class);
-                        let valid = params![row.name, row.grade, row.class, row.school, order];
-                        let mut stmt = tx.prepare_cached(VALID_OF_CLASS)?;
-                        let mut rows = stmt.query(valid)?;
-                        while let Some(r) = rows.next()? {
-                            let (id, held, old): (i64, String, bool) = (r.get(0)?, r.get(1)?, r.get(2)?);
-                            if old {
-                                flagged.push((id, held));
-                            } else if id <= last_before {
-                                kept.push((id, held));
-                            }
-                        }
-                    }
-                    return Ok(match (flagged.as_slice(), kept.as_slice()) {
-                        ([(id, held)], []) => {
-                            Existing::Found(*id, Known { number_to_check: Some(held.clone()), ..Known::default() })
-                        }
-                        ([], [(id, held)]) => {
-                            Existing::Found(*id, Known { number_kept: Some(held.clone()), ..Known::default() })
-                        }
-                        ([], []) => Existing::None,
-                        _ => Existing::Several,
-                    });
+                    return unnumbered_of_class(tx, row, flagged);
                 }
             }
         }
@@ -924,6 +928,55 @@ fn existing(tx: &Transaction, row: &Incoming, last_before: i64) -> Result<Existi
     Ok(match found {
         Some(id) => Existing::Found(id, Known::default()),
         None => Existing::None,
+    })
+}
+
+/// The pupil a row giving no number is, among those of its name, school and class held with a number (not none):
+/// `flagged` (`FLAGGED_OF_CLASS`), or one holding a valid number. A pupil held with an old 15-digit number, which
+/// canbao's batch template leaves out as it does a flagged one, is one of the flagged; one held with a valid
+/// number, whose row a list left empty (an uncomputed formula, a number still to be copied in), is the same
+/// child, never a second copy of them without a number.
+fn unnumbered_of_class(tx: &Transaction, row: &Incoming, mut flagged: Vec<(i64, String)>) -> Result<Existing> {
+    let mut kept = Vec::new();
+    if flagged.len() < 2 {
+        let order = crate::domain::class_label::order_key(&row.grade, &row.class);
+        let valid = params![row.name, row.grade, row.class, row.school, order];
+        let mut stmt = tx.prepare_cached(VALID_OF_CLASS)?;
+        let mut rows = stmt.query(valid)?;
+        while let Some(r) = rows.next()? {
+            let (id, held, old): (i64, String, bool) = (r.get(0)?, r.get(1)?, r.get(2)?);
+            if old { flagged.push((id, held)) } else { kept.push((id, held)) }
+        }
+    }
+    Ok(match (flagged.as_slice(), kept.as_slice()) {
+        ([(id, held)], []) => Existing::Found(*id, Known { number_to_check: Some(held.clone()), ..Known::default() }),
+        ([], [(id, held)]) => Existing::Found(*id, Known { number_kept: Some(held.clone()), ..Known::default() }),
+        ([], []) => Existing::None,
+        _ => Existing::Several,
+    })
+}
+
+/// The pupils of a name and class that this batch added without a number (?5: the largest id before it): the one
+/// a later row giving a valid number of that name, school and class is. By the index of flagged numbers.
+pub(crate) const UNNUMBERED_ADDED_OF_CLASS: &str = "SELECT s.id FROM students s
+         JOIN schools sc ON sc.id = s.school_id
+         WHERE s.id_number = '' AND s.id_problem IS NOT NULL AND s.name = ?1 AND s.grade = ?2 AND s.class = ?3
+             AND sc.name = ?4 AND +s.id > ?5 LIMIT 2";
+
+/// The one pupil an earlier row of this batch added without a number, of the name, school and class of `row`, a
+/// row giving a valid number, when no pupil of them holds a valid one: the row is that child, as an import of it
+/// after the batch would find (`flagged_same_pupil`), and the child was a row without a number that came first
+/// (in one import, a row without a number after this one would be this pupil too: `VALID_OF_CLASS`).
+fn unnumbered_added_of_class(tx: &Transaction, row: &Incoming, last_before: i64) -> Result<Option<i64>> {
+    let keys = params![row.name, row.grade, row.class, row.school, last_before];
+    let added: Vec<i64> = tx
+        .prepare_cached(UNNUMBERED_ADDED_OF_CLASS)?
+        .query_map(keys, |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let [id] = added.as_slice() else { return Ok(None) };
+    Ok(match unnumbered_of_class(tx, row, Vec::new())? {
+        Existing::None => Some(*id),
+        _ => None,
     })
 }
 
@@ -953,6 +1006,9 @@ struct Batch {
     unseen_is_current: bool,
     /// Names of the pupils held with a flagged number before this batch.
     flagged_names: std::collections::HashSet<String, Hasher>,
+    /// Names of the pupils this batch added from rows giving no number: a later row giving a valid number under
+    /// one of them may be that child (`unnumbered_added_of_class`).
+    unnumbered_added: std::collections::HashSet<String, Hasher>,
     /// Every number this drive corrected a pupil's from, and those this batch corrects: a row whose number is
     /// none of them skips the look-up of the pupil it was corrected on (`corrected_from`).
     corrected_away: std::collections::HashSet<String, Hasher>,
@@ -1317,11 +1373,19 @@ fn apply_one(
         && let Some(&school_id) = batch.schools.get(&row.school)
         && !batch.corrected_away.contains(&valid.number)
         && !batch.flagged_names.contains(&row.name)
+        && (batch.unnumbered_added.is_empty() || !batch.unnumbered_added.contains(&row.name))
         && let Some(applied) = insert_pupil(tx, insert, ctx, batch, row, keys, school_id)?
     {
         return Ok(applied);
     }
-    let found = if batch.roster_was_empty { Existing::None } else { existing(tx, row, batch.last_before)? };
+    let found = if !batch.roster_was_empty {
+        existing(tx, row, batch.last_before)?
+    } else if gives_no_number(row) {
+        // Nothing was held, but an earlier row of this batch may have given the child's number.
+        unnumbered_of_class(tx, row, Vec::new())?
+    } else {
+        Existing::None
+    };
     if let Existing::Several = found {
         return Ok(IncomingOutcome::UnnumberedOfSeveral.into());
     }
@@ -1393,6 +1457,29 @@ fn apply_one(
         seen(tx, batch, id)?;
         let known = Known { mistyped_number: Some((row_number(row).to_owned(), held)), ..Known::default() };
         return update_existing(tx, ctx, id, row, batch.rules(), known);
+    }
+    if row.id.is_valid()
+        && !batch.unnumbered_added.is_empty()
+        && batch.unnumbered_added.contains(&row.name)
+        && let Some(id) = unnumbered_added_of_class(tx, row, batch.last_before)?
+    {
+        // Added by this batch: its key and creation are written first, so the correction follows them.
+        batch.write_pending(tx, ctx)?;
+        seen(tx, batch, id)?;
+        let corrected = correct_id_number(tx, ctx, id, row)?;
+        let mut applied = update_existing(tx, ctx, id, row, batch.rules(), Known::default())?;
+        let mut moves = match applied.outcome {
+            IncomingOutcome::Unchanged => Box::new(Moves { name: row.name.clone(), ..Moves::default() }),
+            IncomingOutcome::Updated(moves) | IncomingOutcome::Kept(moves) => moves,
+            other => {
+                applied.outcome = other;
+                return Ok(applied);
+            }
+        };
+        moves.corrected_number = corrected;
+        moves.unnumbered_taken = true;
+        applied.outcome = IncomingOutcome::Updated(moves);
+        return Ok(applied);
     }
     let school_id = match batch.schools.get(&row.school) {
         Some(&id) => id,
