@@ -87,3 +87,32 @@ fn a_broken_promise_is_reported_not_swallowed() {
         other => panic!("expected a refusal, got {other:?}"),
     }
 }
+
+/// A row without an ID number and the same child's row with a valid one (or an old 15-digit one, or two children's)
+/// keep every promise: what reading alone says is what the import into a fresh drive says, its counts agree with
+/// the drive, and importing the list again changes nothing.
+#[test]
+fn rows_with_and_without_a_number_of_one_child_keep_every_promise() {
+    let header = "姓名,身份证号码,班级\n";
+    let numbered = "孙语,450203201909308803,一年级1班\n";
+    let blank = "孙语,,一年级1班\n";
+    let old = "孙语,450203850101123,一年级1班\n";
+    let twin = "孙语,450203201909301206,一年级1班\n";
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).expect("a date");
+    let converted = canbao::domain::id_number::check("450203850101123", today);
+    assert_eq!(converted.valid().map(|v| v.kind), Some(canbao::domain::id_number::IdKind::ResidentConverted));
+    let cases: [(&[&str], usize); 5] = [
+        (&[numbered, blank], 1),
+        (&[blank, numbered], 1),
+        (&[old, blank], 1),
+        (&[blank, old], 1),
+        (&[numbered, twin, blank], 2),
+    ];
+    for (rows, added) in cases {
+        let list = format!("{header}{}", rows.concat());
+        match fuzzing::import_bytes(list.as_bytes()) {
+            Ok(Outcome::Imported(report)) => assert_eq!(report.added, added, "{list}: {report:?}"),
+            other => panic!("{list}: {other:?}"),
+        }
+    }
+}

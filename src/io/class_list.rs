@@ -914,6 +914,9 @@ enum Pairing {
     Kept { valid: u32, number: Box<str> },
     /// The row gives no number, and several earlier rows gave valid ones: which it is, is not guessed.
     Several,
+    /// The row gives no number, and one earlier row gave an old 15-digit one (converted to 18), which canbao's
+    /// batch template leaves out as it does a flagged one: that row's pupil (`name`), whose number is to be checked.
+    ToCheck { name: Box<str> },
     /// The row gives a valid number (`number`), and an earlier row (`unnumbered`) gave none and no earlier row a
     /// valid one: the pupil that row added takes this row's number.
     Filled { unnumbered: u32, valid: u32, number: Box<str> },
@@ -922,8 +925,9 @@ enum Pairing {
 /// The rows of an import of one name, school and class (`RowReader::pairing`).
 #[derive(Default)]
 struct OfClass {
-    /// The first row giving a valid number, and the number; `several` once another gave one too.
-    valid: Option<(u32, Box<str>)>,
+    /// The first row giving a valid number, the number, and whether it is an old 15-digit one; `several` once
+    /// another gave one too.
+    valid: Option<(u32, Box<str>, bool)>,
     several: bool,
     /// The row giving no number, read before any giving a valid one; `unnumbered_several` once another did too
     /// (the class spelled otherwise), which the import does not pair.
@@ -2887,6 +2891,10 @@ impl RowReader<'_> {
             Some(IncomingOutcome::Updated(m) | IncomingOutcome::Kept(m)) if m.number_to_check.is_some() => {
                 Some(m.name.as_str())
             }
+            None => match &pairing {
+                Some(Pairing::ToCheck { name }) => Some(&**name),
+                _ => None,
+            },
             _ => None,
         };
         if let Some(message) = id_problem.filter(|_| !number_held) {
@@ -3076,13 +3084,14 @@ impl RowReader<'_> {
                     return None;
                 }
                 let number: Box<str> = v.number.as_str().into();
-                of_class.valid = Some((index, number.clone()));
+                of_class.valid = Some((index, number.clone(), v.kind == id_number::IdKind::ResidentConverted));
                 let unnumbered = of_class.unnumbered.filter(|_| !of_class.unnumbered_several)?;
                 Some(Pairing::Filled { unnumbered, valid: index, number })
             }
             None => match &of_class.valid {
                 Some(_) if of_class.several => Some(Pairing::Several),
-                Some((valid, number)) => Some(Pairing::Kept { valid: *valid, number: number.clone() }),
+                Some((_, _, true)) => Some(Pairing::ToCheck { name: row.name.as_str().into() }),
+                Some((valid, number, false)) => Some(Pairing::Kept { valid: *valid, number: number.clone() }),
                 None => {
                     of_class.unnumbered_several = of_class.unnumbered.is_some();
                     of_class.unnumbered.get_or_insert(index);
@@ -3101,6 +3110,8 @@ impl RowReader<'_> {
                 self.applied(file, sheet, row_no, id_header, Some(IncomingOutcome::UnnumberedOfSeveral));
                 return true;
             }
+            // Said in place of the row's empty number (`said_of_applied`).
+            Pairing::ToCheck { .. } => return false,
             Pairing::Kept { valid, number } => {
                 let Some(seen) = self.first.seen_at(*valid) else { return false };
                 ((file.to_owned(), sheet.to_owned(), row_no), *valid, number, seen.name.to_owned())

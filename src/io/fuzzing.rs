@@ -131,11 +131,12 @@ pub fn import_bytes(bytes: &[u8]) -> Result<Outcome, String> {
 
 /// The planned rows whose ID number is invalid, but for a row giving none that another row of the file, of the
 /// same name, school and class, gives a valid number for: an earlier one, or the first valid one after it when it
-/// is the only such row without a number before it. That row is the pupil holding the number.
+/// is the only such row without a number before it. That row is the pupil holding the number (but for an old
+/// 15-digit number before it, still to be checked).
 fn invalid_rows(rows: &[crate::store::Incoming]) -> usize {
     use crate::domain::class_label::ClassKey;
     // Per name, school and class: the valid rows so far, and the rows without a number before the first of them.
-    let mut seen: std::collections::HashMap<(String, String, String), (usize, usize)> = Default::default();
+    let mut seen: std::collections::HashMap<(String, String, String), (usize, usize, bool)> = Default::default();
     let mut invalid = 0usize;
     for row in rows {
         let no_number = row.id.normalized.is_empty() && !row.id.is_valid();
@@ -144,9 +145,9 @@ fn invalid_rows(rows: &[crate::store::Incoming]) -> usize {
             continue;
         }
         let key = (row.school.clone(), ClassKey::of(&row.grade, &row.class).canonical(), row.name.clone());
-        let (valid, unnumbered) = seen.entry(key).or_default();
+        let (valid, unnumbered, old) = seen.entry(key).or_default();
         if no_number {
-            if *valid == 0 {
+            if *valid == 0 || (*valid == 1 && *old) {
                 invalid += 1;
                 *unnumbered += 1;
             }
@@ -154,6 +155,7 @@ fn invalid_rows(rows: &[crate::store::Incoming]) -> usize {
             if *valid == 0 && *unnumbered == 1 {
                 invalid -= 1;
             }
+            *old = row.id.valid().is_some_and(|v| v.kind == id_number::IdKind::ResidentConverted);
             *valid += 1;
         }
     }
