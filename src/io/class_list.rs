@@ -2652,8 +2652,8 @@ impl RowReader<'_> {
             }
             None => Vec::new(),
         };
-        if let (Some(sex_text), Ok(valid)) = (text(Column::Sex), &id.result)
-            && let Some(message) = sex_mismatch(&sex_text, valid.sex)
+        if let Some(sex_text) = text(Column::Sex)
+            && let Some(message) = sex_mismatch(&sex_text, id.valid().map(|v| v.sex))
         {
             self.problem(file, sheet, row_no, &header_of(Column::Sex), message);
         }
@@ -3782,16 +3782,36 @@ fn old_number_message(valid: &id_number::ValidId) -> Option<String> {
     })
 }
 
-/// The 性别 cell against the sex the ID number gives, when they differ.
-fn sex_mismatch(sex_text: &str, from_id: Sex) -> Option<String> {
-    let stated = match sex_text {
-        "男" => Some(Sex::Male),
-        "女" => Some(Sex::Female),
-        _ => None,
-    };
-    stated
-        .is_some_and(|s| s != from_id)
-        .then(|| format!("性别“{0}”与身份证号码不符 (sex “{0}” does not match the ID number)", quoted(sex_text)))
+/// What a 性别 cell says: 男/女, or the GB/T 2261.1 code school systems export (1 男, 2 女; 0 未知, 9 未说明).
+enum StatedSex {
+    Is(Sex),
+    /// 0 or 9: the code for a sex not known or not stated, nothing to check.
+    NotStated,
+    Unread,
+}
+
+fn stated_sex(sex_text: &str) -> StatedSex {
+    match sex_text.trim() {
+        "男" | "男生" | "男性" | "1" => StatedSex::Is(Sex::Male),
+        "女" | "女生" | "女性" | "2" => StatedSex::Is(Sex::Female),
+        "0" | "9" => StatedSex::NotStated,
+        _ => StatedSex::Unread,
+    }
+}
+
+/// The 性别 cell against the sex the ID number gives (if it is valid), when they differ; a cell that is no sex
+/// is said unread rather than passed over.
+fn sex_mismatch(sex_text: &str, from_id: Option<Sex>) -> Option<String> {
+    match stated_sex(sex_text) {
+        StatedSex::Is(s) if from_id.is_some_and(|id| id != s) => {
+            Some(format!("性别“{0}”与身份证号码不符 (sex “{0}” does not match the ID number)", quoted(sex_text)))
+        }
+        StatedSex::Is(_) | StatedSex::NotStated => None,
+        StatedSex::Unread => Some(format!(
+            "性别“{0}”无法识别，未读取（应为 男/女 或 1/2）(sex “{0}” not read: expected 男/女 or 1/2)",
+            quoted(sex_text)
+        )),
+    }
 }
 
 /// A 备注 cell as the pupil's note: without the remarks canbao's own forms write there about an ID number
@@ -4386,6 +4406,33 @@ mod tests {
                 .chain(rows.iter().map(|(n, id, class)| vec![text(n), text(id), text(class)]))
                 .collect(),
         }
+    }
+
+    #[test]
+    fn a_sex_written_as_its_code_is_checked_against_the_id_number() {
+        let header = ["姓名", "身份证号码", "性别"].map(text).to_vec();
+        // 450202201703051233 is a boy's number, 450202201704062348 a girl's.
+        let rows = vec![
+            header,
+            vec![text("张三"), text("450202201703051233"), Cell::Number(1.0)],
+            vec![text("李四"), text("450202201704062348"), Cell::Number(1.0)],
+            vec![text("王五"), text("450202201603051236"), text("2")],
+            vec![text("赵六"), text("450202201604062341"), text("9")],
+            vec![text("钱七"), text("450202201605062349"), text("M")],
+            vec![text("孙八"), text("450202201606062345"), text("女")],
+        ];
+        let sheet = Sheet { name: "三年级2班".into(), rows };
+        let plan = plan_sheets(vec![("a.xlsx".into(), vec![sheet])], None, DEFAULT_SCHOOL, today()).unwrap();
+        assert_eq!(plan.rows.len(), 6, "{:?}", plan.report.problems);
+        let said: Vec<(Option<usize>, &str)> =
+            plan.report.problems.iter().filter(|p| p.column == "性别").map(|p| (p.row, p.message.as_str())).collect();
+        assert_eq!(said.len(), 3, "{said:?}");
+        assert!(said[0].0 == Some(3) && said[0].1.contains("性别“1”与身份证号码不符"), "{said:?}");
+        assert!(said[1].0 == Some(4) && said[1].1.contains("性别“2”与身份证号码不符"), "{said:?}");
+        assert!(
+            said[2].0 == Some(6) && said[2].1.contains("“M”无法识别") && said[2].1.contains("not read"),
+            "{said:?}"
+        );
     }
 
     #[test]
