@@ -108,7 +108,7 @@ fn shortened_grade(cell: &str) -> Option<(String, String)> {
 
 /// Grade and class from the columns a file has: both, one combined, or either alone.
 pub fn from_columns(grade: Option<&str>, class: Option<&str>, combined: Option<&str>) -> (String, String) {
-    let grade = grade.map(normalize).unwrap_or_default();
+    let grade = grade.map(grade_cell).unwrap_or_default();
     let class_cell = class.unwrap_or_default();
     let class = normalize(class_cell);
     if grade.is_empty() && class.is_empty() {
@@ -119,6 +119,20 @@ pub fn from_columns(grade: Option<&str>, class: Option<&str>, combined: Option<&
     }
     let class = without_grade(&grade, class_cell, class);
     (grade, with_ban(class))
+}
+
+/// A 年级 cell as a grade: a bare school year (3, "03", a number cell or text alike) is that year's grade
+/// (三年级), so 3 | 2 is 三年级2班 and not 32班; a bare intake year (2023) is 2023级.
+fn grade_cell(cell: &str) -> String {
+    let grade = normalize(cell);
+    if grade.is_empty() || !grade.chars().all(|c| c.is_ascii_digit()) {
+        return grade;
+    }
+    match grade.parse::<u32>() {
+        Ok(year @ 1..=12) => format!("{}年级", cn_numeral(year)),
+        Ok(1900..=2999) if grade.len() == 4 => format!("{grade}级"),
+        _ => grade,
+    }
 }
 
 /// The class of a cell that repeats its row's grade, however the cell writes it: under 三年级, 三年级2班,
@@ -222,9 +236,12 @@ pub fn with_sheet_grade(sheet_grade: &str, (grade, class): (String, String)) -> 
     }
 }
 
-/// A bare class number ("2", or 2.0 from a numeric cell) gets its 班, so "2" and "2班" are one class.
+/// A bare class number ("2", "02", or 2.0 from a numeric cell) gets its 班, so "2", "02" and "2班" are one class.
 fn with_ban(class: String) -> String {
-    if !class.is_empty() && class.chars().all(|c| c.is_ascii_digit() || is_cn_numeral(c)) {
+    if !class.is_empty() && class.chars().all(|c| c.is_ascii_digit()) {
+        let number = class.trim_start_matches('0');
+        format!("{}班", if number.is_empty() { "0" } else { number })
+    } else if !class.is_empty() && class.chars().all(|c| c.is_ascii_digit() || is_cn_numeral(c)) {
         format!("{class}班")
     } else {
         class
@@ -1015,6 +1032,24 @@ mod tests {
         for cell in ["三班", "三一班", "32班", "十三2班", "(2)班", "三(实验)班", "2"] {
             assert_eq!(split(cell).0, "", "{cell}");
         }
+    }
+
+    #[test]
+    fn a_grade_and_class_written_as_numbers_are_that_grade_and_class() {
+        let three_two = ("三年级".to_owned(), "2班".to_owned());
+        for (grade, class) in [("3", "2"), ("03", "02"), ("3", "2班"), ("3", "(2)班"), ("3", "（2）班"), ("３", "２")]
+        {
+            assert_eq!(from_columns(Some(grade), Some(class), None), three_two, "{grade} | {class}");
+        }
+        assert_eq!(ClassKey::of("三年级", "2班"), ClassKey::of("3年级", "2"));
+        let (grade, class) = from_columns(Some("3"), Some("2"), None);
+        assert_eq!(ClassKey::of(&grade, &class), ClassKey::parse("三年级2班"));
+        assert_eq!(from_columns(Some("7"), Some("1"), None), ("七年级".into(), "1班".into()));
+        assert_eq!(ClassKey::of("七年级", "1班"), ClassKey::parse("初一1班"));
+        assert_eq!(from_columns(Some("12"), Some("10"), None), ("十二年级".into(), "10班".into()));
+        assert_eq!(from_columns(Some("2023"), Some("1"), None), ("2023级".into(), "1班".into()));
+        // No school year: kept as written.
+        assert_eq!(from_columns(Some("13"), Some("1"), None), ("13".into(), "1班".into()));
     }
 
     #[test]

@@ -4408,6 +4408,55 @@ mod tests {
         }
     }
 
+    /// Ten valid ID numbers, none repeated.
+    const TEN_IDS: [&str; 10] = [
+        "450202201703051233",
+        "450202201704062348",
+        "450202201603051236",
+        "450202201604062340",
+        "450202201705071019",
+        "450202201706082027",
+        "450202201607093038",
+        "450202201608104042",
+        "450202201709115058",
+        "450202201710126061",
+    ];
+
+    #[test]
+    fn a_grade_and_class_written_as_numbers_are_one_class_however_the_cells_hold_them() {
+        let header = ["姓名", "身份证号码", "年级", "班级"].map(text).to_vec();
+        let cells = [
+            (Cell::Number(3.0), Cell::Number(2.0)),
+            (text("3"), text("2")),
+            (Cell::Number(3.0), text("2班")),
+            (Cell::Number(3.0), text("(2)班")),
+            (text("03"), text("02")),
+            (text("3年级"), Cell::Number(2.0)),
+        ];
+        let names = ["甲", "乙", "丙", "丁", "戊", "己"];
+        let rows = std::iter::once(header)
+            .chain(
+                cells
+                    .iter()
+                    .zip(names)
+                    .zip(TEN_IDS)
+                    .map(|(((g, c), n), id)| vec![text(n), text(id), g.clone(), c.clone()]),
+            )
+            .collect();
+        let plan = plan_sheets(
+            vec![("a.xlsx".into(), vec![Sheet { name: "名单".into(), rows }])],
+            None,
+            DEFAULT_SCHOOL,
+            today(),
+        )
+        .unwrap();
+        let keys: Vec<ClassKey> = plan.rows.iter().map(|r| ClassKey::of(&r.grade, &r.class)).collect();
+        assert_eq!(keys.len(), 6);
+        assert!(keys.iter().all(|k| *k == ClassKey::parse("三年级2班")), "{:?}", classes_of(&plan));
+        assert_eq!(classes_of(&plan)[0], "三年级2班");
+        assert_eq!(classes_of(&plan)[0], classes_of(&plan)[1], "a number cell reads as its text");
+    }
+
     #[test]
     fn a_sex_written_as_its_code_is_checked_against_the_id_number() {
         let header = ["姓名", "身份证号码", "性别"].map(text).to_vec();
