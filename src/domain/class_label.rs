@@ -59,6 +59,9 @@ pub fn join(grade: &str, class: &str) -> String {
 /// Splits a combined label into grade and class; a grade shortened to its numeral (三2班, 三（2）班) is the grade.
 /// A label with no recognizable grade stays whole as the class.
 pub fn split(written: &str) -> (String, String) {
+    if let Some((year, class)) = dotted(written) {
+        return (format!("{}年级", cn_numeral(year)), format!("{class}班"));
+    }
     let label = normalize(written);
     if let Some(pos) = label.find("年级") {
         let cut = pos + "年级".len();
@@ -106,6 +109,37 @@ fn shortened_grade(cell: &str) -> Option<(String, String)> {
     (bracketed || digit_after_numeral).then(|| (format!("{grade}年级"), with_ban(normalize(rest))))
 }
 
+/// A school year, a mark and a class number, as a one-column 年级班级 cell is often typed: 3.2, 3-2, 3/2,
+/// 3年2班, 3.10, 三.2 are the year 3 and the class 2 (10). Nothing else: 3.2.1, 13.2 and 3.0 are no class.
+pub fn dotted(cell: &str) -> Option<(u32, u32)> {
+    let cell = narrow(cell);
+    let cell = cell.strip_suffix('班').unwrap_or(&cell);
+    let mark = cell.find(is_class_mark)?;
+    let (grade, rest) = cell.split_at(mark);
+    let class = rest.chars().next().map(|c| &rest[c.len_utf8()..])?;
+    let class = class.strip_prefix('(').and_then(|c| c.strip_suffix(')')).unwrap_or(class);
+    let year = if grade.chars().all(|c| c.is_ascii_digit()) && (1..=2).contains(&grade.len()) {
+        grade.parse().ok()?
+    } else {
+        cn_number(grade)?
+    };
+    let numbered = (1..=2).contains(&class.len()) && class.chars().all(|c| c.is_ascii_digit());
+    let class: u32 = if numbered { class.parse().ok()? } else { return None };
+    ((1..=12).contains(&year) && class > 0).then_some((year, class))
+}
+
+/// A mark between a grade and a class number (3.2, 3-2, 3年2班), or in a class no reading made sense of.
+fn is_class_mark(c: char) -> bool {
+    matches!(c, '.' | '-' | '/' | '_' | '—' | '·' | '、' | '年')
+}
+
+/// A class as read that still holds a number and a mark between numbers (3.2.1, 13-2, 2023年1班): no reading
+/// of it is sure, so the import says the cell rather than keep it as a class silently.
+pub fn unread_class(class: &str) -> bool {
+    let class = class.replace("年级", "");
+    class.contains(|c: char| c.is_ascii_digit()) && class.contains(is_class_mark)
+}
+
 /// Grade and class from the columns a file has: both, one combined, or either alone.
 pub fn from_columns(grade: Option<&str>, class: Option<&str>, combined: Option<&str>) -> (String, String) {
     let grade = grade.map(grade_cell).unwrap_or_default();
@@ -146,6 +180,11 @@ fn without_grade(grade: &str, cell: &str, class: String) -> String {
         Grade::Year(y) => y,
         Grade::Other(_) | Grade::None => return class,
     };
+    if let Some((written, number)) = dotted(cell)
+        && written == u32::from(year)
+    {
+        return number.to_string();
+    }
     let (written, rest) = split_grade(&class);
     if !written.is_empty() && grade_of(written) == Grade::Year(year) {
         return rest.to_owned();
@@ -229,7 +268,8 @@ pub fn grade_named(text: &str) -> Option<String> {
 /// The grade and class of a row whose cells name no grade, on a sheet (or under a title) that names one
 /// (`grade_named`): sheets 一年级 and 二年级 whose class cells read 1班, 2班.
 pub fn with_sheet_grade(sheet_grade: &str, (grade, class): (String, String)) -> (String, String) {
-    if grade.is_empty() && !class.is_empty() && !sheet_grade.is_empty() {
+    // A class no reading made sense of (3.2.1) may name a grade of its own: the sheet's is not put before it.
+    if grade.is_empty() && !class.is_empty() && !sheet_grade.is_empty() && !unread_class(&class) {
         (sheet_grade.to_owned(), with_ban(class))
     } else {
         (grade, class)
@@ -339,6 +379,11 @@ impl ClassKey {
             && let Some((grade, class)) = shortened_grade(&narrow(text))
         {
             return ClassKey::of(&grade, &class);
+        }
+        if grade.is_empty()
+            && let Some((year, class)) = dotted(text)
+        {
+            return ClassKey { grade: Grade::Year(year as u8), class: format!("{class}班") };
         }
         let class = match numbered(class) {
             Some((n, rest)) if rest.is_empty() || rest == "班" => format!("{n}班"),
@@ -1050,6 +1095,29 @@ mod tests {
         assert_eq!(from_columns(Some("2023"), Some("1"), None), ("2023级".into(), "1班".into()));
         // No school year: kept as written.
         assert_eq!(from_columns(Some("13"), Some("1"), None), ("13".into(), "1班".into()));
+    }
+
+    #[test]
+    fn a_grade_and_class_in_one_cell_with_a_mark_between_are_read() {
+        let three_two = ("三年级".to_owned(), "2班".to_owned());
+        for cell in ["3.2", "3-2", "3/2", "3年2班", "3年(2)班", "三(2)班", "3.2班", "３．２", " 3 - 2 "] {
+            assert_eq!(split(cell), three_two, "{cell}");
+            assert_eq!(from_columns(None, Some(cell), None), three_two, "{cell}");
+            assert_eq!(from_columns(None, None, Some(cell)), three_two, "{cell}");
+            assert_eq!(with_sheet_grade("四年级", split(cell)), three_two, "{cell}: the cell names its grade");
+            assert_eq!(ClassKey::parse(cell), ClassKey::of("三年级", "2班"), "{cell}");
+            assert!(!unread_class(&split(cell).1), "{cell}");
+        }
+        assert_eq!(split("3.10"), ("三年级".into(), "10班".into()));
+        assert_eq!(from_columns(Some("三年级"), Some("3.2"), None), three_two);
+        for cell in ["3.2.1", "13.2", "3.0", "3.123", "2023年1班"] {
+            let (grade, class) = split(cell);
+            assert!(grade.is_empty() && unread_class(&class), "{cell}: {grade} {class}");
+            assert_eq!(with_sheet_grade("四年级", split(cell)).0, "", "{cell}");
+        }
+        for class in ["2班", "实验班", "三年级2班", "2023级1班"] {
+            assert!(!unread_class(class), "{class}");
+        }
     }
 
     #[test]

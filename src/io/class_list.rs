@@ -2594,6 +2594,39 @@ impl RowReader<'_> {
             Some(sheet_grade) => class_label::with_sheet_grade(sheet_grade, (grade, class)),
             None => (grade, class),
         };
+        // The cell the class was read from, to say it when its reading is not sure.
+        let class_from = match (&class_cell, &combined_cell) {
+            (Some(cell), _) => Some((Column::Class, cell)),
+            (None, Some(cell)) => Some((Column::GradeClass, cell)),
+            (None, None) => None,
+        };
+        if let Some((column, cell)) = class_from {
+            let number_cell = map.get(column, row).is_some_and(|c| matches!(c, Cell::Number(f) if f.fract() != 0.0));
+            if class_label::unread_class(&class) {
+                let shown = quoted(cell);
+                self.problem(
+                    file,
+                    sheet,
+                    row_no,
+                    &header_of(column),
+                    format!(
+                        "无法从“{shown}”读出年级和班级：已按原样作为班级导入，请核对 (no grade and class could be read                          from “{shown}”: imported as the class as written; check it)"
+                    ),
+                );
+            } else if number_cell && class == "1班" && cell.ends_with(".1") {
+                // Excel keeps 3.10 typed into a number cell as 3.1: which class is meant, only the school knows.
+                let (label, shown) = (class_label::join(&grade, &class), quoted(cell));
+                self.problem(
+                    file,
+                    sheet,
+                    row_no,
+                    &header_of(column),
+                    format!(
+                        "“{shown}”是数字单元格，可能是 {shown} 班也可能是 {shown}0 班（表格会去掉小数末尾的 0）：已按“{label}”                         导入，请核对；把该列设为文本可免此误 (the number cell “{shown}” may be class {shown} or                          {shown}0, as a spreadsheet drops a trailing 0: imported as “{label}”; check it, or format the                          column as text)"
+                    ),
+                );
+            }
+        }
         // Phones under a merged 联系电话 (父亲, 母亲): the first that is filled is the pupil's, the others are kept in
         // the note under their sub-column's word, so none is lost.
         // Walked in place, not collected: this runs for every row of a county's lists.
@@ -4455,6 +4488,41 @@ mod tests {
         assert!(keys.iter().all(|k| *k == ClassKey::parse("三年级2班")), "{:?}", classes_of(&plan));
         assert_eq!(classes_of(&plan)[0], "三年级2班");
         assert_eq!(classes_of(&plan)[0], classes_of(&plan)[1], "a number cell reads as its text");
+    }
+
+    #[test]
+    fn a_grade_and_class_in_one_cell_are_read_or_said() {
+        for header in ["所在年级班级", "班级"] {
+            let cells = [text("3.2"), Cell::Number(3.2), text("3-2"), text("3年2班"), text("3.10"), text("三(2)班")];
+            let mut rows = vec![["姓名", "身份证号码", header].map(text).to_vec()];
+            rows.extend(cells.iter().zip(TEN_IDS).map(|(c, id)| vec![text("张三"), text(id), c.clone()]));
+            rows.push(vec![text("李四"), text(TEN_IDS[6]), Cell::Number(3.1)]);
+            rows.push(vec![text("王五"), text(TEN_IDS[7]), text("3.2.1")]);
+            let sheet = Sheet { name: "四年级1班".into(), rows };
+            let plan = plan_sheets(vec![("a.xlsx".into(), vec![sheet])], None, DEFAULT_SCHOOL, today()).unwrap();
+            assert_eq!(
+                classes_of(&plan),
+                ["三年级2班", "三年级2班", "三年级2班", "三年级2班", "三年级10班", "三年级2班", "三年级1班", "3.2.1"],
+                "{header}"
+            );
+            let said = |row: usize| {
+                plan.report
+                    .problems
+                    .iter()
+                    .find(|p| p.row == Some(row) && p.column == header)
+                    .map(|p| p.message.clone())
+                    .unwrap_or_default()
+            };
+            assert!(
+                said(8).contains("“3.1”是数字单元格") && said(8).contains("check it"),
+                "{:?}",
+                plan.report.problems
+            );
+            assert!(said(9).contains("无法从“3.2.1”读出年级和班级") && said(9).contains("check it"), "{header}");
+            for row in 2..8 {
+                assert_eq!(said(row), "", "{header} row {row}");
+            }
+        }
     }
 
     #[test]
