@@ -753,12 +753,49 @@ fn sheet_class(name: &str, rows: &[Vec<Cell>], header_row: usize, multi: bool) -
             return SheetClass::Named(label.to_owned());
         }
     }
+    if let Some(label) = class_line(rows, header_row) {
+        return SheetClass::Named(label);
+    }
     let name = name.trim();
     if name == NO_CLASS {
         return SheetClass::Unassigned;
     }
     let named = if multi { name.contains('班') || name.contains("年级") } else { reads_as_class(name) };
     if named { SheetClass::Named(name.to_owned()) } else { SheetClass::Unnamed }
+}
+
+/// The class a label line above the header gives (「班级：三年级（2）班」, or 「年级：三年级 班级：2班」 in a merged
+/// title row), as a sheet's name gives it.
+fn class_line(rows: &[Vec<Cell>], header_row: usize) -> Option<String> {
+    let (mut grade, mut class) = (None, None);
+    for cell in rows.iter().take(header_row).flatten() {
+        let text = cell.text();
+        for (word, found) in [("班级", &mut class), ("年级", &mut grade)] {
+            if found.is_none() {
+                *found = labelled(&text, word);
+            }
+        }
+    }
+    let class = class?;
+    let (grade, class) = class_label::from_columns(grade.as_deref(), Some(&class), None);
+    let label = class_label::join(&grade, &class);
+    (reads_as_class(&label) || class_label::dotted(&label).is_some()).then_some(label)
+}
+
+/// What follows 「word：」 in a label line, up to a space or the next label; "" is none.
+fn labelled(text: &str, word: &str) -> Option<String> {
+    let mut rest = text;
+    while let Some(at) = rest.find(word) {
+        let after = rest[at + word.len()..].trim_start();
+        if let Some(value) = after.strip_prefix('：').or_else(|| after.strip_prefix(':')) {
+            let value = value.trim_start();
+            let end = value.find(|c: char| c.is_whitespace() || "，,；;".contains(c)).unwrap_or(value.len());
+            let value = &value[..end];
+            return (!value.is_empty()).then(|| value.to_owned());
+        }
+        rest = &rest[at + word.len()..];
+    }
+    None
 }
 
 /// The grade a sheet's name names (一年级, 初一, 2023级), else the title above its header, if either names exactly one.
@@ -1384,6 +1421,20 @@ impl RowReader<'_> {
                 map.columns.contains_key(&Column::Class) || map.columns.contains_key(&Column::GradeClass);
             let sheet_class =
                 if class_column { SheetClass::Unnamed } else { sheet_class(&sheet.name, &sheet.rows, map.top, multi) };
+            if let SheetClass::Named(label) = &sheet_class
+                && class_line(&sheet.rows, map.top).as_ref() == Some(label)
+            {
+                self.problem_at(
+                    file,
+                    &sheet.name,
+                    None,
+                    "",
+                    format!(
+                        "表中没有班级列：学生按表头上方写的班级导入到“{label}” (no class column: the pupils are \
+                         imported into “{label}”, the class written above the header)"
+                    ),
+                );
+            }
             let form =
                 self.other_paperwork(file, &sheet, &map, (by_canbao, template.as_ref()), class_column, &sheet_class)?;
             let own_export = form.as_ref().is_some_and(OwnForm::remarks_are_canbaos);
@@ -4600,6 +4651,26 @@ mod tests {
         let titled = pupils_sheet("Sheet1", &["初三（6）班 参保缴费核对表"], &pupils);
         let plan = plan_sheets(vec![("b.xlsx".into(), vec![titled])], None, DEFAULT_SCHOOL, today()).unwrap();
         assert_eq!(classes_of(&plan), ["初三6班", "初三6班"]);
+    }
+
+    #[test]
+    fn a_class_written_on_a_line_above_the_header_gives_the_class() {
+        let pupils = [("张三", "450202201703051233"), ("李四", "450202201704062348")];
+        for above in [
+            &["城中小学学生名单", "班级：三年级（2）班"][..],
+            &["班级:三年级2班"],
+            &["年级：三年级  班级：2班"],
+            &["年级：3 班级：2"],
+            &["年级班级：3.2"],
+        ] {
+            let sheet = pupils_sheet("Sheet1", above, &pupils);
+            let plan = plan_sheets(vec![("a.xlsx".into(), vec![sheet])], None, DEFAULT_SCHOOL, today()).unwrap();
+            let keys: Vec<ClassKey> = plan.rows.iter().map(|r| ClassKey::of(&r.grade, &r.class)).collect();
+            assert_eq!(keys, [ClassKey::parse("三年级2班"), ClassKey::parse("三年级2班")], "{above:?}");
+            let said: Vec<&str> = plan.report.problems.iter().map(|p| p.message.as_str()).collect();
+            assert!(said.iter().any(|m| m.contains("按表头上方写的班级导入")), "{above:?}: {said:?}");
+            assert!(!said.iter().any(|m| m.contains("没有班级，")), "{above:?}: {said:?}");
+        }
     }
 
     #[test]
