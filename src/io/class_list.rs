@@ -3892,7 +3892,7 @@ fn sex_mismatch(sex_text: &str, from_id: Option<Sex>) -> Option<String> {
         }
         StatedSex::Is(_) | StatedSex::NotStated => None,
         StatedSex::Unread => Some(format!(
-            "性别“{0}”无法识别，未读取（应为 男/女 或 1/2）(sex “{0}” not read: expected 男/女 or 1/2)",
+            "性别“{0}”无法识别，未读取（应为 男/女 或 1/2）(sex “{0}” not read: expected male or female, or the code 1 or 2)",
             quoted(sex_text)
         )),
     }
