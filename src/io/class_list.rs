@@ -3875,10 +3875,20 @@ enum StatedSex {
 }
 
 fn stated_sex(sex_text: &str) -> StatedSex {
-    match sex_text.trim() {
-        "男" | "男生" | "男性" | "1" => StatedSex::Is(Sex::Male),
-        "女" | "女生" | "女性" | "2" => StatedSex::Is(Sex::Female),
-        "0" | "9" => StatedSex::NotStated,
+    // Full-width forms (１, Ｍ) as typed with a Chinese input method read as their ASCII.
+    let said: String = sex_text
+        .trim()
+        .chars()
+        .map(|c| match c {
+            '\u{ff01}'..='\u{ff5e}' => char::from_u32(c as u32 - 0xfee0).unwrap_or(c),
+            _ => c,
+        })
+        .collect::<String>()
+        .to_lowercase();
+    match said.as_str() {
+        "男" | "男生" | "男性" | "1" | "m" | "male" => StatedSex::Is(Sex::Male),
+        "女" | "女生" | "女性" | "2" | "f" | "female" => StatedSex::Is(Sex::Female),
+        "0" | "9" | "未知" | "不详" | "未说明" => StatedSex::NotStated,
         _ => StatedSex::Unread,
     }
 }
@@ -4586,19 +4596,23 @@ mod tests {
             vec![text("李四"), text("450202201704062348"), Cell::Number(1.0)],
             vec![text("王五"), text("450202201603051236"), text("2")],
             vec![text("赵六"), text("450202201604062341"), text("9")],
-            vec![text("钱七"), text("450202201605062349"), text("M")],
+            vec![text("钱七"), text("450202201605062342"), text("M")],
             vec![text("孙八"), text("450202201606062345"), text("女")],
+            vec![text("周九"), text("450202201607062346"), text("Ｆ")],
+            vec![text("吴十"), text("450202201608062348"), text("?")],
         ];
         let sheet = Sheet { name: "三年级2班".into(), rows };
         let plan = plan_sheets(vec![("a.xlsx".into(), vec![sheet])], None, DEFAULT_SCHOOL, today()).unwrap();
-        assert_eq!(plan.rows.len(), 6, "{:?}", plan.report.problems);
+        assert_eq!(plan.rows.len(), 8, "{:?}", plan.report.problems);
         let said: Vec<(Option<usize>, &str)> =
             plan.report.problems.iter().filter(|p| p.column == "性别").map(|p| (p.row, p.message.as_str())).collect();
-        assert_eq!(said.len(), 3, "{said:?}");
+        assert_eq!(said.len(), 4, "{said:?}");
         assert!(said[0].0 == Some(3) && said[0].1.contains("性别“1”与身份证号码不符"), "{said:?}");
         assert!(said[1].0 == Some(4) && said[1].1.contains("性别“2”与身份证号码不符"), "{said:?}");
+        // M is male (a girl's number here); a full-width Ｆ is F, which agrees.
+        assert!(said[2].0 == Some(6) && said[2].1.contains("性别“M”与身份证号码不符"), "{said:?}");
         assert!(
-            said[2].0 == Some(6) && said[2].1.contains("“M”无法识别") && said[2].1.contains("not read"),
+            said[3].0 == Some(9) && said[3].1.contains("“?”无法识别") && said[3].1.contains("not read"),
             "{said:?}"
         );
     }
