@@ -1300,6 +1300,62 @@ fn a_form_narrowed_to_a_class_names_the_class() {
     assert!(name(&notices[0]).starts_with("柳州市示范小学-一年级1班-缴费告知单-"), "{notices:?}");
 }
 
+/// Every form narrowed to a class is written beside the whole school's in one folder, as XLSX, as CSV and masked:
+/// none takes the school's name or another class's, so none replaces the school's form or the class before.
+#[test]
+fn no_form_narrowed_to_a_class_replaces_the_schools_or_another_classs() {
+    let (dir, db) = drive_with_progress();
+    let out = dir.path().join("one-folder");
+    let mut written: Vec<PathBuf> = Vec::new();
+    let forms: [(&str, &[&str]); 7] = [
+        ("sheet", &[]),
+        ("sheet", &["--mask"]),
+        ("template", &[]),
+        ("ledgers", &[]),
+        ("special", &[]),
+        ("summary", &[]),
+        ("classes", &["--mask"]),
+    ];
+    for (kind, extra) in forms {
+        for format in ["xlsx", "csv"] {
+            // One CSV a class, named after it: the school's has the class's own file, as it should.
+            if kind == "classes" && format == "csv" {
+                continue;
+            }
+            for class in [None, Some("二年级2班"), Some("三年级2班")] {
+                let mut args = vec!["--format", format];
+                args.extend(extra);
+                if let Some(class) = class {
+                    args.extend(["--class", class]);
+                }
+                let files = export(&db, kind, &out, &args);
+                assert!(!files.is_empty(), "{kind} {args:?}");
+                for file in files {
+                    let name = file.file_name().expect("name").to_string_lossy().into_owned();
+                    if let Some(class) = class {
+                        assert!(name.contains(&format!("年度-{class}-")), "{kind} {args:?}: {name}");
+                    }
+                    assert!(!written.contains(&file), "{kind} {args:?} replaced an earlier form: {name}");
+                    written.push(file);
+                }
+            }
+        }
+    }
+    assert!(written.iter().all(|f| f.exists()), "every form is still there");
+    // The class's sheet holds only the class; the school's, every pupil at school.
+    let sheets: Vec<&PathBuf> = written
+        .iter()
+        .filter(|f| {
+            let name = f.to_string_lossy();
+            name.contains("在校学生信息表") && name.ends_with(".xlsx") && !name.contains("打码")
+        })
+        .collect();
+    assert_eq!(sheets.len(), 3, "{sheets:?}");
+    let pupils = |file: &Path| body(&workbook(file)[0].1, "序号").1.len();
+    assert_eq!(pupils(sheets[0]), 360);
+    assert!(pupils(sheets[1]) < 360 && pupils(sheets[2]) < 360);
+}
+
 /// One table's rows by pupil name: the cells under the given headers.
 fn by_name(header: &[Data], rows: &[Vec<Data>], columns: &[&str]) -> std::collections::BTreeMap<String, Vec<String>> {
     let header = texts(header);

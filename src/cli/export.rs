@@ -73,8 +73,15 @@ pub(super) fn export(cli: &Cli, args: &ExportArgs) -> CmdResult {
             // The drive's policy says which payments fall short of the amount due, for the sheet's 备注, and the
             // city its title and file name carry.
             let policy = paperwork::drive_policy(&store)?;
-            let name =
-                sheet::default_file_name(&store, policy.as_ref(), school.as_deref(), opts.date, opts.format, opts.mask);
+            let name = sheet::default_file_name(
+                &store,
+                policy.as_ref(),
+                school.as_deref(),
+                class.as_deref(),
+                opts.date,
+                opts.format,
+                opts.mask,
+            );
             let target = forms::out_file(out.as_deref(), &name);
             let (path, left_out) = sheet::export_sheet(&store, policy.as_ref(), &target, &opts)?;
             ids_written.set(left_out.ids_written);

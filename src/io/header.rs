@@ -211,7 +211,8 @@ impl Synonyms {
     pub fn column(&self, header: &str) -> Option<Column> {
         // Every cell of the rows a header may be in is asked: a cell of megabytes (a pasted document, a broken
         // export) names no column, and cleaning it for each row asked took half a minute.
-        let word = |text: &str| (text.len() <= MAX_HEADER_BYTES).then(|| self.words.get(&clean(text)).copied()).flatten();
+        let word =
+            |text: &str| (text.len() <= MAX_HEADER_BYTES).then(|| self.words.get(&clean(text)).copied()).flatten();
         word(header).or_else(|| {
             // "身份证号码（必填）", "姓名*": the words before a parenthesis or a mark still name the column.
             let stem = header.split(['(', '（', '[', '【']).next().unwrap_or("");

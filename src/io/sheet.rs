@@ -130,11 +130,14 @@ pub fn columns() -> [ColumnSpec; 6] {
 /// city, so the file says what its first row says; the bare 在校学生信息表 without one. The school is the one asked
 /// for, else the drive's one school, as every other form names its file; a sheet of several schools names none.
 /// The insured year shown ([`year_part`]) keeps last year's sheet, exported the same day into the same folder,
-/// from being replaced by this year's. Written as Windows can hold it (`safe_file_part`).
+/// from being replaced by this year's. A sheet narrowed to a class (`class`) names it after the year, as every
+/// other form does (`forms::FormInput::file_name`), so one class's sheet neither replaces the whole school's nor
+/// is replaced by the next class's. Written as Windows can hold it (`safe_file_part`).
 pub fn default_file_name(
     store: &Store,
     policy: Option<&Policy>,
     school: Option<&str>,
+    class: Option<&str>,
     date: NaiveDate,
     format: FileFormat,
     mask: bool,
@@ -146,9 +149,18 @@ pub fn default_file_name(
     let school = school.map(str::to_owned).or_else(only);
     let who = school.map(|s| format!("{}-", safe_file_part(s.trim()))).unwrap_or_default();
     let masked = if mask { MASKED_MARK } else { "" };
-    let year = year_part(store);
+    let year = year_part(store) + &class_part(class);
     let what = safe_file_part(&title(policy));
     format!("{who}{year}{what}-{}{masked}.{}", date.format("%Y%m%d"), format.extension())
+}
+
+/// `{class}-`, the class a sheet narrowed to one names after the year (as `forms::FormInput::file_name` names it);
+/// nothing for the whole school's.
+fn class_part(class: Option<&str>) -> String {
+    match class.map(crate::domain::class_label::normalize).filter(|c| !c.is_empty()) {
+        Some(class) => format!("{}-", safe_file_part(&class)),
+        None => String::new(),
+    }
 }
 
 /// `{year}年度-`, the insured year shown as every export's file name carries it after the school; nothing for a

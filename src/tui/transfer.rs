@@ -26,6 +26,7 @@ impl App {
             &self.store,
             self.policy.as_ref(),
             None,
+            None,
             self.store.today(),
             FileFormat::Xlsx,
             self.mask_exports,
@@ -129,7 +130,15 @@ impl App {
             _ => return target,
         };
         let policy = self.policy.as_ref();
-        folder.join(sheet::default_file_name(&self.store, policy, None, self.store.today(), format, self.mask_exports))
+        folder.join(sheet::default_file_name(
+            &self.store,
+            policy,
+            None,
+            None,
+            self.store.today(),
+            format,
+            self.mask_exports,
+        ))
     }
 
     /// Runs work on a worker thread when the drive is a file; an in-memory drive (tests, previews) cannot be
