@@ -2441,6 +2441,63 @@ fn a_pupil_who_enrolls_at_the_benefit_place_is_not_due_at_school() {
     assert_eq!(stats["due_away"], 1, "{stats}");
 }
 
+/// Liuzhou 2023 (000 附件二(五)): once the school enrolls a 低保 or 特困 pupil all the same (`--at-school`: a
+/// payment of 300 of the 350 due recorded here, or 在校参保), every form has the pupil enrolled here: the payment
+/// notice asks for the rest (or the 350) through the school's channels, and neither it, the 参保花名册 nor the
+/// 未缴费 ledger says 不随学校参保 or 应在待遇审批地参保 beside it, as the batch template does not. Before, the slip
+/// said 「不随学校参保（应在待遇审批地参保缴费）」 and 「不在本校缴费」 beside 「请补缴其余 50 元」. A pupil nobody enrolled
+/// at school is still told where to enroll.
+#[test]
+fn a_benefit_place_pupil_the_school_enrolls_is_enrolled_here_on_every_form() {
+    let (dir, db) = small_school_in(2023);
+    ok(canbao(&db).args(["policy", "use", "liuzhou-2023"]));
+    let pay = ["mark", "45020320190307775X", "--payment", "paid", "--amount", "300", "--paid-on", "2022-10-08"];
+    ok(canbao(&db).args(pay).args(["--at-school", "--yes"]));
+    ok(canbao(&db).args(["mark", "450203201811029232", "--enrollment", "here", "--at-school"]));
+    let away = "待遇审批地";
+    let out = dir.path().join("notices.xlsx");
+    ok(canbao(&db).args(["export", "notices", "--on", "2022-10-08", "--class", "一年级1班", "--out"]).arg(&out));
+    let slips = printed_slips(&out);
+    let slip = |name: &str| slips.iter().find(|s| s.text("学生姓名") == name).unwrap_or_else(|| panic!("{slips:?}"));
+    let he = slip("何轩明");
+    assert_eq!(he.number("家庭应缴（元）"), 50.0, "{he:?}");
+    assert!(he.text("缴费方式").contains("广西税务12366"), "{he:?}");
+    assert!(he.text("说明").contains("已缴 300 元，应缴 350 元，请补缴其余 50 元"), "{he:?}");
+    assert!(!he.text("说明").contains(away) && !he.text("缴费方式").contains(away), "{he:?}");
+    let xu = slip("许志文");
+    assert_eq!(xu.number("家庭应缴（元）"), 350.0, "{xu:?}");
+    assert!(xu.text("缴费方式").contains("广西税务12366") && !xu.text("说明").contains(away), "{xu:?}");
+
+    let special = workbook(&export(&db, "special", &dir.path().join("special.xlsx"), &[])[0]);
+    let remarks: Vec<(String, String)> = special
+        .iter()
+        .flat_map(|(_, rows)| {
+            let (rows, remark) = table_column(rows, "序号", "备注");
+            rows.into_iter().map(move |r| (r[1].clone(), r[remark].clone()))
+        })
+        .collect();
+    let remark = |name: &str| remarks.iter().find(|(n, _)| n == name).map(|(_, r)| r.clone()).expect(name);
+    assert!(remark("何轩明").contains("已缴 300 元") && !remark("何轩明").contains(away), "{remarks:?}");
+    assert!(!remark("许志文").contains(away), "{remarks:?}");
+
+    let ledgers = workbook(&export(&db, "ledgers", &dir.path().join("ledgers.xlsx"), &[])[0]);
+    let (rows, remark) = table_column(&ledgers[1].1, "序号", "备注");
+    for name in ["何轩明", "许志文"] {
+        assert!(!row_of(&rows, name)[remark].contains(away), "{rows:?}");
+    }
+    let template = export(&db, "template", &dir.path().join("template"), &[]);
+    let (rows, remark) = table_column(&workbook(&template[0])[0].1, "序号", "备注");
+    assert!(!row_of(&rows, "何轩明")[remark].contains(away) && !row_of(&rows, "许志文")[remark].contains(away));
+
+    // Once the payment is taken back and 在校参保 with it, nobody enrolls 何轩明 at school: the slip says where to
+    // enroll again.
+    ok(canbao(&db).args(["mark", "45020320190307775X", "--payment", "unpaid", "--enrollment", "unknown"]));
+    ok(canbao(&db).args(["export", "notices", "--on", "2022-10-08", "--class", "一年级1班", "--out"]).arg(&out));
+    let slips = printed_slips(&out);
+    let he = slips.iter().find(|s| s.text("学生姓名") == "何轩明").expect("何轩明");
+    assert_eq!(he.text("家庭应缴（元）"), "不随学校参保（应在待遇审批地参保缴费）", "{he:?}");
+}
+
 /// After `year new`, a category carried from last year and not certified again (待重新认定) is not put in the
 /// batch template's 特殊人员类别 as if certified: the cell is empty and 备注 says 「低保对象（待重新认定）：…」, as the
 /// 未缴费 ledger's 人员类别 and the 参保花名册 say it; read back, the template certifies nothing. Before, it said

@@ -229,9 +229,10 @@ fn paid_remark(input: &FormInput, ledger: Ledger, s: &Student, dispute: Option<&
             Some(fen) => policy::shortfall_words(fen).0,
             None => policy::pupil_overpayment_words(p, s, input.opts.date).unwrap_or_default(),
         },
-        // A family that paid part of the amount due is chased for the rest (its 应缴金额), what it paid said here; a
-        // pupil the policy sends to enroll where the benefit was approved, enrolled at school all the same (在校参保),
-        // is told where the notice has such a pupil enroll.
+        // A family that paid part of the amount due is chased for the rest (its 应缴金额), what it paid said here. A
+        // pupil the policy sends to enroll where the benefit was approved is here only when the school enrolls the
+        // pupil all the same (在校参保, a payment): `away_words` says nothing of such a pupil, as the notice asks the
+        // family for the school's amount.
         (Ledger::Unpaid, _) => match input.part_payment(s) {
             Some(part) => part.remark(),
             None => away_words(input, s).unwrap_or_default(),
@@ -317,13 +318,10 @@ pub const AWAY_UNCONFIRMED: &str = "尚未确认是否已参保";
 
 /// Where the policy has the pupil's category enroll away from school, as the ledgers say it:
 /// 「低保对象：应在待遇审批地参保缴费」.
+/// Nothing for a pupil the school enrolls (`FormInput::away_rules`).
 fn away_words(input: &FormInput, s: &Student) -> Option<String> {
-    let policy = input.policy?;
-    s.categories
-        .iter()
-        .filter_map(|c| policy.rule(&c.name))
-        .find(|r| r.enroll.away_from_school())
-        .map(|r| format!("{}：{}", r.category, crate::words::quote::ZH.place(r.enroll)))
+    let rule = input.away_rules(s).into_iter().next()?;
+    Some(format!("{}：{}", rule.category, crate::words::quote::ZH.place(rule.enroll)))
 }
 
 /// What the 财政代缴 ledger says of the pupil in 备注 besides the department's share (`share`): a pupil whose

@@ -129,6 +129,24 @@ impl FormInput<'_> {
         (!disputed).then_some(part)
     }
 
+    /// Whether the school enrolls the pupil: 在校参保 (for a category the policy sends elsewhere, `mark
+    /// --at-school`), or a payment recorded here, the family's, a tax list's or a department's
+    /// (`Standing::registers_at_school`). Such a pupil is the school's to register and to chase for what is due,
+    /// as the ledgers and the batch template have them, so no form says the category's rule (待遇审批地, with the
+    /// family: [`away_rules`](Self::away_rules)) beside it: a slip saying 不随学校参保 beside 「请补缴其余 50 元」
+    /// contradicts itself.
+    pub fn enrolled_at_school(&self, s: &Student) -> bool {
+        Standing::new(s.enrollment, s.payment).registers_at_school()
+    }
+
+    /// The drive's rules that have the pupil's categories enroll away from school (`EnrollPlace::away_from_school`:
+    /// 待遇审批地, with the family, or optionally where already insured), as every form says them; none for a pupil
+    /// the school enrolls all the same ([`enrolled_at_school`](Self::enrolled_at_school)).
+    pub fn away_rules(&self, s: &Student) -> Vec<&policy::CategoryRule> {
+        let Some(policy) = self.policy.filter(|_| !self.enrolled_at_school(s)) else { return Vec::new() };
+        s.categories.iter().filter_map(|c| policy.rule(&c.name)).filter(|r| r.enroll.away_from_school()).collect()
+    }
+
     /// Whether the pupil's categories are certified for the form's year: categories carried from an earlier
     /// year (待重新认定) are not this year's until a department certifies them again (003 二(一)).
     pub fn categories_certified(&self, s: &Student) -> bool {

@@ -161,7 +161,8 @@ pub fn slips(input: &FormInput, on: NaiveDate) -> Result<(String, Vec<Slip>, usi
         if quote.subsidy_unspecified {
             note.push("人员类别的补助由认定部门确定，以上金额未计入".to_owned());
         }
-        let away_rule = policy.away_rule(s.categories.iter().map(|c| c.name.as_str()));
+        // A pupil the school enrolls all the same (`--at-school`, a payment recorded here) pays here, as asked above.
+        let away_rule = input.away_rules(s).into_iter().find(|r| r.enroll.required_away());
         if quote.enroll_at_benefit_place
             && let Some(rule) = away_rule
         {

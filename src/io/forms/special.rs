@@ -111,13 +111,14 @@ fn write_row(
     s: &Student,
     marks: &[&CategoryMark],
 ) -> Result<(), ExportError> {
-    // Each category's place to enroll, once where two categories say the same.
+    // Each category's place to enroll, once where two categories say the same; none once the school enrolls the
+    // pupil all the same (`FormInput::enrolled_at_school`), as `FormInput::away_rules` says.
     let mut notes: Vec<String> = Vec::new();
     for mark in marks {
         let note = input
             .policy
             .and_then(|p| p.rule(&mark.name))
-            .filter(|r| r.enroll.away_from_school())
+            .filter(|r| r.enroll.away_from_school() && !input.enrolled_at_school(s))
             .map(|r| crate::words::quote::ZH.place(r.enroll).to_owned());
         if let Some(note) = note.filter(|n| !notes.contains(n)) {
             notes.push(note);

@@ -344,10 +344,9 @@ pub fn left_out_note(left_out: usize) -> Option<(String, String)> {
 /// What the template's 备注 says after 未确认 for a pupil whose category enrolls where the benefit was approved
 /// (000 附件二(五)), as the ledgers and the quote say it: 「应在待遇审批地参保缴费，不随学校参保」.
 fn benefit_place(input: &FormInput, s: &Student) -> Option<&'static str> {
-    let policy = input.policy?;
-    s.categories
-        .iter()
-        .filter_map(|c| policy.rule(&c.name))
+    input
+        .away_rules(s)
+        .into_iter()
         .find(|r| r.enroll == crate::domain::policy::EnrollPlace::BenefitPlace)
         .map(|r| crate::words::quote::ZH.place(r.enroll))
 }
