@@ -1067,9 +1067,10 @@ fn rounded_and_invalid_numbers_are_flagged_in_the_forms_for_the_agencies() {
     let rows = body(&not_enrolled[0].1, "序号").1;
     let by_name: Vec<(String, String)> = remarks(rows, remark);
     let duan = &by_name.iter().find(|(n, _)| n == "段睿").expect("段睿").1;
-    assert!(duan.ends_with(&format!("；{ROUNDED}；{LEFT_OUT}")) && duan.len() > ROUNDED.len(), "{by_name:?}");
+    // The number's remarks come first, before 未确认 (README: 「before any other remark is added」).
+    assert_eq!(duan, &format!("{ROUNDED}；{LEFT_OUT}；未确认"), "{by_name:?}");
     let lin = &by_name.iter().find(|(n, _)| n == "林彤瑶").expect("林彤瑶").1;
-    assert!(lin.ends_with(&format!("；身份证号码校验码错误，待核实；{LEFT_OUT}")), "{by_name:?}");
+    assert!(lin.starts_with(&format!("身份证号码校验码错误，待核实；{LEFT_OUT}；")), "{by_name:?}");
     assert!(remarks(rows, number).iter().all(|(_, n)| n.is_empty()), "no flagged number uploaded");
     // The four ledgers end with 备注, in every ledger and in CSV too.
     let files = export(&db, "ledgers", &dir.path().join("ledgers.xlsx"), &[]);
@@ -4221,7 +4222,7 @@ fn an_old_fifteen_digit_number_is_remarked_on_the_forms() {
     let wei = not_enrolled.iter().find(|r| r[1] == *"韦旧号").expect("韦旧号");
     assert_eq!((&wei[number], &wei[born]), (&Data::Empty, &Data::Empty), "{wei:?}");
     let left_out = "证件号码未填入上传模板：身份证号待核实，核实后填入再上传";
-    assert_eq!(row_of(&rows, "韦旧号")[remark], format!("未确认；{old}；{left_out}"));
+    assert_eq!(row_of(&rows, "韦旧号")[remark], format!("{old}；{left_out}；未确认"));
 
     let ledgers = workbook(&export(&db, "ledgers", &dir.path().join("ledgers.xlsx"), &[])[0]);
     let (rows, remark) = table_column(&ledgers[1].1, "序号", "备注");

@@ -358,8 +358,8 @@ pub fn read_row(columns: &[StatusColumn], row: &[Cell], synonyms: &Synonyms) -> 
 
 /// A template's 备注 as `forms::template` writes it: nothing for a pupil enrolled through the school, else the
 /// enrollment's word with the reason after 「：」; either with the payment's remark (a part payment, amounts in
-/// dispute, a payment the tax office holds under another name), categories to certify again and the ID number's
-/// after 「；」, which are canbao's and say nothing of the enrollment.
+/// dispute, a payment the tax office holds under another name) and categories to certify again after 「；」, and the
+/// ID number's before all (an earlier canbao wrote them last), which are canbao's and say nothing of the enrollment.
 fn template_remark(text: &str) -> Option<(Enrollment, Option<String>)> {
     let canbaos = |part: &str| {
         let part = part.trim();
@@ -379,6 +379,10 @@ fn template_remark(text: &str) -> Option<(Enrollment, Option<String>)> {
             None if canbaos(own) => own = "",
             _ => break,
         }
+    }
+    // The ID number's remarks come first (`forms::template::number_first`).
+    while let Some((_, after)) = own.split_once('；').filter(|(first, _)| canbaos(first)) {
+        own = after.trim();
     }
     if own.is_empty() {
         return Some((Enrollment::Here, None));
@@ -431,6 +435,10 @@ mod tests {
         let left_out = super::super::forms::template::NUMBER_LEFT_OUT;
         let rounded = format!("不参保：家长不同意；身份证号码被表格四舍五入，待核实；{left_out}");
         assert_eq!(template_remark(&rounded), Some((Enrollment::Declined, Some("家长不同意".to_owned()))));
+        // As the template writes it: the number's remarks first.
+        let rounded = format!("身份证号码被表格四舍五入，待核实；{left_out}；不参保：家长不同意；{paid}");
+        assert_eq!(template_remark(&rounded), Some((Enrollment::Declined, Some("家长不同意".to_owned()))));
+        assert_eq!(template_remark(&format!("{old}；{left_out}；未确认")), Some((Enrollment::Unknown, None)));
         assert_eq!(template_remark("家长说下周交"), None, "no word of canbao's: unreadable, as before");
         let recertify = "孤儿（待重新认定）：人员类别为上一年度认定，本年度尚未认定，未填入上传模板";
         assert_eq!(template_remark(recertify), Some((Enrollment::Here, None)));

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use super::{FormInput, TO_RECERTIFY, categories_text, out_dir, remark_cell};
+use super::{FormInput, TO_RECERTIFY, categories_text, out_dir};
 use crate::domain::category::DataFileError;
 use crate::domain::id_number::{self, IdKind};
 use crate::domain::policy::AmountDispute;
@@ -413,13 +413,10 @@ fn cell(
         // Why the pupil is in the not-enrolled file, or that a pupil paid for has left since; a payment short of
         // the amount due or in dispute, so the enrolled file does not read as settled; a payment the tax office
         // holds under another name for an unpaid pupil, so the child does not read as simply unpaid; categories
-        // carried from an earlier year, left out of 特殊人员类别; and in either file an ID number to check before
-        // upload. `own_forms::template_remark` reads it back in this order.
-        // A leaver's: that the pupil graduated or transferred out, and the ID number's remarks.
-        Value::Remark if leaving.is_some() => {
-            let flags = if number_left_out(s) { vec![NUMBER_LEFT_OUT.to_owned()] } else { Vec::new() };
-            remark_cell(leaving.unwrap_or_default(), s, &flags)
-        }
+        // carried from an earlier year, left out of 特殊人员类别; and in either file, before all of these, an ID
+        // number to check before upload (`number_first`). `own_forms::template_remark` reads it back.
+        // A leaver's: the ID number's remarks, then that the pupil graduated or transferred out.
+        Value::Remark if leaving.is_some() => number_first(s, &[leaving.unwrap_or_default()], &[]),
         Value::Remark => {
             let standing = Standing::new(s.enrollment, s.payment);
             let own = match (standing.enrollment(), &s.decline_reason) {
@@ -440,17 +437,27 @@ fn cell(
             let parts: Vec<&str> = [Some(own.as_str()), away, paid.as_deref(), other_name, recertify.as_deref()]
                 .into_iter()
                 .flatten()
-                .filter(|p| !p.is_empty())
                 .collect();
-            let mut flags = input.flags(s);
-            if number_left_out(s) {
-                flags.insert(0, NUMBER_LEFT_OUT.to_owned());
-            }
-            remark_cell(&parts.join("；"), s, &flags)
+            number_first(s, &parts, &input.flags(s))
         }
         Value::Constant => text(&column.text),
         Value::Blank => Out::Empty,
     }
+}
+
+/// The template's 备注: the ID number's remark and, for a number left out of 证件号码, [`NUMBER_LEFT_OUT`] first, so
+/// whoever uploads the file reads why the cell is empty before anything else (a 「未确认；」 before it read as the
+/// reason); then the template's own parts (`own`) and what the roster check doubts of the pupil (`flags`), 「；」
+/// between them.
+fn number_first(s: &Student, own: &[&str], flags: &[String]) -> Out<'static> {
+    let number = super::id_remark(s).into_iter().chain(number_left_out(s).then_some(NUMBER_LEFT_OUT));
+    let parts: Vec<&str> = number
+        .chain(own.iter().copied())
+        .chain(flags.iter().map(String::as_str))
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect();
+    if parts.is_empty() { Out::Empty } else { Out::Text(parts.join("；")) }
 }
 
 #[cfg(test)]
