@@ -1717,6 +1717,57 @@ fn the_agencies_forms_are_never_masked() {
     }
 }
 
+/// `--mask` where the refusal above says it goes: the forms for teachers mask the numbers, and the summary and the
+/// payment notices, which show no whole number, are accepted with it and only named as masked, as README's command
+/// reference lists `--mask` for each of them.
+#[test]
+fn mask_is_taken_where_the_refusal_and_readme_say() {
+    let (dir, db) = drive_with_progress();
+    let err = fails(canbao(&db).args(["export", "ledgers", "--mask"]), 1);
+    let readme = std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("README.md")).expect("README");
+    let reference = |kind: &str| {
+        readme
+            .lines()
+            .find(|l| l.strip_prefix("canbao export ").is_some_and(|rest| rest.split([' ', '|']).any(|k| k == kind)))
+            .unwrap_or_else(|| panic!("README lists export {kind}"))
+            .to_owned()
+    };
+    ok(canbao(&db).args(["policy", "use", "liuzhou-2023"]));
+    move_to_year(&db, 2023);
+    for (kind, extra) in [("sheet", &[][..]), ("classes", &[]), ("summary", &[]), ("notices", &["--on", "2022-10-08"])]
+    {
+        assert!(err.contains(&format!("{kind},")) || err.contains(&format!("{kind} ")), "{kind}: {err}");
+        let line = reference(kind);
+        let listed = line.contains("[--mask]") || line.contains("[same options]");
+        assert!(listed, "README's command reference gives --mask for {kind}: {line}");
+        let files = export(&db, kind, &dir.path().join(format!("masked-{kind}")), &[&["--mask"][..], extra].concat());
+        assert!(!files.is_empty() && files.iter().all(|f| f.to_string_lossy().ends_with("-打码.xlsx")), "{files:?}");
+    }
+}
+
+/// README's tables of the 已缴费 and 财政代缴 ledgers, and what it says of 未缴费's columns, are the columns the
+/// ledgers are exported with.
+#[test]
+fn readme_gives_the_ledgers_columns() {
+    let (dir, db) = drive_with_progress();
+    let book = workbook(&export(&db, "ledgers", &dir.path().join("ledgers.xlsx"), &[])[0]);
+    let readme = std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("README.md")).expect("README");
+    let header = |sheet: usize| texts(body(&book[sheet].1, "序号").0);
+    for sheet in [0, 3] {
+        let line = format!("| {} |", header(sheet).join(" | "));
+        assert!(readme.lines().any(|l| l == line), "README has no table {line}");
+    }
+    let unpaid = header(1);
+    assert_eq!(unpaid[6..], ["应缴金额（元）", "代缴部门", "代缴金额（元）", "备注"]);
+    let said = readme.replace('\n', " ");
+    assert!(
+        said.contains("未缴费 has 应缴金额（元）, 代缴部门 and 代缴金额（元） after 人员类别, then 备注"),
+        "README"
+    );
+    assert_eq!(header(2)[6..], ["说明", "备注"]);
+    assert!(said.contains("异地缴费 has 说明"), "README");
+}
+
 #[test]
 fn summary_counts_the_day() {
     let (dir, db) = drive_with_progress();

@@ -22,9 +22,10 @@ pub(super) fn export(cli: &Cli, args: &ExportArgs) -> CmdResult {
     if *mask && matches!(kind, ExportKind::Template | ExportKind::Ledgers | ExportKind::Special) {
         return Err(UserError::new(
             "批量参保模板、四本台账和参保花名册交经办机构和认定部门，须有完整的身份证号码，不能打码；--mask 用于给班主任等的 \
-             sheet、classes、notices (the batch template, the ledgers and the special roster go to the agencies and \
-             certifying departments, which need whole ID numbers: --mask is for the copies for teachers: sheet, \
-             classes, notices)"
+             sheet、classes（summary、notices 本来就不含完整号码，加 --mask 只在文件名末尾加「-打码」） (the batch template, \
+             the ledgers and the special roster go to the agencies and certifying departments, which need whole ID \
+             numbers: --mask is for the copies for teachers: sheet, classes (summary and notices show no whole number: \
+             --mask only ends their file name in -打码))"
                 .into(),
         ));
     }
