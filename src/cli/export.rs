@@ -25,7 +25,7 @@ pub(super) fn export(cli: &Cli, args: &ExportArgs) -> CmdResult {
              sheet、classes（summary、notices 本来就不含完整号码，加 --mask 只在文件名末尾加「-打码」） (the batch template, \
              the ledgers and the special roster go to the agencies and certifying departments, which need whole ID \
              numbers: --mask is for the copies for teachers: sheet, classes (summary and notices show no whole number: \
-             --mask only ends their file name in -打码))"
+             --mask only marks their file name as masked))"
                 .into(),
         ));
     }
