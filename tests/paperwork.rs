@@ -2550,6 +2550,41 @@ fn a_benefit_place_pupil_the_school_enrolls_is_enrolled_here_on_every_form() {
     assert_eq!(he.text("家庭应缴（元）"), "不随学校参保（应在待遇审批地参保缴费）", "{he:?}");
 }
 
+/// A batch template file with nobody in it is written, the header only, in the first year as in a later one (a
+/// class with nobody new, nobody who left), and the export names each such file in both languages, so nobody
+/// uploads it or takes it for a failed export. Before, a later year's class wrote three such files unsaid.
+#[test]
+fn the_batch_template_names_its_files_with_nobody_in_them() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = drive_of_year(dir.path(), 2027);
+    let sample = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/sample-school.csv");
+    ok(canbao(&db).arg("import").arg(sample));
+    let template = |out: &str, extra: &[&str]| {
+        let said = ok(canbao(&db).args(["export", "template", "--out"]).arg(dir.path().join(out)).args(extra));
+        let files: Vec<PathBuf> =
+            said.lines().filter_map(|l| l.strip_prefix("已导出 (written): ")).map(PathBuf::from).collect();
+        let rows: Vec<usize> = files.iter().map(|f| workbook(f)[0].1.len()).collect();
+        (said, rows)
+    };
+    // The first year: nobody in 一年级1班 is enrolled yet.
+    let (said, rows) = template("first", &["--class", "一年级1班"]);
+    assert_eq!(rows[0], 1, "the header only");
+    assert!(rows[1] > 1);
+    let note = "批量参保模板-参保 没有学生：只写了表头（替换同名的旧文件），无需上传";
+    assert!(said.contains(note) && said.contains("the enrolled file has nobody in it"), "{said}");
+    assert!(!said.contains("批量参保模板-未参保 没有学生"), "{said}");
+    ok(canbao(&db).args(["mark", "45020320190307775X", "--enrollment", "here"]));
+    let (said, _) = template("whole", &[]);
+    assert!(!said.contains("没有学生"), "{said}");
+    // A later year: nobody new in 二年级1班, nobody who left it.
+    ok(canbao(&db).args(["year", "new", "2028", "--promote", "--force"]));
+    let (said, rows) = template("later", &["--class", "二年级1班"]);
+    assert_eq!(rows, [1, 1, 1], "{said}");
+    let all = "批量参保模板-参保、批量参保模板-未参保、批量参保模板-转出（毕业） 没有学生";
+    let en = "the enrolled, not enrolled, left or graduated files have nobody in them";
+    assert!(said.contains(all) && said.contains(en), "{said}");
+}
+
 /// After `year new`, a category carried from last year and not certified again (待重新认定) is not put in the
 /// batch template's 特殊人员类别 as if certified: the cell is empty and 备注 says 「低保对象（待重新认定）：…」, as the
 /// 未缴费 ledger's 人员类别 and the 参保花名册 say it; read back, the template certifies nothing. Before, it said

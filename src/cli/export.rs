@@ -103,6 +103,7 @@ pub(super) fn export(cli: &Cli, args: &ExportArgs) -> CmdResult {
                     let written = forms::template::export_template(&input, &template, out, *all)?;
                     say_beside(forms::template::left_out_note(written.left_out), to_stdout);
                     say_beside(forms::template::changes_note(written.changes, false), to_stdout);
+                    say_beside(forms::template::empty_files_note(&written.empty), to_stdout);
                     // The drive's record says which: every pupil, or only the year's new pupils and leavers.
                     if written.changes.is_some() {
                         form = form.map(|_| forms::template::CHANGES_FORM);

@@ -662,7 +662,8 @@ fn export_form(
                             opts.school.as_deref().filter(|_| several).map(|s| format!("{s}：")).unwrap_or_default();
                         let notes = forms::template::left_out_note(written.left_out)
                             .into_iter()
-                            .chain(forms::template::changes_note(written.changes, true));
+                            .chain(forms::template::changes_note(written.changes, true))
+                            .chain(forms::template::empty_files_note(&written.empty));
                         skipped.extend(notes.map(|(both, _)| format!("{school}{both}")));
                         changes_only |= written.changes.is_some();
                         written.paths

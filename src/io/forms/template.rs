@@ -151,6 +151,8 @@ pub struct TemplateWritten {
     /// In an insured year after the drive's first, unless every pupil was asked for: the pupils new this year the
     /// 参保 and 未参保 files hold, and the pupils the 转出（毕业） file holds (`changes_note`).
     pub changes: Option<ChangesWritten>,
+    /// The files written with nobody in them, by what they are (批量参保模板-参保 …): `empty_files_note`.
+    pub empty: Vec<&'static str>,
 }
 
 /// How many pupils a later year's template reported (002 四): new to the school, and gone since last year.
@@ -233,7 +235,8 @@ pub fn export_template(
     // A payment the tax office holds under another name for an unpaid pupil: to verify, never plainly unpaid.
     let other_names = input.other_name_remarks(&school)?;
     let mut new_pupils = 0;
-    for ((_, file), path) in files.into_iter().zip(&paths) {
+    let mut empty = Vec::new();
+    for ((what, file), path) in files.into_iter().zip(&paths) {
         let mut writer = TableWriter::create_as(path, input.opts.format, input.store.path(), Some(&header))?;
         writer.begin_table(&template.sheet, &Preamble::default(), &columns)?;
         let mut seq = 0u32;
@@ -258,11 +261,42 @@ pub fn export_template(
                 template.column.iter().map(|c| cell(input, c, (s, said), seq, leaving.as_deref())).collect();
             writer.row(&row)?;
         }
+        // Written all the same, the header only, in the first year as in a later one: an earlier export of this
+        // name the same day, with pupils no longer in it, must not stay beside the new files (`empty_files_note`).
+        if seq == 0 {
+            empty.push(what);
+        }
         written.push(writer.finish_unplaced()?);
     }
     let changes = changes.map(|_| ChangesWritten { new_pupils, leavers: leavers.len() });
     // All the files or none: the agency's upload is the files together.
-    Ok(TemplateWritten { paths: place_all(written)?, left_out, changes })
+    Ok(TemplateWritten { paths: place_all(written)?, left_out, changes, empty })
+}
+
+/// What the export says of the template's files with nobody in them (`TemplateWritten::empty`): written, the
+/// header only, so no earlier file of that name is left with pupils no longer in it, and nothing to upload; `None`
+/// for none.
+pub fn empty_files_note(empty: &[&str]) -> Option<(String, String)> {
+    if empty.is_empty() {
+        return None;
+    }
+    let en_names: Vec<&str> = empty.iter().map(|what| file_en(what)).collect();
+    let (has, them) = if empty.len() == 1 { ("file has", "it") } else { ("files have", "them") };
+    let en = format!(
+        "the {} {has} nobody in {them}: written with the header only, in place of any earlier file of that name; \
+         no need to upload {them}",
+        en_names.join(", ")
+    );
+    Some((format!("{} 没有学生：只写了表头（替换同名的旧文件），无需上传 ({en})", empty.join("、")), en))
+}
+
+/// Which of the template's files `what` names, in English, for `empty_files_note`.
+fn file_en(what: &str) -> &'static str {
+    match what.rsplit('-').next().unwrap_or_default() {
+        "参保" => "enrolled",
+        "未参保" => "not enrolled",
+        _ => "left or graduated",
+    }
 }
 
 /// A leaver's 备注 in the 转出（毕业） file, as the template's 备注 says a pupil who left (`own_forms` reads it
