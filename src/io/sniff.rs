@@ -16,6 +16,10 @@ const TEXT_DOCUMENT: &str = "这是文字文档，不是表格 (a text document,
 const PRESENTATION: &str = "这是演示文稿，不是表格 (a presentation, not a spreadsheet)";
 const ARCHIVE: &str =
     "这是压缩包，不是表格；请先解压，再导入其中的表格 (an archive, not a spreadsheet: unpack it first)";
+/// A zip with nothing in it: its only record is the end of its table of contents. Under a workbook's name it is a
+/// save or a download that stopped before anything was written, not a picture.
+const EMPTY_ZIP: &str = "这是空的 zip 压缩包，其中没有工作簿（可能是保存或下载没有完成）：请重新取得这份名单 \
+     (an empty zip archive holding no workbook, maybe a save or download that did not finish: get the list again)";
 /// A canbao drive (another laptop's, a backup) picked as a class list: another laptop's pupils come in by merge,
 /// which keeps both laptops' marks and history; a backup of this drive is gone back to by restore. The command
 /// line and the screen say it with their own commands ([`is_drive`]); this is what the rest say.
@@ -203,6 +207,9 @@ fn by_signature(head: &[u8]) -> Option<&'static str> {
     }
     if head.starts_with(b"%PDF") {
         return Some(PDF);
+    }
+    if head.starts_with(b"PK\x05\x06") {
+        return Some(EMPTY_ZIP);
     }
     let bitmap = head.starts_with(b"BM") && matches!(head.get(6..10), Some([0, 0, 0, 0]));
     let webp = head.starts_with(b"RIFF") && matches!(head.get(8..12), Some(b"WEBP"));
@@ -491,6 +498,18 @@ mod tests {
             assert_eq!(not_a_table(&bytes), expected, "{name}");
         }
         assert_eq!(file_not_a_table(&dir.path().join("nosuch.csv")), None);
+    }
+
+    #[test]
+    fn an_empty_zip_under_a_workbooks_name_is_said_to_hold_no_workbook() {
+        let empty = zip_of(&[]);
+        assert!(empty.starts_with(b"PK\x05\x06"), "a zip with no entry is its table of contents' end alone");
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("名单.xlsx");
+        std::fs::write(&path, &empty).expect("write");
+        assert_eq!(file_not_a_table(&path), Some(EMPTY_ZIP));
+        let said = super::super::table::read_bytes(&empty, "名单.xlsx").expect_err("refused").to_string();
+        assert!(said.contains("zip") && said.contains("没有工作簿") && !said.contains("图片"), "{said}");
         assert_eq!(file_not_importable(&dir.path().join("nosuch.csv")), None);
     }
 
