@@ -152,6 +152,7 @@ fn read(e: &ReadError) -> Said {
         R::Folder { file } => Said::file("folder_not_a_file", file),
         R::BadRow { file, row, .. } => Said { row: Some(*row), ..Said::file("bad_row", file) },
         R::NoHeader { file } => Said::file("no_header_row", file),
+        R::SheetWithoutHeader { file, .. } => Said::file("sheet_without_header_row", file),
         R::OwnFormWithoutPupils { file, .. } => Said::file("canbao_form_not_a_list", file),
         R::Write { file, .. } => Said::file("write_failed", file),
         R::DiskFull { file } => Said::file("disk_full", file),

@@ -1385,14 +1385,24 @@ impl RowReader<'_> {
                 // The rest of the sheet is read to its end, as when files were read whole: a damaged sheet fails
                 // the import whatever it holds, and whenever the damage is found.
                 let mut content = head.iter().any(has_content);
+                let mut numbered = head.iter().filter(|row| holds_id_number(row, self.today)).count();
                 if own_title.is_none() {
                     let texts: Vec<Vec<String>> = head.iter().map(|row| row.iter().map(Cell::text).collect()).collect();
                     own_title = ownership::own_title_without_list(&texts);
                 }
                 for row in rows.by_ref() {
-                    content |= has_content(&row?);
+                    let row = row?;
+                    content |= has_content(&row);
+                    numbered += usize::from(holds_id_number(&row, self.today));
                 }
                 any_content |= content;
+                // A class's sheet whose header words are not known: its pupils would be lost beside the other
+                // sheets' import, said in no more words than a 说明 sheet gets. Alone, the sheet is refused as
+                // a file without a header is.
+                if multi && numbered > 0 {
+                    let (file, sheet) = (file.to_owned(), name);
+                    return Err(ReadError::SheetWithoutHeader { file, sheet, rows: numbered }.into());
+                }
                 if multi && content {
                     self.problem_at(
                         file,
@@ -1460,6 +1470,8 @@ impl RowReader<'_> {
             // One sheet per grade (一年级, 二年级) whose class cells read 1班, 2班: the grade is the sheet's.
             let sheet_grade = if class_column { sheet_grade(&sheet.name, &sheet.rows, map.top) } else { None };
             let place = self.first.place(file, &sheet.name);
+            let pupils_before = self.report.rows_read - self.report.skipped;
+            let read_before = self.report.rows_read;
             let mut read = |reader: &mut Self, offset: usize, row: &[Cell]| {
                 let row_no = map.row + 2 + offset;
                 let hidden = hidden_rows.binary_search(&row_no).is_ok();
@@ -1503,6 +1515,15 @@ impl RowReader<'_> {
             self.more_formulas_said(file, &sheet);
             self.classless_said(file, &sheet, &sheet_class, class_column, &class_header);
             self.grade_only_said(file, &sheet, &class_header);
+            // One class's sheet left empty among the others: the file as a whole has pupils and says nothing.
+            if multi && self.report.rows_read - self.report.skipped == pupils_before {
+                let (zh, en) = match self.report.rows_read == read_before {
+                    true => ("只有表头，没有学生", "has a header and no pupils"),
+                    false => ("没有学生，其中的行都不是学生", "holds no pupils: none of its rows is a pupil"),
+                };
+                let message = format!("工作表 {0} {zh} (sheet {0} {en})", sheet.name);
+                self.problem_at(file, &sheet.name, None, "", message);
+            }
         }
         self.said_of_rows_applied();
         self.moves_said(file, school.is_some());
@@ -3440,6 +3461,21 @@ pub fn shown_text(line: String) -> String {
     }
 }
 
+/// Whether a cell of a row holds an ID number that passes the check: a pupil's row, whatever its header says.
+fn holds_id_number(row: &[Cell], today: NaiveDate) -> bool {
+    row.iter().any(|cell| match cell {
+        Cell::Number(f) => *f >= 1e14 && id_number::check_numeric_cell(*f, today).result.is_ok(),
+        Cell::Text(_) | Cell::Digits(_) => {
+            let text = cell.text_ref();
+            // Only a cell with an ID's length of digits is checked: most cells are names and classes.
+            text.len() <= MAX_ID_CHARS
+                && text.bytes().filter(u8::is_ascii_digit).nth(13).is_some()
+                && id_number::check(&text, today).result.is_ok()
+        }
+        Cell::Empty | Cell::Unevaluated(_) => false,
+    })
+}
+
 /// A skipped row's cells as the report quotes them: a merged cell's text once, cut short past a line's length.
 fn row_text(row: &[Cell]) -> String {
     let mut texts: Vec<String> = Vec::new();
@@ -4760,6 +4796,48 @@ mod tests {
         let rest = said[1];
         assert_eq!(rest.row, Some(12), "{rest:?}");
         assert!(rest.message.contains("另有 3 行") && rest.message.contains("第 12、13、14 行"), "{rest:?}");
+    }
+
+    #[test]
+    fn a_sheet_of_pupils_whose_header_is_not_known_refuses_the_workbook() {
+        let one = pupils_sheet("一年级1班", &[], &[("张三", "450202201703051233")]);
+        // Header words no table knows, over pupils with valid numbers.
+        let unknown = Sheet {
+            name: "一年级2班".into(),
+            rows: vec![
+                vec![text("学生名"), text("身份号")],
+                vec![text("李四"), text("450202201704062348")],
+                vec![text("王五"), text("450202201603051236")],
+            ],
+        };
+        let notes = Sheet { name: "说明".into(), rows: vec![vec![text("请按班级分表填写")]] };
+        let sheets = vec![one.clone(), unknown, notes.clone()];
+        let err = plan_sheets(vec![("a.xlsx".into(), sheets)], None, DEFAULT_SCHOOL, today()).err().expect("refused");
+        assert!(
+            matches!(&err, ImportError::Read(ReadError::SheetWithoutHeader { sheet, rows: 2, .. }) if sheet == "一年级2班"),
+            "{err}"
+        );
+        let said = err.to_string();
+        assert!(
+            said.contains("一年级2班") && said.contains("2 行有效的身份证号码") && said.contains("2 rows"),
+            "{said}"
+        );
+
+        // A 说明 sheet with no number stays a quiet note; a class sheet with a header and no row is said.
+        let empty = pupils_sheet("一年级2班", &[], &[]);
+        let plan = plan_sheets(vec![("b.xlsx".into(), vec![one, empty, notes])], None, DEFAULT_SCHOOL, today())
+            .expect("imported");
+        assert_eq!(plan.rows.len(), 1);
+        let said: Vec<(&str, &str)> =
+            plan.report.problems.iter().map(|p| (p.sheet.as_str(), p.message.as_str())).collect();
+        assert!(
+            said.contains(&(
+                "一年级2班",
+                "工作表 一年级2班 只有表头，没有学生 (sheet 一年级2班 has a header and no pupils)"
+            )),
+            "{said:?}"
+        );
+        assert!(said.iter().any(|(sheet, m)| *sheet == "说明" && m.starts_with("工作表中找不到表头行")), "{said:?}");
     }
 
     #[test]

@@ -64,6 +64,8 @@ pub fn import_bytes(bytes: &[u8]) -> Result<Outcome, String> {
             }
             return refused(&e);
         }
+        // Pupils on a sheet without a header, beside sheets with one: refused whole.
+        Err(ImportError::Read(e @ ReadError::SheetWithoutHeader { .. })) => return refused(&e),
         Err(e) => return Err(format!("planning failed with something other than a missing header: {e}")),
     };
     let report = &plan.report;

@@ -580,6 +580,13 @@ mod tests {
             ("纳税人名称", Column::Name),
             ("缴费人证件号码", Column::IdNumber),
             ("入库日期", Column::PaidOn),
+            // A school's own words for its pupils' numbers: 「学生姓名 | 学生身份证」.
+            ("学生身份证", Column::IdNumber),
+            ("学生身份证件号码", Column::IdNumber),
+            ("学生证件号码", Column::IdNumber),
+            ("幼儿身份证号码", Column::IdNumber),
+            ("身份证号（学生）", Column::IdNumber),
+            ("身份证号码(学生)", Column::IdNumber),
         ] {
             assert_eq!(syn.column(word), Some(col), "{word}");
         }

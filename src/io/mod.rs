@@ -75,6 +75,18 @@ pub enum ReadError {
          and their synonyms are recognised)"
     )]
     NoHeader { file: String },
+    /// A sheet of a workbook of several whose header words are not known, though its cells hold valid ID numbers:
+    /// a class's pupils, which the other sheets' import would lose with no more than a line, so nothing is imported.
+    #[error(
+        "文件 {file} 的工作表“{sheet}”中有 {rows} 行有效的身份证号码，但找不到表头行（需要“姓名”和“身份证号码”或同义词\
+         所在的一行），这些学生无法导入；未导入任何内容：请在这张表的名单上方写一行表头“姓名”“身份证号码”后重新导入；\
+         若它不是名单，请从工作簿中删去它 (sheet “{sheet}” of {file} holds {rows_en} with a valid ID number but no \
+         header row (a row naming a name and an ID-number column), so those pupils cannot be imported; nothing \
+         imported: write a header row 姓名, 身份证号码 above that sheet's list and import again, or delete the sheet \
+         from the workbook if it is no list)",
+        rows_en = crate::words::counted(*.rows, "row", "rows"),
+    )]
+    SheetWithoutHeader { file: String, sheet: String, rows: usize },
     /// One of canbao's own forms that lists no pupils (the progress summary, the payment notices), given as a list:
     /// it is counted or written from the drive itself, so there is nothing in it to import or reconcile.
     #[error(
