@@ -3249,8 +3249,30 @@ impl RowReader<'_> {
     /// nothing that names a child. A row whose ID cell holds an ID's digits is a pupil whatever else it holds;
     /// only the rare row without one is looked at further.
     fn row_kind(&self, map: &HeaderMap, row: &[Cell], name: &str, id_cell: &Cell, id_text: &str) -> RowKind {
+        // A template's example row (「示例 | 张三 | 4502…」) or its row of 必填/选填 under the header: a made-up
+        // pupil, even with a number that passes the check.
+        if let Some(cell) = row.iter().find(|c| matches!(c, Cell::Text(t) if self.synonyms.is_example(t))) {
+            return RowKind::Skipped(format!(
+                "示例行（“{0}”），不是学生，未导入：{1} (an example row, “{0}”, not a pupil: not imported: {1})",
+                quoted(cell.text_ref().trim()),
+                row_text(row)
+            ));
+        }
+        let mut filled = row.iter().filter(|c| !c.is_empty());
+        if filled.next().is_some_and(|c| self.synonyms.is_fill_in(&c.text_ref()))
+            && filled.all(|c| self.synonyms.is_fill_in(&c.text_ref()))
+        {
+            return RowKind::Skipped(format!(
+                "填写说明行（必填、选填），不是学生，未导入：{0} (a row saying which cells must be filled in, 必填 or \
+                 选填, not a pupil: not imported: {0})",
+                row_text(row)
+            ));
+        }
         let id_has_digits = match id_cell {
             Cell::Number(_) => true,
+            // A label with a date or a phone in the ID column under the list (「填表日期：2026-09-01」), no name
+            // beside it: a footer, looked at as one below.
+            _ if !name.chars().any(char::is_alphabetic) && is_label(id_text) => false,
             _ => id_text.bytes().filter(u8::is_ascii_digit).nth(5).is_some(),
         };
         if id_has_digits {
@@ -3459,6 +3481,13 @@ pub fn shown_text(line: String) -> String {
         std::borrow::Cow::Borrowed(_) => line,
         std::borrow::Cow::Owned(masked) => masked,
     }
+}
+
+/// Words with some digits but no run of an ID number's (「填表日期：2026-09-01」, 「联系电话：13800000000」): a
+/// label, never an ID number typed with a slip.
+fn is_label(text: &str) -> bool {
+    let han = text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+    han && text.split(|c: char| !c.is_ascii_digit()).all(|run| run.len() < 15)
 }
 
 /// Whether a cell of a row holds an ID number that passes the check: a pupil's row, whatever its header says.
@@ -5218,6 +5247,33 @@ mod tests {
         let rows_said: Vec<_> =
             plan.report.problems.iter().filter(|p| p.column == "身份证号码").map(|p| p.row).collect();
         assert_eq!(rows_said, [Some(3), Some(4)], "{:?}", plan.report.problems);
+    }
+
+    #[test]
+    fn example_instruction_and_footer_rows_are_said_and_no_pupil() {
+        let csv = "序号,姓名,身份证号码,班级\n示例,张三,450202201709011232,一年级1班\n必填,必填,必填（18位）,选填\n\
+                   1,陈娜军,510104201609222618,一年级1班\n2,李四,510104201609222610,一年级1班\n\
+                   ,,填表日期：2026-09-01,\n,,以下空白,\n,,班主任签字：王老师 13800138000,\n";
+        let sheets = table::read_bytes(csv.as_bytes(), "a.csv").unwrap();
+        let plan = plan_sheets(vec![("a.csv".into(), sheets)], None, DEFAULT_SCHOOL, today()).unwrap();
+        let names: Vec<&str> = plan.rows.iter().map(|r| r.name.as_str()).collect();
+        // A name with a number that is merely invalid is a pupil, flagged as ever.
+        assert_eq!(names, ["陈娜军", "李四"], "{:?}", plan.report.problems);
+        assert_eq!((plan.report.rows_read, plan.report.skipped), (7, 5));
+        let said = |row: usize| {
+            let p = plan.report.problems.iter().find(|p| p.row == Some(row) && p.file == "a.csv");
+            p.map(|p| p.message.clone()).unwrap_or_default()
+        };
+        assert!(
+            said(2).starts_with("示例行（“示例”），不是学生，未导入") && said(2).contains("an example row"),
+            "{}",
+            said(2)
+        );
+        assert!(said(3).starts_with("填写说明行") && said(3).contains("must be filled in"), "{}", said(3));
+        assert!(said(5).contains("imported and flagged"), "{}", said(5));
+        for row in [6, 7, 8] {
+            assert!(said(row).contains("表尾行") && said(row).contains("footer row"), "row {row}: {}", said(row));
+        }
     }
 
     #[test]

@@ -107,6 +107,10 @@ struct CellWords {
     paid: Vec<String>,
     #[serde(default)]
     refund: Vec<String>,
+    #[serde(default)]
+    example: Vec<String>,
+    #[serde(default)]
+    fill_in: Vec<String>,
 }
 
 /// Header word (cleaned) → column, and the cell words of `[words]`.
@@ -140,6 +144,8 @@ impl Synonyms {
             &mut cell_words.not_registered,
             &mut cell_words.paid,
             &mut cell_words.refund,
+            &mut cell_words.example,
+            &mut cell_words.fill_in,
         ] {
             list.retain(|w| !w.trim().is_empty());
         }
@@ -191,6 +197,22 @@ impl Synonyms {
     /// the cell (已退费, 退费成功).
     pub fn is_refund(&self, cell: &str) -> bool {
         self.cell_words.refund.iter().any(|w| cell.contains(w.as_str()))
+    }
+
+    /// A cell that marks its row as an example (「示例」, 「【样例】」, 「例：」), matched whole, letter case ignored.
+    pub fn is_example(&self, cell: &str) -> bool {
+        // Longer than any such word in brackets: most cells are names and numbers, and are not looked at.
+        if cell.len() > 40 {
+            return false;
+        }
+        let word = cell.trim().trim_matches(|c: char| "()（）[]【】<>《》:：*".contains(c) || c.is_whitespace());
+        !word.is_empty() && self.cell_words.example.iter().any(|w| w.eq_ignore_ascii_case(word))
+    }
+
+    /// A cell of a row of instructions under a header (「必填」, 「必填（18位）」, 「选填」): it begins with such a word.
+    pub fn is_fill_in(&self, cell: &str) -> bool {
+        let cell = cell.trim_start_matches(|c: char| c.is_whitespace() || "()（）[]【】*".contains(c));
+        self.cell_words.fill_in.iter().any(|w| cell.starts_with(w.as_str()))
     }
 
     /// A category cell word that means none (无, 否, -).
@@ -603,6 +625,10 @@ mod tests {
         assert!(syn.is_paid("已缴费") && syn.is_paid(" 缴费成功 ") && syn.is_paid("是"));
         assert!(!syn.is_paid("未缴费") && !syn.is_paid("缴费失败") && !syn.is_paid("否") && !syn.is_paid(""));
         assert!(syn.is_refund("已退费") && syn.is_refund("退款") && !syn.is_refund("微信"));
+        assert!(
+            syn.is_example("示例") && syn.is_example("【样例】") && syn.is_example(" 例： ") && !syn.is_example("例行")
+        );
+        assert!(syn.is_fill_in("必填（18位）") && syn.is_fill_in("选填") && !syn.is_fill_in("陈娜军"));
         // The agencies' ways of saying a person is registered, 参保登记成功 as 登记成功 and 正常参保 are.
         for word in ["参保登记成功", "登记成功", "正常参保", "已参保登记", "参保成功", "已办理参保登记", "成功参保"]
         {
