@@ -138,18 +138,49 @@ pub fn in_language(message: &str, lang: Language) -> Cow<'_, str> {
         return Cow::Borrowed(message);
     }
     if let Some(english) = english_half(message) {
-        return Cow::Borrowed(english);
+        return lengths_in_english(Cow::Borrowed(english));
     }
     // A pair, then what it is about: the first 「)：」 that closes a pair.
     let mut from = 0;
     while let Some(at) = message[from..].find(")：").map(|i| from + i) {
         if let Some(english) = english_half(&message[..=at]) {
             let about = &message[at + ")：".len()..];
-            return Cow::Owned(format!("{english}: {about}"));
+            return lengths_in_english(Cow::Owned(format!("{english}: {about}")));
         }
         from = at + 1;
     }
     Cow::Borrowed(message)
+}
+
+/// A long cell a message quotes is cut with its length after it in Chinese (「…（共 60 字）」, as
+/// `class_list::quoted` writes it in both halves of a message): in English, 「… (60 characters)」.
+fn lengths_in_english(text: Cow<'_, str>) -> Cow<'_, str> {
+    const OPEN: &str = "…（共 ";
+    const CLOSE: &str = " 字）";
+    if !text.contains(OPEN) {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = &*text;
+    while let Some(at) = rest.find(OPEN) {
+        let after = &rest[at + OPEN.len()..];
+        let digits = after.bytes().take_while(u8::is_ascii_digit).count();
+        match after[digits..].starts_with(CLOSE) && digits > 0 {
+            true => {
+                out.push_str(&rest[..at]);
+                out.push_str("… (");
+                out.push_str(&after[..digits]);
+                out.push_str(" characters)");
+                rest = &after[digits + CLOSE.len()..];
+            }
+            false => {
+                out.push_str(&rest[..at + OPEN.len()]);
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    Cow::Owned(out)
 }
 
 /// A message as a screen in `lang` shows it: [`in_language`] in English; in Chinese only the Chinese half of a

@@ -453,6 +453,20 @@ fn footers_in_the_name_column_and_stray_bytes_are_named_not_imported_as_pupils()
     assert_eq!(store.student_by_id_number(&a).unwrap().map(|p| p.name), Some("赵六".into()));
 }
 
+#[test]
+fn a_file_whose_only_pupil_was_left_out_for_a_long_cell_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let list = dir.path().join("list.csv");
+    let name = "李".repeat(2000);
+    std::fs::write(&list, format!("姓名,身份证号码\n{name},{}\n", valid("45020220150101121"))).unwrap();
+    let mut store = store();
+    let report = class_list::import(&mut store, &[list.as_path()], Some("第二小学"), false).unwrap();
+    assert_eq!((report.added, report.skipped), (0, 1), "{report:?}");
+    let warning = report.warnings.iter().find(|w| w.contains("list.csv")).expect("the file is said");
+    assert!(warning.contains("单元格过长") && !warning.contains("只有表头"), "{warning}");
+    assert!(warning.contains("1 row was left out for a name or ID-number cell too long"), "{warning}");
+}
+
 /// Rows are applied as they are read: a file that breaks after thousands of good rows must still leave the
 /// drive exactly as it was, pupils, audit log, search keys and import history alike.
 #[test]

@@ -601,10 +601,18 @@ fn read_inputs(
         let before = pupil_rows(&reader.report);
         reader.read_file(&file, sheets, by_canbao, school, default_school, sink)?;
         if pupil_rows(&reader.report) == before {
-            reader.warn(format!(
-                "{file}：名单中没有学生（只有表头，或只有标题、合计等不是学生的行），此文件未导入任何学生 \
-                 ({file}: the list holds no pupils (a header only, or titles and totals): nothing imported from it)"
-            ));
+            let long = reader.overlong_left_out;
+            reader.warn(match long {
+                0 => format!(
+                    "{file}：名单中没有学生（只有表头，或只有标题、合计等不是学生的行），此文件未导入任何学生 \
+                     ({file}: the list holds no pupils (a header only, or titles and totals): nothing imported from it)"
+                ),
+                _ => format!(
+                    "{file}：名单中的 {long} 行因姓名或身份证号码单元格过长未导入（见各行），此文件未导入任何学生 \
+                     ({file}: {} left out for a name or ID-number cell too long (see each row): nothing imported from it)",
+                    crate::words::counted(long, "row was", "rows were")
+                ),
+            });
             reader.report.without_pupils.push(file.clone());
         }
         reader.masked_left_out(&file);
@@ -916,6 +924,9 @@ struct RowReader<'a> {
     of_class: HashMap<Box<str>, OfClass, foldhash::fast::RandomState>,
     /// Each class label of `FirstRows::classes` as one key for the spellings of the class (`ClassKey`).
     class_keys: Vec<Option<Box<str>>>,
+    /// Rows of the file being read left out for a name or an ID cell too long: a file whose rows were all left out
+    /// so says why, and not that it holds no pupils.
+    overlong_left_out: usize,
 }
 
 /// What is said of a row once applied (`RowReader::said_of_applied`).
@@ -1338,6 +1349,7 @@ impl RowReader<'_> {
             drive_years: (None, None),
             of_class: HashMap::default(),
             class_keys: Vec::new(),
+            overlong_left_out: 0,
         }
     }
 
@@ -1352,6 +1364,7 @@ impl RowReader<'_> {
     ) -> Result<(), ImportError> {
         self.masked = Masked::default();
         self.this_file = NamesAndNumbers::default();
+        self.overlong_left_out = 0;
         let mut found_any = false;
         // Whether any visible sheet has anything in it: a workbook with none is empty, not without a header.
         let mut any_content = false;
@@ -2565,13 +2578,28 @@ impl RowReader<'_> {
         let row_no = index + 1;
         self.report.rows_read += 1;
         let header_of = |c: Column| map.header_text(c, &sheet.rows);
+        // Checked before anything reads the row: an overlong cell is never cleaned, keyed or stored. One the
+        // pupil is known by (the name, the ID number) leaves the row out; any other is left empty.
+        let emptied: Vec<Cell>;
+        let row = match overlong_cells(sheet, map, row) {
+            Overlong::None => row,
+            Overlong::Key(header, message) => {
+                self.report.skipped += 1;
+                self.overlong_left_out += 1;
+                self.problem(file, sheet, row_no, &header, message);
+                return Ok(());
+            }
+            Overlong::Others(cells) => {
+                let mut kept = row.to_vec();
+                for (at, header, message) in cells {
+                    kept[at] = Cell::Empty;
+                    self.problem(file, sheet, row_no, &header, message);
+                }
+                emptied = kept;
+                &emptied
+            }
+        };
         let name_cell = map.get(Column::Name, row);
-        // Checked before anything reads the row: an overlong cell is never cleaned, keyed or stored.
-        if let Some((header, message)) = overlong_cell(sheet, map, row, name_cell) {
-            self.report.skipped += 1;
-            self.problem(file, sheet, row_no, &header, message);
-            return Ok(());
-        }
         if row.iter().any(|c| matches!(c, Cell::Unevaluated(_))) {
             self.unevaluated(file, sheet, map, row_no, row);
         }
@@ -3517,24 +3545,50 @@ fn row_text(row: &[Cell]) -> String {
     quoted(&texts.join(" ")).into_owned()
 }
 
-/// A cell longer than a class list ever holds (a name longer than a name): its column's header and why the
-/// row is left out.
-fn overlong_cell(sheet: &Sheet, map: &HeaderMap, row: &[Cell], name_cell: Option<&Cell>) -> Option<(String, String)> {
-    let is_name = |c: &Cell| name_cell.is_some_and(|n| std::ptr::eq(n, c));
-    let (at, t) = row.iter().enumerate().find_map(|(at, c)| match c {
-        Cell::Text(t) if t.len() > table::MAX_CELL_BYTES || (is_name(c) && t.len() > table::MAX_NAME_BYTES) => {
-            Some((at, t))
-        }
-        _ => None,
-    })?;
-    let header = sheet.rows.get(map.row).and_then(|h| h.get(at)).map(Cell::text).unwrap_or_default();
-    let limit = if t.len() > table::MAX_CELL_BYTES { "64 KB" } else { "姓名 4 KB (a name: 4 KB)" };
-    let message = format!(
-        "单元格过长（{0} KB，上限 {limit}），此行未导入 (the cell is too long, {0} KB of at most {limit}: row not \
-         imported)",
-        t.len().div_ceil(1024)
-    );
-    Some((header, message))
+/// Cells longer than a class list ever holds (a name longer than a name, a pasted file in the phone column).
+enum Overlong {
+    None,
+    /// The name or the ID number: the row is left out (its column's header, and why).
+    Key(String, String),
+    /// Other cells, left empty and the pupil kept: each cell's place, its column's header, and what is said.
+    Others(Vec<(usize, String, String)>),
+}
+
+fn overlong_cells(sheet: &Sheet, map: &HeaderMap, row: &[Cell]) -> Overlong {
+    let (name_at, id_at) = (map.columns.get(&Column::Name), map.columns.get(&Column::IdNumber));
+    let too_long = |at: usize, c: &Cell| match c {
+        Cell::Text(t) => t.len() > table::MAX_CELL_BYTES || (name_at == Some(&at) && t.len() > table::MAX_NAME_BYTES),
+        _ => false,
+    };
+    if !row.iter().enumerate().any(|(at, c)| too_long(at, c)) {
+        return Overlong::None;
+    }
+    let header = |at: usize| sheet.rows.get(map.row).and_then(|h| h.get(at)).map(Cell::text).unwrap_or_default();
+    let kb = |at: usize| row[at].text_ref().len().div_ceil(1024);
+    let key = [name_at, id_at].into_iter().flatten().copied().find(|&at| row.get(at).is_some_and(|c| too_long(at, c)));
+    if let Some(at) = key {
+        let (limit, limit_en) = match Some(&at) == name_at && kb(at) * 1024 <= table::MAX_CELL_BYTES {
+            true => ("姓名上限 4 KB", "a name holds 4 KB at most"),
+            false => ("上限 64 KB", "a cell holds 64 KB at most"),
+        };
+        let message = format!(
+            "单元格过长（{0} KB，{limit}），此行未导入 (the cell is too long, {0} KB where {limit_en}: row not imported)",
+            kb(at)
+        );
+        return Overlong::Key(header(at), message);
+    }
+    let cells = (0..row.len())
+        .filter(|&at| too_long(at, &row[at]))
+        .map(|at| {
+            let message = format!(
+                "单元格过长（{0} KB，上限 64 KB），此单元格留空，学生已导入 (the cell is too long, {0} KB where a cell \
+                 holds 64 KB at most: left empty, the pupil imported)",
+                kb(at)
+            );
+            (at, header(at), message)
+        })
+        .collect();
+    Overlong::Others(cells)
 }
 
 /// The most characters a stored text keeps: what one Excel cell holds, so every form can write it.
@@ -5274,6 +5328,37 @@ mod tests {
         for row in [6, 7, 8] {
             assert!(said(row).contains("表尾行") && said(row).contains("footer row"), "row {row}: {}", said(row));
         }
+    }
+
+    #[test]
+    fn a_long_cell_is_left_empty_and_its_pupil_kept() {
+        let phone = "1".repeat(69 * 1024);
+        let header = ["姓名", "身份证号码", "联系电话"].map(text).to_vec();
+        let rows = vec![header, vec![text("张三"), text("450202201703051233"), text(&phone)]];
+        let sheet = Sheet { name: String::new(), rows };
+        let plan = plan_sheets(vec![("a.csv".into(), vec![sheet])], None, DEFAULT_SCHOOL, today()).unwrap();
+        assert_eq!(plan.rows.len(), 1, "{:?}", plan.report.problems);
+        assert_eq!((plan.rows[0].name.as_str(), plan.rows[0].phone.as_str()), ("张三", ""));
+        let said = plan.report.problems.iter().find(|p| p.row == Some(2) && p.column == "联系电话").expect("said");
+        assert!(said.message.contains("69 KB") && said.message.contains("学生已导入"), "{}", said.message);
+        let english = crate::words::in_language(&said.message, crate::words::Language::En);
+        assert_eq!(
+            english,
+            "the cell is too long, 69 KB where a cell holds 64 KB at most: left empty, the pupil imported"
+        );
+
+        // A name too long leaves its row out, said in English alone in English.
+        let name = "李".repeat(2000);
+        let rows = vec![["姓名", "身份证号码"].map(text).to_vec(), vec![text(&name), text("450202201703051233")]];
+        let sheet = Sheet { name: String::new(), rows };
+        let plan = plan_sheets(vec![("a.csv".into(), vec![sheet])], None, DEFAULT_SCHOOL, today()).unwrap();
+        let said = &plan.report.problems[0].message;
+        let english = crate::words::in_language(said, crate::words::Language::En);
+        assert_eq!(english, "the cell is too long, 6 KB where a name holds 4 KB at most: row not imported");
+        // A long cell quoted short says its length in English in English.
+        let quoted_long = format!("未知的人员类别“{0}” (unknown category “{0}”)", quoted(&"1".repeat(60)));
+        let english = crate::words::in_language(&quoted_long, crate::words::Language::En);
+        assert_eq!(english, format!("unknown category “{}… (60 characters)”", "1".repeat(50)));
     }
 
     #[test]
