@@ -2265,7 +2265,7 @@ fn a_bulk_payment_keeps_the_payments_already_recorded() {
 
 /// One pupil selected is paid as a class of one: `p` with the cursor on another row keeps the payment the tax
 /// office reconciled (never offers to clear it) and says so, as it does with two selected; `f` likewise never
-/// clears a selected pupil's 财政代缴. Clearing stays on the pupil's own row with nothing selected.
+/// clears a selected pupil's payment or 财政代缴. Clearing stays on the pupil's own row with nothing selected.
 #[test]
 fn one_pupil_selected_keeps_a_recorded_payment_as_a_bulk_mark_does() {
     for lang in [Language::Zh, Language::En] {
@@ -2292,9 +2292,21 @@ fn one_pupil_selected_keeps_a_recorded_payment_as_a_bulk_mark_does() {
             Language::En => format!("{name}, selected, is paid already: nothing changed"),
         };
         assert!(shown.contains(&said), "{lang:?}: {shown}");
+        // `f` there is refused the same way: the question would clear the selected pupil's payment while the
+        // child at the counter stayed unmarked.
         app.update(Action::ToggleGovernment);
-        assert!(matches!(app.modal, Some(canbao::tui::modal::Modal::Confirm(_))), "f on the paid pupil is asked");
-        app.update(Action::Back);
+        assert!(app.modal.is_none(), "{lang:?}: f asks nothing\n{}", screen(&app));
+        let shown = screen(&app);
+        let said = match lang {
+            Language::Zh => {
+                format!("所选的 {name} 已为「已缴费」，未作改动：如要清除，请按 Space 取消选择，再在其行上按 f")
+            }
+            Language::En => {
+                format!("{name}, selected, is paid already: nothing changed. To clear it, unselect (Space)")
+            }
+        };
+        assert!(shown.contains(&said), "{lang:?}: {shown}");
+        assert_eq!(app.store.student(ids[1]).expect("s").payment, PaymentStatus::Unpaid, "{lang:?}");
         let kept = app.store.student(ids[0]).expect("s");
         assert_eq!((kept.payment, kept.payment_details), (PaymentStatus::Paid, tax.clone()), "{lang:?}");
 

@@ -59,8 +59,10 @@ impl App {
 
     /// A selected pupil left as they are because `payment` is recorded (nothing written): said by name, with the
     /// key that clears it on the pupil's own row.
-    fn say_selected_kept(&mut self, s: &Student) {
-        let action = if s.payment == PaymentStatus::Government { "toggle_government" } else { "toggle_paid" };
+    /// `f` names its own key for either payment: `f` on the pupil's own row is what replaces it.
+    fn say_selected_kept(&mut self, s: &Student, by_government: bool) {
+        let government = by_government || s.payment == PaymentStatus::Government;
+        let action = if government { "toggle_government" } else { "toggle_paid" };
         let key = self.keymap.keys_for(Context::Roster, action).first().map(|k| k.to_string()).unwrap_or_default();
         let select = self.keymap.keys_for(Context::Roster, "toggle_select").first().map(|k| k.to_string());
         let message =
@@ -317,7 +319,7 @@ impl App {
         }
         let already_paid = selected - pupils.len();
         if let Some(one) = kept {
-            return self.say_selected_kept(&one);
+            return self.say_selected_kept(&one, false);
         }
         if pupils.is_empty() {
             let mut said = fill(self.text.all_already_paid, &[&already_paid]);
@@ -701,6 +703,11 @@ impl App {
         let Some(s) = self.single(&targets) else {
             return self.bulk_government(targets, government);
         };
+        // A selected pupil is marked as a class is, and `p` keeps what is recorded: so does `f`. A stray Space
+        // left on a pupil the tax office reconciled must not make `f` on another row clear that payment.
+        if s.payment != PaymentStatus::Unpaid && self.by_selection() {
+            return self.say_selected_kept(&s, true);
+        }
         // A department that pays only its share (低保: 285 of 380) leaves the family's to pay: 财政代缴 would count the
         // pupil insured with the family's share unpaid. Refused, saying what to record instead.
         if s.payment != PaymentStatus::Government
@@ -744,9 +751,6 @@ impl App {
                 };
                 self.ask(question, items, government, false);
             }
-            // A department's payment is cleared only on the pupil's own row, as `p` clears a family's: `f` on
-            // the selected pupils marks them, never unmarks one.
-            PaymentStatus::Government if self.by_selection() => self.say_selected_kept(&s),
             PaymentStatus::Government => {
                 let question = fill(self.text.ask_clear_government, &[&s.name]);
                 let label = self.text.payment(PaymentStatus::Unpaid).to_owned();
