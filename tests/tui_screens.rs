@@ -1696,7 +1696,7 @@ fn clearing_a_payment_from_the_tax_list_says_the_tax_office_still_has_it() {
 
 /// 财政代缴 over a payment the tax office's list recorded drops the family's payment the tax office still has: `f`
 /// says so before, in either language, and 检查名单 lists the pupil after; one recorded by hand is asked about as
-/// before. On several pupils the question counts those the list recorded.
+/// before.
 #[test]
 fn government_over_a_payment_from_the_tax_list_says_the_tax_office_still_has_it() {
     use canbao::store::{Change, ChangeOptions, Payment};
@@ -1731,6 +1731,50 @@ fn government_over_a_payment_from_the_tax_list_says_the_tax_office_still_has_it(
         let Some(canbao::tui::modal::Modal::Message(m)) = &app.modal else { panic!("no report: {:?}", app.status) };
         let line = m.lines.iter().find(|l| l.contains(in_check)).unwrap_or_else(|| panic!("{:?}", m.lines));
         assert!(line.contains(&pupils[0].name), "{line}");
+    }
+}
+
+/// `f` on a class keeps every family payment already recorded, as a class's `p` does: one the tax office's list
+/// recorded stays paid there, and the question says how many it kept, in either language. With every selected
+/// pupil paid it asks nothing and says so.
+#[test]
+fn bulk_government_keeps_the_payments_already_recorded() {
+    use canbao::store::{Change, ChangeOptions, Payment};
+    for (lang, asked) in [
+        (Language::Zh, "将 2 名学生标记为财政代缴？另有 2 名已由家庭缴费，保留其缴费记录，不标记。"),
+        (Language::En, "Mark 2 pupils as government-paid? 2 more already paid as a family: their payments are kept"),
+    ] {
+        let mut store = store(true);
+        let pupils = store.students(&Default::default()).expect("list");
+        let paid = |fen| vec![Change::Payment(Payment::Paid { amount_fen: Some(fen), paid_on: None, channel: None })];
+        store.apply_changes("reconcile", &[(pupils[0].id, paid(35_000))], ChangeOptions::default()).expect("list");
+        store.apply_changes("mark", &[(pupils[1].id, paid(38_000))], ChangeOptions::default()).expect("by hand");
+        let mut app = App::new(store, &options(lang, Some("测试"))).expect("app");
+        app.update(Action::Resize(120, 30));
+        for _ in 0..4 {
+            app.update(Action::ToggleSelect);
+        }
+        app.update(Action::ToggleGovernment);
+        let Some(canbao::tui::modal::Modal::Confirm(c)) = &app.modal else { panic!("no question") };
+        assert!(c.question.starts_with(asked), "{lang:?}: {}", c.question);
+        app.update(Action::Yes);
+        let payment = |app: &App, i: usize| {
+            let s = app.store.student(pupils[i].id).expect("s");
+            (s.payment, s.payment_details.amount_fen)
+        };
+        assert_eq!(payment(&app, 0), (PaymentStatus::Paid, Some(35_000)), "{lang:?}: the tax list's payment stays");
+        assert_eq!(payment(&app, 1), (PaymentStatus::Paid, Some(38_000)), "{lang:?}");
+        assert_eq!(payment(&app, 2), (PaymentStatus::Government, None), "{lang:?}");
+        assert_eq!(payment(&app, 3), (PaymentStatus::Government, None), "{lang:?}");
+
+        // Only the paid pupils selected: nothing to mark, nothing asked.
+        app.roster.clear_marks();
+        app.update(Action::Top);
+        app.update(Action::ToggleSelect);
+        app.update(Action::ToggleSelect);
+        app.update(Action::ToggleGovernment);
+        assert!(app.modal.is_none(), "{lang:?}: nothing asked");
+        assert_eq!(payment(&app, 0), (PaymentStatus::Paid, Some(35_000)), "{lang:?}");
     }
 }
 
@@ -4525,9 +4569,9 @@ fn a_merge_preview_says_a_payment_was_kept_over_a_later_change_and_two_amounts_t
 }
 
 /// After an import, `u` does not reach back to an edit made before it (the import may have changed the same
-/// fields); bulk `f` says how many family payments it would clear; opening the number in `E` is a reveal.
+/// fields); bulk `f` says how many family payments it keeps; opening the number in `E` is a reveal.
 #[test]
-fn undo_stops_at_an_import_and_bulk_government_names_the_payments_it_clears() {
+fn undo_stops_at_an_import_and_bulk_government_names_the_payments_it_keeps() {
     let mut app = app(Language::Zh);
     let id = app.selected_id().expect("pupil");
     app.update(Action::EditNote);
@@ -4553,7 +4597,7 @@ fn undo_stops_at_an_import_and_bulk_government_names_the_payments_it_clears() {
     app.update(Action::ToggleSelect);
     app.update(Action::ToggleGovernment);
     let Some(canbao::tui::modal::Modal::Confirm(c)) = &app.modal else { panic!("asked") };
-    assert!(c.question.contains("其中 1 名已由家庭缴费"), "{}", c.question);
+    assert!(c.question.contains("另有 1 名已由家庭缴费，保留其缴费记录"), "{}", c.question);
     app.update(Action::Back);
 
     app.roster.clear_marks();

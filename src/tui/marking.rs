@@ -759,12 +759,22 @@ impl App {
         }
     }
 
-    /// `f` on several pupils: asked, saying what it clears and whom it leaves out.
+    /// `f` on several pupils: asked, saying whom it leaves out. A family's payment already recorded is kept, as a
+    /// class's `p` keeps it: one the tax office's list recorded stays paid there, and the department's payment
+    /// over it would register the pupil paid twice. It is replaced only by `f` on the pupil's own row, asked.
     fn bulk_government(&mut self, mut targets: Vec<i64>, government: String) {
         let mut pupils = match self.store.students_by_ids(&targets) {
             Ok(p) => p,
             Err(e) => return self.fail(e.to_string()),
         };
+        let selected = pupils.len();
+        pupils.retain(|s| s.payment != PaymentStatus::Paid);
+        let kept_paid = selected - pupils.len();
+        if pupils.is_empty() {
+            return self.say(fill(self.text.all_already_paid, &[&kept_paid]));
+        }
+        let unpaid: std::collections::HashSet<i64> = pupils.iter().map(|s| s.id).collect();
+        targets.retain(|id| unpaid.contains(id));
         let (away, place) = self.leave_out_away(&mut pupils, None, Some(PaymentStatus::Government));
         let left: std::collections::HashSet<i64> = away.iter().map(|s| s.id).collect();
         targets.retain(|id| !left.contains(id));
@@ -790,13 +800,8 @@ impl App {
             owing_text = fill(self.text.bulk_family_share_left, &[&names.len(), &names.join(self.text.list_comma)]);
         }
         let mut question = fill(self.text.ask_bulk_government, &[&targets.len()]);
-        let paid: Vec<Student> = pupils.iter().filter(|s| s.payment == PaymentStatus::Paid).cloned().collect();
-        if !paid.is_empty() {
-            question.push_str(&fill(self.text.bulk_clears_payments, &[&paid.len()]));
-            let listed = self.store.payments_from_a_list(&paid).map(|l| l.len()).unwrap_or(0);
-            if listed > 0 {
-                question.push_str(&fill(self.text.bulk_clears_listed, &[&listed]));
-            }
+        if kept_paid > 0 {
+            question.push_str(&fill(self.text.bulk_keeps_payments, &[&kept_paid]));
         }
         let uncategorised = pupils.iter().filter(|s| s.categories.is_empty()).count();
         if uncategorised > 0 {

@@ -269,9 +269,8 @@ pub struct Text {
     /// Under the amount due on the detail screen, for a part-paid pupil: paid, still owed.
     pub due_part: &'static str,
     pub ask_bulk_government: &'static str,
-    pub bulk_clears_payments: &'static str,
-    /// After `bulk_clears_payments`: how many of those payments the tax office's list recorded.
-    pub bulk_clears_listed: &'static str,
+    /// How many of those `f` was pressed for were left out because their family's payment is recorded.
+    pub bulk_keeps_payments: &'static str,
     pub bulk_no_category: &'static str,
     pub ask_government_no_category: &'static str,
     pub bulk_full_subsidy: &'static str,
@@ -1200,7 +1199,7 @@ mod tests {
                 t.ask_clear_paid,
                 t.ask_paid_to_government,
                 t.ask_listed_paid_to_government,
-                t.bulk_clears_listed,
+                t.bulk_keeps_payments,
                 t.ask_government_no_category,
                 t.bulk_no_category,
                 t.bulk_full_subsidy,
