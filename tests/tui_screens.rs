@@ -2503,10 +2503,11 @@ fn undo_on_the_detail_screen_undoes_the_pupil_shown() {
     assert_eq!(app.detail.as_ref().expect("detail").student.id, second);
 }
 
-/// `u` puts the highlight on the pupil whose change it undid (back in a filtered list), so the next `p` is for
-/// that child; a pupil the list no longer shows is said in the status line.
+/// `u` leaves the highlight on the row it was on: the child being served stays under it, and the next Enter or `p`
+/// is for them, not for the pupil undone, whom the status line names (back in the filtered list, above); a pupil
+/// the list no longer shows is said in the status line.
 #[test]
-fn undo_puts_the_highlight_on_the_pupil_undone() {
+fn undo_keeps_the_highlight_on_the_row_it_was_on() {
     let mut app = app(Language::Zh);
     app.set_filters(|f| f.payment = Some(PaymentStatus::Unpaid));
     for _ in 0..4 {
@@ -2519,15 +2520,22 @@ fn undo_puts_the_highlight_on_the_pupil_undone() {
     app.update(Action::Confirm);
     assert_eq!(app.selected_id(), Some(id), "paid, the pupil stays under the highlight until a move");
     app.update(Action::Down);
-    assert_ne!(app.selected_id(), Some(id), "paid, the pupil left the unpaid list");
+    let served = app.selected_id().expect("pupil");
+    assert_ne!(served, id, "paid, the pupil left the unpaid list");
     app.update(Action::Undo);
-    assert_eq!(app.selected_id(), Some(id), "the highlight is back on {name}");
+    assert_eq!(app.store.student(id).expect("s").payment, PaymentStatus::Unpaid);
+    assert_eq!(app.selected_id(), Some(served), "the highlight stays on the child being served");
     let said = format!("已撤销（{name}：参保状态改回未确认，缴费状态改回未缴费）；按 Ctrl-r 重做");
     assert_eq!(app.status.as_ref().map(|s| s.text.clone()), Some(said));
+    app.update(Action::OpenDetail);
+    assert_eq!(app.detail.as_ref().map(|d| d.student.id), Some(served), "Enter opens the same child");
+    app.update(Action::Back);
     app.update(Action::TogglePaid);
     let Some(canbao::tui::modal::Modal::Payment(form)) = &app.modal else { panic!("no form") };
-    assert_eq!(form.targets, [id], "the next p is for the same child");
+    assert_eq!(form.targets, [served], "the next p is for the same child");
     app.update(Action::Back);
+    app.update(Action::Up);
+    assert_eq!(app.selected_id(), Some(id), "the pupil undone is back in the list, above");
 
     // Undone while the list shows only paid pupils: the pupil is not in it, and the status line says so.
     app.update(Action::TogglePaid);

@@ -1451,17 +1451,15 @@ impl App {
         }
         match failed {
             None if backwards => {
-                // The usual reason for `u` is to do it again (a wrong amount or channel): the highlight goes to the
-                // pupil undone, so the next key is for that child and not for whoever took their row.
+                // The highlight stays on the row it was on: the child at the counter is still the one served, and
+                // the next Enter or mark is for them, not for the pupil undone, whom the status line names (and
+                // says when the search or filters hide them).
                 let ids: Vec<i64> = match &edit.identity {
                     Some(identity) => vec![identity.id],
                     None => edit.pupils.iter().map(|p| p.id).collect(),
                 };
-                let page = self.page();
                 let mut text = fill(self.text.undone, &[&what]);
-                if self.roster.select_first_of(&self.data, &ids, page) {
-                    self.reload_detail();
-                } else {
+                if !self.roster.shows_any_of(&self.data, &ids) {
                     text.push_str(&fill(self.text.undone_not_shown, &[&who]));
                 }
                 text.push_str(&self.reverse_key(true));

@@ -267,6 +267,12 @@ impl RosterView {
         }
     }
 
+    /// Whether the list shows any of `ids`.
+    pub fn shows_any_of(&self, data: &RosterData, ids: &[i64]) -> bool {
+        let rows: HashSet<u32> = ids.iter().filter_map(|&id| data.index_of(id)).map(|i| i as u32).collect();
+        self.shown.iter().any(|i| rows.contains(i))
+    }
+
     /// Marks the pupil under the cursor (or takes the mark off) and moves down.
     /// Marks or unmarks the pupil under the cursor and moves down; which pupil, if any.
     pub fn toggle_mark(&mut self, data: &RosterData, page: usize) -> Option<i64> {
