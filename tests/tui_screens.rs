@@ -3757,6 +3757,40 @@ fn making_this_years_policy_in_the_tui() {
     assert_eq!((new.insured_year, new.personal_premium_fen), (2027, 40000));
 }
 
+/// Esc in 生成本年度政策 opened from the policy list steps back one level, to the list with the same policy
+/// highlighted, where it closed the policy screen and a following `n` opened the roster's note editor; opened
+/// from the palette, Esc closes it as before.
+#[test]
+fn esc_in_the_new_policy_form_goes_back_to_the_policy_list() {
+    use canbao::tui::modal::Modal;
+    let mut app = app(Language::Zh);
+    app.update(Action::Palette);
+    type_text(&mut app, "policy");
+    app.update(Action::Confirm);
+    app.update(Action::Down);
+    let Some(Modal::Policies { cursor, list }) = &app.modal else { panic!("no policy screen") };
+    let (cursor, base) = (*cursor, list[*cursor].name.clone());
+    app.update(Action::New);
+    let Some(Modal::NewPolicy(form)) = &app.modal else { panic!("no form: {:?}", app.status) };
+    assert_eq!(form.base, base);
+    app.update(Action::Back);
+    let Some(Modal::Policies { cursor: back, .. }) = &app.modal else { panic!("not the list:\n{}", screen(&app)) };
+    assert_eq!(*back, cursor, "the same policy highlighted");
+    app.update(Action::New);
+    assert!(matches!(app.modal, Some(Modal::NewPolicy(_))), "n is the list's again, not the note editor");
+    app.update(Action::Back);
+    app.update(Action::Back);
+    assert!(app.modal.is_none());
+
+    app.update(Action::Palette);
+    type_text(&mut app, "policy new");
+    app.update(Action::Confirm);
+    if matches!(app.modal, Some(Modal::NewPolicy(_))) {
+        app.update(Action::Back);
+        assert!(app.modal.is_none(), "from the palette Esc closes the form");
+    }
+}
+
 /// Several files picked with Space go into one import; a PDF named .xlsx is named for what it is.
 #[test]
 fn the_file_picker_imports_several_files_at_once_and_names_what_is_not_a_table() {

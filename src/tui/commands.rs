@@ -641,10 +641,11 @@ impl App {
         Some(fill(self.text.policy_ask_other, &[&chosen.name, &chosen.title, &why.join(self.text.policy_ask_join)]))
     }
 
-    /// The form for this year's policy, from `base` (default: the drive's, else the newest of the school's own
-    /// city). With neither, the policy list opens for the operator to pick the base (`n` there): another city's
+    /// The form for this year's policy, from `base` (given by the policy list's `n`; default: the drive's, else
+    /// the newest of the school's own city). With neither, the policy list opens for the operator to pick the base (`n` there): another city's
     /// amounts taken by a hurried Enter would be every amount due on the drive.
     pub fn open_new_policy(&mut self, base: Option<String>) {
+        let from_list = base.is_some();
         let set = self.policy_set();
         let own_city = || {
             let schools = self.store.schools().unwrap_or_default();
@@ -669,6 +670,7 @@ impl App {
             premium: LineInput::with_text(&premium),
             focus: NewPolicyField::Premium,
             error: None,
+            from_list,
         }));
     }
 
@@ -830,6 +832,10 @@ impl App {
     pub fn update_new_policy(&mut self, mut form: NewPolicyForm, action: Action) -> Option<Modal> {
         form.error = None;
         match action {
+            Action::Back if form.from_list => {
+                self.open_policies_at(Some(&form.base));
+                return None;
+            }
             Action::Back => return None,
             Action::Up | Action::PreviousField => form.focus = form.focus.previous(),
             Action::Down | Action::NextField => form.focus = form.focus.next(),

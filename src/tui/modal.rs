@@ -333,6 +333,8 @@ pub struct NewPolicyForm {
     pub premium: LineInput,
     pub focus: NewPolicyField,
     pub error: Option<String>,
+    /// Opened by the policy list's `n`: Esc goes back to the list, one level, as the edit form's does.
+    pub from_list: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
