@@ -2424,6 +2424,42 @@ fn government_paid_for_a_pupil_with_no_category_is_asked() {
     assert_eq!(app.store.student(id).expect("s").payment, PaymentStatus::Government);
 }
 
+/// Ctrl-c in a field holding typed text (a note being written) first says the text is not saved and that a
+/// second Ctrl-c quits, where it quit at once and lost the note without a word; with nothing typed, and on the
+/// roster, it quits at once as before.
+#[test]
+fn ctrl_c_in_a_field_with_typed_text_warns_before_quitting() {
+    use canbao::tui::modal::Modal;
+    for (lang, said) in [
+        (Language::Zh, "再按 Ctrl-C 退出，输入的内容不会保存"),
+        (Language::En, "Press Ctrl-C again to quit; what you typed is not saved"),
+    ] {
+        let mut app = app(lang);
+        app.update(Action::EditNote);
+        type_text(&mut app, "下午来交");
+        app.update(Action::Quit);
+        assert!(!app.quit, "{lang:?}: the first Ctrl-c does not quit");
+        assert!(matches!(&app.modal, Some(Modal::Note { input, .. }) if input.text() == "下午来交"), "{lang:?}");
+        assert_eq!(app.status.as_ref().map(|s| s.text.as_str()), Some(said), "{lang:?}");
+        assert!(screen(&app).contains(said), "{lang:?}: fits the status line at 80 columns\n{}", screen(&app));
+        // A key in between takes the warning back: the next Ctrl-c warns again.
+        type_text(&mut app, "费");
+        app.update(Action::Quit);
+        assert!(!app.quit, "{lang:?}");
+        app.update(Action::Quit);
+        assert!(app.quit, "{lang:?}: the second Ctrl-c quits");
+
+        // Nothing typed into the note: nothing is lost, and Ctrl-c quits at once.
+        let mut app = self::app(lang);
+        app.update(Action::EditNote);
+        app.update(Action::Quit);
+        assert!(app.quit, "{lang:?}");
+        let mut app = self::app(lang);
+        app.update(Action::Quit);
+        assert!(app.quit, "{lang:?}: on the roster at once");
+    }
+}
+
 #[test]
 fn while_the_window_is_too_small_only_quit_acts() {
     let mut app = app(Language::Zh);

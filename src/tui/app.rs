@@ -154,6 +154,11 @@ pub struct App {
     in_run: bool,
     /// The key being taken is a character typed (not Ctrl-c, not an arrow): `q` then waits for the pause after it.
     typed_character: bool,
+    /// The kind of dialog text was typed into since it opened (`Modal::keeps_typing`): Ctrl-c there first warns
+    /// that the text is lost, as a note typed and gone without a word is work lost.
+    pub(crate) typed_in: Option<std::mem::Discriminant<Modal>>,
+    /// Ctrl-c has warned that typed text would be lost: the next Ctrl-c quits; any other key takes it back.
+    pub(crate) quit_warned: bool,
     /// Where the operator was (the screen, the pupil under the cursor) before the run of keys being taken began:
     /// put back when the run turns out to be text typed astray, so the j, k and g of it leave no other child
     /// under the cursor for the next deliberate key.
@@ -251,6 +256,8 @@ impl App {
             waiting_key: None,
             in_run: false,
             typed_character: false,
+            typed_in: None,
+            quit_warned: false,
             run_start: None,
             cursor_put_back: false,
             run_toggled: Vec::new(),
@@ -529,6 +536,11 @@ impl App {
             return;
         }
         let opener = self.opener(&action);
+        if self.modal.is_none() {
+            // What was typed into a dialog closed since (by a key typed astray, a job's end) is no text to keep.
+            self.typed_in = None;
+            self.quit_warned = false;
+        }
         if self.modal.is_some() {
             self.update_modal(action);
             self.guard_opened(opener);

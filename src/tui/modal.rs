@@ -440,6 +440,12 @@ impl Modal {
         }
     }
 
+    /// A dialog whose field holds text the operator types to be saved (a note, a payment, a path, a form):
+    /// Ctrl-c there warns before the text is lost. The palette and the filter panel only find what is typed.
+    pub fn keeps_typing(&self) -> bool {
+        self.context() == Context::Input && !matches!(self, Modal::Palette { .. } | Modal::Filters { .. })
+    }
+
     /// Enter, before anything in the dialog is moved or typed, writes a file or runs something: the export path
     /// offered, the palette's first command, a policy chosen or saved, a merge or reconciliation applied. An Enter
     /// typed right after the key that opened such a dialog is no step inside it (`App::key`): a stray 「x⏎」 in the

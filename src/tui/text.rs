@@ -472,6 +472,8 @@ pub struct Text {
     pub categories_saved: &'static str,
     pub note_saved: &'static str,
     pub note_unsaved: &'static str,
+    /// The first Ctrl-c in a field holding typed text: the second quits.
+    pub quit_loses_typing: &'static str,
     /// Esc in the payment form after an amount was typed: nothing was recorded.
     pub payment_unsaved: &'static str,
     /// Esc in the enrollment chooser after a reason or place was typed: the status was not changed.
@@ -1174,6 +1176,7 @@ mod tests {
                 t.too_small_job,
                 t.too_small_job_busy,
                 t.too_small_stop_question,
+                t.quit_loses_typing,
                 t.elapsed,
                 t.saved,
                 t.import_counts,

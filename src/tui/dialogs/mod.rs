@@ -64,7 +64,23 @@ impl App {
         let Some(modal) = self.modal.take() else {
             return;
         };
-        if matches!(action, Action::Quit) && !matches!(modal, Modal::Working(_)) {
+        let kind = std::mem::discriminant(&modal);
+        let quit = matches!(action, Action::Quit);
+        // Ctrl-c in a field holding what the operator typed: the first one says the text goes unsaved, the second
+        // quits. Any other key in between is the operator going on, and a later Ctrl-c warns again.
+        let warned = std::mem::replace(&mut self.quit_warned, false);
+        if quit && !warned && self.typed_in == Some(kind) && modal.keeps_typing() {
+            self.modal = Some(modal);
+            self.quit_warned = true;
+            self.fail(self.text.quit_loses_typing);
+            return;
+        }
+        if modal.keeps_typing()
+            && matches!(action, Action::Input(_) | Action::Paste(_) | Action::Backspace | Action::Delete)
+        {
+            self.typed_in = Some(kind);
+        }
+        if quit && !matches!(modal, Modal::Working(_)) {
             // A form's files waiting at the question to replace others are not left behind in their hidden folder.
             if let Modal::Confirm(Confirm { then: Then::Start(work), .. }) = &modal
                 && let Work::Place { staged } = work.as_ref()
@@ -189,6 +205,9 @@ impl App {
         };
         if keep.is_some() {
             self.modal = keep;
+        }
+        if self.modal.is_none() {
+            self.typed_in = None;
         }
     }
 

@@ -396,6 +396,7 @@ pub static EN: Text = Text {
     categories_saved: "categories",
     note_saved: "note",
     note_unsaved: "Note not saved: Esc discarded \"{}\"",
+    quit_loses_typing: "Press Ctrl-C again to quit; what you typed is not saved",
     payment_unsaved: "Payment not recorded: Esc discarded the amount {} yuan",
     enrollment_unsaved: "Enrollment not changed: Esc discarded \"{}\"",
     saved: "Saved: {} ({})",

@@ -373,6 +373,7 @@ pub static ZH: Text = Text {
     categories_saved: "人员类别",
     note_saved: "备注",
     note_unsaved: "备注未保存：按 Esc 放弃了「{}」",
+    quit_loses_typing: "再按 Ctrl-C 退出，输入的内容不会保存",
     payment_unsaved: "缴费未登记：按 Esc 放弃了金额 {} 元",
     enrollment_unsaved: "参保状态未修改：按 Esc 放弃了「{}」",
     saved: "已保存：{}（{}）",
