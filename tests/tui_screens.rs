@@ -1931,6 +1931,27 @@ fn no_to_the_second_question_of_a_bulk_payment_says_what_was_saved() {
 }
 
 /// Chooses `status` in the enrollment chooser with `reason`, and Enter.
+/// The enrollment chooser's footer names both ↑ and ↓, as both move (it showed only Down), on a status that
+/// takes no detail and on one that takes a place.
+#[test]
+fn the_enrollment_chooser_names_up_and_down() {
+    snap("enrollment_chooser_120x30", |app| {
+        app.update(Action::Resize(120, 30));
+        app.update(Action::Enrollment);
+    });
+    for (lang, keys) in
+        [(Language::Zh, "Up 上移  Down 下移  Tab 填写"), (Language::En, "Up previous  Down next  Tab fill in")]
+    {
+        let mut app = app(lang);
+        app.update(Action::Resize(120, 30));
+        app.update(Action::Enrollment);
+        app.update(Action::Down);
+        app.update(Action::Down);
+        let shown = screen(&app);
+        assert!(shown.contains(keys), "{lang:?}:\n{shown}");
+    }
+}
+
 fn choose_enrollment(app: &mut App, status: Enrollment, reason: &str) {
     app.update(Action::Enrollment);
     let Some(canbao::tui::modal::Modal::Enrollment(chooser)) = &mut app.modal else { panic!("chooser") };

@@ -669,10 +669,13 @@ fn enrollment(frame: &mut Frame, app: &App, area: Rect, chooser: &EnrollmentChoo
         let line = Line::styled(truncate(e, inner.width as usize), app.theme.popup().fg(app.theme.error.0));
         frame.render_widget(Paragraph::new(line), said);
     }
+    // ↑ moves as ↓ does (the chooser opens on the pupil's own status, often not the first): both are named.
     let items: &[(&str, Option<&str>)] = match (chooser.takes_detail(), chooser.on_detail) {
         (true, true) => &[("next_field", Some(t.to_choices)), ("confirm", None), ("back", None)],
-        (true, false) => &[("down", None), ("next_field", Some(t.to_detail)), ("confirm", None), ("back", None)],
-        (false, _) => &[("down", None), ("confirm", None), ("back", None)],
+        (true, false) => {
+            &[("up", None), ("down", None), ("next_field", Some(t.to_detail)), ("confirm", None), ("back", None)]
+        }
+        (false, _) => &[("up", None), ("down", None), ("confirm", None), ("back", None)],
     };
     frame.render_widget(Paragraph::new(hint_line(app, Context::Input, items, inner.width as usize)), bottom(inner));
 }
