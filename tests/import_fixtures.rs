@@ -1175,7 +1175,8 @@ fn an_old_fifteen_digit_number_is_said_at_its_row() {
     .unwrap();
     let mut store = store();
     let report = class_list::import(&mut store, &[list.as_path()], Some("第一小学"), false).unwrap();
-    assert_eq!((report.added, report.duplicates, report.id_invalid), (2, 1, 0), "{report:?}");
+    // Counted in 身份证号有问题 as the dashboard and `canbao stats` count the pupil it gives: to be verified.
+    assert_eq!((report.added, report.duplicates, report.id_invalid), (2, 1, 1), "{report:?}");
     let said: Vec<_> = report.problems.iter().filter(|p| p.message.contains("15位旧身份证号")).collect();
     assert_eq!(said.len(), 1, "{:?}", report.problems);
     let old = said[0];

@@ -147,6 +147,11 @@ impl IdCheck {
     pub fn valid(&self) -> Option<&ValidId> {
         self.result.as_ref().ok()
     }
+    /// A number counted as 身份证号有问题: one that fails the check, or an old 15-digit one, as
+    /// `Student::id_to_verify` counts the pupil it gives, so an import's count agrees with the dashboard's.
+    pub fn to_verify(&self) -> bool {
+        self.valid().is_none_or(|v| v.kind == IdKind::ResidentConverted)
+    }
 }
 
 /// Undoes what office files and typing do to an ID: full-width characters, spaces of every kind, a lower-case

@@ -2939,7 +2939,7 @@ impl RowReader<'_> {
             h.taken += 1;
             h.last = row_no;
         }
-        let invalid = !incoming.id.is_valid() && !masked;
+        let invalid = incoming.id.to_verify() && !masked;
         self.first.insert(identity, place, row_no, &incoming);
         let pairing = if masked { None } else { self.pairing(&incoming) };
         self.masked.rows += 1;

@@ -158,6 +158,8 @@ fn invalid_rows(rows: &[crate::store::Incoming]) -> usize {
                 invalid -= 1;
             }
             *old = row.id.valid().is_some_and(|v| v.kind == id_number::IdKind::ResidentConverted);
+            // An old 15-digit number, valid once converted, is still a number to verify (`IdCheck::to_verify`).
+            invalid += usize::from(*old);
             *valid += 1;
         }
     }

@@ -568,7 +568,7 @@ impl ImportSession<'_> {
         // a flagged number.
         // Nor is a row left out.
         self.id_invalid += usize::from(
-            !row.id.is_valid()
+            row.id.to_verify()
                 && masked.is_none()
                 && !result.outcome.number_held_already()
                 && result.outcome != IncomingOutcome::UnnumberedOfSeveral,
