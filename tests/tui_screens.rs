@@ -2345,7 +2345,7 @@ fn one_pupil_selected_keeps_a_recorded_payment_as_a_bulk_mark_does() {
         store.set_payment(ids[2], PaymentStatus::Government, &Default::default()).expect("government");
         let name = store.student(ids[0]).expect("s").name;
         let mut app = App::new(store, &options(lang, Some("测试"))).expect("app");
-        app.update(Action::Resize(120, 24));
+        app.update(Action::Resize(80, 24));
         // Space on the paid pupil, then `p` on the unpaid one below.
         app.update(Action::ToggleSelect);
         assert_eq!(app.selected_id(), Some(ids[1]));
@@ -2353,9 +2353,10 @@ fn one_pupil_selected_keeps_a_recorded_payment_as_a_bulk_mark_does() {
         assert!(app.modal.is_none(), "{lang:?}: nothing asked\n{}", screen(&app));
         let shown = screen(&app);
         let said = match lang {
-            Language::Zh => format!("所选的 {name} 已为「已缴费」，未作改动"),
-            Language::En => format!("{name}, selected, is paid already: nothing changed"),
+            Language::Zh => format!("所选的 {name} 已「已缴费」，未改：清除请先按 Space 取消选择，再在其行按 p"),
+            Language::En => format!("{name} is paid: kept. To clear: Space unselects, then p on its row"),
         };
+        // Said whole at 80 columns: what to do is its end.
         assert!(shown.contains(&said), "{lang:?}: {shown}");
         // `f` there is refused the same way: the question would clear the selected pupil's payment while the
         // child at the counter stayed unmarked.
@@ -2363,12 +2364,8 @@ fn one_pupil_selected_keeps_a_recorded_payment_as_a_bulk_mark_does() {
         assert!(app.modal.is_none(), "{lang:?}: f asks nothing\n{}", screen(&app));
         let shown = screen(&app);
         let said = match lang {
-            Language::Zh => {
-                format!("所选的 {name} 已为「已缴费」，未作改动：如要清除，请按 Space 取消选择，再在其行上按 f")
-            }
-            Language::En => {
-                format!("{name}, selected, is paid already: nothing changed. To clear it, unselect (Space)")
-            }
+            Language::Zh => format!("所选的 {name} 已「已缴费」，未改：清除请先按 Space 取消选择，再在其行按 f"),
+            Language::En => format!("{name} is paid: kept. To clear: Space unselects, then f on its row"),
         };
         assert!(shown.contains(&said), "{lang:?}: {shown}");
         assert_eq!(app.store.student(ids[1]).expect("s").payment, PaymentStatus::Unpaid, "{lang:?}");

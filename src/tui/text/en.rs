@@ -599,7 +599,7 @@ pub static EN: Text = Text {
     bulk_kept_paid: " ({} already paid or government-paid are left as they are)",
     bulk_kept_part_paid: "; {} of them part-paid ({}), still owing the rest: not recorded as paid in full; record each top-up with {} on the pupil's row.",
     all_already_paid: "All {} selected pupils are already paid or government-paid: nothing changed",
-    selected_kept: "{}, selected, is {} already: nothing changed. To clear it, unselect ({}) and press {} on the pupil's row",
+    selected_kept: "{} is {}: kept. To clear: {} unselects, then {} on its row",
     enrollment_against_payment: "{} is {}: not marked {}. If the payment was recorded by mistake, clear it first ({})",
     bulk_kept_for_payment: " ({} with a payment recorded are left as they are: clear the payment first to mark them {})",
     all_kept_for_payment: "All {} selected pupils have a payment recorded: not marked {}. Clear the payment first; nothing changed",
