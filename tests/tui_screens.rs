@@ -9144,3 +9144,52 @@ fn the_import_preview_counts_every_id_row_it_lists_as_the_dashboard_does() {
     finish_job(&mut app);
     assert_eq!(app.store.stats(None, None).expect("stats").id_invalid as usize, rows.len(), "{}", screen(&app));
 }
+
+/// 学校改名 onto a school the drive holds asks whether to merge the two, 否 by default, saying they become one
+/// school for good; Yes does what `school rename --merge` does (one audited change per pupil, and no undo),
+/// where the screen refused with a message cut at 80 columns and sent the operator to the shell.
+#[test]
+fn a_school_renamed_onto_another_is_merged_after_a_question() {
+    use canbao::tui::modal::Modal;
+    let dir = tempfile::tempdir().expect("dir");
+    let mut store = store(true);
+    let list = dir.path().join("补充名单.csv");
+    std::fs::write(&list, "学校,姓名,身份证号码,年级,班级\n示范小学,王明,110101201901011238,一年级,3班\n")
+        .expect("list");
+    canbao::io::class_list::import(&mut store, &[list.as_path()], None, false).expect("import");
+    let mut app = App::new(store, &options(Language::Zh, Some("测试"))).expect("app");
+    app.update(Action::Resize(80, 24));
+    let ask = |app: &mut App| {
+        app.update(Action::Palette);
+        type_text(app, "school");
+        app.update(Action::Confirm);
+        while matches!(&app.modal, Some(Modal::RenameSchool { name, .. }) if name.text() != "示范小学") {
+            app.update(Action::Down);
+        }
+        app.update(Action::ClearLine);
+        type_text(app, "柳州市示范小学");
+        app.update(Action::Confirm);
+    };
+    ask(&mut app);
+    let Some(Modal::Confirm(c)) = &app.modal else { panic!("not asked: {}", screen(&app)) };
+    assert!(c.question.contains("两校将合为一所，以后无法再分开"), "{}", c.question);
+    assert!(!c.yes, "否 by default");
+    insta::assert_snapshot!("merge_school_question_80_zh", screen(&app));
+    app.update(Action::Confirm);
+    assert_eq!(app.store.schools().expect("schools").len(), 2, "No merges nothing");
+
+    ask(&mut app);
+    app.update(Action::Yes);
+    assert_eq!(app.store.schools().expect("schools"), ["柳州市示范小学"]);
+    assert_eq!(app.schools, ["柳州市示范小学"]);
+    assert_eq!(status_text(&app), "已合并：「示范小学」的 1 人并入「柳州市示范小学」，两校已为一所（不能撤销）");
+    let pupils = app.store.students(&Default::default()).expect("list");
+    let moved = pupils.iter().find(|p| p.name == "王明").expect("王明");
+    let history = app.store.history(moved.id).expect("history");
+    assert!(history.iter().any(|e| e.field == "school" && e.new.as_deref() == Some("柳州市示范小学")), "audited");
+    app.update(Action::Undo);
+    if matches!(app.modal, Some(Modal::Confirm(_))) {
+        app.update(Action::Yes);
+    }
+    assert_eq!(app.store.schools().expect("schools"), ["柳州市示范小学"], "not undone: {}", screen(&app));
+}

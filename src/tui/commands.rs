@@ -24,7 +24,6 @@ use crate::io::sheet::ExportOptions;
 use crate::private_file::Existing;
 use crate::tui::Action;
 use crate::tui::due::POLICY_META_KEY;
-use crate::words::shell_word;
 
 impl App {
     pub fn open_palette(&mut self) {
@@ -953,17 +952,20 @@ impl App {
                 if new.is_empty() || new == *old {
                     return Some(Modal::RenameSchool { schools, cursor, name });
                 }
-                // Onto another school's name would merge the two, which no rename can part again.
+                // Onto another school's name merges the two, which nothing parts again: asked as such, 否 by
+                // default, as `school rename --merge` is the shell's explicit word for it.
                 if self.schools.contains(&new) {
-                    let words = format!("school rename {} {} --merge", shell_word(old), shell_word(&new));
-                    self.fail(fill(self.text.school_exists, &[&new, &self.store.command(&words)]));
-                    return Some(Modal::RenameSchool { schools, cursor, name });
+                    let sizes = (self.pupils(self.school_size(&new)), self.pupils(self.school_size(old)));
+                    let question = fill(self.text.ask_merge_school, &[&new, &sizes.0, old, &sizes.1]);
+                    let then = Then::Start(Box::new(Work::RenameSchool { old: old.clone(), new, merge: true }));
+                    self.modal = Some(Modal::Confirm(Confirm { question, then, yes: false }));
+                    return None;
                 }
                 // Every pupil of the school changes, and the name goes on every form: asked as any change to
                 // many pupils is, 否 by default (the field opens holding the old name, so a name typed after it
                 // is an easy slip).
                 let question = fill(self.text.ask_rename_school, &[&self.school_size(old), old, &new]);
-                let then = Then::Start(Box::new(Work::RenameSchool { old: old.clone(), new }));
+                let then = Then::Start(Box::new(Work::RenameSchool { old: old.clone(), new, merge: false }));
                 self.modal = Some(Modal::Confirm(Confirm { question, then, yes: false }));
                 return None;
             }
@@ -1004,6 +1006,18 @@ impl App {
         self.reload_detail();
         let key = self.keymap.keys_for(crate::tui::keymap::Context::Roster, "undo").first().map(|k| k.to_string());
         self.say(fill(self.text.school_renamed, &[&old, &new, &self.pupils(n), &key.unwrap_or_default()]));
+    }
+
+    /// Two schools merged into one (`school rename --merge`): no edit of the screen can part them, so it is kept
+    /// out of undo, and so is every edit before it, whose pupils' school may be the merged one now.
+    pub fn merged_schools(&mut self, old: &str, new: &str, n: usize, data: Option<crate::tui::roster::RosterData>) {
+        self.undo.forget();
+        match data.map_or_else(|| crate::tui::roster::RosterData::load(&self.store), Ok) {
+            Ok(d) => self.replace_data(d),
+            Err(e) => return self.fail(e.to_string()),
+        }
+        self.reload_detail();
+        self.say(fill(self.text.schools_merged, &[&old, &self.pupils(n), &new]));
     }
 
     /// Asks before a backup replaces the drive, saying when it was taken and how many pupils it holds, read

@@ -49,8 +49,9 @@ pub enum Work {
     /// Start the next insured year, classes promoted: the dry run for the question, then for real after a
     /// backup. `written` is the year's policy file made for it, removed if the year does not start.
     StartYear { year: i32, policy: Option<String>, dry_run: bool, written: Option<PathBuf> },
-    /// Give a school a new name, its pupils with it: one audited change per pupil, one transaction.
-    RenameSchool { old: String, new: String },
+    /// Give a school a new name, its pupils with it: one audited change per pupil, one transaction. `merge`: the
+    /// name is another school's, which the two become (`school rename --merge`).
+    RenameSchool { old: String, new: String, merge: bool },
     /// A mark of many pupils (`Store::apply_changes`, one transaction), then the roster read again.
     Mark { items: Vec<(i64, Vec<Change>)>, label: String, confirmed: bool },
     /// An edit of many pupils undone (`backwards`) or redone: its fields written as they were, one transaction.
@@ -162,6 +163,7 @@ pub enum JobOutcome {
     Renamed {
         old: String,
         new: String,
+        merge: bool,
         ids: Vec<i64>,
         data: Option<RosterData>,
     },
@@ -587,8 +589,8 @@ pub fn execute_stoppable(work: Work, store: &mut Store, stop: &AtomicBool) -> Jo
                 }
             }
         }
-        Work::RenameSchool { old, new } => match store.rename_school_pupils(&old, &new) {
-            Ok(ids) => JobOutcome::Renamed { old, new, ids, data: read_saved(store) },
+        Work::RenameSchool { old, new, merge } => match store.rename_school_pupils(&old, &new) {
+            Ok(ids) => JobOutcome::Renamed { old, new, merge, ids, data: read_saved(store) },
             Err(e) => JobOutcome::Failed(e.to_string()),
         },
         Work::Mark { items, label, confirmed } => {

@@ -847,7 +847,8 @@ pub struct Text {
     pub saved_for_old_year: &'static str,
     pub year_started: &'static str,
     /// A rename onto a school the drive holds: the name, and the command that merges the two.
-    pub school_exists: &'static str,
+    pub ask_merge_school: &'static str,
+    pub schools_merged: &'static str,
     pub identity_title: &'static str,
     pub identity_fields: [&'static str; 4],
     pub identity_hint: &'static str,

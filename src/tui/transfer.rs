@@ -325,7 +325,10 @@ impl App {
                 self.year_job_done(report, dry_run, written, data)
             }
             JobOutcome::WouldReplace { staged, taken } => self.ask_to_replace(staged, &taken),
-            JobOutcome::Renamed { old, new, ids, data } => self.renamed(&old, &new, ids, data),
+            JobOutcome::Renamed { old, new, merge: false, ids, data } => self.renamed(&old, &new, ids, data),
+            JobOutcome::Renamed { old, new, merge: true, ids, data } => {
+                self.merged_schools(&old, &new, ids.len(), data)
+            }
             JobOutcome::Marked { items, label, outcomes, data } => self.written(items, label, outcomes, data),
             JobOutcome::Rewritten { edit, backwards, failed, data } => self.rewritten(*edit, backwards, failed, data),
             JobOutcome::SearchPrepared { data } => {
