@@ -9193,3 +9193,28 @@ fn a_school_renamed_onto_another_is_merged_after_a_question() {
     }
     assert_eq!(app.store.schools().expect("schools"), ["柳州市示范小学"], "not undone: {}", screen(&app));
 }
+
+/// A dialog as tall as the screen allows (an import preview of many problems, the palette) leaves the title bar
+/// and the roster's filter and search lines whole at 80×24, where its title row was drawn over the filter line
+/// and left fragments of it at its sides (「筛 导入报告…  65」).
+#[test]
+fn a_tall_dialog_leaves_the_filter_and_search_lines_whole() {
+    let dir = tempfile::tempdir().expect("dir");
+    let mut app = drive_file_app(dir.path());
+    let top = |app: &App| screen(app).lines().take(3).map(str::to_owned).collect::<Vec<_>>();
+    let before = top(&app);
+    let mut text = String::from("姓名,身份证号码,年级,班级\n");
+    for i in 0..40 {
+        text.push_str(&format!("新生{i},45020320190101{i:03}0,一年级,1班\n"));
+    }
+    let list = dir.path().join("名单.csv");
+    std::fs::write(&list, text).expect("list");
+    app.start_import(list);
+    finish_job(&mut app);
+    assert!(matches!(app.modal, Some(canbao::tui::modal::Modal::ImportPreview { .. })), "{}", screen(&app));
+    assert_eq!(top(&app), before, "{}", screen(&app));
+    insta::assert_snapshot!("import_preview_tall_80_zh", screen(&app));
+    app.update(Action::Back);
+    app.update(Action::Palette);
+    assert_eq!(top(&app), before, "{}", screen(&app));
+}

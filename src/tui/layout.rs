@@ -85,6 +85,10 @@ pub fn dashboard_class_rows(size: (u16, u16)) -> usize {
     framed(area(size)).body.height.saturating_sub(DASHBOARD_HEAD) as usize
 }
 
+/// The rows a centred dialog as tall as it may be leaves clear at the top: the title bar and the roster's filter
+/// and search lines, which a box drawn over them cut into fragments at its sides (「筛 导入报告…  65」).
+pub const CLEAR_ABOVE: u16 = 3;
+
 /// A message dialog in a terminal of `size`: the box, the cells a row holds, the rows its lines wrap to, and
 /// how many of those rows show at once. Drawing and scrolling both read it, and the dialog draws its lines as
 /// [`wrap`] breaks them, the measure counted here, so the last line can always be scrolled into view.
@@ -104,7 +108,10 @@ impl MessageBox {
         let width = size.0.saturating_sub(6).min(100);
         let inner_w = width.saturating_sub(4).max(1) as usize;
         let rows: usize = lines.into_iter().map(|l| wrap(l, inner_w).len()).sum();
-        let height = u16::try_from(rows).unwrap_or(u16::MAX).saturating_add(5).min(size.1.saturating_sub(2));
+        // Clear of the title bar and the roster's filter and search lines above (`CLEAR_ABOVE`), which a box over
+        // them left in fragments at its sides, and as far below.
+        let most = size.1.saturating_sub(2 * CLEAR_ABOVE);
+        let height = u16::try_from(rows).unwrap_or(u16::MAX).saturating_add(5).min(most);
         // The title and a blank row above, the key hints and a blank row below.
         let shown = height.min(size.1).saturating_sub(3).saturating_sub(2) as usize;
         MessageBox { width, inner_w, rows, height, shown }
@@ -130,7 +137,9 @@ impl QuestionBox {
     pub fn new(size: (u16, u16)) -> QuestionBox {
         let width = 64u16.min(size.0.saturating_sub(4));
         let inner_w = width.saturating_sub(4).max(1) as usize;
-        QuestionBox { width, inner_w, max_rows: usize::from(size.1.saturating_sub(8)).max(1) }
+        // The frame, the buttons and the hints take 6 rows; the box stays clear of `CLEAR_ABOVE` rows above and as
+        // many below.
+        QuestionBox { width, inner_w, max_rows: usize::from(size.1.saturating_sub(6 + 2 * CLEAR_ABOVE)).max(1) }
     }
 
     /// The rows `text` takes in the box.

@@ -315,7 +315,7 @@ fn reconcile_title(t: &crate::tui::text::Text, source: Source) -> &'static str {
 fn palette(frame: &mut Frame, app: &App, area: Rect, input: &LineInput, cursor: usize) {
     let t = app.text;
     let shown = matching(input.text());
-    let height = (ENTRIES.len() as u16 + 7).min(area.height.saturating_sub(2));
+    let height = (ENTRIES.len() as u16 + 7).min(area.height.saturating_sub(2 * layout::CLEAR_ABOVE));
     let inner = popup(frame, app, area, 64, height, t.palette_title);
     let rows = inner.height.saturating_sub(5);
     frame.render_widget(Paragraph::new(t.palette_prompt), Rect { height: 1, ..inner });
@@ -344,7 +344,8 @@ fn palette(frame: &mut Frame, app: &App, area: Rect, input: &LineInput, cursor: 
 /// Each policy: title, year, premium, its windows; the drive's marked.
 fn policies(frame: &mut Frame, app: &App, area: Rect, cursor: usize, list: &[crate::domain::policy::Policy]) {
     let t = app.text;
-    let inner = popup(frame, app, area, 96, area.height.saturating_sub(4).min(30), t.policies_title);
+    let inner =
+        popup(frame, app, area, 96, area.height.saturating_sub(2 * layout::CLEAR_ABOVE).min(30), t.policies_title);
     let width = inner.width as usize;
     let current = app.policy.as_ref().map(|p| p.name.as_str());
     let mut lines: Vec<Line> = Vec::new();
