@@ -9218,3 +9218,63 @@ fn a_tall_dialog_leaves_the_filter_and_search_lines_whole() {
     app.update(Action::Palette);
     assert_eq!(top(&app), before, "{}", screen(&app));
 }
+
+/// Two lists naming one school, one by a shorter name (示范小学 in a supplementary list's title, 柳州市示范小学 in
+/// the whole school's list): the preview says they may be one school and imports every pupil into the fuller
+/// name unless Tab chooses to import them apart, where it listed both names unremarked and made two schools.
+#[test]
+fn a_school_named_short_in_one_list_is_imported_into_the_fuller_name_unless_tab_parts_them() {
+    use canbao::tui::modal::Modal;
+    let number = |i: usize| {
+        let first17 = format!("45020320190101{i:03}");
+        format!("{first17}{}", canbao::domain::id_number::check_char(first17.as_bytes()))
+    };
+    for (apart, lang) in [(false, Language::Zh), (true, Language::En)] {
+        let dir = tempfile::tempdir().expect("dir");
+        let full = dir.path().join("全校名单.csv");
+        let short = dir.path().join("补充名单.csv");
+        std::fs::write(
+            &full,
+            format!("学校,姓名,身份证号码,年级,班级\n柳州市示范小学,王明,{},一年级,1班\n", number(1)),
+        )
+        .expect("list");
+        std::fs::write(&short, format!("学校,姓名,身份证号码,年级,班级\n示范小学,李华,{},一年级,3班\n", number(2)))
+            .expect("list");
+        let mut store = Store::open(&dir.path().join("drive.db")).expect("store");
+        store.set_fixed_clock(NOW);
+        let mut app = App::new(store, &options(lang, Some("测试"))).expect("app");
+        app.update(Action::Resize(80, 24));
+        app.modal = None;
+        app.start_import_files(vec![full, short]);
+        finish_job(&mut app);
+        let Some(Modal::ImportPreview { join, .. }) = &app.modal else { panic!("{}", screen(&app)) };
+        assert!(join.as_ref().is_some_and(|j| j.join && j.short == "示范小学" && j.full == "柳州市示范小学"));
+        let shown = screen(&app);
+        let said = match lang {
+            Language::Zh => {
+                ["名单所写的「示范小学」与「柳州市示范小学」可能是同一所学校", "将全部导入「柳州市示范小学」"]
+            }
+            Language::En => {
+                ["The lists name \"示范小学\" and \"柳州市示范小学\", perhaps one school", "All pupils go to"]
+            }
+        };
+        assert!(said.iter().all(|s| shown.contains(s)), "{lang:?}:\n{shown}");
+        if apart {
+            press(&mut app, KeyCode::Tab);
+            assert!(screen(&app).contains("Imported apart, as the lists name them"), "{}", screen(&app));
+        } else {
+            insta::assert_snapshot!("import_preview_school_join_zh", shown);
+        }
+        press(&mut app, KeyCode::Enter);
+        finish_job(&mut app);
+        let schools = app.store.schools().expect("schools");
+        let expected: &[&str] =
+            if apart { &["柳州市示范小学", "示范小学"] } else { &["柳州市示范小学"] };
+        let mut schools = schools;
+        schools.sort();
+        let mut expected = expected.to_vec();
+        expected.sort();
+        assert_eq!(schools, expected, "{lang:?}: {}", screen(&app));
+        assert_eq!(app.data.len(), 2);
+    }
+}

@@ -276,6 +276,9 @@ pub enum Modal {
         /// A name typed that is none of the drive's schools, once Enter has said that it makes a new school: a
         /// second Enter with the name unchanged imports (a short name typed by hand would make a third school).
         new_school: Option<String>,
+        /// Two schools the lists name, or one named and one held, one name inside the other (示范小学 and
+        /// 柳州市示范小学): perhaps one school, which imported as named would be two; Tab chooses.
+        join: Option<SchoolJoin>,
     },
     Working(JobKind),
     Message(Message),
@@ -461,5 +464,30 @@ impl Modal {
             | Modal::ReconcilePreview { .. } => true,
             _ => false,
         }
+    }
+}
+
+/// A school a list names by a shorter name (`short`) inside another's (`full`), one a list names or the drive
+/// holds. `join`: the import puts every pupil of the lists in `full` (`canbao import --school`), the default,
+/// as a shorter name is the same school's far more often than another school's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SchoolJoin {
+    pub short: String,
+    pub full: String,
+    pub join: bool,
+}
+
+impl SchoolJoin {
+    /// Offered where the lists name `short` and `full` (or the drive holds `full`) and no other school, so the
+    /// school given for every row is right for all of them; never where rows naming no school are asked for one.
+    pub fn find(named: &[String], held: &[String]) -> Option<SchoolJoin> {
+        let short = named.iter().find(|s| named.iter().chain(held).any(|f| f != *s && f.contains(s.as_str())))?;
+        let full =
+            named.iter().chain(held).filter(|f| *f != short && f.contains(short.as_str())).max_by_key(|f| f.len())?;
+        named.iter().all(|s| s == short || s == full).then(|| SchoolJoin {
+            short: short.clone(),
+            full: full.clone(),
+            join: true,
+        })
     }
 }

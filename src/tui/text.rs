@@ -848,6 +848,9 @@ pub struct Text {
     pub year_started: &'static str,
     /// A rename onto a school the drive holds: the name, and the command that merges the two.
     pub ask_merge_school: &'static str,
+    pub preview_join: &'static str,
+    pub preview_join_yes: &'static str,
+    pub preview_join_no: &'static str,
     pub schools_merged: &'static str,
     pub identity_title: &'static str,
     pub identity_fields: [&'static str; 4],

@@ -5,7 +5,8 @@ use std::path::{Path, PathBuf};
 use super::app::App;
 use super::input::LineInput;
 use super::jobs::{self, JobKind, JobOutcome, Staged, Work};
-use super::modal::{Confirm, Message, Modal, PathPrompt, PathPurpose, Then};
+use super::keymap::Context;
+use super::modal::{Confirm, Message, Modal, PathPrompt, PathPurpose, SchoolJoin, Then};
 use super::palette::Form;
 use super::roster::RosterData;
 use super::text::fill;
@@ -258,8 +259,9 @@ impl App {
                     };
                     LineInput::with_text(offered)
                 });
+                let join = school.is_none().then(|| SchoolJoin::find(&preview.schools, &self.schools)).flatten();
                 let request = Box::new(request);
-                self.modal = Some(Modal::ImportPreview { request, preview, offset: 0, school, new_school: None });
+                self.modal = Some(Modal::ImportPreview { request, preview, offset: 0, school, new_school: None, join });
             }
             JobOutcome::Imported { report, data } => self.imported(&report, data),
             JobOutcome::Exported(path) => {
@@ -483,6 +485,18 @@ impl App {
             lines.push(problem_line(t, self.lang, &place, p.row, &p.message));
         }
         lines
+    }
+
+    /// What the import preview says first of two schools one name inside the other: perhaps one school, and
+    /// which the import does (Tab changes it). Empty for none.
+    pub fn join_lines(&self, join: Option<&SchoolJoin>) -> Vec<String> {
+        let Some(j) = join else { return Vec::new() };
+        let t = self.text;
+        let key =
+            self.keymap.keys_for(Context::Dialog, "next_field").first().map(|k| k.to_string()).unwrap_or_default();
+        let chosen =
+            if j.join { fill(t.preview_join_yes, &[&j.full, &key]) } else { fill(t.preview_join_no, &[&key, &j.full]) };
+        vec![fill(t.preview_join, &[&j.short, &j.full]), chosen]
     }
 
     /// The import preview's lines: the school asked for the new pupils (as typed so far), the drive's schools

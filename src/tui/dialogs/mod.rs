@@ -26,12 +26,13 @@ struct ImportPreview {
     offset: usize,
     school: Option<LineInput>,
     new_school: Option<String>,
+    join: Option<super::modal::SchoolJoin>,
 }
 
 impl ImportPreview {
     fn into_modal(self) -> Modal {
-        let ImportPreview { request, preview, offset, school, new_school } = self;
-        Modal::ImportPreview { request, preview, offset, school, new_school }
+        let ImportPreview { request, preview, offset, school, new_school, join } = self;
+        Modal::ImportPreview { request, preview, offset, school, new_school, join }
     }
 }
 
@@ -124,8 +125,8 @@ impl App {
             Modal::Categories(picker) => self.update_categories(picker, action),
             Modal::Filters { row, jump } => self.update_filters(row, jump, action),
             Modal::Path(prompt) => self.update_path(prompt, action),
-            Modal::ImportPreview { request, preview, offset, school, new_school } => {
-                let p = ImportPreview { request, preview, offset, school, new_school };
+            Modal::ImportPreview { request, preview, offset, school, new_school, join } => {
+                let p = ImportPreview { request, preview, offset, school, new_school, join };
                 self.update_import_preview(p, action, page)
             }
             Modal::Working(kind) => self.update_working(kind, action),
@@ -407,6 +408,9 @@ impl App {
                         if let Some(name) = named {
                             p.request.default_school = name;
                         }
+                        if let Some(join) = p.join.as_ref().filter(|j| j.join) {
+                            p.request.school = Some(join.full.clone());
+                        }
                         self.start(Work::Apply { request: *p.request });
                         None
                     }
@@ -415,6 +419,12 @@ impl App {
             Action::Back => {
                 self.say(self.text.import_cancelled);
                 None
+            }
+            Action::NextField | Action::PreviousField if p.school.is_none() && p.join.is_some() => {
+                if let Some(join) = p.join.as_mut() {
+                    join.join = !join.join;
+                }
+                Some(p.into_modal())
             }
             Action::NextField | Action::PreviousField if p.school.is_some() && !self.schools.is_empty() => {
                 if let Some(input) = p.school.as_mut() {
@@ -441,7 +451,8 @@ impl App {
                         self.status = None;
                     }
                 } else {
-                    let lines = self.import_preview_lines(&p.preview, p.school.as_ref(), p.new_school.as_deref());
+                    let mut lines = self.join_lines(p.join.as_ref());
+                    lines.extend(self.import_preview_lines(&p.preview, p.school.as_ref(), p.new_school.as_deref()));
                     p.offset = scroll_box(self.size, &lines, p.offset, &a, page);
                 }
                 Some(p.into_modal())

@@ -141,8 +141,8 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, modal: &Modal) {
         Modal::Categories(picker) => categories(frame, app, area, picker),
         Modal::Filters { row, jump } => filters(frame, app, area, *row, jump),
         Modal::Path(prompt) => path_prompt(frame, app, area, prompt),
-        Modal::ImportPreview { preview, offset, school, new_school, .. } => {
-            import_preview(frame, app, area, preview, *offset, (school.as_ref(), new_school.as_deref()))
+        Modal::ImportPreview { preview, offset, school, new_school, join, .. } => {
+            import_preview(frame, app, area, preview, *offset, (school.as_ref(), new_school.as_deref(), join.as_ref()))
         }
         Modal::Working(kind) => working(frame, app, area, *kind),
         Modal::Message(m) => {
@@ -230,11 +230,12 @@ fn import_preview(
     area: Rect,
     preview: &ImportReport,
     offset: usize,
-    (school, new_school): (Option<&LineInput>, Option<&str>),
+    (school, new_school, join): (Option<&LineInput>, Option<&str>, Option<&crate::tui::modal::SchoolJoin>),
 ) {
     let t = app.text;
     let key = app.keymap.keys_for(Context::Dialog, "confirm").first().map(|k| k.to_string()).unwrap_or_default();
-    let lines = app.import_preview_lines(preview, school, new_school);
+    let mut lines = app.join_lines(join);
+    lines.extend(app.import_preview_lines(preview, school, new_school));
     let message = Message { title: fill(t.preview_title, &[&key]), lines, error: false, offset };
     message_box(
         frame,
