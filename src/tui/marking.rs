@@ -783,10 +783,12 @@ impl App {
             let place = place.map(|p| self.away_words(p)).unwrap_or_default();
             return self.fail(fill(self.text.all_left_away, &[&left_away.len(), &place]));
         }
-        // Those whose family pays a share (低保) are left out, as `f` on one of them refuses.
+        // Those whose family pays a share (低保) are left out, as `f` on one of them refuses. Looked up in a set:
+        // a whole drive's selection (40 000 pupils) searched a list once a pupil kept the question seconds away.
+        let asked: std::collections::HashSet<i64> = targets.iter().copied().collect();
         let owing: Vec<(&Student, policy::FamilyShare)> = pupils
             .iter()
-            .filter(|s| s.payment != PaymentStatus::Government && targets.contains(&s.id))
+            .filter(|s| s.payment != PaymentStatus::Government && asked.contains(&s.id))
             .filter_map(|s| self.family_share(s).map(|share| (s, share)))
             .collect();
         let mut owing_text = String::new();
