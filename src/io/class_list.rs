@@ -1398,25 +1398,49 @@ impl RowReader<'_> {
                 // The rest of the sheet is read to its end, as when files were read whole: a damaged sheet fails
                 // the import whatever it holds, and whenever the damage is found.
                 let mut content = head.iter().any(has_content);
-                let mut numbered = head.iter().filter(|row| holds_id_number(row, self.today)).count();
+                // The rows holding a valid ID number, as Excel numbers them: only the first few are kept, as a
+                // sheet with more of them is refused.
+                let mut numbered = 0;
+                let mut numbered_rows: Vec<usize> = Vec::new();
+                let mut count = |row_no: usize, row: &[Cell]| {
+                    if holds_id_number(row, self.today) {
+                        numbered += 1;
+                        if numbered_rows.len() < CLASS_SHEET_ID_ROWS {
+                            numbered_rows.push(row_no);
+                        }
+                    }
+                };
+                for (index, row) in head.iter().enumerate() {
+                    count(index + 1, row);
+                }
                 if own_title.is_none() {
                     let texts: Vec<Vec<String>> = head.iter().map(|row| row.iter().map(Cell::text).collect()).collect();
                     own_title = ownership::own_title_without_list(&texts);
                 }
-                for row in rows.by_ref() {
+                for (index, row) in rows.by_ref().enumerate() {
                     let row = row?;
                     content |= has_content(&row);
-                    numbered += usize::from(holds_id_number(&row, self.today));
+                    count(head.len() + index + 1, &row);
                 }
                 any_content |= content;
                 // A class's sheet whose header words are not known: its pupils would be lost beside the other
-                // sheets' import, said in no more words than a 说明 sheet gets. Alone, the sheet is refused as
-                // a file without a header is.
-                if multi && numbered > 0 {
+                // sheets' import, so nothing is imported. Alone, the sheet is refused as a file without a header
+                // is. A 说明 or 示例 sheet's one or two sample rows (填写示例：张三 4502…) are no class: the other
+                // sheets are imported and each such row is said, should it be a pupil after all.
+                if multi && numbered > 0 && looks_like_class_sheet(&name, numbered) {
                     let (file, sheet) = (file.to_owned(), name);
                     return Err(ReadError::SheetWithoutHeader { file, sheet, rows: numbered }.into());
                 }
-                if multi && content {
+                for row_no in numbered_rows.into_iter().filter(|_| multi) {
+                    let message = format!(
+                        "工作表 {name} 中找不到表头行，未导入；这一行有有效的身份证号码，若是学生，请在名单上方写一行表头\
+                         “姓名”“身份证号码”后重新导入 (sheet {name} has no header row and was not imported; this row \
+                         holds a valid ID number: if it is a pupil, write a header row 姓名, 身份证号码 above the list \
+                         and import again)"
+                    );
+                    self.problem_at(file, &name, Some(row_no), "", message);
+                }
+                if multi && content && numbered == 0 {
                     self.problem_at(
                         file,
                         &name,
@@ -3518,6 +3542,33 @@ fn is_label(text: &str) -> bool {
     han && text.split(|c: char| !c.is_ascii_digit()).all(|run| run.len() < 15)
 }
 
+/// Rows with a valid ID number that make a sheet without a header a class's list: a 说明 or 示例 sheet gives
+/// one or two sample rows, a class many more.
+const CLASS_SHEET_ID_ROWS: usize = 3;
+
+/// Words of a sheet's name that make it notes or a sample, never a class, whatever grade it names (一年级填表说明).
+const NOTES_SHEET_WORDS: [&str; 12] =
+    ["说明", "示例", "样表", "样例", "范例", "填表", "填写", "须知", "注意", "example", "sample", "readme"];
+
+/// Whether a sheet without a header whose rows hold `numbered` valid ID numbers is a class's list whose header
+/// words are not known: as many numbers as no sample gives, or a name that is a class's or a grade's (一年级2班,
+/// 二班, 初一, 3.2) and not that of notes.
+fn looks_like_class_sheet(name: &str, numbered: usize) -> bool {
+    if numbered >= CLASS_SHEET_ID_ROWS {
+        return true;
+    }
+    let lower = name.trim().to_lowercase();
+    if NOTES_SHEET_WORDS.iter().any(|word| lower.contains(word)) {
+        return false;
+    }
+    let name = name.trim();
+    // As a workbook of several sheets names its classes (see `sheet_class`), or a grade's sheet.
+    name.contains('班')
+        || name.contains("年级")
+        || class_label::grade_named(name).is_some()
+        || class_label::dotted(name).is_some()
+}
+
 /// Whether a cell of a row holds an ID number that passes the check: a pupil's row, whatever its header says.
 fn holds_id_number(row: &[Cell], today: NaiveDate) -> bool {
     row.iter().any(|cell| match cell {
@@ -4921,6 +4972,69 @@ mod tests {
             "{said:?}"
         );
         assert!(said.iter().any(|(sheet, m)| *sheet == "说明" && m.starts_with("工作表中找不到表头行")), "{said:?}");
+    }
+
+    #[test]
+    fn a_notes_sheet_with_a_sample_id_number_is_said_at_its_row_beside_the_classes_imported() {
+        let id = |first17: &str| format!("{first17}{}", id_number::check_char(first17.as_bytes()));
+        let one = pupils_sheet("一年级1班", &[], &[("张三", "450202201703051233")]);
+        let two = pupils_sheet("一年级2班", &[], &[("李四", "450202201704062348")]);
+        let sample = id("45020220170901123");
+        for name in ["说明", "填表说明", "示例", "样表", "填写说明", "Sheet说明", "一年级填表说明"]
+        {
+            // The commonest template's notes: what to write, then a sample row with a number that passes.
+            let notes = Sheet {
+                name: name.into(),
+                rows: vec![
+                    vec![text("填表说明：每班一张表，身份证号码按文本填写")],
+                    vec![],
+                    vec![text("填写示例："), text("张三"), text(&sample), text("一年级1班")],
+                ],
+            };
+            let sheets = vec![notes, one.clone(), two.clone()];
+            let plan = plan_sheets(vec![("a.xlsx".into(), sheets)], None, DEFAULT_SCHOOL, today()).expect("imported");
+            assert_eq!(plan.rows.len(), 2, "{name}");
+            let said: Vec<_> = plan.report.problems.iter().filter(|p| p.sheet == name).collect();
+            assert_eq!(said.len(), 1, "{name}: {said:?}");
+            assert_eq!(said[0].row, Some(3), "{name}");
+            let message = &said[0].message;
+            assert!(
+                message.contains("找不到表头行，未导入") && message.contains("这一行有有效的身份证号码"),
+                "{message}"
+            );
+            assert!(message.contains("this row holds a valid ID number"), "{message}");
+        }
+
+        // A class's sheet whose header words are not known, 35 pupils under them: refused as before.
+        let mut rows = vec![vec![text("学生名"), text("身份号")]];
+        rows.extend((1..=35).map(|n| {
+            vec![text(&format!("学生{n}")), text(&id(&format!("4502022017{:02}{:02}123", n % 12 + 1, n % 28 + 1)))]
+        }));
+        let class = Sheet { name: "Sheet3".into(), rows };
+        let err = plan_sheets(vec![("b.xlsx".into(), vec![one.clone(), class])], None, DEFAULT_SCHOOL, today())
+            .err()
+            .expect("refused");
+        assert!(
+            matches!(&err, ImportError::Read(ReadError::SheetWithoutHeader { sheet, rows: 35, .. }) if sheet == "Sheet3"),
+            "{err}"
+        );
+
+        // Two numbers on a sheet named as a class are that class's pupils, not samples.
+        let class = Sheet {
+            name: "一年级3班".into(),
+            rows: vec![
+                vec![text("学生名"), text("身份号")],
+                vec![text("王五"), text("450202201603051236")],
+                vec![text("赵六"), text(&sample)],
+            ],
+        };
+        let err = plan_sheets(vec![("c.xlsx".into(), vec![one, two, class])], None, DEFAULT_SCHOOL, today())
+            .err()
+            .expect("refused");
+        assert!(
+            matches!(&err, ImportError::Read(ReadError::SheetWithoutHeader { sheet, rows: 2, .. }) if sheet == "一年级3班"),
+            "{err}"
+        );
     }
 
     #[test]

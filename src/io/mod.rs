@@ -75,8 +75,9 @@ pub enum ReadError {
          and their synonyms are recognised)"
     )]
     NoHeader { file: String },
-    /// A sheet of a workbook of several whose header words are not known, though its cells hold valid ID numbers:
-    /// a class's pupils, which the other sheets' import would lose with no more than a line, so nothing is imported.
+    /// A sheet of a workbook of several whose header words are not known, though its cells hold valid ID numbers
+    /// as a class's do (three rows or more, or a class's or grade's name): its pupils, which the other sheets'
+    /// import would lose, so nothing is imported. A 说明 sheet's one or two sample rows are said, not refused.
     #[error(
         "文件 {file} 的工作表“{sheet}”中有 {rows} 行有效的身份证号码，但找不到表头行（需要“姓名”和“身份证号码”或同义词\
          所在的一行），这些学生无法导入；未导入任何内容：请在这张表的名单上方写一行表头“姓名”“身份证号码”后重新导入；\
