@@ -185,11 +185,19 @@ pub fn open_bytes(bytes: Vec<u8>, file: &str) -> Result<Vec<SheetRows>, ReadErro
         }
         let bytes = bytes.as_ref();
         let sheets = contained(|| read_workbook(bytes, file)).unwrap_or_else(|| Err(damaged(file)))?;
+        // An ODS says its hidden rows and columns in its content, by sheet name.
+        let mut ods_hidden = match bytes.starts_with(b"PK") {
+            true => contained(|| super::xlsx_hidden::ods_hidden(bytes)).unwrap_or_default(),
+            false => Default::default(),
+        };
         // An XLS's sheets come in the order of its sheet records, as `compound::check` counts them.
         return Ok(sheets
             .into_iter()
             .map(|(sheet, hidden)| {
-                let parts = xls_hidden.next().unwrap_or_default();
+                let parts = match ods_hidden.remove(&sheet.name) {
+                    Some(parts) => parts,
+                    None => xls_hidden.next().unwrap_or_default(),
+                };
                 SheetRows { hidden, hidden_rows: parts.rows, hidden_columns: parts.columns, ..SheetRows::from(sheet) }
             })
             .collect());
@@ -857,6 +865,66 @@ mod tests {
         }
         // A quoted cell with a line break inside is fine when the quote closes.
         assert!(read_bytes("姓名,备注\n张三,\"两行\n备注\"\n".as_bytes(), "ok.csv").is_ok());
+    }
+
+    /// An ODS of one sheet 一班 as LibreOffice saves it: column C hidden, row 3 hidden by hand and row 4 by a
+    /// filter, the empty rows to the sheet's end hidden too.
+    fn ods_with_hidden_rows() -> Vec<u8> {
+        use std::io::Write;
+        let cell =
+            |t: &str| format!("<table:table-cell office:value-type=\"string\"><text:p>{t}</text:p></table:table-cell>");
+        let row = |visibility: &str, cells: &[&str]| {
+            let cells: String = cells.iter().map(|t| cell(t)).collect();
+            format!("<table:table-row{visibility}>{cells}</table:table-row>")
+        };
+        let content = format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?><office:document-content \
+             xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\" \
+             xmlns:table=\"urn:oasis:names:tc:opendocument:xmlns:table:1.0\" \
+             xmlns:text=\"urn:oasis:names:tc:opendocument:xmlns:text:1.0\" office:version=\"1.2\">\
+             <office:body><office:spreadsheet><table:table table:name=\"一班\">\
+             <table:table-column table:number-columns-repeated=\"2\"/>\
+             <table:table-column table:visibility=\"collapse\"/>{}{}{}{}\
+             <table:table-row table:number-rows-repeated=\"1048572\" table:visibility=\"collapse\">\
+             <table:table-cell table:number-columns-repeated=\"3\"/></table:table-row>\
+             </table:table></office:spreadsheet></office:body></office:document-content>",
+            row("", &["姓名", "身份证号码", "备注"]),
+            row("", &["张三", "450202201703051233", ""]),
+            row(" table:visibility=\"collapse\"", &["李四", "450202201704062348", ""]),
+            row(" table:visibility=\"filter\"", &["王五", "450202201603051236", ""]),
+        );
+        let manifest = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><manifest:manifest \
+             xmlns:manifest=\"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0\" manifest:version=\"1.2\">\
+             <manifest:file-entry manifest:full-path=\"/\" \
+             manifest:media-type=\"application/vnd.oasis.opendocument.spreadsheet\"/>\
+             <manifest:file-entry manifest:full-path=\"content.xml\" manifest:media-type=\"text/xml\"/>\
+             </manifest:manifest>";
+        let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let stored = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+        for (name, text) in [
+            ("mimetype", "application/vnd.oasis.opendocument.spreadsheet"),
+            ("META-INF/manifest.xml", manifest),
+            ("content.xml", content.as_str()),
+        ] {
+            out.start_file(name, stored).expect("entry");
+            out.write_all(text.as_bytes()).expect("write");
+        }
+        out.finish().expect("zip").into_inner()
+    }
+
+    #[test]
+    fn an_ods_says_its_hidden_rows_and_columns_as_an_xlsx_does() {
+        let sheets = open_bytes(ods_with_hidden_rows(), "a.ods").expect("reads");
+        assert_eq!(sheets.len(), 1);
+        let sheet = &sheets[0];
+        assert_eq!(sheet.name, "一班");
+        assert_eq!(&sheet.hidden_rows[..2], [3, 4]);
+        assert!(sheet.hidden_rows.len() <= 1 << 20, "{}", sheet.hidden_rows.len());
+        assert_eq!(sheet.hidden_columns, [2]);
+        let rows = read_bytes(&ods_with_hidden_rows(), "a.ods").expect("reads").remove(0).rows;
+        // Rows as numbered on screen: the hidden ones are where their numbers say.
+        assert_eq!(rows[2][0], Cell::Text("李四".into()));
+        assert_eq!(rows[3][0], Cell::Text("王五".into()));
     }
 
     /// An XLSX whose workbook uses the 1904 date system, as Mac Excel saves it: rust_xlsxwriter writes 1900

@@ -1,7 +1,8 @@
 //! Which rows of an XLSX's sheets are hidden in Excel (`<row r="5" hidden="1">`): teachers hide the rows of
 //! pupils who have left, and a filter hides the rows it does not show. calamine reads every row alike and
 //! says nothing of it, so the sheets whose XML mentions `hidden=` (`table::xlsx_scan` looks, as it inflates
-//! every part anyway) are read once more here; most lists have none and cost nothing.
+//! every part anyway) are read once more here; most lists have none and cost nothing. An ODS says the same of
+//! its rows and columns with `table:visibility` (`ods_hidden`).
 
 use std::collections::HashMap;
 use std::io::{BufReader, Cursor, Read};
@@ -197,4 +198,78 @@ fn hidden_parts(entry: impl Read) -> Hidden {
     columns.sort_unstable();
     columns.dedup();
     Hidden { rows, columns }
+}
+
+/// The hidden rows and columns of an ODS's sheets, by sheet name; only sheets with some. LibreOffice writes a
+/// hidden row or column as `table:visibility="collapse"`, one a filter leaves out as `"filter"`, each repeated
+/// by `table:number-rows-repeated` (`-columns-`); calamine reads them all alike. Not an ODS, or unreadable: nothing.
+pub(super) fn ods_hidden(bytes: &[u8]) -> HashMap<String, Hidden> {
+    let mut found = HashMap::new();
+    let Ok(mut archive) = zip::ZipArchive::new(Cursor::new(bytes)) else { return found };
+    let Ok(entry) = archive.by_name("content.xml") else { return found };
+    let mut reader = quick_xml::Reader::from_reader(BufReader::new(entry));
+    let mut buf = Vec::new();
+    // The sheet being read, its next row (as numbered on screen, from 1) and next column (from 0).
+    let (mut sheet, mut hidden, mut row, mut column) = (None::<String>, Hidden::default(), 1usize, 0usize);
+    // Tables inside a cell (rare) are not sheets: only the outermost table's rows and columns count.
+    let mut depth = 0usize;
+    loop {
+        let (event, empty) = match reader.read_event_into(&mut buf) {
+            Ok(Event::Start(e)) => (e, false),
+            Ok(Event::Empty(e)) => (e, true),
+            Ok(Event::End(e)) if e.local_name().as_ref() == "table" => {
+                depth = depth.saturating_sub(1);
+                if depth == 0
+                    && let Some(name) = sheet.take()
+                    && (!hidden.rows.is_empty() || !hidden.columns.is_empty())
+                {
+                    found.insert(name, std::mem::take(&mut hidden));
+                }
+                buf.clear();
+                continue;
+            }
+            Ok(Event::Eof) | Err(_) => break,
+            _ => {
+                buf.clear();
+                continue;
+            }
+        };
+        let attribute = |key: &str| {
+            event
+                .attributes()
+                .with_checks(false)
+                .flatten()
+                .find(|a| a.key.local_name().as_ref() == key)
+                .and_then(|a| a.normalized_value(XmlVersion::Implicit1_0).ok().map(|v| v.into_owned()))
+        };
+        let repeated = |key: &str| attribute(key).and_then(|n| n.trim().parse::<usize>().ok()).unwrap_or(1).max(1);
+        let collapsed = || attribute("visibility").is_some_and(|v| matches!(v.trim(), "collapse" | "filter"));
+        match event.local_name().as_ref() {
+            "table" if !empty => {
+                depth += 1;
+                if depth == 1 {
+                    sheet = Some(attribute("name").unwrap_or_default());
+                    (hidden, row, column) = (Hidden::default(), 1, 0);
+                }
+            }
+            "table-column" if depth == 1 => {
+                let n = repeated("number-columns-repeated");
+                if collapsed() && hidden.columns.len() < EXCEL_COLUMNS {
+                    hidden.columns.extend((column..column.saturating_add(n)).take_while(|&c| c < EXCEL_COLUMNS));
+                }
+                column = column.saturating_add(n);
+            }
+            "table-row" if depth == 1 => {
+                let n = repeated("number-rows-repeated");
+                // A run of hidden rows to the sheet's end is a million rows: bounded by a sheet's height.
+                if collapsed() && hidden.rows.len() < EXCEL_ROWS {
+                    hidden.rows.extend((row..row.saturating_add(n)).take_while(|&r| r <= EXCEL_ROWS));
+                }
+                row = row.saturating_add(n);
+            }
+            _ => {}
+        }
+        buf.clear();
+    }
+    found
 }
