@@ -891,6 +891,63 @@ fn hidden_sheets_are_left_out_and_hidden_rows_imported_each_said() {
     }
 }
 
+/// An ODS (LibreOffice's own format) hides rows by hand (`collapse`) and by a filter (`filter`): its pupils are
+/// imported and each said at its row, as an XLSX's are.
+#[test]
+fn an_ods_hidden_rows_are_imported_and_said() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let ids: Vec<String> = (1..=3).map(|i| valid(&format!("4502022014030{i}002"))).collect();
+    let cell =
+        |t: &str| format!("<table:table-cell office:value-type=\"string\"><text:p>{t}</text:p></table:table-cell>");
+    let row = |visibility: &str, name: &str, id: &str| {
+        format!("<table:table-row{visibility}>{}{}</table:table-row>", cell(name), cell(id))
+    };
+    let content = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><office:document-content \
+         xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\" \
+         xmlns:table=\"urn:oasis:names:tc:opendocument:xmlns:table:1.0\" \
+         xmlns:text=\"urn:oasis:names:tc:opendocument:xmlns:text:1.0\" office:version=\"1.2\">\
+         <office:body><office:spreadsheet><table:table table:name=\"五年级1班\">\
+         <table:table-column table:number-columns-repeated=\"2\"/>{}{}{}{}\
+         </table:table></office:spreadsheet></office:body></office:document-content>",
+        row("", "姓名", "身份证号码"),
+        row("", "在读0", &ids[0]),
+        row(" table:visibility=\"collapse\"", "在读1", &ids[1]),
+        row(" table:visibility=\"filter\"", "在读2", &ids[2]),
+    );
+    let path = dir.path().join("hidden.ods");
+    let mut out = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
+    let stored = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    let manifest = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><manifest:manifest \
+         xmlns:manifest=\"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0\" manifest:version=\"1.2\">\
+         <manifest:file-entry manifest:full-path=\"/\" \
+         manifest:media-type=\"application/vnd.oasis.opendocument.spreadsheet\"/>\
+         <manifest:file-entry manifest:full-path=\"content.xml\" manifest:media-type=\"text/xml\"/>\
+         </manifest:manifest>";
+    for (name, text) in [
+        ("mimetype", "application/vnd.oasis.opendocument.spreadsheet"),
+        ("META-INF/manifest.xml", manifest),
+        ("content.xml", content.as_str()),
+    ] {
+        out.start_file(name, stored).unwrap();
+        out.write_all(text.as_bytes()).unwrap();
+    }
+    out.finish().unwrap();
+
+    let mut store = store();
+    let report = class_list::import(&mut store, &[path.as_path()], Some("第一小学"), false).unwrap();
+    assert_eq!(report.added, 3, "{report:?}");
+    // The two rows run on: said once, from the first to the last.
+    let rows: Vec<(Option<usize>, Option<usize>)> = report
+        .problems
+        .iter()
+        .filter(|p| p.message.contains("在 Excel 中是隐藏的"))
+        .map(|p| (p.row, p.last_row))
+        .collect();
+    assert_eq!(rows, [(Some(3), Some(4))], "{:?}", report.problems);
+}
+
 /// Two 身份证号码 columns, the first (last year's wrong numbers) hidden in Excel: the visible one is read and the
 /// hidden one said to be left out; a hidden column no visible column repeats (the phone) is read and said hidden.
 #[test]
