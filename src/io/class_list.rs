@@ -621,6 +621,15 @@ fn read_inputs(
     Ok(files)
 }
 
+/// What is said of a row imported with an ID number that has a problem, `p`.
+fn flagged_message(p: &IdProblem) -> String {
+    format!("{}（已导入并标记）({}: imported and flagged)", p.message_zh(), p.message_en())
+}
+
+/// The lines said since a row without a number was imported that are looked through for its line, when a later row
+/// is its pupil (`RowReader::pairing_said`): the rows between are few in a class list, and the look is bounded.
+const PAIRED_LINE_WITHIN: usize = 64;
+
 /// A row read and checked, with its keys, and whether the reader waits for what it did even into an empty roster
 /// (`Ahead::known`): a row the pupil of another row of the import (`Pairing`).
 type ReadRow = (Incoming, RowKeys, bool);
@@ -922,6 +931,9 @@ struct RowReader<'a> {
     drive_years: (Option<i32>, Option<i32>),
     /// The rows read of each school, class and name (`RowReader::pairing`).
     of_class: HashMap<Box<str>, OfClass, foldhash::fast::RandomState>,
+    /// The rows giving a valid number that a row without one was said to be (`Pairing::Filled`): a second child of
+    /// the name and class (`Pairing::Twin`) makes that pairing one to check.
+    filled_said: Vec<u32>,
     /// Each class label of `FirstRows::classes` as one key for the spellings of the class (`ClassKey`).
     class_keys: Vec<Option<Box<str>>>,
     /// Rows of the file being read left out for a name or an ID cell too long: a file whose rows were all left out
@@ -964,10 +976,14 @@ enum Pairing {
     Several,
     /// The row gives no number, and one earlier row gave an old 15-digit one (converted to 18), which canbao's
     /// batch template leaves out as it does a flagged one: that row's pupil (`name`), whose number is to be checked.
-    ToCheck { name: Box<str> },
+    ToCheck { name: Box<str>, valid: u32 },
     /// The row gives a valid number (`number`), and an earlier row (`unnumbered`) gave none and no earlier row a
     /// valid one: the pupil that row added takes this row's number.
     Filled { unnumbered: u32, valid: u32, number: Box<str> },
+    /// The row gives a valid number, a second one of the name and class, after a row without a number was `Filled`
+    /// by the first (`taken`, giving `number`): the row without a number could have been either child's, and the
+    /// import cannot take it back from the first once written, so it is said to be checked.
+    Twin { unnumbered: u32, taken: u32, number: Box<str> },
 }
 
 /// The rows of an import of one name, school and class (`RowReader::pairing`).
@@ -1348,6 +1364,7 @@ impl RowReader<'_> {
             last_year: Vec::new(),
             drive_years: (None, None),
             of_class: HashMap::default(),
+            filled_said: Vec::new(),
             class_keys: Vec::new(),
             overlong_left_out: 0,
         }
@@ -2699,7 +2716,7 @@ impl RowReader<'_> {
                  number either, ask the family)"
             ))
         } else if let (Err(p), false) = (&id.result, masked) {
-            Some(format!("{}（已导入并标记）({}: imported and flagged)", p.message_zh(), p.message_en()))
+            Some(flagged_message(p))
         } else {
             id.valid().and_then(old_number_message)
         };
@@ -3049,19 +3066,30 @@ impl RowReader<'_> {
                 Some(m.name.as_str())
             }
             None => match &pairing {
-                Some(Pairing::ToCheck { name }) => Some(&**name),
+                Some(Pairing::ToCheck { name, .. }) => Some(&**name),
                 _ => None,
             },
             _ => None,
         };
+        // Her 15-digit number came from a row of this import, not from the drive.
+        let paired_row = match &pairing {
+            Some(Pairing::ToCheck { valid, .. }) => self.first.seen_at(*valid).map(|seen| seen.place((file, sheet))),
+            _ => None,
+        };
         if let Some(message) = id_problem.filter(|_| !number_held) {
-            let message = match to_check {
-                Some(name) => format!(
+            let message = match (to_check, paired_row) {
+                (Some(name), Some((place, place_en))) => format!(
+                    "证件号码留空的是本次导入{place}的 {name}：其身份证号码（旧 15 位号码）仍待核实，批量参保模板有意不填，\
+                     不是新问题，未另新增 (the empty ID number is {name} of {place_en} of this import, whose old \
+                     15-digit number is still to be checked and which the batch template leaves out on purpose: \
+                     nothing new, not added twice)"
+                ),
+                (Some(name), None) => format!(
                     "证件号码留空的是本班已有的 {name}：其身份证号码仍待核实，批量参保模板有意不填，不是新问题，未新增 \
                      (the empty ID number is {name} of this class, held already, whose number is still to be \
                      checked and which the batch template leaves out on purpose: nothing new, not added)"
                 ),
-                None => message,
+                (None, _) => message,
             };
             self.problem_in(file, sheet, row_no, id_header, message);
         }
@@ -3153,10 +3181,14 @@ impl RowReader<'_> {
                 m.number_kept = None;
                 true
             }
-            (Some(Pairing::Filled { .. }), IncomingOutcome::Updated(m)) if m.unnumbered_taken => {
+            (Some(Pairing::Filled { .. }), IncomingOutcome::Updated(m) | IncomingOutcome::Kept(m))
+                if m.unnumbered_taken =>
+            {
                 m.corrected_number = None;
                 true
             }
+            // Said only if the pairing it undoes was; the row is said as itself all the same.
+            (Some(Pairing::Twin { .. }), _) => true,
             _ => false,
         };
         if let (Some(pairing), true) = (&pairing, confirmed) {
@@ -3168,8 +3200,11 @@ impl RowReader<'_> {
     /// `pairing_said`, and the row without a number, counted as an invalid number when read, is no longer one
     /// once a later row gave its pupil a valid number.
     fn paired_said(&mut self, at: (&str, &str), row_no: usize, id_header: &str, pairing: &Pairing) {
-        if self.pairing_said(at, row_no, id_header, pairing) && matches!(pairing, Pairing::Filled { .. }) {
+        if self.pairing_said(at, row_no, id_header, pairing)
+            && let Pairing::Filled { valid, .. } = pairing
+        {
             self.report.id_invalid = self.report.id_invalid.saturating_sub(1);
+            self.filled_said.push(*valid);
         }
     }
 
@@ -3236,9 +3271,10 @@ impl RowReader<'_> {
         let of_class = self.of_class.entry(key.into_boxed_str()).or_default();
         match valid {
             Some(v) => {
-                if of_class.valid.is_some() {
-                    of_class.several = true;
-                    return None;
+                if let Some((taken, number, _)) = &of_class.valid {
+                    let first_twin = !std::mem::replace(&mut of_class.several, true);
+                    let unnumbered = of_class.unnumbered.filter(|_| first_twin && !of_class.unnumbered_several)?;
+                    return Some(Pairing::Twin { unnumbered, taken: *taken, number: number.clone() });
                 }
                 let number: Box<str> = v.number.as_str().into();
                 of_class.valid = Some((index, number.clone(), v.kind == id_number::IdKind::ResidentConverted));
@@ -3247,7 +3283,7 @@ impl RowReader<'_> {
             }
             None => match &of_class.valid {
                 Some(_) if of_class.several => Some(Pairing::Several),
-                Some((_, _, true)) => Some(Pairing::ToCheck { name: row.name.as_str().into() }),
+                Some((valid, _, true)) => Some(Pairing::ToCheck { name: row.name.as_str().into(), valid: *valid }),
                 Some((valid, number, false)) => Some(Pairing::Kept { valid: *valid, number: number.clone() }),
                 None => {
                     of_class.unnumbered_several = of_class.unnumbered.is_some();
@@ -3269,6 +3305,12 @@ impl RowReader<'_> {
             }
             // Said in place of the row's empty number (`said_of_applied`).
             Pairing::ToCheck { .. } => return false,
+            Pairing::Twin { unnumbered, taken, number } => {
+                if self.filled_said.contains(taken) {
+                    self.twin_said((file, sheet), row_no, id_header, (*unnumbered, *taken), number);
+                }
+                return false;
+            }
             Pairing::Kept { valid, number } => {
                 let Some(seen) = self.first.seen_at(*valid) else { return false };
                 ((file.to_owned(), sheet.to_owned(), row_no), *valid, number, seen.name.to_owned())
@@ -3293,8 +3335,48 @@ impl RowReader<'_> {
                  number kept, not added twice)"
             ),
         };
+        // The row's own line, said when it was imported without a number, is the pairing's now: only one is said.
+        if let Pairing::Filled { .. } = pairing
+            && let Some(said) = self.report.problems.iter_mut().rev().take(PAIRED_LINE_WITHIN).find(|p| {
+                (p.file.as_str(), p.sheet.as_str(), p.row, p.rows) == (&at.0, &at.1, Some(at.2), None)
+                    && p.message == shown_text(flagged_message(&IdProblem::Missing))
+            })
+        {
+            said.message = shown_text(message);
+            return true;
+        }
         self.problem_in(&at.0, &at.1, at.2, id_header, message);
         true
+    }
+
+    /// At the row without a number that a first row of its name and class was said to be (`Pairing::Filled`), once
+    /// a second row (`row_no`) of them gives another valid number: either could be its child.
+    fn twin_said(
+        &mut self,
+        (file, sheet): (&str, &str),
+        row_no: usize,
+        id_header: &str,
+        rows: (u32, u32),
+        number: &str,
+    ) {
+        let (Some(unnumbered), Some(taken)) = (self.first.seen_at(rows.0), self.first.seen_at(rows.1)) else { return };
+        let at = (unnumbered.file.to_owned(), unnumbered.sheet.to_owned(), unnumbered.row);
+        let name = unnumbered.name.to_owned();
+        let (place, place_en) = taken.place((&at.0, &at.1));
+        let (twin, twin_en) = if (file, sheet) == (at.0.as_str(), at.1.as_str()) {
+            (format!("第 {row_no} 行"), format!("row {row_no}"))
+        } else {
+            let list = |en| crate::domain::unapplied::list_place(file, sheet, row_no, en);
+            (list(false), list(true))
+        };
+        let held = id_number::mask(number);
+        let message = format!(
+            "证件号码留空，已按姓名和班级作为{place}的 {name}（{held}）导入，但{twin}另有一名同名同班学生：此行也可能是\
+             {twin}的学生，其电话、备注等已记在{place}的学生名下，请核对 (no ID number: by name and class the row was \
+             taken as {name} of {place_en} ({held}), but {twin_en} gives another pupil of this name and class, whom the \
+             row may be instead; its phone and notes went to the pupil of {place_en}: check)"
+        );
+        self.problem_in(&at.0, &at.1, at.2, id_header, message);
     }
 
     /// Whether a row is a pupil, and if not what it is: a header repeated mid-file, a class heading, a footer, or
@@ -5309,6 +5391,71 @@ mod tests {
         let report = import(&mut store, &[several.as_path()], None, false).unwrap();
         assert_eq!((report.added, report.unnumbered_left_out), (2, 1), "{report:?}");
         assert!(report.problems.iter().any(|p| p.row == Some(4) && p.message.contains("不止一名同名学生")));
+    }
+
+    /// A row without a number taken as the pupil of the first valid-numbered row after it is said to be checked
+    /// once a second row of the name and class gives another valid number: it could be either child's.
+    #[test]
+    fn a_row_without_a_number_before_two_numbered_twins_is_said_to_be_checked() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("twins.csv");
+        let rows = "学校,姓名,身份证号码,年级,班级,联系电话\n示范小学,孙语,,一年级,1班,13900139000\n\
+                    示范小学,孙语,450203201909308803,一年级,1班,\n示范小学,孙语,450203201909301206,一年级,1班,\n";
+        std::fs::write(&path, rows).unwrap();
+        type Import = fn(&mut Store, &[&Path], Option<&str>, bool) -> Result<ImportReport, ImportError>;
+        for (name, run) in [("read ahead", import as Import), ("row by row", import_row_by_row as Import)] {
+            let mut store = Store::open(&dir.path().join(format!("{name}.db"))).unwrap();
+            let dry = run(&mut store, &[path.as_path()], None, true).unwrap();
+            let report = run(&mut store, &[path.as_path()], None, false).unwrap();
+            assert_eq!(dry.problems, report.problems, "{name}");
+            let at_blank: Vec<&str> =
+                report.problems.iter().filter(|p| p.row == Some(2)).map(|p| p.message.as_str()).collect();
+            let check = at_blank.iter().find(|m| m.contains("请核对") && m.contains("第 4 行另有"));
+            let check = check.unwrap_or_else(|| panic!("{name}: {:?}", report.problems));
+            assert!(check.contains("第 3 行") && check.contains("4502**********8803"), "{name}: {check}");
+            assert!(check.contains("row 4 gives another pupil of this name and class"), "{name}: {check}");
+            assert_eq!(report.added, 2, "{name}: {report:?}");
+        }
+    }
+
+    /// A row without a number taken as a later row's pupil is said only as that pupil, not also as a pupil
+    /// imported and flagged, and counted as in the other order; one taken as the pupil of a row giving an old
+    /// 15-digit number is said to be that row's, not a pupil the drive held.
+    #[test]
+    fn a_row_without_a_number_taken_by_a_later_row_is_said_once_and_counted_as_in_either_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let header = "姓名,身份证号码,班级,联系电话\n";
+        // Neither row gives more than the other but the number, so neither order updates the pupil.
+        let (numbered, blank) = ("孙语,450203201909308803,一年级1班,\n", "孙语,,一年级1班,\n");
+        let write = |name: &str, rows: &[&str]| {
+            let path = dir.path().join(name);
+            std::fs::write(&path, format!("{header}{}", rows.concat())).unwrap();
+            path
+        };
+        let (id_first, blank_first) = (write("a.csv", &[numbered, blank]), write("b.csv", &[blank, numbered]));
+        let old = write("old.csv", &["钱多,450202170101001,一年级1班,\n", "钱多,,一年级1班,\n"]);
+        type Import = fn(&mut Store, &[&Path], Option<&str>, bool) -> Result<ImportReport, ImportError>;
+        for (name, run) in [("read ahead", import as Import), ("row by row", import_row_by_row as Import)] {
+            let mut counts = Vec::new();
+            for (case, path) in [("number first", &id_first), ("no number first", &blank_first)] {
+                let mut store = Store::open(&dir.path().join(format!("{name} {case}.db"))).unwrap();
+                let report = run(&mut store, &[path.as_path()], None, false).unwrap();
+                let flagged = report.problems.iter().filter(|p| p.message.contains("身份证号码为空（已导入并标记）"));
+                assert_eq!(flagged.count(), 0, "{name}, {case}: {:?}", report.problems);
+                counts.push((report.added, report.updated, report.unchanged, report.id_invalid));
+            }
+            assert_eq!(counts[0], counts[1], "{name}");
+            let mut store = Store::open(&dir.path().join(format!("{name} old.db"))).unwrap();
+            let report = run(&mut store, &[old.as_path()], None, false).unwrap();
+            let said = report.problems.iter().find(|p| p.row == Some(3));
+            let said = said.unwrap_or_else(|| panic!("{name}: {:?}", report.problems));
+            assert!(
+                said.message.contains("本次导入第 2 行的 钱多") && !said.message.contains("已有"),
+                "{}",
+                said.message
+            );
+            assert!(said.message.contains("钱多 of row 2 of this import"), "{}", said.message);
+        }
     }
 
     #[test]

@@ -574,7 +574,8 @@ impl ImportSession<'_> {
                 && result.outcome != IncomingOutcome::UnnumberedOfSeveral,
         );
         // The row without a number counted before is this row's pupil now, with a valid number.
-        let taken = matches!(&result.outcome, IncomingOutcome::Updated(m) if m.unnumbered_taken);
+        let taken =
+            matches!(&result.outcome, IncomingOutcome::Updated(m) | IncomingOutcome::Kept(m) if m.unnumbered_taken);
         self.id_invalid = self.id_invalid.saturating_sub(usize::from(taken));
         debug_assert!(
             !self.batch.roster_was_empty || result == applied_to_empty_roster(row) || of_another_row(&result.outcome)
@@ -1468,9 +1469,12 @@ fn apply_one(
         seen(tx, batch, id)?;
         let corrected = correct_id_number(tx, ctx, id, row)?;
         let mut applied = update_existing(tx, ctx, id, row, batch.rules(), Known::default())?;
-        let mut moves = match applied.outcome {
-            IncomingOutcome::Unchanged => Box::new(Moves { name: row.name.clone(), ..Moves::default() }),
-            IncomingOutcome::Updated(moves) | IncomingOutcome::Kept(moves) => moves,
+        // Counted as the row would be with the row without a number after it: one pupil added, found again by the
+        // other row, unchanged unless it gives more than the number.
+        let (mut moves, changed) = match applied.outcome {
+            IncomingOutcome::Unchanged => (Box::new(Moves { name: row.name.clone(), ..Moves::default() }), false),
+            IncomingOutcome::Kept(moves) => (moves, false),
+            IncomingOutcome::Updated(moves) => (moves, true),
             other => {
                 applied.outcome = other;
                 return Ok(applied);
@@ -1478,7 +1482,7 @@ fn apply_one(
         };
         moves.corrected_number = corrected;
         moves.unnumbered_taken = true;
-        applied.outcome = IncomingOutcome::Updated(moves);
+        applied.outcome = if changed { IncomingOutcome::Updated(moves) } else { IncomingOutcome::Kept(moves) };
         return Ok(applied);
     }
     let school_id = match batch.schools.get(&row.school) {

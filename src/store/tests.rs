@@ -1924,8 +1924,9 @@ fn rows_with_and_without_a_number_of_one_child_in_one_import_are_one_pupil() {
     session.finish(&[], 0, true).unwrap();
     let mut session = s.begin_import().unwrap();
     assert_eq!(session.apply(&blank).unwrap().outcome, IncomingOutcome::Added);
+    // Nothing but the number is new: counted unchanged, as the row without a number after it is.
     match session.apply(&numbered).unwrap().outcome {
-        IncomingOutcome::Updated(m) => {
+        IncomingOutcome::Kept(m) => {
             assert!(m.unnumbered_taken);
             assert_eq!(m.corrected_number, Some((String::new(), sun.clone())));
         }
