@@ -527,8 +527,9 @@ pub(super) fn mark(cli: &Cli, args: &MarkArgs) -> CmdResult {
         changes.push(Change::Note(n.clone()));
     }
     if changes.is_empty() {
-        return Err(UserError::new(
-            "没有要登记的内容：请给出 --enrollment、--payment 或 --note (nothing to mark)".into(),
+        return Err(UserError::in_two(
+            "没有要登记的内容：请给出 --enrollment、--payment 或 --note".into(),
+            "nothing to mark: give --enrollment, --payment or --note".into(),
         )
         .kind("nothing_to_mark"));
     }
