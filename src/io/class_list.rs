@@ -2751,7 +2751,8 @@ impl RowReader<'_> {
                     row_no,
                     &header_of(column),
                     format!(
-                        "无法从“{shown}”读出年级和班级：已按原样作为班级导入，请核对 (no grade and class could be read                          from “{shown}”: imported as the class as written; check it)"
+                        "无法从“{shown}”读出年级和班级：已按原样作为班级导入，请核对 (no grade and class could be read \
+                         from “{shown}”: imported as the class as written; check it)"
                     ),
                 );
             } else if number_cell && class == "1班" && cell.ends_with(".1") {
@@ -2763,7 +2764,10 @@ impl RowReader<'_> {
                     row_no,
                     &header_of(column),
                     format!(
-                        "“{shown}”是数字单元格，可能是 {shown} 班也可能是 {shown}0 班（表格会去掉小数末尾的 0）：已按“{label}”                         导入，请核对；把该列设为文本可免此误 (the number cell “{shown}” may be class {shown} or                          {shown}0, as a spreadsheet drops a trailing 0: imported as “{label}”; check it, or format the                          column as text)"
+                        "“{shown}”是数字单元格，可能是 {shown} 班也可能是 {shown}0 班（表格会去掉小数末尾的 0）：已按“{label}”\
+                         导入，请核对；把该列设为文本可免此误 (the number cell “{shown}” may be class {shown} or \
+                         {shown}0, as a spreadsheet drops a trailing 0: imported as “{label}”; check it, or format the \
+                         column as text)"
                     ),
                 );
             }
@@ -4937,6 +4941,24 @@ mod tests {
             assert!(said.iter().any(|m| m.contains("按表头上方写的班级导入")), "{above:?}: {said:?}");
             assert!(!said.iter().any(|m| m.contains("没有班级，")), "{above:?}: {said:?}");
         }
+    }
+
+    #[test]
+    fn messages_on_a_class_cell_run_on_without_gaps() {
+        let header = vec![text("姓名"), text("身份证号码"), text("班级")];
+        let sheet = Sheet {
+            name: "名单".into(),
+            rows: vec![
+                header,
+                vec![text("张三"), text("450202201703051233"), text("3.2.1")],
+                vec![text("李四"), text("450202201704062348"), Cell::Number(3.1)],
+            ],
+        };
+        let plan = plan_sheets(vec![("a.xlsx".into(), vec![sheet])], None, DEFAULT_SCHOOL, today()).unwrap();
+        let said: Vec<&str> = plan.report.problems.iter().map(|p| p.message.as_str()).collect();
+        assert!(said.iter().any(|m| m.contains("no grade and class could be read from")), "{said:?}");
+        assert!(said.iter().any(|m| m.contains("may be class 3.1 or 3.10")), "{said:?}");
+        assert!(!said.iter().any(|m| m.contains("  ")), "{said:?}");
     }
 
     #[test]
