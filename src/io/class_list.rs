@@ -782,7 +782,7 @@ fn sheet_class(name: &str, rows: &[Vec<Cell>], header_row: usize, multi: bool) -
 }
 
 /// The class a label line above the header gives (「班级：三年级（2）班」, or 「年级：三年级 班级：2班」 in a merged
-/// title row), as a sheet's name gives it.
+/// title row, or after other labels: 「填表日期：2026-09-01  班级：示范班」), as a sheet's name gives it.
 fn class_line(rows: &[Vec<Cell>], header_row: usize) -> Option<String> {
     let (mut grade, mut class) = (None, None);
     for cell in rows.iter().take(header_row).flatten() {
@@ -796,7 +796,22 @@ fn class_line(rows: &[Vec<Cell>], header_row: usize) -> Option<String> {
     let class = class?;
     let (grade, class) = class_label::from_columns(grade.as_deref(), Some(&class), None);
     let label = class_label::join(&grade, &class);
-    (reads_as_class(&label) || class_label::dotted(&label).is_some()).then_some(label)
+    // Labelled 班级, a class by a name of its own (示范班, 实验班) is a class too, as a sheet's name is.
+    let named = label.ends_with('班') && label != NO_CLASS;
+    (named || class_label::dotted(&label).is_some()).then_some(label)
+}
+
+/// Whether a sheet's name names another class than the label line above its header gives (sheet 一年级2班,
+/// 「班级：三年级2班」). A name that gives only the grade (三年级) or only the class (2班) differs only in that.
+fn sheet_named_other(name: &str, label: &str, multi: bool) -> bool {
+    let name = name.trim();
+    let named = if multi { name.contains('班') || name.contains("年级") } else { reads_as_class(name) };
+    if !named {
+        return false;
+    }
+    let (named, given) = (ClassKey::parse(name), ClassKey::parse(label));
+    (named.grade != Grade::None && named.grade != given.grade)
+        || (!named.class.is_empty() && named.class != given.class)
 }
 
 /// What follows 「word：」 in a label line, up to a space or the next label; "" is none.
@@ -1486,6 +1501,24 @@ impl RowReader<'_> {
             let sheet_class =
                 if class_column { SheetClass::Unnamed } else { sheet_class(&sheet.name, &sheet.rows, map.top, multi) };
             if let SheetClass::Named(label) = &sheet_class
+                && class_line(&sheet.rows, map.top).as_ref() == Some(label)
+                && sheet_named_other(&sheet.name, label, multi)
+            {
+                let (name, label) = (quoted(&sheet.name), quoted(label));
+                self.problem_at(
+                    file,
+                    &sheet.name,
+                    None,
+                    "",
+                    format!(
+                        "表头上方写的班级“{label}”与工作表名称“{name}”不是同一个班：学生按表头上方写的班级导入到\
+                         “{label}”，因为那一行是名单本身写的，工作表名称常沿用自复制来的表，请核对 (the class written above \
+                         the header, “{label}”, and the sheet's name “{name}” are different classes: the pupils \
+                         are imported into “{label}”, as that line is written in the list itself while a sheet's name is \
+                         often left from the sheet it was copied from; check it)"
+                    ),
+                );
+            } else if let SheetClass::Named(label) = &sheet_class
                 && class_line(&sheet.rows, map.top).as_ref() == Some(label)
             {
                 self.problem_at(
@@ -4940,6 +4973,41 @@ mod tests {
             let said: Vec<&str> = plan.report.problems.iter().map(|p| p.message.as_str()).collect();
             assert!(said.iter().any(|m| m.contains("按表头上方写的班级导入")), "{above:?}: {said:?}");
             assert!(!said.iter().any(|m| m.contains("没有班级，")), "{above:?}: {said:?}");
+        }
+    }
+
+    #[test]
+    fn a_label_line_naming_another_class_than_the_sheet_is_said_at_the_sheet() {
+        let pupils = [("张三", "450202201703051233"), ("李四", "450202201704062348")];
+        let sheet = pupils_sheet("一年级2班", &["班级：三年级2班"], &pupils);
+        let plan = plan_sheets(vec![("a.xlsx".into(), vec![sheet])], None, DEFAULT_SCHOOL, today()).unwrap();
+        assert_eq!(classes_of(&plan), ["三年级2班", "三年级2班"]);
+        let said: Vec<_> = plan.report.problems.iter().filter(|p| p.message.contains("不是同一个班")).collect();
+        assert_eq!(said.len(), 1, "{:?}", plan.report.problems);
+        assert_eq!((said[0].sheet.as_str(), said[0].row), ("一年级2班", None), "the whole sheet's");
+        for words in ["“三年级2班”", "“一年级2班”", "are different classes", "导入到"] {
+            assert!(said[0].message.contains(words), "{words}: {}", said[0].message);
+        }
+        // The same class under another spelling, or a sheet name giving only the grade, is no disagreement.
+        for (name, line) in [("三年级（2）班", "班级：3年级2班"), ("Sheet1", "班级：三年级2班")] {
+            let sheet = pupils_sheet(name, &[line], &pupils);
+            let plan = plan_sheets(vec![("a.xlsx".into(), vec![sheet])], None, DEFAULT_SCHOOL, today()).unwrap();
+            assert!(!plan.report.problems.iter().any(|p| p.message.contains("不是同一个班")), "{name}");
+        }
+    }
+
+    #[test]
+    fn a_class_label_after_other_labels_on_its_line_gives_the_class() {
+        let pupils = [("张三", "450202201703051233"), ("李四", "450202201704062348")];
+        for (line, class) in [
+            ("填表日期：2026-09-01  班级：示范班", "示范班"),
+            ("填表日期：2026-09-01  班级：三年级2班", "三年级2班"),
+            ("学校：城中小学，班级：示范班", "示范班"),
+            ("填表人：李老师 班级:实验班", "实验班"),
+        ] {
+            let sheet = pupils_sheet("Sheet1", &[line], &pupils);
+            let plan = plan_sheets(vec![("a.xlsx".into(), vec![sheet])], None, DEFAULT_SCHOOL, today()).unwrap();
+            assert_eq!(classes_of(&plan), [class, class], "{line}");
         }
     }
 
