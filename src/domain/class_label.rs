@@ -146,13 +146,42 @@ pub fn from_columns(grade: Option<&str>, class: Option<&str>, combined: Option<&
     let class_cell = class.unwrap_or_default();
     let class = normalize(class_cell);
     if grade.is_empty() && class.is_empty() {
-        return combined.map(split).unwrap_or_default();
+        return combined.map(|cell| numbered_alone(split(cell))).unwrap_or_default();
     }
     if grade.is_empty() {
-        return split(class_cell);
+        return numbered_alone(split(class_cell));
+    }
+    // 一年级 | 3.2: the class cell names its grade, and the import says the two disagree (`own_grade`).
+    if let Some(named) = own_grade(&grade, class_cell) {
+        return named;
     }
     let class = without_grade(&grade, class_cell, class);
     (grade, with_ban(class))
+}
+
+/// A class cell with no grade before it: a bare class number (12) is that class (12班), as it is under a grade
+/// column, so 12 and 12班 in one list are one class written one way whichever comes first.
+fn numbered_alone((grade, class): (String, String)) -> (String, String) {
+    if grade.is_empty() && !class.is_empty() && class.chars().all(|c| c.is_ascii_digit()) {
+        (grade, with_ban(class))
+    } else {
+        (grade, class)
+    }
+}
+
+/// The grade and class a class cell names when it names a school year other than its grade column's
+/// (一年级 | 3.2, 一年级 | 三年级2班): read as the cell alone is read (3.2 is 三年级2班), the one place the row
+/// writes both its grade and its class; the import says the two cells disagree.
+pub fn own_grade(grade: &str, class_cell: &str) -> Option<(String, String)> {
+    let Grade::Year(year) = grade_of(&grade_cell(grade)) else { return None };
+    let (named, class) = split(class_cell);
+    if named.is_empty() || class.is_empty() {
+        return None;
+    }
+    match grade_of(&named) {
+        Grade::Year(own) if own != year => Some((named, with_ban(class))),
+        _ => None,
+    }
 }
 
 /// A 年级 cell as a grade: a bare school year (3, "03", a number cell or text alike) is that year's grade
@@ -986,8 +1015,8 @@ mod tests {
         assert_eq!(from_columns(Some("3年级"), Some("32班"), None), ("3年级".into(), "32班".into()));
         assert_eq!(from_columns(Some("三年级"), Some("三班"), None), three_two_of("三班"));
         assert_eq!(from_columns(Some("三年级"), Some("三十班"), None), three_two_of("三十班"));
-        // Another grade in the cell is not taken for this one.
-        assert_eq!(from_columns(Some("三年级"), Some("四(2)班"), None), three_two_of("四2班"));
+        // Another grade in the cell is not taken for this one: the cell is read as it reads alone (`own_grade`).
+        assert_eq!(from_columns(Some("三年级"), Some("四(2)班"), None), ("四年级".into(), "2班".into()));
     }
 
     fn three_two_of(class: &str) -> (String, String) {
@@ -1095,6 +1124,35 @@ mod tests {
         assert_eq!(from_columns(Some("2023"), Some("1"), None), ("2023级".into(), "1班".into()));
         // No school year: kept as written.
         assert_eq!(from_columns(Some("13"), Some("1"), None), ("13".into(), "1班".into()));
+    }
+
+    #[test]
+    fn a_bare_class_number_alone_is_its_class() {
+        for cell in ["12", "012", "12班", "１２"] {
+            assert_eq!(from_columns(None, Some(cell), None), (String::new(), "12班".into()), "{cell}");
+            assert_eq!(from_columns(None, None, Some(cell)), (String::new(), "12班".into()), "{cell}");
+        }
+    }
+
+    #[test]
+    fn a_class_cell_naming_another_grade_is_read_as_it_reads_alone() {
+        for (grade, class, named) in [
+            ("一年级", "3.2", "三年级2班"),
+            ("1", "3-2", "三年级2班"),
+            ("一年级", "三年级2班", "三年级2班"),
+            ("七年级", "三（2）班", "三年级2班"),
+        ] {
+            let alone = from_columns(None, Some(class), None);
+            assert_eq!(own_grade(grade, class), Some(alone.clone()), "{grade} | {class}");
+            assert_eq!(from_columns(Some(grade), Some(class), None), alone, "{grade} | {class}");
+            assert_eq!(join(&alone.0, &alone.1), named);
+        }
+        // The same school year, or a class naming none, is no disagreement.
+        for (grade, class) in
+            [("三年级", "3.2"), ("七年级", "初一2班"), ("一年级", "2班"), ("一年级", "32班"), ("2023级", "3.2")]
+        {
+            assert_eq!(own_grade(grade, class), None, "{grade} | {class}");
+        }
     }
 
     #[test]

@@ -2768,6 +2768,23 @@ impl RowReader<'_> {
             Some(sheet_grade) => class_label::with_sheet_grade(sheet_grade, (grade, class)),
             None => (grade, class),
         };
+        if let (Some(grade_text), Some(class_text)) = (&grade_cell, &class_cell)
+            && class_label::own_grade(grade_text, class_text).is_some()
+        {
+            let (label, grade_text, class_text) =
+                (class_label::join(&grade, &class), quoted(grade_text), quoted(class_text));
+            self.problem(
+                file,
+                sheet,
+                row_no,
+                &header_of(Column::Class),
+                format!(
+                    "年级列写“{grade_text}”，班级列“{class_text}”却写的是另一个年级：已按班级列导入到“{label}”，请核对 \
+                     (the grade column says “{grade_text}” but the class cell “{class_text}” names another grade: \
+                     imported into “{label}” as the class cell reads; check it)"
+                ),
+            );
+        }
         // The cell the class was read from, to say it when its reading is not sure.
         let class_from = match (&class_cell, &combined_cell) {
             (Some(cell), _) => Some((Column::Class, cell)),
@@ -5009,6 +5026,42 @@ mod tests {
             let plan = plan_sheets(vec![("a.xlsx".into(), vec![sheet])], None, DEFAULT_SCHOOL, today()).unwrap();
             assert_eq!(classes_of(&plan), [class, class], "{line}");
         }
+    }
+
+    #[test]
+    fn a_bare_class_number_is_the_same_class_as_its_ban_in_either_order() {
+        let ids = ["450202201703051233", "450202201704062348"];
+        for order in [["12", "12班"], ["12班", "12"]] {
+            let rows = [("张三", ids[0], order[0]), ("李四", ids[1], order[1])];
+            let sheet = class_column_sheet("名单", &[], &rows);
+            let plan = plan_sheets(vec![("a.xlsx".into(), vec![sheet])], None, DEFAULT_SCHOOL, today()).unwrap();
+            assert_eq!(classes_of(&plan), ["12班", "12班"], "{order:?}");
+        }
+    }
+
+    #[test]
+    fn a_class_cell_naming_another_grade_than_its_grade_column_is_said() {
+        let header = vec![text("姓名"), text("身份证号码"), text("年级"), text("班级")];
+        let row = |n: &str, id: &str, g: &str, c: &str| vec![text(n), text(id), text(g), text(c)];
+        let sheet = Sheet {
+            name: "名单".into(),
+            rows: vec![
+                header,
+                row("张三", "450202201703051233", "一年级", "3.2"),
+                row("李四", "450202201704062348", "一年级", "2班"),
+                row("王五", "450202201905011238", "三年级", "3.2"),
+            ],
+        };
+        let plan = plan_sheets(vec![("a.xlsx".into(), vec![sheet])], None, DEFAULT_SCHOOL, today()).unwrap();
+        // As 3.2 alone reads: 三年级2班.
+        assert_eq!(classes_of(&plan), ["三年级2班", "一年级2班", "三年级2班"]);
+        let said: Vec<_> = plan.report.problems.iter().filter(|p| p.message.contains("另一个年级")).collect();
+        assert_eq!(said.len(), 1, "{:?}", plan.report.problems);
+        assert_eq!((said[0].row, said[0].column.as_str()), (Some(2), "班级"));
+        for words in ["“一年级”", "“3.2”", "“三年级2班”", "names another grade"] {
+            assert!(said[0].message.contains(words), "{words}: {}", said[0].message);
+        }
+        assert!(!plan.report.problems.iter().any(|p| p.message.contains("按原样")), "{:?}", plan.report.problems);
     }
 
     #[test]
