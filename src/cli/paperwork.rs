@@ -959,10 +959,13 @@ pub fn quote(cli: &Cli, args: &QuoteArgs) -> CmdResult {
         let (zh, en) = (to_recertify.join("、"), to_recertify.join(", "));
         say(
             &format!(
-                "  人员类别（{zh}）待重新认定：是上一年度认定的，本年度未再认定，以上按全额计算；认定后由认定部门按规定补助                  (categories {en} to be certified again: certified for an earlier year, not yet this one, so the                  full amount; the certifying department pays the subsidy once it certifies the pupil)"
+                "  人员类别（{zh}）待重新认定：是上一年度认定的，本年度未再认定，以上按全额计算；认定后由认定部门按规定补助 \
+                 (categories {en} to be certified again: certified for an earlier year, not yet this one, so the \
+                 full amount; the certifying department pays the subsidy once it certifies the pupil)"
             ),
             &format!(
-                "  categories {en} to be certified again: certified for an earlier year, not yet this one, so the full                  amount; the certifying department pays the subsidy once it certifies the pupil"
+                "  categories {en} to be certified again: certified for an earlier year, not yet this one, so the full \
+                 amount; the certifying department pays the subsidy once it certifies the pupil"
             ),
         );
     }
