@@ -3463,6 +3463,17 @@ impl RowReader<'_> {
             _ if !name.chars().any(char::is_alphabetic) && is_label(id_text) => false,
             _ => id_text.bytes().filter(u8::is_ascii_digit).nth(5).is_some(),
         };
+        // 「填表日期： | | 2026-09-01」, a date (or no number of an ID's length) in the ID column beside a label: a
+        // footer, where the date's digits would make it a nameless pupil, or one named 填表日期.
+        if !id_shaped(id_cell, id_text)
+            && let Some(label) = self.footer_label(map, row, name, id_text)
+        {
+            return RowKind::Skipped(format!(
+                "表尾行“{0}”，不是学生，已跳过：{1} (a footer row, “{0}”, not a pupil: skipped: {1})",
+                quoted(label.trim()),
+                row_text(row)
+            ));
+        }
         if id_has_digits {
             return RowKind::Pupil;
         }
@@ -3535,6 +3546,28 @@ impl RowReader<'_> {
             )),
             None => RowKind::Pupil,
         }
+    }
+
+    /// A footer label (填表日期, 制表人, 班主任签字 …) in a row whose ID cell holds no ID: anywhere in the row when
+    /// the ID cell holds a date; otherwise in the name, ID or first filled cell, or anywhere in a row with no name
+    /// but a label. A name beside a label elsewhere (a 备注 of 联系人：妈妈) is left to the checks after.
+    fn footer_label(&self, map: &HeaderMap, row: &[Cell], name: &str, id_text: &str) -> Option<String> {
+        let label = |c: &Cell| match c {
+            Cell::Text(_) | Cell::Digits(_) => {
+                let t = c.text_ref();
+                self.synonyms.is_footer_label(&t, is_date_text).then(|| t.into_owned())
+            }
+            _ => None,
+        };
+        let name_at = map.columns.get(&Column::Name).copied();
+        let id_at = map.columns.get(&Column::IdNumber).copied();
+        let first = row.iter().position(|c| !c.is_empty());
+        let named = name.chars().any(char::is_alphabetic) && !self.synonyms.is_footer_label(name, is_date_text);
+        let anywhere = is_date_text(id_text) || !named;
+        row.iter()
+            .enumerate()
+            .filter(|&(at, _)| anywhere || [name_at, id_at, first].contains(&Some(at)))
+            .find_map(|(_, c)| label(c))
     }
 
     /// A class heading row: the rows under it that give no class take its label, until the next one.
@@ -3703,6 +3736,32 @@ fn looks_like_class_sheet(name: &str, numbered: usize) -> bool {
         || name.contains("年级")
         || class_label::grade_named(name).is_some()
         || class_label::dotted(name).is_some()
+}
+
+/// Whether an ID cell holds a run of digits as long as an ID number's (15 or more), and is no date.
+fn id_shaped(cell: &Cell, text: &str) -> bool {
+    match cell {
+        Cell::Number(f) => *f >= 1e14,
+        _ => !is_date_text(text) && text.split(|c: char| !c.is_ascii_digit()).any(|run| run.len() >= 15),
+    }
+}
+
+/// A date as a list's footer writes it, or as a workbook's date cell reads: 2026-09-01, 2026/9/1, 2026.9.1,
+/// 2026年9月1日, a time after it allowed.
+fn is_date_text(text: &str) -> bool {
+    let text = text.trim();
+    let date = text.split([' ', 'T']).next().unwrap_or_default();
+    let parts: Vec<&str> = date.split(['-', '/', '.', '年', '月', '日']).collect();
+    let parts = match parts.as_slice() {
+        [rest @ .., ""] if date.ends_with('日') => rest,
+        all => all,
+    };
+    let number =
+        |s: &str, len: std::ops::RangeInclusive<usize>| len.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit());
+    match parts {
+        [y, m, d] => number(y, 4..=4) && number(m, 1..=2) && number(d, 1..=2),
+        _ => false,
+    }
 }
 
 /// Whether a cell of a row holds an ID number that passes the check: a pupil's row, whatever its header says.
@@ -5705,6 +5764,38 @@ mod tests {
         let rows_said: Vec<_> =
             plan.report.problems.iter().filter(|p| p.column == "身份证号码").map(|p| p.row).collect();
         assert_eq!(rows_said, [Some(3), Some(4)], "{:?}", plan.report.problems);
+    }
+
+    /// A footer label beside a date in the ID column, as a workbook gives it (a text or a date cell, read as
+    /// 2026-09-01), is a footer said at its row, never a nameless pupil or one named 填表日期.
+    #[test]
+    fn a_footer_label_beside_a_date_is_no_pupil() {
+        let cells = |r: &[Option<&str>]| r.iter().map(|c| c.map_or(Cell::Empty, text)).collect::<Vec<_>>();
+        let cases: Vec<(&[&str], Vec<Option<&str>>)> = vec![
+            (&["序号", "姓名", "身份证号码", "班级"], vec![Some("填表日期："), None, Some("2026-09-01"), None]),
+            (&["序号", "姓名", "身份证号码", "班级"], vec![Some("填表日期"), None, Some("2026-09-01"), None]),
+            (&["序号", "姓名", "身份证号码", "班级"], vec![Some("制表日期"), None, Some("2026/9/1"), None]),
+            (&["姓名", "身份证号码"], vec![Some("填表日期"), Some("2026-09-01")]),
+            (&["姓名", "身份证号码", "班级", "备注"], vec![None, Some("2026-09-01"), None, Some("填表日期")]),
+            (&["姓名", "身份证号码"], vec![Some("填表日期："), Some("2026年9月1日")]),
+            (&["序号", "姓名", "身份证号码", "班级"], vec![Some("制表人："), Some("王老师"), Some("2026.9.1"), None]),
+        ];
+        for (header, footer) in cases {
+            let header = header.iter().map(|h| text(h)).collect::<Vec<_>>();
+            let mut pupil = cells(&[Some("1"), Some("陈娜军"), Some("510104201609222618"), Some("一年级1班")]);
+            pupil.truncate(header.len());
+            if header[0] == text("姓名") {
+                pupil = cells(&[Some("陈娜军"), Some("510104201609222618"), None, None]);
+                pupil.truncate(header.len());
+            }
+            let sheet = Sheet { name: String::new(), rows: vec![header, pupil, cells(&footer)] };
+            let plan = plan_sheets(vec![("a.xlsx".into(), vec![sheet])], None, DEFAULT_SCHOOL, today()).unwrap();
+            let names: Vec<&str> = plan.rows.iter().map(|r| r.name.as_str()).collect();
+            assert_eq!(names, ["陈娜军"], "{footer:?}: {:?}", plan.report.problems);
+            let said = plan.report.problems.iter().find(|p| p.row == Some(3) && p.file == "a.xlsx");
+            let said = said.map(|p| p.message.as_str()).unwrap_or_default();
+            assert!(said.contains("表尾行") && said.contains("a footer row"), "{footer:?}: {said}");
+        }
     }
 
     #[test]

@@ -111,6 +111,8 @@ struct CellWords {
     example: Vec<String>,
     #[serde(default)]
     fill_in: Vec<String>,
+    #[serde(default)]
+    footer_label: Vec<String>,
 }
 
 /// Header word (cleaned) → column, and the cell words of `[words]`.
@@ -146,6 +148,7 @@ impl Synonyms {
             &mut cell_words.refund,
             &mut cell_words.example,
             &mut cell_words.fill_in,
+            &mut cell_words.footer_label,
         ] {
             list.retain(|w| !w.trim().is_empty());
         }
@@ -213,6 +216,24 @@ impl Synonyms {
     pub fn is_fill_in(&self, cell: &str) -> bool {
         let cell = cell.trim_start_matches(|c: char| c.is_whitespace() || "()（）[]【】*".contains(c));
         self.cell_words.fill_in.iter().any(|w| cell.starts_with(w.as_str()))
+    }
+
+    /// A footer's label cell (「填表日期」, 「制表人：王老师」, 「日期 2026-09-01」): a label word whole, or before a
+    /// colon, or followed by a date, brackets and spaces around it ignored. A name is no label.
+    pub fn is_footer_label(&self, cell: &str, is_date: impl Fn(&str) -> bool) -> bool {
+        if cell.len() > 200 {
+            return false;
+        }
+        let cell = cell.trim().trim_matches(|c: char| "()（）[]【】*".contains(c) || c.is_whitespace());
+        let (head, after_colon) = match cell.split_once(['：', ':']) {
+            Some((head, rest)) => (head.trim(), Some(rest)),
+            None => (cell, None),
+        };
+        self.cell_words.footer_label.iter().any(|w| match head.strip_prefix(w.as_str()) {
+            Some("") => true,
+            Some(rest) => after_colon.is_none() && is_date(rest.trim()),
+            None => false,
+        })
     }
 
     /// A category cell word that means none (无, 否, -).
