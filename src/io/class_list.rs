@@ -3439,7 +3439,7 @@ impl RowReader<'_> {
     fn row_kind(&self, map: &HeaderMap, row: &[Cell], name: &str, id_cell: &Cell, id_text: &str) -> RowKind {
         // A template's example row (「示例 | 张三 | 4502…」) or its row of 必填/选填 under the header: a made-up
         // pupil, even with a number that passes the check.
-        if let Some(cell) = row.iter().find(|c| matches!(c, Cell::Text(t) if self.synonyms.is_example(t))) {
+        if let Some(cell) = self.example_marker(map, row) {
             return RowKind::Skipped(format!(
                 "示例行（“{0}”），不是学生，未导入：{1} (an example row, “{0}”, not a pupil: not imported: {1})",
                 quoted(cell.text_ref().trim()),
@@ -3546,6 +3546,31 @@ impl RowReader<'_> {
             )),
             None => RowKind::Pupil,
         }
+    }
+
+    /// The cell marking a row as a template's example (示例, 样例): only where a template puts it, in the 序号
+    /// column (or a column before the name where there is none), or as the whole name when the 序号 cell is not
+    /// a plain number. A 备注 of 示例 or a pupil named 例 beside the number 1 is a real pupil, never left out.
+    fn example_marker<'r>(&self, map: &HeaderMap, row: &'r [Cell]) -> Option<&'r Cell> {
+        let is_marker = |c: &Cell| matches!(c, Cell::Text(t) if self.synonyms.is_example(t));
+        let seq_at = map.columns.get(&Column::Seq).copied();
+        let name_at = map.columns.get(&Column::Name).copied();
+        let leading = match (seq_at, name_at) {
+            (Some(at), _) => row.get(at).filter(|c| is_marker(c)),
+            (None, Some(name)) => row.iter().take(name).find(|c| is_marker(c)),
+            (None, None) => None,
+        };
+        if leading.is_some() {
+            return leading;
+        }
+        let seq_plain = seq_at.and_then(|at| row.get(at)).is_some_and(|c| match c {
+            Cell::Number(_) => true,
+            _ => {
+                let t = c.text();
+                !t.is_empty() && t.trim().chars().all(|c| c.is_ascii_digit())
+            }
+        });
+        name_at.and_then(|at| row.get(at)).filter(|c| !seq_plain && is_marker(c))
     }
 
     /// A footer label (填表日期, 制表人, 班主任签字 …) in a row whose ID cell holds no ID: anywhere in the row when
@@ -5796,6 +5821,22 @@ mod tests {
             let said = said.map(|p| p.message.as_str()).unwrap_or_default();
             assert!(said.contains("表尾行") && said.contains("a footer row"), "{footer:?}: {said}");
         }
+    }
+
+    /// 示例 counts only where a template writes it (the 序号 column, or the name when 序号 is no number): a real
+    /// pupil with 示例 in 备注, or named 例 or 样例 beside the number 1, is imported.
+    #[test]
+    fn an_example_word_elsewhere_leaves_the_pupil_in() {
+        let csv = "序号,姓名,身份证号码,班级,联系电话,备注\n3,赵六,510104201609222618,三年级2班,,示例\n\
+                   1,例,450202201709011232,示范班,13800000011,\n4,样例,450202201703051233,示范班,,\n\
+                   示例,张三,450202201709011232,一年级1班,,\n,样例,450202201709011232,一年级1班,,\n";
+        let sheets = table::read_bytes(csv.as_bytes(), "a.csv").unwrap();
+        let plan = plan_sheets(vec![("a.csv".into(), sheets)], None, DEFAULT_SCHOOL, today()).unwrap();
+        let names: Vec<&str> = plan.rows.iter().map(|r| r.name.as_str()).collect();
+        assert_eq!(names, ["赵六", "例", "样例"], "{:?}", plan.report.problems);
+        let examples: Vec<_> =
+            plan.report.problems.iter().filter(|p| p.message.contains("示例行")).map(|p| p.row).collect();
+        assert_eq!(examples, [Some(5), Some(6)], "{:?}", plan.report.problems);
     }
 
     #[test]
