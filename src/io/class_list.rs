@@ -2655,7 +2655,7 @@ impl RowReader<'_> {
         // Checked before anything reads the row: an overlong cell is never cleaned, keyed or stored. One the
         // pupil is known by (the name, the ID number) leaves the row out; any other is left empty.
         let emptied: Vec<Cell>;
-        let row = match overlong_cells(sheet, map, row) {
+        let row = match overlong_cells(sheet, map, row, self.synonyms) {
             Overlong::None => row,
             Overlong::Key(header, message) => {
                 self.report.skipped += 1;
@@ -3825,10 +3825,20 @@ enum Overlong {
     Others(Vec<(usize, String, String)>),
 }
 
-fn overlong_cells(sheet: &Sheet, map: &HeaderMap, row: &[Cell]) -> Overlong {
+fn overlong_cells(sheet: &Sheet, map: &HeaderMap, row: &[Cell], synonyms: &Synonyms) -> Overlong {
     let (name_at, id_at) = (map.columns.get(&Column::Name), map.columns.get(&Column::IdNumber));
+    // A column said once as ignored (a header unknown or repeated) is read by nothing: its cells are not said
+    // again, row by row, as too long.
+    let ignored = |at: usize| {
+        let read = map.columns.values().any(|&c| c == at) || map.more_phones.contains(&at);
+        let word = sheet.rows.get(map.row).and_then(|h| h.get(at)).map(Cell::text).unwrap_or_default();
+        !read && !word.is_empty() && !synonyms.is_own_column(&word)
+    };
     let too_long = |at: usize, c: &Cell| match c {
-        Cell::Text(t) => t.len() > table::MAX_CELL_BYTES || (name_at == Some(&at) && t.len() > table::MAX_NAME_BYTES),
+        Cell::Text(t) => {
+            (t.len() > table::MAX_CELL_BYTES || (name_at == Some(&at) && t.len() > table::MAX_NAME_BYTES))
+                && !ignored(at)
+        }
         _ => false,
     };
     if !row.iter().enumerate().any(|(at, c)| too_long(at, c)) {
@@ -5882,6 +5892,16 @@ mod tests {
             english,
             "the cell is too long, 69 KB where a cell holds 64 KB at most: left empty, the pupil imported"
         );
+
+        // A column said as an unknown header is not said again as too long.
+        let header = ["姓名", "身份证号码", "家长意见"].map(text).to_vec();
+        let rows = vec![header, vec![text("张三"), text("450202201703051233"), text(&phone)]];
+        let sheet = Sheet { name: String::new(), rows };
+        let plan = plan_sheets(vec![("a.csv".into(), vec![sheet])], None, DEFAULT_SCHOOL, today()).unwrap();
+        assert_eq!(plan.rows.len(), 1, "{:?}", plan.report.problems);
+        let said: Vec<_> = plan.report.problems.iter().map(|p| p.message.as_str()).collect();
+        assert!(said.iter().any(|m| m.contains("不认识的表头")), "{said:?}");
+        assert!(!said.iter().any(|m| m.contains("过长")), "{said:?}");
 
         // A name too long leaves its row out, said in English alone in English.
         let name = "李".repeat(2000);
