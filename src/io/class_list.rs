@@ -3465,13 +3465,14 @@ impl RowReader<'_> {
         };
         // 「填表日期： | | 2026-09-01」, a date (or no number of an ID's length) in the ID column beside a label: a
         // footer, where the date's digits would make it a nameless pupil, or one named 填表日期.
-        if !id_shaped(id_cell, id_text)
-            && let Some(label) = self.footer_label(map, row, name, id_text)
-        {
+        if !id_shaped(id_cell, id_text) && self.has_footer_label(map, row, name, id_text) {
+            // Quoted as the footers below quote theirs: the name cell where it is the label, else the row.
+            let shown = match self.synonyms.is_footer(name) {
+                true => quoted(name).into_owned(),
+                false => row_text(row),
+            };
             return RowKind::Skipped(format!(
-                "表尾行“{0}”，不是学生，已跳过：{1} (a footer row, “{0}”, not a pupil: skipped: {1})",
-                quoted(label.trim()),
-                row_text(row)
+                "表尾行“{shown}”，不是学生，已跳过 (a footer row, “{shown}”, not a pupil: skipped)"
             ));
         }
         if id_has_digits {
@@ -3576,23 +3577,17 @@ impl RowReader<'_> {
     /// A footer label (填表日期, 制表人, 班主任签字 …) in a row whose ID cell holds no ID: anywhere in the row when
     /// the ID cell holds a date; otherwise in the name, ID or first filled cell, or anywhere in a row with no name
     /// but a label. A name beside a label elsewhere (a 备注 of 联系人：妈妈) is left to the checks after.
-    fn footer_label(&self, map: &HeaderMap, row: &[Cell], name: &str, id_text: &str) -> Option<String> {
+    fn has_footer_label(&self, map: &HeaderMap, row: &[Cell], name: &str, id_text: &str) -> bool {
         let label = |c: &Cell| match c {
-            Cell::Text(_) | Cell::Digits(_) => {
-                let t = c.text_ref();
-                self.synonyms.is_footer_label(&t, is_date_text).then(|| t.into_owned())
-            }
-            _ => None,
+            Cell::Text(_) | Cell::Digits(_) => self.synonyms.is_footer_label(&c.text_ref(), is_date_text),
+            _ => false,
         };
         let name_at = map.columns.get(&Column::Name).copied();
         let id_at = map.columns.get(&Column::IdNumber).copied();
         let first = row.iter().position(|c| !c.is_empty());
         let named = name.chars().any(char::is_alphabetic) && !self.synonyms.is_footer_label(name, is_date_text);
         let anywhere = is_date_text(id_text) || !named;
-        row.iter()
-            .enumerate()
-            .filter(|&(at, _)| anywhere || [name_at, id_at, first].contains(&Some(at)))
-            .find_map(|(_, c)| label(c))
+        row.iter().enumerate().any(|(at, c)| (anywhere || [name_at, id_at, first].contains(&Some(at))) && label(c))
     }
 
     /// A class heading row: the rows under it that give no class take its label, until the next one.
