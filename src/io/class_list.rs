@@ -3465,7 +3465,7 @@ impl RowReader<'_> {
         };
         // 「填表日期： | | 2026-09-01」, a date (or no number of an ID's length) in the ID column beside a label: a
         // footer, where the date's digits would make it a nameless pupil, or one named 填表日期.
-        if !id_shaped(id_cell, id_text) && self.has_footer_label(map, row, name, id_text) {
+        if !id_shaped(id_cell, id_text) && self.has_footer_label(map, row, name) {
             // Quoted as the footers below quote theirs: the name cell where it is the label, else the row.
             let shown = match self.synonyms.is_footer(name) {
                 true => quoted(name).into_owned(),
@@ -3574,10 +3574,10 @@ impl RowReader<'_> {
         name_at.and_then(|at| row.get(at)).filter(|c| !seq_plain && is_marker(c))
     }
 
-    /// A footer label (填表日期, 制表人, 班主任签字 …) in a row whose ID cell holds no ID: anywhere in the row when
-    /// the ID cell holds a date; otherwise in the name, ID or first filled cell, or anywhere in a row with no name
-    /// but a label. A name beside a label elsewhere (a 备注 of 联系人：妈妈) is left to the checks after.
-    fn has_footer_label(&self, map: &HeaderMap, row: &[Cell], name: &str, id_text: &str) -> bool {
+    /// A footer label (填表日期, 制表人, 班主任签字 …) in a row whose ID cell holds no ID: in the name, ID or first
+    /// filled cell, or anywhere in a row with no name but a label. A name beside a label elsewhere (a 备注 of
+    /// 联系人：妈妈) is left to the checks after.
+    fn has_footer_label(&self, map: &HeaderMap, row: &[Cell], name: &str) -> bool {
         let label = |c: &Cell| match c {
             Cell::Text(_) | Cell::Digits(_) => self.synonyms.is_footer_label(&c.text_ref(), is_date_text),
             _ => false,
@@ -3586,8 +3586,8 @@ impl RowReader<'_> {
         let id_at = map.columns.get(&Column::IdNumber).copied();
         let first = row.iter().position(|c| !c.is_empty());
         let named = name.chars().any(char::is_alphabetic) && !self.synonyms.is_footer_label(name, is_date_text);
-        let anywhere = is_date_text(id_text) || !named;
-        row.iter().enumerate().any(|(at, c)| (anywhere || [name_at, id_at, first].contains(&Some(at))) && label(c))
+        // A child's name beside a birth date typed in the ID column and 联系人：妈妈 in 备注 stays a pupil.
+        row.iter().enumerate().any(|(at, c)| (!named || [name_at, id_at, first].contains(&Some(at))) && label(c))
     }
 
     /// A class heading row: the rows under it that give no class take its label, until the next one.
@@ -5810,6 +5810,12 @@ mod tests {
             (&["姓名", "身份证号码"], vec![Some("填表日期："), Some("2026年9月1日")]),
             (&["序号", "姓名", "身份证号码", "班级"], vec![Some("制表人："), Some("王老师"), Some("2026.9.1"), None]),
         ];
+        // A child with a birth date typed in the ID column and a contact in 备注 is a pupil, flagged.
+        let header = ["序号", "姓名", "身份证号码", "备注"].map(text).to_vec();
+        let child = cells(&[Some("1"), Some("赵六"), Some("2016-09-22"), Some("联系人：妈妈")]);
+        let sheet = Sheet { name: String::new(), rows: vec![header, child] };
+        let plan = plan_sheets(vec![("a.xlsx".into(), vec![sheet])], None, DEFAULT_SCHOOL, today()).unwrap();
+        assert_eq!(plan.rows.len(), 1, "{:?}", plan.report.problems);
         for (header, footer) in cases {
             let header = header.iter().map(|h| text(h)).collect::<Vec<_>>();
             let mut pupil = cells(&[Some("1"), Some("陈娜军"), Some("510104201609222618"), Some("一年级1班")]);
