@@ -2284,7 +2284,18 @@ impl RowReader<'_> {
             number_kept,
             // Said at the row without a number that was the pupil (`pairing_said`).
             unnumbered_taken: _,
+            phone_not_taken,
         } = *moves;
+        if let Some((list, held)) = phone_not_taken {
+            let (list, held) = (quoted(&list), quoted(&held));
+            let message = format!(
+                "此行没有身份证号码，按姓名和班级视为 {name}，但联系电话“{list}”与该学生的“{held}”不同：联系电话未改；若是另一名同名\
+                 学生，请填写其身份证号码后再导入 (no ID number: taken as {name} by name and class, but its phone {list} \
+                 differs from the pupil's {held}: the phone was not changed; if this is another child of the same \
+                 name, write the child's ID number on the list and import it again)"
+            );
+            self.problem_in(file, sheet, row_no, id_header, message);
+        }
         if let Some(held) = number_kept {
             let held = id_number::mask(&held);
             let message = format!(
@@ -5647,6 +5658,33 @@ mod tests {
             assert!(check.contains("第 3 行") && check.contains("4502**********8803"), "{name}: {check}");
             assert!(check.contains("row 4 gives another pupil of this name and class"), "{name}: {check}");
             assert_eq!(report.added, 2, "{name}: {report:?}");
+        }
+    }
+
+    /// A row without a number taken by name and class as a pupil holding another phone leaves the phone as held
+    /// and says so: imported again, the list changes nothing, where each import turned the phone to the other
+    /// row's and back.
+    #[test]
+    fn a_row_without_a_number_never_changes_the_phone_of_the_pupil_it_is_taken_as() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("list.csv");
+        let rows = "姓名,身份证号码,班级,联系电话\n张伟,450203201909308803,三年级2班,13800000007\n\
+                    张伟,,三年级2班,13800000008\n";
+        std::fs::write(&path, rows).unwrap();
+        type Import = fn(&mut Store, &[&Path], Option<&str>, bool) -> Result<ImportReport, ImportError>;
+        for (name, run) in [("read ahead", import as Import), ("row by row", import_row_by_row as Import)] {
+            let mut store = Store::open(&dir.path().join(format!("{name}.db"))).unwrap();
+            let first = run(&mut store, &[path.as_path()], None, false).unwrap();
+            let said = first.problems.iter().find(|p| p.row == Some(3) && p.message.contains("联系电话未改"));
+            let said = said.unwrap_or_else(|| panic!("{name}: {:?}", first.problems));
+            assert!(said.message.contains("13800000008") && said.message.contains("13800000007"), "{name}");
+            let pupils = store.students(&crate::store::StudentFilter::default()).unwrap();
+            assert_eq!(pupils.len(), 1, "{name}");
+            assert_eq!(pupils[0].phone, "13800000007", "{name}");
+            let again = run(&mut store, &[path.as_path()], None, false).unwrap();
+            assert_eq!((again.added, again.updated), (0, 0), "{name}: {again:?}");
+            let pupils = store.students(&crate::store::StudentFilter::default()).unwrap();
+            assert_eq!(pupils[0].phone, "13800000007", "{name}");
         }
     }
 

@@ -204,6 +204,10 @@ pub struct Moves {
     /// and no pupil of them holds a valid one: this row's number is theirs (`corrected_number` says it), as it
     /// would be had the two rows come in two imports. Not a second child.
     pub unnumbered_taken: bool,
+    /// The row gives no ID number and was taken as this pupil by name and class, and gives another phone than the
+    /// one the pupil holds: (the list's, the held one). Not taken: such a row may be a second child of the name,
+    /// and taking it would change the phone back and forth at each import of the list.
+    pub phone_not_taken: Option<(String, String)>,
     /// The row gives the valid number this pupil's was changed from by hand, and the pupil held none since, or
     /// one that fails the check: the list's number was put back (`restore_number`): (the number held before, the
     /// list's).
@@ -2082,7 +2086,10 @@ fn update_existing(
             }
         }
     }
-    if !row.phone.is_empty() && row.phone != current.phone {
+    let by_name_and_class = moves.number_kept.is_some() || moves.number_to_check.is_some();
+    if by_name_and_class && !row.phone.is_empty() && !current.phone.is_empty() && row.phone != current.phone {
+        moves.phone_not_taken = Some((row.phone.clone(), current.phone.clone()));
+    } else if !row.phone.is_empty() && row.phone != current.phone {
         let verdict = history.verdict(tx, &["phone"], &[&current.phone], &[&row.phone], |a, b| a == b)?;
         if verdict.corrected_away {
             moves.kept.push(KeptCorrection {
