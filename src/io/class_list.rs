@@ -1500,8 +1500,11 @@ impl RowReader<'_> {
                 map.columns.contains_key(&Column::Class) || map.columns.contains_key(&Column::GradeClass);
             let sheet_class =
                 if class_column { SheetClass::Unnamed } else { sheet_class(&sheet.name, &sheet.rows, map.top, multi) };
-            if let SheetClass::Named(label) = &sheet_class
-                && class_line(&sheet.rows, map.top).as_ref() == Some(label)
+            let from_line = match &sheet_class {
+                SheetClass::Named(label) if class_line(&sheet.rows, map.top).as_ref() == Some(label) => Some(label),
+                _ => None,
+            };
+            if let Some(label) = from_line
                 && sheet_named_other(&sheet.name, label, multi)
             {
                 let (name, label) = (quoted(&sheet.name), quoted(label));
@@ -1518,9 +1521,7 @@ impl RowReader<'_> {
                          often left from the sheet it was copied from; check it)"
                     ),
                 );
-            } else if let SheetClass::Named(label) = &sheet_class
-                && class_line(&sheet.rows, map.top).as_ref() == Some(label)
-            {
+            } else if let Some(label) = from_line {
                 self.problem_at(
                     file,
                     &sheet.name,

@@ -1442,15 +1442,8 @@ fn apply_one(
             batch.corrected_away.insert(old.clone());
         }
         let mut applied = update_existing(tx, ctx, id, row, batch.rules(), Known::default())?;
-        let mut moves = match applied.outcome {
-            // Found under the row's name (`FLAGGED_SAME_PUPIL`), so the name is the row's.
-            IncomingOutcome::Unchanged => Box::new(Moves { name: row.name.clone(), ..Moves::default() }),
-            IncomingOutcome::Updated(moves) | IncomingOutcome::Kept(moves) => moves,
-            other => {
-                applied.outcome = other;
-                return Ok(applied);
-            }
-        };
+        // Found under the row's name (`FLAGGED_SAME_PUPIL`), so the name is the row's.
+        let Some((mut moves, _)) = take_moves(&mut applied, || Ok(row.name.clone()))? else { return Ok(applied) };
         moves.corrected_number = corrected;
         applied.outcome = IncomingOutcome::Updated(moves);
         return Ok(applied);
@@ -1475,14 +1468,8 @@ fn apply_one(
         let mut applied = update_existing(tx, ctx, id, row, batch.rules(), Known::default())?;
         // Counted as the row would be with the row without a number after it: one pupil added, found again by the
         // other row, unchanged unless it gives more than the number.
-        let (mut moves, changed) = match applied.outcome {
-            IncomingOutcome::Unchanged => (Box::new(Moves { name: row.name.clone(), ..Moves::default() }), false),
-            IncomingOutcome::Kept(moves) => (moves, false),
-            IncomingOutcome::Updated(moves) => (moves, true),
-            other => {
-                applied.outcome = other;
-                return Ok(applied);
-            }
+        let Some((mut moves, changed)) = take_moves(&mut applied, || Ok(row.name.clone()))? else {
+            return Ok(applied);
         };
         moves.corrected_number = corrected;
         moves.unnumbered_taken = true;
@@ -1899,20 +1886,26 @@ fn restore_number(tx: &Transaction, ctx: &AuditContext, batch: &mut Batch, id: i
         batch.corrected_away.insert(old.clone());
     }
     let mut applied = update_existing(tx, ctx, id, row, batch.rules(), Known::default())?;
-    let mut moves = match applied.outcome {
-        IncomingOutcome::Unchanged => {
-            let name: String = tx.query_row("SELECT name FROM students WHERE id = ?1", [id], |r| r.get(0))?;
-            Box::new(Moves { name, ..Moves::default() })
-        }
-        IncomingOutcome::Updated(moves) | IncomingOutcome::Kept(moves) => moves,
-        other => {
-            applied.outcome = other;
-            return Ok(applied);
-        }
-    };
+    let name = || Ok(tx.query_row("SELECT name FROM students WHERE id = ?1", [id], |r| r.get(0))?);
+    let Some((mut moves, _)) = take_moves(&mut applied, name)? else { return Ok(applied) };
     moves.number_restored = corrected;
     applied.outcome = IncomingOutcome::Updated(moves);
     Ok(applied)
+}
+
+/// The moves of a pupil `update_existing` found, for a caller that adds what it did first (a number corrected,
+/// put back or filled in), and whether the row changed the pupil: an unchanged pupil's are empty, named by
+/// `name`. None where the row was no update of the pupil (`applied` then keeps its outcome).
+fn take_moves(applied: &mut Applied, name: impl FnOnce() -> Result<String>) -> Result<Option<(Box<Moves>, bool)>> {
+    Ok(match std::mem::replace(&mut applied.outcome, IncomingOutcome::Unchanged) {
+        IncomingOutcome::Unchanged => Some((Box::new(Moves { name: name()?, ..Moves::default() }), false)),
+        IncomingOutcome::Kept(moves) => Some((moves, false)),
+        IncomingOutcome::Updated(moves) => Some((moves, true)),
+        other => {
+            applied.outcome = other;
+            None
+        }
+    })
 }
 
 /// Records that a pupil already on the roster is on this year's lists (see `year::leavers`): a look-up by row
