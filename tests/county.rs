@@ -2665,6 +2665,50 @@ fn a_departments_share_without_the_familys_rolls_up_as_the_schools_stats_count_i
     agrees(2, 0);
 }
 
+/// A 低保 pupil whom liuzhou-2023 sends to enroll at the place that approved the benefit (待遇审批地), nobody having
+/// registered her here, is not 应参保 at the county, as the school's `stats` leaves her out: the county's 参保率 is
+/// the school's, where before the county counted her due at school. Once confirmed 异地参保 she is counted as
+/// anyone else, at the school and at the county alike.
+#[test]
+fn a_pupil_the_policy_sends_to_enroll_away_is_not_due_at_the_county_as_at_the_school() {
+    let Some(db) = TestDb::new() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let drive = drive_2024(dir.path(), 4);
+    let list = dir.path().join("categories.csv");
+    let dibao = pupil_id(0, 0);
+    std::fs::write(&list, format!("姓名,身份证号码,人员类别\n学生0,{dibao},低保对象\n")).unwrap();
+    canbao(&drive).args(["reconcile", "--source", "categories"]).arg(&list).assert().success();
+    canbao(&drive).args(["policy", "use", "liuzhou-2023"]).assert().success();
+    mark(&drive, &pupil_id(0, 1), &["--payment", "paid", "--amount", "380", "--paid-on", "2023-10-08", "--yes"]);
+    let agrees = |due_away: i64| {
+        let stats = json(canbao(&drive).args(["stats", "--json"]));
+        assert_eq!(stats["due_away"].as_i64(), Some(due_away), "{stats}");
+        push(&db, &[&drive], &[]);
+        let county = rollup(&db, &[]);
+        let line = &county["schools"][0];
+        for (ours, theirs) in [("students", "students"), ("enrolled", "insured"), ("expected", "expected")] {
+            assert_eq!((ours, &line[ours]), (ours, &stats[theirs]), "{county} {stats}");
+        }
+        assert_eq!(
+            (county["expected"].as_i64(), county["due_away"].as_i64()),
+            (stats["expected"].as_i64(), Some(due_away))
+        );
+        let school = rollup(&db, &["--school", "第一小学"]);
+        let expected = |v: &Value| -> Vec<(String, i64)> {
+            v["classes"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| (c["class"].to_string(), c["expected"].as_i64().unwrap()))
+                .collect()
+        };
+        assert_eq!(expected(&school), expected(&stats), "{school} {stats}");
+    };
+    agrees(1);
+    mark(&drive, &dibao, &["--enrollment", "elsewhere"]);
+    agrees(0);
+}
+
 /// Pupil `n` of the first school as its class list gives them (三年级1班), for a drive made with the store's clock.
 fn listed_pupil(name: &str, n: usize) -> canbao::store::Incoming {
     let id = pupil_id(0, n);

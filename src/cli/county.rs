@@ -55,6 +55,7 @@ fn read_drive(path: &Path) -> Result<(drive::DriveRead, Vec<PaymentOutsideYear>)
     let year = drive_year(&store)?;
     let mut rows = drive::read_store(&store, year).map_err(|e| UserError::new(format!("{}: {e}", path.display())))?;
     part_payments(&store, &mut rows)?;
+    sent_away(&store, &mut rows)?;
     let outside = payments_outside_year(&store)?;
     Ok((rows, outside))
 }
@@ -70,6 +71,21 @@ fn part_payments(store: &Store, rows: &mut drive::DriveRead) -> Result<(), UserE
     }
     for st in rows.statuses.iter_mut().filter(|st| st.year == rows.current_year) {
         st.amount_due_fen = short.get(&st.sid).map(|part| part.due_fen);
+    }
+    Ok(())
+}
+
+/// Gives the current year's statuses the drive's judgement of whether its policy sends the pupil to enroll away
+/// from school (`Store::sent_away_pupils`): the county leaves those nobody registered here or found insured out of
+/// 应参保, as the drive's `stats` does. A drive with no policy sends nobody away.
+fn sent_away(store: &Store, rows: &mut drive::DriveRead) -> Result<(), UserError> {
+    if store.shown_year().is_some_and(|y| y != rows.current_year) {
+        return Ok(());
+    }
+    let policy = paperwork::drive_policy(store)?;
+    let away = store.sent_away_pupils(policy.as_ref())?;
+    for st in rows.statuses.iter_mut().filter(|st| st.year == rows.current_year) {
+        st.sent_away = Some(away.contains(&st.sid));
     }
     Ok(())
 }

@@ -231,7 +231,7 @@ pub fn write_pupil(line: &mut CopyLine, id: i64, p: &DrivePupil, school_id: i32,
 /// A status's own columns, after `pupil_id` (county) or `rid, sid, pupil_id` (staging).
 pub const STATUS_COLUMNS: &str =
     "year, enrollment, decline_reason, payment, paid_amount_fen, paid_on, paid_channel, grade, class, class_order,
-     amount_due_fen";
+     amount_due_fen, sent_away";
 
 pub fn write_status(
     line: &mut CopyLine,
@@ -257,6 +257,7 @@ pub fn write_status(
     line.opt(st.class.as_deref());
     line.opt(st.class_order.as_deref());
     line.opt_int(st.amount_due_fen);
+    line.opt(st.sent_away.map(|away| if away { "t" } else { "f" }));
     stamps(line, &st.last, true, audit, into);
 }
 

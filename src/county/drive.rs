@@ -66,6 +66,9 @@ pub struct DriveStatus {
     /// counts it, for the drive's current year); None for a whole payment, another year's, or none. Set by the
     /// caller, which has the drive's policy.
     pub amount_due_fen: Option<i64>,
+    /// Whether the drive's policy sends the pupil to enroll away from school (`Store::sent_away_pupils`, as the
+    /// drive's `stats` judges 应参保), for the drive's current year; None for another year's. Set by the caller.
+    pub sent_away: Option<bool>,
     /// As `DrivePupil::last`, for the yearly groups only, counting the changes made in this year.
     pub last: [Option<usize>; 8],
 }
@@ -344,6 +347,7 @@ fn read_pupils(
             class: None,
             class_order: None,
             amount_due_fen: None,
+            sent_away: None,
             last: [None; 8],
         });
     }
@@ -379,6 +383,7 @@ fn read_closed_years(
             class: r.get(9)?,
             class_order: r.get(10)?,
             amount_due_fen: None,
+            sent_away: None,
             last: [None; 8],
         });
     }

@@ -602,7 +602,8 @@ fn create_staging(tx: &mut postgres::Transaction) -> Result<(), CountyError> {
          CREATE TEMP TABLE stage_statuses (
             rid bigint NOT NULL, sid bigint NOT NULL, pupil_id bigint NOT NULL, year integer NOT NULL,
             enrollment text NOT NULL, decline_reason text, payment text NOT NULL, paid_amount_fen bigint,
-            paid_on text, paid_channel text, grade text, class text, class_order text, amount_due_fen bigint
+            paid_on text, paid_channel text, grade text, class text, class_order text, amount_due_fen bigint,
+            sent_away boolean
             {status_stamps},
             -- The drive's payment was recorded apart from the county (decide::payments_recorded_apart).
             payment_apart boolean NOT NULL DEFAULT false,
@@ -691,6 +692,7 @@ fn update_known(
     .map_err(server)?;
     decide::categories_news(tx, file.rows, known_events)?;
     judge_part_payments(tx)?;
+    judge_sent_away(tx)?;
     let settled_changed = prune_settled(tx)?;
     fill_closed_classes(tx)?;
     decide::payments_recorded_apart(tx, file.rows, known_events)?;
@@ -797,6 +799,27 @@ fn judge_part_payments(tx: &mut postgres::Transaction) -> Result<(), CountyError
               AND t.payment_event IS NOT DISTINCT FROM s.payment_event
               AND (t.payment, t.paid_amount_fen, t.paid_on) IS NOT DISTINCT FROM (s.payment, s.paid_amount_fen, s.paid_on)
               AND t.amount_due_fen IS DISTINCT FROM s.amount_due_fen
+            RETURNING s.sid
+         )
+         UPDATE stage_pupils p SET changed = true FROM judged j WHERE j.sid = p.sid",
+        &[],
+    )
+    .map_err(server)?;
+    Ok(())
+}
+
+/// The drive's judgement of whether its policy sends the pupil to enroll away from school (`sent_away`), for the
+/// year it judged: it hangs on the policy and the certified categories, which change with no change to the
+/// status, and a status pushed before county schema 9 has none. The pupils whose judgement changed count as
+/// updated.
+fn judge_sent_away(tx: &mut postgres::Transaction) -> Result<(), CountyError> {
+    tx.execute(
+        "WITH judged AS (
+            UPDATE canbao.statuses t SET sent_away = s.sent_away
+            FROM stage_statuses s
+            WHERE t.pupil_id = s.pupil_id AND t.year = s.year AND s.sent_away IS NOT NULL
+              -- A status pushed before schema 9 (NULL) is counted as one sent nowhere: judged so, it is unchanged.
+              AND COALESCE(t.sent_away, false) <> s.sent_away
             RETURNING s.sid
          )
          UPDATE stage_pupils p SET changed = true FROM judged j WHERE j.sid = p.sid",

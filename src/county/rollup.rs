@@ -22,7 +22,8 @@ fn standing_sql(keep: impl Fn(Standing) -> bool) -> String {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Counts {
     pub students: i64,
-    /// 应参保: still at school and not declined, or insured anyway.
+    /// 应参保: still at school and not declined, or insured anyway; not those `due_away`, as the drive's `stats`
+    /// counts it (`Standing::is_expected_here`).
     pub expected: i64,
     /// 已参保: paid by the family or a department, or insured elsewhere.
     pub enrolled: i64,
@@ -41,6 +42,9 @@ pub struct Counts {
     pub special: i64,
     /// Pupils whose ID number failed the check.
     pub id_invalid: i64,
+    /// Pupils the drive's policy sends to enroll away from school (待遇审批地, with the family) whom nobody has
+    /// registered here or found insured (`Standing::is_due_away`): not in `expected`, as `stats` counts them.
+    pub due_away: i64,
 }
 
 impl Counts {
@@ -119,6 +123,13 @@ fn part_paid_sql(version: i64) -> &'static str {
     }
 }
 
+/// Whether the drive's policy sends the pupil to enroll away from school (`Store::sent_away_pupils`, pushed with
+/// the status), as an SQL condition on `st` that is never NULL. A county before schema 9, or a status pushed
+/// before it, knows of none.
+fn sent_away_sql(version: i64) -> &'static str {
+    if version >= schema::SENT_AWAY_VERSION { "COALESCE(st.sent_away, false)" } else { "false" }
+}
+
 /// An SQL condition on `st`: `keep` of the pupil's standing and whether the family's payment is short of the
 /// amount due, as the drive's `stats` reads the two together (`Standing::is_insured_paying`).
 fn paying_sql(version: i64, keep: impl Fn(Standing, bool) -> bool) -> String {
@@ -130,6 +141,17 @@ fn paying_sql(version: i64, keep: impl Fn(Standing, bool) -> bool) -> String {
     )
 }
 
+/// As [`paying_sql`], `keep` also reading whether the policy sends the pupil away from school, as the drive's
+/// `stats` reads the three together (`Standing::is_expected_here`).
+fn judged_sql(version: i64, keep: impl Fn(Standing, bool, bool) -> bool) -> String {
+    let away = sent_away_sql(version);
+    format!(
+        "(({away} AND {}) OR (NOT {away} AND {}))",
+        paying_sql(version, |s, short| keep(s, short, true)),
+        paying_sql(version, |s, short| keep(s, short, false))
+    )
+}
+
 fn count_columns(version: i64) -> String {
     format!(
         "count(*), count(*) FILTER (WHERE {expected}), count(*) FILTER (WHERE {insured}),
@@ -137,8 +159,9 @@ fn count_columns(version: i64) -> String {
          count(*) FILTER (WHERE st.payment = 'government'),
          count(*) FILTER (WHERE st.enrollment = 'declined'), count(*) FILTER (WHERE st.enrollment = 'elsewhere'),
          count(*) FILTER (WHERE st.enrollment = 'left'), count(*) FILTER (WHERE jsonb_array_length(p.categories) > 0),
-         count(*) FILTER (WHERE NOT p.id_valid)",
-        expected = paying_sql(version, Standing::is_expected_paying),
+         count(*) FILTER (WHERE NOT p.id_valid), count(*) FILTER (WHERE {due_away})",
+        expected = judged_sql(version, Standing::is_expected_here),
+        due_away = judged_sql(version, Standing::is_due_away),
         insured = paying_sql(version, Standing::is_insured_paying),
         part_paid = part_paid_sql(version),
     )
@@ -157,6 +180,7 @@ fn counts(row: &postgres::Row, from: usize) -> Counts {
         left: row.get(from + 8),
         special: row.get(from + 9),
         id_invalid: row.get(from + 10),
+        due_away: row.get(from + 11),
     }
 }
 

@@ -176,7 +176,17 @@ pub const MIGRATIONS: &[&str] = &[
     r#"
     ALTER TABLE canbao.statuses ADD COLUMN IF NOT EXISTS amount_due_fen bigint;
     "#,
+    // 9: whether the drive's policy sends the pupil to enroll away from school (待遇审批地, with the family), by
+    // the categories certified for the year, as the drive's `stats` judges it: such a pupil nobody registered
+    // here or found insured is not 应参保 at school. NULL for a status pushed before (counted as before, due at
+    // school, until its drive is pushed again) and for a closed year's.
+    r#"
+    ALTER TABLE canbao.statuses ADD COLUMN IF NOT EXISTS sent_away boolean;
+    "#,
 ];
+
+/// The first version whose statuses say whether the drive's policy sends the pupil away (`sent_away`).
+pub const SENT_AWAY_VERSION: i64 = 9;
 
 /// The first version whose statuses say a family's part payment (`amount_due_fen`).
 pub const PART_PAID_VERSION: i64 = 8;

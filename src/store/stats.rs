@@ -353,7 +353,7 @@ impl Store {
             } else {
                 s.categories.iter().map(|c| c.name.clone()).collect()
             };
-            let sent_away = policy.is_some_and(|p| p.away_rule(categories.iter().map(String::as_str)).is_some());
+            let sent_away = sent_away(policy, s, &to_recertify);
             let expected = standing.is_expected_here(part_paid, sent_away);
             stats.expected += i64::from(expected);
             stats.due_away += i64::from(standing.is_due_away(part_paid, sent_away));
@@ -392,4 +392,33 @@ impl Store {
         stats.classes = classes;
         Ok(stats)
     }
+
+    /// The pupils `policy` sends to enroll away from school, as `stats` judges them for 应参保 (`Stats::due_away`):
+    /// a push gives the county this judgement, so the county's 应参保 is the school's.
+    pub fn sent_away_pupils(&self, policy: Option<&Policy>) -> Result<std::collections::HashSet<i64>> {
+        let mut found = std::collections::HashSet::new();
+        if policy.is_none() {
+            return Ok(found);
+        }
+        let to_recertify =
+            if self.current_year.is_some() { self.categories_to_recertify_ids()? } else { Default::default() };
+        self.for_each_student(&StudentFilter::default(), |s| {
+            if sent_away(policy, s, &to_recertify) {
+                found.insert(s.id);
+            }
+            Ok(())
+        })?;
+        Ok(found)
+    }
+}
+
+/// Whether `policy` sends the pupil to enroll away from school (`Policy::away_rule`), by the categories certified
+/// for the year: those carried from an earlier year (`to_recertify`, 待重新认定) weigh nothing until certified again.
+fn sent_away(
+    policy: Option<&Policy>,
+    s: &crate::domain::student::Student,
+    to_recertify: &std::collections::HashSet<i64>,
+) -> bool {
+    !to_recertify.contains(&s.id)
+        && policy.is_some_and(|p| p.away_rule(s.categories.iter().map(|c| c.name.as_str())).is_some())
 }
