@@ -901,7 +901,8 @@ fn an_ods_hidden_rows_are_imported_and_said() {
     let cell =
         |t: &str| format!("<table:table-cell office:value-type=\"string\"><text:p>{t}</text:p></table:table-cell>");
     let row = |visibility: &str, name: &str, id: &str| {
-        format!("<table:table-row{visibility}>{}{}</table:table-row>", cell(name), cell(id))
+        let phone = if name == "姓名" { "联系电话" } else { "" };
+        format!("<table:table-row{visibility}>{}{}{}</table:table-row>", cell(name), cell(id), cell(phone))
     };
     let content = format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?><office:document-content \
@@ -909,7 +910,8 @@ fn an_ods_hidden_rows_are_imported_and_said() {
          xmlns:table=\"urn:oasis:names:tc:opendocument:xmlns:table:1.0\" \
          xmlns:text=\"urn:oasis:names:tc:opendocument:xmlns:text:1.0\" office:version=\"1.2\">\
          <office:body><office:spreadsheet><table:table table:name=\"五年级1班\">\
-         <table:table-column table:number-columns-repeated=\"2\"/>{}{}{}{}\
+         <table:table-column table:number-columns-repeated=\"2\"/>\
+         <table:table-column table:visibility=\"collapse\"/>{}{}{}{}\
          </table:table></office:spreadsheet></office:body></office:document-content>",
         row("", "姓名", "身份证号码"),
         row("", "在读0", &ids[0]),
@@ -942,10 +944,17 @@ fn an_ods_hidden_rows_are_imported_and_said() {
     let rows: Vec<(Option<usize>, Option<usize>)> = report
         .problems
         .iter()
-        .filter(|p| p.message.contains("在 Excel 中是隐藏的"))
+        .filter(|p| p.message.contains("在表格中是隐藏的") && p.message.contains("hidden in the spreadsheet"))
         .map(|p| (p.row, p.last_row))
         .collect();
     assert_eq!(rows, [(Some(3), Some(4))], "{:?}", report.problems);
+    // An ODS is no Excel workbook: its notices say the file's own terms, of its hidden column too.
+    assert!(
+        report.problems.iter().any(|p| p.message.contains("第 C 列“联系电话”在表格中已隐藏")),
+        "{:?}",
+        report.problems
+    );
+    assert!(report.problems.iter().all(|p| !p.message.contains("Excel")), "{:?}", report.problems);
 }
 
 /// Two 身份证号码 columns, the first (last year's wrong numbers) hidden in Excel: the visible one is read and the

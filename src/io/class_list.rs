@@ -954,6 +954,8 @@ struct RowReader<'a> {
     /// Rows of the file being read left out for a name or an ID cell too long: a file whose rows were all left out
     /// so says why, and not that it holds no pupils.
     overlong_left_out: usize,
+    /// Whose terms say what the file being read hides (Excel's, or an ODS's spreadsheet's).
+    hidden_in: crate::io::table::HiddenIn,
 }
 
 /// What is said of a row once applied (`RowReader::said_of_applied`).
@@ -1382,6 +1384,7 @@ impl RowReader<'_> {
             filled_said: Vec::new(),
             class_keys: Vec::new(),
             overlong_left_out: 0,
+            hidden_in: Default::default(),
         }
     }
 
@@ -1406,6 +1409,7 @@ impl RowReader<'_> {
         let mut hidden_lists: Vec<String> = Vec::new();
         let multi = sheets.iter().filter(|s| !s.hidden).count() > 1;
         for mut rows in sheets {
+            self.hidden_in = rows.hidden_in;
             if rows.hidden {
                 self.hidden_sheet(file, rows, &mut hidden_lists)?;
                 continue;
@@ -1621,7 +1625,7 @@ impl RowReader<'_> {
             (true, ..) => Ok(()),
             (false, false, _) => {
                 let sheets = hidden_lists.iter().map(|s| format!("“{s}”")).collect::<Vec<_>>().join("、");
-                Err(ReadError::OnlyHidden { file: file.to_owned(), sheets }.into())
+                Err(ReadError::OnlyHidden { file: file.to_owned(), sheets, hidden_in: self.hidden_in }.into())
             }
             (false, true, false) => Err(ReadError::Empty { file: file.to_owned() }.into()),
             (false, true, true) => {
@@ -1712,10 +1716,12 @@ impl RowReader<'_> {
         }
         let name = std::mem::take(&mut rows.name);
         let these = crate::words::counted(count, "row was", "rows were");
+        let (at, at_en, app, app_en) =
+            (self.hidden_in.zh(), self.hidden_in.en(), self.hidden_in.app_zh(), self.hidden_in.app_en());
         let message = format!(
-            "工作表“{name}”在 Excel 中是隐藏的，其中 {count} 行未导入；若要导入，请在 Excel 中取消隐藏（右键工作表标签）后另存，再导入 \
-             (the sheet “{name}” is hidden in Excel: its {these} not imported; to import them, unhide it in \
-             Excel, save, and import again)"
+            "工作表“{name}”{at}是隐藏的，其中 {count} 行未导入；若要导入，请在 {app} 中取消隐藏（右键工作表标签）后另存，再导入 \
+             (the sheet “{name}” is hidden {at_en}: its {these} not imported; to import them, unhide it in \
+             {app_en}, save, and import again)"
         );
         self.problem_at(file, &name, None, "", message);
         hidden_lists.push(name);
@@ -1727,15 +1733,12 @@ impl RowReader<'_> {
     fn hidden_row(&mut self, file: &str, sheet: &Sheet, row_no: usize, said: &mut Vec<usize>) {
         said.push(row_no);
         if said.len() <= HIDDEN_ROWS_SAID {
-            self.problem(
-                file,
-                sheet,
-                row_no,
-                "",
-                "此行在 Excel 中是隐藏的（或被筛选隐藏），已导入，请核对；若是已转走的学生，请标为已离校 \
-                 (the row is hidden in Excel, or filtered out: imported; check it, and mark a pupil who has left)"
-                    .into(),
+            let (at, at_en) = (self.hidden_in.zh(), self.hidden_in.en());
+            let message = format!(
+                "此行{at}是隐藏的（或被筛选隐藏），已导入，请核对；若是已转走的学生，请标为已离校 \
+                 (the row is hidden {at_en}, or filtered out: imported; check it, and mark a pupil who has left)"
             );
+            self.problem(file, sheet, row_no, "", message);
         }
     }
 
@@ -1743,15 +1746,16 @@ impl RowReader<'_> {
         let Some(rest) = said.get(HIDDEN_ROWS_SAID..).filter(|rest| !rest.is_empty()) else { return };
         let shown: Vec<String> = rest.iter().take(20).map(usize::to_string).collect();
         let more = if rest.len() > shown.len() { "等" } else { "" };
+        let (at, at_en) = (self.hidden_in.zh(), self.hidden_in.en());
         let message = format!(
-            "另有 {} 行在 Excel 中是隐藏的（或被筛选隐藏），已导入，请核对：第 {}{more} 行 \
+            "另有 {} 行{at}是隐藏的（或被筛选隐藏），已导入，请核对：第 {}{more} 行 \
              ({} imported: check them: rows {}{})",
             rest.len(),
             shown.join("、"),
             crate::words::counted(
                 rest.len(),
-                "more row hidden in Excel, or filtered out, was",
-                "more rows hidden in Excel, or filtered out, were"
+                &format!("more row hidden {at_en}, or filtered out, was"),
+                &format!("more rows hidden {at_en}, or filtered out, were")
             ),
             shown.join(", "),
             if more.is_empty() { "" } else { " …" }
@@ -2103,13 +2107,14 @@ impl RowReader<'_> {
             if !word.is_empty() && hidden.binary_search(&i).is_ok() && (read || self.synonyms.column(&word).is_some()) {
                 // The operator counting the columns on screen does not see it: whether it was read is said.
                 let letter = header::column_letter(i);
+                let (at, at_en) = (self.hidden_in.zh(), self.hidden_in.en());
                 let message = match read {
                     true => format!(
-                        "第 {letter} 列“{shown}”在 Excel 中已隐藏，仍已导入 (column {letter} “{shown}” is hidden in Excel: \
+                        "第 {letter} 列“{shown}”{at}已隐藏，仍已导入 (column {letter} “{shown}” is hidden {at_en}: \
                          imported all the same)"
                     ),
                     false => format!(
-                        "第 {letter} 列“{shown}”在 Excel 中已隐藏，未导入 (column {letter} “{shown}” is hidden in Excel: \
+                        "第 {letter} 列“{shown}”{at}已隐藏，未导入 (column {letter} “{shown}” is hidden {at_en}: \
                          not imported)"
                     ),
                 };

@@ -48,11 +48,13 @@ pub enum ReadError {
     /// Only the sheets hidden in Excel hold a list: they are not imported (`class_list`), and the operator is
     /// told how to bring one in.
     #[error(
-        "文件 {file} 中可见的工作表里找不到表头行；名单在隐藏的工作表{sheets}中，未导入：若要导入，请在 Excel 中取消隐藏后另存，\
+        "文件 {file} 中可见的工作表里找不到表头行；名单在隐藏的工作表{sheets}中，未导入：若要导入，请在 {} 中取消隐藏后另存，\
          再导入 (no header row in the visible sheets of {file}; the list is in hidden sheets {sheets}, not imported: \
-         unhide them in Excel, save, and import again)"
+         unhide them in {}, save, and import again)",
+        .hidden_in.app_zh(),
+        .hidden_in.app_en()
     )]
-    OnlyHidden { file: String, sheets: String },
+    OnlyHidden { file: String, sheets: String, hidden_in: table::HiddenIn },
     #[error("文件 {file} 太大，不像是班级名单 (the file {file} is too large to be a class list)")]
     TooLarge { file: String },
     #[error(

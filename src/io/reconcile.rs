@@ -511,11 +511,13 @@ pub enum ReconcileError {
     NotThisList(String),
     /// Only the sheets hidden in Excel hold a list: they are not read, as the class-list import does not read them.
     #[error(
-        "文件 {file} 中可见的工作表里找不到表头行；名单在隐藏的工作表{sheets}中，未核对：若要核对，请在 Excel 中取消隐藏后另存，\
+        "文件 {file} 中可见的工作表里找不到表头行；名单在隐藏的工作表{sheets}中，未核对：若要核对，请在 {} 中取消隐藏后另存，\
          再核对 (no header row in the visible sheets of {file}; the list is in hidden sheets {sheets}, not reconciled: \
-         unhide them in Excel, save, and reconcile again)"
+         unhide them in {}, save, and reconcile again)",
+        .hidden_in.app_zh(),
+        .hidden_in.app_en()
     )]
-    OnlyHidden { file: String, sheets: String },
+    OnlyHidden { file: String, sheets: String, hidden_in: table::HiddenIn },
     /// The drive itself (`copy` false), or a copy or backup of it, given as an agency's list: what it holds came from
     /// the drive, so there is nothing to reconcile, nor to merge (the way another laptop's drive comes in).
     #[error("{}", this_drive_message(.file, *.copy))]
@@ -591,6 +593,8 @@ struct ListSheet {
     /// The columns Excel hides, from 0 (A), ascending: one the operator sees is read before a hidden one of the
     /// same header, as the class-list import reads them, and each is said, read or not.
     hidden_columns: Vec<usize>,
+    /// Whose terms say what the workbook hides (Excel's, or an ODS's spreadsheet's).
+    hidden_in: table::HiddenIn,
 }
 
 /// Reads `path` and reconciles it. `policy` (the drive's) is used to compare paid amounts with the amount due.
@@ -622,14 +626,15 @@ pub fn reconcile_with(
     let by_canbao = ownership::workbook_bytes_by_canbao(&bytes);
     let mut sheets = Vec::new();
     for mut rows in table::open_bytes(bytes, &file)? {
-        let (name, hidden, hidden_rows, hidden_columns) = (
+        let (name, hidden, hidden_rows, hidden_columns, hidden_in) = (
             std::mem::take(&mut rows.name),
             rows.hidden,
             std::mem::take(&mut rows.hidden_rows),
             std::mem::take(&mut rows.hidden_columns),
+            rows.hidden_in,
         );
         let cells = rows.collect::<Result<Vec<_>, _>>()?;
-        sheets.push(ListSheet { sheet: Sheet { name, rows: cells }, hidden, hidden_rows, hidden_columns });
+        sheets.push(ListSheet { sheet: Sheet { name, rows: cells }, hidden, hidden_rows, hidden_columns, hidden_in });
     }
     reconcile_list(store, &file, sheets, by_canbao, source, policy, options)
 }
@@ -648,6 +653,7 @@ pub fn reconcile_sheets(
         hidden: false,
         hidden_rows: Vec::new(),
         hidden_columns: Vec::new(),
+        hidden_in: table::HiddenIn::Excel,
     });
     let options = ReconcileOptions { dry_run, keep_unmatched: false };
     reconcile_list(store, file, sheets.collect(), false, source, policy, options)
@@ -717,13 +723,15 @@ fn reconcile_list(
         item_unapplied: Vec::new(),
         disputes: HashMap::new(),
         item_confirmed: Vec::new(),
+        hidden_in: table::HiddenIn::Excel,
     };
     run.today = run.store.today();
     run.year = run.store.current_year();
     let mut found_header = false;
     // Hidden sheets that hold a list, left out.
     let mut hidden_lists: Vec<String> = Vec::new();
-    for ListSheet { sheet, hidden, hidden_rows, hidden_columns } in &sheets {
+    for ListSheet { sheet, hidden, hidden_rows, hidden_columns, hidden_in } in &sheets {
+        run.hidden_in = *hidden_in;
         let Some(mut map) = header::detect(&sheet.rows, run.synonyms) else { continue };
         if *hidden {
             run.hidden_sheet(sheet, &map);
@@ -759,7 +767,7 @@ fn reconcile_list(
     if !found_header {
         if !hidden_lists.is_empty() {
             let sheets = hidden_lists.iter().map(|s| format!("“{s}”")).collect::<Vec<_>>().join("、");
-            return Err(ReconcileError::OnlyHidden { file: file.to_owned(), sheets });
+            return Err(ReconcileError::OnlyHidden { file: file.to_owned(), sheets, hidden_in: run.hidden_in });
         }
         // One of canbao's own forms that lists no pupils (参保进度汇总) is named as such, not as a list without a header.
         let own_title = sheets.iter().find_map(|s| {
@@ -839,6 +847,8 @@ fn reconcile_list(
 }
 
 struct Run<'a> {
+    /// Whose terms say what the sheet being read hides (Excel's, or an ODS's spreadsheet's).
+    hidden_in: table::HiddenIn,
     store: &'a mut Store,
     source: Source,
     policy: Option<&'a Policy>,
@@ -1063,14 +1073,15 @@ impl Run<'_> {
                 continue;
             }
             let (letter, shown) = (header::column_letter(i), super::class_list::quoted(&word));
+            let (at, at_en) = (self.hidden_in.zh(), self.hidden_in.en());
             let message = match read.contains(&i) {
                 true => format!(
-                    "第 {letter} 列“{shown}”在 Excel 中已隐藏，仍已用于核对 (column {letter} “{shown}” is hidden in \
-                     Excel: read for the reconciliation all the same)"
+                    "第 {letter} 列“{shown}”{at}已隐藏，仍已用于核对 (column {letter} “{shown}” is hidden {at_en}: \
+                     read for the reconciliation all the same)"
                 ),
                 false => format!(
-                    "第 {letter} 列“{shown}”在 Excel 中已隐藏，本次核对未使用 (column {letter} “{shown}” is hidden in \
-                     Excel: not used by this reconciliation)"
+                    "第 {letter} 列“{shown}”{at}已隐藏，本次核对未使用 (column {letter} “{shown}” is hidden {at_en}: \
+                     not used by this reconciliation)"
                 ),
             };
             self.problem(sheet, map.row + 1, word, message);
@@ -1470,10 +1481,12 @@ impl Run<'_> {
         let count = sheet.rows.iter().skip(map.row + 1).filter(|r| r.iter().any(|c| !c.is_empty())).count();
         let name = &sheet.name;
         let these = crate::words::counted(count, "row was", "rows were");
+        let (at, at_en, app, app_en) =
+            (self.hidden_in.zh(), self.hidden_in.en(), self.hidden_in.app_zh(), self.hidden_in.app_en());
         let message = format!(
-            "工作表“{name}”在 Excel 中是隐藏的，其中 {count} 行未核对；若要核对，请在 Excel 中取消隐藏（右键工作表标签）后另存，再核对 \
-             (the sheet “{name}” is hidden in Excel: its {these} not reconciled; to reconcile them, unhide it \
-             in Excel, save, and reconcile again)"
+            "工作表“{name}”{at}是隐藏的，其中 {count} 行未核对；若要核对，请在 {app} 中取消隐藏（右键工作表标签）后另存，再核对 \
+             (the sheet “{name}” is hidden {at_en}: its {these} not reconciled; to reconcile them, unhide it \
+             in {app_en}, save, and reconcile again)"
         );
         self.problem(sheet, 0, String::new(), message);
     }
@@ -1483,9 +1496,12 @@ impl Run<'_> {
     fn hidden_row(&mut self, sheet: &Sheet, row_no: usize, said: &mut Vec<usize>) {
         said.push(row_no);
         if said.len() <= HIDDEN_ROWS_SAID {
-            let message = "此行在 Excel 中是隐藏的（或被筛选隐藏），已核对，请留意 \
-                           (the row is hidden in Excel, or filtered out: reconciled all the same)";
-            self.problem(sheet, row_no, String::new(), message.to_owned());
+            let (at, at_en) = (self.hidden_in.zh(), self.hidden_in.en());
+            let message = format!(
+                "此行{at}是隐藏的（或被筛选隐藏），已核对，请留意 (the row is hidden {at_en}, or filtered out: reconciled all \
+                 the same)"
+            );
+            self.problem(sheet, row_no, String::new(), message);
         }
     }
 
@@ -1493,15 +1509,16 @@ impl Run<'_> {
         let Some(rest) = said.get(HIDDEN_ROWS_SAID..).filter(|rest| !rest.is_empty()) else { return };
         let shown: Vec<String> = rest.iter().take(20).map(usize::to_string).collect();
         let more = if rest.len() > shown.len() { "等" } else { "" };
+        let (at, at_en) = (self.hidden_in.zh(), self.hidden_in.en());
         let message = format!(
-            "另有 {} 行在 Excel 中是隐藏的（或被筛选隐藏），已核对：第 {}{more} 行 \
+            "另有 {} 行{at}是隐藏的（或被筛选隐藏），已核对：第 {}{more} 行 \
              ({} reconciled all the same: rows {}{})",
             rest.len(),
             shown.join("、"),
             crate::words::counted(
                 rest.len(),
-                "more row hidden in Excel, or filtered out, was",
-                "more rows hidden in Excel, or filtered out, were"
+                &format!("more row hidden {at_en}, or filtered out, was"),
+                &format!("more rows hidden {at_en}, or filtered out, were")
             ),
             shown.join(", "),
             if more.is_empty() { "" } else { " …" }

@@ -85,7 +85,59 @@ pub struct SheetRows {
     /// The columns Excel hides, from 0 (A), ascending: a column the operator does not see is not preferred over
     /// one they do, and is said.
     pub hidden_columns: Vec<usize>,
+    /// Whose terms say what the workbook hides.
+    pub hidden_in: HiddenIn,
     source: RowSource,
+}
+
+/// The program whose terms say what a workbook hides: Excel's for an XLSX or XLS, a spreadsheet's for an ODS
+/// (LibreOffice's, WPS's), which no Excel made: 「在 Excel 中是隐藏的」 would send its operator looking for Excel.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum HiddenIn {
+    #[default]
+    Excel,
+    OpenDocument,
+}
+
+impl HiddenIn {
+    /// Where it is hidden: 「在 Excel 中」, 「在表格中」.
+    pub fn zh(self) -> &'static str {
+        match self {
+            HiddenIn::Excel => "在 Excel 中",
+            HiddenIn::OpenDocument => "在表格中",
+        }
+    }
+
+    pub fn en(self) -> &'static str {
+        match self {
+            HiddenIn::Excel => "in Excel",
+            HiddenIn::OpenDocument => "in the spreadsheet",
+        }
+    }
+
+    /// The programs that unhide it.
+    pub fn app_zh(self) -> &'static str {
+        match self {
+            HiddenIn::Excel => "Excel",
+            HiddenIn::OpenDocument => "LibreOffice 或 WPS",
+        }
+    }
+
+    pub fn app_en(self) -> &'static str {
+        match self {
+            HiddenIn::Excel => "Excel",
+            HiddenIn::OpenDocument => "LibreOffice or WPS",
+        }
+    }
+
+    /// An OpenDocument spreadsheet says so in its first entry, the uncompressed `mimetype` the format puts first.
+    fn of(bytes: &[u8]) -> HiddenIn {
+        let head = &bytes[..bytes.len().min(200)];
+        match memchr::memmem::find(head, b"application/vnd.oasis.opendocument.spreadsheet") {
+            Some(_) => HiddenIn::OpenDocument,
+            None => HiddenIn::Excel,
+        }
+    }
 }
 
 enum RowSource {
@@ -128,6 +180,7 @@ impl From<Sheet> for SheetRows {
             hidden: false,
             hidden_rows: Vec::new(),
             hidden_columns: Vec::new(),
+            hidden_in: HiddenIn::Excel,
             source: RowSource::Cells(sheet.rows.into_iter()),
         }
     }
@@ -177,6 +230,7 @@ pub fn open_bytes(bytes: Vec<u8>, file: &str) -> Result<Vec<SheetRows>, ReadErro
                             hidden_columns: parts.columns,
                             name,
                             hidden: sheet_hidden,
+                            hidden_in: HiddenIn::Excel,
                             source: RowSource::Xlsx(rows),
                         }
                     })
@@ -198,7 +252,13 @@ pub fn open_bytes(bytes: Vec<u8>, file: &str) -> Result<Vec<SheetRows>, ReadErro
                     Some(parts) => parts,
                     None => xls_hidden.next().unwrap_or_default(),
                 };
-                SheetRows { hidden, hidden_rows: parts.rows, hidden_columns: parts.columns, ..SheetRows::from(sheet) }
+                SheetRows {
+                    hidden,
+                    hidden_rows: parts.rows,
+                    hidden_columns: parts.columns,
+                    hidden_in: HiddenIn::of(bytes),
+                    ..SheetRows::from(sheet)
+                }
             })
             .collect());
     }
@@ -213,6 +273,7 @@ pub fn open_bytes(bytes: Vec<u8>, file: &str) -> Result<Vec<SheetRows>, ReadErro
         hidden: false,
         hidden_rows: Vec::new(),
         hidden_columns: Vec::new(),
+        hidden_in: HiddenIn::Excel,
         source: RowSource::Csv(Box::new(CsvRows::new(bytes, file))),
     }])
 }
