@@ -129,6 +129,44 @@ fn exit_codes() {
     canbao(&db).args(["export", "sheet", "--out"]).arg(dir.path().join("x.xlsx")).assert().code(1);
 }
 
+/// A masked copy written under a name the operator gave (`--out 名单.xlsx`, a CSV, the class lists) is named as a
+/// masked copy, `名单-打码.xlsx`, as every masked export's own name is: its numbers masked, and nothing left
+/// under the plain name, where before the file took the plain name and nothing said it was masked.
+#[test]
+fn a_masked_copy_under_a_given_name_is_named_as_masked() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    canbao(&db).arg("import").arg(fixture("gbk_title.csv")).assert().success();
+    for (form, given, written) in [
+        ("sheet", "名单.xlsx", "名单-打码.xlsx"),
+        ("sheet", "名单.csv", "名单-打码.csv"),
+        ("classes", "班级.xlsx", "班级-打码.xlsx"),
+        ("sheet", "老师-打码.xlsx", "老师-打码.xlsx"),
+    ] {
+        let out = canbao(&db).args(["export", form, "--mask", "--out"]).arg(dir.path().join(given)).output().unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success(), "{form} {given}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(stdout.contains(written), "{form} {given}: {stdout}");
+        if given != written {
+            assert!(!dir.path().join(given).exists(), "{form} {given}");
+        }
+        let bytes = std::fs::read(dir.path().join(written)).unwrap();
+        let text = if given.ends_with(".csv") {
+            String::from_utf8_lossy(&bytes).into_owned()
+        } else {
+            let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+            let mut all = String::new();
+            for i in 0..archive.len() {
+                std::io::Read::read_to_string(&mut archive.by_index(i).unwrap(), &mut all).unwrap();
+            }
+            all
+        };
+        assert!(text.contains("**********"), "{form} {given}: masked numbers");
+        let whole = text.as_bytes().windows(18).any(|w| w[..17].iter().all(u8::is_ascii_digit));
+        assert!(!whole, "{form} {given}: a whole number");
+    }
+}
+
 /// `export --out` does not write whole ID numbers under a masked copy's name (…-打码.xlsx): refused, in both
 /// languages, with the earlier masked copy untouched; `--mask` writes it.
 #[test]

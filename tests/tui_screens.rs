@@ -900,7 +900,8 @@ fn the_next_picker_opens_where_the_typed_list_came_from() {
 }
 
 /// A copy of the sheet for a class teacher: after the palette's 打码 entry, exports mask ID numbers, as
-/// `--mask` does; the entry again gives the full numbers back.
+/// `--mask` does, and a name typed for it says it is masked (masked.csv is written as masked-打码.csv); the entry
+/// again gives the full numbers back.
 #[test]
 fn exports_from_the_screen_can_mask_id_numbers() {
     let dir = tempfile::tempdir().expect("dir");
@@ -908,7 +909,8 @@ fn exports_from_the_screen_can_mask_id_numbers() {
     let pupils = app.store.students(&Default::default()).expect("list");
     app.run_command(canbao::tui::palette::Command::MaskExports);
     app.start_export(dir.path().join("masked.csv"));
-    let masked = std::fs::read_to_string(dir.path().join("masked.csv")).expect("written");
+    assert!(!dir.path().join("masked.csv").exists(), "the typed name says nothing of masking");
+    let masked = std::fs::read_to_string(dir.path().join("masked-打码.csv")).expect("written");
     assert!(masked.contains(&canbao::domain::id_number::mask(&pupils[0].id_number)), "{masked}");
     assert!(pupils.iter().all(|p| !masked.contains(&p.id_number)), "a number in full");
     app.run_command(canbao::tui::palette::Command::MaskExports);

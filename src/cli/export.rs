@@ -30,9 +30,15 @@ pub(super) fn export(cli: &Cli, args: &ExportArgs) -> CmdResult {
         ));
     }
     let format = format_for(*format, out.as_deref())?;
+    // A masked copy's name says so, the name given too (`--out 名单.xlsx` writes 名单-打码.xlsx).
+    let named_file = |o: &Path| o != Path::new("-") && !forms::names_a_folder(o);
+    let out = &match out.as_deref() {
+        Some(file) if *mask && named_file(file) => Some(crate::io::export::masked_name(file)),
+        _ => out.clone(),
+    };
     // A form of whole numbers is not written under a name that says it is masked (`--out 名单-打码.xlsx`): who
     // is handed that file takes it for the masked copy.
-    if let Some(file) = out.as_deref().filter(|o| *o != Path::new("-") && !forms::names_a_folder(o)) {
+    if let Some(file) = out.as_deref().filter(|o| named_file(o)) {
         crate::io::export::check_masked_name(file, full_id_form(*kind, *mask).is_none())?;
     }
     let mut store = open_existing(cli)?;

@@ -406,6 +406,25 @@ pub fn check_masked_name(target: &Path, masked: bool) -> Result<(), ReadError> {
     }
 }
 
+/// The name a masked copy is written under when the operator named it (`--out 名单.xlsx`, a name typed on the
+/// screen): with [`MASKED_MARK`](super::sheet::MASKED_MARK) before its extension (`名单-打码.xlsx`), as every masked
+/// export's own name has it, so whoever is handed the file knows it for the copy for class teachers, not one the
+/// agencies can register by; a name that says 打码 already is kept.
+pub fn masked_name(target: &Path) -> PathBuf {
+    let Some(stem) = target.file_stem().filter(|s| !s.to_string_lossy().contains(MASKED_WORD)) else {
+        return target.to_owned();
+    };
+    let mut name = stem.to_owned();
+    // `sheet::MASKED_MARK`, spelt here: the sheet's module imports this one.
+    name.push("-");
+    name.push(MASKED_WORD);
+    if let Some(extension) = target.extension() {
+        name.push(".");
+        name.push(extension);
+    }
+    target.with_file_name(name)
+}
+
 /// The word a masked copy's name carries ([`MASKED_MARK`](super::sheet::MASKED_MARK) without its dash).
 const MASKED_WORD: &str = "打码";
 

@@ -93,6 +93,8 @@ impl App {
                 PathBuf::from(name)
             }
         };
+        // A masked copy's name says so, a name typed too (名单.xlsx is written as 名单-打码.xlsx).
+        let target = if self.mask_exports { crate::io::export::masked_name(&target) } else { target };
         self.export_masked = self.mask_exports;
         let options =
             ExportOptions { format, school: None, class: None, mask: self.mask_exports, date: self.store.today() };
