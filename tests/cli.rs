@@ -167,6 +167,37 @@ fn a_masked_copy_under_a_given_name_is_named_as_masked() {
     }
 }
 
+/// `export … --out - > 名单.csv`: the shell makes the file under its umask, readable by others (0644), where canbao
+/// makes its own files owner-only; the export is written as asked and says so on stderr, with how to keep it
+/// private. An owner-only file, and a pipe, hear nothing.
+#[cfg(unix)]
+#[test]
+fn an_export_to_a_standard_output_others_may_read_says_so() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    canbao(&db).arg("import").arg(fixture("gbk_title.csv")).assert().success();
+    for (mode, said) in [(0o644, true), (0o600, false)] {
+        let file = dir.path().join(format!("out-{mode:o}.csv"));
+        let out = std::fs::File::create(&file).unwrap();
+        out.set_permissions(std::fs::Permissions::from_mode(mode)).unwrap();
+        let run = std::process::Command::new(env!("CARGO_BIN_EXE_canbao"))
+            .arg("--db")
+            .arg(&db)
+            .args(["export", "sheet", "--format", "csv", "--out", "-"])
+            .env("CANBAO_OPERATOR", "测试")
+            .stdout(out)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&run.stderr);
+        assert!(run.status.success(), "{stderr}");
+        assert!(std::fs::read_to_string(&file).unwrap().contains("在校学生信息表"), "the form went out");
+        assert_eq!(stderr.contains("chmod 600"), said, "{mode:o}: {stderr}");
+    }
+    let piped = canbao(&db).args(["export", "sheet", "--format", "csv", "--out", "-"]).output().unwrap();
+    assert!(piped.status.success() && !String::from_utf8_lossy(&piped.stderr).contains("chmod"));
+}
+
 /// `export --out` does not write whole ID numbers under a masked copy's name (…-打码.xlsx): refused, in both
 /// languages, with the earlier masked copy untouched; `--mask` writes it.
 #[test]

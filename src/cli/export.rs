@@ -186,6 +186,9 @@ pub(super) fn export(cli: &Cli, args: &ExportArgs) -> CmdResult {
             // Read and removed before writing: nothing is left behind whatever the reader does.
             let bytes = std::fs::read(one)?;
             drop(scratch);
+            if *kind != ExportKind::Summary {
+                say_beside(stdout_shared_note(), true);
+            }
             write_stdout(&bytes)
         }
         several => {
@@ -496,6 +499,38 @@ fn notice_number_unfilled(policy: Option<&crate::domain::policy::Policy>) -> Opt
     let zh =
         format!("注意：保费政策 {name} 的通知文号（document）尚未填写，{zh}：请在 {source_zh} 中填写本年度通知的文号");
     Some((format!("{zh} ({en})"), en))
+}
+
+/// Standard output redirected to a file others may read (`--out - > 名单.xlsx`, made by the shell under its umask,
+/// 0644): canbao makes its own files owner-only, but this one is the shell's, so the operator is told, with how
+/// to keep it private. A pipe, a terminal or an owner-only file says nothing.
+fn stdout_shared_note() -> Option<(String, String)> {
+    let mode = stdout_file_mode().filter(|mode| mode & 0o077 != 0)?;
+    let en = format!(
+        "standard output is a file others can read (mode {mode:04o}) and holds the pupils' names: chmod 600 it, \
+         or run umask 077 before exporting"
+    );
+    Some((
+        format!(
+            "注意：标准输出写入的文件其他用户也能读（权限 {mode:04o}），其中有学生信息：请 chmod 600 该文件，或导出前先执行 umask 077 ({en})"
+        ),
+        en,
+    ))
+}
+
+/// The permission bits of standard output when it is a regular file.
+#[cfg(unix)]
+fn stdout_file_mode() -> Option<u32> {
+    use std::os::fd::AsFd;
+    use std::os::unix::fs::MetadataExt;
+    let fd = std::io::stdout().as_fd().try_clone_to_owned().ok()?;
+    let meta = std::fs::File::from(fd).metadata().ok()?;
+    meta.file_type().is_file().then_some(meta.mode() & 0o777)
+}
+
+#[cfg(not(unix))]
+fn stdout_file_mode() -> Option<u32> {
+    None
 }
 
 fn say_beside(note: Option<(String, String)>, to_stdout: bool) {
