@@ -2469,3 +2469,28 @@ fn the_first_row_of_a_two_row_header_is_no_title() {
     assert_eq!(students.len(), 3);
     assert!(students.iter().all(|s| s.class == "1班" && s.grade == "四年级"), "{students:?}");
 }
+
+/// A class list whose folder and file names are GBK, as a Windows zip tool writes its entries' names (without
+/// the UTF-8 flag) and an archive unpacked elsewhere keeps them, is named readably in the report, 「一年级/1班.csv」,
+/// where before it was 「һ�꼶/1��.csv」.
+#[cfg(unix)]
+#[test]
+fn a_list_whose_names_are_gbk_is_named_readably_in_the_report() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().unwrap();
+    let gbk = |name: &str| encoding_rs::GBK.encode(name).0.into_owned();
+    let folder = dir.path().join(std::ffi::OsStr::from_bytes(&gbk("一年级")));
+    std::fs::create_dir(&folder).unwrap();
+    let path = folder.join(std::ffi::OsStr::from_bytes(&gbk("1班.csv")));
+    std::fs::write(
+        &path,
+        format!("姓名,身份证号码,班级\n张三,{},一年级1班\n李四,12345,一年级1班\n", valid("45020220170305123")),
+    )
+    .unwrap();
+    let mut store = store();
+    let report = class_list::import(&mut store, &[path.as_path()], Some("第一小学"), false).unwrap();
+    assert_eq!(report.added, 2, "{report:?}");
+    let flagged = report.problems.iter().find(|p| p.row == Some(3)).expect("the short number is said");
+    assert!(flagged.file.ends_with("/一年级/1班.csv"), "{}", flagged.file);
+    assert!(flagged.file.starts_with(&dir.path().display().to_string()), "{}", flagged.file);
+}

@@ -520,7 +520,7 @@ fn import_stamped(
     let the_drive = |path: &&PathBuf| store.path().is_some_and(|drive| crate::store::lock::same_file(path, drive));
     let mut paths = inputs.iter().filter_map(|input| if let Input::Path(path) = input { Some(path) } else { None });
     if let Some(path) = paths.find(the_drive) {
-        let file = path.display().to_string();
+        let file = table::shown_path(path);
         return Err(ReadError::NotASpreadsheet { file, what: super::sniff::THE_DRIVE }.into());
     }
     let dry_run = matches!(ending, Ending::RollBack | Ending::Preview);
@@ -732,7 +732,7 @@ fn read_ahead<'r>(
 fn open(input: Input) -> Result<(String, u64, Vec<SheetRows>, bool), ReadError> {
     Ok(match input {
         Input::Path(path) => {
-            let file = path.display().to_string();
+            let file = table::shown_path(&path);
             let bytes = table::file_bytes(&path)?;
             let stamp = stamp(&bytes);
             let by_canbao = ownership::workbook_bytes_by_canbao(&bytes);

@@ -569,7 +569,7 @@ fn this_drive_message(file: &str, copy: bool) -> String {
 /// such, where a drive of another laptop is said with the way to merge it. A drive without pupils yet takes any
 /// drive for its backup, and is not asked.
 pub fn this_drive(store: &Store, path: &Path) -> Option<ReconcileError> {
-    let file = path.display().to_string();
+    let file = table::shown_path(path);
     if store.path().is_some_and(|drive| crate::store::lock::same_file(path, drive)) {
         return Some(ReconcileError::ThisDrive { file, copy: false });
     }
@@ -620,7 +620,7 @@ pub fn reconcile_with(
     if let Some(e) = this_drive(store, path) {
         return Err(e);
     }
-    let file = path.display().to_string();
+    let file = table::shown_path(path);
     let bytes = table::file_bytes(path)?;
     // A workbook canbao wrote (its author in the document properties) is one of its own forms, never an agency's.
     let by_canbao = ownership::workbook_bytes_by_canbao(&bytes);

@@ -30,10 +30,34 @@ pub fn read_file(path: &Path) -> Result<Vec<Sheet>, ReadError> {
     open_file(path)?.into_iter().map(SheetRows::collect_sheet).collect()
 }
 
+/// A path as reports name it. A folder or file name that is not UTF-8 is most often GBK: a Windows zip tool writes
+/// its entries' names so, without the flag that says UTF-8, and an archive unpacked elsewhere keeps those bytes
+/// as the names of its folders and class lists. Such a name is read as GB18030 (GBK's superset) where it reads
+/// cleanly, so 「一年级1班.csv 第 3 行」 is said, not 「һ�꼶1��.csv」; the other names of the path stay as they are.
+pub fn shown_path(path: &Path) -> String {
+    #[cfg(unix)]
+    if path.to_str().is_none() {
+        use std::os::unix::ffi::OsStrExt;
+        let parts: Vec<String> = path
+            .as_os_str()
+            .as_bytes()
+            .split(|&b| b == b'/')
+            .map(|part| match std::str::from_utf8(part) {
+                Ok(text) => text.to_owned(),
+                Err(_) => encoding_rs::GB18030
+                    .decode_without_bom_handling_and_without_replacement(part)
+                    .map_or_else(|| String::from_utf8_lossy(part).into_owned(), |text| text.into_owned()),
+            })
+            .collect();
+        return parts.join("/");
+    }
+    path.display().to_string()
+}
+
 /// A file's worksheets, each handing out its rows one at a time: a CSV is parsed as its rows are taken and a
 /// workbook's rows are freed as they go, so an import of half a million pupils never holds them all as cells.
 pub fn open_file(path: &Path) -> Result<Vec<SheetRows>, ReadError> {
-    open_bytes(file_bytes(path)?, &path.display().to_string())
+    open_bytes(file_bytes(path)?, &shown_path(path))
 }
 
 /// The largest file read as a list. A county's whole roster of half a million pupils is some 40 MB as CSV and
@@ -44,7 +68,7 @@ pub const MAX_FILE_BYTES: u64 = 96 * 1024 * 1024;
 /// block for ever and `/dev/zero` never ends, so both are refused before they are opened.
 pub fn file_bytes(path: &Path) -> Result<Vec<u8>, ReadError> {
     use std::io::Read;
-    let file = path.display().to_string();
+    let file = shown_path(path);
     let unreadable = |e: std::io::Error| ReadError::unreadable(&e, path);
     let meta = std::fs::metadata(path).map_err(unreadable)?;
     // Followed through a link, as the folder a careless pick names may be one.
