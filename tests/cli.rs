@@ -5649,6 +5649,57 @@ fn a_new_number_beside_a_pupil_of_the_same_name_birth_date_and_class_is_said() {
     assert!(lines[0].contains("第 5 行") && lines[1].contains("第 452 行"), "{said}");
 }
 
+/// A list giving a pupil of the drive's name and class another valid number born on another day (the number
+/// corrected in its birth date's digits) adds a pupil and says so at its row, and `check` lists the two until one
+/// is deleted; a list that gives the held number too names two children, and says nothing of them.
+#[test]
+fn a_new_number_of_another_birth_date_beside_a_pupil_of_the_same_name_and_class_is_said() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    let (held, corrected) = (valid_id("45020320191123075"), valid_id("45020320191125075"));
+    let list = |name: &str, rows: &[(&str, &str)]| {
+        let path = dir.path().join(name);
+        let mut text = "学校,姓名,身份证号码,年级,班级\n".to_owned();
+        for (pupil, id) in rows {
+            text.push_str(&format!("柳州市示范小学,{pupil},{id},二年级,1班\n"));
+        }
+        std::fs::write(&path, text).unwrap();
+        path
+    };
+    let (other, wang) = (valid_id("45020320190101076"), valid_id("45020320190303072"));
+    let first = [("杨文远", held.as_str()), ("李明", &other), ("王芳", &wang)];
+    canbao(&db).arg("import").arg(list("school.csv", &first)).assert().success();
+    let second = [("李明", other.as_str()), ("杨文远", &corrected), ("王芳", &wang)];
+    let out = canbao(&db).arg("import").arg(list("school2.csv", &second)).output().unwrap();
+    assert!(out.status.success());
+    let said = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    let lines: Vec<&str> = said.lines().filter(|l| l.contains("出生日期不同，请核对是否为同一学生")).collect();
+    assert_eq!(lines.len(), 1, "{said}");
+    assert!(lines[0].contains("school2.csv") && lines[0].contains("第 3 行"), "{said}");
+    assert!(lines[0].contains(&held[..4]) && !lines[0].contains(&held), "the held number, masked: {said}");
+    assert!(!said.contains("可能是同一学生的身份证号码已更正"), "not said as born the same day: {said}");
+
+    let out = canbao(&db).args(["check", "--json"]).output().unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let groups = report["same_name_class_numbers"].as_array().unwrap();
+    assert_eq!(groups.len(), 1, "{report}");
+    assert_eq!(groups[0]["pupils"].as_array().unwrap().len(), 2, "{report}");
+    assert!(groups[0]["key"].as_str().unwrap().starts_with("杨文远"), "{report}");
+    assert_eq!(report["same_name_birth"].as_array().unwrap().len(), 0, "{report}");
+    let out = canbao(&db).arg("check").output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("同班同名、身份证号码不同且出生日期不同") && text.contains("发现 1 处问题"), "{text}");
+
+    // Both numbers in one list, the new one's row first: two children of one name, nothing said of either.
+    let second_wang = valid_id("45020320190305072");
+    let both = [("王芳", second_wang.as_str()), ("王芳", &wang)];
+    let out = canbao(&db).arg("import").arg(list("both.csv", &both)).output().unwrap();
+    assert!(out.status.success());
+    let said = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(said.contains("新增 1"), "{said}");
+    assert!(!said.contains("请核对是否为同一学生") && !said.contains("可能是同一学生"), "{said}");
+}
+
 /// Every option and argument of every command says what it is for in `canbao <cmd> --help`, where `canbao export
 /// --help` listed --school and --class with nothing beside them.
 #[test]

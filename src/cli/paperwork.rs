@@ -1510,6 +1510,19 @@ pub fn check(cli: &Cli, reveal: bool, json: bool) -> CmdResult {
             println!("  {}\t{}\t{}", shown_id(&p.id_number, reveal), class(&p.class), p.school);
         }
     }
+    for g in &report.same_name_class_numbers {
+        heading(
+            "同班同名、身份证号码不同且出生日期不同：请核对是否为同一学生，身份证号码已更正的，删除多出的一条 (same name and \
+             class, different ID numbers and birth dates: check whether it is one pupil, and if the number was \
+             corrected, delete the extra entry)",
+            "same name and class, different ID numbers and birth dates: check whether it is one pupil, and if the \
+             number was corrected, delete the extra entry",
+            &g.key,
+        );
+        for p in &g.pupils {
+            println!("  {}\t{}", shown_id(&p.id_number, reveal), p.school);
+        }
+    }
     for g in &report.same_name_class_rounded {
         heading(
             "同班同名，其中有被表格四舍五入的身份证号码，可能是同一名学生 (same name and class, one with a rounded ID)",

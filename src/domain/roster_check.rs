@@ -101,6 +101,10 @@ pub struct CheckReport {
     /// The same name in the same class where a pupil has no ID number at all beside one who has: likely one child
     /// entered twice, once from a list whose number cell was empty (or a formula with no saved result).
     pub same_name_class_unnumbered: Vec<DuplicateGroup>,
+    /// The same name in the same class under different valid numbers born on different days (those born the same
+    /// day are `same_name_birth`): one child whose number was corrected in its birth date and imported again as
+    /// a new pupil, or two children of one name in a class, rare enough to be always worth a look.
+    pub same_name_class_numbers: Vec<DuplicateGroup>,
     /// A pupil whose number fails the check, and a pupil of the same name holding a valid number that is the
     /// same in its first 17 characters (a check character typed wrong), or, in the same class, differs in one
     /// place: likely one child entered twice, which no birth date can tie. The flagged pupil comes first.
@@ -552,6 +556,7 @@ impl CheckReport {
             + self.same_name_birth.len()
             + self.same_name_class_rounded.len()
             + self.same_name_class_unnumbered.len()
+            + self.same_name_class_numbers.len()
             + self.same_name_mistyped.len()
             + self.invalid_ids.len()
             + self.odd_phones.len()
@@ -722,6 +727,18 @@ pub fn check_in_year(
         }
     }
     for ((_, class, name), group) in by_name_class {
+        let valid: Vec<&Student> =
+            group.iter().copied().filter(|s| s.id_problem.is_none() && !s.id_number.is_empty()).collect();
+        let mut born: Vec<Option<NaiveDate>> = valid.iter().map(|s| s.birth_date).collect();
+        born.sort_unstable();
+        born.dedup();
+        // Valid numbers are unique on the drive, so two of them are two numbers.
+        if valid.len() > 1 && born.len() > 1 {
+            report.same_name_class_numbers.push(DuplicateGroup {
+                key: format!("{name} {class}"),
+                pupils: valid.into_iter().map(Into::into).collect(),
+            });
+        }
         let rounded = group.iter().any(|s| s.id_problem.as_deref() == Some(IdProblem::PrecisionLost.code()));
         let one_number = group.iter().all(|s| s.id_number == group[0].id_number);
         // One number shared by all is already a same_id finding.

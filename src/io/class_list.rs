@@ -550,6 +550,7 @@ fn import_stamped(
         read_ahead(&mut session, reader, inputs, schools, expected, false)?
     };
     let (files, stamps): (Vec<String>, Vec<u64>) = files.into_iter().unzip();
+    reader.look_alikes_listed();
     reader.unlisted_said();
     if !reader.last_year.is_empty() {
         return Err(ImportError::LastYearList { files: std::mem::take(&mut reader.last_year) });
@@ -956,6 +957,10 @@ struct RowReader<'a> {
     overlong_left_out: usize,
     /// Whose terms say what the file being read hides (Excel's, or an ODS's spreadsheet's).
     hidden_in: crate::io::table::HiddenIn,
+    /// The new pupils said to look like a pupil held under another number (`Applied::look_alike`): the problem's
+    /// place in the report and the number held, unsaid again if a row of the import gives that number too
+    /// (`look_alikes_listed`).
+    look_alikes_said: Vec<(usize, String)>,
 }
 
 /// What is said of a row once applied (`RowReader::said_of_applied`).
@@ -1385,6 +1390,7 @@ impl RowReader<'_> {
             class_keys: Vec::new(),
             overlong_left_out: 0,
             hidden_in: Default::default(),
+            look_alikes_said: Vec::new(),
         }
     }
 
@@ -1672,6 +1678,26 @@ impl RowReader<'_> {
                 )
             }
         };
+    }
+
+    /// Once every row is read, takes back what was said of a new pupil looking like a pupil held under another
+    /// number where a row of the import gives that number too: the list names both, so they are two children (the
+    /// held one's row may come after the new one's).
+    fn look_alikes_listed(&mut self) {
+        let said = std::mem::take(&mut self.look_alikes_said);
+        let listed: std::collections::HashSet<usize> = said
+            .into_iter()
+            .filter(|(_, held)| pack_number(held).is_some_and(|n| self.first.by_number.contains_key(&n)))
+            .map(|(at, _)| at)
+            .collect();
+        if listed.is_empty() {
+            return;
+        }
+        let mut at = 0;
+        self.report.problems.retain(|_| {
+            at += 1;
+            !listed.contains(&(at - 1))
+        });
     }
 
     /// The one line for the problems past [`PROBLEMS_LISTED`], at the end of the import.
@@ -3197,18 +3223,26 @@ impl RowReader<'_> {
             return;
         };
         if let Some(held) = look_alike {
-            let (held_zh, held_en) = id_number::mask_zh_en(&held);
-            self.problem_in(
-                file,
-                sheet,
-                row_no,
-                id_header,
+            let (held_zh, held_en) = id_number::mask_zh_en(&held.number);
+            let message = if held.same_birth_date {
                 format!(
                     "已有同名、同出生日期、同班的学生，身份证号码为 {held_zh}，与此行不同：已作为新学生导入，可能是同一学生的身份证号码已更正，\
                      请核对 (a pupil of this name, birth date and class is held with another ID number, {held_en}: the \
                      row was added as a new pupil; perhaps it is the same pupil whose ID number was corrected: check)"
-                ),
-            );
+                )
+            } else {
+                format!(
+                    "已有同名、同班的学生，身份证号码为 {held_zh}，与此行号码不同、出生日期不同，请核对是否为同一学生：此行已作为新学生导入，\
+                     如身份证号码已更正，请删除多出的一条 (a pupil of this name and class is held with another ID number, \
+                     {held_en}, of another birth date; check whether it is the same pupil: the row was added as a new \
+                     pupil; if the number was corrected, delete the extra entry)"
+                )
+            };
+            let said = self.report.problems.len();
+            self.problem_in(file, sheet, row_no, id_header, message);
+            if self.report.problems.len() > said {
+                self.look_alikes_said.push((said, held.number));
+            }
         }
         if let (IncomingOutcome::Added, Some(at)) = (&outcome, named_at)
             && let Some(added) = self.school_added.get_mut(at)

@@ -98,13 +98,23 @@ pub enum ListStatus {
 pub struct Applied {
     pub outcome: IncomingOutcome,
     pub status: StatusNote,
-    /// A new pupil added beside one already held with the same name, birth date, school and class under another
-    /// valid number (the number held): perhaps one child whose number was corrected on another laptop or in the
-    /// list, to be said.
-    pub look_alike: Option<String>,
+    /// A new pupil added beside one already held with the same name, school and class under another valid
+    /// number: perhaps one child whose number was corrected on another laptop or in the list, to be said.
+    pub look_alike: Option<LookAlike>,
     /// The row made the pupil 不参保 and its form gives no reason (a class list's 参保登记 has no room for one, a
     /// template's 备注 may say 不参保 alone): the pupil is imported so, and the operator must add why.
     pub declined_without_reason: bool,
+}
+
+/// A pupil held before an import with a new pupil's name, school and class under another valid number
+/// (`Applied::look_alike`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LookAlike {
+    /// The number held.
+    pub number: String,
+    /// Born on the day the new pupil's number says: most likely one child whose number was corrected. Another
+    /// day may be a corrected birth date, or a second child of the name in the class.
+    pub same_birth_date: bool,
 }
 
 /// What became of the statuses one of canbao's forms gives a pupil, where the operator must hear of it.
@@ -642,12 +652,12 @@ impl ImportSession<'_> {
         let mut stmt = tx.prepare_cached(LOOK_ALIKES)?;
         let mut rows = stmt.query(params![first, last, self.batch.last_before])?;
         while let Some(r) = rows.next()? {
-            let (id, held): (i64, String) = (r.get(0)?, r.get(1)?);
+            let (id, number, same_birth_date): (i64, String, bool) = (r.get(0)?, r.get(1)?, r.get(2)?);
             // Pupils are added in rowid order, so `due` is sorted by it.
             if let Ok(at) = due.binary_search_by_key(&id, |&(_, id)| id)
                 && let Some(answer) = applied.get_mut(due[at].0)
             {
-                answer.look_alike = Some(held);
+                answer.look_alike = Some(LookAlike { number, same_birth_date });
             }
         }
         Ok(())
@@ -1603,7 +1613,7 @@ fn insert_pupil(
                     row.class,
                     name_order
                 ],
-                |r| r.get::<_, String>(0),
+                |r| Ok(LookAlike { number: r.get(0)?, same_birth_date: r.get(1)? }),
             )
             .optional()?,
         _ => None,
@@ -1628,27 +1638,27 @@ fn insert_pupil(
     Ok(Some(Applied { outcome: IncomingOutcome::Added, status, look_alike, declined_without_reason }))
 }
 
-/// A pupil held before this batch with a new pupil's name, birth date, school and class under another valid
-/// number (`Applied::look_alike`), asked for every new pupil of a drive that holds pupils. Sought by the name's
-/// sort key too, which the drive keeps as the name's (`schema`): by the school and class alone the roster index
-/// led to every pupil of the class, each read from the table for its name and then sorted (926 a class on the
-/// bench's 100k-pupil drive, for each of a day's 5k new pupils).
-pub(crate) const LOOK_ALIKE: &str = "SELECT id_number FROM students
-     WHERE school_id = ?1 AND class_order = ?2 AND name_order = ?9 AND name = ?3 AND birth_date = ?4
+/// A pupil held before this batch with a new pupil's name, school and class under another valid number, and
+/// whether born the same day (`Applied::look_alike`), asked for every new pupil of a drive that holds pupils; one
+/// born the same day first. Sought by the name's sort key too, which the drive keeps as the name's (`schema`): by
+/// the school and class alone the roster index led to every pupil of the class, each read from the table for its
+/// name and then sorted (926 a class on the bench's 100k-pupil drive, for each of a day's 5k new pupils).
+pub(crate) const LOOK_ALIKE: &str = "SELECT id_number, birth_date IS ?4 FROM students
+     WHERE school_id = ?1 AND class_order = ?2 AND name_order = ?9 AND name = ?3
        AND id_problem IS NULL AND id_number <> ?5 AND id <= ?6 AND grade = ?7 AND class = ?8
-     ORDER BY id LIMIT 1";
+     ORDER BY birth_date IS ?4 DESC, id LIMIT 1";
 
 /// `LOOK_ALIKE` asked of every new pupil with a valid number whose rowid is from ?1 to ?2, in one statement
 /// (`ImportSession::settle_look_alikes`): each new pupil's row gives the values the per-row query binds, and its
 /// look-alike is sought by the roster index as there. Only the new pupils that have one come back.
-pub(crate) const LOOK_ALIKES: &str = "SELECT id, held FROM (
-        SELECT n.id AS id, (SELECT o.id_number FROM students o
+pub(crate) const LOOK_ALIKES: &str = "SELECT found.id, held.id_number, held.birth_date IS found.born FROM (
+        SELECT n.id AS id, n.birth_date AS born, (SELECT o.id FROM students o
             WHERE o.school_id = n.school_id AND o.class_order = n.class_order AND o.name_order = n.name_order
-              AND o.name = n.name AND o.birth_date = n.birth_date AND o.id_problem IS NULL
+              AND o.name = n.name AND o.id_problem IS NULL
               AND o.id_number <> n.id_number AND o.id <= ?3 AND o.grade = n.grade AND o.class = n.class
-            ORDER BY o.id LIMIT 1) AS held
+            ORDER BY o.birth_date IS n.birth_date DESC, o.id LIMIT 1) AS held_id
         FROM students n WHERE n.id >= ?1 AND n.id <= ?2 AND n.id_problem IS NULL
-    ) WHERE held IS NOT NULL";
+    ) AS found CROSS JOIN students held ON held.id = found.held_id";
 
 /// The statuses a new pupil is added with, the reason or place kept with them, and what the operator hears.
 fn new_pupils_standing(status: &ListStatus) -> (Standing, Option<&str>, StatusNote) {

@@ -42,8 +42,8 @@ pub use cipher::Passphrase;
 pub use fields::{ALL_FIELDS, AUDIT_ONLY_KEYS, Field, FieldChange, FieldDiff, yearly_key};
 pub use identity::{IdentityCorrection, IdentityEdit, IdentitySnapshot};
 pub use import::{
-    Applied, ImportOutcome, ImportSession, Incoming, IncomingOutcome, KeptCorrection, KeyBuffers, ListStatus, Moves,
-    RowKeys, StatusNote, applied_to_empty_roster,
+    Applied, ImportOutcome, ImportSession, Incoming, IncomingOutcome, KeptCorrection, KeyBuffers, ListStatus,
+    LookAlike, Moves, RowKeys, StatusNote, applied_to_empty_roster,
 };
 pub use payment_history::ListedPayment;
 pub use read::{SheetRow, StudentFilter};

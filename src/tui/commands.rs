@@ -408,6 +408,9 @@ impl App {
         for g in &r.same_name_birth {
             lines.push(fill(self.text.check_same_name, &[&g.key, &g.pupils.len()]));
         }
+        for g in &r.same_name_class_numbers {
+            lines.push(fill(self.text.check_class_numbers, &[&g.key, &g.pupils.len()]));
+        }
         for g in &r.same_name_class_rounded {
             lines.push(fill(self.text.check_rounded, &[&g.key, &g.pupils.len()]));
         }

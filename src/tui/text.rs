@@ -671,6 +671,7 @@ pub struct Text {
     pub check_government_verify: &'static str,
     pub check_rounded: &'static str,
     pub check_unnumbered: &'static str,
+    pub check_class_numbers: &'static str,
     pub check_mistyped: &'static str,
     pub check_no_class: &'static str,
     /// 不参保 with no reason: name, class, number.

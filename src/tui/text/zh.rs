@@ -519,6 +519,7 @@ pub static ZH: Text = Text {
     check_government_verify: "财政代缴待核实：{} {}：{}",
     check_rounded: "同班同名，其中有被表格四舍五入的身份证号码，可能是同一名学生：{}（{} 人）",
     check_unnumbered: "同班同名，其中有人没有身份证号码，可能是同一名学生：{}（{} 人）",
+    check_class_numbers: "同班同名，身份证号码和出生日期都不同，请核对是否为同一学生：{}（{} 人）",
     check_mistyped: "有误的身份证号码与同名学生的有效号码只差一位，可能是同一名学生：{}（{} 人；请更正或删除有误的一条）",
     check_no_class: "没有班级：{} {}",
     check_declined_no_reason: "不参保未写原因，请按 e 补填：{} {} {}",
