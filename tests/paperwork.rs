@@ -806,6 +806,37 @@ fn the_special_roster_round_trips_through_a_category_reconcile() {
     }
 }
 
+/// A pupil of two categories of two departments is on both departments' sheets of the 参保花名册, and each row's
+/// 备注 says which category's subsidy applies (the highest, never a sum): the 民政 clerk reading only the 民政 sheet
+/// does not arrange a 低保 subsidy 残联 pays in full. A pupil of one department's categories has no such remark.
+#[test]
+fn the_special_roster_says_on_each_departments_row_which_subsidy_applies() {
+    let (dir, db) = drive_with_progress();
+    let list =
+        "姓名,身份证号码,人员类别\n孙语,450203201909308803,低保对象、重度残疾人\n林彤瑶,450202201911276365,低保对象\n";
+    ok(canbao(&db).args(["reconcile", "--source", "categories"]).arg(write(dir.path(), "categories.csv", list)));
+    let book = workbook(&export(&db, "special", &dir.path().join("special.xlsx"), &[])[0]);
+    let remark = |sheet: &str, name: &str| {
+        let rows = &book.iter().find(|(n, _)| n == sheet).unwrap_or_else(|| panic!("{sheet}")).1;
+        let (header, table) = body(rows, "序号");
+        let at = texts(header).iter().position(|t| t == "备注").expect("备注");
+        table.iter().find(|r| r[1] == name).unwrap_or_else(|| panic!("{name} on {sheet}"))[at].to_string()
+    };
+    let minzheng = remark("民政", "孙语");
+    assert!(minzheng.ends_with("另属重度残疾人，由残联全额资助；本类别不另资助"), "{minzheng}");
+    let canlian = remark("残联", "孙语");
+    assert!(canlian.ends_with("另属低保对象，按本类别（最高）资助"), "{canlian}");
+    let alone = remark("民政", "林彤瑶");
+    assert!(!alone.contains("另属") && !alone.contains("资助"), "{alone}");
+    // CSV: one table, the same remarks on the same rows.
+    let csv =
+        std::fs::read_to_string(&export(&db, "special", &dir.path().join("s.csv"), &["--format", "csv"])[0]).unwrap();
+    let sun: Vec<&str> = csv.lines().filter(|l| l.contains("孙语")).collect();
+    assert_eq!(sun.len(), 2, "{csv}");
+    assert!(sun.iter().any(|l| l.contains("民政") && l.contains("另属重度残疾人，由残联全额资助")), "{csv}");
+    assert!(sun.iter().any(|l| l.contains("残联") && l.contains("另属低保对象，按本类别（最高）资助")), "{csv}");
+}
+
 // ---- exports ----
 
 /// Every worksheet of a workbook as rows of cells.

@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use super::{FormInput, out_file, remark_cell};
 use crate::domain::category::CategoryTable;
 use crate::domain::coverage::Standing;
+use crate::domain::policy;
 use crate::domain::student::{CategoryMark, Enrollment, Student};
 use crate::io::export::{ColumnSpec, FileFormat, Out, Preamble, TableWriter};
 use crate::io::sheet::ExportError;
@@ -81,6 +82,20 @@ pub fn export_special(input: &FormInput, out: Option<&Path>) -> Result<Vec<PathB
             }
         }
     }
+    let mut rows_of = std::collections::HashMap::new();
+    for (_, s, _) in &rows {
+        *rows_of.entry(s.id).or_insert(0usize) += 1;
+    }
+    // A pupil on several departments' sheets: each sheet says which category's subsidy applies, so a department
+    // reading only its own sheet does not arrange a subsidy another department pays (003 四(三): the highest, never
+    // a sum).
+    let mut subsidy_notes: std::collections::HashMap<(i64, &str), String> = std::collections::HashMap::new();
+    for s in pupils.iter().filter(|s| rows_of.get(&s.id).is_some_and(|&n| n > 1)) {
+        let of_pupil: Vec<&RosterRow> = rows.iter().filter(|(_, p, _)| p.id == s.id).collect();
+        for (department, note) in subsidy_remarks(input, table, s, &of_pupil) {
+            subsidy_notes.insert((s.id, department), note);
+        }
+    }
     for (department, list) in &groups {
         let mut line = vec![format!("学校名称：{school}")];
         if !department.is_empty() {
@@ -92,7 +107,8 @@ pub fn export_special(input: &FormInput, out: Option<&Path>) -> Result<Vec<PathB
         let sheet = if department.is_empty() { "参保花名册" } else { department.as_str() };
         writer.begin_table(sheet, &preamble, &columns)?;
         for (i, (department, s, marks)) in list.iter().enumerate() {
-            write_row(&mut writer, input, i + 1, department, s, marks)?;
+            let subsidy = subsidy_notes.get(&(s.id, department.as_str())).map(String::as_str);
+            write_row(&mut writer, input, (i + 1, department), s, marks, subsidy)?;
         }
         writer.sign_lines(&[vec![
             "单位（盖章）：".to_owned(),
@@ -103,13 +119,69 @@ pub fn export_special(input: &FormInput, out: Option<&Path>) -> Result<Vec<PathB
     Ok(vec![writer.finish()?])
 }
 
+/// What each of a pupil's rows (`of_pupil`, one per department) says of the subsidy the policy applies: on the
+/// paying department's row that its category is the one (the highest), on every other that the category brings
+/// nothing more. None without a policy of the form's year, or where no category of the pupil is subsidised.
+fn subsidy_remarks<'r>(
+    input: &FormInput,
+    table: &CategoryTable,
+    s: &Student,
+    of_pupil: &[&'r RosterRow],
+) -> Vec<(&'r str, String)> {
+    let Some(policy) = input.priced_policy() else { return Vec::new() };
+    // Categories carried from an earlier year and not certified again subsidise nothing this year.
+    let certified = input.certified(s);
+    let mut request = policy::pupil_request(&certified, input.opts.date);
+    // The subsidy does not depend on the day: asked of the concentrated period when no window takes the date.
+    let quoted = policy::quote(policy, table, &request).or_else(|first| match policy.windows.first() {
+        Some(window) => {
+            request.paid_on = window.from;
+            request.birth_date = None;
+            policy::quote(policy, table, &request)
+        }
+        None => Err(first),
+    });
+    let Ok(quote) = quoted else { return Vec::new() };
+    let Some(applied) = quote.subsidy_category.as_deref() else { return Vec::new() };
+    let canonical = |m: &CategoryMark| table.lookup(&m.name).map_or(m.name.clone(), |c| c.name.clone());
+    let is_applied = |m: &&CategoryMark| canonical(m) == applied;
+    let Some((paying, _, paying_marks)) = of_pupil.iter().find(|(_, _, marks)| marks.iter().any(is_applied)) else {
+        return Vec::new();
+    };
+    let how = if quote.refund.is_some() {
+        "差额补助".to_owned()
+    } else if quote.personal_due_fen == 0 {
+        "全额资助".to_owned()
+    } else {
+        format!("资助 {}", crate::domain::money::with_unit(quote.department_due_fen))
+    };
+    let applied_named = paying_marks.iter().find(|m| is_applied(m)).map_or(applied, |m| m.name.as_str());
+    of_pupil
+        .iter()
+        .map(|(department, _, _)| {
+            let note = if department == paying {
+                let others: Vec<&str> = of_pupil
+                    .iter()
+                    .filter(|(d, _, _)| d != paying)
+                    .flat_map(|(_, _, m)| m.iter().map(|m| m.name.as_str()))
+                    .collect();
+                format!("另属{}，按本类别（最高）资助", others.join("、"))
+            } else {
+                let label = if paying.is_empty() { NO_DEPARTMENT } else { paying.as_str() };
+                format!("另属{applied_named}，由{label}{how}；本类别不另资助")
+            };
+            (department.as_str(), note)
+        })
+        .collect()
+}
+
 fn write_row(
     writer: &mut TableWriter,
     input: &FormInput,
-    seq: usize,
-    department: &str,
+    (seq, department): (usize, &str),
     s: &Student,
     marks: &[&CategoryMark],
+    subsidy: Option<&str>,
 ) -> Result<(), ExportError> {
     // Each category's place to enroll, once where two categories say the same; none once the school enrolls the
     // pupil all the same (`FormInput::enrolled_at_school`), as `FormInput::away_rules` says.
@@ -156,7 +228,8 @@ fn write_row(
             Standing::new(s.enrollment, s.payment).registration_word().unwrap_or(Enrollment::Unknown.label_zh())
         }),
         text(if part_paid { crate::domain::coverage::PART_PAID.0 } else { s.payment.label_zh() }),
-        remark_cell(&note, s, &input.flags(s)),
+        // Which category's subsidy applies, after what the form said of the pupil before (the ID number's first).
+        remark_cell(&note, s, &input.flags(s).into_iter().chain(subsidy.map(str::to_owned)).collect::<Vec<_>>()),
     ])?;
     Ok(())
 }
