@@ -5612,6 +5612,42 @@ mod tests {
         }
     }
 
+    /// A new valid number beside a held pupil of the same name and class is said at its row, worded by whether the
+    /// birth dates agree, read ahead of the writer and row by row alike; a list giving the held number too, after
+    /// the new one, names two children and nothing is said.
+    #[test]
+    fn a_new_number_beside_a_held_pupil_of_the_name_and_class_is_said_unless_the_list_gives_both() {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |name: &str, rows: &str| {
+            let path = dir.path().join(name);
+            std::fs::write(&path, format!("姓名,身份证号码,班级\n{rows}")).unwrap();
+            path
+        };
+        let first = write("a.csv", "杨文远,450203201911230750,二年级1班\n宋伟鹏,450202201909308276,二年级1班\n");
+        // 杨文远's birth date corrected (1123 → 1125); 宋伟鹏's last digits only.
+        let again = write("b.csv", "杨文远,450203201911250751,二年级1班\n宋伟鹏,450202201909308292,二年级1班\n");
+        let both = write("c.csv", "杨文远,450203201911250751,二年级1班\n杨文远,450203201911230750,二年级1班\n");
+        type Import = fn(&mut Store, &[&Path], Option<&str>, bool) -> Result<ImportReport, ImportError>;
+        for (name, run) in [("read ahead", import as Import), ("row by row", import_row_by_row as Import)] {
+            let mut store = Store::open(&dir.path().join(format!("{name}.db"))).unwrap();
+            run(&mut store, &[first.as_path()], None, false).unwrap();
+            let report = run(&mut store, &[both.as_path()], None, true).unwrap();
+            assert_eq!(report.added, 1, "{name}: {report:?}");
+            assert!(report.problems.iter().all(|p| !p.message.contains("请核对")), "{name}: {:?}", report.problems);
+            let report = run(&mut store, &[again.as_path()], None, false).unwrap();
+            let at = |row: usize| {
+                let said = report.problems.iter().find(|p| p.row == Some(row) && p.column == "身份证号码");
+                said.map(|p| p.message.clone()).unwrap_or_else(|| panic!("{name}: {:?}", report.problems))
+            };
+            let (yang, song) = (at(2), at(3));
+            assert!(
+                yang.contains("4502**********0750") && yang.contains("出生日期不同，请核对是否为同一学生"),
+                "{yang}"
+            );
+            assert!(song.contains("4502**********8276") && song.contains("同出生日期"), "{song}");
+        }
+    }
+
     /// A row without an ID number and one with a valid number, of the same name, school and class, in one CSV
     /// (either order) or in two files of one import, are one pupil, as in two imports: said at the row without a
     /// number, naming the other row; a dry run says and counts the same. Several valid numbers before it are not
