@@ -151,6 +151,10 @@ pub fn from_columns(grade: Option<&str>, class: Option<&str>, combined: Option<&
     if grade.is_empty() {
         return numbered_alone(split(class_cell));
     }
+    // 高一 | 1.3: the class cell's short grade is read within the column's stage (`in_stage`).
+    if let Some(read) = in_stage(&grade, class_cell) {
+        return read;
+    }
     // 一年级 | 3.2: the class cell names its grade, and the import says the two disagree (`own_grade`).
     if let Some(named) = own_grade(&grade, class_cell) {
         return named;
@@ -173,7 +177,11 @@ fn numbered_alone((grade, class): (String, String)) -> (String, String) {
 /// (一年级 | 3.2, 一年级 | 三年级2班): read as the cell alone is read (3.2 is 三年级2班), the one place the row
 /// writes both its grade and its class; the import says the two cells disagree.
 pub fn own_grade(grade: &str, class_cell: &str) -> Option<(String, String)> {
-    let Grade::Year(year) = grade_of(&grade_cell(grade)) else { return None };
+    let column = grade_cell(grade);
+    let Grade::Year(year) = grade_of(&column) else { return None };
+    if let Some(read) = in_stage(&column, class_cell) {
+        return (read.0 != column).then_some(read);
+    }
     let (named, class) = split(class_cell);
     if named.is_empty() || class.is_empty() {
         return None;
@@ -182,6 +190,55 @@ pub fn own_grade(grade: &str, class_cell: &str) -> Option<(String, String)> {
         Grade::Year(own) if own != year => Some((named, with_ban(class))),
         _ => None,
     }
+}
+
+/// The grade and class of a class cell that writes its school year short (1.3, 1-3, 1(3), 二(3)班, 三2班) under a
+/// grade that names a school year (a grade column, a sheet's name): a junior or senior school counts its years
+/// within its stage, so under 高一 the cell 1.3 is 高一3班, and 2.3 高二3班, never a primary school's 一年级. The
+/// grade is written as `grade` writes its own (初二, 八年级, 8年级, 高中二年级); `grade` itself when the two agree.
+/// `None` for a cell that writes no short year, or a grade that names no school year.
+pub fn in_stage(grade: &str, class_cell: &str) -> Option<(String, String)> {
+    let column = grade_cell(grade);
+    let Grade::Year(year) = grade_of(&column) else { return None };
+    let (written, class) = short_grade(class_cell)?;
+    let read = match (year, written) {
+        (7..=9, 1..=3) => written + 6,
+        (10..=12, 1..=3) => written + 9,
+        _ => written,
+    };
+    if read == u32::from(year) {
+        return Some((column, class));
+    }
+    Some((grade_written_like(&column, read), class))
+}
+
+/// A school year written short before a class number, as a class cell under a grade column often writes it
+/// (3.2, 3-2, 3年2班, 3(2), 三(2)班, 三2班): the year as written and the class. A grade written whole (三年级2班,
+/// 初一2班) is not short.
+fn short_grade(cell: &str) -> Option<(u32, String)> {
+    if let Some((year, class)) = dotted(cell) {
+        return Some((year, format!("{class}班")));
+    }
+    let (grade, class) = shortened_grade(&narrow(cell))?;
+    match grade_of(&grade) {
+        Grade::Year(year) => Some((u32::from(year), class)),
+        Grade::Other(_) | Grade::None => None,
+    }
+}
+
+/// School year `year` written the way `like` writes its grade: 高一 gives 高二, 初中一年级 初中二年级, 7年级 8年级; a
+/// year outside `like`'s stage is written as its 年级 (高一 and the year 5: 五年级).
+fn grade_written_like(like: &str, year: u32) -> String {
+    let written = SchoolGrade::parse(like).and_then(|g| {
+        let n = match g.stage {
+            "初" | "初中" => year.checked_sub(6).filter(|n| (1..=3).contains(n)),
+            "高" | "高中" => year.checked_sub(9).filter(|n| (1..=3).contains(n)),
+            _ => Some(year),
+        }?;
+        let n = if g.digits { n.to_string() } else { cn_numeral(n) };
+        Some(format!("{}{n}{}", g.stage, g.suffix))
+    });
+    written.unwrap_or_else(|| format!("{}年级", cn_numeral(year)))
 }
 
 /// A 年级 cell as a grade: a bare school year (3, "03", a number cell or text alike) is that year's grade
@@ -1140,7 +1197,7 @@ mod tests {
             ("一年级", "3.2", "三年级2班"),
             ("1", "3-2", "三年级2班"),
             ("一年级", "三年级2班", "三年级2班"),
-            ("七年级", "三（2）班", "三年级2班"),
+            ("二年级", "三（2）班", "三年级2班"),
         ] {
             let alone = from_columns(None, Some(class), None);
             assert_eq!(own_grade(grade, class), Some(alone.clone()), "{grade} | {class}");
@@ -1152,6 +1209,53 @@ mod tests {
             [("三年级", "3.2"), ("七年级", "初一2班"), ("一年级", "2班"), ("一年级", "32班"), ("2023级", "3.2")]
         {
             assert_eq!(own_grade(grade, class), None, "{grade} | {class}");
+        }
+    }
+
+    #[test]
+    fn a_class_cell_writing_its_year_short_is_read_within_its_grade_columns_stage() {
+        let agreeing = [
+            ("高一", ["1.3", "1-3", "1(3)", "1（3）班", "一(3)班", "10.3"]),
+            ("初二", ["2.3", "2/3", "2(3)", "二(3)班", "二3班", "8.3"]),
+            ("高三", ["3.3", "3-3", "3年3班", "三（3）班", "12.3", "3.3班"]),
+            ("七年级", ["1.3", "1-3", "1(3)", "一(3)班", "7.3", "7-3"]),
+            ("高中一年级", ["1.3", "1-3", "1(3)", "一(3)班", "10.3", "10-3"]),
+            ("三年级", ["3.3", "3-3", "3(3)", "三(3)班", "三3班", "3年3班"]),
+        ];
+        for (grade, cells) in agreeing {
+            for cell in cells {
+                let read = (grade.to_owned(), "3班".to_owned());
+                assert_eq!(from_columns(Some(grade), Some(cell), None), read, "{grade} | {cell}");
+                assert_eq!(in_stage(grade, cell), Some(read), "{grade} | {cell}");
+                assert_eq!(own_grade(grade, cell), None, "{grade} | {cell}: the same year");
+            }
+        }
+        // Another year of the stage is that year, written as the grade column writes its own, and said.
+        for (grade, cell, read) in [
+            ("高一", "2.3", "高二"),
+            ("高一", "3(3)", "高三"),
+            ("初一", "三(3)班", "初三"),
+            ("七年级", "2-3", "八年级"),
+            ("7", "2-3", "八年级"),
+            ("7年级", "2.3", "8年级"),
+            ("高中一年级", "2.3", "高中二年级"),
+            ("十年级", "2.3", "十一年级"),
+            // Outside the stage: the year as the cell alone reads it.
+            ("高一", "5.3", "五年级"),
+            ("初二", "4-3", "四年级"),
+            ("一年级", "3.3", "三年级"),
+        ] {
+            let read = (read.to_owned(), "3班".to_owned());
+            assert_eq!(from_columns(Some(grade), Some(cell), None), read, "{grade} | {cell}");
+            assert_eq!(own_grade(grade, cell), Some(read), "{grade} | {cell}");
+        }
+        // No grade column, or a grade naming no school year: the cell as it reads alone.
+        assert_eq!(from_columns(None, Some("3.2"), None), ("三年级".into(), "2班".into()));
+        assert_eq!(from_columns(None, None, Some("1.3")), ("一年级".into(), "3班".into()));
+        for (grade, cell) in
+            [("2023级", "1.3"), ("实验部", "1.3"), ("高一", "三年级2班"), ("高一", "3班"), ("高一", "13")]
+        {
+            assert_eq!(in_stage(grade, cell), None, "{grade} | {cell}");
         }
     }
 

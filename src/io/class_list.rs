@@ -2807,9 +2807,15 @@ impl RowReader<'_> {
             combined_cell.as_deref().or(heading).or(sheet_class),
         );
         let from_heading = heading.is_some();
-        let (grade, class) = match sheet_grade {
-            Some(sheet_grade) => class_label::with_sheet_grade(sheet_grade, (grade, class)),
-            None => (grade, class),
+        // 高一's sheet whose class cells read 1.3: the cell's short year is counted within the sheet's stage.
+        let in_sheet_stage = || {
+            let cell = class_cell.as_deref().or(combined_cell.as_deref())?;
+            class_label::in_stage(sheet_grade?, cell).filter(|_| grade_cell.is_none())
+        };
+        let (grade, class) = match (sheet_grade, in_sheet_stage()) {
+            (_, Some(read)) => read,
+            (Some(sheet_grade), None) => class_label::with_sheet_grade(sheet_grade, (grade, class)),
+            (None, None) => (grade, class),
         };
         if let (Some(grade_text), Some(class_text)) = (&grade_cell, &class_cell)
             && class_label::own_grade(grade_text, class_text).is_some()
@@ -5202,6 +5208,44 @@ mod tests {
             assert!(said[0].message.contains(words), "{words}: {}", said[0].message);
         }
         assert!(!plan.report.problems.iter().any(|p| p.message.contains("按原样")), "{:?}", plan.report.problems);
+    }
+
+    /// A senior or junior school's class cells writing the year short (1.3 under 高一) are read within the grade
+    /// column's stage, or the sheet's; a year of the stage other than the column's is read and said.
+    #[test]
+    fn a_class_cell_writing_its_year_short_is_a_class_of_its_grade_columns_stage() {
+        let header = ["姓名", "身份证号码", "年级", "班级"].map(text).to_vec();
+        let cells = [
+            ("高一", "1.3"),
+            ("高一", "1-3"),
+            ("高一", "1(3)"),
+            ("初二", "2.3"),
+            ("七年级", "1-3"),
+            ("高三", "3(1)"),
+            ("高一", "2.3"),
+        ];
+        let mut rows = vec![header];
+        rows.extend(cells.iter().zip(TEN_IDS).map(|((g, c), id)| vec![text("张三"), text(id), text(g), text(c)]));
+        let sheet = Sheet { name: "名单".into(), rows };
+        let plan = plan_sheets(vec![("a.xlsx".into(), vec![sheet])], None, DEFAULT_SCHOOL, today()).unwrap();
+        assert_eq!(
+            classes_of(&plan),
+            ["高一3班", "高一3班", "高一3班", "初二3班", "七年级3班", "高三1班", "高二3班"],
+            "{:?}",
+            plan.report.problems
+        );
+        let said: Vec<_> = plan.report.problems.iter().filter(|p| p.message.contains("另一个年级")).collect();
+        assert_eq!(said.len(), 1, "{:?}", plan.report.problems);
+        assert_eq!((said[0].file.as_str(), said[0].row, said[0].column.as_str()), ("a.xlsx", Some(8), "班级"));
+        assert!(said[0].message.contains("“高一”") && said[0].message.contains("“高二3班”"), "{}", said[0].message);
+
+        // A sheet per grade, its class cells written short; with no grade anywhere 3.2 stays 三年级2班.
+        let senior = class_column_sheet("高一", &[], &[("李四", TEN_IDS[0], "1.3"), ("王五", TEN_IDS[1], "2-1")]);
+        let plain = class_column_sheet("名单", &[], &[("赵六", TEN_IDS[2], "3.2")]);
+        let plan =
+            plan_sheets(vec![("b.xlsx".into(), vec![senior]), ("c.xlsx".into(), vec![plain])], None, "", today())
+                .unwrap();
+        assert_eq!(classes_of(&plan), ["高一3班", "高二1班", "三年级2班"], "{:?}", plan.report.problems);
     }
 
     #[test]
