@@ -1444,8 +1444,20 @@ impl RowReader<'_> {
                 // sheet with more of them is refused.
                 let mut numbered = 0;
                 let mut numbered_rows: Vec<usize> = Vec::new();
+                // Rows a template marks as its examples (「示例 | 张三 | 4502…」), however many: no class's pupils,
+                // so they never make the sheet a class's. Said at their rows, the first few.
+                let mut examples = 0;
+                let mut example_rows: Vec<(usize, String)> = Vec::new();
                 let mut count = |row_no: usize, row: &[Cell]| {
-                    if holds_id_number(row, self.today) {
+                    if !holds_id_number(row, self.today) {
+                        return;
+                    }
+                    if let Some(mark) = self.example_before_id(row) {
+                        examples += 1;
+                        if example_rows.len() < EXAMPLE_ROWS_SAID {
+                            example_rows.push((row_no, mark));
+                        }
+                    } else {
                         numbered += 1;
                         if numbered_rows.len() < CLASS_SHEET_ID_ROWS {
                             numbered_rows.push(row_no);
@@ -1482,7 +1494,24 @@ impl RowReader<'_> {
                     );
                     self.problem_at(file, &name, Some(row_no), "", message);
                 }
-                if multi && content && numbered == 0 {
+                for (row_no, mark) in example_rows.into_iter().filter(|_| multi) {
+                    let mark = quoted(&mark);
+                    let message = format!(
+                        "工作表 {name} 中找不到表头行，未导入；这一行有有效的身份证号码，但标为示例（“{mark}”），不是学生 \
+                         (sheet {name} has no header row and was not imported; this row holds a valid ID number but is \
+                         marked as an example, “{mark}”: not a pupil)"
+                    );
+                    self.problem_at(file, &name, Some(row_no), "", message);
+                }
+                if multi && examples > EXAMPLE_ROWS_SAID {
+                    let more = examples - EXAMPLE_ROWS_SAID;
+                    let message = format!(
+                        "工作表 {name} 中另有 {more} 行标为示例，未导入 (sheet {name} holds {more} more rows marked as \
+                         examples: not imported)"
+                    );
+                    self.problem_at(file, &name, None, "", message);
+                }
+                if multi && content && numbered == 0 && examples == 0 {
                     self.problem_at(
                         file,
                         &name,
@@ -3631,6 +3660,17 @@ impl RowReader<'_> {
         name_at.and_then(|at| row.get(at)).filter(|c| !seq_plain && is_marker(c))
     }
 
+    /// The cell marking a row of a sheet without a header as a template's example: a 示例 (样例, 填写示例：) in a
+    /// cell before its valid ID number, where a template writes it (the 序号, or the name). With no header to say
+    /// which column is which, a mark after the number (a 备注) leaves the row a pupil's.
+    fn example_before_id(&self, row: &[Cell]) -> Option<String> {
+        let at = row.iter().position(|c| holds_id_number(std::slice::from_ref(c), self.today))?;
+        row[..at].iter().find_map(|c| match c {
+            Cell::Text(t) if self.synonyms.is_example(t) => Some(t.trim().to_owned()),
+            _ => None,
+        })
+    }
+
     /// A footer label (填表日期, 制表人, 班主任签字 …) in a row whose ID cell holds no ID: in the name, ID or first
     /// filled cell, or anywhere in a row with no name but a label. A name beside a label elsewhere (a 备注 of
     /// 联系人：妈妈) is left to the checks after.
@@ -3787,6 +3827,9 @@ fn is_label(text: &str) -> bool {
     let han = text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
     han && text.split(|c: char| !c.is_ascii_digit()).all(|run| run.len() < 15)
 }
+
+/// Example rows of a sheet without a header said each at its row; the rest in one line.
+const EXAMPLE_ROWS_SAID: usize = 10;
 
 /// Rows with a valid ID number that make a sheet without a header a class's list: a 说明 or 示例 sheet gives
 /// one or two sample rows, a class many more.
@@ -5444,6 +5487,43 @@ mod tests {
             matches!(&err, ImportError::Read(ReadError::SheetWithoutHeader { sheet, rows: 2, .. }) if sheet == "一年级3班"),
             "{err}"
         );
+    }
+
+    /// A 说明 sheet with no header whose template examples carry valid numbers, however many, is no class's
+    /// sheet: the workbook's classes are imported and each example row is said at its row.
+    #[test]
+    fn example_rows_of_a_notes_sheet_never_make_it_a_class_sheet() {
+        let one = pupils_sheet("一年级1班", &[], &[("张三", TEN_IDS[0])]);
+        let two = pupils_sheet("一年级2班", &[], &[("李四", TEN_IDS[1])]);
+        let marked = |mark: &str, at_name: bool, id: &str| match at_name {
+            false => vec![text(mark), text("王小明"), text(id), text("一年级1班")],
+            true => vec![text("1"), text(mark), text(id), text("一年级1班")],
+        };
+        for (mark, at_name) in [("示例", false), ("填写示例：", false), ("【样例】", false), ("示例", true)]
+        {
+            let mut rows = vec![vec![text("填表说明：每班一张表，身份证号码按文本填写")], vec![]];
+            rows.extend(TEN_IDS[2..7].iter().map(|id| marked(mark, at_name, id)));
+            let notes = Sheet { name: "说明".into(), rows };
+            let sheets = vec![notes, one.clone(), two.clone()];
+            let plan = plan_sheets(vec![("a.xlsx".into(), sheets)], None, DEFAULT_SCHOOL, today())
+                .unwrap_or_else(|e| panic!("{mark}: {e}"));
+            let names: Vec<&str> = plan.rows.iter().map(|r| r.name.as_str()).collect();
+            assert_eq!(names, ["张三", "李四"], "{mark}");
+            let said: Vec<_> = plan.report.problems.iter().filter(|p| p.sheet == "说明").collect();
+            let rows: Vec<_> = said.iter().map(|p| p.row).collect();
+            assert_eq!(rows, [Some(3), Some(4), Some(5), Some(6), Some(7)], "{mark}: {said:?}");
+            for p in said {
+                assert!(p.message.contains("未导入") && p.message.contains("示例"), "{}", p.message);
+                assert!(p.message.contains("marked as an example"), "{}", p.message);
+            }
+        }
+        // A 示例 after the number (a 备注) marks nothing: three numbers make a class's sheet, refused as before.
+        let rows = TEN_IDS[2..5].iter().map(|id| vec![text("王小明"), text(id), text("示例")]).collect();
+        let notes = Sheet { name: "说明".into(), rows };
+        let err = plan_sheets(vec![("b.xlsx".into(), vec![notes, one, two])], None, DEFAULT_SCHOOL, today())
+            .err()
+            .expect("refused");
+        assert!(matches!(&err, ImportError::Read(ReadError::SheetWithoutHeader { rows: 3, .. })), "{err}");
     }
 
     #[test]
