@@ -3549,9 +3549,22 @@ impl RowReader<'_> {
             _ if !name.chars().any(char::is_alphabetic) && is_label(id_text) => false,
             _ => id_text.bytes().filter(u8::is_ascii_digit).nth(5).is_some(),
         };
+        let named = name.chars().any(char::is_alphabetic);
+        // A name beside an ID number that passes the check is a pupil whatever the name says (日期, 联系人 typed
+        // for a child's name): a footer never holds one, and a pupil left out is lost without a word.
+        let valid_id = || {
+            named
+                && match id_cell {
+                    Cell::Number(f) => id_number::check_numeric_cell(*f, self.today).result.is_ok(),
+                    _ => {
+                        id_text.chars().nth(MAX_ID_CHARS).is_none()
+                            && id_number::check(id_text, self.today).result.is_ok()
+                    }
+                }
+        };
         // 「填表日期： | | 2026-09-01」, a date (or no number of an ID's length) in the ID column beside a label: a
         // footer, where the date's digits would make it a nameless pupil, or one named 填表日期.
-        if !id_shaped(id_cell, id_text) && self.has_footer_label(map, row, name) {
+        if !id_shaped(id_cell, id_text) && self.has_footer_label(map, row, name) && !valid_id() {
             // Quoted as the footers below quote theirs: the name cell where it is the label, else the row.
             let shown = match self.synonyms.is_footer(name) {
                 true => quoted(name).into_owned(),
@@ -3561,7 +3574,15 @@ impl RowReader<'_> {
                 "表尾行“{shown}”，不是学生，已跳过 (a footer row, “{shown}”, not a pupil: skipped)"
             ));
         }
-        if id_has_digits {
+        if id_has_digits || valid_id() {
+            let footer_word = self.synonyms.is_footer(name) || self.synonyms.is_footer_label(name, is_date_text);
+            if named && footer_word && valid_id() {
+                return RowKind::Flagged(format!(
+                    "姓名“{0}”是表尾常写的字样，但此行有有效的身份证号码：已作为学生导入，请核对姓名 (the name “{0}” is a \
+                     word footers write, but the row holds a valid ID number: imported as a pupil; check the name)",
+                    quoted(name)
+                ));
+            }
             return RowKind::Pupil;
         }
         // A header repeated mid-file (lists pasted together class by class) is not a pupil named 姓名.
@@ -3583,7 +3604,6 @@ impl RowReader<'_> {
         // as canbao's own 班级核对表 writes it, so the test is for an ID's digits, not an empty cell); 合计 in the
         // 序号 column with 「3人」 under 姓名; 「男：2人 女：1人」; 「以下空白」; 制表人 and 填表日期 lines.
         let footerish = |text: &str| self.synonyms.is_footer(text) || is_count(text);
-        let named = name.chars().any(char::is_alphabetic);
         if named && self.synonyms.is_footer(name) {
             return RowKind::Skipped(format!(
                 "表尾行“{0}”，不是学生，已跳过 (a footer row, “{0}”, not a pupil: skipped)",
@@ -5524,6 +5544,38 @@ mod tests {
             .err()
             .expect("refused");
         assert!(matches!(&err, ImportError::Read(ReadError::SheetWithoutHeader { rows: 3, .. })), "{err}");
+    }
+
+    /// A name beside a valid ID number is a pupil however the number is written, the name said when it is a word
+    /// footers write (日期, 联系人); beside no valid number such a row is the footer it looks like.
+    #[test]
+    fn a_row_with_a_name_and_a_valid_number_is_never_a_footer() {
+        let header = ["序号", "姓名", "身份证号码", "备注"].map(text).to_vec();
+        let row = |seq: &str, name: &str, id: &str| vec![text(seq), text(name), text(id), Cell::Empty];
+        let rows = vec![
+            header,
+            row("1", "日期", "4502 0220 1703 0512 33"),
+            row("2", "联系人", "４５０２０２２０１７０４０６２３４８"),
+            row("3", "日期", TEN_IDS[2]),
+            row("4", "班主任", "450202-20160406-2340"),
+            row("5", "陈娜军", TEN_IDS[4]),
+            row("", "日期", "2026-09-01"),
+        ];
+        let sheet = Sheet { name: "名单".into(), rows };
+        let plan = plan_sheets(vec![("a.xlsx".into(), vec![sheet])], None, DEFAULT_SCHOOL, today()).unwrap();
+        let names: Vec<&str> = plan.rows.iter().map(|r| r.name.as_str()).collect();
+        assert_eq!(names, ["日期", "联系人", "日期", "班主任", "陈娜军"], "{:?}", plan.report.problems);
+        assert!(plan.rows.iter().all(|r| r.id.is_valid()), "{:?}", plan.report.problems);
+        let said = |row: usize| {
+            let p = plan.report.problems.iter().filter(|p| p.row == Some(row) && p.file == "a.xlsx");
+            p.map(|p| p.message.as_str()).collect::<Vec<_>>().join(" | ")
+        };
+        for (row, name) in [(2, "日期"), (3, "联系人"), (4, "日期"), (5, "班主任")] {
+            assert!(said(row).contains(&format!("姓名“{name}”是表尾常写的字样")), "row {row}: {}", said(row));
+            assert!(said(row).contains("check the name"), "row {row}: {}", said(row));
+        }
+        assert_eq!(said(6), "");
+        assert!(said(7).contains("表尾行"), "{}", said(7));
     }
 
     #[test]
