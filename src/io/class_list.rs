@@ -2790,6 +2790,16 @@ impl RowReader<'_> {
             Cell::Number(f) => id_number::check_numeric_cell(*f, self.today),
             _ => id_number::check(&id_raw, self.today),
         };
+        // A date in the ID column (2015-03-02, most often the child's birth date typed where the number goes) is
+        // kept as written: without its dashes it would read as 20150302, a number nobody wrote.
+        let id_date = match id_cell {
+            Cell::Number(_) => None,
+            _ => Some(id_number::unwrap_text(&id_raw)).filter(|written| is_date_text(written)).map(str::to_owned),
+        };
+        let id = match &id_date {
+            Some(written) => IdCheck { normalized: written.clone(), ..id },
+            None => id,
+        };
         if name.is_empty() {
             self.problem(
                 file,
@@ -2819,6 +2829,13 @@ impl RowReader<'_> {
                  完整号码的，请向家长重新核对 (the ID number was stored as a number by a spreadsheet and lost its \
                  digits after the 15th: imported and flagged; {RETYPE_AS_TEXT_EN}; where the source has no whole \
                  number either, ask the family)"
+            ))
+        } else if let Some(written) = &id_date {
+            let shown = quoted(written);
+            Some(format!(
+                "身份证号码列写的是日期“{shown}”（多为出生日期），不是身份证号码：已按原样保存，学生已导入并标记 (the ID \
+                 number column holds a date, “{shown}”, most often the birth date, no ID number: kept as written, \
+                 the pupil imported and flagged)"
             ))
         } else if let (Err(p), false) = (&id.result, masked) {
             Some(flagged_message(p))
@@ -5576,6 +5593,46 @@ mod tests {
         }
         assert_eq!(said(6), "");
         assert!(said(7).contains("表尾行"), "{}", said(7));
+    }
+
+    /// A date in the ID column (a birth date typed where the number goes) is kept as written and flagged, never
+    /// stored as its digits run together.
+    #[test]
+    fn a_date_in_the_id_column_is_kept_as_written_and_flagged() {
+        let csv = "姓名,身份证号码,班级\n张三,2015-03-02,一年级1班\n李四,2015/3/2,一年级1班\n王五,'2015-3-2,一年级1班\n\
+                   赵六,2015.03.02,一年级1班\n";
+        let sheets = table::read_bytes(csv.as_bytes(), "a.csv").unwrap();
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        sheet.write_row(0, 0, ["姓名", "身份证号码", "班级"]).unwrap();
+        let date = rust_xlsxwriter::Format::new().set_num_format("yyyy-mm-dd");
+        sheet.write_string(1, 0, "陈七").unwrap();
+        // 2015-03-02 as Excel counts days.
+        sheet.write_number_with_format(1, 1, 42_065.0, &date).unwrap();
+        sheet.write_string(1, 2, "一年级1班").unwrap();
+        let book = table::read_bytes(&book.save_to_buffer().unwrap(), "b.xlsx").unwrap();
+        let plan = plan_sheets(vec![("a.csv".into(), sheets), ("b.xlsx".into(), book)], None, DEFAULT_SCHOOL, today())
+            .unwrap();
+        let kept: Vec<(&str, &str)> = plan.rows.iter().map(|r| (r.id_raw.as_str(), r.id.normalized.as_str())).collect();
+        assert_eq!(
+            kept,
+            [
+                ("2015-03-02", "2015-03-02"),
+                ("2015/3/2", "2015/3/2"),
+                ("'2015-3-2", "2015-3-2"),
+                ("2015.03.02", "2015.03.02"),
+                ("2015-03-02", "2015-03-02")
+            ],
+            "{:?}",
+            plan.report.problems
+        );
+        assert!(plan.rows.iter().all(|r| !r.id.is_valid()));
+        for (file, row) in [("a.csv", 2), ("a.csv", 3), ("a.csv", 4), ("a.csv", 5), ("b.xlsx", 2)] {
+            let said = plan.report.problems.iter().find(|p| (p.file.as_str(), p.row) == (file, Some(row)));
+            let said = said.unwrap_or_else(|| panic!("{file} {row}: {:?}", plan.report.problems));
+            assert_eq!(said.column, "身份证号码");
+            assert!(said.message.contains("写的是日期") && said.message.contains("imported and flagged"), "{said:?}");
+        }
     }
 
     #[test]
