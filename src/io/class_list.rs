@@ -2930,7 +2930,8 @@ impl RowReader<'_> {
                 Some(format!("{}：{}", word.trim(), number.trim()))
             })
             .collect();
-        let (phone, phone_said) = phone_cell.as_deref().map(read_phone).unwrap_or((String::new(), None));
+        let (phone, phone_said) =
+            phone_cell.as_deref().map(|cell| read_phone(cell, self.synonyms)).unwrap_or((String::new(), None));
         let phone_not_taken = match phone_said {
             Some(PhoneSaid::Now(message)) => {
                 self.problem(file, sheet, row_no, &header_of(Column::Phone), message);
@@ -4062,9 +4063,21 @@ pub fn quoted(text: &str) -> std::borrow::Cow<'_, str> {
 /// it: a cell that holds no phone number (an ID number, too many or too few digits, a word saying there is none)
 /// gives none, the pupil imported all the same; of several numbers the first is kept. A masked export read back
 /// (138****5678) gives no phone: the drive's stays as it is. A name typed in the column is kept as it is and not
-/// said (`check` does not list it either).
-fn read_phone(raw: &str) -> (String, Option<PhoneSaid>) {
+/// said (`check` does not list it either). A template's instruction left in the cell (必填, 选填, 请填写, 示例) is
+/// no phone and no name: none is kept, and it is said.
+fn read_phone(raw: &str, synonyms: &Synonyms) -> (String, Option<PhoneSaid>) {
     use crate::domain::phone::{Cell, is_masked, read_cell};
+    let said = crate::domain::id_number::unwrap_text(raw);
+    if synonyms.is_fill_in(said) || synonyms.is_example(said) {
+        let shown = long_digits_masked(&quoted(said));
+        let not_taken = PhoneNotTaken {
+            what: format!("联系电话为“{shown}”，是模板的填写说明，不是电话号码"),
+            what_en: format!("the phone cell says “{shown}”, a template's instruction, no phone number"),
+            to_type: false,
+            header: String::new(),
+        };
+        return (String::new(), Some(PhoneSaid::NotTaken(Box::new(not_taken))));
+    }
     match read_cell(raw) {
         Cell::Phone(phone) if is_masked(&phone) => (String::new(), None),
         // A word longer than any phone (a pasted paragraph) is no name either.
@@ -5635,6 +5648,28 @@ mod tests {
         }
     }
 
+    /// A template's instruction left in the phone column (必填, 选填, 请填写…, 示例) is no phone: the pupil is kept
+    /// with none, and the cell is said at its row.
+    #[test]
+    fn a_template_instruction_in_the_phone_column_is_no_phone() {
+        let header = ["姓名", "身份证号码", "班级", "联系电话"].map(text).to_vec();
+        let words = ["必填", "选填", "请填写家长手机号", "（必填）", "示例", "必填（11位）"];
+        let mut rows = vec![header];
+        rows.extend(words.iter().zip(TEN_IDS).map(|(w, id)| vec![text("张三"), text(id), text("一年级1班"), text(w)]));
+        rows.push(vec![text("李四"), text(TEN_IDS[9]), text("一年级1班"), text("王芳")]);
+        let sheet = Sheet { name: "一班".into(), rows };
+        let plan = plan_sheets(vec![("a.xlsx".into(), vec![sheet])], None, DEFAULT_SCHOOL, today()).unwrap();
+        assert_eq!(plan.rows.len(), words.len() + 1, "every pupil kept: {:?}", plan.report.problems);
+        for (i, word) in words.iter().enumerate() {
+            assert_eq!(plan.rows[i].phone, "", "{word}");
+            let said = plan.report.problems.iter().find(|p| p.row == Some(i + 2) && p.column == "联系电话");
+            let said = said.map(|p| p.message.as_str()).unwrap_or_default();
+            assert!(said.contains("模板的填写说明") && said.contains("no phone number"), "{word}: {said}");
+        }
+        // A name typed in the column is kept as ever.
+        assert_eq!(plan.rows[words.len()].phone, "王芳");
+    }
+
     #[test]
     fn birth_dates_read_as_lists_write_them() {
         for (text, date) in [
@@ -5696,7 +5731,9 @@ mod tests {
             "与第 2 行身份证号码相同但姓名不同（“甲”与“乙”），将只导入前者，请核实 (same ID as row 2 but a different \
              name, “甲” and “乙”: only the first will be imported, check it)"
         );
-        let (_, Some(PhoneSaid::NotTaken(said))) = read_phone("450203198801011237") else { panic!("not said") };
+        let (_, Some(PhoneSaid::NotTaken(said))) = read_phone("450203198801011237", Synonyms::builtin()) else {
+            panic!("not said")
+        };
         let preview = as_preview(&said.message(false));
         assert!(preview.contains("此项将留空，学生将导入") && preview.contains("to be left empty"), "{preview}");
         assert_eq!(as_preview(&preview), preview);
