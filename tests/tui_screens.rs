@@ -5406,6 +5406,53 @@ fn payment_form_benefit_place() {
     });
 }
 
+/// At 80×24 with a class filter on, the payment form (grown by the policy's text and a refusal) and the category
+/// chooser stay clear of the title bar and the filter and search lines, by the rule every other dialog keeps
+/// (`layout::dialog`), where both were drawn over those lines: the top three rows read as without the dialog.
+#[test]
+fn payment_form_and_category_chooser_leave_the_filter_line_in_sight() {
+    for lang in [Language::Zh, Language::En] {
+        let mut store = store(true);
+        let pupils: Vec<_> = store.students(&Default::default()).expect("list").into_iter().take(2).collect();
+        // Marked a year before the drive's: 待重新认定, said before the policy's text.
+        in_year(&mut store, 2022);
+        let mark = canbao::domain::student::CategoryMark { name: "特困人员".into(), department: "民政".into() };
+        store.set_categories(pupils[1].id, &[mark]).expect("category");
+        store.set_meta(canbao::tui::POLICY_META_KEY, "liuzhou-2023").expect("meta");
+        in_year(&mut store, 2023);
+        let mut app = App::new(store, &options(lang, Some("测试"))).expect("app");
+        app.update(Action::Resize(80, 24));
+        app.update(Action::Filters);
+        type_text(&mut app, "一年级1");
+        app.update(Action::Confirm);
+        assert!(app.roster.filters().class.is_some(), "{}", screen(&app));
+        app.update(Action::Down);
+        assert_eq!(app.selected_id(), Some(pupils[1].id), "{}", screen(&app));
+        let top = |shown: &str| shown.lines().take(3).map(str::to_owned).collect::<Vec<_>>();
+        let roster = top(&screen(&app));
+
+        app.update(Action::Categories);
+        let shown = screen(&app);
+        assert_eq!(top(&shown), roster, "{shown}");
+        insta::assert_snapshot!(format!("categories_filtered_80x24_{}", lang_name(lang)), shown);
+        app.update(Action::Back);
+
+        app.update(Action::TogglePaid);
+        let Some(canbao::tui::modal::Modal::Payment(form)) = &mut app.modal else { panic!("{}", screen(&app)) };
+        // A day in the next year's collection (said above the policy's text), and an amount not understood.
+        form.date.set("2023-10-0");
+        app.update(Action::Down);
+        type_text(&mut app, "8");
+        app.update(Action::Up);
+        type_text(&mut app, "x");
+        app.update(Action::Confirm);
+        let shown = screen(&app);
+        assert!(matches!(app.modal, Some(canbao::tui::modal::Modal::Payment(_))), "{shown}");
+        assert_eq!(top(&shown), roster, "{shown}");
+        insta::assert_snapshot!(format!("payment_filtered_80x24_{}", lang_name(lang)), shown);
+    }
+}
+
 /// The dates in a policy's words (YYYY-MM-DD) in a form's text, in order.
 fn dates_in(text: &str) -> Vec<String> {
     let chars: Vec<char> = text.chars().collect();

@@ -227,6 +227,20 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
     rows
 }
 
+/// Where a dialog of at most `width` × `height` cells goes in `area` of the screen `screen`: centred, and clear of
+/// the screen's first `CLEAR_ABOVE` rows (the title bar, the roster's filter and search lines, which the operator
+/// reads the dialog's targets by) and as many at its foot (the status line and the key hints). A box taller than
+/// the room between is cut to it and centred there, as the message boxes, the questions and the palette are.
+pub fn dialog(screen: Rect, area: Rect, width: u16, height: u16) -> Rect {
+    let box_ = centered(area, width, height);
+    let room = Rect { y: screen.y + CLEAR_ABOVE, height: screen.height.saturating_sub(2 * CLEAR_ABOVE), ..screen }
+        .intersection(area);
+    if room.height == 0 || (box_.y >= room.y && box_.bottom() <= room.bottom()) {
+        return box_;
+    }
+    centered(room, width, height)
+}
+
 /// A box of at most `width` × `height` cells, centred in `area`.
 pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
     let w = width.min(area.width);

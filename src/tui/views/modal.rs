@@ -34,7 +34,7 @@ const PROGRESS_AFTER: Duration = Duration::from_millis(500);
 
 /// Draws the box and returns the area inside its margins.
 fn popup(frame: &mut Frame, app: &App, area: Rect, width: u16, height: u16, title: &str) -> Rect {
-    let r = layout::centered(area, width, height);
+    let r = layout::dialog(frame.area(), area, width, height);
     frame.render_widget(Clear, r);
     frame.render_widget(Block::default().style(app.theme.popup()), r);
     let title = fit(&format!(" {title}"), r.width as usize);
@@ -695,7 +695,7 @@ fn question(frame: &mut Frame, app: &App, area: Rect, confirm: &Confirm) {
     let title = if clears { t.clear_payment_title } else { t.confirm_title };
     let inner = popup(frame, app, area, b.width, rows + 6, title);
     if clears {
-        let r = layout::centered(area, b.width, rows + 6);
+        let r = layout::dialog(frame.area(), area, b.width, rows + 6);
         let title = fit(&format!(" {title}"), r.width as usize);
         let style = app.theme.popup_title().fg(app.theme.error.0).add_modifier(Modifier::BOLD);
         frame.render_widget(Paragraph::new(Span::styled(title, style)), Rect { height: 1, ..r });
