@@ -2445,14 +2445,14 @@ fn government_paid_for_a_pupil_with_no_category_is_asked() {
 }
 
 /// Ctrl-c in a field holding typed text (a note being written) first says the text is not saved and that a
-/// second Ctrl-c quits, where it quit at once and lost the note without a word; with nothing typed, and on the
-/// roster, it quits at once as before.
+/// second Ctrl-c quits, where it quit at once and lost the note without a word; on the roster it quits at once as
+/// before.
 #[test]
 fn ctrl_c_in_a_field_with_typed_text_warns_before_quitting() {
     use canbao::tui::modal::Modal;
     for (lang, said) in [
-        (Language::Zh, "再按 Ctrl-C 退出，输入的内容不会保存"),
-        (Language::En, "Press Ctrl-C again to quit; what you typed is not saved"),
+        (Language::Zh, "3 秒内再按 Ctrl-C 退出，输入的内容不会保存"),
+        (Language::En, "Press Ctrl-C again within 3 s to quit; what you typed is not saved"),
     ] {
         let mut app = app(lang);
         app.update(Action::EditNote);
@@ -2460,7 +2460,7 @@ fn ctrl_c_in_a_field_with_typed_text_warns_before_quitting() {
         app.update(Action::Quit);
         assert!(!app.quit, "{lang:?}: the first Ctrl-c does not quit");
         assert!(matches!(&app.modal, Some(Modal::Note { input, .. }) if input.text() == "下午来交"), "{lang:?}");
-        assert_eq!(app.status.as_ref().map(|s| s.text.as_str()), Some(said), "{lang:?}");
+        assert_eq!(app.quit_warning().map(|s| s.text.as_str()), Some(said), "{lang:?}");
         assert!(screen(&app).contains(said), "{lang:?}: fits the status line at 80 columns\n{}", screen(&app));
         // A key in between takes the warning back: the next Ctrl-c warns again.
         type_text(&mut app, "费");
@@ -2469,15 +2469,92 @@ fn ctrl_c_in_a_field_with_typed_text_warns_before_quitting() {
         app.update(Action::Quit);
         assert!(app.quit, "{lang:?}: the second Ctrl-c quits");
 
-        // Nothing typed into the note: nothing is lost, and Ctrl-c quits at once.
-        let mut app = self::app(lang);
-        app.update(Action::EditNote);
-        app.update(Action::Quit);
-        assert!(app.quit, "{lang:?}");
         let mut app = self::app(lang);
         app.update(Action::Quit);
         assert!(app.quit, "{lang:?}: on the roster at once");
     }
+}
+
+/// One rule for Ctrl-c: with a name typed into the search line, or a dialog open (the palette, the filter panel, a
+/// question, the help, the category chooser), the first says on the status line, whole at 80 columns, that a second
+/// one soon quits, and quits nothing; the second quits. Any other key between takes the warning back. Where before
+/// the search line, the palette and the rest quit at the first Ctrl-c. An empty search line is nothing typed: at once.
+#[test]
+fn ctrl_c_with_a_search_typed_or_a_dialog_open_warns_before_quitting() {
+    for lang in [Language::Zh, Language::En] {
+        let (typed, dialog) = match lang {
+            Language::Zh => {
+                ("3 秒内再按 Ctrl-C 退出，输入的内容不会保存", "3 秒内再按 Ctrl-C 退出；只关闭对话框请按 Esc")
+            }
+            Language::En => (
+                "Press Ctrl-C again within 3 s to quit; what you typed is not saved",
+                "Press Ctrl-C again within 3 s to quit; Esc closes only the dialog",
+            ),
+        };
+        let mut app = app(lang);
+        app.update(Action::Search);
+        type_text(&mut app, "孙");
+        app.update(Action::Quit);
+        assert!(!app.quit, "{lang:?}: the search line holds a name typed");
+        assert!(app.roster.is_searching() && app.roster.search_input().text() == "孙", "{}", screen(&app));
+        assert!(screen(&app).contains(typed), "{lang:?}: read whole at 80 columns\n{}", screen(&app));
+        app.update(Action::Quit);
+        assert!(app.quit, "{lang:?}: the second Ctrl-c quits");
+
+        for open in [Action::Palette, Action::Filters, Action::ToggleGovernment, Action::Help, Action::Categories] {
+            let mut app = self::app(lang);
+            let open_name = format!("{open:?}");
+            app.update(open);
+            let open = open_name;
+            assert!(app.modal.is_some(), "{open}");
+            let status = app.status.clone();
+            app.update(Action::Quit);
+            assert!(!app.quit, "{lang:?} {open}: a dialog is open");
+            assert!(app.modal.is_some(), "{open}: still open");
+            assert!(screen(&app).contains(dialog), "{lang:?} {open}\n{}", screen(&app));
+            assert_eq!(app.status, status, "the line under the warning is kept");
+            app.update(Action::Down);
+            assert!(app.quit_warning().is_none() && !screen(&app).contains(dialog), "{open}: taken back");
+            app.update(Action::Quit);
+            assert!(!app.quit, "{lang:?} {open}: warned again after another key");
+            app.update(Action::Quit);
+            assert!(app.quit, "{lang:?} {open}");
+        }
+
+        let mut app = self::app(lang);
+        app.update(Action::Search);
+        app.update(Action::Quit);
+        assert!(app.quit, "{lang:?}: nothing typed in the search line");
+    }
+}
+
+/// A window made too small and big again shows the roster as it was, the cursor on the same pupil on the same row,
+/// where the cursor's row had become the first; a name typed into the search line is kept through it, and Ctrl-c
+/// there warns first, as in a big window.
+#[test]
+fn a_window_made_too_small_and_big_again_shows_the_same_page() {
+    let mut app = app(Language::Zh);
+    for _ in 0..10 {
+        app.update(Action::Down);
+    }
+    let before = screen(&app);
+    let pupil = app.selected_id();
+    app.update(Action::Resize(60, 20));
+    app.update(Action::Resize(80, 24));
+    assert_eq!(app.selected_id(), pupil);
+    assert_eq!(screen(&app), before);
+
+    app.update(Action::Search);
+    type_text(&mut app, "四年级");
+    let before = screen(&app);
+    app.update(Action::Resize(79, 20));
+    press_ctrl_c(&mut app);
+    assert!(!app.quit, "{}", screen(&app));
+    app.update(Action::Resize(80, 24));
+    assert_eq!(app.roster.search_input().text(), "四年级");
+    assert_eq!(screen(&app).lines().take(20).collect::<Vec<_>>(), before.lines().take(20).collect::<Vec<_>>());
+    press_ctrl_c(&mut app);
+    assert!(app.quit);
 }
 
 #[test]
@@ -7217,24 +7294,42 @@ fn keys_typed_before_an_import_preview_shows_do_not_reach_it() {
     assert_eq!(app.store.schools().expect("schools"), ["柳州市示范小学"]);
 }
 
-/// While the 「窗口太小」 notice is shown it names the key that quits, and that key quits: q over a question,
-/// Ctrl-c over a text field, where a q is typed text and must never quit (and is not typed into it unseen).
+/// While the 「窗口太小」 notice is shown, the quit keys act as in a big window, and the notice says what they do: on
+/// the roster q quits; over a question (where q is no key) and over a text field (where a q is typed text and must
+/// never quit, nor be typed into it unseen) only Ctrl-c does, pressed twice, as the notice says, where q quit over
+/// the question and one Ctrl-c left the form at once. The window made big again shows the dialog as it was.
 #[test]
 fn while_the_window_is_too_small_the_key_the_notice_names_quits() {
     use canbao::tui::modal::Modal;
     for lang in [Language::Zh, Language::En] {
-        let (q, ctrl_c) = match lang {
-            Language::Zh => ("按 q 退出", "按 Ctrl-c 退出"),
-            Language::En => ("(q quits)", "(Ctrl-c quits)"),
+        let (q, twice, again) = match lang {
+            Language::Zh => ("按 q 退出", "连按两次 Ctrl-c 退出", "再按 Ctrl-c 退出"),
+            Language::En => ("(q quits)", "press Ctrl-c twice to quit", "Press Ctrl-c again to quit"),
         };
-        // A question over the roster.
+        // The roster: q quits, as the notice says.
         let mut app = app(lang);
-        app.update(Action::ToggleGovernment);
-        assert!(matches!(app.modal, Some(Modal::Confirm(_))), "{}", screen(&app));
         app.update(Action::Resize(79, 20));
         assert!(words(&screen(&app)).contains(q), "{}", screen(&app));
         press(&mut app, KeyCode::Char('q'));
         assert!(app.quit, "q quits as the notice says");
+
+        // A question over the roster: q is no key there.
+        let mut app = self::app(lang);
+        app.update(Action::ToggleGovernment);
+        assert!(matches!(app.modal, Some(Modal::Confirm(_))), "{}", screen(&app));
+        let question = screen(&app);
+        app.update(Action::Resize(79, 20));
+        let small = words(&screen(&app));
+        assert!(small.contains(twice) && !small.contains(q), "{small}");
+        press(&mut app, KeyCode::Char('q'));
+        assert!(!app.quit, "q does nothing over a question, as in a big window");
+        press_ctrl_c(&mut app);
+        assert!(!app.quit, "the first Ctrl-c over a dialog warns");
+        assert!(words(&screen(&app)).contains(again), "{}", screen(&app));
+        app.update(Action::Resize(80, 24));
+        assert_eq!(screen(&app).lines().take(20).collect::<Vec<_>>(), question.lines().take(20).collect::<Vec<_>>());
+        press_ctrl_c(&mut app);
+        assert!(app.quit, "the second Ctrl-c quits");
 
         // The payment form: its amount is a text field.
         let mut app = self::app(lang);
@@ -7243,20 +7338,23 @@ fn while_the_window_is_too_small_the_key_the_notice_names_quits() {
         let amount = form.amount.text().to_owned();
         app.update(Action::Resize(79, 20));
         let small = words(&screen(&app));
-        assert!(small.contains(ctrl_c) && !small.contains(q), "{small}");
+        assert!(small.contains(twice) && !small.contains(q), "{small}");
         press(&mut app, KeyCode::Char('q'));
         press(&mut app, KeyCode::Esc);
         assert!(!app.quit);
         let Some(Modal::Payment(form)) = &app.modal else { panic!("the form is still open") };
         assert_eq!(form.amount.text(), amount, "nothing typed unseen");
         press_ctrl_c(&mut app);
+        assert!(!app.quit);
+        press_ctrl_c(&mut app);
         assert!(app.quit);
     }
 }
 
-/// A job running under the 「窗口太小」 notice: its key does not quit and leave the job half-done, but asks whether
-/// to stop it, as in a big window; the question waits to be seen (a second q does nothing) and is answered once the
-/// window is big again. The notice says so at each step, never 「按 q 退出」 while q does not quit.
+/// A job running under the 「窗口太小」 notice: its key (Ctrl-c, as over its progress in a big window, where q is no
+/// key) does not quit and leave the job half-done, but asks whether to stop it, as in a big window; the question
+/// waits to be seen (q and a second Ctrl-c do nothing) and is answered once the window is big again. The notice says
+/// so at each step, never 「按 q 退出」, and q, which does nothing over the progress in a big window, does nothing.
 #[test]
 fn the_quit_key_under_the_too_small_notice_asks_before_leaving_a_job() {
     use canbao::tui::modal::Modal;
@@ -7266,14 +7364,17 @@ fn the_quit_key_under_the_too_small_notice_asks_before_leaving_a_job() {
     assert!(matches!(app.modal, Some(Modal::Working(_))), "{}", screen(&app));
     app.update(Action::Resize(79, 20));
     let small = unspaced(&screen(&app));
-    assert!(small.contains("正在读取名单，退出前要先停止") && small.contains("按q会询问是否停止"), "{small}");
-    assert!(!small.contains("按q退出"), "{small}");
+    assert!(small.contains("正在读取名单，退出前要先停止") && small.contains("按Ctrl-c会询问是否停止"), "{small}");
+    assert!(!small.contains("按q"), "{small}");
     press(&mut app, KeyCode::Char('q'));
+    assert!(matches!(app.modal, Some(Modal::Working(_))), "q is no key over the progress");
+    press_ctrl_c(&mut app);
     assert!(!app.quit, "the job is not left half-done");
     assert!(stop_question_open(&app), "{}", screen(&app));
     let small = unspaced(&screen(&app));
     assert!(small.contains("是否停止的问题等待回答，回答之前不能退出"), "{small}");
     assert!(!small.contains("按q退出") && !small.contains("按q会询问"), "{small}");
+    press_ctrl_c(&mut app);
     press(&mut app, KeyCode::Char('q'));
     press(&mut app, KeyCode::Char('y'));
     assert!(!app.quit && stop_question_open(&app));

@@ -212,6 +212,32 @@ fn a_second_canbao_is_offered_read_only_and_refuses_changes() {
     assert_eq!(std::fs::read(&db).expect("bytes"), before, "the second canbao wrote nothing");
 }
 
+/// Ctrl-c in a real terminal with a name typed into the search line: the first says a second one quits and canbao
+/// stays, the name still typed; the second quits, where the first quit at once.
+#[test]
+fn ctrl_c_over_a_typed_search_warns_then_quits() {
+    if tmux_missing() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = imported_drive(dir.path());
+    let tmux = Tmux::start(format!("canbao-ctrl-c-{}", std::process::id()), dir.path(), &db, "测试");
+    tmux.wait_for("显示 10 / 10");
+    tmux.send(&["/"]);
+    tmux.look();
+    tmux.send_text("周静露");
+    tmux.wait_for("显示 1 / 10");
+    tmux.send(&["C-c"]);
+    let screen = tmux.wait_for("3 秒内再按 Ctrl-C 退出，输入的内容不会保存");
+    assert!(screen.contains("周静露") && tmux.session_alive(), "{screen}");
+    tmux.send(&["C-c"]);
+    let start = Instant::now();
+    while tmux.session_alive() {
+        assert!(start.elapsed() < Duration::from_secs(10), "canbao did not quit:\n{}", tmux.capture());
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
 /// The cursor follows the eye: after `G`, a new search puts the highlight on the best match, and Enter opens
 /// that pupil. Then a bulk mark asks first (Esc writes nothing), the enrollment chooser saves only on Enter,
 /// and while the window is too small no key changes anything.

@@ -2,6 +2,10 @@
 
 use super::jobs::JobOutcome;
 
+/// How soon after Ctrl-c warned a second one quits: a hurried operator presses it again at once; one who comes
+/// back to the key later has forgotten the warning, and is warned again.
+pub const QUIT_AGAIN: std::time::Duration = std::time::Duration::from_secs(3);
+
 /// One thing the operator asked for, or one thing that happened around them (a resize, a finished job).
 /// Keys reach the app only as actions, through the keymap; the variants that carry data are produced by the
 /// event loop and cannot be bound to keys.

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use super::action::{Action, Held};
+use super::action::{Action, Held, QUIT_AGAIN};
 use super::dashboard::Dashboard;
 use super::due;
 use super::input::LineInput;
@@ -20,6 +20,15 @@ use super::{Language, Options};
 use crate::domain::policy::{DepartmentShare, EnrollPlace, InsuredElsewhere, Policy, Quote};
 use crate::domain::student::Student;
 use crate::store::{AuditEntry, Store};
+
+/// What a Ctrl-c that quit at once would throw away.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AtStake {
+    /// Text typed into a field or the search line.
+    Typed,
+    /// A dialog, form, chooser or the palette open, with nothing typed into it.
+    Dialog,
+}
 
 /// The longest text a paste on a screen is searched for: a few names or an ID number with its spaces, not a page.
 const MAX_PASTED_SEARCH: usize = 64;
@@ -157,8 +166,10 @@ pub struct App {
     /// The kind of dialog text was typed into since it opened (`Modal::keeps_typing`): Ctrl-c there first warns
     /// that the text is lost, as a note typed and gone without a word is work lost.
     pub(crate) typed_in: Option<std::mem::Discriminant<Modal>>,
-    /// Ctrl-c has warned that typed text would be lost: the next Ctrl-c quits; any other key takes it back.
-    pub(crate) quit_warned: bool,
+    /// When Ctrl-c warned that typed text or an open dialog would be lost (`quit_at_stake`), and the warning, shown
+    /// over the status line (which it leaves as it was under it): a second Ctrl-c within `QUIT_AGAIN` quits; any
+    /// other key takes the warning back.
+    quit_warning: Option<(Instant, Status)>,
     /// Where the operator was (the screen, the pupil under the cursor) before the run of keys being taken began:
     /// put back when the run turns out to be text typed astray, so the j, k and g of it leave no other child
     /// under the cursor for the next deliberate key.
@@ -257,7 +268,7 @@ impl App {
             in_run: false,
             typed_character: false,
             typed_in: None,
-            quit_warned: false,
+            quit_warning: None,
             run_start: None,
             cursor_put_back: false,
             run_toggled: Vec::new(),
@@ -349,7 +360,11 @@ impl App {
         match action {
             Action::Resize(w, h) => {
                 self.size = (w, h);
-                self.roster.keep_cursor_visible(self.page());
+                // A window too small shows no roster: its rows stay where they were, so the window made big again
+                // shows the same page, where the first row had become the cursor's.
+                if !self.too_small() {
+                    self.roster.keep_cursor_visible(self.page());
+                }
                 self.year_question_resized();
             }
             Action::Tick => {
@@ -408,18 +423,11 @@ impl App {
         layout::too_small(layout::area(self.size))
     }
 
-    /// Where the keys that quit are looked up while the 「窗口太小」 notice is shown: the screen's (q), over any
-    /// dialog; but a text field's where one has the keys, so a q typed into a name never quits (Ctrl-c does).
-    pub fn quit_context_while_too_small(&self) -> Context {
-        match self.context() {
-            Context::Input => Context::Input,
-            _ => self.screen_context(),
-        }
-    }
-
     /// The key the 「窗口太小」 notice names: the first that quits there.
     pub fn quit_key_while_too_small(&self) -> Option<Key> {
-        self.keymap.keys_for(self.quit_context_while_too_small(), "quit").into_iter().next()
+        // Looked up where a key is in a big window: over a dialog or a text field Ctrl-c, never the q that the
+        // screen's own keys quit with (typed text there, or a key of the dialog).
+        self.keymap.keys_for(self.context(), "quit").into_iter().next()
     }
 
     /// The 「窗口太小」 notice for a window of `width`×`height`: what the quit key does now, as `key` does it.
@@ -429,7 +437,14 @@ impl App {
         // The key that quits there: q, or Ctrl-c over a text field, where a q is typed text.
         let quit = self.quit_key_while_too_small().map(|k| k.to_string()).unwrap_or_else(|| "Ctrl-c".to_owned());
         let Some((kind, _)) = self.jobs.running() else {
-            return fill(self.text.too_small, &[&width, &height, &quit]);
+            let template = if self.quit_warning.is_some() {
+                self.text.too_small_warned
+            } else if self.quit_at_stake().is_some() {
+                self.text.too_small_kept
+            } else {
+                self.text.too_small
+            };
+            return fill(template, &[&width, &height, &quit]);
         };
         let job = self.text.job(kind);
         match &self.modal {
@@ -443,19 +458,63 @@ impl App {
         }
     }
 
+    /// What a Ctrl-c would throw away if it quit at once: text typed into a field or the search line, or a dialog
+    /// open. A job's progress and the question whether to stop it are not counted: Ctrl-c there asks whether to
+    /// stop the job, and then stops it before quitting.
+    pub fn quit_at_stake(&self) -> Option<AtStake> {
+        match &self.modal {
+            Some(Modal::Working(_)) => None,
+            Some(Modal::Confirm(c)) if matches!(c.then, super::modal::Then::StopJob) => None,
+            Some(m) if m.keeps_typing() && self.typed_in == Some(std::mem::discriminant(m)) => Some(AtStake::Typed),
+            Some(_) => Some(AtStake::Dialog),
+            None if self.roster.is_searching() && !self.roster.search_input().is_empty() => Some(AtStake::Typed),
+            None => None,
+        }
+    }
+
+    /// One rule for Ctrl-c everywhere, the 「窗口太小」 notice included: with something at stake (`quit_at_stake`) the
+    /// first one quits nothing and says that a second one, pressed soon, quits; `warned` is when the last one
+    /// said so. Whether this Ctrl-c was held back.
+    fn quit_held_back(&mut self, warned: Option<Instant>) -> bool {
+        let Some(stake) = self.quit_at_stake() else { return false };
+        if warned.is_some_and(|at| at.elapsed() < QUIT_AGAIN) {
+            return false;
+        }
+        let said = match stake {
+            AtStake::Typed => self.text.quit_loses_typing,
+            AtStake::Dialog => self.text.quit_closes_dialog,
+        };
+        let text = fill(said, &[&QUIT_AGAIN.as_secs()]);
+        self.quit_warning = Some((Instant::now(), Status { text, error: true, path: None }));
+        true
+    }
+
+    /// What the last Ctrl-c warned, until another key: the status line shows it over its own text.
+    pub fn quit_warning(&self) -> Option<&Status> {
+        self.quit_warning.as_ref().map(|(_, said)| said)
+    }
+
     /// A key's (or the mouse's) action: to the dialog on top, else the search line, else the screen.
     fn key(&mut self, action: Action) {
+        // Any key but a second Ctrl-c takes a Ctrl-c's warning back.
+        let warned = self.quit_warning.take().map(|(at, _)| at);
         // While the window is too small nothing is drawn but the notice: no key may change what cannot be seen.
+        // The quit keys act as they do on the screen, so a window made small (or a font made large) is no way
+        // round the question a dialog or typed text asks of Ctrl-c, nor round the pause a `q` waits for.
         if self.too_small() {
-            if matches!(action, Action::Quit) {
-                match self.modal {
-                    // A job runs: quitting would leave it half-done. As in a big window, its progress dialog asks
-                    // whether to stop it (or says a restore cannot stop), shown once the window is big again.
-                    Some(Modal::Working(_)) => self.update_modal(action),
-                    // The question whether to stop it is already open: the answer waits for it to be seen.
-                    _ if self.jobs.running().is_some() => {}
-                    _ => self.quit = true,
-                }
+            if !matches!(action, Action::Quit) {
+                return;
+            }
+            if matches!(self.modal, Some(Modal::Working(_))) {
+                // A job runs: quitting would leave it half-done. As in a big window, its progress dialog asks
+                // whether to stop it (or says a restore cannot stop), shown once the window is big again.
+                self.update_modal(action);
+            } else if self.jobs.running().is_some() || self.quit_held_back(warned) {
+                // The question whether to stop a job is open (its answer waits for it to be seen), or Ctrl-c warned.
+            } else if self.modal.is_some() || self.roster.is_searching() || self.deliberate(&action) {
+                self.quit = true;
+            } else {
+                self.hold_until_pause(Held::Quit);
             }
             return;
         }
@@ -539,7 +598,9 @@ impl App {
         if self.modal.is_none() {
             // What was typed into a dialog closed since (by a key typed astray, a job's end) is no text to keep.
             self.typed_in = None;
-            self.quit_warned = false;
+        }
+        if matches!(action, Action::Quit) && self.quit_held_back(warned) {
+            return;
         }
         if self.modal.is_some() {
             self.update_modal(action);
@@ -1411,4 +1472,28 @@ impl App {
 /// to): a backup opened as a drive, most likely by someone who wanted to look into it.
 fn in_backups_folder(path: &std::path::Path) -> bool {
     crate::store::backup::backup_copy(path).is_some()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A Ctrl-c long after the warning is not the hurried second one: it warns again, and only one soon after quits.
+    #[test]
+    fn a_ctrl_c_long_after_the_warning_warns_again() {
+        let store = Store::open_in_memory().expect("store");
+        let options = Options { operator: Some("测试".into()), ..Options::default() };
+        let mut app = App::new(store, &options).expect("app");
+        app.update(Action::Resize(80, 24));
+        assert!(matches!(app.modal, Some(Modal::Welcome)), "an empty drive opens on the welcome");
+        app.update(Action::Quit);
+        assert!(!app.quit && app.quit_warning().is_some(), "a dialog is open");
+        if let Some((at, _)) = &mut app.quit_warning {
+            *at = Instant::now().checked_sub(QUIT_AGAIN * 2).expect("an instant in the past");
+        }
+        app.update(Action::Quit);
+        assert!(!app.quit && app.quit_warning().is_some(), "warned again");
+        app.update(Action::Quit);
+        assert!(app.quit);
+    }
 }

@@ -65,9 +65,10 @@ pub fn translate(app: &App, event: Event) -> Option<Action> {
         // Windows reports releases too, and some terminals repeats: only a press is a keystroke.
         Event::Key(k) if k.kind == KeyEventKind::Press => {
             let key = Key::from_event(&k);
-            // Only the 「窗口太小」 notice is drawn: the one thing a key does is quit, where the notice says it does.
+            // Only the 「窗口太小」 notice is drawn: the one thing a key does is quit, as it does in a big window (never
+            // the q a dialog or a text field takes for itself), where the notice says it does.
             if app.too_small() {
-                let quits = matches!(app.keymap.action(app.quit_context_while_too_small(), key), Some(Action::Quit));
+                let quits = matches!(app.keymap.action(app.context(), key), Some(Action::Quit));
                 return quits.then_some(Action::Quit);
             }
             let context = app.context();

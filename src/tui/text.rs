@@ -63,6 +63,10 @@ pub struct Text {
     pub too_small_job_busy: &'static str,
     /// The 「窗口太小」 notice while the question whether to stop a job waits for its answer.
     pub too_small_stop_question: &'static str,
+    /// The 「窗口太小」 notice over a dialog or typed text, which the quit key (Ctrl-c) leaves only when pressed twice.
+    pub too_small_kept: &'static str,
+    /// The 「窗口太小」 notice once Ctrl-c warned there: the next one quits.
+    pub too_small_warned: &'static str,
 
     pub roster_title: &'static str,
     pub filters: &'static str,
@@ -472,8 +476,10 @@ pub struct Text {
     pub categories_saved: &'static str,
     pub note_saved: &'static str,
     pub note_unsaved: &'static str,
-    /// The first Ctrl-c in a field holding typed text: the second quits.
+    /// The first Ctrl-c in a field or the search line holding typed text (the seconds a second one quits in).
     pub quit_loses_typing: &'static str,
+    /// The first Ctrl-c over a dialog, a form, a chooser or the palette with nothing typed into it (the seconds).
+    pub quit_closes_dialog: &'static str,
     /// Esc in the payment form after an amount was typed: nothing was recorded.
     pub payment_unsaved: &'static str,
     /// Esc in the enrollment chooser after a reason or place was typed: the status was not changed.
@@ -1050,6 +1056,8 @@ mod tests {
             let t = Text::for_language(lang);
             let said = [
                 t.policy_builtin_edit.to_owned(),
+                fill(t.quit_loses_typing, &[&crate::tui::action::QUIT_AGAIN.as_secs()]),
+                fill(t.quit_closes_dialog, &[&crate::tui::action::QUIT_AGAIN.as_secs()]),
                 fill(t.dash_backup, &[&"2026-11-23 09:12"]),
                 t.dash_no_backup.to_owned(),
             ];
@@ -1181,7 +1189,10 @@ mod tests {
                 t.too_small_job,
                 t.too_small_job_busy,
                 t.too_small_stop_question,
+                t.too_small_kept,
+                t.too_small_warned,
                 t.quit_loses_typing,
+                t.quit_closes_dialog,
                 t.elapsed,
                 t.saved,
                 t.import_counts,

@@ -67,15 +67,7 @@ impl App {
         };
         let kind = std::mem::discriminant(&modal);
         let quit = matches!(action, Action::Quit);
-        // Ctrl-c in a field holding what the operator typed: the first one says the text goes unsaved, the second
-        // quits. Any other key in between is the operator going on, and a later Ctrl-c warns again.
-        let warned = std::mem::replace(&mut self.quit_warned, false);
-        if quit && !warned && self.typed_in == Some(kind) && modal.keeps_typing() {
-            self.modal = Some(modal);
-            self.quit_warned = true;
-            self.fail(self.text.quit_loses_typing);
-            return;
-        }
+        // A first Ctrl-c over typed text or a dialog warned already (`App::quit_held_back`): this one quits.
         if modal.keeps_typing()
             && matches!(action, Action::Input(_) | Action::Paste(_) | Action::Backspace | Action::Delete)
         {

@@ -30,6 +30,8 @@ pub static EN: Text = Text {
     too_small_job: "Window too small: needs at least 80x24, now {}x{}. {} is under way and must stop before quitting: enlarge the window to see it; {} asks whether to stop it, answered once the window is larger.",
     too_small_job_busy: "Window too small: needs at least 80x24, now {}x{}. {} is under way and cannot be left until it is done: enlarge the window to see it.",
     too_small_stop_question: "Window too small: needs at least 80x24, now {}x{}. {}: the question whether to stop it waits for an answer and nothing quits until then; please enlarge the window.",
+    too_small_kept: "Window too small: needs at least 80x24, now {}x{}. Please enlarge it: the open dialog and what you typed are kept (press {} twice to quit).",
+    too_small_warned: "Window too small: needs at least 80x24, now {}x{}. Press {} again to quit, leaving the open dialog and what you typed unsaved; or enlarge the window.",
 
     roster_title: "Roster",
     filters: "Filter",
@@ -396,7 +398,8 @@ pub static EN: Text = Text {
     categories_saved: "categories",
     note_saved: "note",
     note_unsaved: "Note not saved: Esc discarded \"{}\"",
-    quit_loses_typing: "Press Ctrl-C again to quit; what you typed is not saved",
+    quit_loses_typing: "Press Ctrl-C again within {} s to quit; what you typed is not saved",
+    quit_closes_dialog: "Press Ctrl-C again within {} s to quit; Esc closes only the dialog",
     payment_unsaved: "Payment not recorded: Esc discarded the amount {} yuan",
     enrollment_unsaved: "Enrollment not changed: Esc discarded \"{}\"",
     saved: "Saved: {} ({})",

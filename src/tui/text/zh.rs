@@ -30,6 +30,8 @@ pub static ZH: Text = Text {
     too_small_job: "窗口太小：至少需要 80x24，现在是 {}x{}。{}，退出前要先停止：请放大窗口查看进度；按 {} 会询问是否停止，窗口放大后回答。",
     too_small_job_busy: "窗口太小：至少需要 80x24，现在是 {}x{}。{}，完成之前不能退出：请放大窗口查看进度。",
     too_small_stop_question: "窗口太小：至少需要 80x24，现在是 {}x{}。{}：是否停止的问题等待回答，回答之前不能退出，请放大窗口。",
+    too_small_kept: "窗口太小：至少需要 80x24，现在是 {}x{}。请放大窗口：打开的对话框和输入的内容都还在（连按两次 {} 退出）。",
+    too_small_warned: "窗口太小：至少需要 80x24，现在是 {}x{}。再按 {} 退出，打开的对话框和输入的内容不会保存；或请放大窗口。",
 
     roster_title: "学生名单",
     filters: "筛选",
@@ -373,7 +375,8 @@ pub static ZH: Text = Text {
     categories_saved: "人员类别",
     note_saved: "备注",
     note_unsaved: "备注未保存：按 Esc 放弃了「{}」",
-    quit_loses_typing: "再按 Ctrl-C 退出，输入的内容不会保存",
+    quit_loses_typing: "{} 秒内再按 Ctrl-C 退出，输入的内容不会保存",
+    quit_closes_dialog: "{} 秒内再按 Ctrl-C 退出；只关闭对话框请按 Esc",
     payment_unsaved: "缴费未登记：按 Esc 放弃了金额 {} 元",
     enrollment_unsaved: "参保状态未修改：按 Esc 放弃了「{}」",
     saved: "已保存：{}（{}）",

@@ -92,7 +92,8 @@ pub fn title_bar(frame: &mut Frame, app: &App, area: Rect, screen: &str) {
 }
 
 pub fn status_line(frame: &mut Frame, app: &App, area: Rect) {
-    if let Some(status) = &app.status {
+    // A Ctrl-c's warning is read over what the line said, which comes back with the next key.
+    if let Some(status) = app.quit_warning().or(app.status.as_ref()) {
         let style = if status.error { app.theme.fg(app.theme.error) } else { app.theme.fg(app.theme.success) };
         let width = area.width as usize;
         let mut text = format!(" {}", status.text);

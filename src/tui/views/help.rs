@@ -64,6 +64,10 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, offset: usize) {
     let a = layout::framed(area);
     chrome::title_bar(frame, app, a.title, app.text.help_title);
     chrome::footer(frame, app, a.footer, Context::Help, &["back", "down", "up", "page_down"], &[]);
+    // The help covers the screen's status line: what a Ctrl-c here warned is read on its own.
+    if app.quit_warning().is_some() {
+        chrome::status_line(frame, app, a.status);
+    }
     let all = lines(&app.keymap, app.text, a.body.width as usize, |name| app.refuses(name));
     let offset = offset.min(all.len().saturating_sub(a.body.height as usize));
     let shown: Vec<Line> = all
