@@ -2557,6 +2557,53 @@ fn a_window_made_too_small_and_big_again_shows_the_same_page() {
     assert!(app.quit);
 }
 
+/// Quitting while a job runs (a second Ctrl-c at the question whether to stop it): the job is stopped and waited
+/// for before the screen is left, so it never goes on, cut off mid-way, as the process ends: the school renamed
+/// whole or not at all, an export's file whole or not there, no hidden folder left. Before, the screen was left
+/// with the job still running.
+#[test]
+fn quitting_while_a_job_runs_stops_it_first() {
+    use canbao::tui::jobs::Work;
+    for job in ["rename", "export"] {
+        let dir = tempfile::tempdir().expect("dir");
+        let mut app = drive_file_app(dir.path());
+        let target = dir.path().join("名单.xlsx");
+        // Another writer holds the drive: the job waits on it (for as long as SQLite waits for a lock), so it is
+        // still running whenever the keys come.
+        let writer = rusqlite::Connection::open(dir.path().join("drive.db")).expect("writer");
+        writer.execute_batch("BEGIN IMMEDIATE").expect("lock");
+        match job {
+            "rename" => {
+                app.start(Work::RenameSchool {
+                    old: "柳州市示范小学".into(), new: "新校名".into(), merge: false
+                })
+            }
+            _ => app.start_export(target.clone()),
+        }
+        assert!(app.jobs.running().is_some(), "{job}: {}", screen(&app));
+        let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
+        // Ctrl-c asks whether to stop the job; a look at the question (the first pause ends the keys read as it
+        // opens, the second is the look), then Ctrl-c again (and again).
+        let ctrl_c = Event::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL));
+        let script = PacedScript([Paced::Key(ctrl_c), Paced::Pause, Paced::Pause].into_iter().collect());
+        run_loop(&mut terminal, &mut app, &mut { script }).expect("loop");
+        drop(writer);
+        assert!(app.quit);
+        assert!(app.jobs.running().is_none(), "{job}: the screen was left with the job running");
+        let schools = Store::open(&dir.path().join("drive.db")).expect("store").schools().expect("schools");
+        assert_eq!(schools, ["柳州市示范小学"], "{job}: the rename waited on the other writer until it was stopped");
+        let mut left: Vec<String> = std::fs::read_dir(dir.path())
+            .expect("dir")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into())
+            .collect();
+        left.retain(|name| !name.starts_with("drive.db") && name != "名单.xlsx" && name != "backups");
+        assert!(left.is_empty(), "{job}: left behind {left:?}");
+        if target.exists() {
+            assert!(calamine::open_workbook_auto(&target).is_ok(), "{job}: the export is whole");
+        }
+    }
+}
+
 #[test]
 fn while_the_window_is_too_small_only_quit_acts() {
     let mut app = app(Language::Zh);

@@ -723,6 +723,8 @@ struct Running {
     started: Instant,
     /// Set to stop the job: its connection's statements are interrupted from then on.
     stop: Arc<AtomicBool>,
+    /// The worker, to tell a job that ended without a word (a panic) from one still running (`wait`).
+    worker: Option<std::thread::JoinHandle<()>>,
 }
 
 impl Default for Jobs {
@@ -737,9 +739,9 @@ impl Jobs {
     pub fn spawn(&mut self, work: Work, db: Reopen, operator: String) {
         let kind = work.kind();
         let stop = Arc::new(AtomicBool::new(false));
-        self.running = Some(Running { kind, started: Instant::now(), stop: Arc::clone(&stop) });
+        let mut running = Running { kind, started: Instant::now(), stop: Arc::clone(&stop), worker: None };
         let tx = self.tx.clone();
-        std::thread::spawn(move || {
+        running.worker = Some(std::thread::spawn(move || {
             let outcome = match db.open() {
                 Ok(mut store) => {
                     match store.set_operator(&operator).and_then(|()| store.stop_when(Arc::clone(&stop))) {
@@ -757,7 +759,22 @@ impl Jobs {
             };
             // The receiver is gone only when the app is quitting; nothing is left to tell.
             let _ = tx.send(outcome);
-        });
+        }));
+        self.running = Some(running);
+    }
+
+    /// Waits for the running job's outcome: `None` when none runs, or its worker ended without one.
+    pub fn wait(&self) -> Option<JobOutcome> {
+        let running = self.running.as_ref()?;
+        loop {
+            match self.rx.recv_timeout(std::time::Duration::from_millis(50)) {
+                Ok(outcome) => return Some(outcome),
+                Err(_) if running.worker.as_ref().is_none_or(std::thread::JoinHandle::is_finished) => {
+                    return self.rx.try_recv().ok();
+                }
+                Err(_) => {}
+            }
+        }
     }
 
     /// A finished job's outcome, if one is waiting.

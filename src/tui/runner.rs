@@ -243,6 +243,27 @@ where
             None => {}
         }
     }
+    stop_job_before_leaving(terminal, app)
+}
+
+/// The screen is left while a job runs (a second Ctrl-c at the question whether to stop it, a signal): the job is
+/// stopped and waited for, so its one transaction is rolled back (or committed, had it finished first) and a file
+/// half-written is removed before the terminal is given back, where the process ending cut it off mid-way and
+/// left a form's hidden folder or a half-copied backup behind. A restore, which cannot stop, is waited for to its
+/// end. A second signal still ends the process at once.
+fn stop_job_before_leaving<B: Backend>(terminal: &mut Terminal<B>, app: &mut App) -> Result<(), Box<dyn Error>>
+where
+    B::Error: 'static,
+{
+    let Some((kind, _)) = app.jobs.running() else { return Ok(()) };
+    app.jobs.stop();
+    app.say(super::text::fill(app.text.stopping_to_quit, &[&app.text.job(kind)]));
+    terminal.draw(|frame| views::draw(frame, app))?;
+    let outcome = app.jobs.wait();
+    app.jobs.finished();
+    if let Some(outcome) = outcome {
+        outcome.discard();
+    }
     Ok(())
 }
 

@@ -478,6 +478,8 @@ pub struct Text {
     pub note_unsaved: &'static str,
     /// The first Ctrl-c in a field or the search line holding typed text (the seconds a second one quits in).
     pub quit_loses_typing: &'static str,
+    /// Leaving the screen while a job runs (the job): it is stopped first, and the screen waits for it.
+    pub stopping_to_quit: &'static str,
     /// The first Ctrl-c over a dialog, a form, a chooser or the palette with nothing typed into it (the seconds).
     pub quit_closes_dialog: &'static str,
     /// Esc in the payment form after an amount was typed: nothing was recorded.
@@ -1193,6 +1195,7 @@ mod tests {
                 t.too_small_warned,
                 t.quit_loses_typing,
                 t.quit_closes_dialog,
+                t.stopping_to_quit,
                 t.elapsed,
                 t.saved,
                 t.import_counts,
