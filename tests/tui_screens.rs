@@ -7549,6 +7549,47 @@ fn a_list_without_a_school_of_pupils_held_on_a_drive_of_two_schools_asks_only_fo
     assert_eq!(app.store.schools().expect("schools"), schools, "no school made");
 }
 
+/// A list naming no school that writes a held pupil's class another way (1年级1班 for 第二小学's 一年级1班), with a
+/// new pupil whose school is asked: before the school is chosen the preview says no re-spelling (the pupil stays in
+/// 第二小学, which spells the class one way), and the import, once the school is chosen, says the same rows the
+/// preview said and leaves the class as it was.
+#[test]
+fn a_preview_before_the_school_is_chosen_says_no_respelling_the_import_does_not_do() {
+    use canbao::tui::modal::{Message, Modal};
+    let dir = tempfile::tempdir().expect("dir");
+    let store = sample_and_second_school(dir.path());
+    let held = store.student_by_id_number("110101201503070018").expect("read").expect("李二校");
+    assert_eq!(held.class_label(), "一年级1班");
+    let list = dir.path().join("补充名单.csv");
+    let text = "姓名,身份证号码,年级,班级\n李二校,110101201503070018,1年级,1班\n张新来,110101201503070034,1年级,1班\n";
+    std::fs::write(&list, text).expect("list");
+    let mut app = App::new(store, &options(Language::Zh, Some("测试"))).expect("app");
+    app.update(Action::Resize(80, 24));
+    app.start_import(list);
+    let Some(Modal::ImportPreview { school: Some(_), preview, .. }) = &app.modal else {
+        panic!("the new pupil's school is asked:\n{}", screen(&app))
+    };
+    assert_eq!(preview.respelled_class, 0, "{preview:?}");
+    let in_the_list = |lines: Vec<String>| -> Vec<String> {
+        lines
+            .into_iter()
+            .filter(|l| l.contains("补充名单.csv"))
+            .map(|l| canbao::io::class_list::as_preview(&l))
+            .collect()
+    };
+    let previewed = in_the_list(app.report_lines(preview));
+    assert!(!unspaced(&screen(&app)).contains("改按"), "{}", screen(&app));
+    type_text(&mut app, "第二小学");
+    app.update(Action::Confirm);
+    finish_job(&mut app);
+    let Some(Modal::Message(Message { lines, .. })) = &app.modal else { panic!("{}", screen(&app)) };
+    assert_eq!(in_the_list(lines.clone()), previewed, "the import says the rows the preview said");
+    let now = app.store.student(held.id).expect("pupil");
+    assert_eq!((now.school.as_str(), now.class_label()), ("第二小学", "一年级1班".to_owned()));
+    let new = app.store.student_by_id_number("110101201503070034").expect("read").expect("imported");
+    assert_eq!((new.school.as_str(), new.class_label()), ("第二小学", "一年级1班".to_owned()));
+}
+
 /// Marks the highlighted pupil with the enrollment `downs` rows below 未确认 in the chooser, with `detail` as its
 /// place or reason, key by key as an operator looking at the screen does.
 fn mark_with_detail(app: &mut App, downs: usize, detail: &str) {

@@ -564,7 +564,7 @@ impl ImportSession<'_> {
         let row = respelled.as_ref().unwrap_or(row);
         let masked = masked_ends(row);
         let result = match masked {
-            Some(ends) => apply_masked(tx, &self.ctx, &self.batch, row, ends)?,
+            Some(ends) => apply_masked(tx, &self.ctx, &mut self.batch, row, ends)?,
             None => apply_one(tx, insert, &self.ctx, &mut self.batch, row, keys)?,
         };
         if result.outcome == IncomingOutcome::Added && gives_no_number(row) {
@@ -1341,7 +1341,7 @@ pub(crate) const MASKED_SAME_CLASS: &str = "SELECT s.id, s.id_number, s.grade, s
 fn apply_masked(
     tx: &Transaction,
     ctx: &AuditContext,
-    batch: &Batch,
+    batch: &mut Batch,
     row: &Incoming,
     ends: id_number::MaskedEnds,
 ) -> Result<Applied> {
@@ -1365,7 +1365,7 @@ fn apply_masked(
     match fitting.as_slice() {
         [id] => {
             seen(tx, batch, *id)?;
-            update_existing(tx, ctx, *id, row, batch.rules(), Known::default())
+            update_existing(tx, ctx, *id, row, batch, Known::default())
         }
         _ => Ok(IncomingOutcome::MaskedUnmatched { fitting: fitting.len() }.into()),
     }
@@ -1410,7 +1410,7 @@ fn apply_one(
             batch.write_pending(tx, ctx)?;
         }
         seen(tx, batch, id)?;
-        return update_existing(tx, ctx, id, row, batch.rules(), known);
+        return update_existing(tx, ctx, id, row, batch, known);
     }
     // The number exactly as this drive held it before a correction: stronger evidence than any look-alike.
     if let Some((id, held)) = batch.corrected_from(tx, row)? {
@@ -1422,21 +1422,21 @@ fn apply_one(
             return restore_number(tx, ctx, batch, id, row);
         }
         let known = Known { old_number: Some((row_number(row).to_owned(), held)), ..Known::default() };
-        return update_existing(tx, ctx, id, row, batch.rules(), known);
+        return update_existing(tx, ctx, id, row, batch, known);
     }
     if let Some((id, now, whole_number)) = batch.renamed_holding_rounded(tx, row)? {
         seen(tx, batch, id)?;
         // The list is older than the rename: the name the pupil was renamed to stays.
         let known = Known { whole_number, former_name: Some(row.name.clone()), ..Known::default() };
         let row = Incoming { name: now, ..row.clone() };
-        return update_existing(tx, ctx, id, &row, batch.rules(), known);
+        return update_existing(tx, ctx, id, &row, batch, known);
     }
     if batch.flagged_names.contains(&row.name)
         && let Some(id) = flagged_pupil_of_rounded_number(tx, row, batch.last_before)?
     {
         // The pupil keeps the number held, flagged still: the family is asked for it all the same.
         seen(tx, batch, id)?;
-        return update_existing(tx, ctx, id, row, batch.rules(), Known::default());
+        return update_existing(tx, ctx, id, row, batch, Known::default());
     }
     if batch.flagged_names.contains(&row.name)
         && let Some((id, rounded_alike)) = flagged_same_pupil(tx, row, batch.last_before)?
@@ -1445,13 +1445,13 @@ fn apply_one(
         // one, so the flag stays.
         seen(tx, batch, id)?;
         if rounded_alike {
-            return update_existing(tx, ctx, id, row, batch.rules(), Known::default());
+            return update_existing(tx, ctx, id, row, batch, Known::default());
         }
         let corrected = correct_id_number(tx, ctx, id, row)?;
         if let Some((old, _)) = &corrected {
             batch.corrected_away.insert(old.clone());
         }
-        let mut applied = update_existing(tx, ctx, id, row, batch.rules(), Known::default())?;
+        let mut applied = update_existing(tx, ctx, id, row, batch, Known::default())?;
         // Found under the row's name (`FLAGGED_SAME_PUPIL`), so the name is the row's.
         let Some((mut moves, _)) = take_moves(&mut applied, || Ok(row.name.clone()))? else { return Ok(applied) };
         moves.corrected_number = corrected;
@@ -1464,7 +1464,7 @@ fn apply_one(
     {
         seen(tx, batch, id)?;
         let known = Known { mistyped_number: Some((row_number(row).to_owned(), held)), ..Known::default() };
-        return update_existing(tx, ctx, id, row, batch.rules(), known);
+        return update_existing(tx, ctx, id, row, batch, known);
     }
     if row.id.is_valid()
         && !batch.unnumbered_added.is_empty()
@@ -1475,7 +1475,7 @@ fn apply_one(
         batch.write_pending(tx, ctx)?;
         seen(tx, batch, id)?;
         let corrected = correct_id_number(tx, ctx, id, row)?;
-        let mut applied = update_existing(tx, ctx, id, row, batch.rules(), Known::default())?;
+        let mut applied = update_existing(tx, ctx, id, row, batch, Known::default())?;
         // Counted as the row would be with the row without a number after it: one pupil added, found again by the
         // other row, unchanged unless it gives more than the number.
         let Some((mut moves, changed)) = take_moves(&mut applied, || Ok(row.name.clone()))? else {
@@ -1895,7 +1895,7 @@ fn restore_number(tx: &Transaction, ctx: &AuditContext, batch: &mut Batch, id: i
     if let Some((old, _)) = &corrected {
         batch.corrected_away.insert(old.clone());
     }
-    let mut applied = update_existing(tx, ctx, id, row, batch.rules(), Known::default())?;
+    let mut applied = update_existing(tx, ctx, id, row, batch, Known::default())?;
     let name = || Ok(tx.query_row("SELECT name FROM students WHERE id = ?1", [id], |r| r.get(0))?);
     let Some((mut moves, _)) = take_moves(&mut applied, name)? else { return Ok(applied) };
     moves.number_restored = corrected;
@@ -1929,13 +1929,6 @@ fn seen(tx: &Transaction, batch: &Batch, id: i64) -> Result<()> {
     Ok(())
 }
 
-/// How the batch takes every row it finds a pupil for (`Batch::rules`).
-#[derive(Clone, Copy)]
-struct Rules {
-    unseen_is_current: bool,
-    other_names_taken: bool,
-}
-
 impl Batch {
     /// The name the drive gave `school` since, when a list names it as it was before a rename (`school rename`,
     /// 学校改名): no pupil is under `school` any more and its pupils were renamed onto a school that holds pupils
@@ -1952,10 +1945,6 @@ impl Batch {
         let now = school_renamed_to(tx, school)?;
         self.school_names_now.insert(school.to_owned(), now.clone());
         Ok(now)
-    }
-
-    fn rules(&self) -> Rules {
-        Rules { unseen_is_current: self.unseen_is_current, other_names_taken: self.other_names_taken }
     }
 }
 
@@ -1985,10 +1974,10 @@ fn update_existing(
     ctx: &AuditContext,
     id: i64,
     row: &Incoming,
-    rules: Rules,
+    batch: &mut Batch,
     known: Known,
 ) -> Result<Applied> {
-    let Rules { unseen_is_current, other_names_taken } = rules;
+    let (unseen_is_current, other_names_taken) = (batch.unseen_is_current, batch.other_names_taken);
     // The pupil as stored, in one cached read: a list imported again is mostly pupils it changes nothing of,
     // and for them nothing else is asked (reading field by field, each statement compiled anew, was most of a
     // re-import's work).
@@ -2013,6 +2002,18 @@ fn update_existing(
                 payment: r.get(9)?,
             })
         })?;
+    // A row naming no school leaves the pupil in their own school, so its class is spelled as that school spells
+    // it, not as the school given to the rows naming none (「本校」 in a preview before the school is chosen, or
+    // another the operator chose): else a class the drive holds one way reads as re-spelled, and is written a
+    // second way.
+    let in_own_school;
+    let row = if !row.school_given && row.school != current.school {
+        let own = Incoming { school: current.school.clone(), ..row.clone() };
+        in_own_school = batch.spellings.respell(tx, batch.roster_was_empty, &own)?.unwrap_or(own);
+        &in_own_school
+    } else {
+        row
+    };
     let mut changes = Vec::new();
     let Known { old_number, whole_number, mistyped_number, former_name, number_to_check, number_kept } = known;
     let mut moves = Moves {
