@@ -1508,8 +1508,6 @@ fn merge_in(tx: &Transaction, ctx: &super::AuditContext, drive: Option<&Path>) -
     drop(rows);
     drop(walk);
     report.updated += changed.len();
-    report.restore_taken_back =
-        super::merge_restored::list(tx, (held_here, held_there), (sides.our_current, sides.their_current))?;
     report.into_closed_years.sort_by_key(|c| c.year);
     report.taken_numbers = taken_numbers;
     report.unchanged = usize::try_from(paired).unwrap_or_default().saturating_sub(report.updated);
@@ -1554,6 +1552,10 @@ fn merge_in(tx: &Transaction, ctx: &super::AuditContext, drive: Option<&Path>) -
     }
     drop(is_pair);
     drop(is_copied);
+    // Once every value this merge sets is set (a leaver carried into this year, a rename followed): a change the
+    // restore took back that the merge made again holds once more, and is not listed as held back.
+    report.restore_taken_back =
+        super::merge_restored::list(tx, (held_here, held_there), (sides.our_current, sides.their_current))?;
     (report.receipts_copied, report.receipt_conflicts) = carry_receipts(tx)?;
     report.policies = super::merge_notes::carry_policies(tx, sides.our_current, sides.their_current)?;
     drop_work_tables(tx)?;
@@ -5361,6 +5363,46 @@ mod tests {
         let said: Vec<_> =
             r.restore_taken_back.iter().map(|t| (t.field.as_str(), t.value.as_deref(), t.restored_here)).collect();
         assert!(said.contains(&("payment", Some("paid"), false)), "{r:?}");
+    }
+
+    /// A starts the next year and carries out of its class a pupil B, still in last year, marked 已离校; B starts the
+    /// year and merges A. A copy of A restores the backup from before its start of the year, starts it again and
+    /// merges B: B's mark moves the pupil out again, so the move the restore took back holds once more and is not
+    /// said as taken back, not applied again.
+    #[test]
+    fn a_move_a_restore_took_back_that_the_merge_makes_again_is_not_said_as_taken_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut a, mut b, ids) = two_copies(dir.path());
+        let year = a.current_year().unwrap();
+        let before_year = dir.path().join("a-year.db");
+        a.backup_to(&before_year).unwrap();
+        a.set_fixed_clock("2026-11-24T10:00:00+08:00");
+        a.start_year(year + 1, true, None, false).unwrap();
+        b.set_fixed_clock("2026-11-24T10:05:00+08:00");
+        b.set_enrollment(by_id(&b, &ids[0]).id, Enrollment::Left, None).unwrap();
+        let (a_path, b_path) = (a.path().unwrap().to_owned(), b.path().unwrap().to_owned());
+        a.set_fixed_clock("2026-11-24T10:10:00+08:00");
+        let r = a.merge_from(&b_path, false).unwrap();
+        assert_eq!(r.leavers_across_year.len(), 1, "{r:?}");
+        let gone = format!("已离校{year}年度");
+        assert_eq!(by_id(&a, &ids[0]).class_label(), gone);
+        b.set_fixed_clock("2026-11-24T10:15:00+08:00");
+        b.start_year(year + 1, true, None, false).unwrap();
+        b.merge_from(&a_path, false).unwrap();
+        let copy = dir.path().join("a2.db");
+        a.backup_to(&copy).unwrap();
+        drop(a);
+        let mut a2 = Store::open(&copy).unwrap();
+        a2.set_operator("甲").unwrap();
+        a2.restore_from(&before_year).unwrap();
+        a2.set_fixed_clock("2026-11-24T10:20:00+08:00");
+        a2.start_year(year + 1, true, None, false).unwrap();
+        let r = a2.merge_from(&b_path, false).unwrap();
+        assert_eq!(by_id(&a2, &ids[0]).class_label(), gone, "{r:?}");
+        let said: Vec<_> = r.leavers_across_year.iter().map(|l| l.id_number.as_str()).collect();
+        assert_eq!(said, [ids[0].as_str()], "{r:?}");
+        let taken_back: Vec<_> = r.restore_taken_back.iter().filter(|t| t.id_number == ids[0]).collect();
+        assert!(taken_back.is_empty(), "the merge made the move again: {r:?}");
     }
 
     /// A records a payment and B another, each merges the other's file, then A restores a backup from before both:
