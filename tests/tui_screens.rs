@@ -7130,6 +7130,41 @@ fn drive_file_app(dir: &std::path::Path) -> App {
     app
 }
 
+/// A 不参保 this drive marked, merged by the other laptop, then taken back by a restore: each merge after updates
+/// nothing and meets no conflict, yet the two files differ. The counts line is followed by how many differences
+/// the restore left, so the report does not read as if the two files agreed.
+#[test]
+fn a_merge_after_a_restore_says_under_its_counts_what_still_differs() {
+    let dir = tempfile::tempdir().expect("dir");
+    let mut app = drive_file_app(dir.path());
+    let pupil = app.selected_id().expect("pupil");
+    let (before, theirs) = (dir.path().join("before.db"), dir.path().join("theirs.db"));
+    app.store.backup_to(&before).expect("backup");
+    app.store.backup_to(&theirs).expect("copy");
+    app.store.set_fixed_clock("2026-12-04T10:00:00+08:00");
+    app.store.set_enrollment(pupil, Enrollment::Declined, Some("不想")).expect("mark");
+    let mut other = Store::open(&theirs).expect("theirs");
+    other.set_operator("另一台").expect("operator");
+    other.set_fixed_clock("2026-12-04T10:05:00+08:00");
+    other.merge_from(app.store.path().expect("path"), false).expect("their merge");
+    drop(other);
+    app.store.restore_from(&before).expect("restore");
+    for at in ["2026-12-04T10:10:00+08:00", "2026-12-04T10:11:00+08:00"] {
+        app.store.set_fixed_clock(at);
+        let report = app.store.merge_from(&theirs, false).expect("merge");
+        assert_eq!((report.updated, report.conflicts.len()), (0, 0), "{report:?}");
+        let lines = app.merge_lines(&report, &[]);
+        let counts = lines.iter().position(|l| l.starts_with("新增 ")).expect("counts");
+        assert_eq!(
+            lines.get(counts + 1).map(String::as_str),
+            Some("仍有 1 处因恢复备份而与对方数据文件不同（见下），请核实"),
+            "{lines:#?}"
+        );
+        assert!(lines.iter().any(|l| l.contains("已随本数据文件的恢复退回")), "{lines:#?}");
+    }
+    assert_eq!(app.store.student(pupil).expect("pupil").enrollment, Enrollment::Unknown);
+}
+
 /// A class list of `n` new pupils that names no school: its preview asks for the school in a text field.
 fn list_without_school(dir: &std::path::Path, n: usize) -> PathBuf {
     let mut text = String::from("姓名,身份证号码,年级,班级\n");

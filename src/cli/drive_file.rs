@@ -511,6 +511,9 @@ fn print_merge_report(r: &crate::store::merge::MergeReport, reveal: bool) {
             "added {added}, updated {updated}, unchanged {unchanged}, conflicts {conflicts}, audit rows copied {copied}"
         ),
     );
+    if let (Some(z), Some(e)) = (conflict::restore_differs_line(zh, r), conflict::restore_differs_line(en, r)) {
+        say(&format!("{z} ({e})"), &e);
+    }
     if let (Some(z), Some(e)) = (conflict::payments_kept_line(zh, r), conflict::payments_kept_line(en, r)) {
         say(&format!("{z} ({e})"), &e);
     }

@@ -339,6 +339,7 @@ impl App {
         let conflicts = r.conflicts.len() + r.decided_there.len() + r.taken_numbers.len();
         let (ambiguous, copied) = (r.ambiguous.len(), r.audit_rows_copied);
         lines.push(fill(t.merge_counts, &[&r.added, &r.updated, &r.unchanged, &conflicts, &ambiguous, &copied]));
+        lines.extend(conflict::restore_differs_line(t, r));
         lines.extend(conflict::payments_kept_line(t, r));
         lines.extend(conflict::closed_year_lines(t, r, &id));
         lines.extend(conflict::taken_back_lines(t, r, &id));

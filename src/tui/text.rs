@@ -625,6 +625,8 @@ pub struct Text {
     pub merge_clock_behind: &'static str,
     pub merge_taken_back_here: &'static str,
     pub merge_taken_back_there: &'static str,
+    /// How many of the taken-back lines below remain: said under the counts, which a restore leaves unmoved.
+    pub merge_restore_differs: &'static str,
     /// A pupil a restore of this drive removed, brought back whole by the merge: name, number.
     pub merge_restored_pupil_back: &'static str,
     pub merge_copied_later_year: &'static str,

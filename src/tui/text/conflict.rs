@@ -99,6 +99,17 @@ pub fn payments_kept_line(t: &Text, r: &crate::store::merge::MergeReport) -> Opt
     (n > 0).then(|| fill(t.merge_payments_kept, &[&n]))
 }
 
+/// Under the counts, how many pupils (each side apart) still differ from the other file because a restore took a
+/// change back (`MergeReport::restore_taken_back`): a merge that updates nothing and meets no conflict would
+/// otherwise read as if the two files agreed. `None` when nothing differs so.
+pub fn restore_differs_line(t: &Text, r: &crate::store::merge::MergeReport) -> Option<String> {
+    let mut sides: Vec<(&str, bool)> =
+        r.restore_taken_back.iter().map(|b| (b.id_number.as_str(), b.restored_here)).collect();
+    sides.sort_unstable();
+    sides.dedup();
+    (!sides.is_empty()).then(|| fill(t.merge_restore_differs, &[&sides.len()]))
+}
+
 /// One pupil's conflict of a merge as a line: name, ID number as given (masked or not), field, and both sides
 /// with their times to the second in this computer's zone.
 pub fn merge_conflict_line(t: &Text, c: &Conflict, id: &str) -> String {
@@ -342,6 +353,43 @@ mod tests {
             tax_record_lost: false,
             tax_record_kept: false,
         }
+    }
+
+    /// The differences a restore left are counted a pupil and side each, as their lines below are: two fields of
+    /// one pupil are one, the same pupil taken back on the other side another.
+    #[test]
+    fn the_differences_a_restore_left_are_counted_as_their_lines() {
+        use crate::store::merge_restored::TakenBack;
+        let back = |field: &str, restored_here: bool| TakenBack {
+            id_number: "4502**********8803".into(),
+            name: "孙语".into(),
+            field: field.into(),
+            value: Some("declined".into()),
+            at: "2026-11-23T02:00:00Z".into(),
+            restored_here,
+        };
+        let zh = Text::for_language(crate::tui::Language::Zh);
+        let en = Text::for_language(crate::tui::Language::En);
+        assert_eq!(restore_differs_line(zh, &MergeReport::default()), None);
+        let one = MergeReport {
+            restore_taken_back: vec![back("enrollment", true), back("decline_reason", true)],
+            ..MergeReport::default()
+        };
+        assert_eq!(taken_back_lines(zh, &one, &|n| n.to_owned()).len(), 1);
+        assert_eq!(
+            restore_differs_line(zh, &one).as_deref(),
+            Some("仍有 1 处因恢复备份而与对方数据文件不同（见下），请核实")
+        );
+        assert_eq!(
+            restore_differs_line(en, &one).as_deref(),
+            Some("1 difference from the other file left by a restore (below): check it")
+        );
+        let two = MergeReport {
+            restore_taken_back: vec![back("enrollment", true), back("payment", false)],
+            ..MergeReport::default()
+        };
+        assert_eq!(taken_back_lines(en, &two, &|n| n.to_owned()).len(), 2);
+        assert!(restore_differs_line(en, &two).is_some_and(|l| l.starts_with("2 differences") && l.ends_with("them")));
     }
 
     /// A class conflict names each side's whole class, grade and class: 「保留 2班，舍弃 1班」 said not which grade.
