@@ -106,15 +106,53 @@ mod signals {
             return Ok(());
         }
         let flag = Arc::new(AtomicUsize::new(0));
-        // A second signal ends the process at once: the loop may be busy, and the sender insists.
+        let _ = COOKED.set(cooked_terminal());
+        // A second signal ends the process at once: the loop may be busy, and the sender insists. It gives the
+        // terminal back first, from inside the handler, or the shell it returns to would echo nothing.
         let once = Arc::new(AtomicBool::new(false));
         for signal in [SIGTERM, SIGHUP, SIGINT] {
-            signal_hook::flag::register_conditional_shutdown(signal, 128 + signal, Arc::clone(&once))?;
-            signal_hook::flag::register(signal, Arc::clone(&once))?;
+            let once = Arc::clone(&once);
+            // SAFETY: the action only swaps an atomic, and on the second signal calls write(2), tcsetattr(3)
+            // and _exit(2), all async-signal-safe; COOKED is set before the handler is registered.
+            unsafe {
+                signal_hook::low_level::register(signal, move || {
+                    if once.swap(true, Ordering::SeqCst) {
+                        give_back_from_handler();
+                        signal_hook::low_level::exit(128 + signal);
+                    }
+                })?;
+            }
             signal_hook::flag::register_usize(signal, Arc::clone(&flag), signal as usize)?;
         }
         let _ = RECEIVED.set(flag);
         Ok(())
+    }
+
+    /// The terminal's settings before raw mode, and the descriptor they were read from.
+    static COOKED: std::sync::OnceLock<Option<(i32, libc::termios)>> = std::sync::OnceLock::new();
+
+    fn cooked_terminal() -> Option<(i32, libc::termios)> {
+        [libc::STDIN_FILENO, libc::STDOUT_FILENO].into_iter().find_map(|fd| {
+            // SAFETY: tcgetattr writes into the zeroed termios only when it returns 0.
+            unsafe {
+                let mut termios: libc::termios = std::mem::zeroed();
+                (libc::isatty(fd) == 1 && libc::tcgetattr(fd, &mut termios) == 0).then_some((fd, termios))
+            }
+        })
+    }
+
+    /// `restore` in what a signal handler may call: the escape sequences crossterm writes to leave bracketed
+    /// paste, mouse capture and the alternate screen and to show the cursor, then the settings before raw mode.
+    fn give_back_from_handler() {
+        const GIVE_BACK: &[u8] =
+            b"\x1b[?2004l\x1b[?1006l\x1b[?1015l\x1b[?1003l\x1b[?1002l\x1b[?1000l\x1b[?1049l\x1b[?25h";
+        // SAFETY: write(2) and tcsetattr(3) are async-signal-safe; the buffer and termios outlive the calls.
+        unsafe {
+            let _ = libc::write(libc::STDOUT_FILENO, GIVE_BACK.as_ptr().cast(), GIVE_BACK.len());
+            if let Some(Some((fd, termios))) = COOKED.get() {
+                let _ = libc::tcsetattr(*fd, libc::TCSANOW, termios);
+            }
+        }
     }
 
     /// A terminal closed under the screen (its window shut, the SSH link dropped) is hung up: reading it
