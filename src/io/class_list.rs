@@ -2783,6 +2783,7 @@ impl RowReader<'_> {
             Some(Cell::Text(raw)) => odd_name(raw, &name),
             _ => None,
         };
+        let name_problem = [name_problem, unexpected_in_name(&name)];
         // A cell far longer than any ID number (a pasted blob) holds none: the pupil keeps no ID from it, and
         // the report quotes its start, so no form is ever asked to write it.
         let id_blob = (id_raw.chars().nth(MAX_ID_CHARS).is_some()).then(|| std::mem::take(&mut id_raw));
@@ -3116,7 +3117,7 @@ impl RowReader<'_> {
             }
             return Ok(());
         }
-        if let Some(message) = name_problem {
+        for message in name_problem.into_iter().flatten() {
             self.problem(file, sheet, row_no, &header_of(Column::Name), message);
         }
         if classless {
@@ -4386,6 +4387,35 @@ fn odd_name(raw: &str, stored: &str) -> Option<String> {
             zh.join("、"),
             quoted(stored),
             en.join(" and ")
+        )
+    })
+}
+
+/// A name holding characters no legal name has: ASCII punctuation (a comma or quote left by a broken CSV, `*`, `/`),
+/// digits (学生1 on a list not filled in yet), a Chinese comma or full stop. The agencies match names against the ID
+/// register, so the pupil is kept as written and the row said for the operator to correct. Brackets and line breaks
+/// are `odd_name`'s; the middle dot of minority names is none of these, nor (in a Latin name, J. Smith, Jean-Luc) a
+/// full stop or a hyphen.
+fn unexpected_in_name(stored: &str) -> Option<String> {
+    let latin =
+        !stored.chars().any(|c| ('\u{2e80}'..='\u{9fff}').contains(&c) || ('\u{f900}'..='\u{faff}').contains(&c));
+    let mut found: Vec<char> = Vec::new();
+    for c in stored.chars() {
+        let bracket = matches!(c, '(' | ')' | '[' | ']' | '<' | '>');
+        let unexpected = (c.is_ascii_punctuation() && !bracket && !(latin && matches!(c, '.' | '-')))
+            || c.is_numeric()
+            || matches!(c, '，' | '。' | '、' | '；' | '：' | '？' | '！' | '“' | '”' | '‘' | '’' | '＂' | '＇' | '…');
+        if unexpected && !found.contains(&c) {
+            found.push(c);
+        }
+    }
+    (!found.is_empty()).then(|| {
+        let listed: Vec<String> = found.iter().take(5).map(|c| format!("“{c}”")).collect();
+        let listed = listed.concat();
+        format!(
+            "姓名含有异常字符（{listed}）：“{0}”，已按所写导入，请核对 (name has unexpected characters, {listed}: “{0}”, \
+             imported as written; check it)",
+            quoted(stored)
         )
     })
 }
@@ -5916,6 +5946,31 @@ mod tests {
             );
             assert!(song.contains("4502**********8276") && song.contains("同出生日期"), "{song}");
         }
+    }
+
+    /// A name with a comma or quote (a CSV broken on the way), other ASCII punctuation or a digit is no name the ID
+    /// register holds: the pupil is kept as written and the row said at its name; a minority name's dot, a Latin
+    /// name's full stop or hyphen are not said.
+    #[test]
+    fn a_name_with_characters_no_name_has_is_kept_and_said() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("names.csv");
+        let rows = "姓名,身份证号码,班级\n\"孙,语\",,一年级1班\n王\"\"五,,一年级1班\n李4,,一年级1班\n赵*六,,一年级1班\n\
+                    阿卜杜.热合曼,,一年级1班\nJean-Luc J. Smith,,一年级1班\n张三,,一年级1班\n";
+        std::fs::write(&path, rows).unwrap();
+        let mut store = Store::open(&dir.path().join("names.db")).unwrap();
+        let report = import(&mut store, &[path.as_path()], None, false).unwrap();
+        assert_eq!(report.added, 7, "{report:?}");
+        let said: Vec<usize> = report
+            .problems
+            .iter()
+            .filter(|p| p.message.contains("姓名含有异常字符") && p.message.contains("name has unexpected characters"))
+            .filter_map(|p| p.row)
+            .collect();
+        assert_eq!(said, [2, 3, 4, 5], "{:?}", report.problems);
+        let comma = report.problems.iter().find(|p| p.row == Some(2) && p.message.contains("异常字符")).unwrap();
+        assert!(comma.message.contains("“,”") && comma.message.contains("孙,语"), "{}", comma.message);
+        assert!(comma.file.ends_with("names.csv") && !comma.column.is_empty(), "{comma:?}");
     }
 
     /// A row without an ID number and one with a valid number, of the same name, school and class, in one CSV
