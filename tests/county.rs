@@ -2727,6 +2727,7 @@ fn listed_pupil(name: &str, n: usize) -> canbao::store::Incoming {
         source: "school0.csv:2".into(),
         whole_of: None,
         birth_date: None,
+        sex: None,
     }
 }
 

@@ -13,6 +13,7 @@ pub mod policy;
 pub mod pupil_flags;
 pub mod read_back;
 pub mod roster_check;
+pub mod same_child;
 pub mod search;
 pub mod student;
 pub mod unapplied;

@@ -21,6 +21,7 @@ use crate::domain::category::CategoryTable;
 use crate::domain::class_label::{self, ClassKey, Grade};
 use crate::domain::coverage::Standing;
 use crate::domain::id_number::{self, IdCheck, IdProblem, Sex};
+use crate::domain::same_child::{self, Signs};
 use crate::domain::student::CategoryMark;
 use crate::io::forms::classes::{CLASS_TITLE, NO_CLASS};
 use crate::store::{
@@ -167,6 +168,14 @@ pub struct ImportReport {
     /// When every file is such a file nothing is written: no import is recorded and no backup taken.
     pub without_pupils: Vec<String>,
     pub problems: Vec<Problem>,
+}
+
+impl ImportReport {
+    /// The rows read that are neither a pupil imported or found, nor a repeat, nor a row that is no pupil: those left
+    /// out, each said at its row (`masked_left_out`, `other_names`, `unnumbered_left_out`).
+    pub fn left_out(&self) -> usize {
+        self.masked_left_out + self.other_names + self.unnumbered_left_out
+    }
 }
 
 /// A file's rows as the import applied them, for what it says of masked numbers.
@@ -1006,18 +1015,21 @@ enum Pairing {
     /// by the first (`taken`, giving `number`): the row without a number could have been either child's, and the
     /// import cannot take it back from the first once written, so it is said to be checked.
     Twin { unnumbered: u32, taken: u32, number: Box<str> },
+    /// The row and an earlier one (`other`) would be one child as above, but their sexes differ or a 备注 says they
+    /// are two (`same_child::Signs::apart`): both are kept, each its own pupil, and the row says so.
+    Apart { other: u32, why: same_child::Apart },
 }
 
 /// The rows of an import of one name, school and class (`RowReader::pairing`).
 #[derive(Default)]
 struct OfClass {
-    /// The first row giving a valid number, the number, and whether it is an old 15-digit one; `several` once
-    /// another gave one too.
-    valid: Option<(u32, Box<str>, bool)>,
+    /// The first row giving a valid number, the number, whether it is an old 15-digit one, and what else it says
+    /// of the child; `several` once another gave one too.
+    valid: Option<(u32, Box<str>, bool, Signs)>,
     several: bool,
-    /// The row giving no number, read before any giving a valid one; `unnumbered_several` once another did too
-    /// (the class spelled otherwise), which the import does not pair.
-    unnumbered: Option<u32>,
+    /// The row giving no number, read before any giving a valid one, and what else it says of the child;
+    /// `unnumbered_several` once another did too (the class spelled otherwise), which the import does not pair.
+    unnumbered: Option<(u32, Signs)>,
     unnumbered_several: bool,
 }
 
@@ -2977,11 +2989,16 @@ impl RowReader<'_> {
             }
             None => Vec::new(),
         };
-        if let Some(sex_text) = text(Column::Sex)
-            && let Some(message) = sex_mismatch(&sex_text, id.valid().map(|v| v.sex))
+        let sex_text = text(Column::Sex);
+        if let Some(sex_text) = &sex_text
+            && let Some(message) = sex_mismatch(sex_text, id.valid().map(|v| v.sex))
         {
             self.problem(file, sheet, row_no, &header_of(Column::Sex), message);
         }
+        let sex = match sex_text.as_deref().map(stated_sex) {
+            Some(StatedSex::Is(sex)) => Some(sex),
+            _ => None,
+        };
         let (mut grade, mut class) = (grade, class);
         // What a form writes in one cell is kept within what one Excel cell holds, so every form can be written.
         // The class is written as grade and class together.
@@ -3058,6 +3075,7 @@ impl RowReader<'_> {
             source,
             whole_of: None,
             birth_date,
+            sex,
         };
         let identity = Identity::of(&incoming);
         let here = (file, sheet.name.as_str());
@@ -3348,6 +3366,8 @@ impl RowReader<'_> {
             }
             // Said only if the pairing it undoes was; the row is said as itself all the same.
             (Some(Pairing::Twin { .. }), _) => true,
+            // Two children, each imported as itself: said beside what the row did.
+            (Some(Pairing::Apart { .. }), _) => true,
             _ => false,
         };
         if let (Some(pairing), true) = (&pairing, confirmed) {
@@ -3428,25 +3448,33 @@ impl RowReader<'_> {
         let label = slot.get_or_insert_with(|| ClassKey::of(&row.grade, &row.class).canonical().into_boxed_str());
         let key = format!("{}\u{1f}{label}\u{1f}{}", row.school, row.name);
         let of_class = self.of_class.entry(key.into_boxed_str()).or_default();
+        let signs = Signs::of_row(valid.map(|v| v.sex), row.sex, &row.note);
         match valid {
             Some(v) => {
-                if let Some((taken, number, _)) = &of_class.valid {
+                if let Some((taken, number, ..)) = &of_class.valid {
                     let first_twin = !std::mem::replace(&mut of_class.several, true);
                     let unnumbered = of_class.unnumbered.filter(|_| first_twin && !of_class.unnumbered_several)?;
-                    return Some(Pairing::Twin { unnumbered, taken: *taken, number: number.clone() });
+                    return Some(Pairing::Twin { unnumbered: unnumbered.0, taken: *taken, number: number.clone() });
                 }
                 let number: Box<str> = v.number.as_str().into();
-                of_class.valid = Some((index, number.clone(), v.kind == id_number::IdKind::ResidentConverted));
-                let unnumbered = of_class.unnumbered.filter(|_| !of_class.unnumbered_several)?;
+                let old = v.kind == id_number::IdKind::ResidentConverted;
+                of_class.valid = Some((index, number.clone(), old, signs));
+                let (unnumbered, theirs) = of_class.unnumbered.filter(|_| !of_class.unnumbered_several)?;
+                if let Some(why) = signs.apart(&theirs) {
+                    return Some(Pairing::Apart { other: unnumbered, why });
+                }
                 Some(Pairing::Filled { unnumbered, valid: index, number })
             }
             None => match &of_class.valid {
                 Some(_) if of_class.several => Some(Pairing::Several),
-                Some((valid, _, true)) => Some(Pairing::ToCheck { name: row.name.as_str().into(), valid: *valid }),
-                Some((valid, number, false)) => Some(Pairing::Kept { valid: *valid, number: number.clone() }),
+                Some((valid, _, _, theirs)) if signs.apart(theirs).is_some() => {
+                    signs.apart(theirs).map(|why| Pairing::Apart { other: *valid, why })
+                }
+                Some((valid, _, true, _)) => Some(Pairing::ToCheck { name: row.name.as_str().into(), valid: *valid }),
+                Some((valid, number, false, _)) => Some(Pairing::Kept { valid: *valid, number: number.clone() }),
                 None => {
                     of_class.unnumbered_several = of_class.unnumbered.is_some();
-                    of_class.unnumbered.get_or_insert(index);
+                    of_class.unnumbered.get_or_insert((index, signs));
                     None
                 }
             },
@@ -3468,6 +3496,10 @@ impl RowReader<'_> {
                 if self.filled_said.contains(taken) {
                     self.twin_said((file, sheet), row_no, id_header, (*unnumbered, *taken), number);
                 }
+                return false;
+            }
+            Pairing::Apart { other, why } => {
+                self.apart_said((file, sheet), row_no, id_header, *other, *why);
                 return false;
             }
             Pairing::Kept { valid, number } => {
@@ -3506,6 +3538,31 @@ impl RowReader<'_> {
         }
         self.problem_in(&at.0, &at.1, at.2, id_header, message);
         true
+    }
+
+    /// At a row of the same name and class as an earlier one (`other`), one of the two giving no ID number, that is
+    /// another child all the same (`Pairing::Apart`): both were imported, each as its own pupil.
+    fn apart_said(
+        &mut self,
+        (file, sheet): (&str, &str),
+        row_no: usize,
+        id_header: &str,
+        other: u32,
+        why: same_child::Apart,
+    ) {
+        let Some(seen) = self.first.seen_at(other) else { return };
+        let name = seen.name.to_owned();
+        let (place, place_en) = seen.place((file, sheet));
+        let (why_zh, why_en) = match why {
+            same_child::Apart::Sex => ("两行性别不同", "the two give different sexes"),
+            same_child::Apart::Note => ("备注写明不是同一人", "a note says they are different children"),
+        };
+        let message = format!(
+            "与{place}的 {name} 同名同班，两行中有一行没有身份证号码，但{why_zh}：不是同一学生，两行分别导入，请核对 \
+             (the same name and class as {name} of {place_en}, one of the two rows without an ID number, but {why_en}: \
+             not the same child, each row imported as its own pupil; check)"
+        );
+        self.problem_in(file, sheet, row_no, id_header, message);
     }
 
     /// At the row without a number that a first row of its name and class was said to be (`Pairing::Filled`), once
@@ -6037,6 +6094,55 @@ mod tests {
         assert!(report.problems.iter().any(|p| p.row == Some(4) && p.message.contains("不止一名同名学生")));
     }
 
+    /// A row without an ID number and a numbered row of its name and class whose sexes differ, or beside a 备注 saying
+    /// they are two children (同名不同人), are two pupils, in either order and either way of importing: both kept, said
+    /// at the later row naming the other; a dry run says the same, and importing the list again changes nothing.
+    #[test]
+    fn a_row_without_a_number_of_another_sex_or_said_to_be_another_child_is_a_pupil_of_its_own() {
+        let dir = tempfile::tempdir().unwrap();
+        let header = "姓名,身份证号码,性别,班级,备注\n";
+        // The number's 17th digit is even: a girl's.
+        let numbered = "孙语,450203201909308803,女,一年级1班,\n";
+        let cases = [
+            ("sex", "孙语,,男,一年级1班,\n", "两行性别不同", "different sexes"),
+            ("code", "孙语,,1,一年级1班,\n", "两行性别不同", "different sexes"),
+            ("note", "孙语,,,一年级1班,同名不同人\n", "备注写明不是同一人", "a note says"),
+        ];
+        type Import = fn(&mut Store, &[&Path], Option<&str>, bool) -> Result<ImportReport, ImportError>;
+        for (case, blank, zh, en) in cases {
+            for (order, rows, at, other) in
+                [("number first", [numbered, blank], 3, "第 2 行"), ("blank first", [blank, numbered], 3, "第 2 行")]
+            {
+                let path = dir.path().join(format!("{case} {order}.csv"));
+                std::fs::write(&path, format!("{header}{}", rows.concat())).unwrap();
+                for (run_name, run) in [("read ahead", import as Import), ("row by row", import_row_by_row as Import)] {
+                    let what = format!("{case}, {order}, {run_name}");
+                    let mut store = Store::open(&dir.path().join(format!("{what}.db"))).unwrap();
+                    let dry = run(&mut store, &[path.as_path()], None, true).unwrap();
+                    let report = run(&mut store, &[path.as_path()], None, false).unwrap();
+                    assert_eq!(dry.problems, report.problems, "{what}");
+                    assert_eq!((report.added, report.id_invalid), (2, 1), "{what}: {report:?}");
+                    let said = report.problems.iter().find(|p| p.message.contains(zh));
+                    let said = said.unwrap_or_else(|| panic!("{what}: {:?}", report.problems));
+                    assert_eq!(said.row, Some(at), "{what}: {said:?}");
+                    assert!(said.message.contains(other) && said.message.contains(en), "{what}: {}", said.message);
+                    assert!(!report.problems.iter().any(|p| p.message.contains("按姓名和班级")), "{what}");
+                    let pupils = store.students(&crate::store::StudentFilter::default()).unwrap();
+                    let numbers: Vec<&str> = pupils.iter().map(|p| p.id_number.as_str()).collect();
+                    assert!(numbers.contains(&"450203201909308803") && numbers.contains(&""), "{what}: {numbers:?}");
+                    let again = run(&mut store, &[path.as_path()], None, false).unwrap();
+                    assert_eq!((again.added, again.updated), (0, 0), "{what}: {again:?}");
+                }
+            }
+        }
+        // The same sex, and no note: one child, as before.
+        let path = dir.path().join("same.csv");
+        std::fs::write(&path, format!("{header}{numbered}孙语,,女,一年级1班,\n")).unwrap();
+        let mut store = Store::open(&dir.path().join("same.db")).unwrap();
+        let report = import(&mut store, &[path.as_path()], None, false).unwrap();
+        assert_eq!(report.added, 1, "{report:?}");
+    }
+
     /// A row without a number taken as the pupil of the first valid-numbered row after it is said to be checked
     /// once a second row of the name and class gives another valid number: it could be either child's.
     #[test]
@@ -6162,7 +6268,9 @@ mod tests {
         // Problems no run groups are listed up to a bound, and the rest counted in one line.
         let header = ["姓名", "身份证号码"].map(text).to_vec();
         let mut rows = vec![header];
-        rows.extend((0..6000).map(|i| vec![text(&format!("学生{i}")), text(&"1".repeat(7 + i % 2))]));
+        // Names without digits, which are a problem of their own.
+        let name = |i: u32| format!("学生{}", char::from_u32(0x4e00 + i).unwrap_or('一'));
+        rows.extend((0..6000).map(|i| vec![text(&name(i)), text(&"1".repeat(7 + i as usize % 2))]));
         let sheet = Sheet { name: "一班".into(), rows };
         let plan = plan_sheets(vec![("b.xlsx".into(), vec![sheet])], None, DEFAULT_SCHOOL, today()).unwrap();
         let problems = &plan.report.problems;

@@ -134,11 +134,22 @@ pub fn import_bytes(bytes: &[u8]) -> Result<Outcome, String> {
 /// The planned rows whose ID number is invalid, but for a row giving none that another row of the file, of the
 /// same name, school and class, gives a valid number for: an earlier one, or the first valid one after it when it
 /// is the only such row without a number before it. That row is the pupil holding the number (but for an old
-/// 15-digit number before it, still to be checked).
+/// 15-digit number before it, still to be checked), unless the two are two children by what else they say
+/// (`same_child`: another sex, a 备注 saying so).
 fn invalid_rows(rows: &[crate::store::Incoming]) -> usize {
     use crate::domain::class_label::ClassKey;
-    // Per name, school and class: the valid rows so far, and the rows without a number before the first of them.
-    let mut seen: std::collections::HashMap<(String, String, String), (usize, usize, bool)> = Default::default();
+    use crate::domain::same_child::Signs;
+    /// Per name, school and class: the valid rows so far (with the first one's signs), and the rows without a
+    /// number before the first of them (with the first one's signs).
+    #[derive(Default)]
+    struct Seen {
+        valid: usize,
+        first_valid: Signs,
+        unnumbered: usize,
+        first_unnumbered: Signs,
+        old: bool,
+    }
+    let mut seen: std::collections::HashMap<(String, String, String), Seen> = Default::default();
     let mut invalid = 0usize;
     for row in rows {
         let no_number = row.id.normalized.is_empty() && !row.id.is_valid();
@@ -146,21 +157,31 @@ fn invalid_rows(rows: &[crate::store::Incoming]) -> usize {
             invalid += 1;
             continue;
         }
+        let signs = Signs::of_row(row.id.valid().map(|v| v.sex), row.sex, &row.note);
         let key = (row.school.clone(), ClassKey::of(&row.grade, &row.class).canonical(), row.name.clone());
-        let (valid, unnumbered, old) = seen.entry(key).or_default();
+        let seen = seen.entry(key).or_default();
         if no_number {
-            if *valid == 0 || (*valid == 1 && *old) {
+            let apart = seen.valid == 1 && signs.apart(&seen.first_valid).is_some();
+            if seen.valid == 0 || (seen.valid == 1 && (seen.old || apart)) {
                 invalid += 1;
-                *unnumbered += 1;
+            }
+            if seen.valid == 0 {
+                if seen.unnumbered == 0 {
+                    seen.first_unnumbered = signs;
+                }
+                seen.unnumbered += 1;
             }
         } else {
-            if *valid == 0 && *unnumbered == 1 {
+            if seen.valid == 0 && seen.unnumbered == 1 && signs.apart(&seen.first_unnumbered).is_none() {
                 invalid -= 1;
             }
-            *old = row.id.valid().is_some_and(|v| v.kind == id_number::IdKind::ResidentConverted);
+            seen.old = row.id.valid().is_some_and(|v| v.kind == id_number::IdKind::ResidentConverted);
             // An old 15-digit number, valid once converted, is still a number to verify (`IdCheck::to_verify`).
-            invalid += usize::from(*old);
-            *valid += 1;
+            invalid += usize::from(seen.old);
+            if seen.valid == 0 {
+                seen.first_valid = signs;
+            }
+            seen.valid += 1;
         }
     }
     invalid

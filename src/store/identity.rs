@@ -249,6 +249,7 @@ mod tests {
             source: format!("t.csv:{name}"),
             whole_of: None,
             birth_date: None,
+            sex: None,
         }
     }
 

@@ -12,6 +12,7 @@ use crate::domain::coverage::Standing;
 use crate::domain::id_number::{self, IdCheck, IdProblem, Sex};
 use crate::domain::name_alike::plausibly_same;
 use crate::domain::read_back::{self, Reading, Said};
+use crate::domain::same_child::Signs;
 use crate::domain::search::{push_key_class, push_key_head};
 use crate::domain::student::{CategoryMark, Enrollment, PaymentStatus, Student};
 
@@ -42,6 +43,9 @@ pub struct Incoming {
     /// The 出生日期 the list gives a pupil without a valid number, kept for the forms that ask for it (the batch
     /// template's 出生日期); a valid number's own birth date is the one kept otherwise.
     pub birth_date: Option<chrono::NaiveDate>,
+    /// The sex the list's 性别 cell states (男/女, or the code 1/2), if it states one: what tells a row without an ID
+    /// number from another child of its name (`same_child`), a valid number's own sex deciding otherwise.
+    pub sex: Option<Sex>,
 }
 
 #[cfg(test)]
@@ -63,6 +67,7 @@ impl Incoming {
             source: "t.csv:2".into(),
             whole_of: None,
             birth_date: None,
+            sex: None,
         }
     }
 }
@@ -752,7 +757,7 @@ pub(crate) const EXISTING_UNNUMBERED: &str = "SELECT s.id, s.id_number = ?2 AND 
                  WHERE s.id_number = '' AND s.id_problem IS NOT NULL AND s.name = ?1 AND s.grade = ?2 AND s.class = ?3 AND sc.name = ?4";
 
 /// The pupils of a name and class held with a flagged number (not none): the one a row without a number is.
-pub(crate) const FLAGGED_OF_CLASS: &str = "SELECT s.id, s.id_number FROM students s
+pub(crate) const FLAGGED_OF_CLASS: &str = "SELECT s.id, s.id_number, s.sex, s.note FROM students s
          JOIN schools sc ON sc.id = s.school_id
          WHERE s.name = ?1 AND s.id_problem IS NOT NULL AND s.id_number <> '' AND s.grade = ?2 AND s.class = ?3
              AND sc.name = ?4 LIMIT 2";
@@ -762,7 +767,8 @@ pub(crate) const FLAGGED_OF_CLASS: &str = "SELECT s.id, s.id_number FROM student
 /// canbao's batch template writes without it as it does a flagged one's. A pupil added earlier in this batch is
 /// one too: a list giving a child's row with the number and another without it is one child, in one import as
 /// in two. At most three: one is the row's pupil, two or more are never guessed.
-pub(crate) const VALID_OF_CLASS: &str = "SELECT s.id, s.id_number, s.id_kind = 'resident_converted' FROM schools sc
+pub(crate) const VALID_OF_CLASS: &str =
+    "SELECT s.id, s.id_number, s.id_kind = 'resident_converted', s.sex, s.note FROM schools sc
          JOIN students s ON s.school_id = sc.id AND s.class_order = ?5
          WHERE sc.name = ?4 AND s.id_problem IS NULL AND s.name = ?1
              AND s.grade = ?2 AND s.class = ?3 LIMIT 3";
@@ -931,11 +937,13 @@ fn existing(tx: &Transaction, row: &Incoming, last_before: i64) -> Result<Existi
                 // number that must not be uploaded): that pupil, when the class has one of that name, never a
                 // second child without a number.
                 None => {
-                    let flagged: Vec<(i64, String)> = tx
+                    let flagged: Vec<Held> = tx
                         .prepare_cached(FLAGGED_OF_CLASS)?
-                        .query_map(keys, |r| Ok((r.get(0)?, r.get(1)?)))?
+                        .query_map(keys, |r| {
+                            Ok((r.get(0)?, r.get(1)?, held_signs(r.get(2)?, &r.get::<_, String>(3)?)))
+                        })?
                         .collect::<rusqlite::Result<_>>()?;
-                    return unnumbered_of_class(tx, row, flagged);
+                    return unnumbered_of_class(tx, row, flagged, Some(row_signs(row)));
                 }
             }
         }
@@ -951,7 +959,15 @@ fn existing(tx: &Transaction, row: &Incoming, last_before: i64) -> Result<Existi
 /// canbao's batch template leaves out as it does a flagged one, is one of the flagged; one held with a valid
 /// number, whose row a list left empty (an uncomputed formula, a number still to be copied in), is the same
 /// child, never a second copy of them without a number.
-fn unnumbered_of_class(tx: &Transaction, row: &Incoming, mut flagged: Vec<(i64, String)>) -> Result<Existing> {
+///
+/// With `signs` (the row's, `row_signs`), the one such pupil whose sex differs from the row's, or of whom a 备注
+/// says they are two children (`same_child`), is another child: none is found, and the row is a pupil of its own.
+fn unnumbered_of_class(
+    tx: &Transaction,
+    row: &Incoming,
+    mut flagged: Vec<Held>,
+    signs: Option<Signs>,
+) -> Result<Existing> {
     let mut kept = Vec::new();
     if flagged.len() < 2 {
         let order = crate::domain::class_label::order_key(&row.grade, &row.class);
@@ -960,20 +976,44 @@ fn unnumbered_of_class(tx: &Transaction, row: &Incoming, mut flagged: Vec<(i64, 
         let mut rows = stmt.query(valid)?;
         while let Some(r) = rows.next()? {
             let (id, held, old): (i64, String, bool) = (r.get(0)?, r.get(1)?, r.get(2)?);
-            if old { flagged.push((id, held)) } else { kept.push((id, held)) }
+            let theirs = held_signs(r.get(3)?, &r.get::<_, String>(4)?);
+            if old { flagged.push((id, held, theirs)) } else { kept.push((id, held, theirs)) }
         }
     }
+    let apart = |theirs: &Signs| signs.is_some_and(|ours| ours.apart(theirs).is_some());
     Ok(match (flagged.as_slice(), kept.as_slice()) {
-        ([(id, held)], []) => Existing::Found(*id, Known { number_to_check: Some(held.clone()), ..Known::default() }),
-        ([], [(id, held)]) => Existing::Found(*id, Known { number_kept: Some(held.clone()), ..Known::default() }),
+        ([(_, _, theirs)], []) | ([], [(_, _, theirs)]) if apart(theirs) => Existing::None,
+        ([(id, held, _)], []) => {
+            Existing::Found(*id, Known { number_to_check: Some(held.clone()), ..Known::default() })
+        }
+        ([], [(id, held, _)]) => Existing::Found(*id, Known { number_kept: Some(held.clone()), ..Known::default() }),
         ([], []) => Existing::None,
         _ => Existing::Several,
     })
 }
 
+/// A pupil held with a number, as `unnumbered_of_class` weighs them: id, number, and what else is known of the child.
+type Held = (i64, String, Signs);
+
+/// What a row says of its child beside name and class (`same_child::Signs`).
+fn row_signs(row: &Incoming) -> Signs {
+    Signs::of_row(row.id.valid().map(|v| v.sex), row.sex, &row.note)
+}
+
+/// What the drive holds of a pupil's child beside name and class: the sex of their number (none without a valid
+/// one), and their note.
+fn held_signs(sex: Option<String>, note: &str) -> Signs {
+    let sex = match sex.as_deref() {
+        Some("male") => Some(Sex::Male),
+        Some("female") => Some(Sex::Female),
+        _ => None,
+    };
+    Signs::of_row(sex, None, note)
+}
+
 /// The pupils of a name and class that this batch added without a number (?5: the largest id before it): the one
 /// a later row giving a valid number of that name, school and class is. By the index of flagged numbers.
-pub(crate) const UNNUMBERED_ADDED_OF_CLASS: &str = "SELECT s.id FROM students s
+pub(crate) const UNNUMBERED_ADDED_OF_CLASS: &str = "SELECT s.id, s.note FROM students s
          JOIN schools sc ON sc.id = s.school_id
          WHERE s.id_number = '' AND s.id_problem IS NOT NULL AND s.name = ?1 AND s.grade = ?2 AND s.class = ?3
              AND sc.name = ?4 AND +s.id > ?5 LIMIT 2";
@@ -982,14 +1022,21 @@ pub(crate) const UNNUMBERED_ADDED_OF_CLASS: &str = "SELECT s.id FROM students s
 /// row giving a valid number, when no pupil of them holds a valid one: the row is that child, as an import of it
 /// after the batch would find (`flagged_same_pupil`), and the child was a row without a number that came first
 /// (in one import, a row without a number after this one would be this pupil too: `VALID_OF_CLASS`).
-fn unnumbered_added_of_class(tx: &Transaction, row: &Incoming, last_before: i64) -> Result<Option<i64>> {
-    let keys = params![row.name, row.grade, row.class, row.school, last_before];
-    let added: Vec<i64> = tx
+///
+/// A child whose sex (as its row stated it: `Batch::stated_sex`) differs from the row's number's, or of whom a
+/// 备注 says the two are two children (`same_child`), is another child.
+fn unnumbered_added_of_class(tx: &Transaction, batch: &Batch, row: &Incoming) -> Result<Option<i64>> {
+    let keys = params![row.name, row.grade, row.class, row.school, batch.last_before];
+    let added: Vec<(i64, String)> = tx
         .prepare_cached(UNNUMBERED_ADDED_OF_CLASS)?
-        .query_map(keys, |r| r.get(0))?
+        .query_map(keys, |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?;
-    let [id] = added.as_slice() else { return Ok(None) };
-    Ok(match unnumbered_of_class(tx, row, Vec::new())? {
+    let [(id, note)] = added.as_slice() else { return Ok(None) };
+    let theirs = Signs::of_row(None, batch.stated_sex.get(id).copied(), note);
+    if row_signs(row).apart(&theirs).is_some() {
+        return Ok(None);
+    }
+    Ok(match unnumbered_of_class(tx, row, Vec::new(), None)? {
         Existing::None => Some(*id),
         _ => None,
     })
@@ -1024,6 +1071,9 @@ struct Batch {
     /// Names of the pupils this batch added from rows giving no number: a later row giving a valid number under
     /// one of them may be that child (`unnumbered_added_of_class`).
     unnumbered_added: std::collections::HashSet<String, Hasher>,
+    /// The sex the 性别 cell stated for each pupil this batch added from a row giving no number (the drive keeps
+    /// only a valid number's sex): what tells such a child from another of the name (`unnumbered_added_of_class`).
+    stated_sex: HashMap<i64, Sex, Hasher>,
     /// Every number this drive corrected a pupil's from, and those this batch corrects: a row whose number is
     /// none of them skips the look-up of the pupil it was corrected on (`corrected_from`).
     corrected_away: std::collections::HashSet<String, Hasher>,
@@ -1397,7 +1447,7 @@ fn apply_one(
         existing(tx, row, batch.last_before)?
     } else if gives_no_number(row) {
         // Nothing was held, but an earlier row of this batch may have given the child's number.
-        unnumbered_of_class(tx, row, Vec::new())?
+        unnumbered_of_class(tx, row, Vec::new(), Some(row_signs(row)))?
     } else {
         Existing::None
     };
@@ -1469,7 +1519,7 @@ fn apply_one(
     if row.id.is_valid()
         && !batch.unnumbered_added.is_empty()
         && batch.unnumbered_added.contains(&row.name)
-        && let Some(id) = unnumbered_added_of_class(tx, row, batch.last_before)?
+        && let Some(id) = unnumbered_added_of_class(tx, batch, row)?
     {
         // Added by this batch: its key and creation are written first, so the correction follows them.
         batch.write_pending(tx, ctx)?;
@@ -1592,6 +1642,9 @@ fn insert_pupil(
         return Ok(None);
     }
     let id = tx.last_insert_rowid();
+    if let (Some(sex), true) = (row.sex, gives_no_number(row)) {
+        batch.stated_sex.insert(id, sex);
+    }
     // Asked only of a row the insert added (a number held already is that pupil, not a look-alike), and only of
     // pupils held before this batch (`id <= last_before`), each in one class of the roster index.
     let look_alike = match &row.id.result {

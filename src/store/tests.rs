@@ -23,6 +23,7 @@ fn incoming(name: &str, id: &str, class: &str) -> Incoming {
         source: format!("t.csv:{name}"),
         whole_of: None,
         birth_date: None,
+        sex: None,
     }
 }
 
@@ -44,6 +45,7 @@ pub(super) fn add_pupil(store: &mut Store, school: &str, name: &str) {
         source: "a.csv:2".into(),
         whole_of: None,
         birth_date: None,
+        sex: None,
     };
     store.apply_import(&[pupil], &["a.csv".into()], 0, false).unwrap();
 }

@@ -812,6 +812,7 @@ mod tests {
                     source: (*name).into(),
                     whole_of: None,
                     birth_date: None,
+                    sex: None,
                 })
                 .collect();
         store.apply_import(&rows, &[], 0, false).expect("import");
