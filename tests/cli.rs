@@ -5296,6 +5296,24 @@ fn english_counts_of_one_are_singular() {
     }
 }
 
+/// `import` counts a row without an ID number left out for two pupils of its name and class in its counts line, so
+/// the counts add up to the rows read, and says it at its row.
+#[test]
+fn import_counts_a_row_left_out_for_several_pupils_of_its_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    let (a, b) = (valid_id("45020320190930880"), valid_id("45020320190930881"));
+    let list = dir.path().join("一班.csv");
+    std::fs::write(&list, format!("姓名,身份证号码,班级\n孙语,{a},一年级1班\n孙语,{b},一年级1班\n孙语,,一年级1班\n"))
+        .unwrap();
+    let out = canbao(&db).arg("import").arg(&list).assert().success();
+    let said = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    for words in ["读取 3 行：新增 2，", "跳过 0，未导入 1", "skipped 0, not imported 1", "一班.csv 第 4 行"]
+    {
+        assert!(said.contains(words), "{words}: {said}");
+    }
+}
+
 /// `import` prints how many rows gave a pupil's ID number under a wholly different name, each at its row, and
 /// leaves the paid pupil as they were; `--rename-by-id` takes the list's name once the operator checked it.
 #[test]

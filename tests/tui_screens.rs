@@ -1084,6 +1084,27 @@ fn a_long_report_goes_to_its_end_and_start() {
     }
 }
 
+/// The import's report counts the rows left out for want of an ID number where the class holds the name more than
+/// once: a line of their own, and in the counts, which then add up to the rows read.
+#[test]
+fn the_import_report_counts_rows_without_a_number_left_out_for_several_of_the_name() {
+    let report = canbao::io::class_list::ImportReport {
+        rows_read: 4,
+        added: 2,
+        duplicates: 1,
+        unnumbered_left_out: 1,
+        ..Default::default()
+    };
+    let zh = app(Language::Zh).report_lines(&report);
+    assert!(zh.iter().any(|l| l == "身份证号码留空、班上有多名同名学生、未导入 1 行，见下列各行"), "{zh:?}");
+    assert!(zh.iter().any(|l| l.starts_with("读取 4 行：新增 2") && l.ends_with("跳过 0，未导入 1")), "{zh:?}");
+    let en = app(Language::En).report_lines(&report);
+    assert!(en.iter().any(|l| l.starts_with("1 row not imported: no ID number")), "{en:?}");
+    assert!(en.iter().any(|l| l.starts_with("Rows read 4:") && l.ends_with("skipped 0, not imported 1")), "{en:?}");
+    let none = canbao::io::class_list::ImportReport::default();
+    assert!(!app(Language::En).report_lines(&none).iter().any(|l| l.contains("not imported")));
+}
+
 /// The import's report counts the rows left out because their masked numbers fit no pupil.
 #[test]
 fn the_import_report_counts_masked_rows_left_out() {
@@ -3311,7 +3332,7 @@ fn identical_lists_ticked_in_the_import_picker_are_read_once_and_said() {
     for i in 0..3 {
         let body = format!("65010220150101{i:03}");
         let number = format!("{body}{}", canbao::domain::id_number::check_char(body.as_bytes()));
-        text.push_str(&format!("新生{i},{number},1班\n"));
+        text.push_str(&format!("{},{number},1班\n", new_pupils_name(i)));
     }
     std::fs::write(lists.join("一班.csv"), &text).unwrap();
     std::fs::write(lists.join("二班.csv"), &text).unwrap();
@@ -9478,7 +9499,7 @@ fn a_tall_dialog_leaves_the_filter_and_search_lines_whole() {
     let before = top(&app);
     let mut text = String::from("姓名,身份证号码,年级,班级\n");
     for i in 0..40 {
-        text.push_str(&format!("新生{i},45020320190101{i:03}0,一年级,1班\n"));
+        text.push_str(&format!("{},45020320190101{i:03}0,一年级,1班\n", new_pupils_name(i)));
     }
     let list = dir.path().join("名单.csv");
     std::fs::write(&list, text).expect("list");
@@ -9550,4 +9571,10 @@ fn a_school_named_short_in_one_list_is_imported_into_the_fuller_name_unless_tab_
         assert_eq!(schools, expected, "{lang:?}: {}", screen(&app));
         assert_eq!(app.data.len(), 2);
     }
+}
+
+/// The `i`th new pupil's name in a made-up list: 新生 and two characters (甲乙, 丙丁), as no name holds a digit.
+fn new_pupils_name(i: usize) -> String {
+    let characters: Vec<char> = "甲乙丙丁戊己庚辛壬癸".chars().collect();
+    format!("新生{}{}", characters[i / 10 % 10], characters[i % 10])
 }

@@ -1147,15 +1147,21 @@ fn print_import_report(r: &ImportReport) {
     if r.dry_run {
         say("试运行，未修改数据 (dry run: nothing changed)", "dry run: nothing changed");
     }
+    // Every row read is in one count: a row left out (a masked number, another pupil's number, a name held more
+    // than once) too, where it is one.
+    let (left_zh, left_en) = match r.left_out() {
+        0 => (String::new(), String::new()),
+        n => (format!("，未导入 {n}"), format!(", not imported {n}")),
+    };
     let en = format!(
-        "rows read {}: added {}, updated {}, unchanged {}, duplicates {}, invalid IDs {}, skipped {}",
+        "rows read {}: added {}, updated {}, unchanged {}, duplicates {}, invalid IDs {}, skipped {}{left_en}",
         r.rows_read, r.added, r.updated, r.unchanged, r.duplicates, r.id_invalid, r.skipped
     );
     if english() {
         println!("{en}");
     } else {
         println!(
-            "读取 {} 行：新增 {}，更新 {}，未变 {}，重复 {}，身份证号有问题 {}，跳过 {}",
+            "读取 {} 行：新增 {}，更新 {}，未变 {}，重复 {}，身份证号有问题 {}，跳过 {}{left_zh}",
             r.rows_read, r.added, r.updated, r.unchanged, r.duplicates, r.id_invalid, r.skipped
         );
         println!("({en})");

@@ -516,6 +516,8 @@ pub struct Text {
     pub import_masked: &'static str,
     /// Rows giving a pupil's number under a wholly different name: not imported, the pupils unchanged.
     pub import_other_names: &'static str,
+    pub import_unnumbered_left_out: &'static str,
+    pub import_counts_left_out: &'static str,
     /// Pupils the lists move: to another school, to another class, and into the drive's other spelling of their class.
     pub import_moves: &'static str,
     /// Pupils who graduated or left before this year whom the lists name again: back in a class, no longer 已离校.
@@ -1167,6 +1169,8 @@ mod tests {
                 t.history_conflict_line,
                 t.import_masked,
                 t.import_other_names,
+                t.import_unnumbered_left_out,
+                t.import_counts_left_out,
                 t.notes_cut,
                 t.paid_info,
                 t.due_line,

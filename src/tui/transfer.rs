@@ -454,10 +454,18 @@ impl App {
         // What the operator must read first (a canbao export, a payment list's columns), above the counts.
         let mut lines: Vec<String> =
             r.warnings.iter().map(|w| crate::words::on_screen(w, self.lang).into_owned()).collect();
-        lines.push(fill(
-            t.import_counts,
-            &[&r.rows_read, &r.added, &r.updated, &r.unchanged, &r.duplicates, &r.id_invalid, &r.skipped],
-        ));
+        // Every row read is in one count: a row left out (a masked number, another pupil's number, a name held
+        // more than once) too, where it is one.
+        let counts: [&dyn std::fmt::Display; 7] =
+            [&r.rows_read, &r.added, &r.updated, &r.unchanged, &r.duplicates, &r.id_invalid, &r.skipped];
+        let left_out = r.left_out();
+        lines.push(match left_out {
+            0 => fill(t.import_counts, &counts),
+            _ => {
+                let with_left_out: Vec<&dyn std::fmt::Display> = counts.into_iter().chain([&left_out as _]).collect();
+                fill(t.import_counts_left_out, &with_left_out)
+            }
+        });
         if !r.schools.is_empty() {
             lines.push(fill(t.import_schools, &[&r.schools.join(t.pick("、", ", "))]));
         }
@@ -466,6 +474,9 @@ impl App {
         }
         if r.other_names > 0 {
             lines.push(fill(t.import_other_names, &[&t.counted(r.other_names, "row", "rows")]));
+        }
+        if r.unnumbered_left_out > 0 {
+            lines.push(fill(t.import_unnumbered_left_out, &[&t.counted(r.unnumbered_left_out, "row", "rows")]));
         }
         if r.moved_school + r.moved_class + r.respelled_class > 0 {
             let moved = t.counted(r.moved_school, "pupil", "pupils");
