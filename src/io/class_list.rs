@@ -1030,6 +1030,9 @@ struct OfClass {
     /// The row giving no number, read before any giving a valid one, and what else it says of the child;
     /// `unnumbered_several` once another did too (the class spelled otherwise), which the import does not pair.
     unnumbered: Option<(u32, Signs)>,
+    /// The rows after the first giving a valid number, with it: what a masked number of the name and class may be
+    /// besides the first (`RowReader::masked_of_import`).
+    more: Vec<(u32, Box<str>)>,
     unnumbered_several: bool,
 }
 
@@ -3135,6 +3138,21 @@ impl RowReader<'_> {
             }
             return Ok(());
         }
+        // A masked number (another system's list, or canbao's masked export) for the child an earlier row of this
+        // import gives whole: the same child, whom that row imported.
+        if masked && let Some((seen, number)) = self.masked_of_import(&incoming) {
+            let (place, place_en) = self.first.seen_at(seen).map(|s| s.place(here)).unwrap_or_default();
+            let held = id_number::mask(&number);
+            self.report.duplicates += 1;
+            let message = format!(
+                "身份证号码已打码，与{place}同名同班，未打码的各位与其完整号码（{held}）相符：是同一学生，已按{place}的完整号码导入，\
+                 此行不另导入 (the ID number is masked, and the characters it shows are those of the whole number of \
+                 {place_en}, {held}, of the same name and class: the same child, imported with {place_en}'s whole \
+                 number; this row not imported again)"
+            );
+            self.problem(file, sheet, row_no, &header_of(Column::IdNumber), message);
+            return Ok(());
+        }
         for message in name_problem.into_iter().flatten() {
             self.problem(file, sheet, row_no, &header_of(Column::Name), message);
         }
@@ -3452,6 +3470,7 @@ impl RowReader<'_> {
         match valid {
             Some(v) => {
                 if let Some((taken, number, ..)) = &of_class.valid {
+                    of_class.more.push((index, v.number.as_str().into()));
                     let first_twin = !std::mem::replace(&mut of_class.several, true);
                     let unnumbered = of_class.unnumbered.filter(|_| first_twin && !of_class.unnumbered_several)?;
                     return Some(Pairing::Twin { unnumbered: unnumbered.0, taken: *taken, number: number.clone() });
@@ -3478,6 +3497,22 @@ impl RowReader<'_> {
                     None
                 }
             },
+        }
+    }
+
+    /// The one earlier row of this import, of the masked `row`'s name, school and class (the class however
+    /// spelled), whose valid number shows the characters the mask shows (`id_number::MaskedEnds::fits`), with that
+    /// number: the same child. None when no such row fits, or several do (which, the mask cannot tell).
+    fn masked_of_import(&self, row: &Incoming) -> Option<(u32, Box<str>)> {
+        let ends = id_number::masked_ends(&row.id.normalized)?;
+        let label = ClassKey::of(&row.grade, &row.class).canonical();
+        let of_class = self.of_class.get(format!("{}\u{1f}{label}\u{1f}{}", row.school, row.name).as_str())?;
+        let first = of_class.valid.as_ref().map(|(index, number, ..)| (*index, number));
+        let more = of_class.more.iter().map(|(index, number)| (*index, number));
+        let mut fitting = first.into_iter().chain(more).filter(|(_, number)| ends.fits(number));
+        match (fitting.next(), fitting.next()) {
+            (Some((index, number)), None) => Some((index, number.clone())),
+            _ => None,
         }
     }
 
@@ -6141,6 +6176,41 @@ mod tests {
         let mut store = Store::open(&dir.path().join("same.db")).unwrap();
         let report = import(&mut store, &[path.as_path()], None, false).unwrap();
         assert_eq!(report.added, 1, "{report:?}");
+    }
+
+    /// A masked number (as other systems write it) after the whole number of a row of the same name and class, in
+    /// one import, is that row's child when the characters it shows are the whole number's: a repeat, imported once
+    /// with the whole number and said at the masked row; a mask showing other characters is left out as before.
+    #[test]
+    fn a_masked_number_after_its_whole_number_in_one_import_is_the_same_child() {
+        let dir = tempfile::tempdir().unwrap();
+        let header = "姓名,身份证号码,班级,联系电话\n孙语,450203201909308803,一年级1班,\n";
+        type Import = fn(&mut Store, &[&Path], Option<&str>, bool) -> Result<ImportReport, ImportError>;
+        for shape in ["450203********8803", "4502032********803"] {
+            let path = dir.path().join(format!("{shape}.csv"));
+            std::fs::write(&path, format!("{header}孙语,{shape},一年级1班,13900139000\n")).unwrap();
+            for (run_name, run) in [("read ahead", import as Import), ("row by row", import_row_by_row as Import)] {
+                let what = format!("{shape}, {run_name}");
+                let mut store = Store::open(&dir.path().join(format!("{shape} {run_name}.db"))).unwrap();
+                let dry = run(&mut store, &[path.as_path()], None, true).unwrap();
+                let report = run(&mut store, &[path.as_path()], None, false).unwrap();
+                assert_eq!(dry.problems, report.problems, "{what}");
+                assert_eq!((report.added, report.duplicates, report.masked_left_out), (1, 1, 0), "{what}: {report:?}");
+                let said = report.problems.iter().find(|p| p.row == Some(3));
+                let said = said.unwrap_or_else(|| panic!("{what}: {:?}", report.problems));
+                assert!(said.message.contains("是同一学生") && said.message.contains("第 2 行"), "{what}: {said:?}");
+                assert!(said.message.contains("the same child"), "{what}: {}", said.message);
+                let pupils = store.students(&crate::store::StudentFilter::default()).unwrap();
+                assert_eq!(pupils.len(), 1, "{what}");
+                assert_eq!(pupils[0].id_number, "450203201909308803", "{what}");
+            }
+        }
+        // The characters shown are not the whole number's: another child's mask, left out and said.
+        let path = dir.path().join("other.csv");
+        std::fs::write(&path, format!("{header}孙语,450203********8804,一年级1班,\n")).unwrap();
+        let mut store = Store::open(&dir.path().join("other.db")).unwrap();
+        let report = import(&mut store, &[path.as_path()], None, false).unwrap();
+        assert_eq!((report.added, report.duplicates, report.masked_left_out), (1, 0, 1), "{report:?}");
     }
 
     /// A row without a number taken as the pupil of the first valid-numbered row after it is said to be checked
