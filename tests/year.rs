@@ -1367,3 +1367,113 @@ fn a_later_years_template_reports_only_new_pupils_and_leavers_unless_all() {
     let [_, not_enrolled, leavers] = template_rows(&again, year + 1);
     assert_eq!((names(&not_enrolled), names(&leavers).len()), (vec!["一年戊".to_owned()], 3));
 }
+
+/// The drive's stats and what `quote` says a pupil owes, as one laptop reads them.
+fn figures(db: &Path, home: &Path, pupil: &str) -> (Value, Value) {
+    let stats = json(canbao(db, home).args(["stats", "--json"]));
+    let quote = json(canbao(db, home).args(["quote", pupil, "--json"]));
+    (stats, quote["personal_due"].clone())
+}
+
+/// Two laptops keep one policy name with two texts: A's operator raised the premium in A's file and chose it
+/// again, B (whose own file still says 380) marked a family's payment by its copy. Each merge says the conflict,
+/// in both languages and under `--json`'s "policies", and takes the copy kept later (A's) on both laptops: after
+/// merging both ways they quote, check and count alike, B's file being named with the command that takes it. Before,
+/// the merge said nothing ("冲突 0", `"policies": []`) and each laptop went on with its own premium, so each called
+/// the other's payment wrong and the counts split.
+#[test]
+fn one_policy_name_with_two_texts_is_a_conflict_and_both_laptops_end_with_the_later() {
+    let dir = tempfile::tempdir().unwrap();
+    let (home_a, home_b) = (dir.path().join("a"), dir.path().join("b"));
+    let (a, b) = (dir.path().join("a.db"), dir.path().join("b.db"));
+    let list = dir.path().join("list.csv");
+    let pupils = roster();
+    write_list(&list, &pupils[..3]);
+    canbao(&a, &home_a).arg("import").arg(&list).args(["--school", "测试小学"]).assert().success();
+    let (year, _) = use_policy_collecting_today(&a, &home_a);
+    let name = format!("testcity-{year}");
+    let file = |home: &Path| home.join(format!("config/canbao/policies/{name}.toml"));
+    canbao(&a, &home_a).arg("backup").arg(&b).assert().success();
+    std::fs::create_dir_all(file(&home_b).parent().unwrap()).unwrap();
+    std::fs::copy(file(&home_a), file(&home_b)).unwrap();
+    // B chose it too, from its own file, at once: one second, as the copies' times are kept, before A's edit.
+    canbao(&b, &home_b).args(["policy", "use", &name]).assert().success();
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let policy = std::fs::read_to_string(file(&home_a)).unwrap();
+    assert!(policy.contains("personal_premium = 380"), "{policy}");
+    std::fs::write(file(&home_a), policy.replace("personal_premium = 380", "personal_premium = 400")).unwrap();
+    canbao(&a, &home_a).args(["policy", "use", &name]).assert().success();
+    canbao(&a, &home_a).args(["mark", &pupils[0].1, "--payment", "paid"]).assert().success();
+    canbao(&b, &home_b).args(["mark", &pupils[1].1, "--payment", "paid"]).assert().success();
+    assert_eq!(figures(&b, &home_b, &pupils[2].1).1, 380.0, "B quotes by its copy before the merge");
+
+    let out = canbao(&b, &home_b).arg("merge").arg(&a).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(said.contains("冲突 1"), "{said}");
+    assert!(
+        said.contains(&format!("参保政策（{year} 年度）冲突：两边的 {name} 内容不同（本数据文件的个人缴费 380 元"))
+            && said.contains("对方的 400 元")
+            && said.contains("已改用对方的（较晚保存）")
+            && said.contains(&format!("Policy ({year}) conflict: the two files' {name} differ"))
+            && said.contains("the other's taken (kept later)"),
+        "{said}"
+    );
+    // A's merge of B's file, as B was before: ours kept, said the same way.
+    let b_before = dir.path().join("b-before.db");
+    let backups = dir.path().join("backups");
+    let first =
+        std::fs::read_dir(&backups).unwrap().flatten().find(|e| e.file_name().to_string_lossy().ends_with("-merge.db"));
+    std::fs::copy(first.expect("B's backup before the merge").path(), &b_before).unwrap();
+    let report = json(canbao(&a, &home_a).arg("merge").arg(&b_before).arg("--json"));
+    let policies = report["policies"].as_array().expect("policies");
+    assert_eq!(policies.len(), 1, "{report}");
+    assert_eq!(
+        (policies[0]["outcome"].as_str(), policies[0]["theirs"].as_str()),
+        (Some("our_copy_kept"), Some(name.as_str()))
+    );
+    assert_eq!(
+        (policies[0]["copies"]["ours_premium"].as_f64(), policies[0]["copies"]["theirs_premium"].as_f64()),
+        (Some(400.0), Some(380.0))
+    );
+    canbao(&a, &home_a).arg("merge").arg(&b).assert().success();
+    canbao(&b, &home_b).arg("merge").arg(&a).assert().success();
+
+    let (stats_a, quote_a) = figures(&a, &home_a, &pupils[2].1);
+    let (stats_b, quote_b) = figures(&b, &home_b, &pupils[2].1);
+    assert_eq!(stats_a, stats_b, "both laptops count alike");
+    assert_eq!((quote_a.as_f64(), quote_b.as_f64()), (Some(400.0), Some(400.0)));
+    let check = |db: &Path, home: &Path| canbao(db, home).args(["check", "--json"]).output().unwrap().stdout;
+    assert_eq!(check(&a, &home_a), check(&b, &home_b), "both laptops check alike");
+    // B's own file, which still says 380, is named with the command that takes it.
+    let out = canbao(&b, &home_b).args(["quote", &pupils[2].1]).output().unwrap();
+    let note = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        note.contains(&format!("政策文件 {name} 与数据文件中保存的不同"))
+            && note.contains(&format!("policy use {name}")),
+        "{note}"
+    );
+}
+
+/// A closed year is counted by the policy the drive keeps for it: this laptop's file of the same name, edited
+/// after the year closed, moves none of its figures. Before, the file was read first and the year's ledgers
+/// moved (its payments of 380 read as part-paid under 400).
+#[test]
+fn editing_a_closed_years_policy_file_moves_none_of_its_figures() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, home) = (dir.path().join("drive.db"), dir.path());
+    let list = dir.path().join("list.csv");
+    let pupils = roster();
+    write_list(&list, &pupils[..3]);
+    canbao(&db, home).arg("import").arg(&list).args(["--school", "测试小学"]).assert().success();
+    let (year, _) = use_policy_collecting_today(&db, home);
+    canbao(&db, home).args(["mark", &pupils[0].1, "--payment", "paid"]).assert().success();
+    canbao(&db, home).args(["year", "new", &(year + 1).to_string(), "--promote", "--force"]).assert().success();
+    let closed = || json(canbao(&db, home).args(["--year", &year.to_string(), "stats", "--json"]));
+    let before = closed();
+    assert_eq!(before["ledgers"]["paid"], 1, "{before}");
+    let file = home.join(format!("config/canbao/policies/testcity-{year}.toml"));
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, text.replace("personal_premium = 380", "personal_premium = 400")).unwrap();
+    assert_eq!(closed(), before);
+}

@@ -500,7 +500,7 @@ fn print_merge_report(r: &crate::store::merge::MergeReport, reveal: bool) {
             "merging it takes --no-common-history",
         );
     }
-    let conflicts = r.conflicts.len() + r.decided_there.len() + r.taken_numbers.len();
+    let conflicts = r.conflict_count();
     let (added, updated, unchanged, copied) = (r.added, r.updated, r.unchanged, r.audit_rows_copied);
     say(
         &format!(

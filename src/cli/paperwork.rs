@@ -132,16 +132,49 @@ fn broken_policy(set: &PolicySet, name: &str) -> Option<UserError> {
 
 /// The named policy, or the drive's, or an error saying how to pick one.
 pub fn policy_named(set: &PolicySet, store: &Store, name: Option<&str>) -> Result<Policy, UserError> {
-    let name = match name {
-        Some(n) => n.to_owned(),
-        None => store.meta(POLICY_META_KEY)?.ok_or_else(|| no_policy(store.hint_drive()))?,
+    let (name, drives) = match name {
+        Some(n) => (n.to_owned(), false),
+        None => (store.meta(POLICY_META_KEY)?.ok_or_else(|| no_policy(store.hint_drive()))?, true),
     };
     // Its file in the config folder is broken: not the drive's older copy in its place, the operator is told.
     if let Some(broken) = broken_policy(set, &name) {
         return Err(broken);
     }
+    // The drive's policy is the copy the drive keeps, when it keeps one: what its figures were made by, on every
+    // laptop alike (a merge settles two copies into one), and a closed year's stay as they were when this
+    // laptop's file of the same name is edited. An edited file is taken by choosing it again (`policy use`).
+    if drives && let Some(kept) = store.kept_policy(&name) {
+        note_file_differs(set, store, &kept);
+        return Ok(kept);
+    }
     // Not in this laptop's config folder (the drive was copied from another): the drive's own copy.
     set.get(&name).cloned().or_else(|| store.kept_policy(&name)).ok_or_else(|| no_such_policy(set, Some(store), &name))
+}
+
+/// A note on stderr (once per command) when this laptop's file of the drive's current policy says otherwise
+/// than the drive's copy, which is used: with the command that takes the file. A closed year's copy is its own.
+fn note_file_differs(set: &PolicySet, store: &Store, kept: &Policy) {
+    static NOTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    if store.viewed_year().is_some() {
+        return;
+    }
+    let Some(file) = set.get(&kept.name).and_then(Policy::file_text) else { return };
+    if store.kept_policy_text(&kept.name).as_deref() == Some(file.as_str())
+        || NOTED.swap(true, std::sync::atomic::Ordering::Relaxed)
+    {
+        return;
+    }
+    let (name, premium) = (&kept.name, money::plain(kept.personal_premium_fen));
+    let command = store.command(&format!("policy use {name}"));
+    let en = format!(
+        "note: this computer's policy file {name} differs from the drive's copy of it; the drive's (premium \
+         {premium} yuan) is used, as on the drive's other laptops: to take the file, {command}"
+    );
+    let zh = format!(
+        "注意：本电脑配置文件夹中的政策文件 {name} 与数据文件中保存的不同；按数据文件中保存的计算（个人缴费 {premium} 元），\
+         与其他电脑一致；要改用该文件，请 {command} ({en})"
+    );
+    eprintln!("{}", pick(&zh, &en));
 }
 
 /// The drive's policy if it has one (for exports and reconciliation, which work without one).

@@ -369,6 +369,15 @@ fn record_copied(tx: &Transaction, high_water: i64, before: i64) -> Result<()> {
     Ok(())
 }
 
+impl MergeReport {
+    /// The conflicts the report counts: the pupils' values weighed here or by the other file's merge, numbers
+    /// taken by two pupils, and policies kept under one name with two texts.
+    pub fn conflict_count(&self) -> usize {
+        let policies = self.policies.iter().filter(|p| p.outcome.is_copy_conflict()).count();
+        self.conflicts.len() + self.decided_there.len() + self.taken_numbers.len() + policies
+    }
+}
+
 /// The columns that make two audit rows one event, as SQL comparing row `a` with row `b`. The year takes no
 /// part (see `Event::year`); a missing ID number reads as empty, as it always has.
 const SAME_EVENT: &str = "a.at = b.at AND a.operator = b.operator AND a.origin = b.origin AND a.action = b.action
@@ -1557,7 +1566,8 @@ fn merge_in(tx: &Transaction, ctx: &super::AuditContext, drive: Option<&Path>) -
     report.restore_taken_back =
         super::merge_restored::list(tx, (held_here, held_there), (sides.our_current, sides.their_current))?;
     (report.receipts_copied, report.receipt_conflicts) = carry_receipts(tx)?;
-    report.policies = super::merge_notes::carry_policies(tx, sides.our_current, sides.their_current)?;
+    report.policies = super::merge_notes::settle_copies(tx, sides.our_current)?;
+    report.policies.extend(super::merge_notes::carry_policies(tx, sides.our_current, sides.their_current)?);
     drop_work_tables(tx)?;
     Ok(report)
 }

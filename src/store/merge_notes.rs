@@ -17,7 +17,27 @@ pub struct PolicyNote {
     pub ours: Option<String>,
     pub theirs: String,
     pub outcome: PolicyOutcome,
+    /// For a policy both files keep a copy of under one name with different texts: the two copies.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub copies: Option<CopiesApart>,
 }
+
+/// One policy name, two texts: each file's copy of it, as the merge weighed them ([`PolicyOutcome::TheirCopyTaken`],
+/// [`PolicyOutcome::OurCopyKept`]).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CopiesApart {
+    /// When each copy was kept (`policy use`, `year new`; UTC), `None` for one kept by a canbao that did not say.
+    pub ours_kept_at: Option<String>,
+    pub theirs_kept_at: Option<String>,
+    /// Each copy's 个人缴费标准 in yuan, `None` for a copy that no longer reads.
+    pub ours_premium: Option<f64>,
+    pub theirs_premium: Option<f64>,
+    /// Neither copy was kept later than the other (both undated, or the same second): the one whose text sorts
+    /// last was taken, the same on both laptops.
+    pub tie: bool,
+}
+
+impl Eq for CopiesApart {}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -30,6 +50,18 @@ pub enum PolicyOutcome {
     /// This drive had none, but theirs is neither bundled nor kept in the other file (chosen by a canbao that
     /// kept no copy): a name this laptop could not read, so not taken.
     NotReadable,
+    /// Both keep a copy of the policy under one name, with different texts (one laptop edited its file and chose
+    /// it again): theirs, kept later, replaced ours, as the other laptop's merge keeps it, so both quote alike.
+    TheirCopyTaken,
+    /// As `TheirCopyTaken`, but ours was kept later: ours stays, and the other laptop's merge takes it.
+    OurCopyKept,
+}
+
+impl PolicyOutcome {
+    /// Whether the note is of two texts under one name, which the merge counts among its conflicts.
+    pub fn is_copy_conflict(self) -> bool {
+        matches!(self, PolicyOutcome::TheirCopyTaken | PolicyOutcome::OurCopyKept)
+    }
 }
 
 /// The meta key holding a file's policy of insured year `year`, the file being in `current`: the current
@@ -80,18 +112,20 @@ pub(super) fn carry_policies(
         let ours = meta(tx, "main", &key)?;
         let copy_key = format!("policy_copy:{theirs}");
         // A copy we lack of a policy we share or take, so this laptop reads its amounts without the other's
-        // config folder. Our own copy of the same name stays.
+        // config folder. Our own copy of the same name stays: two texts of it were settled by `settle_copies`.
         let copy = || -> Result<()> {
             tx.execute(
-                "INSERT INTO main.meta(key, value) SELECT key, value FROM other.meta WHERE key = ?1
+                "INSERT INTO main.meta(key, value) SELECT key, value FROM other.meta WHERE key IN (?1, ?2)
                  ON CONFLICT(key) DO NOTHING",
-                [&copy_key],
+                [&copy_key, &super::policy_copy_at_key(&theirs)],
             )?;
             Ok(())
         };
         match ours {
             Some(o) if o == theirs => copy()?,
-            Some(o) => notes.push(PolicyNote { year, ours: Some(o), theirs, outcome: PolicyOutcome::KeptOurs }),
+            Some(o) => {
+                notes.push(PolicyNote { year, ours: Some(o), theirs, outcome: PolicyOutcome::KeptOurs, copies: None })
+            }
             None => {
                 let readable = crate::domain::policy::PolicySet::builtin().get(&theirs).is_some()
                     || meta(tx, "other", &copy_key)?.is_some()
@@ -105,9 +139,65 @@ pub(super) fn carry_policies(
                     copy()?;
                 }
                 let outcome = if readable { PolicyOutcome::Taken } else { PolicyOutcome::NotReadable };
-                notes.push(PolicyNote { year, ours: None, theirs, outcome });
+                notes.push(PolicyNote { year, ours: None, theirs, outcome, copies: None });
             }
         }
+    }
+    Ok(notes)
+}
+
+/// Settles each policy name both files keep a copy of with different texts: the copy kept later wins on both
+/// laptops (ours stays, or theirs replaces it with when it was kept), so that after merging both ways the two
+/// laptops quote, check and count by one text. Undated copies, or two of the same second, go by their texts, the
+/// one sorting last winning: the same choice from either side. Each is a note, ours and theirs the name.
+/// Run before [`carry_policies`], whose notes follow.
+pub(super) fn settle_copies(tx: &Transaction, our_current: Option<i32>) -> Result<Vec<PolicyNote>> {
+    let mut stmt = tx.prepare(
+        "SELECT substr(o.key, 13), m.value, o.value FROM other.meta o JOIN main.meta m ON m.key = o.key
+         WHERE substr(o.key, 1, 12) = 'policy_copy:' AND m.value <> o.value ORDER BY o.key",
+    )?;
+    let apart = stmt
+        .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let ours_by_year = policies_of(tx, "main", our_current)?;
+    let mut notes = Vec::new();
+    for (name, ours_text, theirs_text) in apart {
+        let at_key = super::policy_copy_at_key(&name);
+        let (ours_at, theirs_at) = (meta(tx, "main", &at_key)?, meta(tx, "other", &at_key)?);
+        let by_time = super::instant::cmp(ours_at.as_deref().unwrap_or(""), theirs_at.as_deref().unwrap_or(""));
+        let tie = by_time.is_eq();
+        let theirs_win = by_time.then_with(|| ours_text.cmp(&theirs_text)).is_lt();
+        if theirs_win {
+            for (key, value) in [(format!("policy_copy:{name}"), Some(&theirs_text)), (at_key, theirs_at.as_ref())] {
+                match value {
+                    Some(v) => tx.execute(
+                        "INSERT INTO main.meta(key, value) VALUES (?1, ?2)
+                         ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                        params![key, v],
+                    )?,
+                    None => tx.execute("DELETE FROM main.meta WHERE key = ?1", [key])?,
+                };
+            }
+        }
+        let premium = |text: &str| {
+            crate::domain::policy::Policy::from_toml(&name, text, super::KEPT_POLICY_SOURCE)
+                .ok()
+                .map(|p| crate::domain::money::as_number(p.personal_premium_fen))
+        };
+        let copies = CopiesApart {
+            ours_premium: premium(&ours_text),
+            theirs_premium: premium(&theirs_text),
+            ours_kept_at: ours_at,
+            theirs_kept_at: theirs_at,
+            tie,
+        };
+        let year = ours_by_year
+            .iter()
+            .find(|(_, n)| *n == name)
+            .map(|(y, _)| *y)
+            .unwrap_or_else(|| super::schema::policy_year(&name));
+        let outcome = if theirs_win { PolicyOutcome::TheirCopyTaken } else { PolicyOutcome::OurCopyKept };
+        notes.push(PolicyNote { year, ours: Some(name.clone()), theirs: name, outcome, copies: Some(copies) });
     }
     Ok(notes)
 }
@@ -331,7 +421,7 @@ mod tests {
         let year = b.current_year();
         assert_eq!(
             report.policies,
-            [PolicyNote { year, ours: None, theirs: CUSTOM.into(), outcome: PolicyOutcome::Taken }]
+            [PolicyNote { year, ours: None, theirs: CUSTOM.into(), outcome: PolicyOutcome::Taken, copies: None }]
         );
         assert_eq!(b.meta("policy").unwrap().as_deref(), Some(CUSTOM));
         assert!(b.kept_policy(CUSTOM).is_some(), "the drive's copy came along: another laptop can read it");
@@ -381,6 +471,7 @@ mod tests {
             ours: Some(ours.into()),
             theirs: theirs.into(),
             outcome: PolicyOutcome::KeptOurs,
+            copies: None,
         };
         assert_eq!(report.policies, [note("liuzhou-2023", "yibin-2024")]);
         assert_eq!(b.merge_from(&a_path, false).unwrap().policies, [note("yibin-2024", "liuzhou-2023")]);

@@ -1336,12 +1336,29 @@ impl Store {
 
     /// Keeps in the drive the text of a config-folder policy it uses (policy new / 生成本年度政策 write one into
     /// this laptop's config folder only): a copy of the drive on another laptop still has its amounts and
-    /// windows. Kept per name, the newest text of it.
+    /// windows. Kept per name, the newest text of it, with when it was kept: two laptops that kept different
+    /// texts under one name settle on the later one when they merge (`merge_notes::carry_policies`).
     pub fn keep_policy_text(&mut self, name: &str, text: &str) -> Result<()> {
         if self.is_read_only() || self.meta(&policy_copy_key(name))?.as_deref() == Some(text) {
             return Ok(());
         }
-        self.set_meta(&policy_copy_key(name), text)
+        self.refuse_past_year()?;
+        let at = self.now();
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        for (key, value) in [(policy_copy_key(name), text), (policy_copy_at_key(name), at.as_str())] {
+            tx.execute(
+                "INSERT INTO meta(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                params![key, value],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// When the drive's copy of policy `name` was kept (UTC, as the history's instants); `None` for a copy kept
+    /// by a canbao that did not say.
+    pub fn kept_policy_at(&self, name: &str) -> Option<String> {
+        self.meta(&policy_copy_at_key(name)).ok()?
     }
 
     /// [`Store::keep_policy_text`] for a policy as read (nothing for a bundled one).
@@ -1633,3 +1650,11 @@ pub const KEPT_POLICY_SOURCE: &str = "数据文件中保存的副本 (the drive'
 fn policy_copy_key(name: &str) -> String {
     format!("policy_copy:{name}")
 }
+
+/// The meta key of when the copy under [`policy_copy_key`] was kept (see `Store::kept_policy_at`).
+pub(crate) fn policy_copy_at_key(name: &str) -> String {
+    format!("{POLICY_COPY_AT}{name}")
+}
+
+/// The prefix of [`policy_copy_at_key`]; not `policy_copy:`, so the copies' own listing does not take it.
+pub(crate) const POLICY_COPY_AT: &str = "policy_copy_at:";

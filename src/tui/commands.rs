@@ -336,7 +336,7 @@ impl App {
             let key = key.first().map(|k| k.to_string()).unwrap_or_default();
             lines.push(fill(t.merge_no_shared_history_confirm, &[&key]));
         }
-        let conflicts = r.conflicts.len() + r.decided_there.len() + r.taken_numbers.len();
+        let conflicts = r.conflict_count();
         let (ambiguous, copied) = (r.ambiguous.len(), r.audit_rows_copied);
         lines.push(fill(t.merge_counts, &[&r.added, &r.updated, &r.unchanged, &conflicts, &ambiguous, &copied]));
         lines.extend(conflict::restore_differs_line(t, r));

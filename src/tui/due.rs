@@ -23,8 +23,9 @@ pub fn drive_policy(store: &Store, config_dir: Option<&std::path::Path>) -> (Opt
     if set.broken_named(&name).is_some() {
         return (PolicySet::builtin().get(&name).cloned().or_else(|| store.kept_policy(&name)), broken);
     }
-    // Not in this laptop's config folder (the drive was copied from another): the drive's own copy.
-    (set.get(&name).cloned().or_else(|| store.kept_policy(&name)), broken)
+    // The drive's copy first, as `canbao` takes it (`cli::paperwork::policy_named`): the figures every laptop of
+    // the drive shows, and a closed year's as they were; else this laptop's file (a drive that keeps no copy).
+    (store.kept_policy(&name).or_else(|| set.get(&name).cloned()), broken)
 }
 
 /// The amount due and coverage for a pupil paying on `day` (their payment date if they paid), for the insured

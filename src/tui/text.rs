@@ -673,6 +673,14 @@ pub struct Text {
     pub merge_policy_taken: &'static str,
     pub merge_policy_kept: &'static str,
     pub merge_policy_unreadable: &'static str,
+    /// One policy name with two texts: year, name, our premium and when kept, theirs and when kept, why.
+    pub merge_policy_copy_taken: &'static str,
+    pub merge_policy_copy_kept: &'static str,
+    /// Why the one taken: kept later, or (neither dated later) by its text.
+    pub merge_policy_copy_later: &'static str,
+    pub merge_policy_copy_tie: &'static str,
+    /// A copy's time or premium the file does not say.
+    pub merge_policy_copy_unknown: &'static str,
     pub check_title: &'static str,
     pub check_counts: &'static str,
     pub check_same_id: &'static str,

@@ -328,6 +328,26 @@ pub fn merge_policy_lines(t: &Text, r: &crate::store::merge::MergeReport) -> Vec
                     fill(t.merge_policy_kept, &[&year, &p.ours.as_deref().unwrap_or_default(), &p.theirs])
                 }
                 PolicyOutcome::NotReadable => fill(t.merge_policy_unreadable, &[&year, &p.theirs]),
+                PolicyOutcome::TheirCopyTaken | PolicyOutcome::OurCopyKept => {
+                    let c = p.copies.as_ref();
+                    let unknown = t.merge_policy_copy_unknown;
+                    let at = |a: Option<&String>| {
+                        a.map_or_else(|| unknown.to_owned(), |a| crate::store::instant::local_seconds(a))
+                    };
+                    let premium = |p: Option<f64>| p.map_or_else(|| unknown.to_owned(), |y| y.to_string());
+                    let why =
+                        if c.is_some_and(|c| c.tie) { t.merge_policy_copy_tie } else { t.merge_policy_copy_later };
+                    let template = if p.outcome == PolicyOutcome::TheirCopyTaken {
+                        t.merge_policy_copy_taken
+                    } else {
+                        t.merge_policy_copy_kept
+                    };
+                    let (ours_at, theirs_at) =
+                        (at(c.and_then(|c| c.ours_kept_at.as_ref())), at(c.and_then(|c| c.theirs_kept_at.as_ref())));
+                    let (ours, theirs) =
+                        (premium(c.and_then(|c| c.ours_premium)), premium(c.and_then(|c| c.theirs_premium)));
+                    fill(template, &[&year, &p.theirs, &ours, &ours_at, &theirs, &theirs_at, &why])
+                }
             }
         })
         .collect()
