@@ -478,6 +478,50 @@ mod tests {
         assert_eq!(b.meta("policy").unwrap().as_deref(), Some("yibin-2024"));
     }
 
+    /// One policy name kept with two texts on two laptops: each merge says it, and both end with the copy kept
+    /// later, with its time; two copies of one second go by their texts, the same one from either side.
+    #[test]
+    fn two_texts_of_one_policy_settle_on_the_same_one_from_either_side() {
+        let (early, late) = ("2026-11-23T10:00:00+08:00", "2026-11-23T10:05:00+08:00");
+        for (a_clock, b_clock) in [(early, late), (late, early), (early, early)] {
+            let dir = tempfile::tempdir().unwrap();
+            let (mut a, mut b) = copies(dir.path());
+            let (a_text, b_text) = (format!("{}\n# 甲\n", custom_text()), format!("{}\n# 乙\n", custom_text()));
+            for (s, clock, text) in [(&mut a, a_clock, &a_text), (&mut b, b_clock, &b_text)] {
+                s.set_fixed_clock(clock);
+                s.set_meta("policy", CUSTOM).unwrap();
+                s.keep_policy_text(CUSTOM, text).unwrap();
+            }
+            let (a_was, b_was) = (dir.path().join("a0.db"), dir.path().join("b0.db"));
+            a.backup_to(&a_was).unwrap();
+            b.backup_to(&b_was).unwrap();
+            let (a_notes, b_notes) =
+                (a.merge_from(&b_was, false).unwrap().policies, b.merge_from(&a_was, false).unwrap().policies);
+            let b_wins = match a_clock.cmp(b_clock) {
+                std::cmp::Ordering::Equal => b_text > a_text,
+                later => later.is_lt(),
+            };
+            let (text, at) = if b_wins { (&b_text, b_clock) } else { (&a_text, a_clock) };
+            for s in [&a, &b] {
+                assert_eq!(s.kept_policy_text(CUSTOM).as_ref(), Some(text), "{a_clock} {b_clock}");
+                let kept_at = s.kept_policy_at(CUSTOM).unwrap();
+                assert!(crate::store::instant::cmp(&kept_at, at).is_eq(), "{kept_at} {at}");
+            }
+            let outcomes = (a_notes[0].outcome, b_notes[0].outcome);
+            let expected = if b_wins {
+                (PolicyOutcome::TheirCopyTaken, PolicyOutcome::OurCopyKept)
+            } else {
+                (PolicyOutcome::OurCopyKept, PolicyOutcome::TheirCopyTaken)
+            };
+            assert_eq!(outcomes, expected, "{a_clock} {b_clock}");
+            assert_eq!((a_notes.len(), b_notes.len()), (1, 1), "{a_notes:?}");
+            assert_eq!(a_notes[0].copies.as_ref().map(|c| c.tie), Some(a_clock == b_clock));
+            assert_eq!(a_notes[0].year, a.current_year());
+            let report = crate::store::merge::MergeReport { policies: a_notes, ..Default::default() };
+            assert_eq!(report.conflict_count(), 1, "counted among the conflicts");
+        }
+    }
+
     #[test]
     fn a_policy_of_its_own_making_without_a_copy_is_not_taken() {
         let dir = tempfile::tempdir().unwrap();
