@@ -1637,14 +1637,26 @@ impl RowReader<'_> {
                 }
                 Ok::<(), StoreError>(())
             };
+            // The header's last named column: a last line that ends short of it, or inside a quoted cell, with no
+            // line break after it, is a record cut off, as a file still being copied or saved ends.
+            let header_width = header_row.iter().rposition(|c| !c.is_empty()).map_or(0, |at| at + 1);
+            let cut_off = |rows: &SheetRows, offset: usize, row: &[Cell]| {
+                rows.unended().filter(|u| u.row == map.row + 2 + offset && (u.in_quote || row.len() < header_width))
+            };
             let mut offset = 0;
             for row in &body {
-                read(self, offset, row)?;
+                match cut_off(&rows, offset, row) {
+                    Some(cut) => self.cut_off_said(file, &sheet.name, cut.row),
+                    None => read(self, offset, row)?,
+                }
                 offset += 1;
             }
             while let Some(row) = rows.next() {
                 let row = row?;
-                read(self, offset, &row)?;
+                match cut_off(&rows, offset, &row) {
+                    Some(cut) => self.cut_off_said(file, &sheet.name, cut.row),
+                    None => read(self, offset, &row)?,
+                }
                 // The next row is read into this one's cells.
                 rows.give_back(row);
                 offset += 1;
@@ -2702,6 +2714,15 @@ impl RowReader<'_> {
     }
 
     /// A problem about a whole sheet or file (`row` `None`), or at a row outside any run of rows.
+    /// A CSV's last line cut off mid-record (`table::Unended`): left out, as the pupil it would add is half
+    /// written and the whole one comes with the file once it is complete.
+    fn cut_off_said(&mut self, file: &str, sheet: &str, row: usize) {
+        let message = "文件最后一行不完整，可能仍在复制或保存中；该行未导入，请等文件完整后再导入 (the file's last line \
+                       is incomplete, maybe still being copied or saved: that row was not imported; import the file \
+                       again once it is complete)";
+        self.problem_at(file, sheet, Some(row), "", message.to_owned());
+    }
+
     fn problem_at(&mut self, file: &str, sheet: &str, row: Option<usize>, column: &str, message: String) {
         self.said_of_rows_applied();
         let message = shown_text(message);
@@ -5132,6 +5153,45 @@ mod tests {
             said("b.xlsx", 2),
             "与a.xlsx [一班] 第 2 行重复（同一身份证号码），只导入一次 (duplicate of a.xlsx [一班] row 2, imported once)"
         );
+    }
+
+    /// A CSV whose last line is cut off (no line break after it, and short of the header's columns or inside a
+    /// quoted cell), as a file still being copied or saved is, has that line left out and said at its row; a
+    /// whole last line without a line break, as Excel writes it, is a pupil, and so is a short line the file
+    /// goes on past.
+    #[test]
+    fn a_last_line_cut_off_is_left_out_and_said_and_a_whole_one_without_a_break_is_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let header = "姓名,身份证号码,班级\n张三,450202201805040017,一年级1班\n";
+        let cases = [
+            ("short.csv", "李四,4502022018", 1, true),
+            ("quoted.csv", "李四,450202201805040025,\"一年级", 1, true),
+            ("whole.csv", "李四,450202201805040025,一年级1班", 2, false),
+            ("ended.csv", "李四,450202201805040025\n", 2, false),
+        ];
+        type Import = fn(&mut Store, &[&Path], Option<&str>, bool) -> Result<ImportReport, ImportError>;
+        for (file, last, added, cut) in cases {
+            let path = dir.path().join(file);
+            std::fs::write(&path, format!("{header}{last}")).unwrap();
+            for (name, run) in [("read ahead", import as Import), ("row by row", import_row_by_row as Import)] {
+                let mut store = Store::open(&dir.path().join(format!("{file}-{name}.db"))).unwrap();
+                let report = run(&mut store, &[path.as_path()], Some("示范小学"), false).unwrap();
+                assert_eq!(report.added, added, "{file} {name}: {report:?}");
+                let said = report.problems.iter().find(|p| p.message.contains("文件最后一行不完整"));
+                assert_eq!(
+                    said.map(|p| (p.file.ends_with(file), p.row)),
+                    cut.then_some((true, Some(3))),
+                    "{file} {name}"
+                );
+                let names: Vec<String> = store
+                    .students(&crate::store::StudentFilter::default())
+                    .unwrap()
+                    .into_iter()
+                    .map(|s| s.name)
+                    .collect();
+                assert_eq!(names.contains(&"李四".to_owned()), !cut, "{file} {name}: {names:?}");
+            }
+        }
     }
 
     fn today() -> NaiveDate {

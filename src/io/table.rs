@@ -164,6 +164,16 @@ impl HiddenIn {
     }
 }
 
+/// A CSV's last line when the file ends without a line break after it: the row it was handed out as, and whether
+/// the file ends inside a quoted cell. A file still being copied or saved ends so, mid-record; so does one Excel
+/// saved whole (it writes no last line break), and only the reader, which knows the header, tells them apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Unended {
+    /// The row as Excel numbers it.
+    pub row: usize,
+    pub in_quote: bool,
+}
+
 enum RowSource {
     Cells(std::vec::IntoIter<Vec<Cell>>),
     Csv(Box<CsvRows>),
@@ -188,6 +198,14 @@ impl SheetRows {
     pub fn give_back(&mut self, row: Vec<Cell>) {
         if let RowSource::Csv(csv) = &mut self.source {
             csv.used = Some(row);
+        }
+    }
+
+    /// The file's last line, once it has been handed out, when no line break ends it (a CSV's only).
+    pub fn unended(&self) -> Option<Unended> {
+        match &self.source {
+            RowSource::Csv(csv) => csv.unended,
+            RowSource::Cells(_) | RowSource::Xlsx(_) => None,
         }
     }
 
@@ -657,6 +675,27 @@ fn delimiter(text: &str) -> u8 {
     }
 }
 
+/// Whether a record's text ends inside a quoted cell, read as the csv reader reads it: a quote opens a cell only
+/// at its start, and two quotes inside one are a quote.
+fn ends_in_quote(record: &[u8], delimiter: u8) -> bool {
+    let (mut quoted, mut at_start, mut bytes) = (false, true, record.iter().peekable());
+    while let Some(&b) = bytes.next() {
+        if quoted {
+            if b == b'"' {
+                if bytes.peek() == Some(&&b'"') {
+                    bytes.next();
+                } else {
+                    quoted = false;
+                }
+            }
+        } else if b == b'"' && at_start {
+            quoted = true;
+        }
+        at_start = !quoted && (b == delimiter || b == b'\n' || b == b'\r');
+    }
+    quoted
+}
+
 /// A CSV's records parsed as they are taken. The decoded text is held (a few dozen bytes a pupil); its cells
 /// are made one row at a time.
 struct CsvRows {
@@ -677,6 +716,9 @@ struct CsvRows {
     cells: usize,
     ends_with_quote: bool,
     failed: bool,
+    delimiter: u8,
+    /// Set as the last record is handed out, when no line break follows it.
+    unended: Option<Unended>,
 }
 
 impl CsvRows {
@@ -703,6 +745,8 @@ impl CsvRows {
             cells: 0,
             ends_with_quote,
             failed: false,
+            delimiter,
+            unended: None,
         };
         rows.ahead = rows.read_record();
         rows
@@ -738,6 +782,17 @@ impl CsvRows {
         end.line().saturating_sub(start.line() + breaks as u64 + u64::from(previous_lf) + u64::from(own_lf))
     }
 
+    /// `record`, the last, as an [`Unended`] line when the text ends without a line break.
+    fn unended_last(&self, record: &csv::StringRecord) -> Option<Unended> {
+        let text = self.reader.get_ref().get_ref();
+        if text.last().is_none_or(|&b| b == b'\n' || b == b'\r') {
+            return None;
+        }
+        let start = usize::try_from(record.position()?.byte()).ok()?;
+        let in_quote = ends_in_quote(text.get(start..)?, self.delimiter);
+        Some(Unended { row: self.index, in_quote })
+    }
+
     fn bad_row(&mut self, reason: String) -> Option<Result<Vec<Cell>, ReadError>> {
         self.failed = true;
         Some(Err(ReadError::BadRow { file: self.file.clone(), row: self.index, reason }))
@@ -765,6 +820,9 @@ impl CsvRows {
         // it into one cell; that is a broken file, not a pupil.
         if self.ahead.is_none() && record.iter().any(|f| f.contains('\n')) && !self.ends_with_quote {
             return self.bad_row("引号未闭合，此行之后的内容无法分清行列 (unterminated quote)".into());
+        }
+        if self.ahead.is_none() {
+            self.unended = self.unended_last(&record);
         }
         self.cells += record.len();
         if self.cells > MAX_CELLS {
