@@ -158,6 +158,7 @@ fn read(e: &ReadError) -> Said {
         R::DiskFull { file } => Said::file("disk_full", file),
         R::WontReplace { file, .. } => Said::file("would_replace", file),
         R::NeedsFolder { file } => Said::file("needs_folder", file),
+        R::OfficeLock { file, .. } => Said::file("office_lock_file", file),
         R::WholeNumbersUnderMaskedName { file } => Said::file("whole_numbers_under_masked_name", file),
     }
 }

@@ -524,6 +524,26 @@ fn import_stamped(
     if inputs.is_empty() {
         return Err(ImportError::NoFiles);
     }
+    // A lock file Excel keeps beside an open workbook, caught up in a batch (`*.xlsx`): left out and said, and
+    // the rest imported. Alone, it is the import's refusal.
+    let mut locks = Vec::new();
+    let inputs: Vec<Input> = inputs
+        .into_iter()
+        .filter(|input| match input {
+            Input::Path(path) => {
+                super::sniff::office_lock(path).map(|words| locks.push((path.clone(), words))).is_none()
+            }
+            Input::Sheets(..) => true,
+        })
+        .collect();
+    if inputs.is_empty()
+        && let Some((path, words)) = locks.pop()
+    {
+        return Err(ReadError::OfficeLock { file: path.display().to_string(), words }.into());
+    }
+    for (_, words) in locks {
+        reader.warn(words);
+    }
     // The drive itself, given as a list (a symlink or another name for it too): read as one it would be called
     // another laptop's drive, to be merged into itself.
     let the_drive = |path: &&PathBuf| store.path().is_some_and(|drive| crate::store::lock::same_file(path, drive));
@@ -5191,6 +5211,30 @@ mod tests {
                     .collect();
                 assert_eq!(names.contains(&"李四".to_owned()), !cut, "{file} {name}: {names:?}");
             }
+        }
+    }
+
+    /// The lock file Excel or WPS keeps beside an open workbook, caught up in a batch, is left out and named as
+    /// such with the list it stands for, and the rest imported, where it refused the batch as no table; alone, it
+    /// is the import's refusal in the same words.
+    #[test]
+    fn an_office_lock_file_in_a_batch_is_left_out_and_named_and_the_rest_imported() {
+        let dir = tempfile::tempdir().unwrap();
+        let list = dir.path().join("三年级2班.csv");
+        std::fs::write(&list, "姓名,身份证号码,班级\n张三,450202201805040017,三年级2班\n").unwrap();
+        let lock = dir.path().join("~$三年级2班.csv");
+        let mut owner = b"\x06tester".to_vec();
+        owner.resize(165, 0);
+        std::fs::write(&lock, owner).unwrap();
+        let mut store = Store::open(&dir.path().join("d.db")).unwrap();
+        let report = import(&mut store, &[lock.as_path(), list.as_path()], Some("示范小学"), false).unwrap();
+        assert_eq!(report.added, 1, "{report:?}");
+        let said = report.warnings.iter().find(|w| w.contains("打开文件时生成的临时文件"));
+        let said = said.unwrap_or_else(|| panic!("{:?}", report.warnings));
+        assert!(said.contains("请关闭 Excel 后选择 三年级2班.csv") && said.contains("~$三年级2班.csv"), "{said}");
+        match import(&mut store, &[lock.as_path()], Some("示范小学"), false) {
+            Err(ImportError::Read(ReadError::OfficeLock { words, .. })) => assert_eq!(&words, said),
+            other => panic!("{other:?}"),
         }
     }
 

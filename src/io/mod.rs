@@ -125,6 +125,10 @@ pub enum ReadError {
          ({file} is a file, not a folder: this form is several files and needs a folder)"
     )]
     NeedsFolder { file: String },
+    /// The lock file Excel, WPS or LibreOffice keeps beside an open workbook, given alone (`sniff::office_lock`):
+    /// in a batch it is left out and said.
+    #[error("{words}")]
+    OfficeLock { file: String, words: String },
 }
 
 impl ReadError {

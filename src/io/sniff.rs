@@ -151,6 +151,44 @@ pub fn encrypted(bytes: &[u8]) -> bool {
     has("EncryptedPackage") && !has("Workbook") && !has("Book")
 }
 
+/// The largest lock file taken for one: Excel's and WPS's are 165 bytes, LibreOffice's a line of text.
+const LOCK_BYTES: u64 = 4096;
+
+/// What is said of a lock file Excel, WPS or LibreOffice keeps beside a workbook while it is open (`~$三年级2班.xlsx`,
+/// `.~lock.三年级2班.xlsx#`), told by its name and size: no list, with the workbook it stands for. A batch leaves it
+/// out and imports the rest; the file picker does not list it, as Excel and WPS do not.
+pub fn office_lock(path: &Path) -> Option<String> {
+    let name = path.file_name()?.to_str()?;
+    let (app, locked) = match name.strip_prefix("~$") {
+        Some(rest) => ("Excel/WPS", rest),
+        None => ("LibreOffice", name.strip_prefix(".~lock.")?.strip_suffix('#')?),
+    };
+    if locked.is_empty() || std::fs::metadata(path).ok().is_none_or(|m| !m.is_file() || m.len() > LOCK_BYTES) {
+        return None;
+    }
+    let locked = workbook_locked(path, locked, app);
+    let app_short = app.split('/').next().unwrap_or(app);
+    Some(format!(
+        "{file}：这是 {app} 打开文件时生成的临时文件，不是名单，未导入；请关闭 {app_short} 后选择 {locked} ({file}: a \
+         temporary file {app} makes while a file is open, not a list: not imported; close {app_short} and pick {locked})",
+        file = path.display()
+    ))
+}
+
+/// The workbook a lock file stands for: Excel and WPS name it `~$` and the workbook's name, or, for a longer name,
+/// `~$` in place of the name's first two characters; so the folder is asked which is there.
+fn workbook_locked(path: &Path, locked: &str, app: &str) -> String {
+    let Some(dir) = path.parent() else { return locked.to_owned() };
+    if app == "LibreOffice" || dir.join(locked).is_file() {
+        return locked.to_owned();
+    }
+    let entries = std::fs::read_dir(dir).into_iter().flatten().flatten();
+    let mut names = entries.filter_map(|e| e.file_name().into_string().ok());
+    names
+        .find(|n| n.chars().count() == locked.chars().count() + 2 && n.ends_with(locked) && !n.starts_with("~$"))
+        .unwrap_or_else(|| locked.to_owned())
+}
+
 /// What the file picker says of a file it will not hand to the importer: plainly no table
 /// ([`file_not_a_table`]), or a workbook with a password to open.
 pub fn file_not_importable(path: &Path) -> Option<&'static str> {

@@ -75,7 +75,10 @@ impl FilePicker {
                             (PathPurpose::Merge | PathPurpose::Restore, _) => is_drive_name(&name),
                             _ => is_spreadsheet_name(&name),
                         };
-                        let shown = !name.starts_with('.') && (is_dir || self.all_files || wanted);
+                        // Excel's and WPS's lock files (`~$名单.xlsx`) are hidden, as those programs hide them; LibreOffice's
+                        // begin with a dot.
+                        let lock = name.starts_with("~$") && !is_dir;
+                        let shown = !name.starts_with('.') && !lock && (is_dir || self.all_files || wanted);
                         shown.then_some(Entry { name, os_name, is_dir })
                     })
                     .collect();
@@ -169,6 +172,32 @@ mod tests {
         picker.read();
         let entry = picker.entries.iter().find(|e| e.name.starts_with("bad")).expect("listed");
         assert!(entry.path_in(&picker.dir).is_file(), "{entry:?}");
+    }
+
+    /// The lock files Excel, WPS and LibreOffice keep beside an open workbook are not listed, even with every
+    /// file shown, where `~$名单.xlsx` was listed and refused the batch it was ticked in.
+    #[test]
+    fn office_lock_files_are_not_listed() {
+        let dir = tempfile::tempdir().unwrap();
+        for name in ["三年级2班.xlsx", "~$三年级2班.xlsx", ".~lock.三年级2班.xlsx#"] {
+            std::fs::write(dir.path().join(name), b"x").unwrap();
+        }
+        for all_files in [false, true] {
+            let mut picker = FilePicker {
+                purpose: PathPurpose::Import,
+                dir: dir.path().to_path_buf(),
+                entries: Vec::new(),
+                cursor: 0,
+                picked: Vec::new(),
+                typed: LineInput::default(),
+                all_files,
+                error: None,
+                backups_of: None,
+            };
+            picker.read();
+            let names: Vec<&str> = picker.entries.iter().map(|e| e.name.as_str()).filter(|n| *n != "..").collect();
+            assert_eq!(names, ["三年级2班.xlsx"], "all files: {all_files}");
+        }
     }
 
     #[test]

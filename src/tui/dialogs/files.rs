@@ -132,6 +132,10 @@ impl App {
                 true => fill(t.picker_drive_copy_not_agency_list, &[&palette, &path]),
             });
         }
+        // Left out of an import and said there, the rest of the batch imported; never an agency list.
+        if let Some(words) = sniff::office_lock(file) {
+            return (!import).then_some(words);
+        }
         let why = file_not_importable(file)?;
         if !import || !sniff::is_drive(why) {
             return Some(fill("{}：{}", &[&why, &path]));
