@@ -9578,3 +9578,28 @@ fn new_pupils_name(i: usize) -> String {
     let characters: Vec<char> = "甲乙丙丁戊己庚辛壬癸".chars().collect();
     format!("新生{}{}", characters[i / 10 % 10], characters[i % 10])
 }
+
+/// At 80x24 a folder of more lists than the file picker shows says how many are out of sight below, and at its
+/// end how many above, where the list was cut off without a word.
+#[test]
+fn the_file_picker_says_how_many_files_are_out_of_sight() {
+    let dir = tempfile::tempdir().expect("dir");
+    for n in 1..=13 {
+        std::fs::write(dir.path().join(format!("{n:02}班.csv")), "姓名,身份证号码\n").expect("list");
+    }
+    let mut app = App::new(store(false), &options(Language::Zh, Some("测试"))).expect("app");
+    app.update(Action::Resize(80, 24));
+    app.update(Action::Back);
+    app.update(Action::Import);
+    app.update(Action::Paste(format!("'{}'", dir.path().display())));
+    app.update(Action::Confirm);
+    let folder = dir.path().display().to_string();
+    let shown = screen(&app).replace(&folder, "/名单");
+    assert!(shown.contains("↓ 下面还有") && !shown.contains("↑ 上面还有"), "{shown}");
+    insta::assert_snapshot!("file_picker_more_below_80x24", shown);
+    for _ in 0..13 {
+        app.update(Action::Down);
+    }
+    let shown = screen(&app);
+    assert!(shown.contains("↑ 上面还有") && !shown.contains("↓ 下面还有") && shown.contains("13班.csv"), "{shown}");
+}

@@ -906,6 +906,9 @@ pub struct Text {
     pub picker_drive_copy_not_agency_list: &'static str,
     pub picker_all_files: &'static str,
     pub picker_picked: &'static str,
+    /// Under a file list longer than the box: how many entries are above and below what is shown.
+    pub picker_more_above: &'static str,
+    pub picker_more_below: &'static str,
     pub picker_toggle: &'static str,
 }
 

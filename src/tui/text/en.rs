@@ -711,6 +711,8 @@ pub static EN: Text = Text {
     picker_up: "parent folder",
     picker_all_files: "Every file shown; Tab shows spreadsheets only",
     picker_picked: "{} files picked: Enter imports them together; Space ticks or unticks, then moves down",
+    picker_more_above: "↑ {} more above",
+    picker_more_below: "↓ {} more below",
     picker_toggle: "all files",
     export_form_titles: [
         "Export the batch template",

@@ -688,6 +688,8 @@ pub static ZH: Text = Text {
     picker_up: "上一级",
     picker_all_files: "显示全部文件；Tab 只显示表格文件",
     picker_picked: "已选 {} 个文件，Enter 一起导入；空格勾选或取消后移到下一个",
+    picker_more_above: "↑ 上面还有 {} 个",
+    picker_more_below: "↓ 下面还有 {} 个",
     picker_toggle: "全部文件",
     export_form_titles: [
         "导出批量参保模板",

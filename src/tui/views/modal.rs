@@ -796,9 +796,11 @@ fn files(frame: &mut Frame, app: &App, area: Rect, p: &crate::tui::picker::FileP
     };
     let note_rows = note.len().max(1) as u16;
     let list = Rect { y: inner.y + 3, height: inner.height.saturating_sub(5 + note_rows), ..inner };
-    let rows = list.height as usize;
+    // A list longer than the box gives its last row to how many entries are out of sight above and below.
+    let overflows = p.entries.len() > list.height as usize;
+    let rows = (list.height as usize).saturating_sub(usize::from(overflows));
     let start = (p.cursor + 1).saturating_sub(rows.max(1));
-    let lines: Vec<Line> = p
+    let mut lines: Vec<Line> = p
         .entries
         .iter()
         .enumerate()
@@ -818,6 +820,15 @@ fn files(frame: &mut Frame, app: &App, area: Rect, p: &crate::tui::picker::FileP
             Line::styled(fit(&format!("{mark} {name}"), width), style)
         })
         .collect();
+    if overflows {
+        let below = p.entries.len().saturating_sub(start + rows);
+        let said: Vec<String> = [(start, t.picker_more_above), (below, t.picker_more_below)]
+            .into_iter()
+            .filter(|(n, _)| *n > 0)
+            .map(|(n, words)| fill(words, &[&n]))
+            .collect();
+        lines.push(Line::styled(fit(&said.join("　"), width), app.theme.muted()));
+    }
     frame.render_widget(Paragraph::new(lines), list);
     let note_area =
         Rect { y: inner.y + inner.height.saturating_sub(1 + note_rows), height: note_rows.min(inner.height), ..inner };
