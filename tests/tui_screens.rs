@@ -2954,7 +2954,9 @@ fn older_read_only_app(version: i64) -> (tempfile::TempDir, App) {
     drop(writer);
     let conn = rusqlite::Connection::open(&path).unwrap();
     conn.execute_batch(
-        "DROP INDEX audit_renamed_from;
+        "DROP TRIGGER students_categories_keep_years;
+         DROP TABLE year_categories;
+         DROP INDEX audit_renamed_from;
          DROP INDEX audit_corrected_from;
          DROP TABLE receipts;
          DROP TABLE year_statuses;

@@ -1477,3 +1477,58 @@ fn editing_a_closed_years_policy_file_moves_none_of_its_figures() {
     std::fs::write(&file, text.replace("personal_premium = 380", "personal_premium = 400")).unwrap();
     assert_eq!(closed(), before);
 }
+
+/// A category certified in the new year is the new year's: 高萱怡 was 低保对象 and paid in full last year, and a
+/// department's list read on laptop B after `year new` (then merged into A) certifies her 特困人员. Last year's
+/// `find`, `check` and 参保花名册 still show her as she stood then, with the same amount over; before, they showed
+/// both categories and her whole payment as over.
+#[test]
+fn a_category_certified_in_the_new_year_leaves_last_years_views_as_they_were() {
+    let dir = tempfile::tempdir().unwrap();
+    let (home_a, home_b) = (dir.path().join("a"), dir.path().join("b"));
+    let (a, b) = (dir.path().join("a.db"), dir.path().join("b.db"));
+    let gao = id("45020220170402002");
+    let list = dir.path().join("list.csv");
+    std::fs::write(&list, format!("姓名,身份证号码,年级,班级,人员类别\n高萱怡,{gao},四年级,1班,低保对象\n")).unwrap();
+    canbao(&a, &home_a).arg("import").arg(&list).args(["--school", "测试小学"]).assert().success();
+    let (year, _) = use_policy_collecting_today(&a, &home_a);
+    canbao(&a, &home_a).args(["mark", &gao, "--payment", "paid", "--amount", "380", "--yes"]).assert().success();
+    let last = year.to_string();
+    let overpaid = |db: &Path, home: &Path| {
+        let report = json(canbao(db, home).args(["--year", &last, "check", "--json"]));
+        let over = report["overpaid"].as_array().expect("overpaid").clone();
+        assert_eq!(over.len(), 1, "{report}");
+        (over[0]["due"].clone(), over[0]["over"].clone())
+    };
+    let before = overpaid(&a, &home_a);
+    let special = |db: &Path, home: &Path, out: &str| {
+        let folder = dir.path().join(out);
+        std::fs::create_dir_all(&folder).unwrap();
+        canbao(db, home)
+            .args(["--year", &last, "export", "special", "--format", "csv", "--out"])
+            .arg(&folder)
+            .assert()
+            .success();
+        let file = std::fs::read_dir(&folder).unwrap().next().unwrap().unwrap().path();
+        std::fs::read_to_string(file).unwrap()
+    };
+    let roster_before = special(&a, &home_a, "before");
+    assert!(roster_before.contains("低保对象"), "{roster_before}");
+
+    canbao(&a, &home_a).args(["year", "new", &(year + 1).to_string(), "--force"]).assert().success();
+    canbao(&a, &home_a).arg("backup").arg(&b).assert().success();
+    let cats = dir.path().join("cats.csv");
+    std::fs::write(&cats, format!("姓名,身份证号码,人员类别\n高萱怡,{gao},特困人员\n")).unwrap();
+    canbao(&b, &home_b).args(["reconcile", "--source", "categories"]).arg(&cats).assert().success();
+    canbao(&a, &home_a).arg("merge").arg(&b).assert().success();
+
+    let now = json(canbao(&a, &home_a).args(["find", &gao, "--json"]));
+    assert!(now[0]["categories"].as_array().unwrap().contains(&Value::from("特困人员")), "{now}");
+    for (db, home) in [(&a, &home_a), (&b, &home_b)] {
+        let then = json(canbao(db, home).args(["--year", &last, "find", &gao, "--json"]));
+        assert_eq!(then[0]["categories"], serde_json::json!(["低保对象"]), "{then}");
+        assert_eq!(overpaid(db, home), before, "last year's amount over is what it was");
+        let roster = special(db, home, &format!("after-{}", db.file_stem().unwrap().to_string_lossy()));
+        assert_eq!(roster, roster_before, "last year's 参保花名册 as it was");
+    }
+}

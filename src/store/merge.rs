@@ -2737,6 +2737,14 @@ fn copy_unpaired(tx: &Transaction, ctx: &super::AuditContext, sides: &Sides) -> 
          WHERE y.year IS NOT ?1",
         [sides.our_current],
     )?;
+    // The categories they had in their closed years, where those differ from the ones they bring.
+    tx.execute(
+        "INSERT OR REPLACE INTO main.year_categories(student_id, year, categories, categories_year)
+         SELECT c.ours, y.year, y.categories, y.categories_year
+         FROM temp.merge_copied c JOIN other.year_categories y ON y.student_id = c.theirs
+         WHERE y.year IS NOT ?1",
+        [sides.our_current],
+    )?;
     tx.execute(
         "UPDATE main.students AS s SET enrollment = y.enrollment, decline_reason = y.decline_reason,
              payment = y.payment, paid_amount_fen = y.paid_amount_fen, paid_on = y.paid_on,

@@ -243,7 +243,32 @@ pub const MIGRATIONS: &[&str] = &[
     r#"
     CREATE INDEX IF NOT EXISTS audit_renamed_from ON audit(old) WHERE field = 'name';
     "#,
+    // 11: the categories a pupil had during a closed year, so that year's forms and amounts due stay as they
+    // were when a category is certified (or dropped) in a later year: a premium paid is not refunded. A year
+    // with no row: unchanged since (the pupil's own). Kept by the trigger, before the pupil's categories
+    // change, for each closed year that has none yet, whichever path writes them (a mark, a list, a merge).
+    r#"
+    CREATE TABLE IF NOT EXISTS year_categories (
+        student_id      INTEGER NOT NULL REFERENCES students(id),
+        year            INTEGER NOT NULL,
+        categories      TEXT NOT NULL,
+        categories_year INTEGER,
+        PRIMARY KEY (student_id, year)
+    ) WITHOUT ROWID;
+    CREATE TRIGGER IF NOT EXISTS students_categories_keep_years
+        BEFORE UPDATE OF categories, categories_year ON students
+        WHEN OLD.categories IS NOT NEW.categories OR OLD.categories_year IS NOT NEW.categories_year
+        BEGIN
+            INSERT OR IGNORE INTO year_categories(student_id, year, categories, categories_year)
+            SELECT OLD.id, year, OLD.categories, OLD.categories_year FROM year_statuses
+            WHERE student_id = OLD.id
+              AND year < (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'current_year');
+        END;
+    "#,
 ];
+
+/// The first version that keeps each closed year's categories.
+pub const YEAR_CATEGORIES_VERSION: i64 = 11;
 
 /// The first version that keeps the receipt numbers of recorded payments.
 pub const RECEIPTS_VERSION: i64 = 7;
@@ -360,6 +385,15 @@ pub fn read_older(conn: &Connection, version: i64) -> Result<(), StoreError> {
                     group_concat(id || char(31) || canbao_search_key(name, id_number, grade, class), char(30)) AS keys
              FROM (SELECT id, name, id_number, grade, class FROM main.students ORDER BY id)
              GROUP BY id >> 6;",
+        );
+    }
+    if version < YEAR_CATEGORIES_VERSION {
+        sql.push_str(
+            "CREATE TEMP TABLE year_categories (
+                 student_id INTEGER NOT NULL, year INTEGER NOT NULL, categories TEXT NOT NULL,
+                 categories_year INTEGER,
+                 PRIMARY KEY (student_id, year)
+             ) WITHOUT ROWID;",
         );
     }
     if version < RECEIPTS_VERSION {

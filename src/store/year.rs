@@ -220,9 +220,13 @@ impl Store {
              SELECT s.id, s.school_id, s.name, s.id_raw, s.id_number, s.id_kind, s.id_problem, s.sex, s.birth_date,
                     coalesce(y.grade, s.grade) AS grade, coalesce(y.class, s.class) AS class,
                     coalesce(y.class_order, s.class_order) AS class_order, s.phone, y.enrollment, y.decline_reason, y.payment,
-                    y.paid_amount_fen, y.paid_on, y.paid_channel, s.categories, s.note, s.source, s.created_at,
-                    s.updated_at, s.name_order, s.categories_year, s.seen_year
-             FROM main.students s CROSS JOIN year_statuses y ON y.student_id = s.id AND y.year = {year};
+                    y.paid_amount_fen, y.paid_on, y.paid_channel, coalesce(c.categories, s.categories) AS categories,
+                    s.note, s.source, s.created_at, s.updated_at, s.name_order,
+                    CASE WHEN c.categories IS NULL THEN s.categories_year ELSE c.categories_year END
+                        AS categories_year,
+                    s.seen_year
+             FROM main.students s CROSS JOIN year_statuses y ON y.student_id = s.id AND y.year = {year}
+             LEFT JOIN year_categories c ON c.student_id = s.id AND c.year = {year};
              DROP VIEW IF EXISTS temp.meta;
              CREATE TEMP VIEW meta AS
              SELECT key, value FROM main.meta WHERE key <> 'policy'
