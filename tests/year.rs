@@ -1532,3 +1532,62 @@ fn a_category_certified_in_the_new_year_leaves_last_years_views_as_they_were() {
         assert_eq!(roster, roster_before, "last year's 参保花名册 as it was");
     }
 }
+
+/// The POSIX `TZ` of a laptop whose clock reads `east` minutes ahead of UTC.
+fn zone(east: i64) -> String {
+    let (sign, abs) = if east >= 0 { ('-', east) } else { ('+', -east) };
+    format!("ZZZ{sign}{:02}:{:02}", abs / 60, abs % 60)
+}
+
+/// 林远俊's part payment was dated by a laptop whose time zone had already reached the next day; on the laptop
+/// behind, money handed over now is recorded: today's top-up is dated the recorded day, and so is one typed as
+/// it, while a day before that still is refused. Before, both were refused until the next day there.
+#[test]
+fn a_top_up_on_the_laptop_behind_in_time_takes_the_day_recorded_ahead() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, home) = (dir.path().join("drive.db"), dir.path());
+    let (lin, he) = (id("45020220160601002"), id("45020220160602002"));
+    let list = dir.path().join("list.csv");
+    write_list(&list, &[("林远俊", lin.clone(), "三年级", "1班"), ("何一凡", he.clone(), "三年级", "1班")]);
+    canbao(&db, home).arg("import").arg(&list).args(["--school", "测试小学"]).assert().success();
+    use_policy_collecting_today(&db, home);
+    // The laptop behind reads 22:00; the one ahead two and a half hours later, past midnight.
+    let now = chrono::Utc::now();
+    let minute_of_day = i64::from(chrono::Timelike::num_seconds_from_midnight(&now.time())) / 60;
+    let behind = (22 * 60 - minute_of_day).rem_euclid(24 * 60);
+    let behind = if behind >= 12 * 60 { behind - 24 * 60 } else { behind };
+    let ahead = behind + 150;
+    let day = |east: i64| (now + chrono::Duration::minutes(east)).date_naive();
+    assert_eq!(day(ahead), day(behind).succ_opt().unwrap());
+    for pupil in [&lin, &he] {
+        canbao(&db, home)
+            .env("TZ", zone(ahead))
+            .args(["mark", pupil, "--payment", "paid", "--amount", "300", "--yes"])
+            .assert()
+            .success();
+    }
+    let top_up = |pupil: &str, paid_on: Option<String>| {
+        let mut cmd = canbao(&db, home);
+        cmd.env("TZ", zone(behind)).args(["mark", pupil, "--top-up", "40", "--yes"]);
+        if let Some(on) = paid_on {
+            cmd.args(["--paid-on", &on]);
+        }
+        cmd.output().unwrap()
+    };
+    let too_early = top_up(&lin, Some(day(behind).pred_opt().unwrap().to_string()));
+    assert!(!too_early.status.success());
+    assert!(String::from_utf8_lossy(&too_early.stderr).contains("早于已记录的缴费日期"));
+
+    let out = top_up(&lin, None);
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(said.contains(&format!("补缴记为 {}", day(ahead))), "{said}");
+    let typed = top_up(&he, Some(day(ahead).to_string()));
+    assert!(typed.status.success(), "{}", String::from_utf8_lossy(&typed.stderr));
+
+    let store = canbao::store::Store::open_read_only(&db).unwrap();
+    for pupil in [&lin, &he] {
+        let s = store.student_by_id_number(pupil).unwrap().unwrap();
+        assert_eq!((s.payment_details.amount_fen, s.payment_details.paid_on), (Some(34000), Some(day(ahead))));
+    }
+}

@@ -686,22 +686,38 @@ fn mark_top_up(store: &mut Store, pupil: &Student, chosen: &str, top_up: TopUp, 
                  saved)"
             ))
         })?;
-    let on = top_up.paid_on.unwrap_or_else(|| store.today());
-    if on > store.today() {
-        return Err(UserError::new(format!(
-            "缴费日期 {on} 晚于今天，未保存 (the payment date {on} is after today: nothing saved)"
-        ))
-        .kind("date_in_future"));
-    }
+    let typed_on = top_up.paid_on.unwrap_or_else(|| store.today());
     // The payment is dated the day it was made up, and that day decides its cover period: a top-up dated before
     // the part payment it follows would move a late payment back into an earlier window.
-    if let Some(first) = pupil.payment_details.paid_on
-        && on < first
-    {
-        return Err(UserError::new(format!(
-            "{name}：补缴日期 {on} 早于已记录的缴费日期 {first}，未保存 ({name}: the top-up's date {on} is before the \
-             payment recorded on {first}: nothing saved)"
-        )));
+    let (on, moved) = match crate::domain::policy::top_up_day(typed_on, pupil.payment_details.paid_on, store.today()) {
+        Ok(day) => day,
+        Err(crate::domain::policy::TopUpDateError::Future) => {
+            return Err(UserError::new(format!(
+                "缴费日期 {typed_on} 晚于今天，未保存 (the payment date {typed_on} is after today: nothing saved)"
+            ))
+            .kind("date_in_future"));
+        }
+        Err(crate::domain::policy::TopUpDateError::BeforeRecorded(first)) => {
+            return Err(UserError::new(format!(
+                "{name}：补缴日期 {typed_on} 早于已记录的缴费日期 {first}，未保存；只有已记录日期比今天晚一天（另一台电脑\
+                 所在时区已到次日）时，今天的补缴按该日记录 ({name}: the top-up's date {typed_on} is before the payment \
+                 recorded on {first}: nothing saved; only a recorded day one day after today, from a laptop in a time \
+                 zone ahead, dates today's top-up)"
+            )));
+        }
+    };
+    if moved {
+        said.say(
+            &format!(
+                "补缴记为 {on}：已记录的缴费日期比本机今天晚一天（记录它的电脑所在时区已到次日），补缴不早于它 (the \
+                 top-up is dated {on}, the day of the payment it follows, one day after this laptop's today: a laptop \
+                 in a time zone ahead recorded it)"
+            ),
+            &format!(
+                "the top-up is dated {on}, the day of the payment it follows, one day after this laptop's today: a \
+                 laptop in a time zone ahead recorded it"
+            ),
+        );
     }
     let policy = paperwork::drive_policy(store)?;
     if let Some(e) =

@@ -514,6 +514,38 @@ impl std::fmt::Display for PaymentDateError {
     }
 }
 
+/// Why a top-up's day was refused (see [`top_up_day`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TopUpDateError {
+    /// After today, and not the recorded payment's day one day ahead.
+    Future,
+    /// Before the recorded payment's day, and not today under a recorded day one day ahead.
+    BeforeRecorded(NaiveDate),
+}
+
+/// The day a top-up (补缴) is dated: the day `typed`, never before the payment it follows (`recorded`), which
+/// decides its cover period, and never after `today`. Except that a recorded day one day after today is taken as
+/// another laptop's today, one whose time zone had already reached the next day (two laptops merged across
+/// zones): money handed over now is dated that day (`true`: moved to it), or typed as it, rather than refused
+/// until tomorrow. Further apart the dates are a mistake, refused as before.
+pub fn top_up_day(
+    typed: NaiveDate,
+    recorded: Option<NaiveDate>,
+    today: NaiveDate,
+) -> Result<(NaiveDate, bool), TopUpDateError> {
+    let ahead = recorded.filter(|r| today.succ_opt() == Some(*r));
+    if typed > today {
+        return if Some(typed) == ahead { Ok((typed, false)) } else { Err(TopUpDateError::Future) };
+    }
+    match recorded {
+        Some(first) if typed < first => match ahead {
+            Some(ahead) if typed == today => Ok((ahead, true)),
+            _ => Err(TopUpDateError::BeforeRecorded(first)),
+        },
+        _ => Ok((typed, false)),
+    }
+}
+
 /// Whether `paid_on` can be a payment for the drive's insured year `year` (`None`, a drive without years: the
 /// policy's), and never before `birth_date`. `None` when it can. Under `policy` (the drive's) of that year: from
 /// its first payment window (or department window) to the end of its cover (or a window running later). Under a

@@ -478,7 +478,7 @@ impl App {
             form.focus = PaymentField::Amount;
             return Some(Modal::Payment(form));
         }
-        let Some(date) = form_date(form.date.text()) else {
+        let Some(mut date) = form_date(form.date.text()) else {
             form.error = Some(self.text.bad_date.to_owned());
             form.focus = PaymentField::Date;
             return Some(Modal::Payment(form));
@@ -490,8 +490,27 @@ impl App {
             form.focus = PaymentField::Date;
             return Some(Modal::Payment(form));
         }
+        // A top-up is never dated before the payment it follows, which decides its cover period; a recorded day
+        // one day after today is another laptop's today (a time zone ahead), which today's top-up takes.
+        let mut moved = false;
+        if form.top_up.is_some() {
+            let first = form.pupils.first().and_then(|s| s.payment_details.paid_on);
+            match crate::domain::policy::top_up_day(date, first, self.store.today()) {
+                Ok((day, was_moved)) => (date, moved) = (day, was_moved),
+                Err(e) => {
+                    form.error = Some(match e {
+                        crate::domain::policy::TopUpDateError::Future => self.text.future_date.to_owned(),
+                        crate::domain::policy::TopUpDateError::BeforeRecorded(first) => {
+                            fill(self.text.top_up_before_payment, &[&date, &first])
+                        }
+                    });
+                    form.focus = PaymentField::Date;
+                    return Some(Modal::Payment(form));
+                }
+            }
+        }
         // A payment cannot be made tomorrow: a year typed wrong would change the amount due and the cover.
-        if date > self.store.today() {
+        if form.top_up.is_none() && date > self.store.today() {
             form.error = Some(self.text.future_date.to_owned());
             form.focus = PaymentField::Date;
             return Some(Modal::Payment(form));
@@ -507,7 +526,7 @@ impl App {
             return Some(Modal::Payment(form));
         }
         if let Some(recorded) = form.top_up {
-            return self.apply_top_up(form, typed_fen, date, recorded);
+            return self.apply_top_up(form, typed_fen, (date, moved), recorded);
         }
         // Each pupil at the amount typed, or (nothing typed) at their own amount due.
         let amounts: Vec<Option<i64>> = form.quoted.iter().map(|q| typed_fen.or(*q)).collect();
@@ -649,7 +668,7 @@ impl App {
         &mut self,
         mut form: PaymentForm,
         typed_fen: Option<i64>,
-        date: NaiveDate,
+        (date, moved): (NaiveDate, bool),
         recorded: i64,
     ) -> Option<Modal> {
         let due = form.quoted.first().copied().flatten();
@@ -660,21 +679,15 @@ impl App {
             form.focus = PaymentField::Amount;
             return Some(Modal::Payment(form));
         };
-        // Dated the day it was made up, which decides the cover period: never before the part payment it follows.
-        let first = form.pupils.first().and_then(|s| s.payment_details.paid_on);
-        if let Some(first) = first
-            && date < first
-        {
-            form.error = Some(fill(self.text.top_up_before_payment, &[&date, &first]));
-            form.focus = PaymentField::Date;
-            return Some(Modal::Payment(form));
-        }
         let channel = form.channel.map(|i| PaymentChannel::CHOICES[i.min(PaymentChannel::CHOICES.len() - 1)].clone());
         let total = recorded + fen;
         let payment = Payment::Paid { amount_fen: Some(total), paid_on: Some(date), channel };
         let items: Vec<(i64, Vec<Change>)> =
             form.targets.iter().map(|&id| (id, vec![Change::Payment(payment.clone())])).collect();
-        let label = fill(self.text.top_up_saved, &[&money::plain(fen), &money::plain(total)]);
+        let mut label = fill(self.text.top_up_saved, &[&money::plain(fen), &money::plain(total)]);
+        if moved {
+            label.push_str(&fill(self.text.top_up_dated_as_recorded, &[&date]));
+        }
         let back = Box::new(form);
         match due {
             Some(due) if due != total => {

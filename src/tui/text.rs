@@ -268,6 +268,8 @@ pub struct Text {
     /// What the status line says was saved: the top-up, the sum.
     pub top_up_before_payment: &'static str,
     pub top_up_saved: &'static str,
+    /// A top-up moved to the recorded payment's day, one after today (a laptop in a time zone ahead).
+    pub top_up_dated_as_recorded: &'static str,
     /// A family's payment short of the amount due (the roster's 缴费 column, the detail screen).
     pub part_paid: &'static str,
     /// Under the amount due on the detail screen, for a part-paid pupil: paid, still owed.
