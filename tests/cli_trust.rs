@@ -1708,7 +1708,8 @@ fn older_drive(dir: &Path, version: i64) -> PathBuf {
     let conn = rusqlite::Connection::open(&db).unwrap();
     canbao::store::schema::register_functions(&conn).unwrap();
     // Each schema's additions, newest first (see store::schema::MIGRATIONS).
-    let added: [(i64, &str); 9] = [
+    let added: [(i64, &str); 10] = [
+        (11, "DROP TRIGGER students_categories_keep_years; DROP TABLE year_categories;"),
         (10, "DROP INDEX audit_renamed_from;"),
         (9, "DROP INDEX audit_corrected_from;"),
         (8, "DELETE FROM meta WHERE key IN ('merge_copies_from', 'search_keys_outdated');"),
@@ -1744,7 +1745,7 @@ fn older_drive(dir: &Path, version: i64) -> PathBuf {
              DROP TABLE search_blocks;",
         ),
     ];
-    assert_eq!(canbao::store::schema::latest_version(), 10, "a later schema's additions are taken away here too");
+    assert_eq!(canbao::store::schema::latest_version(), 11, "a later schema's additions are taken away here too");
     for (step, sql) in added {
         if version < step {
             conn.execute_batch(sql).unwrap();
