@@ -1352,21 +1352,28 @@ enum RowKind {
 struct ClassCells {
     /// The cells of the row being read, each its length and bytes, so no two rows' cells share a key.
     key: Vec<u8>,
-    read: HashMap<Vec<u8>, (String, String), foldhash::fast::RandomState>,
+    read: HashMap<Vec<u8>, ClassRead, foldhash::fast::RandomState>,
+}
+
+/// A row's grade and class as read from its cells, and whether its class cell names a grade other than its grade
+/// column's (`class_label::own_grade`), which the import says.
+#[derive(Clone)]
+struct ClassRead {
+    grade: String,
+    class: String,
+    names_own_grade: bool,
 }
 
 impl ClassCells {
     /// More ways of writing a class than any list has: past them (a hostile file) the cache starts again.
     const MAX: usize = 4096;
 
-    fn grade_and_class(
-        &mut self,
-        grade: Option<&str>,
-        class: Option<&str>,
-        combined: Option<&str>,
-    ) -> (String, String) {
+    /// The reading of a row's class cells (grade, class, combined, the heading or sheet's class over a row that
+    /// writes none, the sheet's grade), read once for each way of writing them: a class repeats on every row of
+    /// its pupils, and reading a class cell takes thousands of instructions.
+    fn read(&mut self, cells: [Option<&str>; 5], read: impl FnOnce() -> ClassRead) -> ClassRead {
         self.key.clear();
-        for cell in [grade, class, combined] {
+        for cell in cells {
             match cell {
                 None => self.key.push(0),
                 Some(text) => {
@@ -1379,7 +1386,7 @@ impl ClassCells {
         if let Some(known) = self.read.get(self.key.as_slice()) {
             return known.clone();
         }
-        let read = class_label::from_columns(grade, class, combined);
+        let read = read();
         if self.read.len() >= Self::MAX {
             self.read.clear();
         }
@@ -2904,25 +2911,32 @@ impl RowReader<'_> {
         // A heading above the row gives the class only to a row that writes none, and before the sheet's name.
         let under_heading = grade_cell.is_none() && class_cell.is_none() && combined_cell.is_none();
         let heading = self.heading.as_ref().filter(|_| under_heading).map(|h| h.label.as_str());
-        let (grade, class) = self.classes.grade_and_class(
-            grade_cell.as_deref(),
-            class_cell.as_deref(),
-            combined_cell.as_deref().or(heading).or(sheet_class),
-        );
         let from_heading = heading.is_some();
-        // 高一's sheet whose class cells read 1.3: the cell's short year is counted within the sheet's stage.
-        let in_sheet_stage = || {
-            let cell = class_cell.as_deref().or(combined_cell.as_deref())?;
-            class_label::in_stage(sheet_grade?, cell).filter(|_| grade_cell.is_none())
+        let (grade_cell_text, class_cell_text, combined_cell_text) =
+            (grade_cell.as_deref(), class_cell.as_deref(), combined_cell.as_deref());
+        let combined_or_above = combined_cell_text.or(heading).or(sheet_class);
+        let read_cells = || {
+            let (grade, class) = class_label::from_columns(grade_cell_text, class_cell_text, combined_or_above);
+            // 高一's sheet whose class cells read 1.3: the cell's short year is counted within the sheet's stage.
+            let in_sheet_stage = || {
+                let cell = class_cell_text.or(combined_cell_text)?;
+                class_label::in_stage(sheet_grade?, cell).filter(|_| grade_cell_text.is_none())
+            };
+            let (grade, class) = match (sheet_grade, in_sheet_stage()) {
+                (_, Some(read)) => read,
+                (Some(sheet_grade), None) => class_label::with_sheet_grade(sheet_grade, (grade, class)),
+                (None, None) => (grade, class),
+            };
+            let names_own_grade = match (grade_cell_text, class_cell_text) {
+                (Some(grade_text), Some(class_text)) => class_label::own_grade(grade_text, class_text).is_some(),
+                _ => false,
+            };
+            ClassRead { grade, class, names_own_grade }
         };
-        let (grade, class) = match (sheet_grade, in_sheet_stage()) {
-            (_, Some(read)) => read,
-            (Some(sheet_grade), None) => class_label::with_sheet_grade(sheet_grade, (grade, class)),
-            (None, None) => (grade, class),
-        };
-        if let (Some(grade_text), Some(class_text)) = (&grade_cell, &class_cell)
-            && class_label::own_grade(grade_text, class_text).is_some()
-        {
+        let ClassRead { grade, class, names_own_grade } = self
+            .classes
+            .read([grade_cell_text, class_cell_text, combined_cell_text, combined_or_above, sheet_grade], read_cells);
+        if names_own_grade && let (Some(grade_text), Some(class_text)) = (&grade_cell, &class_cell) {
             let (label, grade_text, class_text) =
                 (class_label::join(&grade, &class), quoted(grade_text), quoted(class_text));
             self.problem(
@@ -4042,18 +4056,27 @@ fn id_shaped(cell: &Cell, text: &str) -> bool {
 /// 2026年9月1日, a time after it allowed.
 fn is_date_text(text: &str) -> bool {
     let text = text.trim();
+    // Asked of every row's ID cell and name: the year's four digits and the mark after them are looked at
+    // first, so an ID number or a name is refused in a few instructions.
+    let year_and_mark = text.as_bytes().get(..5).is_some_and(|head| {
+        head[..4].iter().all(u8::is_ascii_digit)
+            && (matches!(head[4], b'-' | b'/' | b'.') || text[4..].starts_with(['年', '月', '日']))
+    });
+    if !year_and_mark {
+        return false;
+    }
     let date = text.split([' ', 'T']).next().unwrap_or_default();
-    let parts: Vec<&str> = date.split(['-', '/', '.', '年', '月', '日']).collect();
-    let parts = match parts.as_slice() {
-        [rest @ .., ""] if date.ends_with('日') => rest,
-        all => all,
+    let mut parts = date.split(['-', '/', '.', '年', '月', '日']);
+    let (Some(y), Some(m), Some(d)) = (parts.next(), parts.next(), parts.next()) else { return false };
+    // 2026年9月1日 ends on its mark: the empty part after it is no fourth part.
+    let ended = match parts.next() {
+        None => true,
+        Some("") => date.ends_with('日') && parts.next().is_none(),
+        Some(_) => false,
     };
     let number =
         |s: &str, len: std::ops::RangeInclusive<usize>| len.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit());
-    match parts {
-        [y, m, d] => number(y, 4..=4) && number(m, 1..=2) && number(d, 1..=2),
-        _ => false,
-    }
+    ended && number(y, 4..=4) && number(m, 1..=2) && number(d, 1..=2)
 }
 
 /// Whether a cell of a row holds an ID number that passes the check: a pupil's row, whatever its header says.
@@ -5088,8 +5111,12 @@ mod tests {
         ];
         for _ in 0..2 {
             for (grade, class, combined) in rows {
+                let read = cells.read([grade, class, combined, combined, None], || {
+                    let (grade, class) = class_label::from_columns(grade, class, combined);
+                    ClassRead { grade, class, names_own_grade: false }
+                });
                 assert_eq!(
-                    cells.grade_and_class(grade, class, combined),
+                    (read.grade, read.class),
                     class_label::from_columns(grade, class, combined),
                     "{grade:?} {class:?} {combined:?}"
                 );
@@ -5515,14 +5542,17 @@ mod tests {
                 row("张三", "450202201703051233", "一年级", "3.2"),
                 row("李四", "450202201704062348", "一年级", "2班"),
                 row("王五", "450202201905011238", "三年级", "3.2"),
+                // The same cells again: said at this row too, though the cells were read once.
+                row("赵六", "450202201703071242", "一年级", "3.2"),
             ],
         };
         let plan = plan_sheets(vec![("a.xlsx".into(), vec![sheet])], None, DEFAULT_SCHOOL, today()).unwrap();
         // As 3.2 alone reads: 三年级2班.
-        assert_eq!(classes_of(&plan), ["三年级2班", "一年级2班", "三年级2班"]);
+        assert_eq!(classes_of(&plan), ["三年级2班", "一年级2班", "三年级2班", "三年级2班"]);
         let said: Vec<_> = plan.report.problems.iter().filter(|p| p.message.contains("另一个年级")).collect();
-        assert_eq!(said.len(), 1, "{:?}", plan.report.problems);
+        assert_eq!(said.len(), 2, "{:?}", plan.report.problems);
         assert_eq!((said[0].row, said[0].column.as_str()), (Some(2), "班级"));
+        assert_eq!((said[1].row, said[1].column.as_str()), (Some(5), "班级"));
         for words in ["“一年级”", "“3.2”", "“三年级2班”", "names another grade"] {
             assert!(said[0].message.contains(words), "{words}: {}", said[0].message);
         }
