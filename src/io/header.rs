@@ -115,6 +115,12 @@ struct CellWords {
     footer_label: Vec<String>,
 }
 
+/// A bracket or a mark around a cell's word (「【必填】」, 「（填表日期）」, 「*」). Matched by `matches!`, not looked up in
+/// a string: these are asked of two cells of every row, and a look-up in a string costs a substring search each.
+fn is_bracket_or_mark(c: char) -> bool {
+    matches!(c, '(' | ')' | '（' | '）' | '[' | ']' | '【' | '】' | '*')
+}
+
 /// Header word (cleaned) → column, and the cell words of `[words]`.
 #[derive(Default)]
 pub struct Synonyms {
@@ -208,13 +214,16 @@ impl Synonyms {
         if cell.len() > 40 {
             return false;
         }
-        let word = cell.trim().trim_matches(|c: char| "()（）[]【】<>《》:：*".contains(c) || c.is_whitespace());
+        let word = cell.trim().trim_matches(|c: char| {
+            matches!(c, '(' | ')' | '（' | '）' | '[' | ']' | '【' | '】' | '<' | '>' | '《' | '》' | ':' | '：' | '*')
+                || c.is_whitespace()
+        });
         !word.is_empty() && self.cell_words.example.iter().any(|w| w.eq_ignore_ascii_case(word))
     }
 
     /// A cell of a row of instructions under a header (「必填」, 「必填（18位）」, 「选填」): it begins with such a word.
     pub fn is_fill_in(&self, cell: &str) -> bool {
-        let cell = cell.trim_start_matches(|c: char| c.is_whitespace() || "()（）[]【】*".contains(c));
+        let cell = cell.trim_start_matches(|c: char| c.is_whitespace() || is_bracket_or_mark(c));
         self.cell_words.fill_in.iter().any(|w| cell.starts_with(w.as_str()))
     }
 
@@ -224,7 +233,7 @@ impl Synonyms {
         if cell.len() > 200 {
             return false;
         }
-        let cell = cell.trim().trim_matches(|c: char| "()（）[]【】*".contains(c) || c.is_whitespace());
+        let cell = cell.trim().trim_matches(|c: char| is_bracket_or_mark(c) || c.is_whitespace());
         let (head, after_colon) = match cell.split_once(['：', ':']) {
             Some((head, rest)) => (head.trim(), Some(rest)),
             None => (cell, None),
