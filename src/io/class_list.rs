@@ -929,6 +929,9 @@ struct RowReader<'a> {
     /// The rows the drive's pupil of their number refused (`IncomingOutcome::OtherName`), by file, sheet and row:
     /// a later row of the number is no repeat of such a row.
     other_name_rows: std::collections::HashSet<(Box<str>, Box<str>, usize)>,
+    /// The rows without a number left out for several pupils of their name and class (`UnnumberedOfSeveral`): a
+    /// row repeating one is left out too, not said to repeat a row imported.
+    unnumbered_left_rows: std::collections::HashSet<(Box<str>, Box<str>, usize)>,
     /// Rows of the sheet being read that got no grade and no class, to be said once at the sheet's end.
     classless: Vec<usize>,
     /// Rows of the sheet being read that got a grade but no class (年级 filled, 班级 empty), said the same way.
@@ -1406,6 +1409,7 @@ impl RowReader<'_> {
             report: ImportReport::default(),
             first: FirstRows::default(),
             other_name_rows: std::collections::HashSet::new(),
+            unnumbered_left_rows: std::collections::HashSet::new(),
             classless: Vec::new(),
             grade_only: Vec::new(),
             formulas_said: 0,
@@ -2370,6 +2374,7 @@ impl RowReader<'_> {
             }
             Some(IncomingOutcome::UnnumberedOfSeveral) => {
                 self.report.unnumbered_left_out += 1;
+                self.unnumbered_left_rows.insert((file.into(), sheet.into(), row_no));
                 let message = "证件号码留空，本班已有不止一名同名学生，无法确定是哪一位：此行未导入，这些学生均未改动；\
                      请在名单上填写此行的身份证号码，再导入 (no ID number, and the drive holds more than one pupil of this \
                      name in this class: which one the row is cannot be told, so the row was not imported and they are \
@@ -3158,7 +3163,18 @@ impl RowReader<'_> {
             );
             self.problem(file, sheet, row_no, &header_of(Column::IdNumber), message);
         }
-        let repeated = match self.first.get(&identity).filter(|_| !first_refused) {
+        // A first row without a number left out (several pupils of its name and class, `UnnumberedOfSeveral`)
+        // imported nothing: a row repeating it is left out the same way, not a repeat of a pupil imported.
+        let first_left_out = match &identity {
+            Identity::Other(_) if incoming.id.normalized.is_empty() && self.first.get(&identity).is_some() => {
+                self.said_of_rows_applied();
+                self.first.get(&identity).is_some_and(|seen| {
+                    self.unnumbered_left_rows.contains(&(seen.file.into(), seen.sheet.into(), seen.row))
+                })
+            }
+            _ => false,
+        };
+        let repeated = match self.first.get(&identity).filter(|_| !first_refused && !first_left_out) {
             Some(seen) => Some(match &identity {
                 Identity::Other(_) if incoming.id.normalized.is_empty() => {
                     (no_number_twice(&seen.place(here), &incoming.phone), None)
@@ -6345,6 +6361,35 @@ mod tests {
         let mut store = Store::open(&dir.path().join("other.db")).unwrap();
         let report = import(&mut store, &[path.as_path()], None, false).unwrap();
         assert_eq!((report.added, report.duplicates, report.masked_left_out), (1, 0, 1), "{report:?}");
+    }
+
+    /// Two identical rows without a number after two numbered rows of their name and class: neither can be told
+    /// to be either child, so both are left out and said so, not the second called a repeat of an imported first.
+    #[test]
+    fn a_second_row_without_a_number_of_several_numbered_rows_is_left_out_too() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("twins.csv");
+        let rows = "姓名,身份证号码,班级\n孙语,450203201909308803,一年级1班\n孙语,450203201909301206,一年级1班\n\
+                    孙语,,一年级1班\n孙语,,一年级1班\n";
+        std::fs::write(&path, rows).unwrap();
+        type Import = fn(&mut Store, &[&Path], Option<&str>, bool) -> Result<ImportReport, ImportError>;
+        for (name, run) in [("read ahead", import as Import), ("row by row", import_row_by_row as Import)] {
+            let mut store = Store::open(&dir.path().join(format!("{name}.db"))).unwrap();
+            let dry = run(&mut store, &[path.as_path()], None, true).unwrap();
+            let report = run(&mut store, &[path.as_path()], None, false).unwrap();
+            assert_eq!(dry.problems, report.problems, "{name}");
+            let counts = (report.added, report.duplicates, report.unnumbered_left_out);
+            assert_eq!(counts, (2, 0, 2), "{name}: {report:?}");
+            assert_eq!(report.rows_read, report.added + report.duplicates + report.left_out(), "{name}");
+            // Rows said alike are said as one run of rows.
+            let covers =
+                |p: &&Problem, row| p.row.is_some_and(|first| (first..=p.last_row.unwrap_or(first)).contains(&row));
+            for row in [4, 5] {
+                let said: Vec<_> = report.problems.iter().filter(|p| covers(p, row)).collect();
+                assert!(said.iter().any(|p| p.message.contains("此行未导入")), "{name} {row}: {said:?}");
+                assert!(!said.iter().any(|p| p.message.contains("只导入了")), "{name} {row}: {said:?}");
+            }
+        }
     }
 
     /// A row without a number taken as the pupil of the first valid-numbered row after it is said to be checked
