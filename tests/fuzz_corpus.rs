@@ -116,3 +116,32 @@ fn rows_with_and_without_a_number_of_one_child_keep_every_promise() {
         }
     }
 }
+
+/// Masked numbers, alone, after or before the row giving the whole number, or showing other digits, keep every
+/// promise: each is left out or a repeat, the counts agree with the rows planned and the drive, and importing the
+/// list again changes nothing.
+#[test]
+fn masked_rows_keep_every_promise() {
+    let header = "姓名,身份证号码,班级\n";
+    let whole = "孙语,450203201909308803,一年级1班\n";
+    let masked = "孙语,450203********8803,一年级1班\n";
+    let other = "孙语,450203********8804,一年级1班\n";
+    let alone = "李明,450203********1234,一年级1班\n";
+    // (rows, added, repeats, left out)
+    let cases: [(&[&str], usize, usize, usize); 5] = [
+        (&[whole, masked], 1, 1, 0),
+        (&[masked, whole], 1, 1, 0),
+        (&[other, whole], 1, 0, 1),
+        (&[alone, whole], 1, 0, 1),
+        (&[masked, alone], 0, 0, 2),
+    ];
+    for (rows, added, repeats, left_out) in cases {
+        let list = format!("{header}{}", rows.concat());
+        match fuzzing::import_bytes(list.as_bytes()) {
+            Ok(Outcome::Imported(r)) => {
+                assert_eq!((r.added, r.duplicates, r.masked_left_out), (added, repeats, left_out), "{list}: {r:?}")
+            }
+            other => panic!("{list}: {other:?}"),
+        }
+    }
+}

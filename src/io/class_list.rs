@@ -185,6 +185,20 @@ struct Masked {
     masked: usize,
     /// The masked rows left out (sheet, row, how many pupils fitted).
     left_out: Vec<(String, usize, usize)>,
+    /// The masked rows no earlier row of the import fitted (`RowReader::masked_of_import`): a later row of the file
+    /// whose whole number fits makes one left out (fitting no pupil held) a repeat of that row
+    /// (`RowReader::masked_left_out`).
+    unpaired: Vec<Unpaired>,
+}
+
+/// A masked row no earlier row of the import fitted (`Masked::unpaired`).
+struct Unpaired {
+    sheet: String,
+    row: usize,
+    /// The name, school and class key of `RowReader::of_class`.
+    key: Box<str>,
+    number: Box<str>,
+    id_header: Box<str>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -651,6 +665,18 @@ fn read_inputs(
     Ok(files)
 }
 
+/// What is said at a masked row that is the child of the row of the import at `place` giving the whole `number`
+/// the mask shows: a repeat, not imported again.
+fn masked_same_child((place, place_en): &(String, String), number: &str) -> String {
+    let held = id_number::mask(number);
+    format!(
+        "身份证号码已打码，与{place}同名同班，未打码的各位与其完整号码（{held}）相符：是同一学生，已按{place}的完整号码导入，\
+         此行不另导入 (the ID number is masked, and the characters it shows are those of the whole number of \
+         {place_en}, {held}, of the same name and class: the same child, imported with {place_en}'s whole \
+         number; this row not imported again)"
+    )
+}
+
 /// What is said of a row imported with an ID number that has a problem, `p`.
 fn flagged_message(p: &IdProblem) -> String {
     format!("{}（已导入并标记）({}: imported and flagged)", p.message_zh(), p.message_en())
@@ -891,7 +917,9 @@ fn stamp(bytes: &[u8]) -> u64 {
     hasher.finish()
 }
 
-/// Reads sheets into rows without applying them (the fuzzing harness checks the reader on its own).
+/// Reads sheets into rows without applying them (the fuzzing harness checks the reader on its own). A masked
+/// number is what a fresh drive makes of it: it fits no pupil held, so it is left out, or is a repeat of the row
+/// of the import giving its whole number (`RowReader::masked_left_out`), and is said so as an import says it.
 pub fn plan_sheets(
     inputs: Vec<(String, Vec<Sheet>)>,
     school: Option<&str>,
@@ -904,9 +932,12 @@ pub fn plan_sheets(
     for (file, sheets) in inputs {
         let sheets = sheets.into_iter().map(SheetRows::from).collect();
         reader.read_file(&file, sheets, false, school, default_school, &mut |row| {
+            let masked = id_number::masked_ends(&row.id.normalized).is_some() && !row.id.is_valid();
+            let applied = masked.then(|| crate::store::applied_to_empty_roster(&row));
             rows.push(row);
-            Ok(None)
+            Ok(applied)
         })?;
+        reader.masked_left_out(&file);
         files.push(file);
     }
     reader.unlisted_said();
@@ -2641,7 +2672,20 @@ impl RowReader<'_> {
     /// The rows of the file just read whose masked number fitted no single pupil: each said at its row, or,
     /// when every row of the file was masked and none fitted, the file in one line (no sheet, no row).
     fn masked_left_out(&mut self, file: &str) {
-        let masked = std::mem::take(&mut self.masked);
+        let mut masked = std::mem::take(&mut self.masked);
+        // A masked row before the row of the file giving its whole number: that row's child, a repeat.
+        let mut repeats = Vec::new();
+        masked.left_out.retain(|(sheet, row, fitting)| {
+            let whole = (*fitting == 0).then(|| self.masked_of_later_row(&masked.unpaired, (sheet, *row))).flatten();
+            let Some((index, number, id_header)) = whole else { return true };
+            repeats.push((sheet.clone(), *row, index, number, id_header));
+            false
+        });
+        for (sheet, row, index, number, id_header) in repeats {
+            let place = self.first.seen_at(index).map(|s| s.place((file, &sheet))).unwrap_or_default();
+            self.report.duplicates += 1;
+            self.problem_in(file, &sheet, row, &id_header, masked_same_child(&place, &number));
+        }
         self.report.masked_left_out += masked.left_out.len();
         if masked.left_out.is_empty() {
             return;
@@ -3212,17 +3256,22 @@ impl RowReader<'_> {
         // A masked number (another system's list, or canbao's masked export) for the child an earlier row of this
         // import gives whole: the same child, whom that row imported.
         if masked && let Some((seen, number)) = self.masked_of_import(&incoming) {
-            let (place, place_en) = self.first.seen_at(seen).map(|s| s.place(here)).unwrap_or_default();
-            let held = id_number::mask(&number);
+            let place = self.first.seen_at(seen).map(|s| s.place(here)).unwrap_or_default();
             self.report.duplicates += 1;
-            let message = format!(
-                "身份证号码已打码，与{place}同名同班，未打码的各位与其完整号码（{held}）相符：是同一学生，已按{place}的完整号码导入，\
-                 此行不另导入 (the ID number is masked, and the characters it shows are those of the whole number of \
-                 {place_en}, {held}, of the same name and class: the same child, imported with {place_en}'s whole \
-                 number; this row not imported again)"
-            );
-            self.problem(file, sheet, row_no, &header_of(Column::IdNumber), message);
+            self.problem(file, sheet, row_no, &header_of(Column::IdNumber), masked_same_child(&place, &number));
             return Ok(());
+        }
+        if masked {
+            let key = format!(
+                "{}\u{1f}{}\u{1f}{}",
+                incoming.school,
+                ClassKey::of(&incoming.grade, &incoming.class).canonical(),
+                incoming.name
+            );
+            let id_header = header_of(Column::IdNumber).into_boxed_str();
+            let number = incoming.id.normalized.as_str().into();
+            let (sheet, row, key) = (sheet.name.clone(), row_no, key.into_boxed_str());
+            self.masked.unpaired.push(Unpaired { sheet, row, key, number, id_header });
         }
         for message in name_problem.into_iter().flatten() {
             self.problem(file, sheet, row_no, &header_of(Column::Name), message);
@@ -3585,6 +3634,31 @@ impl RowReader<'_> {
             (Some((index, number)), None) => Some((index, number.clone())),
             _ => None,
         }
+    }
+
+    /// The one row of the import of the masked row at (`sheet`, `row`)'s name, school and class whose valid number
+    /// fits the mask, imported (not refused for another name), with its number and the masked row's ID header: the
+    /// row read after it that gives its whole number. None when none fits or several do.
+    fn masked_of_later_row(
+        &self,
+        unpaired: &[Unpaired],
+        (sheet, row): (&str, usize),
+    ) -> Option<(u32, Box<str>, Box<str>)> {
+        let masked = unpaired.iter().find(|u| (u.sheet.as_str(), u.row) == (sheet, row))?;
+        let ends = id_number::masked_ends(&masked.number)?;
+        let of_class = self.of_class.get(&masked.key)?;
+        let first = of_class.valid.as_ref().map(|(index, number, ..)| (*index, number));
+        let more = of_class.more.iter().map(|(index, number)| (*index, number));
+        let mut fitting = first.into_iter().chain(more).filter(|(_, number)| ends.fits(number));
+        let (index, number) = match (fitting.next(), fitting.next()) {
+            (Some(one), None) => one,
+            _ => return None,
+        };
+        let seen = self.first.seen_at(index)?;
+        if self.other_name_rows.contains(&(seen.file.into(), seen.sheet.into(), seen.row)) {
+            return None;
+        }
+        Some((index, number.clone(), masked.id_header.clone()))
     }
 
     /// What is said of a row paired with another of the import (`Pairing`), once the import applied it as such
@@ -6361,6 +6435,55 @@ mod tests {
         let mut store = Store::open(&dir.path().join("other.db")).unwrap();
         let report = import(&mut store, &[path.as_path()], None, false).unwrap();
         assert_eq!((report.added, report.duplicates, report.masked_left_out), (1, 0, 1), "{report:?}");
+    }
+
+    /// A masked number (as other systems write it) before the whole number of a row of the same name and class, in
+    /// one import, is that row's child when the characters it shows are the whole number's, as after it: a repeat,
+    /// the whole number kept and said at the masked row. Other characters shown, or two whole numbers fitting,
+    /// leave it out as before.
+    #[test]
+    fn a_masked_number_before_its_whole_number_in_one_import_is_the_same_child() {
+        let dir = tempfile::tempdir().unwrap();
+        let header = "姓名,身份证号码,班级,联系电话\n";
+        // The same phone on both rows: importing again, the masked row is the pupil held, and changes nothing.
+        let whole = "孙语,450203201909308803,一年级1班,13900139000\n";
+        type Import = fn(&mut Store, &[&Path], Option<&str>, bool) -> Result<ImportReport, ImportError>;
+        for shape in ["450203********8803", "4502032********803"] {
+            let path = dir.path().join(format!("{shape}.csv"));
+            std::fs::write(&path, format!("{header}孙语,{shape},一年级1班,13900139000\n{whole}")).unwrap();
+            for (run_name, run) in [("read ahead", import as Import), ("row by row", import_row_by_row as Import)] {
+                let what = format!("{shape}, {run_name}");
+                let mut store = Store::open(&dir.path().join(format!("{shape} {run_name}.db"))).unwrap();
+                let dry = run(&mut store, &[path.as_path()], None, true).unwrap();
+                let report = run(&mut store, &[path.as_path()], None, false).unwrap();
+                assert_eq!(dry.problems, report.problems, "{what}");
+                assert_eq!((report.added, report.duplicates, report.masked_left_out), (1, 1, 0), "{what}: {report:?}");
+                let said = report.problems.iter().find(|p| p.row == Some(2));
+                let said = said.unwrap_or_else(|| panic!("{what}: {:?}", report.problems));
+                assert!(said.message.contains("是同一学生") && said.message.contains("第 3 行"), "{what}: {said:?}");
+                assert!(said.message.contains("the same child"), "{what}: {}", said.message);
+                let pupils = store.students(&crate::store::StudentFilter::default()).unwrap();
+                assert_eq!(pupils.len(), 1, "{what}");
+                assert_eq!(pupils[0].id_number, "450203201909308803", "{what}");
+                let again = run(&mut store, &[path.as_path()], None, false).unwrap();
+                assert_eq!((again.added, again.updated), (0, 0), "{what}: {again:?}");
+            }
+        }
+        // Other characters shown, or two whole numbers that both fit: left out and said, as before.
+        let twin = "孙语,450203201909148803,一年级1班,\n";
+        for (name, rows) in [
+            ("other", format!("孙语,450203********8804,一年级1班,\n{whole}")),
+            ("two", format!("孙语,450203********8803,一年级1班,\n{whole}{twin}")),
+        ] {
+            let path = dir.path().join(format!("{name}.csv"));
+            std::fs::write(&path, format!("{header}{rows}")).unwrap();
+            for (run_name, run) in [("read ahead", import as Import), ("row by row", import_row_by_row as Import)] {
+                let mut store = Store::open(&dir.path().join(format!("{name} {run_name}.db"))).unwrap();
+                let report = run(&mut store, &[path.as_path()], None, false).unwrap();
+                assert_eq!((report.duplicates, report.masked_left_out), (0, 1), "{name} {run_name}: {report:?}");
+                assert!(report.problems.iter().any(|p| p.row == Some(2) && p.message.contains("已打码，无法导入")));
+            }
+        }
     }
 
     /// Two identical rows without a number after two numbered rows of their name and class: neither can be told
