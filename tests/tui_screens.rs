@@ -7510,6 +7510,58 @@ fn press_ctrl_c(app: &mut App) {
     }
 }
 
+/// Ctrl-c right after a key opened a dialog (before the keys paused after that key) goes through the one rule for
+/// it: the first warns and leaves the dialog open, the second quits. Before, the guard against keys typed in a run
+/// closed the dialog unsaved and, nothing left at stake, Ctrl-c quit at once. Other keys of the run still close it.
+#[test]
+fn ctrl_c_right_after_a_dialog_opened_warns_before_quitting() {
+    use canbao::tui::modal::Modal;
+    for opener in ['x', ':', 'n'] {
+        let mut app = app(Language::Zh);
+        app.report_pauses();
+        press(&mut app, KeyCode::Char(opener));
+        let opened = app.modal.as_ref().map(std::mem::discriminant);
+        assert!(opened.is_some(), "{opener}: open at once");
+        app.key_in_run(true);
+        app.key_is_character(false);
+        press_ctrl_c(&mut app);
+        assert!(!app.quit, "{opener}: the first Ctrl-c over the dialog warns");
+        assert_eq!(app.modal.as_ref().map(std::mem::discriminant), opened, "{opener}: {}", screen(&app));
+        assert!(screen(&app).contains("再按 Ctrl-C 退出"), "{opener}: {}", screen(&app));
+        press_ctrl_c(&mut app);
+        assert!(app.quit, "{opener}: the second Ctrl-c quits");
+    }
+    // The guard still holds against a typed key after the warning: the dialog closes unsaved.
+    let mut app = app(Language::Zh);
+    app.report_pauses();
+    press(&mut app, KeyCode::Char('x'));
+    app.key_in_run(true);
+    app.key_is_character(false);
+    press_ctrl_c(&mut app);
+    press(&mut app, KeyCode::Char('d'));
+    assert!(app.modal.is_none() && !app.quit, "{}", screen(&app));
+}
+
+/// Two quick Ctrl-c on a job's progress: the first asks whether to stop the job, the second (a Ctrl-c at that
+/// question) quits, as it does after a look at the question; before, the second declined the question and asked
+/// it again, so Ctrl-c pressed twice only toggled it.
+#[test]
+fn two_quick_ctrl_c_on_a_jobs_progress_quit() {
+    use canbao::tui::modal::Modal;
+    let dir = tempfile::tempdir().expect("dir");
+    let mut app = drive_file_app(dir.path());
+    app.report_pauses();
+    app.start_import(list_without_school(dir.path(), 3));
+    assert!(matches!(app.modal, Some(Modal::Working(_))), "{}", screen(&app));
+    press_ctrl_c(&mut app);
+    assert!(!app.quit && stop_question_open(&app), "{}", screen(&app));
+    app.key_in_run(true);
+    press_ctrl_c(&mut app);
+    assert!(app.quit, "the second Ctrl-c quits: {}", screen(&app));
+    app.jobs.stop();
+    finish_job(&mut app);
+}
+
 /// A list naming no school opened on a drive of two schools: the school is asked (no 「本校」 offered), and
 /// Enter with no name says why in the preview itself, which covers the status line.
 #[test]

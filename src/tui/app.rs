@@ -555,8 +555,16 @@ impl App {
                     self.status = None;
                     return;
                 }
-                // Ctrl-c: the key waiting is dropped, and Ctrl-c quits as it would.
-                Action::Quit => self.drop_held(waiting),
+                // Ctrl-c goes through the one rule for it (`quit_held_back`), as it would after the pause: over
+                // the dialog just opened the first warns, where closing that dialog unsaved left nothing at stake
+                // and it quit at once (and on a job's progress a second Ctrl-c declined the question whether to
+                // stop, where it quits). The dialog stays guarded against the other keys of a run; a key that was
+                // to act at the pause (a `y` answering, an undo) is dropped, not done.
+                Action::Quit => {
+                    if let Held::Opened(_) = waiting {
+                        self.waiting_key = Some(waiting);
+                    }
+                }
                 // The mouse: the operator is looking, as after a pause.
                 _ => self.act_after_pause(waiting),
             }
