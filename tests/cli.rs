@@ -2065,6 +2065,44 @@ fn reconcile_finds_a_pupil_held_with_a_rounded_number() {
     assert!(out.contains("截断") && out.contains("李四"), "{out}");
 }
 
+/// A tax list whose last line is cut off (no line break after it, short of the header's columns or inside a
+/// quoted cell), as a file still being copied is: that row is not reconciled and is said at the file and row, as
+/// the import says it, where before its half-written amount was taken as the pupil's payment. A whole last line
+/// without a line break (as Excel saves a CSV) is read.
+#[test]
+fn reconcile_leaves_out_a_last_line_cut_off() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    let (first, second) = (valid_number("45020220160501150"), valid_number("45020220160501160"));
+    let list = dir.path().join("list.csv");
+    std::fs::write(&list, format!("姓名,身份证号码,年级,班级\n王霞丽,{first},三年级,2班\n李四,{second},三年级,2班\n"))
+        .unwrap();
+    canbao(&db).arg("import").arg(&list).assert().success();
+    let paid = |number: &str| json(canbao(&db).args(["find", number, "--json"]))[0]["payment"].clone();
+    let head = format!("姓名,证件号码,缴费金额,缴费日期\n王霞丽,{first},380,2023-10-08\n");
+    for cut in [format!("李四,{second},38"), format!("李四,{second},380,\"2023-10")] {
+        let tax = dir.path().join("tax.csv");
+        std::fs::write(&tax, format!("{head}{cut}")).unwrap();
+        let report = json(canbao(&db).args(["reconcile", "--source", "tax", "--json", "--dry-run"]).arg(&tax));
+        let problems = report["problems"].as_array().unwrap();
+        let said = problems.iter().find(|p| p["message"].as_str().unwrap().contains("最后一行不完整"));
+        let said = said.unwrap_or_else(|| panic!("{cut}: {report}"));
+        assert_eq!(
+            (said["row"].as_u64(), said["file"].as_str().map(|f| f.ends_with("tax.csv"))),
+            (Some(3), Some(true))
+        );
+        assert!(report["amount_mismatches"].as_array().is_none_or(Vec::is_empty), "{cut}: {report}");
+        assert_eq!(report["rows_read"], 1, "{cut}: {report}");
+        canbao(&db).args(["reconcile", "--source", "tax", "--json"]).arg(&tax).assert().success();
+        assert_eq!(paid(&second), "unpaid", "{cut}: the cut-off row marked nobody");
+    }
+    // The same line whole, without a line break after it: read.
+    let tax = dir.path().join("tax.csv");
+    std::fs::write(&tax, format!("{head}李四,{second},380,2023-10-08")).unwrap();
+    canbao(&db).args(["reconcile", "--source", "tax", "--json"]).arg(&tax).assert().success();
+    assert_eq!(paid(&second), "paid");
+}
+
 #[test]
 fn reconcile_skips_footers_and_names_a_pupil_held_with_a_flagged_number() {
     let dir = tempfile::tempdir().unwrap();

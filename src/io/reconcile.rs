@@ -595,6 +595,9 @@ struct ListSheet {
     hidden_columns: Vec<usize>,
     /// Whose terms say what the workbook hides (Excel's, or an ODS's spreadsheet's).
     hidden_in: table::HiddenIn,
+    /// A CSV's last line with no line break after it (`table::Unended`): cut off mid-record when it ends short of
+    /// the header's columns or inside a quoted cell.
+    unended: Option<table::Unended>,
 }
 
 /// Reads `path` and reconciles it. `policy` (the drive's) is used to compare paid amounts with the amount due.
@@ -633,8 +636,10 @@ pub fn reconcile_with(
             std::mem::take(&mut rows.hidden_columns),
             rows.hidden_in,
         );
-        let cells = rows.collect::<Result<Vec<_>, _>>()?;
-        sheets.push(ListSheet { sheet: Sheet { name, rows: cells }, hidden, hidden_rows, hidden_columns, hidden_in });
+        let cells = rows.by_ref().collect::<Result<Vec<_>, _>>()?;
+        let unended = rows.unended();
+        let sheet = Sheet { name, rows: cells };
+        sheets.push(ListSheet { sheet, hidden, hidden_rows, hidden_columns, hidden_in, unended });
     }
     reconcile_list(store, &file, sheets, by_canbao, source, policy, options)
 }
@@ -654,6 +659,7 @@ pub fn reconcile_sheets(
         hidden_rows: Vec::new(),
         hidden_columns: Vec::new(),
         hidden_in: table::HiddenIn::Excel,
+        unended: None,
     });
     let options = ReconcileOptions { dry_run, keep_unmatched: false };
     reconcile_list(store, file, sheets.collect(), false, source, policy, options)
@@ -730,7 +736,7 @@ fn reconcile_list(
     let mut found_header = false;
     // Hidden sheets that hold a list, left out.
     let mut hidden_lists: Vec<String> = Vec::new();
-    for ListSheet { sheet, hidden, hidden_rows, hidden_columns, hidden_in } in &sheets {
+    for ListSheet { sheet, hidden, hidden_rows, hidden_columns, hidden_in, unended } in &sheets {
         run.hidden_in = *hidden_in;
         let Some(mut map) = header::detect(&sheet.rows, run.synonyms) else { continue };
         if *hidden {
@@ -752,7 +758,17 @@ fn reconcile_list(
         }
         run.unused_columns(sheet, &map, hidden_columns);
         let mut hidden_said = Vec::new();
+        // The header's last named column: a last line that ends short of it, or inside a quoted cell, with no line
+        // break after it, is a record cut off, as a file still being copied or saved ends. Its payment is half
+        // written (an amount cut to its first digits, a date to its year) and the whole one comes with the file.
+        let header_width = sheet.rows[map.row].iter().rposition(|c| !c.is_empty()).map_or(0, |at| at + 1);
+        let cut_off =
+            unended.filter(|u| u.in_quote || sheet.rows.get(u.row - 1).is_some_and(|r| r.len() < header_width));
         for (index, row) in sheet.rows.iter().enumerate().skip(map.row + 1) {
+            if let Some(cut) = cut_off.filter(|u| u.row == index + 1) {
+                run.cut_off_said(sheet, cut.row);
+                continue;
+            }
             let before = (run.report.rows_read, run.report.skipped);
             run.read_row(sheet, &map, index + 1, row)?;
             // A row Excel hides is read (nothing is dropped unseen) and said, so the operator, who sees only what
@@ -1098,6 +1114,14 @@ impl Run<'_> {
             let message = format!("以下列本次核对未使用：{list} (columns this reconciliation does not use: {list_en})");
             self.problem(sheet, map.row + 1, String::new(), message);
         }
+    }
+
+    /// A CSV's last line cut off mid-record (`table::Unended`): left out, not reconciled.
+    fn cut_off_said(&mut self, sheet: &Sheet, row: usize) {
+        let message = "文件最后一行不完整，可能仍在复制或保存中；该行未核对，请等文件完整后再核对 (the file's last line \
+                       is incomplete, maybe still being copied or saved: that row was not reconciled; reconcile the \
+                       file again once it is complete)";
+        self.problem(sheet, row, String::new(), message.to_owned());
     }
 
     fn problem(&mut self, sheet: &Sheet, row: usize, column: String, message: String) {
