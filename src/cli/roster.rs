@@ -697,13 +697,9 @@ fn mark_top_up(store: &mut Store, pupil: &Student, chosen: &str, top_up: TopUp, 
             ))
             .kind("date_in_future"));
         }
-        Err(crate::domain::policy::TopUpDateError::BeforeRecorded(first)) => {
-            return Err(UserError::new(format!(
-                "{name}：补缴日期 {typed_on} 早于已记录的缴费日期 {first}，未保存；只有已记录日期比今天晚一天（另一台电脑\
-                 所在时区已到次日）时，今天的补缴按该日记录 ({name}: the top-up's date {typed_on} is before the payment \
-                 recorded on {first}: nothing saved; only a recorded day one day after today, from a laptop in a time \
-                 zone ahead, dates today's top-up)"
-            )));
+        Err(e) => {
+            let (zh, en) = e.before_recorded(typed_on).unwrap_or_default();
+            return Err(UserError::new(format!("{name}：{zh}，未保存 ({name}: {en}; nothing saved)")));
         }
     };
     if moved {

@@ -523,6 +523,25 @@ pub enum TopUpDateError {
     BeforeRecorded(NaiveDate),
 }
 
+impl TopUpDateError {
+    /// What a top-up dated `typed` and refused as before the recorded payment says, in Chinese and in English
+    /// (`None` for a day after today, said as any payment's): the same words in `mark --top-up` and the screen's
+    /// payment form, with the one day a recorded payment may be ahead.
+    pub fn before_recorded(self, typed: NaiveDate) -> Option<(String, String)> {
+        let TopUpDateError::BeforeRecorded(first) = self else { return None };
+        Some((
+            format!(
+                "补缴日期 {typed} 早于已记录的缴费日期 {first}；只有已记录日期比今天晚一天（另一台电脑所在时区已到次日）时，\
+                 今天的补缴按该日记录"
+            ),
+            format!(
+                "the top-up's date {typed} is before the payment recorded on {first}; only a recorded day one day after \
+                 today, from a laptop in a time zone ahead, dates today's top-up"
+            ),
+        ))
+    }
+}
+
 /// The day a top-up (补缴) is dated: the day `typed`, never before the payment it follows (`recorded`), which
 /// decides its cover period, and never after `today`. Except that a recorded day one day after today is taken as
 /// another laptop's today, one whose time zone had already reached the next day (two laptops merged across

@@ -383,6 +383,15 @@ impl App {
 
     /// Quotes every target for a payment on `day`, and shows the amount due unless the operator typed one.
     pub fn quote_form(&self, form: &mut PaymentForm, day: NaiveDate) {
+        // A top-up is saved on the day `policy::top_up_day` gives (the recorded payment's, one day ahead of today
+        // on a laptop a time zone ahead): quoted on it, as its window and amount due are that day's.
+        let day = match form.top_up {
+            Some(_) => {
+                let recorded = form.pupils.first().and_then(|s| s.payment_details.paid_on);
+                policy::top_up_day(day, recorded, self.store.today()).map_or(day, |(on, _)| on)
+            }
+            None => day,
+        };
         let english = self.lang == super::Language::En;
         // Categories carried from an earlier year (待重新认定) are not this year's until certified again: the full
         // amount, as `quote` and the payment notice ask, with why (the department pays the subsidy back once it
@@ -500,8 +509,9 @@ impl App {
                 Err(e) => {
                     form.error = Some(match e {
                         crate::domain::policy::TopUpDateError::Future => self.text.future_date.to_owned(),
-                        crate::domain::policy::TopUpDateError::BeforeRecorded(first) => {
-                            fill(self.text.top_up_before_payment, &[&date, &first])
+                        crate::domain::policy::TopUpDateError::BeforeRecorded(_) => {
+                            let (zh, en) = e.before_recorded(date).unwrap_or_default();
+                            if self.lang == super::Language::En { en[..1].to_uppercase() + &en[1..] } else { zh }
                         }
                     });
                     form.focus = PaymentField::Date;

@@ -266,7 +266,6 @@ pub struct Text {
     pub top_up_amount: &'static str,
     pub top_up_note: &'static str,
     /// What the status line says was saved: the top-up, the sum.
-    pub top_up_before_payment: &'static str,
     pub top_up_saved: &'static str,
     /// A top-up moved to the recorded payment's day, one after today (a laptop in a time zone ahead).
     pub top_up_dated_as_recorded: &'static str,

@@ -285,7 +285,6 @@ pub static EN: Text = Text {
     top_up_title: "Record top-up",
     top_up_amount: "Top-up",
     top_up_note: "Part-paid: {} of {} yuan paid, {} yuan still owed. The top-up is added to what was paid, dated the day it is paid.",
-    top_up_before_payment: "The top-up's date {} is before the payment recorded on {}: give the day it was paid",
     top_up_dated_as_recorded: ", dated {} as recorded (time zone)",
     top_up_saved: "a top-up of {} yuan, {} in all",
     part_paid: "part-paid",

@@ -263,7 +263,6 @@ pub static ZH: Text = Text {
     top_up_title: "登记补缴",
     top_up_amount: "补缴金额",
     top_up_note: "部分缴费：已缴 {} 元，应缴 {} 元，还差 {} 元。补缴的金额与已缴的相加，缴费日期记为补缴当天。",
-    top_up_before_payment: "补缴日期 {} 早于已记录的缴费日期 {}：请改为补缴当天",
     top_up_dated_as_recorded: "，按已记录缴费日 {} 记（时区）",
     top_up_saved: "补缴 {} 元，共缴 {} 元",
     part_paid: "部分缴费",
