@@ -13,6 +13,7 @@ use super::policy::{
     AmountDispute, Policy, ShareReason, department_share, family_share, quote_pupil, recorded_payment_date_error,
     shortfall_fen,
 };
+use super::same_child::Signs;
 use super::student::{Enrollment, PaymentStatus, Student};
 use super::unapplied::{KeptPayment, UnappliedPayment, UnappliedReason};
 
@@ -748,10 +749,13 @@ pub fn check_in_year(
                 pupils: group.into_iter().map(Into::into).collect(),
             });
         } else if group.iter().any(|s| s.id_number.is_empty()) && !one_number {
-            report.same_name_class_unnumbered.push(DuplicateGroup {
-                key: format!("{name} {class}"),
-                pupils: group.into_iter().map(Into::into).collect(),
-            });
+            let alike = unnumbered_alike(&group);
+            if !alike.is_empty() {
+                report.same_name_class_unnumbered.push(DuplicateGroup {
+                    key: format!("{name} {class}"),
+                    pupils: alike.into_iter().map(Into::into).collect(),
+                });
+            }
         }
     }
     report.same_name_mistyped = mistyped_pairs(students);
@@ -875,6 +879,22 @@ pub fn tax_paid_unrecorded(kept: &[KeptPayment], students: &[Student]) -> Vec<Un
         }
     }
     found
+}
+
+/// The pupils of one name and class, some without a number, that may be one child twice: each one without a
+/// number and each one with a number that the import's rule (`same_child`: another sex, a 备注 saying they are two
+/// children) does not tell apart. A pair the import kept as two children is not one to delete.
+fn unnumbered_alike<'a>(group: &[&'a Student]) -> Vec<&'a Student> {
+    let signs = |s: &Student| Signs::of_row(s.sex, None, &s.note);
+    let (without, with): (Vec<&Student>, Vec<&Student>) = group.iter().copied().partition(|s| s.id_number.is_empty());
+    let kept: Vec<bool> = group
+        .iter()
+        .map(|s| {
+            let others = if s.id_number.is_empty() { &with } else { &without };
+            others.iter().any(|o| signs(s).apart(&signs(o)).is_none())
+        })
+        .collect();
+    group.iter().zip(kept).filter(|(_, k)| *k).map(|(s, _)| *s).collect()
 }
 
 /// Each pupil held with a flagged number (not one a spreadsheet rounded: `same_name_class_rounded` lists those)
@@ -1358,5 +1378,29 @@ mod tests {
         let found: Vec<(&str, usize)> =
             report.same_name_class_unnumbered.iter().map(|g| (g.key.as_str(), g.pupils.len())).collect();
         assert_eq!(found, [("孙语 1班", 2)], "{report:?}");
+    }
+
+    /// A pair the import kept as two children (`same_child`: a 备注 saying so, or another sex) is not listed as one
+    /// child twice, whose extra entry to delete would be a real child.
+    #[test]
+    fn two_children_of_one_name_the_import_kept_apart_are_not_listed_as_one() {
+        let today = NaiveDate::from_ymd_opt(2024, 9, 1).unwrap_or_default();
+        let mut noted = pupil("陈七", "", "1班");
+        noted.note = "同名不同人".into();
+        let mut boy = pupil("陈八", "", "1班");
+        boy.sex = Some(id_number::Sex::Male);
+        let students = vec![
+            pupil("陈七", "450203201909308803", "1班"),
+            noted,
+            pupil("陈八", "450203201909308803", "1班"),
+            boy,
+            // Nothing tells these two apart: still listed.
+            pupil("孙语", "450203201909308803", "2班"),
+            pupil("孙语", "", "2班"),
+        ];
+        let report = check(&students, CategoryTable::builtin(), None, today);
+        let found: Vec<(&str, usize)> =
+            report.same_name_class_unnumbered.iter().map(|g| (g.key.as_str(), g.pupils.len())).collect();
+        assert_eq!(found, [("孙语 2班", 2)], "{report:?}");
     }
 }
