@@ -4778,6 +4778,34 @@ fn the_special_roster_has_one_row_per_child_per_department() {
     assert_eq!(text.lines().skip_while(|l| !l.starts_with("序号")).count(), 1 + 3, "{text}");
 }
 
+/// The one 民政 row of a child of two 民政 categories (低保对象 and 孤儿) says which category's subsidy applies and that
+/// the other brings nothing more (003 四(三): the highest, never a sum). Before, its 备注 was empty. Without a
+/// policy nothing can be said, and the export says so instead of leaving the remark silently empty.
+#[test]
+fn the_special_roster_says_which_of_one_departments_categories_is_subsidised() {
+    let (dir, db) = drive_with_progress();
+    let list = "姓名,身份证号码,人员类别\n孙语,450203201909308803,低保对象、孤儿\n";
+    ok(canbao(&db).args(["reconcile", "--source", "categories"]).arg(write(dir.path(), "categories.csv", list)));
+    let book = workbook(&export(&db, "special", &dir.path().join("special.xlsx"), &[])[0]);
+    let rows = &book.iter().find(|(n, _)| n == "民政").expect("民政").1;
+    let (header, table) = body(rows, "序号");
+    let at = texts(header).iter().position(|t| t == "备注").expect("备注");
+    let sun: Vec<String> = table.iter().filter(|r| r[1] == "孙语").map(|r| r[at].to_string()).collect();
+    assert_eq!(sun.len(), 1, "{sun:?}");
+    let said = &sun[0];
+    let one_of = ["按低保对象（最高）资助；孤儿不另资助", "按孤儿（最高）资助；低保对象不另资助"];
+    assert!(one_of.iter().any(|w| said.ends_with(w)), "{said}");
+
+    let (dir, db) = sample_drive_in(2024);
+    ok(canbao(&db).args(["reconcile", "--source", "categories"]).arg(write(dir.path(), "categories.csv", list)));
+    let said = ok(canbao(&db).args(["export", "special", "--out"]).arg(dir.path().join("special.xlsx")));
+    assert!(said.contains("资助备注未填") && said.contains("1 名学生属多个人员类别"), "{said}");
+    // One category each: nothing to say.
+    let (dir, db) = sample_drive_in(2024);
+    let said = ok(canbao(&db).args(["export", "special", "--out"]).arg(dir.path().join("special.xlsx")));
+    assert!(!said.contains("资助备注未填"), "{said}");
+}
+
 /// A tax list giving 潘宁萱's ID number under another name (潘某某) records nothing and keeps the row; the student
 /// information sheet, the batch template and the 未缴费 ledger say in 备注 that the tax office holds a payment for
 /// the number under that name, to be checked, beside her 否, and `check` lists it; read back, the remark is canbao's. Once the list

@@ -124,7 +124,16 @@ pub(super) fn export(cli: &Cli, args: &ExportArgs) -> CmdResult {
                     say_beside(amounts_blank_without_policy(&input), to_stdout);
                     paths
                 }
-                ExportKind::Special => forms::special::export_special(&input, out)?,
+                ExportKind::Special => {
+                    let paths = forms::special::export_special(&input, out)?;
+                    let commands = (
+                        store.command("policy list"),
+                        store.command("policy use 政策名"),
+                        store.command("policy use NAME"),
+                    );
+                    say_beside(forms::special::subsidy_remarks_unsaid(&input, commands), to_stdout);
+                    paths
+                }
                 ExportKind::Classes => {
                     let (paths, former) = forms::classes::export_classes(&input, out)?;
                     say_beside(forms::classes::former_note(former, forms::classes::CLASS_FORM), to_stdout);

@@ -90,8 +90,12 @@ pub fn export_special(input: &FormInput, out: Option<&Path>) -> Result<Vec<PathB
     // reading only its own sheet does not arrange a subsidy another department pays (003 四(三): the highest, never
     // a sum).
     let mut subsidy_notes: std::collections::HashMap<(i64, &str), String> = std::collections::HashMap::new();
-    for s in pupils.iter().filter(|s| rows_of.get(&s.id).is_some_and(|&n| n > 1)) {
+    // So does the one row naming two categories of one department (低保对象、孤儿, both 民政): one subsidy, not two.
+    for s in &pupils {
         let of_pupil: Vec<&RosterRow> = rows.iter().filter(|(_, p, _)| p.id == s.id).collect();
+        if of_pupil.len() < 2 && of_pupil.iter().all(|(_, _, marks)| marks.len() < 2) {
+            continue;
+        }
         for (department, note) in subsidy_remarks(input, table, s, &of_pupil) {
             subsidy_notes.insert((s.id, department), note);
         }
@@ -119,9 +123,32 @@ pub fn export_special(input: &FormInput, out: Option<&Path>) -> Result<Vec<PathB
     Ok(vec![writer.finish()?])
 }
 
+/// The warning that the roster's 备注 says of no pupil of several categories which subsidy applies (the highest,
+/// never a sum: 003 四(三)), since the drive has no policy of the form's year to quote it from: a department
+/// reading its sheet cannot tell whether it pays. None when a policy is chosen or no pupil has two categories.
+pub fn subsidy_remarks_unsaid(input: &FormInput, commands: (String, String, String)) -> Option<(String, String)> {
+    if input.priced_policy().is_some() {
+        return None;
+    }
+    let (_, pupils) = input.school_pupils().ok()?;
+    let several = pupils.iter().filter(|s| s.categories.len() > 1).count();
+    if several == 0 {
+        return None;
+    }
+    let (list, use_zh, use_en) = commands;
+    let en = format!(
+        "subsidy remarks left blank: {several} pupil(s) have several categories, but the drive has no policy of the          form's year, so 备注 does not say which category's subsidy applies (the highest, never a sum); choose one          with {use_en} ({list} shows them) and export again"
+    );
+    let zh = format!(
+        "资助备注未填：{several} 名学生属多个人员类别，但数据文件没有本年度的保费政策，备注未写明按哪一类别（最高）资助、\
+         其余类别不另资助；请用 {use_zh} 选定政策（{list} 列出可用的政策）后重新导出"
+    );
+    Some((format!("{zh} ({en})"), en))
+}
+
 /// What each of a pupil's rows (`of_pupil`, one per department) says of the subsidy the policy applies: on the
-/// paying department's row that its category is the one (the highest), on every other that the category brings
-/// nothing more. None without a policy of the form's year, or where no category of the pupil is subsidised.
+/// paying department's row that its category is the one (the highest), naming it where the row names several
+/// and saying the others bring nothing more, on every other row that its category brings nothing more. None without a policy of the form's year, or where no category of the pupil is subsidised.
 fn subsidy_remarks<'r>(
     input: &FormInput,
     table: &CategoryTable,
@@ -165,7 +192,15 @@ fn subsidy_remarks<'r>(
                     .filter(|(d, _, _)| d != paying)
                     .flat_map(|(_, _, m)| m.iter().map(|m| m.name.as_str()))
                     .collect();
-                format!("另属{}，按本类别（最高）资助", others.join("、"))
+                let beside: Vec<&str> =
+                    paying_marks.iter().filter(|m| !is_applied(m)).map(|m| m.name.as_str()).collect();
+                let elsewhere =
+                    if others.is_empty() { String::new() } else { format!("另属{}，", others.join("、")) };
+                if beside.is_empty() {
+                    format!("{elsewhere}按本类别（最高）资助")
+                } else {
+                    format!("{elsewhere}按{applied_named}（最高）资助；{}不另资助", beside.join("、"))
+                }
             } else {
                 let label = if paying.is_empty() { NO_DEPARTMENT } else { paying.as_str() };
                 format!("另属{applied_named}，由{label}{how}；本类别不另资助")
