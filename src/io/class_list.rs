@@ -3926,6 +3926,17 @@ impl RowReader<'_> {
         if leading.is_some() {
             return leading;
         }
+        // 示例 in the class column (「张示例 | 4502… | 示例」) is no class a pupil is in; a name marked as an
+        // example (「（示例）张三」, 「例：李四」) is none whatever its number.
+        let class_at = [Column::Class, Column::GradeClass].iter().find_map(|c| map.columns.get(c).copied());
+        let marked = |at: Option<usize>, is: &dyn Fn(&str) -> bool| {
+            at.and_then(|at| row.get(at)).filter(|c| matches!(c, Cell::Text(t) if is(t)))
+        };
+        if let Some(cell) = marked(class_at, &|t| self.synonyms.is_example(t))
+            .or_else(|| marked(name_at, &|t| self.synonyms.marks_name_as_example(t)))
+        {
+            return Some(cell);
+        }
         let seq_plain = seq_at.and_then(|at| row.get(at)).is_some_and(|c| match c {
             Cell::Number(_) => true,
             _ => {
@@ -3942,7 +3953,9 @@ impl RowReader<'_> {
     fn example_before_id(&self, row: &[Cell]) -> Option<String> {
         let at = row.iter().position(|c| holds_id_number(std::slice::from_ref(c), self.today))?;
         row[..at].iter().find_map(|c| match c {
-            Cell::Text(t) if self.synonyms.is_example(t) => Some(t.trim().to_owned()),
+            Cell::Text(t) if self.synonyms.is_example(t) || self.synonyms.marks_name_as_example(t) => {
+                Some(t.trim().to_owned())
+            }
             _ => None,
         })
     }
@@ -6767,6 +6780,25 @@ mod tests {
         let examples: Vec<_> =
             plan.report.problems.iter().filter(|p| p.message.contains("示例行")).map(|p| p.row).collect();
         assert_eq!(examples, [Some(5), Some(6)], "{:?}", plan.report.problems);
+    }
+
+    /// A row whose class is 示例, or whose name a template marks as its example (「（示例）张三」, 「例：李四」), is
+    /// left out and said at its row, as a 示例 in the 序号 column is.
+    #[test]
+    fn a_class_or_name_marked_as_example_is_said_and_no_pupil() {
+        let names = ["张示例", "（示例）张三", "示例：张三", "例：李四", "张三（样例）", "王示例"];
+        let mut csv = String::from("姓名,身份证号码,班级\n");
+        for (at, name) in names.iter().enumerate() {
+            let class = if at == 0 { "示例" } else { "一年级1班" };
+            csv.push_str(&format!("{name},{},{class}\n", TEN_IDS[at]));
+        }
+        let sheets = table::read_bytes(csv.as_bytes(), "a.csv").unwrap();
+        let plan = plan_sheets(vec![("a.csv".into(), sheets)], None, DEFAULT_SCHOOL, today()).unwrap();
+        let names: Vec<&str> = plan.rows.iter().map(|r| r.name.as_str()).collect();
+        assert_eq!(names, ["王示例"], "{:?}", plan.report.problems);
+        let examples: Vec<_> =
+            plan.report.problems.iter().filter(|p| p.message.starts_with("示例行")).map(|p| p.row).collect();
+        assert_eq!(examples, [Some(2), Some(3), Some(4), Some(5), Some(6)], "{:?}", plan.report.problems);
     }
 
     #[test]

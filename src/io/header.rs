@@ -221,6 +221,27 @@ impl Synonyms {
         !word.is_empty() && self.cell_words.example.iter().any(|w| w.eq_ignore_ascii_case(word))
     }
 
+    /// A name a template marks as its example (「（示例）张三」, 「示例：张三」, 「例：李四」, 「张三（样例）」): an example
+    /// word before a colon or in brackets at either end, a name beside it. 「张三：男」 or 「李（例）」 alone is no mark.
+    pub fn marks_name_as_example(&self, name: &str) -> bool {
+        if name.len() > 80 {
+            return false;
+        }
+        let name = name.trim();
+        let named = |rest: &str| !rest.trim().is_empty();
+        if let Some((head, rest)) = name.split_once(['：', ':'])
+            && named(rest)
+            && self.is_example(head)
+        {
+            return true;
+        }
+        [('（', '）'), ('(', ')'), ('【', '】'), ('[', ']')].into_iter().any(|(open, close)| {
+            let before = name.strip_prefix(open).and_then(|after| after.split_once(close));
+            let after = name.strip_suffix(close).and_then(|before| before.rsplit_once(open)).map(|(r, w)| (w, r));
+            [before, after].into_iter().flatten().any(|(word, rest)| named(rest) && self.is_example(word))
+        })
+    }
+
     /// A cell of a row of instructions under a header (「必填」, 「必填（18位）」, 「选填」): it begins with such a word.
     pub fn is_fill_in(&self, cell: &str) -> bool {
         let cell = cell.trim_start_matches(|c: char| c.is_whitespace() || is_bracket_or_mark(c));
@@ -658,6 +679,13 @@ mod tests {
         assert!(
             syn.is_example("示例") && syn.is_example("【样例】") && syn.is_example(" 例： ") && !syn.is_example("例行")
         );
+        for name in ["（示例）张三", "示例：张三", "例：李四", "张三（样例）", "【填写示例】王五", "(example) Li"]
+        {
+            assert!(syn.marks_name_as_example(name), "{name}");
+        }
+        for name in ["张三", "张三：男", "（例）", "例行", "李（例）明", "王示例"] {
+            assert!(!syn.marks_name_as_example(name), "{name}");
+        }
         assert!(syn.is_fill_in("必填（18位）") && syn.is_fill_in("选填") && !syn.is_fill_in("陈娜军"));
         // The agencies' ways of saying a person is registered, 参保登记成功 as 登记成功 and 正常参保 are.
         for word in ["参保登记成功", "登记成功", "正常参保", "已参保登记", "参保成功", "已办理参保登记", "成功参保"]
