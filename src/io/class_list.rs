@@ -1491,10 +1491,31 @@ impl RowReader<'_> {
         // Hidden sheets that hold a list, left out.
         let mut hidden_lists: Vec<String> = Vec::new();
         let multi = sheets.iter().filter(|s| !s.hidden).count() > 1;
-        for mut rows in sheets {
+        // A 说明 or 样表 sheet beside class sheets is read after them: with a header over sample rows, it is left
+        // out once the others have given pupils, and read as a list (and said) only where they gave none.
+        let notes_later = multi && sheets.iter().any(|s| !s.hidden && !is_notes_sheet(&s.name));
+        let pupils_at_start = self.report.rows_read - self.report.skipped;
+        let mut later = std::collections::VecDeque::new();
+        let mut in_later = false;
+        let mut sheets = sheets.into_iter();
+        loop {
+            let mut rows = match sheets.next() {
+                Some(rows) => rows,
+                None => match later.pop_front() {
+                    Some(rows) => {
+                        in_later = true;
+                        rows
+                    }
+                    None => break,
+                },
+            };
             self.hidden_in = rows.hidden_in;
             if rows.hidden {
                 self.hidden_sheet(file, rows, &mut hidden_lists)?;
+                continue;
+            }
+            if notes_later && !in_later && is_notes_sheet(&rows.name) {
+                later.push_back(rows.held()?);
                 continue;
             }
             // The header is looked for among the first rows; the rows down to it stay, for the messages that
@@ -1599,6 +1620,11 @@ impl RowReader<'_> {
                 }
                 continue;
             };
+            let notes = is_notes_sheet(&name);
+            if notes && in_later && self.report.rows_read - self.report.skipped > pupils_at_start {
+                self.notes_sheet_left_out(file, &name, head, rows)?;
+                continue;
+            }
             found_any = true;
             let hidden_rows = std::mem::take(&mut rows.hidden_rows);
             let hidden_columns = std::mem::take(&mut rows.hidden_columns);
@@ -1731,6 +1757,15 @@ impl RowReader<'_> {
             self.more_formulas_said(file, &sheet);
             self.classless_said(file, &sheet, &sheet_class, class_column, &class_header);
             self.grade_only_said(file, &sheet, &class_header);
+            if notes {
+                let message = format!(
+                    "工作表 {0} 的名称像填写说明或示例，但其中的学生已按名单导入，请核对其中是否有示例行 (sheet {0} is \
+                     named as instructions or a sample, but its pupils were imported as a list: check none is an \
+                     example)",
+                    sheet.name
+                );
+                self.problem_at(file, &sheet.name, None, "", message);
+            }
             // One class's sheet left empty among the others: the file as a whole has pupils and says nothing.
             if multi && self.report.rows_read - self.report.skipped == pupils_before {
                 let (zh, en) = match self.report.rows_read == read_before {
@@ -1759,6 +1794,34 @@ impl RowReader<'_> {
                 }
             }
         }
+    }
+
+    /// A 说明 or 样表 sheet with a header, left out as the workbook's other sheets hold the pupils: said by name,
+    /// and each of its rows with a valid ID number at its row, should one be a pupil after all.
+    fn notes_sheet_left_out(
+        &mut self,
+        file: &str,
+        name: &str,
+        head: Vec<Vec<Cell>>,
+        rest: SheetRows,
+    ) -> Result<(), ImportError> {
+        let message = format!(
+            "工作表 {name} 是填写说明或示例，本文件其他工作表中已有学生，整张表未作为名单导入 (sheet {name} is \
+             instructions or a sample and the file's other sheets hold the pupils: it was not imported as a list)"
+        );
+        self.problem_at(file, name, None, "", message);
+        let rows = head.into_iter().map(Ok).chain(rest);
+        for (index, row) in rows.enumerate() {
+            if holds_id_number(&row?, self.today) {
+                let message = format!(
+                    "工作表 {name} 是填写说明或示例，未导入；这一行有有效的身份证号码，若是学生，请移到其班级的工作表后\
+                     重新导入 (sheet {name} is instructions or a sample and was not imported; this row holds a valid \
+                     ID number: if it is a pupil, move it to its class's sheet and import again)"
+                );
+                self.problem_at(file, name, Some(index + 1), "", message);
+            }
+        }
+        Ok(())
     }
 
     /// Ends every run of problems: each run of several rows says so in its message.
@@ -4128,6 +4191,16 @@ const CLASS_SHEET_ID_ROWS: usize = 3;
 const NOTES_SHEET_WORDS: [&str; 12] =
     ["说明", "示例", "样表", "样例", "范例", "填表", "填写", "须知", "注意", "example", "sample", "readme"];
 
+/// Words of a sheet's name that make it instructions or a sample beside the class sheets (填写说明, 注意事项,
+/// 样表, 模板说明); 填表 or 填写 alone may name the sheet the pupils are written on, and a name with 班 is a class's.
+const NOTES_LIST_WORDS: [&str; 11] =
+    ["说明", "示例", "样表", "样例", "范例", "须知", "注意", "example", "sample", "readme", "instruction"];
+
+fn is_notes_sheet(name: &str) -> bool {
+    let lower = name.trim().to_lowercase();
+    !lower.contains('班') && NOTES_LIST_WORDS.iter().any(|word| lower.contains(word))
+}
+
 /// Whether a sheet without a header whose rows hold `numbered` valid ID numbers is a class's list whose header
 /// words are not known: as many numbers as no sample gives, or a name that is a class's or a grade's (一年级2班,
 /// 二班, 初一, 3.2) and not that of notes.
@@ -5896,6 +5969,51 @@ mod tests {
             matches!(&err, ImportError::Read(ReadError::SheetWithoutHeader { sheet, rows: 2, .. }) if sheet == "一年级3班"),
             "{err}"
         );
+    }
+
+    /// A 说明 sheet with a header over sample rows, beside class sheets, is left out by name and its rows with a
+    /// valid ID number said each at its row, whether they name a class of their own or a real one; alone in its
+    /// workbook, or beside sheets without pupils, its pupils are imported and said.
+    #[test]
+    fn a_notes_sheet_with_a_header_is_left_out_beside_class_sheets() {
+        let one = pupils_sheet("一年级1班", &[], &[("张三", TEN_IDS[0])]);
+        let two = pupils_sheet("一年级2班", &[], &[("李四", TEN_IDS[1])]);
+        let notes = |name: &str, class: &str| Sheet {
+            name: name.into(),
+            rows: vec![
+                vec![text("填表说明：每班一张表，身份证号码按文本填写")],
+                vec![text("姓名"), text("身份证号码"), text("班级")],
+                vec![text("示例"), text(TEN_IDS[2]), text("一年级1班")],
+                vec![text("张示范"), text(TEN_IDS[3]), text(class)],
+            ],
+        };
+        for (name, class) in
+            [("说明", "示例班"), ("填写说明", "一年级1班"), ("注意事项", "一年级1班"), ("样表", "示例班")]
+        {
+            for at in [0, 2] {
+                let mut sheets = vec![one.clone(), two.clone()];
+                sheets.insert(at, notes(name, class));
+                let plan = plan_sheets(vec![("a.xlsx".into(), sheets)], None, DEFAULT_SCHOOL, today())
+                    .unwrap_or_else(|e| panic!("{name}: {e}"));
+                let names: Vec<&str> = plan.rows.iter().map(|r| r.name.as_str()).collect();
+                assert_eq!(names, ["张三", "李四"], "{name}");
+                let said: Vec<_> = plan.report.problems.iter().filter(|p| p.sheet == name).collect();
+                let rows: Vec<_> = said.iter().map(|p| p.row).collect();
+                assert_eq!(rows, [None, Some(3), Some(4)], "{name}: {said:?}");
+                assert!(said[0].message.contains("未作为名单导入") && said[0].message.contains("not imported"));
+                assert!(said[2].message.contains("有效的身份证号码") && said[2].message.contains("valid ID"));
+            }
+        }
+        // Alone, or beside a sheet with no pupils, its pupil is imported, and the sheet is said.
+        let empty = Sheet { name: "Sheet2".into(), rows: vec![] };
+        for sheets in [vec![notes("说明", "一年级1班")], vec![notes("说明", "一年级1班"), empty]] {
+            let plan = plan_sheets(vec![("b.xlsx".into(), sheets)], None, DEFAULT_SCHOOL, today()).expect("imported");
+            let names: Vec<&str> = plan.rows.iter().map(|r| r.name.as_str()).collect();
+            assert_eq!(names, ["张示范"]);
+            let said = plan.report.problems.iter().find(|p| p.sheet == "说明" && p.row.is_none());
+            let said = said.map(|p| p.message.as_str()).unwrap_or_default();
+            assert!(said.contains("名称像填写说明或示例") && said.contains("check none is an example"), "{said}");
+        }
     }
 
     /// A 说明 sheet with no header whose template examples carry valid numbers, however many, is no class's

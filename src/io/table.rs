@@ -193,6 +193,14 @@ impl Iterator for SheetRows {
 }
 
 impl SheetRows {
+    /// The sheet's rows read now and held, its name and what Excel hides kept: a sheet looked at after the ones
+    /// behind it, whose rows the reading thread, reading the sheets in order, would otherwise wait to hand over.
+    pub fn held(mut self) -> Result<SheetRows, ReadError> {
+        let rows = self.by_ref().collect::<Result<Vec<_>, _>>()?;
+        self.source = RowSource::Cells(rows.into_iter());
+        Ok(self)
+    }
+
     /// Hands back a row this sheet gave, once it has been used: a CSV's next row is read into its cells and
     /// their text, where making every row anew cost as much as parsing it.
     pub fn give_back(&mut self, row: Vec<Cell>) {
