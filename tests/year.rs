@@ -1591,3 +1591,32 @@ fn a_top_up_on_the_laptop_behind_in_time_takes_the_day_recorded_ahead() {
         assert_eq!((s.payment_details.amount_fen, s.payment_details.paid_on), (Some(34000), Some(day(ahead))));
     }
 }
+
+/// `policy list` shows the drive's policy as the drive's copy says it, which its sums use, when this laptop's file
+/// of it was edited after it was chosen: the copy's premium, and that the file says another and is not used, with
+/// the command that takes it. Before, the row showed the file's premium, starred, and said nothing.
+#[test]
+fn policy_list_shows_the_drives_copy_and_says_the_edited_file_is_not_used() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, home) = (dir.path().join("drive.db"), dir.path());
+    let list = dir.path().join("list.csv");
+    let pupils = roster();
+    write_list(&list, &pupils[..3]);
+    canbao(&db, home).arg("import").arg(&list).args(["--school", "测试小学"]).assert().success();
+    let (year, _) = use_policy_collecting_today(&db, home);
+    let name = format!("testcity-{year}");
+    let file = home.join(format!("config/canbao/policies/{name}.toml"));
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, text.replace("personal_premium = 380", "personal_premium = 420")).unwrap();
+    let listed = self::text(canbao(&db, home).args(["policy", "list"]));
+    let row = listed.lines().find(|l| l.starts_with(&format!("* {name}"))).unwrap_or_else(|| panic!("{listed}"));
+    assert!(row.contains("个人缴费 380元"), "{row}");
+    assert!(row.contains("本机文件已改为 420 元，未采用") && row.contains(&format!("policy use {name}")), "{row}");
+    let quote = json(canbao(&db, home).args(["quote", &pupils[2].1, "--json"]));
+    assert_eq!(quote["personal_due"].as_f64(), Some(380.0), "{quote}");
+    // Taken with `policy use`, the file's is listed as it says, with nothing more.
+    canbao(&db, home).args(["policy", "use", &name]).assert().success();
+    let listed = self::text(canbao(&db, home).args(["policy", "list"]));
+    let row = listed.lines().find(|l| l.starts_with(&format!("* {name}"))).unwrap_or_else(|| panic!("{listed}"));
+    assert!(row.contains("个人缴费 420元") && !row.contains("本机文件"), "{row}");
+}

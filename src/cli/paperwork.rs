@@ -177,6 +177,24 @@ fn note_file_differs(set: &PolicySet, store: &Store, kept: &Policy) {
     eprintln!("{}", pick(&zh, &en));
 }
 
+/// What `policy list` says after the drive's policy when this laptop's file of it differs from the drive's copy,
+/// which is listed: that the file was changed (to what premium), is not used, and the command that takes it.
+fn file_differs_words(store: &Store, kept: &Policy, file: &Policy) -> (String, String) {
+    let command = store.command(&format!("policy use {}", kept.name));
+    let (was, now) = (money::plain(kept.personal_premium_fen), money::plain(file.personal_premium_fen));
+    if was == now {
+        (
+            format!("——数据文件中保存的副本；本机文件 {} 已改动，未采用；选定即采用：{command}", file.source),
+            format!(" — the drive's copy; this computer's file {} was changed and is not used: {command}", file.source),
+        )
+    } else {
+        (
+            format!("——数据文件中保存的副本；本机文件已改为 {now} 元，未采用；选定即采用：{command}"),
+            format!(" — the drive's copy; this computer's file says {now} yuan and is not used: to take it, {command}"),
+        )
+    }
+}
+
 /// The drive's policy if it has one (for exports and reconciliation, which work without one).
 pub fn drive_policy(store: &Store) -> Result<Option<Policy>, UserError> {
     match store.meta(POLICY_META_KEY)? {
@@ -258,7 +276,15 @@ fn policy_list(cli: &Cli, store: Option<&Store>, json: bool) -> CmdResult {
         .as_deref()
         .filter(|name| set.get(name).is_none() && set.broken_named(name).is_none())
         .map(|name| (name, store.kept_policy(name)));
-    let choosable = store.choosable_policies(&set)?;
+    // The drive's policy is listed as the drive's copy says it, which is what its sums use; this laptop's file of
+    // it, edited since, is said to differ and how to take it, rather than listed as though it were in use.
+    let differs = store.policy_file_differs(&set);
+    let mut choosable = store.choosable_policies(&set)?;
+    if let Some((kept, _)) = &differs {
+        for p in choosable.iter_mut().filter(|p| p.name == kept.name) {
+            *p = kept.clone();
+        }
+    }
     let listed: Vec<PolicyListed> =
         choosable.iter().map(|p| PolicyListed::of(p, current.as_deref() == Some(p.name.as_str()))).collect();
     if json {
@@ -266,7 +292,9 @@ fn policy_list(cli: &Cli, store: Option<&Store>, json: bool) -> CmdResult {
     }
     for p in &listed {
         let mark = if p.current { "*" } else { " " };
-        let (from_zh, from_en) = if p.source == crate::store::KEPT_POLICY_SOURCE {
+        let (from_zh, from_en) = if let Some((kept, file)) = differs.as_ref().filter(|(k, _)| k.name == p.name) {
+            file_differs_words(store, kept, file)
+        } else if p.source == crate::store::KEPT_POLICY_SOURCE {
             (
                 "——数据文件中保存的副本，本电脑的配置文件夹中没有此政策文件 (the drive's copy)".to_owned(),
                 " — the drive's copy: this computer's config folder has no file of it".to_owned(),

@@ -1401,6 +1401,25 @@ impl Store {
         Ok(list)
     }
 
+    /// The drive's policy in use and this laptop's file of it, when the file says otherwise than the copy the
+    /// drive keeps (which is the one used, see `cli::paperwork::policy_named`): `(copy, file)`. A closed year's
+    /// copy is its own and never differs.
+    pub fn policy_file_differs(
+        &self,
+        set: &crate::domain::policy::PolicySet,
+    ) -> Option<(crate::domain::policy::Policy, crate::domain::policy::Policy)> {
+        if self.viewed_year().is_some() {
+            return None;
+        }
+        let name = self.meta(POLICY_META_KEY).ok()??;
+        let file = set.get(&name)?;
+        let text = file.file_text()?;
+        if self.kept_policy_text(&name)? == text {
+            return None;
+        }
+        Some((self.kept_policy(&name)?, file.clone()))
+    }
+
     /// The text of the drive's own copy of policy `name`, as `keep_policy_text` saved it.
     pub fn kept_policy_text(&self, name: &str) -> Option<String> {
         self.meta(&policy_copy_key(name)).ok()?
