@@ -368,10 +368,11 @@ fn every_write_to_the_demo_file_says_it_is_the_demo() {
     assert!(!err.contains("示例"), "{err}");
 }
 
-/// The demo's policy is kept in the demo file, its notice number not filled: the export's warning names where to
-/// fill it in each language's own words, where the Chinese sentence carried the English name in brackets.
+/// The demo's policy is kept in the demo file, its notice number not filled: the export's warning says to fill it
+/// in the policy's file on this laptop, named by its path, and take it with `policy use`, in each language. Before,
+/// it said to fill it in 「数据文件中保存的副本」, the drive's copy, which no one can edit.
 #[test]
-fn the_notice_number_warning_names_the_drives_copy_in_each_language() {
+fn the_notice_number_warning_names_the_policy_file_and_the_command_that_takes_it() {
     let dir = tempfile::tempdir().unwrap();
     let demo = dir.path().join("demo.db");
     drop(canbao::demo::fresh_demo(&demo).expect("demo"));
@@ -379,9 +380,15 @@ fn the_notice_number_warning_names_the_drives_copy_in_each_language() {
     let (code, said, err) = run(canbao(&demo).args(["export", "sheet", "--format", "csv", "--out"]).arg(&out));
     assert_eq!(code, 0, "{err}");
     let err = format!("{said}{err}");
-    assert!(err.contains("请在 数据文件中保存的副本 中填写本年度通知的文号"), "{err}");
-    assert!(err.contains("fill in this year's notice number in the drive's copy"), "{err}");
-    assert!(!err.contains("副本 (the drive's copy) 中"), "{err}");
+    let store = Store::open_read_only(&demo).expect("demo");
+    let name = store.meta(canbao::store::POLICY_META_KEY).unwrap().expect("the demo's policy");
+    drop(store);
+    let file = dir.path().canonicalize().unwrap().join("config/canbao/policies").join(format!("{name}.toml"));
+    let file = file.display();
+    assert!(err.contains(&format!("请在政策文件 {file} 中填写本年度通知的文号，再用 ")), "{err}");
+    assert!(err.contains(&format!("policy use {name} 采用")), "{err}");
+    assert!(err.contains(&format!("notice number in the policy file {file}, then take it with ")), "{err}");
+    assert!(!err.contains("数据文件中保存的副本 中"), "{err}");
 }
 
 // ---- a backup opened as a drive ----

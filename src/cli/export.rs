@@ -92,7 +92,7 @@ pub(super) fn export(cli: &Cli, args: &ExportArgs) -> CmdResult {
             let target = forms::out_file(out.as_deref(), &name);
             let (path, left_out) = sheet::export_sheet(&store, policy.as_ref(), &target, &opts)?;
             ids_written.set(left_out.ids_written);
-            say_beside(notice_number_unfilled(policy.as_ref()), to_stdout);
+            say_beside(notice_number_unfilled(&store, policy.as_ref()), to_stdout);
             say_beside(forms::classes::former_note(left_out.former, forms::classes::SHEET_FORM), to_stdout);
             say_beside(sheet::leavers_note(left_out.leavers), to_stdout);
             vec![path]
@@ -101,7 +101,7 @@ pub(super) fn export(cli: &Cli, args: &ExportArgs) -> CmdResult {
             let policy = paperwork::drive_policy(&store)?;
             let input = FormInput { store: &store, opts: &opts, policy: policy.as_ref(), ids_written: &ids_written };
             let out = out.as_deref();
-            say_beside(notice_number_unfilled(policy.as_ref()), to_stdout);
+            say_beside(notice_number_unfilled(&store, policy.as_ref()), to_stdout);
             match other {
                 ExportKind::Template => {
                     let name = template.as_deref().unwrap_or(forms::template::DEFAULT_TEMPLATE);
@@ -484,7 +484,10 @@ fn amounts_blank_without_policy(input: &FormInput) -> Option<(String, String)> {
 
 /// The warning that the policy's notice number is still the placeholder a renewal wrote: the forms cite the earlier
 /// notice as carried (「沿用 …」) or nothing, and the operator is told to fill in this year's.
-fn notice_number_unfilled(policy: Option<&crate::domain::policy::Policy>) -> Option<(String, String)> {
+fn notice_number_unfilled(
+    store: &crate::store::Store,
+    policy: Option<&crate::domain::policy::Policy>,
+) -> Option<(String, String)> {
     use crate::domain::policy::NoticeNumber;
     let policy = policy?;
     let (name, source) = (&policy.name, &policy.source);
@@ -495,6 +498,22 @@ fn notice_number_unfilled(policy: Option<&crate::domain::policy::Policy>) -> Opt
         }
         NoticeNumber::Missing => ("表格中不写文号".to_owned(), "the forms cite no number".to_owned()),
     };
+    // The drive's copy cannot be edited: the number goes into the policy's file on this laptop, which the drive
+    // takes with `policy use`.
+    if *source == crate::store::KEPT_POLICY_SOURCE {
+        let file = config_dir().map(|d| d.join("policies").join(format!("{name}.toml")));
+        let file = file.map(|f| f.display().to_string()).unwrap_or_else(|| format!("policies/{name}.toml"));
+        let command = store.command(&format!("policy use {name}"));
+        let en = format!(
+            "warning: policy {name}'s notice number (document) is not filled in, and {en}: fill in this year's \
+             notice number in the policy file {file}, then take it with {command}"
+        );
+        let zh = format!(
+            "注意：保费政策 {name} 的通知文号（document）尚未填写，{zh}：请在政策文件 {file} 中填写本年度通知的文号，\
+             再用 {command} 采用"
+        );
+        return Some((format!("{zh} ({en})"), en));
+    }
     // A policy the drive keeps names its source in both languages (「数据文件中保存的副本 (the drive's copy)」):
     // each sentence takes its own half.
     let (source_zh, source_en) = (
