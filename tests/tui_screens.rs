@@ -9659,3 +9659,68 @@ fn the_file_picker_says_how_many_files_are_out_of_sight() {
     let shown = screen(&app);
     assert!(shown.contains("↑ 上面还有") && !shown.contains("↓ 下面还有") && shown.contains("13班.csv"), "{shown}");
 }
+
+/// The drive's policy yibin-2027 kept at 380 元, this laptop's file of it edited to 420 元: the screen says so on
+/// start within 80 columns, the policy list shows the drive's 380 (which the sums use) with the file's 420 on a
+/// line below, and Enter on it says the file's text is taken and the premium's change. Before, the list showed
+/// 420 as in use, nothing was said on start, and Enter said only 「已选定政策」.
+#[test]
+fn an_edited_file_of_the_drives_policy_is_said_listed_apart_and_taken_with_its_change() {
+    let renewed = |fen: i64| {
+        let base = canbao::domain::policy::builtin_text("yibin-2024").expect("base");
+        let request = canbao::domain::policy::Renewal {
+            name: "yibin-2027",
+            base_name: "yibin-2024",
+            base_text: base,
+            year: 2027,
+            premium_fen: Some(fen),
+        };
+        canbao::domain::policy::renew(&request, canbao::domain::category::CategoryTable::builtin()).expect("renewed")
+    };
+    let config = tempfile::tempdir().expect("config");
+    std::fs::create_dir_all(config.path().join("policies")).expect("policies");
+    std::fs::write(config.path().join("policies/yibin-2027.toml"), renewed(42000).text).expect("file");
+    for (lang, start, row, adopted) in [
+        (
+            Language::Zh,
+            "本机政策文件 yibin-2027 已改动（个人缴费 420 元），未采用：按 : 选定即采用",
+            "本机文件已改为 420 元，未采用；选定即采用",
+            "已采用本机政策文件 yibin-2027 的内容：个人缴费 380 元 → 420 元",
+        ),
+        (
+            Language::En,
+            "This laptop's file yibin-2027 differs (420 yuan), unused: press : to take it",
+            "This computer's file says 420 yuan, not used: Enter takes it",
+            "Took this computer's file of yibin-2027: premium 380 -> 420 yuan",
+        ),
+    ] {
+        let mut store = store(true);
+        in_year(&mut store, 2027);
+        store.keep_policy_text("yibin-2027", &renewed(38000).text).expect("copy");
+        store.set_meta(canbao::tui::POLICY_META_KEY, "yibin-2027").expect("meta");
+        let options = Options { config_dir: Some(config.path().to_owned()), ..options(lang, Some("测试")) };
+        let mut app = App::new(store, &options).expect("app");
+        app.update(Action::Resize(80, 24));
+        assert_eq!(app.policy.as_ref().map(|p| p.personal_premium_fen), Some(38000));
+        assert!(screen(&app).contains(start), "{}", screen(&app));
+        app.update(Action::Palette);
+        type_text(&mut app, "policy");
+        app.update(Action::Confirm);
+        let Some(canbao::tui::modal::Modal::Policies { list, cursor }) = &app.modal else { panic!("no policy screen") };
+        assert_eq!(list.get(*cursor).map(|p| p.name.as_str()), Some("yibin-2027"));
+        let shown = screen(&app);
+        let at = shown.lines().position(|l| l.contains("> yibin-2027")).unwrap_or_else(|| panic!("{shown}"));
+        let lines: Vec<&str> = shown.lines().collect();
+        let premium = match lang {
+            Language::Zh => "个人缴费 380 元",
+            Language::En => "premium 380 yuan",
+        };
+        assert!(lines[at].contains(premium), "{shown}");
+        assert!(lines[at + 1].contains(row), "{shown}");
+        app.update(Action::Confirm);
+        assert!(app.modal.is_none(), "{}", screen(&app));
+        assert!(screen(&app).contains(adopted), "{}", screen(&app));
+        assert_eq!(app.policy.as_ref().map(|p| p.personal_premium_fen), Some(42000));
+        assert_eq!(app.store.kept_policy("yibin-2027").map(|p| p.personal_premium_fen), Some(42000));
+    }
+}

@@ -90,6 +90,9 @@ pub struct App {
     pub theme: Theme,
     pub(crate) keymap: Keymap,
     pub policy: Option<Policy>,
+    /// This laptop's file of the drive's policy when it says otherwise than the drive's copy (`policy`, which is
+    /// used): listed, said on start, and taken when chosen (see `Store::policy_file_differs`).
+    pub(crate) policy_file: Option<Policy>,
     pub data: RosterData,
     /// School names, for the title bar.
     pub schools: Vec<String>,
@@ -228,6 +231,7 @@ impl App {
             theme,
             keymap,
             policy,
+            policy_file: None,
             data,
             schools: Vec::new(),
             roster,
@@ -275,6 +279,12 @@ impl App {
             asked_in_run: false,
         };
         app.schools = app.store.schools()?;
+        app.refresh_policy_file();
+        if let (Some(file), None) = (&app.policy_file, &app.status) {
+            let premium = crate::domain::money::plain(file.personal_premium_fen);
+            let text = fill(app.text.policy_file_differs, &[&file.name, &premium]);
+            app.say(text);
+        }
         if !app.policy_covers_today()
             && let Some(p) = &app.policy
         {

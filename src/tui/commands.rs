@@ -537,6 +537,12 @@ impl App {
         PolicySet::load(self.config_dir.as_deref())
     }
 
+    /// Reads again whether this laptop's file of the drive's policy differs from the drive's copy.
+    pub(crate) fn refresh_policy_file(&mut self) {
+        let set = self.policy_set();
+        self.policy_file = self.store.policy_file_differs(&set).map(|(_, file)| file);
+    }
+
     pub fn open_policies(&mut self) {
         let current = self.policy.as_ref().map(|p| p.name.clone());
         self.open_policies_at(current.as_deref());
@@ -550,6 +556,7 @@ impl App {
         let list: Vec<Policy> =
             self.store.choosable_policies(&set).unwrap_or_else(|_| set.iter().cloned().collect::<Vec<Policy>>());
         let cursor = list.iter().position(|p| Some(p.name.as_str()) == name).unwrap_or(0);
+        self.refresh_policy_file();
         self.modal = Some(Modal::Policies { cursor, list });
     }
 
@@ -601,7 +608,17 @@ impl App {
         match self.store.set_meta(POLICY_META_KEY, &chosen.name) {
             Ok(()) => {
                 let _ = self.store.keep_policy(chosen);
-                self.say(fill(self.text.policy_chosen, &[&chosen.title, &chosen.name]));
+                // The drive's own policy chosen again from this laptop's edited file: its text is taken, and
+                // the operator is told so and what the premium was and is.
+                let adopted = self.policy_file.take().filter(|f| f.name == chosen.name);
+                match (adopted, &self.policy) {
+                    (Some(file), Some(was)) => {
+                        let (was, now) =
+                            (money::plain(was.personal_premium_fen), money::plain(file.personal_premium_fen));
+                        self.say(fill(self.text.policy_file_adopted, &[&file.name, &was, &now]));
+                    }
+                    _ => self.say(fill(self.text.policy_chosen, &[&chosen.title, &chosen.name])),
+                }
                 self.policy = Some(chosen.clone());
                 self.mark_part_paid();
                 self.reload_detail();

@@ -793,6 +793,12 @@ pub struct Text {
     /// After a policy the list shows from the drive's own copy.
     pub policy_kept_copy: &'static str,
     pub policy_out_of_date: &'static str,
+    /// The start's status line when this laptop's file of the drive's policy differs from the drive's copy.
+    pub policy_file_differs: &'static str,
+    /// After the drive's policy in the policy list, when this laptop's file of it differs.
+    pub policy_file_row: &'static str,
+    /// Enter on that row: the file's text taken, with the premium's old and new amounts.
+    pub policy_file_adopted: &'static str,
     /// No drive policy and none of the school's city: the list opens to pick the base.
     pub policy_pick_base: &'static str,
     pub policy_new_title: &'static str,

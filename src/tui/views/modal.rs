@@ -352,6 +352,13 @@ fn policies(frame: &mut Frame, app: &App, area: Rect, cursor: usize, list: &[cra
     let mut lines: Vec<Line> = Vec::new();
     for (i, p) in list.iter().enumerate() {
         let mark = if i == cursor { ">" } else { " " };
+        // The drive's policy whose file here was edited: shown as the drive's copy says it, which is used, and
+        // the file's premium after it; Enter takes the file (`App::choose_policy`).
+        let file = app.policy_file.as_ref().filter(|f| f.name == p.name);
+        let p = match (file, app.policy.as_ref()) {
+            (Some(_), Some(used)) if used.name == p.name => used,
+            _ => p,
+        };
         let premium = money::plain(p.personal_premium_fen);
         let mut head = format!("{mark} {}", fill(t.policy_line, &[&p.name, &p.title, &p.insured_year, &premium]));
         if p.source == crate::store::KEPT_POLICY_SOURCE {
@@ -362,6 +369,11 @@ fn policies(frame: &mut Frame, app: &App, area: Rect, cursor: usize, list: &[cra
         }
         let style = if i == cursor { app.theme.input() } else { app.theme.popup() };
         lines.push(Line::styled(fit(&head, width), style));
+        // On a line of its own, as the row's title may fill the width.
+        if let Some(file) = file {
+            let said = format!("    {}", fill(t.policy_file_row, &[&money::plain(file.personal_premium_fen)]));
+            lines.push(Line::styled(truncate(&said, width), app.theme.popup()));
+        }
         if i == cursor {
             for w in &p.windows {
                 let window = format!("    {}：{} ~ {}", w.name, w.from, w.to);
