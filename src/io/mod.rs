@@ -125,6 +125,13 @@ pub enum ReadError {
          ({file} is a file, not a folder: this form is several files and needs a folder)"
     )]
     NeedsFolder { file: String },
+    /// A folder for a form of several files named as a table (`--out 台账.csv`) that does not exist yet.
+    #[error(
+        "{file} 是表格文件的名字：这份表格导出多个文件，需要一个文件夹；请给文件夹名（不带 .csv、.xlsx） \
+         ({file} names a table file: this form is several files and needs a folder; give a folder name, without \
+         .csv or .xlsx)"
+    )]
+    NeedsFolderNotTableName { file: String },
     /// The lock file Excel, WPS or LibreOffice keeps beside an open workbook, given alone (`sniff::office_lock`):
     /// in a batch it is left out and said.
     #[error("{words}")]

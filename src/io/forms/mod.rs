@@ -344,7 +344,7 @@ pub fn out_dir(out: Option<&Path>) -> Result<PathBuf, crate::io::ReadError> {
     // A table's file name (台账.csv) that names nothing yet is meant as one file: made into a folder of that
     // name it would hold the form's files under a name that says it is a table.
     if std::fs::symlink_metadata(&dir).is_err() && table_extension(&dir).is_some() {
-        return Err(crate::io::ReadError::NeedsFolder { file: dir.display().to_string() });
+        return Err(crate::io::ReadError::NeedsFolderNotTableName { file: dir.display().to_string() });
     }
     Ok(dir)
 }
