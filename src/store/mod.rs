@@ -780,6 +780,10 @@ pub fn existing_file(path: &Path) -> Result<()> {
     }
 }
 
+/// Sets one `meta` key, adding it when missing.
+pub(crate) const SET_META: &str =
+    "INSERT INTO meta(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value";
+
 impl Store {
     /// Opens (creating if needed) a drive file and brings its schema forward.
     pub fn open(path: &Path) -> Result<Store> {
@@ -1068,10 +1072,7 @@ impl Store {
             [&self.operator],
         )?;
         match laptop {
-            Some(id) => tx.execute(
-                "INSERT INTO meta(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                params![OPERATOR_INSTALLATION, id],
-            )?,
+            Some(id) => tx.execute(SET_META, params![OPERATOR_INSTALLATION, id])?,
             None => tx.execute("DELETE FROM meta WHERE key = ?1", [OPERATOR_INSTALLATION])?,
         };
         tx.commit()?;
@@ -1326,10 +1327,7 @@ impl Store {
     pub fn set_meta(&mut self, key: &str, value: &str) -> Result<()> {
         self.refuse_past_year()?;
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        tx.execute(
-            "INSERT INTO meta(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            params![key, value],
-        )?;
+        tx.execute(SET_META, params![key, value])?;
         tx.commit()?;
         Ok(())
     }
@@ -1346,10 +1344,7 @@ impl Store {
         let at = self.now();
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         for (key, value) in [(policy_copy_key(name), text), (policy_copy_at_key(name), at.as_str())] {
-            tx.execute(
-                "INSERT INTO meta(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                params![key, value],
-            )?;
+            tx.execute(SET_META, params![key, value])?;
         }
         tx.commit()?;
         Ok(())

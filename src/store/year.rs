@@ -337,12 +337,7 @@ impl Store {
             tx.query_row("SELECT count(*) FROM students WHERE categories <> '[]' AND enrollment <> 'left'", [], |r| {
                 r.get(0)
             })?;
-        let set = |key: &str, value: &str| {
-            tx.execute(
-                "INSERT INTO meta(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                params![key, value],
-            )
-        };
+        let set = |key: &str, value: &str| tx.execute(super::SET_META, params![key, value]);
         set("current_year", &year.to_string())?;
         set("year_started", &year.to_string())?;
         if let Some(old) = &old_policy {

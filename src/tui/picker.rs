@@ -152,23 +152,28 @@ mod tests {
     /// A name that is not UTF-8 (a GBK name from a zip made on Chinese Windows) is listed, and its entry leads
     /// to the file itself, not to a name with replacement characters that does not exist.
     #[cfg(unix)]
+    /// An import picker on `dir`, not yet read.
+    fn import_picker(dir: &std::path::Path, all_files: bool) -> FilePicker {
+        FilePicker {
+            purpose: PathPurpose::Import,
+            dir: dir.to_path_buf(),
+            entries: Vec::new(),
+            cursor: 0,
+            picked: Vec::new(),
+            typed: LineInput::default(),
+            all_files,
+            error: None,
+            backups_of: None,
+        }
+    }
+
     #[test]
     fn a_name_that_is_not_utf8_leads_to_its_file() {
         use std::os::unix::ffi::OsStrExt;
         let dir = tempfile::tempdir().unwrap();
         let raw = std::ffi::OsStr::from_bytes(b"bad\xb0\xe0name.csv");
         std::fs::write(dir.path().join(raw), "姓名,身份证号码\n").unwrap();
-        let mut picker = FilePicker {
-            purpose: PathPurpose::Import,
-            dir: dir.path().to_path_buf(),
-            entries: Vec::new(),
-            cursor: 0,
-            picked: Vec::new(),
-            typed: LineInput::default(),
-            all_files: false,
-            error: None,
-            backups_of: None,
-        };
+        let mut picker = import_picker(dir.path(), false);
         picker.read();
         let entry = picker.entries.iter().find(|e| e.name.starts_with("bad")).expect("listed");
         assert!(entry.path_in(&picker.dir).is_file(), "{entry:?}");
@@ -183,17 +188,7 @@ mod tests {
             std::fs::write(dir.path().join(name), b"x").unwrap();
         }
         for all_files in [false, true] {
-            let mut picker = FilePicker {
-                purpose: PathPurpose::Import,
-                dir: dir.path().to_path_buf(),
-                entries: Vec::new(),
-                cursor: 0,
-                picked: Vec::new(),
-                typed: LineInput::default(),
-                all_files,
-                error: None,
-                backups_of: None,
-            };
+            let mut picker = import_picker(dir.path(), all_files);
             picker.read();
             let names: Vec<&str> = picker.entries.iter().map(|e| e.name.as_str()).filter(|n| *n != "..").collect();
             assert_eq!(names, ["三年级2班.xlsx"], "all files: {all_files}");
