@@ -449,11 +449,11 @@ fn a_masked_number_given_to_mark_is_said_to_be_masked() {
     assert_eq!(after.payment, pupil.payment, "nothing marked");
 }
 
-/// Times are shown in the zone of whoever reads them, as the history is: the time another canbao has held the
-/// drive since (written by a laptop in another zone, or by one whose zone differs from this shell's), and the
-/// time of a backup a restore refuses, in one format.
+/// Times are shown in Beijing time whatever zone the reading laptop is set to, as the history is: the time
+/// another canbao has held the drive since, and the time of a backup a restore refuses, in one format. Before,
+/// a laptop set to UTC showed them eight hours off the clock the notices' dates are in.
 #[test]
-fn the_drive_in_use_since_and_a_backups_time_are_shown_in_the_readers_zone() {
+fn the_drive_in_use_since_and_a_backups_time_are_shown_in_beijing_time() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("drive.db");
     canbao(&db).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
@@ -469,7 +469,7 @@ fn the_drive_in_use_since_and_a_backups_time_are_shown_in_the_readers_zone() {
         shown(&String::from_utf8_lossy(&out.stderr), "（自 ", " 起）")
     };
     let (beijing, utc) = (since("Asia/Shanghai"), since("UTC"));
-    assert_eq!(beijing - utc, chrono::Duration::hours(8), "the same instant, each in its reader's zone");
+    assert_eq!(beijing, utc, "the same instant, shown in Beijing time on both");
     let now_in_beijing = chrono::Utc::now().naive_utc() + chrono::Duration::hours(8);
     assert!((now_in_beijing - beijing).num_minutes().abs() <= 2, "{beijing} is now in Beijing");
     drop(held);
@@ -481,7 +481,7 @@ fn the_drive_in_use_since_and_a_backups_time_are_shown_in_the_readers_zone() {
         assert_eq!(out.status.code(), Some(1));
         shown(&String::from_utf8_lossy(&out.stderr), "备份时间 ", "；")
     };
-    assert_eq!(taken("Asia/Shanghai") - taken("UTC"), chrono::Duration::hours(8));
+    assert_eq!(taken("Asia/Shanghai"), taken("UTC"));
 }
 
 /// A pupil one laptop holds with no ID number and the other with a whole one is said by merge as held with no
@@ -1791,7 +1791,7 @@ fn stats_counts_each_day_of_the_drive() {
     let days = stats["days"].as_array().unwrap();
     assert_eq!(days.len(), 1, "{stats}");
     assert_eq!((days[0]["enrolled"].as_i64(), days[0]["paid"].as_i64()), (Some(2), Some(1)), "{stats}");
-    assert_eq!(days[0]["date"], chrono::Local::now().date_naive().to_string());
+    assert_eq!(days[0]["date"], (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive().to_string());
 }
 
 fn valid_number(first17: &str) -> String {
@@ -2445,7 +2445,7 @@ fn drive_year(db: &Path) -> i64 {
 /// `days` under 240 (a drive is in next year's from 1 September on), and never after today. Payment dates are
 /// judged against the drive's year, so the tests' payments are dated in it, whenever they run.
 fn days_ago(days: i64) -> String {
-    (chrono::Local::now().date_naive() - chrono::Duration::days(days)).to_string()
+    ((chrono::Utc::now() + chrono::Duration::hours(8)).date_naive() - chrono::Duration::days(days)).to_string()
 }
 
 /// Chooses for the drive a policy of its own insured year (`drive_year`), 380 元 due, whose one payment window runs
@@ -3616,7 +3616,8 @@ fn a_tax_list_date_after_today_holds_the_row_back() {
     let year = drive_year(&db);
     let (zhou, wu, sun, gao) = ("450202201711194162", "450202201804012233", "450203201804047272", "450203201801098621");
     let stranger = valid_number("45020220160501160");
-    let soon = (chrono::Local::now().date_naive() + chrono::Duration::days(10)).to_string();
+    let soon =
+        ((chrono::Utc::now() + chrono::Duration::hours(8)).date_naive() + chrono::Duration::days(10)).to_string();
     let (after_year, recent) = (format!("{}-01-05", year + 1), days_ago(5));
     let tax = dir.path().join("tax.csv");
     std::fs::write(
@@ -5583,7 +5584,8 @@ fn a_merge_or_import_that_changes_nothing_takes_no_backup() {
     assert_eq!(json(canbao(&db).args(["stats", "--json"]))["students"], 33);
 }
 
-/// 备份时间 is when the backup was taken, read from its name wherever it was copied to, not the copy's file time.
+/// 备份时间 is when the backup was taken, read from its name wherever it was copied to, not the copy's file time,
+/// in Beijing time on a laptop set to UTC.
 #[test]
 fn a_backup_copied_elsewhere_is_said_taken_when_its_name_says() {
     let dir = tempfile::tempdir().unwrap();
@@ -5596,7 +5598,7 @@ fn a_backup_copied_elsewhere_is_said_taken_when_its_name_says() {
     let out = canbao(&db).env("TZ", "UTC").arg("restore").arg(&copied).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     let said = String::from_utf8_lossy(&out.stderr);
-    assert!(said.contains("备份时间 2026-12-01 09:30；"), "{said}");
+    assert!(said.contains("备份时间 2026-12-01 17:30；"), "{said}");
 }
 
 /// A row whose 年级 is filled and whose 班级 is empty is a row left without a class: said at its row, the pupil

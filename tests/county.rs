@@ -235,7 +235,7 @@ fn a_push_lists_the_payments_dated_outside_the_drives_year() {
     mark(&drive, &old, &["--payment", "paid", "--amount", "350", "--paid-on", "2022-10-01"]);
     let config = dir.path().join("config");
     canbao(&drive).env("XDG_CONFIG_HOME", &config).args(["policy", "use", "liuzhou-2023"]).assert().success();
-    let today = chrono::Local::now().date_naive().to_string();
+    let today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive().to_string();
     mark(&drive, &recent, &["--payment", "paid", "--amount", "350", "--paid-on", &today]);
     let dry = bare()
         .arg("push")

@@ -4923,7 +4923,7 @@ fn the_sheet_says_a_tax_payment_under_a_flagged_pupils_corrected_number() {
 #[test]
 fn the_sheets_file_is_named_by_its_title() {
     let (dir, db) = sample_drive_in(2024);
-    let date = chrono::Local::now().date_naive().format("%Y%m%d").to_string();
+    let date = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive().format("%Y%m%d").to_string();
     let bare = export(&db, "sheet", &dir.path().join("bare/"), &[]);
     let name = |p: &PathBuf| p.file_name().expect("name").to_string_lossy().into_owned();
     assert_eq!(name(&bare[0]), format!("柳州市示范小学-2024年度-在校学生信息表-{date}.xlsx"));

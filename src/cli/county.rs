@@ -737,7 +737,7 @@ pub fn export_summary(args: &ExportArgs, from: Option<&str>, year: Option<i32>) 
             r.schools.iter().map(|s| row(&s.school, &s.counts)).collect(),
         ),
     };
-    let today = chrono::Local::now().date_naive();
+    let today = crate::store::instant::beijing_today();
     let name = format!(
         "{}-{}{}-{}.{}",
         forms::safe_file_part(args.school.as_deref().unwrap_or("全县")),

@@ -208,11 +208,9 @@ pub(super) fn clock_behind(cli: &Cli, behind: &crate::store::merge_notes::ClockA
     UserError::new(super::pick(&zh, &en).to_owned())
 }
 
-/// An instant the drive holds (UTC), as this laptop shows times: `2026-12-05 15:05`.
+/// An instant the drive holds (UTC), in Beijing time as every time is shown: `2026-12-05 15:05`.
 fn shown_instant(at: &str) -> String {
-    crate::store::instant::parse(at)
-        .map(|t| t.with_timezone(&chrono::Local).format("%Y-%m-%d %H:%M").to_string())
-        .unwrap_or_else(|| at.to_owned())
+    crate::store::instant::minutes_at(at, crate::store::instant::beijing())
 }
 
 /// Opens the drive for a command that may only preview (`--dry-run`): a preview writes nothing (its

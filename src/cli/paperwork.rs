@@ -833,7 +833,7 @@ pub fn quote(cli: &Cli, args: &QuoteArgs) -> CmdResult {
         && args.policy.is_some()
         && !super::open::drive_path(cli).exists();
     let opened = if standalone { None } else { Some(open_existing(cli)?) };
-    let today = opened.as_ref().map_or_else(|| chrono::Local::now().date_naive(), Store::today);
+    let today = opened.as_ref().map_or_else(crate::store::instant::beijing_today, Store::today);
     let set = policies()?;
     let policy = match (&opened, args.policy.as_deref()) {
         (Some(store), name) => policy_named(&set, store, name)?,

@@ -72,10 +72,11 @@ impl Store {
 
     /// The daily backup: taken when the last one here (see [`Store::last_backup_here`]) is older than today.
     pub fn backup_if_due(&mut self) -> Result<Option<PathBuf>> {
-        let today = chrono::Local::now().date_naive();
+        let today = super::instant::beijing_today();
         let last = self.last_backup_here()?.unwrap_or_default();
-        // The day here of the instant the stamp names, whatever zone wrote it.
-        if super::instant::parse(&last).is_some_and(|at| at.with_timezone(&chrono::Local).date_naive() == today) {
+        // The Beijing day of the instant the stamp names, whatever zone wrote it.
+        let beijing = super::instant::beijing();
+        if super::instant::parse(&last).is_some_and(|at| at.with_timezone(&beijing).date_naive() == today) {
             return Ok(None);
         }
         self.backup_now("daily")

@@ -1,7 +1,21 @@
 //! Audit instants: written in UTC so two laptops in different zones (or a laptop whose zone was changed)
-//! order their changes by when they happened, shown in the operator's local time.
+//! order their changes by when they happened, shown and dated in Beijing time (北京时间).
 
-use chrono::{DateTime, FixedOffset, Local, SecondsFormat, Utc};
+use chrono::{DateTime, FixedOffset, NaiveDate, Offset, SecondsFormat, Utc};
+
+/// The zone a drive is worked in: Beijing time (UTC+8, no summer time). The notices' dates (the collecting
+/// period, 12-31's deadline, the month a late payer's cover starts) are Beijing dates, so a laptop set to another
+/// zone (a machine bought abroad, one left in UTC) must still date a payment and show a time by China's clock:
+/// by its own it dated a payment at 00:30 on 1 January in the old year, inside the collecting period.
+pub fn beijing() -> FixedOffset {
+    // 8 hours is inside the ±24 hours `east_opt` takes, so UTC never stands in.
+    FixedOffset::east_opt(8 * 3600).unwrap_or(Utc.fix())
+}
+
+/// Today in Beijing, whatever zone this laptop is set to.
+pub fn beijing_today() -> NaiveDate {
+    Utc::now().with_timezone(&beijing()).date_naive()
+}
 
 /// How an instant is written to the audit log: RFC 3339 in UTC ("2026-11-23T02:00:00Z").
 pub fn to_text(at: DateTime<Utc>) -> String {
@@ -25,15 +39,15 @@ pub fn cmp(a: &str, b: &str) -> std::cmp::Ordering {
     }
 }
 
-/// "2026-11-23 10:00" in this machine's zone, for reports.
+/// "2026-11-23 10:00" in Beijing time, for reports.
 pub fn local_minutes(at: &str) -> String {
-    minutes_at(at, *Local::now().offset())
+    minutes_at(at, beijing())
 }
 
-/// "2026-11-23 10:00:07" in this machine's zone: a conflict's two changes, often a few seconds apart, which the
+/// "2026-11-23 10:00:07" in Beijing time: a conflict's two changes, often a few seconds apart, which the
 /// operator must be able to tell apart.
 pub fn local_seconds(at: &str) -> String {
-    seconds_at(at, *Local::now().offset())
+    seconds_at(at, beijing())
 }
 
 /// "2026-11-23 10:00:07" at the given offset.

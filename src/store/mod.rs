@@ -1155,13 +1155,14 @@ impl Store {
         }))
     }
 
-    /// The zone times are shown in: the fixed clock's offset when one is set, else this machine's.
+    /// The zone times are shown in: the fixed clock's offset when one is set, else Beijing time
+    /// ([`instant::beijing`]), whatever zone this laptop is set to.
     pub fn display_offset(&self) -> chrono::FixedOffset {
         self.fixed_now
             .as_deref()
             .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
             .map(|t| *t.offset())
-            .unwrap_or_else(|| *chrono::Local::now().offset())
+            .unwrap_or_else(instant::beijing)
     }
 
     pub fn today(&self) -> chrono::NaiveDate {
@@ -1169,7 +1170,7 @@ impl Store {
             .as_deref()
             .and_then(|s| s.get(..10))
             .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
-            .unwrap_or_else(|| chrono::Local::now().date_naive())
+            .unwrap_or_else(instant::beijing_today)
     }
 
     /// Changes whenever another connection commits to the file (`PRAGMA data_version`): how a read-only

@@ -503,7 +503,7 @@ fn year_step(tx: &rusqlite::Transaction) -> Result<(), StoreError> {
     };
     let year = match from_policy {
         Some(y) => y,
-        None => from_payments()?.unwrap_or_else(|| collecting_year(chrono::Local::now().date_naive())),
+        None => from_payments()?.unwrap_or_else(|| collecting_year(super::instant::beijing_today())),
     };
     for key in ["current_year", "first_year"] {
         tx.execute(

@@ -23,7 +23,7 @@ pub const REFRESH: Duration = Duration::from_secs(5);
 const TICK: Duration = Duration::from_millis(100);
 
 fn now() -> String {
-    chrono::Local::now().format("%H:%M:%S").to_string()
+    chrono::Utc::now().with_timezone(&crate::store::instant::beijing()).format("%H:%M:%S").to_string()
 }
 
 type Read = Result<Rollup, String>;
