@@ -1642,6 +1642,7 @@ fn certify(s: &mut canbao::store::Store, id: &str, at: &str, marks: &[(&str, &st
         .map(|(name, department)| canbao::domain::student::CategoryMark {
             name: (*name).into(),
             department: (*department).into(),
+            year: None,
         })
         .collect();
     s.set_categories(pupil, &marks).unwrap();
@@ -1697,6 +1698,60 @@ fn categories_certified_apart_on_two_copies_are_united_in_the_county_in_either_o
             assert_eq!(again["updated"], 0, "{again}");
         }
         assert_eq!(county_categories(&db, &id), both);
+    }
+}
+
+/// Each category's certification year in the county's list (`None`: the pupil's `categories_year`'s), and that.
+fn county_years(db: &TestDb, id: &str) -> (Vec<(String, Option<i64>)>, Option<i32>) {
+    let row = db
+        .client()
+        .query_one("SELECT categories::text, categories_year FROM canbao.pupils WHERE id_number = $1", &[&id])
+        .unwrap();
+    let list: Vec<Value> = serde_json::from_str(&row.get::<_, String>(0)).unwrap();
+    (list.iter().map(|m| (m["name"].as_str().unwrap().to_owned(), m["year"].as_i64())).collect(), row.get(1))
+}
+
+/// Certifies one more category for the pupil, the others keeping the year they were certified for.
+fn add_category(s: &mut canbao::store::Store, id: &str, at: &str, name: &str) {
+    s.set_fixed_clock(at);
+    let pupil = s.student_by_id_number(id).unwrap().unwrap();
+    let mut marks = pupil.categories;
+    marks.push(canbao::domain::student::CategoryMark::new(name, "民政"));
+    s.set_categories(pupil.id, &marks).unwrap();
+}
+
+/// In the drive's second year, 甲 certifies 低保对象 and 乙 孤儿 for a pupil whose 重度残疾人 is carried from the
+/// first: each copy's push keeps each category's year, and the county's union leaves 重度残疾人 the first
+/// year's (待重新认定), in either push order, where a push made the whole set the later year's.
+#[test]
+fn categories_certified_apart_in_a_new_year_keep_their_own_years_in_the_county_in_either_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = std::cell::Cell::new(0);
+    let (jia, yi) = two_copies_certified(
+        dir.path(),
+        |s, ids| {
+            certify(s, &ids[0], "2099-11-20T10:00:00+08:00", &[("重度残疾人", "残联")]);
+            first.set(s.current_year().unwrap());
+            s.start_year(first.get() + 1, false, None, false).unwrap();
+        },
+        |s, ids| add_category(s, &ids[0], "2099-11-23T10:00:00+08:00", "低保对象"),
+        |s, ids| add_category(s, &ids[0], "2099-11-23T10:01:00+08:00", "孤儿"),
+    );
+    let (first, year) = (first.get(), i64::from(first.get() + 1));
+    let id = pupil_id(0, 0);
+    for order in [[jia.as_path(), yi.as_path()], [yi.as_path(), jia.as_path()]] {
+        let Some(db) = TestDb::new() else { return };
+        push(&db, &order[..1], &[]);
+        let (marks, set_year) = county_years(&db, &id);
+        assert_eq!(set_year, Some(first), "{marks:?}");
+        assert_eq!(marks.iter().find(|m| m.0 == "重度残疾人").map(|m| m.1), Some(None), "{marks:?}");
+        assert_eq!(marks.len(), 2, "{marks:?}");
+        assert!(marks.iter().all(|m| m.0 == "重度残疾人" || m.1 == Some(year)), "{marks:?}");
+        let pushed = push(&db, &order[1..], &[]);
+        assert!(pushed["conflicts"].as_array().unwrap().is_empty(), "{pushed}");
+        let united =
+            vec![("低保对象".to_owned(), Some(year)), ("孤儿".to_owned(), Some(year)), ("重度残疾人".to_owned(), None)];
+        assert_eq!(county_years(&db, &id), (united, Some(first)), "{order:?}");
     }
 }
 

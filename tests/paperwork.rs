@@ -2649,6 +2649,35 @@ fn the_batch_template_leaves_out_a_category_to_be_certified_again() {
     assert_eq!(json(canbao(&db).args(["stats", "--json"]))["categories_to_recertify"], 1);
 }
 
+/// A category certified in the new year certifies that category alone: the pupil's 特困人员, carried from last
+/// year, stays 待重新认定 when a department's list names 低保对象 for the pupil this year. The template puts
+/// 低保对象 in 特殊人员类别 and says 特困人员 (only) is to be certified again; before, the list certified the whole
+/// set, and 特困人员 went into the template as this year's.
+#[test]
+fn a_category_certified_in_the_new_year_leaves_the_carried_one_to_be_certified_again_in_the_template() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = drive_of_year(dir.path(), 2027);
+    let roster = write(
+        dir.path(),
+        "roster.csv",
+        "学校,姓名,身份证号码,年级,班级,人员类别\n示范小学,何轩明,45020320190307775X,一年级,1班,特困人员\n",
+    );
+    ok(canbao(&db).arg("import").arg(roster));
+    ok(canbao(&db).args(["year", "new", "2028", "--promote", "--force"]));
+    let minzheng = write(dir.path(), "minzheng.csv", "姓名,身份证号码,人员类别\n何轩明,45020320190307775X,低保对象\n");
+    ok(canbao(&db).args(["reconcile", "--source", "categories"]).arg(minzheng));
+    assert_eq!(json(canbao(&db).args(["stats", "--json"]))["categories_to_recertify"], 1);
+    let template = export(&db, "template", &dir.path().join("template"), &["--all"]);
+    let not_enrolled = &workbook(&template[1])[0].1;
+    let (rows, category) = table_column(not_enrolled, "序号", "特殊人员类别");
+    let (_, remark) = table_column(not_enrolled, "序号", "备注");
+    let he = row_of(&rows, "何轩明");
+    assert_eq!(he[category], "低保对象", "{he:?}");
+    let said = "特困人员（待重新认定）：人员类别为上一年度认定，本年度尚未认定，未填入上传模板";
+    assert!(he[remark].contains(said), "{he:?}");
+    assert!(!he[remark].contains("低保对象"), "{he:?}");
+}
+
 #[test]
 fn notices_fit_three_or_four_to_a_page_each_class_on_its_own() {
     // The sample school with two pupils paid; 000's instructions are the longest of the builtin policies.

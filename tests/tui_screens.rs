@@ -255,7 +255,7 @@ fn the_detail_screen_says_a_departments_share_as_the_ledger_does() {
         pupil(&store, "450202201910303851"),
         pupil(&store, "450203201811029232"),
     );
-    let mark = CategoryMark { name: "计生对象".into(), department: "卫健".into() };
+    let mark = CategoryMark { name: "计生对象".into(), department: "卫健".into(), year: None };
     store.set_categories(planned, &[mark]).expect("category");
     store.set_enrollment(away, Enrollment::Elsewhere, Some("南宁市")).expect("elsewhere");
     for id in [planned, none, away, tekun] {
@@ -2260,7 +2260,8 @@ fn a_payment_of_nothing_is_refused_in_the_form() {
 fn bulk_payment_at_each_pupils_own_amount_due() {
     let mut store = store(true);
     let ids: Vec<i64> = store.students(&Default::default()).expect("list").iter().take(2).map(|s| s.id).collect();
-    let dibao = canbao::domain::student::CategoryMark { name: "低保对象".into(), department: "民政".into() };
+    let dibao =
+        canbao::domain::student::CategoryMark { name: "低保对象".into(), department: "民政".into(), year: None };
     store.set_categories(ids[1], &[dibao]).expect("category");
     let mut app = app_on_policy(store);
     app.update(Action::ToggleSelect);
@@ -2285,6 +2286,7 @@ fn the_payment_form_of_a_whole_school_opens_without_a_read_per_pupil() {
     let mark = |name: &str, department: &str| canbao::domain::student::CategoryMark {
         name: name.into(),
         department: department.into(),
+        year: None,
     };
     store.set_categories(pupils[1].id, &[mark("孤儿", "民政")]).expect("category");
     store.set_categories(pupils[2].id, &[mark("低保对象", "民政")]).expect("category");
@@ -2422,7 +2424,8 @@ fn one_pupil_selected_keeps_a_recorded_payment_as_a_bulk_mark_does() {
 fn a_full_subsidy_pupil_paid_with_the_class_is_government_paid() {
     let mut store = store(true);
     let pupils: Vec<_> = store.students(&Default::default()).expect("list").into_iter().take(3).collect();
-    let orphan = canbao::domain::student::CategoryMark { name: "孤儿".into(), department: "民政".into() };
+    let orphan =
+        canbao::domain::student::CategoryMark { name: "孤儿".into(), department: "民政".into(), year: None };
     store.set_categories(pupils[1].id, &[orphan]).expect("category");
     let mut app = app_on_policy(store);
     app.update(Action::ToggleSelect);
@@ -3082,7 +3085,11 @@ fn categories_are_listed_as_the_command_line_lists_them() {
         let id = store.students(&Default::default()).expect("list")[0].id;
         let marks: Vec<canbao::domain::student::CategoryMark> = ["低保对象", "特困人员"]
             .iter()
-            .map(|name| canbao::domain::student::CategoryMark { name: (*name).into(), department: "民政".into() })
+            .map(|name| canbao::domain::student::CategoryMark {
+                name: (*name).into(),
+                department: "民政".into(),
+                year: None,
+            })
             .collect();
         store.set_categories(id, &marks).expect("categories");
         let mut app = App::new(store, &options(lang, Some("测试"))).expect("app");
@@ -5469,7 +5476,7 @@ fn detail_and_check_of_300_paid(lang: Language, and_380_apart: bool) -> (String,
 fn app_at_benefit_place(lang: Language, category: &str) -> (App, Vec<i64>, String) {
     let mut store = store(true);
     let pupils: Vec<_> = store.students(&Default::default()).expect("list").into_iter().take(3).collect();
-    let mark = canbao::domain::student::CategoryMark { name: category.into(), department: "民政".into() };
+    let mark = canbao::domain::student::CategoryMark { name: category.into(), department: "民政".into(), year: None };
     store.set_categories(pupils[1].id, &[mark]).expect("category");
     in_year(&mut store, 2023);
     store.set_meta(canbao::tui::POLICY_META_KEY, "liuzhou-2023").expect("meta");
@@ -5536,7 +5543,10 @@ fn payment_form_benefit_place() {
         let store = std::mem::replace(&mut app.store, store(false));
         let pupils: Vec<_> = store.students(&Default::default()).expect("list").into_iter().take(2).collect();
         let mut store = store;
-        let mark = canbao::domain::student::CategoryMark { name: "特困人员".into(), department: "民政".into() };
+        let mark =
+            canbao::domain::student::CategoryMark {
+                name: "特困人员".into(), department: "民政".into(), year: None
+            };
         store.set_categories(pupils[1].id, &[mark]).expect("category");
         store.set_meta(canbao::tui::POLICY_META_KEY, "liuzhou-2023").expect("meta");
         in_year(&mut store, 2023);
@@ -5553,6 +5563,52 @@ fn payment_form_benefit_place() {
     });
 }
 
+/// The category picker of a pupil whose 特困人员 is carried from last year says it is to be certified again;
+/// ticking 低保对象 and saving certifies 低保对象 alone (特困人员 stays last year's), and Space on 特困人员 then
+/// certifies it for the year. Before, saving the picker certified every ticked category for the year.
+#[test]
+fn the_category_picker_certifies_each_category_on_its_own() {
+    let all = canbao::domain::category::CategoryTable::builtin().all();
+    let at = |name: &str| all.iter().position(|c| c.name == name).expect(name);
+    for lang in [Language::Zh, Language::En] {
+        let mut store = store(true);
+        let pupil = store.students(&Default::default()).expect("list")[1].id;
+        in_year(&mut store, 2022);
+        let mark = canbao::domain::student::CategoryMark::new("特困人员", "民政");
+        store.set_categories(pupil, &[mark]).expect("category");
+        in_year(&mut store, 2023);
+        let mut app = App::new(store, &options(lang, Some("测试"))).expect("app");
+        app.update(Action::Resize(80, 24));
+        app.update(Action::Down);
+        assert_eq!(app.selected_id(), Some(pupil));
+        let move_to = |app: &mut App, name: &str| {
+            app.update(Action::Top);
+            for _ in 0..at(name) {
+                app.update(Action::Down);
+            }
+        };
+        app.update(Action::Categories);
+        move_to(&mut app, "低保对象");
+        app.update(Action::ToggleSelect);
+        insta::assert_snapshot!(format!("categories_carried_{}", lang_name(lang)), screen(&app));
+        app.update(Action::Confirm);
+        let years = |app: &App| -> Vec<(String, Option<i32>)> {
+            let s = app.store.student(pupil).expect("pupil");
+            s.categories.iter().map(|c| (c.name.clone(), c.year)).collect()
+        };
+        assert_eq!(years(&app), [("低保对象".to_owned(), Some(2023)), ("特困人员".to_owned(), Some(2022))]);
+        assert!(!app.store.categories_certified(pupil).expect("read"));
+        // Space on the carried one certifies it; a second Space would untick it.
+        app.update(Action::Categories);
+        move_to(&mut app, "特困人员");
+        app.update(Action::ToggleSelect);
+        assert!(!screen(&app).contains(if lang == Language::Zh { "待重新认定" } else { "to certify again" }));
+        app.update(Action::Confirm);
+        assert_eq!(years(&app), [("低保对象".to_owned(), Some(2023)), ("特困人员".to_owned(), Some(2023))]);
+        assert!(app.store.categories_certified(pupil).expect("read"));
+    }
+}
+
 /// At 80×24 with a class filter on, the payment form (grown by the policy's text and a refusal) and the category
 /// chooser stay clear of the title bar and the filter and search lines, by the rule every other dialog keeps
 /// (`layout::dialog`), where both were drawn over those lines: the top three rows read as without the dialog.
@@ -5563,7 +5619,10 @@ fn payment_form_and_category_chooser_leave_the_filter_line_in_sight() {
         let pupils: Vec<_> = store.students(&Default::default()).expect("list").into_iter().take(2).collect();
         // Marked a year before the drive's: 待重新认定, said before the policy's text.
         in_year(&mut store, 2022);
-        let mark = canbao::domain::student::CategoryMark { name: "特困人员".into(), department: "民政".into() };
+        let mark =
+            canbao::domain::student::CategoryMark {
+                name: "特困人员".into(), department: "民政".into(), year: None
+            };
         store.set_categories(pupils[1].id, &[mark]).expect("category");
         store.set_meta(canbao::tui::POLICY_META_KEY, "liuzhou-2023").expect("meta");
         in_year(&mut store, 2023);
@@ -6075,7 +6134,8 @@ fn after_the_benefit_place_question_a_different_amount_is_asked_too() {
 fn no_to_the_full_subsidy_and_bulk_payment_questions_goes_back_to_the_form() {
     let mut store = store(true);
     let pupils: Vec<_> = store.students(&Default::default()).expect("list").into_iter().take(2).collect();
-    let orphan = canbao::domain::student::CategoryMark { name: "孤儿".into(), department: "民政".into() };
+    let orphan =
+        canbao::domain::student::CategoryMark { name: "孤儿".into(), department: "民政".into(), year: None };
     store.set_categories(pupils[1].id, &[orphan]).expect("category");
     let mut app = app_on_policy(store);
     app.update(Action::Down);
@@ -9025,7 +9085,8 @@ fn the_dashboard_fits_its_ledgers_and_class_header_in_80_columns() {
     for lang in [Language::Zh, Language::En] {
         let mut store = store(true);
         let pupils = store.students(&Default::default()).expect("pupils");
-        let orphan = canbao::domain::student::CategoryMark { name: "孤儿".into(), department: "民政".into() };
+        let orphan =
+            canbao::domain::student::CategoryMark { name: "孤儿".into(), department: "民政".into(), year: None };
         for s in pupils.iter().take(7) {
             store.set_categories(s.id, std::slice::from_ref(&orphan)).expect("category");
         }
@@ -9123,7 +9184,8 @@ fn a_bulk_payment_names_a_departments_share_still_owing_the_familys() {
     let mut store = store(true);
     let pupils: Vec<(i64, String)> =
         store.students(&Default::default()).expect("list").iter().take(3).map(|s| (s.id, s.name.clone())).collect();
-    let dibao = canbao::domain::student::CategoryMark { name: "低保对象".into(), department: "民政".into() };
+    let dibao =
+        canbao::domain::student::CategoryMark { name: "低保对象".into(), department: "民政".into(), year: None };
     store.set_categories(pupils[1].0, &[dibao]).expect("category");
     store.set_payment(pupils[1].0, PaymentStatus::Government, &Default::default()).expect("government");
     let mut app = app_on_policy(store);
@@ -9188,7 +9250,8 @@ fn the_dashboard_fits_four_digit_ledgers_in_80_columns() {
         conn.execute("UPDATE students SET enrollment = 'here', payment = 'paid' WHERE id % 4 = 0", []).expect("paid");
         conn.execute("UPDATE students SET enrollment = 'elsewhere' WHERE id % 4 = 2", []).expect("elsewhere");
         let orphans: Vec<i64> = store.students(&Default::default()).expect("pupils").iter().map(|s| s.id).collect();
-        let orphan = canbao::domain::student::CategoryMark { name: "孤儿".into(), department: "民政".into() };
+        let orphan =
+            canbao::domain::student::CategoryMark { name: "孤儿".into(), department: "民政".into(), year: None };
         for id in orphans.into_iter().filter(|id| id % 4 == 3) {
             store.set_categories(id, std::slice::from_ref(&orphan)).expect("category");
         }

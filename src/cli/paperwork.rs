@@ -870,11 +870,14 @@ pub fn quote(cli: &Cli, args: &QuoteArgs) -> CmdResult {
         // Categories carried from an earlier year (待重新认定) are not this year's until certified again: the full
         // amount, as for any pupil, and said why; the department pays the subsidy back once it certifies the pupil
         // (003 四(二)2, 4), where a family that paid the subsidised part of an uncertified category owes the rest.
-        let pupil_categories = pupil.categories.iter().map(|c| c.name.clone());
-        if !pupil.categories.is_empty() && !store.categories_certified(pupil.id)? {
-            to_recertify.extend(pupil_categories);
-        } else {
-            categories.extend(pupil_categories);
+        // Each category on its own: one certified this year counts beside one carried over.
+        let year = store.shown_year();
+        for mark in &pupil.categories {
+            if mark.certified_for(year) {
+                categories.push(mark.name.clone())
+            } else {
+                to_recertify.push(mark.name.clone())
+            }
         }
         birth_date = pupil.birth_date;
         grade = crate::domain::class_label::grade_in(&pupil.grade, &pupil.class);
@@ -968,7 +971,7 @@ pub fn quote(cli: &Cli, args: &QuoteArgs) -> CmdResult {
         window: q.window.clone(),
         total_due: here(q.total_due_fen),
         paid_on: paid_on.format("%Y-%m-%d").to_string(),
-        categories,
+        categories: categories.clone(),
         paying_department: q.paying_department.clone(),
         subsidy_category: q.subsidy_category.clone(),
         refund,
@@ -1018,15 +1021,21 @@ pub fn quote(cli: &Cli, args: &QuoteArgs) -> CmdResult {
     }
     if !to_recertify.is_empty() {
         let (zh, en) = (to_recertify.join("、"), to_recertify.join(", "));
+        // Quoted by the other categories when the pupil has some certified this year.
+        let (basis_zh, basis_en) = if categories.is_empty() {
+            ("全额", "the full amount")
+        } else {
+            ("其余类别", "by the other categories")
+        };
         say(
             &format!(
-                "  人员类别（{zh}）待重新认定：是上一年度认定的，本年度未再认定，以上按全额计算；认定后由认定部门按规定补助 \
-                 (categories {en} to be certified again: certified for an earlier year, not yet this one, so the \
-                 full amount; the certifying department pays the subsidy once it certifies the pupil)"
+                "  人员类别（{zh}）待重新认定：是上一年度认定的，本年度未再认定，以上按{basis_zh}计算；认定后由认定部门按规定补助 \
+                 (categories {en} to be certified again: certified for an earlier year, not yet this one, so \
+                 {basis_en}; the certifying department pays the subsidy once it certifies the pupil)"
             ),
             &format!(
-                "  categories {en} to be certified again: certified for an earlier year, not yet this one, so the full \
-                 amount; the certifying department pays the subsidy once it certifies the pupil"
+                "  categories {en} to be certified again: certified for an earlier year, not yet this one, so \
+                 {basis_en}; the certifying department pays the subsidy once it certifies the pupil"
             ),
         );
     }

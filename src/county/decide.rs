@@ -129,6 +129,15 @@ fn decisions(g: &Group, year: i32) -> String {
     decisions_as("d", g, year)
 }
 
+/// The latest year a category of `table`'s list carries of its own (NULL when none does).
+fn newest_mark(table: &str) -> String {
+    format!(
+        "(SELECT max((m->>'year')::int) FROM jsonb_array_elements(
+              CASE WHEN jsonb_typeof({table}.categories) = 'array' THEN {table}.categories ELSE '[]'::jsonb END) m
+          WHERE jsonb_typeof(m->'year') = 'number')"
+    )
+}
+
 fn decisions_as(name: &str, g: &Group, year: i32) -> String {
     let (stage, table, on) = target(g);
     let p = g.prefix;
@@ -142,9 +151,14 @@ fn decisions_as(name: &str, g: &Group, year: i32) -> String {
         // one, whatever the clocks say: a laptop still in last year does not undo this year's. (A drive's NULL
         // is its first year, at most its current one.)
         // The pupils whose categories were united (`unite_categories`) are decided.
+        // Each side's newest certification is weighed, a category's own year (in the list) or the set's: one
+        // category carried over beside one certified this year does not make the whole set last year's.
         "categories" => format!(
-            "AND NOT COALESCE(COALESCE(s.categories_year, {year}) < t.categories_year, false)
-             AND s.rid NOT IN (SELECT rid FROM stage_united)"
+            "AND NOT COALESCE(GREATEST(COALESCE(s.categories_year, {year}), {s_newest})
+                              < GREATEST(t.categories_year, {t_newest}), false)
+             AND s.rid NOT IN (SELECT rid FROM stage_united)",
+            s_newest = newest_mark("s"),
+            t_newest = newest_mark("t"),
         ),
         _ => String::new(),
     };
@@ -707,6 +721,7 @@ pub fn unite_categories(
     reveal: bool,
 ) -> Result<Vec<PushConflict>, CountyError> {
     use crate::store::category_union::{self, HistoryRow};
+    use crate::store::category_union::{certified_categories, with_years};
     let Some(g) = COUNTY_GROUPS.iter().find(|g| g.prefix == "categories") else { return Ok(Vec::new()) };
     tx.batch_execute("CREATE TEMP TABLE IF NOT EXISTS stage_united (rid bigint PRIMARY KEY) ON COMMIT DROP")
         .map_err(server)?;
@@ -793,8 +808,24 @@ pub fn unite_categories(
         let county_steps = category_union::steps(&county_rows[i], || Ok::<_, CountyError>(list(&county_list)))?;
         let union = category_union::unite(&county_list, &drive_steps, &county_steps, they_win);
         let (county_year, drive_year): (Option<i32>, Option<i32>) = (row.get(5), row.get(6));
-        let changed = list(&union.list) != list(&county_list);
-        let categories_year = if changed { county_year.max(drive_year) } else { county_year };
+        // Each category's year is the later of the two sides' certifications of it; the set's the oldest of
+        // them, as a drive keeps it.
+        let (county_marks, drive_marks) =
+            (with_years(list(&county_list), county_year), with_years(list(drive_held), drive_year));
+        let certified = |name: &str| {
+            county_marks.iter().chain(&drive_marks).filter(|m| m.name == name).filter_map(|m| m.year).max()
+        };
+        let marks: Vec<_> = list(&union.list)
+            .into_iter()
+            .map(|m| crate::domain::student::CategoryMark { year: certified(&m.name), ..m })
+            .collect();
+        let (united, oldest) = certified_categories(&marks, None);
+        let changed = list(&united) != list(&county_list);
+        let categories_year = match oldest {
+            Some(oldest) if changed || Some(oldest) != county_year => Some(oldest),
+            _ if changed => county_year.max(drive_year),
+            _ => county_year,
+        };
         // The drive's stamp where its change won the group, as for any group; the county's stays otherwise
         // (the drive's change is in the county's history after this push either way).
         tx.execute(
@@ -807,7 +838,7 @@ pub fn unite_categories(
                  WHERE s.rid = $1 AND t.id = s.pupil_id
                    AND (t.categories IS DISTINCT FROM $2::text::jsonb OR t.categories_year IS DISTINCT FROM $3
                         OR $4)",
-            &[&rid, &union.list, &categories_year, &they_win, &drive_id],
+            &[&rid, &united, &categories_year, &they_win, &drive_id],
         )
         .map_err(server)?;
         if changed || categories_year != county_year {
@@ -823,7 +854,7 @@ pub fn unite_categories(
                 school: row.get(9),
                 year: None,
                 field: Field::Categories.key().to_owned(),
-                kept: Some(union.list.clone()),
+                kept: Some(united.clone()),
                 kept_at: utc(&lost.kept.at),
                 kept_drive: named(&lost.kept),
                 lost: Some(lost.lost_list),

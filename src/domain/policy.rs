@@ -1133,7 +1133,7 @@ mod tests {
         let policy = PolicySet::builtin().get("yibin-2024").expect("policy").clone();
         let table = CategoryTable::builtin();
         let day = NaiveDate::from_ymd_opt(2023, 10, 8).expect("day");
-        let category = |name: &str| vec![CategoryMark { name: name.into(), department: "民政".into() }];
+        let category = |name: &str| vec![CategoryMark { name: name.into(), department: "民政".into(), year: None }];
         let mut pupil = Student {
             id: 1,
             school: "示范小学".into(),
@@ -1228,7 +1228,7 @@ mod tests {
         assert_eq!(pupil_shortfall_fen(&policy, &pupil, day), None);
         pupil.payment_details.amount_fen = Some(50_000);
         assert_eq!(pupil_shortfall_fen(&policy, &pupil, day), None, "more than due is no shortfall");
-        pupil.categories = vec![CategoryMark { name: "低保对象".into(), department: "民政".into() }];
+        pupil.categories = vec![CategoryMark { name: "低保对象".into(), department: "民政".into(), year: None }];
         pupil.payment_details.amount_fen = Some(9_500);
         assert_eq!(pupil_shortfall_fen(&policy, &pupil, day), None, "the 低保 share paid in full");
         pupil.payment_details.amount_fen = Some(5_000);

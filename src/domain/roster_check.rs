@@ -1209,7 +1209,7 @@ mod tests {
         let mut paid = pupil("赵六", "", "1班");
         paid.payment = PaymentStatus::Government;
         let mut fine = paid.clone();
-        fine.categories = vec![CategoryMark { name: "特困人员".into(), department: "民政".into() }];
+        fine.categories = vec![CategoryMark { name: "特困人员".into(), department: "民政".into(), year: None }];
         let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap_or_default();
         let report = check(&[paid, fine], CategoryTable::builtin(), None, today);
         assert_eq!(report.government_without_category.len(), 1);
@@ -1274,7 +1274,8 @@ mod tests {
     #[test]
     fn finds_each_kind_of_problem() {
         let mut with_category = pupil("许志文", "450203201811029232", "2班");
-        with_category.categories = vec![CategoryMark { name: "特困人员".into(), department: String::new() }];
+        with_category.categories =
+            vec![CategoryMark { name: "特困人员".into(), department: String::new(), year: None }];
         let students = vec![
             // Same name and birth date, different (valid) numbers: 001 附件1 三 asks for one record per person.
             pupil("孙语", "450203201909308803", "1班"),

@@ -203,11 +203,33 @@ pub struct PaymentDetails {
     pub channel: Option<String>,
 }
 
-/// A category on a pupil, with the department that certified it (认定部门).
+/// A category on a pupil, with the department that certified it (认定部门) and the insured year it certified it
+/// for (认定年度): each category is certified on its own, and one carried from an earlier year (待重新认定) is not
+/// this year's until certified again (003 二(一)), whatever the pupil's other categories are.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CategoryMark {
     pub name: String,
     pub department: String,
+    /// The insured year it was certified for, as the store reads it; `None` in a drive without years, and in a
+    /// change, a category to certify for the change's year.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub year: Option<i32>,
+}
+
+impl CategoryMark {
+    /// A category to certify for the year it is marked in.
+    pub fn new(name: impl Into<String>, department: impl Into<String>) -> CategoryMark {
+        CategoryMark { name: name.into(), department: department.into(), year: None }
+    }
+
+    /// Whether it counts in insured year `year` (`None`: a drive without years): certified for that year or a
+    /// later one.
+    pub fn certified_for(&self, year: Option<i32>) -> bool {
+        match (self.year, year) {
+            (Some(certified), Some(year)) => certified >= year,
+            _ => true,
+        }
+    }
 }
 
 /// One pupil as stored.
@@ -252,6 +274,26 @@ impl Student {
     /// out of 证件号码.
     pub fn id_to_verify(&self) -> bool {
         !self.id_valid() || self.id_kind == Some(IdKind::ResidentConverted)
+    }
+
+    /// Whether every category of the pupil counts in insured year `year` (none 待重新认定).
+    pub fn categories_certified(&self, year: Option<i32>) -> bool {
+        self.categories.iter().all(|m| m.certified_for(year))
+    }
+
+    /// The categories carried from an earlier year than `year` and not certified again (待重新认定).
+    pub fn categories_to_recertify(&self, year: Option<i32>) -> Vec<&CategoryMark> {
+        self.categories.iter().filter(|m| !m.certified_for(year)).collect()
+    }
+
+    /// The pupil as insured year `year` weighs them: with only the categories certified for it, so a category
+    /// carried from an earlier year neither lowers the amount due nor goes on the year's forms as the year's.
+    pub fn certified_in(&self, year: Option<i32>) -> std::borrow::Cow<'_, Student> {
+        if self.categories_certified(year) {
+            return std::borrow::Cow::Borrowed(self);
+        }
+        let categories = self.categories.iter().filter(|m| m.certified_for(year)).cloned().collect();
+        std::borrow::Cow::Owned(Student { categories, ..self.clone() })
     }
 
     /// 所在年级、班级 as one label.

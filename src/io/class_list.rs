@@ -4077,7 +4077,9 @@ impl RowReader<'_> {
                 continue;
             }
             match self.categories.lookup(word) {
-                Some(c) => categories.push(CategoryMark { name: c.name.clone(), department: c.department.clone() }),
+                Some(c) => {
+                    categories.push(CategoryMark { name: c.name.clone(), department: c.department.clone(), year: None })
+                }
                 None => self.problem(
                     file,
                     sheet,

@@ -2242,12 +2242,19 @@ impl Run<'_> {
                 new_in_file += 1;
             }
             match marks.iter_mut().find(|m| m.name == category.name) {
-                // A mark typed without its department gets the certifying one.
-                Some(mark) if mark.department.trim().is_empty() => mark.department = category.department.clone(),
-                Some(_) => {}
-                None => {
-                    marks.push(CategoryMark { name: category.name.clone(), department: category.department.clone() })
+                // The department's list certifies the category for the year (the pupil's others keep theirs); a
+                // mark typed without its department gets the certifying one.
+                Some(mark) => {
+                    mark.year = None;
+                    if mark.department.trim().is_empty() {
+                        mark.department = category.department.clone();
+                    }
                 }
+                None => marks.push(CategoryMark {
+                    name: category.name.clone(),
+                    department: category.department.clone(),
+                    year: None,
+                }),
             }
         }
         if known == 0 {

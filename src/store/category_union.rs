@@ -6,6 +6,7 @@
 use std::collections::BTreeMap;
 
 use super::fields::{categories_from_text, categories_to_text};
+pub use super::fields::{certified_categories, with_years};
 use super::instant;
 use crate::domain::student::CategoryMark;
 

@@ -48,7 +48,8 @@ pub enum Change {
     Enrollment { status: Enrollment, reason: Option<String> },
     /// 缴费. A payment for a pupil nobody has asked yet (未确认) makes them 在校参保 in the same write.
     Payment(Payment),
-    /// 人员类别: the pupil's whole set.
+    /// 人员类别: the pupil's whole set. A mark without a year is certified for the year the change is made in;
+    /// one with its year keeps it (a category carried from an earlier year that nobody certified again).
     Categories(Vec<CategoryMark>),
     /// 备注.
     Note(String),
@@ -196,8 +197,8 @@ impl Store {
 
 /// The stored fields a pupil's changes come to, read in order against the pupil's enrollment as each change
 /// leaves it; or why they cannot be applied. An enrollment is judged against the payment the changes end with,
-/// so clearing the payment and declining in one mark is allowed in either order. Marking categories certifies them for `year`, the drive's current
-/// insured year, even when the set is the same as last year's.
+/// so clearing the payment and declining in one mark is allowed in either order. Marking categories certifies the marks given without
+/// a year for `year`, the drive's current insured year, even when the set is the same as last year's.
 fn field_changes(
     mut current: Current,
     changes: &[Change],
@@ -258,9 +259,10 @@ fn field_changes(
                 }
             }
             Change::Categories(marks) => {
-                out.push(FieldChange::categories(marks));
-                if let Some(year) = year {
-                    out.push(FieldChange::new_owned(Field::CategoriesYear, Some(year.to_string())));
+                let (text, certified) = super::fields::certified_categories(marks, year);
+                out.push(FieldChange::new_owned(Field::Categories, Some(text)));
+                if let Some(certified) = certified.filter(|_| year.is_some()) {
+                    out.push(FieldChange::new_owned(Field::CategoriesYear, Some(certified.to_string())));
                 }
             }
             Change::Note(text) => out.push(FieldChange::new(Field::Note, Some(text))),

@@ -324,22 +324,56 @@ pub(crate) fn ensure_school(tx: &Transaction, name: &str, at: &str) -> Result<i6
     Ok(tx.last_insert_rowid())
 }
 
-/// Categories are stored as a JSON list so a pupil's set changes as one field, with one audit row.
+/// Categories are stored as a JSON list so a pupil's set changes as one field, with one audit row. A mark's
+/// `year` is written when it has one; the store writes only the marks certified later than the pupil's
+/// `categories_year` with theirs ([`certified_categories`]), so a set certified in one year reads as it always has.
 pub fn categories_to_text(categories: &[CategoryMark]) -> String {
     let mut sorted = categories.to_vec();
-    sorted.sort_by(|a, b| a.name.cmp(&b.name));
+    // Of one category given twice, the later certification.
+    sorted.sort_by(|a, b| a.name.cmp(&b.name).then(b.year.cmp(&a.year)));
     sorted.dedup_by(|a, b| a.name == b.name);
     serde_json::to_string(&sorted).unwrap_or_else(|_| "[]".into())
 }
 
+/// A list as stored, each mark's year as written: `None` for a mark that is the pupil's `categories_year`'s
+/// (every mark of a file from before marks had years). [`with_years`] fills them in.
 pub fn categories_from_text(text: &str) -> Vec<CategoryMark> {
     #[derive(serde::Deserialize)]
     struct Stored {
         name: String,
         #[serde(default)]
         department: String,
+        #[serde(default)]
+        year: Option<i32>,
     }
     serde_json::from_str::<Vec<Stored>>(text)
-        .map(|v| v.into_iter().map(|s| CategoryMark { name: s.name, department: s.department }).collect())
+        .map(|v| v.into_iter().map(|s| CategoryMark { name: s.name, department: s.department, year: s.year }).collect())
         .unwrap_or_default()
+}
+
+/// The marks with each one's certification year: its own, else the pupil's `categories_year` (`certified`,
+/// already resolved to the file's first year when NULL).
+pub fn with_years(mut marks: Vec<CategoryMark>, certified: Option<i32>) -> Vec<CategoryMark> {
+    for mark in &mut marks {
+        mark.year = mark.year.or(certified);
+    }
+    marks
+}
+
+/// A pupil's category set as the store keeps it, from marks each with its certification year (`None`: one to
+/// certify for `year`, the year the change is made in): the list's text and `categories_year`, the oldest
+/// certification among them (so `coalesce(categories_year, first) < year` still finds every pupil with a
+/// category to certify again). Only the marks certified later than that carry their year in the text.
+pub fn certified_categories(marks: &[CategoryMark], year: Option<i32>) -> (String, Option<i32>) {
+    let mut marks: Vec<CategoryMark> =
+        marks.iter().map(|m| CategoryMark { year: m.year.or(year), ..m.clone() }).collect();
+    marks.sort_by(|a, b| a.name.cmp(&b.name).then(b.year.cmp(&a.year)));
+    marks.dedup_by(|a, b| a.name == b.name);
+    let oldest = marks.iter().filter_map(|m| m.year).min();
+    for mark in &mut marks {
+        if mark.year == oldest {
+            mark.year = None;
+        }
+    }
+    (categories_to_text(&marks), oldest.or(year))
 }

@@ -381,7 +381,8 @@ impl Store {
         session.batch.year = session.ctx.year;
         let first: Option<String> =
             tx.query_row("SELECT value FROM meta WHERE key = 'first_year'", [], |r| r.get(0)).optional()?;
-        session.batch.unseen_is_current = first.and_then(|f| f.parse::<i32>().ok()) == session.ctx.year;
+        session.batch.first_year = first.and_then(|f| f.parse::<i32>().ok());
+        session.batch.unseen_is_current = session.batch.first_year == session.ctx.year;
         // Rowids only grow, so the pupils this batch adds are exactly those above today's largest.
         session.batch.last_before = tx.query_row("SELECT coalesce(max(id), 0) FROM students", [], |r| r.get(0))?;
         // On an empty roster nothing can match: every pupil of the batch comes once.
@@ -1066,6 +1067,8 @@ struct Batch {
     year: Option<i32>,
     /// The current year is the file's first, so a pupil never marked seen (NULL) was seen in it already.
     unseen_is_current: bool,
+    /// The file's first insured year: what a NULL `categories_year` means.
+    first_year: Option<i32>,
     /// Names of the pupils held with a flagged number before this batch.
     flagged_names: std::collections::HashSet<String, Hasher>,
     /// Names of the pupils this batch added from rows giving no number: a later row giving a valid number under
@@ -2030,7 +2033,7 @@ fn update_existing(
     batch: &mut Batch,
     known: Known,
 ) -> Result<Applied> {
-    let (unseen_is_current, other_names_taken) = (batch.unseen_is_current, batch.other_names_taken);
+    let other_names_taken = batch.other_names_taken;
     // The pupil as stored, in one cached read: a list imported again is mostly pupils it changes nothing of,
     // and for them nothing else is asked (reading field by field, each statement compiled anew, was most of a
     // re-import's work).
@@ -2210,19 +2213,23 @@ fn update_existing(
         },
     }
     if !row.categories.is_empty() {
-        let mut merged = categories_from_text(&current.categories);
+        // A list that names categories certifies those for the year it is imported in; the pupil's others keep
+        // the year they were certified for (one carried from an earlier year stays 待重新认定).
+        let stored = current.categories_year;
+        let mut merged = fields::with_years(categories_from_text(&current.categories), stored.or(batch.first_year));
         for c in &row.categories {
-            if !merged.iter().any(|m| m.name == c.name) {
-                merged.push(c.clone());
+            match merged.iter_mut().find(|m| m.name == c.name) {
+                Some(held) => held.year = None,
+                None => merged.push(CategoryMark { year: None, ..c.clone() }),
             }
         }
-        let merged = categories_to_text(&merged);
+        let (merged, certified) = fields::certified_categories(&merged, ctx.year);
         if merged != current.categories {
             changes.push(FieldChange::new_owned(Field::Categories, Some(merged)));
         }
-        // A list that names the categories certifies them for the year it is imported in.
-        let certified = current.categories_year;
-        if let Some(year) = ctx.year.filter(|y| certified != Some(*y) && !(certified.is_none() && unseen_is_current)) {
+        // NULL is the file's first year already.
+        let unchanged = |y: i32| stored == Some(y) || (stored.is_none() && batch.first_year == Some(y));
+        if let Some(year) = certified.filter(|y| ctx.year.is_some() && !unchanged(*y)) {
             changes.push(FieldChange::new_owned(Field::CategoriesYear, Some(year.to_string())));
         }
     }

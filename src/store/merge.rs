@@ -2497,7 +2497,22 @@ fn unite_categories(
     let our_steps = category_history(tx, "main", "merge_our_new", our_id, sides.our_high_water)?;
     let ours_list = ours.first().cloned().flatten();
     let union = category_union::unite(ours_list.as_deref().unwrap_or("[]"), &their_steps, &our_steps, they_win);
-    let united = union.list;
+    // Each category's year is the later of the two sides' certifications of it (a category certified for this
+    // year on one laptop is this year's, whichever side's list the union took it from); the set's year is the
+    // oldest of them, as every write keeps it.
+    let (our_marks, their_marks) = (side_marks(ours, sides.our_first), side_marks(theirs, sides.their_first));
+    let certified =
+        |name: &str| our_marks.iter().chain(&their_marks).filter(|m| m.name == name).filter_map(|m| m.year).max();
+    let marks: Vec<_> = fields::categories_from_text(&union.list)
+        .into_iter()
+        .map(|m| crate::domain::student::CategoryMark { year: certified(&m.name), ..m })
+        .collect();
+    let (united, oldest) = fields::certified_categories(&marks, None);
+    let ours_year = side_year(ours, sides.our_first);
+    let oldest = oldest.or(ours_year.max(side_year(theirs, sides.their_first)));
+    let changed = Some(&united) != ours.first().and_then(Option::as_ref);
+    let year_value =
+        if changed || oldest != ours_year { oldest.map(|y| y.to_string()) } else { ours.get(1).cloned().flatten() };
     let conflicts = union
         .lost
         .into_iter()
@@ -2518,24 +2533,31 @@ fn unite_categories(
             (conflict, lost.ours_kept)
         })
         .collect();
-    let year = |values: &[Option<String>], first: Option<i32>| {
-        values.get(1).and_then(|y| y.as_deref()?.parse::<i32>().ok()).or(first)
-    };
-    let later = year(ours, sides.our_first).max(year(theirs, sides.their_first));
-    let changed = Some(&united) != ours.first().and_then(Option::as_ref);
-    let year_value = if changed { later.map(|y| y.to_string()) } else { ours.get(1).cloned().flatten() };
     Ok(United { values: [Some(united), year_value], conflicts })
+}
+
+/// A side's `categories_year` in the group's values (categories, then the year), NULL read as its first year.
+fn side_year(values: &[Option<String>], first: Option<i32>) -> Option<i32> {
+    values.get(1).and_then(|y| y.as_deref()?.parse::<i32>().ok()).or(first)
+}
+
+/// A side's categories, each with the year it was certified for.
+fn side_marks(values: &[Option<String>], first: Option<i32>) -> Vec<crate::domain::student::CategoryMark> {
+    let list = values.first().cloned().flatten().unwrap_or_default();
+    fields::with_years(fields::categories_from_text(&list), side_year(values, first))
 }
 
 /// Our categories were certified for a later insured year than theirs: newer news than theirs, whatever the
 /// clocks say (a laptop still in last year does not undo this year's certification). Values in the group's
-/// order (categories, then the year; NULL is the file's first year).
+/// order (categories, then the year; NULL is the file's first year). Each side's newest certification is
+/// weighed: a category of ours carried over beside one certified this year does not make the whole set last
+/// year's.
 fn certified_later(ours: &[Option<String>], theirs: &[Option<String>], sides: &Sides) -> bool {
-    let year = |values: &[Option<String>], first: Option<i32>| {
-        values.get(1).and_then(|y| y.as_deref()?.parse::<i32>().ok()).or(first)
+    let newest = |values: &[Option<String>], first: Option<i32>| {
+        side_marks(values, first).iter().filter_map(|m| m.year).max().or(side_year(values, first))
     };
     let ours_marked = ours.first().is_some_and(|c| c.as_deref().is_some_and(|c| c != "[]"));
-    match (year(ours, sides.our_first), year(theirs, sides.their_first)) {
+    match (newest(ours, sides.our_first), newest(theirs, sides.their_first)) {
         (Some(o), Some(t)) => ours_marked && o > t,
         _ => false,
     }
@@ -3939,7 +3961,7 @@ mod tests {
     }
 
     fn mark_of(name: &str, department: &str) -> crate::domain::student::CategoryMark {
-        crate::domain::student::CategoryMark { name: name.into(), department: department.into() }
+        crate::domain::student::CategoryMark { name: name.into(), department: department.into(), year: None }
     }
 
     fn category_names(s: &Store, id: &str) -> Vec<String> {
@@ -3992,6 +4014,68 @@ mod tests {
         assert_eq!(snapshot(&a), snapshot(&b));
         drop(a);
         let again = b.merge_from(&a_path, false).unwrap();
+        assert_eq!((again.updated, again.conflicts.len()), (0, 0), "{again:?}");
+    }
+
+    /// Two copies in the drive's second year, the pupil's 重度残疾人 certified in the first and carried over.
+    fn two_copies_with_a_carried_category(dir: &Path) -> (Store, Store, Vec<String>, i32) {
+        let (a, b, ids) = two_copies_after(dir, |s, ids| {
+            s.set_categories(by_id(s, &ids[0]).id, &[mark_of("重度残疾人", "残联")]).unwrap();
+            let next = s.current_year().unwrap() + 1;
+            s.start_year(next, false, None, false).unwrap();
+        });
+        let year = a.current_year().unwrap();
+        (a, b, ids, year)
+    }
+
+    /// Each category's certification year: the union keeps the later one per category, so a category certified
+    /// this year on one laptop does not certify the other laptop's carried one (待重新认定).
+    fn years_of(s: &Store, id: &str) -> Vec<(String, Option<i32>)> {
+        by_id(s, id).categories.iter().map(|c| (c.name.clone(), c.year)).collect()
+    }
+
+    #[test]
+    fn categories_added_apart_in_the_new_year_leave_a_carried_one_to_certify_again_both_ways() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut a, mut b, ids, year) = two_copies_with_a_carried_category(dir.path());
+        a.set_fixed_clock("2027-11-23T10:00:00+08:00");
+        let held = by_id(&a, &ids[0]).categories;
+        a.set_categories(by_id(&a, &ids[0]).id, &[held.clone(), vec![mark_of("低保对象", "民政")]].concat()).unwrap();
+        b.set_fixed_clock("2027-11-23T10:01:00+08:00");
+        b.set_categories(by_id(&b, &ids[0]).id, &[held, vec![mark_of("孤儿", "民政")]].concat()).unwrap();
+        let ((a_into_b, r1), (b_into_a, r2)) = merge_both_ways(dir.path(), a, b);
+        for (s, r) in [(&a_into_b, &r1), (&b_into_a, &r2)] {
+            assert!(r.conflicts.is_empty(), "{r:?}");
+            let expected = [("低保对象", Some(year)), ("孤儿", Some(year)), ("重度残疾人", Some(year - 1))];
+            let expected: Vec<(String, Option<i32>)> = expected.iter().map(|(n, y)| ((*n).to_owned(), *y)).collect();
+            assert_eq!(years_of(s, &ids[0]), expected, "{r:?}");
+            assert!(!s.categories_certified(by_id(s, &ids[0]).id).unwrap(), "{r:?}");
+            assert_eq!(s.categories_to_recertify().unwrap(), 1, "{r:?}");
+        }
+    }
+
+    #[test]
+    fn a_carried_category_certified_on_one_laptop_and_another_added_on_the_other_are_both_this_years_both_ways() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut a, mut b, ids, year) = two_copies_with_a_carried_category(dir.path());
+        a.set_fixed_clock("2027-11-23T10:00:00+08:00");
+        let held = by_id(&a, &ids[0]).categories;
+        a.set_categories(by_id(&a, &ids[0]).id, &[held, vec![mark_of("低保对象", "民政")]].concat()).unwrap();
+        // Certified again on the other laptop, alone.
+        b.set_fixed_clock("2027-11-23T10:01:00+08:00");
+        b.set_categories(by_id(&b, &ids[0]).id, &[mark_of("重度残疾人", "残联")]).unwrap();
+        let ((a_into_b, r1), (b_into_a, r2)) = merge_both_ways(dir.path(), a, b);
+        for (s, r) in [(&a_into_b, &r1), (&b_into_a, &r2)] {
+            assert!(r.conflicts.is_empty(), "{r:?}");
+            let expected = [("低保对象", Some(year)), ("重度残疾人", Some(year))];
+            let expected: Vec<(String, Option<i32>)> = expected.iter().map(|(n, y)| ((*n).to_owned(), *y)).collect();
+            assert_eq!(years_of(s, &ids[0]), expected, "{r:?}");
+            assert!(s.categories_certified(by_id(s, &ids[0]).id).unwrap(), "{r:?}");
+        }
+        assert_eq!(snapshot(&a_into_b), snapshot(&b_into_a));
+        let (a_path, mut b_into_a) = (a_into_b.path().unwrap().to_owned(), b_into_a);
+        drop(a_into_b);
+        let again = b_into_a.merge_from(&a_path, false).unwrap();
         assert_eq!((again.updated, again.conflicts.len()), (0, 0), "{again:?}");
     }
 
@@ -4877,7 +4961,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let (mut a, mut b, ids) = two_copies(dir.path());
         let year = a.current_year().unwrap();
-        let mark = |name: &str| vec![CategoryMark { name: name.into(), department: "民政".into() }];
+        let mark = |name: &str| vec![CategoryMark { name: name.into(), department: "民政".into(), year: None }];
         a.set_fixed_clock("2026-11-24T10:00:00+08:00");
         a.start_year(year + 1, false, None, false).unwrap();
         a.set_categories(by_id(&a, &ids[0]).id, &mark("低保对象")).unwrap();

@@ -1449,6 +1449,8 @@ impl Store {
         self.mark(id, Change::Payment(payment))
     }
 
+    /// Sets the pupil's categories: each mark without a year is certified for the current year, each with one
+    /// keeps it (`Change::Categories`).
     pub fn set_categories(&mut self, id: i64, categories: &[CategoryMark]) -> Result<usize> {
         self.mark(id, Change::Categories(categories.to_vec()))
     }

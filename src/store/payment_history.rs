@@ -125,17 +125,11 @@ impl Store {
     ) -> Result<HashMap<i64, PartPayment>> {
         let Some(policy) = policy else { return Ok(HashMap::new()) };
         let year = self.shown_year();
-        let to_recertify = self.categories_to_recertify_ids()?;
         let mut short = HashMap::new();
         let mut judge = |s: &Student| {
-            let certified;
-            let s = if to_recertify.contains(&s.id) {
-                certified = Student { categories: Vec::new(), ..s.clone() };
-                &certified
-            } else {
-                s
-            };
-            if let Some(part) = crate::domain::policy::part_payment(policy, s, day, year) {
+            // By the categories certified for the year: one carried from an earlier year weighs nothing.
+            let s = s.certified_in(year);
+            if let Some(part) = crate::domain::policy::part_payment(policy, &s, day, year) {
                 short.insert(s.id, part);
             }
             Ok(())
@@ -160,13 +154,8 @@ impl Store {
         if !family && pupil.payment != PaymentStatus::Government {
             return Ok(None);
         }
-        let certified;
-        let pupil = if !pupil.categories.is_empty() && !self.categories_certified(pupil.id)? {
-            certified = Student { categories: Vec::new(), ..pupil.clone() };
-            &certified
-        } else {
-            pupil
-        };
+        let pupil = pupil.certified_in(self.shown_year());
+        let pupil = pupil.as_ref();
         let Some(part) = crate::domain::policy::part_payment(policy, pupil, self.today(), self.shown_year()) else {
             return Ok(None);
         };

@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OptionalExtension, Row};
 
-use super::fields::categories_from_text;
+use super::fields::{categories_from_text, with_years};
 use super::{Result, Store, search_blocks};
 use crate::domain::class_label::ClassKey;
 use crate::domain::coverage::Standing;
@@ -16,7 +16,8 @@ use crate::domain::student::{Enrollment, PaymentDetails, PaymentStatus, Student}
 
 const COLUMNS: &str = "s.id, sc.name, s.name, s.id_raw, s.id_number, s.id_kind, s.id_problem, s.sex, s.birth_date,
     s.grade, s.class, s.phone, s.enrollment, s.decline_reason, s.payment, s.paid_amount_fen, s.paid_on,
-    s.paid_channel, s.categories, s.note, s.created_at, s.updated_at, s.source";
+    s.paid_channel, s.categories, s.note, s.created_at, s.updated_at, s.source,
+    coalesce(s.categories_year, (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'first_year'))";
 
 /// One pupil as the student information sheet (学生信息表) shows them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -145,7 +146,7 @@ fn from_row(r: &Row) -> rusqlite::Result<Student> {
         decline_reason: r.get(13)?,
         payment: PaymentStatus::from_code(&r.get::<_, String>(14)?).unwrap_or(PaymentStatus::Unpaid),
         payment_details: PaymentDetails { amount_fen: r.get(15)?, paid_on: date(r.get(16)?), channel: r.get(17)? },
-        categories: categories_from_text(&r.get::<_, String>(18)?),
+        categories: with_years(categories_from_text(&r.get::<_, String>(18)?), r.get(23)?),
         note: r.get(19)?,
         created_at: r.get(20)?,
         updated_at: r.get(21)?,

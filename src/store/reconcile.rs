@@ -8,7 +8,7 @@ use rusqlite::TransactionBehavior;
 
 use super::fields::{self, Field, FieldChange};
 use super::{AuditContext, Change, ChangeOptions, Outcome, Refusal, Result, Store, StudentFilter};
-use crate::domain::student::{CategoryMark, PaymentStatus};
+use crate::domain::student::PaymentStatus;
 use crate::domain::unapplied::{self, KeptPayment, UNAPPLIED_PAYMENT, UnappliedPayment};
 
 /// One payment of the tax office's list, by its receipt number (票证号码): what a recorded payment is made of.
@@ -57,13 +57,6 @@ fn keep_unapplied(tx: &rusqlite::Transaction, ctx: &AuditContext, kept: &KeptPay
     }
     ctx.write(tx, kept.student_id, &kept.id_number, UNAPPLIED_PAYMENT, None, Some(&kept.record.to_json()))?;
     Ok(())
-}
-
-impl FieldChange {
-    /// Sets a pupil's whole category list, in the form the store keeps it (so an unchanged set is no change).
-    pub fn categories(marks: &[CategoryMark]) -> FieldChange {
-        FieldChange::new_owned(Field::Categories, Some(fields::categories_to_text(marks)))
-    }
 }
 
 impl Store {

@@ -1,7 +1,6 @@
 //! A pupil's fields as the audit log writes them, so an editor can keep what it is about to overwrite and
 //! write it back later (undo) through the same `Store::change`.
 
-use super::fields::categories_to_text;
 use super::{Field, FieldChange, Result, Store};
 use crate::domain::student::Student;
 
@@ -13,9 +12,9 @@ impl Store {
             .iter()
             .map(|&f| {
                 let value = match f {
-                    // Not part of `Student`: read as stored.
-                    Field::CategoriesYear => self.conn.query_row(
-                        "SELECT CAST(categories_year AS TEXT) FROM students WHERE id = ?1",
+                    // Not part of `Student`, or (the marks' years filled in) not as stored: read as stored.
+                    Field::CategoriesYear | Field::Categories => self.conn.query_row(
+                        &format!("SELECT CAST({} AS TEXT) FROM students WHERE id = ?1", f.key()),
                         [id],
                         |r| r.get(0),
                     )?,
@@ -41,8 +40,7 @@ fn value_of(s: &Student, field: Field) -> Option<String> {
         Field::PaidAmount => d.amount_fen.map(|f| f.to_string()),
         Field::PaidOn => d.paid_on.map(|p| p.to_string()),
         Field::PaidChannel => d.channel.clone(),
-        Field::Categories => Some(categories_to_text(&s.categories)),
-        Field::CategoriesYear => None,
+        Field::Categories | Field::CategoriesYear => None,
         Field::Note => Some(s.note.clone()),
     }
 }

@@ -328,9 +328,8 @@ impl Store {
         let mut index: std::collections::HashMap<(String, String), usize> = std::collections::HashMap::new();
         let filter = StudentFilter { school: school.map(str::to_owned), class: None };
         // Categories carried from an earlier year (待重新认定) weigh nothing in the year's ledgers until certified
-        // again, as the forms count them (003 二(一)).
-        let to_recertify =
-            if self.current_year.is_some() { self.categories_to_recertify_ids()? } else { Default::default() };
+        // again, each on its own, as the forms count them (003 二(一)).
+        let year = self.current_year.and(self.shown_year());
         // A part payment insures nobody: counted unpaid, in 未缴费, as every form counts it.
         let short = self.part_payments(&filter, policy, self.today())?;
         // The days are the whole drive's: one school's part-payers are read again only when a school is asked.
@@ -348,12 +347,9 @@ impl Store {
             stats.students += 1;
             stats.id_invalid += i64::from(s.id_to_verify());
             let part_paid = short.contains_key(&s.id);
-            let categories: Vec<String> = if to_recertify.contains(&s.id) {
-                Vec::new()
-            } else {
-                s.categories.iter().map(|c| c.name.clone()).collect()
-            };
-            let sent_away = sent_away(policy, s, &to_recertify);
+            let categories: Vec<String> =
+                s.categories.iter().filter(|c| c.certified_for(year)).map(|c| c.name.clone()).collect();
+            let sent_away = sent_away(policy, s, year);
             let expected = standing.is_expected_here(part_paid, sent_away);
             stats.expected += i64::from(expected);
             stats.due_away += i64::from(standing.is_due_away(part_paid, sent_away));
@@ -400,10 +396,9 @@ impl Store {
         if policy.is_none() {
             return Ok(found);
         }
-        let to_recertify =
-            if self.current_year.is_some() { self.categories_to_recertify_ids()? } else { Default::default() };
+        let year = self.current_year.and(self.shown_year());
         self.for_each_student(&StudentFilter::default(), |s| {
-            if sent_away(policy, s, &to_recertify) {
+            if sent_away(policy, s, year) {
                 found.insert(s.id);
             }
             Ok(())
@@ -413,12 +408,8 @@ impl Store {
 }
 
 /// Whether `policy` sends the pupil to enroll away from school (`Policy::away_rule`), by the categories certified
-/// for the year: those carried from an earlier year (`to_recertify`, 待重新认定) weigh nothing until certified again.
-fn sent_away(
-    policy: Option<&Policy>,
-    s: &crate::domain::student::Student,
-    to_recertify: &std::collections::HashSet<i64>,
-) -> bool {
-    !to_recertify.contains(&s.id)
-        && policy.is_some_and(|p| p.away_rule(s.categories.iter().map(|c| c.name.as_str())).is_some())
+/// for `year`: those carried from an earlier year (待重新认定) weigh nothing until certified again.
+fn sent_away(policy: Option<&Policy>, s: &crate::domain::student::Student, year: Option<i32>) -> bool {
+    let certified = s.categories.iter().filter(|c| c.certified_for(year));
+    policy.is_some_and(|p| p.away_rule(certified.map(|c| c.name.as_str())).is_some())
 }

@@ -1291,15 +1291,124 @@ mod tests {
         let mut s = Store::open_in_memory().unwrap();
         let mut row = pupil("甲", "45020220150101121", "一年级");
         row.categories =
-            vec![crate::domain::student::CategoryMark { name: "低保".into(), department: "民政".into() }];
+            vec![crate::domain::student::CategoryMark {
+                name: "低保".into(), department: "民政".into(), year: None
+            }];
         s.apply_import(&[row], &[], 0, false).unwrap();
         let id = by_name(&s, "甲").id;
         assert!(s.categories_certified(id).unwrap());
         let y = s.current_year().unwrap();
         s.start_year(y + 1, false, None, false).unwrap();
         assert!(!s.categories_certified(id).unwrap());
-        let same = by_name(&s, "甲").categories;
+        // The same set, each mark without its year: certified for the year.
+        let same: Vec<_> = by_name(&s, "甲")
+            .categories
+            .into_iter()
+            .map(|m| crate::domain::student::CategoryMark { year: None, ..m })
+            .collect();
         s.set_categories(id, &same).unwrap();
         assert!(s.categories_certified(id).unwrap(), "the same set, confirmed for the year");
+    }
+}
+
+#[cfg(test)]
+mod per_category {
+    use super::super::Store;
+    use crate::domain::student::{CategoryMark, Student};
+    use crate::store::{Incoming, StudentFilter};
+
+    fn pupil_with(categories: &[(&str, &str)]) -> Incoming {
+        let first17 = "45020220150101121";
+        let number = format!("{first17}{}", crate::domain::id_number::check_char(first17.as_bytes()));
+        let mut row = Incoming::for_test("测试小学", "甲", &number);
+        row.categories = categories.iter().map(|(n, d)| CategoryMark::new(*n, *d)).collect();
+        row
+    }
+
+    fn held(s: &Store) -> Student {
+        s.students(&StudentFilter::default()).unwrap().remove(0)
+    }
+
+    fn names<'m>(marks: impl IntoIterator<Item = &'m CategoryMark>) -> Vec<&'m str> {
+        marks.into_iter().map(|m| m.name.as_str()).collect()
+    }
+
+    /// A drive in its second year, its one pupil holding 重度残疾人 certified in the first and carried over.
+    fn carried() -> (Store, i64, i32) {
+        let mut s = Store::open_in_memory().unwrap();
+        s.apply_import(&[pupil_with(&[("重度残疾人", "残联")])], &[], 0, false).unwrap();
+        let year = s.current_year().unwrap() + 1;
+        s.start_year(year, false, None, false).unwrap();
+        let id = held(&s).id;
+        (s, id, year)
+    }
+
+    #[test]
+    fn marking_one_more_category_in_the_new_year_certifies_that_one_only() {
+        let (mut s, id, year) = carried();
+        let mut marks = held(&s).categories;
+        marks.push(CategoryMark::new("低保对象", "民政"));
+        s.set_categories(id, &marks).unwrap();
+        let pupil = held(&s);
+        assert_eq!(names(pupil.categories_to_recertify(Some(year))), ["重度残疾人"]);
+        assert_eq!(names(&pupil.certified_in(Some(year)).categories), ["低保对象"]);
+        assert!(!s.categories_certified(id).unwrap(), "重度残疾人 is still last year's");
+        assert_eq!(s.categories_to_recertify().unwrap(), 1);
+        // Certified again on its own: the whole set is the year's.
+        let again: Vec<CategoryMark> =
+            pupil.categories.iter().map(|m| CategoryMark { year: None, ..m.clone() }).collect();
+        s.set_categories(id, &again).unwrap();
+        assert!(s.categories_certified(id).unwrap());
+        assert_eq!(s.categories_to_recertify().unwrap(), 0);
+    }
+
+    #[test]
+    fn a_list_naming_one_category_in_the_new_year_certifies_that_one_only() {
+        let (mut s, id, year) = carried();
+        s.apply_import(&[pupil_with(&[("低保对象", "民政")])], &[], 0, false).unwrap();
+        let pupil = held(&s);
+        assert_eq!(pupil.id, id);
+        assert_eq!(names(&pupil.categories), ["低保对象", "重度残疾人"]);
+        assert_eq!(names(pupil.categories_to_recertify(Some(year))), ["重度残疾人"]);
+        assert!(!s.categories_certified(id).unwrap());
+        // The same list again changes nothing; one naming the carried category certifies it.
+        let report = s.apply_import(&[pupil_with(&[("低保对象", "民政")])], &[], 0, false).unwrap();
+        assert_eq!(report.updated, 0, "{report:?}");
+        s.apply_import(&[pupil_with(&[("重度残疾人", "残联")])], &[], 0, false).unwrap();
+        assert!(s.categories_certified(id).unwrap());
+        assert!(held(&s).categories_certified(Some(year)));
+    }
+
+    /// A set certified in one year is stored as before marks had years, so a file an older canbao wrote reads
+    /// the same and one this canbao writes reads the same to an older one.
+    #[test]
+    fn a_set_certified_in_one_year_is_stored_without_years_in_its_marks() {
+        let (mut s, id, year) = carried();
+        let stored = |s: &Store| -> (String, Option<i32>) {
+            s.conn
+                .query_row("SELECT categories, categories_year FROM students WHERE id = ?1", [id], |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })
+                .unwrap()
+        };
+        assert_eq!(stored(&s).0, r#"[{"name":"重度残疾人","department":"残联"}]"#);
+        assert_eq!(held(&s).categories[0].year, Some(year - 1), "NULL: the file's first year");
+        let mut marks = held(&s).categories;
+        marks.push(CategoryMark::new("低保对象", "民政"));
+        s.set_categories(id, &marks).unwrap();
+        let oldest = year - 1;
+        assert_eq!(
+            stored(&s),
+            (
+                format!(
+                    r#"[{{"name":"低保对象","department":"民政","year":{year}}},{{"name":"重度残疾人","department":"残联"}}]"#
+                ),
+                Some(oldest)
+            )
+        );
+        let all: Vec<CategoryMark> = marks.iter().map(|m| CategoryMark { year: None, ..m.clone() }).collect();
+        s.set_categories(id, &all).unwrap();
+        let text = r#"[{"name":"低保对象","department":"民政"},{"name":"重度残疾人","department":"残联"}]"#;
+        assert_eq!(stored(&s), (text.to_owned(), Some(year)));
     }
 }

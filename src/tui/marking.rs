@@ -396,20 +396,10 @@ impl App {
         // Categories carried from an earlier year (待重新认定) are not this year's until certified again: the full
         // amount, as `quote` and the payment notice ask, with why (the department pays the subsidy back once it
         // certifies the pupil, 003 四(二)2, 4).
-        let to_recertify = if form.pupils.iter().any(|s| !s.categories.is_empty()) {
-            self.store.categories_to_recertify_ids().unwrap_or_default()
-        } else {
-            Default::default()
-        };
-        // Paid on the form's day, whatever an earlier payment of the pupil's said.
-        let request = |s: &Student| {
-            let mut request = QuoteRequest { paid_on: day, ..policy::pupil_request(s, day) };
-            if to_recertify.contains(&s.id) {
-                request.categories.clear();
-            }
-            request
-        };
         let year = self.store.shown_year();
+        // Paid on the form's day, whatever an earlier payment of the pupil's said; by the categories certified
+        // for the year, each on its own.
+        let request = |s: &Student| QuoteRequest { paid_on: day, ..policy::pupil_request(&s.certified_in(year), day) };
         let quote =
             |request: &QuoteRequest| self.policy.as_ref().map(|p| due::quote_request(p, request, english, year));
         let mut note = match form.pupils.first().map(|s| quote(&request(s))) {
@@ -417,9 +407,14 @@ impl App {
             Some(Some(Err(e))) => e,
             _ => self.text.no_policy.to_owned(),
         };
-        if let Some(s) = form.pupils.first().filter(|s| to_recertify.contains(&s.id)) {
-            let names: Vec<&str> = s.categories.iter().map(|c| c.name.as_str()).collect();
-            note = format!("{}{note}", fill(self.text.payment_recertify, &[&names.join(self.text.pick("、", ", "))]));
+        if let Some(s) = form.pupils.first().filter(|s| !s.categories_certified(year)) {
+            let stale: Vec<&str> = s.categories_to_recertify(year).iter().map(|c| c.name.as_str()).collect();
+            let said = if stale.len() == s.categories.len() {
+                self.text.payment_recertify
+            } else {
+                self.text.payment_recertify_some
+            };
+            note = format!("{}{note}", fill(said, &[&stale.join(self.text.pick("、", ", "))]));
         }
         form.note = Some(note);
         // Most of a school asks the policy the same question (no category, a birth date that changes nothing):
@@ -879,21 +874,35 @@ impl App {
             return;
         }
         let table = CategoryTable::builtin();
-        let checked = match self.single(&targets) {
-            Some(s) => table.all().iter().map(|c| s.categories.iter().any(|m| m.name == c.name)).collect(),
+        let year = self.store.shown_year();
+        let (checked, stale) = match self.single(&targets) {
+            Some(s) => table
+                .all()
+                .iter()
+                .map(|c| {
+                    let held = s.categories.iter().find(|m| m.name == c.name);
+                    (held.is_some(), held.filter(|m| !m.certified_for(year)).and_then(|m| m.year))
+                })
+                .unzip(),
             None if targets.len() == 1 => return,
-            None => vec![false; table.all().len()],
+            None => (vec![false; table.all().len()], vec![None; table.all().len()]),
         };
-        self.modal = Some(Modal::Categories(CategoryPicker { targets, cursor: 0, checked }));
+        self.modal = Some(Modal::Categories(CategoryPicker { targets, cursor: 0, checked, stale }));
     }
 
     pub fn choose_categories(&mut self, picker: &CategoryPicker) {
         let chosen: Vec<CategoryMark> = CategoryTable::builtin()
             .all()
             .iter()
-            .zip(&picker.checked)
-            .filter(|(_, on)| **on)
-            .map(|(c, _)| CategoryMark { name: c.name.clone(), department: c.department.clone() })
+            .zip(picker.checked.iter().zip(&picker.stale))
+            .filter(|(_, (on, _))| **on)
+            // A ticked category carried from an earlier year and not certified again keeps its year; the others
+            // are certified for the year they are saved in.
+            .map(|(c, (_, stale))| CategoryMark {
+                name: c.name.clone(),
+                department: c.department.clone(),
+                year: *stale,
+            })
             .collect();
         let label = self.text.categories_saved.to_owned();
         if picker.targets.len() == 1 {
@@ -913,8 +922,10 @@ impl App {
             .map(|s| {
                 let mut marks = s.categories;
                 for c in &chosen {
-                    if !marks.iter().any(|m| m.name == c.name) {
-                        marks.push(c.clone());
+                    match marks.iter_mut().find(|m| m.name == c.name) {
+                        // Ticked for the pupil who has it: certified for the year, as a new one is.
+                        Some(held) => held.year = None,
+                        None => marks.push(c.clone()),
                     }
                 }
                 (s.id, vec![Change::Categories(marks)])

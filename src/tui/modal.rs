@@ -231,6 +231,10 @@ pub struct CategoryPicker {
     pub cursor: usize,
     /// One per `CategoryTable::builtin().all()` entry.
     pub checked: Vec<bool>,
+    /// One per entry: the year a ticked category of the pupil's was certified for, while it is carried from an
+    /// earlier year and not certified again (待重新认定); Space certifies it for this year (`None`), and saving
+    /// keeps the year of the ones left so, so certifying one category does not certify the others.
+    pub stale: Vec<Option<i32>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

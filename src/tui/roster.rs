@@ -876,8 +876,9 @@ mod tests {
         let lost = stored.iter().find(|s| s.name == "孙八").unwrap().id;
         store.connection().execute("DELETE FROM search_blocks WHERE block = ?1", [lost >> 6]).unwrap();
         // Categories a local table added: listed in roster order too, whatever order the file holds them in.
-        let mark =
-            |name: &str| vec![crate::domain::student::CategoryMark { name: name.into(), department: String::new() }];
+        let mark = |name: &str| {
+            vec![crate::domain::student::CategoryMark { name: name.into(), department: String::new(), year: None }]
+        };
         store.set_categories(stored[5].id, &mark("本地乙")).unwrap();
         store.set_categories(stored[0].id, &mark("本地甲")).unwrap();
 

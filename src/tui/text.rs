@@ -414,6 +414,11 @@ pub struct Text {
     pub left_unchanged_one: &'static str,
     pub left_unchanged_some: &'static str,
     pub bulk_categories_hint: &'static str,
+    /// The category picker of a pupil with categories carried from an earlier year: what Space does to one.
+    pub recertify_categories_hint: &'static str,
+    /// Beside a category in the picker, and after it on the detail screen when only some are: carried from an
+    /// earlier year and not certified again.
+    pub recertify_one: &'static str,
     pub yuan_amount: &'static str,
     pub note_title: &'static str,
     pub note_prompt: &'static str,
@@ -783,6 +788,8 @@ pub struct Text {
     pub policy_current: &'static str,
     /// Before the payment form's rule for a pupil whose categories are from an earlier year: the categories.
     pub payment_recertify: &'static str,
+    /// The same when the pupil has categories certified this year too: the ones carried over.
+    pub payment_recertify_some: &'static str,
     pub policy_chosen: &'static str,
     /// Asked before another city's or year's policy becomes the drive's: name, title, the reasons joined.
     pub policy_ask_other: &'static str,

@@ -5,7 +5,7 @@
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use super::{FormInput, TO_RECERTIFY, categories_text, out_dir, out_file, remark_cell, yuan_cell};
+use super::{FormInput, out_dir, out_file, remark_cell, yuan_cell};
 use crate::domain::category::CategoryTable;
 use crate::domain::coverage::Standing;
 use crate::domain::policy::{self, AmountDispute, Ledger, Quote, ShareReason};
@@ -140,10 +140,8 @@ fn write_ledger(
     for s in pupils.iter().filter(|s| input.ledger(s) == Some(ledger)) {
         seq += 1;
         // Categories carried from an earlier year are shown, said to be certified again, and weigh nothing.
-        let shown = categories_text(s);
+        let categories = input.categories_shown(s);
         let view = input.certified(s);
-        let categories =
-            if view.categories.len() == s.categories.len() { shown } else { format!("{shown}{TO_RECERTIFY}") };
         let s = view.as_ref();
         let mut row = vec![
             Out::Number(f64::from(seq)),

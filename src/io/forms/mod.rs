@@ -147,21 +147,23 @@ impl FormInput<'_> {
         s.categories.iter().filter_map(|c| policy.rule(&c.name)).filter(|r| r.enroll.away_from_school()).collect()
     }
 
-    /// Whether the pupil's categories are certified for the form's year: categories carried from an earlier
-    /// year (待重新认定) are not this year's until a department certifies them again (003 二(一)).
+    /// Whether every category of the pupil is certified for the form's year: a category carried from an earlier
+    /// year (待重新认定) is not this year's until a department certifies it again (003 二(一)).
     pub fn categories_certified(&self, s: &Student) -> bool {
-        s.categories.is_empty() || self.store.categories_certified(s.id).unwrap_or(true)
+        s.categories_certified(self.store.shown_year())
     }
 
-    /// The pupil as the year's ledgers weigh them: without the categories carried from an earlier year and not
-    /// certified again, so such a category neither puts the pupil in 财政代缴 nor lowers the amount due (the
-    /// family is asked for the full amount, as the payment notice asks it).
+    /// The pupil's categories carried from an earlier year and not certified again (待重新认定), each on its own:
+    /// a category certified this year leaves the others as they were.
+    pub fn categories_to_recertify<'s>(&self, s: &'s Student) -> Vec<&'s crate::domain::student::CategoryMark> {
+        s.categories_to_recertify(self.store.shown_year())
+    }
+
+    /// The pupil as the year's ledgers weigh them: with only the categories certified for the form's year, so a
+    /// category carried from an earlier year and not certified again neither puts the pupil in 财政代缴 nor
+    /// lowers the amount due (the family is asked for the full amount, as the payment notice asks it).
     pub fn certified<'s>(&self, s: &'s Student) -> std::borrow::Cow<'s, Student> {
-        if self.categories_certified(s) {
-            std::borrow::Cow::Borrowed(s)
-        } else {
-            std::borrow::Cow::Owned(Student { categories: Vec::new(), ..s.clone() })
-        }
+        s.certified_in(self.store.shown_year())
     }
 
     /// `{school}-{year}年度-{what}-{YYYYMMDD}.{ext}`, `-打码` before the extension when the numbers are masked; a
@@ -291,7 +293,33 @@ pub const TO_RECERTIFY: &str = "（待重新认定）";
 
 /// The pupil's categories, 、-separated.
 pub fn categories_text(s: &Student) -> String {
-    s.categories.iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join("、")
+    names(s.categories.iter())
+}
+
+/// The categories' names, 、-separated.
+pub fn names<'m>(marks: impl Iterator<Item = &'m crate::domain::student::CategoryMark>) -> String {
+    marks.map(|c| c.name.as_str()).collect::<Vec<_>>().join("、")
+}
+
+impl FormInput<'_> {
+    /// The pupil's categories as the year's forms list them beside the ones that count: every one, those carried
+    /// from an earlier year said to be certified again (「孤儿、特困人员（待重新认定）」 when all are; first and each
+    /// on its own, 「重度残疾人（待重新认定）、低保对象」, when only some are, so the mark is never read as the
+    /// certified one's).
+    pub fn categories_shown(&self, s: &Student) -> String {
+        let year = self.store.shown_year();
+        let (certified, stale): (Vec<_>, Vec<_>) = s.categories.iter().partition(|m| m.certified_for(year));
+        match (certified.is_empty(), stale.is_empty()) {
+            (_, true) => names(certified.into_iter()),
+            (true, false) => format!("{}{TO_RECERTIFY}", names(stale.into_iter())),
+            (false, false) => stale
+                .iter()
+                .map(|m| format!("{}{TO_RECERTIFY}", m.name))
+                .chain(certified.iter().map(|m| m.name.clone()))
+                .collect::<Vec<_>>()
+                .join("、"),
+        }
+    }
 }
 
 /// What a form for the agencies says in its 备注 about a pupil's ID number that did not pass the check, so

@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Worksheet, XlsxError};
 
-use super::{FormInput, categories_text, out_file};
+use super::{FormInput, out_file};
 use crate::domain::category::CategoryTable;
 use crate::domain::class_label;
 use crate::domain::coverage::Standing;
@@ -104,11 +104,10 @@ pub fn slips(input: &FormInput, on: NaiveDate) -> Result<(String, Vec<Slip>, usi
         // Categories carried from an earlier year (待重新认定) are not this year's until a department certifies them
         // again: the family is asked for the full amount, which the department pays back once it certifies the
         // pupil (003 四(二)2, 4); a slip for the subsidised part of a lapsed category would leave the pupil unpaid.
-        let to_recertify = !s.categories.is_empty() && !input.store.categories_certified(s.id).unwrap_or(true);
-        let mut asked = request(Some(s));
-        if to_recertify {
-            asked.categories.clear();
-        }
+        let stale = input.categories_to_recertify(s);
+        let to_recertify = !stale.is_empty();
+        let certified = input.certified(s);
+        let asked = request(Some(&certified));
         let mut quote = policy::quote(policy, table, &asked)
             .map_err(|e| ExportError::NoticeQuote { name: s.name.clone(), reason: e })?;
         // The family owes nothing: the department pays on its own schedule, and the 财政代缴 ledger lists the pupil.
@@ -117,11 +116,16 @@ pub fn slips(input: &FormInput, on: NaiveDate) -> Result<(String, Vec<Slip>, usi
             continue;
         }
         let mut note = vec![format!("按{}（{}）缴费计算", on.format("%Y-%m-%d"), window.name)];
-        if to_recertify {
-            let names: Vec<&str> = s.categories.iter().map(|c| c.name.as_str()).collect();
+        if to_recertify && certified.categories.is_empty() {
             note.push(format!(
                 "人员类别（{}）待重新认定：本年度尚未认定，按全额缴费，认定后由认定部门按规定补助",
-                names.join("、")
+                super::names(stale.iter().copied())
+            ));
+        } else if to_recertify {
+            note.push(format!(
+                "人员类别（{}）待重新认定：本年度尚未认定，按已认定的{}计算，认定后由认定部门按规定补助",
+                super::names(stale.iter().copied()),
+                super::names(certified.categories.iter())
             ));
         }
         if let Some(l) = listed.get(&s.id).filter(|l| l.cleared_by_hand && s.payment == PaymentStatus::Unpaid) {
@@ -182,11 +186,7 @@ pub fn slips(input: &FormInput, on: NaiveDate) -> Result<(String, Vec<Slip>, usi
             class: if class.trim().is_empty() { super::classes::NO_CLASS.to_owned() } else { class },
             name: s.name.clone(),
             id_tail: id_tail(&s.id_number),
-            categories: if to_recertify {
-                format!("{}（待重新认定）", categories_text(s))
-            } else {
-                categories_text(s)
-            },
+            categories: input.categories_shown(s),
             personal_due_fen: quote.personal_due_fen,
             department_due_fen: quote.department_due_fen,
             department,

@@ -231,9 +231,15 @@ fn write_row(
             notes.push(note);
         }
     }
-    // Carried from an earlier year: the department certifies the pupil again before it pays (003 二(一)).
-    if !input.categories_certified(s) {
+    // Carried from an earlier year: the department certifies the category again before it pays (003 二(一)).
+    // Each category on its own: one certified this year beside it on the row is the year's.
+    let year = input.store.shown_year();
+    let stale: Vec<&CategoryMark> = marks.iter().copied().filter(|m| !m.certified_for(year)).collect();
+    if stale.len() == marks.len() && !stale.is_empty() {
         notes.insert(0, "待重新认定：人员类别为上一年度认定，本年度尚未认定".to_owned());
+    } else if !stale.is_empty() {
+        let names = super::names(stale.into_iter());
+        notes.insert(0, format!("{names}待重新认定：为上一年度认定，本年度尚未认定"));
     }
     // A part payment: what was paid and is still due, first.
     let part_paid = match input.part_payment(s) {

@@ -395,9 +395,10 @@ pub fn is_benefit_place_remark(part: &str) -> bool {
 /// ledgers' 人员类别 and the 参保花名册 say it.
 pub const RECERTIFY_LEFT_OUT: &str = "：人员类别为上一年度认定，本年度尚未认定，未填入上传模板";
 
-/// 「孤儿（待重新认定）：人员类别为上一年度认定，本年度尚未认定，未填入上传模板」.
-fn recertify_remark(s: &Student) -> String {
-    format!("{}{TO_RECERTIFY}{RECERTIFY_LEFT_OUT}", categories_text(s))
+/// 「孤儿（待重新认定）：人员类别为上一年度认定，本年度尚未认定，未填入上传模板」, naming only the categories not
+/// certified again: one certified this year is in 特殊人员类别.
+fn recertify_remark(input: &FormInput, s: &Student) -> String {
+    format!("{}{TO_RECERTIFY}{RECERTIFY_LEFT_OUT}", super::names(input.categories_to_recertify(s).into_iter()))
 }
 
 /// Whether a part of a template's 备注 is [`recertify_remark`]'s, which says nothing of the enrollment.
@@ -434,12 +435,13 @@ fn cell(
         Value::Grade => text(&s.grade),
         Value::Class => text(&s.class),
         Value::ClassLabel => text(&s.class_label()),
-        // Carried from an earlier year and not certified again (待重新认定): not this year's to register, and a
-        // template read back would certify them (`RECERTIFY_LEFT_OUT` in 备注 says why the cell is empty).
-        Value::Categories | Value::Departments if !input.categories_certified(s) => Out::Empty,
-        Value::Categories => text(&categories_text(s)),
+        // Only the year's: a category carried from an earlier year and not certified again (待重新认定) is not this
+        // year's to register, and a template read back would certify it (`RECERTIFY_LEFT_OUT` in 备注 names it).
+        Value::Categories | Value::Departments if input.certified(s).categories.is_empty() => Out::Empty,
+        Value::Categories => text(&categories_text(&input.certified(s))),
         Value::Departments => {
-            let mut departments: Vec<&str> = s.categories.iter().map(|c| c.department.as_str()).collect();
+            let certified = input.certified(s);
+            let mut departments: Vec<&str> = certified.categories.iter().map(|c| c.department.as_str()).collect();
             departments.dedup();
             text(&departments.join("、"))
         }
@@ -465,7 +467,7 @@ fn cell(
                 (other, _) => other.label_zh().to_owned(),
             };
             let paid = input.payment_remark(s, dispute);
-            let recertify = (!input.categories_certified(s)).then(|| recertify_remark(s));
+            let recertify = (!input.categories_certified(s)).then(|| recertify_remark(input, s));
             // Nobody asked yet, of a category enrolling where its benefit was approved: the ledgers' words.
             let away = (standing.enrollment() == Enrollment::Unknown).then(|| benefit_place(input, s)).flatten();
             let parts: Vec<&str> = [Some(own.as_str()), away, paid.as_deref(), other_name, recertify.as_deref()]

@@ -549,7 +549,11 @@ impl App {
             Action::Top => picker.cursor = 0,
             Action::Bottom => picker.cursor = last,
             Action::ToggleSelect => {
-                if let Some(on) = picker.checked.get_mut(picker.cursor) {
+                let stale = picker.stale.get_mut(picker.cursor).filter(|y| y.is_some());
+                if let Some(year) = stale {
+                    // Carried from an earlier year: the first Space certifies it for this year, the next unticks.
+                    *year = None;
+                } else if let Some(on) = picker.checked.get_mut(picker.cursor) {
                     *on = !*on;
                 }
             }

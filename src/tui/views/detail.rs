@@ -234,9 +234,19 @@ fn fields(app: &App, d: &Detail, width: usize) -> Vec<Line<'static>> {
     let categories = if s.categories.is_empty() {
         t.none.to_owned()
     } else {
-        let marks = s.categories.iter().map(|c| fill(t.with_clause, &[&c.name, &c.department])).collect::<Vec<_>>();
+        // Some carried from an earlier year and some certified this year: each carried one says so.
+        let year = app.store.shown_year();
+        let some = !d.categories_certified && s.categories.iter().any(|c| c.certified_for(year));
+        let marks = s
+            .categories
+            .iter()
+            .map(|c| {
+                let mark = fill(t.with_clause, &[&c.name, &c.department]);
+                if some && !c.certified_for(year) { format!("{mark}{}", t.recertify_one) } else { mark }
+            })
+            .collect::<Vec<_>>();
         let marks = marks.join(t.list_separator());
-        if d.categories_certified { marks } else { format!("{marks} {}", t.recertify) }
+        if d.categories_certified || some { marks } else { format!("{marks} {}", t.recertify) }
     };
     let payment_style = theme.fg(match s.payment {
         _ if remark.is_some() => theme.warning,

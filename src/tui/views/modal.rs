@@ -616,8 +616,11 @@ fn categories(frame: &mut Frame, app: &App, area: Rect, picker: &CategoryPicker)
     // Several pupils: the hint on what ticking does, wrapped, in the row under the title and as many more as it
     // takes (the English is longer than the box).
     let width = 60;
+    // One pupil with categories carried from an earlier year: what Space does to such a one.
     let hint = if picker.targets.len() > 1 {
         layout::wrap(t.bulk_categories_hint, usize::from(width.min(area.width).saturating_sub(4)))
+    } else if picker.stale.iter().any(Option::is_some) {
+        layout::wrap(t.recertify_categories_hint, usize::from(width.min(area.width).saturating_sub(4)))
     } else {
         Vec::new()
     };
@@ -629,12 +632,13 @@ fn categories(frame: &mut Frame, app: &App, area: Rect, picker: &CategoryPicker)
     let start = (picker.cursor + 1).saturating_sub(rows.max(1));
     let lines: Vec<Line> = all
         .iter()
-        .zip(&picker.checked)
+        .zip(picker.checked.iter().zip(&picker.stale))
         .enumerate()
         .skip(start)
         .take(rows)
-        .map(|(i, (c, on))| {
-            let text = format!("[{}] {}{}", if *on { "x" } else { " " }, fit(&c.name, 24), c.department);
+        .map(|(i, (c, (on, stale)))| {
+            let recertify = if *on && stale.is_some() { t.recertify_one } else { "" };
+            let text = format!("[{}] {}{}{recertify}", if *on { "x" } else { " " }, fit(&c.name, 24), c.department);
             let style = if i == picker.cursor { app.theme.input() } else { app.theme.popup() };
             Line::styled(fit(&text, inner.width as usize), style)
         })
