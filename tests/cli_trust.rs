@@ -1724,7 +1724,12 @@ fn older_drive(dir: &Path, version: i64) -> PathBuf {
     let conn = rusqlite::Connection::open(&db).unwrap();
     canbao::store::schema::register_functions(&conn).unwrap();
     // Each schema's additions, newest first (see store::schema::MIGRATIONS).
-    let added: [(i64, &str); 10] = [
+    let added: [(i64, &str); 11] = [
+        (
+            12,
+            "DROP TRIGGER meta_policy_copy_keep_years;
+             DELETE FROM meta WHERE key LIKE 'year!_policy!_copy:%' ESCAPE '!';",
+        ),
         (11, "DROP TRIGGER students_categories_keep_years; DROP TABLE year_categories;"),
         (10, "DROP INDEX audit_renamed_from;"),
         (9, "DROP INDEX audit_corrected_from;"),
@@ -1761,7 +1766,7 @@ fn older_drive(dir: &Path, version: i64) -> PathBuf {
              DROP TABLE search_blocks;",
         ),
     ];
-    assert_eq!(canbao::store::schema::latest_version(), 11, "a later schema's additions are taken away here too");
+    assert_eq!(canbao::store::schema::latest_version(), 12, "a later schema's additions are taken away here too");
     for (step, sql) in added {
         if version < step {
             conn.execute_batch(sql).unwrap();

@@ -1479,6 +1479,38 @@ fn editing_a_closed_years_policy_file_moves_none_of_its_figures() {
     assert_eq!(closed(), before);
 }
 
+/// The closed year's policy, its file edited and chosen again for the new year (`policy use`), is the new year's
+/// text only: the closed year's `--year` stats and quotes stay at 380, the current year's quote is 400. Before,
+/// the drive kept one copy per name and the closed year's paid pupil read as part-paid under 400.
+#[test]
+fn choosing_a_closed_years_policy_again_with_another_text_moves_none_of_its_figures() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, home) = (dir.path().join("drive.db"), dir.path());
+    let list = dir.path().join("list.csv");
+    let pupils = roster();
+    write_list(&list, &pupils[..3]);
+    canbao(&db, home).arg("import").arg(&list).args(["--school", "测试小学"]).assert().success();
+    let (year, _) = use_policy_collecting_today(&db, home);
+    canbao(&db, home).args(["mark", &pupils[0].1, "--payment", "paid"]).assert().success();
+    canbao(&db, home).args(["year", "new", &(year + 1).to_string(), "--force"]).assert().success();
+    let last = year.to_string();
+    let closed = || {
+        let stats = json(canbao(&db, home).args(["--year", &last, "stats", "--json"]));
+        let quote = json(canbao(&db, home).args(["--year", &last, "quote", &pupils[2].1, "--json"]));
+        (stats, quote["personal_due"].clone())
+    };
+    let before = closed();
+    assert_eq!((before.0["ledgers"]["paid"].as_i64(), before.1.as_f64()), (Some(1), Some(380.0)), "{before:?}");
+    let name = format!("testcity-{year}");
+    let file = home.join(format!("config/canbao/policies/{name}.toml"));
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, text.replace("personal_premium = 380", "personal_premium = 400")).unwrap();
+    canbao(&db, home).args(["policy", "use", &name]).assert().success();
+    let now = json(canbao(&db, home).args(["quote", &pupils[2].1, "--json"]));
+    assert_eq!(now["personal_due"].as_f64(), Some(400.0), "{now}");
+    assert_eq!(closed(), before);
+}
+
 /// A category certified in the new year is the new year's: 高萱怡 was 低保对象 and paid in full last year, and a
 /// department's list read on laptop B after `year new` (then merged into A) certifies her 特困人员. Last year's
 /// `find`, `check` and 参保花名册 still show her as she stood then, with the same amount over; before, they showed

@@ -1568,6 +1568,7 @@ fn merge_in(tx: &Transaction, ctx: &super::AuditContext, drive: Option<&Path>) -
     (report.receipts_copied, report.receipt_conflicts) = carry_receipts(tx)?;
     report.policies = super::merge_notes::settle_copies(tx, sides.our_current)?;
     report.policies.extend(super::merge_notes::carry_policies(tx, sides.our_current, sides.their_current)?);
+    report.policies.extend(super::merge_notes::carry_year_copies(tx, sides.our_current, sides.their_current)?);
     drop_work_tables(tx)?;
     Ok(report)
 }

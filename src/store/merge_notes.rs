@@ -191,13 +191,85 @@ pub(super) fn settle_copies(tx: &Transaction, our_current: Option<i32>) -> Resul
             theirs_kept_at: theirs_at,
             tie,
         };
+        // The latest year naming it: the copy of the name is what the current year goes by, a closed year keeping
+        // its own before it changes.
         let year = ours_by_year
             .iter()
+            .rev()
             .find(|(_, n)| *n == name)
             .map(|(y, _)| *y)
             .unwrap_or_else(|| super::schema::policy_year(&name));
         let outcome = if theirs_win { PolicyOutcome::TheirCopyTaken } else { PolicyOutcome::OurCopyKept };
         notes.push(PolicyNote { year, ours: Some(name.clone()), theirs: name, outcome, copies: Some(copies) });
+    }
+    Ok(notes)
+}
+
+/// Settles the text each closed year both files have, under the same policy, went by: a year's own copy
+/// (`schema::YEAR_POLICY_COPY`), else the copy of its policy's name. This drive takes the other file's where it
+/// has none; two texts are a conflict, each a note, settled by their texts (the one sorting last), the same
+/// from either side, and kept as the year's own so that both laptops' closed year quote alike. Run after
+/// [`settle_copies`] (which keeps, by the trigger, the text a closed year had before its name's copy changed)
+/// and [`carry_policies`] (which gives this drive the other's policy of a year it had none for).
+pub(super) fn carry_year_copies(
+    tx: &Transaction,
+    our_current: Option<i32>,
+    their_current: Option<i32>,
+) -> Result<Vec<PolicyNote>> {
+    let (Some(ours_now), Some(theirs_now)) = (our_current, their_current) else { return Ok(Vec::new()) };
+    let closed = ours_now.min(theirs_now);
+    let text_of = |db: &str, year: i32, name: &str| -> Result<Option<String>> {
+        let own = meta(tx, db, &format!("{}{year}", super::schema::YEAR_POLICY_COPY))?;
+        Ok(match own {
+            Some(text) => Some(text),
+            None => meta(tx, db, &format!("policy_copy:{name}"))?,
+        })
+    };
+    let mut notes = Vec::new();
+    for (year, name) in policies_of(tx, "main", our_current)? {
+        let Some(year) = year.filter(|&y| y < closed) else { continue };
+        if meta(tx, "other", &format!("policy_{year}"))?.as_deref() != Some(name.as_str()) {
+            continue;
+        }
+        let (ours, theirs) = (text_of("main", year, &name)?, text_of("other", year, &name)?);
+        let Some(theirs) = theirs else { continue };
+        let key = format!("{}{year}", super::schema::YEAR_POLICY_COPY);
+        let keep = |text: &str| {
+            tx.execute(
+                "INSERT INTO main.meta(key, value) VALUES (?1, ?2)
+                 ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                params![key, text],
+            )
+        };
+        let Some(ours) = ours else {
+            keep(&theirs)?;
+            continue;
+        };
+        if ours == theirs {
+            continue;
+        }
+        let theirs_win = ours < theirs;
+        keep(if theirs_win { &theirs } else { &ours })?;
+        let premium = |text: &str| {
+            crate::domain::policy::Policy::from_toml(&name, text, super::KEPT_POLICY_SOURCE)
+                .ok()
+                .map(|p| crate::domain::money::as_number(p.personal_premium_fen))
+        };
+        let copies = CopiesApart {
+            ours_kept_at: None,
+            theirs_kept_at: None,
+            ours_premium: premium(&ours),
+            theirs_premium: premium(&theirs),
+            tie: true,
+        };
+        let outcome = if theirs_win { PolicyOutcome::TheirCopyTaken } else { PolicyOutcome::OurCopyKept };
+        notes.push(PolicyNote {
+            year: Some(year),
+            ours: Some(name.clone()),
+            theirs: name,
+            outcome,
+            copies: Some(copies),
+        });
     }
     Ok(notes)
 }
@@ -518,6 +590,52 @@ mod tests {
             assert_eq!(a_notes[0].copies.as_ref().map(|c| c.tie), Some(a_clock == b_clock));
             assert_eq!(a_notes[0].year, a.current_year());
         }
+    }
+
+    /// Both laptops closed a year under one policy name with two texts of it (never merged since): merged either
+    /// way, each says the closed year's conflict, and both end with one text for that year, the same from either
+    /// side; the current year's copy settles as before. Before, A's closed year kept its own text and B's took
+    /// the name's, so the two laptops quoted that year apart.
+    #[test]
+    fn a_closed_year_s_two_texts_settle_on_the_same_one_from_either_side() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut a, mut b) = copies(dir.path());
+        let (a_text, b_text) = (format!("{}\n# 甲\n", custom_text()), format!("{}\n# 乙\n", custom_text()));
+        let closed = a.current_year().unwrap();
+        for (s, clock, text) in
+            [(&mut a, "2026-11-23T10:00:00+08:00", &a_text), (&mut b, "2026-11-23T10:05:00+08:00", &b_text)]
+        {
+            s.set_fixed_clock(clock);
+            s.set_meta("policy", CUSTOM).unwrap();
+            s.keep_policy_text(CUSTOM, text).unwrap();
+            s.start_year(closed + 1, false, None, false).unwrap();
+        }
+        let (a_was, b_was) = (dir.path().join("a0.db"), dir.path().join("b0.db"));
+        a.backup_to(&a_was).unwrap();
+        b.backup_to(&b_was).unwrap();
+        let (a_notes, b_notes) =
+            (a.merge_from(&b_was, false).unwrap().policies, b.merge_from(&a_was, false).unwrap().policies);
+        let of_closed = |notes: &[PolicyNote]| {
+            notes.iter().filter(|n| n.year == Some(closed)).map(|n| n.outcome).collect::<Vec<_>>()
+        };
+        let (taken, kept) = (PolicyOutcome::TheirCopyTaken, PolicyOutcome::OurCopyKept);
+        let b_sorts_last = b_text > a_text;
+        let expected = if b_sorts_last { (vec![taken], vec![kept]) } else { (vec![kept], vec![taken]) };
+        assert_eq!((of_closed(&a_notes), of_closed(&b_notes)), expected, "{a_notes:?} {b_notes:?}");
+        let text_then = |s: &mut Store| {
+            s.view_year(closed).unwrap();
+            let text = s.kept_policy_text(CUSTOM);
+            s.view_current_year().unwrap();
+            text
+        };
+        let then = if b_sorts_last { &b_text } else { &a_text };
+        assert_eq!((text_then(&mut a).as_ref(), text_then(&mut b).as_ref()), (Some(then), Some(then)));
+        // The current year's copy: B's, kept later, on both.
+        assert_eq!((a.kept_policy_text(CUSTOM), b.kept_policy_text(CUSTOM)), (Some(b_text.clone()), Some(b_text)));
+        // Merged again: nothing left to settle.
+        let b_path = b.path().unwrap().to_owned();
+        let again = a.merge_from(&b_path, false).unwrap().policies;
+        assert!(again.is_empty(), "{again:?}");
     }
 
     #[test]

@@ -1336,7 +1336,8 @@ impl Store {
     /// Keeps in the drive the text of a config-folder policy it uses (policy new / 生成本年度政策 write one into
     /// this laptop's config folder only): a copy of the drive on another laptop still has its amounts and
     /// windows. Kept per name, the newest text of it, with when it was kept: two laptops that kept different
-    /// texts under one name settle on the later one when they merge (`merge_notes::carry_policies`).
+    /// texts under one name settle on the later one when they merge (`merge_notes::settle_copies`). A closed year
+    /// of that name keeps the text it had (schema migration 12), read when it is shown (`Store::view_year`).
     pub fn keep_policy_text(&mut self, name: &str, text: &str) -> Result<()> {
         if self.is_read_only() || self.meta(&policy_copy_key(name))?.as_deref() == Some(text) {
             return Ok(());

@@ -265,7 +265,29 @@ pub const MIGRATIONS: &[&str] = &[
               AND year < (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'current_year');
         END;
     "#,
+    // 12: the text of the policy each closed year went by, so its quotes and counts stay as they were when the
+    // drive's copy of a policy by the same name is replaced (the file edited and chosen again for a later year,
+    // a merge taking the other laptop's text). Kept by the trigger, before the copy changes, for each closed
+    // year of that name that has none yet, whichever path writes the copy (`keep_policy_text`, a merge); a
+    // closed year with none goes by the name's copy, unchanged since. Read through `Store::view_year`.
+    r#"
+    CREATE TRIGGER IF NOT EXISTS meta_policy_copy_keep_years
+        BEFORE UPDATE OF value ON meta
+        WHEN substr(OLD.key, 1, 12) = 'policy_copy:' AND OLD.value IS NOT NEW.value
+        BEGIN
+            -- NOT EXISTS, not OR IGNORE: the upsert that fires it would have its own conflict rule override it.
+            INSERT INTO meta(key, value)
+            SELECT 'year_policy_copy:' || substr(y.key, 8), OLD.value FROM meta y
+            WHERE y.key GLOB 'policy_[0-9][0-9][0-9][0-9]' AND y.value = substr(OLD.key, 13)
+              AND CAST(substr(y.key, 8) AS INTEGER)
+                  < (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'current_year')
+              AND NOT EXISTS (SELECT 1 FROM meta k WHERE k.key = 'year_policy_copy:' || substr(y.key, 8));
+        END;
+    "#,
 ];
+
+/// The meta key prefix of a closed year's own copy of its policy's text (migration 12), then the year.
+pub const YEAR_POLICY_COPY: &str = "year_policy_copy:";
 
 /// The first version that keeps each closed year's categories.
 pub const YEAR_CATEGORIES_VERSION: i64 = 11;

@@ -214,6 +214,15 @@ impl Store {
         // pupil's year is found by its primary key; roster order is that year's classes, so a read in roster
         // order sorts (a closed year is read, never written, and a sort of its roster is a fraction of a
         // second) instead of walking `students_roster`.
+        // The year's own copy of its policy's text, where the drive keeps one (it was replaced since, see
+        // migration 12), read as the copy of that policy's name: every reader of the copy sees the year's.
+        let year_copy = format!(
+            "SELECT 'policy_copy:' || p.value AS key, c.value FROM main.meta p JOIN main.meta c
+             ON c.key = '{}{year}' WHERE p.key = 'policy_{year}'",
+            super::schema::YEAR_POLICY_COPY
+        );
+        let year_copy_key =
+            year_copy.replacen("'policy_copy:' || p.value AS key, c.value", "'policy_copy:' || p.value", 1);
         self.conn.execute_batch(&format!(
             "DROP VIEW IF EXISTS temp.students;
              CREATE TEMP VIEW students AS
@@ -229,8 +238,9 @@ impl Store {
              LEFT JOIN year_categories c ON c.student_id = s.id AND c.year = {year};
              DROP VIEW IF EXISTS temp.meta;
              CREATE TEMP VIEW meta AS
-             SELECT key, value FROM main.meta WHERE key <> 'policy'
-             UNION ALL SELECT 'policy', value FROM main.meta WHERE key = 'policy_{year}';
+             SELECT key, value FROM main.meta WHERE key <> 'policy' AND key NOT IN ({year_copy_key})
+             UNION ALL SELECT 'policy', value FROM main.meta WHERE key = 'policy_{year}'
+             UNION ALL {year_copy};
              PRAGMA query_only = 1;"
         ))?;
         self.viewed_year = Some(year);
@@ -1038,6 +1048,42 @@ mod tests {
         assert_eq!((report.promoted, report.graduated), (1, 1), "幼儿园大班 leaves: {report:?}");
         let without = s.start_year(y + 1, false, None, true).unwrap();
         assert!(without.stayed.is_empty(), "without promotion every class stays: nothing to single out");
+    }
+
+    /// yibin-2027's text as `policy new` makes it from yibin-2024 at `fen`.
+    fn yibin_2027(fen: i64) -> String {
+        let base = crate::domain::policy::builtin_text("yibin-2024").unwrap();
+        let request = crate::domain::policy::Renewal {
+            name: "yibin-2027",
+            base_name: "yibin-2024",
+            base_text: base,
+            year: 2027,
+            premium_fen: Some(fen),
+        };
+        crate::domain::policy::renew(&request, crate::domain::category::CategoryTable::builtin()).unwrap().text
+    }
+
+    /// A closed year goes by the text its policy had: the copy of that name taken again later (its file edited
+    /// and chosen for the current year), twice, leaves the closed year's at 380 where it moved with the copy.
+    #[test]
+    fn a_closed_year_keeps_its_policy_s_text_when_the_copy_of_its_name_changes() {
+        let mut s = Store::open_in_memory().unwrap();
+        s.set_fixed_clock("2026-11-23T10:00:00+08:00");
+        s.apply_import(&[pupil("甲", "45020220150101121", "一年级")], &[], 0, false).unwrap();
+        let y = s.current_year().unwrap();
+        s.keep_policy_text("yibin-2027", &yibin_2027(38000)).unwrap();
+        s.set_meta("policy", "yibin-2027").unwrap();
+        s.start_year(y + 1, false, None, false).unwrap();
+        let premium = |s: &Store| s.kept_policy("yibin-2027").map(|p| p.personal_premium_fen);
+        for fen in [42000, 45000] {
+            s.keep_policy_text("yibin-2027", &yibin_2027(fen)).unwrap();
+            assert_eq!(premium(&s), Some(fen), "the current year takes the text chosen");
+            s.view_year(y).unwrap();
+            assert_eq!(s.meta("policy").unwrap().as_deref(), Some("yibin-2027"));
+            assert_eq!(premium(&s), Some(38000), "the closed year keeps its own");
+            assert_eq!(s.kept_policies().unwrap().len(), 1);
+            s.view_current_year().unwrap();
+        }
     }
 
     #[test]
