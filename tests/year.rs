@@ -1511,6 +1511,42 @@ fn choosing_a_closed_years_policy_again_with_another_text_moves_none_of_its_figu
     assert_eq!(closed(), before);
 }
 
+/// This computer's file of the drive's policy edited after it was chosen: `policy list --json` lists the drive's
+/// copy (380, the one used) with `file_differs` and the file's premium, as the screen's list shows it; the other
+/// policies say no file differs. Before, the JSON had nothing telling the two apart.
+#[test]
+fn policy_list_json_says_when_this_computers_file_differs_from_the_drives_copy() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, home) = (dir.path().join("drive.db"), dir.path());
+    let list = dir.path().join("list.csv");
+    write_list(&list, &roster()[..1]);
+    canbao(&db, home).arg("import").arg(&list).args(["--school", "测试小学"]).assert().success();
+    let (year, _) = use_policy_collecting_today(&db, home);
+    let name = format!("testcity-{year}");
+    let listed = |name: &str| {
+        let all = json(canbao(&db, home).args(["policy", "list", "--json"]));
+        all.as_array().unwrap().iter().find(|p| p["name"] == name).cloned().unwrap_or_else(|| panic!("{all}"))
+    };
+    let same = listed(&name);
+    assert_eq!((same["file_differs"].as_bool(), same["file_personal_premium"].is_null()), (Some(false), true));
+    let file = home.join(format!("config/canbao/policies/{name}.toml"));
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, text.replace("personal_premium = 380", "personal_premium = 400")).unwrap();
+    let edited = listed(&name);
+    assert_eq!(
+        (
+            edited["personal_premium"].as_f64(),
+            edited["file_differs"].as_bool(),
+            edited["file_personal_premium"].as_f64()
+        ),
+        (Some(380.0), Some(true), Some(400.0)),
+        "{edited}"
+    );
+    assert_eq!(listed("yibin-2024")["file_differs"].as_bool(), Some(false));
+    canbao(&db, home).args(["policy", "use", &name]).assert().success();
+    assert_eq!(listed(&name)["file_differs"].as_bool(), Some(false), "the file taken");
+}
+
 /// A category certified in the new year is the new year's: 高萱怡 was 低保对象 and paid in full last year, and a
 /// department's list read on laptop B after `year new` (then merged into A) certifies her 特困人员. Last year's
 /// `find`, `check` and 参保花名册 still show her as she stood then, with the same amount over; before, they showed

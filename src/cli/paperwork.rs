@@ -242,10 +242,15 @@ struct PolicyListed<'a> {
     personal_premium: f64,
     current: bool,
     source: &'a str,
+    /// This computer's file of the drive's policy says otherwise than the drive's copy, which is listed and
+    /// used (`policy use NAME` takes the file).
+    file_differs: bool,
+    /// That file's 个人缴费标准 in yuan, when it differs; else `null`.
+    file_personal_premium: Option<f64>,
 }
 
 impl<'a> PolicyListed<'a> {
-    fn of(p: &'a Policy, current: bool) -> Self {
+    fn of(p: &'a Policy, current: bool, file: Option<&Policy>) -> Self {
         PolicyListed {
             name: &p.name,
             title: &p.title,
@@ -254,6 +259,8 @@ impl<'a> PolicyListed<'a> {
             personal_premium: money::as_number(p.personal_premium_fen),
             current,
             source: &p.source,
+            file_differs: file.is_some(),
+            file_personal_premium: file.map(|f| money::as_number(f.personal_premium_fen)),
         }
     }
 }
@@ -285,8 +292,11 @@ fn policy_list(cli: &Cli, store: Option<&Store>, json: bool) -> CmdResult {
             *p = kept.clone();
         }
     }
-    let listed: Vec<PolicyListed> =
-        choosable.iter().map(|p| PolicyListed::of(p, current.as_deref() == Some(p.name.as_str()))).collect();
+    let file_of = |name: &str| differs.as_ref().filter(|(kept, _)| kept.name == name).map(|(_, file)| file);
+    let listed: Vec<PolicyListed> = choosable
+        .iter()
+        .map(|p| PolicyListed::of(p, current.as_deref() == Some(p.name.as_str()), file_of(&p.name)))
+        .collect();
     if json {
         return print_json_list(&listed);
     }
@@ -562,7 +572,7 @@ fn shown(p: &Policy) -> PolicyShown {
 
 /// `policy list` with no drive: the policies built in and in the config folder, none starred.
 fn policy_list_without_drive(cli: &Cli, set: &PolicySet, json: bool) -> CmdResult {
-    let listed: Vec<PolicyListed> = set.iter().map(|p| PolicyListed::of(p, false)).collect();
+    let listed: Vec<PolicyListed> = set.iter().map(|p| PolicyListed::of(p, false, None)).collect();
     let path = super::open::drive_path(cli).display().to_string();
     let en = format!(
         "note: no such drive file: {path}; these are the policies this computer has, and choosing one (policy use) \
