@@ -9723,6 +9723,42 @@ fn the_file_picker_says_how_many_files_are_out_of_sight() {
     assert!(shown.contains("↑ 上面还有") && !shown.contains("↓ 下面还有") && shown.contains("13班.csv"), "{shown}");
 }
 
+/// The drive's policy yibin-2027 kept at 380 元, this laptop's file of it edited to 420 元, and another policy
+/// file broken: the broken file takes the status line on start, and the note on the edited file follows once the
+/// line is free (after the next key), once. Before, it was said only when the line was free on start, so here never.
+#[test]
+fn the_edited_policy_file_note_waits_for_a_status_line_taken_on_start() {
+    let renewed = |fen: i64| {
+        let base = canbao::domain::policy::builtin_text("yibin-2024").expect("base");
+        let request = canbao::domain::policy::Renewal {
+            name: "yibin-2027",
+            base_name: "yibin-2024",
+            base_text: base,
+            year: 2027,
+            premium_fen: Some(fen),
+        };
+        canbao::domain::policy::renew(&request, canbao::domain::category::CategoryTable::builtin()).expect("renewed")
+    };
+    let config = tempfile::tempdir().expect("config");
+    std::fs::create_dir_all(config.path().join("policies")).expect("policies");
+    std::fs::write(config.path().join("policies/yibin-2027.toml"), renewed(42000).text).expect("file");
+    std::fs::write(config.path().join("policies/broken-2027.toml"), "title = \n").expect("broken");
+    let note = "本机政策文件 yibin-2027 已改动（个人缴费 420 元），未采用：按 : 选定即采用";
+    let mut store = store(true);
+    in_year(&mut store, 2027);
+    store.keep_policy_text("yibin-2027", &renewed(38000).text).expect("copy");
+    store.set_meta(canbao::tui::POLICY_META_KEY, "yibin-2027").expect("meta");
+    let options = Options { config_dir: Some(config.path().to_owned()), ..options(Language::Zh, Some("测试")) };
+    let mut app = App::new(store, &options).expect("app");
+    app.update(Action::Resize(80, 24));
+    let shown = screen(&app);
+    assert!(shown.contains("broken-2027") && !shown.contains(note), "{shown}");
+    app.update(Action::Down);
+    assert!(screen(&app).contains(note), "{}", screen(&app));
+    app.update(Action::Down);
+    assert!(!screen(&app).contains(note), "said once: {}", screen(&app));
+}
+
 /// The drive's policy yibin-2027 kept at 380 元, this laptop's file of it edited to 420 元: the screen says so on
 /// start within 80 columns, the policy list shows the drive's 380 (which the sums use) with the file's 420 on a
 /// line below, and Enter on it says the file's text is taken and the premium's change. Before, the list showed

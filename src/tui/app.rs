@@ -93,6 +93,9 @@ pub struct App {
     /// This laptop's file of the drive's policy when it says otherwise than the drive's copy (`policy`, which is
     /// used): listed, said on start, and taken when chosen (see `Store::policy_file_differs`).
     pub(crate) policy_file: Option<Policy>,
+    /// `policy_file`'s start note is still to be said: the status line was taken at start (a broken policy
+    /// file, an out-of-date policy, a backup copy opened), so it is said once the line is free.
+    policy_file_unsaid: bool,
     pub data: RosterData,
     /// School names, for the title bar.
     pub schools: Vec<String>,
@@ -232,6 +235,7 @@ impl App {
             keymap,
             policy,
             policy_file: None,
+            policy_file_unsaid: false,
             data,
             schools: Vec::new(),
             roster,
@@ -280,11 +284,7 @@ impl App {
         };
         app.schools = app.store.schools()?;
         app.refresh_policy_file();
-        if let (Some(file), None) = (&app.policy_file, &app.status) {
-            let premium = crate::domain::money::plain(file.personal_premium_fen);
-            let text = fill(app.text.policy_file_differs, &[&file.name, &premium]);
-            app.say(text);
-        }
+        app.policy_file_unsaid = app.policy_file.is_some();
         if !app.policy_covers_today()
             && let Some(p) = &app.policy
         {
@@ -306,6 +306,8 @@ impl App {
         {
             app.say(app.text.older_read_only);
         }
+        // Said now if nothing else is, else once the line is free.
+        app.say_policy_file_when_free();
         if app.store.operator().is_empty() {
             app.modal = Some(Modal::Operator(LineInput::default()));
         } else if app.data.is_empty() && !app.store.is_read_only() {
@@ -338,6 +340,21 @@ impl App {
     pub fn in_language(&self, text: impl Into<String>) -> String {
         let text = text.into();
         crate::words::on_screen(&text, self.lang).into_owned()
+    }
+
+    /// The start note that this laptop's file of the drive's policy differs from the drive's copy, once the
+    /// status line is free of what took it at start and no dialog covers it; not said if the file was taken or
+    /// put back since.
+    fn say_policy_file_when_free(&mut self) {
+        if !self.policy_file_unsaid || self.status.is_some() || self.modal.is_some() {
+            return;
+        }
+        self.policy_file_unsaid = false;
+        if let Some(file) = &self.policy_file {
+            let premium = crate::domain::money::plain(file.personal_premium_fen);
+            let text = fill(self.text.policy_file_differs, &[&file.name, &premium]);
+            self.say(text);
+        }
     }
 
     pub fn say(&mut self, text: impl Into<String>) {
@@ -623,6 +640,7 @@ impl App {
         if self.modal.is_some() {
             self.update_modal(action);
             self.guard_opened(opener);
+            self.say_policy_file_when_free();
             return;
         }
         if self.roster.is_searching() {
@@ -638,6 +656,7 @@ impl App {
         }
         self.update_screen(action);
         self.guard_opened(opener);
+        self.say_policy_file_when_free();
     }
 
     /// Whether a key is one no one types by mistake, in a hurry or into the wrong window: Esc (the operator is
