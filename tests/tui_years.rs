@@ -503,6 +503,48 @@ fn a_policy_made_for_the_next_year_is_written_recorded_and_shown() {
     assert!(said.contains("yibin-2025.toml") && said.contains("请对照本年度通知核对"), "{said}");
 }
 
+/// The drive keeps testcity-2024 at 380, this laptop's file of it says 400: the new year's question says the
+/// policy for 2025 is made from the drive's copy at 380 and that the file differs, with the command for its
+/// premium, as `year new` says it; the year made is at 380. Before, it was made from the file at 400 unsaid.
+#[test]
+fn the_new_year_question_says_the_drives_copy_is_taken_over_a_differing_file() {
+    let config = tempfile::tempdir().expect("config");
+    let text = canbao::domain::policy::builtin_text("yibin-2024").expect("text");
+    std::fs::create_dir_all(config.path().join("policies")).expect("policies");
+    let edited = text.replace("personal_premium = 380", "personal_premium = 400");
+    assert_ne!(edited, text);
+    std::fs::write(config.path().join("policies/testcity-2024.toml"), edited).expect("file");
+    let mut store = Store::open_in_memory().expect("store");
+    store.set_fixed_clock("2024-07-20T10:00:00+08:00");
+    for key in ["current_year", "first_year"] {
+        store.set_meta(key, "2024").expect("year");
+    }
+    store.reload_year().expect("year");
+    canbao::demo::load_sample(&mut store).expect("sample");
+    store.keep_policy_text("testcity-2024", text).expect("copy");
+    store.set_meta(canbao::tui::POLICY_META_KEY, "testcity-2024").expect("policy");
+    let options = Options {
+        lang: Language::Zh,
+        theme: None,
+        operator: Some("测试".into()),
+        config_dir: Some(config.path().into()),
+    };
+    let mut app = App::new(store, &options).expect("app");
+    app.update(Action::Resize(120, 40));
+    app.run_command(Command::NewYear);
+    let Some(canbao::tui::modal::Modal::Confirm(c)) = &app.modal else { panic!("no question: {}", screen(&app)) };
+    assert!(
+        c.question.contains("2025 年度政策由数据文件中保存的 testcity-2024（个人缴费 380 元）生成")
+            && c.question.contains("（个人缴费 400 元），未采用")
+            && c.question.contains("year new 2025 --premium 400"),
+        "{}",
+        c.question
+    );
+    app.update(Action::Yes);
+    assert_eq!(app.store.current_year(), Some(2025));
+    assert_eq!(app.policy.as_ref().map(|p| (p.name.as_str(), p.personal_premium_fen)), Some(("testcity-2025", 38000)));
+}
+
 /// The new year's question says that the pupils marked 已离校 move out of their classes, and where to.
 #[test]
 fn the_new_year_question_says_the_pupils_who_left_move_out_of_their_classes() {

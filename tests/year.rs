@@ -1547,6 +1547,38 @@ fn policy_list_json_says_when_this_computers_file_differs_from_the_drives_copy()
     assert_eq!(listed(&name)["file_differs"].as_bool(), Some(false), "the file taken");
 }
 
+/// The drive's policy kept at 380, this laptop's file of it edited to 400 and not chosen: `year new` makes the
+/// new year's policy from the drive's copy (380, what the closing year went by, on every laptop alike), says the
+/// file differs with its premium and the command for it, and `--premium 400` takes that. Before, the new year's
+/// was made from the laptop's file, at 400, without a word.
+#[test]
+fn year_new_makes_the_new_years_policy_from_the_drives_copy_and_says_the_file_differs() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, home) = (dir.path().join("drive.db"), dir.path());
+    let list = dir.path().join("list.csv");
+    write_list(&list, &roster()[..1]);
+    canbao(&db, home).arg("import").arg(&list).args(["--school", "测试小学"]).assert().success();
+    let (year, _) = use_policy_collecting_today(&db, home);
+    let name = format!("testcity-{year}");
+    let file = home.join(format!("config/canbao/policies/{name}.toml"));
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, text.replace("personal_premium = 380", "personal_premium = 400")).unwrap();
+    let next = (year + 1).to_string();
+    let dry = canbao(&db, home).args(["year", "new", &next, "--force", "--dry-run"]).output().unwrap();
+    let note = String::from_utf8_lossy(&dry.stderr);
+    assert!(
+        note.contains(&format!("由数据文件中保存的 {name}（个人缴费 380 元）生成"))
+            && note.contains("（个人缴费 400 元），未采用")
+            && note.contains(&format!("year new {next} --premium 400"))
+            && note.contains("this computer's file of it differs (premium 400 yuan)"),
+        "{note}"
+    );
+    let out = canbao(&db, home).args(["year", "new", &next, "--force"]).output().unwrap();
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(said.contains(&format!("testcity-{next} 个人缴费 380元")), "{said}");
+}
+
 /// A category certified in the new year is the new year's: 高萱怡 was 低保对象 and paid in full last year, and a
 /// department's list read on laptop B after `year new` (then merged into A) certifies her 特困人员. Last year's
 /// `find`, `check` and 参保花名册 still show her as she stood then, with the same amount over; before, they showed

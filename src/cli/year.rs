@@ -145,6 +145,16 @@ fn new_year(
     refuse_while_window_open(&store, (current, year), promote, (dry_run, force))?;
     let chosen = choose_policy(&store, year, named, premium)?;
     refuse_made_from_other_year(&store, &chosen, (current, year), promote)?;
+    // The drive's copy was taken over this laptop's differing file: said, with how to take the file. A policy
+    // named with --policy is the one asked for, this laptop's file of it before the drive's copy.
+    let not_taken = match named {
+        None => year_policy::FileNotTaken::of(&store, &chosen, &super::paperwork::policies()?),
+        Some(_) => None,
+    };
+    if let Some(not_taken) = &not_taken {
+        let (zh, en) = not_taken.said(&store, year);
+        eprintln!("{}", super::pick(&format!("注意：{zh} (note: {en})"), &format!("note: {en}")));
+    }
     // A made policy's file is written first (the dry run writes nothing and reports the name it would take);
     // if the year cannot be started it is removed again.
     let (policy_name, written) = if dry_run {
@@ -169,9 +179,18 @@ fn new_year(
             return Err(e.into());
         }
     };
-    if !dry_run && let Ok(Some(policy)) = super::paperwork::drive_policy(&store) {
-        // The new year's policy, made in this laptop's config folder, travels with the drive.
-        store.keep_policy(&policy)?;
+    if !dry_run {
+        // The new year's policy, made in this laptop's config folder, travels with the drive; one named with
+        // --policy as it was read (this laptop's file of it, as `policy use` takes it), not an older copy.
+        let policy = match named {
+            Some(name) => super::paperwork::policies()
+                .ok()
+                .and_then(|set| super::paperwork::policy_named(&set, &store, Some(name)).ok()),
+            None => super::paperwork::drive_policy(&store).ok().flatten(),
+        };
+        if let Some(policy) = policy {
+            store.keep_policy(&policy)?;
+        }
     }
     let made = match &chosen {
         YearPolicy::Made { name, .. } => Some(name.as_str()),

@@ -103,6 +103,74 @@ impl YearPolicy {
     }
 }
 
+/// This laptop's file of a policy the new year goes by, or is made from, when it says otherwise than the drive's
+/// copy, which is taken: for `year new` and the TUI's 开始新学年 alike to say which text was taken and the
+/// premium's change, with how to take the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileNotTaken {
+    pub name: String,
+    pub copy_premium_fen: i64,
+    pub file_premium_fen: i64,
+    /// The new year's policy is made from it (else it is the new year's policy itself).
+    pub made_from: bool,
+}
+
+impl FileNotTaken {
+    /// For `chosen`, as [`for_drive`] chose it (a policy named by the operator is theirs, not asked here).
+    pub fn of(store: &Store, chosen: &YearPolicy, set: &PolicySet) -> Option<FileNotTaken> {
+        let (name, made_from) = match chosen {
+            YearPolicy::None => return None,
+            YearPolicy::Existing(name) => (name.clone(), false),
+            YearPolicy::Made { .. } => (store.meta(DRIVE_POLICY_KEY).ok()??, true),
+        };
+        let copy_text = store.kept_policy_text(&name)?;
+        let file = set.get(&name)?;
+        if file.file_text()? == copy_text {
+            return None;
+        }
+        let copy = store.kept_policy(&name)?;
+        Some(FileNotTaken {
+            name,
+            copy_premium_fen: copy.personal_premium_fen,
+            file_premium_fen: file.personal_premium_fen,
+            made_from,
+        })
+    }
+
+    /// In Chinese and English: the text taken (the drive's copy, its premium), the file's premium, and the
+    /// `year new` that takes the file (`--policy`) or its premium (`--premium`, for a made policy).
+    pub fn said(&self, store: &Store, year: i32) -> (String, String) {
+        let name = &self.name;
+        let (copy, file) =
+            (crate::domain::money::plain(self.copy_premium_fen), crate::domain::money::plain(self.file_premium_fen));
+        if self.made_from {
+            let command = store.command(&format!("year new {year} --premium {file}"));
+            (
+                format!(
+                    "{year} 年度政策由数据文件中保存的 {name}（个人缴费 {copy} 元）生成；本电脑的政策文件 {name} 与之不同\
+                     （个人缴费 {file} 元），未采用；要按该文件的缴费标准：{command}"
+                ),
+                format!(
+                    "{year}'s policy is made from the drive's copy of {name} (premium {copy} yuan); this computer's \
+                     file of it differs (premium {file} yuan) and is not used: for the file's premium, {command}"
+                ),
+            )
+        } else {
+            let command = store.command(&format!("year new {year} --policy {name}"));
+            (
+                format!(
+                    "{year} 年度政策 {name} 按数据文件中保存的副本（个人缴费 {copy} 元）；本电脑的政策文件与之不同（个人缴费 \
+                     {file} 元），未采用；要改用该文件：{command}"
+                ),
+                format!(
+                    "{year}'s policy {name} is the drive's copy (premium {copy} yuan); this computer's file of it \
+                     differs (premium {file} yuan) and is not used: to take the file, {command}"
+                ),
+            )
+        }
+    }
+}
+
 /// The next insured year's concentrated period, while the drive is still in the year before: a family's payment
 /// dated in it is recorded for the drive's year though the collection under way is for the next one.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -126,7 +194,7 @@ impl NextCollection {
         let year = recorded + 1;
         let policy = match for_drive(store, year, set, config_dir, None).ok()? {
             YearPolicy::None => return None,
-            YearPolicy::Existing(name) => set.get(&name).cloned().or_else(|| store.kept_policy(&name))?,
+            YearPolicy::Existing(name) => store.kept_policy(&name).or_else(|| set.get(&name).cloned())?,
             YearPolicy::Made { renewed, .. } => renewed.policy,
         };
         let window = policy.windows.into_iter().next()?;
@@ -343,19 +411,22 @@ pub fn choose(
     {
         return Ok(YearPolicy::Existing(found.name));
     }
-    let (base, base_text) = match set.get(current) {
-        Some(base) => {
+    // The drive's copy of its policy before this laptop's file of it: the text the year closing went by, on
+    // every laptop alike (`FileNotTaken` says when the file differs).
+    let (base, base_text) = match (kept_policy(current), set.get(current)) {
+        (Some(copy), _) => copy,
+        (None, Some(base)) => {
             let text = policy_text(config_dir, &base.name)
                 .ok_or_else(|| format!("读不到政策文件“{0}” (cannot read the policy file {0})", base.name))?;
             (base.clone(), text)
         }
-        None => kept_policy(current).ok_or_else(|| {
-            format!(
+        (None, None) => {
+            return Err(format!(
                 "找不到数据文件选定的政策“{current}”，无法生成 {year} 年度政策；请用 --policy 指定 \
                  (the drive's policy {current} is missing, so no policy for {year} can be made from it: name \
                  the new year's with --policy)"
-            )
-        })?,
+            ));
+        }
     };
     let request = Renewal { name: &name, base_name: &base.name, base_text: &base_text, year, premium_fen };
     let renewed = policy::renew(&request, CategoryTable::builtin()).map_err(|e| e.to_string())?;

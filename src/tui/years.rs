@@ -144,6 +144,13 @@ impl App {
             // (Refused before the question; here only if a file changed since.)
             Err(e) => e.clone(),
         });
+        // As `year new` says it: the drive's copy taken over this laptop's differing file.
+        let set = PolicySet::load(self.config_dir.as_deref());
+        if let Some(not_taken) = chosen.as_ref().ok().and_then(|c| year_policy::FileNotTaken::of(&self.store, c, &set))
+        {
+            let (zh, en) = not_taken.said(&self.store, year);
+            lines.push(t.pick(&zh, &en).to_owned());
+        }
         // Each class's step last, as many as the dialog holds (it does not scroll) under the counts, then how
         // many more and where to read them all. Rows are counted as the dialog wraps them: a long Chinese line
         // takes two.
