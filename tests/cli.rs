@@ -6257,3 +6257,29 @@ fn a_clock_far_behind_the_drives_newest_change_refuses_changes_unless_accepted()
     assert_eq!(code, Some(0), "{text}");
     assert_eq!(json(canbao(&db).args(["stats", "--json"]))["enrollment"]["declined"], 1);
 }
+
+/// A boy given without an ID number and a girl of his name and class given with one are two children, as the import
+/// kept them: `check` does not list them as one child twice, and the batch template's 性别 shows the boy's sex as
+/// the list stated it.
+#[test]
+fn check_does_not_list_a_boy_and_a_girl_of_one_name_as_one_child() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    let list = dir.path().join("list.csv");
+    // The girl's number's 17th digit is even.
+    std::fs::write(&list, "姓名,身份证号码,性别,班级\n陈七,,男,一年级1班\n陈七,450203201909308803,女,一年级1班\n")
+        .unwrap();
+    let report = json(canbao(&db).args(["import", "--json"]).arg(&list));
+    assert_eq!(report["added"], 2, "{report}");
+    let check = json(canbao(&db).args(["check", "--json"]));
+    assert_eq!(check["same_name_class_unnumbered"].as_array().map(Vec::len), Some(0), "{check}");
+    let out = dir.path().join("forms");
+    canbao(&db).args(["export", "template", "--format", "csv", "--out"]).arg(&out).assert().success();
+    let templates: String = std::fs::read_dir(&out)
+        .unwrap()
+        .flatten()
+        .map(|e| std::fs::read_to_string(e.path()).unwrap_or_default())
+        .collect();
+    let boy = templates.lines().find(|l| l.contains("陈七") && !l.contains("4502")).unwrap_or_default();
+    assert!(boy.contains(",男,"), "{templates}");
+}

@@ -2499,6 +2499,7 @@ impl RowReader<'_> {
             // Said at the row without a number that was the pupil (`pairing_said`).
             unnumbered_taken: _,
             phone_not_taken,
+            sex_replaced,
         } = *moves;
         if let Some((list, held)) = phone_not_taken {
             let (list, held) = (quoted(&list), quoted(&held));
@@ -2533,6 +2534,19 @@ impl RowReader<'_> {
                      {to}{changed_en} as the list gives it)"
                 )
             };
+            self.problem_in(file, sheet, row_no, id_header, message);
+        }
+        if let Some(stated) = sex_replaced {
+            let (stated_zh, stated_en, number_zh, number_en) = match stated {
+                Sex::Male => ("男", "male", "女", "female"),
+                Sex::Female => ("女", "female", "男", "male"),
+            };
+            let message = format!(
+                "{name} 原无有效身份证号码，名单写明性别“{stated_zh}”，现名单给出的号码却是{number_zh}性的：性别已按号码改为\
+                 “{number_zh}”，请核对号码是否为本人的 ({name} had no valid ID number and was {stated_en} as a list \
+                 stated, but the number now given is a {number_en}'s: the sex is now the number's; check that the \
+                 number is the child's own)"
+            );
             self.problem_in(file, sheet, row_no, id_header, message);
         }
         if let Some((from, to)) = number_restored {
@@ -6533,6 +6547,72 @@ mod tests {
         let mut store = Store::open(&dir.path().join("same.db")).unwrap();
         let report = import(&mut store, &[path.as_path()], None, false).unwrap();
         assert_eq!(report.added, 1, "{report:?}");
+    }
+
+    /// The sex a 性别 cell states for a pupil without an ID number is kept: `check` does not list a boy without a
+    /// number and a girl with one, of one name and class, as one child twice (the import kept them apart), a later
+    /// list giving the girl's number does not take the boy for her, and the forms with a 性别 column show it.
+    #[test]
+    fn the_stated_sex_of_a_pupil_without_a_number_is_kept() {
+        use crate::domain::category::CategoryTable;
+        use crate::domain::roster_check;
+        let dir = tempfile::tempdir().unwrap();
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        let header = "姓名,身份证号码,性别,班级\n";
+        // The number's 17th digit is even: a girl's.
+        let girl = "陈七,450203201909308803,女,一年级1班\n";
+        let boy = "陈七,,男,一年级1班\n";
+        let write = |name: &str, rows: &[&str]| {
+            let path = dir.path().join(name);
+            std::fs::write(&path, format!("{header}{}", rows.concat())).unwrap();
+            path
+        };
+        let both = write("both.csv", &[boy, girl]);
+        let (boys, girls) = (write("boy.csv", &[boy]), write("girl.csv", &[girl]));
+        for (how, lists) in [("one list", vec![both.as_path()]), ("two imports", vec![boys.as_path(), girls.as_path()])]
+        {
+            let mut store = Store::open(&dir.path().join(format!("{how}.db"))).unwrap();
+            for list in &lists {
+                import(&mut store, &[*list], None, false).unwrap();
+            }
+            let pupils = store.students(&crate::store::StudentFilter::default()).unwrap();
+            let held: Vec<(&str, Option<Sex>)> = pupils.iter().map(|p| (p.id_number.as_str(), p.sex)).collect();
+            assert_eq!(held.len(), 2, "{how}: {held:?}");
+            assert!(held.contains(&("", Some(Sex::Male))), "{how}: {held:?}");
+            assert!(held.contains(&("450203201909308803", Some(Sex::Female))), "{how}: {held:?}");
+            let report = roster_check::check(&pupils, CategoryTable::builtin(), None, today);
+            assert!(report.same_name_class_unnumbered.is_empty(), "{how}: {report:?}");
+        }
+        // Nothing stated, nothing kept.
+        let unsaid = write("unsaid.csv", &["陈七,,,一年级1班\n"]);
+        let mut store = Store::open(&dir.path().join("unsaid.db")).unwrap();
+        import(&mut store, &[unsaid.as_path()], None, false).unwrap();
+        let pupils = store.students(&crate::store::StudentFilter::default()).unwrap();
+        assert!(pupils.iter().any(|p| p.id_number.is_empty() && p.sex.is_none()), "{pupils:?}");
+    }
+
+    /// A pupil held with a flagged number and the sex a list stated, given a valid number of the other sex by a later
+    /// list (the flagged number shown shorter, in the same class): the number is theirs, its sex replaces the stated
+    /// one, and the row says so.
+    #[test]
+    fn a_valid_number_contradicting_the_stated_sex_is_said() {
+        let dir = tempfile::tempdir().unwrap();
+        let header = "姓名,身份证号码,性别,班级\n";
+        let first = dir.path().join("first.csv");
+        std::fs::write(&first, format!("{header}陈七,4502032019093088,男,一年级1班\n")).unwrap();
+        let later = dir.path().join("later.csv");
+        std::fs::write(&later, format!("{header}陈七,450203201909308803,,一年级1班\n")).unwrap();
+        let mut store = Store::open(&dir.path().join("d.db")).unwrap();
+        import(&mut store, &[first.as_path()], None, false).unwrap();
+        let report = import(&mut store, &[later.as_path()], None, false).unwrap();
+        assert_eq!((report.added, report.updated), (0, 1), "{report:?}");
+        let pupils = store.students(&crate::store::StudentFilter::default()).unwrap();
+        assert_eq!(pupils.len(), 1, "{pupils:?}");
+        assert_eq!((pupils[0].id_number.as_str(), pupils[0].sex), ("450203201909308803", Some(Sex::Female)));
+        let said = report.problems.iter().find(|p| p.message.contains("性别已按号码改为“女”"));
+        let said = said.unwrap_or_else(|| panic!("{:?}", report.problems));
+        assert_eq!(said.row, Some(2), "{said:?}");
+        assert!(said.message.contains("a list stated"), "{}", said.message);
     }
 
     /// A masked number (as other systems write it) after the whole number of a row of the same name and class, in

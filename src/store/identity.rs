@@ -5,7 +5,7 @@
 use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
 
 use super::fields::{self, Field, FieldChange};
-use super::read::kind_code;
+use super::read::{kind_code, sex_code, sex_from};
 use super::{AuditContext, Result, Store, StoreError};
 use crate::domain::class_label::{ClassKey, join, split};
 use crate::domain::id_number::{self, IdProblem, Sex};
@@ -48,6 +48,9 @@ pub struct IdentityCorrection {
     pub after: IdentitySnapshot,
     /// What is wrong with the new number, when it was kept flagged.
     pub id_problem: Option<IdProblem>,
+    /// The sex a list stated for the pupil, held without a valid number, when the valid number now saved gives the
+    /// other: the number's is kept.
+    pub sex_replaced: Option<Sex>,
 }
 
 impl Store {
@@ -66,6 +69,7 @@ impl Store {
             name.clone_into(&mut after.name);
         }
         let mut id_problem = None;
+        let mut sex_replaced = None;
         if let Some(raw) = &edit.id_number {
             let check = id_number::check(raw, today);
             // The number as typed again (spaces, a lower-case x) is no change.
@@ -74,16 +78,22 @@ impl Store {
                 after.id_number = check.normalized.clone();
                 match &check.result {
                     Ok(v) => {
+                        if before.id_problem.is_some() {
+                            sex_replaced = sex_from(before.sex.as_deref()).filter(|&stated| stated != v.sex);
+                        }
                         after.id_number.clone_from(&v.number);
                         after.id_kind = Some(kind_code(v.kind).to_owned());
                         after.id_problem = None;
-                        after.sex = Some(if v.sex == Sex::Male { "male" } else { "female" }.to_owned());
+                        after.sex = Some(sex_code(v.sex).to_owned());
                         after.birth_date = Some(v.birth_date.to_string());
                     }
                     Err(p) => {
                         after.id_kind = None;
                         after.id_problem = Some(p.code().to_owned());
-                        after.sex = None;
+                        // A valid number's sex goes with it; the one a list stated for a pupil without one stays.
+                        if before.id_problem.is_none() {
+                            after.sex = None;
+                        }
                         after.birth_date = None;
                         id_problem = Some(p.clone());
                     }
@@ -102,7 +112,7 @@ impl Store {
         }
         let changed = write(&tx, &ctx, id, &before, &after)?;
         tx.commit()?;
-        Ok(IdentityCorrection { changed, before, after, id_problem })
+        Ok(IdentityCorrection { changed, before, after, id_problem, sex_replaced })
     }
 
     /// Writes a pupil's identity back exactly as `to` holds it (undo with a correction's `before`, redo with
@@ -274,6 +284,26 @@ mod tests {
 
     fn audit_fields(s: &Store, id: i64, action: &str) -> Vec<String> {
         s.history(id).unwrap().into_iter().filter(|a| a.action == action).map(|a| a.field).collect()
+    }
+
+    /// A pupil without a number keeps the sex a list stated through a number corrected to one that still fails the
+    /// check; a valid number of the other sex replaces it, and the correction says the sex it replaced.
+    #[test]
+    fn a_stated_sex_stays_until_a_valid_number_replaces_it_and_is_said() {
+        let (mut s, ..) = store();
+        let boy = Incoming { sex: Some(Sex::Male), ..row("陈七", "", "九年级", "6班") };
+        s.apply_import(&[boy], &["b.csv".into()], 0, false).unwrap();
+        let all = s.students(&StudentFilter::default()).unwrap();
+        let chen = all.iter().find(|p| p.name == "陈七").unwrap().id;
+        assert_eq!(s.student(chen).unwrap().sex, Some(Sex::Male));
+        let number = |n: &str| IdentityEdit { id_number: Some(n.into()), ..IdentityEdit::default() };
+        let done = s.correct_identity(chen, &number("4502022011")).unwrap();
+        assert!(done.id_problem.is_some() && done.sex_replaced.is_none(), "{done:?}");
+        assert_eq!(s.student(chen).unwrap().sex, Some(Sex::Male));
+        // The 17th digit even: a girl's number.
+        let done = s.correct_identity(chen, &number(&valid("45020220110303462"))).unwrap();
+        assert_eq!((&done.id_problem, done.sex_replaced), (&None, Some(Sex::Male)), "{done:?}");
+        assert_eq!(s.student(chen).unwrap().sex, Some(Sex::Female));
     }
 
     #[test]

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use rusqlite::{Connection, OptionalExtension, Statement, Transaction, TransactionBehavior, params};
 
 use super::fields::{self, Field, FieldChange, categories_from_text, categories_to_text, ensure_school};
-use super::read::{EXISTING_VALID, kind_code};
+use super::read::{EXISTING_VALID, kind_code, sex_code, sex_from};
 use super::{AuditContext, Result, Store, StoreError};
 use crate::domain::class_label::{ClassKey, join, split};
 use crate::domain::coverage::Standing;
@@ -236,6 +236,9 @@ pub struct Moves {
     /// and the list puts them in a class again: a returning pupil, no longer 已离校. `class` holds where from
     /// and where to.
     pub returned: bool,
+    /// The pupil was held without a valid number, with the sex a list's 性别 cell stated, and the valid number that
+    /// replaced it (`corrected_number`) gives the other sex: the number's is kept now. The sex stated before.
+    pub sex_replaced: Option<Sex>,
 }
 
 /// A value an import left as the operator corrected it: `list` is what the list still says (the value the
@@ -1001,20 +1004,15 @@ fn row_signs(row: &Incoming) -> Signs {
     Signs::of_row(row.id.valid().map(|v| v.sex), row.sex, &row.note)
 }
 
-/// What the drive holds of a pupil's child beside name and class: the sex of their number (none without a valid
-/// one), and their note.
+/// What the drive holds of a pupil's child beside name and class: the sex of their number, or without a valid one
+/// the sex a list's 性别 cell stated when the pupil was added, and their note.
 fn held_signs(sex: Option<String>, note: &str) -> Signs {
-    let sex = match sex.as_deref() {
-        Some("male") => Some(Sex::Male),
-        Some("female") => Some(Sex::Female),
-        _ => None,
-    };
-    Signs::of_row(sex, None, note)
+    Signs::of_row(sex_from(sex.as_deref()), None, note)
 }
 
 /// The pupils of a name and class that this batch added without a number (?5: the largest id before it): the one
 /// a later row giving a valid number of that name, school and class is. By the index of flagged numbers.
-pub(crate) const UNNUMBERED_ADDED_OF_CLASS: &str = "SELECT s.id, s.note FROM students s
+pub(crate) const UNNUMBERED_ADDED_OF_CLASS: &str = "SELECT s.id, s.sex, s.note FROM students s
          JOIN schools sc ON sc.id = s.school_id
          WHERE s.id_number = '' AND s.id_problem IS NOT NULL AND s.name = ?1 AND s.grade = ?2 AND s.class = ?3
              AND sc.name = ?4 AND +s.id > ?5 LIMIT 2";
@@ -1024,17 +1022,16 @@ pub(crate) const UNNUMBERED_ADDED_OF_CLASS: &str = "SELECT s.id, s.note FROM stu
 /// after the batch would find (`flagged_same_pupil`), and the child was a row without a number that came first
 /// (in one import, a row without a number after this one would be this pupil too: `VALID_OF_CLASS`).
 ///
-/// A child whose sex (as its row stated it: `Batch::stated_sex`) differs from the row's number's, or of whom a
+/// A child whose sex (as its row stated it, kept on the pupil) differs from the row's number's, or of whom a
 /// 备注 says the two are two children (`same_child`), is another child.
 fn unnumbered_added_of_class(tx: &Transaction, batch: &Batch, row: &Incoming) -> Result<Option<i64>> {
     let keys = params![row.name, row.grade, row.class, row.school, batch.last_before];
-    let added: Vec<(i64, String)> = tx
+    let added: Vec<(i64, Signs)> = tx
         .prepare_cached(UNNUMBERED_ADDED_OF_CLASS)?
-        .query_map(keys, |r| Ok((r.get(0)?, r.get(1)?)))?
+        .query_map(keys, |r| Ok((r.get(0)?, held_signs(r.get(1)?, &r.get::<_, String>(2)?))))?
         .collect::<rusqlite::Result<_>>()?;
-    let [(id, note)] = added.as_slice() else { return Ok(None) };
-    let theirs = Signs::of_row(None, batch.stated_sex.get(id).copied(), note);
-    if row_signs(row).apart(&theirs).is_some() {
+    let [(id, theirs)] = added.as_slice() else { return Ok(None) };
+    if row_signs(row).apart(theirs).is_some() {
         return Ok(None);
     }
     Ok(match unnumbered_of_class(tx, row, Vec::new(), None)? {
@@ -1074,9 +1071,6 @@ struct Batch {
     /// Names of the pupils this batch added from rows giving no number: a later row giving a valid number under
     /// one of them may be that child (`unnumbered_added_of_class`).
     unnumbered_added: std::collections::HashSet<String, Hasher>,
-    /// The sex the 性别 cell stated for each pupil this batch added from a row giving no number (the drive keeps
-    /// only a valid number's sex): what tells such a child from another of the name (`unnumbered_added_of_class`).
-    stated_sex: HashMap<i64, Sex, Hasher>,
     /// Every number this drive corrected a pupil's from, and those this batch corrects: a row whose number is
     /// none of them skips the look-up of the pupil it was corrected on (`corrected_from`).
     corrected_away: std::collections::HashSet<String, Hasher>,
@@ -1500,6 +1494,7 @@ fn apply_one(
         if rounded_alike {
             return update_existing(tx, ctx, id, row, batch, Known::default());
         }
+        let sex_replaced = stated_sex_replaced(tx, id, row)?;
         let corrected = correct_id_number(tx, ctx, id, row)?;
         if let Some((old, _)) = &corrected {
             batch.corrected_away.insert(old.clone());
@@ -1508,6 +1503,7 @@ fn apply_one(
         // Found under the row's name (`FLAGGED_SAME_PUPIL`), so the name is the row's.
         let Some((mut moves, _)) = take_moves(&mut applied, || Ok(row.name.clone()))? else { return Ok(applied) };
         moves.corrected_number = corrected;
+        moves.sex_replaced = sex_replaced;
         applied.outcome = IncomingOutcome::Updated(moves);
         return Ok(applied);
     }
@@ -1595,7 +1591,7 @@ fn insert_pupil(
             insert.raw_bind_parameter(4, &v.number)?;
             bound.bind(insert, 5, Some(kind_code(v.kind)))?;
             bound.bind(insert, 6, None)?;
-            bound.bind(insert, 7, Some(if v.sex == Sex::Male { "male" } else { "female" }))?;
+            bound.bind(insert, 7, Some(sex_code(v.sex)))?;
             iso_date(v.birth_date, &mut batch.date);
             insert.raw_bind_parameter(8, batch.date.as_str())?;
             v.number.as_str()
@@ -1604,7 +1600,9 @@ fn insert_pupil(
             insert.raw_bind_parameter(4, &row.id.normalized)?;
             bound.bind(insert, 5, None)?;
             bound.bind(insert, 6, Some(p.code()))?;
-            bound.bind(insert, 7, None)?;
+            // Without a valid number, the sex the 性别 cell states is all that tells the child from another of the
+            // name (`same_child`), for a later import and for `check` as for this one.
+            bound.bind(insert, 7, row.sex.map(sex_code))?;
             match row.birth_date {
                 Some(born) => {
                     iso_date(born, &mut batch.date);
@@ -1645,9 +1643,6 @@ fn insert_pupil(
         return Ok(None);
     }
     let id = tx.last_insert_rowid();
-    if let (Some(sex), true) = (row.sex, gives_no_number(row)) {
-        batch.stated_sex.insert(id, sex);
-    }
     // Asked only of a row the insert added (a number held already is that pupil, not a look-alike), and only of
     // pupils held before this batch (`id <= last_before`), each in one class of the roster index.
     let look_alike = match &row.id.result {
@@ -1764,7 +1759,8 @@ fn iso_date(date: chrono::NaiveDate, out: &mut String) {
 /// name only (`students_bad_name`), never the roster; the `+` keeps SQLite from reading every pupil added
 /// before the batch instead.
 pub(crate) const FLAGGED_SAME_PUPIL: &str =
-    "SELECT s.id, s.id_number, s.id_problem, sc.name = ?2 AND s.grade = ?3 AND s.class = ?4 FROM students s
+    "SELECT s.id, s.id_number, s.id_problem, sc.name = ?2 AND s.grade = ?3 AND s.class = ?4, s.sex, s.note
+         FROM students s
          JOIN schools sc ON sc.id = s.school_id
          WHERE s.id_problem IS NOT NULL AND s.name = ?1
            -- Only pupils from before this batch: two rows of one list are two entries, never merged by guess.
@@ -1775,10 +1771,17 @@ pub(crate) const FLAGGED_SAME_PUPIL: &str =
 /// name agrees and the flagged number may be this one (`id_number::flagged_may_be`: this number rounded to 15
 /// digits, which can carry into the birth date, or typed with its check character wrong; or, in the same school
 /// and class, shown shorter or wrong another way). Only one candidate is trusted; with two, a new pupil is added and the operator sees both.
+/// A pupil held with no number at all, whom only name and class tie to the row, is another child where the import
+/// of one list would keep them apart (`same_child`: the sex a list stated for them, a 备注), in a later import as in
+/// the same one.
 /// Returns the pupil, and whether its number is this very one, flagged as rounded.
 fn flagged_same_pupil(tx: &Transaction, row: &Incoming, last_before: i64) -> Result<Option<(i64, bool)>> {
     let Ok(valid) = &row.id.result else { return Ok(None) };
-    the_one_flagged(tx, row, last_before, |id, number, problem, same_class| {
+    let ours = row_signs(row);
+    the_one_flagged(tx, row, last_before, |id, number, problem, same_class, theirs| {
+        if number.is_empty() && ours.apart(theirs).is_some() {
+            return None;
+        }
         id_number::flagged_may_be(&valid.number, number, problem, same_class)
             .then(|| (id, number == valid.number && problem == IdProblem::PrecisionLost.code()))
     })
@@ -1791,7 +1794,7 @@ fn the_one_flagged<T>(
     tx: &Transaction,
     row: &Incoming,
     last_before: i64,
-    fits: impl Fn(i64, &str, &str, bool) -> Option<T>,
+    fits: impl Fn(i64, &str, &str, bool, &Signs) -> Option<T>,
 ) -> Result<Option<T>> {
     let mut stmt = tx.prepare_cached(FLAGGED_SAME_PUPIL)?;
     let mut rows = stmt.query(params![row.name, row.school, row.grade, row.class, last_before])?;
@@ -1799,7 +1802,8 @@ fn the_one_flagged<T>(
     while let Some(r) = rows.next()? {
         let (id, number, problem, same_class): (i64, String, String, bool) =
             (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
-        let Some(fit) = fits(id, &number, &problem, same_class) else { continue };
+        let theirs = held_signs(r.get(4)?, &r.get::<_, String>(5)?);
+        let Some(fit) = fits(id, &number, &problem, same_class, &theirs) else { continue };
         if found.is_some() {
             return Ok(None);
         }
@@ -1817,7 +1821,7 @@ fn flagged_pupil_of_rounded_number(tx: &Transaction, row: &Incoming, last_before
     if row.id.problem() != Some(&IdProblem::PrecisionLost) {
         return Ok(None);
     }
-    the_one_flagged(tx, row, last_before, |id, number, problem, same_class| {
+    the_one_flagged(tx, row, last_before, |id, number, problem, same_class, _| {
         let rounds = if problem == IdProblem::PrecisionLost.code() {
             let kept = |n: &str| id_number::fifteen_digits_kept(n).and_then(|k| k.parse::<u64>().ok());
             kept(number).zip(kept(&row.id.normalized)).is_some_and(|(held, here)| held.abs_diff(here) <= 1000)
@@ -1913,7 +1917,7 @@ fn correct_id_number(
             row.id_raw,
             valid.number,
             kind_code(valid.kind),
-            if valid.sex == Sex::Male { "male" } else { "female" },
+            sex_code(valid.sex),
             valid.birth_date.to_string(),
             ctx.at,
             id
@@ -1926,6 +1930,18 @@ fn correct_id_number(
         })?;
     fields::write_search_key(tx, id, &name, &valid.number, &crate::domain::class_label::join(&grade, &class))?;
     Ok(Some((old, valid.number.clone())))
+}
+
+/// The sex a list stated for pupil `id`, held without a valid number, when the row's valid number, about to replace
+/// theirs, gives the other one: the number decides, and the change is said.
+fn stated_sex_replaced(tx: &Transaction, id: i64, row: &Incoming) -> Result<Option<Sex>> {
+    let Ok(valid) = &row.id.result else { return Ok(None) };
+    let held: Option<String> = tx
+        .prepare_cached("SELECT sex FROM students WHERE id = ?1 AND id_problem IS NOT NULL")?
+        .query_row([id], |r| r.get(0))
+        .optional()?
+        .flatten();
+    Ok(sex_from(held.as_deref()).filter(|&stated| stated != valid.sex))
 }
 
 /// Whether pupil `id` holds no number, or one that fails the check.

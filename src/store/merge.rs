@@ -25,6 +25,7 @@ use super::year::LEFT_GRADE;
 use super::{Result, Store, StoreError, schema};
 use crate::domain::class_label::ClassKey;
 use crate::domain::coverage::Standing;
+use crate::domain::same_child::Signs;
 use crate::domain::student::{Enrollment, PaymentStatus};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -1078,13 +1079,15 @@ fn pair_look_alikes(tx: &Transaction) -> Result<Vec<LookAlike>> {
     // Only pupils whose name a flagged pupil has (few, found through `students_bad_name`) take part.
     tx.execute_batch(
         "CREATE TEMP TABLE merge_named(side INTEGER, id INTEGER, name TEXT, number TEXT, problem TEXT, school TEXT,
-                                       grade TEXT, class TEXT);
-         INSERT INTO merge_named SELECT 0, s.id, s.name, s.id_number, s.id_problem, sc.name, s.grade, s.class
+                                       grade TEXT, class TEXT, sex TEXT, note TEXT);
+         INSERT INTO merge_named SELECT 0, s.id, s.name, s.id_number, s.id_problem, sc.name, s.grade, s.class, s.sex,
+                 s.note
              FROM main.students s JOIN main.schools sc ON sc.id = s.school_id
              WHERE s.name IN (SELECT name FROM main.students WHERE id_problem IS NOT NULL
                               UNION SELECT name FROM other.students WHERE id_problem IS NOT NULL)
                AND s.id NOT IN (SELECT ours FROM temp.merge_pairs);
-         INSERT INTO merge_named SELECT 1, s.id, s.name, s.id_number, s.id_problem, sc.name, s.grade, s.class
+         INSERT INTO merge_named SELECT 1, s.id, s.name, s.id_number, s.id_problem, sc.name, s.grade, s.class, s.sex,
+                 s.note
              FROM other.students s JOIN other.schools sc ON sc.id = s.school_id
              WHERE s.name IN (SELECT name FROM main.students WHERE id_problem IS NOT NULL
                               UNION SELECT name FROM other.students WHERE id_problem IS NOT NULL)
@@ -1094,7 +1097,7 @@ fn pair_look_alikes(tx: &Transaction) -> Result<Vec<LookAlike>> {
     )?;
     let mut stmt = tx.prepare(
         "SELECT t.id, o.id, t.number, t.problem, o.number, o.problem, t.school = o.school,
-                t.grade, t.class, o.grade, o.class
+                t.grade, t.class, o.grade, o.class, t.sex, t.note, o.sex, o.note
          FROM temp.merge_named t JOIN temp.merge_named o ON o.name = t.name AND o.side = 0
          WHERE t.side = 1 AND (t.problem IS NULL) <> (o.problem IS NULL)
          ORDER BY t.id, o.id",
@@ -1111,6 +1114,15 @@ fn pair_look_alikes(tx: &Transaction) -> Result<Vec<LookAlike>> {
             (Some(problem), None) => (text(4)?, text(2)?, problem, false),
             _ => continue,
         };
+        // A pupil held with no number, whom only name and class tie to the other side's, is another child where an
+        // import would keep the two apart (`same_child`: the sex a list stated, a 备注).
+        let signs = |sex: usize, note: usize| -> rusqlite::Result<Signs> {
+            let sex = super::read::sex_from(r.get::<_, Option<String>>(sex)?.as_deref());
+            Ok(Signs::of_row(sex, None, &text(note)?))
+        };
+        if flagged.is_empty() && signs(11, 12)?.apart(&signs(13, 14)?).is_some() {
+            continue;
+        }
         if crate::domain::id_number::flagged_may_be(&valid, &flagged, &problem, same_class) {
             links.push((r.get(0)?, r.get(1)?, ours_flagged));
         }
@@ -3505,6 +3517,32 @@ mod tests {
         let mut into_rounded = into_rounded;
         let again = into_rounded.merge_from(&from, false).unwrap();
         assert_eq!((again.added, again.updated, again.alike_numbers.len()), (0, 0, 0), "{again:?}");
+    }
+
+    /// A boy held without a number on one laptop and a girl of his name and class held with one on the other are two
+    /// children in a merge either way, as an import of the two rows keeps them; with no sex stated, one child.
+    #[test]
+    fn a_pupil_without_a_number_of_another_stated_sex_is_not_paired_with_a_numbered_one() {
+        use crate::domain::id_number::Sex;
+        // The 17th digit even: a girl's number.
+        let girl = valid("45020320190930880");
+        for (case, stated, pupils, alike) in [("boy", Some(Sex::Male), 2, 0), ("unsaid", None, 1, 1)] {
+            let dir = tempfile::tempdir().unwrap();
+            let open = |name: &str, operator: &str, row: Incoming| {
+                let mut s = Store::open(&dir.path().join(name)).unwrap();
+                s.set_fixed_clock("2026-11-23T09:00:00+08:00");
+                s.set_operator(operator).unwrap();
+                s.apply_import(&[row], &[], 0, false).unwrap();
+                s
+            };
+            let x = open("x.db", "甲", Incoming { sex: stated, ..pupil("陈七", "") });
+            let y = open("y.db", "乙", pupil("陈七", &girl));
+            let ((into_y, r1), (into_x, r2)) = merge_both_ways(dir.path(), x, y);
+            for (s, r) in [(&into_y, &r1), (&into_x, &r2)] {
+                assert_eq!(s.students(&Default::default()).unwrap().len(), pupils, "{case}: {r:?}");
+                assert_eq!(r.alike_numbers.len(), alike, "{case}: {r:?}");
+            }
+        }
     }
 
     #[test]

@@ -111,6 +111,22 @@ pub(crate) fn kind_code(k: IdKind) -> &'static str {
     }
 }
 
+/// The stored word of a sex: a valid number's, or the one a list's 性别 cell stated for a pupil without one.
+pub(crate) fn sex_code(sex: Sex) -> &'static str {
+    match sex {
+        Sex::Male => "male",
+        Sex::Female => "female",
+    }
+}
+
+pub(crate) fn sex_from(code: Option<&str>) -> Option<Sex> {
+    match code {
+        Some("male") => Some(Sex::Male),
+        Some("female") => Some(Sex::Female),
+        _ => None,
+    }
+}
+
 /// "YYYY-MM-DD" as the store writes dates; chrono's format parser cost a tenth of a 60k-pupil export.
 fn iso_date(text: &str) -> Option<NaiveDate> {
     let b = text.as_bytes();
@@ -133,11 +149,7 @@ fn from_row(r: &Row) -> rusqlite::Result<Student> {
         id_number: r.get(4)?,
         id_kind: r.get::<_, Option<String>>(5)?.as_deref().and_then(kind_from),
         id_problem: r.get(6)?,
-        sex: match r.get::<_, Option<String>>(7)?.as_deref() {
-            Some("male") => Some(Sex::Male),
-            Some("female") => Some(Sex::Female),
-            _ => None,
-        },
+        sex: sex_from(r.get::<_, Option<String>>(7)?.as_deref()),
         birth_date: date(r.get(8)?),
         grade: r.get(9)?,
         class: r.get(10)?,

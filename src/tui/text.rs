@@ -893,6 +893,8 @@ pub struct Text {
     /// After the masked number in the correction form while the focus is on it, not yet edited.
     pub identity_number_masked: &'static str,
     pub identity_flagged: &'static str,
+    /// A number saved for a pupil whose list-stated sex it contradicts: {} the stated sex, {} the number's.
+    pub identity_sex_replaced: &'static str,
     /// The fields a saved correction changed, after the pupil's name in `saved_one`: said in English, where the
     /// Chinese names the form itself (`identity_title` in `saved`).
     pub identity_corrected: &'static str,

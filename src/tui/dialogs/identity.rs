@@ -198,10 +198,24 @@ impl App {
                         let why = self.text.pick(&problem.message_zh(), &problem.message_en()).to_owned();
                         self.fail(fill(self.text.identity_flagged, &[&why]))
                     }
-                    None => {
-                        let said = self.identity_saved(&form, &request);
-                        self.say(said)
-                    }
+                    None => match done.sex_replaced {
+                        // The number decides; the operator checks it is the child's own.
+                        Some(stated) => {
+                            let words = |sex: crate::domain::id_number::Sex| match sex {
+                                crate::domain::id_number::Sex::Male => self.text.pick("男", "male"),
+                                crate::domain::id_number::Sex::Female => self.text.pick("女", "female"),
+                            };
+                            let other = match stated {
+                                crate::domain::id_number::Sex::Male => crate::domain::id_number::Sex::Female,
+                                crate::domain::id_number::Sex::Female => crate::domain::id_number::Sex::Male,
+                            };
+                            self.fail(fill(self.text.identity_sex_replaced, &[&words(stated), &words(other)]))
+                        }
+                        None => {
+                            let said = self.identity_saved(&form, &request);
+                            self.say(said)
+                        }
+                    },
                 }
                 None
             }

@@ -706,6 +706,7 @@ pub static EN: Text = Text {
     identity_class_unclear: "\"{}\" names no grade: write it like 三年级2班",
     identity_class_new: "The school has no class {}: make it a new class? (nearest: {})",
     identity_flagged: "Saved, but the ID number has a problem: {}",
+    identity_sex_replaced: "Saved; the list said {}, the number is {}'s: sex now the number's",
     identity_corrected: "corrected {}",
     picker_typed: "Path:",
     picker_spreadsheets: "Tables (CSV TXT XLS XLSX XLSM ODS) only; Space ticks a file and moves down, to pick several; Tab shows all",

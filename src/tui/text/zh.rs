@@ -683,6 +683,7 @@ pub static ZH: Text = Text {
     identity_number_invalid: "新号码 {} 未通过校验（{}），仍要用它替换原来有效的号码 {}？",
     identity_phone_bad: "联系电话「{}」不是电话号码（{}）：应为 11 位手机号码或 7 到 8 位座机号码，座机可带以 0 开头的区号，可用 - 或空格隔开，如 13812345678 或 0831-1234567；没有电话请留空",
     identity_flagged: "已保存，但身份证号码有问题：{}",
+    identity_sex_replaced: "已保存；名单写性别{}，号码为{}性，已按号码改：请核对",
     identity_corrected: "更正{}",
     picker_typed: "输入路径：",
     picker_spreadsheets: "只显示表格（CSV、TXT、XLSX、XLSM、XLS、ODS）；空格勾选文件并移到下一个，可选多个；Tab 显示全部",
