@@ -2497,3 +2497,64 @@ fn a_list_whose_names_are_gbk_is_named_readably_in_the_report() {
     assert!(flagged.file.ends_with("/一年级/1班.csv"), "{}", flagged.file);
     assert!(flagged.file.starts_with(&dir.path().display().to_string()), "{}", flagged.file);
 }
+
+/// A CSV cut inside its last cell, as a file still being copied ends (every cell of the last line there, the last
+/// one short, no line break after it), has that line left out and said at its row and cell, by the import and by
+/// reconcile, where before the pupil was imported into a class cut short (三年) and the payment taken with a date
+/// cut short; a whole last line without a line break, and one whose cut cannot be told (a name), is read.
+#[test]
+fn a_last_line_cut_inside_its_last_cell_is_left_out_and_said() {
+    use canbao::io::reconcile::{Source, reconcile};
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b, c) = (valid("45020220150101121"), valid("45020220150101131"), valid("45020220150101141"));
+    let cases = [
+        ("class", format!("姓名,身份证号码,班级\n甲,{a},三年级1班\n乙,{b},三年级1班\n丙,{c},三年"), Some("班级")),
+        (
+            "grade",
+            format!("姓名,身份证号码,班级,年级\n甲,{a},1班,三年级\n乙,{b},1班,三年级\n丙,{c},1班,三年"),
+            Some("年级"),
+        ),
+        (
+            "id",
+            format!("姓名,班级,身份证号码\n甲,三年级1班,{a}\n乙,三年级1班,{b}\n丙,三年级1班,{}", &c[..9]),
+            Some("身份证号码"),
+        ),
+        (
+            "date",
+            format!(
+                "姓名,身份证号码,班级,出生日期\n甲,{a},三年级1班,2015-01-01\n乙,{b},三年级1班,2015-01-01\n丙,,三年级1班,2015-01-1"
+            ),
+            Some("出生日期"),
+        ),
+        ("whole", format!("姓名,身份证号码,班级\n甲,{a},三年级1班\n乙,{b},三年级1班\n丙,{c},三年级2班"), None),
+        ("ended", format!("姓名,身份证号码,班级\n甲,{a},三年级1班\n乙,{b},三年级1班\n丙,{c},三年\r\n"), None),
+        ("name", format!("身份证号码,班级,姓名\n{a},三年级1班,甲甲\n{b},三年级1班,乙乙\n{c},三年级1班,丙"), None),
+    ];
+    for (what, text, cut) in &cases {
+        let path = dir.path().join(format!("{what}.csv"));
+        std::fs::write(&path, text).unwrap();
+        let mut store = store();
+        let report = class_list::import(&mut store, &[path.as_path()], Some("第一小学"), false).unwrap();
+        assert_eq!(report.added, if cut.is_some() { 2 } else { 3 }, "{what}: {report:?}");
+        let said = report.problems.iter().find(|p| p.message.contains("文件最后一行没有换行"));
+        assert_eq!(said.map(|p| (p.row, p.column.as_str())), cut.map(|column| (Some(4), column)), "{what}: {report:?}");
+        if let Some(said) = said {
+            assert!(said.message.contains("该行未导入") && said.message.contains("was not imported"), "{said:?}");
+        }
+    }
+    // A tax list cut inside its last date: the payment is not taken.
+    let mut store = store();
+    let list = dir.path().join("list.csv");
+    std::fs::write(&list, format!("姓名,身份证号码,班级\n甲,{a},三年级1班\n乙,{b},三年级1班\n")).unwrap();
+    class_list::import(&mut store, &[list.as_path()], Some("第一小学"), false).unwrap();
+    let tax = dir.path().join("tax.csv");
+    std::fs::write(&tax, format!("纳税人姓名,证件号码,缴费金额,缴费日期\n甲,{a},350,2026-10-08\n乙,{b},350,2026-10-"))
+        .unwrap();
+    let report = reconcile(&mut store, &tax, Source::Tax, None, false).unwrap();
+    assert_eq!(report.matched, 1, "{report:?}");
+    let said = report.problems.iter().find(|p| p.message.contains("文件最后一行没有换行"));
+    assert_eq!(said.map(|p| (p.row, p.column.as_str())), Some((Some(3), "缴费日期")), "{report:?}");
+    assert!(said.is_some_and(|p| p.message.contains("该行未核对")), "{report:?}");
+    let paid = store.student_by_id_number(&b).unwrap().unwrap().payment_details;
+    assert_eq!(paid.paid_on, None, "{report:?}");
+}

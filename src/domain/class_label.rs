@@ -241,6 +241,23 @@ fn grade_written_like(like: &str, year: u32) -> String {
     written.unwrap_or_else(|| format!("{}年级", cn_numeral(year)))
 }
 
+/// Whether a 年级 cell names a grade whole: a school year (三年级, 高一, 3), an intake (2023级) or a kindergarten
+/// year (小班). 三年, a 三年级 cut short, names none.
+pub fn names_grade(cell: &str) -> bool {
+    match grade_of(&grade_cell(cell)) {
+        Grade::Year(_) => true,
+        Grade::Other(grade) => grade.ends_with('级') || grade.ends_with('班'),
+        Grade::None => false,
+    }
+}
+
+/// Whether a class cell, read alone, gives a class whole: its number and its 班 (1班, 3.2, 三年级（2）班, 火箭班); 三年级,
+/// 三年 and 三年级1, such a cell cut short, give none.
+pub fn names_class(cell: &str) -> bool {
+    let (_, class) = from_columns(None, Some(cell), None);
+    class.ends_with('班') && !unread_class(&class)
+}
+
 /// A 年级 cell as a grade: a bare school year (3, "03", a number cell or text alike) is that year's grade
 /// (三年级), so 3 | 2 is 三年级2班 and not 32班; a bare intake year (2023) is 2023级.
 fn grade_cell(cell: &str) -> String {

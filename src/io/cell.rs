@@ -1,6 +1,8 @@
 //! A cell as a class list holds it, and its text as canbao keeps it: invisible characters out, a formula kept
 //! as text.
 
+use chrono::NaiveDate;
+
 /// A cell as the file holds it. Numbers stay numbers so an ID typed as a number can be recognized as one.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cell {
@@ -206,6 +208,43 @@ fn clean_text_ref(raw: &str) -> std::borrow::Cow<'_, str> {
 /// Trimmed text as `clean_text` keeps it: a formula as typed, without the apostrophe an export put before it.
 fn as_typed(trimmed: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Borrowed(xlsx_text(trimmed))
+}
+
+/// A date cell (a 出生日期, a 缴费日期) as a whole date (2013-04-05, 2013年4月5日, an Excel day number); `None` for a year and month
+/// only, or no date.
+pub fn whole_date(cell: &Cell) -> Option<NaiveDate> {
+    if let Some(day) = excel_day(cell) {
+        return Some(day);
+    }
+    let (year, month, day) = written_date(cell.text().trim())?;
+    NaiveDate::from_ymd_opt(year, month, day?)
+}
+
+/// A date as lists write a birth date: 2013-04-05, 2013/4/5, 2013.04.05, 2013年4月5日, 20130405 (a time after it
+/// is left aside), or a year and month only (2013.4, 2013年4月, 201304). Year, month and day if given.
+pub fn written_date(text: &str) -> Option<(i32, u32, Option<u32>)> {
+    let digits: String = text
+        .chars()
+        .map(|c| match c {
+            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
+            c => c,
+        })
+        .collect();
+    let groups: Vec<&str> = digits.split(|c: char| !c.is_ascii_digit()).filter(|g| !g.is_empty()).collect();
+    let (year, month, day) = match groups.as_slice() {
+        [all] if all.len() == 8 => (all.get(..4)?, all.get(4..6)?, all.get(6..)),
+        [all] if all.len() == 6 => (all.get(..4)?, all.get(4..)?, None),
+        [year, month] if year.len() == 4 => (*year, *month, None),
+        [year, month, day, ..] if year.len() == 4 => (*year, *month, Some(*day)),
+        _ => return None,
+    };
+    let (year, month) = (year.parse().ok()?, month.parse().ok()?);
+    let day = match day {
+        Some(day) => Some(day.parse().ok()?),
+        None => None,
+    };
+    NaiveDate::from_ymd_opt(year, month, day.unwrap_or(1))?;
+    Some((year, month, day))
 }
 
 #[cfg(test)]

@@ -10,6 +10,8 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::ReadError;
+use super::cell::{whole_date, written_date};
+use super::cut_line::{LastColumn, cut_cell_message};
 use super::forms::template::Template;
 use super::header::{self, Column, HeaderMap, Synonyms};
 use super::new_school;
@@ -1727,22 +1729,37 @@ impl RowReader<'_> {
             };
             // The header's last named column: a last line that ends short of it, or inside a quoted cell, with no
             // line break after it, is a record cut off, as a file still being copied or saved ends.
+            // A last line with all its cells is cut inside its last one when that cell reads as none of its
+            // column's values where the rows above read whole (`cut_line`).
             let header_width = header_row.iter().rposition(|c| !c.is_empty()).map_or(0, |at| at + 1);
-            let cut_off = |rows: &SheetRows, offset: usize, row: &[Cell]| {
-                rows.unended().filter(|u| u.row == map.row + 2 + offset && (u.in_quote || row.len() < header_width))
+            let mut last_column = rows.ends_unbroken().then(|| LastColumn::of(&map, header_width)).flatten();
+            let today = self.today;
+            let last_header = header_row.get(header_width.saturating_sub(1)).map(Cell::text).unwrap_or_default();
+            let cut_off = |rows: &SheetRows, offset: usize, row: &[Cell], last: &mut Option<LastColumn>| {
+                let Some(unended) = rows.unended().filter(|u| u.row == map.row + 2 + offset) else {
+                    if let Some(last) = last {
+                        last.tally(row, today);
+                    }
+                    return None;
+                };
+                if unended.in_quote || row.len() < header_width {
+                    return Some((unended.row, None));
+                }
+                let cell = last.as_ref()?.cut(row, today)?;
+                Some((unended.row, Some((last_header.as_str(), cell))))
             };
             let mut offset = 0;
             for row in &body {
-                match cut_off(&rows, offset, row) {
-                    Some(cut) => self.cut_off_said(file, &sheet.name, cut.row),
+                match cut_off(&rows, offset, row, &mut last_column) {
+                    Some((row_no, cell)) => self.cut_off_said(file, &sheet.name, row_no, cell),
                     None => read(self, offset, row)?,
                 }
                 offset += 1;
             }
             while let Some(row) = rows.next() {
                 let row = row?;
-                match cut_off(&rows, offset, &row) {
-                    Some(cut) => self.cut_off_said(file, &sheet.name, cut.row),
+                match cut_off(&rows, offset, &row, &mut last_column) {
+                    Some((row_no, cell)) => self.cut_off_said(file, &sheet.name, row_no, cell),
                     None => read(self, offset, &row)?,
                 }
                 // The next row is read into this one's cells.
@@ -2869,11 +2886,17 @@ impl RowReader<'_> {
     /// A problem about a whole sheet or file (`row` `None`), or at a row outside any run of rows.
     /// A CSV's last line cut off mid-record (`table::Unended`): left out, as the pupil it would add is half
     /// written and the whole one comes with the file once it is complete.
-    fn cut_off_said(&mut self, file: &str, sheet: &str, row: usize) {
-        let message = "文件最后一行不完整，可能仍在复制或保存中；该行未导入，请等文件完整后再导入 (the file's last line \
-                       is incomplete, maybe still being copied or saved: that row was not imported; import the file \
-                       again once it is complete)";
-        self.problem_at(file, sheet, Some(row), "", message.to_owned());
+    /// A line with all its cells whose last cell looks cut (`cut_line`) is said with that cell and its header.
+    fn cut_off_said(&mut self, file: &str, sheet: &str, row: usize, cell: Option<(&str, String)>) {
+        let Some((header, cell)) = cell else {
+            let message = "文件最后一行不完整，可能仍在复制或保存中；该行未导入，请等文件完整后再导入 (the file's last \
+                           line is incomplete, maybe still being copied or saved: that row was not imported; import \
+                           the file again once it is complete)";
+            self.problem_at(file, sheet, Some(row), "", message.to_owned());
+            return;
+        };
+        let message = cut_cell_message(&quoted(&cell), ("未导入", "imported"), ("导入", "import"));
+        self.problem_at(file, sheet, Some(row), header, message);
     }
 
     fn problem_at(&mut self, file: &str, sheet: &str, row: Option<usize>, column: &str, message: String) {
@@ -3231,7 +3254,7 @@ impl RowReader<'_> {
             Err(_) => match map.get(Column::BirthDate, row).filter(|c| !c.is_empty()) {
                 None => None,
                 Some(cell) => {
-                    let kept = listed_birth_date(cell).filter(|born| *born <= self.today);
+                    let kept = whole_date(cell).filter(|born| *born <= self.today);
                     // Said, not dropped: the forms that ask for it will carry no birth date for this pupil.
                     if kept.is_none() {
                         let message = birth_date_not_kept(cell, self.today);
@@ -4886,7 +4909,7 @@ fn birth_date_mismatch(cell: &Cell, from_id: NaiveDate) -> Option<String> {
 fn birth_date_not_kept(cell: &Cell, today: NaiveDate) -> String {
     let text = cell.text();
     let written = quoted(text.trim());
-    match listed_birth_date(cell) {
+    match whole_date(cell) {
         Some(born) if born > today => format!(
             "出生日期“{written}”晚于今天，未记录，请核对 (the birth date “{written}” is later than today: not kept, \
              please check)"
@@ -4896,43 +4919,6 @@ fn birth_date_not_kept(cell: &Cell, today: NaiveDate) -> String {
              not a whole date such as 2019-03-05: not kept)"
         ),
     }
-}
-
-/// A 出生日期 cell as a whole date (2013-04-05, 2013年4月5日, an Excel day number); `None` for a year and month
-/// only, or no date.
-fn listed_birth_date(cell: &Cell) -> Option<NaiveDate> {
-    if let Some(day) = super::cell::excel_day(cell) {
-        return Some(day);
-    }
-    let (year, month, day) = written_date(cell.text().trim())?;
-    NaiveDate::from_ymd_opt(year, month, day?)
-}
-
-/// A date as lists write a birth date: 2013-04-05, 2013/4/5, 2013.04.05, 2013年4月5日, 20130405 (a time after it
-/// is left aside), or a year and month only (2013.4, 2013年4月, 201304). Year, month and day if given.
-fn written_date(text: &str) -> Option<(i32, u32, Option<u32>)> {
-    let digits: String = text
-        .chars()
-        .map(|c| match c {
-            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
-            c => c,
-        })
-        .collect();
-    let groups: Vec<&str> = digits.split(|c: char| !c.is_ascii_digit()).filter(|g| !g.is_empty()).collect();
-    let (year, month, day) = match groups.as_slice() {
-        [all] if all.len() == 8 => (all.get(..4)?, all.get(4..6)?, all.get(6..)),
-        [all] if all.len() == 6 => (all.get(..4)?, all.get(4..)?, None),
-        [year, month] if year.len() == 4 => (*year, *month, None),
-        [year, month, day, ..] if year.len() == 4 => (*year, *month, Some(*day)),
-        _ => return None,
-    };
-    let (year, month) = (year.parse().ok()?, month.parse().ok()?);
-    let day = match day {
-        Some(day) => Some(day.parse().ok()?),
-        None => None,
-    };
-    NaiveDate::from_ymd_opt(year, month, day.unwrap_or(1))?;
-    Some((year, month, day))
 }
 
 /// A pupil's identity in a batch (`Incoming::identity`), with a valid ID number packed into one integer.

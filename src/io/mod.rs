@@ -3,6 +3,7 @@
 mod cell;
 pub mod class_list;
 mod compound;
+mod cut_line;
 pub mod export;
 pub mod forms;
 #[cfg(feature = "fuzzing")]

@@ -17,7 +17,8 @@ use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
 use super::ReadError;
-use super::class_list::{Problem, RETYPE_AS_TEXT_EN, RETYPE_AS_TEXT_ZH, clean_name};
+use super::class_list::{Problem, RETYPE_AS_TEXT_EN, RETYPE_AS_TEXT_ZH, clean_name, quoted};
+use super::cut_line::{LastColumn, cut_cell_message};
 use super::header::{self, Column, HeaderMap, Synonyms};
 use super::ownership;
 use super::table::{self, Cell, Sheet};
@@ -762,11 +763,22 @@ fn reconcile_list(
         // break after it, is a record cut off, as a file still being copied or saved ends. Its payment is half
         // written (an amount cut to its first digits, a date to its year) and the whole one comes with the file.
         let header_width = sheet.rows[map.row].iter().rposition(|c| !c.is_empty()).map_or(0, |at| at + 1);
-        let cut_off =
-            unended.filter(|u| u.in_quote || sheet.rows.get(u.row - 1).is_some_and(|r| r.len() < header_width));
+        let cut_off = unended.and_then(|u| {
+            let last = sheet.rows.get(u.row - 1)?;
+            if u.in_quote || last.len() < header_width {
+                return Some((u.row, None));
+            }
+            // A line with all its cells, cut inside its last one (`cut_line`): judged by the rows above it.
+            let mut column = LastColumn::of(&map, header_width)?;
+            for row in sheet.rows.get(map.row + 1..u.row - 1).unwrap_or_default() {
+                column.tally(row, run.today);
+            }
+            let header = sheet.rows[map.row].get(header_width - 1).map(Cell::text).unwrap_or_default();
+            Some((u.row, Some((header, column.cut(last, run.today)?))))
+        });
         for (index, row) in sheet.rows.iter().enumerate().skip(map.row + 1) {
-            if let Some(cut) = cut_off.filter(|u| u.row == index + 1) {
-                run.cut_off_said(sheet, cut.row);
+            if let Some((row_no, cell)) = cut_off.as_ref().filter(|(row_no, _)| *row_no == index + 1) {
+                run.cut_off_said(sheet, *row_no, cell.as_ref());
                 continue;
             }
             let before = (run.report.rows_read, run.report.skipped);
@@ -1117,11 +1129,17 @@ impl Run<'_> {
     }
 
     /// A CSV's last line cut off mid-record (`table::Unended`): left out, not reconciled.
-    fn cut_off_said(&mut self, sheet: &Sheet, row: usize) {
-        let message = "文件最后一行不完整，可能仍在复制或保存中；该行未核对，请等文件完整后再核对 (the file's last line \
-                       is incomplete, maybe still being copied or saved: that row was not reconciled; reconcile the \
-                       file again once it is complete)";
-        self.problem(sheet, row, String::new(), message.to_owned());
+    /// A line with all its cells whose last cell looks cut (`cut_line`) is said with that cell and its header.
+    fn cut_off_said(&mut self, sheet: &Sheet, row: usize, cell: Option<&(String, String)>) {
+        let Some((header, cell)) = cell else {
+            let message = "文件最后一行不完整，可能仍在复制或保存中；该行未核对，请等文件完整后再核对 (the file's last \
+                           line is incomplete, maybe still being copied or saved: that row was not reconciled; \
+                           reconcile the file again once it is complete)";
+            self.problem(sheet, row, String::new(), message.to_owned());
+            return;
+        };
+        let message = cut_cell_message(&quoted(cell), ("未核对", "reconciled"), ("核对", "reconcile"));
+        self.problem(sheet, row, header.clone(), message);
     }
 
     fn problem(&mut self, sheet: &Sheet, row: usize, column: String, message: String) {

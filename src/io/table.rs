@@ -217,6 +217,15 @@ impl SheetRows {
         }
     }
 
+    /// Whether the file's last line has no line break after it, known before it is handed out (a CSV's only): what
+    /// a reader judges that line by is worth gathering from the rows above.
+    pub fn ends_unbroken(&self) -> bool {
+        match &self.source {
+            RowSource::Csv(csv) => csv.ends_unbroken,
+            RowSource::Cells(_) | RowSource::Xlsx(_) => false,
+        }
+    }
+
     fn collect_sheet(self) -> Result<Sheet, ReadError> {
         let name = self.name.clone();
         Ok(Sheet { name, rows: self.collect::<Result<_, _>>()? })
@@ -727,6 +736,8 @@ struct CsvRows {
     delimiter: u8,
     /// Set as the last record is handed out, when no line break follows it.
     unended: Option<Unended>,
+    /// Whether the text ends without a line break, known before its last record is read.
+    ends_unbroken: bool,
 }
 
 impl CsvRows {
@@ -736,6 +747,7 @@ impl CsvRows {
         // it keep the numbers an editor shows.
         let text = decode_owned(bytes);
         let ends_with_quote = text.trim_end().ends_with('"');
+        let ends_unbroken = !text.is_empty() && !text.ends_with(['\n', '\r']);
         let delimiter = delimiter(&text);
         let reader = csv::ReaderBuilder::new()
             .has_headers(false)
@@ -755,6 +767,7 @@ impl CsvRows {
             failed: false,
             delimiter,
             unended: None,
+            ends_unbroken,
         };
         rows.ahead = rows.read_record();
         rows
