@@ -5381,7 +5381,8 @@ mod tests {
     }
 
     /// A CSV whose last line is cut off (no line break after it, and short of the header's columns or inside a
-    /// quoted cell), as a file still being copied or saved is, has that line left out and said at its row; a
+    /// quoted cell, or inside a quoted cell of several lines), as a file still being copied or saved is, has that
+    /// line left out and said at its row, the rows above imported; a
     /// whole last line without a line break, as Excel writes it, is a pupil, and so is a short line the file
     /// goes on past.
     #[test]
@@ -5391,6 +5392,8 @@ mod tests {
         let cases = [
             ("short.csv", "李四,4502022018", 1, true),
             ("quoted.csv", "李四,450202201805040025,\"一年级", 1, true),
+            ("multiline.csv", "李四,450202201805040025,\"一年级\n1", 1, true),
+            ("multiline_ended.csv", "李四,450202201805040025,\"一年级\r\n", 1, true),
             ("whole.csv", "李四,450202201805040025,一年级1班", 2, false),
             ("ended.csv", "李四,450202201805040025\n", 2, false),
         ];

@@ -692,25 +692,25 @@ fn delimiter(text: &str) -> u8 {
     }
 }
 
-/// Whether a record's text ends inside a quoted cell, read as the csv reader reads it: a quote opens a cell only
-/// at its start, and two quotes inside one are a quote.
-fn ends_in_quote(record: &[u8], delimiter: u8) -> bool {
-    let (mut quoted, mut at_start, mut bytes) = (false, true, record.iter().peekable());
-    while let Some(&b) = bytes.next() {
-        if quoted {
+/// Where the quoted cell a record's text ends inside begins, just after its quote, read as the csv reader reads it:
+/// a quote opens a cell only at its start, and two quotes inside one are a quote. `None` when it ends outside one.
+fn open_quote(record: &[u8], delimiter: u8) -> Option<usize> {
+    let (mut opened, mut at_start, mut bytes) = (None, true, record.iter().enumerate().peekable());
+    while let Some((at, &b)) = bytes.next() {
+        if opened.is_some() {
             if b == b'"' {
-                if bytes.peek() == Some(&&b'"') {
+                if bytes.peek().is_some_and(|(_, b)| **b == b'"') {
                     bytes.next();
                 } else {
-                    quoted = false;
+                    opened = None;
                 }
             }
         } else if b == b'"' && at_start {
-            quoted = true;
+            opened = Some(at + 1);
         }
-        at_start = !quoted && (b == delimiter || b == b'\n' || b == b'\r');
+        at_start = opened.is_none() && (b == delimiter || b == b'\n' || b == b'\r');
     }
-    quoted
+    opened
 }
 
 /// A CSV's records parsed as they are taken. The decoded text is held (a few dozen bytes a pupil); its cells
@@ -731,13 +731,14 @@ struct CsvRows {
     /// "save as CSV" writes an empty row as one): each is handed out as an empty row, so row numbers are Excel's.
     blanks_ahead: u64,
     cells: usize,
-    ends_with_quote: bool,
     failed: bool,
     delimiter: u8,
     /// Set as the last record is handed out, when no line break follows it.
     unended: Option<Unended>,
     /// Whether the text ends without a line break, known before its last record is read.
     ends_unbroken: bool,
+    /// The most cells a record handed out so far had: what a row swallowed by an unclosed quote looks like.
+    widest: usize,
 }
 
 impl CsvRows {
@@ -746,7 +747,6 @@ impl CsvRows {
         // holding them is said (`此行有不可见字符或控制字符`); a line of only NULs stays a line, so the rows after
         // it keep the numbers an editor shows.
         let text = decode_owned(bytes);
-        let ends_with_quote = text.trim_end().ends_with('"');
         let ends_unbroken = !text.is_empty() && !text.ends_with(['\n', '\r']);
         let delimiter = delimiter(&text);
         let reader = csv::ReaderBuilder::new()
@@ -763,11 +763,11 @@ impl CsvRows {
             index: 0,
             blanks_ahead: 0,
             cells: 0,
-            ends_with_quote,
             failed: false,
             delimiter,
             unended: None,
             ends_unbroken,
+            widest: 0,
         };
         rows.ahead = rows.read_record();
         rows
@@ -810,8 +810,22 @@ impl CsvRows {
             return None;
         }
         let start = usize::try_from(record.position()?.byte()).ok()?;
-        let in_quote = ends_in_quote(text.get(start..)?, self.delimiter);
+        let in_quote = open_quote(text.get(start..)?, self.delimiter).is_some();
         Some(Unended { row: self.index, in_quote })
+    }
+
+    /// `record`, the last, as an [`Unended`] line cut off inside a quoted cell of several lines; `Some(None)` when a
+    /// line of the cell holds as many cells as the rows above (at least two): the rest of a row and rows after it,
+    /// which an unclosed quote swallowed. `None` when the record ends outside a quote.
+    fn cut_in_cell(&self, record: &csv::StringRecord) -> Option<Option<Unended>> {
+        let text = self.reader.get_ref().get_ref();
+        let start = usize::try_from(record.position()?.byte()).ok()?;
+        let record_text = text.get(start..)?;
+        let cell = record_text.get(open_quote(record_text, self.delimiter)?..)?;
+        let row_like = self.widest.saturating_sub(1).max(1);
+        let mut lines = cell.split(|&b| b == b'\n');
+        let swallowed = lines.any(|line| line.iter().filter(|&&b| b == self.delimiter).count() >= row_like);
+        Some((!swallowed).then_some(Unended { row: self.index, in_quote: true }))
     }
 
     fn bad_row(&mut self, reason: String) -> Option<Result<Vec<Cell>, ReadError>> {
@@ -838,13 +852,19 @@ impl CsvRows {
         };
         self.ahead = self.read_record();
         // The csv reader takes an unclosed quote to run to the end of the file, swallowing every row after
-        // it into one cell; that is a broken file, not a pupil.
-        if self.ahead.is_none() && record.iter().any(|f| f.contains('\n')) && !self.ends_with_quote {
-            return self.bad_row("引号未闭合，此行之后的内容无法分清行列 (unterminated quote)".into());
+        // it into one cell; that is a broken file, not a pupil. A cell of several lines (a 备注) that the file
+        // ends inside, as a file still being copied does, swallows no row: it is the last record cut off.
+        let open = match self.ahead {
+            None if record.iter().any(|f| f.contains('\n')) => self.cut_in_cell(&record),
+            _ => None,
+        };
+        match open {
+            Some(Some(cut)) => self.unended = Some(cut),
+            Some(None) => return self.bad_row("引号未闭合，此行之后的内容无法分清行列 (unterminated quote)".into()),
+            None if self.ahead.is_none() => self.unended = self.unended_last(&record),
+            None => {}
         }
-        if self.ahead.is_none() {
-            self.unended = self.unended_last(&record);
-        }
+        self.widest = self.widest.max(record.len());
         self.cells += record.len();
         if self.cells > MAX_CELLS {
             self.failed = true;
@@ -1029,6 +1049,20 @@ mod tests {
         }
         // A quoted cell with a line break inside is fine when the quote closes.
         assert!(read_bytes("姓名,备注\n张三,\"两行\n备注\"\n".as_bytes(), "ok.csv").is_ok());
+        // One that the file ends inside, as a file still being copied does, swallowed no row: the rows above are
+        // read, and the last is marked cut off inside a quote, for the reader to leave out.
+        for cut in ["姓名,备注\n张三,x\n李四,\"两行\n备", "姓名,备注\r\n张三,x\r\n李四,\"两行\"\"是\"\"\r\n"]
+        {
+            let mut sheets = open_bytes(cut.as_bytes().to_vec(), "cut.csv").expect("read");
+            let rows: Vec<Vec<Cell>> = sheets[0].by_ref().collect::<Result<_, _>>().expect(cut);
+            assert_eq!(rows.len(), 3, "{cut:?}");
+            assert_eq!(sheets[0].unended(), Some(Unended { row: 3, in_quote: true }), "{cut:?}");
+        }
+        // A line of the open cell as wide as the rows above is a row, or the rest of one, that the quote swallowed.
+        for swallowed in ["姓名,身份证号码,备注\n张三,1,\"两行\n李四,2,x\n", "姓名,身份证号码,备注\n\"张三,1,x\n"]
+        {
+            assert!(matches!(read_bytes(swallowed.as_bytes(), "u.csv"), Err(ReadError::BadRow { row: 2, .. })));
+        }
     }
 
     /// An ODS of one sheet 一班 as LibreOffice saves it: column C hidden, row 3 hidden by hand and row 4 by a
