@@ -199,6 +199,10 @@ pub fn own_grade(grade: &str, class_cell: &str) -> Option<(String, String)> {
 /// `None` for a cell that writes no short year, or a grade that names no school year.
 pub fn in_stage(grade: &str, class_cell: &str) -> Option<(String, String)> {
     let column = grade_cell(grade);
+    if let Some(stage) = stage_only(&column) {
+        let (written, class) = short_grade(class_cell)?;
+        return Some((stage.year(written)?, class));
+    }
     let Grade::Year(year) = grade_of(&column) else { return None };
     let (written, class) = short_grade(class_cell)?;
     let read = match (year, written) {
@@ -210,6 +214,40 @@ pub fn in_stage(grade: &str, class_cell: &str) -> Option<(String, String)> {
         return Some((column, class));
     }
     Some((grade_written_like(&column, read), class))
+}
+
+/// A school's stage, as a grade column names it alone (高中, 初中部, 小学) over class cells that write the year
+/// within it (1.3).
+#[derive(Clone, Copy)]
+enum Stage {
+    Primary,
+    Junior,
+    Senior,
+}
+
+/// The stage a grade cell names and nothing more: 高中 (高中部, 高), 初中 (初中部, 初), 小学 (小学部).
+fn stage_only(grade: &str) -> Option<Stage> {
+    match grade.strip_suffix('部').unwrap_or(grade) {
+        "小学" => Some(Stage::Primary),
+        "初中" | "初" => Some(Stage::Junior),
+        "高中" | "高" => Some(Stage::Senior),
+        _ => None,
+    }
+}
+
+impl Stage {
+    /// The grade of the stage's year `written` (高中 and 1: 高一; 初中 and 1, or 7: 初一; 小学 and 3: 三年级), written
+    /// in the stage's usual short form; `None` for a year the stage has none of (高中 and 5).
+    fn year(self, written: u32) -> Option<String> {
+        match (self, written) {
+            (Stage::Primary, 1..=6) => Some(format!("{}年级", cn_numeral(written))),
+            (Stage::Junior, 1..=3) => Some(format!("初{}", cn_numeral(written))),
+            (Stage::Junior, 7..=9) => Some(format!("初{}", cn_numeral(written - 6))),
+            (Stage::Senior, 1..=3) => Some(format!("高{}", cn_numeral(written))),
+            (Stage::Senior, 10..=12) => Some(format!("高{}", cn_numeral(written - 9))),
+            _ => None,
+        }
+    }
 }
 
 /// A school year written short before a class number, as a class cell under a grade column often writes it
@@ -1265,6 +1303,26 @@ mod tests {
             let read = (read.to_owned(), "3班".to_owned());
             assert_eq!(from_columns(Some(grade), Some(cell), None), read, "{grade} | {cell}");
             assert_eq!(own_grade(grade, cell), Some(read), "{grade} | {cell}");
+        }
+        // A grade column naming only the stage: the cell's short year is the stage's, in its usual short form.
+        for (grade, cell, read) in [
+            ("高中", "1.3", "高一"),
+            ("高中", "1-3", "高一"),
+            ("高中", "1(3)", "高一"),
+            ("高中部", "二(3)班", "高二"),
+            ("高中", "12.3", "高三"),
+            ("初中", "1.3", "初一"),
+            ("初中", "3-3", "初三"),
+            ("初中", "8(3)", "初二"),
+            ("小学", "1.3", "一年级"),
+            ("小学", "6-3", "六年级"),
+        ] {
+            let read = (read.to_owned(), "3班".to_owned());
+            assert_eq!(from_columns(Some(grade), Some(cell), None), read, "{grade} | {cell}");
+            assert_eq!(own_grade(grade, cell), None, "{grade} | {cell}: a stage names no year to differ from");
+        }
+        for (grade, cell) in [("高中", "5.3"), ("小学", "7.3"), ("初中", "4(3)"), ("高中", "3班")] {
+            assert_eq!(in_stage(grade, cell), None, "{grade} | {cell}");
         }
         // No grade column, or a grade naming no school year: the cell as it reads alone.
         assert_eq!(from_columns(None, Some("3.2"), None), ("三年级".into(), "2班".into()));

@@ -5776,6 +5776,17 @@ mod tests {
             plan_sheets(vec![("b.xlsx".into(), vec![senior]), ("c.xlsx".into(), vec![plain])], None, "", today())
                 .unwrap();
         assert_eq!(classes_of(&plan), ["高一3班", "高二1班", "三年级2班"], "{:?}", plan.report.problems);
+
+        // A grade column naming only the stage: the short year is the stage's, read without a word.
+        let header = ["姓名", "身份证号码", "年级", "班级"].map(text).to_vec();
+        let cells = [("高中", "1.3"), ("高中", "1-3"), ("高中", "1(3)"), ("初中", "2.1"), ("小学", "3-2")];
+        let mut rows = vec![header];
+        rows.extend(cells.iter().zip(TEN_IDS).map(|((g, c), id)| vec![text("张三"), text(id), text(g), text(c)]));
+        let sheet = Sheet { name: "名单".into(), rows };
+        let plan = plan_sheets(vec![("d.xlsx".into(), vec![sheet])], None, DEFAULT_SCHOOL, today()).unwrap();
+        assert_eq!(classes_of(&plan), ["高一3班", "高一3班", "高一3班", "初二1班", "三年级2班"]);
+        let unread = plan.report.problems.iter().find(|p| p.message.contains("无法从"));
+        assert!(unread.is_none(), "{:?}", plan.report.problems);
     }
 
     #[test]
