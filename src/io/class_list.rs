@@ -1516,9 +1516,17 @@ impl RowReader<'_> {
                 self.hidden_sheet(file, rows, &mut hidden_lists)?;
                 continue;
             }
+            // Held to be read later only as far as instructions go: a sheet longer than any, or holding more pupils
+            // than a sample gives, is a list however it is named, read now as the class sheets are and said so
+            // (`notes` below), where holding it whole could take more memory than the machine has.
             if notes_later && !in_later && is_notes_sheet(&rows.name) {
-                later.push_back(rows.held()?);
-                continue;
+                let whole = rows.hold_head(NOTES_HELD_ROWS, NOTES_HELD_CELLS)?;
+                let today = self.today;
+                let pupil = |row: &&Vec<Cell>| holds_id_number(row, today) && self.example_before_id(row).is_none();
+                if whole && rows.held_rows().iter().filter(pupil).count() < NOTES_PUPIL_ROWS {
+                    later.push_back(rows);
+                    continue;
+                }
             }
             // The header is looked for among the first rows; the rows down to it stay, for the messages that
             // quote them, and every row below is read, applied and freed one at a time.
@@ -4226,6 +4234,15 @@ const EXAMPLE_ROWS_SAID: usize = 10;
 /// one or two sample rows, a class many more.
 const CLASS_SHEET_ID_ROWS: usize = 3;
 
+/// How much of a 说明 or 示例 sheet beside class sheets is held to be read after them: more than any instructions
+/// or sample hold. A longer sheet is a list.
+const NOTES_HELD_ROWS: usize = 1_000;
+const NOTES_HELD_CELLS: usize = 100_000;
+
+/// Rows with a valid ID number, not marked as examples, that make a 说明 or 示例 sheet beside class sheets a list
+/// of pupils named as notes: more than a sample gives.
+const NOTES_PUPIL_ROWS: usize = 20;
+
 /// Words of a sheet's name that make it notes or a sample, never a class, whatever grade it names (一年级填表说明).
 const NOTES_SHEET_WORDS: [&str; 12] =
     ["说明", "示例", "样表", "样例", "范例", "填表", "填写", "须知", "注意", "example", "sample", "readme"];
@@ -6030,6 +6047,40 @@ mod tests {
             let said = said.map(|p| p.message.as_str()).unwrap_or_default();
             assert!(said.contains("名称像填写说明或示例") && said.contains("check none is an example"), "{said}");
         }
+    }
+
+    /// A sheet named 说明 beside class sheets that holds more pupils than a sample gives, or more rows than any
+    /// instructions, is a list however it is named: its pupils are imported as the class sheets' are, and the sheet
+    /// is said, where before it was held whole in memory and then left out with a line for each of its pupils.
+    #[test]
+    fn a_notes_sheet_holding_a_list_of_pupils_is_imported_and_said() {
+        let one = pupils_sheet("一年级1班", &[], &[("张三", TEN_IDS[0])]);
+        let number = |i: usize| {
+            let body = format!("110105201001{:02}{:03}", 1 + i / 1000, i % 1000);
+            format!("{body}{}", id_number::check_char(body.as_bytes()))
+        };
+        for pupils in [NOTES_PUPIL_ROWS, NOTES_HELD_ROWS + 5] {
+            let numbers: Vec<String> = (0..pupils).map(number).collect();
+            let rows: Vec<(String, &str)> =
+                numbers.iter().enumerate().map(|(i, n)| (format!("学生{i}"), n.as_str())).collect();
+            let rows: Vec<(&str, &str)> = rows.iter().map(|(name, n)| (name.as_str(), *n)).collect();
+            let notes = pupils_sheet("说明", &[], &rows);
+            let plan = plan_sheets(vec![("a.xlsx".into(), vec![notes, one.clone()])], None, DEFAULT_SCHOOL, today())
+                .unwrap_or_else(|e| panic!("{pupils}: {e}"));
+            assert_eq!(plan.rows.len(), pupils + 1, "{pupils}");
+            let said =
+                |words: &str| plan.report.problems.iter().any(|p| p.sheet == "说明" && p.message.contains(words));
+            assert!(said("名称像填写说明或示例") && !said("未作为名单导入"), "{pupils}: {:?}", plan.report.problems);
+        }
+        // A long sheet of instructions, no list at all, is said as a sheet without a header beside the classes.
+        let lines: Vec<Vec<Cell>> =
+            (0..NOTES_HELD_ROWS + 5).map(|i| vec![text(&format!("第{i}条：按文本填写"))]).collect();
+        let notes = Sheet { name: "填表说明".into(), rows: lines };
+        let plan = plan_sheets(vec![("b.xlsx".into(), vec![notes, one.clone()])], None, DEFAULT_SCHOOL, today())
+            .expect("imported");
+        assert_eq!(plan.rows.len(), 1);
+        let said: Vec<_> = plan.report.problems.iter().filter(|p| p.sheet == "填表说明").collect();
+        assert!(said.len() == 1 && said[0].message.contains("找不到表头行"), "{said:?}");
     }
 
     /// A 说明 sheet with no header whose template examples carry valid numbers, however many, is no class's

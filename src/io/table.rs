@@ -176,6 +176,8 @@ pub struct Unended {
 
 enum RowSource {
     Cells(std::vec::IntoIter<Vec<Cell>>),
+    /// A sheet's first rows, held (`hold_head`), before the rest of it.
+    Ahead(std::vec::IntoIter<Vec<Cell>>, Box<RowSource>),
     Csv(Box<CsvRows>),
     Xlsx(super::xlsx_rows::StreamRows),
 }
@@ -184,8 +186,15 @@ impl Iterator for SheetRows {
     type Item = Result<Vec<Cell>, ReadError>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        match &mut self.source {
+        self.source.next()
+    }
+}
+
+impl RowSource {
+    fn next(&mut self) -> Option<Result<Vec<Cell>, ReadError>> {
+        match self {
             RowSource::Cells(rows) => rows.next().map(Ok),
+            RowSource::Ahead(held, rest) => held.next().map(Ok).or_else(|| rest.next()),
             RowSource::Csv(csv) => csv.next(),
             RowSource::Xlsx(rows) => rows.next(),
         }
@@ -193,12 +202,39 @@ impl Iterator for SheetRows {
 }
 
 impl SheetRows {
-    /// The sheet's rows read now and held, its name and what Excel hides kept: a sheet looked at after the ones
-    /// behind it, whose rows the reading thread, reading the sheets in order, would otherwise wait to hand over.
-    pub fn held(mut self) -> Result<SheetRows, ReadError> {
-        let rows = self.by_ref().collect::<Result<Vec<_>, _>>()?;
-        self.source = RowSource::Cells(rows.into_iter());
-        Ok(self)
+    /// The sheet's first rows read now and held, at most `max_rows` rows and about `max_cells` cells, its name and
+    /// what Excel hides kept: a sheet looked at after the ones behind it, whose rows the reading thread, reading
+    /// the sheets in order, would otherwise wait to hand over. `true` when they are the whole sheet; otherwise the
+    /// rows after them follow the held ones as the sheet goes on, and the sheet is read now or not at all.
+    pub fn hold_head(&mut self, max_rows: usize, max_cells: usize) -> Result<bool, ReadError> {
+        let (mut held, mut cells) = (Vec::new(), 0);
+        let whole = loop {
+            if held.len() >= max_rows || cells >= max_cells {
+                break false;
+            }
+            match self.next() {
+                None => break true,
+                Some(row) => {
+                    let row = row?;
+                    cells += row.len().max(1);
+                    held.push(row);
+                }
+            }
+        };
+        let rest = std::mem::replace(&mut self.source, RowSource::Cells(Vec::new().into_iter()));
+        self.source = match whole {
+            true => RowSource::Cells(held.into_iter()),
+            false => RowSource::Ahead(held.into_iter(), Box::new(rest)),
+        };
+        Ok(whole)
+    }
+
+    /// The rows held and not yet handed out (`hold_head`).
+    pub fn held_rows(&self) -> &[Vec<Cell>] {
+        match &self.source {
+            RowSource::Cells(rows) | RowSource::Ahead(rows, _) => rows.as_slice(),
+            RowSource::Csv(_) | RowSource::Xlsx(_) => &[],
+        }
     }
 
     /// Hands back a row this sheet gave, once it has been used: a CSV's next row is read into its cells and
@@ -213,7 +249,7 @@ impl SheetRows {
     pub fn unended(&self) -> Option<Unended> {
         match &self.source {
             RowSource::Csv(csv) => csv.unended,
-            RowSource::Cells(_) | RowSource::Xlsx(_) => None,
+            RowSource::Cells(_) | RowSource::Ahead(..) | RowSource::Xlsx(_) => None,
         }
     }
 
@@ -222,7 +258,7 @@ impl SheetRows {
     pub fn ends_unbroken(&self) -> bool {
         match &self.source {
             RowSource::Csv(csv) => csv.ends_unbroken,
-            RowSource::Cells(_) | RowSource::Xlsx(_) => false,
+            RowSource::Cells(_) | RowSource::Ahead(..) | RowSource::Xlsx(_) => false,
         }
     }
 
@@ -909,6 +945,27 @@ mod tests {
         assert_eq!(shown("h\r\na\r\n\r\nb"), ["h", "a", "", "b"]);
         assert_eq!(shown("\r\n\r\nh\r\n\"a\r\nx\"\r\n\r\nb"), ["", "", "h", "a  x", "", "b"]);
         assert_eq!(shown("h\r\na\r\nb\r\n\r\n"), ["h", "a", "b"]);
+    }
+
+    /// A sheet's head is held up to the rows asked for, and the sheet goes on from it whole; a sheet no longer
+    /// than that is held whole.
+    #[test]
+    fn a_sheets_head_is_held_no_further_than_asked() {
+        let sheet =
+            |n: usize| Sheet { name: "说明".into(), rows: (0..n).map(|i| vec![Cell::Text(i.to_string())]).collect() };
+        let mut rows = SheetRows::from(sheet(10));
+        assert!(!rows.hold_head(3, 100).expect("held"));
+        assert_eq!(rows.held_rows().len(), 3);
+        let read: Vec<String> = rows.map(|r| r.expect("row")[0].text()).collect();
+        assert_eq!(read, (0..10).map(|i| i.to_string()).collect::<Vec<_>>());
+        let mut rows = SheetRows::from(sheet(10));
+        assert!(!rows.hold_head(100, 4).expect("held"), "held no further than the cells asked for");
+        assert_eq!(rows.held_rows().len(), 4);
+        let mut rows = SheetRows::from(sheet(3));
+        assert!(rows.hold_head(3, 100).expect("held") || rows.held_rows().len() == 3);
+        let mut rows = SheetRows::from(sheet(2));
+        assert!(rows.hold_head(3, 100).expect("held"));
+        assert_eq!(rows.count(), 2);
     }
 
     #[test]
