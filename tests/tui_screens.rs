@@ -9823,3 +9823,41 @@ fn an_edited_file_of_the_drives_policy_is_said_listed_apart_and_taken_with_its_c
         assert_eq!(app.store.kept_policy("yibin-2027").map(|p| p.personal_premium_fen), Some(42000));
     }
 }
+
+/// The import preview says what the import will do, nothing having been imported yet: a row whose class cell
+/// names another grade 「将按班级列导入到」 that class, a footer row 「将跳过」, in either language; before, the
+/// preview said 「已按班级列导入到」 and 「已跳过」 as if the list were already in.
+#[test]
+fn the_import_preview_speaks_of_what_the_import_will_do() {
+    use canbao::tui::modal::Modal;
+    for (lang, future, past) in [
+        (Language::Zh, ["将按班级列导入到", "将跳过"], ["已按班级列导入到", "已跳过"]),
+        (Language::En, ["will be imported into", "to be skipped"], [": imported into", "pupil: skipped"]),
+    ] {
+        let dir = tempfile::tempdir().expect("dir");
+        let mut store = Store::open(&dir.path().join("drive.db")).expect("store");
+        store.set_fixed_clock(NOW);
+        canbao::demo::load_sample(&mut store).expect("sample");
+        let mut app = App::new(store, &options(lang, Some("测试"))).expect("app");
+        app.update(Action::Resize(80, 24));
+        let first17 = "45020320190101001";
+        let check = canbao::domain::id_number::check_char(first17.as_bytes());
+        let list = dir.path().join("名单.csv");
+        let text = format!(
+            "姓名,身份证号码,年级,班级,学校\n新生,{first17}{check},三年级,四年级2班,柳州市示范小学\n合计,,,,\n"
+        );
+        std::fs::write(&list, text).expect("list");
+        app.start_import(list);
+        finish_job(&mut app);
+        let Some(Modal::ImportPreview { preview, school, new_school, .. }) = &app.modal else {
+            panic!("no preview: {}", screen(&app))
+        };
+        let lines = app.import_preview_lines(preview, school.as_ref(), new_school.as_deref()).join("\n");
+        for said in future {
+            assert!(lines.contains(said), "{said}: {lines}");
+        }
+        for said in past {
+            assert!(!lines.contains(said), "{said}: {lines}");
+        }
+    }
+}

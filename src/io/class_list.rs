@@ -5239,7 +5239,7 @@ pub use crate::domain::phone::clean as clean_phone;
 /// then 「将导入并标记」 (to be imported and flagged), a phone 「此项留空，学生已导入」 then 「此项将留空，学生将导入」,
 /// nothing having been imported yet.
 pub fn as_preview(message: &str) -> String {
-    const TENSES: [(&str, &str); 14] = [
+    const TENSES: &[(&str, &str)] = &[
         ("已导入并标记", "将导入并标记"),
         ("imported and flagged", "to be imported and flagged"),
         ("此项留空，学生已导入", "此项将留空，学生将导入"),
@@ -5256,8 +5256,79 @@ pub fn as_preview(message: &str) -> String {
         ("statuses taken from the list", "statuses to be taken from the list"),
         ("学生记为不参保", "学生将记为不参保"),
         ("the pupil is declined", "the pupil will be declined"),
+        // Where a row goes: the class its cell names, the class written as it is, a number cell's class.
+        ("已按班级列导入到", "将按班级列导入到"),
+        ("grade: imported into", "grade: will be imported into"),
+        ("已按原样作为班级导入", "将按原样作为班级导入"),
+        (": imported as the class as written", ": will be imported as the class as written"),
+        ("末尾的 0）：已按“", "末尾的 0）：将按“"),
+        ("trailing 0: imported as", "trailing 0: will be imported as"),
+        // A masked number that is a pupil's whole one, a 15-digit number converted.
+        ("是同一学生，已按", "是同一学生，将按"),
+        ("the same child, imported with", "the same child, to be imported with"),
+        ("已按转换后的号码导入", "将按转换后的号码导入"),
+        ("; imported as the number it converts to", "; to be imported as the number it converts to"),
+        // Rows kept though odd: hidden, undecodable, with a footer's word, a sample sheet's.
+        ("），已导入，请核对", "），将导入，请核对"),
+        ("or filtered out: imported;", "or filtered out: to be imported;"),
+        (" imported: check them: rows", " to be imported: check them: rows"),
+        ("显示为“�”，已导入", "显示为“�”，将导入"),
+        ("已去除后导入", "将去除后导入"),
+        ("in this row were removed", "in this row will be removed"),
+        ("已作为学生导入", "将作为学生导入"),
+        ("imported as a pupil", "to be imported as a pupil"),
+        ("其中的学生已按名单导入", "其中的学生将按名单导入"),
+        ("仍已导入", "仍将导入"),
+        ("imported all the same", "to be imported all the same"),
+        ("已作为新学生导入", "将作为新学生导入"),
+        ("the row was added as a new pupil", "the row will be added as a new pupil"),
+        ("只导入一次", "将只导入一次"),
+        ("imported once", "to be imported once"),
+        // Rows not pupils.
+        ("已跳过", "将跳过"),
+        (": skipped", ": to be skipped"),
+        (", skipped)", ", to be skipped)"),
+        // Cells read, numbers and names taken from the list.
+        ("已按空白读取", "将按空白读取"),
+        ("the cell was read as empty", "the cell will be read as empty"),
+        ("no result saved, read as empty", "no result saved, to be read as empty"),
+        ("已按原样保存", "将按原样保存"),
+        ("kept as written, the pupil", "to be kept as written, the pupil"),
+        ("已按名单填为", "将按名单填为"),
+        ("filled in as the list gives it", "to be filled in as the list gives it"),
+        ("(ID number corrected from", "(ID number to be corrected from"),
+        ("已改回", "将改回"),
+        ("which was put back", "which will be put back"),
+        ("已按名单更新", "将按名单更新"),
+        ("which was taken: check it", "which will be taken: check it"),
+        ("已按名单改为", "将按名单改为"),
+        (": renamed ", ": to be renamed "),
+        ("已按姓名和班级作为", "将按姓名和班级作为"),
+        ("the row was taken as", "the row will be taken as"),
+        ("等已记在", "等将记在"),
+        ("notes went to the pupil", "notes will go to the pupil"),
+        // Pupils who left, back on a list.
+        ("已回到", "将回到"),
+        (": back in class", ": to be back in class"),
+        ("on it again: back in the classes", "on it again: to be back in the classes"),
+        ("on the lists again, are in the classes", "on the lists again, will be in the classes"),
+        // Moves the list makes.
+        ("名学生调到了", "名学生将调到"),
+        (" moved to another class", " to be moved to another class"),
+        (" moved from school ", " to be moved from school "),
+        ("if they should have stayed in", "if they should stay in"),
+        // The screen's own counts of an import: moves and statuses.
+        ("Moved: ", "To be moved: "),
+        ("按 canbao 表格更改", "将按 canbao 表格更改"),
+        ("canbao's own form: taken for", "canbao's own form: to be taken for"),
     ];
-    TENSES.iter().fold(message.to_owned(), |said, (done, to_be)| said.replace(done, to_be))
+    // Each phrase once: a preview said again (a line already in the future) stays as it is.
+    TENSES.iter().fold(
+        message.to_owned(),
+        |said, (done, to_be)| {
+            if said.contains(to_be) { said } else { said.replace(done, to_be) }
+        },
+    )
 }
 
 #[cfg(test)]
