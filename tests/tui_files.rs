@@ -10,6 +10,9 @@ use canbao::tui::{Action, App, Language, Options, views};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
+mod common;
+use common::{Recorder, rows};
+
 fn options(lang: Language) -> Options {
     Options { lang, theme: None, operator: Some("测试".into()), config_dir: None }
 }
@@ -25,25 +28,6 @@ fn screen(app: &App) -> Vec<String> {
     let mut terminal = Terminal::new(TestBackend::new(app.size.0, app.size.1)).expect("terminal");
     terminal.draw(|f| views::draw(f, app)).expect("draw");
     rows(terminal.backend().buffer())
-}
-
-fn rows(buffer: &ratatui::buffer::Buffer) -> Vec<String> {
-    (0..buffer.area.height)
-        .map(|y| {
-            let mut line = String::new();
-            let mut skip = 0;
-            for x in 0..buffer.area.width {
-                if skip > 0 {
-                    skip -= 1;
-                    continue;
-                }
-                let symbol = buffer[(x, y)].symbol();
-                skip = unicode_width::UnicodeWidthStr::width(symbol).saturating_sub(1);
-                line.push_str(symbol);
-            }
-            line
-        })
-        .collect()
 }
 
 fn students_in(path: &Path) -> i64 {
@@ -167,60 +151,6 @@ fn an_import_from_the_tui_takes_the_same_backup_as_canbao_import() {
     let name = taken[0].file_name().unwrap().to_string_lossy().into_owned();
     assert!(name.starts_with("school-") && name.ends_with("-import.db"), "{name}");
     assert_eq!(students_in(&taken[0]), 360, "the backup holds the drive as it was before the import");
-}
-
-/// A `TestBackend` that keeps every frame drawn, as its rows: what the operator saw between two keys.
-struct Recorder {
-    backend: TestBackend,
-    frames: std::rc::Rc<std::cell::RefCell<Vec<String>>>,
-}
-
-impl ratatui::backend::Backend for Recorder {
-    type Error = <TestBackend as ratatui::backend::Backend>::Error;
-
-    fn draw<'a, I>(&mut self, content: I) -> Result<(), Self::Error>
-    where
-        I: Iterator<Item = (u16, u16, &'a ratatui::buffer::Cell)>,
-    {
-        self.backend.draw(content)
-    }
-
-    fn hide_cursor(&mut self) -> Result<(), Self::Error> {
-        self.backend.hide_cursor()
-    }
-
-    fn show_cursor(&mut self) -> Result<(), Self::Error> {
-        self.backend.show_cursor()
-    }
-
-    fn get_cursor_position(&mut self) -> Result<ratatui::layout::Position, Self::Error> {
-        self.backend.get_cursor_position()
-    }
-
-    fn set_cursor_position<P: Into<ratatui::layout::Position>>(&mut self, position: P) -> Result<(), Self::Error> {
-        self.backend.set_cursor_position(position)
-    }
-
-    fn clear(&mut self) -> Result<(), Self::Error> {
-        self.backend.clear()
-    }
-
-    fn clear_region(&mut self, clear_type: ratatui::backend::ClearType) -> Result<(), Self::Error> {
-        self.backend.clear_region(clear_type)
-    }
-
-    fn size(&self) -> Result<ratatui::layout::Size, Self::Error> {
-        self.backend.size()
-    }
-
-    fn window_size(&mut self) -> Result<ratatui::backend::WindowSize, Self::Error> {
-        self.backend.window_size()
-    }
-
-    fn flush(&mut self) -> Result<(), Self::Error> {
-        self.frames.borrow_mut().push(rows(self.backend.buffer()).join("\n"));
-        self.backend.flush()
-    }
 }
 
 /// The operator waiting for an import to end, who presses Esc the moment the screen changes (the notice that the

@@ -13,6 +13,8 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::style::Color;
 
+mod common;
+
 const NOW: &str = "2026-11-23T10:00:00+08:00";
 
 fn store(sample: bool) -> Store {
@@ -9859,5 +9861,53 @@ fn the_import_preview_speaks_of_what_the_import_will_do() {
         for said in past {
             assert!(!lines.contains(said), "{said}: {lines}");
         }
+    }
+}
+
+/// The operator who pressed Ctrl-c over a dialog, read that a second one quits, and waited: once `QUIT_AGAIN` runs
+/// out, the event loop wakes and draws the screen without the warning, which then no longer holds.
+struct WaitsOutTheWarning {
+    frames: std::rc::Rc<std::cell::RefCell<Vec<String>>>,
+    pressed: usize,
+    waits: usize,
+}
+
+impl EventSource for WaitsOutTheWarning {
+    fn next(&mut self, _timeout: Duration) -> std::io::Result<Option<Event>> {
+        let warned = self.frames.borrow().last().is_some_and(|f| warns_of_a_second_ctrl_c(f));
+        // A Ctrl-c, then a wait as long as the loop asks for while the warning shows (the clock is not waited
+        // for: `None` is the wait run out), then Ctrl-c until the loop ends.
+        if self.pressed == 1 && warned && self.waits < 5 {
+            self.waits += 1;
+            return Ok(None);
+        }
+        self.pressed += 1;
+        Ok(Some(Event::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL))))
+    }
+}
+
+fn warns_of_a_second_ctrl_c(frame: &str) -> bool {
+    unspaced(frame).to_lowercase().contains("再按ctrl-c退出")
+}
+
+/// A Ctrl-c's warning that a second one quits is taken off the screen when its seconds run out, on the status line
+/// of a window big enough and on the 「窗口太小」 notice alike; before, it stayed until the next key, asking for a
+/// second Ctrl-c that no longer quit.
+#[test]
+fn a_ctrl_c_warning_leaves_the_screen_when_its_seconds_run_out() {
+    for width in [80, 79] {
+        let mut app = app(Language::Zh);
+        app.update(Action::Export);
+        assert!(app.modal.is_some(), "a dialog is open");
+        let frames = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
+        let backend = common::Recorder { backend: TestBackend::new(width, 24), frames: std::rc::Rc::clone(&frames) };
+        let mut terminal = Terminal::new(backend).expect("terminal");
+        let mut operator = WaitsOutTheWarning { frames: std::rc::Rc::clone(&frames), pressed: 0, waits: 0 };
+        run_loop(&mut terminal, &mut app, &mut operator).expect("loop");
+        assert!(app.quit, "{width}: quit at last");
+        let frames = frames.borrow();
+        let warned = frames.iter().position(|f| warns_of_a_second_ctrl_c(f)).expect("warned");
+        let taken_off = frames[warned..].iter().position(|f| !warns_of_a_second_ctrl_c(f));
+        assert!(taken_off.is_some(), "{width}: the warning stayed:\n{}", frames[frames.len() - 1]);
     }
 }

@@ -1,7 +1,7 @@
 //! The app's state and `update`, the one place it changes. Drawing (`views`) only reads what is here.
 
 use std::path::PathBuf;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use super::action::{Action, Held, QUIT_AGAIN};
 use super::dashboard::Dashboard;
@@ -516,9 +516,26 @@ impl App {
         true
     }
 
-    /// What the last Ctrl-c warned, until another key: the status line shows it over its own text.
+    /// What the last Ctrl-c warned, until another key or until its `QUIT_AGAIN` runs out: the status line (or the
+    /// 「窗口太小」 notice) shows it over its own text.
     pub fn quit_warning(&self) -> Option<&Status> {
         self.quit_warning.as_ref().map(|(_, said)| said)
+    }
+
+    /// How long the Ctrl-c warning on screen still holds: the event loop wakes then to take it off, or the screen
+    /// would still ask for a second Ctrl-c that no longer quits.
+    pub fn quit_warning_left(&self) -> Option<Duration> {
+        self.quit_warning.as_ref().map(|(at, _)| QUIT_AGAIN.saturating_sub(at.elapsed()))
+    }
+
+    /// The Ctrl-c warning's time ran out (`waited` when the event loop waited its whole `quit_warning_left`
+    /// without a key, else as the clock says): it is taken off. Whether it was.
+    pub fn quit_warning_over(&mut self, waited: bool) -> bool {
+        let over = self.quit_warning.as_ref().is_some_and(|(at, _)| waited || at.elapsed() >= QUIT_AGAIN);
+        if over {
+            self.quit_warning = None;
+        }
+        over
     }
 
     /// A key's (or the mouse's) action: to the dialog on top, else the search line, else the screen.

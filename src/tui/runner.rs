@@ -185,6 +185,7 @@ where
         // syncs the file (about 15 ms), too slow to run after every key. Not while a job runs: its own
         // connection copies what it wrote before it ends, on the worker.
         let settle = app.log_pending() && !busy;
+        let idle = !app.waits_for_pause() && !busy && !settle && !app.follows_writer();
         let timeout = Duration::from_millis(if app.waits_for_pause() {
             ASTRAY_PAUSE_MS
         } else if busy {
@@ -194,7 +195,18 @@ where
         } else {
             1000
         });
+        // A Ctrl-c's warning that a second one quits holds `QUIT_AGAIN`: the loop wakes when it runs out, to take
+        // it off the screen, where it stayed until the next key and asked for a Ctrl-c that no longer quit.
+        let warning_left = app.quit_warning_left();
+        let timeout = match warning_left {
+            Some(left) if idle || left < timeout => left,
+            _ => timeout,
+        };
+        let waits_out_warning = warning_left == Some(timeout);
         let event = events.next(timeout)?;
+        if event.is_none() && app.quit_warning_over(waits_out_warning) {
+            dirty = true;
+        }
         if event == Some(REDRAW) {
             // A window resized while canbao was stopped sent its resize to the shell, not to canbao: the size is
             // read again, or the cursor's page and the too-small check would follow the old window.
