@@ -776,6 +776,52 @@ fn an_empty_special_roster_is_no_error() {
     }
 }
 
+/// The special-category roster exported from the screen on a drive with no policy says, as `canbao export special`
+/// does, that 备注 does not say which subsidy applies to a pupil of several categories, and where to choose the
+/// policy; before, the screen wrote the roster without a word. Nothing is said where each pupil has one category.
+#[test]
+fn the_special_roster_without_a_policy_says_its_subsidy_remarks_are_blank() {
+    use canbao::domain::student::CategoryMark;
+    let export = |app: &mut App| -> Vec<String> {
+        let dir = tempfile::tempdir().expect("dir");
+        app.update(Action::Palette);
+        type_text(app, "export special");
+        app.update(Action::Confirm);
+        let Some(canbao::tui::modal::Modal::Path(prompt)) = &mut app.modal else { panic!("prompt") };
+        prompt.input.set(&dir.path().display().to_string());
+        app.update(Action::Confirm);
+        finish_job(app);
+        let Some(canbao::tui::modal::Modal::Message(m)) = &app.modal else { panic!("no box: {:?}", app.status) };
+        assert!(std::fs::read_dir(dir.path()).expect("dir").count() > 0, "written: {:?}", m.lines);
+        let lines = m.lines.clone();
+        app.update(Action::Back);
+        lines
+    };
+    for (lang, blank, several, choose) in [
+        (Language::Zh, "资助备注未填", "1 名学生属多个人员类别", "“政策：查看与选定”"),
+        (
+            Language::En,
+            "subsidy remarks left blank",
+            "1 pupil(s) have several categories",
+            "\"Policy: show and choose\"",
+        ),
+    ] {
+        let mut app = app(lang);
+        let lines = export(&mut app);
+        assert!(!lines.iter().any(|l| l.contains(blank)), "{lines:?}");
+        let pupil = app.store.students(&Default::default()).expect("list")[0].id;
+        let marks = [("低保对象", "民政"), ("孤儿", "民政")].map(|(name, department)| CategoryMark {
+            name: name.into(),
+            department: department.into(),
+            year: None,
+        });
+        app.store.set_categories(pupil, &marks).expect("categories");
+        let lines = export(&mut app);
+        let said = lines.iter().find(|l| l.contains(blank)).unwrap_or_else(|| panic!("not said: {lines:?}"));
+        assert!(said.contains(several) && said.contains(choose) && !said.contains("  "), "{said}");
+    }
+}
+
 #[test]
 fn payment_form() {
     snap("payment", |app| app.update(Action::TogglePaid));

@@ -677,7 +677,17 @@ fn export_form(
                 let note = forms::ledgers::blank_amounts_note(&input).map(|(both, _)| both);
                 skipped.extend(note.filter(|note| !skipped.contains(note)));
             }),
-            Form::Special => forms::special::export_special(&input, out),
+            // As `canbao export special` says it: without the year's policy 备注 cannot say which category's
+            // subsidy applies to a pupil of several, and a department reading the roster cannot tell whether it pays.
+            Form::Special => forms::special::export_special(&input, out).inspect(|_| {
+                let school = opts.school.as_deref().filter(|_| several).map(|s| format!("{s}：")).unwrap_or_default();
+                let how = (
+                    "请在命令面板中选“政策：查看与选定”选定政策后重新导出".to_owned(),
+                    "choose one with \"Policy: show and choose\" in the command palette and export again".to_owned(),
+                );
+                let note = forms::special::subsidy_remarks_unsaid_how(&input, how);
+                skipped.extend(note.map(|(both, _)| format!("{school}{both}")));
+            }),
             Form::Classes => forms::classes::export_classes(&input, out).map(|(paths, former)| {
                 skipped.extend(forms::classes::former_note(former, forms::classes::CLASS_FORM).map(|(both, _)| both));
                 paths

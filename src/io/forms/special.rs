@@ -126,7 +126,19 @@ pub fn export_special(input: &FormInput, out: Option<&Path>) -> Result<Vec<PathB
 /// The warning that the roster's 备注 says of no pupil of several categories which subsidy applies (the highest,
 /// never a sum: 003 四(三)), since the drive has no policy of the form's year to quote it from: a department
 /// reading its sheet cannot tell whether it pays. None when a policy is chosen or no pupil has two categories.
+/// `commands`: the commands that list the policies and choose one (in Chinese and in English).
 pub fn subsidy_remarks_unsaid(input: &FormInput, commands: (String, String, String)) -> Option<(String, String)> {
+    let (list, use_zh, use_en) = commands;
+    let how = (
+        format!("请用 {use_zh} 选定政策（{list} 列出可用的政策）后重新导出"),
+        format!("choose one with {use_en} ({list} shows them) and export again"),
+    );
+    subsidy_remarks_unsaid_how(input, how)
+}
+
+/// `subsidy_remarks_unsaid`, with `how` (in Chinese and in English) to choose a policy and export again: the screen
+/// says where its own policy list is, the command line its commands.
+pub fn subsidy_remarks_unsaid_how(input: &FormInput, how: (String, String)) -> Option<(String, String)> {
     if input.priced_policy().is_some() {
         return None;
     }
@@ -135,13 +147,14 @@ pub fn subsidy_remarks_unsaid(input: &FormInput, commands: (String, String, Stri
     if several == 0 {
         return None;
     }
-    let (list, use_zh, use_en) = commands;
+    let (how_zh, how_en) = how;
     let en = format!(
-        "subsidy remarks left blank: {several} pupil(s) have several categories, but the drive has no policy of the          form's year, so 备注 does not say which category's subsidy applies (the highest, never a sum); choose one          with {use_en} ({list} shows them) and export again"
+        "subsidy remarks left blank: {several} pupil(s) have several categories, but the drive has no policy of the \
+         form's year, so 备注 does not say which category's subsidy applies (the highest, never a sum); {how_en}"
     );
     let zh = format!(
         "资助备注未填：{several} 名学生属多个人员类别，但数据文件没有本年度的保费政策，备注未写明按哪一类别（最高）资助、\
-         其余类别不另资助；请用 {use_zh} 选定政策（{list} 列出可用的政策）后重新导出"
+         其余类别不另资助；{how_zh}"
     );
     Some((format!("{zh} ({en})"), en))
 }
