@@ -14,11 +14,10 @@ use canbao::io::reconcile::Source;
 use canbao::store::Store;
 use canbao::tui::modal::Modal;
 use canbao::tui::palette::Command as PaletteCommand;
-use canbao::tui::{Action, App, Language, Options, views};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+use canbao::tui::{Action, App, Language, Options};
 
-const NOW: &str = "2026-11-23T10:00:00+08:00";
+mod common;
+use common::NOW;
 
 /// Marks a line of text that is a row of the screen.
 const SCREEN_ROW: &str = "\u{1}";
@@ -290,24 +289,7 @@ fn app(drive: &Path) -> App {
 
 /// The screen as text, wide characters once.
 fn screen(app: &App) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(app.size.0, app.size.1)).expect("terminal");
-    terminal.draw(|f| views::draw(f, app)).expect("draw");
-    let buffer = terminal.backend().buffer();
-    let mut out = String::new();
-    for y in 0..buffer.area.height {
-        let mut skip = 0;
-        for x in 0..buffer.area.width {
-            if skip > 0 {
-                skip -= 1;
-                continue;
-            }
-            let symbol = buffer[(x, y)].symbol();
-            skip = unicode_width::UnicodeWidthStr::width(symbol).saturating_sub(1);
-            out.push_str(symbol);
-        }
-        out.push('\n');
-    }
-    out
+    common::rows(&common::drawn(app)).into_iter().map(|row| row + "\n").collect()
 }
 
 fn type_text(app: &mut App, text: &str) {

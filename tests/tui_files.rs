@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use canbao::store::Store;
-use canbao::tui::{Action, App, Language, Options, views};
+use canbao::tui::{Action, App, Language, Options};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
@@ -14,7 +14,7 @@ mod common;
 use common::{Recorder, rows};
 
 fn options(lang: Language) -> Options {
-    Options { lang, theme: None, operator: Some("测试".into()), config_dir: None }
+    common::options(lang, Some("测试"))
 }
 
 fn app_on(path: &Path, lang: Language) -> App {
@@ -25,9 +25,7 @@ fn app_on(path: &Path, lang: Language) -> App {
 
 /// The screen's rows as text (wide characters keep their hidden cell as a space, which `contains` tolerates).
 fn screen(app: &App) -> Vec<String> {
-    let mut terminal = Terminal::new(TestBackend::new(app.size.0, app.size.1)).expect("terminal");
-    terminal.draw(|f| views::draw(f, app)).expect("draw");
-    rows(terminal.backend().buffer())
+    rows(&common::drawn(app))
 }
 
 fn students_in(path: &Path) -> i64 {

@@ -14,17 +14,7 @@ use ratatui::backend::TestBackend;
 use ratatui::style::Color;
 
 mod common;
-
-const NOW: &str = "2026-11-23T10:00:00+08:00";
-
-fn store(sample: bool) -> Store {
-    let mut store = Store::open_in_memory().expect("store");
-    store.set_fixed_clock(NOW);
-    if sample {
-        canbao::demo::load_sample(&mut store).expect("sample");
-    }
-    store
-}
+use common::{NOW, options, store};
 
 /// Puts a new drive in insured year `year`, as a drive started in that year's collection season is: payment dates
 /// are judged against the drive's own year, so a test paying on a past year's policy's dates runs in a drive of
@@ -33,10 +23,6 @@ fn in_year(store: &mut Store, year: i32) {
     let set = "UPDATE meta SET value = ?1 WHERE key IN ('current_year', 'first_year')";
     assert_eq!(store.connection().execute(set, [year.to_string()]).expect("year"), 2);
     store.reload_year().expect("year");
-}
-
-fn options(lang: Language, operator: Option<&str>) -> Options {
-    Options { lang, theme: None, operator: operator.map(str::to_owned), config_dir: None }
 }
 
 fn app(lang: Language) -> App {
@@ -59,20 +45,8 @@ fn screen(app: &App) -> String {
 
 /// A drawn buffer as `screen` writes it.
 fn buffer_text(buffer: &ratatui::buffer::Buffer) -> String {
-    let area = buffer.area;
     let mut out = String::new();
-    for y in 0..area.height {
-        let mut line = String::new();
-        let mut skip = 0;
-        for x in 0..area.width {
-            if skip > 0 {
-                skip -= 1;
-                continue;
-            }
-            let symbol = buffer[(x, y)].symbol();
-            skip = unicode_width::UnicodeWidthStr::width(symbol).saturating_sub(1);
-            line.push_str(symbol);
-        }
+    for line in common::rows(buffer) {
         out.push_str(line.trim_end());
         out.push('\n');
     }
@@ -6597,8 +6571,7 @@ fn the_q_of_a_name_typed_without_a_slash_does_not_close_canbao() {
         app.key_is_character(true);
         press(&mut app, KeyCode::Char(typed.chars().next().expect("key")));
         assert!(app.waits_for_pause(), "{typed}");
-        app.key_is_character(false);
-        app.update(Action::Quit);
+        press_ctrl_c(&mut app);
         assert!(app.quit, "Ctrl-c after {typed}");
     }
 }
@@ -7611,7 +7584,9 @@ fn words(screen: &str) -> String {
     screen.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// Ctrl-c as the event loop takes it: a key that types no character (`App::key_is_character`), then its action.
 fn press_ctrl_c(app: &mut App) {
+    app.key_is_character(false);
     let event = Event::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL));
     if let Some(action) = canbao::tui::runner::translate(app, event) {
         app.update(action);
@@ -7630,7 +7605,6 @@ fn ctrl_c_right_after_a_dialog_opened_warns_before_quitting() {
         let opened = app.modal.as_ref().map(std::mem::discriminant);
         assert!(opened.is_some(), "{opener}: open at once");
         app.key_in_run(true);
-        app.key_is_character(false);
         press_ctrl_c(&mut app);
         assert!(!app.quit, "{opener}: the first Ctrl-c over the dialog warns");
         assert_eq!(app.modal.as_ref().map(std::mem::discriminant), opened, "{opener}: {}", screen(&app));
@@ -7643,7 +7617,6 @@ fn ctrl_c_right_after_a_dialog_opened_warns_before_quitting() {
     app.report_pauses();
     press(&mut app, KeyCode::Char('x'));
     app.key_in_run(true);
-    app.key_is_character(false);
     press_ctrl_c(&mut app);
     press(&mut app, KeyCode::Char('d'));
     assert!(app.modal.is_none() && !app.quit, "{}", screen(&app));
@@ -8240,7 +8213,6 @@ fn a_key_typed_right_after_ctrl_c_on_a_job_goes_back_to_its_progress() {
     app.start_import(list);
     assert!(matches!(app.modal, Some(Modal::Working(_))), "{}", screen(&app));
     app.key_in_run(false);
-    app.key_is_character(false);
     press_ctrl_c(&mut app);
     assert!(stop_question_open(&app), "{}", screen(&app));
     app.key_in_run(true);

@@ -4,9 +4,10 @@
 use canbao::domain::student::{PaymentDetails, PaymentStatus};
 use canbao::store::{Store, StudentFilter};
 use canbao::tui::palette::Command;
-use canbao::tui::{Action, App, Language, Options, views};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+use canbao::tui::{Action, App, Language, Options};
+
+mod common;
+use common::{NOW, options};
 
 fn title(app: &App) -> String {
     screen(app).lines().next().unwrap_or_default().to_owned()
@@ -14,36 +15,17 @@ fn title(app: &App) -> String {
 
 /// The screen as text, wide characters once (not followed by their hidden cell).
 fn screen(app: &App) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(app.size.0, app.size.1)).expect("terminal");
-    terminal.draw(|f| views::draw(f, app)).expect("draw");
-    let buffer = terminal.backend().buffer();
-    let mut out = String::new();
-    for y in 0..buffer.area.height {
-        let mut skip = 0;
-        for x in 0..buffer.area.width {
-            if skip > 0 {
-                skip -= 1;
-                continue;
-            }
-            let symbol = buffer[(x, y)].symbol();
-            skip = unicode_width::UnicodeWidthStr::width(symbol).saturating_sub(1);
-            out.push_str(symbol);
-        }
-        out.push('\n');
-    }
-    out
+    common::rows(&common::drawn(app)).into_iter().map(|row| row + "\n").collect()
 }
 
 #[test]
 fn the_palette_starts_the_next_year_and_switches_to_the_last_one_read_only() {
-    let mut store = Store::open_in_memory().expect("store");
-    store.set_fixed_clock("2026-11-23T10:00:00+08:00");
-    canbao::demo::load_sample(&mut store).expect("sample");
+    let mut store = common::store(true);
     let first = store.students(&StudentFilter::default()).expect("list")[0].id;
     let details = PaymentDetails { amount_fen: Some(38000), ..Default::default() };
     store.set_payment(first, PaymentStatus::Paid, &details).expect("paid");
     let year = store.current_year().expect("a year");
-    let options = Options { lang: Language::Zh, theme: None, operator: Some("测试".into()), config_dir: None };
+    let options = options(Language::Zh, Some("测试"));
     let mut app = App::new(store, &options).expect("app");
     app.update(Action::Resize(100, 40));
     assert!(!title(&app).contains("年度"), "a drive in its first year has no year to tell apart");
@@ -85,7 +67,7 @@ fn the_palette_starts_the_next_year_and_switches_to_the_last_one_read_only() {
 #[test]
 fn an_earlier_year_is_searched_by_its_own_classes() {
     let mut store = Store::open_in_memory().expect("store");
-    store.set_fixed_clock("2026-11-23T10:00:00+08:00");
+    store.set_fixed_clock(NOW);
     let text =
         "姓名,身份证号码,年级,班级\n六年甲,450202201403010026,六年级,1班\n五年丙,450202201503010023,五年级,1班\n";
     let sheets = canbao::io::table::read_bytes(text.as_bytes(), "list.csv").expect("read");
@@ -95,7 +77,7 @@ fn an_earlier_year_is_searched_by_its_own_classes() {
     assert_eq!(report.added, 2, "{report:?}");
     let year = store.current_year().expect("a year");
     store.start_year(year + 1, true, None, false).expect("next year");
-    let options = Options { lang: Language::Zh, theme: None, operator: Some("测试".into()), config_dir: None };
+    let options = options(Language::Zh, Some("测试"));
     let mut app = App::new(store, &options).expect("app");
     app.update(Action::Resize(100, 30));
     let search = |app: &mut App, text: &str| {
@@ -122,11 +104,9 @@ fn an_earlier_year_is_searched_by_its_own_classes() {
 
 /// A new year started from the palette, with the whole roster selected first.
 fn new_year_with_all_selected(lang: Language) -> App {
-    let mut store = Store::open_in_memory().expect("store");
-    store.set_fixed_clock("2026-11-23T10:00:00+08:00");
-    canbao::demo::load_sample(&mut store).expect("sample");
+    let store = common::store(true);
     let year = store.current_year().expect("a year");
-    let options = Options { lang, theme: None, operator: Some("测试".into()), config_dir: None };
+    let options = options(lang, Some("测试"));
     let mut app = App::new(store, &options).expect("app");
     app.update(Action::Resize(120, 40));
     app.update(Action::SelectAll);
@@ -548,15 +528,13 @@ fn the_new_year_question_says_the_drives_copy_is_taken_over_a_differing_file() {
 /// The new year's question says that the pupils marked 已离校 move out of their classes, and where to.
 #[test]
 fn the_new_year_question_says_the_pupils_who_left_move_out_of_their_classes() {
-    let mut store = Store::open_in_memory().expect("store");
-    store.set_fixed_clock("2026-11-23T10:00:00+08:00");
-    canbao::demo::load_sample(&mut store).expect("sample");
+    let mut store = common::store(true);
     let pupils = store.students(&StudentFilter::default()).expect("list");
     for p in pupils.iter().take(2) {
         store.set_enrollment(p.id, canbao::domain::student::Enrollment::Left, None).expect("left");
     }
     let year = store.current_year().expect("a year");
-    let options = Options { lang: Language::Zh, theme: None, operator: Some("测试".into()), config_dir: None };
+    let options = options(Language::Zh, Some("测试"));
     let mut app = App::new(store, &options).expect("app");
     app.update(Action::Resize(100, 40));
     app.run_command(Command::NewYear);
@@ -571,7 +549,7 @@ fn the_new_year_question_says_the_pupils_who_left_move_out_of_their_classes() {
 fn the_new_year_question_names_the_school_of_each_class_on_a_drive_of_several() {
     let question = |schools: &[&str], lang: Language| {
         let mut store = Store::open_in_memory().expect("store");
-        store.set_fixed_clock("2026-11-23T10:00:00+08:00");
+        store.set_fixed_clock(NOW);
         for (s, school) in schools.iter().enumerate() {
             let mut text = String::from("姓名,身份证号码,年级,班级\n");
             for (g, (grade, class)) in [("一年级", "1班"), ("六年级", "1班"), ("", "学前班")].iter().enumerate()
@@ -585,7 +563,7 @@ fn the_new_year_question_names_the_school_of_each_class_on_a_drive_of_several() 
             let today = store.today();
             canbao::io::class_list::import_inputs(&mut store, inputs, None, school, today, false).expect("import");
         }
-        let options = Options { lang, theme: None, operator: Some("测试".into()), config_dir: None };
+        let options = options(lang, Some("测试"));
         let mut app = App::new(store, &options).expect("app");
         app.update(Action::Resize(120, 40));
         app.run_command(Command::NewYear);
@@ -622,7 +600,7 @@ fn the_new_year_question_names_the_school_of_each_class_on_a_drive_of_several() 
 fn the_title_keeps_the_year_and_the_date_whole_at_80_columns() {
     for lang in [Language::Zh, Language::En] {
         let mut store = Store::open_in_memory().expect("store");
-        store.set_fixed_clock("2026-11-23T10:00:00+08:00");
+        store.set_fixed_clock(NOW);
         let text = "姓名,身份证号码,年级,班级\n五年丙,450202201503010023,五年级,1班\n";
         let sheets = canbao::io::table::read_bytes(text.as_bytes(), "list.csv").expect("read");
         let inputs = vec![canbao::io::class_list::Input::Sheets("list.csv".to_owned(), sheets)];
@@ -631,7 +609,7 @@ fn the_title_keeps_the_year_and_the_date_whole_at_80_columns() {
         canbao::io::class_list::import_inputs(&mut store, inputs, None, school, today, false).expect("import");
         let year = store.current_year().expect("a year");
         store.start_year(year + 1, true, None, false).expect("next year");
-        let options = Options { lang, theme: None, operator: Some("测试员".into()), config_dir: None };
+        let options = options(lang, Some("测试员"));
         let mut app = App::new(store, &options).expect("app");
         app.update(Action::Resize(80, 30));
         let shown = title(&app);

@@ -2,7 +2,35 @@
 // Each test file takes what it needs of this module: what one leaves unused is no dead code of the others.
 #![allow(dead_code)]
 
+use canbao::store::Store;
+use canbao::tui::{App, Language, Options, views};
+use ratatui::Terminal;
 use ratatui::backend::TestBackend;
+
+/// The clock of the tests' drives: in the 2027 insured year's collection season.
+pub const NOW: &str = "2026-11-23T10:00:00+08:00";
+
+/// An in-memory drive at `NOW`, holding the sample school if `sample`.
+pub fn store(sample: bool) -> Store {
+    let mut store = Store::open_in_memory().expect("store");
+    store.set_fixed_clock(NOW);
+    if sample {
+        canbao::demo::load_sample(&mut store).expect("sample");
+    }
+    store
+}
+
+/// The screen's options in `lang`, as `operator`, with no theme and no config folder of the machine's.
+pub fn options(lang: Language, operator: Option<&str>) -> Options {
+    Options { lang, theme: None, operator: operator.map(str::to_owned), config_dir: None }
+}
+
+/// The app's screen drawn at its size.
+pub fn drawn(app: &App) -> ratatui::buffer::Buffer {
+    let mut terminal = Terminal::new(TestBackend::new(app.size.0, app.size.1)).expect("terminal");
+    terminal.draw(|f| views::draw(f, app)).expect("draw");
+    terminal.backend().buffer().clone()
+}
 
 /// The buffer's rows as text, a wide character once (its hidden cell after it not repeated as a space).
 pub fn rows(buffer: &ratatui::buffer::Buffer) -> Vec<String> {
