@@ -2629,9 +2629,13 @@ fn quitting_while_a_job_runs_stops_it_first() {
         assert!(app.jobs.running().is_some(), "{job}: {}", screen(&app));
         let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
         // Ctrl-c asks whether to stop the job; a look at the question (the first pause ends the keys read as it
-        // opens, the second is the look), then Ctrl-c again (and again).
+        // opens, the second is the look), then Ctrl-c again, and a wait while the job stops (a third Ctrl-c
+        // would leave without waiting).
         let ctrl_c = Event::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL));
-        let script = PacedScript([Paced::Key(ctrl_c), Paced::Pause, Paced::Pause].into_iter().collect());
+        let mut script: std::collections::VecDeque<Paced> =
+            [Paced::Key(ctrl_c.clone()), Paced::Pause, Paced::Pause, Paced::Key(ctrl_c)].into_iter().collect();
+        script.extend((0..400).flat_map(|_| [Paced::Sleep(50), Paced::Pause]));
+        let script = PacedScript(script);
         run_loop(&mut terminal, &mut app, &mut { script }).expect("loop");
         drop(writer);
         assert!(app.quit);
@@ -9928,4 +9932,36 @@ fn a_ctrl_c_warning_leaves_the_screen_when_its_seconds_run_out() {
         let taken_off = frames[warned..].iter().position(|f| !warns_of_a_second_ctrl_c(f));
         assert!(taken_off.is_some(), "{width}: the warning stayed:\n{}", frames[frames.len() - 1]);
     }
+}
+
+/// Quitting while a big import runs: the first Ctrl-c asks whether to stop it, the second stops it and waits for
+/// its rollback, and a third leaves at once, the import's transaction never committed; before, the screen sat
+/// waiting for the rollback with no way out but a signal from another terminal. The drive is as it was.
+#[test]
+fn a_third_ctrl_c_leaves_without_waiting_for_an_import_to_roll_back() {
+    use canbao::tui::modal::Modal;
+    let dir = tempfile::tempdir().expect("dir");
+    let mut app = drive_file_app(dir.path());
+    let before = app.store.student_count().expect("count");
+    let mut text = String::from("姓名,身份证号码,年级,班级,学校\n");
+    for i in 0..5000 {
+        let first17 = format!("4502032019{:07}", 100_000 + i);
+        let check = canbao::domain::id_number::check_char(first17.as_bytes());
+        text.push_str(&format!("新生{i},{first17}{check},一年级,1班,柳州市示范小学\n"));
+    }
+    let list = dir.path().join("名单.csv");
+    std::fs::write(&list, text).expect("list");
+    app.start_import(list);
+    finish_job(&mut app);
+    assert!(matches!(app.modal, Some(Modal::ImportPreview { .. })), "{}", screen(&app));
+    app.update(Action::Confirm);
+    assert!(app.jobs.running().is_some(), "the import runs: {}", screen(&app));
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
+    run_loop(&mut terminal, &mut app, &mut PacedScript(Default::default())).expect("loop");
+    assert!(app.jobs.running().is_some(), "left while the import was stopping");
+    let said = app.status.as_ref().map(|s| s.text.clone()).unwrap_or_default();
+    assert!(said.contains("再按 Ctrl-C 立即退出"), "{said}");
+    drop(app.jobs.wait());
+    let drive = Store::open_read_only(&dir.path().join("drive.db")).expect("drive");
+    assert_eq!(drive.student_count().expect("count"), before, "nothing of the import kept");
 }

@@ -89,6 +89,13 @@ impl JobKind {
     pub fn can_stop(self) -> bool {
         !matches!(self, JobKind::Restoring)
     }
+
+    /// Whether the process may end while the job runs and leave the drive as it was before it: everything the
+    /// job writes is in the drive's one transaction, which is never committed then. Not an export or a backup,
+    /// which would leave a half-written file or a form's hidden folder, nor a restore.
+    pub fn ends_with_the_process(self) -> bool {
+        !matches!(self, JobKind::Restoring | JobKind::Exporting | JobKind::BackingUp)
+    }
 }
 
 impl Work {
@@ -775,15 +782,22 @@ impl Jobs {
 
     /// Waits for the running job's outcome: `None` when none runs, or its worker ended without one.
     pub fn wait(&self) -> Option<JobOutcome> {
-        let running = self.running.as_ref()?;
         loop {
-            match self.rx.recv_timeout(std::time::Duration::from_millis(50)) {
-                Ok(outcome) => return Some(outcome),
-                Err(_) if running.worker.as_ref().is_none_or(std::thread::JoinHandle::is_finished) => {
-                    return self.rx.try_recv().ok();
-                }
-                Err(_) => {}
+            if let Some(ended) = self.wait_up_to(std::time::Duration::from_millis(50)) {
+                return ended;
             }
+        }
+    }
+
+    /// `wait`, for `timeout` at the most: `None` while the job still runs then.
+    pub fn wait_up_to(&self, timeout: std::time::Duration) -> Option<Option<JobOutcome>> {
+        let Some(running) = self.running.as_ref() else { return Some(None) };
+        match self.rx.recv_timeout(timeout) {
+            Ok(outcome) => Some(Some(outcome)),
+            Err(_) if running.worker.as_ref().is_none_or(std::thread::JoinHandle::is_finished) => {
+                Some(self.rx.try_recv().ok())
+            }
+            Err(_) => None,
         }
     }
 

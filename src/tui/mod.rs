@@ -82,6 +82,11 @@ pub fn run(
         Err(e) => Err(e.into()),
     };
     drop(guard);
+    // Left at a Ctrl-c while a job's transaction was still open (`runner::stop_job_before_leaving`): the process
+    // ends here, holding the drive's lock to the last, and the transaction ends with it, never committed.
+    if app.jobs.running().is_some() && !terminal::stop_requested() {
+        std::process::exit(0);
+    }
     if terminal::stop_requested() {
         drop(app);
         terminal::exit_if_signalled();

@@ -255,23 +255,53 @@ where
             None => {}
         }
     }
-    stop_job_before_leaving(terminal, app)
+    stop_job_before_leaving(terminal, app, events)
 }
 
 /// The screen is left while a job runs (a second Ctrl-c at the question whether to stop it, a signal): the job is
 /// stopped and waited for, so its one transaction is rolled back (or committed, had it finished first) and a file
 /// half-written is removed before the terminal is given back, where the process ending cut it off mid-way and
 /// left a form's hidden folder or a half-copied backup behind. A restore, which cannot stop, is waited for to its
-/// end. A second signal still ends the process at once.
-fn stop_job_before_leaving<B: Backend>(terminal: &mut Terminal<B>, app: &mut App) -> Result<(), Box<dyn Error>>
+/// end. A second signal still ends the process at once. So does a Ctrl-c while a job that writes only the drive
+/// rolls back (a big import's takes a while): the operator who will not wait gets the terminal back at once, and
+/// the job's transaction, never committed, goes with the process, leaving the drive as it was before the job.
+fn stop_job_before_leaving<B: Backend>(
+    terminal: &mut Terminal<B>,
+    app: &mut App,
+    events: &mut impl EventSource,
+) -> Result<(), Box<dyn Error>>
 where
     B::Error: 'static,
 {
     let Some((kind, _)) = app.jobs.running() else { return Ok(()) };
     app.jobs.stop();
-    app.say(super::text::fill(app.text.stopping_to_quit, &[&app.text.job(kind)]));
+    let leaves_now = kind.ends_with_the_process();
+    let said = if leaves_now { app.text.stopping_to_quit_now } else { app.text.stopping_to_quit };
+    app.say(super::text::fill(said, &[&app.text.job(kind)]));
     terminal.draw(|frame| views::draw(frame, app))?;
-    let outcome = app.jobs.wait();
+    let outcome = loop {
+        // A key is looked for first: Ctrl-c leaves even when the job ends in the same moment.
+        if leaves_now {
+            match events.next(Duration::from_millis(50))? {
+                Some(Event::Key(k))
+                    if k.kind == KeyEventKind::Press
+                        && k.code == KeyCode::Char('c')
+                        && k.modifiers.contains(KeyModifiers::CONTROL) =>
+                {
+                    return Ok(());
+                }
+                // Back from Ctrl-z (`fg`): the notice is drawn again over what the shell left.
+                Some(REDRAW) => {
+                    terminal.clear()?;
+                    terminal.draw(|frame| views::draw(frame, app))?;
+                }
+                _ => {}
+            }
+        }
+        if let Some(ended) = app.jobs.wait_up_to(Duration::from_millis(if leaves_now { 0 } else { 50 })) {
+            break ended;
+        }
+    };
     app.jobs.finished();
     if let Some(outcome) = outcome {
         outcome.discard();

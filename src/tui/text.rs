@@ -486,6 +486,9 @@ pub struct Text {
     pub quit_loses_typing: &'static str,
     /// Leaving the screen while a job runs (the job): it is stopped first, and the screen waits for it.
     pub stopping_to_quit: &'static str,
+    /// `stopping_to_quit` for a job whose every change is in the drive's one transaction (the job): a second
+    /// Ctrl-c leaves without waiting, the drive as it was before the job.
+    pub stopping_to_quit_now: &'static str,
     /// The first Ctrl-c over a dialog, a form, a chooser or the palette with nothing typed into it (the seconds).
     pub quit_closes_dialog: &'static str,
     /// Esc in the payment form after an amount was typed: nothing was recorded.
@@ -1229,6 +1232,7 @@ mod tests {
                 t.quit_loses_typing,
                 t.quit_closes_dialog,
                 t.stopping_to_quit,
+                t.stopping_to_quit_now,
                 t.elapsed,
                 t.saved,
                 t.import_counts,

@@ -402,6 +402,7 @@ pub static EN: Text = Text {
     note_unsaved: "Note not saved: Esc discarded \"{}\"",
     quit_loses_typing: "Press Ctrl-C again within {} s to quit; what you typed is not saved",
     stopping_to_quit: "{}: stopping, then quitting",
+    stopping_to_quit_now: "{}: stopping, then quitting; Ctrl-C again quits now",
     quit_closes_dialog: "Press Ctrl-C again within {} s to quit; Esc closes only the dialog",
     payment_unsaved: "Payment not recorded: Esc discarded the amount {} yuan",
     enrollment_unsaved: "Enrollment not changed: Esc discarded \"{}\"",

@@ -379,6 +379,7 @@ pub static ZH: Text = Text {
     note_unsaved: "备注未保存：按 Esc 放弃了「{}」",
     quit_loses_typing: "{} 秒内再按 Ctrl-C 退出，输入的内容不会保存",
     stopping_to_quit: "{}：正在停止，停止后退出",
+    stopping_to_quit_now: "{}：正在停止，停止后退出；再按 Ctrl-C 立即退出，数据文件不变",
     quit_closes_dialog: "{} 秒内再按 Ctrl-C 退出；只关闭对话框请按 Esc",
     payment_unsaved: "缴费未登记：按 Esc 放弃了金额 {} 元",
     enrollment_unsaved: "参保状态未修改：按 Esc 放弃了「{}」",
