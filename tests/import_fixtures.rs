@@ -1493,6 +1493,42 @@ fn a_number_cell_holding_all_the_digits_of_an_id_is_the_whole_number() {
     assert_eq!(store.student_by_id_number(&whole).unwrap().map(|p| p.name), Some("韦一".to_owned()));
 }
 
+/// A CSV column of numbers a spreadsheet rounded (15 digits, then 000) holds some whose check digit holds by
+/// chance: such a number is flagged as its neighbours are, not stored as a whole number, and the children sharing
+/// it are each imported, not left out as one number of two names. A list of whole numbers with one ending in 000
+/// keeps it valid.
+#[test]
+fn a_rounded_csv_column_flags_the_numbers_whose_check_digit_holds_by_chance() {
+    let chance = valid("45020220120301200");
+    assert_eq!(chance, "450202201203012000");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("六年级5班.csv");
+    let mut csv = String::from("姓名,身份证号码,班级\n");
+    let names = ["甲", "乙", "丙", "丁", "戊", "己", "庚", "辛", "壬", "癸", "子", "丑"];
+    for (k, name) in names.iter().enumerate() {
+        let id = match k {
+            0..3 => chance.clone(),
+            _ => format!("45020220120301{}000", k % 3 + 3),
+        };
+        csv.push_str(&format!("圆整{name},{id},六年级5班\n"));
+    }
+    std::fs::write(&path, csv).unwrap();
+    let mut store = store();
+    let report = class_list::import(&mut store, &[path.as_path()], Some("测试小学"), false).unwrap();
+    assert_eq!((report.added, report.duplicates, report.id_invalid), (12, 0, 12), "{:?}", report.problems);
+    let pupils = store.students(&StudentFilter::default()).unwrap();
+    assert!(pupils.iter().all(|p| p.id_problem.as_deref() == Some("precision_lost")), "{pupils:?}");
+    assert!(report.problems.iter().all(|p| p.message.contains("15 位之后的数字已丢失")), "{:?}", report.problems);
+
+    let whole = dir.path().join("六年级6班.csv");
+    let ids = [valid("45020220120301300"), chance.clone(), valid("45020220120301400")];
+    let csv: String = ids.iter().enumerate().map(|(k, id)| format!("整{k},{id},六年级6班\n")).collect();
+    std::fs::write(&whole, format!("姓名,身份证号码,班级\n{csv}")).unwrap();
+    let mut store = self::store();
+    class_list::import(&mut store, &[whole.as_path()], Some("测试小学"), false).unwrap();
+    assert_eq!(store.student_by_id_number(&chance).unwrap().map(|p| p.name), Some("整1".to_owned()));
+}
+
 /// A first import reads its files on one thread while another writes the rows (nothing on an empty roster can
 /// match, so what each row does is known before it is written); any later import reads and writes row by row.
 /// Both must come to the same pupils and say the same of every row: each fixture imported into an empty drive

@@ -1026,6 +1026,55 @@ struct RowReader<'a> {
     /// place in the report and the number held, unsaid again if a row of the import gives that number too
     /// (`look_alikes_listed`).
     look_alikes_said: Vec<(usize, String)>,
+    /// The ID numbers of the sheet being read, by how a spreadsheet left them (`RoundedIds::judged`).
+    rounded_ids: RoundedIds,
+}
+
+/// How many of a sheet's ID cells lost their digits to a spreadsheet, as far as read: in a column where most did,
+/// a number ending in 000 is one of them even when its check digit holds by chance (one in eleven does), not a
+/// pupil's whole number, and is flagged as its neighbours are.
+#[derive(Default, Clone, Copy)]
+struct RoundedIds {
+    /// Cells that lost their digits whatever their neighbours: a numeric cell, scientific notation, or 18 digits
+    /// ending in 000 whose check digit fails.
+    lost: usize,
+    /// 18 digits ending in 000 whose check digit holds.
+    zeros: usize,
+    /// Every ID cell not empty.
+    ids: usize,
+}
+
+impl RoundedIds {
+    /// How many ID cells a sheet's start is judged by, before its first row is read.
+    const LOOKAHEAD: usize = 200;
+
+    fn count(&mut self, cell: &Cell, today: NaiveDate) {
+        let check = match cell {
+            Cell::Empty => return,
+            Cell::Number(f) => id_number::check_numeric_cell(*f, today),
+            other => id_number::check(&other.text(), today),
+        };
+        if check.normalized.is_empty() {
+            return;
+        }
+        self.ids += 1;
+        if check.result == Err(IdProblem::PrecisionLost) {
+            self.lost += 1;
+        } else if Self::zeros(&check) {
+            self.zeros += 1;
+        }
+    }
+
+    /// A valid number that ends as a spreadsheet's rounding does.
+    fn zeros(check: &IdCheck) -> bool {
+        check.result.is_ok() && check.normalized.len() == 18 && check.normalized.ends_with("000")
+    }
+
+    /// Whether the column is one a spreadsheet rounded: several of its numbers lost their digits, and most of
+    /// them end in zeros.
+    fn judged(&self) -> bool {
+        self.lost >= 2 && (self.lost + self.zeros) * 2 >= self.ids
+    }
 }
 
 /// What is said of a row once applied (`RowReader::said_of_applied`).
@@ -1470,6 +1519,7 @@ impl RowReader<'_> {
             overlong_left_out: 0,
             hidden_in: Default::default(),
             look_alikes_said: Vec::new(),
+            rounded_ids: RoundedIds::default(),
         }
     }
 
@@ -1644,7 +1694,20 @@ impl RowReader<'_> {
                 header::prefer_visible(&mut map, header_row, &hidden_columns, self.synonyms);
             }
             let mut hidden_said = Vec::new();
-            let body = head.split_off((map.row + 1).min(head.len()));
+            let mut body = head.split_off((map.row + 1).min(head.len()));
+            // Whether the ID column is one a spreadsheet rounded is judged before its first row is read.
+            while body.len() < RoundedIds::LOOKAHEAD {
+                match rows.next() {
+                    Some(row) => body.push(row?),
+                    None => break,
+                }
+            }
+            self.rounded_ids = RoundedIds::default();
+            for row in &body {
+                if let Some(cell) = map.get(Column::IdNumber, row) {
+                    self.rounded_ids.count(cell, self.today);
+                }
+            }
             let sheet = Sheet { name, rows: head };
             // A workbook with one sheet per class often has no class column: the title or the sheet's name is
             // the class (canbao's own 班级核对表 is such a workbook, one class's list a one-sheet one).
@@ -1766,6 +1829,9 @@ impl RowReader<'_> {
             }
             while let Some(row) = rows.next() {
                 let row = row?;
+                if let Some(cell) = map.get(Column::IdNumber, &row) {
+                    self.rounded_ids.count(cell, self.today);
+                }
                 match cut_off(&rows, offset, &row, &mut last_column) {
                     Some((row_no, cell)) => self.cut_off_said(file, &sheet.name, row_no, cell),
                     None => read(self, offset, &row)?,
@@ -3019,6 +3085,9 @@ impl RowReader<'_> {
         };
         let id = match &id_date {
             Some(written) => IdCheck { normalized: written.clone(), ..id },
+            None if RoundedIds::zeros(&id) && self.rounded_ids.judged() => {
+                IdCheck { result: Err(IdProblem::PrecisionLost), ..id }
+            }
             None => id,
         };
         if name.is_empty() {
