@@ -275,6 +275,48 @@ fn a_duplicate_in_another_class_says_both_classes() {
     }
 }
 
+/// Two lists of one class in one import, the second giving the parents' phones the first has not: each repeated
+/// row says the phone it gives was not taken and how to take it, read ahead of the writer or not alike.
+#[test]
+fn a_repeated_row_says_the_phone_the_first_row_lacked() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (valid("45020220150101121"), valid("45020220150101131"));
+    let first = dir.path().join("名单.csv");
+    let second = dir.path().join("电话.csv");
+    std::fs::write(&first, format!("姓名,身份证号码,班级\n赵六,{a},1班\n钱八,{b},1班\n")).unwrap();
+    std::fs::write(&second, format!("姓名,身份证号码,班级,家长电话\n赵六,{a},1班,13900139000\n钱八,{b},1班,\n"))
+        .unwrap();
+    for before in [false, true] {
+        let mut store = store();
+        if before {
+            let other = dir.path().join("other.csv");
+            std::fs::write(&other, format!("姓名,身份证号码,班级\n周十,{},1班\n", valid("45020220150101151"))).unwrap();
+            class_list::import(&mut store, &[other.as_path()], Some("第二小学"), false).unwrap();
+        }
+        let report =
+            class_list::import(&mut store, &[first.as_path(), second.as_path()], Some("第二小学"), false).unwrap();
+        let said = |row: usize| {
+            let p = report.problems.iter().find(|p| p.file.ends_with("电话.csv") && p.row == Some(row));
+            p.unwrap_or_else(|| panic!("row {row}: {:?}", report.problems)).message.clone()
+        };
+        let at = |row: usize| (format!("{} 第 {row} 行", first.display()), format!("{} row {row}", first.display()));
+        assert_eq!(
+            said(2),
+            format!(
+                "与{0}重复（同一身份证号码），只导入一次；此行的联系电话“13900139000”，{0}没有，未导入：请在学生信息中补填，\
+                 或再单独导入此行所在的文件 (duplicate of {1}, imported once; this row's phone “13900139000”, which {1} \
+                 lacks, was not taken: fill it in on the pupil, or import this row's file again on its own)",
+                at(2).0,
+                at(2).1
+            )
+        );
+        assert_eq!(
+            said(3),
+            format!("与{0}重复（同一身份证号码），只导入一次 (duplicate of {1}, imported once)", at(3).0, at(3).1)
+        );
+    }
+}
+
 /// One child twice in one list, once with the number a spreadsheet rounded and once with the whole number, in
 /// either order: one pupil, holding the whole number, the second row said as a repeat of the first; read ahead of
 /// the writer as row by row, into an empty drive and into one holding pupils. Another name with the rounded number

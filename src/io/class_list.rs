@@ -4710,18 +4710,41 @@ fn duplicate_message(first: &FirstSeen, here: (&str, &str), later: &Incoming, al
     // must learn which is right (a pupil listed in two classes' files), so the two values are said.
     let mut differ_zh = Vec::new();
     let mut differ_en = Vec::new();
+    // What the later row gives and the first left empty (a second list of the class with the parents' phones):
+    // not taken with the row, so said, with how to take it.
+    let mut only_later_zh = Vec::new();
+    let mut only_later_en = Vec::new();
     let later_class = class_label::join(&later.grade, &later.class);
-    for (zh, en, kept, dropped) in [
-        ("班级", "classes", first.class, later_class.as_str()),
-        ("联系电话", "phones", first.phone, later.phone.as_str()),
+    for (zh, (en, en_one), kept, dropped) in [
+        ("班级", ("classes", "class"), first.class, later_class.as_str()),
+        ("联系电话", ("phones", "phone"), first.phone, later.phone.as_str()),
     ] {
         if !kept.is_empty() && !dropped.is_empty() && kept != dropped {
             let (kept, dropped) = (quoted(kept), quoted(dropped));
             differ_zh.push(format!("{zh}不同（“{kept}”与“{dropped}”）"));
             differ_en.push(format!("{en} “{kept}” and “{dropped}”"));
+        } else if kept.is_empty() && !dropped.is_empty() {
+            let dropped = quoted(dropped);
+            only_later_zh.push(format!("{zh}“{dropped}”"));
+            only_later_en.push(format!("{en_one} “{dropped}”"));
         }
     }
     let (differ_zh, differ_en) = (differ_zh.join("、"), differ_en.join(", "));
+    let (not_taken_zh, not_taken_en) = if only_later_zh.is_empty() || first.name != later.name {
+        (String::new(), String::new())
+    } else {
+        (
+            format!(
+                "；此行的{}，{at}没有，未导入：请在学生信息中补填，或再单独导入此行所在的文件",
+                only_later_zh.join("、")
+            ),
+            format!(
+                "; this row's {}, which {at_en} lacks, was not taken: fill it in on the pupil, or import this \
+                 row's file again on its own",
+                only_later_en.join(", ")
+            ),
+        )
+    };
     if first.name == later.name {
         let (why_zh, why_en, number_zh, number_en) = match alike {
             None => ("同一身份证号码".to_owned(), String::new(), "", ""),
@@ -4740,13 +4763,14 @@ fn duplicate_message(first: &FirstSeen, here: (&str, &str), later: &Incoming, al
         };
         if differ_zh.is_empty() {
             format!(
-                "与{at}重复（{why_zh}），只导入一次{number_zh} (duplicate of {at_en}{why_en}, imported once{number_en})"
+                "与{at}重复（{why_zh}），只导入一次{number_zh}{not_taken_zh} (duplicate of {at_en}{why_en}, imported \
+                 once{number_en}{not_taken_en})"
             )
         } else {
             format!(
-                "与{at}重复（{why_zh}），两行{differ_zh}，只导入了前者{number_zh}，请核对 \
+                "与{at}重复（{why_zh}），两行{differ_zh}，只导入了前者{number_zh}，请核对{not_taken_zh} \
                  (duplicate of {at_en}{why_en}, but the rows give different {differ_en}: only the first was imported\
-                 {number_en}, check it)"
+                 {number_en}, check it{not_taken_en})"
             )
         }
     } else {
