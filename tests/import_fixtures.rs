@@ -317,6 +317,26 @@ fn a_repeated_row_says_the_phone_the_first_row_lacked() {
     }
 }
 
+/// A class's sheet and a whole school's sheet writing the class two ways (一年级1班, 1年级1班): one class, as the import
+/// files it, so a pupil in both is a plain repeat, not rows of different classes to check.
+#[test]
+fn a_repeated_row_of_the_class_written_otherwise_is_no_class_difference() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = valid("45020220190101121");
+    let first = dir.path().join("一年级1班.csv");
+    let second = dir.path().join("全校.csv");
+    std::fs::write(&first, format!("姓名,身份证号码,班级\n赵六,{a},一年级1班\n")).unwrap();
+    std::fs::write(&second, format!("姓名,身份证号码,班级\n赵六,{a},1年级（1）班\n")).unwrap();
+    let mut store = store();
+    let report = class_list::import(&mut store, &[first.as_path(), second.as_path()], Some("第二小学"), false).unwrap();
+    let said: Vec<_> = report.problems.iter().map(|p| p.message.as_str()).collect();
+    let at = format!("{} 第 2 行", first.display());
+    assert_eq!(
+        said,
+        [format!("与{at}重复（同一身份证号码），只导入一次 (duplicate of {} row 2, imported once)", first.display())]
+    );
+}
+
 /// One child twice in one list, once with the number a spreadsheet rounded and once with the whole number, in
 /// either order: one pupil, holding the whole number, the second row said as a repeat of the first; read ahead of
 /// the writer as row by row, into an empty drive and into one holding pupils. Another name with the rounded number

@@ -4715,11 +4715,13 @@ fn duplicate_message(first: &FirstSeen, here: (&str, &str), later: &Incoming, al
     let mut only_later_zh = Vec::new();
     let mut only_later_en = Vec::new();
     let later_class = class_label::join(&later.grade, &later.class);
-    for (zh, (en, en_one), kept, dropped) in [
-        ("班级", ("classes", "class"), first.class, later_class.as_str()),
-        ("联系电话", ("phones", "phone"), first.phone, later.phone.as_str()),
+    // One class written two ways (一年级1班, 1年级1班) is one class, as the import files it.
+    let same_class = ClassKey::parse(first.class) == ClassKey::parse(&later_class);
+    for (zh, (en, en_one), kept, dropped, same) in [
+        ("班级", ("classes", "class"), first.class, later_class.as_str(), same_class),
+        ("联系电话", ("phones", "phone"), first.phone, later.phone.as_str(), first.phone == later.phone),
     ] {
-        if !kept.is_empty() && !dropped.is_empty() && kept != dropped {
+        if !kept.is_empty() && !dropped.is_empty() && !same {
             let (kept, dropped) = (quoted(kept), quoted(dropped));
             differ_zh.push(format!("{zh}不同（“{kept}”与“{dropped}”）"));
             differ_en.push(format!("{en} “{kept}” and “{dropped}”"));
