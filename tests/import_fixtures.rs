@@ -337,6 +337,41 @@ fn a_repeated_row_of_the_class_written_otherwise_is_no_class_difference() {
     );
 }
 
+/// Headings alone in the name column over parts of a class's list (「转出学生」, 「新转入学生（插班）」) are no pupils:
+/// each is said at its row and skipped; the pupils under the heading of those leaving are imported, each said to
+/// be checked, down to the next heading.
+#[test]
+fn section_headings_are_no_pupils_and_the_rows_under_a_leaving_one_are_said() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("五年级4班.csv");
+    let (a, b, c) = (valid("45020720130110010"), valid("45020720130512011"), valid("45020720130612021"));
+    let csv = format!(
+        "姓名,身份证号码,备注\n前段一,{a},\n转出学生,,\n转出甲,{b},已转学\n新转入学生（插班）,,\n插班乙,{c},插班\n"
+    );
+    std::fs::write(&path, csv).unwrap();
+    let mut store = store();
+    let report = class_list::import(&mut store, &[path.as_path()], Some("测试小学"), false).unwrap();
+    assert_eq!((report.added, report.skipped, report.id_invalid), (3, 2, 0), "{:?}", report.problems);
+    let said = |row: usize| -> Vec<&str> {
+        report.problems.iter().filter(|p| p.row == Some(row)).map(|p| p.message.as_str()).collect()
+    };
+    assert!(
+        said(3).iter().any(|m| m.starts_with("分段标题行“转出学生”，不是学生，已跳过；其下的学生可能已转出本校")),
+        "{:?}",
+        said(3)
+    );
+    assert!(said(4).iter().any(|m| m.starts_with("此行在分段标题“转出学生”之下，学生可能已转出本校")), "{:?}", said(4));
+    assert_eq!(
+        said(5),
+        [
+            "分段标题行“新转入学生（插班）”，不是学生，已跳过 (a section heading, “新转入学生（插班）”, not a pupil: skipped)"
+        ]
+    );
+    assert!(said(2).is_empty() && said(6).is_empty(), "{:?}", report.problems);
+    let names: Vec<String> = store.students(&StudentFilter::default()).unwrap().into_iter().map(|p| p.name).collect();
+    assert_eq!(names.len(), 3, "{names:?}");
+}
+
 /// One child twice in one list, once with the number a spreadsheet rounded and once with the whole number, in
 /// either order: one pupil, holding the whole number, the second row said as a repeat of the first; read ahead of
 /// the writer as row by row, into an empty drive and into one holding pupils. Another name with the rounded number

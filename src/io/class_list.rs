@@ -1028,6 +1028,9 @@ struct RowReader<'a> {
     look_alikes_said: Vec<(usize, String)>,
     /// The ID numbers of the sheet being read, by how a spreadsheet left them (`RoundedIds::judged`).
     rounded_ids: RoundedIds,
+    /// The section heading over the rows being read that lists pupils leaving the school (「转出学生」), down to the
+    /// next heading or the sheet's end: each pupil under it is imported and said.
+    leaving: Option<String>,
 }
 
 /// How many of a sheet's ID cells lost their digits to a spreadsheet, as far as read: in a column where most did,
@@ -1428,6 +1431,8 @@ enum RowKind {
     Skipped(String),
     /// No name and no ID number: why, quoting the row (a run of such rows is said once, whatever each holds).
     Nameless(String),
+    /// A section heading within the class's list (「转出学生」, 「新转入学生（插班）」): its text.
+    Section(String),
 }
 
 /// The grade and class that `class_label::from_columns` makes of a row's cells, for the cells met so far: a
@@ -1520,6 +1525,7 @@ impl RowReader<'_> {
             hidden_in: Default::default(),
             look_alikes_said: Vec::new(),
             rounded_ids: RoundedIds::default(),
+            leaving: None,
         }
     }
 
@@ -1703,6 +1709,7 @@ impl RowReader<'_> {
                 }
             }
             self.rounded_ids = RoundedIds::default();
+            self.leaving = None;
             for row in &body {
                 if let Some(cell) = map.get(Column::IdNumber, row) {
                     self.rounded_ids.count(cell, self.today);
@@ -3047,7 +3054,27 @@ impl RowReader<'_> {
             RowKind::Flagged(message) => self.problem(file, sheet, row_no, "", message),
             RowKind::Heading(label, shown) => {
                 self.report.skipped += 1;
+                self.leaving = None;
                 self.heading_begins(file, sheet, row_no, label, shown);
+                return Ok(());
+            }
+            RowKind::Section(text) => {
+                self.report.skipped += 1;
+                let shown = quoted(&text).into_owned();
+                let leaving = is_leaving(&text);
+                let (under_zh, under_en) = match leaving {
+                    true => (
+                        "；其下的学生可能已转出本校，仍导入，并在各行说明",
+                        "; the pupils under it may have left the school: imported, and said at their rows",
+                    ),
+                    false => ("", ""),
+                };
+                let message = format!(
+                    "分段标题行“{shown}”，不是学生，已跳过{under_zh} (a section heading, “{shown}”, not a pupil: \
+                     skipped{under_en})"
+                );
+                self.problem(file, sheet, row_no, "", message);
+                self.leaving = leaving.then_some(text);
                 return Ok(());
             }
             RowKind::Nameless(message) => {
@@ -3060,6 +3087,15 @@ impl RowReader<'_> {
                 self.problem(file, sheet, row_no, "", message);
                 return Ok(());
             }
+        }
+        if let Some(section) = &self.leaving {
+            let shown = quoted(section).into_owned();
+            let message = format!(
+                "此行在分段标题“{shown}”之下，学生可能已转出本校：已作为在读学生导入，请核对；确已转出的，请删除或标记 (the row is \
+                 under the section heading “{shown}”: the pupil may have left the school; imported as a current pupil, \
+                 check it, and remove or mark a pupil who has left)"
+            );
+            self.problem(file, sheet, row_no, "", message);
         }
         for message in odd_characters(row, name_cell) {
             self.problem(file, sheet, row_no, "", message.into());
@@ -4033,6 +4069,9 @@ impl RowReader<'_> {
                 quoted(&title)
             ));
         }
+        if let Some(section) = section_heading(map, row) {
+            return RowKind::Section(section);
+        }
         // Footers under the list: "合计：3人" or "班主任签字：" where the names are (merged over the ID column too,
         // as canbao's own 班级核对表 writes it, so the test is for an ID's digits, not an empty cell); 合计 in the
         // 序号 column with 「3人」 under 姓名; 「男：2人 女：1人」; 「以下空白」; 制表人 and 填表日期 lines.
@@ -4225,6 +4264,27 @@ fn list_title(map: &HeaderMap, row: &[Cell]) -> Option<String> {
 
 /// Words a list's title ends with.
 const TITLE_ENDINGS: [&str; 3] = ["花名册", "名册", "名单"];
+
+/// Words of a heading over a part of a class's list (「转出学生」, 「新转入学生（插班）」, 「休学名单」): never in a
+/// child's name.
+const SECTION_WORDS: [&str; 12] =
+    ["学生", "名单", "名册", "插班", "转入", "转出", "转学", "借读", "休学", "退学", "离校", "新生"];
+
+/// Section headings over pupils leaving the school (「转出学生」, 「已转学」).
+const LEAVING_WORDS: [&str; 4] = ["转出", "转学", "退学", "离校"];
+
+/// Whether a section heading lists pupils leaving (「转出学生」, 「已转学」), not ones arriving (「新转学生」).
+fn is_leaving(heading: &str) -> bool {
+    LEAVING_WORDS.iter().any(|w| heading.contains(w)) && !heading.contains("转入") && !heading.contains('新')
+}
+
+/// A row holding one text alone, written as a heading, that heads a part of a class's list (`SECTION_WORDS`), where
+/// a pupil would be read with no ID number.
+fn section_heading(map: &HeaderMap, row: &[Cell]) -> Option<String> {
+    let (label, heading_like) = one_text(map, row)?;
+    let label = label.trim();
+    (heading_like && SECTION_WORDS.iter().any(|w| label.contains(w))).then(|| label.to_owned())
+}
 
 /// The class a title names: 「三年级2班名单」, 「三年级2班学生花名册」 → 「三年级2班」; any other label as it is.
 fn title_class(label: &str) -> &str {
