@@ -372,6 +372,37 @@ fn section_headings_are_no_pupils_and_the_rows_under_a_leaving_one_are_said() {
     assert_eq!(names.len(), 3, "{names:?}");
 }
 
+/// A CSV with no class column named after its class (六年级3班.csv) gives its pupils that class, said for the file;
+/// one whose name gives none is told to name the file after its class, not a sheet it does not have.
+#[test]
+fn a_csv_without_a_class_column_takes_the_class_its_file_name_gives() {
+    let dir = tempfile::tempdir().unwrap();
+    let named = dir.path().join("六年级3班.csv");
+    let unnamed = dir.path().join("名单.csv");
+    std::fs::write(&named, format!("姓名,身份证号码\n六一,{}\n", valid("45020220130110010"))).unwrap();
+    std::fs::write(&unnamed, format!("姓名,身份证号码\n无班,{}\n", valid("45020220130110020"))).unwrap();
+    let mut store = store();
+    let report =
+        class_list::import(&mut store, &[named.as_path(), unnamed.as_path()], Some("测试小学"), false).unwrap();
+    let pupils = store.students(&StudentFilter::default()).unwrap();
+    let class = |name: &str| pupils.iter().find(|p| p.name == name).unwrap().class_label();
+    assert_eq!((class("六一"), class("无班")), ("六年级3班".to_owned(), String::new()));
+    let said = |file: &str| -> Vec<(Option<usize>, &str)> {
+        report.problems.iter().filter(|p| p.file.ends_with(file)).map(|p| (p.row, p.message.as_str())).collect()
+    };
+    let shown = named.display().to_string();
+    assert_eq!(
+        said("六年级3班.csv"),
+        [(None, format!("表中没有班级列：学生按文件名“{shown}”中的班级导入到“六年级3班” (no class column: the pupils are imported into “六年级3班”, the class the file's name “{shown}” gives)").as_str())]
+    );
+    let unnamed_said = said("名单.csv");
+    assert!(
+        unnamed_said.iter().any(|(_, m)| m.contains("文件名和标题也没有写出班级") && m.contains("把文件命名为班级")),
+        "{unnamed_said:?}"
+    );
+    assert!(!unnamed_said.iter().any(|(_, m)| m.contains("工作表名称")), "{unnamed_said:?}");
+}
+
 /// One child twice in one list, once with the number a spreadsheet rounded and once with the whole number, in
 /// either order: one pupil, holding the whole number, the second row said as a repeat of the first; read ahead of
 /// the writer as row by row, into an empty drive and into one holding pupils. Another name with the rounded number

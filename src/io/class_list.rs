@@ -839,6 +839,13 @@ fn sheet_class(name: &str, rows: &[Vec<Cell>], header_row: usize, multi: bool) -
     if named { SheetClass::Named(name.to_owned()) } else { SheetClass::Unnamed }
 }
 
+/// The class a file's name gives (六年级3班.csv, 三年级2班名单.xlsx), as a workbook's only sheet's name would.
+fn file_class(file: &str) -> Option<String> {
+    let stem = Path::new(file).file_stem()?.to_str()?;
+    let label = title_class(stem);
+    reads_as_class(label).then(|| label.to_owned())
+}
+
 /// The class a label line above the header gives (「班级：三年级（2）班」, or 「年级：三年级 班级：2班」 in a merged
 /// title row, or after other labels: 「填表日期：2026-09-01  班级：示范班」), as a sheet's name gives it.
 fn class_line(rows: &[Vec<Cell>], header_row: usize) -> Option<String> {
@@ -1722,6 +1729,26 @@ impl RowReader<'_> {
                 map.columns.contains_key(&Column::Class) || map.columns.contains_key(&Column::GradeClass);
             let sheet_class =
                 if class_column { SheetClass::Unnamed } else { sheet_class(&sheet.name, &sheet.rows, map.top, multi) };
+            // A CSV has no sheet's name, and a workbook's only sheet is often left 「Sheet1」: the file is then what
+            // names the class (六年级3班.csv).
+            let file_class = match &sheet_class {
+                SheetClass::Unnamed if !class_column && !multi => file_class(file),
+                _ => None,
+            };
+            if let Some(label) = &file_class {
+                let (label, named) = (quoted(label), quoted(file));
+                self.problem_at(
+                    file,
+                    &sheet.name,
+                    None,
+                    "",
+                    format!(
+                        "表中没有班级列：学生按文件名“{named}”中的班级导入到“{label}” (no class column: the pupils are \
+                         imported into “{label}”, the class the file's name “{named}” gives)"
+                    ),
+                );
+            }
+            let sheet_class = file_class.map_or(sheet_class, SheetClass::Named);
             let from_line = match &sheet_class {
                 SheetClass::Named(label) if class_line(&sheet.rows, map.top).as_ref() == Some(label) => Some(label),
                 _ => None,
@@ -2503,6 +2530,13 @@ impl RowReader<'_> {
             ),
             _ if class_column => format!(
                 "{count} 行的班级为空（第 {listed} 行），{effect} ({rows_en} {have} an empty class; {effect_en})"
+            ),
+            // A CSV has no sheet: its file's name is what would name the class.
+            _ if sheet.name.is_empty() => format!(
+                "表中没有班级列，文件名和标题也没有写出班级：{count} 行（第 {listed} 行）没有班级，{effect}；\
+                 请加上班级列，或把文件命名为班级（如 三年级2班.csv）(no class column, and neither the file's name nor \
+                 the title names a class: {rows_en} {have} no class; {effect_en}; add a class \
+                 column or name the file after its class, e.g. 三年级2班.csv)"
             ),
             _ => format!(
                 "表中没有班级列，工作表名称“{}”和标题也没有写出班级：{count} 行（第 {listed} 行）没有班级，{effect}；\
