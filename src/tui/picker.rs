@@ -8,7 +8,7 @@ use super::input::LineInput;
 use super::paths::PathPurpose;
 
 /// Extensions shown by default: what schools save class lists and agencies save their lists as.
-const SPREADSHEETS: [&str; 6] = ["csv", "xlsx", "xls", "ods", "txt", "xlsm"];
+const SPREADSHEETS: [&str; 7] = ["csv", "tsv", "xlsx", "xls", "ods", "txt", "xlsm"];
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
@@ -193,6 +193,19 @@ mod tests {
             let names: Vec<&str> = picker.entries.iter().map(|e| e.name.as_str()).filter(|n| *n != "..").collect();
             assert_eq!(names, ["三年级2班.xlsx"], "all files: {all_files}");
         }
+    }
+
+    /// A tab-separated list (名单.tsv), which `canbao import` reads, is listed with the spreadsheets.
+    #[test]
+    fn a_tab_separated_list_is_listed() {
+        let dir = tempfile::tempdir().unwrap();
+        for name in ["名单.tsv", "说明.pdf"] {
+            std::fs::write(dir.path().join(name), b"x").unwrap();
+        }
+        let mut picker = import_picker(dir.path(), false);
+        picker.read();
+        let names: Vec<&str> = picker.entries.iter().map(|e| e.name.as_str()).filter(|n| *n != "..").collect();
+        assert_eq!(names, ["名单.tsv"]);
     }
 
     #[test]
