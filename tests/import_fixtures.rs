@@ -403,6 +403,17 @@ fn a_csv_without_a_class_column_takes_the_class_its_file_name_gives() {
     assert!(!unnamed_said.iter().any(|(_, m)| m.contains("工作表名称")), "{unnamed_said:?}");
 }
 
+/// An .xls whose ID cell is a formula saved without its result (row 4) says the cell is a formula with no result
+/// saved, as an XLSX does, not only that the ID number is empty.
+#[test]
+fn an_xls_formula_without_a_saved_result_is_said_as_a_formula() {
+    let path = root().join("tests/fixtures/xls_formula_no_result.xls");
+    let mut store = store();
+    let report = class_list::import(&mut store, &[path.as_path()], Some("测试小学"), true).unwrap();
+    let said: Vec<&str> = report.problems.iter().filter(|p| p.row == Some(4)).map(|p| p.message.as_str()).collect();
+    assert!(said.iter().any(|m| m.starts_with("单元格是公式") && m.contains("没有保存它的计算结果")), "{said:?}");
+}
+
 /// One child twice in one list, once with the number a spreadsheet rounded and once with the whole number, in
 /// either order: one pupil, holding the whole number, the second row said as a repeat of the first; read ahead of
 /// the writer as row by row, into an empty drive and into one holding pupils. Another name with the rounded number

@@ -426,6 +426,18 @@ fn read_workbook(bytes: &[u8], file: &str) -> Result<Vec<(Sheet, bool)>, ReadErr
         for (r, c, data) in range.used_cells() {
             rows.put(row0 + r, col0 + c, convert(data))?;
         }
+        // A formula the file keeps no result for reads as an empty value: said as a formula, as an XLSX's is
+        // (`xlsx_rows`), not as an empty cell. A book whose formulas cannot be read keeps its values as read.
+        if let Ok(formulas) = book.worksheet_formula(&name) {
+            let (row0, col0) = formulas.start().map_or((0, 0), |(r, c)| (r as usize, c as usize));
+            for (r, c, formula) in formulas.used_cells() {
+                let (r, c) = (row0 + r, col0 + c);
+                let unsaved = rows.rows.get(r).and_then(|row| row.get(c)).is_none_or(Cell::is_empty);
+                if !formula.is_empty() && unsaved {
+                    rows.put(r, c, Cell::Unevaluated(formula.clone()))?;
+                }
+            }
+        }
         let merges = merged_regions(&mut book, &name);
         fill_merged(&mut rows, &merges)?;
         let rows = rows.rows;
