@@ -83,31 +83,32 @@ pub fn mask_in_text(text: &str) -> std::borrow::Cow<'_, str> {
     if text.chars().filter(|&c| digit(c)).nth(ID_RUN.start() - 2).is_none() {
         return std::borrow::Cow::Borrowed(text);
     }
-    let chars: Vec<char> = text.chars().collect();
+    // The text between numbers is copied a slice at a time: a problem said of a row is a few hundred characters,
+    // and a growing drive's batch may say hundreds of them.
     let mut out = String::with_capacity(text.len());
-    let mut i = 0;
-    while i < chars.len() {
-        let start = i;
-        while chars.get(i).is_some_and(|&c| digit(c)) {
-            i += 1;
-        }
-        if i == start {
-            out.extend(chars.get(i));
-            i += 1;
+    let mut copied = 0;
+    let mut chars = text.char_indices().peekable();
+    while let Some((start, c)) = chars.next() {
+        if !digit(c) {
             continue;
         }
-        let mut end = i;
-        if chars.get(end).is_some_and(|&c| matches!(c, 'X' | 'x' | 'Ｘ' | 'ｘ')) {
-            end += 1;
+        let mut run = 1;
+        let mut end = start + c.len_utf8();
+        while let Some((i, d)) = chars.next_if(|&(_, d)| digit(d)) {
+            run += 1;
+            end = i + d.len_utf8();
         }
-        let run: String = chars.get(start..end).unwrap_or_default().iter().collect();
-        if ID_RUN.contains(&(end - start)) {
-            out.push_str(&mask(&run));
-        } else {
-            out.push_str(&run);
+        if let Some((i, x)) = chars.next_if(|&(_, x)| matches!(x, 'X' | 'x' | 'Ｘ' | 'ｘ')) {
+            run += 1;
+            end = i + x.len_utf8();
         }
-        i = end;
+        if ID_RUN.contains(&run) {
+            out.push_str(text.get(copied..start).unwrap_or_default());
+            out.push_str(&mask(text.get(start..end).unwrap_or_default()));
+            copied = end;
+        }
     }
+    out.push_str(text.get(copied..).unwrap_or_default());
     std::borrow::Cow::Owned(out)
 }
 
