@@ -388,6 +388,60 @@ fn a_value_a_laptop_only_merged_in_is_not_its_own_change_to_the_county() {
     assert_eq!((county.get::<_, String>(0), county.get::<_, String>(1)), ("left".into(), "paid".into()));
 }
 
+/// One laptop corrects a name; the other renames the pupil by mistake later and undoes it at once. The change
+/// and its undo say nothing: the correction stands at the county whichever drive goes up first, with no
+/// conflict. A rename the county took before its undo is taken back by the undo.
+#[test]
+fn a_change_undone_on_one_laptop_leaves_the_others_correction_standing_at_the_county() {
+    use canbao::store::{IdentityEdit, Store};
+    let dir = tempfile::tempdir().unwrap();
+    let a = drive(dir.path(), 0, 4);
+    std::fs::create_dir(dir.path().join("lapB")).unwrap();
+    let b = dir.path().join("lapB").join("school0.db");
+    std::fs::copy(&a, &b).unwrap();
+    let id = pupil_id(0, 2);
+    // An undo is of the session that made the change: one store each.
+    let rename = |s: &mut Store, at: &str, name: &str| {
+        s.set_fixed_clock(at);
+        let pupil = s.student_by_id_number(&id).unwrap().unwrap().id;
+        (s.correct_identity(pupil, &IdentityEdit { name: Some(name.into()), ..Default::default() }).unwrap(), pupil)
+    };
+    let undo = |s: &mut Store, at: &str, (done, pupil): &(canbao::store::IdentityCorrection, i64)| {
+        s.set_fixed_clock(at);
+        s.restore_identity(*pupil, &done.before, "undo").unwrap();
+    };
+    let name_in = |db: &TestDb| -> String {
+        db.client().query_one("SELECT name FROM canbao.pupils WHERE id_number = $1", &[&id]).unwrap().get(0)
+    };
+    // Pushed between the rename and its undo: the undo is news to the county.
+    let Some(between) = TestDb::new() else { return };
+    push(&between, &[&a], &[]);
+    let b_path = dir.path().join("lapB").join("between.db");
+    std::fs::copy(&b, &b_path).unwrap();
+    let mut session = Store::open(&b_path).unwrap();
+    let done = rename(&mut session, "2026-12-06T10:06:28+08:00", "学生02然");
+    session.checkpoint().unwrap();
+    push(&between, &[&b_path], &[]);
+    assert_eq!(name_in(&between), "学生02然");
+    undo(&mut session, "2026-12-06T10:06:30+08:00", &done);
+    drop(session);
+    let pushed = push(&between, &[&b_path], &[]);
+    assert_eq!(name_in(&between), "学生02", "{pushed}");
+
+    rename(&mut Store::open(&a).unwrap(), "2026-12-06T10:06:12+08:00", "学生零二");
+    let mut session = Store::open(&b).unwrap();
+    let done = rename(&mut session, "2026-12-06T10:06:28+08:00", "学生02然");
+    undo(&mut session, "2026-12-06T10:06:28+08:00", &done);
+    drop(session);
+    for order in [[&a, &b], [&b, &a]] {
+        let db = TestDb::new().expect("a database");
+        push(&db, &[order[0]], &[]);
+        let then = push(&db, &[order[1]], &[]);
+        assert!(then["conflicts"].as_array().unwrap().is_empty(), "{order:?}: {then}");
+        assert_eq!(name_in(&db), "学生零二", "{order:?}: {then}");
+    }
+}
+
 /// The second laptop's clock runs 30 minutes ahead. Its note reaches the county, and the first laptop through a
 /// merge; the first laptop's operator then corrects it at its own 10:40, really later. The county takes the
 /// correction, with no conflict: it was made after the laptop held the other change, whatever the clocks say.

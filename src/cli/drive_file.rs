@@ -538,6 +538,7 @@ fn print_merge_report(r: &crate::store::merge::MergeReport, reveal: bool) {
             one_second(c),
             c.tax_record_lost,
             c.tax_record_kept,
+            c.kept_undone,
         )
     });
     let pupil = |c: &crate::store::merge::Conflict| {
@@ -550,6 +551,12 @@ fn print_merge_report(r: &crate::store::merge::MergeReport, reveal: bool) {
         let (field, kept, lost) = conflict_words(&c.field, None, c.kept.as_deref(), c.lost.as_deref());
         let (kept_at, lost_at) =
             (span(g.iter().map(|c| c.kept_at.as_str())), span(g.iter().map(|c| c.lost_at.as_str())));
+        let kept_at = if c.kept_undone {
+            let [z, e] = [zh_text, en_text].map(|t| conflict::undone_at(t, kept_at.clone(), true));
+            pick(&z, &e).to_owned()
+        } else {
+            kept_at
+        };
         let n = g.len();
         let how = conflict::How::of(&c.field, c.kept.as_deref(), c.lost.as_deref(), c.payment_kept.as_deref());
         let (zh, en) = kept_and_lost((&kept, &kept_at), (&lost, &lost_at), how.at(&c.kept_at, &c.lost_at));

@@ -197,8 +197,15 @@ fn stamps(line: &mut CopyLine, last: &[Option<usize>; 8], yearly: bool, audit: &
 pub const PUPIL_COLUMNS: &str = "key, created_event, id_number, id_valid, name, school_id, grade, class, class_order, \
      phone, categories, categories_year, note";
 
-/// A pupil row: its county id, then [`PUPIL_COLUMNS`], then (staging) the school's name, then the stamps.
-pub fn write_pupil(line: &mut CopyLine, id: i64, p: &DrivePupil, school_id: i32, audit: &[DriveEvent], into: Dest) {
+/// A pupil row: its county id, then [`PUPIL_COLUMNS`], then (staging) the school's name, then the stamps of
+/// `last` (the pupil's own, or as the county's knowledge has them: see `push::stage_known`).
+pub fn write_pupil(
+    line: &mut CopyLine,
+    (id, p, last): (i64, &DrivePupil, &[Option<usize>; 8]),
+    school_id: i32,
+    audit: &[DriveEvent],
+    into: Dest,
+) {
     if let Dest::Staging = into {
         line.int(p.sid);
         line.int(p.sid);
@@ -220,7 +227,7 @@ pub fn write_pupil(line: &mut CopyLine, id: i64, p: &DrivePupil, school_id: i32,
     if let Dest::Staging = into {
         line.text(&p.school);
     }
-    stamps(line, &p.last, false, audit, into);
+    stamps(line, last, false, audit, into);
     line.opt_int(p.class_promoted().map(i64::from));
     line.opt_int(
         p.class_at.filter(|_| p.class_promoted().is_none()).and_then(|at| p.class_made_in_at(at)).map(i64::from),
@@ -235,9 +242,8 @@ pub const STATUS_COLUMNS: &str =
 
 pub fn write_status(
     line: &mut CopyLine,
-    rid: usize,
-    pupil_id: i64,
-    st: &DriveStatus,
+    (rid, pupil_id): (usize, i64),
+    (st, last): (&DriveStatus, &[Option<usize>; 8]),
     audit: &[DriveEvent],
     into: Dest,
 ) {
@@ -258,7 +264,7 @@ pub fn write_status(
     line.opt(st.class_order.as_deref());
     line.opt_int(st.amount_due_fen);
     line.opt(st.sent_away.map(|away| if away { "t" } else { "f" }));
-    stamps(line, &st.last, true, audit, into);
+    stamps(line, last, true, audit, into);
 }
 
 pub const EVENT_COLUMNS: &str =

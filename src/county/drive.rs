@@ -143,6 +143,9 @@ pub struct DriveEvent {
 
 pub struct DriveRead {
     pub pupils: Vec<DrivePupil>,
+    /// Each change an undo took back, as (the change's row, the undo's row), indices into `audit`: neither is any
+    /// group's newest change (`last`), the two saying nothing (see `taken_back`).
+    pub taken_back: Vec<(usize, usize)>,
     pub statuses: Vec<DriveStatus>,
     pub audit: Vec<DriveEvent>,
     /// The insured year the pupil rows' statuses are for.
@@ -255,7 +258,8 @@ impl Head {
         mut statuses: Vec<DriveStatus>,
         audit: Vec<DriveEvent>,
     ) -> DriveRead {
-        settle(&mut pupils, &mut statuses, &audit, &self.copied);
+        let taken_back = taken_back(&audit);
+        settle(&mut pupils, &mut statuses, &audit, &self.copied, &taken_back);
         // A change the history holds again (a later backup restored, another laptop's copy merged in) is the
         // drive's once more.
         let held: super::Set<&str> = audit.iter().map(|e| e.hash.as_str()).collect();
@@ -264,7 +268,15 @@ impl Head {
             self.undone.iter().filter(|h| hash(h) && !held.contains(h.as_str())).cloned().collect();
         undone.sort_unstable();
         undone.dedup();
-        DriveRead { pupils, statuses, audit, current_year: self.current_year, undone, restored: self.restored.clone() }
+        DriveRead {
+            pupils,
+            statuses,
+            taken_back,
+            audit,
+            current_year: self.current_year,
+            undone,
+            restored: self.restored.clone(),
+        }
     }
 }
 
@@ -570,8 +582,45 @@ fn outweighed(
     })
 }
 
-/// Fills in each pupil's key, creation row and newest change per group (per year for the yearly groups).
-fn settle(pupils: &mut [DrivePupil], statuses: &mut [DriveStatus], audit: &[DriveEvent], copied: &CopiedRows) {
+/// Each change of a pupil's field and the undo that took it back (as `store::merge` pairs them in a side's
+/// history): of one field and insured year, made in one session, nothing between them in the log (not a merge's
+/// row: a value set back after the other laptop's was merged in is a change), the undo writing back the value
+/// the change replaced. Nested undos pair inside out. (change row, undo row), indices into `audit`.
+fn taken_back(audit: &[DriveEvent]) -> Vec<(usize, usize)> {
+    const UNDO: &str = "undo";
+    let mut open: Map<(i64, &str, Option<i32>), Vec<usize>> = Map::default();
+    let mut pairs = Vec::new();
+    for (e, event) in audit.iter().enumerate() {
+        let Some(sid) = event.sid else { continue };
+        let stack = open.entry((sid, event.field.as_str(), event.year)).or_default();
+        if event.action == UNDO
+            && let Some(&c) = stack.last()
+            && let change = &audit[c]
+            && change.action != UNDO
+            && change.action != "merge"
+            && change.origin == event.origin
+            && change.new == event.old
+            && change.old == event.new
+        {
+            stack.pop();
+            pairs.push((c, e));
+            continue;
+        }
+        stack.push(e);
+    }
+    pairs
+}
+
+/// Fills in each pupil's key, creation row and newest change per group (per year for the yearly groups). The
+/// changes an undo took back (`taken_back`) and their undos are no group's newest.
+fn settle(
+    pupils: &mut [DrivePupil],
+    statuses: &mut [DriveStatus],
+    audit: &[DriveEvent],
+    copied: &CopiedRows,
+    taken_back: &[(usize, usize)],
+) {
+    let cancelled: super::Set<usize> = taken_back.iter().flat_map(|&(c, u)| [c, u]).collect();
     let group_of: Map<&str, usize> =
         GROUPS.iter().enumerate().flat_map(|(g, fields)| fields.iter().map(move |f| (f.key(), g))).collect();
     let yearly: Vec<bool> = GROUPS.iter().map(|fields| fields.iter().all(|f| f.is_yearly())).collect();
@@ -614,6 +663,9 @@ fn settle(pupils: &mut [DrivePupil], statuses: &mut [DriveStatus], audit: &[Driv
     for (e, event) in audit.iter().enumerate() {
         let Some(sid) = event.sid else { continue };
         let Some(&p) = index.get(&sid) else { continue };
+        if cancelled.contains(&e) {
+            continue;
+        }
         // A row a merge wrote sets the value another laptop's change gave, and that change is in this history
         // too, under its own time: as in a merge (`store::merge`'s history), it is no change of this drive's.
         if event.action == "merge" {

@@ -12,6 +12,7 @@ pub use super::decide::PushConflict;
 use super::decide::{self, COUNTY_GROUPS};
 use super::drive::{DriveEvent, DrivePupil, DriveRead, DriveStatus};
 use super::{CountyError, Map, Set, schema};
+use crate::store::merge::GROUPS;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct FilePush {
@@ -573,7 +574,7 @@ fn insert_new(
     let audit = &rows.audit;
     let columns = format!("id, {}, {}", copy::PUPIL_COLUMNS, copy::stamp_columns(false, into));
     copy::copy(tx, "canbao.pupils", &columns, fresh, |line, &(id, p)| {
-        copy::write_pupil(line, id, p, schools.get(&p.school).copied().unwrap_or(0), audit, into)
+        copy::write_pupil(line, (id, p, &p.last), schools.get(&p.school).copied().unwrap_or(0), audit, into)
     })?;
     let id_of: Map<i64, i64> = fresh.iter().map(|&(id, p)| (p.sid, id)).collect();
     // In the order of the statuses' primary key (pupil, year), for the same reason as the pupils.
@@ -582,7 +583,7 @@ fn insert_new(
     statuses.sort_unstable_by_key(|&(id, st)| (id, st.year));
     let columns = format!("pupil_id, {}, {}", copy::STATUS_COLUMNS, copy::stamp_columns(true, into));
     copy::copy(tx, "canbao.statuses", &columns, statuses, |line, (id, st)| {
-        copy::write_status(line, 0, id, st, audit, into)
+        copy::write_status(line, (0, id), (st, &st.last), audit, into)
     })
 }
 
@@ -618,12 +619,56 @@ fn create_staging(tx: &mut postgres::Transaction) -> Result<(), CountyError> {
 }
 
 /// Stages the pupils the county has (`known`: drive row id → county id) with their statuses.
+/// The newest change of each group where the county holds a change an undo took back but not the undo (pushed
+/// between the two): the undo is news to it, the value the change replaced written back, and is the group's
+/// newest where nothing later set it. Elsewhere the two say nothing and neither is (`drive::taken_back`). Keyed
+/// by pupil (index into `pupils`) and status (index into `statuses`). The class group, whose newest the class
+/// rule chooses from its log, keeps its own.
+type Overrides = (Map<usize, [Option<usize>; 8]>, Map<usize, [Option<usize>; 8]>);
+
+fn undone_news(rows: &DriveRead, known_events: &Set<String>) -> Overrides {
+    let (mut pupils, mut statuses): Overrides = Default::default();
+    let audit = &rows.audit;
+    let news: Vec<usize> = rows
+        .taken_back
+        .iter()
+        .filter(|&&(c, u)| known_events.contains(&audit[c].hash) && !known_events.contains(&audit[u].hash))
+        .map(|&(_, u)| u)
+        .collect();
+    if news.is_empty() {
+        return (pupils, statuses);
+    }
+    let pupil_of: Map<i64, usize> = rows.pupils.iter().enumerate().map(|(i, p)| (p.sid, i)).collect();
+    let status_of: Map<(i64, i32), usize> =
+        rows.statuses.iter().enumerate().map(|(i, s)| ((s.sid, s.year), i)).collect();
+    for u in news {
+        let e = &audit[u];
+        let Some(g) = GROUPS.iter().position(|fields| fields.iter().any(|f| f.key() == e.field)) else { continue };
+        if GROUPS[g].contains(&crate::store::Field::Class) {
+            continue;
+        }
+        let Some(sid) = e.sid else { continue };
+        let slot = if GROUPS[g].iter().all(|f| f.is_yearly()) {
+            let Some(&i) = e.year.and_then(|y| status_of.get(&(sid, y))) else { continue };
+            statuses.entry(i).or_insert(rows.statuses[i].last)
+        } else {
+            let Some(&i) = pupil_of.get(&sid) else { continue };
+            pupils.entry(i).or_insert(rows.pupils[i].last)
+        };
+        if slot[g].is_none_or(|last| last < u) {
+            slot[g] = Some(u);
+        }
+    }
+    (pupils, statuses)
+}
+
 fn stage_known(
     tx: &mut postgres::Transaction,
     rows: &DriveRead,
-    known: &Map<i64, i64>,
+    (known, known_events): (&Map<i64, i64>, &Set<String>),
     schools: &Map<String, i32>,
 ) -> Result<(), CountyError> {
+    let (pupil_last, status_last) = undone_news(rows, known_events);
     create_staging(tx)?;
     // The changes the county may have from this drive that a restore of it took back.
     tx.batch_execute("CREATE TEMP TABLE stage_undone (event uuid NOT NULL) ON COMMIT DROP").map_err(server)?;
@@ -633,14 +678,15 @@ fn stage_known(
     let audit = &rows.audit;
     let into = Dest::Staging;
     let columns = format!("rid, sid, pupil_id, {}, school, {}", copy::PUPIL_COLUMNS, copy::stamp_columns(false, into));
-    let pupils = rows.pupils.iter().filter_map(|p| known.get(&p.sid).map(|&id| (id, p)));
-    copy::copy(tx, "stage_pupils", &columns, pupils, |line, (id, p)| {
-        copy::write_pupil(line, id, p, schools.get(&p.school).copied().unwrap_or(0), audit, into)
+    let pupils = rows.pupils.iter().enumerate().filter_map(|(i, p)| known.get(&p.sid).map(|&id| (i, id, p)));
+    copy::copy(tx, "stage_pupils", &columns, pupils, |line, (i, id, p)| {
+        let last = pupil_last.get(&i).unwrap_or(&p.last);
+        copy::write_pupil(line, (id, p, last), schools.get(&p.school).copied().unwrap_or(0), audit, into)
     })?;
     let columns = format!("rid, sid, pupil_id, {}, {}", copy::STATUS_COLUMNS, copy::stamp_columns(true, into));
     let statuses = rows.statuses.iter().enumerate().filter_map(|(rid, st)| known.get(&st.sid).map(|&id| (rid, id, st)));
     copy::copy(tx, "stage_statuses", &columns, statuses, |line, (rid, id, st)| {
-        copy::write_status(line, rid, id, st, audit, into)
+        copy::write_status(line, (rid, id), (st, status_last.get(&rid).unwrap_or(&st.last)), audit, into)
     })
 }
 
@@ -660,7 +706,7 @@ fn update_known(
     if known.is_empty() {
         return Ok(Known::default());
     }
-    stage_known(tx, file.rows, known, schools)?;
+    stage_known(tx, file.rows, (known, known_events), schools)?;
     tx.execute(
         "WITH u AS (
             UPDATE canbao.pupils t SET key = s.key, id_number = s.id_number, id_valid = true

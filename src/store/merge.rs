@@ -60,6 +60,10 @@ pub struct Conflict {
     /// `tax_record_stands`): one payment, whose date and channel are the tax office's, whichever change is newer.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub tax_record_kept: bool,
+    /// The value kept is one an undo wrote back (撤销) on its laptop: the line says so, as the time alone reads
+    /// like a change made then.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub kept_undone: bool,
 }
 
 /// `serialize_with` for a merge's conflicts: one over the ID number itself keeps one number and loses another,
@@ -306,6 +310,8 @@ struct Event {
     reconciled: bool,
     /// For a top-up's row of the amount (action `top_up`), the amount it added to and the sum it made, in fen.
     top_up: Option<(i64, i64)>,
+    /// Written by an undo: a conflict its value wins or loses says so.
+    undo: bool,
 }
 
 /// The rules two sides' changes made apart are weighed by in a merge as in a push to the county (`made_apart`).
@@ -432,12 +438,13 @@ fn history(
                 n.id IS NOT NULL, a.id, a.action = 'year', a.action = 'merge',
                 a.action = 'year' AND a.field = 'grade' AND a.new IS '{LEFT_GRADE}', a.action = 'reconcile',
                 CASE WHEN a.action = '{TOP_UP}' AND a.field = 'paid_amount_fen' THEN a.old END,
-                CASE WHEN a.action = '{TOP_UP}' AND a.field = 'paid_amount_fen' THEN a.new END
+                CASE WHEN a.action = '{TOP_UP}' AND a.field = 'paid_amount_fen' THEN a.new END,
+                (a.action <> 'merge' OR a.field LIKE '%' || '{LOST}' OR a.field IN ({PAYMENT_KEYS}))
+                  AND (a.action <> 'reconcile' OR a.old IS NOT a.new),
+                a.action, a.old, a.new
          FROM {db}.audit a
          LEFT JOIN temp.{unshared} n ON n.id = a.id
          WHERE a.student_id = ?1 AND a.id <= ?2
-           AND (a.action <> 'merge' OR a.field LIKE '%' || '{LOST}' OR a.field IN ({PAYMENT_KEYS}))
-           AND (a.action <> 'reconcile' OR a.old IS NOT a.new)
          ORDER BY a.id"
     ))?;
     // A tax list's confirmation of a disputed amount held (old and new alike, written by a reconcile) changes no
@@ -447,12 +454,23 @@ fn history(
     // This laptop's own merges' changes of a payment field to the other file's value: (row, field, year).
     let mut taken_here: Vec<(i64, String, Option<i32>)> = Vec::new();
     let mut events = Vec::new();
+    let mut undone = UndonePairs::default();
     let mut rows = stmt.query(params![student, up_to])?;
     while let Some(r) = rows.next()? {
         let field: String = r.get(2)?;
         let year = if fields::yearly_key(&field) { r.get::<_, Option<i32>>(3)?.or(first) } else { None };
         let id: i64 = r.get(5)?;
         let local = copied.local(id);
+        let action: String = r.get(13)?;
+        let (old, new): (Option<String>, Option<String>) = (r.get(14)?, r.get(15)?);
+        let event = (r.get::<_, bool>(12)? && !r.get::<_, bool>(7)?).then_some(events.len());
+        let row = LoggedRow { origin: r.get(1)?, action: &action, old, new, unshared: r.get(4)? };
+        if let Some(change) = undone.log(&field, year, row, event) {
+            undone.events.extend(change.into_iter().chain(event));
+        }
+        if !r.get::<_, bool>(12)? {
+            continue;
+        }
         if r.get::<_, bool>(7)? {
             // Only a record this laptop's merge wrote speaks for the rows it copied; one copied in is the other
             // laptop's (see `merge_notes::lost_there`).
@@ -492,9 +510,73 @@ fn history(
             run,
             reconciled: r.get(9)?,
             top_up: fen(r, 10)?.zip(fen(r, 11)?),
+            undo: action == UNDO,
+        });
+    }
+    // A change and the undo that took it back, both made apart from the other file (or both known to it), said
+    // nothing to the other laptop: the value is as before the change. Kept as events, the undo would be this
+    // side's newest change and put back the value the other laptop had corrected since.
+    if !undone.events.is_empty() {
+        let mut at = 0;
+        events.retain(|_| {
+            at += 1;
+            !undone.events.contains(&(at - 1))
         });
     }
     Ok(events)
+}
+
+/// The action of an audit row an undo wrote (`tui::undo`): the values the change before it replaced, written back.
+const UNDO: &str = "undo";
+
+/// A row `UndonePairs` has not seen taken back, with its event's index if it is one.
+type OpenRow = (LoggedRow<'static>, Option<usize>);
+
+/// What `UndonePairs` needs of one audit row of a pupil.
+struct LoggedRow<'a> {
+    origin: String,
+    action: &'a str,
+    old: Option<String>,
+    new: Option<String>,
+    unshared: bool,
+}
+
+/// Finds, in one side's log of a pupil, each change and the undo that took it back: of one field (and insured
+/// year), one laptop's, with nothing between them in the log (a merge's row between means the laptop held the
+/// other's value before it undid, and a set-back then is a change), the undo writing back the value the change
+/// replaced, and the other file lacking both or holding both.
+#[derive(Default)]
+struct UndonePairs {
+    /// Per field and year, the rows not yet taken back, newest last: (row, its event's index if it is one).
+    open: std::collections::HashMap<(String, Option<i32>), Vec<OpenRow>>,
+    /// The indices of the events a pair cancelled.
+    events: Vec<usize>,
+}
+
+impl UndonePairs {
+    /// Logs a row, whose event (if it becomes one) is at index `event`. For an undo of the open change before it,
+    /// returns `Some` with that change's event index (if it was one): the two cancel.
+    fn log(&mut self, field: &str, year: Option<i32>, row: LoggedRow, event: Option<usize>) -> Option<Option<usize>> {
+        let stack = self.open.entry((field.to_owned(), year)).or_default();
+        if row.action == UNDO
+            && let Some((change, _)) = stack.last()
+            && change.action != UNDO
+            && change.action != "merge"
+            && change.origin == row.origin
+            && change.unshared == row.unshared
+            && change.new == row.old
+            && change.old == row.new
+        {
+            return stack.pop().map(|(_, e)| e);
+        }
+        let action: &'static str = match row.action {
+            UNDO => UNDO,
+            "merge" => "merge",
+            _ => "",
+        };
+        stack.push((LoggedRow { action, ..row }, event));
+        None
+    }
 }
 
 /// Column `i` of an audit row, an amount in fen, if it holds one.
@@ -1872,6 +1954,7 @@ fn settle_pupil(
                         grades: class_grades(field, they_win),
                         tax_record_lost: tax_lost(kept_event, lost_event),
                         tax_record_kept: tax_stands.is_some(),
+                        kept_undone: kept_event.undo,
                     };
                     found.push(Found { group, year, conflict, record: !they_win, there: false });
                 }
@@ -1899,6 +1982,7 @@ fn settle_pupil(
                         grades: None,
                         tax_record_lost: true,
                         tax_record_kept: false,
+                        kept_undone: their_last.undo,
                     };
                     found.push(Found { group, year, conflict, record: false, there: false });
                 }
@@ -1924,6 +2008,7 @@ fn settle_pupil(
                         grades: class_grades(field, true),
                         tax_record_lost: false,
                         tax_record_kept: false,
+                        kept_undone: their_last.undo,
                     });
                     said_there |= stood_there || against_their_payment.is_some();
                 }
@@ -2270,6 +2355,7 @@ fn keep_the_payment(
                 grades: None,
                 tax_record_lost: false,
                 tax_record_kept: false,
+                kept_undone: false,
             };
             // The payment came from their file, whose own merge already kept its enrollment over ours and
             // recorded ours as lost: their operator was told then, ours is told now that it is decided there.
@@ -2365,6 +2451,7 @@ fn settle_number(
             grades: None,
             tax_record_lost: false,
             tax_record_kept: false,
+            kept_undone: false,
         });
     }
     if ours_unseen || !they_win {
@@ -2385,6 +2472,7 @@ fn settle_number(
             grades: None,
             tax_record_lost: false,
             tax_record_kept: false,
+            kept_undone: false,
         });
         if !they_win {
             record_lost_number(tx, ctx, our_id, &theirs.id_number, &ours.id_number)?;
@@ -2542,6 +2630,7 @@ fn unite_categories(
                 grades: None,
                 tax_record_lost: false,
                 tax_record_kept: false,
+                kept_undone: false,
             };
             (conflict, lost.ours_kept)
         })
@@ -3282,6 +3371,97 @@ mod tests {
         let mut b_into_a = Store::open(&a2).unwrap();
         let r2 = b_into_a.merge_from(&b_path, false).unwrap();
         ((a_into_b, r1), (b_into_a, r2))
+    }
+
+    fn rename(s: &mut Store, id: i64, at: &str, name: &str) -> crate::store::IdentityCorrection {
+        s.set_fixed_clock(at);
+        s.correct_identity(id, &crate::store::IdentityEdit { name: Some(name.into()), ..Default::default() }).unwrap()
+    }
+
+    /// Renames pupil `id` by mistake at `at` and undoes it at once, as `u` does on the screen.
+    fn rename_and_undo(s: &mut Store, id: i64, at: &str) {
+        let done = rename(s, id, at, "学生零然");
+        s.restore_identity(id, &done.before, "undo").unwrap();
+    }
+
+    #[test]
+    fn a_change_undone_on_one_laptop_leaves_the_others_correction_standing_both_ways() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut a, mut b, ids) = two_copies(dir.path());
+        let (pa, pb) = (by_id(&a, &ids[0]).id, by_id(&b, &ids[0]).id);
+        rename(&mut a, pa, "2026-12-06T10:06:12+08:00", "学生零");
+        // Later, on the other laptop: a rename by mistake, taken back at once.
+        rename_and_undo(&mut b, pb, "2026-12-06T10:06:28+08:00");
+        let ((a_into_b, r1), (b_into_a, r2)) = merge_both_ways(dir.path(), a, b);
+        for (s, r) in [(&a_into_b, &r1), (&b_into_a, &r2)] {
+            assert_eq!(by_id(s, &ids[0]).name, "学生零", "{r:?}");
+            assert!(r.conflicts.is_empty() && r.decided_there.is_empty(), "{r:?}");
+        }
+        // And each merged file into the other's: nothing new either way, the correction still standing.
+        let (b_path, a_path) = (a_into_b.path().unwrap().to_owned(), b_into_a.path().unwrap().to_owned());
+        drop((a_into_b, b_into_a));
+        let ((one, r3), (two, r4)) = round_trip(&dir.path().join("trip"), &a_path, &b_path);
+        for (s, r) in [(&one, &r3), (&two, &r4)] {
+            assert_eq!(by_id(s, &ids[0]).name, "学生零", "{r:?}");
+            assert!(r.conflicts.is_empty(), "{r:?}");
+        }
+    }
+
+    #[test]
+    fn a_change_undone_after_the_other_laptop_merged_it_in_is_news_to_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut a, mut b, ids) = two_copies(dir.path());
+        let (pa, pb) = (by_id(&a, &ids[0]).id, by_id(&b, &ids[0]).id);
+        let done = rename(&mut b, pb, "2026-12-06T10:06:12+08:00", "学生零然");
+        let b_path = b.path().unwrap().to_owned();
+        a.set_fixed_clock("2026-12-06T10:07:00+08:00");
+        a.merge_from(&b_path, false).unwrap();
+        assert_eq!(by_id(&a, &ids[0]).name, "学生零然");
+        // The other laptop takes it back after this one holds it: the undo is the newer word.
+        b.set_fixed_clock("2026-12-06T10:08:00+08:00");
+        b.restore_identity(pb, &done.before, "undo").unwrap();
+        drop(b);
+        let r = a.merge_from(&b_path, false).unwrap();
+        assert_eq!(by_id(&a, &ids[0]).name, "学生0", "{r:?}");
+        let _ = pa;
+    }
+
+    #[test]
+    fn a_name_set_back_on_purpose_after_merging_the_correction_in_wins_and_an_undone_one_is_said_so() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut a, mut b, ids) = two_copies(dir.path());
+        let (pa, pb) = (by_id(&a, &ids[0]).id, by_id(&b, &ids[0]).id);
+        rename(&mut a, pa, "2026-12-06T10:06:12+08:00", "学生零");
+        let a_path = a.path().unwrap().to_owned();
+        drop(a);
+        b.set_fixed_clock("2026-12-06T10:07:00+08:00");
+        b.merge_from(&a_path, false).unwrap();
+        assert_eq!(by_id(&b, &ids[0]).name, "学生零");
+        // Knowing the correction, the operator sets the name back on purpose: that is a change, and it wins.
+        rename(&mut b, pb, "2026-12-06T10:08:00+08:00", "学生0");
+        let b_path = b.path().unwrap().to_owned();
+        drop(b);
+        let mut a = Store::open(&a_path).unwrap();
+        let r = a.merge_from(&b_path, false).unwrap();
+        assert_eq!(by_id(&a, &ids[0]).name, "学生0", "{r:?}");
+
+        // A rename the other laptop merged in and corrected, then undone where it was made: the undo is a change
+        // the other laptop never saw, newer than its correction, and wins; its line says it was an undo.
+        let dir = tempfile::tempdir().unwrap();
+        let (mut a, mut b, ids) = two_copies(dir.path());
+        let (pa, pb) = (by_id(&a, &ids[0]).id, by_id(&b, &ids[0]).id);
+        let done = rename(&mut b, pb, "2026-12-06T10:06:00+08:00", "学生零然");
+        let b_path = b.path().unwrap().to_owned();
+        a.set_fixed_clock("2026-12-06T10:06:05+08:00");
+        a.merge_from(&b_path, false).unwrap();
+        rename(&mut a, pa, "2026-12-06T10:06:12+08:00", "学生零");
+        b.set_fixed_clock("2026-12-06T10:06:28+08:00");
+        b.restore_identity(pb, &done.before, "undo").unwrap();
+        let ((_, r1), (_, r2)) = merge_both_ways(dir.path(), a, b);
+        for r in [&r1, &r2] {
+            let c = r.conflicts.iter().chain(&r.decided_there).find(|c| c.field == "name").expect("a conflict");
+            assert_eq!((c.kept.as_deref(), c.kept_undone), (Some("学生0"), true), "{r:?}");
+        }
     }
 
     #[test]

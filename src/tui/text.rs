@@ -585,6 +585,8 @@ pub struct Text {
     pub conflict_field_year: &'static str,
     pub conflict_no_value: &'static str,
     pub conflict_kept_lost: &'static str,
+    /// When a conflict's kept value was written back by an undo (`Conflict::kept_undone`): its time, so marked.
+    pub conflict_undone_at: &'static str,
     pub conflict_against_payment: &'static str,
     pub conflict_payment_over_later: &'static str,
     pub conflict_two_amounts: &'static str,

@@ -110,6 +110,12 @@ pub fn restore_differs_line(t: &Text, r: &crate::store::merge::MergeReport) -> O
     (!sides.is_empty()).then(|| fill(t.merge_restore_differs, &[&sides.len()]))
 }
 
+/// The time of a conflict's kept value, marked as an undo's when an undo wrote it back: the time alone reads as
+/// a change made then, and the operator would look for one.
+pub fn undone_at(t: &Text, at: String, undone: bool) -> String {
+    if undone { fill(t.conflict_undone_at, &[&at]) } else { at }
+}
+
 /// One pupil's conflict of a merge as a line: name, ID number as given (masked or not), field, and both sides
 /// with their times to the second in this computer's zone.
 pub fn merge_conflict_line(t: &Text, c: &Conflict, id: &str) -> String {
@@ -123,7 +129,7 @@ pub fn merge_conflict_line(t: &Text, c: &Conflict, id: &str) -> String {
         None => (c.kept.clone(), c.lost.clone()),
     };
     let (field, kept, lost) = conflict_words(t, &c.field, None, kept.as_deref(), lost.as_deref());
-    let (kept_at, lost_at) = (local_seconds(&c.kept_at), local_seconds(&c.lost_at));
+    let (kept_at, lost_at) = (undone_at(t, local_seconds(&c.kept_at), c.kept_undone), local_seconds(&c.lost_at));
     let how = How::of(&c.field, c.kept.as_deref(), c.lost.as_deref(), c.payment_kept.as_deref());
     let sides = kept_and_lost(t, (&kept, &kept_at), (&lost, &lost_at), how.at(&c.kept_at, &c.lost_at));
     let line = fill(t.merge_conflict, &[&c.name, &id, &field, &sides]);
@@ -372,7 +378,20 @@ mod tests {
             grades: None,
             tax_record_lost: false,
             tax_record_kept: false,
+            kept_undone: false,
         }
+    }
+
+    #[test]
+    fn a_kept_value_an_undo_wrote_back_is_said_to_be_one() {
+        let undone = Conflict { kept_undone: true, ..payment_conflict("name", "袁怡", Some("袁一怡"), None) };
+        let zh = Text::for_language(crate::tui::Language::Zh);
+        let en = Text::for_language(crate::tui::Language::En);
+        let (zh_line, en_line) = (merge_conflict_line(zh, &undone, "4502"), merge_conflict_line(en, &undone, "4502"));
+        assert!(zh_line.contains("保留 袁怡（") && zh_line.contains("，撤销），舍弃 袁一怡（"), "{zh_line}");
+        assert!(en_line.contains(", undone), dropped"), "{en_line}");
+        let made = payment_conflict("name", "袁怡", Some("袁一怡"), None);
+        assert!(!merge_conflict_line(zh, &made, "4502").contains("撤销"));
     }
 
     /// The differences a restore left are counted a pupil and side each, as their lines below are: two fields of

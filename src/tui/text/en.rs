@@ -492,6 +492,7 @@ pub static EN: Text = Text {
     conflict_field_year: "{} ({})",
     conflict_no_value: "(none)",
     conflict_kept_lost: "kept {} ({}), dropped {} ({})",
+    conflict_undone_at: "{}, undone",
     conflict_against_payment: "kept {} ({}, {}); {} ({}) not applied: it contradicts the payment",
     conflict_payment_over_later: "kept {} ({}); {} ({}) not applied: it was made without knowing of the payment, which stands",
     conflict_two_amounts: "kept {} ({}), dropped {} ({}): the two laptops recorded different amounts; the newer kept, check with the tax office",

@@ -469,6 +469,7 @@ pub static ZH: Text = Text {
     conflict_field_year: "{}（{} 年度）",
     conflict_no_value: "（无）",
     conflict_kept_lost: "保留 {}（{}），舍弃 {}（{}）",
+    conflict_undone_at: "{}，撤销",
     conflict_against_payment: "保留 {}（{}，{}），未采用 {}（{}）：与缴费矛盾",
     conflict_payment_over_later: "保留 {}（{}），未采用 {}（{}）：这是不知道这笔缴费时作的修改，已收的缴费保留",
     conflict_two_amounts: "保留 {}（{}），舍弃 {}（{}）：两边记录的缴费金额不同，保留较新的，请向税务核实",
