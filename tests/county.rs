@@ -289,6 +289,8 @@ fn two_laptops_changing_one_pupil_apart_is_a_conflict_the_recorded_payment_stand
     // The county's side, pushed before, by the drive's name; this push's by the path given.
     assert_eq!(payment["kept_drive"], "school0.db");
     assert_eq!(payment["lost_drive"], b.display().to_string());
+    // Every laptop's drive may have one name: the county's side names who made its change too.
+    assert_eq!(payment["county_operator"], "测试", "{payment}");
     assert!(!payment["id_number"].as_str().unwrap().contains(&id[6..14]), "the number is masked: {payment}");
     let county = rollup(&db, &[]);
     assert_eq!((county["paid"].as_i64(), county["government"].as_i64()), (Some(1), Some(0)), "{county}");
@@ -299,6 +301,7 @@ fn two_laptops_changing_one_pupil_apart_is_a_conflict_the_recorded_payment_stand
     let text = String::from_utf8_lossy(&out.stdout).into_owned();
     assert!(text.contains("「缴费状态（") && text.contains("保留 已缴费"), "{text}");
     assert!(text.contains("已收的缴费保留"), "{text}");
+    assert!(text.contains("保留 已缴费（school0.db 测试 "), "{text}");
     assert!(!text.contains("Some(") && !text.contains("payment"), "{text}");
     // The other order: the later 财政代缴 reaches the county first, the payment recorded apart still stands.
     let other_order = TestDb::new().expect("a third database");

@@ -313,8 +313,17 @@ pub fn push(
     }
     let lines = listed(&report.conflicts, |c| {
         let values = (c.kept.as_deref(), c.lost.as_deref(), c.payment_kept.as_deref());
-        (c.field.as_str(), c.year, values, c.kept_drive.as_str(), c.lost_drive.as_str(), how_of(c), c.tax_record_kept)
+        let sides = (c.kept_drive.as_str(), c.lost_drive.as_str(), c.county_operator.as_deref());
+        (c.field.as_str(), c.year, values, sides, how_of(c), c.tax_record_kept)
     });
+    // Each side's drive, the county's with the operator who made its change (see `PushConflict::county_operator`).
+    let drives = |c: &county::PushConflict| {
+        let by = |drive: &str| match &c.county_operator {
+            Some(operator) if drive != c.file => format!("{drive} {operator}"),
+            _ => drive.to_owned(),
+        };
+        (by(&c.kept_drive), by(&c.lost_drive))
+    };
     // The tax office's record kept over the same payment marked by hand apart is said as a merge says it.
     let (zh_text, en_text) = (Text::for_language(Language::Zh), Text::for_language(Language::En));
     let tax_said = |c: &county::PushConflict, (zh, en): (String, String)| {
@@ -331,8 +340,9 @@ pub fn push(
         // Masked by the push unless revealed (`decide::conflicts_of`), as every number it reports.
         let id = shown_id(&c.id_number, true);
         let (field, kept, lost) = conflict_words(&c.field, c.year, c.kept.as_deref(), c.lost.as_deref());
+        let (kept_drive, lost_drive) = drives(c);
         let (kept_from, lost_from) =
-            (format!("{} {}", c.kept_drive, at(&c.kept_at)), format!("{} {}", c.lost_drive, at(&c.lost_at)));
+            (format!("{kept_drive} {}", at(&c.kept_at)), format!("{lost_drive} {}", at(&c.lost_at)));
         let (zh, en) = tax_said(c, kept_and_lost((&kept, &kept_from), (&lost, &lost_from), how_of(c)));
         say(
             &format!("  {} {} {id} 「{field}」：{zh}", c.school, c.name),
@@ -344,7 +354,8 @@ pub fn push(
         let (field, kept, lost) = conflict_words(&c.field, c.year, c.kept.as_deref(), c.lost.as_deref());
         let (kept_at, lost_at) =
             (span(g.iter().filter_map(|c| c.kept_at.as_deref())), span(g.iter().filter_map(|c| c.lost_at.as_deref())));
-        let (kept_from, lost_from) = (format!("{} {kept_at}", c.kept_drive), format!("{} {lost_at}", c.lost_drive));
+        let (kept_drive, lost_drive) = drives(c);
+        let (kept_from, lost_from) = (format!("{kept_drive} {kept_at}"), format!("{lost_drive} {lost_at}"));
         let n = g.len();
         let (zh, en) = tax_said(c, kept_and_lost((&kept, &kept_from), (&lost, &lost_from), how_of(c)));
         let pupils = crate::words::counted(n, "pupil", "pupils");

@@ -87,6 +87,10 @@ pub struct PushConflict {
     pub lost: Option<String>,
     pub lost_at: Option<String>,
     pub lost_drive: String,
+    /// The operator who made the county's side of the conflict (kept or lost), as its history names them: every
+    /// laptop's drive is usually named canbao.db, and the file's name alone tells nobody whose change it was.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub county_operator: Option<String>,
     /// Set when the enrollment lost to a payment it contradicts (see `find_contradictions`): the payment status
     /// kept, made at `kept_at` on `kept_drive`. `kept` is then the enrollment of the side that took the payment,
     /// and `lost` the 不参保, 异地参保 or 已离校 not applied, whichever change was newer.
@@ -641,7 +645,7 @@ pub fn conflicts_of(
                 COALESCE((SELECT name FROM canbao.drives WHERE id = t.{p}_drive), ''),
                 encode(uuid_send(t.{p}_event), 'hex'), {year_column},
                 c.payment, c.paid_at, c.paid_event, COALESCE(c.paid_drive, '') {values}, d.payment_stands,
-                d.tax_record_kept
+                d.tax_record_kept, (SELECT a.operator FROM canbao.audit a WHERE a.event = t.{p}_event LIMIT 1)
          FROM d JOIN {stage} s ON s.rid = d.rid JOIN {table} t ON {on} {contradiction}
               JOIN canbao.pupils pp ON pp.id = s.pupil_id JOIN canbao.schools sc ON sc.id = pp.school_id
          WHERE (d.ours_unseen OR d.contradicted) AND d.differ ORDER BY s.sid",
@@ -666,6 +670,7 @@ pub fn conflicts_of(
         // A recorded payment kept over a change made apart: its conflicts say so (`conflict::How::PaymentOverLater`).
         let payment_stands: bool = row.get(13 + 2 * g.fields.len());
         let tax_record_kept: bool = row.get(14 + 2 * g.fields.len());
+        let county_operator: Option<String> = row.get(15 + 2 * g.fields.len());
         for (i, f) in g.fields.iter().enumerate() {
             let county: Option<String> = row.get(13 + 2 * i);
             let drive: Option<String> = row.get(14 + 2 * i);
@@ -694,6 +699,8 @@ pub fn conflicts_of(
                 lost,
                 lost_at,
                 lost_drive,
+                // A payment standing against the enrollment names the payment's side, not the county's change.
+                county_operator: county_operator.clone().filter(|_| payment_kept.is_none()),
                 payment_kept: if payment_stands {
                     Some(PaymentStatus::Paid.code().to_owned())
                 } else {
@@ -860,6 +867,7 @@ pub fn unite_categories(
                 lost: Some(lost.lost_list),
                 lost_at: utc(&lost.lost.at),
                 lost_drive: named(&lost.lost),
+                county_operator: None,
                 payment_kept: None,
                 tax_record_kept: false,
             });
