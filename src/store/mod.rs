@@ -1425,7 +1425,7 @@ impl Store {
     pub fn schools(&self) -> Result<Vec<String>> {
         // A school whose pupils all moved to another (a list imported before its school was named) is no school.
         let mut stmt = self.conn.prepare(
-            "SELECT name FROM schools WHERE EXISTS (SELECT 1 FROM students WHERE school_id = schools.id) ORDER BY id",
+            "SELECT name FROM schools WHERE EXISTS (SELECT 1 FROM students WHERE school_id = schools.id) ORDER BY name",
         )?;
         let names = stmt.query_map([], |r| r.get(0))?.collect::<Result<Vec<String>, _>>()?;
         Ok(names)

@@ -1950,3 +1950,24 @@ fn rows_with_and_without_a_number_of_one_child_in_one_import_are_one_pupil() {
     assert_eq!((outcome.added, outcome.updated, outcome.unchanged), (2, 0, 0));
     assert_eq!(s.students(&StudentFilter::default()).unwrap().len(), 2);
 }
+
+/// Two laptops that met their schools in opposite orders (one imported 乙 first, the other 甲, as after a merge
+/// each holds the other's under a later row) list them alike, by name: their `stats` and forms compare line
+/// for line.
+#[test]
+fn schools_are_listed_by_name_whatever_order_a_laptop_met_them_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let order = |first: &str, second: &str, file: &str| {
+        let mut s = Store::open(&dir.path().join(file)).unwrap();
+        for school in [first, second] {
+            add_pupil(&mut s, school, &format!("{school}的学生"));
+        }
+        let classes: Vec<String> =
+            s.stats(None, None).unwrap().classes.iter().map(|c| format!("{} {}", c.school, c.class)).collect();
+        let roster: Vec<String> = s.students(&Default::default()).unwrap().into_iter().map(|p| p.name).collect();
+        (s.schools().unwrap(), classes, roster, s.class_labels(None).unwrap())
+    };
+    let (one, two) = (order("乙小学", "甲小学", "one.db"), order("甲小学", "乙小学", "two.db"));
+    assert_eq!(one, two);
+    assert_eq!(one.0, ["乙小学", "甲小学"], "by name as SQLite compares text, the same on every laptop");
+}
