@@ -6283,3 +6283,31 @@ fn check_does_not_list_a_boy_and_a_girl_of_one_name_as_one_child() {
     let boy = templates.lines().find(|l| l.contains("陈七") && !l.contains("4502")).unwrap_or_default();
     assert!(boy.contains(",男,"), "{templates}");
 }
+
+/// A tax list prices a pupil by the categories certified for the drive's year: 许志文's 特困人员, carried from last
+/// year and not certified again (待重新认定), subsidises nothing this year, so the family's 380 元 is the amount due,
+/// recorded with no mismatch, where before the list was weighed against the full subsidy (0 元 due) and the
+/// family's full premium was said not to match.
+#[test]
+fn a_tax_list_prices_a_carried_category_as_no_subsidy() {
+    let (dir, db) = subsidised_drive();
+    let xu = "450203201811029232";
+    let year = drive_year(&db);
+    {
+        let store = canbao::store::Store::open(&db).unwrap();
+        let carried = "UPDATE students SET categories_year = ?1 WHERE id_number = ?2";
+        assert_eq!(store.connection().execute(carried, rusqlite::params![year - 1, xu]).unwrap(), 1);
+    }
+    let tax = dir.path().join("tax.csv");
+    std::fs::write(&tax, format!("姓名,证件号码,缴费金额,缴费日期\n许志文,{xu},380,{}\n", days_ago(20))).unwrap();
+    let report = json(canbao(&db).args(["reconcile", "--source", "tax", "--json", "--reveal"]).arg(&tax));
+    assert_eq!(report["amount_mismatches"], serde_json::json!([]), "{report}");
+    assert_eq!(paid_amount(&db, xu), ("paid".to_owned(), Some(38_000)), "{report}");
+    let check = json(canbao(&db).args(["check", "--json", "--reveal"]));
+    assert_eq!(check["overpaid"], serde_json::json!([]), "{check}");
+    // `mark` without an amount records the amount due by the year's categories: the full 380 元.
+    canbao(&db).args(["mark", xu, "--payment", "unpaid"]).assert().success();
+    let (code, text) = said(canbao(&db).args(["mark", xu, "--payment", "paid", "--paid-on", &days_ago(10)]));
+    assert_eq!(code, Some(0), "{text}");
+    assert_eq!(paid_amount(&db, xu), ("paid".to_owned(), Some(38_000)), "{text}");
+}

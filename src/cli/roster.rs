@@ -290,7 +290,10 @@ pub(super) fn mark(cli: &Cli, args: &MarkArgs) -> CmdResult {
     // A department that pays only its share (低保: 285 of 380, 001 附件1 二(二)) leaves the family's to pay: 财政代缴
     // would count the pupil insured with the family's share unpaid. Refused, naming the family's payment to record.
     if mark.payment == Some(PaymentStatus::Government)
-        && let marked = (Student { enrollment: mark.enrollment.unwrap_or(pupil.enrollment), ..pupil.clone() })
+        && let marked = (Student {
+            enrollment: mark.enrollment.unwrap_or(pupil.enrollment),
+            ..pupil.certified_in(store.current_year()).into_owned()
+        })
         && let Some(share) = crate::domain::policy::family_share(
             paperwork::drive_policy(&store)?.as_ref(),
             crate::domain::category::CategoryTable::builtin(),
@@ -1527,7 +1530,9 @@ fn amount_due(
             "the drive has no policy to work out the amount due".into(),
         )
     })?;
-    let mut on_day = pupil.clone();
+    // By the categories certified for the year: one carried from an earlier year and not certified again
+    // (待重新认定) subsidises nothing, as the payment notice asks the family for the full amount.
+    let mut on_day = pupil.certified_in(store.current_year()).into_owned();
     on_day.payment_details.paid_on = Some(day);
     // Under a policy of another year than the drive's, no amount is this year's: said, with how to choose it.
     crate::domain::policy::quote_pupil_in_year(&policy, &on_day, day, store.current_year())

@@ -385,18 +385,22 @@ pub struct AmountsDiffer {
 
 /// Moves the pupils whose payment `disputes` holds (by pupil id) from the short and over payments to
 /// `amounts_differ`: a shortfall worked out from the amount a merge happened to keep would have the operator ask
-/// a family that paid in cash on one laptop for more.
+/// a family that paid in cash on one laptop for more. The amount due is by the categories certified for insured
+/// year `year`.
 pub fn amounts_differ(
     report: &mut CheckReport,
     students: &[Student],
     disputes: &HashMap<i64, AmountDispute>,
     policy: Option<&Policy>,
     today: NaiveDate,
+    year: Option<i32>,
 ) {
     let mut disputed: Vec<PupilRef> = Vec::new();
     for s in students {
         let Some(dispute) = disputes.get(&s.id) else { continue };
-        let due = policy.and_then(|p| quote_pupil(p, s, today).ok()).map(|q| money::as_number(q.personal_due_fen));
+        let due = policy
+            .and_then(|p| quote_pupil(p, &s.certified_in(year), today).ok())
+            .map(|q| money::as_number(q.personal_due_fen));
         let (why, why_en) = dispute.words();
         report.amounts_differ.push(AmountsDiffer {
             pupil: s.into(),
@@ -668,11 +672,14 @@ pub fn check_in_year(
             let remark_en = super::pupil_flags::hukou_remark_en(policy, s).unwrap_or_default();
             report.local_hukou.push(HukouPupil { pupil: s.into(), remark, remark_en });
         }
+        // The amount due by the categories certified for the year: one carried from an earlier year and not
+        // certified again (待重新认定) subsidises nothing, as the payment notice and the ledgers have it.
+        let priced = s.certified_in(year);
         // Nobody asks the family of a pupil who left for the rest: she is counted as one who left unpaid.
         if s.payment == PaymentStatus::Paid
             && s.enrollment != Enrollment::Left
             && let Some(policy) = pricing
-            && let Ok(quote) = quote_pupil(policy, s, today)
+            && let Ok(quote) = quote_pupil(policy, &priced, today)
             && let Some(short) = shortfall_fen(s, &quote)
         {
             report.underpaid.push(Underpaid {
@@ -687,7 +694,7 @@ pub fn check_in_year(
         if s.payment == PaymentStatus::Government
             && s.enrollment != Enrollment::Left
             && let Some(policy) = pricing
-            && let Some(share) = family_share(Some(policy), table, s, today)
+            && let Some(share) = family_share(Some(policy), table, &priced, today)
         {
             report.underpaid.push(Underpaid {
                 pupil: s.into(),
@@ -700,7 +707,7 @@ pub fn check_in_year(
         if s.payment == PaymentStatus::Paid
             && let Some(policy) = pricing
             && let Some(paid) = s.payment_details.amount_fen
-            && let Ok(quote) = quote_pupil(policy, s, today)
+            && let Ok(quote) = quote_pupil(policy, &priced, today)
             && paid > quote.personal_due_fen
         {
             report.overpaid.push(Overpaid {

@@ -1937,11 +1937,13 @@ impl Run<'_> {
     }
 
     /// The quote for this pupil paying on `day`, under the drive's policy if it has one, for the drive's year
-    /// (a policy of another year prices nothing of it).
+    /// (a policy of another year prices nothing of it), by the categories certified for that year: one carried
+    /// from an earlier year and not certified again (待重新认定) subsidises nothing, so the family owes the full
+    /// amount, as the payment notice asks it.
     fn quote_on(&self, student: &Student, day: NaiveDate) -> Option<Result<policy::Quote, policy::QuoteError>> {
         self.policy.map(|policy| {
             let request = QuoteRequest {
-                categories: student.categories.iter().map(|c| c.name.clone()).collect(),
+                categories: student.certified_in(self.year).categories.iter().map(|c| c.name.clone()).collect(),
                 paid_on: day,
                 enrollee: EnrolleeKind::default(),
                 freshman: false,
@@ -2006,7 +2008,13 @@ impl Run<'_> {
         // with it), as `mark --payment paid --amount 95` records it.
         let completes_family_share = student.payment == PaymentStatus::Government
             && !by_department
-            && policy::family_share(self.policy, self.table, student, paid_on.unwrap_or(self.today)).is_some();
+            && policy::family_share(
+                self.policy,
+                self.table,
+                &student.certified_in(self.year),
+                paid_on.unwrap_or(self.today),
+            )
+            .is_some();
         if student.payment == PaymentStatus::Government && !by_department && !completes_family_share {
             let (roster, file) = (PaymentStatus::Government.label_zh(), PaymentStatus::Paid.label_zh());
             self.conflict(student, roster, file, &first_sheet, row_no);

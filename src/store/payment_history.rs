@@ -241,7 +241,14 @@ impl Store {
         report.payment_outside_year = roster_check::payments_outside_year(&students, policy, year);
         // Another year's policy quotes no amount due of this year's beside two laptops' amounts either.
         let pricing = policy.filter(|_| report.amounts_not_checked.is_none());
-        roster_check::amounts_differ(&mut report, &students, &self.amount_disputes(&students)?, pricing, self.today());
+        roster_check::amounts_differ(
+            &mut report,
+            &students,
+            &self.amount_disputes(&students)?,
+            pricing,
+            self.today(),
+            year,
+        );
         let listed = self.payments_from_a_list(&students)?;
         report.list_payment_cleared = students
             .iter()

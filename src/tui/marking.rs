@@ -841,9 +841,11 @@ impl App {
 
     /// The family's share of `s` where a department pays only part of the premium by the category (低保: 95 of
     /// 380, `policy::family_share`): `f` records no 财政代缴 for such a pupil, whose family's payment `p` records,
-    /// the department's share going with it.
+    /// the department's share going with it. By the categories certified for the year shown: one to certify again
+    /// (待重新认定) subsidises nothing.
     fn family_share(&self, s: &Student) -> Option<policy::FamilyShare> {
-        policy::family_share(self.policy.as_ref(), CategoryTable::builtin(), s, self.store.today())
+        let certified = s.certified_in(self.store.shown_year());
+        policy::family_share(self.policy.as_ref(), CategoryTable::builtin(), &certified, self.store.today())
     }
 
     /// Why `f` saves nothing for a pupil whose family owes a share, and what to record instead: in a dialog, as
