@@ -3292,7 +3292,7 @@ fn read_only_refuses_every_write_and_changes_nothing() {
         let status = app.status.clone().expect("told why");
         // Showing a number changes no pupil: the reason is the audit row it would write.
         let why = if name == "Reveal" {
-            "只读打开时不能显示完整证件号码：显示要记入修改记录"
+            "请在可修改的窗口中按 r：只读窗口不写修改记录"
         } else {
             "只读模式，不能修改"
         };
@@ -6852,7 +6852,7 @@ fn undo_and_redo_say_what_they_wrote_and_how_to_take_it_back() {
         app.update(Action::Undo);
         let said = match lang {
             Language::Zh => format!("已撤销（{name}：备注改回无）；按 Ctrl-r 重做"),
-            Language::En => format!("Undone ({name}: note back to none); Ctrl-r redoes it"),
+            Language::En => format!("Undone ({name}: note now none); Ctrl-r redoes it"),
         };
         assert_eq!(status_text(&app), said);
         app.update(Action::Redo);

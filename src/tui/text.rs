@@ -1098,9 +1098,38 @@ mod tests {
                 fill(t.quit_closes_dialog, &[&crate::tui::action::QUIT_AGAIN.as_secs()]),
                 fill(t.dash_backup, &[&"2026-11-23 09:12"]),
                 t.dash_no_backup.to_owned(),
+                t.read_only_reveal.to_owned(),
+                t.read_only_refused.to_owned(),
+                t.read_only_export.to_owned(),
+                // `u` after a payment of a pupil whose enrollment it set: both fields, and the key that redoes it.
+                format!(
+                    "{}{}",
+                    fill(t.undone, &[&format!("程远可{}{}", t.pick("：", ": "), undone_mark(t))]),
+                    fill(t.undone_redo_with, &[&"Ctrl-r"])
+                ),
             ];
             for text in said {
                 assert!(text.width() <= 79, "{lang:?}: {} columns: {text}", text.width());
+            }
+        }
+    }
+
+    /// What an undo of a payment that set the enrollment says of the two fields, as `edit_fields` writes it.
+    fn undone_mark(t: &Text) -> String {
+        let enrollment = fill(t.undone_field, &[&t.field("enrollment"), &t.enrollment(Enrollment::Unknown)]);
+        let payment = fill(t.undone_field, &[&t.field("payment"), &t.payment(PaymentStatus::Unpaid)]);
+        format!("{enrollment}{}{payment}", t.pick("，", ", "))
+    }
+
+    /// Why the enrollment chooser did nothing, under its field: read whole in its 60 columns (a dialog 64 wide
+    /// less its margins), in either language.
+    #[test]
+    fn the_enrollment_choosers_refusals_fit_its_width() {
+        use unicode_width::UnicodeWidthStr;
+        for lang in [Language::Zh, Language::En] {
+            let t = Text::for_language(lang);
+            for text in [t.enrollment_paid_here, t.decline_reason_needed, t.no_detail_typed] {
+                assert!(text.width() <= 60, "{lang:?}: {} columns: {text}", text.width());
             }
         }
     }

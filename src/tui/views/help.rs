@@ -23,12 +23,15 @@ const ORDER: [Context; 8] = [
     Context::Global,
 ];
 const KEYS_WIDTH: usize = 22;
+/// Below this many columns beside the keys a description is cut rather than wrapped into a column of single words.
+const MIN_HELP_WIDTH: usize = 12;
 
 /// The help text as lines: a heading per context, then "keys  what they do". The actions `refused` (a read-only
 /// window's marks, undo, import, reveal and correction) are left out, and a line under the intro says so: the
 /// help lists what the keys do in this window, as the footer does.
 pub fn lines(keymap: &Keymap, t: &Text, width: usize, refused: impl Fn(&str) -> bool) -> Vec<(bool, String)> {
-    let mut out = vec![(false, truncate(&format!(" {}", t.help_intro), width))];
+    let mut out: Vec<(bool, String)> =
+        layout::wrap(t.help_intro, width.saturating_sub(1)).into_iter().map(|r| (false, format!(" {r}"))).collect();
     if ORDER.iter().flat_map(|&c| keymap.own(c)).any(|(_, name)| refused(name)) {
         out.extend(
             layout::wrap(t.help_read_only, width.saturating_sub(1)).into_iter().map(|r| (false, format!(" {r}"))),
@@ -50,8 +53,14 @@ pub fn lines(keymap: &Keymap, t: &Text, width: usize, refused: impl Fn(&str) -> 
             let keys: Vec<String> =
                 keymap.own(context).iter().filter(|(_, n)| n == name).map(|(k, _)| k.to_string()).collect();
             let help = t.action(name).map_or(*name, |a| a.help);
-            let line = format!("   {}{}", fit(&keys.join("  "), KEYS_WIDTH), help);
-            out.push((false, truncate(&line, width)));
+            // A description longer than the row goes on under itself rather than being cut: its end often says
+            // when the key asks first or what it leaves alone.
+            let indent = 3 + KEYS_WIDTH;
+            let rows = layout::wrap(help, width.saturating_sub(indent).max(MIN_HELP_WIDTH));
+            for (i, row) in rows.iter().enumerate() {
+                let keys = if i == 0 { fit(&keys.join("  "), KEYS_WIDTH) } else { " ".repeat(KEYS_WIDTH) };
+                out.push((false, truncate(&format!("   {keys}{row}"), width)));
+            }
         }
         out.push((false, String::new()));
     }
@@ -81,4 +90,30 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, offset: usize) {
         )
         .collect();
     frame.render_widget(Paragraph::new(shown), a.body);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tui::Language;
+    use unicode_width::UnicodeWidthStr;
+
+    /// Every key's description is read whole at 80 and 120 columns in both languages: none is cut short with
+    /// `..`, and no row is wider than the screen.
+    #[test]
+    fn every_help_line_is_whole_at_80_and_120_columns() {
+        let keymap = Keymap::builtin();
+        for lang in [Language::Zh, Language::En] {
+            let t = Text::for_language(lang);
+            for width in [80, 120] {
+                for refused in [false, true] {
+                    let refuse = |name: &str| refused && ["mark_payment", "reveal", "undo"].contains(&name);
+                    for (_, row) in lines(&keymap, t, width, refuse) {
+                        assert!(row.width() <= width, "{lang:?} {width}: {row:?}");
+                        assert!(!row.ends_with(".."), "{lang:?} {width}: cut {row:?}");
+                    }
+                }
+            }
+        }
+    }
 }
