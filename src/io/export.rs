@@ -377,11 +377,31 @@ pub(crate) fn io_err(target: &Path, e: std::io::Error) -> ReadError {
     let reason = match e.kind() {
         // An export makes its folder: "exists" there is a file that has the folder's name.
         std::io::ErrorKind::AlreadyExists if crate::private_file::taken_words(&e).is_none() => {
-            "路径中有一段是文件，不是文件夹 (part of the path is a file, not a folder)".to_owned()
+            match dangling_link(target) {
+                // A link to a folder that is gone (a USB stick pulled out) is no file: the folder is what is missing.
+                Some(link) if link == target => {
+                "这是链接，所指的文件夹不存在（U 盘已拔出？）(a link to a folder that is not there: USB drive unplugged?)"
+                    .to_owned()
+            }
+            Some(link) => format!(
+                "{} 是链接，所指的文件夹不存在（U 盘已拔出？）(a link to a folder that is not there: USB drive unplugged?)",
+                link.display()
+            ),
+            None => "路径中有一段是文件，不是文件夹 (part of the path is a file, not a folder)".to_owned(),
+            }
         }
         _ => crate::os_error::phrase(&e, crate::os_error::Access::Write),
     };
     ReadError::Write { file: target.display().to_string(), reason }
+}
+
+/// The first link on the way to `target` whose own target is not there.
+fn dangling_link(target: &Path) -> Option<&Path> {
+    let mut ancestors: Vec<&Path> = target.ancestors().filter(|p| !p.as_os_str().is_empty()).collect();
+    ancestors.reverse();
+    ancestors
+        .into_iter()
+        .find(|p| p.symlink_metadata().is_ok_and(|m| m.file_type().is_symlink()) && p.metadata().is_err())
 }
 
 /// An export's file is refused in place of these: the drive and what SQLite and canbao keep beside it. An export
@@ -1144,6 +1164,19 @@ pub fn shown_in_full(path: &Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn an_export_into_a_link_to_a_missing_folder_says_the_folder_is_missing_not_that_it_is_a_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let link = dir.path().join("usb");
+        std::os::unix::fs::symlink(dir.path().join("unplugged"), &link).unwrap();
+        let said = new_stage(&link).unwrap_err().to_string();
+        assert!(said.contains("所指的文件夹不存在"), "{said}");
+        assert!(!said.contains("是文件"), "{said}");
+        let said = TableWriter::create(&link.join("名单.xlsx"), FileFormat::Xlsx, None).err().unwrap().to_string();
+        assert!(said.contains("usb 是链接，所指的文件夹不存在"), "{said}");
+    }
 
     #[test]
     fn an_exports_own_stage_is_never_taken_as_abandoned_whatever_its_file_time() {
