@@ -9965,3 +9965,23 @@ fn a_third_ctrl_c_leaves_without_waiting_for_an_import_to_roll_back() {
     let drive = Store::open_read_only(&dir.path().join("drive.db")).expect("drive");
     assert_eq!(drive.student_count().expect("count"), before, "nothing of the import kept");
 }
+
+/// `e`, `p`, `f` and `c` with nobody in the list (a new drive, a search that finds no one) say so on the status
+/// line, in either language, rather than doing nothing unseen.
+#[test]
+fn a_mark_on_an_empty_list_says_there_is_no_pupil_to_mark() {
+    for (lang, said) in [(Language::Zh, "没有学生可标记"), (Language::En, "No pupil to mark")] {
+        let mut app = App::new(store(false), &options(lang, Some("测试"))).expect("app");
+        app.update(Action::Resize(80, 24));
+        // The new drive's welcome, which offers the sample school, closed.
+        app.update(Action::Back);
+        assert!(app.modal.is_none(), "{:?}", screen(&app));
+        for action in [Action::Enrollment, Action::TogglePaid, Action::ToggleGovernment, Action::Categories] {
+            app.status = None;
+            let name = format!("{action:?}");
+            app.update(action);
+            assert!(app.modal.is_none(), "{name} opened a dialog");
+            assert!(status_text(&app).contains(said), "{lang:?} {name}: {:?}", status_text(&app));
+        }
+    }
+}

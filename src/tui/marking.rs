@@ -122,7 +122,7 @@ impl App {
     pub fn open_enrollment(&mut self) {
         let targets = self.targets();
         if targets.is_empty() {
-            return;
+            return self.say(self.text.no_pupil_to_mark);
         }
         let (status, detail) = match self.single(&targets) {
             Some(s) => (s.enrollment, s.decline_reason.unwrap_or_default()),
@@ -233,7 +233,7 @@ impl App {
     pub fn toggle_paid(&mut self) {
         let targets = self.targets();
         if targets.is_empty() {
-            return;
+            return self.say(self.text.no_pupil_to_mark);
         }
         let by_selection = self.by_selection();
         if !by_selection
@@ -715,7 +715,7 @@ impl App {
     pub fn toggle_government(&mut self) {
         let targets = self.targets();
         if targets.is_empty() {
-            return;
+            return self.say(self.text.no_pupil_to_mark);
         }
         let government = self.text.payment(PaymentStatus::Government).to_owned();
         let Some(s) = self.single(&targets) else {
@@ -873,7 +873,7 @@ impl App {
     pub fn open_categories(&mut self) {
         let targets = self.targets();
         if targets.is_empty() {
-            return;
+            return self.say(self.text.no_pupil_to_mark);
         }
         let table = CategoryTable::builtin();
         let year = self.store.shown_year();

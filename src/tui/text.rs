@@ -43,6 +43,8 @@ pub struct Text {
     pub backup_copy_opened: &'static str,
     /// Said when an older canbao's drive opens read-only: it is not upgraded, and reads as that canbao kept it.
     pub older_read_only: &'static str,
+    /// `e`, `p`, `f` or `c` with no pupil in the list (a new drive, a search that finds nobody).
+    pub no_pupil_to_mark: &'static str,
     /// Said instead of attempting a change in read-only mode.
     pub read_only_refused: &'static str,
     /// `r` in read-only mode: showing a full number is recorded in the audit log, which such a window cannot write.

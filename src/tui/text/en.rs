@@ -20,6 +20,7 @@ pub static EN: Text = Text {
     backup_copy: "backup copy",
     backup_copy_opened: "This is a backup: changes made here stay in this copy, not in the original drive",
     older_read_only: "Older drive, read as kept: open it once without --read-only to upgrade it",
+    no_pupil_to_mark: "No pupil to mark: the list is empty",
     read_only_refused: "Read-only: changes are disabled",
     read_only_reveal: "Press r in the window that can make changes: read-only cannot log a reveal",
     read_only_export: "Read-only: export in a writable window, or turn on Mask ID numbers in exports",

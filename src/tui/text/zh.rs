@@ -20,6 +20,7 @@ pub static ZH: Text = Text {
     backup_copy: "备份副本",
     backup_copy_opened: "这是一份备份：在这里的修改只留在这份备份中，不会进入原数据文件",
     older_read_only: "旧版数据文件：只读时按旧版内容显示；不加 --read-only 打开一次即升级",
+    no_pupil_to_mark: "没有学生可标记：列表是空的",
     read_only_refused: "只读模式，不能修改 (read-only: changes are disabled)",
     read_only_reveal: "请在可修改的窗口中按 r：只读窗口不写修改记录，不能显示完整证件号码",
     read_only_export: "只读窗口：请到可修改的窗口导出，或在命令面板开启「导出时身份证号码打码」后导出",
