@@ -4385,6 +4385,48 @@ fn an_old_fifteen_digit_number_is_remarked_on_the_forms() {
     assert_eq!(found[0]["note"].as_str().unwrap_or_default(), "", "{found}");
 }
 
+/// A pupil whose list had a birth date in the ID column, and one whose list gave 出生日期 beside a missing
+/// number: every form that gives the reason says the ID cell holds a date, not that the number has the wrong
+/// length, and the batch template registers the birth date the list gave.
+#[test]
+fn a_date_in_the_id_column_is_remarked_as_a_date_and_its_birth_date_registered() {
+    let (dir, db) = sample_drive();
+    let dated =
+        write(dir.path(), "dated.csv", "学校,姓名,身份证号码,年级,班级\n柳州市示范小学,韦日期,2016-03-05,三年级,1班\n");
+    ok(canbao(&db).arg("import").arg(dated));
+    let born = write(
+        dir.path(),
+        "born.csv",
+        "学校,姓名,身份证号码,出生日期,年级,班级\n柳州市示范小学,覃无号,,2017-06-08,三年级,1班\n",
+    );
+    ok(canbao(&db).arg("import").arg(born));
+    let date = "身份证号码栏填的是日期，不是身份证号码";
+
+    let sheet = export(&db, "sheet", &dir.path().join("sheet.xlsx"), &[]);
+    let (rows, remark) = table_column(&workbook(&sheet[0])[0].1, "序号", "备注");
+    assert_eq!(row_of(&rows, "韦日期")[remark], date);
+
+    let template = export(&db, "template", &dir.path().join("template"), &[]);
+    let not_enrolled = &workbook(&template[1])[0].1;
+    let (rows, remark) = table_column(not_enrolled, "序号", "备注");
+    assert!(row_of(&rows, "韦日期")[remark].starts_with(&format!("{date}；")), "{:?}", row_of(&rows, "韦日期"));
+    let header = texts(&not_enrolled[0]);
+    let birth = header.iter().position(|t| t == "出生日期").expect("出生日期");
+    for (name, day) in [("韦日期", "2016-03-05"), ("覃无号", "2017-06-08")] {
+        let row = not_enrolled.iter().find(|r| r[1] == *name).expect(name);
+        let serial = match &row[birth] {
+            Data::DateTime(d) => Some(d.as_f64()),
+            _ => None,
+        };
+        assert_eq!(serial, Some(excel_serial(day)), "{name} {row:?}");
+    }
+
+    let check = json(canbao(&db).args(["check", "--json"]));
+    let listed = check["invalid_ids"].as_array().expect("invalid_ids");
+    let wei = listed.iter().find(|i| i.to_string().contains("韦日期")).expect("韦日期 listed");
+    assert!(wei.to_string().contains(date) && !wei.to_string().contains("位数"), "{wei}");
+}
+
 /// The 已缴费 ledger's 备注 of each pupil, by name.
 fn paid_ledger_remarks(db: &Path, out: &Path) -> Vec<(String, String)> {
     let ledgers = workbook(&export(db, "ledgers", out, &[])[0]);

@@ -62,6 +62,9 @@ pub enum IdProblem {
         expected: char,
         found: char,
     },
+    /// A date where the number goes (2016-03-05, 20160305, a date cell): most often the birth date of a pupil
+    /// without an ID, no number of a wrong length to be corrected by a digit.
+    Date,
 }
 
 impl IdProblem {
@@ -76,6 +79,7 @@ impl IdProblem {
             IdProblem::BirthDate => "birth_date",
             IdProblem::FutureBirthDate => "future_birth_date",
             IdProblem::CheckDigit { .. } => "check_digit",
+            IdProblem::Date => "date",
         }
     }
 
@@ -94,6 +98,7 @@ impl IdProblem {
             IdProblem::CheckDigit { expected, found } => {
                 format!("身份证号码校验码错误：最后一位应为 {expected}，实际为 {found}")
             }
+            IdProblem::Date => DATE_IN_ID_CELL.into(),
         }
     }
 
@@ -115,9 +120,14 @@ impl IdProblem {
             IdProblem::CheckDigit { expected, found } => {
                 format!("wrong check character: expected {expected}, found {found}")
             }
+            IdProblem::Date => DATE_IN_ID_CELL_EN.into(),
         }
     }
 }
+
+/// What every form and `check` say of a pupil whose ID number cell holds a date ([`IdProblem::Date`]).
+pub const DATE_IN_ID_CELL: &str = "身份证号码栏填的是日期，不是身份证号码";
+pub const DATE_IN_ID_CELL_EN: &str = "the ID number cell holds a date, not an ID number";
 
 /// A valid ID number with what it tells about its holder.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -283,6 +293,7 @@ pub fn problem_remark(code: Option<&str>) -> Option<&'static str> {
         "area" => "身份证号码地区码无效，待核实",
         "birth_date" | "future_birth_date" => "身份证号码中的出生日期有误，待核实",
         "check_digit" => "身份证号码校验码错误，待核实",
+        "date" => DATE_IN_ID_CELL,
         _ => "身份证号码有误，待核实",
     })
 }
@@ -293,8 +304,18 @@ pub fn problem_remark(code: Option<&str>) -> Option<&'static str> {
 pub const OLD_NUMBER_REMARK: &str = "15位旧身份证号，出生日期待核实";
 
 /// Every problem code [`problem_remark`] names, and one it does not know.
-const PROBLEM_CODES: [&str; 9] =
-    ["precision_lost", "missing", "length", "character", "area", "birth_date", "future_birth_date", "check_digit", ""];
+const PROBLEM_CODES: [&str; 10] = [
+    "precision_lost",
+    "missing",
+    "length",
+    "character",
+    "area",
+    "birth_date",
+    "future_birth_date",
+    "check_digit",
+    "date",
+    "",
+];
 
 /// The 备注 a form gives a pupil's ID number: the check's problem ([`problem_remark`]), else, for an old 15-digit
 /// number, [`OLD_NUMBER_REMARK`]; `None` for a valid number of today's kind.
@@ -975,6 +996,13 @@ mod tests {
         for typed in ["45010220150101X23X", "45010220150101123X", "450102201501011X3X", "4501XXX0150101123X"] {
             assert_eq!(masked_ends(typed), None, "{typed}");
         }
+    }
+
+    #[test]
+    fn a_date_in_the_id_cell_has_its_own_remark() {
+        let remark = problem_remark(Some(IdProblem::Date.code()));
+        assert_eq!(remark, Some("身份证号码栏填的是日期，不是身份证号码"));
+        assert!(is_form_remark(DATE_IN_ID_CELL), "a form read back takes it for canbao's");
     }
 
     #[test]

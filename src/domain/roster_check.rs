@@ -963,6 +963,7 @@ fn problem_text(code: &str, raw: &str, today: NaiveDate) -> (String, String) {
             "area" => IdProblem::Area,
             "birth_date" => IdProblem::BirthDate,
             "future_birth_date" => IdProblem::FutureBirthDate,
+            "date" => IdProblem::Date,
             "check_digit" => return ("身份证号码校验码错误".into(), "wrong check character".into()),
             "length" => return ("身份证号码位数不对".into(), "the ID number has the wrong length".into()),
             "character" => return ("身份证号码含有非法字符".into(), "the ID number has an invalid character".into()),
@@ -1269,6 +1270,13 @@ mod tests {
         assert!(listed.len() == 1 && listed[0].contains("15位旧身份证号码"), "{listed:?}");
         assert!(report.invalid_ids[0].problem_en.contains("old 15-digit"));
         assert!(report.too_old.is_empty(), "not a pupil of 108");
+    }
+
+    #[test]
+    fn a_date_in_the_id_cell_is_said_as_a_date() {
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap_or_default();
+        let (text, en) = problem_text("date", "2016-03-05", today);
+        assert_eq!((text.as_str(), en.as_str()), (id_number::DATE_IN_ID_CELL, id_number::DATE_IN_ID_CELL_EN));
     }
 
     #[test]

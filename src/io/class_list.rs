@@ -3149,12 +3149,16 @@ impl RowReader<'_> {
         };
         // A date in the ID column (2015-03-02, most often the child's birth date typed where the number goes) is
         // kept as written: without its dashes it would read as 20150302, a number nobody wrote.
+        // 20160305, typed or in a number cell, is no number of a wrong length either: its own reason, so the forms
+        // and `check` say a date is there instead of asking for the missing digits.
         let id_date = match id_cell {
-            Cell::Number(_) => None,
-            _ => Some(id_number::unwrap_text(&id_raw)).filter(|written| is_date_text(written)).map(str::to_owned),
+            Cell::Number(_) => Some(id.normalized.clone()).filter(|digits| eight_digit_date(digits)),
+            _ => Some(id_number::unwrap_text(&id_raw))
+                .filter(|written| is_date_text(written) || eight_digit_date(written))
+                .map(str::to_owned),
         };
         let id = match &id_date {
-            Some(written) => IdCheck { normalized: written.clone(), ..id },
+            Some(written) => IdCheck { normalized: written.clone(), result: Err(IdProblem::Date) },
             None if RoundedIds::zeros(&id) && self.rounded_ids.judged() => {
                 IdCheck { result: Err(IdProblem::PrecisionLost), ..id }
             }
@@ -3396,15 +3400,36 @@ impl RowReader<'_> {
         let grade_only = !grade.is_empty() && class.is_empty();
         // A pupil without a valid number: the list's 出生日期, a whole date no later than today, is kept for the forms
         // that ask for it; a valid number's own birth date decides otherwise (a differing cell is said above).
+        // A date in the ID column is the birth date the school had for a pupil without an ID, when it can be a
+        // pupil's: the list's own 出生日期 decides where it has one.
+        let id_cell_birth = id_date
+            .as_deref()
+            .and_then(|written| whole_date(&Cell::Text(written.to_owned())))
+            .filter(|born| school_age_birth(*born, self.today));
         let birth_date = match &id.result {
             Ok(_) => None,
             Err(_) => match map.get(Column::BirthDate, row).filter(|c| !c.is_empty()) {
-                None => None,
+                None => {
+                    if id_cell_birth.is_some() {
+                        self.problem(file, sheet, row_no, &header_of(Column::IdNumber), ID_DATE_AS_BIRTH.into());
+                    }
+                    id_cell_birth
+                }
                 Some(cell) => {
                     let kept = whole_date(cell).filter(|born| *born <= self.today);
                     // Said, not dropped: the forms that ask for it will carry no birth date for this pupil.
                     if kept.is_none() {
                         let message = birth_date_not_kept(cell, self.today);
+                        self.problem(file, sheet, row_no, &header_of(Column::BirthDate), message);
+                    }
+                    if let (Some(kept), Some(in_id)) = (kept, id_cell_birth)
+                        && kept != in_id
+                    {
+                        let message = format!(
+                            "身份证号码一栏的日期 {in_id} 与出生日期 {kept} 不符，以出生日期为准，请核对 (the date in the \
+                             ID number cell, {in_id}, differs from the birth date {kept}: the birth date is kept, check \
+                             which is right)"
+                        );
                         self.problem(file, sheet, row_no, &header_of(Column::BirthDate), message);
                     }
                     kept
@@ -4472,6 +4497,27 @@ fn is_date_text(text: &str) -> bool {
     let number =
         |s: &str, len: std::ops::RangeInclusive<usize>| len.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit());
     ended && number(y, 4..=4) && number(m, 1..=2) && number(d, 1..=2)
+}
+
+/// Said at a row whose ID cell's date became the pupil's birth date, the list having no 出生日期 column.
+const ID_DATE_AS_BIRTH: &str =
+    "身份证号码一栏是日期，已作为出生日期 (the ID number cell holds a date: taken as the pupil's birth date)";
+
+/// 20160305: eight digits that read as a whole date of the years a pupil is born in, never a short ID number.
+fn eight_digit_date(text: &str) -> bool {
+    let text = text.trim();
+    text.len() == 8
+        && text.bytes().all(|b| b.is_ascii_digit())
+        && matches!(written_date(text), Some((1900..=2099, _, Some(_))))
+}
+
+/// Whether a date can be a pupil's birth date: not later than today, and of a child from nursery age (2) to a
+/// university student's (25).
+fn school_age_birth(born: NaiveDate, today: NaiveDate) -> bool {
+    use chrono::Months;
+    let youngest = today.checked_sub_months(Months::new(2 * 12));
+    let oldest = today.checked_sub_months(Months::new(26 * 12));
+    youngest.is_some_and(|y| born <= y) && oldest.is_some_and(|o| born > o)
 }
 
 /// Whether a cell of a row holds an ID number that passes the check: a pupil's row, whatever its header says.
@@ -6448,11 +6494,75 @@ mod tests {
         );
         assert!(plan.rows.iter().all(|r| !r.id.is_valid()));
         for (file, row) in [("a.csv", 2), ("a.csv", 3), ("a.csv", 4), ("a.csv", 5), ("b.xlsx", 2)] {
-            let said = plan.report.problems.iter().find(|p| (p.file.as_str(), p.row) == (file, Some(row)));
+            let said = plan
+                .report
+                .problems
+                .iter()
+                .find(|p| (p.file.as_str(), p.row) == (file, Some(row)) && !p.message.contains("已作为出生日期"));
             let said = said.unwrap_or_else(|| panic!("{file} {row}: {:?}", plan.report.problems));
             assert_eq!(said.column, "身份证号码");
             assert!(said.message.contains("写的是日期") && said.message.contains("imported and flagged"), "{said:?}");
         }
+    }
+
+    /// A list without 出生日期 whose ID column holds a pupil's birth date (2016-03-05, 20160305, a date cell)
+    /// gives the pupil that birth date, said at the row, when it can be a pupil's; the date is the ID's own
+    /// reason (`date`), not a number of the wrong length.
+    #[test]
+    fn a_date_in_the_id_column_is_the_birth_date_where_the_list_has_none() {
+        let csv = "姓名,身份证号码,班级\n张三,2016-03-05,一年级1班\n王五,2026-10-01,一年级1班\n李四,20160305,一年级1班\n\
+                   赵六,1980.1.2,一年级1班\n";
+        let sheets = table::read_bytes(csv.as_bytes(), "a.csv").unwrap();
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        sheet.write_row(0, 0, ["姓名", "身份证号码", "班级"]).unwrap();
+        sheet.write_string(1, 0, "陈七").unwrap();
+        sheet.write_number(1, 1, 20_160_305.0).unwrap();
+        sheet.write_string(1, 2, "一年级1班").unwrap();
+        let book = table::read_bytes(&book.save_to_buffer().unwrap(), "b.xlsx").unwrap();
+        let plan = plan_sheets(vec![("a.csv".into(), sheets), ("b.xlsx".into(), book)], None, DEFAULT_SCHOOL, today())
+            .unwrap();
+        let born = NaiveDate::from_ymd_opt(2016, 3, 5);
+        let got: Vec<_> = plan.rows.iter().map(|r| (r.name.as_str(), r.birth_date, r.id.problem().cloned())).collect();
+        let date = Some(IdProblem::Date);
+        assert_eq!(
+            got,
+            [
+                ("张三", born, date.clone()),
+                // A month old, and a parent's birth date: no pupil's.
+                ("王五", None, date.clone()),
+                ("李四", born, date.clone()),
+                ("赵六", None, date.clone()),
+                ("陈七", born, date),
+            ],
+            "{:?}",
+            plan.report.problems
+        );
+        let said: Vec<_> = plan
+            .report
+            .problems
+            .iter()
+            .filter(|p| p.message.contains("身份证号码一栏是日期，已作为出生日期"))
+            .map(|p| (p.file.as_str(), p.row, p.column.as_str()))
+            .collect();
+        assert_eq!(
+            said,
+            [("a.csv", Some(2), "身份证号码"), ("a.csv", Some(4), "身份证号码"), ("b.xlsx", Some(2), "身份证号码")]
+        );
+    }
+
+    /// Where the list has 出生日期 too, the column's date is kept and a date in the ID column that differs is said.
+    #[test]
+    fn a_birth_column_decides_over_a_date_in_the_id_column() {
+        let csv = "姓名,身份证号码,出生日期,班级\n张三,2016-03-05,2016-03-05,一年级1班\n李四,2016-03-06,2016-04-01,一年级1班\n";
+        let sheets = table::read_bytes(csv.as_bytes(), "a.csv").unwrap();
+        let plan = plan_sheets(vec![("a.csv".into(), sheets)], None, DEFAULT_SCHOOL, today()).unwrap();
+        let born: Vec<_> = plan.rows.iter().map(|r| r.birth_date).collect();
+        assert_eq!(born, [NaiveDate::from_ymd_opt(2016, 3, 5), NaiveDate::from_ymd_opt(2016, 4, 1)]);
+        let said: Vec<_> = plan.report.problems.iter().filter(|p| p.message.contains("不符")).collect();
+        assert!(said.len() == 1 && said[0].row == Some(3) && said[0].column == "出生日期", "{said:?}");
+        assert!(said[0].message.contains("2016-03-06") && said[0].message.contains("2016-04-01"), "{said:?}");
+        assert!(!plan.report.problems.iter().any(|p| p.message.contains("已作为出生日期")));
     }
 
     /// A template's instruction left in the phone column (必填, 选填, 请填写…, 示例) is no phone: the pupil is kept

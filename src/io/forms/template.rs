@@ -429,7 +429,9 @@ fn cell(
         // An old number's sex and birth date are its holder's, born in the 1900s: not the pupil's to register. A
         // pupil without a valid number holds only the sex a list's 性别 cell stated, which is theirs.
         Value::Sex if s.id_kind == Some(IdKind::ResidentConverted) => Out::Empty,
-        Value::BirthDate if number_left_out(s) => Out::Empty,
+        // A pupil without a valid number holds only the birth date a list gave (its 出生日期, or a date typed in the
+        // ID column), which is theirs to register.
+        Value::BirthDate if s.id_kind == Some(IdKind::ResidentConverted) => Out::Empty,
         Value::Sex => s.sex.map(|x| text(x.label_zh())).unwrap_or(Out::Empty),
         Value::BirthDate => s.birth_date.map(Out::Date).unwrap_or(Out::Empty),
         Value::Phone => text(crate::domain::phone::on_forms(&s.phone)),

@@ -132,6 +132,7 @@ pub static EN: Text = Text {
         ("birth_date", "the birth date in the ID number does not exist"),
         ("future_birth_date", "the birth date in the ID number is in the future"),
         ("check_digit", "wrong check character: probably a typing error"),
+        ("date", "the ID number cell holds a date, not an ID number"),
     ],
     audit_actions: &[
         ("mark", "marked"),
