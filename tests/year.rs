@@ -1547,6 +1547,45 @@ fn policy_list_json_says_when_this_computers_file_differs_from_the_drives_copy()
     assert_eq!(listed(&name)["file_differs"].as_bool(), Some(false), "the file taken");
 }
 
+/// A closed year's policy file edited on this laptop after the year closed: `--year` `policy list` lists that
+/// year's own copy (380, the one its quotes and ledgers use) with `file_differs` and the file's premium, and the
+/// text says so without offering a `policy use`. Before, the list showed the file (400) as the year's, the same.
+#[test]
+fn a_closed_years_policy_list_shows_the_years_own_copy_when_the_file_was_edited() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, home) = (dir.path().join("drive.db"), dir.path());
+    let list = dir.path().join("list.csv");
+    write_list(&list, &roster()[..1]);
+    canbao(&db, home).arg("import").arg(&list).args(["--school", "测试小学"]).assert().success();
+    let (year, _) = use_policy_collecting_today(&db, home);
+    canbao(&db, home).args(["year", "new", &(year + 1).to_string(), "--force"]).assert().success();
+    let name = format!("testcity-{year}");
+    let file = home.join(format!("config/canbao/policies/{name}.toml"));
+    let toml = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, toml.replace("personal_premium = 380", "personal_premium = 400")).unwrap();
+    let last = year.to_string();
+    let all = json(canbao(&db, home).args(["--year", &last, "policy", "list", "--json"]));
+    let listed = all.as_array().unwrap().iter().find(|p| p["name"] == name.as_str()).cloned().unwrap();
+    assert_eq!(
+        (
+            listed["current"].as_bool(),
+            listed["personal_premium"].as_f64(),
+            listed["file_differs"].as_bool(),
+            listed["file_personal_premium"].as_f64()
+        ),
+        (Some(true), Some(380.0), Some(true), Some(400.0)),
+        "{all}"
+    );
+    let said = text(canbao(&db, home).args(["--year", &last, "policy", "list"]));
+    let line = said.lines().find(|l| l.starts_with('*')).unwrap_or_else(|| panic!("{said}"));
+    assert!(
+        line.contains("个人缴费 380元")
+            && line.contains(&format!("{year} 年度保存的副本"))
+            && !line.contains("policy use"),
+        "{said}"
+    );
+}
+
 /// The drive's policy kept at 380, this laptop's file of it edited to 400 and not chosen: `year new` makes the
 /// new year's policy from the drive's copy (380, what the closing year went by, on every laptop alike), says the
 /// file differs with its premium and the command for it, and `--premium 400` takes that. Before, the new year's

@@ -180,8 +180,22 @@ fn note_file_differs(set: &PolicySet, store: &Store, kept: &Policy) {
 /// What `policy list` says after the drive's policy when this laptop's file of it differs from the drive's copy,
 /// which is listed: that the file was changed (to what premium), is not used, and the command that takes it.
 fn file_differs_words(store: &Store, kept: &Policy, file: &Policy) -> (String, String) {
-    let command = store.command(&format!("policy use {}", kept.name));
     let (was, now) = (money::plain(kept.personal_premium_fen), money::plain(file.personal_premium_fen));
+    // A closed year keeps its own copy whatever is chosen now: there is nothing to take, only the file to tell apart.
+    if let Some(year) = store.viewed_year() {
+        let (zh, en) = match was == now {
+            true => (
+                format!("本机文件 {} 已改动", file.source),
+                format!("this computer's file {} was changed", file.source),
+            ),
+            false => (format!("本机文件已改为 {now} 元"), format!("this computer's file says {now} yuan")),
+        };
+        return (
+            format!("——{year} 年度保存的副本；{zh}，该年度不采用"),
+            format!(" — {year}'s own copy; {en}, which that year does not use"),
+        );
+    }
+    let command = store.command(&format!("policy use {}", kept.name));
     if was == now {
         (
             format!("——数据文件中保存的副本；本机文件 {} 已改动，未采用；选定即采用：{command}", file.source),
@@ -285,7 +299,8 @@ fn policy_list(cli: &Cli, store: Option<&Store>, json: bool) -> CmdResult {
         .map(|name| (name, store.kept_policy(name)));
     // The drive's policy is listed as the drive's copy says it, which is what its sums use; this laptop's file of
     // it, edited since, is said to differ and how to take it, rather than listed as though it were in use.
-    let differs = store.policy_file_differs(&set);
+    // A closed year's list shows the copy that year goes by (its figures', `policy show`'s), not this laptop's file.
+    let differs = store.shown_policy_file_differs(&set);
     let mut choosable = store.choosable_policies(&set)?;
     if let Some((kept, _)) = &differs {
         for p in choosable.iter_mut().filter(|p| p.name == kept.name) {

@@ -1408,6 +1408,15 @@ impl Store {
         if self.viewed_year().is_some() {
             return None;
         }
+        self.shown_policy_file_differs(set)
+    }
+
+    /// [`Store::policy_file_differs`] for the year shown, a closed one too: that year's own copy and this laptop's
+    /// file of the same name, when they say otherwise. For listing the year's policy as the copy it goes by.
+    pub fn shown_policy_file_differs(
+        &self,
+        set: &crate::domain::policy::PolicySet,
+    ) -> Option<(crate::domain::policy::Policy, crate::domain::policy::Policy)> {
         let name = self.meta(POLICY_META_KEY).ok()??;
         let file = set.get(&name)?;
         let text = file.file_text()?;
