@@ -1586,6 +1586,24 @@ fn a_closed_years_policy_list_shows_the_years_own_copy_when_the_file_was_edited(
     );
 }
 
+/// `--year N quote` of a closed year goes by N's own policy, which is N's: no note that it is another year's than
+/// the drive's, nor advice to choose the current year's. Before, the note compared it with the drive's year.
+#[test]
+fn a_closed_years_quote_says_nothing_of_the_drives_current_year() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, home) = (dir.path().join("drive.db"), dir.path());
+    let list = dir.path().join("list.csv");
+    let pupils = roster();
+    write_list(&list, &pupils[..1]);
+    canbao(&db, home).arg("import").arg(&list).args(["--school", "测试小学"]).assert().success();
+    let (year, _) = use_policy_collecting_today(&db, home);
+    canbao(&db, home).args(["year", "new", &(year + 1).to_string(), "--force"]).assert().success();
+    let out = canbao(&db, home).args(["--year", &year.to_string(), "quote", &pupils[0].1]).output().unwrap();
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{said}");
+    assert!(!said.contains("年度的，数据文件是") && !said.contains("policy use"), "{said}");
+}
+
 /// The drive's policy kept at 380, this laptop's file of it edited to 400 and not chosen: `year new` makes the
 /// new year's policy from the drive's copy (380, what the closing year went by, on every laptop alike), says the
 /// file differs with its premium and the command for it, and `--premium 400` takes that. Before, the new year's

@@ -946,10 +946,11 @@ pub fn quote(cli: &Cli, args: &QuoteArgs) -> CmdResult {
     // The drive's policy of another year than the drive's: a date its windows do not cover is refused as that
     // (with how to choose this year's), not as a date the notice does not cover; a date they do is quoted as the
     // notice says, with a note that it is that year's. A policy named with --policy answers for its own year.
+    // Under `--year N` the year is N's, whose policy it is: the drive's current year is not the one asked about.
     let other_year = opened
         .as_ref()
         .filter(|_| args.policy.is_none())
-        .and_then(Store::current_year)
+        .and_then(Store::shown_year)
         .filter(|&y| y != policy.insured_year);
     let quoted = match (policy::quote(&policy, table, &request), other_year) {
         (Err(policy::QuoteError::OutsideWindows { .. } | policy::QuoteError::NoCoverageLeft { .. }), Some(_)) => {
