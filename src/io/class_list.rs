@@ -5490,6 +5490,9 @@ pub fn as_preview(message: &str) -> String {
         ("状态按名单由", "状态将按名单由"),
         ("statuses taken from the list", "statuses to be taken from the list"),
         ("学生记为不参保", "学生将记为不参保"),
+        // A last line cut off while the file was copied.
+        ("该行未导入", "该行将不导入"),
+        ("that row was not imported", "that row will not be imported"),
         ("the pupil is declined", "the pupil will be declined"),
         // Where a row goes: the class its cell names, the class written as it is, a number cell's class.
         ("已按班级列导入到", "将按班级列导入到"),
@@ -6662,6 +6665,11 @@ mod tests {
         let status = status_message(StatusNote::Set(before, after), "蒋强", None, (&[], &[])).expect("said");
         let preview = as_preview(&status);
         assert!(preview.contains("蒋强 的参保缴费状态将按名单由") && preview.contains("to be taken from"), "{preview}");
+        assert_eq!(as_preview(&preview), preview);
+        // A last line cut off, whether short of the header or inside its last cell.
+        let cut = crate::io::cut_line::cut_cell_message("三年", ("未导入", "imported"), ("导入", "import"));
+        let preview = as_preview(&cut);
+        assert!(preview.contains("该行将不导入") && preview.contains("that row will not be imported"), "{preview}");
         assert_eq!(as_preview(&preview), preview);
     }
 
