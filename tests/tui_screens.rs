@@ -2296,6 +2296,20 @@ fn bulk_payment_at_each_pupils_own_amount_due() {
     assert_eq!(amounts, [Some(38000), Some(9500)]);
 }
 
+/// The payment form of two pupils on a drive without a policy, Enter with no amount typed: it asks for one amount
+/// and no longer says beside it that each pupil pays their own amount due, which none of them has.
+#[test]
+fn a_bulk_payment_without_amounts_due_does_not_say_each_pays_their_own() {
+    let mut app = app(Language::Zh);
+    app.update(Action::ToggleSelect);
+    app.update(Action::ToggleSelect);
+    app.update(Action::TogglePaid);
+    app.update(Action::Confirm);
+    let shown = screen(&app);
+    assert!(shown.contains("没有应缴金额"), "{shown}");
+    assert!(!shown.contains("每人按各自的应缴金额"), "{shown}");
+}
+
 /// `p` on a whole school reads its pupils in a few statements on the screen's connection, not one each: a
 /// county's selection of 50k pupils kept the screen frozen for seconds before the form opened. Each pupil is
 /// still quoted as if alone, on the form's date, though pupils asking the policy the same are quoted once.

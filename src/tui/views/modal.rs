@@ -597,7 +597,8 @@ fn payment(frame: &mut Frame, app: &App, area: Rect, form: &PaymentForm) {
     if let Some(e) = &form.error {
         note(e, app.theme.popup().fg(app.theme.error.0));
     }
-    if form.targets.len() > 1 && form.amount.is_empty() {
+    // Not where no pupil has an amount due (no policy): the form asks for one amount instead.
+    if form.targets.len() > 1 && form.amount.is_empty() && form.quoted.iter().any(Option::is_some) {
         note(t.amount_each, app.theme.popup());
     }
     if let Some(n) = &form.note {
