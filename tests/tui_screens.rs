@@ -3342,6 +3342,43 @@ fn read_only_follows_what_the_writer_saves() {
     assert!(app.status.as_ref().is_some_and(|s| s.text.contains("已载入")), "{:?}", app.status);
 }
 
+/// A read-only window opened while another canbao held the drive: once that one quits (or is killed), the next
+/// tick says on the status line that reopening allows changes (「另一窗口已关闭：重新打开即可修改」), and a
+/// refused change says the same instead of the bare refusal; the window itself stays read-only. Before, it went on
+/// refusing with 「只读模式，不能修改」 and nothing said the drive was free.
+#[test]
+fn read_only_says_when_the_writer_has_closed() {
+    for (lang, closed) in [
+        (Language::Zh, "另一窗口已关闭：重新打开即可修改"),
+        (Language::En, "The other window has closed: reopen canbao to make changes"),
+    ] {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("drive.db");
+        let mut writer = Store::open(&path).expect("store");
+        writer.set_fixed_clock(NOW);
+        canbao::demo::load_sample(&mut writer).expect("sample");
+        drop(writer);
+        let held = canbao::store::lock::DriveLock::acquire(&path, "张老师").expect("lock");
+        let mut store = Store::open_read_only(&path).expect("read-only");
+        store.set_fixed_clock(NOW);
+        let mut app = App::new(store, &options(lang, Some("测试"))).expect("app");
+        app.update(Action::Resize(80, 24));
+        assert!(!screen(&app).contains(closed), "{lang:?}: the writer still holds the drive");
+
+        drop(held);
+        app.update(Action::Tick);
+        let shown = screen(&app);
+        let status = shown.lines().rev().find(|l| l.contains(closed));
+        assert!(status.is_some(), "{lang:?}: the status line says the writer closed:\n{shown}");
+        assert!(app.store.is_read_only(), "{lang:?}: the window does not start writing by itself");
+
+        app.update(Action::Enrollment);
+        let refused = app.status.as_ref().map(|s| s.text.clone()).unwrap_or_default();
+        assert_eq!(refused, closed, "{lang:?}: a refused mark says reopening allows it");
+        assert!(app.store.is_read_only(), "{lang:?}");
+    }
+}
+
 /// The import preview imports nothing yet: a row it would flag (a number with a wrong check character) is said as
 /// one it will import and flag (「（将导入并标记）」, "to be imported and flagged"), never as imported already.
 #[test]

@@ -397,6 +397,7 @@ impl App {
             Action::Tick => {
                 self.now = Instant::now();
                 self.follow_writer();
+                self.say_writer_left();
             }
             Action::JobDone(outcome) => self.job_done(*outcome),
             key => {
@@ -667,7 +668,7 @@ impl App {
         self.status = None;
         if self.store.is_read_only() && self.writes(&action) {
             let reason =
-                if matches!(action, Action::Reveal) { self.text.read_only_reveal } else { self.text.read_only_refused };
+                if matches!(action, Action::Reveal) { self.text.read_only_reveal } else { self.read_only_refusal() };
             self.fail(reason);
             return;
         }
@@ -1372,6 +1373,23 @@ impl App {
                 self.reload_detail();
             }
             Followed::Failed(e) => self.fail(e),
+        }
+    }
+
+    /// In a read-only window, says once that the writer has quit: the drive is free, yet this window stays
+    /// read-only until canbao is opened again, and would otherwise go on refusing with no word why.
+    fn say_writer_left(&mut self) {
+        if self.follows_writer() && self.follower.writer_left(&self.store, self.now) {
+            self.say(self.text.writer_closed);
+        }
+    }
+
+    /// Why a change is refused in a read-only window: once the writer has quit, that reopening allows it.
+    pub(super) fn read_only_refusal(&mut self) -> &'static str {
+        if self.follows_writer() && self.follower.writer_gone(&self.store) {
+            self.text.writer_closed
+        } else {
+            self.text.read_only_refused
         }
     }
 

@@ -66,7 +66,8 @@ impl App {
                 | Command::NewYear
         );
         if writes && self.store.is_read_only() {
-            return self.fail(self.text.read_only_refused);
+            let refusal = self.read_only_refusal();
+            return self.fail(refusal);
         }
         match command {
             Command::Import => self.open_import(),
@@ -585,7 +586,8 @@ impl App {
             Action::Confirm => {
                 let chosen = list.get(cursor)?.clone();
                 if self.store.is_read_only() {
-                    self.fail(self.text.read_only_refused);
+                    let refusal = self.read_only_refusal();
+                    self.fail(refusal);
                     return None;
                 }
                 // Another city's or another year's notice puts every amount due and window on the drive under

@@ -3,12 +3,16 @@
 //! worker thread while the operator goes on searching the roster as it was.
 
 use std::sync::mpsc::{Receiver, TryRecvError, channel};
+use std::time::{Duration, Instant};
 
 use super::roster::RosterData;
 use crate::store::{Reopen, Store};
 
 /// How many audit rows are applied one pupil at a time before reading the whole roster is the cheaper way.
 const IN_PLACE_LIMIT: usize = 2_000;
+
+/// How often an idle read-only window looks whether the writer still holds the drive's lock.
+const LOCK_LOOK_EVERY: Duration = Duration::from_secs(3);
 
 /// A roster read on the worker, with the audit row it reflects, or why it could not be read.
 type WholeRoster = Result<(RosterData, i64), String>;
@@ -25,6 +29,13 @@ pub struct Follower {
     /// A whole roster being read on a worker thread, with the audit row it reflects; and whether it is read
     /// after a save (each id still the pupil it was) rather than after a restore or a new year.
     loading: Option<(Receiver<WholeRoster>, bool)>,
+    /// Whether a canbao held the drive's lock when last looked at. The window opened read-only because another
+    /// canbao held it (or by choice); once that one quits, nothing else tells this window the drive is free.
+    writer_held: bool,
+    /// The lock was held, and is free now: the writer quit (or was killed) since.
+    writer_gone: bool,
+    /// When the lock was last looked at; `None` before the first idle look.
+    lock_looked: Option<Instant>,
 }
 
 /// What a look at the file found.
@@ -47,7 +58,42 @@ impl Follower {
             seen_audit: store.audit_high_water().unwrap_or_default(),
             epoch: store.drive_epoch().unwrap_or_default(),
             loading: None,
+            writer_held: store.path().is_some_and(crate::store::lock::is_held),
+            writer_gone: false,
+            lock_looked: None,
         }
+    }
+
+    /// Looks, at most every `LOCK_LOOK_EVERY`, whether the writer has let go of the drive: true once, on the
+    /// look that finds the lock free after it was held. The look takes nothing: a shared lock tried and let go.
+    pub fn writer_left(&mut self, store: &Store, now: Instant) -> bool {
+        if self.lock_looked.is_some_and(|at| now.saturating_duration_since(at) < LOCK_LOOK_EVERY) {
+            return false;
+        }
+        self.lock_looked = Some(now);
+        self.look_at_lock(store)
+    }
+
+    /// Whether the writer this window deferred to has quit, looked at now: a refused change says so at once,
+    /// even before the next idle look. True on the look that first finds it gone, as `writer_left`.
+    pub fn writer_gone(&mut self, store: &Store) -> bool {
+        self.look_at_lock(store);
+        self.writer_gone
+    }
+
+    /// Looks at the lock once; true when it has just been found free after being held.
+    fn look_at_lock(&mut self, store: &Store) -> bool {
+        let Some(path) = store.path() else { return false };
+        let held = crate::store::lock::is_held(path);
+        let left = self.writer_held && !held;
+        self.writer_held = held;
+        if held {
+            // Another canbao took the drive again: this window is behind a writer once more.
+            self.writer_gone = false;
+        } else if left {
+            self.writer_gone = true;
+        }
+        left
     }
 
     pub fn is_loading(&self) -> bool {
@@ -116,5 +162,48 @@ impl Follower {
             // The window closed meanwhile: nobody is left to tell.
             let _ = tx.send(loaded);
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::lock::DriveLock;
+
+    /// The writer's quitting is found on the first look after it, said once, and looked for no more often than
+    /// `LOCK_LOOK_EVERY`; a writer that comes back puts the window behind a writer again.
+    #[test]
+    fn the_writer_leaving_is_found_once() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("drive.db");
+        drop(Store::open(&path).expect("store"));
+        let held = DriveLock::acquire(&path, "张老师").expect("lock");
+        let store = Store::open_read_only(&path).expect("read-only");
+        let mut follower = Follower::new(&store);
+        let start = Instant::now();
+        assert!(!follower.writer_left(&store, start), "still held");
+
+        drop(held);
+        assert!(!follower.writer_left(&store, start + Duration::from_secs(1)), "not looked again so soon");
+        assert!(follower.writer_left(&store, start + LOCK_LOOK_EVERY), "found free on the next look");
+        assert!(!follower.writer_left(&store, start + LOCK_LOOK_EVERY * 2), "said once");
+        assert!(follower.writer_gone(&store));
+
+        let again = DriveLock::acquire(&path, "李老师").expect("lock");
+        assert!(!follower.writer_gone(&store), "another writer holds it now");
+        drop(again);
+        assert!(follower.writer_left(&store, start + LOCK_LOOK_EVERY * 3), "that one's leaving is said too");
+    }
+
+    /// A window opened read-only by choice, with no writer, never says a writer closed.
+    #[test]
+    fn no_writer_no_word() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("drive.db");
+        drop(Store::open(&path).expect("store"));
+        let store = Store::open_read_only(&path).expect("read-only");
+        let mut follower = Follower::new(&store);
+        assert!(!follower.writer_left(&store, Instant::now()));
+        assert!(!follower.writer_gone(&store));
     }
 }

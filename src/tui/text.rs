@@ -55,6 +55,8 @@ pub struct Text {
     pub paste_not_searched: &'static str,
     /// A read-only instance has loaded what the writer saved since.
     pub writer_changes_loaded: &'static str,
+    /// A read-only window whose writer has quit: the drive is free, but this window still cannot write.
+    pub writer_closed: &'static str,
     /// The pupil on the detail screen is not in the drive as it is now (a restore, another file).
     pub pupil_not_in_drive: &'static str,
     pub too_small: &'static str,
@@ -1102,6 +1104,7 @@ mod tests {
                 t.dash_no_backup.to_owned(),
                 t.read_only_reveal.to_owned(),
                 t.read_only_refused.to_owned(),
+                t.writer_closed.to_owned(),
                 t.read_only_export.to_owned(),
                 // `u` after a payment of a pupil whose enrollment it set: both fields, and the key that redoes it.
                 format!(

@@ -262,7 +262,8 @@ impl App {
     fn update_welcome(&mut self, action: Action) -> Option<Modal> {
         match action {
             Action::LoadSample | Action::Import if self.store.is_read_only() => {
-                self.fail(self.text.read_only_refused);
+                let refusal = self.read_only_refusal();
+                self.fail(refusal);
                 None
             }
             // Not from the `1` of text typed into the wrong window: it acts once the keys pause after it.

@@ -26,6 +26,7 @@ pub static EN: Text = Text {
     read_only_export: "Read-only: export in a writable window, or turn on Mask ID numbers in exports",
     paste_not_searched: "The pasted text is too long to search for ({} characters); press / and type a name, initials or part of an ID number",
     writer_changes_loaded: "Loaded the changes saved in the other window",
+    writer_closed: "The other window has closed: reopen canbao to make changes",
     pupil_not_in_drive: "The pupil you had open is not in the drive as it is now; back to the list",
     too_small: "Window too small: needs at least 80x24, now {}x{}. Please enlarge it ({} quits).",
     too_small_job: "Window too small: needs at least 80x24, now {}x{}. {} is under way and must stop before quitting: enlarge the window to see it; {} asks whether to stop it, answered once the window is larger.",
