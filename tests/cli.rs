@@ -6311,3 +6311,26 @@ fn a_tax_list_prices_a_carried_category_as_no_subsidy() {
     assert_eq!(code, Some(0), "{text}");
     assert_eq!(paid_amount(&db, xu), ("paid".to_owned(), Some(38_000)), "{text}");
 }
+
+/// `find` marks each category carried from an earlier year (待重新认定) beside its name: 许志文's 低保对象 certified
+/// this year reads plain and his 特困人员 from last year reads 「特困人员（待重新认定）」, where before the categories
+/// were listed with no marker at all.
+#[test]
+fn find_marks_each_carried_category() {
+    let (_dir, db) = subsidised_drive();
+    let year = i32::try_from(drive_year(&db)).unwrap();
+    {
+        let mut store = canbao::store::Store::open(&db).unwrap();
+        let pupils = store.students(&Default::default()).unwrap();
+        let xu = pupils.iter().find(|s| s.id_number == "450203201811029232").expect("许志文").id;
+        let mark = |name: &str, year: i32| canbao::domain::student::CategoryMark {
+            name: name.into(),
+            department: "民政".into(),
+            year: Some(year),
+        };
+        store.set_categories(xu, &[mark("低保对象", year), mark("特困人员", year - 1)]).unwrap();
+    }
+    let (code, text) = said(canbao(&db).args(["find", "许志文"]));
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.contains("低保对象、特困人员（待重新认定）"), "{text}");
+}

@@ -5686,6 +5686,36 @@ fn the_category_picker_certifies_each_category_on_its_own() {
     }
 }
 
+/// A pupil with 低保对象 certified this year and 特困人员 carried from last year: the detail screen marks 特困人员
+/// alone, inside its own brackets, where before the marker followed the list and read as if the whole list, or
+/// its last category, were carried.
+#[test]
+fn the_detail_screen_marks_only_the_carried_category() {
+    for lang in [Language::Zh, Language::En] {
+        let mut store = store(true);
+        let pupil = store.students(&Default::default()).expect("list")[1].id;
+        in_year(&mut store, 2022);
+        let carried = canbao::domain::student::CategoryMark::new("特困人员", "民政");
+        store.set_categories(pupil, std::slice::from_ref(&carried)).expect("category");
+        in_year(&mut store, 2023);
+        let certified = canbao::domain::student::CategoryMark { year: Some(2023), ..carried.clone() };
+        let certified = canbao::domain::student::CategoryMark { name: "低保对象".into(), ..certified };
+        let carried = canbao::domain::student::CategoryMark { year: Some(2022), ..carried };
+        store.set_categories(pupil, &[certified, carried]).expect("categories");
+        let mut app = App::new(store, &options(lang, Some("测试"))).expect("app");
+        app.update(Action::Resize(120, 30));
+        app.update(Action::Down);
+        assert_eq!(app.selected_id(), Some(pupil));
+        app.update(Action::OpenDetail);
+        let shown = screen(&app);
+        let line = match lang {
+            Language::Zh => "低保对象（民政）、特困人员（民政，待重新认定）",
+            _ => "低保对象 (民政), 特困人员 (民政, to certify again)",
+        };
+        assert!(shown.contains(line), "{shown}");
+    }
+}
+
 /// At 80×24 with a class filter on, the payment form (grown by the policy's text and a refusal) and the category
 /// chooser stay clear of the title bar and the filter and search lines, by the rule every other dialog keeps
 /// (`layout::dialog`), where both were drawn over those lines: the top three rows read as without the dialog.

@@ -1369,6 +1369,8 @@ pub(super) fn find(cli: &Cli, query: &str, limit: usize, reveal: bool, json: boo
     // On a drive of several schools each line names its school before the class: two schools may each have a
     // 张伟 in 一年级1班, and the masked numbers alone do not tell them apart.
     let several = store.schools()?.len() > 1;
+    let year = store.shown_year();
+    let carried = pick("（待重新认定）", " (to certify again)");
     for s in &pupils {
         let id = shown_id(&s.id_number, reveal);
         let flag = if s.id_to_verify() { " !" } else { "" };
@@ -1386,7 +1388,14 @@ pub(super) fn find(cli: &Cli, query: &str, limit: usize, reveal: bool, json: boo
                 true => pick(crate::domain::coverage::PART_PAID.0, crate::domain::coverage::PART_PAID.1),
                 false => pick(s.payment.label_zh(), s.payment.label_en()),
             },
-            shown(&s.categories.iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join("、"))
+            // Each category carried from an earlier year says so, as certifying one does not certify the others.
+            shown(
+                &s.categories
+                    .iter()
+                    .map(|c| format!("{}{}", c.name, if c.certified_for(year) { "" } else { carried }))
+                    .collect::<Vec<_>>()
+                    .join("、")
+            )
         );
     }
     if total > pupils.len() {

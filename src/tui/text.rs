@@ -420,9 +420,11 @@ pub struct Text {
     pub bulk_categories_hint: &'static str,
     /// The category picker of a pupil with categories carried from an earlier year: what Space does to one.
     pub recertify_categories_hint: &'static str,
-    /// Beside a category in the picker, and after it on the detail screen when only some are: carried from an
-    /// earlier year and not certified again.
+    /// Beside a category in the picker: carried from an earlier year and not certified again.
     pub recertify_one: &'static str,
+    /// A category with its department on the detail screen when only some are carried from an earlier year: the
+    /// marker goes inside the category's own brackets, as one after them reads as if the whole list were carried.
+    pub with_clause_recertify: &'static str,
     pub yuan_amount: &'static str,
     pub note_title: &'static str,
     pub note_prompt: &'static str,

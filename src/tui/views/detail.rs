@@ -241,8 +241,8 @@ fn fields(app: &App, d: &Detail, width: usize) -> Vec<Line<'static>> {
             .categories
             .iter()
             .map(|c| {
-                let mark = fill(t.with_clause, &[&c.name, &c.department]);
-                if some && !c.certified_for(year) { format!("{mark}{}", t.recertify_one) } else { mark }
+                let carried = some && !c.certified_for(year);
+                fill(if carried { t.with_clause_recertify } else { t.with_clause }, &[&c.name, &c.department])
             })
             .collect::<Vec<_>>();
         let marks = marks.join(t.list_separator());
