@@ -5726,7 +5726,6 @@ mod tests {
             ("whole.csv", "李四,450202201805040025,一年级1班", 2, false),
             ("ended.csv", "李四,450202201805040025\n", 2, false),
         ];
-        type Import = fn(&mut Store, &[&Path], Option<&str>, bool) -> Result<ImportReport, ImportError>;
         for (file, last, added, cut) in cases {
             let path = dir.path().join(file);
             std::fs::write(&path, format!("{header}{last}")).unwrap();
@@ -6779,7 +6778,6 @@ mod tests {
         let again = dir.path().join("b.csv");
         let rows = "张三,450202201703051233,一年级1班,450203198801011237\n王五,450202201704062348,一年级1班,无\n";
         std::fs::write(&again, format!("{header}{rows}")).unwrap();
-        type Import = fn(&mut Store, &[&Path], Option<&str>, bool) -> Result<ImportReport, ImportError>;
         for (name, run) in [("read ahead", import as Import), ("row by row", import_row_by_row as Import)] {
             let mut store = Store::open(&dir.path().join(format!("{name}.db"))).unwrap();
             run(&mut store, &[first.as_path()], None, false).unwrap();
@@ -6822,7 +6820,6 @@ mod tests {
         // 杨文远's birth date corrected (1123 → 1125); 宋伟鹏's last digits only.
         let again = write("b.csv", "杨文远,450203201911250751,二年级1班\n宋伟鹏,450202201909308292,二年级1班\n");
         let both = write("c.csv", "杨文远,450203201911250751,二年级1班\n杨文远,450203201911230750,二年级1班\n");
-        type Import = fn(&mut Store, &[&Path], Option<&str>, bool) -> Result<ImportReport, ImportError>;
         for (name, run) in [("read ahead", import as Import), ("row by row", import_row_by_row as Import)] {
             let mut store = Store::open(&dir.path().join(format!("{name}.db"))).unwrap();
             run(&mut store, &[first.as_path()], None, false).unwrap();
@@ -6886,7 +6883,6 @@ mod tests {
         let other = write("other.csv", &["李四,450203201812120038,一年级1班,\n"]);
         let (id_first, blank_first) = (write("a.csv", &[numbered, blank]), write("b.csv", &[blank, numbered]));
         let (numbers, blanks) = (write("numbers.csv", &[numbered]), write("blanks.csv", &[blank]));
-        type Import = fn(&mut Store, &[&Path], Option<&str>, bool) -> Result<ImportReport, ImportError>;
         let cases: [(&str, Vec<&Path>, (&str, usize)); 4] = [
             ("number first", vec![&id_first], ("第 2 行", 3)),
             ("no number first", vec![&blank_first], ("第 3 行", 2)),
@@ -6946,7 +6942,6 @@ mod tests {
             ("code", "孙语,,1,一年级1班,\n", "两行性别不同", "different sexes"),
             ("note", "孙语,,,一年级1班,同名不同人\n", "备注写明不是同一人", "a note says"),
         ];
-        type Import = fn(&mut Store, &[&Path], Option<&str>, bool) -> Result<ImportReport, ImportError>;
         for (case, blank, zh, en) in cases {
             for (order, rows, at, other) in
                 [("number first", [numbered, blank], 3, "第 2 行"), ("blank first", [blank, numbered], 3, "第 2 行")]
@@ -7047,6 +7042,37 @@ mod tests {
         assert!(said.message.contains("a list stated"), "{}", said.message);
     }
 
+    type Import = fn(&mut Store, &[&Path], Option<&str>, bool) -> Result<ImportReport, ImportError>;
+
+    /// Imports `list` (孙语 once masked, once whole) into a new drive read ahead and row by row, a dry run first
+    /// saying the same: the masked row (`rows.0`) is said to be the whole row's (`rows.1`) child, one repeat, one
+    /// pupil held with the whole number. `then` is given the case's name, the drive and the way it was imported.
+    fn masked_row_paired_both_ways(
+        dir: &Path,
+        list: &Path,
+        (masked, whole): (usize, usize),
+        then: impl Fn(&str, &mut Store, Import),
+    ) {
+        let shape = list.file_stem().unwrap().to_string_lossy();
+        for (run_name, run) in [("read ahead", import as Import), ("row by row", import_row_by_row as Import)] {
+            let what = format!("{shape}, {run_name}");
+            let mut store = Store::open(&dir.join(format!("{shape} {run_name}.db"))).unwrap();
+            let dry = run(&mut store, &[list], None, true).unwrap();
+            let report = run(&mut store, &[list], None, false).unwrap();
+            assert_eq!(dry.problems, report.problems, "{what}");
+            assert_eq!((report.added, report.duplicates, report.masked_left_out), (1, 1, 0), "{what}: {report:?}");
+            let said = report.problems.iter().find(|p| p.row == Some(masked));
+            let said = said.unwrap_or_else(|| panic!("{what}: {:?}", report.problems));
+            let whole_row = format!("第 {whole} 行");
+            assert!(said.message.contains("是同一学生") && said.message.contains(&whole_row), "{what}: {said:?}");
+            assert!(said.message.contains("the same child"), "{what}: {}", said.message);
+            let pupils = store.students(&crate::store::StudentFilter::default()).unwrap();
+            assert_eq!(pupils.len(), 1, "{what}");
+            assert_eq!(pupils[0].id_number, "450203201909308803", "{what}");
+            then(&what, &mut store, run);
+        }
+    }
+
     /// A masked number (as other systems write it) after the whole number of a row of the same name and class, in
     /// one import, is that row's child when the characters it shows are the whole number's: a repeat, imported once
     /// with the whole number and said at the masked row; a mask showing other characters is left out as before.
@@ -7054,25 +7080,10 @@ mod tests {
     fn a_masked_number_after_its_whole_number_in_one_import_is_the_same_child() {
         let dir = tempfile::tempdir().unwrap();
         let header = "姓名,身份证号码,班级,联系电话\n孙语,450203201909308803,一年级1班,\n";
-        type Import = fn(&mut Store, &[&Path], Option<&str>, bool) -> Result<ImportReport, ImportError>;
         for shape in ["450203********8803", "4502032********803"] {
             let path = dir.path().join(format!("{shape}.csv"));
             std::fs::write(&path, format!("{header}孙语,{shape},一年级1班,13900139000\n")).unwrap();
-            for (run_name, run) in [("read ahead", import as Import), ("row by row", import_row_by_row as Import)] {
-                let what = format!("{shape}, {run_name}");
-                let mut store = Store::open(&dir.path().join(format!("{shape} {run_name}.db"))).unwrap();
-                let dry = run(&mut store, &[path.as_path()], None, true).unwrap();
-                let report = run(&mut store, &[path.as_path()], None, false).unwrap();
-                assert_eq!(dry.problems, report.problems, "{what}");
-                assert_eq!((report.added, report.duplicates, report.masked_left_out), (1, 1, 0), "{what}: {report:?}");
-                let said = report.problems.iter().find(|p| p.row == Some(3));
-                let said = said.unwrap_or_else(|| panic!("{what}: {:?}", report.problems));
-                assert!(said.message.contains("是同一学生") && said.message.contains("第 2 行"), "{what}: {said:?}");
-                assert!(said.message.contains("the same child"), "{what}: {}", said.message);
-                let pupils = store.students(&crate::store::StudentFilter::default()).unwrap();
-                assert_eq!(pupils.len(), 1, "{what}");
-                assert_eq!(pupils[0].id_number, "450203201909308803", "{what}");
-            }
+            masked_row_paired_both_ways(dir.path(), &path, (3, 2), |_, _, _| {});
         }
         // The characters shown are not the whole number's: another child's mask, left out and said.
         let path = dir.path().join("other.csv");
@@ -7092,27 +7103,13 @@ mod tests {
         let header = "姓名,身份证号码,班级,联系电话\n";
         // The same phone on both rows: importing again, the masked row is the pupil held, and changes nothing.
         let whole = "孙语,450203201909308803,一年级1班,13900139000\n";
-        type Import = fn(&mut Store, &[&Path], Option<&str>, bool) -> Result<ImportReport, ImportError>;
         for shape in ["450203********8803", "4502032********803"] {
             let path = dir.path().join(format!("{shape}.csv"));
             std::fs::write(&path, format!("{header}孙语,{shape},一年级1班,13900139000\n{whole}")).unwrap();
-            for (run_name, run) in [("read ahead", import as Import), ("row by row", import_row_by_row as Import)] {
-                let what = format!("{shape}, {run_name}");
-                let mut store = Store::open(&dir.path().join(format!("{shape} {run_name}.db"))).unwrap();
-                let dry = run(&mut store, &[path.as_path()], None, true).unwrap();
-                let report = run(&mut store, &[path.as_path()], None, false).unwrap();
-                assert_eq!(dry.problems, report.problems, "{what}");
-                assert_eq!((report.added, report.duplicates, report.masked_left_out), (1, 1, 0), "{what}: {report:?}");
-                let said = report.problems.iter().find(|p| p.row == Some(2));
-                let said = said.unwrap_or_else(|| panic!("{what}: {:?}", report.problems));
-                assert!(said.message.contains("是同一学生") && said.message.contains("第 3 行"), "{what}: {said:?}");
-                assert!(said.message.contains("the same child"), "{what}: {}", said.message);
-                let pupils = store.students(&crate::store::StudentFilter::default()).unwrap();
-                assert_eq!(pupils.len(), 1, "{what}");
-                assert_eq!(pupils[0].id_number, "450203201909308803", "{what}");
-                let again = run(&mut store, &[path.as_path()], None, false).unwrap();
+            masked_row_paired_both_ways(dir.path(), &path, (2, 3), |what, store, run| {
+                let again = run(store, &[path.as_path()], None, false).unwrap();
                 assert_eq!((again.added, again.updated), (0, 0), "{what}: {again:?}");
-            }
+            });
         }
         // Other characters shown, or two whole numbers that both fit: left out and said, as before.
         let twin = "孙语,450203201909148803,一年级1班,\n";
@@ -7140,7 +7137,6 @@ mod tests {
         let rows = "姓名,身份证号码,班级\n孙语,450203201909308803,一年级1班\n孙语,450203201909301206,一年级1班\n\
                     孙语,,一年级1班\n孙语,,一年级1班\n";
         std::fs::write(&path, rows).unwrap();
-        type Import = fn(&mut Store, &[&Path], Option<&str>, bool) -> Result<ImportReport, ImportError>;
         for (name, run) in [("read ahead", import as Import), ("row by row", import_row_by_row as Import)] {
             let mut store = Store::open(&dir.path().join(format!("{name}.db"))).unwrap();
             let dry = run(&mut store, &[path.as_path()], None, true).unwrap();
@@ -7169,7 +7165,6 @@ mod tests {
         let rows = "学校,姓名,身份证号码,年级,班级,联系电话\n示范小学,孙语,,一年级,1班,13900139000\n\
                     示范小学,孙语,450203201909308803,一年级,1班,\n示范小学,孙语,450203201909301206,一年级,1班,\n";
         std::fs::write(&path, rows).unwrap();
-        type Import = fn(&mut Store, &[&Path], Option<&str>, bool) -> Result<ImportReport, ImportError>;
         for (name, run) in [("read ahead", import as Import), ("row by row", import_row_by_row as Import)] {
             let mut store = Store::open(&dir.path().join(format!("{name}.db"))).unwrap();
             let dry = run(&mut store, &[path.as_path()], None, true).unwrap();
@@ -7195,7 +7190,6 @@ mod tests {
         let rows = "姓名,身份证号码,班级,联系电话\n张伟,450203201909308803,三年级2班,13800000007\n\
                     张伟,,三年级2班,13800000008\n";
         std::fs::write(&path, rows).unwrap();
-        type Import = fn(&mut Store, &[&Path], Option<&str>, bool) -> Result<ImportReport, ImportError>;
         for (name, run) in [("read ahead", import as Import), ("row by row", import_row_by_row as Import)] {
             let mut store = Store::open(&dir.path().join(format!("{name}.db"))).unwrap();
             let first = run(&mut store, &[path.as_path()], None, false).unwrap();
@@ -7228,7 +7222,6 @@ mod tests {
         };
         let (id_first, blank_first) = (write("a.csv", &[numbered, blank]), write("b.csv", &[blank, numbered]));
         let old = write("old.csv", &["钱多,450202170101001,一年级1班,\n", "钱多,,一年级1班,\n"]);
-        type Import = fn(&mut Store, &[&Path], Option<&str>, bool) -> Result<ImportReport, ImportError>;
         for (name, run) in [("read ahead", import as Import), ("row by row", import_row_by_row as Import)] {
             let mut counts = Vec::new();
             for (case, path) in [("number first", &id_first), ("no number first", &blank_first)] {
