@@ -301,7 +301,7 @@ pub fn push(
             ),
         );
     }
-    let at = |t: &Option<String>| t.as_deref().map(crate::store::instant::local_seconds).unwrap_or_default();
+    let at = |t: &Option<String>| t.as_deref().map(crate::store::instant::beijing_seconds).unwrap_or_default();
     // A group is one field with the same values kept and lost, from the same two sides.
     // Two amounts of one second are not decided by time: said apart from those the newer change decided.
     fn how_of(c: &county::PushConflict) -> How<'_> {

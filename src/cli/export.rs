@@ -257,7 +257,7 @@ pub(super) fn exports(cli: &Cli, json: bool) -> CmdResult {
             .collect::<Vec<_>>();
         println!(
             "{}\t{operator}\t{}\t{}\t{year}\t{}",
-            crate::store::instant::local_seconds(at),
+            crate::store::instant::beijing_seconds(at),
             form_label(&r.form),
             r.pupils,
             files.join(super::pick("、", ", "))

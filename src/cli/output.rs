@@ -169,7 +169,7 @@ pub(super) fn print_listed<T>(lines: &[Listed<T>], pupil: impl Fn(&T), group: im
 
 /// The instants of one side of a group's conflicts: the one they share, else the first and the last.
 pub(super) fn span<'a>(times: impl Iterator<Item = &'a str>) -> String {
-    let mut times: Vec<String> = times.map(crate::store::instant::local_seconds).collect();
+    let mut times: Vec<String> = times.map(crate::store::instant::beijing_seconds).collect();
     times.sort_unstable();
     match (times.first(), times.last()) {
         (Some(a), Some(b)) if a == b => a.clone(),

@@ -1798,7 +1798,7 @@ pub fn check(cli: &Cli, reveal: bool, json: bool) -> CmdResult {
     }
     for c in &report.list_payment_cleared {
         let p = &c.pupil;
-        let at = crate::store::instant::local_minutes(&c.listed_at);
+        let at = crate::store::instant::beijing_minutes(&c.listed_at);
         let mut what = format!("{}\t{at}", who(p));
         // The tax office's receipt numbers, which the roster no longer counts: what to ask the tax office about.
         if !c.receipts.is_empty() {
@@ -1832,7 +1832,7 @@ pub fn check(cli: &Cli, reveal: bool, json: bool) -> CmdResult {
         let en = english();
         let mut what = format!("{}\t{}\t{}", who(&d.pupil), d.status_words(en), d.payment_words(en));
         if let Some(at) = &d.listed_at {
-            let at = crate::store::instant::local_minutes(at);
+            let at = crate::store::instant::beijing_minutes(at);
             what.push_str(pick(
                 &format!("\t核对名单记入 {at} (from a list reconciled {at})"),
                 &format!("\tfrom a list reconciled {at}"),
@@ -1849,7 +1849,7 @@ pub fn check(cli: &Cli, reveal: bool, json: bool) -> CmdResult {
     }
     for u in &report.list_payment_undated {
         let en = english();
-        let at = crate::store::instant::local_minutes(&u.listed_at);
+        let at = crate::store::instant::beijing_minutes(&u.listed_at);
         let mut what = format!("{}\t{}\t", who(&u.pupil), u.payment_words(en));
         what.push_str(pick(
             &format!("核对名单记入 {at} (from a list reconciled {at})"),

@@ -925,7 +925,7 @@ fn listed_payment_note(
     listed: &crate::store::ListedPayment,
     to: PaymentStatus,
 ) -> Result<String, UserError> {
-    let at = crate::store::instant::local_minutes(&listed.listed_at);
+    let at = crate::store::instant::beijing_minutes(&listed.listed_at);
     let receipts: Vec<String> = store.receipts(pupil.id)?.into_iter().map(|r| r.number).collect();
     let (receipts_zh, receipts_en) = if receipts.is_empty() {
         (String::new(), String::new())
@@ -983,7 +983,7 @@ fn listed_channel_refused(
     yes_given: bool,
 ) -> Result<UserError, UserError> {
     let (mix_zh, mix_en) = if yes_given { YES_IS_NOT_FORCE } else { ("", "") };
-    let at = crate::store::instant::local_minutes(&listed.listed_at);
+    let at = crate::store::instant::beijing_minutes(&listed.listed_at);
     let receipts: Vec<String> = store.receipts(pupil.id)?.into_iter().map(|r| r.number).collect();
     let (receipts_zh, receipts_en) = if receipts.is_empty() {
         (String::new(), String::new())

@@ -182,7 +182,7 @@ pub struct Holder {
     pub drive: Option<String>,
     pub user: Option<String>,
     pub address: Option<String>,
-    /// When its transaction began, in this computer's local time, as every time is shown (`store::instant`).
+    /// When its transaction began, in Beijing time, as every time is shown (`store::instant`).
     pub since: Option<String>,
 }
 
@@ -233,7 +233,7 @@ fn holder(tx: &mut postgres::Transaction) -> Result<Option<Holder>, CountyError>
         let since = r
             .get::<_, Option<f64>>(3)
             .and_then(|t| chrono::DateTime::from_timestamp(t as i64, 0))
-            .map(|t| crate::store::instant::local_minutes(&crate::store::instant::to_text(t)));
+            .map(|t| crate::store::instant::beijing_minutes(&crate::store::instant::to_text(t)));
         Holder {
             drive: r.get::<_, Option<String>>(0).as_deref().and_then(drive_of),
             user: r.get(1),

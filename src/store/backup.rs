@@ -608,7 +608,8 @@ impl<'a> BackupName<'a> {
 /// What a file offered as a backup holds ([`Store::describe_backup`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BackupFacts {
-    /// When the file was last written, local time (`2026-03-01 09:30`); empty when the system does not say.
+    /// When the backup was taken, in Beijing time (`2026-03-01 09:30`); empty when neither its name nor the
+    /// system says.
     pub taken: String,
     pub schools: Vec<String>,
     pub pupils: i64,

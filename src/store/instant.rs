@@ -40,13 +40,13 @@ pub fn cmp(a: &str, b: &str) -> std::cmp::Ordering {
 }
 
 /// "2026-11-23 10:00" in Beijing time, for reports.
-pub fn local_minutes(at: &str) -> String {
+pub fn beijing_minutes(at: &str) -> String {
     minutes_at(at, beijing())
 }
 
 /// "2026-11-23 10:00:07" in Beijing time: a conflict's two changes, often a few seconds apart, which the
 /// operator must be able to tell apart.
-pub fn local_seconds(at: &str) -> String {
+pub fn beijing_seconds(at: &str) -> String {
     seconds_at(at, beijing())
 }
 

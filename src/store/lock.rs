@@ -43,7 +43,7 @@ pub fn holder(db: &Path) -> Option<Holder> {
     let text = std::fs::read_to_string(lock_path(&true_path(db))).ok()?;
     let mut lines = text.lines();
     let by = lines.next().filter(|l| !l.trim().is_empty())?.to_owned();
-    let since = lines.next().map_or_else(|| "?".to_owned(), super::instant::local_minutes);
+    let since = lines.next().map_or_else(|| "?".to_owned(), super::instant::beijing_minutes);
     let pid = lines.next().and_then(|l| l.trim().parse().ok());
     let window = lines.next().and_then(|l| l.strip_prefix(WINDOW)).map(|t| t.trim().to_owned());
     Some(Holder { by, since, pid, window })
@@ -171,7 +171,7 @@ impl DriveLock {
                 let by = lines.next().unwrap_or("另一个 canbao (another canbao)").to_owned();
                 // Written as an instant in UTC, shown in this reader's zone: the holder may be a laptop (or a
                 // shell) in another zone. A lock an older canbao wrote holds its local time, shown as it is.
-                let since = lines.next().map_or_else(|| "?".to_owned(), super::instant::local_minutes);
+                let since = lines.next().map_or_else(|| "?".to_owned(), super::instant::beijing_minutes);
                 Err(StoreError::InUse { by, since })
             }
         }

@@ -480,7 +480,7 @@ impl App {
             lines.push(fill(self.text.check_amounts_differ, &[&d.pupil.name, &d.pupil.class, why]));
         }
         for c in &r.list_payment_cleared {
-            let at = crate::store::instant::local_minutes(&c.listed_at);
+            let at = crate::store::instant::beijing_minutes(&c.listed_at);
             let said = if c.payment == crate::domain::student::PaymentStatus::Government {
                 self.text.check_list_payment_government
             } else {
@@ -490,7 +490,7 @@ impl App {
         }
         let listed = |at: &Option<String>| {
             at.as_deref().map_or_else(String::new, |at| {
-                fill(self.text.check_listed_at, &[&crate::store::instant::local_minutes(at)])
+                fill(self.text.check_listed_at, &[&crate::store::instant::beijing_minutes(at)])
             })
         };
         let en = self.lang == crate::words::Language::En;

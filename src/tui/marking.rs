@@ -276,7 +276,7 @@ impl App {
         let listed = self.store.payments_from_a_list(std::slice::from_ref(s)).ok().and_then(|mut l| l.remove(&s.id));
         let question = match listed {
             Some(l) => {
-                let at = crate::store::instant::local_minutes(&l.listed_at);
+                let at = crate::store::instant::beijing_minutes(&l.listed_at);
                 fill(self.text.ask_clear_listed_paid, &[&s.name, &self.payment_summary(s), &at])
             }
             None => fill(self.text.ask_clear_paid, &[&s.name, &self.payment_summary(s)]),
@@ -762,7 +762,7 @@ impl App {
                     self.store.payments_from_a_list(std::slice::from_ref(&s)).ok().and_then(|mut l| l.remove(&s.id));
                 let question = match listed {
                     Some(l) => {
-                        let at = crate::store::instant::local_minutes(&l.listed_at);
+                        let at = crate::store::instant::beijing_minutes(&l.listed_at);
                         fill(self.text.ask_listed_paid_to_government, &[&s.name, &self.payment_summary(&s), &at])
                     }
                     None => fill(self.text.ask_paid_to_government, &[&s.name, &self.payment_summary(&s)]),

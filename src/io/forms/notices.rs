@@ -129,7 +129,7 @@ pub fn slips(input: &FormInput, on: NaiveDate) -> Result<(String, Vec<Slip>, usi
             ));
         }
         if let Some(l) = listed.get(&s.id).filter(|l| l.cleared_by_hand && s.payment == PaymentStatus::Unpaid) {
-            let day = crate::store::instant::local_minutes(&l.listed_at);
+            let day = crate::store::instant::beijing_minutes(&l.listed_at);
             note.insert(0, format!("税务名单曾记为已缴费（{day} 核对记入，之后被清除）：请先向税务核实，勿重复缴费"));
         }
         if let Some(remark) = other_names.get(&s.id) {

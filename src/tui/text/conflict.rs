@@ -119,7 +119,7 @@ pub fn undone_at(t: &Text, at: String, undone: bool) -> String {
 /// One pupil's conflict of a merge as a line: name, ID number as given (masked or not), field, and both sides
 /// with their times to the second in this computer's zone.
 pub fn merge_conflict_line(t: &Text, c: &Conflict, id: &str) -> String {
-    use crate::store::instant::local_seconds;
+    use crate::store::instant::beijing_seconds;
     // A class with its grade (四年级2班), as the two sides' grades go with it.
     let whole = |class: Option<&str>, grade: &Option<String>| {
         class.map(|c| crate::domain::class_label::join(grade.as_deref().unwrap_or_default(), c))
@@ -129,7 +129,7 @@ pub fn merge_conflict_line(t: &Text, c: &Conflict, id: &str) -> String {
         None => (c.kept.clone(), c.lost.clone()),
     };
     let (field, kept, lost) = conflict_words(t, &c.field, None, kept.as_deref(), lost.as_deref());
-    let (kept_at, lost_at) = (undone_at(t, local_seconds(&c.kept_at), c.kept_undone), local_seconds(&c.lost_at));
+    let (kept_at, lost_at) = (undone_at(t, beijing_seconds(&c.kept_at), c.kept_undone), beijing_seconds(&c.lost_at));
     let how = How::of(&c.field, c.kept.as_deref(), c.lost.as_deref(), c.payment_kept.as_deref());
     let sides = kept_and_lost(t, (&kept, &kept_at), (&lost, &lost_at), how.at(&c.kept_at, &c.lost_at));
     let line = fill(t.merge_conflict, &[&c.name, &id, &field, &sides]);
@@ -183,7 +183,7 @@ pub fn clock_lines(
     their_clock_ahead: Option<&crate::store::merge_notes::ClockAhead>,
     our_clock_behind: Option<&crate::store::merge_notes::ClockAhead>,
 ) -> Vec<String> {
-    use crate::store::instant::local_seconds;
+    use crate::store::instant::beijing_seconds;
     let said = [(t.merge_clock_ahead, their_clock_ahead), (t.merge_clock_behind, our_clock_behind)];
     said.into_iter()
         .filter_map(|(template, c)| {
@@ -195,7 +195,7 @@ pub fn clock_lines(
                 (true, 0) => format!("{minutes} min"),
                 (true, _) => format!("{hours} h {minutes} min"),
             };
-            Some(fill(template, &[&local_seconds(&c.newest), &local_seconds(&c.now), &how_far]))
+            Some(fill(template, &[&beijing_seconds(&c.newest), &beijing_seconds(&c.now), &how_far]))
         })
         .collect()
 }
@@ -338,7 +338,7 @@ pub fn merge_policy_lines(t: &Text, r: &crate::store::merge::MergeReport) -> Vec
                     let c = p.copies.as_ref();
                     let unknown = t.merge_policy_copy_unknown;
                     let at = |a: Option<&String>| {
-                        a.map_or_else(|| unknown.to_owned(), |a| crate::store::instant::local_seconds(a))
+                        a.map_or_else(|| unknown.to_owned(), |a| crate::store::instant::beijing_seconds(a))
                     };
                     let premium = |p: Option<f64>| p.map_or_else(|| unknown.to_owned(), |y| y.to_string());
                     let why =
@@ -572,7 +572,7 @@ mod tests {
     /// and minutes.
     #[test]
     fn a_change_stamped_ahead_of_this_clock_says_both_times_and_how_far() {
-        use crate::store::instant::local_seconds;
+        use crate::store::instant::beijing_seconds;
         let (newest, now) = ("2026-11-23T05:05:00Z", "2026-11-23T02:00:00Z");
         let ahead = |minutes| MergeReport {
             shared_history: true,
@@ -583,7 +583,7 @@ mod tests {
             }),
             ..MergeReport::default()
         };
-        let (newest, now) = (local_seconds(newest), local_seconds(now));
+        let (newest, now) = (beijing_seconds(newest), beijing_seconds(now));
         let zh = merge_warnings(Text::for_language(crate::tui::Language::Zh), &ahead(185));
         assert_eq!(zh.len(), 1, "{zh:?}");
         assert!(

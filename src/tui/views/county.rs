@@ -93,7 +93,7 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &CountyScreen, theme: &Theme)
     lines.push(Line::from(progress));
     let pushes = match r.drives.first() {
         Some(d) => {
-            let at = crate::store::instant::local_minutes(&d.pushed_at);
+            let at = crate::store::instant::beijing_minutes(&d.pushed_at);
             if en {
                 format!(" {} drives pushed; latest {} at {at}", r.drives.len(), d.drive)
             } else {
