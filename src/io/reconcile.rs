@@ -1143,16 +1143,21 @@ impl Run<'_> {
     }
 
     fn problem(&mut self, sheet: &Sheet, row: usize, column: String, message: String) {
-        self.problem_in(&sheet.name, row, column, message);
+        self.problem_in(&sheet.name, Some(row), column, message);
     }
 
-    fn problem_in(&mut self, sheet: &str, row: usize, column: String, message: String) {
+    /// A line about a whole sheet names no row, as the import's do: 「第 0 行」 is no row of any sheet.
+    fn sheet_problem(&mut self, sheet: &Sheet, message: String) {
+        self.problem_in(&sheet.name, None, String::new(), message);
+    }
+
+    fn problem_in(&mut self, sheet: &str, row: Option<usize>, column: String, message: String) {
         // No line of the report shows a whole ID number, whatever cell it quotes (`class_list::shown_text`).
         let message = super::class_list::shown_text(message);
         self.report.problems.push(Problem {
             file: self.file.clone(),
             sheet: sheet.to_owned(),
-            row: Some(row),
+            row,
             column,
             message,
             ..Problem::default()
@@ -1530,7 +1535,7 @@ impl Run<'_> {
              (the sheet “{name}” is hidden {at_en}: its {these} not reconciled; to reconcile them, unhide it \
              in {app_en}, save, and reconcile again)"
         );
-        self.problem(sheet, 0, String::new(), message);
+        self.sheet_problem(sheet, message);
     }
 
     /// A row Excel hides, read: the first few said row by row, the rest in one line at the end of the sheet
@@ -1565,7 +1570,7 @@ impl Run<'_> {
             shown.join(", "),
             if more.is_empty() { "" } else { " …" }
         );
-        self.problem(sheet, 0, String::new(), message);
+        self.problem(sheet, rest[0], String::new(), message);
     }
 
     /// One row of the tax office's list as read. An amount or date that cannot be read is said here, at its
@@ -1762,7 +1767,7 @@ impl Run<'_> {
                     e.message_zh(),
                     e.message_en()
                 );
-                self.problem_in(&paid.sheet, paid.row, paid.date_column.clone(), message);
+                self.problem_in(&paid.sheet, Some(paid.row), paid.date_column.clone(), message);
             }
             self.keep_rows(&student, &outside.iter().collect::<Vec<_>>(), UnappliedReason::OutsideYear, None);
             // A payment of the year dated after today: the list is wrong there, and the date would move the amount
@@ -1778,7 +1783,7 @@ impl Run<'_> {
                      (the payment date {day} is after today: this row's payment is not recorded; kept in the drive's \
                      history and listed by the roster check, canbao check)"
                 );
-                self.problem_in(&paid.sheet, paid.row, paid.date_column.clone(), message);
+                self.problem_in(&paid.sheet, Some(paid.row), paid.date_column.clone(), message);
             }
             self.keep_rows(&student, &future.iter().collect::<Vec<_>>(), UnappliedReason::FutureDate, None);
             if rows.is_empty() {
@@ -1823,7 +1828,7 @@ impl Run<'_> {
                     );
                     (message, String::new())
                 };
-                self.problem_in(&paid.sheet, paid.row, column, message);
+                self.problem_in(&paid.sheet, Some(paid.row), column, message);
             }
             // The drive keeps one payment a pupil, the family's or a department's: the first row's payer counts,
             // and a row of the other is the operator's to check.
@@ -1845,7 +1850,7 @@ impl Run<'_> {
                              this pupil, this row a department's: not applied, to check)"
                         )
                     };
-                    self.problem_in(&paid.sheet, paid.row, paid.column.clone(), message);
+                    self.problem_in(&paid.sheet, Some(paid.row), paid.column.clone(), message);
                 }
             }
             let Some((first_sheet, first_row)) = kept.first().map(|r| (r.sheet.clone(), r.row)) else { continue };
@@ -2119,13 +2124,13 @@ impl Run<'_> {
                     let message =
                         format!("无法核对本名单的金额：{e} (cannot check the list's amounts: {})", e.message_en());
                     let (sheet, column) = (first.sheet.clone(), first.amount_column.clone());
-                    self.problem_in(&sheet, row_no, column, message);
+                    self.problem_in(&sheet, Some(row_no), column, message);
                 }
                 Err(policy::QuoteError::OtherYear { .. }) => {}
                 Err(e) => {
                     let message = format!("无法核对金额：{e} (cannot check the amount: {})", e.message_en());
                     let (sheet, column) = (first.sheet.clone(), first.amount_column.clone());
-                    self.problem_in(&sheet, row_no, column, message);
+                    self.problem_in(&sheet, Some(row_no), column, message);
                 }
             }
         }
