@@ -70,6 +70,32 @@ pub fn renew(request: &Renewal, categories: &CategoryTable) -> Result<Renewed, D
     if let Some(title) = doc.get("title").and_then(Item::as_str).map(str::to_owned) {
         doc["title"] = toml_edit::value(title.replace(&base_year.to_string(), &request.year.to_string()));
     }
+    // A policy made from another place's (nanning-2027 from yibin-2024) keeps that place's name on every form's
+    // heading, its 本市户籍 area codes and its payment channels until they are changed: said, as nothing else
+    // tells a Nanning school its sheet is headed 宜宾市.
+    if place(request.name) != place(request.base_name) {
+        let title = doc.get("title").and_then(Item::as_str).unwrap_or_default().to_owned();
+        to_check.push(format!(
+            "标题 title：沿用{0}的「{title}」，印在各表表头，请改为本地 (title kept from {0} as “{title}”, printed \
+             on every form's heading: change it to this place's)",
+            request.base_name
+        ));
+        if let Some(codes) = doc.get("local_area_codes").and_then(Item::as_array) {
+            let codes = codes.iter().filter_map(|c| c.as_str()).collect::<Vec<_>>().join("、");
+            to_check.push(format!(
+                "本市户籍地区码 local_area_codes：沿用{0}的 {codes}，请改为本地 (local_area_codes kept from {0}: \
+                 {codes}: change them to this place's)",
+                request.base_name
+            ));
+        }
+        if doc.contains_key("payment_instructions") {
+            to_check.push(format!(
+                "缴费方式 payment_instructions：沿用{0}的，请改为本地 (payment_instructions kept from {0}: change \
+                 them to this place's)",
+                request.base_name
+            ));
+        }
+    }
     if let Some(document) = doc.get("document").and_then(Item::as_str).map(str::to_owned) {
         // The number of the notice the rules really come from, however many renewals ago: a placeholder is never
         // put inside another.
@@ -188,6 +214,11 @@ pub fn renew(request: &Renewal, categories: &CategoryTable) -> Result<Renewed, D
     let text = format!("{header}\n{doc}");
     let policy = Policy::from_toml_with(request.name, &text, &file, categories)?;
     Ok(Renewed { text, policy, to_check })
+}
+
+/// The place a policy's name stands for: its name without the year (`yibin` of `yibin-2024`).
+fn place(name: &str) -> &str {
+    name.trim_end_matches(|c: char| c.is_ascii_digit()).trim_end_matches(['-', '_'])
 }
 
 /// `text` with every year of the base's dates (the insured year and the one before, as `2023年`, `2023年度`)
@@ -521,5 +552,27 @@ mod tests {
         let rule = renewed.policy.rule("计生对象").expect("rule");
         assert!(rule.note.contains("请核对"), "{}", rule.note);
         assert_eq!(renewed.policy.personal_premium_fen, 38000);
+    }
+
+    /// A policy made from another place's says the place's heading, area codes and payment channels are the
+    /// other place's; one made from the same place's last year says nothing of them.
+    #[test]
+    fn another_places_heading_and_area_codes_are_flagged() {
+        let text = base("yibin-2024");
+        let other =
+            Renewal { name: "nanning-2027", base_name: "yibin-2024", base_text: text, year: 2027, premium_fen: None };
+        let renewed = renew(&other, CategoryTable::builtin()).expect("renews");
+        for key in ["title", "local_area_codes", "payment_instructions"] {
+            assert!(
+                renewed.to_check.iter().any(|c| c.contains(key) && c.contains("yibin-2024")),
+                "{key}: {:?}",
+                renewed.to_check
+            );
+        }
+        assert!(renewed.to_check.iter().any(|c| c.contains("宜宾市2027年度")), "{:?}", renewed.to_check);
+        let same =
+            Renewal { name: "yibin-2027", base_name: "yibin-2024", base_text: text, year: 2027, premium_fen: None };
+        let renewed = renew(&same, CategoryTable::builtin()).expect("renews");
+        assert!(!renewed.to_check.iter().any(|c| c.contains("local_area_codes")), "{:?}", renewed.to_check);
     }
 }
