@@ -1132,6 +1132,85 @@ fn a_merge_into_a_drive_that_has_moved_on_says_the_changes_it_wrote_into_the_clo
     assert!(!again.contains("本机已结束的年度"), "said once: {again}");
 }
 
+/// A pupil's categories (as a `find`), on a drive or one of its earlier years.
+fn categories_of(db: &Path, home: &Path, number: &str, year: Option<&str>) -> Value {
+    let mut cmd = canbao(db, home);
+    if let Some(year) = year {
+        cmd.args(["--year", year]);
+    }
+    json(cmd.args(["find", number, "--json"]))[0]["categories"].clone()
+}
+
+/// The special-category roster (参保花名册) of insured year `year`, as CSV.
+fn special_roster(db: &Path, home: &Path, year: &str) -> String {
+    text(canbao(db, home).args(["--year", year, "export", "special", "--format", "csv", "--out", "-"]))
+}
+
+/// A category certified on laptop B while it is still in last year (a department's list of 特困人员 read there),
+/// merged into A, which has started this year: A's last year (`--year`: `find`, the special-category roster)
+/// has the pupil as B certified her, and this year carries the category to certify again, as A's own `year new`
+/// would have carried it had the list come first. Both laptops end alike once B starts the year, merged both
+/// ways. Before, the category went onto A's pupil row only, and A's last year went on showing her with none.
+#[test]
+fn a_category_certified_on_a_laptop_still_in_last_year_is_last_years_on_the_laptop_that_moved_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let TwoLaptops { a, b, home_a, home_b, year } = a_year_apart(dir.path(), true);
+    let (next, last) = ((year + 1).to_string(), year.to_string());
+    let first = roster()[0].1.clone();
+    let list = dir.path().join("tekun.csv");
+    std::fs::write(&list, format!("姓名,身份证号码,人员类别\n一年甲,{first},特困人员\n")).unwrap();
+    canbao(&b, &home_b).args(["reconcile", "--source", "categories"]).arg(&list).assert().success();
+    let tekun = serde_json::json!(["特困人员"]);
+    assert_eq!(categories_of(&b, &home_b, &first, None), tekun);
+    assert_eq!(categories_of(&a, &home_a, &first, Some(&last)), serde_json::json!([]), "none on A before the merge");
+
+    let said = text(canbao(&a, &home_a).arg("merge").arg(&b));
+    assert!(said.contains("冲突 0"), "{said}");
+    assert_eq!(categories_of(&a, &home_a, &first, Some(&last)), tekun, "last year's, as B certified it");
+    let roster_last = special_roster(&a, &home_a, &last);
+    assert!(roster_last.contains("一年甲") && roster_last.contains("特困人员"), "{roster_last}");
+    assert_eq!(categories_of(&a, &home_a, &first, None), tekun, "carried into this year");
+    let stats = json(canbao(&a, &home_a).args(["stats", "--json"]));
+    assert_eq!(stats["categories_to_recertify"], 1, "to certify again this year: {stats}");
+    let again = json(canbao(&a, &home_a).args(["merge", "--json"]).arg(&b));
+    assert_eq!((&again["updated"], &again["into_closed_years"]), (&0.into(), &serde_json::json!([])), "{again}");
+
+    // B starts the year itself, then both merge both ways and end alike, last year and this.
+    canbao(&b, &home_b).args(["year", "new", &next, "--promote"]).assert().success();
+    assert!(text(canbao(&b, &home_b).arg("merge").arg(&a)).contains("冲突 0"));
+    assert!(text(canbao(&a, &home_a).arg("merge").arg(&b)).contains("冲突 0"));
+    for (db, home) in [(&a, &home_a), (&b, &home_b)] {
+        assert_eq!(categories_of(db, home, &first, Some(&last)), tekun, "{}", db.display());
+        assert_eq!(categories_of(db, home, &first, None), tekun, "{}", db.display());
+        assert_eq!(special_roster(db, home, &last), roster_last, "{}", db.display());
+    }
+}
+
+/// The same certification, B starting the year after it and before A takes its file: the change is of the year
+/// both laptops have closed, and A's last year has it all the same; B's own last year is as it was, and a merge
+/// back changes nothing.
+#[test]
+fn a_category_certified_before_the_other_laptop_started_the_year_is_that_years_on_both() {
+    let dir = tempfile::tempdir().unwrap();
+    let TwoLaptops { a, b, home_a, home_b, year } = a_year_apart(dir.path(), true);
+    let (next, last) = ((year + 1).to_string(), year.to_string());
+    let first = roster()[0].1.clone();
+    let list = dir.path().join("tekun.csv");
+    std::fs::write(&list, format!("姓名,身份证号码,人员类别\n一年甲,{first},特困人员\n")).unwrap();
+    canbao(&b, &home_b).args(["reconcile", "--source", "categories"]).arg(&list).assert().success();
+    canbao(&b, &home_b).args(["year", "new", &next, "--promote"]).assert().success();
+
+    assert!(text(canbao(&a, &home_a).arg("merge").arg(&b)).contains("冲突 0"));
+    let tekun = serde_json::json!(["特困人员"]);
+    for (db, home) in [(&a, &home_a), (&b, &home_b)] {
+        assert_eq!(categories_of(db, home, &first, Some(&last)), tekun, "{}", db.display());
+        assert_eq!(categories_of(db, home, &first, None), tekun, "{}", db.display());
+    }
+    let back = json(canbao(&b, &home_b).args(["merge", "--json"]).arg(&a));
+    assert_eq!(back["updated"], 0, "{back}");
+    assert_eq!(special_roster(&a, &home_a, &last), special_roster(&b, &home_b, &last));
+}
+
 /// B, still in last year, is refused A's file of the next year while last year's concentrated period is still
 /// open: the command the refusal names to start the year here is one `year new` takes then (with `--force`),
 /// and the refusal says why, in both languages; that command starts the year, and the merge then goes ahead.

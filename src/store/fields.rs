@@ -128,6 +128,21 @@ pub fn yearly_key(key: &str) -> bool {
     base == "created" || Field::from_key(base).is_some_and(Field::is_yearly)
 }
 
+/// Whether an audit row of this field carries the insured year it was made in: a yearly field's (see
+/// [`yearly_key`]), and a change of the categories, certified for that year, so a merge can route one made in a
+/// year the other laptop has since closed into that year. Rows of categories written before they carried it
+/// have none: the year they were made in cannot be told from the row (the laptop may have been in any year), so
+/// they are read as the pupil's own, as they always were, never as the file's first year.
+pub fn year_stamped_key(key: &str) -> bool {
+    let base = key.split(':').next().unwrap_or(key);
+    yearly_key(key) || base == Field::Categories.key() || base == Field::CategoriesYear.key()
+}
+
+/// The fields a closed insured year keeps its own value of in `year_categories` (schema migration 11).
+pub fn kept_per_closed_year(field: Field) -> bool {
+    matches!(field, Field::Categories | Field::CategoriesYear)
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldChange {
     pub field: Field,
@@ -252,7 +267,8 @@ fn current_values_sql() -> &'static str {
 
 /// Writes yearly changes for insured year `year`: the pupil row when it is the drive's current year, else that
 /// year's row in `year_statuses` (made, at the defaults, if the pupil has none), each with its audit row
-/// stamped with `year`. Changes to fields that are not yearly go to the pupil row.
+/// stamped with `year`. Categories for a closed year go to that year's own row in `year_categories` (made from
+/// the pupil's, which it held unchanged since). Changes to the other fields go to the pupil row.
 pub(crate) fn apply_in_year(
     tx: &Transaction,
     ctx: &AuditContext,
@@ -263,8 +279,9 @@ pub(crate) fn apply_in_year(
     let Some(year) = year.filter(|y| Some(*y) != ctx.year) else {
         return apply_diffs(tx, ctx, id, changes);
     };
+    let closed = ctx.year.is_some_and(|current| year < current);
     let (yearly, pupil): (Vec<FieldChange>, Vec<FieldChange>) =
-        changes.iter().cloned().partition(|c| c.field.is_yearly());
+        changes.iter().cloned().partition(|c| c.field.is_yearly() || (closed && kept_per_closed_year(c.field)));
     let mut diffs = apply_diffs(tx, ctx, id, &pupil)?;
     if yearly.is_empty() {
         return Ok(diffs);
@@ -273,27 +290,39 @@ pub(crate) fn apply_in_year(
         .query_row("SELECT id_number FROM students WHERE id = ?1", [id], |r| r.get(0))
         .optional()?
         .ok_or(StoreError::NoSuchStudent(id))?;
-    tx.prepare_cached("INSERT INTO year_statuses(student_id, year) VALUES (?1, ?2) ON CONFLICT DO NOTHING")?
-        .execute(params![id, year])?;
+    // Categories alone make no status row: the pupil would join that year's roster.
+    if yearly.iter().any(|c| c.field.is_yearly()) {
+        tx.prepare_cached("INSERT INTO year_statuses(student_id, year) VALUES (?1, ?2) ON CONFLICT DO NOTHING")?
+            .execute(params![id, year])?;
+    }
     let in_year = AuditContext { year: Some(year), ..ctx.clone() };
+    if yearly.iter().any(|c| kept_per_closed_year(c.field)) {
+        tx.prepare_cached(
+            "INSERT INTO year_categories(student_id, year, categories, categories_year)
+             SELECT id, ?2, categories, categories_year FROM students WHERE id = ?1
+             ON CONFLICT DO NOTHING",
+        )?
+        .execute(params![id, year])?;
+    }
     for change in yearly {
         let field = change.field;
         let value = match (&change.value, not_null(field)) {
             (None, true) => Some(String::new()),
             (v, _) => v.clone(),
         };
+        let table = if kept_per_closed_year(field) { "year_categories" } else { "year_statuses" };
         let old: Option<String> = tx.query_row(
-            &format!("SELECT CAST({} AS TEXT) FROM year_statuses WHERE student_id = ?1 AND year = ?2", field.key()),
+            &format!("SELECT CAST({} AS TEXT) FROM {table} WHERE student_id = ?1 AND year = ?2", field.key()),
             params![id, year],
             |r| r.get(0),
         )?;
         if old == value {
             continue;
         }
-        let sql = format!("UPDATE year_statuses SET {} = ?1 WHERE student_id = ?2 AND year = ?3", field.key());
-        if field == Field::PaidAmount {
-            let fen: Option<i64> = value.as_deref().and_then(|v| v.parse().ok());
-            tx.execute(&sql, params![fen, id, year])?;
+        let sql = format!("UPDATE {table} SET {} = ?1 WHERE student_id = ?2 AND year = ?3", field.key());
+        if matches!(field, Field::PaidAmount | Field::CategoriesYear) {
+            let number: Option<i64> = value.as_deref().and_then(|v| v.parse().ok());
+            tx.execute(&sql, params![number, id, year])?;
         } else {
             tx.execute(&sql, params![value, id, year])?;
         }

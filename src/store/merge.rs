@@ -458,7 +458,15 @@ fn history(
     let mut rows = stmt.query(params![student, up_to])?;
     while let Some(r) = rows.next()? {
         let field: String = r.get(2)?;
-        let year = if fields::yearly_key(&field) { r.get::<_, Option<i32>>(3)?.or(first) } else { None };
+        // A categories row carries the year it was made in; one written before rows carried it has none, and
+        // stays the pupil's own (see `fields::year_stamped_key`), not the file's first year's.
+        let year = if fields::yearly_key(&field) {
+            r.get::<_, Option<i32>>(3)?.or(first)
+        } else if fields::year_stamped_key(&field) {
+            r.get(3)?
+        } else {
+            None
+        };
         let id: i64 = r.get(5)?;
         let local = copied.local(id);
         let action: String = r.get(13)?;
@@ -1248,6 +1256,21 @@ fn value(
     year: Option<i32>,
     current: Option<i32>,
 ) -> Result<Option<Option<String>>> {
+    if let Some(year) = year.filter(|y| fields::kept_per_closed_year(field) && current.is_some_and(|c| *y < c)) {
+        // A closed year's own categories, else the pupil's: held unchanged since (schema migration 11).
+        let column = field.key();
+        return Ok(tx
+            .query_row(
+                &format!(
+                    "SELECT CAST(CASE WHEN c.student_id IS NULL THEN s.{column} ELSE c.{column} END AS TEXT)
+                     FROM {db}.students s LEFT JOIN {db}.year_categories c ON c.student_id = s.id AND c.year = ?2
+                     WHERE s.id = ?1"
+                ),
+                params![student, year],
+                |r| r.get::<_, Option<String>>(0),
+            )
+            .optional()?);
+    }
     if let Some(year) = year.filter(|y| field.is_yearly() && Some(*y) != current) {
         let stored: Option<Option<String>> = tx
             .query_row(
@@ -1758,6 +1781,15 @@ fn settle_pupil(
             years = their_history.iter().chain(&our_history).map(|e| e.year).collect();
             years.sort_unstable();
             years.dedup();
+        } else if group.contains(&Field::Categories) {
+            // Categories are the pupil's (settled on the pupil row, as ever), but a change they made in a year
+            // this drive has closed since was that year's too: settled again for that year's own categories,
+            // which its forms and counts (`--year`) read. A row without a year is the pupil's only.
+            let closed = |e: &&Event| e.unshared && e.field == Field::Categories.key();
+            let ours = sides.our_current;
+            years.extend(their_history.iter().filter(closed).map(|e| e.year).filter(|y| y.is_some() && ours > *y));
+            years.sort_unstable();
+            years.dedup();
         }
         // Their class changes made in a later insured year than ours are not ours to take (see TheirClasses).
         let class_before = match (group.contains(&Field::Class), &sides.their_classes) {
@@ -1766,7 +1798,7 @@ fn settle_pupil(
             (true, TheirClasses::None) => continue,
         };
         for year in years {
-            let in_year = |e: &Event| !yearly || e.year == year;
+            let in_year = |e: &Event| (!yearly && year.is_none()) || e.year == year;
             let theirs_in =
                 |e: &Event| in_year(e) && class_before.is_none_or(|b| super::instant::cmp(&e.at, b).is_lt());
             let sets = |e: &Event| theirs_in(e) && (group.iter().any(|f| f.key() == e.field) || e.field == "created");
@@ -1878,12 +1910,13 @@ fn settle_pupil(
             };
             let mut said_there = false;
             if group.contains(&Field::Categories) && ours_unseen && theirs_values != ours_values {
-                let united = unite_categories(tx, sides, (their_id, our_id), (&theirs_values, &ours_values), they_win)?;
+                let united =
+                    unite_categories(tx, sides, (their_id, our_id), (&theirs_values, &ours_values), they_win, year)?;
                 for ((field, value), held) in
                     [Field::Categories, Field::CategoriesYear].into_iter().zip(united.values).zip(&ours_values)
                 {
                     if value != *held {
-                        changes.push((None, FieldChange::new_owned(field, value)));
+                        changes.push((year, FieldChange::new_owned(field, value)));
                     }
                 }
                 for (conflict, record) in united.conflicts {
@@ -2086,14 +2119,25 @@ fn settle_pupil(
     let closed: std::collections::BTreeSet<i32> =
         changes.iter().filter_map(|(y, _)| y.filter(|y| sides.our_current.is_some_and(|c| *y < c))).collect();
     for year in closed {
-        let fields = changes.iter().filter(|(y, _)| *y == Some(year)).map(|(_, c)| c.field.key().to_owned());
+        // Categories the pupil row takes too are seen on this year's roster (to certify again): not said here.
+        // Their certification year goes with them, one field to the reader.
+        let on_roster = changes.iter().any(|(y, c)| y.is_none() && fields::kept_per_closed_year(c.field));
+        let named: Vec<String> = changes
+            .iter()
+            .filter(|(y, c)| *y == Some(year) && c.field != Field::CategoriesYear)
+            .filter(|(_, c)| !(on_roster && c.field == Field::Categories))
+            .map(|(_, c)| c.field.key().to_owned())
+            .collect();
+        if named.is_empty() {
+            continue;
+        }
         let class = our_class_in(tx, our_id, year)?;
         into_closed.push(ClosedYearChange {
             year,
             id_number: id_number.clone(),
             name: name.clone(),
             class,
-            fields: fields.collect(),
+            fields: named,
             student: our_id,
         });
     }
@@ -2544,21 +2588,24 @@ fn settle_taken_numbers(tx: &Transaction, ctx: &super::AuditContext) -> Result<(
 }
 
 /// A side's `created` and `categories` rows for pupil `student` in file `db`, in log order, each with whether
-/// the other file lacks it (`unshared`, a temp table of row ids), for [`category_union::steps`].
+/// the other file lacks it (`unshared`, a temp table of row ids), for [`category_union::steps`]; for a closed
+/// insured year `year` (the file's current one being `current`), only the rows made in it, against that year's
+/// own categories.
 fn category_history(
     tx: &Transaction,
-    db: &str,
-    unshared: &str,
+    (db, unshared): (&str, &str),
     student: i64,
-    up_to: i64,
+    (up_to, year, current): (i64, Option<i32>, Option<i32>),
 ) -> Result<std::collections::BTreeMap<String, category_union::CategoryStep>> {
     let mut stmt = tx.prepare_cached(&format!(
         "SELECT a.field, a.old, a.new, a.at, a.origin, n.id IS NOT NULL FROM {db}.audit a
          LEFT JOIN temp.{unshared} n ON n.id = a.id
-         WHERE a.student_id = ?1 AND a.id <= ?2 AND a.field IN ('created', 'categories') ORDER BY a.id"
+         WHERE a.student_id = ?1 AND a.id <= ?2 AND a.field IN ('created', 'categories')
+           AND (?3 IS NULL OR a.year = ?3)
+         ORDER BY a.id"
     ))?;
     let rows: Vec<category_union::HistoryRow> = stmt
-        .query_map(params![student, up_to], |r| {
+        .query_map(params![student, up_to, year], |r| {
             Ok(category_union::HistoryRow {
                 field: r.get(0)?,
                 old: r.get(1)?,
@@ -2571,9 +2618,7 @@ fn category_history(
         })?
         .collect::<rusqlite::Result<_>>()?;
     category_union::steps(&rows, || -> Result<_> {
-        let now: Option<String> = tx
-            .query_row(&format!("SELECT categories FROM {db}.students WHERE id = ?1"), [student], |r| r.get(0))
-            .optional()?;
+        let now = value(tx, db, student, Field::Categories, year, current)?.flatten();
         Ok(fields::categories_from_text(now.as_deref().unwrap_or("[]")))
     })
 }
@@ -2593,9 +2638,12 @@ fn unite_categories(
     (their_id, our_id): (i64, i64),
     (theirs, ours): (&[Option<String>], &[Option<String>]),
     they_win: bool,
+    year: Option<i32>,
 ) -> Result<United> {
-    let their_steps = category_history(tx, "other", "merge_their_new", their_id, i64::MAX)?;
-    let our_steps = category_history(tx, "main", "merge_our_new", our_id, sides.our_high_water)?;
+    let their_steps =
+        category_history(tx, ("other", "merge_their_new"), their_id, (i64::MAX, year, sides.their_current))?;
+    let our_steps =
+        category_history(tx, ("main", "merge_our_new"), our_id, (sides.our_high_water, year, sides.our_current))?;
     let ours_list = ours.first().cloned().flatten();
     let union = category_union::unite(ours_list.as_deref().unwrap_or("[]"), &their_steps, &our_steps, they_win);
     // Each category's year is the later of the two sides' certifications of it (a category certified for this
@@ -2756,7 +2804,7 @@ fn copy_history(tx: &Transaction, their_first: Option<i32>) -> Result<usize> {
     Ok(tx.execute(
         "INSERT INTO main.audit(at, operator, origin, action, student_id, id_number, field, old, new, year)
          SELECT b.at, b.operator, b.origin, b.action, COALESCE(p.ours, c.ours), COALESCE(b.id_number, ''), b.field,
-             b.old, b.new, CASE WHEN canbao_yearly(b.field) THEN COALESCE(b.year, ?1) END
+             b.old, b.new, CASE WHEN canbao_yearly(b.field) THEN COALESCE(b.year, ?1) ELSE b.year END
          FROM temp.merge_their_new n JOIN other.audit b ON b.id = n.id
          LEFT JOIN temp.merge_pairs p ON p.theirs = b.student_id
          LEFT JOIN temp.merge_copied c ON c.theirs = b.student_id
@@ -4296,6 +4344,65 @@ mod tests {
         drop(a_into_b);
         let again = b_into_a.merge_from(&a_path, false).unwrap();
         assert_eq!((again.updated, again.conflicts.len()), (0, 0), "{again:?}");
+    }
+
+    /// A categories row from before rows carried their year (none in `audit.year`) is the pupil's, as it always
+    /// was: it cannot tell which year the laptop was in, so it goes onto the pupil row only and the year A has
+    /// closed keeps its categories. The same row with its year goes into that year as well.
+    #[test]
+    fn a_categories_row_without_its_year_stays_the_pupils_and_one_with_it_reaches_the_closed_year() {
+        for stamped in [false, true] {
+            let dir = tempfile::tempdir().unwrap();
+            let (mut a, mut b, ids) = two_copies(dir.path());
+            let year = a.current_year().unwrap();
+            a.start_year(year + 1, false, None, false).unwrap();
+            b.set_categories(by_id(&b, &ids[0]).id, &[mark_of("特困人员", "民政")]).unwrap();
+            let b_path = b.path().unwrap().to_owned();
+            if !stamped {
+                let trigger: String = b
+                    .conn
+                    .query_row("SELECT sql FROM sqlite_master WHERE name = 'audit_no_update'", [], |r| r.get(0))
+                    .unwrap();
+                b.conn
+                    .execute_batch(&format!(
+                        "DROP TRIGGER audit_no_update;
+                         UPDATE audit SET year = NULL WHERE field IN ('categories', 'categories_year');
+                         {trigger};"
+                    ))
+                    .unwrap();
+            }
+            drop(b);
+            let report = a.merge_from(&b_path, false).unwrap();
+            assert_eq!(category_names(&a, &ids[0]), ["特困人员"], "the pupil's, either way: {report:?}");
+            a.view_year(year).unwrap();
+            let closed: &[&str] = if stamped { &["特困人员"] } else { &[] };
+            assert_eq!(category_names(&a, &ids[0]), closed, "stamped {stamped}: {report:?}");
+            a.view_current_year().unwrap();
+        }
+    }
+
+    /// This year's certification on A stands on the pupil row (a laptop still in last year does not undo it),
+    /// while B's certification made in last year goes into last year, which the report names: nothing on this
+    /// year's roster shows it.
+    #[test]
+    fn a_category_certified_in_a_closed_year_under_this_years_certification_goes_into_that_year_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut a, mut b, ids) = two_copies(dir.path());
+        let year = a.current_year().unwrap();
+        a.start_year(year + 1, false, None, false).unwrap();
+        a.set_categories(by_id(&a, &ids[0]).id, &[mark_of("低保对象", "民政")]).unwrap();
+        b.set_categories(by_id(&b, &ids[0]).id, &[mark_of("特困人员", "民政")]).unwrap();
+        let b_path = b.path().unwrap().to_owned();
+        drop(b);
+        let report = a.merge_from(&b_path, false).unwrap();
+        assert_eq!(category_names(&a, &ids[0]), ["低保对象"], "{report:?}");
+        let closed: Vec<_> = report.into_closed_years.iter().map(|c| (c.year, c.fields.clone())).collect();
+        assert_eq!(closed, [(year, vec![Field::Categories.key().to_owned()])], "{report:?}");
+        a.view_year(year).unwrap();
+        assert_eq!(category_names(&a, &ids[0]), ["特困人员"], "{report:?}");
+        a.view_current_year().unwrap();
+        let again = a.merge_from(&b_path, false).unwrap();
+        assert_eq!((again.updated, again.into_closed_years.len()), (0, 0), "{again:?}");
     }
 
     #[test]

@@ -1608,7 +1608,7 @@ pub(crate) struct AuditContext {
     pub operator: String,
     pub origin: String,
     pub action: String,
-    /// The insured year stamped on rows of yearly fields (see `fields::yearly_key`).
+    /// The insured year stamped on rows of yearly fields and categories (see `fields::year_stamped_key`).
     pub year: Option<i32>,
 }
 
@@ -1622,7 +1622,7 @@ impl AuditContext {
         old: Option<&str>,
         new: Option<&str>,
     ) -> Result<()> {
-        let year = if fields::yearly_key(field) { self.year } else { None };
+        let year = if fields::year_stamped_key(field) { self.year } else { None };
         tx.prepare_cached(
             "INSERT INTO audit(at, operator, origin, action, student_id, id_number, field, old, new, year)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
