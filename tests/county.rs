@@ -2387,7 +2387,11 @@ fn graduates_and_former_leavers_count_in_the_county_as_on_their_drive() {
         assert_eq!(&line[key], drive, "{key}: {line} {stats}");
     }
     assert_eq!(county["former"], stats["former"], "the county says how many it left out: {county}");
-    assert_eq!(category_count(&county, "低保对象"), Some(1), "only the pupil still at school: {county}");
+    // 学生00's 低保对象 left with him; 学生03's was certified for last year and awaits certifying again
+    // (待重新认定): in none of this year's special groups, counted apart as the drive's `stats` counts it.
+    assert_eq!(category_count(&county, "低保对象"), None, "{county}");
+    let pending = (county["categories_to_recertify"].as_i64(), stats["categories_to_recertify"].as_i64());
+    assert_eq!(pending, (Some(1), Some(1)), "{county}");
     let school = rollup(&db, &["--school", "第1小学"]);
     assert_eq!(class_counts(&school), class_counts(&stats), "{school}");
     assert_eq!(labels(&class_counts(&school)), ["四年级1班"], "{school}");
@@ -2411,6 +2415,7 @@ fn graduates_and_former_leavers_count_in_the_county_as_on_their_drive() {
     assert_eq!(class_counts(&closed), class_counts(&then), "{closed}");
     assert_eq!((closed["students"].as_i64(), closed["former"].as_i64()), (Some(6), Some(0)), "{closed}");
     assert_eq!(closed["left"], then["enrollment"]["left"], "{closed}");
+    assert_eq!(category_count(&closed, "低保对象"), Some(2), "both at school then: {closed}");
 
     // A county left at schema 3 (no class per insured year), read before a push brings it forward.
     db.client()
@@ -3089,4 +3094,139 @@ fn a_push_stopped_by_ctrl_c_is_rolled_back_at_the_county_and_said() {
         assert!(err.contains("上传已被 Ctrl-C 中止：正在上传的文件已在汇总数据库中全部撤回"), "{err}");
         assert!(err.contains("the push was stopped by Ctrl-C: the file under way was rolled back whole"), "{err}");
     }
+}
+
+/// Gives a pupil the categories `names` (民政局's), certified for the drive's year; with `keep`, beside the ones
+/// they have, which keep the year they were certified for.
+fn categorize(s: &mut canbao::store::Store, id: &str, names: &[&str], keep: bool) {
+    let pupil = s.student_by_id_number(id).unwrap().unwrap();
+    let mut marks = if keep { pupil.categories } else { Vec::new() };
+    marks.extend(names.iter().map(|n| canbao::domain::student::CategoryMark::new(*n, "民政局")));
+    s.set_categories(pupil.id, &marks).unwrap();
+}
+
+/// (特殊群体, each category's pupils by name, 待重新认定) for insured year `year` as the drive weighs them itself:
+/// the pupils of the year's classes with a category certified for it (`Student::certified_in`), and its own
+/// `stats`' count of the pupils whose categories were certified for an earlier year.
+fn drive_categories(file: &Path, year: i64) -> (i64, Vec<(String, i64)>, i64) {
+    use canbao::store::{Store, StudentFilter, is_former_pupil};
+    let year = i32::try_from(year).unwrap();
+    let mut store = Store::open(file).unwrap();
+    store.view_year(year).unwrap();
+    let (mut special, mut names) = (0, std::collections::BTreeMap::<String, i64>::new());
+    store
+        .for_each_student(&StudentFilter::default(), |s| {
+            if !is_former_pupil(&s.grade) {
+                let certified = s.certified_in(Some(year));
+                special += i64::from(!certified.categories.is_empty());
+                for m in &certified.categories {
+                    *names.entry(m.name.clone()).or_default() += 1;
+                }
+            }
+            Ok(())
+        })
+        .unwrap();
+    let stats = json(canbao(file).args(["--year", &year.to_string(), "stats", "--json"]));
+    let pending = stats["categories_to_recertify"].as_i64().unwrap_or_else(|| panic!("{stats}"));
+    (special, names.into_iter().collect(), pending)
+}
+
+/// The same three of a roll-up.
+fn county_special(county: &Value) -> (i64, Vec<(String, i64)>, i64) {
+    let mut names: Vec<(String, i64)> = county["categories"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{county}"))
+        .iter()
+        .map(|c| (c["category"].as_str().unwrap_or_default().to_owned(), c["students"].as_i64().unwrap_or(-1)))
+        .collect();
+    names.sort();
+    let pending = county["categories_to_recertify"].as_i64().unwrap_or(-1);
+    (county["special"].as_i64().unwrap_or(-1), names, pending)
+}
+
+/// A drive that certified its pupils' categories in its first year and closed it: in the new year 学生00 is
+/// certified under another category, 学生04 under one for the first time, and 学生02 under one more beside the
+/// two carried; 学生01's and 学生03's are carried, 学生03's without a year, as a drive from before the years of
+/// categories holds a set (NULL: its first year). Returns the drive and its first year, pushed in both years.
+fn categories_across_a_new_year(db: &TestDb, dir: &Path) -> (PathBuf, i64) {
+    use canbao::store::Store;
+    let a = drive(dir, 0, 6);
+    let ids: Vec<String> = (0..6).map(|n| pupil_id(0, n)).collect();
+    {
+        let mut s = Store::open(&a).unwrap();
+        categorize(&mut s, &ids[0], &["低保对象"], false);
+        categorize(&mut s, &ids[1], &["孤儿"], false);
+        categorize(&mut s, &ids[2], &["低保对象", "孤儿"], false);
+        categorize(&mut s, &ids[3], &["特困人员"], false);
+    }
+    let conn = rusqlite::Connection::open(&a).unwrap();
+    let cleared = conn.execute("UPDATE students SET categories_year = NULL WHERE id_number = ?1", [&ids[3]]).unwrap();
+    assert_eq!(cleared, 1);
+    drop(conn);
+    let year = push(db, &[&a], &[])["files"][0]["year"].as_i64().expect("the drive's year");
+    close_year(&a, &dir.join("home"), year + 1);
+    {
+        let mut s = Store::open(&a).unwrap();
+        categorize(&mut s, &ids[0], &["特困人员"], false);
+        categorize(&mut s, &ids[4], &["重度残疾人"], false);
+        categorize(&mut s, &ids[2], &["重度残疾人"], true);
+    }
+    push(db, &[&a], &[]);
+    (a, year)
+}
+
+/// A closed year's 特殊群体 are the categories certified for it, not this year's, and this year's leave out the
+/// categories carried from an earlier one (待重新认定), counted apart: each year's roll-up is the drive's own
+/// `--year` reading, its `stats`' 待重新认定 included.
+#[test]
+fn each_years_special_groups_are_the_categories_certified_for_it_as_on_the_drive() {
+    let Some(db) = TestDb::new() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let (a, year) = categories_across_a_new_year(&db, dir.path());
+    let names = |list: &[(&str, i64)]| list.iter().map(|(n, c)| ((*n).to_owned(), *c)).collect::<Vec<_>>();
+    let closed = drive_categories(&a, year);
+    assert_eq!(closed, (4, names(&[("低保对象", 2), ("孤儿", 2), ("特困人员", 1)]), 0), "the drive's own");
+    let current = drive_categories(&a, year + 1);
+    assert_eq!(current, (3, names(&[("特困人员", 1), ("重度残疾人", 2)]), 3), "the drive's own");
+    assert_eq!(county_special(&rollup(&db, &["--year", &year.to_string()])), closed);
+    assert_eq!(county_special(&rollup(&db, &[])), current);
+    // Per school too, and said as `stats` says it.
+    assert_eq!(county_special(&rollup(&db, &["--school", "第1小学"])), current);
+    let text = bare().args(["rollup", "--from", &db.url]).output().unwrap();
+    let text = String::from_utf8_lossy(&text.stdout).into_owned();
+    assert!(text.contains("人员类别待重新认定 3 人") && text.contains("特殊群体 3，"), "{text}");
+    assert_eq!(push(&db, &[&a], &[])["unchanged"], 6, "and a second push changes nothing");
+    assert_eq!(county_special(&rollup(&db, &["--year", &year.to_string()])), closed);
+}
+
+/// A county from before schema 10 keeps no closed year's categories, and a set pushed without a year: brought
+/// forward by a push, it learns them, and each year rolls up as the drive reads it.
+#[test]
+fn a_county_database_of_schema_9_is_brought_forward_and_learns_the_closed_years_categories() {
+    let Some(db) = TestDb::new() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let (a, year) = categories_across_a_new_year(&db, dir.path());
+    // What a canbao before county schema 10 leaves behind: the same rows, no categories per insured year, and
+    // 学生03's set without the year its drive left NULL.
+    db.client()
+        .execute("UPDATE canbao.pupils SET categories_year = NULL WHERE id_number = $1", &[&pupil_id(0, 3)])
+        .unwrap();
+    db.client()
+        .batch_execute(
+            "ALTER TABLE canbao.statuses DROP COLUMN categories, DROP COLUMN categories_year;
+             UPDATE canbao.canbao_meta SET value = '9' WHERE key = 'schema_version';",
+        )
+        .unwrap();
+    // Read before any push brings it forward: this year as the drive reads it, from the pupils' own sets.
+    assert_eq!(county_special(&rollup(&db, &[])), drive_categories(&a, year + 1));
+    push(&db, &[&a], &[]);
+    let version: String =
+        db.client().query_one("SELECT value FROM canbao.canbao_meta WHERE key = 'schema_version'", &[]).unwrap().get(0);
+    assert_eq!(version, canbao::county::schema::latest_version().to_string());
+    for y in [year, year + 1] {
+        assert_eq!(county_special(&rollup(&db, &["--year", &y.to_string()])), drive_categories(&a, y), "{y}");
+    }
+    let unset: i64 =
+        db.client().query_one("SELECT count(*) FROM canbao.pupils WHERE categories_year IS NULL", &[]).unwrap().get(0);
+    assert_eq!(unset, 0, "the year a NULL meant is settled");
 }

@@ -670,6 +670,7 @@ fn print_rollup(r: &county::Rollup, school: Option<&str>) {
         let (said, gap) = if en { ("special groups: ", ", ") } else { ("特殊群体：", "、") };
         println!("{said}{}", list.join(gap));
     }
+    super::output::categories_to_recertify_said(r.categories_to_recertify);
     let n = r.other_school_pupils;
     if n > 0 {
         let (pupils, are) = (

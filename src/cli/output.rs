@@ -190,6 +190,19 @@ pub(super) fn former_pupils_said(former: i64) {
     }
 }
 
+/// How many pupils' categories were certified for an earlier year (待重新认定), as `stats` and the county's
+/// roll-up say it: none of the year's special groups until certified again.
+pub(super) fn categories_to_recertify_said(n: i64) {
+    if n > 0 {
+        let en = if n == 1 {
+            "1 pupil's categories were certified for an earlier year".to_owned()
+        } else {
+            format!("{n} pupils' categories were certified for an earlier year")
+        };
+        super::say(&format!("人员类别待重新认定 {n} 人：类别是上一年度认定的 ({en})"), &en);
+    }
+}
+
 /// The line after the listed conflicts when `more` were left out.
 fn more_conflicts(more: usize) {
     if more > 0 {

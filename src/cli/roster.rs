@@ -1441,18 +1441,7 @@ fn print_stats(s: &crate::store::Stats) {
         say(&format!("{year} 年度 (insured year {year})"), &format!("insured year {year}"));
     }
     super::output::former_pupils_said(s.former);
-    if s.categories_to_recertify > 0 {
-        let n = s.categories_to_recertify;
-        let recertify = if n == 1 {
-            "1 pupil's categories were certified for an earlier year".to_owned()
-        } else {
-            format!("{n} pupils' categories were certified for an earlier year")
-        };
-        say(
-            &format!("人员类别待重新认定 {} 人：类别是上一年度认定的 ({recertify})", s.categories_to_recertify),
-            &recertify,
-        );
-    }
+    super::output::categories_to_recertify_said(s.categories_to_recertify);
     say("参保状态 (enrollment):", "enrollment:");
     for e in crate::domain::student::Enrollment::ALL {
         println!("  {}: {}", pick(e.label_zh(), e.label_en()), s.enrollment.get(e.code()).copied().unwrap_or(0));

@@ -222,7 +222,7 @@ pub fn write_pupil(
     line.text(&p.class_order);
     line.text(&p.phone);
     line.text(&p.categories);
-    line.opt_int(p.categories_year);
+    line.int(p.certified_year);
     line.text(&p.note);
     if let Dest::Staging = into {
         line.text(&p.school);
@@ -238,7 +238,7 @@ pub fn write_pupil(
 /// A status's own columns, after `pupil_id` (county) or `rid, sid, pupil_id` (staging).
 pub const STATUS_COLUMNS: &str =
     "year, enrollment, decline_reason, payment, paid_amount_fen, paid_on, paid_channel, grade, class, class_order,
-     amount_due_fen, sent_away";
+     amount_due_fen, sent_away, categories, categories_year";
 
 pub fn write_status(
     line: &mut CopyLine,
@@ -264,6 +264,8 @@ pub fn write_status(
     line.opt(st.class_order.as_deref());
     line.opt_int(st.amount_due_fen);
     line.opt(st.sent_away.map(|away| if away { "t" } else { "f" }));
+    line.opt(st.categories.as_deref());
+    line.opt_int(st.categories_year);
     stamps(line, last, true, audit, into);
 }
 

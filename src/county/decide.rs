@@ -152,8 +152,8 @@ fn decisions_as(name: &str, g: &Group, year: i32) -> String {
             )
         }
         // Categories certified for a later insured year are newer news than any certification for an earlier
-        // one, whatever the clocks say: a laptop still in last year does not undo this year's. (A drive's NULL
-        // is its first year, at most its current one.)
+        // one, whatever the clocks say: a laptop still in last year does not undo this year's. (A push sends a
+        // drive's NULL as its first year: `DrivePupil::certified_year`.)
         // The pupils whose categories were united (`unite_categories`) are decided.
         // Each side's newest certification is weighed, a category's own year (in the list) or the set's: one
         // category carried over beside one certified this year does not make the whole set last year's.

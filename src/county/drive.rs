@@ -34,6 +34,9 @@ pub struct DrivePupil {
     pub phone: String,
     pub categories: String,
     pub categories_year: Option<i64>,
+    /// The insured year the categories were certified for as the drive reads them: `categories_year`, or where
+    /// that is NULL the drive's first year, which the county cannot tell: the push sends this.
+    pub certified_year: i64,
     pub note: String,
     /// Per group (in `GROUPS` order; the yearly ones stay empty): the audit row (index into
     /// `DriveRead::audit`) of its newest change.
@@ -62,6 +65,11 @@ pub struct DriveStatus {
     pub grade: Option<String>,
     pub class: Option<String>,
     pub class_order: Option<String>,
+    /// The categories the pupil had during a closed year and the year that set was certified for (drive schema
+    /// 11, its first year for a NULL), as `Store::view_year` reads them; None: unchanged since, and for the
+    /// current year, whose categories are the pupil's own.
+    pub categories: Option<String>,
+    pub categories_year: Option<i64>,
     /// The amount due of a family's payment short of it (部分缴费: `Store::part_payments`, as the drive's `stats`
     /// counts it, for the drive's current year); None for a whole payment, another year's, or none. Set by the
     /// caller, which has the drive's policy.
@@ -282,9 +290,9 @@ impl Head {
 
 /// The pupils with every insured year's statuses.
 fn read_rows(conn: &Connection, head: &Head) -> Result<(Vec<DrivePupil>, Vec<DriveStatus>), StoreError> {
-    let (pupils, mut statuses) = read_pupils(conn, head.has_years, head.current_year)?;
+    let (pupils, mut statuses) = read_pupils(conn, head.has_years, head.current_year, head.first_year)?;
     if head.has_years {
-        read_closed_years(conn, head.version >= schema::YEAR_CLASS_VERSION, head.current_year, &mut statuses)?;
+        read_closed_years(conn, head, &mut statuses)?;
     }
     Ok((pupils, statuses))
 }
@@ -312,6 +320,7 @@ fn read_pupils(
     conn: &Connection,
     has_years: bool,
     current_year: i32,
+    first_year: i32,
 ) -> Result<(Vec<DrivePupil>, Vec<DriveStatus>), StoreError> {
     let mut pupils = Vec::new();
     let mut statuses = Vec::new();
@@ -325,6 +334,7 @@ fn read_pupils(
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
         let sid: i64 = r.get(0)?;
+        let categories_year: Option<i64> = r.get(16)?;
         pupils.push(DrivePupil {
             sid,
             key: String::new(),
@@ -339,7 +349,8 @@ fn read_pupils(
             class_order: r.get(7)?,
             phone: r.get(8)?,
             categories: r.get(15)?,
-            categories_year: r.get(16)?,
+            categories_year,
+            certified_year: categories_year.unwrap_or(i64::from(first_year)),
             note: r.get(17)?,
             last: [None; 8],
             class_log: Vec::new(),
@@ -358,6 +369,8 @@ fn read_pupils(
             grade: None,
             class: None,
             class_order: None,
+            categories: None,
+            categories_year: None,
             amount_due_fen: None,
             sent_away: None,
             last: [None; 8],
@@ -366,21 +379,29 @@ fn read_pupils(
     Ok((pupils, statuses))
 }
 
-/// The closed years' statuses, with the class each pupil was in that year where the drive keeps it
-/// (`has_classes`: schema 6 on; before it every closed year reads as "no change since").
-fn read_closed_years(
-    conn: &Connection,
-    has_classes: bool,
-    current_year: i32,
-    statuses: &mut Vec<DriveStatus>,
-) -> Result<(), StoreError> {
-    let class = if has_classes { "grade, class, class_order" } else { "NULL, NULL, NULL" };
+/// The closed years' statuses, with the class each pupil was in that year where the drive keeps it (schema 6
+/// on) and the categories they had then where they changed since (schema 11 on); before those, every closed
+/// year reads as "no change since".
+fn read_closed_years(conn: &Connection, head: &Head, statuses: &mut Vec<DriveStatus>) -> Result<(), StoreError> {
+    let class =
+        if head.version >= schema::YEAR_CLASS_VERSION { "y.grade, y.class, y.class_order" } else { "NULL, NULL, NULL" };
+    let kept = head.version >= schema::YEAR_CATEGORIES_VERSION;
+    // A kept set's NULL year is the drive's first year, as for the pupil's own (`store::read`).
+    let (categories, join) = if kept {
+        (
+            "c.categories, CASE WHEN c.categories IS NOT NULL THEN coalesce(c.categories_year, ?2) END",
+            "LEFT JOIN year_categories c ON c.student_id = y.student_id AND c.year = y.year",
+        )
+    } else {
+        ("NULL, NULL", "")
+    };
     let mut stmt = conn.prepare(&format!(
-        "SELECT student_id, year, enrollment, decline_reason, payment, paid_amount_fen, paid_on, paid_channel,
-                {class}
-         FROM year_statuses WHERE year <> ?1 ORDER BY student_id, year"
+        "SELECT y.student_id, y.year, y.enrollment, y.decline_reason, y.payment, y.paid_amount_fen, y.paid_on,
+                y.paid_channel, {class}, {categories}
+         FROM year_statuses y {join} WHERE y.year <> ?1 ORDER BY y.student_id, y.year"
     ))?;
-    let mut rows = stmt.query([current_year])?;
+    let mut rows =
+        if kept { stmt.query([head.current_year, head.first_year])? } else { stmt.query([head.current_year])? };
     while let Some(r) = rows.next()? {
         statuses.push(DriveStatus {
             sid: r.get(0)?,
@@ -394,6 +415,8 @@ fn read_closed_years(
             grade: r.get(8)?,
             class: r.get(9)?,
             class_order: r.get(10)?,
+            categories: r.get(11)?,
+            categories_year: r.get(12)?,
             amount_due_fen: None,
             sent_away: None,
             last: [None; 8],

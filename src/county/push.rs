@@ -604,7 +604,7 @@ fn create_staging(tx: &mut postgres::Transaction) -> Result<(), CountyError> {
             rid bigint NOT NULL, sid bigint NOT NULL, pupil_id bigint NOT NULL, year integer NOT NULL,
             enrollment text NOT NULL, decline_reason text, payment text NOT NULL, paid_amount_fen bigint,
             paid_on text, paid_channel text, grade text, class text, class_order text, amount_due_fen bigint,
-            sent_away boolean
+            sent_away boolean, categories jsonb, categories_year integer
             {status_stamps},
             -- The drive's payment was recorded apart from the county (decide::payments_recorded_apart).
             payment_apart boolean NOT NULL DEFAULT false,
@@ -900,8 +900,9 @@ fn prune_settled(tx: &mut postgres::Transaction) -> Result<usize, CountyError> {
         "UPDATE stage_pupils SET changed = true WHERE pupil_id IN (SELECT pupil_id FROM fresh_statuses);
          DELETE FROM stage_statuses s USING canbao.statuses t
          WHERE t.pupil_id = s.pupil_id AND t.year = s.year AND {}
-           -- A closed year's class the county lacks is still to be filled (fill_closed_classes).
-           AND NOT (t.class IS NULL AND s.class IS NOT NULL);",
+           -- A closed year's class or categories the county lacks are still to be filled (fill_closed_classes).
+           AND NOT (t.class IS NULL AND s.class IS NOT NULL)
+           AND NOT (t.categories IS NULL AND s.categories IS NOT NULL);",
         same(true),
     ))
     .map_err(server)?;
@@ -941,6 +942,24 @@ fn fill_closed_classes(tx: &mut postgres::Transaction) -> Result<(), CountyError
             UPDATE canbao.statuses t SET grade = s.grade, class = s.class, class_order = s.class_order
             FROM stage_statuses s
             WHERE t.pupil_id = s.pupil_id AND t.year = s.year AND t.class IS NULL AND s.class IS NOT NULL
+            RETURNING s.sid
+         )
+         UPDATE stage_pupils p SET changed = true FROM filled f WHERE f.sid = p.sid",
+        &[],
+    )
+    .map_err(server)?;
+    fill_closed_categories(tx)
+}
+
+/// A closed year's categories where the county has none, as [`fill_closed_classes`] fills its class: the drive
+/// keeps them (year_categories) when the pupil's categories change after the year closed, so a status pushed
+/// before that change takes them from the push after it, and a set the county has is never replaced.
+fn fill_closed_categories(tx: &mut postgres::Transaction) -> Result<(), CountyError> {
+    tx.execute(
+        "WITH filled AS (
+            UPDATE canbao.statuses t SET categories = s.categories, categories_year = s.categories_year
+            FROM stage_statuses s
+            WHERE t.pupil_id = s.pupil_id AND t.year = s.year AND t.categories IS NULL AND s.categories IS NOT NULL
             RETURNING s.sid
          )
          UPDATE stage_pupils p SET changed = true FROM filled f WHERE f.sid = p.sid",

@@ -38,7 +38,8 @@ pub struct Counts {
     pub declined: i64,
     pub elsewhere: i64,
     pub left: i64,
-    /// Pupils in at least one special group (特殊群体).
+    /// Pupils in at least one special group (特殊群体) certified for the year: a category carried from an earlier
+    /// year (待重新认定) is none of the year's until certified again, as the drive's `stats` weighs it.
     pub special: i64,
     /// Pupils whose ID number failed the check.
     pub id_invalid: i64,
@@ -93,8 +94,12 @@ pub struct Rollup {
     pub classes: Option<Vec<ClassLine>>,
     /// 参保状态 as the forms count it (a paid pupil nobody asked is 在校参保), over the same pupils as `totals`.
     pub enrollment: std::collections::BTreeMap<String, i64>,
-    /// Each special group and its pupils.
+    /// Each special group and its pupils, certified for the year (as `special`).
     pub categories: Vec<CategoryLine>,
+    /// Pupils not left whose categories were certified for an earlier year than the one counted (待重新认定), as
+    /// the drive's `stats` counts them (`Store::categories_to_recertify`): in `special` only by the categories
+    /// certified for the year, if any.
+    pub categories_to_recertify: i64,
     /// Drives pushed, newest first: (file, when, pushes).
     pub drives: Vec<DriveLine>,
     /// Pupils a push found in two schools' drives that share no history (`push::OtherSchoolPupil`), of the
@@ -152,18 +157,67 @@ fn judged_sql(version: i64, keep: impl Fn(Standing, bool, bool) -> bool) -> Stri
     )
 }
 
+/// The pupil's categories in the year counted (a jsonb list) and the insured year that set was certified for
+/// (each mark's own year, where it has one, is later), as SQL on `p` and `st`: a closed year's as its status
+/// keeps them, else (unchanged since, the current year, or a county before schema 10) the pupil's own, as the
+/// drive's `Store::view_year` reads them. A NULL year is the drive's first year (see schema 10): the pupil's
+/// earliest insured year the county holds.
+fn year_categories_sql(version: i64) -> (String, String) {
+    let earliest = "(SELECT min(f.year) FROM canbao.statuses f WHERE f.pupil_id = p.id)";
+    if version >= schema::YEAR_CATEGORIES_VERSION {
+        (
+            "COALESCE(st.categories, p.categories)".to_owned(),
+            format!(
+                "COALESCE(CASE WHEN st.categories IS NULL THEN p.categories_year ELSE st.categories_year END, \
+                 {earliest})"
+            ),
+        )
+    } else {
+        ("p.categories".to_owned(), format!("COALESCE(p.categories_year, {earliest})"))
+    }
+}
+
+/// An SQL condition on a mark `m` of the list [`year_categories_sql`] gives: it counts in the year `st.year`,
+/// certified for it or a later one (`CategoryMark::certified_for`), by its own year or else the set's.
+fn certified_sql(version: i64, m: &str) -> String {
+    let (_, set_year) = year_categories_sql(version);
+    format!(
+        "({m}->>'name' IS NOT NULL
+          AND COALESCE(CASE WHEN jsonb_typeof({m}->'year') = 'number' THEN ({m}->>'year')::int END, {set_year})
+              >= st.year)"
+    )
+}
+
+/// An SQL condition on `p` and `st`: the pupil has a category certified for the year counted (特殊群体).
+fn special_sql(version: i64) -> String {
+    let (categories, _) = year_categories_sql(version);
+    format!(
+        "(jsonb_array_length({categories}) > 0
+          AND EXISTS (SELECT 1 FROM jsonb_array_elements({categories}) m WHERE {}))",
+        certified_sql(version, "m")
+    )
+}
+
+/// An SQL condition on `p` and `st`: the pupil, not left, has categories certified for an earlier year than the
+/// one counted (待重新认定), as `Store::categories_to_recertify` finds them.
+fn to_recertify_sql(version: i64) -> String {
+    let (categories, set_year) = year_categories_sql(version);
+    format!("(jsonb_array_length({categories}) > 0 AND st.enrollment <> 'left' AND {set_year} < st.year)")
+}
+
 fn count_columns(version: i64) -> String {
     format!(
         "count(*), count(*) FILTER (WHERE {expected}), count(*) FILTER (WHERE {insured}),
          count(*) FILTER (WHERE st.payment = 'paid'), count(*) FILTER (WHERE {part_paid} AND st.enrollment <> 'left'),
          count(*) FILTER (WHERE st.payment = 'government'),
          count(*) FILTER (WHERE st.enrollment = 'declined'), count(*) FILTER (WHERE st.enrollment = 'elsewhere'),
-         count(*) FILTER (WHERE st.enrollment = 'left'), count(*) FILTER (WHERE jsonb_array_length(p.categories) > 0),
+         count(*) FILTER (WHERE st.enrollment = 'left'), count(*) FILTER (WHERE {special}),
          count(*) FILTER (WHERE NOT p.id_valid), count(*) FILTER (WHERE {due_away})",
         expected = judged_sql(version, Standing::is_expected_here),
         due_away = judged_sql(version, Standing::is_due_away),
         insured = paying_sql(version, Standing::is_insured_paying),
         part_paid = part_paid_sql(version),
+        special = special_sql(version),
     )
 }
 
@@ -273,12 +327,14 @@ pub fn rollup(client: &mut postgres::Client, year: Option<i32>, school: Option<&
         .iter()
         .map(|&e| format!("count(*) FILTER (WHERE {} AND {at_school})", standing_sql(|s| s.enrollment() == e)))
         .chain(std::iter::once(format!("count(*) FILTER (WHERE {former})")))
+        .chain(std::iter::once(format!("count(*) FILTER (WHERE {} AND {at_school})", to_recertify_sql(version))))
         .collect();
     let row =
         tx.query_one(&format!("SELECT {} {FROM} WHERE {ONE}", shown.join(", ")), &[&y, &school]).map_err(server)?;
     let enrollment =
         Enrollment::ALL.iter().enumerate().map(|(i, e)| (e.code().to_owned(), row.get::<_, i64>(i))).collect();
     let former_pupils: i64 = row.get(Enrollment::ALL.len());
+    let categories_to_recertify: i64 = row.get(Enrollment::ALL.len() + 1);
     let schools = tx
         .query(
             &format!(
@@ -318,12 +374,14 @@ pub fn rollup(client: &mut postgres::Client, year: Option<i32>, school: Option<&
             .collect(),
         ),
     };
+    let (year_categories, _) = year_categories_sql(version);
     let categories = tx
         .query(
             &format!(
-                "SELECT c->>'name', count(DISTINCT p.id) {FROM}, jsonb_array_elements(p.categories) c
-                 WHERE {ONE} AND {at_school} AND c->>'name' IS NOT NULL
-                 GROUP BY 1 ORDER BY 2 DESC, 1"
+                "SELECT c->>'name', count(DISTINCT p.id) {FROM}, jsonb_array_elements({year_categories}) c
+                 WHERE {ONE} AND {at_school} AND {certified}
+                 GROUP BY 1 ORDER BY 2 DESC, 1",
+                certified = certified_sql(version, "c"),
             ),
             &[&y, &school],
         )
@@ -364,6 +422,7 @@ pub fn rollup(client: &mut postgres::Client, year: Option<i32>, school: Option<&
         classes,
         enrollment,
         categories,
+        categories_to_recertify,
         drives,
         other_school_pupils,
     })
@@ -390,6 +449,7 @@ impl Rollup {
             classes: None,
             enrollment: Enrollment::ALL.iter().map(|e| (e.code().to_owned(), 0)).collect(),
             categories: Vec::new(),
+            categories_to_recertify: 0,
             drives: Vec::new(),
             other_school_pupils: 0,
         }

@@ -183,7 +183,26 @@ pub const MIGRATIONS: &[&str] = &[
     r#"
     ALTER TABLE canbao.statuses ADD COLUMN IF NOT EXISTS sent_away boolean;
     "#,
+    // 10: the categories a pupil had during a closed insured year, as the drive keeps them (its year_categories,
+    // schema 11), with the year that set was certified for, so that year rolls up by the categories of then,
+    // not by a later year's certification. NULL, as on the drive: unchanged since, the pupil's own apply (and
+    // always for the current year).
+    // A pupil's categories_year is never NULL from this version on: a drive's NULL means its first year, which
+    // only the drive knows, so a push sends that year in its place. A NULL pushed before is made the pupil's
+    // earliest insured year the county holds: a drive leaves the year NULL only for pupils it had before it
+    // kept years, all on its first year's list, and every push sends each year's statuses it keeps.
+    r#"
+    ALTER TABLE canbao.statuses ADD COLUMN IF NOT EXISTS categories jsonb,
+                                ADD COLUMN IF NOT EXISTS categories_year integer;
+    UPDATE canbao.pupils p SET categories_year = f.year
+    FROM (SELECT pupil_id, min(year) AS year FROM canbao.statuses GROUP BY pupil_id) f
+    WHERE p.categories_year IS NULL AND f.pupil_id = p.id;
+    "#,
 ];
+
+/// The first version whose statuses keep a closed year's categories, and whose pupils' categories_year is
+/// never NULL.
+pub const YEAR_CATEGORIES_VERSION: i64 = 10;
 
 /// The first version whose statuses say whether the drive's policy sends the pupil away (`sent_away`).
 pub const SENT_AWAY_VERSION: i64 = 9;

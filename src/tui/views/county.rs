@@ -267,6 +267,7 @@ mod tests {
             classes: None,
             enrollment: Default::default(),
             categories: Vec::new(),
+            categories_to_recertify: 0,
             drives: Vec::new(),
             other_school_pupils: 0,
         };
