@@ -740,7 +740,7 @@ fn update_known(
     judge_part_payments(tx)?;
     judge_sent_away(tx)?;
     let settled_changed = prune_settled(tx)?;
-    fill_closed_classes(tx)?;
+    fill_closed_years(tx)?;
     decide::payments_recorded_apart(tx, file.rows, known_events)?;
     decide::tax_records(tx, file.rows, known_events)?;
     decide::find_contradictions(tx, file.rows.current_year)?;
@@ -900,7 +900,7 @@ fn prune_settled(tx: &mut postgres::Transaction) -> Result<usize, CountyError> {
         "UPDATE stage_pupils SET changed = true WHERE pupil_id IN (SELECT pupil_id FROM fresh_statuses);
          DELETE FROM stage_statuses s USING canbao.statuses t
          WHERE t.pupil_id = s.pupil_id AND t.year = s.year AND {}
-           -- A closed year's class or categories the county lacks are still to be filled (fill_closed_classes).
+           -- A closed year's class or categories the county lacks are still to be filled (fill_closed_years).
            AND NOT (t.class IS NULL AND s.class IS NOT NULL)
            AND NOT (t.categories IS NULL AND s.categories IS NOT NULL);",
         same(true),
@@ -929,40 +929,32 @@ fn prune_settled(tx: &mut postgres::Transaction) -> Result<usize, CountyError> {
     Ok(changed as usize)
 }
 
-/// A closed year's class where the county has none: a status row pushed before the drive closed the year (or
-/// by a canbao before county schema 4) takes the class the drive kept when it closed it. A class the county
-/// has is never replaced: the drive writes it once, when the year closes, so two drives differ only when
-/// their copies were edited apart before closing, and then the county keeps the one it received first, so a
-/// closed year's counts do not shift with each laptop's push. Deterministic: each county row has at most
-/// one staged row (pupils are matched one to one, a drive holds one row per pupil and year). The pupils
-/// whose class was filled count as updated.
-fn fill_closed_classes(tx: &mut postgres::Transaction) -> Result<(), CountyError> {
+/// A closed year's class and categories where the county has none: a status row pushed before the drive closed
+/// the year (or by a canbao before county schema 4) takes the class the drive kept when it closed it, and one
+/// pushed before the pupil's categories changed after the year closed (or before schema 10) the set the drive
+/// kept then. Neither is ever replaced once the county has it: the drive writes each once, so two drives differ
+/// only when their copies were edited apart, and then the county keeps the one it received first, so a closed
+/// year's counts do not shift with each laptop's push. Deterministic: each county row has at most one staged
+/// row (pupils are matched one to one, a drive holds one row per pupil and year). The pupils whose class or
+/// categories were filled count as updated.
+fn fill_closed_years(tx: &mut postgres::Transaction) -> Result<(), CountyError> {
+    let class = "t.class IS NULL AND s.class IS NOT NULL";
+    let categories = "t.categories IS NULL AND s.categories IS NOT NULL";
+    let fill = |condition: &str, columns: &[&str]| {
+        columns.iter().map(|c| format!("{c} = CASE WHEN {condition} THEN s.{c} ELSE t.{c} END")).collect::<Vec<_>>()
+    };
+    let sets = [fill(class, &["grade", "class", "class_order"]), fill(categories, &["categories", "categories_year"])];
     tx.execute(
-        "WITH filled AS (
-            UPDATE canbao.statuses t SET grade = s.grade, class = s.class, class_order = s.class_order
-            FROM stage_statuses s
-            WHERE t.pupil_id = s.pupil_id AND t.year = s.year AND t.class IS NULL AND s.class IS NOT NULL
-            RETURNING s.sid
-         )
-         UPDATE stage_pupils p SET changed = true FROM filled f WHERE f.sid = p.sid",
-        &[],
-    )
-    .map_err(server)?;
-    fill_closed_categories(tx)
-}
-
-/// A closed year's categories where the county has none, as [`fill_closed_classes`] fills its class: the drive
-/// keeps them (year_categories) when the pupil's categories change after the year closed, so a status pushed
-/// before that change takes them from the push after it, and a set the county has is never replaced.
-fn fill_closed_categories(tx: &mut postgres::Transaction) -> Result<(), CountyError> {
-    tx.execute(
-        "WITH filled AS (
-            UPDATE canbao.statuses t SET categories = s.categories, categories_year = s.categories_year
-            FROM stage_statuses s
-            WHERE t.pupil_id = s.pupil_id AND t.year = s.year AND t.categories IS NULL AND s.categories IS NOT NULL
-            RETURNING s.sid
-         )
-         UPDATE stage_pupils p SET changed = true FROM filled f WHERE f.sid = p.sid",
+        &format!(
+            "WITH filled AS (
+                UPDATE canbao.statuses t SET {}
+                FROM stage_statuses s
+                WHERE t.pupil_id = s.pupil_id AND t.year = s.year AND (({class}) OR ({categories}))
+                RETURNING s.sid
+             )
+             UPDATE stage_pupils p SET changed = true FROM filled f WHERE f.sid = p.sid",
+            sets.concat().join(", ")
+        ),
         &[],
     )
     .map_err(server)?;
