@@ -2842,7 +2842,7 @@ fn listed_pupil(name: &str, n: usize) -> canbao::store::Incoming {
         categories: Vec::new(),
         note: String::new(),
         source: "school0.csv:2".into(),
-        whole_of: None,
+        repeat: None,
         birth_date: None,
         sex: None,
     }

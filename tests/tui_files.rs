@@ -925,7 +925,7 @@ fn the_new_year_question_for_a_school_of_many_classes_fits_its_dialog() {
                 categories: Vec::new(),
                 note: String::new(),
                 source: "t.csv:2".into(),
-                whole_of: None,
+                repeat: None,
                 birth_date: None,
                 sex: None,
             }

@@ -27,8 +27,8 @@ use crate::domain::same_child::{self, Signs};
 use crate::domain::student::CategoryMark;
 use crate::io::forms::classes::{CLASS_TITLE, NO_CLASS};
 use crate::store::{
-    Applied, ImportSession, Incoming, IncomingOutcome, KeyBuffers, ListStatus, Moves, RowKeys, StatusNote, Store,
-    StoreError,
+    Applied, ImportSession, Incoming, IncomingOutcome, KeyBuffers, ListStatus, Moves, PhoneFilled, RepeatGives,
+    RowKeys, StatusNote, Store, StoreError,
 };
 
 /// Rows from hidden rows said one by one in a sheet; the rest are said in one line.
@@ -584,8 +584,8 @@ fn import_stamped(
     session.take_other_names(reader.take_other_names);
     let schools = (school, default_school);
     let (mut reader, files) = if reader.row_by_row {
-        let files = read_inputs(&mut reader, inputs, schools, expected, &mut |row| match row.whole_of {
-            Some(_) => session.keep_whole_number(&row).map(|()| None),
+        let files = read_inputs(&mut reader, inputs, schools, expected, &mut |row| match row.repeat {
+            Some(_) => session.take_repeat(&row).map(|()| None),
             None => session.apply(&row).map(Some),
         })?;
         (reader, files)
@@ -607,6 +607,7 @@ fn import_stamped(
     // retrying an empty template cannot push the kept backups out.
     let nothing = reader.report.without_pupils.len() == files.len();
     let outcome = session.finish(&files, reader.report.duplicates, dry_run || nothing)?;
+    reader.phones_filled_said(&outcome.phones_filled);
     // A school named as it was before a rename took its pupils under its name now: no new school.
     let now = |school: &String| match outcome.schools_renamed.iter().find(|(old, _)| old == school) {
         Some((_, now)) => now.clone(),
@@ -747,8 +748,8 @@ fn read_ahead<'r>(
             let mut answers = Vec::with_capacity(if known { 0 } else { rows.len() });
             for (row, keys, answer) in &rows {
                 // No pupil of its own, and no answer: the reader said it as a repeat.
-                if row.whole_of.is_some() {
-                    if let Err(e) = session.keep_whole_number(row) {
+                if row.repeat.is_some() {
+                    if let Err(e) = session.take_repeat(row) {
                         written = Err(e);
                         break 'writing;
                     }
@@ -1038,6 +1039,20 @@ struct RowReader<'a> {
     /// The section heading over the rows being read that lists pupils leaving the school (「转出学生」), down to the
     /// next heading or the sheet's end: each pupil under it is imported and said.
     leaving: Option<String>,
+    /// The later rows whose phone went to the pupil of their first row (`RepeatGives::Phone`), in order: said once
+    /// the import has taken them (`phones_filled_said`).
+    phones_handed: Vec<PhoneHanded>,
+}
+
+/// A later row whose phone was handed to the pupil of its first row, which gave none (`RowReader::phones_handed`).
+struct PhoneHanded {
+    file: Box<str>,
+    sheet: Box<str>,
+    row: usize,
+    header: Box<str>,
+    phone: Box<str>,
+    /// The first row, as the later row's line names it (`FirstSeen::place`).
+    place: (String, String),
 }
 
 /// How many of a sheet's ID cells lost their digits to a spreadsheet, as far as read: in a column where most did,
@@ -1533,6 +1548,7 @@ impl RowReader<'_> {
             look_alikes_said: Vec::new(),
             rounded_ids: RoundedIds::default(),
             leaving: None,
+            phones_handed: Vec::new(),
         }
     }
 
@@ -2878,6 +2894,39 @@ impl RowReader<'_> {
         }
     }
 
+    /// What each later row's phone handed to the pupil of its first row did (`filled`, in the order handed), said at
+    /// the later row.
+    fn phones_filled_said(&mut self, filled: &[PhoneFilled]) {
+        let handed = std::mem::take(&mut self.phones_handed);
+        for (h, filled) in handed.iter().zip(filled.iter().map(Some).chain(std::iter::repeat(None))) {
+            let phone = quoted(&h.phone);
+            let (at, at_en) = &h.place;
+            let message = match filled {
+                Some(PhoneFilled::Taken) => format!(
+                    "此行的联系电话“{phone}”，{at}没有：已补入该学生 (this row's phone “{phone}”, which {at_en} lacks, \
+                     was taken for the pupil)"
+                ),
+                Some(PhoneFilled::Held) => format!(
+                    "此行的联系电话“{phone}”，{at}没有：该学生已是此号码，未改 (this row's phone “{phone}”, which \
+                     {at_en} lacks, is the pupil's already: unchanged)"
+                ),
+                Some(PhoneFilled::Kept(held)) => {
+                    let held = quoted(held);
+                    format!(
+                        "此行的联系电话“{phone}”，{at}没有；该学生已有联系电话“{held}”，保留原号码，此行的未导入，请核对 \
+                         (this row's phone “{phone}”, which {at_en} lacks: the pupil holds the phone “{held}”, which \
+                         was kept, and this row's was not taken: check it)"
+                    )
+                }
+                Some(PhoneFilled::NoPupil) | None => format!(
+                    "此行的联系电话“{phone}”未导入：没有持此身份证号码的在册学生 (this row's phone “{phone}” was not \
+                     taken: no pupil holds this ID number)"
+                ),
+            };
+            self.problem_in(&h.file, &h.sheet, h.row, &h.header, message);
+        }
+    }
+
     /// The rows of the file just read whose masked number fitted no single pupil: each said at its row, or,
     /// when every row of the file was masked and none fitted, the file in one line (no sheet, no row).
     fn masked_left_out(&mut self, file: &str) {
@@ -3452,7 +3501,7 @@ impl RowReader<'_> {
             categories,
             note,
             source,
-            whole_of: None,
+            repeat: None,
             birth_date,
             sex,
         };
@@ -3490,22 +3539,53 @@ impl RowReader<'_> {
             }
             _ => false,
         };
+        // A later row of a number giving the phone its first row lacked (a second list of the class, with the
+        // parents' phones): the pupil takes it. Only an import applies it; a plan keeps the rows that are pupils.
+        let applies = self.row_by_row || self.ahead.is_some();
+        let mut phone_of_first = None;
         let repeated = match self.first.get(&identity).filter(|_| !first_refused && !first_left_out) {
             Some(seen) => Some(match &identity {
                 Identity::Other(_) if incoming.id.normalized.is_empty() => {
                     (no_number_twice(&seen.place(here), &incoming.phone), None)
                 }
-                _ => (duplicate_message(&seen, here, &incoming, None), None),
+                Identity::Number(packed) => {
+                    let fills =
+                        applies && seen.phone.is_empty() && !incoming.phone.is_empty() && seen.name == incoming.name;
+                    if fills {
+                        phone_of_first = self.first.by_number.get(packed).map(|&index| (index, seen.place(here)));
+                    }
+                    (duplicate_message(&seen, here, &incoming, None, fills), None)
+                }
+                Identity::Other(_) => (duplicate_message(&seen, here, &incoming, None, false), None),
             }),
             // The same child with the whole number and with a spreadsheet's rounding of it.
             None => self
                 .first
                 .rounded_alike(&incoming)
-                .map(|(seen, alike)| (duplicate_message(&seen, here, &incoming, Some(&alike)), Some(alike))),
+                .map(|(seen, alike)| (duplicate_message(&seen, here, &incoming, Some(&alike), false), Some(alike))),
         };
         if let Some((message, alike)) = repeated {
             self.report.duplicates += 1;
             self.problem(file, sheet, row_no, &header_of(Column::IdNumber), message);
+            if let Some((index, place)) = phone_of_first {
+                self.first.fill_phone(index, &incoming.phone);
+                self.phones_handed.push(PhoneHanded {
+                    file: file.into(),
+                    sheet: sheet.name.as_str().into(),
+                    row: row_no,
+                    header: header_of(Column::Phone).into_boxed_str(),
+                    phone: incoming.phone.as_str().into(),
+                    place,
+                });
+                let row = Incoming { repeat: Some(RepeatGives::Phone), ..incoming };
+                match self.ahead.as_mut() {
+                    Some(ahead) => ahead.hand(row, false)?,
+                    None => {
+                        sink(row)?;
+                    }
+                }
+                return Ok(());
+            }
             // The earlier row gave the rounding: its pupil takes this row's whole number. Only an import applies
             // it; a plan keeps the rows that are pupils.
             if let Some(Alike::WholeOfRounded { first, rounded }) = alike
@@ -3515,7 +3595,7 @@ impl RowReader<'_> {
                 if let Identity::Number(packed) = identity {
                     self.first.by_number.insert(packed, first);
                 }
-                let row = Incoming { whole_of: Some(rounded.into()), ..incoming };
+                let row = Incoming { repeat: Some(RepeatGives::WholeNumber { rounded: rounded.into() }), ..incoming };
                 match self.ahead.as_mut() {
                     Some(ahead) => ahead.hand(row, false)?,
                     None => {
@@ -4844,7 +4924,15 @@ fn source_of(file: &str, sheet: &str, row_no: usize) -> String {
 
 /// The report line for a later row (`later`, of the file and sheet `here`) of a pupil already read at `first`: by
 /// the same ID number, or (`alike`) one row giving the whole number and the other a spreadsheet's rounding of it.
-fn duplicate_message(first: &FirstSeen, here: (&str, &str), later: &Incoming, alike: Option<&Alike>) -> String {
+/// `phone_taken`: the later row's phone, which the first row lacked, goes to the pupil (`RepeatGives::Phone`), and is
+/// said once it has (`RowReader::phones_filled_said`).
+fn duplicate_message(
+    first: &FirstSeen,
+    here: (&str, &str),
+    later: &Incoming,
+    alike: Option<&Alike>,
+    phone_taken: bool,
+) -> String {
     let (at, at_en) = first.place(here);
     // The later row's class and phone are dropped with it: where they differ from the first row's the operator
     // must learn which is right (a pupil listed in two classes' files), so the two values are said.
@@ -4865,7 +4953,7 @@ fn duplicate_message(first: &FirstSeen, here: (&str, &str), later: &Incoming, al
             let (kept, dropped) = (quoted(kept), quoted(dropped));
             differ_zh.push(format!("{zh}不同（“{kept}”与“{dropped}”）"));
             differ_en.push(format!("{en} “{kept}” and “{dropped}”"));
-        } else if kept.is_empty() && !dropped.is_empty() {
+        } else if kept.is_empty() && !dropped.is_empty() && !(phone_taken && zh == "联系电话") {
             let dropped = quoted(dropped);
             only_later_zh.push(format!("{zh}“{dropped}”"));
             only_later_en.push(format!("{en_one} “{dropped}”"));
@@ -5393,6 +5481,20 @@ impl FirstRows {
             Identity::Number(n) => self.by_number.insert(n, index),
             Identity::Other(text) => self.by_text.insert(text, index),
         };
+    }
+
+    /// The first row at `index`, which gave no phone, as giving `phone`: what a later row of its pupil that gave
+    /// it made the pupil's (`RepeatGives::Phone`), so a third row is compared with it.
+    fn fill_phone(&mut self, index: u32, phone: &str) {
+        let at = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        let Some(first) = self.rows.get_mut(index as usize) else { return };
+        let start = first.name_start as usize;
+        let name = self.names.get(start..start + first.name_len as usize).unwrap_or("").to_owned();
+        // The name and its phone stay side by side: both go to the end, the old ones left unused.
+        first.name_start = at(self.names.len());
+        first.phone_len = at(phone.len());
+        self.names.push_str(&name);
+        self.names.push_str(phone);
     }
 
     /// The index of the class label a row gives, held once.
@@ -7125,6 +7227,66 @@ mod tests {
                 assert_eq!((report.duplicates, report.masked_left_out), (0, 1), "{name} {run_name}: {report:?}");
                 assert!(report.problems.iter().any(|p| p.row == Some(2) && p.message.contains("已打码，无法导入")));
             }
+        }
+    }
+
+    /// A later file of one import repeating a pupil of an earlier one, and giving the phone the earlier row lacked
+    /// (a second list of the class, with the parents' phones): the pupil takes it, said at the later row, read
+    /// ahead or row by row. A third row with another phone is said to differ, the first phone kept; importing the
+    /// same files again changes nothing.
+    #[test]
+    fn a_later_files_phone_fills_the_pupil_its_first_row_left_without_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let header = "姓名,身份证号码,班级,联系电话\n";
+        let (a, b, c) = (dir.path().join("a.csv"), dir.path().join("b.csv"), dir.path().join("c.csv"));
+        std::fs::write(&a, format!("{header}孙语,450203201909308803,一年级1班,\n")).unwrap();
+        std::fs::write(&b, format!("{header}孙语,450203201909308803,一年级1班,13900139000\n")).unwrap();
+        std::fs::write(&c, format!("{header}孙语,450203201909308803,一年级1班,13900139001\n")).unwrap();
+        let phone = |store: &Store| store.students(&crate::store::StudentFilter::default()).unwrap()[0].phone.clone();
+        for (run_name, run) in [("read ahead", import as Import), ("row by row", import_row_by_row as Import)] {
+            let mut store = Store::open(&dir.path().join(format!("{run_name}.db"))).unwrap();
+            let files = [a.as_path(), b.as_path(), c.as_path()];
+            let dry = run(&mut store, &files, None, true).unwrap();
+            let report = run(&mut store, &files, None, false).unwrap();
+            assert_eq!(dry.problems, report.problems, "{run_name}");
+            assert_eq!((report.added, report.duplicates), (1, 2), "{run_name}: {report:?}");
+            assert_eq!(phone(&store), "13900139000", "{run_name}");
+            let at = |file: &str, what: &str| {
+                report.problems.iter().any(|p| p.file.ends_with(file) && p.row == Some(2) && p.message.contains(what))
+            };
+            assert!(at("b.csv", "已补入该学生") && !at("b.csv", "未导入"), "{run_name}: {:?}", report.problems);
+            assert!(at("c.csv", "联系电话不同（“13900139000”与“13900139001”）"), "{run_name}: {:?}", report.problems);
+            let again = run(&mut store, &files, None, false).unwrap();
+            assert_eq!((again.added, again.updated), (0, 0), "{run_name}: {again:?}");
+            assert_eq!(phone(&store), "13900139000", "{run_name}");
+        }
+    }
+
+    /// A pupil the drive held before the import, whose first row of it gives no phone and a later row one: held
+    /// without a phone, the pupil takes it (counted updated); held with another, keeps it, and the row says so.
+    #[test]
+    fn a_later_rows_phone_fills_a_pupil_held_without_one_and_keeps_one_held() {
+        let dir = tempfile::tempdir().unwrap();
+        let header = "姓名,身份证号码,班级,联系电话\n";
+        let (a, b) = (dir.path().join("a.csv"), dir.path().join("b.csv"));
+        std::fs::write(&a, format!("{header}孙语,450203201909308803,一年级1班,\n")).unwrap();
+        std::fs::write(&b, format!("{header}孙语,450203201909308803,一年级1班,13900139000\n")).unwrap();
+        let held = dir.path().join("held.csv");
+        std::fs::write(&held, format!("{header}孙语,450203201909308803,一年级1班,13700137000\n")).unwrap();
+        let phone = |store: &Store| store.students(&crate::store::StudentFilter::default()).unwrap()[0].phone.clone();
+        for (run_name, run) in [("read ahead", import as Import), ("row by row", import_row_by_row as Import)] {
+            let mut store = Store::open(&dir.path().join(format!("empty {run_name}.db"))).unwrap();
+            run(&mut store, &[a.as_path()], None, false).unwrap();
+            let report = run(&mut store, &[a.as_path(), b.as_path()], None, false).unwrap();
+            assert_eq!((report.added, report.updated, report.unchanged), (0, 1, 0), "{run_name}: {report:?}");
+            assert_eq!(phone(&store), "13900139000", "{run_name}");
+            let mut store = Store::open(&dir.path().join(format!("held {run_name}.db"))).unwrap();
+            run(&mut store, &[held.as_path()], None, false).unwrap();
+            let report = run(&mut store, &[a.as_path(), b.as_path()], None, false).unwrap();
+            assert_eq!((report.updated, report.unchanged), (0, 1), "{run_name}: {report:?}");
+            assert_eq!(phone(&store), "13700137000", "{run_name}");
+            let said = report.problems.iter().find(|p| p.file.ends_with("b.csv") && p.message.contains("保留原号码"));
+            assert!(said.is_some_and(|p| p.row == Some(2)), "{run_name}: {:?}", report.problems);
         }
     }
 

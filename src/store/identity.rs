@@ -257,7 +257,7 @@ mod tests {
             categories: Vec::new(),
             note: String::new(),
             source: format!("t.csv:{name}"),
-            whole_of: None,
+            repeat: None,
             birth_date: None,
             sex: None,
         }

@@ -36,16 +36,41 @@ pub struct Incoming {
     pub note: String,
     /// "file:row", kept on the pupil for tracing a value back to the list it came from.
     pub source: String,
-    /// The row is no pupil of its own: an earlier row of the batch gave the same child (the same name) with this
-    /// valid number rounded by a spreadsheet, written as here, and this row only gives that pupil the whole
-    /// number (`ImportSession::keep_whole_number`). The reader reports it as a repeat of the earlier row.
-    pub whole_of: Option<String>,
+    /// The row is no pupil of its own but a later row of the pupil of an earlier row of the batch, giving that
+    /// pupil only what the earlier row could not (`ImportSession::take_repeat`). The reader reports it as a
+    /// repeat of the earlier row.
+    pub repeat: Option<RepeatGives>,
     /// The 出生日期 the list gives a pupil without a valid number, kept for the forms that ask for it (the batch
     /// template's 出生日期); a valid number's own birth date is the one kept otherwise.
     pub birth_date: Option<chrono::NaiveDate>,
     /// The sex the list's 性别 cell states (男/女, or the code 1/2), if it states one: what tells a row without an ID
     /// number from another child of its name (`same_child`), a valid number's own sex deciding otherwise.
     pub sex: Option<Sex>,
+}
+
+/// What a later row of a pupil an earlier row of the batch gave brings to that pupil (`Incoming::repeat`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RepeatGives {
+    /// The earlier row gave the same child (the same name) with this row's valid number rounded by a spreadsheet,
+    /// written as `rounded`: the pupil takes the whole number (`ImportSession::keep_whole_number`).
+    WholeNumber { rounded: String },
+    /// The earlier row gave the same number and name and no phone, and this row gives one: the pupil's phone,
+    /// where the pupil holds none (`ImportSession::fill_phone`).
+    Phone,
+}
+
+/// What a later row's phone did to the pupil of an earlier row of the batch that gave none (`RepeatGives::Phone`),
+/// for the reader to say at that row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PhoneFilled {
+    /// The pupil held no phone and now holds the row's.
+    Taken,
+    /// The pupil held the row's phone already (the same lists imported before).
+    Held,
+    /// The pupil held another phone (the drive's, from before the import), which stays.
+    Kept(String),
+    /// No pupil holds the row's number (its earlier row was not imported): nothing to fill.
+    NoPupil,
 }
 
 #[cfg(test)]
@@ -65,7 +90,7 @@ impl Incoming {
             categories: Vec::new(),
             note: String::new(),
             source: "t.csv:2".into(),
-            whole_of: None,
+            repeat: None,
             birth_date: None,
             sex: None,
         }
@@ -273,6 +298,8 @@ pub struct ImportOutcome {
     /// Schools the lists named by a name this drive renamed away from (old, the name now), in the order met: their
     /// rows went to the school under its name now (`Batch::school_now`).
     pub schools_renamed: Vec<(String, String)>,
+    /// What each row of `RepeatGives::Phone` did, in the order they were taken (`ImportSession::take_repeat`).
+    pub phones_filled: Vec<PhoneFilled>,
 }
 
 /// An import under way: one transaction that rows are applied to as they are read, so a batch of any size
@@ -388,6 +415,7 @@ impl Store {
         session.batch.unseen_is_current = session.batch.first_year == session.ctx.year;
         // Rowids only grow, so the pupils this batch adds are exactly those above today's largest.
         session.batch.last_before = tx.query_row("SELECT coalesce(max(id), 0) FROM students", [], |r| r.get(0))?;
+        session.batch.audit_before = tx.query_row("SELECT coalesce(max(id), 0) FROM audit", [], |r| r.get(0))?;
         // On an empty roster nothing can match: every pupil of the batch comes once.
         session.batch.roster_was_empty =
             !tx.query_row("SELECT EXISTS(SELECT 1 FROM students)", [], |r| r.get::<_, bool>(0))?;
@@ -455,8 +483,8 @@ impl Store {
         let mut session = self.begin_import()?;
         let mut seen = std::collections::HashSet::new();
         for row in rows {
-            if row.whole_of.is_some() {
-                session.keep_whole_number(row)?;
+            if row.repeat.is_some() {
+                session.take_repeat(row)?;
             } else if seen.insert(row.identity()) {
                 session.apply(row)?;
             }
@@ -606,13 +634,65 @@ impl ImportSession<'_> {
         Ok(result)
     }
 
-    /// A row given as the whole number of a rounded one an earlier row of the batch gave (`Incoming::whole_of`):
+    /// A row that is no pupil of its own (`Incoming::repeat`): what it gives the pupil of its earlier row is
+    /// taken.
+    pub fn take_repeat(&mut self, row: &Incoming) -> Result<()> {
+        match &row.repeat {
+            Some(RepeatGives::WholeNumber { rounded }) => self.keep_whole_number(row, rounded),
+            Some(RepeatGives::Phone) => {
+                let filled = self.fill_phone(row)?;
+                self.outcome.phones_filled.push(filled);
+                Ok(())
+            }
+            None => Err(StoreError::ImportFinished),
+        }
+    }
+
+    /// A later row's phone for the pupil of the row's valid number, whose earlier row of the batch gave none
+    /// (`RepeatGives::Phone`): taken where the pupil holds no phone, as the earlier row would have written it had
+    /// it given it. A pupil holding a phone keeps it: an empty cell never erased it, and the first row of the
+    /// batch (or the drive, before it) wins over a later one, as with a class.
+    fn fill_phone(&mut self, row: &Incoming) -> Result<PhoneFilled> {
+        let Some(tx) = self.tx.as_ref() else {
+            return Err(StoreError::ImportFinished);
+        };
+        let Ok(valid) = &row.id.result else { return Ok(PhoneFilled::NoPupil) };
+        let id: Option<i64> = tx.prepare_cached(EXISTING_VALID)?.query_row([&valid.number], |r| r.get(0)).optional()?;
+        let Some(id) = id else { return Ok(PhoneFilled::NoPupil) };
+        if id > self.batch.last_before {
+            // Added by this batch: its key and creation are written first, so the change follows them.
+            self.batch.write_pending(tx, &self.ctx)?;
+        }
+        let held: String = tx
+            .prepare_cached("SELECT CAST(phone AS TEXT) FROM students WHERE id = ?1")?
+            .query_row([id], |r| r.get::<_, Option<String>>(0))?
+            .unwrap_or_default();
+        if held == row.phone {
+            return Ok(PhoneFilled::Held);
+        }
+        if !held.is_empty() {
+            return Ok(PhoneFilled::Kept(held));
+        }
+        // A pupil held before whom the earlier row changed nothing was counted unchanged: updated now.
+        let counted_unchanged = id <= self.batch.last_before
+            && !tx
+                .prepare_cached("SELECT EXISTS(SELECT 1 FROM audit WHERE student_id = ?1 AND id > ?2)")?
+                .query_row(params![id, self.batch.audit_before], |r| r.get::<_, bool>(0))?;
+        fields::apply(tx, &self.ctx, id, &[FieldChange::new(Field::Phone, Some(&row.phone))])?;
+        if counted_unchanged {
+            self.outcome.unchanged = self.outcome.unchanged.saturating_sub(1);
+            self.outcome.updated += 1;
+        }
+        Ok(PhoneFilled::Taken)
+    }
+
+    /// A row given as the whole number of a rounded one an earlier row of the batch gave (`RepeatGives::WholeNumber`):
     /// the pupil that row is, held with that rounded number still (added by this batch, or found on the drive),
     /// takes the whole number, as a valid number arriving for a pupil held rounded does (`correct_id_number`).
     /// Nothing is done where a pupil holds the whole number already, or no pupil of the name holds the rounded
     /// one; the row itself is no pupil, and counted as none.
-    pub fn keep_whole_number(&mut self, row: &Incoming) -> Result<()> {
-        let (Some(tx), Some(rounded)) = (self.tx.as_ref(), row.whole_of.as_deref()) else {
+    fn keep_whole_number(&mut self, row: &Incoming, rounded: &str) -> Result<()> {
+        let Some(tx) = self.tx.as_ref() else {
             return Err(StoreError::ImportFinished);
         };
         let Ok(valid) = &row.id.result else { return Ok(()) };
@@ -1079,6 +1159,8 @@ struct Batch {
     renamed_from: std::collections::HashSet<String, Hasher>,
     /// The largest pupil id before this batch: larger ones were added by it.
     last_before: i64,
+    /// The largest audit id before this batch: a pupil held before it with none above was left unchanged by it.
+    audit_before: i64,
     schools: HashMap<String, i64, Hasher>,
     /// Each school a row named, with the name the drive renamed it to since, if it did (`Batch::school_now`).
     school_names_now: HashMap<String, Option<String>, Hasher>,

@@ -43,7 +43,7 @@ pub use fields::{ALL_FIELDS, AUDIT_ONLY_KEYS, Field, FieldChange, FieldDiff, yea
 pub use identity::{IdentityCorrection, IdentityEdit, IdentitySnapshot};
 pub use import::{
     Applied, ImportOutcome, ImportSession, Incoming, IncomingOutcome, KeptCorrection, KeyBuffers, ListStatus,
-    LookAlike, Moves, RowKeys, StatusNote, applied_to_empty_roster,
+    LookAlike, Moves, PhoneFilled, RepeatGives, RowKeys, StatusNote, applied_to_empty_roster,
 };
 pub use payment_history::ListedPayment;
 pub use read::{SheetRow, StudentFilter};

@@ -21,7 +21,7 @@ fn incoming(name: &str, id: &str, class: &str) -> Incoming {
         categories: Vec::new(),
         note: String::new(),
         source: format!("t.csv:{name}"),
-        whole_of: None,
+        repeat: None,
         birth_date: None,
         sex: None,
     }
@@ -43,7 +43,7 @@ pub(super) fn add_pupil(store: &mut Store, school: &str, name: &str) {
         categories: Vec::new(),
         note: String::new(),
         source: "a.csv:2".into(),
-        whole_of: None,
+        repeat: None,
         birth_date: None,
         sex: None,
     };

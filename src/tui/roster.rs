@@ -810,7 +810,7 @@ mod tests {
                     categories: Vec::new(),
                     note: String::new(),
                     source: (*name).into(),
-                    whole_of: None,
+                    repeat: None,
                     birth_date: None,
                     sex: None,
                 })
