@@ -665,3 +665,80 @@ fn the_new_year_is_refused_under_a_policy_of_another_year() {
         assert!(!config.path().join("policies").exists(), "{lang:?}: no policy written");
     }
 }
+
+/// 2024 closed at the drive's copy of testcity-2024 (380), this laptop's file of it edited to 400 since: that
+/// year's policy list, switched to or opened with `--year 2024`, shows the year's own copy at 380 and the file's
+/// 400 beside it as one that year does not use, as `--year 2024 policy list` does. Before, it listed the file's
+/// 400 as the year's policy, or (switched to) offered to take the file into the closed year.
+#[test]
+fn a_closed_years_policy_list_shows_the_years_own_copy_beside_an_edited_file() {
+    let config = tempfile::tempdir().expect("config");
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("drive.db");
+    let text = canbao::domain::policy::builtin_text("yibin-2024").expect("text");
+    std::fs::create_dir_all(config.path().join("policies")).expect("policies");
+    let file = config.path().join("policies/testcity-2024.toml");
+    std::fs::write(&file, text).expect("file");
+    let mut store = Store::open(&path).expect("store");
+    store.set_fixed_clock("2024-07-20T10:00:00+08:00");
+    for key in ["current_year", "first_year"] {
+        store.set_meta(key, "2024").expect("year");
+    }
+    store.reload_year().expect("year");
+    canbao::demo::load_sample(&mut store).expect("sample");
+    store.keep_policy_text("testcity-2024", text).expect("copy");
+    store.set_meta(canbao::tui::POLICY_META_KEY, "testcity-2024").expect("policy");
+    let options =
+        |lang| Options { lang, theme: None, operator: Some("测试".into()), config_dir: Some(config.path().into()) };
+    let mut app = App::new(store, &options(Language::Zh)).expect("app");
+    app.update(Action::Resize(120, 40));
+    app.run_command(Command::NewYear);
+    wait_for_jobs(&mut app);
+    app.update(Action::Yes);
+    wait_for_jobs(&mut app);
+    assert_eq!(app.store.current_year(), Some(2025));
+    std::fs::write(&file, text.replace("personal_premium = 380", "personal_premium = 400")).expect("edited");
+
+    let listed = |app: &mut App| {
+        app.run_command(Command::Policies);
+        let shown = screen(app);
+        let line = shown.lines().find(|l| l.contains("testcity-2024")).map(str::to_owned);
+        let row = shown.lines().skip_while(|l| !l.contains("testcity-2024")).nth(1).map(str::to_owned);
+        app.update(Action::Back);
+        (line.unwrap_or_default(), row.unwrap_or_default(), shown)
+    };
+    app.run_command(Command::SwitchYear);
+    assert_eq!(app.store.viewed_year(), Some(2024));
+    let (line, row, shown) = listed(&mut app);
+    assert!(line.contains("个人缴费 380 元") && row.contains("本机文件已改为 400 元，2024 年度不采用"), "{shown}");
+
+    let mut opened = Store::open(&path).expect("again");
+    opened.set_fixed_clock("2025-07-20T10:00:00+08:00");
+    opened.view_year(2024).expect("2024");
+    let mut app = App::new(opened, &options(Language::En)).expect("app");
+    app.update(Action::Resize(120, 40));
+    // The start's note that the file differs offers to take it: never of a closed year (once the status line
+    // is free of the note that took it at start).
+    app.update(Action::Down);
+    let start = app.status.as_ref().map(|s| s.text.clone()).unwrap_or_default();
+    assert!(!start.contains("to take it"), "nothing to take into a closed year: {start}");
+    let (line, row, shown) = listed(&mut app);
+    assert!(
+        line.contains("premium 380 yuan")
+            && row.contains("This computer's file says 400 yuan, which 2024 does not use"),
+        "{shown}"
+    );
+}
+
+/// Feeds finished jobs back into the app until no job is running (a drive in a file works on a worker).
+fn wait_for_jobs(app: &mut App) {
+    let start = std::time::Instant::now();
+    while app.jobs.running().is_some() {
+        if let Some(outcome) = app.jobs.poll() {
+            app.update(Action::JobDone(Box::new(outcome)));
+            continue;
+        }
+        assert!(start.elapsed() < std::time::Duration::from_secs(30), "the job never finished");
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+}

@@ -1398,21 +1398,9 @@ impl Store {
         Ok(list)
     }
 
-    /// The drive's policy in use and this laptop's file of it, when the file says otherwise than the copy the
-    /// drive keeps (which is the one used, see `cli::paperwork::policy_named`): `(copy, file)`. A closed year's
-    /// copy is its own and never differs.
-    pub fn policy_file_differs(
-        &self,
-        set: &crate::domain::policy::PolicySet,
-    ) -> Option<(crate::domain::policy::Policy, crate::domain::policy::Policy)> {
-        if self.viewed_year().is_some() {
-            return None;
-        }
-        self.shown_policy_file_differs(set)
-    }
-
-    /// [`Store::policy_file_differs`] for the year shown, a closed one too: that year's own copy and this laptop's
-    /// file of the same name, when they say otherwise. For listing the year's policy as the copy it goes by.
+    /// The policy of the year shown and this laptop's file of it, when the file says otherwise than the copy the
+    /// drive keeps for that year (which is the one used, see `cli::paperwork::policy_named`): `(copy, file)`. A
+    /// closed year's copy is its own: it is listed as the copy that year goes by, the file beside it.
     pub fn shown_policy_file_differs(
         &self,
         set: &crate::domain::policy::PolicySet,

@@ -90,8 +90,9 @@ pub struct App {
     pub theme: Theme,
     pub(crate) keymap: Keymap,
     pub policy: Option<Policy>,
-    /// This laptop's file of the drive's policy when it says otherwise than the drive's copy (`policy`, which is
-    /// used): listed, said on start, and taken when chosen (see `Store::policy_file_differs`).
+    /// This laptop's file of the drive's policy when it says otherwise than the copy of the year shown (`policy`,
+    /// which is used): listed, said on start, and taken when chosen; of a closed year only listed
+    /// (see `Store::shown_policy_file_differs`).
     pub(crate) policy_file: Option<Policy>,
     /// `policy_file`'s start note is still to be said: the status line was taken at start (a broken policy
     /// file, an out-of-date policy, a backup copy opened), so it is said once the line is free.
@@ -284,7 +285,8 @@ impl App {
         };
         app.schools = app.store.schools()?;
         app.refresh_policy_file();
-        app.policy_file_unsaid = app.policy_file.is_some();
+        // Its words offer to take the file, which a closed year never does: its policy list says so instead.
+        app.policy_file_unsaid = app.policy_file.is_some() && app.store.viewed_year().is_none();
         if !app.policy_covers_today()
             && let Some(p) = &app.policy
         {

@@ -538,10 +538,12 @@ impl App {
         PolicySet::load(self.config_dir.as_deref())
     }
 
-    /// Reads again whether this laptop's file of the drive's policy differs from the drive's copy.
+    /// Reads again whether this laptop's file of the drive's policy differs from the drive's copy; of a closed
+    /// year shown, from that year's own copy, as `policy list` compares it, so its list shows the copy the year
+    /// goes by and not the file edited since.
     pub(crate) fn refresh_policy_file(&mut self) {
         let set = self.policy_set();
-        self.policy_file = self.store.policy_file_differs(&set).map(|(_, file)| file);
+        self.policy_file = self.store.shown_policy_file_differs(&set).map(|(_, file)| file);
     }
 
     pub fn open_policies(&mut self) {

@@ -815,6 +815,8 @@ pub struct Text {
     pub policy_file_differs: &'static str,
     /// After the drive's policy in the policy list, when this laptop's file of it differs.
     pub policy_file_row: &'static str,
+    /// A closed year's list: this laptop's premium ({}) beside the year's own copy, which that year ({}) keeps.
+    pub policy_file_row_closed: &'static str,
     /// Enter on that row: the file's text taken, with the premium's old and new amounts.
     pub policy_file_adopted: &'static str,
     /// No drive policy and none of the school's city: the list opens to pick the base.

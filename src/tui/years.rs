@@ -42,6 +42,7 @@ impl App {
         self.undo.forget();
         self.roster.clear_marks();
         (self.policy, _) = super::due::drive_policy(&self.store, self.config_dir.as_deref());
+        self.refresh_policy_file();
         self.reload_roster();
         match next {
             Some(year) => self.say(fill(self.text.year_viewing, &[&year])),

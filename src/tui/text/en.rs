@@ -647,6 +647,7 @@ pub static EN: Text = Text {
     policy_out_of_date: "Policy {} has no payment window today: press : to make this year's",
     policy_file_differs: "This laptop's file {} differs ({} yuan), unused: press : to take it",
     policy_file_row: "This computer's file says {} yuan, not used: Enter takes it",
+    policy_file_row_closed: "This computer's file says {} yuan, which {} does not use",
     policy_file_adopted: "Took this computer's file of {}: premium {} -> {} yuan",
     policy_pick_base: "No policy names the school's city: pick one in the list as the base and press n to make this year's",
     policy_new_title: "This year's policy",

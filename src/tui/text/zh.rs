@@ -624,6 +624,7 @@ pub static ZH: Text = Text {
     policy_out_of_date: "政策「{}」不含今天的缴费期：按 : 生成本年度政策",
     policy_file_differs: "本机政策文件 {} 已改动（个人缴费 {} 元），未采用：按 : 选定即采用",
     policy_file_row: "本机文件已改为 {} 元，未采用；选定即采用",
+    policy_file_row_closed: "本机文件已改为 {} 元，{} 年度不采用",
     policy_file_adopted: "已采用本机政策文件 {} 的内容：个人缴费 {} 元 → {} 元",
     policy_pick_base: "未找到本校所在城市的政策：请在列表中选一份作底稿，按 n 生成本年度政策",
     policy_new_title: "生成本年度政策",

@@ -371,7 +371,13 @@ fn policies(frame: &mut Frame, app: &App, area: Rect, cursor: usize, list: &[cra
         lines.push(Line::styled(fit(&head, width), style));
         // On a line of its own, as the row's title may fill the width.
         if let Some(file) = file {
-            let said = format!("    {}", fill(t.policy_file_row, &[&money::plain(file.personal_premium_fen)]));
+            // A closed year keeps its own copy whatever this laptop's file says: nothing to take, only to tell apart.
+            let premium = money::plain(file.personal_premium_fen);
+            let row = match app.store.viewed_year() {
+                Some(year) => fill(t.policy_file_row_closed, &[&premium, &year]),
+                None => fill(t.policy_file_row, &[&premium]),
+            };
+            let said = format!("    {row}");
             lines.push(Line::styled(truncate(&said, width), app.theme.popup()));
         }
         if i == cursor {
