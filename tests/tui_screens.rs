@@ -3379,6 +3379,38 @@ fn read_only_says_when_the_writer_has_closed() {
     }
 }
 
+/// A read-only window of a drive that holds no insured year, its writer gone: starting the next year is refused
+/// as every change is, saying the other window has closed and reopening allows it. Before, it gave the bare
+/// 「只读模式，不能修改」 where every other refusal said the drive was free.
+#[test]
+fn the_new_year_refused_in_a_read_only_window_says_when_the_writer_has_closed() {
+    for (lang, closed) in [
+        (Language::Zh, "另一窗口已关闭：重新打开即可修改"),
+        (Language::En, "The other window has closed: reopen canbao to make changes"),
+    ] {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("drive.db");
+        let mut writer = Store::open(&path).expect("store");
+        writer.set_fixed_clock(NOW);
+        canbao::demo::load_sample(&mut writer).expect("sample");
+        drop(writer);
+        // As a drive from before insured years reads to a window that may not convert it.
+        let conn = rusqlite::Connection::open(&path).expect("sqlite");
+        conn.execute("DELETE FROM meta WHERE key IN ('current_year', 'first_year')", []).expect("no years");
+        drop(conn);
+        let held = canbao::store::lock::DriveLock::acquire(&path, "张老师").expect("lock");
+        let mut store = Store::open_read_only(&path).expect("read-only");
+        store.set_fixed_clock(NOW);
+        assert_eq!(store.current_year(), None);
+        let mut app = App::new(store, &options(lang, Some("测试"))).expect("app");
+        app.update(Action::Resize(80, 24));
+        drop(held);
+        app.ask_new_year();
+        let refused = app.status.as_ref().map(|s| s.text.clone()).unwrap_or_default();
+        assert_eq!(refused, closed, "{lang:?}");
+    }
+}
+
 /// The import preview imports nothing yet: a row it would flag (a number with a wrong check character) is said as
 /// one it will import and flag (「（将导入并标记）」, "to be imported and flagged"), never as imported already.
 #[test]

@@ -56,7 +56,12 @@ impl App {
         if let Err(e) = self.store.reload_year() {
             return self.fail(e.to_string());
         }
-        let Some(current) = self.store.current_year() else { return self.fail(self.text.read_only_refused) };
+        // No year: a drive from before insured years, which only a read-only window leaves unconverted. Refused
+        // as every change there is, saying so once the writer window has closed.
+        let Some(current) = self.store.current_year() else {
+            let refusal = self.read_only_refusal();
+            return self.fail(refusal);
+        };
         let year = current + 1;
         // Under another year's policy neither whether this year's collection is over nor the next year's policy
         // can be had from it (2028's made at 2024's premium on a drive in 2027): not started here; the command
