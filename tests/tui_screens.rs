@@ -5748,6 +5748,35 @@ fn the_detail_screen_marks_only_the_carried_category() {
     }
 }
 
+/// 低保对象 and 特困人员 certified in 2022, 低保对象 alone certified again in 2023: the history's entry for it says
+/// which was certified for 2023 (「低保对象（2023 年度认定）」), where before it read 「低保对象、特困人员 ->
+/// 低保对象、特困人员」, the same names before and after.
+#[test]
+fn the_history_of_a_category_certified_again_says_for_which_year() {
+    for (lang, after) in
+        [(Language::Zh, "-> 低保对象（2023 年度认定）"), (Language::En, "-> 低保对象 (certified for 2023)")]
+    {
+        let mut store = store(true);
+        let pupil = store.students(&Default::default()).expect("list")[1].id;
+        in_year(&mut store, 2022);
+        let mark = |name: &str, year| canbao::domain::student::CategoryMark {
+            name: name.into(),
+            department: "民政".into(),
+            year,
+        };
+        store.set_categories(pupil, &[mark("低保对象", None), mark("特困人员", None)]).expect("categories");
+        in_year(&mut store, 2023);
+        store.set_categories(pupil, &[mark("低保对象", Some(2023)), mark("特困人员", Some(2022))]).expect("certified");
+        let mut app = App::new(store, &options(lang, Some("测试"))).expect("app");
+        app.update(Action::Resize(260, 40));
+        app.update(Action::Down);
+        assert_eq!(app.selected_id(), Some(pupil));
+        app.update(Action::OpenDetail);
+        let shown = screen(&app);
+        assert!(shown.contains(after), "{shown}");
+    }
+}
+
 /// At 80×24 with a class filter on, the payment form (grown by the policy's text and a refusal) and the category
 /// chooser stay clear of the title bar and the filter and search lines, by the rule every other dialog keeps
 /// (`layout::dialog`), where both were drawn over those lines: the top three rows read as without the dialog.

@@ -170,6 +170,9 @@ pub struct Text {
     pub history_id_changed_at: &'static str,
     /// A field whose value a merge did not keep (its `FIELD:conflict_lost` row): the field's name in it.
     pub history_conflict_lost: &'static str,
+    /// A category in a history entry certified for a year of its own ({} the name, {} the year): certified later
+    /// than the pupil's other categories.
+    pub history_category_year: &'static str,
     /// A history row of a value a merge did not keep: when, who, action, field, the value not kept, the one kept
     /// (the row's old and new), so that it never reads as a change that was not made.
     pub history_conflict_line: &'static str,
@@ -1236,6 +1239,7 @@ mod tests {
                 t.history_id_length,
                 t.history_id_changed_at,
                 t.history_conflict_lost,
+                t.history_category_year,
                 t.history_conflict_line,
                 t.import_masked,
                 t.import_other_names,

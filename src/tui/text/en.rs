@@ -109,6 +109,7 @@ pub static EN: Text = Text {
     history_id_length: " ({} {character|characters})",
     history_id_changed_at: " (characters changed: {})",
     history_conflict_lost: "{} (conflict)",
+    history_category_year: "{} (certified for {})",
     history_conflict_line: "{} {} {} {}: {} not kept, {} kept",
     reveal_scopes: &[
         ("pupil", "this pupil (detail screen)"),

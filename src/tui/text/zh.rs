@@ -109,6 +109,7 @@ pub static ZH: Text = Text {
     history_id_length: "（{} 位）",
     history_id_changed_at: "（第 {} 位有改动）",
     history_conflict_lost: "{}（合并冲突）",
+    history_category_year: "{}（{} 年度认定）",
     history_conflict_line: "{} {} {} {}：未采用 {}，保留 {}",
     reveal_scopes: &[
         ("pupil", "此学生（详情页）"),

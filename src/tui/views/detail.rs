@@ -595,8 +595,17 @@ pub(crate) fn value_label(t: &Text, field: &str, v: &str, cap: usize) -> String 
         "paid_amount_fen" => v.parse().map_or(v.to_owned(), money::two_places),
         "paid_channel" => channel_label(t, v),
         "categories" => {
+            // A category certified later than the pupil's others (one certified again this year beside one still
+            // carried) is stored with its year: said, else a certification reads as the same names before and after.
+            let named = |c: &serde_json::Value| {
+                let name = c.get("name")?.as_str()?;
+                Some(match c.get("year").and_then(serde_json::Value::as_i64) {
+                    Some(year) => fill(t.history_category_year, &[&name, &year]),
+                    None => name.to_owned(),
+                })
+            };
             let names: Vec<String> = serde_json::from_str::<Vec<serde_json::Value>>(v)
-                .map(|list| list.iter().filter_map(|c| c.get("name")?.as_str().map(str::to_owned)).collect())
+                .map(|list| list.iter().filter_map(named).collect())
                 .unwrap_or_default();
             if names.is_empty() { t.none.to_owned() } else { names.join(t.list_separator()) }
         }
