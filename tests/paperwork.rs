@@ -5416,3 +5416,24 @@ fn the_template_says_a_benefit_place_pupil_enrolls_there() {
     let report = json(canbao(&db).args(["import", "--json"]).arg(&files[1]));
     assert_eq!((report["updated"].as_i64(), report["statuses_set"].as_i64()), (Some(0), Some(0)), "{report}");
 }
+
+/// 何轩明's 低保对象, which liuzhou-2023 sends to enroll where the benefit was approved (000 附件二(五)), carried
+/// into 2024 and not certified again (待重新认定): his payment slip asks for the amount due like any pupil's, as
+/// the forms count him due at school, and `mark --enrollment here` registers him without `--at-school`. Before,
+/// the slip said 不随学校参保 and `mark` refused him, by a category that year does not count.
+#[test]
+fn a_carried_category_sends_nobody_away_on_the_slips_or_in_mark() {
+    let (dir, db) = small_school_in(2023);
+    ok(canbao(&db).args(["year", "new", "2024", "--promote", "--force"]));
+    ok(canbao(&db).args(["policy", "new", "liuzhou-2024", "--from", "liuzhou-2023", "--year", "2024"]));
+    ok(canbao(&db).args(["policy", "use", "liuzhou-2024"]));
+    let out = dir.path().join("notices.xlsx");
+    ok(canbao(&db).args(["export", "notices", "--on", "2023-10-08", "--out"]).arg(&out));
+    let slips = printed_slips(&out);
+    let his = slips.iter().find(|s| s.text("学生姓名") == "何轩明").expect("his slip");
+    assert!(!his.text("家庭应缴（元）").contains("不随学校参保"), "{his:?}");
+    assert!(!his.text("说明").contains("待遇审批地"), "{his:?}");
+    ok(canbao(&db).args(["mark", "45020320190307775X", "--enrollment", "here"]));
+    let found = json(canbao(&db).args(["find", "何轩明", "--json"]));
+    assert_eq!(found[0]["enrollment"], "here", "{found}");
+}

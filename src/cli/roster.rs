@@ -255,6 +255,8 @@ pub(super) fn mark(cli: &Cli, args: &MarkArgs) -> CmdResult {
     };
     // 在校参保, or a payment recorded at school, for a pupil the policy sends to the benefit place registers them
     // twice (at school and with the department): refused unless the operator says so, by the rule the screen asks by.
+    // By this year's certified categories: one carried from last year (待重新认定) sends nobody away, as `stats` and
+    // the forms count the pupil due at school.
     let mark = StatusMark {
         enrollment_now: pupil.enrollment,
         enrollment: enrollment.as_deref().and_then(Enrollment::from_code),
@@ -262,7 +264,8 @@ pub(super) fn mark(cli: &Cli, args: &MarkArgs) -> CmdResult {
     };
     if !at_school
         && let Some(policy) = paperwork::drive_policy(&store)?
-        && let Some(rule) = policy.away_rule_against(pupil.categories.iter().map(|c| c.name.as_str()), mark)
+        && let certified = pupil.certified_in(store.current_year())
+        && let Some(rule) = policy.away_rule_against(certified.categories.iter().map(|c| c.name.as_str()), mark)
     {
         let (zh, en) = match rule.enroll {
             crate::domain::policy::EnrollPlace::Family => ("应以家庭为单位参保", "to enroll with the family"),

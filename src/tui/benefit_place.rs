@@ -11,8 +11,11 @@ use crate::domain::student::{Enrollment, PaymentStatus, Student};
 impl App {
     /// The category that has `s` enroll away from school under the drive's policy (待遇审批地, with the family),
     /// and where; `None` without a policy or such a category. An optional place (004) enrolls at school too.
+    /// By the categories certified for the year shown: one carried from an earlier year (待重新认定) sends nobody
+    /// away, as the forms and `canbao mark` judge it.
     pub fn enrolls_away(&self, s: &Student) -> Option<(String, EnrollPlace)> {
-        let rule = self.policy.as_ref()?.away_rule(s.categories.iter().map(|c| c.name.as_str()))?;
+        let certified = s.certified_in(self.store.shown_year());
+        let rule = self.policy.as_ref()?.away_rule(certified.categories.iter().map(|c| c.name.as_str()))?;
         Some((rule.category.clone(), rule.enroll))
     }
 
@@ -25,7 +28,9 @@ impl App {
         payment: Option<PaymentStatus>,
     ) -> Option<(String, EnrollPlace)> {
         let mark = StatusMark { enrollment_now: s.enrollment, enrollment, payment };
-        let rule = self.policy.as_ref()?.away_rule_against(s.categories.iter().map(|c| c.name.as_str()), mark)?;
+        let certified = s.certified_in(self.store.shown_year());
+        let rule =
+            self.policy.as_ref()?.away_rule_against(certified.categories.iter().map(|c| c.name.as_str()), mark)?;
         Some((rule.category.clone(), rule.enroll))
     }
 

@@ -141,10 +141,18 @@ impl FormInput<'_> {
 
     /// The drive's rules that have the pupil's categories enroll away from school (`EnrollPlace::away_from_school`:
     /// 待遇审批地, with the family, or optionally where already insured), as every form says them; none for a pupil
-    /// the school enrolls all the same ([`enrolled_at_school`](Self::enrolled_at_school)).
+    /// the school enrolls all the same ([`enrolled_at_school`](Self::enrolled_at_school)). By the categories
+    /// certified for the form's year, as [`expected`](Self::expected) counts the pupil: one carried from an earlier
+    /// year (待重新认定) sends nobody away, or the slip would send off a pupil the form counts as due at school.
     pub fn away_rules(&self, s: &Student) -> Vec<&policy::CategoryRule> {
         let Some(policy) = self.policy.filter(|_| !self.enrolled_at_school(s)) else { return Vec::new() };
-        s.categories.iter().filter_map(|c| policy.rule(&c.name)).filter(|r| r.enroll.away_from_school()).collect()
+        let certified = self.certified(s);
+        certified
+            .categories
+            .iter()
+            .filter_map(|c| policy.rule(&c.name))
+            .filter(|r| r.enroll.away_from_school())
+            .collect()
     }
 
     /// Whether every category of the pupil is certified for the form's year: a category carried from an earlier
