@@ -5437,3 +5437,39 @@ fn a_carried_category_sends_nobody_away_on_the_slips_or_in_mark() {
     let found = json(canbao(&db).args(["find", "何轩明", "--json"]));
     assert_eq!(found[0]["enrollment"], "here", "{found}");
 }
+
+/// 何轩明's 低保对象 carried into 2028 and not certified again (待重新认定), marked 财政代缴: `mark`'s note, `check`
+/// and the 财政代缴 ledger's 备注 say his category is to be certified again, in Chinese and in English. Before, the
+/// ledger said 「无人员类别」 of a pupil whose category stands on his record, and `mark` and `check` said nothing.
+#[test]
+fn government_paid_on_a_carried_category_is_said_to_await_certification_not_no_category() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = drive_of_year(dir.path(), 2027);
+    let roster = write(
+        dir.path(),
+        "roster.csv",
+        "学校,姓名,身份证号码,年级,班级,人员类别\n示范小学,何轩明,45020320190307775X,一年级,1班,低保对象\n\
+         示范小学,孙语,450203201909308803,一年级,1班,\n",
+    );
+    ok(canbao(&db).arg("import").arg(roster));
+    ok(canbao(&db).args(["year", "new", "2028", "--promote", "--force"]));
+    ok(canbao(&db).args(["policy", "new", "yibin-2028", "--from", "yibin-2024", "--year", "2028", "--premium", "400"]));
+    ok(canbao(&db).args(["policy", "use", "yibin-2028"]));
+    let out = canbao(&db).args(["mark", "45020320190307775X", "--payment", "government"]).output().expect("runs");
+    let note = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{note}");
+    assert!(note.contains("何轩明 的人员类别（低保对象）待重新认定") && !note.contains("没有登记人员类别"), "{note}");
+    assert!(note.contains("category (低保对象) is carried from an earlier year"), "{note}");
+
+    let said = ok(canbao(&db).arg("check"));
+    let line = said.lines().find(|l| l.contains("何轩明")).unwrap_or_else(|| panic!("{said}"));
+    assert!(line.contains("财政代缴待核实") && line.contains("人员类别（低保对象）待重新认定"), "{said}");
+    let said = ok(canbao(&db).args(["--lang", "en", "check"]));
+    assert!(said.contains("category (低保对象) to be certified again"), "{said}");
+
+    let files = export(&db, "ledgers", &dir.path().join("ledgers.xlsx"), &[]);
+    let book = workbook(&files[0]);
+    let (rows, remark) = table_column(&book[3].1, "序号", "备注");
+    let his = &row_of(&rows, "何轩明")[remark];
+    assert!(his.contains("人员类别（低保对象）待重新认定") && !his.contains("无人员类别"), "{rows:?}");
+}

@@ -5891,7 +5891,8 @@ fn a_carried_category_is_not_asked_about_the_benefit_place() {
     let mut store = store(true);
     let pupil = store.students(&Default::default()).expect("list")[1].id;
     in_year(&mut store, 2022);
-    let mark = canbao::domain::student::CategoryMark { name: "特困人员".into(), department: "民政".into(), year: None };
+    let mark =
+        canbao::domain::student::CategoryMark { name: "特困人员".into(), department: "民政".into(), year: None };
     store.set_categories(pupil, &[mark]).expect("category");
     in_year(&mut store, 2023);
     store.set_meta(canbao::tui::POLICY_META_KEY, "liuzhou-2023").expect("meta");
@@ -5906,6 +5907,46 @@ fn a_carried_category_is_not_asked_about_the_benefit_place() {
     };
     assert!(!asked.contains("待遇审批地"), "{asked}");
     assert_eq!(app.store.student(pupil).expect("s").enrollment, Enrollment::Here, "{asked}");
+}
+
+/// `f` on a pupil whose only category (低保对象) is carried from 2022 and not certified for 2023 asks whether to
+/// mark 财政代缴 saying the category is to be certified again, as it asks of a pupil with no category; several
+/// marked at once are counted so. Before, the question was the plain one, as for a pupil certified this year.
+#[test]
+fn government_paid_asked_of_a_carried_category_says_it_awaits_certification() {
+    for (lang, one, several) in [
+        (Language::Zh, "的人员类别（低保对象）待重新认定", "其中 1 名的人员类别待重新认定"),
+        (
+            Language::En,
+            "'s category (低保对象) is still to be certified again this year",
+            "1 of them have a category still to be certified again",
+        ),
+    ] {
+        let mut store = store(true);
+        let pupil = store.students(&Default::default()).expect("list")[1].id;
+        in_year(&mut store, 2022);
+        let mark =
+            canbao::domain::student::CategoryMark {
+                name: "低保对象".into(), department: "民政".into(), year: None
+            };
+        store.set_categories(pupil, &[mark]).expect("category");
+        in_year(&mut store, 2023);
+        let mut app = App::new(store, &options(lang, Some("测试"))).expect("app");
+        app.update(Action::Resize(80, 24));
+        app.update(Action::Down);
+        assert_eq!(app.selected_id(), Some(pupil));
+        app.update(Action::ToggleGovernment);
+        let Some(canbao::tui::modal::Modal::Confirm(c)) = &app.modal else { panic!("not asked: {}", screen(&app)) };
+        assert!(c.question.contains(one), "{lang:?}: {}", c.question);
+        app.update(Action::Back);
+        app.update(Action::Top);
+        for _ in 0..3 {
+            app.update(Action::ToggleSelect);
+        }
+        app.update(Action::ToggleGovernment);
+        let Some(canbao::tui::modal::Modal::Confirm(c)) = &app.modal else { panic!("not asked: {}", screen(&app)) };
+        assert!(c.question.contains(several), "{lang:?}: {}", c.question);
+    }
 }
 
 /// 在校参保 for such a pupil is asked the same way; for several, they are left out and counted.

@@ -646,7 +646,7 @@ pub(super) fn mark(cli: &Cli, args: &MarkArgs) -> CmdResult {
         warn_if_next_collection(&store, &chosen, day)?;
     }
     if n > 0 && mark.payment == Some(PaymentStatus::Government) {
-        warn_government_without_category(&pupil);
+        warn_government_without_category(&pupil, store.current_year());
     }
     Ok(())
 }
@@ -1060,11 +1060,32 @@ fn amount_differs_refused(
     ))
 }
 
-/// 财政代缴 marked for a pupil with no category (人员类别), said on stderr after it is saved, as the TUI asks
-/// before marking: a department pays for pupils in a category, so the mark is most often a slip or a category not
-/// yet recorded. Not refused: scripts mark pupils a department vouched for before the category list arrives.
-fn warn_government_without_category(pupil: &crate::domain::student::Student) {
-    if !pupil.categories.is_empty() || pupil.payment == PaymentStatus::Government {
+/// 财政代缴 marked for a pupil with no category (人员类别) certified for `year`, said on stderr after it is saved,
+/// as the TUI asks before marking: a department pays for pupils in a category, so the mark is most often a slip or
+/// a category not yet recorded. One carried from an earlier year (待重新认定) is said to be certified again, not
+/// taken for none. Not refused: scripts mark pupils a department vouched for before the category list arrives.
+fn warn_government_without_category(pupil: &crate::domain::student::Student, year: Option<i32>) {
+    if !pupil.certified_in(year).categories.is_empty() || pupil.payment == PaymentStatus::Government {
+        return;
+    }
+    let carried: Vec<&str> = pupil.categories_to_recertify(year).iter().map(|m| m.name.as_str()).collect();
+    if !carried.is_empty() {
+        let en = format!(
+            "{name}'s category ({categories}) is carried from an earlier year and not certified this year, yet is \
+             marked government-paid: once the department certifies it again, mark it for this year \
+             (reconcile FILE --source categories, or the TUI's detail screen), or clear the mark if it was a slip; \
+             check lists such pupils (government-paid, to be checked)",
+            name = pupil.name,
+            categories = carried.join(", ")
+        );
+        let zh = format!(
+            "注意：{name} 的人员类别（{categories}）待重新认定（本年度尚未认定），仍已标记为财政代缴：部门重新认定后请在本年度\
+             标记其人员类别（reconcile 文件 --source categories，或在界面的学生详情中），如是误标请清除；check 会将其列入\
+             “财政代缴待核实” (note: {en})",
+            name = pupil.name,
+            categories = carried.join("、")
+        );
+        eprintln!("{}", super::pick(&zh, &format!("note: {en}")));
         return;
     }
     let en = format!(

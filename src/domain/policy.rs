@@ -23,8 +23,8 @@ use super::coverage::StatusMark;
 pub use crate::data_file::DataFileError;
 use crate::data_file::Embedded;
 pub use department_share::{
-    DepartmentShare, FamilyPart, FamilyShare, InsuredElsewhere, ShareReason, department_share, family_share,
-    insured_elsewhere,
+    DepartmentShare, FamilyPart, FamilyShare, InsuredElsewhere, ShareReason, certified_department_share,
+    department_share, family_share, insured_elsewhere,
 };
 pub use ledger::{Ledger, ledger, pupil_ledger, roster_ledger};
 pub use quote::{

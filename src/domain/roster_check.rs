@@ -10,8 +10,8 @@ use super::category::CategoryTable;
 use super::id_number::{self, IdProblem};
 use super::money;
 use super::policy::{
-    AmountDispute, Policy, ShareReason, department_share, family_share, quote_pupil, recorded_payment_date_error,
-    shortfall_fen,
+    AmountDispute, Policy, ShareReason, certified_department_share, family_share, quote_pupil,
+    recorded_payment_date_error, shortfall_fen,
 };
 use super::same_child::Signs;
 use super::student::{Enrollment, PaymentStatus, Student};
@@ -643,7 +643,7 @@ pub fn check_in_year(
         }
         if s.payment == PaymentStatus::Government {
             // As the 财政代缴 ledger states the pupil's share, so the check lists what the ledger flags.
-            let share = department_share(policy, table, s, today);
+            let share = certified_department_share(policy, table, s, today, year);
             match share.reason {
                 Some(ShareReason::NoCategory) => report.government_without_category.push(s.into()),
                 Some(reason) if reason.to_verify() => report.government_to_verify.push(GovernmentToVerify {

@@ -749,6 +749,14 @@ impl App {
                 let question = fill(self.text.ask_government_no_category, &[&s.name]);
                 self.ask(question, items, government, false);
             }
+            // Only categories carried from an earlier year (待重新认定): no department pays for them this year yet.
+            PaymentStatus::Unpaid if s.certified_in(self.store.shown_year()).categories.is_empty() => {
+                let year = self.store.shown_year();
+                let carried: Vec<&str> = s.categories_to_recertify(year).iter().map(|m| m.name.as_str()).collect();
+                let question =
+                    fill(self.text.ask_government_recertify, &[&s.name, &carried.join(self.text.list_comma)]);
+                self.ask(question, items, government, false);
+            }
             // Asked as every other `f` is: a lone key never marks a pupil (an `f` among the letters of a command
             // typed into the wrong window, such as `free -h`).
             PaymentStatus::Unpaid => {
@@ -826,6 +834,12 @@ impl App {
         let uncategorised = pupils.iter().filter(|s| s.categories.is_empty()).count();
         if uncategorised > 0 {
             question.push_str(&fill(self.text.bulk_no_category, &[&uncategorised]));
+        }
+        let year = self.store.shown_year();
+        let carried_only =
+            pupils.iter().filter(|s| !s.categories.is_empty() && s.certified_in(year).categories.is_empty()).count();
+        if carried_only > 0 {
+            question.push_str(&fill(self.text.bulk_recertify, &[&carried_only]));
         }
         let ruled_out = pupils
             .iter()

@@ -285,6 +285,10 @@ pub struct Text {
     pub bulk_keeps_payments: &'static str,
     pub bulk_no_category: &'static str,
     pub ask_government_no_category: &'static str,
+    /// Of those, how many have only categories carried from an earlier year (待重新认定).
+    pub bulk_recertify: &'static str,
+    /// `f` on a pupil whose categories ({} the list) are all carried from an earlier year (待重新认定).
+    pub ask_government_recertify: &'static str,
     pub bulk_full_subsidy: &'static str,
     pub ask_full_subsidy: &'static str,
     /// A pupil whose category enrolls away from school (待遇审批地, with the family): name, category, where.
@@ -1305,6 +1309,8 @@ mod tests {
                 t.bulk_keeps_payments,
                 t.ask_government_no_category,
                 t.bulk_no_category,
+                t.ask_government_recertify,
+                t.bulk_recertify,
                 t.bulk_full_subsidy,
                 t.ask_full_subsidy,
                 t.ask_pay_away,

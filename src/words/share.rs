@@ -12,6 +12,8 @@ pub struct ShareWords {
     /// Between the names in a list of categories.
     list_gap: &'static str,
     no_category: &'static str,
+    /// The categories carried from an earlier year.
+    recertify: &'static str,
     no_policy: &'static str,
     /// The category.
     unknown_category: &'static str,
@@ -53,6 +55,7 @@ pub static ZH: ShareWords = ShareWords {
     lang: Language::Zh,
     list_gap: "、",
     no_category: "无人员类别，代缴部门和金额待核实",
+    recertify: "人员类别（{}）待重新认定：本年度尚未认定，代缴部门和金额待核实",
     no_policy: "未选用参保政策，代缴金额待核实",
     unknown_category: "人员类别“{}”不在类别表中，代缴部门和金额待核实",
     unquotable: "代缴金额无法计算：{}",
@@ -78,6 +81,8 @@ pub static EN: ShareWords = ShareWords {
     lang: Language::En,
     list_gap: ", ",
     no_category: "no special category: which department pays, and how much, is to be checked",
+    recertify: "category ({}) to be certified again: not certified this year, so which department pays, and how \
+                much, is to be checked",
     no_policy: "no policy chosen for the drive: the department's amount is to be checked",
     unknown_category: "category {} is not in the category table: the department and the amount are to be checked",
     unquotable: "the department's amount cannot be worked out: {}",
@@ -132,6 +137,7 @@ impl ShareWords {
     pub fn reason(&self, department: &str, reason: &ShareReason) -> String {
         match reason {
             ShareReason::NoCategory => self.no_category.to_owned(),
+            ShareReason::Recertify { categories } => fill(self.recertify, &[&categories.join(self.list_gap)]),
             ShareReason::NoPolicy => self.no_policy.to_owned(),
             ShareReason::UnknownCategory { name } => fill(self.unknown_category, &[name]),
             ShareReason::Unquotable { message, message_en } => {

@@ -28,6 +28,9 @@ pub struct DepartmentShare {
 pub enum ShareReason {
     /// Marked 财政代缴 with no special category: no department to bill, no amount.
     NoCategory,
+    /// Marked 财政代缴 with only categories carried from an earlier year (待重新认定): no department pays for them
+    /// this year until one certifies them again.
+    Recertify { categories: Vec<String> },
     /// The drive has no policy: no notice gives the share.
     NoPolicy,
     /// A category the category table does not know.
@@ -56,6 +59,7 @@ impl ShareReason {
         matches!(
             self,
             ShareReason::UnknownCategory { .. }
+                | ShareReason::Recertify { .. }
                 | ShareReason::Unquotable { .. }
                 | ShareReason::Reimbursed { .. }
                 | ShareReason::NoSubsidy { .. }
@@ -138,6 +142,26 @@ pub fn family_share(
             })
         }
         _ => None,
+    }
+}
+
+/// [`department_share`] as insured year `year` weighs the pupil, by the categories certified for it (as the
+/// ledgers and `check` count the pupil). A pupil whose categories are all carried from an earlier year
+/// (待重新认定) is said to be so, never as one with no category: the category is there, to be certified again.
+pub fn certified_department_share(
+    policy: Option<&Policy>,
+    table: &CategoryTable,
+    pupil: &Student,
+    day: NaiveDate,
+    year: Option<i32>,
+) -> DepartmentShare {
+    let share = department_share(policy, table, &pupil.certified_in(year), day);
+    let carried: Vec<String> = pupil.categories_to_recertify(year).iter().map(|m| m.name.clone()).collect();
+    match share.reason {
+        Some(ShareReason::NoCategory) if !carried.is_empty() => {
+            DepartmentShare { reason: Some(ShareReason::Recertify { categories: carried }), ..share }
+        }
+        _ => share,
     }
 }
 

@@ -141,6 +141,7 @@ fn write_ledger(
         seq += 1;
         // Categories carried from an earlier year are shown, said to be certified again, and weigh nothing.
         let categories = input.categories_shown(s);
+        let pupil = s;
         let view = input.certified(s);
         let s = view.as_ref();
         let mut row = vec![
@@ -153,7 +154,7 @@ fn write_ledger(
         ];
         let (cells, remark) = match ledger {
             Ledger::GovernmentPaid => {
-                let (cells, share) = government_row(input, s);
+                let (cells, share) = government_row(input, pupil);
                 (cells, government_remark(s, &share, on_top.get(&s.id_number).map(Vec::as_slice).unwrap_or_default()))
             }
             _ => (
@@ -367,9 +368,12 @@ fn part_on_behalf(input: &FormInput, s: &Student) -> Option<(String, i64)> {
 pub const UNRECORDED_GOVERNMENT: &str = "已认定类别，未登记代缴";
 
 /// A 财政代缴 row's 代缴部门, 代缴金额 and 备注: the department's share under the drive's policy, never a bare 0
-/// (`policy::department_share` says why a share is 0, unknown or partial; 备注 says it in words).
+/// (`policy::department_share` says why a share is 0, unknown or partial; 备注 says it in words). `s` as stored:
+/// the share is by the categories certified for the form's year, and a category carried from an earlier year is
+/// said to be certified again, not taken for none.
 fn government_row(input: &FormInput, s: &Student) -> (Vec<Out<'static>>, String) {
-    let share = policy::department_share(input.policy, CategoryTable::builtin(), s, input.opts.date);
+    let table = CategoryTable::builtin();
+    let share = policy::certified_department_share(input.policy, table, s, input.opts.date, input.store.shown_year());
     let remark = ShareWords::of(Language::Zh).remark(&share);
     let department = if share.department.is_empty() { Out::Empty } else { Out::Text(share.department) };
     (vec![department, share.amount_fen.map(yuan_cell).unwrap_or(Out::Empty)], remark)

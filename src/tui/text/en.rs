@@ -296,6 +296,8 @@ pub static EN: Text = Text {
     bulk_keeps_payments: " {} more already paid as a family: their payments are kept and they are not marked.",
     bulk_no_category: " {} of them have no category recorded.",
     ask_government_no_category: "{} has no category recorded. Mark government-paid anyway?",
+    bulk_recertify: " {} of them have a category still to be certified again this year.",
+    ask_government_recertify: "{}'s category ({}) is still to be certified again this year. Mark government-paid anyway?",
     bulk_full_subsidy: " {} more have their whole premium paid by a department and are marked government-paid: {}.",
     ask_full_subsidy: "A department pays the whole premium of {}; the family owes 0 yuan. Mark government-paid?",
     ask_pay_away: "{} is {} and by the policy is {}. Record the payment at school anyway?",

@@ -274,6 +274,8 @@ pub static ZH: Text = Text {
     bulk_keeps_payments: "另有 {} 名已由家庭缴费，保留其缴费记录，不标记。",
     bulk_no_category: "其中 {} 名没有登记人员类别。",
     ask_government_no_category: "{} 没有登记人员类别，仍标记为财政代缴？",
+    bulk_recertify: "其中 {} 名的人员类别待重新认定（本年度尚未认定）。",
+    ask_government_recertify: "{} 的人员类别（{}）待重新认定，本年度尚未认定，仍标记为财政代缴？",
     bulk_full_subsidy: "另有 {} 名的保费由部门全额代缴，记为财政代缴：{}。",
     ask_full_subsidy: "{} 的保费由部门全额代缴，家庭应缴 0 元：记为财政代缴？",
     ask_pay_away: "{} 为{}，按政策{}，仍在本校登记缴费？",
