@@ -637,12 +637,23 @@ pub(super) fn problem_line(
 /// The question before files of the same names are replaced: one file by its name, several by number and the
 /// first three names.
 fn replace_question(text: &crate::tui::text::Text, folder: &Path, names: &[String]) -> String {
+    let folder = folder_shown(folder);
     if let [one] = names {
-        return fill(text.overwrite_file, &[&folder.display(), one]);
+        return fill(text.overwrite_file, &[&folder, one]);
     }
     let shown = names.iter().take(3).cloned().collect::<Vec<_>>().join(text.pick("、", ", "));
     let more = if names.len() > 3 { "…" } else { "" };
-    fill(text.overwrite_files, &[&folder.display(), &names.len(), &format!("{shown}{more}")])
+    fill(text.overwrite_files, &[&folder, &names.len(), &format!("{shown}{more}")])
+}
+
+/// A folder as a message names it: ending in the separator, so that 「/home/u/表格 already holds…」 is not read
+/// as a file called 表格.
+fn folder_shown(folder: &Path) -> String {
+    let mut shown = folder.display().to_string();
+    if !shown.ends_with(std::path::is_separator) {
+        shown.push(std::path::MAIN_SEPARATOR);
+    }
+    shown
 }
 
 #[cfg(test)]
@@ -653,7 +664,8 @@ mod replace_tests {
     fn one_file_is_named_as_one() {
         let en = crate::tui::text::Text::for_language(crate::tui::Language::En);
         let one = replace_question(en, Path::new("/out"), &["a.xlsx".to_owned()]);
-        assert_eq!(one, "/out already holds a file of this name: a.xlsx. Replace it?");
+        let sep = std::path::MAIN_SEPARATOR;
+        assert_eq!(one, format!("/out{sep} already holds a file of this name: a.xlsx. Replace it?"));
         let two = replace_question(en, Path::new("/out"), &["a.xlsx".to_owned(), "b.xlsx".to_owned()]);
         assert!(two.contains("2 files"), "{two}");
     }
