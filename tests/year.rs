@@ -929,6 +929,42 @@ fn a_leaver_this_years_list_names_stays_in_her_class_and_the_merge_says_so() {
     assert!(!en.contains("left in this year"), "said once, by the merge that found it: {en}");
 }
 
+/// A leaver B, still in last year, marked 已离校 whom A, already in this year, marked 在校参保 for it: A's merge keeps
+/// him in his class. B then starts the year itself, moving him out as its own leaver; merged either way round,
+/// both laptops keep him in his class as A's merge did, and the merge that meets B's move out says why. Before,
+/// B's later start won by its clock: he sat in 已离校 while 在校参保, out of every count of the year.
+#[test]
+fn a_leaver_marked_enrolled_this_year_stays_in_his_class_after_both_laptops_start_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let TwoLaptops { a, b, home_a, home_b, year } = a_year_apart(dir.path(), true);
+    let next = (year + 1).to_string();
+    let first = roster()[0].1.clone();
+    canbao(&b, &home_b).args(["mark", &first, "--enrollment", "left"]).assert().success();
+    canbao(&a, &home_a).args(["mark", &first, "--enrollment", "here"]).assert().success();
+    let kept = "但本年度已为此学生登记参保或缴费，未移出本年度的 二年级1班";
+    assert!(text(canbao(&a, &home_a).arg("merge").arg(&b)).contains(kept));
+    canbao(&b, &home_b).args(["year", "new", &next, "--promote"]).assert().success();
+    // The same two drives, to merge the other way round.
+    let (a2, b2) = (dir.path().join("a2.db"), dir.path().join("b2.db"));
+    canbao(&a, &home_a).arg("backup").arg(&a2).assert().success();
+    canbao(&b, &home_b).arg("backup").arg(&b2).assert().success();
+    let found = |db: &Path, home: &Path| json(canbao(db, home).args(["find", &first, "--json"]))[0].clone();
+    let in_class = (&"二年级1班".into(), &"here".into());
+    for (first_db, first_home, second_db, second_home) in [(&a, &home_a, &b, &home_b), (&b2, &home_b, &a2, &home_a)] {
+        let said = text(canbao(first_db, first_home).arg("merge").arg(second_db));
+        if first_db == &a {
+            assert!(said.contains(kept), "{said}");
+        }
+        text(canbao(second_db, second_home).arg("merge").arg(first_db));
+        for (db, home) in [(first_db, first_home), (second_db, second_home)] {
+            let now = found(db, home);
+            assert_eq!((&now["class"], &now["enrollment"]), in_class, "{}: {now}", db.display());
+            let stats = json(canbao(db, home).args(["stats", "--json"]));
+            assert_eq!((&stats["expected"], &stats["enrollment"]["here"]), (&1.into(), &1.into()), "{stats}");
+        }
+    }
+}
+
 /// A laptop two years behind: A started two years (promoting each time) while B, still in the first, added a
 /// 一年级 pupil and a 五年级 one. Merged into A, each steps through both years as A's own pupils did: the first
 /// grader is in 三年级 now and was in 二年级 the year between; the fifth grader was in 六年级 then and has since

@@ -705,6 +705,44 @@ fn moved_apart(their_history: &[Event], theirs: &Event, our_history: &[Event], o
     }
 }
 
+/// Of two promotions into one year that moved the pupil apart (`moved_apart`), the one up a grade, when that
+/// year has an enrollment or a payment recorded for the pupil on either side (`year::marked_in_year`).
+struct StaysInClass {
+    into: i32,
+    up_is_ours: bool,
+}
+
+/// A pupil moved out as 已离校 by one side's start of year `into` and up a grade by the other's (`moved_apart`), whom that year has
+/// seen since (marked 在校参保, or paid, on either laptop), stays in the class: a merge carrying a closed year's
+/// leaving into this year keeps such a pupil (`year::carry_leavers`), and so must one that meets the leaving
+/// only after both laptops started the year. Weighed by the clocks, the later start won, and the pupil sat in
+/// 已离校 while 在校参保, out of every count of the year.
+fn stays_in_class(
+    tx: &Transaction,
+    sides: &Sides,
+    (their_id, our_id): (i64, i64),
+    into: i32,
+    (theirs_values, ours_values): (&[Option<String>], &[Option<String>]),
+) -> Result<Option<StaysInClass>> {
+    let marked = |db: &str, student: i64, current: Option<i32>| -> Result<bool> {
+        let enrollment = value(tx, db, student, Field::Enrollment, Some(into), current)?.flatten();
+        let payment = value(tx, db, student, Field::Payment, Some(into), current)?.flatten();
+        Ok(super::year::marked_in_year(
+            enrollment.as_deref().unwrap_or("unknown"),
+            payment.as_deref().unwrap_or("unpaid"),
+        ))
+    };
+    if !(marked("other", their_id, sides.their_current)? || marked("main", our_id, sides.our_current)?) {
+        return Ok(None);
+    }
+    let out = |values: &[Option<String>]| values.first().and_then(|g| g.as_deref()) == Some(LEFT_GRADE);
+    match (out(theirs_values), out(ours_values)) {
+        (true, false) => Ok(Some(StaysInClass { into, up_is_ours: true })),
+        (false, true) => Ok(Some(StaysInClass { into, up_is_ours: false })),
+        _ => Ok(None),
+    }
+}
+
 /// Their promotion into year `into` won the class over ours, one of the two having moved the pupil out as
 /// 已离校 and the other up a grade: the enrollment that year started with goes with it (已离校 kept, or 未确认
 /// afresh). A year's start writes no row for the enrollment it gives, so nothing else carries it: the laptop
@@ -1626,7 +1664,7 @@ fn merge_in(tx: &Transaction, ctx: &super::AuditContext, drive: Option<&Path>) -
             &mut report.into_closed_years,
         );
         let ours: i64 = row.get(1)?;
-        let joined = &mut report.top_ups_joined;
+        let joined = (&mut report.top_ups_joined, &mut report.leavers_across_year);
         if settle_pupil(tx, ctx, &sides, (row.get(0)?, ours), found, &mut school_decided, joined)? {
             changed.insert(ours);
         }
@@ -1657,7 +1695,7 @@ fn merge_in(tx: &Transaction, ctx: &super::AuditContext, drive: Option<&Path>) -
             .map(|c| (c.student, c.year))
             .collect();
         if !closed.is_empty() {
-            report.leavers_across_year = super::year::carry_leavers(tx, ctx, ours, &closed)?;
+            report.leavers_across_year.extend(super::year::carry_leavers(tx, ctx, ours, &closed)?);
         }
     }
     // After their history: a move of a pupil copied from them comes after the rows that created it.
@@ -1740,7 +1778,7 @@ fn settle_pupil(
         &mut Vec<ClosedYearChange>,
     ),
     school_decided: &mut std::collections::HashSet<i64>,
-    top_ups_joined: &mut Vec<TopUpsJoined>,
+    (top_ups_joined, leavers): (&mut Vec<TopUpsJoined>, &mut Vec<super::year::LeaverAcrossYear>),
 ) -> Result<bool> {
     let their_history = history(
         tx,
@@ -1845,6 +1883,25 @@ fn settle_pupil(
                 continue; // We already have their latest change to this group.
             }
             let ours_unseen = our_last.is_some_and(|o| o.unshared) || (categories && apart(&our_history, &in_year));
+            let apart = our_last
+                .filter(|o| o.unshared && group.contains(&Field::Class))
+                .and_then(|o| moved_apart(&their_history, their_last, &our_history, o));
+            let stays = match apart {
+                Some(into) => stays_in_class(tx, sides, (their_id, our_id), into, (&theirs_values, &ours_values))?,
+                None => None,
+            };
+            if let Some(s) = stays.as_ref().filter(|s| s.up_is_ours) {
+                // The group is [grade, class].
+                let part = |i: usize| ours_values.get(i).cloned().flatten().unwrap_or_default();
+                let (grade, class) = (part(0), part(1));
+                leavers.push(super::year::LeaverAcrossYear {
+                    year: s.into - 1,
+                    id_number: id_number.clone(),
+                    name: name.clone(),
+                    class: crate::domain::class_label::join(&grade, &class),
+                    kept_because: Some("marked_this_year"),
+                });
+            }
             // Our newest change is in their history too: they chose theirs over it, so theirs came after it
             // (in their log, whatever the two clocks say).
             let by_time = our_last.is_none_or(|o| {
@@ -1852,7 +1909,12 @@ fn settle_pupil(
                     || bare_creation(their_last, o).unwrap_or_else(|| {
                         group
                             .contains(&Field::Class)
-                            .then(|| class_decision(&their_history, their_last, &our_history, o))
+                            .then(|| {
+                                stays
+                                    .as_ref()
+                                    .map(|s| !s.up_is_ours)
+                                    .or_else(|| class_decision(&their_history, their_last, &our_history, o))
+                            })
                             .flatten()
                             .unwrap_or_else(|| newer_or_greater(their_last, o, (&theirs_values, &ours_values)))
                     })
