@@ -148,6 +148,7 @@ fn replay(
     days: &mut BTreeMap<chrono::NaiveDate, [i64; 4]>,
 ) {
     changes.sort_by(StatusChange::order);
+    let changes = chained(changes);
     // Before its first change a status was what that change replaced (a list's 在校参保 at creation, say).
     let first_old = |is_payment: bool| changes.iter().find(|c| c.is_payment == is_payment).and_then(|c| c.old.clone());
     let mut enrollment = first_old(false).and_then(|c| Enrollment::from_code(&c)).unwrap_or(Enrollment::Unknown);
@@ -177,6 +178,46 @@ fn replay(
             figures[3] += i64::from(start.1 && !end.1);
         }
     }
+}
+
+/// `changes` (sorted by `StatusChange::order`) with the changes of each instant put in the order their values
+/// follow one another: each one's old value the value the one before it left. Two sessions of one laptop in one
+/// second (a mark, then its correction) have different origins, and by origin the correction could come first:
+/// replayed so, the pupil began the day paid and ended it paid where the drive holds them unpaid. Where the
+/// values go round (paid then unpaid, or unpaid then paid), the log's order decides: one laptop's rows keep it
+/// on every drive a merge copies them to.
+fn chained(sorted: Vec<StatusChange>) -> Vec<StatusChange> {
+    let mut out: Vec<StatusChange> = Vec::with_capacity(sorted.len());
+    // The value each status (enrollment, payment) holds so far: None before its first change.
+    let mut held: [Option<Option<String>>; 2] = [None, None];
+    let mut rest = sorted.into_iter().peekable();
+    while let Some(first) = rest.next() {
+        let mut group = vec![first];
+        while let Some(c) = rest.next_if(|c| c.at == group[0].at) {
+            group.push(c);
+        }
+        for (slot, is_payment) in held.iter_mut().zip([false, true]) {
+            let of_status: Vec<&StatusChange> =
+                group.iter().filter(|c| c.is_payment == is_payment && !c.lost).collect();
+            if slot.is_some() || of_status.is_empty() {
+                continue;
+            }
+            // The first value: the one a change replaced that no other change of the instant left.
+            let head = of_status.iter().find(|c| !of_status.iter().any(|o| !std::ptr::eq(*o, **c) && o.new == c.old));
+            let head = head.or_else(|| of_status.iter().min_by_key(|c| c.row));
+            *slot = head.map(|c| c.old.clone());
+        }
+        while !group.is_empty() {
+            let follows =
+                |c: &StatusChange| c.lost || held[usize::from(c.is_payment)].as_ref().is_none_or(|h| *h == c.old);
+            let next = group.remove(group.iter().position(follows).unwrap_or(0));
+            if !next.lost {
+                held[usize::from(next.is_payment)] = Some(next.new.clone());
+            }
+            out.push(next);
+        }
+    }
+    out
 }
 
 /// The status a change leaves (a value this canbao does not know leaves the status as it was).

@@ -628,6 +628,34 @@ fn daily_progress_counts_what_each_day_left_standing() {
     assert_eq!((stats.payment["paid"], stats.enrollment["here"]), (1, 2), "the totals are the drive's counts");
 }
 
+/// A mark and its correction made by two sessions of one laptop in one second (`mark … --payment paid`, then
+/// `mark … --payment unpaid`), the correction's session an origin that sorts first: the day counts the pupil
+/// registered by that day and unpaid, as the drive holds them. Before, the origins ordered the correction
+/// first, the pupil began the day paid (so registered) and ended it paid: that day gained nobody and the day
+/// before had them in its total.
+#[test]
+fn daily_progress_follows_a_correction_made_in_the_marks_second_by_another_session() {
+    let ids = [valid_id("45020220150101121"), valid_id("45020220150101131")];
+    let mut s = store_with(&[incoming("甲", &ids[0], "1班"), incoming("乙", &ids[1], "1班")]);
+    let pupils = s.students(&StudentFilter::default()).unwrap();
+    let (jia, yi) = (pupils[0].id, pupils[1].id);
+    s.set_fixed_clock("2026-12-05T23:59:50+08:00");
+    s.set_payment(yi, PaymentStatus::Paid, &Default::default()).unwrap();
+    s.set_fixed_clock("2026-12-06T12:50:00+08:00");
+    s.origin = "b-session".into();
+    s.set_enrollment(jia, Enrollment::Here, None).unwrap();
+    s.set_payment(jia, PaymentStatus::Paid, &Default::default()).unwrap();
+    s.origin = "a-session".into();
+    s.set_payment(jia, PaymentStatus::Unpaid, &Default::default()).unwrap();
+    let days: Vec<(String, i64, i64, i64, i64)> = s
+        .daily_progress()
+        .unwrap()
+        .into_iter()
+        .map(|d| (d.date.to_string(), d.enrolled, d.paid, d.enrolled_total, d.paid_total))
+        .collect();
+    assert_eq!(days, [("2026-12-05".to_owned(), 1, 1, 1, 1), ("2026-12-06".to_owned(), 1, 0, 2, 1)]);
+}
+
 /// A pupil a list brought in as 在校参保, whom no change ever marked, stands in the running totals of every day, so
 /// the last day's 已登记 is the dashboard's own count; no day counts them as newly registered.
 #[test]
