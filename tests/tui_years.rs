@@ -155,6 +155,40 @@ fn a_new_years_history_line_is_in_words() {
     }
 }
 
+/// The detail screen's history names a class with its grade: a pupil who left in 2027 reads
+/// 「四年级2班 -> 已离校2027年度」 once the next year moved them out. Before, the class row read 「2班 -> 2027年度」.
+#[test]
+fn a_new_years_history_names_each_class_with_its_grade() {
+    let mut store = Store::open_in_memory().expect("store");
+    store.set_fixed_clock(NOW);
+    let text =
+        "姓名,身份证号码,年级,班级\n五年丙,450202201503010023,五年级,1班\n四年丁,450202201603010020,四年级,2班\n";
+    let sheets = canbao::io::table::read_bytes(text.as_bytes(), "list.csv").expect("read");
+    let inputs = vec![canbao::io::class_list::Input::Sheets("list.csv".to_owned(), sheets)];
+    let today = store.today();
+    canbao::io::class_list::import_inputs(&mut store, inputs, None, "本校", today, false).expect("import");
+    let year = store.current_year().expect("a year");
+    let pupils = store.students(&StudentFilter::default()).expect("list");
+    let left = pupils.iter().find(|p| p.name == "四年丁").expect("四年丁").id;
+    store.set_enrollment(left, canbao::domain::student::Enrollment::Left, None).expect("left");
+    store.start_year(year + 1, true, None, false).expect("next year");
+    let options = options(Language::Zh, Some("测试"));
+    let mut app = App::new(store, &options).expect("app");
+    app.update(Action::Resize(160, 40));
+    for (name, words) in [("四年丁", format!("班级：四年级2班 -> 已离校{year}年度"))] {
+        app.update(Action::Search);
+        for c in name.chars() {
+            app.update(Action::Input(c));
+        }
+        app.update(Action::Confirm);
+        app.update(Action::OpenDetail);
+        let shown = screen(&app);
+        assert!(shown.contains(&words), "{name}:\n{shown}");
+        app.update(Action::Back);
+        app.update(Action::Back);
+    }
+}
+
 /// 开始新学年 while this year's concentrated period is still open is refused, in both languages, with the command
 /// that starts it all the same: once the next year starts this one can only be looked at, and the rest of its
 /// payments (today's among them) could be recorded nowhere. Outside the window the question is asked as before.

@@ -431,8 +431,9 @@ impl HistoryRows {
         // it would take more than a quarter of the column is cut, so one entry never hides all the others.
         let cap = (width * room / 4).max(40);
         let reveal = app.shows_number_of(d.student.id);
+        let history = with_grades(&d.history, &d.student.grade);
         let entries =
-            d.history.iter().rev().map(|e| wrap_entry(&history_line(app.text, e, reveal, cap), width)).collect();
+            history.iter().rev().map(|e| wrap_entry(&history_line(app.text, e, reveal, cap), width)).collect();
         HistoryRows { entries, room }
     }
 
@@ -523,6 +524,44 @@ fn wrap_entry(entry: &str, width: usize) -> Vec<String> {
     let rest = entry.get(first.len()..).unwrap_or_default().trim_start();
     rows = layout::wrap(rest, width.saturating_sub(3).max(2));
     std::iter::once(format!(" {first}")).chain(rows.into_iter().map(|r| format!("   {r}"))).collect()
+}
+
+/// `history` (oldest first) with each class's values joined to their grades (四年级1班, 已离校2027年度): a class
+/// row holds the class alone, and 「1班 -> 2027年度」 said neither which grade's class nor that the pupil left. The
+/// grades are those of the grade row written in the same step (a promotion, a move out, a merge's record of a
+/// value that lost, an `E` correction), else the grade the pupil had then; `grade_now` when no row changed it.
+fn with_grades(history: &[AuditEntry], grade_now: &str) -> Vec<AuditEntry> {
+    use crate::domain::class_label::join;
+    let grade_key = crate::store::Field::Grade.key();
+    let class_key = crate::store::Field::Class.key();
+    let mut grade = history
+        .iter()
+        .find(|e| e.field == grade_key)
+        .and_then(|e| e.old.clone())
+        .unwrap_or_else(|| grade_now.to_owned());
+    let mut out: Vec<AuditEntry> = Vec::with_capacity(history.len());
+    for e in history {
+        let suffix = e.field.strip_prefix(class_key).filter(|s| s.is_empty() || s.starts_with(':'));
+        let mut shown = e.clone();
+        if let Some(suffix) = suffix {
+            // The grade row of the same step comes just before its class row (grade, then class).
+            let step = out
+                .iter()
+                .rev()
+                .take_while(|g| g.at == e.at && g.operator == e.operator)
+                .find(|g| g.action == e.action && g.field.strip_prefix(grade_key) == Some(suffix));
+            let (old_grade, new_grade) = match step {
+                Some(g) => (g.old.clone().unwrap_or_default(), g.new.clone().unwrap_or_default()),
+                None => (grade.clone(), grade.clone()),
+            };
+            shown.old = e.old.as_deref().map(|c| join(&old_grade, c));
+            shown.new = e.new.as_deref().map(|c| join(&new_grade, c));
+        } else if e.field == grade_key {
+            grade = e.new.clone().unwrap_or_default();
+        }
+        out.push(shown);
+    }
+    out
 }
 
 /// One history entry as a line; each old and new value whole, unless wider than `cap` cells.
@@ -682,6 +721,35 @@ mod tests {
         let number = entry("id_number:conflict_lost", "450205201807079061", "450205201807079062");
         let shown = line(zh, &number);
         assert!(shown.contains("身份证号码（合并冲突）：未采用") && !shown.contains("201807079061"), "{shown}");
+    }
+
+    /// A merge's record of a class that lost names both classes with their grades, read from the record of the
+    /// grade beside it; a class changed within its grade (no grade row of its step) is named with the grade the
+    /// pupil had then.
+    #[test]
+    fn a_class_that_lost_in_a_merge_is_named_with_its_grade() {
+        let entry = |at: &str, action: &str, field: &str, old: &str, new: &str| AuditEntry {
+            at: at.into(),
+            shown_at: "2026-12-06 13:05".into(),
+            operator: if action == "year" { "乙" } else { "甲" }.into(),
+            action: action.into(),
+            field: field.into(),
+            old: Some(old.into()),
+            new: Some(new.into()),
+        };
+        let history = [
+            entry("2026-12-06T04:00:00Z", "edit", "class", "1班", "2班"),
+            entry("2026-12-06T05:05:59Z", "year", "grade", "四年级", "已离校"),
+            entry("2026-12-06T05:05:59Z", "year", "class", "2班", "2027年度"),
+            entry("2026-12-06T05:07:00Z", "merge", "grade:conflict_lost", "四年级", "已离校"),
+            entry("2026-12-06T05:07:00Z", "merge", "class:conflict_lost", "2班", "2027年度"),
+        ];
+        let shown = with_grades(&history, "已离校");
+        let zh = Text::for_language(crate::words::Language::Zh);
+        let lines: Vec<String> = shown.iter().map(|e| history_line(zh, e, false, 40)).collect();
+        assert!(lines[0].ends_with("班级：四年级1班 -> 四年级2班"), "{lines:?}");
+        assert!(lines[2].ends_with("新年度 班级：四年级2班 -> 已离校2027年度"), "{lines:?}");
+        assert!(lines[4].ends_with("班级（合并冲突）：未采用 四年级2班，保留 已离校2027年度"), "{lines:?}");
     }
 
     /// A payment the tax office listed and a reconciliation did not record is said in words in the history, in
