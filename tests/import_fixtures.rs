@@ -1638,6 +1638,50 @@ fn a_number_cell_holding_all_the_digits_of_an_id_is_the_whole_number() {
     assert_eq!(store.student_by_id_number(&whole).unwrap().map(|p| p.name), Some("韦一".to_owned()));
 }
 
+/// A list saved again through a spreadsheet writes the flagged numbers it held another way (a 17-digit number as
+/// 4.50102201510081E+016, 4.50102E+17 as 4.50E+17): each row is the pupil of its name and class held already, said
+/// as such, never a second child; the whole numbers a later list gives then correct those pupils.
+#[test]
+fn a_flagged_number_written_another_way_is_the_pupil_of_the_name_and_class_held_with_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (first, again, whole) = (dir.path().join("a.csv"), dir.path().join("b.csv"), dir.path().join("c.csv"));
+    let (short, shown) = (valid("45010220151008117"), valid("45010220160101234"));
+    let kept = valid("45010220151009123");
+    std::fs::write(
+        &first,
+        format!("姓名,身份证号码,班级\n吴梓诗,45010220151008117,一年级1班\n吴一可,4.50102E+17,一年级1班\n张三,{kept},一年级1班\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        &again,
+        "姓名,身份证号码,班级\n吴梓诗,4.50102201510081E+016,一年级1班\n吴一可,4.50E+17,一年级1班\n张三,4.50E+17,一年级1班\n",
+    )
+    .unwrap();
+    let mut store = store();
+    class_list::import(&mut store, &[first.as_path()], Some("测试小学"), false).unwrap();
+    let report = class_list::import(&mut store, &[again.as_path()], Some("测试小学"), false).unwrap();
+    assert_eq!((report.added, report.unchanged), (0, 3), "{:?}", report.problems);
+    assert_eq!(store.students(&StudentFilter::default()).unwrap().len(), 3);
+    for row in [2, 3, 4] {
+        let said: Vec<_> = report.problems.iter().filter(|p| p.row == Some(row)).map(|p| &p.message).collect();
+        assert!(said.iter().any(|m| m.contains("未新增")), "row {row}: {said:?}");
+        assert!(!said.iter().any(|m| m.contains("已导入并标记")), "row {row}: {said:?}");
+    }
+
+    std::fs::write(&whole, format!("姓名,身份证号码,班级\n吴梓诗,{short},一年级1班\n吴一可,{shown},一年级1班\n"))
+        .unwrap();
+    let report = class_list::import(&mut store, &[whole.as_path()], Some("测试小学"), false).unwrap();
+    assert_eq!((report.added, report.updated), (0, 2), "{:?}", report.problems);
+    let pupils = store.students(&StudentFilter::default()).unwrap();
+    let mut held: Vec<_> =
+        pupils.iter().map(|p| (p.name.as_str(), p.id_number.as_str(), p.id_problem.is_none())).collect();
+    held.sort();
+    assert_eq!(
+        held,
+        [("吴一可", shown.as_str(), true), ("吴梓诗", short.as_str(), true), ("张三", kept.as_str(), true)]
+    );
+}
+
 /// A CSV column of numbers a spreadsheet rounded (15 digits, then 000) holds some whose check digit holds by
 /// chance: such a number is flagged as its neighbours are, not stored as a whole number, and the children sharing
 /// it are each imported, not left out as one number of two names. A list of whole numbers with one ending in 000

@@ -454,6 +454,54 @@ pub fn flagged_may_be(number: &str, flagged: &str, problem: &str, same_class: bo
     same_class || mistyped_from(number, flagged, false)
 }
 
+/// Whether two flagged numbers (`a`, `b`, each with its problem's code: `IdProblem::code`) may both have been
+/// written from one number: a 17-digit number and that number in a numeric cell (4.50102201510081E+016), two
+/// roundings of one number shown with other digits (4.50102E+17, 4.50E+17), a check character typed wrong and
+/// the number rounded. Given one name and class, such a pupil and row are one child, never two. Numbers that
+/// tell nothing of where they lie (empty, a date, letters) may be anything, and are not taken for alike here.
+pub fn flagged_alike(a: &str, a_problem: &str, b: &str, b_problem: &str) -> bool {
+    let (a, b) = (possible_values(a, a_problem), possible_values(b, b_problem));
+    a.iter().any(|(a_low, a_high)| b.iter().any(|(b_low, b_high)| a_low <= b_high && b_low <= a_high))
+}
+
+/// How far from its 15 digits kept a whole number can lie (`fifteen_digit_forms`): cut or rounded up at the 15th
+/// digit, of the number or of the double nearest it, 32 away at most.
+const FIFTEEN_KEPT_WITHIN: u64 = 1_032;
+
+/// The numbers a flagged one may have been written from, as ranges of values (a 17-digit number's and an
+/// 18-digit one's, so a 17-digit number shown in a numeric cell still lies on it): a rounding, the numbers it
+/// rounds; 17 digits, that number or it with a check character after it; 18 characters failing the check, the
+/// same first 17 with any check character. None for anything else.
+fn possible_values(flagged: &str, problem: &str) -> Vec<(u64, u64)> {
+    if problem == IdProblem::PrecisionLost.code() {
+        if let Some(kept) = fifteen_digits_kept(flagged).and_then(|k| k.parse::<u64>().ok()) {
+            return vec![(kept.saturating_sub(FIFTEEN_KEPT_WITHIN), kept + FIFTEEN_KEPT_WITHIN)];
+        }
+        return shown_values(flagged).into_iter().collect();
+    }
+    let first17 = flagged.get(..17).filter(|f| f.bytes().all(|d| d.is_ascii_digit())).and_then(|f| f.parse().ok());
+    match (flagged.len(), first17) {
+        (17, Some(v)) => vec![(v, v), (v * 10, v * 10 + 10)],
+        (18, Some(v)) => vec![(v * 10, v * 10 + 10)],
+        _ => Vec::new(),
+    }
+}
+
+/// The numbers of 17 or 18 digits a number written with an exponent (4.50E+17, 4.50102201510081E+016) may be: those
+/// a program rounding at its last digit shown, or cutting there, leaves it.
+fn shown_values(flagged: &str) -> Option<(u64, u64)> {
+    let (mantissa, exponent) = flagged.split_once(['E', 'e'])?;
+    let exponent = exponent.trim_start_matches('+').parse::<u32>().ok().filter(|e| (16..=17).contains(e))?;
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    if int.len() != 1 || !int.bytes().chain(frac.bytes()).all(|d| d.is_ascii_digit()) {
+        return None;
+    }
+    let shown: u64 = format!("{int}{frac}").parse().ok()?;
+    let scale = 10u64.checked_pow(exponent.checked_sub(u32::try_from(frac.len()).ok()?)?)?;
+    let at = shown.checked_mul(scale)?;
+    Some((at.saturating_sub(scale / 2), at.checked_add(scale)?))
+}
+
 /// Whether `flagged`, a number that fails the check (not one a spreadsheet rounded), is the valid `number` typed
 /// wrong, given the two have one name: the same first 17 characters (the check character typed wrong, or left
 /// off), or, only in the same school and class, one place different. `check` lists such pairs as one child
@@ -1134,5 +1182,27 @@ mod tests {
         assert!(flagged_may_be(&real, &middle, "check_digit", true));
         assert!(!flagged_may_be(&real, &middle, "check_digit", false));
         assert!(flagged_may_be(&real, "", "missing", true));
+    }
+
+    #[test]
+    fn flagged_numbers_written_from_one_number_are_alike_and_others_not() {
+        let lost = IdProblem::PrecisionLost.code();
+        let short = IdProblem::Length(17).code();
+        // A 17-digit number, and that number through a numeric cell (exponent 16), or its 18-digit number rounded.
+        assert!(flagged_alike("45010220151008117", short, "4.50102201510081E+016", lost));
+        assert!(flagged_alike("4.50102201510081E+016", lost, "45010220151008117", short));
+        assert!(flagged_alike("45010220151008117", short, "4.50102201510081E+17", lost));
+        // Two roundings of one number, shown with other digits.
+        assert!(flagged_alike("4.50102E+17", lost, "4.50E+17", lost));
+        assert!(flagged_alike("4.50102E+17", lost, "450102201510081000", lost));
+        assert!(!flagged_alike("450102201510081000", lost, "4.502032018060625e+17", lost));
+        // A check character typed wrong, and the number rounded.
+        assert!(flagged_alike("450102201510081170", "check_digit", "4.50102201510081E+17", lost));
+        // Other numbers.
+        assert!(!flagged_alike("45010220151008117", short, "4.50102201510083E+016", lost));
+        assert!(!flagged_alike("4.50102E+17", lost, "4.51E+17", lost));
+        assert!(!flagged_alike("4.50202E+16", lost, "4.50202E+17", lost));
+        assert!(!flagged_alike("", "missing", "4.50E+17", lost));
+        assert!(!flagged_alike("2016-03-05", "date", "4.50E+17", lost));
     }
 }

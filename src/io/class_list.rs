@@ -706,6 +706,18 @@ fn masked_same_child((place, place_en): &(String, String), number: &str) -> Stri
     )
 }
 
+/// What is said of a row whose flagged number may be `held`, the flagged number of `name` of its class, written
+/// another way (`Moves::flagged_alike`).
+fn flagged_alike_message(name: &str, held: &str) -> String {
+    let held = id_number::mask(held);
+    format!(
+        "身份证号码有问题，与本班同名的 {name} 所登记的号码 {held}（同样待核对）可能是同一号码被表格改写：此行即此学生，未新增，\
+         号码不变；仍请向家长核对完整号码 (the ID number has a problem, and may be the number held by {name} of this \
+         class, {held}, still to be checked too, as a spreadsheet rewrote it: the row is that pupil, not added, the \
+         number kept; ask the family for the whole number all the same)"
+    )
+}
+
 /// What is said of a row imported with an ID number that has a problem, `p`.
 fn flagged_message(p: &IdProblem) -> String {
     format!("{}（已导入并标记）({}: imported and flagged)", p.message_zh(), p.message_en())
@@ -2682,6 +2694,8 @@ impl RowReader<'_> {
             // Said in place of the row's empty number (`said_of_applied`).
             number_to_check: _,
             number_kept,
+            // Said in place of the row's flagged number (`said_of_applied`).
+            flagged_alike: _,
             // Said at the row without a number that was the pupil (`pairing_said`).
             unnumbered_taken: _,
             phone_not_taken,
@@ -3822,6 +3836,14 @@ impl RowReader<'_> {
             },
             _ => None,
         };
+        // A flagged number that may be the one the pupil of its name and class holds, written another way, is that
+        // pupil, still to be checked: nothing new.
+        let alike = match applied.as_ref().map(|a| &a.outcome) {
+            Some(IncomingOutcome::Updated(m) | IncomingOutcome::Kept(m)) => {
+                m.flagged_alike.as_deref().map(|held| flagged_alike_message(&m.name, held))
+            }
+            _ => None,
+        };
         // Her 15-digit number came from a row of this import, not from the drive.
         let paired_row = match &pairing {
             Some(Pairing::ToCheck { valid, .. }) => self.first.seen_at(*valid).map(|seen| seen.place((file, sheet))),
@@ -3840,7 +3862,7 @@ impl RowReader<'_> {
                      (the empty ID number is {name} of this class, held already, whose number is still to be \
                      checked and which the batch template leaves out on purpose: nothing new, not added)"
                 ),
-                (None, _) => message,
+                (None, _) => alike.unwrap_or(message),
             };
             self.problem_in(file, sheet, row_no, id_header, message);
         }

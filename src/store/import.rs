@@ -237,6 +237,10 @@ pub struct Moves {
     /// The row gives no ID number (an empty cell, a formula the file holds no result for) and is the one pupil of
     /// that name, school and class held with a valid number, which stays: the number held. Not a second child.
     pub number_kept: Option<String>,
+    /// The row's number is flagged, and may be the flagged number the one pupil of its name and class is held with,
+    /// written another way (`id_number::flagged_alike`: a spreadsheet's rounding of it, or it with a check
+    /// character): that pupil, whose number stays, still to be checked. The number held. Not a second child.
+    pub flagged_alike: Option<String>,
     /// The pupil was held with a flagged number (mistyped, rounded, shortened) and the row gives the valid one,
     /// which replaced it (`correct_id_number`): (the number held before, the list's).
     pub corrected_number: Option<(String, String)>,
@@ -703,7 +707,7 @@ impl ImportSession<'_> {
             tx.prepare_cached(FLAGGED_NAMED)?.query_row(params![rounded, row.name], |r| r.get(0)).optional()?;
         let found = match held {
             Some(id) => Some(id),
-            // Found on the drive with the number written another way (`flagged_pupil_of_rounded_number`).
+            // Found on the drive with the number written another way (`flagged_pupil_alike`).
             None => flagged_same_pupil(tx, row, self.batch.last_before)?.map(|(id, _)| id),
         };
         let Some(id) = found else { return Ok(()) };
@@ -988,6 +992,40 @@ fn pupil_holding_whole_number(tx: &Transaction, row: &Incoming, last_before: i64
     })
 }
 
+/// A number shown shorter than 15 digits (4.50E+17, as a narrow cell or a scientific format shows it) for the one
+/// pupil of the row's name, school and class holding a whole number it rounds (`id_number::Rounding::Shown`): that
+/// child, as `id_number::flagged_may_be` pairs them the other way round, never a second one beside them. With the
+/// pupil's number.
+fn pupil_of_class_holding_shown_number(
+    tx: &Transaction,
+    row: &Incoming,
+    last_before: i64,
+) -> Result<Option<(i64, String)>> {
+    if id_number::fifteen_digits_kept(&row.id.normalized).is_some() || (row.grade.is_empty() && row.class.is_empty()) {
+        return Ok(None);
+    }
+    let order = crate::domain::class_label::order_key(&row.grade, &row.class);
+    let school = row.school_given.then_some(row.school.as_str());
+    let class = ClassKey::of(&row.grade, &row.class);
+    let mut stmt = tx.prepare_cached(VALID_SAME_CLASS)?;
+    let mut rows = stmt.query(params![order, row.name, school, last_before])?;
+    let mut found = None;
+    while let Some(r) = rows.next()? {
+        let (id, number, grade, class_name): (i64, String, String, String) =
+            (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
+        if ClassKey::of(&grade, &class_name) != class
+            || id_number::rounding_of(&number, &row.id.normalized) != Some(id_number::Rounding::Shown)
+        {
+            continue;
+        }
+        if found.is_some() {
+            return Ok(None);
+        }
+        found = Some((id, number));
+    }
+    Ok(found)
+}
+
 /// The pupil a row is, found by its number: its id, and what is known of the row's number: the whole number the
 /// pupil holds when the row's is that number rounded by a spreadsheet (`pupil_holding_whole_number`), or the
 /// flagged number held when the row gives none (`FLAGGED_OF_CLASS`).
@@ -1003,9 +1041,13 @@ fn existing(tx: &Transaction, row: &Incoming, last_before: i64) -> Result<Existi
                 .optional()?;
             match flagged {
                 None if matches!(problem, IdProblem::PrecisionLost) => {
-                    return Ok(match pupil_holding_whole_number(tx, row, last_before)? {
+                    let whole = match pupil_holding_whole_number(tx, row, last_before)? {
+                        Some(found) => Some(found),
+                        None => pupil_of_class_holding_shown_number(tx, row, last_before)?,
+                    };
+                    return Ok(match whole {
                         Some((id, whole)) => {
-                            Existing::Found(id, Known { whole_number: Some(whole), ..Known::default() })
+                            Existing::Found(id, Box::new(Known { whole_number: Some(whole), ..Known::default() }))
                         }
                         None => Existing::None,
                     });
@@ -1033,7 +1075,7 @@ fn existing(tx: &Transaction, row: &Incoming, last_before: i64) -> Result<Existi
         }
     };
     Ok(match found {
-        Some(id) => Existing::Found(id, Known::default()),
+        Some(id) => Existing::Found(id, Box::default()),
         None => Existing::None,
     })
 }
@@ -1068,9 +1110,11 @@ fn unnumbered_of_class(
     Ok(match (flagged.as_slice(), kept.as_slice()) {
         ([(_, _, theirs)], []) | ([], [(_, _, theirs)]) if apart(theirs) => Existing::None,
         ([(id, held, _)], []) => {
-            Existing::Found(*id, Known { number_to_check: Some(held.clone()), ..Known::default() })
+            Existing::Found(*id, Box::new(Known { number_to_check: Some(held.clone()), ..Known::default() }))
         }
-        ([], [(id, held, _)]) => Existing::Found(*id, Known { number_kept: Some(held.clone()), ..Known::default() }),
+        ([], [(id, held, _)]) => {
+            Existing::Found(*id, Box::new(Known { number_kept: Some(held.clone()), ..Known::default() }))
+        }
         ([], []) => Existing::None,
         _ => Existing::Several,
     })
@@ -1122,7 +1166,7 @@ fn unnumbered_added_of_class(tx: &Transaction, batch: &Batch, row: &Incoming) ->
 
 /// The pupil a row is, as `existing` finds them.
 enum Existing {
-    Found(i64, Known),
+    Found(i64, Box<Known>),
     None,
     /// The row gives no number, and the drive holds several pupils of its name in its school and class (by a
     /// valid number, or a flagged one): which of them it is, is not guessed.
@@ -1539,7 +1583,7 @@ fn apply_one(
             batch.write_pending(tx, ctx)?;
         }
         seen(tx, batch, id)?;
-        return update_existing(tx, ctx, id, row, batch, known);
+        return update_existing(tx, ctx, id, row, batch, *known);
     }
     // The number exactly as this drive held it before a correction: stronger evidence than any look-alike.
     if let Some((id, held)) = batch.corrected_from(tx, row)? {
@@ -1561,11 +1605,13 @@ fn apply_one(
         return update_existing(tx, ctx, id, &row, batch, known);
     }
     if batch.flagged_names.contains(&row.name)
-        && let Some(id) = flagged_pupil_of_rounded_number(tx, row, batch.last_before)?
+        && row.id.problem() == Some(&IdProblem::PrecisionLost)
+        && let Some((id, held)) = flagged_pupil_alike(tx, row, batch.last_before)?
     {
         // The pupil keeps the number held, flagged still: the family is asked for it all the same.
         seen(tx, batch, id)?;
-        return update_existing(tx, ctx, id, row, batch, Known::default());
+        let known = Known { flagged_alike: (held != row.id.normalized).then_some(held), ..Known::default() };
+        return update_existing(tx, ctx, id, row, batch, known);
     }
     if batch.flagged_names.contains(&row.name)
         && let Some((id, rounded_alike)) = flagged_same_pupil(tx, row, batch.last_before)?
@@ -1595,6 +1641,16 @@ fn apply_one(
     {
         seen(tx, batch, id)?;
         let known = Known { mistyped_number: Some((row_number(row).to_owned(), held)), ..Known::default() };
+        return update_existing(tx, ctx, id, row, batch, known);
+    }
+    // A flagged number of another kind that may be the one a pupil of the name and class is held with (a 17-digit
+    // number for a pupil held with its rounding): that pupil, as a rounded one is above.
+    if batch.flagged_names.contains(&row.name)
+        && !matches!(row.id.problem(), None | Some(IdProblem::PrecisionLost | IdProblem::Missing))
+        && let Some((id, held)) = flagged_pupil_alike(tx, row, batch.last_before)?
+    {
+        seen(tx, batch, id)?;
+        let known = Known { flagged_alike: (held != row.id.normalized).then_some(held), ..Known::default() };
         return update_existing(tx, ctx, id, row, batch, known);
     }
     if row.id.is_valid()
@@ -1899,18 +1955,22 @@ fn the_one_flagged<T>(
 /// another program wrote (the same 15 digits written another way, 4.502032018060625e+17 for 450203201806063000, or
 /// rounded at the 15th where this one was cut: 1000 apart at most): the same child, whose number stays. Only one
 /// candidate is trusted, and only in the row's class: such a number says less of who the child is than a valid one.
-fn flagged_pupil_of_rounded_number(tx: &Transaction, row: &Incoming, last_before: i64) -> Result<Option<i64>> {
-    if row.id.problem() != Some(&IdProblem::PrecisionLost) {
-        return Ok(None);
-    }
+/// So is any flagged number that may have been written from the same number as the one held
+/// (`id_number::flagged_alike`: 4.50E+17 for 4.50102E+17, 4.50102201510081E+016 for 45010220151008117), where
+/// taking the row for a new child would list one child twice. With the number held.
+fn flagged_pupil_alike(tx: &Transaction, row: &Incoming, last_before: i64) -> Result<Option<(i64, String)>> {
+    let Some(here) = row.id.problem().map(IdProblem::code) else { return Ok(None) };
+    let rounded = here == IdProblem::PrecisionLost.code();
     the_one_flagged(tx, row, last_before, |id, number, problem, same_class, _| {
-        let rounds = if problem == IdProblem::PrecisionLost.code() {
-            let kept = |n: &str| id_number::fifteen_digits_kept(n).and_then(|k| k.parse::<u64>().ok());
-            kept(number).zip(kept(&row.id.normalized)).is_some_and(|(held, here)| held.abs_diff(here) <= 1000)
-        } else {
-            id_number::rounding_of(number, &row.id.normalized) == Some(id_number::Rounding::Fifteen)
-        };
-        (same_class && rounds).then_some(id)
+        let rounds = rounded
+            && if problem == IdProblem::PrecisionLost.code() {
+                let kept = |n: &str| id_number::fifteen_digits_kept(n).and_then(|k| k.parse::<u64>().ok());
+                kept(number).zip(kept(&row.id.normalized)).is_some_and(|(held, here)| held.abs_diff(here) <= 1000)
+            } else {
+                id_number::rounding_of(number, &row.id.normalized) == Some(id_number::Rounding::Fifteen)
+            };
+        let alike = rounds || id_number::flagged_alike(number, problem, &row.id.normalized, here);
+        (same_class && alike).then(|| (id, number.to_owned()))
     })
 }
 
@@ -2117,6 +2177,8 @@ struct Known {
     number_to_check: Option<String>,
     /// The row gives no number and is the one pupil of its name, school and class held with a valid one: kept.
     number_kept: Option<String>,
+    /// The row's flagged number may be the pupil's flagged one: the number held.
+    flagged_alike: Option<String>,
 }
 
 /// A pupil already on the roster: the list may move them to another class or correct the name or phone;
@@ -2169,7 +2231,8 @@ fn update_existing(
         row
     };
     let mut changes = Vec::new();
-    let Known { old_number, whole_number, mistyped_number, former_name, number_to_check, number_kept } = known;
+    let Known { old_number, whole_number, mistyped_number, former_name, number_to_check, number_kept, flagged_alike } =
+        known;
     let mut moves = Moves {
         old_number,
         whole_number,
@@ -2177,6 +2240,7 @@ fn update_existing(
         former_name,
         number_to_check,
         number_kept,
+        flagged_alike,
         name: current.name.clone(),
         ..Moves::default()
     };
@@ -2356,7 +2420,8 @@ fn update_existing(
         || moves.mistyped_number.is_some()
         || moves.former_name.is_some()
         || moves.number_to_check.is_some()
-        || moves.number_kept.is_some();
+        || moves.number_kept.is_some()
+        || moves.flagged_alike.is_some();
     let n = if changes.is_empty() { 0 } else { fields::apply(tx, ctx, id, &changes)? };
     let outcome = match (n, told) {
         (0, false) => IncomingOutcome::Unchanged,
