@@ -1682,6 +1682,33 @@ fn a_flagged_number_written_another_way_is_the_pupil_of_the_name_and_class_held_
     );
 }
 
+/// A row whose 姓名 and 身份证号码 cells are swapped (a valid number where the name goes, the name where the number
+/// goes) is the pupil, imported with the two put right and said at its row; one whose name cell holds the number
+/// and ID cell nothing is imported with the number. Before, both were dropped as holding no name and no number.
+#[test]
+fn a_row_with_its_name_and_number_swapped_is_imported_put_right_and_said() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("三年级2班.csv");
+    let (swapped, alone) = (valid("45010320170505507"), valid("45010320170606608"));
+    std::fs::write(
+        &path,
+        format!(
+            "姓名,身份证号码,班级\n正常生,{},三年级2班\n{swapped},甲八,三年级2班\n{alone},,三年级2班\n",
+            valid("45010320170505505")
+        ),
+    )
+    .unwrap();
+    let mut store = store();
+    let report = class_list::import(&mut store, &[path.as_path()], Some("测试小学"), false).unwrap();
+    assert_eq!((report.added, report.skipped), (3, 0), "{:?}", report.problems);
+    let held = store.student_by_id_number(&swapped).unwrap().map(|p| p.name);
+    assert_eq!(held.as_deref(), Some("甲八"));
+    assert!(store.student_by_id_number(&alone).unwrap().is_some());
+    let said: Vec<_> = report.problems.iter().filter(|p| p.row == Some(3)).map(|p| p.message.as_str()).collect();
+    assert!(said.iter().any(|m| m.contains("填反")), "{said:?}");
+    assert!(!report.problems.iter().any(|p| p.message.contains("没有姓名和身份证号码")), "{:?}", report.problems);
+}
+
 /// A CSV column of numbers a spreadsheet rounded (15 digits, then 000) holds some whose check digit holds by
 /// chance: such a number is flagged as its neighbours are, not stored as a whole number, and the children sharing
 /// it are each imported, not left out as one number of two names. A list of whole numbers with one ending in 000

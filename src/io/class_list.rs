@@ -3207,6 +3207,17 @@ impl RowReader<'_> {
                 &emptied
             }
         };
+        // A valid number where the name goes, beside a name (or nothing) where the number goes: the two cells typed
+        // into each other's column, read put right and said, never a row said to hold neither.
+        let swapped: Vec<Cell>;
+        let row = match self.name_and_id_swapped(map, row) {
+            Some((cells, message)) => {
+                self.problem(file, sheet, row_no, &header_of(Column::Name), message);
+                swapped = cells;
+                &swapped
+            }
+            None => row,
+        };
         let name_cell = map.get(Column::Name, row);
         if row.iter().any(|c| matches!(c, Cell::Unevaluated(_))) {
             self.unevaluated(file, sheet, map, row_no, row);
@@ -4353,6 +4364,51 @@ impl RowReader<'_> {
             )),
             None => RowKind::Pupil,
         }
+    }
+
+    /// The row with its name and ID number cells exchanged, and what to say of it, where the name cell holds a valid
+    /// ID number and the ID number cell a name, or nothing: the two typed into each other's column. `None` for any
+    /// other row.
+    fn name_and_id_swapped(&self, map: &HeaderMap, row: &[Cell]) -> Option<(Vec<Cell>, String)> {
+        let (&at_name, &at_id) = (map.columns.get(&Column::Name)?, map.columns.get(&Column::IdNumber)?);
+        let in_name = row.get(at_name).filter(|_| at_name != at_id)?;
+        let number = match in_name {
+            Cell::Number(f) => id_number::check_numeric_cell(*f, self.today),
+            _ => id_number::check(&in_name.text_ref(), self.today),
+        };
+        if !number.is_valid() || in_name.text_ref().chars().nth(MAX_ID_CHARS).is_some() {
+            return None;
+        }
+        let in_id = row.get(at_id).unwrap_or(&Cell::Empty);
+        let name = clean_name(&in_id.text_ref());
+        let a_name = matches!(in_id, Cell::Text(_))
+            && name.chars().any(char::is_alphabetic)
+            && !name.chars().any(|c| c.is_ascii_digit())
+            && !self.synonyms.is_footer(&name);
+        if !a_name && !in_id.is_empty() {
+            return None;
+        }
+        let mut cells = row.to_vec();
+        if cells.len() <= at_id {
+            cells.resize(at_id + 1, Cell::Empty);
+        }
+        cells.swap(at_name, at_id);
+        let shown = id_number::mask(&number.normalized);
+        let message = if a_name {
+            let name = quoted(&name);
+            format!(
+                "姓名栏是身份证号码 {shown}，身份证号码栏是“{name}”，像是两栏填反了：已按姓名“{name}”、身份证号码 {shown} \
+                 导入，请核对原表 (the name cell holds the ID number {shown} and the ID number cell “{name}”, as if the \
+                 two were typed into each other's column: imported as {name} with {shown}; check the list)"
+            )
+        } else {
+            format!(
+                "姓名栏是身份证号码 {shown}，身份证号码栏为空：已按身份证号码 {shown} 导入，请核对原表并补填姓名 (the name \
+                 cell holds the ID number {shown} and the ID number cell is empty: imported with {shown}; check the \
+                 list and fill in the name)"
+            )
+        };
+        Some((cells, message))
     }
 
     /// The cell marking a row as a template's example (示例, 样例): only where a template puts it, in the 序号
