@@ -467,6 +467,31 @@ fn a_tax_list_of_only_invalid_numbers_is_refused_as_matching_no_pupil() {
     assert_eq!((kept["matches_no_pupil"].as_bool(), kept["unapplied_payments"].as_u64()), (Some(true), Some(1)));
 }
 
+/// A tax row with a pupil's name and her number with its check character typed wrong is most likely her payment:
+/// not recorded, but kept for her and said at its row, listed by `check` under her with a reason of its own (her
+/// number is right), and said beside her 否 on the forms; a list of only such a row is this school's. Before, it was
+/// refused as another school's, and kept it had `check` tell to correct her number and the forms show her plainly
+/// unpaid.
+#[test]
+fn a_tax_row_with_a_pupils_number_whose_check_character_is_wrong_is_said_as_probably_hers() {
+    let (dir, db) = sample_drive_in(2024);
+    let (sun, typed) = ("450203201909308803", "450203201909308800");
+    let file =
+        write(dir.path(), "typo.csv", &format!("姓名,身份证号码,缴费金额,缴费日期\n孙语,{typed},380,2023-10-10\n"));
+    let said = ok(canbao(&db).args(["reconcile", "--source", "tax"]).arg(&file));
+    assert!(said.contains("typo.csv 第 2 行") && said.contains("像是同一人"), "{said}");
+    assert_eq!(json(canbao(&db).args(["find", sun, "--json"]))[0]["payment"], "unpaid");
+    let check = json(canbao(&db).args(["check", "--json", "--reveal"]));
+    let unrecorded = check["tax_paid_unrecorded"].as_array().expect("group");
+    let line = unrecorded.iter().find(|u| u["id_number"] == typed).unwrap_or_else(|| panic!("{check}"));
+    assert_eq!((line["reason"].as_str(), line["pupil"]["name"].as_str()), (Some("mistyped_number"), Some("孙语")));
+    assert!(!line["advice"].as_str().unwrap_or_default().contains("更正号码并"), "{line}");
+    let sheet = export(&db, "sheet", &dir.path().join("sheet.xlsx"), &[]);
+    let (rows, remark) = table_column(&workbook(&sheet[0])[0].1, "序号", "备注");
+    let said = "税务名单有此身份证号码的缴费，但号码校验位不同（孙语（380 元，2023-10-10）），待核实";
+    assert_eq!((row_of(&rows, "孙语")[4].as_str(), row_of(&rows, "孙语")[remark].as_str()), ("否", said));
+}
+
 /// Payments the tax office recorded beside the roster's 不参保, 已离校 and 异地参保 are counted in the summary
 /// (状态与缴费不一致), where before it said 状态冲突 0 and then listed them; and the pupil who left reads 是 on the
 /// student information sheet with the roster's word in 备注, as the other two do, where before it had none.

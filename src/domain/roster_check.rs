@@ -866,7 +866,11 @@ pub fn tax_paid_unrecorded(kept: &[KeptPayment], students: &[Student]) -> Vec<Un
             why_en: said.why(true),
             advice: said.advice(false).to_owned(),
             advice_en: said.advice(true).to_owned(),
-            pupil: holding.first().map(|s| PupilRef::from(*s)),
+            // A number typed wrong is nobody's: the pupil it was typed for is named.
+            pupil: holding
+                .first()
+                .or(matched.filter(|_| r.reason == UnappliedReason::MistypedNumber))
+                .map(|s| PupilRef::from(*s)),
         };
         let row = (
             k.id_number.as_str(),

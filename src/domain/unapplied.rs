@@ -25,6 +25,9 @@ pub enum UnappliedReason {
     RoundedNumber,
     /// The number is held, under another name.
     OtherName,
+    /// The number fails the check, and is that of the pupil of the list's name typed wrong: the same first 17
+    /// characters (`id_number::mistyped_from`). Most likely her payment, not recorded until the operator confirms it.
+    MistypedNumber,
     /// The roster's standing contradicts a payment (不参保, 异地参保, 已离校; 财政代缴 against a family's payment).
     RosterStatus,
     /// The pupil's rows hold a refund or an amount nobody can read: none of them were recorded.
@@ -61,7 +64,7 @@ pub struct UnappliedPayment {
     pub sheet: String,
     pub row: usize,
     pub reason: UnappliedReason,
-    /// `OtherName`: the name the roster holds.
+    /// `OtherName`, `MistypedNumber`: the name the roster holds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub roster_name: Option<String>,
     /// `RosterStatus`: the roster's standing, as an enrollment or payment code (`declined`, `government` …).
@@ -132,6 +135,13 @@ impl UnappliedPayment {
             (UnappliedReason::OtherName, true) => {
                 format!("the roster holds the number under {roster_name}, the list says {}", self.name)
             }
+            (UnappliedReason::MistypedNumber, false) => {
+                format!("身份证号码校验位与同名学生 {roster_name} 的号码不同，像是同一人，待核实")
+            }
+            (UnappliedReason::MistypedNumber, true) => format!(
+                "the number differs only in its check character from that of {roster_name}, of the same name: most \
+                 likely the same child, to be confirmed"
+            ),
             (UnappliedReason::RosterStatus, false) => {
                 format!("名单为“{}”，文件为已缴费", self.roster_status_label(false))
             }
@@ -219,6 +229,13 @@ impl UnappliedPayment {
                 "set the ID number column of the source sheet to text, fill in the whole numbers and export the list \
                  again, and reconcile it again"
             }
+            (UnappliedReason::MistypedNumber, false) => {
+                "请向税务核实号码；确是此学生的缴费的，在学生详情中手工记录缴费，学生的号码无需更改"
+            }
+            (UnappliedReason::MistypedNumber, true) => {
+                "check the number with the tax office; if the payment is the pupil's, record it by hand on the detail \
+                 screen; the pupil's number needs no change"
+            }
             (UnappliedReason::OtherName, false) => "核实姓名后在学生详情中按 E 更正，再重新对账",
             (UnappliedReason::OtherName, true) => {
                 "check the name, correct it with E on the detail screen, and reconcile again"
@@ -291,7 +308,7 @@ const OTHER_NAME_END: &str = "待核实";
 /// Whether a kept record is one the forms' 备注 say beside an unpaid pupil's 否 ([`other_name_remark`]): a payment
 /// held under another name, or one whose amount nobody could read (`4OO`).
 pub fn said_on_forms(record: &UnappliedPayment) -> bool {
-    record.reason == UnappliedReason::OtherName
+    matches!(record.reason, UnappliedReason::OtherName | UnappliedReason::MistypedNumber)
         || (record.reason == UnappliedReason::Held && record.written_amount.is_some())
 }
 
@@ -306,12 +323,16 @@ pub fn said_on_forms(record: &UnappliedPayment) -> bool {
 pub fn other_name_remark(records: &[&UnappliedPayment]) -> Option<String> {
     let mut names: Vec<String> = Vec::new();
     let mut unread: Vec<String> = Vec::new();
+    let mut mistyped: Vec<String> = Vec::new();
     for r in records {
         let day = r.paid_on.map_or_else(|| "日期不详".to_owned(), |d| d.to_string());
         // 「；」 parts a 备注 read back: a name never holds one, but a list's cell may.
         let (one, list) = match (&r.written_amount, r.reason) {
             (Some(written), UnappliedReason::Held) => {
                 (format!("“{}”，{day}，{}", written.trim().replace('；', "，"), r.place(false)), &mut unread)
+            }
+            (_, UnappliedReason::MistypedNumber) => {
+                (format!("{}（{} 元，{day}）", r.name.trim().replace('；', "，"), r.amount_text()), &mut mistyped)
             }
             _ => (format!("{}（{} 元，{day}）", r.name.trim().replace('；', "，"), r.amount_text()), &mut names),
         };
@@ -325,6 +346,9 @@ pub fn other_name_remark(records: &[&UnappliedPayment]) -> Option<String> {
     }
     if !unread.is_empty() {
         said.push(format!("{OTHER_NAME_PREFIX}金额无法识别（{}），{OTHER_NAME_END}", unread.join("、")));
+    }
+    if !mistyped.is_empty() {
+        said.push(format!("{OTHER_NAME_PREFIX}号码校验位不同（{}），{OTHER_NAME_END}", mistyped.join("、")));
     }
     (!said.is_empty()).then(|| said.join("；"))
 }

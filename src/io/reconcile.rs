@@ -1245,6 +1245,12 @@ impl Run<'_> {
                 } else {
                     self.old_number_pupil(sheet, row_no, &header_of, &check.normalized, &file_name)?
                 };
+                if old.is_none()
+                    && let Some(pupil) = self.mistyped_pupil(&check.normalized, &file_name)?
+                {
+                    self.mistyped_said(sheet, map, (row_no, row), &check.normalized, &problem, &pupil);
+                    return Ok(());
+                }
                 let Some(pupil) = old else {
                     let kept = (None, check.normalized.as_str(), UnappliedReason::InvalidNumber, None);
                     self.keep_row(sheet, map, row_no, row, kept);
@@ -1379,6 +1385,47 @@ impl Run<'_> {
         );
         self.problem(sheet, row_no, header_of(Column::IdNumber), message);
         Ok(Some(pupil))
+    }
+
+    /// The pupil of the list's name holding the valid number the row's, which fails the check, was typed wrong
+    /// from: the same first 17 characters (`id_number::mistyped_from`, as the import and `check` pair them).
+    fn mistyped_pupil(&self, typed: &str, file_name: &str) -> Result<Option<Student>, StoreError> {
+        let Some(first17) = typed.get(..17).filter(|f| !file_name.is_empty() && f.bytes().all(|b| b.is_ascii_digit()))
+        else {
+            return Ok(None);
+        };
+        let number = format!("{first17}{}", id_number::check_char(first17.as_bytes()));
+        if !id_number::mistyped_from(&number, typed, false) {
+            return Ok(None);
+        }
+        Ok(self.store.student_by_id_number(&number)?.filter(|s| clean_name(&s.name) == file_name))
+    }
+
+    /// A row whose number is `pupil`'s typed wrong (`mistyped_pupil`): most likely her payment, yet a number the
+    /// tax office holds wrong may be another child's, so it is not recorded. Kept for her (`check` lists it, the
+    /// forms say it beside her 否) and said at the row, and the list names a pupil of this drive.
+    fn mistyped_said(
+        &mut self,
+        sheet: &Sheet,
+        map: &HeaderMap,
+        (row_no, row): (usize, &[Cell]),
+        typed: &str,
+        problem: &IdProblem,
+        pupil: &Student,
+    ) {
+        self.named_a_pupil = true;
+        let kept = (Some(pupil.id), typed, UnappliedReason::MistypedNumber, Some(pupil.name.clone()));
+        self.keep_row(sheet, map, row_no, row, kept);
+        let (name, held) = (&pupil.name, id_number::mask(&pupil.id_number));
+        let message = format!(
+            "{}，前 17 位与同名学生 {name}（{held}）的号码相同，像是同一人：此行未记入，请向税务核实后在学生详情中手工记录缴费，\
+             学生的号码无需更改 ({}; its first 17 characters are those of {name} ({held}), of the same name: most likely \
+             the same child, not recorded; check with the tax office, then record the payment by hand on the detail \
+             screen; the pupil's number needs no change)",
+            problem.message_zh(),
+            problem.message_en()
+        );
+        self.problem(sheet, row_no, map.header_text(Column::IdNumber, &sheet.rows), message);
     }
 
     /// The one pupil of this name held with this number as a spreadsheet rounds it (the first 15 digits and
