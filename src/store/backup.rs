@@ -71,7 +71,13 @@ impl Store {
     }
 
     /// The daily backup: taken when the last one here (see [`Store::last_backup_here`]) is older than today.
+    ///
+    /// A file in a backups folder takes none: it is itself a backup, and opening it only to look would change it
+    /// (the stamp written into it) and start a `backups/backups/` folder the restore picker then lists.
     pub fn backup_if_due(&mut self) -> Result<Option<PathBuf>> {
+        if self.path().is_some_and(|p| backup_copy(p).is_some()) {
+            return Ok(None);
+        }
         let today = super::instant::beijing_today();
         let last = self.last_backup_here()?.unwrap_or_default();
         // The Beijing day of the instant the stamp names, whatever zone wrote it.
@@ -964,6 +970,20 @@ mod tests {
         store.backup_now("test").unwrap();
         let stamp = store.meta("last_backup").unwrap().unwrap_or_default();
         assert!(stamp.ends_with('Z') && crate::store::instant::parse(&stamp).is_some(), "stored in UTC: {stamp}");
+    }
+
+    /// A backup opened to look at it takes no daily backup of its own: nothing written into it, no
+    /// `backups/backups/` folder.
+    #[test]
+    fn a_backup_opened_takes_no_daily_backup_of_itself() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("a.db")).unwrap();
+        let backup = store.backup_now("manual").unwrap().expect("written");
+        drop(store);
+        let mut opened = Store::open(&backup).unwrap();
+        assert_eq!(opened.backup_if_due().unwrap(), None);
+        assert_eq!(opened.last_backup_here().unwrap(), None, "no stamp written into the backup");
+        assert!(!backup.parent().unwrap().join("backups").exists(), "no backups/backups/ folder");
     }
 
     /// A copy of the drive in another folder carries the original's record of its last backup, taken into the
