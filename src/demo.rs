@@ -48,6 +48,19 @@ pub fn sample_path(drive: &Path) -> std::path::PathBuf {
     drive.with_file_name("demo.db")
 }
 
+/// The sample file beside an empty `drive`, when it was changed after the sample was loaded (most likely an
+/// import meant for the drive, made after a stray key opened the sample): its path. Read-only, as looking at a
+/// file must not change it.
+pub fn changed_sample_beside(drive: &Path) -> Option<std::path::PathBuf> {
+    let sample = sample_path(drive);
+    let true_path = crate::store::lock::true_path;
+    if !sample.exists() || true_path(&sample) == true_path(drive) {
+        return None;
+    }
+    let store = Store::open_read_only(&sample).ok().filter(is_demo)?;
+    changed_since_created(&store).ok()?.then_some(sample)
+}
+
 /// A fresh demo file at `path`. An existing file there is replaced only when it is itself a demo, so pointing
 /// `demo` at a real drive by mistake cannot wipe it; and a demo file holding changes made after it was
 /// created (an import, a mark) is first copied to the backups folder under a name pruning never touches. The

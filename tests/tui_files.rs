@@ -2061,3 +2061,102 @@ fn the_screens_template_in_a_later_year_holds_the_new_pupils_and_leavers() {
         Store::open_read_only(&drive).unwrap().exports().unwrap().into_iter().map(|(_, _, r)| r.form).collect();
     assert_eq!(forms, ["template_changes", "template"]);
 }
+
+/// A class list naming its school, written beside the drive from the fixture's pupils.
+fn list_with_school(dir: &Path) -> PathBuf {
+    let fixture =
+        std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/utf8_bom.csv")).unwrap();
+    let mut lines = fixture.trim_start_matches('\u{feff}').lines();
+    let mut text = format!("学校,{}\n", lines.next().unwrap());
+    for line in lines {
+        text.push_str(&format!("新城小学,{line}\n"));
+    }
+    let list = dir.join("三年级.csv");
+    std::fs::write(&list, text).unwrap();
+    list
+}
+
+/// The screen's last rows at 80 columns: the status line and the keys' rows under it.
+fn status_at_80(app: &mut App) -> String {
+    app.update(Action::Resize(80, 24));
+    let rows = screen(app);
+    rows[rows.len() - 3..].join("\n")
+}
+
+/// A stray `1` on the welcome opened the sample file and nothing but the title bar said so: the line that
+/// explained it was cut at 80 columns before its point. It now says first that this is the sample, not real data.
+#[test]
+fn the_sample_says_first_at_80_columns_that_it_is_not_real_data() {
+    for (lang, said) in [(Language::Zh, "现为示例数据，不是正式数据"), (Language::En, "SAMPLE file, not real data")]
+    {
+        let dir = tempfile::tempdir().unwrap();
+        let mut app = app_on(&dir.path().join("school.db"), lang);
+        app.update(Action::LoadSample);
+        let status = status_at_80(&mut app);
+        assert!(status.contains(said), "{status}");
+        let text = &app.status.as_ref().unwrap().text;
+        assert!(unicode_width::UnicodeWidthStr::width(text.as_str()) <= 80, "{text}");
+    }
+}
+
+/// An import into the sample file says so in its preview and asks at Enter, No by default; No goes back to the
+/// real drive, whose own preview follows, and the pupils go there, the sample untouched.
+#[test]
+fn an_import_into_the_sample_asks_and_no_imports_into_the_real_drive() {
+    let dir = tempfile::tempdir().unwrap();
+    let drive = dir.path().join("school.db");
+    let list = list_with_school(dir.path());
+    let mut app = app_on(&drive, Language::Zh);
+    app.update(Action::LoadSample);
+    preview_import(&mut app, &list);
+    let shown = screen(&app).join("\n");
+    assert!(shown.contains("这是示例数据文件，不是正式数据"), "{shown}");
+    app.update(Action::Confirm);
+    let question = app.question().expect("Enter asks before importing into the sample").to_owned();
+    assert!(question.contains("示例数据文件") && question.contains(&drive.display().to_string()), "{question}");
+    // Enter at the question is No.
+    app.update(Action::Confirm);
+    wait_for_jobs(&mut app);
+    assert!(!app.demo, "the app is back in the real drive");
+    assert_eq!(app.store.path(), Some(drive.as_path()));
+    let shown = screen(&app).join("\n");
+    assert!(!shown.contains("这是示例数据文件"), "the drive's preview is not the sample's: {shown}");
+    app.update(Action::Confirm);
+    wait_for_jobs(&mut app);
+    assert!(students_in(&drive) > 0, "the pupils went into the real drive");
+    assert_eq!(students_in(&dir.path().join("demo.db")), 360, "the sample holds its made-up pupils only");
+}
+
+/// Yes imports into the sample, as asked; no form is exported from it, and the empty real drive, opened again,
+/// says the sample beside it was changed.
+#[test]
+fn the_sample_exports_nothing_and_the_empty_drive_says_the_sample_was_changed() {
+    for lang in [Language::Zh, Language::En] {
+        let dir = tempfile::tempdir().unwrap();
+        let drive = dir.path().join("school.db");
+        let list = list_with_school(dir.path());
+        let mut app = app_on(&drive, lang);
+        app.update(Action::LoadSample);
+        preview_import(&mut app, &list);
+        app.update(Action::Confirm);
+        app.update(Action::Yes);
+        wait_for_jobs(&mut app);
+        let sample = dir.path().join("demo.db");
+        assert!(students_in(&sample) > 360, "Yes imported into the sample");
+        app.update(Action::Back);
+        app.open_export();
+        let status = app.status.clone().expect("the refusal is said");
+        assert!(status.error && app.modal.is_none(), "{status:?}");
+        let said =
+            if lang == Language::Zh { "示例数据文件不导出表格" } else { "SAMPLE file exports no forms" };
+        assert!(status.text.contains(said), "{}", status.text);
+        drop(app);
+        assert_eq!(students_in(&drive), 0);
+
+        let mut app = app_on(&drive, lang);
+        let status = status_at_80(&mut app);
+        assert!(status.contains("demo.db"), "the empty drive names the changed sample: {status}");
+        let text = &app.status.as_ref().unwrap().text;
+        assert!(unicode_width::UnicodeWidthStr::width(text.as_str()) <= 80, "{text}");
+    }
+}

@@ -143,6 +143,8 @@ pub struct App {
     pub backup_copy: bool,
     /// The lock on the sample school's own file, once the welcome screen's sample has opened it.
     pub(crate) sample_lock: Option<crate::store::lock::DriveLock>,
+    /// The real drive the welcome's sample was opened from: an import into the sample offers to go back to it.
+    pub(crate) drive_left: Option<std::path::PathBuf>,
     /// The lock on the drive this window writes, held for as long as it runs: named again once the operator
     /// types a name, so that another window says who has the drive open.
     drive_lock: Option<crate::store::lock::DriveLock>,
@@ -266,6 +268,7 @@ impl App {
             demo,
             backup_copy,
             sample_lock: None,
+            drive_left: None,
             drive_lock: None,
             log_pending: false,
             held: None,
@@ -314,6 +317,11 @@ impl App {
             app.modal = Some(Modal::Operator(LineInput::default()));
         } else if app.data.is_empty() && !app.store.is_read_only() {
             app.modal = Some(Modal::Welcome);
+            // An empty drive whose pupils may have gone into the sample file instead, with nothing else to say so.
+            if let Some(sample) = app.store.path().and_then(crate::demo::changed_sample_beside) {
+                let name = sample.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
+                app.say(fill(app.text.sample_holds_imports, &[&name]));
+            }
         }
         app.mark_part_paid();
         app.prepare_search_when_free();

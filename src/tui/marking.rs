@@ -1078,6 +1078,7 @@ impl App {
             }
             Then::Policy { chosen, .. } => self.choose_policy(&chosen),
             Then::Merge { file, .. } => self.start(Work::Merge { file, dry_run: false, policy: self.policy.clone() }),
+            Then::SampleImport(request) => self.start(Work::Apply { request: *request }),
             Then::Reconcile { file, source, .. } => self.start_reconcile_keeping_unmatched(file, source),
             Then::EditPolicy(form) => self.modal = self.save_edited_policy(*form, true),
             Then::StopJob => match self.held.take() {
@@ -1098,6 +1099,7 @@ impl App {
     pub fn dismissed(&mut self, then: Then) {
         match then {
             Then::TopUp { .. } => self.say(self.text.nothing_changed),
+            Then::SampleImport(_) => self.say(self.text.import_cancelled),
             then => self.declined(then),
         }
     }
@@ -1114,6 +1116,7 @@ impl App {
                 _ => self.say(self.text.nothing_changed),
             },
             Then::StopJob => self.back_to_job(),
+            Then::SampleImport(request) => self.back_to_drive(&request),
             // No to a top-up: whether to clear the payment instead, No by default.
             Then::TopUp { clear, .. } => self.modal = Some(Modal::Confirm(*clear)),
             Then::EditPolicy(form) => {

@@ -153,6 +153,9 @@ pub enum Then {
     Redo,
     /// Start this insured year (the report was shown).
     StartYear(i32),
+    /// Import into the sample file (the previewed request); No goes back to the real drive the sample was
+    /// opened from, and reads the list there.
+    SampleImport(Box<crate::io::class_list::ImportRequest>),
     /// Stop the running job (its work is rolled back).
     StopJob,
     /// Save a pupil's corrected identity with a class their school does not have yet; No goes back to the form.

@@ -551,6 +551,17 @@ pub struct Text {
     pub sample_loaded: &'static str,
     /// The sample school replaced a demo file that held changes, after copying it here.
     pub sample_kept: &'static str,
+    /// An export from the sample file: a form of made-up pupils must never reach an agency, a teacher or a family.
+    pub sample_export_refused: &'static str,
+    /// The import preview's first line in the sample file: its pupils would join the made-up ones.
+    pub sample_preview: &'static str,
+    /// Enter in the import preview of the sample file: yes imports there, no goes back to the real drive.
+    pub sample_import_question: &'static str,
+    /// The same, for a sample file opened on its own (`canbao demo`), with no real drive to go back to.
+    pub sample_import_question_no_drive: &'static str,
+    pub sample_back_to_drive: &'static str,
+    /// The welcome of an empty drive whose sample file beside it was changed after it was made.
+    pub sample_holds_imports: &'static str,
     pub jobs: [&'static str; 14],
     pub palette_title: &'static str,
     pub palette_prompt: &'static str,

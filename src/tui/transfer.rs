@@ -65,7 +65,13 @@ impl App {
     /// A read-only window writes no form with whole ID numbers: an export of them is recorded in the drive's
     /// history, as a reveal is, and such a window writes nothing (said, and `true`). A masked copy, the summary and
     /// the notices show no whole number and go ahead; so does a window showing an earlier year, which records it.
+    /// The sample file exports nothing.
     pub fn export_refused(&mut self, form: Form) -> bool {
+        // The title bar's 示例数据 is the only other sign: a form exported from here looks like a real one.
+        if self.demo {
+            self.fail(self.text.sample_export_refused);
+            return true;
+        }
         let masked = self.mask_exports && !form.for_agencies();
         let refused = self.store.opened_read_only() && form.full_id_form(masked).is_some();
         if refused {
@@ -500,16 +506,18 @@ impl App {
         lines
     }
 
-    /// What the import preview says first of two schools one name inside the other: perhaps one school, and
-    /// which the import does (Tab changes it). Empty for none.
+    /// What the import preview says first: that the open file is the sample, not a drive; and of two schools
+    /// one name inside the other, perhaps one school, and which the import does (Tab changes it).
     pub fn join_lines(&self, join: Option<&SchoolJoin>) -> Vec<String> {
-        let Some(j) = join else { return Vec::new() };
+        let mut lines: Vec<String> = self.sample_preview_line().into_iter().collect();
+        let Some(j) = join else { return lines };
         let t = self.text;
         let key =
             self.keymap.keys_for(Context::Dialog, "next_field").first().map(|k| k.to_string()).unwrap_or_default();
         let chosen =
             if j.join { fill(t.preview_join_yes, &[&j.full, &key]) } else { fill(t.preview_join_no, &[&key, &j.full]) };
-        vec![fill(t.preview_join, &[&j.short, &j.full]), chosen]
+        lines.extend([fill(t.preview_join, &[&j.short, &j.full]), chosen]);
+        lines
     }
 
     /// The import preview's lines: the school asked for the new pupils (as typed so far), the drive's schools
@@ -564,8 +572,9 @@ impl App {
                     Ok(d) => self.replace_data_of_another_state(d),
                     Err(e) => return self.fail(e.to_string()),
                 }
-                let file = self.store.path().map(|p| p.display().to_string()).unwrap_or_default();
-                let mut text = fill(self.text.sample_loaded, &[&file, &self.data.len()]);
+                // The file's name only: the title bar has its folder, and the line must fit 80 columns.
+                let file = self.store.path().and_then(Path::file_name).map(|f| f.to_string_lossy().into_owned());
+                let mut text = fill(self.text.sample_loaded, &[&self.data.len(), &file.unwrap_or_default()]);
                 if let Some(kept) = kept {
                     text = format!("{text}；{}", fill(self.text.sample_kept, &[&kept.display()]));
                 }
@@ -598,6 +607,7 @@ impl App {
         store.name_in_commands(Some(sample.clone()));
         self.store = store;
         self.sample_lock = Some(lock);
+        self.drive_left = drive;
         self.demo = true;
         // Nothing the app held belongs to the new file: undo steps, marks and the policy were the drive's; the
         // sample's own policy is read from it.
@@ -605,6 +615,60 @@ impl App {
         self.roster.clear_marks();
         (self.policy, _) = super::due::drive_policy(&self.store, self.config_dir.as_deref());
         Ok(kept)
+    }
+}
+
+impl App {
+    /// Enter in the import preview of the sample file: whether to import there, and where No goes.
+    pub(super) fn sample_import_question(&self) -> String {
+        let name = |p: &Path| p.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
+        let sample = self.store.path().map(name).unwrap_or_default();
+        match &self.drive_left {
+            Some(drive) => fill(self.text.sample_import_question, &[&sample, &drive.display()]),
+            None => fill(self.text.sample_import_question_no_drive, &[&sample]),
+        }
+    }
+
+    /// The import preview's first line in the sample file, none in a drive.
+    pub fn sample_preview_line(&self) -> Option<String> {
+        let sample = self.store.path().and_then(Path::file_name).map(|f| f.to_string_lossy().into_owned());
+        self.demo.then(|| fill(self.text.sample_preview, &[&sample.unwrap_or_default()]))
+    }
+
+    /// No to importing into the sample file: the app goes back to the real drive it came from (whose lock it
+    /// still holds) and reads the same files again there, for a preview of that drive. Without a drive to go
+    /// back to (the sample opened on its own), nothing is imported.
+    pub(super) fn back_to_drive(&mut self, asked: &ImportRequest) {
+        let Some(drive) = self.drive_left.clone() else {
+            return self.say(self.text.import_cancelled);
+        };
+        let mut store = match crate::store::Store::open(&drive) {
+            Ok(store) => store,
+            Err(e) => return self.fail(e.to_string()),
+        };
+        store.name_in_commands(Some(drive.clone()));
+        let data = match RosterData::load(&store) {
+            Ok(data) => data,
+            Err(e) => return self.fail(e.to_string()),
+        };
+        self.store = store;
+        self.sample_lock = None;
+        self.drive_left = None;
+        self.demo = false;
+        // As on the way to the sample: nothing the app held of the sample file belongs to the drive.
+        self.undo = Default::default();
+        self.roster.clear_marks();
+        self.replace_data_of_another_state(data);
+        (self.policy, _) = super::due::drive_policy(&self.store, self.config_dir.as_deref());
+        self.say(fill(self.text.sample_back_to_drive, &[&drive.display()]));
+        match ImportRequest::new(&self.store, asked.paths.clone(), None) {
+            Ok(mut request) => {
+                request.config_dir = asked.config_dir.clone();
+                request.read_once = asked.read_once.clone();
+                self.start(Work::Plan { request })
+            }
+            Err(e) => self.job_done(JobOutcome::Failed(e.to_string())),
+        }
     }
 }
 

@@ -404,6 +404,15 @@ impl App {
                         if let Some(join) = p.join.as_ref().filter(|j| j.join) {
                             p.request.school = Some(join.full.clone());
                         }
+                        // The sample file looks like a drive once real pupils are in it: asked, No by default.
+                        if self.demo {
+                            let question = self.sample_import_question();
+                            return Some(Modal::Confirm(Confirm {
+                                question,
+                                then: Then::SampleImport(p.request),
+                                yes: false,
+                            }));
+                        }
                         self.start(Work::Apply { request: *p.request });
                         None
                     }
