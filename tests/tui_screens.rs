@@ -1656,6 +1656,48 @@ fn a_bulk_question_names_selected_pupils_no_longer_shown() {
     assert_eq!(c.question, "将 360 名学生的参保状态改为 在校参保？");
 }
 
+/// The note under a bulk question about pupils out of sight names keys that act: it said 「请按 n 后重新选择」,
+/// and `n` at the question is taken for a stray key. Enter answers No, then Esc on the list, twice after a
+/// search, clears the selection, as the note says.
+#[test]
+fn the_note_on_selected_pupils_out_of_sight_names_the_keys_that_clear_them() {
+    for lang in [Language::Zh, Language::En] {
+        let mut app = app(lang);
+        app.update(Action::SelectAll);
+        let name = app.store.student(app.selected_id().expect("pupil")).expect("pupil").name;
+        app.update(Action::Search);
+        type_text(&mut app, &name);
+        app.update(Action::Confirm);
+        app.update(Action::Enrollment);
+        app.update(Action::Down);
+        app.update(Action::Confirm);
+        let question = app.question().expect("the bulk question").to_owned();
+        assert!(question.contains("Enter") && question.contains("Esc"), "{lang:?}: {question}");
+        assert!(!question.contains("按 n") && !question.contains("press n"), "{lang:?}: {question}");
+        app.update(Action::Confirm);
+        assert!(app.modal.is_none() && app.roster.marked().len() == 360, "{lang:?}: No changes nothing");
+        app.update(Action::Back);
+        app.update(Action::Back);
+        assert!(app.roster.marked().is_empty(), "{lang:?}: the selection is cleared as said");
+    }
+}
+
+/// Ctrl-c at the first run's name prompt said 「只关闭对话框请按 Esc」, but Esc there quits canbao: it now says
+/// how to go on, whole at 80 columns.
+#[test]
+fn ctrl_c_at_the_name_prompt_says_how_to_go_on_not_esc() {
+    for (lang, said) in [(Language::Zh, "请输入姓名后按 Enter"), (Language::En, "type your name, Enter")] {
+        let mut app = App::new(store(true), &options(lang, None)).expect("app");
+        app.update(Action::Resize(80, 24));
+        assert!(matches!(app.modal, Some(canbao::tui::modal::Modal::Operator(_))), "{lang:?}: the name prompt");
+        app.update(Action::Quit);
+        assert!(!app.quit, "{lang:?}");
+        let warned = app.quit_warning().expect("warned").text.clone();
+        assert!(warned.contains(said) && !warned.contains("Esc"), "{lang:?}: {warned}");
+        assert!(screen(&app).contains(&warned), "{lang:?}: whole at 80 columns\n{}", screen(&app));
+    }
+}
+
 /// The bulk value comes from the dialog, never from the pupil under the cursor.
 #[test]
 fn bulk_value_is_not_taken_from_the_pupil_under_the_cursor() {

@@ -520,6 +520,8 @@ impl App {
         }
         let said = match stake {
             AtStake::Typed => self.text.quit_loses_typing,
+            // Esc at the name prompt quits as well: nothing there closes only the prompt.
+            AtStake::Dialog if matches!(self.modal, Some(Modal::Operator(_))) => self.text.quit_at_name_prompt,
             AtStake::Dialog => self.text.quit_closes_dialog,
         };
         let text = fill(said, &[&QUIT_AGAIN.as_secs()]);

@@ -504,6 +504,8 @@ pub struct Text {
     pub stopping_to_quit_now: &'static str,
     /// The first Ctrl-c over a dialog, a form, a chooser or the palette with nothing typed into it (the seconds).
     pub quit_closes_dialog: &'static str,
+    /// Ctrl-c at the first run's name prompt, where Esc quits too (canbao cannot go on without a name).
+    pub quit_at_name_prompt: &'static str,
     /// Esc in the payment form after an amount was typed: nothing was recorded.
     pub payment_unsaved: &'static str,
     /// Esc in the enrollment chooser after a reason or place was typed: the status was not changed.
@@ -1122,6 +1124,7 @@ mod tests {
                 t.policy_builtin_edit.to_owned(),
                 fill(t.quit_loses_typing, &[&crate::tui::action::QUIT_AGAIN.as_secs()]),
                 fill(t.quit_closes_dialog, &[&crate::tui::action::QUIT_AGAIN.as_secs()]),
+                fill(t.quit_at_name_prompt, &[&crate::tui::action::QUIT_AGAIN.as_secs()]),
                 fill(t.dash_backup, &[&"2026-11-23 09:12"]),
                 t.dash_no_backup.to_owned(),
                 t.read_only_reveal.to_owned(),
