@@ -2746,6 +2746,43 @@ fn a_part_payment_rolls_up_as_the_schools_stats_count_it() {
     agrees(&rollup(&db, &[]));
 }
 
+/// A closed year's part payment rolls up as the drive's `stats --year` counts it from the laptop that started the
+/// next year as from the one still in it, and pushing either again changes nothing: where before the laptop that
+/// moved on sent no judgement for its closed year, so the county counted the part-payer insured after its push
+/// and part-paid after the other's, flipping on every push.
+#[test]
+fn a_closed_years_part_payment_rolls_up_alike_whichever_laptop_pushed_last() {
+    let Some(db) = TestDb::new() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("home");
+    let still = drive_2024(dir.path(), 4);
+    for (n, amount) in [(0, "380"), (1, "300")] {
+        mark(&still, &pupil_id(0, n), &["--payment", "paid", "--amount", amount, "--paid-on", "2023-10-08", "--yes"]);
+    }
+    let moved_on = dir.path().join("moved_on.db");
+    std::fs::copy(&still, &moved_on).unwrap();
+    close_year(&moved_on, &home, 2025);
+    let stats = json(canbao(&still).args(["stats", "--json"]));
+    assert_eq!((stats["part_paid"].as_i64(), stats["insured"].as_i64()), (Some(1), Some(1)), "{stats}");
+    let closed = json(canbao(&moved_on).args(["--year", "2024", "stats", "--json"]));
+    for key in ["part_paid", "insured", "expected"] {
+        assert_eq!((key, &closed[key]), (key, &stats[key]), "{closed} {stats}");
+    }
+    let agrees = |pushed: &Value| {
+        let county = rollup(&db, &["--year", "2024"]);
+        for (ours, theirs) in [("enrolled", "insured"), ("part_paid", "part_paid"), ("expected", "expected")] {
+            assert_eq!((ours, &county[ours]), (ours, &stats[theirs]), "{county} {stats} after {pushed}");
+        }
+    };
+    agrees(&push(&db, &[&moved_on], &[]));
+    agrees(&push(&db, &[&still], &[]));
+    for file in [&moved_on, &still, &moved_on] {
+        let again = push(&db, &[file], &[]);
+        assert_eq!(again["updated"], 0, "{again}");
+        agrees(&again);
+    }
+}
+
 /// A 财政代缴 mark on a 低保 pupil under yibin-2024 (the department's 285 of 380, the family's 95 unpaid: a mark
 /// from before the rule refusing it, or merged from a laptop without it) rolls up as the school's `stats` counts
 /// it: part-paid, not insured, where before the county counted her insured; a 特困 pupil's (a full subsidy) is

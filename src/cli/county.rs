@@ -50,41 +50,46 @@ fn read_drive(path: &Path) -> Result<(drive::DriveRead, Vec<PaymentOutsideYear>)
     // Before the passphrase: a folder is no drive to ask one for.
     crate::store::existing_file(path)?;
     let key = passphrase::for_drive(path)?;
-    let store = Store::open_read_only_keyed(path, key.as_ref())?;
+    let mut store = Store::open_read_only_keyed(path, key.as_ref())?;
     super::open::warn_of_backup(path, super::open::Use::Push);
     let year = drive_year(&store)?;
     let mut rows = drive::read_store(&store, year).map_err(|e| UserError::new(format!("{}: {e}", path.display())))?;
-    part_payments(&store, &mut rows)?;
-    sent_away(&store, &mut rows)?;
+    judge_years(&mut store, &mut rows)?;
     let outside = payments_outside_year(&store)?;
     Ok((rows, outside))
 }
 
-/// Gives the current year's statuses the amount due of each family payment short of it, as the drive's `stats`
-/// finds them (`Store::part_payments` under its policy, today): the county counts those pupils as `stats` does,
-/// part-paid, not insured. A drive with no policy judges none.
-fn part_payments(store: &Store, rows: &mut drive::DriveRead) -> Result<(), UserError> {
-    let policy = paperwork::drive_policy(store)?;
-    let short = store.part_payments(&Default::default(), policy.as_ref(), store.today())?;
-    if short.is_empty() || store.shown_year().is_some_and(|y| y != rows.current_year) {
+/// Gives each insured year's statuses the drive's judgement of that year, as the drive's `stats` (with `--year`
+/// for a closed one) makes it: the amount due of each family payment short of it and whether its policy sends the
+/// pupil to enroll away from school. A closed year is judged under its own copy of its policy, so the laptop that
+/// has moved on sends the judgement the laptop still in that year sends, and the county's figures for the year do
+/// not change with which of them pushed last.
+fn judge_years(store: &mut Store, rows: &mut drive::DriveRead) -> Result<(), UserError> {
+    if store.shown_year().is_some_and(|y| y != rows.current_year) {
         return Ok(());
     }
-    for st in rows.statuses.iter_mut().filter(|st| st.year == rows.current_year) {
-        st.amount_due_fen = short.get(&st.sid).map(|part| part.due_fen);
+    judge_year(store, rows, rows.current_year)?;
+    let mut closed: Vec<i32> = rows.statuses.iter().map(|st| st.year).filter(|&y| y != rows.current_year).collect();
+    closed.sort_unstable();
+    closed.dedup();
+    let held = store.years()?;
+    for year in closed.into_iter().filter(|y| held.contains(y)) {
+        store.view_year(year)?;
+        let judged = judge_year(store, rows, year);
+        store.view_current_year()?;
+        judged?;
     }
     Ok(())
 }
 
-/// Gives the current year's statuses the drive's judgement of whether its policy sends the pupil to enroll away
-/// from school (`Store::sent_away_pupils`): the county leaves those nobody registered here or found insured out of
-/// 应参保, as the drive's `stats` does. A drive with no policy sends nobody away.
-fn sent_away(store: &Store, rows: &mut drive::DriveRead) -> Result<(), UserError> {
-    if store.shown_year().is_some_and(|y| y != rows.current_year) {
-        return Ok(());
-    }
+/// [`judge_years`] of the year `store` shows, `year`: `Store::part_payments` under the year's policy, today, and
+/// `Store::sent_away_pupils`. A year with no policy judges none.
+fn judge_year(store: &Store, rows: &mut drive::DriveRead, year: i32) -> Result<(), UserError> {
     let policy = paperwork::drive_policy(store)?;
+    let short = store.part_payments(&Default::default(), policy.as_ref(), store.today())?;
     let away = store.sent_away_pupils(policy.as_ref())?;
-    for st in rows.statuses.iter_mut().filter(|st| st.year == rows.current_year) {
+    for st in rows.statuses.iter_mut().filter(|st| st.year == year) {
+        st.amount_due_fen = short.get(&st.sid).map(|part| part.due_fen);
         st.sent_away = Some(away.contains(&st.sid));
     }
     Ok(())

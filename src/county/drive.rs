@@ -71,11 +71,11 @@ pub struct DriveStatus {
     pub categories: Option<String>,
     pub categories_year: Option<i64>,
     /// The amount due of a family's payment short of it (部分缴费: `Store::part_payments`, as the drive's `stats`
-    /// counts it, for the drive's current year); None for a whole payment, another year's, or none. Set by the
-    /// caller, which has the drive's policy.
+    /// counts it for the status's year, a closed one under its own policy); None for a whole payment or none. Set
+    /// by the caller, which has the drive's policies.
     pub amount_due_fen: Option<i64>,
     /// Whether the drive's policy sends the pupil to enroll away from school (`Store::sent_away_pupils`, as the
-    /// drive's `stats` judges 应参保), for the drive's current year; None for another year's. Set by the caller.
+    /// drive's `stats` judges 应参保), for the status's year; None where the caller judged none. Set by the caller.
     pub sent_away: Option<bool>,
     /// As `DrivePupil::last`, for the yearly groups only, counting the changes made in this year.
     pub last: [Option<usize>; 8],
