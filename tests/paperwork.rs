@@ -2674,6 +2674,37 @@ fn the_batch_template_leaves_out_a_category_to_be_certified_again() {
     assert_eq!(json(canbao(&db).args(["stats", "--json"]))["categories_to_recertify"], 1);
 }
 
+/// The summary's 特殊人员类别 counts the pupils with a category certified for the year, as `stats` weighs them, and
+/// says those carried from last year and not certified again (待重新认定) on a line of their own, as many as
+/// `stats` says; before, it counted every category, carried ones too, as the year's.
+#[test]
+fn the_summary_counts_only_the_years_certified_categories() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = drive_of_year(dir.path(), 2027);
+    let roster = write(
+        dir.path(),
+        "roster.csv",
+        "学校,姓名,身份证号码,年级,班级,人员类别\n示范小学,何轩明,45020320190307775X,一年级,1班,低保对象\n\
+         示范小学,孙语,450203201909308803,一年级,1班,\n",
+    );
+    ok(canbao(&db).arg("import").arg(roster));
+    let totals = |name: &str| {
+        let book = workbook(&export(&db, "summary", &dir.path().join(name), &[])[0]);
+        let (_, rows) = body(&book[0].1, "项目");
+        rows.iter().map(|r| (r[0].to_string(), r[1].as_f64())).collect::<Vec<_>>()
+    };
+    let get = |rows: &[(String, Option<f64>)], what: &str| rows.iter().find(|r| r.0 == what).and_then(|r| r.1);
+    let first = totals("first.xlsx");
+    assert_eq!(get(&first, "特殊人员类别"), Some(1.0), "{first:?}");
+    assert_eq!(get(&first, "人员类别待重新认定（未计入特殊人员类别）"), None, "{first:?}");
+    ok(canbao(&db).args(["year", "new", "2028", "--promote", "--force"]));
+    let pending = json(canbao(&db).args(["stats", "--json"]))["categories_to_recertify"].as_f64();
+    assert_eq!(pending, Some(1.0));
+    let later = totals("later.xlsx");
+    assert_eq!(get(&later, "特殊人员类别"), Some(0.0), "{later:?}");
+    assert_eq!(get(&later, "人员类别待重新认定（未计入特殊人员类别）"), pending, "{later:?}");
+}
+
 /// A category certified in the new year certifies that category alone: the pupil's 特困人员, carried from last
 /// year, stays 待重新认定 when a department's list names 低保对象 for the pupil this year. The template puts
 /// 低保对象 in 特殊人员类别 and says 特困人员 (only) is to be certified again; before, the list certified the whole

@@ -29,6 +29,10 @@ pub const CLASS_COLUMNS: [(&str, f64); 8] = [
 /// found insured: not in 应参保, so the line says how many it leaves out.
 pub const DUE_AWAY: &str = "应在待遇审批地或随家庭参保（未计入应参保）";
 
+/// The totals' line for the pupils whose categories were certified for an earlier year (待重新认定): in no
+/// 特殊人员类别 of the year until certified again, as `stats` says them.
+pub const TO_RECERTIFY: &str = "人员类别待重新认定（未计入特殊人员类别）";
+
 /// One line of the progress table: a class of one school, or one school of the county's summary.
 #[derive(Default)]
 pub struct ProgressRow {
@@ -83,7 +87,16 @@ pub fn export_summary(input: &FormInput, out: Option<&Path>) -> Result<Vec<PathB
         totals.into_iter().map(|(what, n)| (what, Out::Number(f64::from(n)))).collect();
     totals.push(rate_total(insured, expected));
     totals.push(("身份证号有问题".into(), Out::Number(f64::from(count(&|s| s.id_to_verify())))));
-    totals.push(("特殊人员类别".into(), Out::Number(f64::from(count(&|s| !s.categories.is_empty())))));
+    // The categories certified for the year, as `stats` and the county weigh them; those carried from an earlier
+    // year are counted apart, as `stats` says them, and only when there are some.
+    let year = input.store.current_year().and(input.store.shown_year());
+    let special = count(&|s| s.categories.iter().any(|c| c.certified_for(year)));
+    totals.push(("特殊人员类别".into(), Out::Number(f64::from(special))));
+    let carried = |s: &crate::domain::student::Student| s.categories.iter().any(|c| !c.certified_for(year));
+    let to_recertify = count(&|s| s.enrollment != Enrollment::Left && carried(s));
+    if to_recertify > 0 {
+        totals.push((TO_RECERTIFY.into(), Out::Number(f64::from(to_recertify))));
+    }
 
     let mut classes: Vec<ProgressRow> = Vec::new();
     for s in &pupils {
