@@ -6335,3 +6335,28 @@ fn find_marks_each_carried_category() {
     assert_eq!(code, Some(0), "{text}");
     assert!(text.contains("低保对象、特困人员（待重新认定）"), "{text}");
 }
+
+/// `stats --school` says the categories awaiting certification again (待重新认定) of that school only, as it counts
+/// everything else: a pupil of another school with a category carried from last year is not among them, where
+/// before the whole drive's were said under any one school.
+#[test]
+fn stats_of_one_school_counts_that_schools_categories_to_recertify() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    let roster = dir.path().join("roster.csv");
+    std::fs::write(
+        &roster,
+        "学校,姓名,身份证号码,年级,班级,人员类别\n甲小学,何轩明,45020320190307775X,一年级,1班,低保对象\n\
+         乙小学,孙语,450203201909308803,一年级,1班,\n",
+    )
+    .unwrap();
+    canbao(&db).arg("import").arg(&roster).assert().success();
+    let year = json(canbao(&db).args(["stats", "--json"]))["year"].as_i64().expect("the drive's year");
+    canbao(&db).args(["year", "new", &(year + 1).to_string(), "--promote", "--force"]).assert().success();
+    let pending = |school: &[&str]| {
+        json(canbao(&db).args(["stats", "--json"]).args(school))["categories_to_recertify"].as_i64().unwrap_or(-1)
+    };
+    assert_eq!(pending(&[]), 1);
+    assert_eq!(pending(&["--school", "甲小学"]), 1);
+    assert_eq!(pending(&["--school", "乙小学"]), 0);
+}

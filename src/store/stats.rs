@@ -347,7 +347,11 @@ impl Store {
     pub fn stats(&self, school: Option<&str>, policy: Option<&Policy>) -> Result<Stats> {
         let mut stats = Stats {
             year: self.shown_year(),
-            categories_to_recertify: if self.current_year.is_some() { self.categories_to_recertify()? } else { 0 },
+            categories_to_recertify: if self.current_year.is_some() {
+                self.categories_to_recertify_in(school)?
+            } else {
+                0
+            },
             students: 0,
             former: 0,
             id_invalid: 0,

@@ -461,12 +461,18 @@ impl Store {
 
     /// How many pupils with categories still have them from an earlier year (待重新认定).
     pub fn categories_to_recertify(&self) -> Result<i64> {
+        self.categories_to_recertify_in(None)
+    }
+
+    /// [`Store::categories_to_recertify`] of one school's pupils (every school's with None).
+    pub fn categories_to_recertify_in(&self, school: Option<&str>) -> Result<i64> {
         let Some(year) = self.shown_year() else { return Ok(0) };
         let first = self.first_year()?;
         Ok(self.conn.query_row(
-            "SELECT count(*) FROM students
-             WHERE categories <> '[]' AND enrollment <> 'left' AND coalesce(categories_year, ?2) < ?1",
-            params![year, first],
+            "SELECT count(*) FROM students s
+             WHERE s.categories <> '[]' AND s.enrollment <> 'left' AND coalesce(s.categories_year, ?2) < ?1
+               AND (?3 IS NULL OR s.school_id IN (SELECT id FROM schools WHERE name = ?3))",
+            params![year, first, school],
             |r| r.get(0),
         )?)
     }
