@@ -5819,6 +5819,54 @@ fn the_history_of_a_category_certified_again_says_for_which_year() {
     }
 }
 
+/// The roster's 人员类别 column marks a category carried from last year (待重新认定) as `find` and the detail
+/// screen do, and only that one beside one certified this year; certifying it again clears the mark. Before, the
+/// list showed carried categories as if certified.
+#[test]
+fn the_roster_marks_each_carried_category() {
+    use canbao::domain::student::CategoryMark;
+    for lang in [Language::Zh, Language::En] {
+        let mut store = store(true);
+        let pupils: Vec<i64> = store.students(&Default::default()).expect("list").iter().map(|s| s.id).collect();
+        in_year(&mut store, 2022);
+        let carried = CategoryMark::new("特困人员", "民政");
+        store.set_categories(pupils[0], std::slice::from_ref(&carried)).expect("category");
+        store.set_categories(pupils[1], std::slice::from_ref(&carried)).expect("category");
+        in_year(&mut store, 2023);
+        let certified = CategoryMark { name: "低保对象".into(), year: Some(2023), ..carried.clone() };
+        let both = [certified, CategoryMark { year: Some(2022), ..carried }];
+        store.set_categories(pupils[1], &both).expect("categories");
+        let mut app = App::new(store, &options(lang, Some("测试"))).expect("app");
+        app.update(Action::Resize(120, 30));
+        let (alone, mixed) = match lang {
+            Language::Zh => ("特困人员（待认定）", "低保对象、特困人员（待认定）"),
+            _ => ("特困人员 (recertify)", "低保对象, 特困人员 (recertify)"),
+        };
+        let shown = screen(&app);
+        let lines: Vec<&str> = shown.lines().skip(4).take(2).collect();
+        assert!(lines[0].trim_end().ends_with(alone), "{shown}");
+        assert!(lines[1].trim_end().ends_with(mixed), "{shown}");
+        // At 80 columns the mark starts inside the narrow column.
+        app.update(Action::Resize(80, 24));
+        let shown = screen(&app);
+        let row = shown.lines().nth(4).expect("row");
+        assert!(row.contains(&alone[..alone.len().min(15)]), "{shown}");
+        // Certifying 特困人员 for the year (the chooser's Space on a carried one) takes the mark away.
+        let at = canbao::domain::category::CategoryTable::builtin().all().iter().position(|c| c.name == "特困人员");
+        app.update(Action::Categories);
+        app.update(Action::Top);
+        for _ in 0..at.expect("特困人员") {
+            app.update(Action::Down);
+        }
+        app.update(Action::ToggleSelect);
+        app.update(Action::Confirm);
+        app.update(Action::Resize(120, 30));
+        let shown = screen(&app);
+        let row = shown.lines().nth(4).expect("row");
+        assert!(row.trim_end().ends_with("特困人员"), "{shown}");
+    }
+}
+
 /// At 80×24 with a class filter on, the payment form (grown by the policy's text and a refusal) and the category
 /// chooser stay clear of the title bar and the filter and search lines, by the rule every other dialog keeps
 /// (`layout::dialog`), where both were drawn over those lines: the top three rows read as without the dialog.

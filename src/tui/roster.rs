@@ -26,6 +26,9 @@ pub struct Row {
     /// The categories are carried from an earlier year (待重新认定): the dashboard's ledgers weigh them as none,
     /// as the forms do.
     pub recertify: bool,
+    /// Which of `categories` are carried from an earlier year (bit `i` for `categories[i]`), so the list marks
+    /// each one as `find` does, not the ones certified again beside them.
+    pub carried: u32,
     /// The family paid part of the amount due (`Store::part_payments`: 300 of 380): 部分缴费, still to collect.
     pub part_paid: bool,
     /// Name and ID number as stored, when the key does not hold them verbatim (Latin capitals).
@@ -43,6 +46,7 @@ impl Row {
             categories: Box::new([]),
             problem: false,
             recertify: false,
+            carried: 0,
             part_paid: false,
             as_written: None,
         }
@@ -88,6 +92,8 @@ pub struct RosterData {
     pub schools: Vec<(u32, String)>,
     /// The builtin category names first, then any other name found on a pupil.
     pub category_names: Vec<String>,
+    /// The insured year shown, which a category's certification is weighed against (`Store::shown_year`).
+    year: Option<i32>,
     by_id: HashMap<i64, u32>,
 }
 
@@ -108,6 +114,7 @@ impl RosterData {
                 spans: vec![[(0, 0); 5]; n],
                 masks: Vec::with_capacity(n),
                 by_id: order.iter().enumerate().map(|(i, &id)| (id, i as u32)).collect(),
+                year: store.shown_year(),
                 ..RosterData::default()
             };
             let mut class_index: HashMap<(i64, String), u32> = HashMap::new();
@@ -139,6 +146,9 @@ impl RosterData {
                     .then(|| Box::new([Box::from(r.name), Box::from(r.id_number)]));
                 data.spans[at as usize] = spans;
                 let categories = r.categories.iter().map(|c| data.category_index(&c.name)).collect();
+                // A mark without a year is as old as the pupil's oldest: carried when the pupil is to certify
+                // again (`categories_to_recertify_ids`, below).
+                let carried = carried_bits(r.categories.iter().map(|c| c.year.is_none_or(|y| Some(y) < data.year)));
                 data.rows[at as usize] = Row {
                     id: r.id,
                     class,
@@ -147,15 +157,17 @@ impl RosterData {
                     categories,
                     problem: r.id_problem,
                     recertify: false,
+                    carried,
                     // Marked by the app, which holds the policy (`App::mark_part_paid`).
                     part_paid: false,
                     as_written,
                 };
             })?;
             let to_recertify = store.categories_to_recertify_ids()?;
-            if !to_recertify.is_empty() {
-                for row in &mut data.rows {
-                    row.recertify = to_recertify.contains(&row.id);
+            for row in &mut data.rows {
+                row.recertify = !to_recertify.is_empty() && to_recertify.contains(&row.id);
+                if !row.recertify {
+                    row.carried = 0;
                 }
             }
             for &id in &order {
@@ -361,6 +373,9 @@ impl RosterData {
             row.categories = categories;
             row.problem = s.id_to_verify();
             row.recertify = !certified && !s.categories.is_empty();
+            let year = self.year;
+            row.carried =
+                if row.recertify { carried_bits(s.categories.iter().map(|c| !c.certified_for(year))) } else { 0 };
         }
     }
 
@@ -373,10 +388,19 @@ impl RosterData {
     }
 
     /// The row's categories joined by `separator`: the screen's language's (`Text::list_separator`), as the
-    /// command line lists them.
-    pub fn category_label(&self, row: &Row, separator: &str) -> String {
-        row.categories.iter().map(|&c| self.category_names[c as usize].as_str()).collect::<Vec<_>>().join(separator)
+    /// command line lists them, each carried from an earlier year followed by `carried`.
+    pub fn category_label(&self, row: &Row, separator: &str, carried: &str) -> String {
+        let label = |(i, &c): (usize, &u16)| {
+            let name = self.category_names[c as usize].as_str();
+            if i < 32 && row.carried & (1 << i) != 0 { format!("{name}{carried}") } else { name.to_owned() }
+        };
+        row.categories.iter().enumerate().map(label).collect::<Vec<_>>().join(separator)
     }
+}
+
+/// Bit `i` set for each `i`th flag set, past the 32nd left unset (no pupil holds that many categories).
+fn carried_bits(flags: impl Iterator<Item = bool>) -> u32 {
+    flags.take(32).enumerate().fold(0, |bits, (i, carried)| if carried { bits | 1 << i } else { bits })
 }
 
 /// An ID number as a key holds it, in place: 18 bytes, or `LONG` for a longer field (a hostile list's cell),
@@ -901,8 +925,8 @@ mod tests {
         assert_eq!(d.classes, ["一年级1班", "二年级3班", "三年级1班", "三年级2班"]);
         let builtin = CategoryTable::builtin().all().len();
         assert_eq!(d.category_names[builtin..], ["本地甲", "本地乙"]);
-        assert_eq!(d.category_label(&d.rows[0], "、"), "本地甲");
-        assert_eq!(d.category_label(&d.rows[5], "、"), "本地乙");
+        assert_eq!(d.category_label(&d.rows[0], "、", ""), "本地甲");
+        assert_eq!(d.category_label(&d.rows[5], "、", ""), "本地乙");
         let mut search = Search::default();
         search.update(&d, "孙八");
         assert_eq!(

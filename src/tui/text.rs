@@ -429,6 +429,8 @@ pub struct Text {
     pub recertify_categories_hint: &'static str,
     /// Beside a category in the picker: carried from an earlier year and not certified again.
     pub recertify_one: &'static str,
+    /// After a category carried from an earlier year in the roster's narrow 人员类别 column.
+    pub recertify_short: &'static str,
     /// A category with its department on the detail screen when only some are carried from an earlier year: the
     /// marker goes inside the category's own brackets, as one after them reads as if the whole list were carried.
     pub with_clause_recertify: &'static str,

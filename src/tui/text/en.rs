@@ -359,6 +359,7 @@ pub static EN: Text = Text {
     bulk_categories_hint: "Ticked categories are added to each pupil; their own stay",
     recertify_categories_hint: "Space certifies one to certify again; again unticks it",
     recertify_one: " (to certify again)",
+    recertify_short: " (recertify)",
     with_clause_recertify: "{} ({}, to certify again)",
     yuan_amount: "{} yuan",
     decline_prompt: "Reason (required):",

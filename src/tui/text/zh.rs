@@ -337,6 +337,7 @@ pub static ZH: Text = Text {
     bulk_categories_hint: "勾选的类别将添加给每名学生，原有类别保留",
     recertify_categories_hint: "待重新认定的类别：按空格确认本年度已认定，再按取消勾选",
     recertify_one: "（待重新认定）",
+    recertify_short: "（待认定）",
     with_clause_recertify: "{}（{}，待重新认定）",
     yuan_amount: "{} 元",
     note_title: "备注",

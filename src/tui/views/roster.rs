@@ -306,7 +306,7 @@ fn row_line(app: &App, pos: usize, c: &Columns) -> Line<'static> {
         (fit(&app.data.classes[row.class as usize], w[3]), Style::default()),
         (fit(t.enrollment(row.enrollment), w[4]), enrollment_style),
         (fit(if row.part_paid { t.part_paid } else { t.payment(row.payment) }, w[5]), payment_style),
-        (fit(&app.data.category_label(row, t.list_separator()), w[6]), theme.fg(theme.accent)),
+        (fit(&app.data.category_label(row, t.list_separator(), t.recertify_short), w[6]), theme.fg(theme.accent)),
     ];
     if c.school > 0 {
         let school = app.data.class_schools.get(row.class as usize).and_then(|&k| c.school_names.get(k as usize));
