@@ -1044,6 +1044,30 @@ fn a_stage_folder_a_killed_canbao_left_is_removed_at_the_next_export_and_a_recen
     assert!(recent.exists(), "a recent stage may be another export's, still running");
 }
 
+/// A row's remark names the file and its sheet apart, 「multi.xlsx [一年级1班]」 as the command line writes it,
+/// where before the screen ran them together as 「multi.xlsx[一年级1班]」.
+#[test]
+fn a_remark_names_the_sheet_apart_from_the_file() {
+    let (dir, drive) = sample_drive();
+    let list = dir.path().join("multi.xlsx");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    for (sheet, id) in [("一年级1班", "12345"), ("一年级2班", "450202201901010002")] {
+        let ws = book.add_worksheet().set_name(sheet).expect("sheet");
+        for (c, text) in ["姓名", "身份证号码", "班级"].iter().enumerate() {
+            ws.write_string(0, c as u16, *text).expect("head");
+        }
+        for (c, text) in ["韦明", id, sheet].iter().enumerate() {
+            ws.write_string(1, c as u16, *text).expect("row");
+        }
+    }
+    book.save(&list).expect("save");
+    let mut app = app_on(&drive, Language::Zh);
+    app.update(Action::Resize(160, 40));
+    preview_import(&mut app, &list);
+    let shown = screen(&app).join("\n");
+    assert!(shown.contains("multi.xlsx [一年级1班]"), "{shown}");
+}
+
 /// A remark about a whole sheet (a list with no class column) names the file and sheet, not a 「第 0 行」.
 #[test]
 fn a_remark_about_the_whole_sheet_names_no_row() {

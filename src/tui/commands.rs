@@ -311,7 +311,7 @@ impl App {
         for p in &r.problems {
             let mut place = file_name(&p.file);
             if !p.sheet.is_empty() {
-                place.push_str(&format!("[{}]", p.sheet));
+                place.push_str(&format!(" [{}]", p.sheet));
             }
             lines.push(super::transfer::problem_line(t, self.lang, &place, p.row, &p.message));
         }

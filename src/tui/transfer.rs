@@ -499,7 +499,7 @@ impl App {
             let file = std::path::Path::new(&p.file).file_name().map(|f| f.to_string_lossy().into_owned());
             let mut place = file.unwrap_or_else(|| p.file.clone());
             if !p.sheet.is_empty() {
-                place.push_str(&format!("[{}]", p.sheet));
+                place.push_str(&format!(" [{}]", p.sheet));
             }
             lines.push(problem_line(t, self.lang, &place, p.row, &p.message));
         }
