@@ -10045,6 +10045,28 @@ fn the_file_picker_says_how_many_files_are_out_of_sight() {
     assert!(shown.contains("↑ 上面还有") && !shown.contains("↓ 下面还有") && shown.contains("13班.csv"), "{shown}");
 }
 
+/// In the file picker Home and End go to the first and last entry, where before End did nothing and the Enter
+/// after it climbed to the folder above (`..`, still under the cursor).
+#[test]
+fn home_and_end_move_through_the_file_picker() {
+    let dir = tempfile::tempdir().expect("dir");
+    for n in 1..=13 {
+        std::fs::write(dir.path().join(format!("{n:02}班.csv")), "姓名,身份证号码\n").expect("list");
+    }
+    let mut app = App::new(store(false), &options(Language::Zh, Some("测试"))).expect("app");
+    app.update(Action::Resize(80, 24));
+    app.update(Action::Back);
+    app.update(Action::Import);
+    app.update(Action::Paste(format!("'{}'", dir.path().display())));
+    app.update(Action::Confirm);
+    press(&mut app, KeyCode::End);
+    let shown = screen(&app);
+    assert!(shown.contains("↑ 上面还有") && shown.contains("13班.csv"), "{shown}");
+    press(&mut app, KeyCode::Home);
+    let shown = screen(&app);
+    assert!(shown.contains("↓ 下面还有") && !shown.contains("13班.csv"), "{shown}");
+}
+
 /// The drive's policy yibin-2027 kept at 380 元, this laptop's file of it edited to 420 元, and another policy
 /// file broken: the broken file takes the status line on start, and the note on the edited file follows once the
 /// line is free (after the next key), once. Before, it was said only when the line was free on start, so here never.

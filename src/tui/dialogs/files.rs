@@ -79,6 +79,9 @@ impl App {
             Action::Down | Action::ScrollDown => p.cursor = (p.cursor + 1).min(last),
             Action::PageUp => p.cursor = p.cursor.saturating_sub(10),
             Action::PageDown => p.cursor = (p.cursor + 10).min(last),
+            // Home and End move the caret in a typed path; with none they go to the list's first and last entry.
+            Action::Top if p.typed.is_empty() => p.cursor = 0,
+            Action::Bottom if p.typed.is_empty() => p.cursor = last,
             Action::NextField => {
                 p.all_files = !p.all_files;
                 p.read();
