@@ -488,7 +488,7 @@ fn a_payment_in_the_next_years_collection_on_a_drive_in_the_old_year_is_said() {
 }
 
 /// In the new year a pupil who left last year and last year's graduates are no longer at school: not in the
-/// class the next pupils move into, not in this year's totals, 参保花名册 or 参保进度汇总; last year's forms, read
+/// class the next pupils move into, not in this year's totals, check, 参保花名册 or 参保进度汇总; last year's forms, read
 /// with `--year`, still have them in their classes.
 #[test]
 fn pupils_who_left_and_graduates_are_out_of_the_new_years_classes_totals_and_forms() {
@@ -514,6 +514,11 @@ fn pupils_who_left_and_graduates_are_out_of_the_new_years_classes_totals_and_for
     assert_eq!(stats["students"], 1, "{stats}");
     assert_eq!(stats["enrollment"]["left"], 0, "{stats}");
     assert_eq!(stats["former"], 2, "{stats}");
+    // Nor does the year's check weigh them: not counted, not listed under any finding.
+    let check = json(canbao(&db, home).args(["check", "--json"]));
+    assert_eq!(check["students"], 1, "{check}");
+    let said = check.to_string();
+    assert!(!said.contains("六年甲") && !said.contains("三年乙"), "{check}");
     let classes: Vec<(String, i64)> = stats["classes"]
         .as_array()
         .unwrap()
@@ -544,6 +549,8 @@ fn pupils_who_left_and_graduates_are_out_of_the_new_years_classes_totals_and_for
     assert!(special.contains("六年甲") && special.contains("三年乙") && special.contains("二年丙"), "{special}");
     let stats = json(canbao(&db, home).args(["--year", &last, "stats", "--json"]));
     assert_eq!((stats["students"].as_i64(), stats["former"].as_i64()), (Some(3), Some(0)), "{stats}");
+    let check = json(canbao(&db, home).args(["--year", &last, "check", "--json"]));
+    assert_eq!(check["students"], 3, "{check}");
 }
 
 /// A former pupil whom this year's list names again (a graduate kept down a year, a child who left and came
