@@ -10045,6 +10045,27 @@ fn the_file_picker_says_how_many_files_are_out_of_sight() {
     assert!(shown.contains("↑ 上面还有") && !shown.contains("↓ 下面还有") && shown.contains("13班.csv"), "{shown}");
 }
 
+/// At 80×24 the category chooser shows 13 of its 16 categories: it says how many are below, and once scrolled to
+/// the last how many are above, where before the rest were cut off without a word.
+#[test]
+fn the_category_chooser_says_how_many_categories_are_out_of_sight() {
+    for lang in [Language::Zh, Language::En] {
+        let mut app = app(lang);
+        app.update(Action::Categories);
+        let (above, below) = match lang {
+            Language::Zh => ("↑ 上面还有 3 个", "↓ 下面还有 3 个"),
+            _ => ("↑ 3 more above", "↓ 3 more below"),
+        };
+        let shown = screen(&app);
+        assert!(shown.contains(below) && !shown.contains(above), "{shown}");
+        for _ in 0..15 {
+            app.update(Action::Down);
+        }
+        let shown = screen(&app);
+        assert!(shown.contains(above) && !shown.contains(below), "{shown}");
+    }
+}
+
 /// In the file picker Home and End go to the first and last entry, where before End did nothing and the Enter
 /// after it climbed to the folder above (`..`, still under the cursor).
 #[test]

@@ -651,6 +651,18 @@ fn categories(frame: &mut Frame, app: &App, area: Rect, picker: &CategoryPicker)
         })
         .collect();
     frame.render_widget(Paragraph::new(lines), inner);
+    // Categories out of sight (an 80×24 screen shows 13 of 16) are said in the blank row above the keys, as the
+    // file picker says its files, so none is missed and a tick scrolled off the top is known to be there.
+    let below = all.len().saturating_sub(start + rows);
+    if (start > 0 || below > 0) && rows > 0 {
+        let said: Vec<String> = [(start, t.picker_more_above), (below, t.picker_more_below)]
+            .into_iter()
+            .filter(|(n, _)| *n > 0)
+            .map(|(n, words)| fill(words, &[&n]))
+            .collect();
+        let line = Line::styled(fit(&said.join("　"), inner.width as usize), app.theme.muted());
+        frame.render_widget(Paragraph::new(line), Rect { y: inner.y + rows as u16, height: 1, ..inner });
+    }
     let items = [("toggle_select", None), ("confirm", None), ("back", None)];
     frame.render_widget(Paragraph::new(hint_line(app, Context::Picker, &items, inner.width as usize)), bottom(inner));
     let style = app.theme.popup().add_modifier(Modifier::DIM);
