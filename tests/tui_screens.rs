@@ -10326,3 +10326,43 @@ fn a_mark_on_an_empty_list_says_there_is_no_pupil_to_mark() {
         }
     }
 }
+
+/// Pupils whose names share a long start, in classes whose names do, read apart at 80 columns: their names and
+/// classes keep their ends, where they differ, not only the start they share (masked numbers differ only in their
+/// last four digits, and the operator would open the wrong child).
+#[test]
+fn names_and_classes_sharing_a_long_start_read_apart_at_80_columns() {
+    let store = store(true);
+    let pupils = [
+        ("阿卜杜热合曼·买买提江", "实验1班"),
+        ("阿卜杜热合曼·艾力", "实验2班"),
+        ("阿卜杜热合曼·吐尔逊", "实验班（双语）"),
+    ];
+    for (k, (name, class)) in pupils.iter().enumerate() {
+        let set = "UPDATE students SET name = ?1, grade = '一年级', class = ?2, class_order = '' \
+                   WHERE id = (SELECT id FROM students ORDER BY id LIMIT 1 OFFSET ?3)";
+        let changed = store.connection().execute(set, rusqlite::params![name, class, k as i64]).expect("rename");
+        assert_eq!(changed, 1);
+    }
+    let mut app = App::new(store, &options(Language::Zh, Some("测试"))).expect("app");
+    for (width, shown) in [
+        (80, ["阿卜..提江", "阿卜..艾力", "阿卜..尔逊", "一年..验1班", "一年..验2班", "一年级..语）"]),
+        (
+            120,
+            [
+                "阿卜杜..买提江",
+                "阿卜杜..·艾力",
+                "阿卜杜..吐尔逊",
+                "一年级实验1班",
+                "一年级实验2班",
+                "一年级实..（双语）",
+            ],
+        ),
+    ] {
+        app.update(Action::Resize(width, 24));
+        let page = screen(&app);
+        for part in shown {
+            assert!(page.contains(part), "{width}: {part} not shown:\n{page}");
+        }
+    }
+}

@@ -26,6 +26,47 @@ pub fn truncate(s: &str, width: usize) -> String {
     out
 }
 
+/// Cuts `s` to at most `width` cells keeping its start and its end, with ".." between: pupils' names and
+/// classes that share a long start (阿卜杜热合曼·艾力 and 阿卜杜热合曼·吐尔逊, 一年级实验1班 and 2班) differ at
+/// the end, and a row cut after its start alone would show two children alike, told apart only by the last
+/// digits of a masked ID number.
+pub fn truncate_middle(s: &str, width: usize) -> String {
+    let s = &*crate::io::table::printable(s);
+    if s.width() <= width || width < 6 {
+        return truncate(s, width);
+    }
+    let keep = width - 2;
+    let mut tail_used = 0;
+    let mut tail_start = s.len();
+    for (at, c) in s.char_indices().rev() {
+        let w = c.width().unwrap_or(0);
+        if tail_used + w > keep / 2 {
+            break;
+        }
+        tail_used += w;
+        tail_start = at;
+    }
+    let mut head = String::new();
+    let mut head_used = 0;
+    for c in s[..tail_start].chars() {
+        let w = c.width().unwrap_or(0);
+        if head_used + w > keep - tail_used {
+            break;
+        }
+        head_used += w;
+        head.push(c);
+    }
+    format!("{head}..{}", &s[tail_start..])
+}
+
+/// Exactly `width` cells: cut as `truncate_middle` does, then padded with spaces.
+pub fn fit_middle(s: &str, width: usize) -> String {
+    let mut out = truncate_middle(s, width);
+    let w = out.width();
+    out.push_str(&" ".repeat(width.saturating_sub(w)));
+    out
+}
+
 /// A file path in at most `width` cells: whole when it fits, else its folder shortened from the left behind "…"
 /// (whole folders first), so the file name, which says what was written, stays in sight; a file name too long even
 /// alone keeps its end. "…" is counted two cells: a terminal that draws ambiguous-width characters wide (a
@@ -94,6 +135,17 @@ mod tests {
             assert_eq!(fit("柳州市示范小学", w).width(), w);
         }
         assert_eq!(fit_right("42", 5), "   42");
+    }
+
+    #[test]
+    fn a_middle_cut_keeps_both_ends() {
+        assert_eq!(fit_middle("阿卜杜热合曼·买买提江", 8), "阿卜..江");
+        assert_eq!(fit_middle("一年级实验班（双语）", 18), "一年级实..（双语）");
+        assert_eq!(fit_middle("张三", 6), "张三  ");
+        for w in 0..16 {
+            assert_eq!(fit_middle("一年级实验1班", w).width(), w);
+            assert_eq!(fit_middle("阿卜杜热合曼·艾力", w).width(), w);
+        }
     }
 
     #[test]

@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
-use super::cells::{fit, truncate};
+use super::cells::{fit, fit_middle, truncate};
 use super::chrome;
 use crate::domain::id_number;
 use crate::domain::student::{Enrollment, PaymentStatus};
@@ -301,9 +301,9 @@ fn row_line(app: &App, pos: usize, c: &Columns) -> Line<'static> {
     let mut cells: Vec<(String, Style)> = vec![
         (if marked { "*".to_owned() } else { " ".to_owned() }, theme.fg(theme.marked)),
         (if row.problem { "! ".to_owned() } else { "  ".to_owned() }, theme.fg(theme.warning)),
-        (fit(app.data.name(index), w[1]), Style::default()),
+        (fit_middle(app.data.name(index), w[1]), Style::default()),
         (fit(&id, w[2]), if row.problem { theme.fg(theme.warning) } else { Style::default() }),
-        (fit(&app.data.classes[row.class as usize], w[3]), Style::default()),
+        (fit_middle(&app.data.classes[row.class as usize], w[3]), Style::default()),
         (fit(t.enrollment(row.enrollment), w[4]), enrollment_style),
         (fit(if row.part_paid { t.part_paid } else { t.payment(row.payment) }, w[5]), payment_style),
         (fit(&app.data.category_label(row, t.list_separator(), t.recertify_short), w[6]), theme.fg(theme.accent)),
