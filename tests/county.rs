@@ -1848,6 +1848,55 @@ fn a_category_removed_on_one_copy_and_certified_again_on_the_other_is_a_conflict
     }
 }
 
+/// In the drive's second year, a category carried from the first (待重新认定) removed on one copy and certified
+/// again on the other (a department's list: the set's year only changes), a minute apart in either order: the
+/// newer change stands and the push lists the conflict, in either push order. Before, the certification again
+/// was no change of the category, so the removal won either way and the push said 冲突 0.
+#[test]
+fn a_carried_category_removed_on_one_copy_and_certified_again_on_the_other_is_a_conflict_the_newer_wins() {
+    for removal_newer in [false, true] {
+        let dir = tempfile::tempdir().unwrap();
+        let year = std::cell::Cell::new(0);
+        let (removed_at, certified_at) = if removal_newer {
+            ("2099-11-23T10:01:00+08:00", "2099-11-23T10:00:00+08:00")
+        } else {
+            ("2099-11-23T10:00:00+08:00", "2099-11-23T10:01:00+08:00")
+        };
+        let (jia, yi) = two_copies_certified(
+            dir.path(),
+            |s, ids| {
+                certify(s, &ids[0], "2099-11-20T10:00:00+08:00", &[("重度残疾人", "残联")]);
+                year.set(s.current_year().unwrap() + 1);
+                s.start_year(year.get(), false, None, false).unwrap();
+            },
+            |s, ids| certify(s, &ids[0], removed_at, &[]),
+            |s, ids| certify(s, &ids[0], certified_at, &[("重度残疾人", "残联")]),
+        );
+        let id = pupil_id(0, 0);
+        let expected: Vec<(String, Option<i64>)> =
+            if removal_newer { vec![] } else { vec![("重度残疾人".to_owned(), None)] };
+        for order in [[jia.as_path(), yi.as_path()], [yi.as_path(), jia.as_path()]] {
+            let Some(db) = TestDb::new() else { return };
+            let pushed = push(&db, &order, &[]);
+            let conflicts = pushed["conflicts"].as_array().unwrap();
+            assert_eq!(conflicts.len(), 1, "removal newer {removal_newer}, {order:?}: {pushed}");
+            let c = &conflicts[0];
+            assert_eq!(c["field"], "categories", "{c}");
+            let newer = if removal_newer { &jia } else { &yi };
+            assert_eq!(c["kept_drive"], newer.display().to_string(), "the newer change: {c}");
+            let (marks, set_year) = county_years(&db, &id);
+            assert_eq!(marks, expected, "removal newer {removal_newer}, {order:?}");
+            if !removal_newer {
+                assert_eq!(set_year, Some(year.get()), "certified for this year: {order:?}");
+            }
+            for file in order {
+                let again = push(&db, &[file], &[]);
+                assert!(again["conflicts"].as_array().unwrap().is_empty(), "{again}");
+            }
+        }
+    }
+}
+
 /// Another school's drive whose list holds some of this school's pupils (a class that moved, a list sent to the
 /// wrong school) shares no history with it: the push says which pupils are in both schools' files, and that
 /// the newer change of 学校 decides which school the county counts them in. Copies of one drive (a school

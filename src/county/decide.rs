@@ -753,7 +753,7 @@ pub fn unite_categories(
     let pupils: Vec<i64> = candidates.iter().map(|r| r.get(2)).collect();
     // The drive's side: its rows for these pupils, unshared where the county lacks them.
     let mut drive_rows: Vec<Vec<HistoryRow>> = candidates.iter().map(|_| Vec::new()).collect();
-    for e in rows.audit.iter().filter(|e| e.field == "created" || e.field == "categories") {
+    for e in rows.audit.iter().filter(|e| matches!(e.field.as_str(), "created" | "categories" | "categories_year")) {
         if let Some(&i) = e.sid.and_then(|sid| sids.get(&sid)) {
             drive_rows[i].push(HistoryRow {
                 field: e.field.clone(),
@@ -777,7 +777,7 @@ pub fn unite_categories(
                     NOT EXISTS (SELECT 1 FROM stage_events e WHERE e.event = a.event),
                     COALESCE((SELECT name FROM canbao.drives v WHERE v.id = a.drive_id), '')
              FROM canbao.audit a
-             WHERE a.pupil_id = ANY($1) AND a.field IN ('created', 'categories') ORDER BY a.id",
+             WHERE a.pupil_id = ANY($1) AND a.field IN ('created', 'categories', 'categories_year') ORDER BY a.id",
             &[&pupils],
         )
         .map_err(server)?
@@ -811,8 +811,10 @@ pub fn unite_categories(
         let county_list: String = row.get(4);
         let list = category_union::marks;
         let drive_held = held_by_drive.get(&sid).copied().unwrap_or("[]");
-        let drive_steps = category_union::steps(&drive_rows[i], || Ok::<_, CountyError>(list(drive_held)))?;
-        let county_steps = category_union::steps(&county_rows[i], || Ok::<_, CountyError>(list(&county_list)))?;
+        let drive_steps =
+            category_union::steps(&drive_rows[i], || Ok::<_, CountyError>(list(drive_held)), Some(rows.first_year))?;
+        // The county's rows come from several drives, each with its own first year.
+        let county_steps = category_union::steps(&county_rows[i], || Ok::<_, CountyError>(list(&county_list)), None)?;
         let union = category_union::unite(&county_list, &drive_steps, &county_steps, they_win);
         let (county_year, drive_year): (Option<i32>, Option<i32>) = (row.get(5), row.get(6));
         // Each category's year is the later of the two sides' certifications of it; the set's the oldest of

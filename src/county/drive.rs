@@ -158,6 +158,8 @@ pub struct DriveRead {
     pub audit: Vec<DriveEvent>,
     /// The insured year the pupil rows' statuses are for.
     pub current_year: i32,
+    /// The drive's first insured year: what a NULL `categories_year` means.
+    pub first_year: i32,
     /// The changes to its pupils this drive's restores took back (`store::backup::RESTORE_UNDONE`), by hash,
     /// that its history does not hold again.
     pub undone: Vec<String>,
@@ -282,6 +284,7 @@ impl Head {
             taken_back,
             audit,
             current_year: self.current_year,
+            first_year: self.first_year,
             undone,
             restored: self.restored.clone(),
         }

@@ -2657,12 +2657,12 @@ fn category_history(
     tx: &Transaction,
     (db, unshared): (&str, &str),
     student: i64,
-    (up_to, year, current): (i64, Option<i32>, Option<i32>),
+    (up_to, year, current, first): (i64, Option<i32>, Option<i32>, Option<i32>),
 ) -> Result<std::collections::BTreeMap<String, category_union::CategoryStep>> {
     let mut stmt = tx.prepare_cached(&format!(
         "SELECT a.field, a.old, a.new, a.at, a.origin, n.id IS NOT NULL FROM {db}.audit a
          LEFT JOIN temp.{unshared} n ON n.id = a.id
-         WHERE a.student_id = ?1 AND a.id <= ?2 AND a.field IN ('created', 'categories')
+         WHERE a.student_id = ?1 AND a.id <= ?2 AND a.field IN ('created', 'categories', 'categories_year')
            AND (?3 IS NULL OR a.year = ?3)
          ORDER BY a.id"
     ))?;
@@ -2679,10 +2679,14 @@ fn category_history(
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
-    category_union::steps(&rows, || -> Result<_> {
-        let now = value(tx, db, student, Field::Categories, year, current)?.flatten();
-        Ok(fields::categories_from_text(now.as_deref().unwrap_or("[]")))
-    })
+    category_union::steps(
+        &rows,
+        || -> Result<_> {
+            let now = value(tx, db, student, Field::Categories, year, current)?.flatten();
+            Ok(fields::categories_from_text(now.as_deref().unwrap_or("[]")))
+        },
+        first,
+    )
 }
 
 /// The categories both laptops changed since they last agreed, united (see [`category_union`]): only a
@@ -2702,10 +2706,18 @@ fn unite_categories(
     they_win: bool,
     year: Option<i32>,
 ) -> Result<United> {
-    let their_steps =
-        category_history(tx, ("other", "merge_their_new"), their_id, (i64::MAX, year, sides.their_current))?;
-    let our_steps =
-        category_history(tx, ("main", "merge_our_new"), our_id, (sides.our_high_water, year, sides.our_current))?;
+    let their_steps = category_history(
+        tx,
+        ("other", "merge_their_new"),
+        their_id,
+        (i64::MAX, year, sides.their_current, sides.their_first),
+    )?;
+    let our_steps = category_history(
+        tx,
+        ("main", "merge_our_new"),
+        our_id,
+        (sides.our_high_water, year, sides.our_current, sides.our_first),
+    )?;
     let ours_list = ours.first().cloned().flatten();
     let union = category_union::unite(ours_list.as_deref().unwrap_or("[]"), &their_steps, &our_steps, they_win);
     // Each category's year is the later of the two sides' certifications of it (a category certified for this
@@ -4465,6 +4477,56 @@ mod tests {
         a.view_current_year().unwrap();
         let again = a.merge_from(&b_path, false).unwrap();
         assert_eq!((again.updated, again.into_closed_years.len()), (0, 0), "{again:?}");
+    }
+
+    /// A carried category (待重新认定) removed on one laptop and certified again on the other (a department's
+    /// list), a minute apart in either order, alone or beside one certified this year: the newer change stands
+    /// and is listed as a conflict, on both merges. Before, a certification again changed no category (only
+    /// the set's year, or a list naming it as it was), so the removal won either way and no conflict was said.
+    #[test]
+    fn a_carried_category_removed_on_one_laptop_and_certified_again_on_the_other_is_a_conflict_both_ways() {
+        for beside in [false, true] {
+            for removal_newer in [false, true] {
+                let dir = tempfile::tempdir().unwrap();
+                let (mut a, mut b, ids) = two_copies_after(dir.path(), |s, ids| {
+                    let id = by_id(s, &ids[0]).id;
+                    s.set_categories(id, &[mark_of("重度残疾人", "残联")]).unwrap();
+                    let next = s.current_year().unwrap() + 1;
+                    s.start_year(next, false, None, false).unwrap();
+                    if beside {
+                        let held = by_id(s, &ids[0]).categories;
+                        s.set_categories(id, &[held, vec![mark_of("低保对象", "民政")]].concat()).unwrap();
+                    }
+                });
+                let year = a.current_year().unwrap();
+                let others: Vec<_> =
+                    by_id(&a, &ids[0]).categories.into_iter().filter(|c| c.name != "重度残疾人").collect();
+                let (removed_at, certified_at) = if removal_newer {
+                    ("2027-11-23T10:01:00+08:00", "2027-11-23T10:00:00+08:00")
+                } else {
+                    ("2027-11-23T10:00:00+08:00", "2027-11-23T10:01:00+08:00")
+                };
+                a.set_fixed_clock(removed_at);
+                a.set_categories(by_id(&a, &ids[0]).id, &others).unwrap();
+                b.set_fixed_clock(certified_at);
+                let again = [others.clone(), vec![mark_of("重度残疾人", "残联")]].concat();
+                b.set_categories(by_id(&b, &ids[0]).id, &again).unwrap();
+                let mut expected: Vec<(String, Option<i32>)> =
+                    others.iter().map(|c| (c.name.clone(), Some(year))).collect();
+                if !removal_newer {
+                    expected.push(("重度残疾人".to_owned(), Some(year)));
+                }
+                expected.sort();
+                let ((a_into_b, r1), (b_into_a, r2)) = merge_both_ways(dir.path(), a, b);
+                for (s, r) in [(&a_into_b, &r1), (&b_into_a, &r2)] {
+                    let case = format!("beside {beside}, removal newer {removal_newer}: {r:?}");
+                    assert_eq!(years_of(s, &ids[0]), expected, "{case}");
+                    assert_eq!(r.conflicts.len(), 1, "{case}");
+                    assert_eq!(r.conflicts[0].field, Field::Categories.key(), "{case}");
+                }
+                assert_eq!(snapshot(&a_into_b), snapshot(&b_into_a));
+            }
+        }
     }
 
     #[test]
