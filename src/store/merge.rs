@@ -2143,7 +2143,19 @@ fn settle_pupil(
         }
     }
     *payments_kept += kept_years.len();
+    // A categories change made in a year closed here since is settled on the pupil row and again for that year:
+    // the same two changes, one conflict, said once (the lost value is recorded in each).
+    let categories = Field::Categories.key();
+    let on_the_pupil: Vec<(String, String)> = found
+        .iter()
+        .filter(|f| f.year.is_none() && !f.there && f.conflict.field == categories)
+        .map(|f| (f.conflict.kept_at.clone(), f.conflict.lost_at.clone()))
+        .collect();
     for Found { year, conflict, record, there, .. } in found {
+        let said = year.is_some()
+            && !there
+            && conflict.field == categories
+            && on_the_pupil.contains(&(conflict.kept_at.clone(), conflict.lost_at.clone()));
         if conflict.field == Field::School.key() {
             school_decided.insert(our_id);
         }
@@ -2163,7 +2175,9 @@ fn settle_pupil(
                 conflict.kept.as_deref(),
             )?;
         }
-        conflicts.push(conflict);
+        if !said {
+            conflicts.push(conflict);
+        }
     }
     // A reveal's row names the ID number as its field (see `history`): it is no change of the number.
     let numbered = settle_number(
@@ -4526,6 +4540,37 @@ mod tests {
                 }
                 assert_eq!(snapshot(&a_into_b), snapshot(&b_into_a));
             }
+        }
+    }
+
+    /// A category removed on one laptop and given by another department on the other, both in last year, before
+    /// A started this year (B still in last year, or having started it too): one conflict, listed once, though
+    /// the change is settled on the pupil row and again in the year A has closed.
+    #[test]
+    fn a_category_conflict_made_in_a_year_closed_since_is_listed_once() {
+        for b_moved_on in [false, true] {
+            let dir = tempfile::tempdir().unwrap();
+            let (mut a, mut b, ids) = two_copies_after(dir.path(), |s, ids| {
+                s.set_categories(by_id(s, &ids[0]).id, &[mark_of("特困人员", "民政局")]).unwrap();
+            });
+            let year = a.current_year().unwrap();
+            a.set_fixed_clock("2026-11-23T10:00:00+08:00");
+            a.set_categories(by_id(&a, &ids[0]).id, &[]).unwrap();
+            b.set_fixed_clock("2026-11-23T10:01:00+08:00");
+            b.set_categories(by_id(&b, &ids[0]).id, &[mark_of("特困人员", "残联")]).unwrap();
+            a.set_fixed_clock("2026-11-24T10:00:00+08:00");
+            a.start_year(year + 1, false, None, false).unwrap();
+            if b_moved_on {
+                b.set_fixed_clock("2026-11-24T10:00:00+08:00");
+                b.start_year(year + 1, false, None, false).unwrap();
+            }
+            let b_path = b.path().unwrap().to_owned();
+            drop(b);
+            let r = a.merge_from(&b_path, false).unwrap();
+            assert_eq!(r.conflicts.len(), 1, "b moved on {b_moved_on}: {r:?}");
+            assert_eq!(category_names(&a, &ids[0]), ["特困人员"], "the newer, B's: {r:?}");
+            a.view_year(year).unwrap();
+            assert_eq!(category_names(&a, &ids[0]), ["特困人员"], "last year's too: {r:?}");
         }
     }
 
