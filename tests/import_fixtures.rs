@@ -1682,6 +1682,32 @@ fn a_flagged_number_written_another_way_is_the_pupil_of_the_name_and_class_held_
     );
 }
 
+/// One import of rows giving one pupil's flagged number written two ways (45010220151008117 and
+/// 4.50102201510081E+016, 4.50102E+17 and 4.50E+17), in one file or two, makes one pupil of each name and class,
+/// as two imports do: never a second child.
+#[test]
+fn one_import_of_a_flagged_number_written_two_ways_makes_one_pupil() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b, one) = (dir.path().join("a.csv"), dir.path().join("b.csv"), dir.path().join("one.csv"));
+    std::fs::write(&a, "姓名,身份证号码,班级\n李四,45010220151008117,四年级1班\n黄五,4.50102E+17,四年级1班\n").unwrap();
+    std::fs::write(&b, "姓名,身份证号码,班级\n李四,4.50102201510081E+016,四年级1班\n黄五,4.50E+17,四年级1班\n")
+        .unwrap();
+    std::fs::write(
+        &one,
+        "姓名,身份证号码,班级\n李四,45010220151008117,四年级1班\n李四,4.50102201510081E+016,四年级1班\n\
+         王二,4.50102201510081E+016,四年级2班\n",
+    )
+    .unwrap();
+    let (mut store, mut fresh) = (store(), store());
+    let report = class_list::import(&mut store, &[a.as_path(), b.as_path()], Some("测试小学"), false).unwrap();
+    assert_eq!((report.added, report.duplicates), (2, 2), "{:?}", report.problems);
+    assert!(report.problems.iter().any(|p| p.message.contains("可能是同一号码被表格改写")), "{:?}", report.problems);
+
+    let report = class_list::import(&mut fresh, &[one.as_path()], Some("测试小学"), false).unwrap();
+    // Another class's pupil of another name is another child.
+    assert_eq!((report.added, report.duplicates), (2, 1), "{:?}", report.problems);
+}
+
 /// A row whose 姓名 and 身份证号码 cells are swapped (a valid number where the name goes, the name where the number
 /// goes) is the pupil, imported with the two put right and said at its row; one whose name cell holds the number
 /// and ID cell nothing is imported with the number. Before, both were dropped as holding no name and no number.

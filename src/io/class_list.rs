@@ -3656,10 +3656,16 @@ impl RowReader<'_> {
                 Identity::Other(_) => (duplicate_message(&seen, here, &incoming, None, false), None),
             }),
             // The same child with the whole number and with a spreadsheet's rounding of it.
-            None => self
-                .first
-                .rounded_alike(&incoming)
-                .map(|(seen, alike)| (duplicate_message(&seen, here, &incoming, Some(&alike), false), Some(alike))),
+            None => match self.first.rounded_alike(&incoming) {
+                Some((seen, alike)) => {
+                    Some((duplicate_message(&seen, here, &incoming, Some(&alike), false), Some(alike)))
+                }
+                // Both numbers flagged, one perhaps the other written another way: as separate imports take it.
+                None => self
+                    .first
+                    .flagged_alike(&incoming)
+                    .map(|seen| (duplicate_message(&seen, here, &incoming, Some(&Alike::BothFlagged), false), None)),
+            },
         };
         if let Some((message, alike)) = repeated {
             self.report.duplicates += 1;
@@ -5135,6 +5141,14 @@ fn duplicate_message(
                 "，保留完整号码",
                 " with the whole number",
             ),
+            Some(Alike::BothFlagged) => (
+                "同名同班，两行的身份证号码都有问题，可能是同一号码被表格改写".to_owned(),
+                ": the same name and class, and both ID numbers have a problem and may be one number a spreadsheet \
+                 rewrote"
+                    .to_owned(),
+                "，号码按前者，仍请向家长核对完整号码",
+                " with the first row's number; ask the family for the whole number all the same",
+            ),
         };
         if differ_zh.is_empty() {
             format!(
@@ -5464,7 +5478,13 @@ struct FirstRows {
     /// The first rows whose number a spreadsheet rounded keeping 15 digits, by those digits, each with the number
     /// as given: few (a list typed as text has none), and asked of a valid number only while there are any.
     rounded: HashMap<u64, Vec<(u32, Box<str>)>, foldhash::fast::RandomState>,
+    /// The first rows with a flagged number, by name, each with the number as given and its problem's code: a
+    /// later row of the name may give the number written another way (`FirstRows::flagged_alike`).
+    flagged: HashMap<Box<str>, Vec<FlaggedFirst>, foldhash::fast::RandomState>,
 }
+
+/// A first row with a flagged number (`FirstRows::flagged`): its index, the number as given, its problem's code.
+type FlaggedFirst = (u32, Box<str>, &'static str);
 
 /// How a later row is the same child as a first row by a spreadsheet's rounding (`FirstRows::rounded_alike`).
 enum Alike {
@@ -5472,6 +5492,8 @@ enum Alike {
     WholeOfRounded { first: u32, rounded: Box<str> },
     /// The later row gives the rounding of the first row's whole number.
     RoundedOfWhole,
+    /// Both rows give a flagged number, and both may be written from one number (`id_number::flagged_alike`).
+    BothFlagged,
 }
 
 /// How far from its 15 digits kept the whole number a numeric cell rounded can lie (`id_number::fifteen_digit_forms`:
@@ -5588,6 +5610,27 @@ impl FirstRows {
         }
     }
 
+    /// A first row of the same name and class as `later` whose flagged number may be the one `later` gives flagged,
+    /// written another way by a spreadsheet (`id_number::flagged_alike`): one child listed twice, as separate
+    /// imports take it (`store::import`), never two. Only one such row is trusted.
+    fn flagged_alike(&self, later: &Incoming) -> Option<FirstSeen<'_>> {
+        let here = later.id.problem().filter(|p| **p != IdProblem::Missing)?.code();
+        let class = ClassKey::parse(&class_label::join(&later.grade, &later.class));
+        let mut found = None;
+        for (first, number, problem) in self.flagged.get(later.name.as_str())? {
+            let seen = self.seen_at(*first)?;
+            if ClassKey::parse(seen.class) == class
+                && id_number::flagged_alike(number, problem, &later.id.normalized, here)
+            {
+                if found.is_some() {
+                    return None;
+                }
+                found = Some(*first);
+            }
+        }
+        self.seen_at(found?)
+    }
+
     fn seen_at(&self, index: u32) -> Option<FirstSeen<'_>> {
         let first = self.rows.get(index as usize)?;
         let (file, sheet) = self.places.get(first.place as usize).map_or(("", ""), |(f, s)| (f, s));
@@ -5621,6 +5664,10 @@ impl FirstRows {
             && let Some(kept) = id_number::fifteen_digits_kept(&incoming.id.normalized).and_then(|k| k.parse().ok())
         {
             self.rounded.entry(kept).or_default().push((index, incoming.id.normalized.as_str().into()));
+        }
+        if let Some(problem) = incoming.id.problem().filter(|p| **p != IdProblem::Missing) {
+            let number = incoming.id.normalized.as_str().into();
+            self.flagged.entry(incoming.name.as_str().into()).or_default().push((index, number, problem.code()));
         }
         match identity {
             Identity::Number(n) => self.by_number.insert(n, index),
