@@ -1735,6 +1735,40 @@ fn a_row_with_its_name_and_number_swapped_is_imported_put_right_and_said() {
     assert!(!report.problems.iter().any(|p| p.message.contains("没有姓名和身份证号码")), "{:?}", report.problems);
 }
 
+/// A name cell holding an ID number that fails the check, or one a spreadsheet rounded, beside a name in the ID
+/// number cell is the two swapped: imported put right and flagged as any such number. A name cell holding the
+/// number the ID number cell holds too is never stored as the pupil's name: the row is imported without one and
+/// said. No row with both cells filled is said to hold neither.
+#[test]
+fn a_name_cell_holding_any_id_number_is_never_a_name_and_a_swap_is_put_right() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("五年级1班.csv");
+    let good = valid("45010220130505805");
+    let mut bad = good.clone();
+    bad.replace_range(17.., if bad.ends_with('1') { "2" } else { "1" });
+    std::fs::write(
+        &path,
+        format!(
+            "姓名,身份证号码,班级\n{bad},丙三,五年级1班\n4.50102201303038E+17,丁三,五年级1班\n{good},{good},五年级1班\n"
+        ),
+    )
+    .unwrap();
+    let mut store = store();
+    let report = class_list::import(&mut store, &[path.as_path()], Some("测试小学"), false).unwrap();
+    assert!(!report.problems.iter().any(|p| p.message.contains("没有姓名和身份证号码")), "{:?}", report.problems);
+    assert_eq!(report.added, 3, "{:?}", report.problems);
+    let pupils = store.students(&StudentFilter::default()).unwrap();
+    let mut names: Vec<_> = pupils.iter().map(|p| (p.name.as_str(), p.id_problem.is_some())).collect();
+    names.sort();
+    assert_eq!(names, [("", false), ("丁三", true), ("丙三", true)], "{:?}", report.problems);
+    for row in [2, 3] {
+        let said: Vec<_> = report.problems.iter().filter(|p| p.row == Some(row)).map(|p| &p.message).collect();
+        assert!(said.iter().any(|m| m.contains("填反")), "row {row}: {said:?}");
+    }
+    let said: Vec<_> = report.problems.iter().filter(|p| p.row == Some(4)).map(|p| &p.message).collect();
+    assert!(said.iter().any(|m| m.contains("姓名栏填的是身份证号码")), "{said:?}");
+}
+
 /// A CSV column of numbers a spreadsheet rounded (15 digits, then 000) holds some whose check digit holds by
 /// chance: such a number is flagged as its neighbours are, not stored as a whole number, and the children sharing
 /// it are each imported, not left out as one number of two names. A list of whole numbers with one ending in 000

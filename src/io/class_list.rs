@@ -718,6 +718,27 @@ fn flagged_alike_message(name: &str, held: &str) -> String {
     )
 }
 
+/// Whether a name cell holds what can only be an ID number: a valid one, 17 or 18 digits (the last may be X)
+/// failing the check, or a number as a spreadsheet writes a long one (450102201303038000 in a numeric cell,
+/// 4.50102201303038E+17 as text). No name is written so.
+fn looks_like_id_number(cell: &Cell, text: &str) -> bool {
+    if let Cell::Number(f) = cell {
+        return (1e16..1e18).contains(&f.abs());
+    }
+    let text = text.trim();
+    let len = text.chars().count();
+    let digits = (17..=18).contains(&len)
+        && text.chars().enumerate().all(|(i, c)| c.is_ascii_digit() || (i == len - 1 && matches!(c, 'X' | 'x')));
+    let exponent = text.split_once(['E', 'e']).is_some_and(|(mantissa, exponent)| {
+        let exponent = exponent.trim_start_matches('+');
+        matches!(exponent, "16" | "17" | "016" | "017")
+            && mantissa.split_once('.').is_some_and(|(int, frac)| {
+                int.len() == 1 && int.bytes().chain(frac.bytes()).all(|d| d.is_ascii_digit())
+            })
+    });
+    digits || exponent
+}
+
 /// What is said of a row imported with an ID number that has a problem, `p`.
 fn flagged_message(p: &IdProblem) -> String {
     format!("{}（已导入并标记）({}: imported and flagged)", p.message_zh(), p.message_en())
@@ -4372,17 +4393,20 @@ impl RowReader<'_> {
         }
     }
 
-    /// The row with its name and ID number cells exchanged, and what to say of it, where the name cell holds a valid
-    /// ID number and the ID number cell a name, or nothing: the two typed into each other's column. `None` for any
-    /// other row.
+    /// The row with its name and ID number cells put right, and what to say of it, where the name cell holds an ID
+    /// number (valid, failing the check, or a spreadsheet's number form) and the ID number cell a name, or
+    /// nothing: the two typed into each other's column, exchanged. Where the ID number cell holds anything else
+    /// (the same number again), the name cell is emptied: a number is never stored as a pupil's name, shown whole
+    /// on a masked list. `None` for any other row.
     fn name_and_id_swapped(&self, map: &HeaderMap, row: &[Cell]) -> Option<(Vec<Cell>, String)> {
         let (&at_name, &at_id) = (map.columns.get(&Column::Name)?, map.columns.get(&Column::IdNumber)?);
         let in_name = row.get(at_name).filter(|_| at_name != at_id)?;
+        let text = in_name.text_ref();
         let number = match in_name {
             Cell::Number(f) => id_number::check_numeric_cell(*f, self.today),
-            _ => id_number::check(&in_name.text_ref(), self.today),
+            _ => id_number::check(&text, self.today),
         };
-        if !number.is_valid() || in_name.text_ref().chars().nth(MAX_ID_CHARS).is_some() {
+        if text.chars().nth(MAX_ID_CHARS).is_some() || !(number.is_valid() || looks_like_id_number(in_name, &text)) {
             return None;
         }
         let in_id = row.get(at_id).unwrap_or(&Cell::Empty);
@@ -4391,15 +4415,23 @@ impl RowReader<'_> {
             && name.chars().any(char::is_alphabetic)
             && !name.chars().any(|c| c.is_ascii_digit())
             && !self.synonyms.is_footer(&name);
-        if !a_name && !in_id.is_empty() {
-            return None;
-        }
+        let shown = id_number::mask(&number.normalized);
         let mut cells = row.to_vec();
         if cells.len() <= at_id {
             cells.resize(at_id + 1, Cell::Empty);
         }
+        if !a_name && !in_id.is_empty() {
+            if let Some(cell) = cells.get_mut(at_name) {
+                *cell = Cell::Empty;
+            }
+            let message = format!(
+                "姓名栏填的是身份证号码 {shown}，不作姓名：此行已按身份证号码栏导入并标记姓名缺失，请核对原表并补填姓名 \
+                 (the name cell holds the ID number {shown}, not taken as a name: the row was imported by its ID \
+                 number cell and flagged as missing its name; check the list and fill in the name)"
+            );
+            return Some((cells, message));
+        }
         cells.swap(at_name, at_id);
-        let shown = id_number::mask(&number.normalized);
         let message = if a_name {
             let name = quoted(&name);
             format!(
