@@ -492,6 +492,26 @@ fn a_tax_row_with_a_pupils_number_whose_check_character_is_wrong_is_said_as_prob
     assert_eq!((row_of(&rows, "孙语")[4].as_str(), row_of(&rows, "孙语")[remark].as_str()), ("否", said));
 }
 
+/// A tax row with a pupil's number with its check character typed wrong, where she is recorded paid already (by
+/// another row of the list, or by hand), says so and that nothing is to be recorded by hand, where before it asked
+/// to record her payment by hand after checking with the tax office.
+#[test]
+fn a_mistyped_tax_row_of_a_pupil_recorded_paid_says_nothing_is_to_be_recorded() {
+    let (dir, db) = sample_drive_in(2024);
+    let (sun, typed) = ("450203201909308803", "450203201909308800");
+    let both = write(
+        dir.path(),
+        "both.csv",
+        &format!("姓名,身份证号码,缴费金额,缴费日期\n孙语,{typed},380,2023-10-10\n孙语,{sun},380,2023-10-11\n"),
+    );
+    let said = ok(canbao(&db).args(["reconcile", "--source", "tax"]).arg(&both));
+    assert!(said.contains("该生已记为已缴费") && !said.contains("手工记录缴费"), "{said}");
+    let typo =
+        write(dir.path(), "typo.csv", &format!("姓名,身份证号码,缴费金额,缴费日期\n孙语,{typed},380,2023-10-10\n"));
+    let said = ok(canbao(&db).args(["reconcile", "--source", "tax"]).arg(&typo));
+    assert!(said.contains("recorded paid already") && !said.contains("手工记录缴费"), "{said}");
+}
+
 /// Payments the tax office recorded beside the roster's 不参保, 已离校 and 异地参保 are counted in the summary
 /// (状态与缴费不一致), where before it said 状态冲突 0 and then listed them; and the pupil who left reads 是 on the
 /// student information sheet with the roster's word in 备注, as the other two do, where before it had none.

@@ -723,6 +723,7 @@ fn reconcile_list(
             matches_no_pupil: false,
         },
         named_a_pupil: false,
+        mistyped_lines: Vec::new(),
         invalid_kept: 0,
         year: None,
         other_year_said: false,
@@ -807,6 +808,7 @@ fn reconcile_list(
         }
         return Err(ReadError::NoHeader { file: file.to_owned() }.into());
     }
+    run.mistyped_of_paid_said();
     run.settle_payments()?;
     // Before anything is written: another school's list would otherwise keep every one of its payments, with other
     // children's names and numbers, in this drive's append-only history.
@@ -909,6 +911,9 @@ struct Run<'a> {
     /// Whether a row of the list is a pupil of the drive (by number, an old number or a rounded one, under any
     /// name): a list with none is another school's, most likely.
     named_a_pupil: bool,
+    /// The lines said of rows whose number is a pupil's typed wrong (`mistyped_said`): each line's index in the
+    /// report, the pupil's id and the words to say it again with, should she turn out recorded paid.
+    mistyped_lines: Vec<(usize, i64, String, String)>,
     /// Rows kept with a number that fails the check and names no pupil (`UnappliedReason::InvalidNumber`): with
     /// `named_a_pupil` false, a list of only such rows is no more this school's than one of unknown numbers.
     invalid_kept: usize,
@@ -1417,15 +1422,37 @@ impl Run<'_> {
         let kept = (Some(pupil.id), typed, UnappliedReason::MistypedNumber, Some(pupil.name.clone()));
         self.keep_row(sheet, map, row_no, row, kept);
         let (name, held) = (&pupil.name, id_number::mask(&pupil.id_number));
-        let message = format!(
-            "{}，前 17 位与同名学生 {name}（{held}）的号码相同，像是同一人：此行未记入，请向税务核实后在学生详情中手工记录缴费，\
-             学生的号码无需更改 ({}; its first 17 characters are those of {name} ({held}), of the same name: most likely \
-             the same child, not recorded; check with the tax office, then record the payment by hand on the detail \
-             screen; the pupil's number needs no change)",
-            problem.message_zh(),
-            problem.message_en()
+        let (zh, en) = (
+            format!("{}，前 17 位与同名学生 {name}（{held}）的号码相同，像是同一人：此行未记入", problem.message_zh()),
+            format!(
+                "{}; its first 17 characters are those of {name} ({held}), of the same name: most likely the same \
+                 child, not recorded",
+                problem.message_en()
+            ),
         );
+        let message = format!(
+            "{zh}，请向税务核实后在学生详情中手工记录缴费，学生的号码无需更改 ({en}; check with the tax office, then \
+             record the payment by hand on the detail screen; the pupil's number needs no change)"
+        );
+        self.mistyped_lines.push((self.report.problems.len(), pupil.id, zh, en));
         self.problem(sheet, row_no, map.header_text(Column::IdNumber, &sheet.rows), message);
+    }
+
+    /// The rows said as a pupil's number typed wrong whose pupil is recorded paid already (by hand, or by another
+    /// row of this list): said so, with nothing to record by hand, where asking for it would have her paid twice.
+    fn mistyped_of_paid_said(&mut self) {
+        for (at, id, zh, en) in std::mem::take(&mut self.mistyped_lines) {
+            let by_list = self.payments.iter().any(|p| p.student.id == id && p.rows.iter().any(|r| r.kind.says_paid()));
+            let by_hand = self.store.student(id).is_ok_and(|s| s.payment == PaymentStatus::Paid);
+            if !(by_list || by_hand) {
+                continue;
+            }
+            let Some(problem) = self.report.problems.get_mut(at) else { continue };
+            problem.message = super::class_list::shown_text(format!(
+                "{zh}；该生已记为已缴费，无需手工记录，学生的号码无需更改 ({en}; the pupil is recorded paid already: nothing to \
+                 record by hand, and the pupil's number needs no change)"
+            ));
+        }
     }
 
     /// The one pupil of this name held with this number as a spreadsheet rounds it (the first 15 digits and
