@@ -1698,6 +1698,10 @@ fn merge_in(tx: &Transaction, ctx: &super::AuditContext, drive: Option<&Path>) -
             report.leavers_across_year.extend(super::year::carry_leavers(tx, ctx, ours, &closed)?);
         }
     }
+    // A pupil settled as moved out by the other laptop's start of the year and then met again as its closed
+    // year's leaver is one word, said once.
+    let mut said = std::collections::HashSet::new();
+    report.leavers_across_year.retain(|l| said.insert((l.year, l.id_number.clone())));
     // After their history: a move of a pupil copied from them comes after the rows that created it.
     let moved;
     (report.school_renames, moved) = super::merge_renames::follow(tx, ctx, renames, &school_decided, drive)?;
