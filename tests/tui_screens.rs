@@ -153,9 +153,9 @@ fn bulk_marked_and_statuses() {
         app.update(Action::ToggleGovernment);
         app.update(Action::Yes);
         app.update(Action::Down);
+        // 财政代缴 made both 在校参保, the status the chooser offers: nothing is asked and nothing written.
         app.update(Action::Enrollment);
         app.update(Action::Confirm);
-        app.update(Action::Yes);
     });
 }
 
@@ -1504,6 +1504,52 @@ fn bulk_marks_ask_first_and_esc_writes_nothing() {
     app.update(Action::Right);
     app.update(Action::Confirm);
     assert_eq!(app.store.stats(None, None).expect("stats").payment["government"], 360);
+}
+
+/// A bulk 在校参保 over a selection where some are enrolled here already counts only those it changes, in the
+/// question, in what it says was saved and in the undo question alike, and says the others apart.
+#[test]
+fn bulk_enrollment_counts_only_the_pupils_it_changes() {
+    for lang in [Language::Zh, Language::En] {
+        let mut app = app(lang);
+        for _ in 0..5 {
+            app.update(Action::ToggleSelect);
+        }
+        let marked: Vec<i64> = app.roster.marked().iter().copied().collect();
+        assert_eq!(marked.len(), 5);
+        for &id in &marked[..2] {
+            app.store.set_enrollment(id, Enrollment::Here, None).expect("here");
+        }
+        choose_enrollment(&mut app, Enrollment::Here, "");
+        let Some(canbao::tui::modal::Modal::Confirm(c)) = &app.modal else { panic!("no question") };
+        let (question, saved, undo) = match lang {
+            Language::Zh => (
+                "将 3 名学生的参保状态改为 在校参保？（另有 2 人已是在校参保，不变）",
+                "已保存：在校参保（3 人）（另 2 人原已如此，未变）",
+                "撤销对 3 名学生的上一次修改？",
+            ),
+            _ => (
+                "Set the enrollment of 3 pupils to at school? (2 already at school: left as they are)",
+                "Saved: at school (3 pupils) (2 already so, unchanged)",
+                "Undo the last change to 3 pupils?",
+            ),
+        };
+        assert_eq!(c.question, question);
+        app.update(Action::Yes);
+        let said = status_text(&app);
+        assert_eq!(said, saved);
+        assert!(said.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum::<usize>() <= 80, "{said}");
+        app.update(Action::Undo);
+        let Some(canbao::tui::modal::Modal::Confirm(c)) = &app.modal else { panic!("no undo question") };
+        assert_eq!(c.question, undo);
+        // All of them enrolled already: nothing asked, nothing written.
+        app.update(Action::Back);
+        let audit = app.store.audit_count().expect("count");
+        choose_enrollment(&mut app, Enrollment::Here, "");
+        assert!(app.modal.is_none());
+        assert_eq!(app.store.audit_count().expect("count"), audit);
+        assert!(status_text(&app).contains('5'), "{}", status_text(&app));
+    }
 }
 
 /// ↑/↓ (and j/k) move through lists, not between 否 and 是: a key meant for the chooser behind a question must not

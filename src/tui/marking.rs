@@ -211,7 +211,25 @@ impl App {
             let place = away_place.map(|p| self.away_words(p)).unwrap_or_default();
             return self.fail(fill(self.text.all_left_away, &[&left_away.len(), &place]));
         }
-        let mut question = fill(self.text.ask_bulk_enrollment, &[&targets.len(), &label]);
+        // Pupils with this status already (and the same reason or place) are not changed by the mark: the count
+        // asked is of those it changes, the others said apart, so it matches what is saved and what undo takes back.
+        let already = match self.store.students_by_ids(&targets) {
+            Ok(pupils) => {
+                let keeps = |s: &Student| {
+                    let held = s.decline_reason.as_deref().map(str::trim).filter(|r| !r.is_empty());
+                    !matches!(status, Enrollment::Declined | Enrollment::Elsewhere) || held == reason.as_deref()
+                };
+                pupils.iter().filter(|s| s.enrollment == status && keeps(s)).count()
+            }
+            Err(e) => return self.fail(e.to_string()),
+        };
+        if already == targets.len() {
+            return self.say(fill(self.text.bulk_all_already, &[&already, &label]));
+        }
+        let mut question = fill(self.text.ask_bulk_enrollment, &[&(targets.len() - already), &label]);
+        if already > 0 {
+            question.push_str(&fill(self.text.bulk_already, &[&already, &label]));
+        }
         if kept > 0 {
             question.push_str(&fill(self.text.bulk_kept_for_payment, &[&kept, &label]));
         }
@@ -1231,6 +1249,10 @@ impl App {
                     pupils.push(PupilEdit { id: outcome.id, before, after });
                 }
                 let written = ids.len() - refused.len() - kept_for_payment.len();
+                // Pupils who held the value already are saved unchanged: counted apart, as undo counts only the
+                // changed ones.
+                let changed = pupils.len();
+                let unchanged = written - changed;
                 self.undo.push(Edit::fields(pupils));
                 // One pupil by name, so the status line says which child the mark went to.
                 let one = match (written, &ids[..]) {
@@ -1239,7 +1261,12 @@ impl App {
                 };
                 let saved = (written > 0).then(|| match &one {
                     Some(name) => fill(self.text.saved_one, &[name, &label]),
-                    None => fill(self.text.saved, &[&label, &self.pupils(written)]),
+                    None if changed == 0 => fill(self.text.saved_none_changed, &[&self.pupils(unchanged), &label]),
+                    None if unchanged > 0 => {
+                        let suffix = fill(self.text.saved_unchanged, &[&unchanged]);
+                        format!("{}{suffix}", fill(self.text.saved, &[&label, &self.pupils(changed)]))
+                    }
+                    None => fill(self.text.saved, &[&label, &self.pupils(changed)]),
                 });
                 if let Some(saved) = &saved {
                     self.say(format!("{saved}{}", self.recorded_for_old_year(&items)));

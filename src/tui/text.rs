@@ -257,6 +257,10 @@ pub struct Text {
     pub yes: &'static str,
     pub no: &'static str,
     pub ask_bulk_enrollment: &'static str,
+    /// After the bulk enrollment question: how many selected hold that status already and stay as they are.
+    pub bulk_already: &'static str,
+    /// A bulk enrollment mark on pupils who all hold that status already: nothing asked, nothing written.
+    pub bulk_all_already: &'static str,
     pub ask_bulk_paid: &'static str,
     pub each_amount: &'static str,
     pub ask_amount_differs: &'static str,
@@ -513,6 +517,10 @@ pub struct Text {
     /// Esc in the enrollment chooser after a reason or place was typed: the status was not changed.
     pub enrollment_unsaved: &'static str,
     pub saved: &'static str,
+    /// After `saved`: how many of the pupils marked held the value already.
+    pub saved_unchanged: &'static str,
+    /// A mark of several pupils that all held the value already: the number, the value.
+    pub saved_none_changed: &'static str,
     /// `u` with nothing to undo since canbao was opened: undo lasts one session, and a restart ends it.
     pub nothing_to_undo: &'static str,
     /// `u` with nothing to undo since an import, reconciliation, merge, restore or change of year ended undo.
@@ -1308,6 +1316,10 @@ mod tests {
             all.extend(t.actions.iter().flat_map(|a| [a.short, a.help]));
             all.extend([
                 t.ask_bulk_enrollment,
+                t.bulk_already,
+                t.bulk_all_already,
+                t.saved_unchanged,
+                t.saved_none_changed,
                 t.ask_bulk_paid,
                 t.ask_amount_differs,
                 t.ask_top_up,
