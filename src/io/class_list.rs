@@ -2720,8 +2720,19 @@ impl RowReader<'_> {
             // Said at the row without a number that was the pupil (`pairing_said`).
             unnumbered_taken: _,
             phone_not_taken,
+            phone_filled,
             sex_replaced,
         } = *moves;
+        if let Some(list) = phone_filled {
+            let list = quoted(&list);
+            let message = format!(
+                "此行没有身份证号码，按姓名和班级视为 {name}，该学生没有联系电话：此行的“{list}”已补入；若是另一名同名\
+                 学生，请改回后填写其身份证号码再导入 (no ID number: taken as {name} by name and class, who had no \
+                 phone: this row's {list} was filled in; if this is another child of the same name, undo it, write \
+                 the child's ID number on the list and import it again)"
+            );
+            self.problem_in(file, sheet, row_no, id_header, message);
+        }
         if let Some((list, held)) = phone_not_taken {
             let (list, held) = (quoted(&list), quoted(&held));
             let message = format!(
@@ -7633,6 +7644,29 @@ mod tests {
             assert_eq!((again.added, again.updated), (0, 0), "{name}: {again:?}");
             let pupils = store.students(&crate::store::StudentFilter::default()).unwrap();
             assert_eq!(pupils[0].phone, "13800000007", "{name}");
+        }
+    }
+
+    /// A row without a number taken by name and class as a held pupil who has no phone gives the pupil its phone,
+    /// as the row would with the number, and says so: the row may be a second child of the name.
+    #[test]
+    fn a_row_without_a_number_fills_the_empty_phone_of_the_pupil_it_is_taken_as_and_says_so() {
+        let dir = tempfile::tempdir().unwrap();
+        let base = dir.path().join("base.csv");
+        std::fs::write(&base, "姓名,身份证号码,班级,联系电话\n赵三,450203201909308803,一年级1班,\n").unwrap();
+        let later = dir.path().join("later.csv");
+        std::fs::write(&later, "姓名,身份证号码,班级,联系电话\n赵三,,一年级1班,13600000003\n").unwrap();
+        for (name, run) in [("read ahead", import as Import), ("row by row", import_row_by_row as Import)] {
+            let mut store = Store::open(&dir.path().join(format!("{name}.db"))).unwrap();
+            run(&mut store, &[base.as_path()], None, false).unwrap();
+            let report = run(&mut store, &[later.as_path()], None, false).unwrap();
+            let said = report.problems.iter().find(|p| p.message.contains("已补入"));
+            let said = said.unwrap_or_else(|| panic!("{name}: {:?}", report.problems));
+            assert!(said.message.contains("13600000003"), "{name}: {said:?}");
+            assert_eq!((report.added, report.updated), (0, 1), "{name}: {report:?}");
+            let pupils = store.students(&crate::store::StudentFilter::default()).unwrap();
+            assert_eq!(pupils.len(), 1, "{name}");
+            assert_eq!(pupils[0].phone, "13600000003", "{name}");
         }
     }
 

@@ -252,6 +252,10 @@ pub struct Moves {
     /// one the pupil holds: (the list's, the held one). Not taken: such a row may be a second child of the name,
     /// and taking it would change the phone back and forth at each import of the list.
     pub phone_not_taken: Option<(String, String)>,
+    /// The row gives no ID number and was taken as this pupil by name and class, who held no phone: the row's
+    /// phone was given to the pupil, as the row would have given it with the number. Said, as the row might be
+    /// a second child of the name.
+    pub phone_filled: Option<String>,
     /// The row gives the valid number this pupil's was changed from by hand, and the pupil held none since, or
     /// one that fails the check: the list's number was put back (`restore_number`): (the number held before, the
     /// list's).
@@ -2322,6 +2326,9 @@ fn update_existing(
         } else {
             if verdict.held_is_correction {
                 moves.over_corrections.push(Field::Phone);
+            }
+            if by_name_and_class && current.phone.is_empty() {
+                moves.phone_filled = Some(row.phone.clone());
             }
             changes.push(FieldChange::new(Field::Phone, Some(&row.phone)));
         }
