@@ -5154,17 +5154,22 @@ fn duplicate_message(
         }
     }
     let (differ_zh, differ_en) = (differ_zh.join("、"), differ_en.join(", "));
+    // Importing the later row's file again takes what it gives only where that file holds not the first row too
+    // (it would be a repeat again) and the row's valid number finds the pupil; otherwise only the detail screen
+    // does.
+    let file_again = first.file != here.0 && later.id.valid().is_some() && alike.is_none();
+    let (again_zh, again_en) = if file_again {
+        ("，或再单独导入此行所在的文件", ", or import this row's file again on its own")
+    } else {
+        ("", "")
+    };
     let (not_taken_zh, not_taken_en) = if only_later_zh.is_empty() || first.name != later.name {
         (String::new(), String::new())
     } else {
         (
+            format!("；此行的{}，{at}没有，未导入：请在学生信息中补填{again_zh}", only_later_zh.join("、")),
             format!(
-                "；此行的{}，{at}没有，未导入：请在学生信息中补填，或再单独导入此行所在的文件",
-                only_later_zh.join("、")
-            ),
-            format!(
-                "; this row's {}, which {at_en} lacks, was not taken: fill it in on the pupil, or import this \
-                 row's file again on its own",
+                "; this row's {}, which {at_en} lacks, was not taken: fill it in on the pupil{again_en}",
                 only_later_en.join(", ")
             ),
         )
@@ -7667,6 +7672,26 @@ mod tests {
             let pupils = store.students(&crate::store::StudentFilter::default()).unwrap();
             assert_eq!(pupils.len(), 1, "{name}");
             assert_eq!(pupils[0].phone, "13600000003", "{name}");
+        }
+    }
+
+    /// A later row repeating a flagged number its first row gave, with a phone the first row lacked, advises filling
+    /// it in on the pupil only: importing the file again repeats the row again and changes nothing.
+    #[test]
+    fn a_flagged_repeat_giving_a_phone_advises_only_what_takes_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("list.csv");
+        let rows =
+            "姓名,身份证号码,班级,联系电话\n黄五,4.50102E+17,四年级1班,\n黄五,4.50102E+17,四年级1班,13100000009\n";
+        std::fs::write(&path, rows).unwrap();
+        for (name, run) in [("read ahead", import as Import), ("row by row", import_row_by_row as Import)] {
+            let mut store = Store::open(&dir.path().join(format!("{name}.db"))).unwrap();
+            let report = run(&mut store, &[path.as_path()], None, false).unwrap();
+            let said = report.problems.iter().find(|p| p.row == Some(3) && p.message.contains("13100000009"));
+            let said = said.unwrap_or_else(|| panic!("{name}: {:?}", report.problems));
+            assert!(said.message.contains("请在学生信息中补填"), "{name}: {said:?}");
+            assert!(!said.message.contains("导入此行所在的文件"), "{name}: {said:?}");
+            assert!(!said.message.contains("import this row's file again"), "{name}: {said:?}");
         }
     }
 
