@@ -197,6 +197,8 @@ struct HeldMasked {
     row_no: usize,
     rows_read: usize,
     id_header: Box<str>,
+    /// The phone column's header, where a phone the row gives is said (`RowReader::masked_phone`).
+    phone_header: Box<str>,
     id_problem: Option<String>,
     odd_age: Option<Box<OddAge>>,
     phone: Option<Box<PhoneNotTaken>>,
@@ -3036,6 +3038,8 @@ impl RowReader<'_> {
                 let place = self.first.seen_at(index).map(|s| s.place((&h.file, &h.sheet))).unwrap_or_default();
                 self.report.duplicates += 1;
                 self.problem_in(&h.file, &h.sheet, h.row_no, &h.id_header, masked_same_child(&place, &number));
+                let at = (h.row_no, &*h.phone_header);
+                self.masked_phone(&h.file, &h.sheet, at, h.incoming.clone(), (index, &number), sink)?;
             } else {
                 let incoming = h.incoming.clone();
                 let deferred = h.status_columns.is_none();
@@ -3044,6 +3048,56 @@ impl RowReader<'_> {
             self.report.rows_read = now;
         }
         self.said_of_rows_applied();
+        Ok(())
+    }
+
+    /// The phone of a masked row that is the child of the import's row at `first` giving the whole `number`: as
+    /// when imported on its own, it fills the pupil's empty phone (handed as `RepeatGives::Phone` under the whole
+    /// number, said once taken), and another phone than the one the first row gave is said, the first kept.
+    fn masked_phone(
+        &mut self,
+        file: &str,
+        sheet: &str,
+        (row_no, header): (usize, &str),
+        incoming: Incoming,
+        (first, number): (u32, &str),
+        sink: &mut Sink,
+    ) -> Result<(), StoreError> {
+        // Only an import applies it; a plan keeps the rows that are pupils.
+        if incoming.phone.is_empty() || !(self.row_by_row || self.ahead.is_some()) {
+            return Ok(());
+        }
+        let Some(seen) = self.first.seen_at(first) else { return Ok(()) };
+        let (held, place) = (seen.phone.to_owned(), seen.place((file, sheet)));
+        if held == incoming.phone {
+            return Ok(());
+        }
+        if !held.is_empty() {
+            let (held, phone, (at, at_en)) = (quoted(&held), quoted(&incoming.phone), place);
+            let message = format!(
+                "此行的联系电话“{phone}”与{at}的“{held}”不同：保留{at}的号码，此行的未导入，请核对 (this row's phone \
+                 “{phone}” differs from {at_en}'s “{held}”: {at_en}'s was kept and this row's not taken; check it)"
+            );
+            self.problem_in(file, sheet, row_no, header, message);
+            return Ok(());
+        }
+        self.first.fill_phone(first, &incoming.phone);
+        self.phones_handed.push(PhoneHanded {
+            file: file.into(),
+            sheet: sheet.into(),
+            row: row_no,
+            header: header.into(),
+            phone: incoming.phone.as_str().into(),
+            place,
+        });
+        let id = id_number::check(number, self.today);
+        let row = Incoming { id, repeat: Some(RepeatGives::Phone), ..incoming };
+        match self.ahead.as_mut() {
+            Some(ahead) => ahead.hand(row, false)?,
+            None => {
+                sink(row)?;
+            }
+        }
         Ok(())
     }
 
@@ -3746,6 +3800,8 @@ impl RowReader<'_> {
             let place = self.first.seen_at(seen).map(|s| s.place(here)).unwrap_or_default();
             self.report.duplicates += 1;
             self.problem(file, sheet, row_no, &header_of(Column::IdNumber), masked_same_child(&place, &number));
+            let phone_header = header_of(Column::Phone);
+            self.masked_phone(file, sheet.name.as_str(), (row_no, &phone_header), incoming, (seen, &number), sink)?;
             return Ok(());
         }
         for message in name_problem.into_iter().flatten() {
@@ -3792,6 +3848,7 @@ impl RowReader<'_> {
                 row_no,
                 rows_read: self.report.rows_read,
                 id_header: header_of(Column::IdNumber).into_boxed_str(),
+                phone_header: header_of(Column::Phone).into_boxed_str(),
                 id_problem,
                 odd_age,
                 phone,
@@ -7692,6 +7749,62 @@ mod tests {
             assert!(said.message.contains("请在学生信息中补填"), "{name}: {said:?}");
             assert!(!said.message.contains("导入此行所在的文件"), "{name}: {said:?}");
             assert!(!said.message.contains("import this row's file again"), "{name}: {said:?}");
+        }
+    }
+
+    /// A masked row of an import paired with the row giving its whole number (either file first) fills the
+    /// pupil's empty phone and says so, as importing the masked file on its own does; a phone other than the one
+    /// the whole row gives is kept out and said.
+    #[test]
+    fn a_masked_row_of_an_import_gives_its_phone_as_an_import_of_its_own_does() {
+        let dir = tempfile::tempdir().unwrap();
+        let whole = dir.path().join("whole.csv");
+        std::fs::write(
+            &whole,
+            "姓名,身份证号码,班级,联系电话\n乙一,450203201909308803,三年级1班,\n乙二,450203201812120038,三年级1班,13700000009\n",
+        )
+        .unwrap();
+        let masked = dir.path().join("masked.csv");
+        std::fs::write(
+            &masked,
+            "姓名,身份证号码,班级,联系电话\n乙一,4502**********8803,三年级1班,13700000000\n\
+             乙二,4502**********0038,三年级1班,13700000001\n",
+        )
+        .unwrap();
+        let orders: [(&str, [&Path; 2]); 2] = [("whole first", [&whole, &masked]), ("masked first", [&masked, &whole])];
+        for (name, run) in [("read ahead", import as Import), ("row by row", import_row_by_row as Import)] {
+            for (order, files) in &orders {
+                let what = format!("{name}, {order}");
+                let mut store = Store::open(&dir.path().join(format!("{what}.db"))).unwrap();
+                let report = run(&mut store, files, None, false).unwrap();
+                let at_masked = |row: usize| {
+                    report
+                        .problems
+                        .iter()
+                        .filter(|p| p.file.ends_with("masked.csv") && p.row == Some(row))
+                        .map(|p| p.message.as_str())
+                        .collect::<Vec<_>>()
+                };
+                assert!(
+                    at_masked(2).iter().any(|m| m.contains("13700000000") && m.contains("已补入")),
+                    "{what}: {:?}",
+                    report.problems
+                );
+                assert!(
+                    at_masked(3).iter().any(|m| m.contains("13700000001") && m.contains("13700000009")),
+                    "{what}: {:?}",
+                    report.problems
+                );
+                let pupils = store.students(&crate::store::StudentFilter::default()).unwrap();
+                let phones: Vec<(&str, &str)> = pupils.iter().map(|p| (p.name.as_str(), p.phone.as_str())).collect();
+                assert_eq!(pupils.len(), 2, "{what}");
+                assert!(
+                    phones.contains(&("乙一", "13700000000")) && phones.contains(&("乙二", "13700000009")),
+                    "{what}: {phones:?}"
+                );
+                let again = run(&mut store, files, None, false).unwrap();
+                assert_eq!((again.added, again.updated), (0, 0), "{what}: {again:?}");
+            }
         }
     }
 
