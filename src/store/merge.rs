@@ -6236,6 +6236,139 @@ mod tests {
         assert_eq!(days(&b_into_a), expected, "the laptop that kept its payment");
     }
 
+    /// Laptop A marks a pupil 在校参保 and then 不参保 within one second, and laptop B marks her 在校参保 in that
+    /// same second: merged either way, whichever session sorts first, each drive's days end with the pupil as it
+    /// holds her, and no day gains more pupils than it ends with. Before, the replay ended her day on the value
+    /// the second's changes chained to, not the one the merge kept, and the totals counted back from the drive's
+    /// own counts went wrong by her.
+    #[test]
+    fn same_second_marks_on_two_laptops_leave_days_that_end_at_the_drives_counts() {
+        for origins in [["a-session", "b-session"], ["b-session", "a-session"]] {
+            let dir = tempfile::tempdir().unwrap();
+            let (mut a, mut b, ids) = two_copies(dir.path());
+            (a.origin, b.origin) = (origins[0].to_owned(), origins[1].to_owned());
+            a.set_fixed_clock("2026-12-03T10:00:00+08:00");
+            a.set_payment(by_id(&a, &ids[1]).id, PaymentStatus::Paid, &PaymentDetails::default()).unwrap();
+            a.set_fixed_clock("2026-12-04T10:00:00+08:00");
+            let pupil = by_id(&a, &ids[0]).id;
+            a.set_enrollment(pupil, Enrollment::Here, None).unwrap();
+            a.set_enrollment(pupil, Enrollment::Declined, Some("不要")).unwrap();
+            b.set_fixed_clock("2026-12-04T10:00:00+08:00");
+            b.set_enrollment(by_id(&b, &ids[0]).id, Enrollment::Here, None).unwrap();
+            let ((a_into_b, _), (b_into_a, _)) = merge_both_ways(dir.path(), a, b);
+            days_agree_with_counts(&a_into_b, &format!("{origins:?}, A merged into B"));
+            days_agree_with_counts(&b_into_a, &format!("{origins:?}, B merged into A"));
+        }
+    }
+
+    /// That `s`'s days end at its own counts (`stats`), and that no day gains more pupils than it ends with.
+    fn days_agree_with_counts(s: &Store, case: &str) {
+        let days = s.daily_progress().unwrap();
+        let stats = s.stats(None, None).unwrap();
+        let shown: Vec<_> =
+            days.iter().map(|d| (d.date.to_string(), d.enrolled, d.paid, d.enrolled_total, d.paid_total)).collect();
+        if let Some(last) = days.last() {
+            let registered = stats.enrollment["here"] + stats.enrollment["elsewhere"];
+            let paid = stats.payment["paid"] + stats.payment["government"];
+            assert_eq!((last.enrolled_total, last.paid_total), (registered, paid), "{case}: {shown:?}");
+        }
+        for d in &days {
+            assert!(d.enrolled <= d.enrolled_total && d.paid <= d.paid_total, "{case}: {shown:?}");
+            let within = 0..=stats.students;
+            assert!(within.contains(&d.enrolled_total) && within.contains(&d.paid_total), "{case}: {shown:?}");
+        }
+    }
+
+    /// A laptop's edits of one status for `undo_step` to undo or redo: pupil, field, value before, value after.
+    type Edits = Vec<(i64, Field, String, String)>;
+
+    /// Does step `kind` on laptop `s` at `at` to pupil `id`: one of seven marks, an undo or a redo of the laptop's
+    /// own last edit, as `u` and `Ctrl-r` write them.
+    fn undo_step(s: &mut Store, at: &str, id: &str, kind: usize, (undo, redo): (&mut Edits, &mut Edits)) {
+        const MARKS: [(Field, &str); 7] = [
+            (Field::Enrollment, "here"),
+            (Field::Enrollment, "declined"),
+            (Field::Enrollment, "elsewhere"),
+            (Field::Enrollment, "unknown"),
+            (Field::Payment, "paid"),
+            (Field::Payment, "unpaid"),
+            (Field::Payment, "government"),
+        ];
+        s.set_fixed_clock(at);
+        let write = |s: &mut Store, action: &str, (pupil, field, value): (i64, Field, &str)| {
+            s.change_batch(action, &[(pupil, vec![FieldChange::new(field, Some(value))])], false).is_ok()
+        };
+        let (from, to, action) = match kind {
+            7 => (undo, redo, "undo"),
+            8 => (redo, undo, "redo"),
+            _ => {
+                let pupil = by_id(s, id);
+                let (field, value) = MARKS[kind];
+                let before = match field {
+                    Field::Payment => pupil.payment.code(),
+                    _ => pupil.enrollment.code(),
+                };
+                let done = match (field, value) {
+                    (Field::Payment, v) => {
+                        let status = PaymentStatus::from_code(v).unwrap();
+                        s.set_payment(pupil.id, status, &PaymentDetails::default())
+                    }
+                    (_, v) => {
+                        let reason = (v == "declined").then_some("不要");
+                        s.set_enrollment(pupil.id, Enrollment::from_code(v).unwrap(), reason)
+                    }
+                };
+                if done.is_ok_and(|n| n > 0) {
+                    undo.push((pupil.id, field, before.to_owned(), value.to_owned()));
+                    redo.clear();
+                }
+                return;
+            }
+        };
+        if let Some((pupil, field, before, after)) = from.pop() {
+            let value = if action == "undo" { &before } else { &after };
+            if write(s, action, (pupil, field, value)) {
+                to.push((pupil, field, before, after));
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 12, ..Default::default() })]
+
+        /// Whatever two laptops mark, undo and redo, in seconds they share or not and either side of a midnight,
+        /// each drive's days end at its own counts and no day gains more than it ends with: merged either way,
+        /// and once more back.
+        #[test]
+        fn days_end_at_the_drives_counts_after_any_marks_undos_and_merges(
+            steps in proptest::collection::vec((proptest::bool::ANY, 0usize..4, 0usize..3, 0usize..9), 1..16),
+        ) {
+            const SECONDS: [&str; 4] = [
+                "2026-12-03T10:00:00+08:00",
+                "2026-12-03T23:59:59+08:00",
+                "2026-12-04T00:00:00+08:00",
+                "2026-12-04T00:00:01+08:00",
+            ];
+            let dir = tempfile::tempdir().unwrap();
+            let (mut a, mut b, ids) = two_copies(dir.path());
+            let mut steps = steps;
+            // Each laptop's clock goes forward.
+            steps.sort_by_key(|&(_, second, _, _)| second);
+            let (mut a_edits, mut b_edits) = ((Vec::new(), Vec::new()), (Vec::new(), Vec::new()));
+            for (on_b, second, pupil, kind) in steps {
+                let (s, (undo, redo)) = if on_b { (&mut b, &mut b_edits) } else { (&mut a, &mut a_edits) };
+                undo_step(s, SECONDS[second], &ids[pupil], kind, (undo, redo));
+            }
+            days_agree_with_counts(&a, "A alone");
+            days_agree_with_counts(&b, "B alone");
+            let ((a_into_b, _), (mut b_into_a, _)) = merge_both_ways(dir.path(), a, b);
+            days_agree_with_counts(&a_into_b, "A merged into B");
+            days_agree_with_counts(&b_into_a, "B merged into A");
+            b_into_a.merge_from(a_into_b.path().unwrap(), false).unwrap();
+            days_agree_with_counts(&b_into_a, "merged back");
+        }
+    }
+
     /// Records a top-up of `fen` on `s`'s pupil `id` at `at`, as `mark --top-up` does: the amount recorded plus it.
     fn top_up(s: &mut Store, id: &str, at: &str, fen: i64) {
         use crate::store::{Change, ChangeOptions, Payment, TOP_UP};

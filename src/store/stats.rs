@@ -135,114 +135,107 @@ impl StatusChange {
     }
 }
 
-/// What a day's figures count of a pupil's two statuses: (registered, paid).
-fn counted(enrollment: Enrollment, payment: PaymentStatus) -> (bool, bool) {
+/// What a day's figures count of a pupil's two statuses: (registered, paid). `short`: a part-payer (see
+/// `Store::daily_progress_with`), never counted paid, as `stats` counts her.
+fn counted(enrollment: Enrollment, payment: PaymentStatus, short: bool) -> (bool, bool) {
     let standing = Standing::new(enrollment, payment);
-    (matches!(standing.enrollment(), Enrollment::Here | Enrollment::Elsewhere), payment.is_settled())
+    (matches!(standing.enrollment(), Enrollment::Here | Enrollment::Elsewhere), payment.is_settled() && !short)
 }
 
-/// One pupil's changes replayed into `days` (per day: registered and paid gained, registered and paid lost).
+/// One pupil's changes replayed into `days` (per day: registered and paid gained, registered and paid lost),
+/// `now` the pupil's two statuses as the drive holds them.
+///
+/// Only the ends of each day count, so each status is followed on its own: it holds the value its first change
+/// replaced until then, the value each day of its changes left at that day's end, and from its last day on the
+/// value the drive holds. Ending on the drive's value, not on a change the order of instants makes the newest,
+/// keeps the days true to the drive whatever a merge kept of changes made in one second (the other laptop's
+/// 在校参保 beside this one's 在校参保 then 不参保), so the last day's totals, counted back from the drive's own
+/// counts, are never more or fewer than the pupils the days counted.
 fn replay(
-    mut changes: Vec<StatusChange>,
+    changes: Vec<StatusChange>,
+    now: (Enrollment, PaymentStatus),
+    short: bool,
     offset: chrono::FixedOffset,
     days: &mut BTreeMap<chrono::NaiveDate, [i64; 4]>,
 ) {
-    changes.sort_by(StatusChange::order);
-    let changes = chained(changes);
-    // Before its first change a status was what that change replaced (a list's 在校参保 at creation, say).
-    let first_old = |is_payment: bool| changes.iter().find(|c| c.is_payment == is_payment).and_then(|c| c.old.clone());
-    let mut enrollment = first_old(false).and_then(|c| Enrollment::from_code(&c)).unwrap_or(Enrollment::Unknown);
-    let mut payment = first_old(true).and_then(|c| PaymentStatus::from_code(&c)).unwrap_or(PaymentStatus::Unpaid);
-    let mut at = 0;
-    // Changes that name no instant stand before every dated one (`instant::cmp` orders them so too).
-    while let Some(change) = changes.get(at).filter(|c| c.at.is_none()) {
-        set(&mut enrollment, &mut payment, change);
-        at += 1;
-    }
-    while at < changes.len() {
-        let day = changes[at].at.map(|i| i.with_timezone(&offset).date_naive());
-        let start = counted(enrollment, payment);
-        while let Some(change) = changes.get(at).filter(|c| c.at.map(|i| i.with_timezone(&offset).date_naive()) == day)
-        {
-            set(&mut enrollment, &mut payment, change);
-            at += 1;
-        }
-        let end = counted(enrollment, payment);
-        if let Some(day) = day
-            && start != end
-        {
+    // Changes that name no instant are in no day: the value a dated change replaced already holds them.
+    let mut dated: Vec<(chrono::NaiveDate, StatusChange)> = changes
+        .into_iter()
+        .filter(|c| !c.lost)
+        .filter_map(|c| Some((c.at?.with_timezone(&offset).date_naive(), c)))
+        .collect();
+    dated.sort_by(|(_, a), (_, b)| a.at.cmp(&b.at).then(a.row.cmp(&b.row)));
+    let of = |is_payment: bool| dated.iter().filter(move |(_, c)| c.is_payment == is_payment);
+    let (mut enrollment, enrollment_ends) = course(of(false), Enrollment::Unknown, now.0, Enrollment::from_code);
+    let (mut payment, payment_ends) = course(of(true), PaymentStatus::Unpaid, now.1, PaymentStatus::from_code);
+    let mut start = counted(enrollment, payment, short);
+    let dates: std::collections::BTreeSet<_> = enrollment_ends.keys().chain(payment_ends.keys()).copied().collect();
+    for day in dates {
+        enrollment = enrollment_ends.get(&day).copied().unwrap_or(enrollment);
+        payment = payment_ends.get(&day).copied().unwrap_or(payment);
+        let end = counted(enrollment, payment, short);
+        if start != end {
             let figures = days.entry(day).or_default();
             figures[0] += i64::from(end.0 && !start.0);
             figures[1] += i64::from(end.1 && !start.1);
             figures[2] += i64::from(start.0 && !end.0);
             figures[3] += i64::from(start.1 && !end.1);
         }
+        start = end;
     }
 }
 
-/// `changes` (sorted by `StatusChange::order`) with the changes of each instant put in the order their values
-/// follow one another: each one's old value the value the one before it left. Two sessions of one laptop in one
-/// second (a mark, then its correction) have different origins, and by origin the correction could come first:
-/// replayed so, the pupil began the day paid and ended it paid where the drive holds them unpaid. Where the
-/// values go round (paid then unpaid, or unpaid then paid), the log's order decides: one laptop's rows keep it
-/// on every drive a merge copies them to.
-fn chained(sorted: Vec<StatusChange>) -> Vec<StatusChange> {
-    let mut out: Vec<StatusChange> = Vec::with_capacity(sorted.len());
-    // The value each status (enrollment, payment) holds so far: None before its first change.
-    let mut held: [Option<Option<String>>; 2] = [None, None];
-    let mut rest = sorted.into_iter().peekable();
-    while let Some(first) = rest.next() {
-        let mut group = vec![first];
-        while let Some(c) = rest.next_if(|c| c.at == group[0].at) {
-            group.push(c);
+/// One status's course through its dated `changes` (sorted by instant, then log order): the value it held
+/// before the first, and the value it held at the end of each day of them, the last day's being `now`, the
+/// drive's. A value this canbao does not know leaves the status as it was, one never set is `unset`.
+fn course<'a, T: Copy>(
+    changes: impl Iterator<Item = &'a (chrono::NaiveDate, StatusChange)>,
+    unset: T,
+    now: T,
+    parse: fn(&str) -> Option<T>,
+) -> (T, BTreeMap<chrono::NaiveDate, T>) {
+    let changes: Vec<&(chrono::NaiveDate, StatusChange)> = changes.collect();
+    let mut ends = BTreeMap::new();
+    // The first written of the first instant: the changes of two laptops in one second each replaced the value
+    // both held before it, and one laptop writes its own in the order it made them.
+    let Some((_, first)) = changes.first() else { return (now, ends) };
+    let before = first.old.as_deref().and_then(parse).unwrap_or(unset);
+    let mut value = before;
+    for (at, (day, change)) in changes.iter().enumerate() {
+        let next_day = changes.get(at + 1).map(|(d, _)| d);
+        if next_day == Some(day) {
+            continue;
         }
-        for (slot, is_payment) in held.iter_mut().zip([false, true]) {
-            let of_status: Vec<&StatusChange> =
-                group.iter().filter(|c| c.is_payment == is_payment && !c.lost).collect();
-            if slot.is_some() || of_status.is_empty() {
-                continue;
+        value = match next_day {
+            None => now,
+            Some(_) => {
+                // The day's last instant ends on the change none of that instant's others took further (the other
+                // laptop's 在校参保, then this one's 不参保: 不参保); where the values go round, the last written.
+                let instant = changes[..=at].iter().rev().take_while(|(_, c)| c.at == change.at).map(|(_, c)| c);
+                let instant: Vec<&StatusChange> = instant.collect();
+                let last = instant
+                    .iter()
+                    .find(|c| !instant.iter().any(|o| o.row != c.row && o.old == c.new))
+                    .copied()
+                    .unwrap_or(change);
+                last.new.as_deref().and_then(parse).unwrap_or(value)
             }
-            // The first value: the one a change replaced that no other change of the instant left.
-            let head = of_status.iter().find(|c| !of_status.iter().any(|o| !std::ptr::eq(*o, **c) && o.new == c.old));
-            let head = head.or_else(|| of_status.iter().min_by_key(|c| c.row));
-            *slot = head.map(|c| c.old.clone());
-        }
-        while !group.is_empty() {
-            let follows =
-                |c: &StatusChange| c.lost || held[usize::from(c.is_payment)].as_ref().is_none_or(|h| *h == c.old);
-            let next = group.remove(group.iter().position(follows).unwrap_or(0));
-            if !next.lost {
-                held[usize::from(next.is_payment)] = Some(next.new.clone());
-            }
-            out.push(next);
-        }
+        };
+        ends.insert(*day, value);
     }
-    out
-}
-
-/// The status a change leaves (a value this canbao does not know leaves the status as it was).
-fn set(enrollment: &mut Enrollment, payment: &mut PaymentStatus, change: &StatusChange) {
-    if change.lost {
-        return;
-    }
-    let new = change.new.as_deref().unwrap_or_default();
-    if change.is_payment {
-        *payment = PaymentStatus::from_code(new).unwrap_or(*payment);
-    } else {
-        *enrollment = Enrollment::from_code(new).unwrap_or(*enrollment);
-    }
+    (before, ends)
 }
 
 impl Store {
     /// The drive day by day (see [`DayProgress`]), oldest first.
     ///
-    /// Each pupil's changes to the two statuses are replayed in the order of their instants (see
-    /// `StatusChange::order`), undos and redos among them (each sets the value it restored), and each day's
-    /// figures compare the pupil at its start with the pupil at its end. The rows a merge wrote to apply the
-    /// other laptop's changes are left out: those changes were copied in with them, under their own instants,
-    /// so two laptops merged each way read the same changes and show the same days, and a merge is no day of
-    /// the drive. Those rows, and a merge's records of a value that lost, only tell which changes a merge let
-    /// lose (see `lost_to_a_merge`).
+    /// Each pupil's changes to the two statuses are replayed in the order of their instants, undos and redos
+    /// among them (each sets the value it restored), and each day's figures compare the pupil at its start with
+    /// the pupil at its end, the end of the pupil's last day being the pupil as the drive holds them (see
+    /// `replay`). The rows a merge wrote to apply the other laptop's changes are left out: those changes were
+    /// copied in with them, under their own instants, so two laptops merged each way read the same changes and
+    /// show the same days, and a merge is no day of the drive. Those rows, and a merge's records of a value that
+    /// lost, only tell which changes a merge let lose (see `lost_to_a_merge`).
     pub fn daily_progress(&self) -> Result<Vec<DayProgress>> {
         self.daily_progress_with(&std::collections::HashSet::new())
     }
@@ -290,15 +283,15 @@ impl Store {
             });
         }
         let copied = super::merge::CopiedRows::read(&self.conn, "main")?;
+        let standing = self.year_pupils()?;
         let mut days: BTreeMap<chrono::NaiveDate, [i64; 4]> = BTreeMap::new();
         for (id, (mut changes, losses)) in pupils {
-            if part_paid.contains(&id) {
-                changes.retain(|c| !c.is_payment);
-            }
+            // A pupil who left before the year began is in none of the counts, so in no day either.
+            let Some(&now) = standing.get(&id) else { continue };
             if !losses.is_empty() {
                 lost_to_a_merge(&mut changes, &losses, &copied);
             }
-            replay(changes, offset, &mut days);
+            replay(changes, now, part_paid.contains(&id), offset, &mut days);
         }
         if days.is_empty() {
             return Ok(Vec::new());
@@ -306,7 +299,12 @@ impl Store {
         // The totals are counted back from the pupils as they stand now, so the last day's are the counts the
         // dashboard and `stats` show: a pupil a list brought in already registered or paid, whom no change of
         // the log set so, stands in every day's totals.
-        let (mut enrolled_total, mut paid_total) = self.registered_and_paid(part_paid)?;
+        let (mut enrolled_total, mut paid_total) = (0i64, 0i64);
+        for (id, &(enrollment, payment)) in &standing {
+            let (registered, paid) = counted(enrollment, payment, part_paid.contains(id));
+            enrolled_total += i64::from(registered);
+            paid_total += i64::from(paid);
+        }
         let mut out: Vec<DayProgress> = days
             .into_iter()
             .rev()
@@ -321,13 +319,13 @@ impl Store {
         Ok(out)
     }
 
-    /// How many of the year's pupils stand registered (在校参保 or 异地参保) and paid now, as `stats` counts them:
-    /// the pupils who left before the year began are in neither.
-    fn registered_and_paid(&self, part_paid: &std::collections::HashSet<i64>) -> Result<(i64, i64)> {
+    /// The two statuses of each of the year's pupils, as `stats` reads them: the pupils who left before the year
+    /// began are not among them.
+    fn year_pupils(&self) -> Result<HashMap<i64, (Enrollment, PaymentStatus)>> {
         // Four columns, not a whole `Student` per pupil: the dashboard counts again after every change.
         let mut stmt = self.conn.prepare("SELECT id, grade, enrollment, payment FROM students")?;
         let mut rows = stmt.query([])?;
-        let (mut registered, mut paid) = (0i64, 0i64);
+        let mut pupils = HashMap::new();
         while let Some(row) = rows.next()? {
             // Read as `Student` reads them: a value this canbao does not know is nobody asked, unpaid.
             let text = |i: usize| -> rusqlite::Result<&str> { Ok(row.get_ref(i)?.as_str().unwrap_or_default()) };
@@ -336,11 +334,9 @@ impl Store {
             }
             let enrollment = Enrollment::from_code(text(2)?).unwrap_or(Enrollment::Unknown);
             let payment = PaymentStatus::from_code(text(3)?).unwrap_or(PaymentStatus::Unpaid);
-            let (r, p) = counted(enrollment, payment);
-            registered += i64::from(r);
-            paid += i64::from(p && !part_paid.contains(&row.get::<_, i64>(0)?));
+            pupils.insert(row.get(0)?, (enrollment, payment));
         }
-        Ok((registered, paid))
+        Ok(pupils)
     }
 
     /// Counts for one school (or all), with the ledgers under `policy` (without one: by the statuses alone).

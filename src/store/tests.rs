@@ -656,6 +656,30 @@ fn daily_progress_follows_a_correction_made_in_the_marks_second_by_another_sessi
     assert_eq!(days, [("2026-12-05".to_owned(), 1, 1, 1, 1), ("2026-12-06".to_owned(), 1, 0, 2, 1)]);
 }
 
+/// The same mark and correction in one second, then a change of the pupil on a later day: the day of the
+/// correction still ends with the pupil unpaid, as the drive held them until the later change.
+#[test]
+fn a_day_ends_on_the_correction_made_in_its_last_second_by_another_session() {
+    let ids = [valid_id("45020220150101121")];
+    let mut s = store_with(&[incoming("甲", &ids[0], "1班")]);
+    let jia = s.students(&StudentFilter::default()).unwrap()[0].id;
+    s.set_fixed_clock("2026-12-06T12:50:00+08:00");
+    s.origin = "b-session".into();
+    s.set_enrollment(jia, Enrollment::Here, None).unwrap();
+    s.set_payment(jia, PaymentStatus::Paid, &Default::default()).unwrap();
+    s.origin = "a-session".into();
+    s.set_payment(jia, PaymentStatus::Unpaid, &Default::default()).unwrap();
+    s.set_fixed_clock("2026-12-07T09:00:00+08:00");
+    s.set_payment(jia, PaymentStatus::Government, &Default::default()).unwrap();
+    let days: Vec<(String, i64, i64, i64, i64)> = s
+        .daily_progress()
+        .unwrap()
+        .into_iter()
+        .map(|d| (d.date.to_string(), d.enrolled, d.paid, d.enrolled_total, d.paid_total))
+        .collect();
+    assert_eq!(days, [("2026-12-06".to_owned(), 1, 0, 1, 0), ("2026-12-07".to_owned(), 0, 1, 1, 1)]);
+}
+
 /// A pupil a list brought in as 在校参保, whom no change ever marked, stands in the running totals of every day, so
 /// the last day's 已登记 is the dashboard's own count; no day counts them as newly registered.
 #[test]
