@@ -2721,6 +2721,62 @@ fn a_correction_of_an_already_left_before_one_promotion_outweighs_the_other_lapt
     }
 }
 
+/// One laptop marks a pupil 已离校 and starts the next year, which moves him out of the classes; the other, from
+/// the copy before that mark, starts the year too and marks him 在校参保 for it. Pushed unmerged in either order,
+/// the county keeps him in his class a grade up and 在校参保, as a merge of the two does
+/// (`class_rule::stays_in_class`), where before the move out won the class and the county had him in no class
+/// while 在校参保.
+#[test]
+fn a_pupil_moved_out_by_one_laptop_and_marked_for_the_new_year_on_the_other_stays_in_his_class_at_the_county() {
+    use canbao::domain::student::Enrollment;
+    use canbao::store::Store;
+    let dir = tempfile::tempdir().unwrap();
+    let a = drive(dir.path(), 0, 4);
+    let id = pupil_id(0, 0);
+    std::fs::create_dir(dir.path().join("lapB")).unwrap();
+    let b = dir.path().join("lapB").join("school0.db");
+    std::fs::copy(&a, &b).unwrap();
+    let start_year = |s: &mut Store, at: &str| {
+        s.set_fixed_clock(at);
+        let year = s.current_year().unwrap();
+        s.start_year(year + 1, true, None, false).unwrap();
+    };
+    {
+        let mut s = Store::open(&b).unwrap();
+        start_year(&mut s, "2026-11-24T09:00:00+08:00");
+        s.set_fixed_clock("2026-11-24T09:30:00+08:00");
+        let p = s.student_by_id_number(&id).unwrap().unwrap().id;
+        s.set_enrollment(p, Enrollment::Here, None).unwrap();
+    }
+    {
+        // The move out's start of the year is the later of the two.
+        let mut s = Store::open(&a).unwrap();
+        s.set_fixed_clock("2026-11-23T10:00:00+08:00");
+        let p = s.student_by_id_number(&id).unwrap().unwrap().id;
+        s.set_enrollment(p, Enrollment::Left, Some("转学")).unwrap();
+        start_year(&mut s, "2026-11-24T10:00:00+08:00");
+    }
+    let merged_way = |from: &Path, into: &Path, name: &str| {
+        let path = dir.path().join(name);
+        std::fs::copy(into, &path).unwrap();
+        Store::open(&path).unwrap().merge_from(from, false).unwrap();
+        store_class_enrollment(&path, &id)
+    };
+    let expected = merged_way(&a, &b, "a_into_b.db");
+    assert_eq!(expected, merged_way(&b, &a, "b_into_a.db"), "the merge either way");
+    assert_eq!(expected, store_class_enrollment(&b, &id), "the merge keeps B's class and mark");
+    assert_eq!(expected.1, "here", "{expected:?}");
+    assert_ne!(store_class_enrollment(&a, &id).0, expected.0, "A moved the pupil out");
+    for order in [[a.as_path(), b.as_path()], [b.as_path(), a.as_path()]] {
+        let Some(db) = TestDb::new() else { return };
+        push(&db, &[order[0]], &[]);
+        let second = push(&db, &[order[1]], &[]);
+        assert_eq!(county_class_enrollment(&db, &id), expected, "{order:?}: {second}");
+        let again = push(&db, &[&a, &b], &[]);
+        assert_eq!(county_class_enrollment(&db, &id), expected, "{order:?} again: {again}");
+    }
+}
+
 /// A drive of insured year 2024 under yibin-2024 (380 due from a family), holding `pupils` children of one school.
 fn drive_2024(dir: &Path, pupils: usize) -> PathBuf {
     let db = dir.join("yibin.db");

@@ -893,8 +893,11 @@ pub fn class_verdicts(
             "SELECT s.rid, s.sid, t.class_promoted, t.class_made_in,
                     COALESCE(to_char(t.class_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), ''),
                     COALESCE(t.class_origin, ''), f.action = 'year', f.at_text, f.origin,
-                    t.class_promoted IS NOT NULL AND t.grade = $1, l.at_text, l.origin, s.pupil_id
+                    t.class_promoted IS NOT NULL AND t.grade = $1, l.at_text, l.origin, s.pupil_id,
+                    y.enrollment, y.payment
              FROM stage_pupils s JOIN canbao.pupils t ON t.id = s.pupil_id
+                  -- The county's statuses of the year its promotion started (`class_rule::stays_in_class`).
+                  LEFT JOIN canbao.statuses y ON y.pupil_id = t.id AND y.year = t.class_promoted
                   -- What the county's promotion moved up from, where the drive lacks it.
                   LEFT JOIN canbao.audit f ON f.event = t.class_from
                        AND NOT EXISTS (SELECT 1 FROM stage_events e WHERE e.event = t.class_from)
@@ -977,7 +980,21 @@ pub fn class_verdicts(
             moved_out: r.get::<_, Option<bool>>(9).unwrap_or(false),
             left,
         };
-        if let Some(verdict) = class_rule::decide(&theirs, &ours) {
+        // A pupil the year has seen on either side stays in the class the other side's promotion moved him out
+        // of, as a merge keeps him.
+        let marked = |into: i32| -> Result<bool, CountyError> {
+            let county = match (r.get::<_, Option<String>>(13), r.get::<_, Option<String>>(14)) {
+                (Some(enrollment), Some(payment)) => class_rule::marked_in_year(&enrollment, &payment),
+                _ => false,
+            };
+            let sid = theirs_sid(r);
+            Ok(county
+                || rows.statuses.iter().any(|st| {
+                    st.sid == sid && st.year == into && class_rule::marked_in_year(&st.enrollment, &st.payment)
+                }))
+        };
+        let stays = class_rule::stays_in_class(&theirs, &ours, marked)?.map(|s| !s.up_is_ours);
+        if let Some(verdict) = stays.or_else(|| class_rule::decide(&theirs, &ours)) {
             rids.push(r.get(0));
             verdicts.push(verdict);
             // One moved the pupil out as 已离校, the other up a grade, and the drive's won: the enrollment the

@@ -43,6 +43,51 @@ pub fn outranks<C: ClassChange>(deliberate: &C, promotion: &C) -> bool {
     }
 }
 
+/// The insured year two promotions started when one moved the pupil out as 已离校 and the other up a grade
+/// ([`ClassChange::moved_out`]): each did what the enrollment it found said.
+pub fn moved_apart<C: ClassChange>(theirs: &C, ours: &C) -> Option<i32> {
+    match (theirs.promoted_into(), ours.promoted_into()) {
+        (Some(t), Some(o)) if t == o && theirs.moved_out() != ours.moved_out() => Some(t),
+        _ => None,
+    }
+}
+
+/// Whether a pupil's status of a year, other than 已离校, says the year has seen them: an enrollment or a payment
+/// was recorded (`year new` starts everyone 未确认 and 未缴费, and carries only 已离校 over).
+pub fn marked_in_year(enrollment: &str, payment: &str) -> bool {
+    !matches!(enrollment, "unknown" | "left") || payment != "unpaid"
+}
+
+/// Of two promotions that moved a pupil apart ([`moved_apart`]), the one up a grade, which keeps the pupil in
+/// the class.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StaysInClass {
+    /// The insured year both promotions started.
+    pub into: i32,
+    /// Whether the promotion up a grade is `ours`: `theirs` then moved the pupil out.
+    pub up_is_ours: bool,
+}
+
+/// A pupil moved out as 已离校 by one side's start of a year and up a grade by the other's ([`moved_apart`]),
+/// whom that year has seen since on either side, stays in the class, ahead of [`decide`] and the clocks: an
+/// enrollment or a payment recorded for the year ([`marked_in_year`]) says the pupil is at school, and
+/// taken out of the class they sat 已离校 while 在校参保, out of every count of the year. A merge carrying a
+/// closed year's leaving into this year keeps such a pupil (`year::carry_leavers`); this keeps one met only
+/// after both sides started the year, in a merge and in a push to the county alike.
+///
+/// `marked_in(year)`: whether either side recorded an enrollment or a payment for the pupil in that year,
+/// asked only of two promotions moved apart. None: not such a pair, or a year that has not seen the pupil.
+pub fn stays_in_class<C: ClassChange, E>(
+    theirs: &C,
+    ours: &C,
+    marked_in: impl FnOnce(i32) -> Result<bool, E>,
+) -> Result<Option<StaysInClass>, E> {
+    match moved_apart(theirs, ours) {
+        Some(into) if marked_in(into)? => Ok(Some(StaysInClass { into, up_is_ours: theirs.moved_out() })),
+        _ => Ok(None),
+    }
+}
+
 /// The grade and class, changed apart on both sides: `Some(true)` when `theirs` wins by the rule, `Some(false)`
 /// when `ours` does; `None` leaves it to the instants.
 pub fn decide<C: ClassChange>(theirs: &C, ours: &C) -> Option<bool> {
@@ -139,6 +184,28 @@ mod tests {
         // Both up a grade: the enrollment plays no part.
         let plain = Out(Step(Some(2028), None, None, 2), false, None);
         assert_eq!(decide(&up, &plain), None);
+    }
+
+    #[test]
+    fn a_pupil_the_year_has_seen_stays_in_the_class_whichever_side_moved_him_out() {
+        let up = Out(Step(Some(2028), None, None, 5), false, None);
+        // The move out found the 已离校 the other side lacks, and is the later: alone it would win.
+        let marked = Out(Step(None, None, None, 3), false, None);
+        let out = Out(Step(Some(2028), None, None, 9), true, Some(Box::new(marked)));
+        assert_eq!(decide(&out, &up), Some(true));
+        let seen = |year: i32| Ok::<_, ()>(year == 2028);
+        assert_eq!(stays_in_class(&out, &up, seen), Ok(Some(StaysInClass { into: 2028, up_is_ours: true })));
+        assert_eq!(stays_in_class(&up, &out, seen), Ok(Some(StaysInClass { into: 2028, up_is_ours: false })));
+        // Not seen in the year: the rule says nothing, and `decide` weighs the two.
+        assert_eq!(stays_in_class(&out, &up, |_| Ok::<_, ()>(false)), Ok(None));
+        // Both up a grade: nothing to ask.
+        let asked = std::cell::Cell::new(false);
+        let ask = |_| {
+            asked.set(true);
+            Ok::<_, ()>(true)
+        };
+        assert_eq!(stays_in_class(&up, &up, ask), Ok(None));
+        assert!(!asked.get(), "a pair not moved apart asks nothing");
     }
 
     #[test]

@@ -695,52 +695,36 @@ fn class_decision(their_history: &[Event], theirs: &Event, our_history: &[Event]
 }
 
 /// The insured year two promotions (one per side) started when one moved the pupil out as 已离校 and the other
-/// up a grade (`ClassChange::moved_out`): the class rule weighs the enrollment each found, and the new year's
+/// up a grade (`class_rule::moved_apart`): the class rule weighs the enrollment each found, and the new year's
 /// enrollment follows the class that won (`follow_the_promotion`).
 fn moved_apart(their_history: &[Event], theirs: &Event, our_history: &[Event], ours: &Event) -> Option<i32> {
-    let (theirs, ours) = (InLog::of(their_history, theirs)?, InLog::of(our_history, ours)?);
-    match (theirs.promoted_into(), ours.promoted_into()) {
-        (Some(t), Some(o)) if t == o && theirs.moved_out() != ours.moved_out() => Some(t),
-        _ => None,
-    }
+    class_rule::moved_apart(&InLog::of(their_history, theirs)?, &InLog::of(our_history, ours)?)
 }
 
-/// Of two promotions into one year that moved the pupil apart (`moved_apart`), the one up a grade, when that
-/// year has an enrollment or a payment recorded for the pupil on either side (`year::marked_in_year`).
-struct StaysInClass {
-    into: i32,
-    up_is_ours: bool,
-}
-
-/// A pupil moved out as 已离校 by one side's start of year `into` and up a grade by the other's (`moved_apart`), whom that year has
-/// seen since (marked 在校参保, or paid, on either laptop), stays in the class: a merge carrying a closed year's
-/// leaving into this year keeps such a pupil (`year::carry_leavers`), and so must one that meets the leaving
-/// only after both laptops started the year. Weighed by the clocks, the later start won, and the pupil sat in
-/// 已离校 while 在校参保, out of every count of the year.
+/// Of two promotions that moved the pupil apart, the one up a grade when that year has an enrollment or a
+/// payment recorded for the pupil on either side: the class rule a push to the county weighs them by too
+/// (`class_rule::stays_in_class`).
 fn stays_in_class(
     tx: &Transaction,
     sides: &Sides,
     (their_id, our_id): (i64, i64),
-    into: i32,
-    (theirs_values, ours_values): (&[Option<String>], &[Option<String>]),
-) -> Result<Option<StaysInClass>> {
-    let marked = |db: &str, student: i64, current: Option<i32>| -> Result<bool> {
+    (their_history, theirs): (&[Event], &Event),
+    (our_history, ours): (&[Event], &Event),
+) -> Result<Option<class_rule::StaysInClass>> {
+    let (Some(theirs), Some(ours)) = (InLog::of(their_history, theirs), InLog::of(our_history, ours)) else {
+        return Ok(None);
+    };
+    let marked = |db: &str, student: i64, into: i32, current: Option<i32>| -> Result<bool> {
         let enrollment = value(tx, db, student, Field::Enrollment, Some(into), current)?.flatten();
         let payment = value(tx, db, student, Field::Payment, Some(into), current)?.flatten();
-        Ok(super::year::marked_in_year(
+        Ok(class_rule::marked_in_year(
             enrollment.as_deref().unwrap_or("unknown"),
             payment.as_deref().unwrap_or("unpaid"),
         ))
     };
-    if !(marked("other", their_id, sides.their_current)? || marked("main", our_id, sides.our_current)?) {
-        return Ok(None);
-    }
-    let out = |values: &[Option<String>]| values.first().and_then(|g| g.as_deref()) == Some(LEFT_GRADE);
-    match (out(theirs_values), out(ours_values)) {
-        (true, false) => Ok(Some(StaysInClass { into, up_is_ours: true })),
-        (false, true) => Ok(Some(StaysInClass { into, up_is_ours: false })),
-        _ => Ok(None),
-    }
+    class_rule::stays_in_class(&theirs, &ours, |into| {
+        Ok(marked("other", their_id, into, sides.their_current)? || marked("main", our_id, into, sides.our_current)?)
+    })
 }
 
 /// Their promotion into year `into` won the class over ours, one of the two having moved the pupil out as
@@ -1887,11 +1871,10 @@ fn settle_pupil(
                 continue; // We already have their latest change to this group.
             }
             let ours_unseen = our_last.is_some_and(|o| o.unshared) || (categories && apart(&our_history, &in_year));
-            let apart = our_last
-                .filter(|o| o.unshared && group.contains(&Field::Class))
-                .and_then(|o| moved_apart(&their_history, their_last, &our_history, o));
-            let stays = match apart {
-                Some(into) => stays_in_class(tx, sides, (their_id, our_id), into, (&theirs_values, &ours_values))?,
+            let stays = match our_last.filter(|o| o.unshared && group.contains(&Field::Class)) {
+                Some(o) => {
+                    stays_in_class(tx, sides, (their_id, our_id), (&their_history, their_last), (&our_history, o))?
+                }
                 None => None,
             };
             if let Some(s) = stays.as_ref().filter(|s| s.up_is_ours) {

@@ -627,12 +627,6 @@ pub struct LeaverAcrossYear {
     pub kept_because: Option<&'static str>,
 }
 
-/// Whether a pupil's status of a year, other than 已离校, says the year has seen them: an enrollment or a payment
-/// was recorded (`year new` starts everyone 未确认 and 未缴费, and carries only 已离校 over).
-pub(crate) fn marked_in_year(enrollment: &str, payment: &str) -> bool {
-    !matches!(enrollment, "unknown" | "left") || payment != "unpaid"
-}
-
 /// Carries into this drive's year `current` the leaving the other laptop recorded in a year this drive has
 /// closed (`closed`: the merge's pupils and years of such changes, already applied to those years): a pupil
 /// whose closed year now says 已离校 and who stands in this year as `year new` left them, 未确认 and 未缴费 and on
@@ -691,7 +685,7 @@ pub(crate) fn carry_leavers(
         }
         let kept_because = if seen.or(first).is_some_and(|s| s >= current) {
             Some("listed_this_year")
-        } else if marked_in_year(&enrollment, &payment) {
+        } else if super::class_rule::marked_in_year(&enrollment, &payment) {
             Some("marked_this_year")
         } else {
             None
