@@ -3337,6 +3337,13 @@ fn each_years_special_groups_are_the_categories_certified_for_it_as_on_the_drive
     let text = bare().args(["rollup", "--from", &db.url]).output().unwrap();
     let text = String::from_utf8_lossy(&text.stdout).into_owned();
     assert!(text.contains("人员类别待重新认定 3 人") && text.contains("特殊群体 3，"), "{text}");
+    // The county's summary has the line the drive's own summary has.
+    let sheet = |cmd: &mut Command| String::from_utf8_lossy(&cmd.output().unwrap().stdout).into_owned();
+    let line = "人员类别待重新认定（未计入特殊人员类别）,3";
+    let own = sheet(canbao(&a).args(["export", "summary", "--format", "csv", "--out", "-"]));
+    assert!(own.contains(line), "the drive's: {own}");
+    let county = sheet(bare().args(["export", "summary", "--format", "csv", "--from", &db.url, "--out", "-"]));
+    assert!(county.contains(line), "the county's: {county}");
     assert_eq!(push(&db, &[&a], &[])["unchanged"], 6, "and a second push changes nothing");
     assert_eq!(county_special(&rollup(&db, &["--year", &year.to_string()])), closed);
 }

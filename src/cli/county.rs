@@ -733,6 +733,12 @@ pub fn export_summary(args: &ExportArgs, from: Option<&str>, year: Option<i32>) 
     totals.push(summary::rate_total(t.enrolled as u32, t.expected as u32));
     totals.push(("身份证号有问题".into(), crate::io::export::Out::Number(t.id_invalid as f64)));
     totals.push(("特殊人员类别".into(), crate::io::export::Out::Number(t.special as f64)));
+    // Those whose categories are carried from an earlier year, counted apart as a school's summary says them,
+    // and only when there are some.
+    if r.categories_to_recertify > 0 {
+        let n = crate::io::export::Out::Number(r.categories_to_recertify as f64);
+        totals.push((summary::TO_RECERTIFY.into(), n));
+    }
     let row = |label: &str, c: &county::rollup::Counts| summary::ProgressRow {
         label: label.to_owned(),
         students: c.students as u32,
