@@ -995,6 +995,41 @@ fn a_leaver_kept_in_his_class_by_this_years_mark_is_said_once() {
     assert_eq!(said.matches(kept).count(), 1, "said once: {said}");
 }
 
+/// The same two laptops, merged on A, whose start of the year moved the pupil out: B's class a grade up stands
+/// (the year has seen him there), and A's merge says why beside the class conflict, in both languages, where
+/// before it listed the conflict alone, as though B had undone A's leaving.
+#[test]
+fn a_merge_on_the_laptop_that_moved_a_pupil_out_says_why_he_is_back_in_his_class() {
+    let dir = tempfile::tempdir().unwrap();
+    let (home_a, home_b) = (dir.path().join("a"), dir.path().join("b"));
+    let (a, b) = (dir.path().join("a.db"), dir.path().join("b.db"));
+    let list = dir.path().join("y1.csv");
+    write_list(&list, &roster()[..2]);
+    canbao(&a, &home_a).arg("import").arg(&list).args(["--school", "测试小学"]).assert().success();
+    let year = current_year(&a, &home_a);
+    let next = (year + 1).to_string();
+    canbao(&a, &home_a).arg("backup").arg(&b).assert().success();
+    let first = roster()[0].1.clone();
+    canbao(&a, &home_a).args(["mark", &first, "--enrollment", "left"]).assert().success();
+    canbao(&a, &home_a).args(["year", "new", &next, "--promote"]).assert().success();
+    canbao(&b, &home_b).args(["year", "new", &next, "--promote"]).assert().success();
+    canbao(&b, &home_b).args(["mark", &first, "--enrollment", "here"]).assert().success();
+    let said_en = text(canbao(&a, &home_a).args(["--lang", "en", "merge", "--dry-run"]).arg(&b));
+    let said = text(canbao(&a, &home_a).arg("merge").arg(&b));
+    let now = json(canbao(&a, &home_a).args(["find", &first, "--json"]))[0].clone();
+    let class = now["class"].as_str().unwrap_or_default().to_owned();
+    assert_eq!((class.as_str(), &now["enrollment"]), ("二年级1班", &"here".into()), "{now}");
+    let zh = format!(
+        "本机登记为 {year} 年度已离校，开始本年度时已移出班级，但对方本年度已为此学生登记参保或缴费，已放回本年度的 {class}"
+    );
+    let en = format!(
+        "marked left in {year} on this laptop and moved out when this year started, but on the other laptop this \
+         year has an enrollment or payment recorded for the pupil: back in this year's {class}"
+    );
+    assert_eq!(said.matches(&zh).count(), 1, "said once: {said}");
+    assert_eq!(said_en.matches(&en).count(), 1, "said once: {said_en}");
+}
+
 /// A laptop two years behind: A started two years (promoting each time) while B, still in the first, added a
 /// 一年级 pupil and a 五年级 one. Merged into A, each steps through both years as A's own pupils did: the first
 /// grader is in 三年级 now and was in 二年级 the year between; the fifth grader was in 六年级 then and has since

@@ -269,7 +269,8 @@ pub struct MergeReport {
     pub into_closed_years: Vec<ClosedYearChange>,
     /// Of those, the pupils the other laptop marked 已离校 in a closed year who were still in this year's
     /// classes: moved out of them as `year new` moves its leavers, or left there, and why (see
-    /// `year::carry_leavers`).
+    /// `year::carry_leavers`); and the pupils this laptop's start of the year moved out as 已离校 that are back in
+    /// the other laptop's class a grade up, the year having seen them (`left_here`).
     pub leavers_across_year: Vec<super::year::LeaverAcrossYear>,
     pub dry_run: bool,
 }
@@ -1887,6 +1888,7 @@ fn settle_pupil(
                     name: name.clone(),
                     class: crate::domain::class_label::join(&grade, &class),
                     kept_because: Some("marked_this_year"),
+                    left_here: false,
                 });
             }
             // Our newest change is in their history too: they chose theirs over it, so theirs came after it
@@ -1928,6 +1930,20 @@ fn settle_pupil(
                 })
                 .flatten();
             let they_win = stands.or(tax_stands).unwrap_or(by_time);
+            // Ours moved the pupil out, theirs up a grade, and the year has seen them: back in their class, said
+            // with why, where the class conflict alone read as the other laptop undoing this one's leaving.
+            if let Some(s) = stays.as_ref().filter(|s| !s.up_is_ours && they_win) {
+                let part = |i: usize| theirs_values.get(i).cloned().flatten().unwrap_or_default();
+                let (grade, class) = (part(0), part(1));
+                leavers.push(super::year::LeaverAcrossYear {
+                    year: s.into - 1,
+                    id_number: id_number.clone(),
+                    name: name.clone(),
+                    class: crate::domain::class_label::join(&grade, &class),
+                    kept_because: Some("marked_this_year"),
+                    left_here: true,
+                });
+            }
             // Ours seen there too: their merge weighed the two promotions, and theirs won.
             if let Some(into) = our_last
                 .filter(|_| group.contains(&Field::Class))

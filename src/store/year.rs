@@ -625,6 +625,10 @@ pub struct LeaverAcrossYear {
     /// `marked_this_year`: this year has a status recorded for the pupil); `None`: moved out, as `year new` moves
     /// the pupils who left before it.
     pub kept_because: Option<&'static str>,
+    /// The 已离校 was this laptop's own, and its start of this year moved the pupil out, while the other laptop's
+    /// moved them up a grade: the pupil is back in the other laptop's class (`class_rule::stays_in_class`).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub left_here: bool,
 }
 
 /// Carries into this drive's year `current` the leaving the other laptop recorded in a year this drive has
@@ -695,7 +699,14 @@ pub(crate) fn carry_leavers(
             super::fields::apply_diffs(tx, ctx, student, &changes)?;
             moving.entry(year).or_default().push(student);
         }
-        out.push(LeaverAcrossYear { year, id_number, name, class: class_label::join(&grade, &class), kept_because });
+        out.push(LeaverAcrossYear {
+            year,
+            id_number,
+            name,
+            class: class_label::join(&grade, &class),
+            kept_because,
+            left_here: false,
+        });
     }
     // Out of their class into the year they left in, as `year new` moves its own: by year, each its own step.
     for (year, pupils) in moving {

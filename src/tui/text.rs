@@ -693,6 +693,10 @@ pub struct Text {
     pub merge_leaver_not_carried: &'static str,
     pub merge_leaver_listed: &'static str,
     pub merge_leaver_marked: &'static str,
+    /// A pupil this laptop marked 已离校 and moved out at the start of this year, whom the other laptop moved up a
+    /// grade, back in the other laptop's class because the year has seen them: name, number, the year, why
+    /// (`merge_leaver_marked`), the class.
+    pub merge_leaver_back: &'static str,
     /// The other file (a copy of this drive) still names its pupils' school by the name this drive renamed.
     pub merge_old_school_name: &'static str,
     /// The other file (a copy of this drive) renamed its pupils' school.

@@ -229,7 +229,8 @@ pub fn closed_year_lines(t: &Text, r: &crate::store::merge::MergeReport, id: &dy
             None => fill(t.merge_leaver_carried, &[&l.name, &id(&l.id_number), &l.year, &l.class]),
             Some(why) => {
                 let why = if why == "listed_this_year" { t.merge_leaver_listed } else { t.merge_leaver_marked };
-                fill(t.merge_leaver_not_carried, &[&l.name, &id(&l.id_number), &l.year, &why, &l.class])
+                let line = if l.left_here { t.merge_leaver_back } else { t.merge_leaver_not_carried };
+                fill(line, &[&l.name, &id(&l.id_number), &l.year, &why, &l.class])
             }
         };
         lines.push(line);

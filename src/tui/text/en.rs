@@ -551,6 +551,7 @@ pub static EN: Text = Text {
     merge_leaver_not_carried: "  {} {}: marked left in {} on the other laptop, but {}: left in this year's {}; check, and mark the pupil left if so",
     merge_leaver_listed: "this year's list names the pupil",
     merge_leaver_marked: "this year has an enrollment or payment recorded for the pupil",
+    merge_leaver_back: "  {} {}: marked left in {} on this laptop and moved out when this year started, but on the other laptop {}: back in this year's {}; check, and mark the pupil left if so",
     merge_old_school_name: "The other file still uses the school's old name {} ({} {pupil|pupils})",
     merge_new_school_name: "The other file has renamed the school to {} ({} {pupil|pupils})",
     merge_rename_followed_there: "The other laptop renamed the school {0} to {1}: after the merge all its pupils are under {1}, with those of this drive's pupils the other laptop did not have in the school when it renamed it ({2})",

@@ -528,6 +528,7 @@ pub static ZH: Text = Text {
     merge_leaver_not_carried: "  {} {}：对方登记为 {} 年度已离校，但{}，未移出本年度的 {}：请核实，确已离校的请登记为已离校",
     merge_leaver_listed: "本年度的名单中有此学生",
     merge_leaver_marked: "本年度已为此学生登记参保或缴费",
+    merge_leaver_back: "  {} {}：本机登记为 {} 年度已离校，开始本年度时已移出班级，但对方{}，已放回本年度的 {}：请核实，确已离校的请登记为已离校",
     merge_old_school_name: "对方数据文件仍使用旧校名 {}（{} 人）",
     merge_new_school_name: "对方数据文件已将校名改为 {}（{} 人）",
     merge_rename_followed_there: "另一台电脑已将学校“{0}”改名为“{1}”，合并后其学生都在“{1}”（其中本机的 {2} 人在另一台电脑改名时不在该校，也随改名转入）",
