@@ -6045,6 +6045,35 @@ fn a_carried_category_is_not_asked_about_the_benefit_place() {
     assert_eq!(app.store.student(pupil).expect("s").enrollment, Enrollment::Here, "{asked}");
 }
 
+/// 特困人员 carried from 2022 and not certified again for 2023 (待重新认定), marked 财政代缴 under liuzhou-2023, which
+/// sends 特困人员 to the benefit place: the detail screen says the department and its share await the category's
+/// certification and names no place to enroll, as the 财政代缴 ledger and the slips have it. Before, it showed the
+/// department paying by the carried category and the pupil due at the benefit place.
+#[test]
+fn the_detail_screen_weighs_a_carried_category_as_the_ledgers_do() {
+    for (lang, awaits) in
+        [(Language::Zh, "人员类别（特困人员）待重新认定"), (Language::En, "category (特困人员) to be certified again")]
+    {
+        let mut store = store(true);
+        let pupil = store.students(&Default::default()).expect("list")[1].id;
+        in_year(&mut store, 2022);
+        let mark = canbao::domain::student::CategoryMark::new("特困人员", "民政");
+        store.set_categories(pupil, &[mark]).expect("category");
+        in_year(&mut store, 2023);
+        store.set_meta(canbao::tui::POLICY_META_KEY, "liuzhou-2023").expect("meta");
+        store.set_payment(pupil, PaymentStatus::Government, &Default::default()).expect("government");
+        let mut app = App::new(store, &options(lang, Some("测试"))).expect("app");
+        app.update(Action::Resize(200, 40));
+        app.update(Action::Down);
+        assert_eq!(app.selected_id(), Some(pupil));
+        app.update(Action::OpenDetail);
+        let shown = screen(&app);
+        assert!(shown.contains(awaits), "{lang:?}: {shown}");
+        let place = if lang == Language::Zh { "参保地点" } else { "Enrolls at" };
+        assert!(!shown.contains(place), "{lang:?}: {shown}");
+    }
+}
+
 /// `f` on a pupil whose only category (低保对象) is carried from 2022 and not certified for 2023 asks whether to
 /// mark 财政代缴 saying the category is to be certified again, as it asks of a pupil with no category; several
 /// marked at once are counted so. Before, the question was the plain one, as for a pupil certified this year.

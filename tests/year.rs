@@ -1382,6 +1382,33 @@ fn a_category_carried_into_a_new_year_puts_nobody_in_the_government_ledger_until
     assert_eq!(ledgers(&db)["government_paid"], 1);
 }
 
+/// 六年乙's 孤儿 carried into the new year and not certified again (待重新认定), marked 财政代缴: `quote` says no
+/// department pays for him yet, the category being to certify again, as the 财政代缴 ledger says it. Before,
+/// it quoted the department paying his whole premium by the carried category.
+#[test]
+fn quote_of_a_carried_category_marked_government_paid_says_no_department_pays_yet() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, home) = (dir.path().join("drive.db"), dir.path());
+    let list = dir.path().join("list.csv");
+    let orphan = id("45020220140301002");
+    std::fs::write(&list, format!("姓名,身份证号码,年级,班级,人员类别\n六年乙,{orphan},五年级,2班,孤儿\n")).unwrap();
+    canbao(&db, home).arg("import").arg(&list).assert().success();
+    let year = current_year(&db, home);
+    let next = (year + 1).to_string();
+    canbao(&db, home).args(["year", "new", &next, "--promote", "--force"]).assert().success();
+    let policy = format!("yibin-{next}");
+    canbao(&db, home).args(["policy", "new", &policy, "--from", "yibin-2024", "--year", &next]).assert().success();
+    canbao(&db, home).args(["policy", "use", &policy]).assert().success();
+    canbao(&db, home).args(["mark", &orphan, "--payment", "government"]).assert().success();
+    let in_the_window = format!("{year}-10-08");
+    let quote = json(canbao(&db, home).args(["quote", &orphan, "--paid-on", &in_the_window, "--json"]));
+    let share = &quote["government_share"];
+    assert_eq!(share["amount"], Value::Null, "{quote}");
+    assert_eq!(share["reason"]["kind"], "recertify", "{quote}");
+    assert_eq!(share["reason"]["categories"], serde_json::json!(["孤儿"]), "{quote}");
+    assert_eq!(quote["department_due"], Value::Null, "{quote}");
+}
+
 #[test]
 fn the_demos_next_year_keeps_its_policy_in_the_demo_file_and_out_of_the_laptops_folder() {
     let dir = tempfile::tempdir().unwrap();

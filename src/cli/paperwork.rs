@@ -907,13 +907,15 @@ pub fn quote(cli: &Cli, args: &QuoteArgs) -> CmdResult {
         birth_date = pupil.birth_date;
         grade = crate::domain::class_label::grade_in(&pupil.grade, &pupil.class);
         // The quote's department figure is the notice's for these categories; for a pupil marked 财政代缴 the
-        // share is said as the 财政代缴 ledger says it, with why it is 0, unknown or partial.
+        // share is said as the 财政代缴 ledger says it, with why it is 0, unknown or partial, by the categories
+        // certified for the year: a carried one pays nothing yet.
         if pupil.payment == PaymentStatus::Government {
-            government = Some(policy::department_share(Some(&policy), table, &pupil, args.paid_on.unwrap_or(today)));
+            let day = args.paid_on.unwrap_or(today);
+            government = Some(policy::certified_department_share(Some(&policy), table, &pupil, day, year));
         }
         // Insured elsewhere and counted in 异地缴费, as the ledgers count the pupil: paid where insured, so the
         // family owes nothing here, whatever the notice quotes for a pupil enrolling here.
-        elsewhere = policy::insured_elsewhere(Some(&policy), table, &pupil);
+        elsewhere = policy::insured_elsewhere(Some(&policy), table, &pupil.certified_in(year));
         hukou = crate::domain::pupil_flags::hukou_remark(Some(&policy), &pupil)
             .zip(crate::domain::pupil_flags::hukou_remark_en(Some(&policy), &pupil));
         // Paid part of the amount due: not insured, and no cover until the rest is paid.

@@ -1244,15 +1244,17 @@ impl App {
         let loaded = self.store.student(id).and_then(|student| Ok((self.store.history(id)?, student)));
         match loaded {
             Ok((history, student)) => {
-                let quote = self
-                    .policy
-                    .as_ref()
-                    .map(|p| due::quote_for(p, &student, today, self.lang == Language::En, self.store.shown_year()));
-                let government = due::government_share(self.policy.as_ref(), &student, today);
+                // Categories carried from an earlier year (待重新认定) neither lower the amount due, nor have a
+                // department pay, nor send the pupil away until certified again, as the forms and `quote` weigh them.
+                let year = self.store.shown_year();
+                let certified = student.certified_in(year);
+                let quote =
+                    self.policy.as_ref().map(|p| due::quote_for(p, &certified, today, self.lang == Language::En, year));
+                let government = due::government_share(self.policy.as_ref(), &student, today, year);
                 // Said where the amount due stands, which a drive without a policy leaves to its own words.
-                let elsewhere = self.policy.as_ref().and_then(|p| due::insured_elsewhere(Some(p), &student));
+                let elsewhere = self.policy.as_ref().and_then(|p| due::insured_elsewhere(Some(p), &certified));
                 let away = match &self.policy {
-                    Some(p) => student
+                    Some(p) => certified
                         .categories
                         .iter()
                         .filter_map(|c| p.rule(&c.name).map(|r| (c.name.clone(), r.enroll, r.clause.clone())))

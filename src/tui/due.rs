@@ -53,10 +53,16 @@ pub fn quote_request(
 }
 
 /// What a department pays for a pupil marked 财政代缴, as the 财政代缴 ledger states it (why it is 0, unknown or
-/// part of the premium, or paid where the pupil is insured elsewhere); `None` for a pupil not so marked.
-pub fn government_share(policy: Option<&Policy>, student: &Student, day: NaiveDate) -> Option<DepartmentShare> {
+/// part of the premium, or paid where the pupil is insured elsewhere); `None` for a pupil not so marked. By the
+/// categories certified for insured year `year`: one carried from an earlier year (待重新认定) pays nothing yet.
+pub fn government_share(
+    policy: Option<&Policy>,
+    student: &Student,
+    day: NaiveDate,
+    year: Option<i32>,
+) -> Option<DepartmentShare> {
     (student.payment == PaymentStatus::Government)
-        .then(|| policy::department_share(policy, CategoryTable::builtin(), student, day))
+        .then(|| policy::certified_department_share(policy, CategoryTable::builtin(), student, day, year))
 }
 
 /// Whether a pupil is insured elsewhere and counted in 异地缴费, as the ledgers count them: nothing is collected
