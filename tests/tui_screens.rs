@@ -2036,7 +2036,7 @@ fn no_to_the_second_question_of_a_bulk_payment_says_what_was_saved() {
     for &id in &ids[1..] {
         app.store.set_enrollment(id, Enrollment::Declined, Some("随父母参保")).expect("decline");
         let s = app.store.student(id).expect("s");
-        app.data.refresh(&s, true, false);
+        app.data.refresh(&s, false);
     }
     for _ in 0..3 {
         app.update(Action::ToggleSelect);
@@ -2141,7 +2141,7 @@ fn a_bulk_decline_says_how_many_reasons_it_replaces() {
         for (&id, reason) in ids.iter().zip(["已在老家参保", "家长不同意"]) {
             app.store.set_enrollment(id, Enrollment::Declined, Some(reason)).expect("decline");
             let s = app.store.student(id).expect("s");
-            app.data.refresh(&s, true, false);
+            app.data.refresh(&s, false);
         }
         for _ in 0..3 {
             app.update(Action::ToggleSelect);
@@ -2169,7 +2169,7 @@ fn a_bulk_decline_says_how_many_reasons_it_replaces() {
     for (&id, place) in ids.iter().zip(["南宁市", "桂林市"]) {
         app.store.set_enrollment(id, Enrollment::Elsewhere, Some(place)).expect("elsewhere");
         let s = app.store.student(id).expect("s");
-        app.data.refresh(&s, true, false);
+        app.data.refresh(&s, false);
     }
     for _ in 0..3 {
         app.update(Action::ToggleSelect);
@@ -9499,6 +9499,34 @@ fn the_dashboard_fits_its_ledgers_and_class_header_in_80_columns() {
         assert!(ledgers.ends_with(whole), "{shown}");
         assert!(unicode_width::UnicodeWidthStr::width(ledgers) <= 80, "{shown}");
     }
+}
+
+/// A pupil with 特困人员 carried from 2023 (待重新认定) and 孤儿 certified for 2024, under yibin-2024 (孤儿: the
+/// department pays all): the dashboard's 财政代缴 counts her as `canbao stats` does, by the category certified
+/// this year, where before the carried one made the dashboard weigh none of her categories and count her unpaid.
+#[test]
+fn the_dashboard_weighs_each_category_by_its_own_year_as_stats_does() {
+    use canbao::domain::student::CategoryMark;
+    let mut store = store(true);
+    let pupils = store.students(&Default::default()).expect("pupils");
+    let pupil = pupils.iter().find(|s| s.categories.is_empty() && s.payment == PaymentStatus::Unpaid).expect("one").id;
+    in_year(&mut store, 2023);
+    let carried = CategoryMark::new("特困人员", "民政");
+    store.set_categories(pupil, std::slice::from_ref(&carried)).expect("category");
+    in_year(&mut store, 2024);
+    let both = [CategoryMark { year: Some(2023), ..carried }, CategoryMark::new("孤儿", "民政")];
+    store.set_categories(pupil, &both).expect("categories");
+    store.set_meta(canbao::tui::POLICY_META_KEY, "yibin-2024").expect("meta");
+    let policy = canbao::domain::policy::PolicySet::builtin().get("yibin-2024").cloned();
+    let stats = store.stats(None, policy.as_ref()).expect("stats");
+    let mut app = App::new(store, &options(Language::Zh, Some("测试"))).expect("app");
+    app.update(Action::Resize(120, 40));
+    app.update(Action::Dashboard);
+    let shown = screen(&app);
+    let ledgers = line_starting(&shown, "四本台账");
+    let government = ledgers.split("财政代缴").nth(1).unwrap_or_else(|| panic!("{shown}"));
+    let counted: String = government.trim_start().chars().take_while(char::is_ascii_digit).collect();
+    assert_eq!(counted, stats.ledgers["government_paid"].to_string(), "{shown}");
 }
 
 /// The detail screen wraps the advice on a flagged ID number (科学计数法: 15 位之后已丢失，请向家长重新核对) onto the

@@ -1382,6 +1382,36 @@ fn a_category_carried_into_a_new_year_puts_nobody_in_the_government_ledger_until
     assert_eq!(ledgers(&db)["government_paid"], 1);
 }
 
+/// 六年乙 (孤儿) graduates into the new year and is then marked 在校参保 by mistake, while 一年甲's 低保对象 is carried
+/// over (待重新认定): `stats` counts one pupil awaiting certification, as the summary form does, both by the
+/// pupils of the year's classes. Before, `stats` counted the graduate too, whom the summary leaves out.
+#[test]
+fn stats_and_the_summary_count_the_same_pupils_awaiting_certification() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, home) = (dir.path().join("drive.db"), dir.path());
+    let list = dir.path().join("list.csv");
+    let (orphan, poor) = (id("45020220140301002"), id("45020220190301002"));
+    std::fs::write(
+        &list,
+        format!(
+            "姓名,身份证号码,年级,班级,人员类别\n六年乙,{orphan},六年级,2班,孤儿\n一年甲,{poor},一年级,1班,低保对象\n"
+        ),
+    )
+    .unwrap();
+    canbao(&db, home).arg("import").arg(&list).assert().success();
+    let year = current_year(&db, home);
+    canbao(&db, home).args(["year", "new", &(year + 1).to_string(), "--promote", "--force"]).assert().success();
+    canbao(&db, home).args(["mark", &orphan, "--enrollment", "here"]).assert().success();
+    let stats = json(canbao(&db, home).args(["stats", "--json"]));
+    let out = dir.path().join("forms");
+    canbao(&db, home).args(["export", "summary", "--format", "csv", "--out"]).arg(&out).assert().success();
+    let entry = std::fs::read_dir(&out).unwrap().flatten().next().expect("the summary");
+    let summary = std::fs::read_to_string(entry.path()).unwrap();
+    let line = summary.lines().find(|l| l.starts_with("人员类别待重新认定")).unwrap_or_else(|| panic!("{summary}"));
+    let counted = line.rsplit(',').next().unwrap_or_default().trim().trim_matches('"');
+    assert_eq!(stats["categories_to_recertify"].to_string(), counted, "{stats}\n{summary}");
+}
+
 /// 六年乙's 孤儿 carried into the new year and not certified again (待重新认定), marked 财政代缴: `quote` says no
 /// department pays for him yet, the category being to certify again, as the 财政代缴 ledger says it. Before,
 /// it quoted the department paying his whole premium by the carried category.

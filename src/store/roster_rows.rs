@@ -1,7 +1,7 @@
 //! The roster screen's one read: every pupil's display fields, statuses and search key, in roster order, with
 //! no more columns than the screen shows, so opening a drive of 60k pupils stays well under a frame budget.
 
-use super::fields::categories_from_text;
+use super::fields::{categories_from_text, with_years};
 use super::{Result, Store};
 use crate::domain::student::{CategoryMark, Enrollment, PaymentStatus};
 
@@ -17,6 +17,7 @@ pub struct RosterRow<'a> {
     pub class: &'a str,
     pub enrollment: Enrollment,
     pub payment: PaymentStatus,
+    /// Each with the insured year it was certified for, as `Store::student` reads them.
     pub categories: Vec<CategoryMark>,
     /// The ID number is to be verified: missing, invalid, or an old 15-digit one (`Student::id_to_verify`).
     pub id_problem: bool,
@@ -65,7 +66,8 @@ impl Store {
     pub fn for_each_roster_row(&self, mut f: impl FnMut(&RosterRow<'_>)) -> Result<()> {
         let mut stmt = self.conn.prepare(
             "SELECT s.id, s.name, s.id_number, s.grade, s.class, s.enrollment, s.payment, s.categories,
-                    (s.id_problem IS NOT NULL OR s.id_kind = 'resident_converted'), s.school_id
+                    (s.id_problem IS NOT NULL OR s.id_kind = 'resident_converted'), s.school_id,
+                    coalesce(s.categories_year, (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'first_year'))
              FROM students s",
         )?;
         let mut rows = stmt.query([])?;
@@ -74,7 +76,7 @@ impl Store {
             let (name, id_number, grade, class) = (text(1)?, text(2)?, text(3)?, text(4)?);
             let categories = match text(7)? {
                 "[]" | "" => Vec::new(),
-                other => categories_from_text(other),
+                other => with_years(categories_from_text(other), r.get(10)?),
             };
             f(&RosterRow {
                 id: r.get(0)?,

@@ -29,7 +29,8 @@ pub struct ClassStats {
 pub struct Stats {
     /// The insured year counted (`None`: a file from before years, read without bringing it forward).
     pub year: Option<i32>,
-    /// Pupils whose categories were certified for an earlier year (待重新认定): a new year asks again.
+    /// Pupils with a category carried from an earlier year and not certified again (待重新认定), as
+    /// `store::awaits_recertification` finds them: a new year asks again.
     pub categories_to_recertify: i64,
     /// Pupils of this year's classes: the pupils below are counted among them.
     pub students: i64,
@@ -343,11 +344,7 @@ impl Store {
     pub fn stats(&self, school: Option<&str>, policy: Option<&Policy>) -> Result<Stats> {
         let mut stats = Stats {
             year: self.shown_year(),
-            categories_to_recertify: if self.current_year.is_some() {
-                self.categories_to_recertify_in(school)?
-            } else {
-                0
-            },
+            categories_to_recertify: 0,
             students: 0,
             former: 0,
             id_invalid: 0,
@@ -384,6 +381,7 @@ impl Store {
                 stats.former += 1;
                 return Ok(());
             }
+            stats.categories_to_recertify += i64::from(super::year::awaits_recertification(s, year));
             let standing = Standing::new(s.enrollment, s.payment);
             stats.students += 1;
             stats.id_invalid += i64::from(s.id_to_verify());

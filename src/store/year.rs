@@ -16,7 +16,7 @@ use super::fields::{Field, FieldChange};
 use super::{AuditContext, Result, Store, StoreError};
 use crate::domain::class_label::{self, Promotion};
 use crate::domain::search::pack_key;
-use crate::domain::student::Enrollment;
+use crate::domain::student::{Enrollment, Student};
 
 /// The reason recorded for pupils who leave because their class was the last of its school stage.
 pub const GRADUATED: &str = "毕业";
@@ -45,6 +45,14 @@ pub fn left_class(year: i32) -> String {
 /// and for last year's forms, which read the grade they had then.
 pub fn is_former_pupil(grade: &str) -> bool {
     grade == GRADUATES_GRADE || grade == LEFT_GRADE
+}
+
+/// Whether the pupil is one of insured year `year`'s 待重新认定: at school that year (not 已离校, not a pupil who
+/// left before it began) with a category carried from an earlier year and not certified again, each category
+/// weighed by its own certification year (`CategoryMark::certified_for`), not by the pupil's oldest. The one
+/// rule `stats` and the summary form count by, so the two never disagree.
+pub fn awaits_recertification(s: &Student, year: Option<i32>) -> bool {
+    s.enrollment != Enrollment::Left && !is_former_pupil(&s.grade) && !s.categories_to_recertify(year).is_empty()
 }
 
 /// `is_former_pupil` for a class label (grade and class joined), where only the label is at hand.
@@ -447,34 +455,16 @@ impl Store {
         Ok(certified.is_none_or(|c| c >= year))
     }
 
-    /// The pupils whose categories are from an earlier year than the one shown (待重新认定), in one read: a form
-    /// for a whole school quotes them at every date typed.
-    pub fn categories_to_recertify_ids(&self) -> Result<std::collections::HashSet<i64>> {
-        let Some(year) = self.shown_year() else { return Ok(Default::default()) };
-        let first = self.first_year()?;
-        let mut stmt = self
-            .conn
-            .prepare("SELECT id FROM students WHERE categories <> '[]' AND coalesce(categories_year, ?2) < ?1")?;
-        let ids = stmt.query_map(params![year, first], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
-        Ok(ids)
-    }
-
-    /// How many pupils with categories still have them from an earlier year (待重新认定).
+    /// How many pupils of the year shown await the certification of a category again (待重新认定), as `stats`
+    /// counts them ([`awaits_recertification`]).
     pub fn categories_to_recertify(&self) -> Result<i64> {
-        self.categories_to_recertify_in(None)
-    }
-
-    /// [`Store::categories_to_recertify`] of one school's pupils (every school's with None).
-    pub fn categories_to_recertify_in(&self, school: Option<&str>) -> Result<i64> {
-        let Some(year) = self.shown_year() else { return Ok(0) };
-        let first = self.first_year()?;
-        Ok(self.conn.query_row(
-            "SELECT count(*) FROM students s
-             WHERE s.categories <> '[]' AND s.enrollment <> 'left' AND coalesce(s.categories_year, ?2) < ?1
-               AND (?3 IS NULL OR s.school_id IN (SELECT id FROM schools WHERE name = ?3))",
-            params![year, first, school],
-            |r| r.get(0),
-        )?)
+        let year = self.current_year.and(self.shown_year());
+        let mut n = 0;
+        self.for_each_student(&Default::default(), |s| {
+            n += i64::from(awaits_recertification(s, year));
+            Ok(())
+        })?;
+        Ok(n)
     }
 }
 

@@ -1359,9 +1359,8 @@ impl App {
                 for id in ids {
                     match self.store.student(id) {
                         Ok(pupil) => {
-                            let certified = self.store.categories_certified(id).unwrap_or(true);
                             let part_paid = self.is_part_paid(&pupil);
-                            self.data.refresh(&pupil, certified, part_paid);
+                            self.data.refresh(&pupil, part_paid);
                         }
                         Err(e) => return self.fail(e.to_string()),
                     }

@@ -64,9 +64,9 @@ pub struct Dashboard {
 
 pub use crate::domain::coverage::permille;
 
-/// What a pupil's ledger depends on: the categories, whether they are carried from an earlier year (待重新认定),
+/// What a pupil's ledger depends on: the categories, which of them are carried from an earlier year (待重新认定),
 /// the statuses, and whether the family's payment is short of the amount due.
-type LedgerKey<'a> = (&'a [u16], bool, Enrollment, PaymentStatus, bool);
+type LedgerKey<'a> = (&'a [u16], u32, Enrollment, PaymentStatus, bool);
 
 impl Dashboard {
     /// Counts the roster under `policy`; `short`: the pupils whose family paid part of the amount due
@@ -100,11 +100,12 @@ impl Dashboard {
             let part_paid = short.contains_key(&row.id);
             // A part payment is still to collect: 未缴费 in the counts of payments, as the 缴费 filter has it.
             bump(&mut d.payment, if part_paid { PaymentStatus::Unpaid } else { row.payment });
-            let key = (&row.categories[..], row.recertify, row.enrollment, row.payment, part_paid);
+            let key = (&row.categories[..], row.carried, row.enrollment, row.payment, part_paid);
             let (ledger, sent_away) = *memo.entry(key).or_insert_with(|| {
-                // Categories carried from an earlier year weigh nothing until certified again, as on the forms.
-                let certified = row.categories.iter().filter(|_| !row.recertify);
-                let names: Vec<String> = certified.map(|&c| data.category_names[c as usize].clone()).collect();
+                // Categories carried from an earlier year weigh nothing until certified again, each on its own, as
+                // `stats` and the forms weigh them.
+                let names: Vec<String> =
+                    row.certified_categories().map(|c| data.category_names[c as usize].clone()).collect();
                 let sent_away = policy.is_some_and(|p| p.away_rule(names.iter().map(String::as_str)).is_some());
                 (ledger_of(policy, row.enrollment, row.payment, &names, part_paid), sent_away)
             });

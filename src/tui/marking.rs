@@ -1581,9 +1581,8 @@ impl App {
     fn refresh(&mut self, ids: &[i64], hold: bool) {
         for &id in ids {
             if let Ok(s) = self.store.student(id) {
-                let certified = self.store.categories_certified(id).unwrap_or(true);
                 let part_paid = self.is_part_paid(&s);
-                self.data.refresh(&s, certified, part_paid);
+                self.data.refresh(&s, part_paid);
             }
         }
         // A pupil that no longer passes the filters leaves the list: working through "unpaid" shrinks it. Not

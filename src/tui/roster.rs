@@ -23,11 +23,9 @@ pub struct Row {
     pub categories: Box<[u16]>,
     /// The ID number is missing or invalid.
     pub problem: bool,
-    /// The categories are carried from an earlier year (待重新认定): the dashboard's ledgers weigh them as none,
-    /// as the forms do.
-    pub recertify: bool,
-    /// Which of `categories` are carried from an earlier year (bit `i` for `categories[i]`), so the list marks
-    /// each one as `find` does, not the ones certified again beside them.
+    /// Which of `categories` are carried from an earlier year and not certified again (待重新认定; bit `i` for
+    /// `categories[i]`), each by its own certification year: the list marks each one as `find` does, and the
+    /// dashboard's ledgers weigh them as none, as `stats` and the forms do, beside the ones certified this year.
     pub carried: u32,
     /// The family paid part of the amount due (`Store::part_payments`: 300 of 380): 部分缴费, still to collect.
     pub part_paid: bool,
@@ -36,6 +34,13 @@ pub struct Row {
 }
 
 impl Row {
+    /// The categories insured year shown weighs (indexes into `RosterData::category_names`): those certified for
+    /// it, each on its own, as `Student::certified_in` leaves them; a carried one (`carried`) weighs nothing.
+    pub fn certified_categories(&self) -> impl Iterator<Item = u16> + '_ {
+        let carried = |i: usize| i < 32 && self.carried & (1 << i) != 0;
+        self.categories.iter().enumerate().filter(move |&(i, _)| !carried(i)).map(|(_, &c)| c)
+    }
+
     /// A row's place before the file's row for it is read: nothing allocated.
     fn placeholder() -> Row {
         Row {
@@ -45,7 +50,6 @@ impl Row {
             payment: PaymentStatus::Unpaid,
             categories: Box::new([]),
             problem: false,
-            recertify: false,
             carried: 0,
             part_paid: false,
             as_written: None,
@@ -146,9 +150,7 @@ impl RosterData {
                     .then(|| Box::new([Box::from(r.name), Box::from(r.id_number)]));
                 data.spans[at as usize] = spans;
                 let categories = r.categories.iter().map(|c| data.category_index(&c.name)).collect();
-                // A mark without a year is as old as the pupil's oldest: carried when the pupil is to certify
-                // again (`categories_to_recertify_ids`, below).
-                let carried = carried_bits(r.categories.iter().map(|c| c.year.is_none_or(|y| Some(y) < data.year)));
+                let carried = carried_bits(r.categories.iter().map(|c| !c.certified_for(data.year)));
                 data.rows[at as usize] = Row {
                     id: r.id,
                     class,
@@ -156,20 +158,12 @@ impl RosterData {
                     payment: r.payment,
                     categories,
                     problem: r.id_problem,
-                    recertify: false,
                     carried,
                     // Marked by the app, which holds the policy (`App::mark_part_paid`).
                     part_paid: false,
                     as_written,
                 };
             })?;
-            let to_recertify = store.categories_to_recertify_ids()?;
-            for row in &mut data.rows {
-                row.recertify = !to_recertify.is_empty() && to_recertify.contains(&row.id);
-                if !row.recertify {
-                    row.carried = 0;
-                }
-            }
             for &id in &order {
                 // A rebuilt key wins: it is the one the row was loaded with.
                 let rebuilt_key = if rebuilt.is_empty() { None } else { rebuilt.get(&id).map(String::as_str) };
@@ -360,10 +354,9 @@ impl RosterData {
         self.by_id.get(&id).map(|&i| i as usize)
     }
 
-    /// Takes a pupil's new statuses after an edit, and whether the pupil's categories are certified for the year
-    /// shown (`Store::categories_certified`). Name, ID and class change only through imports, which reload
-    /// everything, so the search key stays.
-    pub fn refresh(&mut self, s: &Student, certified: bool, part_paid: bool) {
+    /// Takes a pupil's new statuses and categories after an edit. Name, ID and class change only through imports,
+    /// which reload everything, so the search key stays.
+    pub fn refresh(&mut self, s: &Student, part_paid: bool) {
         if let Some(i) = self.index_of(s.id) {
             let categories = s.categories.iter().map(|c| self.category_index(&c.name)).collect();
             let row = &mut self.rows[i];
@@ -372,10 +365,8 @@ impl RosterData {
             row.part_paid = part_paid;
             row.categories = categories;
             row.problem = s.id_to_verify();
-            row.recertify = !certified && !s.categories.is_empty();
             let year = self.year;
-            row.carried =
-                if row.recertify { carried_bits(s.categories.iter().map(|c| !c.certified_for(year))) } else { 0 };
+            row.carried = carried_bits(s.categories.iter().map(|c| !c.certified_for(year)));
         }
     }
 

@@ -92,8 +92,7 @@ pub fn export_summary(input: &FormInput, out: Option<&Path>) -> Result<Vec<PathB
     let year = input.store.current_year().and(input.store.shown_year());
     let special = count(&|s| s.categories.iter().any(|c| c.certified_for(year)));
     totals.push(("特殊人员类别".into(), Out::Number(f64::from(special))));
-    let carried = |s: &crate::domain::student::Student| s.categories.iter().any(|c| !c.certified_for(year));
-    let to_recertify = count(&|s| s.enrollment != Enrollment::Left && carried(s));
+    let to_recertify = count(&|s| crate::store::awaits_recertification(s, year));
     if to_recertify > 0 {
         totals.push((TO_RECERTIFY.into(), Out::Number(f64::from(to_recertify))));
     }
