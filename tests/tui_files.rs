@@ -2184,3 +2184,47 @@ fn the_sample_exports_nothing_and_the_empty_drive_says_the_sample_was_changed() 
         assert!(unicode_width::UnicodeWidthStr::width(text.as_str()) <= 80, "{text}");
     }
 }
+
+/// The palette's folder field for a form offered the folder without a separator at its end, so a file name typed
+/// after it (汇总.xlsx, out of habit) joined the folder's own name (「out汇总.xlsx」), whose folder is the one above:
+/// the form went beside the folder meant. The field now ends in the separator, and a folder typed without one is
+/// still that folder.
+#[test]
+fn a_file_name_typed_after_the_offered_folder_puts_the_form_in_that_folder() {
+    use canbao::tui::palette::{Command, Form};
+    let (dir, drive) = sample_drive();
+    let mut app = App::new(Store::open(&drive).unwrap(), &options(Language::Zh)).unwrap();
+    app.update(Action::Resize(120, 30));
+    let xlsx_in = |folder: &Path| {
+        std::fs::read_dir(folder)
+            .map(|found| {
+                found.filter_map(Result::ok).filter(|e| e.path().extension().is_some_and(|x| x == "xlsx")).count()
+            })
+            .unwrap_or(0)
+    };
+    let out = dir.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+    app.last_export_folder = Some(out.clone());
+    app.run_command(Command::Export(Form::Summary));
+    for c in "汇总.xlsx".chars() {
+        app.update(Action::Input(c));
+    }
+    app.update(Action::Confirm);
+    wait_for_jobs(&mut app);
+    assert!(xlsx_in(&out) > 0, "the form went into the folder offered: {}", screen(&app).join("\n"));
+    assert_eq!(xlsx_in(dir.path()), 0, "nothing beside it");
+
+    // A folder typed without the separator at its end is that folder, not a file's name in the one above.
+    let other = dir.path().join("other");
+    std::fs::create_dir(&other).unwrap();
+    app.modal = None;
+    app.run_command(Command::Export(Form::Summary));
+    app.update(Action::ClearLine);
+    for c in other.display().to_string().chars() {
+        app.update(Action::Input(c));
+    }
+    app.update(Action::Confirm);
+    wait_for_jobs(&mut app);
+    assert!(xlsx_in(&other) > 0, "{}", screen(&app).join("\n"));
+    assert_eq!(xlsx_in(dir.path()), 0, "nothing beside it");
+}

@@ -1155,7 +1155,7 @@ fn the_next_forms_folder_is_the_last_one_used() {
     app.modal = None;
     app.run_command(Command::Export(Form::Ledgers));
     let Some(canbao::tui::modal::Modal::Path(prompt)) = &app.modal else { panic!("{}", screen(&app)) };
-    assert_eq!(prompt.input.text(), out.display().to_string());
+    assert_eq!(prompt.input.text(), format!("{}{}", out.display(), std::path::MAIN_SEPARATOR));
 }
 
 #[test]

@@ -74,11 +74,16 @@ impl App {
             Command::Export(Form::Sheet) => self.open_export(),
             Command::Export(form) if self.export_refused(form) => {}
             // The folder the last form went into, where the next is most likely meant to go; else where canbao runs.
+            // It ends in the separator, so that a file name typed after it (汇总.xlsx) goes inside the folder, not
+            // beside it as 「表格汇总.xlsx」.
             Command::Export(form) => {
-                let folder = match &self.last_export_folder {
+                let mut folder = match &self.last_export_folder {
                     Some(folder) => folder.display().to_string(),
                     None => self.here(),
                 };
+                if !folder.ends_with(std::path::is_separator) {
+                    folder.push(std::path::MAIN_SEPARATOR);
+                }
                 self.prompt_path(PathPurpose::ExportForm(form), &folder)
             }
             Command::Reconcile(source) => self.open_picker(PathPurpose::Reconcile(source)),
