@@ -10410,6 +10410,21 @@ fn a_third_ctrl_c_leaves_without_waiting_for_an_import_to_roll_back() {
     assert_eq!(drive.student_count().expect("count"), before, "nothing of the import kept");
 }
 
+/// A dialog leaving a column or two of the screen beside it at 80×24 showed fragments of the roster there (the
+/// payment form the list's last column, the export prompt the `*` of the pupils selected): the rows it covers are
+/// cleared across the screen.
+#[test]
+fn dialogs_at_80x24_show_no_fragments_of_the_roster_beside_them() {
+    snap("export_prompt_selected_80x24", |app| {
+        app.update(Action::SelectAll);
+        app.update(Action::Export);
+    });
+    snap("template_prompt_selected_80x24", |app| {
+        app.update(Action::SelectAll);
+        app.run_command(canbao::tui::palette::Command::Export(canbao::tui::palette::Form::Template));
+    });
+}
+
 /// `e`, `p`, `f` and `c` with nobody in the list (a new drive, a search that finds no one) say so on the status
 /// line, in either language, rather than doing nothing unseen.
 #[test]

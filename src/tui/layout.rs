@@ -241,6 +241,18 @@ pub fn dialog(screen: Rect, area: Rect, width: u16, height: u16) -> Rect {
     centered(room, width, height)
 }
 
+/// Fewer columns than this beside a dialog hold no part of the screen under it worth reading: only fragments (the
+/// roster's last column beside the payment form at 80 columns, half a wide character cut by the box's edge).
+const FRAGMENT: u16 = 4;
+
+/// What a dialog at `dialog` clears of `screen`: the box, and its rows across the whole screen where it leaves
+/// fewer than `FRAGMENT` columns at a side.
+pub fn cleared(screen: Rect, dialog: Rect) -> Rect {
+    let left = dialog.x.saturating_sub(screen.x);
+    let right = screen.right().saturating_sub(dialog.right());
+    if left < FRAGMENT || right < FRAGMENT { Rect { x: screen.x, width: screen.width, ..dialog } } else { dialog }
+}
+
 /// A box of at most `width` × `height` cells, centred in `area`.
 pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
     let w = width.min(area.width);

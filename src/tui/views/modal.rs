@@ -35,7 +35,7 @@ const PROGRESS_AFTER: Duration = Duration::from_millis(500);
 /// Draws the box and returns the area inside its margins.
 fn popup(frame: &mut Frame, app: &App, area: Rect, width: u16, height: u16, title: &str) -> Rect {
     let r = layout::dialog(frame.area(), area, width, height);
-    frame.render_widget(Clear, r);
+    frame.render_widget(Clear, layout::cleared(frame.area(), r));
     frame.render_widget(Block::default().style(app.theme.popup()), r);
     let title = fit(&format!(" {title}"), r.width as usize);
     frame.render_widget(Paragraph::new(Span::styled(title, app.theme.popup_title())), Rect { height: 1, ..r });
