@@ -63,6 +63,13 @@ fn preview_import(app: &mut App, list: &Path) {
     wait_for_jobs(app);
 }
 
+/// `1` on the welcome, then `y` at the question it asks before the screen switches to the sample's file.
+fn load_sample(app: &mut App) {
+    app.update(Action::LoadSample);
+    assert!(app.question().is_some(), "the welcome asks before switching to the sample");
+    app.update(Action::Yes);
+}
+
 /// Ticks a read-only window until the roster it reads again on a worker is in.
 fn wait_for_reload(app: &mut App) {
     let start = Instant::now();
@@ -90,7 +97,7 @@ fn the_welcome_screens_sample_opens_in_its_own_file_and_the_title_says_so() {
         assert!(matches!(app.modal, Some(canbao::tui::modal::Modal::Welcome)), "an empty drive offers the sample");
         let title = screen(&app)[0].clone();
         assert!(title.contains("school.db"), "the title names the open file: {title}");
-        app.update(Action::LoadSample);
+        load_sample(&mut app);
         assert_eq!(app.roster.shown().len(), 360, "the app shows the sample school");
         let sample = dir.path().join("demo.db");
         assert_eq!(app.store.path(), Some(sample.as_path()), "the app went on in the sample's own file");
@@ -115,7 +122,7 @@ fn the_sample_never_overwrites_a_real_drive_named_like_the_demo_file() {
     store.set_meta("marker", "real work").unwrap();
     drop(store);
     let mut app = app_on(&dir.path().join("school.db"), Language::Zh);
-    app.update(Action::LoadSample);
+    load_sample(&mut app);
     assert_eq!(Store::open_read_only(&real).unwrap().meta("marker").unwrap().as_deref(), Some("real work"));
     assert_eq!(students_in(&real), 0);
     assert!(app.status.as_ref().is_some_and(|s| s.error), "the operator is told: {:?}", app.status);
@@ -2115,7 +2122,7 @@ fn the_sample_says_first_at_80_columns_that_it_is_not_real_data() {
     {
         let dir = tempfile::tempdir().unwrap();
         let mut app = app_on(&dir.path().join("school.db"), lang);
-        app.update(Action::LoadSample);
+        load_sample(&mut app);
         let status = status_at_80(&mut app);
         assert!(status.contains(said), "{status}");
         let text = &app.status.as_ref().unwrap().text;
@@ -2131,7 +2138,7 @@ fn an_import_into_the_sample_asks_and_no_imports_into_the_real_drive() {
     let drive = dir.path().join("school.db");
     let list = list_with_school(dir.path());
     let mut app = app_on(&drive, Language::Zh);
-    app.update(Action::LoadSample);
+    load_sample(&mut app);
     preview_import(&mut app, &list);
     let shown = screen(&app).join("\n");
     assert!(shown.contains("这是示例数据文件，不是正式数据"), "{shown}");
@@ -2160,7 +2167,7 @@ fn the_sample_exports_nothing_and_the_empty_drive_says_the_sample_was_changed() 
         let drive = dir.path().join("school.db");
         let list = list_with_school(dir.path());
         let mut app = app_on(&drive, lang);
-        app.update(Action::LoadSample);
+        load_sample(&mut app);
         preview_import(&mut app, &list);
         app.update(Action::Confirm);
         app.update(Action::Yes);

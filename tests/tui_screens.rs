@@ -1379,6 +1379,8 @@ fn first_run_asks_the_operator_then_offers_the_sample() {
         assert_eq!(app.store.operator(), "王老师");
         insta::assert_snapshot!(format!("first_run_welcome_{}", lang_name(lang)), screen(&app));
         app.update(Action::LoadSample);
+        assert!(app.question().is_some(), "asked first");
+        app.update(Action::Yes);
         assert!(app.modal.is_none());
         assert_eq!(app.roster.shown().len(), 360);
     }
@@ -8251,7 +8253,7 @@ fn an_a_inside_typed_text_selects_nobody() {
 }
 
 /// On an empty drive's welcome, `1` inside typed text loads no sample school and `i` opens no import path for the
-/// rest of the text: `1` acts once the keys pause after it, and the import path closes at the next key.
+/// rest of the text: the sample's question `1` asks and the import path close at the next key, back to the welcome.
 #[test]
 fn the_welcome_takes_no_key_from_typed_text() {
     use canbao::tui::modal::Modal;
@@ -8274,9 +8276,12 @@ fn the_welcome_takes_no_key_from_typed_text() {
     press(&mut app, KeyCode::Char('x'));
     assert!(status_text(&app).starts_with("「1」（"), "{}", status_text(&app));
     assert!(app.data.is_empty());
-    // On purpose: `1`, then a pause.
+    // On purpose: `1`, then a pause, and `y` at the question, then a pause.
     let mut app = welcome();
-    run_paced(&mut app, paced("1").chain([Paced::Pause]));
+    // A look at the question (the loop's first wait as it is drawn, then a pause), which takes no `y` in its first
+    // moment (`QUESTION_GUARD_MS`).
+    let answer = [Paced::Pause, Paced::Pause, Paced::Sleep(400)].into_iter().chain(paced("y")).chain([Paced::Pause]);
+    run_paced(&mut app, paced("1").chain(answer));
     assert!(!app.data.is_empty(), "{}", screen(&app));
 }
 
@@ -10408,6 +10413,37 @@ fn a_third_ctrl_c_leaves_without_waiting_for_an_import_to_roll_back() {
     drop(app.jobs.wait());
     let drive = Store::open_read_only(&dir.path().join("drive.db")).expect("drive");
     assert_eq!(drive.student_count().expect("count"), before, "nothing of the import kept");
+}
+
+/// `1` on the welcome asked nothing: the screen went over to the sample school's file at once, and a stray key took
+/// the operator away from their drive. It now asks first, No by default: `n`, Esc and Enter go back to the welcome,
+/// nothing loaded; `y` loads the sample. The question is said in the screen's language, within 80 columns.
+#[test]
+fn the_welcome_asks_before_switching_to_the_sample() {
+    use canbao::tui::modal::Modal;
+    for lang in [Language::Zh, Language::En] {
+        let welcome = || {
+            let mut app = App::new(store(false), &options(lang, Some("测试"))).expect("app");
+            app.update(Action::Resize(80, 24));
+            assert!(matches!(app.modal, Some(Modal::Welcome)), "{}", screen(&app));
+            app
+        };
+        for back in [KeyCode::Char('n'), KeyCode::Esc, KeyCode::Enter] {
+            let mut app = welcome();
+            press(&mut app, KeyCode::Char('1'));
+            assert!(app.question().is_some(), "{lang:?} {back:?}: {}", screen(&app));
+            press(&mut app, back);
+            assert!(matches!(app.modal, Some(Modal::Welcome)), "{lang:?} {back:?}: {}", screen(&app));
+            assert!(app.data.is_empty() && !app.demo, "{lang:?} {back:?}: nothing loaded");
+            assert!(!app.status.as_ref().is_some_and(|s| s.error), "{lang:?} {back:?}: {:?}", app.status);
+        }
+        let mut app = welcome();
+        press(&mut app, KeyCode::Char('1'));
+        assert!(app.data.is_empty() && !app.demo, "{lang:?}: nothing loaded at the `1`");
+        insta::assert_snapshot!(format!("sample_question_{}", lang_name(lang)), screen(&app));
+        press(&mut app, KeyCode::Char('y'));
+        assert!(app.demo && app.data.len() == 360, "{lang:?}: {}", screen(&app));
+    }
 }
 
 /// A dialog leaving a column or two of the screen beside it at 80×24 showed fragments of the roster there (the

@@ -159,8 +159,8 @@ const BINDABLE: &[(&str, MakeAction)] = &[
 ];
 
 /// A key whose action waits for the keys to pause after it (`App::hold_until_pause`): a single such letter inside
-/// text typed into canbao's window by mistake (`uname`, `grep -r`, `apt`) must not undo a mark, show ID numbers,
-/// select every pupil or load the sample school; nor may the letters after a key that opens a dialog (`nano x`,
+/// text typed into canbao's window by mistake (`uname`, `grep -r`, `apt`) must not undo a mark, show ID numbers or
+/// select every pupil; nor may the letters after a key that opens a dialog (`nano x`,
 /// `exit`, `xdg-open .`) be typed into it or confirm it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Held {
@@ -168,7 +168,6 @@ pub enum Held {
     Redo,
     Reveal,
     SelectAll,
-    LoadSample,
     /// `q` on a screen: the `q` of a name typed without `/` first (qinbo) closed canbao under the operator.
     Quit,
     /// A dialog, open at once, closed unsaved if the keys do not pause after its key (the key's keymap name).
@@ -188,7 +187,6 @@ impl Held {
             Held::Redo => "redo",
             Held::Reveal => "reveal",
             Held::SelectAll => "select_all",
-            Held::LoadSample => "load_sample",
             Held::Quit => "quit",
             Held::Opened(name) => name,
             Held::NamePrompt => "operator",

@@ -787,6 +787,11 @@ impl App {
             self.update_modal(Action::Back);
             return;
         }
+        // The sample school's question, opened by the `1` of text typed astray: back to the welcome it came from.
+        if let Some(Modal::Confirm(super::modal::Confirm { then: super::modal::Then::LoadSample, .. })) = &self.modal {
+            self.modal = Some(Modal::Welcome);
+            return;
+        }
         if let Some(Modal::Confirm(super::modal::Confirm { then: super::modal::Then::Start(work), .. })) = &self.modal
             && let super::jobs::Work::Place { staged } = work.as_ref()
         {
@@ -861,11 +866,6 @@ impl App {
         self.pauses_reported = true;
     }
 
-    /// Whether the event loop says when the keys pause (`report_pauses`).
-    pub(super) fn pauses_reported(&self) -> bool {
-        self.pauses_reported
-    }
-
     /// The event loop says whether the key it gives next came right after another, with no pause between.
     pub fn key_in_run(&mut self, in_run: bool) {
         self.in_run = in_run;
@@ -912,13 +912,6 @@ impl App {
             Held::Redo => self.redo(),
             Held::Reveal => self.toggle_reveal(),
             Held::SelectAll => self.roster.mark_all_shown(&self.data),
-            // Asked on the welcome, still open while the key waited.
-            Held::LoadSample => {
-                if matches!(self.modal, Some(Modal::Welcome)) {
-                    self.modal = None;
-                    self.load_sample();
-                }
-            }
             // Open since the key: the operator has seen it, and it takes what is typed now.
             Held::Opened(_) => {}
             // Shown, then a pause: the name typed now is the operator's.

@@ -1097,6 +1097,7 @@ impl App {
             Then::Policy { chosen, .. } => self.choose_policy(&chosen),
             Then::Merge { file, .. } => self.start(Work::Merge { file, dry_run: false, policy: self.policy.clone() }),
             Then::SampleImport(request) => self.start(Work::Apply { request: *request }),
+            Then::LoadSample => self.load_sample(),
             Then::Reconcile { file, source, .. } => self.start_reconcile_keeping_unmatched(file, source),
             Then::EditPolicy(form) => self.modal = self.save_edited_policy(*form, true),
             Then::StopJob => match self.held.take() {
@@ -1135,6 +1136,7 @@ impl App {
             },
             Then::StopJob => self.back_to_job(),
             Then::SampleImport(request) => self.back_to_drive(&request),
+            Then::LoadSample => self.modal = Some(Modal::Welcome),
             // No to a top-up: whether to clear the payment instead, No by default.
             Then::TopUp { clear, .. } => self.modal = Some(Modal::Confirm(*clear)),
             Then::EditPolicy(form) => {

@@ -158,6 +158,8 @@ pub enum Then {
     SampleImport(Box<crate::io::class_list::ImportRequest>),
     /// Stop the running job (its work is rolled back).
     StopJob,
+    /// Load the sample school, in a file of its own, and go on there; No and Esc go back to the welcome.
+    LoadSample,
     /// Save a pupil's corrected identity with a class their school does not have yet; No goes back to the form.
     Identity(Box<IdentityForm>),
     /// Go on with the payment form's checks after the benefit-place question (`PaymentForm::away_ok`); No goes

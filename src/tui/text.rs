@@ -572,6 +572,8 @@ pub struct Text {
     /// The same, for a sample file opened on its own (`canbao demo`), with no real drive to go back to.
     pub sample_import_question_no_drive: &'static str,
     pub sample_back_to_drive: &'static str,
+    /// `1` on the welcome: whether to switch to the sample school's own file, with the keys that answer (yes, back).
+    pub sample_question: &'static str,
     /// The welcome of an empty drive whose sample file beside it was changed after it was made.
     pub sample_holds_imports: &'static str,
     pub jobs: [&'static str; 14],
@@ -1316,6 +1318,7 @@ mod tests {
                 t.sheet_problem,
                 t.welcome_sample,
                 t.welcome_import,
+                t.sample_question,
             ];
             all.extend(t.actions.iter().flat_map(|a| [a.short, a.help]));
             all.extend([

@@ -4,7 +4,7 @@
 mod files;
 mod identity;
 
-use super::action::{Action, Held};
+use super::action::Action;
 use super::app::App;
 use super::input::{FormField, LineInput};
 use super::jobs::{JobKind, Work};
@@ -266,13 +266,14 @@ impl App {
                 self.fail(refusal);
                 None
             }
-            // Not from the `1` of text typed into the wrong window: it acts once the keys pause after it.
-            Action::LoadSample if self.pauses_reported() => {
-                self.hold_until_pause(Held::LoadSample);
-                Some(Modal::Welcome)
-            }
+            // A stray `1` must not switch the screen to another file: asked first, No by default, and No, Esc or
+            // `n` come back here. The question is a dialog the key opened, so keys typed right after the `1` (text
+            // meant for another window) close it unanswered (`App::guard_opened`).
             Action::LoadSample => {
-                self.load_sample();
+                let key = |name| self.keymap.keys_for(Context::Dialog, name).first().map(|k| k.to_string());
+                let (yes, back) = (key("yes").unwrap_or_default(), key("back").unwrap_or_default());
+                let question = fill(self.text.sample_question, &[&yes, &back]);
+                self.modal = Some(Modal::Confirm(Confirm { question, then: Then::LoadSample, yes: false }));
                 None
             }
             Action::Import => {
@@ -350,6 +351,9 @@ impl App {
             // was taken for) is no answer: the question closes unanswered, as Esc closes it, and the keys after it,
             // its Enter among them, do nothing until the typing pauses. Only the question's own letters (y, h, l)
             // answer it, and those wait for a pause themselves (`App::key`).
+            // The sample school's question offers `n` as No (as its text says): the operator asked whether to
+            // switch files answers with either letter.
+            Action::Input('n' | 'N') if matches!(confirm.then, Then::LoadSample) => self.declined(confirm.then),
             Action::Input(_) | Action::Paste(_) => {
                 let key: String = match &action {
                     Action::Input(c) => c.to_string(),

@@ -456,6 +456,7 @@ pub static EN: Text = Text {
     sample_import_question: "{} is the SAMPLE file, not real data. Import into it anyway? No goes back to your drive {} to import there",
     sample_import_question_no_drive: "{} is the SAMPLE file, not real data. Import into it anyway?",
     sample_back_to_drive: "Back in your drive {}: reading the list",
+    sample_question: "Load the sample school? It opens in a file of its own (360 made-up pupils, not real data); your drive stays as it is. {} loads it, n or {} goes back",
     sample_holds_imports: "Note: sample file {} holds later changes (an import?), not in this drive",
     jobs: [
         "Reading class lists",

@@ -433,6 +433,7 @@ pub static ZH: Text = Text {
     sample_import_question: "这是示例数据文件 {}，不是正式数据。仍导入到示例文件？选“否”回到正式数据文件 {} 导入",
     sample_import_question_no_drive: "这是示例数据文件 {}，不是正式数据。仍导入到示例文件？",
     sample_back_to_drive: "已回到正式数据文件 {}，正在读取名单",
+    sample_question: "载入示例学校？它放在单独的示例文件中（360 名虚构学生，不是正式数据），正式数据文件不变。按 {} 载入，按 n 或 {} 回到欢迎页",
     sample_holds_imports: "注意：示例文件 {} 中有后来的修改（如导入），它们不在这个数据文件中",
     jobs: [
         "正在读取名单",
