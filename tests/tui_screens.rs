@@ -10415,6 +10415,55 @@ fn a_third_ctrl_c_leaves_without_waiting_for_an_import_to_roll_back() {
     assert_eq!(drive.student_count().expect("count"), before, "nothing of the import kept");
 }
 
+/// Two Ctrl-C while an import runs: the first asks whether to stop it, the second stops it, waits for its rollback
+/// and leaves. canbao then ended with status 0 and not a word; it now says, for the terminal given back and in both
+/// languages, that the import was stopped and nothing of it saved, and ends with the status a command Ctrl-C
+/// stopped ends with (128 + SIGINT).
+#[test]
+fn two_ctrl_c_during_an_import_say_it_was_rolled_back_and_end_as_interrupted() {
+    use canbao::tui::modal::Modal;
+    let dir = tempfile::tempdir().expect("dir");
+    let mut app = drive_file_app(dir.path());
+    let before = app.store.student_count().expect("count");
+    let mut text = String::from("姓名,身份证号码,年级,班级,学校\n");
+    for i in 0..5000 {
+        let first17 = format!("4502032019{:07}", 100_000 + i);
+        let check = canbao::domain::id_number::check_char(first17.as_bytes());
+        text.push_str(&format!("新生{i},{first17}{check},一年级,1班,柳州市示范小学\n"));
+    }
+    let list = dir.path().join("名单.csv");
+    std::fs::write(&list, text).expect("list");
+    app.start_import(list);
+    finish_job(&mut app);
+    assert!(matches!(app.modal, Some(Modal::ImportPreview { .. })), "{}", screen(&app));
+    app.update(Action::Confirm);
+    assert!(app.jobs.running().is_some(), "the import runs: {}", screen(&app));
+    assert!(app.left_job_said().is_none(), "nothing to say before the screen is left");
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
+    run_loop(&mut terminal, &mut app, &mut CtrlCTimes(2)).expect("loop");
+    assert!(app.jobs.running().is_none(), "left once the import was rolled back");
+    let (said, status) = app.left_job_said().expect("the stop is said");
+    assert_eq!(status, 130, "{said}");
+    assert!(said.contains("「正在导入」已中止并全部撤回，数据文件中没有保存它的任何内容"), "{said}");
+    assert!(said.contains("(Quit with Ctrl-C: Importing was stopped and rolled back whole"), "{said}");
+    let drive = Store::open_read_only(&dir.path().join("drive.db")).expect("drive");
+    assert_eq!(drive.student_count().expect("count"), before, "nothing of the import kept");
+}
+
+/// Ctrl-C so many times, then no key at all: the operator waits for canbao to end.
+struct CtrlCTimes(usize);
+
+impl EventSource for CtrlCTimes {
+    fn next(&mut self, timeout: Duration) -> std::io::Result<Option<Event>> {
+        if self.0 == 0 {
+            std::thread::sleep(timeout.min(Duration::from_millis(50)));
+            return Ok(None);
+        }
+        self.0 -= 1;
+        Ok(Some(Event::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL))))
+    }
+}
+
 /// `1` on the welcome asked nothing: the screen went over to the sample school's file at once, and a stray key took
 /// the operator away from their drive. It now asks first, No by default: `n`, Esc and Enter go back to the welcome,
 /// nothing loaded; `y` loads the sample. The question is said in the screen's language, within 80 columns.

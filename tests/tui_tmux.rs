@@ -1212,3 +1212,46 @@ fn f_on_a_pupil_whose_family_owes_a_share_saves_nothing_and_says_why() {
     let json: serde_json::Value = serde_json::from_slice(&stats.stdout).expect("stats json");
     assert_eq!(json["payment"]["government"], 0, "nothing saved: {json}");
 }
+
+/// Two Ctrl-C while an import runs in a real terminal: the first asks whether to stop it, the second stops it and
+/// canbao leaves once it is rolled back. canbao then ended with status 0 and not a word; it now says on the terminal
+/// given back, in both languages, that the import was stopped and nothing of it saved, and ends with 130 (128 +
+/// SIGINT), as a command Ctrl-C stopped does.
+#[test]
+fn two_ctrl_c_during_an_import_end_canbao_as_interrupted() {
+    if tmux_missing() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = imported_drive(dir.path());
+    let mut text = String::from("姓名,身份证号码,年级,班级,学校\n");
+    for i in 0..20_000 {
+        let first17 = format!("4502032019{:07}", 100_000 + i);
+        let check = canbao::domain::id_number::check_char(first17.as_bytes());
+        text.push_str(&format!("新生{i},{first17}{check},一年级,1班,柳州市示范小学\n"));
+    }
+    std::fs::write(dir.path().join("a-big.csv"), text).expect("list");
+    let tmux = start_kept(format!("canbao-test-two-ctrl-c-{}", std::process::id()), dir.path(), &db, "");
+    tmux.wait_for("显示 10 / 10");
+    tmux.look();
+    tmux.send(&["i"]);
+    tmux.wait_for("a-big.csv");
+    tmux.look();
+    // .., backups/, then the list.
+    tmux.send(&["Down", "Down", "Space"]);
+    tmux.wait_for("已选 1 个文件");
+    tmux.send(&["Enter"]);
+    tmux.wait_for("导入报告");
+    tmux.look();
+    tmux.send(&["Enter"]);
+    tmux.wait_for("正在导入");
+    tmux.send(&["C-c"]);
+    tmux.wait_for("停止正在导入？");
+    tmux.send(&["C-c"]);
+    let after = tmux.wait_for("exited ");
+    assert!(after.contains("exited 130"), "{after}");
+    assert!(after.contains("「正在导入」已中止并全部撤回") && after.contains("Importing was stopped"), "{after}");
+    let stats = Command::new(BIN).arg("--db").arg(&db).args(["stats", "--json"]).output().expect("stats");
+    let json: serde_json::Value = serde_json::from_slice(&stats.stdout).expect("stats json");
+    assert_eq!(json["students"], 10, "nothing of the import kept: {json}");
+}

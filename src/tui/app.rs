@@ -128,6 +128,8 @@ pub struct App {
     /// Terminal size (columns, rows).
     pub size: (u16, u16),
     pub jobs: Jobs,
+    /// The job running when the screen was left, and what became of it (`runner::stop_job_before_leaving`).
+    pub(crate) left_job: Option<super::jobs::LeftJob>,
     /// When the last tick arrived: progress is drawn from it, so drawing never reads the clock.
     pub(crate) now: Instant,
     /// Where `policies/`, `keymap.toml` and `themes/` of the operator's own live.
@@ -261,6 +263,7 @@ impl App {
             quit: false,
             size: (layout::MIN_WIDTH, layout::MIN_HEIGHT),
             jobs: Jobs::default(),
+            left_job: None,
             now: Instant::now(),
             config_dir: options.config_dir.clone(),
             home: super::paths::home_folder(),
@@ -1535,6 +1538,30 @@ impl App {
     /// The status line while a job's result is taken in.
     pub fn say_loading_result(&mut self) {
         self.say(self.text.result_loading);
+    }
+
+    /// What to say on standard error once the terminal is given back, and the exit status, when the screen was
+    /// left while a job ran: stopped, it ends as a command Ctrl-C stopped (`cli::interrupt`), with 128 + SIGINT
+    /// and the work named as rolled back; finished first, it was kept, and canbao ends as usual. In both languages
+    /// (English only under `--lang en`), as the command line speaks.
+    pub fn left_job_said(&self) -> Option<(String, i32)> {
+        use super::jobs::LeftJob;
+        let left = self.left_job?;
+        let said = |t: &Text| match left {
+            LeftJob::Stopped(kind) if kind.ends_with_the_process() => fill(t.left_job_rolled_back, &[&t.job(kind)]),
+            LeftJob::Stopped(kind) => fill(t.left_job_files_removed, &[&t.job(kind)]),
+            LeftJob::Finished(kind) => fill(t.left_job_kept, &[&t.job(kind)]),
+        };
+        let en = said(Text::for_language(Language::En));
+        let text = match self.lang {
+            Language::En => en,
+            _ => format!("{} ({en})", said(Text::for_language(Language::Zh))),
+        };
+        let status = match left {
+            LeftJob::Stopped(_) => super::terminal::CTRL_C_STATUS,
+            LeftJob::Finished(_) => 0,
+        };
+        Some((text, status))
     }
 
     /// "N 人" for a count of pupils, in the UI language.

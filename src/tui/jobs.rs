@@ -82,6 +82,17 @@ pub enum JobKind {
     PreparingSearch,
 }
 
+/// What became of the job running when the operator left the screen (Ctrl-c at the question whether to stop it):
+/// said on standard error once the terminal is given back, where the screen used to close without a word.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LeftJob {
+    /// Stopped: nothing of it was kept (its transaction rolled back, or ended with the process uncommitted; the
+    /// files it was writing removed).
+    Stopped(JobKind),
+    /// It came to its end before the stop could take effect: what it did was kept.
+    Finished(JobKind),
+}
+
 impl JobKind {
     /// Whether stopping half-way leaves nothing changed: everything but a restore, which SQLite's backup
     /// copies page by page outside any statement the stop could interrupt (it is short, and a backup of the

@@ -82,14 +82,24 @@ pub fn run(
         Err(e) => Err(e.into()),
     };
     drop(guard);
+    // Left with Ctrl-c while a job ran: what became of it is said on the terminal given back, as a command Ctrl-C
+    // stopped says it. A signal's end says nothing: the process dies of it.
+    let left = app.left_job_said().filter(|_| !terminal::stop_requested());
+    if let Some((said, _)) = &left {
+        eprintln!("{said}");
+    }
     // Left at a Ctrl-c while a job's transaction was still open (`runner::stop_job_before_leaving`): the process
     // ends here, holding the drive's lock to the last, and the transaction ends with it, never committed.
     if app.jobs.running().is_some() && !terminal::stop_requested() {
-        std::process::exit(0);
+        std::process::exit(left.map_or(terminal::CTRL_C_STATUS, |(_, status)| status));
     }
-    if terminal::stop_requested() {
+    if terminal::stop_requested() || left.as_ref().is_some_and(|(_, status)| *status != 0) {
         drop(app);
         terminal::exit_if_signalled();
+    }
+    // The drive is closed (its lock let go with the app): the work stopped ends the process as Ctrl-C does.
+    if let Some((_, status)) = left.filter(|(_, status)| *status != 0) {
+        std::process::exit(status);
     }
     result
 }

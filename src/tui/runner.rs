@@ -10,6 +10,7 @@ use ratatui::backend::Backend;
 
 use super::action::Action;
 use super::app::App;
+use super::jobs::LeftJob;
 use super::keymap::{Context, Key};
 use super::modal::Modal;
 use super::views;
@@ -288,6 +289,7 @@ where
                         && k.code == KeyCode::Char('c')
                         && k.modifiers.contains(KeyModifiers::CONTROL) =>
                 {
+                    app.left_job = Some(LeftJob::Stopped(kind));
                     return Ok(());
                 }
                 // Back from Ctrl-z (`fg`): the notice is drawn again over what the shell left.
@@ -303,6 +305,9 @@ where
         }
     };
     app.jobs.finished();
+    // A worker that ended without an outcome committed nothing either.
+    let kept = outcome.as_ref().is_some_and(|o| !o.changed_nothing());
+    app.left_job = Some(if kept { LeftJob::Finished(kind) } else { LeftJob::Stopped(kind) });
     if let Some(outcome) = outcome {
         outcome.discard();
     }

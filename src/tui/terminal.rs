@@ -80,6 +80,10 @@ pub fn install_panic_hook() {
     }));
 }
 
+/// The exit status of a screen left with Ctrl-c while its job was stopped: the command line's for a command Ctrl-C
+/// stopped (`cli::interrupt::exit_status`), 128 + SIGINT, so the shell or a script sees the work was cut off.
+pub const CTRL_C_STATUS: i32 = 128 + 2;
+
 /// Whether a signal asked the process to end: the screens' loops stop when it did.
 pub fn stop_requested() -> bool {
     signals::received().is_some()

@@ -508,6 +508,12 @@ pub struct Text {
     /// `stopping_to_quit` for a job whose every change is in the drive's one transaction (the job): a second
     /// Ctrl-c leaves without waiting, the drive as it was before the job.
     pub stopping_to_quit_now: &'static str,
+    /// On standard error once the screen is gone, Ctrl-c having stopped the job (its name): rolled back whole.
+    pub left_job_rolled_back: &'static str,
+    /// The same for an export or a backup: none of the files it was writing is left.
+    pub left_job_files_removed: &'static str,
+    /// The job came to its end before the stop could take effect: kept.
+    pub left_job_kept: &'static str,
     /// The first Ctrl-c over a dialog, a form, a chooser or the palette with nothing typed into it (the seconds).
     pub quit_closes_dialog: &'static str,
     /// Ctrl-c at the first run's name prompt, where Esc quits too (canbao cannot go on without a name).
@@ -1311,6 +1317,9 @@ mod tests {
                 t.quit_closes_dialog,
                 t.stopping_to_quit,
                 t.stopping_to_quit_now,
+                t.left_job_rolled_back,
+                t.left_job_files_removed,
+                t.left_job_kept,
                 t.elapsed,
                 t.saved,
                 t.import_counts,
