@@ -2235,3 +2235,52 @@ fn a_file_name_typed_after_the_offered_folder_puts_the_form_in_that_folder() {
     assert!(xlsx_in(&other) > 0, "{}", screen(&app).join("\n"));
     assert_eq!(xlsx_in(dir.path()), 0, "nothing beside it");
 }
+
+/// The road back from the sample with a second window on the drive. The first window, gone over to the sample file,
+/// answers No to importing there: it goes back to its drive, whose lock it held all along, and imports there; the
+/// second, opened meanwhile and offered the drive read-only as one in use, stays read-only and sees the pupils come
+/// in. The drive is opened again as it was opened, by the path given (through a linked folder here), where it was
+/// opened by its true path, which the title, the dashboard and the commands the screen offers then named instead.
+#[cfg(unix)]
+#[test]
+fn no_to_the_sample_import_goes_back_to_the_drive_as_it_was_beside_a_second_window() {
+    use canbao::store::lock::DriveLock;
+    let dir = tempfile::tempdir().unwrap();
+    let real = dir.path().join("real");
+    std::fs::create_dir(&real).unwrap();
+    let link = dir.path().join("link");
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    let drive = link.join("school.db");
+    let list = list_with_school(dir.path());
+    // As `canbao` opens it: the screen holds the drive's lock while it runs.
+    let mut first = app_on(&drive, Language::Zh);
+    first.hold_drive_lock(DriveLock::acquire(&drive, "测试").unwrap());
+    load_sample(&mut first);
+    assert!(first.demo, "{:?}", first.status);
+    assert!(DriveLock::acquire(&drive, "李老师").is_err(), "the first window still holds its drive");
+    let mut second = App::new(Store::open_read_only(&drive).unwrap(), &options(Language::Zh)).unwrap();
+    second.update(Action::Resize(120, 30));
+
+    preview_import(&mut first, &list);
+    first.update(Action::Confirm);
+    let question = first.question().expect("asked before importing into the sample").to_owned();
+    assert!(question.contains(&drive.display().to_string()), "{question}");
+    // Enter at the question is No.
+    first.update(Action::Confirm);
+    wait_for_jobs(&mut first);
+    assert!(!first.demo && !first.store.is_read_only(), "{:?}", first.status);
+    assert_eq!(first.store.path(), Some(drive.as_path()), "the drive as it was opened");
+    assert_eq!(first.store.hint_drive(), Some(drive.as_path()));
+    assert_eq!(first.store.operator(), "测试");
+    first.update(Action::Confirm);
+    wait_for_jobs(&mut first);
+    let count = students_in(&drive);
+    assert!(count > 0, "the pupils went into the drive");
+    assert!(DriveLock::acquire(&drive, "李老师").is_err(), "the drive is still the first window's");
+    assert!(DriveLock::acquire(&real.join("demo.db"), "李老师").is_ok(), "the sample's file is let go");
+
+    second.update(Action::Tick);
+    wait_for_reload(&mut second);
+    assert!(second.store.is_read_only());
+    assert_eq!(second.data.len() as i64, count, "{:?}", second.status);
+}

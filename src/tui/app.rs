@@ -145,8 +145,9 @@ pub struct App {
     pub backup_copy: bool,
     /// The lock on the sample school's own file, once the welcome screen's sample has opened it.
     pub(crate) sample_lock: Option<crate::store::lock::DriveLock>,
-    /// The real drive the welcome's sample was opened from: an import into the sample offers to go back to it.
-    pub(crate) drive_left: Option<std::path::PathBuf>,
+    /// The real drive the welcome's sample was opened from, as it was opened (its path as given, passphrase,
+    /// laptop, mode): an import into the sample offers to go back to it.
+    pub(crate) drive_left: Option<crate::store::Reopen>,
     /// The lock on the drive this window writes, held for as long as it runs: named again once the operator
     /// types a name, so that another window says who has the drive open.
     drive_lock: Option<crate::store::lock::DriveLock>,

@@ -598,6 +598,9 @@ impl App {
             (self.policy, _) = super::due::drive_policy(&self.store, self.config_dir.as_deref());
             return Ok(None);
         };
+        // Kept to go back to the drive as it was opened: a path made true (links resolved) would name it otherwise
+        // in the title and the commands the screen offers, and the drive's passphrase would be lost.
+        let left = self.store.reopener();
         let operator = self.store.operator().to_owned();
         let mut lock = crate::store::lock::DriveLock::acquire(&sample, &operator).map_err(|e| e.to_string())?;
         let (mut store, kept) = crate::demo::fresh_demo(&sample).map_err(|e| e.to_string())?;
@@ -607,7 +610,7 @@ impl App {
         store.name_in_commands(Some(sample.clone()));
         self.store = store;
         self.sample_lock = Some(lock);
-        self.drive_left = drive;
+        self.drive_left = left;
         self.demo = true;
         // Nothing the app held belongs to the new file: undo steps, marks and the policy were the drive's; the
         // sample's own policy is read from it.
@@ -624,7 +627,7 @@ impl App {
         let name = |p: &Path| p.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
         let sample = self.store.path().map(name).unwrap_or_default();
         match &self.drive_left {
-            Some(drive) => fill(self.text.sample_import_question, &[&sample, &drive.display()]),
+            Some(drive) => fill(self.text.sample_import_question, &[&sample, &drive.path.display()]),
             None => fill(self.text.sample_import_question_no_drive, &[&sample]),
         }
     }
@@ -639,14 +642,16 @@ impl App {
     /// still holds) and reads the same files again there, for a preview of that drive. Without a drive to go
     /// back to (the sample opened on its own), nothing is imported.
     pub(super) fn back_to_drive(&mut self, asked: &ImportRequest) {
-        let Some(drive) = self.drive_left.clone() else {
+        let Some(left) = self.drive_left.clone() else {
             return self.say(self.text.import_cancelled);
         };
-        let mut store = match crate::store::Store::open(&drive) {
+        let drive = left.path.clone();
+        // As it was opened, by this window, which still holds its lock; the operator is this session's.
+        let opened = left.open().and_then(|mut store| store.set_operator(self.store.operator()).map(|()| store));
+        let store = match opened {
             Ok(store) => store,
             Err(e) => return self.fail(e.to_string()),
         };
-        store.name_in_commands(Some(drive.clone()));
         let data = match RosterData::load(&store) {
             Ok(data) => data,
             Err(e) => return self.fail(e.to_string()),
