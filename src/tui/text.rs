@@ -1328,6 +1328,8 @@ mod tests {
                 t.welcome_sample,
                 t.welcome_import,
                 t.sample_question,
+                t.sample_import_question,
+                t.sample_import_question_no_drive,
             ];
             all.extend(t.actions.iter().flat_map(|a| [a.short, a.help]));
             all.extend([

@@ -433,7 +433,7 @@ pub static ZH: Text = Text {
     sample_kept: "原示例文件中有修改，已另存为 {}",
     sample_export_refused: "示例数据文件不导出表格：其中多是虚构学生；请在正式数据文件中导出",
     sample_preview: "这是示例数据文件，不是正式数据：导入的学生会与 {} 中的虚构学生混在一起",
-    sample_import_question: "这是示例数据文件 {}，不是正式数据。仍导入到示例文件？选“否”回到正式数据文件 {} 导入",
+    sample_import_question: "这是示例数据文件 {}，不是正式数据。仍导入到示例文件？选「否」回到正式数据文件 {} 导入",
     sample_import_question_no_drive: "这是示例数据文件 {}，不是正式数据。仍导入到示例文件？",
     sample_back_to_drive: "已回到正式数据文件 {}，正在读取名单",
     sample_question: "载入示例学校？它放在单独的示例文件中（360 名虚构学生，不是正式数据），正式数据文件不变。按 {} 载入，按 n 或 {} 回到欢迎页",
