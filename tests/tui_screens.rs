@@ -10569,3 +10569,94 @@ fn names_and_classes_sharing_a_long_start_read_apart_at_80_columns() {
         }
     }
 }
+
+/// A stray Space on one pupil, then the cursor moved on to the child at the counter: `p`, `e`, `c` and `n` are
+/// still for the selected pupil, and the dialog's title names both (「已选 X（光标在 Y）」); Enter asks, naming both,
+/// before anything is saved (No by default, Yes saves) and the highlighted child is left as she was. Before, the
+/// selected child was saved with no question, the title naming her alone, while the highlighted one stayed
+/// unmarked. A selection of the highlighted pupil alone, and a mark on the detail screen, are for that pupil: saved
+/// at once, the title naming her alone.
+#[test]
+fn one_selected_pupil_on_another_row_is_named_with_the_highlighted_one_before_a_mark_is_saved() {
+    use canbao::tui::modal::Modal;
+    let key_of = |key: char| match key {
+        'p' => Action::TogglePaid,
+        'e' => Action::Enrollment,
+        'c' => Action::Categories,
+        _ => Action::EditNote,
+    };
+    let fill_in = |app: &mut App, key: char| match key {
+        'e' => app.update(Action::Down),
+        'c' => app.update(Action::ToggleSelect),
+        'n' => type_text(app, "补交材料"),
+        // The sample drive has no policy: no amount due to fill in.
+        _ => type_text(app, "380"),
+    };
+    let name_of = |app: &App, id: i64| app.store.student(id).expect("pupil").name;
+    for (key, lang) in [
+        ('p', Language::Zh),
+        ('e', Language::Zh),
+        ('c', Language::Zh),
+        ('n', Language::Zh),
+        ('p', Language::En),
+        ('n', Language::En),
+    ] {
+        let mut app = app(lang);
+        let id = app.selected_id().expect("pupil");
+        let name = name_of(&app, id);
+        // Space selects and moves down; the operator goes on to the child at the counter.
+        app.update(Action::ToggleSelect);
+        app.update(Action::Down);
+        app.update(Action::Down);
+        let highlighted = app.selected_id().expect("pupil");
+        let cursor = name_of(&app, highlighted);
+        let history = app.store.history(highlighted).expect("history").len();
+        let audit = app.store.audit_count().expect("count");
+        app.update(key_of(key));
+        let title = match lang {
+            Language::Zh => format!("已选 {name}（光标在 {cursor}）"),
+            Language::En => format!("selected {name} (cursor on {cursor})"),
+        };
+        assert!(screen(&app).contains(&title), "{key:?}: {}", screen(&app));
+        fill_in(&mut app, key);
+        app.update(Action::Confirm);
+        let Some(Modal::Confirm(c)) = &app.modal else { panic!("{key:?} asked: {}", screen(&app)) };
+        let said = match lang {
+            Language::Zh => format!("所选的是 {name}，不是光标所在的 {cursor}"),
+            Language::En => format!("the pupil selected is {name}, not {cursor} under the cursor"),
+        };
+        assert!(c.question.contains(&said), "{key:?}: {}", c.question);
+        assert!(!c.yes, "No by default");
+        assert_eq!(app.store.audit_count().expect("count"), audit, "{key:?}: nothing saved before Yes");
+        app.update(Action::Yes);
+        assert!(app.store.audit_count().expect("count") > audit, "{key:?}: Yes saves");
+        assert!(app.store.history(id).expect("history").len() > 1, "{key:?}: for the selected pupil");
+        assert_eq!(app.store.history(highlighted).expect("history").len(), history, "{key:?}: not the highlighted");
+    }
+
+    // The selection is the highlighted pupil: hers, at once.
+    let mut app = app(Language::Zh);
+    let id = app.selected_id().expect("pupil");
+    let name = name_of(&app, id);
+    app.update(Action::ToggleSelect);
+    app.update(Action::Up);
+    assert_eq!(app.selected_id(), Some(id));
+    app.update(Action::TogglePaid);
+    let shown = screen(&app);
+    assert!(shown.contains(&format!("登记缴费：{name}")) && !shown.contains("光标在"), "{shown}");
+    type_text(&mut app, "380");
+    app.update(Action::Confirm);
+    assert!(app.modal.is_none(), "saved at once: {}", screen(&app));
+    assert_eq!(app.store.student(id).expect("s").payment, PaymentStatus::Paid);
+
+    // A pupil selected on the roster, another opened: a mark on the detail screen is for the pupil it shows.
+    app.update(Action::Down);
+    app.update(Action::Down);
+    app.update(Action::OpenDetail);
+    let shown_pupil = app.detail.as_ref().expect("detail").student.id;
+    assert!(!app.roster.marked().is_empty() && shown_pupil != id);
+    app.update(Action::EditNote);
+    let Some(Modal::Note { targets, .. }) = &app.modal else { panic!("the note") };
+    assert_eq!(targets, &[shown_pupil]);
+    assert!(!screen(&app).contains("光标在"), "{}", screen(&app));
+}

@@ -105,6 +105,19 @@ impl App {
         rows.iter().filter(|row| row.is_none_or(|row| !shown.contains(&row))).count()
     }
 
+    /// The name of the pupil under the cursor when a mark goes to one selected pupil the list shows on another
+    /// row (a stray Space, then the cursor moved on to the child at the counter): the dialog's title and the
+    /// question before saving name both, since the highlight is where the eye is. `None` when the mark is for the
+    /// highlighted pupil, and for a selected pupil out of sight, who is asked about as such (`hidden_among`).
+    pub(crate) fn cursor_elsewhere(&self, targets: &[i64]) -> Option<String> {
+        let [id] = targets else { return None };
+        if !self.by_selection() || self.hidden_among(std::iter::once(*id)) > 0 {
+            return None;
+        }
+        let cursor = self.selected_id().filter(|cursor| cursor != id)?;
+        self.data.index_of(cursor).map(|i| self.data.name(i).to_owned())
+    }
+
     /// The one pupil a single mark is about, as stored; `None` for a bulk mark.
     fn single(&mut self, targets: &[i64]) -> Option<Student> {
         let [id] = targets else { return None };
@@ -1006,9 +1019,10 @@ impl App {
         }
     }
 
-    /// Writes a mark of one pupil at once, unless that pupil is selected and the list on screen no longer shows
-    /// them (searched or filtered out after the Space): then asked first, by name (`what`: what is saved), since
-    /// a child not on screen is never changed without a word. `form`: the payment form No goes back to.
+    /// Writes a mark of one pupil at once, unless that pupil is selected and is not the one under the cursor
+    /// (searched or filtered out after the Space, or on another row): then asked first, by name (`what`: what is
+    /// saved), since a child other than the highlighted one is never changed without a word. `form`: the payment
+    /// form No goes back to.
     fn write_one(
         &mut self,
         items: Vec<(i64, Vec<Change>)>,
@@ -1017,7 +1031,7 @@ impl App {
         form: Option<Box<PaymentForm>>,
     ) {
         if let [(id, _)] = items[..]
-            && self.hidden_among(std::iter::once(id)) > 0
+            && (self.hidden_among(std::iter::once(id)) > 0 || self.cursor_elsewhere(&[id]).is_some())
         {
             let name = self.data.index_of(id).map(|i| self.data.name(i).to_owned()).unwrap_or_default();
             let question = match what {
@@ -1051,6 +1065,11 @@ impl App {
             let each: Vec<String> = schools.iter().map(|(name, n)| fill(self.text.marked_school, &[name, n])).collect();
             let line = fill(self.text.marked_schools, &[&ids.len(), &schools.len(), &each.join(self.text.list_comma)]);
             question = format!("{question}\n{line}");
+        }
+        // One pupil selected on another row than the cursor's: both by name, as the dialog's title has them.
+        if let (Some(cursor), [id]) = (self.cursor_elsewhere(ids), ids) {
+            let name = self.data.index_of(*id).map(|i| self.data.name(i).to_owned()).unwrap_or_default();
+            return format!("{question}\n{}", fill(self.text.marked_off_cursor_one, &[&name, &cursor]));
         }
         match (self.hidden_among(ids.iter().copied()), ids) {
             (0, _) => question,

@@ -365,6 +365,11 @@ pub struct Text {
     pub ask_hidden_clear: &'static str,
     /// After a dialog's title naming one selected pupil the list no longer shows.
     pub not_in_list: &'static str,
+    /// A dialog's title about one selected pupil shown on another row than the cursor's: that pupil, then the
+    /// one under the cursor, so the title never reads as being about the highlighted child.
+    pub selected_off_cursor: &'static str,
+    /// Under a question about one selected pupil shown on another row than the cursor's: both, by name.
+    pub marked_off_cursor_one: &'static str,
     /// `p` on a pupil marked 财政代缴, before the payment form opens.
     pub ask_pay_over_government: &'static str,
     /// In the payment form of a pupil marked 财政代缴 (the operator said yes to recording a family's payment).
@@ -1378,6 +1383,8 @@ mod tests {
                 t.ask_hidden_one,
                 t.ask_hidden_clear,
                 t.not_in_list,
+                t.selected_off_cursor,
+                t.marked_off_cursor_one,
                 t.ask_pay_over_government,
                 t.payment_over_government,
                 t.no_class_matches,

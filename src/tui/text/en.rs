@@ -329,6 +329,8 @@ pub static EN: Text = Text {
     ask_hidden_one: "Save for {} anyway: {}?",
     ask_hidden_clear: "Clear the {1} of {0} all the same?",
     not_in_list: " (not in the list shown)",
+    selected_off_cursor: "selected {} (cursor on {})",
+    marked_off_cursor_one: "Note: the pupil selected is {}, not {} under the cursor. To change only the pupil under the cursor: Enter for No, then Esc on the list clears the selection (twice after a search), and mark that row again",
     ask_pay_over_government: "{} is government-paid. Record a family payment instead?",
     payment_over_government: "Government-paid now; saving records a family payment instead",
     no_class_matches: "No class matches \"{}\"; the class stays \"{}\"",

@@ -307,6 +307,8 @@ pub static ZH: Text = Text {
     ask_hidden_one: "仍为 {} 保存「{}」？",
     ask_hidden_clear: "仍为 {0} 清除{1}？",
     not_in_list: "（不在当前列表中）",
+    selected_off_cursor: "已选 {}（光标在 {}）",
+    marked_off_cursor_one: "注意：所选的是 {}，不是光标所在的 {}。只想改光标所在的学生：按 Enter 答「否」，再在名单上按 Esc 清除选择（有搜索时按两次），然后在其行上重新操作",
     ask_pay_over_government: "{} 为财政代缴，改为登记家庭缴费？",
     payment_over_government: "现为财政代缴；保存后改为家庭缴费",
     no_class_matches: "没有与「{}」相符的班级；班级仍为「{}」",

@@ -117,6 +117,9 @@ fn targets_title(app: &App, base: &str, targets: &[i64]) -> String {
     } else if app.hidden_among(targets.iter().copied()) > 0 {
         // One selected pupil a later search or filter hid: the form is not about the row on screen.
         format!("{}{}", fill(app.text.label_value, &[&base, &name]), app.text.not_in_list)
+    } else if let Some(cursor) = app.cursor_elsewhere(targets) {
+        // One selected pupil on another row: the form is not about the highlighted one, who is named too.
+        fill(app.text.label_value, &[&base, &fill(app.text.selected_off_cursor, &[&name, &cursor])])
     } else {
         fill(app.text.label_value, &[&base, &name])
     }
