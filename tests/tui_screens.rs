@@ -10660,3 +10660,42 @@ fn one_selected_pupil_on_another_row_is_named_with_the_highlighted_one_before_a_
     assert_eq!(targets, &[shown_pupil]);
     assert!(!screen(&app).contains("光标在"), "{}", screen(&app));
 }
+
+/// The mouse wheel (a touchpad's scroll) on the detail screen scrolls the pupil's history, an entry a notch, and
+/// never changes the pupil shown: many notches stop at the oldest entry, and as many back show the newest first
+/// again; `p` then is for the same child. Before, each notch opened the next pupil, whose 姓名 line alone said so.
+#[test]
+fn the_wheel_on_the_detail_screen_scrolls_the_history_and_keeps_the_pupil() {
+    use canbao::tui::modal::Modal;
+    for lang in [Language::Zh, Language::En] {
+        let mut app = app(lang);
+        rewrite_note(&mut app, 40);
+        app.update(Action::OpenDetail);
+        let pupil = app.detail.as_ref().expect("detail").student.id;
+        let total = app.detail.as_ref().expect("detail").history.len();
+        let first = screen(&app);
+        for _ in 0..3 {
+            app.update(Action::ScrollDown);
+            assert_eq!(app.detail.as_ref().expect("detail").student.id, pupil, "{lang:?}: the wheel left the pupil");
+        }
+        let scrolled = screen(&app);
+        let from = match lang {
+            Language::Zh => "第 4-",
+            Language::En => " 4-",
+        };
+        assert!(scrolled.contains(from) && scrolled.contains("-> n37") && !scrolled.contains("-> n40"), "{scrolled}");
+        for _ in 0..2 * total {
+            app.update(Action::ScrollDown);
+        }
+        let oldest = screen(&app);
+        assert!(oldest.contains("sample-school.csv") && oldest.contains(&format!("-{total} ")), "{oldest}");
+        assert_eq!(app.detail.as_ref().expect("detail").student.id, pupil, "{lang:?}");
+        for _ in 0..2 * total {
+            app.update(Action::ScrollUp);
+        }
+        assert_eq!(screen(&app), first, "{lang:?}");
+        app.update(Action::TogglePaid);
+        let Some(Modal::Payment(form)) = &app.modal else { panic!("the payment form") };
+        assert_eq!(form.targets, [pupil], "{lang:?}");
+    }
+}

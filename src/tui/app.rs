@@ -990,6 +990,10 @@ impl App {
             },
             Action::Dashboard if list => self.open_dashboard(),
             Action::Dashboard => self.screen = Screen::Roster,
+            // The wheel on the detail screen scrolls its history: it is the mouse over the page, not a key to the
+            // next child, and a touchpad sends many notches at once.
+            Action::ScrollUp if screen == Screen::Detail => self.scroll_history(false),
+            Action::ScrollDown if screen == Screen::Detail => self.scroll_history(true),
             Action::Up | Action::ScrollUp => self.move_on_screen(-1),
             Action::Down | Action::ScrollDown => self.move_on_screen(1),
             // On the detail screen the pupil shown moves with the list, so no key can leave the screen on one
