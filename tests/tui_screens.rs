@@ -10699,3 +10699,57 @@ fn the_wheel_on_the_detail_screen_scrolls_the_history_and_keeps_the_pupil() {
         assert_eq!(form.targets, [pupil], "{lang:?}");
     }
 }
+
+/// In a filtered list, a mark made on the detail screen (or a class corrected with `E`) that takes the pupil out of
+/// the filter, then Esc: the pupil stays highlighted until the cursor moves, and the status line says so by name,
+/// as after the same mark on the roster; the next `p` is for the same child, and Down goes on to the next one.
+/// Before, the highlight fell on the next child without a word.
+#[test]
+fn a_change_on_the_detail_screen_keeps_the_pupil_highlighted_back_on_a_filtered_roster() {
+    use canbao::domain::student::Enrollment;
+    use canbao::tui::modal::Modal;
+    for (lang, by_class) in [(Language::Zh, false), (Language::En, false), (Language::Zh, true)] {
+        let mut app = app(lang);
+        if by_class {
+            let class = app.data.rows[app.roster.selected_row().expect("row")].class;
+            app.set_filters(|f| f.class = Some(class));
+        } else {
+            app.set_filters(|f| f.enrollment = Some(Enrollment::Unknown));
+        }
+        app.update(Action::Down);
+        let id = app.selected_id().expect("pupil");
+        let name = app.store.student(id).expect("s").name;
+        let class = app.store.student(id).expect("s").class_label();
+        let next = app.roster.shown().get(app.roster.cursor() + 1).map(|&i| app.data.rows[i as usize].id);
+        app.update(Action::OpenDetail);
+        if by_class {
+            app.update(Action::EditIdentity);
+            let Some(Modal::Identity(form)) = &mut app.modal else { panic!("no form") };
+            let other = app.data.classes.iter().find(|c| **c != class).expect("another class").clone();
+            form.fields[2].set(&other);
+            app.update(Action::Confirm);
+            assert!(app.modal.is_none(), "saved: {}", screen(&app));
+            assert_ne!(app.store.student(id).expect("s").class_label(), class);
+        } else {
+            app.update(Action::Enrollment);
+            app.update(Action::Down);
+            app.update(Action::Confirm);
+            assert_eq!(app.store.student(id).expect("s").enrollment, Enrollment::Here);
+        }
+        app.update(Action::Back);
+        assert_eq!(app.selected_id(), Some(id), "{lang:?} {by_class}: still highlighted");
+        let held = match lang {
+            Language::Zh => format!("{name}（已不符合筛选：移动后离开列表）"),
+            Language::En => format!("{name}: no longer matches the filter, shown until you move"),
+        };
+        assert_eq!(status_text(&app), held, "{lang:?} {by_class}");
+        app.update(Action::TogglePaid);
+        let Some(Modal::Payment(form)) = &app.modal else { panic!("the payment form") };
+        assert_eq!(form.targets, [id], "{lang:?} {by_class}");
+        app.update(Action::Back);
+        app.update(Action::Down);
+        assert_eq!(app.selected_id(), next, "{lang:?} {by_class}: on to the next child");
+        let row = app.data.index_of(id).expect("row") as u32;
+        assert!(!app.roster.shown().contains(&row), "{lang:?} {by_class}: gone once the cursor moved");
+    }
+}

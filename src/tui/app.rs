@@ -984,7 +984,16 @@ impl App {
                 Screen::Detail => {
                     self.screen = Screen::Roster;
                     self.detail = None;
-                    self.refilter();
+                    // A change made there (a mark, a class corrected with `E`) may have taken the pupil out of the
+                    // search or filters: the row stays highlighted until the cursor moves, as after a mark on the
+                    // roster, and says so, where the highlight fell on the next child without a word.
+                    let page = self.page();
+                    if self.roster.refilter_holding(&self.data, page)
+                        && let Some(i) = self.roster.selected_row()
+                    {
+                        let name = self.data.name(i).to_owned();
+                        self.say(fill(self.text.held_after_detail, &[&name]));
+                    }
                 }
                 Screen::Roster => self.roster.back(&self.data),
             },

@@ -488,6 +488,9 @@ pub struct Text {
     pub saved_one: &'static str,
     /// Said after a mark that took the pupil out of the search or filters: their row stays until the cursor moves.
     pub held_out_of_filter: &'static str,
+    /// Back from the detail screen, where a change took the pupil out of the search or filters: the pupil, kept
+    /// highlighted until the cursor moves (as `held_out_of_filter` after a mark on the roster).
+    pub held_after_detail: &'static str,
     /// Keys pressed before a question was shown (or as it was drawn), not taken as its answer.
     pub keys_ignored: &'static str,
     /// Keys pressed before a preview a job opened was shown, not taken by it.
@@ -1384,6 +1387,7 @@ mod tests {
                 t.ask_hidden_clear,
                 t.not_in_list,
                 t.selected_off_cursor,
+                t.held_after_detail,
                 t.marked_off_cursor_one,
                 t.ask_pay_over_government,
                 t.payment_over_government,

@@ -400,6 +400,7 @@ pub static EN: Text = Text {
     nothing_changed: "Cancelled: nothing changed",
     saved_one: "Saved: {}, {}",
     held_out_of_filter: " (no longer matches the filter: shown until you move)",
+    held_after_detail: "{}: no longer matches the filter, shown until you move",
     keys_ignored: "{} key(s) pressed before this question showed were ignored: read it, then answer",
     keys_ignored_preview: "{} key(s) pressed before this screen showed were ignored: read it first",
     bad_amount: "Amount not understood: e.g. 380 or 95.50",

@@ -377,6 +377,7 @@ pub static ZH: Text = Text {
     nothing_changed: "已取消，未作修改",
     saved_one: "已保存：{} {}",
     held_out_of_filter: "（已不符合筛选：移动后离开列表）",
+    held_after_detail: "{}（已不符合筛选：移动后离开列表）",
     keys_ignored: "提问出现前按下的 {} 个键未作回答：请看清提问后再答",
     keys_ignored_preview: "画面出现前按下的 {} 个键未起作用：请看清后再按",
     bad_amount: "金额格式不对，例如 380 或 95.50",
