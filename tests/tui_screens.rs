@@ -9576,9 +9576,10 @@ fn a_top_up_for_a_part_payer_who_left_keeps_her_left() {
     assert_eq!((s.payment_details.amount_fen, s.enrollment), (Some(38_000), Enrollment::Left));
 }
 
-/// A class paid at once keeps a part-payer (300 of 380) as she is and says so: how many of those kept still owe the
-/// rest, by name, and that each top-up is `p` on her row, in the question and when every selected pupil is paid;
-/// where before she was counted among those paid with no word of the 80 still owed.
+/// A class paid at once keeps a part-payer (300 of 380) as she is and says so apart from those paid in full: how
+/// many of those kept still owe the rest, by name, and that each top-up is `p` on her row, in the question and when
+/// every selected pupil is paid; she alone selected is offered her top-up. Before she was counted among those paid
+/// (「已缴费或财政代缴的 1 人」, then 「其中 1 人部分缴费」), and alone selected was said to be 「已缴费」 and kept.
 #[test]
 fn a_bulk_payment_says_the_part_payers_it_keeps_still_owe() {
     let mut store = store(true);
@@ -9595,15 +9596,26 @@ fn a_bulk_payment_says_the_part_payers_it_keeps_still_owe() {
         app.update(Action::ToggleSelect);
     }
     let question = pay_on_the_8th(&mut app, |form| assert_eq!(form.part_paid, [pupils[1].1.clone()]));
-    let said = format!("其中 1 人部分缴费（{}），仍差应缴，不登记为足额", pupils[1].1);
+    let said = format!("部分缴费的 1 人（{}）保持原样，仍差应缴，不登记为足额", pupils[1].1);
     assert!(question.contains("将 2 名学生登记为已缴费") && question.contains(&said), "{question}");
+    // Never counted among those paid: nobody here paid in full.
+    assert!(!question.contains("已缴费或财政代缴"), "{question}");
     app.update(Action::Yes);
     assert_eq!(app.store.student(pupils[1].0).expect("s").payment_details.amount_fen, Some(30_000));
-    // Every selected pupil paid: nothing to record, and the part-payer still owing is said.
+    // Every selected pupil paid: nothing to record, those paid in full and the part-payer still owing said apart.
     app.update(Action::TogglePaid);
     assert!(app.modal.is_none());
     let status = status_text(&app);
-    assert!(status.contains("都已缴费或财政代缴") && status.contains(&said), "{status}");
+    assert!(status.contains("已缴费或财政代缴 2 人，部分缴费 1 人") && status.contains(&said), "{status}");
+    // Only she selected, with the cursor on her: her top-up, as `p` on her row without a selection offers it.
+    app.roster.clear_marks();
+    app.roster.toggle_marked(pupils[1].0);
+    app.update(Action::Top);
+    app.update(Action::Down);
+    assert_eq!(app.selected_id(), Some(pupils[1].0));
+    app.update(Action::TogglePaid);
+    let Some(canbao::tui::modal::Modal::Payment(form)) = &app.modal else { panic!("top-up: {}", screen(&app)) };
+    assert_eq!(form.top_up, Some(30_000));
 }
 
 /// A class paid at once keeps a 低保 pupil marked 财政代缴 before the family's share was asked for (the department's
@@ -9623,8 +9635,9 @@ fn a_bulk_payment_names_a_departments_share_still_owing_the_familys() {
         app.update(Action::ToggleSelect);
     }
     let question = pay_on_the_8th(&mut app, |form| assert_eq!(form.part_paid, [pupils[1].1.clone()]));
-    let said = format!("其中 1 人部分缴费（{}），仍差应缴，不登记为足额", pupils[1].1);
+    let said = format!("部分缴费的 1 人（{}）保持原样，仍差应缴，不登记为足额", pupils[1].1);
     assert!(question.contains("将 2 名学生登记为已缴费") && question.contains(&said), "{question}");
+    assert!(!question.contains("已缴费或财政代缴"), "{question}");
     app.update(Action::Yes);
     assert_eq!(app.store.student(pupils[1].0).expect("s").payment, PaymentStatus::Government, "kept as she was");
 }
@@ -10752,4 +10765,31 @@ fn a_change_on_the_detail_screen_keeps_the_pupil_highlighted_back_on_a_filtered_
         let row = app.data.index_of(id).expect("row") as u32;
         assert!(!app.roster.shown().contains(&row), "{lang:?} {by_class}: gone once the cursor moved");
     }
+}
+
+/// A part-payer (300 of 380) selected with Space, the cursor on another row: `p` offers her top-up as `p` on her
+/// own row does, in the 登记补缴 form naming both pupils, with what is still owed filled in; Enter asks, naming both,
+/// and Yes records the 380 in all. Before, `p` said she was 「已缴费」 and kept her, with no word of the 80 she owes.
+#[test]
+fn a_selected_part_payer_is_offered_her_top_up() {
+    use canbao::tui::modal::Modal;
+    let mut app = app_on_policy(with_part_payments(&["林彤瑶"]));
+    let pupils = app.store.students(&Default::default()).expect("list");
+    let id = pupils.iter().find(|s| s.name == "林彤瑶").expect("her").id;
+    app.roster.toggle_marked(id);
+    if app.selected_id() == Some(id) {
+        app.update(Action::Down);
+    }
+    let cursor = app.store.student(app.selected_id().expect("pupil")).expect("s").name;
+    app.update(Action::TogglePaid);
+    let Some(Modal::Payment(form)) = &mut app.modal else { panic!("the top-up form: {}", screen(&app)) };
+    assert_eq!((form.top_up, form.targets.as_slice()), (Some(30_000), [id].as_slice()));
+    form.date.set("2023-10-20");
+    form.amount.set("80");
+    assert!(screen(&app).contains(&format!("登记补缴：已选 林彤瑶（光标在 {cursor}）")), "{}", screen(&app));
+    app.update(Action::Confirm);
+    let Some(Modal::Confirm(c)) = &app.modal else { panic!("asked: {}", screen(&app)) };
+    assert!(c.question.contains(&format!("所选的是 林彤瑶，不是光标所在的 {cursor}")), "{}", c.question);
+    app.update(Action::Yes);
+    assert_eq!(app.store.student(id).expect("s").payment_details.amount_fen, Some(38_000));
 }

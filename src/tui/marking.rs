@@ -297,6 +297,18 @@ impl App {
             self.modal = Some(Modal::Confirm(Confirm { question, then: Then::PayOverGovernment(targets), yes: false }));
             return;
         }
+        // A selected part-payer (部分缴费) is offered her top-up, as `p` on her own row offers it, where the selection
+        // kept her as 「已缴费」 with no word of what she owes. Clearing her payment stays a key of her own row; the
+        // form's title names her (and the highlighted pupil when that is another), and Enter then asks as for any
+        // selected pupil off the cursor.
+        if by_selection
+            && let Some(s) = self.single(&targets)
+            && s.payment == PaymentStatus::Paid
+            && s.enrollment != Enrollment::Left
+            && let Some(part) = self.store.part_payment_of(&s, self.policy.as_ref()).ok().flatten()
+        {
+            return self.open_payment_form(targets, false, Some(part.paid_fen));
+        }
         self.open_payment_form(targets, by_selection, None);
     }
 
@@ -353,7 +365,12 @@ impl App {
             return self.say_selected_kept(&one, false);
         }
         if pupils.is_empty() {
-            let mut said = fill(self.text.all_already_paid, &[&already_paid]);
+            // Part-payers still owe: said apart from those paid in full, never counted among them.
+            let mut said = match (already_paid - part_paid.len(), part_paid.len()) {
+                (_, 0) => fill(self.text.all_already_paid, &[&already_paid]),
+                (0, part) => fill(self.text.all_part_paid, &[&part]),
+                (full, part) => fill(self.text.all_paid_or_part_paid, &[&full, &part]),
+            };
             said.push_str(&self.part_paid_kept_text(&part_paid));
             return self.say(said);
         }
@@ -629,10 +646,12 @@ impl App {
             if family > 0 && !names.is_empty() {
                 question.push_str(&fill(self.text.bulk_full_subsidy, &[&names.len(), &named]));
             }
-            if form.already_paid > 0 {
-                question.push_str(&fill(self.text.bulk_kept_paid, &[&form.already_paid]));
-                question.push_str(&self.part_paid_kept_text(&form.part_paid));
+            // Those paid in full, then the part-payers, who still owe and are never counted as paid.
+            let paid_in_full = form.already_paid.saturating_sub(form.part_paid.len());
+            if paid_in_full > 0 {
+                question.push_str(&fill(self.text.bulk_kept_paid, &[&paid_in_full]));
             }
+            question.push_str(&self.part_paid_kept_text(&form.part_paid));
             // Those the store will refuse (不参保 …) get a question of their own after this one's Yes: said now, so
             // the second question does not come as a surprise.
             let ruled_out = form

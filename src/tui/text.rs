@@ -322,8 +322,13 @@ pub struct Text {
     /// After a bulk payment's question: the selected pupils whose payment is recorded already, kept.
     pub bulk_kept_paid: &'static str,
     pub all_already_paid: &'static str,
-    /// Of the pupils a class's payment kept as they are, the part-payers still owing: how many, a few names, the
-    /// key that offers one pupil's top-up.
+    /// A class's `p` where every selected pupil is part-paid (部分缴费), none paid in full: their count.
+    pub all_part_paid: &'static str,
+    /// A class's `p` where every selected pupil has a payment, some in full and some in part: each count.
+    pub all_paid_or_part_paid: &'static str,
+    /// Of the pupils a class's payment kept as they are, the part-payers still owing, said apart from those paid
+    /// in full (`bulk_kept_paid`), never counted among them: how many, a few names, the key that offers one pupil's
+    /// top-up.
     pub bulk_kept_part_paid: &'static str,
     /// The one pupil selected is paid or 财政代缴, kept: name, payment, the key that unselects, the key that clears.
     pub selected_kept: &'static str,
@@ -1389,6 +1394,8 @@ mod tests {
                 t.selected_off_cursor,
                 t.held_after_detail,
                 t.marked_off_cursor_one,
+                t.all_part_paid,
+                t.all_paid_or_part_paid,
                 t.ask_pay_over_government,
                 t.payment_over_government,
                 t.no_class_matches,
