@@ -368,14 +368,46 @@ fn every_write_to_the_demo_file_says_it_is_the_demo() {
     assert!(!err.contains("示例"), "{err}");
 }
 
-/// The demo's policy is kept in the demo file, its notice number not filled: the export's warning says to fill it
-/// in the policy's file on this laptop, named by its path, and take it with `policy use`, in each language. Before,
-/// it said to fill it in 「数据文件中保存的副本」, the drive's copy, which no one can edit.
+/// The sample file exports no form from the command line, as the screen exports none from it: each form is
+/// refused, naming the file as the sample, and nothing is written. Before, `export` wrote official-looking forms of
+/// its made-up pupils, unmarked.
+#[test]
+fn the_sample_file_exports_no_forms() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo = dir.path().join("demo.db");
+    drop(canbao::demo::fresh_demo(&demo).expect("demo"));
+    let out = dir.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+    let forms = ["sheet", "classes", "template", "ledgers", "special", "summary", "notices"];
+    for form in forms {
+        let (code, said, err) = run(canbao(&demo).args(["export", form, "--out"]).arg(&out));
+        assert_eq!(code, 1, "{form} refused: {said}{err}");
+        assert!(err.contains("示例数据") && err.contains("sample file"), "{form}: {err}");
+        assert!(err.contains(&demo.display().to_string()), "{form} names the file: {err}");
+        assert_eq!(std::fs::read_dir(&out).unwrap().count(), 0, "{form}: nothing written");
+    }
+    let masked = run(canbao(&demo).args(["export", "sheet", "--mask", "--format", "csv", "--out", "-"]));
+    assert_eq!((masked.0, masked.1.as_str()), (1, ""), "nor to standard output, masked: {}", masked.2);
+    let (code, _, err) = run(canbao(&demo).args(["--lang", "en", "export", "sheet", "--out"]).arg(&out));
+    assert_eq!(code, 1);
+    assert!(err.contains("the sample file exports no forms") && !err.contains("示例"), "{err}");
+    assert!(canbao::demo::is_demo(&Store::open_read_only(&demo).unwrap()));
+    // A real drive exports as ever.
+    let real = ten_pupils(dir.path(), "drive.db");
+    ok(canbao(&real).args(["export", "sheet", "--out"]).arg(&out));
+}
+
+/// A policy kept in the drive alone (the demo's, in a copy of the demo no longer marked as one, as the sample file
+/// exports nothing), its notice number not filled: the export's warning says to fill it in the policy's file on
+/// this laptop, named by its path, and take it with `policy use`, in each language. Before, it said to fill it in
+/// 「数据文件中保存的副本」, the drive's copy, which no one can edit.
 #[test]
 fn the_notice_number_warning_names_the_policy_file_and_the_command_that_takes_it() {
     let dir = tempfile::tempdir().unwrap();
     let demo = dir.path().join("demo.db");
-    drop(canbao::demo::fresh_demo(&demo).expect("demo"));
+    let (store, _) = canbao::demo::fresh_demo(&demo).expect("demo");
+    store.connection().execute("DELETE FROM meta WHERE key = ?1", [canbao::demo::DEMO_META_KEY]).unwrap();
+    drop(store);
     let out = dir.path().join("sheet.csv");
     let (code, said, err) = run(canbao(&demo).args(["export", "sheet", "--format", "csv", "--out"]).arg(&out));
     assert_eq!(code, 0, "{err}");

@@ -42,6 +42,10 @@ pub(super) fn export(cli: &Cli, args: &ExportArgs) -> CmdResult {
         crate::io::export::check_masked_name(file, full_id_form(*kind, *mask).is_none())?;
     }
     let mut store = open_existing(cli)?;
+    // As on the screen: a form from the sample file looks like a real one, and its pupils are made up.
+    if crate::demo::is_demo(&store) {
+        return Err(sample_refused(&super::open::drive_path(cli)));
+    }
     // Ctrl-C stops the export while it reads the drive: its files, written under hidden names and given theirs
     // only once all are whole, are removed, and the earlier files of those names stay. Once they are given their
     // names (renames, with no statement to stop) the export is done, and said to be kept.
@@ -294,6 +298,20 @@ fn full_id_form(kind: ExportKind, mask: bool) -> Option<&'static str> {
         ExportKind::Special => Some("special"),
         ExportKind::Sheet | ExportKind::Classes | ExportKind::Summary | ExportKind::Notices => None,
     }
+}
+
+/// The refusal of any form from the sample file (`demo::is_demo`), naming it, with where to export instead.
+fn sample_refused(path: &Path) -> UserError {
+    let file = path.display();
+    let zh = format!(
+        "这是示例数据文件（示例数据，多是虚构的学生，不是正式数据）：{file}；示例数据文件不导出表格，未导出任何文件。\
+         请在正式数据文件中导出：canbao --db 数据文件.db export …"
+    );
+    let en = format!(
+        "this is the sample file (sample data: made-up pupils, not a real drive): {file}; the sample file exports \
+         no forms, and nothing was exported. Export from your drive: canbao --db DRIVE.db export …"
+    );
+    UserError::in_two(zh, en).kind("sample_export_refused").file(file)
 }
 
 /// A read-only window's refusal of a form with whole ID numbers: where to export it instead.
