@@ -508,6 +508,63 @@ fn a_backup_under_another_name_and_a_pushed_backup_are_said_to_be_backups() {
     assert!(err.contains("注意：这是备份副本") && err.contains(&format!("canbao push {shown}")), "{err}");
 }
 
+/// A command that reads a backup leaves it byte for byte as it was, with nothing beside it: it is opened read-only
+/// (a preview, which must write to roll back, in the journal mode the backup has). A command that records in it (a
+/// reveal) changes it by its record alone, never to WAL. Before, each was opened as a drive is and switched it to
+/// WAL: its header rewritten, and its `-wal` and `-shm` left beside it.
+#[test]
+fn reading_a_backup_leaves_it_as_it_was() {
+    let dir = tempfile::tempdir().unwrap();
+    let drive = ten_pupils(dir.path(), "drive.db");
+    let (backup, _) = manual_backup(&drive);
+    let beside = |suffix: &str| {
+        let mut name = backup.as_os_str().to_owned();
+        name.push(suffix);
+        PathBuf::from(name)
+    };
+    let nothing_beside = |what: &str| {
+        for suffix in ["-wal", "-shm", "-journal"] {
+            assert!(!beside(suffix).exists(), "{what} left {suffix} beside the backup");
+        }
+    };
+    let taken = std::fs::read(&backup).unwrap();
+    let out = dir.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+    let out = out.to_str().unwrap();
+    let list = fixture("utf8_bom.csv");
+    let list = list.to_str().unwrap();
+    let commands: [&[&str]; 13] = [
+        &["stats"],
+        &["stats", "--json"],
+        &["find", "1", "--json"],
+        &["check"],
+        &["exports"],
+        &["year", "list"],
+        &["year", "leavers", "--json"],
+        &["policy", "show", "liuzhou-2023"],
+        &["quote", "--policy", "liuzhou-2023", "--category", "低保", "--paid-on", "2022-10-08"],
+        &["export", "summary", "--out", out],
+        &["export", "sheet", "--mask", "--out", out],
+        &["--lang", "en", "stats"],
+        &["import", "--dry-run", list],
+    ];
+    // On the laptop the drive is used on: a preview, which may write, has no operator's name to record.
+    let laptop = std::fs::canonicalize(dir.path()).unwrap().join("config");
+    for args in commands {
+        let (code, said, err) = run(canbao(&backup).env("XDG_CONFIG_HOME", &laptop).args(args));
+        assert_eq!(code, 0, "{args:?}: {said}{err}");
+        assert!(std::fs::read(&backup).unwrap() == taken, "{args:?} changed the backup: {err}");
+        nothing_beside(&format!("{args:?}"));
+    }
+    assert!(reveals(&backup).is_empty());
+    let (code, _, err) = run(canbao(&backup).args(["find", "1", "--reveal", "--json"]));
+    assert_eq!(code, 0, "{err}");
+    let recorded = std::fs::read(&backup).unwrap();
+    assert_eq!(recorded[18..20], taken[18..20], "the journal mode is the backup's own");
+    nothing_beside("a reveal");
+    assert!(!reveals(&backup).is_empty(), "the reveal is recorded");
+}
+
 // ---- ID numbers in text output ----
 
 #[test]

@@ -3,7 +3,7 @@
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
-use super::open::{Recorded, config_dir, lock_to_record, open_existing};
+use super::open::{Recorded, config_dir, lock_to_record, open_existing, open_to_read};
 use super::output::write_stdout;
 use super::{Cli, CmdResult, ExportArgs, ExportKind, FormatArg, UserError, paperwork};
 use crate::io::export::FileFormat;
@@ -41,7 +41,7 @@ pub(super) fn export(cli: &Cli, args: &ExportArgs) -> CmdResult {
     if let Some(file) = out.as_deref().filter(|o| named_file(o)) {
         crate::io::export::check_masked_name(file, full_id_form(*kind, *mask).is_none())?;
     }
-    let mut store = open_existing(cli)?;
+    let mut store = open_to_read(cli, full_id_form(*kind, *mask).is_some())?;
     // As on the screen: a form from the sample file looks like a real one, and its pupils are made up.
     if crate::demo::is_demo(&store) {
         return Err(sample_refused(&super::open::drive_path(cli)));

@@ -62,23 +62,25 @@ pub(super) fn drive_path(cli: &Cli) -> PathBuf {
 }
 
 pub(super) fn open_store(cli: &Cli) -> Result<Store, UserError> {
-    open_store_then(cli, Store::open_keyed)
+    open_store_then(cli, Store::open_keyed, false)
 }
 
 /// [`open_store`] for the screen, which writes an older drive's search keys again on its worker after its first
 /// frame (`Store::open_keyed_for_screen`).
 pub(super) fn open_store_for_screen(cli: &Cli) -> Result<Store, UserError> {
-    open_store_then(cli, Store::open_keyed_for_screen)
+    open_store_then(cli, Store::open_keyed_for_screen, false)
 }
 
+/// Opens the drive by `open`, or read-only with `--read-only` or `read_only`.
 fn open_store_then(
     cli: &Cli,
     open: fn(&Path, Option<&crate::store::Passphrase>) -> crate::store::Result<Store>,
+    read_only: bool,
 ) -> Result<Store, UserError> {
     let path = drive_path(cli);
     crate::store::lock::check_single_name(&path)?;
     let key = passphrase::for_drive(&path)?;
-    let mut store = if cli.read_only {
+    let mut store = if cli.read_only || read_only {
         match Store::open_read_only_keyed(&path, key.as_ref()) {
             // A drive another canbao is making, or one whose making was cut short, is not a damaged one; one
             // that is no longer in the making was finished meanwhile, and is read as it is now.
@@ -93,6 +95,8 @@ fn open_store_then(
     } else {
         open(&path, key.as_ref())?
     };
+    // Not for a backup a command opened read-only of itself: the note's way to upgrade is to open it without
+    // --read-only, which was not given (the backup's own note says how to go on from it: a restore).
     if cli.read_only {
         warn_if_older_read_only(&store, &path);
     }
@@ -109,9 +113,24 @@ fn open_store_then(
 /// Opens the drive for a command that reads it: a path that names no file is a mistake to report, not a new
 /// empty drive to report on.
 pub(super) fn open_existing(cli: &Cli) -> Result<Store, UserError> {
+    open_to_read(cli, false)
+}
+
+/// [`open_existing`] for a command that may write a record of what it shows or hands out (`records`: a reveal,
+/// an export of whole ID numbers). A file in a `backups/` folder stays as it was: a command opens it read-only
+/// where it records nothing, and where it records, in the journal mode the file has (`VACUUM INTO` gave it a
+/// rollback journal). Opened as a drive is, it would be switched to WAL: its header rewritten, and a `-wal` and
+/// `-shm` left beside it, by a mere `stats`.
+pub(super) fn open_to_read(cli: &Cli, records: bool) -> Result<Store, UserError> {
     must_exist(cli)?;
     let path = drive_path(cli);
-    let store = open_store(cli)?;
+    // The screen (no command) says a backup in its own title, and opens it as it opens any drive.
+    let backup = cli.command.is_some() && crate::store::backup::backup_copy(&path).is_some();
+    let store = match (backup, records) {
+        (false, _) => open_store(cli)?,
+        (true, false) => open_store_then(cli, Store::open_keyed, true)?,
+        (true, true) => open_store_then(cli, Store::open_keyed_keeping_journal, false)?,
+    };
     warn_if_backup(cli, &path, Use::Read);
     Ok(store)
 }
@@ -164,7 +183,13 @@ pub(super) fn open_writer(cli: &Cli) -> Result<(Store, DriveLock), UserError> {
 /// only: an earlier one is shown, never written. A preview (`preview`) writes nothing: of a backup it is told
 /// what a command that reads is told.
 fn open_current_year(cli: &Cli, preview: bool) -> Result<Store, UserError> {
-    let mut store = open_store(cli)?;
+    // A preview of a backup leaves it as it was, as a command that reads does (see `open_to_read`): its
+    // transaction is rolled back, and the file is not switched to WAL either.
+    let mut store = if preview && crate::store::backup::backup_copy(&drive_path(cli)).is_some() {
+        open_store_then(cli, Store::open_keyed_keeping_journal, false)?
+    } else {
+        open_store(cli)?
+    };
     if let (Some(year), Some(current)) = (store.viewed_year(), store.current_year()) {
         return Err(StoreError::PastYear { year, current }.into());
     }

@@ -1553,7 +1553,7 @@ fn print_reconcile(r: &ReconcileReport, has_policy: bool, reveal: bool) {
 }
 
 pub fn check(cli: &Cli, reveal: bool, json: bool) -> CmdResult {
-    let mut store = open_existing(cli)?;
+    let mut store = super::open::open_to_read(cli, reveal)?;
     if reveal {
         let _lock = super::open::lock_to_record(cli, super::open::Recorded::Reveal)?;
         record_reveal(cli, &mut store, "check", &[])?;

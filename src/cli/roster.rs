@@ -4,7 +4,9 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use super::open::{Recorded, lock_to_record, on_drive_it_may_make, open_existing, open_writer_existing, record_reveal};
+use super::open::{
+    Recorded, lock_to_record, on_drive_it_may_make, open_existing, open_to_read, open_writer_existing, record_reveal,
+};
 use super::output::{print_json, print_json_ids, shown_id};
 use super::{Cli, CmdResult, MarkArgs, UserError, english, paperwork, pick, say};
 use crate::domain::coverage::StatusMark;
@@ -1321,7 +1323,7 @@ impl From<&Student> for FoundPupil {
 }
 
 pub(super) fn find(cli: &Cli, query: &str, limit: usize, reveal: bool, json: bool) -> CmdResult {
-    let store = &mut open_existing(cli)?;
+    let store = &mut open_to_read(cli, reveal)?;
     let q = Query::parse(query);
     if q.is_empty() {
         return Err(UserError::new("查询为空 (empty query)".into()).kind("empty_query"));

@@ -457,8 +457,11 @@ struct LeaversJson<'a> {
 }
 
 fn leavers(cli: &Cli, mark: bool, reveal: bool, json: bool) -> CmdResult {
-    let (mut store, held) =
-        if mark { open_writer_existing(cli).map(|(s, l)| (s, Some(l)))? } else { (open_existing(cli)?, None) };
+    let (mut store, held) = if mark {
+        open_writer_existing(cli).map(|(s, l)| (s, Some(l)))?
+    } else {
+        (super::open::open_to_read(cli, reveal)?, None)
+    };
     let found = store.leavers()?;
     if reveal && !found.is_empty() {
         let ids: Vec<i64> = found.iter().map(|l| l.id).collect();

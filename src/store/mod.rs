@@ -793,16 +793,23 @@ impl Store {
     /// Like [`Store::open`], with a passphrase for an encrypted file. A new file is created encrypted; a
     /// plain file stays plain (see [`cipher::key_for`]).
     pub fn open_keyed(path: &Path, key: Option<&Passphrase>) -> Result<Store> {
-        Self::open_keyed_then(path, key, Keys::AtOpen)
+        Self::open_keyed_then(path, key, Keys::AtOpen, Journal::Wal)
     }
 
     /// [`Store::open_keyed`] for the screen: search keys an older canbao wrote are left as they are
     /// (`search_keys_outdated`), for the screen to write again on its worker once its first frame is up.
     pub fn open_keyed_for_screen(path: &Path, key: Option<&Passphrase>) -> Result<Store> {
-        Self::open_keyed_then(path, key, Keys::Later)
+        Self::open_keyed_then(path, key, Keys::Later, Journal::Wal)
     }
 
-    fn open_keyed_then(path: &Path, key: Option<&Passphrase>, keys: Keys) -> Result<Store> {
+    /// [`Store::open_keyed`] for a file whose journal mode is not to change: a backup a command writes a record
+    /// into (a reveal, an export of whole ID numbers) keeps the rollback journal `VACUUM INTO` gave it, and so its
+    /// header and no `-wal` or `-shm` left beside it; only the record changes it. A file already in WAL stays so.
+    pub fn open_keyed_keeping_journal(path: &Path, key: Option<&Passphrase>) -> Result<Store> {
+        Self::open_keyed_then(path, key, Keys::AtOpen, Journal::AsFound)
+    }
+
+    fn open_keyed_then(path: &Path, key: Option<&Passphrase>, keys: Keys, journal: Journal) -> Result<Store> {
         let key = cipher::key_for(path, key);
         if key.is_some() && !cipher::SUPPORTED {
             return Err(StoreError::NoEncryption);
@@ -832,7 +839,7 @@ impl Store {
             if !existed {
                 crate::private_file::restrict(path);
             }
-            Self::init(conn, Some(path.to_owned()), key.cloned(), keys)
+            Self::init(conn, Some(path.to_owned()), key.cloned(), keys, journal)
         });
         opened.map_err(|e| {
             // A new drive that could not be made (a full disk) is not left behind as an empty file, which a
@@ -933,10 +940,16 @@ impl Store {
 
     /// A throwaway drive for tests and previews.
     pub fn open_in_memory() -> Result<Store> {
-        Self::init(Connection::open_in_memory()?, None, None, Keys::AtOpen)
+        Self::init(Connection::open_in_memory()?, None, None, Keys::AtOpen, Journal::Wal)
     }
 
-    fn init(mut conn: Connection, path: Option<PathBuf>, key: Option<Passphrase>, keys: Keys) -> Result<Store> {
+    fn init(
+        mut conn: Connection,
+        path: Option<PathBuf>,
+        key: Option<Passphrase>,
+        keys: Keys,
+        journal: Journal,
+    ) -> Result<Store> {
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         stable_plans(&conn)?;
         // A mark or import runs a score of statements per pupil (a field's UPDATE each, the audit row, the pupil's
@@ -960,7 +973,9 @@ impl Store {
             if recognised == schema::Recognised::Foreign {
                 return Err(StoreError::Foreign { path: p.display().to_string() });
             }
-            conn.pragma_update(None, "journal_mode", "WAL").map_err(not_db)?;
+            if journal == Journal::Wal {
+                conn.pragma_update(None, "journal_mode", "WAL").map_err(not_db)?;
+            }
             conn.pragma_update(None, "synchronous", "FULL")?;
         }
         conn.pragma_update(None, "foreign_keys", "ON")?;
@@ -1548,6 +1563,15 @@ enum Keys {
     Later,
 }
 
+/// The journal mode a drive opened for writing is given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Journal {
+    /// WAL, as every drive runs.
+    Wal,
+    /// The file's own (see [`Store::open_keyed_keeping_journal`]).
+    AsFound,
+}
+
 /// How to open a drive again on another thread: same file, same passphrase, same mode.
 #[derive(Debug, Clone)]
 pub struct Reopen {
@@ -1576,7 +1600,7 @@ impl Reopen {
                 cipher::apply_key(&conn, k)?;
             }
             // Outdated search keys are the screen's to write, as a job of its own (see `open_keyed_for_screen`).
-            Store::init(conn, Some(self.path.clone()), self.key.clone(), Keys::Later)?
+            Store::init(conn, Some(self.path.clone()), self.key.clone(), Keys::Later, Journal::Wal)?
         };
         store.hint_drive = self.hint_drive.clone();
         if let Some(installation) = &self.installation {
