@@ -1411,6 +1411,30 @@ fn policy_new_makes_this_years_policy_from_last_years() {
     bad.args(["policy", "new", "x", "--from", "nowhere-1999", "--year", "2027"]).assert().code(1);
 }
 
+/// `policy new`'s list of what to check against this year's notice is said in the language asked for, as the rest
+/// of its lines are: English alone with `--lang en`. Before, each item said both languages whatever was asked.
+#[test]
+fn policy_new_lists_what_to_check_in_the_language_asked_for() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    let items = |lang: &str| -> Vec<String> {
+        let mut new = canbao(&db);
+        new.env("XDG_CONFIG_HOME", dir.path().join(lang)).env("HOME", dir.path());
+        new.args(["--lang", lang, "policy", "new", "nanning-2027", "--from", "yibin-2024", "--year", "2027"]);
+        let text = String::from_utf8_lossy(&new.assert().success().get_output().stdout).into_owned();
+        text.lines().filter_map(|l| l.strip_prefix("  - ")).map(str::to_owned).collect()
+    };
+    // Another place's policy: its title, area codes and payment channels are on the list too.
+    let (zh, en) = (items("zh"), items("en"));
+    assert!(zh.len() > 3 && zh.len() == en.len(), "{zh:#?}\n{en:#?}");
+    assert!(zh.iter().any(|l| l.contains("请核对")), "{zh:#?}");
+    for line in &en {
+        assert!(!["请", "沿用", "：", "（"].iter().any(|w| line.contains(w)), "English only: {line}");
+    }
+    assert!(en.iter().any(|l| l.starts_with("document: fill in this year's notice number")), "{en:#?}");
+    assert!(en.iter().any(|l| l.starts_with("title kept from yibin-2024")), "{en:#?}");
+}
+
 #[test]
 fn a_read_command_on_a_missing_drive_is_an_error_and_creates_nothing() {
     let dir = tempfile::tempdir().unwrap();

@@ -447,7 +447,7 @@ fn policy_new(cli: &Cli, name: &str, base: &str, year: i32, premium: Option<&str
     }
     say("请对照本年度通知核对 (check against this year's notice):", "check against this year's notice:");
     for line in &renewed.to_check {
-        println!("  - {line}");
+        say(&format!("  - {line}"), &format!("  - {}", line.en));
     }
     // The policy is this laptop's; choosing it is the drive's, named as this command was given it.
     let use_it = super::open::command(cli, &format!("policy use {name}"));

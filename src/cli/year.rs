@@ -233,9 +233,7 @@ fn new_year(
         }
         say("请对照本年度通知核对 (check against this year's notice):", "check against this year's notice:");
         for line in &renewed.to_check {
-            // Each says both languages at once: with --lang en, its English.
-            let en = crate::words::in_language(line, crate::words::Language::En);
-            say(&format!("  - {line}"), &format!("  - {en}"));
+            say(&format!("  - {line}"), &format!("  - {}", line.en));
         }
     }
     Ok(())

@@ -31,7 +31,7 @@ pub use quote::{
     AmountStep, BenefitPlace, Citation, CoverageBasis, EnrolleeKind, Quote, QuoteError, QuoteRequest, Refund, RuleStep,
     quote, quote_in_year,
 };
-pub use renew::{Renewal, Renewed, WindowDates, edit_premium_and_windows, renew, shift_date, window_dates};
+pub use renew::{Renewal, Renewed, ToCheck, WindowDates, edit_premium_and_windows, renew, shift_date, window_dates};
 
 /// One notice's rules for one insured year.
 #[derive(Debug, Clone, PartialEq, Eq)]

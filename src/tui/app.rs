@@ -83,7 +83,7 @@ pub struct App {
     pub(crate) year_question: Option<crate::store::YearReport>,
     /// What to check in the policy made for the year being started, shown once it has started: read after the
     /// start, the drive names that policy as its own and it is no longer one made.
-    pub(crate) year_policy_check: Option<Vec<String>>,
+    pub(crate) year_policy_check: Option<Vec<crate::domain::policy::ToCheck>>,
     pub store: Store,
     pub lang: Language,
     pub(crate) text: &'static Text,

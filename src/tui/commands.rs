@@ -954,7 +954,7 @@ impl App {
         }
         lines.extend(renewed.policy.windows.iter().map(|w| format!("{}：{} ~ {}", w.name, w.from, w.to)));
         lines.push(t.policy_check.to_owned());
-        lines.extend(renewed.to_check.iter().map(|c| format!("- {}", self.in_language(c.as_str()))));
+        lines.extend(renewed.to_check.iter().map(|c| format!("- {}", t.pick(&c.zh, &c.en))));
         self.show(t.policy_new_title, lines, false);
         None
     }

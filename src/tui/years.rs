@@ -263,7 +263,7 @@ impl App {
         if let (Some(to_check), Some(path)) = (to_check, &written) {
             let mut lines = vec![started, fill(t.policy_written, &[&path.display()])];
             lines.push(t.policy_check.to_owned());
-            lines.extend(to_check.iter().map(|c| format!("- {}", self.in_language(c.as_str()))));
+            lines.extend(to_check.iter().map(|c| format!("- {}", t.pick(&c.zh, &c.en))));
             self.show(t.policy_new_title, lines, false);
         }
     }

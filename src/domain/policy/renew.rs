@@ -30,8 +30,28 @@ pub struct Renewal<'a> {
 pub struct Renewed {
     pub text: String,
     pub policy: Policy,
-    /// One line each, in Chinese with English in brackets.
-    pub to_check: Vec<String>,
+    /// One line each.
+    pub to_check: Vec<ToCheck>,
+}
+
+/// One thing the operator must check against this year's notice, in each language: a line that names the
+/// file's keys (`local_area_codes`) and another policy's name is no plain Chinese with English after it, and
+/// would not be told apart by its brackets. Shown (`Display`) as 「中文 (English)」, as the new file's header
+/// says it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ToCheck {
+    pub zh: String,
+    pub en: String,
+}
+
+impl std::fmt::Display for ToCheck {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} ({})", self.zh, self.en)
+    }
+}
+
+fn to_check(zh: String, en: String) -> ToCheck {
+    ToCheck { zh, en }
 }
 
 /// A date moved by whole years: the last day of February stays the last day of February (29 Feb in a leap year
@@ -75,24 +95,22 @@ pub fn renew(request: &Renewal, categories: &CategoryTable) -> Result<Renewed, D
     // tells a Nanning school its sheet is headed 宜宾市.
     if place(request.name) != place(request.base_name) {
         let title = doc.get("title").and_then(Item::as_str).unwrap_or_default().to_owned();
-        to_check.push(format!(
-            "标题 title：沿用{0}的「{title}」，印在各表表头，请改为本地 (title kept from {0} as “{title}”, printed \
-             on every form's heading: change it to this place's)",
-            request.base_name
+        let base = request.base_name;
+        to_check.push(self::to_check(
+            format!("标题 title：沿用{base}的「{title}」，印在各表表头，请改为本地"),
+            format!("title kept from {base} as “{title}”, printed on every form's heading: change it to this place's"),
         ));
         if let Some(codes) = doc.get("local_area_codes").and_then(Item::as_array) {
             let codes = codes.iter().filter_map(|c| c.as_str()).collect::<Vec<_>>().join("、");
-            to_check.push(format!(
-                "本市户籍地区码 local_area_codes：沿用{0}的 {codes}，请改为本地 (local_area_codes kept from {0}: \
-                 {codes}: change them to this place's)",
-                request.base_name
+            to_check.push(self::to_check(
+                format!("本市户籍地区码 local_area_codes：沿用{base}的 {codes}，请改为本地"),
+                format!("local_area_codes kept from {base}: {codes}: change them to this place's"),
             ));
         }
         if doc.contains_key("payment_instructions") {
-            to_check.push(format!(
-                "缴费方式 payment_instructions：沿用{0}的，请改为本地 (payment_instructions kept from {0}: change \
-                 them to this place's)",
-                request.base_name
+            to_check.push(self::to_check(
+                format!("缴费方式 payment_instructions：沿用{base}的，请改为本地"),
+                format!("payment_instructions kept from {base}: change them to this place's"),
             ));
         }
     }
@@ -106,22 +124,24 @@ pub fn renew(request: &Renewal, categories: &CategoryTable) -> Result<Renewed, D
             super::NoticeNumber::Missing => format!("{}{}年度通知文号", super::NOTICE_NUMBER_PLACEHOLDER, request.year),
         };
         doc["document"] = toml_edit::value(placeholder);
-        to_check
-            .push("通知文号 document：请填写本年度通知的文号 (document: fill in this year's notice number)".to_owned());
+        to_check.push(self::to_check(
+            "通知文号 document：请填写本年度通知的文号".to_owned(),
+            "document: fill in this year's notice number".to_owned(),
+        ));
     }
     match request.premium_fen {
         Some(fen) if fen % 100 == 0 => doc["personal_premium"] = toml_edit::value(fen / 100),
         Some(fen) => doc["personal_premium"] = toml_edit::value(format!("{}.{:02}", fen / 100, fen % 100)),
-        None => to_check.push(
-            "个人缴费标准 personal_premium：沿用上一年度，请核对 (personal_premium kept from the base: check it)"
-                .into(),
-        ),
+        None => to_check.push(self::to_check(
+            "个人缴费标准 personal_premium：沿用上一年度，请核对".to_owned(),
+            "personal_premium kept from the base: check it".to_owned(),
+        )),
     }
     if doc.contains_key("government_subsidy") {
-        to_check.push(
-            "财政补助 government_subsidy：沿用上一年度，请核对 (government_subsidy kept from the base: check it)"
-                .into(),
-        );
+        to_check.push(self::to_check(
+            "财政补助 government_subsidy：沿用上一年度，请核对".to_owned(),
+            "government_subsidy kept from the base: check it".to_owned(),
+        ));
     }
     for key in ["coverage_from", "coverage_to"] {
         shift_item(&mut doc[key], years);
@@ -166,9 +186,10 @@ pub fn renew(request: &Renewal, categories: &CategoryTable) -> Result<Renewed, D
                 }
             }
             let name = window.get("name").and_then(Item::as_str).unwrap_or_default().to_owned();
-            to_check.push(format!(
-                "缴费期「{name}」：日期已顺延到{0}年度，请核对 (window {name}: dates moved to {0}: check them)",
-                request.year
+            let year = request.year;
+            to_check.push(self::to_check(
+                format!("缴费期「{name}」：日期已顺延到{year}年度，请核对"),
+                format!("window {name}: dates moved to {year}: check them"),
             ));
         }
     }
@@ -180,15 +201,17 @@ pub fn renew(request: &Renewal, categories: &CategoryTable) -> Result<Renewed, D
                 }
             }
             let name = window.get("name").and_then(Item::as_str).unwrap_or_default().to_owned();
-            to_check.push(format!(
-                "代缴期「{name}」：日期已顺延到{0}年度，请核对 (department window {name}: dates moved to {0}: check them)",
-                request.year
+            let year = request.year;
+            to_check.push(self::to_check(
+                format!("代缴期「{name}」：日期已顺延到{year}年度，请核对"),
+                format!("department window {name}: dates moved to {year}: check them"),
             ));
         }
     }
     if doc.get("judgement").is_some_and(|j| j.as_array_of_tables().is_some_and(|a| !a.is_empty())) {
-        to_check.push(format!(
-            "判断 judgement：沿用{base_year}年度的说明，请按本年度通知核对 (readings kept from {base_year}: check them)"
+        to_check.push(self::to_check(
+            format!("判断 judgement：沿用{base_year}年度的说明，请按本年度通知核对"),
+            format!("readings kept from {base_year}: check them"),
         ));
     }
     if let Some(table) = doc.get_mut("category").and_then(Item::as_table_like_mut) {
@@ -199,7 +222,10 @@ pub fn renew(request: &Renewal, categories: &CategoryTable) -> Result<Renewed, D
                 let note = rule.get("note").and_then(Item::as_str).unwrap_or_default().to_owned();
                 let note = without_copied_mark(&note, "（定额资助沿用自 ");
                 rule.insert("note", toml_edit::value(format!("{note}（定额资助{copied}，请核对）")));
-                to_check.push(format!("类别「{name}」：定额资助沿用上一年度，请核对 (category {name}: its fixed subsidy kept from last year: check it)"));
+                to_check.push(self::to_check(
+                    format!("类别「{name}」：定额资助沿用上一年度，请核对"),
+                    format!("category {name}: its fixed subsidy kept from last year: check it"),
+                ));
             }
         }
     }
@@ -491,7 +517,7 @@ mod tests {
         let q = crate::domain::policy::quote(p, CategoryTable::builtin(), &request).expect("quote");
         assert_eq!(q.personal_due_fen, 10000);
         assert!(renewed.text.contains("# 001 附件1 二(一)"), "comments are kept");
-        assert!(renewed.to_check.iter().any(|c| c.contains("document")));
+        assert!(renewed.to_check.iter().any(|c| c.to_string().contains("document")));
     }
 
     #[test]
@@ -507,8 +533,8 @@ mod tests {
         let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
         let window = &renewed.policy.department_windows[0];
         assert_eq!((window.from, window.to), (d(2022, 1, 1), d(2022, 3, 31)));
-        assert!(renewed.to_check.iter().any(|c| c.contains("代缴期")), "{:?}", renewed.to_check);
-        assert!(renewed.to_check.iter().any(|c| c.contains("judgement")), "{:?}", renewed.to_check);
+        assert!(renewed.to_check.iter().any(|c| c.to_string().contains("代缴期")), "{:?}", renewed.to_check);
+        assert!(renewed.to_check.iter().any(|c| c.to_string().contains("judgement")), "{:?}", renewed.to_check);
         // The 580 figure is 2021's national floor whatever year copies it.
         let july = renewed.policy.windows.last().expect("window");
         assert!(
@@ -543,9 +569,9 @@ mod tests {
         let request =
             Renewal { name: "yibin-2026", base_name: "yibin-2024", base_text: &text, year: 2026, premium_fen: None };
         let renewed = renew(&request, CategoryTable::builtin()).expect("renews");
-        assert!(renewed.to_check.iter().any(|c| c.contains("personal_premium")));
+        assert!(renewed.to_check.iter().any(|c| c.to_string().contains("personal_premium")));
         assert!(
-            renewed.to_check.iter().any(|c| c.contains("计生对象") && c.contains("请核对")),
+            renewed.to_check.iter().any(|c| c.to_string().contains("计生对象") && c.zh.contains("请核对")),
             "{:?}",
             renewed.to_check
         );
@@ -564,15 +590,15 @@ mod tests {
         let renewed = renew(&other, CategoryTable::builtin()).expect("renews");
         for key in ["title", "local_area_codes", "payment_instructions"] {
             assert!(
-                renewed.to_check.iter().any(|c| c.contains(key) && c.contains("yibin-2024")),
+                renewed.to_check.iter().any(|c| c.to_string().contains(key) && c.to_string().contains("yibin-2024")),
                 "{key}: {:?}",
                 renewed.to_check
             );
         }
-        assert!(renewed.to_check.iter().any(|c| c.contains("宜宾市2027年度")), "{:?}", renewed.to_check);
+        assert!(renewed.to_check.iter().any(|c| c.to_string().contains("宜宾市2027年度")), "{:?}", renewed.to_check);
         let same =
             Renewal { name: "yibin-2027", base_name: "yibin-2024", base_text: text, year: 2027, premium_fen: None };
         let renewed = renew(&same, CategoryTable::builtin()).expect("renews");
-        assert!(!renewed.to_check.iter().any(|c| c.contains("local_area_codes")), "{:?}", renewed.to_check);
+        assert!(!renewed.to_check.iter().any(|c| c.to_string().contains("local_area_codes")), "{:?}", renewed.to_check);
     }
 }
