@@ -1708,6 +1708,51 @@ fn one_import_of_a_flagged_number_written_two_ways_makes_one_pupil() {
     assert_eq!((report.added, report.duplicates), (2, 1), "{:?}", report.problems);
 }
 
+/// A number a spreadsheet rounded (4.50102E+17, 4.50102201510081E+016) or cut to 17 digits names nobody by itself:
+/// two pupils of one name in two classes given it are two pupils, each imported and flagged, in one import (one
+/// file, into an empty drive or one holding pupils) as in two; a pupil held with it stays in the class held.
+#[test]
+fn a_rounded_number_in_another_class_is_another_pupil_never_a_class_move() {
+    let dir = tempfile::tempdir().unwrap();
+    let other = dir.path().join("other.csv");
+    std::fs::write(&other, format!("姓名,身份证号码,班级\n周十,{},一年级1班\n", valid("45020220150101151"))).unwrap();
+    for number in ["4.50102E+17", "4.50102201510081E+016", "45010220151008117"] {
+        let (one, first, second) =
+            (dir.path().join("one.csv"), dir.path().join("first.csv"), dir.path().join("second.csv"));
+        std::fs::write(&one, format!("姓名,身份证号码,班级\n黄五,{number},四年级1班\n黄五,{number},四年级2班\n"))
+            .unwrap();
+        std::fs::write(&first, format!("姓名,身份证号码,班级\n黄五,{number},四年级1班\n")).unwrap();
+        std::fs::write(&second, format!("姓名,身份证号码,班级\n黄五,{number},四年级2班\n")).unwrap();
+        let classes = |s: &Store| {
+            let pupils = s.students(&StudentFilter::default()).unwrap();
+            let mut held: Vec<(String, bool)> =
+                pupils.iter().filter(|p| p.name == "黄五").map(|p| (p.class_label(), p.id_problem.is_some())).collect();
+            held.sort();
+            held
+        };
+        let two = [("四年级1班".to_owned(), true), ("四年级2班".to_owned(), true)];
+        for holding in [false, true] {
+            let prepare = |s: &mut Store| {
+                if holding {
+                    class_list::import(s, &[other.as_path()], Some("测试小学"), false).unwrap();
+                }
+            };
+            let report = imported_either_way(&prepare, &[one.as_path()], Some("测试小学"));
+            assert_eq!((report.added, report.duplicates), (2, 0), "{number}: {:?}", report.problems);
+            assert_eq!(report.id_invalid, 2, "{number}: each flagged: {:?}", report.problems);
+            let mut s = store();
+            prepare(&mut s);
+            class_list::import(&mut s, &[one.as_path()], Some("测试小学"), false).unwrap();
+            assert_eq!(classes(&s), two, "{number}, holding {holding}");
+        }
+        let mut s = store();
+        class_list::import(&mut s, &[first.as_path()], Some("测试小学"), false).unwrap();
+        let report = class_list::import(&mut s, &[second.as_path()], Some("测试小学"), false).unwrap();
+        assert_eq!((report.added, report.updated), (1, 0), "{number}: {:?}", report.problems);
+        assert_eq!(classes(&s), two, "{number}: the pupil held stays in 四年级1班");
+    }
+}
+
 /// A row whose 姓名 and 身份证号码 cells are swapped (a valid number where the name goes, the name where the number
 /// goes) is the pupil, imported with the two put right and said at its row; one whose name cell holds the number
 /// and ID cell nothing is imported with the number. Before, both were dropped as holding no name and no number.

@@ -383,6 +383,17 @@ fn e17_digits(flagged: &str) -> Option<(&str, &str)> {
     (int.len() == 1 && int.bytes().chain(frac.bytes()).all(|d| d.is_ascii_digit())).then_some((int, frac))
 }
 
+/// Whether a flagged number is what a spreadsheet made of a longer one: rounded (`IdProblem::PrecisionLost`:
+/// 4.50102E+17, 450102201510081000, 4.50102201510081E+016) or cut to 17 digits (45010220151008117). Children of
+/// one name elsewhere may share it, so it is a pupil's only with their name, school and class, never by itself.
+pub fn spreadsheet_made(flagged: &str, problem: &IdProblem) -> bool {
+    match problem {
+        IdProblem::PrecisionLost => true,
+        IdProblem::Length(17) => flagged.len() == 17 && flagged.bytes().all(|b| b.is_ascii_digit()),
+        _ => false,
+    }
+}
+
 /// The 15 significant digits a number flagged as rounded keeps, as Excel shows them (450202201501011000): read
 /// from that form (a numeric cell, or typed as text, with a fraction .0 as some exports write it), or from the
 /// number written with 15 or more significant digits and an exponent (4.502032018060625e+17, as a CSV of

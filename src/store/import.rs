@@ -104,6 +104,15 @@ impl Incoming {
     pub fn identity(&self) -> String {
         match (&self.id.result, self.id.normalized.is_empty()) {
             (Ok(v), _) => v.number.clone(),
+            // A number a spreadsheet made (`id_number::spreadsheet_made`) is a pupil's only in their school and
+            // class: two children of one name in two classes given it are two rows, not one repeated.
+            (Err(p), false) if id_number::spreadsheet_made(&self.id.normalized, p) => format!(
+                "{}\u{1f}{}\u{1f}{}\u{1f}{:?}",
+                self.id.normalized,
+                self.name,
+                self.school,
+                ClassKey::of(&self.grade, &self.class)
+            ),
             (Err(_), false) => format!("{}\u{1f}{}", self.id.normalized, self.name),
             (Err(_), true) => format!("\u{1f}{}\u{1f}{}{}", self.name, self.grade, self.class),
         }
@@ -844,6 +853,11 @@ pub(crate) const EXISTING_FLAGGED: &str = "SELECT id FROM (
         UNION ALL
         SELECT id, 1 FROM students WHERE id_number = ?1 AND id_problem IS NOT NULL AND name = ?2
     ) ORDER BY flagged LIMIT 1";
+/// The pupils of a name held with a flagged number ?1, in the school the list names (?3) or in any, with their
+/// class: those a number a spreadsheet made may be, in the row's class only (`pupil_of_flagged_number`).
+pub(crate) const FLAGGED_NUMBER_OF_SCHOOL: &str = "SELECT s.id, s.grade, s.class FROM students s
+         JOIN schools sc ON sc.id = s.school_id
+         WHERE s.id_number = ?1 AND s.id_problem IS NOT NULL AND s.name = ?2 AND (?3 IS NULL OR sc.name = ?3)";
 pub(crate) const EXISTING_UNNUMBERED: &str = "SELECT s.id, s.id_number = ?2 AND s.id_problem = 'precision_lost' FROM students s
          JOIN schools sc ON sc.id = s.school_id
                  WHERE s.id_number = '' AND s.id_problem IS NOT NULL AND s.name = ?1 AND s.grade = ?2 AND s.class = ?3 AND sc.name = ?4";
@@ -1039,10 +1053,7 @@ fn existing(tx: &Transaction, row: &Incoming, last_before: i64) -> Result<Existi
         // An old 15-digit number whose 18-digit form ends in 000 is stored valid, yet reads back as a rounded
         // number (the same text Excel makes of a long number); with the same name it is that pupil again.
         (Err(problem), false) => {
-            let flagged = tx
-                .prepare_cached(EXISTING_FLAGGED)?
-                .query_row(params![row.id.normalized, row.name], |r| r.get(0))
-                .optional()?;
+            let flagged = pupil_of_flagged_number(tx, row, problem)?;
             match flagged {
                 None if matches!(problem, IdProblem::PrecisionLost) => {
                     let whole = match pupil_holding_whole_number(tx, row, last_before)? {
@@ -1082,6 +1093,36 @@ fn existing(tx: &Transaction, row: &Incoming, last_before: i64) -> Result<Existi
         Some(id) => Existing::Found(id, Box::default()),
         None => Existing::None,
     })
+}
+
+/// The pupil of the row's name holding its flagged number as written (a valid one first: an old 15-digit number
+/// converted reads back as a rounded one). A number a spreadsheet made (`id_number::spreadsheet_made`), which
+/// another child of the name may be given in another class, finds a flagged pupil only in the row's school and
+/// class: elsewhere it is another child, never one moved there.
+fn pupil_of_flagged_number(tx: &Transaction, row: &Incoming, problem: &IdProblem) -> Result<Option<i64>> {
+    let number = &row.id.normalized;
+    if !id_number::spreadsheet_made(number, problem) {
+        return Ok(tx
+            .prepare_cached(EXISTING_FLAGGED)?
+            .query_row(params![number, row.name], |r| r.get(0))
+            .optional()?);
+    }
+    let valid: Option<(i64, String)> =
+        tx.prepare_cached(VALID_NAMED)?.query_row([number], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
+    if let Some((id, _)) = valid.filter(|(_, name)| *name == row.name) {
+        return Ok(Some(id));
+    }
+    let class = ClassKey::of(&row.grade, &row.class);
+    let school = row.school_given.then_some(row.school.as_str());
+    let mut stmt = tx.prepare_cached(FLAGGED_NUMBER_OF_SCHOOL)?;
+    let mut held = stmt.query(params![number, row.name, school])?;
+    while let Some(r) = held.next()? {
+        let (id, grade, class_name): (i64, String, String) = (r.get(0)?, r.get(1)?, r.get(2)?);
+        if ClassKey::of(&grade, &class_name) == class {
+            return Ok(Some(id));
+        }
+    }
+    Ok(None)
 }
 
 /// The pupil a row giving no number is, among those of its name, school and class held with a number (not none):

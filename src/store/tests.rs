@@ -1134,6 +1134,7 @@ fn every_per_row_lookup_uses_an_index() {
     let queries = [
         ("import: a valid number", super::read::EXISTING_VALID),
         ("import: a flagged number", super::import::EXISTING_FLAGGED),
+        ("import: a number a spreadsheet made, in the row's class", super::import::FLAGGED_NUMBER_OF_SCHOOL),
         ("import: no number", super::import::EXISTING_UNNUMBERED),
         ("import: no number, for a pupil held with a flagged one", super::import::FLAGGED_OF_CLASS),
         ("import: no number, for a pupil of the class held with a valid one", super::import::VALID_OF_CLASS),
