@@ -1753,6 +1753,63 @@ fn a_rounded_number_in_another_class_is_another_pupil_never_a_class_move() {
     }
 }
 
+/// A later row of one import repeating a pupil whose number is flagged (the same flagged number, or one written
+/// another way), or paired with the earlier row by a spreadsheet's rounding of a whole number, gives the pupil the
+/// phone the earlier row lacked and says so, as a plain repeat of a valid number does: never said as not taken.
+#[test]
+fn a_repeat_of_a_flagged_or_rounded_number_gives_the_phone_the_first_row_lacked() {
+    let dir = tempfile::tempdir().unwrap();
+    let (whole, rounds, typo) = (valid("45020220160606123"), valid("45020220160707456"), valid("45020220160808789"));
+    let rounded = |n: &str| format!("{}.{}E+17", &n[..1], &n[1..15]);
+    let mut mistyped = typo.clone();
+    mistyped.replace_range(17.., if typo.ends_with('1') { "2" } else { "1" });
+    // (name, the first row's number, the later row's)
+    let pupils = [
+        ("黄五", "4.50102E+17".to_owned(), "4.50102E+17".to_owned()),
+        ("李四", mistyped.clone(), mistyped.clone()),
+        ("吴梓诗", "45010220151008117".to_owned(), "4.50102201510081E+016".to_owned()),
+        ("张伟", whole.clone(), rounded(&whole)),
+        ("王芳", rounded(&rounds), rounds.clone()),
+    ];
+    let list = dir.path().join("list.csv");
+    let mut text = String::from("姓名,身份证号码,班级,联系电话\n");
+    for (name, first, _) in &pupils {
+        text.push_str(&format!("{name},{first},四年级1班,\n"));
+    }
+    for (i, (name, _, later)) in pupils.iter().enumerate() {
+        text.push_str(&format!("{name},{later},四年级1班,1310000000{i}\n"));
+    }
+    std::fs::write(&list, text).unwrap();
+    let other = dir.path().join("other.csv");
+    std::fs::write(&other, format!("姓名,身份证号码,班级\n周十,{},一年级1班\n", valid("45020220150101151"))).unwrap();
+    for holding in [false, true] {
+        let prepare = |s: &mut Store| {
+            if holding {
+                class_list::import(s, &[other.as_path()], Some("测试小学"), false).unwrap();
+            }
+        };
+        let report = imported_either_way(&prepare, &[list.as_path()], Some("测试小学"));
+        assert_eq!((report.added, report.duplicates), (5, 5), "{:?}", report.problems);
+        for (i, (name, ..)) in pupils.iter().enumerate() {
+            let row = pupils.len() + 2 + i;
+            let said: Vec<&str> =
+                report.problems.iter().filter(|p| p.row == Some(row)).map(|p| p.message.as_str()).collect();
+            let phone = format!("1310000000{i}");
+            assert!(said.iter().any(|m| m.contains(&phone) && m.contains("已补入")), "{name}: {said:?}");
+            assert!(!said.iter().any(|m| m.contains("未导入") || m.contains("not taken")), "{name}: {said:?}");
+        }
+        let mut s = store();
+        prepare(&mut s);
+        class_list::import(&mut s, &[list.as_path()], Some("测试小学"), false).unwrap();
+        let held = s.students(&StudentFilter::default()).unwrap();
+        for (i, (name, ..)) in pupils.iter().enumerate() {
+            let found: Vec<_> = held.iter().filter(|p| p.name == *name).collect();
+            assert_eq!(found.len(), 1, "{name}: {found:?}");
+            assert_eq!(found[0].phone, format!("1310000000{i}"), "{name}, holding {holding}");
+        }
+    }
+}
+
 /// A row whose 姓名 and 身份证号码 cells are swapped (a valid number where the name goes, the name where the number
 /// goes) is the pupil, imported with the two put right and said at its row; one whose name cell holds the number
 /// and ID cell nothing is imported with the number. Before, both were dropped as holding no name and no number.

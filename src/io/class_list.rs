@@ -3725,38 +3725,79 @@ impl RowReader<'_> {
         // A later row of a number giving the phone its first row lacked (a second list of the class, with the
         // parents' phones): the pupil takes it. Only an import applies it; a plan keeps the rows that are pupils.
         let applies = self.row_by_row || self.ahead.is_some();
-        let mut phone_of_first = None;
+        let fills = |seen: &FirstSeen| {
+            applies && seen.phone.is_empty() && !incoming.phone.is_empty() && seen.name == incoming.name
+        };
+        // Where the later row gives the phone its first row lacked: the first row's index, the first row as the
+        // line names it, and the number that finds the pupil the first row is (a valid one, else a flagged one in
+        // the row's name and class), as a plain repeat of a valid number gives it.
+        let mut phone_of_first: Option<(u32, (String, String), IdCheck)> = None;
         let repeated = match self.first.get(&identity).filter(|_| !first_refused && !first_left_out) {
             Some(seen) => Some(match &identity {
                 Identity::Other(_) if incoming.id.normalized.is_empty() => {
                     (no_number_twice(&seen.place(here), &incoming.phone), None)
                 }
-                Identity::Number(packed) => {
-                    let fills =
-                        applies && seen.phone.is_empty() && !incoming.phone.is_empty() && seen.name == incoming.name;
-                    if fills {
-                        phone_of_first = self.first.by_number.get(packed).map(|&index| (index, seen.place(here)));
+                _ => {
+                    let index = match &identity {
+                        Identity::Number(packed) => self.first.by_number.get(packed),
+                        Identity::Other(text) => self.first.by_text.get(text),
+                    };
+                    let fills = fills(&seen) && index.is_some();
+                    if fills && let Some(&index) = index {
+                        phone_of_first = Some((index, seen.place(here), incoming.id.clone()));
                     }
                     (duplicate_message(&seen, here, &incoming, None, fills), None)
                 }
-                Identity::Other(_) => (duplicate_message(&seen, here, &incoming, None, false), None),
             }),
             // The same child with the whole number and with a spreadsheet's rounding of it.
             None => match self.first.rounded_alike(&incoming) {
                 Some((seen, alike)) => {
-                    Some((duplicate_message(&seen, here, &incoming, Some(&alike), false), Some(alike)))
+                    let first = match &alike {
+                        // The pupil takes this row's whole number first (`RepeatGives::WholeNumber`).
+                        Alike::WholeOfRounded { first, .. } => Some((*first, incoming.id.clone())),
+                        Alike::RoundedOfWhole { first, whole } => Some((*first, id_number::check(whole, self.today))),
+                        Alike::BothFlagged => None,
+                    };
+                    let fills = fills(&seen) && first.is_some();
+                    if fills && let Some((index, id)) = first {
+                        phone_of_first = Some((index, seen.place(here), id));
+                    }
+                    Some((duplicate_message(&seen, here, &incoming, Some(&alike), fills), Some(alike)))
                 }
                 // Both numbers flagged, one perhaps the other written another way: as separate imports take it.
-                None => self
-                    .first
-                    .flagged_alike(&incoming)
-                    .map(|seen| (duplicate_message(&seen, here, &incoming, Some(&Alike::BothFlagged), false), None)),
+                None => self.first.flagged_alike(&incoming).map(|(seen, index, id)| {
+                    let fills = fills(&seen);
+                    if fills {
+                        phone_of_first = Some((index, seen.place(here), id));
+                    }
+                    (duplicate_message(&seen, here, &incoming, Some(&Alike::BothFlagged), fills), None)
+                }),
             },
         };
         if let Some((message, alike)) = repeated {
             self.report.duplicates += 1;
             self.problem(file, sheet, row_no, &header_of(Column::IdNumber), message);
-            if let Some((index, place)) = phone_of_first {
+            // The earlier row gave the rounding: its pupil takes this row's whole number. Only an import applies
+            // it; a plan keeps the rows that are pupils.
+            if let Some(Alike::WholeOfRounded { first, rounded }) = alike
+                && applies
+            {
+                // A later row of this number is a repeat of the same pupil, who now holds it.
+                if let Identity::Number(packed) = identity {
+                    self.first.by_number.insert(packed, first);
+                }
+                let row =
+                    Incoming { repeat: Some(RepeatGives::WholeNumber { rounded: rounded.into() }), ..incoming.clone() };
+                match self.ahead.as_mut() {
+                    Some(ahead) => ahead.hand(row, false)?,
+                    None => {
+                        sink(row)?;
+                    }
+                }
+            }
+            // A later row giving the phone its first row lacked (a second list of the class, with the parents'
+            // phones): the pupil takes it. Only an import applies it; a plan keeps the rows that are pupils.
+            if let Some((index, place, id)) = phone_of_first {
                 self.first.fill_phone(index, &incoming.phone);
                 self.phones_handed.push(PhoneHanded {
                     file: file.into(),
@@ -3766,25 +3807,7 @@ impl RowReader<'_> {
                     phone: incoming.phone.as_str().into(),
                     place,
                 });
-                let row = Incoming { repeat: Some(RepeatGives::Phone), ..incoming };
-                match self.ahead.as_mut() {
-                    Some(ahead) => ahead.hand(row, false)?,
-                    None => {
-                        sink(row)?;
-                    }
-                }
-                return Ok(());
-            }
-            // The earlier row gave the rounding: its pupil takes this row's whole number. Only an import applies
-            // it; a plan keeps the rows that are pupils.
-            if let Some(Alike::WholeOfRounded { first, rounded }) = alike
-                && (self.row_by_row || self.ahead.is_some())
-            {
-                // A later row of this number is a repeat of the same pupil, who now holds it.
-                if let Identity::Number(packed) = identity {
-                    self.first.by_number.insert(packed, first);
-                }
-                let row = Incoming { repeat: Some(RepeatGives::WholeNumber { rounded: rounded.into() }), ..incoming };
+                let row = Incoming { id, repeat: Some(RepeatGives::Phone), ..incoming };
                 match self.ahead.as_mut() {
                     Some(ahead) => ahead.hand(row, false)?,
                     None => {
@@ -5240,7 +5263,7 @@ fn duplicate_message(
                 "，号码按此行的完整号码",
                 " with this row's whole number",
             ),
-            Some(Alike::RoundedOfWhole) => (
+            Some(Alike::RoundedOfWhole { .. }) => (
                 format!("同名，此行的身份证号码是{at}的号码被表格四舍五入后的样子"),
                 format!(": the same name, and this row's ID number is that of {at_en} rounded by a spreadsheet"),
                 "，保留完整号码",
@@ -5588,15 +5611,15 @@ struct FirstRows {
     flagged: HashMap<Box<str>, Vec<FlaggedFirst>, foldhash::fast::RandomState>,
 }
 
-/// A first row with a flagged number (`FirstRows::flagged`): its index, the number as given, its problem's code.
-type FlaggedFirst = (u32, Box<str>, &'static str);
+/// A first row with a flagged number (`FirstRows::flagged`): its index, the number as given, its problem.
+type FlaggedFirst = (u32, Box<str>, IdProblem);
 
 /// How a later row is the same child as a first row by a spreadsheet's rounding (`FirstRows::rounded_alike`).
 enum Alike {
     /// The later row gives the whole number, the first row (`first`) its rounding, written as `rounded`.
     WholeOfRounded { first: u32, rounded: Box<str> },
-    /// The later row gives the rounding of the first row's whole number.
-    RoundedOfWhole,
+    /// The later row gives the rounding of the first row's (`first`) whole number, `whole`.
+    RoundedOfWhole { first: u32, whole: Box<str> },
     /// Both rows give a flagged number, and both may be written from one number (`id_number::flagged_alike`).
     BothFlagged,
 }
@@ -5706,10 +5729,11 @@ impl FirstRows {
                         if found.is_some() {
                             return None;
                         }
-                        found = Some(first);
+                        found = Some((first, number));
                     }
                 }
-                Some((self.seen_at(found?)?, Alike::RoundedOfWhole))
+                let (first, whole) = found?;
+                Some((self.seen_at(first)?, Alike::RoundedOfWhole { first, whole: whole.into() }))
             }
             Err(_) => None,
         }
@@ -5717,23 +5741,24 @@ impl FirstRows {
 
     /// A first row of the same name and class as `later` whose flagged number may be the one `later` gives flagged,
     /// written another way by a spreadsheet (`id_number::flagged_alike`): one child listed twice, as separate
-    /// imports take it (`store::import`), never two. Only one such row is trusted.
-    fn flagged_alike(&self, later: &Incoming) -> Option<FirstSeen<'_>> {
+    /// imports take it (`store::import`), never two. Only one such row is trusted. With its index and its number.
+    fn flagged_alike(&self, later: &Incoming) -> Option<(FirstSeen<'_>, u32, IdCheck)> {
         let here = later.id.problem().filter(|p| **p != IdProblem::Missing)?.code();
         let class = ClassKey::parse(&class_label::join(&later.grade, &later.class));
         let mut found = None;
         for (first, number, problem) in self.flagged.get(later.name.as_str())? {
             let seen = self.seen_at(*first)?;
             if ClassKey::parse(seen.class) == class
-                && id_number::flagged_alike(number, problem, &later.id.normalized, here)
+                && id_number::flagged_alike(number, problem.code(), &later.id.normalized, here)
             {
                 if found.is_some() {
                     return None;
                 }
-                found = Some(*first);
+                found = Some((*first, IdCheck { normalized: number.to_string(), result: Err(problem.clone()) }));
             }
         }
-        self.seen_at(found?)
+        let (first, id) = found?;
+        Some((self.seen_at(first)?, first, id))
     }
 
     fn seen_at(&self, index: u32) -> Option<FirstSeen<'_>> {
@@ -5772,7 +5797,7 @@ impl FirstRows {
         }
         if let Some(problem) = incoming.id.problem().filter(|p| **p != IdProblem::Missing) {
             let number = incoming.id.normalized.as_str().into();
-            self.flagged.entry(incoming.name.as_str().into()).or_default().push((index, number, problem.code()));
+            self.flagged.entry(incoming.name.as_str().into()).or_default().push((index, number, problem.clone()));
         }
         match identity {
             Identity::Number(n) => self.by_number.insert(n, index),
@@ -7732,10 +7757,11 @@ mod tests {
         }
     }
 
-    /// A later row repeating a flagged number its first row gave, with a phone the first row lacked, advises filling
-    /// it in on the pupil only: importing the file again repeats the row again and changes nothing.
+    /// A later row repeating a flagged number its first row gave, with a phone the first row lacked, gives the pupil
+    /// that phone and says so, as a plain repeat does: it never advises importing its file again, which would repeat
+    /// the row again and change nothing.
     #[test]
-    fn a_flagged_repeat_giving_a_phone_advises_only_what_takes_it() {
+    fn a_flagged_repeat_giving_a_phone_gives_it_to_the_pupil() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("list.csv");
         let rows =
@@ -7744,11 +7770,14 @@ mod tests {
         for (name, run) in [("read ahead", import as Import), ("row by row", import_row_by_row as Import)] {
             let mut store = Store::open(&dir.path().join(format!("{name}.db"))).unwrap();
             let report = run(&mut store, &[path.as_path()], None, false).unwrap();
-            let said = report.problems.iter().find(|p| p.row == Some(3) && p.message.contains("13100000009"));
-            let said = said.unwrap_or_else(|| panic!("{name}: {:?}", report.problems));
-            assert!(said.message.contains("请在学生信息中补填"), "{name}: {said:?}");
-            assert!(!said.message.contains("导入此行所在的文件"), "{name}: {said:?}");
-            assert!(!said.message.contains("import this row's file again"), "{name}: {said:?}");
+            let said: Vec<&str> =
+                report.problems.iter().filter(|p| p.row == Some(3)).map(|p| p.message.as_str()).collect();
+            assert!(said.iter().any(|m| m.contains("13100000009") && m.contains("已补入")), "{name}: {said:?}");
+            assert!(!said.iter().any(|m| m.contains("请在学生信息中补填")), "{name}: {said:?}");
+            assert!(!said.iter().any(|m| m.contains("导入此行所在的文件")), "{name}: {said:?}");
+            let pupils = store.students(&crate::store::StudentFilter::default()).unwrap();
+            assert_eq!(pupils.len(), 1, "{name}");
+            assert_eq!(pupils[0].phone, "13100000009", "{name}");
         }
     }
 

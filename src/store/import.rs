@@ -54,8 +54,9 @@ pub enum RepeatGives {
     /// The earlier row gave the same child (the same name) with this row's valid number rounded by a spreadsheet,
     /// written as `rounded`: the pupil takes the whole number (`ImportSession::keep_whole_number`).
     WholeNumber { rounded: String },
-    /// The earlier row gave the same number and name and no phone, and this row gives one: the pupil's phone,
-    /// where the pupil holds none (`ImportSession::fill_phone`).
+    /// The earlier row gave the same child (its name, and its number or one written from it) and no phone, and this
+    /// row gives one: the pupil's phone, where the pupil holds none (`ImportSession::fill_phone`). The row is handed
+    /// under the earlier row's number.
     Phone,
 }
 
@@ -665,16 +666,27 @@ impl ImportSession<'_> {
         }
     }
 
-    /// A later row's phone for the pupil of the row's valid number, whose earlier row of the batch gave none
-    /// (`RepeatGives::Phone`): taken where the pupil holds no phone, as the earlier row would have written it had
+    /// A later row's phone for the pupil of the row's number (valid, or flagged and found as the earlier row was),
+    /// whose earlier row of the batch gave none (`RepeatGives::Phone`): taken where the pupil holds no phone, as the earlier row would have written it had
     /// it given it. A pupil holding a phone keeps it: an empty cell never erased it, and the first row of the
     /// batch (or the drive, before it) wins over a later one, as with a class.
     fn fill_phone(&mut self, row: &Incoming) -> Result<PhoneFilled> {
         let Some(tx) = self.tx.as_ref() else {
             return Err(StoreError::ImportFinished);
         };
-        let Ok(valid) = &row.id.result else { return Ok(PhoneFilled::NoPupil) };
-        let id: Option<i64> = tx.prepare_cached(EXISTING_VALID)?.query_row([&valid.number], |r| r.get(0)).optional()?;
+        let last_before = self.batch.last_before;
+        let id: Option<i64> = match &row.id.result {
+            Ok(valid) => tx.prepare_cached(EXISTING_VALID)?.query_row([&valid.number], |r| r.get(0)).optional()?,
+            // A flagged number: the pupil its earlier row was found or added as, looked up as that row was.
+            Err(_) if !row.id.normalized.is_empty() => match existing(tx, row, last_before)? {
+                Existing::Found(id, _) => Some(id),
+                _ => match flagged_pupil_alike(tx, row, last_before)? {
+                    Some((id, _)) => Some(id),
+                    None => valid_pupil_mistyped_as(tx, row, last_before)?.map(|(id, _)| id),
+                },
+            },
+            Err(_) => None,
+        };
         let Some(id) = id else { return Ok(PhoneFilled::NoPupil) };
         if id > self.batch.last_before {
             // Added by this batch: its key and creation are written first, so the change follows them.
