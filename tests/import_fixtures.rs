@@ -1810,6 +1810,21 @@ fn a_repeat_of_a_flagged_or_rounded_number_gives_the_phone_the_first_row_lacked(
     }
 }
 
+/// A later row repeating a pupil's number with its name left empty is said once, as what it is: a repeat not
+/// imported, whose name is empty; never also as a pupil imported and flagged for the empty name.
+#[test]
+fn a_repeated_row_without_a_name_is_said_once_as_a_repeat() {
+    let dir = tempfile::tempdir().unwrap();
+    let list = dir.path().join("list.csv");
+    let a = valid("45020220150101121");
+    std::fs::write(&list, format!("姓名,身份证号码,班级\n赵六,{a},1班\n,{a},1班\n")).unwrap();
+    let report = imported_either_way(&|_: &mut Store| {}, &[list.as_path()], Some("第二小学"));
+    assert_eq!((report.added, report.duplicates), (1, 1), "{:?}", report.problems);
+    let said: Vec<&str> = report.problems.iter().filter(|p| p.row == Some(3)).map(|p| p.message.as_str()).collect();
+    assert_eq!(said.len(), 1, "{said:?}");
+    assert!(said[0].contains("姓名为空") && said[0].contains("重复") && !said[0].contains("已导入并标记"), "{said:?}");
+}
+
 /// A row whose 姓名 and 身份证号码 cells are swapped (a valid number where the name goes, the name where the number
 /// goes) is the pupil, imported with the two put right and said at its row; one whose name cell holds the number
 /// and ID cell nothing is imported with the number. Before, both were dropped as holding no name and no number.

@@ -3371,7 +3371,9 @@ impl RowReader<'_> {
             Some(Cell::Text(raw)) => odd_name(raw, &name),
             _ => None,
         };
-        let name_problem = [name_problem, unexpected_in_name(&name)];
+        // Said once the row is known to be imported: a repeated row says only that it is a repeat.
+        let empty = name.is_empty().then(|| "姓名为空，已导入并标记 (name is empty: imported and flagged)".to_owned());
+        let name_problem = [empty, name_problem, unexpected_in_name(&name)];
         // A cell far longer than any ID number (a pasted blob) holds none: the pupil keeps no ID from it, and
         // the report quotes its start, so no form is ever asked to write it.
         let id_blob = (id_raw.chars().nth(MAX_ID_CHARS).is_some()).then(|| std::mem::take(&mut id_raw));
@@ -3396,15 +3398,6 @@ impl RowReader<'_> {
             }
             None => id,
         };
-        if name.is_empty() {
-            self.problem(
-                file,
-                sheet,
-                row_no,
-                &header_of(Column::Name),
-                "姓名为空，已导入并标记 (name is empty: imported and flagged)".into(),
-            );
-        }
         // A masked number (a list canbao exported for a teacher, or one another system masked) is no typing
         // error: the import matches it to the pupil it stands for, or leaves the row out and says so
         // (`masked_left_out`).
@@ -5254,8 +5247,16 @@ fn duplicate_message(
             ),
         )
     };
-    if first.name == later.name {
+    // A repeat whose name cell is empty names no other child: a repeat, its empty name said with it.
+    let nameless = later.name.is_empty() && !first.name.is_empty();
+    if first.name == later.name || nameless {
         let (why_zh, why_en, number_zh, number_en) = match alike {
+            None if nameless => (
+                "同一身份证号码，此行姓名为空".to_owned(),
+                ": the same ID number, this row's name empty".to_owned(),
+                "",
+                "",
+            ),
             None => ("同一身份证号码".to_owned(), String::new(), "", ""),
             Some(Alike::WholeOfRounded { .. }) => (
                 format!("同名，{at}的身份证号码是此行号码被表格四舍五入后的样子"),
