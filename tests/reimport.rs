@@ -493,6 +493,41 @@ fn the_template_uploads_no_flagged_number_and_reads_back_as_the_same_pupils() {
     }
 }
 
+/// A pupil held without an ID number is written to the batch template with 证件号码 empty, as one held with a
+/// flagged number is: read back (previewed or imported), the row is the pupil of that name and class, said as
+/// such, not as a pupil newly without a number. A pupil whose name begins as a footer's word does (日期错) is a
+/// pupil all the same: the row's class and other cells are filled.
+#[test]
+fn the_template_reads_back_pupils_held_without_a_number_and_one_named_like_a_footer() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("drive.db");
+    let list = dir.path().join("名单.csv");
+    std::fs::write(
+        &list,
+        "学校,姓名,身份证号码,年级,班级,联系电话\n示范小学,孙语,450203201909308803,一年级,1班,13800138000\n\
+         示范小学,无号,,一年级,1班,13800138001\n示范小学,日期错,4.50102E+17,一年级,1班,13800138002\n",
+    )
+    .expect("list");
+    ok(canbao(&db).arg("import").arg(&list));
+    let count =
+        |db: &Path| json(canbao(db).args(["find", "一年级", "--json", "--limit", "100"])).as_array().map(Vec::len);
+    assert_eq!(count(&db), Some(3));
+    for format in ["csv", "xlsx"] {
+        let files = export(&db, "template", &dir.path().join(format!("template-{format}")), &["--format", format]);
+        for preview in [true, false] {
+            let report = json(canbao(&db).args(["import", "--json"]).args(preview.then_some("--dry-run")).args(&files));
+            assert_eq!((&report["added"], &report["skipped"]), (&0.into(), &0.into()), "{format}: {report}");
+            assert_eq!(rows_said(&report, "证件号码留空的是本班已有的"), 2, "{format}: {report}");
+            for name in ["无号", "日期错"] {
+                assert!(report.to_string().contains(&format!("本班已有的 {name}：")), "{format}: {report}");
+            }
+            assert_eq!(rows_said(&report, "身份证号码为空"), 0, "{format}: {report}");
+            assert_eq!(rows_said(&report, "表尾行"), 0, "{format}: {report}");
+        }
+        assert_eq!(count(&db), Some(3), "{format}");
+    }
+}
+
 /// An old 15-digit number (a parent's, or an old record's: such numbers went only to people born in the 1900s)
 /// is held converted, and the batch template uploads it no more than a flagged one, nor the 1900s birth date it
 /// gives: 证件号码 and 出生日期 empty, 备注 says why. Read back, the row is that pupil, not a second child.

@@ -225,6 +225,7 @@ impl HeldMasked {
             cells: (&self.cells, self.status_columns.as_deref().unwrap_or_default()),
             unreadable: self.unreadable.clone(),
             pairing: None,
+            template_unnumbered: None,
         }
     }
 }
@@ -1194,6 +1195,9 @@ struct RowApplied<'r> {
     unreadable: Option<own_forms::Unreadable>,
     /// What an earlier row of the import of the same name, school and class makes of this one.
     pairing: Option<Pairing>,
+    /// The name of a row of canbao's batch template giving no ID number, as the template writes a pupil held with
+    /// none (or a flagged one): found as the pupil of its name and class held so, it is said as that pupil.
+    template_unnumbered: Option<Box<str>>,
 }
 
 /// A row of an import that is the same child as an earlier row of it, of the same name, school and class, one of
@@ -1313,6 +1317,8 @@ impl Waiting {
             cells: (&[], &[]),
             unreadable: None,
             pairing: self.pairing.clone(),
+            // A template's row is said at once, never waiting (`hand_row`).
+            template_unnumbered: None,
         }
     }
 }
@@ -3840,6 +3846,12 @@ impl RowReader<'_> {
         self.masked.rows += 1;
         self.masked.masked += usize::from(masked);
         let deferred = status_columns.is_none();
+        let template = status_columns
+            .unwrap_or_default()
+            .iter()
+            .any(|c| matches!(c.kind, own_forms::StatusKind::Enrollment | own_forms::StatusKind::TemplateRemark));
+        let template_unnumbered = (template && incoming.id.normalized.is_empty() && !incoming.id.is_valid())
+            .then(|| incoming.name.as_str().into());
         let said = RowApplied {
             file,
             sheet: &sheet.name,
@@ -3854,6 +3866,7 @@ impl RowReader<'_> {
             cells: (row, status_columns.unwrap_or_default()),
             unreadable: status_problem,
             pairing,
+            template_unnumbered,
         };
         if masked {
             let RowApplied { id_problem, odd_age, phone, named_at, header, cells, unreadable, .. } = said;
@@ -3939,6 +3952,7 @@ impl RowReader<'_> {
             cells,
             unreadable,
             pairing,
+            template_unnumbered,
         } = row;
         // A row without a number for one of several pupils of its name and class is said as left out instead.
         // Only read (a plan), a row without a number paired with another row of the import is the same.
@@ -3951,6 +3965,12 @@ impl RowReader<'_> {
         let to_check = match applied.as_ref().map(|a| &a.outcome) {
             Some(IncomingOutcome::Updated(m) | IncomingOutcome::Kept(m)) if m.number_to_check.is_some() => {
                 Some(m.name.as_str())
+            }
+            // A template's row without a number found as the pupil of its name and class held without one.
+            Some(IncomingOutcome::Updated(_) | IncomingOutcome::Kept(_) | IncomingOutcome::Unchanged)
+                if !number_held =>
+            {
+                template_unnumbered.as_deref()
             }
             None => match &pairing {
                 Some(Pairing::ToCheck { name, .. }) => Some(&**name),
@@ -4383,7 +4403,11 @@ impl RowReader<'_> {
         };
         // 「填表日期： | | 2026-09-01」, a date (or no number of an ID's length) in the ID column beside a label: a
         // footer, where the date's digits would make it a nameless pupil, or one named 填表日期.
-        if !id_shaped(id_cell, id_text) && self.has_footer_label(map, row, name) && !valid_id() {
+        // A name beside a class and other cells of a pupil's (canbao's batch template writes a pupil without a
+        // number so) is a pupil whatever word it begins with (日期错, 统计), where a footer writes a label and
+        // its value. Asked only of a row that looks like a footer otherwise.
+        let pupil_row = || named && self.filled_as_pupil(map, row, name);
+        if !id_shaped(id_cell, id_text) && self.has_footer_label(map, row, name) && !valid_id() && !pupil_row() {
             // Quoted as the footers below quote theirs: the name cell where it is the label, else the row.
             let shown = match self.synonyms.is_footer(name) {
                 true => quoted(name).into_owned(),
@@ -4426,16 +4450,17 @@ impl RowReader<'_> {
         // as canbao's own 班级核对表 writes it, so the test is for an ID's digits, not an empty cell); 合计 in the
         // 序号 column with 「3人」 under 姓名; 「男：2人 女：1人」; 「以下空白」; 制表人 and 填表日期 lines.
         let footerish = |text: &str| self.synonyms.is_footer(text) || is_count(text);
-        if named && self.synonyms.is_footer(name) {
+        if named && self.synonyms.is_footer(name) && !pupil_row() {
             return RowKind::Skipped(format!(
                 "表尾行“{0}”，不是学生，已跳过 (a footer row, “{0}”, not a pupil: skipped)",
                 quoted(name)
             ));
         }
         let leading = row.iter().find(|c| !c.is_empty()).map(Cell::text_ref);
-        if is_count(name)
+        if (is_count(name)
             || leading.is_some_and(|t| footerish(&t))
-            || (!named && row.iter().any(|c| footerish(&c.text_ref())))
+            || (!named && row.iter().any(|c| footerish(&c.text_ref()))))
+            && !pupil_row()
         {
             return RowKind::Skipped(format!(
                 "表尾行“{0}”，不是学生，已跳过 (a footer row, “{0}”, not a pupil: skipped)",
@@ -4579,6 +4604,36 @@ impl RowReader<'_> {
                 Some(t.trim().to_owned())
             }
             _ => None,
+        })
+    }
+
+    /// Whether a row holding `name` fills in a class (a cell that reads as one, 一年级1班 or 1班) and another cell
+    /// beside it as a pupil's row does, none of them a footer's word or label: a pupil's row, not a footer, whatever
+    /// its name begins with. A name with a colon is a label's (「制表人：王老师」), and a footer merged across the row
+    /// repeats its name in every cell, so neither is.
+    fn filled_as_pupil(&self, map: &HeaderMap, row: &[Cell], name: &str) -> bool {
+        if name.contains([':', '：']) {
+            return false;
+        }
+        let text_at = |column: Column| {
+            let text = map.get(column, row)?.text_ref().trim().to_owned();
+            (!text.is_empty() && text != name).then_some(text)
+        };
+        let Some(class) = [Column::GradeClass, Column::Class].into_iter().find_map(text_at) else { return false };
+        if !reads_as_class(&class) {
+            return false;
+        }
+        let own: Vec<usize> = [Column::Seq, Column::Name, Column::Grade, Column::Class, Column::GradeClass]
+            .iter()
+            .filter_map(|c| map.columns.get(c).copied())
+            .collect();
+        let footerish = |text: &str| {
+            self.synonyms.is_footer(text) || self.synonyms.is_footer_label(text, is_date_text) || is_count(text)
+        };
+        row.iter().enumerate().any(|(at, c)| {
+            let text = c.text_ref();
+            let text = text.trim();
+            !own.contains(&at) && !text.is_empty() && text != name && text != class && !footerish(text)
         })
     }
 
