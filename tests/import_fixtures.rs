@@ -2987,3 +2987,96 @@ fn a_last_line_cut_inside_its_last_cell_is_left_out_and_said() {
     let paid = store.student_by_id_number(&b).unwrap().unwrap().payment_details;
     assert_eq!(paid.paid_on, None, "{report:?}");
 }
+
+/// The five pupils of a school, with valid numbers: name, the first 17 digits, class.
+const FLOAT_PUPILS: [(&str, &str, &str); 5] = [
+    ("甲一", "45020220170315123", "三年级1班"),
+    ("甲二", "45020220170420124", "三年级1班"),
+    ("甲三", "45020220170511125", "三年级2班"),
+    ("乙一", "45020220190702126", "一年级1班"),
+    ("丙一", "45020220160108127", "四年级1班"),
+];
+
+/// The two forms a program keeping a number as a double prints: the double's exact value (Python's
+/// `int(float(x))`, pandas `astype('int64')`) and its shortest form (JavaScript's `String(n)`).
+fn float_forms(number: &str) -> [String; 2] {
+    let double = number.parse::<u64>().unwrap() as f64;
+    [(double as u128).to_string(), double.to_string()]
+}
+
+/// A class list whose ID column went through a double and was saved as CSV, in either form a program prints
+/// one, is the pupils the drive holds, matched by name and the 15 digits left, never a second copy of them. One
+/// of the shortest forms (丙一's) passes its check digit by chance: it is still no new child, and no pupil takes
+/// the wrong number.
+#[test]
+fn a_csv_of_ids_printed_from_doubles_adds_no_pupil_held_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let whole: Vec<String> = FLOAT_PUPILS.iter().map(|(_, first17, _)| valid(first17)).collect();
+    let list = |rows: &dyn Fn(&str) -> String| {
+        let mut text = "姓名,身份证号码,班级\n".to_owned();
+        for ((name, _, class), number) in FLOAT_PUPILS.iter().zip(&whole) {
+            text.push_str(&format!("{name},{},{class}\n", rows(number)));
+        }
+        text
+    };
+    let held_path = dir.path().join("名单.csv");
+    std::fs::write(&held_path, list(&|n| n.to_owned())).unwrap();
+    let chance = float_forms(&whole[4])[1].clone();
+    assert_eq!(chance, "450202201601081300");
+    assert_eq!(canbao::domain::id_number::check_char(&chance.as_bytes()[..17]), '0', "it passes the check");
+    for form in 0..2 {
+        let mut store = store();
+        class_list::import(&mut store, &[held_path.as_path()], Some("第二小学"), false).unwrap();
+        let path = dir.path().join(format!("float{form}.csv"));
+        std::fs::write(&path, list(&|n| float_forms(n)[form].clone())).unwrap();
+        let report = class_list::import(&mut store, &[path.as_path()], Some("第二小学"), false).unwrap();
+        assert_eq!((report.added, report.unchanged + report.updated), (0, 5), "form {form}: {report:?}");
+        let pupils = store.students(&StudentFilter::default()).unwrap();
+        let mut numbers: Vec<_> = pupils.iter().map(|p| (p.id_number.clone(), p.id_problem.clone())).collect();
+        numbers.sort();
+        let mut expected: Vec<_> = whole.iter().map(|n| (n.clone(), None)).collect();
+        expected.sort();
+        assert_eq!(numbers, expected, "form {form}");
+        let said: String = report.problems.iter().map(|p| p.message.as_str()).collect();
+        assert!(!said.contains("校验码"), "form {form}: no check character is wrong: {said}");
+    }
+    // Alone on its list, the number that passes by chance is still 丙一's rounded: the pupil of the name holds the
+    // number whose double it prints.
+    let mut store = store();
+    class_list::import(&mut store, &[held_path.as_path()], Some("第二小学"), false).unwrap();
+    let path = dir.path().join("one.csv");
+    std::fs::write(&path, format!("姓名,身份证号码,班级\n丙一,{chance},四年级1班\n")).unwrap();
+    let report = class_list::import(&mut store, &[path.as_path()], Some("第二小学"), false).unwrap();
+    assert_eq!(report.added, 0, "{report:?}");
+    assert_eq!(store.students(&StudentFilter::default()).unwrap().len(), 5);
+    assert!(store.student_by_id_number(&chance).unwrap().is_none());
+}
+
+/// A tax list whose ID column went through a double, written out whole as a program prints it, is matched by name
+/// and the 15 digits left, as the same rows written `4.50202201703151E+17` are: every row reconciled, none said
+/// to be off the roster.
+#[test]
+fn a_tax_list_of_ids_printed_from_doubles_is_reconciled_by_name() {
+    use canbao::io::reconcile::{Source, reconcile};
+    let dir = tempfile::tempdir().unwrap();
+    let whole: Vec<String> = FLOAT_PUPILS.iter().map(|(_, first17, _)| valid(first17)).collect();
+    let mut text = "姓名,身份证号码,班级\n".to_owned();
+    for ((name, _, class), number) in FLOAT_PUPILS.iter().zip(&whole) {
+        text.push_str(&format!("{name},{number},{class}\n"));
+    }
+    let held_path = dir.path().join("名单.csv");
+    std::fs::write(&held_path, text).unwrap();
+    for form in 0..2 {
+        let mut store = store();
+        class_list::import(&mut store, &[held_path.as_path()], Some("第二小学"), false).unwrap();
+        let mut tax = "纳税人姓名,证件号码,缴费金额,缴费日期,票证号码\n".to_owned();
+        for (k, ((name, _, _), number)) in FLOAT_PUPILS.iter().zip(&whole).enumerate() {
+            tax.push_str(&format!("{name},{},350,2026-11-20,332023100000{k}\n", float_forms(number)[form]));
+        }
+        let path = dir.path().join(format!("tax{form}.csv"));
+        std::fs::write(&path, tax).unwrap();
+        let report = reconcile(&mut store, &path, Source::Tax, None, true).unwrap();
+        assert_eq!(report.matched, 5, "form {form}: {report:?}");
+        assert!(report.unknown_rows.is_empty() && report.unknown_ids.is_empty(), "form {form}: {report:?}");
+    }
+}

@@ -30,6 +30,38 @@ fn full_width(s: &str) -> String {
 }
 
 proptest! {
+    /// Both forms a program keeping an ID as a double prints (its exact value, its shortest form) are known as
+    /// what a double may have printed, kept when taken for rounded at the 15 digits a numeric cell keeps, and the
+    /// whole number is known as their source; a valid number is never precision lost.
+    #[test]
+    fn numbers_printed_from_doubles_are_known_and_valid_ones_never_taken_for_them(f in first17()) {
+        let number = format!("{f}{}", id_number::check_char(f.as_bytes()));
+        prop_assert!(id_number::check(&number, today()).is_valid());
+        // No double holds a final X: such a number never went through one.
+        prop_assume!(!number.ends_with('X'));
+        let double = number.parse::<u64>().unwrap() as f64;
+        for printed in [(double as u128).to_string(), double.to_string()] {
+            prop_assert!(id_number::printed_double(&printed).is_some(), "{}", printed);
+            if printed == number {
+                continue;
+            }
+            prop_assert!(id_number::printed_from(&number, &printed), "{} from {}", printed, number);
+            let read = id_number::check(&printed, today());
+            // Valid by chance, or failing its check digit: alone it may be typed so; the list around it or the
+            // pupil held under the name shows it rounded (`as_rounded`).
+            // 15 significant digits then 000 is a spreadsheet's rounding already.
+            let rounded_already = read.result == Err(IdProblem::PrecisionLost);
+            prop_assert!(rounded_already || id_number::may_be_printed(&read), "{}", printed);
+            let read = id_number::as_rounded(read);
+            prop_assert_eq!(&read.result, &Err(IdProblem::PrecisionLost), "{}", printed);
+            prop_assert_eq!(
+                id_number::rounding_of(&number, &read.normalized),
+                Some(id_number::Rounding::Fifteen),
+                "{} kept as {}", printed, read.normalized
+            );
+        }
+    }
+
     #[test]
     fn never_panics_on_any_text(s in "\\PC{0,40}") {
         let c = id_number::check(&s, today());

@@ -245,6 +245,77 @@ fn looks_like_spreadsheet_number(s: &str) -> bool {
     s.len() == 18 && s.ends_with("000") && !check_digit_matches(s)
 }
 
+/// The double a program printed, when `text` is a whole number of 16 to 20 digits past 2^53 written as a program
+/// writes a double: its exact value (`int(x)` in Python, pandas `astype('int64')`), its shortest form
+/// (JavaScript's `String(n)`, Go, Rust), or rounded to 16 or 17 significant digits, then zeros (`%.17g`). Such a
+/// text may be the remains of a longer number rounded to the double nearest it; a whole number typed as it is
+/// happens to be one of these too (a few in a hundred), so the text alone never says which.
+pub fn printed_double(text: &str) -> Option<f64> {
+    let bytes = text.as_bytes();
+    if !(16..=20).contains(&bytes.len()) || bytes[0] == b'0' || !bytes.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let number: u128 = text.parse().ok()?;
+    // A double holds every integer below 2^53 exactly: none of these was rounded by one.
+    if number < 1 << 53 {
+        return None;
+    }
+    let double: f64 = text.parse().ok()?;
+    // A double this large is an integer, and `as` keeps its exact value.
+    let printed = double as u128 == number
+        || double.to_string().parse::<u128>().ok() == Some(number)
+        || (16..=17).any(|significant| rounded_to(double, significant) == Some(number));
+    printed.then_some(double)
+}
+
+/// Whether `printed` is what a program printing a double writes (`printed_double`) of the double nearest `number`,
+/// a whole number of 18 digits other than it: `number` rounded by a program that kept it as a double.
+pub fn printed_from(number: &str, printed: &str) -> bool {
+    let (Ok(whole), Ok(text)) = (number.parse::<u128>(), printed.parse::<u128>()) else { return false };
+    if number.len() != 18 || printed.len() != 18 || whole == text || whole < 1 << 53 {
+        return false;
+    }
+    let double = whole as f64;
+    double as u128 == text
+        || double.to_string().parse::<u128>().ok() == Some(text)
+        || (16..=17).any(|significant| rounded_to(double, significant) == Some(text))
+}
+
+/// `value` rounded to `significant` digits, then zeros, as a program printing a double writes it.
+fn rounded_to(value: f64, significant: usize) -> Option<u128> {
+    let scientific = format!("{value:.*e}", significant - 1);
+    let (mantissa, exponent) = scientific.split_once('e')?;
+    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+    let zeros = exponent.parse::<usize>().ok()?.checked_sub(significant - 1)?;
+    let digits: u128 = digits.parse().ok()?;
+    digits.checked_mul(10u128.checked_pow(u32::try_from(zeros).ok()?)?)
+}
+
+/// Whether `check` is of 18 digits a program may have printed from a double (`printed_double`), valid or failing
+/// only its check digit: a number rounded to the double nearest it when the list around it, or a pupil held under
+/// the name, shows it to be one (`as_rounded`). Alone it may as well be typed so: a digit typed wrong gives such a
+/// number one time in a few dozen, and a whole number passes its check, so neither is taken for a rounded one.
+pub fn may_be_printed(check: &IdCheck) -> bool {
+    matches!(check.result, Ok(_) | Err(IdProblem::CheckDigit { .. }))
+        && check.normalized.len() == 18
+        && printed_double(&check.normalized).is_some()
+}
+
+/// What a number printed from a double (`printed_double`) keeps, as a numeric cell's is kept: its 15 significant
+/// digits, then zeros (`check_numeric_cell`), so the import and the tax list find the pupil by name and those
+/// digits, and a re-read flags it again. `None` for any other text.
+pub fn kept_of_printed(text: &str) -> Option<String> {
+    (text.len() == 18).then(|| printed_double(text)).flatten().map(fifteen_significant)
+}
+
+/// `check` taken as a number a double rounded (`IdProblem::PrecisionLost`), its number kept as a numeric cell's
+/// (`kept_of_printed`) when a program printed it from a double: one that the list around it, or a pupil held
+/// under the name, shows to be one (`may_be_printed`), its check digit failing or holding by chance.
+pub fn as_rounded(check: IdCheck) -> IdCheck {
+    let normalized = kept_of_printed(&check.normalized).unwrap_or(check.normalized);
+    IdCheck { normalized, result: Err(IdProblem::PrecisionLost) }
+}
+
 fn check_digit_matches(s: &str) -> bool {
     let b = s.as_bytes();
     b.len() == 18 && b[..17].iter().all(u8::is_ascii_digit) && check_char(&b[..17]) == b[17] as char
@@ -961,6 +1032,49 @@ mod tests {
         assert!(check(&real, today()).is_valid(), "{real}");
         // An old 15-digit number survives a numeric cell intact.
         assert!(check_numeric_cell(110105491231002.0, today()).is_valid());
+    }
+
+    /// The two forms a program printing a double writes of a whole number: the double's exact value (Python's
+    /// `int(float(x))`, pandas `astype('int64')`) and its shortest form (JavaScript's `String(n)`).
+    fn float_printings(number: &str) -> [String; 2] {
+        let double = number.parse::<u64>().expect("digits") as f64;
+        [(double as u128).to_string(), double.to_string()]
+    }
+
+    #[test]
+    fn a_number_printed_from_a_double_is_known_as_one_and_kept_at_fifteen_digits() {
+        // 450202201704201248 is 450202201704201216 as a double, 450202201703151234 shortest 450202201703151200.
+        for (whole, printed) in [
+            (with_check("45020220170420124"), "450202201704201216"),
+            (with_check("45020220170315123"), "450202201703151200"),
+        ] {
+            assert!(float_printings(&whole).contains(&printed.to_owned()), "{whole}");
+            // Alone, it may be typed so: only the list around it or a pupil held shows it rounded.
+            assert!(matches!(check(printed, today()).result, Err(IdProblem::CheckDigit { .. })), "{printed}");
+            assert!(may_be_printed(&check(printed, today())));
+            let read = as_rounded(check(printed, today()));
+            assert_eq!(read.result, Err(IdProblem::PrecisionLost), "{printed}");
+            // Kept as a numeric cell of the same double is, so the pupil is found by name and those 15 digits.
+            assert_eq!(read.normalized, format!("{}000", &whole[..15]));
+            assert_eq!(read.normalized, check_numeric_cell(printed.parse().expect("digits"), today()).normalized);
+            assert_eq!(rounding_of(&whole, &read.normalized), Some(Rounding::Fifteen));
+            assert!(printed_from(&whole, printed));
+            assert!(!printed_from(printed, printed));
+        }
+        // A whole number a double prints as it is, its check digit holding, is a number like any other.
+        let exact = (1..1000u64)
+            .map(|k| with_check(&format!("4502022017042{k:04}")))
+            .find(|n| printed_double(n).is_some())
+            .expect("one in a few dozen numbers is one a double prints");
+        assert!(check(&exact, today()).is_valid(), "{exact}");
+        assert!(may_be_printed(&check(&exact, today())));
+        // A valid number that the list or the drive shows to be printed from a double is read as one.
+        let rounded = as_rounded(check(&exact, today()));
+        assert_eq!(rounded.result, Err(IdProblem::PrecisionLost));
+        assert_eq!(Some(rounded.normalized), kept_of_printed(&exact));
+        // Fewer than 16 digits, or below 2^53, a double holds exactly.
+        assert_eq!(printed_double("450202201704201"), None);
+        assert_eq!(printed_double("4502052016030571"), None);
     }
 
     #[test]

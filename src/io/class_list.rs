@@ -1127,14 +1127,14 @@ struct PhoneHanded {
 }
 
 /// How many of a sheet's ID cells lost their digits to a spreadsheet, as far as read: in a column where most did,
-/// a number ending in 000 is one of them even when its check digit holds by chance (one in eleven does), not a
+/// a number ending in 000 (or printed from a double) is one of them even when its check digit holds by chance (one in eleven does), not a
 /// pupil's whole number, and is flagged as its neighbours are.
 #[derive(Default, Clone, Copy)]
 struct RoundedIds {
     /// Cells that lost their digits whatever their neighbours: a numeric cell, scientific notation, or 18 digits
-    /// ending in 000 whose check digit fails.
+    /// ending in 000, or printed from a double, whose check digit fails.
     lost: usize,
-    /// 18 digits ending in 000 whose check digit holds.
+    /// 18 digits ending in 000, or printed from a double, whose check digit holds (`zeros`).
     zeros: usize,
     /// Every ID cell not empty.
     ids: usize,
@@ -1154,16 +1154,24 @@ impl RoundedIds {
             return;
         }
         self.ids += 1;
-        if check.result == Err(IdProblem::PrecisionLost) {
+        if check.result == Err(IdProblem::PrecisionLost) || Self::printed_failing(&check) {
             self.lost += 1;
         } else if Self::zeros(&check) {
             self.zeros += 1;
         }
     }
 
-    /// A valid number that ends as a spreadsheet's rounding does.
+    /// A valid number that ends as a spreadsheet's rounding does, or is one a program printed from a double
+    /// (`id_number::printed_double`: JavaScript's `String(n)`, Python's `int(x)`).
     fn zeros(check: &IdCheck) -> bool {
-        check.result.is_ok() && check.normalized.len() == 18 && check.normalized.ends_with("000")
+        check.result.is_ok()
+            && check.normalized.len() == 18
+            && (check.normalized.ends_with("000") || id_number::printed_double(&check.normalized).is_some())
+    }
+
+    /// 18 digits a program printed from a double whose check digit fails (`id_number::may_be_printed`).
+    fn printed_failing(check: &IdCheck) -> bool {
+        check.result.is_err() && id_number::may_be_printed(check)
     }
 
     /// Whether the column is one a spreadsheet rounded: several of its numbers lost their digits, and most of
@@ -3399,8 +3407,8 @@ impl RowReader<'_> {
         };
         let id = match &id_date {
             Some(written) => IdCheck { normalized: written.clone(), result: Err(IdProblem::Date) },
-            None if RoundedIds::zeros(&id) && self.rounded_ids.judged() => {
-                IdCheck { result: Err(IdProblem::PrecisionLost), ..id }
+            None if (RoundedIds::zeros(&id) || RoundedIds::printed_failing(&id)) && self.rounded_ids.judged() => {
+                id_number::as_rounded(id)
             }
             None => id,
         };

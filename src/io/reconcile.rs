@@ -1181,6 +1181,11 @@ impl Run<'_> {
             Cell::Number(f) => id_number::check_numeric_cell(*f, self.today),
             other => id_number::check(&other.text(), self.today),
         };
+        // A number a program printed from the double nearest the number a pupil of the name holds (its check digit
+        // failing, or holding by chance) is that number rounded, matched as the E+17 form is, never another child.
+        let printed =
+            id_number::may_be_printed(&check) && self.store.holds_number_printed_as(&check.normalized, &file_name)?;
+        let check = if printed { id_number::as_rounded(check) } else { check };
         // "合计,16人" or "制表人：…" under the list, in the name column or the first: a footer, not a pupil,
         // whatever its second cell holds, as long as that is no ID number.
         let first = row.iter().map(Cell::text).map(|t| t.trim().to_owned()).find(|t| !t.is_empty());

@@ -45,27 +45,11 @@ pub(super) fn whole_number(text: &str) -> Option<u128> {
     if text.trim_end_matches('0').len() <= 15 {
         return None;
     }
-    let number: u128 = text.parse().ok()?;
-    // A double holds every integer below 2^53 exactly: none of these was rounded by one.
-    if number < 1 << 53 {
-        return Some(number);
+    // Each of the forms a program printing a double writes stays a double (`id_number::printed_double`).
+    if crate::domain::id_number::printed_double(text).is_some() {
+        return None;
     }
-    let double: f64 = text.parse().ok()?;
-    // A double this large is an integer, and `as` keeps its exact value.
-    let printed = double as u128 == number
-        || double.to_string().parse::<u128>().ok() == Some(number)
-        || (16..=17).any(|significant| rounded(double, significant) == Some(number));
-    (!printed).then_some(number)
-}
-
-/// `value` rounded to `significant` digits, then zeros, as a program printing a double writes it.
-fn rounded(value: f64, significant: usize) -> Option<u128> {
-    let scientific = format!("{value:.*e}", significant - 1);
-    let (mantissa, exponent) = scientific.split_once('e')?;
-    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
-    let zeros = exponent.parse::<usize>().ok()?.checked_sub(significant - 1)?;
-    let digits: u128 = digits.parse().ok()?;
-    digits.checked_mul(10u128.checked_pow(u32::try_from(zeros).ok()?)?)
+    text.parse().ok()
 }
 
 /// The whole numbers of one worksheet's number cells (no `t`, or `t="n"`), placed as calamine places cells: a

@@ -617,6 +617,12 @@ impl ImportSession<'_> {
         let row = renamed.as_ref().unwrap_or(row);
         let respelled = self.batch.spellings.respell(tx, self.batch.roster_was_empty, row)?;
         let row = respelled.as_ref().unwrap_or(row);
+        // A drive empty when the import began holds no pupil whose number a row's could be printed from.
+        let printed = if self.batch.roster_was_empty { None } else { printed_from_held(tx, row)? };
+        let (row, keys) = match &printed {
+            Some(rounded) => (rounded, None),
+            None => (row, keys),
+        };
         let masked = masked_ends(row);
         let result = match masked {
             Some(ends) => apply_masked(tx, &self.ctx, &mut self.batch, row, ends)?,
@@ -955,6 +961,12 @@ impl Store {
     /// kept), can be: held with a whole number that rounds to it (`pupils_holding_whole_number`), or flagged with
     /// the same 15 digits. `None` when there is none or more than one, or when the number kept fewer digits
     /// (4.50202E+17): never a guess between children.
+    /// Whether `number` is one a program printed from the double nearest the whole number a pupil named
+    /// `name` holds (`holds_number_printed_as`): that pupil's number rounded, read as a spreadsheet's rounding.
+    pub fn holds_number_printed_as(&self, number: &str, name: &str) -> Result<bool> {
+        holds_number_printed_as(&self.conn, number, name)
+    }
+
     pub fn student_of_rounded_number(&self, rounded: &str, name: &str) -> Result<Option<Student>> {
         let Some(kept) = id_number::fifteen_digits_kept(rounded).filter(|_| !name.is_empty()) else {
             return Ok(None);
@@ -1008,6 +1020,49 @@ fn pupils_holding_whole_number(
             *id <= last_before && id_number::rounding_of(number, rounded) == Some(id_number::Rounding::Fifteen)
         })
         .collect())
+}
+
+/// How far from a whole number a program printing the double nearest it can write it (`id_number::printed_from`):
+/// the double lies 32 away at most, rounded to 16 significant digits 50 more.
+const PRINTED_FROM_WITHIN: u64 = 100;
+
+/// Whether a pupil of the name holds a valid number other than `printed` that a program printing the double
+/// nearest it writes as `printed` (`id_number::printed_from`), and none holds `printed` itself or held it.
+fn holds_number_printed_as(conn: &Connection, printed: &str, name: &str) -> Result<bool> {
+    let Some(value) = printed.parse::<u64>().ok().filter(|_| printed.len() == 18 && !name.is_empty()) else {
+        return Ok(false);
+    };
+    // A number a pupil holds, or held before a correction, is that pupil's, whatever a double makes of another.
+    if id_number::printed_double(printed).is_none()
+        || conn.prepare_cached(EXISTING_VALID)?.query_row([printed], |r| r.get::<_, i64>(0)).optional()?.is_some()
+        || conn
+            .prepare_cached(CORRECTED_FROM)?
+            .query_row(params![printed, i64::MAX], |r| r.get::<_, i64>(0))
+            .optional()?
+            .is_some()
+    {
+        return Ok(false);
+    }
+    let low = format!("{:018}", value.saturating_sub(PRINTED_FROM_WITHIN));
+    let high = format!("{:018}X", value + PRINTED_FROM_WITHIN);
+    let mut stmt = conn.prepare_cached(VALID_NEAR)?;
+    let mut near = stmt.query(params![low, high, name])?;
+    while let Some(r) = near.next()? {
+        if id_number::printed_from(&r.get::<_, String>(1)?, printed) {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// A row whose number is one a program printed from the double nearest the whole number a pupil of its name holds
+/// (`holds_number_printed_as`): that number rounded, its check digit failing or holding by chance (one in eleven
+/// does), as an import of the list in a numeric cell reads it, so the row is that pupil, never a second child.
+fn printed_from_held(conn: &Connection, row: &Incoming) -> Result<Option<Incoming>> {
+    if !id_number::may_be_printed(&row.id) || !holds_number_printed_as(conn, &row.id.normalized, &row.name)? {
+        return Ok(None);
+    }
+    Ok(Some(Incoming { id: id_number::as_rounded(row.id.clone()), ..row.clone() }))
 }
 
 /// A rounded number for a pupil the drive holds with the whole number (from a list typed as text, the family's
