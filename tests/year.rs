@@ -1233,6 +1233,105 @@ fn a_merge_into_a_drive_that_has_moved_on_says_the_changes_it_wrote_into_the_clo
     assert!(!again.contains("本机已结束的年度"), "said once: {again}");
 }
 
+/// 一年甲's class on a drive in each of the two years, last year's first (as `find --year` and `find` show it).
+fn classes_of(db: &Path, home: &Path, number: &str, year: i64) -> (String, String) {
+    let class = |year: Option<String>| {
+        let mut cmd = canbao(db, home);
+        if let Some(y) = year {
+            cmd.args(["--year", &y]);
+        }
+        json(cmd.args(["find", number, "--json"]))[0]["class"].as_str().unwrap_or("").to_owned()
+    };
+    (class(Some(year.to_string())), class(None))
+}
+
+/// B, still in last year, moves 一年甲 from 一年级1班 to 一年级2班 after A promoted her to 二年级1班: A's merge
+/// writes the move into last year's class and takes the promotion again from it (二年级2班), and says so; once B
+/// starts the year too, both merge orders leave both laptops with the same class in both years. Before, A kept
+/// 一年级1班 for last year and 二年级1班 for this one with nothing said, and last year's class differed for good.
+#[test]
+fn a_class_changed_on_a_laptop_still_in_last_year_reaches_the_closed_year_and_its_promotion() {
+    for a_first in [true, false] {
+        let dir = tempfile::tempdir().unwrap();
+        let TwoLaptops { a, b, home_a, home_b, year } = a_year_apart(dir.path(), true);
+        let first = roster()[0].1.clone();
+        let moved = dir.path().join("moved.csv");
+        write_list(&moved, &[("一年甲", first.clone(), "一年级", "2班")]);
+        canbao(&b, &home_b).arg("import").arg(&moved).args(["--school", "测试小学"]).assert().success();
+        let said = text(canbao(&a, &home_a).arg("merge").arg(&b));
+        assert!(said.contains(&format!("（{year} 年度在 一年级1班）：班级")), "{said}");
+        let expected = ("一年级2班".to_owned(), "二年级2班".to_owned());
+        assert_eq!(classes_of(&a, &home_a, &first, year), expected, "{said}");
+
+        canbao(&b, &home_b).args(["year", "new", &(year + 1).to_string(), "--promote"]).assert().success();
+        let merges = [(&b, &home_b, &a), (&a, &home_a, &b)];
+        let order = if a_first { [merges[1], merges[0]] } else { merges };
+        for (db, home, other) in order {
+            let said = text(canbao(db, home).arg("merge").arg(other));
+            assert!(said.contains("冲突 0"), "{said}");
+        }
+        assert_eq!(classes_of(&a, &home_a, &first, year), expected, "A, A first {a_first}");
+        assert_eq!(classes_of(&b, &home_b, &first, year), expected, "B, A first {a_first}");
+    }
+}
+
+/// A moves 一年甲 to 一年级2班 before either laptop started the year; both then promote apart and merge, either
+/// way round: both hold 一年级2班 for last year and 二年级2班 for this one. Before, the laptop that had not made
+/// the move kept 一年级1班 for last year.
+#[test]
+fn a_class_corrected_before_both_laptops_promoted_is_last_years_on_both() {
+    for a_first in [true, false] {
+        let dir = tempfile::tempdir().unwrap();
+        let (home_a, home_b) = (dir.path().join("a"), dir.path().join("b"));
+        let (a, b) = (dir.path().join("a.db"), dir.path().join("b.db"));
+        let list = dir.path().join("y1.csv");
+        write_list(&list, &roster()[..2]);
+        canbao(&a, &home_a).arg("import").arg(&list).args(["--school", "测试小学"]).assert().success();
+        let year = current_year(&a, &home_a);
+        canbao(&a, &home_a).arg("backup").arg(&b).assert().success();
+        let first = roster()[0].1.clone();
+        let moved = dir.path().join("moved.csv");
+        write_list(&moved, &[("一年甲", first.clone(), "一年级", "2班")]);
+        canbao(&a, &home_a).arg("import").arg(&moved).args(["--school", "测试小学"]).assert().success();
+        let next = (year + 1).to_string();
+        for (db, home) in [(&a, &home_a), (&b, &home_b)] {
+            canbao(db, home).args(["year", "new", &next, "--promote"]).assert().success();
+        }
+        let merges = [(&b, &home_b, &a), (&a, &home_a, &b)];
+        let order = if a_first { [merges[1], merges[0]] } else { merges };
+        for (db, home, other) in order {
+            canbao(db, home).arg("merge").arg(other).assert().success();
+        }
+        let expected = ("一年级2班".to_owned(), "二年级2班".to_owned());
+        assert_eq!(classes_of(&a, &home_a, &first, year), expected, "A, A first {a_first}");
+        assert_eq!(classes_of(&b, &home_b, &first, year), expected, "B, A first {a_first}");
+    }
+}
+
+/// B, still in last year, moves 一年甲 to 一年级2班 after A promoted her and then put her in 二年级3班 itself: A's
+/// class of this year stands and B's is listed as a conflict, while last year takes B's move; once B starts the
+/// year both laptops agree on both years.
+#[test]
+fn a_closed_years_class_change_over_a_class_changed_since_is_a_conflict() {
+    let dir = tempfile::tempdir().unwrap();
+    let TwoLaptops { a, b, home_a, home_b, year } = a_year_apart(dir.path(), true);
+    let first = roster()[0].1.clone();
+    let (moved, now) = (dir.path().join("moved.csv"), dir.path().join("now.csv"));
+    write_list(&now, &[("一年甲", first.clone(), "二年级", "3班")]);
+    canbao(&a, &home_a).arg("import").arg(&now).args(["--school", "测试小学"]).assert().success();
+    write_list(&moved, &[("一年甲", first.clone(), "一年级", "2班")]);
+    canbao(&b, &home_b).arg("import").arg(&moved).args(["--school", "测试小学"]).assert().success();
+    let said = text(canbao(&a, &home_a).arg("merge").arg(&b));
+    assert!(said.contains("冲突 1") && said.contains("保留 二年级3班"), "{said}");
+    let expected = ("一年级2班".to_owned(), "二年级3班".to_owned());
+    assert_eq!(classes_of(&a, &home_a, &first, year), expected, "{said}");
+    canbao(&b, &home_b).args(["year", "new", &(year + 1).to_string(), "--promote"]).assert().success();
+    canbao(&b, &home_b).arg("merge").arg(&a).assert().success();
+    canbao(&a, &home_a).arg("merge").arg(&b).assert().success();
+    assert_eq!(classes_of(&a, &home_a, &first, year), expected);
+    assert_eq!(classes_of(&b, &home_b, &first, year), expected);
+}
+
 /// A pupil's categories (as a `find`), on a drive or one of its earlier years.
 fn categories_of(db: &Path, home: &Path, number: &str, year: Option<&str>) -> Value {
     let mut cmd = canbao(db, home);

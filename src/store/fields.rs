@@ -138,6 +138,12 @@ pub fn year_stamped_key(key: &str) -> bool {
     yearly_key(key) || base == Field::Categories.key() || base == Field::CategoriesYear.key()
 }
 
+/// The fields a closed insured year keeps its own value of in `year_statuses`, the class the pupil sat in then
+/// (schema migration 6).
+pub fn class_of_year(field: Field) -> bool {
+    matches!(field, Field::Grade | Field::Class)
+}
+
 /// The fields a closed insured year keeps its own value of in `year_categories` (schema migration 11).
 pub fn kept_per_closed_year(field: Field) -> bool {
     matches!(field, Field::Categories | Field::CategoriesYear)
@@ -280,11 +286,22 @@ pub(crate) fn apply_in_year(
         return apply_diffs(tx, ctx, id, changes);
     };
     let closed = ctx.year.is_some_and(|current| year < current);
-    let (yearly, pupil): (Vec<FieldChange>, Vec<FieldChange>) =
-        changes.iter().cloned().partition(|c| c.field.is_yearly() || (closed && kept_per_closed_year(c.field)));
+    let (yearly, pupil): (Vec<FieldChange>, Vec<FieldChange>) = changes
+        .iter()
+        .cloned()
+        .partition(|c| c.field.is_yearly() || (closed && (kept_per_closed_year(c.field) || class_of_year(c.field))));
     let mut diffs = apply_diffs(tx, ctx, id, &pupil)?;
     if yearly.is_empty() {
         return Ok(diffs);
+    }
+    if yearly.iter().any(|c| class_of_year(c.field)) {
+        // A closed year's class left NULL (unchanged since) is the pupil's: written whole before one part changes.
+        tx.prepare_cached(
+            "UPDATE year_statuses SET (grade, class, class_order) =
+                 (SELECT grade, class, class_order FROM students WHERE id = ?1)
+             WHERE student_id = ?1 AND year = ?2 AND class IS NULL",
+        )?
+        .execute(params![id, year])?;
     }
     let id_number: String = tx
         .query_row("SELECT id_number FROM students WHERE id = ?1", [id], |r| r.get(0))
@@ -328,6 +345,17 @@ pub(crate) fn apply_in_year(
         }
         in_year.write(tx, Some(id), &id_number, field.key(), old.as_deref(), value.as_deref())?;
         diffs.push(FieldDiff { field, old, new: value });
+    }
+    if diffs.iter().any(|d| class_of_year(d.field)) {
+        let (grade, class): (String, String) = tx.query_row(
+            "SELECT COALESCE(grade, ''), COALESCE(class, '') FROM year_statuses WHERE student_id = ?1 AND year = ?2",
+            params![id, year],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        tx.execute(
+            "UPDATE year_statuses SET class_order = ?1 WHERE student_id = ?2 AND year = ?3",
+            params![order_key(&grade, &class), id, year],
+        )?;
     }
     Ok(diffs)
 }

@@ -313,6 +313,8 @@ struct Event {
     top_up: Option<(i64, i64)>,
     /// Written by an undo: a conflict its value wins or loses says so.
     undo: bool,
+    /// The row's id in its file's log, and whether a merge copied it there (see `Sides::made_in`).
+    row: (i64, bool),
 }
 
 /// The rules two sides' changes made apart are weighed by in a merge as in a push to the county (`made_apart`).
@@ -520,6 +522,7 @@ fn history(
             reconciled: r.get(9)?,
             top_up: fen(r, 10)?.zip(fen(r, 11)?),
             undo: action == UNDO,
+            row: (id, run.is_some()),
         });
     }
     // A change and the undo that took it back, both made apart from the other file (or both known to it), said
@@ -601,6 +604,21 @@ const PAYMENT_KEYS: &str = "'payment', 'paid_amount_fen', 'paid_on', 'paid_chann
 
 fn is_class_event(e: &Event) -> bool {
     e.field == Field::Grade.key() || e.field == Field::Class.key() || e.field == "created"
+}
+
+/// A class event no start of a year wrote: one the operator or a list made within a year.
+fn deliberate_class(e: &Event) -> bool {
+    is_class_event(e) && e.promoted_into.is_none() && !e.moved_out
+}
+
+/// Whether our pupil was on the roster of closed insured year `year` (has its statuses): a pupil added since
+/// is given no class for a year they were not in.
+fn in_closed_year(tx: &Transaction, our_id: i64, year: i32) -> Result<bool> {
+    Ok(tx.query_row(
+        "SELECT EXISTS (SELECT 1 FROM main.year_statuses WHERE student_id = ?1 AND year = ?2)",
+        params![our_id, year],
+        |r| r.get(0),
+    )?)
 }
 
 /// An event of one side's history where the class rule (`class_rule`) weighs it: what came before it in its
@@ -1294,6 +1312,21 @@ fn value(
             )
             .optional()?);
     }
+    if let Some(year) = year.filter(|y| fields::class_of_year(field) && current.is_some_and(|c| *y < c)) {
+        // The class a closed year keeps, else the pupil's: unchanged since (schema migration 6).
+        let column = field.key();
+        return Ok(tx
+            .query_row(
+                &format!(
+                    "SELECT CAST(CASE WHEN y.class IS NULL THEN s.{column} ELSE y.{column} END AS TEXT)
+                     FROM {db}.students s LEFT JOIN {db}.year_statuses y ON y.student_id = s.id AND y.year = ?2
+                     WHERE s.id = ?1"
+                ),
+                params![student, year],
+                |r| r.get::<_, Option<String>>(0),
+            )
+            .optional()?);
+    }
     if let Some(year) = year.filter(|y| field.is_yearly() && Some(*y) != current) {
         let stored: Option<Option<String>> = tx
             .query_row(
@@ -1520,6 +1553,44 @@ struct Sides {
     their_copied: CopiedRows,
     their_classes: TheirClasses,
     year_starts: YearStarts,
+    /// Each file's own starts of a year (`own_starts`), ours first: which insured year a class change was made in.
+    own_starts: (Vec<OwnStart>, Vec<OwnStart>),
+}
+
+/// A start of a year (`year new`) a file's own laptop made: its row in the log, its instant, the year started.
+type OwnStart = (i64, String, i32);
+
+impl Sides {
+    /// The insured year a change of `ours`' side or theirs was made in: the last year that side's laptop
+    /// started before it (in its log, for a row the laptop wrote; by instant, for one a merge copied in), else
+    /// its first. A class row carries no year, and a laptop still in last year changes last year's class, not
+    /// the one this drive has promoted into since; a change made in the second of a start is told apart.
+    fn made_in(&self, ours: bool, e: &Event) -> Option<i32> {
+        let (starts, first) =
+            if ours { (&self.own_starts.0, self.our_first) } else { (&self.own_starts.1, self.their_first) };
+        let (row, copied) = e.row;
+        let before = |(id, at, _): &&OwnStart| if copied { super::instant::cmp(at, &e.at).is_le() } else { *id < row };
+        starts.iter().filter(before).map(|(_, _, y)| *y).max().or(first)
+    }
+}
+
+/// The starts of a year file `db`'s laptop made (`year new`) or held when copied, not those a merge copied in.
+fn own_starts(tx: &Transaction, db: &str, copied: &CopiedRows) -> Result<Vec<OwnStart>> {
+    let mut stmt = tx.prepare(&format!(
+        "SELECT id, at, CAST(new AS INTEGER) FROM {db}.audit
+         WHERE action = 'year' AND field = 'year' AND student_id IS NULL ORDER BY id"
+    ))?;
+    let rows =
+        stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<i32>>(2)?)))?;
+    let mut starts = Vec::new();
+    for row in rows {
+        if let (id, at, Some(year)) = row?
+            && copied.run_of(id).is_none()
+        {
+            starts.push((id, at, year));
+        }
+    }
+    Ok(starts)
 }
 
 /// Which of their class changes speak for our current year. A pupil's class belongs to an insured year: a
@@ -1580,7 +1651,9 @@ fn merge_in(tx: &Transaction, ctx: &super::AuditContext, drive: Option<&Path>) -
     let our_high_water: i64 = tx.query_row("SELECT COALESCE(max(id), 0) FROM main.audit", [], |r| r.get(0))?;
     let their_classes = their_classes(tx, our_current, their_current, their_first)?;
     let (our_copied, their_copied) = (CopiedRows::read(tx, "main")?, CopiedRows::read(tx, "other")?);
+    let own_starts = (own_starts(tx, "main", &our_copied)?, own_starts(tx, "other", &their_copied)?);
     let sides = Sides {
+        own_starts,
         our_current,
         their_current,
         our_first,
@@ -1817,17 +1890,46 @@ fn settle_pupil(
             years.extend(their_history.iter().filter(closed).map(|e| e.year).filter(|y| y.is_some() && ours > *y));
             years.sort_unstable();
             years.dedup();
+        } else if group.contains(&Field::Class) {
+            // A class change they made in a year this drive has closed since (a laptop still in last year) is
+            // that year's class: settled again for the class the closed year keeps, which its forms read.
+            let ours = sides.our_current;
+            years.extend(
+                their_history
+                    .iter()
+                    .filter(|e| e.unshared && deliberate_class(e))
+                    .map(|e| sides.made_in(false, e))
+                    .filter(|y| y.is_some() && ours > *y),
+            );
+            years.sort_unstable();
+            years.dedup();
         }
         // Their class changes made in a later insured year than ours are not ours to take (see TheirClasses).
-        let class_before = match (group.contains(&Field::Class), &sides.their_classes) {
-            (false, _) | (true, TheirClasses::All) => None,
-            (true, TheirClasses::Before(at)) => Some(at.as_str()),
-            (true, TheirClasses::None) => continue,
+        let (class_before, no_class_now) = match (group.contains(&Field::Class), &sides.their_classes) {
+            (false, _) | (true, TheirClasses::All) => (None, false),
+            (true, TheirClasses::Before(at)) => (Some(at.as_str()), false),
+            (true, TheirClasses::None) => (None, true),
         };
         for year in years {
-            let in_year = |e: &Event| (!yearly && year.is_none()) || e.year == year;
-            let theirs_in =
-                |e: &Event| in_year(e) && class_before.is_none_or(|b| super::instant::cmp(&e.at, b).is_lt());
+            // A closed year's class: the changes each side made while in that year, none of a promotion.
+            let closed_class = year.filter(|_| group.contains(&Field::Class));
+            if closed_class.is_none() && no_class_now {
+                continue;
+            }
+            if let Some(closed) = closed_class
+                && !in_closed_year(tx, our_id, closed)?
+            {
+                continue;
+            }
+            let of_side = |ours: bool, e: &Event| match closed_class {
+                Some(closed) => deliberate_class(e) && sides.made_in(ours, e) == Some(closed),
+                None => (!yearly && year.is_none()) || e.year == year,
+            };
+            let in_year = |e: &Event| of_side(true, e);
+            let theirs_in = |e: &Event| {
+                of_side(false, e)
+                    && (closed_class.is_some() || class_before.is_none_or(|b| super::instant::cmp(&e.at, b).is_lt()))
+            };
             let sets = |e: &Event| theirs_in(e) && (group.iter().any(|f| f.key() == e.field) || e.field == "created");
             // Nothing of theirs that could set this group is new to us (copies of one drive, mostly): nothing to
             // decide, and no value need be read.
@@ -1838,7 +1940,7 @@ fn settle_pupil(
                 group.iter().map(|&f| Ok(value(tx, db, student, f, year, current)?.flatten())).collect()
             };
             let theirs_values = match (class_before, sides.our_current) {
-                (Some(_), Some(our_year)) => their_class_in(tx, their_id, our_year)?,
+                (Some(_), Some(our_year)) if closed_class.is_none() => their_class_in(tx, their_id, our_year)?,
                 _ => values("other", their_id, sides.their_current)?,
             };
             let ours_values = values("main", our_id, sides.our_current)?;
@@ -2135,6 +2237,7 @@ fn settle_pupil(
         follow_the_promotion(tx, sides, (their_id, our_id), (&their_history, &our_history), into, &mut changes)?;
     }
     let pupil = Pupil { our_id, their_id, id_number: &id_number, name: &name };
+    carry_closed_class(tx, sides, &pupil, (&their_history, &our_history), &mut changes, &mut found)?;
     keep_the_payment(tx, sides, &pupil, (&their_history, &our_history), &statuses, &mut changes, &mut found)?;
     // An enrollment made later than the payment and not applied because it contradicts it (only
     // `keep_the_payment` names a payment on an enrollment's conflict): the payment stood over that later change
@@ -2222,6 +2325,81 @@ fn settle_pupil(
     }
     apply_by_year(tx, ctx, our_id, &changes)?;
     Ok(true)
+}
+
+/// A class the other laptop changed in the year this drive closed last (`changes` takes it for that year), where
+/// this drive's start of the current year promoted the pupil from the class it held then: the promotion is taken
+/// again from the class corrected, as it would have been had the change come before it (三年级1班 corrected to
+/// 三年级2班 makes this year's 四年级1班 四年级2班). A class of this year changed here since is kept and listed as
+/// a conflict; one this merge settled itself (`changes` has this year's) is left to that.
+fn carry_closed_class(
+    tx: &Transaction,
+    sides: &Sides,
+    pupil: &Pupil,
+    (their_history, our_history): (&[Event], &[Event]),
+    changes: &mut Vec<(Option<i32>, FieldChange)>,
+    found: &mut Vec<Found>,
+) -> Result<()> {
+    let Some(current) = sides.our_current else { return Ok(()) };
+    let year = current - 1;
+    let class_field = |f: Field| matches!(f, Field::Grade | Field::Class);
+    let taken = |f: Field| changes.iter().find(|(y, c)| *y == Some(year) && c.field == f).map(|(_, c)| c.value.clone());
+    if taken(Field::Grade).is_none() && taken(Field::Class).is_none() {
+        return Ok(());
+    }
+    if changes.iter().any(|(y, c)| y.is_none() && class_field(c.field)) {
+        return Ok(());
+    }
+    let held = |field: Field, year: Option<i32>| -> Result<String> {
+        Ok(value(tx, "main", pupil.our_id, field, year, Some(current))?.flatten().unwrap_or_default())
+    };
+    let (old_grade, old_class) = (held(Field::Grade, Some(year))?, held(Field::Class, Some(year))?);
+    let corrected = |f: Field, old: &str| taken(f).map_or_else(|| old.to_owned(), |v| v.unwrap_or_default());
+    let (new_grade, new_class) = (corrected(Field::Grade, &old_grade), corrected(Field::Class, &old_class));
+    let (now_grade, now_class) = (held(Field::Grade, None)?, held(Field::Class, None)?);
+    let promoted = |grade: &str, class: &str| match crate::domain::class_label::promote(grade, class) {
+        crate::domain::class_label::Promotion::To { grade, class } => Some((grade, class)),
+        _ => None,
+    };
+    // Only a step up this drive took: a class that stays or leaves (毕业) is no promotion to take again.
+    let (Some(from_old), Some(target)) = (promoted(&old_grade, &old_class), promoted(&new_grade, &new_class)) else {
+        return Ok(());
+    };
+    let now = (now_grade, now_class);
+    if now == target {
+        return Ok(());
+    }
+    if now == from_old {
+        for (field, value) in [(Field::Grade, target.0), (Field::Class, target.1)] {
+            let held = if field == Field::Grade { &now.0 } else { &now.1 };
+            if *held != value {
+                changes.push((None, FieldChange::new_owned(field, Some(value))));
+            }
+        }
+        return Ok(());
+    }
+    // This year's class was changed here since the promotion: ours stands, and the operator hears of theirs.
+    let at = |history: &[Event], of: &dyn Fn(&Event) -> bool| {
+        history.iter().rev().find(|e| deliberate_class(e) && of(e)).map(|e| e.at.clone()).unwrap_or_default()
+    };
+    let conflict = Conflict {
+        id_number: pupil.id_number.to_owned(),
+        name: pupil.name.to_owned(),
+        field: Field::Class.key().into(),
+        kept: Some(now.1.clone()),
+        kept_at: at(our_history, &|e| sides.made_in(true, e) == Some(current)),
+        lost: Some(target.1.clone()),
+        lost_at: at(their_history, &|e| sides.made_in(false, e) == Some(year)),
+        payment_kept: None,
+        grades: Some([Some(now.0), Some(target.0)]),
+        tax_record_lost: false,
+        tax_record_kept: false,
+        kept_undone: false,
+    };
+    let group = GROUPS.into_iter().find(|g| g.contains(&Field::Class)).unwrap_or(&[]);
+    // Recorded as lost: their change, copied after it, is then not this laptop's newest class of this year.
+    found.push(Found { group, year: None, conflict, record: true, there: false });
+    Ok(())
 }
 
 /// Our pupil's class (grade and class joined) in insured year `year`, one this drive has closed: kept in
