@@ -492,6 +492,23 @@ fn a_tax_row_with_a_pupils_number_whose_check_character_is_wrong_is_said_as_prob
     assert_eq!((row_of(&rows, "孙语")[4].as_str(), row_of(&rows, "孙语")[remark].as_str()), ("否", said));
 }
 
+/// A categories or agency list's row with a pupil's number whose check character is typed wrong names the list's
+/// own issuer and what to record (人员类别, 参保状态), and the count line says no payment counts, where before both
+/// said the tax list's words: check with the tax office and record a payment, amounts and payments differing 0.
+#[test]
+fn a_mistyped_row_of_a_categories_or_agency_list_names_its_own_source() {
+    let (dir, db) = sample_drive_in(2024);
+    let typed = "450203201909308800";
+    let categories = write(dir.path(), "minzheng.csv", &format!("姓名,身份证号码,人员类别\n孙语,{typed},低保\n"));
+    let agency = write(dir.path(), "agency.csv", &format!("姓名,公民身份号码,参保状态\n孙语,{typed},已参保\n"));
+    for (source, file, record) in [("categories", &categories, "人员类别"), ("agency", &agency, "医保经办机构")]
+    {
+        let said = ok(canbao(&db).args(["reconcile", "--dry-run", "--source", source]).arg(file));
+        assert!(said.contains("像是同一人") && said.contains(record), "{said}");
+        assert!(!said.contains("税务") && !said.contains("缴费") && !said.contains("payment"), "{said}");
+    }
+}
+
 /// A tax row with a pupil's number with its check character typed wrong, where she is recorded paid already (by
 /// another row of the list, or by hand), says so and that nothing is to be recorded by hand, where before it asked
 /// to record her payment by hand after checking with the tax office.

@@ -1223,9 +1223,11 @@ fn print_reconcile(r: &ReconcileReport, has_policy: bool, reveal: bool) {
     // Each row read is counted once, so the line adds up to the rows read; an amount that differs from the
     // amount due, and a payment recorded beside the roster's 不参保, 已离校 or 异地参保, are payments recorded (in
     // 已更新 or 原已一致), said after them: a 状态冲突 0 followed by such lines would read as nothing to settle.
-    let counts_en = format!(
+    // Only a tax list records payments: on the others the payment counts would read as payments to settle.
+    let tax = r.source == reconcile::Source::Tax;
+    let mut counts_en = format!(
         "rows read {}: matched {}, already {}, unknown IDs {}, name mismatches {}, conflicts {}, further rows of a \
-         pupil {}, not reconciled {}; among the payments recorded, amount mismatches {}, status differs from payment {}",
+         pupil {}, not reconciled {}",
         r.rows_read,
         r.matched,
         r.already,
@@ -1234,15 +1236,19 @@ fn print_reconcile(r: &ReconcileReport, has_policy: bool, reveal: bool) {
         r.conflicts.len(),
         r.further_rows,
         r.not_reconciled,
-        r.amount_mismatches.len(),
-        r.recorded_over_status.len(),
     );
+    if tax {
+        counts_en.push_str(&format!(
+            "; among the payments recorded, amount mismatches {}, status differs from payment {}",
+            r.amount_mismatches.len(),
+            r.recorded_over_status.len(),
+        ));
+    }
     if en {
         println!("{counts_en}");
     } else {
-        println!(
-            "读取 {} 行：已更新 {}，原已一致 {}，名单外 {}，姓名不符 {}，状态冲突 {}，同一学生的其他行 {}，未核对 {}；\
-             记录的缴费中金额不符 {}，状态与缴费不一致 {}",
+        let mut counts = format!(
+            "读取 {} 行：已更新 {}，原已一致 {}，名单外 {}，姓名不符 {}，状态冲突 {}，同一学生的其他行 {}，未核对 {}",
             r.rows_read,
             r.matched,
             r.already,
@@ -1251,9 +1257,15 @@ fn print_reconcile(r: &ReconcileReport, has_policy: bool, reveal: bool) {
             r.conflicts.len(),
             r.further_rows,
             r.not_reconciled,
-            r.amount_mismatches.len(),
-            r.recorded_over_status.len(),
         );
+        if tax {
+            counts.push_str(&format!(
+                "；记录的缴费中金额不符 {}，状态与缴费不一致 {}",
+                r.amount_mismatches.len(),
+                r.recorded_over_status.len(),
+            ));
+        }
+        println!("{counts}");
         println!("({counts_en})");
     }
     // Said first: the rows below would read as this school's families.

@@ -1435,11 +1435,29 @@ impl Run<'_> {
                 problem.message_en()
             ),
         );
-        let message = format!(
-            "{zh}，请向税务核实后在学生详情中手工记录缴费，学生的号码无需更改 ({en}; check with the tax office, then \
-             record the payment by hand on the detail screen; the pupil's number needs no change)"
-        );
-        self.mistyped_lines.push((self.report.problems.len(), pupil.id, zh, en));
+        // What to check with whom and what to record is the list's own: a hurried operator following the tax
+        // list's words on a categories list would record a payment the family never made.
+        let (ask_zh, ask_en) = match self.source {
+            Source::Tax => (
+                "请向税务核实后在学生详情中手工记录缴费",
+                "check with the tax office, then record the payment by hand on the detail screen",
+            ),
+            Source::Agency => (
+                "请向医保经办机构核实参保登记后在学生详情中手工记录参保状态（在校参保）",
+                "check the registration with the medical insurance agency, then record the enrollment status (at \
+                 school) by hand on the detail screen",
+            ),
+            Source::Categories => (
+                "请向出具名单的部门（民政、残联等）核实后在学生详情中手工记录人员类别",
+                "check with the department that issued the list (civil affairs, disabled persons' federation), then \
+                 record the category by hand on the detail screen",
+            ),
+        };
+        let message =
+            format!("{zh}，{ask_zh}，学生的号码无需更改 ({en}; {ask_en}; the pupil's number needs no change)");
+        if self.source == Source::Tax {
+            self.mistyped_lines.push((self.report.problems.len(), pupil.id, zh, en));
+        }
         self.problem(sheet, row_no, map.header_text(Column::IdNumber, &sheet.rows), message);
     }
 

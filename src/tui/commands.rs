@@ -190,7 +190,7 @@ impl App {
     pub fn reconcile_lines(&self, r: &ReconcileReport) -> Vec<String> {
         let t = self.text;
         let id = |n: &str| if self.reveal { n.to_owned() } else { id_number::mask(n) };
-        let mut lines = vec![fill(
+        let mut counts = fill(
             t.reconcile_counts,
             &[
                 &r.rows_read,
@@ -201,10 +201,16 @@ impl App {
                 &r.conflicts.len(),
                 &r.further_rows,
                 &r.not_reconciled,
-                &r.amount_mismatches.len(),
-                &r.recorded_over_status.len(),
             ],
-        )];
+        );
+        // Only a tax list records payments: on the others the payment counts would read as payments to settle.
+        if r.source == Source::Tax {
+            counts.push_str(&fill(
+                t.reconcile_counts_payments,
+                &[&r.amount_mismatches.len(), &r.recorded_over_status.len()],
+            ));
+        }
+        let mut lines = vec![counts];
         if r.matches_no_pupil {
             lines.push(fill(t.reconcile_no_pupil, &[&r.unknown_rows.len()]));
         }

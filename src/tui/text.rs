@@ -605,6 +605,8 @@ pub struct Text {
     pub reconcile_preview: &'static str,
     pub reconcile_done: &'static str,
     pub reconcile_counts: &'static str,
+    /// Said after `reconcile_counts` of a tax list only: the other lists record no payment.
+    pub reconcile_counts_payments: &'static str,
     pub reconcile_name: &'static str,
     pub reconcile_conflict: &'static str,
     pub reconcile_recorded_over_status: &'static str,
