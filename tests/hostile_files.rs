@@ -460,3 +460,25 @@ fn control_characters_and_formulas_in_a_list_are_cleaned_in_bounded_memory() {
         }
     }
 }
+
+/// A named pipe given to `merge`, `restore` or `reconcile` is refused at once, as the import refuses it, where
+/// before each waited for ever in opening it with the drive locked (every other command refused as 「正被…使用」).
+/// The timeout only ends a run that hangs, as these did.
+#[cfg(unix)]
+#[test]
+fn a_pipe_given_to_merge_restore_or_reconcile_is_refused_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    let good = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/utf8_bom.csv");
+    assert!(canbao(&db).arg("import").arg(&good).output().unwrap().status.success());
+    let fifo = dir.path().join("pipe.db");
+    let c_path = std::ffi::CString::new(fifo.as_os_str().as_encoded_bytes()).unwrap();
+    // SAFETY: a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c_path.as_ptr(), 0o600) }, 0, "mkfifo");
+    for args in [&["merge"][..], &["restore"], &["reconcile", "--source", "tax"]] {
+        let out = canbao(&db).args(args).arg(&fifo).timeout(std::time::Duration::from_secs(60)).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
+        assert!(err.contains("不是普通文件") && err.contains(&*fifo.to_string_lossy()), "{args:?}: {err}");
+    }
+}

@@ -134,6 +134,7 @@ pub(super) fn restore(cli: &Cli, file: &Path, force: bool) -> CmdResult {
     if cli.read_only {
         return Err(UserError::new(READ_ONLY_REFUSED.into()).kind("read_only"));
     }
+    refuse_special_file(file)?;
     let path = drive_path(cli);
     // A restore may start a new drive (a backup taken to a new laptop): never in a folder that is not there
     // (a typo), said when it does, and leaving nothing behind when it fails.
@@ -157,6 +158,15 @@ pub(super) fn restore(cli: &Cli, file: &Path, force: bool) -> CmdResult {
     store.name_in_commands(hint_drive(cli));
     let result = restore_into(cli, &mut store, file, force);
     super::open::NewDrive::settle(new, result, store, Some(lock))
+}
+
+/// A pipe or a device given as a drive file to read, refused before the drive is locked: opening it could wait
+/// for ever, holding the lock, with no window to close (as the import refuses it).
+fn refuse_special_file(file: &Path) -> Result<(), UserError> {
+    if crate::store::special_file(file) {
+        return Err(StoreError::NotRegular { path: file.display().to_string() }.into());
+    }
+    Ok(())
 }
 
 /// `restore` once the drive is open.
@@ -265,6 +275,7 @@ pub(super) fn merge(
     reveal: bool,
     json: bool,
 ) -> CmdResult {
+    refuse_special_file(other)?;
     on_drive_it_may_make(cli, dry_run && !reveal, |store| {
         if reveal {
             record_reveal(cli, store, "merge", &[])?;

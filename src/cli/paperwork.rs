@@ -1156,6 +1156,11 @@ pub fn reconcile(
     json: bool,
 ) -> CmdResult {
     let dry_run = options.dry_run;
+    // Refused before the drive is locked, as the import refuses it: opening a pipe would wait for ever, locked.
+    if crate::store::special_file(file) {
+        let file = crate::io::table::shown_path(file);
+        return Err(reconcile::ReconcileError::from(crate::io::ReadError::NotAFile { file }).into());
+    }
     // An agency's list matches no one on an empty drive: a mistyped --db is said, not made.
     super::open::must_exist(cli)?;
     let (mut store, _lock) = open_writer_or_preview(cli, dry_run && !reveal)?;

@@ -85,6 +85,10 @@ pub fn not_a_table(bytes: &[u8]) -> Option<&'static str> {
 /// its end), and the whole of an old Office container only (their table of contents may be anywhere).
 /// `None` also when the file cannot be read: the reader then says why.
 pub fn file_not_a_table(path: &Path) -> Option<&'static str> {
+    // Never opened: a pipe would wait for ever. The reader refuses it (`table::file_bytes`).
+    if crate::store::special_file(path) {
+        return None;
+    }
     let mut file = std::fs::File::open(path).ok()?;
     let mut head = Vec::new();
     (&mut file).take(HEAD).read_to_end(&mut head).ok()?;

@@ -52,6 +52,10 @@ pub enum FileKind {
 }
 
 pub fn file_kind(path: &Path) -> FileKind {
+    // Never opened: a pipe would wait for ever. The reader refuses it (`existing_file`).
+    if super::special_file(path) {
+        return FileKind::Opaque;
+    }
     let Ok(mut file) = std::fs::File::open(path) else {
         return if path.exists() { FileKind::Opaque } else { FileKind::Missing };
     };

@@ -764,6 +764,13 @@ pub fn not_made_yet(path: &Path, key: Option<&Passphrase>, command: impl FnOnce(
     }
 }
 
+/// Whether `path` is there and neither a file nor a folder: a named pipe, a device or a socket, whose opening can
+/// wait for ever (a pipe nobody writes to). Every reader asks this before it opens a path it was given, and the
+/// commands before they take the drive's lock, which a waiting open would hold with no window to close.
+pub fn special_file(path: &Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir())
+}
+
 /// A file to read, such as another laptop's copy or a backup: SQLite would call a missing file or a folder
 /// "not a database", but the operator gave a wrong path, and is told so. A pipe or a device is not opened at
 /// all: reading one could wait for ever.
