@@ -111,7 +111,7 @@ pub(super) fn export(cli: &Cli, args: &ExportArgs) -> CmdResult {
                     let name = template.as_deref().unwrap_or(forms::template::DEFAULT_TEMPLATE);
                     let template = Template::load(name, config_dir().as_deref())?;
                     let written = forms::template::export_template(&input, &template, out, *all)?;
-                    say_beside(forms::template::left_out_note(written.left_out), to_stdout);
+                    say_beside(forms::template::left_out_note(written.left_out, false), to_stdout);
                     say_beside(forms::template::changes_note(written.changes, false), to_stdout);
                     say_beside(forms::template::empty_files_note(&written.empty), to_stdout);
                     // The drive's record says which: every pupil, or only the year's new pupils and leavers.

@@ -680,7 +680,7 @@ fn export_form(
                     .map(|written| {
                         let school =
                             opts.school.as_deref().filter(|_| several).map(|s| format!("{s}：")).unwrap_or_default();
-                        let notes = forms::template::left_out_note(written.left_out)
+                        let notes = forms::template::left_out_note(written.left_out, true)
                             .into_iter()
                             .chain(forms::template::changes_note(written.changes, true))
                             .chain(forms::template::empty_files_note(&written.empty));

@@ -356,19 +356,22 @@ fn number_left_out(s: &Student) -> bool {
 pub const NUMBER_LEFT_OUT: &str = "证件号码未填入上传模板：身份证号待核实，核实后填入再上传";
 
 /// What the export says of the pupils whose flagged number the template left out (`export_template`): how many,
-/// that the agency's upload refuses their rows, and how to find and fix them; `None` for none.
-pub fn left_out_note(left_out: usize) -> Option<(String, String)> {
+/// that the agency's upload refuses their rows, and how to find and fix them: `canbao check` on the command line,
+/// the palette's 检查名单 on the screen (`screen`), where no shell is open; `None` for none.
+pub fn left_out_note(left_out: usize, screen: bool) -> Option<(String, String)> {
     (left_out > 0).then(|| {
+        let (lists, lists_en) =
+            if screen { ("「检查名单」", "Check the roster") } else { ("canbao check ", "`canbao check`") };
         let who = if left_out == 1 { "pupil's ID number is" } else { "pupils' ID numbers are" };
         let en = format!(
             "{left_out} {who} flagged (rounded by a spreadsheet, failing the check, missing, or an old 15-digit number) and left out of the batch \
-             template: their 证件号码 is empty, so the agency's upload refuses those rows; `canbao check` lists them, \
+             template: their 证件号码 is empty, so the agency's upload refuses those rows; {lists_en} lists them, \
              correct each number (E on the pupil) and export again"
         );
         (
             format!(
                 "{left_out} 名学生的身份证号码待核实（被表格四舍五入、未通过校验、为空或为15位旧号码），未填入批量参保模板：证件号码留空，经办机构上传时会退回这些行；\
-                 canbao check 列出这些学生，请逐一核实更正号码（在学生详情按 E）后重新导出 ({en})"
+                 {lists}列出这些学生，请逐一核实更正号码（在学生详情按 E）后重新导出 ({en})"
             ),
             en,
         )
