@@ -2981,7 +2981,7 @@ fn tax_payments_not_recorded_are_kept_and_listed_by_check_until_recorded() {
     // The same list again keeps nothing twice.
     let again = canbao(&db).args(["reconcile", "--source", "tax"]).arg(&tax).output().unwrap();
     let said = String::from_utf8_lossy(&again.stdout);
-    assert_eq!(said.matches("笔缴费未记入名单").count(), 1, "said once: {said}");
+    assert_eq!(said.matches("笔缴费未记入本机").count(), 1, "said once: {said}");
     assert_eq!((unrecorded().len(), kept_rows()), (2, 2));
     // The same list under another name (a copy, a link, re-saved in another encoding) keeps nothing twice either.
     let copy = dir.path().join("税务副本.csv");
@@ -2991,9 +2991,14 @@ fn tax_payments_not_recorded_are_kept_and_listed_by_check_until_recorded() {
     // In words, with the number masked as every check line masks it.
     let text = String::from_utf8_lossy(&canbao(&db).arg("check").output().unwrap().stdout).into_owned();
     let line = text.lines().find(|l| l.contains("周静鹭")).unwrap_or_default();
-    for words in
-        ["税务已缴费、名单未记入", "380 元", &oct8, "tax.csv 第 3 行", "名单为 周静露，文件为 周静鹭", "按 E 更正"]
-    {
+    for words in [
+        "税务已缴费、名单未记入",
+        "380 元",
+        &oct8,
+        "tax.csv 第 3 行",
+        "本机记录为 周静露，税务名单为 周静鹭",
+        "按 E 更正",
+    ] {
         assert!(line.contains(words), "{words}: {text}");
     }
     assert!(!text.contains(zhou) && !text.contains(&stranger), "numbers masked: {text}");

@@ -397,7 +397,7 @@ fn a_payment_beside_a_decline_is_recorded_and_its_amount_checked() {
     );
     let text = ok(canbao(&db).args(["reconcile", "--source", "tax", "--dry-run", "--reveal"]).arg(&file));
     assert!(text.contains("金额不符 2") && text.contains("状态冲突 0"), "{text}");
-    assert!(text.contains("卢雅 450203202003164449：名单为“不参保”，文件为“已缴费”：缴费已记录"), "{text}");
+    assert!(text.contains("卢雅 450203202003164449：本机记录为“不参保”，税务名单为“已缴费”：缴费已记录"), "{text}");
     let report = json(canbao(&db).args(["reconcile", "--source", "tax", "--json", "--reveal"]).arg(&file));
     assert_eq!(report["conflicts"].as_array().map(Vec::len), Some(0), "{report}");
     assert_eq!(report["recorded_over_status"][0]["id_number"], "450203202003164449", "{report}");
@@ -3277,7 +3277,7 @@ fn a_part_payment_over_a_declined_pupil_is_not_said_to_insure() {
     let said = ok(canbao(&db).args(["--lang", "en", "reconcile", "--source", "tax", "--dry-run"]).arg(&tax));
     assert!(said.contains("80 yuan short of the amount due: part-paid, not counted insured"), "{said}");
     let said = ok(canbao(&db).args(["reconcile", "--source", "tax"]).arg(&tax));
-    let line = said.lines().find(|l| l.contains("林彤瑶") && l.contains("名单为“不参保”")).expect("her line");
+    let line = said.lines().find(|l| l.contains("林彤瑶") && l.contains("本机记录为“不参保”")).expect("her line");
     assert!(
         line.contains("少于应缴（差 80 元），为部分缴费，不计为已参保") && !line.contains("缴费已记录，计为已参保"),
         "{line}"

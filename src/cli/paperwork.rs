@@ -1337,10 +1337,13 @@ fn print_reconcile(r: &ReconcileReport, has_policy: bool, reveal: bool) {
         let (at, number) = (at(&m.file, &m.sheet, m.row), id(&m.id_number));
         line(
             format!(
-                "{at} {number}：名单为“{}”，文件为“{}”，未修改 (name differs: not applied)",
+                "{at} {number}：本机记录为“{}”，所核对名单为“{}”，未修改 (name differs: not applied)",
                 m.roster_name, m.file_name
             ),
-            format!("{at} {number}: roster “{}”, file “{}”: name differs, not applied", m.roster_name, m.file_name),
+            format!(
+                "{at} {number}: this drive “{}”, the list “{}”: name differs, not applied",
+                m.roster_name, m.file_name
+            ),
         );
     }
     for m in &r.amount_mismatches {
@@ -1440,14 +1443,14 @@ fn print_reconcile(r: &ReconcileReport, has_policy: bool, reveal: bool) {
             let (part, part_en) = crate::domain::coverage::PART_PAID;
             line(
                 format!(
-                    "{at} {} {number}：名单为“{}”，文件为“{}”：缴费已记录，但少于应缴（差 {short} 元），为{part}，不计为已参保；\
-                     名单的“{}”未改，请核实 (the payment is recorded, {short} yuan short of the amount due: {part_en}, \
-                     not counted insured; the roster's status is kept: check)",
+                    "{at} {} {number}：本机记录为“{}”，税务名单为“{}”：缴费已记录，但少于应缴（差 {short} 元），为{part}，不计为已参保；\
+                     本机的“{}”未改，请核实 (the payment is recorded, {short} yuan short of the amount due: {part_en}, \
+                     not counted insured; the status on this drive is kept: check)",
                     c.name, c.roster, c.file, c.roster
                 ),
                 format!(
-                    "{at} {} {number}: roster “{}”, file “{}”: the payment is recorded, {short} yuan short of the amount \
-                     due: {part_en}, not counted insured; the roster's status is kept: check",
+                    "{at} {} {number}: this drive “{}”, the tax list “{}”: the payment is recorded, {short} yuan short of the amount \
+                     due: {part_en}, not counted insured; the status on this drive is kept: check",
                     c.name,
                     reconcile::status_en(&c.roster),
                     reconcile::status_en(&c.file)
@@ -1457,12 +1460,12 @@ fn print_reconcile(r: &ReconcileReport, has_policy: bool, reveal: bool) {
         }
         line(
             format!(
-                "{at} {} {number}：名单为“{}”，文件为“{}”：缴费已记录，计为已参保；名单的“{}”未改，请核实 (the payment is \
-                 recorded and counts the pupil insured; the roster's status is kept: check)",
+                "{at} {} {number}：本机记录为“{}”，税务名单为“{}”：缴费已记录，计为已参保；本机的“{}”未改，请核实 (the payment is \
+                 recorded and counts the pupil insured; the status on this drive is kept: check)",
                 c.name, c.roster, c.file, c.roster
             ),
             format!(
-                "{at} {} {number}: roster “{}”, file “{}”: the payment is recorded and counts the pupil insured; the \
+                "{at} {} {number}: this drive “{}”, the tax list “{}”: the payment is recorded and counts the pupil insured; the \
                  roster's status is kept: check",
                 c.name,
                 reconcile::status_en(&c.roster),
@@ -1483,11 +1486,11 @@ fn print_reconcile(r: &ReconcileReport, has_policy: bool, reveal: bool) {
         let (at, number) = (at(&c.list, &c.sheet, c.row), id(&c.id_number));
         line(
             format!(
-                "{at} {} {number}：名单为“{}”，文件为“{}”，未修改 (conflict: not applied)",
+                "{at} {} {number}：本机记录为“{}”，所核对名单为“{}”，未修改 (conflict: not applied)",
                 c.name, c.roster, c.file
             ),
             format!(
-                "{at} {} {number}: roster “{}”, file “{}”: conflict, not applied",
+                "{at} {} {number}: this drive “{}”, the list “{}”: conflict, not applied",
                 c.name,
                 reconcile::status_en(&c.roster),
                 reconcile::status_en(&c.file)
@@ -1530,7 +1533,7 @@ fn print_reconcile(r: &ReconcileReport, has_policy: bool, reveal: bool) {
         if r.dry_run {
             say(
                 &format!(
-                    "税务名单中有 {n} 笔缴费未记入名单：执行核对后将保存在修改记录中，canbao check 会列出，直到记入为止 \
+                    "税务名单中有 {n} 笔缴费未记入本机：执行核对后将保存在修改记录中，canbao check 会列出，直到记入为止 \
                      ({payments} on the tax list {are} not recorded: once reconciled, kept in the drive's history and \
                      listed by canbao check until they are)"
                 ),
@@ -1542,7 +1545,7 @@ fn print_reconcile(r: &ReconcileReport, has_policy: bool, reveal: bool) {
         } else {
             say(
                 &format!(
-                    "税务名单中有 {n} 笔缴费未记入名单：已保存在修改记录中，canbao check 会列出，直到记入为止 \
+                    "税务名单中有 {n} 笔缴费未记入本机：已保存在修改记录中，canbao check 会列出，直到记入为止 \
                      ({payments} on the tax list {are} not recorded: kept in the drive's history and listed by canbao \
                      check until they are)"
                 ),

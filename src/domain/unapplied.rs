@@ -131,7 +131,7 @@ impl UnappliedPayment {
                                                        (scientific notation, or its last digits zeros) and lost its \
                                                        digits after the 15th: no pupil matched"
                 .to_owned(),
-            (UnappliedReason::OtherName, false) => format!("名单为 {roster_name}，文件为 {}", self.name),
+            (UnappliedReason::OtherName, false) => format!("本机记录为 {roster_name}，税务名单为 {}", self.name),
             (UnappliedReason::OtherName, true) => {
                 format!("the roster holds the number under {roster_name}, the list says {}", self.name)
             }
@@ -143,7 +143,7 @@ impl UnappliedPayment {
                  likely the same child, to be confirmed"
             ),
             (UnappliedReason::RosterStatus, false) => {
-                format!("名单为“{}”，文件为已缴费", self.roster_status_label(false))
+                format!("本机记录为“{}”，税务名单为已缴费", self.roster_status_label(false))
             }
             (UnappliedReason::RosterStatus, true) => {
                 format!("the roster says {}, the list paid", self.roster_status_label(true))
@@ -458,7 +458,10 @@ mod tests {
     fn a_record_reads_back_as_written_and_is_said_in_both_languages() {
         let kept = record(UnappliedReason::OtherName);
         assert_eq!(UnappliedPayment::from_json(&kept.to_json()), Some(kept.clone()));
-        assert_eq!(kept.summary(false), "王明钢，380 元，2023-10-08，税务.csv 第 3 行（名单为 王明刚，文件为 王明钢）");
+        assert_eq!(
+            kept.summary(false),
+            "王明钢，380 元，2023-10-08，税务.csv 第 3 行（本机记录为 王明刚，税务名单为 王明钢）"
+        );
         assert_eq!(
             kept.summary(true),
             "王明钢, 380 yuan, 2023-10-08, 税务.csv row 3 (the roster holds the number under 王明刚, the list says 王明钢)"
@@ -468,7 +471,7 @@ mod tests {
         assert!(is_other_name_remark(&remark) && !is_other_name_remark("不参保：家长不同意"));
         assert_eq!(other_name_remark(&[]), None);
         let declined = record(UnappliedReason::RosterStatus);
-        assert_eq!(declined.why(false), "名单为“不参保”，文件为已缴费");
+        assert_eq!(declined.why(false), "本机记录为“不参保”，税务名单为已缴费");
         assert_eq!(declined.why(true), "the roster says declined, the list paid");
     }
 

@@ -785,7 +785,7 @@ mod tests {
         assert_eq!(
             history_line(zh, &entry, false, 40),
             "2026-12-02 15:21 李老师 核对 税务名单的缴费未记入：王明钢，380 元，2023-10-08，票证号码 332023100800017，\
-             税务.xlsx [十月] 第 3 行（名单为 王明刚，文件为 王明钢）"
+             税务.xlsx [十月] 第 3 行（本机记录为 王明刚，税务名单为 王明钢）"
         );
         assert_eq!(
             history_line(en, &entry, false, 40),
