@@ -10795,3 +10795,31 @@ fn a_selected_part_payer_is_offered_her_top_up() {
     app.update(Action::Yes);
     assert_eq!(app.store.student(id).expect("s").payment_details.amount_fen, Some(38_000));
 }
+
+/// A tax list ticked with a class list in the import picker refuses the batch: the box says that none of the
+/// ticked files was imported, naming them, and the 80-column status line keeps the refused file's name, where
+/// before the refusal named only the tax file and the status line cut its name off.
+#[test]
+fn a_tax_list_ticked_with_a_class_list_says_no_file_was_imported() {
+    use canbao::tui::modal::Modal;
+    let dir = tempfile::tempdir().expect("dir");
+    let list = dir.path().join("测试路小学学生名单.csv");
+    let tax = dir.path().join("税务缴费名单.csv");
+    std::fs::write(&list, "姓名,身份证号码,班级\n王明,450203201909308803,1班\n").expect("list");
+    std::fs::write(
+        &tax,
+        "纳税人姓名,证件号码,缴费金额,缴费日期,票证号码\n王明,450203201909308803,400,2026-11-20,3450001\n",
+    )
+    .expect("tax");
+    let mut app = app(Language::Zh);
+    app.modal = None;
+    app.start_import_files(vec![list, tax]);
+    finish_job(&mut app);
+    let Some(Modal::Message(refused)) = &app.modal else { panic!("{}", screen(&app)) };
+    let said = refused.lines.join("\n");
+    assert!(said.contains("所选的 2 个文件都未导入：测试路小学学生名单.csv、税务缴费名单.csv"), "{said}");
+    assert!(said.contains("此文件像税务缴费名单"), "{said}");
+    let shown = screen(&app);
+    let status = shown.lines().rev().find(|l| l.contains("未导入")).unwrap_or_else(|| panic!("{shown}"));
+    assert!(status.contains("税务缴费名单.csv 未通过"), "{shown}");
+}

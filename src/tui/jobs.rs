@@ -214,6 +214,12 @@ pub enum JobOutcome {
     /// A form with nobody to put in it (no pupil in a special category …): not a failure. Each school's
     /// message (the school named when the drive holds several), both languages in one.
     NothingToExport(Vec<(Option<String>, String)>),
+    /// Files ticked together refused as one batch (a tax list among class lists): none was imported, which the
+    /// message, naming only the file refused, does not say.
+    ImportRefused {
+        paths: Vec<PathBuf>,
+        message: String,
+    },
     /// The job failed; the message is for the operator.
     Failed(String),
     /// The job was refused in words the screen gives its own way (`App::refusal_words`).
@@ -232,6 +238,7 @@ impl JobOutcome {
             | JobOutcome::NothingToExport(_)
             | JobOutcome::Stopped(_)
             | JobOutcome::Failed(_)
+            | JobOutcome::ImportRefused { .. }
             | JobOutcome::Refused(_) => true,
             JobOutcome::Reconciled { report, .. } => report.dry_run,
             JobOutcome::Merged { report, .. } => report.dry_run,
@@ -394,6 +401,9 @@ impl fmt::Debug for JobOutcome {
             JobOutcome::WouldReplace { taken, .. } => f.debug_tuple("WouldReplace").field(taken).finish(),
             JobOutcome::NothingToExport(m) => f.debug_tuple("NothingToExport").field(m).finish(),
             JobOutcome::Failed(m) => f.debug_tuple("Failed").field(m).finish(),
+            JobOutcome::ImportRefused { paths, message } => {
+                f.debug_struct("ImportRefused").field("paths", paths).field("message", message).finish()
+            }
             JobOutcome::Refused(e) => f.debug_tuple("Refused").field(e).finish(),
         }
     }
@@ -441,6 +451,9 @@ pub fn execute_stoppable(work: Work, store: &mut Store, stop: &AtomicBool) -> Jo
     match work {
         Work::Plan { mut request } => match request.preview(store) {
             Ok(preview) => JobOutcome::Planned { request, preview },
+            Err(e) if request.paths.len() > 1 => {
+                JobOutcome::ImportRefused { paths: std::mem::take(&mut request.paths), message: e.to_string() }
+            }
             Err(e) => JobOutcome::Failed(e.to_string()),
         },
         // As `canbao import`: the automatic backup once the files are read again, just before the commit (a file

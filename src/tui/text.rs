@@ -559,6 +559,10 @@ pub struct Text {
     pub redone: &'static str,
     pub n_pupils: &'static str,
     pub import_done: &'static str,
+    /// Files ticked together, refused as one batch: how many, and their names.
+    pub import_batch_refused: &'static str,
+    /// The same on the status line, the refused file's name first so that 80 columns keep it.
+    pub import_batch_refused_status: &'static str,
     pub export_done: &'static str,
     pub exported: &'static str,
     pub failed: &'static str,

@@ -375,7 +375,30 @@ impl App {
                 self.job_failed(message);
             }
             JobOutcome::Failed(message) => self.job_failed(message),
+            JobOutcome::ImportRefused { paths, message } => self.import_refused(&paths, message),
         }
+    }
+
+    /// Files ticked together and refused as one batch: the box says that none was imported, naming them, above
+    /// the refusal, which names only the file refused; the status line names that file before anything long, so
+    /// an 80-column line keeps it.
+    fn import_refused(&mut self, paths: &[PathBuf], message: String) {
+        const NAMED: usize = 5;
+        let names: Vec<String> =
+            paths.iter().map(|p| p.file_name().unwrap_or(p.as_os_str()).to_string_lossy().into_owned()).collect();
+        let mut listed = names.iter().take(NAMED).cloned().collect::<Vec<_>>().join(self.text.list_separator());
+        if names.len() > NAMED {
+            listed.push_str(self.text.pick(" 等", " and more"));
+        }
+        let refused = names.iter().find(|n| message.contains(n.as_str()));
+        let status = match refused {
+            Some(name) => fill(self.text.import_batch_refused_status, &[name, &names.len()]),
+            None => fill(self.text.import_batch_refused, &[&names.len(), &listed]),
+        };
+        self.fail(status);
+        let lines = vec![fill(self.text.import_batch_refused, &[&names.len(), &listed]), self.in_language(message)];
+        self.modal =
+            Some(Modal::Message(Message { title: self.text.failed.to_owned(), lines, error: true, offset: 0 }));
     }
 
     /// A job that failed: said on the status line and in a box of its own.

@@ -440,6 +440,8 @@ pub static EN: Text = Text {
     redone: "Redone ({})",
     n_pupils: "{} {pupil|pupils}",
     import_done: "Import finished",
+    import_batch_refused: "None of the {} files ticked was imported: {}",
+    import_batch_refused_status: "{} refused: none of the {} files ticked was imported (see the message)",
     export_done: "Export finished",
     exported: "Written: {}",
     failed: "Something went wrong",

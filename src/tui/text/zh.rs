@@ -417,6 +417,8 @@ pub static ZH: Text = Text {
     redone: "已重做（{}）",
     n_pupils: "{} 人",
     import_done: "导入完成",
+    import_batch_refused: "所选的 {} 个文件都未导入：{}",
+    import_batch_refused_status: "{} 未通过，所选的 {} 个文件都未导入，见说明",
     export_done: "导出完成",
     exported: "已导出：{}",
     failed: "出错了",
