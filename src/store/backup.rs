@@ -718,6 +718,9 @@ impl Store {
     pub fn restore_from(&mut self, source: &Path) -> Result<Option<PathBuf>> {
         let from = self.open_backup(source)?;
         let safety = self.backup_now("restore")?;
+        // The backups taken are still there after the restore, the one just taken the newest: the restored file's
+        // record of its own last backup, older, would have 上次备份 go back in time.
+        let backed_up = [("last_backup", self.meta("last_backup")?), (BACKED_UP_IN, self.meta(BACKED_UP_IN)?)];
         // The changes this restore takes back, with those earlier restores took back: the county, which a
         // push has given them, is taken back with the drive on its next push (`county::decide`). Only this
         // laptop's own: another laptop's change a merge copied in (or applied) is taken back from this drive
@@ -731,6 +734,12 @@ impl Store {
             backup.run_to_completion(256, std::time::Duration::from_millis(0), None)?;
         }
         super::schema::migrate(&mut self.conn)?;
+        for (key, value) in backed_up {
+            match value {
+                Some(value) => self.set_meta(key, &value)?,
+                None => drop(self.conn.execute("DELETE FROM meta WHERE key = ?1", [key])?),
+            }
+        }
         // A backup from before today's readings: its keys written again now, as an open would.
         self.rebuild_search_keys()?;
         // The restored log may be shorter than the one a second window has read, and its next rows reuse ids
@@ -970,6 +979,24 @@ mod tests {
         store.backup_now("test").unwrap();
         let stamp = store.meta("last_backup").unwrap().unwrap_or_default();
         assert!(stamp.ends_with('Z') && crate::store::instant::parse(&stamp).is_some(), "stored in UTC: {stamp}");
+    }
+
+    /// After a restore the last backup is the one the restore took of the drive as it was, the newest, where
+    /// before it was the one recorded inside the restored file, older, and 上次备份 went back in time.
+    #[test]
+    fn a_restore_keeps_the_newest_backup_as_the_last() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("drive.db")).unwrap();
+        let old = "2020-01-02T03:04:05Z";
+        store.mark_backed_up_here(old).unwrap();
+        // Copied before its own taking is recorded: the backup file holds the older stamp.
+        let backup = store.backup_now("manual").unwrap().expect("written");
+        let taken = store.meta("last_backup").unwrap();
+        assert_ne!(taken.as_deref(), Some(old));
+        store.restore_from(&backup).unwrap().expect("the drive backed up first");
+        let last = store.last_backup_here().unwrap().expect("a backup here");
+        assert_ne!(last, old, "the restored file's record");
+        assert!(last >= taken.unwrap_or_default(), "{last}");
     }
 
     /// A backup opened to look at it takes no daily backup of its own: nothing written into it, no
