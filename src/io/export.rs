@@ -1156,14 +1156,33 @@ pub fn safe_file_part(text: &str) -> String {
 }
 
 /// A written file's path as the drive's record of an export keeps it: whole (a name typed relative to the folder
-/// canbao ran in says nothing once that is forgotten), not resolved through links.
+/// canbao ran in says nothing once that is forgotten), not resolved through links, but with a `..` resolved
+/// (`data/../out`), where the record of where whole ID numbers went would otherwise name a folder they are not
+/// in. Only the folder's real path says where `..` leads (through a link it is not the folder the name shows).
 pub fn shown_in_full(path: &Path) -> String {
-    std::path::absolute(path).unwrap_or_else(|_| path.to_owned()).display().to_string()
+    let whole = std::path::absolute(path).unwrap_or_else(|_| path.to_owned());
+    let climbs = whole.components().any(|c| c == std::path::Component::ParentDir);
+    let resolved =
+        climbs.then(|| Some(std::fs::canonicalize(whole.parent()?).ok()?.join(whole.file_name()?))).flatten();
+    resolved.unwrap_or(whole).display().to_string()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// An export's file named through `..` is recorded where it went, where the record kept `data/../out`.
+    #[test]
+    fn an_exports_path_through_dot_dot_is_recorded_resolved() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("data")).unwrap();
+        std::fs::create_dir(dir.path().join("out")).unwrap();
+        let recorded = shown_in_full(&dir.path().join("data").join("..").join("out").join("ledgers.xlsx"));
+        let expected = std::fs::canonicalize(dir.path().join("out")).unwrap().join("ledgers.xlsx");
+        assert_eq!(recorded, expected.display().to_string());
+        let plain = dir.path().join("out").join("ledgers.xlsx");
+        assert_eq!(shown_in_full(&plain), plain.display().to_string(), "kept as named");
+    }
 
     #[cfg(unix)]
     #[test]
