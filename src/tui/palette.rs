@@ -166,6 +166,31 @@ fn in_order(word: &str, text: &str) -> bool {
     word.chars().all(|w| rest.any(|c| c == w))
 }
 
+/// How few runs of consecutive characters of `text` hold `word`'s characters in order (`None`: they are not in
+/// it): "dchz" is two runs in 导出参保进度汇总's initials (dc, hz: the words 导出 and 汇总), three or more in those
+/// of an entry whose characters merely occur scattered. Fewer runs is the closer match.
+fn runs(word: &str, text: &str) -> Option<usize> {
+    let text: Vec<char> = text.chars().collect();
+    let mut word = word.chars();
+    let first = word.next()?;
+    // Runs needed with the characters so far, the last one at each place of `text`.
+    let mut at: Vec<Option<usize>> = text.iter().map(|&c| (c == first).then_some(1)).collect();
+    for w in word {
+        let mut before: Option<usize> = None;
+        let mut next = vec![None; text.len()];
+        for (j, &c) in text.iter().enumerate() {
+            if c == w {
+                let run_on = j.checked_sub(1).and_then(|k| at[k]);
+                let new_run = before.map(|b| b + 1);
+                next[j] = [run_on, new_run].into_iter().flatten().min();
+            }
+            before = [before, at[j]].into_iter().flatten().min();
+        }
+        at = next;
+    }
+    at.into_iter().flatten().min()
+}
+
 /// The entries the typed text finds, in the palette's order: every word must occur in the Chinese label, its
 /// pinyin initials or whole pinyin, the English label or the keywords. When no entry holds the words as they are typed, their
 /// characters in order will do ("导出台账" finds 导出四本台账), so a close match never hides an exact one.
@@ -180,7 +205,14 @@ pub fn matching(query: &str) -> Vec<usize> {
     };
     let mut exact = find(&|w, f| f.contains(w));
     if exact.is_empty() {
-        return find(&in_order);
+        // The closest first (`runs`), in the palette's order among equals: typed in a hurry, Enter takes the
+        // first, and an entry whose words' initials were typed beats one whose letters happen to be scattered.
+        let mut close = find(&in_order);
+        let score = |i: usize| -> usize {
+            words.iter().map(|w| fields[i].iter().filter_map(|f| runs(w, f)).min().unwrap_or(usize::MAX / 8)).sum()
+        };
+        close.sort_by_key(|&i| score(i));
+        return close;
     }
     // An entry the typed words name as its own (`check` is 检查名单's word) before one that merely contains
     // them (导出班级核对表, "class check lists").
@@ -209,6 +241,18 @@ mod tests {
         assert_eq!(found("dcsbtz"), [Command::Export(Form::Ledgers)]);
         assert_eq!(found("导出台账"), [Command::Export(Form::Ledgers)]);
         assert_eq!(found("export notices"), [Command::Export(Form::Notices)]);
+    }
+
+    /// The initials of some of an entry's words, typed in order, rank it first: 「dchz」 (导出…汇总) is the progress
+    /// summary, where before the entries holding d, c, h and z scattered came first in the palette's order.
+    #[test]
+    fn the_initials_of_an_entrys_words_rank_it_first() {
+        assert_eq!(found("dchz")[0], Command::Export(Form::Summary));
+        assert_eq!(found("dctz")[0], Command::Export(Form::Ledgers));
+        assert_eq!(runs("dchz", "dccbjdhz"), Some(2));
+        assert_eq!(runs("dchz", "dxhz"), None);
+        assert_eq!(runs("abc", "abc"), Some(1));
+        assert_eq!(runs("ac", "abcac"), Some(1));
     }
 
     #[test]
