@@ -475,7 +475,8 @@ fn a_tax_list_of_only_invalid_numbers_is_refused_as_matching_no_pupil() {
 #[test]
 fn a_tax_row_with_a_pupils_number_whose_check_character_is_wrong_is_said_as_probably_hers() {
     let (dir, db) = sample_drive_in(2024);
-    let (sun, typed) = ("450203201909308803", "450203201909308800");
+    // A last digit of 1 no float prints at this size (they end in 0), so the row is a typo, not a rounded number.
+    let (sun, typed) = ("450203201909308803", "450203201909308801");
     let file =
         write(dir.path(), "typo.csv", &format!("姓名,身份证号码,缴费金额,缴费日期\n孙语,{typed},380,2023-10-10\n"));
     let said = ok(canbao(&db).args(["reconcile", "--source", "tax"]).arg(&file));
@@ -498,7 +499,7 @@ fn a_tax_row_with_a_pupils_number_whose_check_character_is_wrong_is_said_as_prob
 #[test]
 fn a_mistyped_row_of_a_categories_or_agency_list_names_its_own_source() {
     let (dir, db) = sample_drive_in(2024);
-    let typed = "450203201909308800";
+    let typed = "450203201909308801";
     let categories = write(dir.path(), "minzheng.csv", &format!("姓名,身份证号码,人员类别\n孙语,{typed},低保\n"));
     let agency = write(dir.path(), "agency.csv", &format!("姓名,公民身份号码,参保状态\n孙语,{typed},已参保\n"));
     for (source, file, record) in [("categories", &categories, "人员类别"), ("agency", &agency, "医保经办机构")]
@@ -515,7 +516,8 @@ fn a_mistyped_row_of_a_categories_or_agency_list_names_its_own_source() {
 #[test]
 fn a_mistyped_tax_row_of_a_pupil_recorded_paid_says_nothing_is_to_be_recorded() {
     let (dir, db) = sample_drive_in(2024);
-    let (sun, typed) = ("450203201909308803", "450203201909308800");
+    // A last digit of 1 no float prints at this size (they end in 0), so the row is a typo, not a rounded number.
+    let (sun, typed) = ("450203201909308803", "450203201909308801");
     let both = write(
         dir.path(),
         "both.csv",
