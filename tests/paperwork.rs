@@ -2096,6 +2096,61 @@ fn assert_prints_on_a4(path: &Path, headers: &[&str]) -> Vec<(String, bool)> {
         .collect()
 }
 
+/// Per cell format (`s` index): whether its text wraps, aligned to the top of the cell.
+fn wrapped_top_styles(path: &Path) -> Vec<bool> {
+    let styles = zip_text(path, "xl/styles.xml");
+    let xfs = &styles[styles.find("<cellXfs").expect("cellXfs")..styles.find("</cellXfs>").expect("end")];
+    xfs.split("<xf ").skip(1).map(|xf| xf.contains(r#"wrapText="1""#) && xf.contains(r#"vertical="top""#)).collect()
+}
+
+/// The 备注 of every printed form wraps at the top of its cell, in a row as tall as its lines (LibreOffice does not
+/// fit a row to its text on opening the file): a remark that did not wrap was cut at the page edge, or ran on over
+/// 签字 on the class lists.
+#[test]
+fn every_forms_remarks_wrap_and_their_rows_grow() {
+    let (dir, db) = drive_with_progress();
+    let out = dir.path();
+    let mut files = export(&db, "sheet", &out.join("sheet.xlsx"), &[]);
+    for (kind, to) in [("classes", "classes.xlsx"), ("ledgers", "ledgers.xlsx"), ("special", "special.xlsx")] {
+        files.extend(export(&db, kind, &out.join(to), &[]));
+    }
+    files.extend(export(&db, "template", &out.join("template"), &[]));
+    let (mut remarks, mut long) = (0, 0);
+    for file in &files {
+        let wraps = wrapped_top_styles(file);
+        for (sheet, (name, rows)) in printed_sheets(file).iter().zip(workbook(file)) {
+            let Some(header_row) = rows.iter().position(|r| r.first().is_some_and(|c| *c == "序号")) else {
+                continue;
+            };
+            let Some(col) = texts(&rows[header_row]).iter().position(|t| t == "备注") else { continue };
+            let style = cell_style_indices(&sheet.xml);
+            let row_tags: std::collections::HashMap<usize, &str> = tags(&sheet.xml, "row")
+                .into_iter()
+                .map(|t| (attr(t, "r").expect("r").parse::<usize>().expect("row") - 1, t))
+                .collect();
+            for (r, row) in rows.iter().enumerate().skip(header_row + 1) {
+                let Some(Data::String(text)) = row.get(col) else { continue };
+                if row.first().is_none_or(|c| c.as_f64().is_none()) {
+                    continue;
+                }
+                remarks += 1;
+                let at = format!("{} / {name} {}{}: {text}", file.display(), column_letter(col), r + 1);
+                assert!(wraps[style[&(r, col)]], "wraps at the top: {at}");
+                // Wider than any form's 备注 (a CJK character takes about two of a column's width units): as many
+                // lines as that width of text takes at least, each a line's height.
+                let units = text.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum::<usize>();
+                if units > 40 {
+                    long += 1;
+                    let lines = units.div_ceil(40) as f64;
+                    let height: f64 = attr(row_tags[&r], "ht").map_or(15.0, |h| h.parse().expect("ht"));
+                    assert!(height >= lines * 15.0, "the row is {height} points for {lines} lines: {at}");
+                }
+            }
+        }
+    }
+    assert!(remarks > 0 && long > 0, "{remarks} remarks, {long} long");
+}
+
 /// The day as Excel counts it (days since 1899-12-30).
 fn excel_serial(day: &str) -> f64 {
     let day: chrono::NaiveDate = day.parse().expect("date");

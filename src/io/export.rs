@@ -43,11 +43,18 @@ pub struct ColumnSpec {
     pub title: String,
     /// Width in Excel's character units; CJK characters count about two.
     pub width: f64,
+    /// Whether its cells wrap, top-aligned, and the row grows to hold them: a 备注 is free text of any length,
+    /// and a cell that does not wrap is cut at the page edge in print or runs on over the next column (签字).
+    pub wrap: bool,
 }
 
+/// The title of the forms' free-text column.
+const REMARK_TITLE: &str = "备注";
+
 impl ColumnSpec {
+    /// A column; a 备注 column wraps ([`ColumnSpec::wrap`]).
     pub fn new(title: &str, width: f64) -> Self {
-        ColumnSpec { title: title.to_owned(), width }
+        ColumnSpec { title: title.to_owned(), width, wrap: title.trim() == REMARK_TITLE }
     }
 }
 
@@ -109,6 +116,8 @@ struct Formats {
     header: Format,
     title: Format,
     text: Format,
+    /// A free-text cell ([`ColumnSpec::wrap`]).
+    wrapped: Format,
     number: Format,
     date: Format,
     percent: Format,
@@ -124,6 +133,7 @@ impl Formats {
             header: cell.clone().set_bold().set_align(FormatAlign::Center).set_text_wrap(),
             title: Format::new().set_bold().set_font_size(16).set_align(FormatAlign::Center),
             text: cell.clone().set_num_format("@"),
+            wrapped: cell.clone().set_num_format("@").set_text_wrap().set_align(FormatAlign::Top),
             number: cell.clone().set_num_format("General"),
             date: cell.clone().set_num_format("yyyy-mm-dd").set_align(FormatAlign::Left),
             percent: cell.clone().set_num_format("0.0%"),
@@ -186,15 +196,53 @@ struct SheetState {
     next_row: u32,
     /// The height of the table's rows in points, when they are written on (a signature column).
     row_height: Option<f64>,
+    /// The width of each column whose cells wrap ([`ColumnSpec::wrap`]), `None` for the others.
+    wrapped: Vec<Option<f64>>,
+    /// Whether the last row written has a height of its own, so the table needs a plain row after it
+    /// ([`TableWriter::end_table`]).
+    last_row_high: bool,
 }
 
 impl SheetState {
     fn new(columns: &[ColumnSpec], next_row: u32) -> Self {
         let titles: Vec<String> = columns.iter().map(|c| c.title.clone()).collect();
         let name_column = titles.iter().position(|t| t.contains("姓名"));
-        SheetState { columns: columns.len(), titles, name_column, next_row, row_height: None }
+        let wrapped = columns.iter().map(|c| c.wrap.then_some(c.width)).collect();
+        SheetState {
+            columns: columns.len(),
+            titles,
+            name_column,
+            next_row,
+            row_height: None,
+            wrapped,
+            last_row_high: false,
+        }
+    }
+
+    /// The row's height: as many lines as its longest free-text cell wraps onto ([`ColumnSpec::wrap`]), and no less
+    /// than the table's rows (`row_height`); `None` for a row of one line in a table of the default height. Set,
+    /// not left to the spreadsheet: LibreOffice keeps a row of the default height on opening the file, so the
+    /// wrapped text beyond the first line was not printed.
+    fn height(&self, cells: &[Out]) -> Option<f64> {
+        let lines = cells
+            .iter()
+            .zip(&self.wrapped)
+            .filter_map(|(cell, width)| {
+                // A CJK character is about two of the width's units; one unit is kept for the cell's margins.
+                let needed: usize = cell.text()?.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum();
+                let per_line = (width.as_ref()? - 1.0).max(1.0);
+                Some((needed as f64 / per_line).ceil())
+            })
+            .fold(1.0, f64::max);
+        if lines <= 1.0 {
+            return self.row_height;
+        }
+        Some((lines * LINE_POINTS + 3.0).max(self.row_height.unwrap_or_default()))
     }
 }
+
+/// The height of a line of text in a cell, in points, with room for a CJK font's taller lines.
+const LINE_POINTS: f64 = 15.0;
 
 /// The most UTF-16 units Excel (and the workbook writer) keeps in one cell.
 pub const EXCEL_CELL_UNITS: usize = 32_767;
@@ -696,7 +744,25 @@ impl TableWriter {
         Err(ReadError::Write { file: self.target.display().to_string(), reason })
     }
 
+    /// Ends the table being written: a plain row after a last row of its own height, as rust_xlsxwriter's
+    /// constant-memory mode writes a sheet's last row twice when it has a height, which Excel reports as a damaged
+    /// file.
+    fn end_table(&mut self) -> Result<(), ReadError> {
+        let TableWriter { target, workbook, sheet, sheets_started, formats, .. } = self;
+        let (Some(book), Some(state)) = (workbook.as_mut(), sheet.as_mut()) else { return Ok(()) };
+        if !state.last_row_high {
+            return Ok(());
+        }
+        let err = |e: rust_xlsxwriter::XlsxError| xlsx_err(target, e);
+        let sheet = book.worksheet_from_index(*sheets_started - 1).map_err(err)?;
+        sheet.write_blank(state.next_row, 0, &formats.foot).map_err(err)?;
+        state.next_row += 1;
+        state.last_row_high = false;
+        Ok(())
+    }
+
     fn start_table(&mut self, sheet_name: &str, preamble: &Preamble, columns: &[ColumnSpec]) -> Result<(), ReadError> {
+        self.end_table()?;
         let target = self.target.clone();
         let err = |e: rust_xlsxwriter::XlsxError| xlsx_err(&target, e);
         if let Some(book) = self.workbook.as_mut() {
@@ -760,9 +826,11 @@ impl TableWriter {
         if let Some(book) = workbook.as_mut() {
             let sheet = book.worksheet_from_index(*sheets_started - 1).map_err(|e| xlsx_err(target, e))?;
             let row = state.next_row;
-            if let Some(height) = state.row_height {
+            let height = state.height(cells);
+            if let Some(height) = height {
                 sheet.set_row_height(row, height).map_err(|e| xlsx_err(target, e))?;
             }
+            state.last_row_high = height.is_some();
             // Short rows are ruled to the table's width, so a printed row has every line.
             let blanks = (cells.len()..state.columns).map(|_| &Out::Empty);
             for (i, cell) in cells.iter().chain(blanks).enumerate() {
@@ -782,7 +850,13 @@ impl TableWriter {
                                 chars,
                             });
                         }
-                        sheet.write_string_with_format(row, col, text, &formats.text)
+                        let wraps = state.wrapped.get(i).is_some_and(Option::is_some);
+                        sheet.write_string_with_format(
+                            row,
+                            col,
+                            text,
+                            if wraps { &formats.wrapped } else { &formats.text },
+                        )
                     }
                     Out::Number(n) => sheet.write_number_with_format(row, col, *n, &formats.number),
                     Out::Date(d) => match excel_date(*d) {
@@ -845,6 +919,7 @@ impl TableWriter {
         // height of its own, which Excel reports as a damaged file.
         sheet.write_blank(row, 0, &formats.foot).map_err(err)?;
         state.next_row = row + 1;
+        state.last_row_high = false;
         Ok(())
     }
 
@@ -853,6 +928,7 @@ impl TableWriter {
     pub fn free_sheet(&mut self, name: &str) -> Result<&mut Worksheet, ReadError> {
         let target = self.target.clone();
         let err = |e: rust_xlsxwriter::XlsxError| xlsx_err(&target, e);
+        self.end_table()?;
         let book = self.workbook.as_mut().ok_or_else(|| write_err(&target, "只能写入 XLSX (XLSX only)"))?;
         self.sheet = None;
         self.sheets_started += 1;
@@ -869,6 +945,7 @@ impl TableWriter {
     /// Writes the file whole under its hidden name, to be given its real name by [`place_all`] with the other
     /// files of the same form: a form of several files is placed only once every file is written.
     pub fn finish_unplaced(mut self) -> Result<Unplaced, ReadError> {
+        guarded(|| self.end_table()).unwrap_or_else(|said| self.temp_failed(&said))?;
         let target = self.target.clone();
         let temp = self.temp.clone().ok_or_else(|| write_err(&target, "no temporary file"))?;
         if let Some(mut book) = self.workbook.take() {
