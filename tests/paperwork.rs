@@ -2151,6 +2151,26 @@ fn every_forms_remarks_wrap_and_their_rows_grow() {
     assert!(remarks > 0 && long > 0, "{remarks} remarks, {long} long");
 }
 
+/// The summary's labels (学校名称、保险年度、填报时间) over its table of two narrow columns are each on a row of their
+/// own across the table, where 填报时间 followed 保险年度 in one narrow cell and was cut off in print.
+#[test]
+fn the_summarys_labels_each_span_the_table() {
+    let (dir, db) = drive_with_progress();
+    let summary = export(&db, "summary", &dir.path().join("summary.xlsx"), &[]);
+    let book = workbook(&summary[0]);
+    let rows = &book[0].1;
+    let header = rows.iter().position(|r| r.first().is_some_and(|c| *c == "项目")).expect("header");
+    let columns = rows[header].iter().take_while(|c| **c != Data::Empty).count();
+    let xml = &printed_sheets(&summary[0])[0].xml;
+    for label in ["学校名称：", "保险年度：", "填报时间："] {
+        let r = rows[..header].iter().position(|row| row.first().is_some_and(|c| c.to_string().starts_with(label)));
+        let r = r.unwrap_or_else(|| panic!("{label} first in its row: {:?}", &rows[..header]));
+        assert_eq!(texts(&rows[r]).iter().filter(|t| !t.is_empty()).count(), 1, "{label} alone: {:?}", rows[r]);
+        let merged = format!("<mergeCell ref=\"A{}:{}{}\"/>", r + 1, column_letter(columns - 1), r + 1);
+        assert!(xml.contains(&merged), "{label} across the table: {merged}");
+    }
+}
+
 /// The day as Excel counts it (days since 1899-12-30).
 fn excel_serial(day: &str) -> f64 {
     let day: chrono::NaiveDate = day.parse().expect("date");

@@ -782,8 +782,14 @@ impl TableWriter {
                 row += 1;
             }
             for line in &preamble.lines {
-                spread_line(&target, sheet, row, columns.len(), line, &Format::new()).map_err(err)?;
-                row += 1;
+                // More labels than columns (学校名称、保险年度、填报时间 over the summary's two): each label on a row of
+                // its own across the table, as labels folded into one narrow cell were cut off in print.
+                let parts: Vec<&[String]> =
+                    if line.len() > columns.len().max(1) { line.chunks(1).collect() } else { vec![line] };
+                for part in parts {
+                    spread_line(&target, sheet, row, columns.len(), part, &Format::new()).map_err(err)?;
+                    row += 1;
+                }
             }
             for (i, c) in columns.iter().enumerate() {
                 sheet.set_column_width(i as u16, c.width).map_err(err)?;

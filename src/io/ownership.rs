@@ -160,7 +160,7 @@ pub fn export_year(rows: &[Vec<String>]) -> Option<i32> {
 /// The title of one of canbao's own forms among the first rows of a sheet in which no header of a list was found:
 /// a row's first cell that is an export's title, or the payment notices' (缴费告知单). No label row is asked for
 /// (`export_title` asks one, to tell a teacher's list titled like an export): with no header there is no list to
-/// take for one, and the summary's workbook writes its labels in one cell (保险年度：…　填报时间：…). What the import
+/// take for one, and the summary's workbook writes each label on a row of its own (保险年度：…, 填报时间：…). What the import
 /// and reconcile name such a file by, rather than by the header it lacks.
 pub fn own_title_without_list(rows: &[Vec<String>]) -> Option<String> {
     let year_named = export_year(rows).is_some();
