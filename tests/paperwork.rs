@@ -2533,6 +2533,41 @@ fn notices_for_a_small_school_under_two_policies() {
     assert!(err.contains("是 2024 年度的") && err.contains("2021 年度"), "{err}");
 }
 
+/// 001 does not name 过渡期内脱贫人口: `quote` prices the pupil as 已稳定脱贫 (285) and lists that as a reading to
+/// confirm (95 as a 监测对象). The family's slip says so beside the figure, in the quote's own words, where before
+/// it printed 285 as fact; a pupil whose figure rests on no such reading gets no caveat.
+#[test]
+fn a_slips_figure_resting_on_a_reading_to_confirm_says_so() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = drive_of_year(dir.path(), 2024);
+    let roster = write(
+        dir.path(),
+        "roster.csv",
+        "学校,姓名,身份证号码,年级,班级,联系电话,人员类别\n\
+         示范小学,孙语,450203201909308803,一年级,1班,13825611795,\n\
+         示范小学,蓝茜,51130220180808224X,一年级,1班,19142450579,过渡期内脱贫人口\n",
+    );
+    ok(canbao(&db).arg("import").arg(roster));
+    ok(canbao(&db).args(["policy", "use", "yibin-2024"]));
+    let quoted = json(canbao(&db).args(["quote", "51130220180808224X", "--paid-on", "2023-10-08", "--json"]));
+    let reading = quoted["judgements"]
+        .as_array()
+        .expect("judgements")
+        .iter()
+        .filter_map(|j| j["text"].as_str())
+        .find(|t| t.contains("过渡期内脱贫人口"))
+        .expect("the quote's reading")
+        .to_owned();
+    let out = dir.path().join("notices.xlsx");
+    ok(canbao(&db).args(["export", "notices", "--on", "2023-10-08", "--out"]).arg(&out));
+    let slips = printed_slips(&out);
+    let slip = slips.iter().find(|s| s.text("学生姓名") == "蓝茜").expect("蓝茜's slip");
+    assert_eq!(Some(slip.number("家庭应缴（元）")), quoted["personal_due"].as_f64());
+    assert!(slip.text("说明").contains(&format!("金额待核实：{reading}")), "{slip:?}");
+    let plain = slips.iter().find(|s| s.text("学生姓名") == "孙语").expect("孙语's slip");
+    assert!(!plain.text("说明").contains("待核实"), "{plain:?}");
+}
+
 /// A pupil whose category enrolls where the benefit was approved (000 附件二(五)) is not registered or paid at
 /// school by `mark` unless `--at-school` says the operator means it.
 #[test]

@@ -81,7 +81,7 @@ pub fn slips(input: &FormInput, on: NaiveDate) -> Result<(String, Vec<Slip>, usi
     };
     // A day outside every window fails here, with the windows named, even for a class with nobody to notify; a
     // policy of another insured year than the forms' fails whatever the day: its amounts are not this year's.
-    policy::quote_in_year(policy, table, &request(None), input.store.shown_year())?;
+    let ordinary = policy::quote_in_year(policy, table, &request(None), input.store.shown_year())?;
     let window = policy.window_for(on).ok_or(ExportError::NoPolicy)?;
     let (school, pupils) = input.school_pupils()?;
     // A family that paid less than due (a tax list's 200 of 400) is asked for the rest on a slip of its own, as
@@ -116,6 +116,11 @@ pub fn slips(input: &FormInput, on: NaiveDate) -> Result<(String, Vec<Slip>, usi
             continue;
         }
         let mut note = vec![format!("按{}（{}）缴费计算", on.format("%Y-%m-%d"), window.name)];
+        // The quote's own readings to confirm that rest on this pupil's categories (过渡期内脱贫人口 quoted as
+        // 已稳定脱贫 on 001: 285, or 95 as a 监测对象), first: a family must not take a provisional figure for a
+        // fixed one. Readings every pupil's quote carries are the policy's, not this figure's.
+        let provisional = quote.judgements.iter().filter(|j| !ordinary.judgements.contains(j));
+        note.splice(0..0, provisional.map(|j| format!("金额待核实：{}", j.text)));
         if to_recertify && certified.categories.is_empty() {
             note.push(format!(
                 "人员类别（{}）待重新认定：本年度尚未认定，按全额缴费，认定后由认定部门按规定补助",
