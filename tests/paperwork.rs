@@ -2512,8 +2512,13 @@ fn notices_for_a_small_school_under_two_policies() {
     assert!(!slips[0].text("缴费方式").contains("广西税务12366"), "{:?}", slips[0]);
     assert!(slips[0].text("说明").contains("待遇审批地"), "{:?}", slips[0]);
     assert!(slips[0].text("说明").contains("补助"), "{:?}", slips[0]);
-    for slip in &slips {
+    // The school's deadline and cover are not the family's who enrolls where the benefit was approved: the slip
+    // says so, where before it gave them as for every other slip.
+    assert_eq!(slips[0].text("待遇享受期"), "不适用（不在本校参保缴费）", "{:?}", slips[0]);
+    assert_eq!(slips[0].text("缴费截止日期"), "不适用（不在本校参保缴费）", "{:?}", slips[0]);
+    for slip in &slips[1..] {
         assert_eq!(slip.text("待遇享受期"), "2021-01-01 至 2021-12-31");
+        assert!(matches!(slip.fields["缴费截止日期"], Data::DateTime(_)), "{slip:?}");
     }
     assert!(slips[1].text("缴费方式").contains("广西税务12366"));
 

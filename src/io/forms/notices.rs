@@ -291,6 +291,10 @@ fn instructions(policy: &Policy) -> String {
 /// What a slip for a pupil who enrolls away from school says in place of the school's payment channels.
 const AWAY_HOW: &str = "不在本校缴费：请按待遇审批地（认定人员类别的部门）的安排办理参保缴费";
 
+/// What a slip for a pupil who enrolls away from school prints for the school's deadline and cover: the family
+/// pays and is covered on the terms of the place it enrolls, which the school's dates are not.
+const NOT_THE_SCHOOLS: &str = "不适用（不在本校参保缴费）";
+
 /// The payment channels a slip prints: the policy's, or (a pupil who enrolls away from school) none.
 fn slip_how<'a>(slip: &Slip, how: &'a str) -> &'a str {
     if slip.away.is_some() { AWAY_HOW } else { how }
@@ -455,6 +459,7 @@ fn write_slip(sheet: &mut Worksheet, f: &Formats, mut row: u32, slip: &Slip, how
     sheet.write_string_with_format(row, 1, categories, &f.value)?;
     sheet.write_string_with_format(row, 2, "缴费截止日期", &f.label)?;
     match excel_date(slip.last_day) {
+        _ if slip.away.is_some() => sheet.write_string_with_format(row, 3, NOT_THE_SCHOOLS, &f.value)?,
         Some(d) => sheet.write_date_with_format(row, 3, d, &f.date)?,
         None => sheet.write_string_with_format(row, 3, slip.last_day.format("%Y-%m-%d").to_string(), &f.value)?,
     };
@@ -475,7 +480,10 @@ fn write_slip(sheet: &mut Worksheet, f: &Formats, mut row: u32, slip: &Slip, how
         (Some(d), None) if slip.department_due_fen > 0 => d.clone(),
         _ => "—".to_owned(),
     };
-    let coverage = format!("{} 至 {}", slip.coverage_from.format("%Y-%m-%d"), slip.coverage_to.format("%Y-%m-%d"));
+    let coverage = match slip.away {
+        Some(_) => NOT_THE_SCHOOLS.to_owned(),
+        None => format!("{} 至 {}", slip.coverage_from.format("%Y-%m-%d"), slip.coverage_to.format("%Y-%m-%d")),
+    };
     pair(sheet, row, ("代缴部门", &paid_by), ("待遇享受期", &coverage))?;
     row += 1;
     for (label, text) in [("缴费方式", slip_how(slip, how)), ("说明", slip.note.as_str())] {
