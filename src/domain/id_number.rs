@@ -296,7 +296,9 @@ fn rounded_to(value: f64, significant: usize) -> Option<u128> {
 /// the name, shows it to be one (`as_rounded`). Alone it may as well be typed so: a digit typed wrong gives such a
 /// number one time in a few dozen, and a whole number passes its check, so neither is taken for a rounded one.
 pub fn may_be_printed(check: &IdCheck) -> bool {
-    matches!(check.result, Ok(_) | Err(IdProblem::CheckDigit { .. }))
+    // A double's rounding can borrow into the birth date (…0801000X printed …0800998X: day 00), not only the check
+    // digit.
+    matches!(check.result, Ok(_) | Err(IdProblem::CheckDigit { .. } | IdProblem::BirthDate))
         && check.normalized.len() == 18
         && printed_double(&check.normalized).is_some()
 }
