@@ -723,6 +723,11 @@ fn a_copied_drive_asks_the_second_laptop_for_its_operator() {
 /// Starts `canbao --db DB --operator 测试 MORE` under a shell that stays after canbao ends, so the terminal's
 /// state can be read then: canbao's pid goes to `dir/pid`, its exit status is printed as `exited N`.
 fn start_kept(socket: String, dir: &Path, db: &Path, more: &str) -> Tmux {
+    start_kept_at(socket, dir, db, more, ("120", "40"))
+}
+
+/// `start_kept` in a window of `size` (columns, rows).
+fn start_kept_at(socket: String, dir: &Path, db: &Path, more: &str, size: (&str, &str)) -> Tmux {
     let script = dir.join("run.sh");
     let body = format!(
         "sh -c 'echo $$ > pid; exec \"$@\"' sh env XDG_CONFIG_HOME={c} HOME={d} {bin} --db {db} --operator 测试 {more}\n\
@@ -736,9 +741,39 @@ fn start_kept(socket: String, dir: &Path, db: &Path, more: &str) -> Tmux {
     let tmux = Tmux { socket };
     let command = format!("sh {}", quote(&script));
     let folder = dir.display().to_string();
-    let started = tmux.run(&["new-session", "-d", "-x", "120", "-y", "40", "-s", "canbao", "-c", &folder, &command]);
+    let started = tmux.run(&["new-session", "-d", "-x", size.0, "-y", size.1, "-s", "canbao", "-c", &folder, &command]);
     assert!(started.status.success(), "tmux new-session: {}", String::from_utf8_lossy(&started.stderr));
     tmux
+}
+
+/// A window made bigger while canbao runs (a teacher maximising the terminal), then q: the shell's screen is as
+/// it was, with no pupil's name left on it. tmux copied rows of a full roster drawn in the bigger window onto it.
+#[test]
+fn a_window_grown_while_canbao_runs_keeps_no_pupil_on_the_shell_screen() {
+    if tmux_missing() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    // A roster longer than either window: the sample school's 360 pupils.
+    let db = dir.path().join("drive.db");
+    let list = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/sample-school.csv");
+    let import = Command::new(BIN).arg("--db").arg(&db).arg("import").arg(&list).output().expect("import");
+    assert!(import.status.success(), "import failed: {}", String::from_utf8_lossy(&import.stderr));
+    let tmux = start_kept_at(format!("canbao-test-grow-{}", std::process::id()), dir.path(), &db, "", ("80", "24"));
+    let small = tmux.wait_for("孙语");
+    assert_eq!(small.lines().count(), 24, "{small}");
+    assert!(tmux.run(&["resize-window", "-t", "canbao", "-x", "120", "-y", "40"]).status.success());
+    let start = Instant::now();
+    while tmux.capture().lines().filter(|line| line.contains("4502")).count() <= 24 {
+        assert!(start.elapsed() < Duration::from_secs(20), "the roster never filled the bigger window");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    tmux.look();
+    tmux.send(&["q"]);
+    let after = tmux.wait_for("exited 0");
+    for shown in ["孙语", "一年级1班", "4502"] {
+        assert!(!after.contains(shown), "{shown:?} left on the shell's screen:\n{after}");
+    }
 }
 
 /// SIGTERM or SIGHUP ends canbao as `q` does: mouse reporting off, the normal screen back, the cursor shown,

@@ -8,7 +8,13 @@ use std::io::stdout;
 use crossterm::cursor::Show;
 use crossterm::event::{DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture};
 use crossterm::execute;
-use crossterm::terminal::{EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode};
+use crossterm::terminal::{
+    Clear, ClearType, EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+};
+
+/// Whether canbao's screen is on the terminal's alternate screen now: only then is there a screen of pupils to
+/// wipe on leaving it (`restore` also runs where it never was, e.g. a panic before the first frame).
+static ON_ALTERNATE_SCREEN: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 /// The terminal in the state canbao draws in, until dropped.
 pub struct TerminalGuard(());
@@ -20,6 +26,7 @@ impl TerminalGuard {
         enable_raw_mode()?;
         let guard = TerminalGuard(());
         execute!(stdout(), EnterAlternateScreen, EnableMouseCapture)?;
+        ON_ALTERNATE_SCREEN.store(true, std::sync::atomic::Ordering::SeqCst);
         // The legacy Windows console has no bracketed paste; pasting then arrives as keys, which works too.
         let _ = execute!(stdout(), EnableBracketedPaste);
         Ok(guard)
@@ -37,6 +44,11 @@ impl Drop for TerminalGuard {
 pub fn restore() {
     let _ = execute!(stdout(), DisableBracketedPaste);
     let _ = execute!(stdout(), DisableMouseCapture);
+    // Wiped before it is left: a terminal that grew while canbao ran (tmux 3.3 does this) copies the rows drawn
+    // wider than the old size onto the shell's own screen, where pupils' names and classes stayed after exit.
+    if ON_ALTERNATE_SCREEN.swap(false, std::sync::atomic::Ordering::SeqCst) {
+        let _ = execute!(stdout(), Clear(ClearType::All));
+    }
     let _ = execute!(stdout(), LeaveAlternateScreen);
     let _ = execute!(stdout(), Show);
     let _ = disable_raw_mode();
@@ -59,6 +71,7 @@ pub fn suspend() -> std::io::Result<bool> {
         }
         enable_raw_mode()?;
         execute!(stdout(), EnterAlternateScreen, EnableMouseCapture)?;
+        ON_ALTERNATE_SCREEN.store(true, std::sync::atomic::Ordering::SeqCst);
         let _ = execute!(stdout(), EnableBracketedPaste);
         Ok(true)
     }
@@ -150,8 +163,14 @@ mod signals {
     fn give_back_from_handler() {
         const GIVE_BACK: &[u8] =
             b"\x1b[?2004l\x1b[?1006l\x1b[?1015l\x1b[?1003l\x1b[?1002l\x1b[?1000l\x1b[?1049l\x1b[?25h";
+        // The screen wiped first, as `restore` does, and only while it is canbao's.
+        const WIPE: &[u8] = b"\x1b[2J";
+        let wipe = super::ON_ALTERNATE_SCREEN.swap(false, std::sync::atomic::Ordering::SeqCst);
         // SAFETY: write(2) and tcsetattr(3) are async-signal-safe; the buffer and termios outlive the calls.
         unsafe {
+            if wipe {
+                let _ = libc::write(libc::STDOUT_FILENO, WIPE.as_ptr().cast(), WIPE.len());
+            }
             let _ = libc::write(libc::STDOUT_FILENO, GIVE_BACK.as_ptr().cast(), GIVE_BACK.len());
             if let Some(Some((fd, termios))) = COOKED.get() {
                 let _ = libc::tcsetattr(*fd, libc::TCSANOW, termios);
