@@ -3348,6 +3348,47 @@ fn each_years_special_groups_are_the_categories_certified_for_it_as_on_the_drive
     assert_eq!(county_special(&rollup(&db, &["--year", &year.to_string()])), closed);
 }
 
+/// Two pupils each with 低保对象 certified for the new year and 特困人员 carried from the first (待重新认定):
+/// 学生00's list as canbao writes it (the set's year the carried one's), 学生01's keeping the carried one's year in
+/// its mark and the set's year the new one's, as a list may hold it. The drive's `stats` weighs each category by
+/// its own year and counts both; so do the county's roll-up and its 参保进度汇总, where before they weighed the
+/// set's year alone and counted 学生00 only.
+#[test]
+fn the_county_counts_a_carried_category_by_its_own_year_as_the_drive_does() {
+    use canbao::store::Store;
+    let Some(db) = TestDb::new() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let a = drive(dir.path(), 0, 3);
+    let ids: Vec<String> = (0..3).map(|n| pupil_id(0, n)).collect();
+    let first = {
+        let mut s = Store::open(&a).unwrap();
+        categorize(&mut s, &ids[0], &["特困人员"], false);
+        i64::from(s.current_year().expect("the drive's year"))
+    };
+    let year = first + 1;
+    close_year(&a, &dir.path().join("home"), year);
+    {
+        let mut s = Store::open(&a).unwrap();
+        categorize(&mut s, &ids[0], &["低保对象"], true);
+    }
+    let conn = rusqlite::Connection::open(&a).unwrap();
+    let list = format!(
+        r#"[{{"name":"低保对象","department":"民政局"}},{{"name":"特困人员","department":"民政局","year":{first}}}]"#
+    );
+    let set = "UPDATE students SET categories = ?2, categories_year = ?3 WHERE id_number = ?1";
+    assert_eq!(conn.execute(set, rusqlite::params![ids[1], list, year]).unwrap(), 1);
+    drop(conn);
+    let (_, _, pending) = drive_categories(&a, year);
+    assert_eq!(pending, 2, "the drive's own");
+    push(&db, &[&a], &[]);
+    let county = rollup(&db, &[]);
+    assert_eq!(county["year"].as_i64(), Some(year), "{county}");
+    assert_eq!(county["categories_to_recertify"].as_i64(), Some(pending), "{county}");
+    let sheet = bare().args(["export", "summary", "--format", "csv", "--from", &db.url, "--out", "-"]).output();
+    let sheet = String::from_utf8_lossy(&sheet.unwrap().stdout).into_owned();
+    assert!(sheet.contains(&format!("人员类别待重新认定（未计入特殊人员类别）,{pending}")), "{sheet}");
+}
+
 /// A county from before schema 10 keeps no closed year's categories, and a set pushed without a year: brought
 /// forward by a push, it learns them, and each year rolls up as the drive reads it.
 #[test]

@@ -96,9 +96,9 @@ pub struct Rollup {
     pub enrollment: std::collections::BTreeMap<String, i64>,
     /// Each special group and its pupils, certified for the year (as `special`).
     pub categories: Vec<CategoryLine>,
-    /// Pupils not left whose categories were certified for an earlier year than the one counted (待重新认定), as
-    /// the drive's `stats` counts them (`Store::categories_to_recertify`): in `special` only by the categories
-    /// certified for the year, if any.
+    /// Pupils not left with a category certified for an earlier year than the one counted and not certified
+    /// again (待重新认定), each category by its own year, as the drive's `stats` counts them
+    /// (`store::awaits_recertification`): in `special` only by the categories certified for the year, if any.
     pub categories_to_recertify: i64,
     /// Drives pushed, newest first: (file, when, pushes).
     pub drives: Vec<DriveLine>,
@@ -180,12 +180,14 @@ fn year_categories_sql(version: i64) -> (String, String) {
 /// An SQL condition on a mark `m` of the list [`year_categories_sql`] gives: it counts in the year `st.year`,
 /// certified for it or a later one (`CategoryMark::certified_for`), by its own year or else the set's.
 fn certified_sql(version: i64, m: &str) -> String {
+    format!("({m}->>'name' IS NOT NULL AND {} >= st.year)", mark_year_sql(version, m))
+}
+
+/// The insured year a mark `m` of the list [`year_categories_sql`] gives was certified for: its own, else the
+/// set's, as the drive reads it (`store::fields::with_years`).
+fn mark_year_sql(version: i64, m: &str) -> String {
     let (_, set_year) = year_categories_sql(version);
-    format!(
-        "({m}->>'name' IS NOT NULL
-          AND COALESCE(CASE WHEN jsonb_typeof({m}->'year') = 'number' THEN ({m}->>'year')::int END, {set_year})
-              >= st.year)"
-    )
+    format!("COALESCE(CASE WHEN jsonb_typeof({m}->'year') = 'number' THEN ({m}->>'year')::int END, {set_year})")
 }
 
 /// An SQL condition on `p` and `st`: the pupil has a category certified for the year counted (特殊群体).
@@ -198,11 +200,17 @@ fn special_sql(version: i64) -> String {
     )
 }
 
-/// An SQL condition on `p` and `st`: the pupil, not left, has categories certified for an earlier year than the
-/// one counted (待重新认定), as `Store::categories_to_recertify` finds them.
+/// An SQL condition on `p` and `st`: the pupil, not left, has a category certified for an earlier year than the
+/// one counted and not certified again (待重新认定), each category weighed by its own year, as the drive's
+/// `store::awaits_recertification` weighs it: the set's year alone says nothing of a mark that keeps its own.
 fn to_recertify_sql(version: i64) -> String {
-    let (categories, set_year) = year_categories_sql(version);
-    format!("(jsonb_array_length({categories}) > 0 AND st.enrollment <> 'left' AND {set_year} < st.year)")
+    let (categories, _) = year_categories_sql(version);
+    format!(
+        "(st.enrollment <> 'left' AND jsonb_array_length({categories}) > 0
+          AND EXISTS (SELECT 1 FROM jsonb_array_elements({categories}) m
+                      WHERE m->>'name' IS NOT NULL AND {} < st.year))",
+        mark_year_sql(version, "m")
+    )
 }
 
 fn count_columns(version: i64) -> String {
