@@ -5840,6 +5840,32 @@ fn the_detail_screen_marks_only_the_carried_category() {
     }
 }
 
+/// A pupil whose 低保对象 and 特困人员 are both carried from last year: the detail screen marks each in its own
+/// brackets, as it marks one carried beside one certified, where before the list read as certified and one
+/// marker followed it.
+#[test]
+fn the_detail_screen_marks_each_category_when_all_are_carried() {
+    for lang in [Language::Zh, Language::En] {
+        let mut store = store(true);
+        let pupil = store.students(&Default::default()).expect("list")[1].id;
+        in_year(&mut store, 2022);
+        let mark = |name: &str| canbao::domain::student::CategoryMark::new(name, "民政");
+        store.set_categories(pupil, &[mark("低保对象"), mark("特困人员")]).expect("categories");
+        in_year(&mut store, 2023);
+        let mut app = App::new(store, &options(lang, Some("测试"))).expect("app");
+        app.update(Action::Resize(200, 30));
+        app.update(Action::Down);
+        assert_eq!(app.selected_id(), Some(pupil));
+        app.update(Action::OpenDetail);
+        let shown = screen(&app);
+        let line = match lang {
+            Language::Zh => "低保对象（民政，待重新认定）、特困人员（民政，待重新认定）",
+            _ => "低保对象 (民政, to certify again), 特困人员 (民政, to certify again)",
+        };
+        assert!(shown.contains(line), "{shown}");
+    }
+}
+
 /// 低保对象 and 特困人员 certified in 2022, 低保对象 alone certified again in 2023: the history's entry for it says
 /// which was certified for 2023 (「低保对象（2023 年度认定）」), where before it read 「低保对象、特困人员 ->
 /// 低保对象、特困人员」, the same names before and after.

@@ -441,18 +441,10 @@ impl Store {
         Ok(outcomes.iter().filter(|o| !o.diffs.is_empty()).count())
     }
 
-    /// Whether a pupil's categories were certified for the year shown (NULL: the file's first year).
+    /// Whether every category of a pupil counts in the year shown (none 待重新认定), each by its own
+    /// certification year (`Student::categories_certified`), as `stats` and the forms weigh them.
     pub fn categories_certified(&self, id: i64) -> Result<bool> {
-        let Some(year) = self.shown_year() else { return Ok(true) };
-        let first = self.first_year()?;
-        let certified: Option<i32> = self
-            .conn
-            .query_row("SELECT coalesce(categories_year, ?2) FROM students WHERE id = ?1", params![id, first], |r| {
-                r.get(0)
-            })
-            .optional()?
-            .flatten();
-        Ok(certified.is_none_or(|c| c >= year))
+        Ok(self.student(id)?.categories_certified(self.shown_year()))
     }
 
     /// How many pupils of the year shown await the certification of a category again (待重新认定), as `stats`

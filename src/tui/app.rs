@@ -55,8 +55,6 @@ pub struct Detail {
     /// The pupil's categories that the policy does not enroll at school, with where they enroll instead and
     /// the clause saying so.
     pub away: Vec<(String, EnrollPlace, String)>,
-    /// The categories were marked in the year shown (not carried from an earlier one: 待重新认定).
-    pub categories_certified: bool,
     /// Two laptops recorded the payment with different amounts: said in place of a shortfall.
     pub amount_dispute: Option<crate::domain::policy::AmountDispute>,
     /// The payment is one a tax list recorded (and nobody cleared since): without a channel, it still reached the
@@ -1276,7 +1274,6 @@ impl App {
                     Language::En => crate::domain::pupil_flags::hukou_remark_en(self.policy.as_ref(), &student),
                     _ => crate::domain::pupil_flags::hukou_remark(self.policy.as_ref(), &student),
                 };
-                let categories_certified = self.store.categories_certified(id).unwrap_or(true);
                 // A log unreadable here only loses the remark; the pupil still opens.
                 let amount_dispute = self
                     .store
@@ -1301,7 +1298,6 @@ impl App {
                     government,
                     elsewhere,
                     away,
-                    categories_certified,
                     amount_dispute,
                     listed,
                     hukou,

@@ -913,8 +913,6 @@ pub struct Text {
     pub ask_rename_school: &'static str,
     /// The title bar's insured year, once the drive holds more than one.
     pub year_title: &'static str,
-    /// After the categories on the detail screen: they were certified for an earlier year.
-    pub recertify: &'static str,
     /// An earlier year is shown now (read-only), and how to come back.
     pub year_viewing: &'static str,
     pub year_back: &'static str,

@@ -709,7 +709,6 @@ pub static EN: Text = Text {
     school_renamed: "Renamed: {} -> {} ({}); {} undoes it",
     ask_rename_school: "Change the school of {} {pupil|pupils} from \"{}\" to \"{}\"? The school's name is on every form handed to the agencies.",
     year_title: "Year {}",
-    recertify: "(to certify again: marking the categories this year confirms them)",
     year_viewing: "Showing insured year {} read-only; switch year again to come back",
     year_back: "Back to the current year, {}",
     year_only_one: "The drive holds only {}: no earlier year to show",

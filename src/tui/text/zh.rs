@@ -686,7 +686,6 @@ pub static ZH: Text = Text {
     school_renamed: "已改名：{} -> {}（{}），按 {} 可撤销",
     ask_rename_school: "将 {} 名学生的学校由「{}」改为「{}」？学校名称印在交给经办机构的每张表上。",
     year_title: "{}年度",
-    recertify: "（待重新认定：在本年度标记类别即确认）",
     year_viewing: "正在查看 {} 年度（只读）；再次“切换年度”可回到当前年度",
     year_back: "已回到当前年度 {} 年度",
     year_only_one: "数据文件只有 {} 年度，没有往年可查看",

@@ -234,19 +234,18 @@ fn fields(app: &App, d: &Detail, width: usize) -> Vec<Line<'static>> {
     let categories = if s.categories.is_empty() {
         t.none.to_owned()
     } else {
-        // Some carried from an earlier year and some certified this year: each carried one says so.
-        let year = app.store.shown_year();
-        let some = !d.categories_certified && s.categories.iter().any(|c| c.certified_for(year));
+        // Each category by its own certification year, by the rule `stats` and the forms count by: one carried
+        // from an earlier year (待重新认定) says so beside its name, whatever the pupil's others are.
+        let carried = s.categories_to_recertify(app.store.shown_year());
         let marks = s
             .categories
             .iter()
             .map(|c| {
-                let carried = some && !c.certified_for(year);
-                fill(if carried { t.with_clause_recertify } else { t.with_clause }, &[&c.name, &c.department])
+                let clause = if carried.contains(&c) { t.with_clause_recertify } else { t.with_clause };
+                fill(clause, &[&c.name, &c.department])
             })
             .collect::<Vec<_>>();
-        let marks = marks.join(t.list_separator());
-        if d.categories_certified || some { marks } else { format!("{marks} {}", t.recertify) }
+        marks.join(t.list_separator())
     };
     let payment_style = theme.fg(match s.payment {
         _ if remark.is_some() => theme.warning,
