@@ -4115,6 +4115,45 @@ fn a_permit_holder_in_a_category_for_local_households_is_flagged() {
     assert!(q["local_hukou_doubt"].is_null(), "{q}");
 }
 
+/// 陈港生's 特困人员 carried into 2025 and not certified again (待重新认定) gives no subsidy this year, so there is no
+/// 本市户籍 condition to doubt: `check`, `quote` and the template's 备注 say nothing of it, while 林台生's 孤儿,
+/// certified again for 2025 by a department's list, is still flagged. Before, the carried category was flagged
+/// as if it subsidised him.
+#[test]
+fn a_carried_category_raises_no_local_household_doubt() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = drive_of_year(dir.path(), 2024);
+    ok(canbao(&db).args(["policy", "use", "yibin-2024"]));
+    let list = write(
+        dir.path(),
+        "list.csv",
+        "学校,姓名,身份证号码,年级,班级,人员类别\n示范中学,陈港生,810000201403020025,初一,1班,特困人员\n\
+         示范中学,林台生,830000201405180034,初一,1班,孤儿\n",
+    );
+    ok(canbao(&db).arg("import").arg(&list));
+    // The new year's policy is yibin-2024's, carried by `year new` as yibin-2025.
+    ok(canbao(&db).args(["year", "new", "2025", "--promote", "--force"]));
+    let again = write(dir.path(), "again.csv", "姓名,身份证号码,人员类别\n林台生,830000201405180034,孤儿\n");
+    ok(canbao(&db).args(["reconcile", "--source", "categories"]).arg(&again));
+    let check = json(canbao(&db).args(["check", "--json"]));
+    let flagged: Vec<&str> =
+        check["local_hukou"].as_array().expect("group").iter().filter_map(|h| h["name"].as_str()).collect();
+    assert_eq!(flagged, ["林台生"], "{check}");
+    let q = quote(&db, &["810000201403020025", "--paid-on", "2024-10-08"]);
+    assert!(q["local_hukou_doubt"].is_null(), "{q}");
+    let q = quote(&db, &["830000201405180034", "--paid-on", "2024-10-08"]);
+    assert!(q["local_hukou_doubt"].as_str().unwrap_or_default().contains("无本市户籍"), "{q}");
+    let template = export(&db, "template", &dir.path().join("template"), &["--all"]);
+    let rows: Vec<(Vec<Vec<String>>, usize)> =
+        template.iter().map(|file| table_column(&workbook(file)[0].1, "序号", "备注")).collect();
+    let remark = |name: &str| {
+        let (rows, at) = rows.iter().find(|(rows, _)| rows.iter().any(|r| r.iter().any(|c| c == name))).expect(name);
+        row_of(rows, name)[*at].clone()
+    };
+    assert!(!remark("陈港生").contains("本市户籍"), "{rows:?}");
+    assert!(remark("林台生").contains("孤儿的政府补助"), "{rows:?}");
+}
+
 /// 001 附件1 四 subsidises 「具有本市户籍的」 pupils: a resident number from outside 宜宾's area code (5115) in such a
 /// category is listed by `check` and said by `quote` for its 户籍 to be checked (the code is evidence, not proof);
 /// the subsidy is still quoted, and a local number is not flagged.

@@ -916,8 +916,8 @@ pub fn quote(cli: &Cli, args: &QuoteArgs) -> CmdResult {
         // Insured elsewhere and counted in 异地缴费, as the ledgers count the pupil: paid where insured, so the
         // family owes nothing here, whatever the notice quotes for a pupil enrolling here.
         elsewhere = policy::insured_elsewhere(Some(&policy), table, &pupil.certified_in(year));
-        hukou = crate::domain::pupil_flags::hukou_remark(Some(&policy), &pupil)
-            .zip(crate::domain::pupil_flags::hukou_remark_en(Some(&policy), &pupil));
+        hukou = crate::domain::pupil_flags::hukou_remark(Some(&policy), &pupil, year)
+            .zip(crate::domain::pupil_flags::hukou_remark_en(Some(&policy), &pupil, year));
         // Paid part of the amount due: not insured, and no cover until the rest is paid.
         part = store.part_payment_of(&pupil, Some(&policy))?;
         name = Some(pupil.name);

@@ -110,7 +110,9 @@ pub fn age_remark(s: &Student, on: NaiveDate) -> Option<String> {
 
 /// A pupil whose number is a residence permit for Hong Kong, Macao or Taiwan residents or a foreigner's
 /// permanent residence card (by the check, or by its shape where the check flagged it), in categories the policy
-/// subsidises only for 本市户籍 (001 附件1 四): such a holder has no household registration in the city.
+/// subsidises only for 本市户籍 (001 附件1 四): such a holder has no household registration in the city. Only the
+/// categories certified for the insured year count: one carried from an earlier year (待重新认定) gives no
+/// subsidy until certified again, so there is no subsidy whose condition to doubt.
 struct HukouDoubt<'a> {
     /// The permit or card; `None`: a resident number from outside the city's area codes.
     kind: Option<IdKind>,
@@ -119,7 +121,7 @@ struct HukouDoubt<'a> {
     clauses: Vec<&'a str>,
 }
 
-fn hukou_doubt<'a>(policy: Option<&'a Policy>, s: &'a Student) -> Option<HukouDoubt<'a>> {
+fn hukou_doubt<'a>(policy: Option<&'a Policy>, s: &'a Student, year: Option<i32>) -> Option<HukouDoubt<'a>> {
     let policy = policy?;
     let kind = match id_number::kind_of(s.id_kind, &s.id_number) {
         Some(k @ (IdKind::HkMoTwPermit | IdKind::ForeignPermanent)) => Some(k),
@@ -134,8 +136,13 @@ fn hukou_doubt<'a>(policy: Option<&'a Policy>, s: &'a Student) -> Option<HukouDo
         }
         _ => return None,
     };
-    let rules: Vec<_> =
-        s.categories.iter().filter_map(|c| policy.rule(&c.name)).filter(|rule| rule.local_hukou).collect();
+    let rules: Vec<_> = s
+        .categories
+        .iter()
+        .filter(|c| c.certified_for(year))
+        .filter_map(|c| policy.rule(&c.name))
+        .filter(|rule| rule.local_hukou)
+        .collect();
     let mut categories: Vec<&str> = rules.iter().map(|r| r.category.as_str()).collect();
     categories.dedup();
     let mut clauses: Vec<&str> = rules.iter().map(|r| r.clause.as_str()).filter(|c| !c.is_empty()).collect();
@@ -145,9 +152,10 @@ fn hukou_doubt<'a>(policy: Option<&'a Policy>, s: &'a Student) -> Option<HukouDo
 
 /// What the forms say of a pupil holding a residence permit or a foreigner's card in a category the policy
 /// subsidises only for 本市户籍. The subsidy is not withheld: the certifying department decides whom it
-/// certified, and the drive cannot see a 户籍; it is said for the department to confirm.
-pub fn hukou_remark(policy: Option<&Policy>, s: &Student) -> Option<String> {
-    let doubt = hukou_doubt(policy, s)?;
+/// certified, and the drive cannot see a 户籍; it is said for the department to confirm. `year`: the insured year
+/// whose certified categories count.
+pub fn hukou_remark(policy: Option<&Policy>, s: &Student, year: Option<i32>) -> Option<String> {
+    let doubt = hukou_doubt(policy, s, year)?;
     let holder = match doubt.kind {
         Some(IdKind::ForeignPermanent) => "外国人永久居留身份证持有人无本市户籍",
         Some(_) => "港澳台居民居住证持有人无本市户籍",
@@ -158,8 +166,8 @@ pub fn hukou_remark(policy: Option<&Policy>, s: &Student) -> Option<String> {
 }
 
 /// The hukou remark in English, for the command line and the screen in English.
-pub fn hukou_remark_en(policy: Option<&Policy>, s: &Student) -> Option<String> {
-    let doubt = hukou_doubt(policy, s)?;
+pub fn hukou_remark_en(policy: Option<&Policy>, s: &Student, year: Option<i32>) -> Option<String> {
+    let doubt = hukou_doubt(policy, s, year)?;
     let holder = match doubt.kind {
         Some(IdKind::ForeignPermanent) => "a holder of a foreigner's permanent residence card has no",
         Some(_) => "a holder of a residence permit for Hong Kong, Macao or Taiwan residents has no",
@@ -173,9 +181,9 @@ pub fn hukou_remark_en(policy: Option<&Policy>, s: &Student) -> Option<String> {
     ))
 }
 
-/// Every remark of this module for the pupil, in the order the forms write them.
-pub fn remarks(policy: Option<&Policy>, s: &Student, on: NaiveDate) -> Vec<String> {
-    [age_remark(s, on), hukou_remark(policy, s)].into_iter().flatten().collect()
+/// Every remark of this module for the pupil, in the order the forms write them, of insured year `year`.
+pub fn remarks(policy: Option<&Policy>, s: &Student, on: NaiveDate, year: Option<i32>) -> Vec<String> {
+    [age_remark(s, on), hukou_remark(policy, s, year)].into_iter().flatten().collect()
 }
 
 /// Whether a part of a 备注 is one this module writes.

@@ -668,8 +668,8 @@ pub fn check_in_year(
                 });
             }
         }
-        if let Some(remark) = super::pupil_flags::hukou_remark(policy, s) {
-            let remark_en = super::pupil_flags::hukou_remark_en(policy, s).unwrap_or_default();
+        if let Some(remark) = super::pupil_flags::hukou_remark(policy, s, year) {
+            let remark_en = super::pupil_flags::hukou_remark_en(policy, s, year).unwrap_or_default();
             report.local_hukou.push(HukouPupil { pupil: s.into(), remark, remark_en });
         }
         // The amount due by the categories certified for the year: one carried from an earlier year and not

@@ -1271,8 +1271,8 @@ impl App {
                     None => Vec::new(),
                 };
                 let hukou = match self.lang {
-                    Language::En => crate::domain::pupil_flags::hukou_remark_en(self.policy.as_ref(), &student),
-                    _ => crate::domain::pupil_flags::hukou_remark(self.policy.as_ref(), &student),
+                    Language::En => crate::domain::pupil_flags::hukou_remark_en(self.policy.as_ref(), &student, year),
+                    _ => crate::domain::pupil_flags::hukou_remark(self.policy.as_ref(), &student, year),
                 };
                 // A log unreadable here only loses the remark; the pupil still opens.
                 let amount_dispute = self

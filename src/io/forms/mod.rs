@@ -227,7 +227,7 @@ impl FormInput<'_> {
     /// What the roster check doubts of the pupil, as the forms' 备注 say it (`pupil_flags`): an age that does not
     /// fit the grade or no pupil's, on the form's date.
     pub fn flags(&self, s: &Student) -> Vec<String> {
-        crate::domain::pupil_flags::remarks(self.policy, s, self.opts.date)
+        crate::domain::pupil_flags::remarks(self.policy, s, self.opts.date, self.store.shown_year())
     }
 
     /// The drive's policy when it is of the form's insured year: one of another year (chosen with a warning, as a
