@@ -794,10 +794,15 @@ struct TwoLaptops {
 }
 
 fn a_year_apart(dir: &Path, promote: bool) -> TwoLaptops {
+    a_year_apart_with(dir, &roster()[..2], promote)
+}
+
+/// `a_year_apart`, both laptops starting from a list of `rows`.
+fn a_year_apart_with(dir: &Path, rows: &[(&str, String, &str, &str)], promote: bool) -> TwoLaptops {
     let (home_a, home_b) = (dir.join("a"), dir.join("b"));
     let (a, b) = (dir.join("a.db"), dir.join("b.db"));
     let list = dir.join("y1.csv");
-    write_list(&list, &roster()[..2]);
+    write_list(&list, rows);
     canbao(&a, &home_a).arg("import").arg(&list).args(["--school", "测试小学"]).assert().success();
     let year = current_year(&a, &home_a);
     canbao(&a, &home_a).arg("backup").arg(&b).assert().success();
@@ -1273,6 +1278,43 @@ fn a_class_changed_on_a_laptop_still_in_last_year_reaches_the_closed_year_and_it
         assert_eq!(classes_of(&a, &home_a, &first, year), expected, "A, A first {a_first}");
         assert_eq!(classes_of(&b, &home_b, &first, year), expected, "B, A first {a_first}");
     }
+}
+
+/// In a school that teaches 七年级 (九年一贯制), B, still in last year, moves 六年乙 from 六年级2班 to 六年级1班
+/// after A's start of the year took her on into 七年级2班: A's merge takes the promotion again as its `year new`
+/// took it, into 七年级1班, and says the class it made and this year's class it moved; once B starts the year both
+/// laptops agree. Before, the merge stepped 六年级 as a last grade that leaves and kept 七年级2班, its line saying
+/// only 班级.
+#[test]
+fn a_sixth_grade_class_changed_in_a_closed_year_goes_on_into_the_schools_own_seventh_grade() {
+    let dir = tempfile::tempdir().unwrap();
+    let TwoLaptops { a, b, home_a, home_b, year } = a_year_apart_with(dir.path(), &roster()[..3], true);
+    let sixth = roster()[1].1.clone();
+    assert_eq!(classes_of(&a, &home_a, &sixth, year), ("六年级2班".to_owned(), "七年级2班".to_owned()));
+    let moved = dir.path().join("moved.csv");
+    write_list(&moved, &[("六年乙", sixth.clone(), "六年级", "1班")]);
+    canbao(&b, &home_b).arg("import").arg(&moved).args(["--school", "测试小学"]).assert().success();
+    let said = text(canbao(&a, &home_a).arg("merge").arg(&b));
+    let next = year + 1;
+    assert!(said.contains("冲突 0"), "{said}");
+    assert!(
+        said.contains(&format!("（{year} 年度在 六年级2班）：班级改为 六年级1班，{next} 年度的班级随之改为 七年级1班")),
+        "{said}"
+    );
+    assert!(
+        said.contains(&format!("class changed to 六年级1班, and the class of {next} with it to 七年级1班")),
+        "{said}"
+    );
+    let expected = ("六年级1班".to_owned(), "七年级1班".to_owned());
+    assert_eq!(classes_of(&a, &home_a, &sixth, year), expected, "{said}");
+
+    canbao(&b, &home_b).args(["year", "new", &next.to_string(), "--promote"]).assert().success();
+    for (db, home, other) in [(&b, &home_b, &a), (&a, &home_a, &b)] {
+        let said = text(canbao(db, home).arg("merge").arg(other));
+        assert!(said.contains("冲突 0"), "{said}");
+    }
+    assert_eq!(classes_of(&a, &home_a, &sixth, year), expected, "A");
+    assert_eq!(classes_of(&b, &home_b, &sixth, year), expected, "B");
 }
 
 /// A moves 一年甲 to 一年级2班 before either laptop started the year; both then promote apart and merge, either

@@ -530,9 +530,16 @@ fn print_merge_report(r: &crate::store::merge::MergeReport, reveal: bool) {
     }
     let id = |n: &str| shown_id(n, reveal);
     let (closed_zh, closed_en) = (conflict::closed_year_lines(zh, r, &id), conflict::closed_year_lines(en, r, &id));
+    // A class change's words, which a pupil's line says in English too.
+    let class_words = en.merge_into_closed_year_class.split("{}").next().unwrap_or_default();
     for (z, e) in closed_zh.into_iter().zip(closed_en) {
-        // A pupil's line is said once: its name and number are the same in both languages.
-        let z = if z.starts_with("  ") { z } else { format!("{z} ({e})") };
+        // A pupil's line is said once: its name and number are the same in both languages, and so are the fields'
+        // names to an operator who reads the rest; a class it moved is said in both.
+        let z = match e.split_once("): ").filter(|(_, changes)| changes.contains(class_words)) {
+            Some((_, changes)) if z.starts_with("  ") => format!("{z} ({changes})"),
+            _ if z.starts_with("  ") => z,
+            _ => format!("{z} ({e})"),
+        };
         say(&z, &e);
     }
     for (z, e) in conflict::taken_back_lines(zh, r, &id).into_iter().zip(conflict::taken_back_lines(en, r, &id)) {

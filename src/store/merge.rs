@@ -178,6 +178,12 @@ pub struct ClosedYearChange {
     pub class: String,
     /// The fields changed, as the history names them (`enrollment`, `payment` …).
     pub fields: Vec<String>,
+    /// The class the change put the pupil in during that year (grade and class joined), when it changed it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub class_now: Option<String>,
+    /// This year's class the pupil moved into with it, the promotion taken again from the class changed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub moved_this_year: Option<String>,
     /// Our pupil's row.
     #[serde(skip)]
     pub student: i64,
@@ -2237,7 +2243,8 @@ fn settle_pupil(
         follow_the_promotion(tx, sides, (their_id, our_id), (&their_history, &our_history), into, &mut changes)?;
     }
     let pupil = Pupil { our_id, their_id, id_number: &id_number, name: &name };
-    carry_closed_class(tx, sides, &pupil, (&their_history, &our_history), &mut changes, &mut found)?;
+    let moved_this_year =
+        carry_closed_class(tx, sides, &pupil, (&their_history, &our_history), &mut changes, &mut found)?;
     keep_the_payment(tx, sides, &pupil, (&their_history, &our_history), &statuses, &mut changes, &mut found)?;
     // An enrollment made later than the payment and not applied because it contradicts it (only
     // `keep_the_payment` names a payment on an enrollment's conflict): the payment stood over that later change
@@ -2314,12 +2321,30 @@ fn settle_pupil(
             continue;
         }
         let class = our_class_in(tx, our_id, year)?;
+        // A class change is said with the class it made, and this year's class it moved (`carry_closed_class`).
+        let class_changed = changes.iter().any(|(y, c)| *y == Some(year) && fields::class_of_year(c.field));
+        let class_now = match class_changed {
+            true => {
+                let now = |field: Field| -> Result<String> {
+                    match changes.iter().find(|(y, c)| *y == Some(year) && c.field == field) {
+                        Some((_, c)) => Ok(c.value.clone().unwrap_or_default()),
+                        None => Ok(value(tx, "main", our_id, field, Some(year), sides.our_current)?
+                            .flatten()
+                            .unwrap_or_default()),
+                    }
+                };
+                Some(crate::domain::class_label::join(&now(Field::Grade)?, &now(Field::Class)?))
+            }
+            false => None,
+        };
         into_closed.push(ClosedYearChange {
             year,
             id_number: id_number.clone(),
             name: name.clone(),
             class,
             fields: named,
+            class_now,
+            moved_this_year: moved_this_year.clone().filter(|_| class_changed && Some(year + 1) == sides.our_current),
             student: our_id,
         });
     }
@@ -2331,7 +2356,8 @@ fn settle_pupil(
 /// this drive's start of the current year promoted the pupil from the class it held then: the promotion is taken
 /// again from the class corrected, as it would have been had the change come before it (三年级1班 corrected to
 /// 三年级2班 makes this year's 四年级1班 四年级2班). A class of this year changed here since is kept and listed as
-/// a conflict; one this merge settled itself (`changes` has this year's) is left to that.
+/// a conflict; one this merge settled itself (`changes` has this year's) is left to that. Returns this year's
+/// class the pupil moved into, if the promotion moved them.
 fn carry_closed_class(
     tx: &Transaction,
     sides: &Sides,
@@ -2339,16 +2365,15 @@ fn carry_closed_class(
     (their_history, our_history): (&[Event], &[Event]),
     changes: &mut Vec<(Option<i32>, FieldChange)>,
     found: &mut Vec<Found>,
-) -> Result<()> {
-    let Some(current) = sides.our_current else { return Ok(()) };
+) -> Result<Option<String>> {
+    let Some(current) = sides.our_current else { return Ok(None) };
     let year = current - 1;
-    let class_field = |f: Field| matches!(f, Field::Grade | Field::Class);
     let taken = |f: Field| changes.iter().find(|(y, c)| *y == Some(year) && c.field == f).map(|(_, c)| c.value.clone());
     if taken(Field::Grade).is_none() && taken(Field::Class).is_none() {
-        return Ok(());
+        return Ok(None);
     }
-    if changes.iter().any(|(y, c)| y.is_none() && class_field(c.field)) {
-        return Ok(());
+    if changes.iter().any(|(y, c)| y.is_none() && fields::class_of_year(c.field)) {
+        return Ok(None);
     }
     let held = |field: Field, year: Option<i32>| -> Result<String> {
         Ok(value(tx, "main", pupil.our_id, field, year, Some(current))?.flatten().unwrap_or_default())
@@ -2357,26 +2382,32 @@ fn carry_closed_class(
     let corrected = |f: Field, old: &str| taken(f).map_or_else(|| old.to_owned(), |v| v.unwrap_or_default());
     let (new_grade, new_class) = (corrected(Field::Grade, &old_grade), corrected(Field::Class, &old_class));
     let (now_grade, now_class) = (held(Field::Grade, None)?, held(Field::Class, None)?);
-    let promoted = |grade: &str, class: &str| match crate::domain::class_label::promote(grade, class) {
-        crate::domain::class_label::Promotion::To { grade, class } => Some((grade, class)),
-        _ => None,
+    let school: i64 =
+        tx.query_row("SELECT school_id FROM main.students WHERE id = ?1", [pupil.our_id], |r| r.get(0))?;
+    // The step this drive's `year new` took, a 六年级 into the school's own 七年级 where it teaches one.
+    let promoted = |grade: &str, class: &str| -> Result<Option<(String, String)>> {
+        Ok(match super::year::promotion_out_of(tx, school, year, (grade, class))? {
+            crate::domain::class_label::Promotion::To { grade, class } => Some((grade, class)),
+            _ => None,
+        })
     };
     // Only a step up this drive took: a class that stays or leaves (毕业) is no promotion to take again.
-    let (Some(from_old), Some(target)) = (promoted(&old_grade, &old_class), promoted(&new_grade, &new_class)) else {
-        return Ok(());
+    let (Some(from_old), Some(target)) = (promoted(&old_grade, &old_class)?, promoted(&new_grade, &new_class)?) else {
+        return Ok(None);
     };
     let now = (now_grade, now_class);
     if now == target {
-        return Ok(());
+        return Ok(None);
     }
     if now == from_old {
+        let moved = crate::domain::class_label::join(&target.0, &target.1);
         for (field, value) in [(Field::Grade, target.0), (Field::Class, target.1)] {
             let held = if field == Field::Grade { &now.0 } else { &now.1 };
             if *held != value {
                 changes.push((None, FieldChange::new_owned(field, Some(value))));
             }
         }
-        return Ok(());
+        return Ok(Some(moved));
     }
     // This year's class was changed here since the promotion: ours stands, and the operator hears of theirs.
     let at = |history: &[Event], of: &dyn Fn(&Event) -> bool| {
@@ -2399,7 +2430,7 @@ fn carry_closed_class(
     let group = GROUPS.into_iter().find(|g| g.contains(&Field::Class)).unwrap_or(&[]);
     // Recorded as lost: their change, copied after it, is then not this laptop's newest class of this year.
     found.push(Found { group, year: None, conflict, record: true, there: false });
-    Ok(())
+    Ok(None)
 }
 
 /// Our pupil's class (grade and class joined) in insured year `year`, one this drive has closed: kept in

@@ -728,6 +728,49 @@ struct Promoted {
     stayed: Vec<ClassStay>,
 }
 
+/// Each school's first junior grade as it writes it (七年级, 初一 …), from its classes (school, grade, class,
+/// pupils): the one most of its pupils are in when it writes two.
+fn first_junior_grades(classes: &[(i64, String, String, i64)]) -> HashMap<i64, String> {
+    let mut junior_pupils: HashMap<(i64, String), i64> = HashMap::new();
+    for (school, grade, class, pupils) in classes {
+        if let Some(written) = class_label::first_junior_grade(grade, class) {
+            *junior_pupils.entry((*school, written)).or_default() += pupils;
+        }
+    }
+    let mut junior: HashMap<i64, (String, i64)> = HashMap::new();
+    for ((school, written), pupils) in junior_pupils {
+        let best = junior.entry(school).or_insert_with(|| (written.clone(), pupils));
+        // Ties go to the first in text order, so the same roster always steps the same way.
+        if (pupils, std::cmp::Reverse(&written)) > (best.1, std::cmp::Reverse(&best.0)) {
+            *best = (written, pupils);
+        }
+    }
+    junior.into_iter().map(|(school, (written, _))| (school, written)).collect()
+}
+
+/// The step `year new --promote` takes a class of school `school` by out of insured year `year`, one this drive
+/// has closed: `promote_classes`' own, so a 六年级 goes on into the school's first junior grade (九年一贯制) when
+/// the school had classes of one that year, as the drive's start of the next year took it.
+pub(crate) fn promotion_out_of(
+    tx: &Transaction,
+    school: i64,
+    year: i32,
+    (grade, class): (&str, &str),
+) -> Result<Promotion> {
+    let classes: Vec<(i64, String, String, i64)> = tx
+        .prepare(
+            "SELECT s.school_id, CASE WHEN y.class IS NULL THEN s.grade ELSE y.grade END, COALESCE(y.class, s.class),
+                 count(*)
+             FROM main.year_statuses y JOIN main.students s ON s.id = y.student_id
+             WHERE y.year = ?1 AND y.enrollment <> 'left' AND s.school_id = ?2
+             GROUP BY 1, 2, 3",
+        )?
+        .query_map(params![year, school], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let junior = first_junior_grades(&classes);
+    Ok(class_label::promote_into(grade, class, junior.get(&school).map(String::as_str)))
+}
+
 /// Moves each class up a grade and the last grade of each stage out (毕业), inside `start_year`'s transaction,
 /// after the new year's statuses are in place. Each pupil's change is what `fields::apply_diffs` would write
 /// for it — the same fields, audit rows in the same order, `updated_at`, `class_order` and search key — but
@@ -779,22 +822,7 @@ fn promote_classes(tx: &Transaction, ctx: &AuditContext, current: i32, scope: Sc
         .prepare(sql)?
         .query_map(args, |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
         .collect::<rusqlite::Result<_>>()?;
-    // Each school's first junior grade as it writes it (七年级, 初一 …), the one most of its pupils are in when
-    // it writes two.
-    let mut junior_pupils: HashMap<(i64, String), i64> = HashMap::new();
-    for (school, grade, class, pupils) in &classes {
-        if let Some(written) = class_label::first_junior_grade(grade, class) {
-            *junior_pupils.entry((*school, written)).or_default() += pupils;
-        }
-    }
-    let mut junior: HashMap<i64, (String, i64)> = HashMap::new();
-    for ((school, written), pupils) in junior_pupils {
-        let best = junior.entry(school).or_insert_with(|| (written.clone(), pupils));
-        // Ties go to the first in text order, so the same roster always steps the same way.
-        if (pupils, std::cmp::Reverse(&written)) > (best.1, std::cmp::Reverse(&best.0)) {
-            *best = (written, pupils);
-        }
-    }
+    let junior = first_junior_grades(&classes);
     let (left_grade, left_class) = (GRADUATES_GRADE.to_owned(), graduates_class(current));
     // The classes left as they are, by school and the class's place in the roster; a class written two ways is
     // one class, as the operator reads it.
@@ -805,7 +833,7 @@ fn promote_classes(tx: &Transaction, ctx: &AuditContext, current: i32, scope: Sc
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         )?;
         for (school, grade, class, pupils) in classes {
-            let into = junior.get(&school).map(|(written, _)| written.as_str());
+            let into = junior.get(&school).map(String::as_str);
             let (to_grade, to_class, leaves) = match class_label::promote_into(&grade, &class, into) {
                 Promotion::Unchanged => {
                     if !is_former_pupil(&grade) {

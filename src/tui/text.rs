@@ -709,10 +709,16 @@ pub struct Text {
     pub merge_copied_not_promoted: &'static str,
     /// The other file's changes to a year this drive has closed: the year, how many pupils, the year twice.
     pub merge_into_closed_year: &'static str,
+    /// The same, when a class change there moved this year's class too (the promotion taken again).
+    pub merge_into_closed_year_moved: &'static str,
     /// One of those pupils: name, ID number (masked unless revealed), the year, the class then, the fields.
     pub merge_into_closed_year_pupil: &'static str,
     /// How many more pupils those lines left out.
     pub merge_into_closed_year_more: &'static str,
+    /// A class change there, in place of the fields' names: the class it made.
+    pub merge_into_closed_year_class: &'static str,
+    /// The same, which moved this year's class with it: the class it made, this drive's year, this year's class.
+    pub merge_into_closed_year_class_moved: &'static str,
     /// A pupil the other laptop marked 已离校 in a closed year, moved out of this year's class too: name, number,
     /// the year, the class.
     pub merge_leaver_carried: &'static str,

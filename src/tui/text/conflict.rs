@@ -211,9 +211,29 @@ pub fn closed_year_lines(t: &Text, r: &crate::store::merge::MergeReport, id: &dy
     let sep = if t.lang == crate::tui::Language::En { ", " } else { "、" };
     for group in r.into_closed_years.chunk_by(|a, b| a.year == b.year) {
         let year = group[0].year;
-        lines.push(fill(t.merge_into_closed_year, &[&year, &group.len(), &year, &year]));
+        let header = match group.iter().any(|c| c.moved_this_year.is_some()) {
+            true => t.merge_into_closed_year_moved,
+            false => t.merge_into_closed_year,
+        };
+        lines.push(fill(header, &[&year, &group.len(), &year, &year]));
         for c in group.iter().take(CLOSED_YEAR_NAMED) {
-            let fields: Vec<String> = c.fields.iter().map(|f| t.field(f)).collect();
+            // A class change names the class it made, and this year's it moved, in place of 年级/班级.
+            let class_said = c.class_now.as_ref().map(|now| match &c.moved_this_year {
+                Some(moved) => fill(t.merge_into_closed_year_class_moved, &[now, &(year + 1), moved]),
+                None => fill(t.merge_into_closed_year_class, &[now]),
+            });
+            let mut fields: Vec<String> = Vec::new();
+            for f in &c.fields {
+                let of_class = f == "grade" || f == "class";
+                match &class_said {
+                    Some(said) if of_class => {
+                        if !fields.contains(said) {
+                            fields.push(said.clone());
+                        }
+                    }
+                    _ => fields.push(t.field(f)),
+                }
+            }
             lines.push(fill(
                 t.merge_into_closed_year_pupil,
                 &[&c.name, &id(&c.id_number), &year, &c.class, &fields.join(sep)],
@@ -497,6 +517,8 @@ mod tests {
             name: format!("学生{i}"),
             class: "一年级1班".into(),
             fields: vec!["enrollment".into(), "payment".into()],
+            class_now: None,
+            moved_this_year: None,
             student: 0,
         };
         let report = MergeReport { into_closed_years: (0..5).map(change).collect(), ..MergeReport::default() };
@@ -525,6 +547,43 @@ mod tests {
         let one = MergeReport { into_closed_years: vec![change(0)], ..MergeReport::default() };
         assert!(closed_year_lines(en, &one, &masked)[0].contains("concern 1 pupil:"));
         assert!(closed_year_lines(zh, &MergeReport::default(), &masked).is_empty());
+    }
+
+    /// A class changed in a closed year is said with the class it made and this year's class it moved, not as
+    /// 年级、班级, and the year's line no longer says this year is unchanged.
+    #[test]
+    fn a_class_changed_into_a_closed_year_names_the_class_and_this_years_move() {
+        use crate::store::merge::ClosedYearChange;
+        let zh = Text::for_language(crate::tui::Language::Zh);
+        let en = Text::for_language(crate::tui::Language::En);
+        let change = |moved: Option<&str>| ClosedYearChange {
+            year: 2027,
+            id_number: "450202201403010021".into(),
+            name: "六年乙".into(),
+            class: "六年级2班".into(),
+            fields: vec!["grade".into(), "class".into(), "payment".into()],
+            class_now: Some("六年级1班".into()),
+            moved_this_year: moved.map(str::to_owned),
+            student: 0,
+        };
+        let shown = |n: &str| n.to_owned();
+        let moved = MergeReport { into_closed_years: vec![change(Some("七年级1班"))], ..MergeReport::default() };
+        let lines = closed_year_lines(zh, &moved, &shown);
+        assert_eq!(
+            lines[1],
+            "  六年乙 450202201403010021（2027 年度在 六年级2班）：班级改为 六年级1班，2028 年度的班级随之改为 七年级1班、缴费状态"
+        );
+        assert!(!lines[0].contains("不变"), "{lines:?}");
+        let lines = closed_year_lines(en, &moved, &shown);
+        assert!(
+            lines[1].ends_with("class changed to 六年级1班, and the class of 2028 with it to 七年级1班, payment"),
+            "{lines:?}"
+        );
+        assert!(!lines[0].contains("unchanged"), "{lines:?}");
+        let kept = MergeReport { into_closed_years: vec![change(None)], ..MergeReport::default() };
+        let lines = closed_year_lines(zh, &kept, &shown);
+        assert!(lines[1].ends_with("：班级改为 六年级1班、缴费状态"), "{lines:?}");
+        assert!(lines[0].contains("本年度的名单和统计不变"), "{lines:?}");
     }
 
     #[test]
