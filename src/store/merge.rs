@@ -1303,35 +1303,14 @@ fn value(
     year: Option<i32>,
     current: Option<i32>,
 ) -> Result<Option<Option<String>>> {
-    if let Some(year) = year.filter(|y| fields::kept_per_closed_year(field) && current.is_some_and(|c| *y < c)) {
+    let closed = year.filter(|y| current.is_some_and(|c| *y < c));
+    if let Some(year) = closed.filter(|_| fields::kept_per_closed_year(field)) {
         // A closed year's own categories, else the pupil's: held unchanged since (schema migration 11).
-        let column = field.key();
-        return Ok(tx
-            .query_row(
-                &format!(
-                    "SELECT CAST(CASE WHEN c.student_id IS NULL THEN s.{column} ELSE c.{column} END AS TEXT)
-                     FROM {db}.students s LEFT JOIN {db}.year_categories c ON c.student_id = s.id AND c.year = ?2
-                     WHERE s.id = ?1"
-                ),
-                params![student, year],
-                |r| r.get::<_, Option<String>>(0),
-            )
-            .optional()?);
+        return closed_year_value(tx, db, (student, year), field, ("year_categories", "student_id"));
     }
-    if let Some(year) = year.filter(|y| fields::class_of_year(field) && current.is_some_and(|c| *y < c)) {
+    if let Some(year) = closed.filter(|_| fields::class_of_year(field)) {
         // The class a closed year keeps, else the pupil's: unchanged since (schema migration 6).
-        let column = field.key();
-        return Ok(tx
-            .query_row(
-                &format!(
-                    "SELECT CAST(CASE WHEN y.class IS NULL THEN s.{column} ELSE y.{column} END AS TEXT)
-                     FROM {db}.students s LEFT JOIN {db}.year_statuses y ON y.student_id = s.id AND y.year = ?2
-                     WHERE s.id = ?1"
-                ),
-                params![student, year],
-                |r| r.get::<_, Option<String>>(0),
-            )
-            .optional()?);
+        return closed_year_value(tx, db, (student, year), field, ("year_statuses", "class"));
     }
     if let Some(year) = year.filter(|y| field.is_yearly() && Some(*y) != current) {
         let stored: Option<Option<String>> = tx
@@ -1359,6 +1338,30 @@ fn value(
         .query_row(&format!("SELECT CAST({column} AS TEXT) FROM {db}.students s WHERE s.id = ?1"), [student], |r| {
             r.get::<_, Option<String>>(0)
         })
+        .optional()?)
+}
+
+/// The value of `field` a closed insured year keeps for pupil row `student` in `table` of schema `db`, else the
+/// pupil's own: the year's row holds it when its column `held` is set (a year's categories are their own row;
+/// a year's statuses hold a class only when it changed since).
+fn closed_year_value(
+    tx: &Transaction,
+    db: &str,
+    (student, year): (i64, i32),
+    field: Field,
+    (table, held): (&str, &str),
+) -> Result<Option<Option<String>>> {
+    let column = field.key();
+    Ok(tx
+        .query_row(
+            &format!(
+                "SELECT CAST(CASE WHEN y.{held} IS NULL THEN s.{column} ELSE y.{column} END AS TEXT)
+                 FROM {db}.students s LEFT JOIN {db}.{table} y ON y.student_id = s.id AND y.year = ?2
+                 WHERE s.id = ?1"
+            ),
+            params![student, year],
+            |r| r.get::<_, Option<String>>(0),
+        )
         .optional()?)
 }
 
