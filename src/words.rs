@@ -155,7 +155,8 @@ pub fn in_language(message: &str, lang: Language) -> Cow<'_, str> {
 /// A long cell a message quotes is cut with its length after it in Chinese (「…（共 60 字）」, as
 /// `class_list::quoted` writes it in both halves of a message): in English, 「… (60 characters)」.
 fn lengths_in_english(text: Cow<'_, str>) -> Cow<'_, str> {
-    const OPEN: &str = "…（共 ";
+    // Escaped: the mark `class_list::quoted` cuts a cell with, kept as it wrote it (see `tui::text`'s width test).
+    const OPEN: &str = "\u{2026}（共 ";
     const CLOSE: &str = " 字）";
     if !text.contains(OPEN) {
         return text;
@@ -168,7 +169,7 @@ fn lengths_in_english(text: Cow<'_, str>) -> Cow<'_, str> {
         match after[digits..].starts_with(CLOSE) && digits > 0 {
             true => {
                 out.push_str(&rest[..at]);
-                out.push_str("… (");
+                out.push_str("\u{2026} (");
                 out.push_str(&after[..digits]);
                 out.push_str(" characters)");
                 rest = &after[digits + CLOSE.len()..];
@@ -261,7 +262,7 @@ fn split_pair(message: &str) -> Option<(&str, &str)> {
     // reason's own English in brackets (「不覆盖 d.xlsx：这是 PDF 文件，不是表格 (a PDF, not a spreadsheet)；…」),
     // which the outer English says again.
     let latin: usize = outside_brackets(chinese)
-        .split(|c: char| c.is_whitespace() || han(&c) || "，。：；、“”「」（）".contains(c))
+        .split(|c: char| c.is_whitespace() || han(&c) || "，。：；、\u{201c}\u{201d}「」（）".contains(c))
         .filter(|word| !word.contains(['/', '\\', '.']))
         .map(|word| word.chars().filter(char::is_ascii_alphabetic).count())
         .sum();

@@ -3345,8 +3345,8 @@ fn a_merge_follows_a_school_rename_and_names_the_command_where_it_cannot() {
     let (b_merged, text) = merged(&b, &a);
     assert!(
         text.lines().any(|l| l.starts_with(
-            "本机已将学校“本校”改名为“柳州市示范小学”：另一台电脑记在旧名下、本机改名时不在该校的 1 名学生，合并后也都在\
-             “柳州市示范小学” (This drive renamed the school 本校 to 柳州市示范小学: the pupils the other laptop had \
+            "本机已将学校「本校」改名为「柳州市示范小学」：另一台电脑记在旧名下、本机改名时不在该校的 1 名学生，合并后也都在\
+             「柳州市示范小学」 (This drive renamed the school 本校 to 柳州市示范小学: the pupils the other laptop had \
              under the old name that this drive did not have in the school when it renamed it (1) are under 柳州市示范小学 \
              too after the merge)"
         )),
@@ -3355,7 +3355,7 @@ fn a_merge_follows_a_school_rename_and_names_the_command_where_it_cannot() {
     let (a_merged, text) = merged(&a, &b);
     assert!(
         text.contains(
-            "另一台电脑已将学校“本校”改名为“柳州市示范小学”，合并后其学生都在“柳州市示范小学”（其中本机的 1 人在另一台电脑\
+            "另一台电脑已将学校「本校」改名为「柳州市示范小学」，合并后其学生都在「柳州市示范小学」（其中本机的 1 人在另一台电脑\
              改名时不在该校，也随改名转入）"
         ),
         "{text}"
@@ -3382,7 +3382,7 @@ fn a_merge_follows_a_school_rename_and_names_the_command_where_it_cannot() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let text = String::from_utf8_lossy(&out.stdout).into_owned();
     assert!(
-        text.contains("两台电脑把学校“柳州市示范小学”改成了不同的名称（本机改为“示范小学本部”，另一台电脑改为“示范小学分校”），未替你选定"),
+        text.contains("两台电脑把学校「柳州市示范小学」改成了不同的名称（本机改为「示范小学本部」，另一台电脑改为「示范小学分校」），未替你选定"),
         "{text}"
     );
     for (name, from, to) in
@@ -3390,7 +3390,7 @@ fn a_merge_follows_a_school_rename_and_names_the_command_where_it_cannot() {
     {
         let command = format!("canbao --db {} school rename {from} {to} --merge", a_merged.display());
         assert!(
-            text.contains(&format!("如都应叫“{name}”，请运行：{command} (To call them all {name}, run: {command})")),
+            text.contains(&format!("如都应叫「{name}」，请运行：{command} (To call them all {name}, run: {command})")),
             "{text}"
         );
     }
@@ -4563,14 +4563,14 @@ fn a_merge_names_a_number_corrected_on_one_laptop_that_the_other_gave_a_new_pupi
         let text = String::from_utf8_lossy(&out.stdout);
         assert!(out.status.success(), "{text}");
         let zh = format!(
-            "身份证号码 {} 由 王新（三年级2班）持有；王欣（三年级1班）在{side}被更正为这个号码，未采用，保留号码“{}”：\
+            "身份证号码 {} 由 王新（三年级2班）持有；王欣（三年级1班）在{side}被更正为这个号码，未采用，保留号码「{}」：\
              请核对这个号码是哪位学生的，在详情页按 E 更正另一位",
             mask(&real),
             mask(&typo)
         );
         let en = format!(
             "ID {} is held by 王新 (三年级2班); 王欣 (三年级1班) was corrected to it {side_en}: not applied, number \
-             “{}” kept; check which child the number is, and correct the other with E in the detail screen",
+             \"{}\" kept; check which child the number is, and correct the other with E in the detail screen",
             mask(&real),
             mask(&typo)
         );

@@ -1726,8 +1726,8 @@ fn a_drive_picked_as_a_class_list_is_named_with_the_palettes_merge() {
     let mut app = app_on(&drive, Language::Zh);
     let refusal = picked_as_list(&mut app, &other).expect("refused");
     assert!(refusal.starts_with("这是 canbao 数据文件，不是班级名单："), "{refusal}");
-    assert!(refusal.contains("请在命令面板（:）中选“合并另一台电脑的数据文件”"), "{refusal}");
-    assert!(refusal.contains("“从备份恢复”") && refusal.ends_with(&other.display().to_string()), "{refusal}");
+    assert!(refusal.contains("请在命令面板（:）中选「合并另一台电脑的数据文件」"), "{refusal}");
+    assert!(refusal.contains("「从备份恢复」") && refusal.ends_with(&other.display().to_string()), "{refusal}");
     // Said whole, the file's name with it, not cut at the dialog's edge.
     let shown: String = screen(&app).iter().map(|row| row.replace([' ', '│'], "")).collect();
     assert!(shown.contains("合并另一台电脑的数据文件") && shown.contains("school.db"), "{shown}");
@@ -1806,7 +1806,7 @@ fn the_drive_or_its_backup_picked_to_reconcile_is_named_as_this_drive() {
     for file in [&backup, &copy] {
         let said = refused(Language::Zh, file);
         assert!(said.starts_with("这是本数据文件的副本或备份，不是名单，未核对"), "{said}");
-        assert!(said.contains("命令面板（:）中选“从备份恢复”") && !said.contains("合并"), "{said}");
+        assert!(said.contains("命令面板（:）中选「从备份恢复」") && !said.contains("合并"), "{said}");
         let said = refused(Language::En, file);
         assert!(said.starts_with("A copy or backup of this drive, not a list") && said.contains("Restore"), "{said}");
     }

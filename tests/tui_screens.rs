@@ -772,7 +772,7 @@ fn the_special_roster_without_a_policy_says_its_subsidy_remarks_are_blank() {
         lines
     };
     for (lang, blank, several, choose) in [
-        (Language::Zh, "资助备注未填", "1 名学生属多个人员类别", "“政策：查看与选定”"),
+        (Language::Zh, "资助备注未填", "1 名学生属多个人员类别", "「政策：查看与选定」"),
         (
             Language::En,
             "subsidy remarks left blank",
@@ -8788,8 +8788,8 @@ fn an_exports_status_line_keeps_the_file_name_at_80_columns() {
         let shown = screen(&app);
         let status = row(&shown, -3);
         let (said, name) = match lang {
-            Language::Zh => ("已导出：…/", "柳州市示范小学-2027年度-在校学生信息表-20261123.xlsx"),
-            Language::En => ("Written: …/", "柳州市示范小学-2027年度-在校学生信息表-20261123.xlsx"),
+            Language::Zh => ("已导出：.../", "柳州市示范小学-2027年度-在校学生信息表-20261123.xlsx"),
+            Language::En => ("Written: .../", "柳州市示范小学-2027年度-在校学生信息表-20261123.xlsx"),
         };
         assert!(status.trim_start().starts_with(said) && status.ends_with(name), "{shown}");
         insta::assert_snapshot!(format!("export_status_80_{}", lang_name(lang)), shown);
@@ -8863,8 +8863,8 @@ fn the_dashboards_backup_line_is_read_whole_at_80_columns() {
         app.update(Action::Dashboard);
         let shown = screen(&app);
         let (file, backup) = match lang {
-            Language::Zh => ("数据文件：…/", "/school.db  上次备份：2026-11-23 09:12"),
-            Language::En => ("File: …/", "/school.db  Last backup: 2026-11-23 09:12"),
+            Language::Zh => ("数据文件：.../", "/school.db  上次备份：2026-11-23 09:12"),
+            Language::En => ("File: .../", "/school.db  Last backup: 2026-11-23 09:12"),
         };
         let line = line_starting(&shown, file);
         assert!(line.trim_end().ends_with(backup), "{shown}");
@@ -10185,13 +10185,13 @@ fn the_file_picker_says_how_many_files_are_out_of_sight() {
     app.update(Action::Confirm);
     let folder = dir.path().display().to_string();
     let shown = screen(&app).replace(&folder, "/名单");
-    assert!(shown.contains("↓ 下面还有") && !shown.contains("↑ 上面还有"), "{shown}");
+    assert!(shown.contains("下面还有") && !shown.contains("上面还有"), "{shown}");
     insta::assert_snapshot!("file_picker_more_below_80x24", shown);
     for _ in 0..13 {
         app.update(Action::Down);
     }
     let shown = screen(&app);
-    assert!(shown.contains("↑ 上面还有") && !shown.contains("↓ 下面还有") && shown.contains("13班.csv"), "{shown}");
+    assert!(shown.contains("上面还有") && !shown.contains("下面还有") && shown.contains("13班.csv"), "{shown}");
 }
 
 /// At 80×24 the category chooser shows 13 of its 16 categories: it says how many are below, and once scrolled to
@@ -10202,8 +10202,8 @@ fn the_category_chooser_says_how_many_categories_are_out_of_sight() {
         let mut app = app(lang);
         app.update(Action::Categories);
         let (above, below) = match lang {
-            Language::Zh => ("↑ 上面还有 3 个", "↓ 下面还有 3 个"),
-            _ => ("↑ 3 more above", "↓ 3 more below"),
+            Language::Zh => ("上面还有 3 个", "下面还有 3 个"),
+            _ => ("3 more above", "3 more below"),
         };
         let shown = screen(&app);
         assert!(shown.contains(below) && !shown.contains(above), "{shown}");
@@ -10231,10 +10231,10 @@ fn home_and_end_move_through_the_file_picker() {
     app.update(Action::Confirm);
     press(&mut app, KeyCode::End);
     let shown = screen(&app);
-    assert!(shown.contains("↑ 上面还有") && shown.contains("13班.csv"), "{shown}");
+    assert!(shown.contains("上面还有") && shown.contains("13班.csv"), "{shown}");
     press(&mut app, KeyCode::Home);
     let shown = screen(&app);
-    assert!(shown.contains("↓ 下面还有") && !shown.contains("13班.csv"), "{shown}");
+    assert!(shown.contains("下面还有") && !shown.contains("13班.csv"), "{shown}");
 }
 
 /// The drive's policy yibin-2027 kept at 380 元, this laptop's file of it edited to 420 元, and another policy
@@ -10298,7 +10298,7 @@ fn an_edited_file_of_the_drives_policy_is_said_listed_apart_and_taken_with_its_c
             Language::Zh,
             "本机政策文件 yibin-2027 已改动（个人缴费 420 元），未采用：按 : 选定即采用",
             "本机文件已改为 420 元，未采用；选定即采用",
-            "已采用本机政策文件 yibin-2027 的内容：个人缴费 380 元 → 420 元",
+            "已采用本机政策文件 yibin-2027 的内容：个人缴费由 380 元改为 420 元",
         ),
         (
             Language::En,

@@ -327,7 +327,7 @@ fn the_new_year_question_counts_wrapped_rows_and_keeps_the_line_of_classes_not_l
     let Some(canbao::tui::modal::Modal::Confirm(c)) = &app.modal else { panic!("no question") };
     assert!(c.question.contains("（由当前政策生成"), "the long policy line: {}", c.question);
     let listed = c.question.lines().filter(|l| l.contains(" -> ")).count();
-    let more = format!("……另有 {} 个班：canbao year new", 114 - listed);
+    let more = format!("另有 {} 个班：canbao year new", 114 - listed);
     assert!(c.question.contains(&more), "{}", c.question);
     let shown = screen(&app);
     assert!(shown.contains(&more) && shown.contains("--promote --dry-run"), "{shown}");
@@ -573,7 +573,7 @@ fn the_new_year_question_says_the_pupils_who_left_move_out_of_their_classes() {
     app.update(Action::Resize(100, 40));
     app.run_command(Command::NewYear);
     let Some(canbao::tui::modal::Modal::Confirm(c)) = &app.modal else { panic!("no question") };
-    let said = format!("已离校的 2 人移出原班级（到“已离校{year}年度”），不计入新年度。");
+    let said = format!("已离校的 2 人移出原班级（到「已离校{year}年度」），不计入新年度。");
     assert!(c.question.contains(&said), "{}", c.question);
 }
 
@@ -668,7 +668,7 @@ fn the_new_year_is_refused_under_a_policy_of_another_year() {
                 "选定的政策 yibin-2024 是 2024 年度的，本数据文件是 2027 年度",
                 "无法据此判断 2027 年度的集中缴费期是否已结束",
                 "也不能由它生成 2028 年度的政策",
-                "请先在“政策：查看与选定”中选定 2027 年度的政策",
+                "请先在「政策：查看与选定」中选定 2027 年度的政策",
             ],
         ),
         (

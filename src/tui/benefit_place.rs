@@ -64,7 +64,7 @@ impl App {
                 // A whole school's selection names a few, not hundreds: the count says how many.
                 let mut named = names.iter().take(5).cloned().collect::<Vec<_>>().join(self.text.pick("、", ", "));
                 if names.len() > 5 {
-                    named.push_str(self.text.pick("等", " …"));
+                    named.push_str(self.text.pick("等", " ..."));
                 }
                 fill(self.text.bulk_left_away, &[&names.len(), &self.away_words(place), &named])
             }

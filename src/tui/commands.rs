@@ -949,7 +949,7 @@ impl App {
             match self.store.set_meta(POLICY_META_KEY, &name) {
                 Ok(()) => {
                     let _ = self.store.keep_policy_text(&name, &renewed.text);
-                    lines.push(fill(t.policy_new_chosen, &[&before.as_deref().unwrap_or("—")]));
+                    lines.push(fill(t.policy_new_chosen, &[&before.as_deref().unwrap_or("-")]));
                     self.policy = Some(renewed.policy.clone());
                     self.mark_part_paid();
                     self.reload_detail();
@@ -1064,7 +1064,7 @@ impl App {
         {
             Ok(facts) => {
                 let named = if facts.schools.is_empty() {
-                    "—".to_owned()
+                    "-".to_owned()
                 } else {
                     facts.schools.join(self.text.pick("、", ", "))
                 };

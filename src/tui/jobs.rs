@@ -713,7 +713,7 @@ fn export_form(
             Form::Special => forms::special::export_special(&input, out).inspect(|_| {
                 let school = opts.school.as_deref().filter(|_| several).map(|s| format!("{s}：")).unwrap_or_default();
                 let how = (
-                    "请在命令面板中选“政策：查看与选定”选定政策后重新导出".to_owned(),
+                    "请在命令面板中选「政策：查看与选定」选定政策后重新导出".to_owned(),
                     "choose one with \"Policy: show and choose\" in the command palette and export again".to_owned(),
                 );
                 let note = forms::special::subsidy_remarks_unsaid_how(&input, how);

@@ -249,7 +249,7 @@ impl Keymap {
                 error(
                     context_name.span(),
                     format!(
-                        "未知的场景“{0}”，可用：{1} (unknown context “{0}”; known: {1})",
+                        "未知的场景「{0}」，可用：{1} (unknown context \"{0}\"; known: {1})",
                         context_name.get_ref(),
                         known.join(", ")
                     ),
@@ -260,7 +260,7 @@ impl Keymap {
             keys.sort_by_key(|(k, _)| k.span().start);
             for (key_text, action_text) in keys {
                 let key = Key::parse(key_text.get_ref()).ok_or_else(|| {
-                    error(key_text.span(), format!("无法识别的按键“{0}” (unknown key “{0}”)", key_text.get_ref()))
+                    error(key_text.span(), format!("无法识别的按键「{0}」 (unknown key \"{0}\")", key_text.get_ref()))
                 })?;
                 let name = action_text.get_ref().as_str();
                 list.retain(|(k, _)| *k != key);
@@ -268,7 +268,7 @@ impl Keymap {
                     continue;
                 }
                 let Some(name) = Action::bindable_names().find(|n| *n == name) else {
-                    return Err(error(action_text.span(), format!("未知的操作“{name}” (unknown action “{name}”)")));
+                    return Err(error(action_text.span(), format!("未知的操作「{name}」 (unknown action \"{name}\")")));
                 };
                 list.push((key, name));
             }

@@ -153,10 +153,11 @@ fn in_number(c: char) -> bool {
     c.is_ascii_digit() || "-./:年月日".contains(c)
 }
 
-/// Punctuation that closes, which never starts a row.
-const CLOSING: &str = "。，、；：！？）」』》〉】〕”’…";
+/// Punctuation that closes, which never starts a row. The curly quotes and the ellipsis, which a policy's own text
+/// may hold, are escaped: canbao's own texts never draw them (see `text::tests::no_ambiguous_width_characters`).
+const CLOSING: &str = "。，、；：！？）」』》〉】〕\u{201d}\u{2019}\u{2026}";
 /// Brackets and quotes that open, which never end a row.
-const OPENING: &str = "（「『《〈【〔“‘";
+const OPENING: &str = "（「『《〈【〔\u{201c}\u{2018}";
 
 /// `text` broken into rows of at most `width` cells: at each newline, and where a row is full, between two
 /// characters (Chinese breaks anywhere), or before an English word, a number or a date that would be cut, if

@@ -1280,184 +1280,154 @@ mod tests {
         }
     }
 
-    /// The chrome's strings avoid characters whose width a CJK terminal may double.
+    /// Whether a CJK terminal may draw `c` wider than it is measured (East Asian Ambiguous width).
+    fn ambiguous(c: char) -> bool {
+        c.width() != c.width_cjk()
+    }
+
+    /// The string and character literals of Rust `source`, with their line, as written (escapes not read), outside
+    /// comments and `#[cfg(test)]` items.
+    fn drawn_literals(source: &str) -> Vec<(usize, String)> {
+        let chars: Vec<char> = source.chars().collect();
+        let at = |i: usize| chars.get(i).copied().unwrap_or('\0');
+        let starts = |i: usize, s: &str| s.chars().enumerate().all(|(k, c)| at(i + k) == c);
+        let mut out = Vec::new();
+        let (mut i, mut line, mut depth) = (0, 1, 0usize);
+        // A test item's attribute read and its body not yet open; the depth its body opened at.
+        let (mut test_next, mut test_at) = (false, None);
+        // Up to `end`, counting lines.
+        let skip_to = |i: &mut usize, end: usize, line: &mut usize| {
+            *line += chars[*i..end.min(chars.len())].iter().filter(|&&c| c == '\n').count();
+            *i = end;
+        };
+        while i < chars.len() {
+            let c = at(i);
+            let ident_before = i > 0 && (at(i - 1).is_alphanumeric() || at(i - 1) == '_');
+            if starts(i, "//") {
+                let end = (i..chars.len()).find(|&j| at(j) == '\n').unwrap_or(chars.len());
+                skip_to(&mut i, end, &mut line);
+            } else if starts(i, "/*") {
+                let end = (i + 2..chars.len()).find(|&j| starts(j, "*/")).map_or(chars.len(), |j| j + 2);
+                skip_to(&mut i, end, &mut line);
+            } else if starts(i, "#[cfg(test)]") {
+                test_next = true;
+                i += "#[cfg(test)]".len();
+            } else if !ident_before && (c == 'r' || starts(i, "br")) && {
+                let h = if c == 'r' { i + 1 } else { i + 2 };
+                let hashes = (h..chars.len()).take_while(|&j| at(j) == '#').count();
+                at(h + hashes) == '"'
+            } {
+                let h = if c == 'r' { i + 1 } else { i + 2 };
+                let hashes = (h..chars.len()).take_while(|&j| at(j) == '#').count();
+                let open = h + hashes + 1;
+                let close: String = std::iter::once('"').chain(std::iter::repeat_n('#', hashes)).collect();
+                let end = (open..chars.len()).find(|&j| starts(j, &close)).unwrap_or(chars.len());
+                if test_at.is_none() {
+                    out.push((line, chars[open..end].iter().collect()));
+                }
+                skip_to(&mut i, end + close.chars().count(), &mut line);
+            } else if c == '"' {
+                let mut end = i + 1;
+                while end < chars.len() && at(end) != '"' {
+                    end += if at(end) == '\\' { 2 } else { 1 };
+                }
+                if test_at.is_none() {
+                    out.push((line, chars[i + 1..end.min(chars.len())].iter().collect()));
+                }
+                skip_to(&mut i, end + 1, &mut line);
+            } else if c == '\'' && (at(i + 1) == '\\' || at(i + 2) == '\'') {
+                // A character literal ('…', '\''); a lifetime ('a) has no closing quote.
+                let end = if at(i + 1) == '\\' {
+                    (i + 3..chars.len()).find(|&j| at(j) == '\'').unwrap_or(chars.len())
+                } else {
+                    i + 2
+                };
+                if test_at.is_none() {
+                    out.push((line, chars[i + 1..end].iter().collect()));
+                }
+                i = end + 1;
+            } else {
+                match c {
+                    '\n' => line += 1,
+                    '{' => {
+                        if test_next && test_at.is_none() {
+                            test_at = Some(depth);
+                        }
+                        test_next = false;
+                        depth += 1;
+                    }
+                    '}' => {
+                        depth = depth.saturating_sub(1);
+                        if test_at == Some(depth) {
+                            test_at = None;
+                        }
+                    }
+                    ';' => test_next = false,
+                    _ => {}
+                }
+                i += 1;
+            }
+        }
+        out
+    }
+
+    /// The lexer finds what it is to find: literals of every kind, none in comments or test items.
+    #[test]
+    fn drawn_literals_are_read_outside_comments_and_tests() {
+        let source = "fn a<'x>() -> &'x str { \"一“二”\" } // “c”\n/* “d” */ const B: char = '…';\n\
+                      const C: &str = r#\"say \"→\"\"#; const E: &str = \"e\\\"“\";\n\
+                      #[cfg(test)]\nmod tests { fn t() { \"“t”\"; } }\nconst F: &str = \"“f”\";";
+        let found = drawn_literals(source);
+        let texts: Vec<&str> = found.iter().map(|(_, s)| s.as_str()).collect();
+        assert_eq!(texts, ["一“二”", "…", "say \"→\"", "e\\\"“", "“f”"], "{found:?}");
+        assert_eq!(found.last().map(|(line, _)| *line), Some(6), "{found:?}");
+    }
+
+    /// No text canbao draws on the terminal holds a character whose width a CJK terminal may double (curly quotes,
+    /// the ellipsis, arrows, the middle dot, dashes): every string and character literal of the screens' source
+    /// (`src/tui`) and of the words they share with the CLI (`src/words`, the quote and its shares), read from
+    /// the files, outside comments and test items, and the tables' strings as built. A character written as an
+    /// escape (`\u{201c}`) is one the code reads in others' text (the line breaker's punctuation), never one it
+    /// draws.
     #[test]
     fn no_ambiguous_width_characters() {
+        for c in
+            ['\u{201c}', '\u{201d}', '\u{2018}', '\u{2019}', '\u{2026}', '\u{2191}', '\u{2193}', '\u{2192}', '\u{b7}']
+        {
+            assert!(ambiguous(c), "{c:?}");
+        }
+        assert!(!"「」...->".chars().any(ambiguous));
+        let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let (mut files, mut folders) = (vec![src.join("words.rs")], vec![src.join("tui"), src.join("words")]);
+        while let Some(folder) = folders.pop() {
+            for entry in std::fs::read_dir(&folder).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    folders.push(path);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    files.push(path);
+                }
+            }
+        }
+        assert!(files.iter().any(|f| f.ends_with("tui/text/zh.rs")) && files.len() > 40, "{files:?}");
+        let mut found = Vec::new();
+        for file in &files {
+            for (line, literal) in drawn_literals(&std::fs::read_to_string(file).unwrap()) {
+                if let Some(c) = literal.chars().find(|&c| ambiguous(c)) {
+                    found.push(format!("{}:{line}: {c:?} in {literal:?}", file.display()));
+                }
+            }
+        }
+        assert!(found.is_empty(), "ambiguous-width characters in drawn text:\n{}", found.join("\n"));
         for lang in [Language::Zh, Language::En] {
             let t = Text::for_language(lang);
-            let mut all: Vec<&str> = vec![
-                t.app_title,
-                t.no_match,
-                t.no_match_filtered,
-                t.shown_count,
-                t.search_hint,
-                t.dash_totals,
-                t.history_line,
-                t.history_reveal,
-                t.history_unapplied,
-                t.history_amount_listed,
-                t.check_tax_unrecorded,
-                t.reconcile_unapplied,
-                t.reconcile_unapplied_preview,
-                t.history_id_length,
-                t.history_id_changed_at,
-                t.history_conflict_lost,
-                t.history_category_year,
-                t.history_conflict_line,
-                t.import_masked,
-                t.import_other_names,
-                t.import_unnumbered_left_out,
-                t.import_counts_left_out,
-                t.notes_cut,
-                t.paid_info,
-                t.due_line,
-                t.due_elsewhere_at,
-                t.due_elsewhere,
-                t.rule_if_here,
-                t.family_part_today,
-                t.check_underpaid,
-                t.check_family_share,
-                t.government_family_share,
-                t.bulk_family_share_left,
-                t.check_overpaid,
-                t.check_amounts_differ,
-                t.check_list_payment_cleared,
-                t.check_list_payment_government,
-                t.ask_clear_listed_paid,
-                t.amount_to_verify,
-                t.channel_tax_list_unnamed,
-                t.check_payment_outside_year,
-                t.check_paid_despite_status,
-                t.check_list_payment_undated,
-                t.check_listed_at,
-                t.too_small,
-                t.too_small_job,
-                t.too_small_job_busy,
-                t.too_small_stop_question,
-                t.too_small_kept,
-                t.too_small_warned,
-                t.quit_loses_typing,
-                t.quit_closes_dialog,
-                t.stopping_to_quit,
-                t.stopping_to_quit_now,
-                t.left_job_rolled_back,
-                t.left_job_files_removed,
-                t.left_job_kept,
-                t.elapsed,
-                t.saved,
-                t.import_counts,
-                t.import_problem,
-                t.sheet_problem,
-                t.welcome_sample,
-                t.welcome_import,
-                t.sample_question,
-                t.sample_import_question,
-                t.sample_import_question_no_drive,
-            ];
+            let mut all: Vec<&str> = vec![t.app_title];
             all.extend(t.actions.iter().flat_map(|a| [a.short, a.help]));
-            all.extend([
-                t.ask_bulk_enrollment,
-                t.bulk_already,
-                t.bulk_all_already,
-                t.saved_unchanged,
-                t.saved_none_changed,
-                t.ask_bulk_paid,
-                t.ask_amount_differs,
-                t.ask_top_up,
-                t.ask_top_up_left,
-                t.ask_top_up_differs,
-                t.top_up_title,
-                t.top_up_amount,
-                t.top_up_note,
-                t.top_up_saved,
-                t.part_paid,
-                t.due_part,
-                t.ask_clear_paid,
-                t.ask_paid_to_government,
-                t.ask_listed_paid_to_government,
-                t.bulk_keeps_payments,
-                t.ask_government_no_category,
-                t.bulk_no_category,
-                t.ask_government_recertify,
-                t.bulk_recertify,
-                t.bulk_full_subsidy,
-                t.ask_full_subsidy,
-                t.ask_pay_away,
-                t.ask_enroll_away,
-                t.ask_government_away,
-                t.government_away_clears,
-                t.away_benefit,
-                t.away_family,
-                t.bulk_left_away,
-                t.all_left_away,
-                t.ask_clear_government,
-                t.selected_kept,
-                t.identity_number_empty,
-                t.identity_number_invalid,
-                t.ask_bulk_categories,
-                t.ask_bulk_note,
-                t.marked_hidden,
-                t.marked_hidden_one,
-                t.ask_hidden_one,
-                t.ask_hidden_clear,
-                t.not_in_list,
-                t.selected_off_cursor,
-                t.held_after_detail,
-                t.marked_off_cursor_one,
-                t.all_part_paid,
-                t.all_paid_or_part_paid,
-                t.ask_pay_over_government,
-                t.payment_over_government,
-                t.no_class_matches,
-                t.marked_schools,
-                t.marked_school,
-                t.class_of_school,
-                t.categories_stray,
-                t.keys_astray,
-                t.keys_astray_ignored,
-                t.read_only_reveal,
-                t.read_only_export,
-                t.paste_not_searched,
-                t.keys_astray_cursor_back,
-                t.keys_burst,
-                t.keys_run_before,
-                t.answer_after_run,
-                t.keys_ignored_operator,
-                t.keys_at_name_prompt,
-                t.operator_empty,
-                t.operator_elsewhere,
-                t.undone_field,
-                t.redone_field,
-                t.undone_redo_with,
-                t.redone_undo_with,
-                t.ask_government,
-                t.ask_payment_against,
-                t.ask_payments_against,
-                t.bulk_asked_after,
-                t.left_unchanged_one,
-                t.left_unchanged_some,
-                t.enrollment_against_payment,
-                t.bulk_kept_for_payment,
-                t.all_kept_for_payment,
-                t.bulk_replaces_reasons,
-                t.bulk_replaces_places,
-                t.bulk_clears_places,
-                t.channel_none,
-                t.channel_reach,
-                t.nothing_to_undo,
-                t.nothing_to_undo_since_work,
-                t.nothing_to_undo_for_session,
-                t.nothing_to_undo_for_since_work,
-            ]);
             all.extend(t.contexts.iter().map(|(_, s)| *s));
             let channels: Vec<String> = PaymentChannel::CHOICES.iter().map(|c| t.channel_name(c).to_owned()).collect();
             all.extend(channels.iter().map(String::as_str));
             for s in all {
-                for c in s.chars() {
-                    let narrow = c.width().unwrap_or(0);
-                    let cjk = c.width_cjk().unwrap_or(0);
-                    assert_eq!(narrow, cjk, "{lang:?}: ambiguous width {c:?} in {s:?}");
-                }
+                assert!(!s.chars().any(ambiguous), "{lang:?}: ambiguous width in {s:?}");
             }
         }
     }

@@ -24,7 +24,7 @@ impl<'de> Deserialize<'de> for ThemeColor {
         let text = String::deserialize(deserializer)?;
         Color::from_str(text.trim()).map(ThemeColor).map_err(|_| {
             serde::de::Error::custom(format!(
-                "无法识别的颜色“{text}”：可用颜色名、\"reset\"、\"#rrggbb\" 或 0-255 (unknown colour “{text}”: a colour name, \"reset\", \"#rrggbb\" or 0-255)"
+                "无法识别的颜色「{text}」：可用颜色名、\"reset\"、\"#rrggbb\" 或 0-255 (unknown colour \"{text}\": a colour name, \"reset\", \"#rrggbb\" or 0-255)"
             ))
         })
     }
@@ -85,7 +85,7 @@ pub enum ThemeError {
         crate::words::in_language(message, crate::words::Language::En)
     )]
     Read { file: String, message: String },
-    #[error("没有名为“{name}”的主题，可用：{known} (no theme named {name}; there are {known})")]
+    #[error("没有名为「{name}」的主题，可用：{known} (no theme named {name}; there are {known})")]
     Unknown { name: String, known: String },
 }
 

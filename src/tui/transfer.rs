@@ -734,7 +734,7 @@ fn replace_question(text: &crate::tui::text::Text, folder: &Path, names: &[Strin
         return fill(text.overwrite_file, &[&folder, one]);
     }
     let shown = names.iter().take(3).cloned().collect::<Vec<_>>().join(text.pick("、", ", "));
-    let more = if names.len() > 3 { "…" } else { "" };
+    let more = if names.len() > 3 { "..." } else { "" };
     fill(text.overwrite_files, &[&folder, &names.len(), &format!("{shown}{more}")])
 }
 

@@ -57,7 +57,7 @@ pub static ZH: ShareWords = ShareWords {
     no_category: "无人员类别，代缴部门和金额待核实",
     recertify: "人员类别（{}）待重新认定：本年度尚未认定，代缴部门和金额待核实",
     no_policy: "未选用参保政策，代缴金额待核实",
-    unknown_category: "人员类别“{}”不在类别表中，代缴部门和金额待核实",
+    unknown_category: "人员类别「{}」不在类别表中，代缴部门和金额待核实",
     unquotable: "代缴金额无法计算：{}",
     reimbursed: "{0}为差额补助，部门不代缴：由家庭缴纳 {1} 元，{2}{3}（{4}）",
     refund_amount: "事后发放补助 {} 元",

@@ -824,7 +824,7 @@ mod tests {
             assert_eq!(q.subsidy_category.as_deref(), Some(winner), "{categories:?}");
             assert_eq!(q.paying_department.as_deref(), Some(department));
             assert_eq!((q.personal_due_fen, q.department_due_fen), (0, 28_000));
-            assert!(rule_zh(&q).contains("计生对象→重度残疾人→过渡期内脱贫人口"), "{}", rule_zh(&q));
+            assert!(rule_zh(&q).contains("计生对象、重度残疾人、过渡期内脱贫人口"), "{}", rule_zh(&q));
         }
     }
 
@@ -1037,7 +1037,7 @@ subsidy_amount = 400
                 let q = ok("quanzhou-2023", &req);
                 assert_eq!((q.coverage_from, q.coverage_to), (date(2022, 9, 1), date(2023, 12, 31)), "{grade} {paid}");
                 let said = rule_zh(&q);
-                assert!(said.contains(&format!("年级为“{grade}”，属入学年级")), "{said}");
+                assert!(said.contains(&format!("年级为「{grade}」，属入学年级")), "{said}");
                 assert!(said.contains("9月入学新生"), "{said}");
             }
         }

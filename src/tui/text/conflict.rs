@@ -534,7 +534,7 @@ mod tests {
             format!("  学生0 {}（2027 年度在 一年级1班）：参保状态、缴费状态", masked(&change(0).id_number))
         );
         assert!(!lines.iter().any(|l| l.contains(&change(0).id_number)), "numbers masked");
-        assert_eq!(lines[4], "  ……另有 2 名学生（--json 列出全部）");
+        assert_eq!(lines[4], "  另有 2 名学生（--json 列出全部）");
         let lines = closed_year_lines(en, &report, &masked);
         assert!(
             lines[0].starts_with(
@@ -543,7 +543,7 @@ mod tests {
             "{lines:?}"
         );
         assert!(lines[1].ends_with("(in 2027 in 一年级1班): enrollment, payment"), "{lines:?}");
-        assert_eq!(lines[4], "  … and 2 more pupils (--json lists them all)");
+        assert_eq!(lines[4], "  ... and 2 more pupils (--json lists them all)");
         let one = MergeReport { into_closed_years: vec![change(0)], ..MergeReport::default() };
         assert!(closed_year_lines(en, &one, &masked)[0].contains("concern 1 pupil:"));
         assert!(closed_year_lines(zh, &MergeReport::default(), &masked).is_empty());
@@ -693,8 +693,8 @@ mod tests {
         assert_eq!(
             merge_warnings(zh, &taken),
             [
-                "另一台电脑已将学校“甲小学”改名为“乙小学”，但本机已有名为“乙小学”的学校，未替你合并：本机在“甲小学”下的 2 \
-              名学生仍在“甲小学”；如是同一所学校，请运行：canbao --db d.db school rename 甲小学 乙小学 --merge"
+                "另一台电脑已将学校「甲小学」改名为「乙小学」，但本机已有名为「乙小学」的学校，未替你合并：本机在「甲小学」下的 2 \
+              名学生仍在「甲小学」；如是同一所学校，请运行：canbao --db d.db school rename 甲小学 乙小学 --merge"
             ]
         );
         let en = Text::for_language(crate::tui::Language::En);

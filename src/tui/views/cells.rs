@@ -67,16 +67,16 @@ pub fn fit_middle(s: &str, width: usize) -> String {
     out
 }
 
-/// A file path in at most `width` cells: whole when it fits, else its folder shortened from the left behind "…"
+/// A file path in at most `width` cells: whole when it fits, else its folder shortened from the left behind "..."
 /// (whole folders first), so the file name, which says what was written, stays in sight; a file name too long even
-/// alone keeps its end. "…" is counted two cells: a terminal that draws ambiguous-width characters wide (a
-/// Chinese Windows console) then still has room for the rest of the line.
+/// alone keeps its end. Not "…": a terminal that draws ambiguous-width characters wide (a Chinese Windows console)
+/// would push the rest of the line a cell to the right.
 pub fn shorten_path(path: &str, width: usize) -> String {
     let path = &*crate::io::table::printable(path);
     if path.width() <= width {
         return path.to_owned();
     }
-    let room = width.saturating_sub(2);
+    let room = width.saturating_sub(3);
     let name_at = path.rfind(['/', '\\']).unwrap_or(0);
     let tail = |from: usize| &path[from..];
     // The separators after which the rest fits, nearest the start: as much of the folder as there is room for.
@@ -96,7 +96,7 @@ pub fn shorten_path(path: &str, width: usize) -> String {
             tail(start)
         }
     };
-    if width < 2 { String::new() } else { format!("…{kept}") }
+    if width < 3 { String::new() } else { format!("...{kept}") }
 }
 
 /// Exactly `width` cells: cut as `truncate` does, then padded with spaces.
@@ -153,12 +153,12 @@ mod tests {
         let path = "/home/teacher/文档/参保/导出/柳州市示范小学-在校学生信息表.xlsx";
         assert_eq!(shorten_path(path, 200), path);
         let short = shorten_path(path, 46);
-        assert_eq!(short, "…/导出/柳州市示范小学-在校学生信息表.xlsx");
+        assert_eq!(short, ".../导出/柳州市示范小学-在校学生信息表.xlsx");
         assert!(short.width() < 46);
-        assert_eq!(shorten_path(path, 40), "…/柳州市示范小学-在校学生信息表.xlsx");
+        assert_eq!(shorten_path(path, 40), ".../柳州市示范小学-在校学生信息表.xlsx");
         // Not even the name fits: its end, with the extension.
         let cut = shorten_path(path, 20);
-        assert!(cut.starts_with('…') && cut.ends_with("信息表.xlsx") && cut.width() <= 20, "{cut}");
-        assert_eq!(shorten_path(r"C:\Users\老师\Desktop\名单.xlsx", 20), r"…\Desktop\名单.xlsx");
+        assert!(cut.starts_with("...") && cut.ends_with("信息表.xlsx") && cut.width() <= 20, "{cut}");
+        assert_eq!(shorten_path(r"C:\Users\老师\Desktop\名单.xlsx", 21), r"...\Desktop\名单.xlsx");
     }
 }

@@ -57,8 +57,8 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &CountyScreen, theme: &Theme)
     let others: Vec<String> = r.years.iter().filter(|&&y| Some(y) != r.year).map(i32::to_string).collect();
     // No year before the first push: the title says none rather than an empty 「 年度」.
     let year = match (r.year, en) {
-        (Some(y), true) => format!(" · insured year {y}"),
-        (Some(y), false) => format!(" · {y} 年度"),
+        (Some(y), true) => format!(" - insured year {y}"),
+        (Some(y), false) => format!(" - {y} 年度"),
         (None, _) => String::new(),
     };
     // Several working groups in different years: say so, or a county reads one year's picture as all of it.
@@ -69,9 +69,9 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &CountyScreen, theme: &Theme)
     };
     let mut lines: Vec<Line> = Vec::new();
     let title = if en {
-        format!(" canbao · county picture{year}{also} · read-only · refreshed {}", screen.refreshed)
+        format!(" canbao - county picture{year}{also} - read-only - refreshed {}", screen.refreshed)
     } else {
-        format!(" canbao 参保 · 全县汇总{year}{also} · 只读 · 刷新于 {}", screen.refreshed)
+        format!(" canbao 参保 - 全县汇总{year}{also} - 只读 - 刷新于 {}", screen.refreshed)
     };
     lines.push(Line::styled(fit(&title, width), theme.title()));
     let totals = if en {
@@ -127,7 +127,7 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &CountyScreen, theme: &Theme)
             ),
             theme.fg(theme.unpaid),
         ),
-        None if screen.refreshing => Line::styled(pick(" 正在刷新…", " refreshing…"), theme.muted()),
+        None if screen.refreshing => Line::styled(pick(" 正在刷新...", " refreshing..."), theme.muted()),
         None => Line::raw(""),
     };
     lines.push(status);
@@ -172,13 +172,13 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &CountyScreen, theme: &Theme)
     }
     let footer = if r.years.len() > 1 {
         pick(
-            " q 退出  ↑↓ 翻看学校  r 立即刷新  y 换年度  （每 5 秒自动刷新）",
-            " q quit  ↑↓ schools  r refresh now  y next year  (refreshes every 5 s)",
+            " q 退出  Up/Down 翻看学校  r 立即刷新  y 换年度  （每 5 秒自动刷新）",
+            " q quit  Up/Down schools  r refresh now  y next year  (refreshes every 5 s)",
         )
     } else {
         pick(
-            " q 退出  ↑↓ 翻看学校  r 立即刷新  （每 5 秒自动刷新）",
-            " q quit  ↑↓ schools  r refresh now  (refreshes every 5 s)",
+            " q 退出  Up/Down 翻看学校  r 立即刷新  （每 5 秒自动刷新）",
+            " q quit  Up/Down schools  r refresh now  (refreshes every 5 s)",
         )
     };
     lines.push(Line::styled(fit(footer, width), theme.muted()));
@@ -242,13 +242,13 @@ mod tests {
         };
         // A wide character's second cell is a space: compared without spaces.
         let text = screen_text(&screen(Language::Zh)).replace(' ', "");
-        assert!(text.contains("全县汇总·只读"), "no year before the first push:\n{text}");
+        assert!(text.contains("全县汇总-只读"), "no year before the first push:\n{text}");
         assert!(!text.contains("年度"), "{text}");
         assert!(text.contains("还没有上传学生数据"), "{text}");
         assert!(text.contains("canbaopush数据文件.db--to地址"), "{text}");
         assert!(text.contains("本界面每5秒读取一次"), "{text}");
         let text = screen_text(&screen(Language::En));
-        assert!(text.contains("county picture · read-only"), "{text}");
+        assert!(text.contains("county picture - read-only"), "{text}");
         assert!(text.contains("canbao push FILE.db --to URL"), "{text}");
     }
 
