@@ -140,6 +140,28 @@ fn every_hostile_file_is_refused_cleanly() {
     assert_eq!(tried, corpus().len());
 }
 
+/// A workbook still being copied (its end not written yet) is said to be so, in both languages, with what to do:
+/// before, it was called damaged and nothing more.
+#[test]
+fn a_workbook_cut_short_is_said_to_be_still_copying() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    let whole = std::fs::read(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/merged_title.xlsx"))
+        .expect("fixture");
+    let path = dir.path().join("一班.xlsx");
+    std::fs::write(&path, &whole[..whole.len() * 2 / 3]).unwrap();
+    let out = canbao(&db).arg("import").arg(&path).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("一班.xlsx") && stderr.contains("可能还在复制中"), "{stderr}");
+    assert!(stderr.contains("请等复制完成后重新导入") && stderr.contains("未保存任何内容"), "{stderr}");
+    let out = canbao(&db).args(["--lang", "en", "import"]).arg(&path).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("may still be being copied") && stderr.contains("wait for the copy to finish"), "{stderr}");
+    assert!(!stderr.contains("复制") && !stderr.contains("damaged"), "{stderr}");
+    assert!(!db.exists() || canbao(&db).args(["stats", "--json"]).output().unwrap().status.success());
+}
+
 /// Runs the binary to its end and returns (exit code, stdout, stderr, peak resident memory in MiB) as the OS
 /// counted it for that child alone (`wait4`), so each input's memory is bounded on its own.
 #[cfg(unix)]

@@ -1199,6 +1199,27 @@ fn an_import_report_in_english_reads_in_english() {
     assert!(!shown.contains("表中没有班级列") && !shown.contains('、'), "{shown}");
 }
 
+/// A workbook picked while it is still being copied (its end not written yet) is said on the screen to be so, in
+/// the screen's language, and nothing is imported: before, the screen called it damaged and nothing more.
+#[test]
+fn a_workbook_still_being_copied_is_said_so_on_the_screen() {
+    let (dir, drive) = sample_drive();
+    let whole = std::fs::read(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/multi_sheet.xlsx"))
+        .expect("fixture");
+    let list = dir.path().join("cut.xlsx");
+    std::fs::write(&list, &whole[..whole.len() / 2]).expect("list");
+    for (lang, said, unsaid) in
+        [(Language::Zh, "可能还在复制中", "已损坏"), (Language::En, "may still be being copied", "damaged")]
+    {
+        let mut app = app_on(&drive, lang);
+        preview_import(&mut app, &list);
+        let shown = screen(&app).join("\n");
+        assert!(shown.contains(said) && !shown.contains(unsaid), "{shown}");
+        drop(app);
+        assert_eq!(students_in(&drive), 360, "nothing imported");
+    }
+}
+
 /// Two drives in one folder share its backups folder: restoring lists this drive's backups only (Tab shows
 /// every file, as elsewhere), so another school's backup is not picked by mistake.
 #[test]

@@ -149,6 +149,8 @@ fn read(e: &ReadError) -> Said {
         R::TooLarge { file } => Said::file("file_too_large", file),
         R::Disguised { file, .. } => Said::file("disguised_file", file),
         R::NotAFile { file } => Said::file("not_a_regular_file", file),
+        R::ChangedWhileRead { file } => Said::file("file_changed_while_read", file),
+        R::CutShort { file } => Said::file("file_cut_short", file),
         R::Folder { file } => Said::file("folder_not_a_file", file),
         R::BadRow { file, row, .. } => Said { row: Some(*row), ..Said::file("bad_row", file) },
         R::NoHeader { file } => Said::file("no_header_row", file),

@@ -63,6 +63,23 @@ pub enum ReadError {
          (the file {file} is {kind_en} saved with an Excel name: open it in Excel or WPS and save it as .xlsx)"
     )]
     Disguised { file: String, kind: &'static str, kind_en: &'static str },
+    /// The file grew, shrank or was written while it was read (`table::file_bytes`): most often a list still
+    /// being copied onto the laptop, whose part already there would otherwise be read as the whole list.
+    #[error(
+        "文件 {file} 在读取过程中发生了变化，可能还在复制中：请等复制完成后重新导入；未保存任何内容 \
+         (the file {file} changed while it was being read, maybe still being copied: wait for the copy to finish \
+         and import it again; nothing saved)"
+    )]
+    ChangedWhileRead { file: String },
+    /// A workbook whose end is missing (no zip directory at its end): still being copied, or cut short by a copy
+    /// that stopped, rather than damaged inside.
+    #[error(
+        "文件 {file} 不完整（缺少文件结尾），可能还在复制中，或复制时被截断：请等复制完成后重新导入，或重新取得完整的\
+         文件；未保存任何内容 (the file {file} is incomplete, its end missing: it may still be being copied, or was \
+         cut short while copied; wait for the copy to finish and import it again, or get the whole file again; \
+         nothing saved)"
+    )]
+    CutShort { file: String },
     #[error("{file} 不是普通文件（可能是管道或设备），未读取 (not a regular file, not read: {file})")]
     NotAFile { file: String },
     #[error(

@@ -65,9 +65,15 @@ pub fn open_file(path: &Path) -> Result<Vec<SheetRows>, ReadError> {
 pub const MAX_FILE_BYTES: u64 = 96 * 1024 * 1024;
 
 /// A file's bytes, or the error naming it that every reader gives. Only a regular file is read: a FIFO would
-/// block for ever and `/dev/zero` never ends, so both are refused before they are opened.
+/// block for ever and `/dev/zero` never ends, so both are refused before they are opened. A file that changes
+/// while it is read (a list still being copied onto the laptop) is refused, not read as the part that was there.
 pub fn file_bytes(path: &Path) -> Result<Vec<u8>, ReadError> {
-    use std::io::Read;
+    file_bytes_then(path, || ())
+}
+
+/// [`file_bytes`], with `meanwhile` run once the bytes are read and before the file is looked at again: where a
+/// copy still going on would write to it, and where a test does.
+fn file_bytes_then(path: &Path, meanwhile: impl FnOnce()) -> Result<Vec<u8>, ReadError> {
     let file = shown_path(path);
     let unreadable = |e: std::io::Error| ReadError::unreadable(&e, path);
     let meta = std::fs::metadata(path).map_err(unreadable)?;
@@ -81,16 +87,33 @@ pub fn file_bytes(path: &Path) -> Result<Vec<u8>, ReadError> {
     if meta.len() > MAX_FILE_BYTES {
         return Err(ReadError::TooLarge { file });
     }
-    // The length is read again as the bytes come: the file may have grown (or been swapped) since it was
-    // looked at.
-    let mut bytes = Vec::with_capacity(meta.len() as usize);
-    std::fs::File::open(path)
-        .map_err(unreadable)?
-        .take(MAX_FILE_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(unreadable)?;
+    let opened = std::fs::File::open(path).map_err(unreadable)?;
+    let at_open = opened.metadata().map_err(unreadable)?;
+    let bytes = read_whole_file(opened, at_open.len(), path)?;
+    meanwhile();
+    // A copy writes as it goes: the file grows, or its time of writing moves, between the look before it was
+    // opened and the look after it was read. Gone by then (a copy under a temporary name renamed over it) is
+    // changed too.
+    let after = std::fs::metadata(path).ok();
+    let looks = |m: &std::fs::Metadata| (m.len(), m.modified().ok());
+    if looks(&meta) != looks(&at_open) || after.is_none_or(|after| looks(&after) != looks(&at_open)) {
+        return Err(ReadError::ChangedWhileRead { file });
+    }
+    Ok(bytes)
+}
+
+/// The bytes of a file `len` long when it was opened, read to its end: more or fewer than that is a file that
+/// grew or was cut while it was read.
+fn read_whole_file(reader: impl std::io::Read, len: u64, path: &Path) -> Result<Vec<u8>, ReadError> {
+    use std::io::Read;
+    let mut bytes = Vec::with_capacity(len.min(MAX_FILE_BYTES) as usize);
+    // Read past the limit by one byte: the file may have grown (or been swapped) since it was looked at.
+    reader.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes).map_err(|e| ReadError::unreadable(&e, path))?;
     if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(ReadError::TooLarge { file });
+        return Err(ReadError::TooLarge { file: shown_path(path) });
+    }
+    if bytes.len() as u64 != len {
+        return Err(ReadError::ChangedWhileRead { file: shown_path(path) });
     }
     Ok(bytes)
 }
@@ -299,6 +322,9 @@ pub fn open_bytes(bytes: Vec<u8>, file: &str) -> Result<Vec<SheetRows>, ReadErro
         let what = super::sniff::by_name(what, std::path::Path::new(file));
         return Err(ReadError::NotASpreadsheet { file: file.to_owned(), what });
     }
+    if bytes.starts_with(b"PK\x03\x04") && zip_cut_short(&bytes) {
+        return Err(ReadError::CutShort { file: file.to_owned() });
+    }
     if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
         let mut xls_hidden = super::compound::check(&bytes, MAX_CELLS)
             .map_err(|reason| ReadError::BadWorkbook { file: file.to_owned(), reason: reason.to_owned() })?
@@ -371,6 +397,19 @@ pub fn open_bytes(bytes: Vec<u8>, file: &str) -> Result<Vec<SheetRows>, ReadErro
         hidden_in: HiddenIn::Excel,
         source: RowSource::Csv(Box::new(CsvRows::new(bytes, file))),
     }])
+}
+
+/// Whether a zip (an XLSX, an ODS) lacks the record that ends every whole one, its directory's end: written last,
+/// so a workbook still being copied, or one a copy stopped short of, has none, where a damaged one mostly has.
+fn zip_cut_short(bytes: &[u8]) -> bool {
+    // 22 bytes, the last two its comment's length, then the comment (64 KiB at most): whole to the file's end.
+    let from = bytes.len().saturating_sub(22 + 0xFFFF);
+    let whole = memchr::memmem::rfind_iter(&bytes[from..], b"PK\x05\x06").any(|at| {
+        let at = from + at;
+        let comment = bytes.get(at + 20..at + 22).map(|n| usize::from(u16::from_le_bytes([n[0], n[1]])));
+        comment.is_some_and(|comment| at + 22 + comment <= bytes.len())
+    });
+    !whole
 }
 
 /// Web pages and Excel 2003 XML saved with an `.xls` name (as many school and government systems export
@@ -940,6 +979,59 @@ impl CsvRows {
 mod tests {
     use super::*;
 
+    /// A list still being copied when it is read: written to between the look before it was opened and the look
+    /// after it was read, or read to more or fewer bytes than its length at opening, it is refused in words that
+    /// say to wait for the copy, where before the part already there was read as the whole list (a CSV cut at a
+    /// line end imported its first rows without a word).
+    #[test]
+    fn a_file_that_changes_while_it_is_read_is_refused() {
+        use std::io::Write;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("名单.csv");
+        std::fs::write(&path, "姓名,身份证号码\n张三,450202201703051233\n").expect("write");
+        let copying = || {
+            let mut file = std::fs::OpenOptions::new().append(true).open(&path).expect("open");
+            file.write_all("李四,450202201611203455\n".as_bytes()).expect("append");
+        };
+        let refused = file_bytes_then(&path, copying).expect_err("changed while read");
+        assert!(matches!(&refused, ReadError::ChangedWhileRead { file } if file.ends_with("名单.csv")), "{refused:?}");
+        let said = refused.to_string();
+        assert!(said.contains("可能还在复制中") && said.contains("请等复制完成后重新导入"), "{said}");
+        assert!(said.contains("未保存任何内容"), "{said}");
+        let english = crate::words::in_language(&said, crate::words::Language::En);
+        assert!(english.contains("maybe still being copied") && english.contains("nothing saved"), "{english}");
+        assert!(!english.contains("复制"), "{english}");
+        // Once the copy is done the whole file is read.
+        assert_eq!(file_bytes(&path).expect("read").len() as u64, std::fs::metadata(&path).expect("meta").len());
+        // The reading's own count against the length at opening: a file grown or cut under the reader.
+        let reader = |text: &'static [u8]| Cursor::new(text);
+        for (text, len) in [(&b"abcdef"[..], 5), (&b"abc"[..], 5)] {
+            let read = read_whole_file(reader(text), len, &path);
+            assert!(matches!(read, Err(ReadError::ChangedWhileRead { .. })), "{text:?} for {len}: {read:?}");
+        }
+        assert_eq!(read_whole_file(reader(b"abcde"), 5, &path).expect("whole"), b"abcde");
+    }
+
+    /// A workbook whose end is missing (a copy not finished, or stopped) says so, not only that it is damaged.
+    #[test]
+    fn a_workbook_cut_short_may_still_be_copying() {
+        let whole = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/multi_sheet.xlsx")).expect("x");
+        for cut in [whole.len() / 2, whole.len() - 10, 100] {
+            let refused = open_bytes(whole[..cut].to_vec(), "一班.xlsx").err().expect("cut short");
+            assert!(matches!(&refused, ReadError::CutShort { file } if file == "一班.xlsx"), "{cut}: {refused:?}");
+            let said = refused.to_string();
+            assert!(said.contains("可能还在复制中") && said.contains("被截断"), "{said}");
+            let english = crate::words::in_language(&said, crate::words::Language::En);
+            assert!(english.contains("may still be being copied") && english.contains("cut short"), "{english}");
+        }
+        // The end there, something inside wrong: damaged, as before.
+        let mut damaged = whole.clone();
+        damaged[40..400].fill(b'x');
+        let refused = open_bytes(damaged, "一班.xlsx").err();
+        assert!(!matches!(refused, Some(ReadError::CutShort { .. })), "{refused:?}");
+        assert!(open_bytes(whole, "一班.xlsx").is_ok());
+    }
+
     /// Each CSV row at the row Excel shows it: empty lines are rows (at the start, between records, several
     /// together), a quoted cell with a line break is one row, and a last line without a break is read.
     #[test]
@@ -1106,7 +1198,12 @@ mod tests {
             matches!(read_bytes(pdf, "x.xlsx"), Err(ReadError::NotASpreadsheet { what, .. }) if what.contains("PDF"))
         );
         assert!(matches!(read_bytes(b"", "x.csv"), Err(ReadError::Empty { .. })));
-        assert!(matches!(read_bytes(b"PK\x03\x04garbage", "x.xlsx"), Err(ReadError::BadWorkbook { .. })));
+        // A zip's start with no end: cut short, as a copy not finished leaves one.
+        assert!(matches!(read_bytes(b"PK\x03\x04garbage", "x.xlsx"), Err(ReadError::CutShort { .. })));
+        let mut ended = b"PK\x03\x04garbage".to_vec();
+        ended.extend_from_slice(b"PK\x05\x06\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0");
+        let damaged = read_bytes(&ended, "x.xlsx");
+        assert!(damaged.is_err() && !matches!(damaged, Err(ReadError::CutShort { .. })), "{damaged:?}");
     }
 
     #[test]
