@@ -900,6 +900,16 @@ fn spreadsheet_as_drive(cli: &Cli) -> CmdResult {
     )).kind("spreadsheet_not_a_drive").file(path))
 }
 
+/// A pipe or a device given as the drive (`--db` naming a FIFO): refused before anything opens it, locks it or
+/// asks its passphrase, in the words merge, restore and reconcile refuse one with: an open could wait for ever.
+fn special_drive(cli: &Cli) -> CmdResult {
+    let path = open::drive_path(cli);
+    if crate::store::special_file(&path) {
+        return Err(crate::store::StoreError::NotRegular { path: path.display().to_string() }.into());
+    }
+    Ok(())
+}
+
 /// One command group, one function: each lives in its own file under `cli/`.
 fn run(cli: &Cli) -> CmdResult {
     if let Some(db) =
@@ -916,11 +926,13 @@ fn run(cli: &Cli) -> CmdResult {
         if cli.from.is_some() {
             return county::dashboard(cli, county::url(&cli.from));
         }
+        special_drive(cli)?;
         spreadsheet_as_drive(cli)?;
         return screen::open(cli);
     };
     // The commands that never open a drive leave --db alone.
     if !matches!(command, Command::Push { .. } | Command::Rollup { .. } | Command::Completions { .. }) {
+        special_drive(cli)?;
         spreadsheet_as_drive(cli)?;
     }
     // The dashboard's --from before a command: rollup and export summary read it as their own; any other

@@ -504,3 +504,29 @@ fn a_pipe_given_to_merge_restore_or_reconcile_is_refused_at_once() {
         assert!(err.contains("不是普通文件") && err.contains(&*fifo.to_string_lossy()), "{args:?}: {err}");
     }
 }
+
+/// A named pipe given as the drive itself (`--db`) is refused before anything opens, locks or asks the passphrase
+/// of it, in the words `merge` refuses one with, by every command and by the screen: before, each waited for ever
+/// opening it (or asked a passphrase for it first). The timeout only ends a run that hangs, as these did.
+#[cfg(unix)]
+#[test]
+fn a_pipe_given_as_the_drive_is_refused_before_it_is_opened() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("pipe.db");
+    let c_path = std::ffi::CString::new(fifo.as_os_str().as_encoded_bytes()).unwrap();
+    // SAFETY: a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c_path.as_ptr(), 0o600) }, 0, "mkfifo");
+    let good = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/utf8_bom.csv");
+    let import = ["import".as_ref(), good.as_os_str()];
+    let runs: [&[&std::ffi::OsStr]; 4] = [&["stats".as_ref()], &["mark".as_ref(), "1".as_ref()], &import, &[]];
+    for args in runs {
+        let out = canbao(&fifo).args(args).timeout(std::time::Duration::from_secs(60)).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
+        let said = format!("不是普通文件（可能是设备或管道），不是 canbao 数据文件：{}", fifo.display());
+        assert!(err.contains(&said) && err.contains("not a regular file, not a drive file"), "{args:?}: {err}");
+        assert!(!err.contains("口令") && !err.contains("passphrase"), "{args:?}: {err}");
+    }
+    let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(left, ["pipe.db"], "no lock or journal left beside it");
+}
