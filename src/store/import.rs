@@ -957,16 +957,16 @@ impl Store {
         }
     }
 
-    /// The one pupil of `name` that `rounded`, a number a spreadsheet held as a number (15 significant digits
-    /// kept), can be: held with a whole number that rounds to it (`pupils_holding_whole_number`), or flagged with
-    /// the same 15 digits. `None` when there is none or more than one, or when the number kept fewer digits
-    /// (4.50202E+17): never a guess between children.
     /// Whether `number` is one a program printed from the double nearest the whole number a pupil named
     /// `name` holds (`holds_number_printed_as`): that pupil's number rounded, read as a spreadsheet's rounding.
     pub fn holds_number_printed_as(&self, number: &str, name: &str) -> Result<bool> {
         holds_number_printed_as(&self.conn, number, name)
     }
 
+    /// The one pupil of `name` that `rounded`, a number a spreadsheet held as a number (15 significant digits
+    /// kept), can be: held with a whole number that rounds to it (`pupils_holding_whole_number`), or flagged with
+    /// the same 15 digits. `None` when there is none or more than one, or when the number kept fewer digits
+    /// (4.50202E+17): never a guess between children.
     pub fn student_of_rounded_number(&self, rounded: &str, name: &str) -> Result<Option<Student>> {
         let Some(kept) = id_number::fifteen_digits_kept(rounded).filter(|_| !name.is_empty()) else {
             return Ok(None);
