@@ -163,6 +163,8 @@ fn every_form_read_back_into_its_drive_changes_nothing() {
             );
         }
         assert!(!report.to_string().contains("表头"), "{what}: every column is the form's own: {report}");
+        // The 班主任签字 and 单位（盖章） lines canbao wrote under each table are its own, not a footer to report.
+        assert_eq!(rows_said(&report, "表尾行"), 0, "{what}: its own signature lines say nothing: {report}");
         reports.push((what, report));
     }
     for (what, report) in reports {

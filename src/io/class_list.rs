@@ -1107,6 +1107,9 @@ struct RowReader<'a> {
     look_alikes_said: Vec<(usize, String)>,
     /// The ID numbers of the sheet being read, by how a spreadsheet left them (`RoundedIds::judged`).
     rounded_ids: RoundedIds,
+    /// canbao's own signature line (`forms::SIGN_LINES`) met under a class's pupils, not said yet: passed over
+    /// without a word where it stands, at the foot, and said at its row if a pupil comes after it in the block.
+    own_sign: Option<OwnSign>,
     /// The section heading over the rows being read that lists pupils leaving the school (「转出学生」), down to the
     /// next heading or the sheet's end: each pupil under it is imported and said.
     leaving: Option<String>,
@@ -1533,6 +1536,8 @@ enum RowKind {
     Flagged(String),
     /// A class heading (`Heading`): its class, and the row as written.
     Heading(String, String),
+    /// A header repeated mid-file (lists pasted together class by class): no pupil, and a new block of them.
+    Header,
     /// No pupil: why.
     Skipped(String),
     /// No name and no ID number: why, quoting the row (a run of such rows is said once, whatever each holds).
@@ -1634,6 +1639,7 @@ impl RowReader<'_> {
             hidden_in: Default::default(),
             look_alikes_said: Vec::new(),
             rounded_ids: RoundedIds::default(),
+            own_sign: None,
             leaving: None,
             phones_handed: Vec::new(),
         }
@@ -1977,7 +1983,9 @@ impl RowReader<'_> {
                 rows.give_back(row);
                 offset += 1;
             }
-            // The sheet's rows are all said before what is said of the sheet as a whole.
+            // The sheet's rows are all said before what is said of the sheet as a whole. A signature line of
+            // canbao's with no pupil after it stood at the foot.
+            self.own_sign = None;
             self.said_of_rows_applied();
             self.heading_ends();
             self.runs_end();
@@ -3329,9 +3337,27 @@ impl RowReader<'_> {
         let id_cell = map.get(Column::IdNumber, row).unwrap_or(&no_id);
         // Cleaned once: the skip test, the stored raw text and the check all read it.
         let mut id_raw = id_cell.text();
-        match self.row_kind(map, row, &name, id_cell, &id_raw) {
+        let kind = self.row_kind(map, row, &name, id_cell, &id_raw);
+        match &kind {
+            // A pupil after canbao's own signature line: the line did not stand at the foot, and is said as any footer.
+            RowKind::Pupil | RowKind::Flagged(_) => {
+                if let Some(sign) = self.own_sign.take() {
+                    self.problem_at(&sign.file, &sign.sheet, Some(sign.row), "", sign.message);
+                }
+            }
+            // A new class's block: the line stood at the foot of the one before.
+            RowKind::Heading(..) | RowKind::Header => self.own_sign = None,
+            RowKind::Skipped(_) | RowKind::Nameless(_) | RowKind::Section(_) => {}
+        }
+        match kind {
             RowKind::Pupil => {}
             RowKind::Flagged(message) => self.problem(file, sheet, row_no, "", message),
+            RowKind::Header => {
+                self.report.skipped += 1;
+                let message = "重复的表头行，已跳过 (repeated header row, skipped)".to_owned();
+                self.problem(file, sheet, row_no, "", message);
+                return Ok(());
+            }
             RowKind::Heading(label, shown) => {
                 self.report.skipped += 1;
                 self.leaving = None;
@@ -3364,6 +3390,13 @@ impl RowReader<'_> {
             }
             RowKind::Skipped(message) => {
                 self.report.skipped += 1;
+                // canbao's own 班主任签字 (or 单位（盖章）) line under the class's pupils, as it exported it: nothing
+                // to say, unless a pupil follows it.
+                if own_sign_line(row) {
+                    let sheet = sheet.name.clone();
+                    self.own_sign = Some(OwnSign { file: file.to_owned(), sheet, row: row_no, message });
+                    return Ok(());
+                }
                 self.problem(file, sheet, row_no, "", message);
                 return Ok(());
             }
@@ -4439,7 +4472,7 @@ impl RowReader<'_> {
         // A header repeated mid-file (lists pasted together class by class) is not a pupil named 姓名.
         let mapped = header::map_row(row, self.synonyms);
         if mapped.contains_key(&Column::Name) && mapped.contains_key(&Column::IdNumber) {
-            return RowKind::Skipped("重复的表头行，已跳过 (repeated header row, skipped)".to_owned());
+            return RowKind::Header;
         }
         if let Some((label, shown)) = class_heading(map, row) {
             return RowKind::Heading(label, shown);
@@ -4955,6 +4988,31 @@ fn row_text(row: &[Cell]) -> String {
         }
     }
     quoted(&texts.join(" ")).into_owned()
+}
+
+/// canbao's own signature line, passed over where it was met (`RowReader::own_sign`): where it is, and what is said
+/// of it as any footer if it turns out not to stand at the foot.
+struct OwnSign {
+    file: String,
+    sheet: String,
+    row: usize,
+    message: String,
+}
+
+/// Whether a row is one of the signature lines canbao's own forms write under a table (`forms::SIGN_LINES`), as
+/// its exporter writes it: each cell spread over several merged columns (read into each of them), or the last
+/// few folded into one on a narrow table, spaces as a re-save may leave them.
+fn own_sign_line(row: &[Cell]) -> bool {
+    let unspaced = |text: &str| text.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+    let mut cells: Vec<String> = Vec::new();
+    for cell in row.iter().filter(|c| !c.is_empty()) {
+        let text = unspaced(&cell.text_ref());
+        if cells.last() != Some(&text) {
+            cells.push(text);
+        }
+    }
+    let written = cells.concat();
+    !written.is_empty() && super::forms::SIGN_LINES.iter().any(|line| unspaced(&line.concat()) == written)
 }
 
 /// Cells longer than a class list ever holds (a name longer than a name, a pasted file in the phone column).
@@ -7111,16 +7169,34 @@ mod tests {
         // canbao's 班级核对表: 班主任签字 merged over 序号, 姓名 and 身份证号码, 日期 over the rest.
         let header = ["序号", "姓名", "身份证号码", "是否参保", "是否缴费", "参保登记", "签字"].map(text).to_vec();
         let pupil = ["1", "张三", "450202201703051233", "否", "否", "已登记未缴费", ""].map(text).to_vec();
-        let sign = "班主任签字：";
-        let date = "日期：    年    月    日";
+        let [sign, date] = crate::io::forms::classes::SIGN_LINE;
         let foot = [sign, sign, sign, date, date, date, date].map(text).to_vec();
-        let sheet = Sheet { name: "三年级2班".into(), rows: vec![header, pupil, Vec::new(), foot] };
+        let sheet =
+            Sheet { name: "三年级2班".into(), rows: vec![header.clone(), pupil.clone(), Vec::new(), foot.clone()] };
         let plan = plan_sheets(vec![("a.xlsx".into(), vec![sheet])], None, DEFAULT_SCHOOL, today()).unwrap();
         assert_eq!(plan.rows.len(), 1);
         assert_eq!(plan.rows[0].name, "张三");
         assert_eq!(plan.report.skipped, 1);
-        let skipped = plan.report.problems.iter().find(|p| p.row == Some(4)).map(|p| p.message.as_str());
-        assert!(skipped.is_some_and(|m| m.contains("表尾行“班主任签字：”")), "{:?}", plan.report.problems);
+        // Where canbao wrote it, under the class's last pupil, it is passed over without a word.
+        assert!(plan.report.problems.is_empty(), "{:?}", plan.report.problems);
+        // Anywhere else (a pupil after it), and any other footer, is said at its row.
+        let other = ["制表人：王老师"].map(text).to_vec();
+        let later = ["2", "李四", "450202201611203455", "否", "否", "已登记未缴费", ""].map(text).to_vec();
+        let rows = vec![header.clone(), pupil.clone(), foot.clone(), later, Vec::new(), foot.clone(), other];
+        let sheet = Sheet { name: "三年级2班".into(), rows };
+        let plan = plan_sheets(vec![("a.xlsx".into(), vec![sheet])], None, DEFAULT_SCHOOL, today()).unwrap();
+        assert_eq!((plan.rows.len(), plan.report.skipped), (2, 3));
+        let said: Vec<_> = plan.report.problems.iter().map(|p| (p.row, p.message.as_str())).collect();
+        assert_eq!(said.len(), 2, "{said:?}");
+        assert!(said[0].0 == Some(3) && said[0].1.contains("表尾行“班主任签字："), "{said:?}");
+        assert!(said[1].0 == Some(7) && said[1].1.contains("表尾行“制表人：王老师”"), "{said:?}");
+        // canbao's 参保花名册: 单位（盖章）, 经办人 and 日期, each over its columns, the same.
+        let [stamp, agent, date] = crate::io::forms::special::SIGN_LINE;
+        let foot = [stamp, stamp, agent, agent, date, date, date].map(text).to_vec();
+        let sheet = Sheet { name: "民政局".into(), rows: vec![header.clone(), pupil, Vec::new(), foot] };
+        let plan = plan_sheets(vec![("b.xlsx".into(), vec![sheet])], None, DEFAULT_SCHOOL, today()).unwrap();
+        assert_eq!((plan.rows.len(), plan.report.skipped), (1, 1));
+        assert!(plan.report.problems.iter().all(|p| p.row.is_none()), "{:?}", plan.report.problems);
         // A pupil whose ID is there is a pupil, whatever the name cell starts with.
         let header = ["姓名", "身份证号码"].map(text).to_vec();
         let odd = ["日期明", "450202201611203455"].map(text).to_vec();

@@ -40,6 +40,9 @@ pub const NO_CLASS: &str = "未分班";
 /// The title's words after the class: 「三年级2班 参保缴费核对表」. The importer takes the class from such a title.
 pub const CLASS_TITLE: &str = "参保缴费核对表";
 
+/// The line under each class's table for the class teacher to sign (班主任签字) and date.
+pub const SIGN_LINE: [&str; 2] = ["班主任签字：", super::DATE_TO_SIGN];
+
 /// Writes the class lists: the files, and how many pupils who left before the year began were left out. A
 /// graduate (已毕业) or a pupil who left last year (已离校), moved out of their class when the year was started,
 /// is in no class this year, so no teacher has them to tick; the count is said beside the files instead
@@ -192,6 +195,6 @@ fn write_class(
         row.push(Out::Empty);
         writer.row(&row)?;
     }
-    writer.sign_lines(&[vec!["班主任签字：".to_owned(), "日期：    年    月    日".to_owned()]])?;
+    writer.sign_lines(&[SIGN_LINE.map(str::to_owned).to_vec()])?;
     Ok(())
 }

@@ -25,6 +25,13 @@ use crate::domain::policy::{self, AmountDispute, Ledger, PartPayment, Policy, pu
 use crate::domain::student::Student;
 use crate::store::{Store, StoreError, StudentFilter};
 
+/// The date a form's signature line leaves to be written in by hand (`TableWriter::sign_lines`).
+pub const DATE_TO_SIGN: &str = "日期：    年    月    日";
+
+/// The signature lines canbao's own forms write under their table, each as its cells: an import of such a form
+/// passes over them where they stand, under the last pupil (`class_list`), and says any other footer.
+pub const SIGN_LINES: [&[&str]; 2] = [&classes::SIGN_LINE, &special::SIGN_LINE];
+
 /// What every form needs: the drive, the command line's options, and the drive's policy (if it has one).
 #[derive(Clone, Copy)]
 pub struct FormInput<'a> {

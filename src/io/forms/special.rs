@@ -18,6 +18,9 @@ use crate::io::sheet::ExportError;
 
 pub const TITLE: &str = "城乡居民基本医疗保险参保花名册";
 
+/// The line under each department's table for the school to stamp (单位（盖章）), sign and date.
+pub const SIGN_LINE: [&str; 3] = ["单位（盖章）：", "经办人：", super::DATE_TO_SIGN];
+
 pub const COLUMNS: [(&str, f64); 11] = [
     ("序号", 7.0),
     ("姓名", 12.0),
@@ -114,11 +117,7 @@ pub fn export_special(input: &FormInput, out: Option<&Path>) -> Result<Vec<PathB
             let subsidy = subsidy_notes.get(&(s.id, department.as_str())).map(String::as_str);
             write_row(&mut writer, input, (i + 1, department), s, marks, subsidy)?;
         }
-        writer.sign_lines(&[vec![
-            "单位（盖章）：".to_owned(),
-            "经办人：".to_owned(),
-            "日期：    年    月    日".to_owned(),
-        ]])?;
+        writer.sign_lines(&[SIGN_LINE.map(str::to_owned).to_vec()])?;
     }
     Ok(vec![writer.finish()?])
 }
