@@ -268,6 +268,10 @@ pub fn printed_double(text: &str) -> Option<f64> {
     printed.then_some(double)
 }
 
+/// How far from a whole number a program printing the double nearest it can write it (`printed_from`): the double
+/// lies 32 away at most, rounded to 16 significant digits 50 more.
+pub const PRINTED_WITHIN: u64 = 100;
+
 /// Whether `printed` is what a program printing a double writes (`printed_double`) of the double nearest `number`,
 /// a whole number of 18 digits other than it: `number` rounded by a program that kept it as a double.
 pub fn printed_from(number: &str, printed: &str) -> bool {
@@ -516,6 +520,17 @@ pub fn rounding_of(number: &str, flagged: &str) -> Option<Rounding> {
     let value = id_value(number)?;
     let scale = 10u64.pow(18 - kept);
     ((value + scale / 2) / scale).to_string().eq(&digits).then_some(Rounding::Shown)
+}
+
+/// The whole numbers a number shown with fewer than 15 digits (4.5010220190101E+17, `Rounding::Shown`) can be
+/// the rounding of, lowest and highest, when it kept `at_least` digits or more: a range a reader can walk.
+pub fn shown_range(flagged: &str, at_least: u32) -> Option<(u64, u64)> {
+    let (int, frac) = e17_digits(flagged)?;
+    let digits = format!("{int}{}", frac.trim_end_matches('0'));
+    let kept = u32::try_from(digits.len()).ok().filter(|k| (at_least..=14).contains(k))?;
+    let scale = 10u64.pow(18 - kept);
+    let middle = digits.parse::<u64>().ok()?.checked_mul(scale)?;
+    Some((middle.saturating_sub(scale / 2), middle + scale / 2))
 }
 
 /// Whether a pupil held with `flagged` (its problem's code: `IdProblem::code`) may be the child whose valid

@@ -609,6 +609,7 @@ fn import_stamped(
         session.back_up_before_commit("import")?;
     }
     session.take_other_names(reader.take_other_names);
+    reader.drive_empty = session.fills_empty_roster();
     let schools = (school, default_school);
     let (mut reader, files) = if reader.row_by_row {
         let files = read_inputs(&mut reader, inputs, schools, expected, &mut |row| match row.repeat {
@@ -1110,6 +1111,9 @@ struct RowReader<'a> {
     /// canbao's own signature line (`forms::SIGN_LINES`) met under a class's pupils, not said yet: passed over
     /// without a word where it stands, at the foot, and said at its row if a pupil comes after it in the block.
     own_sign: Option<OwnSign>,
+    /// The drive held no pupil when the import began (`ImportSession::fills_empty_roster`): a valid number a
+    /// program printed from another row's (`FirstRows::printed_alike`) is no pupil the drive holds under it.
+    drive_empty: bool,
     /// The section heading over the rows being read that lists pupils leaving the school (「转出学生」), down to the
     /// next heading or the sheet's end: each pupil under it is imported and said.
     leaving: Option<String>,
@@ -1640,6 +1644,7 @@ impl RowReader<'_> {
             look_alikes_said: Vec::new(),
             rounded_ids: RoundedIds::default(),
             own_sign: None,
+            drive_empty: false,
             leaving: None,
             phones_handed: Vec::new(),
         }
@@ -3789,13 +3794,20 @@ impl RowReader<'_> {
                     (duplicate_message(&seen, here, &incoming, None, fills), None)
                 }
             }),
-            // The same child with the whole number and with a spreadsheet's rounding of it.
-            None => match self.first.rounded_alike(&incoming) {
+            // The same child with the whole number and with a spreadsheet's rounding of it, or with the number a
+            // program printed through a float.
+            None => match self
+                .first
+                .rounded_alike(&incoming)
+                .or_else(|| self.first.printed_alike(&incoming, self.drive_empty))
+            {
                 Some((seen, alike)) => {
                     let first = match &alike {
                         // The pupil takes this row's whole number first (`RepeatGives::WholeNumber`).
                         Alike::WholeOfRounded { first, .. } => Some((*first, incoming.id.clone())),
-                        Alike::RoundedOfWhole { first, whole } => Some((*first, id_number::check(whole, self.today))),
+                        Alike::RoundedOfWhole { first, whole } | Alike::PrintedOfWhole { first, whole } => {
+                            Some((*first, id_number::check(whole, self.today)))
+                        }
                         Alike::BothFlagged => None,
                     };
                     let fills = fills(&seen) && first.is_some();
@@ -5391,6 +5403,15 @@ fn duplicate_message(
                 "，保留完整号码",
                 " with the whole number",
             ),
+            Some(Alike::PrintedOfWhole { .. }) => (
+                format!("同名同班，此行的身份证号码是{at}的号码经程序当作小数（浮点数）写出后的样子"),
+                format!(
+                    ": the same name and class, and this row's ID number is that of {at_en} as a program writes it \
+                     through a floating-point number"
+                ),
+                "，保留完整号码",
+                " with the whole number",
+            ),
             Some(Alike::BothFlagged) => (
                 "同名同班，两行的身份证号码都有问题，可能是同一号码被表格改写".to_owned(),
                 ": the same name and class, and both ID numbers have a problem and may be one number a spreadsheet \
@@ -5731,6 +5752,9 @@ struct FirstRows {
     /// The first rows with a flagged number, by name, each with the number as given and its problem's code: a
     /// later row of the name may give the number written another way (`FirstRows::flagged_alike`).
     flagged: HashMap<Box<str>, Vec<FlaggedFirst>, foldhash::fast::RandomState>,
+    /// Each school first rows give, once, as `classes` holds classes.
+    schools: Vec<Box<str>>,
+    school_index: HashMap<Box<str>, u32, foldhash::fast::RandomState>,
 }
 
 /// A first row with a flagged number (`FirstRows::flagged`): its index, the number as given, its problem.
@@ -5742,6 +5766,9 @@ enum Alike {
     WholeOfRounded { first: u32, rounded: Box<str> },
     /// The later row gives the rounding of the first row's (`first`) whole number, `whole`.
     RoundedOfWhole { first: u32, whole: Box<str> },
+    /// The later row gives what a program printing the first row's (`first`) whole number `whole` as a double
+    /// writes (`id_number::printed_from`), passing its check by chance or failing it alone.
+    PrintedOfWhole { first: u32, whole: Box<str> },
     /// Both rows give a flagged number, and both may be written from one number (`id_number::flagged_alike`).
     BothFlagged,
 }
@@ -5757,6 +5784,7 @@ struct FirstRow {
     name_len: u32,
     phone_len: u32,
     class: u32,
+    school: u32,
 }
 
 /// A pupil's first row as a later row is compared with it.
@@ -5901,6 +5929,7 @@ impl FirstRows {
     fn insert(&mut self, identity: Identity, place: u32, row: usize, incoming: &Incoming) {
         let at = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
         let class = self.class_of(&incoming.grade, &incoming.class);
+        let school = self.school_of(&incoming.school);
         let index = at(self.rows.len());
         self.rows.push(FirstRow {
             place,
@@ -5909,6 +5938,7 @@ impl FirstRows {
             name_len: at(incoming.name.len()),
             phone_len: at(incoming.phone.len()),
             class,
+            school,
         });
         self.names.push_str(&incoming.name);
         self.names.push_str(&incoming.phone);
@@ -5939,6 +5969,86 @@ impl FirstRows {
         first.phone_len = at(phone.len());
         self.names.push_str(&name);
         self.names.push_str(phone);
+    }
+
+    /// The index of the school a row gives, held once; rows come school by school, so the last one is looked at
+    /// before the map.
+    fn school_of(&mut self, school: &str) -> u32 {
+        if self.schools.last().is_some_and(|last| **last == *school) {
+            return u32::try_from(self.schools.len() - 1).unwrap_or(u32::MAX);
+        }
+        if let Some(&at) = self.school_index.get(school) {
+            return at;
+        }
+        let at = u32::try_from(self.schools.len()).unwrap_or(u32::MAX);
+        self.schools.push(school.into());
+        self.school_index.insert(school.into(), at);
+        at
+    }
+
+    /// A first row of the same school, class and name as `later` whose valid number a program printing it as a
+    /// double writes as `later`'s number (`id_number::printed_from`: 450102201901011392 for …1368), which passes
+    /// its check by chance or fails it alone: one child listed twice, once through a float, never two. Only one
+    /// such row is trusted. A number shown with 13 or 14 digits (4.5010220190101E+17, `id_number::Rounding::Shown`)
+    /// is taken the same way, as the drive pairs one only in the same school and class (`id_number::flagged_may_be`).
+    /// A printed number that passes its check is taken so only into an empty drive (`drive_empty`): on a drive it
+    /// may be the number a pupil holds, whom the import finds by it (`store::import` pairs it against the drive
+    /// only where no pupil holds it). How `later` is alike, with the first row's index and whole number.
+    fn printed_alike(&self, later: &Incoming, drive_empty: bool) -> Option<(FirstSeen<'_>, Alike)> {
+        if self.by_number.is_empty() {
+            return None;
+        }
+        let shown = match later.id.result {
+            Err(IdProblem::PrecisionLost) => id_number::shown_range(&later.id.normalized, 13),
+            _ => None,
+        };
+        let (low, high) = match shown {
+            Some(range) => range,
+            None if id_number::may_be_printed(&later.id) && (drive_empty || later.id.result.is_err()) => {
+                let printed: u64 = later.id.normalized.parse().ok()?;
+                (printed.saturating_sub(id_number::PRINTED_WITHIN), printed + id_number::PRINTED_WITHIN)
+            }
+            None => return None,
+        };
+        let alike = |number: &str| match shown {
+            Some(_) => id_number::rounding_of(number, &later.id.normalized) == Some(id_number::Rounding::Shown),
+            None => id_number::printed_from(number, &later.id.normalized),
+        };
+        let class = ClassKey::parse(&class_label::join(&later.grade, &later.class));
+        let school = self.school_index.get(later.school.as_str())?;
+        let (low, high) = (low / 10, high / 10);
+        let mut digits = [0u8; 17];
+        let mut found = None;
+        for first17 in low..=high {
+            let mut n = first17;
+            for d in digits.iter_mut().rev() {
+                *d = b'0' + (n % 10) as u8;
+                n /= 10;
+            }
+            let check = id_number::check_char(&digits);
+            let check_value = if check == 'X' { 10 } else { u64::from(check.to_digit(10)?) };
+            let Some(&first) = self.by_number.get(&(first17 * 11 + check_value)) else { continue };
+            let number = format!("{first17:017}{check}");
+            let seen = self.seen_at(first)?;
+            if seen.name == later.name
+                && self.rows.get(first as usize).is_some_and(|row| row.school == *school)
+                && ClassKey::parse(seen.class) == class
+                && alike(&number)
+            {
+                // Two children of the name whose numbers print alike: neither is guessed.
+                if found.is_some() {
+                    return None;
+                }
+                found = Some((first, number));
+            }
+        }
+        let (first, whole) = found?;
+        let whole = whole.into();
+        let alike = match shown {
+            Some(_) => Alike::RoundedOfWhole { first, whole },
+            None => Alike::PrintedOfWhole { first, whole },
+        };
+        Some((self.seen_at(first)?, alike))
     }
 
     /// The index of the class label a row gives, held once.

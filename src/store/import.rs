@@ -1022,10 +1022,6 @@ fn pupils_holding_whole_number(
         .collect())
 }
 
-/// How far from a whole number a program printing the double nearest it can write it (`id_number::printed_from`):
-/// the double lies 32 away at most, rounded to 16 significant digits 50 more.
-const PRINTED_FROM_WITHIN: u64 = 100;
-
 /// Whether a pupil of the name holds a valid number other than `printed` that a program printing the double
 /// nearest it writes as `printed` (`id_number::printed_from`), and none holds `printed` itself or held it.
 fn holds_number_printed_as(conn: &Connection, printed: &str, name: &str) -> Result<bool> {
@@ -1043,8 +1039,8 @@ fn holds_number_printed_as(conn: &Connection, printed: &str, name: &str) -> Resu
     {
         return Ok(false);
     }
-    let low = format!("{:018}", value.saturating_sub(PRINTED_FROM_WITHIN));
-    let high = format!("{:018}X", value + PRINTED_FROM_WITHIN);
+    let low = format!("{:018}", value.saturating_sub(id_number::PRINTED_WITHIN));
+    let high = format!("{:018}X", value + id_number::PRINTED_WITHIN);
     let mut stmt = conn.prepare_cached(VALID_NEAR)?;
     let mut near = stmt.query(params![low, high, name])?;
     while let Some(r) = near.next()? {
