@@ -6389,3 +6389,115 @@ fn stats_of_one_school_counts_that_schools_categories_to_recertify() {
     assert_eq!(pending(&["--school", "甲小学"]), 1);
     assert_eq!(pending(&["--school", "乙小学"]), 0);
 }
+
+/// The pupils of 五年级 as (name, ID number, class, payment), whole numbers, sorted.
+fn fifth_graders(db: &Path) -> Vec<(String, String, String, String)> {
+    let found = json(canbao(db).args(["find", "五年级", "--json", "--reveal", "--limit", "100"]));
+    let text = |p: &Value, key: &str| p[key].as_str().unwrap_or_default().to_owned();
+    let mut all: Vec<_> = found
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (text(p, "name"), text(p, "id_number"), text(p, "class"), text(p, "payment")))
+        .collect();
+    all.sort();
+    all
+}
+
+/// 韦小宝 came with an old 15-digit number (converted to 18, flagged, the family asked for the real one) and paid.
+/// The school's corrected list gives her real number, for the same name, school and class: her number is corrected,
+/// audited and said at the row, her payment kept, and no second child is added; the old list imported again adds
+/// nobody. The two lists ticked together in one import, into a fresh drive or one holding pupils, give the same one
+/// child.
+#[test]
+fn a_real_number_corrects_the_pupil_held_with_an_old_15_digit_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let real = valid_number("45020220150710313");
+    let other = valid_number("45020220150301222");
+    let old = write_list(
+        dir.path(),
+        "v1.csv",
+        &[["韦小宝", "450202990710313", "五年级", "1班"], ["覃小龙", &other, "五年级", "1班"]],
+    );
+    let corrected =
+        write_list(dir.path(), "v2.csv", &[["韦小宝", &real, "五年级", "1班"], ["覃小龙", &other, "五年级", "1班"]]);
+    let db = dir.path().join("one.db");
+    canbao(&db).args(["import", "--school", "测试小学"]).arg(&old).assert().success();
+    let paid = ["mark", "--name", "韦小宝", "--class", "五年级1班", "--payment", "paid", "--amount", "380"];
+    canbao(&db).args(paid).assert().success();
+    let report = json(canbao(&db).args(["import", "--json", "--school", "测试小学"]).arg(&corrected));
+    assert_eq!((report["added"].as_i64(), report["updated"].as_i64()), (Some(0), Some(1)), "{report}");
+    let problems = report["problems"].as_array().unwrap();
+    assert!(
+        problems.iter().any(|p| p["row"] == 2
+            && p["message"]
+                .as_str()
+                .unwrap()
+                .starts_with("韦小宝 的身份证号码由 4502**********3138 更正为 4502**********")),
+        "{report}"
+    );
+    let one = ("韦小宝".to_owned(), real.clone(), "五年级1班".to_owned(), "paid".to_owned());
+    assert!(fifth_graders(&db).contains(&one) && fifth_graders(&db).len() == 2, "{:?}", fifth_graders(&db));
+    let again = json(canbao(&db).args(["import", "--json", "--school", "测试小学"]).arg(&old));
+    assert_eq!(again["added"].as_i64(), Some(0), "{again}");
+    assert_eq!(fifth_graders(&db).len(), 2);
+
+    let seeded = write_list(dir.path(), "seed.csv", &[["陆一", &valid_number("45020220150101555"), "一年级", "1班"]]);
+    for seed in [None, Some(&seeded)] {
+        let db = dir.path().join(format!("together{}.db", seed.is_some()));
+        if let Some(seed) = seed {
+            canbao(&db).args(["import", "--school", "测试小学"]).arg(seed).assert().success();
+        }
+        let report = json(canbao(&db).args(["import", "--json", "--school", "测试小学"]).arg(&old).arg(&corrected));
+        let held = fifth_graders(&db);
+        let names: Vec<&str> = held.iter().map(|p| p.0.as_str()).collect();
+        assert_eq!(names, ["覃小龙", "韦小宝"], "{report}");
+        assert!(held.iter().any(|p| p.0 == "韦小宝" && p.1 == real), "{held:?} {report}");
+    }
+}
+
+/// Importing two lists one after the other and ticking both in one import give the same pupils: a list and a copy
+/// of it with one pupil's check character typed wrong (and another's digit one place off in her class), in either
+/// order, and an old 15-digit number with the school's corrected list, in either order.
+#[test]
+fn two_lists_imported_together_give_what_importing_them_one_after_the_other_gives() {
+    let dir = tempfile::tempdir().unwrap();
+    let (ming, li, qin) =
+        (valid_number("45020220160103102"), valid_number("45020220160405203"), valid_number("45020220150301222"));
+    let typed_wrong = |number: &str, at: usize| {
+        let mut bytes = number.as_bytes().to_vec();
+        bytes[at] = if bytes[at] == b'9' { b'0' } else { bytes[at] + 1 };
+        String::from_utf8(bytes).unwrap()
+    };
+    let (ming_typo, li_typo) = (typed_wrong(&ming, 17), typed_wrong(&li, 15));
+    let real = valid_number("45020220150710313");
+    let list = |name: &str, rows: &[[&str; 4]]| write_list(dir.path(), name, rows);
+    let list1 = list(
+        "list1.csv",
+        &[["张小明", &ming, "五年级", "1班"], ["李小红", &li, "五年级", "1班"], ["覃小龙", &qin, "五年级", "1班"]],
+    );
+    let typo = list(
+        "list_typo.csv",
+        &[
+            ["张小明", &ming_typo, "五年级", "1班"],
+            ["李小红", &li_typo, "五年级", "1班"],
+            ["覃小龙", &qin, "五年级", "1班"],
+        ],
+    );
+    let old = list("v1.csv", &[["韦小宝", "450202990710313", "五年级", "2班"]]);
+    let corrected = list("v2.csv", &[["韦小宝", &real, "五年级", "2班"]]);
+    for (case, (a, b), pupils) in [
+        ("typo after", (&list1, &typo), 3),
+        ("typo first", (&typo, &list1), 3),
+        ("old number first", (&old, &corrected), 1),
+        ("old number after", (&corrected, &old), 2),
+    ] {
+        let (one_by_one, together) = (dir.path().join(format!("{case}-1.db")), dir.path().join(format!("{case}-2.db")));
+        canbao(&one_by_one).args(["import", "--school", "测试小学"]).arg(a).assert().success();
+        canbao(&one_by_one).args(["import", "--school", "测试小学"]).arg(b).assert().success();
+        canbao(&together).args(["import", "--school", "测试小学"]).arg(a).arg(b).assert().success();
+        let held = fifth_graders(&one_by_one);
+        assert_eq!(held.len(), pupils, "{case}: {held:?}");
+        assert_eq!(fifth_graders(&together), held, "{case}");
+    }
+}

@@ -533,6 +533,12 @@ pub fn shown_range(flagged: &str, at_least: u32) -> Option<(u64, u64)> {
     Some((middle.saturating_sub(scale / 2), middle + scale / 2))
 }
 
+/// The problem's code `flagged_may_be` takes for a number converted from an old 15-digit one: it passes the check,
+/// yet is a parent's or an old record's, never the pupil's today (canbao flags it and asks the family for the
+/// 18-digit one), so corrections hold it flagged, one that only the same name, school and class tie to a valid
+/// number.
+pub const OLD_NUMBER: &str = "old_number";
+
 /// Whether a pupil held with `flagged` (its problem's code: `IdProblem::code`) may be the child whose valid
 /// number is `number`, given the two have one name: by the number alone when it is `number` rounded to 15
 /// digits, or `number` with its check character typed wrong or left off (`mistyped_from`); only in the same

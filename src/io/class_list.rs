@@ -3808,7 +3808,7 @@ impl RowReader<'_> {
                         Alike::RoundedOfWhole { first, whole } | Alike::PrintedOfWhole { first, whole } => {
                             Some((*first, id_number::check(whole, self.today)))
                         }
-                        Alike::BothFlagged => None,
+                        Alike::BothFlagged | Alike::MistypedOfValid { .. } | Alike::ValidOfFlagged { .. } => None,
                     };
                     let fills = fills(&seen) && first.is_some();
                     if fills && let Some((index, id)) = first {
@@ -3817,29 +3817,55 @@ impl RowReader<'_> {
                     Some((duplicate_message(&seen, here, &incoming, Some(&alike), fills), Some(alike)))
                 }
                 // Both numbers flagged, one perhaps the other written another way: as separate imports take it.
-                None => self.first.flagged_alike(&incoming).map(|(seen, index, id)| {
-                    let fills = fills(&seen);
-                    if fills {
-                        phone_of_first = Some((index, seen.place(here), id));
-                    }
-                    (duplicate_message(&seen, here, &incoming, Some(&Alike::BothFlagged), fills), None)
-                }),
+                None => self
+                    .first
+                    .flagged_alike(&incoming)
+                    .map(|(seen, index, id)| {
+                        let fills = fills(&seen);
+                        if fills {
+                            phone_of_first = Some((index, seen.place(here), id));
+                        }
+                        (duplicate_message(&seen, here, &incoming, Some(&Alike::BothFlagged), fills), None)
+                    })
+                    // A valid number and a flagged one of an earlier file, as importing the files one after the other
+                    // takes them.
+                    .or_else(|| {
+                        let (index, alike) = self.corrected_alike(&incoming, file)?;
+                        let seen = self.first.seen_at(index)?;
+                        let id = match &alike {
+                            Alike::MistypedOfValid { valid } => id_number::check(valid, self.today),
+                            _ => incoming.id.clone(),
+                        };
+                        let fills = fills(&seen);
+                        if fills {
+                            phone_of_first = Some((index, seen.place(here), id));
+                        }
+                        Some((duplicate_message(&seen, here, &incoming, Some(&alike), fills), Some(alike)))
+                    }),
             },
         };
         if let Some((message, alike)) = repeated {
             self.report.duplicates += 1;
             self.problem(file, sheet, row_no, &header_of(Column::IdNumber), message);
-            // The earlier row gave the rounding: its pupil takes this row's whole number. Only an import applies
-            // it; a plan keeps the rows that are pupils.
-            if let Some(Alike::WholeOfRounded { first, rounded }) = alike
+            // The earlier row gave the rounding (or a number held flagged): its pupil takes this row's whole number.
+            // Only an import applies it; a plan keeps the rows that are pupils.
+            let takes = match alike {
+                Some(Alike::WholeOfRounded { first, rounded }) => {
+                    Some((first, RepeatGives::WholeNumber { rounded: rounded.into() }))
+                }
+                Some(Alike::ValidOfFlagged { first, held }) => {
+                    Some((first, RepeatGives::ValidNumber { held: held.into() }))
+                }
+                _ => None,
+            };
+            if let Some((first, gives)) = takes
                 && applies
             {
                 // A later row of this number is a repeat of the same pupil, who now holds it.
                 if let Identity::Number(packed) = identity {
                     self.first.by_number.insert(packed, first);
                 }
-                let row =
-                    Incoming { repeat: Some(RepeatGives::WholeNumber { rounded: rounded.into() }), ..incoming.clone() };
+                let row = Incoming { repeat: Some(gives), ..incoming.clone() };
                 match self.ahead.as_mut() {
                     Some(ahead) => ahead.hand(row, false)?,
                     None => {
@@ -4278,6 +4304,71 @@ impl RowReader<'_> {
                     None
                 }
             },
+        }
+    }
+
+    /// The one first row of an earlier file than `file` that `later` is the same child as, one of the two giving a
+    /// valid number and the other a number held flagged, by the rules a later import pairs them by: a number typed
+    /// wrong for the pupil holding the valid one (`id_number::mistyped_from`, as `store::import` finds
+    /// `valid_pupil_mistyped_as`), a valid number correcting a flagged or old 15-digit one (`id_number::flagged_may_be`).
+    /// So the files ticked together in one import give what importing them one after the other gives; two rows of one
+    /// file stay two entries, as the teacher listed them. Several such rows: none is guessed.
+    fn corrected_alike(&self, later: &Incoming, file: &str) -> Option<(u32, Alike)> {
+        let earlier =
+            |index: u32| self.first.seen_at(index).filter(|seen| seen.file != file && seen.name == later.name);
+        let class = ClassKey::parse(&class_label::join(&later.grade, &later.class));
+        let mut found: Vec<(u32, Alike)> = Vec::new();
+        match (&later.id.result, later.id.problem()) {
+            (Ok(valid), _) => {
+                if valid.kind == id_number::IdKind::ResidentConverted {
+                    return None;
+                }
+                for (index, held, code, school) in self.first.correctable.get(later.name.as_str())? {
+                    let Some(seen) = earlier(*index) else { continue };
+                    let same_class = **school == *later.school && ClassKey::parse(seen.class) == class;
+                    if id_number::flagged_may_be(&valid.number, held, code, same_class) {
+                        found.push((*index, Alike::ValidOfFlagged { first: *index, held: held.clone() }));
+                    }
+                }
+            }
+            (_, None | Some(IdProblem::Missing | IdProblem::PrecisionLost)) => return None,
+            (_, Some(_)) if id_number::masked_ends(&later.id.normalized).is_some() => return None,
+            (_, Some(_)) => {
+                let typed = later.id.normalized.as_str();
+                // The check character typed wrong or left off: the one valid number of those first 17 digits.
+                if let Some(first17) = typed.get(..17).filter(|f| f.bytes().all(|b| b.is_ascii_digit()))
+                    && let Ok(value) = first17.parse::<u64>()
+                {
+                    let check = id_number::check_char(first17.as_bytes());
+                    let check_value = if check == 'X' { 10 } else { u64::from(check.to_digit(10)?) };
+                    let number = format!("{first17}{check}");
+                    if let Some(&index) = self.first.by_number.get(&(value * 11 + check_value))
+                        && earlier(index).is_some()
+                        && id_number::mistyped_from(&number, typed, false)
+                    {
+                        found.push((index, Alike::MistypedOfValid { valid: number.into() }));
+                    }
+                }
+                // One place different, only in the row's school and class.
+                let label = ClassKey::of(&later.grade, &later.class).canonical();
+                let key = format!("{}\u{1f}{label}\u{1f}{}", later.school, later.name);
+                if let Some(of_class) = self.of_class.get(key.as_str()) {
+                    let first = of_class.valid.as_ref().map(|(index, number, ..)| (*index, number));
+                    let more = of_class.more.iter().map(|(index, number)| (*index, number));
+                    for (index, number) in first.into_iter().chain(more) {
+                        if earlier(index).is_some()
+                            && id_number::mistyped_from(number, typed, true)
+                            && !found.iter().any(|(f, _)| *f == index)
+                        {
+                            found.push((index, Alike::MistypedOfValid { valid: number.clone() }));
+                        }
+                    }
+                }
+            }
+        }
+        match (found.pop(), found.is_empty()) {
+            (Some(one), true) => Some(one),
+            _ => None,
         }
     }
 
@@ -5412,6 +5503,18 @@ fn duplicate_message(
                 "，保留完整号码",
                 " with the whole number",
             ),
+            Some(Alike::MistypedOfValid { .. }) => (
+                format!("同名，此行的身份证号码校验位或一位有误，是{at}的号码打错了"),
+                format!(": the same name, and this row's ID number is that of {at_en} with a character typed wrong"),
+                "，号码按前者的有效号码",
+                " with the first row's valid number",
+            ),
+            Some(Alike::ValidOfFlagged { .. }) => (
+                format!("同名，{at}的身份证号码有误或是15位旧号码，此行给出有效号码"),
+                format!(": the same name, the ID number of {at_en} wrong or an old 15-digit one and this row's valid"),
+                "，号码已按此行更正",
+                ", the number corrected to this row's",
+            ),
             Some(Alike::BothFlagged) => (
                 "同名同班，两行的身份证号码都有问题，可能是同一号码被表格改写".to_owned(),
                 ": the same name and class, and both ID numbers have a problem and may be one number a spreadsheet \
@@ -5755,7 +5858,14 @@ struct FirstRows {
     /// Each school first rows give, once, as `classes` holds classes.
     schools: Vec<Box<str>>,
     school_index: HashMap<Box<str>, u32, foldhash::fast::RandomState>,
+    /// The first rows a later row's valid number may correct, as a later import corrects their pupil, by name
+    /// (`RowReader::corrected_alike`): a flagged number neither rounded nor missing, or an old 15-digit one.
+    correctable: HashMap<Box<str>, Vec<Correctable>, foldhash::fast::RandomState>,
 }
+
+/// A first row a later row's valid number may correct (`FirstRows::correctable`): its index, its number as stored,
+/// its problem's code (`id_number::OLD_NUMBER` for an old 15-digit number) and its school.
+type Correctable = (u32, Box<str>, &'static str, Box<str>);
 
 /// A first row with a flagged number (`FirstRows::flagged`): its index, the number as given, its problem.
 type FlaggedFirst = (u32, Box<str>, IdProblem);
@@ -5771,6 +5881,12 @@ enum Alike {
     PrintedOfWhole { first: u32, whole: Box<str> },
     /// Both rows give a flagged number, and both may be written from one number (`id_number::flagged_alike`).
     BothFlagged,
+    /// The later row's number fails the check and is the first row's valid number, `valid`, typed wrong
+    /// (`id_number::mistyped_from`): the pupil keeps it (`RowReader::corrected_alike`).
+    MistypedOfValid { valid: Box<str> },
+    /// The later row gives a valid number for the child the first row (`first`) gave with a number held flagged,
+    /// `held` (`id_number::flagged_may_be`): the pupil takes the later row's (`RowReader::corrected_alike`).
+    ValidOfFlagged { first: u32, held: Box<str> },
 }
 
 /// How far from its 15 digits kept the whole number a numeric cell rounded can lie (`id_number::fifteen_digit_forms`:
@@ -5950,6 +6066,19 @@ impl FirstRows {
         if let Some(problem) = incoming.id.problem().filter(|p| **p != IdProblem::Missing) {
             let number = incoming.id.normalized.as_str().into();
             self.flagged.entry(incoming.name.as_str().into()).or_default().push((index, number, problem.clone()));
+        }
+        // A masked number stands for a pupil only where it fits one, and is never corrected.
+        let masked = || id_number::masked_ends(&incoming.id.normalized).is_some();
+        let correctable = match (&incoming.id.result, incoming.id.problem()) {
+            (Ok(v), _) if v.kind == id_number::IdKind::ResidentConverted => Some((&v.number, id_number::OLD_NUMBER)),
+            (_, Some(IdProblem::Missing | IdProblem::PrecisionLost)) => None,
+            (_, Some(_)) if masked() => None,
+            (_, Some(problem)) => Some((&incoming.id.normalized, problem.code())),
+            _ => None,
+        };
+        if let Some((number, code)) = correctable {
+            let entry = (index, number.as_str().into(), code, incoming.school.as_str().into());
+            self.correctable.entry(incoming.name.as_str().into()).or_default().push(entry);
         }
         match identity {
             Identity::Number(n) => self.by_number.insert(n, index),

@@ -54,6 +54,10 @@ pub enum RepeatGives {
     /// The earlier row gave the same child (the same name) with this row's valid number rounded by a spreadsheet,
     /// written as `rounded`: the pupil takes the whole number (`ImportSession::keep_whole_number`).
     WholeNumber { rounded: String },
+    /// The earlier row, of an earlier file, gave the same child with a number held flagged (typed wrong, or an old
+    /// 15-digit one converted), written as `held`: the pupil takes this row's valid number, as a later import
+    /// corrects such a pupil (`ImportSession::take_valid_number`).
+    ValidNumber { held: String },
     /// The earlier row gave the same child (its name, and its number or one written from it) and no phone, and this
     /// row gives one: the pupil's phone, where the pupil holds none (`ImportSession::fill_phone`). The row is handed
     /// under the earlier row's number.
@@ -443,6 +447,15 @@ impl Store {
             .prepare("SELECT DISTINCT name FROM students WHERE id_problem IS NOT NULL")?
             .query_map([], |r| r.get(0))?
             .collect::<std::result::Result<_, _>>()?;
+        // Few too; no index holds them, so the roster is read for them once here, never per row.
+        if !session.batch.roster_was_empty {
+            session.batch.converted_names = tx
+                .prepare(
+                    "SELECT DISTINCT name FROM students WHERE id_kind = 'resident_converted' AND id_problem IS NULL",
+                )?
+                .query_map([], |r| r.get(0))?
+                .collect::<std::result::Result<_, _>>()?;
+        }
         // Few too, read once through `audit_corrected_from`.
         session.batch.corrected_away = tx
             .prepare(
@@ -663,6 +676,7 @@ impl ImportSession<'_> {
     pub fn take_repeat(&mut self, row: &Incoming) -> Result<()> {
         match &row.repeat {
             Some(RepeatGives::WholeNumber { rounded }) => self.keep_whole_number(row, rounded),
+            Some(RepeatGives::ValidNumber { held }) => self.take_valid_number(row, held),
             Some(RepeatGives::Phone) => {
                 let filled = self.fill_phone(row)?;
                 self.outcome.phones_filled.push(filled);
@@ -740,6 +754,35 @@ impl ImportSession<'_> {
             Some(id) => Some(id),
             // Found on the drive with the number written another way (`flagged_pupil_alike`).
             None => flagged_same_pupil(tx, row, self.batch.last_before)?.map(|(id, _)| id),
+        };
+        let Some(id) = found else { return Ok(()) };
+        if id > self.batch.last_before {
+            // Added by this batch: its key and creation are written first, so the correction follows them.
+            self.batch.write_pending(tx, &self.ctx)?;
+        }
+        if let Some((old, _)) = correct_id_number(tx, &self.ctx, id, row)? {
+            self.batch.corrected_away.insert(old);
+        }
+        Ok(())
+    }
+
+    /// A row giving the valid number of the pupil an earlier row of the batch gave with `held`, flagged or an old
+    /// 15-digit number converted (`RepeatGives::ValidNumber`): that pupil (added by this batch, or found on the
+    /// drive) takes the number, audited, as when the two rows' files are imported one after the other. Nothing is
+    /// done where a pupil holds the valid number already, or none of the name holds `held`.
+    fn take_valid_number(&mut self, row: &Incoming, held: &str) -> Result<()> {
+        let Some(tx) = self.tx.as_ref() else {
+            return Err(StoreError::ImportFinished);
+        };
+        let Ok(valid) = &row.id.result else { return Ok(()) };
+        if tx.prepare_cached(EXISTING_VALID)?.query_row([&valid.number], |r| r.get::<_, i64>(0)).optional()?.is_some() {
+            return Ok(());
+        }
+        let flagged: Option<i64> =
+            tx.prepare_cached(FLAGGED_NAMED)?.query_row(params![held, row.name], |r| r.get(0)).optional()?;
+        let found = match flagged {
+            Some(id) => Some(id),
+            None => tx.prepare_cached(CONVERTED_NAMED)?.query_row(params![held, row.name], |r| r.get(0)).optional()?,
         };
         let Some(id) = found else { return Ok(()) };
         if id > self.batch.last_before {
@@ -1300,6 +1343,8 @@ struct Batch {
     first_year: Option<i32>,
     /// Names of the pupils held with a flagged number before this batch.
     flagged_names: std::collections::HashSet<String, Hasher>,
+    /// Names of the pupils held before this batch with an old 15-digit number converted to 18 (`converted_of_class`).
+    converted_names: std::collections::HashSet<String, Hasher>,
     /// Names of the pupils this batch added from rows giving no number: a later row giving a valid number under
     /// one of them may be that child (`unnumbered_added_of_class`).
     unnumbered_added: std::collections::HashSet<String, Hasher>,
@@ -1669,6 +1714,7 @@ fn apply_one(
         && let Some(&school_id) = batch.schools.get(&row.school)
         && !batch.corrected_away.contains(&valid.number)
         && !batch.flagged_names.contains(&row.name)
+        && !batch.converted_names.contains(&row.name)
         && (batch.unnumbered_added.is_empty() || !batch.unnumbered_added.contains(&row.name))
         && let Some(applied) = insert_pupil(tx, insert, ctx, batch, row, keys, school_id)?
     {
@@ -1721,7 +1767,9 @@ fn apply_one(
         let known = Known { flagged_alike: (held != row.id.normalized).then_some(held), ..Known::default() };
         return update_existing(tx, ctx, id, row, batch, known);
     }
+    let converted = converted_of_class(tx, batch, row)?;
     if batch.flagged_names.contains(&row.name)
+        && converted.is_empty()
         && let Some((id, rounded_alike)) = flagged_same_pupil(tx, row, batch.last_before)?
     {
         // The very number the roster flagged as rounded, read back from an exported list: still the rounded
@@ -1742,6 +1790,12 @@ fn apply_one(
         moves.sex_replaced = sex_replaced;
         applied.outcome = IncomingOutcome::Updated(moves);
         return Ok(applied);
+    }
+    if let [id] = converted.as_slice()
+        && !(batch.flagged_names.contains(&row.name) && flagged_same_pupil(tx, row, batch.last_before)?.is_some())
+    {
+        seen(tx, batch, *id)?;
+        return take_real_number(tx, ctx, batch, *id, row);
     }
     // A check character typed wrong on a list is a typo: the row is the pupil holding the valid number.
     if !batch.roster_was_empty
@@ -2147,6 +2201,61 @@ fn valid_pupil_mistyped_as(tx: &Transaction, row: &Incoming, last_before: i64) -
         [one] => Some(one.clone()),
         _ => None,
     })
+}
+
+/// The pupils of a school, class (by its sort key) and name held before this batch with an old 15-digit number
+/// converted to 18 (`converted_of_class`). By the roster index.
+pub(crate) const CONVERTED_OF_CLASS: &str = "SELECT s.id, s.grade, s.class FROM students s
+         JOIN schools sc ON sc.id = s.school_id
+         WHERE sc.name = ?1 AND s.class_order = ?2 AND s.name = ?3 AND +s.id_kind = 'resident_converted'
+           AND +s.id_problem IS NULL AND +s.id <= ?4";
+
+/// The pupil held with the old 15-digit number ?1, converted to 18, under the name ?2, added by this batch too.
+pub(crate) const CONVERTED_NAMED: &str = "SELECT id FROM students
+         WHERE id_number = ?1 AND id_problem IS NULL AND name = ?2 AND id_kind = 'resident_converted'";
+
+/// The pupils of the row's name, school and class held before this batch with an old 15-digit number converted to
+/// 18, when the row gives a valid number of its own. Such a number passes the check, yet is a parent's or an old
+/// record's, never the pupil's today (canbao flags it and asks the family for the 18-digit one): for the rule of
+/// corrections it is a flagged number (`id_number::OLD_NUMBER`), one that only the same name, school and class tie
+/// to a valid one.
+fn converted_of_class(tx: &Transaction, batch: &Batch, row: &Incoming) -> Result<Vec<i64>> {
+    let Ok(valid) = &row.id.result else { return Ok(Vec::new()) };
+    if valid.kind == id_number::IdKind::ResidentConverted || !batch.converted_names.contains(&row.name) {
+        return Ok(Vec::new());
+    }
+    let class = ClassKey::of(&row.grade, &row.class);
+    let order = crate::domain::class_label::order_key(&row.grade, &row.class);
+    let mut stmt = tx.prepare_cached(CONVERTED_OF_CLASS)?;
+    let mut rows = stmt.query(params![row.school, order, row.name, batch.last_before])?;
+    let mut found = Vec::new();
+    while let Some(r) = rows.next()? {
+        let (id, grade, class_name): (i64, String, String) = (r.get(0)?, r.get(1)?, r.get(2)?);
+        if ClassKey::of(&grade, &class_name) == class {
+            found.push(id);
+        }
+    }
+    Ok(found)
+}
+
+/// The row's valid number for pupil `id`, held with an old 15-digit one (`converted_of_class`): corrected as a
+/// flagged number is, and said at the row as such a correction is.
+fn take_real_number(
+    tx: &Transaction,
+    ctx: &AuditContext,
+    batch: &mut Batch,
+    id: i64,
+    row: &Incoming,
+) -> Result<Applied> {
+    let corrected = correct_id_number(tx, ctx, id, row)?;
+    if let Some((old, _)) = &corrected {
+        batch.corrected_away.insert(old.clone());
+    }
+    let mut applied = update_existing(tx, ctx, id, row, batch, Known::default())?;
+    let Some((mut moves, _)) = take_moves(&mut applied, || Ok(row.name.clone()))? else { return Ok(applied) };
+    moves.corrected_number = corrected;
+    applied.outcome = IncomingOutcome::Updated(moves);
+    Ok(applied)
 }
 
 /// Replaces a flagged number with the valid one, audited as a change of `id_number`. Returns the number

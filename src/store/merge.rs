@@ -1201,11 +1201,12 @@ struct LookAlike {
 /// Excel rounded, hold one child so. A pupil that fits more than one on the other side is not guessed: listed
 /// in `merge_ambiguous`, and added if theirs.
 fn pair_look_alikes(tx: &Transaction) -> Result<Vec<LookAlike>> {
-    // Two drives of valid numbers only (most of them) skip the step and its two reads of the pupils.
+    // Two drives of valid numbers only (most of them) skip the step and its two reads of the pupils. A pupil
+    // held with an old 15-digit number converted to 18 counts as flagged (`id_number::OLD_NUMBER`).
     let flagged: bool = tx.query_row(
-        "SELECT EXISTS(SELECT 1 FROM main.students WHERE id_problem IS NOT NULL
+        "SELECT EXISTS(SELECT 1 FROM main.students WHERE (id_problem IS NOT NULL OR id_kind = 'resident_converted')
                        AND id NOT IN (SELECT ours FROM temp.merge_pairs))
-             OR EXISTS(SELECT 1 FROM other.students WHERE id_problem IS NOT NULL
+             OR EXISTS(SELECT 1 FROM other.students WHERE (id_problem IS NOT NULL OR id_kind = 'resident_converted')
                        AND id NOT IN (SELECT theirs FROM temp.merge_pairs))",
         [],
         |r| r.get(0),
@@ -1213,25 +1214,32 @@ fn pair_look_alikes(tx: &Transaction) -> Result<Vec<LookAlike>> {
     if !flagged {
         return Ok(Vec::new());
     }
-    // Only pupils whose name a flagged pupil has (few, found through `students_bad_name`) take part.
-    tx.execute_batch(
+    // Only pupils whose name a flagged pupil has (few, found through `students_bad_name`, and those of an old
+    // number, read once) take part.
+    let named = "SELECT name FROM main.students WHERE id_problem IS NOT NULL
+                 UNION SELECT name FROM other.students WHERE id_problem IS NOT NULL
+                 UNION SELECT name FROM main.students WHERE id_kind = 'resident_converted'
+                 UNION SELECT name FROM other.students WHERE id_kind = 'resident_converted'";
+    let problem = format!(
+        "CASE WHEN s.id_problem IS NULL AND s.id_kind = 'resident_converted' THEN '{}' ELSE s.id_problem END",
+        crate::domain::id_number::OLD_NUMBER
+    );
+    tx.execute_batch(&format!(
         "CREATE TEMP TABLE merge_named(side INTEGER, id INTEGER, name TEXT, number TEXT, problem TEXT, school TEXT,
                                        grade TEXT, class TEXT, sex TEXT, note TEXT);
-         INSERT INTO merge_named SELECT 0, s.id, s.name, s.id_number, s.id_problem, sc.name, s.grade, s.class, s.sex,
+         INSERT INTO merge_named SELECT 0, s.id, s.name, s.id_number, {problem}, sc.name, s.grade, s.class, s.sex,
                  s.note
              FROM main.students s JOIN main.schools sc ON sc.id = s.school_id
-             WHERE s.name IN (SELECT name FROM main.students WHERE id_problem IS NOT NULL
-                              UNION SELECT name FROM other.students WHERE id_problem IS NOT NULL)
+             WHERE s.name IN ({named})
                AND s.id NOT IN (SELECT ours FROM temp.merge_pairs);
-         INSERT INTO merge_named SELECT 1, s.id, s.name, s.id_number, s.id_problem, sc.name, s.grade, s.class, s.sex,
+         INSERT INTO merge_named SELECT 1, s.id, s.name, s.id_number, {problem}, sc.name, s.grade, s.class, s.sex,
                  s.note
              FROM other.students s JOIN other.schools sc ON sc.id = s.school_id
-             WHERE s.name IN (SELECT name FROM main.students WHERE id_problem IS NOT NULL
-                              UNION SELECT name FROM other.students WHERE id_problem IS NOT NULL)
+             WHERE s.name IN ({named})
                AND s.id NOT IN (SELECT theirs FROM temp.merge_pairs)
                AND s.id NOT IN (SELECT theirs FROM temp.merge_ambiguous);
          CREATE INDEX temp.merge_named_name ON merge_named(name, side);",
-    )?;
+    ))?;
     let mut stmt = tx.prepare(
         "SELECT t.id, o.id, t.number, t.problem, o.number, o.problem, t.school = o.school,
                 t.grade, t.class, o.grade, o.class, t.sex, t.note, o.sex, o.note
@@ -4074,6 +4082,52 @@ mod tests {
                 assert_eq!(r.alike_numbers.len(), alike, "{case}: {r:?}");
             }
         }
+    }
+
+    /// One laptop imported 韦小宝 with an old 15-digit number (converted to 18, flagged, the family asked for the
+    /// real one) and took her payment; the other the school's corrected list with her real number. A merge either way
+    /// is one child holding the real number, the payment kept and the pair listed, as an import of the corrected
+    /// list makes it; another 韦小宝 in another class stays apart.
+    #[test]
+    fn a_pupil_held_with_an_old_15_digit_number_is_the_real_numbers_child_both_ways() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = valid("45020220150710313");
+        let open = |name: &str, operator: &str, rows: &[Incoming]| {
+            let mut s = Store::open(&dir.path().join(name)).unwrap();
+            s.set_fixed_clock("2026-11-23T09:00:00+08:00");
+            s.set_operator(operator).unwrap();
+            s.apply_import(rows, &[], 0, false).unwrap();
+            s
+        };
+        let other_class = Incoming { class: "2班".into(), ..pupil("韦小宝", "450202990710314") };
+        let mut old = open("x.db", "甲", &[pupil("韦小宝", "450202990710313"), other_class]);
+        let held = old.students(&Default::default()).unwrap();
+        let ours = held.iter().find(|p| p.class_label() == "一年级1班").unwrap();
+        assert_eq!((ours.id_number.len(), ours.id_problem.is_none()), (18, true), "converted and valid: {ours:?}");
+        old.set_payment(
+            ours.id,
+            PaymentStatus::Paid,
+            &PaymentDetails { amount_fen: Some(38000), ..Default::default() },
+        )
+        .unwrap();
+        let corrected = open("y.db", "乙", &[pupil("韦小宝", &real)]);
+        let ((into_corrected, r1), (into_old, r2)) = merge_both_ways(dir.path(), old, corrected);
+        for (s, r) in [(&into_corrected, &r1), (&into_old, &r2)] {
+            let all = s.students(&Default::default()).unwrap();
+            assert_eq!(all.len(), 2, "{r:?}");
+            let one = all.iter().find(|p| p.class_label() == "一年级1班").unwrap();
+            assert_eq!((one.id_number.as_str(), one.payment), (real.as_str(), PaymentStatus::Paid), "{r:?}");
+            assert_eq!((r.alike_numbers.len(), r.ambiguous.len()), (1, 0), "{r:?}");
+            assert_eq!(r.alike_numbers[0].id_number, real, "{r:?}");
+        }
+        assert!(r2.alike_numbers[0].ours_flagged && !r1.alike_numbers[0].ours_flagged);
+        let history = into_old.history(by_name_of_class(&into_old, "韦小宝", "一年级1班")).unwrap();
+        assert!(history.iter().any(|h| h.action == "merge" && h.field == "id_number"), "the correction is audited");
+    }
+
+    fn by_name_of_class(s: &Store, name: &str, class: &str) -> i64 {
+        let all = s.students(&Default::default()).unwrap();
+        all.iter().find(|p| p.name == name && p.class_label() == class).map(|p| p.id).expect("the pupil")
     }
 
     #[test]

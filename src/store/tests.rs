@@ -1147,6 +1147,8 @@ fn every_per_row_lookup_uses_an_index() {
         ("import: the pupils renamed from a rounded number's name", super::import::RENAMED_FROM),
         ("import: the pupil a list's whole number is of, held rounded", super::import::FLAGGED_NAMED),
         ("import: the valid pupils of a class a mistyped number may be", super::import::VALID_SAME_CLASS),
+        ("import: the pupils of a class held with an old 15-digit number", super::import::CONVERTED_OF_CLASS),
+        ("import: the pupil an earlier row gave with an old 15-digit number", super::import::CONVERTED_NAMED),
         ("import: a masked number's pupils of one class and name", super::import::MASKED_SAME_CLASS),
         ("import: the pupil whose number was corrected from this one", super::import::CORRECTED_FROM),
         ("find/mark: a flagged number", super::read::BY_FLAGGED_NUMBER),
