@@ -887,9 +887,9 @@ fn the_special_roster_says_on_each_departments_row_which_subsidy_applies() {
         table.iter().find(|r| r[1] == name).unwrap_or_else(|| panic!("{name} on {sheet}"))[at].to_string()
     };
     let minzheng = remark("民政", "孙语");
-    assert!(minzheng.ends_with("另属重度残疾人，由残联全额资助；本类别不另资助"), "{minzheng}");
+    assert!(minzheng.ends_with("已由残联按重度残疾人全额资助，不重复资助"), "{minzheng}");
     let canlian = remark("残联", "孙语");
-    assert!(canlian.ends_with("另属低保对象，按本类别（最高）资助"), "{canlian}");
+    assert!(canlian.ends_with("另属低保对象；由本部门按本类别全额资助，不重复资助"), "{canlian}");
     let alone = remark("民政", "林彤瑶");
     assert!(!alone.contains("另属") && !alone.contains("资助"), "{alone}");
     // CSV: one table, the same remarks on the same rows.
@@ -897,8 +897,84 @@ fn the_special_roster_says_on_each_departments_row_which_subsidy_applies() {
         std::fs::read_to_string(&export(&db, "special", &dir.path().join("s.csv"), &["--format", "csv"])[0]).unwrap();
     let sun: Vec<&str> = csv.lines().filter(|l| l.contains("孙语")).collect();
     assert_eq!(sun.len(), 2, "{csv}");
-    assert!(sun.iter().any(|l| l.contains("民政") && l.contains("另属重度残疾人，由残联全额资助")), "{csv}");
-    assert!(sun.iter().any(|l| l.contains("残联") && l.contains("另属低保对象，按本类别（最高）资助")), "{csv}");
+    assert!(sun.iter().any(|l| l.contains("民政") && l.contains("已由残联按重度残疾人全额资助")), "{csv}");
+    assert!(sun.iter().any(|l| l.contains("残联") && l.contains("另属低保对象；由本部门按本类别全额资助")), "{csv}");
+}
+
+/// One sheet of the 参保花名册: its name, each row's 姓名 and 备注, and the lines above its table.
+#[derive(Debug)]
+struct RosterSheet {
+    name: String,
+    remarks: Vec<(String, String)>,
+    above: String,
+}
+
+fn roster_sheets(path: &Path) -> Vec<RosterSheet> {
+    workbook(path)
+        .into_iter()
+        .map(|(name, rows)| {
+            let (header, table) = body(&rows, "序号");
+            let at = texts(header).iter().position(|t| t == "备注").expect("备注");
+            let remarks = table.iter().map(|r| (r[1].to_string(), r[at].to_string())).collect();
+            let above: Vec<String> = rows.iter().take_while(|r| r[0] != "序号").flat_map(|r| texts(r)).collect();
+            RosterSheet { name, remarks, above: above.join(" ") }
+        })
+        .collect()
+}
+
+/// 003 四(三)1 orders who pays for a child of several categories (计生 → 残疾 → 脱贫 → 医疗救助) and forbids a
+/// second subsidy: on the 参保花名册 the child stays on every certifying department's sheet, so a clerk reconciling
+/// the department's own list finds each child it certified, but only the paying department's row says it
+/// subsidises; every other row says which department does and that it does not subsidise again, and each sheet
+/// counts such rows apart from its total. The paying category is the quote's, also where the notice gives no
+/// amount (低保 on 003, 差额补助). Without a policy of the form's year each row names the child's other
+/// categories and their departments. Before, such rows were silent.
+#[test]
+fn the_special_roster_lists_a_child_of_several_departments_as_subsidised_by_one() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = drive_of_year(dir.path(), 2021);
+    let roster = "学校,姓名,身份证号码,年级,班级,人员类别\n\
+                  示范小学,孙语,450203201909308803,一年级,1班,低保对象、计生对象、重度残疾人\n\
+                  示范小学,蓝茜,51130220180808224X,一年级,1班,低保对象、已稳定脱贫人员\n\
+                  示范小学,林彤瑶,450202201911276365,一年级,1班,低保对象\n";
+    ok(canbao(&db).arg("import").arg(write(dir.path(), "roster.csv", roster)));
+    let sheets = |out: &str| roster_sheets(&export(&db, "special", &dir.path().join(out), &[])[0]);
+    let remark = |book: &[RosterSheet], sheet: &str, name: &str| {
+        let found = book.iter().find(|s| s.name == sheet).unwrap_or_else(|| panic!("{sheet}"));
+        found.remarks.iter().find(|(n, _)| n == name).unwrap_or_else(|| panic!("{name} on {sheet}")).1.clone()
+    };
+    let above = |book: &[RosterSheet], sheet: &str| {
+        book.iter().find(|s| s.name == sheet).unwrap_or_else(|| panic!("{sheet}")).above.clone()
+    };
+
+    // No policy: who pays is not known, but every row names the others and says only one subsidises.
+    let book = sheets("none.xlsx");
+    let said = remark(&book, "民政", "孙语");
+    assert!(said.contains("另属计生对象（卫健）、重度残疾人（残联）") && said.contains("不重复资助"), "{said}");
+    assert!(remark(&book, "残联", "孙语").contains("另属低保对象（民政）、计生对象（卫健）"), "{book:?}");
+    assert!(!remark(&book, "民政", "林彤瑶").contains("另属"), "{book:?}");
+
+    ok(canbao(&db).args(["policy", "use", "liuzhou-2021"]));
+    let book = sheets("liuzhou.xlsx");
+    // The quote's order: 计生对象 before 重度残疾人, and 低保对象's 差额补助 does not count beside a full one.
+    let quoted = json(canbao(&db).args(["quote", "450203201909308803", "--paid-on", "2020-10-01", "--json"]));
+    assert_eq!(quoted["subsidy_category"], "计生对象", "{quoted}");
+    let paying = remark(&book, "卫健", "孙语");
+    assert!(
+        paying.ends_with("另属低保对象、重度残疾人；按多重身份补助顺序由本部门按本类别全额资助，不重复资助"),
+        "{paying}"
+    );
+    for sheet in ["民政", "残联"] {
+        let said = remark(&book, sheet, "孙语");
+        assert!(said.ends_with("已由卫健按计生对象全额资助，不重复资助"), "{sheet}: {said}");
+    }
+    // A subsidy whose amount 003 does not give (低保对象, paid back to the family) is still the one that pays.
+    assert!(remark(&book, "乡村振兴", "蓝茜").ends_with("已由民政按低保对象差额补助，不重复资助"), "{book:?}");
+    assert!(remark(&book, "民政", "蓝茜").ends_with("由本部门按本类别差额补助，不重复资助"), "{book:?}");
+    // Each sheet counts the children another department subsidises apart from its total.
+    assert!(above(&book, "民政").contains("共 3 人，其中 1 人已由其他部门资助，本部门不重复资助"), "{book:?}");
+    assert!(above(&book, "乡村振兴").contains("共 1 人，其中 1 人已由其他部门资助"), "{book:?}");
+    assert!(!above(&book, "卫健").contains("其他部门资助"), "{book:?}");
 }
 
 // ---- exports ----
@@ -5112,7 +5188,7 @@ fn the_special_roster_says_which_of_one_departments_categories_is_subsidised() {
     let sun: Vec<String> = table.iter().filter(|r| r[1] == "孙语").map(|r| r[at].to_string()).collect();
     assert_eq!(sun.len(), 1, "{sun:?}");
     let said = &sun[0];
-    let one_of = ["按低保对象（最高）资助；孤儿不另资助", "按孤儿（最高）资助；低保对象不另资助"];
+    let one_of = ["由本部门按孤儿全额资助；低保对象不另资助"];
     assert!(one_of.iter().any(|w| said.ends_with(w)), "{said}");
 
     let (dir, db) = sample_drive_in(2024);

@@ -28,8 +28,8 @@ pub use department_share::{
 };
 pub use ledger::{Ledger, ledger, pupil_ledger, roster_ledger};
 pub use quote::{
-    AmountStep, BenefitPlace, Citation, CoverageBasis, EnrolleeKind, Quote, QuoteError, QuoteRequest, Refund, RuleStep,
-    quote, quote_in_year,
+    AmountStep, BenefitPlace, ChosenBy, Citation, CoverageBasis, EnrolleeKind, Quote, QuoteError, QuoteRequest, Refund,
+    RuleStep, quote, quote_in_year,
 };
 pub use renew::{Renewal, Renewed, ToCheck, WindowDates, edit_premium_and_windows, renew, shift_date, window_dates};
 

@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::{CategoryRule, Ledger, Policy, QuoteError, Refund, Subsidy, pupil_request, quote, roster_ledger};
+use super::{CategoryRule, Ledger, Policy, QuoteError, Refund, pupil_request, quote, roster_ledger};
 use crate::domain::category::CategoryTable;
 use crate::domain::student::{Enrollment, PaymentStatus, Student};
 
@@ -214,14 +214,7 @@ pub fn department_share(
     };
     let department = q.paying_department.clone().filter(|d| !d.is_empty()).unwrap_or(certifying);
     // The rule that gave the subsidy (or named one without its amount), for its category and clause.
-    let rule = q.subsidy_category.as_deref().and_then(|c| policy.rule(c)).or_else(|| {
-        pupil
-            .categories
-            .iter()
-            .filter_map(|c| table.lookup(&c.name))
-            .filter_map(|c| policy.rule(&c.name))
-            .find(|r| r.subsidy == Subsidy::Unspecified)
-    });
+    let rule = q.paying_category().and_then(|c| policy.rule(c));
     let (category, clause) = rule.map(|r: &CategoryRule| (r.category.clone(), r.clause.clone())).unwrap_or_default();
     let reason = if let Some(refund) = q.refund {
         // Nothing goes to the tax office on the pupil's behalf: 0 is the share.

@@ -101,6 +101,39 @@ pub struct Quote {
     pub judgements: Vec<Judgement>,
 }
 
+impl Quote {
+    /// The category whose department subsidises the pupil (`paying_department`): the subsidy applied, else the
+    /// first whose subsidy the notice gives no amount for. A pupil of several categories is subsidised by this one
+    /// alone (003 四(三)), so every form naming who pays takes it from here.
+    pub fn paying_category(&self) -> Option<&str> {
+        self.subsidy_category.as_deref().or_else(|| {
+            self.steps.iter().find_map(|step| match step {
+                RuleStep::UnspecifiedSubsidy { categories, .. } => categories.first().map(String::as_str),
+                _ => None,
+            })
+        })
+    }
+
+    /// How the paying category was chosen among several subsidised ones: by the policy's order of full
+    /// subsidies (003 四(三)1), by the highest (四(三)2), or `None` where only one category brings a subsidy.
+    pub fn chosen_among(&self) -> Option<ChosenBy> {
+        self.steps.iter().find_map(|step| match step {
+            RuleStep::FullSubsidyOrder { .. } => Some(ChosenBy::Order),
+            RuleStep::HighestSubsidy { .. } => Some(ChosenBy::Highest),
+            _ => None,
+        })
+    }
+}
+
+/// How one subsidy was chosen among several (`Quote::chosen_among`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChosenBy {
+    /// The policy's order of full subsidies (003 四(三)1: 计生 → 残疾 → 脱贫 → 医疗救助).
+    Order,
+    /// The highest subsidy, never a sum (003 四(三)2).
+    Highest,
+}
+
 /// One step of the reasoning that decided a quote, with the figures, dates and clauses it rests on. The words
 /// for it, in either language, are `crate::words::quote`.
 #[derive(Debug, Clone, PartialEq, Eq)]

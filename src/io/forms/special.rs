@@ -89,10 +89,11 @@ pub fn export_special(input: &FormInput, out: Option<&Path>) -> Result<Vec<PathB
     for (_, s, _) in &rows {
         *rows_of.entry(s.id).or_insert(0usize) += 1;
     }
-    // A pupil on several departments' sheets: each sheet says which category's subsidy applies, so a department
-    // reading only its own sheet does not arrange a subsidy another department pays (003 四(三): the highest, never
-    // a sum).
-    let mut subsidy_notes: std::collections::HashMap<(i64, &str), String> = std::collections::HashMap::new();
+    // A pupil on several departments' sheets: each sheet says which department subsidises the child, by the rule
+    // the quote applies (003 四(三): the policy's order of full subsidies, else the highest, never a sum), so a
+    // clerk reading only the department's own sheet neither arranges a subsidy another department pays nor misses
+    // a child it certified: the child stays listed, said to be subsidised elsewhere.
+    let mut subsidy_notes: std::collections::HashMap<(i64, &str), SubsidyNote> = std::collections::HashMap::new();
     // So does the one row naming two categories of one department (低保对象、孤儿, both 民政): one subsidy, not two.
     for s in &pupils {
         let of_pupil: Vec<&RosterRow> = rows.iter().filter(|(_, p, _)| p.id == s.id).collect();
@@ -110,11 +111,25 @@ pub fn export_special(input: &FormInput, out: Option<&Path>) -> Result<Vec<PathB
         }
         line.push(input.year_line());
         line.push(input.date_line());
-        let preamble = Preamble { title: Some(TITLE.to_owned()), lines: vec![line] };
+        let mut lines = vec![line];
+        // The department's total is of the children it subsidises: the rows of children another department
+        // subsidises are counted apart, so the clerk neither pays for them nor reads them as missing.
+        let elsewhere = list
+            .iter()
+            .filter(|(d, s, _)| subsidy_notes.get(&(s.id, d.as_str())).is_some_and(|n| n.paid_elsewhere))
+            .count();
+        if elsewhere > 0 {
+            lines.push(vec![if department.is_empty() {
+                format!("共 {} 行，其中 {elsewhere} 行的学生已由另一部门资助，该行部门不重复资助", list.len())
+            } else {
+                format!("共 {} 人，其中 {elsewhere} 人已由其他部门资助，本部门不重复资助（见备注）", list.len())
+            }]);
+        }
+        let preamble = Preamble { title: Some(TITLE.to_owned()), lines };
         let sheet = if department.is_empty() { "参保花名册" } else { department.as_str() };
         writer.begin_table(sheet, &preamble, &columns)?;
         for (i, (department, s, marks)) in list.iter().enumerate() {
-            let subsidy = subsidy_notes.get(&(s.id, department.as_str())).map(String::as_str);
+            let subsidy = subsidy_notes.get(&(s.id, department.as_str())).map(|n| n.text.as_str());
             write_row(&mut writer, input, (i + 1, department), s, marks, subsidy)?;
         }
         writer.sign_lines(&[SIGN_LINE.map(str::to_owned).to_vec()])?;
@@ -158,16 +173,50 @@ pub fn subsidy_remarks_unsaid_how(input: &FormInput, how: (String, String)) -> O
     Some((format!("{zh} ({en})"), en))
 }
 
-/// What each of a pupil's rows (`of_pupil`, one per department) says of the subsidy the policy applies: on the
-/// paying department's row that its category is the one (the highest), naming it where the row names several
-/// and saying the others bring nothing more, on every other row that its category brings nothing more. None without a policy of the form's year, or where no category of the pupil is subsidised.
+/// What a pupil's row says of the subsidy of a child of several categories (`subsidy_remarks`).
+struct SubsidyNote {
+    text: String,
+    /// Another department's row is the one that subsidises the child: this department pays nothing for it.
+    paid_elsewhere: bool,
+}
+
+/// What each of a pupil's rows (`of_pupil`, one per department) says of the subsidy: on the paying department's
+/// row that its category is the one, why (the policy's order, the highest) and the others bring nothing more, on
+/// every other row which department subsidises the child and that this one does not subsidise it again. Which
+/// category pays is the quote's (`Quote::paying_category`), as on the ledgers and the payment notice. Without a
+/// policy of the form's year nothing says which department pays: every row then names the child's other
+/// categories and departments, and that only one of them subsidises. Nothing where no category of the pupil is
+/// subsidised.
 fn subsidy_remarks<'r>(
     input: &FormInput,
     table: &CategoryTable,
     s: &Student,
     of_pupil: &[&'r RosterRow],
-) -> Vec<(&'r str, String)> {
-    let Some(policy) = input.priced_policy() else { return Vec::new() };
+) -> Vec<(&'r str, SubsidyNote)> {
+    let label = |d: &str| if d.is_empty() { NO_DEPARTMENT.to_owned() } else { d.to_owned() };
+    // The child's categories on the other rows, each with its department, as the clerk looks them up.
+    let others_of = |department: &str| -> Vec<String> {
+        of_pupil
+            .iter()
+            .filter(|(d, _, _)| d != department)
+            .flat_map(|(d, _, m)| m.iter().map(move |m| format!("{}（{}）", m.name, label(d))))
+            .collect()
+    };
+    let Some(policy) = input.priced_policy() else {
+        if of_pupil.len() < 2 {
+            return Vec::new();
+        }
+        return of_pupil
+            .iter()
+            .map(|(department, _, _)| {
+                let text = format!(
+                    "另属{}；只由其中一个部门资助，不重复资助（未选定本年度政策，资助部门待定）",
+                    others_of(department).join("、")
+                );
+                (department.as_str(), SubsidyNote { text, paid_elsewhere: false })
+            })
+            .collect();
+    };
     // Categories carried from an earlier year and not certified again subsidise nothing this year.
     let certified = input.certified(s);
     let mut request = policy::pupil_request(&certified, input.opts.date);
@@ -181,7 +230,7 @@ fn subsidy_remarks<'r>(
         None => Err(first),
     });
     let Ok(quote) = quoted else { return Vec::new() };
-    let Some(applied) = quote.subsidy_category.as_deref() else { return Vec::new() };
+    let Some(applied) = quote.paying_category() else { return Vec::new() };
     let canonical = |m: &CategoryMark| table.lookup(&m.name).map_or(m.name.clone(), |c| c.name.clone());
     let is_applied = |m: &&CategoryMark| canonical(m) == applied;
     let Some((paying, _, paying_marks)) = of_pupil.iter().find(|(_, _, marks)| marks.iter().any(is_applied)) else {
@@ -189,10 +238,17 @@ fn subsidy_remarks<'r>(
     };
     let how = if quote.refund.is_some() {
         "差额补助".to_owned()
+    } else if quote.subsidy_unspecified {
+        "资助（金额由认定部门确定）".to_owned()
     } else if quote.personal_due_fen == 0 {
         "全额资助".to_owned()
     } else {
         format!("资助 {}", crate::domain::money::with_unit(quote.department_due_fen))
+    };
+    let why = match quote.chosen_among() {
+        Some(policy::ChosenBy::Order) => "按多重身份补助顺序",
+        Some(policy::ChosenBy::Highest) => "按最高补助",
+        None => "",
     };
     let applied_named = paying_marks.iter().find(|m| is_applied(m)).map_or(applied, |m| m.name.as_str());
     of_pupil
@@ -207,15 +263,16 @@ fn subsidy_remarks<'r>(
                 let beside: Vec<&str> =
                     paying_marks.iter().filter(|m| !is_applied(m)).map(|m| m.name.as_str()).collect();
                 let elsewhere =
-                    if others.is_empty() { String::new() } else { format!("另属{}，", others.join("、")) };
-                if beside.is_empty() {
-                    format!("{elsewhere}按本类别（最高）资助")
+                    if others.is_empty() { String::new() } else { format!("另属{}；", others.join("、")) };
+                let text = if beside.is_empty() {
+                    format!("{elsewhere}{why}由本部门按本类别{how}，不重复资助")
                 } else {
-                    format!("{elsewhere}按{applied_named}（最高）资助；{}不另资助", beside.join("、"))
-                }
+                    format!("{elsewhere}{why}由本部门按{applied_named}{how}；{}不另资助", beside.join("、"))
+                };
+                SubsidyNote { text, paid_elsewhere: false }
             } else {
-                let label = if paying.is_empty() { NO_DEPARTMENT } else { paying.as_str() };
-                format!("另属{applied_named}，由{label}{how}；本类别不另资助")
+                let text = format!("已由{}按{applied_named}{how}，不重复资助", label(paying));
+                SubsidyNote { text, paid_elsewhere: true }
             };
             (department.as_str(), note)
         })
