@@ -2648,6 +2648,55 @@ fn a_slips_figure_resting_on_a_reading_to_confirm_says_so() {
     assert!(!plain.text("说明").contains("待核实"), "{plain:?}");
 }
 
+/// A slip's caveat says what the reading bears on: the amount, with the figure the family would pay if the reading
+/// is not confirmed (过渡期内脱贫人口 on 001 priced as 已稳定脱贫, 285; 95 as a 防止返贫监测对象), or the cover (the
+/// six-month wait 001 writes for ordinary residents, read for a 低保 pupil paying mid-year), and on the slip of a
+/// pupil who enrolls where the benefit was approved, which prints neither amount nor cover, neither. Before, each
+/// was 「金额待核实」 with no other figure.
+#[test]
+fn a_slips_caveat_says_what_its_reading_bears_on_and_the_other_figure() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = drive_of_year(dir.path(), 2024);
+    let roster = write(
+        dir.path(),
+        "roster.csv",
+        "学校,姓名,身份证号码,年级,班级,联系电话,人员类别\n\
+         示范小学,蓝茜,51130220180808224X,一年级,1班,19142450579,过渡期内脱贫人口\n\
+         示范小学,林彤瑶,450202201911276365,一年级,1班,19142450571,低保对象\n",
+    );
+    ok(canbao(&db).arg("import").arg(roster));
+    ok(canbao(&db).args(["policy", "use", "yibin-2024"]));
+    let monitored =
+        json(canbao(&db).args(["quote", "--category", "防止返贫监测对象", "--paid-on", "2023-10-08", "--json"]));
+    assert_eq!(monitored["personal_due"], 95.0);
+    let slips_on = |day: &str| {
+        let out = dir.path().join(format!("notices-{day}.xlsx"));
+        ok(canbao(&db).args(["export", "notices", "--on", day, "--out"]).arg(&out));
+        printed_slips(&out)
+    };
+    let slips = slips_on("2023-10-08");
+    let slip = slips.iter().find(|s| s.text("学生姓名") == "蓝茜").expect("蓝茜's slip");
+    assert_eq!(slip.number("家庭应缴（元）"), 285.0);
+    assert!(slip.text("说明").contains("；如属防止返贫监测对象，家庭应缴 95 元"), "{slip:?}");
+    // Paying mid-year the 低保 pupil's cover rests on a reading; her amount (95) does not.
+    let slips = slips_on("2024-04-08");
+    let slip = slips.iter().find(|s| s.text("学生姓名") == "林彤瑶").expect("林彤瑶's slip");
+    let said = slip.text("说明");
+    assert!(said.starts_with("待遇期待核实：6个月等待期") && !said.contains("金额待核实"), "{said}");
+
+    // 003 sends a 低保 pupil to enroll where the benefit was approved: her slip prints no amount.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = drive_of_year(dir.path(), 2021);
+    let roster = "学校,姓名,身份证号码,年级,班级,人员类别\n示范小学,林彤瑶,450202201911276365,一年级,1班,低保对象\n";
+    ok(canbao(&db).arg("import").arg(write(dir.path(), "roster.csv", roster)));
+    ok(canbao(&db).args(["policy", "use", "liuzhou-2021"]));
+    let out = dir.path().join("notices.xlsx");
+    ok(canbao(&db).args(["export", "notices", "--on", "2020-10-01", "--out"]).arg(&out));
+    let slips = printed_slips(&out);
+    let said = slips[0].text("说明");
+    assert!(said.starts_with("待核实：003未逐类列明") && !said.contains("金额待核实"), "{said}");
+}
+
 /// A pupil whose category enrolls where the benefit was approved (000 附件二(五)) is not registered or paid at
 /// school by `mark` unless `--at-school` says the operator means it.
 #[test]

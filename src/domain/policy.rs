@@ -221,6 +221,28 @@ pub struct Judgement {
     pub text: String,
     pub text_en: String,
     pub clause: String,
+    /// What the reading decides: the amount due or the cover, so a form says it beside the right figure.
+    pub bears_on: BearsOn,
+    /// A category's reading that prices the pupil as one category where the pupil may be another: that other
+    /// category (canonical name), in the reading's category's place, if the reading is not confirmed (001 does
+    /// not name 过渡期内脱贫人口, priced as 已稳定脱贫人员; otherwise 防止返贫监测对象). From the file's `otherwise_as`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub otherwise_as: Option<String>,
+    /// What the family would pay (fen) if the reading is not confirmed, where the quote can say it: the quote fills
+    /// it in for the pupil.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub otherwise_personal_fen: Option<i64>,
+}
+
+/// What a reading the notice does not state decides (`Judgement::bears_on`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BearsOn {
+    /// The amount the family or a department pays.
+    #[default]
+    Amount,
+    /// When cover starts or ends (待遇期).
+    Cover,
 }
 
 /// A judgement and the pupils it concerns.

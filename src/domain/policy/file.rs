@@ -9,8 +9,8 @@ use serde::Deserialize;
 use serde::de::{self, Deserializer, Visitor};
 
 use super::{
-    AmountBasis, CategoryRule, CoverageStart, DataFileError, DepartmentWindow, EnrollPlace, Judgement, JudgementScope,
-    Ledger, PaymentWindow, Policy, ScopedJudgement, Subsidy, SubsidyPayment,
+    AmountBasis, BearsOn, CategoryRule, CoverageStart, DataFileError, DepartmentWindow, EnrollPlace, Judgement,
+    JudgementScope, Ledger, PaymentWindow, Policy, ScopedJudgement, Subsidy, SubsidyPayment,
 };
 use crate::data_file::render_segment;
 use crate::domain::category::CategoryTable;
@@ -68,6 +68,12 @@ struct JudgementFile {
     applies_to: AppliesToFile,
     #[serde(default)]
     categories: Vec<String>,
+    /// What the reading decides: "amount" (the default) or "cover".
+    #[serde(default)]
+    bears_on: BearsOn,
+    /// In a category's judgement only: the category the pupil is priced as if the reading is not confirmed.
+    #[serde(default)]
+    otherwise_as: Option<String>,
 }
 
 #[derive(Deserialize, Default, Clone, Copy, PartialEq, Eq)]
@@ -452,10 +458,17 @@ fn scoped_judgement(
             ));
         }
     };
-    Ok(ScopedJudgement { judgement: judgement(check, key, &j)?, applies_to })
+    if j.otherwise_as.is_some() {
+        return Err(check.err(
+            &format!("{key}.otherwise_as"),
+            "otherwise_as 只能用于类别的判断（[[category.\"类别\".judgement]]）",
+            "otherwise_as belongs in a category's judgement ([[category.\"NAME\".judgement]]) only",
+        ));
+    }
+    Ok(ScopedJudgement { judgement: judgement(check, key, &j, table)?, applies_to })
 }
 
-fn judgement(check: &Checker, key: &str, j: &JudgementFile) -> Result<Judgement, DataFileError> {
+fn judgement(check: &Checker, key: &str, j: &JudgementFile, table: &CategoryTable) -> Result<Judgement, DataFileError> {
     let (text, text_en, clause) = (j.text.trim(), j.text_en.trim(), j.clause.trim());
     if text.is_empty() || text_en.is_empty() || clause.is_empty() {
         return Err(check.err(
@@ -464,7 +477,21 @@ fn judgement(check: &Checker, key: &str, j: &JudgementFile) -> Result<Judgement,
             "a judgement needs text, text_en and clause, none empty",
         ));
     }
-    Ok(Judgement { text: text.to_owned(), text_en: text_en.to_owned(), clause: clause.to_owned() })
+    let otherwise_as = match j.otherwise_as.as_deref().map(str::trim) {
+        None => None,
+        Some(written) => match table.lookup(written) {
+            Some(category) => Some(category.name.clone()),
+            None => return Err(unknown_category(check, &format!("{key}.otherwise_as"), written, table)),
+        },
+    };
+    Ok(Judgement {
+        text: text.to_owned(),
+        text_en: text_en.to_owned(),
+        clause: clause.to_owned(),
+        bears_on: j.bears_on,
+        otherwise_as,
+        otherwise_personal_fen: None,
+    })
 }
 
 fn window(
@@ -670,7 +697,7 @@ fn category_rule(
                 "a category's judgement takes neither applies_to nor categories (the category is its scope)",
             ));
         }
-        judgements.push(judgement(check, &key, &raw)?);
+        judgements.push(judgement(check, &key, &raw, table)?);
     }
     let paid_by = rule
         .paid_by
@@ -832,6 +859,8 @@ subsidy_percent = 75
             (judged.replace("text_en = \"reading\"\n", ""), "judgement[0].text_en"),
             (judged.replace("clause = \"1\"", "clause = \" \""), "judgement[0]"),
             (judged.replace("[\"低保\"]", "[\"贫困生\"]"), "judgement[0].categories"),
+            // Only a category's reading prices the pupil as another category.
+            (format!("{judged}otherwise_as = \"特困\"\n"), "judgement[0].otherwise_as"),
             (
                 judged.replace("categories = [\"低保\"]", "categories = [\"低保\"]\napplies_to = \"special\""),
                 "judgement[0].categories",

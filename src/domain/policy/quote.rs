@@ -6,8 +6,8 @@ use chrono::{Datelike, Months, NaiveDate};
 use serde::{Serialize, Serializer};
 
 use super::{
-    AmountBasis, CategoryRule, CoverageStart, DepartmentWindow, EnrollPlace, Judgement, PaymentWindow, Policy, Subsidy,
-    SubsidyPayment,
+    AmountBasis, BearsOn, CategoryRule, CoverageStart, DepartmentWindow, EnrollPlace, Judgement, PaymentWindow, Policy,
+    Subsidy, SubsidyPayment,
 };
 use crate::domain::category::CategoryTable;
 use crate::domain::money;
@@ -374,6 +374,18 @@ pub fn quote_in_year(
 
 /// Amount due and coverage for one pupil paying on `req.paid_on` under `policy`.
 pub fn quote(policy: &Policy, categories: &CategoryTable, req: &QuoteRequest) -> Result<Quote, QuoteError> {
+    priced(policy, categories, req, true)
+}
+
+/// [`quote`]; `otherwise`: fill in what the family would pay if a category's reading is not confirmed
+/// (`Judgement::otherwise_personal_fen`), by quoting the pupil once more as the other category, whose own
+/// readings are then not followed further (a file may name two categories as each other's other).
+fn priced(
+    policy: &Policy,
+    categories: &CategoryTable,
+    req: &QuoteRequest,
+    otherwise: bool,
+) -> Result<Quote, QuoteError> {
     let names = resolve_categories(categories, &req.categories)?;
     if let Some(birth_date) = req.birth_date
         && birth_date > req.paid_on
@@ -441,7 +453,19 @@ pub fn quote(policy: &Policy, categories: &CategoryTable, req: &QuoteRequest) ->
         .filter(|j| j.concerns(policy, &names))
         .map(|j| j.judgement.clone())
         .collect();
-    judgements.extend(rules.iter().flat_map(|r| r.judgements.iter().cloned()));
+    for rule in &rules {
+        for judgement in &rule.judgements {
+            let mut judgement = judgement.clone();
+            if let Some(other) = judgement.otherwise_as.as_deref().filter(|_| otherwise) {
+                let read_otherwise: Vec<String> =
+                    names.iter().map(|n| if *n == rule.category { other.to_owned() } else { n.clone() }).collect();
+                let asked = QuoteRequest { categories: read_otherwise, ..req.clone() };
+                judgement.otherwise_personal_fen =
+                    priced(policy, categories, &asked, false).ok().map(|q| q.personal_due_fen);
+            }
+            judgements.push(judgement);
+        }
+    }
 
     let unruled: Vec<String> = names.iter().filter(|n| policy.rule(n).is_none()).cloned().collect();
     if !unruled.is_empty() {
@@ -494,6 +518,9 @@ pub fn quote(policy: &Policy, categories: &CategoryTable, req: &QuoteRequest) ->
                         rule.category
                     ),
                     clause: rule.clause.clone(),
+                    bears_on: BearsOn::Amount,
+                    otherwise_as: None,
+                    otherwise_personal_fen: None,
                 });
             }
         }
@@ -517,6 +544,9 @@ pub fn quote(policy: &Policy, categories: &CategoryTable, req: &QuoteRequest) ->
                     money::plain(total - premium)
                 ),
                 clause: window.clause.clone(),
+                bears_on: BearsOn::Amount,
+                otherwise_as: None,
+                otherwise_personal_fen: None,
             });
         }
     }

@@ -119,8 +119,12 @@ pub fn slips(input: &FormInput, on: NaiveDate) -> Result<(String, Vec<Slip>, usi
         // The quote's own readings to confirm that rest on this pupil's categories (过渡期内脱贫人口 quoted as
         // 已稳定脱贫 on 001: 285, or 95 as a 监测对象), first: a family must not take a provisional figure for a
         // fixed one. Readings every pupil's quote carries are the policy's, not this figure's.
+        // A slip that prints no amount nor cover (the pupil enrolls away from school) names neither; a pupil the
+        // school enrolls all the same (`--at-school`, a payment recorded here) pays here and has both.
+        let away_rule = input.away_rules(s).into_iter().find(|r| r.enroll.required_away());
+        let away_slip = away_rule.is_some();
         let provisional = quote.judgements.iter().filter(|j| !ordinary.judgements.contains(j));
-        note.splice(0..0, provisional.map(|j| format!("金额待核实：{}", j.text)));
+        note.splice(0..0, provisional.map(|j| provisional_words(j, quote.personal_due_fen, away_slip)));
         if to_recertify && certified.categories.is_empty() {
             note.push(format!(
                 "人员类别（{}）待重新认定：本年度尚未认定，按全额缴费，认定后由认定部门按规定补助",
@@ -170,8 +174,6 @@ pub fn slips(input: &FormInput, on: NaiveDate) -> Result<(String, Vec<Slip>, usi
         if quote.subsidy_unspecified {
             note.push("人员类别的补助由认定部门确定，以上金额未计入".to_owned());
         }
-        // A pupil the school enrolls all the same (`--at-school`, a payment recorded here) pays here, as asked above.
-        let away_rule = input.away_rules(s).into_iter().find(|r| r.enroll.required_away());
         if quote.enroll_at_benefit_place
             && let Some(rule) = away_rule
         {
@@ -207,6 +209,22 @@ pub fn slips(input: &FormInput, on: NaiveDate) -> Result<(String, Vec<Slip>, usi
         return Err(ExportError::NoNotices);
     }
     Ok((school, slips, paid_by_department))
+}
+
+/// A reading the pupil's quote rests on, as the slip's 说明 says it: of the amount (with what the family would pay
+/// if the reading is not confirmed, where the quote gives it) or of the cover, as the reading says it bears on;
+/// on a slip printing neither (`away`), of neither.
+fn provisional_words(j: &policy::Judgement, personal_due_fen: i64, away: bool) -> String {
+    match (away, j.bears_on) {
+        (true, _) => format!("待核实：{}", j.text),
+        (false, policy::BearsOn::Cover) => format!("待遇期待核实：{}", j.text),
+        (false, policy::BearsOn::Amount) => match (j.otherwise_personal_fen, j.otherwise_as.as_deref()) {
+            (Some(fen), Some(other)) if fen != personal_due_fen => {
+                format!("金额待核实：{}；如属{other}，家庭应缴 {} 元", j.text, money::plain(fen))
+            }
+            _ => format!("金额待核实：{}", j.text),
+        },
+    }
 }
 
 /// What the export says of the pupils [`slips`] gave no slip because a department pays their whole premium;
