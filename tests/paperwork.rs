@@ -3761,9 +3761,10 @@ fn a_family_payment_stays_in_the_paid_ledger_whatever_the_category() {
     let lin = row(paid, "林悦").expect("林悦 in 已缴费");
     assert_eq!(lin[6].as_f64(), Some(380.0));
     let said = lin[remark].to_string();
-    assert!(said.contains("重度残疾人") && said.contains("财政代缴") && said.contains("家庭已缴 380 元"), "{said}");
-    // Yibin's notice says nothing of refunds: the ledger states what was paid and due, not a refund rule.
-    assert!(!said.contains("退费"), "{said}");
+    // Yibin's notice says nothing of refunds nor of a subsidy paid to the family: the ledger says the department
+    // pays nothing on her behalf, and that the rest is the department's to say, never 「应由财政代缴」.
+    let first = "重度残疾人：家庭已缴380元，部门不再代缴；通知未规定已缴保费是否退还、补助380元是否另行发放给家庭，请向财政确认；";
+    assert!(said.starts_with(first), "{said}");
     // check lists both as 多缴, with what to do: 林悦 owes nothing, 郑可洁 95.
     let check = json(canbao(&db).args(["check", "--json"]));
     let over = check["overpaid"].as_array().expect("overpaid");
@@ -3776,7 +3777,8 @@ fn a_family_payment_stays_in_the_paid_ledger_whatever_the_category() {
     let listed = ok(canbao(&db).arg("check"));
     assert!(listed.contains("多缴保费") && listed.contains("多缴 285 元") && listed.contains("overpaid"), "{listed}");
     let zheng = row(paid, "郑可洁").expect("郑可洁 in 已缴费");
-    assert!(zheng[remark].to_string().contains("多缴 285 元"), "{zheng:?}");
+    assert!(zheng[remark].to_string().contains("低保对象：家庭已缴380元，部门不再代缴；"), "{zheng:?}");
+    assert!(zheng[remark].to_string().contains("补助285元是否另行发放给家庭"), "{zheng:?}");
     let sun = row(paid, "孙语").expect("孙语 paid what was due");
     assert_eq!(sun[remark], Data::Empty, "{sun:?}");
     let (header, government) = body(&book[3].1, "序号");
@@ -4393,6 +4395,69 @@ fn quote_says_a_pupil_insured_elsewhere_owes_nothing_here() {
     // A pupil enrolled here is quoted as before, with no such flag.
     let q = quote(&db, &["450203201811029232", "--paid-on", "2023-10-08"]);
     assert_eq!(q["insured_elsewhere"], Value::Null);
+}
+
+/// A family that paid the whole premium before the pupil's category was certified: `quote` (text and JSON), the
+/// 已缴费 ledger and the department's 参保花名册 say the family paid and no department pays on the pupil's behalf,
+/// with what the notice does next: Liuzhou's 003 二(二)、四(一)2 no refund, the subsidy paid into the family's
+/// bank account by the end of the month after certification; Yibin's notice says nothing, so the department is
+/// to be asked. Before, the quote read 「家庭应缴 0元 / 部门代缴 380元」, refund null, as if the department still owed.
+#[test]
+fn a_family_that_paid_before_the_category_is_owed_what_the_notice_says() {
+    // Yibin: 林悦 (重度残疾人, full subsidy) paid 380 as an ordinary pupil.
+    let (_dir, db) = drive_with_progress();
+    let lin = "450203201610053148";
+    ok(canbao(&db).args(["mark", lin, "--payment", "paid", "--amount", "380", "--paid-on", "2023-10-10", "--yes"]));
+    let q = quote(&db, &[lin, "--paid-on", "2023-10-10"]);
+    assert_eq!((q["personal_due"].as_f64(), q["department_due"].as_f64()), (Some(380.0), Some(0.0)), "{q}");
+    assert_eq!((&q["refund"], &q["refund_unspecified"]), (&Value::Null, &Value::Bool(false)), "{q}");
+    let first = &q["paid_first"];
+    assert_eq!((first["paid"].as_f64(), first["subsidy"].as_f64()), (Some(380.0), Some(380.0)), "{q}");
+    assert_eq!((&first["subsidy_to_family"], &first["department"]), (&Value::Null, &Value::from("财政")), "{q}");
+    assert!(q["rule"].as_str().expect("rule").ends_with("请向财政确认。"), "{q}");
+    let said = ok(canbao(&db).args(["quote", lin, "--paid-on", "2023-10-10"]));
+    assert!(said.contains("家庭应缴 (family pays)      已缴 380元 (paid)\n"), "{said}");
+    assert!(said.contains("部门代缴 (department pays)  0元\n"), "{said}");
+    assert!(said.contains("重度残疾人：家庭已缴380元，部门不再代缴；通知未规定已缴保费是否退还"), "{said}");
+    assert!(said.contains("the family has paid 380 yuan, so no department pays on the pupil's behalf"), "{said}");
+    let en = ok(canbao(&db).args(["--lang", "en", "quote", lin, "--paid-on", "2023-10-10"]));
+    assert!(en.contains("family pays      380 yuan paid\n") && en.contains("department pays  0 yuan\n"), "{en}");
+    assert!(!en.contains("部门不再代缴"), "{en}");
+
+    // Liuzhou 2021: 许志文 (特困人员, paid for in full by 医保) paid 280 at school before he was certified.
+    let (dir, db) = sample_drive_in(2021);
+    ok(canbao(&db).args(["policy", "use", "liuzhou-2021"]));
+    let xu = "450203201811029232";
+    let paid = ["mark", xu, "--payment", "paid", "--amount", "280", "--paid-on", "2020-10-10", "--at-school", "--yes"];
+    ok(canbao(&db).args(paid));
+    let q = quote(&db, &[xu, "--paid-on", "2020-10-10"]);
+    assert_eq!((q["personal_due"].as_f64(), q["department_due"].as_f64()), (Some(280.0), Some(0.0)), "{q}");
+    assert_eq!(q["refund"].as_f64(), Some(280.0), "{q}");
+    let first = &q["paid_first"];
+    assert_eq!((&first["subsidy_to_family"], &first["when"]), (&Value::Bool(true), &Value::from("认定的次月底前")));
+    assert_eq!(first["clause"], "003 二(二)、四(一)2、四(一)4");
+    let words = "特困人员：家庭已缴280元，已缴保费不予退费，部门不再代缴；按规定应享受的补助280元由医保于认定的次月底前\
+                 拨付至家庭指定的银行账户（003 二(二)、四(一)2、四(一)4）";
+    assert_eq!(first["remark"], format!("{words}。"));
+    let en = ok(canbao(&db).args(["--lang", "en", "quote", xu, "--paid-on", "2020-10-10"]));
+    assert!(
+        en.contains(
+            "医保 pays the subsidy due, 280 yuan, into the family's bank account by the end of the month after \
+                     certification"
+        ),
+        "{en}"
+    );
+    let files = export(&db, "ledgers", &dir.path().join("ledgers.xlsx"), &[]);
+    let book = workbook(&files[0]);
+    let (header, rows) = body(&book[0].1, "序号");
+    let remark = texts(header).iter().position(|t| t == "备注").expect("备注");
+    let row = rows.iter().find(|r| r[1] == *"许志文").expect("许志文 in 已缴费");
+    assert_eq!(row[remark].to_string(), words);
+    let files = export(&db, "special", &dir.path().join("special.xlsx"), &[]);
+    let book = workbook(&files[0]);
+    let said = book.iter().flat_map(|(_, rows)| rows.iter()).find(|r| r.iter().any(|c| *c == *"许志文"));
+    let said = said.expect("许志文 on the 参保花名册").iter().map(ToString::to_string).collect::<Vec<_>>().join("|");
+    assert!(said.contains(words), "{said}");
 }
 
 /// `quote` and `check` say a department's share for a pupil marked 财政代缴 as the 财政代缴 ledger does: no bare

@@ -296,6 +296,42 @@ fn the_detail_screen_shows_no_refusal_against_a_departments_share() {
     }
 }
 
+/// A family that paid the whole premium before the pupil's category (特困) was recorded: the detail screen says
+/// the family paid and no department pays on the pupil's behalf, with what becomes of the subsidy (Yibin's notice
+/// does not say: ask the department), never 「个人应缴 0 元，部门代缴 380 元」 as if the department still owed it.
+#[test]
+fn the_detail_screen_says_a_family_paid_before_the_category_owes_the_department_nothing() {
+    let mut store = store(true);
+    store.set_meta(canbao::tui::POLICY_META_KEY, "yibin-2024").expect("meta");
+    in_year(&mut store, 2024);
+    let id = store.student_by_id_number("450203201811029232").expect("read").expect("许志文").id;
+    let paid = canbao::domain::student::PaymentDetails {
+        amount_fen: Some(38_000),
+        paid_on: chrono::NaiveDate::from_ymd_opt(2023, 10, 10),
+        channel: None,
+    };
+    store.set_payment(id, PaymentStatus::Paid, &paid).expect("paid");
+    for (lang, due, said) in [
+        (
+            Language::Zh,
+            "个人应缴 380 元，部门代缴 0 元",
+            "特困人员：家庭已缴380元，部门不再代缴；通知未规定已缴保费是否退还、补助380元是否另行发放给家庭，请向财政确认",
+        ),
+        (
+            Language::En,
+            "family pays 380 yuan, department pays 0 yuan",
+            "特困人员: the family has paid 380 yuan, so no department pays on the pupil's behalf; the notice does not \
+             say whether the premium is refunded or the subsidy, 380 yuan, paid to the family: ask 财政.",
+        ),
+    ] {
+        let shown = detail_of(&mut store, lang, "许志文");
+        let flat: String = shown.lines().map(str::trim).collect();
+        assert!(flat.contains(due), "{due}\n{shown}");
+        assert!(flat.replace(' ', "").contains(&said.replace(' ', "")), "{said}\n{shown}");
+        assert!(!flat.contains("部门代缴 380 元") && !flat.contains("department pays 380 yuan"), "{shown}");
+    }
+}
+
 /// A pupil insured elsewhere (异地参保) owes nothing here, paid for by a department there or not: the detail
 /// screen says so with the place where the amount due stands, never this city's premium, and the notice's rule
 /// is said as what enrolling here would cost; on a day no payment window takes, no refusal is shown for them.

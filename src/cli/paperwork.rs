@@ -16,7 +16,7 @@ use crate::domain::policy::{
     Quote, QuoteRequest, Refund, ShareReason, Subsidy, SubsidyPayment,
 };
 use crate::domain::roster_check::CheckReport;
-use crate::domain::student::PaymentStatus;
+use crate::domain::student::{PaymentStatus, Student};
 use crate::io::reconcile::{self, ReconcileReport, Source};
 use crate::store::Store;
 use crate::words::quote::{QuoteWords, rule_text};
@@ -788,7 +788,9 @@ struct QuoteJson {
     categories: Vec<String>,
     paying_department: Option<String>,
     subsidy_category: Option<String>,
-    /// Yuan paid back to the family later; `null` with `refund_unspecified` when the notice gives no amount.
+    /// Yuan paid back to the family later; `null` with `refund_unspecified` when the notice gives no amount. For a
+    /// family that paid before its category was certified (`paid_first`), the subsidy the policy has the
+    /// department pay the family, `null` where the notice does not say.
     refund: Option<f64>,
     refund_unspecified: bool,
     enroll_at_benefit_place: bool,
@@ -815,6 +817,26 @@ struct QuoteJson {
     /// `coverage_to` are then the cover once the rest is paid on `paid_on`.
     #[serde(skip_serializing_if = "Option::is_none")]
     part_paid: Option<PartPaidJson>,
+    /// The family paid more than its share of a premium a department pays part or all of (a category certified
+    /// after paying): `personal_due` is then what the family paid and `department_due` 0, as nobody pays it again
+    /// on the pupil's behalf; `null` otherwise.
+    paid_first: Option<PaidFirstJson>,
+}
+
+/// `quote --json`'s `paid_first`: yuan; `subsidy_to_family` true where the policy has the department pay the
+/// `subsidy` to the family (`when`, `clause`: 003 二(二)、四(一)2), `null` where the notice does not say;
+/// `remark` / `remark_en` as the ledgers and the detail screen say it.
+#[derive(Serialize)]
+struct PaidFirstJson {
+    category: String,
+    department: String,
+    paid: f64,
+    subsidy: f64,
+    subsidy_to_family: Option<bool>,
+    when: Option<String>,
+    clause: Option<String>,
+    remark: String,
+    remark_en: String,
 }
 
 /// `quote --json`'s `part_paid`.
@@ -877,6 +899,7 @@ pub fn quote(cli: &Cli, args: &QuoteArgs) -> CmdResult {
     let mut to_recertify: Vec<String> = Vec::new();
     let mut hukou: Option<(String, String)> = None;
     let mut part = None;
+    let mut held: Option<Student> = None;
     let asked = args.id_number.is_some() || args.pupil.name.is_some();
     if let Some(store) = opened.as_ref().filter(|_| asked) {
         let raw = args.id_number.as_deref();
@@ -920,6 +943,7 @@ pub fn quote(cli: &Cli, args: &QuoteArgs) -> CmdResult {
             .zip(crate::domain::pupil_flags::hukou_remark_en(Some(&policy), &pupil, year));
         // Paid part of the amount due: not insured, and no cover until the rest is paid.
         part = store.part_payment_of(&pupil, Some(&policy))?;
+        held = Some(pupil.certified_in(year).into_owned());
         name = Some(pupil.name);
     }
     for c in &args.categories {
@@ -978,6 +1002,15 @@ pub fn quote(cli: &Cli, args: &QuoteArgs) -> CmdResult {
         );
         eprintln!("{}", pick(&format!("{zh} ({en})"), &en));
     }
+    // Paid before the category was certified: the family's payment stands and no department pays it again.
+    let paid_first = held
+        .as_ref()
+        .filter(|_| elsewhere.is_none() && part.is_none())
+        .and_then(|pupil| policy::paid_first(&policy, pupil, &q));
+    let q = match &paid_first {
+        Some(paid) => paid.settle(q),
+        None => q,
+    };
     let (refund, refund_unspecified) = match q.refund {
         Some(Refund::Amount { fen }) => (Some(money::as_number(fen)), false),
         Some(Refund::Unspecified) => (None, true),
@@ -1027,6 +1060,17 @@ pub fn quote(cli: &Cli, args: &QuoteArgs) -> CmdResult {
             covered: false,
             department: p.department_fen.map(money::as_number),
         }),
+        paid_first: paid_first.as_ref().map(|p| PaidFirstJson {
+            category: p.category.clone(),
+            department: p.department.clone(),
+            paid: money::as_number(p.paid_fen),
+            subsidy: money::as_number(p.subsidy_fen),
+            subsidy_to_family: p.to_family.as_ref().map(|_| true),
+            when: p.to_family.as_ref().map(|t| t.when.clone()),
+            clause: p.to_family.as_ref().map(|t| t.clause.clone()),
+            remark: QuoteWords::of(Language::Zh).paid_first(p),
+            remark_en: QuoteWords::of(Language::En).paid_first(p),
+        }),
     };
     if args.json {
         return print_json(&out);
@@ -1041,6 +1085,7 @@ pub fn quote(cli: &Cli, args: &QuoteArgs) -> CmdResult {
     let family = match &elsewhere {
         Some(InsuredElsewhere { place: Some(place) }) => fill(w.cli_elsewhere_at, &[place]),
         Some(InsuredElsewhere { place: None }) => w.cli_elsewhere.to_owned(),
+        None if paid_first.is_some() => fill(w.cli_paid, &[&w.money(q.personal_due_fen)]),
         None => w.money(q.personal_due_fen),
     };
     println!("{}", fill(w.cli_family_pays, &[&family]));
@@ -1081,6 +1126,10 @@ pub fn quote(cli: &Cli, args: &QuoteArgs) -> CmdResult {
             let department = if elsewhere.is_some() { 0 } else { q.department_due_fen };
             println!("{}", fill(w.cli_department_pays, &[&w.money(department)]));
         }
+    }
+    if let Some(paid) = &paid_first {
+        let (zh, en) = (QuoteWords::of(Language::Zh).paid_first(paid), QuoteWords::of(Language::En).paid_first(paid));
+        say(&format!("  {zh} ({en})"), &format!("  {en}"));
     }
     // The cover of a pupil insured elsewhere is the place's: the notice's is said only in the rule below.
     match part.as_ref().filter(|_| elsewhere.is_none()) {
@@ -1132,7 +1181,10 @@ pub fn quote(cli: &Cli, args: &QuoteArgs) -> CmdResult {
     if elsewhere.is_some() {
         println!("{}", w.cli_if_here);
     }
-    println!("{}", rule_text(&q.steps, lang));
+    // The family's payment is said above, under the amounts.
+    let steps: Vec<policy::RuleStep> =
+        q.steps.iter().filter(|s| !matches!(s, policy::RuleStep::PaidFirst(_))).cloned().collect();
+    println!("{}", rule_text(&steps, lang));
     if !q.judgements.is_empty() {
         println!();
         println!("{}", w.cli_judgements);

@@ -10,6 +10,7 @@
 mod department_share;
 mod file;
 mod ledger;
+mod paid_first;
 mod quote;
 mod renew;
 
@@ -27,6 +28,7 @@ pub use department_share::{
     department_share, family_share, insured_elsewhere,
 };
 pub use ledger::{Ledger, ledger, pupil_ledger, roster_ledger};
+pub use paid_first::{PaidFirst, paid_first, pupil_paid_first};
 pub use quote::{
     AmountStep, BenefitPlace, ChosenBy, Citation, CoverageBasis, EnrolleeKind, Quote, QuoteError, QuoteRequest, Refund,
     RuleStep, quote, quote_in_year,
@@ -69,6 +71,9 @@ pub struct Policy {
     /// When departments pay on their own schedule for the pupils they pay for in full (003 三(三)1, 四(一)1):
     /// such a payment keeps the insured year's cover whatever the window says.
     pub department_windows: Vec<DepartmentWindow>,
+    /// What the notice does for a family that paid the whole premium before the pupil's category was certified
+    /// (or paid as an ordinary resident); `None` where the notice does not say.
+    pub paid_before_certification: Option<SubsidyToFamily>,
     /// Readings the notice does not state, carried by the quotes they concern under this policy.
     pub judgements: Vec<ScopedJudgement>,
     /// Where the policy came from (the embedded path or the config file), for messages.
@@ -271,6 +276,16 @@ impl ScopedJudgement {
             JudgementScope::Categories(listed) => categories.iter().any(|c| listed.contains(c)),
         }
     }
+}
+
+/// 003 二(二) 当年已实缴到账的保费不允许办理退费, 四(一)2、4: the premium a family paid stays paid, and the department
+/// pays the subsidy the category carries into the family's bank account instead of to the tax office.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SubsidyToFamily {
+    /// By when the department pays it, in the notice's words (认定的次月底前) and in English.
+    pub when: String,
+    pub when_en: String,
+    pub clause: String,
 }
 
 /// Dates on which a department pays, for the pupils whose whole premium it pays (代缴), as part of the normal
@@ -1061,12 +1076,10 @@ impl AmountDispute {
     }
 }
 
-/// 多缴: what the family paid beyond the personal share `quote` gives for the pupil's categories (a category
-/// certified after the family paid, or the ordinary premium paid by a pupil whose share is less), said as the
-/// 已缴费 ledger's 备注: 「重度残疾人：应由财政代缴（残联），家庭已缴 380 元」 for a share a department pays whole,
-/// 「低保对象：应缴 95 元，家庭已缴 380 元，多缴 285 元」 otherwise. The facts only: whether a premium paid is refunded
-/// is each city's rule (Liuzhou's 003 二(二) refuses it; Yibin's notice is silent), not the form's to state.
-/// `None` when the family paid no more than due, or the payment has no amount.
+/// 多缴: what the family paid beyond the personal share `quote` gives for the pupil's categories, said as the
+/// 已缴费 ledger's 备注: 「应缴 350 元，家庭已缴 400 元，多缴 50 元」. A family that paid beyond its share of a premium a
+/// department pays part of (a category certified after paying) is [`PaidFirst`], said with what the policy does
+/// then. `None` when the family paid no more than due, or the payment has no amount.
 pub fn overpayment_words(pupil: &super::student::Student, quote: &Quote) -> Option<String> {
     if pupil.payment != super::student::PaymentStatus::Paid {
         return None;
@@ -1079,11 +1092,6 @@ pub fn overpayment_words(pupil: &super::student::Student, quote: &Quote) -> Opti
     let (paid_text, due_text, over) =
         (super::money::plain(paid), super::money::plain(due), super::money::plain(paid - due));
     Some(match quote.subsidy_category.as_deref() {
-        Some(category) if due == 0 => {
-            let by = quote.paying_department.as_deref().filter(|d| !d.trim().is_empty());
-            let by = by.map(|d| format!("（{d}）")).unwrap_or_default();
-            format!("{category}：应由财政代缴{by}，家庭已缴 {paid_text} 元")
-        }
         Some(category) => {
             format!("{category}：应缴 {due_text} 元，家庭已缴 {paid_text} 元，多缴 {over} 元")
         }

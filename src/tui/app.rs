@@ -1256,8 +1256,12 @@ impl App {
                 // department pay, nor send the pupil away until certified again, as the forms and `quote` weigh them.
                 let year = self.store.shown_year();
                 let certified = student.certified_in(year);
-                let quote =
-                    self.policy.as_ref().map(|p| due::quote_for(p, &certified, today, self.lang == Language::En, year));
+                // A family that paid before the category was certified: the quote says what stands, not a department
+                // paying what the family paid.
+                let quote = self.policy.as_ref().map(|p| {
+                    due::quote_for(p, &certified, today, self.lang == Language::En, year)
+                        .map(|q| due::settled(p, &certified, q))
+                });
                 let government = due::government_share(self.policy.as_ref(), &student, today, year);
                 // Said where the amount due stands, which a drive without a policy leaves to its own words.
                 let elsewhere = self.policy.as_ref().and_then(|p| due::insured_elsewhere(Some(p), &certified));

@@ -41,6 +41,16 @@ pub fn quote_for(
     quote_request(policy, &policy::pupil_request(student, day), english, year)
 }
 
+/// `quote` as it stands for `student` once the family has paid more than its share of a subsidised premium
+/// (`policy::PaidFirst`): paid, nothing on the pupil's behalf, and what becomes of the subsidy. Any other quote
+/// as it was.
+pub fn settled(policy: &Policy, student: &Student, quote: Quote) -> Quote {
+    match policy::paid_first(policy, student, &quote) {
+        Some(paid) => paid.settle(quote),
+        None => quote,
+    }
+}
+
 /// `quote_for` of a request made already (`policy::pupil_request`).
 pub fn quote_request(
     policy: &Policy,

@@ -5,7 +5,7 @@
 use super::{Language, fill};
 use crate::domain::money;
 use crate::domain::policy::{
-    AmountStep, Citation, CoverageBasis, EnrollPlace, EnrolleeKind, RuleStep, Subsidy, SubsidyPayment,
+    AmountStep, Citation, CoverageBasis, EnrollPlace, EnrolleeKind, PaidFirst, RuleStep, Subsidy, SubsidyPayment,
 };
 
 /// The sentences of a quote's rule in one language. Placeholders are described where they are numbered.
@@ -87,10 +87,19 @@ pub struct QuoteWords {
     place_benefit_optional: &'static str,
     /// The family's amount, the department's.
     totals: &'static str,
+    /// A family that paid before the category was certified, under a notice that says what follows: {0} category,
+    /// {1} what the family paid, {2} the subsidy, {3} department, {4} by when, {5} clause.
+    paid_first_to_family: &'static str,
+    /// The same under a notice that says nothing of it: {0} category, {1} paid, {2} the subsidy, {3} department.
+    paid_first_unsaid: &'static str,
+    /// `paid_first_unsaid`'s department where the quote names none.
+    certifying_department: &'static str,
     /// `canbao quote`: the policy's title and name, the day paid.
     pub cli_head: &'static str,
     /// The amount.
     pub cli_family_pays: &'static str,
+    /// Where the family's amount stands for a family that paid before the category was certified: the amount.
+    pub cli_paid: &'static str,
     /// The amount.
     pub cli_department_pays: &'static str,
     /// The cover's first and last day.
@@ -151,8 +160,12 @@ pub static ZH: QuoteWords = QuoteWords {
     place_family: "以家庭为单位参保，不随学校参保",
     place_benefit_optional: "已在户籍地（待遇审批地）参保的，可以不在学校参保",
     totals: "家庭应缴{}，部门代缴{}。",
+    paid_first_to_family: "{0}：家庭已缴{1}，已缴保费不予退费，部门不再代缴；按规定应享受的补助{2}由{3}于{4}拨付至家庭指定的银行账户（{5}）。",
+    paid_first_unsaid: "{0}：家庭已缴{1}，部门不再代缴；通知未规定已缴保费是否退还、补助{2}是否另行发放给家庭，请向{3}确认。",
+    certifying_department: "认定部门",
     cli_head: "{}（{}）  {} 缴费",
     cli_family_pays: "家庭应缴 (family pays)      {}",
+    cli_paid: "已缴 {} (paid)",
     cli_department_pays: "部门代缴 (department pays)  {}",
     cli_covered: "待遇期 (covered)            {} 至 {}",
     cli_away_required: "注意：此类学生不随学校参保（见下） (enrolls away from school, see below)",
@@ -208,8 +221,12 @@ pub static EN: QuoteWords = QuoteWords {
     place_family: "enrolls with the family, not at school",
     place_benefit_optional: "may skip school enrollment if enrolled where registered",
     totals: "Family pays {}; department pays {}.",
+    paid_first_to_family: "{0}: the family has paid {1}, which is not refunded, and no department pays on the pupil's behalf; {3} pays the subsidy due, {2}, into the family's bank account {4} ({5}).",
+    paid_first_unsaid: "{0}: the family has paid {1}, so no department pays on the pupil's behalf; the notice does not say whether the premium is refunded or the subsidy, {2}, paid to the family: ask {3}.",
+    certifying_department: "the certifying department",
     cli_head: "{} ({})  paid on {}",
     cli_family_pays: "family pays      {}",
+    cli_paid: "{} paid",
     cli_department_pays: "department pays  {}",
     cli_covered: "covered          {} to {}",
     cli_away_required: "note: enrolls away from school (see below)",
@@ -234,6 +251,22 @@ impl QuoteWords {
         match self.lang {
             Language::Zh => money::with_unit(fen),
             Language::En => format!("{} yuan", money::plain(fen)),
+        }
+    }
+
+    /// A family that paid before the category was certified: what stands, and what becomes of the subsidy.
+    pub fn paid_first(&self, p: &PaidFirst) -> String {
+        let department = if p.department.trim().is_empty() { self.certifying_department } else { &p.department };
+        let (paid, subsidy) = (self.money(p.paid_fen), self.money(p.subsidy_fen));
+        match &p.to_family {
+            Some(rule) => {
+                let when = match self.lang {
+                    Language::Zh => &rule.when,
+                    Language::En => &rule.when_en,
+                };
+                fill(self.paid_first_to_family, &[&p.category, &paid, &subsidy, &department, when, &rule.clause])
+            }
+            None => fill(self.paid_first_unsaid, &[&p.category, &paid, &subsidy, &department]),
         }
     }
 
@@ -355,6 +388,7 @@ impl QuoteWords {
             RuleStep::Totals { personal_fen, department_fen } => {
                 fill(self.totals, &[&self.money(*personal_fen), &self.money(*department_fen)])
             }
+            RuleStep::PaidFirst(paid) => self.paid_first(paid),
         };
         Some(said)
     }

@@ -10,7 +10,7 @@ use serde::de::{self, Deserializer, Visitor};
 
 use super::{
     AmountBasis, BearsOn, CategoryRule, CoverageStart, DataFileError, DepartmentWindow, EnrollPlace, Judgement,
-    JudgementScope, Ledger, PaymentWindow, Policy, ScopedJudgement, Subsidy, SubsidyPayment,
+    JudgementScope, Ledger, PaymentWindow, Policy, ScopedJudgement, Subsidy, SubsidyPayment, SubsidyToFamily,
 };
 use crate::data_file::render_segment;
 use crate::domain::category::CategoryTable;
@@ -45,6 +45,16 @@ struct PolicyFile {
     payment_instructions: String,
     #[serde(default)]
     local_area_codes: Vec<String>,
+    #[serde(default)]
+    paid_before_certification: Option<SubsidyToFamilyFile>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SubsidyToFamilyFile {
+    when: String,
+    when_en: String,
+    clause: String,
 }
 
 #[derive(Deserialize)]
@@ -360,6 +370,11 @@ pub(super) fn parse(name: &str, text: &str, file: &str, table: &CategoryTable) -
             .filter(|c| !c.is_empty() && c.chars().all(|d| d.is_ascii_digit()))
             .collect(),
         department_windows,
+        paid_before_certification: raw.paid_before_certification.map(|p| SubsidyToFamily {
+            when: p.when.trim().to_owned(),
+            when_en: p.when_en.trim().to_owned(),
+            clause: p.clause.trim().to_owned(),
+        }),
         judgements,
         source: file.to_owned(),
     })

@@ -6,8 +6,8 @@ use chrono::{Datelike, Months, NaiveDate};
 use serde::{Serialize, Serializer};
 
 use super::{
-    AmountBasis, BearsOn, CategoryRule, CoverageStart, DepartmentWindow, EnrollPlace, Judgement, PaymentWindow, Policy,
-    Subsidy, SubsidyPayment,
+    AmountBasis, BearsOn, CategoryRule, CoverageStart, DepartmentWindow, EnrollPlace, Judgement, PaidFirst,
+    PaymentWindow, Policy, Subsidy, SubsidyPayment,
 };
 use crate::domain::category::CategoryTable;
 use crate::domain::money;
@@ -194,6 +194,9 @@ pub enum RuleStep {
     Advice { categories: Vec<String>, place: Option<EnrollPlace>, note: String, note_en: String },
     /// What the family pays and what a department pays.
     Totals { personal_fen: i64, department_fen: i64 },
+    /// The family paid more than its share before the category was certified (`PaidFirst::settle`): the
+    /// premium stays paid, no department pays on the pupil's behalf, and the subsidy goes as the policy says.
+    PaidFirst(PaidFirst),
 }
 
 /// Which of a payment window's cover rules applied.

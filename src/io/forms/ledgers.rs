@@ -222,11 +222,15 @@ fn paid_remark(input: &FormInput, ledger: Ledger, s: &Student, dispute: Option<&
     }
     match (ledger, input.priced_policy()) {
         // A family that paid less than the quote (a tax list's amount, recorded as it was paid) is asked for the
-        // rest: the ledger keeps saying so after the reconcile's report is closed. One that paid more (a category
-        // certified after paying) is said too, so the department and the family can settle it.
+        // rest: the ledger keeps saying so after the reconcile's report is closed. One that paid before a category
+        // was certified is said with what the policy does then (no department pays on the pupil's behalf; the
+        // subsidy goes to the family, or the notice is silent), so no reader takes the department to owe it still.
         (Ledger::Paid, Some(p)) => match policy::pupil_shortfall_fen(p, s, input.opts.date) {
             Some(fen) => policy::shortfall_words(fen).0,
-            None => policy::pupil_overpayment_words(p, s, input.opts.date).unwrap_or_default(),
+            None => match policy::pupil_paid_first(p, s, input.opts.date) {
+                Some(paid) => crate::words::quote::ZH.paid_first(&paid).trim_end_matches('。').to_owned(),
+                None => policy::pupil_overpayment_words(p, s, input.opts.date).unwrap_or_default(),
+            },
         },
         // A family that paid part of the amount due is chased for the rest (its 应缴金额), what it paid said here. A
         // pupil the policy sends to enroll where the benefit was approved is here only when the school enrolls the

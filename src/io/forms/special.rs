@@ -318,6 +318,14 @@ fn write_row(
         }
         None => false,
     };
+    // Paid before the category was certified: the department reading its roster is not to pay the premium again
+    // on the pupil's behalf, and is told what the policy has it do instead.
+    let paid_first = input
+        .priced_policy()
+        .and_then(|p| crate::domain::policy::pupil_paid_first(p, &input.certified(s), input.opts.date));
+    if let Some(paid) = paid_first {
+        notes.insert(0, crate::words::quote::ZH.paid_first(&paid).trim_end_matches('。').to_owned());
+    }
     let note = notes.join("；");
     let categories: Vec<&str> = marks.iter().map(|m| m.name.as_str()).collect();
     let text = |t: &str| if t.is_empty() { Out::Empty } else { Out::Text(t.to_owned()) };

@@ -12,7 +12,7 @@ use super::cells::{fit, truncate};
 use super::chrome::{self, Hint};
 use crate::domain::id_number::{self, IdKind};
 use crate::domain::money;
-use crate::domain::policy::{self, DepartmentShare, FamilyPart, ShareReason};
+use crate::domain::policy::{self, DepartmentShare, FamilyPart, RuleStep, ShareReason};
 use crate::domain::student::{Enrollment, PaymentStatus};
 use crate::store::AuditEntry;
 use crate::tui::app::{App, Detail};
@@ -366,10 +366,19 @@ fn notes(app: &App, d: &Detail) -> Vec<Line<'static>> {
         Some(Ok(q)) => {
             // Readings the notice does not state, before the rule, so the operator sees what to confirm even
             // where the rule does not fit.
+            // Paid before the category was certified: what stands for the family, on its own line, out of the
+            // rule below.
+            for step in &q.steps {
+                if let RuleStep::PaidFirst(paid) = step {
+                    lines.push(Line::styled(QuoteWords::of(t.lang).paid_first(paid), warn));
+                }
+            }
             for j in &q.judgements {
                 lines.push(Line::styled(fill(t.to_confirm, &[&t.pick(&j.text, &j.text_en), &j.clause]), warn));
             }
-            let rule = rule_text(&q.steps, t.lang);
+            let steps: Vec<RuleStep> =
+                q.steps.iter().filter(|s| !matches!(s, RuleStep::PaidFirst(_))).cloned().collect();
+            let rule = rule_text(&steps, t.lang);
             let rule = if d.elsewhere.is_some() { fill(t.rule_if_here, &[&rule]) } else { rule };
             lines.push(Line::styled(rule, theme.muted()));
         }
