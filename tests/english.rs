@@ -183,6 +183,31 @@ const AGENCY: &str = "姓名,身份证号码,参保状态\n孙语,45020320190930
 const CATEGORIES: &str = "姓名,身份证号码,人员类别,残疾等级\n孙语,450203201909308803,残疾人,三级\n\
 林彤瑶,450202201911276365,残疾人,\n黎语雪,450202202007078525,低保对象,\n蒋睿豪,450202201910318690,不存在的类别,\n";
 
+/// `policy show --lang en` says each window's cover as a sentence: Yibin's mid-year window (001 附件1 一(三):
+/// 自缴费当月起6个月（不含）后, the same wait for everyone) once, Liuzhou's two waits each with its enrollees. It read
+/// 「covered new enrollees from the 1st of the 6th month after payment; interrupted or late from the 6th」.
+#[test]
+fn policy_show_in_english_says_each_windows_cover_as_a_sentence() {
+    let dir = tempfile::tempdir().expect("dir");
+    let yibin = run(dir.path(), &["policy", "show", "yibin-2024"]);
+    let line = yibin.lines().find(|l| l.contains("保险年度内中途参保")).unwrap_or_else(|| panic!("{yibin}"));
+    assert_eq!(
+        line,
+        "  保险年度内中途参保 2024-03-01 to 2024-12-31: pays the personal premium, covered from the 1st of the 6th \
+         month after the payment month, new and interrupted enrollees alike (001 附件1 一(三))"
+    );
+    let liuzhou = run(dir.path(), &["policy", "show", "liuzhou-2021"]);
+    let line = liuzhou.lines().find(|l| l.contains("新年度6月30日前")).unwrap_or_else(|| panic!("{liuzhou}"));
+    assert!(
+        line.ends_with(
+            "covered from the 1st of the 1st month after the payment month for new enrollees, of the 2nd for \
+             interrupted or late ones (003 三(一)1)"
+        ),
+        "{line}"
+    );
+    assert!(!yibin.contains("covered new enrollees") && !liuzhou.contains("covered new enrollees"), "{yibin}");
+}
+
 #[test]
 fn the_commands_say_nothing_in_chinese_in_english_but_the_data() {
     let dir = tempfile::tempdir().unwrap();

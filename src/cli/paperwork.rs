@@ -722,8 +722,16 @@ fn print_policy_en(p: &Policy, s: &PolicyShown) {
         let coverage = match (w.coverage, w.freshman_coverage_from) {
             (CoverageStart::InsuredYear, None) => "for the insured year".to_owned(),
             (CoverageStart::InsuredYear, Some(d)) => format!("for the insured year; September freshmen from {d}"),
+            // 「缴费月后第6个月1日起」: the month counted from the payment month, said once where both wait alike.
+            (CoverageStart::MonthsAfterPayment { new_enrollee, interrupted }, _) if new_enrollee == interrupted => {
+                format!(
+                    "from the 1st of the {} month after the payment month, new and interrupted enrollees alike",
+                    ordinal(new_enrollee)
+                )
+            }
             (CoverageStart::MonthsAfterPayment { new_enrollee, interrupted }, _) => format!(
-                "new enrollees from the 1st of the {} month after payment; interrupted or late from the {}",
+                "from the 1st of the {} month after the payment month for new enrollees, of the {} for interrupted \
+                 or late ones",
                 ordinal(new_enrollee),
                 ordinal(interrupted)
             ),
