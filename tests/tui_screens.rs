@@ -332,6 +332,29 @@ fn the_detail_screen_says_a_family_paid_before_the_category_owes_the_department_
     }
 }
 
+/// A 特困 pupil holding a Guangxi number under Yibin's policy (full subsidy for 本市户籍 only): the detail screen
+/// gives both amounts pending the 户籍 check, never 「个人应缴 0 元」 as fact.
+#[test]
+fn the_detail_screen_gives_both_amounts_pending_the_hukou_check() {
+    let mut store = store(true);
+    store.set_meta(canbao::tui::POLICY_META_KEY, "yibin-2024").expect("meta");
+    in_year(&mut store, 2024);
+    // A day of the notice's concentrated period: the amount due is quoted for today.
+    store.set_fixed_clock("2023-10-10T10:00:00+08:00");
+    for (lang, due) in [
+        (Language::Zh, "户籍待核实：本市户籍个人应缴 0 元、部门代缴 380 元，非本市户籍个人应缴 380 元"),
+        (
+            Language::En,
+            "hukou to be checked: if local, family pays 0 yuan and department 380 yuan; if not, family pays 380 yuan",
+        ),
+    ] {
+        let shown = detail_of(&mut store, lang, "许志文");
+        let flat: String = shown.lines().map(str::trim).collect();
+        assert!(flat.replace(' ', "").contains(&due.replace(' ', "")), "{due}\n{shown}");
+        assert!(!flat.contains("个人应缴 0 元，") && !flat.contains("family pays 0 yuan,"), "{shown}");
+    }
+}
+
 /// A pupil insured elsewhere (异地参保) owes nothing here, paid for by a department there or not: the detail
 /// screen says so with the place where the amount due stands, never this city's premium, and the notice's rule
 /// is said as what enrolling here would cost; on a day no payment window takes, no refusal is shown for them.

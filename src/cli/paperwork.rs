@@ -781,7 +781,8 @@ fn print_policy_en(p: &Policy, s: &PolicyShown) {
 #[derive(Serialize)]
 struct QuoteJson {
     policy: String,
-    personal_due: f64,
+    /// `null` where the amount waits on the 本市户籍 check (`hukou_pending` gives both).
+    personal_due: Option<f64>,
     /// For a pupil marked 财政代缴, the department's share as `government_share` gives it (`null` where nothing
     /// says it), never the notice's figure beside a share that says otherwise.
     department_due: Option<f64>,
@@ -829,6 +830,18 @@ struct QuoteJson {
     /// after paying): `personal_due` is then what the family paid and `department_due` 0, as nobody pays it again
     /// on the pupil's behalf; `null` otherwise.
     paid_first: Option<PaidFirstJson>,
+    /// A pupil whose subsidy needs 本市户籍 and whose ID number doubts it (`local_hukou_doubt`): the amounts either
+    /// way, yuan; `personal_due` and `department_due` are then `null`, as neither is the amount until checked.
+    hukou_pending: Option<HukouPendingJson>,
+}
+
+/// `quote --json`'s `hukou_pending`.
+#[derive(Serialize)]
+struct HukouPendingJson {
+    personal_due_if_local: f64,
+    department_due_if_local: f64,
+    personal_due_if_not_local: f64,
+    department_due_if_not_local: f64,
 }
 
 /// `quote --json`'s `paid_first`: yuan; `subsidy_to_family` true where the policy has the department pay the
@@ -1019,6 +1032,11 @@ pub fn quote(cli: &Cli, args: &QuoteArgs) -> CmdResult {
         Some(paid) => paid.settle(q),
         None => q,
     };
+    // A subsidy that needs 本市户籍, for a pupil whose ID number doubts it: both amounts, neither said as the one.
+    let pending = held
+        .as_ref()
+        .filter(|_| elsewhere.is_none() && part.is_none() && paid_first.is_none() && government.is_none())
+        .and_then(|pupil| crate::domain::pupil_flags::hukou_pending(&policy, table, pupil, &request, &q));
     let (refund, refund_unspecified) = match q.refund {
         Some(Refund::Amount { fen }) => (Some(money::as_number(fen)), false),
         Some(Refund::Unspecified) => (None, true),
@@ -1027,10 +1045,10 @@ pub fn quote(cli: &Cli, args: &QuoteArgs) -> CmdResult {
     let here = |fen: i64| if elsewhere.is_some() { 0.0 } else { money::as_number(fen) };
     let out = QuoteJson {
         policy: q.policy.clone(),
-        personal_due: here(q.personal_due_fen),
+        personal_due: Some(here(q.personal_due_fen)).filter(|_| pending.is_none()),
         department_due: match &government {
             Some(share) => share.amount_fen.map(money::as_number),
-            None => Some(here(q.department_due_fen)),
+            None => Some(here(q.department_due_fen)).filter(|_| pending.is_none()),
         },
         coverage_from: q.coverage_from.format("%Y-%m-%d").to_string(),
         coverage_to: q.coverage_to.format("%Y-%m-%d").to_string(),
@@ -1079,6 +1097,12 @@ pub fn quote(cli: &Cli, args: &QuoteArgs) -> CmdResult {
             remark: QuoteWords::of(Language::Zh).paid_first(p),
             remark_en: QuoteWords::of(Language::En).paid_first(p),
         }),
+        hukou_pending: pending.map(|p| HukouPendingJson {
+            personal_due_if_local: money::as_number(p.local_personal_fen),
+            department_due_if_local: money::as_number(p.local_department_fen),
+            personal_due_if_not_local: money::as_number(p.other_personal_fen),
+            department_due_if_not_local: money::as_number(p.other_department_fen),
+        }),
     };
     if args.json {
         return print_json(&out);
@@ -1094,6 +1118,10 @@ pub fn quote(cli: &Cli, args: &QuoteArgs) -> CmdResult {
         Some(InsuredElsewhere { place: Some(place) }) => fill(w.cli_elsewhere_at, &[place]),
         Some(InsuredElsewhere { place: None }) => w.cli_elsewhere.to_owned(),
         None if paid_first.is_some() => fill(w.cli_paid, &[&w.money(q.personal_due_fen)]),
+        None if let Some(p) = &pending => {
+            let both = fill(w.hukou_pending, &[&w.money(p.local_personal_fen), &w.money(p.other_personal_fen)]);
+            fill(w.cli_hukou_pending, &[&both])
+        }
         None => w.money(q.personal_due_fen),
     };
     println!("{}", fill(w.cli_family_pays, &[&family]));
@@ -1132,7 +1160,15 @@ pub fn quote(cli: &Cli, args: &QuoteArgs) -> CmdResult {
         }
         None => {
             let department = if elsewhere.is_some() { 0 } else { q.department_due_fen };
-            println!("{}", fill(w.cli_department_pays, &[&w.money(department)]));
+            let department = match &pending {
+                Some(p) => {
+                    let both =
+                        fill(w.hukou_pending, &[&w.money(p.local_department_fen), &w.money(p.other_department_fen)]);
+                    fill(w.cli_hukou_pending, &[&both])
+                }
+                None => w.money(department),
+            };
+            println!("{}", fill(w.cli_department_pays, &[&department]));
         }
     }
     if let Some(paid) = &paid_first {

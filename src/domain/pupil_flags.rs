@@ -5,9 +5,10 @@
 
 use chrono::{Datelike, NaiveDate};
 
+use super::category::CategoryTable;
 use super::class_label::{ClassKey, Grade};
 use super::id_number::{self, IdKind, age_on};
-use super::policy::Policy;
+use super::policy::{Policy, Quote, QuoteRequest};
 use super::student::Student;
 
 /// The oldest age a pupil of a school drive is taken to have (a university student may be 25).
@@ -163,6 +164,44 @@ pub fn hukou_remark(policy: Option<&Policy>, s: &Student, year: Option<i32>) -> 
     };
     let clause = if doubt.clauses.is_empty() { String::new() } else { format!("（{}）", doubt.clauses.join("、")) };
     Some(format!("{holder}，{}的政府补助{clause}{HUKOU_TAIL}", doubt.categories.join("、")))
+}
+
+/// What a pupil whose subsidy waits on the 本市户籍 check (`hukou_remark`) pays either way: the quote's figures
+/// if the pupil holds the city's 户籍, and those without the categories that need it if not. The ID number is
+/// evidence, not proof, so neither is said as the amount: both are, 待核实.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HukouPending {
+    /// Fen: the family's and a department's share for a pupil of the city's 户籍 (the quote's).
+    pub local_personal_fen: i64,
+    pub local_department_fen: i64,
+    /// Fen: the same for a pupil of another 户籍.
+    pub other_personal_fen: i64,
+    pub other_department_fen: i64,
+}
+
+/// [`HukouPending`] of `s`, quoted `quote` on `request`; `None` where nothing doubts the pupil's 户籍 or the
+/// amounts do not depend on it.
+pub fn hukou_pending(
+    policy: &Policy,
+    table: &CategoryTable,
+    s: &Student,
+    request: &QuoteRequest,
+    quote: &Quote,
+) -> Option<HukouPending> {
+    let doubt = hukou_doubt(Some(policy), s)?;
+    let categories = request
+        .categories
+        .iter()
+        .filter(|c| table.lookup(c).is_none_or(|found| !doubt.categories.contains(&found.name.as_str())))
+        .cloned()
+        .collect();
+    let other = super::policy::quote(policy, table, &QuoteRequest { categories, ..request.clone() }).ok()?;
+    (other.personal_due_fen != quote.personal_due_fen).then_some(HukouPending {
+        local_personal_fen: quote.personal_due_fen,
+        local_department_fen: quote.department_due_fen,
+        other_personal_fen: other.personal_due_fen,
+        other_department_fen: other.department_due_fen,
+    })
 }
 
 /// The hukou remark in English, for the command line and the screen in English.

@@ -63,6 +63,8 @@ pub struct Detail {
     /// A residence permit's or a foreigner's card holder in a category the policy subsidises only for 本市户籍: why
     /// the subsidy is to be confirmed, in the interface's language (`pupil_flags::hukou_remark`).
     pub hukou: Option<String>,
+    /// The amounts either way for a pupil whose subsidy waits on that 本市户籍 check: neither is said as the one.
+    pub hukou_pending: Option<crate::domain::pupil_flags::HukouPending>,
 }
 
 /// The line above the footer: what just happened.
@@ -1278,6 +1280,16 @@ impl App {
                     Language::En => crate::domain::pupil_flags::hukou_remark_en(self.policy.as_ref(), &student, year),
                     _ => crate::domain::pupil_flags::hukou_remark(self.policy.as_ref(), &student, year),
                 };
+                let hukou_pending = match (&self.policy, &quote) {
+                    (Some(p), Some(Ok(q)))
+                        if student.payment == crate::domain::student::PaymentStatus::Unpaid && elsewhere.is_none() =>
+                    {
+                        let request = crate::domain::policy::pupil_request(&certified, today);
+                        let table = crate::domain::category::CategoryTable::builtin();
+                        crate::domain::pupil_flags::hukou_pending(p, table, &certified, &request, q)
+                    }
+                    _ => None,
+                };
                 // A log unreadable here only loses the remark; the pupil still opens.
                 let amount_dispute = self
                     .store
@@ -1305,6 +1317,7 @@ impl App {
                     amount_dispute,
                     listed,
                     hukou,
+                    hukou_pending,
                 });
             }
             Err(e) => self.fail(e.to_string()),

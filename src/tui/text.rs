@@ -136,6 +136,9 @@ pub struct Text {
     pub elsewhere_place: &'static str,
     pub paid_info: &'static str,
     pub due_line: &'static str,
+    /// The amounts of a pupil whose subsidy waits on the 本市户籍 check: {0} {1} the family's and the department's
+    /// if local, {2} the family's if not, {3} the window.
+    pub due_hukou_pending: &'static str,
     /// A pupil insured elsewhere and counted in 异地缴费, where the amount due stands: the place.
     pub due_elsewhere_at: &'static str,
     pub due_elsewhere: &'static str,

@@ -100,6 +100,10 @@ pub struct QuoteWords {
     pub cli_family_pays: &'static str,
     /// Where the family's amount stands for a family that paid before the category was certified: the amount.
     pub cli_paid: &'static str,
+    /// Where an amount stands for a pupil whose subsidy waits on the 本市户籍 check: {0} if local, {1} if not.
+    pub hukou_pending: &'static str,
+    /// `canbao quote`'s amount line for it: {0} `hukou_pending`.
+    pub cli_hukou_pending: &'static str,
     /// The amount.
     pub cli_department_pays: &'static str,
     /// The cover's first and last day.
@@ -166,6 +170,8 @@ pub static ZH: QuoteWords = QuoteWords {
     cli_head: "{}（{}）  {} 缴费",
     cli_family_pays: "家庭应缴 (family pays)      {}",
     cli_paid: "已缴 {} (paid)",
+    hukou_pending: "待核实户籍：本市户籍{0}，非本市户籍{1}",
+    cli_hukou_pending: "{0} (pending the hukou check)",
     cli_department_pays: "部门代缴 (department pays)  {}",
     cli_covered: "待遇期 (covered)            {} 至 {}",
     cli_away_required: "注意：此类学生不随学校参保（见下） (enrolls away from school, see below)",
@@ -227,6 +233,8 @@ pub static EN: QuoteWords = QuoteWords {
     cli_head: "{} ({})  paid on {}",
     cli_family_pays: "family pays      {}",
     cli_paid: "{} paid",
+    hukou_pending: "pending the hukou check: {0} if local, {1} if not",
+    cli_hukou_pending: "{0}",
     cli_department_pays: "department pays  {}",
     cli_covered: "covered          {} to {}",
     cli_away_required: "note: enrolls away from school (see below)",

@@ -22,6 +22,7 @@ use crate::domain::class_label;
 use crate::domain::coverage::Standing;
 use crate::domain::money;
 use crate::domain::policy::{self, EnrollPlace, EnrolleeKind, Policy, QuoteRequest, Refund};
+use crate::domain::pupil_flags::HukouPending;
 use crate::domain::student::{PaymentStatus, Student};
 use crate::io::ReadError;
 use crate::io::export::{FileFormat, TableWriter, excel_date, needs_landscape, print_setup};
@@ -56,6 +57,9 @@ pub struct Slip {
     /// amount line says instead of an amount, e.g. 不随学校参保（应在待遇审批地参保缴费）. No school payment is asked of
     /// such a family.
     pub away: Option<String>,
+    /// The subsidy needs 本市户籍 and the ID number doubts it: the amount line gives both amounts, neither as the
+    /// one (`pupil_flags::hukou_pending`), and a family whose amount would be 0 still gets its slip.
+    pub hukou_pending: Option<HukouPending>,
 }
 
 /// The pupils who get a slip: at school, not declined, not yet insured (paid, paid by a department, or insured
@@ -110,8 +114,16 @@ pub fn slips(input: &FormInput, on: NaiveDate) -> Result<(String, Vec<Slip>, usi
         let asked = request(Some(&certified));
         let mut quote = policy::quote(policy, table, &asked)
             .map_err(|e| ExportError::NoticeQuote { name: s.name.clone(), reason: e })?;
+        // A subsidy that needs 本市户籍 for a pupil whose ID number doubts it: the family may owe the whole amount.
+        let hukou_pending = Some(&certified)
+            .filter(|_| rest_due(s).is_none())
+            .and_then(|c| crate::domain::pupil_flags::hukou_pending(policy, table, c, &asked, &quote));
         // The family owes nothing: the department pays on its own schedule, and the 财政代缴 ledger lists the pupil.
-        if quote.personal_due_fen == 0 && quote.department_due_fen > 0 && rest_due(s).is_none() {
+        if quote.personal_due_fen == 0
+            && quote.department_due_fen > 0
+            && rest_due(s).is_none()
+            && hukou_pending.is_none()
+        {
             paid_by_department += 1;
             continue;
         }
@@ -203,6 +215,7 @@ pub fn slips(input: &FormInput, on: NaiveDate) -> Result<(String, Vec<Slip>, usi
             coverage_to: quote.coverage_to,
             note: note.join("；"),
             away,
+            hukou_pending,
         });
     }
     if slips.is_empty() {
@@ -312,6 +325,16 @@ const AWAY_HOW: &str = "不在本校缴费：请按待遇审批地（认定人�
 /// What a slip for a pupil who enrolls away from school prints for the school's deadline and cover: the family
 /// pays and is covered on the terms of the place it enrolls, which the school's dates are not.
 const NOT_THE_SCHOOLS: &str = "不适用（不在本校参保缴费）";
+
+/// What a slip's amount line says for a pupil whose subsidy waits on the 本市户籍 check: both amounts.
+pub fn hukou_pending_words(p: &HukouPending) -> String {
+    format!(
+        "户籍待核实：本市户籍应缴 {} 元（部门代缴 {} 元），非本市户籍应缴 {} 元",
+        money::plain(p.local_personal_fen),
+        money::plain(p.local_department_fen),
+        money::plain(p.other_personal_fen)
+    )
+}
 
 /// The payment channels a slip prints: the policy's, or (a pupil who enrolls away from school) none.
 fn slip_how<'a>(slip: &Slip, how: &'a str) -> &'a str {
@@ -487,6 +510,8 @@ fn write_slip(sheet: &mut Worksheet, f: &Formats, mut row: u32, slip: &Slip, how
     if let Some(away) = &slip.away {
         // No amount at all: a slip handed to the family must not ask for a school payment the policy rules out.
         sheet.merge_range(row, 1, row, 3, away, &f.away)?;
+    } else if let Some(p) = &slip.hukou_pending {
+        sheet.merge_range(row, 1, row, 3, &hukou_pending_words(p), &f.away)?;
     } else {
         sheet.write_number_with_format(row, 1, money::as_number(slip.personal_due_fen), &f.money)?;
         sheet.write_string_with_format(row, 2, "部门代缴（元）", &f.label)?;

@@ -90,6 +90,7 @@ pub static EN: Text = Text {
     elsewhere_place: "where: {}",
     paid_info: "{} yuan, {}, {}",
     due_line: "family pays {} yuan, department pays {} yuan ({})",
+    due_hukou_pending: "hukou to be checked: if local, family pays {0} yuan and department {1} yuan; if not, family pays {2} yuan ({3})",
     due_elsewhere_at: "0 yuan: insured and paid elsewhere ({}), nothing collected here",
     due_elsewhere: "0 yuan: insured and paid elsewhere, nothing collected here",
     rule_if_here: "If enrolled here instead: {}",

@@ -90,6 +90,7 @@ pub static ZH: Text = Text {
     elsewhere_place: "参保地：{}",
     paid_info: "{} 元，{}，{}",
     due_line: "个人应缴 {} 元，部门代缴 {} 元（{}）",
+    due_hukou_pending: "户籍待核实：本市户籍个人应缴 {0} 元、部门代缴 {1} 元，非本市户籍个人应缴 {2} 元（{3}）",
     due_elsewhere_at: "0 元：异地参保（{}），在参保地缴费，本地不收取",
     due_elsewhere: "0 元：异地参保，在参保地缴费，本地不收取",
     rule_if_here: "改在本地参保时：{}",

@@ -300,8 +300,21 @@ fn fields(app: &App, d: &Detail, width: usize) -> Vec<Line<'static>> {
     } else if let Some(Ok(q)) = &d.quote {
         if d.government.is_none() {
             let window = q.window.clone();
-            let due =
-                fill(t.due_line, &[&money::plain(q.personal_due_fen), &money::plain(q.department_due_fen), &window]);
+            let due = match &d.hukou_pending {
+                // Neither amount is the one until the 本市户籍 check: both, the family's first.
+                Some(p) => fill(
+                    t.due_hukou_pending,
+                    &[
+                        &money::plain(p.local_personal_fen),
+                        &money::plain(p.local_department_fen),
+                        &money::plain(p.other_personal_fen),
+                        &window,
+                    ],
+                ),
+                None => {
+                    fill(t.due_line, &[&money::plain(q.personal_due_fen), &money::plain(q.department_due_fen), &window])
+                }
+            };
             lines.extend(wrapped_field(app, t.f_due, due, plain, width));
             // Part-paid: what was paid and what is still owed, under the whole amount due.
             if let (true, Some(short)) = (part_paid, short) {
