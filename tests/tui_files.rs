@@ -298,6 +298,62 @@ fn the_restore_question_warns_of_another_drive_but_not_of_a_backup_under_a_name_
     assert!(app.modal.is_some() && !warned(&app), "{}", screen(&app).join("\n"));
 }
 
+/// The restore question counts the changes it takes back (the audit rows made since the backup), in either
+/// language: none for a backup of the drive as it is, and no count for another drive's file, whose log parts from
+/// this one's. Before, it said when the backup was taken and how many pupils it holds, not what work it undoes.
+#[test]
+fn the_restore_question_says_how_many_changes_it_takes_back() {
+    use canbao::domain::student::Enrollment;
+    use canbao::tui::modal::Modal;
+    let (dir, drive) = sample_drive();
+    let mut store = Store::open(&drive).unwrap();
+    let backup = dir.path().join("before-marks.db");
+    store.backup_to(&backup).unwrap();
+    let ids: Vec<i64> = store.students(&Default::default()).unwrap().iter().take(3).map(|s| s.id).collect();
+    for &id in &ids {
+        assert_eq!(store.set_enrollment(id, Enrollment::Here, None).unwrap(), 1);
+    }
+    let since: i64 = store.connection().query_row("SELECT COUNT(*) FROM audit", [], |r| r.get(0)).unwrap();
+    let now_backup = dir.path().join("now.db");
+    store.backup_to(&now_backup).unwrap();
+    let at_backup: i64 = Store::open_read_only(&backup)
+        .unwrap()
+        .connection()
+        .query_row("SELECT COUNT(*) FROM audit", [], |r| r.get(0))
+        .unwrap();
+    let undone = since - at_backup;
+    assert!(undone >= 3, "three marks since the backup: {undone}");
+    drop(store);
+    let other = dir.path().join("other.db");
+    let list = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/utf8_bom.csv");
+    let mut other_store = Store::open(&other).unwrap();
+    canbao::io::class_list::import(&mut other_store, &[list.as_path()], Some("第二小学"), false).unwrap();
+    drop(other_store);
+    for (lang, said, none) in [
+        (Language::Zh, format!("将撤销 {undone} 项更改（备份之后所做的修改）"), "将撤销 0 项更改".to_owned()),
+        (
+            Language::En,
+            format!("It takes back {undone} changes (those made since the backup)"),
+            "It takes back 0 changes".to_owned(),
+        ),
+    ] {
+        let mut app = app_on(&drive, lang);
+        let question = |app: &App| match &app.modal {
+            Some(Modal::Confirm(c)) => c.question.clone(),
+            _ => panic!("no question: {}", screen(app).join("\n")),
+        };
+        app.ask_restore(backup.clone());
+        assert!(question(&app).contains(&said), "{lang:?}: {}", question(&app));
+        app.update(Action::Back);
+        app.ask_restore(now_backup.clone());
+        assert!(question(&app).contains(&none), "{lang:?}: {}", question(&app));
+        app.update(Action::Back);
+        app.ask_restore(other.clone());
+        let asked = question(&app);
+        assert!(!asked.contains("将撤销") && !asked.contains("takes back"), "{lang:?}: {asked}");
+    }
+}
+
 /// A class list given to a restore or a merge in the screen is refused naming the key that imports it, in the
 /// screen's language, first (whole at 80 columns, whatever the path), where it named `canbao import`, a command
 /// the screen has no use for.

@@ -631,6 +631,10 @@ pub struct BackupFacts {
     /// Named as this drive's own backups are (`<drive>-<date>-<time>-<reason>.db`): taken by canbao from this
     /// drive file, e.g. the one a forced restore took of the data it replaced.
     pub named_ours: bool,
+    /// How many changes of the drive (audit rows) the restore takes back: those made since the backup
+    /// ([`super::pruning::DriveHistory::changes_after`]); `None` where the backup is no earlier or later state
+    /// of the drive.
+    pub changes_undone: Option<i64>,
 }
 
 /// What sets a file apart from this drive's backups ([`BackupFacts::differs`]).
@@ -708,7 +712,8 @@ impl Store {
             _ if !same_school => Difference::School,
             _ => Difference::Unconnected,
         });
-        Ok(BackupFacts { taken, schools, pupils, current_pupils, looks_ours, differs, named_ours })
+        let changes_undone = history.changes_after(&backup.conn);
+        Ok(BackupFacts { taken, schools, pupils, current_pupils, looks_ours, differs, named_ours, changes_undone })
     }
 
     /// Puts the content of the backup at `source` in place of this drive's, on this connection (the TUI's

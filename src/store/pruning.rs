@@ -94,6 +94,21 @@ impl<'a> DriveHistory<'a> {
         };
         read().unwrap_or(Kinship::Other)
     }
+
+    /// How many changes of the drive's log (audit rows) a restore of the drive `conn` reads would take back:
+    /// those after the backup's latest change, for an earlier state of the drive; all of them, for an empty
+    /// drive; none, for a later state, which holds them all. `None` where the two logs part (another laptop's
+    /// copy, another drive): no one point of the drive's log is the backup's.
+    pub fn changes_after(&self, conn: &Connection) -> Option<i64> {
+        let count =
+            |after: i64| self.drive.query_row("SELECT COUNT(*) FROM audit WHERE id > ?1", [after], |r| r.get(0)).ok();
+        match self.kinship_of(conn) {
+            Kinship::EarlierState => count(latest_change(conn).ok()??.0),
+            Kinship::Empty => count(i64::MIN),
+            Kinship::LaterState => Some(0),
+            Kinship::Diverged | Kinship::Other => None,
+        }
+    }
 }
 
 fn change(r: &rusqlite::Row) -> rusqlite::Result<Change> {

@@ -1071,6 +1071,11 @@ impl App {
                 let (pupils, now) = (facts.pupils, facts.current_pupils);
                 let mut question =
                     fill(self.text.restore_question, &[&file.display(), &facts.taken, &named, &pupils, &now]);
+                // What the restore takes back, counted: 「恢复」 alone does not say whether it is the last mark or the
+                // whole morning's work.
+                if let Some(undone) = facts.changes_undone {
+                    question.push_str(&fill(self.text.restore_undoes, &[&undone]));
+                }
                 // Another school's drive, or another laptop's: said before Yes (the command line refuses it
                 // without --force).
                 if let Some(difference) = facts.differs {

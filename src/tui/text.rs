@@ -829,6 +829,8 @@ pub struct Text {
     pub restore_safety: &'static str,
     pub restore_title: &'static str,
     pub restore_question: &'static str,
+    /// Said after the restore question: how many changes (audit rows) made since the backup it takes back.
+    pub restore_undoes: &'static str,
     /// A class list given to a merge or a restore: the key that imports a list first (a long path cuts the end
     /// of the status line), what was not done, the file.
     pub other_file_table: &'static str,

@@ -627,6 +627,7 @@ pub static EN: Text = Text {
     other_file_table: "Press {} to import a class list: this is one, not a drive ({}): {}",
     own_export_importable: "Press {} to import the pupils it lists: this is a form canbao exported ({}), not a drive ({}): {}",
     own_export_refused: "This is a form canbao exported ({}), not a drive ({}), nor a list to import: {}",
+    restore_undoes: "\nIt takes back {} {change|changes} (those made since the backup).",
     restore_not_ours: "\nNote: this does not look like a backup of this drive ({}): make sure it should replace the data.",
     restore_differs_school: "its school is not this drive's",
     restore_differs_diverged: "it began as this drive, but each has changes the other lacks",

@@ -604,6 +604,7 @@ pub static ZH: Text = Text {
     other_file_table: "要导入名单请按 {}：这是名单表格，不是数据文件（{}）：{}",
     own_export_importable: "要导入其中的名单请按 {}：这是 canbao 导出的{}，不是数据文件（{}）：{}",
     own_export_refused: "这是 canbao 导出的{}，不是数据文件（{}），也不是名单，不能导入：{}",
+    restore_undoes: "\n将撤销 {} 项更改（备份之后所做的修改）。",
     restore_not_ours: "\n注意：这不像本数据文件的备份（{}），请确认是要用它替换当前数据。",
     restore_differs_school: "它的学校与本数据文件的不同",
     restore_differs_diverged: "它与本数据文件出自同一份数据，但两边各有对方没有的修改",
