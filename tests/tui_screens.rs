@@ -1597,7 +1597,9 @@ fn bulk_enrollment_counts_only_the_pupils_it_changes() {
                 "Undo the last change to 3 pupils?",
             ),
         };
-        assert_eq!(c.question, question);
+        // Its first line; the next says the highlighted pupil (the row after the five) is not among them.
+        assert_eq!(c.question.lines().next(), Some(question));
+        assert_eq!(c.question.lines().count(), 2, "{}", c.question);
         app.update(Action::Yes);
         let said = status_text(&app);
         assert_eq!(said, saved);
@@ -2212,7 +2214,7 @@ fn a_bulk_decline_says_how_many_reasons_it_replaces() {
         let audit = app.store.audit_count().expect("count");
         choose_enrollment(&mut app, Enrollment::Declined, "家长不同意");
         let Some(canbao::tui::modal::Modal::Confirm(c)) = &app.modal else { panic!("no question") };
-        assert!(c.question.ends_with(said), "{}", c.question);
+        assert!(c.question.lines().next().is_some_and(|l| l.ends_with(said)), "{}", c.question);
         assert!(!c.yes, "No is the default");
         insta::assert_snapshot!(format!("bulk_decline_replaces_reasons_{}", lang_name(lang)), screen(&app));
         app.update(Action::Confirm);
@@ -2239,15 +2241,16 @@ fn a_bulk_decline_says_how_many_reasons_it_replaces() {
     }
     choose_enrollment(&mut app, Enrollment::Elsewhere, "桂林市");
     let Some(canbao::tui::modal::Modal::Confirm(c)) = &app.modal else { panic!("no question") };
+    let first_line = |question: &str| question.lines().next().unwrap_or_default().to_owned();
     assert!(
-        c.question.ends_with("（其中 1 人已记为异地参保、参保地不同：原有的参保地将改为「桂林市」）"),
+        first_line(&c.question).ends_with("（其中 1 人已记为异地参保、参保地不同：原有的参保地将改为「桂林市」）"),
         "{}",
         c.question
     );
     app.update(Action::Back);
     choose_enrollment(&mut app, Enrollment::Elsewhere, "");
     let Some(canbao::tui::modal::Modal::Confirm(c)) = &app.modal else { panic!("no question") };
-    assert!(c.question.ends_with("（其中 2 人已记有参保地，将被清空）"), "{}", c.question);
+    assert!(first_line(&c.question).ends_with("（其中 2 人已记有参保地，将被清空）"), "{}", c.question);
 }
 
 /// The reverse order of the question above: 不参保 over a recorded payment (异地参保 over a family's) is refused,
@@ -2283,8 +2286,8 @@ fn declining_a_paid_pupil_is_refused_and_a_bulk_mark_keeps_those_paid() {
     choose_enrollment(&mut app, Enrollment::Declined, "老家");
     let Some(canbao::tui::modal::Modal::Confirm(c)) = &app.modal else { panic!("no question") };
     assert_eq!(
-        c.question,
-        "将 2 名学生的参保状态改为 不参保？（已有缴费记录的 1 人保持原样：先清除缴费才能标记为「不参保」）"
+        c.question.lines().next(),
+        Some("将 2 名学生的参保状态改为 不参保？（已有缴费记录的 1 人保持原样：先清除缴费才能标记为「不参保」）")
     );
     app.update(Action::Yes);
     assert_eq!(app.store.student(id).expect("s").enrollment, Enrollment::Here);
@@ -2440,7 +2443,7 @@ fn bulk_payment_at_each_pupils_own_amount_due() {
     app.update(Action::ToggleSelect);
     app.update(Action::ToggleSelect);
     let question = pay_on_the_8th(&mut app, |_| {});
-    assert_eq!(question, "将 2 名学生登记为已缴费（每人按各自的应缴金额）？");
+    assert_eq!(question.lines().next(), Some("将 2 名学生登记为已缴费（每人按各自的应缴金额）？"));
     app.update(Action::Yes);
     let amounts: Vec<Option<i64>> =
         ids.iter().map(|&id| app.store.student(id).expect("s").payment_details.amount_fen).collect();
@@ -10907,4 +10910,71 @@ fn a_tax_list_ticked_with_a_class_list_says_no_file_was_imported() {
     let shown = screen(&app);
     let status = shown.lines().rev().find(|l| l.contains("未导入")).unwrap_or_else(|| panic!("{shown}"));
     assert!(status.contains("税务缴费名单.csv 未通过"), "{shown}");
+}
+
+/// Four pupils selected with Space, then the cursor moved on to the child at the counter: `p`, `e`, `c` and `n`
+/// are for the four, and both the dialog's title and the question before saving say that the highlighted pupil is
+/// not among them; the question names who will change (three by name, then 「等 4 人」). Before, both gave a count
+/// only, which reads as including the row the eye is on. With the highlighted pupil among those selected, neither
+/// says a word of it.
+#[test]
+fn several_selected_with_the_cursor_elsewhere_are_named_and_the_highlighted_one_said_apart() {
+    use canbao::tui::modal::Modal;
+    let key_of = |key: char| match key {
+        'p' => Action::TogglePaid,
+        'e' => Action::Enrollment,
+        'c' => Action::Categories,
+        _ => Action::EditNote,
+    };
+    let fill_in = |app: &mut App, key: char| match key {
+        'e' => app.update(Action::Down),
+        'c' => app.update(Action::ToggleSelect),
+        'n' => type_text(app, "补交材料"),
+        _ => type_text(app, "380"),
+    };
+    let name_of = |app: &App, id: i64| app.store.student(id).expect("pupil").name;
+    for (key, lang) in
+        [('p', Language::Zh), ('e', Language::Zh), ('c', Language::Zh), ('n', Language::Zh), ('e', Language::En)]
+    {
+        let mut app = app(lang);
+        let mut selected = Vec::new();
+        for _ in 0..4 {
+            selected.push(name_of(&app, app.selected_id().expect("pupil")));
+            app.update(Action::ToggleSelect);
+        }
+        app.update(Action::Down);
+        let cursor = name_of(&app, app.selected_id().expect("pupil"));
+        app.update(key_of(key));
+        let title = match lang {
+            Language::Zh => format!("已选 4 名学生（不含光标所在的 {cursor}）"),
+            Language::En => format!("4 pupils selected (not {cursor} under the cursor)"),
+        };
+        assert!(screen(&app).contains(&title), "{key:?}: {}", screen(&app));
+        fill_in(&mut app, key);
+        app.update(Action::Confirm);
+        let Some(Modal::Confirm(c)) = &app.modal else { panic!("{key:?} asked: {}", screen(&app)) };
+        let said = match lang {
+            Language::Zh => format!(
+                "本次操作的是所选的 {}、{}、{}等 4 人，不含光标所在的 {cursor}",
+                selected[0], selected[1], selected[2]
+            ),
+            Language::En => format!(
+                "this is for the pupils selected, {}, {}, {}, etc. (4 in all), not {cursor} under the cursor",
+                selected[0], selected[1], selected[2]
+            ),
+        };
+        assert!(c.question.contains(&said), "{key:?}: {}", c.question);
+    }
+
+    // Two selected, the cursor back on the second: she is one of them, and nothing is said of the cursor.
+    let mut app = app(Language::Zh);
+    app.update(Action::ToggleSelect);
+    app.update(Action::ToggleSelect);
+    app.update(Action::Up);
+    app.update(Action::Enrollment);
+    assert!(screen(&app).contains("已选 2 名学生") && !screen(&app).contains("光标"), "{}", screen(&app));
+    app.update(Action::Down);
+    app.update(Action::Confirm);
+    let Some(Modal::Confirm(c)) = &app.modal else { panic!("asked: {}", screen(&app)) };
+    assert!(!c.question.contains("光标"), "{}", c.question);
 }

@@ -118,6 +118,26 @@ impl App {
         self.data.index_of(cursor).map(|i| self.data.name(i).to_owned())
     }
 
+    /// The name of the pupil under the cursor when a mark goes to several selected pupils and the highlighted one is
+    /// not among them (Space on a few rows, then the cursor moved on to the child at the counter): a count alone
+    /// reads as including the row the eye is on. `None` when the highlighted pupil is one of `targets`.
+    pub(crate) fn cursor_outside(&self, targets: &[i64]) -> Option<String> {
+        if targets.len() < 2 || !self.by_selection() {
+            return None;
+        }
+        let cursor = self.selected_id().filter(|cursor| !targets.contains(cursor))?;
+        self.data.index_of(cursor).map(|i| self.data.name(i).to_owned())
+    }
+
+    /// A few of `ids` by name, then how many in all where there are more (「崔霞、方滢磊、王芳等 5 人」).
+    fn few_names(&self, ids: &[i64]) -> String {
+        const NAMED: usize = 3;
+        let names: Vec<&str> =
+            ids.iter().take(NAMED).filter_map(|&id| self.data.index_of(id)).map(|i| self.data.name(i)).collect();
+        let named = names.join(self.text.pick("、", ", "));
+        if ids.len() > NAMED { fill(self.text.names_and_more, &[&named, &ids.len()]) } else { named }
+    }
+
     /// The one pupil a single mark is about, as stored; `None` for a bulk mark.
     fn single(&mut self, targets: &[i64]) -> Option<Student> {
         let [id] = targets else { return None };
@@ -1089,6 +1109,10 @@ impl App {
         if let (Some(cursor), [id]) = (self.cursor_elsewhere(ids), ids) {
             let name = self.data.index_of(*id).map(|i| self.data.name(i).to_owned()).unwrap_or_default();
             return format!("{question}\n{}", fill(self.text.marked_off_cursor_one, &[&name, &cursor]));
+        }
+        // Several selected, the highlighted pupil not among them: who changes, by name, and that she does not.
+        if let Some(cursor) = self.cursor_outside(ids) {
+            question = format!("{question}\n{}", fill(self.text.marked_off_cursor, &[&self.few_names(ids), &cursor]));
         }
         match (self.hidden_among(ids.iter().copied()), ids) {
             (0, _) => question,

@@ -378,6 +378,13 @@ pub struct Text {
     pub selected_off_cursor: &'static str,
     /// Under a question about one selected pupil shown on another row than the cursor's: both, by name.
     pub marked_off_cursor_one: &'static str,
+    /// Under a question about several selected pupils, the highlighted one not among them: a few of them by name
+    /// (`names_and_more`), then the one under the cursor.
+    pub marked_off_cursor: &'static str,
+    /// After a dialog's count of several selected pupils, the highlighted one not among them: her name.
+    pub cursor_not_among: &'static str,
+    /// A few names, then how many in all (「崔霞、方滢磊、王芳等 5 人」).
+    pub names_and_more: &'static str,
     /// `p` on a pupil marked 财政代缴, before the payment form opens.
     pub ask_pay_over_government: &'static str,
     /// In the payment form of a pupil marked 财政代缴 (the operator said yes to recording a family's payment).

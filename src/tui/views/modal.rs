@@ -112,8 +112,13 @@ fn targets_title(app: &App, base: &str, targets: &[i64]) -> String {
     let name =
         targets.first().and_then(|&id| app.data.index_of(id)).map(|i| app.data.name(i).to_owned()).unwrap_or_default();
     if targets.len() > 1 {
-        // Several pupils: their count, not the name of whichever comes first (it may be off screen).
-        fill(app.text.label_value, &[&base, &fill(app.text.for_pupils, &[&targets.len()])])
+        // Several pupils: their count, not the name of whichever comes first (it may be off screen), and the
+        // highlighted pupil when she is not one of them.
+        let mut count = fill(app.text.for_pupils, &[&targets.len()]);
+        if let Some(cursor) = app.cursor_outside(targets) {
+            count.push_str(&fill(app.text.cursor_not_among, &[&cursor]));
+        }
+        fill(app.text.label_value, &[&base, &count])
     } else if app.hidden_among(targets.iter().copied()) > 0 {
         // One selected pupil a later search or filter hid: the form is not about the row on screen.
         format!("{}{}", fill(app.text.label_value, &[&base, &name]), app.text.not_in_list)
