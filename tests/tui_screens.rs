@@ -10978,3 +10978,68 @@ fn several_selected_with_the_cursor_elsewhere_are_named_and_the_highlighted_one_
     let Some(Modal::Confirm(c)) = &app.modal else { panic!("asked: {}", screen(&app)) };
     assert!(!c.question.contains("光标"), "{}", c.question);
 }
+
+/// A part-payer who has left school, selected: alone, `p` says she left part-paid and that the rest is not asked
+/// of the family, as `p` on her own row does, where it said 「已「已缴费」」 and kept her; in a class's payment, the
+/// form's title and the question count her apart from those paid in full, where both counted her as paid
+/// (「另有已缴费 2 人」, 「已缴费或财政代缴的 2 人」).
+#[test]
+fn a_selected_part_payer_who_left_is_said_apart_from_those_paid() {
+    use canbao::domain::student::{Enrollment, PaymentDetails};
+    use canbao::tui::modal::Modal;
+    let mut store = with_part_payments(&["林彤瑶"]);
+    let id = store.students(&Default::default()).expect("list").iter().find(|s| s.name == "林彤瑶").expect("her").id;
+    store.set_enrollment(id, Enrollment::Left, None).expect("left");
+    let mut app = app_on_policy(store);
+    app.roster.toggle_marked(id);
+    if app.selected_id() == Some(id) {
+        app.update(Action::Down);
+    }
+    app.update(Action::TogglePaid);
+    assert!(app.modal.is_none(), "nothing to record: {}", screen(&app));
+    let said = status_text(&app);
+    assert!(said.contains("林彤瑶 已离校、部分缴费，差 80 元不再收取，未改") && !said.contains("已缴费」"), "{said}");
+
+    for lang in [Language::Zh, Language::En] {
+        let (mut app, _, _) = app_at_benefit_place(lang, "孤儿");
+        let five: Vec<(i64, String)> = app
+            .store
+            .students(&Default::default())
+            .expect("list")
+            .into_iter()
+            .take(5)
+            .map(|s| (s.id, s.name))
+            .collect();
+        let paid = |fen: i64| PaymentDetails {
+            amount_fen: Some(fen),
+            paid_on: chrono::NaiveDate::from_ymd_opt(2022, 10, 8),
+            channel: None,
+        };
+        app.store.set_payment(five[2].0, PaymentStatus::Paid, &paid(35_000)).expect("paid");
+        app.store.set_payment(five[3].0, PaymentStatus::Paid, &paid(30_000)).expect("part");
+        app.store.set_enrollment(five[3].0, Enrollment::Left, None).expect("left");
+        for _ in 0..5 {
+            app.update(Action::ToggleSelect);
+        }
+        app.update(Action::TogglePaid);
+        let Some(Modal::Payment(form)) = &app.modal else { panic!("form: {}", screen(&app)) };
+        assert_eq!((form.targets.len(), form.already_paid, &form.left_part_paid), (2, 2, &vec![five[3].1.clone()]));
+        let title = match lang {
+            Language::Zh => "登记缴费：已选 5 人，登记 2 人，另有已缴费 1、部分缴费 1、不在本校登记 1 人",
+            Language::En => "Record payment: 5 selected, 2 to record, 1 paid, 1 part-paid, 1 elsewhere",
+        };
+        assert!(screen(&app).contains(title), "{}", screen(&app));
+        pay_350_in_2022(&mut app);
+        let Some(Modal::Confirm(c)) = &app.modal else { panic!("asked: {}", screen(&app)) };
+        let (paid, left) = match lang {
+            Language::Zh => {
+                ("已缴费或财政代缴的 1 人".to_owned(), format!("已离校的部分缴费 1 人（{}）保持原样", five[3].1))
+            }
+            Language::En => (
+                "(1 already paid or government-paid".to_owned(),
+                format!("Part-paid and left school, left as they are: 1 ({})", five[3].1),
+            ),
+        };
+        assert!(c.question.contains(&paid) && c.question.contains(&left), "{lang:?}: {}", c.question);
+    }
+}

@@ -87,6 +87,21 @@ impl App {
         fill(self.text.bulk_kept_part_paid, &[&names.len(), &named, &key])
     }
 
+    /// What a class's payment says of the part-payers who have left school it kept as they are: how many, a few by
+    /// name, and that the rest is not asked of the family. Empty for none.
+    fn left_part_paid_text(&self, names: &[String]) -> String {
+        if names.is_empty() {
+            return String::new();
+        }
+        const NAMED: usize = 3;
+        let mut named =
+            names.iter().take(NAMED).map(String::as_str).collect::<Vec<_>>().join(self.text.pick("、", ", "));
+        if names.len() > NAMED {
+            named.push_str(self.text.pick("等", ", etc."));
+        }
+        fill(self.text.bulk_kept_left_part_paid, &[&names.len(), &named])
+    }
+
     /// How many of `ids` the roster on screen does not show (none on the detail screen, which shows its one, nor
     /// without marks).
     pub(crate) fn hidden_among(&self, ids: impl Iterator<Item = i64>) -> usize {
@@ -368,30 +383,47 @@ impl App {
         // Part-payers among those kept still owe the rest: a class's payment records none of them paid in full, and
         // says how many, as `p` on one of them offers the top-up (one who left is asked for nothing). A 财政代缴 mark
         // of a department's share alone (低保: the family's 95 unpaid) is one of them.
-        let mut part_paid = Vec::new();
+        // Part-payers who have left school are asked for nothing more (as `p` on her own row says), yet paid only
+        // part: said apart from both, never counted as paid in full.
+        let (mut part_paid, mut left_part_paid) = (Vec::new(), Vec::new());
+        let mut left_part = None;
         if selected > 1 || by_selection {
-            let kept_owing = |s: &&Student| {
-                matches!(s.payment, PaymentStatus::Paid | PaymentStatus::Government) && s.enrollment != Enrollment::Left
-            };
-            for s in pupils.iter().filter(kept_owing) {
-                if self.store.part_payment_of(s, self.policy.as_ref()).ok().flatten().is_some() {
-                    part_paid.push(s.name.clone());
+            let kept = |s: &&Student| matches!(s.payment, PaymentStatus::Paid | PaymentStatus::Government);
+            for s in pupils.iter().filter(kept) {
+                if let Some(part) = self.store.part_payment_of(s, self.policy.as_ref()).ok().flatten() {
+                    if s.enrollment == Enrollment::Left {
+                        left_part_paid.push(s.name.clone());
+                        left_part = Some(part);
+                    } else {
+                        part_paid.push(s.name.clone());
+                    }
                 }
             }
             pupils.retain(|s| s.payment == PaymentStatus::Unpaid);
         }
         let already_paid = selected - pupils.len();
         if let Some(one) = kept {
+            // One selected who left part-paid: her figures, as `p` on her row gives them, not 「已缴费」.
+            if let (Some(part), [_]) = (left_part, &left_part_paid[..]) {
+                let yuan = |fen: i64| money::plain(fen);
+                let select = self.keymap.keys_for(Context::Roster, "toggle_select").first().map(|k| k.to_string());
+                let owed = yuan(part.due_fen - part.paid_fen);
+                let said =
+                    fill(self.text.selected_kept_left_part_paid, &[&one.name, &owed, &select.unwrap_or_default()]);
+                return self.say(said);
+            }
             return self.say_selected_kept(&one, false);
         }
         if pupils.is_empty() {
             // Part-payers still owe: said apart from those paid in full, never counted among them.
-            let mut said = match (already_paid - part_paid.len(), part_paid.len()) {
+            let part = part_paid.len() + left_part_paid.len();
+            let mut said = match (already_paid - part, part) {
                 (_, 0) => fill(self.text.all_already_paid, &[&already_paid]),
                 (0, part) => fill(self.text.all_part_paid, &[&part]),
                 (full, part) => fill(self.text.all_paid_or_part_paid, &[&full, &part]),
             };
             said.push_str(&self.part_paid_kept_text(&part_paid));
+            said.push_str(&self.left_part_paid_text(&left_part_paid));
             return self.say(said);
         }
         // A class paid at once leaves out the pupils the policy sends to the benefit place; one pupil alone is
@@ -427,6 +459,7 @@ impl App {
             pupils: pupils.into(),
             already_paid,
             part_paid,
+            left_part_paid,
             amount: LineInput::default(),
             amount_edited: false,
             amount_caret_moved: false,
@@ -667,11 +700,12 @@ impl App {
                 question.push_str(&fill(self.text.bulk_full_subsidy, &[&names.len(), &named]));
             }
             // Those paid in full, then the part-payers, who still owe and are never counted as paid.
-            let paid_in_full = form.already_paid.saturating_sub(form.part_paid.len());
+            let paid_in_full = form.already_paid.saturating_sub(form.part_paid.len() + form.left_part_paid.len());
             if paid_in_full > 0 {
                 question.push_str(&fill(self.text.bulk_kept_paid, &[&paid_in_full]));
             }
             question.push_str(&self.part_paid_kept_text(&form.part_paid));
+            question.push_str(&self.left_part_paid_text(&form.left_part_paid));
             // Those the store will refuse (不参保 …) get a question of their own after this one's Yes: said now, so
             // the second question does not come as a surprise.
             let ruled_out = form

@@ -49,6 +49,9 @@ pub struct PaymentForm {
     /// Those of `already_paid` whose family paid part of the amount due (部分缴费) and still owes the rest, by name:
     /// kept as they are, never recorded paid in full by a class's payment, and said so.
     pub part_paid: Vec<String>,
+    /// Those of `already_paid` who paid part of the amount due and have left school (已离校): the family is asked
+    /// for nothing more, as `p` on her own row says; by name, never counted as paid in full.
+    pub left_part_paid: Vec<String>,
     /// One pupil whose category enrolls away from school under the policy: that sentence, shown first.
     pub warning: Option<String>,
     /// The next insured year's concentrated period while the drive is still in the year before.

@@ -333,6 +333,12 @@ pub struct Text {
     /// in full (`bulk_kept_paid`), never counted among them: how many, a few names, the key that offers one pupil's
     /// top-up.
     pub bulk_kept_part_paid: &'static str,
+    /// Of the pupils a class's payment kept as they are, the part-payers who have left school (the rest is not
+    /// asked of the family, as `ask_top_up_left` says on her own row): how many, a few names.
+    pub bulk_kept_left_part_paid: &'static str,
+    /// The one pupil selected part-paid and left school, kept: name, yuan short, the key that unselects (her row's
+    /// `p` then offers a top-up paid before she left).
+    pub selected_kept_left_part_paid: &'static str,
     /// The one pupil selected is paid or 财政代缴, kept: name, payment, the key that unselects, the key that clears.
     pub selected_kept: &'static str,
     /// A pupil paid for, not marked 不参保 / 异地参保: name, payment, status, the key that clears the payment.
@@ -493,6 +499,10 @@ pub struct Text {
     /// those who enroll away from school, which add up to the selection (paid pupils are registered at school too,
     /// so 「在本校登记」 alone would leave them out of its count).
     pub for_pupils_recorded_paid_away: &'static str,
+    /// As `for_pupils_recorded_paid_away`, the pupils kept being part-payers (部分缴费), none paid in full.
+    pub for_pupils_recorded_part_away: &'static str,
+    /// As `for_pupils_recorded_paid_away`, those kept counted apart: paid in full (or 财政代缴), part-paid.
+    pub for_pupils_recorded_paid_part_away: &'static str,
     pub elapsed: &'static str,
 
     pub revealed: &'static str,
@@ -1188,6 +1198,8 @@ mod tests {
                 t.read_only_refused.to_owned(),
                 t.writer_closed.to_owned(),
                 t.read_only_export.to_owned(),
+                // A selected part-payer who left, kept: a four-character name, an amount with fen.
+                fill(t.selected_kept_left_part_paid, &[&"欧阳明轩", &"80.50", &"Space"]),
                 // `u` after a payment of a pupil whose enrollment it set: both fields, and the key that redoes it.
                 format!(
                     "{}{}",

@@ -396,6 +396,8 @@ pub static EN: Text = Text {
     for_pupils_unpaid: "{} selected, {} of them unpaid",
     for_pupils_recorded: "{} selected, {} of them recorded here",
     for_pupils_recorded_paid_away: "{} selected, {} to record, {} paid, {} enroll elsewhere",
+    for_pupils_recorded_part_away: "{} selected, {} to record, {} part-paid, {} enroll elsewhere",
+    for_pupils_recorded_paid_part_away: "{} selected, {} to record, {} paid, {} part-paid, {} elsewhere",
     elapsed: "{} s",
 
     revealed: "Full ID numbers shown; this is recorded in the history",
@@ -653,6 +655,8 @@ pub static EN: Text = Text {
     ended_result_discarded: "Stopped ({}): its result is discarded; nothing was changed",
     bulk_kept_paid: " ({} already paid or government-paid are left as they are)",
     bulk_kept_part_paid: " Part-paid, left as they are: {} ({}), still owing the rest, not recorded as paid in full; record each top-up with {} on the pupil's row.",
+    bulk_kept_left_part_paid: " Part-paid and left school, left as they are: {} ({}); the rest is not asked of the family.",
+    selected_kept_left_part_paid: "{}: left, part-paid, {} yuan short: kept; {} unselects to top up",
     all_already_paid: "All {} selected pupils are already paid or government-paid: nothing changed",
     all_part_paid: "All {} selected pupils are part-paid: nothing changed.",
     all_paid_or_part_paid: "Every selected pupil has a payment recorded, nothing changed: {} paid or government-paid, {} part-paid.",

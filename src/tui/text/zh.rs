@@ -373,6 +373,8 @@ pub static ZH: Text = Text {
     for_pupils_unpaid: "已选 {} 人，其中未缴费 {} 人",
     for_pupils_recorded: "已选 {} 人，其中在本校登记 {} 人",
     for_pupils_recorded_paid_away: "已选 {} 人，本次登记 {} 人，另有已缴费 {} 人、不在本校登记 {} 人",
+    for_pupils_recorded_part_away: "已选 {} 人，本次登记 {} 人，另有部分缴费 {} 人、不在本校登记 {} 人",
+    for_pupils_recorded_paid_part_away: "已选 {} 人，登记 {} 人，另有已缴费 {}、部分缴费 {}、不在本校登记 {} 人",
     elapsed: "已用 {} 秒",
 
     revealed: "已显示完整身份证号码，并记入修改记录",
@@ -630,6 +632,8 @@ pub static ZH: Text = Text {
     ended_result_discarded: "已停止（{}）：它的结果已放弃，未作任何修改",
     bulk_kept_paid: "（已缴费或财政代缴的 {} 人保持原样，不重新登记）",
     bulk_kept_part_paid: "部分缴费的 {} 人（{}）保持原样，仍差应缴，不登记为足额：补缴请在其行上逐个按 {} 登记。",
+    bulk_kept_left_part_paid: "已离校的部分缴费 {} 人（{}）保持原样，差额不再向家长收取。",
+    selected_kept_left_part_paid: "{} 已离校、部分缴费，差 {} 元不再收取，未改；补缴先按 {} 取消选择",
     all_already_paid: "所选的 {} 名学生都已缴费或财政代缴，未作改动",
     all_part_paid: "所选的 {} 名学生都是部分缴费，未作改动。",
     all_paid_or_part_paid: "所选的学生都已有缴费记录，未作改动：已缴费或财政代缴 {} 人，部分缴费 {} 人。",

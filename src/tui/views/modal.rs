@@ -527,10 +527,14 @@ fn payment(frame: &mut Frame, app: &App, area: Rect, form: &PaymentForm) {
     let selected = form.targets.len() + form.already_paid + form.left_away.len();
     let title = if selected > form.targets.len() {
         let (recorded, paid, away) = (form.targets.len(), form.already_paid, form.left_away.len());
-        let counts = match (paid, away) {
-            (_, 0) => fill(t.for_pupils_unpaid, &[&selected, &recorded]),
-            (0, _) => fill(t.for_pupils_recorded, &[&selected, &recorded]),
-            _ => fill(t.for_pupils_recorded_paid_away, &[&selected, &recorded, &paid, &away]),
+        // Part-payers (those who left too) are counted apart from those paid in full, as the question says them.
+        let part = form.part_paid.len() + form.left_part_paid.len();
+        let counts = match (paid - part, part, away) {
+            (_, _, 0) => fill(t.for_pupils_unpaid, &[&selected, &recorded]),
+            (0, 0, _) => fill(t.for_pupils_recorded, &[&selected, &recorded]),
+            (full, 0, _) => fill(t.for_pupils_recorded_paid_away, &[&selected, &recorded, &full, &away]),
+            (0, part, _) => fill(t.for_pupils_recorded_part_away, &[&selected, &recorded, &part, &away]),
+            (full, part, _) => fill(t.for_pupils_recorded_paid_part_away, &[&selected, &recorded, &full, &part, &away]),
         };
         fill(t.label_value, &[&t.payment_title, &counts])
     } else if form.top_up.is_some() {
