@@ -11043,3 +11043,39 @@ fn a_selected_part_payer_who_left_is_said_apart_from_those_paid() {
         assert!(c.question.contains(&paid) && c.question.contains(&left), "{lang:?}: {}", c.question);
     }
 }
+
+/// In a filtered list, a mark on the detail screen that takes the pupil out of the filter, then `d` (the
+/// dashboard) and back to the roster (Esc, or `d` again): the pupil stays highlighted until the cursor moves and
+/// the status line says so by name, as on the plain road back from the detail screen; Down goes on to the next
+/// child and she leaves the list. Before, the roster came back as it stood before the mark, with no word, and she
+/// stayed in the filtered list after the cursor moved.
+#[test]
+fn a_change_on_the_detail_screen_then_the_dashboard_keeps_the_pupil_highlighted_back_on_the_roster() {
+    use canbao::domain::student::Enrollment;
+    for (lang, by_d) in [(Language::Zh, false), (Language::En, false), (Language::Zh, true)] {
+        let back = if by_d { "d" } else { "Esc" };
+        let mut app = app(lang);
+        app.set_filters(|f| f.enrollment = Some(Enrollment::Unknown));
+        app.update(Action::Down);
+        let id = app.selected_id().expect("pupil");
+        let name = app.store.student(id).expect("s").name;
+        let next = app.roster.shown().get(app.roster.cursor() + 1).map(|&i| app.data.rows[i as usize].id);
+        app.update(Action::OpenDetail);
+        app.update(Action::Enrollment);
+        app.update(Action::Down);
+        app.update(Action::Confirm);
+        assert_eq!(app.store.student(id).expect("s").enrollment, Enrollment::Here);
+        app.update(Action::Dashboard);
+        app.update(if by_d { Action::Dashboard } else { Action::Back });
+        assert_eq!(app.selected_id(), Some(id), "{lang:?} {back}: still highlighted");
+        let held = match lang {
+            Language::Zh => format!("{name}（已不符合筛选：移动后离开列表）"),
+            Language::En => format!("{name}: no longer matches the filter, shown until you move"),
+        };
+        assert_eq!(status_text(&app), held, "{lang:?} {back}");
+        app.update(Action::Down);
+        assert_eq!(app.selected_id(), next, "{lang:?} {back}: on to the next child");
+        let row = app.data.index_of(id).expect("row") as u32;
+        assert!(!app.roster.shown().contains(&row), "{lang:?} {back}: gone once the cursor moved");
+    }
+}

@@ -980,25 +980,12 @@ impl App {
             Action::Help => self.modal = Some(Modal::Help { offset: 0 }),
             Action::Palette => self.open_palette(),
             Action::Back => match screen {
-                Screen::Dashboard => self.screen = Screen::Roster,
-                Screen::Detail => {
-                    self.screen = Screen::Roster;
-                    self.detail = None;
-                    // A change made there (a mark, a class corrected with `E`) may have taken the pupil out of the
-                    // search or filters: the row stays highlighted until the cursor moves, as after a mark on the
-                    // roster, and says so, where the highlight fell on the next child without a word.
-                    let page = self.page();
-                    if self.roster.refilter_holding(&self.data, page)
-                        && let Some(i) = self.roster.selected_row()
-                    {
-                        let name = self.data.name(i).to_owned();
-                        self.say(fill(self.text.held_after_detail, &[&name]));
-                    }
-                }
+                Screen::Dashboard => self.back_from_dashboard(),
+                Screen::Detail => self.back_from_detail(),
                 Screen::Roster => self.roster.back(&self.data),
             },
             Action::Dashboard if list => self.open_dashboard(),
-            Action::Dashboard => self.screen = Screen::Roster,
+            Action::Dashboard => self.back_from_dashboard(),
             // The wheel on the detail screen scrolls its history: it is the mouse over the page, not a key to the
             // next child, and a touchpad sends many notches at once.
             Action::ScrollUp if screen == Screen::Detail => self.scroll_history(false),
@@ -1321,6 +1308,32 @@ impl App {
                 });
             }
             Err(e) => self.fail(e.to_string()),
+        }
+    }
+
+    /// Back to the roster from the detail screen. A change made there (a mark, a class corrected with `E`) may
+    /// have taken the pupil out of the search or filters: the row stays highlighted until the cursor moves, as
+    /// after a mark on the roster, and says so, where the highlight fell on the next child without a word.
+    fn back_from_detail(&mut self) {
+        self.screen = Screen::Roster;
+        self.detail = None;
+        let page = self.page();
+        if self.roster.refilter_holding(&self.data, page)
+            && let Some(i) = self.roster.selected_row()
+        {
+            let name = self.data.name(i).to_owned();
+            self.say(fill(self.text.held_after_detail, &[&name]));
+        }
+    }
+
+    /// Back to the roster from the dashboard. Opened from the detail screen (`d` there), whose pupil is still
+    /// open under it: back as from the detail screen, so a pupil a change there took out of the filter stays
+    /// highlighted, where the roster was shown as it stood before the change, its list never refiltered.
+    fn back_from_dashboard(&mut self) {
+        if self.detail.is_some() {
+            self.back_from_detail();
+        } else {
+            self.screen = Screen::Roster;
         }
     }
 
