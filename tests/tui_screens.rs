@@ -5289,20 +5289,99 @@ clause = "一(二)"
         };
         let line = shown.lines().find(|l| l.contains(label)).unwrap_or_else(|| panic!("{shown}"));
         assert!(line.contains(text) && line.contains("一(二)"), "{shown}");
-        // In the smallest window the reading to confirm still shows, and what does not fit is said to be
-        // missing, never cut off without a sign.
+        // In the smallest window the reading to confirm still shows, and what does not fit under the fields is
+        // said to follow, never cut off without a sign.
         app.update(Action::Resize(80, 24));
         let small = screen(&app);
         assert!(small.contains(label), "{small}");
         let marker = match lang {
-            Language::Zh => "窗口太小，放不下全部说明",
-            Language::En => "more than the window holds",
+            Language::Zh => "说明未完，续见下方",
+            Language::En => "(continued below)",
         };
         let rule_whole = small.contains(match lang {
             Language::Zh => "个人缴费",
             Language::En => "Personal premium",
         });
         assert!(rule_whole || small.contains(marker), "{small}");
+    }
+}
+
+/// At 80x24 the detail screen's notes that do not fit under the fields follow in the history's pane, under a
+/// heading naming the key on to the history; every line of them is on screen, and PgDn goes on to the history,
+/// PgUp back. Before, they were cut, the last row asking for a larger window, and no key reached them.
+#[test]
+fn the_detail_notes_at_80x24_are_all_reachable() {
+    let config = tempfile::tempdir().expect("config");
+    std::fs::create_dir_all(config.path().join("policies")).expect("dir");
+    std::fs::write(
+        config.path().join("policies/judged-2027.toml"),
+        r#"
+title = "测试市2027年度"
+document = "测试〔2026〕1号"
+insured_year = 2027
+personal_premium = 400
+[[window]]
+name = "集中缴费期"
+from = 2026-09-01
+to = 2027-02-28
+clause = "一(二)"
+coverage = "year"
+[[window.judgement]]
+text = "通知未明说待遇期，按2027保险年度计，另请向医保经办机构核实该学生的参保缴费时间与待遇享受期"
+text_en = "cover taken as insurance year 2027; confirm the payment window and the period of cover with the agency"
+clause = "一(二)"
+[[window.judgement]]
+text = "通知未明说中途转学学生如何缴费，按在校学生计，请向医保经办机构核实"
+text_en = "pupils changing school during the year taken as pupils at school; confirm with the agency"
+clause = "一(三)"
+"#,
+    )
+    .expect("policy");
+    for lang in [Language::Zh, Language::En] {
+        let mut store = store(true);
+        store.set_meta(canbao::tui::POLICY_META_KEY, "judged-2027").expect("meta");
+        let options = Options { config_dir: Some(config.path().to_owned()), ..options(lang, Some("测试")) };
+        let mut app = App::new(store, &options).expect("app");
+        app.update(Action::Resize(80, 24));
+        app.update(Action::OpenDetail);
+        let small = screen(&app);
+        let (marker, heading, history, words) = match lang {
+            Language::Zh => (
+                "说明未完，续见下方",
+                "说明（续）：按 PgDn 翻到修改记录",
+                "修改记录",
+                ["医保经办机构核实该学生", "中途转学学生如何缴费", "个人缴费"],
+            ),
+            Language::En => (
+                "(continued below)",
+                "Notes (continued): PgDn for the history",
+                "History",
+                ["the period of cover with", "changing school during the year", "Personal premium"],
+            ),
+        };
+        assert!(small.contains(marker) && small.contains(heading), "{lang:?}: {small}");
+        // PgDn pages through the rest of the notes, then on to the history; every note is read on the way
+        // (Chinese wraps between characters, English between words).
+        let mut read = vec![small.clone()];
+        let mut pages = 0;
+        while read.last().is_some_and(|page| page.contains(heading)) {
+            pages += 1;
+            assert!(pages < 10, "{lang:?}: PgDn never reached the history");
+            app.update(Action::HistoryOlder);
+            read.push(screen(&app));
+        }
+        let last = read.last().expect("a page");
+        assert!(last.contains(history), "{lang:?}: {last}");
+        let glue = if lang == Language::Zh { "" } else { " " };
+        let joined: String = read.iter().flat_map(|page| page.lines().map(str::trim)).collect::<Vec<_>>().join(glue);
+        for word in words {
+            assert!(joined.contains(word), "{lang:?} {word}: {}", read.join("\n"));
+        }
+        for _ in 0..pages {
+            app.update(Action::HistoryNewer);
+        }
+        assert_eq!(screen(&app), small, "{lang:?}: PgUp back to the first page");
+        insta::assert_snapshot!(format!("detail_notes_continued_80x24_{}", lang_name(lang)), small);
     }
 }
 

@@ -802,8 +802,11 @@ pub struct Text {
     pub check_declined_no_reason: &'static str,
     pub phone_not_phone: &'static str,
     pub check_odd_phone: &'static str,
-    /// The detail's notes did not fit the window.
+    /// The detail's notes did not fit under the fields: the rest follows in the history's pane.
     pub notes_cut: &'static str,
+    /// Heading of the history's pane while it shows the detail's notes that did not fit under the fields: the
+    /// key that pages on to the history.
+    pub notes_continued: &'static str,
     pub check_too_old: &'static str,
     pub check_age_for_grade: &'static str,
     /// A residence permit's or a foreign card's holder in a category subsidised only for 本市户籍: name, ID, why.

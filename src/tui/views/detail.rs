@@ -91,43 +91,58 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     let Some(detail) = &app.detail else { return };
     let fields_area = a.fields;
     let lines = fields(app, detail, fields_area.width as usize);
-    let n = lines.len() as u16;
     frame.render_widget(Paragraph::new(lines), fields_area);
-    let notes = notes(app, detail);
-    if !notes.is_empty() && n < fields_area.height {
-        let notes_area = Rect {
-            x: fields_area.x + 1,
-            y: fields_area.y + n,
-            width: fields_area.width.saturating_sub(2),
-            height: fields_area.height - n,
-        };
-        let cut = Line::styled(app.text.notes_cut.to_owned(), app.theme.fg(app.theme.warning));
-        let notes = fit_notes(notes, notes_area, cut);
-        frame.render_widget(Paragraph::new(notes).wrap(Wrap { trim: false }), notes_area);
+    let (area, notes, rest) = split_notes(app, detail, fields_area);
+    if !notes.is_empty() {
+        frame.render_widget(Paragraph::new(notes).wrap(Wrap { trim: false }), area);
     }
-    history(frame, app, detail, a.history);
+    history(frame, app, detail, a.history, &rest);
 }
 
-/// The notes that fit `area` as they wrap; when some do not, the last row says so, never a sentence cut off
-/// without a sign (a reading to confirm with the agency would go unseen).
-fn fit_notes(notes: Vec<Line<'static>>, area: Rect, cut: Line<'static>) -> Vec<Line<'static>> {
+/// The notes under the fields: where they go, those that fit there (with a last row saying the rest follows), and
+/// the rest, which the history's pane shows first, paged as its entries are, so every line is reachable in a small
+/// window (80x24), where they were cut and the operator told to enlarge the window.
+fn split_notes(app: &App, detail: &Detail, fields_area: Rect) -> (Rect, Vec<Line<'static>>, Vec<Line<'static>>) {
+    let n = fields(app, detail, fields_area.width as usize).len() as u16;
+    let notes = notes(app, detail);
+    let area = Rect {
+        x: fields_area.x + 1,
+        y: fields_area.y + n.min(fields_area.height),
+        width: fields_area.width.saturating_sub(2),
+        height: fields_area.height.saturating_sub(n),
+    };
+    // The first line is a blank spacer: with no room beyond it, the notes all go to the history's pane.
+    if area.height < 2 {
+        return (area, Vec::new(), notes.into_iter().skip(1).collect());
+    }
+    let cut = Line::styled(app.text.notes_cut.to_owned(), app.theme.fg(app.theme.warning));
+    let (kept, rest) = fit_notes(notes, area, cut);
+    (area, kept, rest)
+}
+
+/// The notes that fit `area` as they wrap, and those that do not; when some do not, the last row says so, never
+/// a sentence cut off without a sign (a reading to confirm with the agency would go unseen).
+fn fit_notes(notes: Vec<Line<'static>>, area: Rect, cut: Line<'static>) -> (Vec<Line<'static>>, Vec<Line<'static>>) {
     let width = area.width.max(1) as usize;
     let rows = |l: &Line| l.width().div_ceil(width).max(1);
     if notes.iter().map(rows).sum::<usize>() <= area.height as usize {
-        return notes;
+        return (notes, Vec::new());
     }
     let mut kept = Vec::new();
     let mut used = 0;
-    for line in notes {
+    let mut notes = notes.into_iter();
+    for line in notes.by_ref() {
         let r = rows(&line);
         if used + r + 1 > area.height as usize {
-            break;
+            let rest = std::iter::once(line).chain(notes).collect();
+            kept.push(cut);
+            return (kept, rest);
         }
         used += r;
         kept.push(line);
     }
     kept.push(cut);
-    kept
+    (kept, Vec::new())
 }
 
 fn field(app: &App, label: &str, value: String, style: Style, width: usize) -> Line<'static> {
@@ -438,14 +453,16 @@ fn channel_label(t: &Text, stored: &str) -> String {
     }
 }
 
-/// The history as the screen draws it: each entry's rows, newest first, and how many rows a page holds.
+/// The history as the screen draws it: each entry's rows, newest first, and how many rows a page holds. The notes
+/// the fields' pane had no room for come first (`notes` of them, each with its style), on pages of their own.
 pub(crate) struct HistoryRows {
     pub entries: Vec<Vec<String>>,
     pub room: usize,
+    pub notes: Vec<Style>,
 }
 
 impl HistoryRows {
-    fn of(app: &App, d: &Detail, area: Rect) -> HistoryRows {
+    fn of(app: &App, d: &Detail, area: Rect, rest: &[Line]) -> HistoryRows {
         let width = area.width as usize;
         let room = area.height.saturating_sub(1) as usize;
         // Values are shown whole (an overwritten note is read nowhere else on screen); only one so long that
@@ -453,17 +470,27 @@ impl HistoryRows {
         let cap = (width * room / 4).max(40);
         let reveal = app.shows_number_of(d.student.id);
         let history = with_grades(&d.history, &d.student.grade);
-        let entries =
-            history.iter().rev().map(|e| wrap_entry(&history_line(app.text, e, reveal, cap), width)).collect();
-        HistoryRows { entries, room }
+        let mut entries: Vec<Vec<String>> = Vec::new();
+        let mut notes = Vec::new();
+        for line in rest {
+            let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
+            let style = line.spans.first().map_or(line.style, |s| line.style.patch(s.style));
+            let rows = layout::wrap(&crate::io::table::printable(&text), width.saturating_sub(1).max(1));
+            entries.push(rows.into_iter().map(|r| format!(" {r}")).collect());
+            notes.push(style);
+        }
+        entries.extend(history.iter().rev().map(|e| wrap_entry(&history_line(app.text, e, reveal, cap), width)));
+        HistoryRows { entries, room, notes }
     }
 
     /// How many entries the page from entry `first` shows: whole entries while they fit, and always its
-    /// first, cut to the page if it alone is taller.
+    /// first, cut to the page if it alone is taller. The notes and the history never share a page, each having
+    /// its own heading.
     pub fn page_len(&self, first: usize) -> usize {
+        let end = if first < self.notes.len() { self.notes.len() } else { self.entries.len() };
         let mut used = 0;
         let mut n = 0;
-        for rows in self.entries.iter().skip(first).map(Vec::len) {
+        for rows in self.entries[..end].iter().skip(first).map(Vec::len) {
             if used + rows > self.room {
                 break;
             }
@@ -477,7 +504,9 @@ impl HistoryRows {
     pub fn page_before(&self, first: usize) -> usize {
         let mut used = 0;
         let mut start = first.min(self.entries.len());
-        while start > 0 {
+        // The first page of the history begins after the notes; those before it, at the first note.
+        let floor = if start > self.notes.len() { self.notes.len() } else { 0 };
+        while start > floor {
             let rows = self.entries[start - 1].len();
             if used + rows > self.room && start < first {
                 break;
@@ -493,25 +522,41 @@ impl HistoryRows {
 pub(crate) fn history_pages(app: &App) -> Option<HistoryRows> {
     let detail = app.detail.as_ref()?;
     let a = areas(app, Some(detail), layout::area(app.size));
-    Some(HistoryRows::of(app, detail, a.history))
+    let (_, _, rest) = split_notes(app, detail, a.fields);
+    Some(HistoryRows::of(app, detail, a.history, &rest))
 }
 
-fn history(frame: &mut Frame, app: &App, d: &Detail, area: Rect) {
+fn history(frame: &mut Frame, app: &App, d: &Detail, area: Rect, rest: &[Line]) {
     if area.height == 0 {
         return;
     }
     let t = app.text;
     let width = area.width as usize;
-    let pages = HistoryRows::of(app, d, area);
+    let pages = HistoryRows::of(app, d, area, rest);
     let total = pages.entries.len();
     // Newest first: what just happened is what the operator wants to check, and where a new page starts. Each
     // entry wraps whole within the column, its old and new values last: cut to the column, they were lost on a
     // wide screen's narrower history column. Only whole entries are shown, but the page's first always.
     let first = app.history_offset.min(total.saturating_sub(1));
     let shown = pages.page_len(first);
+    let notes = pages.notes.len();
+    if first < notes {
+        // The notes the fields' pane had no room for, under a heading naming the key on to the history.
+        let key = app.keymap.keys_for(Context::Detail, "history_older").first().map(|k| k.to_string());
+        let heading = format!(" {}", fill(t.notes_continued, &[&key.unwrap_or_default()]));
+        let mut lines = vec![Line::styled(fit(&heading, width), app.theme.header())];
+        for (rows, style) in pages.entries.into_iter().zip(pages.notes).skip(first).take(shown) {
+            lines.extend(rows.into_iter().take(pages.room).map(|r| Line::styled(r, style)));
+        }
+        return frame.render_widget(Paragraph::new(lines), area);
+    }
     // Which entries show, of how many, whenever some do not: a history longer than the page never looks whole.
-    let range =
-        if shown < total { fill(t.history_range, &[&(first + 1), &(first + shown), &total]) } else { String::new() };
+    let (first_entry, entries) = (first - notes, total - notes);
+    let range = if shown < entries {
+        fill(t.history_range, &[&(first_entry + 1), &(first_entry + shown), &entries])
+    } else {
+        String::new()
+    };
     let heading = format!(" {}", t.history);
     let range = if range.is_empty() {
         range
@@ -698,12 +743,14 @@ mod tests {
         let notes: Vec<Line<'static>> =
             ["一二三四五", "一二三四五六七八九十", "末"].into_iter().map(Line::raw).collect();
         // 1 + 2 + 1 rows in 3: the first line and the sign.
-        let fitted = fit_notes(notes.clone(), area, Line::raw("cut"));
+        let (fitted, rest) = fit_notes(notes.clone(), area, Line::raw("cut"));
         let text: Vec<String> = fitted.iter().map(ToString::to_string).collect();
         assert_eq!(text, ["一二三四五", "cut"]);
+        // The rest, whole, for the history's pane.
+        assert_eq!(rest, notes[1..]);
         // Room for all: as they are.
         let tall = Rect { height: 4, ..area };
-        assert_eq!(fit_notes(notes.clone(), tall, Line::raw("cut")), notes);
+        assert_eq!(fit_notes(notes.clone(), tall, Line::raw("cut")), (notes, Vec::new()));
     }
 
     #[test]
@@ -850,6 +897,7 @@ mod tests {
         let rows = |heights: &[usize]| HistoryRows {
             entries: heights.iter().map(|&h| vec![String::new(); h]).collect(),
             room: 4,
+            notes: Vec::new(),
         };
         let h = rows(&[1, 2, 1, 3, 5, 1, 1]);
         assert_eq!([h.page_len(0), h.page_len(3), h.page_len(4), h.page_len(5), h.page_len(7)], [3, 1, 1, 2, 0]);
@@ -868,6 +916,10 @@ mod tests {
         }
         assert_eq!(starts, [0, 3, 4, 5]);
         assert!(starts.windows(2).all(|w| h.page_before(w[1]) <= w[0]), "{starts:?}");
+        // Two of the entries notes that did not fit under the fields: pages of their own, before the history's.
+        let h = HistoryRows { notes: vec![Style::default(); 2], ..rows(&[1, 1, 1, 1]) };
+        assert_eq!([h.page_len(0), h.page_len(1), h.page_len(2)], [2, 1, 2]);
+        assert_eq!([h.page_before(2), h.page_before(1), h.page_before(3)], [0, 0, 2]);
     }
 
     #[test]
