@@ -188,7 +188,9 @@ pub fn hukou_pending(
     request: &QuoteRequest,
     quote: &Quote,
 ) -> Option<HukouPending> {
-    let doubt = hukou_doubt(Some(policy), s)?;
+    // Every category counts here: the request holds only those certified for the year, and a doubt raised by
+    // another changes no amount below.
+    let doubt = hukou_doubt(Some(policy), s, None)?;
     let categories = request
         .categories
         .iter()
