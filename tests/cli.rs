@@ -6500,4 +6500,47 @@ fn two_lists_imported_together_give_what_importing_them_one_after_the_other_give
         assert_eq!(held.len(), pupils, "{case}: {held:?}");
         assert_eq!(fifth_graders(&together), held, "{case}");
     }
+
+/// A resident number of the 17 characters given, with its check character.
+fn with_check(first17: &str) -> String {
+    format!("{first17}{}", canbao::domain::id_number::check_char(first17.as_bytes()))
+}
+
+/// A pupil imported with an empty name (an empty 姓名 beside a valid number) is flagged wherever a flag shows:
+/// `check` lists them, the roster marks them 「!」, the sheet says it in 备注 and the batch template registers no
+/// one from the row, where before each of them took the nameless row as a pupil's.
+#[test]
+fn a_pupil_imported_without_a_name_is_flagged_everywhere() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    let (named, nameless) = (with_check("45020220150101101"), with_check("45020220150102102"));
+    let list = dir.path().join("五年级.csv");
+    std::fs::write(&list, format!("姓名,身份证号码,班级\n张三,{named},五年级1班\n,{nameless},五年级1班\n")).unwrap();
+    let (_, text) = said(canbao(&db).args(["import", "--school", "测试小学"]).arg(&list));
+    assert!(text.contains("姓名为空，已导入并标记"), "{text}");
+
+    let report = json(canbao(&db).args(["check", "--json", "--reveal"]));
+    let listed = report["no_name"].as_array().expect("no_name");
+    assert_eq!(listed.len(), 1, "{report}");
+    assert_eq!(listed[0]["id_number"], nameless.as_str());
+    let (_, text) = said(canbao(&db).arg("check"));
+    assert!(text.contains("姓名为空，请补填姓名"), "{text}");
+
+    let store = canbao::store::Store::open_read_only(&db).unwrap();
+    let mut marked = Vec::new();
+    store.for_each_roster_row(|r| marked.push((r.id_number.to_owned(), r.id_problem))).unwrap();
+    marked.sort();
+    assert_eq!(marked, [(named.clone(), false), (nameless.clone(), true)]);
+    drop(store);
+
+    let sheet = canbao(&db).args(["export", "sheet", "--format", "csv", "--out", "-"]).output().unwrap();
+    let sheet = String::from_utf8_lossy(&sheet.stdout).into_owned();
+    assert!(sheet.lines().any(|l| l.contains("姓名为空，待核实")), "{sheet}");
+    let out = dir.path().join("forms");
+    canbao(&db).args(["export", "template", "--format", "csv", "--out"]).arg(&out).assert().success();
+    let entry = std::fs::read_dir(&out).unwrap().flatten().find(|e| e.file_name().to_string_lossy().contains("未参保"));
+    let template = std::fs::read_to_string(entry.expect("未参保").path()).unwrap();
+    let row = template.lines().find(|l| l.contains("姓名为空，待核实")).unwrap_or_else(|| panic!("{template}"));
+    assert!(!row.contains(nameless.as_str()), "no nameless registration: {row}");
+    assert!(template.contains(named.as_str()), "{template}");
 }

@@ -1800,6 +1800,13 @@ pub fn check(cli: &Cli, reveal: bool, json: bool) -> CmdResult {
     for p in &report.no_class {
         heading("没有班级 (no class)", "no class", &format!("{}\t{}", p.name, shown_id(&p.id_number, reveal)));
     }
+    for p in &report.no_name {
+        heading(
+            "姓名为空，请补填姓名（在学生详情按 E） (no name: add it with E on the pupil)",
+            "no name: add it with E on the pupil",
+            &format!("{}\t{}", p.class, shown_id(&p.id_number, reveal)),
+        );
+    }
     for p in &report.declined_without_reason {
         let what = who(p);
         heading(

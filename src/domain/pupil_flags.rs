@@ -45,6 +45,23 @@ pub fn school_year(grade: &str, class: &str) -> Option<u8> {
     }
 }
 
+/// Whether the pupil was imported without a name (a formula with no saved result, an empty 姓名 beside a number):
+/// no form may go out with the row as if it were a pupil's.
+pub fn nameless(s: &Student) -> bool {
+    s.name.trim().is_empty()
+}
+
+/// Whether the roster marks the pupil 「!」: a number to verify, or no name.
+pub fn flagged(s: &Student) -> bool {
+    s.id_to_verify() || nameless(s)
+}
+
+/// Whether the batch template keeps the pupil from registering: no name. Their 证件号码 is left out as a flagged
+/// number's is, so the agency's upload refuses the row.
+pub fn not_to_register(s: &Student) -> bool {
+    nameless(s)
+}
+
 /// `grade_age` of a pupil of school year `n`: the grade's label is written only for an age that does not fit.
 pub fn year_age(n: u8, birth: NaiveDate, on: NaiveDate) -> Option<GradeAge> {
     let year_start = if on.month() >= 9 { on.year() } else { on.year() - 1 };
@@ -92,6 +109,8 @@ impl SchoolYears {
 /// The age remark's last words, by which a form read back knows it for canbao's.
 const AGE_TAIL: &str = "，身份证号码或年级待核实";
 const OLD_TAIL: &str = "，不像在校学生，身份证号码待核实";
+/// What the forms say of a pupil imported without a name.
+pub const NAMELESS_REMARK: &str = "姓名为空，待核实";
 const HUKOU_TAIL: &str = "须具有本市户籍，补助待核实";
 /// A resident number from outside the city's area codes: the 户籍 is to be checked, not taken as elsewhere.
 const AREA_HEAD: &str = "身份证号码地区码不属本市，户籍待核实（地区码不能证明户籍）";
@@ -224,13 +243,15 @@ pub fn hukou_remark_en(policy: Option<&Policy>, s: &Student, year: Option<i32>) 
 
 /// Every remark of this module for the pupil, in the order the forms write them, of insured year `year`.
 pub fn remarks(policy: Option<&Policy>, s: &Student, on: NaiveDate, year: Option<i32>) -> Vec<String> {
-    [age_remark(s, on), hukou_remark(policy, s, year)].into_iter().flatten().collect()
+    let name = nameless(s).then(|| NAMELESS_REMARK.to_owned());
+    [name, age_remark(s, on), hukou_remark(policy, s, year)].into_iter().flatten().collect()
 }
 
 /// Whether a part of a 备注 is one this module writes.
 pub fn is_flag_remark(part: &str) -> bool {
     let part = part.trim();
-    (part.starts_with("出生于 ") && part.ends_with(AGE_TAIL))
+    part == NAMELESS_REMARK
+        || (part.starts_with("出生于 ") && part.ends_with(AGE_TAIL))
         || (part.starts_with("身份证号码显示年龄 ") && part.ends_with(OLD_TAIL))
         || ((part.contains("无本市户籍") || part.starts_with(AREA_HEAD)) && part.ends_with(HUKOU_TAIL))
 }

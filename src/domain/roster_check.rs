@@ -116,6 +116,9 @@ pub struct CheckReport {
     /// word (无, a name) is not one.
     pub odd_phones: Vec<OddPhone>,
     pub no_class: Vec<PupilRef>,
+    /// Imported without a name (a formula with no saved result, an empty 姓名 beside a number): the forms say
+    /// 「姓名为空，待核实」 beside the row, and the batch template registers nobody from it.
+    pub no_name: Vec<PupilRef>,
     /// 不参保 without a reason (DOMAIN: declined "with a reason"): marked before canbao asked for one, or brought in
     /// by a merge from such a drive.
     pub declined_without_reason: Vec<PupilRef>,
@@ -566,6 +569,7 @@ impl CheckReport {
             + self.invalid_ids.len()
             + self.odd_phones.len()
             + self.no_class.len()
+            + self.no_name.len()
             + self.declined_without_reason.len()
             + self.categories_without_department.len()
             + self.government_without_category.len()
@@ -637,6 +641,9 @@ pub fn check_in_year(
         }
         if s.grade.trim().is_empty() && s.class.trim().is_empty() {
             report.no_class.push(s.into());
+        }
+        if super::pupil_flags::nameless(s) {
+            report.no_name.push(s.into());
         }
         if s.enrollment == Enrollment::Declined && s.decline_reason.as_deref().is_none_or(|r| r.trim().is_empty()) {
             report.declined_without_reason.push(s.into());

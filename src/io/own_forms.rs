@@ -369,6 +369,7 @@ fn template_remark(text: &str) -> Option<(Enrollment, Option<String>)> {
             || crate::domain::unapplied::is_other_name_remark(part)
             || crate::domain::pupil_flags::is_flag_remark(part)
             || part == super::forms::template::NUMBER_LEFT_OUT
+            || part == super::forms::template::ROW_LEFT_OUT
             || super::forms::template::is_recertify_remark(part)
             || super::forms::template::is_benefit_place_remark(part)
     };

@@ -383,7 +383,7 @@ pub fn export_sheet(
                 (s.id_number, crate::domain::phone::on_forms(s.phone))
             };
             let parts: Vec<&str> =
-                [paid.get(&s.id).map(String::as_str), id_number::form_remark(s.id_problem, s.id_kind)]
+                [paid.get(&s.id).map(String::as_str), id_number::form_remark(s.id_problem, s.id_kind), sheet_flag(s)]
                     .into_iter()
                     .flatten()
                     .collect();
@@ -417,6 +417,11 @@ pub fn export_sheet(
 /// of: amounts two laptops recorded differently (`Store::amount_disputes_in`), else a family payment short of the
 /// amount due (`short`: `Store::part_payments`); for an unpaid pupil, a payment the tax office's list holds for the
 /// pupil's number under another name (`Store::payments_under_other_names`).
+/// What the roster check doubts of a sheet's row that its 备注 says (`pupil_flags`): no name.
+fn sheet_flag(s: &crate::store::SheetRow<'_>) -> Option<&'static str> {
+    s.name.trim().is_empty().then_some(crate::domain::pupil_flags::NAMELESS_REMARK)
+}
+
 fn payment_remarks(
     store: &Store,
     short: &HashMap<i64, PartPayment>,

@@ -274,7 +274,7 @@ impl Store {
     pub fn has_id_remarks(&self, school: Option<&str>) -> Result<bool> {
         Ok(self.conn.query_row(
             "SELECT EXISTS(SELECT 1 FROM students s JOIN schools sc ON sc.id = s.school_id
-             WHERE (s.id_problem IS NOT NULL OR s.id_kind = ?2) AND (?1 IS NULL OR sc.name = ?1))",
+             WHERE (s.id_problem IS NOT NULL OR s.id_kind = ?2 OR trim(s.name) = '') AND (?1 IS NULL OR sc.name = ?1))",
             rusqlite::params![school, kind_code(IdKind::ResidentConverted)],
             |r| r.get(0),
         )?)

@@ -19,7 +19,8 @@ pub struct RosterRow<'a> {
     pub payment: PaymentStatus,
     /// Each with the insured year it was certified for, as `Store::student` reads them.
     pub categories: Vec<CategoryMark>,
-    /// The ID number is to be verified: missing, invalid, or an old 15-digit one (`Student::id_to_verify`).
+    /// The roster marks the pupil 「!」 (`pupil_flags::flagged`): the ID number is to be verified (missing, invalid,
+    /// or an old 15-digit one, `Student::id_to_verify`), or the pupil has no name.
     pub id_problem: bool,
 }
 
@@ -66,7 +67,7 @@ impl Store {
     pub fn for_each_roster_row(&self, mut f: impl FnMut(&RosterRow<'_>)) -> Result<()> {
         let mut stmt = self.conn.prepare(
             "SELECT s.id, s.name, s.id_number, s.grade, s.class, s.enrollment, s.payment, s.categories,
-                    (s.id_problem IS NOT NULL OR s.id_kind = 'resident_converted'), s.school_id,
+                    (s.id_problem IS NOT NULL OR s.id_kind = 'resident_converted' OR trim(s.name) = ''), s.school_id,
                     coalesce(s.categories_year, (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'first_year'))
              FROM students s",
         )?;

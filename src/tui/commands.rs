@@ -450,6 +450,9 @@ impl App {
         for p in &r.no_class {
             lines.push(fill(self.text.check_no_class, &[&p.name, &id(&p.id_number)]));
         }
+        for p in &r.no_name {
+            lines.push(fill(self.text.check_no_name, &[&p.class, &id(&p.id_number)]));
+        }
         for p in &r.declined_without_reason {
             lines.push(fill(self.text.check_declined_no_reason, &[&p.name, &p.class, &id(&p.id_number)]));
         }

@@ -364,7 +364,7 @@ impl RosterData {
             row.payment = s.payment;
             row.part_paid = part_paid;
             row.categories = categories;
-            row.problem = s.id_to_verify();
+            row.problem = crate::domain::pupil_flags::flagged(s);
             let year = self.year;
             row.carried = carried_bits(s.categories.iter().map(|c| !c.certified_for(year)));
         }

@@ -798,6 +798,7 @@ pub struct Text {
     pub check_class_numbers: &'static str,
     pub check_mistyped: &'static str,
     pub check_no_class: &'static str,
+    pub check_no_name: &'static str,
     /// 不参保 with no reason: name, class, number.
     pub check_declined_no_reason: &'static str,
     pub phone_not_phone: &'static str,

@@ -351,6 +351,17 @@ fn number_left_out(s: &Student) -> bool {
     s.id_to_verify()
 }
 
+/// A row the template registers nobody from though its number is sound (`pupil_flags::not_to_register`): no name.
+/// Its 证件号码 is left out as a flagged number's is, so the agency's upload refuses the row.
+fn row_left_out(input: &FormInput, s: &Student) -> bool {
+    let _ = input;
+    !number_left_out(s) && crate::domain::pupil_flags::not_to_register(s)
+}
+
+/// What the template's 备注 adds for a pupil [`row_left_out`] keeps from registering, after which the roster
+/// check's words (「姓名为空，待核实」) say why.
+pub const ROW_LEFT_OUT: &str = "证件号码未填入上传模板：此行待核实（见备注），核实后填入再上传";
+
 /// What the template's 备注 adds for a pupil whose flagged ID number it left out of the 证件号码 cell, after the
 /// number's own remark (「身份证号码被表格四舍五入，待核实」), which says why.
 pub const NUMBER_LEFT_OUT: &str = "证件号码未填入上传模板：身份证号待核实，核实后填入再上传";
@@ -421,7 +432,7 @@ fn cell(
         Value::Seq => Out::Number(f64::from(seq)),
         Value::Name => text(&s.name),
         // A flagged number is no child's to register: left out, so the upload refuses the row (`NUMBER_LEFT_OUT`).
-        Value::IdNumber if number_left_out(s) => Out::Empty,
+        Value::IdNumber if number_left_out(s) || row_left_out(input, s) => Out::Empty,
         Value::IdNumber => input.id_cell(s),
         // A permit's number with its check character typed wrong is flagged in 备注, and still a permit's.
         Value::IdType => text(match id_number::kind_of(s.id_kind, &s.id_number) {
@@ -459,7 +470,7 @@ fn cell(
         // carried from an earlier year, left out of 特殊人员类别; and in either file, before all of these, an ID
         // number to check before upload (`number_first`). `own_forms::template_remark` reads it back.
         // A leaver's: the ID number's remarks, then that the pupil graduated or transferred out.
-        Value::Remark if leaving.is_some() => number_first(s, &[leaving.unwrap_or_default()], &[]),
+        Value::Remark if leaving.is_some() => number_first(input, s, &[leaving.unwrap_or_default()], &[]),
         Value::Remark => {
             let standing = Standing::new(s.enrollment, s.payment);
             let own = match (standing.enrollment(), &s.decline_reason) {
@@ -481,7 +492,7 @@ fn cell(
                 .into_iter()
                 .flatten()
                 .collect();
-            number_first(s, &parts, &input.flags(s))
+            number_first(input, s, &parts, &input.flags(s))
         }
         Value::Constant => text(&column.text),
         Value::Blank => Out::Empty,
@@ -492,8 +503,11 @@ fn cell(
 /// whoever uploads the file reads why the cell is empty before anything else (a 「未确认；」 before it read as the
 /// reason); then the template's own parts (`own`) and what the roster check doubts of the pupil (`flags`), 「；」
 /// between them.
-fn number_first(s: &Student, own: &[&str], flags: &[String]) -> Out<'static> {
-    let number = super::id_remark(s).into_iter().chain(number_left_out(s).then_some(NUMBER_LEFT_OUT));
+fn number_first(input: &FormInput, s: &Student, own: &[&str], flags: &[String]) -> Out<'static> {
+    let number = super::id_remark(s)
+        .into_iter()
+        .chain(number_left_out(s).then_some(NUMBER_LEFT_OUT))
+        .chain(row_left_out(input, s).then_some(ROW_LEFT_OUT));
     let parts: Vec<&str> = number
         .chain(own.iter().copied())
         .chain(flags.iter().map(String::as_str))

@@ -600,6 +600,7 @@ pub static EN: Text = Text {
     check_class_numbers: "same name and class, other ID numbers and birth dates, check if one pupil: {} ({} {pupil|pupils})",
     check_mistyped: "a wrong ID one place off a valid one of the same name, probably one pupil: {} ({} {pupil|pupils}; fix one)",
     check_no_class: "no class: {} {}",
+    check_no_name: "no name, add it with E: {} {}",
     check_declined_no_reason: "declined with no reason, add it with e: {} {} {}",
     phone_not_phone: "(no phone number: correct it with E)",
     check_odd_phone: "phone is no phone number ({3}), correct it with E: {0} {1} {2}",

@@ -577,6 +577,7 @@ pub static ZH: Text = Text {
     check_class_numbers: "同班同名，身份证号码和出生日期都不同，请核对是否为同一学生：{}（{} 人）",
     check_mistyped: "有误的身份证号码与同名学生的有效号码只差一位，可能是同一名学生：{}（{} 人；请更正或删除有误的一条）",
     check_no_class: "没有班级：{} {}",
+    check_no_name: "姓名为空，请按 E 补填：{} {}",
     check_declined_no_reason: "不参保未写原因，请按 e 补填：{} {} {}",
     phone_not_phone: "（不是电话号码，按 E 更正）",
     check_odd_phone: "联系电话不是电话号码（{3}），请按 E 更正：{0} {1} {2}",
