@@ -117,6 +117,10 @@ pub enum Command {
         /// (nearly) every pupil it shares with the drive down a grade, as last school year's list would)
         #[arg(long)]
         move_down_a_grade: bool,
+        /// 名单把几乎所有已在册学生调高一个年级时（像下一学年的名单）仍然导入 (import a list even though it moves
+        /// (nearly) every pupil it shares with the drive up a grade, as next school year's list would)
+        #[arg(long)]
+        move_up_a_grade: bool,
         /// 以 JSON 输出 (print JSON)
         #[arg(long)]
         json: bool,
@@ -954,8 +958,12 @@ fn run(cli: &Cli) -> CmdResult {
     }
     match command {
         Command::Demo => screen::demo(cli),
-        Command::Import { files, school, dry_run, rename_by_id, move_down_a_grade, json } => {
-            let choices = roster::ImportChoices { rename_by_id: *rename_by_id, move_down_a_grade: *move_down_a_grade };
+        Command::Import { files, school, dry_run, rename_by_id, move_down_a_grade, move_up_a_grade, json } => {
+            let choices = roster::ImportChoices {
+                rename_by_id: *rename_by_id,
+                move_down_a_grade: *move_down_a_grade,
+                move_up_a_grade: *move_up_a_grade,
+            };
             roster::import(cli, files, school.as_deref(), (*dry_run, *json), choices)
         }
         Command::Find { query, limit, reveal, json } => roster::find(cli, query, *limit, *reveal, *json),

@@ -6544,3 +6544,65 @@ fn a_pupil_imported_without_a_name_is_flagged_everywhere() {
     assert!(!row.contains(nameless.as_str()), "no nameless registration: {row}");
     assert!(template.contains(named.as_str()), "{template}");
 }
+
+/// Next school year's class list, imported before the drive's year turned, would move every pupil it lists up a
+/// grade, and `year new --promote` up again: refused whole, saying it looks like next year's list, to start the
+/// year first (naming the drive) and how to import it anyway (`--move-up-a-grade`), which then moves them. A list
+/// of this year's moving one pupil up a grade is imported as before.
+#[test]
+fn next_school_years_class_list_is_refused_before_the_year_turns() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    let names = ["严雨", "韦诗", "罗明", "赵六", "黄嘉", "陈博"];
+    let ids: Vec<String> = (0..names.len()).map(|i| valid_id(&format!("4502052016030512{i}"))).collect();
+    let list = |classes: &[&str]| {
+        let mut text = String::from("姓名,身份证号码,班级\n");
+        for ((name, id), class) in names.iter().zip(&ids).zip(classes) {
+            text.push_str(&format!("{name},{id},{class}\n"));
+        }
+        text
+    };
+    let this_year = dir.path().join("二年级1班名单.csv");
+    std::fs::write(&this_year, list(&["二年级1班"; 6])).unwrap();
+    canbao(&db).arg("import").arg(&this_year).assert().success();
+    let years = json(canbao(&db).args(["year", "list", "--json"]));
+    let year = years.as_array().unwrap().iter().find(|y| y["current"] == true).unwrap()["year"].as_i64().unwrap();
+    let class_of = |id: &str| json(canbao(&db).args(["find", id, "--json"]))[0]["class"].as_str().unwrap().to_owned();
+
+    let next = dir.path().join("三年级1班名单.csv");
+    std::fs::write(&next, list(&["三年级1班"; 6])).unwrap();
+    for dry in [true, false] {
+        let mut cmd = canbao(&db);
+        cmd.arg("import");
+        if dry {
+            cmd.arg("--dry-run");
+        }
+        let refused = cmd.arg(&next).assert().code(1);
+        let err = String::from_utf8_lossy(&refused.get_output().stderr).into_owned();
+        let start = format!("canbao --db {} year new {} --promote", db.display(), year + 1);
+        for words in [
+            "三年级1班名单.csv",
+            "这像是下一学年的班级名单：请先",
+            start.as_str(),
+            "开始新学年",
+            "未导入任何内容",
+            "严雨 由「二年级1班」调到「三年级1班」",
+            "looks like next school year's class list",
+            "--move-up-a-grade",
+        ] {
+            assert!(err.contains(words), "{words}: {err}");
+        }
+        assert_eq!(class_of(&ids[0]), "二年级1班", "nothing imported");
+    }
+
+    // This year's list, one pupil put a grade up: imported, the move said.
+    let one_up = dir.path().join("二年级1班名单（改）.csv");
+    std::fs::write(&one_up, list(&["三年级1班", "二年级1班", "二年级1班", "二年级1班", "二年级1班", "二年级1班"]))
+        .unwrap();
+    let report = json(canbao(&db).args(["import", "--json"]).arg(&one_up));
+    assert_eq!(report["moved_class"], 1, "{report}");
+    assert_eq!(class_of(&ids[0]), "三年级1班");
+
+    canbao(&db).args(["import", "--move-up-a-grade"]).arg(&next).assert().success();
+    assert_eq!(class_of(&ids[1]), "三年级1班", "moved up as asked");
+}

@@ -2361,3 +2361,42 @@ fn no_to_the_sample_import_goes_back_to_the_drive_as_it_was_beside_a_second_wind
     assert!(second.store.is_read_only());
     assert_eq!(second.data.len() as i64, count, "{:?}", second.status);
 }
+
+/// Next school year's class list, picked before the drive's year turned, is refused in the preview with the
+/// message `canbao import` gives, naming the palette's 开始新学年, and Enter imports nothing: read as this year's
+/// list it moved every pupil of the class up a grade, which `year new --promote` would do again.
+#[test]
+fn next_school_years_list_is_refused_in_the_preview() {
+    use canbao::tui::modal::Modal;
+    let (dir, drive) = sample_drive();
+    let store = Store::open(&drive).unwrap();
+    let pupils = store.students(&canbao::store::StudentFilter::default()).unwrap();
+    let first = pupils.iter().find(|p| p.class_label() == "一年级1班").expect("一年级1班").class_label();
+    let class: Vec<_> = pupils.iter().filter(|p| p.class_label() == first).collect();
+    assert!(class.len() >= 3, "{first}: {}", class.len());
+    let mut text = String::from("姓名,身份证号码,班级\n");
+    for p in &class {
+        text.push_str(&format!("{},{},二年级1班\n", p.name, p.id_number));
+    }
+    let list = dir.path().join("新学年名单.csv");
+    std::fs::write(&list, text).unwrap();
+    let classes = |store: &Store| -> Vec<String> {
+        let pupils = store.students(&canbao::store::StudentFilter::default()).unwrap();
+        pupils.into_iter().map(|s| s.class_label()).collect()
+    };
+    let before = classes(&store);
+    drop(store);
+
+    let mut app = app_on(&drive, Language::Zh);
+    preview_import(&mut app, &list);
+    let Some(Modal::Message(message)) = &app.modal else { panic!("{}", screen(&app).join("\n")) };
+    assert!(message.error, "{:?}", message.lines);
+    let said = message.lines.join("\n");
+    for words in ["新学年名单.csv", "会升一个年级", "这像是下一学年的班级名单", "开始新学年", "未导入任何内容"]
+    {
+        assert!(said.contains(words), "{words}: {said}");
+    }
+    app.update(Action::Confirm);
+    wait_for_jobs(&mut app);
+    assert_eq!(classes(&Store::open_read_only(&drive).unwrap()), before, "nothing imported");
+}

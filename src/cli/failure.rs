@@ -177,6 +177,7 @@ fn import(e: &ImportError) -> Said {
         I::OtherYear { file, .. } => Said::file("other_year_list", file),
         I::SchoolNotNamed { .. } => Said::kind("school_not_named"),
         I::LastYearList { .. } => Said::kind("last_year_list"),
+        I::NextYearList { .. } => Said::kind("next_year_list"),
         I::ChangedSincePreview { file } => Said::file("changed_since_preview", file),
     }
 }

@@ -26,6 +26,8 @@ pub(super) struct ImportChoices {
     pub rename_by_id: bool,
     /// `--move-down-a-grade`: `ImportRequest::take_grade_down`.
     pub move_down_a_grade: bool,
+    /// `--move-up-a-grade`: `ImportRequest::take_grade_up`.
+    pub move_up_a_grade: bool,
 }
 
 pub(super) fn import(
@@ -66,6 +68,7 @@ fn import_into(
     let mut request = ImportRequest::new(store, files.to_vec(), school.map(str::to_owned))?;
     request.take_other_names = choices.rename_by_id;
     request.take_grade_down = choices.move_down_a_grade;
+    request.take_grade_up = choices.move_up_a_grade;
     request.read_once = read_once;
     // The templates of this laptop's config folder are canbao's own too when they come back.
     request.config_dir = super::open::config_dir();

@@ -283,6 +283,12 @@ pub enum ImportError {
     /// whole unless the operator says the move is meant (`ImportRequest::take_grade_down`).
     #[error("{}", last_year_message(.files))]
     LastYearList { files: Vec<LastYearFile> },
+    /// Next school year's class list read before the drive's year turned: (nearly) every pupil it shares with the
+    /// drive would move one grade up, and `year new --promote` would move them up again (`list_guards`). Refused
+    /// whole unless the operator says the move is meant (`ImportRequest::take_grade_up`). `next`: the insured
+    /// year to start; `drive`: as the command to type names it (`ImportRequest::drive_named`).
+    #[error("{}", super::list_guards::next_year_message(.files, *.next, .drive.as_deref()))]
+    NextYearList { files: Vec<super::list_guards::NextYearFile>, next: Option<i32>, drive: Option<PathBuf> },
     #[error(
         "{file}：预览之后文件已被修改，未导入任何内容，请重新导入并核对预览 ({file} changed after the preview: nothing imported, import it again to preview it)"
     )]
@@ -422,6 +428,9 @@ pub struct ImportRequest {
     /// Lists whose pupils would (nearly) all move one grade down are imported, not refused as last year's
     /// (`ImportError::LastYearList`): the operator means the move.
     pub take_grade_down: bool,
+    /// Lists whose pupils would (nearly) all move one grade up are imported, not refused as next year's
+    /// (`ImportError::NextYearList`): the operator means the move.
+    pub take_grade_up: bool,
     /// Files given again or as copies of another, left out of `paths` (`io::once_each`), as said: put first
     /// among the report's warnings, so a screen's preview and a script's `--json` say them as the report's own.
     pub read_once: Vec<String>,
@@ -446,6 +455,7 @@ impl ImportRequest {
             drive_named: store.hint_drive().map(Path::to_path_buf),
             take_other_names: false,
             take_grade_down: false,
+            take_grade_up: false,
             read_once: Vec::new(),
         })
     }
@@ -481,6 +491,7 @@ impl ImportRequest {
         let mut reader = RowReader::new(self.today, Template::all(self.config_dir.as_deref()));
         reader.take_other_names = self.take_other_names;
         reader.take_grade_down = self.take_grade_down;
+        reader.take_grade_up = self.take_grade_up;
         let schools = (self.school.as_deref(), self.default_school.as_str());
         let (mut report, stamps) =
             import_stamped(store, inputs, reader, schools, ending, expected, self.drive_named.as_deref())?;
@@ -627,6 +638,10 @@ fn import_stamped(
     reader.unlisted_said();
     if !reader.last_year.is_empty() {
         return Err(ImportError::LastYearList { files: std::mem::take(&mut reader.last_year) });
+    }
+    if !reader.next_year.is_empty() {
+        let (files, next) = (std::mem::take(&mut reader.next_year), reader.drive_years.0.map(|y| y + 1));
+        return Err(ImportError::NextYearList { files, next, drive: drive_named.map(Path::to_path_buf) });
     }
     if unchosen && ending != Ending::Preview && reader.added_without_school > 0 {
         return Err(ImportError::SchoolNotNamed { pupils: reader.added_without_school, schools: held });
@@ -1087,6 +1102,12 @@ struct RowReader<'a> {
     take_grade_down: bool,
     /// The files read so far whose pupils would (nearly) all move a grade down (`looks_last_year`).
     last_year: Vec<LastYearFile>,
+    /// `ImportRequest::take_grade_up`.
+    take_grade_up: bool,
+    /// The pupils of the file being read that the list moves a grade up, and the files read so far that would
+    /// move (nearly) all of theirs (`list_guards::looks_next_year`).
+    grade_up: super::list_guards::GradeUp,
+    next_year: Vec<super::list_guards::NextYearFile>,
     /// The drive's current insured year and the first it kept, which canbao's own forms must be for
     /// (`own_forms::other_year`).
     drive_years: (Option<i32>, Option<i32>),
@@ -1635,6 +1656,9 @@ impl RowReader<'_> {
             take_other_names: false,
             take_grade_down: false,
             last_year: Vec::new(),
+            take_grade_up: false,
+            grade_up: Default::default(),
+            next_year: Vec::new(),
             drive_years: (None, None),
             of_class: HashMap::default(),
             filled_said: Vec::new(),
@@ -2264,6 +2288,9 @@ impl RowReader<'_> {
         {
             let (held, down) = (moves.held, moves.down);
             self.last_year.push(LastYearFile { file: file.to_owned(), held, down, example });
+        }
+        if let Some(next_year) = self.grade_up.file_done(file, moves.held).filter(|_| !self.take_grade_up) {
+            self.next_year.push(next_year);
         }
         // Importing the list again under the old school's name moves every pupil of it there: the way back only
         // when all the pupils it moved came from that one school and it left none where they were. `--school`
@@ -2942,6 +2969,9 @@ impl RowReader<'_> {
                     seen.examples.push((sheet.to_owned(), row_no, name.clone()));
                 }
             }
+        }
+        if let Some((from, to)) = &class {
+            self.grade_up.class_moved(&name, from, to);
         }
         if let Some((from, to)) = &class
             && a_grade_down(from, to)

@@ -9,6 +9,7 @@ pub mod forms;
 #[cfg(feature = "fuzzing")]
 pub mod fuzzing;
 pub mod header;
+pub mod list_guards;
 mod new_school;
 pub mod once_each;
 pub mod own_forms;

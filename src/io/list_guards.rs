@@ -1,0 +1,115 @@
+//! What an import of class lists refuses whole because the list is not of this school year's pupils: next school
+//! year's list read before the drive's year turned (every pupil one grade up, and `year new --promote` would move
+//! them up again).
+
+use std::path::Path;
+
+use crate::domain::class_label::{ClassKey, Grade};
+
+/// A file whose pupils the drive holds would (nearly) all move one grade up (`ImportError::NextYearList`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NextYearFile {
+    pub file: String,
+    /// Pupils of the file the drive holds, and those of them a grade up.
+    pub held: usize,
+    pub up: usize,
+    /// The first of them: name, class held, class the list gives.
+    pub example: (String, String, String),
+}
+
+/// Whether a class the list gives is one grade above the class held (三年级1班 → 四年级1班): what next school year's
+/// list does to a pupil of a drive whose year has not turned yet.
+pub fn a_grade_up(from: &str, to: &str) -> bool {
+    match (ClassKey::parse(from).grade, ClassKey::parse(to).grade) {
+        (Grade::Year(held), Grade::Year(given)) => held + 1 == given,
+        _ => false,
+    }
+}
+
+/// Whether a file's pupils that the drive holds would (nearly) all move one grade up: a few pupils put in the next
+/// grade is a list of this year; every one of them is next year's list (the mirror of `looks_last_year`).
+pub fn looks_next_year(up: usize, held: usize) -> bool {
+    up >= 3 && up * 10 >= held * 9
+}
+
+/// The pupils of the file being read that the list moves one grade up.
+#[derive(Debug, Default)]
+pub struct GradeUp {
+    up: usize,
+    example: Option<(String, String, String)>,
+}
+
+impl GradeUp {
+    /// A pupil the drive holds whom the list moves from class `from` to class `to`.
+    pub fn class_moved(&mut self, name: &str, from: &str, to: &str) {
+        if a_grade_up(from, to) {
+            self.up += 1;
+            if self.example.is_none() {
+                self.example = Some((name.to_owned(), from.to_owned(), to.to_owned()));
+            }
+        }
+    }
+
+    /// The file read to its end, with `held` pupils of it the drive held: the file when it looks like next year's
+    /// list, and the count starts again for the next file.
+    pub fn file_done(&mut self, file: &str, held: usize) -> Option<NextYearFile> {
+        let GradeUp { up, example } = std::mem::take(self);
+        let example = example.filter(|_| looks_next_year(up, held))?;
+        Some(NextYearFile { file: file.to_owned(), held, up, example })
+    }
+}
+
+/// Why lists that would move their pupils up a grade are not imported, and what to do instead: turn the year
+/// first (`year new NEXT --promote` naming `drive`, the screen's 开始新学年), or import them on purpose.
+pub fn next_year_message(files: &[NextYearFile], next: Option<i32>, drive: Option<&Path>) -> String {
+    let mut zh = Vec::new();
+    let mut en = Vec::new();
+    for f in files {
+        let (name, from, to) = &f.example;
+        let (file, held, up) = (&f.file, f.held, f.up);
+        zh.push(format!(
+            "{file}：名单上 {held} 名已在册的学生中有 {up} 名会升一个年级（如 {name} 由「{from}」调到「{to}」）"
+        ));
+        en.push(format!(
+            "{file}: {up} of the {held} pupils it lists from the drive would move up a grade ({name} from {from} to {to})"
+        ));
+    }
+    let next = next.map_or_else(|| "YYYY".to_owned(), |y| y.to_string());
+    let command = crate::words::canbao_command(drive, &format!("year new {next} --promote"));
+    format!(
+        "{}；这像是下一学年的班级名单：请先 {command}（屏幕上：命令面板的「开始新学年」），再导入；未导入任何内容。若确要按名单把\
+         这些学生调高一个年级，请核对后加 --move-up-a-grade 重新导入（命令行：canbao import --move-up-a-grade 文件） ({}; \
+         this looks like next school year's class list: first run {command} (on the screen: the palette's \"Start the \
+         next school year\"), then import it; nothing was imported. If the pupils are meant to move up a grade, check \
+         them and import again with --move-up-a-grade)",
+        zh.join("；"),
+        en.join("; ")
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_grade_up_is_one_school_year_up() {
+        assert!(a_grade_up("三年级1班", "四年级1班"));
+        assert!(a_grade_up("初一（2）班", "八年级2班"));
+        assert!(!a_grade_up("三年级1班", "五年级1班") && !a_grade_up("四年级1班", "三年级1班"));
+        assert!(!a_grade_up("三年级1班", "三年级2班"));
+    }
+
+    #[test]
+    fn nearly_every_pupil_up_is_next_years_list() {
+        let mut up = GradeUp::default();
+        for n in 0..9 {
+            up.class_moved(&format!("学生{n}"), "三年级1班", "四年级1班");
+        }
+        up.class_moved("留级", "三年级1班", "三年级1班");
+        let file = up.file_done("a.xlsx", 10).expect("next year's");
+        assert_eq!((file.up, file.held, file.example.0.as_str()), (9, 10, "学生0"));
+        assert_eq!(up.file_done("b.xlsx", 10), None, "counted again for each file");
+        up.class_moved("甲", "三年级1班", "四年级1班");
+        assert_eq!(up.file_done("c.xlsx", 10), None, "one pupil up is this year's list");
+    }
+}
