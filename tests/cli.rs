@@ -6606,3 +6606,79 @@ fn next_school_years_class_list_is_refused_before_the_year_turns() {
     canbao(&db).args(["import", "--move-up-a-grade"]).arg(&next).assert().success();
     assert_eq!(class_of(&ids[1]), "三年级1班", "moved up as asked");
 }
+
+/// A staff payroll (姓名, 身份证号码, 岗位, 基本工资; adults, no class) picked as a class list is refused whole, as
+/// the tax office's list is, saying the numbers show adults; a class list with one adult's number (a parent's) is
+/// imported with that row flagged: said at its row, listed by `check`, marked 「!」 on the roster, remarked on the
+/// sheet and kept out of the batch template as a 中小学生. Before, the payroll's adults became pupils, said of
+/// only by their unknown headers and missing class, and went to the agency's template as 中小学生.
+#[test]
+fn a_list_of_adults_is_refused_and_an_adults_row_is_flagged() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    let payroll = dir.path().join("教职工工资表.csv");
+    let staff: Vec<String> =
+        ["19720301", "19800515", "19880720", "19941103"].iter().map(|b| with_check(&format!("450202{b}101"))).collect();
+    let mut text = String::from("姓名,身份证号码,岗位,基本工资\n");
+    for (name, id) in ["陈红梅", "韩秀英", "胡老师", "曾老师"].iter().zip(&staff) {
+        text.push_str(&format!("{name},{id},教师,5200\n"));
+    }
+    std::fs::write(&payroll, text).unwrap();
+    for dry in [true, false] {
+        let mut cmd = canbao(&db);
+        cmd.args(["import", "--school", "测试小学"]);
+        if dry {
+            cmd.arg("--dry-run");
+        }
+        let refused = cmd.arg(&payroll).assert().code(1);
+        let err = String::from_utf8_lossy(&refused.get_output().stderr).into_owned();
+        for words in
+            ["教职工工资表.csv", "这像是教职工/成年人名单，不是学生名单；未导入任何内容", "按号码是成年人", "staff"]
+        {
+            assert!(err.contains(words), "{words}: {err}");
+        }
+    }
+    if db.exists() {
+        assert_eq!(json(canbao(&db).args(["stats", "--json"]))["students"], 0, "nothing imported");
+    }
+
+    let pupils: Vec<String> = (0..5).map(|i| with_check(&format!("4502022016030510{i}"))).collect();
+    let parent = staff[1].clone();
+    let list = dir.path().join("三年级1班.csv");
+    let mut text = String::from("姓名,身份证号码,班级\n");
+    for (i, id) in pupils.iter().enumerate() {
+        text.push_str(&format!("学生{i},{id},三年级1班\n"));
+    }
+    text.push_str(&format!("韦小宝,{parent},三年级1班\n"));
+    std::fs::write(&list, text).unwrap();
+    let report = json(canbao(&db).args(["import", "--json", "--school", "测试小学"]).arg(&list));
+    assert_eq!(report["added"], 6, "{report}");
+    let said = report["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|p| p["row"] == 7 && p["message"].as_str().unwrap().contains("不是中小学、幼儿园学生的年龄"));
+    assert!(said, "{report}");
+    let check = json(canbao(&db).args(["check", "--json", "--reveal"]));
+    let listed: Vec<&str> =
+        check["too_old"].as_array().unwrap().iter().map(|a| a["pupil"]["id_number"].as_str().unwrap()).collect();
+    assert_eq!(listed, [parent.as_str()], "{check}");
+
+    let store = canbao::store::Store::open_read_only(&db).unwrap();
+    let mut marked = Vec::new();
+    store.for_each_roster_row(|r| marked.push((r.id_number.to_owned(), r.id_problem))).unwrap();
+    assert!(marked.iter().all(|(id, flagged)| *flagged == (*id == parent)), "{marked:?}");
+    drop(store);
+
+    let sheet = canbao(&db).args(["export", "sheet", "--format", "csv", "--out", "-"]).output().unwrap();
+    let sheet = String::from_utf8_lossy(&sheet.stdout).into_owned();
+    let row = sheet.lines().find(|l| l.contains("韦小宝")).unwrap_or_default();
+    assert!(row.contains("不像在校学生"), "{sheet}");
+    let out = dir.path().join("forms");
+    canbao(&db).args(["export", "template", "--format", "csv", "--out"]).arg(&out).assert().success();
+    let entry = std::fs::read_dir(&out).unwrap().flatten().find(|e| e.file_name().to_string_lossy().contains("未参保"));
+    let template = std::fs::read_to_string(entry.expect("未参保").path()).unwrap();
+    let row = template.lines().find(|l| l.contains("韦小宝")).unwrap_or_else(|| panic!("{template}"));
+    assert!(!row.contains(parent.as_str()) && row.contains("不像在校学生"), "no adult registered: {row}");
+    assert!(template.contains(pupils[0].as_str()), "{template}");
+}

@@ -2400,3 +2400,34 @@ fn next_school_years_list_is_refused_in_the_preview() {
     wait_for_jobs(&mut app);
     assert_eq!(classes(&Store::open_read_only(&drive).unwrap()), before, "nothing imported");
 }
+
+/// A staff payroll picked with the class lists is refused in the preview, saying the numbers show adults and the
+/// file looks like a staff list, and Enter imports nothing.
+#[test]
+fn a_staff_payroll_is_refused_in_the_preview() {
+    use canbao::tui::modal::Modal;
+    let (dir, drive) = sample_drive();
+    let count = |store: &Store| store.students(&canbao::store::StudentFilter::default()).unwrap().len();
+    let before = count(&Store::open_read_only(&drive).unwrap());
+    let mut text = String::from("姓名,身份证号码,岗位,基本工资\n");
+    for (i, birth) in ["19720301", "19800515", "19880720", "19941103"].iter().enumerate() {
+        let first17 = format!("450202{birth}10{i}");
+        let id = format!("{first17}{}", canbao::domain::id_number::check_char(first17.as_bytes()));
+        text.push_str(&format!("老师{i},{id},教师,5200\n"));
+    }
+    let list = dir.path().join("教职工工资表.csv");
+    std::fs::write(&list, text).unwrap();
+
+    let mut app = app_on(&drive, Language::Zh);
+    preview_import(&mut app, &list);
+    let Some(Modal::Message(message)) = &app.modal else { panic!("{}", screen(&app).join("\n")) };
+    assert!(message.error, "{:?}", message.lines);
+    let said = message.lines.join("");
+    for words in ["教职工工资表.csv", "按号码是成年人", "这像是教职工/成年人名单", "未导入任何内容"]
+    {
+        assert!(said.contains(words), "{words}: {said}");
+    }
+    app.update(Action::Confirm);
+    wait_for_jobs(&mut app);
+    assert_eq!(count(&Store::open_read_only(&drive).unwrap()), before, "nothing imported");
+}

@@ -178,6 +178,10 @@ fn import(e: &ImportError) -> Said {
         I::SchoolNotNamed { .. } => Said::kind("school_not_named"),
         I::LastYearList { .. } => Said::kind("last_year_list"),
         I::NextYearList { .. } => Said::kind("next_year_list"),
+        I::AdultList { files } => match files.as_slice() {
+            [one] => Said::file("adult_list", &one.file),
+            _ => Said::kind("adult_list"),
+        },
         I::ChangedSincePreview { file } => Said::file("changed_since_preview", file),
     }
 }

@@ -11,8 +11,14 @@ use super::id_number::{self, IdKind, age_on};
 use super::policy::{Policy, Quote, QuoteRequest};
 use super::student::Student;
 
-/// The oldest age a pupil of a school drive is taken to have (a university student may be 25).
-pub const OLDEST_PUPIL: i32 = 25;
+/// The age, at the start of the school year (1 September), from which a number's holder is no pupil of the
+/// drive: a drive is a 中小学's or 幼儿园's (DOMAIN: 在校学生; the batch template registers them as 中小学生, and 大学生
+/// are no drive's pupils), whose oldest school year, 高三 (12), is usually 17 then, and the grade check lets a pupil
+/// be [`OLDER_BY`] years older than usual: one older still fits no grade of any school the drive serves.
+pub const ADULT_AGE: i32 = 12 + 5 + OLDER_BY + 1;
+
+/// The oldest age a pupil of a school drive is taken to have, at the start of the school year ([`ADULT_AGE`]).
+pub const OLDEST_PUPIL: i32 = ADULT_AGE - 1;
 
 /// How far from the usual age for the grade a pupil may be before the age is doubted: two years younger (an
 /// early start), four years older (a late start, years repeated).
@@ -45,21 +51,52 @@ pub fn school_year(grade: &str, class: &str) -> Option<u8> {
     }
 }
 
+/// The 1 September the school year of `on` started.
+fn school_year_start(on: NaiveDate) -> Option<NaiveDate> {
+    let year_start = if on.month() >= 9 { on.year() } else { on.year() - 1 };
+    NaiveDate::from_ymd_opt(year_start, 9, 1)
+}
+
+/// The age on `on` of the holder of a number born on `birth`, when they are an adult no pupil can be (at least
+/// [`ADULT_AGE`] at the start of the school year): a parent's or a teacher's number, or a staff list.
+pub fn adult_age(birth: NaiveDate, on: NaiveDate) -> Option<i32> {
+    let start = school_year_start(on)?;
+    (age_on(birth, start) >= ADULT_AGE).then(|| age_on(birth, on))
+}
+
+/// The latest birth date of an adult by [`adult_age`] on `on`: the roster's one read compares birth dates with it.
+pub fn adult_born_by(on: NaiveDate) -> Option<NaiveDate> {
+    let start = school_year_start(on)?;
+    start.with_year(start.year() - ADULT_AGE)
+}
+
+/// A pupil's age on `on` when their valid number shows an adult (`adult_age`); an old 15-digit number's birth date
+/// is the conversion's (19YY), which its own remark already doubts, and a flagged number's says nothing sure.
+pub fn adult(s: &Student, on: NaiveDate) -> Option<i32> {
+    let converted = s.id_kind == Some(IdKind::ResidentConverted);
+    adult_age(s.birth_date.filter(|_| s.id_problem.is_none() && !converted)?, on)
+}
+
+/// What the forms say of a pupil whose number shows an adult of `age`.
+pub fn adult_remark(age: i32) -> String {
+    format!("身份证号码显示年龄 {age} 岁{OLD_TAIL}")
+}
+
 /// Whether the pupil was imported without a name (a formula with no saved result, an empty 姓名 beside a number):
 /// no form may go out with the row as if it were a pupil's.
 pub fn nameless(s: &Student) -> bool {
     s.name.trim().is_empty()
 }
 
-/// Whether the roster marks the pupil 「!」: a number to verify, or no name.
-pub fn flagged(s: &Student) -> bool {
-    s.id_to_verify() || nameless(s)
+/// Whether the roster marks the pupil 「!」 on `on`: a number to verify, no name, or an adult's number.
+pub fn flagged(s: &Student, on: NaiveDate) -> bool {
+    s.id_to_verify() || nameless(s) || adult(s, on).is_some()
 }
 
-/// Whether the batch template keeps the pupil from registering: no name. Their 证件号码 is left out as a flagged
-/// number's is, so the agency's upload refuses the row.
-pub fn not_to_register(s: &Student) -> bool {
-    nameless(s)
+/// Whether the batch template keeps the pupil from registering as a 中小学生: no name, or an adult's number. Their
+/// 证件号码 is left out as a flagged number's is, so the agency's upload refuses the row.
+pub fn not_to_register(s: &Student, on: NaiveDate) -> bool {
+    nameless(s) || adult(s, on).is_some()
 }
 
 /// `grade_age` of a pupil of school year `n`: the grade's label is written only for an age that does not fit.
@@ -120,9 +157,8 @@ pub fn age_remark(s: &Student, on: NaiveDate) -> Option<String> {
     // An old 15-digit number's birth date is the conversion's (19YY), which its own remark already doubts.
     let converted = s.id_kind == Some(super::id_number::IdKind::ResidentConverted);
     let birth = s.birth_date.filter(|_| s.id_problem.is_none() && !converted)?;
-    let age = age_on(birth, on);
-    if age > OLDEST_PUPIL {
-        return Some(format!("身份证号码显示年龄 {age} 岁{OLD_TAIL}"));
+    if let Some(age) = adult_age(birth, on) {
+        return Some(adult_remark(age));
     }
     let odd = grade_age(&s.grade, &s.class, birth, on)?;
     Some(format!("出生于 {birth}，不是{}学生的年龄{AGE_TAIL}", odd.grade))
@@ -275,6 +311,17 @@ mod tests {
         assert_eq!(grade_age("七年级", "1班", d(2010, 3, 11), on), None);
         assert!(grade_age("一年级", "1班", d(2013, 3, 11), on).is_some());
         assert_eq!(grade_age("大班", "", d(2021, 3, 11), on), None);
+    }
+
+    /// A 高三 pupil four years late (21 on 1 September) is a pupil; one a year older, or a parent, is an adult.
+    #[test]
+    fn an_adult_is_older_than_any_grade_allows() {
+        let on = d(2026, 12, 4);
+        assert_eq!(adult_age(d(2005, 9, 1), on), None);
+        assert_eq!(adult_age(d(2004, 9, 1), on), Some(22));
+        assert_eq!(adult_age(d(1972, 3, 1), on), Some(54));
+        assert_eq!(adult_born_by(on), Some(d(2004, 9, 1)));
+        assert_eq!(adult_born_by(d(2027, 3, 1)), Some(d(2004, 9, 1)), "the school year began in 2026");
     }
 
     #[test]

@@ -663,8 +663,7 @@ pub fn check_in_year(
             }
         }
         if let Some(birth) = s.birth_date.filter(|_| !s.id_to_verify()) {
-            let age = crate::domain::id_number::age_on(birth, today);
-            if age > OLDEST_PUPIL {
+            if let Some(age) = super::pupil_flags::adult_age(birth, today) {
                 report.too_old.push(AgedPupil { pupil: s.into(), age });
             } else if let Some(odd) = super::pupil_flags::grade_age(&s.grade, &s.class, birth, today) {
                 report.age_for_grade.push(GradeAgePupil {
@@ -1254,8 +1253,8 @@ mod tests {
         assert_eq!(names(&check(&pupils, CategoryTable::builtin(), None, today)), ["郭诚磊", "高俊"]);
     }
 
-    /// A parent's number typed for the child: a valid number whose holder is 40 is found, with the age; one
-    /// of 25 (a university student) is not.
+    /// A parent's number typed for the child: a valid number whose holder is 40 is found, with the age, and so
+    /// is one of 25, whom no grade of a 中小学 has; a 高三 pupil of 21 is not.
     #[test]
     fn a_number_too_old_for_a_pupil_is_found() {
         let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap_or_default();
@@ -1263,9 +1262,11 @@ mod tests {
         assert!(parent.id_problem.is_none(), "a valid number");
         let student = pupil("韦大", &format!("45020220010101003{}", id_number::check_char(b"45020220010101003")), "");
         assert!(student.id_problem.is_none(), "a valid number");
-        let report = check(&[parent, student], CategoryTable::builtin(), None, today);
+        let late =
+            pupil("韦小", &format!("45020220050101003{}", id_number::check_char(b"45020220050101003")), "高三1班");
+        let report = check(&[parent, student, late], CategoryTable::builtin(), None, today);
         let found: Vec<(&str, i32)> = report.too_old.iter().map(|a| (a.pupil.name.as_str(), a.age)).collect();
-        assert_eq!(found, [("卢翔", 40)]);
+        assert_eq!(found, [("卢翔", 40), ("韦大", 25)]);
     }
 
     /// An old 15-digit number, which the batch template leaves out (`Student::id_to_verify`), is listed with the

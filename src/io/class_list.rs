@@ -289,6 +289,10 @@ pub enum ImportError {
     /// year to start; `drive`: as the command to type names it (`ImportRequest::drive_named`).
     #[error("{}", super::list_guards::next_year_message(.files, *.next, .drive.as_deref()))]
     NextYearList { files: Vec<super::list_guards::NextYearFile>, next: Option<i32>, drive: Option<PathBuf> },
+    /// A list whose rows with a valid number (nearly) all show adults (`list_guards::looks_adult_list`): a staff
+    /// payroll picked with the class lists. Refused whole, as the tax office's list is.
+    #[error("{}", super::list_guards::adult_list_message(.files))]
+    AdultList { files: Vec<super::list_guards::AdultFile> },
     #[error(
         "{file}：预览之后文件已被修改，未导入任何内容，请重新导入并核对预览 ({file} changed after the preview: nothing imported, import it again to preview it)"
     )]
@@ -636,6 +640,9 @@ fn import_stamped(
     let (files, stamps): (Vec<String>, Vec<u64>) = files.into_iter().unzip();
     reader.look_alikes_listed();
     reader.unlisted_said();
+    if !reader.adult_lists.is_empty() {
+        return Err(ImportError::AdultList { files: std::mem::take(&mut reader.adult_lists) });
+    }
     if !reader.last_year.is_empty() {
         return Err(ImportError::LastYearList { files: std::mem::take(&mut reader.last_year) });
     }
@@ -1108,6 +1115,10 @@ struct RowReader<'a> {
     /// move (nearly) all of theirs (`list_guards::looks_next_year`).
     grade_up: super::list_guards::GradeUp,
     next_year: Vec<super::list_guards::NextYearFile>,
+    /// The rows of the file being read giving a valid number and the adults among them, and the files read so far
+    /// whose rows are (nearly) all adults' (`list_guards::looks_adult_list`).
+    adults: super::list_guards::Adults,
+    adult_lists: Vec<super::list_guards::AdultFile>,
     /// The drive's current insured year and the first it kept, which canbao's own forms must be for
     /// (`own_forms::other_year`).
     drive_years: (Option<i32>, Option<i32>),
@@ -1283,12 +1294,18 @@ struct OddAge {
     birth: NaiveDate,
     grade: String,
     usual: i32,
+    /// The holder's age when the number shows an adult no pupil can be (`pupil_flags::adult_age`), whatever the
+    /// grade, or none given: the pupil is imported flagged.
+    adult: Option<i32>,
 }
 
 impl OddAge {
     /// The line said of the row: imported, or (a pupil the drive holds as the row gives them) unchanged.
     fn message(&self, unchanged: bool) -> String {
-        let OddAge { birth, grade, usual } = self;
+        if let Some(age) = self.adult {
+            return adult_message(age, unchanged);
+        }
+        let OddAge { birth, grade, usual, .. } = self;
         let (done_zh, done_en) = if unchanged { ("此学生未变", "unchanged") } else { ("已导入", "imported") };
         format!(
             "身份证号码的出生日期 {birth} 不是{grade}学生的年龄（通常 {usual} 岁入读），{done_zh}，请核对号码或年级 (the ID \
@@ -1296,6 +1313,18 @@ impl OddAge {
              year: {done_en}; check the number or the grade)"
         )
     }
+}
+
+/// What a row whose number shows an adult (`OddAge::adult`) says: flagged, as `check` and the forms say it.
+fn adult_message(age: i32, unchanged: bool) -> String {
+    let (done_zh, done_en) = if unchanged {
+        ("此学生未变，已标记", "unchanged, flagged")
+    } else {
+        ("已导入并标记", "imported and flagged")
+    };
+    format!(
+        "身份证号码显示年龄 {age} 岁，不是中小学、幼儿园学生的年龄，可能是家长或教职工的号码：{done_zh}，不会作为中小学生填入批量参保模板，         请核对号码 (the ID number shows an adult of {age}, no pupil of a school or kindergarten: perhaps a parent's or          a staff member's number; {done_en}, and kept out of the batch template as a pupil; check the number)"
+    )
 }
 
 /// A row handed to the writer whose report waits for what it did: `RowApplied` without the cells, which a row
@@ -1659,6 +1688,8 @@ impl RowReader<'_> {
             take_grade_up: false,
             grade_up: Default::default(),
             next_year: Vec::new(),
+            adults: Default::default(),
+            adult_lists: Vec::new(),
             drive_years: (None, None),
             of_class: HashMap::default(),
             filled_said: Vec::new(),
@@ -2043,6 +2074,9 @@ impl RowReader<'_> {
         }
         self.said_of_rows_applied();
         self.moves_said(file, school.is_some());
+        if let Some(adults) = self.adults.file_done(file) {
+            self.adult_lists.push(adults);
+        }
         self.statuses_said(file);
         match (found_any, hidden_lists.is_empty(), any_content) {
             (true, ..) if self.this_file.no_list() => Err(ImportError::NotAClassList { file: file.to_owned() }),
@@ -3688,12 +3722,26 @@ impl RowReader<'_> {
         // A baby's or a parent's number typed for the child: the age the number gives does not fit the grade.
         // An old 15-digit number's birth date is the conversion's guess (19YY), said as such of its own. Said once
         // the row is applied: a row of a pupil the drive holds unchanged was not imported again.
+        // An adult's number is said whatever the grade, and with no class at all (a staff list has none).
+        let adult = match &id.result {
+            Ok(valid) if valid.kind != id_number::IdKind::ResidentConverted => {
+                let adult = crate::domain::pupil_flags::adult_age(valid.birth_date, self.today);
+                self.adults.number_read(adult);
+                adult
+            }
+            _ => None,
+        };
         let odd_age = match &id.result {
+            Ok(valid) if adult.is_some() => {
+                Some(Box::new(OddAge { birth: valid.birth_date, grade: String::new(), usual: 0, adult }))
+            }
             Ok(valid) if valid.kind != id_number::IdKind::ResidentConverted => self
                 .school_years
                 .of(&grade, &class)
                 .and_then(|year| crate::domain::pupil_flags::year_age(year, valid.birth_date, self.today))
-                .map(|odd| Box::new(OddAge { birth: valid.birth_date, grade: odd.grade, usual: odd.usual })),
+                .map(|odd| {
+                    Box::new(OddAge { birth: valid.birth_date, grade: odd.grade, usual: odd.usual, adult: None })
+                }),
             _ => None,
         };
         let mut note = text(Column::Note).map(|n| list_note(&n)).unwrap_or_default();

@@ -1,6 +1,7 @@
 //! What an import of class lists refuses whole because the list is not of this school year's pupils: next school
 //! year's list read before the drive's year turned (every pupil one grade up, and `year new --promote` would move
-//! them up again).
+//! them up again), and a list of adults (a staff payroll: 姓名 and 身份证号码, no class), whose rows would otherwise
+//! reach the agency's template as 中小学生.
 
 use std::path::Path;
 
@@ -87,6 +88,71 @@ pub fn next_year_message(files: &[NextYearFile], next: Option<i32>, drive: Optio
     )
 }
 
+/// A file whose rows with a valid number (nearly) all show adults (`ImportError::AdultList`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AdultFile {
+    pub file: String,
+    /// Rows giving a valid number, and those of them an adult's (`pupil_flags::adult_age`).
+    pub valid: usize,
+    pub adults: usize,
+    /// The youngest and the oldest adult's age.
+    pub ages: (i32, i32),
+}
+
+/// Whether a file's rows with a valid number are (nearly) all adults': a parent's number typed for a child here and
+/// there is a class list; every one of them is a staff list, or some other list of grown-ups.
+pub fn looks_adult_list(adults: usize, valid: usize) -> bool {
+    adults >= 3 && adults * 10 >= valid * 9
+}
+
+/// The rows of the file being read that give a valid number, and the adults among them.
+#[derive(Debug, Default)]
+pub struct Adults {
+    valid: usize,
+    adults: usize,
+    ages: Option<(i32, i32)>,
+}
+
+impl Adults {
+    /// A row giving a valid number, whose holder is an adult of that age (`pupil_flags::adult_age`) or not.
+    pub fn number_read(&mut self, adult: Option<i32>) {
+        self.valid += 1;
+        if let Some(age) = adult {
+            self.adults += 1;
+            let (young, old) = self.ages.unwrap_or((age, age));
+            self.ages = Some((young.min(age), old.max(age)));
+        }
+    }
+
+    /// The file read to its end: the file when it looks like a list of adults, and the count starts again.
+    pub fn file_done(&mut self, file: &str) -> Option<AdultFile> {
+        let Adults { valid, adults, ages } = std::mem::take(self);
+        let ages = ages.filter(|_| looks_adult_list(adults, valid))?;
+        Some(AdultFile { file: file.to_owned(), valid, adults, ages })
+    }
+}
+
+/// Why lists of adults are not imported: as the tax office's list picked as a class list is, with no way round it,
+/// for no pupil of a 中小学 or 幼儿园 is that old.
+pub fn adult_list_message(files: &[AdultFile]) -> String {
+    let mut zh = Vec::new();
+    let mut en = Vec::new();
+    for f in files {
+        let (file, valid, adults, (young, old)) = (&f.file, f.valid, f.adults, f.ages);
+        zh.push(format!(
+            "{file}：身份证号码有效的 {valid} 行中有 {adults} 行按号码是成年人（{young} 至 {old} 岁），不是中小学、幼儿园学生的年龄"
+        ));
+        en.push(format!(
+            "{file}: {adults} of the {valid} rows with a valid ID number are adults by the number (aged {young} to              {old}), no age of a pupil of a school or kindergarten"
+        ));
+    }
+    format!(
+        "{}；这像是教职工/成年人名单，不是学生名单；未导入任何内容。请导入学生的班级名单 ({}; this looks like a staff or          adults' list, not a list of pupils: nothing imported; import the pupils' class lists)",
+        zh.join("；"),
+        en.join("; ")
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -111,5 +177,20 @@ mod tests {
         assert_eq!(up.file_done("b.xlsx", 10), None, "counted again for each file");
         up.class_moved("甲", "三年级1班", "四年级1班");
         assert_eq!(up.file_done("c.xlsx", 10), None, "one pupil up is this year's list");
+    }
+
+    #[test]
+    fn a_list_of_adults_is_one_whose_valid_numbers_nearly_all_are() {
+        let mut adults = Adults::default();
+        for age in [32, 54, 41] {
+            adults.number_read(Some(age));
+        }
+        let file = adults.file_done("工资表.xlsx").expect("adults");
+        assert_eq!((file.valid, file.adults, file.ages), (3, 3, (32, 54)));
+        adults.number_read(Some(40));
+        for _ in 0..9 {
+            adults.number_read(None);
+        }
+        assert_eq!(adults.file_done("一班.xlsx"), None, "a parent's number among pupils");
     }
 }

@@ -382,8 +382,9 @@ pub fn export_sheet(
             } else {
                 (s.id_number, crate::domain::phone::on_forms(s.phone))
             };
+            let flag = sheet_flag(s, opts.date);
             let parts: Vec<&str> =
-                [paid.get(&s.id).map(String::as_str), id_number::form_remark(s.id_problem, s.id_kind), sheet_flag(s)]
+                [paid.get(&s.id).map(String::as_str), id_number::form_remark(s.id_problem, s.id_kind), flag.as_deref()]
                     .into_iter()
                     .flatten()
                     .collect();
@@ -417,9 +418,17 @@ pub fn export_sheet(
 /// of: amounts two laptops recorded differently (`Store::amount_disputes_in`), else a family payment short of the
 /// amount due (`short`: `Store::part_payments`); for an unpaid pupil, a payment the tax office's list holds for the
 /// pupil's number under another name (`Store::payments_under_other_names`).
-/// What the roster check doubts of a sheet's row that its 备注 says (`pupil_flags`): no name.
-fn sheet_flag(s: &crate::store::SheetRow<'_>) -> Option<&'static str> {
-    s.name.trim().is_empty().then_some(crate::domain::pupil_flags::NAMELESS_REMARK)
+/// What the roster check doubts of a sheet's row that its 备注 says (`pupil_flags`) on `on`: no name, or a valid
+/// number showing an adult.
+fn sheet_flag(s: &crate::store::SheetRow<'_>, on: chrono::NaiveDate) -> Option<std::borrow::Cow<'static, str>> {
+    use crate::domain::pupil_flags;
+    if s.name.trim().is_empty() {
+        return Some(pupil_flags::NAMELESS_REMARK.into());
+    }
+    let valid = (s.id_problem.is_none() && s.id_kind != Some(id_number::IdKind::ResidentConverted))
+        .then(|| id_number::check(s.id_number, on))?;
+    let age = pupil_flags::adult_age(valid.valid()?.birth_date, on)?;
+    Some(pupil_flags::adult_remark(age).into())
 }
 
 fn payment_remarks(

@@ -270,12 +270,15 @@ impl Store {
     }
 
     /// Whether any pupil of the school (or of the drive) holds an ID number a form remarks on: one that failed the
-    /// check, or an old 15-digit one (`id_number::form_remark`).
+    /// check, or an old 15-digit one (`id_number::form_remark`); or a pupil without a name or with an adult's
+    /// number (`pupil_flags`).
     pub fn has_id_remarks(&self, school: Option<&str>) -> Result<bool> {
+        let adult_born_by = crate::domain::pupil_flags::adult_born_by(self.today()).map(|d| d.to_string());
         Ok(self.conn.query_row(
             "SELECT EXISTS(SELECT 1 FROM students s JOIN schools sc ON sc.id = s.school_id
-             WHERE (s.id_problem IS NOT NULL OR s.id_kind = ?2 OR trim(s.name) = '') AND (?1 IS NULL OR sc.name = ?1))",
-            rusqlite::params![school, kind_code(IdKind::ResidentConverted)],
+             WHERE (s.id_problem IS NOT NULL OR s.id_kind = ?2 OR trim(s.name) = '' OR s.birth_date <= ?3)
+                 AND (?1 IS NULL OR sc.name = ?1))",
+            rusqlite::params![school, kind_code(IdKind::ResidentConverted), adult_born_by],
             |r| r.get(0),
         )?)
     }

@@ -20,7 +20,7 @@ pub struct RosterRow<'a> {
     /// Each with the insured year it was certified for, as `Store::student` reads them.
     pub categories: Vec<CategoryMark>,
     /// The roster marks the pupil 「!」 (`pupil_flags::flagged`): the ID number is to be verified (missing, invalid,
-    /// or an old 15-digit one, `Student::id_to_verify`), or the pupil has no name.
+    /// or an old 15-digit one, `Student::id_to_verify`), the pupil has no name, or their number shows an adult.
     pub id_problem: bool,
 }
 
@@ -67,11 +67,14 @@ impl Store {
     pub fn for_each_roster_row(&self, mut f: impl FnMut(&RosterRow<'_>)) -> Result<()> {
         let mut stmt = self.conn.prepare(
             "SELECT s.id, s.name, s.id_number, s.grade, s.class, s.enrollment, s.payment, s.categories,
-                    (s.id_problem IS NOT NULL OR s.id_kind = 'resident_converted' OR trim(s.name) = ''), s.school_id,
+                    (s.id_problem IS NOT NULL OR s.id_kind = 'resident_converted' OR trim(s.name) = ''
+                        OR s.birth_date <= ?1), s.school_id,
                     coalesce(s.categories_year, (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'first_year'))
              FROM students s",
         )?;
-        let mut rows = stmt.query([])?;
+        // A valid number's birth date (`pupil_flags::adult`): a flagged or old one is marked already.
+        let adult_born_by = crate::domain::pupil_flags::adult_born_by(self.today()).map(|d| d.to_string());
+        let mut rows = stmt.query([adult_born_by])?;
         while let Some(r) = rows.next()? {
             let text = |i: usize| -> Result<&str> { Ok(r.get_ref(i)?.as_str().unwrap_or("")) };
             let (name, id_number, grade, class) = (text(1)?, text(2)?, text(3)?, text(4)?);

@@ -364,7 +364,7 @@ impl RosterData {
             row.payment = s.payment;
             row.part_paid = part_paid;
             row.categories = categories;
-            row.problem = crate::domain::pupil_flags::flagged(s);
+            row.problem = crate::domain::pupil_flags::flagged(s, crate::store::instant::beijing_today());
             let year = self.year;
             row.carried = carried_bits(s.categories.iter().map(|c| !c.certified_for(year)));
         }

@@ -351,15 +351,15 @@ fn number_left_out(s: &Student) -> bool {
     s.id_to_verify()
 }
 
-/// A row the template registers nobody from though its number is sound (`pupil_flags::not_to_register`): no name.
-/// Its 证件号码 is left out as a flagged number's is, so the agency's upload refuses the row.
+/// A row the template registers nobody from though its number is sound (`pupil_flags::not_to_register`): no name,
+/// or an adult's number (a parent's, a teacher's), no 中小学生's. Its 证件号码 is left out as a flagged number's is,
+/// so the agency's upload refuses the row.
 fn row_left_out(input: &FormInput, s: &Student) -> bool {
-    let _ = input;
-    !number_left_out(s) && crate::domain::pupil_flags::not_to_register(s)
+    !number_left_out(s) && crate::domain::pupil_flags::not_to_register(s, input.opts.date)
 }
 
 /// What the template's 备注 adds for a pupil [`row_left_out`] keeps from registering, after which the roster
-/// check's words (「姓名为空，待核实」) say why.
+/// check's words (「姓名为空，待核实」, 「身份证号码显示年龄 45 岁，不像在校学生…」) say why.
 pub const ROW_LEFT_OUT: &str = "证件号码未填入上传模板：此行待核实（见备注），核实后填入再上传";
 
 /// What the template's 备注 adds for a pupil whose flagged ID number it left out of the 证件号码 cell, after the
