@@ -6682,3 +6682,47 @@ fn a_list_of_adults_is_refused_and_an_adults_row_is_flagged() {
     assert!(!row.contains(parent.as_str()) && row.contains("不像在校学生"), "no adult registered: {row}");
     assert!(template.contains(pupils[0].as_str()), "{template}");
 }
+
+/// The agency's feedback 「已参保」 with a 参保地 naming another city than the policy's (成都市 under 宜宾市's policy)
+/// marks nothing and says the row, to be checked as 异地参保; one naming the policy's city, or a district, marks the
+/// pupil 在校参保 as before. Before, every such row marked the pupil 在校参保 (unpaid: a payment notice followed),
+/// and only 「以下列本次核对未使用：参保地」 was said.
+#[test]
+fn agency_feedback_insured_in_another_city_is_not_read_as_enrolled_here() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    let (away, here) = (with_check("51150220160305101"), with_check("51150220160306102"));
+    let list = dir.path().join("一年级1班.csv");
+    std::fs::write(&list, format!("姓名,身份证号码,班级\n吕书瑶,{away},一年级1班\n王小明,{here},一年级1班\n")).unwrap();
+    canbao(&db).args(["import", "--school", "测试小学"]).arg(&list).assert().success();
+    let year = drive_year(&db);
+    let folder = dir.path().join("config");
+    std::fs::create_dir_all(folder.join("canbao/policies")).unwrap();
+    let text = format!(
+        "title = \"宜宾市{year}年度\"\ndocument = \"测试\"\ninsured_year = {year}\npersonal_premium = 380\n\n[[window]]\n\
+         name = \"缴费期\"\nfrom = {}-01-01\nto = {year}-12-31\nclause = \"测试\"\ntext = \"测试\"\n\
+         amount = \"personal\"\ncoverage = \"year\"\n",
+        year - 1
+    );
+    std::fs::write(folder.join("canbao/policies/yibin-test.toml"), text).unwrap();
+    canbao(&db)
+        .env("XDG_CONFIG_HOME", &folder)
+        .env("HOME", dir.path())
+        .args(["policy", "use", "yibin-test"])
+        .assert()
+        .success();
+
+    let agency = dir.path().join("反馈.csv");
+    std::fs::write(
+        &agency,
+        format!("姓名,公民身份号码,参保状态,参保地\n吕书瑶,{away},已参保,成都市\n王小明,{here},已参保,宜宾市翠屏区\n"),
+    )
+    .unwrap();
+    let (code, text) = said(canbao(&db).args(["reconcile", "--source", "agency"]).arg(&agency));
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.contains("参保地为成都市，不是本地（宜宾市）：未标记，请核对是否异地参保"), "{text}");
+    assert!(!text.contains("本次核对未使用：参保地"), "the column is read: {text}");
+    let store = canbao::store::Store::open_read_only(&db).unwrap();
+    let enrollment = |id: &str| store.student_by_id_number(id).unwrap().unwrap().enrollment.code();
+    assert_eq!((enrollment(&away), enrollment(&here)), ("unknown", "here"));
+}

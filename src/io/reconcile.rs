@@ -1083,6 +1083,26 @@ impl TaxRow {
     }
 }
 
+/// The header words of the agency's column saying where a pupil is insured (参保地, 参保统筹区).
+const PLACE_WORDS: [&str; 6] = ["参保地", "参保统筹区", "参保地区", "统筹区", "参保统筹地区", "参保地市"];
+
+/// The agency list's column of where each pupil is insured, if it has one.
+fn place_column(sheet: &Sheet, map: &HeaderMap) -> Option<usize> {
+    let header = sheet.rows.get(map.row)?;
+    header.iter().position(|cell| PLACE_WORDS.contains(&super::header::clean(&cell.text()).as_str()))
+}
+
+/// The place a row of the agency's feedback says the pupil is insured in, when it names a city other than the
+/// policy's (the city its title begins with, 宜宾市2024年度 → 宜宾市), with that city: 已参保 there is no enrollment
+/// here, and not read as one. A place naming no city (a district, 翠屏区) or the policy's own is the drive's.
+fn insured_elsewhere(sheet: &Sheet, map: &HeaderMap, row: &[Cell], policy: &Policy) -> Option<(String, String)> {
+    let place = row.get(place_column(sheet, map)?)?.text().trim().to_owned();
+    let city: String = policy.title.split_inclusive('市').next().filter(|c| c.ends_with('市'))?.to_owned();
+    let bare = city.trim_end_matches('市');
+    let names_a_city = ['市', '州', '省', '盟'].iter().any(|c| place.contains(*c));
+    (names_a_city && !bare.is_empty() && !place.contains(bare)).then_some((place, city))
+}
+
 impl Run<'_> {
     /// The header cells this list's reconciliation does not read, said once per sheet at the header row, so a
     /// column the operator expected to count (a status, a remark) is never dropped without a word. 序号 is
@@ -1098,7 +1118,10 @@ impl Run<'_> {
                 &[Column::Category, Column::DisabilityGrade, Column::DisabilityKind, Column::ValidUntil]
             }
         });
-        let read: Vec<usize> = used.iter().filter_map(|c| map.columns.get(c).copied()).collect();
+        let mut read: Vec<usize> = used.iter().filter_map(|c| map.columns.get(c).copied()).collect();
+        if self.source == Source::Agency {
+            read.extend(place_column(sheet, map));
+        }
         let Some(header) = sheet.rows.get(map.row) else { return };
         for (i, cell) in header.iter().enumerate().filter(|(i, _)| hidden.binary_search(i).is_ok()) {
             let word = cell.text().trim().to_owned();
@@ -2305,6 +2328,19 @@ impl Run<'_> {
                 }
                 return None;
             }
+        }
+        if let Some((place, city)) = self.policy.and_then(|p| insured_elsewhere(sheet, map, row, p)) {
+            let header = place_column(sheet, map)
+                .and_then(|i| sheet.rows.get(map.row)?.get(i))
+                .map(|c| c.text().trim().to_owned())
+                .unwrap_or_default();
+            let message = format!(
+                "参保地为{place}，不是本地（{city}）：未标记，请核对是否异地参保 (insured in {place}, not here ({city}): \
+                 not marked; check whether the pupil is insured elsewhere, 异地参保)"
+            );
+            self.problem(sheet, row_no, header, message);
+            self.reached.insert((sheet.name.clone(), row_no));
+            return None;
         }
         match student.enrollment {
             Enrollment::Unknown | Enrollment::Here => {
