@@ -5000,10 +5000,11 @@ fn two_schools_and_a_list_of_their_pupils(dir: &Path) -> (PathBuf, impl Fn(&str,
         canbao(&db).arg("import").arg(&path).assert().success();
     }
     let dir = dir.to_path_buf();
+    // Another class of the same grade: a list moving every pupil one grade up reads as next school year's.
     let list = move |name: &str, extra: &str| {
         let mut text = String::from("姓名,身份证号码,班级\n");
         for (name, id, _) in &pupils {
-            text.push_str(&format!("{name},{id},四年级2班\n"));
+            text.push_str(&format!("{name},{id},三年级2班\n"));
         }
         text.push_str(extra);
         let path = dir.join(name);
@@ -5049,7 +5050,7 @@ fn a_list_without_a_school_of_pupils_held_says_they_stay_in_their_schools() {
         }
     }
     assert_eq!(schools_of(&db), before, "each pupil in their school");
-    let with_new = list("new.csv", &format!("张新来,{},四年级2班\n", valid_number("45020220150109121")));
+    let with_new = list("new.csv", &format!("张新来,{},三年级2班\n", valid_number("45020220150109121")));
     let (code, text) = said(canbao(&db).arg("import").arg(&with_new));
     assert_eq!(code, Some(1), "{text}");
     assert!(text.contains("1 名新学生的名单没有写学校名称") && text.contains("1 new pupil whose"), "{text}");
