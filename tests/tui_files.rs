@@ -2430,4 +2430,37 @@ fn a_staff_payroll_is_refused_in_the_preview() {
     app.update(Action::Confirm);
     wait_for_jobs(&mut app);
     assert_eq!(count(&Store::open_read_only(&drive).unwrap()), before, "nothing imported");
+
+/// A named pipe picked in the import or the merge picker is refused at once by its type, where before the
+/// picker opened it to look inside and the whole screen waited for a writer that never came.
+#[cfg(unix)]
+#[test]
+fn a_named_pipe_picked_in_a_file_picker_is_refused_without_opening_it() {
+    use canbao::tui::modal::PathPurpose;
+    let (dir, drive) = sample_drive();
+    let fifo = dir.path().join("pipe.csv");
+    let c_path = std::ffi::CString::new(fifo.as_os_str().as_encoded_bytes()).unwrap();
+    // SAFETY: a valid NUL-terminated path; mkfifo only creates the node.
+    assert_eq!(unsafe { libc::mkfifo(c_path.as_ptr(), 0o600) }, 0, "mkfifo");
+    for purpose in [PathPurpose::Import, PathPurpose::Merge] {
+        let (sent, said) = std::sync::mpsc::channel();
+        let (drive, typed) = (drive.clone(), fifo.clone());
+        let picker = std::thread::spawn(move || {
+            let mut app = app_on(&drive, Language::Zh);
+            app.open_picker(purpose);
+            for c in typed.to_str().unwrap().chars() {
+                app.update(Action::Input(c));
+            }
+            app.update(Action::Confirm);
+            sent.send(screen(&app).join("\n")).unwrap();
+        });
+        // A blocked open is no answer: a writer lets it go, so the test ends either way and says why.
+        let shown = said.recv_timeout(Duration::from_secs(60)).unwrap_or_else(|_| {
+            drop(std::fs::OpenOptions::new().write(true).open(&fifo));
+            String::from("the picker waited on the pipe")
+        });
+        picker.join().unwrap();
+        assert!(shown.contains("不是普通文件（可能是管道或设备），未读取"), "{purpose:?}: {shown}");
+    }
+    assert_eq!(students_in(&drive), 360, "nothing imported or merged");
 }

@@ -199,6 +199,10 @@ pub fn file_not_importable(path: &Path) -> Option<&'static str> {
     if let Some(what) = file_not_a_table(path) {
         return Some(what);
     }
+    // Never opened, as in `file_not_a_table`: a pipe would wait for ever.
+    if crate::store::special_file(path) {
+        return None;
+    }
     let mut file = std::fs::File::open(path).ok()?;
     let mut head = Vec::new();
     (&mut file).take(OLE.len() as u64).read_to_end(&mut head).ok()?;

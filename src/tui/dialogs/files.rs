@@ -189,6 +189,12 @@ impl App {
         if files.is_empty() {
             return Some(Modal::Files(p));
         }
+        // Asked of the file's type before anything opens it: opening a pipe nobody writes to waits for ever, and
+        // on this thread that would freeze the screen.
+        if let Some(special) = files.iter().find(|f| crate::store::special_file(f)) {
+            p.error = Some(crate::io::ReadError::NotAFile { file: special.display().to_string() }.to_string());
+            return Some(Modal::Files(p));
+        }
         let lists = !matches!(p.purpose, PathPurpose::Merge | PathPurpose::Restore);
         if let Some(why) = files.iter().filter(|_| lists).find_map(|f| self.not_a_list(f, p.purpose)) {
             p.error = Some(why);
