@@ -2464,3 +2464,26 @@ fn a_named_pipe_picked_in_a_file_picker_is_refused_without_opening_it() {
     }
     assert_eq!(students_in(&drive), 360, "nothing imported or merged");
 }
+
+/// `x` proposes the sheet in the folder the last export went into, by `x` or by the palette's forms, where
+/// before it proposed a bare name, written wherever canbao happened to be started.
+#[test]
+fn the_sheet_is_proposed_in_the_folder_of_the_last_export() {
+    use canbao::tui::modal::Modal;
+    let (dir, drive) = sample_drive();
+    let proposed = |app: &App| match &app.modal {
+        Some(Modal::Path(prompt)) => PathBuf::from(prompt.input.text()),
+        _ => panic!("no path prompt: {}", screen(app).join("\n")),
+    };
+    let mut app = app_on(&drive, Language::Zh);
+    let out = dir.path().join("导出");
+    std::fs::create_dir(&out).unwrap();
+    app.open_export();
+    let name = proposed(&app).file_name().expect("a file name").to_owned();
+    app.modal = None;
+    app.start_export(out.join(&name));
+    wait_for_jobs(&mut app);
+    assert!(out.join(&name).is_file(), "{}", screen(&app).join("\n"));
+    app.open_export();
+    assert_eq!(proposed(&app), out.join(&name));
+}

@@ -32,6 +32,12 @@ impl App {
             FileFormat::Xlsx,
             self.mask_exports,
         );
+        // In the folder the last export went into, as the palette's forms are: a bare name would go where canbao
+        // was started, which for a desktop launcher is no folder the operator knows.
+        let name = match &self.last_export_folder {
+            Some(folder) => folder.join(&name).display().to_string(),
+            None => name,
+        };
         self.modal = Some(Modal::Path(PathPrompt {
             purpose: PathPurpose::Export,
             input: LineInput::with_text(&name),
@@ -101,6 +107,9 @@ impl App {
         };
         // A masked copy's name says so, a name typed too (名单.xlsx is written as 名单-打码.xlsx).
         let target = if self.mask_exports { crate::io::export::masked_name(&target) } else { target };
+        if let Some(folder) = target.parent().filter(|f| !f.as_os_str().is_empty()) {
+            self.last_export_folder = Some(folder.to_path_buf());
+        }
         self.export_masked = self.mask_exports;
         let options =
             ExportOptions { format, school: None, class: None, mask: self.mask_exports, date: self.store.today() };
