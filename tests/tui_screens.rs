@@ -11156,5 +11156,26 @@ fn a_change_on_the_detail_screen_then_the_dashboard_keeps_the_pupil_highlighted_
         assert_eq!(app.selected_id(), next, "{lang:?} {back}: on to the next child");
         let row = app.data.index_of(id).expect("row") as u32;
         assert!(!app.roster.shown().contains(&row), "{lang:?} {back}: gone once the cursor moved");
+
+/// Up and Down on the detail screen put another pupil there, who may share the name of the one before: the
+/// status line names the pupil now shown, with the class and the place in the list, whole at 80 columns.
+#[test]
+fn another_pupil_put_on_the_detail_screen_by_up_or_down_is_named_on_the_status_line() {
+    for (lang, now_showing, second, first) in [
+        (Language::Zh, "现在显示：", "（第 2/", "（第 1/"),
+        (Language::En, "Now showing: ", " (pupil 2 of ", " (pupil 1 of "),
+    ] {
+        let mut app = app(lang);
+        app.update(Action::OpenDetail);
+        let opened = app.detail.as_ref().expect("detail").student.id;
+        for (key, place) in [(Action::Down, second), (Action::Up, first)] {
+            app.update(key);
+            let pupil = &app.detail.as_ref().expect("detail").student;
+            let said = app.status.as_ref().map(|s| s.text.clone()).unwrap_or_default();
+            let named = format!("{now_showing}{} {}{place}", pupil.name, pupil.class_label());
+            assert!(said.starts_with(&named), "{said}");
+            assert!(screen(&app).contains(&said), "whole at 80 columns: {}", screen(&app));
+        }
+        assert_eq!(app.detail.as_ref().expect("detail").student.id, opened, "Up came back to the first pupil");
     }
 }

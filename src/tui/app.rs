@@ -1223,8 +1223,17 @@ impl App {
     }
 
     fn move_detail(&mut self, by: isize) {
+        let before = self.selected_id();
         self.move_cursor(by);
         self.reload_detail();
+        // Said, as two pupils may share a name and only the class tells them apart: the next `p` pays this one.
+        if self.selected_id() != before
+            && let Some(d) = &self.detail
+        {
+            let (place, of) = ((self.roster.cursor() + 1).to_string(), self.roster.shown().len().to_string());
+            let text = fill(self.text.detail_now_showing, &[&d.student.name, &d.student.class_label(), &place, &of]);
+            self.say(text);
+        }
     }
 
     /// Reads the detail pupil again (after opening, moving or a change).

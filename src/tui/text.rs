@@ -104,6 +104,8 @@ pub struct Text {
     pub col_categories_short: &'static str,
 
     pub detail_title: &'static str,
+    /// Said when Up or Down puts another pupil on the detail screen: name, class, place in the list, its length.
+    pub detail_now_showing: &'static str,
     pub f_name: &'static str,
     pub f_id: &'static str,
     pub f_id_kind: &'static str,

@@ -62,6 +62,7 @@ pub static EN: Text = Text {
     col_categories_short: "Categ.",
 
     detail_title: "Pupil",
+    detail_now_showing: "Now showing: {} {} (pupil {} of {})",
     f_name: "Name",
     f_id: "ID number",
     f_id_kind: "Document",

@@ -62,6 +62,7 @@ pub static ZH: Text = Text {
     col_categories_short: "类别",
 
     detail_title: "学生详情",
+    detail_now_showing: "现在显示：{} {}（第 {}/{} 人）",
     f_name: "姓名",
     f_id: "身份证号码",
     f_id_kind: "证件类型",
