@@ -11179,3 +11179,24 @@ fn another_pupil_put_on_the_detail_screen_by_up_or_down_is_named_on_the_status_l
         assert_eq!(app.detail.as_ref().expect("detail").student.id, opened, "Up came back to the first pupil");
     }
 }
+
+/// Esc then `q` right after it, the natural "back, quit": the Esc is the operator looking, not a letter of text
+/// typed astray, so the `q` after it starts a run of its own and quits at the pause, where it took the Esc back
+/// (the detail screen shown again) and was refused as coming right after other keys.
+#[test]
+fn q_right_after_esc_quits_at_the_pause() {
+    let mut app = app(Language::Zh);
+    let esc = Paced::Key(key(KeyCode::Esc, KeyEventKind::Press));
+    let mut script: std::collections::VecDeque<Paced> = paced("\n").collect();
+    script.push_back(Paced::Pause);
+    script.push_back(esc);
+    script.extend(paced("q"));
+    script.push_back(Paced::Pause);
+    // Never reached when the `q` quit at the pause.
+    script.extend(paced("?"));
+    let mut script = PacedScript(script);
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
+    run_loop(&mut terminal, &mut app, &mut script).expect("loop");
+    let said = app.status.as_ref().map(|s| s.text.clone()).unwrap_or_default();
+    assert!(app.quit && script.0.len() == 1, "q did not quit at the pause: {said}");
+}

@@ -233,7 +233,9 @@ where
                     app.key_in_run(last_key.is_some_and(|at| at.elapsed() < pause));
                     let plain = !k.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
                     app.key_is_character(plain && matches!(k.code, KeyCode::Char(_)));
-                    last_key = Some(Instant::now());
+                    // Esc is no letter of text typed astray but the operator looking (`App::deliberate`): the key
+                    // after it starts a run of its own, so Esc then `q` quits, where the `q` took the Esc back.
+                    last_key = (k.code != KeyCode::Esc).then(Instant::now);
                 }
                 if let Some(action) = translate(app, event) {
                     // Questions only: a preview is long, and an Enter on it comes after reading it.
