@@ -11200,3 +11200,18 @@ fn q_right_after_esc_quits_at_the_pause() {
     let said = app.status.as_ref().map(|s| s.text.clone()).unwrap_or_default();
     assert!(app.quit && script.0.len() == 1, "q did not quit at the pause: {said}");
 }
+
+/// A page of text pasted on the roster is not searched for, and the line saying so fits 80 columns whole in
+/// both languages, where it was cut with 「..」 before its advice ended.
+#[test]
+fn the_line_refusing_a_long_paste_fits_80_columns_whole() {
+    for (lang, start, end) in
+        [(Language::Zh, "粘贴的文字过长（1200 个字）", "证件号片段"), (Language::En, "Pasted text", "name or ID")]
+    {
+        let mut app = app(lang);
+        app.update(Action::Paste("通知：".repeat(400)));
+        let said = app.status.as_ref().map(|s| s.text.clone()).unwrap_or_default();
+        assert!(said.starts_with(start) && said.ends_with(end), "{said}");
+        assert!(screen(&app).contains(&said), "{lang:?}: {}", screen(&app));
+    }
+}

@@ -24,7 +24,7 @@ pub static EN: Text = Text {
     read_only_refused: "Read-only: changes are disabled",
     read_only_reveal: "Press r in the window that can make changes: read-only cannot log a reveal",
     read_only_export: "Read-only: export in a writable window, or turn on Mask ID numbers in exports",
-    paste_not_searched: "The pasted text is too long to search for ({} characters); press / and type a name, initials or part of an ID number",
+    paste_not_searched: "Pasted text too long to search ({} chars): press / and type a name or ID",
     writer_changes_loaded: "Loaded the changes saved in the other window",
     writer_closed: "The other window has closed: reopen canbao to make changes",
     pupil_not_in_drive: "The pupil you had open is not in the drive as it is now; back to the list",

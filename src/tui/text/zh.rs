@@ -24,7 +24,7 @@ pub static ZH: Text = Text {
     read_only_refused: "只读模式，不能修改 (read-only: changes are disabled)",
     read_only_reveal: "请在可修改的窗口中按 r：只读窗口不写修改记录，不能显示完整证件号码",
     read_only_export: "只读窗口：请到可修改的窗口导出，或在命令面板开启「导出时身份证号码打码」后导出",
-    paste_not_searched: "粘贴的文字过长（{} 个字），未用作搜索；要搜索请按 / 后输入姓名、拼音首字母或证件号片段",
+    paste_not_searched: "粘贴的文字过长（{} 个字），未搜索；请按 / 输入姓名、拼音首字母或证件号片段",
     writer_changes_loaded: "已载入另一窗口保存的更改",
     writer_closed: "另一窗口已关闭：重新打开即可修改",
     pupil_not_in_drive: "刚才打开的学生不在现在的数据文件中，已返回名单",
