@@ -2487,3 +2487,17 @@ fn the_sheet_is_proposed_in_the_folder_of_the_last_export() {
     app.open_export();
     assert_eq!(proposed(&app), out.join(&name));
 }
+
+/// The sheet exported into a folder that cannot be written names the sheet's path, as `canbao export` does,
+/// where before it named the folder as the file it could not write. /proc refuses a new entry even to root.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_sheet_refused_by_its_folder_names_the_sheets_path() {
+    let (_dir, drive) = sample_drive();
+    let mut app = app_on(&drive, Language::Zh);
+    app.start_export(PathBuf::from("/proc/"));
+    wait_for_jobs(&mut app);
+    let said = app.status.as_ref().map(|s| s.text.clone()).unwrap_or_default();
+    let file = said.strip_prefix("无法写入文件 /proc/").and_then(|rest| rest.split('：').next()).unwrap_or_default();
+    assert!(file.ends_with(".xlsx") && !file.contains('/'), "{said}");
+}

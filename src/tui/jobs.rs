@@ -465,9 +465,20 @@ pub fn execute_stoppable(work: Work, store: &mut Store, stop: &AtomicBool) -> Jo
         Work::Export { target, options, policy } => {
             let folder = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
             let made = !folder.exists();
-            let stage = match crate::io::export::new_stage(folder).map_err(|e| e.to_string()) {
+            // The hidden folder the sheet is written in first is no file the operator asked for: a folder that
+            // cannot be written names the sheet's path, as `canbao export` names it, not the folder as a file.
+            let stage = crate::io::export::new_stage(folder).map_err(|e| match e {
+                crate::io::ReadError::Write { reason, .. } => {
+                    crate::io::ReadError::Write { file: target.display().to_string(), reason }
+                }
+                crate::io::ReadError::DiskFull { .. } => {
+                    crate::io::ReadError::DiskFull { file: target.display().to_string() }
+                }
+                e => e,
+            });
+            let stage = match stage {
                 Ok(stage) => stage,
-                Err(message) => return JobOutcome::Failed(message),
+                Err(e) => return JobOutcome::Failed(e.to_string()),
             };
             let written = target
                 .file_name()
