@@ -11215,3 +11215,29 @@ fn the_line_refusing_a_long_paste_fits_80_columns_whole() {
         assert!(screen(&app).contains(&said), "{lang:?}: {}", screen(&app));
     }
 }
+
+/// A note given to several pupils says how many of them have another note it replaces, where it replaced a
+/// 「低保」 without a word; a pupil whose note is the one typed already is not counted.
+#[test]
+fn a_note_for_several_pupils_says_how_many_notes_it_replaces() {
+    for (lang, replaces) in
+        [(Language::Zh, "（其中 2 人已有备注，将被替换）"), (Language::En, " (2 of them have a note already")]
+    {
+        let mut app = app(lang);
+        let ids: Vec<i64> = (0..4)
+            .map(|_| {
+                let id = app.selected_id().expect("pupil");
+                app.update(Action::Down);
+                id
+            })
+            .collect();
+        app.update(Action::Top);
+        for (id, note) in [(ids[0], "低保"), (ids[1], "孤儿"), (ids[2], "明天补交")] {
+            app.set_note(&[id], note);
+            app.update(Action::Down);
+        }
+        app.set_note(&ids, "明天补交");
+        let asked = app.question().expect("asked").to_owned();
+        assert!(asked.contains(replaces), "{asked}");
+    }
+}

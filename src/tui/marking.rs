@@ -1074,7 +1074,16 @@ impl App {
         let label = self.text.note_saved.to_owned();
         let items = same_for_all(targets, vec![Change::Note(note.to_owned())]);
         if items.len() > 1 {
-            let question = fill(self.text.ask_bulk_note, &[&targets.len(), &note]);
+            let mut question = fill(self.text.ask_bulk_note, &[&targets.len(), &note]);
+            // A note already there (低保, 明天补交) is the teacher's own record: said before it is lost.
+            let replaced = targets
+                .iter()
+                .filter_map(|id| self.store.student(*id).ok())
+                .filter(|s| !s.note.is_empty() && s.note != note)
+                .count();
+            if replaced > 0 {
+                question.push_str(&fill(self.text.bulk_replaces_notes, &[&replaced]));
+            }
             self.ask(question, items, label, false);
         } else {
             let what = self.saved_or_cleared(&label, note);

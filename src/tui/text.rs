@@ -324,6 +324,8 @@ pub struct Text {
     pub ask_clear_government: &'static str,
     pub ask_bulk_categories: &'static str,
     pub ask_bulk_note: &'static str,
+    /// Added to `ask_bulk_note`: how many of the pupils have another note, which the new one replaces.
+    pub bulk_replaces_notes: &'static str,
     /// After a bulk payment's question: the selected pupils whose payment is recorded already, kept.
     pub bulk_kept_paid: &'static str,
     pub all_already_paid: &'static str,

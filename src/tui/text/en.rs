@@ -321,6 +321,7 @@ pub static EN: Text = Text {
     ask_clear_government: "{} is government-paid. Mark unpaid?",
     ask_bulk_categories: "Add to {} {pupil|pupils} the categories: {}?",
     ask_bulk_note: "Set the note of {} {pupil|pupils} to \"{}\"?",
+    bulk_replaces_notes: " ({} of them {has|have} a note already, which will be replaced)",
     exports_masked: "Exports now mask ID numbers (first and last 4 shown); agency forms stay whole",
     masked_flag: "masked exports",
     export_is_masked: "Masked export: first and last 4 digits of IDs only; not for the agencies",

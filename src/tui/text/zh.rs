@@ -299,6 +299,7 @@ pub static ZH: Text = Text {
     ask_clear_government: "{} 为财政代缴，改回未缴费？",
     ask_bulk_categories: "为 {} 名学生添加人员类别：{}？",
     ask_bulk_note: "将 {} 名学生的备注改为「{}」？",
+    bulk_replaces_notes: "（其中 {} 人已有备注，将被替换）",
     exports_masked: "此后导出打码（身份证号码只显示前后 4 位）；批量参保模板、台账、花名册不打码",
     masked_flag: "打码导出",
     export_is_masked: "打码导出：身份证号码只显示前后 4 位，文件名带「-打码」，不可交经办机构",
