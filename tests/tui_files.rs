@@ -2501,3 +2501,41 @@ fn a_sheet_refused_by_its_folder_names_the_sheets_path() {
     let file = said.strip_prefix("无法写入文件 /proc/").and_then(|rest| rest.split('：').next()).unwrap_or_default();
     assert!(file.ends_with(".xlsx") && !file.contains('/'), "{said}");
 }
+
+/// A file picker opens in the folder last used with this drive, else in the drive's own folder, where before
+/// it opened in the folder last used by any drive, and a name typed there picked another school's file.
+#[test]
+fn a_file_picker_starts_in_the_folder_last_used_with_its_own_drive() {
+    use canbao::tui::modal::{Modal, PathPurpose};
+    let (dir, drive) = sample_drive();
+    let other = dir.path().join("另一所学校");
+    std::fs::create_dir_all(&other).unwrap();
+    let other_drive = other.join("school.db");
+    std::fs::copy(&drive, &other_drive).unwrap();
+    let lists = dir.path().join("班级名单");
+    std::fs::create_dir_all(&lists).unwrap();
+    let config = dir.path().join("config");
+    let folder_of = |drive: &Path| {
+        let opts = Options { config_dir: Some(config.clone()), ..options(Language::Zh) };
+        let mut app = App::new(Store::open(drive).expect("store"), &opts).expect("app");
+        app.update(Action::Resize(120, 30));
+        app.open_picker(PathPurpose::Merge);
+        let Some(Modal::Files(p)) = &app.modal else { panic!("no picker") };
+        let dir = p.dir.clone();
+        (app, dir)
+    };
+    // A list imported on the first drive, typed into its picker: its folder is remembered.
+    let (mut app, _) = folder_of(&drive);
+    app.update(Action::Back);
+    app.open_picker(PathPurpose::Import);
+    let list = lists.join("名单.csv");
+    std::fs::copy(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/utf8_bom.csv"), &list).unwrap();
+    for c in list.to_str().unwrap().chars() {
+        app.update(Action::Input(c));
+    }
+    app.update(Action::Confirm);
+    wait_for_jobs(&mut app);
+    drop(app);
+    assert_eq!(folder_of(&drive).1, lists, "the first drive's folder is remembered");
+    assert_eq!(folder_of(&other_drive).1, other, "the other drive starts in its own folder");
+}

@@ -19,15 +19,24 @@ use crate::tui::text::fill;
 const LAST_FOLDER_FILE: &str = "last-folder";
 
 impl App {
-    /// The folder the last list came from, else the folder canbao runs in.
+    /// The folder the last list of this drive came from, else the drive's own folder, else the folder canbao
+    /// runs in. A folder another drive used holds another school's lists (and its `school.db`): a name typed
+    /// there would pick that school's file, so it is no start for this drive's pickers. A file an older canbao
+    /// wrote names no drive, and is taken as it was.
     fn last_folder(&self) -> PathBuf {
-        let remembered = self
-            .config_dir
-            .as_ref()
-            .and_then(|d| std::fs::read_to_string(d.join(LAST_FOLDER_FILE)).ok())
-            .map(|t| PathBuf::from(t.trim()))
-            .filter(|p| p.is_dir());
-        remembered.unwrap_or_else(|| PathBuf::from(self.here()))
+        let drive = self.store.path();
+        let text = self.config_dir.as_ref().and_then(|d| std::fs::read_to_string(d.join(LAST_FOLDER_FILE)).ok());
+        let mut lines = text.as_deref().unwrap_or_default().lines().map(str::trim);
+        let folder = lines.next().filter(|l| !l.is_empty()).map(PathBuf::from);
+        let ours = match (lines.next().filter(|l| !l.is_empty()), drive) {
+            (Some(used_with), Some(drive)) => crate::store::lock::same_file(Path::new(used_with), drive),
+            _ => true,
+        };
+        let drive_folder = drive.and_then(Path::parent).filter(|d| !d.as_os_str().is_empty() && d.is_dir());
+        folder
+            .filter(|p| ours && p.is_dir())
+            .or_else(|| drive_folder.map(Path::to_path_buf))
+            .unwrap_or_else(|| PathBuf::from(self.here()))
     }
 
     fn remember_folder(&self, dir: &Path) {
@@ -35,9 +44,15 @@ impl App {
             // Only a convenience: a config folder that cannot be written leaves the next picker at its default.
             // The folder's name may be a school's: owner-only, as every file canbao makes.
             let _ = crate::private_file::create_dir_all(config);
+            // The drive it was used with on the next line (`last_folder`).
+            let mut text = dir.display().to_string();
+            if let Some(drive) = self.store.path() {
+                text.push('\n');
+                text.push_str(&drive.display().to_string());
+            }
             let _ = crate::private_file::write_whole(
                 &config.join(LAST_FOLDER_FILE),
-                dir.display().to_string().as_bytes(),
+                text.as_bytes(),
                 crate::private_file::Existing::Replace,
             );
         }
