@@ -6501,6 +6501,7 @@ fn two_lists_imported_together_give_what_importing_them_one_after_the_other_give
         assert_eq!(held.len(), pupils, "{case}: {held:?}");
         assert_eq!(fifth_graders(&together), held, "{case}");
     }
+}
 
 /// A resident number of the 17 characters given, with its check character.
 fn with_check(first17: &str) -> String {

@@ -2430,6 +2430,7 @@ fn a_staff_payroll_is_refused_in_the_preview() {
     app.update(Action::Confirm);
     wait_for_jobs(&mut app);
     assert_eq!(count(&Store::open_read_only(&drive).unwrap()), before, "nothing imported");
+}
 
 /// A named pipe picked in the import or the merge picker is refused at once by its type, where before the
 /// picker opened it to look inside and the whole screen waited for a writer that never came.

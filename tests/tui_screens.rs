@@ -11156,6 +11156,8 @@ fn a_change_on_the_detail_screen_then_the_dashboard_keeps_the_pupil_highlighted_
         assert_eq!(app.selected_id(), next, "{lang:?} {back}: on to the next child");
         let row = app.data.index_of(id).expect("row") as u32;
         assert!(!app.roster.shown().contains(&row), "{lang:?} {back}: gone once the cursor moved");
+    }
+}
 
 /// Up and Down on the detail screen put another pupil there, who may share the name of the one before: the
 /// status line names the pupil now shown, with the class and the place in the list, whole at 80 columns.
