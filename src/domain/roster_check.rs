@@ -857,6 +857,18 @@ pub fn tax_paid_unrecorded(kept: &[KeptPayment], students: &[Student]) -> Vec<Un
         let record = rounded.then(|| UnappliedPayment { reason: UnappliedReason::RoundedNumber, ..k.record.clone() });
         let said = record.as_ref().unwrap_or(&k.record);
         let r = &k.record;
+        // A number nobody held when the list was read, held since (corrected with E, by a list, or the pupil
+        // added): 「名单中没有此身份证号码」 is no longer true, and only reconciling again records the payment.
+        let now_held = holding.first().filter(|_| r.reason == UnappliedReason::UnknownNumber);
+        let (why, why_en, advice, advice_en) = match now_held {
+            Some(holder) => (
+                r.why_number_now_held(&holder.name, false),
+                r.why_number_now_held(&holder.name, true),
+                UnappliedPayment::advice_number_now_held(false).to_owned(),
+                UnappliedPayment::advice_number_now_held(true).to_owned(),
+            ),
+            None => (said.why(false), said.why(true), said.advice(false).to_owned(), said.advice(true).to_owned()),
+        };
         let line = UnrecordedPayment {
             name: r.name.clone(),
             id_number: k.id_number.clone(),
@@ -868,10 +880,10 @@ pub fn tax_paid_unrecorded(kept: &[KeptPayment], students: &[Student]) -> Vec<Un
             sheet: r.sheet.clone(),
             row: r.row,
             reason: said.reason,
-            why: said.why(false),
-            why_en: said.why(true),
-            advice: said.advice(false).to_owned(),
-            advice_en: said.advice(true).to_owned(),
+            why,
+            why_en,
+            advice,
+            advice_en,
             // A number typed wrong is nobody's: the pupil it was typed for is named.
             pupil: holding
                 .first()

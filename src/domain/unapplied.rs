@@ -273,6 +273,23 @@ impl UnappliedPayment {
         }
     }
 
+    /// Why a payment kept under a number nobody held (`UnknownNumber`) is still not recorded once a pupil holds
+    /// the number (`holder`, the roster's name): the number was corrected or the pupil added after the list was
+    /// reconciled, and only reconciling it again decides the payment (by the names, as it does for every row), so
+    /// 「名单中没有此身份证号码」 would be false and send the operator to add a pupil the roster has.
+    pub fn why_number_now_held(&self, holder: &str, en: bool) -> String {
+        if en {
+            format!("the number is on the roster now ({holder}): the payment was not recorded when the list was read")
+        } else {
+            format!("号码已在名单中（{holder}），核对时尚无此号码，缴费未记入")
+        }
+    }
+
+    /// What the operator does about [`UnappliedPayment::why_number_now_held`].
+    pub fn advice_number_now_held(en: bool) -> &'static str {
+        if en { "reconcile the tax office's list again" } else { "请重新核对税务名单" }
+    }
+
     /// The amount in yuan, or a question mark when the list's could not be read.
     pub fn amount_text(&self) -> String {
         self.amount_fen.map_or_else(|| "?".to_owned(), money::plain)
@@ -306,10 +323,13 @@ const OTHER_NAME_PREFIX: &str = "税务名单有此身份证号码的缴费，�
 const OTHER_NAME_END: &str = "待核实";
 
 /// Whether a kept record is one the forms' 备注 say beside an unpaid pupil's 否 ([`other_name_remark`]): a payment
-/// held under another name, or one whose amount nobody could read (`4OO`).
+/// held under another name, or one whose amount nobody could read (`4OO`), or one under a number nobody held when
+/// the list was read (said only for a pupil who holds the number since).
 pub fn said_on_forms(record: &UnappliedPayment) -> bool {
-    matches!(record.reason, UnappliedReason::OtherName | UnappliedReason::MistypedNumber)
-        || (record.reason == UnappliedReason::Held && record.written_amount.is_some())
+    matches!(
+        record.reason,
+        UnappliedReason::OtherName | UnappliedReason::MistypedNumber | UnappliedReason::UnknownNumber
+    ) || (record.reason == UnappliedReason::Held && record.written_amount.is_some())
 }
 
 /// What a form's 备注 says of the tax office's payments kept under another name than the roster's for the pupil
@@ -324,6 +344,7 @@ pub fn other_name_remark(records: &[&UnappliedPayment]) -> Option<String> {
     let mut names: Vec<String> = Vec::new();
     let mut unread: Vec<String> = Vec::new();
     let mut mistyped: Vec<String> = Vec::new();
+    let mut now_held: Vec<String> = Vec::new();
     for r in records {
         let day = r.paid_on.map_or_else(|| "日期不详".to_owned(), |d| d.to_string());
         // 「；」 parts a 备注 read back: a name never holds one, but a list's cell may.
@@ -333,6 +354,9 @@ pub fn other_name_remark(records: &[&UnappliedPayment]) -> Option<String> {
             }
             (_, UnappliedReason::MistypedNumber) => {
                 (format!("{}（{} 元，{day}）", r.name.trim().replace('；', "，"), r.amount_text()), &mut mistyped)
+            }
+            (_, UnappliedReason::UnknownNumber) => {
+                (format!("{}（{} 元，{day}）", r.name.trim().replace('；', "，"), r.amount_text()), &mut now_held)
             }
             _ => (format!("{}（{} 元，{day}）", r.name.trim().replace('；', "，"), r.amount_text()), &mut names),
         };
@@ -349,6 +373,12 @@ pub fn other_name_remark(records: &[&UnappliedPayment]) -> Option<String> {
     }
     if !mistyped.is_empty() {
         said.push(format!("{OTHER_NAME_PREFIX}号码校验位不同（{}），{OTHER_NAME_END}", mistyped.join("、")));
+    }
+    if !now_held.is_empty() {
+        said.push(format!(
+            "{OTHER_NAME_PREFIX}核对时名单中尚无此号码，缴费未记入（{}），请重新核对税务名单，{OTHER_NAME_END}",
+            now_held.join("、")
+        ));
     }
     (!said.is_empty()).then(|| said.join("；"))
 }

@@ -9,7 +9,7 @@ use rusqlite::TransactionBehavior;
 use super::fields::{self, Field, FieldChange};
 use super::{AuditContext, Change, ChangeOptions, Outcome, Refusal, Result, Store, StudentFilter};
 use crate::domain::student::PaymentStatus;
-use crate::domain::unapplied::{self, KeptPayment, UNAPPLIED_PAYMENT, UnappliedPayment};
+use crate::domain::unapplied::{self, KeptPayment, UNAPPLIED_PAYMENT, UnappliedPayment, UnappliedReason};
 
 /// One payment of the tax office's list, by its receipt number (票证号码): what a recorded payment is made of.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -181,7 +181,9 @@ impl Store {
     }
 
     /// The tax office's payments kept as held under another name than the roster's (`UnappliedReason::OtherName`),
-    /// or with an amount nobody could read (`unapplied::said_on_forms`), for the insured year shown, by the pupil the row was matched to, for each such pupil of `filter` the drive
+    /// or with an amount nobody could read, or under a number nobody held then and a pupil holds now
+    /// (`unapplied::said_on_forms`), for the insured year shown, by the pupil the row was matched to (or holding the
+    /// number now), for each such pupil of `filter` the drive
     /// still records no payment for (未缴费), as `check` lists them: the forms say so beside the pupil's 否, so
     /// nobody takes the child for simply unpaid. Reads the whole log once (`unapplied_payments`) and only those
     /// pupils.
@@ -190,9 +192,19 @@ impl Store {
         let mut unpaid: HashMap<i64, bool> = HashMap::new();
         let mut in_class = super::read::ClassFilter::new(filter);
         for kept in self.unapplied_payments()? {
-            let Some(id) = kept.student_id.filter(|_| crate::domain::unapplied::said_on_forms(&kept.record)) else {
+            if !crate::domain::unapplied::said_on_forms(&kept.record) {
                 continue;
+            }
+            let id = match (kept.student_id, kept.record.reason) {
+                // Kept under a number nobody held then: the pupil holding it now (its number corrected, or added)
+                // reads 否 beside a payment the tax office holds for that number until the list is reconciled again.
+                (None, UnappliedReason::UnknownNumber) if !kept.id_number.is_empty() => {
+                    self.student_by_id_number(&kept.id_number)?.map(|s| s.id)
+                }
+                (None, _) | (_, UnappliedReason::UnknownNumber) => None,
+                (Some(id), _) => Some(id),
             };
+            let Some(id) = id else { continue };
             let still_unpaid = match unpaid.get(&id) {
                 Some(&u) => u,
                 None => {
@@ -259,6 +271,63 @@ mod tests {
         let bad = vec![(ids[0], vec![FieldChange::new(Field::Note, Some("x"))]), (-1, paid)];
         assert!(store.change_batch("reconcile", &bad, false).is_err());
         assert_eq!(store.student(ids[0]).expect("pupil").note, "");
+    }
+
+    /// A tax payment kept under a number nobody held, once a pupil is given that number (corrected with E), is
+    /// said as waiting on a new reconciliation by `check` and on the forms beside the pupil's 否, never as a number
+    /// the roster lacks nor with an empty 备注.
+    #[test]
+    fn a_payment_kept_for_a_number_nobody_held_follows_the_pupil_given_it() {
+        use crate::domain::id_number;
+        use crate::domain::unapplied::{KeptPayment, UnappliedPayment, UnappliedReason};
+        use crate::store::{ChangeOptions, IdentityEdit, Unapplied};
+        let mut store = Store::open_in_memory().expect("store");
+        crate::demo::load_sample(&mut store).expect("sample");
+        let pupil = store
+            .students(&Default::default())
+            .expect("list")
+            .into_iter()
+            .find(|s| s.payment == PaymentStatus::Unpaid && s.id_problem.is_none())
+            .expect("an unpaid pupil");
+        let first17 = "51152320180611251";
+        let number = format!("{first17}{}", id_number::check_char(first17.as_bytes()));
+        assert!(store.student_by_id_number(&number).expect("lookup").is_none());
+        let record = UnappliedPayment {
+            name: pupil.name.clone(),
+            amount_fen: Some(40_000),
+            paid_on: chrono::NaiveDate::from_ymd_opt(2026, 11, 15),
+            receipt: None,
+            year: store.shown_year(),
+            file: "税务.xlsx".into(),
+            sheet: String::new(),
+            row: 3,
+            reason: UnappliedReason::UnknownNumber,
+            roster_name: None,
+            roster_status: None,
+            written_amount: None,
+        };
+        let kept = Unapplied {
+            always: vec![KeptPayment { student_id: None, id_number: number.clone(), record }],
+            if_refused: Vec::new(),
+        };
+        store.apply_reconciliation("reconcile", &[], &[], &kept, &[], ChangeOptions::default()).expect("keep");
+        let said = |store: &Store| {
+            let report = store.check_roster(None).expect("check");
+            let line = report.tax_paid_unrecorded.iter().find(|u| u.id_number == number).expect("listed").clone();
+            (line.why, line.advice)
+        };
+        assert_eq!(said(&store).0, "名单中没有此身份证号码");
+        assert!(store.payments_under_other_names(&Default::default()).expect("remarks").is_empty());
+        let edit = IdentityEdit { id_number: Some(number.clone()), ..IdentityEdit::default() };
+        store.correct_identity(pupil.id, &edit).expect("correct");
+        let (why, advice) = said(&store);
+        assert!(why.starts_with("号码已在名单中") && why.contains(&pupil.name), "{why}");
+        assert_eq!(advice, "请重新核对税务名单");
+        let remarks = store.payments_under_other_names(&Default::default()).expect("remarks");
+        let records: Vec<&UnappliedPayment> = remarks.get(&pupil.id).expect("the pupil's").iter().collect();
+        let remark = crate::domain::unapplied::other_name_remark(&records).expect("a remark");
+        assert!(remark.contains("400 元，2026-11-15") && remark.contains("请重新核对税务名单"), "{remark}");
+        assert!(crate::domain::unapplied::is_other_name_remark(&remark), "read back as canbao's: {remark}");
     }
 
     /// Receipts are written with the payment they make up, in its transaction: not on a dry run, not for a
