@@ -141,7 +141,15 @@ pub(super) fn restore(cli: &Cli, file: &Path, force: bool) -> CmdResult {
     let new = new_drive(cli)?;
     let lock = lock_drive(cli)?;
     let opened = passphrase::for_drive(&path).and_then(|key| {
-        let mut store = Store::open_keyed(&path, key.as_ref())?;
+        // A damaged drive is what a restore is for: it is kept aside under a name that says so, and the backup goes
+        // in its place, where opening it first refused the one road back.
+        let (mut store, aside) = Store::open_for_restore(&path, key.as_ref())?;
+        if let Some(aside) = aside {
+            say(
+                &format!("损坏的数据文件已改名保留 (the damaged drive was kept aside): {}", aside.display()),
+                &format!("the damaged drive was kept aside: {}", aside.display()),
+            );
+        }
         // Who restored is recorded (`restored_by`): this laptop's operator, never the name typed on another.
         super::open::as_operator(cli, &mut store)?;
         Ok(store)

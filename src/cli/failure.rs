@@ -101,6 +101,7 @@ fn store(e: &StoreError) -> Said {
         S::MergeClock { .. } => ("merge_clock", None),
         S::OlderSchema { path, .. } | S::OlderSchemaReadOnly { path, .. } => ("older_schema", Some(path)),
         S::NotADatabase { path } => ("not_a_drive", Some(path)),
+        S::Damaged { path, .. } => ("drive_damaged", Some(path).filter(|p| !p.is_empty())),
         S::OtherFileTable { path, .. } => ("spreadsheet_not_a_drive", Some(path)),
         S::OtherFileKind { path, .. } => ("not_a_drive", Some(path)),
         S::OwnExport { path, .. } => ("own_export_not_a_drive", Some(path)),

@@ -22,6 +22,28 @@ pub const PARTIAL_SUFFIX: &str = ".canbao-partial";
 const BACKED_UP_IN: &str = "last_backup_in";
 
 impl Store {
+    /// Opens the drive a backup is to be restored onto. A damaged drive (found at opening, or by SQLite's quick
+    /// check, which a file cut short can pass the opening of) is set aside ([`set_aside_damaged`]) and a new one
+    /// opened in its place, returned with where the damaged file went.
+    pub fn open_for_restore(path: &Path, key: Option<&Passphrase>) -> Result<(Store, Option<PathBuf>)> {
+        match Store::open_keyed(path, key) {
+            Ok(store) => {
+                let check: std::result::Result<String, rusqlite::Error> =
+                    store.conn.query_row("PRAGMA quick_check(1)", [], |r| r.get(0));
+                match check.map_err(StoreError::from) {
+                    Ok(said) if said == "ok" => return Ok((store, None)),
+                    Ok(_) | Err(StoreError::Damaged { .. }) => drop(store),
+                    Err(e) => return Err(e),
+                }
+            }
+            Err(StoreError::Damaged { .. }) => {}
+            Err(e) => return Err(e),
+        }
+        let aside =
+            set_aside_damaged(path).map_err(|source| StoreError::Io { path: path.display().to_string(), source })?;
+        Ok((Store::open_keyed(path, key)?, Some(aside)))
+    }
+
     /// The folder backups go to: `backups/` beside the drive file itself (see [`backup_dir_of`]).
     pub fn backup_dir(&self) -> Option<PathBuf> {
         self.auto_backup().map(|a| a.dir())
@@ -315,6 +337,35 @@ pub(crate) fn drive_state(conn: &Connection) -> rusqlite::Result<String> {
 /// (see `lock::true_path`), as backups are taken, pruned and listed; what `canbao paths` shows.
 pub fn backup_dir_of(drive: &Path) -> PathBuf {
     super::lock::true_path(drive).parent().unwrap_or(Path::new(".")).join("backups")
+}
+
+/// The newest file named as a finished backup of the drive named `drive` in its backups folder: what a damaged
+/// drive's message names, read without the drive (whose history cannot be read).
+pub fn newest_named_backup(drive: &Path) -> Option<PathBuf> {
+    named_backups(&backup_dir_of(drive), &backup_key(&super::lock::true_path(drive))).pop()
+}
+
+/// Moves a damaged drive (and its `-wal`, `-shm` beside it) aside under a name that says so,
+/// `<drive>-已损坏-<date>-<time>.db`, in its folder, so that a backup can be restored in its place: never deleted,
+/// the damaged file may hold changes no backup has, for someone to recover. Returns the new name of the drive.
+pub fn set_aside_damaged(drive: &Path) -> std::io::Result<PathBuf> {
+    let stem = drive.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let ext = drive.extension().map(|e| format!(".{}", e.to_string_lossy())).unwrap_or_default();
+    let when = chrono::Local::now().format("%Y%m%d-%H%M%S");
+    let mut aside = drive.with_file_name(format!("{stem}-已损坏-{when}{ext}"));
+    let mut n = 1;
+    while aside.exists() {
+        n += 1;
+        aside = drive.with_file_name(format!("{stem}-已损坏-{when}-{n}{ext}"));
+    }
+    std::fs::rename(drive, &aside)?;
+    for suffix in ["-wal", "-shm"] {
+        let beside = sidecar(drive, suffix);
+        if beside.exists() {
+            std::fs::rename(&beside, sidecar(&aside, suffix))?;
+        }
+    }
+    Ok(aside)
 }
 
 /// The files in `dir` named exactly as finished backups of the drive whose [`backup_key`] is `key`, oldest

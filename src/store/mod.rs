@@ -262,6 +262,11 @@ pub enum StoreError {
     OlderSchemaReadOnly { path: String, found: i64, supported: i64 },
     #[error("不是 canbao 数据文件或文件已损坏：{path} (not a canbao file, or damaged: {path})")]
     NotADatabase { path: String },
+    /// SQLite found the drive's pages broken (a file cut short when a stick was pulled during a copy): said as a
+    /// damaged drive, with the way back, where SQLite's English 「database disk image is malformed」 said nothing
+    /// to the operator.
+    #[error("{}", damaged_text(.path, .newest.as_deref()))]
+    Damaged { path: String, newest: Option<String> },
     #[error(
         "这是表格（名单），不是 canbao 数据文件，{}：要导入名单，请用 canbao import：{path} \
          (a spreadsheet (a class list), not a canbao drive: {}; import a list with canbao import: {path})",
@@ -370,10 +375,39 @@ pub enum StoreError {
     NoYears,
 }
 
+/// What [`StoreError::Damaged`] says: the drive, the newest backup when one is known, and `restore`, which puts a
+/// backup in place of a damaged drive and keeps the damaged file aside.
+fn damaged_text(path: &str, newest: Option<&str>) -> String {
+    let at = if path.is_empty() { String::new() } else { format!("：{path}") };
+    let at_en = if path.is_empty() { String::new() } else { format!(": {path}") };
+    match newest {
+        Some(b) if !path.is_empty() => {
+            let restore = format!("restore {}", crate::words::shell_path(Path::new(b)));
+            let command = crate::words::canbao_command(Some(Path::new(path)), &restore);
+            format!(
+                "数据文件已损坏{at}；最新的备份是 {b}，可用 {command} 恢复（损坏的文件会改名保留） \
+                 (the drive file is damaged{at_en}; the newest backup is {b}: put it back with {command}, which \
+                 keeps the damaged file aside)"
+            )
+        }
+        Some(b) => format!(
+            "数据文件已损坏{at}；最新的备份是 {b}，可用 canbao restore 恢复（损坏的文件会改名保留） \
+             (the drive file is damaged{at_en}; the newest backup is {b}: put it back with canbao restore, which \
+             keeps the damaged file aside)"
+        ),
+        None => format!(
+            "数据文件已损坏{at}；请用 canbao restore 从备份恢复（备份在数据文件旁的 backups 文件夹中，损坏的文件会改名保留） \
+             (the drive file is damaged{at_en}; put a backup back with canbao restore: backups are in the backups \
+             folder beside the drive, and the damaged file is kept aside)"
+        ),
+    }
+}
+
 impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> Self {
         match &e {
             rusqlite::Error::SqliteFailure(f, _) => match f.code {
+                rusqlite::ErrorCode::DatabaseCorrupt => StoreError::Damaged { path: String::new(), newest: None },
                 rusqlite::ErrorCode::ReadOnly => StoreError::ReadOnly,
                 rusqlite::ErrorCode::DiskFull => StoreError::DiskFull,
                 rusqlite::ErrorCode::SystemIoFailure => io_failure(f.extended_code).unwrap_or(StoreError::Sqlite(e)),
@@ -857,6 +891,10 @@ impl Store {
                 }
             }
             match while_opening(on_read_only_folder(e, path, folder_writable(path)), path, !existed) {
+                StoreError::Damaged { .. } => StoreError::Damaged {
+                    path: path.display().to_string(),
+                    newest: backup::newest_named_backup(path).map(|b| b.display().to_string()),
+                },
                 StoreError::Sqlite(rusqlite::Error::SqliteFailure(f, _))
                     if f.code == rusqlite::ErrorCode::CannotOpen =>
                 {

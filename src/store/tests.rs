@@ -2026,3 +2026,33 @@ fn schools_are_listed_by_name_whatever_order_a_laptop_met_them_in() {
     assert_eq!(one, two);
     assert_eq!(one.0, ["乙小学", "甲小学"], "by name as SQLite compares text, the same on every laptop");
 }
+
+/// A drive cut short (a stick pulled during a copy) is said as damaged, naming its newest backup, and a restore
+/// puts that backup in its place, the damaged file kept aside under a name that says so.
+#[test]
+fn a_damaged_drive_is_said_so_and_a_backup_restores_over_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.db");
+    let backup = {
+        let mut store = Store::open(&path).unwrap();
+        crate::demo::load_sample(&mut store).unwrap();
+        store.backup_now("manual").unwrap().expect("a backup")
+    };
+    let pupils = Store::open_read_only(&backup).unwrap().student_count().unwrap();
+    let size = std::fs::metadata(&path).unwrap().len();
+    std::fs::OpenOptions::new().write(true).open(&path).unwrap().set_len(size / 2).unwrap();
+    let said = match Store::open(&path).and_then(|s| s.students(&Default::default()).map(|_| ())) {
+        Err(e) => e.to_string(),
+        Ok(()) => panic!("a drive cut in half read as whole"),
+    };
+    assert!(said.starts_with("数据文件已损坏") && said.contains("damaged"), "{said}");
+    let name = backup.file_name().unwrap().to_string_lossy().into_owned();
+    assert!(said.contains(&format!("最新的备份是 {}", backup.display())), "names {name}: {said}");
+    assert!(said.contains(&format!("canbao --db {} restore ", path.display())), "{said}");
+    let (mut store, aside) = Store::open_for_restore(&path, None).unwrap();
+    let aside = aside.expect("set aside");
+    assert!(aside.to_string_lossy().contains("已损坏") && aside.exists(), "{}", aside.display());
+    assert_eq!(std::fs::metadata(&aside).unwrap().len(), size / 2, "the damaged file is kept as it was");
+    store.restore_from(&backup).unwrap();
+    assert_eq!(store.student_count().unwrap(), pupils);
+}
