@@ -2526,6 +2526,8 @@ fn notices_for_a_small_school_under_two_policies() {
     // No policy: no slips with empty amounts.
     let err = fails(canbao(&db).args(["export", "notices", "--on", "2023-10-08", "--out"]).arg(dir.path()), 1);
     assert!(err.contains("没有选定政策"), "{err}");
+    // The command it suggests is for this drive, as every suggested command names the drive given by --db.
+    assert!(err.contains(&format!("canbao --db {} policy use", db.display())), "{err}");
 
     // 001 (yibin-2024), paid in the concentrated period 2023-09-01 – 2024-02-29, covered for 2024. 附件1 二(二):
     // 低保 pay 95 of 380 (285 paid for them), 已稳定脱贫 pay 285 (95 paid for them); 四: 特困 pay nothing.

@@ -213,7 +213,7 @@ fn export(e: &ExportError) -> Said {
         E::OnlyGraduates(_) => Said::kind("only_graduates"),
         E::DataFile(e) => data_file(e),
         E::NoSuchTemplate { .. } => Said::kind("no_such_template"),
-        E::NoPolicy => Said::kind("no_policy"),
+        E::NoPolicy { .. } => Said::kind("no_policy"),
         E::Quote(e) | E::NoticeQuote { reason: e, .. } => quote(e),
         E::NoNotices => Said::kind("no_notices"),
         E::NoticesXlsxOnly => Said::kind("notices_xlsx_only"),

@@ -376,16 +376,17 @@ fn policy_use(store: &mut Store, name: &str) -> CmdResult {
     // year's notice is out), but said, so that it is not the one chosen by mistake.
     if let Some(current) = store.current_year().filter(|&y| y != policy.insured_year) {
         let year = policy.insured_year;
+        let new = store.command("policy new");
         let en = format!(
             "note: {name} is the policy for insured year {year}, but the drive is in insured year {current}: its \
-             premium and payment windows may not be this year's (canbao policy new makes this year's from it)"
+             premium and payment windows may not be this year's ({new} makes this year's from it)"
         );
         eprintln!(
             "{}",
             pick(
                 &format!(
                     "注意：{name} 是 {year} 年度的政策，数据文件当前为 {current} 年度，缴费标准和缴费期可能不是本年度的\
-                     （可用 canbao policy new 以它为底稿生成本年度政策）({en})"
+                     （可用 {new} 以它为底稿生成本年度政策）({en})"
                 ),
                 &en
             )

@@ -44,11 +44,12 @@ pub enum ExportError {
     DataFile(#[from] crate::domain::category::DataFileError),
     #[error("没有名为“{name}”的参保模板；可用的模板：{known} (no template named {name}; there are {})", known.replace('、', ", "))]
     NoSuchTemplate { name: String, known: String },
+    /// With the commands that choose one, naming the drive as it was given (`Store::command`).
     #[error(
-        "数据文件没有选定政策，无法计算应缴金额；请先用 canbao policy use 选定政策 \
-         (the drive has no policy: choose one with canbao policy use)"
+        "数据文件没有选定政策，无法计算应缴金额；请先用 {command} 选定政策 \
+         (the drive has no policy: choose one with {command_en})"
     )]
-    NoPolicy,
+    NoPolicy { command: String, command_en: String },
     #[error("{0} ({en})", en = .0.message_en())]
     Quote(#[from] crate::domain::policy::QuoteError),
     #[error("无法计算{name}的应缴金额：{reason} (no amount for {name}: {})", .reason.message_en())]
@@ -57,6 +58,16 @@ pub enum ExportError {
     NoNotices,
     #[error("缴费告知单只能导出为 XLSX (payment notices are XLSX only)")]
     NoticesXlsxOnly,
+}
+
+impl ExportError {
+    /// [`ExportError::NoPolicy`] for the drive `store`.
+    pub fn no_policy(store: &Store) -> ExportError {
+        ExportError::NoPolicy {
+            command: store.command("policy use 政策名"),
+            command_en: store.command("policy use NAME"),
+        }
+    }
 }
 
 /// [`ExportError::OnlyGraduates`]'s message, in the number its count takes: one pupil is "the only pupil"

@@ -73,7 +73,7 @@ pub fn needs_notice(s: &Student) -> bool {
 /// many pupils got none because a department pays their whole premium (家庭应缴 0): a slip with a deadline and
 /// payment channels would send the family to pay what it does not owe ([`paid_by_department_note`]).
 pub fn slips(input: &FormInput, on: NaiveDate) -> Result<(String, Vec<Slip>, usize), ExportError> {
-    let policy = input.policy.ok_or(ExportError::NoPolicy)?;
+    let policy = input.policy.ok_or_else(|| ExportError::no_policy(input.store))?;
     let table = CategoryTable::builtin();
     let request = |s: Option<&Student>| QuoteRequest {
         categories: s.map(|s| s.categories.iter().map(|c| c.name.clone()).collect()).unwrap_or_default(),
@@ -86,7 +86,7 @@ pub fn slips(input: &FormInput, on: NaiveDate) -> Result<(String, Vec<Slip>, usi
     // A day outside every window fails here, with the windows named, even for a class with nobody to notify; a
     // policy of another insured year than the forms' fails whatever the day: its amounts are not this year's.
     let ordinary = policy::quote_in_year(policy, table, &request(None), input.store.shown_year())?;
-    let window = policy.window_for(on).ok_or(ExportError::NoPolicy)?;
+    let window = policy.window_for(on).ok_or_else(|| ExportError::no_policy(input.store))?;
     let (school, pupils) = input.school_pupils()?;
     // A family that paid less than due (a tax list's 200 of 400) is asked for the rest on a slip of its own, as
     // the forms count it unpaid (`FormInput::part_payment`); not where two laptops recorded different amounts,
@@ -274,7 +274,7 @@ pub fn export_notices(
     if input.opts.format != FileFormat::Xlsx {
         return Err(ExportError::NoticesXlsxOnly);
     }
-    let policy = input.policy.ok_or(ExportError::NoPolicy)?;
+    let policy = input.policy.ok_or_else(|| ExportError::no_policy(input.store))?;
     let (school, slips, paid_by_department) = slips(input, on)?;
     let path = out_file(out, &input.file_name(&school, "缴费告知单", FileFormat::Xlsx));
     let mut writer = TableWriter::create(&path, FileFormat::Xlsx, input.store.path())?;
