@@ -300,11 +300,12 @@ impl YearNotOver<'_> {
 /// drive's policy of another year, which cannot tell, is to be chosen for this year first (as `year new` says).
 /// Any other error is returned as it is.
 pub fn merge_later_year_advice(e: StoreError, policy: Option<&Policy>, today: NaiveDate) -> StoreError {
-    let StoreError::MergeLaterYear { theirs, ours, next, command, .. } = e else { return e };
-    let (command, why_zh, why_en) = if let Some(p) = policy_of_other_year(policy, ours) {
+    let StoreError::MergeLaterYear { theirs, ours, next, command, command_en, .. } = e else { return e };
+    let forced = (format!("{command} --force"), format!("{command_en} --force"));
+    let ((command, command_en), why_zh, why_en) = if let Some(p) = policy_of_other_year(policy, ours) {
         let (name, year) = (&p.name, p.insured_year);
         (
-            command,
+            (command, command_en),
             format!(
                 "选定的政策 {name} 是 {year} 年度的，无法据此判断 {ours} 年度的集中缴费期是否已结束：开始新学年前请先选定 \
                  {ours} 年度的政策（canbao policy use），集中缴费期确已结束、确需现在开始的，加 --force。"
@@ -335,7 +336,7 @@ pub fn merge_later_year_advice(e: StoreError, policy: Option<&Policy>, today: Na
             (String::new(), String::new())
         };
         (
-            format!("{command} --force"),
+            forced,
             format!(
                 "{open_zh}，所以开始新学年要加 --force：开始 {next} 年度后，{ours} 年度只能查看，它的缴费不能再记录{grad_zh}；\
                  也可以在 {to} 之后再开始新学年、再合并。"
@@ -346,9 +347,9 @@ pub fn merge_later_year_advice(e: StoreError, policy: Option<&Policy>, today: Na
             ),
         )
     } else {
-        (command, String::new(), String::new())
+        ((command, command_en), String::new(), String::new())
     };
-    StoreError::MergeLaterYear { theirs, ours, next, command, why_zh, why_en }
+    StoreError::MergeLaterYear { theirs, ours, next, command, command_en, why_zh, why_en }
 }
 
 /// The name the year's policy takes after the drive's: its city part and the year. A name whose year stands

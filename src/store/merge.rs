@@ -1440,7 +1440,16 @@ impl Store {
         {
             let command = self.command(&format!("year new {} --promote", ours + 1));
             let (why_zh, why_en) = (String::new(), String::new());
-            return Err(StoreError::MergeLaterYear { theirs, ours, next: ours + 1, command, why_zh, why_en });
+            let command_en = command.clone();
+            return Err(StoreError::MergeLaterYear {
+                theirs,
+                ours,
+                next: ours + 1,
+                command,
+                command_en,
+                why_zh,
+                why_en,
+            });
         }
         // The backup is taken inside the merge's transaction, once the merge is known to go ahead (see below).
         let auto_backup = if dry_run { None } else { self.auto_backup() };

@@ -197,13 +197,15 @@ pub enum StoreError {
         "对方数据文件已开始 {theirs} 年度，本数据文件还在 {ours} 年度：请先在本机开始新学年\
          （{command}），再合并。{why_zh}未做任何修改 \
          (the other file has started insured year {theirs} and this drive is still in {ours}: start the new year \
-         here first ({command}), then merge{why_en}; nothing changed)"
+         here first ({command_en}), then merge{why_en}; nothing changed)"
     )]
     MergeLaterYear {
         theirs: i32,
         ours: i32,
         next: i32,
         command: String,
+        /// `command` in English: the same command line, or on the screen its palette entry's English label.
+        command_en: String,
         /// Why `command` takes what it takes (`--force` while this year's concentrated period is open), said
         /// where the drive's policy is known (`io::year_policy::merge_later_year_advice`); else empty.
         why_zh: String,

@@ -594,7 +594,8 @@ pub fn execute_stoppable(work: Work, store: &mut Store, stop: &AtomicBool) -> Jo
             let merged = store
                 .merge_from_judged(&file, (dry_run, true, true, true), Some(&mut judge))
                 .map_err(|e| crate::io::sniff::named_other_file_error(e, &file, crate::store::OtherFileUse::Merge))
-                .map_err(|e| crate::io::year_policy::merge_later_year_advice(e, policy.as_ref(), today));
+                .map_err(|e| crate::io::year_policy::merge_later_year_advice(e, policy.as_ref(), today))
+                .map_err(year_new_on_screen);
             match merged {
                 Ok(report) => {
                     let data = if dry_run { None } else { read_saved(store) };
@@ -863,5 +864,44 @@ impl Jobs {
 
     pub fn finished(&mut self) {
         self.running = None;
+    }
+}
+
+/// A merge refused for the other file's later year names, on the screen, the palette entry that starts the year:
+/// the command line it names elsewhere is refused while the screen holds the drive.
+fn year_new_on_screen(e: crate::store::StoreError) -> crate::store::StoreError {
+    use crate::store::StoreError;
+    let StoreError::MergeLaterYear { theirs, ours, next, why_zh, why_en, .. } = e else { return e };
+    let entry = super::palette::ENTRIES.iter().find(|e| matches!(e.command, super::palette::Command::NewYear));
+    let (zh, en) = entry.map_or(("开始新学年", "Start the next school year"), |e| (e.zh, e.en));
+    StoreError::MergeLaterYear {
+        theirs,
+        ours,
+        next,
+        command: format!("用 : 打开命令面板，选「{zh}」"),
+        command_en: format!("press : and choose 「{en}」"),
+        why_zh,
+        why_en,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// The screen's refusal of a merge from a later year names the palette entry, never a command line the
+    /// open screen would have refused.
+    #[test]
+    fn a_merge_from_a_later_year_names_the_palette_entry_on_screen() {
+        let refused = crate::store::StoreError::MergeLaterYear {
+            theirs: 2028,
+            ours: 2027,
+            next: 2028,
+            command: "canbao --db t.db year new 2028 --promote --force".into(),
+            command_en: "canbao --db t.db year new 2028 --promote --force".into(),
+            why_zh: String::new(),
+            why_en: String::new(),
+        };
+        let said = super::year_new_on_screen(refused).to_string();
+        assert!(said.contains("选「开始新学年（升级、毕业）」") && !said.contains("canbao"), "{said}");
+        assert!(said.contains("choose 「Start the next school year (promote, graduate)」"), "{said}");
     }
 }
