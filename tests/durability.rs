@@ -477,3 +477,31 @@ fn long_commands_stopped_by_a_signal_say_what_became_of_their_work() {
     );
     assert_eq!(pupils_of(&restored), rows, "the backup's pupils, all of them");
 }
+
+/// A drive cut short (a stick pulled during a copy) is said as damaged in words, and `restore` of a good backup
+/// works onto it, the damaged file kept aside, where the restore used to fail on the damaged drive it opened first.
+#[test]
+fn a_backup_is_restored_onto_a_damaged_drive() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config");
+    let (db, list, good) = (dir.path().join("t.db"), dir.path().join("list.csv"), dir.path().join("good.db"));
+    std::fs::write(&list, class_list(300)).unwrap();
+    assert!(canbao(&db, &config).arg("import").arg(&list).output().unwrap().status.success());
+    assert!(canbao(&db, &config).arg("backup").arg(&good).output().unwrap().status.success());
+    let size = std::fs::metadata(&db).unwrap().len();
+    std::fs::OpenOptions::new().write(true).open(&db).unwrap().set_len(size / 2).unwrap();
+    let stats = canbao(&db, &config).arg("stats").output().unwrap();
+    let said = String::from_utf8_lossy(&stats.stderr);
+    assert!(!stats.status.success() && said.contains("数据文件已损坏") && said.contains("damaged"), "{said}");
+    let restore = canbao(&db, &config).arg("restore").arg(&good).output().unwrap();
+    let said = String::from_utf8_lossy(&restore.stdout).into_owned() + &String::from_utf8_lossy(&restore.stderr);
+    assert!(restore.status.success(), "{said}");
+    assert_eq!(pupils_of(&db), 300);
+    let aside: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with("t-已损坏-"))
+        .collect();
+    assert_eq!(aside.len(), 1, "{said}");
+    assert_eq!(aside[0].metadata().unwrap().len(), size / 2, "the damaged file is kept as it was");
+}
