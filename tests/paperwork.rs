@@ -3776,7 +3776,13 @@ fn a_family_payment_stays_in_the_paid_ledger_whatever_the_category() {
     assert_eq!(of("郑可洁"), Some((Some(380.0), Some(95.0), Some(285.0))), "{check}");
     assert!(of("孙语").is_none(), "{check}");
     let listed = ok(canbao(&db).arg("check"));
-    assert!(listed.contains("多缴保费") && listed.contains("多缴 285 元") && listed.contains("overpaid"), "{listed}");
+    assert!(listed.contains("多缴保费") && listed.contains("overpaid"), "{listed}");
+    // What stands is said as `quote` says it (paid, no department share, the subsidy to ask about), never an
+    // amount due of 95 beside quote's 「已缴 380元」.
+    let quoted = ok(canbao(&db).args(["quote", "450205201603184361", "--paid-on", "2023-10-10", "--json"]));
+    assert!(quoted.contains("低保对象：家庭已缴380元，部门不再代缴；"), "{quoted}");
+    assert!(listed.contains("低保对象：家庭已缴380元，部门不再代缴；") && listed.contains("补助285元"), "{listed}");
+    assert!(!listed.contains("应缴 95 元") && !listed.contains("多缴 285 元"), "{listed}");
     let zheng = row(paid, "郑可洁").expect("郑可洁 in 已缴费");
     assert!(zheng[remark].to_string().contains("低保对象：家庭已缴380元，部门不再代缴；"), "{zheng:?}");
     assert!(zheng[remark].to_string().contains("补助285元是否另行发放给家庭"), "{zheng:?}");

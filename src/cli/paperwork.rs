@@ -1887,11 +1887,20 @@ pub fn check(cli: &Cli, reveal: bool, json: bool) -> CmdResult {
         let p = &o.pupil;
         let fen = |yuan: f64| (yuan * 100.0).round() as i64;
         let (paid, due, over) = (money::plain(fen(o.paid)), money::plain(fen(o.due)), money::plain(fen(o.over)));
-        let said = pick(
-            &format!("已缴 {paid} 元，应缴 {due} 元，多缴 {over} 元"),
-            &format!("paid {paid} yuan, {due} yuan due, {over} yuan over"),
-        )
-        .to_owned();
+        // Paid before the category was certified: what `quote` says stands (paid, no department share, the
+        // notice's word on the subsidy), never 「应缴 95 元」 beside quote's 「已缴 380 元」.
+        let said = match &o.paid_first {
+            Some(first) => {
+                let (zh, en) =
+                    (QuoteWords::of(Language::Zh).paid_first(first), QuoteWords::of(Language::En).paid_first(first));
+                pick(&format!("{zh} ({en})"), &en).to_owned()
+            }
+            None => pick(
+                &format!("已缴 {paid} 元，应缴 {due} 元，多缴 {over} 元"),
+                &format!("paid {paid} yuan, {due} yuan due, {over} yuan over"),
+            )
+            .to_owned(),
+        };
         let what = format!("{}\t{said}", who(p));
         heading(
             "多缴保费，请核实人员类别和缴费金额，按当地政策办理退费或由认定部门将代缴部分退还家长 \

@@ -10,7 +10,7 @@ use super::category::CategoryTable;
 use super::id_number::{self, IdProblem};
 use super::money;
 use super::policy::{
-    AmountDispute, Policy, ShareReason, certified_department_share, family_share, quote_pupil,
+    AmountDispute, PaidFirst, Policy, ShareReason, certified_department_share, family_share, paid_first, quote_pupil,
     recorded_payment_date_error, shortfall_fen,
 };
 use super::same_child::Signs;
@@ -516,6 +516,10 @@ pub struct Overpaid {
     pub due: f64,
     /// Yuan: `paid - due`.
     pub over: f64,
+    /// The family paid before the pupil's category was certified: what `quote` says stands (paid, no department
+    /// share, the notice's word on the subsidy), which the check says in place of a refund owed.
+    #[serde(skip)]
+    pub paid_first: Option<PaidFirst>,
 }
 
 /// A 财政代缴 mark the drive's policy does not bear out, with the share the ledger states and why.
@@ -721,6 +725,7 @@ pub fn check_in_year(
                 paid: money::as_number(paid),
                 due: money::as_number(quote.personal_due_fen),
                 over: money::as_number(paid - quote.personal_due_fen),
+                paid_first: paid_first(policy, &priced, &quote),
             });
         }
         for mark in &s.categories {

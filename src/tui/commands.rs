@@ -487,7 +487,16 @@ impl App {
         for o in &r.overpaid {
             let yuan = |v: f64| money::plain((v * 100.0).round() as i64);
             let (paid, due, over) = (yuan(o.paid), yuan(o.due), yuan(o.over));
-            lines.push(fill(self.text.check_overpaid, &[&o.pupil.name, &o.pupil.class, &paid, &due, &over]));
+            // Paid before the category was certified: what the quote says stands, not an amount due beside it.
+            match &o.paid_first {
+                Some(first) => {
+                    let said = crate::words::quote::QuoteWords::of(self.lang).paid_first(first);
+                    lines.push(fill(self.text.check_paid_first, &[&o.pupil.name, &o.pupil.class, &said]));
+                }
+                None => {
+                    lines.push(fill(self.text.check_overpaid, &[&o.pupil.name, &o.pupil.class, &paid, &due, &over]))
+                }
+            }
         }
         for d in &r.amounts_differ {
             let why = if self.lang == crate::words::Language::En { &d.why_en } else { &d.why };

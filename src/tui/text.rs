@@ -138,6 +138,9 @@ pub struct Text {
     pub elsewhere_place: &'static str,
     pub paid_info: &'static str,
     pub due_line: &'static str,
+    /// A family that paid before the pupil's category was certified (`policy::PaidFirst`): what it paid, and that
+    /// no department pays on the pupil's behalf, as `quote` says it ({0} yuan, {1} the window).
+    pub due_paid_first: &'static str,
     /// The amounts of a pupil whose subsidy waits on the 本市户籍 check: {0} {1} the family's and the department's
     /// if local, {2} the family's if not, {3} the window.
     pub due_hukou_pending: &'static str,
@@ -828,6 +831,9 @@ pub struct Text {
     /// `f` on several pupils, those whose family owes a share left out: how many, their names.
     pub bulk_family_share_left: &'static str,
     pub check_overpaid: &'static str,
+    /// `check`'s line for a family that paid before the pupil's category was certified: name, class, the quote's
+    /// words on what stands.
+    pub check_paid_first: &'static str,
     pub check_amounts_differ: &'static str,
     pub check_list_payment_cleared: &'static str,
     /// The same, marked 财政代缴 by hand since: name, class, when the list recorded it.

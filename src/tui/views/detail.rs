@@ -326,6 +326,11 @@ fn fields(app: &App, d: &Detail, width: usize) -> Vec<Line<'static>> {
                         &window,
                     ],
                 ),
+                // Paid before the category was certified: what the family paid, not an amount due, as `quote`
+                // says it; 「个人应缴 380 元」 would read as a 低保 family owing the whole premium.
+                None if q.steps.iter().any(|s| matches!(s, RuleStep::PaidFirst(_))) => {
+                    fill(t.due_paid_first, &[&money::plain(q.personal_due_fen), &window])
+                }
                 None => {
                     fill(t.due_line, &[&money::plain(q.personal_due_fen), &money::plain(q.department_due_fen), &window])
                 }
