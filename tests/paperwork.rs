@@ -4036,7 +4036,9 @@ fn the_government_paid_ledger_says_why_a_share_is_zero() {
     assert_eq!((by.as_str(), amount.as_f64()), ("财政", Some(380.0)));
     // Then, for a Guangxi number under Yibin's 本市户籍 rule, that its 户籍 is to be checked.
     let hukou = "；身份证号码地区码不属本市，户籍待核实（地区码不能证明户籍），特困人员的政府补助（001 附件1 四(三)）须具有本市户籍，补助待核实";
-    assert_eq!(remark, format!("已认定类别，未登记代缴{hukou}"));
+    // Neither figure is the one until then: 备注 gives both, the family's 380 if not local.
+    let both = "；待核实户籍：本市户籍由部门代缴 380 元，非本市户籍家庭应缴 380 元";
+    assert_eq!(remark, format!("已认定类别，未登记代缴{both}{hukou}"));
     // 001 附件1 二(二): 财政 pays 285 of a 低保 pupil's 380 and the family 95. The mark pays the department's share
     // only: not in 财政代缴, whose pupils a department pays for in full, but in 未缴费, chased for the family's 95.
     assert!(rows.iter().all(|(n, _)| n != "郑可洁"), "{rows:?}");
@@ -4491,6 +4493,13 @@ fn a_subsidy_that_needs_local_hukou_is_quoted_pending_the_check() {
     let en = ok(canbao(&db).args(["--lang", "en", "quote", xu, "--paid-on", "2023-10-08"]));
     assert!(en.contains("family pays      pending the hukou check: 0 yuan if local, 380 yuan if not\n"), "{en}");
     assert!(!en.contains("family pays      0 yuan"), "{en}");
+    // The rule under the headline states neither amount as fact either.
+    assert!(!said.contains("家庭应缴0元，部门代缴380元") && !en.contains("Family pays 0 yuan"), "{said}\n{en}");
+    for rule in [&q["rule"], &q["rule_en"]] {
+        let rule = rule.as_str().unwrap_or_default();
+        assert!(rule.contains("特困"), "{rule}");
+        assert!(!rule.contains("家庭应缴0元") && !rule.contains("Family pays 0 yuan"), "{rule}");
+    }
     // A pupil of no such category is quoted as before.
     let q = quote(&db, &["450203201909308803", "--paid-on", "2023-10-08"]);
     assert_eq!((q["personal_due"].as_f64(), &q["hukou_pending"]), (Some(380.0), &Value::Null), "{q}");

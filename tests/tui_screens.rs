@@ -353,6 +353,9 @@ fn the_detail_screen_gives_both_amounts_pending_the_hukou_check() {
         let flat: String = shown.lines().map(str::trim).collect();
         assert!(flat.replace(' ', "").contains(&due.replace(' ', "")), "{due}\n{shown}");
         assert!(!flat.contains("个人应缴 0 元，") && !flat.contains("family pays 0 yuan,"), "{shown}");
+        // Nor the rule under it, whose closing amounts are the local pupil's only.
+        let joined = flat.replace(' ', "");
+        assert!(!joined.contains("家庭应缴0元") && !joined.contains("Familypays0yuan"), "{shown}");
     }
 }
 

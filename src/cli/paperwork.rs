@@ -1038,6 +1038,15 @@ pub fn quote(cli: &Cli, args: &QuoteArgs) -> CmdResult {
         .as_ref()
         .filter(|_| elsewhere.is_none() && part.is_none() && paid_first.is_none() && government.is_none())
         .and_then(|pupil| crate::domain::pupil_flags::hukou_pending(&policy, table, pupil, &request, &q));
+    // The rule's closing 「家庭应缴0元，部门代缴380元」 is one of the two amounts the headline gives as pending.
+    let q = match &pending {
+        Some(_) => {
+            let mut q = q;
+            q.steps.retain(|s| !matches!(s, policy::RuleStep::Totals { .. }));
+            q
+        }
+        None => q,
+    };
     let (refund, refund_unspecified) = match q.refund {
         Some(Refund::Amount { fen }) => (Some(money::as_number(fen)), false),
         Some(Refund::Unspecified) => (None, true),

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use super::{FormInput, out_dir, out_file, remark_cell, yuan_cell};
 use crate::domain::category::CategoryTable;
 use crate::domain::coverage::Standing;
+use crate::domain::money;
 use crate::domain::policy::{self, AmountDispute, Ledger, Quote, ShareReason};
 use crate::domain::roster_check::{self, UnrecordedPayment};
 use crate::domain::student::{Enrollment, PaymentStatus, Student, TAX_LIST_WITHOUT_CHANNEL};
@@ -378,7 +379,37 @@ pub const UNRECORDED_GOVERNMENT: &str = "已认定类别，未登记代缴";
 fn government_row(input: &FormInput, s: &Student) -> (Vec<Out<'static>>, String) {
     let table = CategoryTable::builtin();
     let share = policy::certified_department_share(input.policy, table, s, input.opts.date, input.store.shown_year());
-    let remark = ShareWords::of(Language::Zh).remark(&share);
+    let mut remark = ShareWords::of(Language::Zh).remark(&share);
+    // Listed here by a category that needs 本市户籍, on an ID number that doubts it: the department's figure holds
+    // only once the 户籍 is confirmed, and the family may owe the whole amount instead, as the notice says.
+    if let Some(pending) = hukou_pending(input, s) {
+        let said = format!(
+            "待核实户籍：本市户籍由部门代缴 {} 元，非本市户籍家庭应缴 {} 元",
+            money::plain(pending.local_department_fen),
+            money::plain(pending.other_personal_fen)
+        );
+        remark = if remark.trim().is_empty() { said } else { format!("{said}；{remark}") };
+    }
     let department = if share.department.is_empty() { Out::Empty } else { Out::Text(share.department) };
     (vec![department, share.amount_fen.map(yuan_cell).unwrap_or(Out::Empty)], remark)
+}
+
+/// Both amounts of an unpaid pupil whose subsidy waits on the 本市户籍 check (`pupil_flags::hukou_pending`), by
+/// the categories certified for the form's year; `None` for a pupil a department was recorded paying for.
+fn hukou_pending(input: &FormInput, s: &Student) -> Option<crate::domain::pupil_flags::HukouPending> {
+    let policy = input.priced_policy().filter(|_| s.payment == PaymentStatus::Unpaid)?;
+    let table = CategoryTable::builtin();
+    let view = input.certified(s);
+    // Quoted as the department's share is (`policy::department_share`): a day no window takes is priced as the
+    // concentrated period's first day.
+    let mut request = policy::pupil_request(&view, input.opts.date);
+    let quote = match policy::quote(policy, table, &request) {
+        Ok(q) => q,
+        Err(_) => {
+            request.paid_on = policy.windows.first()?.from;
+            request.birth_date = None;
+            policy::quote(policy, table, &request).ok()?
+        }
+    };
+    crate::domain::pupil_flags::hukou_pending(policy, table, &view, &request, &quote)
 }

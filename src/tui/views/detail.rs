@@ -409,8 +409,15 @@ fn notes(app: &App, d: &Detail) -> Vec<Line<'static>> {
             for j in &q.judgements {
                 lines.push(Line::styled(fill(t.to_confirm, &[&t.pick(&j.text, &j.text_en), &j.clause]), warn));
             }
-            let steps: Vec<RuleStep> =
-                q.steps.iter().filter(|s| !matches!(s, RuleStep::PaidFirst(_))).cloned().collect();
+            // Pending the 户籍 check, the rule's closing amounts are one of the two the amount line gives.
+            let pending = d.hukou_pending.is_some();
+            let steps: Vec<RuleStep> = q
+                .steps
+                .iter()
+                .filter(|s| !matches!(s, RuleStep::PaidFirst(_)))
+                .filter(|s| !(pending && matches!(s, RuleStep::Totals { .. })))
+                .cloned()
+                .collect();
             let rule = rule_text(&steps, t.lang);
             let rule = if d.elsewhere.is_some() { fill(t.rule_if_here, &[&rule]) } else { rule };
             lines.push(Line::styled(rule, theme.muted()));
