@@ -4505,6 +4505,27 @@ fn a_subsidy_that_needs_local_hukou_is_quoted_pending_the_check() {
     assert_eq!((q["personal_due"].as_f64(), &q["hukou_pending"]), (Some(380.0), &Value::Null), "{q}");
 }
 
+/// The family of a 特困 pupil with a Guangxi number under Yibin's 本市户籍 rule owes 0 or 380, pending the 户籍
+/// check: `mark --payment paid --amount 380` is recorded without --yes, and `--payment paid` alone names both
+/// amounts and how to record each, where before both were refused saying the family owes 0 as fact.
+#[test]
+fn a_payment_pending_the_hukou_check_is_taken_at_either_amount() {
+    let (_dir, db) = drive_with_progress();
+    let xu = "450203201811029232";
+    let said = fails(canbao(&db).args(["mark", xu, "--payment", "paid", "--paid-on", "2023-10-08"]), 1);
+    assert!(said.contains("户籍待核实") && said.contains("非本市户籍家庭应缴 380 元"), "{said}");
+    assert!(said.contains("--payment government") && said.contains("--amount 380"), "{said}");
+    assert!(!said.contains("家庭应缴 0 元（由部门全额资助）"), "{said}");
+    ok(canbao(&db).args(["mark", xu, "--payment", "paid", "--amount", "380", "--paid-on", "2023-10-08"]));
+    let listed = json(canbao(&db).args(["find", xu, "--json"]));
+    assert_eq!(listed[0]["payment"], "paid", "{listed}");
+    // Another amount is still asked about, as for any pupil.
+    let other = "450203201811029232";
+    let said =
+        fails(canbao(&db).args(["mark", other, "--payment", "paid", "--amount", "3800", "--paid-on", "2023-10-08"]), 1);
+    assert!(said.contains("3800"), "{said}");
+}
+
 /// `quote` and `check` say a department's share for a pupil marked 财政代缴 as the 财政代缴 ledger does: no bare
 /// 0 (a category the notice gives no subsidy says why and 待核实; one with no category has no amount), and a pupil
 /// insured elsewhere whom a department paid for is paid for there — `check` no longer lists such a pupil as 财政代缴

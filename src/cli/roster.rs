@@ -476,6 +476,29 @@ pub(super) fn mark(cli: &Cli, args: &MarkArgs) -> CmdResult {
                 };
                 // 0 元 would count the pupil 已参保 and print 是 on the information sheet with nothing paid. A pupil
                 // whose whole premium a department pays is recorded as 财政代缴, which is how the forms count it.
+                // Pending the 本市户籍 check, the family owes one of two amounts: neither is refused as a slip,
+                // and the 0 is not said as the amount owed.
+                let pending = carried.and_then(|day| hukou_pending_due(&store, &pupil, day));
+                if fen == Some(0)
+                    && amount.is_none()
+                    && let Some(p) = &pending
+                {
+                    let (local, department, other) = (
+                        money::plain(p.local_personal_fen),
+                        money::plain(p.local_department_fen),
+                        money::plain(p.other_personal_fen),
+                    );
+                    let government = store.command(&format!("mark {chosen} --payment government"));
+                    let paid = store.command(&format!("mark {chosen} --payment paid --amount {other}"));
+                    return Err(UserError::new(format!(
+                        "{name} 户籍待核实：本市户籍家庭应缴 {local} 元（部门代缴 {department} 元，记为财政代缴：\
+                         {government}），非本市户籍家庭应缴 {other} 元（家庭缴费请用：{paid}），未保存 ({name}: \
+                         hukou to be checked: if local, the family pays {local} yuan and a department {department} \
+                         (record it with {government}); if not, the family pays {other} yuan (record it with {paid}); \
+                         nothing saved)",
+                        name = pupil.name
+                    )));
+                }
                 if fen == Some(0) {
                     let why = match amount {
                         Some(_) => "缴费金额为 0 元",
@@ -522,6 +545,7 @@ pub(super) fn mark(cli: &Cli, args: &MarkArgs) -> CmdResult {
                     && let Some(day) = carried
                     && let Ok(due) = amount_due(&store, &pupil, day)
                     && due != fen
+                    && pending.is_none_or(|p| fen != p.local_personal_fen && fen != p.other_personal_fen)
                     && !yes
                 {
                     let chosen = if *at_school { format!("{chosen} --at-school") } else { chosen.clone() };
@@ -1543,6 +1567,22 @@ fn print_stats(s: &crate::store::Stats) {
 
 /// A family's amount due under the drive's policy for a payment on `day`: what `mark --payment paid` records
 /// when no amount is given. Without a policy, or on a day the policy does not cover, the operator must say.
+/// Both amounts of a pupil whose subsidy waits on the 本市户籍 check (`pupil_flags::hukou_pending`), paying on
+/// `day`; `None` where the amount does not depend on it, or nothing can be quoted.
+fn hukou_pending_due(
+    store: &Store,
+    pupil: &crate::domain::student::Student,
+    day: chrono::NaiveDate,
+) -> Option<crate::domain::pupil_flags::HukouPending> {
+    let policy = paperwork::drive_policy(store).ok()??;
+    let mut on_day = pupil.certified_in(store.current_year()).into_owned();
+    on_day.payment_details.paid_on = Some(day);
+    let request = crate::domain::policy::pupil_request(&on_day, day);
+    let quote = crate::domain::policy::quote_pupil_in_year(&policy, &on_day, day, store.current_year()).ok()?;
+    let table = crate::domain::category::CategoryTable::builtin();
+    crate::domain::pupil_flags::hukou_pending(&policy, table, &on_day, &request, &quote)
+}
+
 fn amount_due(
     store: &Store,
     pupil: &crate::domain::student::Student,
