@@ -2408,6 +2408,59 @@ fn pay_on_the_8th(app: &mut App, look: impl FnOnce(&canbao::tui::modal::PaymentF
     c.question.clone()
 }
 
+/// `p` on a 特困 pupil with a Guangxi number under Yibin's 本市户籍 rule: the family owes 0 or 380 pending the 户籍
+/// check, so the form proposes no amount and says both; 0 asks 财政代缴 saying the 户籍 is to be checked, and 380
+/// is saved as the family's payment with no question, where before the form proposed 0 and asked 「家庭应缴 0 元」.
+#[test]
+fn the_payment_form_takes_either_amount_pending_the_hukou_check() {
+    let mut app = app_on_policy(store(true));
+    let id = app.store.student_by_id_number("450203201811029232").expect("read").expect("许志文").id;
+    app.update(Action::Search);
+    type_text(&mut app, "许志文");
+    app.update(Action::Confirm);
+    assert_eq!(app.selected_id(), Some(id));
+    app.update(Action::TogglePaid);
+    let Some(canbao::tui::modal::Modal::Payment(form)) = &mut app.modal else { panic!("form") };
+    form.date.set("2023-10-0");
+    app.update(Action::Down);
+    type_text(&mut app, "8");
+    let Some(canbao::tui::modal::Modal::Payment(form)) = &mut app.modal else { panic!("form") };
+    assert_eq!(form.amount.text(), "", "no amount proposed");
+    let said = form.note.clone().unwrap_or_default();
+    assert!(said.contains("户籍待核实") && said.contains("非本市户籍个人应缴 380 元"), "{said}");
+    assert!(!said.contains("家庭应缴0元"), "{said}");
+    form.amount.set("0");
+    form.amount_edited = true;
+    app.update(Action::Confirm);
+    let Some(canbao::tui::modal::Modal::Confirm(c)) = &app.modal else { panic!("asked: {}", screen(&app)) };
+    assert!(c.question.contains("户籍待核实") && !c.question.contains("家庭应缴 0 元："), "{}", c.question);
+    app.update(Action::Confirm);
+    let Some(canbao::tui::modal::Modal::Payment(form)) = &mut app.modal else { panic!("back: {}", screen(&app)) };
+    form.amount.set("380");
+    form.amount_edited = true;
+    app.update(Action::Confirm);
+    assert!(!matches!(app.modal, Some(canbao::tui::modal::Modal::Confirm(_))), "no question: {}", screen(&app));
+    let s = app.store.student(id).expect("s");
+    assert_eq!((s.payment, s.payment_details.amount_fen), (PaymentStatus::Paid, Some(38000)));
+}
+
+/// `p` on the pupil under the cursor, paid on 2023-10-08 with 0 typed (the form proposes no amount for a pupil whose
+/// subsidy waits on the 本市户籍 check, as the sample's Guangxi numbers under Yibin's policy do), Enter. Returns
+/// the question asked.
+fn pay_0_on_the_8th(app: &mut App) -> String {
+    app.update(Action::TogglePaid);
+    let Some(canbao::tui::modal::Modal::Payment(form)) = &mut app.modal else { panic!("form") };
+    form.date.set("2023-10-0");
+    app.update(Action::Down);
+    type_text(app, "8");
+    let Some(canbao::tui::modal::Modal::Payment(form)) = &mut app.modal else { panic!("form") };
+    form.amount.set("0");
+    form.amount_edited = true;
+    app.update(Action::Confirm);
+    let Some(canbao::tui::modal::Modal::Confirm(c)) = &app.modal else { panic!("asked") };
+    c.question.clone()
+}
+
 /// 0 元 is no payment: typed in the payment form it would count the pupil 已参保 and print 是 on the information
 /// sheet, after only the question an amount that differs gets. Refused in the form, saying why, as a negative
 /// amount is; nothing is saved. (A pupil a department pays for in full is offered 财政代缴 at 0, as before.)
@@ -2632,7 +2685,8 @@ fn a_full_subsidy_pupil_paid_with_the_class_is_government_paid() {
     assert_eq!((s(&app, 0).payment, s(&app, 0).payment_details.amount_fen), (PaymentStatus::Paid, Some(38000)));
     assert_eq!((s(&app, 1).payment, s(&app, 1).payment_details.amount_fen), (PaymentStatus::Government, None));
 
-    // Alone: the form fills in 0 元, and Enter asks whether to record 财政代缴.
+    // Alone: 0 元 typed (a Guangxi number: no amount is proposed pending the 户籍 check), Enter asks whether to
+    // record 财政代缴.
     app.roster.clear_marks();
     app.update(Action::Top);
     app.update(Action::Down);
@@ -2640,7 +2694,7 @@ fn a_full_subsidy_pupil_paid_with_the_class_is_government_paid() {
     app.update(Action::ToggleGovernment);
     app.update(Action::Yes);
     assert_eq!(s(&app, 1).payment, PaymentStatus::Unpaid, "cleared");
-    let question = pay_on_the_8th(&mut app, |_| {});
+    let question = pay_0_on_the_8th(&mut app);
     assert!(question.contains("全额代缴") && question.contains(&pupils[1].name), "{question}");
     app.update(Action::Yes);
     assert_eq!(s(&app, 1).payment, PaymentStatus::Government);
@@ -6713,7 +6767,7 @@ fn no_to_the_full_subsidy_and_bulk_payment_questions_goes_back_to_the_form() {
     store.set_categories(pupils[1].id, &[orphan]).expect("category");
     let mut app = app_on_policy(store);
     app.update(Action::Down);
-    let question = pay_on_the_8th(&mut app, |_| {});
+    let question = pay_0_on_the_8th(&mut app);
     assert!(question.contains("记为财政代缴"), "{question}");
     app.update(Action::Confirm);
     let Some(canbao::tui::modal::Modal::Payment(form)) = &app.modal else {

@@ -531,6 +531,37 @@ impl App {
                 })
             })
             .unzip();
+        // A subsidy that waits on the 本市户籍 check (`pupil_flags::hukou_pending`): the family owes one of two
+        // amounts, so none is proposed and neither is asked about as a slip; a 0 typed is still asked as 财政代缴
+        // (`full_subsidy`), said pending (`ask_full_subsidy_pending`). One pupil only: a class paid at once takes
+        // each pupil's quoted amount, and its 财政代缴 pupils are recorded as such.
+        if let Some(p) = self.policy.as_ref().filter(|_| form.targets.len() == 1) {
+            let table = CategoryTable::builtin();
+            for (i, s) in form.pupils.iter().enumerate().filter(|(_, s)| !s.categories.is_empty()) {
+                let certified = s.certified_in(year);
+                let r = request(s);
+                let Some(Ok(mut q)) = quote(&r) else { continue };
+                let Some(pending) = crate::domain::pupil_flags::hukou_pending(p, table, &certified, &r, &q) else {
+                    continue;
+                };
+                form.quoted[i] = None;
+                // The form's note: both amounts, and the rule without its closing local amounts.
+                if i == 0 {
+                    q.steps.retain(|s| !matches!(s, policy::RuleStep::Totals { .. }));
+                    let both = fill(
+                        self.text.due_hukou_pending,
+                        &[
+                            &money::plain(pending.local_personal_fen),
+                            &money::plain(pending.local_department_fen),
+                            &money::plain(pending.other_personal_fen),
+                            &q.window,
+                        ],
+                    );
+                    let rule = crate::words::quote::rule_text(&q.steps, self.lang);
+                    form.note = Some(format!("{both}{}{rule}", self.text.pick("。", ". ")));
+                }
+            }
+        }
         // A late payment for the drive's year is allowed then (003 三(一)2, 001 中途参保): said, not refused.
         form.year_warning = form.next_collection.as_ref().filter(|next| next.covers(day)).map(|next| {
             let key =
@@ -752,7 +783,10 @@ impl App {
             self.modal = Some(Modal::Confirm(Confirm { question, then: Then::Payment(next), yes: false }));
         } else if !names.is_empty() && !form.away_ok {
             // (After Yes to the benefit place, whose question named 财政代缴 already, not asked again.)
-            let question = fill(self.text.ask_full_subsidy, &[&named]);
+            // Pending the 户籍 check (no amount quoted, `quote_form`), the 0 is the local pupil's only.
+            let pending = form.targets.len() == 1 && form.quoted.first() == Some(&None);
+            let asked = if pending { self.text.ask_full_subsidy_pending } else { self.text.ask_full_subsidy };
+            let question = fill(asked, &[&named]);
             self.ask_pending(question, Pending { items, label, confirmed: false, if_no: None, form: Some(back) });
         } else if let (Some(fen), Some(Some(due))) = (typed_fen, form.quoted.first())
             && fen != *due

@@ -303,6 +303,8 @@ pub struct Text {
     pub ask_government_recertify: &'static str,
     pub bulk_full_subsidy: &'static str,
     pub ask_full_subsidy: &'static str,
+    /// `ask_full_subsidy` for a pupil whose subsidy waits on the 本市户籍 check: name.
+    pub ask_full_subsidy_pending: &'static str,
     /// A pupil whose category enrolls away from school (待遇审批地, with the family): name, category, where.
     pub ask_pay_away: &'static str,
     pub ask_enroll_away: &'static str,

@@ -305,6 +305,7 @@ pub static EN: Text = Text {
     ask_government_recertify: "{}'s category ({}) is still to be certified again this year. Mark government-paid anyway?",
     bulk_full_subsidy: " {} more have their whole premium paid by a department and are marked government-paid: {}.",
     ask_full_subsidy: "A department pays the whole premium of {}; the family owes 0 yuan. Mark government-paid?",
+    ask_full_subsidy_pending: "{}: hukou to be checked. If local, a department pays the whole premium and the family 0; if not, the family pays. Mark government-paid?",
     ask_pay_away: "{} is {} and by the policy is {}. Record the payment at school anyway?",
     ask_enroll_away: "{} is {} and by the policy is {}. Enroll at school anyway?",
     ask_government_away: "{} is {} and by the policy is {}. Mark government-paid at school anyway?",

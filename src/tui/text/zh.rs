@@ -283,6 +283,7 @@ pub static ZH: Text = Text {
     ask_government_recertify: "{} 的人员类别（{}）待重新认定，本年度尚未认定，仍标记为财政代缴？",
     bulk_full_subsidy: "另有 {} 名的保费由部门全额代缴，记为财政代缴：{}。",
     ask_full_subsidy: "{} 的保费由部门全额代缴，家庭应缴 0 元：记为财政代缴？",
+    ask_full_subsidy_pending: "{} 户籍待核实：本市户籍由部门全额代缴，家庭应缴 0 元；非本市户籍由家庭缴费。记为财政代缴？",
     ask_pay_away: "{} 为{}，按政策{}，仍在本校登记缴费？",
     ask_enroll_away: "{} 为{}，按政策{}，仍在本校参保？",
     ask_government_away: "{} 为{}，按政策{}，仍在本校记为财政代缴？",
