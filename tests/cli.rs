@@ -6534,6 +6534,12 @@ fn a_pupil_imported_without_a_name_is_flagged_everywhere() {
     marked.sort();
     assert_eq!(marked, [(named.clone(), false), (nameless.clone(), true)]);
     drop(store);
+    // `find` marks the row 「!」 as the roster does (its number is valid: the name is what is missing).
+    let found = canbao(&db).args(["find", "五年级1班"]).output().unwrap();
+    let found = String::from_utf8_lossy(&found.stdout).into_owned();
+    let mut flagged: Vec<bool> = found.lines().filter(|l| l.contains("五年级1班")).map(|l| l.contains(" !")).collect();
+    flagged.sort();
+    assert_eq!(flagged, [false, true], "{found}");
 
     let sheet = canbao(&db).args(["export", "sheet", "--format", "csv", "--out", "-"]).output().unwrap();
     let sheet = String::from_utf8_lossy(&sheet.stdout).into_owned();

@@ -1424,9 +1424,11 @@ pub(super) fn find(cli: &Cli, query: &str, limit: usize, reveal: bool, json: boo
     let several = store.schools()?.len() > 1;
     let year = store.shown_year();
     let carried = pick("（待重新认定）", " (to certify again)");
+    let today = crate::store::instant::beijing_today();
     for s in &pupils {
         let id = shown_id(&s.id_number, reveal);
-        let flag = if s.id_to_verify() { " !" } else { "" };
+        // The roster's own rule: a number to verify, no name, or an adult's number.
+        let flag = if crate::domain::pupil_flags::flagged(s, today) { " !" } else { "" };
         // A drive may hold a control character (an old import, a merge): it must not drive the terminal.
         let shown = crate::io::table::printable;
         let school = if several { format!("{}\t", shown(&s.school)) } else { String::new() };
