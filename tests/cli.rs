@@ -6734,3 +6734,19 @@ fn agency_feedback_insured_in_another_city_is_not_read_as_enrolled_here() {
     let enrollment = |id: &str| store.student_by_id_number(id).unwrap().unwrap().enrollment.code();
     assert_eq!((enrollment(&away), enrollment(&here)), ("unknown", "here"));
 }
+
+/// A payment dated after today is refused naming today as Beijing's date, the drive's calendar: on a laptop whose
+/// clock is in another time zone (UTC+14) the typed date is the operator's own today.
+#[test]
+fn a_payment_dated_after_today_names_beijings_today() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/utf8_bom.csv");
+    canbao(&db).arg("import").arg(&fixture).assert().success();
+    let beijing = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
+    let later = (beijing + chrono::Duration::days(2)).to_string();
+    let mark = ["mark", "450202201711194162", "--payment", "paid", "--amount", "380", "--paid-on", &later];
+    let (code, text) = said(canbao(&db).args(mark).env("TZ", "Pacific/Kiritimati"));
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains(&format!("缴费日期 {later} 晚于今天（北京时间 {beijing}）")), "{text}");
+}

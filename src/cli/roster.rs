@@ -423,9 +423,7 @@ pub(super) fn mark(cli: &Cli, args: &MarkArgs) -> CmdResult {
             PaymentStatus::Paid => {
                 let on = paid_on.unwrap_or_else(|| store.today());
                 if on > store.today() {
-                    return Err(UserError::new(format!(
-                        "缴费日期 {on} 晚于今天，未保存 (the payment date {on} is after today: nothing saved)"
-                    )).kind("date_in_future"));
+                    return Err(future_payment_date(on, store.today()));
                 }
                 // A date that cannot be this year's (a payment for an earlier year, a year typed wrong, before the
                 // pupil was born) would count the pupil insured for the drive's year: refused, amount or not. A
@@ -727,10 +725,7 @@ fn mark_top_up(store: &mut Store, pupil: &Student, chosen: &str, top_up: TopUp, 
     let (on, moved) = match crate::domain::policy::top_up_day(typed_on, pupil.payment_details.paid_on, store.today()) {
         Ok(day) => day,
         Err(crate::domain::policy::TopUpDateError::Future) => {
-            return Err(UserError::new(format!(
-                "缴费日期 {typed_on} 晚于今天，未保存 (the payment date {typed_on} is after today: nothing saved)"
-            ))
-            .kind("date_in_future"));
+            return Err(future_payment_date(typed_on, store.today()));
         }
         Err(e) => {
             let (zh, en) = e.before_recorded(typed_on).unwrap_or_default();
@@ -1610,4 +1605,14 @@ fn amount_due(
             let (zh, en) = paperwork::quote_refusal(Some(store), &policy, &e);
             ask(zh, en)
         })
+}
+
+/// A payment dated after today refused. Today is Beijing's, the drive's calendar: on a laptop whose clock is in
+/// another time zone the operator's own date may already be the typed one, so the day meant is said.
+fn future_payment_date(on: chrono::NaiveDate, today: chrono::NaiveDate) -> UserError {
+    UserError::new(format!(
+        "缴费日期 {on} 晚于今天（北京时间 {today}），未保存 (the payment date {on} is after today, {today} in Beijing: \
+         nothing saved)"
+    ))
+    .kind("date_in_future")
 }
