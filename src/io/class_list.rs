@@ -6054,17 +6054,9 @@ impl FirstRows {
                 let kept: u64 = id_number::fifteen_digits_kept(&later.id.normalized)?.parse().ok()?;
                 // Each first 17 digits near it makes one valid number, looked up as the first rows hold them.
                 let (low, high) = (kept.saturating_sub(ROUNDED_WITHIN) / 10, (kept + ROUNDED_WITHIN) / 10);
-                let mut digits = [0u8; 17];
                 let mut found = None;
-                for first17 in low..=high {
-                    let mut n = first17;
-                    for d in digits.iter_mut().rev() {
-                        *d = b'0' + (n % 10) as u8;
-                        n /= 10;
-                    }
-                    let check = id_number::check_char(&digits);
-                    let check_value = if check == 'X' { 10 } else { u64::from(check.to_digit(10)?) };
-                    let Some(&first) = self.by_number.get(&(first17 * 11 + check_value)) else { continue };
+                for (key, first17, check) in valid_numbers_between(low, high) {
+                    let Some(&first) = self.by_number.get(&key) else { continue };
                     let number = format!("{first17:017}{check}");
                     if self.seen_at(first)?.name == later.name
                         && id_number::rounding_of(&number, &later.id.normalized) == Some(id_number::Rounding::Fifteen)
@@ -6224,17 +6216,9 @@ impl FirstRows {
         let class = ClassKey::parse(&class_label::join(&later.grade, &later.class));
         let school = self.school_index.get(later.school.as_str())?;
         let (low, high) = (low / 10, high / 10);
-        let mut digits = [0u8; 17];
         let mut found = None;
-        for first17 in low..=high {
-            let mut n = first17;
-            for d in digits.iter_mut().rev() {
-                *d = b'0' + (n % 10) as u8;
-                n /= 10;
-            }
-            let check = id_number::check_char(&digits);
-            let check_value = if check == 'X' { 10 } else { u64::from(check.to_digit(10)?) };
-            let Some(&first) = self.by_number.get(&(first17 * 11 + check_value)) else { continue };
+        for (key, first17, check) in valid_numbers_between(low, high) {
+            let Some(&first) = self.by_number.get(&key) else { continue };
             let number = format!("{first17:017}{check}");
             let seen = self.seen_at(first)?;
             if seen.name == later.name
@@ -6433,6 +6417,23 @@ pub fn as_preview(message: &str) -> String {
         }
     }
     said
+}
+
+/// The valid numbers whose first 17 digits lie in `low..=high`, each as the key `FirstRows::by_number` holds it
+/// (`first17 * 11 + check value`), its first 17 digits and its check character: a rounded or printed number's
+/// neighbourhood, walked without writing out a number that no first row holds.
+fn valid_numbers_between(low: u64, high: u64) -> impl Iterator<Item = (u64, u64, char)> {
+    (low..=high).map(|first17| {
+        let mut digits = [0u8; 17];
+        let mut n = first17;
+        for d in digits.iter_mut().rev() {
+            *d = b'0' + (n % 10) as u8;
+            n /= 10;
+        }
+        let check = id_number::check_char(&digits);
+        let check_value = check.to_digit(10).map_or(10, u64::from);
+        (first17 * 11 + check_value, first17, check)
+    })
 }
 
 #[cfg(test)]
