@@ -254,7 +254,9 @@ fn the_detail_screen_says_a_departments_share_as_the_ledger_does() {
         let label = if lang == Language::Zh { "代缴金额" } else { "Dept. pays" };
         let line = line_starting(&shown, label);
         assert!(line.contains(share), "{name}: {line}\n{shown}");
-        assert!(shown.replace('\n', "").contains(why), "{name}: {why}\n{shown}");
+        // Read across rows, wherever a row breaks it (a row after the first starts under the pane's margin).
+        let squeeze = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+        assert!(squeeze(&shown).contains(&squeeze(why)), "{name}: {why}\n{shown}");
         // The quote's two figures are not said beside the share: 「部门代缴 0 元」 would be a bare 0 again.
         assert!(!shown.contains("部门代缴 0 元（") && !shown.contains("department pays 0 yuan ("), "{shown}");
     }
@@ -5406,13 +5408,13 @@ clause = "一(三)"
         let (marker, heading, history, words) = match lang {
             Language::Zh => (
                 "说明未完，续见下方",
-                "说明（续）：按 PgDn 翻到修改记录",
+                "说明（续）：按 PgDn 往下翻，之后是修改记录",
                 "修改记录",
                 ["医保经办机构核实该学生", "中途转学学生如何缴费", "个人缴费"],
             ),
             Language::En => (
                 "(continued below)",
-                "Notes (continued): PgDn for the history",
+                "Notes (continued): PgDn scrolls on, then the history",
                 "History",
                 ["the period of cover with", "changing school during the year", "Personal premium"],
             ),
@@ -5440,6 +5442,160 @@ clause = "一(三)"
         }
         assert_eq!(screen(&app), small, "{lang:?}: PgUp back to the first page");
         insta::assert_snapshot!(format!("detail_notes_continued_80x24_{}", lang_name(lang)), small);
+    }
+}
+
+/// The detail screen of the pupil a search for `name` finds first, at `size`, on `store`, given back afterwards.
+fn detail_app(store: Store, lang: Language, name: &str, size: (u16, u16)) -> App {
+    let mut app = App::new(store, &options(lang, Some("测试"))).expect("app");
+    app.update(Action::Resize(size.0, size.1));
+    app.update(Action::Search);
+    type_text(&mut app, name);
+    app.update(Action::Confirm);
+    app.update(Action::OpenDetail);
+    app
+}
+
+/// Every row of the detail screen above its history, at 80x24, as the operator reads it: the pane under the title,
+/// then each page PgDn turns of what did not fit, until the history shows; the sign that more follows and the
+/// heading of the rows continued left out, and all white space, so a row wrapped anywhere reads as one text.
+fn detail_read_through(app: &mut App) -> (String, Vec<String>) {
+    let (heading, marker) = match app.lang {
+        Language::Zh => ("说明（续）", "（说明未完，续见下方）"),
+        Language::En => ("Notes (continued)", "(continued below)"),
+    };
+    let body = |shown: &str| -> Vec<String> {
+        // The title's row above; the status line and the footer's two rows below.
+        let rows: Vec<&str> = shown.lines().collect();
+        rows[1..rows.len() - 3].iter().map(|r| r.to_string()).collect()
+    };
+    let mut pages = vec![screen(app)];
+    let mut read: Vec<String> = Vec::new();
+    for row in body(&pages[0]) {
+        if row.trim_start().starts_with(heading) {
+            break;
+        }
+        if row.trim() != marker {
+            read.push(row);
+        }
+    }
+    while pages.last().is_some_and(|p| p.contains(heading)) {
+        assert!(pages.len() < 40, "PgDn never reached the history:\n{}", pages.join("\n"));
+        let continued = |page: &str| -> Vec<String> {
+            body(page).into_iter().skip_while(|r| !r.trim_start().starts_with(heading)).skip(1).collect()
+        };
+        read.extend(continued(pages.last().expect("a page")));
+        app.update(Action::HistoryOlder);
+        pages.push(screen(app));
+        if pages[pages.len() - 1] == pages[pages.len() - 2] {
+            break;
+        }
+    }
+    let text: String = read.concat().chars().filter(|c| !c.is_whitespace()).collect();
+    (text, pages)
+}
+
+/// At 80x24 every row of the detail screen above the history is reachable, by PgDn, of a pupil with three
+/// categories whose 本市户籍 is to be checked (the amount due, the 户籍's words and the rule each wrap over rows)
+/// and a long note, and of one whose family paid before the category was certified: each row a tall window shows is
+/// read on one page or another. Before, the note was cut to one row ending in 「..」, and the rule's last rows were
+/// lost: below the pane, where the widget wrapped English words the count did not, or past a page's rows.
+#[test]
+fn every_row_of_a_crowded_detail_is_reachable_at_80x24() {
+    let note = "家长说孩子下学期可能转回老家读书，户口本在外婆家，下周一带来学校核对；另已电话联系社区，低保证明正在重新办理，\
+                办好后送到一年级1班班主任处，请到时再核实类别并补录缴费信息。END-OF-NOTE";
+    let mark =
+        |name: &str| canbao::domain::student::CategoryMark {
+            name: name.into(), department: "民政".into(), year: None
+        };
+    for paid_first in [false, true] {
+        let mut store = store(true);
+        store.set_meta(canbao::tui::POLICY_META_KEY, "yibin-2024").expect("meta");
+        in_year(&mut store, 2024);
+        store.set_fixed_clock("2023-10-10T10:00:00+08:00");
+        let id = store.student_by_id_number("450203201811029232").expect("read").expect("许志文").id;
+        if paid_first {
+            let paid = canbao::domain::student::PaymentDetails {
+                amount_fen: Some(38_000),
+                paid_on: chrono::NaiveDate::from_ymd_opt(2023, 10, 9),
+                channel: None,
+            };
+            store.set_payment(id, PaymentStatus::Paid, &paid).expect("paid");
+        }
+        store.set_categories(id, &[mark("特困人员"), mark("低保对象"), mark("孤儿")]).expect("categories");
+        store.set_note(id, note).expect("note");
+        for lang in [Language::Zh, Language::En] {
+            // A window tall enough for all of it: the rows to find at 80x24.
+            let mut tall = detail_app(store, lang, "许志文", (100, 80));
+            let whole = screen(&tall);
+            let history = if lang == Language::Zh { " 修改记录" } else { " History" };
+            let wanted: Vec<&str> = whole
+                .lines()
+                .skip(1)
+                .take_while(|r| !r.starts_with(history))
+                .filter(|r| !r.trim().is_empty())
+                .collect();
+            assert!(wanted.len() > 16, "{whole}");
+            store = std::mem::replace(&mut tall.store, self::store(false));
+            let mut app = detail_app(store, lang, "许志文", (80, 24));
+            let (read, pages) = detail_read_through(&mut app);
+            let all = pages.join("\n");
+            let squeeze = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+            for row in &wanted {
+                assert!(read.contains(&squeeze(row)), "{lang:?} paid first {paid_first}: not reached: {row}\n{all}");
+            }
+            // The last row of each part: the note, the 户籍's words or what the family paid, the rule.
+            assert!(read.contains(&squeeze(note)), "{lang:?}: the note, whole\n{all}");
+            assert!(!all.contains("END-OF-NO.."), "{all}");
+            // PgDn goes on to the history in the end, and PgUp back to where it began.
+            assert!(pages.last().is_some_and(|p| p.contains(history.trim())), "{all}");
+            for _ in 0..pages.len() {
+                app.update(Action::HistoryNewer);
+            }
+            assert_eq!(screen(&app), pages[0], "{lang:?}: PgUp back to the first page");
+            store = std::mem::replace(&mut app.store, self::store(false));
+        }
+    }
+}
+
+/// On the detail screen PgDn and PgUp scroll what did not fit and the history, and Up and Down show the next pupil
+/// as on the roster: the footer and the help say so in either language, where before they named only the
+/// history's pages and Up and Down were left to the roster's 「move up one row」.
+#[test]
+fn the_detail_keys_are_said_as_they_act() {
+    for lang in [Language::Zh, Language::En] {
+        let mut app = app(lang);
+        app.update(Action::OpenDetail);
+        let first = app.detail.as_ref().expect("detail").student.id;
+        let shown = screen(&app);
+        let (footer, help) = match lang {
+            Language::Zh => {
+                (["PgDn 下翻", "PgUp 上翻", "Down 下一人"], ["上下键：上一人、下一人", "往下翻，先看上方放不下的说明"])
+            }
+            Language::En => (
+                ["PgDn down", "PgUp up", "Down next pupil"],
+                ["Up/Down: previous/next pupil", "scroll down, through the notes the screen had"],
+            ),
+        };
+        for hint in footer {
+            assert!(shown.contains(hint), "{lang:?} {hint}\n{shown}");
+        }
+        // Down: the next pupil, said on the status line; PgDn never changes the pupil.
+        app.update(Action::HistoryOlder);
+        assert_eq!(app.detail.as_ref().expect("detail").student.id, first);
+        app.update(Action::Down);
+        assert_ne!(app.detail.as_ref().expect("detail").student.id, first);
+        app.update(Action::Help);
+        // Read page by page, a description wrapped over rows as one text.
+        let squeeze = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+        let mut read = String::new();
+        for _ in 0..12 {
+            read.push_str(&squeeze(&screen(&app)));
+            app.update(Action::PageDown);
+        }
+        for said in help {
+            assert!(read.contains(&squeeze(said)), "{lang:?} {said}\n{read}");
+        }
     }
 }
 

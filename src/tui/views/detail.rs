@@ -5,7 +5,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
 use super::cells::{fit, truncate};
@@ -66,10 +66,8 @@ fn areas(app: &App, detail: Option<&Detail>, area: Rect) -> Areas {
         }
         Some(detail) => {
             // Fields, then the notes as they wrap, then the history in what is left (at least a few lines).
-            let inner = body.width.saturating_sub(2).max(1) as usize;
-            let notes_rows: usize = notes(app, detail).iter().map(|l| l.width().div_ceil(inner).max(1)).sum();
-            let wanted = fields(app, detail, body.width as usize).len() + notes_rows + 1;
-            let top = (wanted as u16).min(body.height.saturating_sub(4));
+            let wanted = top_rows(app, detail, body.width as usize).len() + 1;
+            let top = u16::try_from(wanted).unwrap_or(u16::MAX).min(body.height.saturating_sub(4));
             (Rect { height: top, ..body }, Rect { y: body.y + top, height: body.height - top, ..body })
         }
     };
@@ -89,60 +87,54 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         frame.render_widget(Paragraph::new(a.footer), a.frame.footer);
     }
     let Some(detail) = &app.detail else { return };
-    let fields_area = a.fields;
-    let lines = fields(app, detail, fields_area.width as usize);
-    frame.render_widget(Paragraph::new(lines), fields_area);
-    let (area, notes, rest) = split_notes(app, detail, fields_area);
-    if !notes.is_empty() {
-        frame.render_widget(Paragraph::new(notes).wrap(Wrap { trim: false }), area);
-    }
+    let (shown, rest) = split_top(app, detail, a.fields);
+    frame.render_widget(Paragraph::new(shown), a.fields);
     history(frame, app, detail, a.history, &rest);
 }
 
-/// The notes under the fields: where they go, those that fit there (with a last row saying the rest follows), and
-/// the rest, which the history's pane shows first, paged as its entries are, so every line is reachable in a small
-/// window (80x24), where they were cut and the operator told to enlarge the window.
-fn split_notes(app: &App, detail: &Detail, fields_area: Rect) -> (Rect, Vec<Line<'static>>, Vec<Line<'static>>) {
-    let n = fields(app, detail, fields_area.width as usize).len() as u16;
-    let notes = notes(app, detail);
-    let area = Rect {
-        x: fields_area.x + 1,
-        y: fields_area.y + n.min(fields_area.height),
-        width: fields_area.width.saturating_sub(2),
-        height: fields_area.height.saturating_sub(n),
-    };
-    // The first line is a blank spacer: with no room beyond it, the notes all go to the history's pane.
-    if area.height < 2 {
-        return (area, Vec::new(), notes.into_iter().skip(1).collect());
+/// The rows above the history, one `Line` a row, as drawn: the fields (a long note or amount wrapped under its
+/// value), then the notes wrapped as [`layout::wrap`] breaks them. Counted and drawn from the same rows, so the
+/// rows the screen has room for are the rows it shows: a note wrapped by the widget broke English words where
+/// the count did not, and its last row fell below the pane, out of reach of every key.
+fn top_rows(app: &App, detail: &Detail, width: usize) -> Vec<Line<'static>> {
+    let mut rows = fields(app, detail, width);
+    let inner = width.saturating_sub(2).max(1);
+    for line in notes(app, detail) {
+        let style = line_style(&line);
+        let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
+        let wrapped = layout::wrap(&crate::io::table::printable(&text), inner);
+        rows.extend(wrapped.into_iter().map(|r| Line::styled(format!(" {r}"), style)));
     }
-    let cut = Line::styled(app.text.notes_cut.to_owned(), app.theme.fg(app.theme.warning));
-    let (kept, rest) = fit_notes(notes, area, cut);
-    (area, kept, rest)
+    rows
 }
 
-/// The notes that fit `area` as they wrap, and those that do not; when some do not, the last row says so, never
-/// a sentence cut off without a sign (a reading to confirm with the agency would go unseen).
-fn fit_notes(notes: Vec<Line<'static>>, area: Rect, cut: Line<'static>) -> (Vec<Line<'static>>, Vec<Line<'static>>) {
-    let width = area.width.max(1) as usize;
-    let rows = |l: &Line| l.width().div_ceil(width).max(1);
-    if notes.iter().map(rows).sum::<usize>() <= area.height as usize {
-        return (notes, Vec::new());
+/// A line's look as one style: its first span's over the line's own.
+fn line_style(line: &Line) -> Style {
+    line.spans.first().map_or(line.style, |s| line.style.patch(s.style))
+}
+
+/// The rows above the history that fit `area` (with a last row saying the rest follows), and the rest, which the
+/// history's pane shows first, a page at a time, so every row is reachable in the smallest window (80x24): a
+/// note, an amount or a rule too long for the pane is never cut off without a sign.
+fn split_top(app: &App, detail: &Detail, area: Rect) -> (Vec<Line<'static>>, Vec<Line<'static>>) {
+    let cut = Line::styled(format!(" {}", app.text.notes_cut), app.theme.fg(app.theme.warning));
+    fit_rows(top_rows(app, detail, area.width as usize), area.height as usize, cut)
+}
+
+/// `rows` cut to `height`, the last row kept saying more follows (`cut`), and the rows that did not fit.
+fn fit_rows(
+    mut rows: Vec<Line<'static>>,
+    height: usize,
+    cut: Line<'static>,
+) -> (Vec<Line<'static>>, Vec<Line<'static>>) {
+    if rows.len() <= height {
+        return (rows, Vec::new());
     }
-    let mut kept = Vec::new();
-    let mut used = 0;
-    let mut notes = notes.into_iter();
-    for line in notes.by_ref() {
-        let r = rows(&line);
-        if used + r + 1 > area.height as usize {
-            let rest = std::iter::once(line).chain(notes).collect();
-            kept.push(cut);
-            return (kept, rest);
-        }
-        used += r;
-        kept.push(line);
+    let rest = rows.split_off(height.saturating_sub(1));
+    if height > 0 {
+        rows.push(cut);
     }
-    kept.push(cut);
-    (kept, Vec::new())
+    (rows, rest)
 }
 
 fn field(app: &App, label: &str, value: String, style: Style, width: usize) -> Line<'static> {
@@ -291,8 +283,9 @@ fn fields(app: &App, d: &Detail, width: usize) -> Vec<Line<'static>> {
         field(app, t.f_enrollment, enrollment, plain, width),
         field(app, t.f_payment, payment, payment_style, width),
         field(app, t.f_categories, categories, theme.fg(theme.accent), width),
-        field(app, t.f_note, s.note.clone(), plain, width),
     ];
+    // The pupil's own note whole, wrapped under its label: cut to a row, the rest of it was read nowhere.
+    lines.extend(wrapped_field(app, t.f_note, s.note.clone(), plain, width));
     if let Some(code) = &s.id_problem {
         let message = Text::lookup(t.problems, code).unwrap_or(code).to_owned();
         // Wrapped, as the amount due is: the advice (请学校重新导出…) is its second half, which a cut line lost.
@@ -465,16 +458,17 @@ fn channel_label(t: &Text, stored: &str) -> String {
     }
 }
 
-/// The history as the screen draws it: each entry's rows, newest first, and how many rows a page holds. The notes
-/// the fields' pane had no room for come first (`notes` of them, each with its style), on pages of their own.
+/// The history as the screen draws it: each entry's rows, newest first, and how many rows a page holds. The rows
+/// the pane above had no room for come first (`notes`, one entry each, so a page may end within a note and none of
+/// its rows is ever cut), on pages of their own.
 pub(crate) struct HistoryRows {
     pub entries: Vec<Vec<String>>,
     pub room: usize,
-    pub notes: Vec<Style>,
+    pub notes: Vec<Line<'static>>,
 }
 
 impl HistoryRows {
-    fn of(app: &App, d: &Detail, area: Rect, rest: &[Line]) -> HistoryRows {
+    fn of(app: &App, d: &Detail, area: Rect, rest: &[Line<'static>]) -> HistoryRows {
         let width = area.width as usize;
         let room = area.height.saturating_sub(1) as usize;
         // Values are shown whole (an overwritten note is read nowhere else on screen); only one so long that
@@ -482,15 +476,20 @@ impl HistoryRows {
         let cap = (width * room / 4).max(40);
         let reveal = app.shows_number_of(d.student.id);
         let history = with_grades(&d.history, &d.student.grade);
-        let mut entries: Vec<Vec<String>> = Vec::new();
+        // Rows of the pane above, as they were laid out there; one wider than this pane (the wide screen's history
+        // column is narrower than its fields') wraps again, in the look of its value.
         let mut notes = Vec::new();
         for line in rest {
+            if line.width() <= width {
+                notes.push(line.clone());
+                continue;
+            }
+            let style = line.spans.last().map_or(line.style, |s| line.style.patch(s.style));
             let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
-            let style = line.spans.first().map_or(line.style, |s| line.style.patch(s.style));
-            let rows = layout::wrap(&crate::io::table::printable(&text), width.saturating_sub(1).max(1));
-            entries.push(rows.into_iter().map(|r| format!(" {r}")).collect());
-            notes.push(style);
+            let rows = layout::wrap(text.trim(), width.saturating_sub(1).max(1));
+            notes.extend(rows.into_iter().map(|r| Line::styled(format!(" {r}"), style)));
         }
+        let mut entries: Vec<Vec<String>> = notes.iter().map(|l| vec![l.to_string()]).collect();
         entries.extend(history.iter().rev().map(|e| wrap_entry(&history_line(app.text, e, reveal, cap), width)));
         HistoryRows { entries, room, notes }
     }
@@ -534,11 +533,11 @@ impl HistoryRows {
 pub(crate) fn history_pages(app: &App) -> Option<HistoryRows> {
     let detail = app.detail.as_ref()?;
     let a = areas(app, Some(detail), layout::area(app.size));
-    let (_, _, rest) = split_notes(app, detail, a.fields);
+    let (_, rest) = split_top(app, detail, a.fields);
     Some(HistoryRows::of(app, detail, a.history, &rest))
 }
 
-fn history(frame: &mut Frame, app: &App, d: &Detail, area: Rect, rest: &[Line]) {
+fn history(frame: &mut Frame, app: &App, d: &Detail, area: Rect, rest: &[Line<'static>]) {
     if area.height == 0 {
         return;
     }
@@ -557,9 +556,7 @@ fn history(frame: &mut Frame, app: &App, d: &Detail, area: Rect, rest: &[Line]) 
         let key = app.keymap.keys_for(Context::Detail, "history_older").first().map(|k| k.to_string());
         let heading = format!(" {}", fill(t.notes_continued, &[&key.unwrap_or_default()]));
         let mut lines = vec![Line::styled(fit(&heading, width), app.theme.header())];
-        for (rows, style) in pages.entries.into_iter().zip(pages.notes).skip(first).take(shown) {
-            lines.extend(rows.into_iter().take(pages.room).map(|r| Line::styled(r, style)));
-        }
+        lines.extend(pages.notes.into_iter().skip(first).take(shown));
         return frame.render_widget(Paragraph::new(lines), area);
     }
     // Which entries show, of how many, whenever some do not: a history longer than the page never looks whole.
@@ -750,19 +747,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn notes_that_do_not_fit_end_in_a_line_saying_so() {
-        let area = Rect { x: 0, y: 0, width: 10, height: 3 };
-        let notes: Vec<Line<'static>> =
-            ["一二三四五", "一二三四五六七八九十", "末"].into_iter().map(Line::raw).collect();
-        // 1 + 2 + 1 rows in 3: the first line and the sign.
-        let (fitted, rest) = fit_notes(notes.clone(), area, Line::raw("cut"));
+    fn rows_that_do_not_fit_end_in_a_row_saying_so() {
+        let rows: Vec<Line<'static>> = ["一", "二", "三", "四"].into_iter().map(Line::raw).collect();
+        // Four rows in three: two and the sign.
+        let (fitted, rest) = fit_rows(rows.clone(), 3, Line::raw("cut"));
         let text: Vec<String> = fitted.iter().map(ToString::to_string).collect();
-        assert_eq!(text, ["一二三四五", "cut"]);
-        // The rest, whole, for the history's pane.
-        assert_eq!(rest, notes[1..]);
+        assert_eq!(text, ["一", "二", "cut"]);
+        // The rest, every row of it, for the history's pane.
+        assert_eq!(rest, rows[2..]);
         // Room for all: as they are.
-        let tall = Rect { height: 4, ..area };
-        assert_eq!(fit_notes(notes.clone(), tall, Line::raw("cut")), (notes, Vec::new()));
+        assert_eq!(fit_rows(rows.clone(), 4, Line::raw("cut")), (rows, Vec::new()));
     }
 
     #[test]
@@ -928,8 +922,8 @@ mod tests {
         }
         assert_eq!(starts, [0, 3, 4, 5]);
         assert!(starts.windows(2).all(|w| h.page_before(w[1]) <= w[0]), "{starts:?}");
-        // Two of the entries notes that did not fit under the fields: pages of their own, before the history's.
-        let h = HistoryRows { notes: vec![Style::default(); 2], ..rows(&[1, 1, 1, 1]) };
+        // Two of the entries rows that did not fit under the fields: pages of their own, before the history's.
+        let h = HistoryRows { notes: vec![Line::raw(""); 2], ..rows(&[1, 1, 1, 1]) };
         assert_eq!([h.page_len(0), h.page_len(1), h.page_len(2)], [2, 1, 2]);
         assert_eq!([h.page_before(2), h.page_before(1), h.page_before(3)], [0, 0, 2]);
     }
