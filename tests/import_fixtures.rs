@@ -3121,3 +3121,125 @@ fn a_float_printed_number_beside_the_whole_one_in_one_list_is_one_child() {
     let said = report.problems.iter().find(|p| p.row == Some(3)).map(|p| p.message.as_str()).unwrap_or_default();
     assert!(said.contains("与第 2 行重复") && said.contains("四舍五入"), "{said}");
 }
+
+/// A number written as a double with 16 significant digits (`4.502032018060625e+17`, as openpyxl writes a numeric
+/// cell and pandas a float column) is paired by all its digits: of two children named 张伟 in one class whose
+/// numbers both round to its 15 digits (…063000), it is the one whose number its 16 digits fit, never a new pupil.
+/// Before, the number was rounded again to 15 digits, which both numbers fit, so neither was taken and a third 张伟
+/// was added with a number sharing only 13 digits with the real one.
+#[test]
+fn a_number_written_with_sixteen_digits_is_paired_by_all_of_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let (ours, other) = ("450203201806062484".to_owned(), valid("45020320180606290"));
+    let text_list = dir.path().join("名单.csv");
+    std::fs::write(&text_list, format!("姓名,身份证号码,班级\n张伟,{ours},三年级1班\n张伟,{other},三年级1班\n"))
+        .unwrap();
+    let mut store = store();
+    class_list::import(&mut store, &[text_list.as_path()], Some("第二小学"), false).unwrap();
+    let floats = dir.path().join("导出.csv");
+    std::fs::write(&floats, "姓名,身份证号码,班级\n张伟,4.502032018060625e+17,三年级1班\n").unwrap();
+    let report = class_list::import(&mut store, &[floats.as_path()], Some("第二小学"), false).unwrap();
+    assert_eq!((report.added, report.unchanged), (0, 1), "{:?}", report.problems);
+    assert_eq!(store.students(&StudentFilter::default()).unwrap().len(), 2);
+    // The digits past the 15th that do not fit a child's number make it no rounding of it.
+    use canbao::domain::id_number::{Rounding, rounding_of};
+    assert_eq!(rounding_of(&ours, "4.502032018060625e+17"), Some(Rounding::Fifteen));
+    assert_eq!(rounding_of(&other, "4.502032018060625e+17"), None);
+    assert_eq!(rounding_of(&other, "4.50203201806063E+17"), Some(Rounding::Fifteen), "15 digits fit both");
+}
+
+/// One list giving a child's number shown shorter by a spreadsheet (4.50202E+17, 4.502022015071E+17) and, on another
+/// row of the same name and class, the whole number, in either order, into an empty drive, is one pupil holding the
+/// whole number; two children of the name in the class whose numbers both fit the shown one are not guessed. Before,
+/// the shown form before the whole number added two children, and a form of 12 digits or fewer did in either order.
+#[test]
+fn a_number_shown_shorter_and_the_whole_one_in_one_list_are_one_pupil_in_either_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let whole = valid("45020220150710313");
+    for shown in ["4.50202E+17", "4.502022015071E+17", "4.5020220150710E+17"] {
+        for shown_first in [true, false] {
+            let rows = if shown_first { [shown, whole.as_str()] } else { [whole.as_str(), shown] };
+            let list = dir.path().join("五年级2班.csv");
+            let text = format!("姓名,身份证号码,班级\n韦小宝,{},五年级2班\n韦小宝,{},五年级2班\n", rows[0], rows[1]);
+            std::fs::write(&list, text).unwrap();
+            let mut store = store();
+            let report = class_list::import(&mut store, &[list.as_path()], Some("测试小学"), false).unwrap();
+            let held = store.students(&StudentFilter::default()).unwrap();
+            let numbers: Vec<&str> = held.iter().map(|s| s.id_number.as_str()).collect();
+            assert_eq!(numbers, [whole.as_str()], "{shown} first {shown_first}: {:?}", report.problems);
+            assert_eq!(report.duplicates, 1, "{shown} first {shown_first}");
+        }
+    }
+    // Two children of the name in the class whose numbers round to 4.50202E+17: the shown number is neither's.
+    let twin = valid("45020220160101222");
+    for shown_first in [true, false] {
+        let list = dir.path().join("五年级3班.csv");
+        let text = if shown_first {
+            format!(
+                "姓名,身份证号码,班级\n韦小宝,4.50202E+17,五年级3班\n韦小宝,{whole},五年级3班\n韦小宝,{twin},五年级3班\n"
+            )
+        } else {
+            format!(
+                "姓名,身份证号码,班级\n韦小宝,{whole},五年级3班\n韦小宝,{twin},五年级3班\n韦小宝,4.50202E+17,五年级3班\n"
+            )
+        };
+        std::fs::write(&list, text).unwrap();
+        let mut store = store();
+        class_list::import(&mut store, &[list.as_path()], Some("测试小学"), false).unwrap();
+        let held = store.students(&StudentFilter::default()).unwrap();
+        if shown_first {
+            // The first whole number took it, the second is a child of its own.
+            assert_eq!(held.len(), 2, "{held:?}");
+            assert!(held.iter().any(|s| s.id_number == twin), "{held:?}");
+        } else {
+            assert_eq!(held.len(), 3, "neither guessed: {held:?}");
+        }
+    }
+}
+
+/// Numbers of other documents where the ID number goes (a 回乡证's H or M and 8 or 10 digits, a 台胞证's 8 digits, a
+/// passport's letters and digits) are imported flagged and said as what they look like, with what the notice's forms
+/// take instead; a 港澳台居民居住证 number (810000 / 820000 / 830000, its check character right) is a valid number.
+/// Before, each was said to hold an invalid character or to have 8 digits instead of 18.
+#[test]
+fn numbers_of_other_documents_are_said_as_such_and_residence_permits_are_valid() {
+    let dir = tempfile::tempdir().unwrap();
+    let (hk, tw) = (valid("81000020150101123"), valid("83000020150301124"));
+    let rows = [
+        ("甲", "H12345678", "回乡证"),
+        ("乙", "M1234567890", "回乡证"),
+        ("丙", "12345678", "台胞证"),
+        ("丁", "E12345678", "护照"),
+        ("戊", "EA1234567", "护照"),
+    ];
+    let list = dir.path().join("五年级2班.csv");
+    let mut text = String::from("姓名,身份证号码,班级\n");
+    for (name, number, _) in rows {
+        text.push_str(&format!("{name},{number},五年级2班\n"));
+    }
+    text.push_str(&format!("港生,{hk},五年级2班\n台生,{tw},五年级2班\n"));
+    std::fs::write(&list, text).unwrap();
+    let mut store = store();
+    let report = class_list::import(&mut store, &[list.as_path()], Some("测试小学"), false).unwrap();
+    assert_eq!((report.added, report.id_invalid), (rows.len() + 2, rows.len()), "{:?}", report.problems);
+    for (i, (_, number, document)) in rows.iter().enumerate() {
+        let row = i + 2;
+        let said: Vec<_> = report
+            .problems
+            .iter()
+            .filter(|p| p.row.is_some_and(|first| first <= row && row <= p.last_row.unwrap_or(first)))
+            .collect();
+        assert!(
+            said.iter().any(|p| p.message.contains(&format!("像是{document}"))
+                && p.message.contains("居民身份证号码（18 位）")
+                && !p.message.contains("非法字符")),
+            "{number}: {said:?}"
+        );
+    }
+    for permit in [&hk, &tw] {
+        let held = store.student_by_id_number(permit).unwrap().expect("a valid permit number");
+        assert_eq!(held.id_problem, None, "{permit}");
+    }
+    let flagged = store.students(&StudentFilter::default()).unwrap();
+    assert!(flagged.iter().filter(|s| s.id_problem.as_deref() == Some("other_document")).count() == rows.len());
+}

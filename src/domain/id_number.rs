@@ -65,6 +65,72 @@ pub enum IdProblem {
     /// A date where the number goes (2016-03-05, 20160305, a date cell): most often the birth date of a pupil
     /// without an ID, no number of a wrong length to be corrected by a digit.
     Date,
+    /// The number of another document than those an enrollment takes, by its shape: a 回乡证, a 台胞证, a passport.
+    /// No typo to correct: the family is asked for the pupil's 身份证 or 居住证 number.
+    OtherDocument(OtherDocument),
+}
+
+/// A document whose number a list gives where the ID number goes (`IdProblem::OtherDocument`). The notices' forms
+/// ask for the pupil's 身份证号码 (001 附件2, 002 §4.1); a pupil from Hong Kong, Macao or Taiwan enrolls with the
+/// 18-digit number of the 港澳台居民居住证 (810000 / 820000 / 830000), a foreign pupil with the 外国人永久居留身份证.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OtherDocument {
+    /// 港澳居民来往内地通行证 (回乡证): H or M, then 8 or 10 digits.
+    HomeReturn,
+    /// 台湾居民来往大陆通行证 (台胞证): 8 digits.
+    TaiwanCompatriot,
+    /// A passport: one or two letters, then digits (E12345678, EA1234567, G12345678, P1234567).
+    Passport,
+}
+
+impl OtherDocument {
+    /// The document a number is by its shape, or `None`. Eight digits that read as a date (20150301) are a date's,
+    /// no 台胞证's.
+    pub fn by_shape(number: &str) -> Option<OtherDocument> {
+        let b = number.as_bytes();
+        let letters = b.iter().take_while(|c| c.is_ascii_alphabetic()).count();
+        let digits = &b[letters..];
+        if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
+            return None;
+        }
+        match (letters, digits.len()) {
+            (0, 8) if parse_birth(number).is_none() => Some(OtherDocument::TaiwanCompatriot),
+            (1, 8 | 10) if matches!(b[0].to_ascii_uppercase(), b'H' | b'M') => Some(OtherDocument::HomeReturn),
+            (1..=2, 6..=9) => Some(OtherDocument::Passport),
+            _ => None,
+        }
+    }
+
+    fn names(self) -> (&'static str, &'static str) {
+        match self {
+            OtherDocument::HomeReturn => ("回乡证（港澳居民来往内地通行证）", "a Home Return Permit (回乡证)"),
+            OtherDocument::TaiwanCompatriot => {
+                ("台胞证（台湾居民来往大陆通行证）", "a Taiwan Compatriot Permit (台胞证)")
+            }
+            OtherDocument::Passport => ("护照", "a passport"),
+        }
+    }
+
+    /// What the holder enrolls with instead, Chinese and English.
+    fn instead(self) -> (&'static str, &'static str) {
+        match self {
+            OtherDocument::HomeReturn => (
+                "港澳学生填港澳台居民居住证号码（18 位，810000 或 820000 开头）",
+                "a pupil from Hong Kong or Macao enrolls with the 18-digit number of the residence permit for Hong \
+                 Kong, Macao and Taiwan residents (starting 810000 or 820000)",
+            ),
+            OtherDocument::TaiwanCompatriot => (
+                "台湾学生填港澳台居民居住证号码（18 位，830000 开头）",
+                "a pupil from Taiwan enrolls with the 18-digit number of the residence permit for Hong Kong, Macao and \
+                 Taiwan residents (starting 830000)",
+            ),
+            OtherDocument::Passport => (
+                "外籍学生填外国人永久居留身份证号码（18 位，9 开头）",
+                "a foreign pupil enrolls with the 18-character number of the foreigner's permanent residence card \
+                 (starting 9)",
+            ),
+        }
+    }
 }
 
 impl IdProblem {
@@ -80,6 +146,7 @@ impl IdProblem {
             IdProblem::FutureBirthDate => "future_birth_date",
             IdProblem::CheckDigit { .. } => "check_digit",
             IdProblem::Date => "date",
+            IdProblem::OtherDocument(_) => "other_document",
         }
     }
 
@@ -99,6 +166,11 @@ impl IdProblem {
                 format!("身份证号码校验码错误：最后一位应为 {expected}，实际为 {found}")
             }
             IdProblem::Date => DATE_IN_ID_CELL.into(),
+            IdProblem::OtherDocument(document) => format!(
+                "号码像是{}号码，不是身份证号码：通知的学生信息表和参保模板要的是学生的居民身份证号码（18 位），{}",
+                document.names().0,
+                document.instead().0
+            ),
         }
     }
 
@@ -121,6 +193,12 @@ impl IdProblem {
                 format!("wrong check character: expected {expected}, found {found}")
             }
             IdProblem::Date => DATE_IN_ID_CELL_EN.into(),
+            IdProblem::OtherDocument(document) => format!(
+                "the number looks like {}'s, no ID number: the notice's information sheet and the enrollment \
+                 template ask for the pupil's resident ID number (18 characters); {}",
+                document.names().1,
+                document.instead().1
+            ),
         }
     }
 }
@@ -371,6 +449,7 @@ pub fn problem_remark(code: Option<&str>) -> Option<&'static str> {
         "birth_date" | "future_birth_date" => "身份证号码中的出生日期有误，待核实",
         "check_digit" => "身份证号码校验码错误，待核实",
         "date" => DATE_IN_ID_CELL,
+        "other_document" => "证件号码不是身份证号码（像是回乡证、台胞证或护照号码），待核实",
         _ => "身份证号码有误，待核实",
     })
 }
@@ -381,7 +460,7 @@ pub fn problem_remark(code: Option<&str>) -> Option<&'static str> {
 pub const OLD_NUMBER_REMARK: &str = "15位旧身份证号，出生日期待核实";
 
 /// Every problem code [`problem_remark`] names, and one it does not know.
-const PROBLEM_CODES: [&str; 10] = [
+const PROBLEM_CODES: [&str; 11] = [
     "precision_lost",
     "missing",
     "length",
@@ -391,6 +470,7 @@ const PROBLEM_CODES: [&str; 10] = [
     "future_birth_date",
     "check_digit",
     "date",
+    "other_document",
     "",
 ];
 
@@ -510,6 +590,11 @@ pub fn rounding_of(number: &str, flagged: &str) -> Option<Rounding> {
     if b.len() != 18 || !b[..17].iter().all(u8::is_ascii_digit) {
         return None;
     }
+    // Written with every digit a double gives (4.502022019031015e+17): those digits, not their rounding to 15, say
+    // which number it is, where 15 alone would fit numbers a thousand apart.
+    if let Some(fits) = all_digits_fit(number, flagged) {
+        return fits.then_some(Rounding::Fifteen);
+    }
     if let Some(kept) = fifteen_digits_kept(flagged) {
         return fifteen_digit_forms(number)?.contains(&kept).then_some(Rounding::Fifteen);
     }
@@ -520,6 +605,23 @@ pub fn rounding_of(number: &str, flagged: &str) -> Option<Rounding> {
     let value = id_value(number)?;
     let scale = 10u64.pow(18 - kept);
     ((value + scale / 2) / scale).to_string().eq(&digits).then_some(Rounding::Shown)
+}
+
+/// Whether `number` is what a number written with an exponent of 17 and 16 or 17 significant digits was written
+/// from (4.502022019031015e+17: openpyxl writing a numeric cell, pandas a float column): the number, or the double
+/// nearest it, rounded or cut at the last digit written. `None` when `flagged` is no such form (fewer digits, none
+/// of an exponent), so the 15 digits a spreadsheet keeps are all it has (`fifteen_digits_kept`).
+fn all_digits_fit(number: &str, flagged: &str) -> Option<bool> {
+    let (int, frac) = e17_digits(flagged)?;
+    let frac = frac.trim_end_matches('0');
+    if !(15..=17).contains(&frac.len()) {
+        return None;
+    }
+    let written: u64 = format!("{int}{frac}").parse().ok()?;
+    let scale = 10u64.pow(17 - u32::try_from(frac.len()).ok()?);
+    let written = written.checked_mul(scale)?;
+    // The double nearest an 18-digit number lies within 64 of it (its spacing is 128 at most below 10^18).
+    Some(id_value(number)?.abs_diff(written) <= scale + 64)
 }
 
 /// The whole numbers a number shown with fewer than 15 digits (4.5010220190101E+17, `Rounding::Shown`) can be
@@ -628,6 +730,10 @@ fn validate(s: &str, today: NaiveDate) -> Result<ValidId, IdProblem> {
     }
     if looks_like_spreadsheet_number(s) {
         return Err(IdProblem::PrecisionLost);
+    }
+    // A 回乡证, 台胞证 or passport number where the ID number goes: said as such, not as a wrong length or letter.
+    if let Some(document) = OtherDocument::by_shape(s) {
+        return Err(IdProblem::OtherDocument(document));
     }
     let bytes = s.as_bytes();
     // Digits and a check character X, one too many or too few: the length is what is wrong, not the X (a
@@ -1132,6 +1238,29 @@ mod tests {
         assert_eq!(kind_of(None, &with_check("94515620100101123")), Some(IdKind::ForeignPermanent));
         assert_eq!(kind_of(None, &with_check("45020220150101123")), None);
         assert_eq!(kind_of(None, "8300002010"), None);
+    }
+
+    /// Numbers of other documents are said as what they look like, never as an invalid character or a length.
+    #[test]
+    fn numbers_of_other_documents_are_known_by_their_shape() {
+        for (number, document) in [
+            ("H12345678", OtherDocument::HomeReturn),
+            ("m1234567890", OtherDocument::HomeReturn),
+            ("12345678", OtherDocument::TaiwanCompatriot),
+            ("E12345678", OtherDocument::Passport),
+            ("EA1234567", OtherDocument::Passport),
+            ("G12345678", OtherDocument::Passport),
+        ] {
+            let checked = check(number, today());
+            assert_eq!(checked.result, Err(IdProblem::OtherDocument(document)), "{number}");
+            assert_eq!(checked.problem().map(IdProblem::code), Some("other_document"));
+            assert!(!checked.problem().unwrap().message_zh().contains("非法字符"), "{number}");
+        }
+        // A date is a date's, a wrong length a wrong length, a letter inside a number an invalid character.
+        assert_eq!(check("20150301", today()).result, Err(IdProblem::Length(8)));
+        assert_eq!(check("4502022015", today()).result, Err(IdProblem::Length(10)));
+        assert_eq!(check("4502A2201507103139", today()).result, Err(IdProblem::Character('A')));
+        assert!(is_form_remark(problem_remark(Some("other_document")).unwrap()));
     }
 
     #[test]

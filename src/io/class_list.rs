@@ -1323,7 +1323,7 @@ fn adult_message(age: i32, unchanged: bool) -> String {
         ("已导入并标记", "imported and flagged")
     };
     format!(
-        "身份证号码显示年龄 {age} 岁，不是中小学、幼儿园学生的年龄，可能是家长或教职工的号码：{done_zh}，不会作为中小学生填入批量参保模板，         请核对号码 (the ID number shows an adult of {age}, no pupil of a school or kindergarten: perhaps a parent's or          a staff member's number; {done_en}, and kept out of the batch template as a pupil; check the number)"
+        "身份证号码显示年龄 {age} 岁，不是中小学、幼儿园学生的年龄，可能是家长或教职工的号码：{done_zh}，不会作为中小学生填入批量参保模板，请核对号码 (the ID number shows an adult of {age}, no pupil of a school or kindergarten: perhaps a parent's or a staff member's number; {done_en}, and kept out of the batch template as a pupil; check the number)"
     )
 }
 
@@ -2807,6 +2807,7 @@ impl RowReader<'_> {
             number_kept,
             // Said in place of the row's flagged number (`said_of_applied`).
             flagged_alike: _,
+            old_form_of_valid,
             // Said at the row without a number that was the pupil (`pairing_said`).
             unnumbered_taken: _,
             phone_not_taken,
@@ -2892,6 +2893,20 @@ impl RowReader<'_> {
                     "名单中的旧身份证号码已更正为 {held_zh}：此行即已更正号码的 {name}，未再新增 (the list still gives \
                      this pupil's old ID number, corrected on this drive to {held}: the row is that pupil, not added \
                      again)"
+                ),
+            );
+        }
+        if let Some((_, held)) = old_form_of_valid {
+            let shown = id_number::mask(&held);
+            self.problem_in(
+                file,
+                sheet,
+                row_no,
+                id_header,
+                format!(
+                    "此行为15位旧身份证号码，按姓名、学校和班级即已登记 18 位号码 {shown} 的 {name}：未新增，号码不变 (an old \
+                     15-digit ID number: by name, school and class the row is {name}, held with the 18-character \
+                     {shown}; not added, the number kept)"
                 ),
             );
         }
@@ -3545,7 +3560,7 @@ impl RowReader<'_> {
         } else if let (Err(p), false) = (&id.result, masked) {
             Some(flagged_message(p))
         } else {
-            id.valid().and_then(old_number_message)
+            id.valid().and_then(|valid| old_number_message(valid, self.today))
         };
         let (grade_cell, class_cell, combined_cell) =
             (text(Column::Grade), text(Column::Class), text(Column::GradeClass));
@@ -3723,15 +3738,21 @@ impl RowReader<'_> {
         // An old 15-digit number's birth date is the conversion's guess (19YY), said as such of its own. Said once
         // the row is applied: a row of a pupil the drive holds unchanged was not imported again.
         // An adult's number is said whatever the grade, and with no class at all (a staff list has none).
+        // An old 15-digit number counts by the birth date it reads as (a staff list of the 1960s to 1980s written with
+        // them is a list of adults), said with the old number's own line (`old_number_message`).
         let adult = match &id.result {
-            Ok(valid) if valid.kind != id_number::IdKind::ResidentConverted => {
-                let adult = crate::domain::pupil_flags::adult_age(valid.birth_date, self.today);
+            Ok(valid) => {
+                let adult = match valid.kind {
+                    id_number::IdKind::ResidentConverted => old_number_adult(valid, self.today),
+                    _ => crate::domain::pupil_flags::adult_age(valid.birth_date, self.today),
+                };
                 self.adults.number_read(adult);
                 adult
             }
             _ => None,
         };
         let odd_age = match &id.result {
+            Ok(valid) if valid.kind == id_number::IdKind::ResidentConverted => None,
             Ok(valid) if adult.is_some() => {
                 Some(Box::new(OddAge { birth: valid.birth_date, grade: String::new(), usual: 0, adult }))
             }
@@ -3878,6 +3899,7 @@ impl RowReader<'_> {
                 .first
                 .rounded_alike(&incoming)
                 .or_else(|| self.first.printed_alike(&incoming, self.drive_empty))
+                .or_else(|| self.shown_alike(&incoming))
             {
                 Some((seen, alike)) => {
                     let first = match &alike {
@@ -3886,7 +3908,10 @@ impl RowReader<'_> {
                         Alike::RoundedOfWhole { first, whole } | Alike::PrintedOfWhole { first, whole } => {
                             Some((*first, id_number::check(whole, self.today)))
                         }
-                        Alike::BothFlagged | Alike::MistypedOfValid { .. } | Alike::ValidOfFlagged { .. } => None,
+                        Alike::BothFlagged
+                        | Alike::MistypedOfValid { .. }
+                        | Alike::OldOfValid { .. }
+                        | Alike::ValidOfFlagged { .. } => None,
                     };
                     let fills = fills(&seen) && first.is_some();
                     if fills && let Some((index, id)) = first {
@@ -3911,7 +3936,9 @@ impl RowReader<'_> {
                         let (index, alike) = self.corrected_alike(&incoming, file)?;
                         let seen = self.first.seen_at(index)?;
                         let id = match &alike {
-                            Alike::MistypedOfValid { valid } => id_number::check(valid, self.today),
+                            Alike::MistypedOfValid { valid } | Alike::OldOfValid { valid } => {
+                                id_number::check(valid, self.today)
+                            }
                             _ => incoming.id.clone(),
                         };
                         let fills = fills(&seen);
@@ -3929,6 +3956,7 @@ impl RowReader<'_> {
             // Only an import applies it; a plan keeps the rows that are pupils.
             let takes = match alike {
                 Some(Alike::WholeOfRounded { first, rounded }) => {
+                    self.first.shown_taken.push(first);
                     Some((first, RepeatGives::WholeNumber { rounded: rounded.into() }))
                 }
                 Some(Alike::ValidOfFlagged { first, held }) => {
@@ -4397,10 +4425,22 @@ impl RowReader<'_> {
         let class = ClassKey::parse(&class_label::join(&later.grade, &later.class));
         let mut found: Vec<(u32, Alike)> = Vec::new();
         match (&later.id.result, later.id.problem()) {
-            (Ok(valid), _) => {
-                if valid.kind == id_number::IdKind::ResidentConverted {
-                    return None;
+            // An old 15-digit number for the child an earlier file gave with a valid one, of the same name, school and
+            // class: that pupil, who keeps the valid number, as a later import takes it (`store::import`).
+            (Ok(valid), _) if valid.kind == id_number::IdKind::ResidentConverted => {
+                let label = ClassKey::of(&later.grade, &later.class).canonical();
+                let key = format!("{}\u{1f}{label}\u{1f}{}", later.school, later.name);
+                let of_class = self.of_class.get(key.as_str())?;
+                let first = of_class.valid.as_ref().map(|(index, number, ..)| (*index, number));
+                let more = of_class.more.iter().map(|(index, number)| (*index, number));
+                for (index, number) in first.into_iter().chain(more) {
+                    let kind = id_number::check(number, self.today).valid().map(|v| v.kind);
+                    if earlier(index).is_some() && kind.is_some_and(|k| k != id_number::IdKind::ResidentConverted) {
+                        found.push((index, Alike::OldOfValid { valid: number.clone() }));
+                    }
                 }
+            }
+            (Ok(valid), _) => {
                 for (index, held, code, school) in self.first.correctable.get(later.name.as_str())? {
                     let Some(seen) = earlier(*index) else { continue };
                     let same_class = **school == *later.school && ClassKey::parse(seen.class) == class;
@@ -4448,6 +4488,44 @@ impl RowReader<'_> {
             (Some(one), true) => Some(one),
             _ => None,
         }
+    }
+
+    /// The same child as an earlier row of this import, of the same name, school and class, one of the two giving a
+    /// valid number and the other that number shown shorter (4.50202E+17: `id_number::Rounding::Shown`), when
+    /// exactly one valid number of the earlier rows of the name, school and class fits the shown one: a shown form
+    /// before the whole number (`FirstRows::shown_before_whole`: the pupil takes the whole number), or one of 12
+    /// digits or fewer after it, which `FirstRows::printed_alike` does not walk (the range is too wide to walk; the
+    /// rows of the name and class are few).
+    fn shown_alike(&self, later: &Incoming) -> Option<(FirstSeen<'_>, Alike)> {
+        let label = ClassKey::of(&later.grade, &later.class).canonical();
+        let of_class = self.of_class.get(format!("{}\u{1f}{label}\u{1f}{}", later.school, later.name).as_str());
+        let earlier_valid = || {
+            let first = of_class.and_then(|c| c.valid.as_ref()).map(|(index, number, ..)| (*index, number));
+            let more = of_class.into_iter().flat_map(|c| c.more.iter()).map(|(index, number)| (*index, number));
+            first.into_iter().chain(more)
+        };
+        let shown =
+            |number: &str, flagged: &str| id_number::rounding_of(number, flagged) == Some(id_number::Rounding::Shown);
+        if later.id.is_valid() {
+            let (first, rounded) = self.first.shown_before_whole(later)?;
+            // Another valid number of the earlier rows fits it too: which child it is, is not guessed.
+            if earlier_valid().any(|(_, number)| shown(number, &rounded)) {
+                return None;
+            }
+            return Some((self.first.seen_at(first)?, Alike::WholeOfRounded { first, rounded }));
+        }
+        if later.id.problem() != Some(&IdProblem::PrecisionLost)
+            || id_number::fifteen_digits_kept(&later.id.normalized).is_some()
+            || id_number::shown_range(&later.id.normalized, 13).is_some()
+        {
+            return None;
+        }
+        let mut fitting = earlier_valid().filter(|(_, number)| shown(number, &later.id.normalized));
+        let (first, whole) = match (fitting.next(), fitting.next()) {
+            (Some((first, whole)), None) => (first, whole.clone()),
+            _ => return None,
+        };
+        Some((self.first.seen_at(first)?, Alike::RoundedOfWhole { first, whole }))
     }
 
     /// The one earlier row of this import, of the masked `row`'s name, school and class (the class however
@@ -5587,6 +5665,14 @@ fn duplicate_message(
                 "，号码按前者的有效号码",
                 " with the first row's valid number",
             ),
+            Some(Alike::OldOfValid { .. }) => (
+                format!("同名同班，此行的身份证号码是15位旧号码，{at}给出18位有效号码"),
+                format!(
+                    ": the same name and class, this row's ID number an old 15-digit one and that of {at_en} valid"
+                ),
+                "，号码按前者的有效号码",
+                " with the first row's valid number",
+            ),
             Some(Alike::ValidOfFlagged { .. }) => (
                 format!("同名，{at}的身份证号码有误或是15位旧号码，此行给出有效号码"),
                 format!(": the same name, the ID number of {at_en} wrong or an old 15-digit one and this row's valid"),
@@ -5748,19 +5834,39 @@ fn unexpected_in_name(stored: &str) -> Option<String> {
 /// old record. The forms remark on such a pupil (`id_number::OLD_NUMBER_REMARK`); the report says it at the row,
 /// with the birth date that gives it away, so the operator asks the family for the pupil's own number while the
 /// class is at hand. `None` for any other number.
-fn old_number_message(valid: &id_number::ValidId) -> Option<String> {
+fn old_number_message(valid: &id_number::ValidId, today: NaiveDate) -> Option<String> {
     (valid.kind == id_number::IdKind::ResidentConverted).then(|| {
         let born = valid.birth_date;
+        // The age it reads as, when that is a grown-up's (a parent's, a teacher's), as a valid number's row says it.
+        let (adult_zh, adult_en) = match old_number_adult(valid, today) {
+            Some(age) => (
+                format!("，即 {age} 岁，不是中小学、幼儿园学生的年龄，可能是家长或教职工的号码"),
+                format!(", aged {age}, no pupil of a school or kindergarten: perhaps a parent's or a staff member's number"),
+            ),
+            None => (String::new(), String::new()),
+        };
         format!(
-            "{}：按旧号码补“19”读作 {born} 出生，不会是学生现用的号码（1999 年起身份证号码都是 18 位）；已按转换后的号码导入，\
-             表格中会注明；请向家长要学生户口簿上的 18 位身份证号码，在学生详情中按 E 改为该号码 (an old 15-digit ID \
-             number, its birth date to be checked: read with 19 inserted as born {born}, it cannot be the pupil's \
-             number today (ID numbers have had 18 characters since 1999); imported as the number it converts to and \
-             remarked on in the forms; ask the family for the pupil's 18-character number in the household register \
-             and put it in place of this one with E in the detail screen)",
+            "{}：按旧号码补“19”读作 {born} 出生{adult_zh}，不会是学生现用的号码（1999 年起身份证号码都是 18 位）；已按转换后的号码\
+             导入并标记，表格中会注明，批量参保模板不填入；请向家长要学生户口簿上的 18 位身份证号码，在学生详情中按 E 改为该号码 (an \
+             old 15-digit ID number, its birth date to be checked: read with 19 inserted as born {born}{adult_en}, it \
+             cannot be the pupil's number today (ID numbers have had 18 characters since 1999); imported as the number \
+             it converts to, flagged, remarked on in the forms and left out of the batch template; ask the family for \
+             the pupil's 18-character number in the household register and put it in place of this one with E in the \
+             detail screen)",
             id_number::OLD_NUMBER_REMARK
         )
     })
+}
+
+/// The age an old 15-digit number (converted to 18) reads as, when that is an adult's (`pupil_flags::adult_age`):
+/// what a staff list written with them shows (`list_guards::Adults`). One read as born in 1920 or before is none:
+/// the number of a pupil born 2008 to 2020 written short reads so (19 inserted before its 20, or before its own
+/// two-digit year), no grown-up's.
+fn old_number_adult(valid: &id_number::ValidId, today: NaiveDate) -> Option<i32> {
+    use chrono::Datelike;
+    (valid.kind == id_number::IdKind::ResidentConverted && valid.birth_date.year() > 1920)
+        .then(|| crate::domain::pupil_flags::adult_age(valid.birth_date, today))
+        .flatten()
 }
 
 /// What a 性别 cell says: 男/女, or the GB/T 2261.1 code school systems export (1 男, 2 女; 0 未知, 9 未说明).
@@ -5939,6 +6045,9 @@ struct FirstRows {
     /// The first rows a later row's valid number may correct, as a later import corrects their pupil, by name
     /// (`RowReader::corrected_alike`): a flagged number neither rounded nor missing, or an old 15-digit one.
     correctable: HashMap<Box<str>, Vec<Correctable>, foldhash::fast::RandomState>,
+    /// The first rows with a number shown shorter (4.50202E+17) whose pupil a later row gave the whole number of
+    /// (`FirstRows::shown_before_whole`): taken, so no second whole number is given the same pupil.
+    shown_taken: Vec<u32>,
 }
 
 /// A first row a later row's valid number may correct (`FirstRows::correctable`): its index, its number as stored,
@@ -5962,6 +6071,9 @@ enum Alike {
     /// The later row's number fails the check and is the first row's valid number, `valid`, typed wrong
     /// (`id_number::mistyped_from`): the pupil keeps it (`RowReader::corrected_alike`).
     MistypedOfValid { valid: Box<str> },
+    /// The later row gives an old 15-digit number (converted to 18) and is of the name, school and class of a first
+    /// row giving a valid number, `valid`: the pupil keeps it (`RowReader::corrected_alike`).
+    OldOfValid { valid: Box<str> },
     /// The later row gives a valid number for the child the first row (`first`) gave with a number held flagged,
     /// `held` (`id_number::flagged_may_be`): the pupil takes the later row's (`RowReader::corrected_alike`).
     ValidOfFlagged { first: u32, held: Box<str> },
@@ -6040,7 +6152,10 @@ impl FirstRows {
                     let Ok(kept) = form.parse::<u64>() else { continue };
                     for (first, rounded) in self.rounded.get(&kept).into_iter().flatten() {
                         let seen = self.seen_at(*first)?;
-                        if seen.name == later.name {
+                        // Written with more digits than 15 (4.502032018060625e+17), all of them must fit.
+                        if seen.name == later.name
+                            && id_number::rounding_of(&valid.number, rounded) == Some(id_number::Rounding::Fifteen)
+                        {
                             return Some((seen, Alike::WholeOfRounded { first: *first, rounded: rounded.clone() }));
                         }
                     }
@@ -6073,6 +6188,35 @@ impl FirstRows {
             }
             Err(_) => None,
         }
+    }
+
+    /// The one first row of the same name, school and class as `later`, which gives a valid number, whose number is
+    /// shown shorter (4.50202E+17, 4.5020220150101E+17: `id_number::Rounding::Shown`) and is that number's rounding:
+    /// one child listed twice, the shown form before the whole one, as the drive pairs them (only in the same school
+    /// and class: `id_number::flagged_may_be`). Not a row a whole number was given already; several: none is
+    /// guessed. With the first row's index and its number as given.
+    fn shown_before_whole(&self, later: &Incoming) -> Option<(u32, Box<str>)> {
+        let valid = later.id.valid().filter(|v| v.kind != id_number::IdKind::ResidentConverted)?;
+        let school = self.school_index.get(later.school.as_str())?;
+        let class = ClassKey::parse(&class_label::join(&later.grade, &later.class));
+        let mut found = None;
+        for (first, number, problem) in self.flagged.get(later.name.as_str())? {
+            if *problem != IdProblem::PrecisionLost || self.shown_taken.contains(first) {
+                continue;
+            }
+            let Some(row) = self.rows.get(*first as usize) else { continue };
+            let seen = self.seen_at(*first)?;
+            if row.school == *school
+                && ClassKey::parse(seen.class) == class
+                && id_number::rounding_of(&valid.number, number) == Some(id_number::Rounding::Shown)
+            {
+                if found.is_some() {
+                    return None;
+                }
+                found = Some((*first, number.clone()));
+            }
+        }
+        found
     }
 
     /// A first row of the same name and class as `later` whose flagged number may be the one `later` gives flagged,

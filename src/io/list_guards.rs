@@ -143,11 +143,11 @@ pub fn adult_list_message(files: &[AdultFile]) -> String {
             "{file}：身份证号码有效的 {valid} 行中有 {adults} 行按号码是成年人（{young} 至 {old} 岁），不是中小学、幼儿园学生的年龄"
         ));
         en.push(format!(
-            "{file}: {adults} of the {valid} rows with a valid ID number are adults by the number (aged {young} to              {old}), no age of a pupil of a school or kindergarten"
+            "{file}: {adults} of the {valid} rows with a valid ID number are adults by the number (aged {young} to {old}), no age of a pupil of a school or kindergarten"
         ));
     }
     format!(
-        "{}；这像是教职工/成年人名单，不是学生名单；未导入任何内容。请导入学生的班级名单 ({}; this looks like a staff or          adults' list, not a list of pupils: nothing imported; import the pupils' class lists)",
+        "{}；这像是教职工/成年人名单，不是学生名单；未导入任何内容。请导入学生的班级名单 ({}; this looks like a staff or adults' list, not a list of pupils: nothing imported; import the pupils' class lists)",
         zh.join("；"),
         en.join("; ")
     )

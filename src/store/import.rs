@@ -255,6 +255,10 @@ pub struct Moves {
     /// written another way (`id_number::flagged_alike`: a spreadsheet's rounding of it, or it with a check
     /// character): that pupil, whose number stays, still to be checked. The number held. Not a second child.
     pub flagged_alike: Option<String>,
+    /// The row gives an old 15-digit number (converted to 18) and is the one pupil of its name, school and class held
+    /// with a valid 18-character number, which stays (`valid_of_class`), as the pupil held with the old number takes
+    /// a valid one the other way round: (the list's number, converted, the pupil's). Not a second child.
+    pub old_form_of_valid: Option<(String, String)>,
     /// The pupil was held with a flagged number (mistyped, rounded, shortened) and the row gives the valid one,
     /// which replaced it (`correct_id_number`): (the number held before, the list's).
     pub corrected_number: Option<(String, String)>,
@@ -306,7 +310,7 @@ impl IncomingOutcome {
     pub fn number_held_already(&self) -> bool {
         matches!(self, IncomingOutcome::Updated(m) | IncomingOutcome::Kept(m)
             if m.old_number.is_some() || m.whole_number.is_some() || m.mistyped_number.is_some()
-                || m.number_kept.is_some())
+                || m.number_kept.is_some() || m.old_form_of_valid.is_some())
     }
 }
 
@@ -1715,6 +1719,7 @@ fn apply_one(
         && !batch.corrected_away.contains(&valid.number)
         && !batch.flagged_names.contains(&row.name)
         && !batch.converted_names.contains(&row.name)
+        && valid.kind != id_number::IdKind::ResidentConverted
         && (batch.unnumbered_added.is_empty() || !batch.unnumbered_added.contains(&row.name))
         && let Some(applied) = insert_pupil(tx, insert, ctx, batch, row, keys, school_id)?
     {
@@ -1796,6 +1801,13 @@ fn apply_one(
     {
         seen(tx, batch, *id)?;
         return take_real_number(tx, ctx, batch, *id, row);
+    }
+    // An old 15-digit number for the one pupil of its name, school and class held with a valid number: that pupil,
+    // whose valid number stays, as the pupil held with the old number takes the valid one in the other order.
+    if let [(id, held)] = valid_of_class(tx, batch, row)?.as_slice() {
+        seen(tx, batch, *id)?;
+        let known = Known { old_form_of_valid: Some((row_number(row).to_owned(), held.clone())), ..Known::default() };
+        return update_existing(tx, ctx, *id, row, batch, known);
     }
     // A check character typed wrong on a list is a typo: the row is the pupil holding the valid number.
     if !batch.roster_was_empty
@@ -2210,6 +2222,37 @@ pub(crate) const CONVERTED_OF_CLASS: &str = "SELECT s.id, s.grade, s.class FROM 
          WHERE sc.name = ?1 AND s.class_order = ?2 AND s.name = ?3 AND +s.id_kind = 'resident_converted'
            AND +s.id_problem IS NULL AND +s.id <= ?4";
 
+/// The pupils of a school, class (by its sort key) and name held before this batch with a valid number other than
+/// an old 15-digit one converted (`valid_of_class`). By the roster index.
+pub(crate) const VALID_NOT_CONVERTED_OF_CLASS: &str = "SELECT s.id, s.grade, s.class, s.id_number FROM students s
+         JOIN schools sc ON sc.id = s.school_id
+         WHERE sc.name = ?1 AND s.class_order = ?2 AND s.name = ?3 AND +s.id_problem IS NULL
+           AND +s.id_kind IS NOT NULL AND +s.id_kind <> 'resident_converted' AND +s.id <= ?4";
+
+/// The pupils of the row's name, school and class held before this batch with a valid number of today's kind, when
+/// the row gives an old 15-digit one (converted to 18): the mirror of `converted_of_class`. Such a number, a parent's
+/// or an old record's, is a flagged one for the rule of corrections (`id_number::OLD_NUMBER`), which the same name,
+/// school and class tie to the valid number held, so the list's old number adds no second child.
+fn valid_of_class(tx: &Transaction, batch: &Batch, row: &Incoming) -> Result<Vec<(i64, String)>> {
+    let Ok(valid) = &row.id.result else { return Ok(Vec::new()) };
+    if batch.roster_was_empty || valid.kind != id_number::IdKind::ResidentConverted {
+        return Ok(Vec::new());
+    }
+    let class = ClassKey::of(&row.grade, &row.class);
+    let order = crate::domain::class_label::order_key(&row.grade, &row.class);
+    let mut stmt = tx.prepare_cached(VALID_NOT_CONVERTED_OF_CLASS)?;
+    let mut rows = stmt.query(params![row.school, order, row.name, batch.last_before])?;
+    let mut found = Vec::new();
+    while let Some(r) = rows.next()? {
+        let (id, grade, class_name, number): (i64, String, String, String) =
+            (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
+        if ClassKey::of(&grade, &class_name) == class {
+            found.push((id, number));
+        }
+    }
+    Ok(found)
+}
+
 /// The pupil held with the old 15-digit number ?1, converted to 18, under the name ?2, added by this batch too.
 pub(crate) const CONVERTED_NAMED: &str = "SELECT id FROM students
          WHERE id_number = ?1 AND id_problem IS NULL AND name = ?2 AND id_kind = 'resident_converted'";
@@ -2396,6 +2439,9 @@ struct Known {
     number_kept: Option<String>,
     /// The row's flagged number may be the pupil's flagged one: the number held.
     flagged_alike: Option<String>,
+    /// The row's old 15-digit number is the pupil's of its name, school and class held with a valid one: (the
+    /// list's, the pupil's).
+    old_form_of_valid: Option<(String, String)>,
 }
 
 /// A pupil already on the roster: the list may move them to another class or correct the name or phone;
@@ -2448,8 +2494,16 @@ fn update_existing(
         row
     };
     let mut changes = Vec::new();
-    let Known { old_number, whole_number, mistyped_number, former_name, number_to_check, number_kept, flagged_alike } =
-        known;
+    let Known {
+        old_number,
+        whole_number,
+        mistyped_number,
+        former_name,
+        number_to_check,
+        number_kept,
+        flagged_alike,
+        old_form_of_valid,
+    } = known;
     let mut moves = Moves {
         old_number,
         whole_number,
@@ -2458,6 +2512,7 @@ fn update_existing(
         number_to_check,
         number_kept,
         flagged_alike,
+        old_form_of_valid,
         name: current.name.clone(),
         ..Moves::default()
     };
@@ -2641,7 +2696,8 @@ fn update_existing(
         || moves.former_name.is_some()
         || moves.number_to_check.is_some()
         || moves.number_kept.is_some()
-        || moves.flagged_alike.is_some();
+        || moves.flagged_alike.is_some()
+        || moves.old_form_of_valid.is_some();
     let n = if changes.is_empty() { 0 } else { fields::apply(tx, ctx, id, &changes)? };
     let outcome = match (n, told) {
         (0, false) => IncomingOutcome::Unchanged,

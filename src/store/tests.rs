@@ -1149,6 +1149,10 @@ fn every_per_row_lookup_uses_an_index() {
         ("import: the valid pupils of a class a mistyped number may be", super::import::VALID_SAME_CLASS),
         ("import: the pupils of a class held with an old 15-digit number", super::import::CONVERTED_OF_CLASS),
         ("import: the pupil an earlier row gave with an old 15-digit number", super::import::CONVERTED_NAMED),
+        (
+            "import: the valid pupils of a class an old 15-digit number may be",
+            super::import::VALID_NOT_CONVERTED_OF_CLASS,
+        ),
         ("import: a masked number's pupils of one class and name", super::import::MASKED_SAME_CLASS),
         ("import: the pupil whose number was corrected from this one", super::import::CORRECTED_FROM),
         ("find/mark: a flagged number", super::read::BY_FLAGGED_NUMBER),

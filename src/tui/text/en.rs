@@ -138,6 +138,10 @@ pub static EN: Text = Text {
         ("future_birth_date", "the birth date in the ID number is in the future"),
         ("check_digit", "wrong check character: probably a typing error"),
         ("date", "the ID number cell holds a date, not an ID number"),
+        (
+            "other_document",
+            "another document's number (Home Return Permit, Taiwan Compatriot Permit, passport), no ID number",
+        ),
     ],
     audit_actions: &[
         ("mark", "marked"),

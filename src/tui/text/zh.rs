@@ -133,6 +133,7 @@ pub static ZH: Text = Text {
         ("future_birth_date", "身份证号码中的出生日期晚于今天"),
         ("check_digit", "身份证号码校验码错误，可能有录入错误"),
         ("date", "身份证号码栏填的是日期，不是身份证号码"),
+        ("other_document", "像是回乡证、台胞证或护照号码，不是身份证号码"),
     ],
     audit_actions: &[
         ("mark", "标记"),
