@@ -293,6 +293,7 @@ impl Asked {
             | Command::Encrypt { .. }
             | Command::Decrypt { .. }
             | Command::School { .. }
+            | Command::Pupil { .. }
             | Command::Completions { .. } => (false, false),
         };
         Asked { json, reveal }

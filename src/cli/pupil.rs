@@ -267,3 +267,71 @@ fn masked_name(name: &str) -> String {
         [first, .., last] => format!("{first}*{last}"),
     }
 }
+
+/// `pupil void` / `pupil unvoid`: a record of a pupil recorded twice voided as a duplicate of the one kept (作废,
+/// 重复登记), or restored; one audited change each, refused (nothing written) when the record holds money or a
+/// category the kept one does not.
+pub(super) fn void_or_restore(cli: &super::Cli, action: &super::PupilAction) -> super::CmdResult {
+    use crate::store::void::{VoidRefusal, shown};
+    let (mut store, _lock) = super::open::open_writer_existing(cli)?;
+    let line = |s: &Student| {
+        let class = class_or_none(s);
+        format!("{} {class} {}", s.name, id_number::mask(&s.id_number))
+    };
+    let refused =
+        |r: VoidRefusal| UserError::picked(&format!("{} ({})", r.message_zh(), r.message_en()), &r.message_en());
+    match action {
+        super::PupilAction::Void { id_number, pupil, duplicate_of, duplicate_of_name, duplicate_of_class } => {
+            let extra = select(&store, id_number.as_deref(), pupil, "pupil void")?;
+            let kept_by =
+                PupilByName { name: duplicate_of_name.clone(), class: duplicate_of_class.clone(), school: None };
+            if duplicate_of.is_none() && duplicate_of_name.is_none() {
+                return Err(UserError::new(format!(
+                    "请用 --duplicate-of 给出保留的一条的身份证号码（没有号码的用 --duplicate-of-name 和 \
+                     --duplicate-of-class）：{} (name the record kept with --duplicate-of ID, or --duplicate-of-name \
+                     and --duplicate-of-class for one without a number: {})",
+                    store.command("pupil void 多出的一条 --duplicate-of 保留的一条"),
+                    store.command("pupil void EXTRA --duplicate-of KEPT"),
+                ))
+                .kind("no_pupil_given"));
+            }
+            let kept = select(&store, duplicate_of.as_deref(), &kept_by, "pupil void")?;
+            match store.void_duplicate(extra.id, kept.id)? {
+                Err(r) => Err(refused(r).kind("void_refused")),
+                Ok(_) => {
+                    let (extra, kept) = (line(&extra), line(&kept));
+                    let undo = store.command(&format!("pupil unvoid {}", as_typed(id_number.as_deref(), pupil)));
+                    super::say(
+                        &format!(
+                            "已作废 {extra}：重复登记，保留 {kept}；已记入修改记录，可用 {undo} 恢复 (voided {extra} as a \
+                             duplicate of {kept}; recorded in the history, restore it with {undo})"
+                        ),
+                        &format!(
+                            "voided {extra} as a duplicate of {kept}; recorded in the history, restore it with {undo}"
+                        ),
+                    );
+                    Ok(())
+                }
+            }
+        }
+        super::PupilAction::Unvoid { id_number, pupil } => {
+            // Found by number or by name and class as any pupil is: the voided records are among them.
+            let record = select(&store, id_number.as_deref(), pupil, "pupil unvoid")?;
+            let of = store.void_of(record.id)?.unwrap_or_default();
+            match store.unvoid(record.id)? {
+                Err(r) => Err(refused(r).kind("void_refused")),
+                Ok(_) => {
+                    let (record, of) = (line(&record), shown(&of));
+                    super::say(
+                        &format!(
+                            "已恢复 {record}（原作废为 {of} 的重复登记）；已记入修改记录 (restored {record}, voided before \
+                             as a duplicate of {of}; recorded in the history)"
+                        ),
+                        &format!("restored {record}, voided before as a duplicate of {of}; recorded in the history"),
+                    );
+                    Ok(())
+                }
+            }
+        }
+    }
+}

@@ -1226,6 +1226,7 @@ impl App {
             Then::TopUp { id, recorded_fen, .. } => self.open_payment_form(vec![id], false, Some(recorded_fen)),
             Then::Undo => self.undo_now(),
             Then::Redo => self.redo_now(),
+            Then::Void { id, kept } => self.void_now(id, kept),
             Then::StartYear(year) => self.start_year(year),
             Then::Identity(form) => self.save_identity_confirmed(*form),
             Then::Payment(form) => {
@@ -1319,6 +1320,7 @@ impl App {
             Then::Write(_) | Then::PayOverGovernment(_) | Then::Undo | Then::Redo | Then::StartYear(_) => {
                 self.say(self.text.nothing_changed)
             }
+            Then::Void { .. } => self.say(self.text.nothing_changed),
         }
     }
 

@@ -3,6 +3,7 @@
 
 mod files;
 mod identity;
+mod void;
 
 use super::action::Action;
 use super::app::App;
