@@ -2143,3 +2143,61 @@ fn policy_list_shows_the_drives_copy_and_says_the_edited_file_is_not_used() {
     let row = listed.lines().find(|l| l.starts_with(&format!("* {name}"))).unwrap_or_else(|| panic!("{listed}"));
     assert!(row.contains("个人缴费 420元") && !row.contains("本机文件"), "{row}");
 }
+
+fn class_of(db: &Path, home: &Path, number: &str) -> String {
+    json(canbao(db, home).args(["find", number, "--json"]))[0]["class"].as_str().unwrap().to_owned()
+}
+
+/// Classes numbered by year (301班) and a kindergarten's 小一班 / 大一班: next school year's list of them is refused
+/// as one, and `year new --promote` moves them up (301班 → 401班, 小一班 → 中一班) and 601班 and 大一班 out (毕业,
+/// at a primary school with no 701班). Before, neither knew these classes: the list was imported and the classes
+/// stayed as they were.
+#[test]
+fn classes_numbered_by_year_and_kindergarten_classes_are_guarded_and_promoted() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, home) = (dir.path().join("drive.db"), dir.path());
+    let class_rows: [(&str, &str); 9] = [
+        ("三甲", "301班"),
+        ("三乙", "301班"),
+        ("三丙", "301班"),
+        ("六甲", "601班"),
+        ("小甲", "小一班"),
+        ("小乙", "小一班"),
+        ("小丙", "小一班"),
+        ("中甲", "中一班"),
+        ("大甲", "大一班"),
+    ];
+    let rows: Vec<(&str, String, &str, &str)> =
+        class_rows.iter().enumerate().map(|(i, (n, c))| (*n, id(&format!("4502052016030514{i}")), "", *c)).collect();
+    let list = dir.path().join("名单.csv");
+    write_list(&list, &rows);
+    canbao(&db, home).arg("import").arg(&list).assert().success();
+    let year = current_year(&db, home);
+
+    for (file, from, to) in [("三年级.csv", "301班", "401班"), ("小班.csv", "小一班", "中一班")] {
+        let next: Vec<(&str, String, &str, &str)> =
+            rows.iter().filter(|r| r.3 == from).map(|(n, id, g, _)| (*n, id.clone(), *g, to)).collect();
+        let path = dir.path().join(file);
+        write_list(&path, &next);
+        let refused = canbao(&db, home).arg("import").arg(&path).assert().code(1);
+        let err = String::from_utf8_lossy(&refused.get_output().stderr).into_owned();
+        assert!(
+            err.contains("这像是下一学年的班级名单") && err.contains(&format!("由「{from}」调到「{to}」")),
+            "{err}"
+        );
+    }
+
+    let report =
+        json(canbao(&db, home).args(["year", "new", &(year + 1).to_string(), "--promote", "--force", "--json"]));
+    let moves = report["moves"].as_array().unwrap();
+    let to = |from: &str| moves.iter().find(|m| m["from"] == from).map(|m| m["to"].clone()).unwrap_or(Value::Null);
+    assert_eq!(to("301班"), "401班", "{report}");
+    assert_eq!(to("小一班"), "中一班");
+    assert_eq!(to("中一班"), "大一班");
+    assert_eq!(to("601班"), Value::Null, "a primary school's sixth year leaves");
+    assert_eq!(to("大一班"), Value::Null, "大班 leave kindergarten");
+    assert_eq!((report["promoted"].as_i64(), report["graduated"].as_i64()), (Some(7), Some(2)), "{report}");
+    assert_eq!(class_of(&db, home, &rows[0].1), "401班");
+    let left = json(canbao(&db, home).args(["find", &rows[8].1, "--json"]));
+    assert_eq!(left[0]["enrollment"], "left");
+}

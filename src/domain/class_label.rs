@@ -868,6 +868,111 @@ fn kindergarten_step(grade: &str) -> Option<Step> {
     }
 }
 
+/// A class named by its school year and its number run together, as many schools number classes: 301班 is the
+/// third year's 1班, 601班 the sixth year's. `label` normalized; the year and the class number. Three digits
+/// only: 1203班 could be 十二年级3班 or an intake's third class, and stays as written.
+fn room_numbered(label: &str) -> Option<(u32, u32)> {
+    let digits = label.strip_suffix('班').unwrap_or(label);
+    if digits.len() != 3 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let year = u32::from(digits.as_bytes()[0] - b'0');
+    let class: u32 = digits[1..].parse().ok()?;
+    (year >= 1 && class >= 1).then_some((year, class))
+}
+
+/// A kindergarten class written with its year's first character and its number: 小一班, 中(2)班, 大3班,
+/// 幼儿园小一班 are classes of 小班, 中班 and 大班. `label` normalized; the year (1 for 小班 to 3 for 大班), what
+/// comes before the year's character (幼儿园 or nothing) and after it (一班).
+fn kindergarten_numbered(label: &str) -> Option<(u32, &str, &str)> {
+    let at = if label.starts_with("幼儿园") { "幼儿园".len() } else { 0 };
+    let (prefix, rest) = label.split_at(at);
+    let mut chars = rest.chars();
+    let year = match chars.next()? {
+        '小' => 1,
+        '中' => 2,
+        '大' => 3,
+        _ => return None,
+    };
+    let number = chars.as_str().strip_suffix('班')?;
+    let numbered = (1..=2).contains(&number.chars().count())
+        && (number.chars().all(|c| c.is_ascii_digit()) || cn_number(number).is_some());
+    numbered.then(|| (year, prefix, &rest['小'.len_utf8()..]))
+}
+
+/// The kindergarten year a grade or class names: 小班 (1), 中班 (2), 大班 (3), written alone, after 幼儿园, or
+/// before the class (小班1班).
+fn kindergarten_year(label: &str) -> Option<u32> {
+    let year = label.strip_prefix("幼儿园").unwrap_or(label);
+    ["小班", "中班", "大班"].iter().position(|y| year.starts_with(y)).map(|p| p as u32 + 1)
+}
+
+/// A class's place in the years a child goes through: kindergarten's 小班, 中班, 大班, or the twelve school
+/// years (初一 is the seventh, 高一 the tenth), however the label writes it (三年级1班, 301班, 小一班, 幼儿园中班).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum YearOfStudy {
+    Kindergarten(u32),
+    School(u32),
+}
+
+/// See [`YearOfStudy`]; `None` for a label naming no such year (2023级1班, 实验班).
+pub fn year_of_study(label: &str) -> Option<YearOfStudy> {
+    let normalized = normalize(label);
+    if let Some((year, _)) = room_numbered(&normalized) {
+        return Some(YearOfStudy::School(year));
+    }
+    if let Some((year, ..)) = kindergarten_numbered(&normalized) {
+        return Some(YearOfStudy::Kindergarten(year));
+    }
+    match ClassKey::parse(label).grade {
+        Grade::Year(y) => Some(YearOfStudy::School(u32::from(y))),
+        Grade::Other(g) => kindergarten_year(&g).map(YearOfStudy::Kindergarten),
+        Grade::None => kindergarten_year(&normalized).map(YearOfStudy::Kindergarten),
+    }
+}
+
+/// How many years of study class `to` is past class `from` (1: a grade up, -1: a grade down), when both name a
+/// year of the same kind (both kindergarten, or both school).
+pub fn years_apart(from: &str, to: &str) -> Option<i64> {
+    match (year_of_study(from)?, year_of_study(to)?) {
+        (YearOfStudy::School(a), YearOfStudy::School(b))
+        | (YearOfStudy::Kindergarten(a), YearOfStudy::Kindergarten(b)) => Some(i64::from(b) - i64::from(a)),
+        _ => None,
+    }
+}
+
+/// The step of a class whose label alone names its year by its number or by a kindergarten year's character:
+/// 301班 → 401班, 601班 and 901班 leave (the last years of primary and junior school), 小一班 → 中一班, 大一班
+/// leaves kindergarten. `None` for any other label.
+fn numbered_step(label: &str) -> Option<Promotion> {
+    if let Some((year, _)) = room_numbered(label) {
+        return Some(match year {
+            6 | 9 => Promotion::Leaves,
+            _ => Promotion::To { grade: String::new(), class: format!("{}{}", year + 1, &label[1..]) },
+        });
+    }
+    let (year, prefix, rest) = kindergarten_numbered(label)?;
+    Some(match year {
+        1 => Promotion::To { grade: String::new(), class: format!("{prefix}中{rest}") },
+        2 => Promotion::To { grade: String::new(), class: format!("{prefix}大{rest}") },
+        _ => Promotion::Leaves,
+    })
+}
+
+/// A class under a grade column that repeats the grade's year in its own way (三年级 + 301班, 小班 + 小一班):
+/// the class as it reads in the next year (401班, 中一班), so the grade and the class do not part.
+fn numbered_class_with_grade(grade: &str, class: &str) -> Option<String> {
+    let label = normalize(class);
+    let held = year_of_study(grade)?;
+    if year_of_study(&label)? != held {
+        return None;
+    }
+    match numbered_step(&label)? {
+        Promotion::To { class, .. } => Some(class),
+        _ => None,
+    }
+}
+
 fn next_grade(grade: &str) -> Step {
     if let Some(step) = kindergarten_step(grade) {
         return step;
@@ -910,6 +1015,10 @@ pub fn entry_grade(grade: &str, entry_year: i32) -> bool {
 /// Whether a class is in the first junior grade (七年级, 7年级, 初一, 初中一年级): a school that has such classes
 /// and 六年级 too teaches all nine years (九年一贯制), and its 六年级 go on into that grade rather than leave.
 pub fn first_junior_grade(grade: &str, class: &str) -> Option<String> {
+    // 701班 alone: the school numbers its classes by year (`room_numbered`), its 601班 go on into 701班.
+    if grade.is_empty() && room_numbered(&normalize(class)).is_some_and(|(year, _)| year == 7) {
+        return Some("七年级".to_owned());
+    }
     let grade = stored_grade(grade, class);
     let g = SchoolGrade::parse(&grade)?;
     matches!((g.stage, g.n), ("", 7) | ("初" | "初中", 1)).then_some(grade)
@@ -922,6 +1031,16 @@ pub fn first_junior_grade(grade: &str, class: &str) -> Option<String> {
 pub fn promote_into(grade: &str, class: &str, junior: Option<&str>) -> Promotion {
     let promotion = promote(grade, class);
     let Some(junior) = junior else { return promotion };
+    // 601班, alone or under 六年级: into 701班, as the school numbers its classes, whatever its 七年级 is called.
+    let room = normalize(class);
+    if promotion == Promotion::Leaves
+        && room_numbered(&room).is_some_and(|(year, _)| year == 6)
+        && (grade.is_empty() || year_of_study(grade) == Some(YearOfStudy::School(6)))
+    {
+        let class = format!("7{}", &room[1..]);
+        let grade = if grade.is_empty() { String::new() } else { junior.to_owned() };
+        return Promotion::To { grade, class };
+    }
     let sixth = SchoolGrade::parse(&stored_grade(grade, class))
         .is_some_and(|g| matches!(g.stage, "" | "小学") && g.n == 6 && g.last() == Some(6));
     match promotion {
@@ -946,8 +1065,12 @@ pub fn promote(grade: &str, class: &str) -> Promotion {
     if grade.is_empty() {
         let (inner, rest) = split(class);
         if inner.is_empty() {
+            let label = normalize(class);
+            if let Some(step) = numbered_step(&label) {
+                return step;
+            }
             // A kindergarten year written as the class alone (大班, 幼儿园中班) is its grade.
-            return match kindergarten_step(&normalize(class)) {
+            return match kindergarten_step(&label) {
                 Some(Step::Next(g)) => Promotion::To { grade: String::new(), class: g },
                 Some(Step::Leaves) => Promotion::Leaves,
                 Some(Step::Unknown) | None => Promotion::Unchanged,
@@ -963,11 +1086,17 @@ pub fn promote(grade: &str, class: &str) -> Promotion {
         Step::Next(g) => {
             let class = match class.strip_prefix(grade) {
                 Some(rest) => format!("{g}{rest}"),
-                None => class.to_owned(),
+                None => numbered_class_with_grade(grade, class).unwrap_or_else(|| class.to_owned()),
             };
             Promotion::To { grade: g, class }
         }
         Step::Leaves => Promotion::Leaves,
+        // A kindergarten's classes under the kindergarten's name (幼儿园 + 小一班, 幼儿园 + 大班) step as the class
+        // alone does, under the same name.
+        Step::Unknown if grade.contains('幼') => match promote("", class) {
+            Promotion::To { class, .. } => Promotion::To { grade: grade.to_owned(), class },
+            other => other,
+        },
         Step::Unknown => Promotion::Unchanged,
     }
 }
@@ -1059,6 +1188,88 @@ mod tests {
         assert_eq!(promote("2023级", "1班"), Promotion::Unchanged);
         assert_eq!(promote("", "实验班"), Promotion::Unchanged);
         assert_eq!(promote("十三年级", "1班"), Promotion::Unchanged);
+    }
+
+    #[test]
+    fn classes_numbered_by_year_move_up_and_their_last_years_leave() {
+        let to = |g: &str, c: &str| Promotion::To { grade: g.into(), class: c.into() };
+        assert_eq!(promote("", "301班"), to("", "401班"));
+        assert_eq!(promote("", "112班"), to("", "212班"));
+        assert_eq!(promote("", "３０１班"), to("", "401班"));
+        assert_eq!(promote("", "501"), to("", "601"));
+        assert_eq!(promote("", "701班"), to("", "801班"));
+        // A primary school's sixth year and a junior school's third leave (毕业).
+        assert_eq!(promote("", "601班"), Promotion::Leaves);
+        assert_eq!(promote("", "901班"), Promotion::Leaves);
+        assert_eq!(promote_into("", "601班", None), Promotion::Leaves, "a primary school");
+        // A school teaching all nine years (it has 701班, or a 七年级) keeps its sixth year, into 701班.
+        assert_eq!(first_junior_grade("", "701班").as_deref(), Some("七年级"));
+        assert_eq!(first_junior_grade("", "801班"), None);
+        assert_eq!(promote_into("", "601班", Some("七年级")), to("", "701班"));
+        assert_eq!(promote_into("", "602班", Some("初一")), to("", "702班"));
+        assert_eq!(promote_into("", "901班", Some("七年级")), Promotion::Leaves);
+        // Under a grade column naming the same year, the class moves with the grade.
+        assert_eq!(promote("三年级", "301班"), to("四年级", "401班"));
+        assert_eq!(promote("六年级", "601班"), Promotion::Leaves);
+        assert_eq!(promote_into("六年级", "601班", Some("七年级")), to("七年级", "701班"));
+        assert_eq!(promote("三年级", "401班"), to("四年级", "401班"), "another year's number is a name");
+        // No year, or not three digits: kept.
+        for class in ["001班", "300班", "1201班", "12班", "30班"] {
+            assert_eq!(promote("", class), Promotion::Unchanged, "{class}");
+        }
+    }
+
+    #[test]
+    fn kindergarten_classes_named_by_year_and_number_move_up_and_da_ban_leaves() {
+        let to = |g: &str, c: &str| Promotion::To { grade: g.into(), class: c.into() };
+        assert_eq!(promote("", "小一班"), to("", "中一班"));
+        assert_eq!(promote("", "中一班"), to("", "大一班"));
+        assert_eq!(promote("", "大一班"), Promotion::Leaves, "大班 leave kindergarten");
+        assert_eq!(promote("", "小(2)班"), to("", "中2班"));
+        assert_eq!(promote("", "中3班"), to("", "大3班"));
+        assert_eq!(promote("", "小十二班"), to("", "中十二班"));
+        assert_eq!(promote("", "幼儿园小一班"), to("", "幼儿园中一班"));
+        assert_eq!(promote("", "幼儿园大二班"), Promotion::Leaves);
+        // Under the kindergarten's name, or a grade of the same year.
+        assert_eq!(promote("幼儿园", "小一班"), to("幼儿园", "中一班"));
+        assert_eq!(promote("幼儿园", "大一班"), Promotion::Leaves);
+        assert_eq!(promote("幼儿园", "中班"), to("幼儿园", "大班"));
+        assert_eq!(promote("小班", "小一班"), to("中班", "中一班"));
+        assert_eq!(promote("大班", "大一班"), Promotion::Leaves);
+        // A 大班 leaves even at a school that teaches 七年级: it goes on to primary school, not into it.
+        assert_eq!(promote_into("", "大一班", Some("七年级")), Promotion::Leaves);
+        for class in ["大一", "中学", "大学一年级", "小一二三班", "中队"] {
+            assert_eq!(promote("", class), Promotion::Unchanged, "{class}");
+        }
+        assert_eq!(promote("大一", "1班"), Promotion::Unchanged, "a college's first year");
+    }
+
+    #[test]
+    fn the_year_of_study_is_read_from_each_way_of_writing_a_class() {
+        use YearOfStudy::{Kindergarten, School};
+        for (label, year) in [
+            ("三年级1班", School(3)),
+            ("301班", School(3)),
+            ("601", School(6)),
+            ("初一(2)班", School(7)),
+            ("高一3班", School(10)),
+            ("高中二年级1班", School(11)),
+            ("十二年级1班", School(12)),
+            ("小一班", Kindergarten(1)),
+            ("中(2)班", Kindergarten(2)),
+            ("大三班", Kindergarten(3)),
+            ("小班1班", Kindergarten(1)),
+            ("幼儿园大班", Kindergarten(3)),
+            ("中班", Kindergarten(2)),
+        ] {
+            assert_eq!(year_of_study(label), Some(year), "{label}");
+        }
+        for label in ["2023级1班", "实验班", "1201班", "", "大一"] {
+            assert_eq!(year_of_study(label), None, "{label}");
+        }
+        assert_eq!(years_apart("小一班", "中一班"), Some(1));
+        assert_eq!(years_apart("301班", "二年级1班"), Some(-1));
+        assert_eq!(years_apart("大一班", "一年级1班"), None, "kindergarten and school are not one count");
     }
 
     #[test]

@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use crate::domain::class_label::{ClassKey, Grade};
+use crate::domain::class_label;
 
 /// A file whose pupils the drive holds would (nearly) all move one grade up (`ImportError::NextYearList`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,13 +18,10 @@ pub struct NextYearFile {
     pub example: (String, String, String),
 }
 
-/// Whether a class the list gives is one grade above the class held (三年级1班 → 四年级1班): what next school year's
-/// list does to a pupil of a drive whose year has not turned yet.
+/// Whether a class the list gives is one grade above the class held (三年级1班 → 四年级1班, 301班 → 401班, 小一班
+/// → 中一班): what next school year's list does to a pupil of a drive whose year has not turned yet.
 pub fn a_grade_up(from: &str, to: &str) -> bool {
-    match (ClassKey::parse(from).grade, ClassKey::parse(to).grade) {
-        (Grade::Year(held), Grade::Year(given)) => held + 1 == given,
-        _ => false,
-    }
+    class_label::years_apart(from, to) == Some(1)
 }
 
 /// Whether a file's pupils that the drive holds would (nearly) all move one grade up: a few pupils put in the next
@@ -163,6 +160,41 @@ mod tests {
         assert!(a_grade_up("初一（2）班", "八年级2班"));
         assert!(!a_grade_up("三年级1班", "五年级1班") && !a_grade_up("四年级1班", "三年级1班"));
         assert!(!a_grade_up("三年级1班", "三年级2班"));
+    }
+
+    #[test]
+    fn a_grade_up_reads_classes_numbered_by_year_and_kindergarten_years() {
+        for (from, to) in [
+            ("301班", "401班"),
+            ("301", "402班"),
+            ("301班", "四年级1班"),
+            ("三年级(1)班", "401班"),
+            ("601班", "701班"),
+            ("初一1班", "初二1班"),
+            ("初三2班", "高一2班"),
+            ("高一(3)班", "高二(3)班"),
+            ("小一班", "中一班"),
+            ("小(2)班", "中(2)班"),
+            ("中一班", "大一班"),
+            ("幼儿园小一班", "幼儿园中一班"),
+            ("小班1班", "中班1班"),
+            ("小班", "中班"),
+            ("幼儿园中班", "幼儿园大班"),
+        ] {
+            assert!(a_grade_up(from, to), "{from} → {to}");
+        }
+        for (from, to) in [
+            ("301班", "301班"),
+            ("301班", "501班"),
+            ("401班", "301班"),
+            ("小一班", "小二班"),
+            ("大一班", "一年级1班"),
+            ("中一班", "三年级1班"),
+            ("1201班", "1301班"),
+            ("2023级1班", "2024级1班"),
+        ] {
+            assert!(!a_grade_up(from, to), "{from} → {to}");
+        }
     }
 
     #[test]
