@@ -2148,6 +2148,105 @@ fn class_of(db: &Path, home: &Path, number: &str) -> String {
     json(canbao(db, home).args(["find", number, "--json"]))[0]["class"].as_str().unwrap().to_owned()
 }
 
+/// Next school year's list taken with `import --move-up-a-grade` before the year turned moved its pupils up a grade:
+/// `year new --promote` then refuses, naming how many were moved and one of them, the year to start without
+/// `--promote` and the way to promote them all the same (`--promote-again`); a dry run says it and goes on. Before,
+/// the pupils went up two grades with no word.
+#[test]
+fn year_new_promote_refuses_to_move_up_again_pupils_a_next_years_list_moved_up() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, home) = (dir.path().join("drive.db"), dir.path());
+    let rows: Vec<(&str, String, &str, &str)> = (0..6)
+        .map(|i| {
+            (["严雨", "韦诗", "罗明", "赵六", "黄嘉", "陈博"][i], id(&format!("4502052016030512{i}")), "二年级", "1班")
+        })
+        .collect();
+    let list = dir.path().join("二年级1班.csv");
+    write_list(&list, &rows);
+    canbao(&db, home).arg("import").arg(&list).assert().success();
+    let year = current_year(&db, home);
+    let up: Vec<(&str, String, &str, &str)> = rows.iter().map(|(n, id, _, c)| (*n, id.clone(), "三年级", *c)).collect();
+    let next_list = dir.path().join("三年级1班.csv");
+    write_list(&next_list, &up);
+    canbao(&db, home).args(["import", "--move-up-a-grade"]).arg(&next_list).assert().success();
+    assert_eq!(class_of(&db, home, &rows[0].1), "三年级1班");
+
+    let next = (year + 1).to_string();
+    let refused = canbao(&db, home).args(["year", "new", &next, "--promote", "--force"]).assert().code(1);
+    let err = String::from_utf8_lossy(&refused.get_output().stderr).into_owned();
+    let without = format!("canbao --db {} year new {next}", db.display());
+    for words in [
+        "本年度导入的名单已把 6 名学生调高了一个年级",
+        "严雨 由「二年级1班」调到「三年级1班」",
+        "二年级1班 几乎全班已调高",
+        "升两个年级",
+        without.as_str(),
+        "--promote-again",
+        "未做任何修改",
+        "already moved 6 of the 6 pupils",
+        "nothing changed",
+    ] {
+        assert!(err.contains(words), "{words}: {err}");
+    }
+    assert_eq!(current_year(&db, home), year, "refused");
+    assert_eq!(class_of(&db, home, &rows[0].1), "三年级1班");
+
+    let dry = canbao(&db, home).args(["year", "new", &next, "--promote", "--force", "--dry-run"]).assert().success();
+    assert!(String::from_utf8_lossy(&dry.get_output().stderr).contains("升两个年级"));
+    assert_eq!(current_year(&db, home), year, "a dry run changes nothing");
+
+    canbao(&db, home).args(["year", "new", &next, "--promote", "--promote-again", "--force"]).assert().success();
+    assert_eq!(current_year(&db, home), year + 1);
+    assert_eq!(class_of(&db, home, &rows[0].1), "四年级1班", "promoted again, as asked");
+}
+
+/// Ordinary imports of this year (not refused: under nine in ten of the list moved) that moved most of a class a
+/// grade up are told apart from the start of the year, which turned with `--promote`: the next `--promote` refuses.
+/// A pupil here and there moved up is said, and the year starts.
+#[test]
+fn year_new_promote_refuses_when_this_years_imports_moved_most_of_a_class_up() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, home) = (dir.path().join("drive.db"), dir.path());
+    let names = ["甲一", "甲二", "甲三", "甲四", "甲五", "甲六", "甲七", "甲八", "甲九", "甲十"];
+    let rows: Vec<(&str, String, &str, &str)> =
+        names.iter().enumerate().map(|(i, n)| (*n, id(&format!("4502052016030513{i}")), "", "201班")).collect();
+    let list = dir.path().join("201班.csv");
+    write_list(&list, &rows);
+    canbao(&db, home).arg("import").arg(&list).assert().success();
+    let year = current_year(&db, home);
+    canbao(&db, home).args(["year", "new", &(year + 1).to_string(), "--promote", "--force"]).assert().success();
+    assert_eq!(class_of(&db, home, &rows[0].1), "301班");
+
+    // One pupil put a grade up: said, not refused.
+    let mut one = rows.clone();
+    for row in &mut one {
+        row.3 = "301班";
+    }
+    one[0].3 = "401班";
+    write_list(&list, &one);
+    canbao(&db, home).arg("import").arg(&list).assert().success();
+    let dry = canbao(&db, home)
+        .args(["year", "new", &(year + 2).to_string(), "--promote", "--force", "--dry-run"])
+        .assert()
+        .success();
+    let said = String::from_utf8_lossy(&dry.get_output().stderr).into_owned();
+    assert!(said.contains("已把 1 名学生调高了一个年级") && said.contains("甲一 由「301班」调到「401班」"), "{said}");
+    assert!(!said.contains("升两个年级"), "{said}");
+
+    // Eight of ten moved up by a list the import took: most of 301班 moved up this year.
+    let mut most = one.clone();
+    for row in most.iter_mut().take(8) {
+        row.3 = "401班";
+    }
+    write_list(&list, &most);
+    canbao(&db, home).arg("import").arg(&list).assert().success();
+    let refused =
+        canbao(&db, home).args(["year", "new", &(year + 2).to_string(), "--promote", "--force"]).assert().code(1);
+    let err = String::from_utf8_lossy(&refused.get_output().stderr).into_owned();
+    assert!(err.contains("已把 8 名学生调高了一个年级") && err.contains("301班 几乎全班已调高"), "{err}");
+    assert_eq!(current_year(&db, home), year + 1);
+}
+
 /// Classes numbered by year (301班) and a kindergarten's 小一班 / 大一班: next school year's list of them is refused
 /// as one, and `year new --promote` moves them up (301班 → 401班, 小一班 → 中一班) and 601班 and 大一班 out (毕业,
 /// at a primary school with no 701班). Before, neither knew these classes: the list was imported and the classes

@@ -25,6 +25,10 @@ pub enum YearAction {
         /// classes keeps its 六年级, who move on into 七年级)
         #[arg(long)]
         promote: bool,
+        /// 本年度导入的名单已把学生调高一个年级（--move-up-a-grade）也照样升级，即再升一个年级 (promote even when this
+        /// year's imports already moved the pupils up a grade, moving them up a second one)
+        #[arg(long, requires = "promote")]
+        promote_again: bool,
         /// 只显示报告，不修改数据 (show the report, change nothing)
         #[arg(long)]
         dry_run: bool,
@@ -65,8 +69,8 @@ pub enum YearAction {
 
 pub fn run(cli: &Cli, action: &YearAction) -> CmdResult {
     match action {
-        YearAction::New { year, promote, dry_run, json, policy, premium, force } => {
-            let how = Start { promote: *promote, dry_run: *dry_run, force: *force };
+        YearAction::New { year, promote, promote_again, dry_run, json, policy, premium, force } => {
+            let how = Start { promote: *promote, promote_again: *promote_again, dry_run: *dry_run, force: *force };
             new_year(cli, *year, how, *json, policy.as_deref(), premium.as_deref())
         }
         YearAction::Leavers { mark, reveal, json } => leavers(cli, *mark, *reveal, *json),
@@ -124,6 +128,8 @@ fn choose_policy(
 /// How `year new` was asked to start the year.
 struct Start {
     promote: bool,
+    /// Even the pupils this year's imports already moved up a grade (`refuse_promoting_twice`).
+    promote_again: bool,
     dry_run: bool,
     /// Even while the current year's concentrated period is open.
     force: bool,
@@ -132,7 +138,7 @@ struct Start {
 fn new_year(
     cli: &Cli,
     year: i32,
-    Start { promote, dry_run, force }: Start,
+    Start { promote, promote_again, dry_run, force }: Start,
     json: bool,
     named: Option<&str>,
     premium: Option<&str>,
@@ -143,6 +149,9 @@ fn new_year(
         return Err(crate::store::StoreError::NotNextYear { year, current, next: current + 1 }.into());
     }
     refuse_while_window_open(&store, (current, year), promote, (dry_run, force))?;
+    if promote {
+        refuse_promoting_twice(&store, year, (dry_run, promote_again))?;
+    }
     let chosen = choose_policy(&store, year, named, premium)?;
     refuse_made_from_other_year(&store, &chosen, (current, year), promote)?;
     // The drive's copy was taken over this laptop's differing file: said, with how to take the file. A policy
@@ -284,6 +293,61 @@ fn refuse_while_window_open(
     let zh = format!("{said_zh}。请在 {to} 之后再开始新学年；确需现在开始：{command}");
     let en = format!("{said_en}. Start the new year after {to}; to start it now all the same: {command}");
     said_or_refused((&zh, &en), (&said_zh, &said_en), (dry_run, force))
+}
+
+/// Pupils this year's imports already moved up a grade (next school year's lists read before the year turned, with
+/// `import --move-up-a-grade` or not refused): `--promote` would move them up a second grade, silently. Refused
+/// when a class, or most pupils, were moved (`MovedUp::would_promote_twice`), unless `--promote-again`, which says
+/// so on stderr; a dry run says it and goes on; a few pupils moved are said and gone on with.
+fn refuse_promoting_twice(store: &Store, year: i32, (dry_run, again): (bool, bool)) -> Result<(), UserError> {
+    let moved = store.moved_up_this_year()?;
+    let Some((name, from, to)) = &moved.example else { return Ok(()) };
+    let (pupils, of) = (moved.pupils, moved.of);
+    let said_zh = format!(
+        "本年度导入的名单已把 {pupils} 名学生调高了一个年级（会升级的学生共 {of} 名；如 {name} 由「{from}」调到「{to}」）"
+    );
+    let said_en = format!(
+        "this year's imports already moved {pupils} of the {of} pupils a promotion moves up a grade ({name} from \
+         {from} to {to})"
+    );
+    if !moved.would_promote_twice() {
+        let zh = format!("{said_zh}，升级后他们会再升一个年级，请核对");
+        let en = format!("note: {said_en}; the promotion moves them up one more grade: check them");
+        eprintln!("{}", super::pick(&format!("注意：{zh} ({en})"), &en));
+        return Ok(());
+    }
+    let shown: Vec<&str> = moved.classes.iter().take(3).map(String::as_str).collect();
+    let (classes_zh, classes_en) = match moved.classes.len() {
+        0 => (String::new(), String::new()),
+        n if n > shown.len() => (
+            format!("，{} 等 {n} 个班几乎全班已调高", shown.join("、")),
+            format!("; most of {} and {} more", shown.join(", "), n - shown.len()),
+        ),
+        _ => (format!("，{} 几乎全班已调高", shown.join("、")), format!("; most of {}", shown.join(", "))),
+    };
+    let without = store.command(&format!("year new {year}"));
+    let again_command = store.command(&format!("year new {year} --promote --promote-again"));
+    if again {
+        let en = format!("note: {said_en}{classes_en}; they move up a second grade (--promote-again)");
+        eprintln!("{}", super::pick(&format!("注意：{said_zh}{classes_zh}，现在再升一个年级 ({en})"), &en));
+        return Ok(());
+    }
+    let zh = format!(
+        "{said_zh}{classes_zh}；--promote 会让他们升两个年级。这些名单若是下一学年的（导入时加了 --move-up-a-grade），\
+         请不加 --promote 开始新学年：{without}，没有导入新名单的班级再导入其名单；若确要让全体学生再升一个年级：\
+         {again_command}"
+    );
+    let en = format!(
+        "{said_en}{classes_en}: --promote would move them up two grades. If those lists were next school year's \
+         (imported with --move-up-a-grade), start the year without --promote: {without}, then import the lists of \
+         the classes not moved yet; to move every pupil up a grade all the same: {again_command}"
+    );
+    if dry_run {
+        let en = format!("note: {en}");
+        eprintln!("{}", super::pick(&format!("注意：{zh} ({en})"), &en));
+        return Ok(());
+    }
+    Err(UserError::new(format!("{zh}。未做任何修改 ({en}; nothing changed)")).kind("moved_up_already"))
 }
 
 /// A reason not to start the year now, with what to do (`advice`) and without (`said`, for `--force`): refused,

@@ -18,6 +18,7 @@ pub mod merge;
 pub mod merge_notes;
 pub mod merge_renames;
 pub mod merge_restored;
+mod moved_up;
 mod payment_history;
 mod pruning;
 mod read;
@@ -46,6 +47,7 @@ pub use import::{
     Applied, ImportOutcome, ImportSession, Incoming, IncomingOutcome, KeptCorrection, KeyBuffers, ListStatus,
     LookAlike, Moves, PhoneFilled, RepeatGives, RowKeys, StatusNote, applied_to_empty_roster,
 };
+pub use moved_up::MovedUp;
 pub use payment_history::ListedPayment;
 pub use read::{SheetRow, StudentFilter};
 pub use reconcile::{Receipt, Unapplied};
