@@ -11457,3 +11457,109 @@ fn a_note_for_several_pupils_says_how_many_notes_it_replaces() {
         assert!(asked.contains(replaces), "{asked}");
     }
 }
+
+/// Next school year's class list read on the screen is refused as the command line refuses it, and asked about with
+/// the choice `import --move-up-a-grade` gives there: each file's pupils moved up and one of them, what to do first,
+/// and whether to move them up all the same, in both languages within 80 columns. Yes previews the import moving
+/// them up, to be checked and applied; No leaves the drive as it was. Before, the screen said 出错了 over the
+/// refusal, naming a command-line flag, with no way on.
+#[test]
+fn next_school_years_list_on_the_screen_asks_whether_to_move_the_pupils_up() {
+    use canbao::domain::class_label::{Promotion, promote};
+    use canbao::tui::modal::Modal;
+    for lang in [Language::Zh, Language::En] {
+        let dir = tempfile::tempdir().expect("dir");
+        let mut app = app(lang);
+        app.modal = None;
+        let (grade, class): (String, String) = app
+            .store
+            .connection()
+            .query_row(
+                "SELECT grade, class FROM students WHERE grade IN ('一年级', '二年级', '三年级', '四年级', '五年级')
+                 AND enrollment <> 'left' GROUP BY grade, class ORDER BY count(*) DESC, grade, class LIMIT 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .expect("a class");
+        let Promotion::To { grade: up_grade, class: up_class } = promote(&grade, &class) else { panic!("{grade}") };
+        let pupils: Vec<(String, String)> = {
+            let conn = app.store.connection();
+            let mut stmt = conn
+                .prepare("SELECT name, id_number FROM students WHERE grade = ?1 AND class = ?2 ORDER BY id")
+                .expect("query");
+            stmt.query_map([&grade, &class], |r| Ok((r.get(0)?, r.get(1)?)))
+                .expect("pupils")
+                .collect::<Result<_, _>>()
+                .expect("pupils")
+        };
+        assert!(pupils.len() >= 3, "{grade}{class}: {pupils:?}");
+        let mut text = String::from("姓名,身份证号码,年级,班级\n");
+        for (name, number) in &pupils {
+            text.push_str(&format!("{name},{number},{up_grade},{up_class}\n"));
+        }
+        let list = dir.path().join("下学年名单.csv");
+        std::fs::write(&list, text).expect("list");
+        app.start_import_files(vec![list]);
+        finish_job(&mut app);
+        let Some(Modal::Confirm(asked)) = &app.modal else { panic!("{}", screen(&app)) };
+        assert!(!asked.yes, "No is the default");
+        let (from, to) = (format!("{grade}{class}"), format!("{up_grade}{up_class}"));
+        let (first, n) = (&pupils[0].0, pupils.len());
+        let words = match lang {
+            Language::Zh => vec![
+                format!("下学年名单.csv：名单上 {n} 名已在册的学生中有 {n} 名会升一个年级"),
+                format!("如 {first} 由「{from}」调到「{to}」"),
+                "未导入任何内容".to_owned(),
+                "「开始新学年」".to_owned(),
+                "确要按名单把这些学生调高一个年级吗？".to_owned(),
+            ],
+            Language::En => vec![
+                format!("下学年名单.csv: of the {n} pupils it lists from the drive, {n} would move up a grade"),
+                format!("({first} from {from} to {to})"),
+                "nothing was imported".to_owned(),
+                "Move these pupils up a grade as the list says?".to_owned(),
+            ],
+        };
+        for w in &words {
+            assert!(asked.question.contains(w.as_str()), "{w}: {}", asked.question);
+        }
+        let shown = screen(&app);
+        assert!(!shown.contains("出错了") && !shown.contains("Something went wrong"), "{shown}");
+        let status = match lang {
+            Language::Zh => "下学年名单.csv 像是下一学年的名单，未导入",
+            Language::En => "下学年名单.csv looks like next school year's list: not imported",
+        };
+        assert!(shown.contains(status), "{shown}");
+        let asks = match lang {
+            Language::Zh => "确要按名单把这些学生调高一个年级吗？",
+            Language::En => "Move these pupils up a grade as the list says?",
+        };
+        assert!(shown.contains(asks), "{shown}");
+        for line in shown.lines() {
+            assert!(unicode_width::UnicodeWidthStr::width(line) <= 80, "{line}");
+        }
+        let class_now = |app: &App| {
+            let s = app.store.student_by_id_number(&pupils[1].1).expect("read").expect("pupil");
+            format!("{}{}", s.grade, s.class)
+        };
+        match lang {
+            // No: nothing imported.
+            Language::En => {
+                app.update(Action::Confirm);
+                assert!(app.modal.is_none(), "{}", screen(&app));
+                assert_eq!(class_now(&app), from);
+            }
+            // Yes: the preview of the move, then the import.
+            Language::Zh => {
+                app.update(Action::Right);
+                app.update(Action::Confirm);
+                finish_job(&mut app);
+                let Some(Modal::ImportPreview { preview, .. }) = &app.modal else { panic!("{}", screen(&app)) };
+                assert_eq!(preview.moved_class, n, "{preview:?}");
+                app.update(Action::Confirm);
+                finish_job(&mut app);
+                assert_eq!(class_now(&app), to, "{}", screen(&app));
+            }
+        }
+    }
+}

@@ -220,6 +220,12 @@ pub enum JobOutcome {
         paths: Vec<PathBuf>,
         message: String,
     },
+    /// Next school year's class list (`ImportError::NextYearList`): nothing imported; the operator is asked whether
+    /// to move the pupils up as `import --move-up-a-grade` does, with `request` to preview again if so.
+    NextYearList {
+        request: ImportRequest,
+        files: Vec<crate::io::list_guards::NextYearFile>,
+    },
     /// The job failed; the message is for the operator.
     Failed(String),
     /// The job was refused in words the screen gives its own way (`App::refusal_words`).
@@ -239,6 +245,7 @@ impl JobOutcome {
             | JobOutcome::Stopped(_)
             | JobOutcome::Failed(_)
             | JobOutcome::ImportRefused { .. }
+            | JobOutcome::NextYearList { .. }
             | JobOutcome::Refused(_) => true,
             JobOutcome::Reconciled { report, .. } => report.dry_run,
             JobOutcome::Merged { report, .. } => report.dry_run,
@@ -404,6 +411,7 @@ impl fmt::Debug for JobOutcome {
             JobOutcome::ImportRefused { paths, message } => {
                 f.debug_struct("ImportRefused").field("paths", paths).field("message", message).finish()
             }
+            JobOutcome::NextYearList { files, .. } => f.debug_struct("NextYearList").field("files", files).finish(),
             JobOutcome::Refused(e) => f.debug_tuple("Refused").field(e).finish(),
         }
     }
@@ -451,6 +459,9 @@ pub fn execute_stoppable(work: Work, store: &mut Store, stop: &AtomicBool) -> Jo
     match work {
         Work::Plan { mut request } => match request.preview(store) {
             Ok(preview) => JobOutcome::Planned { request, preview },
+            Err(crate::io::class_list::ImportError::NextYearList { files, .. }) => {
+                JobOutcome::NextYearList { request, files }
+            }
             Err(e) if request.paths.len() > 1 => {
                 JobOutcome::ImportRefused { paths: std::mem::take(&mut request.paths), message: e.to_string() }
             }

@@ -600,6 +600,12 @@ pub struct Text {
     pub import_batch_refused: &'static str,
     /// The same on the status line, the refused file's name first so that 80 columns keep it.
     pub import_batch_refused_status: &'static str,
+    /// Next school year's list (`ImportError::NextYearList`): one file's line (file, held, up, name, from, to).
+    pub next_year_file: &'static str,
+    /// Under the files' lines: that nothing was imported, what to do first, and whether to move them up anyway.
+    pub next_year_ask: &'static str,
+    /// The same on the status line, the first file's name first.
+    pub next_year_status: &'static str,
     pub export_done: &'static str,
     pub exported: &'static str,
     pub failed: &'static str,
@@ -1227,6 +1233,8 @@ mod tests {
                 t.read_only_export.to_owned(),
                 // A selected part-payer who left, kept: a four-character name, an amount with fen.
                 fill(t.selected_kept_left_part_paid, &[&"欧阳明轩", &"80.50", &"Space"]),
+                // Next school year's list: a teacher's file name of a class.
+                fill(t.next_year_status, &[&"2027年三年级1班学生名单.xlsx"]),
                 // `u` after a payment of a pupil whose enrollment it set: both fields, and the key that redoes it.
                 format!(
                     "{}{}",

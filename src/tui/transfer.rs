@@ -385,7 +385,31 @@ impl App {
             }
             JobOutcome::Failed(message) => self.job_failed(message),
             JobOutcome::ImportRefused { paths, message } => self.import_refused(&paths, message),
+            JobOutcome::NextYearList { request, files } => self.next_year_list(request, &files),
         }
+    }
+
+    /// Next school year's class list: nothing imported, and the choice `import --move-up-a-grade` gives, asked.
+    /// Yes previews the import again moving the pupils up, to be checked before it is applied; No leaves the drive
+    /// as it was.
+    fn next_year_list(&mut self, mut request: ImportRequest, files: &[crate::io::list_guards::NextYearFile]) {
+        // The file's name, not its folder: the status line keeps it within 80 columns.
+        let named = |file: &str| {
+            Path::new(file).file_name().map_or_else(|| file.to_owned(), |n| n.to_string_lossy().into_owned())
+        };
+        let mut lines: Vec<String> = files
+            .iter()
+            .map(|f| {
+                let (name, from, to) = &f.example;
+                fill(self.text.next_year_file, &[&named(&f.file), &f.held, &f.up, name, from, to])
+            })
+            .collect();
+        lines.push(self.text.next_year_ask.to_owned());
+        let first = files.first().map(|f| named(&f.file)).unwrap_or_default();
+        self.fail(fill(self.text.next_year_status, &[&first]));
+        request.take_grade_up = true;
+        let then = Then::Start(Box::new(Work::Plan { request }));
+        self.modal = Some(Modal::Confirm(Confirm { question: lines.join("\n"), then, yes: false }));
     }
 
     /// Files ticked together and refused as one batch: the box says that none was imported, naming them, above
