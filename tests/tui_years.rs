@@ -776,3 +776,66 @@ fn wait_for_jobs(app: &mut App) {
         std::thread::sleep(std::time::Duration::from_millis(10));
     }
 }
+
+/// The palette's new year, on a drive whose imports this year already moved a class up a grade (next school year's
+/// list taken before the year turned): the question says so, how many and one of them, and how to start the year
+/// without promoting, as `year new --promote` refuses it. Before, the question counted them among those promoted,
+/// to go up a second grade with no word.
+#[test]
+fn the_new_year_question_says_pupils_this_years_imports_already_moved_up() {
+    use canbao::store::{Field, FieldChange};
+    for lang in [Language::Zh, Language::En] {
+        let mut store = common::store(true);
+        let pupils: Vec<(i64, String)> = store
+            .students(&StudentFilter::default())
+            .expect("list")
+            .into_iter()
+            .filter(|s| s.grade == "一年级" && s.class == "1班")
+            .map(|s| (s.id, s.name))
+            .collect();
+        assert!(pupils.len() >= 3, "{pupils:?}");
+        let mut asked_before = String::new();
+        {
+            let options = options(lang, Some("测试"));
+            let mut app = App::new(common::store(true), &options).expect("app");
+            app.update(Action::Resize(100, 40));
+            app.run_command(Command::NewYear);
+            if let Some(canbao::tui::modal::Modal::Confirm(c)) = &app.modal {
+                asked_before = c.question.clone();
+            }
+        }
+        for (id, _) in &pupils {
+            store.change(*id, "import", &[FieldChange::new(Field::Grade, Some("二年级"))]).expect("moved up");
+        }
+        let year = store.current_year().expect("a year");
+        let mut app = App::new(store, &options(lang, Some("测试"))).expect("app");
+        app.update(Action::Resize(100, 40));
+        app.run_command(Command::NewYear);
+        let Some(canbao::tui::modal::Modal::Confirm(c)) = &app.modal else { panic!("{}", screen(&app)) };
+        let n = pupils.len();
+        let words = match lang {
+            Language::Zh => vec![
+                format!("注意：本年度导入的名单已把 {n} 名学生调高了一个年级（如 "),
+                "由「一年级1班」调到「二年级1班」".to_owned(),
+                "再升一个年级".to_owned(),
+                format!("year new {}", year + 1),
+            ],
+            Language::En => vec![
+                format!("Note: this year's imports already moved {n} pupils up a grade ("),
+                "from 一年级1班 to 二年级1班".to_owned(),
+                "a second grade".to_owned(),
+            ],
+        };
+        for w in &words {
+            assert!(c.question.contains(w.as_str()), "{w}: {}", c.question);
+            assert!(!asked_before.contains(w.as_str()), "said only once they were moved: {asked_before}");
+        }
+        assert!(!c.yes, "No is the default");
+        let shown = screen(&app);
+        let start = match lang {
+            Language::Zh => "注意：本年度导入的名单已把",
+            Language::En => "Note: this year's imports",
+        };
+        assert!(shown.contains(start), "{shown}");
+    }
+}

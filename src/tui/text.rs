@@ -995,6 +995,9 @@ pub struct Text {
     pub year_new_counts: &'static str,
     /// Shown when pupils marked 已离校 move out of their classes: how many, and the year they left in.
     pub year_new_left: &'static str,
+    /// Pupils this year's imports already moved up a grade (`Store::moved_up_this_year`): how many, one of them
+    /// (name, from, to), and the command that starts the year without promoting.
+    pub year_new_moved_up: &'static str,
     pub year_new_move: &'static str,
     pub year_new_leaves: &'static str,
     /// A class promotion leaves as it is (its name gives no school year), and its pupils.

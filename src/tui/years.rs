@@ -139,6 +139,14 @@ impl App {
         let chosen = self.year_policy(year);
         let t = self.text;
         let mut lines = vec![fill(t.year_new_question, &[&year, &current])];
+        // As `year new --promote` refuses it: the lists already moved them up; the question's No is the default.
+        if let Ok(moved) = self.store.moved_up_this_year()
+            && moved.would_promote_twice()
+            && let Some((name, from, to)) = &moved.example
+        {
+            let without = self.store.command(&format!("year new {year}"));
+            lines.push(fill(t.year_new_moved_up, &[&moved.pupils, name, from, to, &without]));
+        }
         lines.push(fill(t.year_new_counts, &[&report.promoted, &report.graduated, &report.carried_categories]));
         if report.left > 0 {
             lines.push(fill(t.year_new_left, &[&report.left, &current]));

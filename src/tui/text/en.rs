@@ -756,6 +756,7 @@ pub static EN: Text = Text {
     year_new_school_year_open: "{}'s school year is not over: once {} starts, {} can only be looked at and its payments can no longer be recorded.{}\nStart the new year after {}; to start it now all the same, quit this window (it holds the drive), then run: {}",
     year_new_before_graduation: " The school year runs until graduation in July {}: starting now records the graduating classes as left (graduated) early and moves every other class up.",
     year_new_counts: "Promoted {}, graduated and left {};\ncategories to certify again {}.",
+    year_new_moved_up: "Note: this year's imports already moved {} {pupil|pupils} up a grade ({} from {} to {}); starting the year moves them up a second grade. If those lists were next school year's, choose No, leave this window and start the year without promoting on the command line: {}",
     year_new_left: "{} {pupil|pupils} marked left {moves out of their class|move out of their classes}\n(to 已离校{}年度), not counted in the new year.",
     year_new_move: "{} -> {} ({})",
     year_new_more: "... {} more: {}",
