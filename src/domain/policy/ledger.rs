@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use super::quote::resolve_categories;
+use super::quote::{paying_rule, resolve_categories};
 use super::{CategoryRule, Policy, QuoteError, Subsidy, SubsidyPayment};
 use crate::domain::category::CategoryTable;
 use crate::domain::student::{Enrollment, PaymentStatus};
@@ -74,8 +74,9 @@ fn fully_paid_by_department(rule: &CategoryRule) -> bool {
 ///   such a family for no premium (000 附件二(五) 须回待遇审批的主管部门办理参保登记; the payment notice says
 ///   不随学校参保). Only a pupil the operator enrolled at school all the same (在校参保, `mark --at-school`) is the
 ///   school's to chase in 未缴费.
-/// - Any other pupil whose whole premium a department pays is 财政代缴, unless enrolled elsewhere (e.g. 001
-///   附件1 四 pays only for pupils registered in the city).
+/// - Any other pupil whose whole premium a department pays, by the category whose subsidy the quote applies
+///   (`Quote::paying_category`), is 财政代缴, unless enrolled elsewhere (e.g. 001 附件1 四 pays only for pupils
+///   registered in the city).
 /// - Otherwise: 异地缴费 if enrolled elsewhere, 未缴费 if not.
 pub fn ledger(
     policy: &Policy,
@@ -108,7 +109,10 @@ pub fn ledger(
             Ledger::PaidElsewhere
         });
     }
-    if rules.iter().any(|r| fully_paid_by_department(r)) && !enrolled_elsewhere {
+    // The category the quote takes (003 四(三): one subsidy alone, never a sum) decides, as it decides what the
+    // family pays: another fully paid category beside one the policy's order puts first (paid back to the family
+    // afterwards) would list in 财政代缴 a pupil whose family the quote charges the whole premium.
+    if paying_rule(policy, table, &rules).is_some_and(fully_paid_by_department) && !enrolled_elsewhere {
         return Ok(Ledger::GovernmentPaid);
     }
     Ok(if enrolled_elsewhere { Ledger::PaidElsewhere } else { Ledger::Unpaid })
@@ -181,7 +185,7 @@ pub fn pupil_ledger(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::policy::PolicySet;
+    use crate::domain::policy::{Policy, PolicySet};
 
     fn ledger_of(policy: &str, categories: &[&str], paid: bool, elsewhere: bool) -> Ledger {
         let policy = PolicySet::builtin().get(policy).expect("policy");
@@ -254,6 +258,52 @@ mod tests {
         assert_eq!(ledger_of("quanzhou-2023", &["医疗救助对象"], false, false), Ledger::Unpaid);
         assert_eq!(ledger_of("quanzhou-2023", &["医疗救助对象"], true, false), Ledger::Paid);
         assert_eq!(ledger_of("quanzhou-2023", &["医疗救助对象"], false, true), Ledger::PaidElsewhere);
+    }
+
+    /// A pupil of two fully subsidised categories, the one the policy's order puts first paid back to the family
+    /// afterwards (差额补助 after paying) and the other paid on the pupil's behalf: the quote applies the first alone
+    /// (003 四(三)1) and charges the family the premium, so the pupil is chased in 未缴费, not listed 财政代缴 by
+    /// the category the quote passed over.
+    #[test]
+    fn the_quotes_paying_category_alone_puts_a_pupil_in_government_paid() {
+        let text = r#"
+title = "测试市2023年度"
+document = "测试〔2022〕1号"
+insured_year = 2023
+personal_premium = 350
+full_subsidy_order = ["特困人员", "孤儿"]
+
+[[window]]
+name = "集中缴费期"
+from = 2022-09-01
+to = 2022-12-31
+coverage = "year"
+
+[category."特困人员"]
+subsidy = "full"
+payment = "reimbursed"
+paid_by = "民政"
+
+[category."孤儿"]
+subsidy = "full"
+paid_by = "民政"
+"#;
+        let policy = Policy::from_toml("test", text, "policies/test.toml").expect("parses");
+        let table = CategoryTable::builtin();
+        let both = ["孤儿".to_owned(), "特困人员".to_owned()];
+        let request = crate::domain::policy::QuoteRequest {
+            categories: both.to_vec(),
+            paid_on: chrono::NaiveDate::from_ymd_opt(2022, 10, 8).expect("day"),
+            enrollee: Default::default(),
+            freshman: false,
+            grade: String::new(),
+            birth_date: None,
+        };
+        let quote = crate::domain::policy::quote(&policy, table, &request).expect("quote");
+        assert_eq!((quote.paying_category(), quote.personal_due_fen), (Some("特困人员"), 35_000));
+        assert_eq!(ledger(&policy, table, &both, false, Enrollment::Here), Ok(Ledger::Unpaid));
+        // The orphan alone is paid for on the pupil's behalf: 财政代缴.
+        assert_eq!(ledger(&policy, table, &both[..1], false, Enrollment::Here), Ok(Ledger::GovernmentPaid));
     }
 
     #[test]
