@@ -1854,10 +1854,16 @@ pub fn check(cli: &Cli, reveal: bool, json: bool) -> CmdResult {
     for h in &report.local_hukou {
         let p = &h.pupil;
         let what = format!("{}\t{}", who(p), pick(&h.remark, &h.remark_en));
+        // What the operator does, not only what is doubted: a resident number from elsewhere proves no 户籍 either
+        // way, and an unpaid pupil is chased in 未缴费 with both amounts until it is checked.
         heading(
-            "政府补助须具有本市户籍，证件显示无本市户籍，待核实 (the subsidy needs local household registration the \
-             pupil's document says they lack: to be confirmed)",
-            "the subsidy needs local household registration the pupil's document says they lack: to be confirmed",
+            "补助须具有本市户籍，证件不能证明：请查户口簿或向认定部门核实，本市户籍的记为财政代缴，否则由家庭缴纳全额保费 \
+             (the subsidy needs local household registration the document does not show: check the household \
+             register or ask the certifying department; mark a local pupil government-paid, else the family pays the \
+             whole premium)",
+            "the subsidy needs local household registration the document does not show: check the household register \
+             or ask the certifying department; mark a local pupil government-paid, else the family pays the whole \
+             premium",
             &what,
         );
     }

@@ -120,7 +120,7 @@ type LedgerPupils<'a> = (
 fn write_ledger(
     writer: &mut TableWriter,
     input: &FormInput,
-    (school, pupils, (disputes, listed, on_top, other_names)): LedgerPupils,
+    (school, pupils, (disputes, listed_payments, on_top, other_names)): LedgerPupils,
     ledger: Ledger,
 ) -> Result<(), ExportError> {
     let columns: Vec<ColumnSpec> =
@@ -137,8 +137,16 @@ fn write_ledger(
     }
     let preamble = Preamble { title: Some(format!("{}台账", ledger.label_zh())), lines };
     writer.begin_table(ledger.label_zh(), &preamble, &columns)?;
+    // A pupil counted in 财政代缴 whose 本市户籍, which the subsidy needs, is to be checked, and whom nothing is
+    // recorded paid for, owes the whole premium if not of the city: the school's list of whom to chase (未缴费)
+    // names them as well, said to be counted in 财政代缴, so that neither ledger alone leaves the family unasked.
+    let listed = |s: &Student| match input.ledger(s) {
+        Some(l) if l == ledger => true,
+        Some(Ledger::GovernmentPaid) => ledger == Ledger::Unpaid && hukou_pending(input, s).is_some(),
+        _ => false,
+    };
     let mut seq = 0u32;
-    for s in pupils.iter().filter(|s| input.ledger(s) == Some(ledger)) {
+    for s in pupils.iter().filter(|s| listed(s)) {
         seq += 1;
         // Categories carried from an earlier year are shown, said to be certified again, and weigh nothing.
         let categories = input.categories_shown(s);
@@ -158,10 +166,20 @@ fn write_ledger(
                 let (cells, share) = government_row(input, pupil);
                 (cells, government_remark(s, &share, on_top.get(&s.id_number).map(Vec::as_slice).unwrap_or_default()))
             }
-            _ => (
-                extra_cells(input, ledger, s, listed.contains(&s.id)),
-                own_remark(input, ledger, s, disputes.get(&s.id)),
-            ),
+            _ => {
+                let mut remark = own_remark(input, ledger, s, disputes.get(&s.id));
+                // Chased here while the 本市户籍 a subsidy needs is to be checked: 备注 gives both amounts, as the
+                // 应缴金额 is neither until then, and what to record once it is.
+                if let Some(pending) = hukou_pending(input, pupil).filter(|_| ledger == Ledger::Unpaid) {
+                    let mut said = pending_words(&pending);
+                    if input.ledger(pupil) == Some(Ledger::GovernmentPaid) {
+                        said.push('；');
+                        said.push_str(ALSO_GOVERNMENT);
+                    }
+                    remark = if remark.is_empty() { said } else { format!("{said}；{remark}") };
+                }
+                (extra_cells(input, ledger, s, listed_payments.contains(&s.id)), remark)
+            }
         };
         row.extend(cells);
         let remark = match other_names.get(&s.id) {
@@ -275,7 +293,13 @@ fn extra_cells(input: &FormInput, ledger: Ledger, s: &Student, listed: bool) -> 
         Ledger::Unpaid => {
             let due = match input.part_payment(s) {
                 Some(part) => yuan_cell(part.due_fen - part.paid_fen),
-                None => quote(input, s).map(|q| yuan_cell(q.personal_due_fen)).unwrap_or(Out::Empty),
+                // The family owes 0 or the whole premium by the pupil's 户籍, which is to be checked: neither is the
+                // amount, and 备注 gives both.
+                None => match quote(input, s) {
+                    Some(_) if hukou_pending(input, s).is_some() => Out::Text(PENDING.to_owned()),
+                    Some(q) => yuan_cell(q.personal_due_fen),
+                    None => Out::Empty,
+                },
             };
             let mut cells = vec![due];
             cells.extend(part_cells(input, s));
@@ -382,16 +406,33 @@ fn government_row(input: &FormInput, s: &Student) -> (Vec<Out<'static>>, String)
     let mut remark = ShareWords::of(Language::Zh).remark(&share);
     // Listed here by a category that needs 本市户籍, on an ID number that doubts it: the department's figure holds
     // only once the 户籍 is confirmed, and the family may owe the whole amount instead, as the notice says.
-    if let Some(pending) = hukou_pending(input, s) {
-        let said = format!(
-            "待核实户籍：本市户籍由部门代缴 {} 元，非本市户籍家庭应缴 {} 元",
-            money::plain(pending.local_department_fen),
-            money::plain(pending.other_personal_fen)
-        );
+    let pending = hukou_pending(input, s);
+    if let Some(pending) = &pending {
+        let said = pending_words(pending);
         remark = if remark.trim().is_empty() { said } else { format!("{said}；{remark}") };
     }
     let department = if share.department.is_empty() { Out::Empty } else { Out::Text(share.department) };
-    (vec![department, share.amount_fen.map(yuan_cell).unwrap_or(Out::Empty)], remark)
+    // The department's figure holds only for a pupil of the city: 待核实 until then, never its amount as fact.
+    let amount = match pending {
+        Some(_) => Out::Text(PENDING.to_owned()),
+        None => share.amount_fen.map(yuan_cell).unwrap_or(Out::Empty),
+    };
+    (vec![department, amount], remark)
+}
+
+/// An amount cell (应缴金额, 代缴金额) of a pupil whose 本市户籍 is to be checked: neither figure is the one.
+const PENDING: &str = "待核实";
+
+/// What the 未缴费 ledger's 备注 adds of a pupil it names while counted in 财政代缴, pending the 本市户籍 check.
+const ALSO_GOVERNMENT: &str = "亦列于财政代缴台账：本市户籍的登记财政代缴，非本市户籍的由家庭缴费";
+
+/// What 备注 says of a pupil whose 本市户籍 is to be checked: both amounts, each by the 户籍.
+fn pending_words(pending: &crate::domain::pupil_flags::HukouPending) -> String {
+    format!(
+        "待核实户籍：本市户籍由部门代缴 {} 元，非本市户籍家庭应缴 {} 元",
+        money::plain(pending.local_department_fen),
+        money::plain(pending.other_personal_fen)
+    )
 }
 
 /// Both amounts of an unpaid pupil whose subsidy waits on the 本市户籍 check (`pupil_flags::hukou_pending`), by
