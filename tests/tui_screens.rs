@@ -2388,10 +2388,15 @@ fn no_to_the_amount_question_goes_back_to_the_form() {
 }
 
 /// A screen on `store` under the policy yibin-2024, in a drive of its insured year (`in_year`).
-fn app_on_policy(mut store: Store) -> App {
+fn app_on_policy(store: Store) -> App {
+    app_on_policy_in(store, Language::Zh)
+}
+
+/// `app_on_policy` in `lang`.
+fn app_on_policy_in(mut store: Store, lang: Language) -> App {
     in_year(&mut store, 2024);
     store.set_meta(canbao::tui::POLICY_META_KEY, "yibin-2024").expect("meta");
-    let mut app = App::new(store, &options(Language::Zh, Some("测试"))).expect("app");
+    let mut app = App::new(store, &options(lang, Some("测试"))).expect("app");
     app.update(Action::Resize(80, 24));
     app
 }
@@ -2560,7 +2565,7 @@ fn the_payment_form_of_a_whole_school_opens_without_a_read_per_pupil() {
     let Some(canbao::tui::modal::Modal::Payment(form)) = &app.modal else { panic!("form") };
     let day = chrono::NaiveDate::from_ymd_opt(2023, 10, 8).expect("day");
     let policy = canbao::domain::policy::PolicySet::builtin().get("yibin-2024").expect("policy");
-    for (i, pupil) in form.pupils.iter().enumerate() {
+    for (i, pupil) in form.pupils.iter().enumerate().filter(|(i, _)| form.hukou_pending[*i].is_none()) {
         let mut alone = pupil.clone();
         alone.payment_details.paid_on = Some(day);
         let quote = canbao::domain::policy::quote_pupil(policy, &alone, day).ok();
@@ -2570,7 +2575,10 @@ fn the_payment_form_of_a_whole_school_opens_without_a_read_per_pupil() {
     }
     let at = |id: i64| form.targets.iter().position(|&t| t == id).expect("target");
     assert_eq!((form.quoted[at(pupils[0].id)], form.full_subsidy[at(pupils[0].id)]), (Some(38000), false));
-    assert_eq!((form.quoted[at(pupils[1].id)], form.full_subsidy[at(pupils[1].id)]), (Some(0), true));
+    // The orphan's Guangxi number leaves the 本市户籍 her subsidy needs to be checked: no amount is hers in a class's
+    // payment, which leaves her out (`a_class_payment_leaves_out_a_pupil_whose_hukou_is_to_be_checked`).
+    assert_eq!((form.quoted[at(pupils[1].id)], form.full_subsidy[at(pupils[1].id)]), (None, false));
+    assert_eq!(form.hukou_pending[at(pupils[1].id)].as_deref(), Some(pupils[1].name.as_str()));
     assert_eq!((form.quoted[at(pupils[2].id)], form.full_subsidy[at(pupils[2].id)]), (Some(9500), false));
 }
 
@@ -2667,8 +2675,16 @@ fn one_pupil_selected_keeps_a_recorded_payment_as_a_bulk_mark_does() {
     }
 }
 
-/// A class paid at once with the amount left empty: a pupil whose whole premium a department pays (孤儿) is
-/// 财政代缴, named in the question, not a family payment of 0 元; alone, `p` on such a pupil asks the same.
+/// A Yibin resident number (area code 5115, 001 附件1 四 具有本市户籍) born on `born` (YYYYMMDD), with the
+/// check character worked out.
+fn yibin_number(born: &str, seq: &str) -> String {
+    let first17 = format!("511502{born}{seq}");
+    format!("{first17}{}", canbao::domain::id_number::check_char(first17.as_bytes()))
+}
+
+/// A class paid at once with the amount left empty: a pupil whose whole premium a department pays (孤儿, a Yibin
+/// number) is 财政代缴, named in the question, not a family payment of 0 元; alone, `p` on such a pupil asks the
+/// same.
 #[test]
 fn a_full_subsidy_pupil_paid_with_the_class_is_government_paid() {
     let mut store = store(true);
@@ -2676,6 +2692,11 @@ fn a_full_subsidy_pupil_paid_with_the_class_is_government_paid() {
     let orphan =
         canbao::domain::student::CategoryMark { name: "孤儿".into(), department: "民政".into(), year: None };
     store.set_categories(pupils[1].id, &[orphan]).expect("category");
+    let local = canbao::store::IdentityEdit {
+        id_number: Some(yibin_number(&pupils[1].id_number[6..14], "123")),
+        ..Default::default()
+    };
+    store.correct_identity(pupils[1].id, &local).expect("a Yibin number");
     let mut app = app_on_policy(store);
     app.update(Action::ToggleSelect);
     app.update(Action::ToggleSelect);
@@ -2687,8 +2708,7 @@ fn a_full_subsidy_pupil_paid_with_the_class_is_government_paid() {
     assert_eq!((s(&app, 0).payment, s(&app, 0).payment_details.amount_fen), (PaymentStatus::Paid, Some(38000)));
     assert_eq!((s(&app, 1).payment, s(&app, 1).payment_details.amount_fen), (PaymentStatus::Government, None));
 
-    // Alone: 0 元 typed (a Guangxi number: no amount is proposed pending the 户籍 check), Enter asks whether to
-    // record 财政代缴.
+    // Alone: 0 元 typed, Enter asks whether to record 财政代缴.
     app.roster.clear_marks();
     app.update(Action::Top);
     app.update(Action::Down);
@@ -2700,6 +2720,43 @@ fn a_full_subsidy_pupil_paid_with_the_class_is_government_paid() {
     assert!(question.contains("全额代缴") && question.contains(&pupils[1].name), "{question}");
     app.update(Action::Yes);
     assert_eq!(s(&app, 1).payment, PaymentStatus::Government);
+}
+
+/// A class paid at once beside a 孤儿 whose Guangxi number leaves the 本市户籍 the subsidy needs to be checked
+/// (001 附件1 四): the family owes 0 or 380, so the class's payment neither prices the pupil at the local 0 nor
+/// records them 财政代缴; they are left out, said apart by name in the question, and stay unpaid, where before they
+/// were recorded 财政代缴 with the class. In English too.
+#[test]
+fn a_class_payment_leaves_out_a_pupil_whose_hukou_is_to_be_checked() {
+    for lang in [Language::Zh, Language::En] {
+        let mut store = store(true);
+        let pupils: Vec<_> = store.students(&Default::default()).expect("list").into_iter().take(3).collect();
+        let orphan =
+            canbao::domain::student::CategoryMark { name: "孤儿".into(), department: "民政".into(), year: None };
+        store.set_categories(pupils[1].id, &[orphan]).expect("category");
+        let mut app = app_on_policy_in(store, lang);
+        app.update(Action::ToggleSelect);
+        app.update(Action::ToggleSelect);
+        let question = pay_on_the_8th(&mut app, |form| assert_eq!(form.amount.text(), ""));
+        let name = &pupils[1].name;
+        match lang {
+            Language::En => {
+                assert!(question.starts_with("Record 1 pupil as paid"), "{question}");
+                assert!(question.contains("1 more have a hukou to be checked"), "{question}");
+                assert!(question.contains(&format!("left out: {name}. Record each with p")), "{question}");
+                assert!(!question.contains("government-paid"), "{question}");
+            }
+            _ => {
+                assert!(question.starts_with("将 1 名学生登记为已缴费"), "{question}");
+                assert!(question.contains(&format!("另有 1 名户籍待核实，应缴金额未定，不登记：{name}")), "{question}");
+                assert!(!question.contains("财政代缴"), "{question}");
+            }
+        }
+        app.update(Action::Yes);
+        let s = |app: &App, i: usize| app.store.student(pupils[i].id).expect("s");
+        assert_eq!((s(&app, 0).payment, s(&app, 0).payment_details.amount_fen), (PaymentStatus::Paid, Some(38000)));
+        assert_eq!(s(&app, 1).payment, PaymentStatus::Unpaid, "{lang:?}: left out");
+    }
 }
 
 /// `f` on a pupil with no category asks first: a department pays only for pupils it certified.
@@ -4416,6 +4473,51 @@ fn a_class_typed_with_its_grade_shortened_joins_the_schools_class() {
     assert!(app.modal.is_none(), "saved without asking: {:?}", app.modal.as_ref().map(|_| "a modal"));
     let s = app.store.student(id).expect("s");
     assert_eq!((s.grade.as_str(), s.class.as_str()), ("三年级", "2班"));
+}
+
+/// A number corrected with `E` that the tax office's list holds a payment for, kept unrecorded because nobody held
+/// the number when the list was read: the saved line says the payment waits and to reconcile the list again, as
+/// `check` and the forms' 备注 do, where before it said only 「已保存」. Whole at 80 columns, in either language.
+#[test]
+fn a_corrected_number_a_held_tax_payment_names_says_to_reconcile_again() {
+    use canbao::domain::unapplied::{KeptPayment, UnappliedPayment, UnappliedReason};
+    for lang in [Language::Zh, Language::En] {
+        let mut app = app(lang);
+        let id = app.selected_id().expect("pupil");
+        let pupil = app.store.student(id).expect("s");
+        let number = yibin_number("20180611", "251");
+        let record = UnappliedPayment {
+            name: pupil.name.clone(),
+            amount_fen: Some(38_000),
+            paid_on: chrono::NaiveDate::from_ymd_opt(2026, 11, 15),
+            receipt: None,
+            year: app.store.shown_year(),
+            file: "税务.xlsx".into(),
+            sheet: String::new(),
+            row: 3,
+            reason: UnappliedReason::UnknownNumber,
+            roster_name: None,
+            roster_status: None,
+            written_amount: None,
+        };
+        let kept = canbao::store::Unapplied {
+            always: vec![KeptPayment { student_id: None, id_number: number.clone(), record }],
+            if_refused: Vec::new(),
+        };
+        app.store.apply_reconciliation("reconcile", &[], &[], &kept, &[], Default::default()).expect("kept");
+        app.update(Action::OpenDetail);
+        app.update(Action::EditIdentity);
+        let Some(canbao::tui::modal::Modal::Identity(form)) = &mut app.modal else { panic!("no form") };
+        form.fields[1].set(&number);
+        app.update(Action::Confirm);
+        assert!(app.modal.is_none(), "saved");
+        assert_eq!(app.store.student(id).expect("s").id_number, number);
+        let said = match lang {
+            Language::En => "Saved; a tax payment under this number is not recorded: reconcile again",
+            _ => "已保存；税务名单中有此号码的缴费尚未记入：请重新核对税务名单",
+        };
+        assert!(screen(&app).contains(said), "{lang:?}\n{}", screen(&app));
+    }
 }
 
 /// From the detail screen: the name, number, class and phone corrected, audited and undone as one edit; a

@@ -87,6 +87,27 @@ impl App {
         fill(self.text.bulk_kept_part_paid, &[&names.len(), &named, &key])
     }
 
+    /// What a class's payment says of the pupils it left out because their 本市户籍 is to be checked
+    /// (`PaymentForm::hukou_pending`): how many, a few by name, that neither amount is theirs until then, and that
+    /// each is recorded with `p` on their row. Empty for none.
+    fn hukou_pending_text(&self, names: &[String]) -> String {
+        if names.is_empty() {
+            return String::new();
+        }
+        const NAMED: usize = 3;
+        let mut named =
+            names.iter().take(NAMED).map(String::as_str).collect::<Vec<_>>().join(self.text.pick("、", ", "));
+        if names.len() > NAMED {
+            named.push_str(self.text.pick("等", ", etc."));
+        }
+        fill(self.text.bulk_hukou_pending, &[&names.len(), &named, &self.paid_key()])
+    }
+
+    /// The key that opens one pupil's payment form (`p`), as the keymap binds it.
+    fn paid_key(&self) -> String {
+        self.keymap.keys_for(Context::Roster, "toggle_paid").first().map(|k| k.to_string()).unwrap_or_default()
+    }
+
     /// What a class's payment says of the part-payers who have left school it kept as they are: how many, a few by
     /// name, and that the rest is not asked of the family. Empty for none.
     fn left_part_paid_text(&self, names: &[String]) -> String {
@@ -465,6 +486,7 @@ impl App {
             amount_caret_moved: false,
             quoted: Vec::new(),
             full_subsidy: Vec::new(),
+            hukou_pending: Vec::new(),
             date: LineInput::with_text(&today.format("%Y-%m-%d").to_string()),
             channel: None,
             focus: PaymentField::Amount,
@@ -532,11 +554,14 @@ impl App {
             })
             .unzip();
         // A subsidy that waits on the 本市户籍 check (`pupil_flags::hukou_pending`): the family owes one of two
-        // amounts, so none is proposed and neither is asked about as a slip; a 0 typed is still asked as 财政代缴
-        // (`full_subsidy`), said pending (`ask_full_subsidy_pending`). One pupil only: a class paid at once takes
-        // each pupil's quoted amount, and its 财政代缴 pupils are recorded as such.
-        if let Some(p) = self.policy.as_ref().filter(|_| form.targets.len() == 1) {
+        // amounts, so none is proposed and neither is asked about as a slip; a 0 typed for one pupil is still asked
+        // as 财政代缴 (`full_subsidy`), said pending (`ask_full_subsidy_pending`). A class paid at once neither
+        // prices such a pupil at the local amount nor records them 财政代缴: they are left out and said apart
+        // (`hukou_pending`), as one amount typed for a class is no answer to which 户籍 the pupil holds.
+        form.hukou_pending = vec![None; form.pupils.len()];
+        if let Some(p) = self.policy.as_ref() {
             let table = CategoryTable::builtin();
+            let one = form.targets.len() == 1;
             for (i, s) in form.pupils.iter().enumerate().filter(|(_, s)| !s.categories.is_empty()) {
                 let certified = s.certified_in(year);
                 let r = request(s);
@@ -545,6 +570,11 @@ impl App {
                     continue;
                 };
                 form.quoted[i] = None;
+                if !one {
+                    form.full_subsidy[i] = false;
+                    form.hukou_pending[i] = Some(s.name.clone());
+                    continue;
+                }
                 // The form's note: both amounts, and the rule without its closing local amounts.
                 if i == 0 {
                     q.steps.retain(|s| !matches!(s, policy::RuleStep::Totals { .. }));
@@ -592,6 +622,7 @@ impl App {
     pub fn unquote_form(&self, form: &mut PaymentForm) {
         form.quoted = vec![None; form.pupils.len()];
         form.full_subsidy = vec![false; form.pupils.len()];
+        form.hukou_pending = vec![None; form.pupils.len()];
         form.year_warning = None;
         form.note = Some(self.text.date_incomplete.to_owned());
         if form.top_up.is_some() {
@@ -665,9 +696,19 @@ impl App {
         if let Some(recorded) = form.top_up {
             return self.apply_top_up(form, typed_fen, (date, moved), recorded);
         }
+        // A class's pupils whose 本市户籍 is to be checked are left out (`PaymentForm::hukou_pending`), whatever
+        // amount was typed: each is recorded on their own row, where the form gives both amounts.
+        let pending: Vec<String> = form.hukou_pending.iter().flatten().cloned().collect();
+        let kept: Vec<bool> =
+            (0..form.targets.len()).map(|i| form.hukou_pending.get(i).is_none_or(Option::is_none)).collect();
+        if !pending.is_empty() && !kept.contains(&true) {
+            form.error = Some(fill(self.text.all_hukou_pending, &[&pending.len(), &self.paid_key()]));
+            form.focus = PaymentField::Amount;
+            return Some(Modal::Payment(form));
+        }
         // Each pupil at the amount typed, or (nothing typed) at their own amount due.
         let amounts: Vec<Option<i64>> = form.quoted.iter().map(|q| typed_fen.or(*q)).collect();
-        let missing = amounts.iter().filter(|a| a.is_none()).count();
+        let missing = amounts.iter().zip(&kept).filter(|(a, kept)| **kept && a.is_none()).count();
         if missing > 0 {
             form.error = Some(if form.targets.len() == 1 {
                 self.text.amount_missing.to_owned()
@@ -692,7 +733,9 @@ impl App {
             .iter()
             .zip(&amounts)
             .zip(&government)
-            .map(|((&id, fen), &government)| {
+            .zip(&kept)
+            .filter(|(_, kept)| **kept)
+            .map(|(((&id, fen), &government), _)| {
                 let payment = if government {
                     Payment::Government
                 } else {
@@ -703,7 +746,12 @@ impl App {
             .collect();
         // 0 元 from the family would count the pupil 已参保 with nothing paid: a department's full payment is
         // 财政代缴 (above), anything else at 0 is refused here, before any question.
-        if amounts.iter().zip(&government).any(|(fen, &government)| !government && fen.is_some_and(|f| f <= 0)) {
+        if amounts
+            .iter()
+            .zip(&government)
+            .zip(&kept)
+            .any(|((fen, &government), &kept)| kept && !government && fen.is_some_and(|f| f <= 0))
+        {
             form.error = Some(self.text.zero_amount.to_owned());
             form.focus = PaymentField::Amount;
             return Some(Modal::Payment(form));
@@ -721,7 +769,7 @@ impl App {
                 Some(fen) => fill(self.text.each_amount, &[&money::two_places(fen)]),
                 None => self.text.amount_each.to_owned(),
             };
-            let family = n - names.len();
+            let family = n - pending.len() - names.len();
             let mut question = if family > 0 {
                 fill(self.text.ask_bulk_paid, &[&family, &how])
             } else {
@@ -730,6 +778,7 @@ impl App {
             if family > 0 && !names.is_empty() {
                 question.push_str(&fill(self.text.bulk_full_subsidy, &[&names.len(), &named]));
             }
+            question.push_str(&self.hukou_pending_text(&pending));
             // Those paid in full, then the part-payers, who still owe and are never counted as paid.
             let paid_in_full = form.already_paid.saturating_sub(form.part_paid.len() + form.left_part_paid.len());
             if paid_in_full > 0 {
@@ -743,12 +792,15 @@ impl App {
                 .pupils
                 .iter()
                 .zip(&government)
+                .zip(&kept)
+                .filter(|(_, kept)| **kept)
+                .map(|(pupil, _)| pupil)
                 .filter(|(s, g)| {
                     let status = if **g { PaymentStatus::Government } else { PaymentStatus::Paid };
                     Standing::new(s.enrollment, status).payment_contradicts_enrollment()
                 })
                 .count();
-            if ruled_out > 0 && ruled_out < n {
+            if ruled_out > 0 && ruled_out < n - pending.len() {
                 question.push_str(&fill(self.text.bulk_asked_after, &[&ruled_out]));
             }
             question.push_str(&self.left_away_text(&form.left_away, form.left_away_place));

@@ -37,6 +37,10 @@ pub struct PaymentForm {
     /// Each target's whole premium is paid by a department (全额资助: 特困, 孤儿 …): the family owes nothing, and
     /// the pupil is 财政代缴, not a family payment of 0 元.
     pub full_subsidy: Vec<bool>,
+    /// In a class paid at once, the targets whose subsidy waits on the 本市户籍 check (`pupil_flags::hukou_pending`),
+    /// by name: no amount is theirs until it is checked, so the class's payment leaves them out and says so; each
+    /// is recorded on their own row, where the form gives both amounts.
+    pub hukou_pending: Vec<Option<String>>,
     pub date: LineInput,
     /// Index into `PaymentChannel::CHOICES`; `None` until the operator picks one, and then nothing is saved.
     pub channel: Option<usize>,

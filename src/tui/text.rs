@@ -342,6 +342,11 @@ pub struct Text {
     /// in full (`bulk_kept_paid`), never counted among them: how many, a few names, the key that offers one pupil's
     /// top-up.
     pub bulk_kept_part_paid: &'static str,
+    /// Of a class's payment, the pupils left out because their 本市户籍 is to be checked: how many, a few names, the
+    /// key that records one pupil's payment.
+    pub bulk_hukou_pending: &'static str,
+    /// Every pupil of a class's payment has a 本市户籍 to be checked: how many, the key for one pupil's payment.
+    pub all_hukou_pending: &'static str,
     /// Of the pupils a class's payment kept as they are, the part-payers who have left school (the rest is not
     /// asked of the family, as `ask_top_up_left` says on her own row): how many, a few names.
     pub bulk_kept_left_part_paid: &'static str,
@@ -1029,6 +1034,9 @@ pub struct Text {
     /// After the masked number in the correction form while the focus is on it, not yet edited.
     pub identity_number_masked: &'static str,
     pub identity_flagged: &'static str,
+    /// A corrected ID number that a tax payment kept unrecorded names (the list was read before any pupil held it):
+    /// saved, and the list to reconcile again, which alone records the payment.
+    pub identity_tax_payment_held: &'static str,
     /// A number saved for a pupil whose list-stated sex it contradicts: {} the stated sex, {} the number's.
     pub identity_sex_replaced: &'static str,
     /// The fields a saved correction changed, after the pupil's name in `saved_one`: said in English, where the

@@ -188,6 +188,7 @@ impl App {
         }
         match self.store.correct_identity(form.id, &request) {
             Ok(done) => {
+                let held = request.id_number.is_some() && self.tax_payment_held(&done.after.id_number);
                 self.undo.push(Edit {
                     pupils: Vec::new(),
                     identity: Some(UndoIdentity { id: form.id, before: done.before, after: done.after }),
@@ -211,6 +212,11 @@ impl App {
                             };
                             self.fail(fill(self.text.identity_sex_replaced, &[&words(stated), &words(other)]))
                         }
+                        // A tax payment kept for this number while nobody held it is recorded only by reconciling
+                        // the list again (`check` and the forms' 备注 say the same): said now, where the number was
+                        // typed. Not recorded here: reconciling weighs the list's name, amount, date and receipt
+                        // against the pupil, and refuses a name that differs, which a number typed here cannot.
+                        None if held => self.say(self.text.identity_tax_payment_held.to_owned()),
                         None => {
                             let said = self.identity_saved(&form, &request);
                             self.say(said)
@@ -259,6 +265,16 @@ impl App {
         };
         let name = form.fields[IdentityField::Name as usize].text().trim().to_owned();
         fill(t.saved_one, &[&name, &fill(t.identity_corrected, &[&what])])
+    }
+
+    /// Whether the tax office's list holds a payment kept unrecorded for `number` because nobody held the number
+    /// when the list was read (`UnappliedReason::UnknownNumber`), for the insured year shown.
+    fn tax_payment_held(&self, number: &str) -> bool {
+        use crate::domain::unapplied::UnappliedReason;
+        let kept = self.store.unapplied_payments().unwrap_or_default();
+        kept.iter().any(|k| {
+            k.student_id.is_none() && k.record.reason == UnappliedReason::UnknownNumber && k.id_number == number
+        })
     }
 
     /// The classes of pupil `id`'s school, in roster order: the school's pupils are one run of rows.
