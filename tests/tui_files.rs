@@ -2363,7 +2363,8 @@ fn no_to_the_sample_import_goes_back_to_the_drive_as_it_was_beside_a_second_wind
 }
 
 /// Next school year's class list, picked before the drive's year turned, is refused in the preview with the
-/// message `canbao import` gives, naming the palette's 开始新学年, and Enter imports nothing: read as this year's
+/// question whether to move the pupils up all the same, naming the palette's 开始新学年, and Enter (No, the
+/// default) imports nothing: read as this year's
 /// list it moved every pupil of the class up a grade, which `year new --promote` would do again.
 #[test]
 fn next_school_years_list_is_refused_in_the_preview() {
@@ -2389,11 +2390,10 @@ fn next_school_years_list_is_refused_in_the_preview() {
 
     let mut app = app_on(&drive, Language::Zh);
     preview_import(&mut app, &list);
-    let Some(Modal::Message(message)) = &app.modal else { panic!("{}", screen(&app).join("\n")) };
-    assert!(message.error, "{:?}", message.lines);
-    let said = message.lines.join("\n");
-    for words in ["新学年名单.csv", "会升一个年级", "这像是下一学年的班级名单", "开始新学年", "未导入任何内容"]
-    {
+    let Some(Modal::Confirm(asked)) = &app.modal else { panic!("{}", screen(&app).join("\n")) };
+    assert!(!asked.yes, "No is the default");
+    let said = asked.question.clone();
+    for words in ["新学年名单.csv", "会升一个年级", "开始新学年", "未导入任何内容"] {
         assert!(said.contains(words), "{words}: {said}");
     }
     app.update(Action::Confirm);
