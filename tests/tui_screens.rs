@@ -11279,32 +11279,86 @@ fn a_selected_part_payer_is_offered_her_top_up() {
     assert_eq!(app.store.student(id).expect("s").payment_details.amount_fen, Some(38_000));
 }
 
-/// A tax list ticked with a class list in the import picker refuses the batch: the box says that none of the
-/// ticked files was imported, naming them, and the 80-column status line keeps the refused file's name, where
-/// before the refusal named only the tax file and the status line cut its name off.
+/// Five files ticked in the import picker, two of them byte for byte the same and one a tax list: the copy is
+/// said as read once, by name; the tax list is left out and said; the three class lists are imported; the picker
+/// opens again with the tax list ticked. Before, the tax list refused the batch, which was said as 「所选的 4 个
+/// 文件都未导入」 (the copy not counted), and the ticks were gone.
 #[test]
-fn a_tax_list_ticked_with_a_class_list_says_no_file_was_imported() {
+fn a_tax_list_ticked_with_class_lists_is_left_out_and_the_rest_imported() {
     use canbao::tui::modal::Modal;
+    let number = |i: usize| {
+        let first17 = format!("45020320190101{i:03}");
+        format!("{first17}{}", canbao::domain::id_number::check_char(first17.as_bytes()))
+    };
     let dir = tempfile::tempdir().expect("dir");
-    let list = dir.path().join("测试路小学学生名单.csv");
-    let tax = dir.path().join("税务缴费名单.csv");
-    std::fs::write(&list, "姓名,身份证号码,班级\n王明,450203201909308803,1班\n").expect("list");
+    let lists: Vec<PathBuf> = ["一班名单.csv", "二班名单.csv", "二班名单-副本.csv", "三班名单.csv", "税务缴费名单.csv"]
+        .iter()
+        .map(|n| dir.path().join(n))
+        .collect();
+    std::fs::write(&lists[0], format!("姓名,身份证号码,班级\n王明,{},一年级1班\n", number(1))).expect("list");
+    std::fs::write(&lists[1], format!("姓名,身份证号码,班级\n李华,{},一年级2班\n", number(2))).expect("list");
+    std::fs::copy(&lists[1], &lists[2]).expect("copy");
+    std::fs::write(&lists[3], format!("姓名,身份证号码,班级\n赵强,{},一年级3班\n", number(3))).expect("list");
     std::fs::write(
-        &tax,
-        "纳税人姓名,证件号码,缴费金额,缴费日期,票证号码\n王明,450203201909308803,400,2026-11-20,3450001\n",
+        &lists[4],
+        format!("纳税人姓名,证件号码,缴费金额,缴费日期,票证号码\n王明,{},400,2026-11-20,3450001\n", number(1)),
     )
     .expect("tax");
     let mut app = app(Language::Zh);
     app.modal = None;
-    app.start_import_files(vec![list, tax]);
+    let before = app.store.student_count().expect("count");
+    app.start_import_files(lists.clone());
+    finish_job(&mut app);
+    let Some(Modal::ImportPreview { preview, .. }) = &app.modal else { panic!("{}", screen(&app)) };
+    let said = preview.warnings.join("\n");
+    assert!(said.contains("二班名单-副本.csv 与 二班名单.csv 内容完全相同，只读一次"), "{said}");
+    assert!(said.contains("税务缴费名单.csv 未导入，其余文件照常导入：此文件像税务缴费名单"), "{said}");
+    press(&mut app, KeyCode::Enter);
+    finish_job(&mut app);
+    assert_eq!(app.store.student_count().expect("count"), before + 3, "{}", screen(&app));
+    app.modal = None;
+    app.open_import();
+    let Some(Modal::Files(picker)) = &app.modal else { panic!("{}", screen(&app)) };
+    assert_eq!(picker.picked, [lists[4].clone()], "the tax list ticked again");
+}
+
+/// Every file ticked refused: the box counts and names the files ticked (a copy of one among them, said as read
+/// once), above each refusal; the 80-column status line keeps the refused file's name; the picker opens with the
+/// refused files ticked again.
+#[test]
+fn files_ticked_and_all_refused_are_counted_as_ticked_and_ticked_again() {
+    use canbao::tui::modal::Modal;
+    let dir = tempfile::tempdir().expect("dir");
+    let tax = dir.path().join("税务缴费名单.csv");
+    let copy = dir.path().join("税务缴费名单-副本.csv");
+    let other = dir.path().join("十二月缴费名单.csv");
+    let header = "纳税人姓名,证件号码,缴费金额,缴费日期,票证号码";
+    std::fs::write(&tax, format!("{header}\n王明,450203201909308803,400,2026-11-20,3450001\n")).expect("tax");
+    std::fs::copy(&tax, &copy).expect("copy");
+    std::fs::write(&other, format!("{header}\n王明,450203201909308803,400,2026-12-01,3450002\n")).expect("tax");
+    let mut app = app(Language::Zh);
+    app.modal = None;
+    app.start_import_files(vec![tax.clone(), copy, other.clone()]);
     finish_job(&mut app);
     let Some(Modal::Message(refused)) = &app.modal else { panic!("{}", screen(&app)) };
     let said = refused.lines.join("\n");
-    assert!(said.contains("所选的 2 个文件都未导入：测试路小学学生名单.csv、税务缴费名单.csv"), "{said}");
+    assert!(
+        said.contains("所选的 3 个文件都未导入：税务缴费名单.csv、税务缴费名单-副本.csv、十二月缴费名单.csv"),
+        "{said}"
+    );
+    assert!(said.contains("税务缴费名单-副本.csv 与 税务缴费名单.csv 内容完全相同，只读一次"), "{said}");
     assert!(said.contains("此文件像税务缴费名单"), "{said}");
     let shown = screen(&app);
     let status = shown.lines().rev().find(|l| l.contains("未导入")).unwrap_or_else(|| panic!("{shown}"));
-    assert!(status.contains("税务缴费名单.csv 未通过"), "{shown}");
+    assert!(status.contains("税务缴费名单.csv 未通过，所选的 3 个文件"), "{shown}");
+    app.modal = None;
+    app.open_import();
+    let Some(Modal::Files(picker)) = &app.modal else { panic!("{}", screen(&app)) };
+    let mut picked = picker.picked.clone();
+    picked.sort();
+    let mut expected = vec![tax, other];
+    expected.sort();
+    assert_eq!(picked, expected, "the refused files ticked again");
 }
 
 /// Four pupils selected with Space, then the cursor moved on to the child at the counter: `p`, `e`, `c` and `n`

@@ -124,6 +124,11 @@ pub struct App {
     pub export_masked: bool,
     /// The folder the last form went into this session, which the palette's folder field offers next.
     pub last_export_folder: Option<std::path::PathBuf>,
+    /// The files ticked for the import being read, and what was said of those given twice or as copies: a
+    /// refusal counts and names what the operator ticked, not what was left to read.
+    pub import_ticked: (Vec<std::path::PathBuf>, Vec<String>),
+    /// Files of the last import refused and left out: the import picker opens with them ticked again.
+    pub import_retick: Vec<std::path::PathBuf>,
     pub quit: bool,
     /// Terminal size (columns, rows).
     pub size: (u16, u16),
@@ -261,6 +266,8 @@ impl App {
             mask_exports: false,
             export_masked: false,
             last_export_folder: None,
+            import_ticked: Default::default(),
+            import_retick: Vec::new(),
             quit: false,
             size: (layout::MIN_WIDTH, layout::MIN_HEIGHT),
             jobs: Jobs::default(),

@@ -20,6 +20,7 @@ use crate::io::reconcile::{self, ReconcileReport, Source};
 use crate::io::sheet::{self, ExportError, ExportOptions};
 use crate::store::merge::MergeReport;
 use crate::store::{Change, ChangeOptions, ExportRecord, Outcome, Reopen, Store};
+use crate::words::{Language, in_language, on_screen};
 
 /// A piece of work, described so that it can run on either side.
 pub enum Work {
@@ -136,6 +137,9 @@ pub enum JobOutcome {
     Planned {
         request: ImportRequest,
         preview: ImportReport,
+        /// Files of the batch refused and left out of it (each said among the preview's warnings): the picker
+        /// ticks them again.
+        left_out: Vec<PathBuf>,
     },
     /// The import was committed; `data` is the reloaded roster when the job could read it.
     Imported {
@@ -218,7 +222,7 @@ pub enum JobOutcome {
     /// message, naming only the file refused, does not say.
     ImportRefused {
         paths: Vec<PathBuf>,
-        message: String,
+        messages: Vec<String>,
     },
     /// Next school year's class list (`ImportError::NextYearList`): nothing imported; the operator is asked whether
     /// to move the pupils up as `import --move-up-a-grade` does, with `request` to preview again if so.
@@ -408,8 +412,8 @@ impl fmt::Debug for JobOutcome {
             JobOutcome::WouldReplace { taken, .. } => f.debug_tuple("WouldReplace").field(taken).finish(),
             JobOutcome::NothingToExport(m) => f.debug_tuple("NothingToExport").field(m).finish(),
             JobOutcome::Failed(m) => f.debug_tuple("Failed").field(m).finish(),
-            JobOutcome::ImportRefused { paths, message } => {
-                f.debug_struct("ImportRefused").field("paths", paths).field("message", message).finish()
+            JobOutcome::ImportRefused { paths, messages } => {
+                f.debug_struct("ImportRefused").field("paths", paths).field("messages", messages).finish()
             }
             JobOutcome::NextYearList { files, .. } => f.debug_struct("NextYearList").field("files", files).finish(),
             JobOutcome::Refused(e) => f.debug_tuple("Refused").field(e).finish(),
@@ -452,21 +456,69 @@ fn unmake(folder: &std::path::Path, made: bool) {
     }
 }
 
+/// The preview of files ticked together. A file refused by name (a tax list, a payroll, a file that is no table)
+/// is left out and the rest read again, each left out said first among the preview's warnings: one wrong tick
+/// no longer refuses the lists ticked with it. A refusal naming no file (rows naming no school on a drive of
+/// several) refuses the batch, as does every file refused.
+fn plan_import(mut request: ImportRequest, store: &mut Store) -> JobOutcome {
+    let several = request.paths.len() > 1;
+    let mut left_out: Vec<PathBuf> = Vec::new();
+    let mut messages: Vec<String> = Vec::new();
+    loop {
+        let message = match request.preview(store) {
+            Ok(preview) => return JobOutcome::Planned { request, preview, left_out },
+            Err(crate::io::class_list::ImportError::NextYearList { files, .. }) => {
+                return JobOutcome::NextYearList { request, files };
+            }
+            Err(e) => e.to_string(),
+        };
+        if !several {
+            return JobOutcome::Failed(message);
+        }
+        let named: Vec<PathBuf> = request.paths.iter().filter(|p| names_file(&message, p)).cloned().collect();
+        if named.is_empty() || named.len() == request.paths.len() {
+            left_out.append(&mut request.paths);
+            messages.push(message);
+            return JobOutcome::ImportRefused { paths: left_out, messages };
+        }
+        request.paths.retain(|p| !named.contains(p));
+        let names: Vec<String> = named.iter().map(|p| file_name(p)).collect();
+        let (zh, en) = (on_screen(&message, Language::Zh), in_language(&message, Language::En));
+        request.read_once.push(format!(
+            "{} 未导入，其余文件照常导入：{zh} ({} left out, the other files are imported: {en})",
+            names.join("、"),
+            names.join(", ")
+        ));
+        messages.push(message);
+        left_out.extend(named);
+    }
+}
+
+/// Whether a refusal names `path`: by the path as given, or by its name alone where the message names no path.
+fn names_file(message: &str, path: &std::path::Path) -> bool {
+    let whole = path.display().to_string();
+    if message.contains(&whole) {
+        return true;
+    }
+    let name = file_name(path);
+    // A name inside a longer one (一班.csv in 初一班.csv) is not it: the character before must end a word.
+    message.match_indices(&name).any(|(at, _)| {
+        let before = message[..at].chars().next_back();
+        let after = message[at + name.len()..].chars().next();
+        before.is_none_or(|c| !c.is_alphanumeric()) && after.is_none_or(|c| !c.is_alphanumeric())
+    })
+}
+
+fn file_name(path: &std::path::Path) -> String {
+    path.file_name().unwrap_or(path.as_os_str()).to_string_lossy().into_owned()
+}
+
 /// Does the work, looking at `stop` where SQLite cannot: after an export's rows are written and before its
 /// files are moved in, so a stopped export leaves nothing behind.
 pub fn execute_stoppable(work: Work, store: &mut Store, stop: &AtomicBool) -> JobOutcome {
     let stopped = || stop.load(Ordering::Relaxed);
     match work {
-        Work::Plan { mut request } => match request.preview(store) {
-            Ok(preview) => JobOutcome::Planned { request, preview },
-            Err(crate::io::class_list::ImportError::NextYearList { files, .. }) => {
-                JobOutcome::NextYearList { request, files }
-            }
-            Err(e) if request.paths.len() > 1 => {
-                JobOutcome::ImportRefused { paths: std::mem::take(&mut request.paths), message: e.to_string() }
-            }
-            Err(e) => JobOutcome::Failed(e.to_string()),
-        },
+        Work::Plan { request } => plan_import(request, store),
         // As `canbao import`: the automatic backup once the files are read again, just before the commit (a file
         // gone or changed since the preview takes none).
         Work::Apply { request } => match request.commit(store).map_err(|e| e.to_string()) {

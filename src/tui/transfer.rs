@@ -57,7 +57,9 @@ impl App {
         // The paths as the preview names them: below the folder they share, which the picker showed.
         let shared = shared_folder(&paths);
         // Bilingual as the report's other warnings: the preview says each in the screen's language.
-        let read_once = given.again.iter().map(|again| again.under(&shared).said(("读", "read")).0).collect();
+        let read_once: Vec<String> =
+            given.again.iter().map(|again| again.under(&shared).said(("读", "read")).0).collect();
+        self.import_ticked = (paths.clone(), read_once.clone());
         match ImportRequest::new(&self.store, given.kept, None) {
             Ok(mut request) => {
                 request.config_dir = self.config_dir.clone();
@@ -258,7 +260,8 @@ impl App {
     fn show_outcome(&mut self, outcome: JobOutcome) {
         self.result_shown();
         match outcome {
-            JobOutcome::Planned { request, preview } => {
+            JobOutcome::Planned { request, preview, left_out } => {
+                self.import_retick = left_out;
                 // New pupils whose list names no school: which school they are in is asked, never taken as
                 // 「本校」 unasked. Pupils the drive holds already keep their school, so a list of only those (a
                 // class moved) asks nothing. Offered: the drive's one school, when it has one; else the one school
@@ -384,7 +387,7 @@ impl App {
                 self.job_failed(message);
             }
             JobOutcome::Failed(message) => self.job_failed(message),
-            JobOutcome::ImportRefused { paths, message } => self.import_refused(&paths, message),
+            JobOutcome::ImportRefused { paths, messages } => self.import_refused(paths, &messages),
             JobOutcome::NextYearList { request, files } => self.next_year_list(request, &files),
         }
     }
@@ -412,24 +415,31 @@ impl App {
         self.modal = Some(Modal::Confirm(Confirm { question: lines.join("\n"), then, yes: false }));
     }
 
-    /// Files ticked together and refused as one batch: the box says that none was imported, naming them, above
-    /// the refusal, which names only the file refused; the status line names that file before anything long, so
-    /// an 80-column line keeps it.
-    fn import_refused(&mut self, paths: &[PathBuf], message: String) {
+    /// Files ticked together and refused, every one: the box says that none was imported, counting and naming
+    /// the files ticked (a copy of another among them too, said as left out), above each refusal, which names
+    /// only the file refused; the status line names that file before anything long, so an 80-column line keeps
+    /// it. The import picker opens again with the refused files ticked.
+    fn import_refused(&mut self, refused: Vec<PathBuf>, messages: &[String]) {
         const NAMED: usize = 5;
-        let names: Vec<String> =
-            paths.iter().map(|p| p.file_name().unwrap_or(p.as_os_str()).to_string_lossy().into_owned()).collect();
+        let (ticked, once) = std::mem::take(&mut self.import_ticked);
+        let ticked = if ticked.is_empty() { refused.clone() } else { ticked };
+        let name_of = |p: &PathBuf| p.file_name().unwrap_or(p.as_os_str()).to_string_lossy().into_owned();
+        let names: Vec<String> = ticked.iter().map(name_of).collect();
         let mut listed = names.iter().take(NAMED).cloned().collect::<Vec<_>>().join(self.text.list_separator());
         if names.len() > NAMED {
             listed.push_str(self.text.pick(" 等", " and more"));
         }
-        let refused = names.iter().find(|n| message.contains(n.as_str()));
-        let status = match refused {
-            Some(name) => fill(self.text.import_batch_refused_status, &[name, &names.len()]),
+        let first = messages.first().map(String::as_str).unwrap_or_default();
+        let named = refused.iter().map(name_of).find(|n| first.contains(n.as_str()));
+        let status = match named {
+            Some(name) => fill(self.text.import_batch_refused_status, &[&name, &names.len()]),
             None => fill(self.text.import_batch_refused, &[&names.len(), &listed]),
         };
         self.fail(status);
-        let lines = vec![fill(self.text.import_batch_refused, &[&names.len(), &listed]), self.in_language(message)];
+        let mut lines = vec![fill(self.text.import_batch_refused, &[&names.len(), &listed])];
+        lines.extend(once.iter().map(|line| crate::words::on_screen(line, self.lang).into_owned()));
+        lines.extend(messages.iter().map(|m| self.in_language(m.clone())));
+        self.import_retick = refused;
         self.modal =
             Some(Modal::Message(Message { title: self.text.failed.to_owned(), lines, error: true, offset: 0 }));
     }

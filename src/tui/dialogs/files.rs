@@ -73,7 +73,14 @@ impl App {
             dir: backups.clone().unwrap_or_else(|| normalised(&self.last_folder())),
             entries: Vec::new(),
             cursor: 0,
-            picked: Vec::new(),
+            // The files the last import refused and left out, ticked again: the operator corrects or unticks
+            // them, never ticks the batch again from nothing.
+            picked: match purpose {
+                PathPurpose::Import => {
+                    std::mem::take(&mut self.import_retick).into_iter().filter(|p| p.is_file()).collect()
+                }
+                _ => Vec::new(),
+            },
             typed: LineInput::default(),
             all_files: false,
             error: None,
