@@ -351,6 +351,10 @@ pub struct ExportArgs {
     /// 从全县汇总数据库导出 summary；不写地址则用 $CANBAO_PG (export the county's summary from its database)
     #[arg(long, value_name = "URL", num_args = 0..=1, default_missing_value = "")]
     pub from: Option<String>,
+    /// --out 所在的文件夹不存在时新建它及其上层文件夹；不加则只新建上一层已存在的一个文件夹 (create the folders --out
+    /// names when missing; without it only one new folder inside a folder that exists is made)
+    #[arg(long)]
+    pub make_folders: bool,
 }
 
 /// What `quote` was asked.

@@ -6816,3 +6816,31 @@ fn a_payment_dated_after_today_names_beijings_today() {
     assert_eq!(code, Some(1), "{text}");
     assert!(text.contains(&format!("缴费日期 {later} 晚于今天（北京时间 {beijing}）")), "{text}");
 }
+
+/// `export --out` into a folder inside a folder that is not there either (a path mistyped several folders deep)
+/// is refused, naming the first folder missing and --make-folders, and makes nothing; with --make-folders it
+/// makes them. One new folder in a folder that is there is made unasked.
+#[test]
+fn export_into_folders_that_are_not_there_is_refused_without_make_folders() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    canbao(&db).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    let typo = dir.path().join("Dekstop");
+    for (form, out) in [("sheet", typo.join("2026").join("名单.xlsx")), ("ledgers", typo.join("2026").join("台账"))]
+    {
+        let refused = canbao(&db).args(["export", form, "--out"]).arg(&out).output().unwrap();
+        let said = String::from_utf8_lossy(&refused.stderr);
+        assert_eq!(refused.status.code(), Some(1), "{form}: {said}");
+        assert!(
+            said.contains(&format!("文件夹 {} 不存在", typo.display())) && said.contains("--make-folders"),
+            "{said}"
+        );
+        assert!(!typo.exists(), "{form}: nothing made");
+        canbao(&db).args(["export", form, "--make-folders", "--out"]).arg(&out).assert().success();
+        assert!(out.exists(), "{form}");
+        std::fs::remove_dir_all(&typo).unwrap();
+    }
+    let one_new = dir.path().join("新文件夹").join("名单.xlsx");
+    canbao(&db).args(["export", "sheet", "--out"]).arg(&one_new).assert().success();
+    assert!(one_new.is_file());
+}

@@ -740,7 +740,7 @@ fn folders_made_for_exports_are_owner_only() {
     let dir = tempfile::tempdir().unwrap();
     let db = ten_pupils(dir.path(), "drive.db");
     let out = dir.path().join("forms").join("today");
-    ok(canbao(&db).args(["export", "classes", "--format", "csv", "--out"]).arg(&out));
+    ok(canbao(&db).args(["export", "classes", "--make-folders", "--format", "csv", "--out"]).arg(&out));
     for folder in [dir.path().join("forms"), out.clone()] {
         let mode = std::fs::metadata(&folder).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o700, "{}", folder.display());

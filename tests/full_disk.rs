@@ -258,7 +258,7 @@ fn an_export_that_cannot_be_written_leaves_no_folder_and_names_the_file_asked_fo
         (&["export", "sheet", "--mask", "--out"], home.join("new/x.xlsx"), "new/x-打码.xlsx"),
         (&["export", "classes", "--mask", "--out"], home.join("led"), "led/"),
         (&["export", "classes", "--mask", "--format", "csv", "--out"], home.join("ledc"), "ledc/"),
-        (&["export", "classes", "--mask", "--out"], home.join("cls/a/b"), "cls/a/b/"),
+        (&["export", "classes", "--mask", "--make-folders", "--out"], home.join("cls/a/b"), "cls/a/b/"),
         (&["export", "summary", "--out"], home.join("sum"), "sum/"),
     ];
     let refused = canbao_limited(&db, home, 16)

@@ -254,7 +254,9 @@ fn every_export_reads_back_in_libreoffice_as_canbao_holds_it() {
     let count = |path: &[&str]| path.iter().fold(&stats, |v, k| &v[*k]).as_u64().expect("count") as usize;
 
     // Every form as XLSX, and the same forms as canbao's own CSV to hold them against.
+    // The folder the forms' folders go in is there: `--out` makes one new folder inside a folder that exists.
     let out = dir.path().join("forms");
+    std::fs::create_dir(&out).expect("forms folder");
     let mut workbooks = Vec::new();
     let mut csvs: BTreeMap<&str, Vec<PathBuf>> = BTreeMap::new();
     for kind in ["sheet", "template", "ledgers", "special", "classes", "summary"] {

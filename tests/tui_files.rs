@@ -2540,3 +2540,34 @@ fn a_file_picker_starts_in_the_folder_last_used_with_its_own_drive() {
     assert_eq!(folder_of(&drive).1, lists, "the first drive's folder is remembered");
     assert_eq!(folder_of(&other_drive).1, other, "the other drive starts in its own folder");
 }
+
+/// The sheet (`x`) and a form typed into a folder inside a folder that is not there either (a path mistyped several
+/// folders deep) are asked about first, naming the first folder missing; No writes nothing and makes no folder,
+/// Yes makes the folders and exports. Before, the folders were made unasked.
+#[test]
+fn an_export_into_folders_that_are_not_there_asks_naming_the_first_missing() {
+    use canbao::tui::modal::Modal;
+    use canbao::tui::palette::Form;
+    let (dir, drive) = sample_drive();
+    let typo = dir.path().join("桌而");
+    for form in [None, Some(Form::Summary)] {
+        let folder = typo.join("2026").join("名单");
+        let start = |app: &mut App| match form {
+            None => app.start_export(folder.join("信息表.xlsx")),
+            Some(form) => app.start_form_export(form, folder.clone()),
+        };
+        let mut app = app_on(&drive, Language::Zh);
+        start(&mut app);
+        let Some(Modal::Confirm(asked)) = &app.modal else { panic!("{form:?}: {}", screen(&app).join("\n")) };
+        let named = format!("文件夹 {} 不存在。新建 {} 并导出到那里？", typo.display(), folder.display());
+        assert_eq!(asked.question, named);
+        app.update(Action::Back);
+        wait_for_jobs(&mut app);
+        assert!(!typo.exists(), "{form:?}: No makes no folder");
+        start(&mut app);
+        app.update(Action::Yes);
+        wait_for_jobs(&mut app);
+        assert!(!names_in(&folder).is_empty(), "{form:?}: {}", screen(&app).join("\n"));
+        std::fs::remove_dir_all(&typo).unwrap();
+    }
+}

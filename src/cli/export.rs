@@ -12,7 +12,7 @@ use crate::io::sheet::{self, ExportOptions};
 use crate::store::ExportRecord;
 
 pub(super) fn export(cli: &Cli, args: &ExportArgs) -> CmdResult {
-    let ExportArgs { kind, format, out, school, class, mask, template, all, on, from: _ } = args;
+    let ExportArgs { kind, format, out, school, class, mask, template, all, on, from: _, make_folders } = args;
     if on.is_some() && *kind != ExportKind::Notices {
         return Err(UserError::new("--on 只用于 export notices (--on is for payment notices only)".into()));
     }
@@ -40,6 +40,9 @@ pub(super) fn export(cli: &Cli, args: &ExportArgs) -> CmdResult {
     // is handed that file takes it for the masked copy.
     if let Some(file) = out.as_deref().filter(|o| named_file(o)) {
         crate::io::export::check_masked_name(file, full_id_form(*kind, *mask).is_none())?;
+    }
+    if let Some(out) = out.as_deref().filter(|o| *o != Path::new("-") && !*make_folders) {
+        folders_there(out)?;
     }
     let mut store = open_to_read(cli, full_id_form(*kind, *mask).is_some())?;
     // As on the screen: a form from the sample file looks like a real one, and its pupils are made up.
@@ -369,6 +372,54 @@ pub(super) fn format_for(format: Option<FormatArg>, out: Option<&Path>) -> Resul
         return Err(UserError::picked(&zh, en));
     }
     Ok(chosen)
+}
+
+/// `--out` is written into a folder that exists, or one new folder inside a folder that exists (`--out 2026届/`):
+/// a path mistyped several folders deep (`--out ~/Desktp/名单/2026/`) is refused, naming the first folder that is
+/// not there, unless `--make-folders` says to make them all.
+fn folders_there(out: &Path) -> Result<(), UserError> {
+    let folder = match forms::names_a_folder(out) {
+        true => out,
+        false => match out.parent() {
+            Some(parent) if !parent.as_os_str().is_empty() => parent,
+            _ => return Ok(()),
+        },
+    };
+    // Taken as written, `..` and all (`--out new/../名单.xlsx` goes where `new` is, made or not).
+    let mut plain = PathBuf::new();
+    for part in folder.components() {
+        match part {
+            std::path::Component::ParentDir
+                if matches!(plain.components().next_back(), Some(std::path::Component::Normal(_))) =>
+            {
+                plain.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => plain.push(other),
+        }
+    }
+    let folder = if plain.as_os_str().is_empty() { Path::new(".") } else { plain.as_path() };
+    let missing = FoldersToMake::for_out(Some(folder));
+    let result = match missing.0.as_slice() {
+        [] | [_] => Ok(()),
+        [.., first] => {
+            let (first, folder) = (first.display(), folder.display());
+            Err(UserError::in_two(
+                format!(
+                    "未导出：文件夹 {first} 不存在（导出要写到 {folder}）；请检查路径是否写错，确要新建这些文件夹请加 \
+                     --make-folders"
+                ),
+                format!(
+                    "not exported: the folder {first} does not exist (the export goes to {folder}); check the path \
+                     for a typo, or add --make-folders to create the folders"
+                ),
+            )
+            .kind("folder_missing")
+            .file(first))
+        }
+    };
+    missing.keep();
+    result
 }
 
 /// The folders `--out` names (itself, as a form of several files takes it, and the folders above it) that do not

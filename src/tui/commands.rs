@@ -162,9 +162,13 @@ impl App {
             mask: self.export_masked,
             date: self.store.today(),
         };
+        let missing = super::transfer::missing_deep(&folder).then(|| folder.clone());
         let work =
             Work::ExportForm { form, folder, options, policy: self.policy.clone(), config: self.config_dir.clone() };
-        self.start(work);
+        match missing {
+            Some(folder) => self.ask_make_folder(&folder, work),
+            None => self.start(work),
+        }
     }
 
     /// A reconciliation: `dry_run` shows what it would do; the real run follows the operator's Enter.

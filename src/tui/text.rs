@@ -921,6 +921,8 @@ pub struct Text {
     pub nothing_exported: &'static str,
     pub no_backup_needed: &'static str,
     pub ask_overwrite: &'static str,
+    /// An export into a folder that is not there: the first folder missing, then the folder the file goes in.
+    pub ask_make_folder: &'static str,
     pub policies_title: &'static str,
     pub policy_line: &'static str,
     pub policy_current: &'static str,

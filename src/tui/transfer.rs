@@ -126,7 +126,10 @@ impl App {
             return;
         }
         let work = Work::Export { target: target.clone(), options, policy: self.policy.clone() };
-        if target.exists() {
+        let folder = target.parent().filter(|f| !f.as_os_str().is_empty());
+        if let Some(folder) = folder.filter(|f| missing_deep(f)) {
+            self.ask_make_folder(folder, work);
+        } else if target.exists() {
             self.ask_overwrite(&target, work);
         } else {
             self.start(work);
@@ -504,6 +507,18 @@ impl App {
         self.show(self.text.restore_title, lines, false);
     }
 
+    /// An export into a folder inside a folder that is not there either (a path mistyped several folders deep,
+    /// which the export would make whole): asked first, naming the first folder missing, No by default. One new
+    /// folder in a folder that is there (`汇总/`, `~/桌面/名单.xlsx`) is made unasked, as `export --out` makes it.
+    pub(super) fn ask_make_folder(&mut self, folder: &Path, work: Work) {
+        let mut first = folder;
+        while let Some(parent) = first.parent().filter(|p| !p.as_os_str().is_empty() && !p.exists()) {
+            first = parent;
+        }
+        let question = fill(self.text.ask_make_folder, &[&first.display(), &folder.display()]);
+        self.modal = Some(Modal::Confirm(Confirm { question, then: Then::Start(Box::new(work)), yes: false }));
+    }
+
     /// Files of the same names are in the export folder already: ask before putting the new ones in their place.
     fn ask_to_replace(&mut self, staged: Staged, taken: &[PathBuf]) {
         let names: Vec<String> =
@@ -741,6 +756,12 @@ impl App {
             Err(e) => self.job_done(JobOutcome::Failed(e.to_string())),
         }
     }
+}
+
+/// Whether making `folder` would make more than one folder: neither it nor the folder it is in exists.
+pub(super) fn missing_deep(folder: &Path) -> bool {
+    let parent = folder.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    std::fs::symlink_metadata(folder).is_err() && std::fs::symlink_metadata(parent).is_err()
 }
 
 /// The deepest folder holding every one of `paths` (none for a single path outside any folder).

@@ -700,6 +700,7 @@ pub static EN: Text = Text {
     backed_up: "Backed up: {}",
     no_backup_needed: "An in-memory drive needs no backup",
     ask_overwrite: "{} exists. Overwrite it?",
+    ask_make_folder: "The folder {} does not exist. Create {} and export there?",
     policies_title: "Policies",
     policy_line: "{} {}  year {}  premium {} yuan",
     policy_current: " (in use)",

@@ -669,6 +669,7 @@ pub static ZH: Text = Text {
     backed_up: "已备份：{}",
     no_backup_needed: "内存中的数据无需备份",
     ask_overwrite: "文件已存在：{}。覆盖它？",
+    ask_make_folder: "文件夹 {} 不存在。新建 {} 并导出到那里？",
     policies_title: "参保政策",
     policy_line: "{} {}  {} 年度  个人缴费 {} 元",
     policy_current: "（当前）",
