@@ -355,6 +355,11 @@ pub struct ExportArgs {
     /// names when missing; without it only one new folder inside a folder that exists is made)
     #[arg(long)]
     pub make_folders: bool,
+    /// 覆盖 canbao 导出的另一份表格或另一所学校的同名文件；同一学校的同一份表格不加也会覆盖 (replace a file of the name
+    /// that is another form canbao exported, or another school's; the same form of the same school is replaced
+    /// without it)
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// What `quote` was asked.

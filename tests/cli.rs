@@ -6844,3 +6844,31 @@ fn export_into_folders_that_are_not_there_is_refused_without_make_folders() {
     canbao(&db).args(["export", "sheet", "--out"]).arg(&one_new).assert().success();
     assert!(one_new.is_file());
 }
+
+/// `export --out FILE` over an earlier export of another school's or another form of canbao's is refused, naming
+/// what the file is and --force, and leaves it as it was; --force replaces it. The same form of the same school is
+/// a re-export, and replaces its earlier file unasked. Before, any export of canbao's was replaced silently.
+#[test]
+fn export_over_another_schools_or_another_forms_export_needs_force() {
+    let dir = tempfile::tempdir().unwrap();
+    let (ours, theirs) = (dir.path().join("ours.db"), dir.path().join("theirs.db"));
+    canbao(&ours).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    canbao(&theirs).arg("import").arg(fixture("gbk_title.csv")).assert().success();
+    for format in ["xlsx", "csv"] {
+        let file = dir.path().join(format!("名单.{format}"));
+        canbao(&theirs).args(["export", "sheet", "--out"]).arg(&file).assert().success();
+        let before = std::fs::read(&file).unwrap();
+        let refused = canbao(&ours).args(["export", "sheet", "--out"]).arg(&file).output().unwrap();
+        let said = String::from_utf8_lossy(&refused.stderr);
+        assert_eq!(refused.status.code(), Some(1), "{format}: {said}");
+        assert!(said.contains("不覆盖") && said.contains("--force") && said.contains("学校名称："), "{format}: {said}");
+        assert_eq!(std::fs::read(&file).unwrap(), before, "{format}: left as it was");
+        // The same form of the same school again: a re-export.
+        canbao(&theirs).args(["export", "sheet", "--out"]).arg(&file).assert().success();
+        // Another form of the same school under the sheet's name.
+        let summary = canbao(&theirs).args(["export", "summary", "--out"]).arg(&file).output().unwrap();
+        assert_eq!(summary.status.code(), Some(1), "{format}: {}", String::from_utf8_lossy(&summary.stderr));
+        canbao(&ours).args(["export", "sheet", "--force", "--out"]).arg(&file).assert().success();
+        assert_ne!(std::fs::read(&file).unwrap(), before, "{format}: replaced with --force");
+    }
+}

@@ -12,7 +12,7 @@ use crate::io::sheet::{self, ExportOptions};
 use crate::store::ExportRecord;
 
 pub(super) fn export(cli: &Cli, args: &ExportArgs) -> CmdResult {
-    let ExportArgs { kind, format, out, school, class, mask, template, all, on, from: _, make_folders } = args;
+    let ExportArgs { kind, format, out, school, class, mask, template, all, on, from: _, make_folders, force } = args;
     if on.is_some() && *kind != ExportKind::Notices {
         return Err(UserError::new("--on 只用于 export notices (--on is for payment notices only)".into()));
     }
@@ -44,6 +44,7 @@ pub(super) fn export(cli: &Cli, args: &ExportArgs) -> CmdResult {
     if let Some(out) = out.as_deref().filter(|o| *o != Path::new("-") && !*make_folders) {
         folders_there(out)?;
     }
+    crate::io::export::replace_other_forms(*force);
     let mut store = open_to_read(cli, full_id_form(*kind, *mask).is_some())?;
     // As on the screen: a form from the sample file looks like a real one, and its pupils are made up.
     if crate::demo::is_demo(&store) {

@@ -160,6 +160,7 @@ fn read(e: &ReadError) -> Said {
         R::Write { file, .. } => Said::file("write_failed", file),
         R::DiskFull { file } => Said::file("disk_full", file),
         R::WontReplace { file, .. } => Said::file("would_replace", file),
+        R::OtherForm { file, .. } => Said::file("would_replace_other_form", file),
         R::NeedsFolder { file } | R::NeedsFolderNotTableName { file } => Said::file("needs_folder", file),
         R::OfficeLock { file, .. } => Said::file("office_lock_file", file),
         R::WholeNumbersUnderMaskedName { file } => Said::file("whole_numbers_under_masked_name", file),

@@ -1039,10 +1039,83 @@ impl Drop for ReplacedFiles {
     }
 }
 
+/// Whether an export may put its file in place of an earlier export of canbao's that is another form, or the same
+/// form of another school (`export --force`). Off, such a file is refused ([`check_same_form`]); a re-export of
+/// the same form of the same school replaces its earlier file either way.
+static REPLACE_OTHER_FORMS: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Lets this process's exports replace an earlier export of another form or school (`export --force`).
+pub fn replace_other_forms(yes: bool) {
+    REPLACE_OTHER_FORMS.store(yes, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// What an export of canbao's is, by its first rows: its title and the school its label row names
+/// (「在校学生信息表，学校名称：一小」; another year's is a re-export, as the file's name is the operator's); with no title (the agency's template), its header and the
+/// school of its first row. `None` for a file that cannot be read as a table. Two files with the same signature
+/// are the same form of the same school: one is a re-export of the other.
+pub fn form_signature(path: &Path) -> Option<String> {
+    let sheet = super::table::open_file(path).ok()?.into_iter().next()?;
+    let rows: Vec<Vec<String>> = sheet
+        .take(6)
+        .map_while(Result::ok)
+        .map(|row| row.iter().map(super::table::Cell::text).map(|c| c.trim().to_owned()).collect())
+        .collect();
+    let title = super::ownership::export_title(&rows).or_else(|| super::ownership::own_title_without_list(&rows));
+    let label = |prefix: &str| rows.iter().flatten().find(|c| c.starts_with(prefix)).cloned();
+    let mut parts = match title {
+        // The sheet titled with its policy's city is the same sheet under another policy (one chosen since).
+        Some(title) if super::sheet::is_title(&title) => vec![super::sheet::TITLE.to_owned()],
+        Some(title) => vec![title],
+        None => {
+            let header = rows.first()?;
+            let school = header.iter().position(|h| h.contains("学校"));
+            let first = rows.get(1);
+            let mut parts = vec![header.iter().filter(|h| !h.is_empty()).cloned().collect::<Vec<_>>().join(",")];
+            parts.extend(school.and_then(|i| first?.get(i)).filter(|s| !s.is_empty()).cloned());
+            return Some(parts.join("，"));
+        }
+    };
+    parts.extend(label("学校名称："));
+    Some(parts.join("，"))
+}
+
+/// The file at `target` is about to be replaced by `written`: allowed when nothing is there, or it is the same
+/// form of the same school (a re-export), or `--force` said so; an earlier export of another form or another
+/// school (last year's file name reused, a class teacher's sheet saved under the summary's name) is refused,
+/// naming both. A file canbao did not write never comes this far (`check_target` refused it).
+pub fn check_same_form(target: &Path, written: &Path) -> Result<(), ReadError> {
+    if REPLACE_OTHER_FORMS.load(std::sync::atomic::Ordering::Relaxed)
+        || !std::fs::symlink_metadata(target).is_ok_and(|m| m.is_file() && m.len() > 0)
+    {
+        return Ok(());
+    }
+    let (theirs, ours) = (form_signature(target), form_signature(written));
+    // The title alone where one of them names no school: an export re-saved in Excel or WPS may lose its label row.
+    let title = |s: &str| s.split('，').next().unwrap_or_default().to_owned();
+    let same = match (&theirs, &ours) {
+        (Some(a), Some(b)) => {
+            a == b || (title(a) == title(b) && (!a.contains("学校名称：") || !b.contains("学校名称：")))
+        }
+        _ => false,
+    };
+    if same {
+        return Ok(());
+    }
+    Err(ReadError::OtherForm {
+        file: target.display().to_string(),
+        theirs: theirs.unwrap_or_else(|| "无法读出它是哪份表格 (not readable as a form)".to_owned()),
+        ours: ours.unwrap_or_default(),
+    })
+}
+
 impl Unplaced {
     /// Gives the file its real name.
     pub fn place(mut self) -> Result<PathBuf, ReadError> {
         let temp = self.temp.take().ok_or_else(|| write_err(&self.target, "no temporary file"))?;
+        if let Err(e) = check_same_form(&self.target, &temp) {
+            private_file::remove_if_plain_file(&temp);
+            return Err(e);
+        }
         if let Err(e) = ReplacedFiles::keep_earlier(&self.target) {
             private_file::remove_if_plain_file(&temp);
             return Err(e);
@@ -1067,6 +1140,12 @@ impl Drop for Unplaced {
 /// Gives each file of a form its real name, once all are written: a form that fails half-way leaves none of
 /// its files (the agency would take the half it got for the whole).
 pub fn place_all(files: Vec<Unplaced>) -> Result<Vec<PathBuf>, ReadError> {
+    // Every earlier file is looked at before any is replaced: a form refused half-way leaves none of its files.
+    for file in &files {
+        if let Some(temp) = &file.temp {
+            check_same_form(&file.target, temp)?;
+        }
+    }
     let mut placed = Vec::with_capacity(files.len());
     // Past a failed rename, the files left are dropped, and so removed.
     for file in files {

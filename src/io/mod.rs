@@ -139,6 +139,13 @@ pub enum ReadError {
     WholeNumbersUnderMaskedName { file: String },
     #[error("不覆盖 {file}：{reason}；请换一个文件名或文件夹 (not replaced: {file}: {}; choose another name or folder)", crate::words::in_language(.reason, crate::words::Language::En))]
     WontReplace { file: String, reason: String },
+    /// An earlier export of canbao's at the name, of another form or another school ([`export::check_same_form`]).
+    #[error(
+        "不覆盖 {file}：它是 canbao 导出的另一份表格（{theirs}），不是这一份（{ours}）；要覆盖它请加 --force，或换一个\
+         文件名 (not replaced: {file} is another export of canbao's ({theirs}), not this one ({ours}); add --force \
+         to replace it, or choose another name)"
+    )]
+    OtherForm { file: String, theirs: String, ours: String },
     #[error(
         "{file} 是文件，不是文件夹：这份表格导出多个文件，需要一个文件夹 \
          ({file} is a file, not a folder: this form is several files and needs a folder)"
