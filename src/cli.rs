@@ -214,6 +214,9 @@ pub enum Command {
         /// look like a backup of this drive)
         #[arg(long)]
         force: bool,
+        /// 以 JSON 输出 (print JSON)
+        #[arg(long)]
+        json: bool,
     },
     /// 登记一名学生的参保、缴费或备注 (mark one pupil, for scripts: prints 已保存 once it is on disk)
     Mark(MarkArgs),
@@ -1035,7 +1038,7 @@ fn run(cli: &Cli) -> CmdResult {
         Command::Check { reveal, json } => paperwork::check(cli, *reveal, *json),
         Command::Exports { json } => export::exports(cli, *json),
         Command::Backup { file } => drive_file::backup(cli, file.as_deref()),
-        Command::Restore { file, force } => drive_file::restore(cli, file, *force),
+        Command::Restore { file, force, json } => drive_file::restore(cli, file, *force, *json),
         Command::Encrypt { out } => drive_file::convert(cli, out.as_deref(), true),
         Command::Decrypt { out } => drive_file::convert(cli, out.as_deref(), false),
         Command::Merge { other, dry_run, other_school, no_common_history, reveal, json } => drive_file::merge(

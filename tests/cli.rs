@@ -6872,3 +6872,31 @@ fn export_over_another_schools_or_another_forms_export_needs_force() {
         assert_ne!(std::fs::read(&file).unwrap(), before, "{format}: replaced with --force");
     }
 }
+
+/// `restore` says how many changes it takes back, before and after, as the screen's question does; `--json`
+/// answers with the count. Before, it said only 「已从 … 恢复」.
+#[test]
+fn restore_says_how_many_changes_it_takes_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    canbao(&db).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    let backup = dir.path().join("before.db");
+    canbao(&db).arg("backup").arg(&backup).assert().success();
+    // Changes made since the backup: the pupils of a second list.
+    canbao(&db).arg("import").arg(fixture("gbk_title.csv")).assert().success();
+    let out = canbao(&db).args(["restore"]).arg(&backup).output().unwrap();
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let counted = |line: &str, before: &str, after: &str| -> i64 {
+        let at = line.find(before).unwrap_or_else(|| panic!("{line}")) + before.len();
+        line[at..].split(after).next().unwrap().trim().parse().unwrap_or_else(|_| panic!("{line}"))
+    };
+    let (ahead, done) = (counted(&said, "将撤销", "项更改"), counted(&said, "撤销了", "项更改"));
+    assert!(ahead > 0 && ahead == done, "{said}");
+    assert!(said.contains(&format!("this takes back {ahead} changes")), "{said}");
+    canbao(&db).arg("import").arg(fixture("gbk_title.csv")).assert().success();
+    let report = json(canbao(&db).args(["restore", "--json"]).arg(&backup));
+    assert!(report["changes_undone"].as_i64().is_some_and(|n| n > 0), "{report}");
+    assert_eq!(report["restored_from"], backup.display().to_string(), "{report}");
+    assert!(report["safety_backup"].is_string(), "{report}");
+}

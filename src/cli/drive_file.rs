@@ -130,7 +130,7 @@ fn names_a_folder(path: &Path) -> bool {
     path.is_dir() || text.ends_with('/') || text.ends_with(std::path::MAIN_SEPARATOR)
 }
 
-pub(super) fn restore(cli: &Cli, file: &Path, force: bool) -> CmdResult {
+pub(super) fn restore(cli: &Cli, file: &Path, force: bool, json: bool) -> CmdResult {
     if cli.read_only {
         return Err(UserError::new(READ_ONLY_REFUSED.into()).kind("read_only"));
     }
@@ -144,18 +144,19 @@ pub(super) fn restore(cli: &Cli, file: &Path, force: bool) -> CmdResult {
         // A damaged drive is what a restore is for: it is kept aside under a name that says so, and the backup goes
         // in its place, where opening it first refused the one road back.
         let (mut store, aside) = Store::open_for_restore(&path, key.as_ref())?;
-        if let Some(aside) = aside {
-            say(
+        if let Some(aside) = &aside {
+            tell(
+                json,
                 &format!("损坏的数据文件已改名保留 (the damaged drive was kept aside): {}", aside.display()),
                 &format!("the damaged drive was kept aside: {}", aside.display()),
             );
         }
         // Who restored is recorded (`restored_by`): this laptop's operator, never the name typed on another.
         super::open::as_operator(cli, &mut store)?;
-        Ok(store)
+        Ok((store, aside))
     });
-    let mut store = match opened {
-        Ok(store) => store,
+    let (mut store, aside) = match opened {
+        Ok(opened) => opened,
         Err(e) => {
             if let Some(new) = new {
                 new.remove_if_unused(None, Some(lock));
@@ -164,7 +165,7 @@ pub(super) fn restore(cli: &Cli, file: &Path, force: bool) -> CmdResult {
         }
     };
     store.name_in_commands(hint_drive(cli));
-    let result = restore_into(cli, &mut store, file, force);
+    let result = restore_into(cli, &mut store, file, Restoring { force, json, aside });
     super::open::NewDrive::settle(new, result, store, Some(lock))
 }
 
@@ -177,8 +178,35 @@ fn refuse_special_file(file: &Path) -> Result<(), UserError> {
     Ok(())
 }
 
+/// A line of `restore`'s: on standard output, or under `--json` on standard error, where the answer is the JSON.
+fn tell(json: bool, bilingual: &str, en: &str) {
+    match json {
+        true => eprintln!("{}", pick(bilingual, en)),
+        false => say(bilingual, en),
+    }
+}
+
+/// How `restore` was asked, and the damaged drive it kept aside on the way in.
+struct Restoring {
+    force: bool,
+    json: bool,
+    aside: Option<std::path::PathBuf>,
+}
+
+/// What `restore --json` answers: the backup restored, how many changes of the drive it took back (those made since
+/// the backup; `null` where the backup is no earlier state of this drive), the backup of the data it replaced, and
+/// the damaged drive kept aside.
+#[derive(serde::Serialize)]
+struct RestoreReport {
+    restored_from: String,
+    changes_undone: Option<i64>,
+    safety_backup: Option<String>,
+    damaged_kept_aside: Option<String>,
+}
+
 /// `restore` once the drive is open.
-fn restore_into(cli: &Cli, store: &mut Store, file: &Path, force: bool) -> CmdResult {
+fn restore_into(cli: &Cli, store: &mut Store, file: &Path, asked: Restoring) -> CmdResult {
+    let Restoring { force, json, aside } = asked;
     warn_if_backup(cli, &drive_path(cli), Use::Write);
     // What the TUI asks about before Yes, the command line refuses without --force: another school's drive, or
     // another laptop's (which wants a merge), typed where a backup was meant.
@@ -191,22 +219,57 @@ fn restore_into(cli: &Cli, store: &mut Store, file: &Path, force: bool) -> CmdRe
     }
     // A restore is not stopped half way (its steps would leave the drive half restored): a signal is noted and
     // said once it is done, where it used to end the process wherever the restore was.
-    let work =
-        super::interrupt::Work { name: ("恢复", "restore"), kind: super::interrupt::Kind::ToTheEnd, json: false };
+    let work = super::interrupt::Work { name: ("恢复", "restore"), kind: super::interrupt::Kind::ToTheEnd, json };
     super::interrupt::watch_work(store, work)?;
+    // What it takes back, counted before and after, as the screen asks it: 「恢复」 alone does not say whether it is
+    // the last mark or the whole morning's work.
+    let undone = facts.changes_undone;
+    if let Some(n) = undone {
+        let changes = crate::words::counted(n.max(0) as usize, "change", "changes");
+        tell(
+            json,
+            &format!("将撤销 {n} 项更改（备份之后所做的修改） (this takes back {changes} made since the backup)"),
+            &format!("this takes back {changes} made since the backup"),
+        );
+    }
     let safety = store.restore_from(file)?;
-    if let Some(s) = safety {
-        say(
+    if let Some(s) = &safety {
+        tell(
+            json,
             &format!("恢复前的数据已备份 (the previous data was backed up): {}", s.display()),
             &format!("the previous data was backed up: {}", s.display()),
         );
         // A forced restore put another drive in place: taking the data back needs --force too.
         if !facts.looks_ours {
-            let undo = command(cli, &format!("restore --force {}", shell_path(&s)));
-            say(&format!("如需撤销这次恢复 (to undo this restore)：{undo}"), &format!("to undo this restore: {undo}"));
+            let undo = command(cli, &format!("restore --force {}", shell_path(s)));
+            tell(
+                json,
+                &format!("如需撤销这次恢复 (to undo this restore)：{undo}"),
+                &format!("to undo this restore: {undo}"),
+            );
         }
     }
-    say(&format!("已从 {} 恢复 (restored)", file.display()), &format!("restored from {}", file.display()));
+    let f = file.display();
+    match undone {
+        Some(n) => {
+            let changes = crate::words::counted(n.max(0) as usize, "change", "changes");
+            tell(
+                json,
+                &format!("已从 {f} 恢复，撤销了 {n} 项更改 (restored from {f}, taking back {changes})"),
+                &format!("restored from {f}, taking back {changes}"),
+            )
+        }
+        None => tell(json, &format!("已从 {f} 恢复 (restored)"), &format!("restored from {f}")),
+    }
+    if json {
+        let shown = |p: &Path| p.display().to_string();
+        return super::output::print_json(&RestoreReport {
+            restored_from: shown(file),
+            changes_undone: undone,
+            safety_backup: safety.as_deref().map(shown),
+            damaged_kept_aside: aside.as_deref().map(shown),
+        });
+    }
     Ok(())
 }
 

@@ -275,6 +275,7 @@ impl Asked {
             | Command::Stats { json, .. }
             | Command::Exports { json }
             | Command::Paths { json }
+            | Command::Restore { json, .. }
             | Command::Rollup { json, .. }
             | Command::Policy { action: PolicyAction::List { json } | PolicyAction::Show { json, .. } }
             | Command::Year { action: Y::New { json, .. } | Y::List { json } } => (*json, false),
@@ -290,7 +291,6 @@ impl Asked {
             | Command::Export(_)
             | Command::Policy { .. }
             | Command::Backup { .. }
-            | Command::Restore { .. }
             | Command::Encrypt { .. }
             | Command::Decrypt { .. }
             | Command::School { .. }
