@@ -3640,15 +3640,16 @@ fn lang_en_covers_check_merge_and_policy() {
 /// A tax list's row dated after today is held back, never recorded without its date: a date after the insured year
 /// is said as not this year's (that is judged first), one within the year as after today; both are kept and listed
 /// by `check`, the pupils stay unpaid, and the report's count of payments not recorded is the rows it lists. A date
-/// that cannot be read is said as the date not recorded, the payment recorded without it.
+/// that cannot be read is said as the date not recorded, the payment recorded without it. Today is named as
+/// Beijing's date, as `mark` names it, where before 「晚于今天」 said no date.
 #[test]
 fn a_tax_list_date_after_today_holds_the_row_back() {
     let (dir, db) = tax_drive();
     let year = drive_year(&db);
     let (zhou, wu, sun, gao) = ("450202201711194162", "450202201804012233", "450203201804047272", "450203201801098621");
     let stranger = valid_number("45020220160501160");
-    let soon =
-        ((chrono::Utc::now() + chrono::Duration::hours(8)).date_naive() + chrono::Duration::days(10)).to_string();
+    let beijing = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
+    let soon = (beijing + chrono::Duration::days(10)).to_string();
     let (after_year, recent) = (format!("{}-01-05", year + 1), days_ago(5));
     let tax = dir.path().join("tax.csv");
     std::fs::write(
@@ -3674,7 +3675,8 @@ fn a_tax_list_date_after_today_holds_the_row_back() {
     };
     let (after, future, unread) = (said(2).join("\n"), said(3).join("\n"), said(4).join("\n"));
     assert!(after.contains(&format!("不是 {year} 年度的缴费")) && !after.contains("晚于今天"), "{report}");
-    assert!(future.contains(&format!("缴费日期 {soon} 晚于今天：此行缴费未记录")), "{report}");
+    // Today said as Beijing's, as `mark` says it.
+    assert!(future.contains(&format!("缴费日期 {soon} 晚于今天（北京时间 {beijing}）：此行缴费未记录")), "{report}");
     assert!(unread.contains("无法识别，未记录日期"), "{report}");
     let state = |id: &str| {
         let store = canbao::store::Store::open_read_only(&db).unwrap();
@@ -3703,7 +3705,9 @@ fn a_tax_list_date_after_today_holds_the_row_back() {
     expected.sort();
     assert_eq!(kept, expected, "{check}");
     // In English: the date, not the payment, is what a row with an unreadable date leaves out.
-    assert!(english.contains(&format!("the payment date {soon} is after today: this row's payment is not recorded")));
+    let after_today =
+        format!("the payment date {soon} is after today, {beijing} in Beijing: this row's payment is not");
+    assert!(english.contains(&after_today), "{english}");
     assert!(english.contains("date “某天” not understood: the date was not recorded"), "{english}");
     assert!(english.contains("3 payments on the tax list are not recorded"), "{english}");
 }

@@ -11719,3 +11719,25 @@ fn next_school_years_list_on_the_screen_asks_whether_to_move_the_pupils_up() {
         }
     }
 }
+
+/// A payment dated after today is refused in the form naming today as Beijing's date, as `mark` names it, in both
+/// languages; before, 「缴费日期晚于今天」 said no date, which on a laptop whose clock is a time zone ahead read as
+/// a refusal of today.
+#[test]
+fn a_payment_dated_after_today_names_beijings_today_in_the_form() {
+    for (lang, said) in [
+        (Language::Zh, "缴费日期晚于今天（北京时间 {}），请核对"),
+        (Language::En, "The payment date is after today ({} in Beijing): check it"),
+    ] {
+        let mut app = app(lang);
+        let today = app.store.today();
+        app.update(Action::TogglePaid);
+        let Some(canbao::tui::modal::Modal::Payment(form)) = &mut app.modal else { panic!("form") };
+        form.date.set(&(today + chrono::Duration::days(1)).to_string());
+        form.amount.set("380");
+        form.amount_edited = true;
+        app.update(Action::Confirm);
+        let Some(canbao::tui::modal::Modal::Payment(form)) = &app.modal else { panic!("the form stays open") };
+        assert_eq!(form.error.as_deref(), Some(said.replace("{}", &today.to_string()).as_str()), "{lang:?}");
+    }
+}

@@ -1898,10 +1898,13 @@ impl Run<'_> {
                 .partition(|r| r.kind != RowKind::Payment || r.paid_on.is_none_or(|day| day <= self.today));
             for paid in &future {
                 let Some(day) = paid.paid_on else { continue };
+                // Today is Beijing's, the drive's calendar, said as `mark` says it: a laptop whose clock is in
+                // another time zone may already be on the list's date.
+                let today = self.today;
                 let message = format!(
-                    "缴费日期 {day} 晚于今天：此行缴费未记录，已保存在修改记录中，「检查名单」（canbao check）会列出 \
-                     (the payment date {day} is after today: this row's payment is not recorded; kept in the drive's \
-                     history and listed by the roster check, canbao check)"
+                    "缴费日期 {day} 晚于今天（北京时间 {today}）：此行缴费未记录，已保存在修改记录中，「检查名单」（canbao \
+                     check）会列出 (the payment date {day} is after today, {today} in Beijing: this row's payment is not \
+                     recorded; kept in the drive's history and listed by the roster check, canbao check)"
                 );
                 self.problem_in(&paid.sheet, Some(paid.row), paid.date_column.clone(), message);
             }

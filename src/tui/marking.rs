@@ -666,7 +666,9 @@ impl App {
                 Ok((day, was_moved)) => (date, moved) = (day, was_moved),
                 Err(e) => {
                     form.error = Some(match e {
-                        crate::domain::policy::TopUpDateError::Future => self.text.future_date.to_owned(),
+                        crate::domain::policy::TopUpDateError::Future => {
+                            fill(self.text.future_date, &[&self.store.today()])
+                        }
                         crate::domain::policy::TopUpDateError::BeforeRecorded(_) => {
                             let (zh, en) = e.before_recorded(date).unwrap_or_default();
                             if self.lang == super::Language::En { en[..1].to_uppercase() + &en[1..] } else { zh }
@@ -679,7 +681,7 @@ impl App {
         }
         // A payment cannot be made tomorrow: a year typed wrong would change the amount due and the cover.
         if form.top_up.is_none() && date > self.store.today() {
-            form.error = Some(self.text.future_date.to_owned());
+            form.error = Some(fill(self.text.future_date, &[&self.store.today()]));
             form.focus = PaymentField::Date;
             return Some(Modal::Payment(form));
         }

@@ -552,6 +552,7 @@ pub struct Text {
     pub date_incomplete: &'static str,
     /// A payment date before the pupil's birth: name, birth date.
     pub date_before_birth: &'static str,
+    /// A payment date after today: today, Beijing's date (the drive's calendar), as `mark` says it.
     pub future_date: &'static str,
     pub categories_saved: &'static str,
     pub note_saved: &'static str,

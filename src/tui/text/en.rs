@@ -431,7 +431,7 @@ pub static EN: Text = Text {
     bad_amount: "Amount not understood: e.g. 380 or 95.50",
     zero_amount: "0 yuan is no payment; for a department paying in full press f (government-paid)",
     date_before_birth: "The payment date is before {} was born ({}): check it",
-    future_date: "The payment date is after today: check it",
+    future_date: "The payment date is after today ({} in Beijing): check it",
     bad_date: "Date not understood: e.g. 2026-11-23",
     part_paid_owed: "part-paid ({} yuan still owed)",
     date_incomplete: "Date incomplete or no day (e.g. 2026-11-23, 2026/11/23): the amount due is quoted once it is",
