@@ -207,7 +207,7 @@ impl Store {
         let sql = format!(
             "SELECT {COLUMNS} FROM students s JOIN schools sc ON sc.id = s.school_id
              WHERE (?1 IS NULL OR sc.name = ?1) AND s.void_of IS NULL
-             ORDER BY sc.name, s.class_order, s.name_order, s.id"
+             ORDER BY sc.name, s.class_order, s.name_order, s.id_number, s.name, s.id"
         );
         let mut stmt = self.conn.prepare(&sql)?;
         let all = stmt.query_map([filter.school.as_deref()], from_row)?.collect::<Result<Vec<_>, _>>()?;
@@ -220,7 +220,7 @@ impl Store {
         let sql = format!(
             "SELECT {COLUMNS} FROM students s JOIN schools sc ON sc.id = s.school_id
              WHERE (?1 IS NULL OR sc.name = ?1) AND s.void_of IS NULL
-             ORDER BY sc.name, s.class_order, s.name_order, s.id"
+             ORDER BY sc.name, s.class_order, s.name_order, s.id_number, s.name, s.id"
         );
         let mut stmt = self.conn.prepare(&sql)?;
         each_in_class(stmt.query([filter.school.as_deref()])?, filter, f)
@@ -234,7 +234,7 @@ impl Store {
                     s.id, s.id_kind
              FROM students s JOIN schools sc ON sc.id = s.school_id
              WHERE (?1 IS NULL OR sc.name = ?1) AND s.void_of IS NULL
-             ORDER BY sc.name, s.class_order, s.name_order, s.id",
+             ORDER BY sc.name, s.class_order, s.name_order, s.id_number, s.name, s.id",
         )?;
         let mut rows = stmt.query([filter.school.as_deref()])?;
         // Rows come class by class: each class's label is made once, and a class the drive holds under two
@@ -341,7 +341,7 @@ impl Store {
         let sql = format!(
             "SELECT {COLUMNS} FROM students s JOIN schools sc ON sc.id = s.school_id
              WHERE (?1 IS NULL OR sc.name = ?1) AND s.void_of IS NULL AND {condition}
-             ORDER BY sc.name, s.class_order, s.name_order, s.id"
+             ORDER BY sc.name, s.class_order, s.name_order, s.id_number, s.name, s.id"
         );
         let mut stmt = self.conn.prepare(&sql)?;
         let school = filter.school.as_deref();

@@ -2060,3 +2060,34 @@ fn a_damaged_drive_is_said_so_and_a_backup_restores_over_it() {
     store.restore_from(&backup).unwrap();
     assert_eq!(store.student_count().unwrap(), pupils);
 }
+
+/// Two pupils of one name and class, imported in one order on one laptop and the other order on another: every
+/// form lists them in the same order (by ID number), so two laptops of one drive print the same sheet. Before,
+/// the tie went to the row id each laptop gave them, and the two sheets differed.
+#[test]
+fn pupils_of_one_name_are_listed_by_id_number_whatever_order_they_came_in() {
+    let (a, b) = (valid_id("11010520160101009"), valid_id("11010520160101001"));
+    let first = store_with(&[incoming("王芳", &a, "1班"), incoming("王芳", &b, "1班")]);
+    let second = store_with(&[incoming("王芳", &b, "1班"), incoming("王芳", &a, "1班")]);
+    let filter = StudentFilter::default();
+    for store in [&first, &second] {
+        let listed: Vec<String> = store.students(&filter).unwrap().into_iter().map(|s| s.id_number).collect();
+        assert_eq!(listed, [b.clone(), a.clone()]);
+        let mut each = Vec::new();
+        store
+            .for_each_student(&filter, |s| {
+                each.push(s.id_number.clone());
+                Ok(())
+            })
+            .unwrap();
+        assert_eq!(each, listed);
+        let mut sheet = Vec::new();
+        store
+            .for_each_sheet_row(&filter, |r| {
+                sheet.push(r.id_number.to_owned());
+                Ok(())
+            })
+            .unwrap();
+        assert_eq!(sheet, listed);
+    }
+}
