@@ -1290,3 +1290,33 @@ fn two_ctrl_c_during_an_import_end_canbao_as_interrupted() {
     let json: serde_json::Value = serde_json::from_slice(&stats.stdout).expect("stats json");
     assert_eq!(json["students"], 10, "nothing of the import kept: {json}");
 }
+
+/// canbao opened on a damaged drive (a stick pulled during a copy) offers its newest backup at the terminal: yes
+/// puts it back as `restore` does, the damaged file kept aside as `<drive>-已损坏-<time>.db`, and the screen opens on
+/// it. Before, the screen only said the drive was damaged and ended.
+#[test]
+fn a_damaged_drive_is_offered_its_newest_backup_and_the_screen_opens_on_it() {
+    if tmux_missing() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = imported_drive(dir.path());
+    // After the import's own backup, in a second of its own: the newest backup.
+    std::thread::sleep(Duration::from_millis(1100));
+    let backup = Command::new(BIN).arg("--db").arg(&db).arg("backup").output().expect("backup");
+    assert!(backup.status.success(), "{}", String::from_utf8_lossy(&backup.stderr));
+    let size = std::fs::metadata(&db).expect("drive").len();
+    std::fs::OpenOptions::new().write(true).open(&db).expect("drive").set_len(size / 2).expect("cut");
+    let tmux = Tmux::start(format!("canbao-test-damaged-{}", std::process::id()), dir.path(), &db, "测试");
+    let asked = tmux.wait_for("用这个备份恢复");
+    assert!(asked.contains("数据文件已损坏") && asked.contains("restore"), "{asked}");
+    tmux.send_text("y");
+    tmux.send(&["Enter"]);
+    tmux.wait_for("显示 10 / 10");
+    let aside = std::fs::read_dir(dir.path())
+        .expect("dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .any(|n| n.starts_with("drive-已损坏-") && n.ends_with(".db"));
+    assert!(aside, "the damaged drive kept aside");
+    tmux.quit();
+}

@@ -6,8 +6,57 @@ use super::{Cli, CmdResult, Lang, UserError, config_dir};
 use crate::store::lock::DriveLock;
 use crate::store::{Store, StoreError};
 
-/// `canbao` without a command: the TUI on the drive.
+/// `canbao` without a command: the TUI on the drive. A damaged drive is offered its newest backup at a terminal, as
+/// `restore` puts it back (the damaged file kept aside as `<drive>-已损坏-<time>.db`), and the screen then opens on
+/// it; anywhere else, or answered no, the refusal names the command that restores it.
 pub(super) fn open(cli: &Cli) -> CmdResult {
+    match open_drive(cli) {
+        Err(e) if e.said.kind == "drive_damaged" && !cli.read_only => match offer_restore(cli)? {
+            true => open_drive(cli),
+            false => Err(e),
+        },
+        ended => ended,
+    }
+}
+
+/// At a terminal, asks whether to put the damaged drive's newest backup back, and does so on yes (`restore`,
+/// which says what it did). No backup, or no terminal: no.
+fn offer_restore(cli: &Cli) -> Result<bool, UserError> {
+    use std::io::IsTerminal;
+    let drive = drive_path(cli);
+    let Some(backup) = crate::store::backup::newest_named_backup(&drive) else { return Ok(false) };
+    if !(std::io::stdin().is_terminal() && std::io::stdout().is_terminal()) {
+        return Ok(false);
+    }
+    let shown = backup.display();
+    let command = super::open::command(cli, &format!("restore {}", crate::words::shell_path(&backup)));
+    eprintln!(
+        "{}",
+        super::pick(
+            &format!(
+                "数据文件已损坏：{d}。可以用最新的备份 {shown} 恢复（损坏的文件会改名保留），与 {command} 相同 \
+                 (the drive file is damaged: {d}. Its newest backup {shown} can be put back, the damaged file kept \
+                 aside, as {command} does)",
+                d = drive.display()
+            ),
+            &format!(
+                "the drive file is damaged: {}. Its newest backup {shown} can be put back, the damaged file kept \
+                 aside, as {command} does",
+                drive.display()
+            ),
+        )
+    );
+    eprint!("{}", super::pick("用这个备份恢复？(restore this backup?) [y/N] ", "restore this backup? [y/N] "));
+    let mut answer = String::new();
+    std::io::stdin().read_line(&mut answer)?;
+    if !matches!(answer.trim(), "y" | "Y" | "yes" | "是") {
+        return Ok(false);
+    }
+    super::drive_file::restore(cli, &backup, false, false)?;
+    Ok(true)
+}
+
+fn open_drive(cli: &Cli) -> CmdResult {
     if cli.read_only {
         return run_tui(cli, open_existing(cli)?, None);
     }
