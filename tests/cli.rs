@@ -3025,6 +3025,26 @@ fn tax_payments_not_recorded_are_kept_and_listed_by_check_until_recorded() {
     assert_eq!(unrecorded(), left_sorted);
 }
 
+/// A payment the tax office lists under another name for a pupil's number, then a payment recorded for the pupil
+/// with `mark`: `mark` says the tax office's amount, date and name, and `check` goes on listing the payment as a
+/// possible double payment, where before the mark dropped it from `check`.
+#[test]
+fn mark_paid_over_a_tax_payment_under_another_name_warns_and_check_keeps_it() {
+    let oct8 = days_ago(60);
+    let (dir, db) = tax_drive();
+    let zhou = "450202201711194162";
+    let tax = dir.path().join("tax.csv");
+    std::fs::write(&tax, format!("姓名,证件号码,缴费金额,缴费日期\n周静鹭,{zhou},380,{oct8}\n")).unwrap();
+    canbao(&db).args(["reconcile", "--source", "tax"]).arg(&tax).assert().success();
+    let marked = canbao(&db).args(["mark", zhou, "--payment", "paid", "--amount", "380", "--yes"]).output().unwrap();
+    let said = format!("{}{}", String::from_utf8_lossy(&marked.stdout), String::from_utf8_lossy(&marked.stderr));
+    assert!(marked.status.success(), "{said}");
+    assert!(said.contains("税务名单已有") && said.contains("周静鹭") && said.contains(&oct8), "{said}");
+    let text = String::from_utf8_lossy(&canbao(&db).arg("check").output().unwrap().stdout).into_owned();
+    let line = text.lines().find(|l| l.contains("周静鹭")).unwrap_or_default();
+    assert!(line.contains("家庭可能重复缴费"), "{text}");
+}
+
 /// A payment row of the tax office's list whose amount nobody can read (`4OO`) is kept as a refund's pupil is: counted
 /// among the payments not recorded, held in the pupil's history with its file and row, listed by `check`, and said
 /// in the sheet's 备注 beside her 否, so the family's payment is not forgotten once the report is closed.

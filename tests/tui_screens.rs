@@ -11741,3 +11741,60 @@ fn a_payment_dated_after_today_names_beijings_today_in_the_form() {
         assert_eq!(form.error.as_deref(), Some(said.replace("{}", &today.to_string()).as_str()), "{lang:?}");
     }
 }
+
+/// Keeps a tax-office payment of 380 元 on 2026-11-21 under another name (错名字) for the pupil `id`, as a
+/// reconciliation holds it (姓名不符, 待核实).
+fn keep_payment_under_another_name(store: &mut Store, id: i64) {
+    use canbao::domain::unapplied::{KeptPayment, UnappliedPayment, UnappliedReason};
+    let pupil = store.student(id).expect("pupil");
+    let record = UnappliedPayment {
+        name: "错名字".into(),
+        amount_fen: Some(38_000),
+        paid_on: chrono::NaiveDate::from_ymd_opt(2026, 11, 21),
+        receipt: None,
+        year: store.shown_year(),
+        file: "税务.csv".into(),
+        sheet: String::new(),
+        row: 2,
+        reason: UnappliedReason::OtherName,
+        roster_name: Some(pupil.name.clone()),
+        roster_status: None,
+        written_amount: None,
+    };
+    let kept = canbao::store::Unapplied {
+        always: vec![KeptPayment { student_id: Some(id), id_number: pupil.id_number.clone(), record }],
+        if_refused: Vec::new(),
+    };
+    store
+        .apply_reconciliation("reconcile", &[], &[], &kept, &[], canbao::store::ChangeOptions::default())
+        .expect("keep");
+}
+
+/// The payment form of a pupil whose number the tax office's list holds a payment for under another name says
+/// so (amount, date, the list's name), and so does a class's payment question naming her, in both languages: the
+/// family is not charged twice unwarned.
+#[test]
+fn the_payment_form_warns_of_a_tax_payment_held_under_another_name() {
+    for (lang, said, asked) in [
+        (Language::Zh, "税务名单已有", "注意：税务名单已有"),
+        (Language::En, "the tax office already holds a payment", "Note: the tax office already holds a payment"),
+    ] {
+        let mut app = app(lang);
+        app.update(Action::Resize(120, 40));
+        let id = app.selected_id().expect("a pupil");
+        keep_payment_under_another_name(&mut app.store, id);
+        app.update(Action::TogglePaid);
+        let shown = screen(&app).replace('\n', "");
+        let shown: String = shown.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(shown.contains(said) && shown.contains("380"), "{shown}");
+        app.update(Action::Back);
+        app.update(Action::ToggleSelect);
+        app.update(Action::ToggleSelect);
+        app.update(Action::TogglePaid);
+        type_text(&mut app, "380");
+        app.update(Action::Confirm);
+        let Some(canbao::tui::modal::Modal::Confirm(c)) = &app.modal else { panic!("no question: {}", screen(&app)) };
+        assert!(c.question.contains(asked) && c.question.contains("错名字"), "{}", c.question);
+        assert!(c.question.contains("2026-11-21"), "{}", c.question);
+    }
+}

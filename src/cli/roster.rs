@@ -638,6 +638,26 @@ pub(super) fn mark(cli: &Cli, args: &MarkArgs) -> CmdResult {
         };
         said.say(&format!("{zh} ({en})"), &en);
     }
+    // The tax office's list holds a payment for the number under another name (or otherwise 待核实): the payment
+    // just recorded may be the family's second, and `check` goes on listing it until it is the list's payment.
+    if n > 0 && mark.payment == Some(PaymentStatus::Paid) {
+        let now = store.student(pupil.id)?;
+        let held = store.tax_payments_held_for(&[(now.id, now.id_number.as_str())])?;
+        let records: Vec<&crate::domain::unapplied::UnappliedPayment> = held
+            .get(&now.id)
+            .into_iter()
+            .flatten()
+            .filter(|r| !crate::domain::unapplied::settled_by_recorded(r, &now.payment_details))
+            .collect();
+        if let (Some(zh), Some(en)) = (
+            crate::domain::unapplied::already_paid_warning(&now.name, &records, false),
+            crate::domain::unapplied::already_paid_warning(&now.name, &records, true),
+        ) {
+            let zh = format!("注意：{zh}；「检查名单」会继续列出，直到核实为止");
+            let en = format!("note: {en}; check lists it until it is settled");
+            said.say(&format!("{zh} ({en})"), &en);
+        }
+    }
     // A part payment kept: 已缴费 would read as nothing owed, and a script marking a list paid would go on.
     let part = match payment_kept {
         true => {

@@ -830,7 +830,7 @@ pub fn tax_paid_unrecorded(kept: &[KeptPayment], students: &[Student]) -> Vec<Un
         holders.entry(s.id_number.as_str()).or_default().push(s);
     }
     let by_id: BTreeMap<i64, &Student> = students.iter().map(|s| (s.id, s)).collect();
-    let mut found: Vec<UnrecordedPayment> = Vec::new();
+    let mut found: Vec<Option<UnrecordedPayment>> = Vec::new();
     // Each payment's line by the row it came from: a wrong list reconciled (another county's, every number
     // unknown) keeps tens of thousands, and looking each up in the lines so far made `check` quadratic.
     let mut line_of: HashMap<ListRow<'_>, usize> = HashMap::new();
@@ -845,14 +845,30 @@ pub fn tax_paid_unrecorded(kept: &[KeptPayment], students: &[Student]) -> Vec<Un
         // listed, the 80 may be the rest paid at the tax office, which reconcile said check would list. Only the
         // same amount on another date is the recorded payment itself.
         let settles = |s: &&Student| match s.payment {
+            // A payment held under another name (or otherwise 待核实) is likely the family's own: a payment recorded
+            // at the counter since, on another day or for another amount, is a second one, not this one.
             PaymentStatus::Paid => {
                 !(k.record.reason == UnappliedReason::RecordedDiffers
                     && matches!((s.payment_details.amount_fen, k.record.amount_fen), (Some(a), Some(b)) if a != b))
+                    && super::unapplied::settled_by_recorded(&k.record, &s.payment_details)
             }
             PaymentStatus::Government => !k.record.beside_department(),
             PaymentStatus::Unpaid => false,
         };
+        let row = (
+            k.id_number.as_str(),
+            k.record.file.as_str(),
+            k.record.sheet.as_str(),
+            k.record.row,
+            k.record.amount_fen,
+            k.record.paid_on,
+            k.record.receipt.as_deref(),
+        );
         if k.id_number.is_empty() || holding.iter().chain(matched).any(settles) {
+            // The row said as it was last kept: kept again settled (another reason), it is no longer listed.
+            if let Some(&at) = line_of.get(&row) {
+                found[at] = None;
+            }
             continue;
         }
         // A rounded number kept before such numbers had a reason of their own is said as one all the same (the
@@ -865,14 +881,28 @@ pub fn tax_paid_unrecorded(kept: &[KeptPayment], students: &[Student]) -> Vec<Un
         // A number nobody held when the list was read, held since (corrected with E, by a list, or the pupil
         // added): 「名单中没有此身份证号码」 is no longer true, and only reconciling again records the payment.
         let now_held = holding.first().filter(|_| r.reason == UnappliedReason::UnknownNumber);
-        let (why, why_en, advice, advice_en) = match now_held {
-            Some(holder) => (
+        // The pupil is recorded paid since, by another payment than this one: said as a possible double payment.
+        let paid_twice = holding
+            .iter()
+            .chain(matched)
+            .find(|s| s.payment == PaymentStatus::Paid)
+            .filter(|_| super::unapplied::said_on_forms(r));
+        let (why, why_en, advice, advice_en) = match (paid_twice, now_held) {
+            (Some(paid), _) => (
+                super::unapplied::why_paid_twice(r, &paid.payment_details, false),
+                super::unapplied::why_paid_twice(r, &paid.payment_details, true),
+                super::unapplied::advice_paid_twice(r, false),
+                super::unapplied::advice_paid_twice(r, true),
+            ),
+            (None, Some(holder)) => (
                 r.why_number_now_held(&holder.name, false),
                 r.why_number_now_held(&holder.name, true),
                 UnappliedPayment::advice_number_now_held(false).to_owned(),
                 UnappliedPayment::advice_number_now_held(true).to_owned(),
             ),
-            None => (said.why(false), said.why(true), said.advice(false).to_owned(), said.advice(true).to_owned()),
+            (None, None) => {
+                (said.why(false), said.why(true), said.advice(false).to_owned(), said.advice(true).to_owned())
+            }
         };
         let line = UnrecordedPayment {
             name: r.name.clone(),
@@ -895,24 +925,15 @@ pub fn tax_paid_unrecorded(kept: &[KeptPayment], students: &[Student]) -> Vec<Un
                 .or(matched.filter(|_| r.reason == UnappliedReason::MistypedNumber))
                 .map(|s| PupilRef::from(*s)),
         };
-        let row = (
-            k.id_number.as_str(),
-            r.file.as_str(),
-            r.sheet.as_str(),
-            r.row,
-            r.amount_fen,
-            r.paid_on,
-            r.receipt.as_deref(),
-        );
         match line_of.get(&row) {
-            Some(&at) => found[at] = line,
+            Some(&at) => found[at] = Some(line),
             None => {
                 line_of.insert(row, found.len());
-                found.push(line);
+                found.push(Some(line));
             }
         }
     }
-    found
+    found.into_iter().flatten().collect()
 }
 
 /// The pupils of one name and class, some without a number, that may be one child twice: each one without a

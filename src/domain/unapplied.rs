@@ -318,6 +318,87 @@ impl UnappliedPayment {
     }
 }
 
+/// Whether the payment the drive records for the pupil (`recorded`, a 已缴费 mark) is this kept record's payment, so
+/// the record is settled: only a record [`said_on_forms`] (the tax office's payment for the pupil's number, held
+/// as 待核实 under another name, an unread amount, a number typed wrong or held since) asks this; any other kind is
+/// settled by the pupil's payment as before. Such a payment is likely the family's own: a payment recorded at the
+/// counter on another day or for another amount is a second one the family may have been charged, and stays
+/// flagged until the recorded payment is that payment (its amount and date, as the list gives them).
+pub fn settled_by_recorded(record: &UnappliedPayment, recorded: &super::student::PaymentDetails) -> bool {
+    if !said_on_forms(record) {
+        return true;
+    }
+    let same_amount = record.amount_fen.is_none_or(|fen| recorded.amount_fen == Some(fen));
+    let same_day = record.paid_on.is_none_or(|day| recorded.paid_on == Some(day));
+    same_amount && same_day
+}
+
+/// What a payment form, a class's payment question or `mark` says before recording a payment for a pupil the tax
+/// office's list already holds a payment for under this pupil's number (`records`, each [`said_on_forms`]): the
+/// amount, the date and the name on the list, so the family is not charged twice. `None` for no record.
+pub fn already_paid_warning(name: &str, records: &[&UnappliedPayment], en: bool) -> Option<String> {
+    let mut each: Vec<String> = Vec::new();
+    for r in records {
+        let day = r.paid_on.map_or_else(|| (if en { "no date" } else { "日期不详" }).to_owned(), |d| d.to_string());
+        let one = if en {
+            format!("{} yuan on {day} under the name {}", r.amount_text(), r.name.trim())
+        } else {
+            format!("{} 元（{day}，税务名单上的姓名为 {}）", r.amount_text(), r.name.trim())
+        };
+        if !each.contains(&one) {
+            each.push(one);
+        }
+    }
+    if each.is_empty() {
+        return None;
+    }
+    Some(if en {
+        format!(
+            "the tax office already holds a payment for {name}'s ID number: {}; check with the tax office before \
+             the family pays again",
+            each.join(", ")
+        )
+    } else {
+        format!("税务名单已有 {name} 身份证号码的缴费：{}；请先向税务核实，勿让家庭重复缴费", each.join("、"))
+    })
+}
+
+/// Why a kept record [`said_on_forms`] is still listed beside a pupil the drive records paid on another day or for
+/// another amount ([`settled_by_recorded`]): the family may have paid twice.
+pub fn why_paid_twice(record: &UnappliedPayment, recorded: &super::student::PaymentDetails, en: bool) -> String {
+    let amount = recorded.amount_fen.map_or_else(|| "?".to_owned(), money::plain);
+    let day = recorded.paid_on.map_or_else(|| (if en { "no date" } else { "日期不详" }).to_owned(), |d| d.to_string());
+    if en {
+        format!(
+            "the pupil's payment is recorded ({amount} yuan, {day}) and the tax office holds another for the number \
+             ({}): the family may have paid twice",
+            record.why(true)
+        )
+    } else {
+        format!(
+            "本机已登记缴费（{amount} 元，{day}），税务名单另有此号码的缴费（{}）：家庭可能重复缴费",
+            record.why(false)
+        )
+    }
+}
+
+/// What the operator does about [`why_paid_twice`].
+pub fn advice_paid_twice(record: &UnappliedPayment, en: bool) -> String {
+    let day = record.paid_on.map_or_else(|| (if en { "its date" } else { "其日期" }).to_owned(), |d| d.to_string());
+    let amount = record.amount_text();
+    if en {
+        format!(
+            "check with the tax office: if it is the same payment, set the recorded payment to {amount} yuan on {day} \
+             on the detail screen; if not, the family paid twice and one payment is to be refunded"
+        )
+    } else {
+        format!(
+            "此学生已登记缴费，税务名单另有一笔：请向税务核实；是同一笔的，在学生详情中把缴费改为 {amount} 元、{day}；\
+             不是的，家庭重复缴费，应办理退费"
+        )
+    }
+}
+
 /// How [`other_name_remark`] begins and ends, so a form read back knows the remark for canbao's.
 const OTHER_NAME_PREFIX: &str = "税务名单有此身份证号码的缴费，但";
 const OTHER_NAME_END: &str = "待核实";

@@ -189,7 +189,7 @@ impl Store {
     /// pupils.
     pub fn payments_under_other_names(&self, filter: &StudentFilter) -> Result<HashMap<i64, Vec<UnappliedPayment>>> {
         let mut by_pupil: HashMap<i64, Vec<UnappliedPayment>> = HashMap::new();
-        let mut unpaid: HashMap<i64, bool> = HashMap::new();
+        let mut payment: HashMap<i64, Option<(PaymentStatus, crate::domain::student::PaymentDetails)>> = HashMap::new();
         let mut in_class = super::read::ClassFilter::new(filter);
         for kept in self.unapplied_payments()? {
             if !crate::domain::unapplied::said_on_forms(&kept.record) {
@@ -205,24 +205,63 @@ impl Store {
                 (Some(id), _) => Some(id),
             };
             let Some(id) = id else { continue };
-            let still_unpaid = match unpaid.get(&id) {
-                Some(&u) => u,
+            let recorded = match payment.get(&id) {
+                Some(p) => p.clone(),
                 None => {
                     // A pupil removed since holds nothing to remark on.
-                    let u = super::read::student(&self.conn, id)?.is_some_and(|s| {
-                        s.payment == PaymentStatus::Unpaid
-                            && filter.school.as_ref().is_none_or(|school| *school == s.school)
-                            && in_class.admits(&s.grade, &s.class)
-                    });
-                    unpaid.insert(id, u);
-                    u
+                    let p = super::read::student(&self.conn, id)?
+                        .filter(|s| {
+                            filter.school.as_ref().is_none_or(|school| *school == s.school)
+                                && in_class.admits(&s.grade, &s.class)
+                        })
+                        .map(|s| (s.payment, s.payment_details));
+                    payment.insert(id, p.clone());
+                    p
                 }
+            };
+            // Unpaid, or recorded paid by another payment than the list's (at the counter since): the family may
+            // have paid twice, and the remark stays until the recorded payment is the list's.
+            let still_unpaid = match recorded {
+                Some((PaymentStatus::Unpaid, _)) => true,
+                Some((PaymentStatus::Paid, details)) => {
+                    !crate::domain::unapplied::settled_by_recorded(&kept.record, &details)
+                }
+                _ => false,
             };
             if still_unpaid {
                 by_pupil.entry(id).or_default().push(kept.record);
             }
         }
         Ok(by_pupil)
+    }
+
+    /// The tax office's payments kept for each of `pupils` (id and ID number) that the forms say beside the pupil
+    /// (`unapplied::said_on_forms`: under another name, an amount nobody could read, a number typed wrong, or held
+    /// since), by pupil id, for the insured year shown: what recording a payment for the pupil says first, so the
+    /// family is not charged again for a payment the tax office may already hold. Reads the log once.
+    pub fn tax_payments_held_for(&self, pupils: &[(i64, &str)]) -> Result<HashMap<i64, Vec<UnappliedPayment>>> {
+        let mut held: HashMap<i64, Vec<UnappliedPayment>> = HashMap::new();
+        let kept = self.unapplied_payments()?;
+        if kept.is_empty() {
+            return Ok(held);
+        }
+        let by_number: HashMap<&str, i64> =
+            pupils.iter().filter(|(_, n)| !n.is_empty()).map(|(id, n)| (*n, *id)).collect();
+        let ids: std::collections::HashSet<i64> = pupils.iter().map(|(id, _)| *id).collect();
+        for k in kept.into_iter().filter(|k| crate::domain::unapplied::said_on_forms(&k.record)) {
+            let id = match (k.student_id, k.record.reason) {
+                (_, UnappliedReason::UnknownNumber) => by_number.get(k.id_number.as_str()).copied(),
+                (Some(id), _) => ids.contains(&id).then_some(id),
+                (None, _) => None,
+            };
+            if let Some(id) = id {
+                let list = held.entry(id).or_default();
+                if !list.iter().any(|r| r.same_payment(&k.record)) {
+                    list.push(k.record);
+                }
+            }
+        }
+        Ok(held)
     }
 
     /// Applies each pupil's own changes in one transaction, with an audit row (under `action`) per field that
@@ -328,6 +367,66 @@ mod tests {
         let remark = crate::domain::unapplied::other_name_remark(&records).expect("a remark");
         assert!(remark.contains("400 元，2026-11-15") && remark.contains("请重新核对税务名单"), "{remark}");
         assert!(crate::domain::unapplied::is_other_name_remark(&remark), "read back as canbao's: {remark}");
+    }
+
+    /// A tax payment held under another name for a pupil's number is not forgotten when the counter records a
+    /// payment for the pupil on another day: `check` says the family may have paid twice, the forms keep the
+    /// remark, and recording a payment asks about it first; only the list's own payment (its amount and date)
+    /// recorded for the pupil settles it.
+    #[test]
+    fn a_tax_payment_under_another_name_outlives_a_payment_at_the_counter() {
+        use crate::domain::unapplied::{KeptPayment, UnappliedPayment, UnappliedReason};
+        use crate::store::{Change, ChangeOptions, Payment, Unapplied};
+        let mut store = Store::open_in_memory().expect("store");
+        crate::demo::load_sample(&mut store).expect("sample");
+        let pupil = store
+            .students(&Default::default())
+            .expect("list")
+            .into_iter()
+            .find(|s| s.payment == PaymentStatus::Unpaid && s.id_problem.is_none() && !s.id_number.is_empty())
+            .expect("an unpaid pupil");
+        let listed_on = chrono::NaiveDate::from_ymd_opt(2026, 11, 21);
+        let record = UnappliedPayment {
+            name: "错名字".into(),
+            amount_fen: Some(38_000),
+            paid_on: listed_on,
+            receipt: None,
+            year: store.shown_year(),
+            file: "税务.csv".into(),
+            sheet: String::new(),
+            row: 2,
+            reason: UnappliedReason::OtherName,
+            roster_name: Some(pupil.name.clone()),
+            roster_status: None,
+            written_amount: None,
+        };
+        let kept = Unapplied {
+            always: vec![KeptPayment { student_id: Some(pupil.id), id_number: pupil.id_number.clone(), record }],
+            if_refused: Vec::new(),
+        };
+        store.apply_reconciliation("reconcile", &[], &[], &kept, &[], ChangeOptions::default()).expect("keep");
+        let held = store.tax_payments_held_for(&[(pupil.id, pupil.id_number.as_str())]).expect("held");
+        assert_eq!(held.get(&pupil.id).map(Vec::len), Some(1), "asked about before a payment is recorded");
+        let listed = |store: &Store| {
+            let report = store.check_roster(None).expect("check");
+            report.tax_paid_unrecorded.into_iter().find(|u| u.id_number == pupil.id_number)
+        };
+        let counter_day = chrono::NaiveDate::from_ymd_opt(2026, 12, 6);
+        let pay = |store: &mut Store, day| {
+            let paid = Payment::Paid { amount_fen: Some(38_000), paid_on: day, channel: None };
+            store.apply_change("mark", pupil.id, vec![Change::Payment(paid)], ChangeOptions::default()).expect("pay");
+        };
+        pay(&mut store, counter_day);
+        let line = listed(&store).expect("still listed after the counter's payment");
+        assert!(line.why.contains("家庭可能重复缴费") && line.why.contains("2026-12-06"), "{}", line.why);
+        assert!(line.advice.contains("380 元、2026-11-21"), "{}", line.advice);
+        assert!(line.why_en.contains("may have paid twice"), "{}", line.why_en);
+        let remarks = store.payments_under_other_names(&Default::default()).expect("remarks");
+        assert!(remarks.contains_key(&pupil.id), "the forms' 备注 keeps the note");
+        // The operator finds it is the same payment: recorded as the list gives it, it is settled.
+        pay(&mut store, listed_on);
+        assert!(listed(&store).is_none(), "settled by the list's own payment");
+        assert!(store.payments_under_other_names(&Default::default()).expect("remarks").is_empty());
     }
 
     /// Receipts are written with the payment they make up, in its transaction: not on a dry run, not for a

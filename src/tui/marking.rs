@@ -459,6 +459,7 @@ impl App {
             let place = left_away_place.map(|p| self.away_words(p)).unwrap_or_default();
             return self.fail(fill(self.text.all_left_away, &[&left_away.len(), &place]));
         }
+        let tax_held = self.tax_held_warnings(&pupils);
         let warning = match &pupils[..] {
             [one] => {
                 let away = self.enrolls_away(one).map(|(category, place)| {
@@ -470,7 +471,8 @@ impl App {
                     (one.payment == PaymentStatus::Government).then(|| self.text.payment_over_government.to_owned());
                 // A top-up: the pupil enrolled and paid at school already, so the benefit place is not asked again.
                 let away = away.filter(|_| top_up.is_none());
-                let both: Vec<String> = government.into_iter().chain(away).collect();
+                // The tax office's payment for the number, first: the family may have paid already.
+                let both: Vec<String> = tax_held.iter().cloned().chain(government).chain(away).collect();
                 (!both.is_empty()).then(|| both.join(self.text.pick("；", "; ")))
             }
             _ => None,
@@ -499,9 +501,38 @@ impl App {
             left_away_place,
             away_ok: top_up.is_some(),
             top_up,
+            tax_held,
         };
         self.quote_form(&mut form, today);
         self.modal = Some(Modal::Payment(form));
+    }
+
+    /// One sentence per pupil of `pupils` whose ID number the tax office's list holds a payment for that the drive
+    /// keeps as 待核实 (under another name, an amount nobody could read …): the family may have paid already. Empty
+    /// when the log cannot be read: the form is not refused for it.
+    fn tax_held_warnings(&self, pupils: &[Student]) -> Vec<String> {
+        let keys: Vec<(i64, &str)> = pupils.iter().map(|s| (s.id, s.id_number.as_str())).collect();
+        let held = self.store.tax_payments_held_for(&keys).unwrap_or_default();
+        let en = self.lang == super::Language::En;
+        pupils
+            .iter()
+            .filter_map(|s| {
+                let records: Vec<&crate::domain::unapplied::UnappliedPayment> = held.get(&s.id)?.iter().collect();
+                crate::domain::unapplied::already_paid_warning(&s.name, &records, en)
+            })
+            .collect()
+    }
+
+    /// What a class's payment question adds for the pupils the tax office may hold a payment for already.
+    fn tax_held_text(&self, held: &[String]) -> String {
+        if held.is_empty() {
+            return String::new();
+        }
+        let joined = held.join(self.text.pick("；", "; "));
+        match self.lang {
+            super::Language::En => format!(" Note: {joined}."),
+            super::Language::Zh => format!("注意：{joined}。"),
+        }
     }
 
     /// Quotes every target for a payment on `day`, and shows the amount due unless the operator typed one.
@@ -806,6 +837,7 @@ impl App {
                 question.push_str(&fill(self.text.bulk_asked_after, &[&ruled_out]));
             }
             question.push_str(&self.left_away_text(&form.left_away, form.left_away_place));
+            question.push_str(&self.tax_held_text(&form.tax_held));
             self.ask_pending(question, Pending { items, label, confirmed: false, if_no: None, form: Some(back) });
             return None;
         }

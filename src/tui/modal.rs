@@ -70,6 +70,10 @@ pub struct PaymentForm {
     pub away_ok: bool,
     /// A top-up of a part payment (补缴): the family's amount recorded, which the amount typed is added to.
     pub top_up: Option<i64>,
+    /// The tax office's payments the drive holds as 待核实 for the targets' ID numbers (under another name …), one
+    /// sentence per pupil (`unapplied::already_paid_warning`): said in the form and in a class's question, so the
+    /// family is not charged twice.
+    pub tax_held: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
