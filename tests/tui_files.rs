@@ -2571,3 +2571,93 @@ fn an_export_into_folders_that_are_not_there_asks_naming_the_first_missing() {
         std::fs::remove_dir_all(&typo).unwrap();
     }
 }
+
+/// Raising the drive's premium (380 to 400) names the paid pupils it leaves short (部分缴费, not insured), gives
+/// only examples that change, and `u` afterwards says the policy edit is not undone here, where before it undid
+/// an older, unrelated mark.
+#[test]
+fn a_premium_edit_names_the_pupils_it_uninsures_and_u_does_not_reach_past_it() {
+    use canbao::domain::policy::PolicySet;
+    use canbao::store::{Change, Payment};
+    use canbao::tui::modal::Modal;
+    use canbao::tui::palette::Command;
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config");
+    std::fs::create_dir_all(config.join("policies")).unwrap();
+    let request = canbao::domain::policy::Renewal {
+        name: "yibin-2027",
+        base_name: "yibin-2024",
+        base_text: canbao::domain::policy::builtin_text("yibin-2024").unwrap(),
+        year: 2027,
+        premium_fen: Some(38_000),
+    };
+    let renewed = canbao::domain::policy::renew(&request, canbao::domain::category::CategoryTable::builtin()).unwrap();
+    let file = config.join("policies/yibin-2027.toml");
+    std::fs::write(&file, &renewed.text).unwrap();
+    let drive = dir.path().join("school.db");
+    let mut store = Store::open(&drive).unwrap();
+    canbao::demo::load_sample(&mut store).unwrap();
+    let set = "UPDATE meta SET value = '2027' WHERE key IN ('current_year', 'first_year')";
+    assert_eq!(store.connection().execute(set, []).unwrap(), 2);
+    store.reload_year().unwrap();
+    store.set_meta(canbao::tui::POLICY_META_KEY, "yibin-2027").unwrap();
+    let day = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+    let pupil = store
+        .students(&Default::default())
+        .unwrap()
+        .into_iter()
+        .find(|s| s.categories.is_empty() && s.id_problem.is_none())
+        .unwrap();
+    let paid = Payment::Paid { amount_fen: Some(38_000), paid_on: Some(day("2026-12-04")), channel: None };
+    store.apply_changes("mark", &[(pupil.id, vec![Change::Payment(paid)])], Default::default()).unwrap();
+    drop(store);
+
+    let opts =
+        Options { lang: Language::Zh, theme: None, operator: Some("测试".into()), config_dir: Some(config.clone()) };
+    let mut app = App::new(Store::open(&drive).unwrap(), &opts).unwrap();
+    app.update(Action::Resize(120, 30));
+    // An older mark of this session: a note on the pupil under the cursor.
+    let noted = app.selected_id().unwrap();
+    app.update(Action::EditNote);
+    for c in "带户口本".chars() {
+        app.update(Action::Input(c));
+    }
+    app.update(Action::Confirm);
+    let note_of = |app: &App| app.store.student(noted).unwrap().note;
+    assert_eq!(note_of(&app), "带户口本", "{:?}", app.status);
+    app.run_command(Command::Policies);
+    app.update(Action::Top);
+    for _ in 0..10 {
+        if screen(&app).iter().any(|l| l.contains("> yibin-2027")) {
+            break;
+        }
+        app.update(Action::Down);
+    }
+    app.update(Action::Edit);
+    app.update(Action::ClearLine);
+    for c in "400".chars() {
+        app.update(Action::Input(c));
+    }
+    app.update(Action::Confirm);
+    let Some(Modal::Confirm(c)) = &mut app.modal else { panic!("saved without asking: {}", screen(&app).join("\n")) };
+    assert!(
+        c.question.contains("名已缴费的学生将变为部分缴费（未参保）") && c.question.contains(&pupil.name),
+        "{}",
+        c.question
+    );
+    assert!(c.question.contains("应缴 380 元") && c.question.contains("应缴 400 元"), "{}", c.question);
+    assert!(
+        !c.question.contains("应缴 0 元」改为「集中缴费期，待遇期 2027-01-01 至 2027-12-31，应缴 0 元」"),
+        "{}",
+        c.question
+    );
+    c.yes = true;
+    app.update(Action::Confirm);
+    assert_eq!(PolicySet::load(Some(&config)).get("yibin-2027").unwrap().personal_premium_fen, 40_000);
+    app.update(Action::Back);
+    app.update(Action::Back);
+    app.update(Action::Undo);
+    let said = app.status.as_ref().map(|s| s.text.clone()).unwrap_or_default();
+    assert!(said.contains("不能按 u 撤销"), "{said}");
+    assert_eq!(note_of(&app), "带户口本", "the older mark is kept");
+}

@@ -843,6 +843,8 @@ impl App {
         }
         if self.policy.as_ref().is_some_and(|p| p.name == edited.name) {
             self.policy = Some(edited.clone());
+            // The policy file is no edit `u` takes back: `u` says so, rather than undo an older mark past it.
+            self.undo.forget_at_policy_edit();
             self.mark_part_paid();
             self.reload_detail();
             self.recount();
@@ -867,12 +869,40 @@ impl App {
             ),
             None => t.policy_moved_no_amount.to_owned(),
         };
+        // Only examples whose words change: a department's share moved alone reads 「应缴 0 元」 both ways.
         let examples: Vec<String> = moved
             .iter()
+            .map(|m| (m, said(&m.was), said(&m.will)))
+            .filter(|(_, was, will)| was != will)
             .take(2)
-            .map(|m| fill(t.policy_moved_example, &[&m.pupil.name, &m.day, &said(&m.was), &said(&m.will)]))
+            .map(|(m, was, will)| fill(t.policy_moved_example, &[&m.pupil.name, &m.day, &was, &will]))
             .collect();
-        (!moved.is_empty()).then(|| fill(t.policy_ask_moves, &[&moved.len(), &examples.join(t.pick("；", "; "))]))
+        // Paid in full before the edit, short after it: 部分缴费, no longer insured. Said first, by name.
+        let short = |q: &Option<policy::Quote>, s: &crate::domain::student::Student| {
+            q.as_ref().is_some_and(|q| policy::shortfall_fen(s, q).is_some())
+        };
+        let uninsured: Vec<&str> = moved
+            .iter()
+            .filter(|m| !short(&m.was, m.pupil) && short(&m.will, m.pupil))
+            .map(|m| m.pupil.name.as_str())
+            .collect();
+        if moved.is_empty() {
+            return None;
+        }
+        let mut question = String::new();
+        if !uninsured.is_empty() {
+            let shown: Vec<&str> = uninsured.iter().take(5).copied().collect();
+            let more = if uninsured.len() > shown.len() { t.pick("等", " and others") } else { "" };
+            let names = format!("{}{more}", shown.join(t.pick("、", ", ")));
+            question.push_str(&fill(t.policy_ask_uninsured, &[&uninsured.len(), &names]));
+        }
+        let examples = if examples.is_empty() {
+            t.pick("（金额不变，部门代缴部分改变）", "(the department's share only)").to_owned()
+        } else {
+            examples.join(t.pick("；", "; "))
+        };
+        question.push_str(&fill(t.policy_ask_moves, &[&moved.len(), &examples]));
+        Some(question)
     }
 
     /// The insured year a drive held today is collecting for: from September on, next year's.

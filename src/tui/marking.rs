@@ -1610,6 +1610,7 @@ impl App {
                     let key = self.keymap.keys_for(Context::Roster, "undo").first().map(|k| k.to_string());
                     self.say(fill(self.text.nothing_to_undo_for, &[&name, &key.unwrap_or_default()]))
                 }
+                None if self.undo.policy_was_edited() => self.say(self.text.nothing_to_undo_since_policy),
                 None if self.undo.was_forgotten() => self.say(fill(self.text.nothing_to_undo_for_since_work, &[&name])),
                 None => self.say(fill(self.text.nothing_to_undo_for_session, &[&name])),
                 Some((later, 1)) => {
@@ -1654,7 +1655,9 @@ impl App {
 
     fn undo_edit(&mut self, edit: Option<super::undo::Edit>) {
         let Some(edit) = edit else {
-            let why = if self.undo.was_forgotten() {
+            let why = if self.undo.policy_was_edited() {
+                self.text.nothing_to_undo_since_policy
+            } else if self.undo.was_forgotten() {
                 self.text.nothing_to_undo_since_work
             } else {
                 self.text.nothing_to_undo

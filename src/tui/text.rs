@@ -585,6 +585,10 @@ pub struct Text {
     pub saved_none_changed: &'static str,
     /// `u` with nothing to undo since canbao was opened: undo lasts one session, and a restart ends it.
     pub nothing_to_undo: &'static str,
+    /// Before a policy edit: the paid pupils it leaves short of the new amount due (部分缴费, not insured).
+    pub policy_ask_uninsured: &'static str,
+    /// `u` after an edit of the drive's policy, which is saved to its file and is not undone by `u`.
+    pub nothing_to_undo_since_policy: &'static str,
     /// `u` with nothing to undo since an import, reconciliation, merge, restore or change of year ended undo.
     pub nothing_to_undo_since_work: &'static str,
     /// `u` on a detail screen whose pupil has no change to undo, while other pupils' changes can be undone.

@@ -60,6 +60,10 @@ pub struct UndoStack {
     /// An import, reconciliation, merge, restore or change of year ended undo in this session: with nothing to
     /// undo, that is what the operator is told, not that undo covers the whole session.
     forgotten: bool,
+    /// The drive's policy was edited since (its premium or windows, saved to the policy file): the amounts due
+    /// every older edit was made against changed, and the policy file is no edit `u` can take back. `u` says so
+    /// and how to change it back, instead of undoing an older, unrelated mark.
+    policy_edited: bool,
 }
 
 /// Old edits beyond this are forgotten; a drive day rarely has more.
@@ -73,6 +77,18 @@ impl UndoStack {
         self.undo.clear();
         self.redo.clear();
         self.forgotten = true;
+        self.policy_edited = false;
+    }
+
+    /// Ends undo at an edit of the drive's policy (`policy_edited`): older edits are not undone past it.
+    pub fn forget_at_policy_edit(&mut self) {
+        self.forget();
+        self.policy_edited = true;
+    }
+
+    /// Whether the last thing that ended undo was an edit of the drive's policy.
+    pub fn policy_was_edited(&self) -> bool {
+        self.policy_edited
     }
 
     /// Whether `forget` ended undo in this session (rather than nothing having been done since canbao opened).

@@ -453,6 +453,8 @@ pub static EN: Text = Text {
     saved_none_changed: "Nothing changed: the {} selected are already {}",
     ask_undo: "Undo the last change to {} {pupil|pupils}?",
     ask_redo: "Redo the change to {} {pupil|pupils}?",
+    nothing_to_undo_since_policy: "u cannot undo the policy edit, saved to its file: change it back on Policies",
+    policy_ask_uninsured: "Note: {} paid {pupil becomes|pupils become} part-paid (not insured): {}. ",
     nothing_to_undo: "Nothing to undo: undo covers the changes since canbao was opened",
     nothing_to_undo_since_work: "Nothing to undo since the last import, reconciliation, merge, restore or year change",
     nothing_to_undo_for: "Nothing to undo for {} (undo other pupils' changes with {} on the list)",
