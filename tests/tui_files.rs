@@ -2661,3 +2661,49 @@ fn a_premium_edit_names_the_pupils_it_uninsures_and_u_does_not_reach_past_it() {
     assert!(said.contains("不能按 u 撤销"), "{said}");
     assert_eq!(note_of(&app), "带户口本", "the older mark is kept");
 }
+
+/// A drive opened by a relative path (`--db drive/h.db`, as an operator types it): the picker opens in the
+/// drive's folder as a whole path, ← goes up to the folder above with its `..`, and the folder remembered for
+/// the next picker is whole. Before, ← turned `drive` into a blank, nameless listing with no way up.
+#[test]
+fn the_picker_of_a_drive_opened_by_a_relative_path_goes_up_from_its_folder() {
+    use canbao::tui::modal::{Modal, PathPurpose};
+    let (dir, drive) = sample_drive();
+    let lists = dir.path().join("lists");
+    std::fs::create_dir_all(&lists).unwrap();
+    let list = lists.join("一年级.csv");
+    std::fs::copy(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/utf8_bom.csv"), &list).unwrap();
+    // The drive's path relative to the folder the test runs in, without changing that folder.
+    let here = std::env::current_dir().unwrap();
+    let mut relative = PathBuf::new();
+    for _ in 1..here.components().count() {
+        relative.push("..");
+    }
+    relative.push(drive.strip_prefix("/").unwrap());
+    assert!(relative.is_relative());
+    let config = dir.path().join("config");
+    let opts = Options { config_dir: Some(config.clone()), ..options(Language::Zh) };
+    let mut app = App::new(Store::open(&relative).expect("store"), &opts).expect("app");
+    app.update(Action::Resize(120, 30));
+    app.open_picker(PathPurpose::Import);
+    let folder = |app: &App| match &app.modal {
+        Some(Modal::Files(p)) => (p.dir.clone(), p.entries.iter().any(|e| e.name == "..")),
+        _ => panic!("the picker is open"),
+    };
+    assert_eq!(folder(&app), (dir.path().to_path_buf(), true), "the drive's folder, whole");
+    app.update(Action::Left);
+    let up = dir.path().parent().unwrap().to_path_buf();
+    assert_eq!(folder(&app), (up.clone(), up.parent().is_some()), "← goes to the folder above");
+    let shown = screen(&app).join("\n");
+    assert!(shown.contains(&*up.to_string_lossy()), "{shown}");
+    assert!(!shown.contains("找不到文件或文件夹"), "{shown}");
+    app.modal = None;
+    app.open_picker(PathPurpose::Import);
+    for c in lists.strip_prefix(dir.path()).unwrap().join("一年级.csv").to_str().unwrap().chars() {
+        app.update(Action::Input(c));
+    }
+    app.update(Action::Confirm);
+    wait_for_jobs(&mut app);
+    let remembered = std::fs::read_to_string(config.join("last-folder")).unwrap();
+    assert_eq!(remembered.lines().next(), Some(lists.to_str().unwrap()), "the folder is remembered whole");
+}

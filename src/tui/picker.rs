@@ -134,6 +134,15 @@ pub fn normalised(path: &std::path::Path) -> PathBuf {
     if out.as_os_str().is_empty() { PathBuf::from(".") } else { out }
 }
 
+/// `path` as a whole path from the root, its `.` and `..` taken out as [`normalised`] takes them. A drive
+/// opened as `--db drive/h.db` starts its picker in `drive`, whose parent is the empty path: ← and `..`
+/// led to a blank, nameless listing and nothing above the start was reachable. Made whole against the
+/// folder canbao runs in, every folder has its parent (up to `/`). Links are not followed, so a linked
+/// folder keeps the name the operator knows it by, and `..` leaves it as `cd ..` does.
+pub fn absolute(path: &std::path::Path) -> PathBuf {
+    normalised(&std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()))
+}
+
 #[cfg(test)]
 mod tests {
 
@@ -216,5 +225,16 @@ mod tests {
         assert_eq!(n("/.."), PathBuf::from("/"));
         assert_eq!(n("a/../.."), PathBuf::from(".."));
         assert_eq!(n("a/.."), PathBuf::from("."));
+    }
+
+    /// A relative folder is made whole against the folder canbao runs in, so it has a parent to go up to,
+    /// where `drive` went up to the empty path.
+    #[test]
+    fn a_relative_folder_is_made_whole_and_has_a_parent() {
+        let here = std::env::current_dir().unwrap();
+        let whole = absolute(std::path::Path::new("drive/./lists/.."));
+        assert_eq!(whole, here.join("drive"));
+        assert_eq!(whole.parent(), Some(here.as_path()));
+        assert_eq!(absolute(std::path::Path::new("/a/b/../c")), PathBuf::from("/a/c"));
     }
 }

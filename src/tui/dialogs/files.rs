@@ -12,7 +12,7 @@ use crate::tui::jobs::Work;
 use crate::tui::keymap::Context;
 use crate::tui::modal::{Modal, PathPurpose};
 use crate::tui::paths;
-use crate::tui::picker::{FilePicker, normalised};
+use crate::tui::picker::{FilePicker, absolute};
 use crate::tui::text::fill;
 
 /// The file in the config folder that remembers the last folder a list came from.
@@ -45,7 +45,8 @@ impl App {
             // The folder's name may be a school's: owner-only, as every file canbao makes.
             let _ = crate::private_file::create_dir_all(config);
             // The drive it was used with on the next line (`last_folder`).
-            let mut text = dir.display().to_string();
+            // Whole from the root: a relative folder would be read against wherever canbao next runs.
+            let mut text = absolute(dir).display().to_string();
             if let Some(drive) = self.store.path() {
                 text.push('\n');
                 text.push_str(&drive.display().to_string());
@@ -67,10 +68,14 @@ impl App {
         let backups = self.store.backup_dir().filter(|_| purpose == PathPurpose::Restore).and_then(|d| {
             if d.is_dir() { Some(d) } else { own.last().and_then(|p| p.parent()).map(Path::to_path_buf) }
         });
+        // Whole from the root as the picker's folder is, so the backups folder is still known as such.
+        let backups = backups.map(|d| absolute(&d));
+        let own: Vec<PathBuf> = own.iter().map(|p| absolute(p)).collect();
         let mut picker = FilePicker {
             purpose,
-            // A folder remembered by an older canbao may still read `…/名单/..`.
-            dir: backups.clone().unwrap_or_else(|| normalised(&self.last_folder())),
+            // A folder remembered by an older canbao may still read `…/名单/..`, or be relative; a drive opened
+            // by a relative path has a relative folder: whole from the root, ← and `..` always go up.
+            dir: backups.clone().unwrap_or_else(|| absolute(&self.last_folder())),
             entries: Vec::new(),
             cursor: 0,
             // The files the last import refused and left out, ticked again: the operator corrects or unticks
@@ -186,7 +191,7 @@ impl App {
             Some(if typed.is_relative() { p.dir.join(typed) } else { typed })
         };
         // A typed `..` (or `../名单`) goes where it leads, shown as that folder, not as `…/名单/..`.
-        let target = target.map(|t| normalised(&t));
+        let target = target.map(|t| absolute(&t));
         if let Some(target) = &target {
             match std::fs::metadata(target) {
                 Ok(m) if m.is_dir() => {
