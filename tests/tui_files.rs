@@ -1088,13 +1088,19 @@ fn a_read_only_window_names_the_year_the_writer_started() {
     assert!(screen(&app).iter().any(|l| l.contains(&title)), "{}", screen(&app).join("\n"));
 }
 
+#[cfg(unix)]
 #[test]
 fn a_stage_folder_a_killed_canbao_left_is_removed_at_the_next_export_and_a_recent_one_is_not() {
     use canbao::tui::palette::Form;
     let (dir, drive) = sample_drive();
     let out = dir.path().join("out");
-    let (stale, recent) = (out.join(".canbao-1-1.part"), out.join(".canbao-2-2.part"));
-    for stage in [&stale, &recent] {
+    // A recent stage of a canbao still running (this one), and one a kill -9 left a minute ago: its canbao is gone.
+    let recent = out.join(format!(".canbao-{}-2.part", std::process::id()));
+    let mut child = std::process::Command::new("true").spawn().unwrap();
+    let killed = out.join(format!(".canbao-{}-3.part", child.id()));
+    child.wait().unwrap();
+    let stale = out.join(".canbao-1-1.part");
+    for stage in [&stale, &recent, &killed] {
         std::fs::create_dir_all(stage).unwrap();
         std::fs::write(stage.join("台账.xlsx"), b"pupils").unwrap();
     }
@@ -1104,7 +1110,10 @@ fn a_stage_folder_a_killed_canbao_left_is_removed_at_the_next_export_and_a_recen
     app.start_form_export(Form::Ledgers, out.clone());
     wait_for_jobs(&mut app);
     assert!(!stale.exists(), "what a killed canbao left is removed");
+    assert!(!killed.exists(), "a young stage whose canbao is gone is removed too");
     assert!(recent.exists(), "a recent stage may be another export's, still running");
+    let shown = screen(&app).join("\n");
+    assert!(shown.contains("已删除此文件夹中 2 个中断的导出"), "the removal is said: {shown}");
 }
 
 /// A row's remark names the file and its sheet apart, 「multi.xlsx [一年级1班]」 as the command line writes it,

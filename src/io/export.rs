@@ -1175,9 +1175,15 @@ const ABANDONED_AFTER: std::time::Duration = std::time::Duration::from_secs(15 *
 /// before they are moved in with a rename, on the same disk: a form of several files is placed only once it is
 /// whole, and not at all when the operator keeps the files already there or stops the export.
 pub fn new_stage(folder: &Path) -> Result<PathBuf, ReadError> {
+    new_stage_sweeping(folder).map(|(stage, _)| stage)
+}
+
+/// [`new_stage`], with how many stage folders and `.part` files of killed exports it removed from `folder` first
+/// (to be said: they held pupils' data, hidden).
+pub fn new_stage_sweeping(folder: &Path) -> Result<(PathBuf, usize), ReadError> {
     check_folder(folder)?;
     private_file::create_dir_all(folder).map_err(|e| io_err(folder, e))?;
-    remove_abandoned_parts(folder);
+    let swept = remove_abandoned_parts(folder);
     // Made new, owner-only (never a folder or a link to one that someone put at the name); a taken name is
     // stepped around.
     for _ in 0..20 {
@@ -1186,7 +1192,7 @@ pub fn new_stage(folder: &Path) -> Result<PathBuf, ReadError> {
         match private_file::create_dir_new(&stage) {
             Ok(()) => {
                 made_here(&stage);
-                return Ok(stage);
+                return Ok((stage, swept));
             }
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
             Err(e) => return Err(io_err(folder, e)),
@@ -1213,9 +1219,11 @@ fn is_made_here(name: &std::ffi::OsStr) -> bool {
 
 /// Removes the `.part` files and stage folders of exports that were killed mid-way (a power cut, a kill -9, a
 /// quit at the question to replace files): they hold minors' data under a name nobody looks at. Only
-/// canbao's own pattern, and only what no export could still be writing.
-fn remove_abandoned_parts(dir: &Path) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+/// canbao's own pattern, and only what no export could still be writing: left long ago, or a stage folder whose
+/// canbao (the PID in its name) is no longer running here. Said by their number.
+fn remove_abandoned_parts(dir: &Path) -> usize {
+    let Ok(entries) = std::fs::read_dir(dir) else { return 0 };
+    let mut removed = 0;
     for entry in entries.flatten() {
         let os_name = entry.file_name();
         let name = os_name.to_string_lossy();
@@ -1225,12 +1233,41 @@ fn remove_abandoned_parts(dir: &Path) {
         // The entry itself, never what a link there points at.
         let Ok(meta) = std::fs::symlink_metadata(entry.path()) else { continue };
         let old = meta.modified().ok().and_then(|t| t.elapsed().ok()).is_some_and(|age| age > ABANDONED_AFTER);
-        if old && meta.is_file() {
-            let _ = std::fs::remove_file(entry.path());
-        } else if old && meta.is_dir() {
-            let _ = std::fs::remove_dir_all(entry.path());
-        }
+        // A kill -9 a minute ago left a stage the next export found too young to remove: its canbao is gone.
+        let orphan = stage_pid(&name).is_some_and(|pid| !process_alive(pid));
+        let gone = if (old || orphan) && meta.is_file() {
+            std::fs::remove_file(entry.path()).is_ok()
+        } else if (old || orphan) && meta.is_dir() {
+            std::fs::remove_dir_all(entry.path()).is_ok()
+        } else {
+            false
+        };
+        removed += usize::from(gone);
     }
+    removed
+}
+
+/// The PID in a stage folder's name (`.canbao-PID-STAMP.part`, as [`new_stage`] names it).
+fn stage_pid(name: &str) -> Option<u32> {
+    let rest = name.strip_prefix(".canbao-")?.strip_suffix(PART)?;
+    let (pid, stamp) = rest.split_once('-')?;
+    (!stamp.is_empty() && stamp.bytes().all(|b| b.is_ascii_digit())).then_some(())?;
+    pid.parse().ok().filter(|&pid| pid > 0)
+}
+
+/// Whether a process `pid` runs on this computer: `kill(pid, 0)` fails with ESRCH only when none does (EPERM is
+/// another user's, running). Elsewhere no answer is had cheaply, and the stage is left to its age.
+#[cfg(unix)]
+fn process_alive(pid: u32) -> bool {
+    let Ok(pid) = libc::pid_t::try_from(pid) else { return true };
+    // SAFETY: signal 0 sends nothing; it only asks whether the process exists.
+    let sent = unsafe { libc::kill(pid, 0) };
+    sent == 0 || std::io::Error::last_os_error().raw_os_error() != Some(libc::ESRCH)
+}
+
+#[cfg(not(unix))]
+fn process_alive(_pid: u32) -> bool {
+    true
 }
 
 /// A line of label cells spread over a table's width: each cell spans its share of the columns, the last one
@@ -1357,6 +1394,29 @@ mod tests {
         assert!(!said.contains("是文件"), "{said}");
         let said = TableWriter::create(&link.join("名单.xlsx"), FileFormat::Xlsx, None).err().unwrap().to_string();
         assert!(said.contains("usb 是链接，所指的文件夹不存在"), "{said}");
+    }
+
+    /// A stage a kill -9 left a minute ago is removed by the next export, as its canbao is gone, where it stayed
+    /// for 15 minutes (and in a folder that went onto a USB stick, for good). A young one of a canbao still
+    /// running stays.
+    #[cfg(unix)]
+    #[test]
+    fn a_young_stage_of_a_canbao_no_longer_running_is_removed_and_counted() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut child = std::process::Command::new("true").spawn().unwrap();
+        let dead = child.id();
+        child.wait().unwrap();
+        let killed = dir.path().join(format!(".canbao-{dead}-1796572054816859816.part"));
+        std::fs::create_dir(&killed).unwrap();
+        std::fs::write(killed.join(".名单.xlsx.part"), b"4502").unwrap();
+        let running = dir.path().join(format!(".canbao-{}-1.part", std::process::id()));
+        std::fs::create_dir(&running).unwrap();
+        let (stage, swept) = new_stage_sweeping(dir.path()).unwrap();
+        assert!(!killed.exists(), "the killed export's stage is removed");
+        assert!(running.is_dir() && stage.is_dir(), "a running canbao's stage stays");
+        assert_eq!(swept, 1);
+        assert_eq!(stage_pid(".canbao-12-34.part"), Some(12));
+        assert_eq!(stage_pid(".名单.xlsx.part"), None);
     }
 
     #[test]

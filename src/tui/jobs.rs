@@ -152,6 +152,8 @@ pub enum JobOutcome {
     ExportedForm {
         paths: Vec<PathBuf>,
         skipped: Vec<String>,
+        /// Stage folders and `.part` files of killed exports removed from the folder first.
+        swept: usize,
     },
     Reconciled {
         file: PathBuf,
@@ -315,6 +317,8 @@ pub struct Staged {
     pub skipped: Vec<String>,
     /// The drive's record of the export, its files named once placed: for a form with whole ID numbers.
     pub record: Option<ExportRecord>,
+    /// Stage folders and `.part` files of killed exports removed from the folder first.
+    pub swept: usize,
 }
 
 impl Staged {
@@ -363,7 +367,7 @@ impl Staged {
             placed.push(target);
         }
         self.discard();
-        JobOutcome::ExportedForm { paths: placed, skipped: self.skipped }
+        JobOutcome::ExportedForm { paths: placed, skipped: self.skipped, swept: self.swept }
     }
 
     /// Removes the hidden folder and whatever is still in it (the operator kept the files that were there).
@@ -530,7 +534,7 @@ pub fn execute_stoppable(work: Work, store: &mut Store, stop: &AtomicBool) -> Jo
             let made = !folder.exists();
             // The hidden folder the sheet is written in first is no file the operator asked for: a folder that
             // cannot be written names the sheet's path, as `canbao export` names it, not the folder as a file.
-            let stage = crate::io::export::new_stage(folder).map_err(|e| match e {
+            let stage = crate::io::export::new_stage_sweeping(folder).map_err(|e| match e {
                 crate::io::ReadError::Write { reason, .. } => {
                     crate::io::ReadError::Write { file: target.display().to_string(), reason }
                 }
@@ -539,7 +543,7 @@ pub fn execute_stoppable(work: Work, store: &mut Store, stop: &AtomicBool) -> Jo
                 }
                 e => e,
             });
-            let stage = match stage {
+            let (stage, swept) = match stage {
                 Ok(stage) => stage,
                 Err(e) => return JobOutcome::Failed(e.to_string()),
             };
@@ -576,7 +580,7 @@ pub fn execute_stoppable(work: Work, store: &mut Store, stop: &AtomicBool) -> Jo
             let _ = std::fs::remove_dir_all(&stage);
             unmake(folder, made && placed.is_err());
             match placed {
-                Ok((path, sheet::LeftOut { former: 0, leavers: 0, .. })) if cut.is_empty() => {
+                Ok((path, sheet::LeftOut { former: 0, leavers: 0, .. })) if cut.is_empty() && swept == 0 => {
                     JobOutcome::Exported(path)
                 }
                 Ok((path, left_out)) => JobOutcome::ExportedForm {
@@ -587,6 +591,7 @@ pub fn execute_stoppable(work: Work, store: &mut Store, stop: &AtomicBool) -> Jo
                         .map(|(both, _)| both)
                         .chain(cut)
                         .collect(),
+                    swept,
                 },
                 Err(FormNotWritten::Empty(lines)) => JobOutcome::NothingToExport(lines),
                 Err(FormNotWritten::Failed(message)) => JobOutcome::Failed(message),
@@ -594,7 +599,7 @@ pub fn execute_stoppable(work: Work, store: &mut Store, stop: &AtomicBool) -> Jo
         }
         Work::ExportForm { form, folder, options, policy, config } => {
             let made = !folder.exists();
-            let stage = match crate::io::export::new_stage(&folder).map_err(|e| e.to_string()) {
+            let (stage, swept) = match crate::io::export::new_stage_sweeping(&folder).map_err(|e| e.to_string()) {
                 Ok(stage) => stage,
                 Err(message) => return JobOutcome::Failed(message),
             };
@@ -626,7 +631,7 @@ pub fn execute_stoppable(work: Work, store: &mut Store, stop: &AtomicBool) -> Jo
                 files: Vec::new(),
                 year: store.shown_year(),
             });
-            let staged = Staged { folder, stage, files, skipped, record };
+            let staged = Staged { folder, stage, files, skipped, record, swept };
             // A file that may not be replaced is refused before the operator is asked about the others.
             if let Some(message) = staged.refused(store.path()) {
                 staged.discard();

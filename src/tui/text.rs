@@ -617,6 +617,8 @@ pub struct Text {
     /// The same on the status line, the first file's name first.
     pub next_year_status: &'static str,
     pub export_done: &'static str,
+    /// The stage folders of killed exports removed before this export ({} how many).
+    pub export_swept_parts: &'static str,
     pub exported: &'static str,
     pub failed: &'static str,
     /// The title over a form that had nobody to put in it (no pupil in a special category …).

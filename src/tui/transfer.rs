@@ -300,12 +300,16 @@ impl App {
                     offset: 0,
                 }));
             }
-            JobOutcome::ExportedForm { paths, skipped } => {
+            JobOutcome::ExportedForm { paths, skipped, swept } => {
                 let written: Vec<PathBuf> =
                     paths.iter().map(|p| std::fs::canonicalize(p).unwrap_or_else(|_| p.clone())).collect();
                 let mut lines: Vec<String> =
                     written.iter().map(|p| fill(self.text.exported, &[&p.display()])).collect();
                 lines.extend(skipped);
+                // What a killed export had left hidden in the folder held pupils' data: its removal is said.
+                if swept > 0 {
+                    lines.push(fill(self.text.export_swept_parts, &[&swept]));
+                }
                 lines.extend(self.export_masking_note());
                 match written.first() {
                     Some(first) => self.say_path(lines[0].clone(), &first.display().to_string()),

@@ -472,6 +472,7 @@ pub static EN: Text = Text {
     next_year_file: "{}: of the {} pupils it lists from the drive, {} would move up a grade ({} from {} to {})",
     next_year_ask: "This looks like next school year's class list: nothing was imported. Start the next school year first (\"Start the next school year\" in the command palette), then import it.\nMove these pupils up a grade as the list says? Yes previews the import first, for you to check.",
     next_year_status: "{} looks like next school year's list: not imported",
+    export_swept_parts: "Removed {} hidden temporary file(s) an interrupted export left in this folder (they may hold pupils' data)",
     export_done: "Export finished",
     exported: "Written: {}",
     failed: "Something went wrong",
