@@ -235,6 +235,14 @@ impl Query {
         let words: Vec<Word> = cleaned
             .split_whitespace()
             .map(|w| {
+                // An ID number pasted as a form prints it (450202-20171010-1091; a full-width － is `-` by now)
+                // is the number, as one pasted with spaces is: the dashes are no part of it.
+                let undashed = w.replace('-', "");
+                let id_like = w.contains('-')
+                    && undashed.trim_end_matches(['x', 'X']).len() + 1 >= undashed.len()
+                    && undashed.trim_end_matches(['x', 'X']).bytes().all(|b| b.is_ascii_digit())
+                    && undashed.bytes().any(|b| b.is_ascii_digit());
+                let w = if id_like { undashed.as_str() } else { w };
                 let lower = w.to_lowercase();
                 let digits_then_x = lower.trim_end_matches('x');
                 // A number as a spreadsheet printed it (4.50202e+17) is looked for where it is kept: with the ID
@@ -607,6 +615,18 @@ mod tests {
         let hits = index().search(&Query::parse("张三"));
         assert_eq!(ids(&hits), vec![1, 2]);
         assert!(hits[0].rank < hits[1].rank);
+    }
+
+    /// An ID number pasted with dashes finds its pupil, as one with spaces or full-width digits does, where it
+    /// found nobody; a word with a dash that is no number is left as typed.
+    #[test]
+    fn an_id_number_pasted_with_dashes_finds_its_pupil() {
+        for q in
+            ["450202-20150101-123X", "450202-20150101-123x", "４５０２０２－２０１５０１０１－１２３Ｘ", "0101-123x"]
+        {
+            assert_eq!(ids(&index().search(&Query::parse(q))), vec![1], "{q}");
+        }
+        assert!(matches!(Query::parse("a-b").words[..], [Word::Text(ref t)] if t == "a-b"));
     }
 
     #[test]
