@@ -1191,6 +1191,19 @@ mod tests {
     use crate::tui::action::Action;
     use unicode_width::UnicodeWidthChar;
 
+    /// The detail screen's cover period (待遇期) and the dashboard's progress (参保进度, 参保率) are named apart in
+    /// English, where both read "Coverage" on neighbouring screens.
+    #[test]
+    fn the_cover_period_and_the_insured_share_are_named_apart() {
+        for lang in [Language::Zh, Language::En] {
+            let t = Text::for_language(lang);
+            assert_ne!(t.f_coverage, t.dash_progress, "{lang:?}");
+            assert_ne!(t.f_coverage, t.dash_class_header[4], "{lang:?}");
+            // The detail screen's labels keep a space before their value.
+            assert!(t.f_coverage.chars().count() < 12, "{lang:?}");
+        }
+    }
+
     #[test]
     fn every_bindable_action_has_words_in_both_languages() {
         for lang in [Language::Zh, Language::En] {

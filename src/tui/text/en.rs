@@ -78,7 +78,7 @@ pub static EN: Text = Text {
     f_due: "Amount due",
     f_government: "Dept. pays",
     government_note: "Department's share: {}",
-    f_coverage: "Coverage",
+    f_coverage: "Cover dates",
     f_where: "Enrolls at",
     history: "History",
     no_history: "(no changes yet)",
