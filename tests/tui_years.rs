@@ -189,9 +189,10 @@ fn a_new_years_history_names_each_class_with_its_grade() {
     }
 }
 
-/// 开始新学年 while this year's concentrated period is still open is refused, in both languages, with the command
-/// that starts it all the same: once the next year starts this one can only be looked at, and the rest of its
-/// payments (today's among them) could be recorded nowhere. Outside the window the question is asked as before.
+/// 开始新学年 while this year's concentrated period is still open asks first, in both languages, naming the date
+/// rule and the command that does the same, No the default: once the next year starts this one can only be looked
+/// at, and the rest of its payments (today's among them) could be recorded nowhere. Yes goes on to the year's own
+/// question, as `year new --force`. Outside the window the year's question is asked at once.
 #[test]
 fn the_new_year_is_refused_while_the_concentrated_period_is_open() {
     for (lang, clock, warned) in [
@@ -225,17 +226,34 @@ fn the_new_year_is_refused_while_the_concentrated_period_is_open() {
             }
         };
         if warned {
-            let asked = matches!(&app.modal, Some(canbao::tui::modal::Modal::Confirm(_)));
-            assert!(!asked, "{clock}: no question to answer");
-            // Wrapped by the dialog: compared without the spaces and line ends it puts in.
-            let shown = screen(&app);
+            // Asked whether to start early all the same, No the default, where before the operator was sent to
+            // the command line.
+            let early = |app: &App| {
+                matches!(&app.modal, Some(canbao::tui::modal::Modal::Confirm(c))
+                    if matches!(c.then, canbao::tui::modal::Then::StartYearEarly) && !c.yes)
+            };
+            assert!(early(&app), "{clock}: asked, No the default");
+            let Some(canbao::tui::modal::Modal::Confirm(c)) = &app.modal else { panic!("asked") };
+            let shown = c.question.clone();
             let flat: String = shown.split_whitespace().collect();
-            // (Its last words wrap to a row of their own.)
             assert!(shown.contains("--promote") && shown.contains("--force"), "{shown}");
+            let drawn = screen(&app);
+            assert!(drawn.contains("--promote") && drawn.contains("--force"), "{drawn}");
             for text in [line, then] {
                 let want: String = text.split_whitespace().collect();
                 assert!(flat.contains(&want), "{shown}");
             }
+            app.update(Action::Confirm); // No, the default
+            assert_eq!(app.store.current_year(), Some(2024), "{clock}: No starts nothing");
+            app.run_command(Command::NewYear);
+            app.update(Action::Yes);
+            wait_for_jobs(&mut app);
+            let Some(canbao::tui::modal::Modal::Confirm(c)) = &app.modal else { panic!("no report to answer") };
+            let follows = matches!(c.then, canbao::tui::modal::Then::StartYear(2025));
+            assert!(follows, "{clock}: the year's own question follows");
+            app.update(Action::Yes);
+            wait_for_jobs(&mut app);
+            assert_eq!(app.store.current_year(), Some(2025), "{clock}: started early, as year new --force");
         } else {
             let Some(canbao::tui::modal::Modal::Confirm(c)) = &app.modal else { panic!("no question") };
             assert!(!c.question.contains("还在进行中"), "{clock}: {}", c.question);
@@ -271,10 +289,10 @@ fn the_new_year_is_refused_before_graduation_in_july() {
     ] {
         let mut app = drive_in(2023, policy, clock, lang);
         app.run_command(Command::NewYear);
-        let asked = matches!(&app.modal, Some(canbao::tui::modal::Modal::Confirm(_)));
-        assert!(!asked, "{clock}: no question to answer");
-        let Some(canbao::tui::modal::Modal::Message(m)) = &app.modal else { panic!("{clock}: not said") };
-        let said: String = m.lines.join("\n").split_whitespace().collect();
+        // Asked whether to start early all the same (No the default), where before it was refused outright.
+        let Some(canbao::tui::modal::Modal::Confirm(c)) = &app.modal else { panic!("{clock}: not asked") };
+        assert!(matches!(c.then, canbao::tui::modal::Then::StartYearEarly) && !c.yes, "{clock}");
+        let said: String = c.question.split_whitespace().collect();
         for w in words {
             let w: String = w.split_whitespace().collect();
             assert!(said.contains(&w), "{lang:?} {clock}: {w} in\n{said}");

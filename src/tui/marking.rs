@@ -1314,6 +1314,7 @@ impl App {
             Then::Redo => self.redo_now(),
             Then::Void { id, kept } => self.void_now(id, kept),
             Then::StartYear(year) => self.start_year(year),
+            Then::StartYearEarly => self.ask_new_year_early(),
             Then::Identity(form) => self.save_identity_confirmed(*form),
             Then::Payment(form) => {
                 if let Some(modal) = self.apply_payment(*form) {
@@ -1403,10 +1404,13 @@ impl App {
                 self.modal = Some(Modal::Payment(*form));
             }
             Then::Write(Pending { if_no: Some(message), .. }) => self.say(message),
-            Then::Write(_) | Then::PayOverGovernment(_) | Then::Undo | Then::Redo | Then::StartYear(_) => {
-                self.say(self.text.nothing_changed)
-            }
-            Then::Void { .. } => self.say(self.text.nothing_changed),
+            Then::Write(_)
+            | Then::PayOverGovernment(_)
+            | Then::Undo
+            | Then::Redo
+            | Then::StartYear(_)
+            | Then::StartYearEarly
+            | Then::Void { .. } => self.say(self.text.nothing_changed),
         }
     }
 

@@ -169,6 +169,9 @@ pub enum Then {
     Redo,
     /// Start this insured year (the report was shown).
     StartYear(i32),
+    /// Start the next insured year before its date rule allows (the year's window or school year still open), as
+    /// `year new --force` does: its report and question follow.
+    StartYearEarly,
     /// Import into the sample file (the previewed request); No goes back to the real drive the sample was
     /// opened from, and reads the list there.
     SampleImport(Box<crate::io::class_list::ImportRequest>),

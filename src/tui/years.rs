@@ -52,6 +52,16 @@ impl App {
 
     /// `year new --promote --dry-run` for the year after the current one, shown as a question.
     pub fn ask_new_year(&mut self) {
+        self.ask_new_year_as(false);
+    }
+
+    /// [`App::ask_new_year`] before the date rule allows, as `year new --force`: the operator said yes to starting
+    /// early.
+    pub fn ask_new_year_early(&mut self) {
+        self.ask_new_year_as(true);
+    }
+
+    fn ask_new_year_as(&mut self, early: bool) {
         // The file's year as it is now: a restore or another window may have changed it since it was read.
         if let Err(e) = self.store.reload_year() {
             return self.fail(e.to_string());
@@ -77,9 +87,10 @@ impl App {
             return self.year_not_started(why);
         }
         // Once the next year starts this one can only be looked at: the rest of its concentrated period's payments
-        // (today's among them) could be recorded nowhere. Not started here; the command line can, with --force.
-        // Nor before graduation in July: the promotion would send the graduating classes off months early.
-        if let Some(not_over) = year_policy::year_not_over(self.policy.as_ref(), current, self.store.today()) {
+        // (today's among them) could be recorded nowhere. Nor before graduation in July: the promotion would send
+        // the graduating classes off months early. Asked, No the default; Yes goes on as `year new --force` does.
+        let not_over = year_policy::year_not_over(self.policy.as_ref(), current, self.store.today()).filter(|_| !early);
+        if let Some(not_over) = not_over {
             let command = self.store.command(&format!("year new {year} --promote --force"));
             let t = self.text;
             let graduation = if not_over.before_graduation {
@@ -95,7 +106,8 @@ impl App {
                 ),
                 None => fill(t.year_new_school_year_open, &[&current, &year, &current, &graduation, &until, &command]),
             };
-            return self.year_not_started(why);
+            self.modal = Some(Modal::Confirm(Confirm { question: why, then: Then::StartYearEarly, yes: false }));
+            return;
         }
         // As `year new`: a year whose policy cannot be had is not started on last year's; said before the report.
         let policy = match self
