@@ -144,7 +144,7 @@ fn read(e: &ReadError) -> Said {
         }
         R::Empty { file } => Said::file("file_empty", file),
         R::NotATable { file } | R::NotASpreadsheet { file, .. } => Said::file("not_a_spreadsheet", file),
-        R::BadWorkbook { file, .. } => Said::file("bad_workbook", file),
+        R::BadWorkbook { file, .. } | R::BadSpreadsheet { file, .. } => Said::file("bad_workbook", file),
         R::Encrypted { file } => Said::file("workbook_encrypted", file),
         R::OnlyHidden { file, .. } => Said::file("only_hidden_sheets", file),
         R::TooLarge { file } => Said::file("file_too_large", file),

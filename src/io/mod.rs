@@ -44,6 +44,10 @@ pub enum ReadError {
     NotASpreadsheet { file: String, what: &'static str },
     #[error("文件 {file} 不是有效的 Excel 工作簿：{reason} (not a valid Excel workbook: {file}: {})", crate::words::in_language(.reason, crate::words::Language::En))]
     BadWorkbook { file: String, reason: String },
+    /// An OpenDocument spreadsheet (an ODS, from LibreOffice or WPS) that cannot be read: as `BadWorkbook`, in words
+    /// that do not send its operator looking for Excel.
+    #[error("文件 {file} 不是有效的表格文件（ODS 工作簿）：{reason} (not a valid spreadsheet (ODS workbook): {file}: {})", crate::words::in_language(.reason, crate::words::Language::En))]
+    BadSpreadsheet { file: String, reason: String },
     /// A workbook with a password to open, in the words the file picker uses (`sniff::PASSWORD`).
     #[error("{}：{file}", sniff::PASSWORD)]
     Encrypted { file: String },

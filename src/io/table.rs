@@ -331,10 +331,17 @@ pub fn open_bytes(bytes: Vec<u8>, file: &str) -> Result<Vec<SheetRows>, ReadErro
             .into_iter();
         // An XLSX is read row by row as the import takes the rows; anything else (XLS, or a zip calamine cannot
         // open as XLSX, which its own detection then judges) is read whole.
+        // An ODS is said as a spreadsheet, not an Excel workbook, when it cannot be read.
+        let odf = HiddenIn::of(&bytes) == HiddenIn::OpenDocument;
+        let as_odf = |e: ReadError| match e {
+            ReadError::BadWorkbook { file, reason } if odf => ReadError::BadSpreadsheet { file, reason },
+            e => e,
+        };
         let bytes = SharedBytes(std::sync::Arc::new(bytes));
         if bytes.as_ref().starts_with(b"PK") {
-            let scan = xlsx_scan(bytes.as_ref())
-                .map_err(|reason| ReadError::BadWorkbook { file: file.to_owned(), reason: reason.to_owned() })?;
+            let scan = xlsx_scan(bytes.as_ref()).map_err(|reason| {
+                as_odf(ReadError::BadWorkbook { file: file.to_owned(), reason: reason.to_owned() })
+            })?;
             if let Some(sheets) = super::xlsx_rows::open(bytes.clone(), file, scan.merges)? {
                 let mut hidden = match scan.hiding.is_empty() {
                     true => Default::default(),
@@ -359,7 +366,10 @@ pub fn open_bytes(bytes: Vec<u8>, file: &str) -> Result<Vec<SheetRows>, ReadErro
             }
         }
         let bytes = bytes.as_ref();
-        let sheets = contained(|| read_workbook(bytes, file)).unwrap_or_else(|| Err(damaged(file)))?;
+        if odf && let Some(reason) = contained(|| super::xlsx_hidden::ods_overflow(bytes)).flatten() {
+            return Err(ReadError::BadSpreadsheet { file: file.to_owned(), reason });
+        }
+        let sheets = contained(|| read_workbook(bytes, file)).unwrap_or_else(|| Err(damaged(file))).map_err(as_odf)?;
         // An ODS says its hidden rows and columns in its content, by sheet name.
         let mut ods_hidden = match bytes.starts_with(b"PK") {
             true => contained(|| super::xlsx_hidden::ods_hidden(bytes)).unwrap_or_default(),
@@ -563,6 +573,11 @@ fn xlsx_scan(bytes: &[u8]) -> Result<Scan, &'static str> {
         let shared = part.ends_with("sharedstrings.xml");
         let mut hides_rows = false;
         let limit = if shared { MAX_SHARED_STRINGS_BYTES } else { MAX_PART_BYTES };
+        // A part the zip says inflates past its bound is refused before a byte of it is inflated (a gigabyte of
+        // empty rows took a minute); one that says less and inflates more is caught as it inflates.
+        if entry.size() > limit {
+            return Err(TOO_LARGE);
+        }
         // An overlong text in a part packed beyond any sheet's ratio is a zip bomb's run, not a cell someone
         // typed: the file is refused as one that unpacks too large, which is what it is.
         let packed = entry.compressed_size();
@@ -1234,28 +1249,36 @@ mod tests {
     /// An ODS of one sheet 一班 as LibreOffice saves it: column C hidden, row 3 hidden by hand and row 4 by a
     /// filter, the empty rows to the sheet's end hidden too.
     fn ods_with_hidden_rows() -> Vec<u8> {
-        use std::io::Write;
         let cell =
             |t: &str| format!("<table:table-cell office:value-type=\"string\"><text:p>{t}</text:p></table:table-cell>");
         let row = |visibility: &str, cells: &[&str]| {
             let cells: String = cells.iter().map(|t| cell(t)).collect();
             format!("<table:table-row{visibility}>{cells}</table:table-row>")
         };
-        let content = format!(
-            "<?xml version=\"1.0\" encoding=\"UTF-8\"?><office:document-content \
-             xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\" \
-             xmlns:table=\"urn:oasis:names:tc:opendocument:xmlns:table:1.0\" \
-             xmlns:text=\"urn:oasis:names:tc:opendocument:xmlns:text:1.0\" office:version=\"1.2\">\
-             <office:body><office:spreadsheet><table:table table:name=\"一班\">\
+        let table = format!(
+            "<table:table table:name=\"一班\">\
              <table:table-column table:number-columns-repeated=\"2\"/>\
              <table:table-column table:visibility=\"collapse\"/>{}{}{}{}\
              <table:table-row table:number-rows-repeated=\"1048572\" table:visibility=\"collapse\">\
              <table:table-cell table:number-columns-repeated=\"3\"/></table:table-row>\
-             </table:table></office:spreadsheet></office:body></office:document-content>",
+             </table:table>",
             row("", &["姓名", "身份证号码", "备注"]),
             row("", &["张三", "450202201703051233", ""]),
             row(" table:visibility=\"collapse\"", &["李四", "450202201704062348", ""]),
             row(" table:visibility=\"filter\"", &["王五", "450202201603051236", ""]),
+        );
+        ods_of("", &table)
+    }
+
+    /// An ODS as LibreOffice saves it, holding `tables` (`<table:table>` elements), `doctype` before its content.
+    fn ods_of(doctype: &str, tables: &str) -> Vec<u8> {
+        use std::io::Write;
+        let content = format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>{doctype}<office:document-content \
+             xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\" \
+             xmlns:table=\"urn:oasis:names:tc:opendocument:xmlns:table:1.0\" \
+             xmlns:text=\"urn:oasis:names:tc:opendocument:xmlns:text:1.0\" office:version=\"1.2\">\
+             <office:body><office:spreadsheet>{tables}</office:spreadsheet></office:body></office:document-content>"
         );
         let manifest = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><manifest:manifest \
              xmlns:manifest=\"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0\" manifest:version=\"1.2\">\
@@ -1289,6 +1312,75 @@ mod tests {
         // Rows as numbered on screen: the hidden ones are where their numbers say.
         assert_eq!(rows[2][0], Cell::Text("李四".into()));
         assert_eq!(rows[3][0], Cell::Text("王五".into()));
+    }
+
+    /// An ODS sheet of a header and a pupil, then `last` (a row element).
+    fn ods_pupil_then(last: &str) -> Vec<u8> {
+        let cell =
+            |t: &str| format!("<table:table-cell office:value-type=\"string\"><text:p>{t}</text:p></table:table-cell>");
+        ods_of(
+            "",
+            &format!(
+                "<table:table table:name=\"一班\"><table:table-row>{}{}</table:table-row>\
+                 <table:table-row>{}{}</table:table-row>{last}</table:table>",
+                cell("姓名"),
+                cell("身份证号码"),
+                cell("张三"),
+                cell("450202201703051233")
+            ),
+        )
+    }
+
+    #[test]
+    fn an_ods_row_with_content_repeated_past_a_sheets_last_row_is_refused_before_it_is_read() {
+        // A 1 KB file asking for one pupil's row a billion times: calamine would make a million copies of it.
+        let repeated = "<table:table-row table:number-rows-repeated=\"1000000000\">\
+             <table:table-cell office:value-type=\"string\"><text:p>重复</text:p></table:table-cell></table:table-row>";
+        match open_bytes(ods_pupil_then(repeated), "a.ods").map(|_| ()) {
+            Err(ReadError::BadSpreadsheet { reason, .. }) => {
+                assert!(reason.contains("“一班”第 3 行") && reason.contains("1000000000"), "{reason}")
+            }
+            other => panic!("{other:?}"),
+        }
+        // A cell with content repeated past the last column.
+        let wide = "<table:table-row><table:table-cell office:value-type=\"float\" office:value=\"1\" \
+             table:number-columns-repeated=\"100000\"/></table:table-row>";
+        assert!(matches!(open_bytes(ods_pupil_then(wide), "a.ods"), Err(ReadError::BadSpreadsheet { .. })));
+        // Empty rows and cells repeated to the sheet's end, as LibreOffice writes them, and a pupil in its last row.
+        let empty = "<table:table-row table:number-rows-repeated=\"1048573\">\
+             <table:table-cell table:number-columns-repeated=\"16384\"/></table:table-row>\
+             <table:table-row><table:table-cell office:value-type=\"string\"><text:p>李四</text:p></table:table-cell>\
+             </table:table-row>";
+        let rows = read_bytes(&ods_pupil_then(empty), "a.ods").expect("reads").remove(0).rows;
+        assert_eq!(rows.len(), 1 << 20);
+        assert_eq!(rows[(1 << 20) - 1][0], Cell::Text("李四".into()));
+    }
+
+    #[test]
+    fn an_ods_that_says_it_inflates_past_the_bound_is_refused_before_it_is_inflated() {
+        let mut bytes = ods_pupil_then("");
+        // The central directory's record of content.xml: its inflated size, 24 bytes in, said as 2 GiB.
+        let at = memchr::memmem::find_iter(&bytes, b"PK\x01\x02")
+            .find(|&at| bytes[at + 46..].starts_with(b"content.xml"))
+            .expect("content.xml");
+        bytes[at + 24..at + 28].copy_from_slice(&0x8000_0000u32.to_le_bytes());
+        match open_bytes(bytes, "a.ods").map(|_| ()) {
+            Err(ReadError::BadSpreadsheet { reason, .. }) => assert!(reason.contains("解压后过大"), "{reason}"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn an_ods_that_cannot_be_read_is_said_as_a_spreadsheet_not_an_excel_workbook() {
+        let laughs = "<!DOCTYPE lolz [<!ENTITY lol \"lol\"><!ENTITY lol2 \"&lol;&lol;&lol;&lol;\">]>";
+        let bytes = ods_of(
+            laughs,
+            "<table:table table:name=\"a\"><table:table-row><table:table-cell \
+             office:value-type=\"string\"><text:p>&lol2;</text:p></table:table-cell></table:table-row></table:table>",
+        );
+        let e = open_bytes(bytes, "a.ods").map(|_| ()).expect_err("refused");
+        let said = e.to_string();
+        assert!(matches!(e, ReadError::BadSpreadsheet { .. }) && !said.contains("Excel 工作簿"), "{said}");
     }
 
     /// An XLSX whose workbook uses the 1904 date system, as Mac Excel saves it: rust_xlsxwriter writes 1900

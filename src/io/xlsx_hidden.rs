@@ -273,3 +273,103 @@ pub(super) fn ods_hidden(bytes: &[u8]) -> HashMap<String, Hidden> {
     }
     found
 }
+
+/// Why an ODS's sheets cannot be read as a class list, found before calamine reads them whole: a row with content
+/// repeated (`table:number-rows-repeated`) past a sheet's 1,048,576 rows, or a cell with content repeated past its
+/// 16,384 columns. calamine would make every copy of it (a 1 KB file asking for a row a billion times held some
+/// 450 MB and never ended); LibreOffice, Excel and WPS stop at those limits, so no list of theirs goes past them.
+/// Runs of empty rows and cells, which LibreOffice writes to a sheet's end, only move the count on. What cannot
+/// be read here says nothing: calamine judges it.
+pub(super) fn ods_overflow(bytes: &[u8]) -> Option<String> {
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).ok()?;
+    let entry = archive.by_name("content.xml").ok()?;
+    let mut reader = quick_xml::Reader::from_reader(BufReader::new(entry));
+    let mut buf = Vec::new();
+    // The sheet being read; the first row of the row element being read (numbered from 1), how many times it is
+    // repeated, and whether it holds anything; the next column in it (from 0).
+    let (mut sheet, mut row, mut repeats, mut filled, mut column) = (String::new(), 1usize, 1usize, false, 0usize);
+    let (mut depth, mut in_row) = (0usize, false);
+    loop {
+        let (event, empty) = match reader.read_event_into(&mut buf) {
+            Ok(Event::Start(e)) => (e, false),
+            Ok(Event::Empty(e)) => (e, true),
+            Ok(Event::Text(t)) => {
+                filled |= in_row && t.as_ref().chars().any(|c| !c.is_whitespace());
+                buf.clear();
+                continue;
+            }
+            Ok(Event::End(e)) => {
+                match e.local_name().as_ref() {
+                    "table" => depth = depth.saturating_sub(1),
+                    "table-row" if depth == 1 && in_row => {
+                        in_row = false;
+                        if let Some(reason) = rows_past_limit(&sheet, row, repeats, filled) {
+                            return Some(reason);
+                        }
+                        row = row.saturating_add(repeats);
+                    }
+                    _ => {}
+                }
+                buf.clear();
+                continue;
+            }
+            Ok(Event::Eof) | Err(_) => return None,
+            _ => {
+                buf.clear();
+                continue;
+            }
+        };
+        let attribute = |key: &str| {
+            event
+                .attributes()
+                .with_checks(false)
+                .flatten()
+                .find(|a| a.key.local_name().as_ref() == key)
+                .and_then(|a| a.normalized_value(XmlVersion::Implicit1_0).ok().map(|v| v.into_owned()))
+        };
+        let repeated = |key: &str| attribute(key).and_then(|n| n.trim().parse::<usize>().ok()).unwrap_or(1).max(1);
+        match event.local_name().as_ref() {
+            "table" if !empty => {
+                depth += 1;
+                if depth == 1 {
+                    (sheet, row) = (attribute("name").unwrap_or_default(), 1);
+                }
+            }
+            "table-row" if depth == 1 => {
+                (repeats, filled, column) = (repeated("number-rows-repeated"), false, 0);
+                match empty {
+                    true => row = row.saturating_add(repeats),
+                    false => in_row = true,
+                }
+            }
+            "table-cell" | "covered-table-cell" if depth == 1 && in_row => {
+                let n = repeated("number-columns-repeated");
+                let valued = attribute("value-type").is_some() || attribute("formula").is_some();
+                filled |= valued;
+                if valued && column.saturating_add(n) > EXCEL_COLUMNS {
+                    return Some(format!(
+                        "工作表“{sheet}”第 {row} 行的单元格重复到第 {EXCEL_COLUMNS} 列之后，超出表格的列数上限 \
+                         (row {row} of sheet {sheet} repeats a cell past column {EXCEL_COLUMNS}, the most a \
+                         spreadsheet has)"
+                    ));
+                }
+                column = column.saturating_add(n);
+            }
+            _ => {}
+        }
+        buf.clear();
+    }
+}
+
+/// The refusal of a row element of sheet `sheet` at row `row`, repeated `repeats` times, when it holds something
+/// and reaches past a sheet's last row.
+fn rows_past_limit(sheet: &str, row: usize, repeats: usize, filled: bool) -> Option<String> {
+    let last = row.saturating_add(repeats - 1);
+    (filled && last > EXCEL_ROWS).then(|| {
+        format!(
+            "工作表“{sheet}”第 {row} 行有内容，又重复 {repeats} 次，超出表格的 {EXCEL_ROWS} 行上限，不像是班级名单 \
+             (row {row} of sheet {sheet} has content and is repeated {repeats} times, past the {EXCEL_ROWS} rows a \
+             spreadsheet has: not a class list)"
+        )
+    })
+}
