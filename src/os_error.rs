@@ -19,6 +19,11 @@ pub fn phrase(e: &std::io::Error, access: Access) -> String {
         return words;
     }
     let read = access == Access::Read;
+    // A link that leads back to itself (the system's ELOOP), which the standard library names in no stable kind.
+    #[cfg(unix)]
+    if e.raw_os_error() == Some(libc::ELOOP) {
+        return "符号链接循环（快捷方式指向自己），无法打开 (a loop of symbolic links: it cannot be opened)".to_owned();
+    }
     let words = match e.kind() {
         NotFound if read => "找不到文件或文件夹 (not found)",
         NotFound => "文件夹不存在 (folder not found)",
@@ -66,6 +71,15 @@ mod tests {
         for kind in [ErrorKind::NotADirectory, ErrorKind::StorageFull, ErrorKind::ReadOnlyFilesystem] {
             let words = writing(&Error::from(kind), "y");
             assert!(!words.contains("os error") && words.ends_with("：y"), "{words}");
+        }
+        #[cfg(unix)]
+        {
+            let dir = tempfile::tempdir().expect("dir");
+            let (a, b) = (dir.path().join("a.csv"), dir.path().join("b.csv"));
+            std::os::unix::fs::symlink(&b, &a).expect("link");
+            std::os::unix::fs::symlink(&a, &b).expect("link");
+            let words = reading(&std::fs::metadata(&a).unwrap_err(), "a.csv");
+            assert!(words.starts_with("符号链接循环") && !words.contains("os error"), "{words}");
         }
         // A rare error keeps the system's text, but only in the English part.
         let odd = Error::other("Stale file handle");
