@@ -245,3 +245,12 @@ fn a_mistyped_json_flag_is_pointed_to_json() {
         assert!(!stderr.contains("-- --") && !stderr.contains("--school"), "{command:?} {given}: {stderr}");
     }
 }
+
+#[test]
+fn import_of_lists_without_pupils_answers_ok_false_under_json() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (db, list) = (dir.path().join("drive.db"), dir.path().join("only_header.csv"));
+    std::fs::write(&list, "姓名,身份证号码,班级\n").unwrap();
+    let error = refused(canbao(&db).args(["import", "--json"]).arg(&list), 1);
+    assert_eq!(error["kind"], "no_pupils_in_lists", "{error}");
+}

@@ -95,8 +95,13 @@ fn import_into(
             p.message = crate::io::class_list::as_preview(&p.message);
         }
     }
+    // Lists with no pupils at all are refused (below): under --json the refusal is the one answer, as every
+    // other refusal's, where a report saying 「"ok": true」 before an exit of 1 told a script it had worked.
+    let no_pupils = !files.is_empty() && report.without_pupils.len() == files.len();
     if json {
-        print_json(&report)?;
+        if !no_pupils {
+            print_json(&report)?;
+        }
     } else {
         print_import_report(&report);
         // Under --lang en these lines are English only, as the rest of the report; the school names are data.
@@ -132,7 +137,7 @@ fn import_into(
         }
     }
     // Lists with no pupils at all: nothing was written, which a script and the operator are told by the exit.
-    if !files.is_empty() && report.without_pupils.len() == files.len() {
+    if no_pupils {
         let zh = report.without_pupils.join("、");
         let en = report.without_pupils.join(", ");
         let en = format!(
