@@ -339,9 +339,8 @@ pub fn open_bytes(bytes: Vec<u8>, file: &str) -> Result<Vec<SheetRows>, ReadErro
         };
         let bytes = SharedBytes(std::sync::Arc::new(bytes));
         if bytes.as_ref().starts_with(b"PK") {
-            let scan = xlsx_scan(bytes.as_ref()).map_err(|reason| {
-                as_odf(ReadError::BadWorkbook { file: file.to_owned(), reason: reason.to_owned() })
-            })?;
+            let scan = xlsx_scan(bytes.as_ref())
+                .map_err(|reason| as_odf(ReadError::BadWorkbook { file: file.to_owned(), reason }))?;
             if let Some(sheets) = super::xlsx_rows::open(bytes.clone(), file, scan.merges)? {
                 let mut hidden = match scan.hiding.is_empty() {
                     true => Default::default(),
@@ -550,13 +549,15 @@ const MAX_XML_TEXT_BYTES: usize = 6 * MAX_CELL_BYTES;
 /// How many times its packed size a part must inflate to for an overlong text in it to be taken for a zip bomb's:
 /// worksheet XML packs some ten to one, text a person wrote less, a run of one repeated byte over a thousand.
 const BOMB_RATIO: u64 = 100;
+/// The least a part must say it inflates to for its overlong text to be taken for a zip bomb's: a cell of a
+/// megabyte pasted into a small sheet is a long cell, said as one.
+const BOMB_MIN_BYTES: u64 = 4 * 1024 * 1024;
 
 /// Inflates every part of an XLSX once, in constant memory, before the reader sees it: refuses a part that
 /// inflates past its bound or holds one overlong text, and tells whether the file has merged cells (`true`
 /// when the zip cannot be read: calamine then judges it).
-fn xlsx_scan(bytes: &[u8]) -> Result<Scan, &'static str> {
+fn xlsx_scan(bytes: &[u8]) -> Result<Scan, String> {
     const TOO_LARGE: &str = "解压后过大，不像是班级名单 (inflates too large to be a class list)";
-    const LONG_TEXT: &str = "有单元格的文字超过 64 KB，不像是班级名单 (a cell holds more than 64 KB of text)";
     let maybe = Scan { merges: true, hiding: Vec::new() };
     let Ok(mut archive) = zip::ZipArchive::new(Cursor::new(bytes)) else { return Ok(maybe) };
     // Without the "<": a namespace prefix (`<x:mergeCell`) is common from .NET writers.
@@ -570,20 +571,37 @@ fn xlsx_scan(bytes: &[u8]) -> Result<Scan, &'static str> {
         // part but the shared strings (which hold cell text, and could name the word) is searched.
         let Ok(name) = entry.name() else { return Ok(maybe) };
         let part = super::xlsx_hidden::part_key(&name);
+        let name = name.to_string();
         let shared = part.ends_with("sharedstrings.xml");
         let mut hides_rows = false;
         let limit = if shared { MAX_SHARED_STRINGS_BYTES } else { MAX_PART_BYTES };
         // A part the zip says inflates past its bound is refused before a byte of it is inflated (a gigabyte of
         // empty rows took a minute); one that says less and inflates more is caught as it inflates.
         if entry.size() > limit {
-            return Err(TOO_LARGE);
+            return Err(TOO_LARGE.to_owned());
         }
         // An overlong text in a part packed beyond any sheet's ratio is a zip bomb's run, not a cell someone
         // typed: the file is refused as one that unpacks too large, which is what it is.
         let packed = entry.compressed_size();
         let declared = entry.size();
+        // A long cell is said as one, with the part (the sheet's file, or the workbook's shared text) holding it,
+        // so the pasted blob can be found; only a run in a part that says it inflates to megabytes and packs
+        // as a bomb's does is the bomb it looks like.
         let long_text = |inflated: u64| {
-            if packed > 0 && declared.max(inflated) / packed >= BOMB_RATIO { TOO_LARGE } else { LONG_TEXT }
+            let size = declared.max(inflated);
+            if packed > 0 && size >= BOMB_MIN_BYTES && size / packed >= BOMB_RATIO {
+                return TOO_LARGE.to_owned();
+            }
+            let kb = MAX_XML_TEXT_BYTES / 1024;
+            let (zh, en) = match shared {
+                true => ("工作簿的共享文字", "the workbook's shared text"),
+                false => ("工作表", "the sheet"),
+            };
+            format!(
+                "{zh}（{name}）中有一个单元格的文字超过 {kb} KB，太长，不像是班级名单：请在表格中找到这段很长的文字，删去或缩短后\
+                 重新导入 (a cell in {en} ({name}) holds more than {kb} KB of text, too long for a class list: find that \
+                 long text in the spreadsheet, delete or shorten it, and import again)"
+            )
         };
         // Chunks overlap by the needle's length, so a word split between two reads is still seen.
         let keep = b"mergeCell".len() - 1;
@@ -595,7 +613,7 @@ fn xlsx_scan(bytes: &[u8]) -> Result<Scan, &'static str> {
             }
             inflated += n as u64;
             if inflated > limit {
-                return Err(TOO_LARGE);
+                return Err(TOO_LARGE.to_owned());
             }
             // A run between two tags inside one chunk is shorter than the chunk, and so than the bound: only
             // the runs that reach a chunk's edges need counting, found with one search from each end.
@@ -1498,7 +1516,12 @@ mod tests {
         assert!(said.contains("解压后过大") && said.contains("inflates too large"), "{said}");
         let typed: Vec<u8> = (0..MAX_XML_TEXT_BYTES + 1).map(|i| b"0123456789"[i * 7 % 10]).collect();
         let said = xlsx_scan(&zipped(&cell(typed), zip::CompressionMethod::Stored)).err().expect("refused");
-        assert!(said.contains("64 KB") && !said.contains("解压后过大"), "{said}");
+        assert!(said.contains("384 KB") && !said.contains("解压后过大"), "{said}");
+        assert!(said.contains("工作表（xl/worksheets/sheet1.xml）"), "where it is: {said}");
+        // A megabyte of one pasted character packs as a bomb's run does, but the part is small: a long cell.
+        let pasted = zipped(&cell(vec![b'A'; 1024 * 1024]), zip::CompressionMethod::Deflated);
+        let said = xlsx_scan(&pasted).err().expect("refused");
+        assert!(said.contains("384 KB") && !said.contains("解压后过大"), "{said}");
     }
 
     #[test]
