@@ -124,6 +124,9 @@ struct Formats {
     blank: Format,
     /// The lines below a table (签字、日期), with room to sign.
     foot: Format,
+    /// An ID-number column's own format, text: a teacher who types a pupil's number in an empty row under the
+    /// table keeps every digit, where a General column made it a number rounded past the 15th digit.
+    id_column: Format,
 }
 
 impl Formats {
@@ -139,6 +142,7 @@ impl Formats {
             percent: cell.clone().set_num_format("0.0%"),
             blank: cell,
             foot: Format::new().set_align(FormatAlign::Bottom),
+            id_column: Format::new().set_num_format("@"),
         }
     }
 }
@@ -793,6 +797,9 @@ impl TableWriter {
             }
             for (i, c) in columns.iter().enumerate() {
                 sheet.set_column_width(i as u16, c.width).map_err(err)?;
+                if is_id_column(&c.title) {
+                    sheet.set_column_format(i as u16, &self.formats.id_column).map_err(err)?;
+                }
                 sheet.write_string_with_format(row, i as u16, &c.title, &self.formats.header).map_err(err)?;
             }
             sheet.set_freeze_panes(row + 1, 0).map_err(err)?;
@@ -1350,6 +1357,11 @@ fn unique_sheet_name(name: &str, used: &mut Vec<String>) -> String {
 }
 
 /// Characters a file name cannot hold on Windows are replaced, so a class called 1/2班 still gets a file.
+/// Whether a column holds ID numbers (身份证号码, 证件号码 and the like), by its title.
+fn is_id_column(title: &str) -> bool {
+    title.contains("身份证") || title.contains("证件号")
+}
+
 pub fn safe_file_part(text: &str) -> String {
     text.chars().map(|c| if "\\/:*?\"<>|".contains(c) || c.is_control() { '_' } else { c }).collect()
 }
@@ -1457,6 +1469,36 @@ mod tests {
         assert!(!a.exists() && !b.exists());
         assert_eq!(place_all(both).unwrap(), [a.clone(), b.clone()]);
         assert!(a.exists() && b.exists());
+    }
+
+    /// A number a teacher types under the table, in the ID column, stays text: the column's own format is `@`.
+    #[test]
+    fn an_id_columns_own_format_is_text_for_the_rows_under_the_table() {
+        use std::io::Read;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("classes.xlsx");
+        let columns = [ColumnSpec::new("姓名", 10.0), ColumnSpec::new("身份证号码", 22.0)];
+        let mut writer = TableWriter::create(&path, FileFormat::Xlsx, None).unwrap();
+        writer.begin_table("一班", &Preamble::default(), &columns).unwrap();
+        writer.finish().unwrap();
+        let mut zip = zip::ZipArchive::new(std::fs::File::open(&path).unwrap()).unwrap();
+        let mut part = |name: &str| {
+            let mut text = String::new();
+            zip.by_name(name).unwrap().read_to_string(&mut text).unwrap();
+            text
+        };
+        let (sheet, styles) = (part("xl/worksheets/sheet1.xml"), part("xl/styles.xml"));
+        // Column B (2) carries a style; that style's number format is text, `@` (Excel's own 49, or one the
+        // workbook defines as `@`).
+        let col = sheet.split("<col ").find(|c| c.contains("min=\"2\"")).expect("column B");
+        let style: usize = col.split("style=\"").nth(1).expect("a style").split('"').next().unwrap().parse().unwrap();
+        let xfs = styles.split("<cellXfs").nth(1).unwrap();
+        let xf = xfs.split("<xf ").nth(style + 1).expect("the style");
+        let id: String = xf.split("numFmtId=\"").nth(1).unwrap().chars().take_while(char::is_ascii_digit).collect();
+        let text = id == "49" || styles.contains(&format!("numFmtId=\"{id}\" formatCode=\"@\""));
+        assert!(text, "{xf}");
+        let name_col = sheet.split("<col ").find(|c| c.contains("min=\"1\"")).expect("column A");
+        assert!(!name_col.contains("style="), "{name_col}");
     }
 
     #[test]
