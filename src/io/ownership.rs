@@ -216,6 +216,36 @@ fn label_line(cells: &[String]) -> bool {
     has("学校名称：") && has("填报时间：")
 }
 
+/// What an export of canbao's is, by its first rows: its title and the school its label row names
+/// (「在校学生信息表，学校名称：一小」; another year's is a re-export, as the file's name is the operator's); with no title (the agency's template), its header and the
+/// school of its first row. `None` for a file that cannot be read as a table. Two files with the same signature
+/// are the same form of the same school: one is a re-export of the other.
+pub fn form_signature(path: &Path) -> Option<String> {
+    let sheet = super::table::open_file(path).ok()?.into_iter().next()?;
+    let rows: Vec<Vec<String>> = sheet
+        .take(6)
+        .map_while(Result::ok)
+        .map(|row| row.iter().map(super::table::Cell::text).map(|c| c.trim().to_owned()).collect())
+        .collect();
+    let title = export_title(&rows).or_else(|| own_title_without_list(&rows));
+    let label = |prefix: &str| rows.iter().flatten().find(|c| c.starts_with(prefix)).cloned();
+    let mut parts = match title {
+        // The sheet titled with its policy's city is the same sheet under another policy (one chosen since).
+        Some(title) if sheet::is_title(&title) => vec![sheet::TITLE.to_owned()],
+        Some(title) => vec![title],
+        None => {
+            let header = rows.first()?;
+            let school = header.iter().position(|h| h.contains("学校"));
+            let first = rows.get(1);
+            let mut parts = vec![header.iter().filter(|h| !h.is_empty()).cloned().collect::<Vec<_>>().join(",")];
+            parts.extend(school.and_then(|i| first?.get(i)).filter(|s| !s.is_empty()).cloned());
+            return Some(parts.join("，"));
+        }
+    };
+    parts.extend(label("学校名称："));
+    Some(parts.join("，"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
