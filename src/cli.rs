@@ -132,9 +132,6 @@ pub enum Command {
         /// 最多列出的学生数 (list at most this many pupils)
         #[arg(long, default_value_t = 20)]
         limit: usize,
-        /// 也查找已作废（重复登记）的记录，标为「作废」(find records voided as duplicates too, marked 作废)
-        #[arg(long)]
-        voided: bool,
         /// 显示完整身份证号码，--json 中亦然（记入修改记录）(show full ID numbers, in --json too; recorded in the audit log)
         #[arg(long)]
         reveal: bool,
@@ -236,11 +233,6 @@ pub enum Command {
     School {
         #[command(subcommand)]
         action: SchoolAction,
-    },
-    /// 学生记录：把重复登记的一条作废、恢复作废的一条 (a pupil's record: void one recorded twice, or restore it)
-    Pupil {
-        #[command(subcommand)]
-        action: PupilAction,
     },
     /// 显示正在使用的数据文件、配置和备份文件夹 (print the drive file, data, config and backup folders in use)
     Paths {
@@ -461,37 +453,6 @@ pub enum SchoolAction {
         /// 新名称已是另一所学校时，把两校合并（无法再分开）(when the new name is another school's, merge the two)
         #[arg(long)]
         merge: bool,
-    },
-}
-
-#[derive(Subcommand, Debug, Clone)]
-pub enum PupilAction {
-    /// 作废重复登记的一条（不删除：记入修改记录，可恢复，合并时带到另一台电脑）(void a record of a pupil recorded
-    /// twice as a duplicate of the one kept: never deleted, audited, restorable, carried by a merge)
-    Void {
-        /// 多出的一条的身份证号码，有问题的号码按名单中保存的写法；没有号码的用 --name 和 --class 选定 (the extra
-        /// record's ID number, a flagged one as the roster holds it; one without is picked by --name and --class)
-        id_number: Option<String>,
-        #[command(flatten)]
-        pupil: pupil::PupilByName,
-        /// 保留的一条的身份证号码 (the ID number of the record kept)
-        #[arg(long, value_name = "ID")]
-        duplicate_of: Option<String>,
-        /// 保留的一条的姓名，没有号码时与 --duplicate-of-class 一起选定 (the kept record's name, with
-        /// --duplicate-of-class for one without a number)
-        #[arg(long, value_name = "NAME")]
-        duplicate_of_name: Option<String>,
-        /// 保留的一条的班级 (the kept record's class)
-        #[arg(long, value_name = "CLASS", requires = "duplicate_of_name")]
-        duplicate_of_class: Option<String>,
-    },
-    /// 恢复作废的一条 (restore a voided record)
-    Unvoid {
-        /// 作废的一条的身份证号码；没有号码的用 --name 和 --class 选定 (the voided record's ID number; one without
-        /// is picked by --name and --class)
-        id_number: Option<String>,
-        #[command(flatten)]
-        pupil: pupil::PupilByName,
     },
 }
 
@@ -1017,11 +978,8 @@ fn run(cli: &Cli) -> CmdResult {
             };
             roster::import(cli, files, school.as_deref(), (*dry_run, *json), choices)
         }
-        Command::Find { query, limit, voided, reveal, json } => {
-            roster::find(cli, query, (*limit, *voided), *reveal, *json)
-        }
+        Command::Find { query, limit, reveal, json } => roster::find(cli, query, *limit, *reveal, *json),
         Command::Stats { school, json } => roster::stats(cli, school.as_deref(), *json),
-        Command::Pupil { action } => pupil::void_or_restore(cli, action),
         Command::Mark(args) => roster::mark(cli, args),
         Command::School { action: SchoolAction::Rename { old, new, merge } } => {
             roster::rename_school(cli, old, new, *merge)

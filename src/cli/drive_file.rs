@@ -616,10 +616,6 @@ fn print_merge_report(r: &crate::store::merge::MergeReport, reveal: bool) {
     for (z, e) in conflict::taken_back_lines(zh, r, &id).into_iter().zip(conflict::taken_back_lines(en, r, &id)) {
         say(&format!("  {z} ({e})"), &format!("  {e}"));
     }
-    for (z, e) in conflict::voided_holding_lines(zh, r, &id).into_iter().zip(conflict::voided_holding_lines(en, r, &id))
-    {
-        say(&format!("  {z} ({e})"), &format!("  {e}"));
-    }
     // Two amounts of one second are said apart from those the newer change decided.
     let one_second = |c: &crate::store::merge::Conflict| crate::store::instant::cmp(&c.kept_at, &c.lost_at).is_eq();
     let lines = listed(&r.conflicts, |c| {

@@ -294,7 +294,6 @@ impl Asked {
             | Command::Encrypt { .. }
             | Command::Decrypt { .. }
             | Command::School { .. }
-            | Command::Pupil { .. }
             | Command::Completions { .. } => (false, false),
         };
         Asked { json, reveal }

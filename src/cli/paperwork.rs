@@ -1736,13 +1736,11 @@ pub fn check(cli: &Cli, reveal: bool, json: bool) -> CmdResult {
     }
     for g in &report.same_name_class_numbers {
         heading(
-            "同班同名、身份证号码不同且出生日期不同：请核对是否为同一学生，身份证号码已更正的，把多出的一条作废为重复登记 \
-             （canbao pupil void 多出的号码 --duplicate-of 保留的号码，或在其详情页按 V）(same name and class, different \
-             ID numbers and birth dates: check whether it is one pupil, and if the number was corrected, void the extra \
-             entry as a duplicate: canbao pupil void EXTRA --duplicate-of KEPT, or V on its detail screen)",
+            "同班同名、身份证号码不同且出生日期不同：请核对是否为同一学生，身份证号码已更正的，删除多出的一条 (same name and \
+             class, different ID numbers and birth dates: check whether it is one pupil, and if the number was \
+             corrected, delete the extra entry)",
             "same name and class, different ID numbers and birth dates: check whether it is one pupil, and if the \
-             number was corrected, void the extra entry as a duplicate: canbao pupil void EXTRA --duplicate-of KEPT, \
-             or V on its detail screen",
+             number was corrected, delete the extra entry",
             &g.key,
         );
         for p in &g.pupils {
@@ -1761,12 +1759,9 @@ pub fn check(cli: &Cli, reveal: bool, json: bool) -> CmdResult {
     }
     for g in &report.same_name_class_unnumbered {
         heading(
-            "同班同名，其中有人没有身份证号码，可能是同一名学生：请核对，把多出的一条作废为重复登记（canbao pupil void \
-             --name 姓名 --class 班级 --duplicate-of 保留的号码，或在其详情页按 V）(same name and class, one with no ID \
-             number: perhaps the same pupil twice; check, and void the extra entry as a duplicate: canbao pupil void \
-             --name NAME --class CLASS --duplicate-of KEPT, or V on its detail screen)",
-            "same name and class, one with no ID number: perhaps the same pupil twice; check, and void the extra entry \
-             as a duplicate: canbao pupil void --name NAME --class CLASS --duplicate-of KEPT, or V on its detail screen",
+            "同班同名，其中有人没有身份证号码，可能是同一名学生：请核对，删除多出的一条 (same name and class, one with no \
+             ID number: perhaps the same pupil twice; check, and delete the extra entry)",
+            "same name and class, one with no ID number: perhaps the same pupil twice; check, and delete the extra entry",
             &g.key,
         );
         for p in &g.pupils {
@@ -1776,11 +1771,10 @@ pub fn check(cli: &Cli, reveal: bool, json: bool) -> CmdResult {
     for g in &report.same_name_mistyped {
         heading(
             "身份证号码有误的学生与同名学生的有效号码只差一位，可能是同一名学生：请核对，在详情页按 E 更正有误的一条，\
-             或把多出的一条作废为重复登记（详情页按 V，或 canbao pupil void）(an ID number that fails the check is one \
-             place off a valid one of the same name: probably the same pupil twice; check, then correct the wrong entry \
-             with E in the detail screen or void the extra one as a duplicate with V there, or canbao pupil void)",
+             或删除多出的一条 (an ID number that fails the check is one place off a valid one of the same name: probably \
+             the same pupil twice; check, then correct the wrong entry with E in the detail screen or delete the extra one)",
             "an ID that fails the check one place off a valid one of the same name: probably the same pupil; correct \
-             the wrong entry, or void it as a duplicate (V on its detail screen, or canbao pupil void)",
+             or delete the wrong entry",
             &g.key,
         );
         for p in &g.pupils {

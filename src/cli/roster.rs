@@ -245,17 +245,6 @@ pub(super) fn mark(cli: &Cli, args: &MarkArgs) -> CmdResult {
     // The commands a hint suggests name the pupil as this one did: never by a whole number not typed.
     let chosen = super::pupil::as_typed(id_number.as_deref(), pupil);
     let pupil = super::pupil::select(&store, id_number.as_deref(), pupil, "mark")?;
-    // A voided record is in no form: a mark there would be money no form shows.
-    if let Some(of) = store.void_of(pupil.id)? {
-        let of = crate::store::void::shown(&of);
-        let restore = store.command(&format!("pupil unvoid {chosen}"));
-        return Err(UserError::new(format!(
-            "这条记录已作废（重复登记，保留的一条：{of}），未保存：请在保留的一条上登记；作废有误的，先用 {restore} 恢复 \
-             (this record is voided as a duplicate of {of}; nothing saved: mark the record kept, or restore this one \
-             first with {restore})"
-        ))
-        .kind("pupil_voided"));
-    }
     if let Some(top_up) = top_up.as_deref() {
         let details = TopUp {
             fen: top_up,
@@ -1361,9 +1350,6 @@ struct FoundPupil {
     part_paid: bool,
     categories: Vec<String>,
     id_problem: Option<String>,
-    /// A record voided as a duplicate (`find --voided`): the record kept, its number masked unless revealed.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    void_of: Option<String>,
 }
 
 impl From<&Student> for FoundPupil {
@@ -1379,21 +1365,17 @@ impl From<&Student> for FoundPupil {
             part_paid: false,
             categories: s.categories.iter().map(|c| c.name.clone()).collect(),
             id_problem: s.id_problem.clone(),
-            void_of: None,
         }
     }
 }
 
-pub(super) fn find(cli: &Cli, query: &str, (limit, with_void): (usize, bool), reveal: bool, json: bool) -> CmdResult {
+pub(super) fn find(cli: &Cli, query: &str, limit: usize, reveal: bool, json: bool) -> CmdResult {
     let store = &mut open_to_read(cli, reveal)?;
     let q = Query::parse(query);
     if q.is_empty() {
         return Err(UserError::new("查询为空 (empty query)".into()).kind("empty_query"));
     }
-    let (total, pupils) = store.search_voided(&q, limit, with_void)?;
-    let voided = if with_void { store.voided()? } else { Default::default() };
-    let void_of =
-        |s: &Student| voided.get(&s.id).map(|of| if reveal { of.clone() } else { crate::store::void::shown(of) });
+    let (total, pupils) = store.search(&q, limit)?;
     if reveal && !pupils.is_empty() {
         let ids: Vec<i64> = pupils.iter().map(|s| s.id).collect();
         let _lock = lock_to_record(cli, Recorded::Reveal)?;
@@ -1409,10 +1391,8 @@ pub(super) fn find(cli: &Cli, query: &str, (limit, with_void): (usize, bool), re
         .filter_map(|s| Some(store.part_payment_of(s, policy.as_ref()).transpose()?.map(|_| s.id)))
         .collect::<Result<_, _>>()?;
     if json {
-        let found: Vec<FoundPupil> = pupils
-            .iter()
-            .map(|s| FoundPupil { part_paid: part_paid.contains(&s.id), void_of: void_of(s), ..FoundPupil::from(s) })
-            .collect();
+        let found: Vec<FoundPupil> =
+            pupils.iter().map(|s| FoundPupil { part_paid: part_paid.contains(&s.id), ..FoundPupil::from(s) }).collect();
         print_json_ids(&found, reveal)?;
         // The array stays the pupils found, as scripts read it; a script comparing classes must still not take
         // the first --limit pupils for all of them, so the rest is said where the text output says it.
@@ -1469,10 +1449,6 @@ pub(super) fn find(cli: &Cli, query: &str, (limit, with_void): (usize, bool), re
         let id = shown_id(&s.id_number, reveal);
         // The roster's own rule: a number to verify, no name, or an adult's number.
         let flag = if crate::domain::pupil_flags::flagged(s, today) { " !" } else { "" };
-        // A voided record says so first, with the record kept: it is in no form until restored.
-        if let Some(of) = void_of(s) {
-            print!("{}", pick(&format!("作废（重复登记，保留 {of}）\t"), &format!("voided (duplicate of {of})\t")));
-        }
         // A drive may hold a control character (an old import, a merge): it must not drive the terminal.
         let shown = crate::io::table::printable;
         let school = if several { format!("{}\t", shown(&s.school)) } else { String::new() };

@@ -12,14 +12,7 @@ use rusqlite::OptionalExtension;
 use crate::store::backup::{RESTORE_UNDONE, RESTORED_AT, RESTORED_BY};
 use crate::store::class_rule::{ClassChange, outranks};
 use crate::store::event_hash::row_hash;
-use crate::store::merge::{CopiedRows, LOST, PupilKey, informative};
-
-/// The merge's groups the county keeps (`store::merge::GROUPS`): all but the last, a record's void (作废), which
-/// the county's tables hold no column for yet.
-pub(crate) const GROUPS: [&[Field]; 8] = {
-    let g = crate::store::merge::GROUPS;
-    [g[0], g[1], g[2], g[3], g[4], g[5], g[6], g[7]]
-};
+use crate::store::merge::{CopiedRows, GROUPS, LOST, PupilKey, informative};
 use crate::store::{Field, Store, StoreError, instant, schema};
 
 /// One pupil as the drive holds them (the statuses apart, per year: [`DriveStatus`]).

@@ -4236,10 +4236,9 @@ impl RowReader<'_> {
             } else {
                 format!(
                     "已有同名、同班的学生，身份证号码为 {held_zh}，与此行号码不同、出生日期不同，请核对是否为同一学生：此行已作为新学生导入，\
-                     如身份证号码已更正，请把多出的一条作废为重复登记（canbao pupil void，或在其详情页按 V）(a pupil of this \
-                     name and class is held with another ID number, {held_en}, of another birth date; check whether it \
-                     is the same pupil: the row was added as a new pupil; if the number was corrected, void the extra \
-                     entry as a duplicate: canbao pupil void, or V on its detail screen)"
+                     如身份证号码已更正，请删除多出的一条 (a pupil of this name and class is held with another ID number, \
+                     {held_en}, of another birth date; check whether it is the same pupil: the row was added as a new \
+                     pupil; if the number was corrected, delete the extra entry)"
                 )
             };
             let said = self.report.problems.len();

@@ -26,9 +26,6 @@ pub enum Field {
     /// The insured year the categories were last certified (marked) for: a new year asks for them again.
     CategoriesYear,
     Note,
-    /// 作废: the pupil this record duplicates (重复登记), as 「name number」; `None` for a standing record. A voided
-    /// record is in no form, count or search by default, and is kept with its history to be restored.
-    VoidOf,
 }
 
 impl Field {
@@ -49,7 +46,6 @@ impl Field {
             Field::Categories => "categories",
             Field::CategoriesYear => "categories_year",
             Field::Note => "note",
-            Field::VoidOf => "void_of",
         }
     }
 
@@ -69,7 +65,6 @@ impl Field {
             Field::Categories => "人员类别",
             Field::CategoriesYear => "人员类别认定年度",
             Field::Note => "备注",
-            Field::VoidOf => "作废（重复登记）",
         }
     }
 
@@ -101,7 +96,7 @@ impl Field {
 }
 
 /// Every field, in the order the detail screen and merges go through them.
-pub const ALL_FIELDS: [Field; 15] = [
+pub const ALL_FIELDS: [Field; 14] = [
     Field::School,
     Field::Name,
     Field::Grade,
@@ -116,7 +111,6 @@ pub const ALL_FIELDS: [Field; 15] = [
     Field::Categories,
     Field::CategoriesYear,
     Field::Note,
-    Field::VoidOf,
 ];
 
 /// The audit log's field names that are no [`Field`]: a pupil's creation, a number corrected or shown

@@ -278,56 +278,7 @@ pub struct MergeReport {
     /// `year::carry_leavers`); and the pupils this laptop's start of the year moved out as 已离校 that are back in
     /// the other laptop's class a grade up, the year having seen them (`left_here`).
     pub leavers_across_year: Vec<super::year::LeaverAcrossYear>,
-    /// Records voided as duplicates (作废) that hold a payment or a category, where the merge brought the void or
-    /// the mark: a mark the other laptop made on the record before it knew of the void is carried, not lost, and
-    /// listed so the operator records it on the pupil kept (see `voided_holding`).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub voided_holding: Vec<VoidedHolding>,
     pub dry_run: bool,
-}
-
-/// A record voided as a duplicate that holds a payment or categories the merge brought to it, or whose void the
-/// merge brought: the forms do not show it, so the operator checks the record kept holds them too.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct VoidedHolding {
-    pub name: String,
-    #[serde(serialize_with = "crate::domain::id_shown::id")]
-    pub id_number: String,
-    /// The record kept, as the void names it (name and number; shown with the number masked).
-    #[serde(serialize_with = "void_of_shown")]
-    pub void_of: String,
-    /// The payment status held (a code), and the family's amount.
-    pub payment: String,
-    pub amount_fen: Option<i64>,
-    pub categories: Vec<String>,
-}
-
-fn void_of_shown<S: serde::Serializer>(of: &str, s: S) -> std::result::Result<S::Ok, S::Error> {
-    s.serialize_str(&super::void::shown(of))
-}
-
-/// The voided records that hold a payment or categories and got a void or one of those fields from this merge
-/// (an audit row written after `high_water`, ours before the merge).
-fn voided_holding(tx: &Transaction, high_water: i64) -> Result<Vec<VoidedHolding>> {
-    let mut stmt = tx.prepare(
-        "SELECT s.name, s.id_number, s.void_of, s.payment, s.paid_amount_fen, s.categories FROM main.students s
-         WHERE s.void_of IS NOT NULL AND (s.payment <> 'unpaid' OR s.categories <> '[]')
-           AND EXISTS (SELECT 1 FROM main.audit a WHERE a.student_id = s.id AND a.id > ?1
-                       AND a.field IN ('void_of', 'payment', 'paid_amount_fen', 'categories'))
-         ORDER BY s.id",
-    )?;
-    let rows = stmt.query_map([high_water], |r| {
-        let categories: String = r.get(5)?;
-        Ok(VoidedHolding {
-            name: r.get(0)?,
-            id_number: r.get(1)?,
-            void_of: r.get(2)?,
-            payment: r.get(3)?,
-            amount_fen: r.get(4)?,
-            categories: fields::categories_from_text(&categories).into_iter().map(|c| c.name).collect(),
-        })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// One audit row, as both files can hold it; equal rows (see `SAME_EVENT`) are the same event.
@@ -862,7 +813,7 @@ fn newer_or_greater<T: Ord + ?Sized>(a: &Event, b: &Event, (a_values, b_values):
 /// Fields that are one fact and so are won together: a payment's status, amount, date and channel come from
 /// the same side (paid on one laptop and 财政代缴 on the other must not keep the family's amount under
 /// 财政代缴), as do a grade and its class, and an enrollment and its decline reason.
-pub(crate) const GROUPS: [&[Field]; 9] = [
+pub(crate) const GROUPS: [&[Field]; 8] = [
     &[Field::School],
     &[Field::Name],
     &[Field::Grade, Field::Class],
@@ -871,7 +822,6 @@ pub(crate) const GROUPS: [&[Field]; 9] = [
     &PAYMENT_GROUP,
     &[Field::Categories, Field::CategoriesYear],
     &[Field::Note],
-    &[Field::VoidOf],
 ];
 
 /// Whether a pupil's creation row speaks for this group's values: the values a list gave when the pupil was
@@ -1862,7 +1812,6 @@ fn merge_in(tx: &Transaction, ctx: &super::AuditContext, drive: Option<&Path>) -
     report.policies = super::merge_notes::settle_copies(tx, sides.our_current)?;
     report.policies.extend(super::merge_notes::carry_policies(tx, sides.our_current, sides.their_current)?);
     report.policies.extend(super::merge_notes::carry_year_copies(tx, sides.our_current, sides.their_current)?);
-    report.voided_holding = voided_holding(tx, sides.our_high_water)?;
     drop_work_tables(tx)?;
     Ok(report)
 }
@@ -3256,8 +3205,7 @@ fn copy_unpaired(tx: &Transaction, ctx: &super::AuditContext, sides: &Sides) -> 
     tx.execute(
         "INSERT INTO main.students(id, school_id, name, id_raw, id_number, id_kind, id_problem, sex, birth_date,
             grade, class, class_order, phone, enrollment, decline_reason, payment, paid_amount_fen, paid_on,
-            paid_channel, categories, note, source, created_at, updated_at, categories_year, seen_year, name_order,
-            void_of)
+            paid_channel, categories, note, source, created_at, updated_at, categories_year, seen_year, name_order)
          SELECT c.ours, (SELECT id FROM main.schools WHERE name = sc.name), b.name, b.id_raw, b.id_number,
             b.id_kind, b.id_problem, b.sex, b.birth_date, b.grade, b.class, b.class_order, b.phone,
             CASE WHEN ?1 OR b.enrollment = 'left' THEN b.enrollment ELSE 'unknown' END,
@@ -3265,7 +3213,7 @@ fn copy_unpaired(tx: &Transaction, ctx: &super::AuditContext, sides: &Sides) -> 
             CASE WHEN ?1 THEN b.payment ELSE 'unpaid' END, CASE WHEN ?1 THEN b.paid_amount_fen END,
             CASE WHEN ?1 THEN b.paid_on END, CASE WHEN ?1 THEN b.paid_channel END,
             b.categories, b.note, b.source, b.created_at, b.updated_at,
-            coalesce(b.categories_year, ?2), coalesce(b.seen_year, ?2), b.name_order, b.void_of
+            coalesce(b.categories_year, ?2), coalesce(b.seen_year, ?2), b.name_order
          FROM temp.merge_copied c JOIN other.students b ON b.id = c.theirs
          JOIN other.schools sc ON sc.id = b.school_id ORDER BY c.theirs",
         params![same_year, sides.their_first],

@@ -29,7 +29,6 @@ pub mod schema;
 mod search_blocks;
 mod snapshot;
 mod stats;
-pub mod void;
 mod writer_changes;
 mod year;
 mod year_changes;

@@ -182,7 +182,7 @@ impl Store {
         // forms and counts choose it.
         let mut stmt = self.conn.prepare(
             "SELECT s.grade, s.class FROM students s JOIN schools sc ON sc.id = s.school_id
-             WHERE (?1 IS NULL OR sc.name = ?1) AND s.void_of IS NULL
+             WHERE (?1 IS NULL OR sc.name = ?1)
              GROUP BY s.grade, s.class ORDER BY MIN(sc.name), MIN(s.class_order), MIN(s.name_order)",
         )?;
         let labels = stmt.query_map([school], |r| {
@@ -206,7 +206,7 @@ impl Store {
     pub fn students(&self, filter: &StudentFilter) -> Result<Vec<Student>> {
         let sql = format!(
             "SELECT {COLUMNS} FROM students s JOIN schools sc ON sc.id = s.school_id
-             WHERE (?1 IS NULL OR sc.name = ?1) AND s.void_of IS NULL
+             WHERE (?1 IS NULL OR sc.name = ?1)
              ORDER BY sc.name, s.class_order, s.name_order, s.id_number, s.name, s.id"
         );
         let mut stmt = self.conn.prepare(&sql)?;
@@ -219,7 +219,7 @@ impl Store {
     pub fn for_each_student(&self, filter: &StudentFilter, f: impl FnMut(&Student) -> Result<()>) -> Result<()> {
         let sql = format!(
             "SELECT {COLUMNS} FROM students s JOIN schools sc ON sc.id = s.school_id
-             WHERE (?1 IS NULL OR sc.name = ?1) AND s.void_of IS NULL
+             WHERE (?1 IS NULL OR sc.name = ?1)
              ORDER BY sc.name, s.class_order, s.name_order, s.id_number, s.name, s.id"
         );
         let mut stmt = self.conn.prepare(&sql)?;
@@ -233,7 +233,7 @@ impl Store {
             "SELECT s.name, s.id_number, s.grade, s.class, s.enrollment, s.phone, s.payment, s.id_problem, sc.name,
                     s.id, s.id_kind
              FROM students s JOIN schools sc ON sc.id = s.school_id
-             WHERE (?1 IS NULL OR sc.name = ?1) AND s.void_of IS NULL
+             WHERE (?1 IS NULL OR sc.name = ?1)
              ORDER BY sc.name, s.class_order, s.name_order, s.id_number, s.name, s.id",
         )?;
         let mut rows = stmt.query([filter.school.as_deref()])?;
@@ -277,7 +277,7 @@ impl Store {
         Ok(self.conn.query_row(
             "SELECT EXISTS(SELECT 1 FROM students s JOIN schools sc ON sc.id = s.school_id
              WHERE (s.id_problem IS NOT NULL OR s.id_kind = ?2 OR trim(s.name) = '' OR s.birth_date <= ?3)
-                 AND (?1 IS NULL OR sc.name = ?1) AND s.void_of IS NULL)",
+                 AND (?1 IS NULL OR sc.name = ?1))",
             rusqlite::params![school, kind_code(IdKind::ResidentConverted), adult_born_by],
             |r| r.get(0),
         )?)
@@ -340,7 +340,7 @@ impl Store {
     ) -> Result<()> {
         let sql = format!(
             "SELECT {COLUMNS} FROM students s JOIN schools sc ON sc.id = s.school_id
-             WHERE (?1 IS NULL OR sc.name = ?1) AND s.void_of IS NULL AND {condition}
+             WHERE (?1 IS NULL OR sc.name = ?1) AND {condition}
              ORDER BY sc.name, s.class_order, s.name_order, s.id_number, s.name, s.id"
         );
         let mut stmt = self.conn.prepare(&sql)?;
@@ -366,8 +366,7 @@ impl Store {
     /// judging every payment's date needs, without reading every paid pupil whole.
     pub fn family_payment_days(&self) -> Result<Vec<(i64, String, Option<String>)>> {
         let mut stmt = self.conn.prepare(
-            "SELECT id, paid_on, birth_date FROM students
-             WHERE payment = 'paid' AND paid_on IS NOT NULL AND void_of IS NULL ORDER BY id",
+            "SELECT id, paid_on, birth_date FROM students WHERE payment = 'paid' AND paid_on IS NOT NULL ORDER BY id",
         )?;
         let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
         Ok(rows.collect::<std::result::Result<_, _>>()?)
@@ -487,21 +486,15 @@ impl Store {
     }
 
     pub fn search(&self, query: &Query, limit: usize) -> Result<(usize, Vec<Student>)> {
-        self.search_voided(query, limit, false)
-    }
-
-    /// `search`, finding the records voided as duplicates too when `with_void` (to restore one); without it they
-    /// are no hits, as they are in no form.
-    pub fn search_voided(&self, query: &Query, limit: usize, with_void: bool) -> Result<(usize, Vec<Student>)> {
         // On one snapshot: a statement on its own takes the log's read lock and checks the file again (two fcntl
         // and an fstat), and placing the hits looks each one up (a class's pupils, hundreds of them at 20k).
         if self.conn.is_autocommit() {
-            return self.roster_snapshot(|store| store.search_in_snapshot(query, limit, with_void));
+            return self.roster_snapshot(|store| store.search_in_snapshot(query, limit));
         }
-        self.search_in_snapshot(query, limit, with_void)
+        self.search_in_snapshot(query, limit)
     }
 
-    fn search_in_snapshot(&self, query: &Query, limit: usize, with_void: bool) -> Result<(usize, Vec<Student>)> {
+    fn search_in_snapshot(&self, query: &Query, limit: usize) -> Result<(usize, Vec<Student>)> {
         let mut hits: Vec<(u32, i64)> = Vec::new();
         // Every word must occur in a pupil's key (a class in one of its spellings), so one rules out most
         // blocks in one pass, and most keys of the blocks left before they are ranked.
@@ -532,18 +525,7 @@ impl Store {
                 }
             }
         }
-        let voided = self.voided()?;
-        if !voided.is_empty() {
-            if with_void {
-                // The roster's order holds no voided record: placed by their own keys.
-                self.sort_ties_in_roster_order_by(&mut hits, usize::MAX)?;
-            } else {
-                hits.retain(|(_, id)| !voided.contains_key(id));
-                self.sort_ties_in_roster_order(&mut hits)?;
-            }
-        } else {
-            self.sort_ties_in_roster_order(&mut hits)?;
-        }
+        self.sort_ties_in_roster_order(&mut hits)?;
         let total = hits.len();
         let ids: Vec<i64> = hits.iter().take(limit).map(|h| h.1).collect();
         Ok((total, self.students_by_ids(&ids)?))

@@ -56,9 +56,7 @@ impl Store {
 
     /// Every pupil's id in roster order (school, grade, class, name by pinyin), read from the roster index alone.
     pub fn roster_order(&self) -> Result<Vec<i64>> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT id FROM students WHERE void_of IS NULL ORDER BY school_id, class_order, name_order, id")?;
+        let mut stmt = self.conn.prepare("SELECT id FROM students ORDER BY school_id, class_order, name_order, id")?;
         let order = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
         Ok(order)
     }
@@ -72,7 +70,7 @@ impl Store {
                     (s.id_problem IS NOT NULL OR s.id_kind = 'resident_converted' OR trim(s.name) = ''
                         OR s.birth_date <= ?1), s.school_id,
                     coalesce(s.categories_year, (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'first_year'))
-             FROM students s WHERE s.void_of IS NULL",
+             FROM students s",
         )?;
         // A valid number's birth date (`pupil_flags::adult`): a flagged or old one is marked already.
         let adult_born_by = crate::domain::pupil_flags::adult_born_by(self.today()).map(|d| d.to_string());

@@ -284,18 +284,7 @@ pub const MIGRATIONS: &[&str] = &[
               AND NOT EXISTS (SELECT 1 FROM meta k WHERE k.key = 'year_policy_copy:' || substr(y.key, 8));
         END;
     "#,
-    // 13: a pupil recorded twice is voided (作废) as a duplicate of another, never deleted: `students.void_of`
-    // names the pupil kept (NULL: a standing record), written as any field is, so it is audited, undone and merged.
-    // The column itself is added by `void_step` (SQLite has no ADD COLUMN IF NOT EXISTS, and a file set back to
-    // an older version number must be brought forward again).
-    "SELECT 1;",
 ];
-
-/// The first version that can void a pupil recorded twice (`students.void_of`).
-pub const VOID_VERSION: i64 = 13;
-
-/// An older drive's pupils read as the latest schema's (`read_older`), none of them voided.
-pub const VOID_VIEW: &str = "CREATE TEMP VIEW students AS SELECT *, NULL AS void_of FROM main.students;";
 
 /// The meta key prefix of a closed year's own copy of its policy's text (migration 12), then the year.
 pub const YEAR_POLICY_COPY: &str = "year_policy_copy:";
@@ -389,7 +378,7 @@ pub fn read_older(conn: &Connection, version: i64) -> Result<(), StoreError> {
              SELECT id, school_id, name, id_raw, id_number, id_kind, id_problem, sex, birth_date, grade, class,
                     class_order, phone, enrollment, decline_reason, payment, paid_amount_fen, paid_on, paid_channel,
                     categories, note, source, created_at, updated_at, {name_order} AS name_order,
-                    NULL AS categories_year, NULL AS seen_year, NULL AS void_of
+                    NULL AS categories_year, NULL AS seen_year
              FROM main.students;
              CREATE TEMP VIEW audit AS
              SELECT id, at, operator, origin, action, student_id, id_number, field, old, new, NULL AS year
@@ -408,9 +397,6 @@ pub fn read_older(conn: &Connection, version: i64) -> Result<(), StoreError> {
                     policy, NULL AS grade, NULL AS class, NULL AS class_order
              FROM main.year_statuses;",
         );
-    }
-    if (YEAR_VERSION..VOID_VERSION).contains(&version) {
-        sql.push_str(VOID_VIEW);
     }
     if version < SEARCH_BLOCKS_VERSION {
         // The keys of a drive from before the blocks, made as the blocks are read, by today's readings: the
@@ -490,9 +476,6 @@ fn make_new(conn: &mut Connection) -> Result<bool, StoreError> {
         if index as i64 + 1 == YEAR_VERSION {
             year_step(&tx)?;
         }
-        if index as i64 + 1 == VOID_VERSION {
-            void_step(&tx)?;
-        }
     }
     tx.pragma_update(None, "user_version", latest_version())?;
     tx.pragma_update(None, "application_id", APPLICATION_ID)?;
@@ -512,23 +495,8 @@ pub fn migrate_to(conn: &mut Connection, target: i64) -> Result<(), StoreError> 
         if index as i64 + 1 == YEAR_VERSION {
             year_step(&tx)?;
         }
-        if index as i64 + 1 == VOID_VERSION {
-            void_step(&tx)?;
-        }
         tx.pragma_update(None, "user_version", index as i64 + 1)?;
         tx.commit()?;
-    }
-    Ok(())
-}
-
-/// Migration 13's column, added once: a file whose version was set back holds it already.
-fn void_step(tx: &rusqlite::Transaction) -> Result<(), StoreError> {
-    let held: bool =
-        tx.query_row("SELECT EXISTS(SELECT 1 FROM pragma_table_info('students') WHERE name = 'void_of')", [], |r| {
-            r.get(0)
-        })?;
-    if !held {
-        tx.execute_batch("ALTER TABLE students ADD COLUMN void_of TEXT;")?;
     }
     Ok(())
 }

@@ -13,7 +13,7 @@ impl Store {
             .map(|&f| {
                 let value = match f {
                     // Not part of `Student`, or (the marks' years filled in) not as stored: read as stored.
-                    Field::CategoriesYear | Field::Categories | Field::VoidOf => self.conn.query_row(
+                    Field::CategoriesYear | Field::Categories => self.conn.query_row(
                         &format!("SELECT CAST({} AS TEXT) FROM students WHERE id = ?1", f.key()),
                         [id],
                         |r| r.get(0),
@@ -40,7 +40,7 @@ fn value_of(s: &Student, field: Field) -> Option<String> {
         Field::PaidAmount => d.amount_fen.map(|f| f.to_string()),
         Field::PaidOn => d.paid_on.map(|p| p.to_string()),
         Field::PaidChannel => d.channel.clone(),
-        Field::Categories | Field::CategoriesYear | Field::VoidOf => None,
+        Field::Categories | Field::CategoriesYear => None,
         Field::Note => Some(s.note.clone()),
     }
 }

@@ -324,8 +324,7 @@ impl Store {
     /// began are not among them.
     fn year_pupils(&self) -> Result<HashMap<i64, (Enrollment, PaymentStatus)>> {
         // Four columns, not a whole `Student` per pupil: the dashboard counts again after every change.
-        let mut stmt =
-            self.conn.prepare("SELECT id, grade, enrollment, payment FROM students WHERE void_of IS NULL")?;
+        let mut stmt = self.conn.prepare("SELECT id, grade, enrollment, payment FROM students")?;
         let mut rows = stmt.query([])?;
         let mut pupils = HashMap::new();
         while let Some(row) = rows.next()? {

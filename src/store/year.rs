@@ -231,11 +231,6 @@ impl Store {
         );
         let year_copy_key =
             year_copy.replacen("'policy_copy:' || p.value AS key, c.value", "'policy_copy:' || p.value", 1);
-        // An older drive read as it is (`schema::read_older`) holds no voids.
-        let void_of = match super::schema::user_version(&self.conn)? {
-            v if v < super::schema::VOID_VERSION => "NULL AS void_of",
-            _ => "s.void_of",
-        };
         self.conn.execute_batch(&format!(
             "DROP VIEW IF EXISTS temp.students;
              CREATE TEMP VIEW students AS
@@ -246,7 +241,7 @@ impl Store {
                     s.note, s.source, s.created_at, s.updated_at, s.name_order,
                     CASE WHEN c.categories IS NULL THEN s.categories_year ELSE c.categories_year END
                         AS categories_year,
-                    s.seen_year, {void_of}
+                    s.seen_year
              FROM main.students s CROSS JOIN year_statuses y ON y.student_id = s.id AND y.year = {year}
              LEFT JOIN year_categories c ON c.student_id = s.id AND c.year = {year};
              DROP VIEW IF EXISTS temp.meta;
@@ -270,12 +265,6 @@ impl Store {
         self.conn.execute_batch(
             "PRAGMA query_only = 0; DROP VIEW IF EXISTS temp.students; DROP VIEW IF EXISTS temp.meta;",
         )?;
-        // An older drive read as it is reads its pupils through the view `schema::read_older` made again.
-        if (super::schema::YEAR_VERSION..super::schema::VOID_VERSION)
-            .contains(&super::schema::user_version(&self.conn)?)
-        {
-            self.conn.execute_batch(super::schema::VOID_VIEW)?;
-        }
         self.viewed_year = None;
         self.read_only = self.opened_read_only;
         Ok(())

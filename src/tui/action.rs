@@ -71,8 +71,6 @@ pub enum Action {
     EditNote,
     /// On the detail screen: correct the pupil's name, ID number, class or phone.
     EditIdentity,
-    /// On the detail screen: void the pupil's record as a duplicate (重复登记) of another pupil of the same name.
-    VoidDuplicate,
     /// On the detail screen: the next page of the pupil's history, older entries.
     HistoryOlder,
     /// On the detail screen: the previous page of the pupil's history, back towards the newest entry.
@@ -147,7 +145,6 @@ const BINDABLE: &[(&str, MakeAction)] = &[
     ("categories", || Action::Categories),
     ("edit_note", || Action::EditNote),
     ("edit_identity", || Action::EditIdentity),
-    ("void_duplicate", || Action::VoidDuplicate),
     ("history_older", || Action::HistoryOlder),
     ("history_newer", || Action::HistoryNewer),
     ("toggle_select", || Action::ToggleSelect),

@@ -1033,7 +1033,6 @@ impl App {
             Action::Categories if list => self.open_categories(),
             Action::EditNote if list => self.open_note(),
             Action::EditIdentity if list => self.open_identity(),
-            Action::VoidDuplicate if screen == Screen::Detail => self.ask_void(),
             Action::HistoryOlder if screen == Screen::Detail => self.page_history(true),
             Action::HistoryNewer if screen == Screen::Detail => self.page_history(false),
             Action::Undo if list => self.hold_until_pause(Held::Undo),
@@ -1045,7 +1044,7 @@ impl App {
             Action::Filters | Action::ToggleSelect | Action::SelectAll | Action::Reveal | Action::Enrollment => {}
             Action::TogglePaid | Action::ToggleGovernment | Action::Categories | Action::EditNote => {}
             Action::EditIdentity | Action::Undo | Action::Redo | Action::Import | Action::Export => {}
-            Action::HistoryOlder | Action::HistoryNewer | Action::VoidDuplicate => {}
+            Action::HistoryOlder | Action::HistoryNewer => {}
             // Keys for dialogs and text fields; the sample school is offered only on an empty drive's welcome.
             Action::Left | Action::Right | Action::NextField | Action::Confirm | Action::Yes | Action::New => {}
             Action::Edit | Action::PreviousField => {}
@@ -1111,7 +1110,6 @@ impl App {
         match action {
             Action::Enrollment | Action::TogglePaid | Action::ToggleGovernment | Action::Categories => true,
             Action::EditNote | Action::EditIdentity | Action::Undo | Action::Redo | Action::Import => true,
-            Action::VoidDuplicate => true,
             Action::LoadSample => true,
             Action::Reveal => !self.reveal && self.revealed_pupil.is_none(),
             // Moving, looking and typing; a dialog that writes is refused when it would.
@@ -1155,7 +1153,7 @@ impl App {
             Action::Enrollment | Action::TogglePaid | Action::ToggleGovernment | Action::Categories => {}
             Action::EditNote | Action::EditIdentity | Action::ToggleSelect | Action::SelectAll | Action::Undo => {}
             Action::Redo | Action::Reveal | Action::LoadSample | Action::Resize(..) | Action::Tick => {}
-            Action::HistoryOlder | Action::HistoryNewer | Action::JobDone(_) | Action::VoidDuplicate => {}
+            Action::HistoryOlder | Action::HistoryNewer | Action::JobDone(_) => {}
         }
     }
 

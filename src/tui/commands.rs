@@ -359,7 +359,6 @@ impl App {
         lines.extend(conflict::payments_kept_line(t, r));
         lines.extend(conflict::closed_year_lines(t, r, &id));
         lines.extend(conflict::taken_back_lines(t, r, &id));
-        lines.extend(conflict::voided_holding_lines(t, r, &id));
         for c in &r.conflicts {
             lines.push(conflict::merge_conflict_line(t, c, &id(&c.id_number)));
         }

@@ -1312,7 +1312,6 @@ impl App {
             Then::TopUp { id, recorded_fen, .. } => self.open_payment_form(vec![id], false, Some(recorded_fen)),
             Then::Undo => self.undo_now(),
             Then::Redo => self.redo_now(),
-            Then::Void { id, kept } => self.void_now(id, kept),
             Then::StartYear(year) => self.start_year(year),
             Then::StartYearEarly => self.ask_new_year_early(),
             Then::Identity(form) => self.save_identity_confirmed(*form),
@@ -1409,8 +1408,7 @@ impl App {
             | Then::Undo
             | Then::Redo
             | Then::StartYear(_)
-            | Then::StartYearEarly
-            | Then::Void { .. } => self.say(self.text.nothing_changed),
+            | Then::StartYearEarly => self.say(self.text.nothing_changed),
         }
     }
 

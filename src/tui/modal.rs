@@ -159,11 +159,6 @@ pub enum Then {
         recorded_fen: i64,
         clear: Box<Confirm>,
     },
-    /// Void record `id` as a duplicate of pupil `kept` (`Store::void_duplicate`).
-    Void {
-        id: i64,
-        kept: i64,
-    },
     /// Undo (or redo) an edit of several pupils.
     Undo,
     Redo,

@@ -523,14 +523,6 @@ pub struct Text {
     pub revealed_one: &'static str,
     pub import_cancelled: &'static str,
     pub nothing_changed: &'static str,
-    /// `V`: void the record shown (its name, class, masked number) as a duplicate of the other (the same).
-    pub void_ask: &'static str,
-    /// A record voided: its name and masked number.
-    pub void_done: &'static str,
-    pub void_no_other: &'static str,
-    /// Several other pupils of the name: how many.
-    pub void_several: &'static str,
-    pub void_refused_title: &'static str,
     /// A mark saved for one pupil: who, and what.
     pub saved_one: &'static str,
     /// Said after a mark that took the pupil out of the search or filters: their row stays until the cursor moves.
@@ -760,9 +752,6 @@ pub struct Text {
     pub merge_restore_differs: &'static str,
     /// A pupil a restore of this drive removed, brought back whole by the merge: name, number.
     pub merge_restored_pupil_back: &'static str,
-    /// A record voided as a duplicate that holds money or categories the merge brought: name, number, the record
-    /// kept, what it holds.
-    pub merge_voided_holding: &'static str,
     pub merge_copied_later_year: &'static str,
     pub merge_copied_not_promoted: &'static str,
     /// The other file's changes to a year this drive has closed: the year, how many pupils, the year twice.

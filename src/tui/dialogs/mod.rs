@@ -3,7 +3,6 @@
 
 mod files;
 mod identity;
-mod void;
 
 use super::action::Action;
 use super::app::App;

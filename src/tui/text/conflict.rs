@@ -306,38 +306,6 @@ pub fn taken_back_lines(t: &Text, r: &crate::store::merge::MergeReport, id: &dyn
     lines
 }
 
-/// Records voided as duplicates holding money or categories the merge brought (`MergeReport::voided_holding`), a
-/// line each; `id` shows a number (masked unless revealed).
-pub fn voided_holding_lines(
-    t: &Text,
-    r: &crate::store::merge::MergeReport,
-    id: &dyn Fn(&str) -> String,
-) -> Vec<String> {
-    let en = t.lang == crate::tui::Language::En;
-    r.voided_holding
-        .iter()
-        .map(|v| {
-            let mut held: Vec<String> = Vec::new();
-            if let Some(status) = crate::domain::student::PaymentStatus::from_code(&v.payment)
-                .filter(|p| *p != crate::domain::student::PaymentStatus::Unpaid)
-            {
-                let label = if en { status.label_en() } else { status.label_zh() };
-                let amount = v.amount_fen.map(|f| format!(" {}", crate::domain::money::plain(f))).unwrap_or_default();
-                held.push(format!("{label}{amount}"));
-            }
-            if !v.categories.is_empty() {
-                held.push(v.categories.join(if en { ", " } else { "、" }));
-            }
-            // The record kept as the void names it, 「name number」: its number shown as `id` shows one.
-            let kept = match v.void_of.rsplit_once(' ') {
-                Some((name, number)) if number.chars().any(|c| c.is_ascii_digit()) => format!("{name} {}", id(number)),
-                _ => v.void_of.clone(),
-            };
-            fill(t.merge_voided_holding, &[&v.name, &id(&v.id_number), &kept, &held.join(if en { "; " } else { "；" })])
-        })
-        .collect()
-}
-
 /// A number one laptop corrected a pupil to that the other gave another pupil (`NumberTaken`), as the report says
 /// it; `number` and `kept` as they are shown (masked unless revealed).
 pub fn number_taken_line(t: &Text, n: &crate::store::merge::NumberTaken, number: &str, kept: &str) -> String {

@@ -724,8 +724,8 @@ pub(crate) fn value_label(t: &Text, field: &str, v: &str, cap: usize) -> String 
             if names.is_empty() { t.none.to_owned() } else { names.join(t.list_separator()) }
         }
         // A phone that is an ID number (a parent's, which an earlier canbao took as a phone) is masked in a merge's
-        // report and the history as the ID numbers are; so is the number of the record a void names as kept.
-        "phone" | "void_of" if !v.is_empty() => {
+        // report and the history as the ID numbers are.
+        "phone" if !v.is_empty() => {
             let v = crate::domain::id_shown::mask_in_text(v);
             if v.width() > cap { truncate(&v, cap) } else { v.into_owned() }
         }
