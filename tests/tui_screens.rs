@@ -680,6 +680,82 @@ fn detail_revealed() {
     });
 }
 
+/// The birth date is digits 7 to 14 of the number: while the number is masked the detail screen says the year
+/// and month only, in both languages, and the whole date once `r` shows the number.
+#[test]
+fn a_masked_detail_screen_hides_the_birth_day() {
+    for lang in [Language::Zh, Language::En] {
+        let mut app = app(lang);
+        app.update(Action::OpenDetail);
+        let pupil = app.detail.as_ref().expect("detail").student.clone();
+        let born = pupil.birth_date.expect("birth date");
+        let (day, month) = (born.format("%Y-%m-%d").to_string(), born.format("%Y-%m").to_string());
+        let label = if lang == Language::Zh { "性别/出生" } else { "Sex, born" };
+        let shown = screen(&app);
+        assert!(!shown.contains(&pupil.id_number) && !shown.contains(&day), "{shown}");
+        assert!(line_starting(&shown, label).contains(&month), "{shown}");
+        app.update(Action::Reveal);
+        let shown = screen(&app);
+        assert!(shown.contains(&pupil.id_number) && line_starting(&shown, label).contains(&day), "{shown}");
+    }
+}
+
+/// A pupil born after last year's concentrated period: the rule under the fields says the birth date, which is the
+/// year and month only while the number is masked.
+#[test]
+fn a_newborns_rule_on_a_masked_detail_screen_hides_the_birth_day() {
+    let mut store = store(true);
+    store.set_meta(canbao::tui::POLICY_META_KEY, "yibin-2024").expect("meta");
+    in_year(&mut store, 2024);
+    let set = "UPDATE students SET birth_date = '2024-01-10' WHERE name = '孙语'";
+    assert_eq!(store.connection().execute(set, []).expect("birth"), 1);
+    let id: i64 =
+        store.connection().query_row("SELECT id FROM students WHERE name = '孙语'", [], |r| r.get(0)).expect("id");
+    let paid = canbao::domain::student::PaymentDetails {
+        amount_fen: Some(38_000),
+        paid_on: chrono::NaiveDate::from_ymd_opt(2024, 2, 20),
+        channel: None,
+    };
+    store.set_payment(id, PaymentStatus::Paid, &paid).expect("paid");
+    let mut app = App::new(store, &options(Language::Zh, Some("测试"))).expect("app");
+    app.update(Action::Resize(220, 30));
+    app.update(Action::Search);
+    type_text(&mut app, "孙语");
+    app.update(Action::Confirm);
+    app.update(Action::OpenDetail);
+    // The rule wraps: read as one text.
+    let flat = |app: &App| screen(app).lines().map(str::trim).collect::<String>();
+    let shown = flat(&app);
+    assert!(shown.contains("出生于2024-01，") && !shown.contains("2024-01-10"), "{shown}");
+    app.update(Action::Reveal);
+    let shown = flat(&app);
+    assert!(shown.contains("出生于2024-01-10，"), "{shown}");
+}
+
+/// The roster check's pupil whose age does not fit the grade: the year and month of birth beside a masked number,
+/// the whole date once `r` shows every number.
+#[test]
+fn the_roster_checks_age_finding_gives_the_birth_day_only_when_revealed() {
+    use canbao::domain::roster_check::{CheckReport, GradeAgePupil, PupilRef};
+    let pupil = PupilRef {
+        name: "杨语嫣".into(),
+        id_number: "450202201908081073".into(),
+        school: "第一小学".into(),
+        class: "一年级1班".into(),
+    };
+    let born = chrono::NaiveDate::from_ymd_opt(2019, 8, 8).expect("date");
+    let report = CheckReport {
+        age_for_grade: vec![GradeAgePupil { pupil, birth_date: born, grade: "三年级".into(), usual_age: 9 }],
+        ..Default::default()
+    };
+    let mut app = app(Language::Zh);
+    let said = app.check_lines(&report).join("\n");
+    assert!(said.contains("出生于 2019-08，") && !said.contains("2019-08-08"), "{said}");
+    app.reveal = true;
+    let said = app.check_lines(&report).join("\n");
+    assert!(said.contains("出生于 2019-08-08，") && said.contains("450202201908081073"), "{said}");
+}
+
 /// `r` on the detail screen shows that pupil's number only, as the audit row records it: the next pupil and the
 /// roster are masked again, and the history says the reveal in words. `r` on the roster shows them all.
 #[test]

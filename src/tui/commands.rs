@@ -467,7 +467,8 @@ impl App {
             lines.push(fill(self.text.check_too_old, &[&a.pupil.name, &id(&a.pupil.id_number), &a.age]));
         }
         for a in &r.age_for_grade {
-            let birth = a.birth_date.to_string();
+            // The full date is digits 7 to 14 of the number: beside a masked number, the year and month only.
+            let birth = a.birth_date.format(if self.reveal { "%Y-%m-%d" } else { "%Y-%m" }).to_string();
             lines
                 .push(fill(self.text.check_age_for_grade, &[&a.pupil.name, &id(&a.pupil.id_number), &birth, &a.grade]));
         }

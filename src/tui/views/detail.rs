@@ -175,11 +175,14 @@ fn fields(app: &App, d: &Detail, width: usize) -> Vec<Line<'static>> {
         None => id,
     };
     let today = app.store.today();
+    // The birth date is digits 7 to 14 of the number: in full beside a masked number it gave away all but two
+    // digits without a reveal, so while masked only the year and month are said (the age needs no more).
+    let birth_format = if app.shows_number_of(s.id) { "%Y-%m-%d" } else { "%Y-%m" };
     let born = match (s.sex, s.birth_date) {
         (Some(sex), Some(b)) => format!(
             "{}  {}  {}",
             t.pick(sex.label_zh(), sex.label_en()),
-            b.format("%Y-%m-%d"),
+            b.format(birth_format),
             fill(t.age, &[&id_number::age_on(b, today)])
         ),
         _ => "-".to_owned(),
@@ -411,7 +414,11 @@ fn notes(app: &App, d: &Detail) -> Vec<Line<'static>> {
                 .filter(|s| !(pending && matches!(s, RuleStep::Totals { .. })))
                 .cloned()
                 .collect();
-            let rule = rule_text(&steps, t.lang);
+            let mut rule = rule_text(&steps, t.lang);
+            // A newborn's rule says the birth date: the year and month only while the number is masked, as above.
+            if let Some(b) = d.student.birth_date.filter(|_| !app.shows_number_of(d.student.id)) {
+                rule = rule.replace(&b.format("%Y-%m-%d").to_string(), &b.format("%Y-%m").to_string());
+            }
             let rule = if d.elsewhere.is_some() { fill(t.rule_if_here, &[&rule]) } else { rule };
             lines.push(Line::styled(rule, theme.muted()));
         }
