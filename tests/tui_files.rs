@@ -2716,3 +2716,78 @@ fn the_picker_of_a_drive_opened_by_a_relative_path_goes_up_from_its_folder() {
     let remembered = std::fs::read_to_string(config.join("last-folder")).unwrap();
     assert_eq!(remembered.lines().next(), Some(lists.to_str().unwrap()), "the folder is remembered whole");
 }
+
+/// Raising the drive's premium on the policy screen (380 to 420) is taken into the drive, as `policy use` takes
+/// an edited file: a fresh open of the drive (every command, the next session) quotes 420 and finds nothing
+/// differing between the file and the drive, where before the drive kept its copy at 380 and only this session's
+/// screen went by 420.
+#[test]
+fn a_premium_edit_of_the_drives_policy_is_kept_in_the_drive() {
+    use canbao::domain::policy::PolicySet;
+    use canbao::store::{Change, Payment};
+    use canbao::tui::modal::Modal;
+    use canbao::tui::palette::Command;
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config");
+    std::fs::create_dir_all(config.join("policies")).unwrap();
+    let request = canbao::domain::policy::Renewal {
+        name: "yibin-2027",
+        base_name: "yibin-2024",
+        base_text: canbao::domain::policy::builtin_text("yibin-2024").unwrap(),
+        year: 2027,
+        premium_fen: Some(38_000),
+    };
+    let renewed = canbao::domain::policy::renew(&request, canbao::domain::category::CategoryTable::builtin()).unwrap();
+    std::fs::write(config.join("policies/yibin-2027.toml"), &renewed.text).unwrap();
+    let drive = dir.path().join("school.db");
+    let mut store = Store::open(&drive).unwrap();
+    canbao::demo::load_sample(&mut store).unwrap();
+    let set = "UPDATE meta SET value = '2027' WHERE key IN ('current_year', 'first_year')";
+    assert_eq!(store.connection().execute(set, []).unwrap(), 2);
+    store.reload_year().unwrap();
+    store.set_meta(canbao::tui::POLICY_META_KEY, "yibin-2027").unwrap();
+    store.keep_policy_text("yibin-2027", &renewed.text).unwrap();
+    let pupil = store
+        .students(&Default::default())
+        .unwrap()
+        .into_iter()
+        .find(|s| s.categories.is_empty() && s.id_problem.is_none())
+        .unwrap();
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 12, 4);
+    let paid = Payment::Paid { amount_fen: Some(38_000), paid_on: day, channel: None };
+    store.apply_changes("mark", &[(pupil.id, vec![Change::Payment(paid)])], Default::default()).unwrap();
+    drop(store);
+
+    let opts =
+        Options { lang: Language::Zh, theme: None, operator: Some("测试".into()), config_dir: Some(config.clone()) };
+    let mut app = App::new(Store::open(&drive).unwrap(), &opts).unwrap();
+    app.update(Action::Resize(120, 30));
+    app.run_command(Command::Policies);
+    app.update(Action::Top);
+    for _ in 0..10 {
+        if screen(&app).iter().any(|l| l.contains("> yibin-2027")) {
+            break;
+        }
+        app.update(Action::Down);
+    }
+    app.update(Action::Edit);
+    app.update(Action::ClearLine);
+    for c in "420".chars() {
+        app.update(Action::Input(c));
+    }
+    app.update(Action::Confirm);
+    let Some(Modal::Confirm(c)) = &mut app.modal else { panic!("saved without asking: {}", screen(&app).join("\n")) };
+    assert!(c.question.contains(&pupil.name), "{}", c.question);
+    c.yes = true;
+    app.update(Action::Confirm);
+    let said = app.status.as_ref().map(|s| s.text.clone()).unwrap_or_default();
+    assert!(said.contains("数据文件已按新内容计算"), "{said}");
+    let set = PolicySet::load(Some(&config));
+    assert_eq!(set.get("yibin-2027").unwrap().personal_premium_fen, 42_000);
+
+    // The drive as any other command opens it meanwhile, and as the next session does.
+    let fresh = Store::open(&drive).unwrap();
+    let kept = fresh.kept_policy("yibin-2027").expect("the drive keeps its copy");
+    assert_eq!(kept.personal_premium_fen, 42_000, "the drive's copy still quotes the old premium");
+    assert!(fresh.shown_policy_file_differs(&set).is_none(), "the file and the drive's copy differ");
+}

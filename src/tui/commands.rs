@@ -833,7 +833,11 @@ impl App {
                 return Some(Modal::EditPolicy(form));
             }
         };
-        if !moves_ok && let Some(question) = self.payments_moved_question(&edited) {
+        // Asked only when the drive takes the edit: else its recorded payments read as before.
+        if !moves_ok
+            && self.may_adopt_policy_edit()
+            && let Some(question) = self.payments_moved_question(&edited)
+        {
             return Some(Modal::Confirm(Confirm { question, then: Then::EditPolicy(Box::new(form)), yes: false }));
         }
         let written = crate::private_file::write_whole(&form.path, text.as_bytes(), Existing::Replace);
@@ -841,17 +845,44 @@ impl App {
             form.error = Some(self.in_language(crate::io::year_policy::write_error(&e, &form.path)));
             return Some(Modal::EditPolicy(form));
         }
-        if self.policy.as_ref().is_some_and(|p| p.name == edited.name) {
-            self.policy = Some(edited.clone());
-            // The policy file is no edit `u` takes back: `u` says so, rather than undo an older mark past it.
-            self.undo.forget_at_policy_edit();
-            self.mark_part_paid();
-            self.reload_detail();
-            self.recount();
+        let drives = self.policy.as_ref().is_some_and(|p| p.name == edited.name);
+        // The drive's policy edited: its copy in the drive is replaced as `policy use` would (one transaction),
+        // so every command, the next session and the drive's other laptops quote what this screen does. A drive
+        // that cannot take it (opened read-only, a closed year shown) keeps its copy, and the screen with it.
+        let kept = match drives {
+            true if self.may_adopt_policy_edit() => Some(self.store.keep_policy_text(&edited.name, &text)),
+            true => None,
+            false => Some(Ok(())),
+        };
+        match kept {
+            Some(Ok(())) if drives => {
+                self.policy = Some(edited.clone());
+                // The policy file is no edit `u` takes back: `u` says so, rather than undo an older mark past it.
+                self.undo.forget_at_policy_edit();
+                self.mark_part_paid();
+                self.reload_detail();
+                self.recount();
+                self.say(fill(t.policy_saved_drive, &[&edited.title, &form.path.display()]));
+            }
+            Some(Ok(())) => self.say(fill(t.policy_saved, &[&edited.title, &form.path.display()])),
+            Some(Err(_)) | None => {
+                let was = self.policy.as_ref().map(|p| money::plain(p.personal_premium_fen)).unwrap_or_default();
+                let command = self.store.command(&format!("policy use {}", edited.name));
+                let said = fill(t.policy_saved_drive_unchanged, &[&edited.name, &was, &command]);
+                match kept {
+                    Some(Err(e)) => self.fail(format!("{said}{}{e}{}", t.pick("（", " ("), t.pick("）", ")"))),
+                    _ => self.say(said),
+                }
+            }
         }
-        self.say(fill(t.policy_saved, &[&edited.title, &form.path.display()]));
         self.open_policies_at(Some(&edited.name));
         None
+    }
+
+    /// Whether an edit of the drive's policy file can be taken into the drive at once: not on a drive opened
+    /// read-only, nor while a closed year is shown (that year keeps the copy it went by).
+    fn may_adopt_policy_edit(&self) -> bool {
+        !self.store.is_read_only() && self.store.viewed_year().is_none()
     }
 
     /// The question before saving `edited` over the drive's policy when recorded payments would read otherwise

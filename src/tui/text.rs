@@ -955,6 +955,11 @@ pub struct Text {
     pub policy_bad_date: &'static str,
     pub policy_no_such_day: &'static str,
     pub policy_saved: &'static str,
+    /// The drive's policy edited and saved: its file, and the drive's copy of it, which the drive now goes by.
+    pub policy_saved_drive: &'static str,
+    /// The drive's policy file edited while the drive cannot take it (read-only, a closed year shown): the drive
+    /// goes by its copy still, with the premium it says and the command that takes the file.
+    pub policy_saved_drive_unchanged: &'static str,
     pub policy_ask_moves: &'static str,
     pub policy_moved_example: &'static str,
     pub policy_moved_quote: &'static str,
