@@ -4202,6 +4202,12 @@ fn an_age_that_does_not_fit_the_grade_is_flagged() {
     let odd: Vec<&str> =
         check["age_for_grade"].as_array().expect("group").iter().filter_map(|a| a["name"].as_str()).collect();
     assert_eq!(odd, ["金新生"], "{check}");
+    // The birth date is digits 7 to 14 of the number: beside a masked number, the year and month only.
+    assert_eq!(check["age_for_grade"][0]["birth_date"], "2021-06", "{check}");
+    let whole = json(canbao(&db).args(["check", "--json", "--reveal"]));
+    assert_eq!(whole["age_for_grade"][0]["birth_date"], "2021-06-01", "{whole}");
+    let text = String::from_utf8(canbao(&db).arg("check").output().expect("check").stdout).expect("utf-8");
+    assert!(text.contains("2021-06") && !text.contains("2021-06-01"), "{text}");
 
     let template = export(&db, "template", &dir.path().join("template"), &[]);
     let (rows, remark) = table_column(&workbook(&template[1])[0].1, "序号", "备注");

@@ -1837,7 +1837,9 @@ pub fn check(cli: &Cli, reveal: bool, json: bool) -> CmdResult {
     }
     for a in &report.age_for_grade {
         let p = &a.pupil;
-        let what = format!("{}\t{}\t{}", who(p), a.birth_date, a.grade);
+        // The whole date is digits 7 to 14 of the number: beside a masked number, the year and month only.
+        let born = crate::domain::id_shown::birth_date_shown(a.birth_date, reveal);
+        let what = format!("{}\t{born}\t{}", who(p), a.grade);
         heading(
             "按身份证号码的出生日期，年龄与年级不符，号码或年级待核实 (age does not fit the grade by the ID number: check the \
              number or the grade)",

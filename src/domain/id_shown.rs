@@ -66,6 +66,18 @@ pub fn ids<S: Serializer>(numbers: &[String], s: S) -> Result<S::Ok, S::Error> {
     seq.end()
 }
 
+/// `serialize_with` for a birth date read off an ID number: digits 7 to 14 of it, so beside a masked number the
+/// year and month only (`2019-08`), the whole date inside `revealing(true, …)`.
+pub fn birth_date<S: Serializer>(date: &chrono::NaiveDate, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&birth_date_shown(*date, REVEALED.with(Cell::get)))
+}
+
+/// A birth date read off an ID number as text shows it beside the number: whole when the number is, else the
+/// year and month.
+pub fn birth_date_shown(date: chrono::NaiveDate, reveal: bool) -> String {
+    date.format(if reveal { "%Y-%m-%d" } else { "%Y-%m" }).to_string()
+}
+
 /// Whether `c` is a digit as a cell may hold one, ASCII or full-width.
 fn digit(c: char) -> bool {
     c.is_ascii_digit() || ('０'..='９').contains(&c)

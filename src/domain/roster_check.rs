@@ -540,6 +540,7 @@ pub struct GovernmentToVerify {
 pub struct GradeAgePupil {
     #[serde(flatten)]
     pub pupil: PupilRef,
+    #[serde(serialize_with = "crate::domain::id_shown::birth_date")]
     pub birth_date: NaiveDate,
     pub grade: String,
     pub usual_age: i32,

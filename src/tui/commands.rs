@@ -468,7 +468,7 @@ impl App {
         }
         for a in &r.age_for_grade {
             // The full date is digits 7 to 14 of the number: beside a masked number, the year and month only.
-            let birth = a.birth_date.format(if self.reveal { "%Y-%m-%d" } else { "%Y-%m" }).to_string();
+            let birth = crate::domain::id_shown::birth_date_shown(a.birth_date, self.reveal);
             lines
                 .push(fill(self.text.check_age_for_grade, &[&a.pupil.name, &id(&a.pupil.id_number), &birth, &a.grade]));
         }
