@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use std::io::{BufReader, Cursor, Read};
 
 use quick_xml::XmlVersion;
-use quick_xml::events::Event;
+use quick_xml::events::{BytesStart, Event};
 
 /// The rows of an Excel sheet.
 const EXCEL_ROWS: usize = 1 << 20;
@@ -115,13 +115,7 @@ fn each_element(
     loop {
         match reader.read_event_into(&mut buf) {
             Ok(Event::Start(e) | Event::Empty(e)) if e.local_name().as_ref() == wanted => {
-                let attribute = |key: &str| {
-                    e.attributes()
-                        .with_checks(false)
-                        .flatten()
-                        .find(|a| a.key.local_name().as_ref() == key)
-                        .and_then(|a| a.normalized_value(XmlVersion::Implicit1_0).ok().map(|v| v.into_owned()))
-                };
+                let attribute = |key: &str| attribute_of(&e, key);
                 each(&attribute);
             }
             Ok(Event::Eof) | Err(_) => return,
@@ -234,14 +228,7 @@ pub(super) fn ods_hidden(bytes: &[u8]) -> HashMap<String, Hidden> {
                 continue;
             }
         };
-        let attribute = |key: &str| {
-            event
-                .attributes()
-                .with_checks(false)
-                .flatten()
-                .find(|a| a.key.local_name().as_ref() == key)
-                .and_then(|a| a.normalized_value(XmlVersion::Implicit1_0).ok().map(|v| v.into_owned()))
-        };
+        let attribute = |key: &str| attribute_of(&event, key);
         let repeated = |key: &str| attribute(key).and_then(|n| n.trim().parse::<usize>().ok()).unwrap_or(1).max(1);
         let collapsed = || attribute("visibility").is_some_and(|v| matches!(v.trim(), "collapse" | "filter"));
         match event.local_name().as_ref() {
@@ -272,6 +259,16 @@ pub(super) fn ods_hidden(bytes: &[u8]) -> HashMap<String, Hidden> {
         buf.clear();
     }
     found
+}
+
+/// The value of `element`'s attribute named `key` (its local name, whatever the namespace prefix), unescaped.
+fn attribute_of(element: &BytesStart, key: &str) -> Option<String> {
+    element
+        .attributes()
+        .with_checks(false)
+        .flatten()
+        .find(|a| a.key.local_name().as_ref() == key)
+        .and_then(|a| a.normalized_value(XmlVersion::Implicit1_0).ok().map(|v| v.into_owned()))
 }
 
 /// Why an ODS's sheets cannot be read as a class list, found before calamine reads them whole: a row with content
@@ -319,14 +316,7 @@ pub(super) fn ods_overflow(bytes: &[u8]) -> Option<String> {
                 continue;
             }
         };
-        let attribute = |key: &str| {
-            event
-                .attributes()
-                .with_checks(false)
-                .flatten()
-                .find(|a| a.key.local_name().as_ref() == key)
-                .and_then(|a| a.normalized_value(XmlVersion::Implicit1_0).ok().map(|v| v.into_owned()))
-        };
+        let attribute = |key: &str| attribute_of(&event, key);
         let repeated = |key: &str| attribute(key).and_then(|n| n.trim().parse::<usize>().ok()).unwrap_or(1).max(1);
         match event.local_name().as_ref() {
             "table" if !empty => {
