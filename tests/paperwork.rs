@@ -6003,3 +6003,22 @@ fn government_paid_on_a_carried_category_is_said_to_await_certification_not_no_c
     let his = &row_of(&rows, "何轩明")[remark];
     assert!(his.contains("人员类别（低保对象）待重新认定") && !his.contains("无人员类别"), "{rows:?}");
 }
+
+/// `reconcile --dry-run` names each pupil it would change (name, class, masked number, what changes), as the
+/// screen's preview does from the same report; `--json` gives them as `changed`, the numbers masked. Before, only
+/// the counts said a list of forty would change forty pupils.
+#[test]
+fn a_dry_run_names_the_pupils_it_would_change() {
+    let (dir, db) = sample_drive();
+    let file = write(dir.path(), "低保名单.csv", "姓名,身份证号码,人员类别\n孙语,450203201909308803,低保对象\n");
+    let text = ok(canbao(&db).args(["reconcile", "--source", "categories", "--dry-run"]).arg(&file));
+    assert!(text.contains("将修改以下 1 名学生"), "{text}");
+    let line = text.lines().find(|l| l.contains("孙语")).expect("孙语 named");
+    assert!(line.contains("第 2 行") && line.contains("一年级1班") && line.contains("增加 低保对象"), "{line}");
+    assert!(line.contains("4502**********8803") && !line.contains("450203201909308803"), "{line}");
+    let dry = json(canbao(&db).args(["reconcile", "--source", "categories", "--dry-run", "--json"]).arg(&file));
+    let changed = &dry["changed"][0];
+    assert_eq!((changed["name"].as_str(), changed["row"].as_u64()), (Some("孙语"), Some(2)), "{dry}");
+    assert_eq!(changed["id_number"].as_str(), Some("4502**********8803"), "{dry}");
+    assert_eq!(changed["fields"][0]["field"].as_str(), Some("categories"), "{dry}");
+}

@@ -1662,6 +1662,7 @@ fn print_reconcile(r: &ReconcileReport, has_policy: bool, reveal: bool) {
             );
         }
     }
+    print_changed(r, reveal);
     for p in &r.problems {
         let sheet = if p.sheet.is_empty() { String::new() } else { format!(" [{}]", p.sheet) };
         let (column, column_en) = match p.column.as_str() {
@@ -1675,6 +1676,35 @@ fn print_reconcile(r: &ReconcileReport, has_policy: bool, reveal: bool) {
             format!("{}{sheet} {at}{column}：{}", p.file, p.message),
             format!("{}{sheet} {at}{column_en}: {message_en}", p.file),
         );
+    }
+}
+
+/// The pupils a reconciliation changed (a dry run: would change), each by name, class and number, with what
+/// changed, after a line counting them.
+fn print_changed(r: &ReconcileReport, reveal: bool) {
+    if r.changed.is_empty() {
+        return;
+    }
+    let n = r.changed.len();
+    let pupils = crate::words::counted(n, "pupil", "pupils");
+    if r.dry_run {
+        say(&format!("将修改以下 {n} 名学生 (would change {pupils}):"), &format!("would change {pupils}:"));
+    } else {
+        say(&format!("已修改以下 {n} 名学生 (changed {pupils}):"), &format!("changed {pupils}:"));
+    }
+    let en = english();
+    for c in &r.changed {
+        let (at, number) = (
+            format!("{} {}", c.file, reconcile::rows_at(std::slice::from_ref(&c.sheet), &[c.row], en)),
+            shown_id(&c.id_number, reveal),
+        );
+        let (words, words_en) = c.words();
+        let class = class_or_none(&c.class, en);
+        if en {
+            println!("  {at} {} ({class}) {number}: {words_en}", c.name);
+        } else {
+            println!("  {at} {}（{class}）{number}：{words} ({words_en})", c.name);
+        }
     }
 }
 

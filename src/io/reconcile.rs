@@ -412,6 +412,176 @@ pub fn rows_at(sheets: &[String], rows: &[usize], en: bool) -> String {
     runs.iter().map(run).collect::<Vec<_>>().join(if en { "; " } else { "，" })
 }
 
+/// A pupil the run changed (on a dry run: would change), with what changed: a preview names each one, so a list
+/// of forty pupils is never a change seen only as counts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ChangedPupil {
+    #[serde(serialize_with = "crate::domain::id_shown::id")]
+    pub id_number: String,
+    pub name: String,
+    /// 年级班级, empty for a pupil without a class.
+    pub class: String,
+    pub file: String,
+    pub sheet: String,
+    /// The pupil's first row on the list.
+    pub row: usize,
+    /// Each field changed, as the drive's history records it (an amount in fen).
+    pub fields: Vec<ChangedField>,
+}
+
+/// One field of a [`ChangedPupil`], before and after.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ChangedField {
+    pub field: &'static str,
+    pub old: Option<String>,
+    pub new: Option<String>,
+}
+
+impl ChangedPupil {
+    /// What changed, in Chinese and in English: 「未缴费 → 已缴费（380 元，2026-09-12，微信）」, 「增加 低保」,
+    /// 「参保状态 未确认 → 在校参保」. The command line and the screen both say it so.
+    pub fn words(&self) -> (String, String) {
+        use crate::store::Field;
+        let changed = |field: Field| self.fields.iter().find(|f| f.field == field.key());
+        let (mut zh, mut en) = (Vec::new(), Vec::new());
+        if let Some(f) = changed(Field::Enrollment) {
+            let [(old, old_en), (new, new_en)] = [&f.old, &f.new].map(|v| shown_value(Field::Enrollment, v));
+            zh.push(format!("参保状态 {old} → {new}"));
+            en.push(format!("enrollment {old_en} → {new_en}"));
+        }
+        let details = [Field::PaidAmount, Field::PaidOn, Field::PaidChannel];
+        match changed(Field::Payment) {
+            // A new status: the payment it now is, with what the list gives of it.
+            Some(f) => {
+                let [(old, old_en), (new, new_en)] = [&f.old, &f.new].map(|v| shown_value(Field::Payment, v));
+                let given: Vec<(String, String)> = details
+                    .iter()
+                    .filter_map(|&d| {
+                        changed(d).filter(|c| c.new.as_deref().is_some_and(|v| !v.is_empty())).map(|c| (d, c))
+                    })
+                    .map(|(d, c)| shown_value(d, &c.new))
+                    .collect();
+                let (mut paid, mut paid_en) = (format!("{old} → {new}"), format!("{old_en} → {new_en}"));
+                if !given.is_empty() {
+                    let (list, list_en): (Vec<String>, Vec<String>) = given.into_iter().unzip();
+                    paid.push_str(&format!("（{}）", list.join("，")));
+                    paid_en.push_str(&format!(" ({})", list_en.join(", ")));
+                }
+                zh.push(paid);
+                en.push(paid_en);
+            }
+            None => {
+                for &d in &details {
+                    if let Some(f) = changed(d) {
+                        let [(old, old_en), (new, new_en)] = [&f.old, &f.new].map(|v| shown_value(d, v));
+                        zh.push(format!("{} {old} → {new}", d.label_zh()));
+                        en.push(format!("{} {old_en} → {new_en}", field_en(d)));
+                    }
+                }
+            }
+        }
+        let mut categories_said = false;
+        if let Some(f) = changed(Field::Categories) {
+            let [old, new] = [&f.old, &f.new].map(|v| category_marks(v.as_deref()));
+            let names = |marks: &[(String, Option<i64>)], other: &[(String, Option<i64>)]| -> Vec<String> {
+                marks.iter().filter(|(n, _)| !other.iter().any(|(o, _)| o == n)).map(|(n, _)| n.clone()).collect()
+            };
+            let (added, removed) = (names(&new, &old), names(&old, &new));
+            // In both, certified for another year than before: the list certified it again for this one.
+            let again: Vec<String> = new
+                .iter()
+                .filter(|(n, y)| old.iter().any(|(o, oy)| o == n && oy != y))
+                .map(|(n, _)| n.clone())
+                .collect();
+            if !added.is_empty() {
+                zh.push(format!("增加 {}", added.join("、")));
+                en.push(format!("{} added", added.join(", ")));
+            }
+            if !removed.is_empty() {
+                zh.push(format!("去掉 {}", removed.join("、")));
+                en.push(format!("{} removed", removed.join(", ")));
+            }
+            if !again.is_empty() {
+                zh.push(format!("{} 本年度重新认定", again.join("、")));
+                en.push(format!("{} certified again for this year", again.join(", ")));
+            }
+            categories_said = !(added.is_empty() && removed.is_empty() && again.is_empty());
+        }
+        let said = [
+            Field::Enrollment,
+            Field::Payment,
+            Field::PaidAmount,
+            Field::PaidOn,
+            Field::PaidChannel,
+            Field::Categories,
+        ];
+        for f in &self.fields {
+            let Some(field) = Field::from_key(f.field).filter(|field| !said.contains(field)) else { continue };
+            // The year certified follows the categories: said alone only where their names said nothing.
+            if field == Field::CategoriesYear && categories_said {
+                continue;
+            }
+            let [(old, old_en), (new, new_en)] = [&f.old, &f.new].map(|v| shown_value(field, v));
+            zh.push(format!("{} {old} → {new}", field.label_zh()));
+            en.push(format!("{} {old_en} → {new_en}", field_en(field)));
+        }
+        (zh.join("；"), en.join("; "))
+    }
+}
+
+/// A field's name in English, for [`ChangedPupil::words`].
+fn field_en(field: crate::store::Field) -> &'static str {
+    use crate::store::Field;
+    match field {
+        Field::School => "school",
+        Field::Name => "name",
+        Field::Grade => "grade",
+        Field::Class => "class",
+        Field::Phone => "phone",
+        Field::Enrollment => "enrollment",
+        Field::DeclineReason => "reason or place",
+        Field::Payment => "payment",
+        Field::PaidAmount => "amount paid",
+        Field::PaidOn => "paid on",
+        Field::PaidChannel => "channel",
+        Field::Categories => "categories",
+        Field::CategoriesYear => "categories certified for",
+        Field::Note => "note",
+    }
+}
+
+/// A value as the history stores it, in words (Chinese, English): a status by its label, fen as yuan, no value
+/// as 无.
+fn shown_value(field: crate::store::Field, value: &Option<String>) -> (String, String) {
+    use crate::store::Field;
+    let Some(v) = value.as_deref().filter(|v| !v.is_empty()) else { return ("无".to_owned(), "none".to_owned()) };
+    match field {
+        Field::Enrollment => Enrollment::from_code(v)
+            .map_or_else(|| (v.to_owned(), v.to_owned()), |e| (e.label_zh().to_owned(), e.label_en().to_owned())),
+        Field::Payment => PaymentStatus::from_code(v)
+            .map_or_else(|| (v.to_owned(), v.to_owned()), |p| (p.label_zh().to_owned(), p.label_en().to_owned())),
+        Field::PaidAmount => match v.parse::<i64>() {
+            Ok(fen) => (format!("{} 元", money::plain(fen)), format!("{} yuan", money::plain(fen))),
+            Err(_) => (v.to_owned(), v.to_owned()),
+        },
+        Field::PaidChannel => PaymentChannel::from_text(v)
+            .map_or_else(|| (v.to_owned(), v.to_owned()), |c| (c.label_zh().to_owned(), c.label_en().to_owned())),
+        Field::Categories => {
+            let names: Vec<String> = category_marks(Some(v)).into_iter().map(|(n, _)| n).collect();
+            if names.is_empty() { ("无".to_owned(), "none".to_owned()) } else { (names.join("、"), names.join(", ")) }
+        }
+        _ => (v.to_owned(), v.to_owned()),
+    }
+}
+
+/// The categories a stored list holds (its JSON), each with the year it was certified for where it says one.
+fn category_marks(stored: Option<&str>) -> Vec<(String, Option<i64>)> {
+    let list: Vec<serde_json::Value> = stored.and_then(|s| serde_json::from_str(s).ok()).unwrap_or_default();
+    list.iter()
+        .filter_map(|c| Some((c.get("name")?.as_str()?.to_owned(), c.get("year").and_then(serde_json::Value::as_i64))))
+        .collect()
+}
+
 /// What a reconciliation did, or (dry run) would do.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ReconcileReport {
@@ -431,6 +601,8 @@ pub struct ReconcileReport {
     /// repeat …), each said in `problems` or its own list. With `further_rows`, `matched`, `already`,
     /// `unknown_rows`, `name_mismatches` and `conflicts` it adds up to `rows_read`.
     pub not_reconciled: usize,
+    /// The pupils counted in `matched`, each with what changed, in the list's order.
+    pub changed: Vec<ChangedPupil>,
     /// Rows that reached a pupil another row of the list reached too (a second payment, a second category): the
     /// pupil is counted once, in `matched`, `already` or `conflicts`.
     pub further_rows: usize,
@@ -698,6 +870,7 @@ fn reconcile_list(
             dry_run,
             rows_read: 0,
             not_reconciled: 0,
+            changed: Vec::new(),
             further_rows: 0,
             skipped: 0,
             matched: 0,
@@ -864,7 +1037,24 @@ fn reconcile_list(
                 run.report.part_payments_completed.retain(|c| c.id_number != student.id_number);
             }
             None if outcome.diffs.is_empty() => run.report.already += 1,
-            None => run.report.matched += 1,
+            None => {
+                run.report.matched += 1;
+                let student = run.store.student(outcome.id)?;
+                let fields = outcome
+                    .diffs
+                    .iter()
+                    .map(|d| ChangedField { field: d.field.key(), old: d.old.clone(), new: d.new.clone() })
+                    .collect();
+                run.report.changed.push(ChangedPupil {
+                    class: student.class_label(),
+                    id_number: student.id_number,
+                    name: student.name,
+                    file: run.file.clone(),
+                    sheet,
+                    row,
+                    fields,
+                });
+            }
         }
     }
     // Every row read is counted once: a pupil's outcome (one per pupil, the pupil's further rows apart), or not

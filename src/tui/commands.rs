@@ -330,6 +330,19 @@ impl App {
             }
             lines.push(super::transfer::problem_line(t, self.lang, &place, p.row, &p.message));
         }
+        // Last, after what needs the operator: each pupil it changes, so a list is never a change seen as counts.
+        if !r.changed.is_empty() {
+            let heading = if r.dry_run { t.reconcile_changed_preview } else { t.reconcile_changed_done };
+            lines.push(fill(heading, &[&r.changed.len()]));
+        }
+        let none = t.dash_no_class.trim_matches(['（', '）', '(', ')']);
+        for c in &r.changed {
+            let class = if c.class.is_empty() { none } else { c.class.as_str() };
+            let (zh, english) = c.words();
+            let words = if en_ui { english } else { zh };
+            let place = at(&c.file, &c.sheet, c.row);
+            lines.push(fill(t.reconcile_changed, &[&place, &c.name, &class, &id(&c.id_number), &words]));
+        }
         lines
     }
 

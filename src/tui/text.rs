@@ -686,6 +686,11 @@ pub struct Text {
     /// Enter on that preview (`canbao reconcile` refuses such a list without `--keep-unmatched`): the question,
     /// No by default, with the payments that would be kept.
     pub reconcile_ask_no_pupil: &'static str,
+    /// The line before the pupils a reconciliation changes, by count: a preview's, then a real run's.
+    pub reconcile_changed_preview: &'static str,
+    pub reconcile_changed_done: &'static str,
+    /// A pupil it changes: place, name, class, ID number, what changes (`ChangedPupil::words`).
+    pub reconcile_changed: &'static str,
     pub merge_title: &'static str,
     pub restore_pick_title: &'static str,
     pub merge_preview: &'static str,
