@@ -3690,14 +3690,14 @@ fn read_only_follows_what_the_writer_saves() {
 }
 
 /// A read-only window opened while another canbao held the drive: once that one quits (or is killed), the next
-/// tick says on the status line that reopening allows changes (「另一窗口已关闭：重新打开即可修改」), and a
-/// refused change says the same instead of the bare refusal; the window itself stays read-only. Before, it went on
-/// refusing with 「只读模式，不能修改」 and nothing said the drive was free.
+/// tick says on the status line that W takes over (“修改数据的窗口已关闭：按 W 接管修改”), and a refused change says
+/// the same instead of the bare refusal; the window itself stays read-only until W. Before, it went on refusing with
+/// 「只读模式，不能修改」 and nothing said the drive was free.
 #[test]
 fn read_only_says_when_the_writer_has_closed() {
     for (lang, closed) in [
-        (Language::Zh, "另一窗口已关闭：重新打开即可修改"),
-        (Language::En, "The other window has closed: reopen canbao to make changes"),
+        (Language::Zh, "修改数据的窗口已关闭：按 W 接管修改"),
+        (Language::En, "The window that made changes has closed: press W to take over"),
     ] {
         let dir = tempfile::tempdir().expect("dir");
         let path = dir.path().join("drive.db");
@@ -3721,19 +3721,19 @@ fn read_only_says_when_the_writer_has_closed() {
 
         app.update(Action::Enrollment);
         let refused = app.status.as_ref().map(|s| s.text.clone()).unwrap_or_default();
-        assert_eq!(refused, closed, "{lang:?}: a refused mark says reopening allows it");
+        assert_eq!(refused, closed, "{lang:?}: a refused mark says W takes over");
         assert!(app.store.is_read_only(), "{lang:?}");
     }
 }
 
 /// A read-only window of a drive that holds no insured year, its writer gone: starting the next year is refused
-/// as every change is, saying the other window has closed and reopening allows it. Before, it gave the bare
+/// as every change is, saying the other window has closed and W takes over. Before, it gave the bare
 /// 「只读模式，不能修改」 where every other refusal said the drive was free.
 #[test]
 fn the_new_year_refused_in_a_read_only_window_says_when_the_writer_has_closed() {
     for (lang, closed) in [
-        (Language::Zh, "另一窗口已关闭：重新打开即可修改"),
-        (Language::En, "The other window has closed: reopen canbao to make changes"),
+        (Language::Zh, "修改数据的窗口已关闭：按 W 接管修改"),
+        (Language::En, "The window that made changes has closed: press W to take over"),
     ] {
         let dir = tempfile::tempdir().expect("dir");
         let path = dir.path().join("drive.db");
@@ -11952,4 +11952,72 @@ fn a_long_list_preview_scrolls_to_its_last_pupil() {
         app.update(Action::PageDown);
     }
     assert!(screen(&app).contains(&format!("第 41 行 {}", last.name)), "{}", screen(&app));
+}
+
+/// A second window on a drive another window writes is read-only. While that window is there, W refuses; once it
+/// has closed, the footer offers W, and W makes this window write (it saves a mark, as its operator), where before
+/// it had to be closed and opened again; a third window is then the read-only one, its W refused. A window that
+/// saw the writer close, then pressed W after another took over, is told the other window has it.
+#[test]
+fn a_read_only_window_takes_over_once_the_writer_has_closed() {
+    use canbao::store::lock::DriveLock;
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("drive.db");
+    let window = |path: &std::path::Path, operator: &str| {
+        let mut app = App::new(Store::open_read_only(path).expect("read-only"), &options(Language::Zh, Some(operator)))
+            .expect("app");
+        app.update(Action::Resize(80, 24));
+        app
+    };
+    let lock = DriveLock::acquire(&path, "张老师").expect("lock");
+    let mut store = Store::open(&path).expect("store");
+    canbao::demo::load_sample(&mut store).expect("sample");
+    let mut writer = App::new(store, &options(Language::Zh, Some("张老师"))).expect("app");
+    writer.hold_drive_lock(lock);
+    let mut reader = window(&path, "李老师");
+    let mut other = window(&path, "王老师");
+    assert!(reader.store.is_read_only() && !screen(&reader).contains("接管修改"), "{}", screen(&reader));
+
+    reader.update(Action::TakeOver);
+    assert!(reader.store.is_read_only(), "the writer is still there");
+    let said = reader.status.as_ref().expect("said").text.clone();
+    assert!(said.contains("另一窗口仍在修改数据文件"), "{said}");
+
+    drop(writer);
+    for app in [&mut reader, &mut other] {
+        app.update(Action::Tick);
+        let shown = screen(app);
+        assert!(shown.contains("按 W 接管修改") && shown.contains("W 接管修改"), "{shown}");
+    }
+    reader.update(Action::TakeOver);
+    assert!(!reader.store.is_read_only(), "{:?}", reader.status);
+    assert!(reader.status.as_ref().is_some_and(|s| s.text.contains("已接管")), "{:?}", reader.status);
+    assert!(!screen(&reader).contains("W 接管修改"), "{}", screen(&reader));
+
+    // A mark saved in the drive file, as the window's operator.
+    let id = reader.selected_id().expect("a pupil");
+    let before = reader.store.student(id).expect("pupil").enrollment;
+    reader.update(Action::Enrollment);
+    reader.update(Action::Down);
+    reader.update(Action::Confirm);
+    let seen = Store::open_read_only(&path).expect("read");
+    let after = seen.student(id).expect("pupil");
+    assert_ne!(after.enrollment, before, "{:?}", reader.status);
+    let history = seen.history(id).expect("history");
+    assert!(history.iter().any(|e| e.field == "enrollment" && e.operator == "李老师"), "{history:?}");
+    drop(seen);
+
+    // The window that saw the writer close too: another took over first.
+    other.update(Action::TakeOver);
+    assert!(other.store.is_read_only());
+    let said = other.status.as_ref().expect("said").text.clone();
+    assert!(said.contains("李老师 已先接管"), "{said}");
+
+    // A third window is read-only, its W refused while this one writes.
+    assert!(matches!(DriveLock::acquire(&path, "赵老师"), Err(canbao::store::StoreError::InUse { .. })));
+    let mut third = window(&path, "赵老师");
+    third.update(Action::TakeOver);
+    assert!(third.store.is_read_only());
+    let said = third.status.as_ref().expect("said").text.clone();
+    assert!(said.contains("另一窗口仍在修改数据文件"), "{said}");
 }

@@ -82,7 +82,7 @@ fn open_drive(cli: &Cli) -> CmdResult {
         Err(e) => return Err(e.into()),
     };
     // A command refused while this window holds the drive (`backup`) names the window and what to do in it.
-    lock.held_by_window(this_terminal().as_deref());
+    lock.held_by_window(crate::store::lock::this_terminal().as_deref());
     // The daily backup is written before an earlier year (`--year`) makes the store read-only. An older drive's
     // search keys are written again by the screen's worker after its first frame; an earlier year, read-only,
     // has no worker that writes, and gets them at the open as the commands do.
@@ -141,7 +141,7 @@ pub(super) fn demo(cli: &Cli) -> CmdResult {
         }
         Err(e) => return Err(e.into()),
     };
-    lock.held_by_window(this_terminal().as_deref());
+    lock.held_by_window(crate::store::lock::this_terminal().as_deref());
     let (store, kept) = crate::demo::fresh_demo(&path)?;
     if let Some(kept) = kept {
         let kept = kept.display();
@@ -163,21 +163,6 @@ pub(super) fn demo(cli: &Cli) -> CmdResult {
     // The name the title shows (the demo's own, 演示, without --operator) is the one another canbao is told.
     lock.name_holder(store.operator());
     run_tui(cli, store, Some(lock))
-}
-
-/// The terminal this window runs in (`/dev/pts/3`), where the system says: another canbao refused meanwhile names it,
-/// so the operator finds the window among several.
-fn this_terminal() -> Option<String> {
-    #[cfg(target_os = "linux")]
-    {
-        let link = std::fs::read_link("/proc/self/fd/0").ok()?;
-        let name = link.display().to_string();
-        name.starts_with("/dev/").then_some(name)
-    }
-    #[cfg(not(target_os = "linux"))]
-    {
-        None
-    }
 }
 
 /// A drive named on the command line (or by `CANBAO_DB`) that does not exist may be a mistyped path: the TUI

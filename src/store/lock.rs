@@ -126,6 +126,22 @@ pub fn is_held(db: &Path) -> bool {
     }
 }
 
+/// The terminal this process runs in (`/dev/pts/3`), where the system says: a canbao window writes it into the lock
+/// it holds ([`DriveLock::held_by_window`]), so another canbao refused meanwhile names it and the operator finds
+/// the window among several.
+pub fn this_terminal() -> Option<String> {
+    #[cfg(target_os = "linux")]
+    {
+        let link = std::fs::read_link("/proc/self/fd/0").ok()?;
+        let name = link.display().to_string();
+        name.starts_with("/dev/").then_some(name)
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        None
+    }
+}
+
 impl DriveLock {
     /// Takes the lock on the file `db` names (whatever the path), or says who holds it.
     pub fn acquire(db: &Path, operator: &str) -> Result<DriveLock, StoreError> {

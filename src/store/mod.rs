@@ -1660,6 +1660,19 @@ impl Reopen {
         }
         Ok(store)
     }
+
+    /// The drive opened to write, as the screen opens it at start (`Store::open_keyed_for_screen`: the schema
+    /// brought forward, search keys an older canbao wrote left for the screen's worker), by a window that was
+    /// reading it and now holds its lock. The caller closes its read-only connection first (see `open`), and
+    /// shows an earlier year again once the daily backup is taken, as the screen's start does.
+    pub fn open_to_write(&self) -> Result<Store> {
+        let mut store = Store::open_keyed_for_screen(&self.path, self.key.as_ref())?;
+        store.hint_drive = self.hint_drive.clone();
+        if let Some(installation) = &self.installation {
+            store.on_installation(installation.clone())?;
+        }
+        Ok(store)
+    }
 }
 
 /// Who, when and why, stamped on every audit row of one operation.

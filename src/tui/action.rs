@@ -87,6 +87,9 @@ pub enum Action {
     Reveal,
     /// In the first-run offer: load the bundled sample school.
     LoadSample,
+    /// In a window opened read-only because another window wrote the drive, once that one has closed: open the
+    /// drive to write here, with the checks canbao makes at start.
+    TakeOver,
     /// Delete the character before the caret.
     Backspace,
     /// Delete the character after the caret.
@@ -153,6 +156,7 @@ const BINDABLE: &[(&str, MakeAction)] = &[
     ("redo", || Action::Redo),
     ("reveal", || Action::Reveal),
     ("load_sample", || Action::LoadSample),
+    ("take_over", || Action::TakeOver),
     ("backspace", || Action::Backspace),
     ("delete", || Action::Delete),
     ("clear_line", || Action::ClearLine),
@@ -168,6 +172,8 @@ pub enum Held {
     Redo,
     Reveal,
     SelectAll,
+    /// Taking over the writing: the `W` of a shell command typed into the wrong window must not switch it.
+    TakeOver,
     /// `q` on a screen: the `q` of a name typed without `/` first (qinbo) closed canbao under the operator.
     Quit,
     /// A dialog, open at once, closed unsaved if the keys do not pause after its key (the key's keymap name).
@@ -187,6 +193,7 @@ impl Held {
             Held::Redo => "redo",
             Held::Reveal => "reveal",
             Held::SelectAll => "select_all",
+            Held::TakeOver => "take_over",
             Held::Quit => "quit",
             Held::Opened(name) => name,
             Held::NamePrompt => "operator",

@@ -142,7 +142,7 @@ pub struct App {
     /// The folder a `~` typed at the start of a path means (`paths::typed_path`).
     pub home: Option<PathBuf>,
     /// What a read-only window has seen of the writer's saves.
-    follower: super::follow::Follower,
+    pub(crate) follower: super::follow::Follower,
     /// The open file is the demo or the sample school (meta `demo`), not a real drive: the title bar says so.
     pub demo: bool,
     /// The open file lies in a `backups/` folder: a backup opened as a drive, whose changes stay in it. The
@@ -923,6 +923,7 @@ impl App {
             Held::Redo => self.redo(),
             Held::Reveal => self.toggle_reveal(),
             Held::SelectAll => self.roster.mark_all_shown(&self.data),
+            Held::TakeOver => self.take_over(),
             // Open since the key: the operator has seen it, and it takes what is typed now.
             Held::Opened(_) => {}
             // Shown, then a pause: the name typed now is the operator's.
@@ -1036,6 +1037,7 @@ impl App {
             Action::HistoryOlder if screen == Screen::Detail => self.page_history(true),
             Action::HistoryNewer if screen == Screen::Detail => self.page_history(false),
             Action::Undo if list => self.hold_until_pause(Held::Undo),
+            Action::TakeOver => self.hold_until_pause(Held::TakeOver),
             Action::Redo if list => self.hold_until_pause(Held::Redo),
             Action::Import if list => self.open_import(),
             Action::Export if list => self.open_export(),
@@ -1111,6 +1113,8 @@ impl App {
             Action::Enrollment | Action::TogglePaid | Action::ToggleGovernment | Action::Categories => true,
             Action::EditNote | Action::EditIdentity | Action::Undo | Action::Redo | Action::Import => true,
             Action::LoadSample => true,
+            // Allowed where the window is read-only: it is the way out of it.
+            Action::TakeOver => false,
             Action::Reveal => !self.reveal && self.revealed_pupil.is_none(),
             // Moving, looking and typing; a dialog that writes is refused when it would.
             Action::Up | Action::Down | Action::PageUp | Action::PageDown | Action::Top | Action::Bottom => false,
@@ -1153,7 +1157,7 @@ impl App {
             Action::Enrollment | Action::TogglePaid | Action::ToggleGovernment | Action::Categories => {}
             Action::EditNote | Action::EditIdentity | Action::ToggleSelect | Action::SelectAll | Action::Undo => {}
             Action::Redo | Action::Reveal | Action::LoadSample | Action::Resize(..) | Action::Tick => {}
-            Action::HistoryOlder | Action::HistoryNewer | Action::JobDone(_) => {}
+            Action::HistoryOlder | Action::HistoryNewer | Action::JobDone(_) | Action::TakeOver => {}
         }
     }
 

@@ -96,6 +96,12 @@ impl Follower {
         left
     }
 
+    /// Whether the writer was found gone at the last look (idle or not), without looking again: the footer
+    /// offers taking over from it.
+    pub fn writer_seen_gone(&self) -> bool {
+        self.writer_gone
+    }
+
     pub fn is_loading(&self) -> bool {
         self.loading.is_some()
     }

@@ -28,6 +28,7 @@ pub mod roster;
 mod roster_page;
 pub mod roster_view;
 pub mod runner;
+mod take_over;
 pub mod terminal;
 pub mod text;
 pub mod theme;

@@ -57,6 +57,22 @@ pub struct Text {
     pub writer_changes_loaded: &'static str,
     /// A read-only window whose writer has quit: the drive is free, but this window still cannot write.
     pub writer_closed: &'static str,
+    /// The writer's window has closed and `take_over` made this one write: said once it does.
+    pub take_over_done: &'static str,
+    /// `take_over` while the writer still holds the drive.
+    pub take_over_writer_there: &'static str,
+    /// `take_over` after another window took the drive's lock first: who (its operator), and since when.
+    pub take_over_taken: &'static str,
+    /// `take_over` while a job (or the roster read on a worker) runs.
+    pub take_over_busy: &'static str,
+    /// `take_over` refused: this laptop's clock is so many days behind the drive's newest change.
+    pub take_over_clock: &'static str,
+    /// `take_over` failed on opening the drive to write, with the error.
+    pub take_over_failed: &'static str,
+    /// `take_over` in a window opened read-only by choice (no writer was there to close).
+    pub take_over_not_offered: &'static str,
+    /// `take_over` in a window that writes already.
+    pub take_over_writing_already: &'static str,
     /// The pupil on the detail screen is not in the drive as it is now (a restore, another file).
     pub pupil_not_in_drive: &'static str,
     pub too_small: &'static str,

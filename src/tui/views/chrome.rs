@@ -124,7 +124,8 @@ pub type Hint<'a> = (&'a str, Option<&'a str>);
 /// One hint as " key label ", with its width; `None` when no key is bound to the action, or the window refuses
 /// it (a read-only window's marks, undo and import: a key shown is a key that works).
 fn hint(app: &App, context: Context, (name, label): Hint) -> Option<(Vec<Span<'static>>, usize)> {
-    if app.refuses(name) {
+    // Taking over is listed only once there is a writer's place to take.
+    if app.refuses(name) || (name == "take_over" && !app.may_take_over()) {
         return None;
     }
     let key = app.keymap.keys_for(context, name).into_iter().next()?.to_string();

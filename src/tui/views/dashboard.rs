@@ -18,7 +18,7 @@ use crate::tui::text::fill;
 use crate::tui::theme::Theme;
 use unicode_width::UnicodeWidthStr;
 
-const HINTS: &[&str] = &["back", "up", "down", "page_down"];
+const HINTS: &[&str] = &["take_over", "back", "up", "down", "page_down"];
 
 use crate::domain::coverage::percent;
 

@@ -18,6 +18,8 @@ use crate::tui::layout;
 use crate::tui::text::{Text, fill};
 
 const ROSTER_HINTS: &[&str] = &[
+    // First, so it is never left out: listed only in a read-only window whose writer has closed.
+    "take_over",
     "search",
     "palette",
     "open_detail",
