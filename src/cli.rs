@@ -628,6 +628,12 @@ impl UserError {
         self
     }
 
+    /// A figure the message states, given to `--json` as a field of the error of its own.
+    pub(crate) fn figure(mut self, name: &'static str, value: impl Into<serde_json::Value>) -> Self {
+        self.said.figures.push((name, value.into()));
+        self
+    }
+
     /// The file it is about.
     pub(crate) fn file(mut self, file: impl std::fmt::Display) -> Self {
         self.said.file = Some(file.to_string());

@@ -2191,6 +2191,16 @@ fn year_new_promote_refuses_to_move_up_again_pupils_a_next_years_list_moved_up()
     assert_eq!(current_year(&db, home), year, "refused");
     assert_eq!(class_of(&db, home, &rows[0].1), "三年级1班");
 
+    // Under --json the refusal gives the counts the text states as fields of their own.
+    let refused = canbao(&db, home).args(["year", "new", &next, "--promote", "--force", "--json"]).assert().code(1);
+    let answer: Value = serde_json::from_slice(&refused.get_output().stdout).expect("one JSON object");
+    let error = &answer["error"];
+    assert_eq!(error["kind"], "moved_up_already", "{answer}");
+    assert_eq!(error["already_moved_pupils"], 6, "{answer}");
+    assert_eq!(error["pupils_to_promote"], 6, "{answer}");
+    assert_eq!(error["already_moved_classes"], serde_json::json!(["二年级1班"]), "{answer}");
+    assert_eq!(current_year(&db, home), year, "refused");
+
     let dry = canbao(&db, home).args(["year", "new", &next, "--promote", "--force", "--dry-run"]).assert().success();
     assert!(String::from_utf8_lossy(&dry.get_output().stderr).contains("升两个年级"));
     assert_eq!(current_year(&db, home), year, "a dry run changes nothing");

@@ -27,11 +27,14 @@ pub(super) struct Said {
     pub row: Option<usize>,
     /// Its Chinese and its English, where the message is said in the language asked for, for the JSON's two.
     pub pair: Option<(String, String)>,
+    /// Figures the message states, as fields of their own beside `kind` (`already_moved_pupils`): a script reads
+    /// them without parsing the words.
+    pub figures: Vec<(&'static str, serde_json::Value)>,
 }
 
 impl Said {
     pub(super) fn kind(kind: &'static str) -> Self {
-        Said { kind, file: None, row: None, pair: None }
+        Said { kind, file: None, row: None, pair: None, figures: Vec::new() }
     }
 
     fn file(kind: &'static str, file: &str) -> Self {
@@ -329,6 +332,9 @@ impl Asked {
         }
         if let Some(row) = e.said.row {
             error.insert("row".into(), row.into());
+        }
+        for (name, value) in &e.said.figures {
+            error.insert((*name).into(), value.clone());
         }
         // A map of strings and numbers, which JSON always writes.
         let _ = super::output::print_answer(&serde_json::json!({ "ok": false, "error": error }));

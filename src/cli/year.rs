@@ -347,7 +347,11 @@ fn refuse_promoting_twice(store: &Store, year: i32, (dry_run, again): (bool, boo
         eprintln!("{}", super::pick(&format!("注意：{zh} ({en})"), &en));
         return Ok(());
     }
-    Err(UserError::new(format!("{zh}。未做任何修改 ({en}; nothing changed)")).kind("moved_up_already"))
+    Err(UserError::new(format!("{zh}。未做任何修改 ({en}; nothing changed)"))
+        .kind("moved_up_already")
+        .figure("already_moved_pupils", pupils)
+        .figure("pupils_to_promote", of)
+        .figure("already_moved_classes", moved.classes.clone()))
 }
 
 /// A reason not to start the year now, with what to do (`advice`) and without (`said`, for `--force`): refused,
