@@ -316,17 +316,11 @@ fn looks_last_year(down: usize, held: usize) -> bool {
     down >= 3 && down * 10 >= held * 9
 }
 
-/// Whether a class the list gives is one grade below the class held (三年级1班 → 二年级1班), or a graduate's
-/// last class before they left (已毕业 → 六年级): what last year's list does to a promoted pupil.
+/// Whether a class the list gives is one grade below the class held (`list_guards::a_grade_down`: 三年级1班 →
+/// 二年级1班, 401班 → 301班, 中一班 → 小一班), or a graduate's last class before they left (已毕业 → 六年级): what
+/// last year's list does to a promoted pupil.
 fn a_grade_down(from: &str, to: &str) -> bool {
-    use crate::domain::class_label::Grade;
-    if from.starts_with(crate::store::GRADUATES_GRADE) {
-        return true;
-    }
-    match (ClassKey::parse(from).grade, ClassKey::parse(to).grade) {
-        (Grade::Year(held), Grade::Year(given)) => given + 1 == held,
-        _ => false,
-    }
+    from.starts_with(crate::store::GRADUATES_GRADE) || super::list_guards::a_grade_down(from, to)
 }
 
 /// Why lists that would move their pupils down a grade are not imported, and how to import them if meant.
@@ -6583,6 +6577,37 @@ fn valid_numbers_between(low: u64, high: u64) -> impl Iterator<Item = (u64, u64,
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Last school year's list is told by the same reading of a class's year as next year's (`a_grade_up`):
+    /// classes numbered by year (401班 → 301班) and a kindergarten's classes named by year (中一班 → 小一班) are a
+    /// grade down, where before only a grade written out (三年级) was read.
+    #[test]
+    fn a_grade_down_reads_classes_numbered_by_year_and_kindergarten_years() {
+        for (from, to) in [
+            ("三年级1班", "二年级1班"),
+            ("401班", "301班"),
+            ("402班", "301"),
+            ("四年级1班", "301班"),
+            ("401班", "三年级(1)班"),
+            ("701班", "601班"),
+            ("初二1班", "初一1班"),
+            ("高一2班", "初三2班"),
+            ("中一班", "小一班"),
+            ("中(2)班", "小(2)班"),
+            ("幼儿园大一班", "幼儿园中一班"),
+            ("中班1班", "小班1班"),
+            ("已毕业2026届", "六年级1班"),
+        ] {
+            assert!(a_grade_down(from, to), "{from} → {to}");
+            if !from.starts_with(crate::store::GRADUATES_GRADE) {
+                assert!(crate::io::list_guards::a_grade_up(to, from), "the mirror: {to} → {from}");
+            }
+        }
+        for (from, to) in [("301班", "301班"), ("501班", "301班"), ("301班", "401班"), ("小一班", "中一班")]
+        {
+            assert!(!a_grade_down(from, to), "{from} → {to}");
+        }
+    }
 
     #[test]
     fn names_and_phones() {

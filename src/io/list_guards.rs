@@ -24,6 +24,13 @@ pub fn a_grade_up(from: &str, to: &str) -> bool {
     class_label::years_apart(from, to) == Some(1)
 }
 
+/// Whether a class the list gives is one grade below the class held (三年级1班 → 二年级1班, 401班 → 301班, 中一班
+/// → 小一班): what last school year's list does to a promoted pupil. The mirror of [`a_grade_up`], by the same
+/// reading of a class's year.
+pub fn a_grade_down(from: &str, to: &str) -> bool {
+    class_label::years_apart(from, to) == Some(-1)
+}
+
 /// Whether a file's pupils that the drive holds would (nearly) all move one grade up: a few pupils put in the next
 /// grade is a list of this year; every one of them is next year's list (the mirror of `looks_last_year`).
 pub fn looks_next_year(up: usize, held: usize) -> bool {
