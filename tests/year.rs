@@ -2310,3 +2310,38 @@ fn classes_numbered_by_year_and_kindergarten_classes_are_guarded_and_promoted() 
     let left = json(canbao(&db, home).args(["find", &rows[8].1, "--json"]));
     assert_eq!(left[0]["enrollment"], "left");
 }
+
+/// A junior school numbering 初一 as 101班 (its name says it is a 中学): `year new --promote` moves 101班 and 201班
+/// up and sends 301班 (初三) out (毕业), where before it took the school for a primary school and moved 301班 into a
+/// 401班. The same classes at a school named otherwise step as a primary school's.
+#[test]
+fn a_junior_school_numbering_its_years_101_to_301_sends_301_out() {
+    for (school, third_leaves) in [("城关初级中学", true), ("城关小学", false)] {
+        let dir = tempfile::tempdir().unwrap();
+        let (db, home) = (dir.path().join("drive.db"), dir.path());
+        let rows: Vec<(&str, String, &str, &str)> = [("一甲", "101班"), ("二甲", "201班"), ("三甲", "301班")]
+            .iter()
+            .enumerate()
+            .map(|(i, (n, c))| (*n, id(&format!("4502052012030514{i}")), "", *c))
+            .collect();
+        let list = dir.path().join("名单.csv");
+        write_list(&list, &rows);
+        canbao(&db, home).arg("import").arg(&list).args(["--school", school]).assert().success();
+        let year = current_year(&db, home);
+        let report =
+            json(canbao(&db, home).args(["year", "new", &(year + 1).to_string(), "--promote", "--force", "--json"]));
+        let moves = report["moves"].as_array().unwrap();
+        let to = |from: &str| moves.iter().find(|m| m["from"] == from).map(|m| m["to"].clone()).unwrap_or(Value::Null);
+        assert_eq!(to("101班"), "201班", "{school}: {report}");
+        assert_eq!(to("201班"), "301班", "{school}: {report}");
+        let left = json(canbao(&db, home).args(["find", &rows[2].1, "--json"]));
+        if third_leaves {
+            assert_eq!(to("301班"), Value::Null, "{school}: 初三 leaves: {report}");
+            assert_eq!((report["promoted"].as_i64(), report["graduated"].as_i64()), (Some(2), Some(1)), "{report}");
+            assert_eq!(left[0]["enrollment"], "left", "{school}");
+        } else {
+            assert_eq!(to("301班"), "401班", "{school}: a primary school's third year: {report}");
+            assert_eq!(left[0]["class"], "401班", "{school}");
+        }
+    }
+}

@@ -1024,11 +1024,42 @@ pub fn first_junior_grade(grade: &str, class: &str) -> Option<String> {
     matches!((g.stage, g.n), ("", 7) | ("初" | "初中", 1)).then_some(grade)
 }
 
+/// Whether a school numbers the three years of a secondary school by year (101班 for 初一, 301班 for 初三), so that
+/// its 301班 leave (毕业) rather than go on into a 401班 as a primary school's do: its classes numbered by year
+/// (`classes`: grade and class) are all of the first three years, and its name says it is a 中学 (初级中学, 实验中学;
+/// not a name with 小学 in it too), or its other classes name secondary grades only (初一, 七年级, 高二) and no
+/// primary or kindergarten one. The numbers alone cannot tell 初三 from 三年级.
+pub fn numbers_secondary_years<'a>(school: &str, classes: impl IntoIterator<Item = (&'a str, &'a str)>) -> bool {
+    let (mut numbered, mut secondary, mut other) = (false, false, false);
+    for (grade, class) in classes {
+        if grade.is_empty()
+            && let Some((year, _)) = room_numbered(&normalize(class))
+        {
+            if year > 3 {
+                return false;
+            }
+            numbered = true;
+            continue;
+        }
+        match year_of_study(&join(grade, class)) {
+            Some(YearOfStudy::School(7..)) => secondary = true,
+            Some(_) => other = true,
+            None => {}
+        }
+    }
+    let school = normalize(school);
+    numbered && ((school.contains("中学") && !school.contains("小学")) || (secondary && !other))
+}
+
 /// `promote`, for a school whose first junior grade is written `junior` (see `first_junior_grade`): its last
 /// primary grade (六年级, 小学六年级) moves into that grade instead of leaving. Other last grades leave as
 /// `promote` says: going on to senior school takes an entrance exam (中考), so a pupil of 九年级 is not taken to
-/// be in 高一 the next year.
-pub fn promote_into(grade: &str, class: &str, junior: Option<&str>) -> Promotion {
+/// be in 高一 the next year. At a school that numbers its secondary years by year (`secondary_numbered`, see
+/// [`numbers_secondary_years`]), a 301班 written alone is the last year of its stage, and leaves.
+pub fn promote_into(grade: &str, class: &str, junior: Option<&str>, secondary_numbered: bool) -> Promotion {
+    if secondary_numbered && grade.is_empty() && room_numbered(&normalize(class)).is_some_and(|(year, _)| year == 3) {
+        return Promotion::Leaves;
+    }
     let promotion = promote(grade, class);
     let Some(junior) = junior else { return promotion };
     // 601班, alone or under 六年级: into 701班, as the school numbers its classes, whatever its 七年级 is called.
@@ -1201,17 +1232,37 @@ mod tests {
         // A primary school's sixth year and a junior school's third leave (毕业).
         assert_eq!(promote("", "601班"), Promotion::Leaves);
         assert_eq!(promote("", "901班"), Promotion::Leaves);
-        assert_eq!(promote_into("", "601班", None), Promotion::Leaves, "a primary school");
+        assert_eq!(promote_into("", "601班", None, false), Promotion::Leaves, "a primary school");
         // A school teaching all nine years (it has 701班, or a 七年级) keeps its sixth year, into 701班.
         assert_eq!(first_junior_grade("", "701班").as_deref(), Some("七年级"));
         assert_eq!(first_junior_grade("", "801班"), None);
-        assert_eq!(promote_into("", "601班", Some("七年级")), to("", "701班"));
-        assert_eq!(promote_into("", "602班", Some("初一")), to("", "702班"));
-        assert_eq!(promote_into("", "901班", Some("七年级")), Promotion::Leaves);
+        assert_eq!(promote_into("", "601班", Some("七年级"), false), to("", "701班"));
+        assert_eq!(promote_into("", "602班", Some("初一"), false), to("", "702班"));
+        assert_eq!(promote_into("", "901班", Some("七年级"), false), Promotion::Leaves);
+        // A junior school numbering 初一 as 101班 (its name, or its other classes' grades, say it): 301班 is 初三,
+        // and leaves; 101班 and 201班 move up as anywhere.
+        let junior_school = [("", "101班"), ("", "201班"), ("", "301班")];
+        assert!(numbers_secondary_years("城关初级中学", junior_school));
+        assert!(numbers_secondary_years("第二中学", junior_school));
+        assert!(numbers_secondary_years("城关学校", junior_school.into_iter().chain([("初一", "4班")])));
+        assert!(numbers_secondary_years("城关学校", junior_school.into_iter().chain([("", "七年级4班")])));
+        assert!(!numbers_secondary_years("城关学校", junior_school), "the numbers alone say a primary school");
+        assert!(!numbers_secondary_years("中学附属小学", junior_school));
+        assert!(!numbers_secondary_years(
+            "城关学校",
+            junior_school.into_iter().chain([("初一", "4班"), ("一年级", "1班")])
+        ));
+        assert!(!numbers_secondary_years("第二中学", junior_school.into_iter().chain([("", "401班")])), "years 1 to 4");
+        assert!(!numbers_secondary_years("第二中学", [("初一", "1班")]), "no class numbered by year");
+        assert_eq!(promote_into("", "301班", None, true), Promotion::Leaves);
+        assert_eq!(promote_into("", "３０２", None, true), Promotion::Leaves);
+        assert_eq!(promote_into("", "101班", None, true), to("", "201班"));
+        assert_eq!(promote_into("", "201班", None, true), to("", "301班"));
+        assert_eq!(promote_into("", "301班", None, false), to("", "401班"), "a primary school's third year");
         // Under a grade column naming the same year, the class moves with the grade.
         assert_eq!(promote("三年级", "301班"), to("四年级", "401班"));
         assert_eq!(promote("六年级", "601班"), Promotion::Leaves);
-        assert_eq!(promote_into("六年级", "601班", Some("七年级")), to("七年级", "701班"));
+        assert_eq!(promote_into("六年级", "601班", Some("七年级"), false), to("七年级", "701班"));
         assert_eq!(promote("三年级", "401班"), to("四年级", "401班"), "another year's number is a name");
         // No year, or not three digits: kept.
         for class in ["001班", "300班", "1201班", "12班", "30班"] {
@@ -1237,7 +1288,7 @@ mod tests {
         assert_eq!(promote("小班", "小一班"), to("中班", "中一班"));
         assert_eq!(promote("大班", "大一班"), Promotion::Leaves);
         // A 大班 leaves even at a school that teaches 七年级: it goes on to primary school, not into it.
-        assert_eq!(promote_into("", "大一班", Some("七年级")), Promotion::Leaves);
+        assert_eq!(promote_into("", "大一班", Some("七年级"), false), Promotion::Leaves);
         for class in ["大一", "中学", "大学一年级", "小一二三班", "中队"] {
             assert_eq!(promote("", class), Promotion::Unchanged, "{class}");
         }
@@ -1283,15 +1334,15 @@ mod tests {
         {
             assert_eq!(first_junior_grade(grade, class), None, "{grade}{class}");
         }
-        assert_eq!(promote_into("六年级", "2班", Some("七年级")), to("七年级", "2班"));
-        assert_eq!(promote_into("小学六年级", "2班", Some("初一")), to("初一", "2班"));
-        assert_eq!(promote_into("六年级", "六年级2班", Some("七年级")), to("七年级", "七年级2班"));
-        assert_eq!(promote_into("", "六年级2班", Some("初一")), to("", "初一2班"));
+        assert_eq!(promote_into("六年级", "2班", Some("七年级"), false), to("七年级", "2班"));
+        assert_eq!(promote_into("小学六年级", "2班", Some("初一"), false), to("初一", "2班"));
+        assert_eq!(promote_into("六年级", "六年级2班", Some("七年级"), false), to("七年级", "七年级2班"));
+        assert_eq!(promote_into("", "六年级2班", Some("初一"), false), to("", "初一2班"));
         // The other last grades leave as before; with no junior grade, 六年级 leaves.
-        assert_eq!(promote_into("九年级", "2班", Some("七年级")), Promotion::Leaves);
-        assert_eq!(promote_into("大班", "2班", Some("七年级")), Promotion::Leaves);
-        assert_eq!(promote_into("六年级", "2班", None), Promotion::Leaves);
-        assert_eq!(promote_into("五年级", "2班", Some("七年级")), to("六年级", "2班"));
+        assert_eq!(promote_into("九年级", "2班", Some("七年级"), false), Promotion::Leaves);
+        assert_eq!(promote_into("大班", "2班", Some("七年级"), false), Promotion::Leaves);
+        assert_eq!(promote_into("六年级", "2班", None, false), Promotion::Leaves);
+        assert_eq!(promote_into("五年级", "2班", Some("七年级"), false), to("六年级", "2班"));
     }
 
     #[test]

@@ -7,7 +7,7 @@
 //! name in `temp` before `main`, so every read query works on the year unchanged, and the connection is made
 //! query-only so nothing can be written to a closed year from it.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
 use serde::Serialize;
@@ -748,6 +748,24 @@ fn first_junior_grades(classes: &[(i64, String, String, i64)]) -> HashMap<i64, S
     junior.into_iter().map(|(school, (written, _))| (school, written)).collect()
 }
 
+/// The schools of `classes` (school, grade, class, pupils) that number their secondary years by year (101班 for
+/// 初一: `class_label::numbers_secondary_years`), by their names and classes.
+fn secondary_numbered_schools(tx: &Transaction, classes: &[(i64, String, String, i64)]) -> Result<HashSet<i64>> {
+    let mut by_school: HashMap<i64, Vec<(&str, &str)>> = HashMap::new();
+    for (school, grade, class, _) in classes {
+        by_school.entry(*school).or_default().push((grade, class));
+    }
+    let mut name = tx.prepare("SELECT name FROM schools WHERE id = ?1")?;
+    let mut secondary = HashSet::new();
+    for (school, classes) in by_school {
+        let named: String = name.query_row([school], |r| r.get(0)).optional()?.unwrap_or_default();
+        if class_label::numbers_secondary_years(&named, classes) {
+            secondary.insert(school);
+        }
+    }
+    Ok(secondary)
+}
+
 /// The step `year new --promote` takes a class of school `school` by out of insured year `year`, one this drive
 /// has closed: `promote_classes`' own, so a 六年级 goes on into the school's first junior grade (九年一贯制) when
 /// the school had classes of one that year, as the drive's start of the next year took it.
@@ -768,7 +786,8 @@ pub(crate) fn promotion_out_of(
         .query_map(params![year, school], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
         .collect::<rusqlite::Result<_>>()?;
     let junior = first_junior_grades(&classes);
-    Ok(class_label::promote_into(grade, class, junior.get(&school).map(String::as_str)))
+    let secondary = secondary_numbered_schools(tx, &classes)?.contains(&school);
+    Ok(class_label::promote_into(grade, class, junior.get(&school).map(String::as_str), secondary))
 }
 
 /// Moves each class up a grade and the last grade of each stage out (毕业), inside `start_year`'s transaction,
@@ -823,6 +842,7 @@ fn promote_classes(tx: &Transaction, ctx: &AuditContext, current: i32, scope: Sc
         .query_map(args, |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
         .collect::<rusqlite::Result<_>>()?;
     let junior = first_junior_grades(&classes);
+    let secondary = secondary_numbered_schools(tx, &classes)?;
     let (left_grade, left_class) = (GRADUATES_GRADE.to_owned(), graduates_class(current));
     // The classes left as they are, by school and the class's place in the roster; a class written two ways is
     // one class, as the operator reads it.
@@ -834,7 +854,8 @@ fn promote_classes(tx: &Transaction, ctx: &AuditContext, current: i32, scope: Sc
         )?;
         for (school, grade, class, pupils) in classes {
             let into = junior.get(&school).map(String::as_str);
-            let (to_grade, to_class, leaves) = match class_label::promote_into(&grade, &class, into) {
+            let promotion = class_label::promote_into(&grade, &class, into, secondary.contains(&school));
+            let (to_grade, to_class, leaves) = match promotion {
                 Promotion::Unchanged => {
                     if !is_former_pupil(&grade) {
                         let label = class_label::join(&grade, &class);
