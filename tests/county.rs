@@ -3420,3 +3420,24 @@ fn a_county_database_of_schema_9_is_brought_forward_and_learns_the_closed_years_
         db.client().query_one("SELECT count(*) FROM canbao.pupils WHERE categories_year IS NULL", &[]).unwrap().get(0);
     assert_eq!(unset, 0, "the year a NULL meant is settled");
 }
+
+/// `export summary --from URL --out` into a folder inside a folder that is not there either is refused before the
+/// county is asked, naming the first folder missing and --make-folders, as a drive's export is; before, the
+/// missing-folder check was skipped. Nothing listens on port 1: the refusal comes first.
+#[test]
+fn the_countys_summary_into_folders_that_are_not_there_is_refused_without_make_folders() {
+    let dir = tempfile::tempdir().unwrap();
+    let typo = dir.path().join("Dekstop");
+    let out = typo.join("2026").join("汇总.xlsx");
+    let url = "postgresql://root:e@127.0.0.1:1/x?connect_timeout=2";
+    let refused = bare().args(["export", "summary", "--from", url, "--out"]).arg(&out).output().unwrap();
+    let said = String::from_utf8_lossy(&refused.stderr);
+    assert_eq!(refused.status.code(), Some(1), "{said}");
+    assert!(said.contains(&format!("文件夹 {} 不存在", typo.display())) && said.contains("--make-folders"), "{said}");
+    assert!(!said.contains("error connecting"), "refused before connecting: {said}");
+    assert!(!typo.exists(), "nothing made");
+    // With --make-folders the county is asked (and here cannot be reached).
+    let asked =
+        bare().args(["export", "summary", "--make-folders", "--from", url, "--out"]).arg(&out).output().unwrap();
+    assert!(String::from_utf8_lossy(&asked.stderr).contains("error connecting"), "{asked:?}");
+}

@@ -707,6 +707,8 @@ pub fn export_summary(args: &ExportArgs, from: Option<&str>, year: Option<i32>) 
         .kind("usage"));
     }
     let format = super::export::format_for(args.format, args.out.as_deref())?;
+    // A path mistyped several folders deep is refused before the county is asked, as a drive's export refuses it.
+    super::export::out_folders_there(args.out.as_deref(), args.make_folders)?;
     let target = target(from)?;
     let mut client = target.connect()?;
     let r = read_rollup(&mut client, &target, year, args.school.as_deref())?;

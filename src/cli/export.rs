@@ -41,9 +41,7 @@ pub(super) fn export(cli: &Cli, args: &ExportArgs) -> CmdResult {
     if let Some(file) = out.as_deref().filter(|o| named_file(o)) {
         crate::io::export::check_masked_name(file, full_id_form(*kind, *mask).is_none())?;
     }
-    if let Some(out) = out.as_deref().filter(|o| *o != Path::new("-") && !*make_folders) {
-        folders_there(out)?;
-    }
+    out_folders_there(out.as_deref(), *make_folders)?;
     crate::io::export::replace_other_forms(*force);
     let mut store = open_to_read(cli, full_id_form(*kind, *mask).is_some())?;
     // As on the screen: a form from the sample file looks like a real one, and its pupils are made up.
@@ -373,6 +371,14 @@ pub(super) fn format_for(format: Option<FormatArg>, out: Option<&Path>) -> Resul
         return Err(UserError::picked(&zh, en));
     }
     Ok(chosen)
+}
+
+/// [`folders_there`] for an export's `--out`, unless it is standard output or `--make-folders` says to make them.
+pub(super) fn out_folders_there(out: Option<&Path>, make_folders: bool) -> Result<(), UserError> {
+    match out.filter(|o| *o != Path::new("-") && !make_folders) {
+        Some(out) => folders_there(out),
+        None => Ok(()),
+    }
 }
 
 /// `--out` is written into a folder that exists, or one new folder inside a folder that exists (`--out 2026届/`):
