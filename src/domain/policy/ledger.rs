@@ -93,9 +93,11 @@ pub fn ledger(
     let rules: Vec<&CategoryRule> = names.iter().filter_map(|n| policy.rule(n)).collect();
     // Only a place the notice requires moves the pupil out of the school's ledgers; a pupil who may enroll at
     // school (004 可以不在学籍地参保) is counted by what happened, like anyone else.
-    let benefit_place: Vec<&CategoryRule> = rules.iter().copied().filter(|r| r.enroll.required_away()).collect();
-    if !benefit_place.is_empty() {
-        let government = benefit_place.iter().any(|r| {
+    let paying = paying_rule(policy, table, &rules);
+    if rules.iter().any(|r| r.enroll.required_away()) {
+        // Counted by the category the quote takes (`Quote::paying_category`), as the other ledgers are: another
+        // category beside it, or one that pays nothing, does not make the pupil a department's to pay for.
+        let government = paying.is_some_and(|r| {
             r.ledger.unwrap_or(if fully_paid_by_department(r) { Ledger::GovernmentPaid } else { Ledger::PaidElsewhere })
                 == Ledger::GovernmentPaid
         });
@@ -112,7 +114,7 @@ pub fn ledger(
     // The category the quote takes (003 四(三): one subsidy alone, never a sum) decides, as it decides what the
     // family pays: another fully paid category beside one the policy's order puts first (paid back to the family
     // afterwards) would list in 财政代缴 a pupil whose family the quote charges the whole premium.
-    if paying_rule(policy, table, &rules).is_some_and(fully_paid_by_department) && !enrolled_elsewhere {
+    if paying.is_some_and(fully_paid_by_department) && !enrolled_elsewhere {
         return Ok(Ledger::GovernmentPaid);
     }
     Ok(if enrolled_elsewhere { Ledger::PaidElsewhere } else { Ledger::Unpaid })
@@ -304,6 +306,52 @@ paid_by = "民政"
         assert_eq!(ledger(&policy, table, &both, false, Enrollment::Here), Ok(Ledger::Unpaid));
         // The orphan alone is paid for on the pupil's behalf: 财政代缴.
         assert_eq!(ledger(&policy, table, &both[..1], false, Enrollment::Here), Ok(Ledger::GovernmentPaid));
+    }
+
+    /// A pupil who must enroll at the benefit place is counted by the quote's paying category too, as the other
+    /// ledgers count: a category whose department pays nothing is not 财政代缴 whatever its `ledger` says (the
+    /// family pays the premium where the benefit was approved: 异地缴费), and of two categories the one the quote
+    /// passes over does not put the pupil there. Before, any of the pupil's categories did.
+    #[test]
+    fn a_benefit_place_pupil_is_government_paid_by_the_quotes_paying_category_alone() {
+        let text = r#"
+title = "测试市2023年度"
+document = "测试〔2022〕1号"
+insured_year = 2023
+personal_premium = 350
+full_subsidy_order = ["特困人员", "孤儿"]
+
+[[window]]
+name = "集中缴费期"
+from = 2022-09-01
+to = 2022-12-31
+coverage = "year"
+
+[category."特困人员"]
+subsidy = "full"
+payment = "reimbursed"
+paid_by = "民政"
+enroll = "benefit_place"
+
+[category."孤儿"]
+subsidy = "full"
+paid_by = "民政"
+enroll = "benefit_place"
+
+[category."低保对象"]
+subsidy = "none"
+enroll = "benefit_place"
+ledger = "government_paid"
+"#;
+        let policy = Policy::from_toml("test", text, "policies/test.toml").expect("parses");
+        let table = CategoryTable::builtin();
+        let only = ["低保对象".to_owned()];
+        assert_eq!(ledger(&policy, table, &only, false, Enrollment::Unknown), Ok(Ledger::PaidElsewhere));
+        assert_eq!(ledger(&policy, table, &only, false, Enrollment::Here), Ok(Ledger::Unpaid));
+        let both = ["孤儿".to_owned(), "特困人员".to_owned()];
+        assert_eq!(ledger(&policy, table, &both, false, Enrollment::Unknown), Ok(Ledger::PaidElsewhere));
+        // The orphan alone is paid for on the pupil's behalf: 财政代缴.
+        assert_eq!(ledger(&policy, table, &both[..1], false, Enrollment::Unknown), Ok(Ledger::GovernmentPaid));
     }
 
     #[test]

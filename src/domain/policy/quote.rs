@@ -355,15 +355,18 @@ fn choose_subsidy<'a>(
     })
 }
 
-/// The rule of the category that subsidises a pupil of `rules` (`Quote::paying_category` when it brings an amount):
-/// the one [`quote`] applies, whatever the day, as the premium it weighs subsidies by is the policy's. The ledgers
-/// count a pupil 财政代缴 by it alone, so a category the quote passes over never puts a family it charges there.
+/// The rule of the category that subsidises a pupil of `rules` (`Quote::paying_category`): the one [`quote`]
+/// applies, whatever the day, as the premium it weighs subsidies by is the policy's, else the first whose subsidy
+/// the notice gives no amount for. The ledgers count a pupil 财政代缴 by it alone, so a category the quote passes
+/// over never puts a family it charges there.
 pub(super) fn paying_rule<'a>(
     policy: &Policy,
     table: &CategoryTable,
     rules: &[&'a CategoryRule],
 ) -> Option<&'a CategoryRule> {
-    choose_subsidy(policy, table, rules, policy.personal_premium_fen).map(|chosen| chosen.rule)
+    choose_subsidy(policy, table, rules, policy.personal_premium_fen)
+        .map(|chosen| chosen.rule)
+        .or_else(|| rules.iter().copied().find(|r| r.subsidy == Subsidy::Unspecified))
 }
 
 fn first_of_month(date: NaiveDate) -> NaiveDate {
