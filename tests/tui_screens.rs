@@ -4596,6 +4596,77 @@ fn a_corrected_number_a_held_tax_payment_names_says_to_reconcile_again() {
     }
 }
 
+/// A number corrected with `E` that a held tax payment names and that also replaces the sex held (stated by a
+/// list, kept while the number failed the check): the saved line says both, the sex set by the number and the
+/// payment waiting for the list to be reconciled again, where before only the sex was said. Whole at 80 columns,
+/// in either language.
+#[test]
+fn a_corrected_number_that_changes_the_sex_still_says_a_held_tax_payment_waits() {
+    use canbao::domain::id_number::Sex;
+    use canbao::domain::unapplied::{KeptPayment, UnappliedPayment, UnappliedReason};
+    for lang in [Language::Zh, Language::En] {
+        // A list's pupil without an ID number, its 性别 stated: a valid number of the other sex replaces it.
+        let mut store = common::store(false);
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).expect("day");
+        let row = canbao::store::Incoming {
+            school: "测试小学".into(),
+            school_given: true,
+            name: "陈七".into(),
+            id_raw: String::new(),
+            id: canbao::domain::id_number::check("", today),
+            grade: "一年级".into(),
+            class: "1班".into(),
+            phone: String::new(),
+            status: Default::default(),
+            categories: Vec::new(),
+            note: String::new(),
+            source: "名单.csv:2".into(),
+            repeat: None,
+            birth_date: None,
+            sex: Some(Sex::Male),
+        };
+        store.apply_import(&[row], &["名单.csv".into()], 0, false).expect("imported");
+        let mut app = App::new(store, &options(lang, Some("测试"))).expect("app");
+        app.update(Action::Resize(80, 24));
+        let id = app.selected_id().expect("pupil");
+        let pupil = app.store.student(id).expect("s");
+        // The 17th digit even: a girl's number.
+        let (seq, sex) = ("252", ("女", "female"));
+        let number = yibin_number("20180611", seq);
+        let record = UnappliedPayment {
+            name: pupil.name.clone(),
+            amount_fen: Some(38_000),
+            paid_on: chrono::NaiveDate::from_ymd_opt(2026, 11, 15),
+            receipt: None,
+            year: app.store.shown_year(),
+            file: "税务.xlsx".into(),
+            sheet: String::new(),
+            row: 3,
+            reason: UnappliedReason::UnknownNumber,
+            roster_name: None,
+            roster_status: None,
+            written_amount: None,
+        };
+        let kept = canbao::store::Unapplied {
+            always: vec![KeptPayment { student_id: None, id_number: number.clone(), record }],
+            if_refused: Vec::new(),
+        };
+        app.store.apply_reconciliation("reconcile", &[], &[], &kept, &[], Default::default()).expect("kept");
+        app.update(Action::OpenDetail);
+        app.update(Action::EditIdentity);
+        let Some(canbao::tui::modal::Modal::Identity(form)) = &mut app.modal else { panic!("no form") };
+        form.fields[1].set(&number);
+        app.update(Action::Confirm);
+        assert!(app.modal.is_none(), "saved");
+        assert_eq!(app.store.student(id).expect("s").id_number, number);
+        let said = match lang {
+            Language::En => format!("Saved; sex set to {} by the number; a tax payment waits: reconcile again", sex.1),
+            _ => format!("已保存；性别按号码改为{}，请核对；此号码的税务缴费尚未记入：请重新核对税务名单", sex.0),
+        };
+        assert!(screen(&app).contains(&said), "{lang:?}\n{}", screen(&app));
+    }
+}
+
 /// From the detail screen: the name, number, class and phone corrected, audited and undone as one edit; a
 /// number another pupil holds is refused in the form; a bad number is kept and flagged, as on import.
 #[test]

@@ -210,7 +210,13 @@ impl App {
                                 crate::domain::id_number::Sex::Male => crate::domain::id_number::Sex::Female,
                                 crate::domain::id_number::Sex::Female => crate::domain::id_number::Sex::Male,
                             };
-                            self.fail(fill(self.text.identity_sex_replaced, &[&words(stated), &words(other)]))
+                            // The payment held for the number (below) is said here too, in one line that fits.
+                            match held {
+                                true => self.fail(fill(self.text.identity_sex_replaced_tax_held, &[&words(other)])),
+                                false => {
+                                    self.fail(fill(self.text.identity_sex_replaced, &[&words(stated), &words(other)]))
+                                }
+                            }
                         }
                         // A tax payment kept for this number while nobody held it is recorded only by reconciling
                         // the list again (`check` and the forms' 备注 say the same): said now, where the number was
