@@ -504,6 +504,71 @@ fn the_sheet_exported_onto_a_class_list_is_refused_not_asked() {
     assert!(matches!(app.modal, Some(Modal::Confirm(_))), "{}", screen(&app).join("\n"));
 }
 
+/// `x` onto an earlier export of another form or another school (which `canbao export` refuses without --force)
+/// asks naming what the file is, No the default, where before it asked only 覆盖它？; a re-export of the sheet is
+/// asked as before.
+#[test]
+fn the_sheet_exported_onto_another_forms_export_names_it_in_the_question() {
+    use canbao::tui::modal::Modal;
+    let (dir, drive) = sample_drive();
+    let summary = dir.path().join("汇总.csv");
+    let text = "参保进度汇总\n学校名称：城关小学,保险年度：2027年度,填报时间：2026-11-20\n项目,人数\n学生总数,3\n";
+    for (lang, said) in [
+        (Language::Zh, "该文件是城关小学的《参保进度汇总》，不是这一份，覆盖它？"),
+        (Language::En, "and is 城关小学's 参保进度汇总, not this form. Overwrite it?"),
+    ] {
+        std::fs::write(&summary, text).unwrap();
+        let mut app = app_on(&drive, lang);
+        app.start_export(summary.clone());
+        let Some(Modal::Confirm(confirm)) = &app.modal else { panic!("{lang:?}: {}", screen(&app).join("\n")) };
+        assert!(confirm.question.contains(said), "{lang:?}: {}", confirm.question);
+        assert!(!confirm.yes, "No is the default");
+        assert_eq!(std::fs::read_to_string(&summary).unwrap(), text, "nothing written yet");
+    }
+    // The sheet exported there before is a re-export: asked as ever.
+    let sheet = dir.path().join("earlier.csv");
+    let mut app = app_on(&drive, Language::Zh);
+    app.start_export(sheet.clone());
+    wait_for_jobs(&mut app);
+    app.start_export(sheet.clone());
+    let Some(Modal::Confirm(confirm)) = &app.modal else { panic!("{}", screen(&app).join("\n")) };
+    assert_eq!(confirm.question, format!("文件已存在：{}。覆盖它？", sheet.display()));
+
+    // A form of files in a folder: the one of another school at a name the export writes is named before the
+    // question.
+    let (ours, other) = (dir.path().join("ours"), dir.path().join("other"));
+    let summary_files = |folder: &std::path::Path| {
+        let mut names: Vec<PathBuf> = std::fs::read_dir(folder).unwrap().map(|e| e.unwrap().path()).collect();
+        names.sort();
+        names
+    };
+    let mut app = app_on(&drive, Language::Zh);
+    let school = app.store.schools().unwrap()[0].clone();
+    for folder in [&ours, &other] {
+        std::fs::create_dir(folder).unwrap();
+        if folder == &other {
+            app.store.rename_school(&school, "城关小学").unwrap();
+        }
+        app.start_form_export(canbao::tui::palette::Form::Summary, folder.clone());
+        wait_for_jobs(&mut app);
+        app.modal = None;
+    }
+    app.store.rename_school("城关小学", &school).unwrap();
+    let (mine, theirs) = (summary_files(&ours), summary_files(&other));
+    assert_eq!((mine.len(), theirs.len()), (1, 1), "{mine:?} {theirs:?}");
+    std::fs::copy(&theirs[0], &mine[0]).unwrap();
+    app.start_form_export(canbao::tui::palette::Form::Summary, ours.clone());
+    wait_for_jobs(&mut app);
+    let Some(Modal::Confirm(confirm)) = &app.modal else { panic!("{}", screen(&app).join("\n")) };
+    let name = mine[0].file_name().unwrap().to_string_lossy().into_owned();
+    assert!(
+        confirm.question.starts_with(&format!("{name} 是城关小学的《参保进度汇总》，不是这一份。")),
+        "{}",
+        confirm.question
+    );
+    assert!(!confirm.yes, "No is the default");
+}
+
 #[test]
 fn a_backup_restored_from_the_tui_replaces_the_drive_and_keeps_what_it_held() {
     let (dir, drive) = sample_drive();

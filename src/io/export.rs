@@ -1067,15 +1067,9 @@ pub fn check_same_form(target: &Path, written: &Path) -> Result<(), ReadError> {
         return Ok(());
     }
     let (theirs, ours) = (super::ownership::form_signature(target), super::ownership::form_signature(written));
-    // The title alone where one of them names no school: an export re-saved in Excel or WPS may lose its label row.
-    let title = |s: &str| s.split('，').next().unwrap_or_default().to_owned();
-    let same = match (&theirs, &ours) {
-        (Some(a), Some(b)) => {
-            a == b || (title(a) == title(b) && (!a.contains("学校名称：") || !b.contains("学校名称：")))
-        }
-        _ => false,
-    };
-    if same {
+    if let (Some(a), Some(b)) = (&theirs, &ours)
+        && same_form(a, b)
+    {
         return Ok(());
     }
     Err(ReadError::OtherForm {
@@ -1083,6 +1077,25 @@ pub fn check_same_form(target: &Path, written: &Path) -> Result<(), ReadError> {
         theirs: theirs.unwrap_or_else(|| "无法读出它是哪份表格 (not readable as a form)".to_owned()),
         ours: ours.unwrap_or_default(),
     })
+}
+
+/// Whether two form signatures (`ownership::form_signature`) are one form of one school: a re-export.
+fn same_form(a: &str, b: &str) -> bool {
+    // The title alone where one of them names no school: an export re-saved in Excel or WPS may lose its label row.
+    let title = |s: &str| s.split('，').next().unwrap_or_default().to_owned();
+    a == b || (title(a) == title(b) && (!a.contains("学校名称：") || !b.contains("学校名称：")))
+}
+
+/// An earlier export of canbao's at `target` that is another form, or the same form of another school, than the
+/// form of signature `ours` about to replace it (what [`check_same_form`] refuses without `--force`): the form and
+/// school it is (`ownership::form_named`), for the screen's question before replacing it. `None` when nothing is
+/// there, it is a re-export of the same form, or it cannot be read as a form.
+pub fn other_form_there(target: &Path, ours: &str) -> Option<(String, Option<String>)> {
+    if !std::fs::symlink_metadata(target).is_ok_and(|m| m.is_file() && m.len() > 0) {
+        return None;
+    }
+    let theirs = super::ownership::form_signature(target)?;
+    (!same_form(&theirs, ours)).then(|| super::ownership::form_named(&theirs))
 }
 
 impl Unplaced {

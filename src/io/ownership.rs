@@ -246,6 +246,21 @@ pub fn form_signature(path: &Path) -> Option<String> {
     Some(parts.join("，"))
 }
 
+/// A form signature (`form_signature`) as words name it: the form (its title, or with no title the header it
+/// starts with) and the school its label row names, if any.
+pub fn form_named(signature: &str) -> (String, Option<String>) {
+    match signature.split_once("，学校名称：") {
+        Some((title, school)) => (title.to_owned(), Some(school.to_owned())),
+        None => (signature.to_owned(), None),
+    }
+}
+
+/// The signature of the student information sheet of `school` (`sheet::export_sheet` writes its first school's
+/// first): what `form_signature` reads back from it.
+pub fn sheet_signature(school: &str) -> String {
+    format!("{}，学校名称：{school}", sheet::TITLE)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

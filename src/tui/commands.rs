@@ -1214,9 +1214,18 @@ impl App {
         }
     }
 
-    /// Asks before an export overwrites a file that is there already.
-    pub fn ask_overwrite(&mut self, target: &std::path::Path, work: Work) {
-        let question = fill(self.text.ask_overwrite, &[&target.display()]);
+    /// Asks before an export overwrites a file that is there already, naming the form and school of an earlier
+    /// export of another (which `export` refuses without `--force`). `ours`: the signature of the form written
+    /// (`ownership::form_signature`).
+    pub fn ask_overwrite(&mut self, target: &std::path::Path, ours: Option<&str>, work: Work) {
+        let other = ours.and_then(|ours| crate::io::export::other_form_there(target, ours));
+        let question = match other {
+            Some((form, Some(school))) => {
+                fill(self.text.ask_overwrite_other_form, &[&target.display(), &school, &form])
+            }
+            Some((form, None)) => fill(self.text.ask_overwrite_other_form_unnamed, &[&target.display(), &form]),
+            None => fill(self.text.ask_overwrite, &[&target.display()]),
+        };
         self.modal = Some(Modal::Confirm(Confirm { question, then: Then::Start(Box::new(work)), yes: false }));
     }
 

@@ -938,6 +938,15 @@ pub struct Text {
     pub nothing_exported: &'static str,
     pub no_backup_needed: &'static str,
     pub ask_overwrite: &'static str,
+    /// `ask_overwrite` over an earlier export of another form or another school (`export --force` on the command
+    /// line): the file, the school its label row names, the form.
+    pub ask_overwrite_other_form: &'static str,
+    /// The same, of an export naming no school (the agency's template): the file, the form's header.
+    pub ask_overwrite_other_form_unnamed: &'static str,
+    /// Before the question replacing a form's files: one of them is another form's or school's (the file, the
+    /// school, the form), or (`_unnamed`) an export naming no school (the file, the form's header).
+    pub replace_other_form: &'static str,
+    pub replace_other_form_unnamed: &'static str,
     /// An export into a folder that is not there: the first folder missing, then the folder the file goes in.
     pub ask_make_folder: &'static str,
     pub policies_title: &'static str,

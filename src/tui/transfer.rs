@@ -130,7 +130,10 @@ impl App {
         if let Some(folder) = folder.filter(|f| missing_deep(f)) {
             self.ask_make_folder(folder, work);
         } else if target.exists() {
-            self.ask_overwrite(&target, work);
+            // The sheet's first school is the one its label row names.
+            let first = self.store.schools().ok().and_then(|schools| schools.into_iter().next());
+            let ours = first.map(|school| crate::io::ownership::sheet_signature(&school));
+            self.ask_overwrite(&target, ours.as_deref(), work);
         } else {
             self.start(work);
         }
@@ -527,7 +530,18 @@ impl App {
     fn ask_to_replace(&mut self, staged: Staged, taken: &[PathBuf]) {
         let names: Vec<String> =
             taken.iter().filter_map(|p| p.file_name()).map(|n| n.to_string_lossy().into_owned()).collect();
-        let question = replace_question(self.text, &staged.folder, &names);
+        // A file of another form or school among them is named first, as `export` names the one it refuses.
+        let other = taken.iter().find_map(|target| {
+            let written = staged.files.iter().find(|f| f.file_name() == target.file_name())?;
+            let ours = crate::io::ownership::form_signature(written)?;
+            let (form, school) = crate::io::export::other_form_there(target, &ours)?;
+            let name = target.file_name()?.to_string_lossy().into_owned();
+            Some(match school {
+                Some(school) => fill(self.text.replace_other_form, &[&name, &school, &form]),
+                None => fill(self.text.replace_other_form_unnamed, &[&name, &form]),
+            })
+        });
+        let question = format!("{}{}", other.unwrap_or_default(), replace_question(self.text, &staged.folder, &names));
         let then = Then::Start(Box::new(Work::Place { staged }));
         self.modal = Some(Modal::Confirm(Confirm { question, then, yes: false }));
     }
