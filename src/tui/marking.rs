@@ -28,6 +28,10 @@ use crate::store::{Change, ChangeOptions, FieldChange, Outcome, Payment, Refusal
 /// piling up to act afterwards. A class (a few dozen pupils) is written at once, as one pupil is.
 pub const ON_WORKER_FROM: usize = 200;
 
+/// How many pupils a message about several names before saying 等 or how many in all: a line still short enough
+/// for the status line and a question.
+const NAMED: usize = 3;
+
 /// What the question about one selected pupil out of sight says a mark does (`App::write_one`).
 enum Said {
     /// "label: value" saved.
@@ -76,12 +80,7 @@ impl App {
         if names.is_empty() {
             return String::new();
         }
-        const NAMED: usize = 3;
-        let mut named =
-            names.iter().take(NAMED).map(String::as_str).collect::<Vec<_>>().join(self.text.pick("、", ", "));
-        if names.len() > NAMED {
-            named.push_str(self.text.pick("等", ", etc."));
-        }
+        let named = self.named_few(names);
         let key =
             self.keymap.keys_for(Context::Roster, "toggle_paid").first().map(|k| k.to_string()).unwrap_or_default();
         fill(self.text.bulk_kept_part_paid, &[&names.len(), &named, &key])
@@ -94,12 +93,7 @@ impl App {
         if names.is_empty() {
             return String::new();
         }
-        const NAMED: usize = 3;
-        let mut named =
-            names.iter().take(NAMED).map(String::as_str).collect::<Vec<_>>().join(self.text.pick("、", ", "));
-        if names.len() > NAMED {
-            named.push_str(self.text.pick("等", ", etc."));
-        }
+        let named = self.named_few(names);
         fill(self.text.bulk_hukou_pending, &[&names.len(), &named, &self.paid_key()])
     }
 
@@ -114,12 +108,7 @@ impl App {
         if names.is_empty() {
             return String::new();
         }
-        const NAMED: usize = 3;
-        let mut named =
-            names.iter().take(NAMED).map(String::as_str).collect::<Vec<_>>().join(self.text.pick("、", ", "));
-        if names.len() > NAMED {
-            named.push_str(self.text.pick("等", ", etc."));
-        }
+        let named = self.named_few(names);
         fill(self.text.bulk_kept_left_part_paid, &[&names.len(), &named])
     }
 
@@ -165,9 +154,19 @@ impl App {
         self.data.index_of(cursor).map(|i| self.data.name(i).to_owned())
     }
 
+    /// The first few of `names` (`NAMED`), with 等 / etc. after them where there are more (「崔霞、方滢磊、王芳等」):
+    /// the count is the sentence's own.
+    fn named_few(&self, names: &[String]) -> String {
+        let mut named =
+            names.iter().take(NAMED).map(String::as_str).collect::<Vec<_>>().join(self.text.pick("、", ", "));
+        if names.len() > NAMED {
+            named.push_str(self.text.pick("等", ", etc."));
+        }
+        named
+    }
+
     /// A few of `ids` by name, then how many in all where there are more (「崔霞、方滢磊、王芳等 5 人」).
     fn few_names(&self, ids: &[i64]) -> String {
-        const NAMED: usize = 3;
         let names: Vec<&str> =
             ids.iter().take(NAMED).filter_map(|&id| self.data.index_of(id)).map(|i| self.data.name(i)).collect();
         let named = names.join(self.text.pick("、", ", "));
