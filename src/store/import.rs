@@ -745,29 +745,10 @@ impl ImportSession<'_> {
     /// Nothing is done where a pupil holds the whole number already, or no pupil of the name holds the rounded
     /// one; the row itself is no pupil, and counted as none.
     fn keep_whole_number(&mut self, row: &Incoming, rounded: &str) -> Result<()> {
-        let Some(tx) = self.tx.as_ref() else {
-            return Err(StoreError::ImportFinished);
-        };
-        let Ok(valid) = &row.id.result else { return Ok(()) };
-        if tx.prepare_cached(EXISTING_VALID)?.query_row([&valid.number], |r| r.get::<_, i64>(0)).optional()?.is_some() {
-            return Ok(());
-        }
-        let held: Option<i64> =
-            tx.prepare_cached(FLAGGED_NAMED)?.query_row(params![rounded, row.name], |r| r.get(0)).optional()?;
-        let found = match held {
-            Some(id) => Some(id),
-            // Found on the drive with the number written another way (`flagged_pupil_alike`).
-            None => flagged_same_pupil(tx, row, self.batch.last_before)?.map(|(id, _)| id),
-        };
-        let Some(id) = found else { return Ok(()) };
-        if id > self.batch.last_before {
-            // Added by this batch: its key and creation are written first, so the correction follows them.
-            self.batch.write_pending(tx, &self.ctx)?;
-        }
-        if let Some((old, _)) = correct_id_number(tx, &self.ctx, id, row)? {
-            self.batch.corrected_away.insert(old);
-        }
-        Ok(())
+        // Else found on the drive with the number written another way (`flagged_pupil_alike`).
+        self.number_for_held(row, rounded, |tx, last_before| {
+            Ok(flagged_same_pupil(tx, row, last_before)?.map(|(id, _)| id))
+        })
     }
 
     /// A row giving the valid number of the pupil an earlier row of the batch gave with `held`, flagged or an old
@@ -775,6 +756,21 @@ impl ImportSession<'_> {
     /// drive) takes the number, audited, as when the two rows' files are imported one after the other. Nothing is
     /// done where a pupil holds the valid number already, or none of the name holds `held`.
     fn take_valid_number(&mut self, row: &Incoming, held: &str) -> Result<()> {
+        // Else the old 15-digit number converted.
+        self.number_for_held(row, held, |tx, _| {
+            Ok(tx.prepare_cached(CONVERTED_NAMED)?.query_row(params![held, row.name], |r| r.get(0)).optional()?)
+        })
+    }
+
+    /// The row's valid number given to the pupil of its name held flagged with `held` (`FLAGGED_NAMED`), else to
+    /// the one `fallback` finds (given the last pupil held before the batch), as `keep_whole_number` and
+    /// `take_valid_number` say. Nothing is done where a pupil holds the valid number already.
+    fn number_for_held(
+        &mut self,
+        row: &Incoming,
+        held: &str,
+        fallback: impl FnOnce(&Transaction, i64) -> Result<Option<i64>>,
+    ) -> Result<()> {
         let Some(tx) = self.tx.as_ref() else {
             return Err(StoreError::ImportFinished);
         };
@@ -786,7 +782,7 @@ impl ImportSession<'_> {
             tx.prepare_cached(FLAGGED_NAMED)?.query_row(params![held, row.name], |r| r.get(0)).optional()?;
         let found = match flagged {
             Some(id) => Some(id),
-            None => tx.prepare_cached(CONVERTED_NAMED)?.query_row(params![held, row.name], |r| r.get(0)).optional()?,
+            None => fallback(tx, self.batch.last_before)?,
         };
         let Some(id) = found else { return Ok(()) };
         if id > self.batch.last_before {
