@@ -291,7 +291,45 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use crate::domain::student::PaymentStatus;
+    use crate::domain::unapplied::{UnappliedPayment, UnappliedReason};
     use crate::store::{Field, FieldChange, Store};
+
+    /// The sample school, and its first unpaid pupil held with a valid number.
+    fn sample_and_unpaid_pupil() -> (Store, crate::domain::student::Student) {
+        let mut store = Store::open_in_memory().expect("store");
+        crate::demo::load_sample(&mut store).expect("sample");
+        let pupil = store
+            .students(&Default::default())
+            .expect("list")
+            .into_iter()
+            .find(|s| s.payment == PaymentStatus::Unpaid && s.id_problem.is_none() && !s.id_number.is_empty())
+            .expect("an unpaid pupil");
+        (store, pupil)
+    }
+
+    /// A payment of the tax office's list for `name` (its amount and day) that a reconciliation keeps unrecorded
+    /// for `reason`, as the list's third row gives it.
+    fn held_payment(
+        store: &Store,
+        name: &str,
+        (amount_fen, paid_on): (i64, Option<chrono::NaiveDate>),
+        reason: UnappliedReason,
+    ) -> UnappliedPayment {
+        UnappliedPayment {
+            name: name.to_owned(),
+            amount_fen: Some(amount_fen),
+            paid_on,
+            receipt: None,
+            year: store.shown_year(),
+            file: "税务.xlsx".into(),
+            sheet: String::new(),
+            row: 3,
+            reason,
+            roster_name: None,
+            roster_status: None,
+            written_amount: None,
+        }
+    }
 
     #[test]
     fn batch_is_all_or_nothing_and_counts_per_pupil() {
@@ -318,33 +356,14 @@ mod tests {
     #[test]
     fn a_payment_kept_for_a_number_nobody_held_follows_the_pupil_given_it() {
         use crate::domain::id_number;
-        use crate::domain::unapplied::{KeptPayment, UnappliedPayment, UnappliedReason};
+        use crate::domain::unapplied::KeptPayment;
         use crate::store::{ChangeOptions, IdentityEdit, Unapplied};
-        let mut store = Store::open_in_memory().expect("store");
-        crate::demo::load_sample(&mut store).expect("sample");
-        let pupil = store
-            .students(&Default::default())
-            .expect("list")
-            .into_iter()
-            .find(|s| s.payment == PaymentStatus::Unpaid && s.id_problem.is_none())
-            .expect("an unpaid pupil");
+        let (mut store, pupil) = sample_and_unpaid_pupil();
         let first17 = "51152320180611251";
         let number = format!("{first17}{}", id_number::check_char(first17.as_bytes()));
         assert!(store.student_by_id_number(&number).expect("lookup").is_none());
-        let record = UnappliedPayment {
-            name: pupil.name.clone(),
-            amount_fen: Some(40_000),
-            paid_on: chrono::NaiveDate::from_ymd_opt(2026, 11, 15),
-            receipt: None,
-            year: store.shown_year(),
-            file: "税务.xlsx".into(),
-            sheet: String::new(),
-            row: 3,
-            reason: UnappliedReason::UnknownNumber,
-            roster_name: None,
-            roster_status: None,
-            written_amount: None,
-        };
+        let paid_on = chrono::NaiveDate::from_ymd_opt(2026, 11, 15);
+        let record = held_payment(&store, &pupil.name, (40_000, paid_on), UnappliedReason::UnknownNumber);
         let kept = Unapplied {
             always: vec![KeptPayment { student_id: None, id_number: number.clone(), record }],
             if_refused: Vec::new(),
@@ -375,30 +394,13 @@ mod tests {
     /// recorded for the pupil settles it.
     #[test]
     fn a_tax_payment_under_another_name_outlives_a_payment_at_the_counter() {
-        use crate::domain::unapplied::{KeptPayment, UnappliedPayment, UnappliedReason};
+        use crate::domain::unapplied::KeptPayment;
         use crate::store::{Change, ChangeOptions, Payment, Unapplied};
-        let mut store = Store::open_in_memory().expect("store");
-        crate::demo::load_sample(&mut store).expect("sample");
-        let pupil = store
-            .students(&Default::default())
-            .expect("list")
-            .into_iter()
-            .find(|s| s.payment == PaymentStatus::Unpaid && s.id_problem.is_none() && !s.id_number.is_empty())
-            .expect("an unpaid pupil");
+        let (mut store, pupil) = sample_and_unpaid_pupil();
         let listed_on = chrono::NaiveDate::from_ymd_opt(2026, 11, 21);
         let record = UnappliedPayment {
-            name: "错名字".into(),
-            amount_fen: Some(38_000),
-            paid_on: listed_on,
-            receipt: None,
-            year: store.shown_year(),
-            file: "税务.csv".into(),
-            sheet: String::new(),
-            row: 2,
-            reason: UnappliedReason::OtherName,
             roster_name: Some(pupil.name.clone()),
-            roster_status: None,
-            written_amount: None,
+            ..held_payment(&store, "错名字", (38_000, listed_on), UnappliedReason::OtherName)
         };
         let kept = Unapplied {
             always: vec![KeptPayment { student_id: Some(pupil.id), id_number: pupil.id_number.clone(), record }],
