@@ -780,7 +780,13 @@ fn a_form_naming_no_year_or_a_later_one_is_told_apart() {
     }
     let found = json(canbao(&db, home).args(["find", &roster()[0].1, "--json"]));
     assert_eq!(found[0]["class"], "二年级1班", "still in this year's class");
-    canbao(&db, home).arg("import").arg(&later).assert().success();
+    // Named for the year the drive is now in, it is not refused for its year. Its classes are those of the year
+    // before, every pupil a grade down (the kindergarten's 大班 → 中班 too), which the last-year guard refuses
+    // unless the move is meant.
+    let refused = canbao(&db, home).arg("import").arg(&later).assert().code(1);
+    let err = String::from_utf8_lossy(&refused.get_output().stderr).into_owned();
+    assert!(err.contains("像是上一学年的班级名单") && !err.contains("年度的在校学生信息表"), "{err}");
+    canbao(&db, home).args(["import", "--move-down-a-grade"]).arg(&later).assert().success();
 }
 
 /// Two copies of one drive holding two pupils of 测试小学 (`roster`'s first two), A and B, each with its own config
