@@ -21,6 +21,28 @@ fn json(cmd: &mut Command) -> Value {
     serde_json::from_slice(&out.stdout).expect("json")
 }
 
+/// `find` without --reveal prints numbers masked, and a fragment finds only what the mask shows or the counter
+/// is told: the whole number, its last four to six digits, the birth date. A longer prefix or digits from the
+/// middle find nobody, where before the list confirmed the hidden digits; with --reveal any fragment finds.
+#[test]
+fn find_without_reveal_confirms_no_hidden_digit() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    canbao(&db).args(["import", "--json"]).arg(fixture("gbk_title.csv")).assert().success();
+    let number = "450202201804074223";
+    let names = |args: &[&str]| -> Vec<String> {
+        let found = json(canbao(&db).arg("find").args(args).args(["--json", "--limit", "100"]));
+        found.as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap().to_owned()).collect()
+    };
+    for probe in [&number[..14], &number[..8], "0407422", "80407"] {
+        assert!(!names(&[probe]).contains(&"罗欣".to_owned()), "{probe} confirms hidden digits");
+        assert!(names(&[probe, "--reveal"]).contains(&"罗欣".to_owned()), "{probe} with --reveal");
+    }
+    for road in [number, "4223", "074223", "20180407", "201804"] {
+        assert!(names(&[road]).contains(&"罗欣".to_owned()), "{road}");
+    }
+}
+
 #[test]
 fn import_find_stats_export_through_the_binary() {
     let dir = tempfile::tempdir().unwrap();

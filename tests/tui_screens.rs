@@ -106,6 +106,46 @@ fn roster_wide() {
     snap("roster_wide", |app| app.update(Action::Resize(120, 30)));
 }
 
+/// While the roster's numbers are masked, the search line confirms no digit the mask hides: a prefix longer
+/// than the four shown, or digits from the middle, find nobody, where before the list showed the child and so
+/// told the operator the digits. The whole number a parent reads out, its last four to six digits and the birth
+/// date still find the child; with the numbers shown (`r`) any fragment does, and `r` runs the search again.
+#[test]
+fn a_masked_roster_search_confirms_no_hidden_digit() {
+    let mut app = app(Language::Zh);
+    let pupil = app.store.students(&Default::default()).expect("list").swap_remove(7);
+    let number = pupil.id_number.clone();
+    assert_eq!(number.len(), 18, "{number}");
+    let row = app.data.index_of(pupil.id).expect("row") as u32;
+    let finds = |app: &mut App, typed: &str| {
+        app.update(Action::Search);
+        type_text(app, typed);
+        let found = app.roster.shown().contains(&row);
+        app.update(Action::Back);
+        found
+    };
+    let probes = [&number[..14], &number[..7], &number[8..12], &number[4..10]];
+    for probe in probes {
+        assert!(!finds(&mut app, probe), "{probe} of {number} confirms hidden digits");
+    }
+    for road in [&number[..], &number[14..], &number[12..], &number[6..14], &number[6..12], &number[..4]] {
+        assert!(finds(&mut app, road), "{road} of {number}");
+    }
+    // Shown whole, any fragment finds; a search typed before `r` is run again as `r` shows the numbers.
+    app.update(Action::Search);
+    type_text(&mut app, &number[..14]);
+    app.update(Action::Confirm);
+    assert!(!app.roster.shown().contains(&row));
+    app.update(Action::Reveal);
+    assert!(app.roster.shown().contains(&row), "{}", screen(&app));
+    app.update(Action::Back);
+    for probe in probes {
+        assert!(finds(&mut app, probe), "{probe} of {number} with the numbers shown");
+    }
+    app.update(Action::Reveal);
+    assert!(!finds(&mut app, probes[0]), "masked again");
+}
+
 #[test]
 fn search_as_you_type() {
     snap("search", |app| {

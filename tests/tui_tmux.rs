@@ -1204,7 +1204,7 @@ fn keys_at_the_payment_questions_never_clear_a_payment_unasked() {
     assert!(!screen.contains("清除 吴凯远"), "{screen}");
     tmux.quit();
 
-    let found = run_ok(&db, home, &["find", "4502022017", "--json"]);
+    let found = run_ok(&db, home, &["find", "4502", "--limit", "500", "--json"]);
     let json: serde_json::Value = serde_json::from_slice(&found.stdout).expect("find json");
     let text = json.to_string();
     assert!(text.contains("\"part_paid\":true"), "周静露's 300 kept: {text}");

@@ -1371,7 +1371,8 @@ impl From<&Student> for FoundPupil {
 
 pub(super) fn find(cli: &Cli, query: &str, limit: usize, reveal: bool, json: bool) -> CmdResult {
     let store = &mut open_to_read(cli, reveal)?;
-    let q = Query::parse(query);
+    // Without --reveal the numbers are printed masked, and a fragment finds only what the mask shows.
+    let q = Query::parse(query).masked(!reveal);
     if q.is_empty() {
         return Err(UserError::new("查询为空 (empty query)".into()).kind("empty_query"));
     }

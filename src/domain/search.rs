@@ -196,6 +196,9 @@ pub struct Query {
     /// Per word, the other ways a list writes the grade or class it names (初三6 is also 九年级6 …), matched
     /// against the class only; empty (no allocation) for the words that name no class, which is most.
     spellings: Vec<Vec<Spelling>>,
+    /// The ID numbers are masked on the screen the results go to: a word of digits finds a number only where
+    /// it confirms no hidden digit, or by the roads the counter takes ([`match_masked_id`]).
+    masked: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -206,7 +209,7 @@ struct Spelling {
 
 impl PartialEq for Query {
     fn eq(&self, other: &Self) -> bool {
-        self.words == other.words
+        self.words == other.words && self.masked == other.masked
     }
 }
 
@@ -282,7 +285,19 @@ impl Query {
                 _ => Vec::new(),
             })
             .collect();
-        Query { words, finders, spellings }
+        Query { words, finders, spellings, masked: false }
+    }
+
+    /// The query for a screen or a report that shows ID numbers masked (`masked`), or whole: while they are
+    /// masked, a fragment of a number finds a pupil only as [`match_masked_id`] says, so that the list does not
+    /// confirm digits the mask hides (typing a number a digit at a time would read it off the list).
+    pub fn masked(mut self, masked: bool) -> Query {
+        self.masked = masked;
+        self
+    }
+
+    pub fn is_masked(&self) -> bool {
+        self.masked
     }
 
     /// Per word, the union of `bit(c)` over its characters: what a key's fields other than the class must
@@ -330,9 +345,13 @@ impl Query {
     /// digit 3 is looked for in the number and the class, the class word 3班 in the name too.
     pub fn narrows(&self, earlier: &Query) -> bool {
         !earlier.is_empty()
+            && self.masked == earlier.masked
             && self.words.len() >= earlier.words.len()
             && self.words.iter().zip(&earlier.words).enumerate().all(|(i, (now, before))| {
                 let same_kind_and_longer = match (now, before) {
+                    // A masked number is found by its whole self where its first digits found nothing: one digit
+                    // more narrows nothing.
+                    (Word::Digits(a), Word::Digits(b)) if self.masked => a == b,
                     (Word::Letters(a), Word::Letters(b))
                     | (Word::Digits(a), Word::Digits(b))
                     | (Word::Text(a), Word::Text(b)) => a.contains(b.as_str()),
@@ -389,7 +408,7 @@ impl Query {
                     best = match_variants(e.pinyin, s, f, best).or(best);
                     best = match_field(e.name, s, f, best).or(best);
                 }
-                Word::Digits(s) => best = match_field(e.id_number, s.as_bytes(), f, best).or(best),
+                Word::Digits(s) => best = self.match_id(e.id_number, s.as_bytes(), f, best).or(best),
                 Word::Text(s) => best = match_field(e.name, s.as_bytes(), f, best).or(best),
             }
             total += best? as u32;
@@ -403,7 +422,7 @@ impl Query {
     pub fn rank_number(&self, id_number: &[u8], class_kinds: &[Option<MatchKind>]) -> Option<u32> {
         let mut total = 0u32;
         for ((w, f), &in_class) in self.words.iter().zip(&self.finders).zip(class_kinds) {
-            let best = match_field(id_number, w.text().as_bytes(), f, in_class).or(in_class);
+            let best = self.match_id(id_number, w.text().as_bytes(), f, in_class).or(in_class);
             total += best? as u32;
         }
         Some(total)
@@ -427,7 +446,7 @@ impl Query {
                 }
                 Word::Digits(s) => {
                     let s = s.as_bytes();
-                    best = match_field(e.id_number, s, f, best).or(best);
+                    best = self.match_id(e.id_number, s, f, best).or(best);
                     best = match_field(e.class, s, f, best).or(best);
                 }
                 Word::Text(s) => {
@@ -443,6 +462,65 @@ impl Query {
         }
         Some(total)
     }
+}
+
+impl Query {
+    /// How the word of digits `word` occurs in the ID number `field`, as [`match_field`] says or, while numbers
+    /// are masked, as [`match_masked_id`] does.
+    #[inline]
+    fn match_id(
+        &self,
+        field: &[u8],
+        word: &[u8],
+        finder: &memmem::Finder<'_>,
+        than: Option<MatchKind>,
+    ) -> Option<MatchKind> {
+        if self.masked { match_masked_id(field, word, than) } else { match_field(field, word, finder, than) }
+    }
+}
+
+/// How many characters of each end of an ID number the screen shows while it is masked (`id_number::mask`).
+const SHOWN_ENDS: usize = 4;
+
+/// The longest tail of a masked number that finds it: the last four to six digits, as a parent reads them out
+/// at the counter (the last four are on the screen; the two before them are the birth day).
+const TAIL: std::ops::RangeInclusive<usize> = SHOWN_ENDS..=6;
+
+/// How the word of digits `word` occurs in the ID number `field` while numbers are masked, looking only for
+/// kinds better than `than`. A word finds the number it is whole (an 18-character number read out by a parent),
+/// or where it confirms only what the screen shows or the counter is told: within the first or the last four
+/// characters the mask shows, as the last four to six ([`TAIL`]), or as the birth date in its place (digits 7 to
+/// 14: the year, the year and month the detail screen shows, or the whole date). Any other fragment (a prefix
+/// longer than four, `6031` in the middle) finds nothing: it would confirm digits the mask hides, and typed a
+/// digit at a time would read the whole number off the list.
+fn match_masked_id(field: &[u8], word: &[u8], than: Option<MatchKind>) -> Option<MatchKind> {
+    let better = |kind: MatchKind| than.is_none_or(|t| kind < t);
+    let (n, w) = (field.len(), word.len());
+    if w == 0 || w > n {
+        return None;
+    }
+    if w == n {
+        return (same(field, word) && better(MatchKind::Exact)).then_some(MatchKind::Exact);
+    }
+    // A number of eight characters or fewer is masked whole; a number of other characters than ASCII (a cell
+    // kept as it was typed) is not cut by bytes here.
+    if n <= 2 * SHOWN_ENDS || !field.is_ascii() {
+        return None;
+    }
+    let at = |p: usize| field.get(p..p + w).is_some_and(|f| same(f, word));
+    if w <= SHOWN_ENDS && at(0) {
+        return better(MatchKind::Prefix).then_some(MatchKind::Prefix);
+    }
+    let within_head = w <= SHOWN_ENDS && (1..=SHOWN_ENDS - w).any(at);
+    let within_tail = w <= SHOWN_ENDS && (n - SHOWN_ENDS..=n - w).any(at);
+    let tail = TAIL.contains(&w) && at(n - w);
+    // The birth date: YYYYMMDD of an 18-character number, YYMMDD of an old 15-digit one, from the 7th.
+    let date = match n {
+        18 => matches!(w, 4 | 6 | 8),
+        15 => matches!(w, 4 | 6),
+        _ => false,
+    } && at(6);
+    (better(MatchKind::Substring) && (within_head || within_tail || tail || date)).then_some(MatchKind::Substring)
 }
 
 /// How `word` occurs in `field`, looking only for kinds better than `than` (`None`: any kind).
@@ -671,6 +749,30 @@ mod tests {
         assert!(hits.iter().all(|h| h.rank == MatchKind::Prefix as u32));
     }
 
+    /// While numbers are masked, a fragment finds a pupil only where it confirms what the screen shows
+    /// (4502**********5678) or what the counter is told: the whole number, its last four to six digits, the birth
+    /// date in its place. A prefix longer than the four shown, or digits from the middle, find nobody: typed a
+    /// digit at a time they read the hidden digits off the list. Shown whole (`r`), any fragment finds.
+    #[test]
+    fn a_masked_number_is_found_whole_by_its_tail_or_birth_date_never_by_hidden_digits() {
+        let idx = index();
+        let masked = |q: &str| ids(&idx.search(&Query::parse(q).masked(true)));
+        let shown = |q: &str| ids(&idx.search(&Query::parse(q).masked(false)));
+        for probe in ["45020220160303", "4502022", "450202", "1603", "0303", "03035678", "1603035678", "2016030"] {
+            assert_eq!(masked(probe), Vec::<i64>::new(), "{probe} confirms hidden digits");
+            assert!(shown(probe).contains(&3), "{probe} shown whole");
+        }
+        for road in ["450202201603035678", "450202-20160303-5678", "5678", "35678", "035678", "20160303", "201603"] {
+            assert_eq!(masked(road), vec![3], "{road}");
+        }
+        assert_eq!(masked("45020220150101123x"), vec![1]);
+        assert_eq!(masked("123X"), vec![1]);
+        // The four shown at the start, and a part of them, still find every number they begin.
+        assert_eq!(masked("4502"), vec![1, 2, 3]);
+        assert_eq!(masked("5115"), vec![4, 5]);
+        assert_eq!(masked("02"), vec![1, 2, 3], "02 of the shown 4502 (and of no class)");
+    }
+
     #[test]
     fn class_and_words_combine() {
         assert_eq!(ids(&index().search(&Query::parse("四年级3班"))), vec![4, 5]);
@@ -853,6 +955,13 @@ mod tests {
             q.class_kinds(fields.class, &mut kinds);
             proptest::prop_assert_eq!(kinds.len(), q.word_count());
             proptest::prop_assert_eq!(q.rank_number(fields.id_number, &kinds), q.rank(&key), "key {:?} query {:?}", key, query);
+            // Masked, the three ways rank alike too, and find no pupil the number shown whole would not.
+            let m = q.clone().masked(true);
+            proptest::prop_assert_eq!(m.rank_number(fields.id_number, &kinds), m.rank(&key), "masked key {:?} query {:?}", key, query);
+            proptest::prop_assert_eq!(m.rank_beside_class(&fields, &kinds), m.rank(&key), "masked key {:?} query {:?}", key, query);
+            if m.rank(&key).is_some() {
+                proptest::prop_assert!(q.rank(&key).is_some(), "key {:?} query {:?}", key, query);
+            }
         }
     }
 }

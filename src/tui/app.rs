@@ -1200,6 +1200,7 @@ impl App {
         if self.reveal || self.revealed_pupil.is_some() {
             self.reveal = false;
             self.revealed_pupil = None;
+            self.roster.set_numbers_revealed(&self.data, false, self.page());
             return;
         }
         let pupil = if self.screen == Screen::Detail { self.detail.as_ref().map(|d| d.student.id) } else { None };
@@ -1212,6 +1213,7 @@ impl App {
                     }
                     None => {
                         self.reveal = true;
+                        self.roster.set_numbers_revealed(&self.data, true, self.page());
                         self.say(self.text.revealed);
                     }
                 }

@@ -520,14 +520,16 @@ impl Search {
         self.steps.last().map(|s| s.hits.as_slice())
     }
 
-    /// Runs `text` against the roster.
-    pub fn update(&mut self, data: &RosterData, text: &str) {
-        let query = Query::parse(text);
+    /// Runs `text` against the roster, its ID numbers shown masked (`masked`) or whole.
+    pub fn update(&mut self, data: &RosterData, text: &str, masked: bool) {
+        let query = Query::parse(text).masked(masked);
         if query.is_empty() {
             self.steps.clear();
             return;
         }
-        if let Some(pos) = self.steps.iter().rposition(|s| s.text == text || s.query == query) {
+        if let Some(pos) =
+            self.steps.iter().rposition(|s| (s.text == text && s.query.is_masked() == masked) || s.query == query)
+        {
             self.steps.truncate(pos + 1);
             return;
         }
@@ -742,10 +744,10 @@ mod tests {
         let d = data();
         for (first, second) in [("l", "li"), ("4502", "45020"), ("一年", "一年级2"), ("z", "zh")] {
             let mut narrowed = Search::default();
-            narrowed.update(&d, first);
-            narrowed.update(&d, second);
+            narrowed.update(&d, first, false);
+            narrowed.update(&d, second, false);
             let mut fresh = Search::default();
-            fresh.update(&d, second);
+            fresh.update(&d, second, false);
             assert_eq!(narrowed.hits(), fresh.hits(), "{first} -> {second}");
             assert!(fresh.hits().is_some_and(|h| !h.is_empty()), "{second}");
         }
@@ -755,7 +757,7 @@ mod tests {
     fn ranks_then_roster_order() {
         let d = data();
         let mut s = Search::default();
-        s.update(&d, "l");
+        s.update(&d, "l", false);
         let q = Query::parse("l");
         let hits = s.hits().expect("hits");
         for pair in hits.windows(2) {
@@ -772,7 +774,7 @@ mod tests {
         let typed =
             ["孙", "孙语", "孙", "45", "450", "45", "l", "ly", "l y", "ly", "一年级", "一2班", "2", "y 2班", "1班 孙"];
         for text in typed {
-            s.update(&d, text);
+            s.update(&d, text, false);
             let q = Query::parse(text);
             let full: Vec<u32> = (0..d.len() as u32).filter(|&i| q.rank(d.key(i as usize)).is_some()).collect();
             let mut got = s.hits().expect("hits").to_vec();
@@ -792,14 +794,14 @@ mod tests {
         let typed =
             ["李", "李 ", "李 3", "李 3班", "李 3", "李 ", "李", "l", "l 4", "l 4x", "l 4", "z l 1", "z l", "z"];
         for text in typed {
-            s.update(&d, text);
+            s.update(&d, text, false);
             let mut fresh = Search::default();
-            fresh.update(&d, text);
+            fresh.update(&d, text, false);
             assert_eq!(s.hits(), fresh.hits(), "{text}");
         }
         let mut s = Search::default();
-        s.update(&d, "l");
-        s.update(&d, "l 1");
+        s.update(&d, "l", false);
+        s.update(&d, "l 1", false);
         assert_eq!(s.steps.len(), 2, "the second word narrowed the first's results");
     }
 
@@ -837,7 +839,7 @@ mod tests {
         };
         let mut s = Search::default();
         for typed in ["初三6班", "九年级（6）班", "9年级6班", "初三", "初三6", "初三6班"] {
-            s.update(&d, typed);
+            s.update(&d, typed, false);
             let expected: &[&str] =
                 if typed == "初三" { &["吕布", "李四", "张三"] } else { &["吕布", "张三"] };
             let mut got = names(&s);
@@ -847,7 +849,7 @@ mod tests {
             assert_eq!(got, want, "{typed}");
         }
         for typed in ["lu", "lv", "lubu"] {
-            s.update(&d, typed);
+            s.update(&d, typed, false);
             assert_eq!(names(&s), ["吕布"], "{typed}");
         }
     }
@@ -919,7 +921,7 @@ mod tests {
         assert_eq!(d.category_label(&d.rows[0], "、", ""), "本地甲");
         assert_eq!(d.category_label(&d.rows[5], "、", ""), "本地乙");
         let mut search = Search::default();
-        search.update(&d, "孙八");
+        search.update(&d, "孙八", false);
         assert_eq!(
             search.hits().map(|h| h.iter().map(|&i| d.rows[i as usize].id).collect::<Vec<_>>()),
             Some(vec![lost])

@@ -26,6 +26,9 @@ pub struct RosterView {
     /// The row a mark has just taken out of the search or filters, still shown under the cursor so the next key
     /// is for the same child; it leaves the list when the cursor moves or the list is shown anew.
     held: Option<u32>,
+    /// The roster shows whole ID numbers (`r`): the search finds any fragment of one. Masked, it finds only what
+    /// the mask shows or the counter is told (`Query::masked`).
+    numbers_revealed: bool,
 }
 
 impl RosterView {
@@ -127,8 +130,19 @@ impl RosterView {
 
     /// Re-runs the search after the text changed: a new list, shown from its best match.
     fn run_search(&mut self, data: &RosterData) {
-        self.search.update(data, self.search_input.text());
+        self.search.update(data, self.search_input.text(), !self.numbers_revealed);
         self.show_from_top(data);
+    }
+
+    /// `r` on the roster shows or masks the numbers: the search, which finds more of a number shown whole,
+    /// runs again, the cursor staying on its pupil where the new list holds them.
+    pub fn set_numbers_revealed(&mut self, data: &RosterData, revealed: bool, page: usize) {
+        if self.numbers_revealed == revealed {
+            return;
+        }
+        self.numbers_revealed = revealed;
+        self.search.update(data, self.search_input.text(), !revealed);
+        self.refilter(data, page);
     }
 
     /// Changes the filters and shows the new list from the top.
@@ -336,7 +350,7 @@ impl RosterView {
         self.filters.category =
             category.and_then(|name| new.category_names.iter().position(|c| c == name)).map(|i| i as u16);
         self.search.reset();
-        self.search.update(new, self.search_input.text());
+        self.search.update(new, self.search_input.text(), !self.numbers_revealed);
         self.marked.retain(|id| new.index_of(*id).is_some());
         self.shown.clear();
         self.refilter(new, page);
