@@ -401,6 +401,38 @@ fn a_read_only_backup_copies_the_drive_while_a_window_holds_it_and_records_nothi
     assert_eq!(last_backup(), before, "the drive records no backup it did not write");
 }
 
+/// A drive whose first 100 bytes (the SQLite header) are overwritten is said as damaged with its newest backup
+/// and the `restore` command that puts it back, as a drive damaged further in is, where it was 「不是 canbao
+/// 数据文件或文件已损坏」 with no backup named; the command restores it. A foreign file given as the drive, beside
+/// that drive's backups, is offered none of them and stays as it was.
+#[test]
+fn a_drive_with_a_damaged_header_names_its_backup_and_restores() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    canbao(&db).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    canbao(&db).arg("backup").assert().success();
+    let newest = backup_names(dir.path()).into_iter().find(|n| n.ends_with("-manual.db")).expect("the backup");
+    let backup = dir.path().join("backups").join(&newest);
+    let mut bytes = std::fs::read(&db).unwrap();
+    bytes[..100].fill(b'#');
+    std::fs::write(&db, &bytes).unwrap();
+    let (code, text) = said(canbao(&db).args(["stats", "--json"]));
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains("数据文件已损坏") && !text.contains("不是 canbao 数据文件"), "{text}");
+    assert!(text.contains(&format!("canbao --db {} restore {}", db.display(), backup.display())), "{text}");
+    canbao(&db).arg("restore").arg(&backup).assert().success();
+    assert_eq!(json(canbao(&db).args(["stats", "--json"]))["students"], 10);
+
+    let foreign = dir.path().join("notes.txt");
+    std::fs::write(&foreign, "#".repeat(8192)).unwrap();
+    for args in [&["stats"][..], &["restore", backup.to_str().unwrap()]] {
+        let (code, text) = said(canbao(&foreign).args(args));
+        assert_eq!(code, Some(1), "{text}");
+        assert!(text.contains("不是 canbao 数据文件") && !text.contains("备份"), "{text}");
+    }
+    assert_eq!(std::fs::read(&foreign).unwrap(), "#".repeat(8192).into_bytes(), "unchanged");
+}
+
 /// A class list given to `restore` (the wrong file picked) is named as one, with nothing changed, where it was
 /// called no canbao file or a damaged one.
 #[test]

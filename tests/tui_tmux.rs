@@ -1291,6 +1291,37 @@ fn two_ctrl_c_during_an_import_end_canbao_as_interrupted() {
     assert_eq!(json["students"], 10, "nothing of the import kept: {json}");
 }
 
+/// canbao opened on a drive whose first 100 bytes (the SQLite header) are overwritten offers its newest backup as
+/// it does a drive damaged further in, and yes puts it back, the damaged file kept aside; before, it said
+/// 「不是 canbao 数据文件或文件已损坏」 and ended.
+#[test]
+fn a_drive_with_a_damaged_header_is_offered_its_newest_backup() {
+    if tmux_missing() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = imported_drive(dir.path());
+    // After the import's own backup (of the drive before it), in a second of its own: the newest backup.
+    std::thread::sleep(Duration::from_millis(1100));
+    let backup = Command::new(BIN).arg("--db").arg(&db).arg("backup").output().expect("backup");
+    assert!(backup.status.success(), "{}", String::from_utf8_lossy(&backup.stderr));
+    let mut bytes = std::fs::read(&db).expect("drive");
+    bytes[..100].fill(0);
+    std::fs::write(&db, &bytes).expect("scribble");
+    let tmux = Tmux::start(format!("canbao-test-header-{}", std::process::id()), dir.path(), &db, "测试");
+    let asked = tmux.wait_for("用这个备份恢复");
+    assert!(asked.contains("数据文件已损坏") && asked.contains("restore"), "{asked}");
+    tmux.send_text("y");
+    tmux.send(&["Enter"]);
+    tmux.wait_for("显示 10 / 10");
+    let aside = std::fs::read_dir(dir.path())
+        .expect("dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .any(|n| n.starts_with("drive-已损坏-") && n.ends_with(".db"));
+    assert!(aside, "the damaged drive kept aside");
+    tmux.quit();
+}
+
 /// canbao opened on a damaged drive (a stick pulled during a copy) offers its newest backup at the terminal: yes
 /// puts it back as `restore` does, the damaged file kept aside as `<drive>-已损坏-<time>.db`, and the screen opens on
 /// it. Before, the screen only said the drive was damaged and ended.

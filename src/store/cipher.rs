@@ -88,6 +88,16 @@ fn looks_encrypted(path: &Path) -> bool {
     whole_pages && read.is_ok() && distinct.len() >= 8
 }
 
+/// Whether the first page past its 100-byte header still reads as a plain drive's: the page of its first table
+/// (an interior or a leaf b-tree page, holding a few cells). An SQLCipher file is random throughout its first
+/// page, so a drive whose header alone was overwritten with bytes that look like a salt is told from one.
+pub(crate) fn plain_past_header(path: &Path) -> bool {
+    let mut page = [0u8; 108];
+    let read = std::fs::File::open(path).and_then(|mut f| f.read_exact(&mut page));
+    let cells = u16::from_be_bytes([page[103], page[104]]);
+    read.is_ok() && matches!(page[100], 0x05 | 0x0d) && (1..512).contains(&cells)
+}
+
 /// The error for a file SQLite refused as "not a database", told apart as far as the bytes allow.
 pub(crate) fn unreadable(path: &Path, keyed: bool) -> StoreError {
     let shown = path.display().to_string();

@@ -585,6 +585,26 @@ pub fn while_opening(e: StoreError, path: &Path, created: bool) -> StoreError {
     }
 }
 
+/// A file SQLite reads as no database at all (`NotADatabase`, or one taken for encrypted: its first page's header
+/// overwritten) said as the damaged drive it was, with its newest backup, when backups of it by its name lie in its
+/// backups folder: only a drive has those. A file given by mistake (a document, another program's file) has none,
+/// and stays no drive: it is never offered another file's backup, nor set aside and replaced by a restore.
+fn damaged_if_backed_up(e: StoreError, path: &Path) -> StoreError {
+    let lost_header = match &e {
+        StoreError::NotADatabase { .. } => true,
+        // Varied bytes over the header read as an encrypted file's salt: an encrypted drive has backups too, so
+        // only a first page that is plain past its header is a plain drive's.
+        StoreError::Encrypted { .. } | StoreError::EncryptedUnsupported { .. } => cipher::plain_past_header(path),
+        _ => false,
+    };
+    match backup::newest_named_backup(path) {
+        Some(newest) if lost_header => {
+            StoreError::Damaged { path: path.display().to_string(), newest: Some(newest.display().to_string()) }
+        }
+        _ => e,
+    }
+}
+
 /// `path` with `suffix` after its name: the drive's `-wal` or `-shm`.
 fn sidecar(path: &Path, suffix: &str) -> PathBuf {
     let mut name = path.as_os_str().to_owned();
@@ -894,7 +914,10 @@ impl Store {
                     let _ = std::fs::remove_file(made);
                 }
             }
-            match while_opening(on_read_only_folder(e, path, folder_writable(path)), path, !existed) {
+            match damaged_if_backed_up(
+                while_opening(on_read_only_folder(e, path, folder_writable(path)), path, !existed),
+                path,
+            ) {
                 StoreError::Damaged { .. } => StoreError::Damaged {
                     path: path.display().to_string(),
                     newest: backup::newest_named_backup(path).map(|b| b.display().to_string()),
@@ -959,7 +982,7 @@ impl Store {
         let unreadable = |e: StoreError| match e {
             StoreError::Sqlite(inner) if no_room_for_shm(&inner) => while_opening(StoreError::from(inner), path, false),
             StoreError::DiskFull => while_opening(e, path, false),
-            _ => cipher::unreadable(path, key.is_some()),
+            _ => damaged_if_backed_up(cipher::unreadable(path, key.is_some()), path),
         };
         // Read in one snapshot: a drive another canbao is making meanwhile is seen before it is made or once it
         // is, never its header from before and its tables from after (which is no drive's).

@@ -2061,6 +2061,56 @@ fn a_damaged_drive_is_said_so_and_a_backup_restores_over_it() {
     assert_eq!(store.student_count().unwrap(), pupils);
 }
 
+/// A drive whose first page (the SQLite header) is overwritten reads as no database at all, where a drive damaged
+/// further in reads as damaged: with backups of it, by its name, in its backups folder it was a drive, and is said
+/// as the damaged drive it is, naming its newest backup, and a restore sets it aside and puts the backup back.
+/// Before, it was 「不是 canbao 数据文件或文件已损坏」 with no backup named, and a restore refused it. A file of
+/// another name beside it (a document given by mistake) has no backups of its own: it stays no canbao file, and
+/// a restore onto it refuses, leaving it as it was.
+#[test]
+fn a_drive_whose_header_is_overwritten_is_said_damaged_and_restored_but_a_foreign_file_is_not() {
+    for scribble in [vec![0u8; 100], b"not a header ".repeat(8)[..100].to_vec()] {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.db");
+        let backup = {
+            let mut store = Store::open(&path).unwrap();
+            crate::demo::load_sample(&mut store).unwrap();
+            store.backup_now("manual").unwrap().expect("a backup")
+        };
+        let pupils = Store::open_read_only(&backup).unwrap().student_count().unwrap();
+        let mut bytes = std::fs::read(&path).unwrap();
+        bytes[..100].copy_from_slice(&scribble);
+        std::fs::write(&path, &bytes).unwrap();
+        for opened in [Store::open(&path).err(), Store::open_read_only(&path).err()] {
+            let said = opened.expect("a drive without its header read as one").to_string();
+            assert!(said.starts_with("数据文件已损坏") && said.contains("damaged"), "{said}");
+            assert!(said.contains(&format!("最新的备份是 {}", backup.display())), "{said}");
+            assert!(said.contains(&format!("canbao --db {} restore ", path.display())), "{said}");
+        }
+        // A file given by mistake, beside the drive and its backups: not offered the drive's backup, not replaced.
+        let foreign = dir.path().join("名单.txt");
+        std::fs::write(&foreign, "姓名,身份证号码\n".repeat(300)).unwrap();
+        let before = std::fs::read(&foreign).unwrap();
+        for opened in [Store::open(&foreign).err(), Store::open_for_restore(&foreign, None).err()] {
+            let e = opened.expect("a text file read as a drive");
+            assert!(matches!(e, StoreError::NotADatabase { .. }), "{e}");
+        }
+        assert_eq!(std::fs::read(&foreign).unwrap(), before, "the foreign file unchanged");
+        let kept: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.contains("已损坏"))
+            .collect();
+        assert!(kept.is_empty(), "nothing set aside: {kept:?}");
+
+        let (mut store, aside) = Store::open_for_restore(&path, None).unwrap();
+        let aside = aside.expect("set aside");
+        assert_eq!(std::fs::read(&aside).unwrap(), bytes, "the damaged file is kept as it was");
+        store.restore_from(&backup).unwrap();
+        assert_eq!(store.student_count().unwrap(), pupils);
+    }
+}
+
 /// Two pupils of one name and class, imported in one order on one laptop and the other order on another: every
 /// form lists them in the same order (by ID number), so two laptops of one drive print the same sheet. Before,
 /// the tie went to the row id each laptop gave them, and the two sheets differed.
