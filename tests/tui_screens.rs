@@ -12132,3 +12132,84 @@ fn a_read_only_window_takes_over_once_the_writer_has_closed() {
     let said = third.status.as_ref().expect("said").text.clone();
     assert!(said.contains("另一窗口仍在修改数据文件"), "{said}");
 }
+
+/// At 80x24 a long note comes after the amount due and the cover dates on the detail screen, so they are on its
+/// first page, where before the note above them pushed them below the pane; the rest of the note goes on in the
+/// history's pane. Its history entry is wrapped whole, a page at a time as PgDn turns them, where before it was
+/// cut at a quarter of the column behind 「..」 and the rest of the note was read nowhere.
+#[test]
+fn a_long_note_leaves_the_amount_due_on_the_first_page_and_its_history_whole() {
+    let config = tempfile::tempdir().expect("config");
+    std::fs::create_dir_all(config.path().join("policies")).expect("dir");
+    std::fs::write(
+        config.path().join("policies/plain-2027.toml"),
+        r#"
+title = "测试市2027年度"
+document = "测试〔2026〕1号"
+insured_year = 2027
+personal_premium = 400
+[[window]]
+name = "集中缴费期"
+from = 2026-09-01
+to = 2027-02-28
+clause = "一(二)"
+coverage = "year"
+"#,
+    )
+    .expect("policy");
+    for lang in [Language::Zh, Language::En] {
+        let mut store = store(true);
+        store.set_meta(canbao::tui::POLICY_META_KEY, "plain-2027").expect("meta");
+        let options = Options { config_dir: Some(config.path().to_owned()), ..options(lang, Some("测试")) };
+        let mut app = App::new(store, &options).expect("app");
+        app.update(Action::Resize(80, 24));
+        let note: String = (1..=24).map(|i| format!("第{i}次电话家长未接，")).collect::<String>() + "完";
+        app.update(Action::EditNote);
+        type_text(&mut app, &note);
+        app.update(Action::Confirm);
+        app.update(Action::OpenDetail);
+        let first = screen(&app);
+        let (due, cover) = match lang {
+            Language::Zh => ("应缴金额", "待遇期"),
+            Language::En => ("Amount due", "Cover dates"),
+        };
+        assert!(line_starting(&first, due).contains("400"), "{first}");
+        assert!(line_starting(&first, cover).contains("2027-"), "{first}");
+        insta::assert_snapshot!(format!("detail_long_note_80x24_{}", lang_name(lang)), first);
+        let mut pages = vec![first.clone()];
+        for _ in 0..20 {
+            app.update(Action::HistoryOlder);
+            let page = screen(&app);
+            if pages.last() == Some(&page) {
+                break;
+            }
+            pages.push(page);
+        }
+        assert!(pages.iter().all(|p| !p.contains("..")), "nothing cut: {}", pages.join("\n"));
+        // The history's entry of the note, read over its pages: every character of the note, once the rows and
+        // the line saying it goes on are taken out.
+        let continues = match lang {
+            Language::Zh => "（此条未完，按 PgDn 看下文）",
+            Language::En => "(continued: PgDn shows the rest)",
+        };
+        let heading = match lang {
+            Language::Zh => " 修改记录",
+            Language::En => " History",
+        };
+        let read: String = pages
+            .iter()
+            .flat_map(|p| {
+                p.lines().skip_while(|l| !l.starts_with(heading)).skip(1).take_while(|l| !l.trim().is_empty())
+            })
+            .filter(|l| !l.contains(continues))
+            .flat_map(|l| l.chars().filter(|c| !c.is_whitespace()))
+            .collect();
+        assert!(read.matches(&note as &str).count() >= 1, "{}", pages.join("\n"));
+        let entry_pages = pages.iter().filter(|p| p.contains(continues)).count();
+        assert!(entry_pages >= 1, "the entry goes on over pages: {}", pages.join("\n"));
+        insta::assert_snapshot!(
+            format!("detail_long_note_history_80x24_{}", lang_name(lang)),
+            pages.iter().find(|p| p.contains(continues)).expect("a page of the entry")
+        );
+    }
+}

@@ -856,6 +856,8 @@ pub struct Text {
     /// Heading of the history's pane while it shows the detail's notes that did not fit under the fields: the
     /// key that pages on to the history.
     pub notes_continued: &'static str,
+    /// The last row of a page of a history entry taller than the page: the key that shows the rest of it.
+    pub entry_continues: &'static str,
     pub check_too_old: &'static str,
     pub check_age_for_grade: &'static str,
     /// A residence permit's or a foreign card's holder in a category subsidised only for 本市户籍: name, ID, why.

@@ -640,6 +640,7 @@ pub static EN: Text = Text {
     check_odd_phone: "phone is no phone number ({3}), correct it with E: {0} {1} {2}",
     notes_cut: "(continued below)",
     notes_continued: "Notes (continued): {} scrolls on, then the history",
+    entry_continues: "(continued: {} shows the rest)",
     check_age_for_grade: "born {2}, an age that does not fit {3}: check the number or the grade: {0} {1}",
     check_local_hukou: "{2}: {0} {1}",
     check_too_old: "aged {2} by the ID number, perhaps a parent's number: {0} {1}",

@@ -606,6 +606,7 @@ pub static ZH: Text = Text {
     check_odd_phone: "联系电话不是电话号码（{3}），请按 E 更正：{0} {1} {2}",
     notes_cut: "（说明未完，续见下方）",
     notes_continued: "说明（续）：按 {} 往下翻，之后是修改记录",
+    entry_continues: "（此条未完，按 {} 看下文）",
     check_age_for_grade: "出生于 {2}，年龄与{3}不符，号码或年级待核实：{0} {1}",
     check_local_hukou: "{2}：{0} {1}",
     check_too_old: "按身份证号码已 {2} 岁，可能填了家长的号码：{0} {1}",

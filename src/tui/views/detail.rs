@@ -287,8 +287,11 @@ fn fields(app: &App, d: &Detail, width: usize) -> Vec<Line<'static>> {
         field(app, t.f_payment, payment, payment_style, width),
         field(app, t.f_categories, categories, theme.fg(theme.accent), width),
     ];
-    // The pupil's own note whole, wrapped under its label: cut to a row, the rest of it was read nowhere.
-    lines.extend(wrapped_field(app, t.f_note, s.note.clone(), plain, width));
+    // The pupil's own note whole, wrapped under its label: cut to a row, the rest of it was read nowhere. It
+    // comes last, after the amount due and the cover: a long note above them pushed them below the pane in an
+    // 80x24 window, where the first page must hold the pupil's key facts; the note's rows that do not fit go on
+    // in the history's pane.
+    let note = wrapped_field(app, t.f_note, s.note.clone(), plain, width);
     if let Some(code) = &s.id_problem {
         let message = Text::lookup(t.problems, code).unwrap_or(code).to_owned();
         // Wrapped, as the amount due is: the advice (请学校重新导出…) is its second half, which a cut line lost.
@@ -360,6 +363,7 @@ fn fields(app: &App, d: &Detail, width: usize) -> Vec<Line<'static>> {
         let said = t.coverage_family_share.to_owned();
         lines.extend(wrapped_field(app, t.f_coverage, said, theme.fg(theme.warning), width));
     }
+    lines.extend(note);
     lines
 }
 
@@ -472,15 +476,15 @@ pub(crate) struct HistoryRows {
     pub entries: Vec<Vec<String>>,
     pub room: usize,
     pub notes: Vec<Line<'static>>,
+    /// Per entry of `entries`, which note row or history entry it is (of them all, the notes first): an entry
+    /// taller than a page is cut into pages' worth, each said to go on, and counted as one entry.
+    pub entry_of: Vec<usize>,
 }
 
 impl HistoryRows {
     fn of(app: &App, d: &Detail, area: Rect, rest: &[Line<'static>]) -> HistoryRows {
         let width = area.width as usize;
         let room = area.height.saturating_sub(1) as usize;
-        // Values are shown whole (an overwritten note is read nowhere else on screen); only one so long that
-        // it would take more than a quarter of the column is cut, so one entry never hides all the others.
-        let cap = (width * room / 4).max(40);
         let reveal = app.shows_number_of(d.student.id);
         let history = with_grades(&d.history, &d.student.grade);
         // Rows of the pane above, as they were laid out there; one wider than this pane (the wide screen's history
@@ -497,8 +501,31 @@ impl HistoryRows {
             notes.extend(rows.into_iter().map(|r| Line::styled(format!(" {r}"), style)));
         }
         let mut entries: Vec<Vec<String>> = notes.iter().map(|l| vec![l.to_string()]).collect();
-        entries.extend(history.iter().rev().map(|e| wrap_entry(&history_line(app.text, e, reveal, cap), width)));
-        HistoryRows { entries, room, notes }
+        let mut entry_of: Vec<usize> = (0..notes.len()).collect();
+        // Values are shown whole, wrapped (an overwritten note is read nowhere else on screen): cut to a quarter
+        // of the column, a long note lost its end behind 「..」. An entry taller than a page goes on over pages
+        // of its own, each but the last ending in a row naming the key to the rest, so the others stay a key
+        // away and none of its rows is left out.
+        let key = app.keymap.keys_for(Context::Detail, "history_older").first().map(|k| k.to_string());
+        let more = truncate(&format!("   {}", fill(app.text.entry_continues, &[&key.unwrap_or_default()])), width);
+        for (i, e) in history.iter().rev().enumerate() {
+            let rows = wrap_entry(&history_line(app.text, e, reveal, usize::MAX), width);
+            if rows.len() <= room || room < 2 {
+                entries.push(rows);
+                entry_of.push(notes.len() + i);
+                continue;
+            }
+            let mut parts = rows.chunks(room - 1).peekable();
+            while let Some(part) = parts.next() {
+                let mut part = part.to_vec();
+                if parts.peek().is_some() {
+                    part.push(more.clone());
+                }
+                entries.push(part);
+                entry_of.push(notes.len() + i);
+            }
+        }
+        HistoryRows { entries, room, notes, entry_of }
     }
 
     /// How many entries the page from entry `first` shows: whole entries while they fit, and always its
@@ -567,9 +594,11 @@ fn history(frame: &mut Frame, app: &App, d: &Detail, area: Rect, rest: &[Line<'s
         return frame.render_widget(Paragraph::new(lines), area);
     }
     // Which entries show, of how many, whenever some do not: a history longer than the page never looks whole.
-    let (first_entry, entries) = (first - notes, total - notes);
-    let range = if shown < entries {
-        fill(t.history_range, &[&(first_entry + 1), &(first_entry + shown), &entries])
+    // A page of an entry taller than a page counts as that entry.
+    let entry = |at: usize| pages.entry_of.get(at).map_or(0, |&e| e.saturating_sub(notes));
+    let entries = pages.entry_of.last().map_or(0, |&e| (e + 1).saturating_sub(notes));
+    let range = if first > notes || first + shown < total {
+        fill(t.history_range, &[&(entry(first) + 1), &(entry(first + shown - 1) + 1), &entries])
     } else {
         String::new()
     };
@@ -911,6 +940,7 @@ mod tests {
             entries: heights.iter().map(|&h| vec![String::new(); h]).collect(),
             room: 4,
             notes: Vec::new(),
+            entry_of: (0..heights.len()).collect(),
         };
         let h = rows(&[1, 2, 1, 3, 5, 1, 1]);
         assert_eq!([h.page_len(0), h.page_len(3), h.page_len(4), h.page_len(5), h.page_len(7)], [3, 1, 1, 2, 0]);
