@@ -196,11 +196,54 @@ fn an_import_stopped_by_ctrl_c_says_so_and_writes_nothing() {
     assert_eq!(out.status.code(), Some(130), "{err}");
     assert!(err.contains("导入已被 Ctrl-C 中止") && err.contains("没有写入"), "{err}");
     assert!(err.contains("the import was stopped by Ctrl-C") && err.contains("nothing of it was written"), "{err}");
+    // Stopped while the list was read (the rows are written as they are read), which is said with the list.
+    assert!(err.contains("当时正在读取") && err.contains("big.csv"), "{err}");
     let store = Store::open_read_only(&db).unwrap();
     assert_eq!(store.student_count().unwrap(), 2, "the drive holds none of the stopped list");
     let created: i64 =
         store.connection().query_row("SELECT count(*) FROM audit WHERE field = 'created'", [], |r| r.get(0)).unwrap();
     assert_eq!(created, 2);
+}
+
+/// Ctrl-C while a dry run reads a large list stops it there, saying which list it was reading and that nothing
+/// was written, where the list was read to its end first and the signal then said to have come after the
+/// preview; SIGTERM under `--json` says the same in JSON, with the file.
+#[test]
+fn a_dry_run_stopped_while_it_reads_says_so_with_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, config) = (dir.path().join("drive.db"), dir.path().join("config"));
+    let small = dir.path().join("small.csv");
+    std::fs::write(&small, "姓名,身份证号码,班级\n张三,,1班\n李四,,2班\n").unwrap();
+    assert!(canbao(&db, &config).arg("import").arg(&small).status().unwrap().success());
+    let big = dir.path().join("全校名单.csv");
+    std::fs::write(&big, class_list(100_000)).unwrap();
+    for (signal, json) in [(libc::SIGINT, false), (libc::SIGTERM, true)] {
+        let mut import = canbao(&db, &config);
+        import.args(["import", "--dry-run"]).arg(&big);
+        if json {
+            import.arg("--json");
+        }
+        let child = import.spawn().unwrap();
+        // Well into the reading: a debug build takes several seconds over a list this long.
+        caught(&child, signal);
+        std::thread::sleep(Duration::from_millis(500));
+        send(&child, signal);
+        let out = child.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(128 + signal), "{err}");
+        let by = if json { "停止信号" } else { "Ctrl-C" };
+        let zh = format!("预览已被 {by} 中止：当时正在读取");
+        assert!(err.contains(&zh) && err.contains("全校名单.csv") && err.contains("未写入任何内容"), "{err}");
+        assert!(err.contains("while reading") && err.contains("nothing was written"), "{err}");
+        assert!(!err.contains("came after the preview") && !err.contains("预览已经完成"), "{err}");
+        if json {
+            let answer: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON answer");
+            assert_eq!(answer["interrupted"], true, "{answer}");
+            assert_eq!(answer["dry_run"], true, "{answer}");
+            assert!(answer["file"].as_str().is_some_and(|f| f.ends_with("全校名单.csv")), "{answer}");
+        }
+    }
+    assert_eq!(pupils_of(&db), 2, "the drive holds none of the list");
 }
 
 /// Waits until canbao catches `signal` (where the system says: Linux's /proc), so the signal sent next reaches

@@ -19,6 +19,10 @@ use crate::words::{Language, in_language, on_screen};
 /// asked (a value it cannot use, a step the drive's state does not allow).
 pub(super) const REFUSED: &str = "refused";
 
+/// The code of an import stopped while it read a file (`ReadError::Stopped`): what `interrupt::ending` says names
+/// the file.
+pub(super) const STOPPED_READING: &str = "stopped_while_reading";
+
 /// What `--json` says of a failure besides its message.
 #[derive(Debug)]
 pub(super) struct Said {
@@ -156,6 +160,7 @@ fn read(e: &ReadError) -> Said {
         R::ChangedWhileRead { file } => Said::file("file_changed_while_read", file),
         R::CutShort { file } => Said::file("file_cut_short", file),
         R::Folder { file } => Said::file("folder_not_a_file", file),
+        R::Stopped { file } => Said::file(STOPPED_READING, file),
         R::BadRow { file, row, .. } => Said { row: Some(*row), ..Said::file("bad_row", file) },
         R::NoHeader { file } => Said::file("no_header_row", file),
         R::SheetWithoutHeader { file, .. } => Said::file("sheet_without_header_row", file),

@@ -185,14 +185,32 @@ pub(super) fn ending(result: CmdResult) -> Ending {
             Ending::Kept { result: Err(e), note: both(note_zh, note_en) }
         }
         (Err(e), kind) => {
-            let (message_zh, message_en) = match kind {
-                Kind::Preview => (
+            // Stopped while a list was read: said with the file, as nothing of it had been kept.
+            let reading = (e.said.kind == super::failure::STOPPED_READING).then(|| e.said.file.clone()).flatten();
+            let reading_file = reading.clone();
+            let (message_zh, message_en) = match (kind, reading) {
+                (Kind::Preview, Some(file)) => (
+                    format!("预览已被 {} 中止：当时正在读取 {file}，未写入任何内容", by.0),
+                    format!("the preview was stopped by {} while reading {file}: nothing was written", by.1),
+                ),
+                (_, Some(file)) => (
+                    format!(
+                        "{zh}已被 {} 中止：当时正在读取 {file}，这次{zh}全部撤回，数据文件中没有写入它的任何内容",
+                        by.0
+                    ),
+                    format!(
+                        "the {en} was stopped by {} while reading {file}: all of it was rolled back, and nothing of it \
+                         was written to the drive",
+                        by.1
+                    ),
+                ),
+                (Kind::Preview, None) => (
                     format!("预览已被 {} 中止，未写入任何内容", by.0),
                     format!("the preview was stopped by {}: nothing was written", by.1),
                 ),
                 // Each file is its own transaction there: the one under way goes, those before it stay (which the
                 // push's own error, below, counts when it can).
-                Kind::Server => (
+                (Kind::Server, None) => (
                     format!(
                         "{zh}已被 {} 中止：正在{zh}的文件已在汇总数据库中全部撤回，在它之前已{zh}完的文件保留",
                         by.0
@@ -203,7 +221,7 @@ pub(super) fn ending(result: CmdResult) -> Ending {
                         by.1
                     ),
                 ),
-                Kind::Files => (
+                (Kind::Files, None) => (
                     format!("{zh}已被 {} 中止：要写的文件一个也没有留下，原有的同名文件保持不变", by.0),
                     format!(
                         "the {en} was stopped by {}: none of the files it was writing was left, and any earlier file \
@@ -233,6 +251,7 @@ pub(super) fn ending(result: CmdResult) -> Ending {
                     // A push's earlier files were kept: its message says which.
                     kept: (kind != Kind::Server).then_some(false),
                     rolled_back: (kind != Kind::Server).then_some(true),
+                    file: reading_file.as_deref(),
                     message: &message,
                 });
             }
@@ -254,6 +273,9 @@ struct StoppedJson<'a> {
     kept: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     rolled_back: Option<bool>,
+    /// The list being read when the signal came, if it came then.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    file: Option<&'a str>,
     message: &'a str,
 }
 

@@ -247,6 +247,19 @@ pub fn written_date(text: &str) -> Option<(i32, u32, Option<u32>)> {
     Some((year, month, day))
 }
 
+/// A spreadsheet column's letters for a column from 0 (0 is A, 26 is AA).
+pub fn column_letter(mut index: usize) -> String {
+    let mut letters = Vec::new();
+    loop {
+        letters.push(b'A' + (index % 26) as u8);
+        if index < 26 {
+            break;
+        }
+        index = index / 26 - 1;
+    }
+    letters.iter().rev().map(|&b| b as char).collect()
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

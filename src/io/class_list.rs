@@ -613,12 +613,14 @@ fn import_stamped(
     // The schools the drive held before: a list naming another is said (`new_school`), unless the operator named
     // the school the rows go to.
     let held = if school.is_none() { store.schools()? } else { Vec::new() };
+    let store_stop = store.stop_flag();
     let mut session = store.begin_import()?;
     if ending == Ending::BackUpThenCommit {
         session.back_up_before_commit("import")?;
     }
     session.take_other_names(reader.take_other_names);
     reader.drive_empty = session.fills_empty_roster();
+    reader.stop = table::Stop::when(store_stop);
     let schools = (school, default_school);
     let (mut reader, files) = if reader.row_by_row {
         let files = read_inputs(&mut reader, inputs, schools, expected, &mut |row| match row.repeat {
@@ -685,7 +687,8 @@ fn read_inputs(
     // The rows of a file that are a pupil, imported or not: every non-empty row but the ones skipped.
     let pupil_rows = |r: &ImportReport| r.rows_read - r.skipped;
     for (i, input) in inputs.into_iter().enumerate() {
-        let (file, stamp, sheets, by_canbao) = open(input)?;
+        let (file, stamp, sheets, by_canbao) = open(input, &reader.stop)?;
+        reader.reading.clone_from(&file);
         if expected.is_some_and(|e| e.get(i) != Some(&stamp)) {
             return Err(ImportError::ChangedSincePreview { file });
         }
@@ -810,6 +813,14 @@ fn read_ahead<'r>(
         let reading = scope.spawn(move || {
             // Every row goes to the writer through `reader.ahead`: nothing reaches this sink.
             let read = read_inputs(&mut reader, inputs, schools, expected, &mut |_| Err(StoreError::ImportFinished));
+            // A writer the stop ended (SQLite interrupted its statement) takes no more rows: the reader, stopped
+            // by it too, says so of the file it was reading, as when it sees the stop first.
+            let read = match read {
+                Err(ImportError::Store(StoreError::ImportFinished)) if reader.stop.asked() => {
+                    Err(ReadError::Stopped { file: reader.reading.clone() }.into())
+                }
+                read => read,
+            };
             // Dropped before the reader goes back, so the writer sees the last handover was the last.
             let ahead = reader.ahead.take();
             let read = match (read, ahead) {
@@ -860,6 +871,10 @@ fn read_ahead<'r>(
         drop(from_reader);
         drop(applied_back);
         let read = reading.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        // Stopped while reading: said so, over the writer's statement the same stop interrupted.
+        if let Err(stopped @ ImportError::Read(ReadError::Stopped { .. })) = read {
+            return Err(stopped);
+        }
         written?;
         read
     })
@@ -867,14 +882,14 @@ fn read_ahead<'r>(
 
 /// An input's name, a stamp of its contents (a hash of a file's bytes), its sheets, and whether it is a
 /// workbook canbao wrote (`ownership::workbook_by_canbao`).
-fn open(input: Input) -> Result<(String, u64, Vec<SheetRows>, bool), ReadError> {
+fn open(input: Input, stop: &table::Stop) -> Result<(String, u64, Vec<SheetRows>, bool), ReadError> {
     Ok(match input {
         Input::Path(path) => {
             let file = table::shown_path(&path);
-            let bytes = table::file_bytes(&path)?;
+            let bytes = table::file_bytes_watching(&path, stop)?;
             let stamp = stamp(&bytes);
             let by_canbao = ownership::workbook_bytes_by_canbao(&bytes);
-            let sheets = table::open_bytes(bytes, &file)?;
+            let sheets = table::open_bytes_watching(bytes, &file, stop)?;
             (file, stamp, sheets, by_canbao)
         }
         Input::Sheets(file, sheets) => (file, 0, sheets.into_iter().map(SheetRows::from).collect(), false),
@@ -1097,6 +1112,11 @@ struct RowReader<'a> {
     ahead: Option<Ahead>,
     /// Every row applied as it is read, on one thread (`import_row_by_row`).
     row_by_row: bool,
+    /// The stop the drive's statements watch (`Store::stop_flag`), looked at as the files are read too: the
+    /// statements of a row are too short for SQLite to look at it, so a list was read to its end first.
+    stop: table::Stop,
+    /// The file being read, as reports name it: what a stop is said to have come during.
+    reading: String,
     /// `ImportRequest::take_other_names`.
     take_other_names: bool,
     /// `ImportRequest::take_grade_down`.
@@ -1676,6 +1696,8 @@ impl RowReader<'_> {
             moved_back: Vec::new(),
             ahead: None,
             row_by_row: false,
+            stop: table::Stop::default(),
+            reading: String::new(),
             take_other_names: false,
             take_grade_down: false,
             last_year: Vec::new(),
@@ -6740,6 +6762,45 @@ mod tests {
             said("b.xlsx", 2),
             "与a.xlsx [一班] 第 2 行重复（同一身份证号码），只导入一次 (duplicate of a.xlsx [一班] row 2, imported once)"
         );
+    }
+
+    /// A stop asked for (Ctrl-C, the screen's stop) while the lists are read ends the import there, naming the file
+    /// being read, and the drive keeps none of it: the flag the drive's statements watch is looked at as rows are
+    /// read, where a list of a million rows was read to its end first (the per-row statements are too short for
+    /// SQLite to look at it), a dry run then said to be stopped only after its preview.
+    #[test]
+    fn a_stop_while_the_lists_are_read_ends_the_import_naming_the_file() {
+        use std::sync::Arc;
+        use std::sync::atomic::{AtomicBool, Ordering};
+        let dir = tempfile::tempdir().unwrap();
+        let small = dir.path().join("一班.csv");
+        std::fs::write(&small, "姓名,身份证号码,班级\n张三,450202201805040017,一年级1班\n").unwrap();
+        let big = dir.path().join("全校.csv");
+        let mut list = String::from("姓名,身份证号码,班级\n");
+        let days = [45020220100101000u64, 45020220100102000, 45020220100103000];
+        let numbers = days.iter().flat_map(|&low| valid_numbers_between(low, low + 999));
+        for (i, (_, first17, check)) in numbers.enumerate() {
+            list.push_str(&format!("学生{i},{first17}{check},{}班\n", 1 + i % 9));
+        }
+        std::fs::write(&big, list).unwrap();
+        for (name, run) in [("read ahead", import as Import), ("row by row", import_row_by_row as Import)] {
+            for dry_run in [false, true] {
+                let mut store = Store::open(&dir.path().join(format!("{name}-{dry_run}.db"))).unwrap();
+                run(&mut store, &[small.as_path()], None, false).unwrap();
+                let flag = Arc::new(AtomicBool::new(false));
+                store.stop_when(Arc::clone(&flag)).unwrap();
+                flag.store(true, Ordering::Relaxed);
+                let err = run(&mut store, &[small.as_path(), big.as_path()], None, dry_run).expect_err("stopped");
+                let stopped =
+                    matches!(&err, ImportError::Read(ReadError::Stopped { file }) if file.ends_with("一班.csv"));
+                assert!(stopped, "{name}, dry run {dry_run}: {err:?}");
+                store.stop_no_longer().unwrap();
+                assert_eq!(store.student_count().unwrap(), 1, "{name}, dry run {dry_run}: nothing kept");
+                // Unstopped, the same lists import.
+                let report = run(&mut store, &[small.as_path(), big.as_path()], None, dry_run).unwrap();
+                assert_eq!(report.added, 3000, "{name}, dry run {dry_run}");
+            }
+        }
     }
 
     /// A CSV whose last line is cut off (no line break after it, and short of the header's columns or inside a

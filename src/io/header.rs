@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use serde::Deserialize;
 
+pub use super::cell::column_letter;
 use super::table::Cell;
 
 /// A column the importer understands.
@@ -485,19 +486,6 @@ pub fn prefer_visible(map: &mut HeaderMap, header_row: &[Cell], hidden: &[usize]
             *at = i;
         }
     }
-}
-
-/// A spreadsheet column's letters for a column from 0 (0 is A, 26 is AA).
-pub fn column_letter(mut index: usize) -> String {
-    let mut letters = Vec::new();
-    loop {
-        letters.push(b'A' + (index % 26) as u8);
-        if index < 26 {
-            break;
-        }
-        index = index / 26 - 1;
-    }
-    letters.iter().rev().map(|&b| b as char).collect()
 }
 
 /// "学校名称：某某小学" in a title row names the school for the whole sheet; failing that, a title such as

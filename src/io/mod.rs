@@ -92,6 +92,13 @@ pub enum ReadError {
          (a folder, not a list, not read: {file}; give the lists in it, several at once if need be)"
     )]
     Folder { file: String },
+    /// The operator asked to stop (Ctrl-C, SIGTERM, the screen's stop) while the file was being read
+    /// (`table::Stop`): the import ends there, and its transaction is rolled back unwritten.
+    #[error(
+        "读取 {file} 时已按要求停止，未导入任何内容，数据文件没有改动 \
+         (stopped as asked while reading {file}: nothing imported, the drive unchanged)"
+    )]
+    Stopped { file: String },
     #[error("文件 {file} 第 {row} 行无法解析：{reason} (row {row} of {file} cannot be parsed: {})", crate::words::in_language(.reason, crate::words::Language::En))]
     BadRow { file: String, row: usize, reason: String },
     #[error(

@@ -26,6 +26,32 @@ pub const MAX_CELL_BYTES: usize = 64 * 1024;
 /// The longest name: a name of four thousand bytes is not a pupil's.
 pub const MAX_NAME_BYTES: usize = 4 * 1024;
 
+/// The flag a stop raises (Ctrl-C or SIGTERM on the command line, the screen's stop), looked at as a file is read:
+/// between the chunks of its bytes, the parts of a workbook inflated, and its rows, so a list of a million rows
+/// stops at once where it used to be read to its end first. Reading comes before anything is kept: a stopped
+/// read is `ReadError::Stopped`, and the import's transaction is rolled back unwritten.
+#[derive(Debug, Clone, Default)]
+pub struct Stop(Option<std::sync::Arc<std::sync::atomic::AtomicBool>>);
+
+impl Stop {
+    /// Reading stops once `flag` is raised; `None`: never.
+    pub fn when(flag: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>) -> Self {
+        Stop(flag)
+    }
+
+    pub fn asked(&self) -> bool {
+        self.0.as_ref().is_some_and(|flag| flag.load(std::sync::atomic::Ordering::Relaxed))
+    }
+
+    /// `Err(Stopped)` naming `file` once a stop was asked.
+    fn check(&self, file: &str) -> Result<(), ReadError> {
+        match self.asked() {
+            true => Err(ReadError::Stopped { file: file.to_owned() }),
+            false => Ok(()),
+        }
+    }
+}
+
 pub fn read_file(path: &Path) -> Result<Vec<Sheet>, ReadError> {
     open_file(path)?.into_iter().map(SheetRows::collect_sheet).collect()
 }
@@ -68,12 +94,17 @@ pub const MAX_FILE_BYTES: u64 = 96 * 1024 * 1024;
 /// block for ever and `/dev/zero` never ends, so both are refused before they are opened. A file that changes
 /// while it is read (a list still being copied onto the laptop) is refused, not read as the part that was there.
 pub fn file_bytes(path: &Path) -> Result<Vec<u8>, ReadError> {
-    file_bytes_then(path, || ())
+    file_bytes_then(path, &Stop::default(), || ())
+}
+
+/// [`file_bytes`], stopping between chunks once `stop` is asked: a large list on a slow USB stick takes seconds.
+pub fn file_bytes_watching(path: &Path, stop: &Stop) -> Result<Vec<u8>, ReadError> {
+    file_bytes_then(path, stop, || ())
 }
 
 /// [`file_bytes`], with `meanwhile` run once the bytes are read and before the file is looked at again: where a
 /// copy still going on would write to it, and where a test does.
-fn file_bytes_then(path: &Path, meanwhile: impl FnOnce()) -> Result<Vec<u8>, ReadError> {
+fn file_bytes_then(path: &Path, stop: &Stop, meanwhile: impl FnOnce()) -> Result<Vec<u8>, ReadError> {
     let file = shown_path(path);
     let unreadable = |e: std::io::Error| ReadError::unreadable(&e, path);
     let meta = std::fs::metadata(path).map_err(unreadable)?;
@@ -89,7 +120,7 @@ fn file_bytes_then(path: &Path, meanwhile: impl FnOnce()) -> Result<Vec<u8>, Rea
     }
     let opened = std::fs::File::open(path).map_err(unreadable)?;
     let at_open = opened.metadata().map_err(unreadable)?;
-    let bytes = read_whole_file(opened, at_open.len(), path)?;
+    let bytes = read_whole_file(opened, at_open.len(), path, stop)?;
     meanwhile();
     // A copy writes as it goes: the file grows, or its time of writing moves, between the look before it was
     // opened and the look after it was read. Gone by then (a copy under a temporary name renamed over it) is
@@ -102,13 +133,23 @@ fn file_bytes_then(path: &Path, meanwhile: impl FnOnce()) -> Result<Vec<u8>, Rea
     Ok(bytes)
 }
 
+/// How much of a file is read between two looks at the stop: a few milliseconds' reading, even from a USB stick.
+const READ_CHUNK_BYTES: u64 = 1024 * 1024;
+
 /// The bytes of a file `len` long when it was opened, read to its end: more or fewer than that is a file that
 /// grew or was cut while it was read.
-fn read_whole_file(reader: impl std::io::Read, len: u64, path: &Path) -> Result<Vec<u8>, ReadError> {
+fn read_whole_file(reader: impl std::io::Read, len: u64, path: &Path, stop: &Stop) -> Result<Vec<u8>, ReadError> {
     use std::io::Read;
     let mut bytes = Vec::with_capacity(len.min(MAX_FILE_BYTES) as usize);
     // Read past the limit by one byte: the file may have grown (or been swapped) since it was looked at.
-    reader.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes).map_err(|e| ReadError::unreadable(&e, path))?;
+    let mut reader = reader.take(MAX_FILE_BYTES + 1);
+    loop {
+        stop.check(&shown_path(path))?;
+        let read = (&mut reader).take(READ_CHUNK_BYTES).read_to_end(&mut bytes);
+        if read.map_err(|e| ReadError::unreadable(&e, path))? == 0 {
+            break;
+        }
+    }
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(ReadError::TooLarge { file: shown_path(path) });
     }
@@ -135,6 +176,8 @@ pub struct SheetRows {
     /// Whose terms say what the workbook hides.
     pub hidden_in: HiddenIn,
     source: RowSource,
+    /// Looked at before each row is handed out, with the file's name for what it says.
+    stop: (Stop, String),
 }
 
 /// The program whose terms say what a workbook hides: Excel's for an XLSX or XLS, a spreadsheet's for an ODS
@@ -209,6 +252,12 @@ impl Iterator for SheetRows {
     type Item = Result<Vec<Cell>, ReadError>;
 
     fn next(&mut self) -> Option<Self::Item> {
+        if let Err(stopped) = self.stop.0.check(&self.stop.1) {
+            // Nothing follows: the sheet is not read on after it.
+            self.source = RowSource::Cells(Vec::new().into_iter());
+            self.stop.0 = Stop::default();
+            return Some(Err(stopped));
+        }
         self.source.next()
     }
 }
@@ -300,6 +349,7 @@ impl From<Sheet> for SheetRows {
             hidden_columns: Vec::new(),
             hidden_in: HiddenIn::Excel,
             source: RowSource::Cells(sheet.rows.into_iter()),
+            stop: Default::default(),
         }
     }
 }
@@ -309,6 +359,20 @@ pub fn read_bytes(bytes: &[u8], file: &str) -> Result<Vec<Sheet>, ReadError> {
 }
 
 pub fn open_bytes(bytes: Vec<u8>, file: &str) -> Result<Vec<SheetRows>, ReadError> {
+    open_bytes_watching(bytes, file, &Stop::default())
+}
+
+/// [`open_bytes`], stopping once `stop` is asked: while a workbook is inflated or read whole, and before any row
+/// of its sheets is handed out.
+pub fn open_bytes_watching(bytes: Vec<u8>, file: &str, stop: &Stop) -> Result<Vec<SheetRows>, ReadError> {
+    let mut sheets = open_sheets(bytes, file, stop)?;
+    for sheet in &mut sheets {
+        sheet.stop = (stop.clone(), file.to_owned());
+    }
+    Ok(sheets)
+}
+
+fn open_sheets(bytes: Vec<u8>, file: &str, stop: &Stop) -> Result<Vec<SheetRows>, ReadError> {
     if bytes.is_empty() {
         return Err(ReadError::Empty { file: file.to_owned() });
     }
@@ -339,8 +403,9 @@ pub fn open_bytes(bytes: Vec<u8>, file: &str) -> Result<Vec<SheetRows>, ReadErro
         };
         let bytes = SharedBytes(std::sync::Arc::new(bytes));
         if bytes.as_ref().starts_with(b"PK") {
-            let scan = xlsx_scan(bytes.as_ref())
+            let scan = xlsx_scan(bytes.as_ref(), &|| stop.asked())
                 .map_err(|reason| as_odf(ReadError::BadWorkbook { file: file.to_owned(), reason }))?;
+            stop.check(file)?;
             if let Some(sheets) = super::xlsx_rows::open(bytes.clone(), file, scan.merges)? {
                 let mut hidden = match scan.hiding.is_empty() {
                     true => Default::default(),
@@ -359,16 +424,20 @@ pub fn open_bytes(bytes: Vec<u8>, file: &str) -> Result<Vec<SheetRows>, ReadErro
                             hidden: sheet_hidden,
                             hidden_in: HiddenIn::Excel,
                             source: RowSource::Xlsx(rows),
+                            stop: Default::default(),
                         }
                     })
                     .collect());
             }
         }
+        let shared = bytes.clone();
         let bytes = bytes.as_ref();
         if odf && let Some(reason) = contained(|| super::xlsx_hidden::ods_overflow(bytes)).flatten() {
             return Err(ReadError::BadSpreadsheet { file: file.to_owned(), reason });
         }
-        let sheets = contained(|| read_workbook(bytes, file)).unwrap_or_else(|| Err(damaged(file))).map_err(as_odf)?;
+        stop.check(file)?;
+        let sheets = read_workbook_watching(shared, file, stop).map_err(as_odf)?;
+        stop.check(file)?;
         // An ODS says its hidden rows and columns in its content, by sheet name.
         let mut ods_hidden = match bytes.starts_with(b"PK") {
             true => contained(|| super::xlsx_hidden::ods_hidden(bytes)).unwrap_or_default(),
@@ -405,6 +474,7 @@ pub fn open_bytes(bytes: Vec<u8>, file: &str) -> Result<Vec<SheetRows>, ReadErro
         hidden_columns: Vec::new(),
         hidden_in: HiddenIn::Excel,
         source: RowSource::Csv(Box::new(CsvRows::new(bytes, file))),
+        stop: Default::default(),
     }])
 }
 
@@ -453,6 +523,34 @@ fn looks_binary(bytes: &[u8]) -> bool {
 #[cfg(test)]
 pub(super) fn read_whole(bytes: &[u8], file: &str) -> Result<Vec<Sheet>, ReadError> {
     Ok(read_workbook(bytes, file)?.into_iter().map(|(sheet, _)| sheet).collect())
+}
+
+/// [`read_workbook`], its panics caught. The reader (calamine's) cannot be stopped half way, so a stop that may
+/// come reads on a thread of its own and is looked at meanwhile: the import ends at once, and the thread, left to
+/// finish, drops what it read (a workbook of 96 MB at the most, seconds of work). Without a stop, read here.
+fn read_workbook_watching(bytes: SharedBytes, file: &str, stop: &Stop) -> Result<Vec<(Sheet, bool)>, ReadError> {
+    let read = move |bytes: SharedBytes, file: String| {
+        contained(|| read_workbook(bytes.as_ref(), &file)).unwrap_or_else(|| Err(damaged(&file)))
+    };
+    if stop.0.is_none() {
+        return read(bytes, file.to_owned());
+    }
+    let (done, result) = std::sync::mpsc::channel();
+    let owned = file.to_owned();
+    let spawned = std::thread::Builder::new().name("workbook-read".into()).spawn(move || {
+        // The receiver is gone only when the import was stopped: nothing is left to tell.
+        let _ = done.send(read(bytes, owned));
+    });
+    if let Err(e) = spawned {
+        return Err(ReadError::unreadable(&e, Path::new(file)));
+    }
+    loop {
+        match result.recv_timeout(std::time::Duration::from_millis(50)) {
+            Ok(sheets) => return sheets,
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => stop.check(file)?,
+            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => return Err(damaged(file)),
+        }
+    }
 }
 
 /// Every sheet, with whether Excel hides it.
@@ -556,7 +654,7 @@ const BOMB_MIN_BYTES: u64 = 4 * 1024 * 1024;
 /// Inflates every part of an XLSX once, in constant memory, before the reader sees it: refuses a part that
 /// inflates past its bound or holds one overlong text, and tells whether the file has merged cells (`true`
 /// when the zip cannot be read: calamine then judges it).
-fn xlsx_scan(bytes: &[u8]) -> Result<Scan, String> {
+fn xlsx_scan(bytes: &[u8], stopped: &dyn Fn() -> bool) -> Result<Scan, String> {
     const TOO_LARGE: &str = "解压后过大，不像是班级名单 (inflates too large to be a class list)";
     let maybe = Scan { merges: true, hiding: Vec::new() };
     let Ok(mut archive) = zip::ZipArchive::new(Cursor::new(bytes)) else { return Ok(maybe) };
@@ -607,6 +705,10 @@ fn xlsx_scan(bytes: &[u8]) -> Result<Scan, String> {
         let keep = b"mergeCell".len() - 1;
         let (mut filled, mut inflated, mut text_run) = (0, 0u64, 0usize);
         loop {
+            // Stopped: what was found so far, which the caller, looking at the stop next, never uses.
+            if stopped() {
+                return Ok(maybe);
+            }
             let Ok(n) = std::io::Read::read(&mut entry, &mut chunk[filled..]) else { return Ok(maybe) };
             if n == 0 {
                 break;
@@ -658,7 +760,7 @@ struct Scan {
 
 #[cfg(test)]
 fn xlsx_has_merges(bytes: &[u8]) -> bool {
-    xlsx_scan(bytes).map_or(true, |scan| scan.merges)
+    xlsx_scan(bytes, &|| false).map_or(true, |scan| scan.merges)
 }
 
 fn merged_regions<RS: std::io::Read + std::io::Seek>(book: &mut Sheets<RS>, name: &str) -> Vec<calamine::Dimensions> {
@@ -800,9 +902,14 @@ fn mostly_utf8(bytes: &[u8]) -> bool {
 
 /// Comma unless the first lines clearly use tabs or semicolons instead.
 fn delimiter(text: &str) -> u8 {
-    let head: String = text.lines().take(20).collect::<Vec<_>>().join("\n");
-    let count = |c: char| head.chars().filter(|&x| x == c).count();
-    let (commas, tabs, semis) = (count(','), count('\t'), count(';'));
+    // The first lines within the file's first bytes: a file of one line of 40 MB is not copied to be looked at.
+    let mut end = text.len().min(DELIMITER_HEAD_BYTES);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let head = || text[..end].lines().take(20);
+    let count = |c: u8| head().map(|line| line.bytes().filter(|&b| b == c).count()).sum::<usize>();
+    let (commas, tabs, semis) = (count(b','), count(b'\t'), count(b';'));
     if tabs > commas && tabs >= semis {
         b'\t'
     } else if semis > commas && semis > tabs {
@@ -810,6 +917,49 @@ fn delimiter(text: &str) -> u8 {
     } else {
         b','
     }
+}
+
+/// The most of a CSV's start looked at for its separator.
+const DELIMITER_HEAD_BYTES: usize = 64 * 1024;
+
+/// The longest CSV cell read, as a workbook's (`MAX_XML_TEXT_BYTES`): a longer one refuses the file at its row.
+const MAX_CSV_CELL_BYTES: usize = MAX_XML_TEXT_BYTES;
+/// The longest CSV record (a line, or the lines of a quoted cell that holds line breaks): no class list's row is a
+/// megabyte. The csv reader is handed no more of the text than this past a record's start, so a line of 40 MB, or
+/// a quote never closed, is held to this much and refused at its row, where it used to be held whole (and copied:
+/// 940 MB for a line of 40 MB).
+const MAX_CSV_RECORD_BYTES: usize = 1024 * 1024;
+/// The most cells a CSV row may have: a worksheet's columns (Excel's and WPS's 16,384, XFD).
+const MAX_CSV_COLUMNS: usize = 16_384;
+
+/// A CSV's decoded text as the csv reader takes it, no further than `end`: the reader is given one record's bound
+/// at a time (`CsvRows::read_record`).
+struct Bounded {
+    text: Vec<u8>,
+    at: usize,
+    end: usize,
+}
+
+impl std::io::Read for Bounded {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let end = self.end.min(self.text.len());
+        let n = buf.len().min(end.saturating_sub(self.at));
+        buf[..n].copy_from_slice(&self.text[self.at..self.at + n]);
+        self.at += n;
+        Ok(n)
+    }
+}
+
+/// Whether the text after a quote opening a cell holds its closing quote: a quote not followed by another (two
+/// quotes are one quote of the cell's text).
+fn quote_closes(mut after: &[u8]) -> bool {
+    while let Some(at) = memchr::memchr(b'"', after) {
+        if after.get(at + 1) != Some(&b'"') {
+            return true;
+        }
+        after = &after[at + 2..];
+    }
+    false
 }
 
 /// Where the quoted cell a record's text ends inside begins, just after its quote, read as the csv reader reads it:
@@ -837,9 +987,10 @@ fn open_quote(record: &[u8], delimiter: u8) -> Option<usize> {
 /// are made one row at a time.
 struct CsvRows {
     file: String,
-    reader: csv::Reader<Cursor<Vec<u8>>>,
-    /// The record after the one being handed out: the last record is checked for a quote left open.
-    ahead: Option<Result<csv::StringRecord, csv::Error>>,
+    reader: csv::Reader<Bounded>,
+    /// The record after the one being handed out: the last record is checked for a quote left open. `Err`: why it
+    /// cannot be read (the csv reader's error, or a bound it passes), said at its row.
+    ahead: Option<Result<csv::StringRecord, String>>,
     /// The record handed out last, read into again: a fresh one grows its buffers anew on every row, which
     /// cost more than parsing the row (even an empty one is an allocation).
     spare: Option<csv::StringRecord>,
@@ -873,7 +1024,7 @@ impl CsvRows {
             .has_headers(false)
             .flexible(true)
             .delimiter(delimiter)
-            .from_reader(Cursor::new(text.into_bytes()));
+            .from_reader(Bounded { text: text.into_bytes(), at: 0, end: 0 });
         let mut rows = CsvRows {
             file: file.to_owned(),
             reader,
@@ -893,16 +1044,101 @@ impl CsvRows {
         rows
     }
 
-    fn read_record(&mut self) -> Option<Result<csv::StringRecord, csv::Error>> {
+    fn read_record(&mut self) -> Option<Result<csv::StringRecord, String>> {
         let mut record = self.spare.take().unwrap_or_default();
-        match self.reader.read_record(&mut record) {
+        // The record's bound, from its first character (the empty lines before it are rows of their own), kept to
+        // a character's start so the cut cell is still text.
+        let text = &self.reader.get_ref().text;
+        let from = usize::try_from(self.reader.position().byte()).unwrap_or(usize::MAX).min(text.len());
+        let first = from + text[from..].iter().take_while(|&&b| b == b'\n' || b == b'\r').count();
+        let mut end = first.saturating_add(MAX_CSV_RECORD_BYTES + 1).min(text.len());
+        while end < text.len() && text[end] & 0xC0 == 0x80 {
+            end -= 1;
+        }
+        self.reader.get_mut().end = end;
+        let read = self.reader.read_record(&mut record);
+        let cut = end < self.reader.get_ref().text.len()
+            && usize::try_from(self.reader.position().byte()).is_ok_and(|at| at >= end);
+        match read {
             Ok(true) => {
                 self.blanks_ahead = self.blanks_before(&record);
-                Some(Ok(record))
+                match self.past_bounds(&record, cut.then_some(first)) {
+                    Some(reason) => Some(Err(reason)),
+                    None => Some(Ok(record)),
+                }
             }
             Ok(false) => None,
-            Err(e) => Some(Err(e)),
+            Err(e) => Some(Err(e.to_string())),
         }
+    }
+
+    /// Why `record` is refused, if it is: too many cells, a cell too long, or (`cut`, beginning at that byte)
+    /// read to its bound without ending: a cell too long, a quote never closed, or a line too long. A record
+    /// within them is looked at cell by cell only when it is longer than a cell may be.
+    fn past_bounds(&self, record: &csv::StringRecord, cut: Option<usize>) -> Option<String> {
+        let kb = |bytes: usize| bytes / 1024;
+        let column = |at: usize| super::cell::column_letter(at);
+        let too_long = |at: usize| {
+            format!(
+                "{} 列的单元格超过 {} KB，太长，不像是班级名单：请在表格中找到这段很长的文字，删去或缩短后重新导入 \
+                 (the cell in column {} holds more than {} KB of text, too long for a class list: find that long \
+                 text in the spreadsheet, delete or shorten it, and import again)",
+                column(at),
+                kb(MAX_CSV_CELL_BYTES),
+                column(at),
+                kb(MAX_CSV_CELL_BYTES)
+            )
+        };
+        let too_wide = |cells: Option<usize>| {
+            let (zh, en) = match cells {
+                Some(n) => (format!("有 {n} 列"), format!("has {n} cells")),
+                None => (format!("超过 {MAX_CSV_COLUMNS} 列"), format!("has more than {MAX_CSV_COLUMNS} cells")),
+            };
+            format!(
+                "这一行{zh}，多于电子表格最多的 {MAX_CSV_COLUMNS} 列，不像是班级名单：请检查文件的分隔符或这一行后重新导入 \
+                 (the row {en}, more than the {MAX_CSV_COLUMNS} columns a spreadsheet holds: not a class list; check \
+                 the file's separators or this row and import again)"
+            )
+        };
+        let cells = record.len();
+        let Some(first) = cut else {
+            if cells > MAX_CSV_COLUMNS {
+                return Some(too_wide(Some(cells)));
+            }
+            if record.as_byte_record().as_slice().len() <= MAX_CSV_CELL_BYTES {
+                return None;
+            }
+            return record.iter().position(|cell| cell.len() > MAX_CSV_CELL_BYTES).map(too_long);
+        };
+        // Cut at its bound: the last cell is the one being read when the bound came.
+        let last = cells.saturating_sub(1);
+        let text = &self.reader.get_ref().text;
+        if let Some(quote) = open_quote(&text[first..self.reader.get_ref().end], self.delimiter)
+            && !quote_closes(&text[first + quote..])
+        {
+            return Some(format!(
+                "{} 列的单元格以引号开头，但这个引号直到文件末尾都没有闭合，此后的各行都连成了这一个单元格：请在表格中检查这一格\
+                 的引号后重新导入 (the cell in column {} opens a quote that is never closed, so every line after it runs \
+                 into that one cell: check that cell's quotes in the spreadsheet and import again)",
+                column(last),
+                column(last)
+            ));
+        }
+        if record.get(last).is_some_and(|cell| cell.len() > MAX_CSV_CELL_BYTES) {
+            return Some(too_long(last));
+        }
+        if let Some(at) = record.iter().position(|cell| cell.len() > MAX_CSV_CELL_BYTES) {
+            return Some(too_long(at));
+        }
+        if cells > MAX_CSV_COLUMNS {
+            return Some(too_wide(None));
+        }
+        Some(format!(
+            "这一行超过 {} KB，太长，不像是班级名单：请检查这一行后重新导入 (the row is longer than {} KB, too long for a \
+             class list: check that row and import again)",
+            kb(MAX_CSV_RECORD_BYTES),
+            kb(MAX_CSV_RECORD_BYTES)
+        ))
     }
 
     /// The empty lines the reader skipped before `record`, just read. Its position is where the reading began,
@@ -914,7 +1150,7 @@ impl CsvRows {
     fn blanks_before(&self, record: &csv::StringRecord) -> u64 {
         let Some(start) = record.position() else { return 0 };
         let end = self.reader.position();
-        let text = self.reader.get_ref().get_ref();
+        let text = &self.reader.get_ref().text;
         let byte_at = |at: u64| usize::try_from(at).ok().and_then(|at| text.get(at)).copied();
         let previous_lf =
             byte_at(start.byte()) == Some(b'\n') && start.byte().checked_sub(1).and_then(byte_at) == Some(b'\r');
@@ -925,7 +1161,7 @@ impl CsvRows {
 
     /// `record`, the last, as an [`Unended`] line when the text ends without a line break.
     fn unended_last(&self, record: &csv::StringRecord) -> Option<Unended> {
-        let text = self.reader.get_ref().get_ref();
+        let text = &self.reader.get_ref().text;
         if text.last().is_none_or(|&b| b == b'\n' || b == b'\r') {
             return None;
         }
@@ -938,7 +1174,7 @@ impl CsvRows {
     /// line of the cell holds as many cells as the rows above (at least two): the rest of a row and rows after it,
     /// which an unclosed quote swallowed. `None` when the record ends outside a quote.
     fn cut_in_cell(&self, record: &csv::StringRecord) -> Option<Option<Unended>> {
-        let text = self.reader.get_ref().get_ref();
+        let text = &self.reader.get_ref().text;
         let start = usize::try_from(record.position()?.byte()).ok()?;
         let record_text = text.get(start..)?;
         let cell = record_text.get(open_quote(record_text, self.delimiter)?..)?;
@@ -957,7 +1193,8 @@ impl CsvRows {
         if self.failed {
             return None;
         }
-        if self.blanks_ahead > 0 && matches!(self.ahead, Some(Ok(_))) {
+        // Before a record refused too: its row is said as Excel numbers it.
+        if self.blanks_ahead > 0 && self.ahead.is_some() {
             self.blanks_ahead -= 1;
             self.index += 1;
             let mut cells = self.used.take().unwrap_or_default();
@@ -968,7 +1205,7 @@ impl CsvRows {
         self.index += 1;
         let record = match current {
             Ok(record) => record,
-            Err(e) => return self.bad_row(e.to_string()),
+            Err(reason) => return self.bad_row(reason),
         };
         self.ahead = self.read_record();
         // The csv reader takes an unclosed quote to run to the end of the file, swallowing every row after
@@ -1026,7 +1263,7 @@ mod tests {
             let mut file = std::fs::OpenOptions::new().append(true).open(&path).expect("open");
             file.write_all("李四,450202201611203455\n".as_bytes()).expect("append");
         };
-        let refused = file_bytes_then(&path, copying).expect_err("changed while read");
+        let refused = file_bytes_then(&path, &Stop::default(), copying).expect_err("changed while read");
         assert!(matches!(&refused, ReadError::ChangedWhileRead { file } if file.ends_with("名单.csv")), "{refused:?}");
         let said = refused.to_string();
         assert!(said.contains("可能还在复制中") && said.contains("请等复制完成后重新导入"), "{said}");
@@ -1039,10 +1276,10 @@ mod tests {
         // The reading's own count against the length at opening: a file grown or cut under the reader.
         let reader = |text: &'static [u8]| Cursor::new(text);
         for (text, len) in [(&b"abcdef"[..], 5), (&b"abc"[..], 5)] {
-            let read = read_whole_file(reader(text), len, &path);
+            let read = read_whole_file(reader(text), len, &path, &Stop::default());
             assert!(matches!(read, Err(ReadError::ChangedWhileRead { .. })), "{text:?} for {len}: {read:?}");
         }
-        assert_eq!(read_whole_file(reader(b"abcde"), 5, &path).expect("whole"), b"abcde");
+        assert_eq!(read_whole_file(reader(b"abcde"), 5, &path, &Stop::default()).expect("whole"), b"abcde");
     }
 
     /// A workbook whose end is missing (a copy not finished, or stopped) says so, not only that it is damaged.
@@ -1262,6 +1499,145 @@ mod tests {
         {
             assert!(matches!(read_bytes(swallowed.as_bytes(), "u.csv"), Err(ReadError::BadRow { row: 2, .. })));
         }
+    }
+
+    /// A CSV row past a class list's bounds (a cell over 384 KB, a row over 1 MB, a quote never closed, more
+    /// cells than a worksheet's columns) refuses the file at its row as soon as it is met, in any encoding and
+    /// wherever the row is, with the csv reader handed no more of the text than the bound: a line of 40 MB took
+    /// 260 MB and more to refuse, and a row of 20,000 cells was refused only once every row was parsed.
+    #[test]
+    fn a_csv_row_past_its_bounds_is_refused_at_its_row_read_no_further() {
+        let header = "姓名,身份证号码,班级\n";
+        let pupil = "张三,110105194912310021,一年级1班\n";
+        let long = "长".repeat(2 * 1024 * 1024 / 3);
+        let middle = 500 * 1024;
+        let refused = |text: Vec<u8>| -> (usize, String, usize) {
+            let mut rows = CsvRows::new(text, "名单.csv");
+            loop {
+                match rows.next() {
+                    Some(Ok(_)) => continue,
+                    Some(Err(ReadError::BadRow { file, row, reason })) => {
+                        assert_eq!(file, "名单.csv");
+                        assert!(rows.next().is_none(), "nothing after the refusal");
+                        return (row, reason, rows.reader.position().byte() as usize);
+                    }
+                    other => panic!("refused at a row, not {other:?}"),
+                }
+            }
+        };
+        let cell_b = "B 列的单元格超过 384 KB";
+        let cases: Vec<(&str, String, usize, &str)> = vec![
+            ("a long cell between rows", format!("{header}{pupil}李四,{long},一年级1班\n{pupil}"), 3, cell_b),
+            ("a long first line", format!("{long}\n{header}{pupil}"), 1, "A 列的单元格超过 384 KB"),
+            ("a long last line, unended", format!("{header}{pupil}\n李四,{long}"), 4, cell_b),
+            ("a long line after empty lines", format!("{header}\r\n\r\n李四,{long}\r\n{pupil}"), 4, cell_b),
+            ("a cell over 384 KB within 1 MB", format!("{header}李四,{}\n{pupil}", "x".repeat(middle)), 2, cell_b),
+            (
+                "a long quoted cell of many lines, closed",
+                format!("{header}李四,\"{}\",一年级1班\n{pupil}", "备注\n".repeat(300_000)),
+                2,
+                cell_b,
+            ),
+            (
+                "a quote never closed",
+                format!("{header}{pupil}李四,\"备注\n{}", pupil.repeat(40_000)),
+                3,
+                "B 列的单元格以引号开头，但这个引号直到文件末尾都没有闭合",
+            ),
+            (
+                "a row of many short cells over 1 MB",
+                format!("{header}{pupil}{}\n", vec!["x".repeat(1100); 1000].join(",")),
+                3,
+                "这一行超过 1024 KB",
+            ),
+            (
+                "a row wider than a worksheet",
+                format!("{header}{pupil}{}\n", vec!["1"; 16_385].join(",")),
+                3,
+                "有 16385 列",
+            ),
+            (
+                "a long row of separators only",
+                format!("{header}{pupil}{}\n", ",".repeat(3 * 1024 * 1024)),
+                3,
+                "超过 16384 列",
+            ),
+        ];
+        for (what, text, row, said) in cases {
+            let len = text.len();
+            for (encoding, bytes) in
+                [("UTF-8", text.clone().into_bytes()), ("GBK", encoding_rs::GBK.encode(&text).0.into_owned())]
+            {
+                let (at, reason, read_to) = refused(bytes);
+                assert_eq!(at, row, "{what} ({encoding}): {reason}");
+                assert!(reason.contains(said), "{what} ({encoding}): {reason}");
+                let english = crate::words::in_language(&reason, crate::words::Language::En);
+                assert!(english.contains("import again") && !english.contains("列"), "{what}: {english}");
+                // Read no further than the bound past the rows before it.
+                assert!(
+                    read_to <= 2 * MAX_CSV_RECORD_BYTES + 64 || read_to == len,
+                    "{what} ({encoding}): read to {read_to}"
+                );
+            }
+        }
+        // Within the bounds a list reads as before: a cell of 300 KB, a row as wide as a worksheet, a quoted cell of
+        // many lines, and more than a bound's worth of empty lines before a row (rows of their own, not its text).
+        let wide = vec!["1"; 16_384].join(",");
+        let blanks = "\n".repeat(MAX_CSV_RECORD_BYTES + 10);
+        let text = format!(
+            "{header}李四,{},一年级1班\n{wide}\n王五,\"两行\n备注\",一年级1班\n{blanks}{pupil}",
+            "x".repeat(300 * 1024)
+        );
+        let mut csv = CsvRows::new(text.into_bytes(), "名单.csv");
+        let rows: Vec<Vec<Cell>> = std::iter::from_fn(|| csv.next()).collect::<Result<_, _>>().expect("reads");
+        assert_eq!(rows.len(), 4 + blanks.len() + 1);
+        assert_eq!(rows[1][1].text().len(), 300 * 1024);
+        assert_eq!(rows[2].len(), 16_384);
+        assert_eq!(rows.last().map(|r| r[0].text()), Some("张三".to_owned()));
+    }
+
+    /// A stop asked for while a file is read (`Stop`) ends the reading at once, whatever the file: its bytes, a
+    /// workbook being opened, a CSV's or a sheet's next row. Nothing is handed out after it.
+    #[test]
+    fn a_stop_ends_the_reading_of_any_file() {
+        use std::sync::Arc;
+        use std::sync::atomic::{AtomicBool, Ordering};
+        let flag = Arc::new(AtomicBool::new(false));
+        let stop = Stop::when(Some(Arc::clone(&flag)));
+        let stopped = |e: &ReadError, name: &str| matches!(e, ReadError::Stopped { file } if file == name);
+        let csv = format!("姓名,身份证号码\n{}", "张三,110105194912310021\n".repeat(1000));
+        let mut rows = open_bytes_watching(csv.clone().into_bytes(), "名单.csv", &stop).expect("opens").remove(0);
+        for _ in 0..100 {
+            rows.next().expect("a row").expect("read");
+        }
+        flag.store(true, Ordering::Relaxed);
+        let said = rows.next().expect("the stop").expect_err("stopped");
+        assert!(stopped(&said, "名单.csv"), "{said:?}");
+        assert!(said.to_string().contains("未导入任何内容") && said.to_string().contains("nothing imported"));
+        assert!(rows.next().is_none(), "nothing after the stop");
+        // Asked before: each kind of file stops before a row of it is handed out, or while it is opened.
+        let fixture = |name: &str| std::fs::read(format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR")));
+        let files = [
+            ("名单.csv", csv.into_bytes()),
+            ("名单.xlsx", fixture("multi_sheet.xlsx").expect("xlsx")),
+            ("名单.xls", fixture("split_grade_class.xls").expect("xls")),
+            ("名单.ods", ods_with_hidden_rows()),
+        ];
+        for (name, bytes) in files {
+            assert!(open_bytes(bytes.clone(), name).is_ok_and(|sheets| !sheets.is_empty()), "{name} reads unstopped");
+            match open_bytes_watching(bytes, name, &stop) {
+                Err(e) => assert!(stopped(&e, name), "{name}: {e:?}"),
+                Ok(mut sheets) => {
+                    let first = sheets[0].next().expect("the stop").expect_err("stopped");
+                    assert!(stopped(&first, name), "{name}: {first:?}");
+                }
+            }
+        }
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("名单.csv");
+        std::fs::write(&path, "姓名,身份证号码\n").expect("write");
+        let said = file_bytes_watching(&path, &stop).expect_err("stopped");
+        assert!(matches!(&said, ReadError::Stopped { file } if file.ends_with("名单.csv")), "{said:?}");
     }
 
     /// An ODS of one sheet 一班 as LibreOffice saves it: column C hidden, row 3 hidden by hand and row 4 by a
@@ -1512,15 +1888,15 @@ mod tests {
         let cell =
             |text: Vec<u8>| [b"<worksheet><c><is><t>".to_vec(), text, b"</t></is></c></worksheet>".to_vec()].concat();
         let bomb = zipped(&cell(vec![b'A'; 8 * 1024 * 1024]), zip::CompressionMethod::Deflated);
-        let said = xlsx_scan(&bomb).err().expect("refused");
+        let said = xlsx_scan(&bomb, &|| false).err().expect("refused");
         assert!(said.contains("解压后过大") && said.contains("inflates too large"), "{said}");
         let typed: Vec<u8> = (0..MAX_XML_TEXT_BYTES + 1).map(|i| b"0123456789"[i * 7 % 10]).collect();
-        let said = xlsx_scan(&zipped(&cell(typed), zip::CompressionMethod::Stored)).err().expect("refused");
+        let said = xlsx_scan(&zipped(&cell(typed), zip::CompressionMethod::Stored), &|| false).err().expect("refused");
         assert!(said.contains("384 KB") && !said.contains("解压后过大"), "{said}");
         assert!(said.contains("工作表（xl/worksheets/sheet1.xml）"), "where it is: {said}");
         // A megabyte of one pasted character packs as a bomb's run does, but the part is small: a long cell.
         let pasted = zipped(&cell(vec![b'A'; 1024 * 1024]), zip::CompressionMethod::Deflated);
-        let said = xlsx_scan(&pasted).err().expect("refused");
+        let said = xlsx_scan(&pasted, &|| false).err().expect("refused");
         assert!(said.contains("384 KB") && !said.contains("解压后过大"), "{said}");
     }
 

@@ -1316,6 +1316,12 @@ impl Store {
         watch_stop(&mut self.conn, stop)
     }
 
+    /// The flag [`Store::stop_when`] (or [`Store::stop_until_saved`]) watches, if any: work done outside SQLite
+    /// for this connection (reading an import's files) looks at it too.
+    pub fn stop_flag(&self) -> Option<std::sync::Arc<std::sync::atomic::AtomicBool>> {
+        self.stop.clone()
+    }
+
     /// [`Store::stop_when`] until the work's transaction is committed (`saved`, as [`Store::watch_commits`] keeps
     /// it): what the command reads after its commit (the report of a reconciliation) runs to its end, as the work
     /// it reports on cannot be taken back, where a signal then cut the read and the report was lost to SQLite's
