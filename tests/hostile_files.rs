@@ -320,15 +320,14 @@ fn zip_raw(entries: &[(&str, Vec<u8>, u16, u32, u32)]) -> Vec<u8> {
 const SHEET_HEAD: &str = r#"<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>"#;
 const SHEET_TAIL: &str = "</sheetData></worksheet>";
 
-/// A one-sheet XLSX around `sheet` (stored, or as given by `deflated`: (stream, inflated length)).
-fn xlsx(sheet: Vec<u8>, deflated: Option<u32>) -> Vec<u8> {
+/// A one-sheet XLSX around `sheet` (stored, or as given by `deflated`: (stream, inflated length, its CRC-32)).
+fn xlsx(sheet: Vec<u8>, deflated: Option<(u32, u32)>) -> Vec<u8> {
     let workbook = r#"<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="名单" sheetId="1" r:id="rId1"/></sheets></workbook>"#;
     let rels = r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#;
     let types = r#"<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#;
     let stored = |name: &'static str, data: &[u8]| (name, data.to_vec(), 0u16, data.len() as u32, crc32(data));
     let sheet_entry = match deflated {
-        // The bomb's CRC is left at 0: the reader must refuse it long before the end, where the CRC is checked.
-        Some(inflated) => ("xl/worksheets/sheet1.xml", sheet, 8u16, inflated, 0),
+        Some((inflated, crc)) => ("xl/worksheets/sheet1.xml", sheet, 8u16, inflated, crc),
         None => stored("xl/worksheets/sheet1.xml", &sheet),
     };
     let root = r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#;
@@ -339,6 +338,58 @@ fn xlsx(sheet: Vec<u8>, deflated: Option<u32>) -> Vec<u8> {
         stored("xl/_rels/workbook.xml.rels", rels.as_bytes()),
         sheet_entry,
     ])
+}
+
+/// The DEFLATE distance code of `distance`: (code, extra bits, the first distance it stands for).
+fn distance_code(distance: usize) -> (u64, u32, usize) {
+    let mut base = 1;
+    for code in 0..30u64 {
+        let extra = if code < 4 { 0 } else { (code as u32 - 2) / 2 };
+        if distance < base + (1 << extra) {
+            return (code, extra, base);
+        }
+        base += 1 << extra;
+    }
+    panic!("distance {distance} past DEFLATE's window")
+}
+
+/// A DEFLATE stream (one fixed-Huffman block) of `prefix`, `pattern` `count` times, then `suffix`: each 13 bits
+/// or so of the run inflate to 258 bytes.
+fn deflate_repeated(prefix: &[u8], pattern: &[u8], count: usize, suffix: &[u8]) -> Vec<u8> {
+    let mut bits = Bits { out: Vec::new(), acc: 0, n: 0 };
+    bits.put(1, 1);
+    bits.put(1, 2);
+    prefix.iter().chain(pattern).for_each(|&b| bits.literal(b));
+    let (code, extra, base) = distance_code(pattern.len());
+    let (mut left, mut at) = ((count - 1) * pattern.len(), 0);
+    while left >= 258 {
+        bits.code(0xC5, 8); // length 258
+        bits.code(code, 5);
+        bits.put((pattern.len() - base) as u64, extra);
+        left -= 258;
+        at = (at + 258) % pattern.len();
+    }
+    for _ in 0..left {
+        bits.literal(pattern[at]);
+        at = (at + 1) % pattern.len();
+    }
+    suffix.iter().for_each(|&b| bits.literal(b));
+    bits.code(0, 7); // end of block
+    bits.put(0, 7);
+    bits.out
+}
+
+/// CRC-32 of the pieces, one after another, by table.
+fn crc32_of(pieces: impl Iterator<Item = impl AsRef<[u8]>>) -> u32 {
+    let table: Vec<u32> =
+        (0..256u32).map(|n| (0..8).fold(n, |c, _| if c & 1 == 1 { (c >> 1) ^ 0xEDB8_8320 } else { c >> 1 })).collect();
+    let mut crc = 0xFFFF_FFFFu32;
+    for piece in pieces {
+        for &b in piece.as_ref() {
+            crc = table[((crc ^ u32::from(b)) & 0xFF) as usize] ^ (crc >> 8);
+        }
+    }
+    !crc
 }
 
 fn inline(r: &str, text: &str) -> String {
@@ -383,7 +434,8 @@ fn inputs_built_to_exhaust_memory_or_block_are_handled_in_bounded_memory() {
         let suffix = format!("</t></is></c></row>{SHEET_TAIL}");
         let run = 256 * 1024 * 1024;
         let inflated = (prefix.len() + run + suffix.len()) as u32;
-        write("inflating.xlsx", &xlsx(deflate_run(prefix.as_bytes(), run, suffix.as_bytes()), Some(inflated)))
+        // The bomb's CRC is left at 0: the reader must refuse it long before the end, where the CRC is checked.
+        write("inflating.xlsx", &xlsx(deflate_run(prefix.as_bytes(), run, suffix.as_bytes()), Some((inflated, 0))))
     };
     // A CSV whose name cell is 16 MiB.
     let huge = {
@@ -565,4 +617,107 @@ fn a_pipe_given_as_the_drive_is_refused_before_it_is_opened() {
     }
     let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
     assert_eq!(left, ["pipe.db"], "no lock or journal left beside it");
+}
+
+/// Pupils with valid numbers; the last number's check character is wrong, so its row is reported by number.
+const PUPILS: [(&str, &str); 5] = [
+    ("甲一", "450202201603011234"),
+    ("乙二", "450202201603021248"),
+    ("丙三", "450202201603031251"),
+    ("丁四", "450202201603041265"),
+    ("戊五", "450202201603051270"),
+];
+
+/// An XLSX of a header and three pupils, `junk` rows without numbers and without values (some 20 MB of XML,
+/// packed to a few hundred KB), then the last two pupils, also without row numbers; and an ODS of the same five
+/// with a run of a million empty rows between them, as one repeated row element. Each imports all five pupils,
+/// each in its own row as the spreadsheet numbers it, in bounded memory: where before the ODS's run was made
+/// into cells (some 180 MB), and the XLSX's rows were walked through by the reader after the scan had.
+#[cfg(unix)]
+#[test]
+fn spreadsheets_padded_with_empty_rows_import_every_pupil_in_its_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    let import = |path: &Path| {
+        run_measured(&db, &["import".as_ref(), "--dry-run".as_ref(), "--json".as_ref(), path.as_os_str()])
+    };
+    let check = |name: &str, (code, out, err, peak): (i32, String, String, u64), last_row: u64| {
+        assert_eq!(code, 0, "{name}: {err}");
+        let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+        assert_eq!((report["rows_read"].as_u64(), report["added"].as_u64()), (Some(5), Some(5)), "{name}: {report}");
+        let rows: Vec<u64> = report["problems"].as_array().unwrap().iter().filter_map(|p| p["row"].as_u64()).collect();
+        assert_eq!(rows, [last_row], "{name}: {report}");
+        peak
+    };
+
+    let junk = 650_000;
+    let xlsx_path = {
+        let row = |r: usize, (name, number): (&str, &str)| {
+            format!("<row r=\"{r}\">{}{}</row>", inline(&format!("A{r}"), name), inline(&format!("B{r}"), number))
+        };
+        let mut prefix =
+            format!("{SHEET_HEAD}<row r=\"1\">{}{}</row>", inline("A1", "姓名"), inline("B1", "身份证号码"));
+        for (i, pupil) in PUPILS[..3].iter().enumerate() {
+            prefix.push_str(&row(i + 2, *pupil));
+        }
+        let unnumbered = |(name, number): (&str, &str)| {
+            format!(
+                "<row><c t=\"inlineStr\"><is><t>{name}</t></is></c><c t=\"inlineStr\"><is><t>{number}</t></is></c></row>"
+            )
+        };
+        let suffix = format!("{}{}{SHEET_TAIL}", unnumbered(PUPILS[3]), unnumbered(PUPILS[4]));
+        let pattern = r#"<row><c s="1"/><c s="1"/></row>"#;
+        let inflated = prefix.len() + pattern.len() * junk + suffix.len();
+        let crc = crc32_of(
+            std::iter::once(prefix.as_bytes())
+                .chain(std::iter::repeat_n(pattern.as_bytes(), junk))
+                .chain([suffix.as_bytes()]),
+        );
+        let stream = deflate_repeated(prefix.as_bytes(), pattern.as_bytes(), junk, suffix.as_bytes());
+        assert!(stream.len() < 1 << 20 && inflated > 20_000_000, "{} packed, {inflated} inflated", stream.len());
+        let path = dir.path().join("unnumbered_empty_rows.xlsx");
+        std::fs::write(&path, xlsx(stream, Some((inflated as u32, crc)))).unwrap();
+        path
+    };
+    let ods_path = {
+        let cell =
+            |t: &str| format!("<table:table-cell office:value-type=\"string\"><text:p>{t}</text:p></table:table-cell>");
+        let row =
+            |(name, number): (&str, &str)| format!("<table:table-row>{}{}</table:table-row>", cell(name), cell(number));
+        let mut rows = row(("姓名", "身份证号码"));
+        PUPILS[..3].iter().for_each(|p| rows.push_str(&row(*p)));
+        rows.push_str(
+            "<table:table-row table:number-rows-repeated=\"1000000\"><table:table-cell \
+             table:number-columns-repeated=\"2\"/></table:table-row>",
+        );
+        PUPILS[3..].iter().for_each(|p| rows.push_str(&row(*p)));
+        let content = format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?><office:document-content \
+             xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\" \
+             xmlns:table=\"urn:oasis:names:tc:opendocument:xmlns:table:1.0\" \
+             xmlns:text=\"urn:oasis:names:tc:opendocument:xmlns:text:1.0\" office:version=\"1.2\"><office:body>\
+             <office:spreadsheet><table:table table:name=\"名单\">{rows}</table:table></office:spreadsheet>\
+             </office:body></office:document-content>"
+        );
+        let path = dir.path().join("million_empty_rows.ods");
+        let mimetype = b"application/vnd.oasis.opendocument.spreadsheet";
+        let manifest = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><manifest:manifest \
+             xmlns:manifest=\"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0\" manifest:version=\"1.2\">\
+             <manifest:file-entry manifest:full-path=\"/\" \
+             manifest:media-type=\"application/vnd.oasis.opendocument.spreadsheet\"/>\
+             <manifest:file-entry manifest:full-path=\"content.xml\" manifest:media-type=\"text/xml\"/>\
+             </manifest:manifest>";
+        let entries = [
+            ("mimetype", &mimetype[..]),
+            ("META-INF/manifest.xml", manifest.as_bytes()),
+            ("content.xml", content.as_bytes()),
+        ];
+        std::fs::write(&path, zip_with(&entries)).unwrap();
+        path
+    };
+
+    let peak = check("xlsx", import(&xlsx_path), (junk + 6) as u64);
+    assert!(peak < PEAK_MIB, "unnumbered_empty_rows.xlsx: {peak} MiB");
+    let peak = check("ods", import(&ods_path), 1_000_006);
+    assert!(peak < 100, "million_empty_rows.ods: {peak} MiB");
 }

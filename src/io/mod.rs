@@ -11,6 +11,7 @@ pub mod fuzzing;
 pub mod header;
 pub mod list_guards;
 mod new_school;
+mod ods_gaps;
 pub mod once_each;
 pub mod own_forms;
 pub mod ownership;
@@ -22,6 +23,7 @@ mod workbook;
 mod xlsx_digits;
 mod xlsx_hidden;
 mod xlsx_rows;
+mod xlsx_trim;
 pub mod year_policy;
 
 use thiserror::Error;

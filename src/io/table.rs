@@ -246,6 +246,33 @@ enum RowSource {
     Ahead(std::vec::IntoIter<Vec<Cell>>, Box<RowSource>),
     Csv(Box<CsvRows>),
     Xlsx(super::xlsx_rows::StreamRows),
+    /// An ODS sheet read without its runs of empty rows (`ods_gaps`): each run's rows are handed out again after
+    /// the row left in its place, so every row keeps its number and none of them is held.
+    Gapped(Gapped),
+}
+
+struct Gapped {
+    rows: std::vec::IntoIter<Vec<Cell>>,
+    gaps: std::iter::Peekable<std::vec::IntoIter<(usize, usize)>>,
+    /// The next row of `rows`, counted from 0.
+    at: usize,
+    /// Empty rows still to hand out before the next of `rows`.
+    empty: usize,
+}
+
+impl Gapped {
+    fn next(&mut self) -> Option<Vec<Cell>> {
+        if self.empty > 0 {
+            self.empty -= 1;
+            return Some(Vec::new());
+        }
+        let row = self.rows.next()?;
+        if let Some((_, more)) = self.gaps.next_if(|&(at, _)| at == self.at) {
+            self.empty = more;
+        }
+        self.at += 1;
+        Some(row)
+    }
 }
 
 impl Iterator for SheetRows {
@@ -269,6 +296,7 @@ impl RowSource {
             RowSource::Ahead(held, rest) => held.next().map(Ok).or_else(|| rest.next()),
             RowSource::Csv(csv) => csv.next(),
             RowSource::Xlsx(rows) => rows.next(),
+            RowSource::Gapped(rows) => rows.next().map(Ok),
         }
     }
 }
@@ -305,7 +333,7 @@ impl SheetRows {
     pub fn held_rows(&self) -> &[Vec<Cell>] {
         match &self.source {
             RowSource::Cells(rows) | RowSource::Ahead(rows, _) => rows.as_slice(),
-            RowSource::Csv(_) | RowSource::Xlsx(_) => &[],
+            RowSource::Csv(_) | RowSource::Xlsx(_) | RowSource::Gapped(_) => &[],
         }
     }
 
@@ -321,7 +349,7 @@ impl SheetRows {
     pub fn unended(&self) -> Option<Unended> {
         match &self.source {
             RowSource::Csv(csv) => csv.unended,
-            RowSource::Cells(_) | RowSource::Ahead(..) | RowSource::Xlsx(_) => None,
+            RowSource::Cells(_) | RowSource::Ahead(..) | RowSource::Xlsx(_) | RowSource::Gapped(_) => None,
         }
     }
 
@@ -330,7 +358,7 @@ impl SheetRows {
     pub fn ends_unbroken(&self) -> bool {
         match &self.source {
             RowSource::Csv(csv) => csv.ends_unbroken,
-            RowSource::Cells(_) | RowSource::Ahead(..) | RowSource::Xlsx(_) => false,
+            RowSource::Cells(_) | RowSource::Ahead(..) | RowSource::Xlsx(_) | RowSource::Gapped(_) => false,
         }
     }
 
@@ -406,6 +434,14 @@ fn open_sheets(bytes: Vec<u8>, file: &str, stop: &Stop) -> Result<Vec<SheetRows>
             let scan = xlsx_scan(bytes.as_ref(), &|| stop.asked())
                 .map_err(|reason| as_odf(ReadError::BadWorkbook { file: file.to_owned(), reason }))?;
             stop.check(file)?;
+            // The sheets shed of their rows without values are what every reader after this one reads: the same
+            // cells in the same places, without walking through a million empty rows to find them.
+            let bytes = match scan.trimmed.is_empty() {
+                true => bytes.clone(),
+                false => contained(|| super::xlsx_trim::rebuilt(bytes.as_ref(), &scan.trimmed))
+                    .flatten()
+                    .map_or_else(|| bytes.clone(), |rebuilt| SharedBytes(std::sync::Arc::new(rebuilt))),
+            };
             if let Some(sheets) = super::xlsx_rows::open(bytes.clone(), file, scan.merges)? {
                 let mut hidden = match scan.hiding.is_empty() {
                     true => Default::default(),
@@ -436,7 +472,20 @@ fn open_sheets(bytes: Vec<u8>, file: &str, stop: &Stop) -> Result<Vec<SheetRows>
             return Err(ReadError::BadSpreadsheet { file: file.to_owned(), reason });
         }
         stop.check(file)?;
-        let sheets = read_workbook_watching(shared, file, stop).map_err(as_odf)?;
+        // An ODS's runs of empty rows between its rows of content are read as one row each and handed out again
+        // as the rows pass, rather than made into cells by the reader.
+        let (shrunk, mut gaps) = match odf {
+            true => contained(|| super::ods_gaps::shrink(bytes)).flatten().unzip(),
+            false => (None, None),
+        };
+        let read = shrunk.map_or_else(|| shared.clone(), |shrunk| SharedBytes(std::sync::Arc::new(shrunk)));
+        let mut sheets = read_workbook_watching(read, file, stop).map_err(as_odf)?;
+        // Runs noted for a sheet the reader does not name: its rows would not be put back where they were, so the
+        // file is read as it is.
+        if gaps.as_ref().is_some_and(|gaps| gaps.keys().any(|name| !sheets.iter().any(|(s, _)| &s.name == name))) {
+            gaps = None;
+            sheets = read_workbook_watching(shared, file, stop).map_err(as_odf)?;
+        }
         stop.check(file)?;
         // An ODS says its hidden rows and columns in its content, by sheet name.
         let mut ods_hidden = match bytes.starts_with(b"PK") {
@@ -451,13 +500,26 @@ fn open_sheets(bytes: Vec<u8>, file: &str, stop: &Stop) -> Result<Vec<SheetRows>
                     Some(parts) => parts,
                     None => xls_hidden.next().unwrap_or_default(),
                 };
-                SheetRows {
+                let sheet_gaps = gaps.as_mut().and_then(|gaps| gaps.remove(&sheet.name)).unwrap_or_default();
+                let mut rows = SheetRows {
                     hidden,
                     hidden_rows: parts.rows,
                     hidden_columns: parts.columns,
                     hidden_in: HiddenIn::of(bytes),
                     ..SheetRows::from(sheet)
+                };
+                if !sheet_gaps.is_empty()
+                    && let RowSource::Cells(cells) =
+                        std::mem::replace(&mut rows.source, RowSource::Cells(Vec::new().into_iter()))
+                {
+                    rows.source = RowSource::Gapped(Gapped {
+                        rows: cells,
+                        gaps: sheet_gaps.into_iter().peekable(),
+                        at: 0,
+                        empty: 0,
+                    });
                 }
+                rows
             })
             .collect());
     }
@@ -650,18 +712,24 @@ const BOMB_RATIO: u64 = 100;
 /// The least a part must say it inflates to for its overlong text to be taken for a zip bomb's: a cell of a
 /// megabyte pasted into a small sheet is a long cell, said as one.
 const BOMB_MIN_BYTES: u64 = 4 * 1024 * 1024;
+/// The most held of sheets shed of their rows without values, all sheets together.
+const MAX_TRIMMED_BYTES: usize = 32 * 1024 * 1024;
 
 /// Inflates every part of an XLSX once, in constant memory, before the reader sees it: refuses a part that
 /// inflates past its bound or holds one overlong text, and tells whether the file has merged cells (`true`
 /// when the zip cannot be read: calamine then judges it).
 fn xlsx_scan(bytes: &[u8], stopped: &dyn Fn() -> bool) -> Result<Scan, String> {
     const TOO_LARGE: &str = "解压后过大，不像是班级名单 (inflates too large to be a class list)";
-    let maybe = Scan { merges: true, hiding: Vec::new() };
+    let maybe = Scan { merges: true, hiding: Vec::new(), trimmed: Vec::new() };
     let Ok(mut archive) = zip::ZipArchive::new(Cursor::new(bytes)) else { return Ok(maybe) };
     // Without the "<": a namespace prefix (`<x:mergeCell`) is common from .NET writers.
     let finder = memchr::memmem::Finder::new(b"mergeCell");
     let hides = memchr::memmem::Finder::new(b"hidden=");
     let (mut merges, mut hiding) = (false, Vec::new());
+    // The sheets, passed through `xlsx_trim` as they inflate: their rows without values are left out of what the
+    // reader is handed, within a bound on what is held.
+    let sheets = contained(|| super::xlsx_hidden::sheet_parts(bytes)).unwrap_or_default();
+    let (mut trimmed, mut kept) = (Vec::new(), 0usize);
     let mut chunk = vec![0u8; 64 * 1024];
     for i in 0..archive.len() {
         let Ok(mut entry) = archive.by_index(i) else { return Ok(maybe) };
@@ -671,6 +739,7 @@ fn xlsx_scan(bytes: &[u8], stopped: &dyn Fn() -> bool) -> Result<Scan, String> {
         let part = super::xlsx_hidden::part_key(&name);
         let name = name.to_string();
         let shared = part.ends_with("sharedstrings.xml");
+        let mut trim = (kept < MAX_TRIMMED_BYTES && sheets.contains(&part)).then(super::xlsx_trim::Trim::new);
         let mut hides_rows = false;
         let limit = if shared { MAX_SHARED_STRINGS_BYTES } else { MAX_PART_BYTES };
         // A part the zip says inflates past its bound is refused before a byte of it is inflated (a gigabyte of
@@ -732,6 +801,9 @@ fn xlsx_scan(bytes: &[u8], stopped: &dyn Fn() -> bool) -> Result<Scan, String> {
             if text_run > MAX_XML_TEXT_BYTES {
                 return Err(long_text(inflated));
             }
+            if let Some(trim) = &mut trim {
+                trim.feed(new);
+            }
             let end = filled + n;
             if !shared && !merges && finder.find(&chunk[..end]).is_some() {
                 merges = true;
@@ -746,8 +818,14 @@ fn xlsx_scan(bytes: &[u8], stopped: &dyn Fn() -> bool) -> Result<Scan, String> {
         if hides_rows {
             hiding.push(part);
         }
+        if let Some(xml) = trim.and_then(super::xlsx_trim::Trim::finish)
+            && kept + xml.len() <= MAX_TRIMMED_BYTES
+        {
+            kept += xml.len();
+            trimmed.push((i, xml));
+        }
     }
-    Ok(Scan { merges, hiding })
+    Ok(Scan { merges, hiding, trimmed })
 }
 
 /// What `xlsx_scan` found.
@@ -756,6 +834,8 @@ struct Scan {
     merges: bool,
     /// The parts (as `xlsx_hidden::part_key` writes them) that may hide rows: they say `hidden=`.
     hiding: Vec<String>,
+    /// Sheets that shed their rows without values (`xlsx_trim`), by the part's index in the zip.
+    trimmed: Vec<(usize, Vec<u8>)>,
 }
 
 #[cfg(test)]
@@ -1748,6 +1828,94 @@ mod tests {
         let rows = read_bytes(&ods_pupil_then(empty), "a.ods").expect("reads").remove(0).rows;
         assert_eq!(rows.len(), 1 << 20);
         assert_eq!(rows[(1 << 20) - 1][0], Cell::Text("李四".into()));
+    }
+
+    #[test]
+    fn an_ods_cell_of_text_alone_repeated_past_the_last_column_is_refused() {
+        // No value type: only its text says it holds something, as a hand-made file writes it.
+        let wide = "<table:table-row><table:table-cell table:number-columns-repeated=\"100000\">\
+             <text:p>重复</text:p></table:table-cell></table:table-row>";
+        match open_bytes(ods_pupil_then(wide), "a.ods").map(|_| ()) {
+            Err(ReadError::BadSpreadsheet { reason, .. }) => {
+                assert!(reason.contains("“一班”第 3 行") && reason.contains("16384"), "{reason}")
+            }
+            other => panic!("{other:?}"),
+        }
+        // Its text in a paragraph of its own, as LibreOffice nests it, and a run of empty cells after it.
+        let nested = "<table:table-row><table:table-cell table:number-columns-repeated=\"20000\">\
+             <text:p><text:span>重复</text:span></text:p></table:table-cell></table:table-row>";
+        assert!(matches!(open_bytes(ods_pupil_then(nested), "a.ods"), Err(ReadError::BadSpreadsheet { .. })));
+        let empty = "<table:table-row><table:table-cell table:number-columns-repeated=\"100000\"><text:p/>\
+             </table:table-cell></table:table-row>";
+        assert!(open_bytes(ods_pupil_then(empty), "a.ods").is_ok());
+    }
+
+    #[test]
+    fn an_ods_run_of_empty_rows_between_pupils_is_not_made_into_cells_and_no_row_moves() {
+        let run = "<table:table-row table:number-rows-repeated=\"1000000\">\
+             <table:table-cell table:number-columns-repeated=\"2\"/></table:table-row>\
+             <table:table-row><table:table-cell office:value-type=\"string\"><text:p>李四</text:p></table:table-cell>\
+             </table:table-row>";
+        let mut sheets = open_bytes(ods_pupil_then(run), "a.ods").expect("reads");
+        let sheet = sheets.remove(0);
+        // The run is one row to the reader, its other rows handed out empty as the sheet passes.
+        assert!(matches!(sheet.source, RowSource::Gapped(_)));
+        let rows: Vec<Vec<Cell>> = sheet.collect::<Result<_, _>>().expect("rows");
+        assert_eq!(rows.len(), 2 + 1_000_000 + 1);
+        assert_eq!(rows[1][0], Cell::Text("张三".into()));
+        assert!(rows[2..1_000_002].iter().all(Vec::is_empty));
+        assert_eq!(rows[1_000_002], vec![Cell::Text("李四".into())]);
+    }
+
+    /// An XLSX of a header and two pupils, then `more` rows inside its sheet data.
+    fn xlsx_then(more: &str) -> Vec<u8> {
+        use std::io::{Read, Write};
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        for (r, (name, number)) in
+            [("姓名", "身份证号码"), ("张三", "450202201603011234"), ("李四", "450202201603021248")]
+                .into_iter()
+                .enumerate()
+        {
+            sheet.write_string(r as u32, 0, name).expect("cell");
+            sheet.write_string(r as u32, 1, number).expect("cell");
+        }
+        let bytes = book.save_to_buffer().expect("xlsx");
+        let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).expect("zip");
+        let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        for i in 0..archive.len() {
+            let mut entry = archive.by_index(i).expect("entry");
+            let name = entry.name().expect("name").into_owned();
+            let mut content = Vec::new();
+            entry.read_to_end(&mut content).expect("read");
+            if name == "xl/worksheets/sheet1.xml" {
+                let text = String::from_utf8(content).expect("utf-8");
+                content = text.replacen("</sheetData>", &format!("{more}</sheetData>"), 1).into_bytes();
+            }
+            out.start_file(name, zip::write::SimpleFileOptions::default()).expect("entry");
+            out.write_all(&content).expect("write");
+        }
+        out.finish().expect("zip").into_inner()
+    }
+
+    #[test]
+    fn rows_without_values_are_left_out_of_what_the_reader_is_handed_and_no_row_moves() {
+        // Rows without their numbers, a pupil among them, then styled empty cells row after row.
+        let mut more = "<row><c s=\"0\"/><c s=\"0\"></c></row>".repeat(60_000);
+        more.push_str(r#"<row><c t="inlineStr"><is><t>王五</t></is></c></row>"#);
+        for r in 60_005..=120_000 {
+            more.push_str(&format!(r#"<row r="{r}"><c r="A{r}" s="0"/><c r="B{r}" s="0"/></row>"#));
+        }
+        let bytes = xlsx_then(&more);
+        let scan = xlsx_scan(&bytes).expect("scan");
+        assert_eq!(scan.trimmed.len(), 1);
+        let (_, sheet) = &scan.trimmed[0];
+        assert!(sheet.len() < 4096, "{}", String::from_utf8_lossy(sheet));
+        // The same cells in the same rows as calamine reads from the whole part.
+        let streamed = read_bytes(&bytes, "a.xlsx").expect("reads");
+        assert_eq!(streamed, read_whole(&bytes, "a.xlsx").expect("whole"));
+        assert_eq!(streamed[0].rows.len(), 60_004);
+        assert_eq!(streamed[0].rows[60_003], vec![Cell::Text("王五".into())]);
     }
 
     #[test]

@@ -36,7 +36,7 @@ pub(super) fn hidden_rows(bytes: &[u8], parts: &[String]) -> HashMap<String, Hid
 /// name; only the sheets it finds something in. What cannot be read gives nothing.
 pub(super) fn each_sheet<T>(
     bytes: &[u8],
-    wanted: impl Fn(&str, &str) -> bool,
+    mut wanted: impl FnMut(&str, &str) -> bool,
     mut read: impl FnMut(&mut dyn Read) -> Option<T>,
 ) -> HashMap<String, T> {
     let mut found = HashMap::new();
@@ -60,6 +60,20 @@ pub(super) fn each_sheet<T>(
         }
     }
     found
+}
+
+/// The parts of an XLSX's sheets, as `part_key` writes them; none when it is not one.
+pub(super) fn sheet_parts(bytes: &[u8]) -> Vec<String> {
+    let mut parts = Vec::new();
+    each_sheet(
+        bytes,
+        |_, part| {
+            parts.push(part.to_owned());
+            false
+        },
+        |_| None::<()>,
+    );
+    parts
 }
 
 /// A part's name as looked up here: calamine finds parts case-insensitively and with either slash.
@@ -286,12 +300,41 @@ pub(super) fn ods_overflow(bytes: &[u8]) -> Option<String> {
     // repeated, and whether it holds anything; the next column in it (from 0).
     let (mut sheet, mut row, mut repeats, mut filled, mut column) = (String::new(), 1usize, 1usize, false, 0usize);
     let (mut depth, mut in_row) = (0usize, false);
+    // The cell being read, whose text is content as much as a value is: it is judged at its end.
+    let mut cell = None::<OpenCell>;
     loop {
         let (event, empty) = match reader.read_event_into(&mut buf) {
+            Ok(Event::Start(_)) if cell.is_some() => {
+                if let Some(c) = &mut cell {
+                    c.depth += 1;
+                }
+                buf.clear();
+                continue;
+            }
             Ok(Event::Start(e)) => (e, false),
             Ok(Event::Empty(e)) => (e, true),
             Ok(Event::Text(t)) => {
-                filled |= in_row && t.as_ref().chars().any(|c| !c.is_whitespace());
+                let text = t.as_ref().chars().any(|c| !c.is_whitespace());
+                filled |= in_row && text;
+                if let Some(c) = &mut cell {
+                    c.valued |= text;
+                }
+                buf.clear();
+                continue;
+            }
+            Ok(Event::End(_)) if cell.as_ref().is_some_and(|c| c.depth > 0) => {
+                if let Some(c) = &mut cell {
+                    c.depth -= 1;
+                }
+                buf.clear();
+                continue;
+            }
+            Ok(Event::End(_)) if cell.is_some() => {
+                if let Some(c) = cell.take()
+                    && let Some(reason) = columns_past_limit(&sheet, row, c.column, c.repeats, c.valued)
+                {
+                    return Some(reason);
+                }
                 buf.clear();
                 continue;
             }
@@ -336,12 +379,13 @@ pub(super) fn ods_overflow(bytes: &[u8]) -> Option<String> {
                 let n = repeated("number-columns-repeated");
                 let valued = attribute("value-type").is_some() || attribute("formula").is_some();
                 filled |= valued;
-                if valued && column.saturating_add(n) > EXCEL_COLUMNS {
-                    return Some(format!(
-                        "工作表“{sheet}”第 {row} 行的单元格重复到第 {EXCEL_COLUMNS} 列之后，超出表格的列数上限 \
-                         (row {row} of sheet {sheet} repeats a cell past column {EXCEL_COLUMNS}, the most a \
-                         spreadsheet has)"
-                    ));
+                match empty {
+                    true => {
+                        if let Some(reason) = columns_past_limit(&sheet, row, column, n, valued) {
+                            return Some(reason);
+                        }
+                    }
+                    false => cell = Some(OpenCell { column, repeats: n, valued, depth: 0 }),
                 }
                 column = column.saturating_add(n);
             }
@@ -349,6 +393,26 @@ pub(super) fn ods_overflow(bytes: &[u8]) -> Option<String> {
         }
         buf.clear();
     }
+}
+
+/// A cell of an ODS row being read: the column it starts at, how many times it is repeated, whether it holds a
+/// value, a formula or text so far, and how many elements are open inside it.
+struct OpenCell {
+    column: usize,
+    repeats: usize,
+    valued: bool,
+    depth: usize,
+}
+
+/// The refusal of a cell of sheet `sheet` at row `row` starting at `column`, repeated `repeats` times, when it holds
+/// something and reaches past a sheet's last column.
+fn columns_past_limit(sheet: &str, row: usize, column: usize, repeats: usize, valued: bool) -> Option<String> {
+    (valued && column.saturating_add(repeats) > EXCEL_COLUMNS).then(|| {
+        format!(
+            "工作表“{sheet}”第 {row} 行的单元格重复到第 {EXCEL_COLUMNS} 列之后，超出表格的列数上限 \
+             (row {row} of sheet {sheet} repeats a cell past column {EXCEL_COLUMNS}, the most a spreadsheet has)"
+        )
+    })
 }
 
 /// The refusal of a row element of sheet `sheet` at row `row`, repeated `repeats` times, when it holds something
