@@ -1753,6 +1753,71 @@ fn a_later_years_template_reports_only_new_pupils_and_leavers_unless_all() {
     assert_eq!((names(&not_enrolled), names(&leavers).len()), (vec!["一年戊".to_owned()], 3));
 }
 
+/// A pupil back after leaving is new to the agency, in the 参保 or 未参保 file by his payment as any new pupil is:
+/// 回校甲, who left unpaid during the drive's first year (so in none of its files), is back on next year's list and
+/// paid, and is in that year's 参保 file; 离校丙, reported in that year's 转出 file, is back on the list the year
+/// after and is in its 未参保 file. A pupil who left and came back within one year (留校乙) was never reported gone,
+/// and is in none. Before, both returning pupils were in no file of any year: last year's class, which a pupil
+/// marked 已离校 keeps in that year's record, counted as being at school.
+#[test]
+fn a_pupil_back_after_leaving_is_new_in_the_template_of_the_year_he_is_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, home) = (dir.path().join("drive.db"), dir.path());
+    let list = dir.path().join("list.csv");
+    let (back, stays, gone) = (id("45020220190301002"), id("45020220180301002"), id("45020220170301002"));
+    write_list(
+        &list,
+        &[
+            ("回校甲", back.clone(), "一年级", "1班"),
+            ("留校乙", stays.clone(), "二年级", "1班"),
+            ("离校丙", gone.clone(), "三年级", "1班"),
+        ],
+    );
+    canbao(&db, home).arg("import").arg(&list).assert().success();
+    canbao(&db, home).args(["mark", &back, "--enrollment", "left"]).assert().success();
+    let year = current_year(&db, home);
+    let export = |out: &Path| -> String {
+        let mut cmd = canbao(&db, home);
+        let done = cmd.args(["export", "template", "--format", "csv", "--out"]).arg(out).output().unwrap();
+        assert!(done.status.success(), "{}", String::from_utf8_lossy(&done.stderr));
+        String::from_utf8_lossy(&done.stdout).into_owned()
+    };
+    let names = |rows: Option<Vec<(String, String)>>| -> Vec<String> {
+        let mut names: Vec<String> = rows.expect("written").into_iter().map(|(n, _)| n).collect();
+        names.sort();
+        names
+    };
+
+    canbao(&db, home).args(["year", "new", &(year + 1).to_string(), "--promote"]).assert().success();
+    write_list(&list, &[("回校甲", back.clone(), "二年级", "1班")]);
+    let said = text(canbao(&db, home).arg("import").arg(&list));
+    assert!(said.contains("已回到“二年级1班”"), "{said}");
+    canbao(&db, home).args(["mark", &back, "--payment", "paid", "--amount", "380"]).assert().success();
+    canbao(&db, home).args(["mark", &gone, "--enrollment", "left"]).assert().success();
+    // Left and back within the year: the agency's record of him never changed.
+    canbao(&db, home).args(["mark", &stays, "--enrollment", "left"]).assert().success();
+    canbao(&db, home).args(["mark", &stays, "--enrollment", "unknown"]).assert().success();
+    let out = dir.path().join("second");
+    let said = export(&out);
+    assert!(said.contains("新入校 1 人，转出 1 人"), "{said}");
+    let [enrolled, not_enrolled, leavers] = template_rows(&out, year + 1);
+    assert_eq!(names(enrolled), ["回校甲"]);
+    assert_eq!(names(not_enrolled), Vec::<String>::new());
+    assert_eq!(names(leavers), ["离校丙"]);
+
+    canbao(&db, home).args(["year", "new", &(year + 2).to_string(), "--promote"]).assert().success();
+    write_list(&list, &[("离校丙", gone.clone(), "五年级", "1班")]);
+    let said = text(canbao(&db, home).arg("import").arg(&list));
+    assert!(said.contains("已回到“五年级1班”"), "{said}");
+    let out = dir.path().join("third");
+    let said = export(&out);
+    assert!(said.contains("新入校 1 人，转出 0 人"), "{said}");
+    let [enrolled, not_enrolled, leavers] = template_rows(&out, year + 2);
+    assert_eq!(names(enrolled), Vec::<String>::new());
+    assert_eq!(names(not_enrolled), ["离校丙"]);
+    assert_eq!(names(leavers), Vec::<String>::new());
+}
+
 /// The drive's stats and what `quote` says a pupil owes, as one laptop reads them.
 fn figures(db: &Path, home: &Path, pupil: &str) -> (Value, Value) {
     let stats = json(canbao(db, home).args(["stats", "--json"]));

@@ -14,12 +14,15 @@ use super::{Result, Store};
 pub struct YearChanges {
     /// The insured year shown.
     pub year: i32,
-    /// New this year (新入校): at school this year and in no class of last year's roster (added to the drive during
-    /// this year, or back after leaving), where `year new` carried everyone else.
+    /// New this year (新入校): at school this year and not at school on last year's roster (added to the drive
+    /// during this year, or back after leaving), where `year new` carried everyone else. A pupil marked 已离校 during
+    /// last year still sits in last year's class, but is not at school there: the agency was told he left (last
+    /// year's 转出 file) or never registered him (a first year's files leave out who left unpaid), so his return is
+    /// news to it.
     pub new_pupils: HashSet<i64>,
     /// Gone since last year (转出、毕业): in a class of last year's roster and, this year, graduated or 已离校 (moved
-    /// out by `year new`, or marked 已离校 during this year). A pupil marked 已离校 during last year who was on the
-    /// year before's roster was already reported in last year's template, and is not again.
+    /// out by `year new`, or marked 已离校 during this year). A pupil marked 已离校 during last year who was at school
+    /// on the year before's roster was already reported in last year's template, and is not again.
     pub leavers: HashSet<i64>,
 }
 
@@ -45,7 +48,7 @@ impl Store {
              WHERE s.grade NOT IN (?3, ?4)
                AND NOT EXISTS (SELECT 1 FROM main.year_statuses p
                                WHERE p.student_id = s.id AND p.year = ?1 - 1
-                                 AND coalesce(p.grade, '') NOT IN (?3, ?4))")?;
+                                 AND coalesce(p.grade, '') NOT IN (?3, ?4) AND p.enrollment <> 'left')")?;
         let leavers =
             ids("SELECT s.id FROM students s JOIN main.year_statuses p ON p.student_id = s.id AND p.year = ?1 - 1
              WHERE coalesce(p.grade, '') NOT IN (?3, ?4)
@@ -53,7 +56,7 @@ impl Store {
                AND NOT (?1 - 1 > ?2 AND p.enrollment = 'left'
                         AND EXISTS (SELECT 1 FROM main.year_statuses q
                                     WHERE q.student_id = s.id AND q.year = ?1 - 2
-                                      AND coalesce(q.grade, '') NOT IN (?3, ?4)))")?;
+                                      AND coalesce(q.grade, '') NOT IN (?3, ?4) AND q.enrollment <> 'left'))")?;
         Ok(Some(YearChanges { year, new_pupils, leavers }))
     }
 }
