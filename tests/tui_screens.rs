@@ -2313,6 +2313,98 @@ fn a_mark_that_takes_the_pupil_out_of_the_filter_keeps_the_highlight_on_them() {
     }
 }
 
+/// A bulk 在校参保 over a selection holding a pupil declined (with a reason), one enrolled elsewhere (with a place)
+/// and one who left: those three are left as they are, named with their statuses in the question and in what is
+/// saved, and the two others are marked; a selection of only such pupils changes nothing and says why; `e` on one
+/// of them alone still changes them. Before, all five became 在校参保, the reason and the place wiped, the pupil
+/// who left back at school, and the question said nothing of them.
+#[test]
+fn a_bulk_enrollment_leaves_declined_elsewhere_and_left_pupils_as_they_are() {
+    for lang in [Language::Zh, Language::En] {
+        let mut app = app(lang);
+        app.set_filters(|f| f.payment = Some(PaymentStatus::Unpaid));
+        let ids: Vec<i64> = app.roster.shown().iter().take(5).map(|&row| app.data.rows[row as usize].id).collect();
+        let answers = [
+            (Enrollment::Declined, Some("已在商业保险")),
+            (Enrollment::Elsewhere, Some("成都市")),
+            (Enrollment::Left, None),
+            (Enrollment::Unknown, None),
+            (Enrollment::Unknown, None),
+        ];
+        for (&id, (status, detail)) in ids.iter().zip(answers) {
+            app.store.set_enrollment(id, status, detail).expect("status");
+            let s = app.store.student(id).expect("s");
+            app.data.refresh(&s, false);
+        }
+        let names: Vec<String> = ids.iter().map(|&id| app.store.student(id).expect("s").name).collect();
+        for _ in 0..5 {
+            app.update(Action::ToggleSelect);
+        }
+        let audit = app.store.audit_count().expect("count");
+        choose_enrollment(&mut app, Enrollment::Here, "");
+        let Some(canbao::tui::modal::Modal::Confirm(c)) = &app.modal else { panic!("no question") };
+        let (question, saved) = match lang {
+            Language::Zh => (
+                format!(
+                    "将 2 名学生的参保状态改为 在校参保？（已记为不参保、异地参保或已离校的 3 人保持原样：{}（不参保）、\
+                     {}（异地参保）、{}（已离校）；要改请在其行上逐个按 e）",
+                    names[0], names[1], names[2]
+                ),
+                format!(
+                    "已保存：在校参保（2 人）；3 人保持原样：{}（不参保）、{}（异地参保）、{}（已离校）",
+                    names[0], names[1], names[2]
+                ),
+            ),
+            _ => (
+                format!(
+                    "Set the enrollment of 2 pupils to at school? (3 declined, enrolled elsewhere or left are left as \
+                     they are: {} (declined), {} (elsewhere), {} (left); change them one by one with e on the row)",
+                    names[0], names[1], names[2]
+                ),
+                format!(
+                    "Saved: at school (2 pupils); 3 left as they were: {} (declined), {} (elsewhere), {} (left)",
+                    names[0], names[1], names[2]
+                ),
+            ),
+        };
+        assert_eq!(c.question.lines().next(), Some(question.as_str()), "{}", c.question);
+        assert!(!c.yes, "No is the default");
+        assert_eq!(app.store.audit_count().expect("count"), audit, "nothing written before Yes");
+        app.update(Action::Yes);
+        assert_eq!(status_text(&app), saved);
+        let held = |app: &App, id: i64| {
+            let s = app.store.student(id).expect("s");
+            (s.enrollment, s.decline_reason)
+        };
+        for (&id, (status, detail)) in ids.iter().zip(answers).take(3) {
+            assert_eq!(held(&app, id), (status, detail.map(str::to_owned)), "left as they were");
+        }
+        for &id in &ids[3..] {
+            assert_eq!(held(&app, id).0, Enrollment::Here);
+        }
+
+        // Only such pupils selected: nothing asked, nothing written, and said.
+        app.update(Action::Back);
+        app.update(Action::Top);
+        app.update(Action::ToggleSelect);
+        app.update(Action::ToggleSelect);
+        app.update(Action::ToggleSelect);
+        let audit = app.store.audit_count().expect("count");
+        choose_enrollment(&mut app, Enrollment::Here, "");
+        assert!(app.modal.is_none());
+        assert_eq!(app.store.audit_count().expect("count"), audit);
+        let said = status_text(&app);
+        assert!(said.contains(&names[0]) && said.contains(&names[2]), "{said}");
+
+        // The one pupil under the cursor: changed as asked.
+        app.update(Action::Back);
+        app.update(Action::Top);
+        assert_eq!(app.selected_id(), Some(ids[0]));
+        choose_enrollment(&mut app, Enrollment::Here, "");
+        assert_eq!(held(&app, ids[0]).0, Enrollment::Here);
+    }
+}
+
 /// 不参保 with one reason for a selection, some of it declined already for other reasons: the question says how
 /// many of those reasons the one typed replaces (a pupil declined for the same reason is not counted), No by
 /// default, and No keeps them, where they were replaced without a word; Yes replaces them. 异地参保 over places

@@ -54,7 +54,7 @@ pub enum Work {
     /// name is another school's, which the two become (`school rename --merge`).
     RenameSchool { old: String, new: String, merge: bool },
     /// A mark of many pupils (`Store::apply_changes`, one transaction), then the roster read again.
-    Mark { items: Vec<(i64, Vec<Change>)>, label: String, confirmed: bool },
+    Mark { items: Vec<(i64, Vec<Change>)>, label: String, confirmed: bool, note: Option<String> },
     /// An edit of many pupils undone (`backwards`) or redone: its fields written as they were, one transaction.
     Rewrite { edit: Box<Edit>, backwards: bool },
     /// An older drive's search keys written again by today's readings (`Store::rebuild_search_keys`), then the
@@ -196,6 +196,8 @@ pub enum JobOutcome {
     Marked {
         items: Vec<(i64, Vec<Change>)>,
         label: String,
+        /// What the status line adds (`Pending::note`).
+        note: Option<String>,
         outcomes: Result<Vec<Outcome>, String>,
         data: Option<RosterData>,
     },
@@ -704,16 +706,16 @@ pub fn execute_stoppable(work: Work, store: &mut Store, stop: &AtomicBool) -> Jo
             Ok(ids) => JobOutcome::Renamed { old, new, merge, ids, data: read_saved(store) },
             Err(e) => JobOutcome::Failed(e.to_string()),
         },
-        Work::Mark { items, label, confirmed } => {
+        Work::Mark { items, label, confirmed, note } => {
             let options = ChangeOptions { confirmed, ..ChangeOptions::default() };
             match store.apply_changes("mark", &items, options) {
                 Ok(outcomes) => {
                     let data = read_saved(store);
-                    JobOutcome::Marked { items, label, outcomes: Ok(outcomes), data }
+                    JobOutcome::Marked { items, label, note, outcomes: Ok(outcomes), data }
                 }
                 // Stopped: rolled back, and said as every stopped job is.
                 Err(e) if stopped() => JobOutcome::Failed(e.to_string()),
-                Err(e) => JobOutcome::Marked { items, label, outcomes: Err(e.to_string()), data: None },
+                Err(e) => JobOutcome::Marked { items, label, note, outcomes: Err(e.to_string()), data: None },
             }
         }
         Work::Rewrite { edit, backwards } => {

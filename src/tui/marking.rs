@@ -234,9 +234,24 @@ impl App {
             let what = Said::Saved(label.clone());
             return self.write_one(same_for_all(&chooser.targets, changes), label, &what, None);
         }
+        // A status that is a family's answer (不参保 with its reason, 异地参保 with its place) or a pupil gone (已离校)
+        // is not overwritten by a class's mark, as a bulk payment keeps the payments recorded: those pupils stay as
+        // they are, named in the question and in what is saved; `e` on the one pupil still changes them.
+        let mut targets = chooser.targets;
+        let answered = match self.answered_among(&targets, status) {
+            Ok(answered) => answered,
+            Err(e) => return self.fail(e),
+        };
+        let answered_ids: std::collections::HashSet<i64> = answered.iter().map(|s| s.id).collect();
+        targets.retain(|id| !answered_ids.contains(id));
+        let answered_names = self.answered_names(&answered);
+        if targets.is_empty() {
+            return self
+                .fail(fill(self.text.all_kept_answered, &[&answered.len(), &answered_names, &self.enrollment_key()]));
+        }
+        let selected = targets.len();
         // 不参保 over a payment (异地参保 over a family's) is refused pupil by pupil: the question says how many
         // stay as they are, as a bulk payment does for those already paid, and the others are marked.
-        let mut targets = chooser.targets;
         // A reason (or place) typed once for the whole selection replaces each one recorded with the same status:
         // the question says how many, No being the default, where they were replaced without a word.
         let mut held_detail: HashMap<i64, String> = HashMap::new();
@@ -311,7 +326,43 @@ impl App {
             question.push_str(&fill(words, &[&replaced, &reason.as_deref().unwrap_or_default()]));
         }
         question.push_str(&self.left_away_text(&left_away, away_place));
-        self.ask(question, same_for_all(&targets, changes), label, false);
+        let note = (!answered.is_empty()).then(|| {
+            let kept = fill(self.text.bulk_kept_answered, &[&answered.len(), &answered_names, &self.enrollment_key()]);
+            question.push_str(&kept);
+            fill(self.text.saved_kept_answered, &[&answered.len(), &answered_names])
+        });
+        let pending =
+            Pending { items: same_for_all(&targets, changes), label, confirmed: false, if_no: None, form: None, note };
+        self.ask_pending(question, pending);
+    }
+
+    /// The pupils among `ids` whose status is an answer a bulk mark to `status` must not overwrite: 不参保,
+    /// 异地参保 or 已离校, other than `status` itself (a reason or place replaced within one status is asked about
+    /// as such).
+    fn answered_among(&self, ids: &[i64], status: Enrollment) -> Result<Vec<Student>, String> {
+        let answered = |e: Enrollment| matches!(e, Enrollment::Declined | Enrollment::Elsewhere | Enrollment::Left);
+        let pupils = self.store.students_by_ids(ids).map_err(|e| e.to_string())?;
+        Ok(pupils.into_iter().filter(|s| s.enrollment != status && answered(s.enrollment)).collect())
+    }
+
+    /// A few of `pupils` by name, each with the status that keeps them (任俊桐（不参保）), the count saying the rest.
+    fn answered_names(&self, pupils: &[Student]) -> String {
+        const NAMED: usize = 3;
+        let mut named = pupils
+            .iter()
+            .take(NAMED)
+            .map(|s| fill(self.text.name_with_status, &[&s.name, &self.text.enrollment(s.enrollment)]))
+            .collect::<Vec<_>>()
+            .join(self.text.pick("、", ", "));
+        if pupils.len() > NAMED {
+            named.push_str(self.text.pick("等", ", etc."));
+        }
+        named
+    }
+
+    /// The key that opens one pupil's enrollment chooser (`e`), as the keymap binds it.
+    fn enrollment_key(&self) -> String {
+        self.keymap.keys_for(Context::Roster, "enrollment").first().map(|k| k.to_string()).unwrap_or_default()
     }
 
     /// `p`: the payment form; on the one pupil under the cursor (or on screen) already paid, first asks whether
@@ -381,7 +432,7 @@ impl App {
         };
         let label = self.text.payment(PaymentStatus::Unpaid).to_owned();
         let items = same_for_all(targets, vec![Change::Payment(Payment::Unpaid)]);
-        let pending = Pending { items, label, confirmed: false, if_no: None, form: None };
+        let pending = Pending { items, label, confirmed: false, if_no: None, form: None, note: None };
         let question = self.with_hidden(question, targets);
         Confirm { question, then: Then::Write(pending), yes: false }
     }
@@ -837,7 +888,10 @@ impl App {
             }
             question.push_str(&self.left_away_text(&form.left_away, form.left_away_place));
             question.push_str(&self.tax_held_text(&form.tax_held));
-            self.ask_pending(question, Pending { items, label, confirmed: false, if_no: None, form: Some(back) });
+            self.ask_pending(
+                question,
+                Pending { items, label, confirmed: false, if_no: None, form: Some(back), note: None },
+            );
             return None;
         }
         // One pupil: 财政代缴 when the department pays it all and nothing was paid; 部分缴费 with what is still owed
@@ -872,13 +926,19 @@ impl App {
             let pending = form.targets.len() == 1 && form.quoted.first() == Some(&None);
             let asked = if pending { self.text.ask_full_subsidy_pending } else { self.text.ask_full_subsidy };
             let question = fill(asked, &[&named]);
-            self.ask_pending(question, Pending { items, label, confirmed: false, if_no: None, form: Some(back) });
+            self.ask_pending(
+                question,
+                Pending { items, label, confirmed: false, if_no: None, form: Some(back), note: None },
+            );
         } else if let (Some(fen), Some(Some(due))) = (typed_fen, form.quoted.first())
             && fen != *due
         {
             // The amount about to be saved is said beside the amount due: a mistyped 380300 reads as one.
             let question = fill(self.text.ask_amount_differs, &[&money::two_places(fen), &money::two_places(*due)]);
-            self.ask_pending(question, Pending { items, label, confirmed: false, if_no: None, form: Some(back) });
+            self.ask_pending(
+                question,
+                Pending { items, label, confirmed: false, if_no: None, form: Some(back), note: None },
+            );
         } else if form.away_ok {
             // The benefit place's question said already that the pupil is not in the list shown.
             self.write(items, label, false);
@@ -921,7 +981,10 @@ impl App {
             Some(due) if due != total => {
                 let (fen, total, due) = (money::two_places(fen), money::two_places(total), money::two_places(due));
                 let question = fill(self.text.ask_top_up_differs, &[&fen, &total, &due]);
-                self.ask_pending(question, Pending { items, label, confirmed: false, if_no: None, form: Some(back) });
+                self.ask_pending(
+                    question,
+                    Pending { items, label, confirmed: false, if_no: None, form: Some(back), note: None },
+                );
             }
             _ => {
                 let what = Said::Saved(label.clone());
@@ -1239,14 +1302,15 @@ impl App {
                 Said::Saved(what) => fill(self.text.ask_hidden_one, &[&name, what]),
                 Said::Cleared(label) => fill(self.text.ask_hidden_clear, &[&name, label]),
             };
-            return self.ask_pending(question, Pending { items, label, confirmed: false, if_no: None, form });
+            return self
+                .ask_pending(question, Pending { items, label, confirmed: false, if_no: None, form, note: None });
         }
-        self.write_as(action_of(form.as_deref()), items, label, false);
+        self.write_as(action_of(form.as_deref()), items, label, false, None);
     }
 
     /// Opens a yes/no question; nothing is written before Yes.
     fn ask(&mut self, question: String, items: Vec<(i64, Vec<Change>)>, label: String, confirmed: bool) {
-        self.ask_pending(question, Pending { items, label, confirmed, if_no: None, form: None });
+        self.ask_pending(question, Pending { items, label, confirmed, if_no: None, form: None, note: None });
     }
 
     fn ask_pending(&mut self, question: String, pending: Pending) {
@@ -1304,7 +1368,7 @@ impl App {
         match then {
             Then::Write(pending) => {
                 let action = action_of(pending.form.as_deref());
-                self.write_as(action, pending.items, pending.label, pending.confirmed)
+                self.write_as(action, pending.items, pending.label, pending.confirmed, pending.note)
             }
             Then::Start(work) => self.start(*work),
             Then::PayOverGovernment(targets) => self.open_payment_form(targets, false, None),
@@ -1423,16 +1487,24 @@ impl App {
     /// keeps for a payment recorded (不参保 over it) are said, since only clearing the payment lets them through.
     /// Many pupils on a drive file are written on the worker (see `ON_WORKER_FROM`); `written` follows there.
     fn write(&mut self, items: Vec<(i64, Vec<Change>)>, label: String, confirmed: bool) {
-        self.write_as("mark", items, label, confirmed);
+        self.write_as("mark", items, label, confirmed, None);
     }
 
     /// [`App::write`] under the history's `action`: `mark`, or a top-up's (`TOP_UP`), which is one pupil's.
-    fn write_as(&mut self, action: &str, items: Vec<(i64, Vec<Change>)>, label: String, confirmed: bool) {
+    /// `note`: what the status line adds once written (`Pending::note`).
+    fn write_as(
+        &mut self,
+        action: &str,
+        items: Vec<(i64, Vec<Change>)>,
+        label: String,
+        confirmed: bool,
+        note: Option<String>,
+    ) {
         if items.is_empty() {
             return;
         }
         if items.len() >= ON_WORKER_FROM && self.store.reopener().is_some() {
-            self.start(Work::Mark { items, label, confirmed });
+            self.start(Work::Mark { items, label, confirmed, note });
             return;
         }
         // A top-up adds to a payment recorded already, beside whatever enrollment it stands with (a part-payer who
@@ -1441,15 +1513,15 @@ impl App {
         let options =
             ChangeOptions { confirmed: confirmed && !top_up, payment_stands: top_up, ..ChangeOptions::default() };
         let outcomes = self.store.apply_changes(action, &items, options).map_err(|e| e.to_string());
-        self.written(items, label, outcomes, None);
+        self.written(items, (label, note), outcomes, None);
     }
 
-    /// What a mark wrote: kept for undo, said, and shown (`data`: the roster as the worker read it after a mark
-    /// of many pupils; else the pupils marked are read again here).
+    /// What a mark wrote: kept for undo, said (with `note`, `Pending::note`), and shown (`data`: the roster as the
+    /// worker read it after a mark of many pupils; else the pupils marked are read again here).
     pub fn written(
         &mut self,
         items: Vec<(i64, Vec<Change>)>,
-        label: String,
+        (label, note): (String, Option<String>),
         outcomes: Result<Vec<Outcome>, String>,
         data: Option<RosterData>,
     ) {
@@ -1499,7 +1571,8 @@ impl App {
                     None => fill(self.text.saved, &[&label, &self.pupils(changed)]),
                 });
                 if let Some(saved) = &saved {
-                    self.say(format!("{saved}{}", self.recorded_for_old_year(&items)));
+                    let note = note.unwrap_or_default();
+                    self.say(format!("{saved}{}{note}", self.recorded_for_old_year(&items)));
                 }
                 if !kept_for_payment.is_empty() {
                     self.say_kept_for_payment(&kept_for_payment, written);
@@ -1594,7 +1667,7 @@ impl App {
             Some((name, _)) => format!("{saved}{}", fill(self.text.left_unchanged_one, &[name])),
             None => format!("{saved}{}", fill(self.text.left_unchanged_some, &[&refused.len()])),
         });
-        self.ask_pending(question, Pending { items: again, label, confirmed: true, if_no, form: None });
+        self.ask_pending(question, Pending { items: again, label, confirmed: true, if_no, form: None, note: None });
     }
 
     /// `u`: an edit of one pupil is undone at once; of several, asked first, as the mark was. On the detail

@@ -218,6 +218,9 @@ pub struct Pending {
     pub if_no: Option<String>,
     /// The payment form the question came from: No goes back to it as typed (「金额与应缴不符」 asks "mistyped?").
     pub form: Option<Box<PaymentForm>>,
+    /// What the status line adds once written: the pupils a bulk mark left as they were, named as the question
+    /// named them, so the result does not read as if the whole selection was marked.
+    pub note: Option<String>,
 }
 
 /// A yes/no question before a write; No is the default, Esc is No.

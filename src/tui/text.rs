@@ -382,6 +382,15 @@ pub struct Text {
     pub bulk_replaces_places: &'static str,
     /// A bulk 异地参保 with no place typed, over places recorded (the count): the places are cleared.
     pub bulk_clears_places: &'static str,
+    /// A bulk enrollment mark over pupils marked 不参保, 异地参保 or 已离校 (the count, a few named, the key): they
+    /// stay as they are.
+    pub bulk_kept_answered: &'static str,
+    /// The same when that is every pupil selected: nothing is asked or changed.
+    pub all_kept_answered: &'static str,
+    /// What the status line adds after such a mark is saved (the count, a few named).
+    pub saved_kept_answered: &'static str,
+    /// A pupil's name with the status that kept them (任俊桐（不参保）).
+    pub name_with_status: &'static str,
     /// Yes to stopping a job whose result was saved before the answer (or before the stop reached it).
     pub finished_before_stop: &'static str,
     /// Under the question whether to stop a job that has since ended having changed nothing: what each answer does.

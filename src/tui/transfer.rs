@@ -361,7 +361,9 @@ impl App {
             JobOutcome::Renamed { old, new, merge: true, ids, data } => {
                 self.merged_schools(&old, &new, ids.len(), data)
             }
-            JobOutcome::Marked { items, label, outcomes, data } => self.written(items, label, outcomes, data),
+            JobOutcome::Marked { items, label, note, outcomes, data } => {
+                self.written(items, (label, note), outcomes, data)
+            }
             JobOutcome::Rewritten { edit, backwards, failed, data } => self.rewritten(*edit, backwards, failed, data),
             JobOutcome::SearchPrepared { data } => {
                 if let Some(data) = data {
