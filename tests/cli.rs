@@ -2792,7 +2792,12 @@ fn mark_says_what_force_and_yes_each_lift() {
 
     let help = canbao(&db).args(["mark", "--help"]).output().unwrap();
     let help = String::from_utf8_lossy(&help.stdout).into_owned();
-    assert!(help.contains("只与 --channel 一起用") && help.contains("只与 --amount 一起用"), "{help}");
+    assert!(
+        help.contains("只与 --channel 一起用")
+            && help.contains("金额与应缴不符时仍保存")
+            && help.contains("按政策本年度不能享受待遇的缴费仍记入本年度"),
+        "{help}"
+    );
 }
 
 /// `canbao merge` of a file whose change is stamped hours ahead of this laptop's clock refuses, nothing changed,

@@ -2595,6 +2595,81 @@ fn no_to_the_amount_question_goes_back_to_the_form() {
     }
 }
 
+/// A family's payment the policy gives no cover in the drive's year (yibin-2024: a mid-year payment waits 6 months,
+/// so from July on it buys none) is asked about before it is saved, naming the policy's rule and the year it may be
+/// for, No by default: No goes back to the form as typed with nothing saved, Yes saves it. A payment that buys
+/// cover (June, covered from December) is saved at once. Before, Enter saved it at once and the forms counted the
+/// pupil insured for a year without cover.
+#[test]
+fn a_payment_that_buys_no_cover_this_year_is_asked_before_it_is_saved() {
+    for (lang, said) in [
+        (
+            Language::Zh,
+            "按政策，2024-09-15 缴费后待遇自 2025-03-01 起（保险年度内中途参保，001 附件1 一(三)：缴费当月起 6 个月后才\
+             享受待遇），已超出宜宾市2024年度的待遇期（至 2024-12-31），本年度不能享受待遇。如这笔缴费是 2025 年度的，\
+             请选「否」，按 Esc 关闭表单，先在命令面板（:）中选「开始新学年」，再登记。仍记入 2024 年度（本年度的表格将计为\
+             已参保）？",
+        ),
+        (
+            Language::En,
+            "By the policy, paid on 2024-09-15, cover would start on 2025-03-01 (保险年度内中途参保, 001 附件1 一(三): \
+             cover 6 months after the payment month), after 宜宾市2024年度 ends (2024-12-31): no cover this year. If \
+             this payment is for 2025, answer No, close the form with Esc and first choose \"Start the next school \
+             year\" in the command palette (:). Record it for 2024 all the same (that year's forms will count the \
+             pupil insured)?",
+        ),
+    ] {
+        let mut store = store(true);
+        in_year(&mut store, 2024);
+        store.set_meta(canbao::tui::POLICY_META_KEY, "yibin-2024").expect("meta");
+        let mut app = App::new(store, &options(lang, Some("测试"))).expect("app");
+        app.update(Action::Resize(80, 24));
+        let id = app.selected_id().expect("pupil");
+        let pay_on = |app: &mut App, day: &str| {
+            app.update(Action::TogglePaid);
+            let Some(canbao::tui::modal::Modal::Payment(form)) = &mut app.modal else { panic!("form") };
+            form.date.set(&day[..day.len() - 1]);
+            app.update(Action::Down);
+            type_text(app, &day[day.len() - 1..]);
+            let Some(canbao::tui::modal::Modal::Payment(form)) = &mut app.modal else { panic!("form") };
+            form.amount.set("380");
+            form.amount_edited = true;
+            app.update(Action::Confirm);
+        };
+        pay_on(&mut app, "2024-09-15");
+        let Some(canbao::tui::modal::Modal::Confirm(c)) = &app.modal else { panic!("asked") };
+        assert_eq!(c.question, said);
+        assert!(!c.yes, "No is the default");
+        app.update(Action::Confirm);
+        let Some(canbao::tui::modal::Modal::Payment(form)) = &app.modal else { panic!("back to the form") };
+        assert_eq!((form.amount.text(), form.date.text()), ("380", "2024-09-15"));
+        assert_eq!(app.store.student(id).expect("s").payment, PaymentStatus::Unpaid, "nothing saved on No");
+        app.update(Action::Confirm);
+        assert!(matches!(app.modal, Some(canbao::tui::modal::Modal::Confirm(_))), "asked again");
+        app.update(Action::Yes);
+        let s = app.store.student(id).expect("s");
+        assert_eq!(
+            (s.payment, s.payment_details.paid_on.map(|d| d.to_string())),
+            (PaymentStatus::Paid, Some("2024-09-15".into()))
+        );
+
+        // July, before next year's collection opens: no cover left either, asked the same way.
+        app.update(Action::Down);
+        pay_on(&mut app, "2024-07-01");
+        let Some(canbao::tui::modal::Modal::Confirm(c)) = &app.modal else { panic!("asked") };
+        assert!(c.question.contains("2024-07-01") && c.question.contains("2025-01-01"), "{}", c.question);
+        app.update(Action::Back);
+        app.update(Action::Back);
+        assert!(app.modal.is_none());
+
+        // June: covered from December, saved at once.
+        let next = app.selected_id().expect("pupil");
+        pay_on(&mut app, "2024-06-30");
+        assert!(app.modal.is_none(), "saved without a question");
+        assert_eq!(app.store.student(next).expect("s").payment, PaymentStatus::Paid);
+    }
+}
+
 /// A screen on `store` under the policy yibin-2024, in a drive of its insured year (`in_year`).
 fn app_on_policy(store: Store) -> App {
     app_on_policy_in(store, Language::Zh)

@@ -432,9 +432,13 @@ fn a_laptop_in_last_year_starts_the_year_from_the_drives_policy_before_taking_th
     assert_eq!(sheet(&a, &home_a), sheet(&b, &home_b), "both laptops end alike");
 }
 
-/// `mark --payment paid` dated in the next year's concentrated period, on a drive still in the old year: saved
-/// for the old year (a late payment for it is allowed) and said on stderr, in both languages (English only with
-/// `--lang en`), with how to move the drive to the new year. A payment dated before that period says nothing.
+/// `mark --payment paid` dated in the next year's concentrated period, on a drive still in the old year, when the
+/// policy gives it no cover in the old year (001: a mid-year payment waits 6 months, so from July on it buys none):
+/// refused without `--yes`, naming the policy's rule (window, clause, wait) and the year it may be for, nothing
+/// saved; with `--yes` saved for the old year and said on stderr, in both languages (English only with `--lang
+/// en`), with how to move the drive to the new year, and never as a late payment that needs nothing more. A payment
+/// dated before that period (July) is refused the same way, and once saved with `--yes` says it buys no cover.
+/// Before, each was saved at once, with 「如是 2024 年度的补缴，无需处理」.
 #[test]
 fn a_payment_in_the_next_years_collection_on_a_drive_in_the_old_year_is_said() {
     let dir = tempfile::tempdir().unwrap();
@@ -452,39 +456,71 @@ fn a_payment_in_the_next_years_collection_on_a_drive_in_the_old_year_is_said() {
         }
     }
     assert_eq!(current_year(&db, home), 2024);
-    let mark = |number: &str, day: &str, lang: Option<&str>| {
+    let mark = |number: &str, day: &str, lang: Option<&str>, yes: bool| {
         let mut cmd = canbao(&db, home);
         if let Some(lang) = lang {
             cmd.args(["--lang", lang]);
         }
-        let out =
-            cmd.args(["mark", number, "--payment", "paid", "--amount", "380", "--paid-on", day]).output().unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-        String::from_utf8_lossy(&out.stderr).into_owned()
+        cmd.args(["mark", number, "--payment", "paid", "--amount", "380", "--paid-on", day]);
+        if yes {
+            cmd.arg("--yes");
+        }
+        let out = cmd.output().unwrap();
+        (out.status.success(), String::from_utf8_lossy(&out.stderr).into_owned())
     };
-    let said = mark(&pupils[0].1, "2024-09-15", None);
+    let payment = |number: &str| json(canbao(&db, home).args(["find", number, "--json"]))[0]["payment"].clone();
+
+    let (saved, said) = mark(&pupils[0].1, "2024-09-15", None, false);
+    assert!(!saved, "{said}");
+    for w in [
+        "2024-09-15 缴费后待遇自 2025-03-01 起（保险年度内中途参保，001 附件1 一(三)：缴费当月起 6 个月后才享受待遇）",
+        "按政策这笔缴费不能使其在 2024 年度参保，未保存",
+        "如是 2025 年度的缴费",
+        "请加 --yes 重新运行",
+        "cover would start on 2025-03-01 (保险年度内中途参保, 001 附件1 一(三): cover 6 months after the payment month)",
+        "by the policy this payment buys no cover in 2024: nothing saved",
+    ] {
+        assert!(said.contains(w), "{w} in {said}");
+    }
+    assert_eq!(payment(&pupils[0].1), "unpaid");
+
+    let (saved, said) = mark(&pupils[0].1, "2024-09-15", None, true);
+    assert!(saved, "{said}");
     for w in [
         "记入 2024 年度",
         "2025 年度的集中缴费期（2024-09-01 至 2025-02-28）",
         format!("canbao --db {} year new 2025 --promote", db.display()).as_str(),
+        "按政策这笔缴费在 2024 年度不能享受待遇",
         "recorded for 2024",
         "2025's 集中缴费期 (2024-09-01 to 2025-02-28)",
+        "by the policy it buys no cover in 2024",
     ] {
         assert!(said.contains(w), "{w} in {said}");
     }
-    let paid = json(canbao(&db, home).args(["find", &pupils[0].1, "--json"]));
-    assert_eq!(paid[0]["payment"], "paid", "{paid}");
+    assert!(!said.contains("无需处理") && !said.contains("needs nothing more"), "{said}");
+    assert_eq!(payment(&pupils[0].1), "paid");
 
-    let en = mark(&pupils[1].1, "2024-10-08", Some("en"));
+    let (saved, en) = mark(&pupils[1].1, "2024-10-08", Some("en"), false);
+    assert!(!saved && en.contains("no cover this year") && !en.contains("未保存"), "{en}");
+    let (saved, en) = mark(&pupils[1].1, "2024-10-08", Some("en"), true);
     assert!(
-        en.contains("recorded for 2024")
+        saved
+            && en.contains("recorded for 2024")
             && en.contains(&format!("canbao --db {} year new 2025 --promote", db.display())),
         "{en}"
     );
     assert!(!en.contains("记入"), "{en}");
 
-    let summer = mark(&pupils[2].1, "2024-07-15", None);
-    assert!(!summer.contains("记入") && !summer.contains("recorded for"), "{summer}");
+    // July, before next year's collection: no cover left this year either, refused; with --yes, said so only.
+    let (saved, summer) = mark(&pupils[2].1, "2024-07-15", None, false);
+    assert!(!saved && summer.contains("本年度不能享受待遇"), "{summer}");
+    let (saved, summer) = mark(&pupils[2].1, "2024-07-15", None, true);
+    assert!(saved, "{summer}");
+    assert!(!summer.contains("记入 2024 年度") && !summer.contains("recorded for 2024"), "{summer}");
+    assert!(summer.contains("本年度不能享受待遇") && summer.contains("--yes"), "{summer}");
+    // June: covered from December, saved at once, nothing said.
+    let (saved, june) = mark(&pupils[3].1, "2024-06-30", None, false);
+    assert!(saved && june.is_empty(), "{june}");
 }
 
 /// In the new year a pupil who left last year and last year's graduates are no longer at school: not in the

@@ -418,6 +418,8 @@ pub(super) fn mark(cli: &Cli, args: &MarkArgs) -> CmdResult {
     let payment_kept = already_paid && amount.is_none() && paid_on.is_none() && channel.is_none();
     let mut changes = Vec::new();
     let mut paid_day = None;
+    // A payment saved with --yes though the policy gives it no cover this year: said after it is saved.
+    let mut no_cover = None;
     if let Some(status) = enrollment.as_deref().and_then(Enrollment::from_code) {
         changes.push(Change::Enrollment { status, reason: reason.clone() });
     }
@@ -461,6 +463,25 @@ pub(super) fn mark(cli: &Cli, args: &MarkArgs) -> CmdResult {
                             e.message_en(),
                             name = pupil.name
                         )));
+                    }
+                    // A payment the policy gives no cover for in the drive's year (a mid-year payment whose wait
+                    // runs past the year's end) counts the pupil insured on every form of that year: most often it
+                    // is next year's, paid early. Refused unless --yes says it is this year's, by `quote`'s rule.
+                    let year = store.current_year();
+                    if !recorded
+                        && let Some(policy) = policy.as_ref()
+                        && let Some(e) = crate::domain::policy::no_cover_in_year(
+                            policy,
+                            &pupil.certified_in(year),
+                            day,
+                            year,
+                        )
+                    {
+                        if !yes {
+                            let ask_amount = amount.is_none() && !already_paid;
+                            return Err(no_cover_refused(&store, &pupil.name, &e, year.unwrap_or(policy.insured_year), ask_amount));
+                        }
+                        no_cover = Some(e);
                     }
                 }
                 let fen = match amount.as_deref() {
@@ -695,7 +716,7 @@ pub(super) fn mark(cli: &Cli, args: &MarkArgs) -> CmdResult {
     }
     said.saved(&pupil, &outcome.diffs)?;
     if let Some(day) = paid_day {
-        warn_if_next_collection(&store, &chosen, day)?;
+        warn_if_next_collection(&store, &chosen, day, no_cover.as_ref())?;
     }
     if n > 0 && mark.payment == Some(PaymentStatus::Government) {
         warn_government_without_category(&pupil, store.current_year());
@@ -1156,32 +1177,83 @@ fn warn_government_without_category(pupil: &crate::domain::student::Student, yea
 /// year is allowed then (003 三(一)2: 7月1日至12月31日缴纳当年度; 001: 保险年度内中途参保), and the notices ask the
 /// payer to check the year (000 六(二): 认真核对缴费年度), so the operator is told which year it went to and how to
 /// move the drive to the new one.
-/// `chosen`: the pupil as the command named them ([`super::pupil::as_typed`]).
-fn warn_if_next_collection(store: &Store, chosen: &str, day: chrono::NaiveDate) -> CmdResult {
+/// `chosen`: the pupil as the command named them ([`super::pupil::as_typed`]). `no_cover`: the policy gives the
+/// payment no cover in the drive's year (saved with --yes): then it is no late payment that needs nothing more,
+/// and that is said, whether the next year's collection is under way or not.
+fn warn_if_next_collection(
+    store: &Store,
+    chosen: &str,
+    day: chrono::NaiveDate,
+    no_cover: Option<&crate::domain::policy::QuoteError>,
+) -> CmdResult {
     let set = paperwork::policies()?;
     let config = super::open::config_dir();
-    let Some(next) = crate::io::year_policy::NextCollection::of_drive(store, &set, config.as_deref()) else {
+    let next = crate::io::year_policy::NextCollection::of_drive(store, &set, config.as_deref());
+    let Some(next) = next.filter(|next| next.covers(day)) else {
+        if let Some(e) = no_cover {
+            let en = format!(
+                "{}; recorded for this year all the same (--yes), counted insured on its forms",
+                e.message_en()
+            );
+            eprintln!(
+                "{}",
+                super::pick(
+                    &format!("注意：{e}；已按 --yes 记入本年度，本年度的表格将其计为已参保 (note: {en})"),
+                    &format!("note: {en}")
+                )
+            );
+        }
         return Ok(());
     };
-    if !next.covers(day) {
-        return Ok(());
-    }
     let (x, y, w) = (next.recorded, next.year, &next.window);
     let clear = store.command(&format!("mark {chosen} --payment unpaid"));
     let start = store.command(&format!("year new {y} --promote"));
+    let (late_zh, late_en) = match no_cover {
+        Some(e) => (
+            format!("按政策这笔缴费在 {x} 年度不能享受待遇（{e}），已按 --yes 记入"),
+            format!("by the policy it buys no cover in {x} ({}), recorded all the same (--yes)", e.message_en()),
+        ),
+        None => (format!("如是 {x} 年度的补缴，无需处理"), format!("a late payment for {x} needs nothing more")),
+    };
     let en = format!(
         "this payment is recorded for {x}, while {y}'s {} ({} to {}) is under way and the drive is still in {x}. If \
-         it is for {y}: clear it ({clear}), start the new year ({start}), then record it again; a late payment for \
-         {x} needs nothing more",
+         it is for {y}: clear it ({clear}), start the new year ({start}), then record it again; {late_en}",
         w.name, w.from, w.to
     );
     let zh = format!(
         "注意：这笔缴费记入 {x} 年度，而 {y} 年度的{}（{} 至 {}）正在进行，本数据文件还在 {x} 年度。如是 {y} 年度的\
-         缴费：先清除（{clear}），开始新学年（{start}），再重新登记；如是 {x} 年度的补缴，无需处理 (note: {en})",
+         缴费：先清除（{clear}），开始新学年（{start}），再重新登记；{late_zh} (note: {en})",
         w.name, w.from, w.to
     );
     eprintln!("{}", super::pick(&zh, &format!("note: {en}")));
     Ok(())
+}
+
+/// `mark` of a family payment the policy gives no cover in the drive's insured year `year`, without --yes: the
+/// policy's rule (`e`, `quote`'s refusal), which year it may be for, and how to save it for this one all the same
+/// (`ask_amount`: no amount was given, and none can be quoted for such a day).
+fn no_cover_refused(
+    store: &Store,
+    name: &str,
+    e: &crate::domain::policy::QuoteError,
+    year: i32,
+    ask_amount: bool,
+) -> UserError {
+    let start = store.command(&format!("year new {} --promote", year + 1));
+    let (amount_zh, amount_en) =
+        if ask_amount { ("，并用 --amount 给出金额", ", giving the amount with --amount") } else { ("", "") };
+    let en = format!(
+        "{name}: {}; by the policy this payment buys no cover in {year}: nothing saved. If it is for {}, record it \
+         once the new year is started ({start}); to record it for {year} all the same, run again with --yes{amount_en}",
+        e.message_en(),
+        year + 1
+    );
+    let zh = format!(
+        "{name}：{e}，按政策这笔缴费不能使其在 {year} 年度参保，未保存。如是 {} 年度的缴费，请在开始新学年（{start}）\
+         后登记；如确要记入 {year} 年度，请加 --yes 重新运行{amount_zh} ({en})",
+        year + 1
+    );
+    UserError::picked(&zh, &en).kind("no_coverage_left")
 }
 
 /// A recorded payment in words: date, amount and channel, those the drive holds.

@@ -826,6 +826,23 @@ pub fn quote_pupil_in_year(
     quote_in_year(policy, CategoryTable::builtin(), &pupil_request(pupil, day), year)
 }
 
+/// The refusal `quote` gives a family payment on `day` that buys `pupil` no cover in the drive's insured year
+/// `year` ([`QuoteError::NoCoverageLeft`]: a mid-year payment whose wait runs past the year's end), by `quote`'s
+/// own rules, whatever date an earlier payment of the pupil's says; `None` when the payment covers some of the
+/// year, or when the policy says nothing of it (no window, another year's policy): those are said elsewhere.
+pub fn no_cover_in_year(
+    policy: &Policy,
+    pupil: &super::student::Student,
+    day: NaiveDate,
+    year: Option<i32>,
+) -> Option<QuoteError> {
+    let request = QuoteRequest { paid_on: day, ..pupil_request(pupil, day) };
+    match quote_in_year(policy, CategoryTable::builtin(), &request, year) {
+        Err(e @ QuoteError::NoCoverageLeft { .. }) => Some(e),
+        _ => None,
+    }
+}
+
 /// What [`quote_pupil`] asks the policy about `pupil`.
 pub fn pupil_request(pupil: &super::student::Student, day: NaiveDate) -> QuoteRequest {
     QuoteRequest {

@@ -550,6 +550,7 @@ impl App {
             left_away,
             left_away_place,
             away_ok: top_up.is_some(),
+            no_cover_ok: false,
             top_up,
             tax_held,
         };
@@ -839,6 +840,18 @@ impl App {
             form.focus = PaymentField::Amount;
             return Some(Modal::Payment(form));
         }
+        // A family's payment the policy gives no cover in the drive's year (a mid-year payment whose wait runs past
+        // the year's end, by `quote`'s rule) would count the pupil insured on every form of that year: most often it
+        // is next year's, paid early. Asked, No by default, before any other question; No goes back to the form.
+        if !form.no_cover_ok
+            && form.top_up.is_none()
+            && let Some(question) = self.no_cover_question(&form, &government, &kept, date)
+        {
+            let mut next = Box::new(form);
+            next.no_cover_ok = true;
+            self.modal = Some(Modal::Confirm(Confirm { question, then: Then::Payment(next), yes: false }));
+            return None;
+        }
         let label = self.text.payment(PaymentStatus::Paid).to_owned();
         let names: Vec<&str> =
             form.pupils.iter().zip(&government).filter(|(_, g)| **g).map(|(s, _)| s.name.as_str()).collect();
@@ -847,6 +860,7 @@ impl App {
         // "mistyped?", and a class's payment or 财政代缴 may be as wrong. The operator corrects it, or closes the form.
         let mut back = Box::new(form.clone());
         back.away_ok = false;
+        back.no_cover_ok = false;
         if n > 1 || form.already_paid > 0 || !form.left_away.is_empty() {
             let how = match typed_fen {
                 Some(fen) => fill(self.text.each_amount, &[&money::two_places(fen)]),
@@ -947,6 +961,32 @@ impl App {
             self.write_one(items, label, &what, Some(back));
         }
         None
+    }
+
+    /// The question before a family's payment on `date` is saved for a pupil the policy gives no cover in the
+    /// drive's year (`policy::no_cover_in_year`, the rule `quote` refuses such a day by): the rule, which year it
+    /// may be for, and whether to record it for this one all the same. `None` when every family payment of the
+    /// form (`government`, `kept`: as `apply_payment` decided them) buys cover this year.
+    fn no_cover_question(
+        &self,
+        form: &PaymentForm,
+        government: &[bool],
+        kept: &[bool],
+        date: NaiveDate,
+    ) -> Option<String> {
+        let policy = self.policy.as_ref()?;
+        let year = self.store.shown_year();
+        let e = form
+            .pupils
+            .iter()
+            .zip(government)
+            .zip(kept)
+            .filter(|((_, government), kept)| **kept && !**government)
+            .find_map(|((s, _), _)| policy::no_cover_in_year(policy, &s.certified_in(year), date, year))?;
+        let year = year.unwrap_or(policy.insured_year);
+        let reason = if self.lang == super::Language::En { e.message_en() } else { e.to_string() };
+        let key = self.keymap.keys_for(Context::Roster, "palette").first().map(|k| k.to_string()).unwrap_or_default();
+        Some(fill(self.text.ask_no_cover, &[&reason, &(year + 1), &key, &year]))
     }
 
     /// Enter in the payment form of a top-up (`recorded`: the family's part payment): the amount typed (else what
@@ -1463,6 +1503,7 @@ impl App {
             Then::Write(Pending { form: Some(mut form), .. }) | Then::Payment(mut form) => {
                 form.focus = PaymentField::Amount;
                 form.away_ok = false;
+                form.no_cover_ok = false;
                 self.modal = Some(Modal::Payment(*form));
             }
             Then::Write(Pending { if_no: Some(message), .. }) => self.say(message),

@@ -68,6 +68,9 @@ pub struct PaymentForm {
     /// The operator said yes to recording at school the payment of a pupil who enrolls at the benefit place:
     /// Enter goes on to the questions after it (the amount's). Cleared when a question's No brings the form back.
     pub away_ok: bool,
+    /// The operator said yes to recording for the drive's year a payment the policy gives no cover in it
+    /// (`policy::no_cover_in_year`): Enter goes on to the questions after it. Cleared as `away_ok` is.
+    pub no_cover_ok: bool,
     /// A top-up of a part payment (补缴): the family's amount recorded, which the amount typed is added to.
     pub top_up: Option<i64>,
     /// The tax office's payments the drive holds as 待核实 for the targets' ID numbers (under another name …), one
@@ -176,8 +179,8 @@ pub enum Then {
     LoadSample,
     /// Save a pupil's corrected identity with a class their school does not have yet; No goes back to the form.
     Identity(Box<IdentityForm>),
-    /// Go on with the payment form's checks after the benefit-place question (`PaymentForm::away_ok`); No goes
-    /// back to the form as typed.
+    /// Go on with the payment form's checks after the benefit-place question (`PaymentForm::away_ok`) or the
+    /// no-cover question (`PaymentForm::no_cover_ok`); No goes back to the form as typed.
     Payment(Box<PaymentForm>),
     /// Make `chosen` (of another city or year) the drive's policy; No goes back to the policy list as it was.
     Policy {

@@ -1063,6 +1063,9 @@ pub struct Text {
     /// the drive's year, the next year, its window's name, first and last day, the drive's year, the next year,
     /// the palette's key.
     pub payment_for_old_year: &'static str,
+    /// Before saving a family payment the policy gives no cover in the drive's year (the policy's rule, the next
+    /// year, the palette's key, the drive's year): No by default.
+    pub ask_no_cover: &'static str,
     /// After such a payment is saved, added to the status line: the drive's year, the next year.
     pub saved_for_old_year: &'static str,
     pub year_started: &'static str,

@@ -256,8 +256,21 @@ pub enum QuoteError {
         spans(.windows, "至", "；")
     )]
     OutsideWindows { policy: String, paid_on: NaiveDate, windows: Vec<(String, NaiveDate, NaiveDate)> },
-    #[error("{paid_on} 缴费后待遇自 {starts} 起，已超出{policy}的待遇期（至 {coverage_to}），本年度不能享受待遇")]
-    NoCoverageLeft { policy: String, paid_on: NaiveDate, starts: NaiveDate, coverage_to: NaiveDate },
+    /// A payment in a window whose cover starts `months` after the payment month (`window`, `clause`: the rule),
+    /// made too late for any cover in the insured year.
+    #[error(
+        "{paid_on} 缴费后待遇自 {starts} 起（{window}，{clause}：缴费当月起 {months} 个月后才享受待遇），已超出{policy}\
+         的待遇期（至 {coverage_to}），本年度不能享受待遇"
+    )]
+    NoCoverageLeft {
+        policy: String,
+        paid_on: NaiveDate,
+        starts: NaiveDate,
+        coverage_to: NaiveDate,
+        window: String,
+        months: u32,
+        clause: String,
+    },
     #[error("出生日期 {birth_date} 晚于缴费日期 {paid_on}")]
     BirthAfterPayment { birth_date: NaiveDate, paid_on: NaiveDate },
     /// The drive's policy is another insured year's (chosen with a warning, as a drive may start before the
@@ -281,8 +294,9 @@ impl QuoteError {
                  determined, ask the insurance agency",
                 spans(windows, " to ", "; ")
             ),
-            QuoteError::NoCoverageLeft { policy, paid_on, starts, coverage_to } => format!(
-                "paid on {paid_on}, cover would start on {starts}, after {policy} ends ({coverage_to}): no cover this year"
+            QuoteError::NoCoverageLeft { policy, paid_on, starts, coverage_to, window, months, clause } => format!(
+                "paid on {paid_on}, cover would start on {starts} ({window}, {clause}: cover {months} months after \
+                 the payment month), after {policy} ends ({coverage_to}): no cover this year"
             ),
             QuoteError::BirthAfterPayment { birth_date, paid_on } => {
                 format!("birth date {birth_date} is after the payment date {paid_on}")
@@ -722,6 +736,9 @@ fn coverage(
                     paid_on: req.paid_on,
                     starts: start,
                     coverage_to: policy.coverage_to,
+                    window: window.name.clone(),
+                    months,
+                    clause: window.clause.clone(),
                 });
             }
             (from, CoverageBasis::AfterPayment { enrollee: req.enrollee, months, no_freshman_rule: req.freshman })

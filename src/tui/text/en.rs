@@ -791,6 +791,7 @@ pub static EN: Text = Text {
     year_new_policy_made: "The new year's policy: {} (made from the drive's policy, written to the config folder when the year starts: check it against the notice)",
     year_not_started: "The next year was not started",
     payment_for_old_year: "Recorded for {}: {}'s {} ({} to {}) is under way and the drive is still in {}. If this payment is for {}, press Esc and first choose \"Start the next school year\" in the command palette ({}).",
+    ask_no_cover: "By the policy, {}. If this payment is for {}, answer No, close the form with Esc and first choose \"Start the next school year\" in the command palette ({}). Record it for {} all the same (that year's forms will count the pupil insured)?",
     saved_for_old_year: "; recorded for {} ({}'s collection is under way)",
     year_new_no_policy: "No policy for {}; afterwards, make and choose one\nwith \"Policy: make this year's\".",
     year_started: "Started {}: promoted {}, graduated {}; see {} with switch year",
