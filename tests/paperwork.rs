@@ -4957,6 +4957,29 @@ fn a_date_in_the_id_column_is_remarked_as_a_date_and_its_birth_date_registered()
     assert!(wei.to_string().contains(date) && !wei.to_string().contains("位数"), "{wei}");
 }
 
+/// A pupil marked paid with no amount or date (a teacher's ticked 班级核对表 read back) is in the 已缴费 ledger with
+/// 备注 「金额和日期未登记」, and with a date but no amount 「金额未登记」, so the blank 缴费金额 is explained on the paper.
+/// Before, the row was blank with no remark.
+#[test]
+fn the_paid_ledger_says_when_a_payments_amount_was_not_recorded() {
+    let (dir, db) = sample_drive();
+    let (bare, dated) = ("450202201911276365", "450203201909308803");
+    for id in [bare, dated] {
+        ok(canbao(&db).args(["mark", id, "--payment", "paid", "--amount", "380", "--yes"]));
+    }
+    {
+        let conn = rusqlite::Connection::open(&db).expect("open");
+        conn.execute("UPDATE students SET paid_amount_fen = NULL, paid_on = NULL WHERE id_number = ?1", [bare])
+            .expect("no amount, no date");
+        conn.execute("UPDATE students SET paid_amount_fen = NULL WHERE id_number = ?1", [dated]).expect("no amount");
+    }
+    let found = |id: &str| json(canbao(&db).args(["find", id, "--json"]))[0]["name"].as_str().expect("name").to_owned();
+    let remarks = paid_ledger_remarks(&db, &dir.path().join("ledgers.xlsx"));
+    let remark = |name: &str| remarks.iter().find(|(n, _)| n == name).map(|(_, r)| r.clone()).expect("in the ledger");
+    assert_eq!(remark(&found(bare)), "金额和日期未登记", "{remarks:?}");
+    assert_eq!(remark(&found(dated)), "金额未登记", "{remarks:?}");
+}
+
 /// The 已缴费 ledger's 备注 of each pupil, by name.
 fn paid_ledger_remarks(db: &Path, out: &Path) -> Vec<(String, String)> {
     let ledgers = workbook(&export(db, "ledgers", out, &[])[0]);

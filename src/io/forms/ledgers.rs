@@ -232,12 +232,27 @@ fn own_remark(input: &FormInput, ledger: Ledger, s: &Student, dispute: Option<&A
     }
 }
 
-/// What the ledger says of the pupil's payment in 备注: a dispute, a shortfall or an overpayment.
+/// The 已缴费 ledger's 备注 of a pupil marked paid with neither amount nor date recorded.
+const AMOUNT_AND_DATE_UNRECORDED: &str = "金额和日期未登记";
+
+/// The 已缴费 ledger's 备注 of a pupil marked paid with a date and no amount.
+const AMOUNT_UNRECORDED: &str = "金额未登记";
+
+/// What the ledger says of the pupil's payment in 备注: no amount recorded, a dispute, a shortfall or an
+/// overpayment.
 fn paid_remark(input: &FormInput, ledger: Ledger, s: &Student, dispute: Option<&AmountDispute>) -> String {
     // Two laptops' amounts for one payment: a 「少缴」 worked out from the one a merge kept would send the school
     // to the family for money the tax office may show paid.
     if let (Ledger::Paid, Some(dispute)) = (ledger, dispute) {
         return dispute.words().0;
+    }
+    // Marked paid with no amount (a teacher's ticked 班级核对表 read back, an older drive): a blank 缴费金额 would
+    // read as a payment of nothing, and the column's total short with no word of why.
+    if ledger == Ledger::Paid && s.payment_details.amount_fen.is_none() {
+        return match s.payment_details.paid_on {
+            None => AMOUNT_AND_DATE_UNRECORDED.to_owned(),
+            Some(_) => AMOUNT_UNRECORDED.to_owned(),
+        };
     }
     match (ledger, input.priced_policy()) {
         // A family that paid less than the quote (a tax list's amount, recorded as it was paid) is asked for the
