@@ -3441,3 +3441,44 @@ fn the_countys_summary_into_folders_that_are_not_there_is_refused_without_make_f
         bare().args(["export", "summary", "--make-folders", "--from", url, "--out"]).arg(&out).output().unwrap();
     assert!(String::from_utf8_lossy(&asked.stderr).contains("error connecting"), "{asked:?}");
 }
+
+/// Two laptops of one school: one imported the list with its numbers as text, the other a copy whose numbers a
+/// spreadsheet rounded to 15 digits (and two left blank). A merge pairs each rounded or blank pupil with the
+/// whole number of the same name (and class) as one child; the county pairs them the same way, whichever
+/// drive it has first, and counts the school's children once.
+#[test]
+fn pupils_held_with_rounded_or_blank_numbers_on_one_laptop_are_the_whole_numbers_children_at_the_county() {
+    let dir = tempfile::tempdir().unwrap();
+    let pupils = 6;
+    let typed = drive(dir.path(), 0, pupils);
+    let mut text = String::from("姓名,身份证号,所在年级、班级\n");
+    for n in 0..pupils {
+        let id = pupil_id(0, n);
+        let number = if n < 4 { format!("{}.{}E+17", &id[..1], &id[1..15]) } else { String::new() };
+        text.push_str(&format!("学生0{n},{number},三年级{}班\n", n % 2 + 1));
+    }
+    let csv = dir.path().join("rounded.csv");
+    std::fs::write(&csv, text).unwrap();
+    let rounded = dir.path().join("rounded.db");
+    canbao(&rounded).args(["import", "--school", "第1小学"]).arg(&csv).assert().success();
+    let held = json(canbao(&rounded).args(["find", "学生01", "--json"]));
+    assert!(held[0]["id_problem"].is_string(), "the rounded copy holds flagged numbers: {held}");
+    canbao(&rounded)
+        .args(["mark", "--name", "学生01", "--class", "三年级2班", "--payment", "paid", "--amount", "400"])
+        .assert()
+        .success();
+
+    for order in [[&typed, &rounded], [&rounded, &typed]] {
+        let Some(db) = TestDb::new() else { return };
+        push(&db, &[order[0]], &[]);
+        let second = push(&db, &[order[1]], &[]);
+        assert_eq!(second["added"], 0, "{second}");
+        assert_eq!(second["files"][0]["look_alikes"], pupils, "{second}");
+        let county = rollup(&db, &[]);
+        assert_eq!(county["students"], pupils, "{county}");
+        assert_eq!(county["schools"][0]["paid"], 1, "{county}");
+        let flagged: i64 =
+            db.client().query_one("SELECT count(*) FROM canbao.pupils WHERE NOT id_valid", &[]).unwrap().get(0);
+        assert_eq!(flagged, 0, "the county keeps the whole numbers");
+    }
+}

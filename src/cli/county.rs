@@ -287,6 +287,21 @@ pub fn push(
                 &format!("  {en}"),
             );
         }
+        if f.look_alikes > 0 {
+            let n = f.look_alikes;
+            let en = format!(
+                "{} held with a number a spreadsheet rounded (or none, or mistyped) on one side, paired by name (and \
+                 class) with the whole number on the other as one child each, as a merge pairs them",
+                crate::words::counted(n, "pupil", "pupils")
+            );
+            say(
+                &format!(
+                    "  其中 {n} 名学生在一方的身份证号码被表格四舍五入（或空缺、有误），已按姓名（和班级）与另一方的完整号码\
+                     对应为同一学生，未重复计入 ({en})"
+                ),
+                &format!("  {en}"),
+            );
+        }
     }
     if report.files.len() > 1 {
         say(

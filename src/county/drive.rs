@@ -38,6 +38,11 @@ pub struct DrivePupil {
     /// that is NULL the drive's first year, which the county cannot tell: the push sends this.
     pub certified_year: i64,
     pub note: String,
+    /// What is wrong with the number (`IdProblem::code`, an old 15-digit number converted as
+    /// `id_number::OLD_NUMBER`), and the sex the row holds: what pairs a flagged number with the county's valid
+    /// one as a merge pairs them (`same_child::look_alike`).
+    pub id_problem: Option<String>,
+    pub sex: Option<crate::domain::id_number::Sex>,
     /// Per group (in `GROUPS` order; the yearly ones stay empty): the audit row (index into
     /// `DriveRead::audit`) of its newest change.
     pub last: [Option<usize>; 8],
@@ -331,8 +336,11 @@ fn read_pupils(
     let mut stmt = conn.prepare(&format!(
         "SELECT s.id, s.id_number, s.id_problem IS NULL, s.name, sc.name, s.grade, s.class, s.class_order,
                 s.phone, s.enrollment, s.decline_reason, s.payment, s.paid_amount_fen, s.paid_on, s.paid_channel,
-                s.categories, {categories_year}, s.note
-         FROM students s JOIN schools sc ON sc.id = s.school_id ORDER BY s.id"
+                s.categories, {categories_year}, s.note,
+                CASE WHEN s.id_problem IS NULL AND s.id_kind = 'resident_converted' THEN '{old}' ELSE s.id_problem END,
+                s.sex
+         FROM students s JOIN schools sc ON sc.id = s.school_id ORDER BY s.id",
+        old = crate::domain::id_number::OLD_NUMBER
     ))?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
@@ -355,6 +363,12 @@ fn read_pupils(
             categories_year,
             certified_year: categories_year.unwrap_or(i64::from(first_year)),
             note: r.get(17)?,
+            id_problem: r.get(18)?,
+            sex: match r.get::<_, Option<String>>(19)?.as_deref() {
+                Some("male") => Some(crate::domain::id_number::Sex::Male),
+                Some("female") => Some(crate::domain::id_number::Sex::Female),
+                _ => None,
+            },
             last: [None; 8],
             class_log: Vec::new(),
             class_at: None,

@@ -12,6 +12,8 @@ pub use super::decide::PushConflict;
 use super::decide::{self, COUNTY_GROUPS};
 use super::drive::{DriveEvent, DrivePupil, DriveRead, DriveStatus};
 use super::{CountyError, Map, Set, schema};
+use crate::domain::id_number;
+use crate::domain::same_child::{LinkCounts, PupilSigns, look_alike};
 use crate::store::merge::GROUPS;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -32,6 +34,9 @@ pub struct FilePush {
     /// Pupils whose values the county took back with the drive, a restore of which undid changes it had
     /// pushed; each value taken back is in the county's history (action `restore`).
     pub restored: usize,
+    /// Pupils held here with a number a spreadsheet rounded (or one mistyped, or none) and in the county with the
+    /// valid one, or the other way round, paired by name (and class) as a merge pairs them: one child each.
+    pub look_alikes: usize,
 }
 
 /// A pupil this drive holds under another school than the county does, where the county's pupil came from a
@@ -351,7 +356,7 @@ fn match_pupils(
     tx: &mut postgres::Transaction,
     rows: &DriveRead,
     known: &Set<String>,
-) -> Result<Map<i64, i64>, CountyError> {
+) -> Result<(Map<i64, i64>, usize), CountyError> {
     tx.batch_execute(
         r#"CREATE TEMP TABLE stage_keys (sid bigint NOT NULL, key text COLLATE "C" NOT NULL, created_event uuid)
            ON COMMIT DROP"#,
@@ -389,7 +394,121 @@ fn match_pupils(
         .map(|r| (r.get(0), r.get(1)))
         .collect();
     match_by_creations(tx, rows, known, &mut matched)?;
-    Ok(matched)
+    let alike = pair_look_alikes(tx, rows, &mut matched)?;
+    Ok((matched, alike))
+}
+
+/// The pupils still unmatched of whom the drive holds a flagged number (one a spreadsheet rounded, one
+/// mistyped, none) and the county a valid one of the same name, or the other way round: paired by the rule a
+/// merge pairs them by (`same_child::look_alike`), a pupil fitting more than one on the other side not
+/// guessed. Two laptops that started from the school's list, one typed as text and one whose numbers Excel
+/// rounded, hold one child so, and the county counts them once. Returns how many were paired.
+fn pair_look_alikes(
+    tx: &mut postgres::Transaction,
+    rows: &DriveRead,
+    matched: &mut Map<i64, i64>,
+) -> Result<usize, CountyError> {
+    let loose: Vec<&DrivePupil> = rows.pupils.iter().filter(|p| !matched.contains_key(&p.sid)).collect();
+    let mut names: Vec<&str> = loose.iter().map(|p| p.name.as_str()).collect();
+    let mut flagged_names: Vec<&str> =
+        loose.iter().filter(|p| p.id_problem.is_some()).map(|p| p.name.as_str()).collect();
+    if names.is_empty() {
+        return Ok(0);
+    }
+    names.sort_unstable();
+    names.dedup();
+    flagged_names.sort_unstable();
+    flagged_names.dedup();
+    // Only a pair of one valid number and one flagged takes part: the county's flagged pupils of the drive's
+    // loose names, and its valid ones of the names the drive holds flagged.
+    let county = tx
+        .query(
+            "SELECT p.id, p.id_number, p.id_valid, p.name, s.name, p.grade, p.class, p.note
+             FROM canbao.pupils p JOIN canbao.schools s ON s.id = p.school_id
+             WHERE p.name = ANY($1) AND (NOT p.id_valid OR p.name = ANY($2))
+               AND p.id NOT IN (SELECT pupil_id FROM stage_match)",
+            &[&names, &flagged_names],
+        )
+        .map_err(server)?;
+    if county.is_empty() {
+        return Ok(0);
+    }
+    let today = chrono::Utc::now().date_naive();
+    struct CountyPupil {
+        id: i64,
+        number: String,
+        problem: Option<String>,
+        sex: Option<crate::domain::id_number::Sex>,
+        name: String,
+        school: String,
+        grade: String,
+        class: String,
+        note: String,
+    }
+    let mut by_name: Map<String, Vec<CountyPupil>> = Map::default();
+    for r in &county {
+        let number: String = r.get(1);
+        let valid: bool = r.get(2);
+        let check = id_number::check(&number, today);
+        let pupil = CountyPupil {
+            id: r.get(0),
+            problem: (!valid).then(|| county_problem(&number, &check)),
+            sex: check.valid().map(|v| v.sex),
+            number,
+            name: r.get(3),
+            school: r.get(4),
+            grade: r.get(5),
+            class: r.get(6),
+            note: r.get(7),
+        };
+        by_name.entry(pupil.name.clone()).or_default().push(pupil);
+    }
+    let mut links: Vec<(i64, i64)> = Vec::new();
+    for p in &loose {
+        let Some(alike) = by_name.get(&p.name) else { continue };
+        let ours = PupilSigns {
+            number: &p.id_number,
+            problem: p.id_problem.as_deref(),
+            school: &p.school,
+            grade: &p.grade,
+            class: &p.class,
+            sex: p.sex,
+            note: &p.note,
+        };
+        for c in alike {
+            let theirs = PupilSigns {
+                number: &c.number,
+                problem: c.problem.as_deref(),
+                school: &c.school,
+                grade: &c.grade,
+                class: &c.class,
+                sex: c.sex,
+                note: &c.note,
+            };
+            if look_alike(&ours, &theirs).is_some() {
+                links.push((p.sid, c.id));
+            }
+        }
+    }
+    let counts = LinkCounts::of(links.iter().copied());
+    let paired: Vec<(i64, i64)> = links.into_iter().filter(|&(sid, id)| counts.unique(sid, id)).collect();
+    for &(sid, pupil) in &paired {
+        tx.execute("INSERT INTO stage_match(sid, pupil_id) VALUES ($1, $2)", &[&sid, &pupil]).map_err(server)?;
+    }
+    matched.extend(paired.iter().copied());
+    Ok(paired.len())
+}
+
+/// The problem of a flagged number the county holds, which keeps none: a spreadsheet's rounding where the
+/// number has its form, else what checking it again says.
+fn county_problem(number: &str, check: &id_number::IdCheck) -> String {
+    if id_number::fifteen_digits_kept(number).is_some() || id_number::shown_range(number, 0).is_some() {
+        return id_number::IdProblem::PrecisionLost.code().to_owned();
+    }
+    match &check.result {
+        Err(problem) => problem.code().to_owned(),
+        Ok(_) => id_number::OLD_NUMBER.to_owned(),
+    }
 }
 
 /// The pupils still unmatched that hold several creation rows (paired by name and class in a merge of two
@@ -1047,11 +1166,12 @@ fn push_file(
     let schools = school_ids(tx, rows)?;
     // A county this push has just made holds nothing to match and no history: its tables take the drive as it
     // is, their keys built after the rows.
-    let (known, events, rebuild) = if new_county {
-        (Map::default(), Set::default(), defer_indexes(tx)?)
+    let (known, events, rebuild, look_alikes) = if new_county {
+        (Map::default(), Set::default(), defer_indexes(tx)?, 0)
     } else {
         let events = known_events(tx, rows)?;
-        (match_pupils(tx, rows, &events)?, events, Vec::new())
+        let (known, look_alikes) = match_pupils(tx, rows, &events)?;
+        (known, events, Vec::new(), look_alikes)
     };
     let fresh = fresh_pupils(tx, rows, &known)?;
     insert_new(tx, rows, &fresh, &schools, drive_id)?;
@@ -1080,6 +1200,7 @@ fn push_file(
         audit_rows,
         other_school_pupils: others.len(),
         restored,
+        look_alikes,
     };
     // The staging tables go with the transaction; a second file in the same one makes its own.
     tx.batch_execute(

@@ -3,7 +3,8 @@
 //! (`store::import`) and the fuzzing harness (`io::fuzzing`) all ask, so what is said, what is written and what is
 //! checked cannot drift apart.
 
-use super::id_number::Sex;
+use super::class_label::ClassKey;
+use super::id_number::{self, Sex};
 
 /// What a row (or a pupil held) says of who the child is, beside name, school and class.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -51,6 +52,63 @@ const OTHER_CHILD: [&str; 9] =
 /// A 备注 saying its child is another one of the same name, not the child of another row.
 pub fn says_other_child(note: &str) -> bool {
     !note.is_empty() && OTHER_CHILD.iter().any(|words| note.contains(words))
+}
+
+/// One of two pupils of one name, as a merge or a county push holds them, to be paired as one child when one
+/// holds a valid number and the other a flagged one (`look_alike`).
+#[derive(Debug, Clone, Copy)]
+pub struct PupilSigns<'a> {
+    pub number: &'a str,
+    /// The flagged number's problem code (`IdProblem::code`); None for a valid number.
+    pub problem: Option<&'a str>,
+    pub school: &'a str,
+    pub grade: &'a str,
+    pub class: &'a str,
+    /// The sex the pupil row holds.
+    pub sex: Option<Sex>,
+    pub note: &'a str,
+}
+
+/// Whether `a` and `b`, of one name, are one child by the rule an import pairs a valid number with a flagged
+/// pupil (`id_number::flagged_may_be`): the valid number rounded to the flagged one or typed with its check
+/// character wrong, or the same school and class; a pupil held with no number whom an import would keep apart
+/// (`Signs::apart`: another sex, a 备注) is not. Some(true) when `a` is the flagged one, None when they are two
+/// children (or both valid, or both flagged). The one rule `store::merge` and `county::push` pair by.
+pub fn look_alike(a: &PupilSigns, b: &PupilSigns) -> Option<bool> {
+    let (valid, flagged, problem, a_flagged) = match (a.problem, b.problem) {
+        (Some(problem), None) => (b, a, problem, true),
+        (None, Some(problem)) => (a, b, problem, false),
+        _ => return None,
+    };
+    let same_class = a.school == b.school && ClassKey::of(a.grade, a.class) == ClassKey::of(b.grade, b.class);
+    let signs = |h: &PupilSigns| Signs::of_row(h.sex, None, h.note);
+    if flagged.number.is_empty() && signs(flagged).apart(&signs(valid)).is_some() {
+        return None;
+    }
+    id_number::flagged_may_be(valid.number, flagged.number, problem, same_class).then_some(a_flagged)
+}
+
+/// How many links each end of each link (`a`, `b`) has: a pair is made only where both ends have one, a pupil
+/// that fits more than one on the other side is not guessed.
+pub struct LinkCounts {
+    pub per_a: std::collections::HashMap<i64, usize>,
+    pub per_b: std::collections::HashMap<i64, usize>,
+}
+
+impl LinkCounts {
+    pub fn of(links: impl Iterator<Item = (i64, i64)>) -> LinkCounts {
+        let mut counts = LinkCounts { per_a: Default::default(), per_b: Default::default() };
+        for (a, b) in links {
+            *counts.per_a.entry(a).or_default() += 1;
+            *counts.per_b.entry(b).or_default() += 1;
+        }
+        counts
+    }
+
+    /// The link (`a`, `b`) is the only one of each.
+    pub fn unique(&self, a: i64, b: i64) -> bool {
+        self.per_a.get(&a) == Some(&1) && self.per_b.get(&b) == Some(&1)
+    }
 }
 
 #[cfg(test)]

@@ -23,9 +23,8 @@ use super::lock::same_file;
 use super::made_apart::{self, PAYMENT_GROUP, bare_creation, tax_record_stands};
 use super::year::LEFT_GRADE;
 use super::{Result, Store, StoreError, schema};
-use crate::domain::class_label::ClassKey;
 use crate::domain::coverage::Standing;
-use crate::domain::same_child::Signs;
+use crate::domain::same_child::{LinkCounts, PupilSigns, look_alike};
 use crate::domain::student::{Enrollment, PaymentStatus};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -1241,7 +1240,7 @@ fn pair_look_alikes(tx: &Transaction) -> Result<Vec<LookAlike>> {
          CREATE INDEX temp.merge_named_name ON merge_named(name, side);",
     ))?;
     let mut stmt = tx.prepare(
-        "SELECT t.id, o.id, t.number, t.problem, o.number, o.problem, t.school = o.school,
+        "SELECT t.id, o.id, t.number, t.problem, o.number, o.problem, t.school, o.school,
                 t.grade, t.class, o.grade, o.class, t.sex, t.note, o.sex, o.note
          FROM temp.merge_named t JOIN temp.merge_named o ON o.name = t.name AND o.side = 0
          WHERE t.side = 1 AND (t.problem IS NULL) <> (o.problem IS NULL)
@@ -1252,45 +1251,47 @@ fn pair_look_alikes(tx: &Transaction) -> Result<Vec<LookAlike>> {
     while let Some(r) = rows.next()? {
         let text = |i: usize| -> rusqlite::Result<String> { Ok(r.get::<_, Option<String>>(i)?.unwrap_or_default()) };
         let (their_problem, our_problem): (Option<String>, Option<String>) = (r.get(3)?, r.get(5)?);
-        let same_class =
-            r.get::<_, bool>(6)? && ClassKey::of(&text(7)?, &text(8)?) == ClassKey::of(&text(9)?, &text(10)?);
-        let (valid, flagged, problem, ours_flagged) = match (their_problem, our_problem) {
-            (None, Some(problem)) => (text(2)?, text(4)?, problem, true),
-            (Some(problem), None) => (text(4)?, text(2)?, problem, false),
-            _ => continue,
+        let (their_school, our_school): (String, String) = (r.get(6)?, r.get(7)?);
+        let (theirs_number, ours_number) = (text(2)?, text(4)?);
+        let (their_class, our_class) = ((text(8)?, text(9)?), (text(10)?, text(11)?));
+        let (their_note, our_note) = (text(13)?, text(15)?);
+        let sex =
+            |i: usize| -> rusqlite::Result<_> { Ok(super::read::sex_from(r.get::<_, Option<String>>(i)?.as_deref())) };
+        let theirs = PupilSigns {
+            number: &theirs_number,
+            problem: their_problem.as_deref(),
+            school: &their_school,
+            grade: &their_class.0,
+            class: &their_class.1,
+            sex: sex(12)?,
+            note: &their_note,
         };
-        // A pupil held with no number, whom only name and class tie to the other side's, is another child where an
-        // import would keep the two apart (`same_child`: the sex a list stated, a 备注).
-        let signs = |sex: usize, note: usize| -> rusqlite::Result<Signs> {
-            let sex = super::read::sex_from(r.get::<_, Option<String>>(sex)?.as_deref());
-            Ok(Signs::of_row(sex, None, &text(note)?))
+        let ours = PupilSigns {
+            number: &ours_number,
+            problem: our_problem.as_deref(),
+            school: &our_school,
+            grade: &our_class.0,
+            class: &our_class.1,
+            sex: sex(14)?,
+            note: &our_note,
         };
-        if flagged.is_empty() && signs(11, 12)?.apart(&signs(13, 14)?).is_some() {
-            continue;
-        }
-        if crate::domain::id_number::flagged_may_be(&valid, &flagged, &problem, same_class) {
-            links.push((r.get(0)?, r.get(1)?, ours_flagged));
+        if let Some(theirs_flagged) = look_alike(&theirs, &ours) {
+            links.push((r.get(0)?, r.get(1)?, !theirs_flagged));
         }
     }
     drop(rows);
     drop(stmt);
-    let count = |pick: fn(&(i64, i64, bool)) -> i64| {
-        let mut n: std::collections::HashMap<i64, i64> = std::collections::HashMap::new();
-        for link in &links {
-            *n.entry(pick(link)).or_default() += 1;
-        }
-        n
-    };
-    let (per_theirs, per_ours) = (count(|l| l.0), count(|l| l.1));
+    let counts = LinkCounts::of(links.iter().map(|l| (l.0, l.1)));
+    let (per_theirs, per_ours) = (&counts.per_a, &counts.per_b);
     let mut paired = Vec::new();
     for &(theirs, ours, ours_flagged) in &links {
-        let (of_ours, of_theirs) = (per_theirs[&theirs], per_ours[&ours]);
-        if of_ours == 1 && of_theirs == 1 {
+        if counts.unique(theirs, ours) {
             tx.execute("INSERT INTO temp.merge_pairs(theirs, ours) VALUES (?1, ?2)", params![theirs, ours])?;
             paired.push(LookAlike { theirs, ours, ours_flagged });
         } else {
+            let of_ours = per_theirs[&theirs] as i64;
             // How many of ours fit their pupil, and the most of theirs that fit one of those.
-            let theirs_n = links.iter().filter(|l| l.0 == theirs).map(|l| per_ours[&l.1]).max().unwrap_or(1);
+            let theirs_n = links.iter().filter(|l| l.0 == theirs).map(|l| per_ours[&l.1] as i64).max().unwrap_or(1);
             tx.execute(
                 "INSERT OR IGNORE INTO temp.merge_ambiguous(theirs, ours_n, theirs_n) VALUES (?1, ?2, ?3)",
                 params![theirs, of_ours, theirs_n],
