@@ -3482,3 +3482,35 @@ fn pupils_held_with_rounded_or_blank_numbers_on_one_laptop_are_the_whole_numbers
         assert_eq!(flagged, 0, "the county keeps the whole numbers");
     }
 }
+
+/// A valid number corrected to another valid one on the drive after it was pushed (the family's card read
+/// again, `E` on the detail screen) reaches the county as it reaches the other laptop's merge: the county's
+/// pupil holds the corrected number, and no second child is made of it.
+#[test]
+fn a_valid_number_corrected_to_another_after_a_push_reaches_the_county() {
+    let Some(db) = TestDb::new() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let a = drive(dir.path(), 0, 3);
+    push(&db, &[&a], &[]);
+    let (old, corrected) = (pupil_id(0, 1), pupil_id(0, 7));
+    {
+        let mut s = canbao::store::Store::open(&a).unwrap();
+        let id = s.students_by_stored_number(&old).unwrap()[0].id;
+        let edit = canbao::store::IdentityEdit { id_number: Some(corrected.clone()), ..Default::default() };
+        s.correct_identity(id, &edit).unwrap();
+    }
+    let again = push(&db, &[&a], &[]);
+    assert_eq!((again["added"].as_u64(), again["updated"].as_u64()), (Some(0), Some(1)), "{again}");
+    let numbers: Vec<String> = db
+        .client()
+        .query("SELECT id_number FROM canbao.pupils ORDER BY id_number", &[])
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    let mut expected = vec![pupil_id(0, 0), corrected, pupil_id(0, 2)];
+    expected.sort();
+    assert_eq!(numbers, expected);
+    let third = push(&db, &[&a], &[]);
+    assert_eq!(third["unchanged"], 3, "{third}");
+}

@@ -838,6 +838,7 @@ fn update_known(
         &[],
     )
     .map_err(server)?;
+    carry_number_corrections(tx, file.rows, known_events)?;
     let (stamp_cols, stamp_values) = stamp_insert(true);
     // Each insured year's statuses, where the county has no row of that pupil and year yet.
     tx.execute(
@@ -883,6 +884,50 @@ fn update_known(
     let others = other_school_pupils(tx, file, drive_id, reveal)?;
     let updated: i64 = tx.query_one("SELECT count(*) FROM stage_pupils WHERE changed", &[]).map_err(server)?.get(0);
     Ok(Known { updated: settled_changed + updated as usize, conflicts, others, restored: restored.len() })
+}
+
+/// A valid number corrected to another valid one on the drive (`E`, a corrected list), by a change the county
+/// lacks: the county's pupil takes it, as a merge takes it from the other laptop's history, unless the county
+/// holds a later correction of that pupil's number the drive has not seen (the newer wins, as in a merge), or
+/// another of its pupils holds the number. The pupils corrected count as updated.
+fn carry_number_corrections(
+    tx: &mut postgres::Transaction,
+    rows: &DriveRead,
+    known_events: &Set<String>,
+) -> Result<(), CountyError> {
+    let number_of: Map<i64, &str> = rows.pupils.iter().map(|p| (p.sid, p.id_number.as_str())).collect();
+    let mut newest: Map<i64, &str> = Map::default();
+    for e in &rows.audit {
+        let (Some(sid), Some(at)) = (e.sid, e.at.as_deref()) else { continue };
+        if e.field != "id_number" || e.action == "merge" || known_events.contains(&e.hash) {
+            continue;
+        }
+        if e.new.as_deref() == number_of.get(&sid).copied() {
+            // The log's order: a later row is the later change.
+            newest.insert(sid, at);
+        }
+    }
+    if newest.is_empty() {
+        return Ok(());
+    }
+    let (sids, ats): (Vec<i64>, Vec<&str>) = newest.into_iter().unzip();
+    tx.execute(
+        "WITH c AS (SELECT * FROM unnest($1::bigint[], $2::text[]) AS v(sid, at)),
+         u AS (
+            UPDATE canbao.pupils t SET key = s.key, id_number = s.id_number
+            FROM stage_pupils s JOIN c ON c.sid = s.sid
+            WHERE t.id = s.pupil_id AND s.id_valid AND t.id_valid AND t.id_number <> s.id_number
+              AND NOT EXISTS (SELECT 1 FROM canbao.pupils o WHERE o.key = s.key)
+              AND NOT EXISTS (SELECT 1 FROM canbao.audit a
+                              WHERE a.pupil_id = t.id AND a.field = 'id_number' AND a.at > c.at::timestamptz
+                                AND a.event NOT IN (SELECT event FROM stage_events))
+            RETURNING s.sid
+         )
+         UPDATE stage_pupils s SET changed = true FROM u WHERE u.sid = s.sid",
+        &[&sids, &ats],
+    )
+    .map_err(server)?;
+    Ok(())
 }
 
 /// What [`update_known`] did to the pupils the county has.
