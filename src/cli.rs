@@ -1013,7 +1013,7 @@ fn run(cli: &Cli) -> CmdResult {
             *json,
         ),
         Command::Push { files, to, dry_run, reveal, json } => {
-            county::push(files, to.as_deref(), *dry_run, *reveal, open::operator_from(cli), *json)
+            county::push(files, to.as_deref(), *dry_run, *reveal, open::operator_from(cli), *json, cli.accept_clock)
         }
         Command::Rollup { from: own, school, year, json } => {
             let from = if own.is_some() { county::url(own) } else { from };

@@ -99,8 +99,10 @@ fn mark(db: &Path, id: &str, args: &[&str]) {
     canbao(db).arg("mark").arg(id).args(args).assert().success();
 }
 
+/// The tests' laptops stamp changes at fixed times, some later than the server's clock: the push's clock
+/// check is asked not to refuse them (`a_push_refuses_a_drive_stamped_ahead_of_the_servers_clock` checks it).
 fn push(db: &TestDb, files: &[&Path], extra: &[&str]) -> Value {
-    json(bare().arg("push").args(files).args(["--to", &db.url, "--json"]).args(extra))
+    json(bare().arg("push").args(files).args(["--to", &db.url, "--json", "--accept-clock"]).args(extra))
 }
 
 fn rollup(db: &TestDb, extra: &[&str]) -> Value {
@@ -3156,8 +3158,8 @@ fn a_bare_hand_mark_made_apart_does_not_replace_the_tax_offices_record_at_the_co
         }
         // Said in words as a merge says it, the number masked.
         let Some(fresh) = TestDb::new() else { return };
-        bare().args(["push", "--to", &fresh.url]).arg(&jia).assert().success();
-        let out = bare().args(["push", "--to", &fresh.url]).arg(&yi).output().unwrap();
+        bare().args(["push", "--accept-clock", "--to", &fresh.url]).arg(&jia).assert().success();
+        let out = bare().args(["push", "--accept-clock", "--to", &fresh.url]).arg(&yi).output().unwrap();
         let text = String::from_utf8_lossy(&out.stdout).into_owned();
         assert!(text.contains("「缴费日期") && text.contains("保留的是核对税务名单时记录的"), "{text}");
         assert!(text.contains("学生00") && !text.contains(&id), "{text}");
@@ -3513,4 +3515,35 @@ fn a_valid_number_corrected_to_another_after_a_push_reaches_the_county() {
     assert_eq!(numbers, expected);
     let third = push(&db, &[&a], &[]);
     assert_eq!(third["unchanged"], 3, "{third}");
+}
+
+/// A drive whose newest change is stamped hours later than the county server's clock (a laptop running fast) is
+/// refused, as a merge refuses such a file, naming the file and --accept-clock; with --accept-clock it is pushed.
+#[test]
+fn a_push_refuses_a_drive_stamped_ahead_of_the_servers_clock() {
+    let Some(db) = TestDb::new() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let a = drive(dir.path(), 0, 2);
+    {
+        let mut s = canbao::store::Store::open(&a).unwrap();
+        let ahead = chrono::Utc::now() + chrono::Duration::hours(3);
+        s.set_fixed_clock(&ahead.format("%Y-%m-%dT%H:%M:%S+00:00").to_string());
+        let pupil = s.student_by_id_number(&pupil_id(0, 1)).unwrap().unwrap().id;
+        s.set_note(pupil, "快").unwrap();
+    }
+    let out = bare().arg("push").arg(&a).args(["--to", &db.url]).output().unwrap();
+    assert!(!out.status.success());
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("--accept-clock") && said.contains("school0.db"), "{said}");
+    let pupils: i64 = db
+        .client()
+        .query_one("SELECT count(*) FROM pg_tables WHERE schemaname = 'canbao' AND tablename = 'pupils'", &[])
+        .unwrap()
+        .get(0);
+    if pupils > 0 {
+        let n: i64 = db.client().query_one("SELECT count(*) FROM canbao.pupils", &[]).unwrap().get(0);
+        assert_eq!(n, 0, "nothing of the drive was written");
+    }
+    let pushed = push(&db, &[&a], &[]);
+    assert_eq!(pushed["added"], 2, "{pushed}");
 }

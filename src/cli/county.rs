@@ -177,6 +177,7 @@ pub fn push(
     reveal: bool,
     operator: Option<String>,
     json: bool,
+    accept_clock: bool,
 ) -> CmdResult {
     if let Some(url) = files.iter().map(|f| f.to_string_lossy()).find(|f| county::connect::looks_like_url(f)) {
         return Err(UserError::new(format!(
@@ -231,7 +232,7 @@ pub fn push(
     let operator = operator.unwrap_or_else(|| "（未具名操作员）".to_owned());
     let revealed_to = reveal.then_some(operator.as_str());
     let waiting = waiting(limit);
-    let pushed = county::push_all(&mut client, &drives, dry_run, revealed_to, limit, &waiting);
+    let pushed = county::push_all(&mut client, &drives, (dry_run, accept_clock), revealed_to, limit, &waiting);
     drop(cancelling);
     let report = pushed.map_err(|e| push_failed(e.scrubbed(&target), &drives, dry_run))?;
     drop(drives);

@@ -246,6 +246,7 @@ fn county(e: &CountyError) -> Said {
         C::Busy { .. } => Said::kind("county_busy"),
         C::Io(_) => Said::kind("io"),
         C::File { file, .. } => Said::file("drive_unreadable", file),
+        C::ClockAhead { file, .. } => Said::file("push_clock", file),
     }
 }
 

@@ -80,6 +80,15 @@ pub enum CountyError {
          pushed, try again later; CANBAO_PUSH_WAIT=SECONDS sets how long to wait)"
     )]
     Busy { holder: String, holder_en: String, secs: u64 },
+    #[error(
+        "{file} 未上传：它最新的修改时间为 {newest}，比汇总数据库服务器的时钟（{now}）还晚 {minutes} 分钟：做这些修改的电脑时钟\
+         可能走快了，汇总按修改时间取舍，会让它的修改压过别的电脑其后作的修改；其数据都未写入。请先核对并调好这台电脑\
+         的日期和时间；核实后仍要上传，请加 --accept-clock ({file} was not pushed: its newest change is stamped {newest}, {minutes} \
+         minutes later than the county server's clock, {now}: the laptop that made it may run fast, and the county \
+         goes by when changes were made, so its changes would win over ones made after them elsewhere; nothing of \
+         it was written. Check and set that laptop's date and time first; to push anyway once checked, add --accept-clock)"
+    )]
+    ClockAhead { file: String, newest: String, now: String, minutes: i64 },
     #[error("上传中断 (the upload broke off): {0}")]
     Io(String),
     #[error("{file} 未能上传，它的数据都未写入 ({file} was not pushed, nothing of it was written): {reason}")]

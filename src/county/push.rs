@@ -1202,8 +1202,7 @@ fn insert_history<'r>(
 fn push_file(
     tx: &mut postgres::Transaction,
     file: &DriveFile,
-    new_county: bool,
-    reveal: bool,
+    (new_county, reveal, accept_clock): (bool, bool, bool),
     brought: &mut Map<String, String>,
 ) -> Result<FileDone, CountyError> {
     let rows = file.rows;
@@ -1218,6 +1217,9 @@ fn push_file(
         let (known, look_alikes) = match_pupils(tx, rows, &events)?;
         (known, events, Vec::new(), look_alikes)
     };
+    if !accept_clock {
+        clock_check(tx, file, &events)?;
+    }
     let fresh = fresh_pupils(tx, rows, &known)?;
     insert_new(tx, rows, &fresh, &schools, drive_id)?;
     let Known { updated, conflicts, others, restored } =
@@ -1254,6 +1256,34 @@ fn push_file(
     )
     .map_err(server)?;
     Ok((report, conflicts, others))
+}
+
+/// Refuses a drive whose newest change the county lacks is stamped later than the server's clock by more than
+/// a merge allows (`merge_notes::CLOCK_AHEAD_MINUTES`): the laptop that made it runs fast, and the county, which
+/// goes by when changes were made, would let its changes win over later ones, as a merge refuses such a file.
+fn clock_check(tx: &mut postgres::Transaction, file: &DriveFile, known: &Set<String>) -> Result<(), CountyError> {
+    use crate::store::instant;
+    let newest = file
+        .rows
+        .audit
+        .iter()
+        .filter(|e| !known.contains(&e.hash))
+        .filter_map(|e| Some((instant::parse(e.at.as_deref()?)?, e)))
+        .max_by_key(|(t, _)| *t);
+    let Some((newest, e)) = newest else { return Ok(()) };
+    let now: f64 = tx.query_one("SELECT extract(epoch FROM now())::float8", &[]).map_err(server)?.get(0);
+    let Some(now) = chrono::DateTime::from_timestamp(now as i64, 0) else { return Ok(()) };
+    let minutes = (newest - now).num_minutes();
+    if minutes <= crate::store::merge_notes::CLOCK_AHEAD_MINUTES {
+        return Ok(());
+    }
+    let shown = |at: &str| instant::beijing_minutes(at);
+    Err(CountyError::ClockAhead {
+        file: file.shown.clone(),
+        newest: shown(e.at.as_deref().unwrap_or_default()),
+        now: shown(&instant::to_text(now)),
+        minutes,
+    })
 }
 
 /// What one file's push did: its counts, its conflicts, the pupils the county had from another school's drive.
@@ -1302,7 +1332,7 @@ fn record_reveal(
 pub fn push_all(
     client: &mut postgres::Client,
     files: &[DriveFile],
-    dry_run: bool,
+    (dry_run, accept_clock): (bool, bool),
     reveal: Option<&str>,
     limit: Duration,
     waiting: &dyn Fn(&Holder),
@@ -1322,7 +1352,7 @@ pub fn push_all(
         let mut outer = client.transaction().map_err(server)?;
         for file in files {
             let mut tx = outer.transaction().map_err(server)?;
-            let done = push_one(&mut tx, file, None, &mut brought, (limit, waiting))?;
+            let done = push_one(&mut tx, file, (None, accept_clock), &mut brought, (limit, waiting))?;
             tx.commit().map_err(server)?;
             report.add(done);
         }
@@ -1330,7 +1360,7 @@ pub fn push_all(
     } else {
         for file in files {
             let mut tx = client.transaction().map_err(server)?;
-            let done = push_one(&mut tx, file, reveal, &mut brought, (limit, waiting))?;
+            let done = push_one(&mut tx, file, (reveal, accept_clock), &mut brought, (limit, waiting))?;
             let in_file = |e| CountyError::File { file: file.shown.clone(), reason: server(e).to_string() };
             tx.commit().map_err(in_file)?;
             report.add(done);
@@ -1343,7 +1373,7 @@ pub fn push_all(
 fn push_one(
     tx: &mut postgres::Transaction,
     file: &DriveFile,
-    reveal: Option<&str>,
+    (reveal, accept_clock): (Option<&str>, bool),
     brought: &mut Map<String, String>,
     (limit, waiting): (Duration, &dyn Fn(&Holder)),
 ) -> Result<FileDone, CountyError> {
@@ -1356,7 +1386,12 @@ fn push_one(
     // set off, brings the default statistics back.
     tx.batch_execute("SET LOCAL jit = off; SET LOCAL default_statistics_target = 10").map_err(server)?;
     let new_county = schema::migrate(tx)?;
-    let (one, conflicts, others) = push_file(tx, file, new_county, reveal.is_some(), brought).map_err(in_file)?;
+    let (one, conflicts, others) =
+        push_file(tx, file, (new_county, reveal.is_some(), accept_clock), brought).map_err(|e| match e {
+            // Names its file already, and is not the file's fault but a clock's.
+            e @ CountyError::ClockAhead { .. } => e,
+            e => in_file(e),
+        })?;
     if let Some(operator) = reveal {
         record_reveal(tx, file, &conflicts, &others, operator).map_err(in_file)?;
     }
