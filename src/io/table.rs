@@ -1907,7 +1907,7 @@ mod tests {
             more.push_str(&format!(r#"<row r="{r}"><c r="A{r}" s="0"/><c r="B{r}" s="0"/></row>"#));
         }
         let bytes = xlsx_then(&more);
-        let scan = xlsx_scan(&bytes).expect("scan");
+        let scan = xlsx_scan(&bytes, &|| false).expect("scan");
         assert_eq!(scan.trimmed.len(), 1);
         let (_, sheet) = &scan.trimmed[0];
         assert!(sheet.len() < 4096, "{}", String::from_utf8_lossy(sheet));
