@@ -896,8 +896,9 @@ impl PupilKey {
 /// in SQLite's pages, which spill to disk, instead of holding both histories in memory. Only the audit rows'
 /// fingerprints are held in memory a while (`fingerprints`: 16 bytes a row, 32 MB for a million rows on both
 /// sides), to find the rows both logs may share.
-const WORK_TABLES: [&str; 14] = [
+const WORK_TABLES: [&str; 15] = [
     "merge_our_fp",
+    "merge_correction_links",
     "merge_their_fp",
     "merge_their_new",
     "merge_our_new",
@@ -1102,7 +1103,8 @@ fn unchecked_keys(tx: &Transaction, db: &str, table: &str, paired: &str) -> Resu
 /// one child whatever their school, class, name or number are now, when no other open pupil on either side
 /// holds one of those rows; every pupil not yet paired takes part (a number corrected on one laptop, valid
 /// there and still flagged on the other, is the same child). Otherwise the key, when exactly one pupil on each
-/// side has it. Last, a valid number on one side and a flagged one on the other (`pair_look_alikes`). Every rule
+/// side has it (after those whose number one side corrected from the number the other holds under the same
+/// name, `pair_by_corrections`). Last, a valid number on one side and a flagged one on the other (`pair_look_alikes`). Every rule
 /// is symmetric, so A into B pairs the same pupils as B into A.
 fn match_pupils(tx: &Transaction) -> Result<Vec<LookAlike>> {
     tx.execute_batch(
@@ -1135,6 +1137,7 @@ fn match_pupils(tx: &Transaction) -> Result<Vec<LookAlike>> {
                AND NOT EXISTS (SELECT 1 FROM merge_creation_links y WHERE y.ours = l.ours AND y.theirs <> l.theirs
                                    AND y.theirs NOT IN (SELECT theirs FROM merge_pairs));",
     )?;
+    pair_by_corrections(tx)?;
     unchecked_keys(tx, "main", "merge_our_keys", "ours")?;
     unchecked_keys(tx, "other", "merge_their_keys", "theirs")?;
     let same_key = |x: &str, y: &str| {
@@ -1157,6 +1160,32 @@ fn match_pupils(tx: &Transaction) -> Result<Vec<LookAlike>> {
         same_key("o", "t"),
     ))?;
     pair_look_alikes(tx)
+}
+
+/// Pairs the pupils still apart of whom one side corrected its number from the number the other side holds, under
+/// the same name: the rule an import applies to a list that still gives a corrected number (`CORRECTED_FROM`).
+/// Two laptops that each imported the school's list share no creation row, so a number corrected with `E` on one
+/// before their first merge would otherwise make the child twice. A pupil linked so to more than one on the other
+/// side is not guessed. Symmetric, as every rule of `match_pupils`.
+fn pair_by_corrections(tx: &Transaction) -> Result<()> {
+    tx.execute_batch(
+        "CREATE TEMP TABLE merge_correction_links(theirs INTEGER NOT NULL, ours INTEGER NOT NULL,
+                                                  PRIMARY KEY (theirs, ours)) WITHOUT ROWID;
+         INSERT OR IGNORE INTO merge_correction_links SELECT b.id, a.id FROM other.audit y
+             JOIN other.students b ON b.id = y.student_id
+             JOIN main.students a ON a.id_number = y.old AND a.name = b.name AND a.id_number <> b.id_number
+             WHERE y.field = 'id_number' AND y.old IS NOT NULL AND y.action <> 'reveal';
+         INSERT OR IGNORE INTO merge_correction_links SELECT b.id, a.id FROM main.audit x
+             JOIN main.students a ON a.id = x.student_id
+             JOIN other.students b ON b.id_number = x.old AND b.name = a.name AND b.id_number <> a.id_number
+             WHERE x.field = 'id_number' AND x.old IS NOT NULL AND x.action <> 'reveal';
+         DELETE FROM merge_correction_links
+             WHERE theirs IN (SELECT theirs FROM merge_pairs) OR ours IN (SELECT ours FROM merge_pairs);
+         INSERT INTO merge_pairs SELECT l.theirs, l.ours FROM merge_correction_links l
+             WHERE NOT EXISTS (SELECT 1 FROM merge_correction_links x WHERE x.theirs = l.theirs AND x.ours <> l.ours)
+               AND NOT EXISTS (SELECT 1 FROM merge_correction_links y WHERE y.ours = l.ours AND y.theirs <> l.theirs);",
+    )?;
+    Ok(())
 }
 
 /// The pairs of `named_apart`, from the pairs outwards (`CROSS JOIN`): left to itself SQLite read every pupil of
@@ -3943,6 +3972,32 @@ mod tests {
         assert_eq!(a.students(&Default::default()).unwrap().len(), 2);
         assert_eq!(by_name(&a, "王五").id_number, number, "the correction arrived: {report:?}");
         assert_eq!(a.merge_from(&b_path, false).unwrap().added, 0, "and a second merge adds nothing either");
+    }
+
+    /// Two laptops that each imported the school's list share no history; 王五's number corrected with `E` on B
+    /// before their first merge is the same child both ways (as an import finds a list's old number), not a
+    /// second 王五: B's correction arrives on A, and B keeps it.
+    #[test]
+    fn a_number_corrected_before_the_first_merge_of_two_imports_of_one_list_is_the_same_child_both_ways() {
+        let dir = tempfile::tempdir().unwrap();
+        let (old, new) = (valid("45020220150101123"), valid("45020220150101131"));
+        let rows = [pupil("王五", &old), pupil("王六", &valid("45020220150101140"))];
+        let (a_path, b_path) = (dir.path().join("a.db"), dir.path().join("b.db"));
+        for (path, at) in [(&a_path, "2026-11-23T09:00:00+08:00"), (&b_path, "2026-11-23T09:05:00+08:00")] {
+            let mut s = Store::open(path).unwrap();
+            s.set_fixed_clock(at);
+            s.apply_import(&rows, &[], 0, false).unwrap();
+        }
+        let mut b = Store::open(&b_path).unwrap();
+        correct_wang_wu(&mut b, "2026-11-23T10:00:00+08:00", &new);
+        drop(b);
+        let ((a_into_b, r1), (b_into_a, r2)) =
+            merge_both_ways(dir.path(), Store::open(&a_path).unwrap(), Store::open(&b_path).unwrap());
+        for (s, r) in [(&a_into_b, &r1), (&b_into_a, &r2)] {
+            assert_eq!(r.added, 0, "{r:?}");
+            assert_eq!(s.students(&Default::default()).unwrap().len(), 2, "{r:?}");
+            assert_eq!(by_name(s, "王五").id_number, new, "B's correction: {r:?}");
+        }
     }
 
     /// 王五's number corrected at `at` with `E`, as the operator does from the family's card.
