@@ -546,6 +546,9 @@ fn history(
 /// The action of an audit row an undo wrote (`tui::undo`): the values the change before it replaced, written back.
 const UNDO: &str = "undo";
 
+/// The action of the audit rows of a school rename (`Store::rename_school`): one per pupil moved.
+const RENAME: &str = "rename";
+
 /// A row `UndonePairs` has not seen taken back, with its event's index if it is one.
 type OpenRow = (LoggedRow<'static>, Option<usize>);
 
@@ -575,11 +578,15 @@ impl UndonePairs {
     /// returns `Some` with that change's event index (if it was one): the two cancel.
     fn log(&mut self, field: &str, year: Option<i32>, row: LoggedRow, event: Option<usize>) -> Option<Option<usize>> {
         let stack = self.open.entry((field.to_owned(), year)).or_default();
-        if row.action == UNDO
+        // A school rename taken back, by `u` or by renaming the school back, is no change of the school either,
+        // whatever session wrote the two (the screen renames on its worker): weighed as the newest change of the
+        // pupils' school, it would undo the other laptop's deliberate rename.
+        let renamed_back = |change: &LoggedRow| change.action == RENAME && (row.action == UNDO || row.action == RENAME);
+        if (row.action == UNDO || row.action == RENAME)
             && let Some((change, _)) = stack.last()
             && change.action != UNDO
             && change.action != "merge"
-            && change.origin == row.origin
+            && (renamed_back(change) || (row.action == UNDO && change.origin == row.origin))
             && change.unshared == row.unshared
             && change.new == row.old
             && change.old == row.new
@@ -588,6 +595,7 @@ impl UndonePairs {
         }
         let action: &'static str = match row.action {
             UNDO => UNDO,
+            RENAME => RENAME,
             "merge" => "merge",
             _ => "",
         };
@@ -4467,53 +4475,42 @@ mod tests {
         assert_eq!(b_into_a.schools().unwrap(), ["测试小学本部"]);
     }
 
-    /// B renamed the school; A renamed it too, then back to the old name, after B's rename: A's rename back is
-    /// the newest change of the pupils' school, kept by the merge as a conflict, and B's older rename is not
-    /// followed over it. Both ways every pupil ends under the old name, and the report, the counts and each
-    /// pupil's history say so, with no move of the merge's own.
+    /// B renamed the school; A renamed it too after B's rename, then took that back: by renaming the school back
+    /// (in another session), or by `u` on the screen (an undo the screen's worker writes). A rename taken back is
+    /// no change of A's, as an undone mark is: B's deliberate rename stands both ways, with no conflict.
     #[test]
-    fn a_school_renamed_back_after_the_other_laptops_rename_is_not_moved_by_following_it_both_ways() {
-        let dir = tempfile::tempdir().unwrap();
-        let (mut a, mut b, ids) = two_copies(dir.path());
-        b.set_fixed_clock("2026-11-23T10:00:00+08:00");
-        assert_eq!(b.rename_school("测试小学", "测试小学本部").unwrap(), 3);
-        a.set_fixed_clock("2026-11-23T10:30:00+08:00");
-        a.rename_school("测试小学", "测试小学分校").unwrap();
-        a.set_fixed_clock("2026-11-23T10:31:00+08:00");
-        a.rename_school("测试小学分校", "测试小学").unwrap();
-        let ((a_into_b, r1), (b_into_a, r2)) = merge_both_ways(dir.path(), a, b);
-        let overruled = |here| SchoolRename::Overruled {
-            old: "测试小学".into(),
-            new: "测试小学本部".into(),
-            here,
-            newer: 3,
-            stayed: 3,
-        };
-        assert_eq!(r1.school_renames, [overruled(true)], "B's own rename, A's newer change: {r1:?}");
-        assert_eq!(r2.school_renames, [overruled(false)], "A's newer change kept here: {r2:?}");
-        // B's pupils took A's school, A's kept theirs.
-        assert_eq!((r1.updated, r1.unchanged), (3, 0), "{r1:?}");
-        assert_eq!((r2.updated, r2.unchanged), (0, 3), "{r2:?}");
-        for (s, r) in [(&a_into_b, &r1), (&b_into_a, &r2)] {
-            assert_eq!(s.schools().unwrap(), ["测试小学"], "{r:?}");
-            assert_eq!(r.conflicts.len(), 3, "{r:?}");
-            assert!(
-                r.conflicts.iter().all(|c| c.field == "school"
-                    && c.kept.as_deref() == Some("测试小学")
-                    && c.lost.as_deref() == Some("测试小学本部")),
-                "{r:?}"
-            );
-            for id in &ids {
-                let history = s.history(by_id(s, id).id).unwrap();
-                let renamed = |h: &crate::store::AuditEntry| {
-                    h.action == "merge" && h.field == "school" && h.new.as_deref() == Some("测试小学本部")
-                };
-                assert!(!history.iter().any(renamed), "no move by following: {history:?}");
-                assert_eq!(history.last().and_then(|h| h.new.as_deref()), Some("测试小学"), "{history:?}");
+    fn a_school_rename_taken_back_after_the_other_laptops_rename_is_no_change_both_ways() {
+        for by_undo in [false, true] {
+            let dir = tempfile::tempdir().unwrap();
+            let (mut a, mut b, ids) = two_copies(dir.path());
+            b.set_fixed_clock("2026-11-23T10:00:00+08:00");
+            assert_eq!(b.rename_school("测试小学", "测试小学本部").unwrap(), 3);
+            a.set_fixed_clock("2026-11-23T10:30:00+08:00");
+            let moved = a.rename_school_pupils("测试小学", "测试小学分校").unwrap();
+            let a_path = a.path().unwrap().to_owned();
+            drop(a);
+            let mut a = Store::open(&a_path).unwrap();
+            a.set_fixed_clock("2026-11-23T10:31:00+08:00");
+            if by_undo {
+                let back: Vec<(i64, Vec<FieldChange>)> =
+                    moved.iter().map(|&id| (id, vec![FieldChange::new(Field::School, Some("测试小学"))])).collect();
+                a.change_batch(UNDO, &back, false).unwrap();
+            } else {
+                a.rename_school("测试小学分校", "测试小学").unwrap();
             }
+            let ((a_into_b, r1), (b_into_a, r2)) = merge_both_ways(dir.path(), a, b);
+            assert_eq!((r1.updated, r1.unchanged), (0, 3), "{r1:?}");
+            assert_eq!((r2.updated, r2.unchanged), (3, 0), "{r2:?}");
+            for (s, r) in [(&a_into_b, &r1), (&b_into_a, &r2)] {
+                assert_eq!(s.schools().unwrap(), ["测试小学本部"], "by undo: {by_undo}: {r:?}");
+                assert!(r.conflicts.is_empty() && r.decided_there.is_empty(), "{r:?}");
+                assert!(!r.school_renames.iter().any(|x| matches!(x, SchoolRename::Overruled { .. })), "{r:?}");
+                for id in &ids {
+                    assert_eq!(by_id(s, id).school, "测试小学本部", "{r:?}");
+                }
+            }
+            assert_eq!(snapshot(&a_into_b), snapshot(&b_into_a));
         }
-        assert_eq!(schools_by_name(&a_into_b), schools_by_name(&b_into_a));
-        assert_eq!(snapshot(&a_into_b), snapshot(&b_into_a));
     }
 
     /// A school renamed twice on one laptop takes the other's pupils under its first name to its last one.
