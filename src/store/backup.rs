@@ -783,6 +783,14 @@ impl Store {
         // alone, and the other laptop still holds it as its own, to be merged again.
         let mut undone = undone_changes(&self.conn)?;
         let kept = change_hashes(&from.conn, None)?;
+        // The pupils this restore removes that this laptop added (an import of a wrong list, as the import's
+        // message offers to take back), kept apart from the changes: a merge with a file that still holds them
+        // lists each (`merge_restored::removed_here`), the push to the county being the changes' alone.
+        let mut removed = hashes_in(&self.conn, RESTORE_REMOVED)?;
+        let kept_created = created_hashes(&from.conn, None)?;
+        removed.extend(created_hashes(&self.conn, Some(&copied_of(&self.conn)?))?);
+        let mut removed: Vec<String> = removed.into_iter().filter(|h| !kept_created.contains(h)).collect();
+        removed.sort_unstable();
         let copied = super::copied_rows::CopiedRows::read(&self.conn, "main")?;
         undone.extend(change_hashes(&self.conn, Some(&copied))?.into_iter().filter(|h| !kept.contains(h)));
         {
@@ -806,6 +814,7 @@ impl Store {
         let mut undone: Vec<String> = undone.into_iter().filter(|h| !kept.contains(h)).collect();
         undone.sort_unstable();
         self.set_meta(RESTORE_UNDONE, &undone.join("\n"))?;
+        self.set_meta(RESTORE_REMOVED, &removed.join("\n"))?;
         let operator = self.operator.clone();
         self.set_meta(RESTORED_BY, &operator)?;
         self.reload_year()?;
@@ -816,6 +825,57 @@ impl Store {
 /// The meta key of the changes restores of this drive took back: the hashes (`store::event_hash`) of the
 /// pupils' audit rows the replaced data held and the restored backup did not, one a line.
 pub const RESTORE_UNDONE: &str = "restore_undone";
+
+/// Meta key: the creation rows (hashes, as `RESTORE_UNDONE`'s) of the pupils this laptop added that its
+/// restores removed.
+pub const RESTORE_REMOVED: &str = "restore_removed";
+
+/// The hashes a meta `key` lists, one a line.
+fn hashes_in(conn: &rusqlite::Connection, key: &str) -> Result<std::collections::HashSet<String>> {
+    let text: Option<String> =
+        conn.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0)).optional()?;
+    Ok(text.unwrap_or_default().lines().filter(|l| !l.is_empty()).map(str::to_owned).collect())
+}
+
+/// The rows a merge copied into `conn`'s log.
+fn copied_of(conn: &rusqlite::Connection) -> Result<super::copied_rows::CopiedRows> {
+    super::copied_rows::CopiedRows::read(conn, "main")
+}
+
+/// The hashes of the creation rows of `conn`'s log (only this laptop's own with `own_only`, as `change_hashes`).
+fn created_hashes(
+    conn: &rusqlite::Connection,
+    own_only: Option<&super::copied_rows::CopiedRows>,
+) -> Result<std::collections::HashSet<String>> {
+    let mut stmt = conn.prepare(
+        "SELECT at, operator, origin, action, COALESCE(id_number, ''), field, old, new, id FROM audit
+         WHERE student_id IS NOT NULL AND field = 'created'",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        if let Some(copied) = own_only
+            && (copied.run_of(r.get(8)?).is_some() || r.get::<_, String>(3)? == "merge")
+        {
+            return Ok(None);
+        }
+        let text = |i: usize| r.get::<_, String>(i);
+        let (old, new): (Option<String>, Option<String>) = (r.get(6)?, r.get(7)?);
+        Ok(Some(super::event_hash::row_hash(
+            &text(0)?,
+            &text(1)?,
+            &text(2)?,
+            &text(3)?,
+            &text(4)?,
+            &text(5)?,
+            old.as_deref(),
+            new.as_deref(),
+        )))
+    })?;
+    let mut hashes = std::collections::HashSet::new();
+    for hash in rows {
+        hashes.extend(hash?);
+    }
+    Ok(hashes)
+}
 
 pub use super::writer_changes::RESTORED_AT;
 

@@ -1744,7 +1744,9 @@ fn merge_in(tx: &Transaction, ctx: &super::AuditContext, drive: Option<&Path>) -
     tx.execute_batch("CREATE TEMP TABLE merge_copied(theirs INTEGER PRIMARY KEY, ours INTEGER NOT NULL);")?;
     let added = copy_unpaired(tx, ctx, &sides)?;
     // A pupil our restore removed comes back whole, its history with it: no status without its rows.
-    let restored_pupils_back = super::merge_restored::bring_back_removed(tx, &mut held_here)?;
+    let mut restored_pupils_back = super::merge_restored::bring_back_removed(tx, &mut held_here)?;
+    let removed_here = super::merge_restored::removed_here(tx, &restored_pupils_back)?;
+    restored_pupils_back.extend(removed_here);
     let mut report = MergeReport {
         added,
         restored_pupils_back,
@@ -6369,6 +6371,30 @@ mod tests {
         let said: Vec<_> = r.restore_taken_back.iter().map(|t| (t.id_number.as_str(), t.restored_here)).collect();
         assert!(said.contains(&(ids[1].as_str(), false)), "{r:?}");
         assert!(!said.iter().any(|(id, _)| *id == ids[0]), "B's own payment, which A holds again: {r:?}");
+    }
+
+    /// A imports a wrong list, B merges it, A restores the backup from before the import (as the import offers):
+    /// A's next merge of B brings the pupils back as B holds them, and lists each of them (it once said nothing,
+    /// a pupil with no change but its creation leaving no trace of the restore).
+    #[test]
+    fn pupils_of_an_import_a_restore_took_back_that_the_other_file_holds_are_listed_by_the_merge() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut a, mut b, _) = two_copies(dir.path());
+        let before = dir.path().join("a-before.db");
+        a.backup_to(&before).unwrap();
+        let wrong = [valid("45020220150101151"), valid("45020220150101160")];
+        a.set_fixed_clock("2026-12-04T10:00:00+08:00");
+        a.apply_import(&[pupil("错一", &wrong[0]), pupil("错二", &wrong[1])], &[], 0, false).unwrap();
+        let (a_path, b_path) = (a.path().unwrap().to_owned(), b.path().unwrap().to_owned());
+        b.set_fixed_clock("2026-12-04T10:03:00+08:00");
+        b.merge_from(&a_path, false).unwrap();
+        a.restore_from(&before).unwrap();
+        a.set_fixed_clock("2026-12-04T10:10:00+08:00");
+        let r = a.merge_from(&b_path, false).unwrap();
+        let mut said: Vec<_> = r.restored_pupils_back.iter().map(|p| p.id_number.clone()).collect();
+        said.sort();
+        assert_eq!(said, wrong, "{r:?}");
+        assert_eq!(r.added, 2, "{r:?}");
     }
 
     /// A adds a pupil and records the payment, B merges it, A restores a backup from before the pupil: A's merge

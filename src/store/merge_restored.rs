@@ -213,3 +213,45 @@ pub(super) fn list(
     }
     Ok(listed)
 }
+
+/// Once their unpaired pupils are copied (`temp.merge_copied`): the pupils copied here whose creation row this
+/// laptop made and a restore of it removed (`backup::RESTORE_REMOVED`: an import taken back by restoring the
+/// backup from before it), which the other file merged before the restore. Brought back as the other file holds
+/// them, and listed, so the operator knows the restore did not hold (`already`: those listed so already).
+pub(super) fn removed_here(tx: &Transaction, already: &[PupilBack]) -> Result<Vec<PupilBack>> {
+    let text: Option<String> = tx
+        .query_row("SELECT value FROM main.meta WHERE key = ?1", [super::backup::RESTORE_REMOVED], |r| r.get(0))
+        .optional()?;
+    let removed: HashSet<&str> = text.as_deref().unwrap_or_default().lines().filter(|l| !l.is_empty()).collect();
+    if removed.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut stmt = tx.prepare(
+        "SELECT b.id_number, b.name, a.at, a.operator, a.origin, a.action, COALESCE(a.id_number, ''), a.field,
+                a.old, a.new
+         FROM temp.merge_copied c JOIN other.students b ON b.id = c.theirs
+         JOIN other.audit a ON a.student_id = b.id AND a.field = 'created'
+         ORDER BY c.ours",
+    )?;
+    let mut rows = stmt.query([])?;
+    let mut back: Vec<PupilBack> = Vec::new();
+    while let Some(r) = rows.next()? {
+        let text = |i: usize| r.get::<_, String>(i);
+        let (old, new): (Option<String>, Option<String>) = (r.get(8)?, r.get(9)?);
+        let hash = super::event_hash::row_hash(
+            &text(2)?,
+            &text(3)?,
+            &text(4)?,
+            &text(5)?,
+            &text(6)?,
+            &text(7)?,
+            old.as_deref(),
+            new.as_deref(),
+        );
+        let id_number = text(0)?;
+        if removed.contains(hash.as_str()) && !already.iter().chain(&back).any(|p| p.id_number == id_number) {
+            back.push(PupilBack { id_number, name: text(1)? });
+        }
+    }
+    Ok(back)
+}
