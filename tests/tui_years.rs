@@ -498,7 +498,10 @@ fn a_payment_in_the_next_years_collection_on_a_drive_in_the_old_year_says_which_
             app.update(Action::Input(c));
         }
         app.update(Action::Confirm);
-        assert!(app.modal.is_none(), "{lang:?}: saved at once\n{}", screen(&app));
+        // The payment buys no cover in 2024: asked first, No the default; Yes records it for 2024.
+        assert!(app.modal.is_some(), "{lang:?}: asked before saving\n{}", screen(&app));
+        app.update(Action::Yes);
+        assert!(app.modal.is_none(), "{lang:?}: saved on Yes\n{}", screen(&app));
         let s = app.store.student(id).expect("pupil");
         assert_eq!(s.payment, PaymentStatus::Paid, "{lang:?}: recorded, not refused");
         let status = app.status.as_ref().map(|s| s.text.clone()).unwrap_or_default();
