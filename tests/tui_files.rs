@@ -2856,3 +2856,67 @@ fn a_premium_edit_of_the_drives_policy_is_kept_in_the_drive() {
     assert_eq!(kept.personal_premium_fen, 42_000, "the drive's copy still quotes the old premium");
     assert!(fresh.shown_policy_file_differs(&set).is_none(), "the file and the drive's copy differ");
 }
+
+/// The drive's path relative to the folder the test runs in, without changing that folder.
+fn relative_to_here(path: &Path) -> PathBuf {
+    let here = std::env::current_dir().unwrap();
+    let mut relative = PathBuf::new();
+    for _ in 1..here.components().count() {
+        relative.push("..");
+    }
+    relative.push(path.strip_prefix("/").unwrap());
+    relative
+}
+
+/// A merge picked in the TUI names the file it reads, whole from the root, with its school and its newest
+/// change, in the preview and in the report; the folder it came from is remembered for the drive's real path,
+/// so the same name (`A.db`) run in another folder starts beside its own drive. Before, neither screen named
+/// the file, and the folder was remembered for the drive as typed: `--db A.db` in two folders shared it, and a
+/// bare `B.db` picked yesterday's copy.
+#[test]
+fn a_tui_merge_names_the_file_it_merges_and_remembers_its_folder_by_the_drives_real_path() {
+    use canbao::tui::modal::{Modal, PathPurpose};
+    let (dir, sample) = sample_drive();
+    let (lap_a, lap_b, today) = (dir.path().join("lapA"), dir.path().join("lapB"), dir.path().join("today"));
+    for (folder, name) in [(&lap_a, "A.db"), (&lap_b, "B.db"), (&today, "A.db"), (&today, "B.db")] {
+        std::fs::create_dir_all(folder).unwrap();
+        std::fs::copy(&sample, folder.join(name)).unwrap();
+    }
+    let school = Store::open_read_only(&sample).unwrap().schools().unwrap()[0].clone();
+    let newest: String = rusqlite::Connection::open(lap_b.join("B.db"))
+        .unwrap()
+        .query_row("SELECT max(at) FROM audit", [], |r| r.get(0))
+        .unwrap();
+    let newest = canbao::store::instant::beijing_seconds(&newest);
+    let config = dir.path().join("config");
+    let open = |drive: &Path| {
+        let opts = Options { config_dir: Some(config.clone()), ..options(Language::Zh) };
+        let mut app = App::new(Store::open(&relative_to_here(drive)).expect("store"), &opts).expect("app");
+        app.update(Action::Resize(80, 30));
+        app.open_picker(PathPurpose::Merge);
+        app
+    };
+    let mut app = open(&lap_a.join("A.db"));
+    for c in "../lapB/B.db".chars() {
+        app.update(Action::Input(c));
+    }
+    app.update(Action::Confirm);
+    wait_for_jobs(&mut app);
+    let named = format!("合并的文件：{}（学校：{school}；最近一次修改：{newest}）", lap_b.join("B.db").display());
+    let Some(Modal::MergePreview { lines, .. }) = &app.modal else { panic!("{}", screen(&app).join("\n")) };
+    assert!(lines.contains(&named), "the preview names the file: {lines:?}");
+    assert!(screen(&app).join("").replace(' ', "").contains("合并的文件："), "{}", screen(&app).join("\n"));
+    app.update(Action::Confirm);
+    wait_for_jobs(&mut app);
+    let Some(Modal::Message(m)) = &app.modal else { panic!("{}", screen(&app).join("\n")) };
+    assert!(m.lines.contains(&named), "the report names the file: {:?}", m.lines);
+    drop(app);
+    let remembered = std::fs::read_to_string(config.join("last-folder")).unwrap();
+    let drive_line = remembered.lines().nth(1).unwrap();
+    assert_eq!(Path::new(drive_line), std::fs::canonicalize(lap_a.join("A.db")).unwrap(), "{remembered}");
+    // A file an older canbao wrote, naming the drive as typed, is no start for any drive of that name.
+    std::fs::write(config.join("last-folder"), format!("{}\nA.db", lap_b.display())).unwrap();
+    let app = open(&today.join("A.db"));
+    let Some(Modal::Files(p)) = &app.modal else { panic!("no picker") };
+    assert_eq!(p.dir, today, "today's drive starts beside itself");
+}

@@ -277,6 +277,12 @@ pub struct MergeReport {
     /// `year::carry_leavers`); and the pupils this laptop's start of the year moved out as 已离校 that are back in
     /// the other laptop's class a grade up, the year having seen them (`left_here`).
     pub leavers_across_year: Vec<super::year::LeaverAcrossYear>,
+    /// The other file's schools (those it has pupils in) and its newest change's stamp: a screen that picked
+    /// the file names what it merged, so a copy of the wrong day or folder is seen before it is taken in.
+    #[serde(skip)]
+    pub their_schools: Vec<String>,
+    #[serde(skip)]
+    pub their_newest_change: Option<String>,
     pub dry_run: bool,
 }
 
@@ -1759,6 +1765,12 @@ fn merge_in(tx: &Transaction, ctx: &super::AuditContext, drive: Option<&Path>) -
         other_has_no_pupils: !tx.query_row("SELECT EXISTS (SELECT 1 FROM other.students)", [], |r| r.get(0))?,
         ..MergeReport::default()
     };
+    let mut schools = tx.prepare(
+        "SELECT DISTINCT sc.name FROM other.schools sc JOIN other.students s ON s.school_id = sc.id ORDER BY sc.name",
+    )?;
+    report.their_schools = schools.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    drop(schools);
+    report.their_newest_change = tx.query_row("SELECT max(at) FROM other.audit", [], |r| r.get(0))?;
     let mut listed = tx.prepare("SELECT theirs, ours_n, theirs_n FROM temp.merge_ambiguous ORDER BY theirs")?;
     let mut rows = listed.query([])?;
     while let Some(row) = rows.next()? {

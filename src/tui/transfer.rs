@@ -331,7 +331,8 @@ impl App {
                 }
             }
             JobOutcome::Merged { file, report, outside, data } => {
-                let lines = self.merge_lines(&report, &outside);
+                let mut lines = vec![self.merge_file_line(&file, &report)];
+                lines.extend(self.merge_lines(&report, &outside));
                 if report.dry_run {
                     let lines = self.preview_lines(self.text.merge_preview, lines);
                     let ask = self.merge_question(&report);
@@ -479,6 +480,19 @@ impl App {
     }
 
     /// A dry run's report under the line that says which key applies it.
+    /// The file a merge read, whole from the root, with its schools and its newest change: the picker may have
+    /// opened in another folder holding a file of the same name, or the copy may be an older day's.
+    fn merge_file_line(&self, file: &std::path::Path, r: &crate::store::merge::MergeReport) -> String {
+        let t = self.text;
+        let schools = match r.their_schools.is_empty() {
+            true => t.merge_file_no_pupils.to_owned(),
+            false => r.their_schools.join(t.pick("、", ", ")),
+        };
+        let newest = r.their_newest_change.as_deref().map(crate::store::instant::beijing_seconds);
+        let newest = newest.unwrap_or_else(|| t.merge_file_no_changes.to_owned());
+        fill(t.merge_file, &[&super::picker::absolute(file).display(), &schools, &newest])
+    }
+
     fn preview_lines(&self, heading: &str, mut lines: Vec<String>) -> Vec<String> {
         let key = self.keymap.keys_for(super::keymap::Context::Dialog, "confirm");
         let key = key.first().map(|k| k.to_string()).unwrap_or_default();

@@ -29,7 +29,11 @@ impl App {
         let mut lines = text.as_deref().unwrap_or_default().lines().map(str::trim);
         let folder = lines.next().filter(|l| !l.is_empty()).map(PathBuf::from);
         let ours = match (lines.next().filter(|l| !l.is_empty()), drive) {
-            (Some(used_with), Some(drive)) => crate::store::lock::same_file(Path::new(used_with), drive),
+            // A drive named as typed (`A.db`, by an older canbao) would match every folder's `A.db`: only a
+            // drive named whole from the root is known to be this one.
+            (Some(used_with), Some(drive)) => {
+                Path::new(used_with).is_absolute() && crate::store::lock::same_file(Path::new(used_with), drive)
+            }
             _ => true,
         };
         let drive_folder = drive.and_then(Path::parent).filter(|d| !d.as_os_str().is_empty() && d.is_dir());
@@ -49,7 +53,9 @@ impl App {
             let mut text = absolute(dir).display().to_string();
             if let Some(drive) = self.store.path() {
                 text.push('\n');
-                text.push_str(&drive.display().to_string());
+                // By its real path: `--db A.db` run in two folders names two drives.
+                let whole = std::fs::canonicalize(drive).unwrap_or_else(|_| absolute(drive));
+                text.push_str(&whole.display().to_string());
             }
             let _ = crate::private_file::write_whole(
                 &config.join(LAST_FOLDER_FILE),
