@@ -124,6 +124,7 @@ fn store(e: &StoreError) -> Said {
         S::CannotOpen { path } => ("drive_cannot_open", Some(path)),
         S::CopyMismatch(_) => ("copy_mismatch", None),
         S::Io { path, source } | S::CreateDir { path, source } => (io_kind(source, "write_failed"), Some(path)),
+        S::BackupFolderRefused { folder, .. } => ("backup_folder_refused", Some(folder)),
         S::Unreadable { path, source } => (io_kind(source, "file_unreadable"), Some(path)),
         S::NoSuchStudent(_) => ("no_such_pupil", None),
         S::NoSuchSchool(_) => ("no_such_school", None),

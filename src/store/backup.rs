@@ -230,10 +230,13 @@ impl AutoBackup {
             return Ok((same, false));
         }
         let dir = self.dir();
-        crate::private_file::create_dir_all(&dir)
-            .map_err(|source| StoreError::CreateDir { path: dir.display().to_string(), source })?;
-        crate::private_file::restrict_dir(&dir);
-        Ok((copy_to(source, &dir.join(backup_name(&backup_key(&self.drive), reason)))?, true))
+        let written = crate::private_file::create_dir_all(&dir)
+            .map_err(|source| StoreError::CreateDir { path: dir.display().to_string(), source })
+            .and_then(|()| {
+                crate::private_file::restrict_dir(&dir);
+                copy_to(source, &dir.join(backup_name(&backup_key(&self.drive), reason)))
+            });
+        Ok((written.map_err(|e| folder_refused(e, &dir, &self.given, reason))?, true))
     }
 
     /// The newest of this drive's automatic backups when it holds the drive in the state `source` reads (see
@@ -454,6 +457,40 @@ fn vacuum_into(source: &Connection, partial: &Path) -> Result<()> {
     }
     vacuumed?;
     Ok(restored?)
+}
+
+/// A backup the drive's backups folder refused (no permission, or a read-only folder on a writable disk) said
+/// as such: a bare 「磁盘只读」 naming the backup file reads as a drive that cannot be used, where only the
+/// backups folder is at fault and nothing was changed. Any other error as it is.
+fn folder_refused(e: StoreError, dir: &Path, drive: &Path, reason: &str) -> StoreError {
+    use std::io::ErrorKind::{PermissionDenied, ReadOnlyFilesystem};
+    let (StoreError::Io { source, .. } | StoreError::CreateDir { source, .. }) = &e else { return e };
+    if !matches!(source.kind(), PermissionDenied | ReadOnlyFilesystem) {
+        return e;
+    }
+    let (what, nothing, what_en, nothing_en) = match reason {
+        "import" => {
+            ("导入前的自动备份", "未导入任何内容", "the automatic backup before the import", "nothing was imported")
+        }
+        "reconcile" => {
+            ("核对前的自动备份", "未核对", "the automatic backup before the reconciliation", "nothing was reconciled")
+        }
+        "merge" => ("合并前的自动备份", "未合并", "the automatic backup before the merge", "nothing was merged"),
+        MANUAL => ("备份", "数据文件未改变", "the backup", "the drive is unchanged"),
+        _ => ("自动备份", "数据文件未改变", "the automatic backup", "nothing was changed"),
+    };
+    let folder = dir.display().to_string();
+    let why = crate::os_error::phrase(source, crate::os_error::Access::Write);
+    let why_en = crate::words::in_language(&why, crate::words::Language::En);
+    let command = crate::words::canbao_command(Some(drive), "backup 其他文件夹/");
+    let command_en = crate::words::canbao_command(Some(drive), "backup OTHER_FOLDER/");
+    let message = format!(
+        "{what}无法写入备份文件夹 {folder}：{why}。{nothing}，数据文件本身可以照常使用；请检查该文件夹的权限，\
+         或用 {command} 把备份写到别的文件夹 ({what_en} could not be written into the backups folder {folder} \
+         ({why_en}): {nothing_en}, and the drive itself can be used as before; check the folder's permissions, or \
+         write a backup to another folder with {command_en})"
+    );
+    StoreError::BackupFolderRefused { folder, message }
 }
 
 /// Writes a consistent copy of the drive `source` reads to `target` (owner-only), refusing to overwrite an
@@ -931,6 +968,36 @@ fn change_hashes(
 mod tests {
     use super::*;
     use crate::store::tests::add_pupil;
+
+    /// A backup the backups folder alone refused says so, that nothing was done, and the two ways on, in both
+    /// languages, where before it was a bare 「磁盘只读：…/backups/d-…-import.db」 that read as a drive unusable.
+    /// (Tests run as root, whom a read-only mode does not stop: the refusal is made here as the system gives it.)
+    #[test]
+    fn a_backup_the_backups_folder_refuses_says_so_and_what_to_do() {
+        use std::io::{Error, ErrorKind};
+        let dir = Path::new("/u/backups");
+        let drive = Path::new("/u/d.db");
+        for kind in [ErrorKind::PermissionDenied, ErrorKind::ReadOnlyFilesystem] {
+            let io = StoreError::Io { path: "/u/backups/d-20261206-import.db".into(), source: Error::from(kind) };
+            let said = folder_refused(io, dir, drive, "import").to_string();
+            for words in ["导入前的自动备份无法写入备份文件夹 /u/backups", "未导入任何内容", "检查该文件夹的权限"]
+            {
+                assert!(said.contains(words), "{words}: {said}");
+            }
+            assert!(said.contains("canbao --db /u/d.db backup 其他文件夹/"), "{said}");
+            let english = crate::words::in_language(&said, crate::words::Language::En);
+            for words in ["before the import could not be written", "nothing was imported", "backup OTHER_FOLDER/"] {
+                assert!(english.contains(words), "{words}: {english}");
+            }
+            assert!(!english.contains('导'), "{english}");
+            let made = StoreError::CreateDir { path: "/u/backups".into(), source: Error::from(kind) };
+            let said = folder_refused(made, dir, drive, MANUAL).to_string();
+            assert!(said.starts_with("备份无法写入备份文件夹") && said.contains("数据文件未改变"), "{said}");
+        }
+        // A full disk is the disk's, said as it is.
+        let full = StoreError::Io { path: "/u/backups/x.db".into(), source: Error::from(ErrorKind::StorageFull) };
+        assert!(matches!(folder_refused(full, dir, drive, "import"), StoreError::Io { .. }));
+    }
 
     #[test]
     fn backup_restore_round_trip_and_pruning() {

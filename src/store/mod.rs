@@ -339,6 +339,9 @@ pub enum StoreError {
     CopyMismatch(String),
     #[error("{}", crate::os_error::writing(.source, .path))]
     Io { path: String, source: std::io::Error },
+    /// Only the drive's backups folder refused the backup (see `backup::folder_refused`, which words it).
+    #[error("{message}")]
+    BackupFolderRefused { folder: String, message: String },
     #[error("无法创建文件夹 {path}：{}", crate::os_error::phrase(.source, crate::os_error::Access::Write))]
     CreateDir { path: String, source: std::io::Error },
     /// A file to read (another laptop's copy, a backup) that the system refuses: in words, with its path.
