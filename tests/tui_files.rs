@@ -2920,3 +2920,32 @@ fn a_tui_merge_names_the_file_it_merges_and_remembers_its_folder_by_the_drives_r
     let Some(Modal::Files(p)) = &app.modal else { panic!("no picker") };
     assert_eq!(p.dir, today, "today's drive starts beside itself");
 }
+
+/// An import of this year's lists in the TUI names the pupils they leave out while their classmates are on them
+/// (`year leavers`), counted and one a line, as `canbao import` counts them; before, the report said nothing.
+#[test]
+fn a_tui_import_of_this_years_list_names_the_possible_leavers() {
+    use canbao::tui::modal::Modal;
+    let (dir, drive) = sample_drive();
+    let mut store = Store::open(&drive).unwrap();
+    let year = store.current_year().unwrap();
+    store.start_year(year + 1, true, None, false).unwrap();
+    let pupil = store.students(&Default::default()).unwrap()[0].clone();
+    drop(store);
+    let list = dir.path().join("名单.csv");
+    let class = format!("{}{}", pupil.grade, pupil.class);
+    let text = format!("姓名,身份证号,所在年级、班级\n{},{},{class}\n", pupil.name, pupil.id_number);
+    std::fs::write(&list, text).unwrap();
+    let mut app = app_on(&drive, Language::Zh);
+    preview_import(&mut app, &list);
+    app.update(Action::Confirm);
+    wait_for_jobs(&mut app);
+    let leavers = app.store.leavers().unwrap();
+    assert!(!leavers.is_empty(), "the pupil's classmates are left out: {}", screen(&app).join("\n"));
+    let Some(Modal::Message(m)) = &app.modal else { panic!("{}", screen(&app).join("\n")) };
+    let counted = format!("可能已离校 {} 人（本年度名单中没有，同班同学在名单中），请核实：", leavers.len());
+    assert!(m.lines.contains(&counted), "{:?}", m.lines);
+    for l in &leavers {
+        assert!(m.lines.iter().any(|line| line.contains(&l.name) && !line.contains(&l.id_number)), "{:?}", m.lines);
+    }
+}

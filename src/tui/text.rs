@@ -723,6 +723,7 @@ pub struct Text {
     pub merge_file: &'static str,
     pub merge_file_no_pupils: &'static str,
     pub merge_file_no_changes: &'static str,
+    pub import_leavers: &'static str,
     pub merge_counts: &'static str,
     pub merge_conflict: &'static str,
     pub conflict_field_year: &'static str,

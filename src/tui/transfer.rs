@@ -474,12 +474,32 @@ impl App {
             Ok(d) => self.replace_data(d),
             Err(e) => self.fail(e.to_string()),
         }
-        let lines = self.report_lines(report);
+        let mut lines = self.report_lines(report);
+        // As `canbao import` says them: who this year's lists left out while their classmates are on them.
+        lines.extend(self.leaver_lines());
         self.modal =
             Some(Modal::Message(Message { title: self.text.import_done.to_owned(), lines, error: false, offset: 0 }));
     }
 
-    /// A dry run's report under the line that says which key applies it.
+    /// The possible leavers of the year (`Store::leavers`, as `canbao year leavers` lists them), a count and a
+    /// pupil a line, ID numbers masked unless revealed; none when there are none.
+    fn leaver_lines(&self) -> Vec<String> {
+        let t = self.text;
+        let leavers = match self.store.leavers() {
+            Ok(l) => l,
+            Err(e) => return vec![e.to_string()],
+        };
+        if leavers.is_empty() {
+            return Vec::new();
+        }
+        let id = |n: &str| if self.reveal { n.to_owned() } else { crate::domain::id_number::mask(n) };
+        let mut lines = vec![fill(t.import_leavers, &[&leavers.len()])];
+        for l in &leavers {
+            lines.push(format!("  {} {} {} {}", l.school, l.class, l.name, id(&l.id_number)));
+        }
+        lines
+    }
+
     /// The file a merge read, whole from the root, with its schools and its newest change: the picker may have
     /// opened in another folder holding a file of the same name, or the copy may be an older day's.
     fn merge_file_line(&self, file: &std::path::Path, r: &crate::store::merge::MergeReport) -> String {
@@ -493,6 +513,7 @@ impl App {
         fill(t.merge_file, &[&super::picker::absolute(file).display(), &schools, &newest])
     }
 
+    /// A dry run's report under the line that says which key applies it.
     fn preview_lines(&self, heading: &str, mut lines: Vec<String>) -> Vec<String> {
         let key = self.keymap.keys_for(super::keymap::Context::Dialog, "confirm");
         let key = key.first().map(|k| k.to_string()).unwrap_or_default();

@@ -559,6 +559,7 @@ pub static EN: Text = Text {
     merge_file: "File merged: {} (school: {}; newest change: {})",
     merge_file_no_pupils: "no pupils",
     merge_file_no_changes: "no changes",
+    import_leavers: "{} possible {leaver|leavers} (on none of this year's lists, their classmates are), to check:",
     merge_counts: "{} added, {} updated, {} unchanged, {} {conflict|conflicts}, {} not matched for sure, {} audit {row|rows} copied",
     merge_conflict: "{} {} \"{}\": {}",
     conflict_field_year: "{} ({})",

@@ -525,6 +525,7 @@ pub static ZH: Text = Text {
     merge_file: "合并的文件：{}（学校：{}；最近一次修改：{}）",
     merge_file_no_pupils: "无学生",
     merge_file_no_changes: "无修改记录",
+    import_leavers: "可能已离校 {} 人（本年度名单中没有，同班同学在名单中），请核实：",
     merge_counts: "新增 {}，更新 {}，未变 {}，冲突 {}，无法确定 {}，复制修改记录 {} 条",
     merge_conflict: "{} {} 「{}」：{}",
     conflict_field_year: "{}（{} 年度）",
