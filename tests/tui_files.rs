@@ -653,8 +653,13 @@ fn a_config_folder_policys_premium_and_windows_are_changed_from_the_policy_scree
     std::fs::create_dir_all(config.join("policies")).unwrap();
     let drive = dir.path().join("school.db");
     canbao::demo::load_sample(&mut Store::open(&drive).unwrap()).unwrap();
-    let opts =
-        Options { lang: Language::Zh, theme: None, operator: Some("测试".into()), config_dir: Some(config.clone()) };
+    let opts = Options {
+        lang: Language::Zh,
+        theme: None,
+        operator: Some("测试".into()),
+        config_dir: Some(config.clone()),
+        read_only_for_another_window: false,
+    };
     let mut app = App::new(Store::open(&drive).unwrap(), &opts).unwrap();
     app.update(Action::Resize(120, 30));
     let on = |app: &mut App, name: &str| {
@@ -753,8 +758,13 @@ fn editing_the_drives_policy_so_a_recorded_payment_changes_window_asks_and_no_ke
     let windows = PolicySet::load(Some(&config)).get("yibin-2027").unwrap().windows.clone();
     assert!(windows[0].from <= day("2026-12-04") && day("2026-12-04") < windows[0].to, "{windows:?}");
 
-    let opts =
-        Options { lang: Language::Zh, theme: None, operator: Some("测试".into()), config_dir: Some(config.clone()) };
+    let opts = Options {
+        lang: Language::Zh,
+        theme: None,
+        operator: Some("测试".into()),
+        config_dir: Some(config.clone()),
+        read_only_for_another_window: false,
+    };
     let mut app = App::new(Store::open(&drive).unwrap(), &opts).unwrap();
     app.update(Action::Resize(120, 30));
     assert_eq!(app.policy.as_ref().map(|p| p.name.as_str()), Some("yibin-2027"));
@@ -818,7 +828,13 @@ fn an_edited_policy_that_no_longer_reads_is_refused_in_full_as_a_policy_file() {
         std::fs::write(config.join("policies/yibin-2027.toml"), text.replace("yibin-2024", "yibin-2027")).unwrap();
         let windows = PolicySet::load(Some(&config)).get("yibin-2027").unwrap().windows.clone();
         assert!(windows.len() >= 2, "two windows to overlap");
-        let opts = Options { lang, theme: None, operator: Some("测试".into()), config_dir: Some(config.clone()) };
+        let opts = Options {
+            lang,
+            theme: None,
+            operator: Some("测试".into()),
+            config_dir: Some(config.clone()),
+            read_only_for_another_window: false,
+        };
         let mut app = App::new(Store::open(&drive).unwrap(), &opts).unwrap();
         app.update(Action::Resize(80, 24));
         app.run_command(Command::Policies);
@@ -2686,8 +2702,13 @@ fn a_premium_edit_names_the_pupils_it_uninsures_and_u_does_not_reach_past_it() {
     store.apply_changes("mark", &[(pupil.id, vec![Change::Payment(paid)])], Default::default()).unwrap();
     drop(store);
 
-    let opts =
-        Options { lang: Language::Zh, theme: None, operator: Some("测试".into()), config_dir: Some(config.clone()) };
+    let opts = Options {
+        lang: Language::Zh,
+        theme: None,
+        operator: Some("测试".into()),
+        config_dir: Some(config.clone()),
+        read_only_for_another_window: false,
+    };
     let mut app = App::new(Store::open(&drive).unwrap(), &opts).unwrap();
     app.update(Action::Resize(120, 30));
     // An older mark of this session: a note on the pupil under the cursor.
@@ -2823,8 +2844,13 @@ fn a_premium_edit_of_the_drives_policy_is_kept_in_the_drive() {
     store.apply_changes("mark", &[(pupil.id, vec![Change::Payment(paid)])], Default::default()).unwrap();
     drop(store);
 
-    let opts =
-        Options { lang: Language::Zh, theme: None, operator: Some("测试".into()), config_dir: Some(config.clone()) };
+    let opts = Options {
+        lang: Language::Zh,
+        theme: None,
+        operator: Some("测试".into()),
+        config_dir: Some(config.clone()),
+        read_only_for_another_window: false,
+    };
     let mut app = App::new(Store::open(&drive).unwrap(), &opts).unwrap();
     app.update(Action::Resize(120, 30));
     app.run_command(Command::Policies);

@@ -3915,7 +3915,8 @@ fn read_only_says_when_the_writer_has_closed() {
         let held = canbao::store::lock::DriveLock::acquire(&path, "张老师").expect("lock");
         let mut store = Store::open_read_only(&path).expect("read-only");
         store.set_fixed_clock(NOW);
-        let mut app = App::new(store, &options(lang, Some("测试"))).expect("app");
+        let mut app = App::new(store, &Options { read_only_for_another_window: true, ..options(lang, Some("测试")) })
+            .expect("app");
         app.update(Action::Resize(80, 24));
         assert!(!screen(&app).contains(closed), "{lang:?}: the writer still holds the drive");
 
@@ -3956,7 +3957,8 @@ fn the_new_year_refused_in_a_read_only_window_says_when_the_writer_has_closed() 
         let mut store = Store::open_read_only(&path).expect("read-only");
         store.set_fixed_clock(NOW);
         assert_eq!(store.current_year(), None);
-        let mut app = App::new(store, &options(lang, Some("测试"))).expect("app");
+        let mut app = App::new(store, &Options { read_only_for_another_window: true, ..options(lang, Some("测试")) })
+            .expect("app");
         app.update(Action::Resize(80, 24));
         drop(held);
         app.ask_new_year();
@@ -12245,8 +12247,11 @@ fn a_read_only_window_takes_over_once_the_writer_has_closed() {
     let dir = tempfile::tempdir().expect("dir");
     let path = dir.path().join("drive.db");
     let window = |path: &std::path::Path, operator: &str| {
-        let mut app = App::new(Store::open_read_only(path).expect("read-only"), &options(Language::Zh, Some(operator)))
-            .expect("app");
+        let mut app = App::new(
+            Store::open_read_only(path).expect("read-only"),
+            &canbao::tui::Options { read_only_for_another_window: true, ..options(Language::Zh, Some(operator)) },
+        )
+        .expect("app");
         app.update(Action::Resize(80, 24));
         app
     };
@@ -12264,7 +12269,18 @@ fn a_read_only_window_takes_over_once_the_writer_has_closed() {
     let said = reader.status.as_ref().expect("said").text.clone();
     assert!(said.contains("另一窗口仍在修改数据文件"), "{said}");
 
+    // A window opened --read-only by choice beside them is never offered the writing, nor takes it.
+    let mut chosen = App::new(Store::open_read_only(&path).expect("read-only"), &options(Language::Zh, Some("钱老师")))
+        .expect("app");
+    chosen.update(Action::Resize(80, 24));
+
     drop(writer);
+    chosen.update(Action::Tick);
+    assert!(!screen(&chosen).contains("W 接管修改"), "{}", screen(&chosen));
+    chosen.update(Action::TakeOver);
+    assert!(chosen.store.is_read_only(), "{:?}", chosen.status);
+    assert!(chosen.status.as_ref().is_some_and(|s| s.text.contains("--read-only")), "{:?}", chosen.status);
+    drop(chosen);
     for app in [&mut reader, &mut other] {
         app.update(Action::Tick);
         let shown = screen(app);

@@ -212,8 +212,13 @@ fn the_new_year_is_refused_while_the_concentrated_period_is_open() {
         assert_eq!(store.current_year(), Some(2024), "{clock}");
         // A config folder for the 2025 policy made from yibin-2024 (without one the year is not started).
         let config = tempfile::tempdir().expect("config");
-        let options =
-            Options { lang, theme: None, operator: Some("测试".into()), config_dir: Some(config.path().to_owned()) };
+        let options = Options {
+            lang,
+            theme: None,
+            operator: Some("测试".into()),
+            config_dir: Some(config.path().to_owned()),
+            read_only_for_another_window: false,
+        };
         let mut app = App::new(store, &options).expect("app");
         app.update(Action::Resize(120, 40));
         app.run_command(Command::NewYear);
@@ -338,6 +343,7 @@ fn the_new_year_question_counts_wrapped_rows_and_keeps_the_line_of_classes_not_l
         theme: None,
         operator: Some("测试".into()),
         config_dir: Some(config.path().to_owned()),
+        read_only_for_another_window: false,
     };
     let mut app = App::new(store, &options).expect("app");
     app.update(Action::Resize(120, 40));
@@ -371,6 +377,7 @@ fn the_new_year_question_in_english_says_where_its_policy_comes_from() {
         theme: None,
         operator: Some("测试".into()),
         config_dir: Some(config.path().to_owned()),
+        read_only_for_another_window: false,
     };
     let mut app = App::new(store, &options).expect("app");
     app.update(Action::Resize(120, 40));
@@ -397,7 +404,13 @@ fn drive_in_with(year: i32, policy: &str, clock: &str, lang: Language, config: O
     store.reload_year().expect("year");
     canbao::demo::load_sample(&mut store).expect("sample");
     store.set_meta(canbao::tui::POLICY_META_KEY, policy).expect("policy");
-    let options = Options { lang, theme: None, operator: Some("测试".into()), config_dir: config.map(Into::into) };
+    let options = Options {
+        lang,
+        theme: None,
+        operator: Some("测试".into()),
+        config_dir: config.map(Into::into),
+        read_only_for_another_window: false,
+    };
     let mut app = App::new(store, &options).expect("app");
     app.update(Action::Resize(120, 40));
     app
@@ -563,6 +576,7 @@ fn the_new_year_question_says_the_drives_copy_is_taken_over_a_differing_file() {
         theme: None,
         operator: Some("测试".into()),
         config_dir: Some(config.path().into()),
+        read_only_for_another_window: false,
     };
     let mut app = App::new(store, &options).expect("app");
     app.update(Action::Resize(120, 40));
@@ -743,8 +757,13 @@ fn a_closed_years_policy_list_shows_the_years_own_copy_beside_an_edited_file() {
     canbao::demo::load_sample(&mut store).expect("sample");
     store.keep_policy_text("testcity-2024", text).expect("copy");
     store.set_meta(canbao::tui::POLICY_META_KEY, "testcity-2024").expect("policy");
-    let options =
-        |lang| Options { lang, theme: None, operator: Some("测试".into()), config_dir: Some(config.path().into()) };
+    let options = |lang| Options {
+        lang,
+        theme: None,
+        operator: Some("测试".into()),
+        config_dir: Some(config.path().into()),
+        read_only_for_another_window: false,
+    };
     let mut app = App::new(store, &options(Language::Zh)).expect("app");
     app.update(Action::Resize(120, 40));
     app.run_command(Command::NewYear);

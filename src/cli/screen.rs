@@ -75,7 +75,7 @@ fn open_drive(cli: &Cli) -> CmdResult {
                 }
             }
             if offer_read_only(&in_use, &super::open::command(cli, "--read-only"))? {
-                return run_tui(&read_only, open_store(&read_only)?, None);
+                return run_tui_for_another_window(&read_only, open_store(&read_only)?);
             }
             return Err(in_use.into());
         }
@@ -135,7 +135,7 @@ pub(super) fn demo(cli: &Cli) -> CmdResult {
             // The demo's own path only when it was given: `canbao demo` finds the default one itself.
             let again = crate::words::canbao_command(cli.db.as_deref(), "demo --read-only");
             if offer_read_only(&in_use, &again)? {
-                return run_tui(&looking, open_existing(&looking)?, None);
+                return run_tui_for_another_window(&looking, open_existing(&looking)?);
             }
             return Err(read_only_by(&in_use, &again));
         }
@@ -235,7 +235,16 @@ fn ask_read_only(said: &str) -> Result<bool, UserError> {
     Ok(matches!(answer.trim(), "y" | "Y" | "yes" | "是"))
 }
 
+/// The screen opened read-only because another window writes the drive: it may take over once that one closes.
+fn run_tui_for_another_window(cli: &Cli, store: Store) -> CmdResult {
+    run_tui_with(cli, store, None, true)
+}
+
 fn run_tui(cli: &Cli, store: Store, lock: Option<DriveLock>) -> CmdResult {
+    run_tui_with(cli, store, lock, false)
+}
+
+fn run_tui_with(cli: &Cli, store: Store, lock: Option<DriveLock>, read_only_for_another_window: bool) -> CmdResult {
     use std::io::IsTerminal;
     // Started from a launcher or a script, the screen has nothing to draw on: the system only says "no such
     // device or address".
@@ -254,6 +263,7 @@ fn run_tui(cli: &Cli, store: Store, lock: Option<DriveLock>) -> CmdResult {
         theme: cli.theme.clone(),
         operator: operator_from(cli),
         config_dir: config_dir(),
+        read_only_for_another_window,
     };
     crate::tui::run(store, options, lock).map_err(|e| UserError::new(e.to_string()).about(e.as_ref()))
 }

@@ -143,6 +143,8 @@ pub struct App {
     pub home: Option<PathBuf>,
     /// What a read-only window has seen of the writer's saves.
     pub(crate) follower: super::follow::Follower,
+    /// See [`super::Options::read_only_for_another_window`].
+    pub(crate) read_only_for_another_window: bool,
     /// The open file is the demo or the sample school (meta `demo`), not a real drive: the title bar says so.
     pub demo: bool,
     /// The open file lies in a `backups/` folder: a backup opened as a drive, whose changes stay in it. The
@@ -276,6 +278,7 @@ impl App {
             config_dir: options.config_dir.clone(),
             home: super::paths::home_folder(),
             follower,
+            read_only_for_another_window: options.read_only_for_another_window,
             demo,
             backup_copy,
             sample_lock: None,
@@ -1450,14 +1453,14 @@ impl App {
     /// In a read-only window, says once that the writer has quit: the drive is free, yet this window stays
     /// read-only until canbao is opened again, and would otherwise go on refusing with no word why.
     fn say_writer_left(&mut self) {
-        if self.follows_writer() && self.follower.writer_left(&self.store, self.now) {
+        if self.offers_take_over() && self.follower.writer_left(&self.store, self.now) {
             self.say(self.text.writer_closed);
         }
     }
 
     /// Why a change is refused in a read-only window: once the writer has quit, that reopening allows it.
     pub(super) fn read_only_refusal(&mut self) -> &'static str {
-        if self.follows_writer() && self.follower.writer_gone(&self.store) {
+        if self.offers_take_over() && self.follower.writer_gone(&self.store) {
             self.text.writer_closed
         } else {
             self.text.read_only_refused

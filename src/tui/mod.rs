@@ -57,6 +57,10 @@ pub struct Options {
     pub operator: Option<String>,
     /// Where `keymap.toml`, `themes/` and `policies/` overrides live.
     pub config_dir: Option<PathBuf>,
+    /// Opened read-only because another window was writing the drive: the one case where taking over the
+    /// writing (`W`) is offered once that window closes. A window opened `--read-only` by choice, on an earlier
+    /// year, or behind a slow clock is never offered it.
+    pub read_only_for_another_window: bool,
 }
 
 /// Runs the TUI until the operator quits. Configuration errors (a bad theme or keymap file) are returned

@@ -12,7 +12,13 @@ use crate::store::{Store, StoreError};
 impl App {
     /// Whether the key is offered (the footer lists it): this window reads a drive whose writer has closed.
     pub(crate) fn may_take_over(&self) -> bool {
-        self.follows_writer() && self.follower.writer_seen_gone()
+        self.offers_take_over() && self.follower.writer_seen_gone()
+    }
+
+    /// Only a window opened read-only because another one wrote, showing this year, may become the writer: an
+    /// earlier year is only ever shown, and `--read-only` was the operator's choice.
+    pub(super) fn offers_take_over(&self) -> bool {
+        self.read_only_for_another_window && self.follows_writer() && self.store.viewed_year().is_none()
     }
 
     /// The key: this window opens the drive to write, or says why it stays read-only.
@@ -20,7 +26,7 @@ impl App {
         if !self.store.is_read_only() {
             return self.say(self.text.take_over_writing_already);
         }
-        if !self.follows_writer() {
+        if !self.offers_take_over() {
             return self.fail(self.text.take_over_not_offered);
         }
         // Looked at now, not at the last idle look: the writer may be back, or another window may have taken it.
