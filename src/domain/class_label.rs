@@ -1047,8 +1047,17 @@ pub fn numbers_secondary_years<'a>(school: &str, classes: impl IntoIterator<Item
             None => {}
         }
     }
-    let school = normalize(school);
-    numbered && ((school.contains("中学") && !school.contains("小学")) || (secondary && !other))
+    numbered && ((names_a_secondary_school(&normalize(school))) || (secondary && !other))
+}
+
+/// Whether a school's name says it is a secondary school: 中学 (初级中学, 实验中学), 初中 (城关初中, 一中初中部),
+/// or a numbered 中 (城关一中, 县二中本部, 第3中); never a name with 小学 in it too (中学附属小学).
+fn names_a_secondary_school(school: &str) -> bool {
+    let numbered_zhong = school
+        .chars()
+        .zip(school.chars().skip(1))
+        .any(|(before, c)| c == '中' && ("一二三四五六七八九十".contains(before) || before.is_ascii_digit()));
+    !school.contains("小学") && (school.contains("中学") || school.contains("初中") || numbered_zhong)
 }
 
 /// `promote`, for a school whose first junior grade is written `junior` (see `first_junior_grade`): its last
@@ -1244,6 +1253,12 @@ mod tests {
         let junior_school = [("", "101班"), ("", "201班"), ("", "301班")];
         assert!(numbers_secondary_years("城关初级中学", junior_school));
         assert!(numbers_secondary_years("第二中学", junior_school));
+        for name in ["城关一中", "县二中本部", "城关镇初中", "城关一中初中部", "第3中"] {
+            assert!(numbers_secondary_years(name, junior_school), "{name}");
+        }
+        for name in ["城关中心校", "中心小学", "中一中学附属小学", "城关学校中部"] {
+            assert!(!numbers_secondary_years(name, junior_school), "{name}");
+        }
         assert!(numbers_secondary_years("城关学校", junior_school.into_iter().chain([("初一", "4班")])));
         assert!(numbers_secondary_years("城关学校", junior_school.into_iter().chain([("", "七年级4班")])));
         assert!(!numbers_secondary_years("城关学校", junior_school), "the numbers alone say a primary school");
