@@ -996,7 +996,11 @@ fn run(cli: &Cli) -> CmdResult {
         Command::Policy { action } => paperwork::policy(cli, action),
         Command::Quote(args) => paperwork::quote(cli, args),
         Command::Reconcile { file, source, dry_run, keep_unmatched, reveal, json } => {
-            let options = crate::io::reconcile::ReconcileOptions { dry_run: *dry_run, keep_unmatched: *keep_unmatched };
+            let options = crate::io::reconcile::ReconcileOptions {
+                dry_run: *dry_run,
+                keep_unmatched: *keep_unmatched,
+                previewed: None,
+            };
             paperwork::reconcile(cli, file, (*source).into(), options, *reveal, *json)
         }
         Command::Check { reveal, json } => paperwork::check(cli, *reveal, *json),

@@ -12399,3 +12399,23 @@ coverage = "year"
         );
     }
 }
+
+/// A tax list changed on disk between its preview and Enter (a cell fixed in WPS and saved, a newer download under
+/// the same name) is not applied: nothing is reconciled and the screen says to preview it again, as an import's
+/// list changed after its preview is refused; where before Enter applied the list as it then was, unseen.
+#[test]
+fn a_tax_list_changed_after_its_preview_is_not_applied() {
+    let dir = tempfile::tempdir().expect("dir");
+    let mut app = app(Language::Zh);
+    let tax = dir.path().join("tax.csv");
+    std::fs::write(&tax, "姓名,证件号码,缴费金额,缴费日期\n孙语,450203201909308803,380,2026-09-12\n").expect("write");
+    let lines = tax_list_previewed(&mut app, &tax);
+    assert!(lines.iter().any(|l| l.contains("380 元")), "{lines:?}");
+    std::fs::write(&tax, "姓名,证件号码,缴费金额,缴费日期\n孙语,450203201909308803,100,2026-09-12\n").expect("write");
+    app.update(Action::Confirm);
+    finish_job(&mut app);
+    let sun = app.store.students(&Default::default()).expect("list");
+    let sun = sun.iter().find(|s| s.id_number == "450203201909308803").expect("孙语");
+    assert_eq!(sun.payment, PaymentStatus::Unpaid, "{}", screen(&app));
+    assert!(screen(&app).contains("预览之后文件已被修改"), "{}", screen(&app));
+}

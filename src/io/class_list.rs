@@ -1013,7 +1013,7 @@ fn reads_as_class(label: &str) -> bool {
 }
 
 /// A file's contents in 64 bits: equal for the same bytes in one run of the program.
-fn stamp(bytes: &[u8]) -> u64 {
+pub(super) fn stamp(bytes: &[u8]) -> u64 {
     use std::hash::{BuildHasher, Hasher};
     let mut hasher = foldhash::quality::FixedState::with_seed(0x63616e62616f).build_hasher();
     hasher.write(bytes);

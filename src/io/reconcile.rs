@@ -654,6 +654,11 @@ pub struct ReconcileReport {
     /// refused (`ReconcileError::NoPupilOfDrive`) unless the operator means it (`ReconcileOptions::keep_unmatched`);
     /// a dry run says so.
     pub matches_no_pupil: bool,
+    /// The list's contents in 64 bits as read (`None` for rows not read from a file): the real run after a
+    /// preview passes it back ([`ReconcileOptions::previewed`]) so that a list changed in between is not applied
+    /// unseen.
+    #[serde(skip)]
+    pub stamp: Option<u64>,
 }
 
 /// How a reconciliation runs.
@@ -664,12 +669,20 @@ pub struct ReconcileOptions {
     /// A tax list none of whose rows is a pupil of the drive is reconciled all the same, its payments kept as not
     /// recorded (`--keep-unmatched`, or Yes on the screen): the operator has checked it is this school's.
     pub keep_unmatched: bool,
+    /// The stamp of the list the operator previewed ([`ReconcileReport::stamp`]): a list whose contents differ now
+    /// is refused whole (`ChangedSincePreview`), as an import's is.
+    pub previewed: Option<u64>,
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum ReconcileError {
     #[error(transparent)]
     Read(#[from] ReadError),
+    #[error(
+        "{file}：预览之后文件已被修改，未核对任何内容，请重新核对并查看预览 ({file} changed after the preview: nothing \
+         reconciled, reconcile it again to preview it)"
+    )]
+    ChangedSincePreview { file: String },
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error(
@@ -782,7 +795,7 @@ pub fn reconcile(
     policy: Option<&Policy>,
     dry_run: bool,
 ) -> Result<ReconcileReport, ReconcileError> {
-    reconcile_with(store, path, source, policy, ReconcileOptions { dry_run, keep_unmatched: false })
+    reconcile_with(store, path, source, policy, ReconcileOptions { dry_run, ..ReconcileOptions::default() })
 }
 
 /// Like [`reconcile`], with a list that matches no pupil of the drive kept if `options` say so.
@@ -798,6 +811,10 @@ pub fn reconcile_with(
     }
     let file = table::shown_path(path);
     let bytes = table::file_bytes(path)?;
+    let stamp = super::class_list::stamp(&bytes);
+    if options.previewed.is_some_and(|previewed| previewed != stamp) {
+        return Err(ReconcileError::ChangedSincePreview { file });
+    }
     // A workbook canbao wrote (its author in the document properties) is one of its own forms, never an agency's.
     let by_canbao = ownership::workbook_bytes_by_canbao(&bytes);
     let mut sheets = Vec::new();
@@ -814,7 +831,9 @@ pub fn reconcile_with(
         let sheet = Sheet { name, rows: cells };
         sheets.push(ListSheet { sheet, hidden, hidden_rows, hidden_columns, hidden_in, unended });
     }
-    reconcile_list(store, &file, sheets, by_canbao, source, policy, options)
+    let mut report = reconcile_list(store, &file, sheets, by_canbao, source, policy, options)?;
+    report.stamp = Some(stamp);
+    Ok(report)
 }
 
 /// Like [`reconcile`], for a file already read.
@@ -834,7 +853,7 @@ pub fn reconcile_sheets(
         hidden_in: table::HiddenIn::Excel,
         unended: None,
     });
-    let options = ReconcileOptions { dry_run, keep_unmatched: false };
+    let options = ReconcileOptions { dry_run, ..ReconcileOptions::default() };
     reconcile_list(store, file, sheets.collect(), false, source, policy, options)
 }
 
@@ -894,6 +913,7 @@ fn reconcile_list(
             problems: Vec::new(),
             unapplied_payments: 0,
             matches_no_pupil: false,
+            stamp: None,
         },
         named_a_pupil: false,
         mistyped_lines: Vec::new(),

@@ -1427,7 +1427,7 @@ impl App {
             Then::Merge { file, .. } => self.start(Work::Merge { file, dry_run: false, policy: self.policy.clone() }),
             Then::SampleImport(request) => self.start(Work::Apply { request: *request }),
             Then::LoadSample => self.load_sample(),
-            Then::Reconcile { file, source, .. } => self.start_reconcile_keeping_unmatched(file, source),
+            Then::Reconcile { file, source, stamp, .. } => self.start_reconcile_keeping_unmatched(file, source, stamp),
             Then::EditPolicy(form) => self.modal = self.save_edited_policy(*form, true),
             Then::StopJob => match self.held.take() {
                 // It ended while the question was open.
@@ -1481,8 +1481,8 @@ impl App {
                 self.modal = Some(Modal::MergePreview { file, lines, offset, ask: Some(ask) });
                 self.say(self.text.nothing_changed);
             }
-            Then::Reconcile { file, source, lines, offset, ask } => {
-                self.modal = Some(Modal::ReconcilePreview { file, source, lines, offset, ask: Some(ask) });
+            Then::Reconcile { file, source, lines, offset, ask, stamp } => {
+                self.modal = Some(Modal::ReconcilePreview { file, source, lines, offset, ask: Some(ask), stamp });
                 self.say(self.text.nothing_changed);
             }
             Then::Identity(mut form) => {

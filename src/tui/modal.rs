@@ -205,6 +205,7 @@ pub enum Then {
         lines: Vec<String>,
         offset: usize,
         ask: String,
+        stamp: Option<u64>,
     },
 }
 
@@ -353,6 +354,8 @@ pub enum Modal {
         /// The question Enter asks, No by default, before a run `canbao reconcile` refuses without
         /// `--keep-unmatched` (a tax list that matches no pupil of the drive).
         ask: Option<String>,
+        /// The list as the preview read it ([`crate::io::reconcile::ReconcileReport::stamp`]).
+        stamp: Option<u64>,
     },
 }
 

@@ -325,7 +325,9 @@ impl App {
                 if report.dry_run {
                     let lines = self.preview_lines(self.text.reconcile_preview, lines);
                     let ask = self.reconcile_question(&report);
-                    self.modal = Some(Modal::ReconcilePreview { file, source: report.source, lines, offset: 0, ask });
+                    let stamp = report.stamp;
+                    self.modal =
+                        Some(Modal::ReconcilePreview { file, source: report.source, lines, offset: 0, ask, stamp });
                 } else {
                     self.applied(data, self.text.reconcile_done, lines);
                 }

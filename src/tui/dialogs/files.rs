@@ -244,7 +244,7 @@ impl App {
             PathPurpose::Import => self.start_import_files(files),
             PathPurpose::Reconcile(source) => {
                 if let Some(file) = files.pop() {
-                    self.start_reconcile(file, source, true);
+                    self.start_reconcile(file, source, true, None);
                 }
             }
             PathPurpose::Merge => {

@@ -152,16 +152,16 @@ impl App {
                     Some(Modal::MergePreview { file, offset, lines, ask })
                 }
             },
-            Modal::ReconcilePreview { file, source, lines, offset, ask } => match action {
+            Modal::ReconcilePreview { file, source, lines, offset, ask, stamp } => match action {
                 // As a merge's: a run the command line refuses without its flag is asked, No by default.
                 Action::Confirm => match ask {
                     Some(ask) => {
                         let question = ask.clone();
-                        let then = Then::Reconcile { file, source, lines, offset, ask };
+                        let then = Then::Reconcile { file, source, lines, offset, ask, stamp };
                         Some(Modal::Confirm(Confirm { question, then, yes: false }))
                     }
                     None => {
-                        self.start_reconcile(file, source, false);
+                        self.start_reconcile(file, source, false, stamp);
                         None
                     }
                 },
@@ -171,7 +171,7 @@ impl App {
                 }
                 a => {
                     let offset = scroll_box(self.size, &lines, offset, &a, page);
-                    Some(Modal::ReconcilePreview { file, source, offset, lines, ask })
+                    Some(Modal::ReconcilePreview { file, source, offset, lines, ask, stamp })
                 }
             },
             Modal::Message(mut m) => match action {
@@ -686,7 +686,7 @@ impl App {
                     PathPurpose::Import => self.start_import(path),
                     PathPurpose::Export => self.start_export(path),
                     PathPurpose::ExportForm(form) => self.start_form_export(form, path),
-                    PathPurpose::Reconcile(source) => self.start_reconcile(path, source, true),
+                    PathPurpose::Reconcile(source) => self.start_reconcile(path, source, true, None),
                     PathPurpose::Merge => {
                         self.start(Work::Merge { file: path, dry_run: true, policy: self.policy.clone() })
                     }
