@@ -235,6 +235,14 @@ impl Query {
                 _ => c,
             })
             .collect();
+        // A whole ID number typed in the groups a parent reads it out in (510122 20180216 0001) is one number,
+        // not three words each of which must match: the groups alone find nothing while numbers are masked.
+        let joined: String = cleaned.split_whitespace().collect();
+        let cleaned = match cleaned.split_whitespace().nth(1).is_some() && whole_number_shape(&joined.replace('-', ""))
+        {
+            true => joined,
+            false => cleaned,
+        };
         let words: Vec<Word> = cleaned
             .split_whitespace()
             .map(|w| {
@@ -461,6 +469,16 @@ impl Query {
             total += best? as u32;
         }
         Some(total)
+    }
+}
+
+/// Whether `text` has the shape of a whole ID number: 17 digits and a digit or X, or an old 15-digit one.
+fn whole_number_shape(text: &str) -> bool {
+    let b = text.as_bytes();
+    match b.len() {
+        18 => b[..17].iter().all(u8::is_ascii_digit) && (b[17].is_ascii_digit() || matches!(b[17], b'x' | b'X')),
+        15 => b.iter().all(u8::is_ascii_digit),
+        _ => false,
     }
 }
 
@@ -766,6 +784,13 @@ mod tests {
             assert_eq!(masked(road), vec![3], "{road}");
         }
         assert_eq!(masked("45020220150101123x"), vec![1]);
+        // Read out in groups, as a 户口本 prints it, the whole number is still one number.
+        for grouped in
+            ["450202 20160303 5678", "450202  20160303 5678", "4502 0220 1603 0356 78", "450202-20160303 5678"]
+        {
+            assert_eq!(masked(grouped), vec![3], "{grouped}");
+            assert_eq!(shown(grouped), vec![3], "{grouped}");
+        }
         assert_eq!(masked("123X"), vec![1]);
         // The four shown at the start, and a part of them, still find every number they begin.
         assert_eq!(masked("4502"), vec![1, 2, 3]);
