@@ -2901,11 +2901,20 @@ fn names_a_department(text: &str) -> bool {
     ["代缴", "财政", "政府", "部门", "资助", "救助", "民政"].iter().any(|w| text.contains(w))
 }
 
-/// Category cells list one or several names: 低保、监测户 / 低保,孤儿.
+/// Category cells list one or several names: 低保、监测户 / 低保,孤儿. A separator inside brackets is part of the
+/// name (多重（智力、肢体）: one disability of two kinds), not between two names.
 pub fn split_categories(text: &str) -> impl Iterator<Item = &str> {
-    text.split(['、', ',', '，', ';', '；', '/', ' ', '\u{3000}'])
-        .map(str::trim)
-        .filter(|w| !w.is_empty() && !matches!(*w, "无" | "否" | "-" | "—"))
+    let mut depth = 0usize;
+    text.split(move |c: char| {
+        match c {
+            '（' | '(' | '【' | '[' => depth += 1,
+            '）' | ')' | '】' | ']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        depth == 0 && matches!(c, '、' | ',' | '，' | ';' | '；' | '/' | ' ' | '\u{3000}')
+    })
+    .map(str::trim)
+    .filter(|w| !w.is_empty() && !matches!(*w, "无" | "否" | "-" | "—"))
 }
 
 /// An amount in yuan as the tax office writes it: a number cell, `380`, `380.00`, `￥95.5`, `1,140.00元`.
@@ -3053,5 +3062,8 @@ mod tests {
     fn category_cells_split() {
         let words: Vec<&str> = split_categories("低保、监测户，孤儿 无").collect();
         assert_eq!(words, ["低保", "监测户", "孤儿"]);
+        // A separator inside brackets is part of the name: one disability of two kinds, then another category.
+        let words: Vec<&str> = split_categories("多重残疾（智力、肢体）、低保 多重(智力,肢体)").collect();
+        assert_eq!(words, ["多重残疾（智力、肢体）", "低保", "多重(智力,肢体)"]);
     }
 }
