@@ -475,7 +475,7 @@ impl ChangedPupil {
                     if let Some(f) = changed(d) {
                         let [(old, old_en), (new, new_en)] = [&f.old, &f.new].map(|v| shown_value(d, v));
                         zh.push(format!("{} {old} → {new}", d.label_zh()));
-                        en.push(format!("{} {old_en} → {new_en}", field_en(d)));
+                        en.push(format!("{} {old_en} → {new_en}", d.label_en()));
                     }
                 }
             }
@@ -523,30 +523,9 @@ impl ChangedPupil {
             }
             let [(old, old_en), (new, new_en)] = [&f.old, &f.new].map(|v| shown_value(field, v));
             zh.push(format!("{} {old} → {new}", field.label_zh()));
-            en.push(format!("{} {old_en} → {new_en}", field_en(field)));
+            en.push(format!("{} {old_en} → {new_en}", field.label_en()));
         }
         (zh.join("；"), en.join("; "))
-    }
-}
-
-/// A field's name in English, for [`ChangedPupil::words`].
-fn field_en(field: crate::store::Field) -> &'static str {
-    use crate::store::Field;
-    match field {
-        Field::School => "school",
-        Field::Name => "name",
-        Field::Grade => "grade",
-        Field::Class => "class",
-        Field::Phone => "phone",
-        Field::Enrollment => "enrollment",
-        Field::DeclineReason => "reason or place",
-        Field::Payment => "payment",
-        Field::PaidAmount => "amount paid",
-        Field::PaidOn => "paid on",
-        Field::PaidChannel => "channel",
-        Field::Categories => "categories",
-        Field::CategoriesYear => "categories certified for",
-        Field::Note => "note",
     }
 }
 

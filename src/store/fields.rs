@@ -68,6 +68,26 @@ impl Field {
         }
     }
 
+    /// The field's name in English, as the preview of a reconciliation says what changes.
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Field::School => "school",
+            Field::Name => "name",
+            Field::Grade => "grade",
+            Field::Class => "class",
+            Field::Phone => "phone",
+            Field::Enrollment => "enrollment",
+            Field::DeclineReason => "reason or place",
+            Field::Payment => "payment",
+            Field::PaidAmount => "amount paid",
+            Field::PaidOn => "paid on",
+            Field::PaidChannel => "channel",
+            Field::Categories => "categories",
+            Field::CategoriesYear => "categories certified for",
+            Field::Note => "note",
+        }
+    }
+
     pub fn from_key(key: &str) -> Option<Field> {
         ALL_FIELDS.into_iter().find(|f| f.key() == key)
     }
