@@ -818,18 +818,19 @@ impl Store {
         // push has given them, is taken back with the drive on its next push (`county::decide`). Only this
         // laptop's own: another laptop's change a merge copied in (or applied) is taken back from this drive
         // alone, and the other laptop still holds it as its own, to be merged again.
-        let mut undone = undone_changes(&self.conn)?;
-        let kept = change_hashes(&from.conn, None)?;
+        let mut undone = hashes_in(&self.conn, "main", RESTORE_UNDONE)?;
+        let kept = log_hashes(&from.conn, LogRows::Changes, None)?;
         // The pupils this restore removes that this laptop added (an import of a wrong list, as the import's
         // message offers to take back), kept apart from the changes: a merge with a file that still holds them
         // lists each (`merge_restored::removed_here`), the push to the county being the changes' alone.
-        let mut removed = hashes_in(&self.conn, RESTORE_REMOVED)?;
-        let kept_created = created_hashes(&from.conn, None)?;
-        removed.extend(created_hashes(&self.conn, Some(&copied_of(&self.conn)?))?);
+        let mut removed = hashes_in(&self.conn, "main", RESTORE_REMOVED)?;
+        let kept_created = log_hashes(&from.conn, LogRows::Created, None)?;
+        removed.extend(log_hashes(&self.conn, LogRows::Created, Some(&copied_of(&self.conn)?))?);
         let mut removed: Vec<String> = removed.into_iter().filter(|h| !kept_created.contains(h)).collect();
         removed.sort_unstable();
         let copied = super::copied_rows::CopiedRows::read(&self.conn, "main")?;
-        undone.extend(change_hashes(&self.conn, Some(&copied))?.into_iter().filter(|h| !kept.contains(h)));
+        undone
+            .extend(log_hashes(&self.conn, LogRows::Changes, Some(&copied))?.into_iter().filter(|h| !kept.contains(h)));
         {
             let backup = rusqlite::backup::Backup::new(&from.conn, &mut self.conn)?;
             backup.run_to_completion(256, std::time::Duration::from_millis(0), None)?;
@@ -847,7 +848,7 @@ impl Store {
         // that window has seen: the mark tells it to read the roster again rather than trust its place.
         let restored_at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Nanos, true);
         self.set_meta(super::writer_changes::RESTORED_AT, &restored_at)?;
-        undone.extend(undone_changes(&self.conn)?);
+        undone.extend(hashes_in(&self.conn, "main", RESTORE_UNDONE)?);
         let mut undone: Vec<String> = undone.into_iter().filter(|h| !kept.contains(h)).collect();
         undone.sort_unstable();
         self.set_meta(RESTORE_UNDONE, &undone.join("\n"))?;
@@ -867,10 +868,10 @@ pub const RESTORE_UNDONE: &str = "restore_undone";
 /// restores removed.
 pub const RESTORE_REMOVED: &str = "restore_removed";
 
-/// The hashes a meta `key` lists, one a line.
-fn hashes_in(conn: &rusqlite::Connection, key: &str) -> Result<std::collections::HashSet<String>> {
+/// The hashes a meta `key` of the attached file `db` (`main` for the drive itself) lists, one a line.
+pub(super) fn hashes_in(conn: &rusqlite::Connection, db: &str, key: &str) -> Result<std::collections::HashSet<String>> {
     let text: Option<String> =
-        conn.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0)).optional()?;
+        conn.query_row(&format!("SELECT value FROM {db}.meta WHERE key = ?1"), [key], |r| r.get(0)).optional()?;
     Ok(text.unwrap_or_default().lines().filter(|l| !l.is_empty()).map(str::to_owned).collect())
 }
 
@@ -879,33 +880,39 @@ fn copied_of(conn: &rusqlite::Connection) -> Result<super::copied_rows::CopiedRo
     super::copied_rows::CopiedRows::read(conn, "main")
 }
 
-/// The hashes of the creation rows of `conn`'s log (only this laptop's own with `own_only`, as `change_hashes`).
-fn created_hashes(
+/// Which of a log's pupil rows `log_hashes` reads.
+#[derive(Clone, Copy)]
+enum LogRows {
+    /// The rows that created pupils.
+    Created,
+    /// Every change to a pupil but his creation: a pupil the restore removes is no value the county can take
+    /// back.
+    Changes,
+}
+
+/// The hashes of `conn`'s log rows of one kind. With `own_only`, the drive's record of the rows merges copied
+/// in: only the laptop's own rows, neither another laptop's rows a merge copied nor a merge's own rows (action
+/// `merge`), which set another laptop's values.
+fn log_hashes(
     conn: &rusqlite::Connection,
+    rows: LogRows,
     own_only: Option<&super::copied_rows::CopiedRows>,
 ) -> Result<std::collections::HashSet<String>> {
-    let mut stmt = conn.prepare(
+    let which = match rows {
+        LogRows::Created => "field = 'created'",
+        LogRows::Changes => "field <> 'created'",
+    };
+    let mut stmt = conn.prepare(&format!(
         "SELECT at, operator, origin, action, COALESCE(id_number, ''), field, old, new, id FROM audit
-         WHERE student_id IS NOT NULL AND field = 'created'",
-    )?;
+         WHERE student_id IS NOT NULL AND {which}"
+    ))?;
     let rows = stmt.query_map([], |r| {
         if let Some(copied) = own_only
             && (copied.run_of(r.get(8)?).is_some() || r.get::<_, String>(3)? == "merge")
         {
             return Ok(None);
         }
-        let text = |i: usize| r.get::<_, String>(i);
-        let (old, new): (Option<String>, Option<String>) = (r.get(6)?, r.get(7)?);
-        Ok(Some(super::event_hash::row_hash(
-            &text(0)?,
-            &text(1)?,
-            &text(2)?,
-            &text(3)?,
-            &text(4)?,
-            &text(5)?,
-            old.as_deref(),
-            new.as_deref(),
-        )))
+        super::event_hash::audit_row_hash(r, 0).map(Some)
     })?;
     let mut hashes = std::collections::HashSet::new();
     for hash in rows {
@@ -918,51 +925,6 @@ pub use super::writer_changes::RESTORED_AT;
 
 /// The meta key of who made the drive's latest restore (its time is `restored_at`).
 pub const RESTORED_BY: &str = "restored_by";
-
-/// The changes a drive's restores took back, as its meta records them.
-fn undone_changes(conn: &rusqlite::Connection) -> Result<std::collections::HashSet<String>> {
-    let text: Option<String> =
-        conn.query_row("SELECT value FROM meta WHERE key = ?1", [RESTORE_UNDONE], |r| r.get(0)).optional()?;
-    Ok(text.unwrap_or_default().lines().filter(|l| !l.is_empty()).map(str::to_owned).collect())
-}
-
-/// The hashes of a drive's changes to its pupils (creation rows apart: a pupil the restore removes is no
-/// value the county can take back). With `own_only`, the drive's record of the rows merges copied in: only the
-/// laptop's own changes, neither another laptop's rows a merge copied nor a merge's own rows (action `merge`),
-/// which set another laptop's values.
-fn change_hashes(
-    conn: &rusqlite::Connection,
-    own_only: Option<&super::copied_rows::CopiedRows>,
-) -> Result<std::collections::HashSet<String>> {
-    let mut stmt = conn.prepare(
-        "SELECT at, operator, origin, action, COALESCE(id_number, ''), field, old, new, id FROM audit
-         WHERE student_id IS NOT NULL AND field <> 'created'",
-    )?;
-    let rows = stmt.query_map([], |r| {
-        if let Some(copied) = own_only
-            && (copied.run_of(r.get(8)?).is_some() || r.get::<_, String>(3)? == "merge")
-        {
-            return Ok(None);
-        }
-        let text = |i: usize| r.get::<_, String>(i);
-        let (old, new): (Option<String>, Option<String>) = (r.get(6)?, r.get(7)?);
-        Ok(Some(super::event_hash::row_hash(
-            &text(0)?,
-            &text(1)?,
-            &text(2)?,
-            &text(3)?,
-            &text(4)?,
-            &text(5)?,
-            old.as_deref(),
-            new.as_deref(),
-        )))
-    })?;
-    let mut hashes = std::collections::HashSet::new();
-    for hash in rows {
-        hashes.extend(hash?);
-    }
-    Ok(hashes)
-}
 
 #[cfg(test)]
 mod tests {

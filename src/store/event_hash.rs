@@ -25,6 +25,15 @@ pub fn event_hash(parts: &[Option<&str>]) -> String {
     hex(h)
 }
 
+/// `row_hash` of a query row whose eight columns from `first` on are an audit row's at, operator, origin, action,
+/// ID number (NULL read as empty: select it as `COALESCE(id_number, '')`), field, old and new, in that order:
+/// every reader of a log that names changes by their hash selects them so.
+pub fn audit_row_hash(r: &rusqlite::Row, first: usize) -> rusqlite::Result<String> {
+    let text = |i: usize| r.get::<_, String>(first + i);
+    let (old, new): (Option<String>, Option<String>) = (r.get(first + 6)?, r.get(first + 7)?);
+    Ok(row_hash(&text(0)?, &text(1)?, &text(2)?, &text(3)?, &text(4)?, &text(5)?, old.as_deref(), new.as_deref()))
+}
+
 /// The hash of an audit row from its columns, as a merge tells two rows are one change (`store::merge`'s
 /// `SAME_EVENT`; the year is no part of it): at, operator, origin, action, ID number (a missing one as empty),
 /// field, old, new.

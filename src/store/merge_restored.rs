@@ -50,18 +50,8 @@ type Undone = (i64, String, Option<String>, String, Option<i32>);
 /// The rows of theirs held back because this drive's restore took them back, each with its row in their log.
 pub(super) type HeldHere = Vec<(i64, Undone)>;
 
-/// The changes the restores of file `db` took back, as its meta records them (hashes, `store::event_hash`).
-fn undone_in(tx: &Transaction, db: &str) -> Result<HashSet<String>> {
-    let text: Option<String> = tx
-        .query_row(&format!("SELECT value FROM {db}.meta WHERE key = ?1"), [super::backup::RESTORE_UNDONE], |r| {
-            r.get(0)
-        })
-        .optional()?;
-    Ok(text.unwrap_or_default().lines().filter(|l| !l.is_empty()).map(str::to_owned).collect())
-}
-
 /// The rows of `db`'s log listed in `temp.{lacking}` (the rows the other file lacks) whose change `undone`
-/// names: hashed as the restore hashed them (`backup::change_hashes`).
+/// names: hashed as the restore hashed them (`backup::log_hashes`).
 fn rows_undone(tx: &Transaction, db: &str, lacking: &str, undone: &HashSet<String>) -> Result<Vec<(i64, Undone)>> {
     let mut stmt = tx.prepare(&format!(
         "SELECT a.id, a.student_id, a.at, a.operator, a.origin, a.action, COALESCE(a.id_number, ''), a.field,
@@ -74,19 +64,9 @@ fn rows_undone(tx: &Transaction, db: &str, lacking: &str, undone: &HashSet<Strin
     let mut out = Vec::new();
     while let Some(r) = rows.next()? {
         let text = |i: usize| r.get::<_, String>(i);
-        let (old, new): (Option<String>, Option<String>) = (r.get(8)?, r.get(9)?);
-        let hash = super::event_hash::row_hash(
-            &text(2)?,
-            &text(3)?,
-            &text(4)?,
-            &text(5)?,
-            &text(6)?,
-            &text(7)?,
-            old.as_deref(),
-            new.as_deref(),
-        );
+        let hash = super::event_hash::audit_row_hash(r, 2)?;
         if undone.contains(&hash) {
-            out.push((r.get(0)?, (r.get(1)?, text(7)?, new, text(2)?, r.get(10)?)));
+            out.push((r.get(0)?, (r.get(1)?, text(7)?, r.get(9)?, text(2)?, r.get(10)?)));
         }
     }
     Ok(out)
@@ -97,7 +77,7 @@ fn rows_undone(tx: &Transaction, db: &str, lacking: &str, undone: &HashSet<Strin
 /// history, and returned (with ours the other file's restores took back, which we still hold) to be listed
 /// once the pupils are paired (`list`).
 pub(super) fn hold_back(tx: &Transaction) -> Result<(HeldHere, Vec<Undone>)> {
-    let ours_undone = undone_in(tx, "main")?;
+    let ours_undone = super::backup::hashes_in(tx, "main", super::backup::RESTORE_UNDONE)?;
     let mut here = Vec::new();
     if !ours_undone.is_empty() {
         let mut drop = tx.prepare("DELETE FROM temp.merge_their_new WHERE id = ?1")?;
@@ -106,7 +86,7 @@ pub(super) fn hold_back(tx: &Transaction) -> Result<(HeldHere, Vec<Undone>)> {
             here.push((row, undone));
         }
     }
-    let theirs_undone = undone_in(tx, "other")?;
+    let theirs_undone = super::backup::hashes_in(tx, "other", super::backup::RESTORE_UNDONE)?;
     let there = if theirs_undone.is_empty() {
         Vec::new()
     } else {
@@ -219,10 +199,7 @@ pub(super) fn list(
 /// backup from before it), which the other file merged before the restore. Brought back as the other file holds
 /// them, and listed, so the operator knows the restore did not hold (`already`: those listed so already).
 pub(super) fn removed_here(tx: &Transaction, already: &[PupilBack]) -> Result<Vec<PupilBack>> {
-    let text: Option<String> = tx
-        .query_row("SELECT value FROM main.meta WHERE key = ?1", [super::backup::RESTORE_REMOVED], |r| r.get(0))
-        .optional()?;
-    let removed: HashSet<&str> = text.as_deref().unwrap_or_default().lines().filter(|l| !l.is_empty()).collect();
+    let removed = super::backup::hashes_in(tx, "main", super::backup::RESTORE_REMOVED)?;
     if removed.is_empty() {
         return Ok(Vec::new());
     }
@@ -237,19 +214,9 @@ pub(super) fn removed_here(tx: &Transaction, already: &[PupilBack]) -> Result<Ve
     let mut back: Vec<PupilBack> = Vec::new();
     while let Some(r) = rows.next()? {
         let text = |i: usize| r.get::<_, String>(i);
-        let (old, new): (Option<String>, Option<String>) = (r.get(8)?, r.get(9)?);
-        let hash = super::event_hash::row_hash(
-            &text(2)?,
-            &text(3)?,
-            &text(4)?,
-            &text(5)?,
-            &text(6)?,
-            &text(7)?,
-            old.as_deref(),
-            new.as_deref(),
-        );
+        let hash = super::event_hash::audit_row_hash(r, 2)?;
         let id_number = text(0)?;
-        if removed.contains(hash.as_str()) && !already.iter().chain(&back).any(|p| p.id_number == id_number) {
+        if removed.contains(&hash) && !already.iter().chain(&back).any(|p| p.id_number == id_number) {
             back.push(PupilBack { id_number, name: text(1)? });
         }
     }
