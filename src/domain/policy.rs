@@ -1182,27 +1182,9 @@ mod tests {
         let day = NaiveDate::from_ymd_opt(2023, 10, 8).expect("day");
         let category = |name: &str| vec![CategoryMark { name: name.into(), department: "民政".into(), year: None }];
         let mut pupil = Student {
-            id: 1,
-            school: "示范小学".into(),
-            name: "郑可洁".into(),
-            id_raw: "450205201603184361".into(),
-            id_number: "450205201603184361".into(),
-            id_kind: None,
-            id_problem: None,
-            sex: None,
-            birth_date: NaiveDate::from_ymd_opt(2016, 3, 18),
-            grade: "三年级".into(),
-            class: "1班".into(),
-            phone: String::new(),
-            enrollment: Enrollment::Here,
-            decline_reason: None,
             payment: PaymentStatus::Government,
-            payment_details: PaymentDetails::default(),
             categories: category("低保对象"),
-            note: String::new(),
-            source: String::new(),
-            created_at: String::new(),
-            updated_at: String::new(),
+            ..Student::sample("郑可洁", "450205201603184361")
         };
         let share = family_share(Some(&policy), table, &pupil, day).expect("the family's 95");
         assert_eq!((share.family_fen, share.department_fen), (9_500, 28_500));
@@ -1243,30 +1225,8 @@ mod tests {
         use crate::domain::student::{CategoryMark, PaymentDetails, PaymentStatus};
         let policy = PolicySet::builtin().get("yibin-2024").expect("policy").clone();
         let day = NaiveDate::from_ymd_opt(2023, 10, 8).expect("day");
-        use crate::domain::student::{Enrollment, Student};
-        let mut pupil = Student {
-            id: 1,
-            school: "示范小学".into(),
-            name: "孙语".into(),
-            id_raw: "450203201909308803".into(),
-            id_number: "450203201909308803".into(),
-            id_kind: None,
-            id_problem: None,
-            sex: None,
-            birth_date: NaiveDate::from_ymd_opt(2019, 9, 30),
-            grade: "一年级".into(),
-            class: "1班".into(),
-            phone: String::new(),
-            enrollment: Enrollment::Here,
-            decline_reason: None,
-            payment: PaymentStatus::Unpaid,
-            payment_details: PaymentDetails::default(),
-            categories: Vec::new(),
-            note: String::new(),
-            source: String::new(),
-            created_at: String::new(),
-            updated_at: String::new(),
-        };
+        use crate::domain::student::Student;
+        let mut pupil = Student { grade: "一年级".into(), ..Student::sample("孙语", "450203201909308803") };
         pupil.payment = PaymentStatus::Paid;
         pupil.payment_details = PaymentDetails { amount_fen: Some(30_000), paid_on: Some(day), channel: None };
         assert_eq!(pupil_shortfall_fen(&policy, &pupil, day), Some(8_000));

@@ -1040,29 +1040,12 @@ mod tests {
     use crate::domain::student::{CategoryMark, Enrollment, PaymentDetails, PaymentStatus};
 
     fn pupil(name: &str, id: &str, class: &str) -> Student {
-        let check = id_number::check(id, chrono::NaiveDate::from_ymd_opt(2024, 9, 1).unwrap_or_default());
         Student {
             id: 0,
-            school: "示范小学".into(),
-            name: name.into(),
-            id_raw: id.into(),
-            id_number: check.normalized.clone(),
-            id_kind: check.valid().map(|v| v.kind),
-            id_problem: check.problem().map(|p| p.code().to_owned()),
-            sex: check.valid().map(|v| v.sex),
-            birth_date: check.valid().map(|v| v.birth_date),
             grade: String::new(),
             class: class.into(),
-            phone: String::new(),
             enrollment: Enrollment::Unknown,
-            decline_reason: None,
-            payment: PaymentStatus::Unpaid,
-            payment_details: PaymentDetails::default(),
-            categories: Vec::new(),
-            note: String::new(),
-            source: String::new(),
-            created_at: String::new(),
-            updated_at: String::new(),
+            ..Student::sample(name, id)
         }
     }
 

@@ -262,6 +262,39 @@ pub struct Student {
     pub updated_at: String,
 }
 
+#[cfg(test)]
+impl Student {
+    /// A pupil of 示范小学 三年级1班 named `name` with `id_number` (checked as on 2024-09-01: its sex and birth
+    /// date read from a valid one), registered at school and unpaid: the rest of a test's pupil, its own fields
+    /// set beside it (`Student { payment, ..Student::sample(..) }`).
+    pub(crate) fn sample(name: &str, id_number: &str) -> Student {
+        let check = crate::domain::id_number::check(id_number, NaiveDate::from_ymd_opt(2024, 9, 1).unwrap_or_default());
+        Student {
+            id: 1,
+            school: "示范小学".into(),
+            name: name.into(),
+            id_raw: id_number.into(),
+            id_number: check.normalized.clone(),
+            id_kind: check.valid().map(|v| v.kind),
+            id_problem: check.problem().map(|p| p.code().to_owned()),
+            sex: check.valid().map(|v| v.sex),
+            birth_date: check.valid().map(|v| v.birth_date),
+            grade: "三年级".into(),
+            class: "1班".into(),
+            phone: String::new(),
+            enrollment: Enrollment::Here,
+            decline_reason: None,
+            payment: PaymentStatus::Unpaid,
+            payment_details: PaymentDetails::default(),
+            categories: Vec::new(),
+            note: String::new(),
+            source: String::new(),
+            created_at: String::new(),
+            updated_at: String::new(),
+        }
+    }
+}
+
 impl Student {
     pub fn id_valid(&self) -> bool {
         self.id_problem.is_none()

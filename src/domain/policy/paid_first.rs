@@ -70,31 +70,14 @@ impl PaidFirst {
 mod tests {
     use super::*;
     use crate::domain::policy::PolicySet;
-    use crate::domain::student::{CategoryMark, Enrollment, PaymentDetails};
+    use crate::domain::student::{CategoryMark, PaymentDetails};
 
     fn paid(category: &str, fen: Option<i64>, on: NaiveDate) -> Student {
         Student {
-            id: 1,
-            school: "示范小学".into(),
-            name: "甲".into(),
-            id_raw: "450205201603184361".into(),
-            id_number: "450205201603184361".into(),
-            id_kind: None,
-            id_problem: None,
-            sex: None,
-            birth_date: NaiveDate::from_ymd_opt(2016, 3, 18),
-            grade: "三年级".into(),
-            class: "1班".into(),
-            phone: String::new(),
-            enrollment: Enrollment::Here,
-            decline_reason: None,
             payment: PaymentStatus::Paid,
             payment_details: PaymentDetails { amount_fen: fen, paid_on: Some(on), channel: None },
             categories: vec![CategoryMark { name: category.into(), department: String::new(), year: None }],
-            note: String::new(),
-            source: String::new(),
-            created_at: String::new(),
-            updated_at: String::new(),
+            ..Student::sample("甲", "450205201603184361")
         }
     }
 
