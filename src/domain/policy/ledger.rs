@@ -262,13 +262,11 @@ mod tests {
         assert_eq!(ledger_of("quanzhou-2023", &["医疗救助对象"], false, true), Ledger::PaidElsewhere);
     }
 
-    /// A pupil of two fully subsidised categories, the one the policy's order puts first paid back to the family
-    /// afterwards (差额补助 after paying) and the other paid on the pupil's behalf: the quote applies the first alone
-    /// (003 四(三)1) and charges the family the premium, so the pupil is chased in 未缴费, not listed 财政代缴 by
-    /// the category the quote passed over.
-    #[test]
-    fn the_quotes_paying_category_alone_puts_a_pupil_in_government_paid() {
-        let text = r#"
+    /// A test policy of two fully subsidised categories, 特困人员 first in its order and paid back to the family
+    /// afterwards, 孤儿 paid on the pupil's behalf: `each` added to both categories' tables, `more` after them.
+    fn two_full_categories(each: &str, more: &str) -> Policy {
+        let text = format!(
+            r#"
 title = "测试市2023年度"
 document = "测试〔2022〕1号"
 insured_year = 2023
@@ -285,12 +283,22 @@ coverage = "year"
 subsidy = "full"
 payment = "reimbursed"
 paid_by = "民政"
-
+{each}
 [category."孤儿"]
 subsidy = "full"
 paid_by = "民政"
-"#;
-        let policy = Policy::from_toml("test", text, "policies/test.toml").expect("parses");
+{each}{more}"#
+        );
+        Policy::from_toml("test", &text, "policies/test.toml").expect("parses")
+    }
+
+    /// A pupil of two fully subsidised categories, the one the policy's order puts first paid back to the family
+    /// afterwards (差额补助 after paying) and the other paid on the pupil's behalf: the quote applies the first alone
+    /// (003 四(三)1) and charges the family the premium, so the pupil is chased in 未缴费, not listed 财政代缴 by
+    /// the category the quote passed over.
+    #[test]
+    fn the_quotes_paying_category_alone_puts_a_pupil_in_government_paid() {
+        let policy = two_full_categories("", "");
         let table = CategoryTable::builtin();
         let both = ["孤儿".to_owned(), "特困人员".to_owned()];
         let request = crate::domain::policy::QuoteRequest {
@@ -314,36 +322,10 @@ paid_by = "民政"
     /// passes over does not put the pupil there. Before, any of the pupil's categories did.
     #[test]
     fn a_benefit_place_pupil_is_government_paid_by_the_quotes_paying_category_alone() {
-        let text = r#"
-title = "测试市2023年度"
-document = "测试〔2022〕1号"
-insured_year = 2023
-personal_premium = 350
-full_subsidy_order = ["特困人员", "孤儿"]
-
-[[window]]
-name = "集中缴费期"
-from = 2022-09-01
-to = 2022-12-31
-coverage = "year"
-
-[category."特困人员"]
-subsidy = "full"
-payment = "reimbursed"
-paid_by = "民政"
-enroll = "benefit_place"
-
-[category."孤儿"]
-subsidy = "full"
-paid_by = "民政"
-enroll = "benefit_place"
-
-[category."低保对象"]
-subsidy = "none"
-enroll = "benefit_place"
-ledger = "government_paid"
-"#;
-        let policy = Policy::from_toml("test", text, "policies/test.toml").expect("parses");
+        let policy = two_full_categories(
+            "enroll = \"benefit_place\"\n",
+            "\n[category.\"低保对象\"]\nsubsidy = \"none\"\nenroll = \"benefit_place\"\nledger = \"government_paid\"\n",
+        );
         let table = CategoryTable::builtin();
         let only = ["低保对象".to_owned()];
         assert_eq!(ledger(&policy, table, &only, false, Enrollment::Unknown), Ok(Ledger::PaidElsewhere));
