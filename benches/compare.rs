@@ -139,13 +139,7 @@ fn peak_rss(c: &Command, scratch: &Path) -> u64 {
 }
 
 fn options() -> Options {
-    Options {
-        lang: Language::Zh,
-        theme: None,
-        operator: Some("bench".into()),
-        config_dir: None,
-        read_only_for_another_window: false,
-    }
+    Options { lang: Language::Zh, operator: Some("bench".into()), ..Default::default() }
 }
 
 /// What the operator waits for on opening a drive: the file opened, the roster loaded, one frame drawn.

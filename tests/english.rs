@@ -306,13 +306,7 @@ fn the_commands_say_nothing_in_chinese_in_english_but_the_data() {
 fn app(drive: &Path) -> App {
     let mut store = Store::open(drive).expect("store");
     store.set_fixed_clock(NOW);
-    let options = Options {
-        lang: Language::En,
-        theme: None,
-        operator: Some("op".into()),
-        config_dir: None,
-        read_only_for_another_window: false,
-    };
+    let options = Options { lang: Language::En, operator: Some("op".into()), ..Default::default() };
     let mut app = App::new(store, &options).expect("app");
     app.update(Action::Resize(400, 100));
     app
@@ -568,13 +562,7 @@ fn the_chinese_form_still_says_its_refusals_in_chinese() {
     canbao::demo::load_sample(&mut Store::open(&drive).unwrap()).unwrap();
     let mut store = Store::open(&drive).expect("store");
     store.set_fixed_clock(NOW);
-    let options = Options {
-        lang: Language::Zh,
-        theme: None,
-        operator: Some("op".into()),
-        config_dir: None,
-        read_only_for_another_window: false,
-    };
+    let options = Options { lang: Language::Zh, operator: Some("op".into()), ..Default::default() };
     let mut app = App::new(store, &options).expect("app");
     app.update(Action::Resize(160, 45));
     app.update(Action::OpenDetail);

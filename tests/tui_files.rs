@@ -655,10 +655,9 @@ fn a_config_folder_policys_premium_and_windows_are_changed_from_the_policy_scree
     canbao::demo::load_sample(&mut Store::open(&drive).unwrap()).unwrap();
     let opts = Options {
         lang: Language::Zh,
-        theme: None,
         operator: Some("测试".into()),
         config_dir: Some(config.clone()),
-        read_only_for_another_window: false,
+        ..Default::default()
     };
     let mut app = App::new(Store::open(&drive).unwrap(), &opts).unwrap();
     app.update(Action::Resize(120, 30));
@@ -760,10 +759,9 @@ fn editing_the_drives_policy_so_a_recorded_payment_changes_window_asks_and_no_ke
 
     let opts = Options {
         lang: Language::Zh,
-        theme: None,
         operator: Some("测试".into()),
         config_dir: Some(config.clone()),
-        read_only_for_another_window: false,
+        ..Default::default()
     };
     let mut app = App::new(Store::open(&drive).unwrap(), &opts).unwrap();
     app.update(Action::Resize(120, 30));
@@ -828,13 +826,8 @@ fn an_edited_policy_that_no_longer_reads_is_refused_in_full_as_a_policy_file() {
         std::fs::write(config.join("policies/yibin-2027.toml"), text.replace("yibin-2024", "yibin-2027")).unwrap();
         let windows = PolicySet::load(Some(&config)).get("yibin-2027").unwrap().windows.clone();
         assert!(windows.len() >= 2, "two windows to overlap");
-        let opts = Options {
-            lang,
-            theme: None,
-            operator: Some("测试".into()),
-            config_dir: Some(config.clone()),
-            read_only_for_another_window: false,
-        };
+        let opts =
+            Options { lang, operator: Some("测试".into()), config_dir: Some(config.clone()), ..Default::default() };
         let mut app = App::new(Store::open(&drive).unwrap(), &opts).unwrap();
         app.update(Action::Resize(80, 24));
         app.run_command(Command::Policies);
@@ -2704,10 +2697,9 @@ fn a_premium_edit_names_the_pupils_it_uninsures_and_u_does_not_reach_past_it() {
 
     let opts = Options {
         lang: Language::Zh,
-        theme: None,
         operator: Some("测试".into()),
         config_dir: Some(config.clone()),
-        read_only_for_another_window: false,
+        ..Default::default()
     };
     let mut app = App::new(Store::open(&drive).unwrap(), &opts).unwrap();
     app.update(Action::Resize(120, 30));
@@ -2846,10 +2838,9 @@ fn a_premium_edit_of_the_drives_policy_is_kept_in_the_drive() {
 
     let opts = Options {
         lang: Language::Zh,
-        theme: None,
         operator: Some("测试".into()),
         config_dir: Some(config.clone()),
-        read_only_for_another_window: false,
+        ..Default::default()
     };
     let mut app = App::new(Store::open(&drive).unwrap(), &opts).unwrap();
     app.update(Action::Resize(120, 30));

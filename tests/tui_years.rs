@@ -214,10 +214,9 @@ fn the_new_year_is_refused_while_the_concentrated_period_is_open() {
         let config = tempfile::tempdir().expect("config");
         let options = Options {
             lang,
-            theme: None,
             operator: Some("测试".into()),
             config_dir: Some(config.path().to_owned()),
-            read_only_for_another_window: false,
+            ..Default::default()
         };
         let mut app = App::new(store, &options).expect("app");
         app.update(Action::Resize(120, 40));
@@ -340,10 +339,9 @@ fn the_new_year_question_counts_wrapped_rows_and_keeps_the_line_of_classes_not_l
     let config = tempfile::tempdir().expect("config");
     let options = Options {
         lang: Language::Zh,
-        theme: None,
         operator: Some("测试".into()),
         config_dir: Some(config.path().to_owned()),
-        read_only_for_another_window: false,
+        ..Default::default()
     };
     let mut app = App::new(store, &options).expect("app");
     app.update(Action::Resize(120, 40));
@@ -374,10 +372,9 @@ fn the_new_year_question_in_english_says_where_its_policy_comes_from() {
     let config = tempfile::tempdir().expect("config");
     let options = Options {
         lang: Language::En,
-        theme: None,
         operator: Some("测试".into()),
         config_dir: Some(config.path().to_owned()),
-        read_only_for_another_window: false,
+        ..Default::default()
     };
     let mut app = App::new(store, &options).expect("app");
     app.update(Action::Resize(120, 40));
@@ -404,13 +401,8 @@ fn drive_in_with(year: i32, policy: &str, clock: &str, lang: Language, config: O
     store.reload_year().expect("year");
     canbao::demo::load_sample(&mut store).expect("sample");
     store.set_meta(canbao::tui::POLICY_META_KEY, policy).expect("policy");
-    let options = Options {
-        lang,
-        theme: None,
-        operator: Some("测试".into()),
-        config_dir: config.map(Into::into),
-        read_only_for_another_window: false,
-    };
+    let options =
+        Options { lang, operator: Some("测试".into()), config_dir: config.map(Into::into), ..Default::default() };
     let mut app = App::new(store, &options).expect("app");
     app.update(Action::Resize(120, 40));
     app
@@ -573,10 +565,9 @@ fn the_new_year_question_says_the_drives_copy_is_taken_over_a_differing_file() {
     store.set_meta(canbao::tui::POLICY_META_KEY, "testcity-2024").expect("policy");
     let options = Options {
         lang: Language::Zh,
-        theme: None,
         operator: Some("测试".into()),
         config_dir: Some(config.path().into()),
-        read_only_for_another_window: false,
+        ..Default::default()
     };
     let mut app = App::new(store, &options).expect("app");
     app.update(Action::Resize(120, 40));
@@ -759,10 +750,9 @@ fn a_closed_years_policy_list_shows_the_years_own_copy_beside_an_edited_file() {
     store.set_meta(canbao::tui::POLICY_META_KEY, "testcity-2024").expect("policy");
     let options = |lang| Options {
         lang,
-        theme: None,
         operator: Some("测试".into()),
         config_dir: Some(config.path().into()),
-        read_only_for_another_window: false,
+        ..Default::default()
     };
     let mut app = App::new(store, &options(Language::Zh)).expect("app");
     app.update(Action::Resize(120, 40));

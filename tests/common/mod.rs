@@ -22,13 +22,7 @@ pub fn store(sample: bool) -> Store {
 
 /// The screen's options in `lang`, as `operator`, with no theme and no config folder of the machine's.
 pub fn options(lang: Language, operator: Option<&str>) -> Options {
-    Options {
-        lang,
-        theme: None,
-        operator: operator.map(str::to_owned),
-        config_dir: None,
-        read_only_for_another_window: false,
-    }
+    Options { lang, operator: operator.map(str::to_owned), ..Default::default() }
 }
 
 /// The app's screen drawn at its size.
