@@ -3547,3 +3547,109 @@ fn a_push_refuses_a_drive_stamped_ahead_of_the_servers_clock() {
     let pushed = push(&db, &[&a], &[]);
     assert_eq!(pushed["added"], 2, "{pushed}");
 }
+
+/// The county's payment of pupil `id` in `year`: (payment, amount paid in fen, amount due in fen).
+fn county_payment(db: &TestDb, id: &str, year: i32) -> (String, Option<i64>, Option<i64>) {
+    let row = db
+        .client()
+        .query_one(
+            "SELECT s.payment, s.paid_amount_fen, s.amount_due_fen
+             FROM canbao.statuses s JOIN canbao.pupils p ON p.id = s.pupil_id
+             WHERE p.id_number = $1 AND s.year = $2",
+            &[&id, &year],
+        )
+        .unwrap();
+    (row.get(0), row.get(1), row.get(2))
+}
+
+/// Two copies of a 2024 drive whose pupil 0 paid 300 of the 380 due, each recording a top-up of 40 (甲 first,
+/// then 乙), and the two merged (乙's file merged into a copy of 甲's): (甲, 乙, merged).
+fn topped_up_apart(dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
+    let base = drive_2024(dir, 3);
+    let id = pupil_id(0, 0);
+    mark(&base, &id, &["--payment", "paid", "--amount", "300", "--paid-on", "2023-10-08", "--yes"]);
+    let copies: Vec<PathBuf> = ["甲", "乙", "合"]
+        .iter()
+        .map(|laptop| {
+            std::fs::create_dir(dir.join(laptop)).unwrap();
+            let path = dir.join(laptop).join("yibin.db");
+            std::fs::copy(&base, &path).unwrap();
+            path
+        })
+        .collect();
+    mark(&copies[0], &id, &["--top-up", "40", "--paid-on", "2023-10-09"]);
+    mark(&copies[1], &id, &["--top-up", "40", "--paid-on", "2023-10-10"]);
+    std::fs::copy(&copies[0], &copies[2]).unwrap();
+    canbao(&copies[2]).arg("merge").arg(&copies[1]).assert().success();
+    (copies[0].clone(), copies[1].clone(), copies[2].clone())
+}
+
+/// J-12, J-17: a part-payer (300 of 380) topped up 40 on each of two copies of the drive has paid 380, as a merge
+/// of the two says: the county ends with 380 paid, in full, and the pupil insured whether the copies are pushed
+/// one then the other, either way round, or merged first, and whether the merged file is pushed after them;
+/// where before it kept one laptop's 340 with no word, and the merged file's 380 changed nothing.
+#[test]
+fn top_ups_recorded_apart_on_two_copies_both_count_at_the_county_in_any_push_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let (jia, yi, both) = topped_up_apart(dir.path());
+    let id = pupil_id(0, 0);
+    let merged_stats = json(canbao(&both).args(["stats", "--json"]));
+    let merged_amount: i64 = {
+        let s = canbao::store::Store::open(&both).unwrap();
+        s.student_by_id_number(&id).unwrap().unwrap().payment_details.amount_fen.unwrap()
+    };
+    assert_eq!(merged_amount, 38000, "the merge adds both top-ups");
+    let orders: [&[&Path]; 5] = [&[&jia, &yi], &[&yi, &jia], &[&both], &[&jia, &yi, &both], &[&yi, &both, &jia]];
+    for order in orders {
+        let Some(db) = TestDb::new() else { return };
+        let mut said = Vec::new();
+        for file in order {
+            said.push(push(&db, &[file], &[]));
+        }
+        assert_eq!(
+            county_payment(&db, &id, 2024),
+            // Paid in full: no amount due held beside it, as the merged drive sends none.
+            ("paid".to_owned(), Some(38000), None),
+            "{order:?}: {said:?}"
+        );
+        assert!(said.iter().all(|p| p["conflicts"].as_array().unwrap().is_empty()), "no conflict: {said:?}");
+        let joined: u64 = said.iter().map(|p| p["files"][0]["top_ups_joined"].as_u64().unwrap()).sum();
+        let apart = order.len() > 1 && order[1] != both.as_path();
+        assert_eq!(joined, u64::from(apart), "{order:?}: the push that met both top-ups says so: {said:?}");
+        let county = rollup(&db, &[]);
+        for (ours, theirs) in [("enrolled", "insured"), ("part_paid", "part_paid"), ("expected", "expected")] {
+            assert_eq!((ours, &county[ours]), (ours, &merged_stats[theirs]), "{order:?}: {county} {said:?}");
+        }
+        // Each file again: nothing changes.
+        for file in order {
+            let again = push(&db, &[file], &[]);
+            assert_eq!(again["updated"], 0, "{order:?}: {again}");
+            assert_eq!(county_payment(&db, &id, 2024).1, Some(38000), "{order:?}: {again}");
+        }
+    }
+}
+
+/// J-12: where one copy tops a part payment up and the other corrects the amount outright (not a top-up), the
+/// county cannot add them: the two amounts are a conflict, listed with both, in either push order.
+#[test]
+fn a_top_up_beside_an_amount_corrected_apart_is_a_conflict_at_the_county() {
+    let dir = tempfile::tempdir().unwrap();
+    let (jia, _, _) = topped_up_apart(dir.path());
+    let id = pupil_id(0, 0);
+    let corrected = dir.path().join("丙").join("yibin.db");
+    std::fs::create_dir(dir.path().join("丙")).unwrap();
+    std::fs::copy(dir.path().join("yibin.db"), &corrected).unwrap();
+    mark(&corrected, &id, &["--payment", "paid", "--amount", "380", "--paid-on", "2023-10-10", "--yes"]);
+    for order in [[jia.as_path(), corrected.as_path()], [corrected.as_path(), jia.as_path()]] {
+        let Some(db) = TestDb::new() else { return };
+        push(&db, &[order[0]], &[]);
+        let second = push(&db, &[order[1]], &[]);
+        assert_eq!(second["files"][0]["top_ups_joined"], 0, "{second}");
+        let amounts: Vec<&Value> =
+            second["conflicts"].as_array().unwrap().iter().filter(|c| c["field"] == "paid_amount_fen").collect();
+        assert_eq!(amounts.len(), 1, "the amounts are a conflict: {second}");
+        let mut both = [amounts[0]["kept"].as_str().unwrap(), amounts[0]["lost"].as_str().unwrap()];
+        both.sort_unstable();
+        assert_eq!(both, ["34000", "38000"], "{second}");
+    }
+}

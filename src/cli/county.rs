@@ -288,6 +288,21 @@ pub fn push(
                 &format!("  {en}"),
             );
         }
+        if f.top_ups_joined > 0 {
+            let n = f.top_ups_joined;
+            let en = format!(
+                "{} topped up apart on this drive and in the county from the same amount: every top-up counted, the \
+                 county holds their sum, as a merge joins them; if one top-up was keyed on both, correct the amount",
+                crate::words::counted(n, "payment", "payments")
+            );
+            say(
+                &format!(
+                    "  其中 {n} 名学生的缴费在本数据文件和汇总数据库中各自登记了补缴（补缴前金额相同），已全部计入，汇总数据库记\
+                     为其合计，与合并的结果相同；如是同一笔补缴登记了两次，请更正金额 ({en})"
+                ),
+                &format!("  {en}"),
+            );
+        }
         if f.look_alikes > 0 {
             let n = f.look_alikes;
             let en = format!(

@@ -206,6 +206,9 @@ fn decisions_as(name: &str, g: &Group, year: i32) -> String {
             ),
             format!("OR (s.{p}_news AND s.{p}_event IS NOT NULL)"),
         )
+    } else if p == "payment" {
+        // Top-ups joined (`top_ups`) are no conflict; a top-up the county lacks is news (a merged file's sum).
+        (format!("({unseen} AND NOT s.payment_joined)"), "OR s.payment_topped_up".to_owned())
     } else {
         (unseen.clone(), String::new())
     };
@@ -521,6 +524,149 @@ pub fn tax_records(
     )
     .map_err(server)?;
     Ok(())
+}
+
+/// A top-up's row of the amount (action `top_up`): the amount it added to and the sum it made, in fen.
+fn top_up_of(action: &str, field: &str, old: Option<&str>, new: Option<&str>) -> Option<(i64, i64)> {
+    let fen = |v: Option<&str>| v.and_then(|v| v.parse::<i64>().ok());
+    (action == crate::store::TOP_UP && field == Field::PaidAmount.key()).then(|| fen(old).zip(fen(new))).flatten()
+}
+
+/// Top-ups of one part payment recorded apart, as a merge joins them (`made_apart::join_top_ups`, one rule for
+/// both): where the drive and the county each topped up, apart, the payment both held (every change either made
+/// to it that the other lacks a top-up), every top-up counts: the county's amount becomes the sum, whichever side
+/// is newer, which then decides the date and channel only, and the group is no conflict
+/// (`stage_statuses.payment_joined`). And where the drive's value differs from the county's while it holds a top-up
+/// the county lacks, it is news (`payment_topped_up`) even when its newest change of the payment is one the
+/// county has: a merged file's sum is written by its merge, its newest change a copy of the other laptop's
+/// top-up. Run before `prune_settled`. Returns how many payments were joined.
+pub fn top_ups(
+    tx: &mut postgres::Transaction,
+    rows: &super::drive::DriveRead,
+    known: &super::Set<String>,
+) -> Result<usize, CountyError> {
+    use made_apart::PAYMENT_GROUP;
+    let keys: Vec<&str> = PAYMENT_GROUP.iter().map(|f| f.key()).collect();
+    // The drive's changes of each pupil's payment the county lacks, by pupil (the year's are picked below).
+    let mut drive: super::Map<i64, Vec<&super::drive::DriveEvent>> = super::Map::default();
+    for e in rows.audit.iter().filter(|e| in_history(e) && !known.contains(&e.hash)) {
+        if let Some(sid) = e.sid.filter(|_| e.field == "created" || keys.contains(&e.field.as_str())) {
+            drive.entry(sid).or_default().push(e);
+        }
+    }
+    let in_year = |e: &super::drive::DriveEvent, year: i32| e.field == "created" || e.year == Some(year);
+    let topped: Vec<i64> = rows
+        .statuses
+        .iter()
+        .enumerate()
+        .filter(|(_, st)| {
+            drive.get(&st.sid).is_some_and(|list| {
+                list.iter().any(|e| {
+                    in_year(e, st.year) && top_up_of(&e.action, &e.field, e.old.as_deref(), e.new.as_deref()).is_some()
+                })
+            })
+        })
+        .map(|(rid, _)| rid as i64)
+        .collect();
+    if topped.is_empty() {
+        return Ok(0);
+    }
+    let values =
+        |side: &str| PAYMENT_GROUP.iter().map(|f| format!("{side}.{}", f.key())).collect::<Vec<_>>().join(", ");
+    let candidates = tx
+        .query(
+            &format!(
+                "UPDATE stage_statuses s SET payment_topped_up = true
+                 FROM canbao.statuses t
+                 WHERE s.rid = ANY($1) AND t.pupil_id = s.pupil_id AND t.year = s.year
+                   AND ROW({s}) IS DISTINCT FROM ROW({t})
+                 RETURNING s.rid, s.sid, s.pupil_id, s.year, s.payment, s.paid_amount_fen, t.payment,
+                           t.paid_amount_fen, GREATEST(s.amount_due_fen, t.amount_due_fen),
+                           t.payment_event IS NOT NULL
+                           AND NOT EXISTS (SELECT 1 FROM stage_events e WHERE e.event = t.payment_event)
+                           AND NOT EXISTS (SELECT 1 FROM stage_undone u WHERE u.event = t.payment_event)",
+                s = values("s"),
+                t = values("t"),
+            ),
+            &[&topped],
+        )
+        .map_err(server)?;
+    let paid = PaymentStatus::Paid.code();
+    // Only where the county's payment was changed apart (its newest change one the drive lacks) is there anything
+    // to join: elsewhere the drive has seen all the county holds, and its value is news as any is.
+    let apart: Vec<&postgres::Row> = candidates
+        .iter()
+        .filter(|r| r.get::<_, bool>(9) && r.get::<_, &str>(4) == paid && r.get::<_, &str>(6) == paid)
+        .filter(|r| r.get::<_, Option<i64>>(5).is_some() && r.get::<_, Option<i64>>(7).is_some())
+        .collect();
+    if apart.is_empty() {
+        return Ok(0);
+    }
+    let pupils: Vec<i64> = apart.iter().map(|r| r.get(2)).collect();
+    let mut county: super::Map<(i64, Option<i32>), Vec<(String, Option<(i64, i64)>)>> = super::Map::default();
+    for r in tx
+        .query(
+            &format!(
+                "SELECT a.pupil_id, CASE WHEN a.field = 'created' THEN NULL ELSE a.year END, a.field, a.action,
+                        a.old, a.new
+                 FROM canbao.audit a
+                 WHERE a.pupil_id = ANY($1) AND (a.field = ANY($2) OR a.field = 'created') {HISTORY}
+                   AND NOT EXISTS (SELECT 1 FROM stage_events e WHERE e.event = a.event)
+                 ORDER BY a.id"
+            ),
+            &[&pupils, &keys],
+        )
+        .map_err(server)?
+    {
+        let (field, action): (String, String) = (r.get(2), r.get(3));
+        let top_up = top_up_of(&action, &field, r.get(4), r.get(5));
+        county.entry((r.get(0), r.get(1))).or_default().push((field, top_up));
+    }
+    let (mut rids, mut sums, mut dues): (Vec<i64>, Vec<i64>, Vec<Option<i64>>) = Default::default();
+    for r in apart {
+        let (sid, pupil, year): (i64, i64, i32) = (r.get(1), r.get(2), r.get(3));
+        let none = Vec::new();
+        let theirs = made_apart::top_ups_apart(
+            drive
+                .get(&sid)
+                .unwrap_or(&none)
+                .iter()
+                .filter(|e| in_year(e, year))
+                .map(|e| (e.field.as_str(), top_up_of(&e.action, &e.field, e.old.as_deref(), e.new.as_deref()))),
+        );
+        let sides = [(pupil, Some(year)), (pupil, None)];
+        let ours_rows = sides
+            .iter()
+            .flat_map(|k| county.get(k).map(Vec::as_slice).unwrap_or_default())
+            .map(|(field, top_up)| (field.as_str(), *top_up));
+        let (Some(theirs), Some(ours)) = (theirs, made_apart::top_ups_apart(ours_rows)) else { continue };
+        let Some((_, total)) = made_apart::join_top_ups((r.get(5), &theirs), (r.get(7), &ours)) else { continue };
+        let due: Option<i64> = r.get(8);
+        rids.push(r.get(0));
+        sums.push(total);
+        // Judged as the drive judges a payment: due only while the sum falls short of it.
+        dues.push(due.filter(|&due| total < due));
+    }
+    if rids.is_empty() {
+        return Ok(0);
+    }
+    tx.execute(
+        "WITH v AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[]) AS v(rid, total, due)),
+         staged AS (
+            UPDATE stage_statuses s SET paid_amount_fen = v.total, amount_due_fen = v.due, payment_joined = true
+            FROM v WHERE s.rid = v.rid
+            RETURNING s.sid, s.pupil_id, s.year, v.total, v.due
+         ),
+         county AS (
+            UPDATE canbao.statuses t SET paid_amount_fen = staged.total, amount_due_fen = staged.due
+            FROM staged WHERE t.pupil_id = staged.pupil_id AND t.year = staged.year
+            RETURNING staged.sid
+         )
+         UPDATE stage_pupils p SET changed = true FROM county c WHERE c.sid = p.sid",
+        &[&rids, &sums, &dues],
+    )
+    .map_err(server)?;
+    Ok(rids.len())
 }
 
 /// Marks `stage_pupils.categories_news` where the drive holds a change of the pupil's categories (or its

@@ -37,6 +37,9 @@ pub struct FilePush {
     /// Pupils held here with a number a spreadsheet rounded (or one mistyped, or none) and in the county with the
     /// valid one, or the other way round, paired by name (and class) as a merge pairs them: one child each.
     pub look_alikes: usize,
+    /// Payments (a pupil's in one insured year) topped up apart here and in the county, from the same amount:
+    /// every top-up counted, the county holding their sum, as a merge joins them (no conflict).
+    pub top_ups_joined: usize,
 }
 
 /// A pupil this drive holds under another school than the county does, where the county's pupil came from a
@@ -728,7 +731,11 @@ fn create_staging(tx: &mut postgres::Transaction) -> Result<(), CountyError> {
             -- The drive's payment was recorded apart from the county (decide::payments_recorded_apart).
             payment_apart boolean NOT NULL DEFAULT false,
             -- Whose record of one payment is the tax office's (decide::tax_records): true, the drive's.
-            payment_tax boolean
+            payment_tax boolean,
+            -- Top-ups recorded apart on the drive and in the county, joined (decide::top_ups), and the drive
+            -- holding a top-up the county lacks beside a value of its own.
+            payment_joined boolean NOT NULL DEFAULT false,
+            payment_topped_up boolean NOT NULL DEFAULT false
          ) ON COMMIT DROP;
          CREATE TEMP TABLE fresh_statuses (pupil_id bigint NOT NULL) ON COMMIT DROP;"#,
         pupil_stamps = copy::stamp_definitions(false),
@@ -859,6 +866,7 @@ fn update_known(
     decide::categories_news(tx, file.rows, known_events)?;
     judge_part_payments(tx)?;
     judge_sent_away(tx)?;
+    let top_ups_joined = decide::top_ups(tx, file.rows, known_events)?;
     let settled_changed = prune_settled(tx)?;
     fill_closed_years(tx)?;
     decide::payments_recorded_apart(tx, file.rows, known_events)?;
@@ -883,7 +891,13 @@ fn update_known(
     decide::follow_the_promotion(tx)?;
     let others = other_school_pupils(tx, file, drive_id, reveal)?;
     let updated: i64 = tx.query_one("SELECT count(*) FROM stage_pupils WHERE changed", &[]).map_err(server)?.get(0);
-    Ok(Known { updated: settled_changed + updated as usize, conflicts, others, restored: restored.len() })
+    Ok(Known {
+        updated: settled_changed + updated as usize,
+        conflicts,
+        others,
+        restored: restored.len(),
+        top_ups_joined,
+    })
 }
 
 /// A valid number corrected to another valid one on the drive (`E`, a corrected list), by a change the county
@@ -938,6 +952,8 @@ struct Known {
     others: Vec<OtherSchoolPupil>,
     /// Pupils whose values a restore of the drive took back (see `decide::record_restored`).
     restored: usize,
+    /// Payments topped up apart on the drive and in the county, every top-up counted (see `decide::top_ups`).
+    top_ups_joined: usize,
 }
 
 /// Stages, before the decisions, the pupils of [`OtherSchoolPupil`]: under another school in the county than on
@@ -1066,7 +1082,9 @@ fn prune_settled(tx: &mut postgres::Transaction) -> Result<usize, CountyError> {
          WHERE t.pupil_id = s.pupil_id AND t.year = s.year AND {}
            -- A closed year's class or categories the county lacks are still to be filled (fill_closed_years).
            AND NOT (t.class IS NULL AND s.class IS NOT NULL)
-           AND NOT (t.categories IS NULL AND s.categories IS NOT NULL);",
+           AND NOT (t.categories IS NULL AND s.categories IS NOT NULL)
+           -- A top-up the county lacks behind a newest change it has (decide::top_ups).
+           AND NOT s.payment_topped_up;",
         same(true),
     ))
     .map_err(server)?;
@@ -1222,7 +1240,7 @@ fn push_file(
     }
     let fresh = fresh_pupils(tx, rows, &known)?;
     insert_new(tx, rows, &fresh, &schools, drive_id)?;
-    let Known { updated, conflicts, others, restored } =
+    let Known { updated, conflicts, others, restored, top_ups_joined } =
         update_known(tx, file, (&known, &events), &schools, drive_id, reveal, brought)?;
     insert_categories(tx, rows)?;
     let pupil_of: Map<i64, i64> =
@@ -1248,6 +1266,7 @@ fn push_file(
         other_school_pupils: others.len(),
         restored,
         look_alikes,
+        top_ups_joined,
     };
     // The staging tables go with the transaction; a second file in the same one makes its own.
     tx.batch_execute(

@@ -90,6 +90,31 @@ pub fn tax_record_stands<S: Step>(
     }
 }
 
+/// The amounts one side's top-ups of a payment added, oldest first, where every change that side made apart to
+/// the payment of the year is a top-up (`rows`: each such row's field and, for a top-up's row of the amount, the
+/// amount it added to and the sum it made); None where one is not (the status changed, an amount corrected, the
+/// pupil added apart) or none is a top-up. Dates and channels a top-up wrote beside its amount say nothing more.
+pub fn top_ups_apart<'r>(rows: impl IntoIterator<Item = (&'r str, Option<(i64, i64)>)>) -> Option<Vec<i64>> {
+    let mut added = Vec::new();
+    for (field, top_up) in rows {
+        if field == Field::PaidAmount.key() {
+            let (old, new) = top_up?;
+            added.push(new - old);
+        } else if field == Field::Payment.key() || field == "created" {
+            return None;
+        }
+    }
+    (!added.is_empty()).then_some(added)
+}
+
+/// Two payments (`theirs`, `ours`: the amount each side holds, in fen, and the top-ups it made apart, as
+/// [`top_ups_apart`] gives them) topped up apart from the same amount: every top-up counts, the amount both held
+/// before them and the sum, in fen. None where the two did not start from the same amount.
+pub fn join_top_ups(theirs: (i64, &[i64]), ours: (i64, &[i64])) -> Option<(i64, i64)> {
+    let before = ours.0 - ours.1.iter().sum::<i64>();
+    (theirs.0 - theirs.1.iter().sum::<i64>() == before).then(|| (before, ours.0 + theirs.1.iter().sum::<i64>()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2559,29 +2559,20 @@ fn join_top_ups(
         paid.then(|| at(Field::PaidAmount).and_then(|i| values.get(i)?.as_deref()?.parse().ok())).flatten()
     };
     let top_ups = |history: &[Event], in_year: &dyn Fn(&Event) -> bool| -> Option<Vec<i64>> {
-        let mut added = Vec::new();
-        for e in history.iter().filter(|e| e.unshared && in_year(e)) {
-            if e.field == Field::PaidAmount.key() {
-                let (old, new) = e.top_up?;
-                added.push(new - old);
-            } else if e.field == Field::Payment.key() || e.field == "created" {
-                return None;
-            }
-        }
-        (!added.is_empty()).then_some(added)
+        super::made_apart::top_ups_apart(
+            history.iter().filter(|e| e.unshared && in_year(e)).map(|e| (e.field.as_str(), e.top_up)),
+        )
     };
     let (their_top_ups, our_top_ups) = (top_ups(their_history, theirs_in)?, top_ups(our_history, ours_in)?);
     let (theirs_fen, ours_fen) = (amount(theirs)?, amount(ours)?);
-    let before_fen = ours_fen - our_top_ups.iter().sum::<i64>();
-    if theirs_fen - their_top_ups.iter().sum::<i64>() != before_fen {
-        return None;
-    }
+    let (before_fen, total_fen) =
+        super::made_apart::join_top_ups((theirs_fen, &their_top_ups), (ours_fen, &our_top_ups))?;
     Some(TopUpsJoined {
         id_number: String::new(),
         name: String::new(),
         year: None,
         before_fen,
-        total_fen: ours_fen + their_top_ups.iter().sum::<i64>(),
+        total_fen,
         ours_fen: our_top_ups,
         theirs_fen: their_top_ups,
     })
