@@ -3653,3 +3653,47 @@ fn a_top_up_beside_an_amount_corrected_apart_is_a_conflict_at_the_county() {
         assert_eq!(both, ["34000", "38000"], "{second}");
     }
 }
+
+/// J-13: a restore undone straight away (the backup the restore took put back, with nothing marked between)
+/// brings the payment back to the county, as README says; where before the county kept the restore's 未缴费,
+/// the payment's change being one it already had. Another copy still holding the payment, which never restored,
+/// does not bring it back (it is no news to the county).
+#[test]
+fn a_restore_undone_straight_away_brings_the_payment_back_to_the_county() {
+    let Some(db) = TestDb::new() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let a = drive(dir.path(), 0, 3);
+    let other = dir.path().join("lapB");
+    std::fs::create_dir(&other).unwrap();
+    let backup = dir.path().join("before.db");
+    canbao(&a).arg("backup").arg(&backup).assert().success();
+    let paid = pupil_id(0, 0);
+    mark(&a, &paid, &["--payment", "paid", "--amount", "400"]);
+    let b = other.join("school0.db");
+    std::fs::copy(&a, &b).unwrap();
+    push(&db, &[&a], &[]);
+    canbao(&a).arg("restore").arg(&backup).assert().success();
+    push(&db, &[&a], &[]);
+    assert_eq!(county_status(&db, &paid), ("unknown".into(), "unpaid".into()));
+    // The other copy, never restored, holds the payment the county had: no news.
+    let from_b = push(&db, &[&b], &[]);
+    assert_eq!(from_b["updated"], 0, "{from_b}");
+    assert_eq!(county_status(&db, &paid), ("unknown".into(), "unpaid".into()));
+
+    let safety: Vec<PathBuf> =
+        walk(dir.path()).into_iter().filter(|p| p.to_string_lossy().ends_with("-restore.db")).collect();
+    let [safety] = safety.as_slice() else { panic!("one backup taken by the restore: {safety:?}") };
+    canbao(&a).arg("restore").arg(safety).assert().success();
+    let stats = json(canbao(&a).args(["stats", "--json"]));
+    assert_eq!(stats["payment"]["paid"], 1, "the drive holds the payment again: {stats}");
+    let undone = push(&db, &[&a], &[]);
+    assert!(undone["conflicts"].as_array().unwrap().is_empty(), "{undone}");
+    assert_eq!(undone["updated"], 1, "{undone}");
+    assert_eq!(county_status(&db, &paid), ("here".into(), "paid".into()), "{undone}");
+    let county = rollup(&db, &[]);
+    assert_eq!((county["paid"].as_i64(), county["enrolled"].as_i64()), (Some(1), Some(1)), "{county}");
+    // Pushed again, nothing more.
+    let again = push(&db, &[&a], &[]);
+    assert_eq!(again["updated"], 0, "{again}");
+    assert_eq!(county_status(&db, &paid), ("here".into(), "paid".into()), "{again}");
+}

@@ -244,6 +244,20 @@ fn decisions_as(name: &str, g: &Group, year: i32) -> String {
     // (`made_apart::tax_record_stands`, as a merge keeps it): the verdicts `tax_records` staged, true for the
     // drive's record.
     let tax = if p == "payment" { "s.payment_tax" } else { "NULL::boolean" };
+    // A change the county had from this drive and took back with a restore of it, which the drive holds again
+    // after a later restore (the first one undone, its backup put back): its value is the drive's word again,
+    // news though the county has the change. The drive has seen the county's value (the one the restore left),
+    // so it wins. A copy that never restored since, still holding the change, brings nothing back.
+    let restore_fields: Vec<String> = g.fields.iter().map(|f| format!("'{}'", f.0.key())).collect();
+    let (pupil_of, year_of) = if g.yearly { ("t.pupil_id", "AND r.year = s.year") } else { ("t.id", "") };
+    let brought_back = format!(
+        "OR (s.{p}_event IS NOT NULL AND s.{p}_event IS DISTINCT FROM t.{p}_event
+             AND (t.{p}_event IS NULL OR EXISTS (SELECT 1 FROM stage_events a WHERE a.event = t.{p}_event))
+             AND EXISTS (SELECT 1 FROM canbao.audit r, stage_restored d
+                         WHERE r.pupil_id = {pupil_of} AND r.action = 'restore' AND r.field IN ({fields}) {year_of}
+                           AND r.at >= s.{p}_at AND d.at > r.at))",
+        fields = restore_fields.join(", "),
+    );
     format!(
         "{name} AS (
             SELECT s.rid, s.sid,
@@ -268,7 +282,8 @@ fn decisions_as(name: &str, g: &Group, year: i32) -> String {
                    {news}
                    -- The county's value is a change this drive's restore took back: the drive's value now,
                    -- whether a change of its own set it or none did (the value it was made with).
-                   OR EXISTS (SELECT 1 FROM stage_undone u WHERE u.event = t.{p}_event))
+                   OR EXISTS (SELECT 1 FROM stage_undone u WHERE u.event = t.{p}_event)
+                   {brought_back})
               {later_year}
          )",
         county = county.join(", "),

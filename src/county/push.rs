@@ -801,6 +801,13 @@ fn stage_known(
     if !rows.undone.is_empty() {
         copy::copy(tx, "stage_undone", "event", &rows.undone, |line, hash| line.text(hash))?;
     }
+    // When the drive's latest restore was made (a row, or none): a value the county took back with an earlier
+    // restore of it that the drive holds again (the restore undone) is news (`decide::decisions`).
+    tx.batch_execute("CREATE TEMP TABLE stage_restored (at timestamptz NOT NULL) ON COMMIT DROP").map_err(server)?;
+    if let Some(at) = rows.restored.as_ref().and_then(|(at, _)| crate::store::instant::parse(at)) {
+        tx.execute("INSERT INTO stage_restored VALUES ($1::text::timestamptz)", &[&crate::store::instant::to_text(at)])
+            .map_err(server)?;
+    }
     let audit = &rows.audit;
     let into = Dest::Staging;
     let columns = format!("rid, sid, pupil_id, {}, school, {}", copy::PUPIL_COLUMNS, copy::stamp_columns(false, into));
@@ -1271,7 +1278,7 @@ fn push_file(
     // The staging tables go with the transaction; a second file in the same one makes its own.
     tx.batch_execute(
         "DROP TABLE IF EXISTS stage_keys, stage_match, stage_events, stage_known, stage_pupils, stage_statuses, fresh_statuses,
-             stage_contradicted, stage_created, stage_united, stage_other_school, stage_undone",
+             stage_contradicted, stage_created, stage_united, stage_other_school, stage_undone, stage_restored",
     )
     .map_err(server)?;
     Ok((report, conflicts, others))
