@@ -6983,3 +6983,40 @@ fn restore_says_how_many_changes_it_takes_back() {
     assert_eq!(report["restored_from"], backup.display().to_string(), "{report}");
     assert!(report["safety_backup"].is_string(), "{report}");
 }
+
+/// A payment the tax list holds for a number nobody on the roster holds, read again in a later reconciliation (the
+/// same list, or the tax office's next list holding it again), is not kept a second time, and the report says so:
+/// how many of the payments not recorded were kept already (`unapplied_kept_before`), beside the ones kept now;
+/// `check` lists each once. Before, every reading said all of them were kept again.
+#[test]
+fn a_tax_list_read_again_says_which_payments_were_kept_already() {
+    let oct8 = days_ago(60);
+    let (dir, db) = tax_drive();
+    let (first, second) = (valid_number("45020220160501160"), valid_number("45020220160501179"));
+    let tax = dir.path().join("tax.csv");
+    std::fs::write(&tax, format!("姓名,证件号码,缴费金额,缴费日期\n王小明,{first},380,{oct8}\n")).unwrap();
+    let report = json(canbao(&db).args(["reconcile", "--source", "tax", "--keep-unmatched", "--json"]).arg(&tax));
+    assert_eq!((report["unapplied_payments"].as_u64(), report["unapplied_kept_before"].as_u64()), (Some(1), Some(0)));
+    // The tax office's next list: the same payment again, and another stranger's.
+    let next = dir.path().join("tax-next.csv");
+    std::fs::write(
+        &next,
+        format!("姓名,证件号码,缴费金额,缴费日期\n李小红,{second},380,{oct8}\n王小明,{first},380,{oct8}\n"),
+    )
+    .unwrap();
+    let preview =
+        json(canbao(&db).args(["reconcile", "--source", "tax", "--keep-unmatched", "--dry-run", "--json"]).arg(&next));
+    assert_eq!((preview["unapplied_payments"].as_u64(), preview["unapplied_kept_before"].as_u64()), (Some(2), Some(1)));
+    let out = canbao(&db).args(["reconcile", "--source", "tax", "--keep-unmatched"]).arg(&next).output().unwrap();
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{said}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(said.contains("其中 1 笔此前核对时已保存") && said.contains("1 of them was kept already"), "{said}");
+    let check = json(canbao(&db).args(["check", "--json", "--reveal"]));
+    let listed: Vec<&str> = check["tax_paid_unrecorded"]
+        .as_array()
+        .expect("tax_paid_unrecorded")
+        .iter()
+        .filter_map(|u| u["id_number"].as_str())
+        .collect();
+    assert_eq!(listed, [first.as_str(), second.as_str()], "each once, list by list: {check}");
+}

@@ -12419,3 +12419,25 @@ fn a_tax_list_changed_after_its_preview_is_not_applied() {
     assert_eq!(sun.payment, PaymentStatus::Unpaid, "{}", screen(&app));
     assert!(screen(&app).contains("预览之后文件已被修改"), "{}", screen(&app));
 }
+
+/// A tax list's preview names the pupils it changes first, then the rows that name no pupil: on a list holding
+/// many strangers' payments (a county's list, another school's rows) the pupils are not pushed out of sight below
+/// them, as they were when every row nobody holds came before the pupils.
+#[test]
+fn a_tax_list_preview_names_its_pupils_before_the_rows_that_name_no_pupil() {
+    let dir = tempfile::tempdir().expect("dir");
+    let tax = dir.path().join("tax.csv");
+    std::fs::write(
+        &tax,
+        "姓名,证件号码,缴费金额,缴费日期\n外校甲,110105201801010115,380,2026-09-12\n\
+         孙语,450203201909308803,380,2026-09-12\n",
+    )
+    .expect("write");
+    for lang in [Language::Zh, Language::En] {
+        let mut app = app(lang);
+        let lines = tax_list_previewed(&mut app, &tax);
+        let at =
+            |what: &str| lines.iter().position(|l| l.contains(what)).unwrap_or_else(|| panic!("{what}: {lines:?}"));
+        assert!(at("孙语") < at("外校甲"), "{lines:?}");
+    }
+}

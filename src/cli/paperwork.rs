@@ -1661,6 +1661,21 @@ fn print_reconcile(r: &ReconcileReport, has_policy: bool, reveal: bool) {
                 ),
             );
         }
+        let before = r.unapplied_kept_before;
+        if before > 0 {
+            let were = if before == 1 { "was" } else { "were" };
+            say(
+                &format!(
+                    "  其中 {before} 笔此前核对时已保存（同一笔缴费），不再重复保存，canbao check 中只列一次 ({before} of \
+                     them {were} kept already by an earlier reconciliation, the same payment: not kept again; canbao \
+                     check lists each once)"
+                ),
+                &format!(
+                    "  {before} of them {were} kept already by an earlier reconciliation, the same payment: not kept \
+                     again; canbao check lists each once"
+                ),
+            );
+        }
     }
     print_changed(r, reveal);
     for p in &r.problems {

@@ -934,7 +934,21 @@ pub fn tax_paid_unrecorded(kept: &[KeptPayment], students: &[Student]) -> Vec<Un
             }
         }
     }
-    found.into_iter().flatten().collect()
+    // Grouped by list (its file, then worksheet), the lists in the order first kept, each in its own row order:
+    // a list of strangers read among the school's own is one block to check with the tax office, not scattered
+    // through the others by the day each was kept.
+    let lines: Vec<UnrecordedPayment> = found.into_iter().flatten().collect();
+    let mut list_of: HashMap<(String, String), usize> = HashMap::new();
+    let mut keyed: Vec<((usize, usize), UnrecordedPayment)> = lines
+        .into_iter()
+        .map(|line| {
+            let next = list_of.len();
+            let list = *list_of.entry((line.file.clone(), line.sheet.clone())).or_insert(next);
+            ((list, line.row), line)
+        })
+        .collect();
+    keyed.sort_by_key(|(key, _)| *key);
+    keyed.into_iter().map(|(_, line)| line).collect()
 }
 
 /// The pupils of one name and class, some without a number, that may be one child twice: each one without a
@@ -1452,5 +1466,29 @@ mod tests {
         let found: Vec<(&str, usize)> =
             report.same_name_class_unnumbered.iter().map(|g| (g.key.as_str(), g.pupils.len())).collect();
         assert_eq!(found, [("孙语 2班", 2)], "{report:?}");
+    }
+
+    /// The payments kept as not recorded are listed list by list, each list's in its row order: a list of
+    /// strangers read between two of the school's own is one block, where before the lines went by the day each
+    /// was kept and two readings of the school's list were split by the strangers' rows.
+    #[test]
+    fn kept_payments_are_listed_grouped_by_their_list() {
+        use crate::domain::unapplied::UnappliedReason;
+        let kept = |number: &str, file: &str, row: usize| {
+            let mut k =
+                kept_row(number, None, "王明钢", NaiveDate::from_ymd_opt(2026, 10, 8), UnappliedReason::UnknownNumber);
+            k.record.file = file.into();
+            k.record.row = row;
+            k
+        };
+        let list = [
+            kept("450202201909301381", "十月.csv", 5),
+            kept("110105201801010115", "外校.csv", 2),
+            kept("110105201801010123", "外校.csv", 3),
+            kept("450202201909301390", "十月.csv", 3),
+        ];
+        let found = tax_paid_unrecorded(&list, &[]);
+        let said: Vec<(&str, usize)> = found.iter().map(|f| (f.file.as_str(), f.row)).collect();
+        assert_eq!(said, [("十月.csv", 3), ("十月.csv", 5), ("外校.csv", 2), ("外校.csv", 3)]);
     }
 }

@@ -628,6 +628,9 @@ pub struct ReconcileReport {
     /// status the roster contradicts …), each kept in the drive's history and listed by `check` until the pupil's
     /// payment is recorded (on a dry run: would be kept).
     pub unapplied_payments: usize,
+    /// Tax lists: how many of `unapplied_payments` were kept already by an earlier operation (the same list, or
+    /// another holding the same payment, reconciled before), and so are not kept again: `check` lists each once.
+    pub unapplied_kept_before: usize,
     /// Tax lists: no row is a pupil of the drive, while rows give numbers nobody on it holds: most likely another
     /// school's list, whose payments would be kept in the history and listed by `check` for good. A run is
     /// refused (`ReconcileError::NoPupilOfDrive`) unless the operator means it (`ReconcileOptions::keep_unmatched`);
@@ -860,6 +863,7 @@ fn reconcile_list(
         items: Vec::new(),
         item_rows: Vec::new(),
         reached: HashSet::new(),
+        unknown_seen: HashSet::new(),
         item_receipts: Vec::new(),
         payments: Vec::new(),
         payments_of: HashMap::new(),
@@ -891,6 +895,7 @@ fn reconcile_list(
             unknown_categories: Vec::new(),
             problems: Vec::new(),
             unapplied_payments: 0,
+            unapplied_kept_before: 0,
             matches_no_pupil: false,
             stamp: None,
         },
@@ -1003,8 +1008,10 @@ fn reconcile_list(
     // A tax list is the record of money received: its payments are recorded beside a 不参保 or 已离校 (said below),
     // never held back, so no child the tax office collected for is left off the forms.
     let options = ChangeOptions { dry_run, payment_stands: source == Source::Tax, ..ChangeOptions::default() };
-    let outcomes = run.store.apply_reconciliation("reconcile", &items, &receipts, &unapplied, &confirmed, options)?;
+    let (outcomes, kept_before) =
+        run.store.apply_reconciliation_counted("reconcile", &items, &receipts, &unapplied, &confirmed, options)?;
     run.report.unapplied_payments = unapplied.always.len();
+    run.report.unapplied_kept_before = kept_before;
     for (((outcome, (sheet, row)), if_refused), (_, changes)) in
         outcomes.into_iter().zip(rows).zip(&unapplied.if_refused).zip(&items)
     {
@@ -1090,6 +1097,8 @@ struct Run<'a> {
     /// The rows (sheet, row) that reached a pupil's outcome (a change, nothing to change, a conflict, another
     /// name) or the list of numbers nobody holds; the rest of the rows read were not reconciled.
     reached: HashSet<(String, usize)>,
+    /// The numbers in `report.unknown_ids`, so a list of thousands of strangers is not searched row by row.
+    unknown_seen: HashSet<String>,
     /// Tax lists: the receipts that make up each item's payment once recorded (`None`: keep the ones kept).
     item_receipts: Vec<Option<Vec<Receipt>>>,
     /// Tax lists: each pupil's rows, settled into one payment once the whole file is read.
@@ -1533,7 +1542,7 @@ impl Run<'_> {
                         flagged,
                     });
                     // A tax list's second payment by the same stranger is a second row, not a second number.
-                    if !self.report.unknown_ids.contains(&number) {
+                    if self.unknown_seen.insert(number.clone()) {
                         self.report.unknown_ids.push(number);
                     }
                     return Ok(());

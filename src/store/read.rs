@@ -172,6 +172,10 @@ pub(crate) fn student(conn: &Connection, id: i64) -> Result<Option<Student>> {
 }
 
 /// Pupils held with a flagged number, by the number as stored (`find`, `mark`, `quote`).
+/// The pupils of one name held with a flagged number: asked for each row of a list that names nobody.
+pub(crate) const FLAGGED_NAMED_IDS: &str =
+    "SELECT id FROM students WHERE id_problem IS NOT NULL AND name = ?1 ORDER BY id";
+
 pub(crate) const BY_FLAGGED_NUMBER: &str =
     "SELECT id FROM students WHERE id_number = ?1 AND id_problem IS NOT NULL ORDER BY id";
 
@@ -385,7 +389,7 @@ impl Store {
 
     /// The valid-ID pupil with this number, if any (reconcile asks once per row of an agency's list).
     pub fn student_by_id_number(&self, number: &str) -> Result<Option<Student>> {
-        let id: Option<i64> = self.conn.query_row(EXISTING_VALID, [number], |r| r.get(0)).optional()?;
+        let id: Option<i64> = self.conn.prepare_cached(EXISTING_VALID)?.query_row([number], |r| r.get(0)).optional()?;
         match id {
             Some(id) => student(&self.conn, id),
             None => Ok(None),
@@ -458,9 +462,7 @@ impl Store {
         if name.is_empty() {
             return Ok(Vec::new());
         }
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT id FROM students WHERE id_problem IS NOT NULL AND name = ?1 ORDER BY id")?;
+        let mut stmt = self.conn.prepare_cached(FLAGGED_NAMED_IDS)?;
         let ids = stmt.query_map([name], |r| r.get(0))?.collect::<Result<Vec<i64>, _>>()?;
         self.students_by_ids(&ids)
     }
@@ -543,8 +545,11 @@ pub(super) fn family_payment_dates_in(conn: &Connection) -> Result<Vec<(i64, Opt
 
 /// [`Store::students_by_ids`] on a connection (a merge's transaction reads the pupils it brought through it).
 pub(super) fn students_by_ids_in(conn: &Connection, ids: &[i64]) -> Result<Vec<Student>> {
-    if let [id] = ids {
-        return Ok(student(conn, *id)?.into_iter().collect());
+    match ids {
+        // A number nobody holds, asked for each row of a list of strangers: no statement to compile for none.
+        [] => return Ok(Vec::new()),
+        [id] => return Ok(student(conn, *id)?.into_iter().collect()),
+        _ => {}
     }
 
     let mut list = String::with_capacity(ids.len() * 8 + 2);

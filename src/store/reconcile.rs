@@ -39,24 +39,46 @@ fn refusal_standing(refusal: &Refusal) -> &'static str {
     }
 }
 
+/// The records kept already for one pupil (`?1`, none for a number nobody held) and number (`?2`), with their
+/// audit row's id: by the kept payments' own index on the number (schema 13), never by the pupils' one, under
+/// whose NULL every number nobody holds is kept (the unary `+` keeps the planner off it).
+pub(crate) const KEPT_FOR_NUMBER: &str = "SELECT id, new FROM audit
+     WHERE field = 'payment_unapplied' AND id_number = ?2 AND +student_id IS ?1";
+
+/// Every kept record, oldest first: through the same index, not the whole log.
+pub(crate) const KEPT_ALL: &str =
+    "SELECT student_id, COALESCE(id_number, ''), new FROM audit WHERE field = 'payment_unapplied' ORDER BY id";
+
+/// What became of one payment to keep.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kept {
+    /// Written now.
+    Now,
+    /// The same payment is kept already from an earlier operation (audit rows up to `before`).
+    Before,
+    /// The same payment came earlier in this one (the same row under two sheets, a row repeated).
+    Again,
+}
+
 /// One kept payment as an audit row, unless the same record is kept already for the same pupil and number
-/// (through the pupils' index: the log of a large drive is never read whole for it).
-fn keep_unapplied(tx: &rusqlite::Transaction, ctx: &AuditContext, kept: &KeptPayment) -> Result<()> {
-    // The same payment kept already, from this list or the same list under another name (a link, a copy saved
-    // as GBK or UTF-16): not kept twice (`UnappliedPayment::same_payment`).
-    let mut held =
-        tx.prepare_cached("SELECT new FROM audit WHERE student_id IS ?1 AND field = ?2 AND id_number = ?3")?;
-    let rows = held.query_map(rusqlite::params![kept.student_id, UNAPPLIED_PAYMENT, kept.id_number], |r| {
-        r.get::<_, Option<String>>(0)
+/// (a few index entries: the log of a large drive, nor its strangers' rows, is never read for it). `before`: the
+/// last audit row written before this operation.
+fn keep_unapplied(tx: &rusqlite::Transaction, ctx: &AuditContext, kept: &KeptPayment, before: i64) -> Result<Kept> {
+    // The same payment kept already, from this list, an earlier reconciliation of it, or the same list under
+    // another name (a link, a copy saved as GBK or UTF-16): not kept twice (`UnappliedPayment::same_payment`).
+    let mut held = tx.prepare_cached(KEPT_FOR_NUMBER)?;
+    let rows = held.query_map(rusqlite::params![kept.student_id, kept.id_number], |r| {
+        Ok((r.get::<_, i64>(0)?, r.get::<_, Option<String>>(1)?))
     })?;
     for row in rows {
-        let Some(record) = row?.as_deref().and_then(UnappliedPayment::from_json) else { continue };
+        let (id, new) = row?;
+        let Some(record) = new.as_deref().and_then(UnappliedPayment::from_json) else { continue };
         if record.same_payment(&kept.record) {
-            return Ok(());
+            return Ok(if id <= before { Kept::Before } else { Kept::Again });
         }
     }
     ctx.write(tx, kept.student_id, &kept.id_number, UNAPPLIED_PAYMENT, None, Some(&kept.record.to_json()))?;
-    Ok(())
+    Ok(Kept::Now)
 }
 
 impl Store {
@@ -111,18 +133,41 @@ impl Store {
         confirmed: &[Option<i64>],
         options: ChangeOptions,
     ) -> Result<Vec<Outcome>> {
+        Ok(self.apply_reconciliation_counted(action, items, receipts, unapplied, confirmed, options)?.0)
+    }
+
+    /// `apply_reconciliation`, with how many of the payments it keeps were kept already by an earlier operation
+    /// (a reconciliation of the same list, or of another list holding the same payment), and so not kept again;
+    /// on a dry run, how many a real run would find kept already.
+    pub fn apply_reconciliation_counted(
+        &mut self,
+        action: &str,
+        items: &[(i64, Vec<Change>)],
+        receipts: &[Option<Vec<Receipt>>],
+        unapplied: &Unapplied,
+        confirmed: &[Option<i64>],
+        options: ChangeOptions,
+    ) -> Result<(Vec<Outcome>, usize)> {
         let year = self.current_year.unwrap_or(0);
         let ctx = self.audit_context(action);
-        self.apply_changes_then(action, items, options, |tx, outcomes| {
+        let mut kept_before = 0;
+        let outcomes = self.apply_changes_then(action, items, options, |tx, outcomes| {
+            let before: i64 = tx.query_row("SELECT COALESCE(max(id), 0) FROM audit", [], |r| r.get(0))?;
+            let mut keep = |kept: &KeptPayment| -> Result<()> {
+                if keep_unapplied(tx, &ctx, kept, before)? == Kept::Before {
+                    kept_before += 1;
+                }
+                Ok(())
+            };
             for kept in &unapplied.always {
-                keep_unapplied(tx, &ctx, kept)?;
+                keep(kept)?;
             }
             for (outcome, list) in outcomes.iter().zip(&unapplied.if_refused) {
                 let Some(refusal) = &outcome.refused else { continue };
                 for kept in list {
                     let mut kept = kept.clone();
                     kept.record.roster_status = Some(refusal_standing(refusal).to_owned());
-                    keep_unapplied(tx, &ctx, &kept)?;
+                    keep(&kept)?;
                 }
             }
             for (outcome, fen) in outcomes.iter().zip(confirmed) {
@@ -153,7 +198,8 @@ impl Store {
                 }
             }
             Ok(())
-        })
+        })?;
+        Ok((outcomes, kept_before))
     }
 
     /// The payments reconciliations kept as not recorded for the insured year shown (a record of a drive
@@ -161,10 +207,8 @@ impl Store {
     pub fn unapplied_payments(&self) -> Result<Vec<KeptPayment>> {
         let shown = self.shown_year();
         let first = if shown.is_some() { self.first_year()? } else { None };
-        let mut stmt = self
-            .conn
-            .prepare("SELECT student_id, COALESCE(id_number, ''), new FROM audit WHERE field = ?1 ORDER BY id")?;
-        let rows = stmt.query_map([UNAPPLIED_PAYMENT], |r| {
+        let mut stmt = self.conn.prepare(KEPT_ALL)?;
+        let rows = stmt.query_map([], |r| {
             Ok((r.get::<_, Option<i64>>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<String>>(2)?))
         })?;
         let mut kept = Vec::new();

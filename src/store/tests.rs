@@ -1158,6 +1158,8 @@ fn every_per_row_lookup_uses_an_index() {
         ("find/mark: a flagged number", super::read::BY_FLAGGED_NUMBER),
         ("import, once per school: its first class", super::import::SCHOOLS_FIRST_CLASS),
         ("import, once per school: its next class", super::import::SCHOOLS_NEXT_CLASS),
+        ("reconcile: a payment kept already for the row's number", super::reconcile::KEPT_FOR_NUMBER),
+        ("reconcile: a flagged pupil of the row's name", super::read::FLAGGED_NAMED_IDS),
     ];
     // Planned as a new drive plans them (no statistics), and again after SQLite has counted the tables.
     for ((what, sql), analyzed) in queries.iter().flat_map(|q| [(q, false), (q, true)]) {
@@ -2140,4 +2142,57 @@ fn pupils_of_one_name_are_listed_by_id_number_whatever_order_they_came_in() {
             .unwrap();
         assert_eq!(sheet, listed);
     }
+}
+
+/// Whether a tax list's row is kept already (the same payment under the same number) is read from that number's
+/// few entries of the log, whatever else the log holds: on a drive that has kept the payments of 400 numbers
+/// nobody holds, one more number's question steps through a handful of rows. Before, it was asked by the pupils'
+/// index, where every number nobody holds sits under one NULL: each row of a list of strangers read every one
+/// kept before it, and a list of 20,000 such rows took minutes.
+#[test]
+fn a_kept_payment_is_sought_among_its_own_numbers_entries_not_every_strangers() {
+    use crate::domain::unapplied::{KeptPayment, UnappliedPayment, UnappliedReason};
+    let mut s = store_with(&[incoming("张三", &valid_id("45020220150101123"), "1班")]);
+    let year = s.current_year();
+    let kept = |i: usize| {
+        let first17 = format!("5115212015{i:07}");
+        KeptPayment {
+            student_id: None,
+            id_number: valid_id(&first17),
+            record: UnappliedPayment {
+                name: format!("外校{i}"),
+                amount_fen: Some(38_000),
+                paid_on: chrono::NaiveDate::from_ymd_opt(2026, 10, 8),
+                receipt: None,
+                year,
+                file: "税务.csv".into(),
+                sheet: String::new(),
+                row: i + 2,
+                reason: UnappliedReason::UnknownNumber,
+                roster_name: None,
+                roster_status: None,
+                written_amount: None,
+            },
+        }
+    };
+    let unapplied = Unapplied { always: (0..400).map(kept).collect(), if_refused: Vec::new() };
+    s.apply_reconciliation("reconcile", &[], &[], &unapplied, &[], ChangeOptions::default()).unwrap();
+    let steps = |s: &Store, number: &str| {
+        let mut stmt = s.conn.prepare(super::reconcile::KEPT_FOR_NUMBER).unwrap();
+        let found = stmt.query_map(rusqlite::params![None::<i64>, number], |r| r.get::<_, i64>(0)).unwrap().count();
+        (found, stmt.get_status(rusqlite::StatementStatus::VmStep))
+    };
+    let (found, stepped) = steps(&s, &valid_id("51152120159999999"));
+    assert_eq!(found, 0);
+    assert!(stepped < 100, "a number nobody kept stepped {stepped} times through the log");
+    let (found, stepped) = steps(&s, &kept(7).id_number);
+    assert_eq!(found, 1);
+    assert!(stepped < 100, "a number kept once stepped {stepped} times through the log");
+    // The same 400 again, as the same list reconciled a second time: none kept twice, each found kept before.
+    let (_, before) =
+        s.apply_reconciliation_counted("reconcile", &[], &[], &unapplied, &[], ChangeOptions::default()).unwrap();
+    assert_eq!(before, 400);
+    let held: i64 =
+        s.conn.query_row("SELECT count(*) FROM audit WHERE field = 'payment_unapplied'", [], |r| r.get(0)).unwrap();
+    assert_eq!(held, 400);
 }

@@ -305,24 +305,9 @@ impl App {
             let place = at(&n.file, &n.sheet, n.row);
             lines.push(fill(t.reconcile_unknown_status, &[&place, &id(&n.id_number), &n.name, &n.status]));
         }
-        for u in &r.unknown_rows {
-            lines.push(fill(t.reconcile_unknown, &[&at(&u.file, &u.sheet, u.row), &id(&u.id_number), &u.name]));
-            for f in &u.flagged {
-                // 未分班 / no class, as the dashboard says it, inside this line's own brackets.
-                let none = t.dash_no_class.trim_matches(['（', '）', '(', ')']);
-                let class = if f.class.is_empty() { none } else { f.class.as_str() };
-                lines.push(fill(t.reconcile_flagged, &[&f.name, &id(&f.id_number), &class]));
-            }
-        }
         for m in &r.rounded_matches {
             let place = at(&m.file, &m.sheet, m.row);
             lines.push(fill(t.reconcile_rounded, &[&place, &id(&m.id_number), &m.name, &id(&m.stored)]));
-        }
-        // Once, after what the list said row by row: those of its payments are not lost with the report.
-        // A preview of a list the real run refuses (another school's) keeps none of them: its question says so.
-        if r.unapplied_payments > 0 && !(r.dry_run && r.matches_no_pupil) {
-            let said = if r.dry_run { t.reconcile_unapplied_preview } else { t.reconcile_unapplied };
-            lines.push(fill(said, &[&r.unapplied_payments]));
         }
         for p in &r.problems {
             let mut place = file_name(&p.file);
@@ -331,7 +316,9 @@ impl App {
             }
             lines.push(super::transfer::problem_line(t, self.lang, &place, p.row, &p.message));
         }
-        // Last, after what needs the operator: each pupil it changes, so a list is never a change seen as counts.
+        // After what needs the operator: each pupil it changes, so a list is never a change seen as counts, and
+        // before the rows that name no pupil, which on a wrong or a county's list run to thousands and would push
+        // the pupils out of sight.
         if !r.changed.is_empty() {
             let heading = if r.dry_run { t.reconcile_changed_preview } else { t.reconcile_changed_done };
             lines.push(fill(heading, &[&r.changed.len()]));
@@ -343,6 +330,26 @@ impl App {
             let words = if en_ui { english } else { zh };
             let place = at(&c.file, &c.sheet, c.row);
             lines.push(fill(t.reconcile_changed, &[&place, &c.name, &class, &id(&c.id_number), &words]));
+        }
+        // Once, after the pupils and before the rows that name no pupil: the payments not recorded are not lost with
+        // the report.
+        // A preview of a list the real run refuses (another school's) keeps none of them: its question says so.
+        if r.unapplied_payments > 0 && !(r.dry_run && r.matches_no_pupil) {
+            let said = if r.dry_run { t.reconcile_unapplied_preview } else { t.reconcile_unapplied };
+            lines.push(fill(said, &[&r.unapplied_payments]));
+            if r.unapplied_kept_before > 0 {
+                lines.push(fill(t.reconcile_unapplied_before, &[&r.unapplied_kept_before]));
+            }
+        }
+        // Last, the rows that name no pupil.
+        for u in &r.unknown_rows {
+            lines.push(fill(t.reconcile_unknown, &[&at(&u.file, &u.sheet, u.row), &id(&u.id_number), &u.name]));
+            for f in &u.flagged {
+                // 未分班 / no class, as the dashboard says it, inside this line's own brackets.
+                let none = t.dash_no_class.trim_matches(['（', '）', '(', ')']);
+                let class = if f.class.is_empty() { none } else { f.class.as_str() };
+                lines.push(fill(t.reconcile_flagged, &[&f.name, &id(&f.id_number), &class]));
+            }
         }
         lines
     }

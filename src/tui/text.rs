@@ -705,6 +705,7 @@ pub struct Text {
     /// How many of the tax list's payments were not recorded and are kept for `check` (a real run; a preview).
     pub reconcile_unapplied: &'static str,
     pub reconcile_unapplied_preview: &'static str,
+    pub reconcile_unapplied_before: &'static str,
     /// A tax list's preview when none of its rows is a pupil of the drive: first, with the rows of numbers nobody
     /// holds, so its names are not read as this school's families.
     pub reconcile_no_pupil: &'static str,
