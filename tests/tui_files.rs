@@ -2959,10 +2959,73 @@ fn a_tui_import_of_this_years_list_names_the_possible_leavers() {
     wait_for_jobs(&mut app);
     let leavers = app.store.leavers().unwrap();
     assert!(!leavers.is_empty(), "the pupil's classmates are left out: {}", screen(&app).join("\n"));
-    let Some(Modal::Message(m)) = &app.modal else { panic!("{}", screen(&app).join("\n")) };
+    let Some(Modal::Leavers { lines, .. }) = &app.modal else { panic!("{}", screen(&app).join("\n")) };
     let counted = format!("可能已离校 {} 人（本年度名单中没有，同班同学在名单中），请核实：", leavers.len());
-    assert!(m.lines.contains(&counted), "{:?}", m.lines);
+    assert!(lines.contains(&counted), "{lines:?}");
     for l in &leavers {
-        assert!(m.lines.iter().any(|line| line.contains(&l.name) && !line.contains(&l.id_number)), "{:?}", m.lines);
+        assert!(lines.iter().any(|line| line.contains(&l.name) && !line.contains(&l.id_number)), "{lines:?}");
     }
+}
+
+/// The possible leavers an import names are marked 已离校 from the screen, as `year leavers --mark` marks them:
+/// the import's report lists them (ID numbers masked) and Enter asks, No by default; a stray Enter marks nobody,
+/// Yes marks them under the history's `leavers`, and `u` takes it back. The palette opens the same list later.
+/// Before, the report only named them, and marking them took the command line.
+#[test]
+fn the_possible_leavers_an_import_names_are_marked_left_from_the_screen_and_undone() {
+    use canbao::domain::student::Enrollment;
+    use canbao::tui::modal::Modal;
+    use canbao::tui::palette::Command;
+    let (dir, drive) = sample_drive();
+    let mut store = Store::open(&drive).unwrap();
+    let year = store.current_year().unwrap();
+    store.start_year(year + 1, true, None, false).unwrap();
+    let pupil = store.students(&Default::default()).unwrap()[0].clone();
+    drop(store);
+    let list = dir.path().join("名单.csv");
+    let class = format!("{}{}", pupil.grade, pupil.class);
+    std::fs::write(&list, format!("姓名,身份证号,所在年级、班级\n{},{},{class}\n", pupil.name, pupil.id_number))
+        .unwrap();
+    let mut app = app_on(&drive, Language::Zh);
+    preview_import(&mut app, &list);
+    app.update(Action::Confirm);
+    wait_for_jobs(&mut app);
+    let leavers = app.store.leavers().unwrap();
+    assert!(!leavers.is_empty());
+    let shown = screen(&app).join("\n");
+    assert!(shown.contains("可能已离校"), "{shown}");
+    assert!(leavers.iter().all(|l| !shown.contains(&l.id_number)), "ID numbers masked: {shown}");
+    assert!(matches!(app.modal, Some(Modal::Leavers { .. })), "{shown}");
+    let left = |app: &App| {
+        let ids: Vec<i64> = leavers.iter().map(|l| l.id).collect();
+        let all = app.store.students(&Default::default()).unwrap();
+        all.iter().filter(|s| ids.contains(&s.id) && s.enrollment == Enrollment::Left).count()
+    };
+    // Enter asks; the default answer is No, so a second Enter marks nobody.
+    app.update(Action::Confirm);
+    let question = app.question().expect("Enter asks before marking").to_owned();
+    assert!(question.contains(&format!("{} 人登记为已离校", leavers.len())), "{question}");
+    app.update(Action::Confirm);
+    assert_eq!(left(&app), 0, "No marks nobody");
+    assert!(app.modal.is_none());
+    // Later, from the palette: the same list, and Yes marks them as `year leavers --mark` does.
+    app.run_command(Command::Leavers);
+    assert!(matches!(app.modal, Some(Modal::Leavers { .. })), "{}", screen(&app).join("\n"));
+    app.update(Action::Confirm);
+    app.update(Action::Yes);
+    assert_eq!(left(&app), leavers.len(), "{}", screen(&app).join("\n"));
+    assert!(app.store.leavers().unwrap().is_empty());
+    let actions: i64 = rusqlite::Connection::open(&drive)
+        .unwrap()
+        .query_row("SELECT count(*) FROM audit WHERE action = 'leavers'", [], |r| r.get(0))
+        .unwrap();
+    assert!(actions >= leavers.len() as i64, "recorded under year leavers --mark's action");
+    // The TUI's undo takes the mark back.
+    app.update(Action::Undo);
+    if app.question().is_some() {
+        app.update(Action::Yes);
+    }
+    wait_for_jobs(&mut app);
+    assert_eq!(left(&app), 0, "{}", screen(&app).join("\n"));
+    assert_eq!(app.store.leavers().unwrap().len(), leavers.len());
 }

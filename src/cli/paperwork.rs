@@ -2061,6 +2061,16 @@ pub fn check(cli: &Cli, reveal: bool, json: bool) -> CmdResult {
             &what,
         );
     }
+    for p in &report.paid_without_amount {
+        heading(
+            "已缴费但未记录缴费金额：无法核对是否足额缴费，请按收据补记金额（mark --amount，或在详情页按 p） \
+             (paid with no amount recorded: whether it was paid in full cannot be checked; record the amount from the \
+             receipt (mark --amount, or p in the detail screen))",
+            "paid with no amount recorded: whether it was paid in full cannot be checked; record the amount from the \
+             receipt (mark --amount, or p in the detail screen)",
+            &who(p),
+        );
+    }
     for o in &report.payment_outside_year {
         let p = &o.pupil;
         let what = format!("{}\t{}", who(p), pick(&o.why, &o.why_en));

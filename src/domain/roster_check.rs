@@ -171,6 +171,10 @@ pub struct CheckReport {
     /// Paid, as a reconciled list recorded it, with no date: the list's date could not be read or it gave none.
     /// Recorded by hand without a date is not one. Set by [`list_payments_undated`].
     pub list_payment_undated: Vec<UndatedListPayment>,
+    /// Marked paid by the family with no amount recorded (a teacher's ticked 班级核对表, a mark without
+    /// `--amount`): nothing to weigh against the amount due, so neither `underpaid` nor `overpaid` can name them,
+    /// and the forms show an empty 缴费金额.
+    pub paid_without_amount: Vec<PupilRef>,
     /// The drive's policy is another insured year's than the roster's: `underpaid` and `overpaid` are empty
     /// because nothing was checked, not because every family paid what is due (set by [`check_in_year`]).
     pub amounts_not_checked: Option<AmountsNotChecked>,
@@ -588,6 +592,7 @@ impl CheckReport {
             + self.list_payment_cleared.len()
             + self.paid_despite_status.len()
             + self.list_payment_undated.len()
+            + self.paid_without_amount.len()
             + self.tax_paid_unrecorded.len()
             + self.payment_outside_year.len()
             + usize::from(self.amounts_not_checked.is_some())
@@ -652,6 +657,9 @@ pub fn check_in_year(
         }
         if s.enrollment == Enrollment::Declined && s.decline_reason.as_deref().is_none_or(|r| r.trim().is_empty()) {
             report.declined_without_reason.push(s.into());
+        }
+        if s.payment == PaymentStatus::Paid && s.payment_details.amount_fen.is_none() {
+            report.paid_without_amount.push(s.into());
         }
         if s.payment == PaymentStatus::Government {
             // As the 财政代缴 ledger states the pupil's share, so the check lists what the ledger flags.

@@ -433,11 +433,7 @@ impl Store {
 
     /// Marks the given pupils 已离校 for the current year, in one audited transaction; how many changed.
     pub fn mark_leavers(&mut self, ids: &[i64]) -> Result<usize> {
-        let items: Vec<(i64, Vec<super::Change>)> = ids
-            .iter()
-            .map(|&id| (id, vec![super::Change::Enrollment { status: Enrollment::Left, reason: None }]))
-            .collect();
-        let outcomes = self.apply_changes("leavers", &items, super::ChangeOptions::default())?;
+        let outcomes = self.apply_changes(LEAVERS, &leaver_changes(ids), super::ChangeOptions::default())?;
         Ok(outcomes.iter().filter(|o| !o.diffs.is_empty()).count())
     }
 
@@ -458,6 +454,14 @@ impl Store {
         })?;
         Ok(n)
     }
+}
+
+/// The history's action of marking the possible leavers 已离校 (`year leavers --mark`, the screen's leavers dialog).
+pub const LEAVERS: &str = "leavers";
+
+/// The changes that mark these pupils 已离校, as `year leavers --mark` and the screen's leavers dialog write them.
+pub fn leaver_changes(ids: &[i64]) -> Vec<(i64, Vec<super::Change>)> {
+    ids.iter().map(|&id| (id, vec![super::Change::Enrollment { status: Enrollment::Left, reason: None }])).collect()
 }
 
 /// Moves the pupils marked 已离校 when the year closed out of their classes, into [`LEFT_GRADE`] and the class

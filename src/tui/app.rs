@@ -785,6 +785,7 @@ impl App {
                 | Modal::Message(_)
                 | Modal::ImportPreview { .. }
                 | Modal::MergePreview { .. }
+                | Modal::Leavers { .. }
                 | Modal::Operator(_)
                 | Modal::Welcome
         );

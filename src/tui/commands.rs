@@ -64,6 +64,7 @@ impl App {
                 | Command::RenameSchool
                 | Command::Merge
                 | Command::NewYear
+                | Command::Leavers
         );
         if writes && self.store.is_read_only() {
             let refusal = self.read_only_refusal();
@@ -94,6 +95,7 @@ impl App {
             Command::Merge => self.open_picker(PathPurpose::Merge),
             Command::SwitchYear => self.switch_year(),
             Command::NewYear => self.ask_new_year(),
+            Command::Leavers => self.open_leavers(),
             Command::Restore => self.open_picker(PathPurpose::Restore),
             Command::RenameSchool => {
                 let schools = self.schools.clone();
@@ -559,6 +561,9 @@ impl App {
                 self.text.check_list_payment_undated,
                 &[&p.name, &p.class, &id(&p.id_number), &u.payment_words(en), &at],
             ));
+        }
+        for p in &r.paid_without_amount {
+            lines.push(fill(self.text.check_paid_without_amount, &[&p.name, &p.class, &id(&p.id_number)]));
         }
         for o in &r.payment_outside_year {
             let why = if self.lang == crate::words::Language::En { &o.why_en } else { &o.why };

@@ -53,8 +53,9 @@ pub enum Work {
     /// Give a school a new name, its pupils with it: one audited change per pupil, one transaction. `merge`: the
     /// name is another school's, which the two become (`school rename --merge`).
     RenameSchool { old: String, new: String, merge: bool },
-    /// A mark of many pupils (`Store::apply_changes`, one transaction), then the roster read again.
-    Mark { items: Vec<(i64, Vec<Change>)>, label: String, confirmed: bool, note: Option<String> },
+    /// A mark of many pupils (`Store::apply_changes`, one transaction, under the history's `action`), then the
+    /// roster read again.
+    Mark { action: String, items: Vec<(i64, Vec<Change>)>, label: String, confirmed: bool, note: Option<String> },
     /// An edit of many pupils undone (`backwards`) or redone: its fields written as they were, one transaction.
     Rewrite { edit: Box<Edit>, backwards: bool },
     /// An older drive's search keys written again by today's readings (`Store::rebuild_search_keys`), then the
@@ -706,9 +707,9 @@ pub fn execute_stoppable(work: Work, store: &mut Store, stop: &AtomicBool) -> Jo
             Ok(ids) => JobOutcome::Renamed { old, new, merge, ids, data: read_saved(store) },
             Err(e) => JobOutcome::Failed(e.to_string()),
         },
-        Work::Mark { items, label, confirmed, note } => {
+        Work::Mark { action, items, label, confirmed, note } => {
             let options = ChangeOptions { confirmed, ..ChangeOptions::default() };
-            match store.apply_changes("mark", &items, options) {
+            match store.apply_changes(&action, &items, options) {
                 Ok(outcomes) => {
                     let data = read_saved(store);
                     JobOutcome::Marked { items, label, note, outcomes: Ok(outcomes), data }

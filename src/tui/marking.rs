@@ -1427,6 +1427,10 @@ impl App {
             Then::Merge { file, .. } => self.start(Work::Merge { file, dry_run: false, policy: self.policy.clone() }),
             Then::SampleImport(request) => self.start(Work::Apply { request: *request }),
             Then::LoadSample => self.load_sample(),
+            Then::MarkLeavers(ids) => {
+                let label = self.text.leavers_label.to_owned();
+                self.write_as(crate::store::LEAVERS, crate::store::leaver_changes(&ids), label, false, None)
+            }
             Then::Reconcile { file, source, stamp, .. } => self.start_reconcile_keeping_unmatched(file, source, stamp),
             Then::EditPolicy(form) => self.modal = self.save_edited_policy(*form, true),
             Then::StopJob => match self.held.take() {
@@ -1466,6 +1470,7 @@ impl App {
             Then::StopJob => self.back_to_job(),
             Then::SampleImport(request) => self.back_to_drive(&request),
             Then::LoadSample => self.modal = Some(Modal::Welcome),
+            Then::MarkLeavers(_) => self.say(self.text.leavers_not_marked),
             // No to a top-up: whether to clear the payment instead, No by default.
             Then::TopUp { clear, .. } => self.modal = Some(Modal::Confirm(*clear)),
             Then::EditPolicy(form) => {
@@ -1545,7 +1550,7 @@ impl App {
             return;
         }
         if items.len() >= ON_WORKER_FROM && self.store.reopener().is_some() {
-            self.start(Work::Mark { items, label, confirmed, note });
+            self.start(Work::Mark { action: action.to_owned(), items, label, confirmed, note });
             return;
         }
         // A top-up adds to a payment recorded already, beside whatever enrollment it stands with (a part-payer who

@@ -175,6 +175,8 @@ pub enum Then {
     SampleImport(Box<crate::io::class_list::ImportRequest>),
     /// Stop the running job (its work is rolled back).
     StopJob,
+    /// Mark the possible leavers listed 已离校 (`year leavers --mark`); No marks nobody.
+    MarkLeavers(Vec<i64>),
     /// Load the sample school, in a file of its own, and go on there; No and Esc go back to the welcome.
     LoadSample,
     /// Save a pupil's corrected identity with a class their school does not have yet; No goes back to the form.
@@ -345,6 +347,14 @@ pub enum Modal {
         /// history, a clock found wrong).
         ask: Option<String>,
     },
+    /// The possible leavers (`year leavers`), after an import's report or from the palette: Enter asks, No by
+    /// default, whether to mark `ids` 已离校 as `year leavers --mark` does.
+    Leavers {
+        title: String,
+        lines: Vec<String>,
+        ids: Vec<i64>,
+        offset: usize,
+    },
     /// A reconciliation's dry run; Enter applies it, or asks `ask` first.
     ReconcilePreview {
         file: std::path::PathBuf,
@@ -470,6 +480,7 @@ impl Modal {
             | Modal::ImportPreview { school: None, .. }
             | Modal::ReconcilePreview { .. }
             | Modal::MergePreview { .. }
+            | Modal::Leavers { .. }
             | Modal::Working(_)
             | Modal::Message(_) => Context::Dialog,
         }

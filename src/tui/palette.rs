@@ -76,6 +76,8 @@ pub enum Command {
     Help,
     /// Exports from now on mask ID numbers, or no longer do.
     MaskExports,
+    /// The possible leavers (`year leavers`), to mark 已离校 (`year leavers --mark`).
+    Leavers,
 }
 
 pub struct Entry {
@@ -143,6 +145,7 @@ pub const ENTRIES: &[Entry] = &[
     entry(Command::Restore, "从备份恢复", "Restore from a backup", "restore backup"),
     entry(Command::SwitchYear, "切换年度（查看往年，只读）", "Switch year (earlier years read-only)", "year switch"),
     entry(Command::NewYear, "开始新学年（升级、毕业）", "Start the next school year (promote, graduate)", "year new"),
+    entry(Command::Leavers, "登记可能已离校的学生", "Mark possible leavers as left", "year leavers --mark 离校 转学"),
     entry(Command::Dashboard, "统计", "Stats and dashboard", "stats dashboard"),
     entry(Command::Help, "按键帮助", "Key help", "help keys"),
 ];

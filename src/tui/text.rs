@@ -725,6 +725,15 @@ pub struct Text {
     pub merge_file_no_pupils: &'static str,
     pub merge_file_no_changes: &'static str,
     pub import_leavers: &'static str,
+    /// The possible leavers' dialog: its title, the line under the list naming the key that marks them (the key),
+    /// the question before it (how many), the status after No or Esc, the status when there are none, and the
+    /// mark's label on the status line.
+    pub leavers_title: &'static str,
+    pub leavers_mark_hint: &'static str,
+    pub ask_mark_leavers: &'static str,
+    pub leavers_not_marked: &'static str,
+    pub leavers_none: &'static str,
+    pub leavers_label: &'static str,
     pub merge_counts: &'static str,
     pub merge_conflict: &'static str,
     pub conflict_field_year: &'static str,
@@ -906,6 +915,8 @@ pub struct Text {
     /// A payment a reconciled list recorded without a date: name, class, ID number (masked), the payment, and
     /// `check_listed_at`.
     pub check_list_payment_undated: &'static str,
+    /// A pupil marked paid with no amount recorded: name, class, ID number.
+    pub check_paid_without_amount: &'static str,
     /// Said after the two above: when a reconciled list recorded the payment.
     pub check_listed_at: &'static str,
     pub check_no_department: &'static str,

@@ -477,29 +477,54 @@ impl App {
             Err(e) => self.fail(e.to_string()),
         }
         let mut lines = self.report_lines(report);
-        // As `canbao import` says them: who this year's lists left out while their classmates are on them.
-        lines.extend(self.leaver_lines());
-        self.modal =
-            Some(Modal::Message(Message { title: self.text.import_done.to_owned(), lines, error: false, offset: 0 }));
+        // As `canbao import` says them: who this year's lists left out while their classmates are on them, and
+        // the key that marks them 已离校 as `year leavers --mark` does.
+        let (leaver_lines, ids) = self.leaver_lines();
+        lines.extend(leaver_lines);
+        let title = self.text.import_done.to_owned();
+        self.modal = Some(match ids.is_empty() {
+            true => Modal::Message(Message { title, lines, error: false, offset: 0 }),
+            false => Modal::Leavers { title, lines, ids, offset: 0 },
+        });
+    }
+
+    /// The palette's road to the possible leavers: their dialog, or that there are none.
+    pub fn open_leavers(&mut self) {
+        let (lines, ids) = self.leaver_lines();
+        if ids.is_empty() {
+            match lines.into_iter().next() {
+                Some(error) => self.fail(error),
+                None => self.say(self.text.leavers_none),
+            }
+            return;
+        }
+        self.modal = Some(Modal::Leavers { title: self.text.leavers_title.to_owned(), lines, ids, offset: 0 });
     }
 
     /// The possible leavers of the year (`Store::leavers`, as `canbao year leavers` lists them), a count and a
-    /// pupil a line, ID numbers masked unless revealed; none when there are none.
-    fn leaver_lines(&self) -> Vec<String> {
+    /// pupil a line, ID numbers masked unless revealed, and the key that marks them; none when there are none.
+    /// Their ids beside, for the mark.
+    fn leaver_lines(&self) -> (Vec<String>, Vec<i64>) {
         let t = self.text;
         let leavers = match self.store.leavers() {
             Ok(l) => l,
-            Err(e) => return vec![e.to_string()],
+            Err(e) => return (vec![e.to_string()], Vec::new()),
         };
         if leavers.is_empty() {
-            return Vec::new();
+            return (Vec::new(), Vec::new());
         }
         let id = |n: &str| if self.reveal { n.to_owned() } else { crate::domain::id_number::mask(n) };
         let mut lines = vec![fill(t.import_leavers, &[&leavers.len()])];
         for l in &leavers {
             lines.push(format!("  {} {} {} {}", l.school, l.class, l.name, id(&l.id_number)));
         }
-        lines
+        // A drive open read-only (an earlier year, another window's) marks nobody: the list alone.
+        if !self.store.is_read_only() {
+            let key = self.keymap.keys_for(super::keymap::Context::Dialog, "confirm");
+            let key = key.first().map(|k| k.to_string()).unwrap_or_default();
+            lines.push(fill(t.leavers_mark_hint, &[&key]));
+        }
+        (lines, leavers.iter().map(|l| l.id).collect())
     }
 
     /// The file a merge read, whole from the root, with its schools and its newest change: the picker may have

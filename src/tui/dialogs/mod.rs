@@ -152,6 +152,21 @@ impl App {
                     Some(Modal::MergePreview { file, offset, lines, ask })
                 }
             },
+            Modal::Leavers { title, lines, ids, offset } => match action {
+                // A stray Enter marks nobody: the question's No is the default.
+                Action::Confirm => {
+                    let question = fill(self.text.ask_mark_leavers, &[&ids.len()]);
+                    Some(Modal::Confirm(Confirm { question, then: Then::MarkLeavers(ids), yes: false }))
+                }
+                Action::Back => {
+                    self.say(self.text.leavers_not_marked);
+                    None
+                }
+                a => {
+                    let offset = scroll_box(self.size, &lines, offset, &a, page);
+                    Some(Modal::Leavers { title, lines, ids, offset })
+                }
+            },
             Modal::ReconcilePreview { file, source, lines, offset, ask, stamp } => match action {
                 // As a merge's: a run the command line refuses without its flag is asked, No by default.
                 Action::Confirm => match ask {

@@ -174,6 +174,16 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, modal: &Modal) {
                 &[("confirm", None), ("back", None), ("down", Some(t.scroll_more)), ("bottom", None)],
             );
         }
+        Modal::Leavers { title, lines, offset, .. } => {
+            let message = Message { title: title.clone(), lines: lines.clone(), error: false, offset: *offset };
+            message_box(
+                frame,
+                app,
+                area,
+                &message,
+                &[("confirm", None), ("back", None), ("down", Some(t.scroll_more)), ("bottom", None)],
+            );
+        }
         Modal::ReconcilePreview { source, lines, offset, .. } => {
             let message = Message {
                 title: reconcile_title(t, *source).to_owned(),
