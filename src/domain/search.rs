@@ -253,7 +253,14 @@ impl Query {
                     && undashed.trim_end_matches(['x', 'X']).len() + 1 >= undashed.len()
                     && undashed.trim_end_matches(['x', 'X']).bytes().all(|b| b.is_ascii_digit())
                     && undashed.bytes().any(|b| b.is_ascii_digit());
-                let w = if id_like { undashed.as_str() } else { w };
+                // A birth date as a parent or a form writes it (2018.10.27, 2018/10/27, 2018年10月27日, 2018-1-7)
+                // is the date's digits, as they stand in the number (20181027, 20180107).
+                let date = typed_birth_date(w);
+                let w = match &date {
+                    Some(digits) => digits.as_str(),
+                    None if id_like => undashed.as_str(),
+                    None => w,
+                };
                 let lower = w.to_lowercase();
                 let digits_then_x = lower.trim_end_matches('x');
                 // A number as a spreadsheet printed it (4.50202e+17) is looked for where it is kept: with the ID
@@ -470,6 +477,40 @@ impl Query {
         }
         Some(total)
     }
+}
+
+/// The digits of a birth date typed as a date, as the ID number holds them from its 7th digit: a year of 19xx or
+/// 20xx, then a month (1–12) and a day (1–31), each of one or two digits, after the same `.`, `/` or `-`, or as
+/// 2018年10月27日; the day may be left out (2018.10, 2018年10月 → 201810), and a year alone is 2018年. `None` for
+/// any other word, digits alone among them (20181027 is already the digits).
+fn typed_birth_date(word: &str) -> Option<String> {
+    let year = word.get(..4).filter(|y| y.bytes().all(|b| b.is_ascii_digit()) && matches!(&y[..2], "19" | "20"))?;
+    let rest = &word[4..];
+    // The parts after the year, each a number and the mark before it; a 年/月/日 date ends in its mark.
+    let (seps, rest): ([&str; 2], &str) = if let Some(rest) = rest.strip_prefix('年') {
+        (["", "月"], rest.strip_suffix('日').or_else(|| rest.strip_suffix('月')).unwrap_or(rest))
+    } else {
+        let sep = rest.get(..1).filter(|s| matches!(*s, "." | "/" | "-"))?;
+        ([sep, sep], rest)
+    };
+    let mut digits = year.to_owned();
+    let mut rest = rest;
+    for (i, (sep, most)) in seps.iter().zip([12u32, 31]).enumerate() {
+        if rest.is_empty() && (i > 0 || sep.is_empty()) {
+            break;
+        }
+        rest = rest.strip_prefix(sep)?;
+        // The mark typed, the number not yet (2018.): the date so far.
+        if rest.is_empty() {
+            break;
+        }
+        let end = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
+        let part = &rest[..end];
+        let n: u32 = part.parse().ok().filter(|n| part.len() <= 2 && (1..=most).contains(n))?;
+        digits.push_str(&format!("{n:02}"));
+        rest = &rest[end..];
+    }
+    rest.is_empty().then_some(digits)
 }
 
 /// Whether `text` has the shape of a whole ID number: 17 digits and a digit or X, or an old 15-digit one.
@@ -986,6 +1027,40 @@ mod tests {
             proptest::prop_assert_eq!(m.rank_beside_class(&fields, &kinds), m.rank(&key), "masked key {:?} query {:?}", key, query);
             if m.rank(&key).is_some() {
                 proptest::prop_assert!(q.rank(&key).is_some(), "key {:?} query {:?}", key, query);
+            }
+        }
+    }
+
+    /// A birth date typed as people write it is the date's digits in the number, found while masked as the
+    /// digits are: 2016.3.3, 2016/03/03, 2016年3月3日 find the pupil born 2016-03-03 (李四), and
+    /// the year and month alone find the month's; a date not in any number, or no date, finds nobody.
+    #[test]
+    fn a_birth_date_typed_with_marks_finds_its_pupil_while_masked() {
+        let idx = index();
+        for masked in [true, false] {
+            let found = |q: &str| ids(&idx.search(&Query::parse(q).masked(masked)));
+            for date in [
+                "2016.03.03",
+                "2016.3.3",
+                "2016/03/03",
+                "2016/3/3",
+                "2016-03-03",
+                "2016-3-3",
+                "2016年3月3日",
+                "2016年03月03日",
+                "２０１６．３．３",
+                "2016.03",
+                "2016年3月",
+                "2016年",
+                "2016.",
+            ] {
+                assert_eq!(found(date), vec![3], "{date} masked {masked}");
+            }
+            // 张三 was born 2015-01-01, 张三丰 2015-02-02: the year finds both, the month one.
+            assert_eq!(found("2015.1.1"), vec![1], "masked {masked}");
+            assert_eq!(found("2015/2"), vec![2], "masked {masked}");
+            for nothing in ["2016.3.4", "2016.13.3", "2016/3-3", "2016.3.3.3", "2016年3月3日日"] {
+                assert_eq!(found(nothing), Vec::<i64>::new(), "{nothing} masked {masked}");
             }
         }
     }
