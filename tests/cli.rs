@@ -7020,3 +7020,36 @@ fn a_tax_list_read_again_says_which_payments_were_kept_already() {
         .collect();
     assert_eq!(listed, [first.as_str(), second.as_str()], "each once, list by list: {check}");
 }
+
+/// A new drive's first import of one workbook whose class sheets are titled with the school and whose other
+/// sheet names none: the other sheet's rows are that school's, as two files' are, not a second school 「本校」.
+#[test]
+fn a_first_import_of_one_workbook_puts_its_sheets_naming_no_school_under_the_school_its_other_sheets_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("one.db");
+    let path = dir.path().join("classes.xlsx");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    for (name, title, id) in
+        [("1班", Some("城中区实验小学四年级学生名单"), "450202201703051233"), ("Sheet2", None, "450202201704062348")]
+    {
+        let sheet = book.add_worksheet().set_name(name).unwrap();
+        let top = match title {
+            Some(title) => {
+                sheet.write_string(0, 0, title).unwrap();
+                1
+            }
+            None => 0,
+        };
+        sheet.write_row(top, 0, ["姓名", "身份证号码"]).unwrap();
+        sheet.write_row(top + 1, 0, [name, id]).unwrap();
+    }
+    book.save(&path).unwrap();
+    let (code, text) = said(canbao(&db).arg("import").arg(&path));
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.contains("名新学生的名单没有写学校名称，已记入「城中区实验小学」"), "{text}");
+    let stats = json(canbao(&db).args(["stats", "--json"]));
+    let mut held: Vec<String> =
+        stats["classes"].as_array().unwrap().iter().map(|c| c["school"].as_str().unwrap().to_owned()).collect();
+    held.dedup();
+    assert_eq!(held, ["城中区实验小学"], "{stats}");
+}

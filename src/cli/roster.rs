@@ -75,7 +75,8 @@ fn import_into(
     // A new drive's first lists, one naming its school (a title) and another naming none: the rows naming none
     // are that school's, as the TUI's preview offers, not a second school 「本校」. Which schools the files name is
     // known only once they are read, so they are read once first (and must not change before the import).
-    if school.is_none() && files.len() > 1 && store.schools()?.is_empty() {
+    // One workbook's sheets are such lists too: some titled with the school, the others not.
+    if school.is_none() && (files.len() > 1 || several_sheets(files)) && store.schools()?.is_empty() {
         let preview = request.preview(store).map_err(|e| drive_as_list(e, drive_named.as_deref()))?;
         if let ([named], true) = (preview.schools.as_slice(), preview.without_school > 0) {
             request.default_school = named.clone();
@@ -155,6 +156,13 @@ fn import_into(
 /// A canbao drive, plain or encrypted, given as a class list: said with the commands that bring another
 /// laptop's data in (`merge`) or go back to a backup (`restore`), naming this drive as the import was given it
 /// (`drive`: `ImportRequest::drive_named`); any other error as it is.
+/// Whether the one list given is a workbook of more than one sheet the operator sees. A file that cannot be read
+/// is none: the import says why.
+fn several_sheets(files: &[PathBuf]) -> bool {
+    let [file] = files else { return false };
+    crate::io::table::open_file(file).is_ok_and(|sheets| sheets.iter().filter(|s| !s.hidden).nth(1).is_some())
+}
+
 fn drive_as_list(e: ImportError, drive: Option<&Path>) -> UserError {
     let ImportError::Read(ReadError::NotASpreadsheet { file, what }) = &e else { return e.into() };
     if !sniff::is_drive(what) {

@@ -1978,7 +1978,17 @@ impl RowReader<'_> {
             let header_row = sheet.rows.get(map.row).map(Vec::as_slice).unwrap_or_default();
             // canbao's own form says its statuses by its own definitions; a school's list, by 是否参保 alone.
             let status_columns = form.as_ref().map(|f| own_forms::status_columns(f, header_row, &map));
-            let silent = form.as_ref().map(|f| own_forms::own_columns(f, header_row, &map)).unwrap_or_default();
+            let mut silent = form.as_ref().map(|f| own_forms::own_columns(f, header_row, &map)).unwrap_or_default();
+            let mut blocks = match template {
+                None => self.blocks_said(file, &sheet, &map),
+                Some(_) => Vec::new(),
+            };
+            silent.extend(
+                blocks
+                    .get(1..)
+                    .and_then(|_| header_row.get(blocks[1]..))
+                    .map_or(0..0, |right| blocks[1]..blocks[1] + right.len()),
+            );
             self.ignored_headers(file, &sheet, &map, own_export, (&silent, &hidden_columns));
             let title_school = header::school_from_title(&sheet.rows, map.top);
             let sheet_school = school.map(str::to_owned).or(title_school);
@@ -1990,33 +2000,78 @@ impl RowReader<'_> {
                 SheetClass::Unassigned | SheetClass::Unnamed => None,
             };
             // One sheet per grade (一年级, 二年级) whose class cells read 1班, 2班: the grade is the sheet's.
-            let sheet_grade = if class_column { sheet_grade(&sheet.name, &sheet.rows, map.top) } else { None };
+            // A class's sheet named without its grade (1班) under a title naming one (四年级学生名单): the grade is
+            // the title's, where before the pupils went to a class 「1班」 of no grade, every grade's 1班 as one.
+            let bare_class =
+                matches!(&sheet_class, SheetClass::Named(label) if ClassKey::parse(label).grade == Grade::None);
+            let sheet_grade =
+                if class_column || bare_class { sheet_grade(&sheet.name, &sheet.rows, map.top) } else { None };
+            if let (true, None, SheetClass::Named(label)) = (bare_class, &sheet_grade, &sheet_class) {
+                let label = quoted(label);
+                let message = format!(
+                    "班级“{label}”没有写年级，工作表名称和标题也没有写：学生导入到“{label}”，请核对年级 (the class \
+                     “{label}” names no grade, nor do the sheet's name and title: the pupils are imported into \
+                     “{label}”; check the grade)"
+                );
+                self.problem_at(file, &sheet.name, None, "", message);
+            }
             let place = self.first.place(file, &sheet.name);
             let pupils_before = self.report.rows_read - self.report.skipped;
             let read_before = self.report.rows_read;
-            let mut read = |reader: &mut Self, offset: usize, row: &[Cell]| {
-                let row_no = map.row + 2 + offset;
-                let hidden = hidden_rows.binary_search(&row_no).is_ok();
-                let before = (reader.report.rows_read, reader.report.skipped, reader.report.duplicates);
-                reader.read_row(
-                    file,
-                    &sheet,
-                    &map,
-                    (map.row + 1 + offset, place),
-                    row,
-                    (sheet_school.as_deref(), default_school),
-                    school.is_some(),
-                    (sheet_class_label.as_deref(), sheet_grade.as_deref()),
-                    status_columns.as_deref(),
-                    sink,
-                )?;
-                // A pupil from a hidden row is imported (a pupil is never dropped unseen) and said.
-                let after = (reader.report.rows_read, reader.report.skipped, reader.report.duplicates);
-                if hidden && after == (before.0 + 1, before.1, before.2) {
-                    reader.hidden_row(file, &sheet, row_no, &mut hidden_said);
-                }
-                Ok::<(), StoreError>(())
-            };
+            // Rows are numbered from the sheet's first header: a table stacked under it keeps the file's numbers.
+            let base = map.row;
+            let mut read =
+                |reader: &mut Self, sheet: &Sheet, map: &HeaderMap, place: u32, offset: usize, row: &[Cell]| {
+                    let row_no = base + 2 + offset;
+                    let hidden = hidden_rows.binary_search(&row_no).is_ok();
+                    let before = (reader.report.rows_read, reader.report.skipped, reader.report.duplicates);
+                    reader.read_row(
+                        file,
+                        sheet,
+                        map,
+                        (base + 1 + offset, place),
+                        row,
+                        (sheet_school.as_deref(), default_school),
+                        school.is_some(),
+                        (sheet_class_label.as_deref(), sheet_grade.as_deref()),
+                        status_columns.as_deref(),
+                        sink,
+                    )?;
+                    // A pupil from a hidden row is imported (a pupil is never dropped unseen) and said.
+                    let after = (reader.report.rows_read, reader.report.skipped, reader.report.duplicates);
+                    if hidden && after == (before.0 + 1, before.1, before.2) {
+                        reader.hidden_row(file, sheet, row_no, &mut hidden_said);
+                    }
+                    Ok::<(), StoreError>(())
+                };
+            // The pupils of a list's further blocks side by side (分两栏), read after the first block's, each at its
+            // own row, said at its block's columns: (block, offset, the block's cells where the first's stand).
+            let mut further: Vec<(usize, usize, Vec<Cell>)> = Vec::new();
+            let read_further =
+                |reader: &mut Self,
+                 read: &mut dyn FnMut(&mut Self, &Sheet, &HeaderMap, u32, usize, &[Cell]) -> Result<(), StoreError>,
+                 further: &mut Vec<(usize, usize, Vec<Cell>)>,
+                 sheet: &Sheet,
+                 map: &HeaderMap,
+                 blocks: &[usize]| {
+                    let width = sheet
+                        .rows
+                        .get(map.row)
+                        .and_then(|h| h.iter().rposition(|c| !c.is_empty()))
+                        .map_or(0, |at| at + 1);
+                    for block in 1..blocks.len() {
+                        let name = block_sheet_name(&sheet.name, block, blocks, width);
+                        let half = Sheet { name, rows: sheet.rows.clone() };
+                        let place = reader.first.place(file, &half.name);
+                        for (_, offset, cells) in further.iter().filter(|(b, ..)| *b == block) {
+                            read(reader, &half, map, place, *offset, cells)?;
+                        }
+                        reader.said_of_rows_applied();
+                        reader.runs_end();
+                    }
+                    further.clear();
+                    Ok::<(), StoreError>(())
+                };
             // The header's last named column: a last line that ends short of it, or inside a quoted cell, with no
             // line break after it, is a record cut off, as a file still being copied or saved ends.
             // A last line with all its cells is cut inside its last one when that cell reads as none of its
@@ -2026,7 +2081,7 @@ impl RowReader<'_> {
             let today = self.today;
             let last_header = header_row.get(header_width.saturating_sub(1)).map(Cell::text).unwrap_or_default();
             let cut_off = |rows: &SheetRows, offset: usize, row: &[Cell], last: &mut Option<LastColumn>| {
-                let Some(unended) = rows.unended().filter(|u| u.row == map.row + 2 + offset) else {
+                let Some(unended) = rows.unended().filter(|u| u.row == base + 2 + offset) else {
                     if let Some(last) = last {
                         last.tally(row, today);
                     }
@@ -2038,27 +2093,67 @@ impl RowReader<'_> {
                 let cell = last.as_ref()?.cut(row, today)?;
                 Some((unended.row, Some((last_header.as_str(), cell))))
             };
+            let mut sheet = sheet;
+            let mut body = body.into_iter();
             let mut offset = 0;
-            for row in &body {
-                match cut_off(&rows, offset, row, &mut last_column) {
-                    Some((row_no, cell)) => self.cut_off_said(file, &sheet.name, row_no, cell),
-                    None => read(self, offset, row)?,
+            loop {
+                let (row, streamed) = match body.next() {
+                    Some(row) => (row, false),
+                    None => match rows.next() {
+                        Some(row) => {
+                            let row = row?;
+                            if let Some(cell) = map.get(Column::IdNumber, &row) {
+                                self.rounded_ids.count(cell, self.today);
+                            }
+                            (row, true)
+                        }
+                        None => break,
+                    },
+                };
+                if let Some(next) = self.other_table(&map, &sheet, base + 1 + offset, &row) {
+                    // The table above ends here: its further blocks are read before the next table's rows.
+                    read_further(self, &mut read, &mut further, &sheet, &map, &blocks)?;
+                    let row_no = base + 2 + offset;
+                    self.report.rows_read += 1;
+                    self.report.skipped += 1;
+                    let message = "另一张表的表头，列与上面的表不同：其下各行按这一行的列读入 (the header of another \
+                                   table, with other columns than the table above: the rows under it are read by its \
+                                   columns)";
+                    self.problem(file, &sheet, row_no, "", message.to_owned());
+                    sheet.rows.resize(next.row, Vec::new());
+                    sheet.rows.push(row);
+                    map = next;
+                    blocks = self.blocks_said(file, &sheet, &map);
+                    offset += 1;
+                    continue;
                 }
-                offset += 1;
-            }
-            while let Some(row) = rows.next() {
-                let row = row?;
-                if let Some(cell) = map.get(Column::IdNumber, &row) {
-                    self.rounded_ids.count(cell, self.today);
-                }
+                let left = match blocks.get(1) {
+                    Some(&split) => &row[..split.min(row.len())],
+                    None => row.as_slice(),
+                };
                 match cut_off(&rows, offset, &row, &mut last_column) {
                     Some((row_no, cell)) => self.cut_off_said(file, &sheet.name, row_no, cell),
-                    None => read(self, offset, &row)?,
+                    None => {
+                        read(self, &sheet, &map, place, offset, left)?;
+                        for block in 1..blocks.len() {
+                            let end = blocks.get(block + 1).map_or(row.len(), |&end| end.min(row.len()));
+                            let Some(cells) = row.get(blocks[block]..end).filter(|c| c.iter().any(|c| !c.is_empty()))
+                            else {
+                                continue;
+                            };
+                            let mut shifted = vec![Cell::Empty; blocks[0]];
+                            shifted.extend(cells.iter().cloned());
+                            further.push((block, offset, shifted));
+                        }
+                    }
                 }
                 // The next row is read into this one's cells.
-                rows.give_back(row);
+                if streamed {
+                    rows.give_back(row);
+                }
                 offset += 1;
             }
+            read_further(self, &mut read, &mut further, &sheet, &map, &blocks)?;
             // The sheet's rows are all said before what is said of the sheet as a whole. A signature line of
             // canbao's with no pupil after it stood at the foot.
             self.own_sign = None;
@@ -2577,6 +2672,60 @@ impl RowReader<'_> {
     /// A header cell the reader does not use is said, so a column the operator expected is never dropped
     /// without a word: a word `data/headers.toml` does not know, or a second column for the same field.
     /// A column Excel hides (`hidden`) is said too, whether read (no visible column has its header) or not.
+    /// A list printed in blocks side by side (分两栏): the column each block starts at (`header::side_by_side`),
+    /// said at the header, as its further blocks' pupils are read after the first's. Empty for a list of one block.
+    fn blocks_said(&mut self, file: &str, sheet: &Sheet, map: &HeaderMap) -> Vec<usize> {
+        let Some(header_row) = sheet.rows.get(map.row) else { return Vec::new() };
+        let upper = match map.top != map.row {
+            true => sheet.rows.get(map.top),
+            false => map.row.checked_sub(1).and_then(|above| sheet.rows.get(above)),
+        };
+        let blocks = header::side_by_side(header_row, upper.map(Vec::as_slice), self.synonyms);
+        if blocks.len() < 2 {
+            return Vec::new();
+        }
+        let count = blocks.len();
+        let width = header_row.iter().rposition(|c| !c.is_empty()).map_or(0, |at| at + 1);
+        let further: Vec<String> = (1..count).map(|block| block_columns(block, &blocks, width)).collect();
+        let message = format!(
+            "名单分 {count} 栏排列，每行左右各有学生：第 {0} 列按第 1 栏的列读入，排在第 1 栏的学生之后，各自保留所在的行号 \
+             (the list is printed in {count} blocks side by side, a pupil in each block of a row: columns {0} are read \
+             by the first block's columns, after the first block's pupils, each at its own row)",
+            further.join("、")
+        );
+        self.problem(file, sheet, map.row + 1, "", message);
+        blocks
+    }
+
+    /// A row naming the name and ID number columns in other places than the table above reads them (a second
+    /// class's table stacked under the first, 序号 | 身份证号码 | 姓名 under 姓名 | 身份证号码): the header of another
+    /// table, whose rows are read by its own columns. Before, it was skipped as the header repeated, and the rows
+    /// under it read by the first table's columns, a pupil's name taken for a phone and a sex for an ID number. A
+    /// header repeated as it was (in each of its cells, or in its upper row's) is `None`, skipped as before.
+    fn other_table(&self, map: &HeaderMap, sheet: &Sheet, index: usize, row: &[Cell]) -> Option<HeaderMap> {
+        let columns = header::with_student_number(header::map_row(row, self.synonyms));
+        let (Some(&at_name), Some(&at_id)) = (columns.get(&Column::Name), columns.get(&Column::IdNumber)) else {
+            return None;
+        };
+        // A pupil named as a header word beside a number is a pupil.
+        let digits =
+            |at: usize| row.get(at).is_some_and(|c| c.text_ref().bytes().filter(u8::is_ascii_digit).nth(5).is_some());
+        if digits(at_id) || digits(at_name) {
+            return None;
+        }
+        let named_at = |r: usize, i: usize| match sheet.rows.get(r).and_then(|r| r.get(i)) {
+            Some(Cell::Text(t)) => self.synonyms.column(t),
+            _ => None,
+        };
+        let same = row.iter().enumerate().all(|(i, cell)| match cell {
+            Cell::Text(t) => self.synonyms.column(t).is_none_or(|c| {
+                map.columns.get(&c) == Some(&i) || named_at(map.row, i) == Some(c) || named_at(map.top, i) == Some(c)
+            }),
+            _ => true,
+        });
+        (!same).then(|| HeaderMap { row: index, top: index, columns, more_phones: Vec::new() })
+    }
+
     fn ignored_headers(
         &mut self,
         file: &str,
@@ -3437,6 +3586,15 @@ impl RowReader<'_> {
         let id_cell = map.get(Column::IdNumber, row).unwrap_or(&no_id);
         // Cleaned once: the skip test, the stored raw text and the check all read it.
         let mut id_raw = id_cell.text();
+        // A 全国学籍号 (G and the pupil's ID number) in the ID column, or in a 学籍号 column beside an empty ID cell:
+        // the ID number without the G, said at the row, where before the G was an illegal character.
+        let from_student_number = match (id_raw.trim().is_empty(), map.get(Column::StudentNumber, row)) {
+            (true, Some(cell)) => id_in_student_number(&cell.text(), self.today).map(|id| (id, Column::StudentNumber)),
+            _ => id_in_student_number(&id_raw, self.today).map(|id| (id, Column::IdNumber)),
+        };
+        if let Some((id, _)) = &from_student_number {
+            id_raw = id.clone();
+        }
         let kind = self.row_kind(map, row, &name, id_cell, &id_raw);
         match &kind {
             // A pupil after canbao's own signature line: the line did not stand at the foot, and is said as any footer.
@@ -3500,6 +3658,11 @@ impl RowReader<'_> {
                 self.problem(file, sheet, row_no, "", message);
                 return Ok(());
             }
+        }
+        if let Some((_, column)) = from_student_number {
+            let message = "全国学籍号是 G 加身份证号码：已去掉 G，按身份证号码导入 (a 全国学籍号 is G and the ID number: \
+                           read as the ID number without the G)";
+            self.problem(file, sheet, row_no, &header_of(column), message.to_owned());
         }
         if let Some(section) = &self.leaving {
             let shown = quoted(section).into_owned();
@@ -5027,6 +5190,30 @@ impl RowReader<'_> {
 /// row (the merge puts it in every cell) or written in one cell, also as a list's title (「三年级2班名单」, as
 /// teachers title each class's table stacked on one sheet). The label alone in a class column is a pupil's row
 /// with nothing else filled in, not a heading. The class, and the row as written.
+/// The ID number a 全国学籍号 holds: G (or g) and an ID number that passes the check. Any other cell is none.
+fn id_in_student_number(cell: &str, today: NaiveDate) -> Option<String> {
+    let number = cell.trim().strip_prefix(['G', 'g', 'Ｇ'])?;
+    id_number::check(number, today).result.is_ok().then(|| number.trim().to_owned())
+}
+
+/// The columns of a list's block side by side (`header::side_by_side`), as Excel letters: 「E–G」.
+fn block_columns(block: usize, blocks: &[usize], width: usize) -> String {
+    let start = blocks[block];
+    let end = blocks.get(block + 1).map_or(width, |&next| next).max(start + 1);
+    match end - start {
+        1 => header::column_letter(start),
+        _ => format!("{}–{}", header::column_letter(start), header::column_letter(end - 1)),
+    }
+}
+
+/// The name a further block's rows are said under: the sheet's, with the block and its columns (「六年级6班 第 2 栏
+/// E–G 列」), so a problem of its pupil at a row is told from the first block's at the same row.
+fn block_sheet_name(sheet: &str, block: usize, blocks: &[usize], width: usize) -> String {
+    let columns = block_columns(block, blocks, width);
+    let sep = if sheet.is_empty() { "" } else { " " };
+    format!("{sheet}{sep}第 {} 栏 {columns} 列", block + 1)
+}
+
 fn class_heading(map: &HeaderMap, row: &[Cell]) -> Option<(String, String)> {
     let (label, heading_like) = one_text(map, row)?;
     let class = title_class(&label).to_owned();
@@ -8600,7 +8787,8 @@ mod tests {
         // Names without digits, which are a problem of their own.
         let name = |i: u32| format!("学生{}", char::from_u32(0x4e00 + i).unwrap_or('一'));
         rows.extend((0..6000).map(|i| vec![text(&name(i)), text(&"1".repeat(7 + i as usize % 2))]));
-        let sheet = Sheet { name: "一班".into(), rows };
+        // A class with its grade: a sheet named 一班 alone is said to name no grade, a problem more.
+        let sheet = Sheet { name: "一年级一班".into(), rows };
         let plan = plan_sheets(vec![("b.xlsx".into(), vec![sheet])], None, DEFAULT_SCHOOL, today()).unwrap();
         let problems = &plan.report.problems;
         assert_eq!(problems.len(), PROBLEMS_LISTED + 1);
@@ -8844,5 +9032,155 @@ mod tests {
         let at = |row: usize, what: &str| problems.iter().any(|p| p.row == Some(row) && p.message.contains(what));
         assert!(at(5, "不可见字符或控制字符"), "{problems:?}");
         assert!(at(4, "身份证号码") && at(5, "身份证号码"), "rows as an editor numbers them: {problems:?}");
+    }
+
+    #[test]
+    fn a_list_printed_in_two_blocks_side_by_side_gives_the_pupils_of_both() {
+        let header = ["序号", "姓名", "身份证号码", "", "序号", "姓名", "身份证号码"];
+        let cell = |t: &str| if t.is_empty() { Cell::Empty } else { text(t) };
+        let mut rows = vec![vec![text("六年级6班学生名单（共 5 人）")], header.map(cell).to_vec()];
+        for (i, left) in TEN_IDS[..3].iter().enumerate() {
+            let mut row = vec![Cell::Number(i as f64 + 1.0), text(&format!("左{i}")), text(left), Cell::Empty];
+            if let Some(right) = TEN_IDS[3..5].get(i) {
+                row.extend([Cell::Number(i as f64 + 4.0), text(&format!("右{i}")), text(right)]);
+            }
+            rows.push(row);
+        }
+        // The right block's pupil with a number wrong is said at its row and its block, not the left one's.
+        rows[2][6] = text("45020220160406234X");
+        let sheet = Sheet { name: "六年级6班".into(), rows };
+        let plan = plan_sheets(vec![("two.xlsx".into(), vec![sheet])], None, DEFAULT_SCHOOL, today()).unwrap();
+        let got: Vec<(&str, &str, &str)> =
+            plan.rows.iter().map(|r| (r.name.as_str(), r.class.as_str(), r.source.as_str())).collect();
+        assert_eq!(
+            got,
+            [
+                ("左0", "6班", "two.xlsx[六年级6班]:3"),
+                ("左1", "6班", "two.xlsx[六年级6班]:4"),
+                ("左2", "6班", "two.xlsx[六年级6班]:5"),
+                ("右0", "6班", "two.xlsx[六年级6班 第 2 栏 E–G 列]:3"),
+                ("右1", "6班", "two.xlsx[六年级6班 第 2 栏 E–G 列]:4"),
+            ]
+        );
+        assert_eq!(plan.rows[3].id.normalized, "45020220160406234X");
+        let problems = &plan.report.problems;
+        assert!(!problems.iter().any(|p| p.message.contains("重复")), "{problems:?}");
+        assert!(problems.iter().any(|p| p.row == Some(2) && p.message.contains("第 E–G 列")), "{problems:?}");
+        assert!(
+            problems.iter().any(|p| p.sheet == "六年级6班 第 2 栏 E–G 列" && p.row == Some(3)),
+            "the wrong number at its block: {problems:?}"
+        );
+        // A parent's 姓名 and 身份证号码 beside the pupil's under a group label are no second block of pupils.
+        let upper = ["学生信息", "", "家长信息", ""].map(cell).to_vec();
+        let lower = ["姓名", "身份证号码", "姓名", "身份证号码"].map(text).to_vec();
+        let pupil = vec![text("张三"), text(TEN_IDS[0]), text("张父"), text("450202198505053073")];
+        let sheet = Sheet { name: "三年级3班".into(), rows: vec![upper, lower, pupil] };
+        let plan = plan_sheets(vec![("p.xlsx".into(), vec![sheet])], None, DEFAULT_SCHOOL, today()).unwrap();
+        assert_eq!(plan.rows.len(), 1);
+        assert_eq!(plan.rows[0].name, "张三");
+    }
+
+    #[test]
+    fn a_table_stacked_under_another_with_other_columns_is_read_by_its_own() {
+        let cell = |t: &str| if t.is_empty() { Cell::Empty } else { text(t) };
+        let rows = vec![
+            vec![text("三年级1班名单")],
+            ["姓名", "身份证号码", "联系电话"].map(cell).to_vec(),
+            vec![text("廖一"), text(TEN_IDS[0]), text("13800000001")],
+            vec![],
+            vec![text("三年级2班名单")],
+            ["序号", "身份证号码", "姓名", "联系电话"].map(cell).to_vec(),
+            vec![Cell::Number(1.0), text(TEN_IDS[1]), text("冯涵航"), text("13800000002")],
+            vec![],
+            vec![text("三年级3班名单")],
+            ["姓名", "性别", "身份证号码", "联系电话"].map(cell).to_vec(),
+            vec![text("杜佑轩"), text("男"), text(TEN_IDS[2]), text("13800000003")],
+            // The same header again, as lists pasted together repeat it: skipped as before.
+            ["姓名", "性别", "身份证号码", "联系电话"].map(cell).to_vec(),
+            vec![text("钱涵宇"), text("男"), text(TEN_IDS[3]), text("13800000004")],
+        ];
+        let sheet = Sheet { name: "全校".into(), rows };
+        let plan = plan_sheets(vec![("stack.xlsx".into(), vec![sheet])], None, DEFAULT_SCHOOL, today()).unwrap();
+        let got: Vec<(&str, &str, &str, String)> = plan
+            .rows
+            .iter()
+            .map(|r| {
+                (r.name.as_str(), r.id.normalized.as_str(), r.phone.as_str(), class_label::join(&r.grade, &r.class))
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("廖一", TEN_IDS[0], "13800000001", got[0].3.clone()),
+                ("冯涵航", TEN_IDS[1], "13800000002", "三年级2班".to_owned()),
+                ("杜佑轩", TEN_IDS[2], "13800000003", "三年级3班".to_owned()),
+                ("钱涵宇", TEN_IDS[3], "13800000004", "三年级3班".to_owned()),
+            ]
+        );
+        let problems = &plan.report.problems;
+        let at = |row: usize, what: &str| problems.iter().any(|p| p.row == Some(row) && p.message.contains(what));
+        assert!(at(6, "另一张表的表头") && at(10, "另一张表的表头"), "{problems:?}");
+        assert!(at(12, "重复的表头行"), "{problems:?}");
+    }
+
+    #[test]
+    fn a_student_number_of_g_and_the_id_number_gives_the_id_number_and_is_said() {
+        let rows = vec![
+            ["全国学籍号", "姓名", "班级"].map(text).to_vec(),
+            vec![text(&format!("G{}", TEN_IDS[0])), text("杜雅涵"), text("二年级4班")],
+            vec![text(&format!("G{}", TEN_IDS[1])), text("叶琳"), text("二年级4班")],
+        ];
+        let only = Sheet { name: String::new(), rows };
+        let rows = vec![
+            ["姓名", "身份证号", "学籍号", "班级"].map(text).to_vec(),
+            vec![text("谢涵轩"), text(&format!("G{}", TEN_IDS[2])), Cell::Empty, text("二年级4班")],
+            vec![text("金怡"), Cell::Empty, text(&format!("G{}", TEN_IDS[3])), text("二年级4班")],
+            // Not G and an ID number that passes: kept as written and flagged, as before.
+            vec![text("钟俊"), text("G45020220170305123"), Cell::Empty, text("二年级4班")],
+        ];
+        let in_id = Sheet { name: String::new(), rows };
+        let plan = plan_sheets(
+            vec![("only.csv".into(), vec![only]), ("in_id.csv".into(), vec![in_id])],
+            None,
+            DEFAULT_SCHOOL,
+            today(),
+        )
+        .unwrap();
+        let got: Vec<(&str, &str, bool)> =
+            plan.rows.iter().map(|r| (r.name.as_str(), r.id.normalized.as_str(), r.id.is_valid())).collect();
+        assert_eq!(
+            got[..4],
+            [
+                ("杜雅涵", TEN_IDS[0], true),
+                ("叶琳", TEN_IDS[1], true),
+                ("谢涵轩", TEN_IDS[2], true),
+                ("金怡", TEN_IDS[3], true)
+            ]
+        );
+        assert!(!got[4].2);
+        let problems = &plan.report.problems;
+        let said = |file: &str, row: usize| {
+            problems
+                .iter()
+                .any(|p| p.file == file && p.row == Some(row) && p.message.contains("全国学籍号是 G 加身份证号码"))
+        };
+        assert!(said("only.csv", 2) && said("in_id.csv", 2) && said("in_id.csv", 3), "{problems:?}");
+        assert!(!said("in_id.csv", 4), "{problems:?}");
+    }
+
+    #[test]
+    fn a_class_sheet_named_without_its_grade_takes_the_grade_its_title_names_or_is_said() {
+        let titled = pupils_sheet("1班", &["城中区实验小学四年级学生名单"], &[("高涵萱", TEN_IDS[0])]);
+        let plan = plan_sheets(vec![("a.xlsx".into(), vec![titled])], None, DEFAULT_SCHOOL, today()).unwrap();
+        assert_eq!(classes_of(&plan), ["四年级1班"]);
+        let one = pupils_sheet("1班", &["城中区实验小学四年级学生名单"], &[("甲", TEN_IDS[1])]);
+        let two = pupils_sheet("2班", &["城中区实验小学四年级学生名单"], &[("乙", TEN_IDS[2])]);
+        let plan = plan_sheets(vec![("b.xlsx".into(), vec![one, two])], None, DEFAULT_SCHOOL, today()).unwrap();
+        assert_eq!(classes_of(&plan), ["四年级1班", "四年级2班"]);
+        let bare = pupils_sheet("1班", &["城中区实验小学学生名单"], &[("丙", TEN_IDS[3])]);
+        let plan = plan_sheets(vec![("c.xlsx".into(), vec![bare])], None, DEFAULT_SCHOOL, today()).unwrap();
+        assert_eq!(classes_of(&plan), ["1班"]);
+        let problems = &plan.report.problems;
+        assert!(problems.iter().any(|p| p.message.contains("班级“1班”没有写年级")), "{problems:?}");
     }
 }

@@ -41,6 +41,8 @@ pub enum Column {
     DisabilityKind,
     /// 有效期至 on a department's list: the day the certificate ends, after which it grants no subsidy.
     ValidUntil,
+    /// 全国学籍号 on a class list: G and the pupil's ID number, read as the ID number where the list gives none.
+    StudentNumber,
 }
 
 impl Column {
@@ -67,6 +69,7 @@ impl Column {
             "disability_grade" => Column::DisabilityGrade,
             "disability_kind" => Column::DisabilityKind,
             "valid_until" => Column::ValidUntil,
+            "student_number" => Column::StudentNumber,
             _ => return None,
         })
     }
@@ -347,21 +350,162 @@ pub const HEADER_SEARCH_ROWS: usize = 30;
 /// takes two rows (`two_row_header`).
 pub fn detect(rows: &[Vec<Cell>], synonyms: &Synonyms) -> Option<HeaderMap> {
     let found = rows.iter().take(HEADER_SEARCH_ROWS).enumerate().find_map(|(index, row)| {
-        let columns = map_row(row, synonyms);
+        let columns = with_student_number(map_row(row, synonyms));
         (columns.contains_key(&Column::Name) && columns.contains_key(&Column::IdNumber)).then_some(HeaderMap {
             row: index,
             top: index,
             columns,
             more_phones: Vec::new(),
         })
-    })?;
-    let map = two_row_header(rows, synonyms, found);
+    });
+    let map =
+        match found {
+            Some(found) => two_row_header(rows, synonyms, found),
+            // No one row names both: a header of two rows whose words name them together (身份证件 over 号码).
+            None => rows.iter().take(HEADER_SEARCH_ROWS).enumerate().zip(rows.iter().skip(1)).find_map(
+                |((index, upper), lower)| {
+                    let columns = with_student_number(combined_columns(upper, lower, synonyms));
+                    (columns.contains_key(&Column::Name) && columns.contains_key(&Column::IdNumber))
+                        .then_some(HeaderMap { row: index + 1, top: index, columns, more_phones: Vec::new() })
+                },
+            )?,
+        };
     // The header's upper row, where it has one, or the row above it: a group label over the names.
     let upper = if map.top != map.row { Some(map.top) } else { map.row.checked_sub(1) };
     Some(match upper {
-        Some(upper) => sub_columns(&rows[upper], &rows[map.row], synonyms, map, upper),
+        Some(upper) => {
+            let mut map = sub_columns(&rows[upper], &rows[map.row], synonyms, map, upper);
+            pupils_group(&rows[upper], &rows[map.row], synonyms, &mut map);
+            map
+        }
         None => map,
     })
+}
+
+/// A list with no ID number column but a 全国学籍号 one (G and the ID number): the ID number is read from it.
+pub fn with_student_number(mut columns: Columns) -> Columns {
+    if let (None, Some(&at)) = (columns.get(&Column::IdNumber), columns.get(&Column::StudentNumber)) {
+        columns.insert(Column::IdNumber, at);
+    }
+    columns
+}
+
+/// The columns a header of two rows names between them, where neither row names both the name and the ID number
+/// alone: each cell of the lower row by its own word, or by the word over it joined to its own (身份证件 over
+/// 号码 is 身份证件号码, 学生 over 姓名 is 学生姓名), and a cell under nothing by the upper row's word (学生姓名 merged
+/// down over both rows). The word over a cell is the upper row's there, or the last one to its left where a
+/// merged group label is read in its first cell only. A lower row holding a number is a pupil's row.
+fn combined_columns(upper: &[Cell], lower: &[Cell], synonyms: &Synonyms) -> Columns {
+    let mut columns = Columns::default();
+    if lower.iter().any(|c| !matches!(c, Cell::Text(_) | Cell::Empty)) {
+        return columns;
+    }
+    let mut group = String::new();
+    for i in 0..upper.len().max(lower.len()) {
+        let up = upper.get(i).map(Cell::text).unwrap_or_default();
+        let low = lower.get(i).map(Cell::text).unwrap_or_default();
+        let (up, low) = (up.trim(), low.trim());
+        if !up.is_empty() {
+            group = up.to_owned();
+        } else if low.is_empty() {
+            group.clear();
+        }
+        let column = match low.is_empty() {
+            true => synonyms.column(up),
+            false => synonyms.column(low).or_else(|| synonyms.column(&format!("{group}{low}"))),
+        };
+        if let Some(column) = column {
+            columns.entry(column).or_insert(i);
+        }
+    }
+    columns
+}
+
+/// Whose columns a group label over them says they are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Group {
+    None,
+    Pupil,
+    Adult,
+}
+
+fn group_of(label: &str) -> Group {
+    let label = clean(label);
+    if ["家长", "监护人", "父亲", "母亲", "法定代理人", "户主", "联系人"].iter().any(|w| label.contains(w))
+    {
+        Group::Adult
+    } else if ["学生", "幼儿", "儿童", "参保人", "学员"].iter().any(|w| label.contains(w)) {
+        Group::Pupil
+    } else {
+        Group::None
+    }
+}
+
+/// A header whose upper row labels groups of columns (学生信息 over 姓名 and 身份证号码, 家长信息 over another 姓名
+/// and 身份证号码): the pupil's name, ID number, sex and birth date are read under the pupil's label, wherever it
+/// stands. Before, the first 姓名 was read, the parent's when the parent's group came first, and the list was
+/// refused as an adults' one. The label is read in each cell a merge covers, or in its first only and carried
+/// right over the empty cells after it.
+fn pupils_group(upper: &[Cell], lower: &[Cell], synonyms: &Synonyms, map: &mut HeaderMap) {
+    let mut groups = Vec::with_capacity(lower.len());
+    let mut current = Group::None;
+    for i in 0..lower.len() {
+        if let Some(label) = upper.get(i).map(Cell::text).filter(|t| !t.trim().is_empty()) {
+            current = group_of(&label);
+        }
+        groups.push(current);
+    }
+    if !groups.contains(&Group::Pupil) {
+        return;
+    }
+    for column in [Column::Name, Column::IdNumber, Column::Sex, Column::BirthDate] {
+        let under_pupil = lower.iter().enumerate().find(|(i, cell)| {
+            groups[*i] == Group::Pupil && matches!(cell, Cell::Text(t) if synonyms.column(t) == Some(column))
+        });
+        if let Some((i, _)) = under_pupil {
+            map.columns.insert(column, i);
+        }
+    }
+}
+
+/// A list printed in two (or more) blocks side by side (分两栏: 序号 姓名 身份证号码 | 序号 姓名 身份证号码), each row
+/// holding a pupil in each block: the column each block starts at, the first's first. A further block names some
+/// of the first block's columns, the name and the ID number among them, each as far from its start as in the
+/// first. Empty where the header is one block.
+/// A group label over them (家长信息 beside 学生信息) says the blocks are different people's, not more pupils.
+pub fn side_by_side(header: &[Cell], upper: Option<&[Cell]>, synonyms: &Synonyms) -> Vec<usize> {
+    if upper.is_some_and(|upper| upper.iter().any(|c| group_of(&c.text()) == Group::Adult)) {
+        return Vec::new();
+    }
+    let mut blocks: Vec<Vec<(usize, Column)>> = vec![Vec::new()];
+    for (i, cell) in header.iter().enumerate() {
+        let Cell::Text(t) = cell else { continue };
+        let Some(column) = synonyms.column(t) else { continue };
+        if blocks.last().is_some_and(|b| b.iter().any(|&(_, c)| c == column)) {
+            blocks.push(Vec::new());
+        }
+        if let Some(block) = blocks.last_mut() {
+            block.push((i, column));
+        }
+    }
+    let whole = |block: &[(usize, Column)]| {
+        block.iter().any(|&(_, c)| c == Column::Name) && block.iter().any(|&(_, c)| c == Column::IdNumber)
+    };
+    let Some((first, further)) = blocks.split_first() else { return Vec::new() };
+    if further.is_empty() || !whole(first) {
+        return Vec::new();
+    }
+    let base = first[0].0;
+    let mut starts = vec![base];
+    for block in further {
+        let start = block[0].0;
+        let fits = block.iter().all(|&(j, c)| first.iter().any(|&(i, k)| k == c && i - base == j - start));
+        if !fits || !whole(block) {
+            return Vec::new();
+        }
+        starts.push(start);
+    }
+    starts
 }
 
 /// For each cell of a header's lower row that names no column itself (父亲, 母亲), the column its upper row names
@@ -713,5 +857,77 @@ mod tests {
     fn no_header_found() {
         let rows = vec![row(&["甲", "乙", "丙"]), row(&["1", "2", "3"])];
         assert_eq!(detect(&rows, Synonyms::builtin()), None);
+    }
+
+    #[test]
+    fn a_header_of_two_rows_names_the_id_number_by_its_group_label_and_its_own_word() {
+        // 身份证件 merged over 证件类型 and 号码 (read in each cell, or in the first only), 学生姓名 merged down.
+        for filled in [true, false] {
+            let over = if filled { "身份证件" } else { "" };
+            let rows = vec![
+                row(&["学生名册"]),
+                row(&["序号", "学生姓名", "身份证件", over, "学籍信息", ""]),
+                row(&["", "", "证件类型", "号码", "年级", "班级"]),
+                row(&["1", "张三", "居民身份证", "450202201703051233", "四年级", "2班"]),
+            ];
+            let map = detect(&rows, Synonyms::builtin()).expect("header");
+            assert_eq!((map.top, map.row), (1, 2));
+            for (column, at) in [(Column::Name, 1), (Column::IdNumber, 3), (Column::Grade, 4), (Column::Class, 5)] {
+                assert_eq!(map.columns.get(&column), Some(&at), "{column:?} ({filled})");
+            }
+        }
+        // 身份证件 over one cell, 号码.
+        let rows = vec![row(&["序号", "学生姓名", "身份证件", "备注"]), row(&["", "", "号码", ""])];
+        let map = detect(&rows, Synonyms::builtin()).expect("header");
+        assert_eq!(map.columns.get(&Column::IdNumber), Some(&2));
+    }
+
+    #[test]
+    fn group_labels_say_which_name_and_number_are_the_pupils() {
+        for (upper, lower, name, id) in [
+            (
+                ["序号", "家长信息", "", "", "学生信息", ""],
+                ["", "姓名", "身份证号码", "联系电话", "姓名", "身份证号码"],
+                4,
+                5,
+            ),
+            (
+                ["序号", "学生信息", "", "监护人信息", "", ""],
+                ["", "姓名", "身份证号码", "姓名", "身份证号码", "联系电话"],
+                1,
+                2,
+            ),
+        ] {
+            let rows = vec![row(&upper), row(&lower)];
+            let map = detect(&rows, Synonyms::builtin()).expect("header");
+            assert_eq!((map.columns[&Column::Name], map.columns[&Column::IdNumber]), (name, id), "{upper:?}");
+            assert_eq!(map.columns[&Column::Phone], if name == 4 { 3 } else { 5 });
+            // A parent's block beside the pupil's is no second block of pupils.
+            assert!(side_by_side(&rows[1], Some(&rows[0]), Synonyms::builtin()).is_empty());
+        }
+        let header = row(&["序号", "姓名", "身份证号码", "", "序号", "姓名", "身份证号码"]);
+        assert_eq!(side_by_side(&header, None, Synonyms::builtin()), [0, 4]);
+    }
+
+    #[test]
+    fn the_header_words_schools_use_for_ids_classes_grades_and_student_numbers_are_known() {
+        let syn = Synonyms::builtin();
+        for (word, column) in [
+            ("身份证件号", Column::IdNumber),
+            ("居民身份证号", Column::IdNumber),
+            ("班别", Column::Class),
+            ("班名", Column::Class),
+            ("行政班", Column::Class),
+            ("教学班", Column::Class),
+            ("年级名称", Column::Grade),
+            ("全国学籍号", Column::StudentNumber),
+            ("学籍号", Column::StudentNumber),
+        ] {
+            assert_eq!(syn.column(word), Some(column), "{word}");
+        }
+        // A list of 全国学籍号 and no ID number column reads its ID numbers there.
+        let rows = vec![row(&["全国学籍号", "姓名", "班级"])];
+        let map = detect(&rows, syn).expect("header");
+        assert_eq!(map.columns.get(&Column::IdNumber), Some(&0));
     }
 }
