@@ -607,3 +607,36 @@ fn a_sheet_titled_with_its_city_is_still_read_back_as_canbaos_own() {
         assert_eq!(states(&db), before, "{format}");
     }
 }
+
+/// The notice's own 在校学生信息表 as a school fills it in by hand (no 保险年度 row: not canbao's export): its
+/// 是否参保 是 means 已参保, which says neither that the school registers the pupil nor who paid. The pupils are
+/// added 未确认 (never 在校参保 and unpaid, which would put them in the 未缴费台账), each 是 row is said and counted
+/// in `statuses_left`, the file is said to be the notice's form, and none of it is taken for canbao's export.
+#[test]
+fn a_school_filled_notice_sheet_reads_its_yes_as_insured_and_says_so() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("drive.db");
+    let list = dir.path().join("填报.csv");
+    std::fs::write(
+        &list,
+        "宜宾市在校学生信息表,,,,,\n学校名称：宜宾市南溪区第一中学,,,填报时间：2026年11月20日,,\n\
+         序号,姓名,身份证号码,所在年级、班级,是否参保,联系电话\n\
+         1,罗俊,511503200909202709,初二（3）班,是,13900000000\n\
+         2,韦瑶,511503200904171990,初二（3）班,否,13900000000\n\
+         3,梁博,511503200908256633,初二（3）班,是,13900000000\n\
+         4,罗轩若,511503201001131941,初二（3）班,已参保,13900000000\n",
+    )
+    .expect("write");
+    let report = import(&db, std::slice::from_ref(&list));
+    assert_eq!(report["added"], 4, "{report}");
+    assert_eq!((&report["statuses_set"], &report["statuses_left"]), (&0.into(), &3.into()), "{report}");
+    let warnings = report["warnings"].as_array().expect("warnings");
+    let said = |text: &str| warnings.iter().any(|w| w.as_str().is_some_and(|w| w.contains(text)));
+    assert!(said("指已参保") && !said("canbao 导出的"), "{report}");
+    let problems = report["problems"].to_string();
+    assert!(problems.contains("不足以确定"), "{report}");
+    let found = json(canbao(&db).args(["find", "初二", "--json"]));
+    for pupil in found.as_array().expect("list") {
+        assert_eq!(pupil["enrollment"], "unknown", "{pupil}");
+    }
+}

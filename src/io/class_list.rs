@@ -2617,7 +2617,24 @@ impl RowReader<'_> {
         if let Some(title) = title.as_deref().filter(|t| ownership::is_ledger_title(t)) {
             return Err(ImportError::CanbaoLedger { file: file.to_owned(), form: title.to_owned() });
         }
-        let form = own_forms::form_of(title.as_deref(), template, by_canbao);
+        let mut form = own_forms::form_of(title.as_deref(), template, by_canbao);
+        // The notice's own form filled in by a school: its 是否参保 是 is 已参保 (the notice's meaning), which says
+        // neither who paid nor that the school registers the pupil, so it is read as the sheet's is.
+        let first_cells = above.iter().filter_map(|row| row.iter().map(|c| c.trim()).find(|c| !c.is_empty()));
+        let notice_title = { first_cells }.find(|t| super::sheet::is_title(t)).map(str::to_owned);
+        if form.is_none()
+            && let Some(notice) = notice_title.filter(|_| map.columns.contains_key(&Column::Enrolled))
+        {
+            form = Some(OwnForm::FilledSheet);
+            self.warn(format!(
+                "{file}：此表是通知所附的《{notice}》，其“是否参保”为“是”指已参保（已缴费、财政代缴或异地参保），\
+                 不是在校登记、也没有写明由谁缴费：这些学生的参保缴费状态未据此记录（未记为在校参保，也未记为已缴费），\
+                 各行已列出；请用税务缴费名单核对（canbao reconcile 文件 --source tax）或在 canbao 中逐个标记 ({file}: \
+                 the notice's own form {notice}, whose 是否参保 是 means insured, neither a registration at school nor \
+                 who paid: those pupils' statuses were not recorded from it (neither 在校参保 nor paid), each row is \
+                 listed; check them against the tax office's paid list or mark them in canbao)"
+            ));
+        }
         // A form names its year in its label row (`保险年度：2027年度`); the template, which has none, in its
         // file name. A template whose name says no year may have been renamed: nothing tells its year.
         let named_year = match &form {

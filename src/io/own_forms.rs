@@ -19,6 +19,10 @@ pub enum OwnForm {
     Sheet,
     /// 班级核对表: 是否参保, 是否缴费, 参保登记.
     ClassList,
+    /// The notice's own 在校学生信息表 (001 附件2, titled 宜宾市在校学生信息表 …) as a school filled it in by hand:
+    /// not canbao's export (no 保险年度 row), but its 是否参保 means what the notice's form means, 已参保, and is read
+    /// as the sheet's is. Its 备注 are the school's.
+    FilledSheet,
     /// 参保花名册: 参保情况, 缴费情况.
     Roster,
     /// The batch template whose header the sheet has: its 参保状态 and 备注 columns.
@@ -32,7 +36,7 @@ impl OwnForm {
     /// Whether its 备注/说明 are canbao's words, never a pupil's note: every form's but the class list's, which
     /// has none of its own (a remarks column a teacher adds to it is theirs).
     pub fn remarks_are_canbaos(&self) -> bool {
-        *self != OwnForm::ClassList
+        !matches!(self, OwnForm::ClassList | OwnForm::FilledSheet)
     }
 }
 
@@ -208,7 +212,7 @@ pub fn own_columns(form: &OwnForm, header: &[Cell], map: &HeaderMap) -> Vec<usiz
             let word = header::clean("认定部门");
             own.extend(header.iter().position(|c| header::clean(&c.text()) == word));
         }
-        OwnForm::Sheet | OwnForm::ClassList | OwnForm::Other => {}
+        OwnForm::Sheet | OwnForm::FilledSheet | OwnForm::ClassList | OwnForm::Other => {}
     }
     own
 }
@@ -239,6 +243,7 @@ pub fn status_columns(form: &OwnForm, header: &[Cell], map: &HeaderMap) -> Vec<S
             .into_iter()
             .flatten()
             .collect(),
+        OwnForm::FilledSheet => found(enrolled, StatusKind::Insured).into_iter().collect(),
         // Which words its columns hold is not known: none is read as a status.
         OwnForm::Other => Vec::new(),
         OwnForm::ClassList => [
