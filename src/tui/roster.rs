@@ -499,9 +499,13 @@ impl Filters {
 /// hits again; deleting one goes back to results already computed.
 #[derive(Debug, Clone, Default)]
 pub struct Search {
-    /// The queries typed since the last full scan, each with its hits; the last one is shown.
+    /// The queries on the way to the shown one (the last), each with its hits: each step's text starts with the
+    /// text of the step before it, or its query narrows that step's.
     steps: Vec<Step>,
     scratch: Scratch,
+    /// Rows ranked since the search was made, for tests that a keystroke reused results.
+    #[cfg(test)]
+    ranked: usize,
 }
 
 #[derive(Debug, Clone)]
@@ -513,6 +517,10 @@ struct Step {
 
 /// Results kept for going back with Backspace; deeper than anyone types into a search line.
 const MAX_STEPS: usize = 64;
+
+/// The most hits the kept steps hold together (16 MiB): typing a long number while numbers are masked keeps a
+/// step of nearly every pupil per digit, and the oldest are dropped first.
+const MAX_KEPT_HITS: usize = 4 << 20;
 
 impl Search {
     /// The hits of the current query; `None` when there is no query (every row is a hit).
@@ -533,18 +541,29 @@ impl Search {
             self.steps.truncate(pos + 1);
             return;
         }
-        // Back out of steps the new text does not extend, then narrow the nearest one that it does.
+        // Back out of steps the new text neither extends nor narrows. A step it extends without narrowing stays
+        // for Backspace to return to (a masked number's next digit: its first digits found other pupils), and the
+        // nearest step it does narrow is ranked again rather than the whole roster.
         while let Some(last) = self.steps.last() {
-            if query.narrows(&last.query) {
+            if last.query.is_masked() == masked && (text.starts_with(last.text.as_str()) || query.narrows(&last.query))
+            {
                 break;
             }
             self.steps.pop();
         }
-        let previous = self.steps.last().map(|s| s.hits.as_slice());
-        let hits = rank_rows(data, &query, previous, &mut self.scratch);
-        if self.steps.len() >= MAX_STEPS {
-            self.steps.remove(0);
+        let previous = self.steps.iter().rev().find(|s| query.narrows(&s.query)).map(|s| s.hits.as_slice());
+        #[cfg(test)]
+        {
+            self.ranked += previous.map_or(data.len(), <[u32]>::len);
         }
+        let hits = rank_rows(data, &query, previous, &mut self.scratch);
+        let mut kept = hits.len();
+        let keep = self.steps.iter().rev().take(MAX_STEPS - 1).take_while(|s| {
+            kept += s.hits.len();
+            kept <= MAX_KEPT_HITS
+        });
+        let drop = self.steps.len() - keep.count();
+        self.steps.drain(..drop);
         self.steps.push(Step { text: text.to_owned(), query, hits });
     }
 
@@ -1064,5 +1083,88 @@ mod long_keys {
         store.change(id, "mark", &[crate::store::FieldChange::new(crate::store::Field::Name, Some(&name))]).unwrap();
         let d = RosterData::load(&store).expect("load");
         assert_eq!(d.name(0), name);
+    }
+}
+
+#[cfg(test)]
+mod typed_numbers {
+    use super::*;
+
+    fn data() -> RosterData {
+        let mut store = Store::open_in_memory().expect("store");
+        store.set_fixed_clock("2026-11-23T10:00:00+08:00");
+        crate::demo::load_sample(&mut store).expect("sample");
+        RosterData::load(&store).expect("load")
+    }
+
+    /// What a search of `text` alone must show: every row the engine's rank finds, best rank first, then in
+    /// roster order.
+    fn plain(d: &RosterData, text: &str, masked: bool) -> Vec<u32> {
+        let q = Query::parse(text).masked(masked);
+        let mut ranked: Vec<(u32, u32)> =
+            (0..d.len() as u32).filter_map(|i| q.rank(d.key(i as usize)).map(|r| (r, i))).collect();
+        ranked.sort_by_key(|&(r, _)| r);
+        ranked.into_iter().map(|(_, i)| i).collect()
+    }
+
+    /// A number typed a digit at a time and erased again while numbers are masked: every step shows what a
+    /// search of that text alone shows, and erasing goes back to the results each digit found without ranking
+    /// a row again.
+    #[test]
+    fn erasing_a_masked_number_returns_to_each_digits_results() {
+        let d = data();
+        let number = d.id_number(17).to_owned();
+        assert_eq!(number.len(), 18);
+        let mut s = Search::default();
+        for end in 1..=number.len() {
+            let text = &number[..end];
+            s.update(&d, text, true);
+            assert_eq!(s.hits().map(<[u32]>::to_vec), Some(plain(&d, text, true)), "typing {text}");
+        }
+        assert_eq!(s.hits(), Some(&[17][..]), "the whole number finds its pupil");
+        let ranked = s.ranked;
+        for end in (1..number.len()).rev() {
+            let text = &number[..end];
+            s.update(&d, text, true);
+            assert_eq!(s.hits().map(<[u32]>::to_vec), Some(plain(&d, text, true)), "erasing to {text}");
+        }
+        assert_eq!(s.ranked, ranked, "erasing ranked no row again");
+        // A class typed on (三年 to 三年级 narrows nothing: 三年级 is also 初三's spelling) is kept too.
+        for text in ["三", "三年", "三年级", "三年级5班", "三年级", "三年", "三"] {
+            s.update(&d, text, true);
+            assert_eq!(s.hits().map(<[u32]>::to_vec), Some(plain(&d, text, true)), "{text}");
+        }
+        let (ranked, third_grade) = (s.ranked, plain(&d, "三", true).len());
+        s.update(&d, "三年", true);
+        s.update(&d, "三年级", true);
+        s.update(&d, "三年", true);
+        assert_eq!(s.ranked, ranked + third_grade + d.len(), "三年 typed narrowed 三, 三年级 ranked all, erased none");
+    }
+
+    /// Numbers typed, shown masked and whole, along many roads (a number's head, its tail, its birth date, a
+    /// second word, a class's number): each step equals a search of its text alone.
+    #[test]
+    fn any_road_through_a_number_shows_what_a_fresh_search_shows() {
+        let d = data();
+        let mut roads: Vec<Vec<String>> = Vec::new();
+        for i in [0, 5, 123, 359] {
+            let number = d.id_number(i).to_owned();
+            let typed = |text: &str| (1..=text.len()).map(|e| text[..e].to_owned()).collect::<Vec<_>>();
+            roads.push(typed(&number));
+            roads.push(typed(&number[12..]));
+            roads.push(typed(&number[6..14]));
+            roads.push(typed(&format!("{} {}", &number[..4], &number[14..])));
+            roads.push(typed(&format!("{} 2", &number[14..])));
+        }
+        roads.push(["2", "21", "2", "2 1", "2 10", "2 1", "2"].map(String::from).to_vec());
+        for masked in [true, false] {
+            let mut s = Search::default();
+            for road in &roads {
+                for text in road.iter().chain(road.iter().rev()) {
+                    s.update(&d, text, masked);
+                    assert_eq!(s.hits().map(<[u32]>::to_vec), Some(plain(&d, text, masked)), "{text} masked {masked}");
+                }
+            }
+        }
     }
 }
