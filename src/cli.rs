@@ -125,14 +125,17 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// 查找学生：姓名、拼音首字母、身份证号片段、班级 (find pupils)
+    /// 查找学生：姓名、拼音首字母、班级或身份证号（号码遮挡时按整号、末 4 至 6 位或出生日期）(find pupils)
     Find {
-        /// 姓名、拼音首字母、身份证号片段或班级 (a name, pinyin initials, part of an ID number, or a class)
+        /// 姓名、拼音首字母、班级，或身份证号：整个号码、末 4 至 6 位或出生日期（20181027、2018.10.27）；加 --reveal
+        /// 可按号码的任意片段查找 (a name, pinyin initials, a class, or an ID number: the whole number, its last 4-6
+        /// digits or the birth date; with --reveal any part of it)
         query: String,
         /// 最多列出的学生数 (list at most this many pupils)
         #[arg(long, default_value_t = 20)]
         limit: usize,
-        /// 显示完整身份证号码，--json 中亦然（记入修改记录）(show full ID numbers, in --json too; recorded in the audit log)
+        /// 显示完整身份证号码，--json 中亦然，并可按号码的任意片段查找（记入修改记录）(show full ID numbers, in --json
+        /// too, and find by any part of one; recorded in the audit log)
         #[arg(long)]
         reveal: bool,
         /// 以 JSON 输出 (print JSON)

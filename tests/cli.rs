@@ -7053,3 +7053,19 @@ fn a_first_import_of_one_workbook_puts_its_sheets_naming_no_school_under_the_sch
     held.dedup();
     assert_eq!(held, ["城中区实验小学"], "{stats}");
 }
+
+/// `canbao find --help` says what a number finds while the numbers are masked (the whole number, its last four
+/// to six digits, the birth date) and that --reveal finds by any part of it, where it promised a search by
+/// 「身份证号片段」, which finds nobody masked.
+#[test]
+fn find_help_says_what_a_masked_number_finds() {
+    use clap::CommandFactory;
+    let mut cmd = canbao::cli::Cli::command();
+    cmd.build();
+    let find = cmd.find_subcommand_mut("find").expect("find");
+    let help = find.render_help().to_string();
+    for said in ["末 4 至 6 位", "出生日期", "last 4-6", "birth date", "任意片段", "any part"] {
+        assert!(help.contains(said), "{said} not in:\n{help}");
+    }
+    assert!(!help.contains("身份证号片段"), "{help}");
+}

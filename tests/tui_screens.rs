@@ -12441,3 +12441,124 @@ fn a_tax_list_preview_names_its_pupils_before_the_rows_that_name_no_pupil() {
         assert!(at("孙语") < at("外校甲"), "{lines:?}");
     }
 }
+
+/// Two windows read-only behind a writer that closes: both offer taking over, each naming its own key (one window's
+/// keymap binds it to Ctrl-t, and says so, where the text named W whatever the key). Once one has taken over,
+/// the other says on its next look who writes the drive now and offers the key no more, where before it went on
+/// saying 「按 W 接管修改」 and listing the key, which then only said another window was first.
+#[test]
+fn a_window_beside_one_that_took_over_offers_it_no_more_and_says_who_writes() {
+    use canbao::store::lock::DriveLock;
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("drive.db");
+    let config = tempfile::tempdir().expect("config");
+    std::fs::write(config.path().join("keymap.toml"), "[roster]\n\"W\" = \"none\"\n\"ctrl-t\" = \"take_over\"\n")
+        .expect("keymap");
+    let window = |operator: &str, config: Option<PathBuf>| {
+        let options =
+            Options { read_only_for_another_window: true, config_dir: config, ..options(Language::Zh, Some(operator)) };
+        let mut app = App::new(Store::open_read_only(&path).expect("read-only"), &options).expect("app");
+        app.update(Action::Resize(80, 24));
+        app
+    };
+    let lock = DriveLock::acquire(&path, "张老师").expect("lock");
+    let mut store = Store::open(&path).expect("store");
+    canbao::demo::load_sample(&mut store).expect("sample");
+    let mut writer = App::new(store, &options(Language::Zh, Some("张老师"))).expect("app");
+    writer.hold_drive_lock(lock);
+    let mut reader = window("李老师", None);
+    let mut other = window("王老师", Some(config.path().to_owned()));
+    drop(writer);
+    reader.update(Action::Tick);
+    other.update(Action::Tick);
+    assert!(screen(&reader).contains("按 W 接管修改"), "{}", screen(&reader));
+    let shown = screen(&other);
+    assert!(shown.contains("按 Ctrl-t 接管修改") && shown.contains("Ctrl-t 接管修改"), "{shown}");
+    assert!(!shown.contains("按 W"), "{shown}");
+
+    reader.update(Action::TakeOver);
+    assert!(!reader.store.is_read_only(), "{:?}", reader.status);
+    other.update(Action::Tick);
+    let shown = screen(&other);
+    assert!(shown.contains("李老师 已接管修改"), "{shown}");
+    assert!(!shown.contains("接管修改 ") && !shown.contains("按 Ctrl-t"), "{shown}");
+    // Said once: the operator's next key clears it, and no look says it again.
+    other.update(Action::Down);
+    other.update(Action::Tick);
+    assert!(!screen(&other).contains("已接管修改"), "{}", screen(&other));
+}
+
+/// A window started with --accept-clock, its clock behind the drive's newest change, takes over the writing when
+/// its writer closes, where before the take-over refused the clock the start had accepted; a window started
+/// without it is refused, as at start.
+#[test]
+fn a_window_that_accepted_the_clock_takes_over_behind_it() {
+    use canbao::store::lock::DriveLock;
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("drive.db");
+    let window = |operator: &str, accept_clock: bool| {
+        let options =
+            Options { read_only_for_another_window: true, accept_clock, ..options(Language::Zh, Some(operator)) };
+        let mut app = App::new(Store::open_read_only(&path).expect("read-only"), &options).expect("app");
+        app.update(Action::Resize(80, 24));
+        app
+    };
+    let lock = DriveLock::acquire(&path, "张老师").expect("lock");
+    let mut store = Store::open(&path).expect("store");
+    canbao::demo::load_sample(&mut store).expect("sample");
+    // A change from a laptop set years ahead: every other laptop's clock is far behind the drive.
+    store.set_fixed_clock("2099-01-04T10:35:00+08:00");
+    let pupil = store.students(&Default::default()).expect("pupils")[0].id;
+    store.set_enrollment(pupil, Enrollment::Elsewhere, Some("南宁市")).expect("elsewhere");
+    let mut writer = App::new(store, &options(Language::Zh, Some("张老师"))).expect("app");
+    writer.hold_drive_lock(lock);
+    let mut refused = window("王老师", false);
+    let mut accepted = window("李老师", true);
+    drop(writer);
+    refused.update(Action::Tick);
+    accepted.update(Action::Tick);
+
+    refused.update(Action::TakeOver);
+    assert!(refused.store.is_read_only());
+    let said = refused.status.as_ref().expect("said").text.clone();
+    assert!(said.contains("本机时钟比数据文件最新的修改早"), "{said}");
+    accepted.update(Action::TakeOver);
+    assert!(!accepted.store.is_read_only(), "{:?}", accepted.status);
+    assert!(accepted.status.as_ref().is_some_and(|s| s.text.contains("已接管")), "{:?}", accepted.status);
+}
+
+/// While the numbers are masked the search hint says what a number finds (the whole number, its last 4 to 6
+/// digits, the birth date) and names the reveal key as the way to search any part, in a narrow window too, and
+/// with the key the keymap binds; shown (`r`), it promises any part. Before, masked, it promised 「身份证号片段」,
+/// which finds nobody then.
+#[test]
+fn the_search_hint_says_what_a_masked_number_finds() {
+    let config = tempfile::tempdir().expect("config");
+    std::fs::write(config.path().join("keymap.toml"), "[roster]\n\"r\" = \"none\"\n\"R\" = \"reveal\"\n")
+        .expect("keymap");
+    for (lang, whole, short, any_part) in [
+        (
+            Language::Zh,
+            "整个身份证号、末4至6位或出生日期（按 R 显示号码后可查任意片段）",
+            "证件号末4至6位或出生日期（R 显示后查任意片段）",
+            "身份证号片段",
+        ),
+        (
+            Language::En,
+            "a whole ID number, its last 4-6 digits or birth date (R shows",
+            "ID last 4-6 or birth date (R: any part)",
+            "part of an ID number",
+        ),
+    ] {
+        let options = Options { config_dir: Some(config.path().to_owned()), ..options(lang, Some("测试")) };
+        let mut app = App::new(store(true), &options).expect("app");
+        app.update(Action::Resize(140, 30));
+        let shown = screen(&app);
+        assert!(shown.contains(whole) && !shown.contains(any_part), "{shown}");
+        app.update(Action::Resize(80, 24));
+        let shown = screen(&app);
+        assert!(shown.contains(short) && !shown.contains(any_part), "{shown}");
+        app.update(Action::Reveal);
+        assert!(screen(&app).contains(any_part), "{}", screen(&app));
+    }
+}

@@ -832,6 +832,7 @@ pub fn dashboard(cli: &Cli, from: Option<&str>) -> CmdResult {
         operator: None,
         config_dir: super::open::config_dir(),
         read_only_for_another_window: false,
+        accept_clock: false,
     };
     crate::tui::county::run(fetch, cli.year, &options).map_err(|e| UserError::new(e.to_string()).about(e.as_ref()))
 }

@@ -264,6 +264,7 @@ fn run_tui_with(cli: &Cli, store: Store, lock: Option<DriveLock>, read_only_for_
         operator: operator_from(cli),
         config_dir: config_dir(),
         read_only_for_another_window,
+        accept_clock: cli.accept_clock,
     };
     crate::tui::run(store, options, lock).map_err(|e| UserError::new(e.to_string()).about(e.as_ref()))
 }

@@ -145,6 +145,8 @@ pub struct App {
     pub(crate) follower: super::follow::Follower,
     /// See [`super::Options::read_only_for_another_window`].
     pub(crate) read_only_for_another_window: bool,
+    /// See [`super::Options::accept_clock`].
+    pub(crate) accept_clock: bool,
     /// The open file is the demo or the sample school (meta `demo`), not a real drive: the title bar says so.
     pub demo: bool,
     /// The open file lies in a `backups/` folder: a backup opened as a drive, whose changes stay in it. The
@@ -279,6 +281,7 @@ impl App {
             home: super::paths::home_folder(),
             follower,
             read_only_for_another_window: options.read_only_for_another_window,
+            accept_clock: options.accept_clock,
             demo,
             backup_copy,
             sample_lock: None,
@@ -693,8 +696,11 @@ impl App {
         }
         self.status = None;
         if self.store.is_read_only() && self.writes(&action) {
-            let reason =
-                if matches!(action, Action::Reveal) { self.text.read_only_reveal } else { self.read_only_refusal() };
+            let reason = if matches!(action, Action::Reveal) {
+                self.text.read_only_reveal.to_owned()
+            } else {
+                self.read_only_refusal()
+            };
             self.fail(reason);
             return;
         }
@@ -1453,18 +1459,44 @@ impl App {
 
     /// In a read-only window, says once that the writer has quit: the drive is free, yet this window stays
     /// read-only until canbao is opened again, and would otherwise go on refusing with no word why.
+    /// And says, once, that another window has taken the drive since: the word to take over no longer holds.
     fn say_writer_left(&mut self) {
-        if self.offers_take_over() && self.follower.writer_left(&self.store, self.now) {
-            self.say(self.text.writer_closed);
+        if !self.offers_take_over() {
+            return;
+        }
+        if self.follower.writer_left(&self.store, self.now) {
+            self.say(self.writer_closed());
+        }
+        if self.follower.retaken() {
+            self.say_drive_retaken();
         }
     }
 
+    /// Who holds the drive now that this window offers taking over no more (the lock file names them).
+    fn say_drive_retaken(&mut self) {
+        match self.store.path().and_then(crate::store::lock::holder) {
+            Some(h) => self.say(fill(self.text.writer_back, &[&h.by, &h.since])),
+            None => self.say(self.text.take_over_writer_there),
+        }
+    }
+
+    /// That the writer has closed, with the key that takes over as the keymap binds it on this screen.
+    fn writer_closed(&self) -> String {
+        let context = match self.screen {
+            Screen::Roster => Context::Roster,
+            Screen::Detail => Context::Detail,
+            Screen::Dashboard => Context::Dashboard,
+        };
+        let key = self.keymap.keys_for(context, "take_over").first().map(|k| k.to_string()).unwrap_or_default();
+        fill(self.text.writer_closed, &[&key])
+    }
+
     /// Why a change is refused in a read-only window: once the writer has quit, that reopening allows it.
-    pub(super) fn read_only_refusal(&mut self) -> &'static str {
+    pub(super) fn read_only_refusal(&mut self) -> String {
         if self.offers_take_over() && self.follower.writer_gone(&self.store) {
-            self.text.writer_closed
+            self.writer_closed()
         } else {
-            self.text.read_only_refused
+            self.text.read_only_refused.to_owned()
         }
     }
 

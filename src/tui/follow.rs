@@ -36,6 +36,9 @@ pub struct Follower {
     writer_gone: bool,
     /// When the lock was last looked at; `None` before the first idle look.
     lock_looked: Option<Instant>,
+    /// The writer had gone and another canbao has taken the drive since (a window beside this one took over):
+    /// not said yet.
+    retaken: bool,
 }
 
 /// What a look at the file found.
@@ -61,13 +64,16 @@ impl Follower {
             writer_held: store.path().is_some_and(crate::store::lock::is_held),
             writer_gone: false,
             lock_looked: None,
+            retaken: false,
         }
     }
 
     /// Looks, at most every `LOCK_LOOK_EVERY`, whether the writer has let go of the drive: true once, on the
     /// look that finds the lock free after it was held. The look takes nothing: a shared lock tried and let go.
+    /// While the writer is gone it looks on every call: the window offers taking over, and another window that
+    /// took the drive must end the offer before the operator acts on it (`retaken`).
     pub fn writer_left(&mut self, store: &Store, now: Instant) -> bool {
-        if self.lock_looked.is_some_and(|at| now.saturating_duration_since(at) < LOCK_LOOK_EVERY) {
+        if !self.writer_gone && self.lock_looked.is_some_and(|at| now.saturating_duration_since(at) < LOCK_LOOK_EVERY) {
             return false;
         }
         self.lock_looked = Some(now);
@@ -89,11 +95,18 @@ impl Follower {
         self.writer_held = held;
         if held {
             // Another canbao took the drive again: this window is behind a writer once more.
+            self.retaken |= self.writer_gone;
             self.writer_gone = false;
         } else if left {
             self.writer_gone = true;
         }
         left
+    }
+
+    /// Whether a look (idle or not) found the drive taken again after its writer had gone, since this was last
+    /// asked: true once, and the window says who holds it now, where it had offered taking over.
+    pub fn retaken(&mut self) -> bool {
+        std::mem::take(&mut self.retaken)
     }
 
     /// Whether the writer was found gone at the last look (idle or not), without looking again: the footer
@@ -211,5 +224,29 @@ mod tests {
         let mut follower = Follower::new(&store);
         assert!(!follower.writer_left(&store, Instant::now()));
         assert!(!follower.writer_gone(&store));
+    }
+
+    /// A writer gone, then the drive taken by another window (one beside this that took over): found on the
+    /// next look however soon, said once, and the window behind a writer again.
+    #[test]
+    fn the_drive_taken_again_is_found_at_once_and_said_once() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("drive.db");
+        drop(Store::open(&path).expect("store"));
+        let held = DriveLock::acquire(&path, "张老师").expect("lock");
+        let store = Store::open_read_only(&path).expect("read-only");
+        let mut follower = Follower::new(&store);
+        let start = Instant::now();
+        drop(held);
+        assert!(follower.writer_left(&store, start));
+        assert!(!follower.retaken(), "nobody has it yet");
+
+        let _taken = DriveLock::acquire(&path, "李老师").expect("lock");
+        assert!(!follower.writer_left(&store, start + Duration::from_millis(10)), "no writer left");
+        assert!(!follower.writer_seen_gone(), "the offer ends on the look right after");
+        assert!(follower.retaken(), "said");
+        assert!(!follower.retaken(), "said once");
+        assert!(!follower.writer_left(&store, start + Duration::from_millis(20)));
+        assert!(!follower.retaken(), "still held: nothing new");
     }
 }

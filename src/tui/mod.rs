@@ -61,6 +61,9 @@ pub struct Options {
     /// writing (`W`) is offered once that window closes. A window opened `--read-only` by choice, on an earlier
     /// year, or behind a slow clock is never offered it.
     pub read_only_for_another_window: bool,
+    /// Started with `--accept-clock`: a clock behind the drive's newest change was accepted, for the window's
+    /// taking over the writing (`W`) too.
+    pub accept_clock: bool,
 }
 
 /// Runs the TUI until the operator quits. Configuration errors (a bad theme or keymap file) are returned

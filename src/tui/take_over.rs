@@ -32,6 +32,8 @@ impl App {
         // Looked at now, not at the last idle look: the writer may be back, or another window may have taken it.
         let was_gone = self.follower.writer_seen_gone();
         if !self.follower.writer_gone(&self.store) {
+            // Said here, whoever it is: not said again on the next idle look.
+            self.follower.retaken();
             return match self.store.path().and_then(crate::store::lock::holder).filter(|_| was_gone) {
                 Some(h) => self.fail(fill(self.text.take_over_taken, &[&h.by, &h.since])),
                 None => self.fail(self.text.take_over_writer_there),
@@ -48,6 +50,7 @@ impl App {
             Err(StoreError::InUse { by, since }) => {
                 // That window is the writer now: its saves are followed, and its closing said, as before.
                 self.follower.writer_gone(&self.store);
+                self.follower.retaken();
                 return self.fail(fill(self.text.take_over_taken, &[&by, &since]));
             }
             Err(e) => return self.fail(fill(self.text.take_over_failed, &[&e])),
@@ -98,8 +101,11 @@ impl App {
         if !operator.is_empty() {
             store.set_operator(operator).map_err(failed)?;
         }
-        // Changes stamped by a clock far behind would read as made years ago: refused as at start.
-        if let Some(behind) = store.clock_behind_drive().map_err(failed)? {
+        // Changes stamped by a clock far behind would read as made years ago: refused as at start, unless the
+        // window was started with --accept-clock, which accepted it for the whole session.
+        if !self.accept_clock
+            && let Some(behind) = store.clock_behind_drive().map_err(failed)?
+        {
             return Err(fill(self.text.take_over_clock, &[&(behind.minutes / (24 * 60))]));
         }
         // As at start: not worth refusing over (a full disk, said when the next change is saved).

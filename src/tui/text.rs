@@ -55,8 +55,12 @@ pub struct Text {
     pub paste_not_searched: &'static str,
     /// A read-only instance has loaded what the writer saved since.
     pub writer_changes_loaded: &'static str,
-    /// A read-only window whose writer has quit: the drive is free, but this window still cannot write.
+    /// A read-only window whose writer has quit: the drive is free, but this window still cannot write; the
+    /// `take_over` key.
     pub writer_closed: &'static str,
+    /// A read-only window that had been told its writer quit: another canbao has taken the drive since (its
+    /// operator, since when), so the key is offered no more.
+    pub writer_back: &'static str,
     /// The writer's window has closed and `take_over` made this one write: said once it does.
     pub take_over_done: &'static str,
     /// `take_over` while the writer still holds the drive.
@@ -102,7 +106,15 @@ pub struct Text {
     pub shown_count: &'static str,
     pub marked_count: &'static str,
     pub search_label: &'static str,
+    /// The hint with the numbers shown (`r`): any part of a number finds its pupil.
     pub search_hint: &'static str,
+    /// The hint while the numbers are masked: what of a number finds a pupil then, and the key (`reveal`, the
+    /// second `{}`) that searches any part of it.
+    pub search_hint_masked: &'static str,
+    /// `search_hint_masked` for a window too narrow for it.
+    pub search_hint_masked_short: &'static str,
+    /// `search_hint_masked` in a window that cannot show the numbers (read-only: a reveal is recorded).
+    pub search_hint_masked_only: &'static str,
     pub no_match: &'static str,
     /// The search finds pupils the filters leave out: the search, how many, the key of the filters.
     pub no_match_filtered: &'static str,
@@ -1318,7 +1330,8 @@ mod tests {
                 t.dash_no_backup.to_owned(),
                 t.read_only_reveal.to_owned(),
                 t.read_only_refused.to_owned(),
-                t.writer_closed.to_owned(),
+                fill(t.writer_closed, &[&"Ctrl-w"]),
+                fill(t.writer_back, &[&"欧阳明轩", &"2026-11-23 09:12"]),
                 t.read_only_export.to_owned(),
                 // A selected part-payer who left, kept: a four-character name, an amount with fen.
                 fill(t.selected_kept_left_part_paid, &[&"欧阳明轩", &"80.50", &"Space"]),

@@ -214,8 +214,23 @@ pub(super) fn class_name(app: &App, c: u32) -> Option<String> {
 fn search_line(frame: &mut Frame, app: &App, area: Rect) {
     let t = app.text;
     if !app.roster.is_searching() && app.roster.search_input().is_empty() {
-        let key = app.keymap.keys_for(Context::Roster, "search").first().map(|k| k.to_string()).unwrap_or_default();
-        let hint = truncate(&format!(" {}", fill(t.search_hint, &[&key])), area.width as usize);
+        let key_of =
+            |name| app.keymap.keys_for(Context::Roster, name).first().map(|k| k.to_string()).unwrap_or_default();
+        let (key, reveal) = (key_of("search"), key_of("reveal"));
+        // Masked, a fragment of a number finds only what the mask shows or a parent says: the hint promises no
+        // more, and names the key that searches every digit.
+        let hint = if app.reveal {
+            format!(" {}", fill(t.search_hint, &[&key]))
+        } else if reveal.is_empty() || app.refuses("reveal") {
+            format!(" {}", fill(t.search_hint_masked_only, &[&key]))
+        } else {
+            let full = format!(" {}", fill(t.search_hint_masked, &[&key, &reveal]));
+            match full.width() <= area.width as usize {
+                true => full,
+                false => format!(" {}", fill(t.search_hint_masked_short, &[&key, &reveal])),
+            }
+        };
+        let hint = truncate(&hint, area.width as usize);
         frame.render_widget(Paragraph::new(Span::styled(hint, app.theme.muted())), area);
         return;
     }
