@@ -541,6 +541,9 @@ pub fn tax_records(
     Ok(())
 }
 
+/// A change of a payment as `made_apart::top_ups_apart` reads it: its field, and for a top-up the amounts.
+type PaymentChange = (String, Option<(i64, i64)>);
+
 /// A top-up's row of the amount (action `top_up`): the amount it added to and the sum it made, in fen.
 fn top_up_of(action: &str, field: &str, old: Option<&str>, new: Option<&str>) -> Option<(i64, i64)> {
     let fen = |v: Option<&str>| v.and_then(|v| v.parse::<i64>().ok());
@@ -618,7 +621,7 @@ pub fn top_ups(
         return Ok(0);
     }
     let pupils: Vec<i64> = apart.iter().map(|r| r.get(2)).collect();
-    let mut county: super::Map<(i64, Option<i32>), Vec<(String, Option<(i64, i64)>)>> = super::Map::default();
+    let mut county: super::Map<(i64, Option<i32>), Vec<PaymentChange>> = super::Map::default();
     for r in tx
         .query(
             &format!(
