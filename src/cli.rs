@@ -434,9 +434,10 @@ pub struct MarkArgs {
     /// the channel of a payment the tax office's list recorded; an --amount other than the amount due takes --yes)
     #[arg(long)]
     pub force: bool,
-    /// 金额与应缴不符时仍保存（家庭实缴的就是这个金额）；按政策本年度不能享受待遇的缴费仍记入本年度；替换税务名单记入的
-    /// 渠道要用 --force (save an --amount other than the amount due, the family paid it; record for this year a
-    /// payment the policy gives no cover in it; replacing a channel the tax office's list recorded takes --force)
+    /// 金额与应缴不符时仍保存（家庭实缴的就是这个金额）；按政策本年度不能享受待遇的缴费仍记入本年度；政策未规定资助的
+    /// 人员类别仍记为财政代缴；替换税务名单记入的渠道要用 --force (save an --amount other than the amount due, the family
+    /// paid it; record for this year a payment the policy gives no cover in it; mark government-paid a pupil whose
+    /// categories the policy subsidises none of; replacing a channel the tax office's list recorded takes --force)
     #[arg(long)]
     pub yes: bool,
     /// 以 JSON 输出：学生（身份证号码打码）、修改的字段及原值新值 (print JSON: the pupil, ID number masked, and each

@@ -7069,3 +7069,32 @@ fn find_help_says_what_a_masked_number_finds() {
     }
     assert!(!help.contains("身份证号片段"), "{help}");
 }
+
+/// `mark --payment government` for a pupil whose only category the drive's policy subsidises nothing for
+/// (事实无人抚养儿童 under yibin-2024): no department pays, the family owes the premium, and the mark would count
+/// the pupil insured and off the 未缴费台账. Refused, naming the policy, nothing saved; `--yes` saves it.
+#[test]
+fn government_paid_for_a_category_the_policy_does_not_subsidise_takes_yes() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    let list = dir.path().join("list.csv");
+    std::fs::write(
+        &list,
+        "学校,姓名,身份证号码,年级,班级,人员类别\n示范小学,董涵远,511502201507140005,三年级,1班,事实无人抚养儿童\n",
+    )
+    .unwrap();
+    canbao(&db).arg("import").arg(&list).assert().success();
+    canbao(&db).args(["policy", "use", "yibin-2024"]).assert().success();
+    let id = "511502201507140005";
+    let status = || {
+        let found = json(canbao(&db).args(["find", id, "--json"]));
+        (found[0]["enrollment"].as_str().unwrap().to_owned(), found[0]["payment"].as_str().unwrap().to_owned())
+    };
+    let refused = canbao(&db).args(["mark", id, "--payment", "government"]).assert().code(1);
+    let err = String::from_utf8_lossy(&refused.get_output().stderr).into_owned();
+    assert!(err.contains("董涵远 为事实无人抚养儿童") && err.contains("没有规定资助此类人员"), "{err}");
+    assert!(err.contains("未保存") && err.contains("--yes") && err.contains("nothing saved"), "{err}");
+    assert_eq!(status(), ("unknown".to_owned(), "unpaid".to_owned()));
+    canbao(&db).args(["mark", id, "--payment", "government", "--yes"]).assert().success();
+    assert_eq!(status(), ("here".to_owned(), "government".to_owned()));
+}

@@ -12562,3 +12562,38 @@ fn the_search_hint_says_what_a_masked_number_finds() {
         assert!(screen(&app).contains(any_part), "{}", screen(&app));
     }
 }
+
+/// `f` on a pupil whose category the drive's policy subsidises nothing for (事实无人抚养儿童 under yibin-2024): no
+/// department pays and the family owes the premium, so the mark would count an unpaid pupil insured. Asked, No
+/// first, naming the policy; No saves nothing.
+#[test]
+fn f_on_a_pupil_the_policy_does_not_subsidise_asks_no_first() {
+    let mut store = store(true);
+    in_year(&mut store, 2024);
+    store.set_meta(canbao::tui::POLICY_META_KEY, "yibin-2024").expect("meta");
+    let id = store.student_by_id_number("450205201603184361").expect("read").expect("郑可洁").id;
+    let mark = canbao::domain::student::CategoryMark {
+        name: "事实无人抚养儿童".into(),
+        department: "民政".into(),
+        year: None,
+    };
+    store.set_categories(id, &[mark]).expect("category");
+    let mut app = App::new(store, &options(Language::Zh, Some("测试"))).expect("app");
+    app.update(Action::Resize(100, 24));
+    app.update(Action::Search);
+    type_text(&mut app, "郑可洁");
+    app.update(Action::Confirm);
+    assert_eq!(app.selected_id(), Some(id));
+    let audit = app.store.audit_count().expect("count");
+    app.update(Action::ToggleGovernment);
+    let Some(canbao::tui::modal::Modal::Confirm(c)) = &app.modal else { panic!("no question") };
+    assert!(
+        c.question.contains("郑可洁 为事实无人抚养儿童") && c.question.contains("没有规定资助此类人员"),
+        "{}",
+        c.question
+    );
+    assert!(!c.yes, "No is the default");
+    app.update(Action::Confirm);
+    assert_eq!(app.store.audit_count().expect("count"), audit, "No saves nothing");
+    assert_eq!(app.store.student(id).expect("s").payment, PaymentStatus::Unpaid);
+}

@@ -344,6 +344,37 @@ pub(super) fn mark(cli: &Cli, args: &MarkArgs) -> CmdResult {
         )
         .to_owned()));
     }
+    // A notice that subsidises none of the pupil's categories (事实无人抚养儿童 under Yibin's) leaves the whole
+    // premium to the family: 财政代缴 would count the pupil insured and off the 未缴费台账 with nothing paid.
+    if mark.payment == Some(PaymentStatus::Government)
+        && !*yes
+        && pupil.payment != PaymentStatus::Government
+        && let marked = (Student {
+            enrollment: mark.enrollment.unwrap_or(pupil.enrollment),
+            ..pupil.certified_in(store.current_year()).into_owned()
+        })
+        && let Some((document, categories, family_fen)) = crate::domain::policy::unsubsidised(
+            paperwork::drive_policy(&store)?.as_ref(),
+            crate::domain::category::CategoryTable::builtin(),
+            &marked,
+            store.today(),
+        )
+    {
+        let (categories, family) = (categories.join("、"), money::plain(family_fen));
+        let record = store.command(&format!("mark {chosen} --payment government --yes"));
+        let en = format!(
+            "{name} is {categories}, and the drive's policy ({document}) pays for no such category: no department              pays for the pupil, the family owes {family} yuan; government-paid would count the pupil insured with              nothing paid: nothing saved. If a department does pay in full, mark it anyway: {record}",
+            name = pupil.name,
+        );
+        return Err(UserError::new(pick(
+            &format!(
+                "{name} 为{categories}，而数据文件所用政策（{document}）没有规定资助此类人员：没有部门为其代缴，家庭须缴                  {family} 元；记为财政代缴会把未缴费的学生算作已参保，未保存。如确有部门全额代缴，请加 --yes：{record}                  ({en})",
+                name = pupil.name,
+            ),
+            &en,
+        )
+        .to_owned()));
+    }
     // Only 不参保 keeps a reason and 异地参保 a place: with any other enrollment (or none) the reason would be
     // dropped without a word, as the amount is refused with 未缴费 below.
     if let Some(reason) = reason.as_deref().filter(|r| !r.trim().is_empty())

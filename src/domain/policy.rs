@@ -25,7 +25,7 @@ pub use crate::data_file::DataFileError;
 use crate::data_file::Embedded;
 pub use department_share::{
     DepartmentShare, FamilyPart, FamilyShare, InsuredElsewhere, ShareReason, certified_department_share,
-    department_share, family_share, insured_elsewhere,
+    department_share, family_share, insured_elsewhere, unsubsidised,
 };
 pub use ledger::{Ledger, ledger, pupil_ledger, roster_ledger};
 pub use paid_first::{PaidFirst, paid_first, pupil_paid_first};

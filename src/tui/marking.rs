@@ -1069,6 +1069,15 @@ impl App {
             }
             return self.ask(question, items, government, false);
         }
+        // A notice that subsidises none of the pupil's categories (事实无人抚养儿童 under Yibin's) leaves the premium
+        // to the family: asked, No first, naming the notice.
+        if s.payment == PaymentStatus::Unpaid
+            && let Some((document, categories, family_fen)) = self.unsubsidised(&s)
+        {
+            let (categories, family) = (categories.join(self.text.list_comma), money::plain(family_fen));
+            let question = fill(self.text.ask_government_unsubsidised, &[&s.name, &categories, &document, &family]);
+            return self.ask(question, items, government, false);
+        }
         match s.payment {
             // A department pays for pupils in a category: one with none is asked about, not marked unseen.
             PaymentStatus::Unpaid if s.categories.is_empty() => {
@@ -1186,6 +1195,13 @@ impl App {
     fn family_share(&self, s: &Student) -> Option<policy::FamilyShare> {
         let certified = s.certified_in(self.store.shown_year());
         policy::family_share(self.policy.as_ref(), CategoryTable::builtin(), &certified, self.store.today())
+    }
+
+    /// The notice, categories and family's due of a pupil whose categories the drive's policy subsidises none of
+    /// (`policy::unsubsidised`), by the categories certified for the year shown.
+    fn unsubsidised(&self, s: &Student) -> Option<(String, Vec<String>, i64)> {
+        let certified = s.certified_in(self.store.shown_year());
+        policy::unsubsidised(self.policy.as_ref(), CategoryTable::builtin(), &certified, self.store.today())
     }
 
     /// Why `f` saves nothing for a pupil whose family owes a share, and what to record instead: in a dialog, as

@@ -325,6 +325,9 @@ pub struct Text {
     pub bulk_keeps_payments: &'static str,
     pub bulk_no_category: &'static str,
     pub ask_government_no_category: &'static str,
+    /// A pupil whose categories the drive's policy subsidises none of: {0} name, {1} categories, {2} the
+    /// notice, {3} the family's due. Asked, No first: no department pays, and the mark would count them insured.
+    pub ask_government_unsubsidised: &'static str,
     /// Of those, how many have only categories carried from an earlier year (待重新认定).
     pub bulk_recertify: &'static str,
     /// `f` on a pupil whose categories ({} the list) are all carried from an earlier year (待重新认定).

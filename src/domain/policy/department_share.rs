@@ -145,6 +145,27 @@ pub fn family_share(
     }
 }
 
+/// Where a 财政代缴 mark on `pupil` would be paid by no department: the drive's notice subsidises none of their
+/// categories (事实无人抚养儿童 under a notice that names no such subsidy, `ShareReason::NoSubsidy`), so the family
+/// owes the premium and the mark would count the pupil insured with nothing paid. The notice as a sentence names
+/// it, the categories, and the family's due. `None` for a pupil with no category (said of its own), insured
+/// elsewhere, or any share a department does pay.
+pub fn unsubsidised(
+    policy: Option<&Policy>,
+    table: &CategoryTable,
+    pupil: &Student,
+    day: NaiveDate,
+) -> Option<(String, Vec<String>, i64)> {
+    if pupil.enrollment == Enrollment::Elsewhere || pupil.categories.is_empty() {
+        return None;
+    }
+    let marked = Student { payment: PaymentStatus::Government, ..pupil.clone() };
+    match department_share(policy, table, &marked, day).reason {
+        Some(ShareReason::NoSubsidy { document, categories, family_fen }) => Some((document, categories, family_fen)),
+        _ => None,
+    }
+}
+
 /// [`department_share`] as insured year `year` weighs the pupil, by the categories certified for it (as the
 /// ledgers and `check` count the pupil). A pupil whose categories are all carried from an earlier year
 /// (待重新认定) is said to be so, never as one with no category: the category is there, to be certified again.
