@@ -526,6 +526,17 @@ impl ClassKey {
         {
             return ClassKey { grade: Grade::Year(year as u8), class: format!("{class}班") };
         }
+        // 大(1)班, 大一班 and 大1班: one kindergarten class of 大班, its number however written.
+        if grade.is_empty()
+            && let Some((year, prefix, rest)) = kindergarten_numbered(&label)
+        {
+            let stage = ["小", "中", "大"][year as usize - 1];
+            let class = match numbered(rest) {
+                Some((n, "班")) => format!("{n}班"),
+                _ => rest.to_owned(),
+            };
+            return ClassKey { grade: Grade::Other(format!("{prefix}{stage}班")), class };
+        }
         let class = match numbered(class) {
             Some((n, rest)) if rest.is_empty() || rest == "班" => format!("{n}班"),
             Some((n, rest)) => format!("{n}{rest}"),
@@ -1737,5 +1748,17 @@ mod tests {
         assert_eq!(class_matching(&classes, "实验"), Some(6));
         assert_eq!(class_matching(&classes, "八年级"), None);
         assert_eq!(class_matching(&classes, ""), None);
+    }
+
+    #[test]
+    fn a_kindergarten_class_is_one_class_however_its_number_is_written() {
+        let key = ClassKey::parse("大一班");
+        for same in ["大(1)班", "大（1）班", "大1班", "大01班"] {
+            assert_eq!(ClassKey::parse(same), key, "{same}");
+        }
+        assert_ne!(ClassKey::parse("大二班"), key);
+        assert_ne!(ClassKey::parse("中一班"), key);
+        assert_eq!(ClassKey::parse("幼儿园小(2)班"), ClassKey::parse("幼儿园小二班"));
+        assert_eq!(ClassKey::parse("大班1班"), key);
     }
 }
