@@ -8,7 +8,8 @@ use super::input::LineInput;
 use super::paths::PathPurpose;
 
 /// Extensions shown by default: what schools save class lists and agencies save their lists as.
-const SPREADSHEETS: [&str; 7] = ["csv", "tsv", "xlsx", "xls", "ods", "txt", "xlsm"];
+/// What the import reads (`io::sniff`), WPS's .et and .ett workbooks among them.
+const SPREADSHEETS: [&str; 9] = ["csv", "tsv", "xlsx", "xls", "ods", "txt", "xlsm", "et", "ett"];
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
@@ -236,5 +237,14 @@ mod tests {
         assert_eq!(whole, here.join("drive"));
         assert_eq!(whole.parent(), Some(here.as_path()));
         assert_eq!(absolute(std::path::Path::new("/a/b/../c")), PathBuf::from("/a/c"));
+    }
+
+    /// WPS's own workbooks, which `canbao import` reads, are listed among the tables.
+    #[test]
+    fn wps_workbooks_are_listed_as_tables() {
+        for name in ["学生名单.et", "模板.ETT", "b.csv"] {
+            assert!(is_spreadsheet_name(name), "{name}");
+        }
+        assert!(!is_spreadsheet_name("说明.docx"));
     }
 }
