@@ -3694,13 +3694,24 @@ impl RowReader<'_> {
             self.problem(file, sheet, row_no, "", message.into());
         }
         // The cell as the file holds it: reading it as text turned a line break into a space.
-        let name_problem = match name_cell {
-            Some(Cell::Text(raw)) => odd_name(raw, &name),
-            _ => None,
+        let (name_problem, spaced) = match name_cell {
+            Some(Cell::Text(raw)) => (odd_name(raw, &name), spaced_name(raw, &name)),
+            _ => (None, None),
         };
         // Said once the row is known to be imported: a repeated row says only that it is a repeat.
         let empty = name.is_empty().then(|| "姓名为空，已导入并标记 (name is empty: imported and flagged)".to_owned());
-        let name_problem = [empty, name_problem, unexpected_in_name(&name)];
+        let name_problem = [empty, name_problem, spaced, unexpected_in_name(&name)];
+        // 无, 暂无, 户口未上 in the ID column: no number yet, as an empty cell, never kept as the number; a valid
+        // number followed by a note (「…3512（已核）」) is that number, the note going to the pupil's note.
+        let id_said = match id_cell {
+            Cell::Number(_) => IdSaid::Number,
+            _ => id_words(id_number::unwrap_text(&id_raw), self.today),
+        };
+        match &id_said {
+            IdSaid::None(_) => id_raw.clear(),
+            IdSaid::NumberAndNote { number, .. } => id_raw = number.clone(),
+            IdSaid::Number => {}
+        }
         // A cell far longer than any ID number (a pasted blob) holds none: the pupil keeps no ID from it, and
         // the report quotes its start, so no form is ever asked to write it.
         let id_blob = (id_raw.chars().nth(MAX_ID_CHARS).is_some()).then(|| std::mem::take(&mut id_raw));
@@ -3752,6 +3763,13 @@ impl RowReader<'_> {
                 "身份证号码列写的是日期“{shown}”（多为出生日期），不是身份证号码：已按原样保存，学生已导入并标记 (the ID \
                  number column holds a date, “{shown}”, most often the birth date, no ID number: kept as written, \
                  the pupil imported and flagged)"
+            ))
+        } else if let IdSaid::None(word) = &id_said {
+            let shown = long_digits_masked(&quoted(word));
+            Some(format!(
+                "身份证号码列写的是“{shown}”，即还没有身份证号码：号码留空，学生已导入并标记，“{shown}”记入该生备注 (the \
+                 ID number cell says “{shown}”: no ID number yet; the number is left empty, the pupil imported and \
+                 flagged, and “{shown}” kept in the pupil's note)"
             ))
         } else if let (Err(p), false) = (&id.result, masked) {
             Some(flagged_message(p))
@@ -3962,6 +3980,26 @@ impl RowReader<'_> {
             _ => None,
         };
         let mut note = text(Column::Note).map(|n| list_note(&n)).unwrap_or_default();
+        // What the ID cell said besides a number (户口未上, 已核) is the pupil's note, never their number.
+        let id_note = match &id_said {
+            IdSaid::None(word) if !crate::domain::phone::says_none(word) => Some(format!("身份证号码：{word}")),
+            IdSaid::NumberAndNote { note, .. } => Some(format!("身份证号码备注：{note}")),
+            _ => None,
+        };
+        if let Some(id_note) = id_note
+            && !note.contains(id_note.as_str())
+        {
+            note = if note.is_empty() { id_note } else { format!("{note}；{id_note}") };
+        }
+        if let IdSaid::NumberAndNote { written, .. } = &id_said {
+            let shown = long_digits_masked(&quoted(written));
+            let message = format!(
+                "身份证号码单元格为“{shown}”：号码之后的文字不是号码，已按号码导入，文字记入该生备注，请核对 (the ID \
+                 number cell says “{shown}”: the words after the number are no part of it; the number is imported and \
+                 the words kept in the pupil's note, check it)"
+            );
+            self.problem(file, sheet, row_no, &header_of(Column::IdNumber), message);
+        }
         for other in &other_phones {
             if !note.contains(other.as_str()) {
                 note = if note.is_empty() { other.clone() } else { format!("{note}；{other}") };
@@ -5585,6 +5623,66 @@ fn field_in_english(field: crate::store::Field) -> &'static str {
 /// An ID cell longer than this holds no ID number: 18 characters, with room for `="…"`, spaces and a note.
 const MAX_ID_CHARS: usize = 50;
 
+/// What an ID number cell written as text says, besides a number as written.
+enum IdSaid {
+    /// A number (or anything else), checked as written.
+    Number,
+    /// No number yet: 无, 暂无, 户口未上, `/`; the words, to quote.
+    None(String),
+    /// A valid 18-character number followed by a note (「…3512（已核）」): the number, the note, the cell.
+    NumberAndNote { number: String, note: String, written: String },
+}
+
+/// Words an ID number cell holds where the child has no number yet (besides those saying none, `phone::says_none`).
+const NO_ID_WORDS: [&str; 12] = [
+    "户口未上",
+    "未上户口",
+    "没上户口",
+    "未落户",
+    "无户口",
+    "户口未落",
+    "无身份证",
+    "没有身份证",
+    "无身份证号",
+    "未办理",
+    "未办",
+    "办理中",
+];
+
+/// How an ID cell `said` (as [`id_number::unwrap_text`] leaves it) reads: no number, a number and a note, or a number.
+fn id_words(said: &str, today: chrono::NaiveDate) -> IdSaid {
+    let said = said.trim();
+    if said.is_empty() {
+        return IdSaid::Number;
+    }
+    let no_digit = !said.chars().any(|c| c.is_ascii_digit());
+    if no_digit && (crate::domain::phone::says_none(said) || NO_ID_WORDS.contains(&said)) {
+        // 「-」 alone is an empty cell already: nothing more to say of it.
+        if said.chars().all(|c| c == '-' || c.is_whitespace()) {
+            return IdSaid::Number;
+        }
+        return IdSaid::None(said.to_owned());
+    }
+    let chars: Vec<char> = said.chars().collect();
+    let mut end = chars.iter().take_while(|c| c.is_ascii_digit()).count();
+    if end == 17 && matches!(chars.get(17), Some('X' | 'x')) {
+        end = 18;
+    }
+    let rest: String = chars.get(end..).unwrap_or_default().iter().collect();
+    let rest = rest.trim();
+    // A letter or digit straight after the digits is part of what was typed (a number too long), never a note.
+    if end != 18 || rest.is_empty() || rest.starts_with(|c: char| c.is_ascii_alphanumeric()) {
+        return IdSaid::Number;
+    }
+    let note = rest.trim_matches(|c: char| c.is_whitespace() || "()（）[]【】,，;；:：、".contains(c)).trim();
+    let number: String = chars[..end].iter().collect();
+    if note.is_empty() || note.chars().any(|c| c.is_ascii_digit()) || id_number::check(&number, today).valid().is_none()
+    {
+        return IdSaid::Number;
+    }
+    IdSaid::NumberAndNote { number, note: note.to_owned(), written: said.to_owned() }
+}
+
 /// A phone cell of words (no digit) longer than this is no 无 or 不详 but a paragraph: not kept, and said.
 const MAX_PHONE_CHARS: usize = 20;
 
@@ -5636,6 +5734,15 @@ fn read_phone(raw: &str, synonyms: &Synonyms) -> (String, Option<PhoneSaid>) {
                 header: String::new(),
             };
             (String::new(), Some(PhoneSaid::NotTaken(Box::new(not_taken))))
+        }
+        // No digit at all (a parent's name, 「王芳」, typed in the phone column): kept as written, never silently.
+        Cell::Phone(phone) if !phone.chars().any(char::is_numeric) => {
+            let shown = quoted(&phone);
+            let message = format!(
+                "联系电话“{shown}”中没有数字，不是电话号码（是否填了家长姓名？），已按所写保留，请核对 (the phone cell \
+                 “{shown}” holds no digit, no phone number: a parent's name?; kept as written, check it)"
+            );
+            (phone, Some(PhoneSaid::Now(message)))
         }
         Cell::Phone(phone) => (phone, None),
         Cell::SaysNone(word) => {
@@ -6655,7 +6762,45 @@ pub fn clean_name(raw: &str) -> String {
     if !raw.chars().any(|c| c.is_whitespace() || (c != MIDDLE_DOT && is_middle_dot(c))) {
         return raw.to_owned();
     }
+    // 阿依古丽 买买提: the space a school types for the 「·」 of a Uyghur or Tibetan name, which the register writes.
+    if let Some(parts) = minority_parts(raw) {
+        return parts.join(&MIDDLE_DOT.to_string());
+    }
     raw.chars().filter(|c| !c.is_whitespace()).map(|c| if is_middle_dot(c) { MIDDLE_DOT } else { c }).collect()
+}
+
+/// The parts of a name written with spaces between parts of two characters or more, one of them three or more
+/// (阿依古丽 买买提, 热合曼 阿卜杜): a transliterated name whose parts the register joins with 「·」. A Han name
+/// spaced for alignment (王 明, 欧阳 娜娜) is not one.
+fn minority_parts(raw: &str) -> Option<Vec<&str>> {
+    let parts: Vec<&str> = raw.split_whitespace().collect();
+    let cjk = |part: &str| part.chars().all(|c| ('\u{3400}'..='\u{9fff}').contains(&c));
+    let long = parts.iter().any(|p| p.chars().count() >= 3) || parts.len() >= 3;
+    (parts.len() >= 2 && long && parts.iter().all(|p| p.chars().count() >= 2 && cjk(p))).then_some(parts)
+}
+
+/// A name whose inner spaces the import changed (`clean_name`): into 「·」 for a transliterated name's parts, or
+/// dropped between two parts of two characters or more (扎西 多吉, which may be one too). Said, so a legal name is
+/// never changed without a word; spaces between single characters (王 明) are alignment, said of nothing.
+fn spaced_name(raw: &str, stored: &str) -> Option<String> {
+    let parts: Vec<&str> = raw.split_whitespace().collect();
+    if parts.len() < 2 || parts.iter().any(|p| p.chars().count() < 2 || p.chars().any(is_middle_dot)) {
+        return None;
+    }
+    let written = quoted(raw.trim());
+    let stored = quoted(stored);
+    if minority_parts(raw).is_some() {
+        return Some(format!(
+            "姓名“{written}”中的空格已改为“·”（户口簿中少数民族姓名的写法），按“{stored}”导入，请核对 (the spaces in the \
+             name “{written}” became 「·」, as the household register writes a minority name: imported as \
+             “{stored}”, check it)"
+        ));
+    }
+    let dotted = quoted(&parts.join(&MIDDLE_DOT.to_string())).into_owned();
+    Some(format!(
+        "姓名“{written}”中的空格已去掉，按“{stored}”导入；若户口簿写作“{dotted}”，请改正 (the space in the name \
+         “{written}” was removed, imported as “{stored}”; if the household register writes “{dotted}”, correct it)"
+    ))
 }
 
 /// The middle dot of the register's names (U+00B7).
@@ -9199,5 +9344,63 @@ mod tests {
         assert_eq!(classes_of(&plan), ["1班"]);
         let problems = &plan.report.problems;
         assert!(problems.iter().any(|p| p.message.contains("班级“1班”没有写年级")), "{problems:?}");
+    }
+
+    #[test]
+    fn words_in_the_id_column_are_no_number_and_a_note_after_a_number_is_the_pupils() {
+        let csv = "姓名,身份证号码,班级\n甲一,无,三年级1班\n乙二,暂无,三年级1班\n丙三,450202201505173512（已核）,三年级1班\n\
+                   丁四,户口未上,三年级1班\n戊五,/,三年级1班\n";
+        let sheets = table::read_bytes(csv.as_bytes(), "ids.csv").unwrap();
+        let plan = plan_sheets(vec![("ids.csv".into(), sheets)], None, "本校", today()).unwrap();
+        let kept: Vec<(&str, &str)> = plan.rows.iter().map(|r| (r.id_raw.as_str(), r.note.as_str())).collect();
+        assert_eq!(
+            kept,
+            [
+                ("", ""),
+                ("", ""),
+                ("450202201505173512", "身份证号码备注：已核"),
+                ("", "身份证号码：户口未上"),
+                ("", "")
+            ]
+        );
+        assert!(plan.rows[2].id.valid().is_some());
+        let problems = &plan.report.problems;
+        let at = |row: usize, what: &str| problems.iter().any(|p| p.row == Some(row) && p.message.contains(what));
+        for row in [2, 3, 5, 6] {
+            assert!(at(row, "即还没有身份证号码"), "row {row}: {problems:?}");
+        }
+        assert!(at(4, "已按号码导入"), "{problems:?}");
+        assert!(problems.iter().all(|p| !p.message.contains("非法字符")), "{problems:?}");
+    }
+
+    #[test]
+    fn a_phone_cell_without_a_digit_is_kept_and_said() {
+        let csv = "姓名,身份证号码,班级,联系电话\n甲一,450202201505173512,三年级1班,王芳\n";
+        let sheets = table::read_bytes(csv.as_bytes(), "phones.csv").unwrap();
+        let plan = plan_sheets(vec![("phones.csv".into(), sheets)], None, "本校", today()).unwrap();
+        assert_eq!(plan.rows[0].phone, "王芳");
+        let problems = &plan.report.problems;
+        assert!(
+            problems.iter().any(|p| p.row == Some(2) && p.file == "phones.csv" && p.message.contains("没有数字")),
+            "{problems:?}"
+        );
+    }
+
+    #[test]
+    fn a_space_inside_a_minority_name_becomes_the_registers_dot_and_is_said() {
+        assert_eq!(clean_name("阿依古丽 买买提"), "阿依古丽·买买提");
+        assert_eq!(clean_name("王 明"), "王明");
+        assert_eq!(clean_name("扎西 多吉"), "扎西多吉");
+        let csv = "姓名,身份证号码,班级\n阿依古丽 买买提,450202201505173512,三年级1班\n扎西 多吉,450202201410199998,三年级1班\n\
+                   王　明,450202201703051233,三年级1班\n";
+        let sheets = table::read_bytes(csv.as_bytes(), "names.csv").unwrap();
+        let plan = plan_sheets(vec![("names.csv".into(), sheets)], None, "本校", today()).unwrap();
+        let names: Vec<&str> = plan.rows.iter().map(|r| r.name.as_str()).collect();
+        assert_eq!(names, ["阿依古丽·买买提", "扎西多吉", "王明"]);
+        let problems = &plan.report.problems;
+        let at = |row: usize, what: &str| problems.iter().any(|p| p.row == Some(row) && p.message.contains(what));
+        assert!(at(2, "空格已改为“·”"), "{problems:?}");
+        assert!(at(3, "空格已去掉") && at(3, "扎西·多吉"), "{problems:?}");
+        assert!(problems.iter().all(|p| p.row != Some(4)), "{problems:?}");
     }
 }
