@@ -8,8 +8,8 @@ use super::input::LineInput;
 use super::paths::PathPurpose;
 
 /// Extensions shown by default: what schools save class lists and agencies save their lists as.
-/// What the import reads (`io::sniff`), WPS's .et and .ett workbooks among them.
-const SPREADSHEETS: [&str; 9] = ["csv", "tsv", "xlsx", "xls", "ods", "txt", "xlsm", "et", "ett"];
+/// What the import reads (`io::sniff`), WPS's .et workbooks among them.
+const SPREADSHEETS: [&str; 8] = ["csv", "tsv", "xlsx", "xls", "ods", "txt", "xlsm", "et"];
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
@@ -242,7 +242,7 @@ mod tests {
     /// WPS's own workbooks, which `canbao import` reads, are listed among the tables.
     #[test]
     fn wps_workbooks_are_listed_as_tables() {
-        for name in ["学生名单.et", "模板.ETT", "b.csv"] {
+        for name in ["学生名单.et", "名单.ET", "b.csv"] {
             assert!(is_spreadsheet_name(name), "{name}");
         }
         assert!(!is_spreadsheet_name("说明.docx"));

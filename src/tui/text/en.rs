@@ -828,7 +828,7 @@ pub static EN: Text = Text {
     identity_sex_replaced_tax_held: "Saved; sex set to {} by the number; a tax payment waits: reconcile again",
     identity_corrected: "corrected {}",
     picker_typed: "Path:",
-    picker_spreadsheets: "Tables (CSV TSV TXT XLS XLSX XLSM ET ETT ODS) only; Space ticks a file and moves down, to pick several; Tab shows all",
+    picker_spreadsheets: "Tables (CSV TSV TXT XLS XLSX XLSM ET ODS) only; Space ticks a file and moves down, to pick several; Tab shows all",
     picker_drive_not_list: "A canbao drive, not a class list: to bring another laptop's data in, choose \"Merge another laptop's drive file\" in the command palette ({}); to go back to a backup of this drive, \"Restore from a backup\": {}",
     picker_encrypted_not_list: "This looks like an encrypted canbao drive (or a damaged file), not a class list: to bring another laptop's data in, choose \"Merge another laptop's drive file\" in the command palette ({}); to go back to a backup of this drive, \"Restore from a backup\": {}",
     picker_encrypted_unsupported: "This looks like an encrypted canbao drive (or a damaged file), not a class list; this build of canbao cannot read encrypted drives: merge it with a canbao built with --features encryption: {}",

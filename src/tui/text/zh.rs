@@ -793,7 +793,7 @@ pub static ZH: Text = Text {
     identity_sex_replaced_tax_held: "已保存；性别按号码改为{}，请核对；此号码的税务缴费尚未记入：请重新核对税务名单",
     identity_corrected: "更正{}",
     picker_typed: "输入路径：",
-    picker_spreadsheets: "只显示表格（CSV、TSV、TXT、XLSX、XLSM、XLS、ET、ETT、ODS）；空格勾选文件并移到下一个，可选多个；Tab 显示全部",
+    picker_spreadsheets: "只显示表格（CSV TSV TXT XLSX XLSM XLS ET ODS）；空格勾选文件并移到下一个，可选多个；Tab 显示全部",
     picker_drive_not_list: "这是 canbao 数据文件，不是班级名单：要并入另一台电脑的数据，请在命令面板（{}）中选「合并另一台电脑的数据文件」；若是本数据文件的备份，要回到它，选「从备份恢复」：{}",
     picker_encrypted_not_list: "这像是加密的 canbao 数据文件（也可能已损坏），不是班级名单：要并入另一台电脑的数据，请在命令面板（{}）中选「合并另一台电脑的数据文件」；若是本数据文件的备份，要回到它，选「从备份恢复」：{}",
     picker_encrypted_unsupported: "这像是加密的 canbao 数据文件（也可能已损坏），不是班级名单；此版本的 canbao 不支持加密，读不了它：要并入其中的数据，请用支持加密的 canbao（--features encryption）合并：{}",
