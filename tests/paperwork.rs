@@ -4003,12 +4003,12 @@ fn the_government_paid_ledger_says_why_a_share_is_zero() {
     ok(canbao(&db).args(["mark", "450203201909308803", "--payment", "unpaid"]));
     // 孙语 (计生对象) marked 财政代缴; 李可月 (孤儿) insured in 泸州, paid for by a department there. 郑可洁 (低保对象)
     // holds a 财政代缴 mark made under a policy that gives 低保 nothing, as an older drive may: Yibin's refuses it.
-    ok(canbao(&db).args(["mark", "450203201909308803", "--payment", "government"]));
+    ok(canbao(&db).args(["mark", "450203201909308803", "--payment", "government", "--yes"]));
     ok(canbao(&db).args(["policy", "use", "liuzhou-2023"]));
     ok(canbao(&db).args(["mark", "450205201603184361", "--payment", "government", "--at-school"]));
     ok(canbao(&db).args(["policy", "use", "yibin-2024"]));
     ok(canbao(&db).args(["mark", "450202201804116964", "--enrollment", "elsewhere", "--reason", "泸州市"]));
-    ok(canbao(&db).args(["mark", "450202201804116964", "--payment", "government"]));
+    ok(canbao(&db).args(["mark", "450202201804116964", "--payment", "government", "--yes"]));
 
     let government = |file: &str| {
         let book = workbook(&export(&db, "ledgers", &dir.path().join(file), &[])[0]);
@@ -4569,7 +4569,7 @@ fn quote_and_check_say_a_departments_share_as_the_ledger_does() {
         ("450203201909308803", "450205201603184361", "450202201912156031", "450202201910303851");
     ok(canbao(&db).args(["mark", away, "--enrollment", "elsewhere", "--reason", "南宁市"]));
     for id in [planned, none, away] {
-        ok(canbao(&db).args(["mark", id, "--payment", "government"]));
+        ok(canbao(&db).args(["mark", id, "--payment", "government", "--yes"]));
     }
     let on = ["--paid-on", "2023-10-08"];
 

@@ -1571,7 +1571,8 @@ fn status_message(
             format!(
                 "此行的参保缴费状态不足以确定（如是否参保为“是”，却没有写明是已缴费、财政代缴还是异地参保），未记录，\
                  数据文件中为“{held}”；请核对后在 canbao 中标记 (the row does not say enough to record its \
-                 statuses, such as 是否参保 是 without saying paid, paid by a department or insured elsewhere: not \
+                 statuses, such as an is-insured column saying yes without saying paid, paid by a department or insured \
+                 elsewhere: not \
                  recorded, the drive holds {held_en}; check and mark the pupil in canbao)"
             )
         }
@@ -2630,9 +2631,10 @@ impl RowReader<'_> {
                 "{file}：此表是通知所附的《{notice}》，其“是否参保”为“是”指已参保（已缴费、财政代缴或异地参保），\
                  不是在校登记、也没有写明由谁缴费：这些学生的参保缴费状态未据此记录（未记为在校参保，也未记为已缴费），\
                  各行已列出；请用税务缴费名单核对（canbao reconcile 文件 --source tax）或在 canbao 中逐个标记 ({file}: \
-                 the notice's own form {notice}, whose 是否参保 是 means insured, neither a registration at school nor \
-                 who paid: those pupils' statuses were not recorded from it (neither 在校参保 nor paid), each row is \
-                 listed; check them against the tax office's paid list or mark them in canbao)"
+                 the notice's own student information sheet, whose is-insured yes means insured, neither a \
+                 registration at school nor who paid: those pupils' statuses were not recorded from it (neither \
+                 registered at school nor paid), each row is listed; check them against the tax office's paid list \
+                 or mark them in canbao)"
             ));
         }
         // A form names its year in its label row (`保险年度：2027年度`); the template, which has none, in its
