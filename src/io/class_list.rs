@@ -2048,6 +2048,7 @@ impl RowReader<'_> {
             // The pupils of a list's further blocks side by side (分两栏), read after the first block's, each at its
             // own row, said at its block's columns: (block, offset, the block's cells where the first's stand).
             let mut further: Vec<(usize, usize, Vec<Cell>)> = Vec::new();
+            #[expect(clippy::type_complexity, reason = "the row reader above, as it is called; named only here")]
             let read_further =
                 |reader: &mut Self,
                  read: &mut dyn FnMut(&mut Self, &Sheet, &HeaderMap, u32, usize, &[Cell]) -> Result<(), StoreError>,
