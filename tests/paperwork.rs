@@ -1696,7 +1696,8 @@ fn class_lists_read_back_change_nothing_but_the_teachers_edits() {
     let one_book = workbook(&one[0]);
     assert_eq!(one_book.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>(), ["三年级2班"]);
 
-    // Read back as written: nothing added, moved or renamed; each sheet's signature line skipped without a word.
+    // Read back as written: nothing added, moved or renamed; each sheet's signature line skipped, named as the
+    // form's own line, never as a footer.
     for (file, sheets) in [(&all[0], 19), (&one[0], 1)] {
         let report = json(canbao(&db).args(["import", "--json"]).arg(file));
         let counts = (&report["added"], &report["updated"], &report["duplicates"], &report["skipped"]);
@@ -1704,6 +1705,8 @@ fn class_lists_read_back_change_nothing_but_the_teachers_edits() {
         let problems = report["problems"].as_array().expect("problems");
         let footers = problems.iter().filter(|p| p["message"].as_str().is_some_and(|m| m.contains("班主任签字")));
         assert_eq!(footers.count(), 0, "{report}");
+        let own = problems.iter().filter(|p| p["message"].as_str().is_some_and(|m| m.contains("自带的签字行")));
+        assert_eq!(own.count(), sheets, "{report}");
         // The columns canbao writes for the teacher (是否缴费, 参保登记, 签字) are its own: passed over without a
         // word.
         let headers = problems.iter().filter(|p| p["message"].as_str().is_some_and(|m| m.contains("表头")));

@@ -163,8 +163,9 @@ fn every_form_read_back_into_its_drive_changes_nothing() {
             );
         }
         assert!(!report.to_string().contains("表头"), "{what}: every column is the form's own: {report}");
-        // The 班主任签字 and 单位（盖章） lines canbao wrote under each table are its own, not a footer to report.
-        assert_eq!(rows_said(&report, "表尾行"), 0, "{what}: its own signature lines say nothing: {report}");
+        // The 班主任签字 and 单位（盖章） lines canbao wrote under each table are its own, named as such, not as a
+        // footer.
+        assert_eq!(rows_said(&report, "表尾行"), 0, "{what}: its own signature lines are no footer: {report}");
         reports.push((what, report));
     }
     for (what, report) in reports {
@@ -639,4 +640,22 @@ fn a_school_filled_notice_sheet_reads_its_yes_as_insured_and_says_so() {
     for pupil in found.as_array().expect("list") {
         assert_eq!(pupil["enrollment"], "unknown", "{pupil}");
     }
+}
+
+/// A 班级核对表 read back names every row it skips, with its file, sheet and row and why (the form's own signature
+/// line), so the rows counted 跳过 are the rows said; before, the count stood alone and no row was named.
+#[test]
+fn a_class_check_form_read_back_names_each_row_it_skips() {
+    let (dir, db) = school();
+    let files = export(&db, "classes", &dir.path().join("classes"), &[]);
+    let report = import(&db, &files);
+    let skipped = report["skipped"].as_u64().expect("skipped");
+    assert!(skipped > 0, "{report}");
+    let named = said(&report, "签字行");
+    assert_eq!(named.len() as u64, skipped, "{report}");
+    assert!(named.iter().all(|(sheet, row)| !sheet.is_empty() && *row > 0), "{named:?}");
+    let problems = report["problems"].as_array().expect("problems");
+    let file = files[0].file_name().unwrap().to_string_lossy().into_owned();
+    let of_file = problems.iter().filter(|p| p["file"].as_str().is_some_and(|f| f.contains(&file)));
+    assert!(of_file.count() as u64 >= skipped, "{report}");
 }

@@ -3029,3 +3029,41 @@ fn the_possible_leavers_an_import_names_are_marked_left_from_the_screen_and_undo
     assert_eq!(left(&app), 0, "{}", screen(&app).join("\n"));
     assert_eq!(app.store.leavers().unwrap().len(), leavers.len());
 }
+
+/// The first `x` of a session offers the sheet in the drive file's own folder, whole from the root, and the
+/// palette's forms the same folder, so the operator knows where it goes; before, `x` offered a bare file name,
+/// written into whatever folder canbao was started from.
+#[test]
+fn the_first_export_offers_a_whole_path_in_the_drives_folder() {
+    use canbao::tui::modal::Modal;
+    use canbao::tui::palette::{Command, Form};
+    let (dir, sample) = sample_drive();
+    // A folder deep enough that the path is wider than the field at 80 columns.
+    let deep = dir.path().join("二〇二六年秋季学期城乡居民医保").join("示范小学参保");
+    std::fs::create_dir_all(&deep).unwrap();
+    let drive = deep.join("school.db");
+    std::fs::rename(&sample, &drive).unwrap();
+    let folder = std::fs::canonicalize(&deep).unwrap();
+    let mut app = app_on(&drive, Language::Zh);
+    app.update(Action::Export);
+    let Some(Modal::Path(prompt)) = &app.modal else { panic!("{}", screen(&app).join("\n")) };
+    let offered = PathBuf::from(prompt.input.text());
+    assert!(offered.is_absolute(), "{}", offered.display());
+    let parent = std::fs::canonicalize(offered.parent().unwrap()).unwrap();
+    assert_eq!(parent, folder, "{}", offered.display());
+    app.update(Action::Back);
+    app.run_command(Command::Export(Form::Summary));
+    let Some(Modal::Path(prompt)) = &app.modal else { panic!("{}", screen(&app).join("\n")) };
+    assert_eq!(std::fs::canonicalize(prompt.input.text()).unwrap(), folder);
+    // At 80 columns a path longer than the field is said whole under it.
+    app.update(Action::Back);
+    app.update(Action::Resize(80, 24));
+    app.update(Action::Export);
+    let rows = screen(&app);
+    let Some(Modal::Path(prompt)) = &app.modal else { panic!("{}", rows.join("\n")) };
+    assert!(unicode_width::UnicodeWidthStr::width(prompt.input.text()) > 76, "{}", prompt.input.text());
+    // From the root: the start of the path, which the field (showing the end, where the caret is) hides.
+    let root: String = dir.path().display().to_string().chars().take(12).collect();
+    let said = rows.iter().find(|r| r.contains("保存到：")).unwrap_or_else(|| panic!("{}", rows.join("\n")));
+    assert!(said.contains(&format!("保存到：{root}")), "{}", rows.join("\n"));
+}

@@ -137,6 +137,7 @@ fn a_masked_roster_search_confirms_no_hidden_digit() {
     app.update(Action::Confirm);
     assert!(!app.roster.shown().contains(&row));
     app.update(Action::Reveal);
+    app.update(Action::Yes);
     assert!(app.roster.shown().contains(&row), "{}", screen(&app));
     app.update(Action::Back);
     for probe in probes {
@@ -830,8 +831,9 @@ fn a_reveal_on_the_detail_screen_shows_that_pupil_only() {
     app.update(Action::Reveal);
     app.update(Action::Back);
     assert_eq!(in_full(&app), 0, "{}", screen(&app));
-    // `r` on the roster: every number, recorded as the roster's.
+    // `r` on the roster: every number, recorded as the roster's, once asked.
     app.update(Action::Reveal);
+    app.update(Action::Yes);
     assert!(in_full(&app) > 1, "{}", screen(&app));
     let last: String = app
         .store
@@ -1344,6 +1346,7 @@ fn the_next_forms_folder_is_the_last_one_used() {
 #[test]
 fn export_prompt_while_masked() {
     snap("export_path_masked", |app| {
+        app.last_export_folder = Some("/srv/导出".into());
         app.run_command(canbao::tui::palette::Command::MaskExports);
         app.update(Action::Export);
     });
@@ -1464,7 +1467,10 @@ fn class_forms_from_the_screen_follow_the_class_filter() {
 
 #[test]
 fn export_prompt() {
-    snap("export_path", |app| app.update(Action::Export));
+    snap("export_path", |app| {
+        app.last_export_folder = Some("/srv/导出".into());
+        app.update(Action::Export);
+    });
 }
 
 /// The file picker leaves the status line and the footer as they are drawn without it, whatever the size down to
@@ -7744,13 +7750,14 @@ fn an_r_inside_typed_text_reveals_no_number() {
     app.key_in_run(true);
     press(&mut app, KeyCode::Char('r'));
     assert!(status_text(&app).starts_with("「r」（显示证件）未执行：紧跟在其他按键之后"), "{}", status_text(&app));
-    // On purpose: `r`, then a pause; or a key, a pause, then `r` and a pause.
+    // On purpose: `r`, then a pause; or a key, a pause, then `r` and a pause: asked, and shown on Yes.
     let mut app = self::app(Language::Zh);
-    run_paced(&mut app, paced("r").chain([Paced::Pause]));
+    let yes = || [Paced::Pause].into_iter().chain(paced("y")).chain([Paced::Pause]);
+    run_paced(&mut app, paced("r").chain(yes()));
     assert!(app.reveal, "{}", screen(&app));
     assert_eq!(reveals(&app), 1, "recorded as ever");
     let mut app = self::app(Language::Zh);
-    run_paced(&mut app, paced("j").chain([Paced::Pause]).chain(paced("r")).chain([Paced::Pause]));
+    run_paced(&mut app, paced("j").chain([Paced::Pause]).chain(paced("r")).chain(yes()));
     assert!(app.reveal, "{}", screen(&app));
 }
 
@@ -11358,6 +11365,7 @@ fn the_welcome_asks_before_switching_to_the_sample() {
 #[test]
 fn dialogs_at_80x24_show_no_fragments_of_the_roster_beside_them() {
     snap("export_prompt_selected_80x24", |app| {
+        app.last_export_folder = Some("/srv/导出".into());
         app.update(Action::SelectAll);
         app.update(Action::Export);
     });
@@ -12596,4 +12604,80 @@ fn f_on_a_pupil_the_policy_does_not_subsidise_asks_no_first() {
     app.update(Action::Confirm);
     assert_eq!(app.store.audit_count().expect("count"), audit, "No saves nothing");
     assert_eq!(app.store.student(id).expect("s").payment, PaymentStatus::Unpaid);
+}
+
+/// Enter in the category chooser with nothing changed says so (未更改) and writes nothing, for a pupil with no
+/// category and for one with one; before, it said 已保存 and wrote the categories again.
+#[test]
+fn the_category_chooser_says_nothing_changed_and_writes_nothing_when_nothing_changed() {
+    let mut app = app(Language::Zh);
+    let id = app.selected_id().expect("pupil");
+    let audit = |app: &App| -> i64 {
+        app.store.connection().query_row("SELECT count(*) FROM audit", [], |r| r.get(0)).expect("audit")
+    };
+    let before = audit(&app);
+    app.update(Action::Categories);
+    app.update(Action::Confirm);
+    let said = app.status.as_ref().map(|s| s.text.clone()).unwrap_or_default();
+    assert!(said.contains("未更改") && !said.contains("已保存"), "{said}");
+    assert_eq!(audit(&app), before, "nothing written");
+    // A category ticked and saved, then the chooser opened and closed with Enter as it stands.
+    app.update(Action::Categories);
+    app.update(Action::ToggleSelect);
+    app.update(Action::Confirm);
+    assert_eq!(app.store.student(id).expect("s").categories.len(), 1);
+    let saved = audit(&app);
+    assert!(saved > before);
+    app.update(Action::Categories);
+    app.update(Action::Confirm);
+    let said = app.status.as_ref().map(|s| s.text.clone()).unwrap_or_default();
+    assert!(said.contains("未更改"), "{said}");
+    assert_eq!(audit(&app), saved, "nothing written");
+}
+
+/// `r` on the roster asks before every ID number is shown, naming that all become visible, No by default: a
+/// stray Enter keeps them masked and records no reveal; Yes shows them. Before, `r` showed them at once.
+#[test]
+fn turning_masking_off_on_the_roster_asks_first() {
+    let mut app = app(Language::Zh);
+    let pupils = app.store.students(&Default::default()).expect("pupils");
+    let in_full = |app: &App| pupils.iter().filter(|p| screen(app).contains(&p.id_number)).count();
+    let reveals = |app: &App| -> i64 {
+        let sql = "SELECT count(*) FROM audit WHERE action = 'reveal'";
+        app.store.connection().query_row(sql, [], |r| r.get(0)).expect("count")
+    };
+    app.update(Action::Reveal);
+    let question = app.question().expect("asked first").to_owned();
+    assert!(question.contains("所有学生的身份证号码都将完整可见"), "{question}");
+    assert_eq!(in_full(&app), 0, "{}", screen(&app));
+    app.update(Action::Confirm);
+    assert!(!app.reveal && app.modal.is_none());
+    assert_eq!((in_full(&app), reveals(&app)), (0, 0), "{}", screen(&app));
+    app.update(Action::Reveal);
+    app.update(Action::Yes);
+    assert!(app.reveal && in_full(&app) > 1, "{}", screen(&app));
+    assert_eq!(reveals(&app), 1);
+}
+
+/// The operator prompt refuses a file path (a drive's name pasted into it) and a text longer than a name, in red
+/// and saying why, and stays open; the name typed after it is saved. Before, any text not empty was the name.
+#[test]
+fn the_operator_prompt_refuses_a_path_or_a_paragraph() {
+    let mut app = App::new(store(true), &options(Language::Zh, None)).expect("app");
+    app.update(Action::Resize(80, 24));
+    for (typed, said) in [("/home/wang/参保/示范小学.db", "这像是文件路径，不是姓名"), (&*"王".repeat(31), "姓名过长")]
+    {
+        type_text(&mut app, typed);
+        app.update(Action::Confirm);
+        assert!(matches!(app.modal, Some(canbao::tui::modal::Modal::Operator(_))), "{}", screen(&app));
+        let status = app.status.as_ref().expect("said");
+        assert!(status.error && status.text.contains(said), "{status:?}");
+        assert!(screen(&app).contains(said), "{}", screen(&app));
+        assert_ne!(app.store.operator(), typed.trim());
+        let Some(canbao::tui::modal::Modal::Operator(input)) = &mut app.modal else { unreachable!() };
+        *input = Default::default();
+    }
+    type_text(&mut app, "王老师");
+    app.update(Action::Confirm);
+    assert_eq!(app.store.operator(), "王老师");
 }

@@ -1499,4 +1499,22 @@ mod tests {
         let said: Vec<(&str, usize)> = found.iter().map(|f| (f.file.as_str(), f.row)).collect();
         assert_eq!(said, [("十月.csv", 3), ("十月.csv", 5), ("外校.csv", 2), ("外校.csv", 3)]);
     }
+
+    /// A pupil marked paid with no amount recorded (a teacher's ticked 班级核对表) is a finding of its own, counted;
+    /// one paid with an amount, or unpaid, is not. Before, nothing named them: no amount was no shortfall.
+    #[test]
+    fn a_pupil_paid_with_no_amount_recorded_is_listed() {
+        let today = NaiveDate::from_ymd_opt(2024, 9, 1).unwrap_or_default();
+        let mut ticked = pupil("周一", "450203201909308803", "1班");
+        ticked.payment = PaymentStatus::Paid;
+        let mut receipted = pupil("周二", "", "1班");
+        receipted.payment = PaymentStatus::Paid;
+        receipted.payment_details.amount_fen = Some(40_000);
+        let students = vec![ticked, receipted, pupil("周三", "", "1班")];
+        let report = check(&students, CategoryTable::builtin(), None, today);
+        let named: Vec<&str> = report.paid_without_amount.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(named, ["周一"], "{report:?}");
+        let without = CheckReport { paid_without_amount: Vec::new(), ..report.clone() };
+        assert_eq!(report.findings(), without.findings() + 1);
+    }
 }

@@ -1154,8 +1154,9 @@ struct RowReader<'a> {
     look_alikes_said: Vec<(usize, String)>,
     /// The ID numbers of the sheet being read, by how a spreadsheet left them (`RoundedIds::judged`).
     rounded_ids: RoundedIds,
-    /// canbao's own signature line (`forms::SIGN_LINES`) met under a class's pupils, not said yet: passed over
-    /// without a word where it stands, at the foot, and said at its row if a pupil comes after it in the block.
+    /// canbao's own signature line (`forms::SIGN_LINES`) met under a class's pupils, not said yet: named as the
+    /// form's own line once the block ends with it at the foot (`own_sign_ends`), and said as any footer at its
+    /// row if a pupil comes after it in the block.
     own_sign: Option<OwnSign>,
     /// The drive held no pupil when the import began (`ImportSession::fills_empty_roster`): a valid number a
     /// program printed from another row's (`FirstRows::printed_alike`) is no pupil the drive holds under it.
@@ -2158,7 +2159,7 @@ impl RowReader<'_> {
             read_further(self, &mut read, &mut further, &sheet, &map, &blocks)?;
             // The sheet's rows are all said before what is said of the sheet as a whole. A signature line of
             // canbao's with no pupil after it stood at the foot.
-            self.own_sign = None;
+            self.own_sign_ends();
             self.said_of_rows_applied();
             self.heading_ends();
             self.runs_end();
@@ -3526,6 +3527,18 @@ impl RowReader<'_> {
         self.problem_at(file, sheet, Some(row), header, message);
     }
 
+    /// canbao's own signature line, met at the foot of its block: skipped, and named at its row as every row
+    /// skipped is, so the rows the report counts skipped are the rows it names.
+    fn own_sign_ends(&mut self) {
+        if let Some(sign) = self.own_sign.take() {
+            let message =
+                "canbao 表格自带的签字行，不是学生，已跳过 (a signature line of canbao's own form, not a pupil: \
+                           skipped)"
+                    .to_owned();
+            self.problem_at(&sign.file, &sign.sheet, Some(sign.row), "", message);
+        }
+    }
+
     fn problem_at(&mut self, file: &str, sheet: &str, row: Option<usize>, column: &str, message: String) {
         self.said_of_rows_applied();
         let message = shown_text(message);
@@ -3624,7 +3637,7 @@ impl RowReader<'_> {
                 }
             }
             // A new class's block: the line stood at the foot of the one before.
-            RowKind::Heading(..) | RowKind::Header => self.own_sign = None,
+            RowKind::Heading(..) | RowKind::Header => self.own_sign_ends(),
             RowKind::Skipped(_) | RowKind::Nameless(_) | RowKind::Section(_) => {}
         }
         match kind {
@@ -3668,8 +3681,8 @@ impl RowReader<'_> {
             }
             RowKind::Skipped(message) => {
                 self.report.skipped += 1;
-                // canbao's own 班主任签字 (or 单位（盖章）) line under the class's pupils, as it exported it: nothing
-                // to say, unless a pupil follows it.
+                // canbao's own 班主任签字 (or 单位（盖章）) line under the class's pupils, as it exported it: named as
+                // the form's own once its block ends, or as a footer if a pupil follows it.
                 if own_sign_line(row) {
                     let sheet = sheet.name.clone();
                     self.own_sign = Some(OwnSign { file: file.to_owned(), sheet, row: row_no, message });
@@ -8077,8 +8090,9 @@ mod tests {
         assert_eq!(plan.rows.len(), 1);
         assert_eq!(plan.rows[0].name, "张三");
         assert_eq!(plan.report.skipped, 1);
-        // Where canbao wrote it, under the class's last pupil, it is passed over without a word.
-        assert!(plan.report.problems.is_empty(), "{:?}", plan.report.problems);
+        // Where canbao wrote it, under the class's last pupil, it is named at its row as the form's own line.
+        let said: Vec<_> = plan.report.problems.iter().map(|p| (p.row, p.message.as_str())).collect();
+        assert!(matches!(said[..], [(Some(4), m)] if m.contains("自带的签字行")), "{said:?}");
         // Anywhere else (a pupil after it), and any other footer, is said at its row.
         let other = ["制表人：王老师"].map(text).to_vec();
         let later = ["2", "李四", "450202201611203455", "否", "否", "已登记未缴费", ""].map(text).to_vec();
@@ -8087,16 +8101,18 @@ mod tests {
         let plan = plan_sheets(vec![("a.xlsx".into(), vec![sheet])], None, DEFAULT_SCHOOL, today()).unwrap();
         assert_eq!((plan.rows.len(), plan.report.skipped), (2, 3));
         let said: Vec<_> = plan.report.problems.iter().map(|p| (p.row, p.message.as_str())).collect();
-        assert_eq!(said.len(), 2, "{said:?}");
+        assert_eq!(said.len(), 3, "{said:?}");
         assert!(said[0].0 == Some(3) && said[0].1.contains("表尾行“班主任签字："), "{said:?}");
         assert!(said[1].0 == Some(7) && said[1].1.contains("表尾行“制表人：王老师”"), "{said:?}");
+        assert!(said[2].0 == Some(6) && said[2].1.contains("自带的签字行"), "{said:?}");
         // canbao's 参保花名册: 单位（盖章）, 经办人 and 日期, each over its columns, the same.
         let [stamp, agent, date] = crate::io::forms::special::SIGN_LINE;
         let foot = [stamp, stamp, agent, agent, date, date, date].map(text).to_vec();
         let sheet = Sheet { name: "民政局".into(), rows: vec![header.clone(), pupil, Vec::new(), foot] };
         let plan = plan_sheets(vec![("b.xlsx".into(), vec![sheet])], None, DEFAULT_SCHOOL, today()).unwrap();
         assert_eq!((plan.rows.len(), plan.report.skipped), (1, 1));
-        assert!(plan.report.problems.iter().all(|p| p.row.is_none()), "{:?}", plan.report.problems);
+        let said: Vec<_> = plan.report.problems.iter().filter(|p| p.row.is_some()).collect();
+        assert!(matches!(said[..], [p] if p.row == Some(4) && p.message.contains("自带的签字行")), "{said:?}");
         // A pupil whose ID is there is a pupil, whatever the name cell starts with.
         let header = ["姓名", "身份证号码"].map(text).to_vec();
         let odd = ["日期明", "450202201611203455"].map(text).to_vec();

@@ -1204,8 +1204,9 @@ impl App {
         }
     }
 
-    /// `r`: on the roster every number until `r` again, recorded as the roster's reveal; on the detail screen
-    /// that pupil's number only, recorded as theirs.
+    /// `r`: on the roster every number until `r` again, recorded as the roster's reveal, asked first (No by
+    /// default: every number on screen is a lot to show by one stray key); on the detail screen that pupil's number
+    /// only, recorded as theirs.
     fn toggle_reveal(&mut self) {
         if self.reveal || self.revealed_pupil.is_some() {
             self.reveal = false;
@@ -1214,6 +1215,21 @@ impl App {
             return;
         }
         let pupil = if self.screen == Screen::Detail { self.detail.as_ref().map(|d| d.student.id) } else { None };
+        // A read-only window cannot record the reveal: refused at once, as before, rather than after a Yes.
+        if pupil.is_none() && !self.store.is_read_only() {
+            let question = self.text.ask_reveal_all.to_owned();
+            self.modal = Some(Modal::Confirm(super::modal::Confirm {
+                question,
+                then: super::modal::Then::RevealAll,
+                yes: false,
+            }));
+            return;
+        }
+        self.reveal_now(pupil);
+    }
+
+    /// Shows `pupil`'s full number, or every number (`None`), recorded in the history first.
+    pub(super) fn reveal_now(&mut self, pupil: Option<i64>) {
         match self.store.record_reveal(pupil) {
             Ok(()) => {
                 match pupil {

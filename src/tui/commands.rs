@@ -78,10 +78,7 @@ impl App {
             // It ends in the separator, so that a file name typed after it (汇总.xlsx) goes inside the folder, not
             // beside it as 「表格汇总.xlsx」.
             Command::Export(form) => {
-                let mut folder = match &self.last_export_folder {
-                    Some(folder) => folder.display().to_string(),
-                    None => self.here(),
-                };
+                let mut folder = self.export_folder().display().to_string();
                 if !folder.ends_with(std::path::is_separator) {
                     folder.push(std::path::MAIN_SEPARATOR);
                 }
@@ -112,6 +109,26 @@ impl App {
                 self.mask_exports = !self.mask_exports;
                 self.say(if self.mask_exports { self.text.exports_masked } else { self.text.exports_unmasked });
             }
+        }
+    }
+
+    /// Where an export is offered to go, whole from the root: the folder the last form went into, where the next
+    /// is most likely meant to go; else the drive file's own folder, which the operator chose and knows, or, for
+    /// the drive canbao keeps in its own data folder (no folder anyone browses), the user's documents folder;
+    /// else (a drive in no file) where canbao runs.
+    pub fn export_folder(&self) -> PathBuf {
+        if let Some(folder) = &self.last_export_folder {
+            return super::picker::absolute(folder);
+        }
+        let Some(drive) = self.store.path() else { return PathBuf::from(self.here()) };
+        let folder = super::picker::absolute(drive).parent().map(std::path::Path::to_path_buf);
+        let app_data = directories::ProjectDirs::from("", "", "canbao").map(|d| d.data_local_dir().to_owned());
+        let hidden = app_data.is_some_and(|data| folder.as_ref().is_some_and(|f| f.starts_with(&data)));
+        let documents = directories::UserDirs::new()
+            .map(|d| d.document_dir().map_or_else(|| d.home_dir().to_path_buf(), std::path::Path::to_path_buf));
+        match (folder, hidden) {
+            (Some(folder), false) => folder,
+            (folder, _) => documents.or(folder).unwrap_or_else(|| PathBuf::from(self.here())),
         }
     }
 

@@ -1264,6 +1264,22 @@ impl App {
             .collect();
         let label = self.text.categories_saved.to_owned();
         if picker.targets.len() == 1 {
+            // Enter on the categories as they were: nothing to save, and the status line says so rather than 已保存.
+            if let Some(pupil) = self.single(&picker.targets) {
+                // A category certified for the year shown is one the chooser saves with no year of its own.
+                let year = self.store.shown_year();
+                let key = |m: &CategoryMark| {
+                    let carried = m.year.filter(|_| !m.certified_for(year));
+                    (m.name.clone(), m.department.clone(), carried)
+                };
+                let (mut held, mut now): (Vec<_>, Vec<_>) =
+                    (pupil.categories.iter().map(key).collect(), chosen.iter().map(key).collect());
+                held.sort();
+                now.sort();
+                if held == now {
+                    return self.say(fill(self.text.categories_unchanged, &[&pupil.name]));
+                }
+            }
             let names: Vec<&str> = chosen.iter().map(|c| c.name.as_str()).collect();
             let what = self.saved_or_cleared(&label, &names.join(self.text.pick("、", ", ")));
             return self.write_one(same_for_all(&picker.targets, vec![Change::Categories(chosen)]), label, &what, None);
@@ -1443,6 +1459,7 @@ impl App {
             Then::Merge { file, .. } => self.start(Work::Merge { file, dry_run: false, policy: self.policy.clone() }),
             Then::SampleImport(request) => self.start(Work::Apply { request: *request }),
             Then::LoadSample => self.load_sample(),
+            Then::RevealAll => self.reveal_now(None),
             Then::MarkLeavers(ids) => {
                 let label = self.text.leavers_label.to_owned();
                 self.write_as(crate::store::LEAVERS, crate::store::leaver_changes(&ids), label, false, None)
@@ -1487,6 +1504,7 @@ impl App {
             Then::SampleImport(request) => self.back_to_drive(&request),
             Then::LoadSample => self.modal = Some(Modal::Welcome),
             Then::MarkLeavers(_) => self.say(self.text.leavers_not_marked),
+            Then::RevealAll => self.say(self.text.reveal_declined),
             // No to a top-up: whether to clear the payment instead, No by default.
             Then::TopUp { clear, .. } => self.modal = Some(Modal::Confirm(*clear)),
             Then::EditPolicy(form) => {

@@ -177,6 +177,8 @@ pub enum Then {
     StopJob,
     /// Mark the possible leavers listed 已离校 (`year leavers --mark`); No marks nobody.
     MarkLeavers(Vec<i64>),
+    /// Show every pupil's full ID number on the roster (`r`); No keeps them masked.
+    RevealAll,
     /// Load the sample school, in a file of its own, and go on there; No and Esc go back to the welcome.
     LoadSample,
     /// Save a pupil's corrected identity with a class their school does not have yet; No goes back to the form.

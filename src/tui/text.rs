@@ -487,6 +487,10 @@ pub struct Text {
     pub keys_at_name_prompt: &'static str,
     /// Enter on the operator's name left empty: not taken.
     pub operator_empty: &'static str,
+    /// The operator's name typed looks like a file path (a drive's, pasted or typed into the wrong prompt).
+    pub operator_path: &'static str,
+    /// The operator's name typed is longer than any name (the most characters taken).
+    pub operator_too_long: &'static str,
     /// Above the operator's name field: the name the drive remembers was typed on another laptop (the name).
     pub operator_elsewhere: &'static str,
     /// A field an undo wrote back (the field, its value now), in its status line.
@@ -587,6 +591,13 @@ pub struct Text {
     /// A payment date after today: today, Beijing's date (the drive's calendar), as `mark` says it.
     pub future_date: &'static str,
     pub categories_saved: &'static str,
+    /// Under an export's path, when the field cannot show it whole: the path in full.
+    pub export_goes_to: &'static str,
+    /// `r` on the roster: the question before every ID number is shown, and the status after its No.
+    pub ask_reveal_all: &'static str,
+    pub reveal_declined: &'static str,
+    /// Enter in the category chooser with the pupil's categories as they were (the pupil's name): nothing written.
+    pub categories_unchanged: &'static str,
     pub note_saved: &'static str,
     pub note_unsaved: &'static str,
     /// The first Ctrl-c in a field or the search line holding typed text (the seconds a second one quits in).
@@ -1310,6 +1321,8 @@ mod tests {
                 fill(t.keys_ignored_operator, &[&9999]),
                 t.keys_at_name_prompt.to_owned(),
                 t.operator_empty.to_owned(),
+                t.operator_path.to_owned(),
+                fill(t.operator_too_long, &[&30]),
             ];
             for text in said {
                 assert!(text.width() <= 79, "{lang:?}: {} columns: {text}", text.width());

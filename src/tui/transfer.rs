@@ -32,12 +32,10 @@ impl App {
             FileFormat::Xlsx,
             self.mask_exports,
         );
-        // In the folder the last export went into, as the palette's forms are: a bare name would go where canbao
-        // was started, which for a desktop launcher is no folder the operator knows.
-        let name = match &self.last_export_folder {
-            Some(folder) => folder.join(&name).display().to_string(),
-            None => name,
-        };
+        // In the folder the last export went into, else the drive's, as the palette's forms are, whole from the
+        // root: a bare name would go where canbao was started, which for a desktop launcher is no folder the
+        // operator knows.
+        let name = self.export_folder().join(&name).display().to_string();
         self.modal = Some(Modal::Path(PathPrompt {
             purpose: PathPurpose::Export,
             input: LineInput::with_text(&name),

@@ -222,6 +222,16 @@ impl App {
     /// First run: the operator's name.
     fn update_operator(&mut self, mut input: LineInput, action: Action) -> Option<Modal> {
         match action {
+            // A path (a drive's name typed or pasted into the wrong prompt) or a whole paragraph is no name: it
+            // would go into every history row as who made the change.
+            Action::Confirm if operator_name_problem(input.text()).is_some() => {
+                let said = match operator_name_problem(input.text()) {
+                    Some(NameProblem::Path) => self.text.operator_path.to_owned(),
+                    _ => fill(self.text.operator_too_long, &[&OPERATOR_NAME_MAX]),
+                };
+                self.fail(said);
+                Some(Modal::Operator(input))
+            }
             Action::Confirm if !input.text().trim().is_empty() => {
                 match self.store.set_operator(input.text()) {
                     Ok(()) => {
@@ -270,6 +280,8 @@ impl App {
             true
         };
         filled(self.text.operator_empty)
+            || filled(self.text.operator_path)
+            || filled(self.text.operator_too_long)
             || filled(self.text.keys_at_name_prompt)
             || filled(self.text.keys_ignored_operator)
     }
@@ -744,5 +756,51 @@ mod tests {
         assert_eq!(cycle::<u32>(None, 3, -1), Some(2));
         assert_eq!(cycle::<u16>(None, 0, 1), None);
         assert_eq!(cycle_in(None, &PaymentStatus::ALL, -1), Some(PaymentStatus::Government));
+    }
+}
+
+/// The most characters the operator's name takes: a name with a title or a school beside it (王老师（示范小学）)
+/// fits well within it; a longer text is no name.
+pub const OPERATOR_NAME_MAX: usize = 30;
+
+/// Why a text typed at the operator prompt is no name (an empty one is said apart, as before).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NameProblem {
+    Path,
+    TooLong,
+}
+
+/// Whether `typed` is no operator's name: a file path (a separator, a drive letter, a home folder, a file's
+/// extension such as `.db`), or longer than [`OPERATOR_NAME_MAX`] characters. `None` for a name, or an empty text.
+pub fn operator_name_problem(typed: &str) -> Option<NameProblem> {
+    let name = typed.trim();
+    let lower = name.to_lowercase();
+    let drive_letter = {
+        let mut chars = name.chars();
+        matches!((chars.next(), chars.next()), (Some(c), Some(':')) if c.is_ascii_alphabetic())
+    };
+    let extension = [".db", ".csv", ".xlsx", ".xls", ".sqlite", ".txt", ".toml"].iter().any(|e| lower.ends_with(e));
+    if name.contains(['/', '\\']) || drive_letter || name.starts_with('~') || extension {
+        return Some(NameProblem::Path);
+    }
+    (name.chars().count() > OPERATOR_NAME_MAX).then_some(NameProblem::TooLong)
+}
+
+#[cfg(test)]
+mod operator_name_tests {
+    use super::*;
+
+    /// A path typed at the operator prompt is refused as a path, a paragraph as too long; a name (Chinese, with a
+    /// title or a school beside it, or English) is taken. Before, the prompt took any text that was not empty.
+    #[test]
+    fn a_path_or_a_paragraph_is_no_operators_name() {
+        for path in ["/home/wang/drive.db", "C:\\参保\\示范小学.db", "~/参保", "示范小学.db", "名单.xlsx", "d:"]
+        {
+            assert_eq!(operator_name_problem(path), Some(NameProblem::Path), "{path}");
+        }
+        assert_eq!(operator_name_problem(&"王".repeat(31)), Some(NameProblem::TooLong));
+        for name in ["王老师", "王老师（示范小学）", "Wang Li", "李 娜", "", &"王".repeat(30)] {
+            assert_eq!(operator_name_problem(name), None, "{name}");
+        }
     }
 }

@@ -230,12 +230,28 @@ fn path_prompt(frame: &mut Frame, app: &App, area: Rect, prompt: &PathPrompt) {
         let line = Line::styled(truncate(note, inner.width as usize), app.theme.fg(app.theme.warning));
         frame.render_widget(Paragraph::new(line), Rect { y: inner.y + 2, height: 1, ..inner }.intersection(inner));
     }
-    let shown: Vec<Line> = prompt
+    let mut shown: Vec<Line> = prompt
         .candidates
         .iter()
         .take(8)
         .map(|c| Line::styled(truncate(c, inner.width as usize), app.theme.muted()))
         .collect();
+    // Where an export goes, whole from the root, when the field cannot show it all (or it is no whole path):
+    // the operator sees the folder the file is written into, not only the end of its name.
+    let typed = prompt.input.text();
+    if shown.is_empty()
+        && masking.is_some()
+        && !typed.trim().is_empty()
+        && let full = crate::tui::picker::absolute(std::path::Path::new(typed.trim())).display().to_string()
+        && (!std::path::Path::new(typed.trim()).is_absolute() || typed.width() >= inner.width as usize)
+    {
+        let goes = fill(t.export_goes_to, &[&full]);
+        shown = layout::wrap(&goes, inner.width as usize)
+            .into_iter()
+            .take(2)
+            .map(|r| Line::styled(r, app.theme.muted()))
+            .collect();
+    }
     frame.render_widget(Paragraph::new(shown), Rect { y: inner.y + 3, height: 8, ..inner }.intersection(inner));
     let items = [("next_field", None), ("confirm", None), ("back", None)];
     frame.render_widget(Paragraph::new(hint_line(app, Context::Input, &items, inner.width as usize)), bottom(inner));
