@@ -7752,7 +7752,7 @@ fn an_r_inside_typed_text_reveals_no_number() {
     assert!(status_text(&app).starts_with("「r」（显示证件）未执行：紧跟在其他按键之后"), "{}", status_text(&app));
     // On purpose: `r`, then a pause; or a key, a pause, then `r` and a pause: asked, and shown on Yes.
     let mut app = self::app(Language::Zh);
-    let yes = || [Paced::Pause].into_iter().chain(paced("y")).chain([Paced::Pause]);
+    let yes = || [Paced::Pause, Paced::Pause, Paced::Sleep(400)].into_iter().chain(paced("y")).chain([Paced::Pause]);
     run_paced(&mut app, paced("r").chain(yes()));
     assert!(app.reveal, "{}", screen(&app));
     assert_eq!(reveals(&app), 1, "recorded as ever");
