@@ -214,6 +214,9 @@ pub enum Command {
         /// look like a backup of this drive)
         #[arg(long)]
         force: bool,
+        /// 只显示恢复会撤销哪些更改，不恢复 (say which changes the restore would take back, restoring nothing)
+        #[arg(long)]
+        dry_run: bool,
         /// 以 JSON 输出 (print JSON)
         #[arg(long)]
         json: bool,
@@ -911,7 +914,23 @@ fn broken_embedded_file() -> Option<String> {
 fn spreadsheet_as_drive(cli: &Cli) -> CmdResult {
     let path = open::drive_path(cli);
     if !crate::io::sniff::file_is_spreadsheet(&path) {
-        return Ok(());
+        // A note, a log, a PDF under the drive's name is named for what it is, never taken for a damaged drive
+        // (which would offer a backup to put in its place).
+        return match crate::io::sniff::file_not_a_drive(&path) {
+            Some(what) => Err(UserError::new({
+                let (zh, en) = what.split_once(" (").unwrap_or((what, ""));
+                let en = en.strip_suffix(')').unwrap_or(en);
+                format!(
+                    "不是 canbao 数据文件，未做任何修改：{shown}：{zh}；--db 后面应是数据文件（省略则用默认的） \
+                     ({en}; not a canbao drive, nothing was changed: {shown}; --db names the drive file, or leave \
+                     it out for the default one)",
+                    shown = path.display()
+                )
+            })
+            .kind("not_a_drive")
+            .file(path.display())),
+            None => Ok(()),
+        };
     }
     // Into the drive `CANBAO_DB` names when the list came by --db: without --db that is the drive the import
     // reaches here, and in another window only when named.
@@ -1010,7 +1029,7 @@ fn run(cli: &Cli) -> CmdResult {
         Command::Check { reveal, json } => paperwork::check(cli, *reveal, *json),
         Command::Exports { json } => export::exports(cli, *json),
         Command::Backup { file } => drive_file::backup(cli, file.as_deref()),
-        Command::Restore { file, force, json } => drive_file::restore(cli, file, *force, *json),
+        Command::Restore { file, force, dry_run, json } => drive_file::restore(cli, file, (*force, *dry_run), *json),
         Command::Encrypt { out } => drive_file::convert(cli, out.as_deref(), true),
         Command::Decrypt { out } => drive_file::convert(cli, out.as_deref(), false),
         Command::Merge { other, dry_run, other_school, no_common_history, reveal, json } => drive_file::merge(

@@ -5713,7 +5713,8 @@ fn a_backup_copied_elsewhere_is_said_taken_when_its_name_says() {
     let out = canbao(&db).env("TZ", "UTC").arg("restore").arg(&copied).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     let said = String::from_utf8_lossy(&out.stderr);
-    assert!(said.contains("备份时间 2026-12-01 17:30；"), "{said}");
+    // With its offset, beside the name's UTC stamp (before, 17:30 alone beside 093000Z read as two times).
+    assert!(said.contains("备份时间 2026-12-01 17:30 (UTC+8)；"), "{said}");
 }
 
 /// A row whose 年级 is filled and whose 班级 is empty is a row left without a class: said at its row, the pupil
@@ -7097,4 +7098,131 @@ fn government_paid_for_a_category_the_policy_does_not_subsidise_takes_yes() {
     assert_eq!(status(), ("unknown".to_owned(), "unpaid".to_owned()));
     canbao(&db).args(["mark", id, "--payment", "government", "--yes"]).assert().success();
     assert_eq!(status(), ("here".to_owned(), "government".to_owned()));
+}
+
+/// A class list saved under the drive's name (`school.db` holding a CSV), beside the drive's backups, is named as
+/// the class list it is, offered no backup and left as it was, by every road that opens the drive (a reading
+/// command, the screen, `restore`). Before, its name and the backups beside it had it called a damaged drive,
+/// with the newest backup offered to put in its place. A note saved so is named as text, not as a class list.
+#[test]
+fn a_class_list_saved_under_the_drives_name_is_no_damaged_drive() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("school.db");
+    canbao(&db).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    canbao(&db).arg("backup").assert().success();
+    let backup = dir.path().join("backups").join(backup_names(dir.path()).pop().expect("a backup"));
+    let list = std::fs::read(fixture("gbk_title.csv")).unwrap();
+    for (bytes, named) in
+        [(list.clone(), "这是表格（名单），不是 canbao 数据文件"), (b"hello\nworld\n".to_vec(), "这是文本文件")]
+    {
+        std::fs::write(&db, &bytes).unwrap();
+        for args in [&["stats"][..], &[], &["find", "张"], &["restore", backup.to_str().unwrap()]] {
+            let (code, text) = said(canbao(&db).args(args).write_stdin(""));
+            assert_eq!(code, Some(1), "{args:?}: {text}");
+            assert!(text.contains(named), "{args:?}: {text}");
+            assert!(!text.contains("已损坏") && !text.contains("damaged") && !text.contains("备份"), "{text}");
+        }
+        assert_eq!(std::fs::read(&db).unwrap(), bytes, "unchanged");
+        let aside =
+            std::fs::read_dir(dir.path()).unwrap().any(|e| e.unwrap().file_name().to_string_lossy().contains("已损坏"));
+        assert!(!aside, "nothing set aside");
+    }
+}
+
+/// A preview given the flag a merge wants (--no-common-history for a file of no common history, --other-school for
+/// another school's) says the merge itself takes the file in with it, where before it still said the flag was
+/// needed; without the flag it still says so.
+#[test]
+fn a_merge_preview_given_its_flag_says_what_the_merge_does_with_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    canbao(&db).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    let same = dir.path().join("laptop3.db");
+    canbao(&same).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    let other = dir.path().join("other.db");
+    canbao(&other).arg("import").arg(fixture("gbk_title.csv")).assert().success();
+    for (file, flag) in [(&same, "--no-common-history"), (&other, "--other-school")] {
+        let (code, text) = said(canbao(&db).args(["merge", "--dry-run", flag]).arg(file));
+        assert_eq!(code, Some(0), "{text}");
+        assert!(!text.contains("须加"), "{flag}: {text}");
+        assert!(text.contains(&format!("已加 {flag}：实际合并时会")), "{flag}: {text}");
+        let (_, text) = said(canbao(&db).args(["--lang", "en", "merge", "--dry-run", flag]).arg(file));
+        assert!(text.contains(&format!("{flag} is given: the merge itself takes")), "{flag}: {text}");
+        let (code, text) = said(canbao(&db).args(["merge", "--dry-run"]).arg(file));
+        assert_eq!(code, Some(1), "{text}");
+        assert!(text.contains(&format!("合并时须加 {flag} 确认")), "{flag}: {text}");
+    }
+}
+
+/// `restore` says by kind which changes it takes back and lists the first of them (when, who, what, whose), with
+/// how many more; `restore --dry-run` says the same and restores nothing. Before, it said only how many, and
+/// there was no way to see them before they were gone.
+#[test]
+fn restore_names_the_changes_it_takes_back_and_its_dry_run_restores_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    canbao(&db).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    let backup = dir.path().join("before.db");
+    canbao(&db).arg("backup").arg(&backup).assert().success();
+    canbao(&db).arg("import").arg(fixture("gbk_title.csv")).assert().success();
+    let pupils = json(canbao(&db).args(["stats", "--json"]))["students"].clone();
+    let backups = backup_names(dir.path());
+    let (code, text) = said(canbao(&db).args(["restore", "--dry-run"]).arg(&backup));
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.contains("试运行，未修改数据"), "{text}");
+    let line = text.lines().find(|l| l.contains("将撤销")).unwrap_or_else(|| panic!("{text}"));
+    assert!(line.contains("：导入 ") && line.contains("made since the backup: import "), "{line}");
+    let listed: Vec<&str> = text.lines().filter(|l| l.starts_with("  ") && l.contains(" 测试 导入 ")).collect();
+    assert_eq!(listed.len(), 20, "the first 20: {text}");
+    assert!(text.contains("项未列出 (and"), "{text}");
+    assert_eq!(json(canbao(&db).args(["stats", "--json"]))["students"], pupils, "nothing restored");
+    assert_eq!(backup_names(dir.path()), backups, "no backup taken");
+    let (code, text) = said(canbao(&db).args(["--lang", "en", "restore", "--dry-run"]).arg(&backup));
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.contains("made since the backup: import ") && text.contains("… and "), "{text}");
+    let (code, done) = said(canbao(&db).arg("restore").arg(&backup));
+    assert_eq!(code, Some(0), "{done}");
+    assert!(done.contains(line), "the restore says what its preview said: {done}");
+    assert_ne!(json(canbao(&db).args(["stats", "--json"]))["students"], pupils, "restored");
+}
+
+/// `check` says of one pupil listed twice what the operator can do, canbao deleting no pupil: mark the extra entry
+/// 已离校 with a note, by the detail screen's e or `mark --enrollment left`; so marked, the entry is in the finding
+/// no more. Before, it said to delete the extra entry, which no road does, and the finding stayed whatever was done.
+#[test]
+fn check_says_to_mark_an_extra_entry_as_left_and_then_lists_it_no_more() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    let list = dir.path().join("list.csv");
+    // One child's number corrected (another birth date) in a second list: two entries of one name and class.
+    let corrected = valid_number("45020320190101002");
+    std::fs::write(&list, "姓名,身份证号码,班级\n陈七,450203201909308803,一年级1班\n").unwrap();
+    canbao(&db).arg("import").arg(&list).assert().success();
+    std::fs::write(&list, format!("姓名,身份证号码,班级\n陈七,{corrected},一年级1班\n")).unwrap();
+    let (_, text) = said(canbao(&db).arg("import").arg(&list));
+    assert!(text.contains("多出的一条请标为已离校") && !text.contains("删除多出"), "the import's word too: {text}");
+    let check = json(canbao(&db).args(["check", "--json"]));
+    assert_eq!(check["same_name_class_numbers"].as_array().map(Vec::len), Some(1), "{check}");
+    let (_, text) = said(canbao(&db).arg("check"));
+    assert!(text.contains("多出的一条请标为已离校") && text.contains("--enrollment left"), "{text}");
+    assert!(!text.contains("删除多出") && !text.contains("delete the extra"), "{text}");
+    let (code, text) =
+        said(canbao(&db).args(["mark", "450203201909308803", "--enrollment", "left", "--note", "重复登记"]));
+    assert_eq!(code, Some(0), "the road the message names works: {text}");
+    let check = json(canbao(&db).args(["check", "--json"]));
+    assert_eq!(check["same_name_class_numbers"].as_array().map(Vec::len), Some(0), "{check}");
+}
+
+/// A class list given to `push` (a workbook picked for the drive) is named as the spreadsheet it is, nothing
+/// pushed, where before it was 「不是 canbao 数据文件或文件已损坏」.
+#[test]
+fn a_class_list_given_to_push_is_named_as_a_spreadsheet() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    let list = fixture("multi_sheet.xlsx");
+    let (code, text) =
+        said(canbao(&db).args(["push", "--dry-run", "--to", "postgresql://u@127.0.0.1:1/county"]).arg(&list));
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains("这是表格（名单），不是 canbao 数据文件，未上报"), "{text}");
+    assert!(text.contains("nothing pushed") && !text.contains("已损坏") && !text.contains("damaged"), "{text}");
 }

@@ -1111,7 +1111,7 @@ fn a_drive_on_read_only_media_is_read_by_every_road_that_only_reads() {
     };
     let operator = |db: &Path| as_operator(db, &work).expect("ran before");
 
-    let (code, _, err) = run(operator(&drive).arg("stats"));
+    let (code, _, err) = run(operator(&drive).arg("import").arg(fixture("utf8_nobom.csv")));
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("只读") && err.contains("--read-only") && !err.contains("损坏"), "{err}");
     let stats = json(operator(&drive).args(["--read-only", "stats", "--json"]));
@@ -1143,7 +1143,7 @@ fn a_drive_on_read_only_media_is_read_by_every_road_that_only_reads() {
     assert!(out.contains("恢复"), "{out}");
     assert_eq!(json(operator(&restored).args(["stats", "--json"]))["students"], 10);
     // The English line of the refusal names the drive and the way to read it.
-    let (_, _, err) = run(operator(&drive).args(["--lang", "en", "stats"]));
+    let (_, _, err) = run(operator(&drive).args(["--lang", "en", "import"]).arg(fixture("utf8_nobom.csv")));
     assert!(err.contains("--read-only") && err.contains("a.db"), "{err}");
 
     hand_over(&stick, 0o755);
@@ -1908,4 +1908,49 @@ fn every_reading_command_reads_an_older_drive_opened_read_only() {
         assert_eq!(copied["students"], 10, "schema {version}: the backup holds the drive: {copied}");
         assert_eq!(std::fs::read(&db).unwrap(), before, "schema {version}: the drive is as it was");
     }
+}
+
+/// A drive in a folder the operator may only read is read by the commands that only read it (stats, find, check,
+/// export) without --read-only: they open it read-only by themselves, say so, and change nothing; an export of
+/// whole ID numbers, which must be recorded in the drive, says why it cannot be. Before, each failed with
+/// 「数据文件所在的文件夹是只读的」 and asked for --read-only.
+#[cfg(unix)]
+#[test]
+fn reading_commands_open_a_drive_in_a_read_only_folder_read_only_by_themselves() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let stick = dir.path().join("stick");
+    std::fs::create_dir(&stick).unwrap();
+    let drive = ten_pupils(&stick, "a.db");
+    let work = dir.path().join("work");
+    std::fs::create_dir(&work).unwrap();
+    hand_over(&work, 0o700);
+    hand_over(&stick, 0o555);
+    let before = tree(&stick);
+    let Some(_) = as_operator(&drive, &work) else {
+        hand_over(&stick, 0o755);
+        return;
+    };
+    let operator = || as_operator(&drive, &work).expect("ran before");
+    let (code, out, err) = run(operator().args(["stats", "--json"]));
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(serde_json::from_str::<Value>(&out).unwrap()["students"], 10, "{out}");
+    assert!(err.contains("只读的，已只读打开"), "{err}");
+    let (code, out, err) = run(operator().args(["find", "周静露", "--json"]));
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(serde_json::from_str::<Value>(&out).unwrap().as_array().map(Vec::len), Some(1), "{out}");
+    let (code, _, err) = run(operator().arg("check"));
+    assert!(err.contains("已只读打开") && !err.contains("不能打开来修改"), "{code}: {err}");
+    let sheet = work.join("sheet.xlsx");
+    let (code, _, err) = run(operator().args(["export", "sheet", "--mask", "--out"]).arg(&sheet));
+    assert_eq!(code, 0, "{err}");
+    assert!(work.join("sheet-打码.xlsx").exists());
+    let (code, _, err) = run(operator().args(["export", "sheet", "--out"]).arg(&sheet));
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("不能导出含完整身份证号码的表格") && err.contains("--mask") && !sheet.exists(), "{err}");
+    let (_, _, err) = run(operator().args(["--lang", "en", "stats"]));
+    assert!(err.contains("the drive's folder is read-only, so the drive is opened read-only"), "{err}");
+    hand_over(&stick, 0o755);
+    assert!(tree(&stick) == before, "the stick is as it was");
 }

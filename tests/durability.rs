@@ -231,8 +231,9 @@ fn a_dry_run_stopped_while_it_reads_says_so_with_the_file() {
         let out = child.wait_with_output().unwrap();
         let err = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(128 + signal), "{err}");
-        let by = if json { "停止信号" } else { "Ctrl-C" };
-        let zh = format!("预览已被 {by} 中止：当时正在读取");
+        // No space sets 停止信号 apart from the Chinese around it, as one does Ctrl-C.
+        let by = if json { "停止信号" } else { " Ctrl-C " };
+        let zh = format!("预览已被{by}中止：当时正在读取");
         assert!(err.contains(&zh) && err.contains("全校名单.csv") && err.contains("未写入任何内容"), "{err}");
         assert!(err.contains("while reading") && err.contains("nothing was written"), "{err}");
         assert!(!err.contains("came after the preview") && !err.contains("预览已经完成"), "{err}");
@@ -386,8 +387,8 @@ fn an_import_stopped_by_sigterm_answers_in_json() {
         143,
         pupils == 100_002,
         // Stopped while it read the list (which it names) or after: rolled back either way.
-        ("导入已被 停止信号 中止", "all of it was rolled back"),
-        ("停止信号 来时导入已经保存", "a stop signal came after the import was saved: it was kept"),
+        ("导入已被停止信号中止", "all of it was rolled back"),
+        ("停止信号来时导入已经保存", "a stop signal came after the import was saved: it was kept"),
     );
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON on standard output");
     if kept {
@@ -464,8 +465,8 @@ fn long_commands_stopped_by_a_signal_say_what_became_of_their_work() {
         &out,
         143,
         paid == rows,
-        ("对账已被 停止信号 中止：这次对账全部撤回", "the reconciliation was stopped by a stop signal: all of it"),
-        ("停止信号 来时对账已经保存", "a stop signal came after the reconciliation was saved: it was kept"),
+        ("对账已被停止信号中止：这次对账全部撤回", "the reconciliation was stopped by a stop signal: all of it"),
+        ("停止信号来时对账已经保存", "a stop signal came after the reconciliation was saved: it was kept"),
     );
 
     // A backup: written under another name, given its own when whole.
@@ -477,8 +478,8 @@ fn long_commands_stopped_by_a_signal_say_what_became_of_their_work() {
         &out,
         143,
         copy.exists(),
-        ("备份已被 停止信号 中止", "the backup was stopped by a stop signal: none of the files"),
-        ("停止信号 来时备份已经完成", "a stop signal came after the backup was done"),
+        ("备份已被停止信号中止", "the backup was stopped by a stop signal: none of the files"),
+        ("停止信号来时备份已经完成", "a stop signal came after the backup was done"),
     );
     if kept {
         assert_eq!(pupils_of(&copy), rows);

@@ -6048,3 +6048,28 @@ fn a_dry_run_names_the_pupils_it_would_change() {
     assert_eq!(changed["id_number"].as_str(), Some("4502**********8803"), "{dry}");
     assert_eq!(changed["fields"][0]["field"].as_str(), Some("categories"), "{dry}");
 }
+
+/// A drive copied to a second laptop keeps a policy whose file is on the first laptop only: the export's warning
+/// that its notice number is not filled in names the policy by its name and year, and no file that is not on this
+/// laptop, with the road that fills it in (the laptop that made it, then a merge). Before, it named a file under
+/// this laptop's config folder that was not there, to edit and take with `policy use`.
+#[test]
+fn an_unfilled_notice_number_on_a_second_laptop_names_no_file_that_is_not_there() {
+    let (dir, db) = small_school_in(2027);
+    ok(canbao(&db).args(["policy", "new", "liuzhou-2027", "--from", "liuzhou-2023", "--year", "2027"]));
+    ok(canbao(&db).args(["policy", "use", "liuzhou-2027"]));
+    let here = dir.path().join("config/canbao/policies/liuzhou-2027.toml");
+    assert!(here.is_file());
+    let said = ok(canbao(&db).args(["export", "sheet", "--out"]).arg(dir.path().join("a.xlsx")));
+    assert!(said.contains(&here.display().to_string()), "the file on the laptop that has it: {said}");
+
+    let second = dir.path().join("second");
+    std::fs::create_dir(&second).unwrap();
+    let copy = second.join("drive.db");
+    std::fs::copy(&db, &copy).unwrap();
+    let said = ok(canbao(&copy).args(["export", "sheet", "--out"]).arg(second.join("b.xlsx")));
+    assert!(said.contains("通知文号（document）尚未填写"), "{said}");
+    assert!(said.contains("liuzhou-2027（2027 年度，数据文件中保存的副本）"), "{said}");
+    assert!(said.contains("本机没有它的政策文件") && said.contains("合并"), "{said}");
+    assert!(!said.contains(&second.join("config").display().to_string()), "no file that is not here: {said}");
+}

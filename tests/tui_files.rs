@@ -515,7 +515,8 @@ fn the_sheet_exported_onto_another_forms_export_names_it_in_the_question() {
     let text = "参保进度汇总\n学校名称：城关小学,保险年度：2027年度,填报时间：2026-11-20\n项目,人数\n学生总数,3\n";
     for (lang, said) in [
         (Language::Zh, "该文件是城关小学的《参保进度汇总》，不是这一份，覆盖它？"),
-        (Language::En, "and is 城关小学's 参保进度汇总, not this form. Overwrite it?"),
+        // The form in English on an English screen (before, its Chinese title).
+        (Language::En, "and is 城关小学's progress summary, not this form. Overwrite it?"),
     ] {
         std::fs::write(&summary, text).unwrap();
         let mut app = app_on(&drive, lang);

@@ -2452,3 +2452,45 @@ fn a_junior_school_numbering_its_years_101_to_301_sends_301_out() {
         }
     }
 }
+
+/// `year new --promote --json`'s refusal names the small classes next year's lists moved up whole (two pupils each:
+/// before, none, as a class needed three moved) and counts in `pupils_to_promote` only the pupils a promotion moves
+/// up a grade, its graduates apart in `pupils_to_graduate` (before, the graduates were counted as promoted).
+#[test]
+fn year_new_promote_refusal_names_small_classes_moved_and_counts_graduates_apart() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, home) = (dir.path().join("drive.db"), dir.path());
+    let pupil = |i: usize, grade: &'static str, class: &'static str| {
+        (["甲一", "甲二", "乙一", "乙二", "丙一", "丙二"][i], id(&format!("4502052016030514{i}")), grade, class)
+    };
+    let rows = vec![
+        pupil(0, "二年级", "1班"),
+        pupil(1, "二年级", "1班"),
+        pupil(2, "五年级", "1班"),
+        pupil(3, "五年级", "1班"),
+        pupil(4, "六年级", "2班"),
+        pupil(5, "六年级", "2班"),
+    ];
+    let list = dir.path().join("全校.csv");
+    write_list(&list, &rows);
+    canbao(&db, home).arg("import").arg(&list).assert().success();
+    let up = vec![
+        pupil(0, "三年级", "1班"),
+        pupil(1, "三年级", "1班"),
+        pupil(2, "六年级", "1班"),
+        pupil(3, "六年级", "1班"),
+    ];
+    let next_list = dir.path().join("下学年.csv");
+    write_list(&next_list, &up);
+    canbao(&db, home).args(["import", "--move-up-a-grade"]).arg(&next_list).assert().success();
+    let next = (current_year(&db, home) + 1).to_string();
+    let refused = canbao(&db, home).args(["year", "new", &next, "--promote", "--force", "--json"]).assert().code(1);
+    let answer: Value = serde_json::from_slice(&refused.get_output().stdout).expect("one JSON object");
+    let error = &answer["error"];
+    assert_eq!(error["kind"], "moved_up_already", "{answer}");
+    assert_eq!(error["already_moved_pupils"], 4, "{answer}");
+    assert_eq!(error["already_moved_classes"], serde_json::json!(["二年级1班", "五年级1班"]), "{answer}");
+    assert_eq!(error["pupils_to_promote"], 2, "the two in 三年级: {answer}");
+    assert_eq!(error["pupils_to_graduate"], 4, "the four in 六年级: {answer}");
+    assert!(error["message_zh"].as_str().unwrap().contains("升级会让 2 名学生升一个年级、4 名毕业"), "{answer}");
+}

@@ -130,7 +130,11 @@ fn names_a_folder(path: &Path) -> bool {
     path.is_dir() || text.ends_with('/') || text.ends_with(std::path::MAIN_SEPARATOR)
 }
 
-pub(super) fn restore(cli: &Cli, file: &Path, force: bool, json: bool) -> CmdResult {
+/// `(force, dry_run)`: restore even a file unlike this drive's backups; only say what the restore would take back.
+pub(super) fn restore(cli: &Cli, file: &Path, (force, dry_run): (bool, bool), json: bool) -> CmdResult {
+    if dry_run {
+        return restore_preview(cli, file, force, json);
+    }
     if cli.read_only {
         return Err(UserError::new(READ_ONLY_REFUSED.into()).kind("read_only"));
     }
@@ -167,6 +171,102 @@ pub(super) fn restore(cli: &Cli, file: &Path, force: bool, json: bool) -> CmdRes
     store.name_in_commands(hint_drive(cli));
     let result = restore_into(cli, &mut store, file, Restoring { force, json, aside });
     super::open::NewDrive::settle(new, result, store, Some(lock))
+}
+
+/// `restore --dry-run`: the drive read as it is (nothing locked, set aside or made), the backup described, and the
+/// changes the restore would take back said and listed, ending as the restore would: refused, without --force, for
+/// a file unlike this drive's backups.
+fn restore_preview(cli: &Cli, file: &Path, force: bool, json: bool) -> CmdResult {
+    refuse_special_file(file)?;
+    let store = super::open::open_existing(cli)?;
+    let facts = store
+        .describe_backup(file)
+        .map_err(|e| crate::io::sniff::named_other_file_error(e, file, crate::store::OtherFileUse::Restore))?;
+    if !facts.looks_ours && !force {
+        return Err(UserError::new(not_a_backup_of_this_drive(file, &facts, hint_drive(cli).as_deref()))
+            .kind("not_a_backup_of_this_drive"));
+    }
+    tell(json, "试运行，未修改数据 (dry run: nothing changed)", "dry run: nothing changed");
+    say_taken_back(&store, &facts, json)?;
+    if json {
+        return super::output::print_json(&RestoreReport {
+            restored_from: file.display().to_string(),
+            changes_undone: facts.changes_undone,
+            safety_backup: None,
+            damaged_kept_aside: None,
+        });
+    }
+    Ok(())
+}
+
+/// How many changes a restore takes back, by kind, and the first of them listed (when, who, what, whose), the
+/// rest counted: 「将撤销 240 项更改」 alone does not say whether it is the last mark or the whole morning's work.
+fn say_taken_back(store: &Store, facts: &crate::store::backup::BackupFacts, json: bool) -> CmdResult {
+    const LISTED: usize = 20;
+    let (Some(n), Some(after)) = (facts.changes_undone, facts.kept_up_to) else { return Ok(()) };
+    let changes = crate::words::counted(n.max(0) as usize, "change", "changes");
+    if n <= 0 {
+        tell(
+            json,
+            "不会撤销任何更改（备份之后没有修改） (this takes back no change: nothing was changed since the backup)",
+            "this takes back no change: nothing was changed since the backup",
+        );
+        return Ok(());
+    }
+    let taken = store.changes_taken_back(after, LISTED)?;
+    let kinds_zh: Vec<String> =
+        taken.by_kind.iter().map(|(action, count)| format!("{} {count} 项", action_words(action).0)).collect();
+    let kinds_en: Vec<String> =
+        taken.by_kind.iter().map(|(action, count)| format!("{} {count}", action_words(action).1)).collect();
+    let (kinds_zh, kinds_en) = (kinds_zh.join("、"), kinds_en.join(", "));
+    tell(
+        json,
+        &format!(
+            "将撤销 {n} 项更改（备份之后所做的修改）：{kinds_zh} (this takes back {changes} made since the backup: {kinds_en})"
+        ),
+        &format!("this takes back {changes} made since the backup: {kinds_en}"),
+    );
+    let offset = store.display_offset();
+    for change in &taken.first {
+        let at = crate::store::instant::minutes_at(&change.at, offset);
+        let (kind_zh, kind_en) = action_words(&change.action);
+        let pupil = change.pupil.as_deref().map(|p| format!(" {p}")).unwrap_or_default();
+        let (field_zh, field_en) = change
+            .field
+            .map_or((String::new(), String::new()), |f| (format!(" {}", f.label_zh()), format!(" {}", f.label_en())));
+        let who = &change.operator;
+        tell(
+            json,
+            &format!("  {at} {who} {kind_zh}{pupil}{field_zh} ({kind_en}{pupil}{field_en})"),
+            &format!("  {at} {who} {kind_en}{pupil}{field_en}"),
+        );
+    }
+    let rest = n - taken.first.len() as i64;
+    if rest > 0 {
+        tell(json, &format!("  …另有 {rest} 项未列出 (and {rest} more)"), &format!("  … and {rest} more"));
+    }
+    Ok(())
+}
+
+/// A change's kind (the audit's action) in Chinese and in English.
+fn action_words(action: &str) -> (&str, &str) {
+    match action {
+        "import" => ("导入", "import"),
+        "mark" => ("登记", "mark"),
+        "edit" => ("修改", "edit"),
+        "note" => ("备注", "note"),
+        "merge" => ("合并", "merge"),
+        "reconcile" => ("对账", "reconciliation"),
+        "restore" => ("恢复", "restore"),
+        "undo" => ("撤销", "undo"),
+        "year" => ("新年度", "new year"),
+        "rename" => ("改名", "rename"),
+        "reveal" => ("显示完整号码", "whole numbers shown"),
+        "export" => ("导出", "export"),
+        "top_up" => ("补缴", "top-up"),
+        "correct" => ("更正", "correction"),
+        other => (other, other),
+    }
 }
 
 /// A pipe or a device given as a drive file to read, refused before the drive is locked: opening it could wait
@@ -224,14 +324,7 @@ fn restore_into(cli: &Cli, store: &mut Store, file: &Path, asked: Restoring) -> 
     // What it takes back, counted before and after, as the screen asks it: 「恢复」 alone does not say whether it is
     // the last mark or the whole morning's work.
     let undone = facts.changes_undone;
-    if let Some(n) = undone {
-        let changes = crate::words::counted(n.max(0) as usize, "change", "changes");
-        tell(
-            json,
-            &format!("将撤销 {n} 项更改（备份之后所做的修改） (this takes back {changes} made since the backup)"),
-            &format!("this takes back {changes} made since the backup"),
-        );
-    }
+    say_taken_back(store, &facts, json)?;
     let safety = store.restore_from(file)?;
     if let Some(s) = &safety {
         tell(
@@ -380,7 +473,7 @@ pub(super) fn merge(
             }
             super::output::print_json_ids(&MergeJson { report: &report, payments_outside_year: &outside }, reveal)?;
         } else {
-            print_merge_report(&report, reveal);
+            print_merge_report(&report, reveal, (other_school, no_common_history));
             print_payments_outside_year(&outside, reveal, dry_run);
         }
         // The preview foretells the merge: another school's file of no common history, which the merge refuses
@@ -565,7 +658,8 @@ pub(super) fn convert(cli: &Cli, out: Option<&Path>, to_encrypted: bool) -> CmdR
     Ok(())
 }
 
-fn print_merge_report(r: &crate::store::merge::MergeReport, reveal: bool) {
+/// `confirmed`: `(other_school, no_common_history)` as given, which a preview says the merge goes ahead with.
+fn print_merge_report(r: &crate::store::merge::MergeReport, reveal: bool, confirmed: (bool, bool)) {
     use crate::tui::text::{Text, conflict};
     let (zh, en) = (Text::for_language(crate::tui::Language::Zh), Text::for_language(crate::tui::Language::En));
     if r.dry_run {
@@ -574,13 +668,34 @@ fn print_merge_report(r: &crate::store::merge::MergeReport, reveal: bool) {
     for (z, e) in conflict::merge_warnings(zh, r).into_iter().zip(conflict::merge_warnings(en, r)) {
         say(&format!("{z} ({e})"), &e);
     }
+    // A preview given the flag the merge wants says what the merge will do with it, not that it is wanted.
+    let (other_school, no_common_history) = confirmed;
     if r.dry_run && !r.other_schools.is_empty() && !r.shared_history {
-        say("合并时须加 --other-school 确认 (merging it takes --other-school)", "merging it takes --other-school");
+        if other_school {
+            say(
+                "已加 --other-school：实际合并时会照上面所列并入这所学校的数据 \
+                 (--other-school is given: the merge itself takes this school's data in, as listed above)",
+                "--other-school is given: the merge itself takes this school's data in, as listed above",
+            );
+        } else {
+            say("合并时须加 --other-school 确认 (merging it takes --other-school)", "merging it takes --other-school");
+        }
     } else if r.dry_run && crate::store::merge::refused_unrelated(r) {
-        say(
-            "合并时须加 --no-common-history 确认 (merging it takes --no-common-history)",
-            "merging it takes --no-common-history",
-        );
+        if other_school || no_common_history {
+            let flag = if no_common_history { "--no-common-history" } else { "--other-school" };
+            say(
+                &format!(
+                    "已加 {flag}：实际合并时会照上面所列并入这个没有共同修改记录的数据文件 \
+                     ({flag} is given: the merge itself takes this file of no common history in, as listed above)"
+                ),
+                &format!("{flag} is given: the merge itself takes this file of no common history in, as listed above"),
+            );
+        } else {
+            say(
+                "合并时须加 --no-common-history 确认 (merging it takes --no-common-history)",
+                "merging it takes --no-common-history",
+            );
+        }
     }
     let conflicts = r.conflict_count();
     let (added, updated, unchanged, copied) = (r.added, r.updated, r.unchanged, r.audit_rows_copied);

@@ -577,9 +577,25 @@ fn notice_number_unfilled(
     // The drive's copy cannot be edited: the number goes into the policy's file on this laptop, which the drive
     // takes with `policy use`.
     if *source == crate::store::KEPT_POLICY_SOURCE {
-        let file = config_dir().map(|d| d.join("policies").join(format!("{name}.toml")));
-        let file = file.map(|f| f.display().to_string()).unwrap_or_else(|| format!("policies/{name}.toml"));
         let command = store.command(&format!("policy use {name}"));
+        let file = config_dir().map(|d| d.join("policies").join(format!("{name}.toml")));
+        // A drive copied or merged from another laptop keeps a policy whose file is on that laptop only: the
+        // policy is named by its name and year, and no file is named that is not here to edit.
+        let Some(file) = file.filter(|f| f.is_file()).map(|f| f.display().to_string()) else {
+            let year = policy.insured_year;
+            let en = format!(
+                "warning: policy {name} ({year}, the drive's copy) has its notice number (document) not filled in, \
+                 and {en}; this computer has no file of it: fill in this year's notice number in the policy file \
+                 {name}.toml on the computer that made it, take it there with policy use {name}, then merge that \
+                 drive into this one"
+            );
+            let zh = format!(
+                "注意：保费政策 {name}（{year} 年度，数据文件中保存的副本）的通知文号（document）尚未填写，{zh}；本机没有\
+                 它的政策文件：请在建立这份政策的电脑上，在政策文件 {name}.toml 中填写本年度通知的文号，在那里用 \
+                 policy use {name} 采用，再把那台电脑的数据文件合并到本机"
+            );
+            return Some((format!("{zh} ({en})"), en));
+        };
         let en = format!(
             "warning: policy {name}'s notice number (document) is not filled in, and {en}: fill in this year's \
              notice number in the policy file {file}, then take it with {command}"

@@ -146,7 +146,11 @@ pub(super) fn ending(result: CmdResult) -> Ending {
     let by = if was_ctrl_c() { ("Ctrl-C", "Ctrl-C") } else { ("停止信号", "a stop signal") };
     let saved = work.kind == Kind::Drive && saved.load(Ordering::SeqCst);
     let (zh, en) = work.name;
-    let both = |zh: String, en: String| pick(&format!("{zh} ({en})"), &en).to_owned();
+    // Spaces set 「Ctrl-C」 apart from the Chinese around it; none is wanted around 「停止信号」 (「预览已被停止信号中止」).
+    let both = |zh: String, en: String| {
+        let zh = zh.replace(" 停止信号", "停止信号").replace("停止信号 ", "停止信号");
+        pick(&format!("{zh} ({en})"), &en).to_owned()
+    };
     match (result, work.kind) {
         (Ok(()), kind) => {
             let (note_zh, note_en) = match kind {

@@ -126,6 +126,25 @@ pub(super) fn open_to_read(cli: &Cli, records: bool) -> Result<Store, UserError>
     let path = drive_path(cli);
     // The screen (no command) says a backup in its own title, and opens it as it opens any drive.
     let backup = cli.command.is_some() && crate::store::backup::backup_copy(&path).is_some();
+    // A drive in a folder that cannot be written (a write-protected stick, a read-only share) cannot be opened
+    // to change, and a command that only reads it needs no change: it reads it as --read-only would, said on
+    // stderr. One that records what it hands out (whole ID numbers) then says itself why it cannot.
+    if !cli.read_only && path.is_file() && !crate::store::folder_writable(&path) {
+        let store = open_store_then(cli, Store::open_keyed, true)?;
+        let en = format!(
+            "note: the drive's folder is read-only, so the drive is opened read-only and nothing in it changes: {}",
+            path.display()
+        );
+        eprintln!(
+            "{}",
+            super::pick(
+                &format!("注意：数据文件所在的文件夹是只读的，已只读打开，不做任何修改：{} ({en})", path.display()),
+                &en
+            )
+        );
+        warn_if_backup(cli, &path, Use::Read);
+        return Ok(store);
+    }
     let store = match (backup, records) {
         (false, _) => open_store(cli)?,
         (true, false) => open_store_then(cli, Store::open_keyed, true)?,

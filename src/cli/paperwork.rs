@@ -1767,6 +1767,7 @@ pub fn check(cli: &Cli, reveal: bool, json: bool) -> CmdResult {
     let who = |p: &crate::domain::roster_check::PupilRef| {
         format!("{}\t{}\t{}", p.name, class(&p.class), shown_id(&p.id_number, reveal))
     };
+    let (extra_zh, extra_en) = crate::domain::roster_check::EXTRA_ENTRY;
     for g in &report.same_id {
         heading("同一身份证号码出现多次 (same ID twice)", "same ID twice", &shown_id(&g.key, reveal));
         for p in &g.pupils {
@@ -1781,11 +1782,15 @@ pub fn check(cli: &Cli, reveal: bool, json: bool) -> CmdResult {
     }
     for g in &report.same_name_class_numbers {
         heading(
-            "同班同名、身份证号码不同且出生日期不同：请核对是否为同一学生，身份证号码已更正的，删除多出的一条 (same name and \
-             class, different ID numbers and birth dates: check whether it is one pupil, and if the number was \
-             corrected, delete the extra entry)",
-            "same name and class, different ID numbers and birth dates: check whether it is one pupil, and if the \
-             number was corrected, delete the extra entry",
+            &format!(
+                "同班同名、身份证号码不同且出生日期不同：请核对是否为同一学生，身份证号码已更正的，{extra_zh} (same name and \
+                 class, different ID numbers and birth dates: check whether it is one pupil, and if the number was \
+                 corrected, {extra_en})"
+            ),
+            &format!(
+                "same name and class, different ID numbers and birth dates: check whether it is one pupil, and if the \
+                 number was corrected, {extra_en}"
+            ),
             &g.key,
         );
         for p in &g.pupils {
@@ -1804,9 +1809,11 @@ pub fn check(cli: &Cli, reveal: bool, json: bool) -> CmdResult {
     }
     for g in &report.same_name_class_unnumbered {
         heading(
-            "同班同名，其中有人没有身份证号码，可能是同一名学生：请核对，删除多出的一条 (same name and class, one with no \
-             ID number: perhaps the same pupil twice; check, and delete the extra entry)",
-            "same name and class, one with no ID number: perhaps the same pupil twice; check, and delete the extra entry",
+            &format!(
+                "同班同名，其中有人没有身份证号码，可能是同一名学生：请核对，{extra_zh} (same name and class, one with no \
+                 ID number: perhaps the same pupil twice; check, and {extra_en})"
+            ),
+            &format!("same name and class, one with no ID number: perhaps the same pupil twice; check, and {extra_en}"),
             &g.key,
         );
         for p in &g.pupils {
@@ -1815,11 +1822,16 @@ pub fn check(cli: &Cli, reveal: bool, json: bool) -> CmdResult {
     }
     for g in &report.same_name_mistyped {
         heading(
-            "身份证号码有误的学生与同名学生的有效号码只差一位，可能是同一名学生：请核对，在详情页按 E 更正有误的一条，\
-             或删除多出的一条 (an ID number that fails the check is one place off a valid one of the same name: probably \
-             the same pupil twice; check, then correct the wrong entry with E in the detail screen or delete the extra one)",
-            "an ID that fails the check one place off a valid one of the same name: probably the same pupil; correct \
-             or delete the wrong entry",
+            &format!(
+                "身份证号码有误的学生与同名学生的有效号码只差一位，可能是同一名学生：请核对，在详情页按 E 更正有误的一条；\
+                 确是同一学生的，{extra_zh} (an ID number that fails the check is one place off a valid one of the same \
+                 name: probably the same pupil twice; check, then correct the wrong entry with E in the detail screen; if \
+                 it is one pupil, {extra_en})"
+            ),
+            &format!(
+                "an ID that fails the check one place off a valid one of the same name: probably the same pupil; correct \
+                 the wrong entry with E in the detail screen; if it is one pupil, {extra_en}"
+            ),
             &g.key,
         );
         for p in &g.pupils {

@@ -52,7 +52,7 @@ fn offer_restore(cli: &Cli) -> Result<bool, UserError> {
     if !matches!(answer.trim(), "y" | "Y" | "yes" | "是") {
         return Ok(false);
     }
-    super::drive_file::restore(cli, &backup, false, false)?;
+    super::drive_file::restore(cli, &backup, (false, false), false)?;
     Ok(true)
 }
 

@@ -302,14 +302,21 @@ fn refuse_while_window_open(
 fn refuse_promoting_twice(store: &Store, year: i32, (dry_run, again): (bool, bool)) -> Result<(), UserError> {
     let moved = store.moved_up_this_year()?;
     let Some((name, from, to)) = &moved.example else { return Ok(()) };
-    let (pupils, of) = (moved.pupils, moved.of);
-    let said_zh = format!(
-        "本年度导入的名单已把 {pupils} 名学生调高了一个年级（会升级的学生共 {of} 名；如 {name} 由「{from}」调到「{to}」）"
-    );
-    let said_en = format!(
-        "this year's imports already moved {pupils} of the {of} pupils a promotion moves up a grade ({name} from \
-         {from} to {to})"
-    );
+    let (pupils, of, graduating) = (moved.pupils, moved.of, moved.graduating);
+    // The pupils a promotion moves up a grade, and apart from them those it sends out (they graduate).
+    let promoted = of - graduating;
+    let (of_zh, of_en) = match graduating {
+        0 => (format!("会升级的学生共 {of} 名"), format!("of the {of} pupils a promotion moves up a grade")),
+        _ => (
+            format!("升级会让 {promoted} 名学生升一个年级、{graduating} 名毕业"),
+            format!(
+                "of the {of} pupils a promotion moves up a grade ({promoted}) or sends out ({graduating} graduate)"
+            ),
+        ),
+    };
+    let said_zh =
+        format!("本年度导入的名单已把 {pupils} 名学生调高了一个年级（{of_zh}；如 {name} 由「{from}」调到「{to}」）");
+    let said_en = format!("this year's imports already moved {pupils} {of_en} ({name} from {from} to {to})");
     if !moved.would_promote_twice() {
         let zh = format!("{said_zh}，升级后他们会再升一个年级，请核对");
         let en = format!("note: {said_en}; the promotion moves them up one more grade: check them");
@@ -350,7 +357,8 @@ fn refuse_promoting_twice(store: &Store, year: i32, (dry_run, again): (bool, boo
     Err(UserError::new(format!("{zh}。未做任何修改 ({en}; nothing changed)"))
         .kind("moved_up_already")
         .figure("already_moved_pupils", pupils)
-        .figure("pupils_to_promote", of)
+        .figure("pupils_to_promote", promoted)
+        .figure("pupils_to_graduate", graduating)
         .figure("already_moved_classes", moved.classes.clone()))
 }
 

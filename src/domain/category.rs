@@ -114,12 +114,18 @@ impl CategoryTable {
     /// A disability graded 三级 or 四级 is 重度 only for a mental or intellectual disability: such a qualifier not
     /// naming a category leaves the word unknown, for the operator to ask.
     pub fn lookup(&self, name_or_alias: &str) -> Option<&Category> {
-        let word = name_or_alias.trim();
+        let word = written_out(name_or_alias.trim());
+        let word = word.as_ref();
         if let Some(&i) = self.index.get(word) {
             return Some(&self.categories[i]);
         }
         let (base, qualifier) = bracketed(word)?;
         let found = |w: &str| self.index.get(w).map(|&i| &self.categories[i]);
+        // A multiple disability that includes a mental or intellectual one is 重度 whatever its grade (003 一: 三四级
+        // 精神、智力残疾人 too); one that does not say so is left for the operator to ask, its grade unknown here.
+        if matches!(base, "多重残疾" | "多重残疾人") {
+            return ["精神", "智力"].iter().any(|k| qualifier.contains(k)).then(|| found("重度残疾人")).flatten();
+        }
         if let Some(c) = found(qualifier).or_else(|| found(&format!("{qualifier}{base}"))) {
             return Some(c);
         }
@@ -144,6 +150,15 @@ impl CategoryTable {
     /// Position of a canonical name in the table, used to break ties in a stable, file-defined order.
     pub fn position(&self, name: &str) -> Option<usize> {
         self.index.get(name.trim()).copied()
+    }
+}
+
+/// A category word as departments' lists shorten it, written out: 多重（智力、肢体） is 多重残疾（智力、肢体）, 多重 alone
+/// 多重残疾 (the kind of 残疾人证 it names). Any other word as it is.
+pub fn written_out(word: &str) -> std::borrow::Cow<'_, str> {
+    match word.strip_prefix("多重") {
+        Some(rest) if rest.is_empty() || rest.starts_with(['（', '(']) => format!("多重残疾{rest}").into(),
+        _ => word.into(),
     }
 }
 
@@ -310,5 +325,21 @@ mod tests {
         let err = CategoryTable::from_toml(wrong_type, "cats.toml").unwrap_err();
         assert_eq!(err.key(), "category[0].aliases");
         assert!(err.message_en().contains("cats.toml"));
+    }
+
+    /// 多重（智力、肢体）, as a department writes a multiple disability without 残疾, is 多重残疾 (and so 重度残疾人, an
+    /// intellectual disability among its kinds), where before it was an unknown category; one of no mental or
+    /// intellectual kind stays unknown (its grade decides), and words only beginning 多重 are left alone.
+    #[test]
+    fn a_multiple_disability_written_without_its_noun_is_read_as_one() {
+        let table = CategoryTable::builtin();
+        for word in ["多重（智力、肢体）", "多重(精神,视力)", "多重残疾（智力、肢体）", " 多重残疾人（精神） "]
+        {
+            assert_eq!(table.lookup(word).map(|c| c.name.as_str()), Some("重度残疾人"), "{word}");
+        }
+        assert!(table.lookup("多重（肢体、视力）").is_none());
+        assert_eq!(written_out("多重"), "多重残疾");
+        assert_eq!(written_out("多重（智力、肢体）"), "多重残疾（智力、肢体）");
+        assert_eq!(written_out("多重身份"), "多重身份");
     }
 }

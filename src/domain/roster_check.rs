@@ -622,7 +622,8 @@ pub fn check_in_year(
     let mut by_name_birth: BTreeMap<(String, String), Vec<&Student>> = BTreeMap::new();
     let mut by_name_class: BTreeMap<(String, String, String), Vec<&Student>> = BTreeMap::new();
     for s in students {
-        if !s.name.is_empty() {
+        // An extra entry of one pupil is marked 已离校 (canbao deletes no pupil): it is then no longer one of two.
+        if !s.name.is_empty() && s.enrollment != Enrollment::Left {
             by_name_class.entry((s.school.clone(), s.class_label(), s.name.clone())).or_default().push(s);
         }
         if !s.id_number.is_empty() {
@@ -977,13 +978,24 @@ fn unnumbered_alike<'a>(group: &[&'a Student]) -> Vec<&'a Student> {
 
 /// Each pupil held with a flagged number (not one a spreadsheet rounded: `same_name_class_rounded` lists those)
 /// with the valid pupils of the same name whose number it may be mistyped from (`same_name_mistyped`).
+/// What to do with an extra entry of one pupil, which canbao never deletes: mark it 已离校, which takes it out of the
+/// pupils to insure and out of these findings, with a note saying why. Chinese and English.
+pub const EXTRA_ENTRY: (&str, &str) = (
+    "多出的一条请标为已离校并在备注中写明重复登记（详情页按 e 选「已离校」；或 canbao mark 身份证号码 --enrollment left \
+     --note 重复登记）：canbao 不删除学生，已离校的不计入应参保",
+    "mark the extra entry as left with a note that it is a duplicate (e in the detail screen, 已离校; or canbao mark \
+     ID --enrollment left --note 重复登记): canbao deletes no pupil, and one who left is not counted as to insure",
+);
+
 fn mistyped_pairs(students: &[Student]) -> Vec<DuplicateGroup> {
     let mut valid_by_name: BTreeMap<&str, Vec<&Student>> = BTreeMap::new();
-    for s in students.iter().filter(|s| s.id_problem.is_none() && !s.name.is_empty()) {
+    // An entry marked 已离校 (how an extra entry of one pupil is put aside) pairs with none.
+    let here = |s: &&Student| s.enrollment != Enrollment::Left;
+    for s in students.iter().filter(here).filter(|s| s.id_problem.is_none() && !s.name.is_empty()) {
         valid_by_name.entry(s.name.as_str()).or_default().push(s);
     }
     let mut groups = Vec::new();
-    for flagged in students {
+    for flagged in students.iter().filter(here) {
         let Some(problem) = &flagged.id_problem else { continue };
         if problem == IdProblem::PrecisionLost.code() || flagged.id_number.is_empty() {
             continue;

@@ -4484,11 +4484,12 @@ impl RowReader<'_> {
                      row was added as a new pupil; perhaps it is the same pupil whose ID number was corrected: check)"
                 )
             } else {
+                let (extra_zh, extra_en) = crate::domain::roster_check::EXTRA_ENTRY;
                 format!(
                     "已有同名、同班的学生，身份证号码为 {held_zh}，与此行号码不同、出生日期不同，请核对是否为同一学生：此行已作为新学生导入，\
-                     如身份证号码已更正，请删除多出的一条 (a pupil of this name and class is held with another ID number, \
+                     如身份证号码已更正，{extra_zh} (a pupil of this name and class is held with another ID number, \
                      {held_en}, of another birth date; check whether it is the same pupil: the row was added as a new \
-                     pupil; if the number was corrected, delete the extra entry)"
+                     pupil; if the number was corrected, {extra_en})"
                 )
             };
             let said = self.report.problems.len();
@@ -5236,7 +5237,8 @@ impl RowReader<'_> {
         let Some(list) = list else {
             return categories;
         };
-        for word in list.split(['、', ',', '，', ';', '；', '/', ' ']).map(str::trim).filter(|w| !w.is_empty()) {
+        // A separator inside brackets is part of one name (多重（智力、肢体）), as a reconciliation reads it.
+        for word in super::reconcile::split_categories(&list) {
             if self.synonyms.is_no_category(word) {
                 continue;
             }

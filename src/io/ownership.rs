@@ -255,6 +255,26 @@ pub fn form_named(signature: &str) -> (String, Option<String>) {
     }
 }
 
+/// A form's name (`form_named`: its title, or the header an untitled one starts with) in English, for a screen in
+/// English: the student information sheet, a ledger, the roster of special categories …; a title canbao does not
+/// write is kept as it is (a school's own words).
+pub fn form_name_en(form: &str) -> String {
+    if let Some(l) = Ledger::ALL.iter().find(|l| form.strip_suffix("台账") == Some(l.label_zh())) {
+        return format!("{} ledger", l.label_en());
+    }
+    match form {
+        _ if form.ends_with(sheet::TITLE) => "student information sheet".to_owned(),
+        _ if form.ends_with(CLASS_TITLE) => "class check list".to_owned(),
+        _ if form == special::TITLE => "roster of special categories".to_owned(),
+        _ if form == summary::TITLE => "progress summary".to_owned(),
+        _ if form == notices::TITLE => "payment notices".to_owned(),
+        _ if form == OWN_FORM_UNTITLED => "form".to_owned(),
+        // The agency's template has no title: it is named by the header it starts with.
+        _ if form.starts_with("序号,姓名,证件类型") => "batch enrollment template".to_owned(),
+        _ => form.to_owned(),
+    }
+}
+
 /// The signature of the student information sheet of `school` (`sheet::export_sheet` writes its first school's
 /// first): what `form_signature` reads back from it.
 pub fn sheet_signature(school: &str) -> String {

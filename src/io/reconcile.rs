@@ -2705,7 +2705,9 @@ impl Run<'_> {
 /// and four of a 精神 or 智力 disability (a 多重 disability whose kinds include either), are `Ok` the category's
 /// name; any other is `Err` why it is not marked. `None` for a word that is no such disability word.
 fn disability<'t>(word: &str, grade: &str, kind: &str, table: &'t CategoryTable) -> Option<Result<&'t str, String>> {
-    let word = word.trim();
+    // 多重（智力、肢体）: the 残疾 a department leaves out.
+    let word = crate::domain::category::written_out(word.trim());
+    let word = word.as_ref();
     let bare = matches!(word, "残疾" | "残疾人");
     // The table's own words (一二级残疾人, 残疾军人 of 重点优抚) say what they mean.
     if !bare && (table.lookup(word).is_some() || !word.contains("残疾")) {

@@ -234,12 +234,57 @@ pub fn file_is_spreadsheet(path: &Path) -> bool {
             .iter()
             .any(|w| streams.iter().any(|s| s.eq_ignore_ascii_case(w)));
     }
-    // Text: no NUL byte, unless UTF-16 says so with its BOM ("Unicode text" as Excel saves it).
     let utf16 = head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF");
-    let text = (utf16 || !head.contains(&0)) && by_signature(&head).is_none();
+    if !is_text(&head) {
+        return false;
+    }
+    // A CSV or TSV by its name is a table; a TXT is one when Excel saved it ("Unicode text", UTF-16) or when it
+    // reads as a class list; any other name (a list saved as `school.db`) only when it reads as a class list,
+    // so that a note or a log is not called one.
     let named = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
-    text && matches!(named.as_deref(), Some("csv" | "tsv" | "txt"))
+    match named.as_deref() {
+        Some("csv" | "tsv") => true,
+        Some("txt") if utf16 => true,
+        _ => text_has_list_header(&head),
+    }
 }
+
+/// Whether the first bytes of a file are text: no NUL byte, unless UTF-16 says so with its BOM ("Unicode text"
+/// as Excel saves it), and no known format's signature.
+fn is_text(head: &[u8]) -> bool {
+    let utf16 = head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF");
+    !head.is_empty() && (utf16 || !head.contains(&0)) && by_signature(head).is_none() && !looks_like_noise(head)
+}
+
+/// Whether text (a file's first bytes) reads as a table with a class list's header: a row naming both a name
+/// column and an ID-number column, as an import wants.
+fn text_has_list_header(head: &[u8]) -> bool {
+    // The head is cut at its last line break, so the row cut in two is not read as a short one.
+    let whole = head.iter().rposition(|&b| b == b'\n').map_or(head, |end| &head[..=end]);
+    let Ok(sheets) = super::table::open_bytes(whole.to_vec(), "") else { return false };
+    sheets.into_iter().take(1).any(|sheet| {
+        let rows: Vec<_> = sheet.take(super::header::HEADER_SEARCH_ROWS).map_while(Result::ok).collect();
+        super::header::detect(&rows, super::header::Synonyms::builtin()).is_some()
+    })
+}
+
+/// What a file given where a drive was meant (`--db`) is, when it is plainly something else: text that is no
+/// class list (a note, a log), or a document, a picture or an archive ([`file_not_a_table`]). A class list is
+/// [`file_is_spreadsheet`]'s; a drive, encrypted or damaged, and an SQLite file are left to the drive's own check.
+pub fn file_not_a_drive(path: &Path) -> Option<&'static str> {
+    if crate::store::special_file(path) {
+        return None;
+    }
+    let mut head = Vec::new();
+    std::fs::File::open(path).ok()?.take(HEAD).read_to_end(&mut head).ok()?;
+    if is_text(&head) {
+        return Some(TEXT);
+    }
+    file_not_a_table(path).filter(|what| !is_drive(what) && *what != SQLITE && *what != NOISE)
+}
+
+/// Text given where a drive was meant that reads as no class list.
+pub const TEXT: &str = "这是文本文件，不是表格 (a text file, not a spreadsheet)";
 
 /// The formats known by their first bytes alone.
 fn by_signature(head: &[u8]) -> Option<&'static str> {

@@ -702,8 +702,8 @@ impl<'a> BackupName<'a> {
 /// What a file offered as a backup holds ([`Store::describe_backup`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BackupFacts {
-    /// When the backup was taken, in Beijing time (`2026-03-01 09:30`); empty when neither its name nor the
-    /// system says.
+    /// When the backup was taken, in Beijing time with its offset (`2026-03-01 09:30 (UTC+8)`); empty when neither
+    /// its name nor the system says.
     pub taken: String,
     pub schools: Vec<String>,
     pub pupils: i64,
@@ -723,6 +723,29 @@ pub struct BackupFacts {
     /// ([`super::pruning::DriveHistory::changes_after`]); `None` where the backup is no earlier or later state
     /// of the drive.
     pub changes_undone: Option<i64>,
+    /// The drive's last change the restore keeps ([`super::pruning::DriveHistory::kept_up_to`]): those after it
+    /// are the ones it takes back, for [`Store::changes_taken_back`] to list.
+    pub kept_up_to: Option<i64>,
+}
+
+/// The changes of the drive a restore takes back ([`Store::changes_taken_back`]): how many of each kind (the
+/// audit's action: 导入, 登记, 合并 …), the most first, and the first of them in the order they were made.
+#[derive(Debug, Clone, Default)]
+pub struct TakenBack {
+    pub by_kind: Vec<(String, i64)>,
+    pub first: Vec<ChangeTakenBack>,
+}
+
+/// One change a restore takes back: when (as stored, UTC), by whom, of what kind, the pupil's name where it was
+/// one pupil's, and the field of the pupil's record it changed (none for another kind of entry). No value is
+/// said: an ID number corrected is one.
+#[derive(Debug, Clone)]
+pub struct ChangeTakenBack {
+    pub at: String,
+    pub operator: String,
+    pub action: String,
+    pub pupil: Option<String>,
+    pub field: Option<super::Field>,
 }
 
 /// What sets a file apart from this drive's backups ([`BackupFacts::differs`]).
@@ -769,7 +792,12 @@ impl Store {
         // own says nothing of it: its file time, the best there is.
         let taken = taken_at(&name, &chrono::Local)
             .or_else(|| std::fs::metadata(source).and_then(|m| m.modified()).ok().map(Into::into))
-            .map(|t| super::instant::minutes_at(&super::instant::to_text(t), self.display_offset()))
+            // With its offset: the backup's name (beside it in the question) gives the instant in UTC (`…Z`).
+            .map(|t| {
+                let offset = self.display_offset();
+                let at = super::instant::minutes_at(&super::instant::to_text(t), offset);
+                format!("{at} ({})", super::instant::offset_words(offset))
+            })
             .unwrap_or_default();
         // Named as this drive's backups are (`<drive>-<date>-<time>-<reason>.db`), of one of its schools: by the
         // drive file's own name, or the name of the link it was opened by (as earlier versions named them).
@@ -801,7 +829,44 @@ impl Store {
             _ => Difference::Unconnected,
         });
         let changes_undone = history.changes_after(&backup.conn);
-        Ok(BackupFacts { taken, schools, pupils, current_pupils, looks_ours, differs, named_ours, changes_undone })
+        let kept_up_to = history.kept_up_to(&backup.conn);
+        Ok(BackupFacts {
+            taken,
+            schools,
+            pupils,
+            current_pupils,
+            looks_ours,
+            differs,
+            named_ours,
+            changes_undone,
+            kept_up_to,
+        })
+    }
+
+    /// The changes made after audit row `after` ([`BackupFacts::kept_up_to`]), which a restore takes back: counted
+    /// by kind, and the first `first` of them.
+    pub fn changes_taken_back(&self, after: i64, first: usize) -> Result<TakenBack> {
+        let mut kinds = self.conn.prepare(
+            "SELECT action, COUNT(*) FROM audit WHERE id > ?1 GROUP BY action ORDER BY COUNT(*) DESC, action",
+        )?;
+        let by_kind = kinds.query_map([after], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<Vec<_>, _>>()?;
+        let mut rows = self.conn.prepare(
+            "SELECT a.at, a.operator, a.action, s.name, a.field FROM audit a
+             LEFT JOIN students s ON s.id = a.student_id WHERE a.id > ?1 ORDER BY a.id LIMIT ?2",
+        )?;
+        let first = rows
+            .query_map(rusqlite::params![after, i64::try_from(first).unwrap_or(i64::MAX)], |r| {
+                let field: String = r.get(4)?;
+                Ok(ChangeTakenBack {
+                    at: r.get(0)?,
+                    operator: r.get(1)?,
+                    action: r.get(2)?,
+                    pupil: r.get(3)?,
+                    field: super::Field::from_key(&field),
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(TakenBack { by_kind, first })
     }
 
     /// Puts the content of the backup at `source` in place of this drive's, on this connection (the TUI's

@@ -67,6 +67,17 @@ pub fn minutes_at(at: &str, offset: FixedOffset) -> String {
     }
 }
 
+/// An offset as a person reads it beside a time: `UTC+8`, `UTC-3:30`, `UTC`.
+pub fn offset_words(offset: FixedOffset) -> String {
+    let seconds = offset.local_minus_utc();
+    let (sign, seconds) = if seconds < 0 { ('-', -seconds) } else { ('+', seconds) };
+    match (seconds / 3600, seconds % 3600 / 60) {
+        (0, 0) => "UTC".to_owned(),
+        (hours, 0) => format!("UTC{sign}{hours}"),
+        (hours, minutes) => format!("UTC{sign}{hours}:{minutes:02}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

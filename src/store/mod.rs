@@ -83,6 +83,8 @@ pub(crate) const CLASS_LIST_CACHE_KIB: i64 = -65_536;
 pub enum OtherFileUse {
     Merge,
     Restore,
+    /// A file given to `push`, which reads drives only.
+    Push,
 }
 
 impl OtherFileUse {
@@ -91,6 +93,7 @@ impl OtherFileUse {
         match self {
             OtherFileUse::Merge => ("未合并", "nothing merged"),
             OtherFileUse::Restore => ("未恢复，当前数据未改动", "nothing restored, the data unchanged"),
+            OtherFileUse::Push => ("未上报", "nothing pushed"),
         }
     }
 }
@@ -588,16 +591,19 @@ pub fn while_opening(e: StoreError, path: &Path, created: bool) -> StoreError {
     }
 }
 
-/// A file SQLite reads as no database at all (`NotADatabase`, or one taken for encrypted: its first page's header
-/// overwritten) said as the damaged drive it was, with its newest backup, when backups of it by its name lie in its
+/// A file SQLite reads as no database at all (`NotADatabase`, or one taken for encrypted) whose first page is a
+/// drive's past its overwritten header, said as the damaged drive it was, with its newest backup, when backups of it by its name lie in its
 /// backups folder: only a drive has those. A file given by mistake (a document, another program's file) has none,
 /// and stays no drive: it is never offered another file's backup, nor set aside and replaced by a restore.
 fn damaged_if_backed_up(e: StoreError, path: &Path) -> StoreError {
+    // Only a file whose first page past its header still reads as a drive's is one: a class list or a note
+    // saved under the drive's name (beside its backups) is no damaged drive, and is never offered a backup to
+    // put in its place. Varied bytes over the header read as an encrypted file's salt: an encrypted drive has
+    // backups too, so there as well only a first page that is plain past its header is a plain drive's.
     let lost_header = match &e {
-        StoreError::NotADatabase { .. } => true,
-        // Varied bytes over the header read as an encrypted file's salt: an encrypted drive has backups too, so
-        // only a first page that is plain past its header is a plain drive's.
-        StoreError::Encrypted { .. } | StoreError::EncryptedUnsupported { .. } => cipher::plain_past_header(path),
+        StoreError::NotADatabase { .. } | StoreError::Encrypted { .. } | StoreError::EncryptedUnsupported { .. } => {
+            cipher::plain_past_header(path)
+        }
         _ => false,
     };
     match backup::newest_named_backup(path) {

@@ -18,7 +18,11 @@ pub struct MovedUp {
     pub pupils: usize,
     /// Pupils at school in classes a promotion moves up or sends out.
     pub of: usize,
-    /// Classes, as they were when the year began, more than half of whose pupils (and at least three) were moved up:
+    /// Of those, the pupils a promotion sends out (the last grade of their stage: they graduate), who are moved
+    /// up no grade.
+    pub graduating: usize,
+    /// Classes, as they were when the year began, more than half of whose pupils (and at least three, or all of a
+    /// class of two or more) were moved up:
     /// a list of the next school year's read for them. In roster order.
     pub classes: Vec<String>,
     /// The first pupil moved: name, class when the year began, class now.
@@ -78,6 +82,9 @@ impl Store {
                 continue;
             }
             moved.of += 1;
+            if class_label::promote(&grade, &class) == Promotion::Leaves {
+                moved.graduating += 1;
+            }
             let now = class_label::join(&grade, &class);
             let then = match at_start.get(&id) {
                 Some((old_grade, old_class)) => {
@@ -100,7 +107,12 @@ impl Store {
             moved.pupils += 1;
             moved.example.get_or_insert((name, then, now));
         }
-        let mut most: Vec<Class> = classes.into_values().filter(|c| c.moved >= 3 && c.moved * 2 > c.pupils).collect();
+        // Most of a class (three pupils or more), or the whole of a small one (two pupils or more): a class of two
+        // its next year's list moved up is as moved as a class of forty.
+        let mut most: Vec<Class> = classes
+            .into_values()
+            .filter(|c| c.moved * 2 > c.pupils && (c.moved >= 3 || (c.moved >= 2 && c.moved == c.pupils)))
+            .collect();
         most.sort_by(|a, b| a.order.cmp(&b.order));
         moved.classes = most.into_iter().map(|c| c.label).collect();
         Ok(moved)

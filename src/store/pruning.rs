@@ -100,12 +100,17 @@ impl<'a> DriveHistory<'a> {
     /// drive; none, for a later state, which holds them all. `None` where the two logs part (another laptop's
     /// copy, another drive): no one point of the drive's log is the backup's.
     pub fn changes_after(&self, conn: &Connection) -> Option<i64> {
-        let count =
-            |after: i64| self.drive.query_row("SELECT COUNT(*) FROM audit WHERE id > ?1", [after], |r| r.get(0)).ok();
+        let after = self.kept_up_to(conn)?;
+        self.drive.query_row("SELECT COUNT(*) FROM audit WHERE id > ?1", [after], |r| r.get(0)).ok()
+    }
+
+    /// The drive's last change (audit id) a restore of the drive `conn` reads keeps: those after it are the ones
+    /// it takes back ([`DriveHistory::changes_after`]); `i64::MAX` for a later state, which takes none back.
+    pub fn kept_up_to(&self, conn: &Connection) -> Option<i64> {
         match self.kinship_of(conn) {
-            Kinship::EarlierState => count(latest_change(conn).ok()??.0),
-            Kinship::Empty => count(i64::MIN),
-            Kinship::LaterState => Some(0),
+            Kinship::EarlierState => Some(latest_change(conn).ok()??.0),
+            Kinship::Empty => Some(i64::MIN),
+            Kinship::LaterState => Some(i64::MAX),
             Kinship::Diverged | Kinship::Other => None,
         }
     }

@@ -2196,3 +2196,26 @@ fn a_kept_payment_is_sought_among_its_own_numbers_entries_not_every_strangers() 
         s.conn.query_row("SELECT count(*) FROM audit WHERE field = 'payment_unapplied'", [], |r| r.get(0)).unwrap();
     assert_eq!(held, 400);
 }
+
+/// A class list saved under the drive's name, beside the drive's backups, is no drive at all (its first page is
+/// no drive's past a header), where before the backups by its name had it said as a damaged drive, with a backup
+/// offered and a restore setting it aside.
+#[test]
+fn a_class_list_under_the_drives_name_beside_its_backups_is_no_damaged_drive() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("school.db");
+    {
+        let mut store = Store::open(&path).unwrap();
+        crate::demo::load_sample(&mut store).unwrap();
+        store.backup_now("manual").unwrap().expect("a backup");
+    }
+    let list = "姓名,身份证号码,班级\n".to_owned() + &"张三,110105201601010011,一年级1班\n".repeat(400);
+    std::fs::write(&path, &list).unwrap();
+    for opened in
+        [Store::open(&path).err(), Store::open_read_only(&path).err(), Store::open_for_restore(&path, None).err()]
+    {
+        let e = opened.expect("a class list read as a drive");
+        assert!(matches!(e, StoreError::NotADatabase { .. }), "{e}");
+    }
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), list, "unchanged");
+}

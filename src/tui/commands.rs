@@ -1249,6 +1249,11 @@ impl App {
     /// (`ownership::form_signature`).
     pub fn ask_overwrite(&mut self, target: &std::path::Path, ours: Option<&str>, work: Work) {
         let other = ours.and_then(|ours| crate::io::export::other_form_there(target, ours));
+        // The form in the screen's language: its Chinese title on an English screen said nothing.
+        let other = other.map(|(form, school)| match self.text.lang {
+            crate::tui::Language::En => (crate::io::ownership::form_name_en(&form), school),
+            _ => (form, school),
+        });
         let question = match other {
             Some((form, Some(school))) => {
                 fill(self.text.ask_overwrite_other_form, &[&target.display(), &school, &form])

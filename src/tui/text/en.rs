@@ -655,7 +655,7 @@ pub static EN: Text = Text {
     check_rounded: "same name and class, one ID rounded by a spreadsheet, perhaps one pupil: {} ({} {pupil|pupils})",
     check_unnumbered: "same name and class, one with no ID number, perhaps one pupil twice: {} ({} {pupil|pupils})",
     check_class_numbers: "same name and class, other ID numbers and birth dates, check if one pupil: {} ({} {pupil|pupils})",
-    check_mistyped: "a wrong ID one place off a valid one of the same name, probably one pupil: {} ({} {pupil|pupils}; fix one)",
+    check_mistyped: "a wrong ID one place off a valid one of the same name, probably one pupil: {} ({} {pupil|pupils}; fix the wrong one, or mark the extra one as left)",
     check_no_class: "no class: {} {}",
     check_no_name: "no name, add it with E: {} {}",
     check_declined_no_reason: "declined with no reason, add it with e: {} {} {}",
