@@ -472,9 +472,13 @@ fn pupils_group(upper: &[Cell], lower: &[Cell], synonyms: &Synonyms, map: &mut H
 /// holding a pupil in each block: the column each block starts at, the first's first. A further block names some
 /// of the first block's columns, the name and the ID number among them, each as far from its start as in the
 /// first. Empty where the header is one block.
-/// A group label over them (家长信息 beside 学生信息) says the blocks are different people's, not more pupils.
+/// A group label over them (家长信息 beside 学生信息), or an adult named in a column's own header (姓名（父亲）,
+/// 监护人身份证号), says the blocks are different people's, not more pupils; so does a further block that does not
+/// repeat every column of the first (序号 姓名 身份证号码 联系电话 | 序号 姓名 身份证号码: a guardian's three columns
+/// beside the pupil's four), as a school's two blocks printed side by side are one table's columns twice.
 pub fn side_by_side(header: &[Cell], upper: Option<&[Cell]>, synonyms: &Synonyms) -> Vec<usize> {
-    if upper.is_some_and(|upper| upper.iter().any(|c| group_of(&c.text()) == Group::Adult)) {
+    let adult = |cells: &[Cell]| cells.iter().any(|c| group_of(&c.text()) == Group::Adult);
+    if upper.is_some_and(adult) || adult(header) {
         return Vec::new();
     }
     let mut blocks: Vec<Vec<(usize, Column)>> = vec![Vec::new()];
@@ -499,7 +503,8 @@ pub fn side_by_side(header: &[Cell], upper: Option<&[Cell]>, synonyms: &Synonyms
     let mut starts = vec![base];
     for block in further {
         let start = block[0].0;
-        let fits = block.iter().all(|&(j, c)| first.iter().any(|&(i, k)| k == c && i - base == j - start));
+        let fits = block.len() == first.len()
+            && block.iter().all(|&(j, c)| first.iter().any(|&(i, k)| k == c && i - base == j - start));
         if !fits || !whole(block) {
             return Vec::new();
         }
@@ -907,6 +912,15 @@ mod tests {
         }
         let header = row(&["序号", "姓名", "身份证号码", "", "序号", "姓名", "身份证号码"]);
         assert_eq!(side_by_side(&header, None, Synonyms::builtin()), [0, 4]);
+        // A father's columns named so beside the pupil's, and a guardian's three beside the pupil's four, are no
+        // second block of pupils: the fathers were added as pupils.
+        for header in [
+            &["姓名", "身份证号码", "班级", "联系电话", "姓名（父亲）", "身份证号码（父亲）"][..],
+            &["序号", "姓名", "身份证号码", "联系电话", "序号", "姓名", "身份证号码"][..],
+            &["序号", "姓名", "身份证号码", "", "序号", "监护人姓名", "监护人身份证号"][..],
+        ] {
+            assert!(side_by_side(&row(header), None, Synonyms::builtin()).is_empty(), "{header:?}");
+        }
     }
 
     #[test]
