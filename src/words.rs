@@ -317,6 +317,17 @@ pub(crate) fn table_strings(source: &str, table: &str) -> std::collections::BTre
     let start = source.find(table).unwrap_or(0);
     let body = &source[start..];
     let body = &body[..body.find("\n};").unwrap_or(body.len())];
+    // A string continued on the next line (a backslash ending the line) is one string, as Rust reads it: the line
+    // break and the next line's leading spaces are no part of it.
+    let mut joined = String::with_capacity(body.len());
+    let mut pieces = body.split("\\\n").peekable();
+    while let Some(piece) = pieces.next() {
+        joined.push_str(piece);
+        if let Some(next) = pieces.peek_mut() {
+            *next = next.trim_start();
+        }
+    }
+    let body = joined.as_str();
     let mut fields = std::collections::BTreeMap::new();
     let mut current: Option<String> = None;
     for line in body.lines().skip(1) {
