@@ -533,7 +533,7 @@ fn the_drive_in_use_since_and_a_backups_time_are_shown_in_beijing_time() {
     let taken = |tz: &str| {
         let out = canbao(&db).env("TZ", tz).arg("restore").arg(&other).output().unwrap();
         assert_eq!(out.status.code(), Some(1));
-        shown(&String::from_utf8_lossy(&out.stderr), "备份时间 ", "；")
+        shown(&String::from_utf8_lossy(&out.stderr), "备份时间 ", " (UTC+8)；")
     };
     assert_eq!(taken("Asia/Shanghai"), taken("UTC"));
 }
@@ -4443,14 +4443,15 @@ fn a_script_is_refused_as_no_class_list_and_a_list_without_whole_numbers_is_not(
     assert_eq!(json(canbao(&db).args(["stats", "--json"]))["students"].as_u64().unwrap(), before + 4);
 }
 
-/// A system file SQLite cannot open as a drive is named, where SQLite's own words named nothing.
+/// A system file SQLite cannot open as a drive is named, and said to be the text it is, where SQLite's own words
+/// named nothing.
 #[cfg(target_os = "linux")]
 #[test]
 fn a_file_that_cannot_be_opened_as_a_drive_is_named() {
     let (code, text) = said(canbao(std::path::Path::new("/proc/version")).arg("stats"));
     assert_eq!(code, Some(1), "{text}");
-    assert!(text.contains("无法作为 canbao 数据文件打开：/proc/version"), "{text}");
-    assert!(text.contains("cannot be opened as a canbao drive: /proc/version"), "{text}");
+    assert!(text.contains("不是 canbao 数据文件，未做任何修改：/proc/version：这是文本文件"), "{text}");
+    assert!(text.contains("not a canbao drive, nothing was changed: /proc/version"), "{text}");
     assert!(!text.contains("unable to open database file"), "{text}");
 }
 

@@ -398,9 +398,10 @@ fn the_sample_file_exports_no_forms() {
 }
 
 /// A policy kept in the drive alone (the demo's, in a copy of the demo no longer marked as one, as the sample file
-/// exports nothing), its notice number not filled: the export's warning says to fill it in the policy's file on
-/// this laptop, named by its path, and take it with `policy use`, in each language. Before, it said to fill it in
-/// 「数据文件中保存的副本」, the drive's copy, which no one can edit.
+/// exports nothing), its notice number not filled, with no file of it on this laptop: the export's warning names
+/// the policy by its name and year, says this laptop has no file of it, and where the number is filled in and
+/// taken (`policy use`), in each language. Before, it said to fill it in 「数据文件中保存的副本」, the drive's copy,
+/// which no one can edit, and then named a file on this laptop that was not there.
 #[test]
 fn the_notice_number_warning_names_the_policy_file_and_the_command_that_takes_it() {
     let dir = tempfile::tempdir().unwrap();
@@ -416,10 +417,20 @@ fn the_notice_number_warning_names_the_policy_file_and_the_command_that_takes_it
     let name = store.meta(canbao::store::POLICY_META_KEY).unwrap().expect("the demo's policy");
     drop(store);
     let file = dir.path().canonicalize().unwrap().join("config/canbao/policies").join(format!("{name}.toml"));
-    let file = file.display();
-    assert!(err.contains(&format!("请在政策文件 {file} 中填写本年度通知的文号，再用 ")), "{err}");
+    assert!(!file.exists(), "no file of it here");
+    assert!(!err.contains(&file.display().to_string()), "no file named that is not here: {err}");
+    assert!(err.contains(&format!("保费政策 {name}（")) && err.contains(" 年度，数据文件中保存的副本）"), "{err}");
+    assert!(
+        err.contains(&format!("本机没有它的政策文件：请在建立这份政策的电脑上，在政策文件 {name}.toml 中填写")),
+        "{err}"
+    );
     assert!(err.contains(&format!("policy use {name} 采用")), "{err}");
-    assert!(err.contains(&format!("notice number in the policy file {file}, then take it with ")), "{err}");
+    assert!(
+        err.contains(&format!(
+            "this computer has no file of it: fill in this year's notice number in the policy file {name}.toml"
+        )),
+        "{err}"
+    );
     assert!(!err.contains("数据文件中保存的副本 中"), "{err}");
 }
 
@@ -1813,7 +1824,8 @@ fn older_drive(dir: &Path, version: i64) -> PathBuf {
     let conn = rusqlite::Connection::open(&db).unwrap();
     canbao::store::schema::register_functions(&conn).unwrap();
     // Each schema's additions, newest first (see store::schema::MIGRATIONS).
-    let added: [(i64, &str); 11] = [
+    let added: [(i64, &str); 12] = [
+        (13, "DROP INDEX audit_unapplied;"),
         (
             12,
             "DROP TRIGGER meta_policy_copy_keep_years;
@@ -1855,7 +1867,7 @@ fn older_drive(dir: &Path, version: i64) -> PathBuf {
              DROP TABLE search_blocks;",
         ),
     ];
-    assert_eq!(canbao::store::schema::latest_version(), 12, "a later schema's additions are taken away here too");
+    assert_eq!(canbao::store::schema::latest_version(), 13, "a later schema's additions are taken away here too");
     for (step, sql) in added {
         if version < step {
             conn.execute_batch(sql).unwrap();
