@@ -177,6 +177,22 @@ impl fmt::Display for Category {
     }
 }
 
+/// Category cells list one or several names: 低保、监测户 / 低保,孤儿. A separator inside brackets is part of the
+/// name (多重（智力、肢体）: one disability of two kinds), not between two names.
+pub fn split_cell(text: &str) -> impl Iterator<Item = &str> {
+    let mut depth = 0usize;
+    text.split(move |c: char| {
+        match c {
+            '（' | '(' | '【' | '[' => depth += 1,
+            '）' | ')' | '】' | ']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        depth == 0 && matches!(c, '、' | ',' | '，' | ';' | '；' | '/' | ' ' | '\u{3000}')
+    })
+    .map(str::trim)
+    .filter(|w| !w.is_empty() && !matches!(*w, "无" | "否" | "-" | "—"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

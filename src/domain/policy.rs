@@ -125,6 +125,16 @@ pub fn notice_number(document: &str) -> NoticeNumber<'_> {
 /// The endings of a city's name (柳州市, 黔东南苗族侗族自治州, 锡林郭勒盟, 阿里地区), as a policy's title names its city.
 const CITY_ENDINGS: [&str; 4] = ["市", "州", "盟", "地区"];
 
+/// The student information sheet's title (001 附件2 「宜宾市在校学生信息表」), after the city the drive's policy
+/// names, or bare: 在校学生信息表.
+pub const SHEET_TITLE: &str = "在校学生信息表";
+
+/// Whether `text` is the student information sheet's title: [`SHEET_TITLE`], bare or after a city's name, so an
+/// import knows the sheet whatever city's policy wrote it.
+pub fn is_sheet_title(text: &str) -> bool {
+    text.strip_suffix(SHEET_TITLE).is_some_and(|city| city.is_empty() || city_of(city) == Some(city))
+}
+
 /// The city a policy's title names before its year (「柳州市2023年度」 is 柳州市, 「宜宾市翠屏区2024年度」 宜宾市): the
 /// Chinese characters the title starts with, up to the last ending of a city's name among them; `None` when the
 /// title starts with no such name (「2025年度试行」).

@@ -2624,7 +2624,7 @@ impl RowReader<'_> {
         // The notice's own form filled in by a school: its 是否参保 是 is 已参保 (the notice's meaning), which says
         // neither who paid nor that the school registers the pupil, so it is read as the sheet's is.
         let first_cells = above.iter().filter_map(|row| row.iter().map(|c| c.trim()).find(|c| !c.is_empty()));
-        let notice_title = { first_cells }.find(|t| super::sheet::is_title(t)).map(str::to_owned);
+        let notice_title = { first_cells }.find(|t| crate::domain::policy::is_sheet_title(t)).map(str::to_owned);
         if form.is_none()
             && let Some(notice) = notice_title.filter(|_| map.columns.contains_key(&Column::Enrolled))
         {
@@ -5238,7 +5238,7 @@ impl RowReader<'_> {
             return categories;
         };
         // A separator inside brackets is part of one name (多重（智力、肢体）), as a reconciliation reads it.
-        for word in super::reconcile::split_categories(&list) {
+        for word in crate::domain::category::split_cell(&list) {
             if self.synonyms.is_no_category(word) {
                 continue;
             }

@@ -6,8 +6,8 @@ use std::collections::HashMap;
 
 use serde::Deserialize;
 
+use super::cell::Cell;
 pub use super::cell::column_letter;
-use super::table::Cell;
 
 /// A column the importer understands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -466,6 +466,18 @@ fn pupils_group(upper: &[Cell], lower: &[Cell], synonyms: &Synonyms, map: &mut H
             map.columns.insert(column, i);
         }
     }
+}
+
+/// Whether text (a file's first bytes) reads as a table with a class list's header: a row naming both a name
+/// column and an ID-number column, as an import wants.
+pub fn text_has_list_header(head: &[u8]) -> bool {
+    // The head is cut at its last line break, so the row cut in two is not read as a short one.
+    let whole = head.iter().rposition(|&b| b == b'\n').map_or(head, |end| &head[..=end]);
+    let Ok(sheets) = super::table::open_bytes(whole.to_vec(), "") else { return false };
+    sheets.into_iter().take(1).any(|sheet| {
+        let rows: Vec<_> = sheet.take(HEADER_SEARCH_ROWS).map_while(Result::ok).collect();
+        detect(&rows, Synonyms::builtin()).is_some()
+    })
 }
 
 /// A list printed in two (or more) blocks side by side (分两栏: 序号 姓名 身份证号码 | 序号 姓名 身份证号码), each row

@@ -2583,7 +2583,7 @@ impl Run<'_> {
         let mut new_in_file = 0;
         let grade = map.get(Column::DisabilityGrade, row).map(Cell::text).unwrap_or_default();
         let kind = map.get(Column::DisabilityKind, row).map(Cell::text).unwrap_or_default();
-        for word in split_categories(&text) {
+        for word in crate::domain::category::split_cell(&text) {
             // 「残疾人」 alone is what an operator types for 重度残疾人, but a department's list of certificate holders
             // says it of every grade and kind: only the grade and the kind tell whether the policy's 重度 applies.
             let word = match disability(word, &grade, &kind, self.table) {
@@ -2891,22 +2891,6 @@ fn names_a_department(text: &str) -> bool {
     ["代缴", "财政", "政府", "部门", "资助", "救助", "民政"].iter().any(|w| text.contains(w))
 }
 
-/// Category cells list one or several names: 低保、监测户 / 低保,孤儿. A separator inside brackets is part of the
-/// name (多重（智力、肢体）: one disability of two kinds), not between two names.
-pub fn split_categories(text: &str) -> impl Iterator<Item = &str> {
-    let mut depth = 0usize;
-    text.split(move |c: char| {
-        match c {
-            '（' | '(' | '【' | '[' => depth += 1,
-            '）' | ')' | '】' | ']' => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-        depth == 0 && matches!(c, '、' | ',' | '，' | ';' | '；' | '/' | ' ' | '\u{3000}')
-    })
-    .map(str::trim)
-    .filter(|w| !w.is_empty() && !matches!(*w, "无" | "否" | "-" | "—"))
-}
-
 /// An amount in yuan as the tax office writes it: a number cell, `380`, `380.00`, `￥95.5`, `1,140.00元`.
 pub fn parse_amount(cell: &Cell) -> Option<i64> {
     match cell {
@@ -3050,10 +3034,11 @@ mod tests {
 
     #[test]
     fn category_cells_split() {
-        let words: Vec<&str> = split_categories("低保、监测户，孤儿 无").collect();
+        let words: Vec<&str> = crate::domain::category::split_cell("低保、监测户，孤儿 无").collect();
         assert_eq!(words, ["低保", "监测户", "孤儿"]);
         // A separator inside brackets is part of the name: one disability of two kinds, then another category.
-        let words: Vec<&str> = split_categories("多重残疾（智力、肢体）、低保 多重(智力,肢体)").collect();
+        let words: Vec<&str> =
+            crate::domain::category::split_cell("多重残疾（智力、肢体）、低保 多重(智力,肢体)").collect();
         assert_eq!(words, ["多重残疾（智力、肢体）", "低保", "多重(智力,肢体)"]);
     }
 }

@@ -98,19 +98,13 @@ impl ExportError {
     }
 }
 
-pub const TITLE: &str = "在校学生信息表";
+pub use crate::domain::policy::{SHEET_TITLE as TITLE, is_sheet_title as is_title};
 
 /// The sheet's title row, as the notice titles its form (001 附件2 「宜宾市在校学生信息表」): the city the drive's
 /// policy names (`Policy::city`) before [`TITLE`]; the bare title without a policy or a city.
 pub fn title(policy: Option<&Policy>) -> String {
     let city = policy.and_then(Policy::city).unwrap_or_default();
     format!("{city}{TITLE}")
-}
-
-/// Whether `text` is a title [`title`] writes: [`TITLE`], bare or after a city's name, so an import knows the
-/// sheet whatever city's policy wrote it.
-pub fn is_title(text: &str) -> bool {
-    text.strip_suffix(TITLE).is_some_and(|city| city.is_empty() || crate::domain::policy::city_of(city) == Some(city))
 }
 
 /// Options shared by every export.

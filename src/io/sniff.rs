@@ -245,7 +245,7 @@ pub fn file_is_spreadsheet(path: &Path) -> bool {
     match named.as_deref() {
         Some("csv" | "tsv") => true,
         Some("txt") if utf16 => true,
-        _ => text_has_list_header(&head),
+        _ => super::header::text_has_list_header(&head),
     }
 }
 
@@ -254,18 +254,6 @@ pub fn file_is_spreadsheet(path: &Path) -> bool {
 fn is_text(head: &[u8]) -> bool {
     let utf16 = head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF");
     !head.is_empty() && (utf16 || !head.contains(&0)) && by_signature(head).is_none() && !looks_like_noise(head)
-}
-
-/// Whether text (a file's first bytes) reads as a table with a class list's header: a row naming both a name
-/// column and an ID-number column, as an import wants.
-fn text_has_list_header(head: &[u8]) -> bool {
-    // The head is cut at its last line break, so the row cut in two is not read as a short one.
-    let whole = head.iter().rposition(|&b| b == b'\n').map_or(head, |end| &head[..=end]);
-    let Ok(sheets) = super::table::open_bytes(whole.to_vec(), "") else { return false };
-    sheets.into_iter().take(1).any(|sheet| {
-        let rows: Vec<_> = sheet.take(super::header::HEADER_SEARCH_ROWS).map_while(Result::ok).collect();
-        super::header::detect(&rows, super::header::Synonyms::builtin()).is_some()
-    })
 }
 
 /// What a file given where a drive was meant (`--db`) is, when it is plainly something else: text that is no
