@@ -12567,6 +12567,7 @@ fn the_search_hint_says_what_a_masked_number_finds() {
         let shown = screen(&app);
         assert!(shown.contains(short) && !shown.contains(any_part), "{shown}");
         app.update(Action::Reveal);
+        app.update(Action::Yes);
         assert!(screen(&app).contains(any_part), "{}", screen(&app));
     }
 }
