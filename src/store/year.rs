@@ -388,8 +388,10 @@ impl Store {
     }
 
     /// Pupils who may have left: in a year begun by `start_year`, the pupils of a class that this year's lists
-    /// named (some classmate was imported this year) who were on none of them, and are not marked 已离校.
-    /// Offered to the operator, never removed.
+    /// named (some classmate was imported this year) who were on none of them, and are not marked 已离校, nor
+    /// marked anything else this year: a pupil the operator has taken this year's premium from, or heard a
+    /// family's answer for (参保状态 or 缴费 no longer the new year's 未确认 / 未缴费), is at school whatever the
+    /// lists say. Offered to the operator, never removed.
     pub fn leavers(&self) -> Result<Vec<Leaver>> {
         let Some(current) = self.shown_year() else { return Ok(Vec::new()) };
         let started: Option<i32> = self.meta("year_started")?.and_then(|y| y.parse().ok());
@@ -410,7 +412,7 @@ impl Store {
         let mut stmt = self.conn.prepare(
             "SELECT s.id, s.name, s.id_number, sc.name, s.grade, s.class, s.school_id
              FROM students s JOIN schools sc ON sc.id = s.school_id
-             WHERE s.enrollment <> 'left' AND coalesce(s.seen_year, ?2) < ?1
+             WHERE s.enrollment = 'unknown' AND s.payment = 'unpaid' AND coalesce(s.seen_year, ?2) < ?1
              ORDER BY sc.id, s.class_order, s.id",
         )?;
         let mut rows = stmt.query(params![current, first])?;
@@ -1264,6 +1266,33 @@ mod tests {
         assert_eq!(s.mark_leavers(&leavers.iter().map(|l| l.id).collect::<Vec<_>>()).unwrap(), 1);
         assert_eq!(by_name(&s, "乙").enrollment, Enrollment::Left);
         assert!(s.leavers().unwrap().is_empty());
+    }
+
+    /// A pupil missing from this year's lists whom the operator has marked this year (paid, or a family's answer)
+    /// is at school: no possible leaver, so marking the list 已离校 cannot take this year's payment's pupil out.
+    /// Before, a pupil paid for this year stayed on the list and Yes marked him 已离校.
+    #[test]
+    fn a_pupil_marked_this_year_is_no_possible_leaver() {
+        let mut s = Store::open_in_memory().unwrap();
+        let rows = [
+            pupil("甲", "45020220150101121", "一年级"),
+            pupil("乙", "45020220150101131", "一年级"),
+            pupil("丙", "45020220150101141", "一年级"),
+            pupil("丁", "45020220150101151", "一年级"),
+        ];
+        s.apply_import(&rows, &[], 0, false).unwrap();
+        let y = s.current_year().unwrap();
+        s.start_year(y + 1, true, None, false).unwrap();
+        let again = Incoming { grade: "二年级".into(), ..pupil("甲", "45020220150101121", "") };
+        s.apply_import(&[again], &[], 0, false).unwrap();
+        let names = |s: &Store| s.leavers().unwrap().into_iter().map(|l| l.name).collect::<Vec<_>>();
+        assert_eq!(names(&s), ["乙", "丙", "丁"]);
+        let id = |s: &Store, name: &str| by_name(s, name).id;
+        let bing = id(&s, "丙");
+        paid(&mut s, bing, 38_000);
+        let ding = id(&s, "丁");
+        s.set_enrollment(ding, Enrollment::Declined, Some("已在外地参保")).unwrap();
+        assert_eq!(names(&s), ["乙"]);
     }
 
     /// A school teaching all nine years (九年一贯制: it has 七年级 classes) keeps its 六年级 pupils, who go on into
