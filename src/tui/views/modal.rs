@@ -163,19 +163,13 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, modal: &Modal) {
         Modal::Policies { cursor, list } => policies(frame, app, area, *cursor, list),
         Modal::NewPolicy(form) => new_policy(frame, app, area, form),
         Modal::EditPolicy(form) => edit_policy(frame, app, area, form),
-        Modal::MergePreview { lines, offset, .. } => {
-            let message =
-                Message { title: t.merge_title.to_owned(), lines: lines.clone(), error: false, offset: *offset };
-            message_box(
-                frame,
-                app,
-                area,
-                &message,
-                &[("confirm", None), ("back", None), ("down", Some(t.scroll_more)), ("bottom", None)],
-            );
-        }
-        Modal::Leavers { title, lines, offset, .. } => {
-            let message = Message { title: title.clone(), lines: lines.clone(), error: false, offset: *offset };
+        // A list to read down, then Enter for its question: the merge's preview, the possible leavers.
+        Modal::MergePreview { lines, offset, .. } | Modal::Leavers { lines, offset, .. } => {
+            let title = match modal {
+                Modal::Leavers { title, .. } => title.clone(),
+                _ => t.merge_title.to_owned(),
+            };
+            let message = Message { title, lines: lines.clone(), error: false, offset: *offset };
             message_box(
                 frame,
                 app,
