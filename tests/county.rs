@@ -3700,3 +3700,194 @@ fn a_restore_undone_straight_away_brings_the_payment_back_to_the_county() {
     assert_eq!(again["updated"], 0, "{again}");
     assert_eq!(county_status(&db, &paid), ("here".into(), "paid".into()), "{again}");
 }
+
+/// Two copies of a 2024 drive whose pupil 0 paid 300 of the 380 due, each recording a top-up of 80 on the same
+/// day (甲 and 乙 then hold the same values), and the two merged (乙's file merged into a copy of 甲's):
+/// (甲, 乙, merged, the merge's report).
+fn topped_up_alike(dir: &Path) -> (PathBuf, PathBuf, PathBuf, Value) {
+    let base = drive_2024(dir, 3);
+    let id = pupil_id(0, 0);
+    mark(&base, &id, &["--payment", "paid", "--amount", "300", "--paid-on", "2023-10-08", "--yes"]);
+    let copies: Vec<PathBuf> = ["甲", "乙", "合"]
+        .iter()
+        .map(|laptop| {
+            std::fs::create_dir(dir.join(laptop)).unwrap();
+            let path = dir.join(laptop).join("yibin.db");
+            std::fs::copy(&base, &path).unwrap();
+            path
+        })
+        .collect();
+    for copy in &copies[..2] {
+        mark(copy, &id, &["--top-up", "80", "--paid-on", "2023-10-09"]);
+    }
+    std::fs::copy(&copies[0], &copies[2]).unwrap();
+    let merged = json(canbao(&copies[2]).args(["merge", "--json"]).arg(&copies[1]));
+    (copies[0].clone(), copies[1].clone(), copies[2].clone(), merged)
+}
+
+/// O-1: two copies each topping a part payment (300 of 380) up by 80, the same amount on the same day, leave the
+/// two drives with equal values, yet each history row is a top-up made: two payments, 460 in all, as a merge
+/// counts them. The county counts them so in every push order (甲 then 乙, 乙 then 甲, the merged file alone,
+/// the merged file after both, between them), and the push that meets both, like the merge, names the pupil and
+/// says the two are of the same amount with nothing to tell them apart, for the operator to check the receipts;
+/// where before the push saw equal values, kept 380 with no word, and the merged file's 460 then changed nothing.
+#[test]
+fn top_ups_of_the_same_amount_recorded_apart_count_twice_and_are_said_in_any_push_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let (jia, yi, both, merge) = topped_up_alike(dir.path());
+    let id = pupil_id(0, 0);
+    let [joined] = merge["top_ups_joined"].as_array().unwrap().as_slice() else { panic!("{merge}") };
+    assert_eq!((joined["total_fen"].as_i64(), joined["same_amount"].as_bool()), (Some(46000), Some(true)), "{merge}");
+    let orders: [&[&Path]; 6] =
+        [&[&jia, &yi], &[&yi, &jia], &[&both], &[&jia, &yi, &both], &[&yi, &both, &jia], &[&jia, &both, &yi]];
+    for order in orders {
+        let Some(db) = TestDb::new() else { return };
+        let mut said = Vec::new();
+        for file in order {
+            said.push(push(&db, &[file], &[]));
+        }
+        assert_eq!(county_payment(&db, &id, 2024), ("paid".to_owned(), Some(46000), None), "{order:?}: {said:?}");
+        assert!(said.iter().all(|p| p["conflicts"].as_array().unwrap().is_empty()), "no conflict: {said:?}");
+        let listed: Vec<&Value> = said.iter().filter_map(|p| p["files"][0]["top_ups"].as_array()).flatten().collect();
+        let apart = order.len() > 1 && order[1] != both.as_path();
+        assert_eq!(listed.len(), usize::from(apart), "{order:?}: the push that met both top-ups says so: {said:?}");
+        for j in listed {
+            assert_eq!(j["same_amount"], true, "{j}");
+            assert_eq!(
+                (j["drive_fen"].clone(), j["county_fen"].clone()),
+                (serde_json::json!([8000]), serde_json::json!([8000])),
+                "{j}"
+            );
+            assert_eq!(j["total_fen"], 46000, "{j}");
+            assert!(!j["id_number"].as_str().unwrap().contains(&id[6..14]), "masked: {j}");
+        }
+        for file in order {
+            let again = push(&db, &[file], &[]);
+            assert_eq!(again["updated"], 0, "{order:?}: {again}");
+            assert_eq!(county_payment(&db, &id, 2024).1, Some(46000), "{order:?}: {again}");
+        }
+    }
+    // Said in words too, by the push that meets both.
+    let Some(db) = TestDb::new() else { return };
+    push(&db, &[&jia], &[]);
+    let out = bare().arg("push").arg(&yi).args(["--to", &db.url, "--accept-clock"]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    assert!(text.contains("学生0") && text.contains("金额相同") && text.contains("共缴 460 元"), "{text}");
+}
+
+/// O-12: a part payment (300 of 380) topped up 80 on one copy while the other copy, which never saw the top-up,
+/// marks the pupil 未缴费 or 财政代缴 later: the 80 received is money the other laptop knew nothing of, so its
+/// change does not wipe it silently. The merge (either way round) and the county (either push order) keep the
+/// payment with the top-up, 380, and list the payment as a conflict for the operator to decide; where before the
+/// later change won with no word and the 380 received vanished.
+#[test]
+fn a_top_up_is_not_wiped_by_a_later_unpaid_or_government_mark_made_apart() {
+    for cleared in ["unpaid", "government"] {
+        let dir = tempfile::tempdir().unwrap();
+        let base = drive_2024(dir.path(), 3);
+        let id = pupil_id(0, 0);
+        mark(&base, &id, &["--payment", "paid", "--amount", "300", "--paid-on", "2023-10-08", "--yes"]);
+        let copies: Vec<PathBuf> = ["甲", "乙", "甲合", "乙合"]
+            .iter()
+            .map(|laptop| {
+                std::fs::create_dir(dir.path().join(laptop)).unwrap();
+                let path = dir.path().join(laptop).join("yibin.db");
+                std::fs::copy(&base, &path).unwrap();
+                path
+            })
+            .collect();
+        let (jia, yi) = (&copies[0], &copies[1]);
+        mark(jia, &id, &["--top-up", "80", "--paid-on", "2023-10-09"]);
+        // Audit instants have whole seconds: the mark on the other copy is plainly the later change.
+        std::thread::sleep(std::time::Duration::from_millis(1100));
+        canbao(yi).args(["mark", &id, "--payment", cleared, "--yes"]).assert().success();
+        for (into, from) in [(&copies[2], yi), (&copies[3], jia)] {
+            std::fs::copy(if from == yi { jia } else { yi }, into).unwrap();
+            let merged = json(canbao(into).args(["merge", "--json"]).arg(from));
+            let conflicts = merged["conflicts"].as_array().unwrap();
+            let payment = conflicts.iter().find(|c| c["field"] == "payment").unwrap_or_else(|| panic!("{merged}"));
+            assert_eq!((&payment["kept"], &payment["lost"]), (&"paid".into(), &cleared.into()), "{merged}");
+            let s = canbao::store::Store::open(into).unwrap();
+            let pupil = s.student_by_id_number(&id).unwrap().unwrap();
+            assert_eq!(pupil.payment_details.amount_fen, Some(38000), "{cleared}: {merged}");
+        }
+        for order in [[jia, yi], [yi, jia]] {
+            let Some(db) = TestDb::new() else { return };
+            push(&db, &[order[0]], &[]);
+            let second = push(&db, &[order[1]], &[]);
+            let conflicts = second["conflicts"].as_array().unwrap();
+            let payment = conflicts.iter().find(|c| c["field"] == "payment").unwrap_or_else(|| panic!("{second}"));
+            assert_eq!((&payment["kept"], &payment["lost"]), (&"paid".into(), &cleared.into()), "{second}");
+            assert_eq!(county_payment(&db, &id, 2024).0, "paid", "{cleared} {order:?}: {second}");
+            assert_eq!(county_payment(&db, &id, 2024).1, Some(38000), "{cleared} {order:?}: {second}");
+        }
+    }
+}
+
+/// O-8: a part payment (300) that 甲 reconciles from the tax office's list (380 in all, 20 November, 银行) while 乙,
+/// never having seen the list, tops it up by hand a minute later (80, typed on the 24th): one payment of 380, whose
+/// record is the tax office's. It keeps the list's date and channel, in a merge either way and at the county in
+/// either push order (`made_apart::tax_record_stands`); where before the hand top-up, being newer, redated the
+/// payment to the day it was typed.
+#[test]
+fn a_hand_top_up_made_apart_does_not_redate_the_tax_offices_record_of_the_same_payment() {
+    use canbao::domain::student::{PaymentDetails, PaymentStatus};
+    use canbao::store::{Change, ChangeOptions, Payment, TOP_UP};
+    let dir = tempfile::tempdir().unwrap();
+    let (jia, yi) = two_copies_certified(
+        dir.path(),
+        |s, ids| {
+            s.set_fixed_clock("2099-11-01T10:00:00+08:00");
+            let pupil = s.student_by_id_number(&ids[0]).unwrap().unwrap().id;
+            let part = PaymentDetails {
+                amount_fen: Some(30000),
+                paid_on: chrono::NaiveDate::from_ymd_opt(2026, 11, 1),
+                channel: None,
+            };
+            s.set_payment(pupil, PaymentStatus::Paid, &part).unwrap();
+        },
+        |s, ids| reconcile_by_bank(s, &ids[0], "2099-11-24T10:00:00+08:00"),
+        |s, ids| {
+            s.set_fixed_clock("2099-11-24T10:01:00+08:00");
+            let pupil = s.student_by_id_number(&ids[0]).unwrap().unwrap().id;
+            let paid = Change::Payment(Payment::Paid {
+                amount_fen: Some(38000),
+                paid_on: chrono::NaiveDate::from_ymd_opt(2026, 11, 24),
+                channel: None,
+            });
+            s.apply_change(TOP_UP, pupil, vec![paid], ChangeOptions::default()).unwrap();
+        },
+    );
+    let id = pupil_id(0, 0);
+    let expected = merged(dir.path(), &jia, &yi, &id);
+    assert_eq!(
+        (expected.1.as_str(), expected.2, expected.3.as_deref()),
+        ("paid", Some(38000), Some("银行")),
+        "the merge: {expected:?}"
+    );
+    for name in ["甲into乙.db", "乙into甲.db"] {
+        let s = canbao::store::Store::open(&dir.path().join(name)).unwrap();
+        let paid_on = s.student_by_id_number(&id).unwrap().unwrap().payment_details.paid_on;
+        assert_eq!(paid_on, chrono::NaiveDate::from_ymd_opt(2026, 11, 20), "{name}");
+    }
+    for order in [[jia.as_path(), yi.as_path()], [yi.as_path(), jia.as_path()]] {
+        let Some(db) = TestDb::new() else { return };
+        let mut said = Vec::new();
+        for file in order {
+            said.push(push(&db, &[file], &[]));
+        }
+        assert_eq!(county_settled(&db, &id), expected, "{order:?}: {said:?}");
+        let paid_on: Option<String> = db
+            .client()
+            .query_one(
+                "SELECT s.paid_on FROM canbao.statuses s JOIN canbao.pupils p ON p.id = s.pupil_id
+                 WHERE p.id_number = $1 ORDER BY s.year DESC LIMIT 1",
+                &[&id],
+            )
+            .unwrap()
+            .get(0);
+        assert_eq!(paid_on.as_deref(), Some("2026-11-20"), "{order:?}: {said:?}");
+        assert_eq!(said[1]["files"][0]["top_ups_joined"], 0, "the same payment, not two: {said:?}");
+    }
+}

@@ -304,6 +304,9 @@ pub fn push(
                 ),
                 &format!("  {en}"),
             );
+            for j in &f.top_ups {
+                top_up_joined_line(j);
+            }
         }
         if f.look_alikes > 0 {
             let n = f.look_alikes;
@@ -837,4 +840,36 @@ pub fn dashboard(cli: &Cli, from: Option<&str>) -> CmdResult {
         accept_clock: false,
     };
     crate::tui::county::run(fetch, cli.year, &options).map_err(|e| UserError::new(e.to_string()).about(e.as_ref()))
+}
+
+/// One payment a push found topped up apart on the drive and in the county (`decide::TopUpsJoined`): each side's
+/// top-ups and the sum the county now holds. Two of the same amount are said as such: no receipt number tells
+/// whether the family paid twice or one top-up was keyed on two laptops, and both were counted.
+fn top_up_joined_line(j: &county::push::TopUpsJoined) {
+    use crate::domain::money::plain;
+    let each = |fen: &[i64], sep: &str| fen.iter().map(|&f| plain(f)).collect::<Vec<_>>().join(sep);
+    let (name, id, year) = (&j.name, &j.id_number, j.year);
+    let (before, total) = (plain(j.before_fen), plain(j.total_fen));
+    let (drive_zh, county_zh) = (each(&j.drive_fen, "、"), each(&j.county_fen, "、"));
+    let (drive_en, county_en) = (each(&j.drive_fen, " + "), each(&j.county_fen, " + "));
+    let (alike_zh, alike_en) = if j.same_amount {
+        (
+            "；两边有金额相同的补缴，没有票证号码可以区分，已按两笔计入，请对照收据核实",
+            "; top-ups of the same amount on both sides, with no receipt number to tell them apart, are counted as \
+             two: check them against the receipts",
+        )
+    } else {
+        ("", "")
+    };
+    let en = format!(
+        "{name} {id} ({year}): {before} paid before; {drive_en} topped up on this drive, {county_en} in the county: \
+         {total} paid in all{alike_en}"
+    );
+    say(
+        &format!(
+            "    {name} {id}（{year} 年度）：原缴 {before} 元；本数据文件补缴 {drive_zh} 元，汇总数据库补缴 {county_zh} 元，\
+             共缴 {total} 元{alike_zh} ({en})"
+        ),
+        &format!("    {en}"),
+    );
 }

@@ -218,8 +218,8 @@ fn decisions_as(name: &str, g: &Group, year: i32) -> String {
     // a payment recorded apart does (`store::merge::recorded_apart`): one both sides held was known to the
     // change that cleared it (a refund recorded on one laptop while the other fixed the channel), which wins
     // as any change does, by time. The drive's is marked in staging (`payments_recorded_apart`); the county's
-    // is recorded apart when its newest change of the payment status that year, or with none the pupil's
-    // creation, is one the drive lacks.
+    // is recorded apart when its newest change of the payment status or top-up that year (money received,
+    // `made_apart::receives_money`), or with none the pupil's creation, is one the drive lacks.
     // `stands`: the side whose payment stands, true for the drive's; NULL where the rule does not apply.
     let stands = if p == "payment" {
         let recorded = |side: &str| format!("({side}.payment = 'paid' AND COALESCE({side}.paid_amount_fen, 0) > 0)");
@@ -227,11 +227,14 @@ fn decisions_as(name: &str, g: &Group, year: i32) -> String {
         let drive_lacks = "NOT EXISTS (SELECT 1 FROM stage_events e WHERE e.event = a.event)";
         let county_apart = format!(
             "COALESCE((SELECT {drive_lacks} FROM canbao.audit a
-                       WHERE a.pupil_id = t.pupil_id AND a.year = t.year AND a.field = '{status}' {HISTORY}
+                       WHERE a.pupil_id = t.pupil_id AND a.year = t.year {HISTORY}
+                         AND (a.field = '{status}' OR (a.action = '{top_up}' AND a.field = '{amount}'))
                        ORDER BY a.id DESC LIMIT 1),
                       EXISTS (SELECT 1 FROM canbao.audit a
                               WHERE a.pupil_id = t.pupil_id AND a.field = 'created' AND {drive_lacks}))",
             status = Field::Payment.key(),
+            top_up = crate::store::TOP_UP,
+            amount = Field::PaidAmount.key(),
         );
         format!(
             "CASE WHEN {unseen} AND {drive} AND NOT {county} AND s.payment_apart THEN true
@@ -369,14 +372,13 @@ fn in_history(e: &super::drive::DriveEvent) -> bool {
 
 /// Marks `stage_statuses.payment_apart` where the drive's payment is recorded (paid, with an amount) apart
 /// from the county, as a merge judges it (`store::merge`'s `recorded_apart`): the drive's newest change of the
-/// payment status in that insured year, or with none the pupil's creation, is one the county lacks (`known`:
+/// payment status or top-up in that insured year, or with none the pupil's creation, is one the county lacks (`known`:
 /// the drive's history rows the county has). Only such a payment stands over the county's change.
 pub fn payments_recorded_apart(
     tx: &mut postgres::Transaction,
     rows: &super::drive::DriveRead,
     known: &super::Set<String>,
 ) -> Result<(), CountyError> {
-    let status = Field::Payment.key();
     let mut newest: super::Map<(i64, i32), &str> = super::Map::default();
     let mut created_apart: super::Set<i64> = super::Set::default();
     for e in rows.audit.iter().filter(|e| in_history(e)) {
@@ -384,7 +386,8 @@ pub fn payments_recorded_apart(
         if e.field == "created" && !known.contains(&e.hash) {
             created_apart.insert(sid);
         }
-        if let Some(year) = e.year.filter(|_| e.field == status) {
+        let top_up = top_up_of(&e.action, &e.field, e.old.as_deref(), e.new.as_deref()).is_some();
+        if let Some(year) = e.year.filter(|_| made_apart::receives_money(&e.field, top_up)) {
             newest.insert((sid, year), &e.hash);
         }
     }
@@ -541,6 +544,26 @@ pub fn tax_records(
     Ok(())
 }
 
+/// A payment topped up apart on the drive and in the county, every top-up counted (see [`top_ups`]), as a merge
+/// lists one (`store::merge::TopUpsJoined`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TopUpsJoined {
+    /// Masked unless the caller reveals it.
+    pub id_number: String,
+    pub name: String,
+    pub year: i32,
+    /// The amount both held before their top-ups, in fen.
+    pub before_fen: i64,
+    /// The drive's top-ups and the county's, in fen, oldest first.
+    pub drive_fen: Vec<i64>,
+    pub county_fen: Vec<i64>,
+    /// The payment the county holds now: `before_fen` with every top-up added.
+    pub total_fen: i64,
+    /// A top-up of the drive's and one of the county's are of the same amount (see `made_apart::same_amount`):
+    /// counted as two, as no receipt tells them apart, and said so, for the operator to check.
+    pub same_amount: bool,
+}
+
 /// A change of a payment as `made_apart::top_ups_apart` reads it: its field, and for a top-up the amounts.
 type PaymentChange = (String, Option<(i64, i64)>);
 
@@ -557,12 +580,13 @@ fn top_up_of(action: &str, field: &str, old: Option<&str>, new: Option<&str>) ->
 /// (`stage_statuses.payment_joined`). And where the drive's value differs from the county's while it holds a top-up
 /// the county lacks, it is news (`payment_topped_up`) even when its newest change of the payment is one the
 /// county has: a merged file's sum is written by its merge, its newest change a copy of the other laptop's
-/// top-up. Run before `prune_settled`. Returns how many payments were joined.
+/// top-up. Run before `prune_settled`. Returns the payments joined, their numbers masked unless `reveal`.
 pub fn top_ups(
     tx: &mut postgres::Transaction,
     rows: &super::drive::DriveRead,
     known: &super::Set<String>,
-) -> Result<usize, CountyError> {
+    reveal: bool,
+) -> Result<Vec<TopUpsJoined>, CountyError> {
     use made_apart::PAYMENT_GROUP;
     let keys: Vec<&str> = PAYMENT_GROUP.iter().map(|f| f.key()).collect();
     // The drive's changes of each pupil's payment the county lacks, by pupil (the year's are picked below).
@@ -587,22 +611,25 @@ pub fn top_ups(
         .map(|(rid, _)| rid as i64)
         .collect();
     if topped.is_empty() {
-        return Ok(0);
+        return Ok(Vec::new());
     }
     let values =
         |side: &str| PAYMENT_GROUP.iter().map(|f| format!("{side}.{}", f.key())).collect::<Vec<_>>().join(", ");
+    // Every such payment is a candidate, its value the county's or not: two top-ups of the same amount made apart
+    // leave the two sides holding equal values (300 and 80 on each, dated alike), yet they are two payments, told
+    // apart by their history rows, not by the sums they made.
     let candidates = tx
         .query(
             &format!(
-                "UPDATE stage_statuses s SET payment_topped_up = true
-                 FROM canbao.statuses t
-                 WHERE s.rid = ANY($1) AND t.pupil_id = s.pupil_id AND t.year = s.year
-                   AND ROW({s}) IS DISTINCT FROM ROW({t})
+                "UPDATE stage_statuses s SET payment_topped_up = ROW({s}) IS DISTINCT FROM ROW({t})
+                 FROM canbao.statuses t, stage_pupils p
+                 WHERE s.rid = ANY($1) AND t.pupil_id = s.pupil_id AND t.year = s.year AND p.sid = s.sid
                  RETURNING s.rid, s.sid, s.pupil_id, s.year, s.payment, s.paid_amount_fen, t.payment,
                            t.paid_amount_fen, GREATEST(s.amount_due_fen, t.amount_due_fen),
                            t.payment_event IS NOT NULL
                            AND NOT EXISTS (SELECT 1 FROM stage_events e WHERE e.event = t.payment_event)
-                           AND NOT EXISTS (SELECT 1 FROM stage_undone u WHERE u.event = t.payment_event)",
+                           AND NOT EXISTS (SELECT 1 FROM stage_undone u WHERE u.event = t.payment_event),
+                           p.id_number, p.name",
                 s = values("s"),
                 t = values("t"),
             ),
@@ -618,7 +645,7 @@ pub fn top_ups(
         .filter(|r| r.get::<_, Option<i64>>(5).is_some() && r.get::<_, Option<i64>>(7).is_some())
         .collect();
     if apart.is_empty() {
-        return Ok(0);
+        return Ok(Vec::new());
     }
     let pupils: Vec<i64> = apart.iter().map(|r| r.get(2)).collect();
     let mut county: super::Map<(i64, Option<i32>), Vec<PaymentChange>> = super::Map::default();
@@ -641,6 +668,7 @@ pub fn top_ups(
         county.entry((r.get(0), r.get(1))).or_default().push((field, top_up));
     }
     let (mut rids, mut sums, mut dues): (Vec<i64>, Vec<i64>, Vec<Option<i64>>) = Default::default();
+    let mut joined = Vec::new();
     for r in apart {
         let (sid, pupil, year): (i64, i64, i32) = (r.get(1), r.get(2), r.get(3));
         let none = Vec::new();
@@ -658,15 +686,28 @@ pub fn top_ups(
             .flat_map(|k| county.get(k).map(Vec::as_slice).unwrap_or_default())
             .map(|(field, top_up)| (field.as_str(), *top_up));
         let (Some(theirs), Some(ours)) = (theirs, made_apart::top_ups_apart(ours_rows)) else { continue };
-        let Some((_, total)) = made_apart::join_top_ups((r.get(5), &theirs), (r.get(7), &ours)) else { continue };
+        let Some((before, total)) = made_apart::join_top_ups((r.get(5), &theirs), (r.get(7), &ours)) else {
+            continue;
+        };
         let due: Option<i64> = r.get(8);
+        let id_number: String = r.get(10);
+        joined.push(TopUpsJoined {
+            id_number: if reveal { id_number.clone() } else { crate::domain::id_number::mask(&id_number) },
+            name: r.get(11),
+            year,
+            before_fen: before,
+            same_amount: made_apart::same_amount(&theirs, &ours),
+            drive_fen: theirs,
+            county_fen: ours,
+            total_fen: total,
+        });
         rids.push(r.get(0));
         sums.push(total);
         // Judged as the drive judges a payment: due only while the sum falls short of it.
         dues.push(due.filter(|&due| total < due));
     }
     if rids.is_empty() {
-        return Ok(0);
+        return Ok(joined);
     }
     tx.execute(
         "WITH v AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[]) AS v(rid, total, due)),
@@ -684,7 +725,7 @@ pub fn top_ups(
         &[&rids, &sums, &dues],
     )
     .map_err(server)?;
-    Ok(rids.len())
+    Ok(joined)
 }
 
 /// Marks `stage_pupils.categories_news` where the drive holds a change of the pupil's categories (or its

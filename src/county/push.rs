@@ -8,8 +8,8 @@ use std::time::Duration;
 use serde::Serialize;
 
 use super::copy::{self, Dest};
-pub use super::decide::PushConflict;
 use super::decide::{self, COUNTY_GROUPS};
+pub use super::decide::{PushConflict, TopUpsJoined};
 use super::drive::{DriveEvent, DrivePupil, DriveRead, DriveStatus};
 use super::{CountyError, Map, Set, schema};
 use crate::domain::id_number;
@@ -40,6 +40,10 @@ pub struct FilePush {
     /// Payments (a pupil's in one insured year) topped up apart here and in the county, from the same amount:
     /// every top-up counted, the county holding their sum, as a merge joins them (no conflict).
     pub top_ups_joined: usize,
+    /// Those payments, a pupil and year each, with each side's top-ups: the operator checks them against the
+    /// receipts, above all those of the same amount (`same_amount`), which nothing on the drive tells apart.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub top_ups: Vec<TopUpsJoined>,
 }
 
 /// A pupil this drive holds under another school than the county does, where the county's pupil came from a
@@ -873,7 +877,7 @@ fn update_known(
     decide::categories_news(tx, file.rows, known_events)?;
     judge_part_payments(tx)?;
     judge_sent_away(tx)?;
-    let top_ups_joined = decide::top_ups(tx, file.rows, known_events)?;
+    let top_ups = decide::top_ups(tx, file.rows, known_events, reveal)?;
     let settled_changed = prune_settled(tx)?;
     fill_closed_years(tx)?;
     decide::payments_recorded_apart(tx, file.rows, known_events)?;
@@ -903,7 +907,7 @@ fn update_known(
         conflicts,
         others,
         restored: restored.len(),
-        top_ups_joined,
+        top_ups,
     })
 }
 
@@ -960,7 +964,7 @@ struct Known {
     /// Pupils whose values a restore of the drive took back (see `decide::record_restored`).
     restored: usize,
     /// Payments topped up apart on the drive and in the county, every top-up counted (see `decide::top_ups`).
-    top_ups_joined: usize,
+    top_ups: Vec<TopUpsJoined>,
 }
 
 /// Stages, before the decisions, the pupils of [`OtherSchoolPupil`]: under another school in the county than on
@@ -1247,7 +1251,7 @@ fn push_file(
     }
     let fresh = fresh_pupils(tx, rows, &known)?;
     insert_new(tx, rows, &fresh, &schools, drive_id)?;
-    let Known { updated, conflicts, others, restored, top_ups_joined } =
+    let Known { updated, conflicts, others, restored, top_ups } =
         update_known(tx, file, (&known, &events), &schools, drive_id, reveal, brought)?;
     insert_categories(tx, rows)?;
     let pupil_of: Map<i64, i64> =
@@ -1273,7 +1277,8 @@ fn push_file(
         other_school_pupils: others.len(),
         restored,
         look_alikes,
-        top_ups_joined,
+        top_ups_joined: top_ups.len(),
+        top_ups,
     };
     // The staging tables go with the transaction; a second file in the same one makes its own.
     tx.batch_execute(
@@ -1322,10 +1327,12 @@ fn record_reveal(
     file: &DriveFile,
     conflicts: &[PushConflict],
     others: &[OtherSchoolPupil],
+    top_ups: &[TopUpsJoined],
     operator: &str,
 ) -> Result<(), CountyError> {
     let mut numbers: Vec<&str> = conflicts.iter().map(|c| c.id_number.as_str()).collect();
     numbers.extend(others.iter().map(|o| o.id_number.as_str()));
+    numbers.extend(top_ups.iter().map(|j| j.id_number.as_str()));
     numbers.sort_unstable();
     numbers.dedup();
     if numbers.is_empty() {
@@ -1419,7 +1426,7 @@ fn push_one(
             e => in_file(e),
         })?;
     if let Some(operator) = reveal {
-        record_reveal(tx, file, &conflicts, &others, operator).map_err(in_file)?;
+        record_reveal(tx, file, &conflicts, &others, &one.top_ups, operator).map_err(in_file)?;
     }
     Ok((one, conflicts, others))
 }

@@ -54,8 +54,9 @@ pub type SideHistory<'h, S> = (&'h [S], &'h dyn Fn(&S) -> bool);
 /// two are one payment, and as a reconciliation read after a hand mark puts the list's date and channel in place
 /// of the ones marked, and `mark --payment paid` after it keeps the record as it is, a hand mark made apart that
 /// names no channel (已缴费, dated the day it was marked, the amount due) says nothing the tax office's record does
-/// not. A hand record naming a channel, two amounts, a top-up among the hand side's changes, or two records of the
-/// tax office are weighed as before. The values are in [`PAYMENT_GROUP`] order; histories in each side's log order.
+/// not. So does a hand top-up that brought the payment to the amount the list recorded (300 marked, 80 topped up,
+/// and the list's 380): the same money, whose date is the one the tax office gives, not the day the top-up was
+/// typed. A hand record naming a channel, two amounts, or two records of the tax office are weighed as before. The values are in [`PAYMENT_GROUP`] order; histories in each side's log order.
 pub fn tax_record_stands<S: Step>(
     (their_history, theirs_in): SideHistory<S>,
     (our_history, ours_in): SideHistory<S>,
@@ -76,16 +77,14 @@ pub fn tax_record_stands<S: Step>(
             !history[i + 1..].iter().any(|e| in_year(e) && e.field() == Field::Payment.key() && !e.reconciled())
         })
     };
-    let topped_up =
-        |history: &[S], in_year: &dyn Fn(&S) -> bool| history.iter().any(|e| in_year(e) && e.unshared() && e.top_up());
     // A hand record naming how the family paid (现金 over the list's 银行) is a word of its own, weighed by time
     // as before and said when it replaces the tax office's (`merge::Conflict::tax_record_lost`).
     let bare = |values: &[Option<String>]| {
         at(Field::PaidChannel).and_then(|i| values.get(i)?.as_deref()).is_none_or(str::is_empty)
     };
     match (from_the_list(their_history, theirs_in), from_the_list(our_history, ours_in)) {
-        (true, false) if bare(ours) && !topped_up(our_history, ours_in) => Some(true),
-        (false, true) if bare(theirs) && !topped_up(their_history, theirs_in) => Some(false),
+        (true, false) if bare(ours) => Some(true),
+        (false, true) if bare(theirs) => Some(false),
         _ => None,
     }
 }
@@ -113,6 +112,21 @@ pub fn top_ups_apart<'r>(rows: impl IntoIterator<Item = (&'r str, Option<(i64, i
 pub fn join_top_ups(theirs: (i64, &[i64]), ours: (i64, &[i64])) -> Option<(i64, i64)> {
     let before = ours.0 - ours.1.iter().sum::<i64>();
     (theirs.0 - theirs.1.iter().sum::<i64>() == before).then(|| (before, ours.0 + theirs.1.iter().sum::<i64>()))
+}
+
+/// Whether a history row records money received for a payment, as the rule of a payment recorded apart reads it
+/// (`store::merge`'s `recorded_apart`, `county::decide::payments_recorded_apart`): a change of the payment status,
+/// or a top-up's row of the amount (`top_up`), which adds money to a payment without changing its status.
+pub fn receives_money(field: &str, top_up: bool) -> bool {
+    field == Field::Payment.key() || (top_up && field == Field::PaidAmount.key())
+}
+
+/// Whether two sides' top-ups made apart (as [`top_ups_apart`] gives them) include one of the same amount on
+/// each: two such top-ups look alike, and a hand top-up keeps no receipt (票证号码) to tell whether they are two
+/// payments or one keyed on both laptops. Each history row is a top-up made, so both count, as top-ups of
+/// different amounts do; the merge and the push say so, for the operator to check against the receipts.
+pub fn same_amount(theirs: &[i64], ours: &[i64]) -> bool {
+    theirs.iter().any(|fen| ours.contains(fen))
 }
 
 #[cfg(test)]

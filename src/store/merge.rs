@@ -206,6 +206,10 @@ pub struct TopUpsJoined {
     pub theirs_fen: Vec<i64>,
     /// The payment kept: `before_fen` with every top-up added.
     pub total_fen: i64,
+    /// A top-up of each laptop's is of the same amount (`made_apart::same_amount`): counted as two, as every
+    /// top-up is, though nothing on either drive tells them from one keyed twice; said so, for the operator to
+    /// check the receipts.
+    pub same_amount: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -2573,6 +2577,7 @@ fn join_top_ups(
         year: None,
         before_fen,
         total_fen,
+        same_amount: super::made_apart::same_amount(&their_top_ups, &our_top_ups),
         ours_fen: our_top_ups,
         theirs_fen: their_top_ups,
     })
@@ -2582,9 +2587,11 @@ fn join_top_ups(
 /// status (or, with none, the pupil's creation) is one the other file lacks. A payment both laptops held was
 /// known to a change that cleared it (a refund recorded on one laptop while the other fixed the channel): that
 /// change wins as any does, by time, where it was overruled as made without knowing of the payment.
+/// A top-up is money received too (`made_apart::receives_money`): one the other laptop lacks, after the newest
+/// change of the status, makes the payment one recorded apart, so that a 未缴费 or 财政代缴 marked there, which
+/// never saw that money, does not wipe it silently but is a conflict the payment stands over.
 fn recorded_apart(history: &[Event], in_year: &dyn Fn(&Event) -> bool) -> bool {
-    let status = Field::Payment.key();
-    match history.iter().rev().find(|e| in_year(e) && e.field == status) {
+    match history.iter().rev().find(|e| in_year(e) && super::made_apart::receives_money(&e.field, e.top_up.is_some())) {
         Some(e) => e.unshared,
         None => history.iter().any(|e| e.field == "created" && e.unshared),
     }

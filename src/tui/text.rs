@@ -792,6 +792,9 @@ pub struct Text {
     /// Top-ups of one payment recorded on both laptops, all kept (`MergeReport::top_ups_joined`): the pupil, the
     /// ID, the amount before, this laptop's and the other's top-ups, the sum kept.
     pub merge_top_ups_joined: &'static str,
+    /// Said after `merge_top_ups_joined` where a top-up of each laptop's is of the same amount
+    /// (`TopUpsJoined::same_amount`): counted as two, with no receipt to tell them from one keyed twice.
+    pub merge_top_ups_same_amount: &'static str,
     pub merge_decided_there: &'static str,
     /// A conflict line whose lost value is the tax office's record (`Conflict::tax_record_lost`).
     pub merge_tax_record_lost: &'static str,

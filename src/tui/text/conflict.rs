@@ -273,7 +273,8 @@ pub fn top_ups_joined_lines(
         .map(|j| {
             let (before, ours, theirs, total) =
                 (plain(j.before_fen), each(&j.ours_fen), each(&j.theirs_fen), plain(j.total_fen));
-            fill(t.merge_top_ups_joined, &[&j.name, &id(&j.id_number), &before, &ours, &theirs, &total])
+            let line = fill(t.merge_top_ups_joined, &[&j.name, &id(&j.id_number), &before, &ours, &theirs, &total]);
+            if j.same_amount { line + t.merge_top_ups_same_amount } else { line }
         })
         .collect()
 }
