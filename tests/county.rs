@@ -3683,9 +3683,8 @@ fn a_restore_undone_straight_away_brings_the_payment_back_to_the_county() {
     let safety: Vec<PathBuf> =
         walk(dir.path()).into_iter().filter(|p| p.to_string_lossy().ends_with("-restore.db")).collect();
     let [safety] = safety.as_slice() else { panic!("one backup taken by the restore: {safety:?}") };
-    // The county tells the undoing restore from the one it undoes by their times, to the second: two restores
-    // within one second are one to it (the undo is then not seen, and the county keeps the first's 未缴费).
-    std::thread::sleep(std::time::Duration::from_millis(1100));
+    // The county tells the undoing restore from the one it undoes by their whole instants (one within the same
+    // second: `a_restore_undone_within_the_same_second_brings_the_payment_back_to_the_county`).
     canbao(&a).arg("restore").arg(safety).assert().success();
     let stats = json(canbao(&a).args(["stats", "--json"]));
     assert_eq!(stats["payment"]["paid"], 1, "the drive holds the payment again: {stats}");
@@ -3825,6 +3824,50 @@ fn a_top_up_is_not_wiped_by_a_later_unpaid_or_government_mark_made_apart() {
     }
 }
 
+/// O-2: a restore's push counts the history rows it writes (each value the restore took back), and a restore
+/// undone straight away reaches the county as visibly: a history row of the payment brought back, and the
+/// push's 「退回」 line; where before the undo wrote no row and said nothing, and both pushes said 「新修改记录 0 条」.
+#[test]
+fn a_restore_and_its_undo_each_leave_history_at_the_county_and_say_so() {
+    let Some(db) = TestDb::new() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let a = drive(dir.path(), 0, 3);
+    let backup = dir.path().join("before.db");
+    canbao(&a).arg("backup").arg(&backup).assert().success();
+    let paid = pupil_id(0, 0);
+    mark(&a, &paid, &["--payment", "paid", "--amount", "400"]);
+    push(&db, &[&a], &[]);
+    let restore_rows = |db: &TestDb| -> Vec<(String, Option<String>, Option<String>)> {
+        let rows = db
+            .client()
+            .query("SELECT field, old, new FROM canbao.audit WHERE action = 'restore' ORDER BY id", &[])
+            .unwrap();
+        rows.iter().map(|r| (r.get(0), r.get(1), r.get(2))).collect()
+    };
+    canbao(&a).arg("restore").arg(&backup).assert().success();
+    let restored = push(&db, &[&a], &[]);
+    let taken_back = restore_rows(&db);
+    assert!(taken_back.iter().any(|r| r.0 == "payment" && r.2.as_deref() == Some("unpaid")), "{taken_back:?}");
+    assert_eq!(restored["files"][0]["restored"], 1, "{restored}");
+    assert_eq!(restored["files"][0]["audit_rows"].as_u64(), Some(taken_back.len() as u64), "{restored}");
+    let safety: Vec<PathBuf> =
+        walk(dir.path()).into_iter().filter(|p| p.to_string_lossy().ends_with("-restore.db")).collect();
+    let [safety] = safety.as_slice() else { panic!("one backup taken by the restore: {safety:?}") };
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    canbao(&a).arg("restore").arg(safety).assert().success();
+    let out = bare().arg("push").arg(&a).args(["--to", &db.url, "--accept-clock"]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    assert_eq!(county_status(&db, &paid).1, "paid", "{text}");
+    let all = restore_rows(&db);
+    let brought: Vec<_> = all[taken_back.len()..].to_vec();
+    assert!(brought.iter().any(|r| r.0 == "payment" && r.2.as_deref() == Some("paid")), "{all:?}");
+    assert!(text.contains("退回") && text.contains(&format!("新修改记录 {} 条", brought.len())), "{text}");
+    // Pushed again, nothing more.
+    let again = push(&db, &[&a], &[]);
+    assert_eq!((again["updated"].as_u64(), again["files"][0]["audit_rows"].as_u64()), (Some(0), Some(0)), "{again}");
+}
+
 /// O-8: a part payment (300) that 甲 reconciles from the tax office's list (380 in all, 20 November, 银行) while 乙,
 /// never having seen the list, tops it up by hand a minute later (80, typed on the 24th): one payment of 380, whose
 /// record is the tax office's. It keeps the list's date and channel, in a merge either way and at the county in
@@ -3890,4 +3933,53 @@ fn a_hand_top_up_made_apart_does_not_redate_the_tax_offices_record_of_the_same_p
         assert_eq!(paid_on.as_deref(), Some("2026-11-20"), "{order:?}: {said:?}");
         assert_eq!(said[1]["files"][0]["top_ups_joined"], 0, "the same payment, not two: {said:?}");
     }
+}
+
+/// The drive `path`'s latest restore stamped at `fraction` of the second it was made in (meta `restored_at`): two
+/// restores in one second, as a quick operator makes them, without waiting on the clock.
+fn restored_in_second(path: &Path, fraction: &str) {
+    let s = canbao::store::Store::open(path).unwrap();
+    let at: String =
+        s.connection().query_row("SELECT value FROM meta WHERE key = 'restored_at'", [], |r| r.get(0)).unwrap();
+    let second = at.split('.').next().unwrap().trim_end_matches('Z');
+    let set = "UPDATE meta SET value = ?1 WHERE key = 'restored_at'";
+    assert_eq!(s.connection().execute(set, [format!("{second}.{fraction}Z")]).unwrap(), 1);
+}
+
+/// J-13: a restore undone within the second it was made (the backup the restore took put back straight away)
+/// brings the payment back to the county as one undone a second later does: the county orders the two restores
+/// by their whole instants, as the drive stamps them; where before it cut the undo's to the second, took it for no
+/// later than the restore it undoes, and kept the restore's 未缴费.
+#[test]
+fn a_restore_undone_within_the_same_second_brings_the_payment_back_to_the_county() {
+    let Some(db) = TestDb::new() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let a = drive(dir.path(), 0, 3);
+    let backup = dir.path().join("before.db");
+    canbao(&a).arg("backup").arg(&backup).assert().success();
+    let paid = pupil_id(0, 0);
+    mark(&a, &paid, &["--payment", "paid", "--amount", "400"]);
+    push(&db, &[&a], &[]);
+    canbao(&a).arg("restore").arg(&backup).assert().success();
+    restored_in_second(&a, "100000000");
+    push(&db, &[&a], &[]);
+    assert_eq!(county_status(&db, &paid), ("unknown".into(), "unpaid".into()));
+    let safety: Vec<PathBuf> =
+        walk(dir.path()).into_iter().filter(|p| p.to_string_lossy().ends_with("-restore.db")).collect();
+    let [safety] = safety.as_slice() else { panic!("one backup taken by the restore: {safety:?}") };
+    canbao(&a).arg("restore").arg(safety).assert().success();
+    // The undo stamped in the second of the restore it undoes (whatever second the clock has reached since).
+    let first: String =
+        db.client().query_one("SELECT max(at_text) FROM canbao.audit WHERE action = 'restore'", &[]).unwrap().get(0);
+    {
+        let s = canbao::store::Store::open(&a).unwrap();
+        let set = "UPDATE meta SET value = ?1 WHERE key = 'restored_at'";
+        let second = first.split('.').next().unwrap().trim_end_matches('Z');
+        s.connection().execute(set, [format!("{second}.500000000Z")]).unwrap();
+    }
+    let undone = push(&db, &[&a], &[]);
+    assert!(undone["conflicts"].as_array().unwrap().is_empty(), "{undone}");
+    assert_eq!(county_status(&db, &paid), ("here".into(), "paid".into()), "{undone}");
+    let again = push(&db, &[&a], &[]);
+    assert_eq!(again["updated"], 0, "{again}");
 }

@@ -254,7 +254,7 @@ fn decisions_as(name: &str, g: &Group, year: i32) -> String {
     let restore_fields: Vec<String> = g.fields.iter().map(|f| format!("'{}'", f.0.key())).collect();
     let (pupil_of, year_of) = if g.yearly { ("t.pupil_id", "AND r.year = s.year") } else { ("t.id", "") };
     let brought_back = format!(
-        "OR (s.{p}_event IS NOT NULL AND s.{p}_event IS DISTINCT FROM t.{p}_event
+        "(s.{p}_event IS NOT NULL AND s.{p}_event IS DISTINCT FROM t.{p}_event
              AND (t.{p}_event IS NULL OR EXISTS (SELECT 1 FROM stage_events a WHERE a.event = t.{p}_event))
              AND EXISTS (SELECT 1 FROM canbao.audit r, stage_restored d
                          WHERE r.pupil_id = {pupil_of} AND r.action = 'restore' AND r.field IN ({fields}) {year_of}
@@ -277,7 +277,8 @@ fn decisions_as(name: &str, g: &Group, year: i32) -> String {
                    {stands} IS NULL AND {tax} IS NOT NULL AS tax_record_kept,
                    (ROW({county}, NULL) IS DISTINCT FROM ROW({drive}, NULL)) AS differ,
                    c.rid IS NOT NULL AS contradicted,
-                   EXISTS (SELECT 1 FROM stage_undone u WHERE u.event = t.{p}_event) AS undone
+                   EXISTS (SELECT 1 FROM stage_undone u WHERE u.event = t.{p}_event) AS undone,
+                   {brought_back} AS brought_back
             FROM {stage} s JOIN {table} t ON {on} {contradiction}
             WHERE (COALESCE(c.drive_paid, false)
                    OR (s.{p}_event IS NOT NULL AND s.{p}_event IS DISTINCT FROM t.{p}_event
@@ -286,7 +287,7 @@ fn decisions_as(name: &str, g: &Group, year: i32) -> String {
                    -- The county's value is a change this drive's restore took back: the drive's value now,
                    -- whether a change of its own set it or none did (the value it was made with).
                    OR EXISTS (SELECT 1 FROM stage_undone u WHERE u.event = t.{p}_event)
-                   {brought_back})
+                   OR {brought_back})
               {later_year}
          )",
         county = county.join(", "),
@@ -1259,15 +1260,17 @@ pub fn follow_the_promotion(tx: &mut postgres::Transaction) -> Result<(), County
 }
 
 /// Records in the county's history each value of group `g` a restore of this drive took back (the county's
-/// change is one the drive's restore undid, `stage_undone`), as the drive's latest restore (`restored`: its
-/// time and operator) made it. Run before the group is applied. Returns the county's pupils concerned.
+/// change is one the drive's restore undid, `stage_undone`) or brought back (a later restore undid that one,
+/// `brought_back` in the decisions), as the drive's latest restore (`restored`: its time and operator) made it:
+/// an undo reaches the county as visibly as the restore it undoes. Run before the group is applied. Returns the
+/// county's pupils concerned and how many history rows were written.
 pub fn record_restored(
     tx: &mut postgres::Transaction,
     g: &Group,
     drive_id: i32,
     restored: Option<&(String, String)>,
     year: i32,
-) -> Result<Vec<i64>, CountyError> {
+) -> Result<(Vec<i64>, u64), CountyError> {
     let (stage, table, on) = target(g);
     let year_column = if g.yearly { "s.year" } else { "NULL::integer" };
     let values: Vec<String> = g.fields.iter().map(|f| format!("('{}', {}, {})", f.0.key(), f.1, f.2)).collect();
@@ -1286,15 +1289,16 @@ pub fn record_restored(
             FROM d JOIN {stage} s ON s.rid = d.rid JOIN {table} t ON {on}
                  JOIN canbao.pupils pp ON pp.id = s.pupil_id,
                  LATERAL (VALUES {values}) AS f(field, old, new)
-            WHERE d.undone AND d.they_win AND f.old IS DISTINCT FROM f.new
+            WHERE (d.undone OR d.brought_back) AND d.they_win AND f.old IS DISTINCT FROM f.new
             RETURNING pupil_id
          )
-         SELECT DISTINCT pupil_id FROM ins",
+         SELECT pupil_id, count(*) FROM ins GROUP BY pupil_id",
         d = decisions(g, year),
         values = values.join(", "),
     );
     let rows = tx.query(&sql, &[&drive_id, &at, &operator]).map_err(server)?;
-    Ok(rows.iter().map(|r| r.get(0)).collect())
+    let written: i64 = rows.iter().map(|r| r.get::<_, i64>(1)).sum();
+    Ok((rows.iter().map(|r| r.get(0)).collect(), written as u64))
 }
 
 pub fn apply_group(tx: &mut postgres::Transaction, g: &Group, drive_id: i32, year: i32) -> Result<(), CountyError> {

@@ -806,11 +806,13 @@ fn stage_known(
         copy::copy(tx, "stage_undone", "event", &rows.undone, |line, hash| line.text(hash))?;
     }
     // When the drive's latest restore was made (a row, or none): a value the county took back with an earlier
-    // restore of it that the drive holds again (the restore undone) is news (`decide::decisions`).
+    // restore of it that the drive holds again (the restore undone) is news (`decide::decisions`). Kept whole, as
+    // the drive stamps it and as the county's history records the restore it undoes (`decide::record_restored`):
+    // cut to the second, an undo made within the second of its restore was no later than it, and went unseen.
     tx.batch_execute("CREATE TEMP TABLE stage_restored (at timestamptz NOT NULL) ON COMMIT DROP").map_err(server)?;
     if let Some(at) = rows.restored.as_ref().and_then(|(at, _)| crate::store::instant::parse(at)) {
-        tx.execute("INSERT INTO stage_restored VALUES ($1::text::timestamptz)", &[&crate::store::instant::to_text(at)])
-            .map_err(server)?;
+        let whole = at.to_rfc3339_opts(chrono::SecondsFormat::Nanos, true);
+        tx.execute("INSERT INTO stage_restored VALUES ($1::text::timestamptz)", &[&whole]).map_err(server)?;
     }
     let audit = &rows.audit;
     let into = Dest::Staging;
@@ -887,6 +889,7 @@ fn update_known(
     stage_other_school(tx)?;
     let mut conflicts = Vec::new();
     let mut restored: Set<i64> = Set::default();
+    let mut restore_rows = 0;
     for g in &COUNTY_GROUPS {
         let year = file.rows.current_year;
         let names = decide::Names { this_file: &file.shown, brought };
@@ -894,8 +897,12 @@ fn update_known(
             conflicts.extend(decide::unite_categories(tx, file.rows, known_events, &names, drive_id, year, reveal)?);
         }
         conflicts.extend(decide::conflicts_of(tx, g, &names, year, reveal)?);
-        if !file.rows.undone.is_empty() {
-            restored.extend(decide::record_restored(tx, g, drive_id, file.rows.restored.as_ref(), year)?);
+        // A restore undone since holds again what it took back, so nothing of it is `undone`: what it brings
+        // back is recorded as the restore's taking back is.
+        if !file.rows.undone.is_empty() || file.rows.restored.is_some() {
+            let (pupils, rows) = decide::record_restored(tx, g, drive_id, file.rows.restored.as_ref(), year)?;
+            restored.extend(pupils);
+            restore_rows += rows;
         }
         decide::apply_group(tx, g, drive_id, year)?;
     }
@@ -907,6 +914,7 @@ fn update_known(
         conflicts,
         others,
         restored: restored.len(),
+        restore_rows,
         top_ups,
     })
 }
@@ -963,6 +971,8 @@ struct Known {
     others: Vec<OtherSchoolPupil>,
     /// Pupils whose values a restore of the drive took back (see `decide::record_restored`).
     restored: usize,
+    /// The history rows recording what it took back.
+    restore_rows: u64,
     /// Payments topped up apart on the drive and in the county, every top-up counted (see `decide::top_ups`).
     top_ups: Vec<TopUpsJoined>,
 }
@@ -1251,7 +1261,7 @@ fn push_file(
     }
     let fresh = fresh_pupils(tx, rows, &known)?;
     insert_new(tx, rows, &fresh, &schools, drive_id)?;
-    let Known { updated, conflicts, others, restored, top_ups } =
+    let Known { updated, conflicts, others, restored, restore_rows, top_ups } =
         update_known(tx, file, (&known, &events), &schools, drive_id, reveal, brought)?;
     insert_categories(tx, rows)?;
     let pupil_of: Map<i64, i64> =
@@ -1262,7 +1272,8 @@ fn push_file(
     }
     let changed = (fresh.len() + updated) as f64;
     analyze_grown(tx, &[("pupils", changed), ("statuses", changed), ("audit", inserted.len() as f64)])?;
-    let audit_rows = inserted.len() as u64;
+    // The rows recording what a restore took back are history new to the county too.
+    let audit_rows = inserted.len() as u64 + restore_rows;
     brought.extend(inserted.into_iter().map(|hash| (hash.to_owned(), file.shown.clone())));
     let students = rows.pupils.len();
     let report = FilePush {
