@@ -339,10 +339,6 @@ impl made_apart::Step for Kind {
     fn reconciled(&self) -> bool {
         false
     }
-
-    fn top_up(&self) -> bool {
-        false
-    }
 }
 
 /// As SQL, the verdict of `made_apart::bare_creation` on the drive's change of kind `drive` and the county's of
@@ -422,7 +418,6 @@ struct PaymentRow {
     year: Option<i32>,
     unshared: bool,
     reconciled: bool,
-    top_up: bool,
 }
 
 impl made_apart::Step for PaymentRow {
@@ -440,10 +435,6 @@ impl made_apart::Step for PaymentRow {
 
     fn reconciled(&self) -> bool {
         self.reconciled
-    }
-
-    fn top_up(&self) -> bool {
-        self.top_up
     }
 }
 
@@ -480,16 +471,12 @@ pub fn tax_records(
         return Ok(());
     }
     let keys: Vec<&str> = PAYMENT_GROUP.iter().map(|f| f.key()).collect();
-    let top_up = |action: &str, field: &str, old: Option<&str>, new: Option<&str>| {
-        let fen = |v: Option<&str>| v.and_then(|v| v.parse::<i64>().ok()).is_some();
-        action == crate::store::TOP_UP && field == Field::PaidAmount.key() && fen(old) && fen(new)
-    };
     let pupils: Vec<i64> = candidates.iter().map(|r| r.get(2)).collect();
     let mut county: super::Map<i64, Vec<PaymentRow>> = super::Map::default();
     for r in tx
         .query(
             &format!(
-                "SELECT a.pupil_id, a.year, a.field, a.action, a.old, a.new,
+                "SELECT a.pupil_id, a.year, a.field, a.action,
                         NOT EXISTS (SELECT 1 FROM stage_events e WHERE e.event = a.event)
                  FROM canbao.audit a
                  WHERE a.pupil_id = ANY($1) AND a.field = ANY($2) {HISTORY}
@@ -501,11 +488,10 @@ pub fn tax_records(
     {
         let (field, action): (String, String) = (r.get(2), r.get(3));
         county.entry(r.get(0)).or_default().push(PaymentRow {
-            top_up: top_up(&action, &field, r.get(4), r.get(5)),
             reconciled: action == "reconcile",
             field,
             year: r.get(1),
-            unshared: r.get(6),
+            unshared: r.get(4),
         });
     }
     let sids: super::Set<i64> = candidates.iter().map(|r| r.get(1)).collect();
@@ -517,7 +503,6 @@ pub fn tax_records(
             year: e.year,
             unshared: !known.contains(&e.hash),
             reconciled: e.action == "reconcile",
-            top_up: top_up(&e.action, &e.field, e.old.as_deref(), e.new.as_deref()),
         });
     }
     let (mut rids, mut verdicts): (Vec<i64>, Vec<bool>) = (Vec::new(), Vec::new());

@@ -19,8 +19,6 @@ pub trait Step {
     fn of_year_start(&self) -> bool;
     /// Written by a reconciliation: for a payment's field, the tax office's list recorded it.
     fn reconciled(&self) -> bool;
-    /// A top-up's row of the amount.
-    fn top_up(&self) -> bool;
 }
 
 /// Of two events made apart that last set a group, one a pupil's creation (a list imported, saying what the list
@@ -148,9 +146,6 @@ mod tests {
         }
         fn reconciled(&self) -> bool {
             self.3
-        }
-        fn top_up(&self) -> bool {
-            false
         }
     }
 

@@ -349,10 +349,6 @@ impl made_apart::Step for Event {
     fn reconciled(&self) -> bool {
         self.reconciled
     }
-
-    fn top_up(&self) -> bool {
-        self.top_up.is_some()
-    }
 }
 
 impl Event {
