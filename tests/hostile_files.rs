@@ -108,6 +108,30 @@ fn corpus() -> Vec<(&'static str, Vec<u8>)> {
         ("nul_bytes.csv", b"\0\0\0name\0,\0id\0\n\0\0".to_vec()),
         ("ten_thousand_columns.csv", wide.replacen("姓名,身份证号码", "甲,乙", 1).into_bytes()),
         ("huge_cell.csv", huge_cell.replacen("姓名,身份证号码", "甲,乙", 1).into_bytes()),
+        (
+            "cut_short_page.xls",
+            "<html><body><table><tr><td>姓名</td><td>身份证号码</td></tr><tr><td>张三</td><td>1101".as_bytes().to_vec(),
+        ),
+        (
+            "page_without_table.xls",
+            "<html><head><title>名单</title></head><body><p>导出失败</p></body></html>".as_bytes().to_vec(),
+        ),
+        ("nested_page.xls", format!("<html>{}", "<table><tr><td>".repeat(10_000)).into_bytes()),
+        (
+            "broken_2003.xls",
+            "<?xml version=\"1.0\"?><Workbook xmlns=\"urn:schemas-microsoft-com:office:spreadsheet\">\
+            <Worksheet><Table><Row><Cell><Data>姓名</Cell></Row></Table></Worksheet></Workbook>"
+                .as_bytes()
+                .to_vec(),
+        ),
+        (
+            "rows_going_back_2003.xls",
+            "<?xml version=\"1.0\"?><Workbook xmlns=\"urn:schemas-microsoft-com:office:spreadsheet\" \
+            xmlns:ss=\"urn:schemas-microsoft-com:office:spreadsheet\"><Worksheet><Table><Row ss:Index=\"5\"/>\
+            <Row ss:Index=\"2\"/></Table></Worksheet></Workbook>"
+                .as_bytes()
+                .to_vec(),
+        ),
         ("mixed_encoding.csv", {
             let mut v = "姓名,备注\n".as_bytes().to_vec();
             v.extend_from_slice(&encoding_rs::GBK.encode("张三,你好\n").0);

@@ -3243,3 +3243,64 @@ fn numbers_of_other_documents_are_said_as_such_and_residence_permits_are_valid()
     let flagged = store.students(&StudentFilter::default()).unwrap();
     assert!(flagged.iter().filter(|s| s.id_problem.as_deref() == Some("other_document")).count() == rows.len());
 }
+
+/// A school system's export named `.xls` that is a web page (GBK, a `<meta charset>`, entities, a title over the
+/// columns, a class merged down over its pupils, `mso-number-format` text cells) or Excel 2003 XML (rows and cells
+/// skipping ahead with `ss:Index`, `ss:MergeAcross`): its pupils are imported with their ID numbers exactly as
+/// written, and a row's problem is said at the row Excel shows it in. Before, both were refused.
+#[test]
+fn web_page_and_excel_2003_xml_exports_named_xls_are_imported() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (valid("51010220150101123"), valid("45020220150101121"));
+    let with_x = (0..100)
+        .map(|d| valid(&format!("510102201501011{d:02}")))
+        .find(|n| n.ends_with('X'))
+        .expect("a number whose check character is X");
+    let page = format!(
+        "<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=gb2312\">\
+         <style>.t{{mso-number-format:\"\\@\";}}</style></head><body>\
+         <table border=1><tr><td colspan=\"4\" align=center>城关镇第一小学&nbsp;学生名单</td></tr>\
+         <tr><th>班级</th><th>姓名</th><th>身份证号码</th><th>性别</th></tr>\
+         <tr><td rowspan=3>三年级2班</td><td>韦明亮</td><td class=t>{a}</td><td>男</td></tr>\
+         <tr><td>黄&#x4E00;</td><td class=t>{with_x}</td><td>男</td></tr>\
+         <tr><td>覃小红</td><td class=t>12345</td><td>女</td></tr>\
+         </table></body></html>"
+    );
+    let html = dir.path().join("学生名单.xls");
+    std::fs::write(&html, encoding_rs::GBK.encode(&page).0).unwrap();
+    let mut store = store();
+    let report = class_list::import(&mut store, &[html.as_path()], Some("城关镇第一小学"), false).expect("import");
+    assert_eq!(report.added, 3, "{:?}", report.problems);
+    let held = store.student_by_id_number(&with_x).unwrap().expect("the number ending in X, as written");
+    assert!(held.name == "黄一" && held.class.contains("2班"), "{held:?}");
+    assert!(store.student_by_id_number(&a).unwrap().is_some());
+    assert!(
+        report.problems.iter().any(|p| p.row == Some(5) && p.column == "身份证号码"),
+        "the short number said at the row Excel shows it in: {:?}",
+        report.problems
+    );
+    let book = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<?mso-application progid="Excel.Sheet"?>
+<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet" xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet">
+ <Worksheet ss:Name="四年级1班">
+  <Table>
+   <Row><Cell ss:MergeAcross="2"><Data ss:Type="String">四年级1班名单</Data></Cell></Row>
+   <Row ss:Index="3"><Cell><Data ss:Type="String">姓名</Data></Cell><Cell><Data ss:Type="String">身份证号码</Data></Cell><Cell><Data ss:Type="String">联系电话</Data></Cell></Row>
+   <Row><Cell><Data ss:Type="String">蒙小军</Data></Cell><Cell><Data ss:Type="String">{b}</Data></Cell><Cell><Data ss:Type="Number">13800001111</Data></Cell></Row>
+   <Row ss:Index="7"><Cell><Data ss:Type="String">陆小燕</Data></Cell><Cell ss:Index="3"><Data ss:Type="String">13800002222</Data></Cell></Row>
+  </Table>
+ </Worksheet>
+</Workbook>"#
+    );
+    let xml = dir.path().join("四年级.xls");
+    std::fs::write(&xml, book).unwrap();
+    let report = class_list::import(&mut store, &[xml.as_path()], Some("城关镇第一小学"), false).expect("import");
+    let held = store.student_by_id_number(&b).unwrap().expect("imported");
+    assert!(held.name == "蒙小军" && held.class.contains("1班") && held.phone == "13800001111", "{held:?}");
+    assert!(
+        report.problems.iter().any(|p| p.row == Some(7) && p.sheet == "四年级1班"),
+        "the pupil without a number said at row 7, where ss:Index put it: {:?}",
+        report.problems
+    );
+}

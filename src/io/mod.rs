@@ -9,6 +9,7 @@ pub mod forms;
 #[cfg(feature = "fuzzing")]
 pub mod fuzzing;
 pub mod header;
+mod html_table;
 pub mod list_guards;
 mod new_school;
 mod ods_gaps;
@@ -18,6 +19,7 @@ pub mod ownership;
 pub mod reconcile;
 pub mod sheet;
 pub mod sniff;
+mod spreadsheet_ml;
 pub mod table;
 mod workbook;
 mod xlsx_digits;
@@ -65,11 +67,15 @@ pub enum ReadError {
     OnlyHidden { file: String, sheets: String, hidden_in: table::HiddenIn },
     #[error("文件 {file} 太大，不像是班级名单 (the file {file} is too large to be a class list)")]
     TooLarge { file: String },
+    /// A web page or an Excel 2003 XML file saved with an Excel name (as school systems export lists) that its
+    /// reader (`html_table`, `spreadsheet_ml`) cannot read: what it is, and why.
     #[error(
-        "文件 {file} 实际是{kind}，只是扩展名像 Excel 文件；请在 Excel 或 WPS 中打开它，另存为 .xlsx 后再导入 \
-         (the file {file} is {kind_en} saved with an Excel name: open it in Excel or WPS and save it as .xlsx)"
+        "文件 {file} 实际是{kind}（扩展名像 Excel 文件），无法读取：{reason}；请在 Excel 或 WPS 中打开它，另存为 .xlsx \
+         后再导入 (the file {file} is {kind_en} saved with an Excel name and cannot be read: {}; open it in Excel or \
+         WPS and save it as .xlsx, then import that)",
+        crate::words::in_language(.reason, crate::words::Language::En)
     )]
-    Disguised { file: String, kind: &'static str, kind_en: &'static str },
+    Disguised { file: String, kind: &'static str, kind_en: &'static str, reason: String },
     /// The file grew, shrank or was written while it was read (`table::file_bytes`): most often a list still
     /// being copied onto the laptop, whose part already there would otherwise be read as the whole list.
     #[error(

@@ -526,8 +526,8 @@ fn open_sheets(bytes: Vec<u8>, file: &str, stop: &Stop) -> Result<Vec<SheetRows>
     if looks_binary(&bytes) {
         return Err(ReadError::NotATable { file: file.to_owned() });
     }
-    if let Some((kind, kind_en)) = disguised_workbook(&bytes) {
-        return Err(ReadError::Disguised { file: file.to_owned(), kind, kind_en });
+    if let Some(disguise) = disguised_workbook(&bytes) {
+        return read_disguised(&bytes, file, disguise, stop);
     }
     Ok(vec![SheetRows {
         name: String::new(),
@@ -553,22 +553,81 @@ fn zip_cut_short(bytes: &[u8]) -> bool {
     !whole
 }
 
-/// Web pages and Excel 2003 XML saved with an `.xls` name (as many school and government systems export
-/// them): read as CSV they would give a screen of tags, so they are named for what they are.
-fn disguised_workbook(bytes: &[u8]) -> Option<(&'static str, &'static str)> {
+/// What a file of markup saved with an `.xls` name is, as many school and government systems export a list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Disguise {
+    /// A web page's table (`html_table`).
+    Html,
+    /// Excel 2003 XML (`spreadsheet_ml`).
+    SpreadsheetMl,
+}
+
+impl Disguise {
+    /// What it is, as a refusal to read it names it.
+    fn kind(self) -> (&'static str, &'static str) {
+        match self {
+            Disguise::SpreadsheetMl => ("Excel 2003 XML 表格（SpreadsheetML）", "Excel 2003 XML (SpreadsheetML)"),
+            Disguise::Html => ("网页（HTML）格式", "a web page (HTML)"),
+        }
+    }
+}
+
+/// Web pages and Excel 2003 XML, told by their first bytes: read as CSV they would give a screen of tags.
+fn disguised_workbook(bytes: &[u8]) -> Option<Disguise> {
     let head = &bytes[..bytes.len().min(4096)];
-    let text = String::from_utf8_lossy(head).to_ascii_lowercase();
+    let text = match head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF") || bomless_utf16(head).is_some() {
+        true => decode(head).0.to_ascii_lowercase(),
+        false => String::from_utf8_lossy(head).to_ascii_lowercase(),
+    };
     let start = text.trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n']);
     if !start.starts_with('<') {
         return None;
     }
     if text.contains("urn:schemas-microsoft-com:office:spreadsheet") && !text.contains("<html") {
-        return Some(("Excel 2003 XML 表格（SpreadsheetML）", "Excel 2003 XML (SpreadsheetML)"));
+        return Some(Disguise::SpreadsheetMl);
     }
     if ["<html", "<!doctype html", "<table", "<meta", "<head"].iter().any(|tag| text.contains(tag)) {
-        return Some(("网页（HTML）格式", "a web page (HTML)"));
+        return Some(Disguise::Html);
     }
     None
+}
+
+/// A web page's tables (one sheet, as Excel shows it) or an Excel 2003 XML workbook's sheets, read whole: such
+/// exports hold a school's list, not a county's. What cannot be read is said with the file's name and what it is.
+fn read_disguised(bytes: &[u8], file: &str, disguise: Disguise, stop: &Stop) -> Result<Vec<SheetRows>, ReadError> {
+    let (kind, kind_en) = disguise.kind();
+    let refused = |reason: String| ReadError::Disguised { file: file.to_owned(), kind, kind_en, reason };
+    let stopped = || stop.asked();
+    let text = super::html_table::decode(bytes);
+    let sheets = match disguise {
+        Disguise::Html => match super::html_table::read(&text, &stopped) {
+            Ok(page) => page.map(|page| {
+                vec![SheetRows {
+                    hidden_rows: page.hidden_rows,
+                    ..SheetRows::from(Sheet { name: String::new(), rows: page.rows })
+                }]
+            }),
+            Err(super::html_table::Refusal::Reason(reason)) => return Err(refused(reason)),
+            Err(super::html_table::Refusal::TooLarge) => return Err(ReadError::TooLarge { file: file.to_owned() }),
+        },
+        Disguise::SpreadsheetMl => match super::spreadsheet_ml::read(&text, &stopped) {
+            Ok(sheets) => sheets.map(|sheets| {
+                sheets
+                    .into_iter()
+                    .map(|s| SheetRows {
+                        hidden: s.hidden,
+                        hidden_rows: s.hidden_rows,
+                        hidden_columns: s.hidden_columns,
+                        ..SheetRows::from(Sheet { name: s.name, rows: s.rows })
+                    })
+                    .collect()
+            }),
+            Err(super::spreadsheet_ml::Refusal::Reason(reason)) => return Err(refused(reason)),
+            Err(super::spreadsheet_ml::Refusal::TooLarge) => return Err(ReadError::TooLarge { file: file.to_owned() }),
+        },
+    };
+    stop.check(file)?;
+    sheets.ok_or_else(|| ReadError::Stopped { file: file.to_owned() })
 }
 
 /// Text files have no NUL bytes and few control characters; a PNG or a zip fragment has many.
@@ -1485,14 +1544,17 @@ mod tests {
     }
 
     #[test]
-    fn web_pages_and_spreadsheetml_saved_as_xls_are_named() {
+    fn web_pages_and_spreadsheetml_saved_as_xls_are_read_and_named_when_they_cannot_be() {
         let html = "\u{feff}<html xmlns:o=\"urn:schemas-microsoft-com:office:office\"><body><table><tr><td>姓名</td></tr></table>";
+        let sheets = read_bytes(html.as_bytes(), "名单.xls").expect("read");
+        assert_eq!(sheets[0].rows, [vec![Cell::Text("姓名".into())]]);
         let xml =
-            "<?xml version=\"1.0\"?>\n<Workbook xmlns=\"urn:schemas-microsoft-com:office:spreadsheet\"><Worksheet/>";
-        for (bytes, word) in [(html, "HTML"), (xml, "SpreadsheetML")] {
+            "<?xml version=\"1.0\"?>\n<Workbook xmlns=\"urn:schemas-microsoft-com:office:spreadsheet\"><Worksheet>";
+        let cut_html = "<html><body><table><tr><td>姓名";
+        for (bytes, word) in [(cut_html, "HTML"), (xml, "SpreadsheetML")] {
             let err = read_bytes(bytes.as_bytes(), "名单.xls").expect_err("refused");
             assert!(matches!(err, ReadError::Disguised { .. }) && err.to_string().contains(word), "{err}");
-            assert!(err.to_string().contains("名单.xls") && err.to_string().contains("另存为 .xlsx"), "{err}");
+            assert!(err.to_string().contains("名单.xls") && err.to_string().contains("中途结束"), "{err}");
         }
         assert!(
             read_bytes("姓名,身份证号码\n<b>张三</b>,1\n".as_bytes(), "t.csv").is_ok(),
