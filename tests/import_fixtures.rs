@@ -3304,3 +3304,61 @@ fn web_page_and_excel_2003_xml_exports_named_xls_are_imported() {
         report.problems
     );
 }
+
+/// A school's list whose 是否参保 (or 参保状态) says 否 for a pupil the drive holds as paid, or 是 for one it holds as
+/// 不参保, is said at its row, and the drive's statuses, and the money recorded, stay as they were; a 否 beside a
+/// pupil nobody has asked, and a 是 beside a paid one, say nothing. Before, every one was passed over in silence.
+#[test]
+fn a_lists_insured_column_contradicting_the_drive_is_said_at_its_row() {
+    use canbao::domain::student::{Enrollment, PaymentDetails, PaymentStatus};
+    let dir = tempfile::tempdir().unwrap();
+    let (paid, declined, unasked, also_paid) = (
+        valid("45020220150101121"),
+        valid("45020220150101131"),
+        valid("45020220150101141"),
+        valid("45020220150101151"),
+    );
+    let list = dir.path().join("三年级1班.csv");
+    let write = |column: &str, cells: [&str; 4]| {
+        let mut text = format!("姓名,身份证号码,班级,{column}\n");
+        for ((name, number), cell) in
+            [("甲", &paid), ("乙", &declined), ("丙", &unasked), ("丁", &also_paid)].iter().zip(cells)
+        {
+            text.push_str(&format!("{name},{number},三年级1班,{cell}\n"));
+        }
+        std::fs::write(&list, text).unwrap();
+    };
+    write("是否参保", ["", "", "", ""]);
+    let mut store = store();
+    class_list::import(&mut store, &[list.as_path()], Some("测试小学"), false).unwrap();
+    let id = |store: &Store, number: &str| store.student_by_id_number(number).unwrap().expect("held").id;
+    let money = PaymentDetails { amount_fen: Some(38000), paid_on: None, channel: Some("微信".into()) };
+    for number in [&paid, &also_paid] {
+        store.set_payment(id(&store, number), PaymentStatus::Paid, &money).unwrap();
+    }
+    store.set_enrollment(id(&store, &declined), Enrollment::Declined, Some("家长不同意")).unwrap();
+    for column in ["是否参保", "参保状态"] {
+        write(column, ["否", "是", "否", "是"]);
+        let report = class_list::import(&mut store, &[list.as_path()], Some("测试小学"), false).unwrap();
+        let said = |row: usize| {
+            report.problems.iter().filter(|p| p.row == Some(row)).map(|p| p.message.clone()).collect::<Vec<_>>()
+        };
+        assert!(
+            said(2).iter().any(|m| m.contains("与数据文件不符") && m.contains("已缴费")),
+            "{column}: {:?}",
+            report.problems
+        );
+        assert!(
+            said(3).iter().any(|m| m.contains("与数据文件不符") && m.contains("不参保")),
+            "{column}: {:?}",
+            report.problems
+        );
+        assert!(said(4).is_empty() && said(5).is_empty(), "{column}: {:?}", report.problems);
+        let held = store.student_by_id_number(&paid).unwrap().unwrap();
+        assert_eq!(held.payment, PaymentStatus::Paid, "the money recorded stays");
+        let held = store.student_by_id_number(&declined).unwrap().unwrap();
+        assert_eq!(held.enrollment, Enrollment::Declined);
+        let held = store.student_by_id_number(&unasked).unwrap().unwrap();
+        assert_eq!((held.enrollment, held.payment), (Enrollment::Unknown, PaymentStatus::Unpaid));
+    }
+}

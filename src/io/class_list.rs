@@ -3919,6 +3919,7 @@ impl RowReader<'_> {
         let (status, status_problem) = match status_columns {
             // A school's own list: 是否参保 是 means the school registers the pupil.
             None if text(Column::Enrolled).is_some_and(|v| self.synonyms.is_yes(&v)) => (ListStatus::Enrolled, None),
+            None if text(Column::Enrolled).is_some_and(|v| self.synonyms.is_no(&v)) => (ListStatus::NotEnrolled, None),
             None => (ListStatus::Nothing, None),
             Some(columns) => match own_forms::read_row(columns, row, self.synonyms) {
                 Ok(read) if read.said.is_empty() => (ListStatus::Nothing, None),

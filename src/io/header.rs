@@ -102,6 +102,8 @@ struct CellWords {
     #[serde(default)]
     yes: Vec<String>,
     #[serde(default)]
+    no: Vec<String>,
+    #[serde(default)]
     no_category: Vec<String>,
     #[serde(default)]
     registered: Vec<String>,
@@ -151,6 +153,7 @@ impl Synonyms {
         for list in [
             &mut cell_words.footer,
             &mut cell_words.yes,
+            &mut cell_words.no,
             &mut cell_words.no_category,
             &mut cell_words.registered,
             &mut cell_words.not_registered,
@@ -185,6 +188,12 @@ impl Synonyms {
     pub fn is_yes(&self, cell: &str) -> bool {
         let cell = cell.trim();
         self.cell_words.yes.iter().any(|w| w.eq_ignore_ascii_case(cell))
+    }
+
+    /// A 是否参保 cell that says no.
+    pub fn is_no(&self, cell: &str) -> bool {
+        let cell = cell.trim();
+        self.cell_words.no.iter().any(|w| w.eq_ignore_ascii_case(cell))
     }
 
     /// An agency's status cell (参保状态) that says registered: a yes word or one of `registered`, matched whole.

@@ -132,6 +132,9 @@ pub enum ListStatus {
     Nothing,
     /// A school's own list says 是否参保 是: a pupil nobody has asked is 在校参保, as the school registers them.
     Enrolled,
+    /// A school's own list says 是否参保 否: nothing is recorded of it, but a pupil the drive holds as paid or
+    /// registered at school is said, as the list and the drive disagree.
+    NotEnrolled,
     /// One of canbao's own forms: its status cells, read by the definitions that wrote them
     /// (`domain::read_back`), and the reason or place its 备注 gives for 不参保 or 异地参保.
     Form { said: Vec<Said>, reason: Option<String> },
@@ -2023,7 +2026,7 @@ pub(crate) const LOOK_ALIKES: &str = "SELECT found.id, held.id_number, held.birt
 fn new_pupils_standing(status: &ListStatus) -> (Standing, Option<&str>, StatusNote) {
     let fresh = Standing::new(Enrollment::Unknown, PaymentStatus::Unpaid);
     match status {
-        ListStatus::Nothing => (fresh, None, StatusNote::None),
+        ListStatus::Nothing | ListStatus::NotEnrolled => (fresh, None, StatusNote::None),
         ListStatus::Enrolled => (Standing::new(Enrollment::Here, PaymentStatus::Unpaid), None, StatusNote::None),
         ListStatus::Form { said, reason } => match read_back::read(said, fresh) {
             Reading::Take(standing) => (standing, kept_reason(standing.enrollment, reason), StatusNote::None),
@@ -2621,6 +2624,15 @@ fn update_existing(
         ListStatus::Enrolled => {
             if held.enrollment == Enrollment::Unknown {
                 changes.push(FieldChange::new(Field::Enrollment, Some(Enrollment::Here.code())));
+            } else if held.enrollment == Enrollment::Declined {
+                // A list never overrides a recorded status; the operator hears that this one disagrees.
+                status = StatusNote::Contradicts(held);
+            }
+        }
+        // Money recorded, or the school's own registration, is never undone by a list's 否: it is said.
+        ListStatus::NotEnrolled => {
+            if held.payment.is_settled() || held.enrollment() == Enrollment::Here {
+                status = StatusNote::Contradicts(held);
             }
         }
         ListStatus::Form { said, reason } => match read_back::read(said, held) {
