@@ -7227,3 +7227,28 @@ fn a_class_list_given_to_push_is_named_as_a_spreadsheet() {
     assert!(text.contains("这是表格（名单），不是 canbao 数据文件，未上报"), "{text}");
     assert!(text.contains("nothing pushed") && !text.contains("已损坏") && !text.contains("damaged"), "{text}");
 }
+
+/// A CSV export of whole ID numbers says once, in both languages, that a double-click in Excel turns them into
+/// 5.1E+17 and how to open it instead; a masked one, or an XLSX, keeps them as text and says nothing of it.
+#[test]
+fn a_csv_export_of_whole_numbers_warns_of_excel_turning_them_into_numbers() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    canbao(&db).arg("import").arg(fixture("gbk_title.csv")).assert().success();
+    let said = |args: &[&str], out: &Path| {
+        let run = canbao(&db).args(["export", "sheet"]).args(args).arg("--out").arg(out).output().unwrap();
+        assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+        format!("{}{}", String::from_utf8_lossy(&run.stdout), String::from_utf8_lossy(&run.stderr))
+    };
+    let whole = said(&["--format", "csv"], &dir.path().join("全.csv"));
+    assert_eq!(whole.matches("5.1E+17").count(), 2, "once, in both languages: {whole}");
+    assert!(whole.contains("「文本」") && whole.contains("From Text/CSV"), "{whole}");
+    let masked = said(&["--format", "csv", "--mask"], &dir.path().join("打码.csv"));
+    assert!(!masked.contains("5.1E+17"), "{masked}");
+    let xlsx = said(&[], &dir.path().join("全.xlsx"));
+    assert!(!xlsx.contains("5.1E+17"), "{xlsx}");
+    let run = canbao(&db).args(["--lang", "en", "export", "sheet", "--format", "csv", "--out", "-"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(stderr.contains("5.1E+17") && !stderr.contains("双击"), "{stderr}");
+    assert!(!String::from_utf8_lossy(&run.stdout).contains("5.1E+17"), "not in the CSV itself");
+}

@@ -192,6 +192,9 @@ pub(super) fn export(cli: &Cli, args: &ExportArgs) -> CmdResult {
             say_beside(Some((both, en)), to_stdout);
         }
     }
+    if format == FileFormat::Csv && ids_written.get() > 0 {
+        say_beside(Some(csv_numbers_note()), to_stdout);
+    }
     if !to_stdout {
         paperwork::print_written(&written);
         return Ok(());
@@ -619,6 +622,20 @@ fn notice_number_unfilled(
     let zh =
         format!("注意：保费政策 {name} 的通知文号（document）尚未填写，{zh}：请在 {source_zh} 中填写本年度通知的文号");
     Some((format!("{zh} ({en})"), en))
+}
+
+/// Said once after a CSV export of whole ID numbers: the CSV writes them as the digits they are, with nothing to
+/// keep a spreadsheet from taking them for numbers, and a CSV opened in Excel or WPS by a double-click shows an
+/// 18-digit number as 5.1E+17 and, saved again, keeps 15 of its digits.
+fn csv_numbers_note() -> (String, String) {
+    let en = "the CSV holds the ID numbers as plain digits: opened in Excel or WPS by a double-click they show as \
+              numbers like 5.1E+17, and saved again their last digits become 0. Open it through Excel's Data → From \
+              Text/CSV with the ID number column set to Text, or leave out --format csv for an XLSX, which keeps them \
+              as text";
+    let zh = "注意：CSV 文件中的身份证号码是纯数字，双击在 Excel 或 WPS 中打开时会被当作数字，显示成 5.1E+17 这样，\
+              再保存后末几位会变成 0。请在 Excel 中用「数据 → 从文本/CSV」打开并把身份证号码列设为「文本」，或不加 \
+              --format csv 导出为 XLSX（号码保存为文本）";
+    (format!("{zh} ({en})"), en.to_owned())
 }
 
 /// Standard output redirected to a file others may read (`--out - > 名单.xlsx`, made by the shell under its umask,
