@@ -34,17 +34,16 @@ pub(super) struct Page {
     pub hidden_rows: Vec<usize>,
 }
 
-/// Decodes a page: a BOM, or UTF-16 without one, as any text file; else the charset its `<meta>` names when the
-/// bytes read cleanly in it (a page often says UTF-8 and is GBK, or the other way round); else as a CSV is.
-pub(super) fn decode(bytes: &[u8]) -> String {
+/// A page's text in the charset its `<meta>` (or an XML declaration) names, when the bytes read cleanly in it: a
+/// page often says UTF-8 and is GBK, or the other way round, and then, as with a BOM, `None`: the caller reads it
+/// as any text file (`table::decode`).
+pub(super) fn declared_text(bytes: &[u8]) -> Option<String> {
     let bom = bytes.starts_with(b"\xEF\xBB\xBF") || bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF");
-    if !bom
-        && let Some(encoding) = declared_charset(bytes)
-        && let Some(text) = encoding.decode_without_bom_handling_and_without_replacement(bytes)
-    {
-        return text.into_owned();
+    if bom {
+        return None;
     }
-    super::table::decode(bytes).0
+    let text = declared_charset(bytes)?.decode_without_bom_handling_and_without_replacement(bytes)?;
+    Some(text.into_owned())
 }
 
 /// The charset a page (`<meta charset="gb2312">`, `content="text/html; charset=GBK"`) or an XML declaration
@@ -600,9 +599,9 @@ mod tests {
     fn the_declared_charset_reads_a_gbk_page() {
         let page = "<meta http-equiv=Content-Type content=\"text/html; charset=gb2312\"><table><tr><td>韦明亮</td></tr></table>";
         let bytes = encoding_rs::GBK.encode(page).0.into_owned();
-        assert!(decode(&bytes).contains("韦明亮"));
-        // Said UTF-8, written GBK: the bytes are believed.
+        assert!(declared_text(&bytes).is_some_and(|text| text.contains("韦明亮")));
+        // Said UTF-8, written GBK: left to the reading of any text file, which believes the bytes.
         let lying = encoding_rs::GBK.encode(&page.replace("gb2312", "utf-8")).0.into_owned();
-        assert!(decode(&lying).contains("韦明亮"));
+        assert_eq!(declared_text(&lying), None);
     }
 }

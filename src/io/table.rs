@@ -598,7 +598,7 @@ fn read_disguised(bytes: &[u8], file: &str, disguise: Disguise, stop: &Stop) -> 
     let (kind, kind_en) = disguise.kind();
     let refused = |reason: String| ReadError::Disguised { file: file.to_owned(), kind, kind_en, reason };
     let stopped = || stop.asked();
-    let text = super::html_table::decode(bytes);
+    let text = super::html_table::declared_text(bytes).unwrap_or_else(|| decode(bytes).0);
     let sheets = match disguise {
         Disguise::Html => match super::html_table::read(&text, &stopped) {
             Ok(page) => page.map(|page| {
@@ -1548,6 +1548,10 @@ mod tests {
         let html = "\u{feff}<html xmlns:o=\"urn:schemas-microsoft-com:office:office\"><body><table><tr><td>姓名</td></tr></table>";
         let sheets = read_bytes(html.as_bytes(), "名单.xls").expect("read");
         assert_eq!(sheets[0].rows, [vec![Cell::Text("姓名".into())]]);
+        // A page saying UTF-8 and written in GBK, as school systems' pages often do: read as its bytes are.
+        let lying = "<meta charset=\"utf-8\"><table><tr><td>韦明亮</td></tr></table>";
+        let sheets = read_bytes(&encoding_rs::GBK.encode(lying).0, "名单.xls").expect("read");
+        assert_eq!(sheets[0].rows, [vec![Cell::Text("韦明亮".into())]]);
         let xml =
             "<?xml version=\"1.0\"?>\n<Workbook xmlns=\"urn:schemas-microsoft-com:office:spreadsheet\"><Worksheet>";
         let cut_html = "<html><body><table><tr><td>姓名";
