@@ -3068,3 +3068,90 @@ fn the_first_export_offers_a_whole_path_in_the_drives_folder() {
     let said = rows.iter().find(|r| r.contains("保存到：")).unwrap_or_else(|| panic!("{}", rows.join("\n")));
     assert!(said.contains(&format!("保存到：{root}")), "{}", rows.join("\n"));
 }
+
+/// The possible leavers' list is read when its dialog opens; Yes may come long after, while another window (a
+/// second canbao on the drive, here a connection of its own) has marked one of them 在校参保 and taken another's
+/// payment. Yes marks only those still possible leavers, looked at again in the write's transaction, as
+/// `year leavers` would list them now, and says how many were left out and why; before, it marked all it had
+/// listed 已离校, the pupil at school with them.
+#[test]
+fn the_leavers_dialog_marks_only_those_still_possible_leavers_at_yes() {
+    use canbao::domain::student::Enrollment;
+    use canbao::store::{Change, ChangeOptions, Payment};
+    use canbao::tui::modal::Modal;
+    for lang in [Language::Zh, Language::En] {
+        let (dir, drive) = sample_drive();
+        let mut store = Store::open(&drive).unwrap();
+        let year = store.current_year().unwrap();
+        store.start_year(year + 1, true, None, false).unwrap();
+        let pupil = store.students(&Default::default()).unwrap()[0].clone();
+        drop(store);
+        let list = dir.path().join("名单.csv");
+        let class = format!("{}{}", pupil.grade, pupil.class);
+        let text = format!("姓名,身份证号,所在年级、班级\n{},{},{class}\n", pupil.name, pupil.id_number);
+        std::fs::write(&list, text).unwrap();
+        let mut app = app_on(&drive, lang);
+        preview_import(&mut app, &list);
+        app.update(Action::Confirm);
+        wait_for_jobs(&mut app);
+        let leavers = app.store.leavers().unwrap();
+        assert!(leavers.len() >= 3, "{}", screen(&app).join("\n"));
+        assert!(matches!(app.modal, Some(Modal::Leavers { .. })), "{}", screen(&app).join("\n"));
+        // The other window, while the dialog is open.
+        let mut other = Store::open(&drive).unwrap();
+        let here = Change::Enrollment { status: Enrollment::Here, reason: None };
+        other.apply_change("mark", leavers[0].id, vec![here], ChangeOptions::default()).unwrap();
+        let paid = Change::Payment(Payment::Paid { amount_fen: Some(38000), paid_on: None, channel: None });
+        other.apply_change("mark", leavers[1].id, vec![paid], ChangeOptions::default()).unwrap();
+        drop(other);
+        app.update(Action::Confirm);
+        app.update(Action::Yes);
+        wait_for_jobs(&mut app);
+        let enrollment = |id: i64| app.store.student(id).unwrap().enrollment;
+        assert_eq!(enrollment(leavers[0].id), Enrollment::Here, "the pupil marked at school stays at school");
+        assert_eq!(enrollment(leavers[1].id), Enrollment::Here, "the pupil paid for stays paid for");
+        assert!(leavers[2..].iter().all(|l| enrollment(l.id) == Enrollment::Left));
+        let said = app.status.as_ref().expect("status").text.clone();
+        let expected = match lang {
+            Language::Zh => "另有 2 人已登记了参保状态或缴费，未登记为已离校",
+            Language::En => "not marked as left, changed since the list was shown: 2 now marked enrolled or paid",
+        };
+        assert!(said.contains(expected), "{said}");
+    }
+}
+
+/// Every pupil of the list marked since it was shown: Yes marks nobody and says why, as a refusal.
+#[test]
+fn the_leavers_dialog_marks_nobody_when_all_were_marked_since() {
+    use canbao::domain::student::Enrollment;
+    use canbao::store::{Change, ChangeOptions};
+    use canbao::tui::modal::Modal;
+    let (dir, drive) = sample_drive();
+    let mut store = Store::open(&drive).unwrap();
+    let year = store.current_year().unwrap();
+    store.start_year(year + 1, true, None, false).unwrap();
+    let pupil = store.students(&Default::default()).unwrap()[0].clone();
+    drop(store);
+    let list = dir.path().join("名单.csv");
+    let class = format!("{}{}", pupil.grade, pupil.class);
+    std::fs::write(&list, format!("姓名,身份证号,所在年级、班级\n{},{},{class}\n", pupil.name, pupil.id_number))
+        .unwrap();
+    let mut app = app_on(&drive, Language::Zh);
+    preview_import(&mut app, &list);
+    app.update(Action::Confirm);
+    wait_for_jobs(&mut app);
+    let leavers = app.store.leavers().unwrap();
+    assert!(matches!(app.modal, Some(Modal::Leavers { .. })), "{}", screen(&app).join("\n"));
+    let mut other = Store::open(&drive).unwrap();
+    let here = Change::Enrollment { status: Enrollment::Here, reason: None };
+    let items: Vec<_> = leavers.iter().map(|l| (l.id, vec![here.clone()])).collect();
+    other.apply_changes("mark", &items, ChangeOptions::default()).unwrap();
+    drop(other);
+    app.update(Action::Confirm);
+    app.update(Action::Yes);
+    wait_for_jobs(&mut app);
+    assert!(leavers.iter().all(|l| app.store.student(l.id).unwrap().enrollment == Enrollment::Here));
+    let status = app.status.as_ref().expect("status");
+    let expected = format!("未登记任何人为已离校：{} 人已登记了参保状态或缴费", leavers.len());
+    assert!(status.error && status.text.contains(&expected), "{status:?}");
+}

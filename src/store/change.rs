@@ -143,6 +143,18 @@ impl Store {
         self.apply_changes_then(action, items, options, |_, _| Ok(()))
     }
 
+    /// `apply_changes`, each pupil first looked at by `keep` inside the transaction, on the drive as it is at the
+    /// write: a pupil it turns away gets no outcome and nothing of theirs is written. A question asked long
+    /// before the answer (the possible leavers' list) holds only while the pupils are still as it was asked of.
+    pub(super) fn apply_changes_kept(
+        &mut self,
+        action: &str,
+        items: &[(i64, Vec<Change>)],
+        keep: impl FnMut(&rusqlite::Transaction, i64) -> Result<bool>,
+    ) -> Result<Vec<Outcome>> {
+        self.apply_changes_in(action, items, ChangeOptions::default(), keep, |_, _| Ok(()))
+    }
+
     /// `apply_changes`, with `then` writing what goes with the outcomes in the same transaction (rolled back
     /// with it on a dry run).
     pub(super) fn apply_changes_then(
@@ -152,12 +164,26 @@ impl Store {
         options: ChangeOptions,
         then: impl FnOnce(&rusqlite::Transaction, &[Outcome]) -> Result<()>,
     ) -> Result<Vec<Outcome>> {
+        self.apply_changes_in(action, items, options, |_, _| Ok(true), then)
+    }
+
+    fn apply_changes_in(
+        &mut self,
+        action: &str,
+        items: &[(i64, Vec<Change>)],
+        options: ChangeOptions,
+        mut keep: impl FnMut(&rusqlite::Transaction, i64) -> Result<bool>,
+        then: impl FnOnce(&rusqlite::Transaction, &[Outcome]) -> Result<()>,
+    ) -> Result<Vec<Outcome>> {
         self.refuse_past_year()?;
         let ctx = self.audit_context(action);
         let year = self.current_year;
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut outcomes = Vec::with_capacity(items.len());
         for (id, changes) in items {
+            if !keep(&tx, *id)? {
+                continue;
+            }
             let (enrollment, payment): (String, String) = tx
                 .prepare_cached("SELECT enrollment, payment FROM students WHERE id = ?1")?
                 .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))

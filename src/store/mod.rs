@@ -56,8 +56,8 @@ pub use search_blocks::SearchKeys;
 pub use stats::{ClassStats, DayProgress, Stats};
 pub use writer_changes::{DriveEpoch, WriterChanges};
 pub use year::{
-    ClassMove, ClassStay, GRADUATED, GRADUATES_GRADE, LEAVERS, LEFT_GRADE, Leaver, YearReport, awaits_recertification,
-    is_former_label, is_former_pupil, leaver_changes, left_class,
+    ClassMove, ClassStay, GRADUATED, GRADUATES_GRADE, LEAVERS, LEFT_GRADE, Leaver, LeaversMarked, NoLongerLeaver,
+    YearReport, awaits_recertification, is_former_label, is_former_pupil, leaver_changes, left_class,
 };
 pub use year_changes::YearChanges;
 

@@ -115,6 +115,25 @@ pub struct Leaver {
     pub class: String,
 }
 
+/// Why a pupil listed as a possible leaver was not marked 已离校 when the operator said yes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoLongerLeaver {
+    /// Marked something this year since the list was read (参保状态 or 缴费, 已离校 included): at school, or
+    /// settled already.
+    Marked,
+    /// One of this year's lists names the pupil now.
+    Listed,
+    /// No longer on the drive.
+    Gone,
+}
+
+/// What marking the possible leavers did: the outcomes of those marked, and those left out, with why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LeaversMarked {
+    pub outcomes: Vec<super::Outcome>,
+    pub left_out: Vec<(i64, NoLongerLeaver)>,
+}
+
 impl Store {
     pub(crate) fn read_current_year(&self) -> Result<Option<i32>> {
         let has_meta: bool = self.conn.query_row(
@@ -435,8 +454,41 @@ impl Store {
 
     /// Marks the given pupils 已离校 for the current year, in one audited transaction; how many changed.
     pub fn mark_leavers(&mut self, ids: &[i64]) -> Result<usize> {
-        let outcomes = self.apply_changes(LEAVERS, &leaver_changes(ids), super::ChangeOptions::default())?;
-        Ok(outcomes.iter().filter(|o| !o.diffs.is_empty()).count())
+        let marked = self.mark_possible_leavers(ids)?;
+        Ok(marked.outcomes.iter().filter(|o| !o.diffs.is_empty()).count())
+    }
+
+    /// Marks 已离校 those of the given pupils who are still possible leavers (`leavers`' rule), each looked at
+    /// again in the write's own transaction: a list read a while ago (a dialog left open while another window
+    /// took a payment) marks no pupil who has since been marked anything this year, or named by this year's
+    /// lists. Those left out are given back with why.
+    pub fn mark_possible_leavers(&mut self, ids: &[i64]) -> Result<LeaversMarked> {
+        let current = self.current_year;
+        let first = self.first_year()?;
+        let mut left_out = Vec::new();
+        let keep = |tx: &Transaction, id: i64| -> Result<bool> {
+            let row: Option<(String, String, Option<i32>)> = tx
+                .prepare_cached("SELECT enrollment, payment, seen_year FROM students WHERE id = ?1")?
+                .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                .optional()?;
+            let why = match row {
+                None => Some(NoLongerLeaver::Gone),
+                Some((enrollment, payment, _)) if enrollment != "unknown" || payment != "unpaid" => {
+                    Some(NoLongerLeaver::Marked)
+                }
+                // As `leavers` compares them: a pupil of no known year is on no list of an earlier one.
+                Some((_, _, seen)) if !matches!((seen.or(first), current), (Some(y), Some(c)) if y < c) => {
+                    Some(NoLongerLeaver::Listed)
+                }
+                Some(_) => None,
+            };
+            if let Some(why) = why {
+                left_out.push((id, why));
+            }
+            Ok(why.is_none())
+        };
+        let outcomes = self.apply_changes_kept(LEAVERS, &leaver_changes(ids), keep)?;
+        Ok(LeaversMarked { outcomes, left_out })
     }
 
     /// Whether every category of a pupil counts in the year shown (none 待重新认定), each by its own

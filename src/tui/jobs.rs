@@ -200,6 +200,8 @@ pub enum JobOutcome {
         /// What the status line adds (`Pending::note`).
         note: Option<String>,
         outcomes: Result<Vec<Outcome>, String>,
+        /// The pupils the write looked at again and left out (the possible leavers'), with why.
+        left_out: Vec<(i64, crate::store::NoLongerLeaver)>,
         data: Option<RosterData>,
     },
     /// An edit undone or redone; `failed`: nothing written, and why (`None` in it: stopped by the operator).
@@ -709,14 +711,24 @@ pub fn execute_stoppable(work: Work, store: &mut Store, stop: &AtomicBool) -> Jo
         },
         Work::Mark { action, items, label, confirmed, note } => {
             let options = ChangeOptions { confirmed, ..ChangeOptions::default() };
-            match store.apply_changes(&action, &items, options) {
-                Ok(outcomes) => {
+            // The possible leavers, each looked at again as the write goes (`App::mark_leavers`).
+            let written = if action == crate::store::LEAVERS {
+                let ids: Vec<i64> = items.iter().map(|(id, _)| *id).collect();
+                store.mark_possible_leavers(&ids).map(|m| (m.outcomes, m.left_out))
+            } else {
+                store.apply_changes(&action, &items, options).map(|o| (o, Vec::new()))
+            };
+            match written {
+                Ok((outcomes, left_out)) => {
                     let data = read_saved(store);
-                    JobOutcome::Marked { items, label, note, outcomes: Ok(outcomes), data }
+                    JobOutcome::Marked { items, label, note, outcomes: Ok(outcomes), left_out, data }
                 }
                 // Stopped: rolled back, and said as every stopped job is.
                 Err(e) if stopped() => JobOutcome::Failed(e.to_string()),
-                Err(e) => JobOutcome::Marked { items, label, note, outcomes: Err(e.to_string()), data: None },
+                Err(e) => {
+                    let outcomes = Err(e.to_string());
+                    JobOutcome::Marked { items, label, note, outcomes, left_out: Vec::new(), data: None }
+                }
             }
         }
         Work::Rewrite { edit, backwards } => {

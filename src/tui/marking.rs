@@ -1460,10 +1460,7 @@ impl App {
             Then::SampleImport(request) => self.start(Work::Apply { request: *request }),
             Then::LoadSample => self.load_sample(),
             Then::RevealAll => self.reveal_now(None),
-            Then::MarkLeavers(ids) => {
-                let label = self.text.leavers_label.to_owned();
-                self.write_as(crate::store::LEAVERS, crate::store::leaver_changes(&ids), label, false, None)
-            }
+            Then::MarkLeavers(ids) => self.mark_leavers(ids),
             Then::Reconcile { file, source, stamp, .. } => self.start_reconcile_keeping_unmatched(file, source, stamp),
             Then::EditPolicy(form) => self.modal = self.save_edited_policy(*form, true),
             Then::StopJob => match self.held.take() {
@@ -1594,6 +1591,68 @@ impl App {
             ChangeOptions { confirmed: confirmed && !top_up, payment_stands: top_up, ..ChangeOptions::default() };
         let outcomes = self.store.apply_changes(action, &items, options).map_err(|e| e.to_string());
         self.written(items, (label, note), outcomes, None);
+    }
+
+    /// The possible leavers the dialog listed, marked 已离校 as `year leavers --mark` marks them: each looked at
+    /// again in the write's transaction (`Store::mark_possible_leavers`), since the list was read when the
+    /// dialog opened and another window may have marked one of them since. Many go on the worker, as any mark.
+    fn mark_leavers(&mut self, ids: Vec<i64>) {
+        let (items, label) = (crate::store::leaver_changes(&ids), self.text.leavers_label.to_owned());
+        if items.is_empty() {
+            return;
+        }
+        if items.len() >= ON_WORKER_FROM && self.store.reopener().is_some() {
+            let action = crate::store::LEAVERS.to_owned();
+            return self.start(Work::Mark { action, items, label, confirmed: false, note: None });
+        }
+        match self.store.mark_possible_leavers(&ids) {
+            Ok(marked) => self.written_checked(items, (label, None), Ok(marked.outcomes), &marked.left_out, None),
+            Err(e) => self.written(items, (label, None), Err(e.to_string()), None),
+        }
+    }
+
+    /// [`App::written`], the pupils the write looked at again and left out (`left_out`) first taken out of
+    /// `items` and said after what was saved: how many, and why.
+    pub fn written_checked(
+        &mut self,
+        items: Vec<(i64, Vec<Change>)>,
+        (label, note): (String, Option<String>),
+        outcomes: Result<Vec<Outcome>, String>,
+        left_out: &[(i64, crate::store::NoLongerLeaver)],
+        data: Option<RosterData>,
+    ) {
+        if left_out.is_empty() || outcomes.is_err() {
+            return self.written(items, (label, note), outcomes, data);
+        }
+        let out: Vec<i64> = left_out.iter().map(|(id, _)| *id).collect();
+        let items: Vec<_> = items.into_iter().filter(|(id, _)| !out.contains(id)).collect();
+        let said = self.left_out_words(left_out);
+        if items.is_empty() {
+            self.fail(fill(self.text.leavers_none_left, &[&said]));
+            return self.show_changed(&out, false, data);
+        }
+        let note = format!("{}{}", note.unwrap_or_default(), fill(self.text.leavers_some_left, &[&said]));
+        self.written(items, (label, Some(note)), outcomes, data);
+        // Their rows as another window left them, which this one may not have followed yet.
+        self.refresh(&out, false);
+    }
+
+    /// How many possible leavers were left out of the mark, by why: 「2 人已登记参保或缴费、1 人已在本年度名单中」.
+    fn left_out_words(&self, left_out: &[(i64, crate::store::NoLongerLeaver)]) -> String {
+        use crate::store::NoLongerLeaver;
+        let t = self.text;
+        [
+            (NoLongerLeaver::Marked, t.leaver_now_marked),
+            (NoLongerLeaver::Listed, t.leaver_now_listed),
+            (NoLongerLeaver::Gone, t.leaver_gone),
+        ]
+        .into_iter()
+        .filter_map(|(why, words)| {
+            let n = left_out.iter().filter(|(_, w)| *w == why).count();
+            (n > 0).then(|| fill(words, &[&n]))
+        })
+        .collect::<Vec<_>>()
+        .join(t.list_separator())
     }
 
     /// What a mark wrote: kept for undo, said (with `note`, `Pending::note`), and shown (`data`: the roster as the

@@ -762,6 +762,13 @@ pub struct Text {
     pub leavers_label: &'static str,
     pub merge_counts: &'static str,
     pub merge_conflict: &'static str,
+    /// Pupils of the leavers' list the mark left out, looked at again as it was written (another window marked
+    /// them meanwhile): added after what was saved, or said alone when none was marked; each reason counted.
+    pub leavers_some_left: &'static str,
+    pub leavers_none_left: &'static str,
+    pub leaver_now_marked: &'static str,
+    pub leaver_now_listed: &'static str,
+    pub leaver_gone: &'static str,
     pub conflict_field_year: &'static str,
     pub conflict_no_value: &'static str,
     pub conflict_kept_lost: &'static str,

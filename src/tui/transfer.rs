@@ -362,8 +362,8 @@ impl App {
             JobOutcome::Renamed { old, new, merge: true, ids, data } => {
                 self.merged_schools(&old, &new, ids.len(), data)
             }
-            JobOutcome::Marked { items, label, note, outcomes, data } => {
-                self.written(items, (label, note), outcomes, data)
+            JobOutcome::Marked { items, label, note, outcomes, left_out, data } => {
+                self.written_checked(items, (label, note), outcomes, &left_out, data)
             }
             JobOutcome::Rewritten { edit, backwards, failed, data } => self.rewritten(*edit, backwards, failed, data),
             JobOutcome::SearchPrepared { data } => {
