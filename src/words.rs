@@ -23,6 +23,7 @@
 //! languages at once (file-picker errors, many command-line errors).
 
 pub mod quote;
+pub mod restore;
 pub mod share;
 
 use std::borrow::Cow;

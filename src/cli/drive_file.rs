@@ -214,11 +214,7 @@ fn say_taken_back(store: &Store, facts: &crate::store::backup::BackupFacts, json
         return Ok(());
     }
     let taken = store.changes_taken_back(after, LISTED)?;
-    let kinds_zh: Vec<String> =
-        taken.by_kind.iter().map(|(action, count)| format!("{} {count} 项", action_words(action).0)).collect();
-    let kinds_en: Vec<String> =
-        taken.by_kind.iter().map(|(action, count)| format!("{} {count}", action_words(action).1)).collect();
-    let (kinds_zh, kinds_en) = (kinds_zh.join("、"), kinds_en.join(", "));
+    let (kinds_zh, kinds_en) = crate::words::restore::by_kind(&taken);
     tell(
         json,
         &format!(
@@ -226,47 +222,15 @@ fn say_taken_back(store: &Store, facts: &crate::store::backup::BackupFacts, json
         ),
         &format!("this takes back {changes} made since the backup: {kinds_en}"),
     );
-    let offset = store.display_offset();
-    for change in &taken.first {
-        let at = crate::store::instant::minutes_at(&change.at, offset);
-        let (kind_zh, kind_en) = action_words(&change.action);
-        let pupil = change.pupil.as_deref().map(|p| format!(" {p}")).unwrap_or_default();
-        let (field_zh, field_en) = change
-            .field
-            .map_or((String::new(), String::new()), |f| (format!(" {}", f.label_zh()), format!(" {}", f.label_en())));
-        let who = &change.operator;
-        tell(
-            json,
-            &format!("  {at} {who} {kind_zh}{pupil}{field_zh} ({kind_en}{pupil}{field_en})"),
-            &format!("  {at} {who} {kind_en}{pupil}{field_en}"),
-        );
+    for c in crate::words::restore::listed(&taken, store.display_offset()) {
+        let (at, who) = (&c.at, &c.who);
+        tell(json, &format!("  {at} {who} {} ({})", c.what_zh, c.what_en), &format!("  {at} {who} {}", c.what_en));
     }
     let rest = n - taken.first.len() as i64;
     if rest > 0 {
         tell(json, &format!("  …另有 {rest} 项未列出 (and {rest} more)"), &format!("  … and {rest} more"));
     }
     Ok(())
-}
-
-/// A change's kind (the audit's action) in Chinese and in English.
-fn action_words(action: &str) -> (&str, &str) {
-    match action {
-        "import" => ("导入", "import"),
-        "mark" => ("登记", "mark"),
-        "edit" => ("修改", "edit"),
-        "note" => ("备注", "note"),
-        "merge" => ("合并", "merge"),
-        "reconcile" => ("对账", "reconciliation"),
-        "restore" => ("恢复", "restore"),
-        "undo" => ("撤销", "undo"),
-        "year" => ("新年度", "new year"),
-        "rename" => ("改名", "rename"),
-        "reveal" => ("显示完整号码", "whole numbers shown"),
-        "export" => ("导出", "export"),
-        "top_up" => ("补缴", "top-up"),
-        "correct" => ("更正", "correction"),
-        other => (other, other),
-    }
 }
 
 /// A pipe or a device given as a drive file to read, refused before the drive is locked: opening it could wait

@@ -1195,7 +1195,18 @@ impl App {
                 // What the restore takes back, counted: 「恢复」 alone does not say whether it is the last mark or the
                 // whole morning's work.
                 if let Some(undone) = facts.changes_undone {
-                    question.push_str(&fill(self.text.restore_undoes, &[&undone]));
+                    // By kind too, as `restore --dry-run` says it: an import's 240 rows and 3 marks are not alike.
+                    let taken = facts.kept_up_to.filter(|_| undone > 0).and_then(|after| {
+                        self.store.changes_taken_back(after, 0).ok().filter(|t| !t.by_kind.is_empty())
+                    });
+                    match taken {
+                        Some(taken) => {
+                            let (zh, en) = crate::words::restore::by_kind(&taken);
+                            let kinds = self.text.pick(&zh, &en).to_owned();
+                            question.push_str(&fill(self.text.restore_undoes_kinds, &[&undone, &kinds]));
+                        }
+                        None => question.push_str(&fill(self.text.restore_undoes, &[&undone])),
+                    }
                 }
                 // Another school's drive, or another laptop's: said before Yes (the command line refuses it
                 // without --force).

@@ -972,6 +972,8 @@ pub struct Text {
     /// A form canbao exported given to a merge or a restore, which the import reads back: the key, the form,
     /// what was not done, the file.
     pub own_export_importable: &'static str,
+    /// `restore_undoes` with how many of each kind, as `restore --dry-run` counts them.
+    pub restore_undoes_kinds: &'static str,
     /// A form canbao exported given to a merge or a restore, which the import refuses (a ledger): the form, what
     /// was not done, the file.
     pub own_export_refused: &'static str,

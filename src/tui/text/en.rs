@@ -704,6 +704,7 @@ pub static EN: Text = Text {
     restore_not_ours: "\nNote: this does not look like a backup of this drive ({}): make sure it should replace the data.",
     restore_differs_school: "its school is not this drive's",
     restore_differs_diverged: "it began as this drive, but each has changes the other lacks",
+    restore_undoes_kinds: "\nIt takes back {} {change|changes} (those made since the backup): {}.",
     restore_differs_unconnected: "its history is not connected to this drive's",
     restore_differs_empty: "it is empty: no pupils and no changes",
     picker_drives: "Only drive files (.db); Tab shows every file",

@@ -669,6 +669,7 @@ pub static ZH: Text = Text {
     restore_not_ours: "\n注意：这不像本数据文件的备份（{}），请确认是要用它替换当前数据。",
     restore_differs_school: "它的学校与本数据文件的不同",
     restore_differs_diverged: "它与本数据文件出自同一份数据，但两边各有对方没有的修改",
+    restore_undoes_kinds: "\n将撤销 {} 项更改（备份之后所做的修改）：{}。",
     restore_differs_unconnected: "它的修改记录与本数据文件不相连",
     restore_differs_empty: "它是空的：没有学生，也没有修改记录",
     picker_drives: "只显示数据文件（.db）；Tab 显示全部",
