@@ -12247,8 +12247,9 @@ fn a_long_list_preview_scrolls_to_its_last_pupil() {
 
 /// A second window on a drive another window writes is read-only. While that window is there, W refuses; once it
 /// has closed, the footer offers W, and W makes this window write (it saves a mark, as its operator), where before
-/// it had to be closed and opened again; a third window is then the read-only one, its W refused. A window that
-/// saw the writer close, then pressed W after another took over, is told the other window has it.
+/// it had to be closed and opened again; a third window is then the read-only one, its W refused, naming the
+/// window that writes (its operator, since when) as the others are told. A window that saw the writer close,
+/// then pressed W after another took over, is told the other window has it.
 #[test]
 fn a_read_only_window_takes_over_once_the_writer_has_closed() {
     use canbao::store::lock::DriveLock;
@@ -12275,7 +12276,7 @@ fn a_read_only_window_takes_over_once_the_writer_has_closed() {
     reader.update(Action::TakeOver);
     assert!(reader.store.is_read_only(), "the writer is still there");
     let said = reader.status.as_ref().expect("said").text.clone();
-    assert!(said.contains("另一窗口仍在修改数据文件"), "{said}");
+    assert!(said.contains("张老师 的窗口仍在修改数据文件（") && said.contains(" 起）"), "{said}");
 
     // A window opened --read-only by choice beside them is never offered the writing, nor takes it.
     let mut chosen = App::new(Store::open_read_only(&path).expect("read-only"), &options(Language::Zh, Some("钱老师")))
@@ -12324,7 +12325,8 @@ fn a_read_only_window_takes_over_once_the_writer_has_closed() {
     third.update(Action::TakeOver);
     assert!(third.store.is_read_only());
     let said = third.status.as_ref().expect("said").text.clone();
-    assert!(said.contains("另一窗口仍在修改数据文件"), "{said}");
+    // Which window, as the second window is told: the one that took over, by its operator, and since when.
+    assert!(said.contains("李老师 的窗口仍在修改数据文件（") && said.contains(" 起）"), "{said}");
 }
 
 /// At 80x24 a long note comes after the amount due and the cover dates on the detail screen, so they are on its
@@ -12681,4 +12683,45 @@ fn the_operator_prompt_refuses_a_path_or_a_paragraph() {
     type_text(&mut app, "王老师");
     app.update(Action::Confirm);
     assert_eq!(app.store.operator(), "王老师");
+}
+
+/// A window that saw the writer close, and was then told by its idle look that another window took over, names
+/// that window at W (its operator, since when) as a window pressing W in the same moment is told; before, the
+/// idle look's word made W say only 「另一窗口仍在修改」.
+#[test]
+fn take_over_after_another_window_took_over_names_that_window() {
+    use canbao::store::lock::DriveLock;
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("drive.db");
+    let window = |path: &std::path::Path, operator: &str| {
+        let mut app = App::new(
+            Store::open_read_only(path).expect("read-only"),
+            &canbao::tui::Options { read_only_for_another_window: true, ..options(Language::Zh, Some(operator)) },
+        )
+        .expect("app");
+        app.update(Action::Resize(80, 24));
+        app
+    };
+    let lock = DriveLock::acquire(&path, "张老师").expect("lock");
+    let mut store = Store::open(&path).expect("store");
+    canbao::demo::load_sample(&mut store).expect("sample");
+    let mut writer = App::new(store, &options(Language::Zh, Some("张老师"))).expect("app");
+    writer.hold_drive_lock(lock);
+    let mut second = window(&path, "李老师");
+    let mut third = window(&path, "赵老师");
+    drop(writer);
+    for app in [&mut second, &mut third] {
+        app.update(Action::Tick);
+        assert!(screen(app).contains("按 W 接管修改"), "{}", screen(app));
+    }
+    second.update(Action::TakeOver);
+    assert!(!second.store.is_read_only(), "{:?}", second.status);
+    // The idle look finds the drive taken and says who has it.
+    third.update(Action::Tick);
+    let said = third.status.as_ref().expect("said").text.clone();
+    assert!(said.contains("李老师 已接管修改"), "{said}");
+    third.update(Action::TakeOver);
+    assert!(third.store.is_read_only());
+    let said = third.status.as_ref().expect("said").text.clone();
+    assert!(said.contains("李老师 已先接管（") && said.contains(" 起）"), "{said}");
 }

@@ -39,6 +39,9 @@ pub struct Follower {
     /// The writer had gone and another canbao has taken the drive since (a window beside this one took over):
     /// not said yet.
     retaken: bool,
+    /// The drive has been taken again since this window opened (`retaken`, kept once said): its holder now is a
+    /// window that took over, not the writer this window deferred to.
+    taken_over: bool,
 }
 
 /// What a look at the file found.
@@ -65,6 +68,7 @@ impl Follower {
             writer_gone: false,
             lock_looked: None,
             retaken: false,
+            taken_over: false,
         }
     }
 
@@ -96,6 +100,7 @@ impl Follower {
         if held {
             // Another canbao took the drive again: this window is behind a writer once more.
             self.retaken |= self.writer_gone;
+            self.taken_over |= self.writer_gone;
             self.writer_gone = false;
         } else if left {
             self.writer_gone = true;
@@ -107,6 +112,11 @@ impl Follower {
     /// asked: true once, and the window says who holds it now, where it had offered taking over.
     pub fn retaken(&mut self) -> bool {
         std::mem::take(&mut self.retaken)
+    }
+
+    /// Whether another window has taken the drive over since this one opened, said already or not.
+    pub fn taken_over(&self) -> bool {
+        self.taken_over
     }
 
     /// Whether the writer was found gone at the last look (idle or not), without looking again: the footer

@@ -34,8 +34,12 @@ impl App {
         if !self.follower.writer_gone(&self.store) {
             // Said here, whoever it is: not said again on the next idle look.
             self.follower.retaken();
-            return match self.store.path().and_then(crate::store::lock::holder).filter(|_| was_gone) {
-                Some(h) => self.fail(fill(self.text.take_over_taken, &[&h.by, &h.since])),
+            // Whoever it is, named as the lock file names them: a window that took over (seen now, or by an
+            // idle look that said so already) as such, the writer this window deferred to as still writing.
+            let taken = was_gone || self.follower.taken_over();
+            return match self.store.path().and_then(crate::store::lock::holder) {
+                Some(h) if taken => self.fail(fill(self.text.take_over_taken, &[&h.by, &h.since])),
+                Some(h) => self.fail(fill(self.text.take_over_writer_named, &[&h.by, &h.since])),
                 None => self.fail(self.text.take_over_writer_there),
             };
         }

@@ -65,6 +65,8 @@ pub struct Text {
     pub take_over_done: &'static str,
     /// `take_over` while the writer still holds the drive.
     pub take_over_writer_there: &'static str,
+    /// The writer this window deferred to still holds the drive, named as its lock file names it.
+    pub take_over_writer_named: &'static str,
     /// `take_over` after another window took the drive's lock first: who (its operator), and since when.
     pub take_over_taken: &'static str,
     /// `take_over` while a job (or the roster read on a worker) runs.

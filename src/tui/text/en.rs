@@ -30,6 +30,7 @@ pub static EN: Text = Text {
     writer_back: "{} took the drive over (since {}): still read-only here",
     take_over_done: "Taken over: this window now makes changes to the drive",
     take_over_writer_there: "Another window still makes changes to the drive: this one stays read-only",
+    take_over_writer_named: "{}'s window still makes changes to the drive (since {}): this one stays read-only",
     take_over_taken: "{} took over first (since {}): this window stays read-only",
     take_over_busy: "Wait for the work in progress to finish, then take over",
     take_over_clock: "The clock is {} {day|days} behind the drive's last change: fix it; still read-only",

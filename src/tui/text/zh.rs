@@ -30,6 +30,7 @@ pub static ZH: Text = Text {
     writer_back: "{} 已接管修改（{} 起）：本窗口保持只读",
     take_over_done: "已接管：本窗口现在可以修改数据文件",
     take_over_writer_there: "另一窗口仍在修改数据文件：本窗口保持只读",
+    take_over_writer_named: "{} 的窗口仍在修改数据文件（{} 起）：本窗口保持只读",
     take_over_taken: "{} 已先接管（{} 起）：本窗口保持只读",
     take_over_busy: "请等当前任务完成后再接管修改",
     take_over_clock: "本机时钟比数据文件最新的修改早 {} 天：请先改正日期时间；本窗口保持只读",
