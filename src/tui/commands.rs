@@ -385,7 +385,7 @@ impl App {
         use crate::tui::text::conflict;
         // Another school's file, or one of no common history, is said before anything else: the preview is
         // where the operator confirms the merge.
-        let mut lines = conflict::merge_warnings(t, r);
+        let mut lines = conflict::merge_warnings_on_screen(t, r);
         // A file of no common history, which `canbao merge` refuses without --no-common-history: the preview asks.
         if r.dry_run && crate::store::merge::refused_unrelated(r) {
             let key = self.keymap.keys_for(super::keymap::Context::Dialog, "confirm");

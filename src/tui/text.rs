@@ -762,8 +762,6 @@ pub struct Text {
     pub leavers_not_marked: &'static str,
     pub leavers_none: &'static str,
     pub leavers_label: &'static str,
-    pub merge_counts: &'static str,
-    pub merge_conflict: &'static str,
     /// Pupils of the leavers' list the mark left out, looked at again as it was written (another window marked
     /// them meanwhile): added after what was saved, or said alone when none was marked; each reason counted.
     pub leavers_some_left: &'static str,
@@ -771,6 +769,8 @@ pub struct Text {
     pub leaver_now_marked: &'static str,
     pub leaver_now_listed: &'static str,
     pub leaver_gone: &'static str,
+    pub merge_counts: &'static str,
+    pub merge_conflict: &'static str,
     pub conflict_field_year: &'static str,
     pub conflict_no_value: &'static str,
     pub conflict_kept_lost: &'static str,
@@ -883,6 +883,10 @@ pub struct Text {
     pub merge_rename_apart: &'static str,
     /// The command that puts a school renamed apart under one name: the name, the command.
     pub merge_rename_choose: &'static str,
+    /// How the report names the way to rename a school: the command to type (`canbao merge`), or on the screen
+    /// the palette entry that does it (old name, new name), where a command line is of no use.
+    pub merge_rename_run: &'static str,
+    pub merge_rename_on_screen: &'static str,
     pub merge_policy_taken: &'static str,
     pub merge_policy_kept: &'static str,
     pub merge_policy_unreadable: &'static str,
@@ -968,14 +972,14 @@ pub struct Text {
     pub restore_question: &'static str,
     /// Said after the restore question: how many changes (audit rows) made since the backup it takes back.
     pub restore_undoes: &'static str,
+    /// `restore_undoes` with how many of each kind, as `restore --dry-run` counts them.
+    pub restore_undoes_kinds: &'static str,
     /// A class list given to a merge or a restore: the key that imports a list first (a long path cuts the end
     /// of the status line), what was not done, the file.
     pub other_file_table: &'static str,
     /// A form canbao exported given to a merge or a restore, which the import reads back: the key, the form,
     /// what was not done, the file.
     pub own_export_importable: &'static str,
-    /// `restore_undoes` with how many of each kind, as `restore --dry-run` counts them.
-    pub restore_undoes_kinds: &'static str,
     /// A form canbao exported given to a merge or a restore, which the import refuses (a ledger): the form, what
     /// was not done, the file.
     pub own_export_refused: &'static str,

@@ -151,6 +151,16 @@ pub fn decided_there_line(t: &Text, c: &Conflict, id: &str) -> String {
 /// What a merge's preview and report say first, before its counts: the other file is of another school, or of
 /// no history in common with this drive.
 pub fn merge_warnings(t: &Text, r: &crate::store::merge::MergeReport) -> Vec<String> {
+    warnings(t, r, false)
+}
+
+/// [`merge_warnings`] as the screen says them: a school to rename is renamed through the palette's entry, which
+/// the screen holding the drive has, not by a command line it would refuse.
+pub fn merge_warnings_on_screen(t: &Text, r: &crate::store::merge::MergeReport) -> Vec<String> {
+    warnings(t, r, true)
+}
+
+fn warnings(t: &Text, r: &crate::store::merge::MergeReport, on_screen: bool) -> Vec<String> {
     let mut lines = Vec::new();
     if !r.other_schools.is_empty() {
         let sep = if t.lang == crate::tui::Language::En { ", " } else { "、" };
@@ -160,7 +170,7 @@ pub fn merge_warnings(t: &Text, r: &crate::store::merge::MergeReport) -> Vec<Str
         let template = if school.older { t.merge_old_school_name } else { t.merge_new_school_name };
         lines.push(fill(template, &[&school.name, &school.pupils]));
     }
-    lines.extend(r.school_renames.iter().flat_map(|rename| school_rename_lines(t, rename)));
+    lines.extend(r.school_renames.iter().flat_map(|rename| school_rename_lines(t, rename, on_screen)));
     if r.other_has_no_pupils {
         lines.push(t.merge_other_has_no_pupils.to_owned());
     } else if !r.shared_history {
@@ -316,8 +326,13 @@ pub fn number_taken_line(t: &Text, n: &crate::store::merge::NumberTaken, number:
     fill(t.merge_number_taken, &[&number, &n.holder, &n.holder_class, &n.name, &n.class, &side, &kept])
 }
 
-/// A school renamed on one laptop only, as the report says it: followed, or left with the command to type.
-fn school_rename_lines(t: &Text, rename: &SchoolRename) -> Vec<String> {
+/// A school renamed on one laptop only, as the report says it: followed, or left with the command to type (on
+/// the screen, the palette entry) that renames `from` to `to`.
+fn school_rename_lines(t: &Text, rename: &SchoolRename, on_screen: bool) -> Vec<String> {
+    let road = |command: &str, from: &str, to: &str| match on_screen {
+        true => fill(t.merge_rename_on_screen, &[&from, &to]),
+        false => fill(t.merge_rename_run, &[&command]),
+    };
     match rename {
         SchoolRename::Followed { old, new, here, moved } => {
             let template = if *here { t.merge_rename_followed_here } else { t.merge_rename_followed_there };
@@ -329,13 +344,13 @@ fn school_rename_lines(t: &Text, rename: &SchoolRename) -> Vec<String> {
         }
         SchoolRename::NameTaken { old, new, here, left, command } => {
             let template = if *here { t.merge_rename_taken_here } else { t.merge_rename_taken_there };
-            vec![fill(template, &[old, new, left, command])]
+            vec![fill(template, &[old, new, left, &road(command, old, new)])]
         }
         SchoolRename::Apart { old, ours, theirs, ours_pupils, theirs_pupils, to_ours, to_theirs } => {
             let mut lines = vec![fill(t.merge_rename_apart, &[old, ours, theirs, ours_pupils, theirs_pupils])];
-            for (name, command) in [(theirs, to_theirs), (ours, to_ours)] {
+            for (name, other, command) in [(theirs, ours, to_theirs), (ours, theirs, to_ours)] {
                 if let Some(command) = command {
-                    lines.push(fill(t.merge_rename_choose, &[name, command]));
+                    lines.push(fill(t.merge_rename_choose, &[name, &road(command, other, name)]));
                 }
             }
             lines
@@ -700,5 +715,57 @@ mod tests {
         );
         let en = Text::for_language(crate::tui::Language::En);
         assert!(merge_warnings(en, &taken)[0].ends_with("run: canbao --db d.db school rename 甲小学 乙小学 --merge"));
+    }
+
+    /// On the screen a school left to rename is renamed through the palette's 「学校改名」, named with both names,
+    /// never by a command line the screen holding the drive refuses; the command line's report keeps its command.
+    #[test]
+    fn the_screen_names_the_palette_entry_for_a_school_left_to_rename() {
+        let report = MergeReport {
+            school_renames: vec![
+                SchoolRename::NameTaken {
+                    old: "甲小学".into(),
+                    new: "乙小学".into(),
+                    here: true,
+                    left: 2,
+                    command: "canbao --db d.db school rename 甲小学 乙小学 --merge".into(),
+                },
+                SchoolRename::Apart {
+                    old: "甲小学".into(),
+                    ours: "乙小学".into(),
+                    theirs: "丙小学".into(),
+                    ours_pupils: 3,
+                    theirs_pupils: 4,
+                    to_ours: Some("canbao school rename 丙小学 乙小学 --merge".into()),
+                    to_theirs: Some("canbao school rename 乙小学 丙小学 --merge".into()),
+                },
+            ],
+            shared_history: true,
+            ..MergeReport::default()
+        };
+        let zh = Text::for_language(crate::tui::Language::Zh);
+        let lines = merge_warnings_on_screen(zh, &report);
+        assert!(lines.iter().all(|l| !l.contains("canbao") && !l.contains("请运行")), "{lines:?}");
+        assert!(
+            lines[0].ends_with("如是同一所学校，请在命令面板（:）中选「学校改名」，把「甲小学」改名为「乙小学」"),
+            "{lines:?}"
+        );
+        assert!(lines.contains(
+            &"如都应叫「丙小学」，请在命令面板（:）中选「学校改名」，把「乙小学」改名为「丙小学」".to_owned()
+        ));
+        assert!(lines.contains(
+            &"如都应叫「乙小学」，请在命令面板（:）中选「学校改名」，把「丙小学」改名为「乙小学」".to_owned()
+        ));
+        let en = Text::for_language(crate::tui::Language::En);
+        let lines = merge_warnings_on_screen(en, &report);
+        assert!(lines.iter().all(|l| !l.contains("canbao") && !l.contains("run:")), "{lines:?}");
+        assert!(
+            lines[0].ends_with("choose 'Rename a school' in the palette (:) and rename 甲小学 to 乙小学"),
+            "{lines:?}"
+        );
+        // The command line's report as before.
+        assert!(
+            merge_warnings(zh, &report)[0].ends_with("请运行：canbao --db d.db school rename 甲小学 乙小学 --merge")
+        );
     }
 }
