@@ -12725,3 +12725,74 @@ fn take_over_after_another_window_took_over_names_that_window() {
     let said = third.status.as_ref().expect("said").text.clone();
     assert!(said.contains("李老师 已先接管（") && said.contains(" 起）"), "{said}");
 }
+
+/// At 80x24 a pupil's 户籍 warning (and the readings to confirm) stay on the detail screen's first page above a long
+/// note, whose rows that do not fit go on in the history's pane, where before the note pushed the warning below
+/// the pane, half of it behind PgDn. PgDn then moves through the rest by the pane's height: each page starts at
+/// the row after the last one shown, none skipped or shown twice. At 120x40 nothing is cut.
+#[test]
+fn the_hukou_warning_stays_in_sight_above_a_long_note() {
+    for (lang, warning) in [
+        (Language::Zh, "身份证号码地区码不属本市，户籍待核实"),
+        (Language::En, "the ID number's area code is not the city's"),
+    ] {
+        let mut store = store(true);
+        store.set_meta(canbao::tui::POLICY_META_KEY, "yibin-2024").expect("meta");
+        in_year(&mut store, 2024);
+        store.set_fixed_clock("2023-10-10T10:00:00+08:00");
+        let mut app = App::new(store, &options(lang, Some("测试"))).expect("app");
+        app.update(Action::Resize(80, 24));
+        app.update(Action::Search);
+        type_text(&mut app, "许志文");
+        app.update(Action::Confirm);
+        let note: String = (1..=12).map(|i| format!("第{i}次电话家长未接，")).collect::<String>() + "完";
+        app.update(Action::EditNote);
+        type_text(&mut app, &note);
+        app.update(Action::Confirm);
+        app.update(Action::OpenDetail);
+        let first = screen(&app);
+        // Above the footer's two rows and the history pane's heading.
+        let rows: Vec<&str> = first.lines().collect();
+        let heading =
+            rows.iter().position(|r| r.contains("说明（续）") || r.contains("Notes (continued)")).expect("heading");
+        let above: String = rows[..heading].iter().map(|r| r.trim()).collect::<Vec<_>>().join("");
+        let flat = |s: &str| s.replace(' ', "");
+        assert!(flat(&above).contains(&flat(warning)), "{first}");
+        if lang == Language::Zh {
+            assert!(flat(&above).contains("特困人员的政府补助（001附件1四(三)）须具有本市户籍，补助待核实"), "{first}");
+            insta::assert_snapshot!("detail_hukou_long_note_80x24_zh", first);
+        }
+        // The rest, page by page: rows of the pane under its heading.
+        let pane = |s: &str| -> Vec<String> {
+            let rows: Vec<&str> = s.lines().collect();
+            let at = rows.iter().position(|r| r.contains("说明（续）") || r.contains("Notes (continued)"));
+            at.map_or_else(Vec::new, |at| rows[at + 1..rows.len() - 2].iter().map(|r| r.to_string()).collect())
+        };
+        let room = pane(&first).len();
+        let mut read = Vec::new();
+        let mut page = first.clone();
+        let mut pages = 0;
+        while !pane(&page).is_empty() {
+            let rows = pane(&page);
+            assert_eq!(rows.len(), room, "every page of the pane is as tall: {page}");
+            read.extend(rows);
+            press(&mut app, KeyCode::PageDown);
+            page = screen(&app);
+            pages += 1;
+            assert!(pages < 20, "{page}");
+        }
+        let read: String = read.iter().map(|r| r.trim()).collect();
+        assert!(flat(&read).contains("第12次电话家长未接，完"), "the note's end, once: {read}");
+        for i in 1..=12 {
+            assert_eq!(flat(&read).matches(&format!("第{i}次")).count(), 1, "each row once: {read}");
+        }
+        // A tall window holds it all on the first page.
+        app.update(Action::Resize(120, 40));
+        for _ in 0..pages {
+            press(&mut app, KeyCode::PageUp);
+        }
+        let tall = screen(&app);
+        assert!(!tall.contains("说明（续）") && !tall.contains("Notes (continued)"), "{tall}");
+        assert!(flat(&tall).contains(&flat(warning)) && flat(&tall).contains("第12次电话家长未接，完"), "{tall}");
+    }
+}

@@ -96,15 +96,25 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
 /// value), then the notes wrapped as [`layout::wrap`] breaks them. Counted and drawn from the same rows, so the
 /// rows the screen has room for are the rows it shows: a note wrapped by the widget broke English words where
 /// the count did not, and its last row fell below the pane, out of reach of every key.
+///
+/// The warnings under the fields (户籍待核实, a reading to confirm, where a pupil enrolls) come before the pupil's
+/// own note, which comes before the rest: a long note above them pushed them below the pane in an 80x24 window,
+/// out of sight behind a page key, where the note's rows that do not fit go on in the history's pane instead.
 fn top_rows(app: &App, detail: &Detail, width: usize) -> Vec<Line<'static>> {
-    let mut rows = fields(app, detail, width);
+    let (mut rows, note) = fields(app, detail, width);
     let inner = width.saturating_sub(2).max(1);
-    for line in notes(app, detail) {
-        let style = line_style(&line);
+    let warning = app.theme.fg(app.theme.warning);
+    let wrapped = |line: &Line| -> Vec<Line<'static>> {
+        let style = line_style(line);
         let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
-        let wrapped = layout::wrap(&crate::io::table::printable(&text), inner);
-        rows.extend(wrapped.into_iter().map(|r| Line::styled(format!(" {r}"), style)));
-    }
+        let rows = layout::wrap(&crate::io::table::printable(&text), inner);
+        rows.into_iter().map(|r| Line::styled(format!(" {r}"), style)).collect()
+    };
+    let (warnings, rest): (Vec<Line>, Vec<Line>) =
+        notes(app, detail).into_iter().partition(|line| line_style(line) == warning && line.width() > 0);
+    rows.extend(warnings.iter().flat_map(wrapped));
+    rows.extend(note);
+    rows.extend(rest.iter().flat_map(wrapped));
     rows
 }
 
@@ -158,7 +168,8 @@ fn wrapped_field(app: &App, label: &str, value: String, style: Style, width: usi
         .collect()
 }
 
-fn fields(app: &App, d: &Detail, width: usize) -> Vec<Line<'static>> {
+/// The fields, and the pupil's note apart (see `top_rows`).
+fn fields(app: &App, d: &Detail, width: usize) -> (Vec<Line<'static>>, Vec<Line<'static>>) {
     let t = app.text;
     let s = &d.student;
     let theme = &app.theme;
@@ -288,9 +299,9 @@ fn fields(app: &App, d: &Detail, width: usize) -> Vec<Line<'static>> {
         field(app, t.f_categories, categories, theme.fg(theme.accent), width),
     ];
     // The pupil's own note whole, wrapped under its label: cut to a row, the rest of it was read nowhere. It
-    // comes last, after the amount due and the cover: a long note above them pushed them below the pane in an
-    // 80x24 window, where the first page must hold the pupil's key facts; the note's rows that do not fit go on
-    // in the history's pane.
+    // comes after the amount due and the cover, and after the warnings under them (`top_rows`): a long note above
+    // them pushed them below the pane in an 80x24 window, where the first page must hold the pupil's key facts;
+    // the note's rows that do not fit go on in the history's pane.
     let note = wrapped_field(app, t.f_note, s.note.clone(), plain, width);
     if let Some(code) = &s.id_problem {
         let message = Text::lookup(t.problems, code).unwrap_or(code).to_owned();
@@ -363,8 +374,7 @@ fn fields(app: &App, d: &Detail, width: usize) -> Vec<Line<'static>> {
         let said = t.coverage_family_share.to_owned();
         lines.extend(wrapped_field(app, t.f_coverage, said, theme.fg(theme.warning), width));
     }
-    lines.extend(note);
-    lines
+    (lines, note)
 }
 
 /// Longer words under the fields, wrapped: the policy's rule or why there is no amount, and where a pupil in
