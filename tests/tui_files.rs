@@ -3204,3 +3204,47 @@ fn the_restore_question_says_by_kind_what_it_takes_back() {
         assert!(rows.iter().any(|r| r.replace(' ', "").contains(&kinds)), "{lang:?}:\n{}", rows.join("\n"));
     }
 }
+
+/// The progress box of an import names the file being read (cut in the middle to the box, its extension kept),
+/// and its time goes on while the file is read; before, it said only 「正在读取名单」 and the time. The read is held
+/// up here by another connection writing the drive, as a big list holds it up.
+#[test]
+fn the_import_progress_names_the_file_and_its_time_goes_on() {
+    use canbao::tui::modal::Modal;
+    let (dir, drive) = sample_drive();
+    let list = dir.path().join("二〇二六年秋季学期各班名单（教务处汇总，含转入学生）最终版.csv");
+    std::fs::write(&list, "姓名,身份证号码,班级\n王小明,450203201909308803,一年级1班\n").unwrap();
+    for lang in [Language::Zh, Language::En] {
+        let mut app = app_on(&drive, lang);
+        app.update(Action::Resize(80, 24));
+        // Another window mid-write: the job waits for it.
+        let other = rusqlite::Connection::open(&drive).unwrap();
+        other.execute_batch("BEGIN IMMEDIATE").unwrap();
+        app.start_import(list.clone());
+        assert!(matches!(app.modal, Some(Modal::Working(_))), "{}", screen(&app).join("\n"));
+        let mut times = Vec::new();
+        for _ in 0..2 {
+            std::thread::sleep(Duration::from_millis(700));
+            app.update(Action::Tick);
+            let rows = screen(&app);
+            let shown = rows.join("\n");
+            let flat: Vec<String> = rows.iter().map(|r| r.replace(' ', "")).collect();
+            let file = match lang {
+                Language::Zh => "文件：",
+                Language::En => "File:",
+            };
+            let named = flat.iter().find(|r| r.contains(file)).unwrap_or_else(|| panic!("{shown}"));
+            assert!(named.contains("二〇二六年") && named.ends_with("最终版.csv"), "{shown}");
+            // The row under the file's: its time, the figures before 「秒」 or "s".
+            let at = flat.iter().position(|r| r.contains(file)).expect("named");
+            let row = flat[at + 1].trim_end_matches('秒').trim_end_matches('s');
+            let figures: String = row.chars().rev().take_while(|c| c.is_ascii_digit() || *c == '.').collect();
+            let secs: f32 = figures.chars().rev().collect::<String>().parse().unwrap_or_else(|_| panic!("{shown}"));
+            times.push(secs);
+        }
+        assert!(times[1] > times[0], "{times:?}");
+        other.execute_batch("ROLLBACK").unwrap();
+        drop(other);
+        wait_for_jobs(&mut app);
+    }
+}

@@ -132,6 +132,25 @@ impl Work {
     }
 }
 
+impl Work {
+    /// The file a job reads, by its name (the folder is the picker's): a big list takes a while to read, and the
+    /// progress box says which. Several files: the first, and how many in all.
+    pub fn file(&self) -> Option<String> {
+        let name = |p: &std::path::Path| {
+            p.file_name().map_or_else(|| p.display().to_string(), |n| n.to_string_lossy().into_owned())
+        };
+        match self {
+            Work::Plan { request } | Work::Apply { request } => match &request.paths[..] {
+                [] => None,
+                [one] => Some(name(one)),
+                [first, rest @ ..] => Some(format!("{} (+{})", name(first), rest.len())),
+            },
+            Work::Reconcile { file, .. } | Work::Merge { file, .. } | Work::Restore { file } => Some(name(file)),
+            _ => None,
+        }
+    }
+}
+
 /// What a job produced.
 pub enum JobOutcome {
     /// Files read and checked; `preview` is a dry run of the import, so it counts added and updated pupils.
@@ -857,6 +876,8 @@ pub struct Jobs {
 struct Running {
     kind: JobKind,
     started: Instant,
+    /// The file the job reads, named in its progress box (`Work::file`).
+    file: Option<String>,
     /// Set to stop the job: its connection's statements are interrupted from then on.
     stop: Arc<AtomicBool>,
     /// The worker, to tell a job that ended without a word (a panic) from one still running (`wait`).
@@ -873,9 +894,9 @@ impl Default for Jobs {
 impl Jobs {
     /// Starts `work` on a thread with its own connection to `db`, as `operator`.
     pub fn spawn(&mut self, work: Work, db: Reopen, operator: String) {
-        let kind = work.kind();
+        let (kind, file) = (work.kind(), work.file());
         let stop = Arc::new(AtomicBool::new(false));
-        let mut running = Running { kind, started: Instant::now(), stop: Arc::clone(&stop), worker: None };
+        let mut running = Running { kind, started: Instant::now(), file, stop: Arc::clone(&stop), worker: None };
         let tx = self.tx.clone();
         running.worker = Some(std::thread::spawn(move || {
             let outcome = match db.open() {
@@ -927,6 +948,11 @@ impl Jobs {
 
     pub fn running(&self) -> Option<(JobKind, Instant)> {
         self.running.as_ref().map(|r| (r.kind, r.started))
+    }
+
+    /// The file the running job reads, as its progress box names it.
+    pub fn running_file(&self) -> Option<&str> {
+        self.running.as_ref().and_then(|r| r.file.as_deref())
     }
 
     /// Whether the operator asked the running job to stop.

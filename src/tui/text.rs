@@ -564,6 +564,8 @@ pub struct Text {
     /// As `for_pupils_recorded_paid_away`, those kept counted apart: paid in full (or 财政代缴), part-paid.
     pub for_pupils_recorded_paid_part_away: &'static str,
     pub elapsed: &'static str,
+    /// The file a running job reads, above its time.
+    pub job_file: &'static str,
 
     pub revealed: &'static str,
     pub revealed_one: &'static str,

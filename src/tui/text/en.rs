@@ -433,6 +433,7 @@ pub static EN: Text = Text {
     for_pupils_recorded_part_away: "{} selected, {} to record, {} part-paid, {} enroll elsewhere",
     for_pupils_recorded_paid_part_away: "{} selected, {} to record, {} paid, {} part-paid, {} elsewhere",
     elapsed: "{} s",
+    job_file: "File: {}",
 
     revealed: "Full ID numbers shown; this is recorded in the history",
     revealed_one: "This pupil's full ID shown until you move on; recorded in the history",

@@ -398,6 +398,7 @@ pub static ZH: Text = Text {
     for_pupils_recorded_part_away: "已选 {} 人，本次登记 {} 人，另有部分缴费 {} 人、不在本校登记 {} 人",
     for_pupils_recorded_paid_part_away: "已选 {} 人，登记 {} 人，另有已缴费 {}、部分缴费 {}、不在本校登记 {} 人",
     elapsed: "已用 {} 秒",
+    job_file: "文件：{}",
 
     revealed: "已显示完整身份证号码，并记入修改记录",
     revealed_one: "已显示此学生的完整身份证号码（换到其他学生或返回名单即隐藏），并记入修改记录",

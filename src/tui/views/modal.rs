@@ -282,7 +282,17 @@ fn working(frame: &mut Frame, app: &App, area: Rect, kind: JobKind) {
     if elapsed < PROGRESS_AFTER {
         return;
     }
-    let inner = popup(frame, app, area, 50, 7, t.job(kind));
+    // The file being read, cut in the middle to the box (its end, the extension, kept), above the time.
+    let file = app.jobs.running_file();
+    let inner = popup(frame, app, area, 50, 7 + u16::from(file.is_some()), t.job(kind));
+    let inner = match file {
+        Some(file) => {
+            let named = super::cells::truncate_middle(&fill(t.job_file, &[&file]), inner.width as usize);
+            frame.render_widget(Paragraph::new(named), Rect { height: 1, ..inner });
+            Rect { y: inner.y + 1, height: inner.height.saturating_sub(1), ..inner }
+        }
+        None => inner,
+    };
     let secs = format!("{:.1}", elapsed.as_secs_f32());
     frame.render_widget(Paragraph::new(fill(t.elapsed, &[&secs])), Rect { height: 1, ..inner });
     // The jobs cannot say how far they are, so the bar moves to show that work goes on.
