@@ -1009,7 +1009,7 @@ fn reconcile_list(
     // never held back, so no child the tax office collected for is left off the forms.
     let options = ChangeOptions { dry_run, payment_stands: source == Source::Tax, ..ChangeOptions::default() };
     let (outcomes, kept_before) =
-        run.store.apply_reconciliation_counted("reconcile", &items, &receipts, &unapplied, &confirmed, options)?;
+        run.store.apply_reconciliation("reconcile", &items, &receipts, &unapplied, &confirmed, options)?;
     run.report.unapplied_payments = unapplied.always.len();
     run.report.unapplied_kept_before = kept_before;
     for (((outcome, (sheet, row)), if_refused), (_, changes)) in

@@ -111,7 +111,7 @@ impl Store {
         receipts: &[Option<Vec<Receipt>>],
         options: ChangeOptions,
     ) -> Result<Vec<Outcome>> {
-        self.apply_reconciliation(action, items, receipts, &Unapplied::default(), &[], options)
+        Ok(self.apply_reconciliation(action, items, receipts, &Unapplied::default(), &[], options)?.0)
     }
 
     /// `apply_changes_with_receipts`, keeping in the same transaction the tax office's payments it does not
@@ -124,22 +124,11 @@ impl Store {
     /// recorded all the same, as an audit row of the amount under `action` with the amount as old and new
     /// value: the log then tells that the tax office's list settled the dispute, on this laptop and on every
     /// laptop merged with it. An amount the changes did change has its own row already.
+    ///
+    /// With the outcomes, how many of the payments it keeps were kept already by an earlier operation (a
+    /// reconciliation of the same list, or of another list holding the same payment), and so not kept again; on
+    /// a dry run, how many a real run would find kept already.
     pub fn apply_reconciliation(
-        &mut self,
-        action: &str,
-        items: &[(i64, Vec<Change>)],
-        receipts: &[Option<Vec<Receipt>>],
-        unapplied: &Unapplied,
-        confirmed: &[Option<i64>],
-        options: ChangeOptions,
-    ) -> Result<Vec<Outcome>> {
-        Ok(self.apply_reconciliation_counted(action, items, receipts, unapplied, confirmed, options)?.0)
-    }
-
-    /// `apply_reconciliation`, with how many of the payments it keeps were kept already by an earlier operation
-    /// (a reconciliation of the same list, or of another list holding the same payment), and so not kept again;
-    /// on a dry run, how many a real run would find kept already.
-    pub fn apply_reconciliation_counted(
         &mut self,
         action: &str,
         items: &[(i64, Vec<Change>)],
