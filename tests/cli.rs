@@ -7252,3 +7252,55 @@ fn a_csv_export_of_whole_numbers_warns_of_excel_turning_them_into_numbers() {
     assert!(stderr.contains("5.1E+17") && !stderr.contains("双击"), "{stderr}");
     assert!(!String::from_utf8_lossy(&run.stdout).contains("5.1E+17"), "not in the CSV itself");
 }
+
+/// A tax list's payment rows that give no ID number (证件号码 empty) all end somewhere: the one pupil of the name in
+/// the row's class is reconciled and said so at the row; a name nobody on the roster has, or a pupil of the name in
+/// another class than the row's, is kept as a payment not recorded with its file and row, counted in the report
+/// (text and `--json`) and listed by `check`, until a payment of its amount and date is recorded for a pupil of the
+/// name. Before, such rows were said once and dropped.
+#[test]
+fn tax_rows_without_an_id_number_are_matched_by_name_and_class_or_kept() {
+    let oct8 = days_ago(60);
+    let (dir, db) = tax_drive();
+    let (wu, su) = ("450202201804012233", "450203201802017248");
+    let tax = dir.path().join("tax.csv");
+    std::fs::write(
+        &tax,
+        format!(
+            "姓名,证件号码,班级,缴费金额,缴费日期\n吴凯远,,三年级2班,380,{oct8}\n王小明,,三年级2班,380,{oct8}\n\
+             苏萱,,三年级2班,380,{oct8}\n"
+        ),
+    )
+    .unwrap();
+    let preview = json(canbao(&db).args(["reconcile", "--source", "tax", "--dry-run", "--json"]).arg(&tax));
+    assert_eq!((preview["matched"].as_u64(), preview["unapplied_payments"].as_u64()), (Some(1), Some(2)), "{preview}");
+    let out = canbao(&db).args(["reconcile", "--source", "tax"]).arg(&tax).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(out.status.success(), "{text}");
+    let line =
+        |row: &str| text.lines().find(|l| l.contains(&format!("{row} 「证件号码」"))).unwrap_or_default().to_owned();
+    assert!(line("第 2 行").contains("身份证号码为空；按姓名和班级，此行即 吴凯远（三年级2班，4502"), "{text}");
+    assert!(!text.contains("核对未使用"), "the class column is read: {text}");
+    assert!(
+        line("第 3 行").contains("本机没有此姓名和班级的学生") && line("第 3 行").contains("380 元未记入"),
+        "{text}"
+    );
+    assert!(line("第 4 行").contains("380 元未记入"), "{text}");
+    assert!(text.contains("税务名单中有 2 笔缴费未记入本机"), "{text}");
+    assert_eq!(paid_amount(&db, wu), ("paid".to_owned(), Some(38_000)));
+    assert_eq!(paid_amount(&db, su), ("unpaid".to_owned(), None));
+    let listed = || {
+        let check = json(canbao(&db).args(["check", "--json"]));
+        let lines = check["tax_paid_unrecorded"].as_array().cloned().unwrap_or_default();
+        lines.iter().map(|l| (l["name"].as_str().unwrap_or_default().to_owned(), l["row"].as_u64())).collect::<Vec<_>>()
+    };
+    assert_eq!(listed(), [("王小明".to_owned(), Some(3)), ("苏萱".to_owned(), Some(4))]);
+    // The list read again keeps nothing twice.
+    let again = json(canbao(&db).args(["reconcile", "--source", "tax", "--json"]).arg(&tax));
+    assert_eq!((again["already"].as_u64(), again["unapplied_kept_before"].as_u64()), (Some(1), Some(2)), "{again}");
+    assert_eq!(listed().len(), 2);
+    // The operator finds the 苏萱 row is hers and records it by hand: the kept payment is settled.
+    let mark = ["mark", su, "--payment", "paid", "--amount", "380", "--paid-on", &oct8, "--yes"];
+    canbao(&db).args(mark).assert().success();
+    assert_eq!(listed(), [("王小明".to_owned(), Some(3))]);
+}

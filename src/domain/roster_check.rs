@@ -840,11 +840,19 @@ pub fn tax_paid_unrecorded(kept: &[KeptPayment], students: &[Student]) -> Vec<Un
         holders.entry(s.id_number.as_str()).or_default().push(s);
     }
     let by_id: BTreeMap<i64, &Student> = students.iter().map(|s| (s.id, s)).collect();
+    let mut named: BTreeMap<&str, Vec<&Student>> = BTreeMap::new();
+    if kept.iter().any(|k| k.record.reason == UnappliedReason::NoNumber) {
+        for s in students {
+            named.entry(s.name.trim()).or_default().push(s);
+        }
+    }
     let mut found: Vec<Option<UnrecordedPayment>> = Vec::new();
     // Each payment's line by the row it came from: a wrong list reconciled (another county's, every number
     // unknown) keeps tens of thousands, and looking each up in the lines so far made `check` quadratic.
     let mut line_of: HashMap<ListRow<'_>, usize> = HashMap::new();
     for k in kept {
+        // A row with no number is held by nobody: the pupils of its name may have been recorded paid for it by hand.
+        let no_number = k.id_number.is_empty() && k.record.reason == UnappliedReason::NoNumber;
         let holding = holders.get(k.id_number.as_str()).map(Vec::as_slice).unwrap_or_default();
         // The pupil the row was matched to counts as well: a number held rounded or since corrected is theirs.
         let matched = k.student_id.and_then(|id| by_id.get(&id));
@@ -874,7 +882,20 @@ pub fn tax_paid_unrecorded(kept: &[KeptPayment], students: &[Student]) -> Vec<Un
             k.record.paid_on,
             k.record.receipt.as_deref(),
         );
-        if k.id_number.is_empty() || holding.iter().chain(matched).any(settles) {
+        // Of a row without a number, only the payment itself recorded for a pupil of the name settles it (the
+        // same amount and date), never a 财政代缴 mark nor another payment.
+        let settles_unnumbered = |s: &&Student| {
+            let details = &s.payment_details;
+            s.payment == PaymentStatus::Paid
+                && k.record.amount_fen.is_none_or(|fen| details.amount_fen == Some(fen))
+                && k.record.paid_on.is_none_or(|day| details.paid_on == Some(day))
+        };
+        let settled = if no_number {
+            named.get(k.record.name.trim()).is_some_and(|same| same.iter().any(settles_unnumbered))
+        } else {
+            k.id_number.is_empty() || holding.iter().chain(matched).any(settles)
+        };
+        if settled {
             // The row said as it was last kept: kept again settled (another reason), it is no longer listed.
             if let Some(&at) = line_of.get(&row) {
                 found[at] = None;

@@ -45,6 +45,9 @@ pub enum UnappliedReason {
     /// The pupil has a payment recorded already, and the list's is another (another amount or date): the
     /// recorded one is not replaced without the operator.
     RecordedDiffers,
+    /// The row gives no ID number (证件号码 empty), and its name (in the class or school the list gives) is not
+    /// that of exactly one pupil: none, or several the list does not tell apart.
+    NoNumber,
 }
 
 /// One row of the tax office's list that says a payment was made, as kept when it was not recorded.
@@ -105,7 +108,10 @@ impl UnappliedPayment {
             (Some(mine), Some(theirs)) => mine == theirs,
             _ => self.paid_on == other.paid_on,
         };
-        self.year == other.year && self.amount_fen == other.amount_fen && same_receipt
+        // Rows without a number are kept under no number and no pupil, all of them: only the name tells two
+        // families' payments of the same amount on the same day apart.
+        let same_payer = ![self.reason, other.reason].contains(&UnappliedReason::NoNumber) || self.name == other.name;
+        self.year == other.year && self.amount_fen == other.amount_fen && same_receipt && same_payer
     }
 
     /// The roster's standing in words.
@@ -186,6 +192,10 @@ impl UnappliedPayment {
             (UnappliedReason::RecordedDiffers, true) => {
                 "another amount or date than the payment recorded, which was not replaced".to_owned()
             }
+            (UnappliedReason::NoNumber, false) => "此行没有身份证号码，按姓名找不到唯一的学生，无法核对".to_owned(),
+            (UnappliedReason::NoNumber, true) => {
+                "the row gives no ID number, and its name is not that of one pupil: not matched".to_owned()
+            }
         }
     }
 
@@ -263,6 +273,12 @@ impl UnappliedPayment {
                 "check with the tax office which is this year's payment, and ask the family for nothing more nor refund \
                  anything until then; if the list is right, clear the recorded payment and reconcile again, or correct \
                  it by hand"
+            }
+            (UnappliedReason::NoNumber, false) => {
+                "请向税务核实缴费人的身份证号码；是本校学生的，在学生详情中手工记录缴费，或用补全号码的名单重新对账"
+            }
+            (UnappliedReason::NoNumber, true) => {
+                "ask the tax office for the payer's ID number; if the child is at this school, record the payment by                  hand on the detail screen, or reconcile a list with the number filled in"
             }
             (UnappliedReason::Held | UnappliedReason::ReceiptConflict | UnappliedReason::OtherPayer, false) => {
                 "请向税务核实后手工记录缴费"

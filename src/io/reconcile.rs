@@ -908,6 +908,7 @@ fn reconcile_list(
         item_unapplied: Vec::new(),
         disputes: HashMap::new(),
         item_confirmed: Vec::new(),
+        pupils_named: None,
         hidden_in: table::HiddenIn::Excel,
     };
     run.today = run.store.today();
@@ -1127,6 +1128,8 @@ struct Run<'a> {
     disputes: HashMap<i64, AmountDispute>,
     /// Tax lists: each item's amount (fen) that settles such a dispute, recorded even when unchanged.
     item_confirmed: Vec<Option<i64>>,
+    /// Tax lists: the roster's pupils by name, read once the first row giving a payment but no number is met.
+    pupils_named: Option<HashMap<String, Vec<Student>>>,
 }
 
 /// A pupil's rows on the tax office's list.
@@ -1310,7 +1313,18 @@ impl Run<'_> {
     fn unused_columns(&mut self, sheet: &Sheet, map: &HeaderMap, hidden: &[usize]) {
         let mut used = vec![Column::Seq, Column::Name, Column::IdNumber];
         used.extend_from_slice(match self.source {
-            Source::Tax => &[Column::Amount, Column::PaidOn, Column::Channel, Column::Receipt, Column::PaymentStatus],
+            // The class and the school tell whose a payment row giving no ID number is (`unnumbered_pupil`).
+            Source::Tax => &[
+                Column::Amount,
+                Column::PaidOn,
+                Column::Channel,
+                Column::Receipt,
+                Column::PaymentStatus,
+                Column::GradeClass,
+                Column::Grade,
+                Column::Class,
+                Column::School,
+            ],
             Source::Agency => &[Column::Enrolled],
             Source::Categories => {
                 &[Column::Category, Column::DisabilityGrade, Column::DisabilityKind, Column::ValidUntil]
@@ -1427,10 +1441,27 @@ impl Run<'_> {
             self.problem(sheet, row_no, String::new(), message);
             return Ok(());
         }
+        // A payment on the tax list with no number at all: matched by the name to the one pupil it can be, or kept.
+        let unnumbered_payment = self.source == Source::Tax
+            && !file_name.is_empty()
+            && check.result == Err(IdProblem::Missing)
+            && id_cell.is_empty()
+            && {
+                let channel = map.get(Column::Channel, row).filter(|c| !c.is_empty()).map(Cell::text);
+                self.tax_row_kind(map, row, channel.as_deref()).0.says_paid()
+            };
         // A pupil the row's own number cannot name: found by what survived of one a spreadsheet rounded, or as
         // the number the drive corrected the pupil's from.
         let (mut found, mut by_old_number) = (None, false);
         let number = match check.result {
+            Err(IdProblem::Missing) if unnumbered_payment => {
+                let Some(pupil) = self.unnumbered_pupil(sheet, map, (row_no, row), &file_name)? else {
+                    return Ok(());
+                };
+                let number = pupil.id_number.clone();
+                found = Some(pupil);
+                number
+            }
             Ok(valid) => valid.number,
             // The number is in the formula, not in the file: said as the import says it, or the operator, who
             // sees a number in the cell, is told it is empty.
@@ -1594,6 +1625,106 @@ impl Run<'_> {
             self.item_unapplied.push(Vec::new());
         }
         Ok(())
+    }
+
+    /// A tax list's payment row giving no ID number: the one pupil of the list's name, in the class and at the
+    /// school the row gives where it gives them, said at the row as the pupil it was reconciled as; else (nobody of
+    /// the name, or several the row does not tell apart) the payment kept as not recorded (`NoNumber`), with its
+    /// file and row, and said so. Never dropped: money the tax office received stays on the drive's books.
+    fn unnumbered_pupil(
+        &mut self,
+        sheet: &Sheet,
+        map: &HeaderMap,
+        (row_no, row): (usize, &[Cell]),
+        file_name: &str,
+    ) -> Result<Option<Student>, StoreError> {
+        if self.pupils_named.is_none() {
+            let mut by_name: HashMap<String, Vec<Student>> = HashMap::new();
+            for s in self.store.students(&Default::default())? {
+                by_name.entry(clean_name(&s.name)).or_default().push(s);
+            }
+            self.pupils_named = Some(by_name);
+        }
+        let text = |c: Column| map.get(c, row).map(|c| c.text().trim().to_owned()).filter(|t| !t.is_empty());
+        let class = text(Column::GradeClass).or_else(|| match (text(Column::Grade), text(Column::Class)) {
+            (None, None) => None,
+            (grade, class) => Some(crate::domain::class_label::join(
+                grade.as_deref().unwrap_or_default(),
+                class.as_deref().unwrap_or_default(),
+            )),
+        });
+        let school = text(Column::School);
+        use crate::domain::class_label::{ClassKey, Grade};
+        let wanted = class.as_deref().map(ClassKey::parse);
+        let same_name: Vec<&Student> = self
+            .pupils_named
+            .as_ref()
+            .and_then(|by_name| by_name.get(file_name))
+            .map(|list| {
+                list.iter()
+                    .filter(|s| school.as_deref().is_none_or(|school| s.school.trim() == school))
+                    .filter(|s| {
+                        // A class written without its grade (「2班」) names the class in any grade.
+                        wanted.as_ref().is_none_or(|w| {
+                            let held = ClassKey::of(&s.grade, &s.class);
+                            held == *w || (w.grade == Grade::None && held.class == w.class)
+                        })
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let column = map.header_text(Column::IdNumber, &sheet.rows);
+        // What the row was matched by, as said: 「姓名和班级」 "name and class".
+        let (by, by_en) = match (&class, &school) {
+            (Some(_), Some(_)) => ("姓名、班级和学校", "name, class and school"),
+            (Some(_), None) => ("姓名和班级", "name and class"),
+            (None, Some(_)) => ("姓名和学校", "name and school"),
+            (None, None) => ("姓名", "name"),
+        };
+        if let [pupil] = same_name.as_slice() {
+            let pupil = (*pupil).clone();
+            self.named_a_pupil = true;
+            let (name, class) = (&pupil.name, pupil.class_label());
+            let (held, held_en) = if pupil.id_number.is_empty() {
+                ("无号码".to_owned(), "no number".to_owned())
+            } else {
+                (id_number::mask(&pupil.id_number), id_number::mask(&pupil.id_number))
+            };
+            let (class, class_en) =
+                if class.is_empty() { ("未分班".to_owned(), "no class".to_owned()) } else { (class.clone(), class) };
+            let message = format!(
+                "身份证号码为空；按{by}，此行即 {name}（{class}，{held}），已按此学生核对，请留意，并向税务核实号码 (the ID \
+                 number is empty; by the {by_en}, the row is {name} ({class_en}, {held_en}), the one pupil it can be: \
+                 reconciled as that pupil, to note; check the number with the tax office)"
+            );
+            self.problem(sheet, row_no, column, message);
+            return Ok(Some(pupil));
+        }
+        let (zh, en) = match same_name.len() {
+            0 => (format!("本机没有此{by}的学生"), format!("no pupil of this {by_en} on the roster")),
+            n => (
+                format!("本机有 {n} 名此{by}的学生，无法确定是谁"),
+                format!("{n} pupils of this {by_en} on the roster, and the row does not tell which"),
+            ),
+        };
+        if same_name.is_empty() {
+            self.invalid_kept += 1;
+        }
+        // Read as a matched row is, for its amount and date; what its cells fail to say is not said of a row no
+        // payment is recorded from.
+        let said = self.report.problems.len();
+        let paid = self.tax_row(sheet, map, row_no, row);
+        self.report.problems.truncate(said);
+        let amount = paid.amount.map_or_else(|| "?".to_owned(), money::plain);
+        let record = self.record_of(&paid, UnappliedReason::NoNumber);
+        self.unapplied.push(KeptPayment { student_id: None, id_number: String::new(), record });
+        let message = format!(
+            "身份证号码为空，{zh}：此行缴费 {amount} 元未记入，保存在修改记录中，「检查名单」（canbao check）会列出，请向税务核实号码 \
+             (the ID number is empty, {en}: the row's payment of {amount} yuan is not recorded; it is kept in the \
+             drive's history and listed by the roster check, canbao check; ask the tax office for the number)"
+        );
+        self.problem(sheet, row_no, column, message);
+        Ok(None)
     }
 
     /// The one pupil whose number the drive corrected from `number`, under the list's name (now, or before a
