@@ -7304,3 +7304,49 @@ fn tax_rows_without_an_id_number_are_matched_by_name_and_class_or_kept() {
     canbao(&db).args(mark).assert().success();
     assert_eq!(listed(), [("王小明".to_owned(), Some(3))]);
 }
+
+/// A 票证号码 met again on a row of another name and number is said as that receipt repeated, with both rows, not as
+/// a second family nobody on the roster is (名单外): the same amount is the one payment again, kept nowhere twice;
+/// another amount may be money of its own, kept as not recorded and listed by `check`.
+#[test]
+fn a_receipt_repeated_under_another_name_is_said_as_a_repeated_receipt() {
+    let oct8 = days_ago(60);
+    let (dir, db) = tax_drive();
+    let (zhou, wu) = ("450202201711194162", "450202201804012233");
+    let (stranger, other) = ("450202201805011232", "450203201806024568");
+    let tax = dir.path().join("tax.csv");
+    std::fs::write(
+        &tax,
+        format!(
+            "姓名,证件号码,缴费金额,缴费日期,票证号码\n周静露,{zhou},380,{oct8},R-001\n王小明,{stranger},380,{oct8},R-001\n\
+             吴凯远,{wu},380,{oct8},R-002\n赵六,{other},300,{oct8},R-002\n"
+        ),
+    )
+    .unwrap();
+    let report = json(canbao(&db).args(["reconcile", "--source", "tax", "--json", "--reveal"]).arg(&tax));
+    assert_eq!(report["unknown_rows"].as_array().map(Vec::len), Some(0), "{report}");
+    let repeated = report["repeated_receipts"].as_array().cloned().unwrap_or_default();
+    assert_eq!(repeated.len(), 2, "{report}");
+    assert_eq!(repeated[0]["receipt"], "R-001");
+    assert_eq!(repeated[0]["rows"], serde_json::json!([2, 3]));
+    assert_eq!(repeated[0]["names"], serde_json::json!(["周静露", "王小明"]));
+    assert_eq!(repeated[0]["id_numbers"], serde_json::json!([zhou, stranger]));
+    assert_eq!((repeated[0]["kept"].as_bool(), repeated[1]["kept"].as_bool()), (Some(false), Some(true)));
+    assert_eq!((report["matched"].as_u64(), report["unapplied_payments"].as_u64()), (Some(2), Some(1)), "{report}");
+    assert_eq!(paid_amount(&db, zhou), ("paid".to_owned(), Some(38_000)));
+    let check = json(canbao(&db).args(["check", "--json", "--reveal"]));
+    let listed = check["tax_paid_unrecorded"].as_array().cloned().unwrap_or_default();
+    let rows: Vec<_> =
+        listed.iter().map(|l| (l["id_number"].as_str().unwrap_or_default(), l["row"].as_u64())).collect();
+    assert_eq!(rows, [(other, Some(5))], "{check}");
+    // The text names the receipt and both rows, in Chinese and in English.
+    let text = canbao(&db).args(["reconcile", "--source", "tax", "--dry-run"]).arg(&tax).output().unwrap();
+    let text = String::from_utf8_lossy(&text.stdout).into_owned();
+    let line = text.lines().find(|l| l.contains("R-001")).unwrap_or_default();
+    assert!(line.contains("票证号码 R-001 重复：第 2 行 周静露") && line.contains("第 3 行 王小明"), "{text}");
+    assert!(!text.contains("名单中没有 (not on the roster)"), "{text}");
+    let en =
+        canbao(&db).args(["--lang", "en", "reconcile", "--source", "tax", "--dry-run"]).arg(&tax).output().unwrap();
+    let en = String::from_utf8_lossy(&en.stdout).into_owned();
+    assert!(en.contains("receipt R-002 repeated: row 4 吴凯远") && en.contains("row 5 赵六"), "{en}");
+}

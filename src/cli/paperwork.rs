@@ -1542,6 +1542,10 @@ fn print_reconcile(r: &ReconcileReport, has_policy: bool, reveal: bool) {
             ),
         }
     }
+    for c in &r.repeated_receipts {
+        let (zh, english) = c.words(&id);
+        line(format!("{} {zh} ({english})", c.file), format!("{} {english}", c.file));
+    }
     for c in &r.recorded_over_status {
         let (at, number) = (at(&c.list, &c.sheet, c.row), id(&c.id_number));
         // Short of the amount due: part-paid, which insures nobody.

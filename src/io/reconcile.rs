@@ -311,6 +311,84 @@ pub struct ReceiptConflict {
     pub recorded: Option<f64>,
 }
 
+/// Tax lists: a receipt number (票证号码) met again on a row of another name or ID number. The tax office issues a
+/// number once per payment, so the list gives one payment under two payers: said with both rows, the later row
+/// neither recorded nor taken for a second family nobody on the roster is. The earlier row is reconciled as
+/// any row; the later one, the same payment, is kept as not recorded only when its amount differs (then it may
+/// be money of its own).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RepeatedReceipt {
+    pub receipt: String,
+    pub file: String,
+    /// The earlier row and the later one, with the worksheet of each (empty for a CSV).
+    pub rows: Vec<usize>,
+    pub sheets: Vec<String>,
+    /// The name and the ID number each row gives (empty where it gives none).
+    pub names: Vec<String>,
+    #[serde(serialize_with = "crate::domain::id_shown::ids")]
+    pub id_numbers: Vec<String>,
+    /// Yuan, row by row; `None` for an amount that could not be read.
+    pub amounts: Vec<Option<f64>>,
+    /// The later row's payment kept as not recorded (its amount differs from the earlier row's).
+    pub kept: bool,
+}
+
+impl RepeatedReceipt {
+    /// Each row as the report names it: 「第 2 行 张三 4502********1234」, "row 2 张三 4502********1234" (the
+    /// number as `id` shows it).
+    pub fn rows_said(&self, en: bool, id: &dyn Fn(&str) -> String) -> Vec<String> {
+        (0..self.rows.len())
+            .map(|i| {
+                let at = rows_at(&self.sheets[i..=i], &self.rows[i..=i], en);
+                let number = self.id_numbers.get(i).filter(|n| !n.is_empty()).map(|n| id(n));
+                let name = self.names.get(i).map(String::as_str).unwrap_or_default();
+                [Some(at), Some(name.to_owned()).filter(|n| !n.is_empty()), number]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect()
+    }
+
+    /// The amounts as a list, "400、380" ("400, 380"), an amount that could not be read as "?".
+    pub fn amounts_text(&self, separator: &str) -> String {
+        let yuan = |amount: &Option<f64>| amount.map_or_else(|| "?".to_owned(), |a| a.to_string());
+        self.amounts.iter().map(yuan).collect::<Vec<_>>().join(separator)
+    }
+
+    /// What the report says of it; (Chinese, English).
+    pub fn words(&self, id: &dyn Fn(&str) -> String) -> (String, String) {
+        let receipt = &self.receipt;
+        let (zh_rows, en_rows) = (self.rows_said(false, id).join("、"), self.rows_said(true, id).join("; "));
+        let later = self.rows.last().copied().unwrap_or_default();
+        if self.kept {
+            let (amounts, amounts_en) = (self.amounts_text("、"), self.amounts_text(", "));
+            (
+                format!(
+                    "票证号码 {receipt} 重复：{zh_rows}，姓名或号码不同，金额也不同（{amounts} 元）；第 {later} 行未记入，已保存在修改记录中，\
+                     「检查名单」（canbao check）会列出，请向税务核实"
+                ),
+                format!(
+                    "receipt {receipt} repeated: {en_rows}, under another name or number and with another amount \
+                     ({amounts_en} yuan); row {later} is not recorded, kept in the drive's history and listed by the \
+                     roster check, canbao check: check with the tax office"
+                ),
+            )
+        } else {
+            (
+                format!(
+                    "票证号码 {receipt} 重复：{zh_rows}，姓名或号码不同，是同一笔缴费，第 {later} 行不重复计算，请向税务核实是谁的缴费"
+                ),
+                format!(
+                    "receipt {receipt} repeated: {en_rows}, under another name or number: one payment, row {later} not \
+                     counted again; check with the tax office whose payment it is"
+                ),
+            )
+        }
+    }
+}
+
 /// A row whose number nobody on the roster has.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct UnknownRow {
@@ -616,6 +694,8 @@ pub struct ReconcileReport {
     pub recorded_over_status: Vec<Conflict>,
     /// Tax lists: one receipt number with different amounts; the pupil's payment is left as it was.
     pub receipt_conflicts: Vec<ReceiptConflict>,
+    /// Tax lists: a receipt number met again under another name or number, with both rows.
+    pub repeated_receipts: Vec<RepeatedReceipt>,
     /// Agency feedback rows whose status column says the pupil is not registered (or is empty): not marked.
     pub not_registered: Vec<NotRegistered>,
     /// Agency feedback rows whose status is a word the program does not know (neither registered nor not):
@@ -890,6 +970,7 @@ fn reconcile_list(
             conflicts: Vec::new(),
             recorded_over_status: Vec::new(),
             receipt_conflicts: Vec::new(),
+            repeated_receipts: Vec::new(),
             not_registered: Vec::new(),
             unknown_status: Vec::new(),
             unknown_categories: Vec::new(),
@@ -909,6 +990,7 @@ fn reconcile_list(
         disputes: HashMap::new(),
         item_confirmed: Vec::new(),
         pupils_named: None,
+        receipts_met: HashMap::new(),
         hidden_in: table::HiddenIn::Excel,
     };
     run.today = run.store.today();
@@ -1130,6 +1212,8 @@ struct Run<'a> {
     item_confirmed: Vec<Option<i64>>,
     /// Tax lists: the roster's pupils by name, read once the first row giving a payment but no number is met.
     pupils_named: Option<HashMap<String, Vec<Student>>>,
+    /// Tax lists: each receipt number met on a payment row, with that row's sheet, row, name, number and amount.
+    receipts_met: HashMap<String, (String, usize, String, String, Option<i64>)>,
 }
 
 /// A pupil's rows on the tax office's list.
@@ -1441,6 +1525,11 @@ impl Run<'_> {
             self.problem(sheet, row_no, String::new(), message);
             return Ok(());
         }
+        if self.source == Source::Tax
+            && self.receipt_repeated(sheet, map, (row_no, row), &file_name, &check.normalized)?
+        {
+            return Ok(());
+        }
         // A payment on the tax list with no number at all: matched by the name to the one pupil it can be, or kept.
         let unnumbered_payment = self.source == Source::Tax
             && !file_name.is_empty()
@@ -1625,6 +1714,67 @@ impl Run<'_> {
             self.item_unapplied.push(Vec::new());
         }
         Ok(())
+    }
+
+    /// Whether the row's receipt number (票证号码) is an earlier payment row's under another name or number: then
+    /// said with both rows (`RepeatedReceipt`), and the row goes no further, being that payment again (kept as not
+    /// recorded when its amount differs). Otherwise the number is noted as this row's.
+    fn receipt_repeated(
+        &mut self,
+        sheet: &Sheet,
+        map: &HeaderMap,
+        (row_no, row): (usize, &[Cell]),
+        file_name: &str,
+        number: &str,
+    ) -> Result<bool, StoreError> {
+        let Some(receipt) = map.get(Column::Receipt, row).map(|c| c.text().trim().to_owned()).filter(|t| !t.is_empty())
+        else {
+            return Ok(false);
+        };
+        let channel = map.get(Column::Channel, row).filter(|c| !c.is_empty()).map(Cell::text);
+        let (kind, amount, _) = self.tax_row_kind(map, row, channel.as_deref());
+        if !kind.says_paid() {
+            return Ok(false);
+        }
+        let Some((first_sheet, first_row, first_name, first_number, first_amount)) = self.receipts_met.get(&receipt)
+        else {
+            let met = (sheet.name.clone(), row_no, file_name.to_owned(), number.to_owned(), amount);
+            self.receipts_met.insert(receipt, met);
+            return Ok(false);
+        };
+        // The same payer again (a row repeated, a second sheet): the pupil's own rows tell it (`settle_payments`).
+        if first_name == file_name && first_number == number {
+            return Ok(false);
+        }
+        let kept = *first_amount != amount;
+        let repeated = RepeatedReceipt {
+            receipt,
+            file: self.file.clone(),
+            rows: vec![*first_row, row_no],
+            sheets: vec![first_sheet.clone(), sheet.name.clone()],
+            names: vec![first_name.clone(), file_name.to_owned()],
+            id_numbers: vec![first_number.clone(), number.to_owned()],
+            amounts: vec![first_amount.map(money::as_number), amount.map(money::as_number)],
+            kept,
+        };
+        if kept {
+            // Read as a matched row is, for its amount and date; what its cells fail to say is not said of a row no
+            // payment is recorded from.
+            let said = self.report.problems.len();
+            let paid = self.tax_row(sheet, map, row_no, row);
+            self.report.problems.truncate(said);
+            let holder = if number.is_empty() { None } else { self.store.student_by_id_number(number)? };
+            // A row without a number is kept as such rows are, so `check` lists it by its name.
+            let reason = if number.is_empty() { UnappliedReason::NoNumber } else { UnappliedReason::ReceiptConflict };
+            let record = UnappliedPayment {
+                roster_name: holder.as_ref().map(|s| s.name.clone()),
+                ..self.record_of(&paid, reason)
+            };
+            let student_id = holder.map(|s| s.id);
+            self.unapplied.push(KeptPayment { student_id, id_number: number.to_owned(), record });
+        }
+        self.report.repeated_receipts.push(repeated);
+        Ok(true)
     }
 
     /// A tax list's payment row giving no ID number: the one pupil of the list's name, in the class and at the

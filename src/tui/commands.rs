@@ -262,6 +262,10 @@ impl App {
                 ),
             });
         }
+        for c in &r.repeated_receipts {
+            let (zh, english) = c.words(&id);
+            lines.push(format!("{} {}", file_name(&c.file), if en { english } else { zh }));
+        }
         let en_ui = self.lang == crate::words::Language::En;
         for d in &r.redated {
             let place = at(&d.file, &d.sheet, d.row);
