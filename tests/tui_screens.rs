@@ -12796,3 +12796,35 @@ fn the_hukou_warning_stays_in_sight_above_a_long_note() {
         assert!(flat(&tall).contains(&flat(warning)) && flat(&tall).contains("第12次电话家长未接，完"), "{tall}");
     }
 }
+
+/// A tax list's preview at 80×24 in English, whose pupils changed fill the first page: the rows that name no pupil
+/// (not on the roster), listed last, are counted on the first page with the key that goes to them, and End shows
+/// them. Before, nothing on the first page said they were there.
+#[test]
+fn the_reconcile_previews_first_page_counts_the_rows_not_on_the_roster() {
+    let dir = tempfile::tempdir().expect("dir");
+    let mut app = app(Language::En);
+    let day = app.store.today();
+    let pupils = app.store.students(&Default::default()).expect("list");
+    let mut text = "姓名,证件号码,缴费金额,缴费日期\n".to_owned();
+    for s in pupils.iter().filter(|s| s.id_problem.is_none() && s.id_number.len() == 18).take(12) {
+        text.push_str(&format!("{},{},380,{day}\n", s.name, s.id_number));
+    }
+    for (name, first17) in
+        [("王小明", "45020220180501123"), ("赵六", "45020320180602456"), ("钱七", "45020220180703789")]
+    {
+        let number = format!("{first17}{}", canbao::domain::id_number::check_char(first17.as_bytes()));
+        text.push_str(&format!("{name},{number},380,{day}\n"));
+    }
+    let tax = dir.path().join("tax.csv");
+    std::fs::write(&tax, text).expect("write");
+    let lines = tax_list_previewed(&mut app, &tax);
+    assert!(lines.iter().filter(|l| l.contains("not on the roster")).count() >= 4, "{lines:?}");
+    let first = screen(&app);
+    assert!(first.contains("The 3 rows not on the roster are listed last"), "{first}");
+    assert!(!first.contains("王小明"), "the rows themselves are below the first page: {first}");
+    insta::assert_snapshot!("reconcile_preview_strangers_counted_english", first);
+    app.update(Action::Bottom);
+    let last = screen(&app);
+    assert!(["王小明", "赵六", "钱七"].iter().all(|name| last.contains(name)), "{last}");
+}

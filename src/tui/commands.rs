@@ -364,7 +364,14 @@ impl App {
                 lines.push(fill(t.reconcile_unapplied_before, &[&r.unapplied_kept_before]));
             }
         }
-        // Last, the rows that name no pupil.
+        // Last, the rows that name no pupil: behind everything above on a screen of 24 rows, so said near the top
+        // with how many there are and the key that goes to them.
+        if !r.unknown_rows.is_empty() && lines.len() > 1 + usize::from(r.matches_no_pupil) {
+            let key = self.keymap.keys_for(super::keymap::Context::Dialog, "bottom");
+            let key = key.first().map(|k| k.to_string()).unwrap_or_default();
+            let below = fill(t.reconcile_unknown_below, &[&r.unknown_rows.len(), &key]);
+            lines.insert(1 + usize::from(r.matches_no_pupil), below);
+        }
         for u in &r.unknown_rows {
             lines.push(fill(t.reconcile_unknown, &[&at(&u.file, &u.sheet, u.row), &id(&u.id_number), &u.name]));
             for f in &u.flagged {

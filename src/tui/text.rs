@@ -720,6 +720,8 @@ pub struct Text {
     pub reconcile_recorded_part_over_status: &'static str,
     pub reconcile_amount: &'static str,
     pub reconcile_unknown: &'static str,
+    /// Near the top of a long report: how many rows name no pupil, listed last, and the key that goes to them.
+    pub reconcile_unknown_below: &'static str,
     pub reconcile_flagged: &'static str,
     pub reconcile_not_registered: &'static str,
     pub reconcile_unknown_status: &'static str,
