@@ -3362,3 +3362,277 @@ fn a_lists_insured_column_contradicting_the_drive_is_said_at_its_row() {
         assert_eq!((held.enrollment, held.payment), (Enrollment::Unknown, PaymentStatus::Unpaid));
     }
 }
+/// Every pupil's name in the drive, sorted, with the class each was put in.
+fn names_and_classes(store: &Store) -> Vec<(String, String)> {
+    let mut got: Vec<(String, String)> = store
+        .students(&StudentFilter::default())
+        .unwrap()
+        .into_iter()
+        .map(|s| {
+            let class = s.class_label();
+            (s.name, class)
+        })
+        .collect();
+    got.sort();
+    got
+}
+
+/// A list printed in two blocks side by side (分两栏) whose second block writes its columns in an order of its own
+/// (姓名 班级 身份证号 beside 序号 姓名 身份证号 班级) gives the pupils of both, each block read by its own header.
+/// Before, the second block's columns were said as repeated and its pupils were not imported.
+#[test]
+fn a_list_in_two_blocks_whose_second_has_its_columns_in_another_order_gives_the_pupils_of_both() {
+    let dir = tempfile::tempdir().unwrap();
+    let ids: Vec<String> = (1..=5).map(|i| valid(&format!("4502022015030540{i}"))).collect();
+    let id = |i: usize| Some(ids[i].as_str());
+    let path = dir.path().join("分两栏.xlsx");
+    let rows: Vec<Vec<Option<&str>>> = vec![
+        vec![Some("四年级学生名单")],
+        vec![
+            Some("序号"),
+            Some("姓名"),
+            Some("身份证号"),
+            Some("班级"),
+            None,
+            Some("姓名"),
+            Some("班级"),
+            Some("身份证号"),
+        ],
+        vec![Some("1"), Some("左甲"), id(0), Some("四年级1班"), None, Some("右甲"), Some("四年级2班"), id(3)],
+        vec![Some("2"), Some("左乙"), id(1), Some("四年级1班"), None, Some("右乙"), Some("四年级2班"), id(4)],
+        vec![Some("3"), Some("左丙"), id(2), Some("四年级1班")],
+    ];
+    write_xlsx(&path, "四年级", &rows, &[]);
+    let mut store = store();
+    let report = class_list::import(&mut store, &[path.as_path()], Some("第二小学"), false).unwrap();
+    let class = |c: &str| c.to_owned();
+    assert_eq!(
+        names_and_classes(&store),
+        [
+            ("右乙".to_owned(), class("四年级2班")),
+            ("右甲".to_owned(), class("四年级2班")),
+            ("左丙".to_owned(), class("四年级1班")),
+            ("左乙".to_owned(), class("四年级1班")),
+            ("左甲".to_owned(), class("四年级1班")),
+        ],
+        "{:?}",
+        report.problems
+    );
+    assert_eq!((report.added, report.id_invalid, report.skipped), (5, 0, 0), "{report:?}");
+    let problems = &report.problems;
+    assert!(!problems.iter().any(|p| p.message.contains("重复")), "{problems:?}");
+    assert!(
+        problems.iter().any(|p| p.row == Some(2) && p.message.contains("分 2 栏") && p.message.contains("F–H")),
+        "{problems:?}"
+    );
+    let right = store.student_by_id_number(&ids[3]).unwrap().unwrap();
+    assert!(right.source.contains("第 2 栏") && right.source.ends_with(":3"), "{}", right.source);
+
+    // 家长电话 in each block names no adult's name or number: both blocks are pupils.
+    let path = dir.path().join("家长电话.xlsx");
+    let rows: Vec<Vec<Option<&str>>> = vec![
+        vec![Some("姓名"), Some("身份证号"), Some("家长电话"), Some("姓名"), Some("身份证号"), Some("家长电话")],
+        vec![Some("甲"), id(0), Some("13800000001"), Some("乙"), id(1), Some("13800000002")],
+    ];
+    write_xlsx(&path, "四年级1班", &rows, &[]);
+    let mut store = self::store();
+    let report = class_list::import(&mut store, &[path.as_path()], Some("第二小学"), false).unwrap();
+    assert_eq!(report.added, 2, "{:?}", report.problems);
+    assert_eq!(store.student_by_id_number(&ids[1]).unwrap().unwrap().phone, "13800000002");
+}
+
+/// A second name and ID number beside the list's that is no block of the same columns: a guardian's, as its
+/// numbers are adults', is said and left out; one holding a pupil's number where the rows before showed none
+/// refuses the file, naming its columns and the row, rather than import half the list.
+#[test]
+fn a_second_name_and_id_number_beside_the_list_is_read_by_its_rows_never_half_silently() {
+    let dir = tempfile::tempdir().unwrap();
+    let ids: Vec<String> = (1..=3).map(|i| valid(&format!("4502022015030541{i}"))).collect();
+    let parents: Vec<String> = (1..=3).map(|i| valid(&format!("4502021985030541{i}"))).collect();
+    let header = vec![
+        Some("序号"),
+        Some("姓名"),
+        Some("身份证号"),
+        Some("联系电话"),
+        Some("序号"),
+        Some("姓名"),
+        Some("身份证号"),
+    ];
+    let row = |n: &'static str, name: &'static str, id: &str, other: &'static str, number: &str| -> Vec<String> {
+        [n, name, id, "13800000001", n, other, number].map(str::to_owned).to_vec()
+    };
+    let owned = |rows: &[Vec<String>]| -> Vec<Vec<Option<String>>> {
+        rows.iter().map(|r| r.iter().map(|c| Some(c.clone())).collect()).collect()
+    };
+    let write = |path: &Path, body: Vec<Vec<String>>| {
+        let body = owned(&body);
+        let mut rows: Vec<Vec<Option<&str>>> = vec![header.clone()];
+        rows.extend(body.iter().map(|r| r.iter().map(|c| c.as_deref()).collect()));
+        write_xlsx(path, "三年级1班", &rows, &[]);
+    };
+    let guardians = dir.path().join("家长.xlsx");
+    write(
+        &guardians,
+        vec![row("1", "张一", &ids[0], "张父", &parents[0]), row("2", "李二", &ids[1], "李母", &parents[1])],
+    );
+    let mut store = store();
+    let report = class_list::import(&mut store, &[guardians.as_path()], Some("第二小学"), false).unwrap();
+    let names: Vec<String> = names_and_classes(&store).into_iter().map(|(n, _)| n).collect();
+    assert_eq!(names, ["张一", "李二"], "{:?}", report.problems);
+    assert!(
+        report.problems.iter().any(|p| p.row == Some(1)
+            && p.message.contains("第 E–G 列另有一组姓名和身份证号码")
+            && p.message.contains("成年人")),
+        "{:?}",
+        report.problems
+    );
+
+    // A pupil's number in those columns under a guardian's: nothing is imported, and the file says why.
+    let mixed = dir.path().join("混排.xlsx");
+    write(&mixed, vec![row("1", "张一", &ids[0], "张父", &parents[0]), row("2", "李二", &ids[1], "王三", &ids[2])]);
+    let mut store = self::store();
+    let error = class_list::import(&mut store, &[mixed.as_path()], Some("第二小学"), false).unwrap_err();
+    let said = error.to_string();
+    assert!(matches!(error, ImportError::PupilsBesideTheList { row: 3, .. }), "{said}");
+    assert!(said.contains("第 E–G 列") && said.contains("第 3 行") && said.contains("未导入任何内容"), "{said}");
+    assert!(store.students(&StudentFilter::default()).unwrap().is_empty());
+}
+
+/// A table of the teachers under the pupils (a blank row, 「班主任」, then 「姓名 | 联系电话」 over 李老师) gives no
+/// pupil named 姓名 or 李老师: its header and rows are skipped, each said at its row. A pupil's row after it, holding
+/// an ID number, is read again.
+#[test]
+fn a_table_of_other_people_under_the_pupils_gives_no_pupils_and_its_rows_are_said() {
+    let dir = tempfile::tempdir().unwrap();
+    let ids: Vec<String> = (1..=3).map(|i| valid(&format!("4502022015030542{i}"))).collect();
+    let id = |i: usize| Some(ids[i].as_str());
+    for (file, staff_header, staff_row) in [
+        // 联系电话 under the phone column, the ID number's cell empty.
+        (
+            "phone.xlsx",
+            vec![None, Some("姓名"), None, Some("联系电话")],
+            vec![None, Some("李老师"), None, Some("13900000000")],
+        ),
+        // 联系电话 under the ID number column: the phone where a number goes.
+        ("id.xlsx", vec![None, Some("姓名"), Some("联系电话")], vec![None, Some("李老师"), Some("13900000000")]),
+        // Its own first column.
+        (
+            "post.xlsx",
+            vec![Some("职务"), Some("姓名"), Some("电话")],
+            vec![Some("班主任"), Some("李老师"), Some("13900000000")],
+        ),
+    ] {
+        let path = dir.path().join(file);
+        let rows: Vec<Vec<Option<&str>>> = vec![
+            vec![Some("序号"), Some("姓名"), Some("身份证号"), Some("联系电话"), Some("班级")],
+            vec![Some("1"), Some("学生甲"), id(0), Some("13800000001"), Some("三年级1班")],
+            vec![Some("2"), Some("学生乙"), id(1), Some("13800000002"), Some("三年级1班")],
+            vec![],
+            vec![Some("班主任")],       // row 5
+            staff_header.clone(),       // row 6
+            staff_row.clone(),          // row 7
+            vec![None, Some("王老师")], // row 8
+            // A pupil's row again, holding an ID number.
+            vec![Some("3"), Some("学生丙"), id(2), None, Some("三年级1班")], // row 9
+        ];
+        write_xlsx(&path, "三年级1班", &rows, &[]);
+        let mut store = store();
+        let report = class_list::import(&mut store, &[path.as_path()], Some("第二小学"), false).unwrap();
+        let names: Vec<String> = names_and_classes(&store).into_iter().map(|(n, _)| n).collect();
+        assert_eq!(names, ["学生丙", "学生乙", "学生甲"], "{file}: {:?}", report.problems);
+        assert_eq!((report.added, report.skipped), (3, 4), "{file}: {:?}", report.problems);
+        let said =
+            |row: usize, what: &str| report.problems.iter().any(|p| p.row == Some(row) && p.message.contains(what));
+        assert!(said(6, "另一张表的表头"), "{file}: {:?}", report.problems);
+        assert!(said(7, "此行在另一张表之下") && said(7, "第 6 行"), "{file}: {:?}", report.problems);
+        assert!(said(8, "此行在另一张表之下"), "{file}: {:?}", report.problems);
+        assert!(report.problems.iter().any(|p| p.row == Some(5)), "{file}: {:?}", report.problems);
+    }
+}
+
+/// A list without a class column under a title naming its class (「XX小学四年级1班学生名单」), on a sheet or in a
+/// file whose name names none, gives its pupils that class, and says so; a title naming two classes gives none.
+#[test]
+fn a_title_naming_the_class_gives_it_to_a_list_without_a_class_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let ids: Vec<String> = (1..=4).map(|i| valid(&format!("4502022016030543{i}"))).collect();
+    let csv = dir.path().join("名单.csv");
+    std::fs::write(&csv, format!("XX小学四年级1班学生名单\n姓名,身份证号\n甲一,{}\n甲二,{}\n", ids[0], ids[1]))
+        .unwrap();
+    let xlsx = dir.path().join("学生.xlsx");
+    let rows: Vec<Vec<Option<&str>>> = vec![
+        vec![Some("2026年秋季学期柳州市示范小学四年级（2）班学生花名册")],
+        vec![Some("姓名"), Some("身份证号")],
+        vec![Some("乙一"), Some(ids[2].as_str())],
+    ];
+    write_xlsx(&xlsx, "Sheet1", &rows, &[]);
+    let mut store = store();
+    let report = class_list::import(&mut store, &[csv.as_path(), xlsx.as_path()], Some("示范小学"), false).unwrap();
+    let class_of = |i: usize| store.student_by_id_number(&ids[i]).unwrap().unwrap().class_label();
+    assert_eq!(
+        [class_of(0), class_of(1), class_of(2)],
+        ["四年级1班", "四年级1班", "四年级2班"],
+        "{:?}",
+        report.problems
+    );
+    let problems = &report.problems;
+    assert!(
+        problems.iter().any(|p| p.file.ends_with("名单.csv")
+            && p.message.contains("按标题“XX小学四年级1班学生名单”中的班级导入到“四年级1班”")),
+        "{problems:?}"
+    );
+    assert!(problems.iter().any(|p| p.message.contains("导入到“四年级2班”")), "{problems:?}");
+    assert!(!problems.iter().any(|p| p.message.contains("没有班级，")), "{problems:?}");
+
+    let two = dir.path().join("两班.csv");
+    std::fs::write(&two, format!("XX小学四年级1班、2班学生名单\n姓名,身份证号\n丙一,{}\n", ids[3])).unwrap();
+    let mut store = self::store();
+    let report = class_list::import(&mut store, &[two.as_path()], Some("示范小学"), false).unwrap();
+    assert_eq!(store.student_by_id_number(&ids[3]).unwrap().unwrap().class_label(), "", "{:?}", report.problems);
+    assert!(report.problems.iter().any(|p| p.message.contains("没有班级，")), "{:?}", report.problems);
+}
+
+/// A table stacked under another with other columns is read by its own header in all: its rows left without a
+/// class are said by its own class column (it has none: not 「班级为空」 at the first table's), and its unknown
+/// columns are said at its header as the first table's are.
+#[test]
+fn a_table_stacked_under_another_says_its_own_class_and_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    let ids: Vec<String> = (1..=2).map(|i| valid(&format!("4502022016030544{i}"))).collect();
+    let path = dir.path().join("两表.xlsx");
+    let rows: Vec<Vec<Option<&str>>> = vec![
+        vec![Some("姓名"), Some("身份证号"), Some("班级")],
+        vec![Some("甲一"), Some(ids[0].as_str()), Some("四年级1班")],
+        vec![],
+        vec![Some("序号"), Some("姓名"), Some("身份证号"), Some("联系电话"), Some("家庭住址")], // row 4
+        vec![Some("1"), Some("乙一"), Some(ids[1].as_str()), Some("13800000001"), Some("某路1号")],
+    ];
+    write_xlsx(&path, "全校", &rows, &[]);
+    let mut store = store();
+    let report = class_list::import(&mut store, &[path.as_path()], Some("第二小学"), false).unwrap();
+    assert_eq!(report.added, 2, "{:?}", report.problems);
+    let problems = &report.problems;
+    assert!(!problems.iter().any(|p| p.message.contains("班级为空")), "{problems:?}");
+    assert!(
+        problems.iter().any(|p| p.message.contains("表中没有班级列") && p.message.contains("第 5 行")),
+        "{problems:?}"
+    );
+    assert!(problems.iter().any(|p| p.row == Some(4) && p.message.contains("不认识的表头“家庭住址”")), "{problems:?}");
+}
+
+/// A class cell holding a bare number of three digits (101) is read as the class so named (101班), and the file says
+/// once which numbers became which classes, as a school may mean 一年级1班 by 101.
+#[test]
+fn class_cells_of_bare_numbers_are_said_once_with_the_class_each_became() {
+    let dir = tempfile::tempdir().unwrap();
+    let ids: Vec<String> = (1..=3).map(|i| valid(&format!("4502022016030545{i}"))).collect();
+    let csv = dir.path().join("名单.csv");
+    let text = format!("姓名,身份证号,班级\n甲,{},101\n乙,{},102\n丙,{},101\n", ids[0], ids[1], ids[2]);
+    std::fs::write(&csv, text).unwrap();
+    let mut store = store();
+    let report = class_list::import(&mut store, &[csv.as_path()], Some("第二小学"), false).unwrap();
+    assert_eq!(store.student_by_id_number(&ids[0]).unwrap().unwrap().class_label(), "101班");
+    let said: Vec<_> = report.problems.iter().filter(|p| p.message.contains("班级列写的是数字")).collect();
+    assert_eq!(said.len(), 1, "{:?}", report.problems);
+    assert!(said[0].message.contains("“101”→“101班”、“102”→“102班”"), "{}", said[0].message);
+}

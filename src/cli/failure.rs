@@ -194,6 +194,9 @@ fn import(e: &ImportError) -> Said {
             _ => Said::kind("adult_list"),
         },
         I::ChangedSincePreview { file } => Said::file("changed_since_preview", file),
+        I::PupilsBesideTheList { file, row, .. } => {
+            Said { row: Some(*row), ..Said::file("pupils_beside_the_list", file) }
+        }
     }
 }
 

@@ -297,6 +297,26 @@ pub enum ImportError {
         "{file}：预览之后文件已被修改，未导入任何内容，请重新导入并核对预览 ({file} changed after the preview: nothing imported, import it again to preview it)"
     )]
     ChangedSincePreview { file: String },
+    /// A second name and ID number beside the list's, in an order of its own, that its first rows showed to be no
+    /// pupils' (a guardian's, or empty), holding a pupil's number further down: its pupils would be lost while the
+    /// first block's were imported, so nothing is.
+    #[error("{}", beside_message(.file, .sheet, .columns, *.row))]
+    PupilsBesideTheList { file: String, sheet: String, columns: String, row: usize },
+}
+
+fn beside_message(file: &str, sheet: &str, columns: &str, row: usize) -> String {
+    // A CSV has no sheet to name.
+    let (at, at_en) = match sheet.is_empty() {
+        true => (String::new(), String::new()),
+        false => (format!(" 工作表“{sheet}”"), format!(", sheet “{sheet}”")),
+    };
+    format!(
+        "{file}{at}第 {columns} 列另有一组姓名和身份证号码，列的顺序与前面的不同，前面的行看不出是学生的，但第 {row} 行的是学生的\
+         身份证号码：未导入任何内容，以免只导入一半；请把这些学生移到前面的列下，或另起一张表，再重新导入 ({file}{at_en}: \
+         columns {columns} hold another name and ID number, in another order than the columns before them, whose first \
+         rows showed no pupils, but row {row} holds a pupil's ID number: nothing imported, so as not to import half the \
+         list; move these pupils under the columns before, or into a table of their own, and import again)"
+    )
 }
 
 /// A file whose pupils would (nearly) all move one grade down (`ImportError::LastYearList`).
@@ -931,7 +951,29 @@ fn sheet_class(name: &str, rows: &[Vec<Cell>], header_row: usize, multi: bool) -
         return SheetClass::Unassigned;
     }
     let named = if multi { name.contains('班') || name.contains("年级") } else { reads_as_class(name) };
-    if named { SheetClass::Named(name.to_owned()) } else { SheetClass::Unnamed }
+    if named {
+        return SheetClass::Named(name.to_owned());
+    }
+    match title_names_class(rows, header_row) {
+        Some((label, _)) => SheetClass::Named(label),
+        None => SheetClass::Unnamed,
+    }
+}
+
+/// The class a title above the header names (「XX小学四年级1班学生名单」 → 「四年级1班」), with the title as written: for
+/// a sheet whose name names none (Sheet1, a CSV), as a sheet named 四年级1班 would. A title naming several classes
+/// (「四年级1班、2班名单」) names none.
+fn title_names_class(rows: &[Vec<Cell>], header_row: usize) -> Option<(String, String)> {
+    rows.iter().take(header_row).flatten().find_map(|cell| {
+        let title: String = cell.text().chars().filter(|c| !c.is_whitespace()).collect();
+        // A label line (「班级：…」) is read by `class_line`.
+        if title.contains([':', '：']) {
+            return None;
+        }
+        let label = title_class(header::after_school(&title));
+        let one = !label.contains(['、', ',', '，', '/', '和', '及', '与', '至', '-', '~']);
+        (one && reads_as_class(label)).then(|| (class_label::normalize(label), title.clone()))
+    })
 }
 
 /// The class a file's name gives (六年级3班.csv, 三年级2班名单.xlsx), as a workbook's only sheet's name would.
@@ -1164,6 +1206,13 @@ struct RowReader<'a> {
     /// The section heading over the rows being read that lists pupils leaving the school (「转出学生」), down to the
     /// next heading or the sheet's end: each pupil under it is imported and said.
     leaving: Option<String>,
+    /// The header of another table met under the pupils (「姓名 | 联系电话」 of the teachers' table below the class
+    /// list), its row and cells as written: the rows under it are no pupils down to the next row holding an ID
+    /// number, each said at its row.
+    table_below: Option<(usize, String)>,
+    /// The class cells of the file being read that were a number of three digits or more (101), each with the
+    /// class it was read as: said once at the file's end (`numbered_classes_said`).
+    numbered_classes: Vec<(String, String)>,
     /// The later rows whose phone went to the pupil of their first row (`RepeatGives::Phone`), in order: said once
     /// the import has taken them (`phones_filled_said`).
     phones_handed: Vec<PhoneHanded>,
@@ -1614,6 +1663,9 @@ enum RowKind {
     Nameless(String),
     /// A section heading within the class's list (「转出学生」, 「新转入学生（插班）」): its text.
     Section(String),
+    /// The header of another table (「姓名 | 联系电话」 over the teachers' names and phones), naming no pupil's name
+    /// and ID number together: the row as written.
+    TableBelow(String),
 }
 
 /// The grade and class that `class_label::from_columns` makes of a row's cells, for the cells met so far: a
@@ -1719,6 +1771,8 @@ impl RowReader<'_> {
             own_sign: None,
             drive_empty: false,
             leaving: None,
+            table_below: None,
+            numbered_classes: Vec::new(),
             phones_handed: Vec::new(),
         }
     }
@@ -1733,6 +1787,7 @@ impl RowReader<'_> {
         sink: &mut Sink,
     ) -> Result<(), ImportError> {
         self.masked = Masked::default();
+        self.numbered_classes.clear();
         self.this_file = NamesAndNumbers::default();
         self.overlong_left_out = 0;
         let mut found_any = false;
@@ -1904,6 +1959,7 @@ impl RowReader<'_> {
             }
             self.rounded_ids = RoundedIds::default();
             self.leaving = None;
+            self.table_below = None;
             for row in &body {
                 if let Some(cell) = map.get(Column::IdNumber, row) {
                     self.rounded_ids.count(cell, self.today);
@@ -1912,7 +1968,7 @@ impl RowReader<'_> {
             let sheet = Sheet { name, rows: head };
             // A workbook with one sheet per class often has no class column: the title or the sheet's name is
             // the class (canbao's own 班级核对表 is such a workbook, one class's list a one-sheet one).
-            let class_column =
+            let mut class_column =
                 map.columns.contains_key(&Column::Class) || map.columns.contains_key(&Column::GradeClass);
             let sheet_class =
                 if class_column { SheetClass::Unnamed } else { sheet_class(&sheet.name, &sheet.rows, map.top, multi) };
@@ -1968,6 +2024,22 @@ impl RowReader<'_> {
                          imported into “{label}”, the class written above the header)"
                     ),
                 );
+            } else if let (SheetClass::Named(label), false, Some((titled, title))) =
+                (&sheet_class, class_column, title_names_class(&sheet.rows, map.top))
+                && *label == titled
+                && sheet.name.trim() != label
+            {
+                let (label, title) = (quoted(label), quoted(&title));
+                self.problem_at(
+                    file,
+                    &sheet.name,
+                    None,
+                    "",
+                    format!(
+                        "表中没有班级列：学生按标题“{title}”中的班级导入到“{label}”，请核对 (no class column: the pupils \
+                         are imported into “{label}”, the class the title “{title}” names; check it)"
+                    ),
+                );
             }
             let form =
                 self.other_paperwork(file, &sheet, &map, (by_canbao, template.as_ref()), class_column, &sheet_class)?;
@@ -1979,23 +2051,21 @@ impl RowReader<'_> {
             }
             let header_row = sheet.rows.get(map.row).map(Vec::as_slice).unwrap_or_default();
             // canbao's own form says its statuses by its own definitions; a school's list, by 是否参保 alone.
-            let status_columns = form.as_ref().map(|f| own_forms::status_columns(f, header_row, &map));
+            // A table stacked under the first, read by its own header, reads its statuses by its own columns too.
+            let status_columns =
+                std::cell::RefCell::new(form.as_ref().map(|f| own_forms::status_columns(f, header_row, &map)));
             let mut silent = form.as_ref().map(|f| own_forms::own_columns(f, header_row, &map)).unwrap_or_default();
-            let mut blocks = match template {
-                None => self.blocks_said(file, &sheet, &map),
-                Some(_) => Vec::new(),
+            let layout = match template {
+                None => self.blocks_said(file, &sheet, &map, &body),
+                Some(_) => Layout::default(),
             };
-            silent.extend(
-                blocks
-                    .get(1..)
-                    .and_then(|_| header_row.get(blocks[1]..))
-                    .map_or(0..0, |right| blocks[1]..blocks[1] + right.len()),
-            );
+            silent.extend(layout.silent_from.map_or(0..0, |from| from..header_row.len().max(from)));
+            let (mut blocks, mut beside) = (layout.blocks, layout.beside);
             self.ignored_headers(file, &sheet, &map, own_export, (&silent, &hidden_columns));
             let title_school = header::school_from_title(&sheet.rows, map.top);
             let sheet_school = school.map(str::to_owned).or(title_school);
             let class_header = map.header_text(Column::GradeClass, &sheet.rows);
-            let class_header =
+            let mut class_header =
                 if class_header.is_empty() { map.header_text(Column::Class, &sheet.rows) } else { class_header };
             let sheet_class_label = match &sheet_class {
                 SheetClass::Named(label) => Some(label.clone()),
@@ -2036,7 +2106,7 @@ impl RowReader<'_> {
                         (sheet_school.as_deref(), default_school),
                         school.is_some(),
                         (sheet_class_label.as_deref(), sheet_grade.as_deref()),
-                        status_columns.as_deref(),
+                        status_columns.borrow().as_deref(),
                         sink,
                     )?;
                     // A pupil from a hidden row is imported (a pupil is never dropped unseen) and said.
@@ -2047,7 +2117,8 @@ impl RowReader<'_> {
                     Ok::<(), StoreError>(())
                 };
             // The pupils of a list's further blocks side by side (分两栏), read after the first block's, each at its
-            // own row, said at its block's columns: (block, offset, the block's cells where the first's stand).
+            // own row by its own header, said at its block's columns: (block, offset, the row with only the block's
+            // cells, where they stand).
             let mut further: Vec<(usize, usize, Vec<Cell>)> = Vec::new();
             #[expect(clippy::type_complexity, reason = "the row reader above, as it is called; named only here")]
             let read_further =
@@ -2062,12 +2133,18 @@ impl RowReader<'_> {
                         .get(map.row)
                         .and_then(|h| h.iter().rposition(|c| !c.is_empty()))
                         .map_or(0, |at| at + 1);
+                    let header_row = sheet.rows.get(map.row).map(Vec::as_slice).unwrap_or_default();
                     for block in 1..blocks.len() {
                         let name = block_sheet_name(&sheet.name, block, blocks, width);
                         let half = Sheet { name, rows: sheet.rows.clone() };
                         let place = reader.first.place(file, &half.name);
+                        let end = blocks.get(block + 1).map_or(header_row.len(), |&next| next);
+                        let columns = header::block_columns(header_row, blocks[block], end, reader.synonyms);
+                        let own = HeaderMap { columns, more_phones: Vec::new(), ..map.clone() };
+                        // Each block is read from its top: a table under the first block's pupils is not its.
+                        reader.table_below = None;
                         for (_, offset, cells) in further.iter().filter(|(b, ..)| *b == block) {
-                            read(reader, &half, map, place, *offset, cells)?;
+                            read(reader, &half, &own, place, *offset, cells)?;
                         }
                         reader.said_of_rows_applied();
                         reader.runs_end();
@@ -2116,6 +2193,10 @@ impl RowReader<'_> {
                 if let Some(next) = self.other_table(&map, &sheet, base + 1 + offset, &row) {
                     // The table above ends here: its further blocks are read before the next table's rows.
                     read_further(self, &mut read, &mut further, &sheet, &map, &blocks)?;
+                    // Its rows left without a class are said by its own class column, before the next table's.
+                    self.said_of_rows_applied();
+                    self.classless_said(file, &sheet, &sheet_class, class_column, &class_header);
+                    self.grade_only_said(file, &sheet, &class_header);
                     let row_no = base + 2 + offset;
                     self.report.rows_read += 1;
                     self.report.skipped += 1;
@@ -2123,10 +2204,26 @@ impl RowReader<'_> {
                                    table, with other columns than the table above: the rows under it are read by its \
                                    columns)";
                     self.problem(file, &sheet, row_no, "", message.to_owned());
+                    self.table_below = None;
                     sheet.rows.resize(next.row, Vec::new());
                     sheet.rows.push(row);
                     map = next;
-                    blocks = self.blocks_said(file, &sheet, &map);
+                    class_column =
+                        map.columns.contains_key(&Column::Class) || map.columns.contains_key(&Column::GradeClass);
+                    class_header = match map.header_text(Column::GradeClass, &sheet.rows) {
+                        header if header.is_empty() => map.header_text(Column::Class, &sheet.rows),
+                        header => header,
+                    };
+                    let header_row = sheet.rows.get(map.row).map(Vec::as_slice).unwrap_or_default();
+                    *status_columns.borrow_mut() =
+                        form.as_ref().map(|f| own_forms::status_columns(f, header_row, &map));
+                    let mut silent =
+                        form.as_ref().map(|f| own_forms::own_columns(f, header_row, &map)).unwrap_or_default();
+                    let layout = self.blocks_said(file, &sheet, &map, body.as_slice());
+                    silent.extend(layout.silent_from.map_or(0..0, |from| from..header_row.len().max(from)));
+                    // Its columns are said as the first table's are: none is dropped without a word.
+                    self.ignored_headers(file, &sheet, &map, own_export, (&silent, &hidden_columns));
+                    (blocks, beside) = (layout.blocks, layout.beside);
                     offset += 1;
                     continue;
                 }
@@ -2137,6 +2234,16 @@ impl RowReader<'_> {
                 match cut_off(&rows, offset, &row, &mut last_column) {
                     Some((row_no, cell)) => self.cut_off_said(file, &sheet.name, row_no, cell),
                     None => {
+                        if let Some(pair) =
+                            beside.iter().find(|p| row.get(p.id_at).and_then(|c| child_born(c, today)) == Some(true))
+                        {
+                            return Err(ImportError::PupilsBesideTheList {
+                                file: file.to_owned(),
+                                sheet: sheet.name.clone(),
+                                columns: pair.columns.clone(),
+                                row: base + 2 + offset,
+                            });
+                        }
                         read(self, &sheet, &map, place, offset, left)?;
                         for block in 1..blocks.len() {
                             let end = blocks.get(block + 1).map_or(row.len(), |&end| end.min(row.len()));
@@ -2144,9 +2251,9 @@ impl RowReader<'_> {
                             else {
                                 continue;
                             };
-                            let mut shifted = vec![Cell::Empty; blocks[0]];
-                            shifted.extend(cells.iter().cloned());
-                            further.push((block, offset, shifted));
+                            let mut own = vec![Cell::Empty; blocks[block]];
+                            own.extend(cells.iter().cloned());
+                            further.push((block, offset, own));
                         }
                     }
                 }
@@ -2187,6 +2294,7 @@ impl RowReader<'_> {
             }
         }
         self.said_of_rows_applied();
+        self.numbered_classes_said(file);
         self.moves_said(file, school.is_some());
         if let Some(adults) = self.adults.file_done(file) {
             self.adult_lists.push(adults);
@@ -2693,29 +2801,108 @@ impl RowReader<'_> {
     /// A header cell the reader does not use is said, so a column the operator expected is never dropped
     /// without a word: a word `data/headers.toml` does not know, or a second column for the same field.
     /// A column Excel hides (`hidden`) is said too, whether read (no visible column has its header) or not.
+    /// Class cells that were a bare number of three digits or more, said once for the file with the class each
+    /// was read as (「“101”→“101班”」): a school may write 101 for 一年级1班, which the import cannot know.
+    fn numbered_classes_said(&mut self, file: &str) {
+        let read = std::mem::take(&mut self.numbered_classes);
+        if read.is_empty() {
+            return;
+        }
+        let shown: Vec<String> = read.iter().take(5).map(|(cell, label)| format!("“{cell}”→“{label}”")).collect();
+        let more = match read.len() {
+            n if n > 5 => format!(" 等 {n} 个"),
+            _ => String::new(),
+        };
+        let more_en = match read.len() {
+            n if n > 5 => format!(" and {} more", n - 5),
+            _ => String::new(),
+        };
+        let message = format!(
+            "班级列写的是数字，已按班级读入：{}{more}；若数字另有含义（如 101 指一年级1班），请改写班级后重新导入 (class cells \
+             holding a number were read as the class so named: {}{more_en}; where the number means something else, such \
+             as 101 for 一年级1班, write the class out and import again)",
+            shown.join("、"),
+            shown.join(", ")
+        );
+        self.problem_at(file, "", None, "", message);
+    }
+
     /// A list printed in blocks side by side (分两栏): the column each block starts at (`header::side_by_side`),
-    /// said at the header, as its further blocks' pupils are read after the first's. Empty for a list of one block.
-    fn blocks_said(&mut self, file: &str, sheet: &Sheet, map: &HeaderMap) -> Vec<usize> {
-        let Some(header_row) = sheet.rows.get(map.row) else { return Vec::new() };
+    /// said at the header, as its further blocks' pupils are read after the first's, each block by its own header.
+    /// Empty for a list of one block. A block in an order of its own is read as pupils where the rows ahead
+    /// (`ahead`) show pupils' ID numbers in it and no adult's; else it is said, left unread, and watched
+    /// (`Beside`): a pupil's number in it further down refuses the file.
+    fn blocks_said(&mut self, file: &str, sheet: &Sheet, map: &HeaderMap, ahead: &[Vec<Cell>]) -> Layout {
+        let Some(header_row) = sheet.rows.get(map.row) else { return Layout::default() };
         let upper = match map.top != map.row {
             true => sheet.rows.get(map.top),
             false => map.row.checked_sub(1).and_then(|above| sheet.rows.get(above)),
         };
-        let blocks = header::side_by_side(header_row, upper.map(Vec::as_slice), self.synonyms);
+        let found = header::side_by_side(header_row, upper.map(Vec::as_slice), self.synonyms);
+        if found.len() < 2 {
+            return Layout::default();
+        }
+        let width = header_row.iter().rposition(|c| !c.is_empty()).map_or(0, |at| at + 1);
+        let mut layout = Layout { silent_from: Some(found[1].start), ..Layout::default() };
+        let mut blocks = vec![found[0].start];
+        let mut own_order = Vec::new();
+        for (at, block) in found.iter().enumerate().skip(1) {
+            let end = found.get(at + 1).map_or(width, |next| next.start).max(block.start + 1);
+            if block.fits {
+                blocks.push(block.start);
+                continue;
+            }
+            let columns = header::block_columns(header_row, block.start, end, self.synonyms);
+            let Some(&id_at) = columns.get(&Column::IdNumber) else { continue };
+            let (mut pupils, mut adults) = (0, 0);
+            for row in ahead {
+                match row.get(id_at).and_then(|cell| child_born(cell, self.today)) {
+                    Some(true) => pupils += 1,
+                    Some(false) => adults += 1,
+                    None => {}
+                }
+            }
+            let letters = format!("{}–{}", header::column_letter(block.start), header::column_letter(end - 1));
+            if pupils > 0 && adults == 0 {
+                blocks.push(block.start);
+                own_order.push(letters);
+                continue;
+            }
+            let (zh, en) = match adults {
+                0 => ("其下的行没有学生的身份证号码", "no row under them holds a pupil's ID number"),
+                _ => ("其中的身份证号码是成年人的（多为家长）", "its ID numbers are adults' (most likely guardians')"),
+            };
+            let message = format!(
+                "第 {letters} 列另有一组姓名和身份证号码，列的顺序与前面的不同，{zh}：未作为学生导入；其下若有学生的身份证号码，\
+                 整个文件不导入 (columns {letters} hold another name and ID number, in another order than the columns \
+                 before them, and {en}: not imported as pupils; should a row hold a pupil's ID number there, the whole \
+                 file is not imported)"
+            );
+            self.problem(file, sheet, map.row + 1, "", message);
+            layout.beside.push(Beside { id_at, columns: letters });
+        }
         if blocks.len() < 2 {
-            return Vec::new();
+            return layout;
         }
         let count = blocks.len();
-        let width = header_row.iter().rposition(|c| !c.is_empty()).map_or(0, |at| at + 1);
         let further: Vec<String> = (1..count).map(|block| block_columns(block, &blocks, width)).collect();
+        let (order, order_en) = match own_order.is_empty() {
+            true => (String::new(), String::new()),
+            false => (
+                format!("（第 {} 列的列顺序与第 1 栏不同）", own_order.join("、")),
+                format!(" (columns {} in another order than the first block's)", own_order.join(", ")),
+            ),
+        };
         let message = format!(
-            "名单分 {count} 栏排列，每行左右各有学生：第 {0} 列按第 1 栏的列读入，排在第 1 栏的学生之后，各自保留所在的行号 \
-             (the list is printed in {count} blocks side by side, a pupil in each block of a row: columns {0} are read \
-             by the first block's columns, after the first block's pupils, each at its own row)",
-            further.join("、")
+            "名单分 {count} 栏排列，每行左右各有学生：第 {0} 列按各栏自己的表头读入{order}，排在第 1 栏的学生之后，各自保留所在的\
+             行号 (the list is printed in {count} blocks side by side, a pupil in each block of a row: columns {1} are \
+             read by each block's own header{order_en}, after the first block's pupils, each at its own row)",
+            further.join("、"),
+            further.join(", "),
         );
         self.problem(file, sheet, map.row + 1, "", message);
-        blocks
+        layout.blocks = blocks;
+        layout
     }
 
     /// A row naming the name and ID number columns in other places than the table above reads them (a second
@@ -2869,10 +3056,13 @@ impl RowReader<'_> {
         class_column: bool,
         header: &str,
     ) {
-        let rows = std::mem::take(&mut self.classless);
+        let mut rows = std::mem::take(&mut self.classless);
         if rows.is_empty() {
             return;
         }
+        // A row of a list side by side gives a pupil in each block: its number is said once.
+        rows.sort_unstable();
+        rows.dedup();
         let count = rows.len();
         let first: Vec<String> = rows.iter().take(5).map(usize::to_string).collect();
         let more = if count > 5 { " …" } else { "" };
@@ -3628,6 +3818,24 @@ impl RowReader<'_> {
         if let Some((id, _)) = &from_student_number {
             id_raw = id.clone();
         }
+        // Under another table's header, a row is that table's until one holds an ID number.
+        if let Some((header_row, header)) = &self.table_below {
+            let mapped = header::map_row(row, self.synonyms);
+            let pupils_header = mapped.contains_key(&Column::Name) && mapped.contains_key(&Column::IdNumber);
+            if id_shaped(id_cell, &id_raw) || holds_id_number(row, self.today) || pupils_header {
+                self.table_below = None;
+            } else {
+                let (header_row, header) = (*header_row, quoted(header).into_owned());
+                let message = format!(
+                    "此行在另一张表之下（第 {header_row} 行的表头“{header}”），不是学生，已跳过：{0} (the row is under \
+                     another table's header, “{header}” in row {header_row}: not a pupil, skipped: {0})",
+                    row_text(row)
+                );
+                self.report.skipped += 1;
+                self.problem(file, sheet, row_no, "", message);
+                return Ok(());
+            }
+        }
         let kind = self.row_kind(map, row, &name, id_cell, &id_raw);
         match &kind {
             // A pupil after canbao's own signature line: the line did not stand at the foot, and is said as any footer.
@@ -3638,11 +3846,24 @@ impl RowReader<'_> {
             }
             // A new class's block: the line stood at the foot of the one before.
             RowKind::Heading(..) | RowKind::Header => self.own_sign_ends(),
-            RowKind::Skipped(_) | RowKind::Nameless(_) | RowKind::Section(_) => {}
+            RowKind::Skipped(_) | RowKind::Nameless(_) | RowKind::Section(_) | RowKind::TableBelow(_) => {}
         }
         match kind {
             RowKind::Pupil => {}
             RowKind::Flagged(message) => self.problem(file, sheet, row_no, "", message),
+            RowKind::TableBelow(header) => {
+                self.report.skipped += 1;
+                let shown = quoted(&header).into_owned();
+                let message = format!(
+                    "另一张表的表头“{shown}”，没有学生的姓名和身份证号码两列，不是学生，已跳过；其下的行到下一个有身份证号码的行为止\
+                     都不是学生 (the header of another table, “{shown}”, without both a pupil's name and ID number \
+                     columns: not a pupil, skipped; the rows under it are no pupils, down to the next row holding an ID \
+                     number)"
+                );
+                self.problem(file, sheet, row_no, "", message);
+                self.table_below = Some((row_no, header));
+                return Ok(());
+            }
             RowKind::Header => {
                 self.report.skipped += 1;
                 let message = "重复的表头行，已跳过 (repeated header row, skipped)".to_owned();
@@ -3872,6 +4093,13 @@ impl RowReader<'_> {
                          column as text)"
                     ),
                 );
+            } else if cell.trim().len() >= 3 && cell.trim().bytes().all(|b| b.is_ascii_digit()) {
+                // 101 read as the class 101班: a school may mean 一年级1班 by it. Said once for the file.
+                let label = class_label::join(&grade, &class);
+                let cell = cell.trim().to_owned();
+                if !self.numbered_classes.iter().any(|(c, _)| *c == cell) {
+                    self.numbered_classes.push((cell, label));
+                }
             }
         }
         // Phones under a merged 联系电话 (父亲, 母亲): the first that is filled is the pupil's, the others are kept in
@@ -4933,6 +5161,14 @@ impl RowReader<'_> {
                 row_text(row)
             ));
         }
+        // Two or more header words and no ID number: the header of another table under the pupils (「姓名 | 联系电话」
+        // over the teachers'), or the pupils' header repeated in part; never a pupil named 姓名. Naming both the
+        // name and the ID number, it is the pupils' own header repeated, said as such below.
+        let mapped = header::map_row(row, self.synonyms);
+        let pupils_header = mapped.contains_key(&Column::Name) && mapped.contains_key(&Column::IdNumber);
+        if mapped.len() >= 2 && !pupils_header && !row.iter().any(|c| id_shaped(c, &c.text_ref())) {
+            return RowKind::TableBelow(row_text(row));
+        }
         let id_has_digits = match id_cell {
             Cell::Number(_) => true,
             // A label with a date or a phone in the ID column under the list (「填表日期：2026-09-01」), no name
@@ -4981,8 +5217,7 @@ impl RowReader<'_> {
             return RowKind::Pupil;
         }
         // A header repeated mid-file (lists pasted together class by class) is not a pupil named 姓名.
-        let mapped = header::map_row(row, self.synonyms);
-        if mapped.contains_key(&Column::Name) && mapped.contains_key(&Column::IdNumber) {
+        if pupils_header {
             return RowKind::Header;
         }
         if let Some((label, shown)) = class_heading(map, row) {
@@ -5268,6 +5503,43 @@ impl RowReader<'_> {
 fn id_in_student_number(cell: &str, today: NaiveDate) -> Option<String> {
     let number = cell.trim().strip_prefix(['G', 'g', 'Ｇ'])?;
     id_number::check(number, today).result.is_ok().then(|| number.trim().to_owned())
+}
+
+/// How a sheet's header lays its pupils out side by side (`RowReader::blocks_said`).
+#[derive(Debug, Default)]
+struct Layout {
+    /// The column each block of pupils starts at, the first's first; empty for a list of one block.
+    blocks: Vec<usize>,
+    /// A name and ID number beside the list's read as no pupils', watched for a pupil's number.
+    beside: Vec<Beside>,
+    /// The first column of the second block, read or said by the blocks, never as a header repeated.
+    silent_from: Option<usize>,
+}
+
+/// A name and ID number beside the list's, left unread: a pupil's number in its ID column refuses the file.
+#[derive(Debug, Clone)]
+struct Beside {
+    id_at: usize,
+    /// Its columns as Excel letters, for the refusal.
+    columns: String,
+}
+
+/// Whether a cell's valid ID number is a child's (under 18 today), or an adult's; `None` for no valid number.
+fn child_born(cell: &Cell, today: NaiveDate) -> Option<bool> {
+    let check = match cell {
+        Cell::Number(f) if *f >= 1e14 => id_number::check_numeric_cell(*f, today),
+        Cell::Text(_) | Cell::Digits(_) => {
+            let text = cell.text_ref();
+            if text.len() > MAX_ID_CHARS || text.bytes().filter(u8::is_ascii_digit).nth(13).is_none() {
+                return None;
+            }
+            id_number::check(&text, today)
+        }
+        _ => return None,
+    };
+    let born = check.result.ok()?.birth_date;
+    let adult_from = today.checked_sub_months(chrono::Months::new(18 * 12))?;
+    Some(born > adult_from)
 }
 
 /// The columns of a list's block side by side (`header::side_by_side`), as Excel letters: 「E–G」.

@@ -66,6 +66,8 @@ pub fn import_bytes(bytes: &[u8]) -> Result<Outcome, String> {
         }
         // Pupils on a sheet without a header, beside sheets with one: refused whole.
         Err(ImportError::Read(e @ ReadError::SheetWithoutHeader { .. })) => return refused(&e),
+        // Pupils' numbers beside the list, in columns its first rows showed to be no pupils': refused whole.
+        Err(e @ ImportError::PupilsBesideTheList { .. }) => return refused_import(&e),
         Err(e) => return Err(format!("planning failed with something other than a missing header: {e}")),
     };
     let report = &plan.report;
@@ -209,7 +211,14 @@ fn is_masked(row: &crate::store::Incoming) -> bool {
 }
 
 fn refused(e: &ReadError) -> Result<Outcome, String> {
-    let message = e.to_string();
+    refused_with(e.to_string())
+}
+
+fn refused_import(e: &ImportError) -> Result<Outcome, String> {
+    refused_with(e.to_string())
+}
+
+fn refused_with(message: String) -> Result<Outcome, String> {
     if message.contains(FILE) {
         Ok(Outcome::Refused(message))
     } else {

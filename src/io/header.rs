@@ -489,17 +489,28 @@ pub fn text_has_list_header(head: &[u8]) -> bool {
     })
 }
 
+/// A block of a list printed in blocks side by side (`side_by_side`): the column it starts at, and whether it
+/// repeats the first block's columns in the first's order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Block {
+    pub start: usize,
+    /// Its columns are the first block's, each as far from its start: a school's two blocks printed side by
+    /// side, one table's columns twice. A block that is not (姓名 班级 身份证号 beside 序号 姓名 身份证号 班级, or a
+    /// guardian's 序号 姓名 身份证号 beside the pupil's 序号 姓名 身份证号 联系电话) is read as pupils only where its
+    /// rows show pupils' ID numbers, which the header cannot tell.
+    pub fits: bool,
+}
+
 /// A list printed in two (or more) blocks side by side (分两栏: 序号 姓名 身份证号码 | 序号 姓名 身份证号码), each row
-/// holding a pupil in each block: the column each block starts at, the first's first. A further block names some
-/// of the first block's columns, the name and the ID number among them, each as far from its start as in the
-/// first. Empty where the header is one block.
-/// A group label over them (家长信息 beside 学生信息), or an adult named in a column's own header (姓名（父亲）,
-/// 监护人身份证号), says the blocks are different people's, not more pupils; so does a further block that does not
-/// repeat every column of the first (序号 姓名 身份证号码 联系电话 | 序号 姓名 身份证号码: a guardian's three columns
-/// beside the pupil's four), as a school's two blocks printed side by side are one table's columns twice.
-pub fn side_by_side(header: &[Cell], upper: Option<&[Cell]>, synonyms: &Synonyms) -> Vec<usize> {
+/// holding a pupil in each block: the blocks, the first's first, each naming the name and the ID number in an
+/// order of its own. Empty where the header is one block.
+/// A group label over them (家长信息 beside 学生信息), or an adult named in the header of a block's name or ID
+/// number (姓名（父亲）, 监护人身份证号), says a block is different people's, not more pupils: its columns are the
+/// block's before it, said as repeated.
+/// Columns repeated after a block's name and ID number with neither of them (a second 联系电话) are its own.
+pub fn side_by_side(header: &[Cell], upper: Option<&[Cell]>, synonyms: &Synonyms) -> Vec<Block> {
     let adult = |cells: &[Cell]| cells.iter().any(|c| group_of(&c.text()) == Group::Adult);
-    if upper.is_some_and(adult) || adult(header) {
+    if upper.is_some_and(adult) {
         return Vec::new();
     }
     let mut blocks: Vec<Vec<(usize, Column)>> = vec![Vec::new()];
@@ -513,25 +524,53 @@ pub fn side_by_side(header: &[Cell], upper: Option<&[Cell]>, synonyms: &Synonyms
             block.push((i, column));
         }
     }
-    let whole = |block: &[(usize, Column)]| {
-        block.iter().any(|&(_, c)| c == Column::Name) && block.iter().any(|&(_, c)| c == Column::IdNumber)
+    let has = |block: &[(usize, Column)], column: Column| block.iter().any(|&(_, c)| c == column);
+    let whole = |block: &[(usize, Column)]| has(block, Column::Name) && has(block, Column::IdNumber);
+    // An adult's name or number names the block as no pupils'.
+    let adults = |block: &[(usize, Column)]| {
+        block
+            .iter()
+            .any(|&(i, c)| matches!(c, Column::Name | Column::IdNumber) && group_of(&header[i].text()) == Group::Adult)
     };
-    let Some((first, further)) = blocks.split_first() else { return Vec::new() };
-    if further.is_empty() || !whole(first) {
+    let mut kept: Vec<Vec<(usize, Column)>> = Vec::new();
+    for block in blocks {
+        match kept.last_mut() {
+            Some(before) if (!has(&block, Column::Name) && !has(&block, Column::IdNumber)) || adults(&block) => {
+                before.extend(block)
+            }
+            _ => kept.push(block),
+        }
+    }
+    let Some((first, further)) = kept.split_first() else { return Vec::new() };
+    if further.is_empty() || !whole(first) || adults(first) {
         return Vec::new();
     }
     let base = first[0].0;
-    let mut starts = vec![base];
+    let mut found = vec![Block { start: base, fits: true }];
     for block in further {
+        if !whole(block) {
+            return Vec::new();
+        }
         let start = block[0].0;
         let fits = block.len() == first.len()
             && block.iter().all(|&(j, c)| first.iter().any(|&(i, k)| k == c && i - base == j - start));
-        if !fits || !whole(block) {
-            return Vec::new();
-        }
-        starts.push(start);
+        found.push(Block { start, fits });
     }
-    starts
+    found
+}
+
+/// The columns a block of a list side by side names (`side_by_side`), from `start` up to `end`, as the header's
+/// columns: each block's rows are read by its own header, in its own order.
+pub fn block_columns(header: &[Cell], start: usize, end: usize, synonyms: &Synonyms) -> Columns {
+    let mut columns = Columns::default();
+    for (i, cell) in header.iter().enumerate().take(end).skip(start) {
+        if let Cell::Text(t) = cell
+            && let Some(c) = synonyms.column(t)
+        {
+            columns.entry(c).or_insert(i);
+        }
+    }
+    with_student_number(columns)
 }
 
 /// For each cell of a header's lower row that names no column itself (父亲, 母亲), the column its upper row names
@@ -699,6 +738,13 @@ pub fn school_in_title(text: &str) -> Option<String> {
     let name = strip_term_prefix(&inner[..end]);
     // A bare word (学校, 小学) is no school's name.
     (name.chars().count() > 3).then(|| name.to_owned())
+}
+
+/// What a title says after the school it names and the year and term written before the rest: 「XX小学四年级1班学生
+/// 名单」 → 「四年级1班学生名单」, 「2024年秋季学期四年级1班名单」 → 「四年级1班名单」.
+pub fn after_school(text: &str) -> &str {
+    let end = SCHOOL_ENDINGS.iter().filter_map(|w| text.rfind(w).map(|at| at + w.len())).max().unwrap_or(0);
+    strip_term_prefix(&text[end..])
 }
 
 /// 「2024年秋季学期」, 「2024-2025学年度第一学期」, 「2024学年」 … at the start of a title: only after a year.
@@ -932,16 +978,28 @@ mod tests {
             assert!(side_by_side(&rows[1], Some(&rows[0]), Synonyms::builtin()).is_empty());
         }
         let header = row(&["序号", "姓名", "身份证号码", "", "序号", "姓名", "身份证号码"]);
-        assert_eq!(side_by_side(&header, None, Synonyms::builtin()), [0, 4]);
-        // A father's columns named so beside the pupil's, and a guardian's three beside the pupil's four, are no
-        // second block of pupils: the fathers were added as pupils.
+        let block = |start: usize, fits: bool| Block { start, fits };
+        assert_eq!(side_by_side(&header, None, Synonyms::builtin()), [block(0, true), block(4, true)]);
+        // A father's columns named so beside the pupil's are no second block of pupils: the fathers were added as
+        // pupils.
         for header in [
             &["姓名", "身份证号码", "班级", "联系电话", "姓名（父亲）", "身份证号码（父亲）"][..],
-            &["序号", "姓名", "身份证号码", "联系电话", "序号", "姓名", "身份证号码"][..],
             &["序号", "姓名", "身份证号码", "", "序号", "监护人姓名", "监护人身份证号"][..],
         ] {
             assert!(side_by_side(&row(header), None, Synonyms::builtin()).is_empty(), "{header:?}");
         }
+        // A guardian's three columns beside the pupil's four, or a second block in an order of its own: which
+        // they are, the rows say.
+        for header in [
+            &["序号", "姓名", "身份证号码", "联系电话", "序号", "姓名", "身份证号码"][..],
+            &["序号", "姓名", "身份证号", "班级", "", "姓名", "班级", "身份证号"][..],
+        ] {
+            let found = side_by_side(&row(header), None, Synonyms::builtin());
+            assert_eq!(found.iter().map(|b| b.fits).collect::<Vec<_>>(), [true, false], "{header:?}");
+        }
+        // 家长电话 in each block names no adult's name or number: two blocks of pupils.
+        let header = row(&["序号", "姓名", "身份证号", "家长电话", "序号", "姓名", "身份证号", "家长电话"]);
+        assert_eq!(side_by_side(&header, None, Synonyms::builtin()), [block(0, true), block(4, true)]);
     }
 
     #[test]
