@@ -5524,7 +5524,8 @@ struct Beside {
     columns: String,
 }
 
-/// Whether a cell's valid ID number is a child's (under 18 today), or an adult's; `None` for no valid number.
+/// Whether a cell's valid ID number is of a pupil's age (under 22 today: a 高三 or 职高 pupil may be 18 or 19), or
+/// a guardian's; `None` for no valid number.
 fn child_born(cell: &Cell, today: NaiveDate) -> Option<bool> {
     let check = match cell {
         Cell::Number(f) if *f >= 1e14 => id_number::check_numeric_cell(*f, today),
@@ -5538,7 +5539,7 @@ fn child_born(cell: &Cell, today: NaiveDate) -> Option<bool> {
         _ => return None,
     };
     let born = check.result.ok()?.birth_date;
-    let adult_from = today.checked_sub_months(chrono::Months::new(18 * 12))?;
+    let adult_from = today.checked_sub_months(chrono::Months::new(22 * 12))?;
     Some(born > adult_from)
 }
 
