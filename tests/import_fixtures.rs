@@ -3362,6 +3362,7 @@ fn a_lists_insured_column_contradicting_the_drive_is_said_at_its_row() {
         assert_eq!((held.enrollment, held.payment), (Enrollment::Unknown, PaymentStatus::Unpaid));
     }
 }
+
 /// Every pupil's name in the drive, sorted, with the class each was put in.
 fn names_and_classes(store: &Store) -> Vec<(String, String)> {
     let mut got: Vec<(String, String)> = store
