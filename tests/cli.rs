@@ -7350,3 +7350,76 @@ fn a_receipt_repeated_under_another_name_is_said_as_a_repeated_receipt() {
     let en = String::from_utf8_lossy(&en.stdout).into_owned();
     assert!(en.contains("receipt R-002 repeated: row 4 吴凯远") && en.contains("row 5 赵六"), "{en}");
 }
+
+/// An entry without an ID number that shares its name and class with another (a boy given without a number beside
+/// a girl of his name given with one; or one child listed twice) is reached from the command line: `mark --name
+/// --class` lists both, numbered, with what tells them apart (the masked number or none, the list and row each came
+/// from, when it was added, its status) and how to pick one, saving nothing; `--without-id` picks the one without a
+/// number and `--pick N` the Nth listed. Before, the two were said to be told apart by --school or the number,
+/// and the one without a number could be marked only in the TUI.
+#[test]
+fn mark_reaches_an_entry_without_an_id_number_that_shares_name_and_class() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    let list = dir.path().join("list.csv");
+    let number = "450203201909308803";
+    std::fs::write(&list, format!("姓名,身份证号码,性别,班级\n陈七,,男,一年级1班\n陈七,{number},女,一年级1班\n"))
+        .unwrap();
+    let report = json(canbao(&db).args(["import", "--json"]).arg(&list));
+    assert_eq!(report["added"], 2, "{report}");
+    let pupils = || json(canbao(&db).args(["find", "陈七", "--json", "--reveal"]));
+    let held = |with_number: bool| {
+        let found = pupils();
+        let found = found.as_array().cloned().unwrap_or_default();
+        found.into_iter().find(|p| p["id_number"].as_str().is_some_and(|n| n.is_empty() != with_number)).unwrap()
+    };
+    let by_name = ["mark", "--name", "陈七", "--class", "一年级1班"];
+
+    let (code, text) = said(canbao(&db).args(by_name).args(["--enrollment", "left", "--note", "重复登记"]));
+    assert_eq!(code, Some(1), "{text}");
+    for shown in
+        ["--pick", "[1]", "[2]", "没有身份证号码", "4502**********8803", "list.csv:2", "list.csv:3", "--without-id"]
+    {
+        assert!(text.contains(shown), "{shown}: {text}");
+    }
+    assert!(!text.contains(number) && !text.contains("已保存"), "{text}");
+    assert_eq!(held(false)["enrollment"], "unknown", "nothing saved");
+    let (_, text) = said(canbao(&db).args(["--lang", "en"]).args(by_name).args(["--enrollment", "left"]));
+    assert!(text.contains("add --pick N") && text.contains("no ID number") && !text.contains("没有"), "{text}");
+    let out = canbao(&db).args(by_name).args(["--enrollment", "left", "--json"]).output().unwrap();
+    let failed: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(failed["error"]["kind"], "ambiguous_pupil", "{failed}");
+    let listed = failed["error"]["candidates"].as_array().cloned().unwrap_or_default();
+    assert_eq!(listed.len(), 2, "{failed}");
+    let numbered = listed.iter().find(|c| c["id_number"] != "").unwrap();
+    assert_eq!(numbered["id_number"], "4502**********8803", "masked: {failed}");
+    assert!(listed.iter().all(|c| c["source"].as_str().is_some_and(|s| s.contains("list.csv:"))), "{failed}");
+
+    // The entry without a number, by --without-id: marked 已离校 with its note, the other untouched.
+    let (code, text) =
+        said(canbao(&db).args(by_name).args(["--without-id", "--enrollment", "left", "--note", "重复登记"]));
+    assert_eq!(code, Some(0), "{text}");
+    assert_eq!(held(false)["enrollment"], "left");
+    let (_, text) = said(canbao(&db).args(by_name).args(["--enrollment", "here"]));
+    let line = text.lines().find(|l| l.contains("没有身份证号码") && l.contains("[")).unwrap_or_default();
+    assert!(line.contains("已离校") && line.contains("备注：重复登记"), "the listing tells it apart: {text}");
+    assert_eq!(held(true)["enrollment"], "unknown");
+
+    // The one with the number, by its --pick as the listing numbered it.
+    let pick = numbered["pick"].to_string();
+    let (code, text) =
+        said(canbao(&db).args(by_name).args(["--pick", &pick, "--enrollment", "declined", "--reason", "家长不同意"]));
+    assert_eq!(code, Some(0), "{text}");
+    assert_eq!(held(true)["enrollment"], "declined");
+    assert_eq!(held(false)["enrollment"], "left");
+
+    // A pick past them, or --without-id with a number, is refused, nothing saved.
+    let (code, text) = said(canbao(&db).args(by_name).args(["--pick", "3", "--enrollment", "here"]));
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains("没有第 3 位") && text.contains("[2]"), "{text}");
+    let (code, text) =
+        said(canbao(&db).args(["mark", number, "--name", "陈七", "--without-id", "--enrollment", "here"]));
+    assert_ne!(code, Some(0), "{text}");
+    assert_eq!(held(true)["enrollment"], "declined");
+    assert_eq!(held(false)["enrollment"], "left");
+}

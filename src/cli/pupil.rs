@@ -24,6 +24,16 @@ pub struct PupilByName {
     /// 学校，数据文件有多所学校、同班同名时使用 (the school, where pupils of that name and class are at several)
     #[arg(long, requires = "name")]
     pub school: Option<String>,
+    /// 只选没有身份证号码的一条：同班同名的学生另有一条带号码时（重复登记），用它选定没有号码的那条 (only an entry
+    /// without an ID number: where a pupil of the name and class is also held with a number, as an entry listed
+    /// twice is, this picks the one without)
+    #[arg(long, requires = "name", conflicts_with = "id_number")]
+    pub without_id: bool,
+    /// 姓名班级（或号码）对得上几名学生时，选第几位：序号见未选定时列出的学生，按加入数据文件的先后排列 (where the
+    /// name and class, or the number, fit several pupils, the Nth of them as the refusal lists them, in the order
+    /// they came onto the drive)
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub pick: Option<u32>,
 }
 
 /// The one pupil the command line names: by `number` (a valid number, an old 15-digit one converted, or a
@@ -42,7 +52,7 @@ pub fn select(store: &Store, number: Option<&str>, by: &PupilByName, command: &s
             if let Some(school) = by.school.as_deref() {
                 found.retain(|s| s.school == school.trim());
             }
-            one_by_number(store, raw, name, by, found)
+            one_by_number(store, raw, name, (by, command), found)
         }
         None => match name {
             Some(name) => by_name(store, name, by, command),
@@ -94,8 +104,8 @@ fn one_by_number(
     store: &Store,
     raw: &str,
     name: Option<&str>,
-    by: &PupilByName,
-    mut found: Vec<Student>,
+    (by, command): (&PupilByName, &str),
+    found: Vec<Student>,
 ) -> Result<Student, UserError> {
     let number = stored_number(store, raw);
     let also = [name.map(|n| ("姓名为 ", " named ", n)), by.class.as_deref().map(|c| ("班级为 ", " in ", c))];
@@ -129,18 +139,130 @@ fn one_by_number(
             "名单中没有身份证号码为 {number}{also} 的学生 (no pupil with the ID number {number}{also_en})"
         ))
         .kind("no_such_pupil")),
-        1 => Ok(found.remove(0)),
-        n => {
-            let listed: Vec<String> = found.iter().map(|s| format!("{} {}", s.name, class_or_none(s))).collect();
-            Err(UserError::new(format!(
-                "有 {n} 名学生的身份证号码都是 {number}（{}），请用 --name 指明是哪一位（同名的再加 --class） \
-                 ({n} pupils share the flagged number {number}, {}: add --name, and --class where they share a name)",
-                listed.join("、"),
-                listed.join(", ")
-            ))
-            .kind("ambiguous_pupil"))
+        _ => {
+            let fit =
+                (format!("身份证号码为 {number}{also} 的学生"), format!("pupils with the ID number {number}{also_en}"));
+            // Pupils sharing a flagged number are told apart by name first, as the operator knows them.
+            let by_name_first = name.is_none() && found.iter().any(|s| s.name != found[0].name);
+            let also = by_name_first.then_some((
+                "；也可用 --name 指明是哪一位（同名的再加 --class）",
+                "; or add --name, and --class where they share a name",
+            ));
+            choose(store, found, Typed { number: Some(raw), by, command }, fit, also)
         }
     }
+}
+
+/// How the command line named the pupil, for the command a listing of several suggests.
+struct Typed<'a> {
+    number: Option<&'a str>,
+    by: &'a PupilByName,
+    command: &'a str,
+}
+
+/// The one of `found` (one pupil or more that the words typed fit) the command line means: the only one, or the
+/// `--pick`th in the order they came onto the drive, which stays as it is (canbao deletes no pupil; a later one
+/// comes after). Several without `--pick`, or a `--pick` past them, are listed with what tells them apart (the
+/// masked number, the list and row each came from, when, and their status) and how to pick one: an entry of a
+/// pupil listed twice, which shares name and class with the other, has no other road, where no number was given.
+/// `fit` says whom the words fit, Chinese and English; `also`, another way to tell them apart.
+fn choose(
+    store: &Store,
+    mut found: Vec<Student>,
+    typed: Typed,
+    (fit_zh, fit_en): (String, String),
+    also: Option<(&str, &str)>,
+) -> Result<Student, UserError> {
+    found.sort_by_key(|s| s.id);
+    let n = found.len();
+    let picked = typed.by.pick.map(|p| p as usize);
+    match picked {
+        None if n == 1 => return Ok(found.remove(0)),
+        Some(p) if (1..=n).contains(&p) => return Ok(found.remove(p - 1)),
+        _ => {}
+    }
+    // The example picks the entry without a number if there is one (the one no number reaches), else the last.
+    let example_pick = found.iter().position(|s| s.id_number.is_empty()).map_or(n, |i| i + 1);
+    let without_pick = PupilByName { pick: None, ..typed.by.clone() };
+    let words = as_typed(typed.number, &without_pick);
+    let example = store.command(&format!("{} {words} --pick {example_pick} …", typed.command));
+    let several_schools = found.iter().any(|s| s.school != found[0].school);
+    let mut ways = Vec::new();
+    if several_schools && typed.by.school.is_none() && typed.by.name.is_some() {
+        ways.push(("；或加 --school 指明学校", "; or add --school"));
+    }
+    if !typed.by.without_id && typed.number.is_none() && found.iter().filter(|s| s.id_number.is_empty()).count() == 1 {
+        ways.push((
+            "；没有身份证号码的一条也可用 --without-id 选定",
+            "; the one without an ID number is also picked by --without-id",
+        ));
+    }
+    ways.extend(also);
+    let (ways_zh, ways_en): (String, String) = ways.into_iter().map(|(zh, en)| (zh.to_owned(), en.to_owned())).unzip();
+    let (head_zh, head_en, kind) = match picked {
+        None => (format!("{fit_zh}有 {n} 名"), format!("{fit_en}: {n}"), "ambiguous_pupil"),
+        Some(p) => (
+            format!("{fit_zh}只有 {n} 名，没有第 {p} 位，未选定学生"),
+            format!("{fit_en}: only {n}, no number {p}: no pupil picked"),
+            "no_such_pick",
+        ),
+    };
+    let lines = |en: bool| -> String {
+        found.iter().enumerate().map(|(i, s)| format!("\n  {}", candidate(s, i + 1, several_schools, en))).collect()
+    };
+    let (lines_zh, lines_en) = (lines(false), lines(true));
+    let legend_zh = "（按加入数据文件的先后编号；身份证号码、来自哪份名单第几行、加入时间、参保缴费状态）";
+    let legend_en = "numbered in the order they came onto the drive: ID number, the list and row each came from, when \
+                     added, status";
+    let how_zh = format!("请加 --pick 序号 指明是哪一位，例如：{example}{ways_zh}");
+    let how_en = format!("add --pick N for the one meant, e.g. {example}{ways_en}");
+    let zh = format!("{head_zh}{legend_zh}：{lines_zh}\n{how_zh}");
+    let en = format!("{head_en} ({legend_en}):{lines_en}\n{how_en}");
+    let both = format!("{head_zh}{legend_zh} ({head_en}):{lines_zh}\n{how_zh} ({how_en})");
+    let listed: Vec<serde_json::Value> = found
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            serde_json::json!({
+                "pick": i + 1,
+                "name": s.name,
+                "school": s.school,
+                "class": class_or_none(s),
+                "id_number": id_number::mask(&s.id_number),
+                "source": s.source,
+                "added_at": crate::store::instant::beijing_minutes(&s.created_at),
+                "enrollment": s.enrollment.code(),
+                "payment": s.payment.code(),
+            })
+        })
+        .collect();
+    Err(UserError::new(super::pick(&both, &en).to_owned()).with_pair(zh, en).kind(kind).figure("candidates", listed))
+}
+
+/// One line of a listing of several pupils: its `--pick` number, the masked number (or none), the school where
+/// they are at several, the list and row it came from, when it came onto the drive, and its status.
+fn candidate(s: &Student, pick: usize, school: bool, en: bool) -> String {
+    let number = match (s.id_number.is_empty(), en) {
+        (false, _) => id_number::mask(&s.id_number),
+        (true, false) => "没有身份证号码".to_owned(),
+        (true, true) => "no ID number".to_owned(),
+    };
+    let school = if school { format!("  {}", s.school) } else { String::new() };
+    let source = if s.source.is_empty() { "—" } else { s.source.as_str() };
+    let added = crate::store::instant::beijing_minutes(&s.created_at);
+    let status = if en {
+        format!("{}, {}", s.enrollment.label_en(), s.payment.label_en())
+    } else {
+        format!("{}、{}", s.enrollment.label_zh(), s.payment.label_zh())
+    };
+    let note = if s.note.trim().is_empty() {
+        String::new()
+    } else if en {
+        format!("  note: {}", s.note.trim())
+    } else {
+        format!("  备注：{}", s.note.trim())
+    };
+    format!("[{pick}] {number}{school}  {source}  {added}  {status}{note}")
 }
 
 /// The pupil of this name in the class given (and school, if given); the class is asked for, as two pupils
@@ -180,8 +302,22 @@ fn by_name(store: &Store, name: &str, by: &PupilByName, command: &str) -> Result
         ))
         .kind("class_needed"));
     };
-    let found: Vec<&Student> = named.iter().filter(|s| in_class(s, class)).collect();
+    let in_it: Vec<&Student> = named.iter().filter(|s| in_class(s, class)).collect();
+    let found: Vec<Student> =
+        in_it.iter().filter(|s| !by.without_id || s.id_number.is_empty()).map(|s| (*s).clone()).collect();
     match found.as_slice() {
+        // Every one of the name in the class holds a number: said, with the numbers masked, as --without-id was
+        // given for an entry without one.
+        [] if !in_it.is_empty() => {
+            let numbers: Vec<String> = in_it.iter().map(|s| id_number::mask(&s.id_number)).collect();
+            let (numbers, numbers_en) = (numbers.join("、"), numbers.join(", "));
+            Err(UserError::new(format!(
+                "{class}叫 {name} 的学生都有身份证号码（{numbers}），没有不带号码的一条：请给出身份证号码，或去掉 \
+                 --without-id (every pupil named {name} in {class} holds an ID number, {numbers_en}: none is \
+                 without one; give the number, or leave out --without-id)"
+            ))
+            .kind("no_such_pupil"))
+        }
         [] => {
             let (classes, classes_en) = at(&everyone);
             Err(UserError::new(format!(
@@ -190,19 +326,12 @@ fn by_name(store: &Store, name: &str, by: &PupilByName, command: &str) -> Result
             ))
             .kind("no_such_pupil"))
         }
-        [one] => Ok((*one).clone()),
-        several => {
-            let n = several.len();
-            let listed: Vec<String> = several
-                .iter()
-                .map(|s| format!("{} {} {}", s.school, class_or_none(s), id_number::mask(&s.id_number)))
-                .collect();
-            let (listed, listed_en) = (listed.join("、"), listed.join(", "));
-            Err(UserError::new(format!(
-                "{class}有 {n} 名学生叫 {name}（{listed}），请加 --school 指明学校，或给出身份证号码 \
-                 ({n} pupils named {name} in {class}: {listed_en}; add --school, or give the ID number)"
-            ))
-            .kind("ambiguous_pupil"))
+        _ => {
+            let (without_zh, without_en) =
+                if by.without_id { ("、没有身份证号码", " without an ID number") } else { ("", "") };
+            let fit =
+                (format!("{class}叫 {name}{without_zh} 的学生"), format!("pupils named {name}{without_en} in {class}"));
+            choose(store, found, Typed { number: None, by, command }, fit, None)
         }
     }
 }
@@ -232,6 +361,13 @@ pub fn as_typed(number: Option<&str>, by: &PupilByName) -> String {
         if let Some(v) = given(value.as_deref()) {
             words.push(format!("{option} {v}"));
         }
+    }
+    // The same pupil again: one picked among several is picked the same way.
+    if by.without_id {
+        words.push("--without-id".to_owned());
+    }
+    if let Some(n) = by.pick {
+        words.push(format!("--pick {n}"));
     }
     words.join(" ")
 }

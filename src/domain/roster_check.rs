@@ -1003,9 +1003,12 @@ fn unnumbered_alike<'a>(group: &[&'a Student]) -> Vec<&'a Student> {
 /// pupils to insure and out of these findings, with a note saying why. Chinese and English.
 pub const EXTRA_ENTRY: (&str, &str) = (
     "多出的一条请标为已离校并在备注中写明重复登记（详情页按 e 选「已离校」；或 canbao mark 身份证号码 --enrollment left \
-     --note 重复登记）：canbao 不删除学生，已离校的不计入应参保",
+     --note 重复登记，没有身份证号码的一条用 canbao mark --name 姓名 --class 班级 --without-id --enrollment left --note \
+     重复登记）：canbao 不删除学生，已离校的不计入应参保",
     "mark the extra entry as left with a note that it is a duplicate (e in the detail screen, 已离校; or canbao mark \
-     ID --enrollment left --note 重复登记): canbao deletes no pupil, and one who left is not counted as to insure",
+     ID --enrollment left --note 重复登记, and for the entry without an ID number canbao mark --name NAME --class \
+     CLASS --without-id --enrollment left --note 重复登记): canbao deletes no pupil, and one who left is not counted \
+     as to insure",
 );
 
 fn mistyped_pairs(students: &[Student]) -> Vec<DuplicateGroup> {
