@@ -6077,3 +6077,34 @@ fn an_unfilled_notice_number_on_a_second_laptop_names_no_file_that_is_not_there(
     assert!(said.contains("本机没有它的政策文件") && said.contains("合并"), "{said}");
     assert!(!said.contains(&second.join("config").display().to_string()), "no file that is not here: {said}");
 }
+
+/// `policy new --from` takes a base the drive keeps only as its copy (a policy made on another laptop, come in
+/// with the drive): on a second laptop, next year's policy is made from the first laptop's, its premium and all,
+/// where before the base was said not to exist though `policy list` listed it; and a name the drive's copy has is
+/// refused as taken, as a file of that name would be.
+#[test]
+fn policy_new_takes_a_base_the_drive_keeps_only_as_its_copy() {
+    let (first, a) = sample_drive();
+    ok(canbao(&a).args(["policy", "new", "yibin-2027", "--from", "yibin-2024", "--year", "2027", "--premium", "400"]));
+    ok(canbao(&a).args(["policy", "use", "yibin-2027"]));
+    let second = tempfile::tempdir().unwrap();
+    let b = second.path().join("drive.db");
+    std::fs::copy(&a, &b).unwrap();
+    drop(first);
+    let listed = json(canbao(&b).args(["policy", "list", "--json"]));
+    let kept = listed.as_array().unwrap().iter().find(|p| p["name"] == "yibin-2027").cloned().unwrap_or_default();
+    assert!(kept["source"].as_str().unwrap_or_default().contains("数据文件中保存的副本"), "{listed}");
+
+    let said = ok(canbao(&b).args(["policy", "new", "yibin-2028", "--from", "yibin-2027", "--year", "2028"]));
+    assert!(said.contains("yibin-2028"), "{said}");
+    let written = second.path().join("config/canbao/policies/yibin-2028.toml");
+    let written = std::fs::read_to_string(&written).unwrap_or_else(|e| panic!("{e}: {}: {said}", written.display()));
+    assert!(written.contains("personal_premium = 400"), "the drive's copy's premium: {written}");
+    assert!(written.contains("insured_year = 2028"), "{written}");
+
+    let refused = fails(canbao(&b).args(["policy", "new", "yibin-2027", "--from", "yibin-2024", "--year", "2027"]), 1);
+    assert!(refused.contains("已有名为“yibin-2027”的政策"), "{refused}");
+    let refused =
+        fails(canbao(&b).args(["policy", "new", "yibin-2029", "--from", "nowhere-2027", "--year", "2029"]), 1);
+    assert!(refused.contains("没有名为“nowhere-2027”的政策") && refused.contains("yibin-2027"), "{refused}");
+}

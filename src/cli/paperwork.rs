@@ -416,20 +416,32 @@ fn policy_new(cli: &Cli, name: &str, base: &str, year: i32, premium: Option<&str
         .ok_or_else(|| UserError::new("找不到配置文件夹 (no config folder)".into()).kind("no_config_folder"))?;
     let dir = config.join("policies");
     let target = dir.join(format!("{name}.toml"));
-    if target.exists() || crate::domain::policy::builtin_text(name).is_some() {
+    // The drive keeps copies of the policies it was given (one made on another laptop, come in with a merged
+    // drive, or a file since removed): a base found only there is taken from it, and a name one of them has
+    // is taken, as `policy use` would find the copy. A drive that cannot be opened stops only a base it alone
+    // could give.
+    let opened = opened_if_there(cli);
+    let drive = opened.as_ref().ok().and_then(Option::as_ref);
+    if target.exists()
+        || crate::domain::policy::builtin_text(name).is_some()
+        || drive.is_some_and(|store| store.kept_policy_text(name).is_some())
+    {
         return Err(UserError::new(format!("已有名为“{name}”的政策，请换一个名称 (a policy named {name} exists)"))
             .kind("policy_exists"));
     }
     let config_base = dir.join(format!("{base}.toml"));
     let base_text = match std::fs::read_to_string(&config_base) {
         Ok(text) => text,
-        Err(_) => crate::domain::policy::builtin_text(base).map(str::to_owned).ok_or_else(|| {
-            UserError::new(format!(
-                "没有名为“{base}”的政策；可用的政策：{} (no policy named {base})",
-                policies().map(|s| s.names().join("、")).unwrap_or_default()
-            ))
-            .kind("no_such_policy")
-        })?,
+        Err(_) => match crate::domain::policy::builtin_text(base) {
+            Some(text) => text.to_owned(),
+            None => {
+                let drive = opened?;
+                match drive.as_ref().and_then(|store| store.kept_policy_text(base)) {
+                    Some(text) => text,
+                    None => return Err(no_such_policy(&policies()?, drive.as_ref(), base)),
+                }
+            }
+        },
     };
     let request = crate::domain::policy::Renewal { name, base_name: base, base_text: &base_text, year, premium_fen };
     let renewed = crate::domain::policy::renew(&request, crate::domain::category::CategoryTable::builtin())
