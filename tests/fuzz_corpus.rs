@@ -145,3 +145,38 @@ fn masked_rows_keep_every_promise() {
         }
     }
 }
+
+/// canbao's own class list sent back with a row whose status cells disagree (是否参保 ticked, the rest left) keeps
+/// every promise: the import's line of it is the drive's word on the row's statuses (`ProblemKind::Statuses`),
+/// which reading alone cannot say, and the rest of the report is the reader's. Before, the harness told the two
+/// apart by the words 「参保缴费状态」, which this line does not use, and broke its promise on a good import.
+#[test]
+fn a_form_row_whose_status_cells_disagree_keeps_every_promise() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("drive.db");
+    let canbao = || {
+        let mut cmd = assert_cmd::Command::cargo_bin("canbao").expect("binary");
+        cmd.arg("--db").arg(&db).env_remove("CANBAO_DB").env("CANBAO_OPERATOR", "测试");
+        cmd.env("XDG_CONFIG_HOME", dir.path().join("config"));
+        cmd
+    };
+    let list = dir.path().join("list.csv");
+    std::fs::write(&list, "姓名,身份证号码,年级,班级\n孙语,450203201909308803,一年级,1班\n").expect("write");
+    canbao().arg("import").arg(&list).assert().success();
+    let out = dir.path().join("classes");
+    canbao().args(["export", "classes", "--format", "csv", "--out"]).arg(&out).assert().success();
+    let form = std::fs::read_dir(&out).expect("exported").flatten().map(|e| e.path()).next().expect("a class list");
+    let text = std::fs::read_to_string(&form).expect("read");
+    let (before, after) = ("450203201909308803,否,否,", "450203201909308803,是,否,");
+    assert!(text.contains(before), "{text}");
+    let text = text.replacen(before, after, 1);
+    match fuzzing::import_bytes(text.as_bytes()) {
+        Ok(Outcome::Imported(report)) => {
+            let statuses: Vec<&canbao::io::class_list::Problem> =
+                report.problems.iter().filter(|p| p.kind == canbao::io::class_list::ProblemKind::Statuses).collect();
+            assert_eq!(statuses.len(), 1, "{report:?}");
+            assert!(statuses[0].message.contains("彼此不符"), "{report:?}");
+        }
+        other => panic!("{text}: {other:?}"),
+    }
+}

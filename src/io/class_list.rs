@@ -81,6 +81,21 @@ pub struct Problem {
     pub last_row: Option<usize>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rows: Option<usize>,
+    /// Whose word the line is: the list's, as reading it alone says it too, or the drive's of the statuses a row
+    /// gives, which only an import against the drive can say. Not written to the JSON, whose lines read alike.
+    #[serde(skip)]
+    pub kind: ProblemKind,
+}
+
+/// What a line of an import's report is about (`Problem::kind`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ProblemKind {
+    /// What the list itself says or lacks: the same whether the list is only read or imported.
+    #[default]
+    List,
+    /// What became of the statuses a row of canbao's own form gives, set against what the drive holds (taken,
+    /// kept as the drive holds them, not enough to record, at odds among themselves): the drive's to say.
+    Statuses,
 }
 
 /// Problems an import lists at most; past them each is counted, and said in one line at the end, so a hostile
@@ -2653,7 +2668,7 @@ impl RowReader<'_> {
             return;
         }
         self.statuses.said += 1;
-        self.problem_in(file, sheet, row_no, "", message);
+        self.problem_keyed(file, sheet, row_no, "", message, (RunKey::Message, ProblemKind::Statuses));
     }
 
     /// A status cell of canbao's own form that reads as none of the words the form writes there: the row's
@@ -2704,7 +2719,7 @@ impl RowReader<'_> {
                 ),
             };
             let sheet = first_sheet.clone();
-            self.problem_at(file, &sheet, Some(first), "", message);
+            self.problem_of_kind(file, &sheet, Some(first), "", message, ProblemKind::Statuses);
         }
     }
 
@@ -3635,17 +3650,25 @@ impl RowReader<'_> {
 
     /// A problem at a row of a sheet.
     fn problem(&mut self, file: &str, sheet: &Sheet, row: usize, column: &str, message: String) {
-        self.problem_keyed(file, &sheet.name, row, column, message, RunKey::Message);
+        self.problem_keyed(file, &sheet.name, row, column, message, (RunKey::Message, ProblemKind::List));
     }
 
     /// `problem`, by the sheet's name.
     fn problem_in(&mut self, file: &str, sheet: &str, row: usize, column: &str, message: String) {
-        self.problem_keyed(file, sheet, row, column, message, RunKey::Message);
+        self.problem_keyed(file, sheet, row, column, message, (RunKey::Message, ProblemKind::List));
     }
 
-    /// A problem at a row, said once for a run of consecutive rows with the same problem (`key`), and only
-    /// counted past [`PROBLEMS_LISTED`].
-    fn problem_keyed(&mut self, file: &str, sheet: &str, row: usize, column: &str, message: String, key: RunKey) {
+    /// A problem at a row, said once for a run of consecutive rows with the same problem (`key`) of one kind,
+    /// and only counted past [`PROBLEMS_LISTED`].
+    fn problem_keyed(
+        &mut self,
+        file: &str,
+        sheet: &str,
+        row: usize,
+        column: &str,
+        message: String,
+        (key, kind): (RunKey, ProblemKind),
+    ) {
         self.said_of_rows_applied();
         let message = shown_text(message);
         let column = quoted(column);
@@ -3669,6 +3692,7 @@ impl RowReader<'_> {
             let continued = self.runs.previous.iter().position(|run| {
                 problems.get(run.problem).is_some_and(|p| {
                     run.key == key
+                        && p.kind == kind
                         && p.sheet == sheet
                         && p.file == file
                         && p.column == column
@@ -3697,6 +3721,7 @@ impl RowReader<'_> {
             row: Some(row),
             column: column.into_owned(),
             message,
+            kind,
             ..Problem::default()
         });
     }
@@ -3730,6 +3755,19 @@ impl RowReader<'_> {
     }
 
     fn problem_at(&mut self, file: &str, sheet: &str, row: Option<usize>, column: &str, message: String) {
+        self.problem_of_kind(file, sheet, row, column, message, ProblemKind::List);
+    }
+
+    /// `problem_at`, of the kind given.
+    fn problem_of_kind(
+        &mut self,
+        file: &str,
+        sheet: &str,
+        row: Option<usize>,
+        column: &str,
+        message: String,
+        kind: ProblemKind,
+    ) {
         self.said_of_rows_applied();
         let message = shown_text(message);
         if self.report.problems.len() >= PROBLEMS_LISTED {
@@ -3742,6 +3780,7 @@ impl RowReader<'_> {
             row,
             column: quoted(column).into_owned(),
             message,
+            kind,
             ..Problem::default()
         });
     }
@@ -3897,7 +3936,7 @@ impl RowReader<'_> {
             }
             RowKind::Nameless(message) => {
                 self.report.skipped += 1;
-                self.problem_keyed(file, &sheet.name, row_no, "", message, RunKey::NoNameNoId);
+                self.problem_keyed(file, &sheet.name, row_no, "", message, (RunKey::NoNameNoId, ProblemKind::List));
                 return Ok(());
             }
             RowKind::Skipped(message) => {

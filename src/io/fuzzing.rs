@@ -6,7 +6,7 @@ use std::collections::HashSet;
 
 use chrono::NaiveDate;
 
-use super::class_list::{self, DEFAULT_SCHOOL, ImportError, ImportReport};
+use super::class_list::{self, DEFAULT_SCHOOL, ImportError, ImportReport, ProblemKind};
 use super::header::{self, Synonyms};
 use super::table::{self, Cell};
 use super::{ReadError, reconcile};
@@ -127,9 +127,9 @@ pub fn import_bytes(bytes: &[u8]) -> Result<Outcome, String> {
         ));
     }
     // What a row's statuses come to is the drive's to say (recorded, kept as the drive holds them, not enough to
-    // record: `status_message`), which reading alone cannot; every other line is the reader's.
+    // record: `ProblemKind::Statuses`), which reading alone cannot; every other line is the reader's.
     let read_side = |r: &ImportReport| {
-        let read: Vec<_> = r.problems.iter().filter(|p| !p.message.contains("参保缴费状态")).cloned().collect();
+        let read: Vec<_> = r.problems.iter().filter(|p| p.kind == ProblemKind::List).cloned().collect();
         (r.rows_read, r.duplicates, r.skipped, r.id_invalid, r.masked_left_out, read)
     };
     if read_side(&first) != read_side(&plan.report) {
