@@ -913,7 +913,7 @@ fn broken_embedded_file() -> Option<String> {
 /// before anything opens it, which would call it a damaged drive (and lock it, writing beside it).
 fn spreadsheet_as_drive(cli: &Cli) -> CmdResult {
     let path = open::drive_path(cli);
-    if !crate::io::sniff::file_is_spreadsheet(&path) {
+    if !crate::io::drive_or_list::file_is_spreadsheet(&path) {
         // A note, a log, a PDF under the drive's name is named for what it is, never taken for a damaged drive
         // (which would offer a backup to put in its place).
         return match crate::io::sniff::file_not_a_drive(&path) {

@@ -181,10 +181,24 @@ fn expand(tokens: &[Token], at: usize, prefix: Vec<String>, out: &mut Vec<Vec<St
     }
 }
 
+/// Where a file's unit tests start (`#[cfg(test)] mod tests`, shared with other files' tests or not), or its end.
+fn tests_start(code: &str) -> usize {
+    let mut from = 0;
+    while let Some(at) = code[from..].find("#[cfg(test)]\n").map(|i| from + i) {
+        let after = &code[at + "#[cfg(test)]\n".len()..];
+        let after = ["pub(super) ", "pub(crate) ", "pub "].iter().find_map(|v| after.strip_prefix(v)).unwrap_or(after);
+        if after.starts_with("mod tests") {
+            return at;
+        }
+        from = at + 1;
+    }
+    code.len()
+}
+
 /// The module paths a file names through `crate::`, `super::` or `self::`, resolved against its own module.
 fn imports(module: &[String], code: &str) -> Vec<Vec<String>> {
     // A file's unit tests sit in `mod tests` at its end: there `super` is the file itself.
-    let test_start = code.find("#[cfg(test)]\nmod tests").unwrap_or(code.len());
+    let test_start = tests_start(code);
     let mut found = Vec::new();
     for (part, in_tests) in [(&code[..test_start], false), (&code[test_start..], true)] {
         let tokens = tokens(part);
@@ -221,11 +235,25 @@ fn file_of<'a>(modules: &'a BTreeMap<Vec<String>, PathBuf>, path: &[String]) -> 
 }
 
 fn graph() -> BTreeMap<Vec<String>, BTreeSet<Vec<String>>> {
+    graph_of(true)
+}
+
+/// The imports between files; without `tests`, those of unit tests left out (a file's `mod tests`, and a
+/// `tests.rs` of its own), which may reach any file to build what they test with (`demo` for a sample drive)
+/// without making the code a loop.
+fn graph_of(tests: bool) -> BTreeMap<Vec<String>, BTreeSet<Vec<String>>> {
     let modules = modules();
     let mut edges: BTreeMap<Vec<String>, BTreeSet<Vec<String>>> = BTreeMap::new();
     for (module, file) in &modules {
+        if !tests && module.last().is_some_and(|m| m == "tests") {
+            continue;
+        }
         let code = std::fs::read_to_string(file).expect("source file");
-        for path in imports(module, &code) {
+        let code = match tests {
+            true => code.as_str(),
+            false => &code[..tests_start(&code)],
+        };
+        for path in imports(module, code) {
             if let Some(target) = file_of(&modules, &path)
                 && target != module
             {
@@ -297,4 +325,131 @@ fn imports_are_read_in_every_form_the_crate_uses() {
     let edges = graph();
     let table = edges.get(&module).expect("io::table imports something");
     assert!(table.contains(&vec!["io".to_owned(), "xlsx_rows".to_owned()]), "{table:?}");
+}
+
+/// The groups of files that reach one another through imports (strongly connected components of more than one
+/// file), among the files `within` keeps: each as one loop through it, `a -> b -> c -> a`, so the message names
+/// the imports to undo. Tarjan's algorithm, iterative over the graph's handful of hundred files.
+fn loops(edges: &BTreeMap<Vec<String>, BTreeSet<Vec<String>>>, within: impl Fn(&[String]) -> bool) -> Vec<String> {
+    let nodes: Vec<&Vec<String>> = edges
+        .iter()
+        .flat_map(|(from, to)| std::iter::once(from).chain(to))
+        .filter(|m| within(m))
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let index_of: BTreeMap<&Vec<String>, usize> = nodes.iter().enumerate().map(|(i, m)| (*m, i)).collect();
+    let next: Vec<Vec<usize>> = nodes
+        .iter()
+        .map(|m| edges.get(*m).into_iter().flatten().filter_map(|t| index_of.get(t).copied()).collect())
+        .collect();
+    // Tarjan's strongly connected components.
+    let n = nodes.len();
+    let (mut index, mut low, mut on_stack) = (vec![usize::MAX; n], vec![0; n], vec![false; n]);
+    let (mut stack, mut groups, mut counter) = (Vec::new(), Vec::new(), 0);
+    for root in 0..n {
+        if index[root] != usize::MAX {
+            continue;
+        }
+        let mut work = vec![(root, 0usize)];
+        while let Some((v, child)) = work.pop() {
+            if child == 0 {
+                index[v] = counter;
+                low[v] = counter;
+                counter += 1;
+                stack.push(v);
+                on_stack[v] = true;
+            }
+            if let Some(&w) = next[v].get(child) {
+                work.push((v, child + 1));
+                if index[w] == usize::MAX {
+                    work.push((w, 0));
+                } else if on_stack[w] {
+                    low[v] = low[v].min(index[w]);
+                }
+                continue;
+            }
+            if low[v] == index[v] {
+                let mut group = Vec::new();
+                while let Some(w) = stack.pop() {
+                    on_stack[w] = false;
+                    group.push(w);
+                    if w == v {
+                        break;
+                    }
+                }
+                if group.len() > 1 {
+                    groups.push(group);
+                }
+            }
+            if let Some(&(parent, _)) = work.last() {
+                low[parent] = low[parent].min(low[v]);
+            }
+        }
+    }
+    // One loop through each group: the shortest way back from its first file to itself, inside the group.
+    groups
+        .into_iter()
+        .map(|group| {
+            let inside: BTreeSet<usize> = group.iter().copied().collect();
+            let start = *group.iter().min_by_key(|&&v| nodes[v]).unwrap_or(&group[0]);
+            let mut came_from: BTreeMap<usize, usize> = BTreeMap::new();
+            let mut queue = std::collections::VecDeque::from([start]);
+            'search: while let Some(v) = queue.pop_front() {
+                for &w in &next[v] {
+                    if !inside.contains(&w) {
+                        continue;
+                    }
+                    if w == start {
+                        came_from.insert(usize::MAX, v);
+                        break 'search;
+                    }
+                    if let std::collections::btree_map::Entry::Vacant(e) = came_from.entry(w) {
+                        e.insert(v);
+                        queue.push_back(w);
+                    }
+                }
+            }
+            let mut path = vec![start];
+            let mut at = came_from.get(&usize::MAX).copied();
+            while let Some(v) = at.filter(|&v| v != start) {
+                path.push(v);
+                at = came_from.get(&v).copied();
+            }
+            path.push(start);
+            path.reverse();
+            let loop_ = path.iter().map(|&v| name(nodes[v])).collect::<Vec<_>>().join(" -> ");
+            let on_it: BTreeSet<usize> = path.iter().copied().collect();
+            let others: Vec<String> = group.iter().filter(|v| !on_it.contains(v)).map(|&v| name(nodes[v])).collect();
+            if others.is_empty() { loop_ } else { format!("{loop_}, and in loops with them: {}", others.join(", ")) }
+        })
+        .collect()
+}
+
+/// No loop of imports of any length among `io`'s files (a pair, or `sniff -> header -> table -> sniff`): each file
+/// of the reading sits on the ones below it. Pairs are forbidden everywhere (`no_two_files_import_each_other`).
+#[test]
+fn no_loop_of_imports_within_io() {
+    let found = loops(&graph_of(false), |m| m.first().is_some_and(|s| s == "io"));
+    assert!(found.is_empty(), "files of io that import one another in a loop:\n{}", found.join("\n"));
+}
+
+/// The loop finder itself: a loop of three and a pair are found, a chain is not.
+#[test]
+fn loops_of_any_length_are_found() {
+    let m = |s: &str| s.split("::").map(str::to_owned).collect::<Vec<String>>();
+    let mut edges: BTreeMap<Vec<String>, BTreeSet<Vec<String>>> = BTreeMap::new();
+    for (from, to) in [("a", "b"), ("b", "c"), ("c", "a"), ("c", "d"), ("d", "e"), ("x", "y"), ("y", "x")] {
+        edges.entry(m(from)).or_default().insert(m(to));
+    }
+    let found = loops(&edges, |_| true);
+    assert_eq!(found, ["a -> b -> c -> a", "x -> y -> x"]);
+    assert!(loops(&edges, |m| m[0] != "b").iter().all(|l| !l.contains('a')), "a loop through a file left out");
+}
+
+/// Every loop of imports across `src`, listed: printed with `--nocapture`, for the record of what is left.
+#[test]
+fn loops_across_src_are_listed() {
+    let found = loops(&graph_of(false), |_| true);
+    println!("loops of imports across src ({}):\n{}", found.len(), found.join("\n"));
 }

@@ -52,7 +52,7 @@ fn read_drive(path: &Path) -> Result<(drive::DriveRead, Vec<PaymentOutsideYear>)
     let key = passphrase::for_drive(path)?;
     // A class list or another file pushed by mistake is named for what it is, never 「或文件已损坏」.
     let mut store = Store::open_read_only_keyed(path, key.as_ref())
-        .map_err(|e| crate::io::sniff::named_other_file_error(e, path, crate::store::OtherFileUse::Push))?;
+        .map_err(|e| crate::io::drive_or_list::named_other_file_error(e, path, crate::store::OtherFileUse::Push))?;
     super::open::warn_of_backup(path, super::open::Use::Push);
     let year = drive_year(&store)?;
     let mut rows = drive::read_store(&store, year).map_err(|e| UserError::new(format!("{}: {e}", path.display())))?;

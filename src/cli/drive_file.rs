@@ -181,7 +181,7 @@ fn restore_preview(cli: &Cli, file: &Path, force: bool, json: bool) -> CmdResult
     let store = super::open::open_existing(cli)?;
     let facts = store
         .describe_backup(file)
-        .map_err(|e| crate::io::sniff::named_other_file_error(e, file, crate::store::OtherFileUse::Restore))?;
+        .map_err(|e| crate::io::drive_or_list::named_other_file_error(e, file, crate::store::OtherFileUse::Restore))?;
     if !facts.looks_ours && !force {
         return Err(UserError::new(not_a_backup_of_this_drive(file, &facts, hint_drive(cli).as_deref()))
             .kind("not_a_backup_of_this_drive"));
@@ -276,7 +276,7 @@ fn restore_into(cli: &Cli, store: &mut Store, file: &Path, asked: Restoring) -> 
     // another laptop's (which wants a merge), typed where a backup was meant.
     let facts = store
         .describe_backup(file)
-        .map_err(|e| crate::io::sniff::named_other_file_error(e, file, crate::store::OtherFileUse::Restore))?;
+        .map_err(|e| crate::io::drive_or_list::named_other_file_error(e, file, crate::store::OtherFileUse::Restore))?;
     if !facts.looks_ours && !force {
         return Err(UserError::new(not_a_backup_of_this_drive(file, &facts, hint_drive(cli).as_deref()))
             .kind("not_a_backup_of_this_drive"));
@@ -424,7 +424,7 @@ pub(super) fn merge(
             store.merge_from_judged(other, (dry_run, other_school, no_common_history, accept_clock), Some(&mut judge));
         super::interrupt::work_done(store)?;
         let report = merged
-            .map_err(|e| crate::io::sniff::named_other_file_error(e, other, crate::store::OtherFileUse::Merge))
+            .map_err(|e| crate::io::drive_or_list::named_other_file_error(e, other, crate::store::OtherFileUse::Merge))
             .map_err(|e| crate::io::year_policy::merge_later_year_advice(e, policy.as_ref(), today))
             .map_err(|e| clock_refused(e, true))?;
         if json {

@@ -19,9 +19,7 @@ use crate::words::{Language, in_language, on_screen};
 /// asked (a value it cannot use, a step the drive's state does not allow).
 pub(super) const REFUSED: &str = "refused";
 
-/// The code of an import stopped while it read a file (`ReadError::Stopped`): what `interrupt::ending` says names
-/// the file.
-pub(super) const STOPPED_READING: &str = "stopped_while_reading";
+use super::interrupt::STOPPED_READING;
 
 /// What `--json` says of a failure besides its message.
 #[derive(Debug)]

@@ -13,6 +13,10 @@ use serde::Serialize;
 use super::{CmdResult, pick};
 use crate::store::Store;
 
+/// The code `--json` gives an import stopped while it read a file (`ReadError::Stopped`, `failure`): what
+/// [`ending`] says names the file.
+pub(super) const STOPPED_READING: &str = "stopped_while_reading";
+
 /// The flag a signal raises, for `Store::stop_when`: from now on a signal stops the work instead of the
 /// process.
 pub(super) fn watch() -> Arc<AtomicBool> {
@@ -190,7 +194,7 @@ pub(super) fn ending(result: CmdResult) -> Ending {
         }
         (Err(e), kind) => {
             // Stopped while a list was read: said with the file, as nothing of it had been kept.
-            let reading = (e.said.kind == super::failure::STOPPED_READING).then(|| e.said.file.clone()).flatten();
+            let reading = (e.said.kind == STOPPED_READING).then(|| e.said.file.clone()).flatten();
             let reading_file = reading.clone();
             let (message_zh, message_en) = match (kind, reading) {
                 (Kind::Preview, Some(file)) => (

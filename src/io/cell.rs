@@ -260,6 +260,58 @@ pub fn column_letter(mut index: usize) -> String {
     letters.iter().rev().map(|&b| b as char).collect()
 }
 
+/// Teachers pad two-character names with spaces to line them up ("张  三"); a Chinese name has no spaces.
+/// Names in Latin letters keep single spaces. The middle dot of a minority name (阿卜杜·热合曼) is typed with
+/// whatever dot the keyboard gives (•, ・, ．, . …): in a Chinese name each is the register's 「·」 (U+00B7), so the
+/// same child's name from a class list and from the tax office's or the agency's list is one name.
+pub fn clean_name(raw: &str) -> String {
+    let has_cjk = raw.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c) || ('\u{3400}'..='\u{4dbf}').contains(&c));
+    if !has_cjk {
+        if !raw.contains(char::is_whitespace) {
+            return raw.to_owned();
+        }
+        return raw.split_whitespace().collect::<Vec<_>>().join(" ");
+    }
+    if !raw.chars().any(|c| c.is_whitespace() || (c != MIDDLE_DOT && is_middle_dot(c))) {
+        return raw.to_owned();
+    }
+    // 阿依古丽 买买提: the space a school types for the 「·」 of a Uyghur or Tibetan name, which the register writes.
+    if let Some(parts) = minority_parts(raw) {
+        return parts.join(&MIDDLE_DOT.to_string());
+    }
+    raw.chars().filter(|c| !c.is_whitespace()).map(|c| if is_middle_dot(c) { MIDDLE_DOT } else { c }).collect()
+}
+
+/// The parts of a name written with spaces between parts of two characters or more, one of them three or more
+/// (阿依古丽 买买提, 热合曼 阿卜杜): a transliterated name whose parts the register joins with 「·」. A Han name
+/// spaced for alignment (王 明, 欧阳 娜娜) is not one.
+pub(super) fn minority_parts(raw: &str) -> Option<Vec<&str>> {
+    let parts: Vec<&str> = raw.split_whitespace().collect();
+    let cjk = |part: &str| part.chars().all(|c| ('\u{3400}'..='\u{9fff}').contains(&c));
+    let long = parts.iter().any(|p| p.chars().count() >= 3) || parts.len() >= 3;
+    (parts.len() >= 2 && long && parts.iter().all(|p| p.chars().count() >= 2 && cjk(p))).then_some(parts)
+}
+
+/// The middle dot of the register's names (U+00B7).
+pub(super) const MIDDLE_DOT: char = '\u{b7}';
+
+/// A dot typed for the middle dot of a Chinese name: ·, •, ‧, ・, ･, ．, ., ∙, ⋅ and the Greek ·.
+pub(super) fn is_middle_dot(c: char) -> bool {
+    matches!(
+        c,
+        '\u{b7}'
+            | '\u{2022}'
+            | '\u{2027}'
+            | '\u{30fb}'
+            | '\u{ff65}'
+            | '\u{ff0e}'
+            | '.'
+            | '\u{2219}'
+            | '\u{22c5}'
+            | '\u{387}'
+    )
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -10,7 +10,8 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::ReadError;
-use super::cell::{whole_date, written_date};
+pub use super::cell::clean_name;
+use super::cell::{MIDDLE_DOT, is_middle_dot, minority_parts, whole_date, written_date};
 use super::cut_line::{LastColumn, cut_cell_message};
 use super::forms::template::Template;
 use super::header::{self, Column, HeaderMap, Synonyms};
@@ -7078,38 +7079,6 @@ impl FirstRows {
     }
 }
 
-/// Teachers pad two-character names with spaces to line them up ("张  三"); a Chinese name has no spaces.
-/// Names in Latin letters keep single spaces. The middle dot of a minority name (阿卜杜·热合曼) is typed with
-/// whatever dot the keyboard gives (•, ・, ．, . …): in a Chinese name each is the register's 「·」 (U+00B7), so the
-/// same child's name from a class list and from the tax office's or the agency's list is one name.
-pub fn clean_name(raw: &str) -> String {
-    let has_cjk = raw.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c) || ('\u{3400}'..='\u{4dbf}').contains(&c));
-    if !has_cjk {
-        if !raw.contains(char::is_whitespace) {
-            return raw.to_owned();
-        }
-        return raw.split_whitespace().collect::<Vec<_>>().join(" ");
-    }
-    if !raw.chars().any(|c| c.is_whitespace() || (c != MIDDLE_DOT && is_middle_dot(c))) {
-        return raw.to_owned();
-    }
-    // 阿依古丽 买买提: the space a school types for the 「·」 of a Uyghur or Tibetan name, which the register writes.
-    if let Some(parts) = minority_parts(raw) {
-        return parts.join(&MIDDLE_DOT.to_string());
-    }
-    raw.chars().filter(|c| !c.is_whitespace()).map(|c| if is_middle_dot(c) { MIDDLE_DOT } else { c }).collect()
-}
-
-/// The parts of a name written with spaces between parts of two characters or more, one of them three or more
-/// (阿依古丽 买买提, 热合曼 阿卜杜): a transliterated name whose parts the register joins with 「·」. A Han name
-/// spaced for alignment (王 明, 欧阳 娜娜) is not one.
-fn minority_parts(raw: &str) -> Option<Vec<&str>> {
-    let parts: Vec<&str> = raw.split_whitespace().collect();
-    let cjk = |part: &str| part.chars().all(|c| ('\u{3400}'..='\u{9fff}').contains(&c));
-    let long = parts.iter().any(|p| p.chars().count() >= 3) || parts.len() >= 3;
-    (parts.len() >= 2 && long && parts.iter().all(|p| p.chars().count() >= 2 && cjk(p))).then_some(parts)
-}
-
 /// A name whose inner spaces the import changed (`clean_name`): into 「·」 for a transliterated name's parts, or
 /// dropped between two parts of two characters or more (扎西 多吉, which may be one too). Said, so a legal name is
 /// never changed without a word; spaces between single characters (王 明) are alignment, said of nothing.
@@ -7132,26 +7101,6 @@ fn spaced_name(raw: &str, stored: &str) -> Option<String> {
         "姓名“{written}”中的空格已去掉，按“{stored}”导入；若户口簿写作“{dotted}”，请改正 (the space in the name \
          “{written}” was removed, imported as “{stored}”; if the household register writes “{dotted}”, correct it)"
     ))
-}
-
-/// The middle dot of the register's names (U+00B7).
-const MIDDLE_DOT: char = '\u{b7}';
-
-/// A dot typed for the middle dot of a Chinese name: ·, •, ‧, ・, ･, ．, ., ∙, ⋅ and the Greek ·.
-fn is_middle_dot(c: char) -> bool {
-    matches!(
-        c,
-        '\u{b7}'
-            | '\u{2022}'
-            | '\u{2027}'
-            | '\u{30fb}'
-            | '\u{ff65}'
-            | '\u{ff0e}'
-            | '.'
-            | '\u{2219}'
-            | '\u{22c5}'
-            | '\u{387}'
-    )
 }
 
 /// Phones as the importer keeps them (see `phone::clean`); the identity form keeps them the same way.

@@ -4,6 +4,7 @@ mod cell;
 pub mod class_list;
 mod compound;
 mod cut_line;
+pub mod drive_or_list;
 pub mod export;
 pub mod forms;
 #[cfg(feature = "fuzzing")]

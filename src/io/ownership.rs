@@ -7,9 +7,8 @@
 use std::io::Read;
 use std::path::Path;
 
-use super::forms::{classes::CLASS_TITLE, notices, special, summary};
-use super::sheet;
-use crate::domain::policy::Ledger;
+use super::forms::titles::{CLASS_TITLE, NOTICES_TITLE, SPECIAL_TITLE, SUMMARY_TITLE};
+use crate::domain::policy::{Ledger, SHEET_TITLE, is_sheet_title};
 
 /// The author every exported workbook names in its document properties (`dc:creator`).
 pub const CREATOR: &str = "canbao";
@@ -166,7 +165,7 @@ pub fn own_title_without_list(rows: &[Vec<String>]) -> Option<String> {
     let year_named = export_year(rows).is_some();
     rows.iter()
         .filter_map(|row| row.iter().map(|c| c.trim()).find(|c| !c.is_empty()))
-        .find(|title| is_export_title(title, year_named) || *title == notices::TITLE)
+        .find(|title| is_export_title(title, year_named) || *title == NOTICES_TITLE)
         .map(str::to_owned)
 }
 
@@ -183,7 +182,7 @@ pub fn own_export(path: &Path) -> Option<(String, bool)> {
             .map(|row| row.iter().map(super::table::Cell::text).collect())
             .collect();
         if let Some(title) = export_title(&head).or_else(|| own_title_without_list(&head)) {
-            let refused = is_ledger_title(&title) || title == notices::TITLE || title == summary::TITLE;
+            let refused = is_ledger_title(&title) || title == NOTICES_TITLE || title == SUMMARY_TITLE;
             return Some((title, !refused));
         }
     }
@@ -199,8 +198,8 @@ pub const OWN_FORM_UNTITLED: &str = "表格";
 /// 保险年度：…, which every form canbao titles so carries): the notice's own form bears such a title too (001 附件2
 /// 「宜宾市在校学生信息表」), and a school that fills it in by hand, 学校名称 and 填报时间 included, hands in a class list.
 fn is_export_title(text: &str, year_named: bool) -> bool {
-    [sheet::TITLE, special::TITLE, summary::TITLE].contains(&text)
-        || (year_named && sheet::is_title(text))
+    [SHEET_TITLE, SPECIAL_TITLE, SUMMARY_TITLE].contains(&text)
+        || (year_named && is_sheet_title(text))
         || (text.ends_with(CLASS_TITLE) && text.len() > CLASS_TITLE.len())
         || is_ledger_title(text)
 }
@@ -231,7 +230,7 @@ pub fn form_signature(path: &Path) -> Option<String> {
     let label = |prefix: &str| rows.iter().flatten().find(|c| c.starts_with(prefix)).cloned();
     let mut parts = match title {
         // The sheet titled with its policy's city is the same sheet under another policy (one chosen since).
-        Some(title) if sheet::is_title(&title) => vec![sheet::TITLE.to_owned()],
+        Some(title) if is_sheet_title(&title) => vec![SHEET_TITLE.to_owned()],
         Some(title) => vec![title],
         None => {
             let header = rows.first()?;
@@ -263,11 +262,11 @@ pub fn form_name_en(form: &str) -> String {
         return format!("{} ledger", l.label_en());
     }
     match form {
-        _ if form.ends_with(sheet::TITLE) => "student information sheet".to_owned(),
+        _ if form.ends_with(SHEET_TITLE) => "student information sheet".to_owned(),
         _ if form.ends_with(CLASS_TITLE) => "class check list".to_owned(),
-        _ if form == special::TITLE => "roster of special categories".to_owned(),
-        _ if form == summary::TITLE => "progress summary".to_owned(),
-        _ if form == notices::TITLE => "payment notices".to_owned(),
+        _ if form == SPECIAL_TITLE => "roster of special categories".to_owned(),
+        _ if form == SUMMARY_TITLE => "progress summary".to_owned(),
+        _ if form == NOTICES_TITLE => "payment notices".to_owned(),
         _ if form == OWN_FORM_UNTITLED => "form".to_owned(),
         // The agency's template has no title: it is named by the header it starts with.
         _ if form.starts_with("序号,姓名,证件类型") => "batch enrollment template".to_owned(),
@@ -278,7 +277,7 @@ pub fn form_name_en(form: &str) -> String {
 /// The signature of the student information sheet of `school` (`sheet::export_sheet` writes its first school's
 /// first): what `form_signature` reads back from it.
 pub fn sheet_signature(school: &str) -> String {
-    format!("{}，学校名称：{school}", sheet::TITLE)
+    format!("{}，学校名称：{school}", SHEET_TITLE)
 }
 
 #[cfg(test)]

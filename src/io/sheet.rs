@@ -482,7 +482,7 @@ fn flagged_name_remarks(
     let kept = store.unapplied_payments()?;
     let mut by_name: HashMap<String, Vec<(&str, &UnappliedPayment)>> = HashMap::new();
     for k in kept.iter().filter(|k| k.record.reason == UnappliedReason::UnknownNumber && !k.id_number.is_empty()) {
-        let name = crate::io::class_list::clean_name(&k.record.name);
+        let name = super::cell::clean_name(&k.record.name);
         if !name.is_empty() {
             by_name.entry(name).or_default().push((k.id_number.as_str(), &k.record));
         }

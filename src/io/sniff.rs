@@ -6,8 +6,8 @@
 use std::io::{Read, Seek};
 use std::path::Path;
 
-const ZIP: &[u8] = b"PK\x03\x04";
-const OLE: &[u8] = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
+pub(super) const ZIP: &[u8] = b"PK\x03\x04";
+pub(super) const OLE: &[u8] = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
 
 const PDF: &str = "这是 PDF 文件，不是表格 (a PDF, not a spreadsheet)";
 const PICTURE: &str = "这是图片，不是表格 (a picture, not a spreadsheet)";
@@ -60,10 +60,10 @@ pub const PASSWORD: &str = "此工作簿设有打开密码：请在 Excel/WPS �
      (the workbook has a password to open: open it in Excel or WPS, remove the password, save it, and import it again)";
 
 /// How much of a file the picker reads to judge it by its first bytes.
-const HEAD: u64 = 4096;
+pub(super) const HEAD: u64 = 4096;
 /// How much of an old Office container is read to find its directory: a Word document past this is left to
 /// the reader, whose own refusal is then said.
-const CONTAINER: u64 = 64 * 1024 * 1024;
+pub(super) const CONTAINER: u64 = 64 * 1024 * 1024;
 
 /// What the bytes are, when they are plainly no table; `None` for anything a reader should judge (a table, a
 /// damaged workbook, text). `bytes` is the whole file, or its first bytes only, which judge all but a zip or an
@@ -213,52 +213,16 @@ pub fn file_not_importable(path: &Path) -> Option<&'static str> {
     encrypted(&head).then_some(PASSWORD)
 }
 
-/// Whether a file is a spreadsheet, as a class list is: an XLSX or ODS workbook, an XLS (or an XLSX with a
-/// password to open), or a CSV, TSV or TXT file of text. Asked of a path given where a drive was meant
-/// (`--db 名单.xlsx`), which a drive (SQLite, or an encrypted drive's random bytes) never is.
-pub fn file_is_spreadsheet(path: &Path) -> bool {
-    let Ok(mut file) = std::fs::File::open(path) else { return false };
-    let mut head = Vec::new();
-    if (&mut file).take(HEAD).read_to_end(&mut head).is_err() || head.is_empty() {
-        return false;
-    }
-    if head.starts_with(ZIP) {
-        // A zip whose table of contents reads, with a workbook's parts (`zip_kind` leaves those to the readers).
-        let archive = file.rewind().ok().and_then(|()| zip::ZipArchive::new(std::io::BufReader::new(file)).ok());
-        return archive.is_some() && zip_kind(archive, &head).is_none();
-    }
-    if head.starts_with(OLE) {
-        let _ = file.take(CONTAINER).read_to_end(&mut head);
-        let streams = ole_streams(&head);
-        return ["Workbook", "Book", "EncryptedPackage"]
-            .iter()
-            .any(|w| streams.iter().any(|s| s.eq_ignore_ascii_case(w)));
-    }
-    let utf16 = head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF");
-    if !is_text(&head) {
-        return false;
-    }
-    // A CSV or TSV by its name is a table; a TXT is one when Excel saved it ("Unicode text", UTF-16) or when it
-    // reads as a class list; any other name (a list saved as `school.db`) only when it reads as a class list,
-    // so that a note or a log is not called one.
-    let named = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
-    match named.as_deref() {
-        Some("csv" | "tsv") => true,
-        Some("txt") if utf16 => true,
-        _ => super::header::text_has_list_header(&head),
-    }
-}
-
 /// Whether the first bytes of a file are text: no NUL byte, unless UTF-16 says so with its BOM ("Unicode text"
 /// as Excel saves it), and no known format's signature.
-fn is_text(head: &[u8]) -> bool {
+pub(super) fn is_text(head: &[u8]) -> bool {
     let utf16 = head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF");
     !head.is_empty() && (utf16 || !head.contains(&0)) && by_signature(head).is_none() && !looks_like_noise(head)
 }
 
 /// What a file given where a drive was meant (`--db`) is, when it is plainly something else: text that is no
 /// class list (a note, a log), or a document, a picture or an archive ([`file_not_a_table`]). A class list is
-/// [`file_is_spreadsheet`]'s; a drive, encrypted or damaged, and an SQLite file are left to the drive's own check.
+/// `drive_or_list::file_is_spreadsheet`'s; a drive, encrypted or damaged, and an SQLite file are left to the drive's own check.
 pub fn file_not_a_drive(path: &Path) -> Option<&'static str> {
     if crate::store::special_file(path) {
         return None;
@@ -317,7 +281,7 @@ fn by_signature(head: &[u8]) -> Option<&'static str> {
 /// A zip is a workbook when it has the parts a workbook reader opens (`xl/` for XLSX and XLSB, the OpenDocument
 /// spreadsheet type for ODS); otherwise what its parts say it is. A zip whose table of contents cannot be read
 /// is judged from its first entries' names, or left to the reader, which calls it damaged.
-fn zip_kind<R: Read + Seek>(archive: Option<zip::ZipArchive<R>>, head: &[u8]) -> Option<&'static str> {
+pub(super) fn zip_kind<R: Read + Seek>(archive: Option<zip::ZipArchive<R>>, head: &[u8]) -> Option<&'static str> {
     let Some(mut archive) = archive else {
         let text = String::from_utf8_lossy(head);
         return if text.contains("word/") {
@@ -369,7 +333,7 @@ fn ole_kind(bytes: &[u8]) -> Option<&'static str> {
 }
 
 /// The names of an old Office container's streams, as `ole_kind` says they are laid out.
-fn ole_streams(bytes: &[u8]) -> Vec<String> {
+pub(super) fn ole_streams(bytes: &[u8]) -> Vec<String> {
     bytes
         .chunks_exact(128)
         .filter(|entry| entry[66] == 2)
@@ -383,34 +347,12 @@ fn ole_streams(bytes: &[u8]) -> Vec<String> {
         .collect()
 }
 
-/// A merge's or a restore's refusal of a file that is no drive, with the file named for what it is when it is
-/// plainly something else (a class list or a document picked by mistake), as an import names a drive.
-pub fn named_other_file_error(
-    e: crate::store::StoreError,
-    other: &Path,
-    taken_for: crate::store::OtherFileUse,
-) -> crate::store::StoreError {
-    use crate::store::StoreError;
-    match e {
-        StoreError::NotADatabase { path } if file_is_spreadsheet(other) => match super::ownership::own_export(other) {
-            // One of canbao's own forms is named as such: an import would refuse a ledger, so it is not offered.
-            Some((form, import)) => StoreError::OwnExport { path, form, import, taken_for },
-            None => StoreError::OtherFileTable { path, taken_for },
-        },
-        StoreError::NotADatabase { path } => match file_not_a_table(other) {
-            Some(what) if !is_drive(what) => StoreError::OtherFileKind { path, what, taken_for },
-            _ => StoreError::NotADatabase { path },
-        },
-        e => e,
-    }
-}
-
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use std::io::Write;
 
-    fn zip_of(parts: &[(&str, &str)]) -> Vec<u8> {
+    pub(in crate::io) fn zip_of(parts: &[(&str, &str)]) -> Vec<u8> {
         let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
         for (name, text) in parts {
             out.start_file(*name, zip::write::SimpleFileOptions::default()).expect("entry");
@@ -429,7 +371,7 @@ mod tests {
         entry
     }
 
-    fn ole_of(streams: &[&str]) -> Vec<u8> {
+    pub(in crate::io) fn ole_of(streams: &[&str]) -> Vec<u8> {
         let mut bytes = OLE.to_vec();
         bytes.resize(512, 0);
         for s in streams {
@@ -521,27 +463,6 @@ mod tests {
         let mut picture = b"\x89PNG\r\n\x1a\n".to_vec();
         picture.extend(noise(4096));
         assert_eq!(not_a_table(&picture), Some(PICTURE));
-    }
-
-    #[test]
-    fn a_spreadsheet_is_told_from_a_drive_and_from_other_files() {
-        let dir = tempfile::tempdir().unwrap();
-        let file = |name: &str, bytes: &[u8]| {
-            let path = dir.path().join(name);
-            std::fs::write(&path, bytes).unwrap();
-            file_is_spreadsheet(&path)
-        };
-        assert!(file("名单.xlsx", &zip_of(&[("xl/workbook.xml", "<workbook/>")])));
-        assert!(file("名单.xls", &ole_of(&["Workbook"])));
-        assert!(file("名单.csv", "姓名,身份证号码\n".as_bytes()));
-        assert!(file("名单.TXT", b"\xFF\xFEx\0"));
-        assert!(!file("drive.db", b"SQLite format 3\0"), "a drive");
-        assert!(!file("drive.csv", b"SQLite format 3\0"), "a drive under a list's name");
-        assert!(!file("new.db", b""), "an empty file is a new drive");
-        assert!(!file("notes.db", b"some text"), "text under another name: left to the drive's own check");
-        assert!(!file("一班.xlsx", &zip_of(&[("word/document.xml", "<w/>")])));
-        assert!(!file("一班.csv", b"%PDF-1.7"));
-        assert!(!file_is_spreadsheet(&dir.path().join("nosuch.xlsx")));
     }
 
     #[test]

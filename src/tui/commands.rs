@@ -1191,9 +1191,9 @@ impl App {
     /// Asks before a backup replaces the drive, saying when it was taken and how many pupils it holds, read
     /// from the file itself (a file that is no drive is refused here, before anything is touched).
     pub fn ask_restore(&mut self, file: PathBuf) {
-        match (self.store.describe_backup(&file))
-            .map_err(|e| crate::io::sniff::named_other_file_error(e, &file, crate::store::OtherFileUse::Restore))
-        {
+        match (self.store.describe_backup(&file)).map_err(|e| {
+            crate::io::drive_or_list::named_other_file_error(e, &file, crate::store::OtherFileUse::Restore)
+        }) {
             Ok(facts) => {
                 let named = if facts.schools.is_empty() {
                     "-".to_owned()

@@ -685,7 +685,9 @@ pub fn execute_stoppable(work: Work, store: &mut Store, stop: &AtomicBool) -> Jo
             let today = store.today();
             let merged = store
                 .merge_from_judged(&file, (dry_run, true, true, true), Some(&mut judge))
-                .map_err(|e| crate::io::sniff::named_other_file_error(e, &file, crate::store::OtherFileUse::Merge))
+                .map_err(|e| {
+                    crate::io::drive_or_list::named_other_file_error(e, &file, crate::store::OtherFileUse::Merge)
+                })
                 .map_err(|e| crate::io::year_policy::merge_later_year_advice(e, policy.as_ref(), today))
                 .map_err(year_new_on_screen);
             match merged {

@@ -37,8 +37,7 @@ pub const FILE_WHAT: &str = "班级核对表";
 /// class, so re-importing the lists leaves those pupils without one.
 pub const NO_CLASS: &str = "未分班";
 
-/// The title's words after the class: 「三年级2班 参保缴费核对表」. The importer takes the class from such a title.
-pub const CLASS_TITLE: &str = "参保缴费核对表";
+pub use super::titles::CLASS_TITLE;
 
 /// The line under each class's table for the class teacher to sign (班主任签字) and date.
 pub const SIGN_LINE: [&str; 2] = ["班主任签字：", super::DATE_TO_SIGN];

@@ -10,6 +10,7 @@ pub mod notices;
 pub mod special;
 pub mod summary;
 pub mod template;
+pub mod titles;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};

@@ -28,7 +28,7 @@ use crate::io::ReadError;
 use crate::io::export::{FileFormat, TableWriter, excel_date, needs_landscape, print_setup};
 use crate::io::sheet::ExportError;
 
-pub const TITLE: &str = "城乡居民基本医疗保险缴费告知单";
+pub use super::titles::NOTICES_TITLE as TITLE;
 
 /// What one slip says.
 #[derive(Debug, Clone, PartialEq)]

@@ -16,7 +16,7 @@ use crate::domain::student::{CategoryMark, Enrollment, Student};
 use crate::io::export::{ColumnSpec, FileFormat, Out, Preamble, TableWriter};
 use crate::io::sheet::ExportError;
 
-pub const TITLE: &str = "城乡居民基本医疗保险参保花名册";
+pub use super::titles::SPECIAL_TITLE as TITLE;
 
 /// The line under each department's table for the school to stamp (单位（盖章）), sign and date.
 pub const SIGN_LINE: [&str; 3] = ["单位（盖章）：", "经办人：", super::DATE_TO_SIGN];

@@ -10,7 +10,7 @@ use crate::domain::student::{Enrollment, PaymentStatus};
 use crate::io::export::{ColumnSpec, Out, Preamble, TableWriter};
 use crate::io::sheet::ExportError;
 
-pub const TITLE: &str = "参保进度汇总";
+pub use super::titles::SUMMARY_TITLE as TITLE;
 /// Each count is defined once, in `domain::coverage`: 应参保 (everyone still at school who has not declined, less
 /// those the policy sends to enroll away from school whom nobody has registered here),
 /// 已参保 (paid by the family or a department, or insured elsewhere), 参保率 = 已参保 / 应参保.
