@@ -179,13 +179,7 @@ pub(super) fn restore(cli: &Cli, file: &Path, (force, dry_run): (bool, bool), js
 fn restore_preview(cli: &Cli, file: &Path, force: bool, json: bool) -> CmdResult {
     refuse_special_file(file)?;
     let store = super::open::open_existing(cli)?;
-    let facts = store
-        .describe_backup(file)
-        .map_err(|e| crate::io::drive_or_list::named_other_file_error(e, file, crate::store::OtherFileUse::Restore))?;
-    if !facts.looks_ours && !force {
-        return Err(UserError::new(not_a_backup_of_this_drive(file, &facts, hint_drive(cli).as_deref()))
-            .kind("not_a_backup_of_this_drive"));
-    }
+    let facts = backup_to_restore(cli, &store, file, force)?;
     tell(json, "试运行，未修改数据 (dry run: nothing changed)", "dry run: nothing changed");
     say_taken_back(&store, &facts, json)?;
     if json {
@@ -197,6 +191,25 @@ fn restore_preview(cli: &Cli, file: &Path, force: bool, json: bool) -> CmdResult
         });
     }
     Ok(())
+}
+
+/// The backup a restore (or its dry run) would go back to, described. What the TUI asks about before Yes, the
+/// command line refuses without --force: another school's drive, or another laptop's (which wants a merge), typed
+/// where a backup was meant; a file that is no drive is named for what it is.
+fn backup_to_restore(
+    cli: &Cli,
+    store: &Store,
+    file: &Path,
+    force: bool,
+) -> Result<crate::store::backup::BackupFacts, UserError> {
+    let facts = store
+        .describe_backup(file)
+        .map_err(|e| crate::io::drive_or_list::named_other_file_error(e, file, crate::store::OtherFileUse::Restore))?;
+    if !facts.looks_ours && !force {
+        return Err(UserError::new(not_a_backup_of_this_drive(file, &facts, hint_drive(cli).as_deref()))
+            .kind("not_a_backup_of_this_drive"));
+    }
+    Ok(facts)
 }
 
 /// How many changes a restore takes back, by kind, and the first of them listed (when, who, what, whose), the
@@ -272,15 +285,7 @@ struct RestoreReport {
 fn restore_into(cli: &Cli, store: &mut Store, file: &Path, asked: Restoring) -> CmdResult {
     let Restoring { force, json, aside } = asked;
     warn_if_backup(cli, &drive_path(cli), Use::Write);
-    // What the TUI asks about before Yes, the command line refuses without --force: another school's drive, or
-    // another laptop's (which wants a merge), typed where a backup was meant.
-    let facts = store
-        .describe_backup(file)
-        .map_err(|e| crate::io::drive_or_list::named_other_file_error(e, file, crate::store::OtherFileUse::Restore))?;
-    if !facts.looks_ours && !force {
-        return Err(UserError::new(not_a_backup_of_this_drive(file, &facts, hint_drive(cli).as_deref()))
-            .kind("not_a_backup_of_this_drive"));
-    }
+    let facts = backup_to_restore(cli, store, file, force)?;
     // A restore is not stopped half way (its steps would leave the drive half restored): a signal is noted and
     // said once it is done, where it used to end the process wherever the restore was.
     let work = super::interrupt::Work { name: ("恢复", "restore"), kind: super::interrupt::Kind::ToTheEnd, json };

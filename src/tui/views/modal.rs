@@ -163,28 +163,17 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, modal: &Modal) {
         Modal::Policies { cursor, list } => policies(frame, app, area, *cursor, list),
         Modal::NewPolicy(form) => new_policy(frame, app, area, form),
         Modal::EditPolicy(form) => edit_policy(frame, app, area, form),
-        // A list to read down, then Enter for its question: the merge's preview, the possible leavers.
-        Modal::MergePreview { lines, offset, .. } | Modal::Leavers { lines, offset, .. } => {
+        // A list to read down, then Enter for its question: the merge's preview, the possible leavers, a
+        // reconciliation's preview.
+        Modal::MergePreview { lines, offset, .. }
+        | Modal::Leavers { lines, offset, .. }
+        | Modal::ReconcilePreview { lines, offset, .. } => {
             let title = match modal {
                 Modal::Leavers { title, .. } => title.clone(),
+                Modal::ReconcilePreview { source, .. } => reconcile_title(t, *source).to_owned(),
                 _ => t.merge_title.to_owned(),
             };
             let message = Message { title, lines: lines.clone(), error: false, offset: *offset };
-            message_box(
-                frame,
-                app,
-                area,
-                &message,
-                &[("confirm", None), ("back", None), ("down", Some(t.scroll_more)), ("bottom", None)],
-            );
-        }
-        Modal::ReconcilePreview { source, lines, offset, .. } => {
-            let message = Message {
-                title: reconcile_title(t, *source).to_owned(),
-                lines: lines.clone(),
-                error: false,
-                offset: *offset,
-            };
             message_box(
                 frame,
                 app,
