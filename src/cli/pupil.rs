@@ -140,6 +140,11 @@ fn one_by_number(
         ))
         .kind("no_such_pupil")),
         _ => {
+            let n = found.len();
+            let several = (
+                format!("有 {n} 名学生的身份证号码都是 {number}{also}"),
+                format!("{n} pupils share the ID number {number}{also_en}"),
+            );
             let fit =
                 (format!("身份证号码为 {number}{also} 的学生"), format!("pupils with the ID number {number}{also_en}"));
             // Pupils sharing a flagged number are told apart by name first, as the operator knows them.
@@ -148,7 +153,7 @@ fn one_by_number(
                 "；也可用 --name 指明是哪一位（同名的再加 --class）",
                 "; or add --name, and --class where they share a name",
             ));
-            choose(store, found, Typed { number: Some(raw), by, command }, fit, also)
+            choose(store, found, Typed { number: Some(raw), by, command }, [several, fit], also)
         }
     }
 }
@@ -165,12 +170,13 @@ struct Typed<'a> {
 /// comes after). Several without `--pick`, or a `--pick` past them, are listed with what tells them apart (the
 /// masked number, the list and row each came from, when, and their status) and how to pick one: an entry of a
 /// pupil listed twice, which shares name and class with the other, has no other road, where no number was given.
-/// `fit` says whom the words fit, Chinese and English; `also`, another way to tell them apart.
+/// `heads` say, in Chinese and English, that the words fit several (「一年级1班有 2 名学生叫 陈七」), and whom they
+/// fit (「一年级1班叫 陈七 的学生」); `also`, another way to tell them apart.
 fn choose(
     store: &Store,
     mut found: Vec<Student>,
     typed: Typed,
-    (fit_zh, fit_en): (String, String),
+    [(several_zh, several_en), (fit_zh, fit_en)]: [(String, String); 2],
     also: Option<(&str, &str)>,
 ) -> Result<Student, UserError> {
     found.sort_by_key(|s| s.id);
@@ -187,6 +193,9 @@ fn choose(
     let words = as_typed(typed.number, &without_pick);
     let example = store.command(&format!("{} {words} --pick {example_pick} …", typed.command));
     let several_schools = found.iter().any(|s| s.school != found[0].school);
+    // Pupils sharing a number may be of other names and classes: each is named with them, where they differ.
+    let names = found.iter().any(|s| s.name != found[0].name);
+    let classes = found.iter().any(|s| class_or_none(s) != class_or_none(&found[0]));
     let mut ways = Vec::new();
     if several_schools && typed.by.school.is_none() && typed.by.name.is_some() {
         ways.push(("；或加 --school 指明学校", "; or add --school"));
@@ -200,7 +209,7 @@ fn choose(
     ways.extend(also);
     let (ways_zh, ways_en): (String, String) = ways.into_iter().map(|(zh, en)| (zh.to_owned(), en.to_owned())).unzip();
     let (head_zh, head_en, kind) = match picked {
-        None => (format!("{fit_zh}有 {n} 名"), format!("{fit_en}: {n}"), "ambiguous_pupil"),
+        None => (several_zh, several_en, "ambiguous_pupil"),
         Some(p) => (
             format!("{fit_zh}只有 {n} 名，没有第 {p} 位，未选定学生"),
             format!("{fit_en}: only {n}, no number {p}: no pupil picked"),
@@ -208,7 +217,11 @@ fn choose(
         ),
     };
     let lines = |en: bool| -> String {
-        found.iter().enumerate().map(|(i, s)| format!("\n  {}", candidate(s, i + 1, several_schools, en))).collect()
+        found
+            .iter()
+            .enumerate()
+            .map(|(i, s)| format!("\n  {}", candidate(s, i + 1, (several_schools, names, classes), en)))
+            .collect()
     };
     let (lines_zh, lines_en) = (lines(false), lines(true));
     let legend_zh = "（按加入数据文件的先后编号；身份证号码、来自哪份名单第几行、加入时间、参保缴费状态）";
@@ -239,9 +252,10 @@ fn choose(
     Err(UserError::new(super::pick(&both, &en).to_owned()).with_pair(zh, en).kind(kind).figure("candidates", listed))
 }
 
-/// One line of a listing of several pupils: its `--pick` number, the masked number (or none), the school where
-/// they are at several, the list and row it came from, when it came onto the drive, and its status.
-fn candidate(s: &Student, pick: usize, school: bool, en: bool) -> String {
+/// One line of a listing of several pupils: its `--pick` number, the name and class where they differ, the masked
+/// number (or none), the school where they are at several, the list and row it came from, when it came onto the
+/// drive, and its status.
+fn candidate(s: &Student, pick: usize, (school, name, class): (bool, bool, bool), en: bool) -> String {
     let number = match (s.id_number.is_empty(), en) {
         (false, _) => id_number::mask(&s.id_number),
         (true, false) => "没有身份证号码".to_owned(),
@@ -262,7 +276,9 @@ fn candidate(s: &Student, pick: usize, school: bool, en: bool) -> String {
     } else {
         format!("  备注：{}", s.note.trim())
     };
-    format!("[{pick}] {number}{school}  {source}  {added}  {status}{note}")
+    let name = if name { format!("{} ", s.name) } else { String::new() };
+    let class = if class { format!("{} ", class_or_none(s)) } else { String::new() };
+    format!("[{pick}] {name}{class}{number}{school}  {source}  {added}  {status}{note}")
 }
 
 /// The pupil of this name in the class given (and school, if given); the class is asked for, as two pupils
@@ -328,10 +344,15 @@ fn by_name(store: &Store, name: &str, by: &PupilByName, command: &str) -> Result
         }
         _ => {
             let (without_zh, without_en) =
-                if by.without_id { ("、没有身份证号码", " without an ID number") } else { ("", "") };
+                if by.without_id { ("没有身份证号码的", " without an ID number") } else { ("", "") };
+            let n = found.len();
+            let several = (
+                format!("{class}有 {n} 名{without_zh}学生叫 {name}"),
+                format!("{n} pupils named {name}{without_en} in {class}"),
+            );
             let fit =
-                (format!("{class}叫 {name}{without_zh} 的学生"), format!("pupils named {name}{without_en} in {class}"));
-            choose(store, found, Typed { number: None, by, command }, fit, None)
+                (format!("{class}叫 {name} 的{without_zh}学生"), format!("pupils named {name}{without_en} in {class}"));
+            choose(store, found, Typed { number: None, by, command }, [several, fit], None)
         }
     }
 }
