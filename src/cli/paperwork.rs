@@ -420,7 +420,9 @@ fn policy_new(cli: &Cli, name: &str, base: &str, year: i32, premium: Option<&str
     // drive, or a file since removed): a base found only there is taken from it, and a name one of them has
     // is taken, as `policy use` would find the copy. A drive that cannot be opened stops only a base it alone
     // could give.
-    let opened = opened_if_there(cli);
+    // The `--year` given is the new policy's insured year, which the global `--year` takes too: the drive's copies
+    // are read as the drive is now, not in a year it was never in.
+    let opened = opened_if_there(&Cli { year: None, ..cli.clone() });
     let drive = opened.as_ref().ok().and_then(Option::as_ref);
     if target.exists()
         || crate::domain::policy::builtin_text(name).is_some()
