@@ -1794,6 +1794,11 @@ impl EventSource for PacedScript {
             });
         }
     }
+
+    // Keys with neither a pause nor a sleep between them came in one read, as a paste's do.
+    fn more_waiting(&mut self) -> bool {
+        matches!(self.0.front(), Some(Paced::Key(_)))
+    }
 }
 
 fn paced(keys: &str) -> impl Iterator<Item = Paced> + '_ {
@@ -12827,4 +12832,81 @@ fn the_reconcile_previews_first_page_counts_the_rows_not_on_the_roster() {
     app.update(Action::Bottom);
     let last = screen(&app);
     assert!(["王小明", "赵六", "钱七"].iter().all(|name| last.contains(name)), "{last}");
+}
+
+/// `keys` as an operator types them: each `gap` milliseconds after the one before.
+fn typed_at(gap: u64, keys: &str) -> Vec<Paced> {
+    paced(keys).flat_map(|k| [Paced::Sleep(gap), k]).collect()
+}
+
+/// A dialog a key opened takes what the operator types into its field at once, at a person's pace (`p`, a quarter
+/// of a second, then 200 typed a key every 0.15 s; `n` or `i`, then a note or a folder's path pasted), where the
+/// first key closed it with 「像是误输入…没有修改学生」 unless the operator had waited half a second. Keys that come in
+/// one burst (text pasted onto the roster as keys, `paid 200` or `nano x`, or a paste in the same instant as the
+/// key) are still text typed astray: the dialog closes and nothing is saved.
+#[test]
+fn keys_typed_at_a_human_pace_into_a_dialog_a_key_opened_go_into_its_field() {
+    use canbao::tui::modal::Modal;
+    let paste = |text: &str| Paced::Key(Event::Paste(text.to_owned()));
+    // The payment form: 200 typed, then Enter.
+    let mut app = app(Language::Zh);
+    let mut script = vec![Paced::Pause];
+    script.extend(paced("v"));
+    script.push(Paced::Pause);
+    script.extend(paced("p"));
+    script.extend(typed_at(150, "200\n"));
+    script.push(Paced::Pause);
+    let id = app.store.students(&Default::default()).expect("list")[1].id;
+    run_paced(&mut app, script);
+    let pupil = app.store.student(id).expect("pupil");
+    assert_eq!(pupil.payment, PaymentStatus::Paid, "{}{}", status_text(&app), screen(&app));
+    assert_eq!(pupil.payment_details.amount_fen, Some(20_000));
+    assert!(!status_text(&app).contains("误输入"), "{}", status_text(&app));
+    // A note pasted right after `n` (a person's moment later), then Enter.
+    let mut app = self::app(Language::Zh);
+    let id = app.selected_id().expect("pupil");
+    let script = [Paced::Pause].into_iter().chain(paced("n")).chain([Paced::Sleep(100), paste("家长下午来交")]);
+    run_paced(&mut app, script.chain(typed_at(100, "\n")).chain([Paced::Pause]));
+    assert_eq!(app.store.student(id).expect("pupil").note, "家长下午来交", "{}", status_text(&app));
+    // A folder's path pasted into the import's picker, and one typed fast: in its field, the picker open.
+    for path in [paste("/tmp/参保名单"), Paced::Sleep(0)] {
+        let typed = matches!(path, Paced::Sleep(_));
+        let mut app = self::app(Language::Zh);
+        let mut script: Vec<Paced> = [Paced::Pause].into_iter().chain(paced("i")).collect();
+        if typed {
+            script.extend(typed_at(40, "/tmp/canbao"));
+        } else {
+            script.extend([Paced::Sleep(100), path]);
+        }
+        script.push(Paced::Pause);
+        // The last frame drawn before the Ctrl-c that ends the script.
+        let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
+        run_loop(&mut terminal, &mut app, &mut PacedScript(script.into_iter().collect())).expect("loop");
+        let shown = buffer_text(terminal.backend().buffer());
+        let want = if typed { "/tmp/canbao" } else { "/tmp/参保名单" };
+        assert!(shown.contains(want), "typed {typed}: {shown}");
+        assert!(!shown.contains("误输入"), "typed {typed}: {shown}");
+    }
+    // Pasted onto the roster as keys, in one burst: no payment, no note.
+    for text in ["paid 200\n", "nano x\n"] {
+        let mut app = self::app(Language::Zh);
+        run_paced(&mut app, [Paced::Pause].into_iter().chain(paced(text)).chain([Paced::Pause]));
+        let pupils = app.store.students(&Default::default()).expect("list");
+        assert!(pupils.iter().all(|s| s.payment == PaymentStatus::Unpaid && s.note.is_empty()), "{text}");
+        assert!(app.modal.is_none(), "{text}: {}", screen(&app));
+    }
+    // A paste in the same instant as the `n` that opened the editor is part of the same burst.
+    let mut app = self::app(Language::Zh);
+    run_paced(&mut app, [Paced::Pause].into_iter().chain(paced("n")).chain([paste("ls -la")]).chain(paced("\n")));
+    let pupils = app.store.students(&Default::default()).expect("list");
+    assert!(pupils.iter().all(|s| s.note.is_empty()));
+    assert!(!matches!(app.modal, Some(Modal::Note { .. })), "{}", screen(&app));
+    // Without an event loop (keys given one by one) a key after the opener is still taken as typed on.
+    let mut app = self::app(Language::Zh);
+    app.report_pauses();
+    app.key_in_burst(false);
+    app.key_is_character(true);
+    app.update(Action::TogglePaid);
+    app.update(Action::Input('2'));
+    assert!(matches!(app.modal, Some(Modal::Payment(_))), "typed at a person's pace: {}", screen(&app));
 }

@@ -184,6 +184,10 @@ pub struct App {
     in_run: bool,
     /// The key being taken is a character typed (not Ctrl-c, not an arrow): `q` then waits for the pause after it.
     typed_character: bool,
+    /// The key (or paste) being taken came in the same burst as the one before it (`key_in_burst`): already
+    /// waiting behind it, or within milliseconds, as a paste's keys come and no one types. Without an event loop
+    /// saying so, every key is taken as part of a burst.
+    in_burst: bool,
     /// The kind of dialog text was typed into since it opened (`Modal::keeps_typing`): Ctrl-c there first warns
     /// that the text is lost, as a note typed and gone without a word is work lost.
     pub(crate) typed_in: Option<std::mem::Discriminant<Modal>>,
@@ -292,6 +296,7 @@ impl App {
             search_outdated,
             results_shown: 0,
             astray: None,
+            in_burst: true,
             pauses_reported: false,
             waiting_key: None,
             in_run: false,
@@ -616,9 +621,18 @@ impl App {
                 matches!(action, Action::Confirm) && self.modal.as_ref().is_some_and(Modal::enter_writes);
             let steps_inside =
                 matches!(waiting, Held::Opened(_)) && !self.typed_character && self.modal.is_some() && !writes_at_once;
+            // A character typed at a human's pace (not in the same burst as the key before it), or a paste on its
+            // own, into the field of the dialog a key opened is the operator filling it in (`p`, then 200 typed at
+            // once; `i`, then a folder's path pasted): it goes into the field, and the dialog takes the keys after
+            // it as any open dialog does. Text pasted onto the screen comes as one burst: its next key still
+            // closes the dialog its first letter opened (a pasted 「paid 200」 saves no 200).
+            let typed_into_field = matches!(waiting, Held::Opened(_))
+                && !self.in_burst
+                && (self.typed_character || matches!(action, Action::Paste(_)))
+                && self.modal.as_ref().is_some_and(|m| m.context() == Context::Input);
             // Another key before the pause: the waiting one was a letter of text typed into the wrong window, and
             // the dialog it opened takes none of the text after it, nor its Enter.
-            if !deliberate && !steps_inside {
+            if !deliberate && !steps_inside && !typed_into_field {
                 return self.typed_on_after(waiting, 1);
             }
             match action {
@@ -894,6 +908,12 @@ impl App {
             self.run_start = Some((self.screen, self.selected_id()));
             self.run_toggled.clear();
         }
+    }
+
+    /// The event loop says whether the key (or paste) it gives next came in the same burst as the one before it:
+    /// already waiting behind it, or within `runner::BURST_MS` of it.
+    pub fn key_in_burst(&mut self, burst: bool) {
+        self.in_burst = burst;
     }
 
     /// The event loop says whether the key it gives next is a character typed (a letter, a digit), not a key

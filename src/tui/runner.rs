@@ -27,10 +27,20 @@ const ASTRAY_PAUSE_MS: u64 = 500;
 /// faster, so such a key was meant for what was on screen before it (a hurried Enter in the chooser).
 const QUESTION_GUARD_MS: u64 = 300;
 
+/// Keys (or a paste) this close together came in one burst (`App::key_in_burst`): a paste's keys, or keys sent
+/// by a program, come within a millisecond or two; a person's, even typed fast, tens of milliseconds apart.
+pub const BURST_MS: u64 = 30;
+
 /// Where terminal events come from: the real terminal, or a script in tests.
 pub trait EventSource {
     /// The next event, or `None` when `timeout` passes first.
     fn next(&mut self, timeout: Duration) -> std::io::Result<Option<Event>>;
+
+    /// Whether another event is already waiting, come in the same read as the last (the rest of a paste sent as
+    /// keys): it is then part of the same burst, however long the last one took to act on.
+    fn more_waiting(&mut self) -> bool {
+        false
+    }
 }
 
 /// Events from the terminal crossterm is attached to.
@@ -52,6 +62,10 @@ impl EventSource for TerminalEvents {
             return Ok(Some(REDRAW));
         }
         Ok(Some(event))
+    }
+
+    fn more_waiting(&mut self) -> bool {
+        event::poll(Duration::ZERO).unwrap_or(false)
     }
 }
 
@@ -143,6 +157,10 @@ where
     // When the last key came, while no pause has followed it: a key that waits for a pause must not come in the
     // middle of a run of keys either (`App::key_in_run`).
     let mut last_key: Option<Instant> = None;
+    // When the last key or paste came, and whether another event was already waiting behind it: the next one is
+    // then of the same burst (`App::key_in_burst`).
+    let mut last_typed: Option<Instant> = None;
+    let mut queued_behind = false;
     // A signal (SIGTERM, SIGHUP) ends the loop as `q` does: the caller gives the terminal back.
     while !app.quit && !super::terminal::stop_requested() {
         if dirty {
@@ -219,6 +237,8 @@ where
         }
         if event.is_none() {
             last_key = None;
+            last_typed = None;
+            queued_behind = false;
         }
         if event.is_none() && app.waits_for_pause() {
             app.typing_paused();
@@ -226,6 +246,13 @@ where
         }
         match event {
             Some(event) => {
+                if matches!(&event, Event::Key(k) if k.kind == KeyEventKind::Press) || matches!(event, Event::Paste(_))
+                {
+                    let close = last_typed.is_some_and(|at| at.elapsed() < Duration::from_millis(BURST_MS));
+                    app.key_in_burst(queued_behind || close);
+                    last_typed = Some(Instant::now());
+                    queued_behind = events.more_waiting();
+                }
                 if let Event::Key(k) = &event
                     && k.kind == KeyEventKind::Press
                 {
