@@ -1353,3 +1353,90 @@ fn a_damaged_drive_is_offered_its_newest_backup_and_the_screen_opens_on_it() {
     assert!(aside, "the damaged drive kept aside");
     tmux.quit();
 }
+
+/// canbao opened on a drive in a folder the operator may only read (a write-protected stick, a read-only share)
+/// asks at the terminal whether to open it read-only, No by default, as it asks of a drive another window has
+/// open: yes opens the screen read-only, a bare Enter ends as before, and nothing on the stick changes. Before,
+/// it said 「数据文件所在的文件夹是只读的…只查看请加 --read-only」 and ended. Root writes through any mode, so
+/// there canbao runs as another user.
+#[cfg(unix)]
+#[test]
+fn a_drive_in_a_read_only_folder_is_offered_read_only() {
+    use std::os::unix::fs::PermissionsExt;
+    if tmux_missing() {
+        return;
+    }
+    // SAFETY: geteuid has no preconditions.
+    let root = unsafe { libc::geteuid() } == 0;
+    if root && Command::new("setpriv").arg("--version").output().is_err() {
+        println!("skipping: setpriv is not installed, and root writes through a read-only folder");
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).expect("mode");
+    let stick = dir.path().join("stick");
+    let home = dir.path().join("home");
+    std::fs::create_dir(&stick).expect("stick");
+    std::fs::create_dir(&home).expect("home");
+    let db = imported_drive(&stick);
+    for path in [&stick, &home] {
+        for entry in std::fs::read_dir(path).expect("dir") {
+            let entry = entry.expect("entry").path();
+            if root {
+                std::os::unix::fs::lchown(&entry, Some(65534), Some(65534)).expect("chown");
+            }
+        }
+        if root {
+            std::os::unix::fs::lchown(path, Some(65534), Some(65534)).expect("chown");
+        }
+    }
+    std::fs::set_permissions(&stick, std::fs::Permissions::from_mode(0o555)).expect("mode");
+    let before = std::fs::read(&db).expect("bytes");
+    let names = || {
+        let mut names: Vec<_> =
+            std::fs::read_dir(&stick).expect("dir").map(|e| e.expect("entry").file_name()).collect();
+        names.sort();
+        names
+    };
+    let files = names();
+    let user = if root { "setpriv --reuid=65534 --regid=65534 --clear-groups " } else { "" };
+    let command = format!(
+        "env XDG_CONFIG_HOME={} HOME={} {user}{} --db {} --operator 测试",
+        quote(&config_home(&home)),
+        quote(&home),
+        quote(Path::new(BIN)),
+        quote(&db)
+    );
+    let start = |name: &str| {
+        let tmux = Tmux { socket: format!("canbao-test-ro-folder-{name}-{}", std::process::id()) };
+        let folder = home.display().to_string();
+        let started =
+            tmux.run(&["new-session", "-d", "-x", "120", "-y", "40", "-s", "canbao", "-c", &folder, &command]);
+        assert!(started.status.success(), "tmux new-session: {}", String::from_utf8_lossy(&started.stderr));
+        tmux
+    };
+    let tmux = start("yes");
+    let asked = tmux.wait_for("以只读方式打开");
+    assert!(asked.contains("文件夹是只读的") && asked.contains("[y/N]"), "{asked}");
+    tmux.send_text("y");
+    tmux.send(&["Enter"]);
+    let screen = tmux.wait_for("显示 10 / 10");
+    let title = screen.lines().next().unwrap_or_default();
+    assert!(title.trim_end().ends_with("只读"), "{screen}");
+    tmux.send(&["p"]);
+    tmux.wait_for("只读模式，不能修改");
+    tmux.quit();
+    drop(tmux);
+    // No by default: Enter alone ends, as before.
+    let tmux = start("no");
+    tmux.wait_for("以只读方式打开");
+    tmux.send(&["Enter"]);
+    let waiting = Instant::now();
+    while tmux.session_alive() {
+        assert!(waiting.elapsed() < Duration::from_secs(10), "canbao did not end:\n{}", tmux.capture());
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    std::fs::set_permissions(&stick, std::fs::Permissions::from_mode(0o755)).expect("mode");
+    assert_eq!(std::fs::read(&db).expect("bytes"), before, "the drive is as it was");
+    assert_eq!(names(), files, "nothing made beside the drive");
+}

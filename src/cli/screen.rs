@@ -79,6 +79,9 @@ fn open_drive(cli: &Cli) -> CmdResult {
             }
             return Err(in_use.into());
         }
+        // A drive on a write-protected stick or a read-only share: looked at read-only if the operator says so,
+        // as a drive in use is, where the screen only said to start again with --read-only.
+        Err(e @ StoreError::FolderReadOnly { .. }) => return read_only_if_asked(cli, e.into()),
         Err(e) => return Err(e.into()),
     };
     // A command refused while this window holds the drive (`backup`) names the window and what to do in it.
@@ -90,7 +93,13 @@ fn open_drive(cli: &Cli) -> CmdResult {
         None => open_store_for_screen(cli),
         Some(_) => open_store(&Cli { year: None, ..cli.clone() }),
     };
-    let (mut store, mut lock) = lock.keep_if(opened)?;
+    // The drive file itself read-only (or the folder, found only as SQLite opens it): offered read-only too.
+    let (mut store, mut lock) = match lock.keep_if(opened) {
+        Err(e) if matches!(e.said.kind, "drive_folder_read_only" | "drive_read_only") => {
+            return read_only_if_asked(cli, e);
+        }
+        opened => opened?,
+    };
     // A clock far behind the drive's newest change would stamp the screen's marks and its daily backup years
     // back: refused as a command's change is, before anything is written; at a terminal, read-only is offered.
     if !cli.accept_clock
@@ -98,11 +107,7 @@ fn open_drive(cli: &Cli) -> CmdResult {
     {
         let refusal = super::open::clock_behind(cli, &behind);
         drop((store, lock));
-        if offer_read_only_after(&refusal)? {
-            let read_only = Cli { read_only: true, ..cli.clone() };
-            return run_tui(&read_only, open_store(&read_only)?, None);
-        }
-        return Err(refusal);
+        return read_only_if_asked(cli, refusal);
     }
     // The screen changes the drive: a name an older canbao remembered becomes this laptop's. Not worth failing
     // the start over (a full disk, which the screen says in its own way): the next session records it.
@@ -224,6 +229,16 @@ fn offer_read_only_after(refusal: &UserError) -> Result<bool, UserError> {
         return Ok(false);
     }
     ask_read_only(refusal.message())
+}
+
+/// The screen on the drive read-only, if the operator says yes at the terminal to the question after `refusal`
+/// (why this window may not change the drive); else the refusal.
+fn read_only_if_asked(cli: &Cli, refusal: UserError) -> CmdResult {
+    if offer_read_only_after(&refusal)? {
+        let read_only = Cli { read_only: true, ..cli.clone() };
+        return run_tui(&read_only, open_store(&read_only)?, None);
+    }
+    Err(refusal)
 }
 
 /// Says why the drive cannot be changed now (`said`) and asks at the terminal whether to look at it read-only.
