@@ -12910,3 +12910,49 @@ fn keys_typed_at_a_human_pace_into_a_dialog_a_key_opened_go_into_its_field() {
     app.update(Action::Input('2'));
     assert!(matches!(app.modal, Some(Modal::Payment(_))), "typed at a person's pace: {}", screen(&app));
 }
+
+/// The export dialog's 「保存到：」 line names the file whole, its name and extension at the end of it, at 80 and at
+/// 120 columns: a path longer than its two rows loses the middle of its folders (「…」), where it was cut after
+/// 「…柳州市在校学生信息表-」 and the operator never saw the name written. A name the export changes (a stray `q`
+/// after the extension, written as 「….xlsxq.xlsx」) is shown as written, even where the field shows it whole.
+#[test]
+fn the_export_line_shows_the_end_of_the_file_name() {
+    use canbao::tui::modal::Modal;
+    let folder = "/home/wang/参保工作/2026年秋季学期/柳州市示范小学/各班名单与导出的表格/第二批/12月7日/导出";
+    let name = "柳州市示范小学-2026年度-柳州市在校学生信息表-20261123";
+    for lang in [Language::Zh, Language::En] {
+        for (width, height) in [(80, 24), (120, 40)] {
+            for (case, typed, written) in [
+                ("long", format!("{folder}/{name}.xlsx"), format!("{name}.xlsx")),
+                ("stray_q", format!("/tmp/{name}.xlsxq"), format!("{name}.xlsxq.xlsx")),
+            ] {
+                let mut app = app(lang);
+                app.update(Action::Resize(width, height));
+                app.update(Action::Export);
+                let Some(Modal::Path(prompt)) = &mut app.modal else { panic!("{}", screen(&app)) };
+                prompt.input.set(&typed);
+                let shown = screen(&app);
+                let goes = match lang {
+                    Language::Zh => "保存到：",
+                    Language::En => "Saved to: ",
+                };
+                // The line's two rows, the dialog's keys under them.
+                let rows: Vec<&str> = shown.lines().skip_while(|l| !l.contains(goes)).take(3).collect();
+                assert!(rows.len() == 3 && rows[2].contains("Tab"), "{case} {width}: {shown}");
+                // From the dialog's left edge on (the roster shows beside it at 120 columns).
+                let at = unicode_width::UnicodeWidthStr::width(rows[0].split(goes).next().unwrap_or_default());
+                let mut used = 0;
+                let second: String = rows[1]
+                    .chars()
+                    .skip_while(|c| {
+                        used += unicode_width::UnicodeWidthChar::width(*c).unwrap_or(0);
+                        used <= at
+                    })
+                    .collect();
+                let line = format!("{}{}", rows[0].split(goes).nth(1).unwrap_or_default(), second.trim());
+                assert!(line.ends_with(&written), "{case} {width} {lang:?}: {line}\n{shown}");
+                insta::assert_snapshot!(format!("export_goes_to_{case}_{width}x{height}_{}", lang_name(lang)), shown);
+            }
+        }
+    }
+}

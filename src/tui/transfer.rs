@@ -90,23 +90,7 @@ impl App {
         if self.export_refused(Form::Sheet) {
             return;
         }
-        let target = self.sheet_in_folder(target);
-        let format = match target.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
-            Some("csv") => FileFormat::Csv,
-            _ => FileFormat::Xlsx,
-        };
-        // The file is named after its format: "表" becomes "表.xlsx", never an XLSX without an extension.
-        let target = match target.extension() {
-            Some(e) if e.eq_ignore_ascii_case(format.extension()) => target,
-            _ => {
-                let mut name = target.clone().into_os_string();
-                name.push(".");
-                name.push(format.extension());
-                PathBuf::from(name)
-            }
-        };
-        // A masked copy's name says so, a name typed too (名单.xlsx is written as 名单-打码.xlsx).
-        let target = if self.mask_exports { crate::io::export::masked_name(&target) } else { target };
+        let (target, format) = self.sheet_target(target);
         if let Some(folder) = target.parent().filter(|f| !f.as_os_str().is_empty()) {
             self.last_export_folder = Some(folder.to_path_buf());
         }
@@ -135,6 +119,29 @@ impl App {
         } else {
             self.start(work);
         }
+    }
+
+    /// The file an export of the sheet to the path typed (`target`) writes, and its format: the export dialog
+    /// shows it under the path, so a name that becomes another (「名单.xlsxq」 written as 「名单.xlsxq.xlsx」) is seen.
+    pub(crate) fn sheet_target(&self, target: PathBuf) -> (PathBuf, FileFormat) {
+        let target = self.sheet_in_folder(target);
+        let format = match target.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+            Some("csv") => FileFormat::Csv,
+            _ => FileFormat::Xlsx,
+        };
+        // The file is named after its format: "表" becomes "表.xlsx", never an XLSX without an extension.
+        let target = match target.extension() {
+            Some(e) if e.eq_ignore_ascii_case(format.extension()) => target,
+            _ => {
+                let mut name = target.clone().into_os_string();
+                name.push(".");
+                name.push(format.extension());
+                PathBuf::from(name)
+            }
+        };
+        // A masked copy's name says so, a name typed too (名单.xlsx is written as 名单-打码.xlsx).
+        let target = if self.mask_exports { crate::io::export::masked_name(&target) } else { target };
+        (target, format)
     }
 
     /// A folder typed for the sheet (one that exists, or a path ending in /, created if missing) gets the sheet

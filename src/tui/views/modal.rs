@@ -196,16 +196,40 @@ fn path_prompt(frame: &mut Frame, app: &App, area: Rect, prompt: &PathPrompt) {
         PathPurpose::Merge => (t.merge_title, t.list_prompt),
         PathPurpose::Restore => (t.restore_pick_title, t.list_prompt),
     };
-    let height = 8 + prompt.candidates.len().min(8) as u16;
-    let inner = popup(frame, app, area, 76, height, title);
-    frame.render_widget(Paragraph::new(prompt_text), Rect { height: 1, ..inner });
-    field(frame, app, Rect { y: inner.y + 1, height: 1, ..inner }, &prompt.input, true);
     // While exports are masked every export's dialog says whether this one is, under the path.
     let masking = match prompt.purpose {
         PathPurpose::Export => Some(true),
         PathPurpose::ExportForm(form) => Some(!form.for_agencies()),
         _ => None,
     };
+    // Where an export goes, whole from the root, when the field cannot show it all (or it is no whole path):
+    // the operator sees the folder the file is written into, not only the end of its name. The sheet's line
+    // names the file as written (an extension added, 「-打码」), and shows whenever that is not the name typed.
+    // Two rows at most, the dialog a row taller for the second (which the key hints covered): a longer path
+    // loses the middle of its folders, never the file's name and extension.
+    let width = layout::dialog(frame.area(), area, 76, 8).width.saturating_sub(4) as usize;
+    let typed = prompt.input.text();
+    let given = typed.trim().trim_matches('"');
+    let written = (prompt.purpose == PathPurpose::Export && !given.is_empty())
+        .then(|| app.sheet_target(crate::tui::paths::typed_path(given, app.home.as_deref())).0);
+    let renamed = written.as_ref().is_some_and(|w| w.file_name() != std::path::Path::new(given).file_name());
+    let mut goes = Vec::new();
+    if prompt.candidates.is_empty()
+        && masking.is_some()
+        && !given.is_empty()
+        && let full = crate::tui::picker::absolute(written.as_deref().unwrap_or(std::path::Path::new(given)))
+            .display()
+            .to_string()
+        && (!std::path::Path::new(given).is_absolute() || typed.width() >= width || renamed)
+    {
+        let fits = |path: &str| layout::wrap(&fill(t.export_goes_to, &[&path]), width).len() <= 2;
+        goes = layout::wrap(&fill(t.export_goes_to, &[&cut_middle(&full, fits)]), width);
+        goes.truncate(2);
+    }
+    let height = 8 + prompt.candidates.len().min(8) as u16 + goes.len().saturating_sub(1) as u16;
+    let inner = popup(frame, app, area, 76, height, title);
+    frame.render_widget(Paragraph::new(prompt_text), Rect { height: 1, ..inner });
+    field(frame, app, Rect { y: inner.y + 1, height: 1, ..inner }, &prompt.input, true);
     if app.mask_exports
         && let Some(masked) = masking
     {
@@ -219,25 +243,33 @@ fn path_prompt(frame: &mut Frame, app: &App, area: Rect, prompt: &PathPrompt) {
         .take(8)
         .map(|c| Line::styled(truncate(c, inner.width as usize), app.theme.muted()))
         .collect();
-    // Where an export goes, whole from the root, when the field cannot show it all (or it is no whole path):
-    // the operator sees the folder the file is written into, not only the end of its name.
-    let typed = prompt.input.text();
-    if shown.is_empty()
-        && masking.is_some()
-        && !typed.trim().is_empty()
-        && let full = crate::tui::picker::absolute(std::path::Path::new(typed.trim())).display().to_string()
-        && (!std::path::Path::new(typed.trim()).is_absolute() || typed.width() >= inner.width as usize)
-    {
-        let goes = fill(t.export_goes_to, &[&full]);
-        shown = layout::wrap(&goes, inner.width as usize)
-            .into_iter()
-            .take(2)
-            .map(|r| Line::styled(r, app.theme.muted()))
-            .collect();
-    }
+    shown.extend(goes.into_iter().map(|r| Line::styled(r, app.theme.muted())));
     frame.render_widget(Paragraph::new(shown), Rect { y: inner.y + 3, height: 8, ..inner }.intersection(inner));
     let items = [("next_field", None), ("confirm", None), ("back", None)];
     frame.render_widget(Paragraph::new(hint_line(app, Context::Input, &items, inner.width as usize)), bottom(inner));
+}
+
+/// `path` as it `fits`: whole, else with the middle of its folders given as 「…」, the file's name kept whole; a
+/// name too long for that keeps its end (the extension and whatever follows it).
+fn cut_middle(path: &str, fits: impl Fn(&str) -> bool) -> String {
+    if fits(path) {
+        return path.to_owned();
+    }
+    let chars: Vec<char> = path.chars().collect();
+    let name = chars.iter().rposition(|c| matches!(c, '/' | '\\')).unwrap_or(0);
+    for head in (0..name).rev() {
+        let cut: String = chars[..head].iter().chain(&['…']).chain(&chars[name..]).collect();
+        if fits(&cut) {
+            return cut;
+        }
+    }
+    for tail in (0..chars.len()).rev() {
+        let cut: String = std::iter::once(&'…').chain(&chars[chars.len() - tail..]).collect();
+        if fits(&cut) {
+            return cut;
+        }
+    }
+    "…".to_owned()
 }
 
 /// The import's dry run; the school asked for where the lists name none.
