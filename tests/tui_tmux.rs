@@ -1439,4 +1439,14 @@ fn a_drive_in_a_read_only_folder_is_offered_read_only() {
     std::fs::set_permissions(&stick, std::fs::Permissions::from_mode(0o755)).expect("mode");
     assert_eq!(std::fs::read(&db).expect("bytes"), before, "the drive is as it was");
     assert_eq!(names(), files, "nothing made beside the drive");
+    // The drive file itself read-only, in a folder that is not: asked the same.
+    std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o444)).expect("mode");
+    let tmux = start("file");
+    let asked = tmux.wait_for("以只读方式打开");
+    assert!(asked.contains("数据文件是只读的"), "{asked}");
+    tmux.send_text("y");
+    tmux.send(&["Enter"]);
+    tmux.wait_for("显示 10 / 10");
+    tmux.quit();
+    assert_eq!(std::fs::read(&db).expect("bytes"), before, "the drive is as it was");
 }
