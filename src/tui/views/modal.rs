@@ -249,8 +249,9 @@ fn path_prompt(frame: &mut Frame, app: &App, area: Rect, prompt: &PathPrompt) {
     frame.render_widget(Paragraph::new(hint_line(app, Context::Input, &items, inner.width as usize)), bottom(inner));
 }
 
-/// `path` as it `fits`: whole, else with the middle of its folders given as 「…」, the file's name kept whole; a
-/// name too long for that keeps its end (the extension and whatever follows it).
+/// `path` as it `fits`: whole, else with the middle of its folders given as "...", the file's name kept whole; a
+/// name too long for that keeps its end (the extension and whatever follows it). Not "…", as `shorten_path` says:
+/// a console drawing ambiguous-width characters wide would push the rest of the line.
 fn cut_middle(path: &str, fits: impl Fn(&str) -> bool) -> String {
     if fits(path) {
         return path.to_owned();
@@ -258,18 +259,18 @@ fn cut_middle(path: &str, fits: impl Fn(&str) -> bool) -> String {
     let chars: Vec<char> = path.chars().collect();
     let name = chars.iter().rposition(|c| matches!(c, '/' | '\\')).unwrap_or(0);
     for head in (0..name).rev() {
-        let cut: String = chars[..head].iter().chain(&['…']).chain(&chars[name..]).collect();
+        let cut: String = chars[..head].iter().chain(&['.', '.', '.']).chain(&chars[name..]).collect();
         if fits(&cut) {
             return cut;
         }
     }
     for tail in (0..chars.len()).rev() {
-        let cut: String = std::iter::once(&'…').chain(&chars[chars.len() - tail..]).collect();
+        let cut: String = ['.', '.', '.'].iter().chain(&chars[chars.len() - tail..]).collect();
         if fits(&cut) {
             return cut;
         }
     }
-    "…".to_owned()
+    "...".to_owned()
 }
 
 /// The import's dry run; the school asked for where the lists name none.
