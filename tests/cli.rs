@@ -7423,3 +7423,42 @@ fn mark_reaches_an_entry_without_an_id_number_that_shares_name_and_class() {
     assert_eq!(held(true)["enrollment"], "declined");
     assert_eq!(held(false)["enrollment"], "left");
 }
+
+/// A pupil marked 已缴费 on each of two copies of a drive, with another date and channel, is one payment kept by
+/// the merge; it read as two conflicts of date and channel, with no word that the family may have paid twice.
+#[test]
+fn merge_says_a_pupil_paid_on_both_laptops_may_have_paid_twice() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a.db"), dir.path().join("b.db"));
+    canbao(&a).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    canbao(&a).arg("backup").arg(&b).assert().success();
+    let zhou = "450202201711194162";
+    let mark = |db: &Path, on: &str, channel: &str| {
+        let args = ["mark", zhou, "--payment", "paid", "--amount", "350", "--paid-on", on, "--channel", channel];
+        canbao(db).args(args).assert().success();
+    };
+    mark(&a, "2026-12-05", "现金");
+    mark(&b, "2026-12-06", "微信");
+    let preview = json(canbao(&a).args(["merge", "--dry-run", "--json"]).arg(&b));
+    let [paid] = &preview["paid_apart"].as_array().expect("paid_apart")[..] else { panic!("{preview}") };
+    assert_eq!(
+        (paid["ours_paid_on"].as_str(), paid["theirs_paid_on"].as_str()),
+        (Some("2026-12-05"), Some("2026-12-06"))
+    );
+    assert_eq!(paid["name"], "周静露");
+    let (code, text) = said(canbao(&a).arg("merge").arg(&b));
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.contains("两台电脑各自登记了缴费") && text.contains("如重复收取请核实"), "{text}");
+    assert!(text.contains("2026-12-05") && text.contains("现金") && text.contains("微信"), "{text}");
+    // Merged once, the payment is shared: merged again, nothing is said.
+    let again = json(canbao(&a).args(["merge", "--json"]).arg(&b));
+    assert!(again.get("paid_apart").is_none(), "{again}");
+    // The same date and channel on both is one payment keyed twice, as today: no word.
+    let (c, d) = (dir.path().join("c.db"), dir.path().join("d.db"));
+    canbao(&c).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    canbao(&c).arg("backup").arg(&d).assert().success();
+    mark(&c, "2026-12-05", "现金");
+    mark(&d, "2026-12-05", "现金");
+    let same = json(canbao(&c).args(["merge", "--json"]).arg(&d));
+    assert!(same.get("paid_apart").is_none(), "{same}");
+}

@@ -127,6 +127,34 @@ pub fn same_amount(theirs: &[i64], ours: &[i64]) -> bool {
     theirs.iter().any(|fen| ours.contains(fen))
 }
 
+/// Whether two payments (values in [`PAYMENT_GROUP`] order) are each one a laptop recorded apart: both
+/// 已缴费 with the same amount, and on each side the newest change of the status in the year (`in_year`) is one
+/// the other side lacks, so each laptop took the pupil from unpaid to paid without knowing of the other's. With
+/// a different date or channel, nothing tells one payment keyed on both laptops from a family that paid twice;
+/// the merge and the push keep one payment, as before, and say so for the operator to check the receipts. Two
+/// amounts are said otherwise (`两边记录的缴费金额不同`), the same date and channel are one payment.
+pub fn paid_apart<S: Step>(
+    (their_history, theirs_in): SideHistory<S>,
+    (our_history, ours_in): SideHistory<S>,
+    (theirs, ours): (&[Option<String>], &[Option<String>]),
+) -> bool {
+    let at = |field: Field, values: &[Option<String>]| {
+        PAYMENT_GROUP.iter().position(|&f| f == field).and_then(|i| values.get(i).cloned().flatten())
+    };
+    let paid = |values: &[Option<String>]| at(Field::Payment, values).as_deref() == Some(PaymentStatus::Paid.code());
+    let marked_apart = |history: &[S], in_year: &dyn Fn(&S) -> bool| {
+        history.iter().rev().find(|e| in_year(e) && e.field() == Field::Payment.key()).is_some_and(|e| e.unshared())
+    };
+    let differ =
+        |field: Field| at(field, theirs).filter(|v| !v.is_empty()) != at(field, ours).filter(|v| !v.is_empty());
+    paid(theirs)
+        && paid(ours)
+        && at(Field::PaidAmount, theirs) == at(Field::PaidAmount, ours)
+        && (differ(Field::PaidOn) || differ(Field::PaidChannel))
+        && marked_apart(their_history, theirs_in)
+        && marked_apart(our_history, ours_in)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

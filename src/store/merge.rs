@@ -212,6 +212,25 @@ pub struct TopUpsJoined {
     pub same_amount: bool,
 }
 
+/// A pupil each laptop marked 已缴费 apart, the same amount with a different date or channel (see
+/// `made_apart::paid_apart`): one payment is kept, as the newer date and channel say, and the line asks the
+/// operator to check the family was not charged twice.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PaidApart {
+    #[serde(serialize_with = "crate::domain::id_shown::id")]
+    pub id_number: String,
+    pub name: String,
+    /// The insured year of the payment (none on a drive without years).
+    pub year: Option<i32>,
+    /// The amount both recorded, in fen.
+    pub amount_fen: Option<i64>,
+    /// This drive's date and channel (as stored), and the other file's.
+    pub ours_paid_on: Option<String>,
+    pub ours_channel: Option<String>,
+    pub theirs_paid_on: Option<String>,
+    pub theirs_channel: Option<String>,
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct MergeReport {
     pub added: usize,
@@ -222,6 +241,9 @@ pub struct MergeReport {
     /// Top-ups of one payment recorded apart on the two laptops, all added to it (see `TopUpsJoined`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub top_ups_joined: Vec<TopUpsJoined>,
+    /// Pupils both laptops marked 已缴费 apart with a different date or channel (see `PaidApart`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub paid_apart: Vec<PaidApart>,
     pub ambiguous: Vec<Ambiguous>,
     /// Pupils one file held with a rounded or mistyped number and the other with the valid one, paired as one
     /// child (see `pair_look_alikes`).
@@ -1800,7 +1822,7 @@ fn merge_in(tx: &Transaction, ctx: &super::AuditContext, drive: Option<&Path>) -
             &mut report.into_closed_years,
         );
         let ours: i64 = row.get(1)?;
-        let joined = (&mut report.top_ups_joined, &mut report.leavers_across_year);
+        let joined = (&mut report.top_ups_joined, &mut report.leavers_across_year, &mut report.paid_apart);
         if settle_pupil(tx, ctx, &sides, (row.get(0)?, ours), found, &mut school_decided, joined)? {
             changed.insert(ours);
         }
@@ -1918,7 +1940,11 @@ fn settle_pupil(
         &mut Vec<ClosedYearChange>,
     ),
     school_decided: &mut std::collections::HashSet<i64>,
-    (top_ups_joined, leavers): (&mut Vec<TopUpsJoined>, &mut Vec<super::year::LeaverAcrossYear>),
+    (top_ups_joined, leavers, paid_apart): (
+        &mut Vec<TopUpsJoined>,
+        &mut Vec<super::year::LeaverAcrossYear>,
+        &mut Vec<PaidApart>,
+    ),
 ) -> Result<bool> {
     let their_history = history(
         tx,
@@ -2190,6 +2216,30 @@ fn settle_pupil(
                     join_top_ups((&their_history, &theirs_in), (&our_history, &in_year), (&theirs_values, &ours_values))
                 })
                 .flatten();
+            if joined.is_none()
+                && tax_stands.is_none()
+                && ours_unseen
+                && group.contains(&Field::Payment)
+                && made_apart::paid_apart(
+                    (&their_history, &theirs_in),
+                    (&our_history, &in_year),
+                    (&theirs_values, &ours_values),
+                )
+            {
+                let at = |field: Field, values: &[Option<String>]| {
+                    group.iter().position(|&f| f == field).and_then(|i| values.get(i).cloned().flatten())
+                };
+                paid_apart.push(PaidApart {
+                    id_number: id_number.clone(),
+                    name: name.clone(),
+                    year,
+                    amount_fen: at(Field::PaidAmount, &ours_values).and_then(|v| v.parse().ok()),
+                    ours_paid_on: at(Field::PaidOn, &ours_values),
+                    ours_channel: at(Field::PaidChannel, &ours_values),
+                    theirs_paid_on: at(Field::PaidOn, &theirs_values),
+                    theirs_channel: at(Field::PaidChannel, &theirs_values),
+                });
+            }
             if let Some(j) = &joined {
                 top_ups_joined.push(TopUpsJoined {
                     id_number: id_number.clone(),

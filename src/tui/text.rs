@@ -808,6 +808,9 @@ pub struct Text {
     /// Said after `merge_top_ups_joined` where a top-up of each laptop's is of the same amount
     /// (`TopUpsJoined::same_amount`): counted as two, with no receipt to tell them from one keyed twice.
     pub merge_top_ups_same_amount: &'static str,
+    /// A pupil both laptops marked 已缴费 apart with a different date or channel (`MergeReport::paid_apart`): the
+    /// pupil, this laptop's channel and date, the other's.
+    pub merge_paid_apart: &'static str,
     pub merge_decided_there: &'static str,
     /// A conflict line whose lost value is the tax office's record (`Conflict::tax_record_lost`).
     pub merge_tax_record_lost: &'static str,

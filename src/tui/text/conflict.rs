@@ -268,7 +268,8 @@ pub fn closed_year_lines(t: &Text, r: &crate::store::merge::MergeReport, id: &dy
     lines
 }
 
-/// Top-ups of one payment both laptops recorded, all kept (`MergeReport::top_ups_joined`), a line per pupil;
+/// Top-ups of one payment both laptops recorded, all kept (`MergeReport::top_ups_joined`), a line per pupil,
+/// then pupils both marked paid apart (`MergeReport::paid_apart`), a line each;
 /// `id` shows a number (masked unless revealed).
 pub fn top_ups_joined_lines(
     t: &Text,
@@ -286,6 +287,19 @@ pub fn top_ups_joined_lines(
             let line = fill(t.merge_top_ups_joined, &[&j.name, &id(&j.id_number), &before, &ours, &theirs, &total]);
             if j.same_amount { line + t.merge_top_ups_same_amount } else { line }
         })
+        .chain(r.paid_apart.iter().map(|p| {
+            let value = |key: &str, v: &Option<String>| match v.as_deref().filter(|v| !v.is_empty()) {
+                None => t.conflict_no_value.to_owned(),
+                Some(v) => crate::tui::views::value_label(t, key, v, 40),
+            };
+            let (channel, on) = (crate::store::Field::PaidChannel.key(), crate::store::Field::PaidOn.key());
+            let (ours_channel, ours_on) = (value(channel, &p.ours_channel), value(on, &p.ours_paid_on));
+            let (theirs_channel, theirs_on) = (value(channel, &p.theirs_channel), value(on, &p.theirs_paid_on));
+            fill(
+                t.merge_paid_apart,
+                &[&p.name, &id(&p.id_number), &ours_channel, &ours_on, &theirs_channel, &theirs_on],
+            )
+        }))
         .collect()
 }
 

@@ -607,6 +607,7 @@ pub static EN: Text = Text {
     merge_there: "there",
     merge_receipt_conflict: "{} {}: receipt {} is recorded here at {} yuan, there at {}: ours kept; check with the tax office",
     merge_top_ups_same_amount: " (top-ups of the same amount on both laptops, with no receipt number to tell them apart, counted as two: check them against the receipts)",
+    merge_paid_apart: "{} {}: both laptops recorded a payment (here {} {} / there {} {}): check the family was not charged twice",
     merge_top_ups_joined: "{} {}: both laptops recorded top-ups ({} paid before; {} topped up here, {} there): all counted, {} paid in all; if one top-up was keyed on both, correct the amount",
     merge_decided_there: "{} (decided by the other laptop's merge)",
     merge_tax_record_lost: "{}: the value dropped is the one the tax office's list recorded: check with the tax office",

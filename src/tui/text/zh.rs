@@ -571,6 +571,7 @@ pub static ZH: Text = Text {
     merge_here: "本机",
     merge_there: "对方",
     merge_receipt_conflict: "{} {}：票证号码 {} 本机记为 {} 元，对方为 {} 元：保留本机的，请向税务核实",
+    merge_paid_apart: "{} {}：两台电脑各自登记了缴费（本机 {} {} / 对方 {} {}）：如重复收取请核实",
     merge_top_ups_same_amount: "（两台电脑有金额相同的补缴，没有票证号码可以区分，已按两笔计入，请对照收据核实）",
     merge_top_ups_joined: "{} {}：两台电脑各自登记了补缴（原缴 {} 元；本机补缴 {} 元，对方补缴 {} 元），已全部计入，共缴 {} 元；如是同一笔补缴登记了两次，请更正金额",
     merge_decided_there: "{}（已由对方合并时决定）",
