@@ -12956,3 +12956,39 @@ fn the_export_line_shows_the_end_of_the_file_name() {
         }
     }
 }
+
+/// A picture renamed as a class list (三年级1班.xlsx) ticked in the import picker with a real list is left out,
+/// named, and the list imported, as an empty list ticked with it is; it refused the whole batch in the picker.
+/// Ticked alone, it is refused there as before.
+#[test]
+fn a_picture_ticked_with_class_lists_is_left_out_and_the_rest_imported() {
+    use canbao::tui::modal::Modal;
+    let dir = tempfile::tempdir().expect("dir");
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    std::fs::copy(fixtures.join("utf8_bom.csv"), dir.path().join("utf8_bom.csv")).expect("copy");
+    std::fs::write(dir.path().join("三年级1班.xlsx"), b"\xff\xd8\xff\xe0\0\x10JFIF\0\x01\x01").expect("jpeg");
+    let mut app = App::new(store(false), &options(Language::Zh, Some("测试"))).expect("app");
+    app.update(Action::Resize(100, 30));
+    app.update(Action::Back);
+    app.update(Action::Import);
+    app.update(Action::Paste(format!("'{}'", dir.path().display())));
+    app.update(Action::Confirm);
+    let Some(Modal::Files(p)) = &app.modal else { panic!("no picker") };
+    let names: Vec<&str> = p.entries.iter().map(|e| e.name.as_str()).collect();
+    assert_eq!(names, ["..", "utf8_bom.csv", "三年级1班.xlsx"]);
+    // Alone, the picture is refused by the picker.
+    app.update(Action::Bottom);
+    app.update(Action::Confirm);
+    let Some(Modal::Files(p)) = &app.modal else { panic!("still the picker") };
+    assert!(p.error.as_deref().is_some_and(|e| e.contains("这是图片，不是表格")), "{:?}", p.error);
+    // Ticked with the list: the list is imported, the picture named as left out.
+    app.update(Action::Input(' '));
+    app.update(Action::Up);
+    app.update(Action::Input(' '));
+    app.update(Action::Confirm);
+    finish_job(&mut app);
+    let Some(Modal::ImportPreview { preview, .. }) = &app.modal else { panic!("{}", screen(&app)) };
+    let said = preview.warnings.join("\n");
+    assert!(said.contains("三年级1班.xlsx 未导入，其余文件照常导入：这是图片，不是表格"), "{said}");
+    assert_eq!(preview.added, 10, "{preview:?}");
+}

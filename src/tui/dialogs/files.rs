@@ -229,7 +229,17 @@ impl App {
             return Some(Modal::Files(p));
         }
         let lists = !matches!(p.purpose, PathPurpose::Merge | PathPurpose::Restore);
-        if let Some(why) = files.iter().filter(|_| lists).find_map(|f| self.not_a_list(f, p.purpose)) {
+        // Of several lists ticked for an import, a file that is none (a picture, a document, a file no reader
+        // opens) is left out by the import, named, and the rest imported, as an empty list or a tax list is
+        // (`jobs::plan_import`): refused here, it refused the lists ticked with it. Only where every file is none,
+        // or for one file or a reconciliation, is it said here. (`canbao import` refuses a batch with a wrong file
+        // whole, before anything is written: `an_import_or_reconciliation_that_fails_takes_no_backup`.)
+        let why_not: Vec<Option<String>> =
+            files.iter().filter(|_| lists).map(|f| self.not_a_list(f, p.purpose)).collect();
+        let several = p.purpose == PathPurpose::Import && files.len() > 1;
+        if (!several || why_not.iter().all(Option::is_some))
+            && let Some(why) = why_not.into_iter().flatten().next()
+        {
             p.error = Some(why);
             return Some(Modal::Files(p));
         }
