@@ -7462,3 +7462,31 @@ fn merge_says_a_pupil_paid_on_both_laptops_may_have_paid_twice() {
     let same = json(canbao(&c).args(["merge", "--json"]).arg(&d));
     assert!(same.get("paid_apart").is_none(), "{same}");
 }
+
+/// A tax list's row without an ID number kept because its class holds nobody of its name stays listed by `check`
+/// when the pupil of the name in another class is recorded paid the same amount on the same day from another row:
+/// that payment is the other row's, not this one. Before, the kept row was settled by it and `check` listed nothing.
+#[test]
+fn a_kept_row_without_a_number_is_not_settled_by_the_namesakes_payment_in_another_class() {
+    let oct8 = days_ago(60);
+    let (dir, db) = tax_drive();
+    let wu = "450202201804012233";
+    let tax = dir.path().join("tax.csv");
+    std::fs::write(
+        &tax,
+        format!("姓名,证件号码,班级,缴费金额,缴费日期\n吴凯远,,三年级2班,380,{oct8}\n吴凯远,,一年级1班,380,{oct8}\n"),
+    )
+    .unwrap();
+    let report = json(canbao(&db).args(["reconcile", "--source", "tax", "--json"]).arg(&tax));
+    assert_eq!((report["matched"].as_u64(), report["unapplied_payments"].as_u64()), (Some(1), Some(1)), "{report}");
+    assert_eq!(paid_amount(&db, wu), ("paid".to_owned(), Some(38_000)));
+    let check = json(canbao(&db).args(["check", "--json"]));
+    let listed: Vec<_> = check["tax_paid_unrecorded"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .map(|l| (l["name"].as_str().unwrap_or_default().to_owned(), l["row"].as_u64()))
+        .collect();
+    assert_eq!(listed, [("吴凯远".to_owned(), Some(3))], "{check}");
+}

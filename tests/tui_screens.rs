@@ -4795,6 +4795,7 @@ fn a_corrected_number_a_held_tax_payment_names_says_to_reconcile_again() {
             roster_name: None,
             roster_status: None,
             written_amount: None,
+            class: None,
         };
         let kept = canbao::store::Unapplied {
             always: vec![KeptPayment { student_id: None, id_number: number.clone(), record }],
@@ -4866,6 +4867,7 @@ fn a_corrected_number_that_changes_the_sex_still_says_a_held_tax_payment_waits()
             roster_name: None,
             roster_status: None,
             written_amount: None,
+            class: None,
         };
         let kept = canbao::store::Unapplied {
             always: vec![KeptPayment { student_id: None, id_number: number.clone(), record }],
@@ -12132,6 +12134,7 @@ fn keep_payment_under_another_name(store: &mut Store, id: i64) {
         roster_name: Some(pupil.name.clone()),
         roster_status: None,
         written_amount: None,
+        class: None,
     };
     let kept = canbao::store::Unapplied {
         always: vec![KeptPayment { student_id: Some(id), id_number: pupil.id_number.clone(), record }],

@@ -546,6 +546,12 @@ impl ClassKey {
     }
 
     /// The key of a stored pupil's grade and class.
+    /// Whether a class as a list wrote it (`self`) names the pupil's class `held`: the same class, or a class
+    /// written without its grade (「2班」), which names the class in any grade.
+    pub fn names(&self, held: &ClassKey) -> bool {
+        *held == *self || (self.grade == Grade::None && held.class == self.class)
+    }
+
     pub fn of(grade: &str, class: &str) -> ClassKey {
         ClassKey::parse(&join(grade, class))
     }

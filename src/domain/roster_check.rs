@@ -887,6 +887,12 @@ pub fn tax_paid_unrecorded(kept: &[KeptPayment], students: &[Student]) -> Vec<Un
         let settles_unnumbered = |s: &&Student| {
             let details = &s.payment_details;
             s.payment == PaymentStatus::Paid
+                // A pupil of the name in another class than the row's is not its payer: the one in the row's class
+                // recorded paid from another row of the list would otherwise settle this row too.
+                && k.record.class.as_deref().is_none_or(|written| {
+                    super::class_label::ClassKey::parse(written)
+                        .names(&super::class_label::ClassKey::of(&s.grade, &s.class))
+                })
                 && k.record.amount_fen.is_none_or(|fen| details.amount_fen == Some(fen))
                 && k.record.paid_on.is_none_or(|day| details.paid_on == Some(day))
         };
@@ -1131,6 +1137,7 @@ mod tests {
                 roster_name: None,
                 roster_status: None,
                 written_amount: None,
+                class: None,
             },
         }
     }
@@ -1214,6 +1221,7 @@ mod tests {
             roster_name: None,
             roster_status: Some("government".into()),
             written_amount: None,
+            class: None,
         };
         let kept = |record: &UnappliedPayment| KeptPayment {
             student_id: Some(7),

@@ -76,6 +76,9 @@ pub struct UnappliedPayment {
     /// `Held`, a row whose amount could not be read (`4OO`): the amount as the list writes it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub written_amount: Option<String>,
+    /// `NoNumber`: the class the row gives, as written, so that only a pupil of the name in that class settles it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub class: Option<String>,
 }
 
 /// A kept record with the audit row's pupil (the one holding the number when it was kept) and number.
@@ -578,6 +581,7 @@ mod tests {
             roster_name: Some("王明刚".into()),
             roster_status: Some("declined".into()),
             written_amount: None,
+            class: None,
         }
     }
 

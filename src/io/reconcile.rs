@@ -1804,7 +1804,7 @@ impl Run<'_> {
             )),
         });
         let school = text(Column::School);
-        use crate::domain::class_label::{ClassKey, Grade};
+        use crate::domain::class_label::ClassKey;
         let wanted = class.as_deref().map(ClassKey::parse);
         let same_name: Vec<&Student> = self
             .pupils_named
@@ -1813,13 +1813,7 @@ impl Run<'_> {
             .map(|list| {
                 list.iter()
                     .filter(|s| school.as_deref().is_none_or(|school| s.school.trim() == school))
-                    .filter(|s| {
-                        // A class written without its grade (「2班」) names the class in any grade.
-                        wanted.as_ref().is_none_or(|w| {
-                            let held = ClassKey::of(&s.grade, &s.class);
-                            held == *w || (w.grade == Grade::None && held.class == w.class)
-                        })
-                    })
+                    .filter(|s| wanted.as_ref().is_none_or(|w| w.names(&ClassKey::of(&s.grade, &s.class))))
                     .collect()
             })
             .unwrap_or_default();
@@ -1866,7 +1860,8 @@ impl Run<'_> {
         let paid = self.tax_row(sheet, map, row_no, row);
         self.report.problems.truncate(said);
         let amount = paid.amount.map_or_else(|| "?".to_owned(), money::plain);
-        let record = self.record_of(&paid, UnappliedReason::NoNumber);
+        let mut record = self.record_of(&paid, UnappliedReason::NoNumber);
+        record.class = class.clone();
         self.unapplied.push(KeptPayment { student_id: None, id_number: String::new(), record });
         let message = format!(
             "身份证号码为空，{zh}：此行缴费 {amount} 元未记入，保存在修改记录中，「检查名单」（canbao check）会列出，请向税务核实号码 \
@@ -2070,6 +2065,7 @@ impl Run<'_> {
             roster_name: None,
             roster_status: None,
             written_amount: paid.written_amount.clone().filter(|_| paid.kind == RowKind::Unreadable),
+            class: None,
         }
     }
 

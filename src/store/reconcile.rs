@@ -361,6 +361,7 @@ mod tests {
             roster_name: None,
             roster_status: None,
             written_amount: None,
+            class: None,
         }
     }
 

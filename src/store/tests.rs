@@ -2172,6 +2172,7 @@ fn a_kept_payment_is_sought_among_its_own_numbers_entries_not_every_strangers() 
                 roster_name: None,
                 roster_status: None,
                 written_amount: None,
+                class: None,
             },
         }
     };

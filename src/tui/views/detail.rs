@@ -890,6 +890,7 @@ mod tests {
             roster_name: Some("王明刚".into()),
             roster_status: None,
             written_amount: None,
+            class: None,
         };
         let entry = AuditEntry {
             at: "2026-12-02T07:21:00Z".into(),
