@@ -12915,7 +12915,7 @@ fn keys_typed_at_a_human_pace_into_a_dialog_a_key_opened_go_into_its_field() {
 }
 
 /// The export dialog's 「保存到：」 line names the file whole, its name and extension at the end of it, at 80 and at
-/// 120 columns: a path longer than its two rows loses the middle of its folders (「…」), where it was cut after
+/// 120 columns: a path longer than its two rows loses the middle of its folders ("..."), where it was cut after
 /// 「…柳州市在校学生信息表-」 and the operator never saw the name written. A name the export changes (a stray `q`
 /// after the extension, written as 「….xlsxq.xlsx」) is shown as written, even where the field shows it whole.
 #[test]

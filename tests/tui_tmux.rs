@@ -1450,3 +1450,42 @@ fn a_drive_in_a_read_only_folder_is_offered_read_only() {
     tmux.quit();
     assert_eq!(std::fs::read(&db).expect("bytes"), before, "the drive is as it was");
 }
+
+/// 「p⏎」 pasted onto the roster (a paste without bracketed-paste marks, as a terminal sends a clipboard's text) under
+/// a policy of the year, whose payment form opens with the amount due filled in: nothing is recorded and the screen
+/// says the keys were taken as typed astray. Before, the form's Enter came as a step in it and recorded 380 yuan.
+#[test]
+fn a_pasted_p_and_enter_records_no_payment() {
+    if tmux_missing() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = imported_drive(dir.path());
+    for args in [
+        &["policy", "new", "yibin-2027", "--from", "yibin-2024", "--year", "2027"][..],
+        &["policy", "use", "yibin-2027"],
+    ] {
+        let out = Command::new(BIN)
+            .env("XDG_CONFIG_HOME", config_home(dir.path()))
+            .env("HOME", dir.path())
+            .arg("--db")
+            .arg(&db)
+            .args(args)
+            .output()
+            .expect("policy");
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    let tmux = start_kept(format!("canbao-test-pasted-p-{}", std::process::id()), dir.path(), &db, "");
+    tmux.wait_for("显示 10 / 10");
+    tmux.look();
+    assert!(tmux.run(&["set-buffer", "p\r"]).status.success());
+    assert!(tmux.run(&["paste-buffer", "-t", "canbao"]).status.success());
+    tmux.wait_for("像是误输入");
+    tmux.look();
+    tmux.send(&["q"]);
+    tmux.look();
+    tmux.wait_for("exited ");
+    let stats = Command::new(BIN).arg("--db").arg(&db).args(["stats", "--json"]).output().expect("stats");
+    let json: serde_json::Value = serde_json::from_slice(&stats.stdout).expect("stats json");
+    assert_eq!(json["payment"]["paid"], 0, "{json}");
+}

@@ -619,8 +619,14 @@ impl App {
             // a step: it waits for a look, as the letters do.
             let writes_at_once =
                 matches!(action, Action::Confirm) && self.modal.as_ref().is_some_and(Modal::enter_writes);
-            let steps_inside =
-                matches!(waiting, Held::Opened(_)) && !self.typed_character && self.modal.is_some() && !writes_at_once;
+            // An Enter in the same burst as the key that opened the dialog is no step of someone who knows it: no
+            // hand presses two keys within milliseconds, and a pasted 「p⏎」 would save the amount due at once.
+            let pasted_enter = self.pauses_reported && self.in_burst && matches!(action, Action::Confirm);
+            let steps_inside = matches!(waiting, Held::Opened(_))
+                && !self.typed_character
+                && self.modal.is_some()
+                && !writes_at_once
+                && !pasted_enter;
             // A character typed at a human's pace (not in the same burst as the key before it), or a paste on its
             // own, into the field of the dialog a key opened is the operator filling it in (`p`, then 200 typed at
             // once; `i`, then a folder's path pasted): it goes into the field, and the dialog takes the keys after
