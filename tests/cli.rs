@@ -7299,10 +7299,12 @@ fn tax_rows_without_an_id_number_are_matched_by_name_and_class_or_kept() {
     let again = json(canbao(&db).args(["reconcile", "--source", "tax", "--json"]).arg(&tax));
     assert_eq!((again["already"].as_u64(), again["unapplied_kept_before"].as_u64()), (Some(1), Some(2)), "{again}");
     assert_eq!(listed().len(), 2);
-    // The operator finds the 苏萱 row is hers and records it by hand: the kept payment is settled.
+    // The operator records 苏萱 (三年级1班) paid by hand: the row names 三年级2班, where no 苏萱 is, so her payment is
+    // not taken for the row's (a namesake paid from another row would otherwise settle it); it stays listed until
+    // the tax office's number for it is known.
     let mark = ["mark", su, "--payment", "paid", "--amount", "380", "--paid-on", &oct8, "--yes"];
     canbao(&db).args(mark).assert().success();
-    assert_eq!(listed(), [("王小明".to_owned(), Some(3))]);
+    assert_eq!(listed(), [("王小明".to_owned(), Some(3)), ("苏萱".to_owned(), Some(4))]);
 }
 
 /// A 票证号码 met again on a row of another name and number is said as that receipt repeated, with both rows, not as
