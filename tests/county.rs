@@ -3983,3 +3983,75 @@ fn a_restore_undone_within_the_same_second_brings_the_payment_back_to_the_county
     let again = push(&db, &[&a], &[]);
     assert_eq!(again["updated"], 0, "{again}");
 }
+
+/// A part payment (300) topped up apart on two copies: 甲 by hand (40, typed on the 10th) and then confirmed by the
+/// tax office's list (340, 20 November, 银行), 乙 by hand a few days later (80, typed on the 24th, no channel). The
+/// two top-ups are joined (420 in all), and the payment keeps the tax office's date and channel, in a merge either
+/// way and at the county in either push order, as a single hand top-up made apart does
+/// (`a_hand_top_up_made_apart_does_not_redate_the_tax_offices_record_of_the_same_payment`); where before the
+/// joined payment took the newer side's date, the day 乙's top-up was typed, and lost the channel.
+#[test]
+fn top_ups_joined_keep_the_tax_offices_date_and_channel_over_a_later_bare_hand_top_up() {
+    use canbao::domain::student::{PaymentChannel, PaymentDetails, PaymentStatus};
+    use canbao::store::{Change, ChangeOptions, Payment, TOP_UP};
+    let day = |d: u32| chrono::NaiveDate::from_ymd_opt(2026, 11, d);
+    let top_up = |s: &mut canbao::store::Store, id: &str, at: &str, fen: i64, on: u32| {
+        s.set_fixed_clock(at);
+        let pupil = s.student_by_id_number(id).unwrap().unwrap().id;
+        let paid = Change::Payment(Payment::Paid { amount_fen: Some(fen), paid_on: day(on), channel: None });
+        s.apply_change(TOP_UP, pupil, vec![paid], ChangeOptions::default()).unwrap();
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let (jia, yi) = two_copies_certified(
+        dir.path(),
+        |s, ids| {
+            s.set_fixed_clock("2099-11-01T10:00:00+08:00");
+            let pupil = s.student_by_id_number(&ids[0]).unwrap().unwrap().id;
+            let part = PaymentDetails { amount_fen: Some(30000), paid_on: day(1), channel: None };
+            s.set_payment(pupil, PaymentStatus::Paid, &part).unwrap();
+        },
+        |s, ids| {
+            top_up(s, &ids[0], "2099-11-10T10:00:00+08:00", 34000, 10);
+            s.set_fixed_clock("2099-11-21T10:00:00+08:00");
+            let listed = vec![Change::Payment(Payment::Paid {
+                amount_fen: Some(34000),
+                paid_on: day(20),
+                channel: Some(PaymentChannel::Bank),
+            })];
+            let pupil = s.student_by_id_number(&ids[0]).unwrap().unwrap().id;
+            s.apply_changes_with_receipts("reconcile", &[(pupil, listed)], &[None], ChangeOptions::default()).unwrap();
+        },
+        |s, ids| top_up(s, &ids[0], "2099-11-24T10:01:00+08:00", 38000, 24),
+    );
+    let id = pupil_id(0, 0);
+    let expected = merged(dir.path(), &jia, &yi, &id);
+    assert_eq!(
+        (expected.1.as_str(), expected.2, expected.3.as_deref()),
+        ("paid", Some(42000), Some("银行")),
+        "the merge joins the top-ups under the list's channel: {expected:?}"
+    );
+    for name in ["甲into乙.db", "乙into甲.db"] {
+        let s = canbao::store::Store::open(&dir.path().join(name)).unwrap();
+        let paid_on = s.student_by_id_number(&id).unwrap().unwrap().payment_details.paid_on;
+        assert_eq!(paid_on, day(20), "{name}");
+    }
+    for order in [[jia.as_path(), yi.as_path()], [yi.as_path(), jia.as_path()]] {
+        let Some(db) = TestDb::new() else { return };
+        let mut said = Vec::new();
+        for file in order {
+            said.push(push(&db, &[file], &[]));
+        }
+        assert_eq!(county_settled(&db, &id), expected, "{order:?}: {said:?}");
+        let paid_on: Option<String> = db
+            .client()
+            .query_one(
+                "SELECT s.paid_on FROM canbao.statuses s JOIN canbao.pupils p ON p.id = s.pupil_id
+                 WHERE p.id_number = $1 ORDER BY s.year DESC LIMIT 1",
+                &[&id],
+            )
+            .unwrap()
+            .get(0);
+        assert_eq!(paid_on.as_deref(), Some("2026-11-20"), "{order:?}: {said:?}");
+        assert_eq!(said[1]["files"][0]["top_ups_joined"], 1, "both top-ups counted: {said:?}");
+    }
+}

@@ -68,6 +68,26 @@ pub fn tax_record_stands<S: Step>(
     if amount(theirs).is_none_or(|fen| fen <= 0) || amount(theirs) != amount(ours) {
         return None;
     }
+    tax_dated((their_history, theirs_in), (our_history, ours_in), (theirs, ours))
+}
+
+/// Of two payments recorded apart (values in [`PAYMENT_GROUP`] order), the one whose date and channel are the
+/// tax office's, by [`tax_record_stands`]'s reading of the two histories, amounts aside: `Some(true)` when
+/// theirs. Top-ups joined by a merge or a push (`join_top_ups`) are one payment of their sum, which neither side
+/// held: where one side's record of it is the tax office's and the other's a bare hand top-up, the list's date
+/// and channel stand, as for one payment of the same amount, not the newer side's.
+pub fn tax_dated<S: Step>(
+    (their_history, theirs_in): SideHistory<S>,
+    (our_history, ours_in): SideHistory<S>,
+    (theirs, ours): (&[Option<String>], &[Option<String>]),
+) -> Option<bool> {
+    let at = |field: Field| PAYMENT_GROUP.iter().position(|&f| f == field);
+    let paid = |values: &[Option<String>]| {
+        at(Field::Payment).and_then(|i| values.get(i)?.as_deref()) == Some(PaymentStatus::Paid.code())
+    };
+    if !(paid(theirs) && paid(ours)) {
+        return None;
+    }
     let of_group = |e: &S| PAYMENT_GROUP.iter().any(|f| f.key() == e.field());
     let from_the_list = |history: &[S], in_year: &dyn Fn(&S) -> bool| {
         let listed = history.iter().rposition(|e| in_year(e) && of_group(e) && e.reconciled());

@@ -2248,12 +2248,25 @@ fn settle_pupil(
                     ..j.clone()
                 });
             }
+            // Top-ups joined are one payment of their sum: where one side's record of it is the tax office's and
+            // the other's a bare hand top-up, the list's date and channel stand, as they do over a hand top-up of
+            // the same amount (`tax_record_stands`), not the newer side's.
+            let dated_by_theirs = joined
+                .as_ref()
+                .and_then(|_| {
+                    made_apart::tax_dated(
+                        (&their_history, &theirs_in),
+                        (&our_history, &in_year),
+                        (&theirs_values, &ours_values),
+                    )
+                })
+                .unwrap_or(they_win);
             for ((&field, theirs_value), ours_value) in group.iter().zip(&theirs_values).zip(&ours_values) {
                 let key = field.key();
                 if let Some(j) = joined.as_ref() {
                     let kept = match field {
                         Field::PaidAmount => Some(j.total_fen.to_string()),
-                        _ if they_win => theirs_value.clone(),
+                        _ if dated_by_theirs => theirs_value.clone(),
                         _ => ours_value.clone(),
                     };
                     if kept != *ours_value {
