@@ -7492,3 +7492,56 @@ fn a_kept_row_without_a_number_is_not_settled_by_the_namesakes_payment_in_anothe
         .collect();
     assert_eq!(listed, [("吴凯远".to_owned(), Some(3))], "{check}");
 }
+
+/// A pupil marked 已缴费 on each of two copies of a drive, the same amount with another date and channel: the
+/// laptop that merges first names the pupil, and so does the other when it merges the merged file back, whichever
+/// payment the first merge kept, with each laptop's own date and channel; its operator took money too. Before,
+/// merging back said nothing: the other laptop's file held this laptop's mark, so nothing read as made apart.
+#[test]
+fn merging_back_the_merged_file_names_a_pupil_paid_on_both_laptops_too() {
+    let zhou = "450202201711194162";
+    for a_first in [true, false] {
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b, merged) = (dir.path().join("a.db"), dir.path().join("b.db"), dir.path().join("ab.db"));
+        canbao(&a).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+        canbao(&a).arg("backup").arg(&b).assert().success();
+        let mark = |db: &Path, on: &str, channel: &str| {
+            let args = ["mark", zhou, "--payment", "paid", "--amount", "350", "--paid-on", on, "--channel", channel];
+            canbao(db).args(args).assert().success();
+        };
+        let (first, second) = if a_first {
+            ((&a, "2026-12-05", "现金"), (&b, "2026-12-06", "微信"))
+        } else {
+            ((&b, "2026-12-06", "微信"), (&a, "2026-12-05", "现金"))
+        };
+        mark(first.0, first.1, first.2);
+        // Audit instants have whole seconds: the second mark is plainly the newer, so its payment is kept.
+        std::thread::sleep(std::time::Duration::from_millis(1100));
+        mark(second.0, second.1, second.2);
+        std::fs::copy(&a, &merged).unwrap();
+        let there = json(canbao(&merged).args(["merge", "--json"]).arg(&b));
+        assert_eq!(there["paid_apart"].as_array().map(Vec::len), Some(1), "{there}");
+        let preview = json(canbao(&b).args(["merge", "--dry-run", "--json"]).arg(&merged));
+        let [paid] = &preview["paid_apart"].as_array().unwrap_or_else(|| panic!("{a_first}: {preview}"))[..] else {
+            panic!("{preview}")
+        };
+        assert_eq!(
+            (paid["ours_paid_on"].as_str(), paid["ours_channel"].as_str()),
+            (Some("2026-12-06"), Some("微信")),
+            "{a_first}: {paid}"
+        );
+        assert_eq!(
+            (paid["theirs_paid_on"].as_str(), paid["theirs_channel"].as_str()),
+            (Some("2026-12-05"), Some("现金")),
+            "{a_first}: {paid}"
+        );
+        let (code, text) = said(canbao(&b).arg("merge").arg(&merged));
+        assert_eq!(code, Some(0), "{text}");
+        assert!(text.contains("两台电脑各自登记了缴费") && text.contains("如重复收取请核实"), "{a_first}: {text}");
+        // Merged back once, both hold everything: merged again either way, nothing is said.
+        let again = json(canbao(&b).args(["merge", "--json"]).arg(&merged));
+        assert!(again.get("paid_apart").is_none(), "{again}");
+        let again = json(canbao(&merged).args(["merge", "--json"]).arg(&b));
+        assert!(again.get("paid_apart").is_none(), "{again}");
+    }
+}

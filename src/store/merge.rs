@@ -352,6 +352,9 @@ struct Event {
     undo: bool,
     /// The row's id in its file's log, and whether a merge copied it there (see `Sides::made_in`).
     row: (i64, bool),
+    /// The value the row wrote: a payment marked apart that lost at the other laptop's merge is said with the
+    /// date and channel it had (`paid_apart_there`).
+    new: Option<String>,
 }
 
 /// The rules two sides' changes made apart are weighed by in a merge as in a push to the county (`made_apart`).
@@ -508,6 +511,7 @@ fn history(
         let action: String = r.get(13)?;
         let (old, new): (Option<String>, Option<String>) = (r.get(14)?, r.get(15)?);
         let event = (r.get::<_, bool>(12)? && !r.get::<_, bool>(7)?).then_some(events.len());
+        let written = new.clone();
         let row = LoggedRow { origin: r.get(1)?, action: &action, old, new, unshared: r.get(4)? };
         if let Some(change) = undone.log(&field, year, row, event) {
             undone.events.extend(change.into_iter().chain(event));
@@ -556,6 +560,7 @@ fn history(
             top_up: fen(r, 10)?.zip(fen(r, 11)?),
             undo: action == UNDO,
             row: (id, run.is_some()),
+            new: written,
         });
     }
     // A change and the undo that took it back, both made apart from the other file (or both known to it), said
@@ -2073,6 +2078,30 @@ fn settle_pupil(
             let topped_up = group.contains(&Field::Payment)
                 && theirs_values != ours_values
                 && their_history.iter().any(|e| theirs_in(e) && e.unshared && e.top_up.is_some());
+            // A payment each laptop marked apart, which the other laptop's merge named (`paid_apart`) and which
+            // its file now holds with ours: said here too, the operator of this laptop being the other who took
+            // money. Whether their merge kept their payment or ours, nothing else here would say it.
+            if group.contains(&Field::Payment)
+                && let Some(own) = paid_apart_there(
+                    (&their_history, &theirs_in),
+                    (&our_history, &in_year),
+                    (&theirs_values, &ours_values),
+                )
+            {
+                let at = |field: Field, values: &[Option<String>]| {
+                    PAYMENT_GROUP.iter().position(|&f| f == field).and_then(|i| values.get(i).cloned().flatten())
+                };
+                paid_apart.push(PaidApart {
+                    id_number: id_number.clone(),
+                    name: name.clone(),
+                    year,
+                    amount_fen: at(Field::PaidAmount, &ours_values).and_then(|v| v.parse().ok()),
+                    ours_paid_on: at(Field::PaidOn, &ours_values),
+                    ours_channel: at(Field::PaidChannel, &ours_values),
+                    theirs_paid_on: at(Field::PaidOn, &own),
+                    theirs_channel: at(Field::PaidChannel, &own),
+                });
+            }
             let theirs_new = their_last.unshared || (categories && apart(&their_history, &theirs_in)) || topped_up;
             if !theirs_new {
                 continue; // We already have their latest change to this group.
@@ -2640,6 +2669,51 @@ fn join_top_ups(
         ours_fen: our_top_ups,
         theirs_fen: their_top_ups,
     })
+}
+
+/// A payment the other laptop marked apart from ours (已缴费, the same amount, another date or channel) that its
+/// merge of our file has met since (`made_apart::paid_apart`, said there): in their log, their own mark of the
+/// status, which we lack, comes before the copy of our newest mark, which their merge brought in, and nothing of
+/// theirs changed the status after it. Our merge of their file meets our mark as one they hold, so the rule of
+/// two marks apart says nothing here, whichever payment their merge kept. Returns the payment their mark
+/// recorded (values in `PAYMENT_GROUP` order): the rows it and the changes before the copy wrote, else the
+/// values they hold.
+fn paid_apart_there(
+    (their_history, theirs_in): SideHistory,
+    (our_history, ours_in): SideHistory,
+    (theirs, ours): (&[Option<String>], &[Option<String>]),
+) -> Option<Vec<Option<String>>> {
+    let status = Field::Payment.key();
+    let ours_mark = our_history.iter().rev().find(|e| ours_in(e) && e.field == status)?;
+    if ours_mark.unshared || !ours_mark.local {
+        return None;
+    }
+    let same = |e: &Event| e.at == ours_mark.at && e.origin == ours_mark.origin;
+    let copy_at = their_history.iter().rposition(|e| theirs_in(e) && e.field == status)?;
+    let copy = &their_history[copy_at];
+    if copy.unshared || !copy.row.1 || !same(copy) {
+        return None;
+    }
+    let mark = their_history[..copy_at].iter().rev().find(|e| theirs_in(e) && e.field == status)?;
+    if !(mark.unshared && mark.local) {
+        return None;
+    }
+    let mut own = theirs.to_vec();
+    for e in their_history[..copy_at].iter().filter(|e| theirs_in(e) && e.unshared) {
+        if let Some(i) = PAYMENT_GROUP.iter().position(|f| f.key() == e.field) {
+            own[i] = e.new.clone();
+        }
+    }
+    let at = |field: Field, values: &[Option<String>]| {
+        PAYMENT_GROUP.iter().position(|&f| f == field).and_then(|i| values.get(i).cloned().flatten())
+    };
+    let paid = |values: &[Option<String>]| at(Field::Payment, values).as_deref() == Some(PaymentStatus::Paid.code());
+    let differ = |field: Field| at(field, &own).filter(|v| !v.is_empty()) != at(field, ours).filter(|v| !v.is_empty());
+    (paid(&own)
+        && paid(ours)
+        && at(Field::PaidAmount, &own) == at(Field::PaidAmount, ours)
+        && (differ(Field::PaidOn) || differ(Field::PaidChannel)))
+    .then_some(own)
 }
 
 /// Whether the payment a side holds was recorded apart from the other laptop: its newest change of the payment
