@@ -4055,3 +4055,53 @@ fn top_ups_joined_keep_the_tax_offices_date_and_channel_over_a_later_bare_hand_t
         assert_eq!(said[1]["files"][0]["top_ups_joined"], 1, "both top-ups counted: {said:?}");
     }
 }
+
+/// 乙 renames the school (第1小学本部); 甲, apart and later, renames it too (第1小学分校) and then renames it back:
+/// 甲's rename taken back is no change of the school, as a merge of the two reads it, and 乙's rename stands at the
+/// county in either push order, as in the merge either way; where before 甲's renaming back, the newer change,
+/// put every pupil back under 第1小学 at the county.
+#[test]
+fn a_school_rename_taken_back_does_not_undo_the_other_laptops_rename_at_the_county() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = drive(dir.path(), 0, 3);
+    let copies: Vec<PathBuf> = ["甲", "乙"]
+        .iter()
+        .map(|laptop| {
+            std::fs::create_dir(dir.path().join(laptop)).unwrap();
+            let path = dir.path().join(laptop).join("school0.db");
+            std::fs::copy(&base, &path).unwrap();
+            path
+        })
+        .collect();
+    let (jia, yi) = (&copies[0], &copies[1]);
+    canbao(yi).args(["school", "rename", "第1小学", "第1小学本部"]).assert().success();
+    // Audit instants have whole seconds: 甲's renames are plainly the later changes.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    canbao(jia).args(["school", "rename", "第1小学", "第1小学分校"]).assert().success();
+    canbao(jia).args(["school", "rename", "第1小学分校", "第1小学"]).assert().success();
+    for (into, from) in [(jia, yi), (yi, jia)] {
+        let path = dir.path().join(format!("merged{}.db", usize::from(into == jia)));
+        std::fs::copy(into, &path).unwrap();
+        canbao(&path).arg("merge").arg(from).assert().success();
+        let s = canbao::store::Store::open(&path).unwrap();
+        assert_eq!(s.schools().unwrap(), ["第1小学本部"], "the merge into {into:?}");
+    }
+    for order in [[jia, yi], [yi, jia]] {
+        let Some(db) = TestDb::new() else { return };
+        let mut said = Vec::new();
+        for file in order {
+            said.push(push(&db, &[file], &[]));
+        }
+        let schools: Vec<String> = db
+            .client()
+            .query(
+                "SELECT DISTINCT s.name FROM canbao.pupils p JOIN canbao.schools s ON s.id = p.school_id ORDER BY 1",
+                &[],
+            )
+            .unwrap()
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        assert_eq!(schools, ["第1小学本部"], "{order:?}: {said:?}");
+    }
+}

@@ -626,19 +626,24 @@ fn outweighed(
 /// history): of one field and insured year, made in one session, nothing between them in the log (not a merge's
 /// row: a value set back after the other laptop's was merged in is a change), the undo writing back the value
 /// the change replaced. Nested undos pair inside out. (change row, undo row), indices into `audit`.
+///
+/// A school rename taken back, by `u` or by renaming the school back, pairs whatever session wrote the two (the
+/// screen renames on its worker), as a merge pairs it: weighed as the pupils' newest change of school, it would
+/// undo at the county another laptop's deliberate rename, which a merge of the two keeps.
 fn taken_back(audit: &[DriveEvent]) -> Vec<(usize, usize)> {
     const UNDO: &str = "undo";
+    const RENAME: &str = "rename";
     let mut open: Map<(i64, &str, Option<i32>), Vec<usize>> = Map::default();
     let mut pairs = Vec::new();
     for (e, event) in audit.iter().enumerate() {
         let Some(sid) = event.sid else { continue };
         let stack = open.entry((sid, event.field.as_str(), event.year)).or_default();
-        if event.action == UNDO
+        if (event.action == UNDO || event.action == RENAME)
             && let Some(&c) = stack.last()
             && let change = &audit[c]
             && change.action != UNDO
             && change.action != "merge"
-            && change.origin == event.origin
+            && ((event.action == UNDO && change.origin == event.origin) || change.action == RENAME)
             && change.new == event.old
             && change.old == event.new
         {
