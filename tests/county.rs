@@ -4105,3 +4105,110 @@ fn a_school_rename_taken_back_does_not_undo_the_other_laptops_rename_at_the_coun
         assert_eq!(schools, ["第1小学本部"], "{order:?}: {said:?}");
     }
 }
+
+/// A pupil marked 已缴费 on each of two copies of a drive, the same amount on another day and by another channel:
+/// nothing tells one payment keyed on both laptops from a family that paid twice. The county keeps one payment,
+/// as a merge does, and the push that meets the second, in either order, names the pupil with each side's date
+/// and channel, in --json (`files[].paid_apart`, the number masked) and in words (「如重复收取请核实」), as the
+/// merge names it; where before the push kept one by time and said nothing.
+#[test]
+fn a_pupil_marked_paid_apart_on_two_laptops_is_named_by_the_push_in_either_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = drive_2024(dir.path(), 3);
+    let id = pupil_id(0, 0);
+    let copies: Vec<PathBuf> = ["甲", "乙"]
+        .iter()
+        .map(|laptop| {
+            std::fs::create_dir(dir.path().join(laptop)).unwrap();
+            let path = dir.path().join(laptop).join("yibin.db");
+            std::fs::copy(&base, &path).unwrap();
+            path
+        })
+        .collect();
+    let (jia, yi) = (&copies[0], &copies[1]);
+    mark(jia, &id, &["--payment", "paid", "--amount", "380", "--paid-on", "2023-10-08", "--channel", "现金", "--yes"]);
+    mark(yi, &id, &["--payment", "paid", "--amount", "380", "--paid-on", "2023-10-09", "--channel", "微信", "--yes"]);
+    let merged = dir.path().join("合.db");
+    std::fs::copy(jia, &merged).unwrap();
+    let merge = json(canbao(&merged).args(["merge", "--json"]).arg(yi));
+    assert_eq!(merge["paid_apart"].as_array().map(Vec::len), Some(1), "the merge names the pupil: {merge}");
+    for (first, second) in [(jia, yi), (yi, jia)] {
+        let Some(db) = TestDb::new() else { return };
+        let pushed = push(&db, &[first], &[]);
+        assert!(pushed["files"][0].get("paid_apart").is_none(), "nothing apart yet: {pushed}");
+        let met = push(&db, &[second], &[]);
+        let [p] = met["files"][0]["paid_apart"].as_array().map(Vec::as_slice).unwrap_or_default() else {
+            panic!("the push names the pupil: {met}")
+        };
+        let side = |laptop: &Path| if laptop == jia { ("2023-10-08", "现金") } else { ("2023-10-09", "微信") };
+        assert_eq!((p["drive_paid_on"].as_str(), p["drive_channel"].as_str()), {
+            let (on, channel) = side(second);
+            (Some(on), Some(channel))
+        });
+        assert_eq!((p["county_paid_on"].as_str(), p["county_channel"].as_str()), {
+            let (on, channel) = side(first);
+            (Some(on), Some(channel))
+        });
+        assert_eq!(
+            (p["name"].as_str(), p["year"].as_i64(), p["amount_fen"].as_i64()),
+            (Some("学生0"), Some(2024), Some(38000))
+        );
+        assert!(!p["id_number"].as_str().unwrap().contains(&id[6..14]), "masked: {p}");
+        // One payment kept: the county holds 380 paid, not two.
+        assert_eq!(county_payment(&db, &id, 2024).1, Some(38000), "{met}");
+        // Pushed again, both payments are known: nothing said.
+        for file in [first, second] {
+            let again = push(&db, &[file], &[]);
+            assert!(again["files"][0].get("paid_apart").is_none(), "{again}");
+        }
+    }
+    // Said in words too.
+    let Some(db) = TestDb::new() else { return };
+    push(&db, &[jia], &[]);
+    let out = bare().arg("push").arg(yi).args(["--to", &db.url, "--accept-clock"]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    assert!(text.contains("学生0") && text.contains("如重复收取请核实"), "{text}");
+    assert!(text.contains("现金") && text.contains("微信") && text.contains("2023-10-08"), "{text}");
+}
+
+/// A list imported by mistake, pushed, then taken back by restoring the backup from before it: the push after
+/// the restore names the pupils the restore removed that the county still holds (masked), and says the county
+/// keeps them; where before it said nothing, and the county counted pupils the school's drive no longer has.
+#[test]
+fn a_push_names_the_pupils_a_restore_removed_that_the_county_still_holds() {
+    let Some(db) = TestDb::new() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let a = drive(dir.path(), 0, 3);
+    let backup = dir.path().join("before.db");
+    canbao(&a).arg("backup").arg(&backup).assert().success();
+    let wrong = dir.path().join("wrong.csv");
+    let added = [pupil_id(0, 10), pupil_id(0, 11)];
+    std::fs::write(
+        &wrong,
+        format!("姓名,身份证号,所在年级、班级\n误导入甲,{},三年级1班\n误导入乙,{},三年级2班\n", added[0], added[1]),
+    )
+    .unwrap();
+    canbao(&a).arg("import").arg(&wrong).assert().success();
+    let first = push(&db, &[&a], &[]);
+    assert_eq!(first["added"], 5, "{first}");
+    assert!(first["files"][0].get("restore_removed").is_none(), "{first}");
+    canbao(&a).arg("restore").arg(&backup).assert().success();
+    let after = push(&db, &[&a], &[]);
+    let listed = after["files"][0]["restore_removed"].as_array().unwrap_or_else(|| panic!("{after}"));
+    let mut names: Vec<&str> = listed.iter().map(|p| p["name"].as_str().unwrap()).collect();
+    names.sort_unstable();
+    assert_eq!(names, ["误导入乙", "误导入甲"], "{after}");
+    for p in listed {
+        assert_eq!(p["school"], "第1小学", "{p}");
+        assert!(added.iter().all(|id| !p["id_number"].as_str().unwrap().contains(&id[6..14])), "masked: {p}");
+    }
+    let out = bare().arg("push").arg(&a).args(["--to", &db.url, "--accept-clock"]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    assert!(text.contains("随恢复删除") && text.contains("误导入甲"), "{text}");
+    // Another school's drive, which never held them, says nothing of them.
+    let other = drive(dir.path(), 1, 2);
+    let theirs = push(&db, &[&other], &[]);
+    assert!(theirs["files"][0].get("restore_removed").is_none(), "{theirs}");
+}

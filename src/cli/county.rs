@@ -308,6 +308,41 @@ pub fn push(
                 top_up_joined_line(j);
             }
         }
+        if !f.paid_apart.is_empty() {
+            let n = f.paid_apart.len();
+            let en = format!(
+                "{} marked paid apart on this drive and in the county, the same amount on another date or by another                  channel: one payment kept, as a merge keeps it; check the family was not charged twice",
+                crate::words::counted(n, "pupil", "pupils")
+            );
+            say(
+                &format!(
+                    "  其中 {n} 名学生在本数据文件和汇总数据库中各自登记了缴费（金额相同，日期或方式不同），汇总数据库保留一笔，                     与合并的结果相同：如重复收取请核实 ({en})"
+                ),
+                &format!("  {en}"),
+            );
+            for p in &f.paid_apart {
+                paid_apart_line(p);
+            }
+        }
+        if !f.restore_removed.is_empty() {
+            let n = f.restore_removed.len();
+            let en = format!(
+                "{} this drive added and a restore of it removed are still in the county, which had them from an \
+                 earlier push: a push takes no pupil away; if the import was a mistake, tell the county",
+                crate::words::counted(n, "pupil", "pupils")
+            );
+            say(
+                &format!(
+                    "  其中 {n} 名学生由本数据文件添加，已随恢复删除，但汇总数据库此前已收到，仍保留：上传不会删除学生，\
+                     如是误导入，请告知县级汇总人员 ({en})"
+                ),
+                &format!("  {en}"),
+            );
+            for p in &f.restore_removed {
+                let (name, id, school) = (&p.name, &p.id_number, &p.school);
+                say(&format!("    {school} {name} {id}"), &format!("    {school} {name} {id}"));
+            }
+        }
         if f.look_alikes > 0 {
             let n = f.look_alikes;
             let en = format!(
@@ -871,5 +906,35 @@ fn top_up_joined_line(j: &county::push::TopUpsJoined) {
              共缴 {total} 元{alike_zh} ({en})"
         ),
         &format!("    {en}"),
+    );
+}
+
+/// One pupil a push found marked paid apart on the drive and in the county (`decide::PaidApart`): each side's
+/// date and channel, as a merge's 「两台电脑各自登记了缴费」 line gives them. Nothing tells one payment keyed on
+/// two laptops from a family that paid twice.
+fn paid_apart_line(p: &county::push::PaidApart) {
+    use crate::store::Field;
+    let (zh, en) = (Text::for_language(Language::Zh), Text::for_language(Language::En));
+    let value = |t: &Text, field: Field, v: &Option<String>| match v.as_deref().filter(|v| !v.is_empty()) {
+        None => t.conflict_no_value.to_owned(),
+        Some(v) => crate::tui::views::value_label(t, field.key(), v, 40),
+    };
+    let side = |t: &Text, on: &Option<String>, channel: &Option<String>| {
+        format!("{} {}", value(t, Field::PaidChannel, channel), value(t, Field::PaidOn, on))
+    };
+    let amount = p.amount_fen.map(crate::domain::money::plain).unwrap_or_default();
+    let (name, id, year) = (&p.name, &p.id_number, p.year);
+    let en_line = format!(
+        "{name} {id} ({year}): {amount} paid, here {} / in the county {}",
+        side(en, &p.drive_paid_on, &p.drive_channel),
+        side(en, &p.county_paid_on, &p.county_channel),
+    );
+    say(
+        &format!(
+            "    {name} {id}（{year} 年度）：缴费 {amount} 元，本数据文件 {} / 汇总数据库 {}：如重复收取请核实 ({en_line})",
+            side(zh, &p.drive_paid_on, &p.drive_channel),
+            side(zh, &p.county_paid_on, &p.county_channel),
+        ),
+        &format!("    {en_line}"),
     );
 }

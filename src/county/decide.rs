@@ -444,19 +444,26 @@ impl made_apart::Step for PaymentRow {
 /// county's is. That record stands whichever change is newer, as a merge keeps it (`made_apart::tax_record_stands`,
 /// asked of both sides' histories of the payment). `known`: the drive's history rows the county has. Run
 /// before the decisions, the contradictions' included.
+///
+/// Where neither record is the tax office's, two payments each marked apart with another date or channel are
+/// returned (`made_apart::paid_apart`, as a merge names them): one is kept, by time, and the push names the
+/// pupil for the operator to check the family was not charged twice. Numbers masked unless `reveal`.
 pub fn tax_records(
     tx: &mut postgres::Transaction,
     rows: &super::drive::DriveRead,
     known: &super::Set<String>,
-) -> Result<(), CountyError> {
+    reveal: bool,
+) -> Result<Vec<PaidApart>, CountyError> {
     use made_apart::PAYMENT_GROUP;
     let paid = PaymentStatus::Paid.code();
     let candidates = tx
         .query(
             "SELECT s.rid, s.sid, s.pupil_id, s.year,
                     s.payment, s.paid_amount_fen::text, s.paid_on, s.paid_channel,
-                    t.payment, t.paid_amount_fen::text, t.paid_on, t.paid_channel
+                    t.payment, t.paid_amount_fen::text, t.paid_on, t.paid_channel,
+                    p.id_number, p.name, s.payment_joined
              FROM stage_statuses s JOIN canbao.statuses t ON t.pupil_id = s.pupil_id AND t.year = s.year
+                  JOIN stage_pupils p ON p.sid = s.sid
              WHERE s.payment = $1 AND t.payment = $1 AND s.paid_amount_fen = t.paid_amount_fen
                AND s.paid_amount_fen > 0
                AND s.payment_event IS NOT NULL AND s.payment_event IS DISTINCT FROM t.payment_event
@@ -468,7 +475,7 @@ pub fn tax_records(
         )
         .map_err(server)?;
     if candidates.is_empty() {
-        return Ok(());
+        return Ok(Vec::new());
     }
     let keys: Vec<&str> = PAYMENT_GROUP.iter().map(|f| f.key()).collect();
     let pupils: Vec<i64> = candidates.iter().map(|r| r.get(2)).collect();
@@ -506,19 +513,37 @@ pub fn tax_records(
         });
     }
     let (mut rids, mut verdicts): (Vec<i64>, Vec<bool>) = (Vec::new(), Vec::new());
+    let mut paid_apart = Vec::new();
     for r in &candidates {
         let year: i32 = r.get(3);
-        let in_year = |e: &PaymentRow| e.year == Some(year);
+        let in_year: &dyn Fn(&PaymentRow) -> bool = &|e| e.year == Some(year);
         let values =
             |from: usize| -> Vec<Option<String>> { (from..from + PAYMENT_GROUP.len()).map(|i| r.get(i)).collect() };
         let none = Vec::new();
         let theirs = drive.get(&r.get::<_, i64>(1)).unwrap_or(&none);
         let ours = county.get(&r.get::<_, i64>(2)).unwrap_or(&none);
-        if let Some(verdict) =
-            made_apart::tax_record_stands((theirs, &in_year), (ours, &in_year), (&values(4), &values(8)))
-        {
+        let (drive_values, county_values) = (values(4), values(8));
+        let sides: (made_apart::SideHistory<PaymentRow>, made_apart::SideHistory<PaymentRow>) =
+            ((theirs, in_year), (ours, in_year));
+        if let Some(verdict) = made_apart::tax_record_stands(sides.0, sides.1, (&drive_values, &county_values)) {
             rids.push(r.get(0));
             verdicts.push(verdict);
+        } else if !r.get::<_, bool>(14) && made_apart::paid_apart(sides.0, sides.1, (&drive_values, &county_values)) {
+            // Top-ups joined (`payment_joined`) are said as such, as a merge says them and not this.
+            let id_number: String = r.get(12);
+            let at = |values: &[Option<String>], field: Field| {
+                PAYMENT_GROUP.iter().position(|&f| f == field).and_then(|i| values.get(i).cloned().flatten())
+            };
+            paid_apart.push(PaidApart {
+                id_number: if reveal { id_number.clone() } else { crate::domain::id_number::mask(&id_number) },
+                name: r.get(13),
+                year,
+                amount_fen: at(&drive_values, Field::PaidAmount).and_then(|v| v.parse().ok()),
+                drive_paid_on: at(&drive_values, Field::PaidOn),
+                drive_channel: at(&drive_values, Field::PaidChannel),
+                county_paid_on: at(&county_values, Field::PaidOn),
+                county_channel: at(&county_values, Field::PaidChannel),
+            });
         }
     }
     tx.execute(
@@ -527,7 +552,25 @@ pub fn tax_records(
         &[&rids, &verdicts],
     )
     .map_err(server)?;
-    Ok(())
+    Ok(paid_apart)
+}
+
+/// A pupil marked 已缴费 apart on the drive and in the county, the same amount with another date or channel (see
+/// `made_apart::paid_apart`), as a merge lists one (`store::merge::PaidApart`): one payment is kept, the newer
+/// change's, and the push names the pupil for the operator to check the family was not charged twice.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PaidApart {
+    /// Masked unless the caller reveals it.
+    pub id_number: String,
+    pub name: String,
+    pub year: i32,
+    /// The amount both recorded, in fen.
+    pub amount_fen: Option<i64>,
+    /// The drive's date and channel (as stored), and the county's before the push.
+    pub drive_paid_on: Option<String>,
+    pub drive_channel: Option<String>,
+    pub county_paid_on: Option<String>,
+    pub county_channel: Option<String>,
 }
 
 /// A payment topped up apart on the drive and in the county, every top-up counted (see [`top_ups`]), as a merge

@@ -9,7 +9,7 @@ use std::borrow::Cow;
 use super::Map;
 use rusqlite::OptionalExtension;
 
-use crate::store::backup::{RESTORE_UNDONE, RESTORED_AT, RESTORED_BY};
+use crate::store::backup::{RESTORE_REMOVED, RESTORE_UNDONE, RESTORED_AT, RESTORED_BY};
 use crate::store::class_rule::{ClassChange, outranks};
 use crate::store::event_hash::row_hash;
 use crate::store::merge::{CopiedRows, GROUPS, LOST, PupilKey, informative};
@@ -170,6 +170,9 @@ pub struct DriveRead {
     pub undone: Vec<String>,
     /// When and by whom the drive's latest restore was made (meta `restored_at`, `restored_by`).
     pub restored: Option<(String, String)>,
+    /// The creation rows (hashes) of the pupils this laptop added that its restores removed
+    /// (`store::backup::RESTORE_REMOVED`), which its history does not hold again.
+    pub removed: Vec<String>,
 }
 
 impl DriveRead {
@@ -244,6 +247,7 @@ struct Head {
     /// What the drive's restores took back, and the latest restore's time and operator.
     undone: Vec<String>,
     restored: Option<(String, String)>,
+    removed: Vec<String>,
 }
 
 impl Head {
@@ -260,11 +264,12 @@ impl Head {
             Ok(conn.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0)).optional()?)
         };
         let undone = meta(RESTORE_UNDONE)?.unwrap_or_default().lines().map(str::to_owned).collect();
+        let removed = meta(RESTORE_REMOVED)?.unwrap_or_default().lines().map(str::to_owned).collect();
         let restored = match (meta(RESTORED_AT)?, meta(RESTORED_BY)?) {
             (Some(at), by) => Some((at, by.unwrap_or_default())),
             _ => None,
         };
-        Ok(Head { version, has_years, current_year, first_year, copied, undone, restored })
+        Ok(Head { version, has_years, current_year, first_year, copied, undone, restored, removed })
     }
 
     fn settled(
@@ -283,6 +288,10 @@ impl Head {
             self.undone.iter().filter(|h| hash(h) && !held.contains(h.as_str())).cloned().collect();
         undone.sort_unstable();
         undone.dedup();
+        let mut removed: Vec<String> =
+            self.removed.iter().filter(|h| hash(h) && !held.contains(h.as_str())).cloned().collect();
+        removed.sort_unstable();
+        removed.dedup();
         DriveRead {
             pupils,
             statuses,
@@ -292,6 +301,7 @@ impl Head {
             first_year: self.first_year,
             undone,
             restored: self.restored.clone(),
+            removed,
         }
     }
 }

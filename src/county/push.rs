@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use super::copy::{self, Dest};
 use super::decide::{self, COUNTY_GROUPS};
-pub use super::decide::{PushConflict, TopUpsJoined};
+pub use super::decide::{PaidApart, PushConflict, TopUpsJoined};
 use super::drive::{DriveEvent, DrivePupil, DriveRead, DriveStatus};
 use super::{CountyError, Map, Set, schema};
 use crate::domain::id_number;
@@ -44,6 +44,61 @@ pub struct FilePush {
     /// receipts, above all those of the same amount (`same_amount`), which nothing on the drive tells apart.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub top_ups: Vec<TopUpsJoined>,
+    /// Pupils marked 已缴费 apart here and in the county, the same amount with another date or channel: one
+    /// payment kept, as a merge keeps it, and each named for the operator to check the family was not charged
+    /// twice (see `decide::PaidApart`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub paid_apart: Vec<PaidApart>,
+    /// Pupils this laptop added that a restore of the drive removed (an import taken back), which the county
+    /// still holds from an earlier push (see [`RemovedPupil`]).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub restore_removed: Vec<RemovedPupil>,
+}
+
+/// A pupil a restore of the drive removed (`store::backup::RESTORE_REMOVED`: an import this laptop made, taken
+/// back by restoring the backup from before it) that the county had from an earlier push of it, or from another
+/// copy. A push sends what a drive holds and takes no pupil away: the county keeps the pupil, as a merge with a
+/// file that still holds one brings it back (`MergeReport::restored_pupils_back`), and the push says so, for
+/// the operator to know the restore did not reach the county.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RemovedPupil {
+    /// Masked unless the caller reveals it.
+    pub id_number: String,
+    pub name: String,
+    pub school: String,
+}
+
+/// The pupils of [`RemovedPupil`]: the county's pupils created by a row the drive's restores removed, and not
+/// held by the drive again (`held`: the county's pupils the drive's matched).
+fn removed_here(
+    tx: &mut postgres::Transaction,
+    rows: &DriveRead,
+    held: &[i64],
+    reveal: bool,
+) -> Result<Vec<RemovedPupil>, CountyError> {
+    if rows.removed.is_empty() {
+        return Ok(Vec::new());
+    }
+    let found = tx
+        .query(
+            "SELECT DISTINCT p.id, p.id_number, p.name, s.name
+             FROM canbao.audit a JOIN canbao.pupils p ON p.id = a.pupil_id JOIN canbao.schools s ON s.id = p.school_id
+             WHERE a.field = 'created' AND a.event = ANY($1::text[]::uuid[]) AND NOT p.id = ANY($2)
+             ORDER BY p.id",
+            &[&rows.removed, &held],
+        )
+        .map_err(server)?;
+    Ok(found
+        .iter()
+        .map(|r| {
+            let number: String = r.get(1);
+            RemovedPupil {
+                id_number: if reveal { number } else { id_number::mask(&number) },
+                name: r.get(2),
+                school: r.get(3),
+            }
+        })
+        .collect())
 }
 
 /// A pupil this drive holds under another school than the county does, where the county's pupil came from a
@@ -883,7 +938,7 @@ fn update_known(
     let settled_changed = prune_settled(tx)?;
     fill_closed_years(tx)?;
     decide::payments_recorded_apart(tx, file.rows, known_events)?;
-    decide::tax_records(tx, file.rows, known_events)?;
+    let paid_apart = decide::tax_records(tx, file.rows, known_events, reveal)?;
     decide::find_contradictions(tx, file.rows.current_year)?;
     decide::class_verdicts(tx, file.rows, known_events)?;
     stage_other_school(tx)?;
@@ -916,6 +971,7 @@ fn update_known(
         restored: restored.len(),
         restore_rows,
         top_ups,
+        paid_apart,
     })
 }
 
@@ -975,6 +1031,8 @@ struct Known {
     restore_rows: u64,
     /// Payments topped up apart on the drive and in the county, every top-up counted (see `decide::top_ups`).
     top_ups: Vec<TopUpsJoined>,
+    /// Payments marked apart on the drive and in the county (see `decide::tax_records`).
+    paid_apart: Vec<PaidApart>,
 }
 
 /// Stages, before the decisions, the pupils of [`OtherSchoolPupil`]: under another school in the county than on
@@ -1261,11 +1319,13 @@ fn push_file(
     }
     let fresh = fresh_pupils(tx, rows, &known)?;
     insert_new(tx, rows, &fresh, &schools, drive_id)?;
-    let Known { updated, conflicts, others, restored, restore_rows, top_ups } =
+    let Known { updated, conflicts, others, restored, restore_rows, top_ups, paid_apart } =
         update_known(tx, file, (&known, &events), &schools, drive_id, reveal, brought)?;
     insert_categories(tx, rows)?;
     let pupil_of: Map<i64, i64> =
         known.iter().map(|(&s, &p)| (s, p)).chain(fresh.iter().map(|&(id, p)| (p.sid, id))).collect();
+    let held: Vec<i64> = pupil_of.values().copied().collect();
+    let restore_removed = removed_here(tx, rows, &held, reveal)?;
     let inserted = insert_history(tx, rows, &events, &pupil_of, drive_id)?;
     for build in &rebuild {
         tx.batch_execute(build).map_err(server)?;
@@ -1290,6 +1350,8 @@ fn push_file(
         look_alikes,
         top_ups_joined: top_ups.len(),
         top_ups,
+        paid_apart,
+        restore_removed,
     };
     // The staging tables go with the transaction; a second file in the same one makes its own.
     tx.batch_execute(
@@ -1338,12 +1400,14 @@ fn record_reveal(
     file: &DriveFile,
     conflicts: &[PushConflict],
     others: &[OtherSchoolPupil],
-    top_ups: &[TopUpsJoined],
+    (top_ups, paid_apart, removed): (&[TopUpsJoined], &[PaidApart], &[RemovedPupil]),
     operator: &str,
 ) -> Result<(), CountyError> {
     let mut numbers: Vec<&str> = conflicts.iter().map(|c| c.id_number.as_str()).collect();
     numbers.extend(others.iter().map(|o| o.id_number.as_str()));
     numbers.extend(top_ups.iter().map(|j| j.id_number.as_str()));
+    numbers.extend(paid_apart.iter().map(|p| p.id_number.as_str()));
+    numbers.extend(removed.iter().map(|p| p.id_number.as_str()));
     numbers.sort_unstable();
     numbers.dedup();
     if numbers.is_empty() {
@@ -1437,7 +1501,8 @@ fn push_one(
             e => in_file(e),
         })?;
     if let Some(operator) = reveal {
-        record_reveal(tx, file, &conflicts, &others, &one.top_ups, operator).map_err(in_file)?;
+        record_reveal(tx, file, &conflicts, &others, (&one.top_ups, &one.paid_apart, &one.restore_removed), operator)
+            .map_err(in_file)?;
     }
     Ok((one, conflicts, others))
 }
