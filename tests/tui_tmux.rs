@@ -1489,3 +1489,79 @@ fn a_pasted_p_and_enter_records_no_payment() {
     let json: serde_json::Value = serde_json::from_slice(&stats.stdout).expect("stats json");
     assert_eq!(json["payment"]["paid"], 0, "{json}");
 }
+
+/// 「i⏎」 and 「i←」 pasted onto the roster (without bracketed-paste marks, as a clipboard's text comes): the import
+/// picker `i` opens takes no key of the same burst as a step in it, Enter or any other, so it neither opens the
+/// entry under the cursor nor goes up a folder; it closes and the screen says the keys were taken as typed astray.
+/// Before, only an Enter was so held, and 「i←」 left the picker open one folder up.
+#[test]
+fn a_pasted_key_after_i_takes_no_step_in_the_picker() {
+    if tmux_missing() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = imported_drive(dir.path());
+    let tmux = Tmux::start(format!("canbao-test-pasted-i-{}", std::process::id()), dir.path(), &db, "测试");
+    tmux.wait_for("显示 10 / 10");
+    for pasted in ["i\r", "i\u{1b}[D"] {
+        tmux.look();
+        assert!(tmux.run(&["set-buffer", pasted]).status.success());
+        assert!(tmux.run(&["paste-buffer", "-t", "canbao"]).status.success());
+        let screen = tmux.settled(tmux.wait_for("像是误输入"));
+        assert!(!screen.contains("导入班级名单"), "{pasted:?} left the picker open:\n{screen}");
+        tmux.look();
+        tmux.send(&["Escape"]);
+    }
+    // A deliberate `i` still opens the picker.
+    tmux.look();
+    tmux.send(&["i"]);
+    tmux.wait_for("导入班级名单");
+    tmux.look();
+    tmux.send(&["Escape"]);
+    tmux.quit();
+}
+
+/// Keys typed one by one at a person's pace, as `send-keys` of each with a pause between.
+fn type_by_hand(tmux: &Tmux, keys: &[&str]) {
+    for key in keys {
+        tmux.send(&[key]);
+        std::thread::sleep(Duration::from_millis(120));
+    }
+}
+
+/// A shell command typed by hand into canbao's window at a person's pace, 「nano x⏎」: its `n` opens the note and
+/// the rest goes into it, but the Enter that ends the run, with no pause since the note opened, saves nothing and
+/// asks for a look; Esc then leaves no note. A fast operator's 「p200⏎」 is the same run: nothing saved at its
+/// Enter, and a second Enter after a look saves 200 yuan. Before, 「nano x⏎」 saved the note 「ano x」.
+#[test]
+fn a_dialog_filled_by_hand_without_a_pause_saves_only_at_a_second_enter() {
+    if tmux_missing() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = imported_drive(dir.path());
+    let tmux = Tmux::start(format!("canbao-test-by-hand-{}", std::process::id()), dir.path(), &db, "测试");
+    tmux.wait_for("显示 10 / 10");
+    let drive = |sql: &str| -> i64 {
+        let drive = rusqlite::Connection::open(&db).expect("open");
+        drive.query_row(sql, [], |r| r.get(0)).expect("count")
+    };
+    tmux.look();
+    type_by_hand(&tmux, &["n", "a", "n", "o", "Space", "x", "Enter"]);
+    let screen = tmux.wait_for("核对内容后按 Enter 确认保存");
+    assert!(screen.contains("ano x"), "the text typed is shown:\n{screen}");
+    assert_eq!(drive("SELECT count(*) FROM students WHERE note <> ''"), 0, "no note saved:\n{screen}");
+    tmux.look();
+    tmux.send(&["Escape"]);
+    tmux.wait_for("备注未保存：按 Esc 放弃了「ano x」");
+    tmux.look();
+    type_by_hand(&tmux, &["p", "2", "0", "0", "Enter"]);
+    let screen = tmux.wait_for("核对内容后按 Enter 确认保存");
+    assert_eq!(drive("SELECT count(*) FROM students WHERE payment = 'paid'"), 0, "nothing paid yet:\n{screen}");
+    tmux.look();
+    tmux.send(&["Enter"]);
+    tmux.wait_for("已保存");
+    tmux.quit();
+    assert_eq!(drive("SELECT count(*) FROM students WHERE note <> ''"), 0, "no note saved");
+    assert_eq!(drive("SELECT count(*) FROM students WHERE payment = 'paid' AND paid_amount_fen = 20000"), 1);
+}

@@ -207,6 +207,10 @@ pub struct App {
     /// The question on screen was opened by a character typed right after other keys (the `f` of `jjf`): no
     /// letter answers it (see `key`).
     asked_in_run: bool,
+    /// The dialog on screen took keys of the run that opened it, before it could be read (`p` then 200 typed at
+    /// once, or 「nano x」 typed by hand into the wrong window, whose `n` opened the note): its Enter saves nothing
+    /// while the run goes on unbroken, and asks for a look; after a pause Enter saves.
+    unread_run: bool,
 }
 
 impl App {
@@ -307,6 +311,7 @@ impl App {
             cursor_put_back: false,
             run_toggled: Vec::new(),
             asked_in_run: false,
+            unread_run: false,
         };
         app.schools = app.store.schools()?;
         app.refresh_policy_file();
@@ -619,14 +624,15 @@ impl App {
             // a step: it waits for a look, as the letters do.
             let writes_at_once =
                 matches!(action, Action::Confirm) && self.modal.as_ref().is_some_and(Modal::enter_writes);
-            // An Enter in the same burst as the key that opened the dialog is no step of someone who knows it: no
-            // hand presses two keys within milliseconds, and a pasted 「p⏎」 would save the amount due at once.
-            let pasted_enter = self.pauses_reported && self.in_burst && matches!(action, Action::Confirm);
+            // No key in the same burst as the key that opened the dialog is a step of someone who knows it, in
+            // any dialog or picker: no hand presses two keys within milliseconds, and a pasted 「p⏎」 would save the
+            // amount due at once, a pasted 「i⏎」 or 「i←」 move the picker up a folder.
+            let pasted = self.pauses_reported && self.in_burst;
             let steps_inside = matches!(waiting, Held::Opened(_))
                 && !self.typed_character
                 && self.modal.is_some()
                 && !writes_at_once
-                && !pasted_enter;
+                && !pasted;
             // A character typed at a human's pace (not in the same burst as the key before it), or a paste on its
             // own, into the field of the dialog a key opened is the operator filling it in (`p`, then 200 typed at
             // once; `i`, then a folder's path pasted): it goes into the field, and the dialog takes the keys after
@@ -641,6 +647,8 @@ impl App {
             if !deliberate && !steps_inside && !typed_into_field {
                 return self.typed_on_after(waiting, 1);
             }
+            // Taken before the dialog could be read: its Enter, while the run goes on, asks for a look first.
+            self.unread_run = steps_inside || typed_into_field;
             match action {
                 // Esc: the operator is looking and changed their mind; the key waiting is dropped (the dialog it
                 // opened closed, as Esc closes it).
@@ -702,6 +710,16 @@ impl App {
             self.typed_in = None;
         }
         if matches!(action, Action::Quit) && self.quit_held_back(warned) {
+            return;
+        }
+        if self.modal.is_none() {
+            self.unread_run = false;
+        }
+        if self.unread_run
+            && matches!(action, Action::Confirm)
+            && self.modal.as_ref().is_some_and(|m| m.keeps_typing() && !matches!(m, Modal::Files(_)))
+        {
+            self.fail(self.text.confirm_unread_run);
             return;
         }
         if self.modal.is_some() {
@@ -910,6 +928,8 @@ impl App {
     /// The event loop says whether the key it gives next came right after another, with no pause between.
     pub fn key_in_run(&mut self, in_run: bool) {
         self.in_run = in_run;
+        // A pause: the operator has looked at the dialog the run filled.
+        self.unread_run &= in_run;
         if !in_run && self.astray.is_none() && self.waiting_key.is_none() {
             self.run_start = Some((self.screen, self.selected_id()));
             self.run_toggled.clear();

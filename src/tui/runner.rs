@@ -31,6 +31,31 @@ const QUESTION_GUARD_MS: u64 = 300;
 /// by a program, come within a millisecond or two; a person's, even typed fast, tens of milliseconds apart.
 pub const BURST_MS: u64 = 30;
 
+/// The last key or paste the loop read, while no pause has followed it. From its time, the next key is of the
+/// same burst (`BURST_MS`) or the same run of typing (`ASTRAY_PAUSE_MS`): one clock, two thresholds.
+struct LastKey {
+    at: Instant,
+    /// Another event was already waiting behind it, come in the same read (the rest of a paste sent as keys).
+    queued_behind: bool,
+    /// It was Esc: no letter of text typed astray but the operator looking (`App::deliberate`), so the key after
+    /// it starts a run of its own (Esc then `q` quits, where the `q` took the Esc back). A burst goes on through
+    /// it all the same: no hand presses Esc and a key within milliseconds.
+    esc: bool,
+}
+
+impl LastKey {
+    /// The next key or paste is of the same burst (`App::key_in_burst`).
+    fn burst_goes_on(&self) -> bool {
+        self.queued_behind || self.at.elapsed() < Duration::from_millis(BURST_MS)
+    }
+
+    /// The next key comes in the same run of keys, with no pause between (`App::key_in_run`): a key that waits
+    /// for a pause must not come in the middle of one either.
+    fn run_goes_on(&self) -> bool {
+        !self.esc && self.at.elapsed() < Duration::from_millis(ASTRAY_PAUSE_MS)
+    }
+}
+
 /// Where terminal events come from: the real terminal, or a script in tests.
 pub trait EventSource {
     /// The next event, or `None` when `timeout` passes first.
@@ -154,13 +179,8 @@ where
     let mut asked_at: Option<Instant> = None;
     // The job results the screen has drawn (`App::results_shown`).
     let mut results_drawn = app.results_shown();
-    // When the last key came, while no pause has followed it: a key that waits for a pause must not come in the
-    // middle of a run of keys either (`App::key_in_run`).
-    let mut last_key: Option<Instant> = None;
-    // When the last key or paste came, and whether another event was already waiting behind it: the next one is
-    // then of the same burst (`App::key_in_burst`).
-    let mut last_typed: Option<Instant> = None;
-    let mut queued_behind = false;
+    // The last key or paste, while no pause has followed it: the next one is of the same burst or the same run.
+    let mut last: Option<LastKey> = None;
     // A signal (SIGTERM, SIGHUP) ends the loop as `q` does: the caller gives the terminal back.
     while !app.quit && !super::terminal::stop_requested() {
         if dirty {
@@ -236,9 +256,7 @@ where
             continue;
         }
         if event.is_none() {
-            last_key = None;
-            last_typed = None;
-            queued_behind = false;
+            last = None;
         }
         if event.is_none() && app.waits_for_pause() {
             app.typing_paused();
@@ -246,23 +264,22 @@ where
         }
         match event {
             Some(event) => {
-                if matches!(&event, Event::Key(k) if k.kind == KeyEventKind::Press) || matches!(event, Event::Paste(_))
-                {
-                    let close = last_typed.is_some_and(|at| at.elapsed() < Duration::from_millis(BURST_MS));
-                    app.key_in_burst(queued_behind || close);
-                    last_typed = Some(Instant::now());
-                    queued_behind = events.more_waiting();
-                }
-                if let Event::Key(k) = &event
-                    && k.kind == KeyEventKind::Press
-                {
-                    let pause = Duration::from_millis(ASTRAY_PAUSE_MS);
-                    app.key_in_run(last_key.is_some_and(|at| at.elapsed() < pause));
-                    let plain = !k.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
-                    app.key_is_character(plain && matches!(k.code, KeyCode::Char(_)));
-                    // Esc is no letter of text typed astray but the operator looking (`App::deliberate`): the key
-                    // after it starts a run of its own, so Esc then `q` quits, where the `q` took the Esc back.
-                    last_key = (k.code != KeyCode::Esc).then(Instant::now);
+                let key = match &event {
+                    Event::Key(k) if k.kind == KeyEventKind::Press => Some(*k),
+                    _ => None,
+                };
+                if key.is_some() || matches!(event, Event::Paste(_)) {
+                    app.key_in_burst(last.as_ref().is_some_and(LastKey::burst_goes_on));
+                    if let Some(k) = key {
+                        app.key_in_run(last.as_ref().is_some_and(LastKey::run_goes_on));
+                        let plain = !k.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
+                        app.key_is_character(plain && matches!(k.code, KeyCode::Char(_)));
+                    }
+                    last = Some(LastKey {
+                        at: Instant::now(),
+                        queued_behind: events.more_waiting(),
+                        esc: key.is_some_and(|k| k.code == KeyCode::Esc),
+                    });
                 }
                 if let Some(action) = translate(app, event) {
                     // Questions only: a preview is long, and an Enter on it comes after reading it.

@@ -482,6 +482,9 @@ pub struct Text {
     /// A letter that answers a question (`y`, or `h`/`l` moving to 是; the key) on a question that a character
     /// typed right after other keys opened (the `f` of `jjf`): not taken, the arrows and Enter answer it.
     pub answer_after_run: &'static str,
+    /// An Enter that ends the run of keys a dialog was opened and filled by, with no pause for a look (`App::key`):
+    /// nothing saved, and a second Enter after a look saves.
+    pub confirm_unread_run: &'static str,
     /// Keys typed before the operator's name was asked (how many): not taken as the name, nor those typed right
     /// after them.
     pub keys_ignored_operator: &'static str,
@@ -1340,6 +1343,7 @@ mod tests {
                 format!("{}{back}", fill(t.keys_burst, &[&"Ctrl-r", &label])),
                 format!("{}{back}", fill(t.keys_run_before, &[&"Ctrl-r", &label])),
                 fill(t.answer_after_run, &[&'y']),
+                t.confirm_unread_run.to_owned(),
                 // A letter typed into the category chooser (the keys meant for another window).
                 format!("{}{back}", fill(t.categories_stray, &[&'d'])),
                 fill(t.categories_stray, &[&"Ctrl-r"]),

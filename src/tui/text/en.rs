@@ -382,6 +382,7 @@ pub static EN: Text = Text {
     keys_burst: "\"{}\" ({}) not done: more keys came right after it",
     undone_field: "{} now {}",
     answer_after_run: "\"{}\" not taken: the question came right after other keys; use Left/Right, Enter",
+    confirm_unread_run: "Not saved: typed in right as the dialog opened; check, then Enter to confirm",
     keys_run_before: "\"{}\" ({}) not done: it came right after other keys",
     keys_ignored_operator: "{} key(s) pressed before this prompt were not the name; pause, then type it",
     keys_at_name_prompt: "Keys pressed as this prompt appeared are not the name: pause, then type it",

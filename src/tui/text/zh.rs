@@ -348,6 +348,7 @@ pub static ZH: Text = Text {
     keys_burst: "「{}」（{}）未执行：紧接着还有按键，停顿前按键无效",
     undone_field: "{}改回{}",
     answer_after_run: "「{}」未作回答：提问紧跟在其他按键之后打开，请用左右方向键选「是」再按 Enter",
+    confirm_unread_run: "未保存：对话框刚打开就连续输入到 Enter；核对内容后按 Enter 确认保存",
     keys_run_before: "「{}」（{}）未执行：紧跟在其他按键之后，停顿后再按",
     keys_ignored_operator: "姓名提示出现前按下的 {} 个键未作为姓名，停顿后再输入",
     keys_at_name_prompt: "姓名提示出现时按下的键未作为姓名：请看清提示，停顿后再输入",
