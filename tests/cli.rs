@@ -7545,3 +7545,80 @@ fn merging_back_the_merged_file_names_a_pupil_paid_on_both_laptops_too() {
         assert!(again.get("paid_apart").is_none(), "{again}");
     }
 }
+
+/// `--read-only` run by another user than the drive's owner on a drive with nothing beside it: root on a
+/// teacher's file, or a colleague who may read the file and write the shared folder but not write the drive. It
+/// leaves nothing beside the drive that the owner cannot use, and the owner's `mark` then saves. Before, the
+/// colleague's read left a `-wal` and a `-shm` of theirs, mode 0644, and the owner was refused every change.
+#[cfg(unix)]
+#[test]
+fn a_read_only_look_by_another_user_leaves_the_owner_free_to_write() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    use std::os::unix::process::CommandExt;
+    // SAFETY: geteuid takes nothing and cannot fail.
+    if unsafe { libc::geteuid() } != 0 {
+        println!("skipping: only root can run canbao as other users");
+        return;
+    }
+    // nobody, and a user with no name, as a colleague.
+    const OWNER: u32 = 65534;
+    const COLLEAGUE: u32 = 65533;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let share = dir.path().join("share");
+    std::fs::create_dir(&share).unwrap();
+    let db = share.join("drive.db");
+    canbao(&db).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    fn chown_all(path: &Path, uid: u32) {
+        std::os::unix::fs::chown(path, Some(uid), Some(uid)).unwrap();
+        if path.is_dir() {
+            for entry in std::fs::read_dir(path).unwrap() {
+                chown_all(&entry.unwrap().path(), uid);
+            }
+        }
+    }
+    chown_all(&share, OWNER);
+    // The share: anyone makes files in it; the teacher's drive is hers, readable by all.
+    std::fs::set_permissions(&share, std::fs::Permissions::from_mode(0o777)).unwrap();
+    std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let run_as = |uid: u32, args: &[&str]| {
+        let home = dir.path().join(format!("home-{uid}"));
+        std::fs::create_dir_all(&home).unwrap();
+        std::os::unix::fs::chown(&home, Some(uid), Some(uid)).unwrap();
+        std::process::Command::new(env!("CARGO_BIN_EXE_canbao"))
+            .uid(uid)
+            .gid(uid)
+            .env_remove("CANBAO_DB")
+            .env("CANBAO_OPERATOR", "测试")
+            .env("HOME", &home)
+            .env("XDG_CONFIG_HOME", home.join(".config"))
+            .arg("--db")
+            .arg(&db)
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let sidecars = || {
+        ["-wal", "-shm"]
+            .iter()
+            .filter_map(|s| {
+                let file = PathBuf::from(format!("{}{s}", db.display()));
+                std::fs::metadata(&file).ok().map(|m| (s.to_string(), m.uid()))
+            })
+            .collect::<Vec<_>>()
+    };
+    for reader in [0, COLLEAGUE] {
+        let out = run_as(reader, &["--read-only", "stats", "--json"]);
+        assert!(out.status.success(), "{reader}: {}", String::from_utf8_lossy(&out.stderr));
+        let stats: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(stats["students"], 10, "{stats}");
+        let left: Vec<_> = sidecars().into_iter().filter(|(_, uid)| *uid != OWNER).collect();
+        assert!(left.is_empty(), "read by {reader}, left beside the drive: {left:?}");
+        let out = run_as(OWNER, &["mark", "450202201711194162", "--note", &format!("after {reader}")]);
+        assert!(out.status.success(), "after {reader}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    let drive = rusqlite::Connection::open(&db).unwrap();
+    let note: String =
+        drive.query_row("SELECT note FROM students WHERE id_number = '450202201711194162'", [], |r| r.get(0)).unwrap();
+    assert_eq!(note, format!("after {COLLEAGUE}"));
+}

@@ -525,6 +525,8 @@ fn read_only_sqlite(path: &Path, key: Option<&Passphrase>, folder: ShmFolder) ->
     stable_plans(&conn)?;
     let probe = || conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0));
     let (without_shm, full) = match folder {
+        // Files made now would be this user's, of no use to the owner: the file alone is the drive, read so.
+        ShmFolder::AsFound if sidecars_absent(path) && sidecars_would_be_foreign(path) => (true, false),
         ShmFolder::AsFound => {
             let read = probe();
             // SQLite says "unable to open" where it cannot make the `-shm`, and (3.22 on) "readonly directory"
@@ -653,6 +655,31 @@ fn immutable_uri(path: &Path) -> String {
     }
     uri.push_str("?immutable=1");
     uri
+}
+
+/// Whether the `-wal` and `-shm` SQLite makes for a reader of a drive that has none would be kept from its owner:
+/// made by a user who neither owns the drive file nor may write it, they are that user's, with the drive's mode
+/// (0644: the owner may only read them). The owner's canbao then opens the drive as one it cannot write, and the
+/// reader cannot remove them at closing either, since only a connection that writes the drive does
+/// (`remove_made_sidecars`). Such a reader reads the file as immutable instead, as on read-only media. Root is not
+/// such a user: SQLite gives what root makes beside a drive to the drive's owner, and root removes them at closing.
+#[cfg(unix)]
+fn sidecars_would_be_foreign(path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    let Ok(meta) = std::fs::metadata(path) else { return false };
+    // SAFETY: geteuid takes nothing and cannot fail.
+    let me = unsafe { libc::geteuid() };
+    let Ok(file) = std::ffi::CString::new(std::os::unix::ffi::OsStrExt::as_bytes(path.as_os_str())) else {
+        return false;
+    };
+    // SAFETY: a NUL-terminated path that lives across the call; access(2) only reads it.
+    let writable = unsafe { libc::access(file.as_ptr(), libc::W_OK) == 0 };
+    me != 0 && me != meta.uid() && !writable
+}
+
+#[cfg(not(unix))]
+fn sidecars_would_be_foreign(_: &Path) -> bool {
+    false
 }
 
 /// Whether files can be made in the drive's folder (a read-only mount says no, even to root).
