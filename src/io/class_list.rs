@@ -280,7 +280,7 @@ pub enum ImportError {
     /// One of canbao's own forms for another insured year than the drive's current one (last year's 在校学生信息表
     /// picked by mistake): its classes and statuses are that year's, and read into this one they would move every
     /// pupil back into last year's class and bring back the pupils who left since.
-    #[error("{}", other_year_message(.file, .form, *.year, *.current))]
+    #[error("{}", other_year_message(.file, .form, *.year, *.current, None))]
     OtherYear { file: String, form: String, year: own_forms::OtherYear, current: i32 },
     /// Rows naming no school that would add pupils, for a drive of several schools, with no school named on the
     /// command line. A list of pupils already held (a class moved) keeps each in their school and is imported.
@@ -390,8 +390,37 @@ fn last_year_message(files: &[LastYearFile]) -> String {
     )
 }
 
-/// Why a form of canbao's for another year is not imported, and what to do instead, in both languages.
-fn other_year_message(file: &str, form: &str, year: own_forms::OtherYear, current: i32) -> String {
+/// How the screen, which holds the drive and refuses no command line less, says the roads an import refused for
+/// its year names: the palette's entries that switch to another year and start the next one, in both languages.
+pub struct ScreenYearRoads {
+    pub switch_zh: String,
+    pub switch_en: String,
+    pub start_zh: String,
+    pub start_en: String,
+}
+
+impl ImportError {
+    /// The refusal as the screen says it: a form of another year names the palette's entries (`roads`), not the
+    /// commands `canbao import` names, which the screen holding the drive would refuse.
+    pub fn on_screen(&self, roads: &ScreenYearRoads) -> String {
+        match self {
+            ImportError::OtherYear { file, form, year, current } => {
+                other_year_message(file, form, *year, *current, Some(roads))
+            }
+            e => e.to_string(),
+        }
+    }
+}
+
+/// Why a form of canbao's for another year is not imported, and what to do instead, in both languages: with the
+/// commands that see that year or start the next, or on the screen the palette's entries (`screen`).
+fn other_year_message(
+    file: &str,
+    form: &str,
+    year: own_forms::OtherYear,
+    current: i32,
+    screen: Option<&ScreenYearRoads>,
+) -> String {
     let instead_zh = format!("请导入今年的班级名单，或在 {current} 年度重新导出{form}后再修改、导入");
     let instead_en = format!("import this year's class lists, or export the form again in {current} and correct that");
     match year {
@@ -401,19 +430,29 @@ fn other_year_message(file: &str, form: &str, year: own_forms::OtherYear, curren
             format!(
                 "{file}：这是 canbao 导出的 {year} 年度的{form}（{which_zh}的表格），而数据文件现在是 {current} 年度；\
                  导入它会把学生调回 {year} 年度的班级、把已毕业或已离校的学生列回名单，所以未导入任何内容。{instead_zh}；\
-                 要查看 {year} 年度，请用 canbao --year {year} ({file} is canbao's {form} for insured year {year}, \
+                 要查看 {year} 年度，{see_zh} ({file} is canbao's {form} for insured year {year}, \
                  {which_en} form, and the drive is now in {current}: importing it would move pupils back into \
                  {year}'s classes and bring back pupils who graduated or left, so nothing was imported; {instead_en}; \
-                 to see {year}, use canbao --year {year})"
+                 to see {year}, {see_en})",
+                see_zh = screen.map_or_else(|| format!("请用 canbao --year {year}"), |r| r.switch_zh.clone()),
+                see_en = screen.map_or_else(|| format!("use canbao --year {year}"), |r| r.switch_en.clone()),
             )
         }
-        own_forms::OtherYear::Named(year) => format!(
-            "{file}：这是 canbao 导出的 {year} 年度的{form}，而本数据文件还在 {current} 年度，未导入任何内容：\
-             请先开始新学年（canbao year new {next} --promote），再导入 ({file} is canbao's {form} for insured year \
-             {year}, and this drive is still in {current}: nothing imported; start the next year first with \
-             canbao year new {next} --promote, then import it)",
-            next = current + 1
-        ),
+        own_forms::OtherYear::Named(year) => {
+            let next = current + 1;
+            let (start_zh, start_en) = match screen {
+                Some(r) => (format!("（{}）", r.start_zh), r.start_en.clone()),
+                None => (
+                    format!("（canbao year new {next} --promote）"),
+                    format!("with canbao year new {next} --promote"),
+                ),
+            };
+            format!(
+                "{file}：这是 canbao 导出的 {year} 年度的{form}，而本数据文件还在 {current} 年度，未导入任何内容：\
+                 请先开始新学年{start_zh}，再导入 ({file} is canbao's {form} for insured year {year}, and this drive \
+                 is still in {current}: nothing imported; start the next year first {start_en}, then import it)"
+            )
+        }
         own_forms::OtherYear::Unnamed { first } => format!(
             "{file}：这是旧版 canbao 导出的{form}，没有写保险年度，是 {first} 年度或更早的表格，而数据文件现在是 \
              {current} 年度，未导入任何内容。{instead_zh} ({file} is canbao's {form} from an older version, which \

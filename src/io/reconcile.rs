@@ -778,6 +778,22 @@ pub enum ReconcileError {
     NoPupilOfDrive { file: String, rows: usize },
 }
 
+/// How [`ReconcileError::NotThisList`] names the road for a tax list given as the agency's feedback: the palette
+/// entry and the command line. The screen says its own (`ReconcileError::on_screen`).
+const TAX_ROAD_ZH: &str = "请用 核对税务缴费名单（命令行：canbao reconcile 文件 --source tax）";
+const TAX_ROAD_EN: &str = " with canbao reconcile FILE --source tax";
+
+impl ReconcileError {
+    /// The refusal as the screen says it: a tax list given as the agency's feedback names the palette's entry
+    /// (`zh`, `en`), not a command line the screen holding the drive would refuse.
+    pub fn on_screen(&self, zh: &str, en: &str) -> String {
+        match self {
+            ReconcileError::NotThisList(message) => message.replace(TAX_ROAD_ZH, zh).replace(TAX_ROAD_EN, en),
+            e => e.to_string(),
+        }
+    }
+}
+
 /// What [`ReconcileError::NoPupilOfDrive`] says: that the list is no one's on this drive, and how to go on if meant.
 fn no_pupil_message(file: &str, rows: usize) -> String {
     let rows_en = crate::words::counted(rows, "row", "rows");
@@ -3133,10 +3149,10 @@ fn not_this_list(file: &str, sheet: &Sheet, map: &HeaderMap, by_canbao: bool, so
             if !map.columns.contains_key(&Column::Enrolled) && (taxpayer || receipt || payment.len() >= 2) {
                 return Some(format!(
                     "{place} 看起来是税务缴费名单（有{}列，没有参保状态列），不是医保经办机构的参保登记反馈，未核对：按它核对会把\
-                     表上的人都记为在校参保，缴费却不记录。税务缴费名单请用 核对税务缴费名单（命令行：canbao reconcile 文件 \
-                     --source tax） ({place} looks like the tax office's paid list (columns {}, no registration status \
-                     column), not the agency's registration feedback: nothing reconciled, as it would mark everyone on it \
-                     enrolled here and record no payment. Reconcile a tax list with canbao reconcile FILE --source tax)",
+                     表上的人都记为在校参保，缴费却不记录。税务缴费名单{TAX_ROAD_ZH} ({place} looks like the tax \
+                     office's paid list (columns {}, no registration status column), not the agency's registration \
+                     feedback: nothing reconciled, as it would mark everyone on it enrolled here and record no payment. \
+                     Reconcile a tax list{TAX_ROAD_EN})",
                     quoted(&payment),
                     payment.join(", ")
                 ));

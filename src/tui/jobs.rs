@@ -498,7 +498,7 @@ fn plan_import(mut request: ImportRequest, store: &mut Store) -> JobOutcome {
             Err(crate::io::class_list::ImportError::NextYearList { files, .. }) => {
                 return JobOutcome::NextYearList { request, files };
             }
-            Err(e) => e.to_string(),
+            Err(e) => e.on_screen(&year_roads()),
         };
         if !several {
             return JobOutcome::Failed(message);
@@ -672,7 +672,11 @@ pub fn execute_stoppable(work: Work, store: &mut Store, stop: &AtomicBool) -> Jo
                     let data = if options.dry_run { None } else { read_saved(store) };
                     JobOutcome::Reconciled { file, report: Box::new(report), data }
                 }
-                Err(e) => JobOutcome::Failed(e.to_string()),
+                Err(e) => {
+                    let tax = super::palette::Command::Reconcile(reconcile::Source::Tax);
+                    let (zh, en) = palette_road(tax, "核对税务缴费名单", "Reconcile the tax office's paid list");
+                    JobOutcome::Failed(e.on_screen(&format!("请{zh}"), &format!(": {en}")))
+                }
             }
         }
         Work::Merge { file, dry_run, policy } => {
@@ -978,6 +982,27 @@ impl Jobs {
     }
 }
 
+/// The palette entry for `command`, in both languages, as the screen names it where a message would give a
+/// command line: 「用 : 打开命令面板，选「…」」.
+fn palette_road(command: super::palette::Command, zh: &str, en: &str) -> (String, String) {
+    let entry = super::palette::ENTRIES.iter().find(|e| e.command == command);
+    let (zh, en) = entry.map_or((zh, en), |e| (e.zh, e.en));
+    (format!("用 : 打开命令面板，选「{zh}」"), format!("press : and choose 「{en}」"))
+}
+
+/// The palette's entries that see another year and start the next, for an import refused for its year.
+fn year_roads() -> crate::io::class_list::ScreenYearRoads {
+    use super::palette::Command;
+    let (switch_zh, switch_en) = palette_road(Command::SwitchYear, "切换年度", "Switch year");
+    let (start_zh, start_en) = palette_road(Command::NewYear, "开始新学年", "Start the next school year");
+    crate::io::class_list::ScreenYearRoads {
+        switch_zh: format!("请{switch_zh}"),
+        switch_en,
+        start_zh,
+        start_en: format!("({start_en})"),
+    }
+}
+
 /// A merge refused for the other file's later year names, on the screen, the palette entry that starts the year:
 /// the command line it names elsewhere is refused while the screen holds the drive.
 fn year_new_on_screen(e: crate::store::StoreError) -> crate::store::StoreError {
@@ -1014,5 +1039,45 @@ mod tests {
         let said = super::year_new_on_screen(refused).to_string();
         assert!(said.contains("选「开始新学年（升级、毕业）」") && !said.contains("canbao"), "{said}");
         assert!(said.contains("choose 「Start the next school year (promote, graduate)」"), "{said}");
+    }
+
+    /// An import refused for its year names on the screen the palette's entries that see that year or start the
+    /// next, and a tax list given as the agency's feedback names the palette's 核对税务缴费名单, in both languages:
+    /// never a command line (`canbao --year N`, `canbao reconcile …`), which the screen holding the drive would
+    /// refuse. The command line's words stay as they were.
+    #[test]
+    fn refusals_name_the_palette_entries_on_screen_not_a_command_line() {
+        use crate::io::class_list::ImportError;
+        use crate::io::own_forms::OtherYear;
+        for (year, zh, en, command) in [
+            (2026, "请用 : 打开命令面板，选「切换年度（查看往年，只读）」", "choose 「Switch year", "canbao --year 2026"),
+            (2028, "用 : 打开命令面板，选「开始新学年（升级、毕业）」", "choose 「Start the next", "canbao year new"),
+        ] {
+            let refused = ImportError::OtherYear {
+                file: "表.xlsx".into(),
+                form: "在校学生信息表".into(),
+                year: OtherYear::Named(year),
+                current: 2027,
+            };
+            assert!(refused.to_string().contains(command), "{refused}");
+            let said = refused.on_screen(&super::year_roads());
+            assert!(said.contains(zh) && said.contains(en), "{said}");
+            assert!(!said.contains("canbao --") && !said.contains("canbao year"), "{said}");
+        }
+        let dir = tempfile::tempdir().expect("dir");
+        let list = dir.path().join("税务.csv");
+        std::fs::write(&list, "纳税人姓名,证件号码,缴费金额,缴费日期
+张三,450202201711194162,380,2026-10-08
+")
+            .expect("list");
+        let mut store = crate::store::Store::open_in_memory().expect("store");
+        let options = super::reconcile::ReconcileOptions { dry_run: true, keep_unmatched: false, previewed: None };
+        let work = super::Work::Reconcile { file: list, source: super::Source::Agency, policy: None, options };
+        let super::JobOutcome::Failed(said) = super::execute_stoppable(work, &mut store, &Default::default()) else {
+            panic!("the tax list is refused as the agency's feedback");
+        };
+        assert!(said.contains("税务缴费名单请用 : 打开命令面板，选「核对税务缴费名单」"), "{said}");
+        assert!(said.contains("Reconcile a tax list: press : and choose 「Reconcile the tax office's paid list」"), "{said}");
+        assert!(!said.contains("canbao reconcile"), "{said}");
     }
 }
