@@ -423,6 +423,9 @@ pub struct Text {
     pub export_is_masked: &'static str,
     /// Said in an export's dialogs when masking is on but the form, one for the agencies, is not masked.
     pub export_not_masked: &'static str,
+    /// After a CSV export of whole ID numbers, as `canbao export --format csv` warns: a double-click in Excel or WPS
+    /// shows them as 5.1E+17, and what to do instead.
+    pub export_csv_numbers: &'static str,
     pub exports_unmasked: &'static str,
     /// Under a bulk question: how many of the selected pupils the list on screen no longer shows.
     pub marked_hidden: &'static str,

@@ -301,6 +301,7 @@ impl App {
                 self.say_path(text.clone(), &path.display().to_string());
                 let mut lines = vec![text];
                 lines.extend(self.export_masking_note());
+                lines.extend(self.csv_numbers_note(std::slice::from_ref(&path)));
                 self.modal = Some(Modal::Message(Message {
                     title: self.text.export_done.to_owned(),
                     lines,
@@ -319,6 +320,7 @@ impl App {
                     lines.push(fill(self.text.export_swept_parts, &[&swept]));
                 }
                 lines.extend(self.export_masking_note());
+                lines.extend(self.csv_numbers_note(&written));
                 match written.first() {
                     Some(first) => self.say_path(lines[0].clone(), &first.display().to_string()),
                     None => self.say(lines.first().cloned().unwrap_or_default()),
@@ -617,6 +619,13 @@ impl App {
 
     /// While exports are masked, what 导出完成 says of the files just written: masked, or (a form for the
     /// agencies) whole.
+    /// A CSV written with whole ID numbers is said to show them as 5.1E+17 in Excel or WPS, as the command line
+    /// says: the screen's export writes a CSV for a name typed with .csv.
+    fn csv_numbers_note(&self, written: &[PathBuf]) -> Option<String> {
+        let csv = written.iter().any(|p| p.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")));
+        (csv && !self.export_masked).then(|| self.text.export_csv_numbers.to_owned())
+    }
+
     fn export_masking_note(&self) -> Option<String> {
         let note = if self.export_masked { self.text.export_is_masked } else { self.text.export_not_masked };
         self.mask_exports.then(|| note.to_owned())

@@ -355,6 +355,7 @@ pub static EN: Text = Text {
     exports_masked: "Exports now mask ID numbers (first and last 4 shown); agency forms stay whole",
     masked_flag: "masked exports",
     export_is_masked: "Masked export: first and last 4 digits of IDs only; not for the agencies",
+    export_csv_numbers: "Note: the CSV holds the ID numbers as plain digits: opened in Excel or WPS by a double-click they show as numbers like 5.1E+17, and saved again their last digits become 0. Open it through Excel's Data > From Text/CSV with the ID number column set to Text, or export it under a .xlsx name, which keeps them as text",
     export_not_masked: "A form for the agencies: ID numbers in full, never masked",
     exports_unmasked: "Exports from now on show ID numbers in full",
     marked_hidden: "Note: {} of them {is|are} not in the list on screen (the search or filter changed after they were selected). To change only those shown: Enter for No, then Esc on the list clears the selection (twice after a search), and select again",
