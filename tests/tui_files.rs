@@ -3248,3 +3248,78 @@ fn the_import_progress_names_the_file_and_its_time_goes_on() {
         wait_for_jobs(&mut app);
     }
 }
+
+/// The screen's export to a name ending in .csv writes whole ID numbers as plain digits, and its report says,
+/// as `canbao export --format csv` does, that a double-click in Excel or WPS shows them as 5.1E+17, in the
+/// screen's language; an XLSX, which keeps them as text, says nothing of it. Before, only the command line said so.
+#[test]
+fn a_csv_export_from_the_screen_warns_that_excel_shows_the_numbers_as_5_1e17() {
+    use canbao::tui::modal::Modal;
+    for (lang, words) in [(Language::Zh, "显示成 5.1E+17"), (Language::En, "show as numbers like 5.1E+17")] {
+        let (dir, drive) = sample_drive();
+        let mut app = app_on(&drive, lang);
+        for (name, warned) in [("sheet.csv", true), ("sheet.xlsx", false)] {
+            app.start_export(dir.path().join(name));
+            wait_for_jobs(&mut app);
+            assert!(dir.path().join(name).is_file(), "{}", screen(&app).join("\n"));
+            let Some(Modal::Message(message)) = &app.modal else { panic!("{}", screen(&app).join("\n")) };
+            let said = message.lines.join("\n");
+            assert_eq!(said.contains(words), warned, "{name}: {said}");
+            assert!(!said.contains("--format"), "no command line on the screen: {said}");
+            app.update(Action::Back);
+        }
+    }
+}
+
+/// Yes on a list of 200 or more possible leavers marks them on the worker (`ON_WORKER_FROM`), each looked at again
+/// in the write as the foreground mark does: a pupil another window marked 在校参保 meanwhile is left out, and
+/// said, the others are marked 已离校, and one undo takes the mark back.
+#[test]
+fn two_hundred_possible_leavers_are_marked_on_the_worker_and_checked_again() {
+    use canbao::domain::student::Enrollment;
+    use canbao::store::{Change, ChangeOptions};
+    use canbao::tui::modal::Modal;
+    let (dir, drive) = sample_drive();
+    let mut store = Store::open(&drive).unwrap();
+    let year = store.current_year().unwrap();
+    store.start_year(year + 1, true, None, false).unwrap();
+    // One pupil of each class on this year's list: every classmate is a possible leaver.
+    let mut classes = std::collections::BTreeMap::new();
+    for pupil in store.students(&Default::default()).unwrap() {
+        classes.entry(format!("{}{}", pupil.grade, pupil.class)).or_insert(pupil);
+    }
+    drop(store);
+    let mut text = "姓名,身份证号,所在年级、班级\n".to_owned();
+    for (class, pupil) in &classes {
+        text.push_str(&format!("{},{},{class}\n", pupil.name, pupil.id_number));
+    }
+    let list = dir.path().join("名单.csv");
+    std::fs::write(&list, text).unwrap();
+    let mut app = app_on(&drive, Language::Zh);
+    preview_import(&mut app, &list);
+    app.update(Action::Confirm);
+    wait_for_jobs(&mut app);
+    let leavers = app.store.leavers().unwrap();
+    // From 200 pupils a mark goes on the worker (`ON_WORKER_FROM`).
+    assert!(leavers.len() >= 200, "{} leavers", leavers.len());
+    assert!(matches!(app.modal, Some(Modal::Leavers { .. })), "{}", screen(&app).join("\n"));
+    let mut other = Store::open(&drive).unwrap();
+    let here = Change::Enrollment { status: Enrollment::Here, reason: None };
+    other.apply_change("mark", leavers[0].id, vec![here], ChangeOptions::default()).unwrap();
+    drop(other);
+    app.update(Action::Confirm);
+    app.update(Action::Yes);
+    assert!(app.jobs.running().is_some(), "marked on the worker: {}", screen(&app).join("\n"));
+    wait_for_jobs(&mut app);
+    let enrollment = |app: &App, id: i64| app.store.student(id).unwrap().enrollment;
+    assert_eq!(enrollment(&app, leavers[0].id), Enrollment::Here, "the pupil marked at school stays at school");
+    assert!(leavers[1..].iter().all(|l| enrollment(&app, l.id) == Enrollment::Left), "{}", screen(&app).join("\n"));
+    let said = app.status.as_ref().expect("status").text.clone();
+    assert!(said.contains("另有 1 人已登记了参保状态或缴费，未登记为已离校"), "{said}");
+    app.update(Action::Undo);
+    if app.question().is_some() {
+        app.update(Action::Yes);
+    }
+    wait_for_jobs(&mut app);
+    assert!(leavers[1..].iter().all(|l| enrollment(&app, l.id) != Enrollment::Left), "{}", screen(&app).join("\n"));
+}
