@@ -7635,7 +7635,9 @@ fn arrows_and_enter_right_after_a_dialog_opens_act_in_it() {
     let mut app = app(Language::Zh);
     let id = app.selected_id().expect("pupil");
     let before = app.store.student(id).expect("pupil").enrollment;
-    run_paced(&mut app, [Paced::Pause].into_iter().chain(paced("ev\n")).chain([Paced::Pause]));
+    // A fifth of a second apart: no burst, as a paste's keys come.
+    let by_hand = paced("ev\n").flat_map(|key| [key, Paced::Sleep(200)]);
+    run_paced(&mut app, [Paced::Pause].into_iter().chain(by_hand).chain([Paced::Pause]));
     assert!(!app.typing_astray(), "{}", screen(&app));
     let after = app.store.student(id).expect("pupil").enrollment;
     assert_ne!(after, before, "the next choice saved: {}", screen(&app));
@@ -7673,11 +7675,13 @@ fn an_enter_right_after_export_or_the_palette_writes_and_runs_nothing() {
         assert!(app.modal.is_none(), "{opener}: {}", screen(&app));
         assert!(app.jobs.running().is_none(), "{opener}: nothing started");
     }
-    // Tab and the arrows right after them are steps inside: the palette moves, the path is completed.
+    // Tab and the arrows right after them, at a hand's pace (not in the same burst), are steps inside: the
+    // palette moves, the path is completed.
     let mut app = app(Language::Zh);
     app.report_pauses();
     press(&mut app, KeyCode::Char(':'));
     app.key_in_run(true);
+    app.key_in_burst(false);
     press(&mut app, KeyCode::Down);
     assert!(matches!(app.modal, Some(Modal::Palette { cursor: 1, .. })), "{}", screen(&app));
     assert!(!app.typing_astray());
@@ -7685,6 +7689,7 @@ fn an_enter_right_after_export_or_the_palette_writes_and_runs_nothing() {
     app.report_pauses();
     press(&mut app, KeyCode::Char('x'));
     app.key_in_run(true);
+    app.key_in_burst(false);
     press(&mut app, KeyCode::Tab);
     assert!(matches!(app.modal, Some(Modal::Path(_))), "{}", screen(&app));
     assert!(!app.typing_astray());
@@ -12846,18 +12851,21 @@ fn typed_at(gap: u64, keys: &str) -> Vec<Paced> {
 /// of a second, then 200 typed a key every 0.15 s; `n` or `i`, then a note or a folder's path pasted), where the
 /// first key closed it with 「像是误输入…没有修改学生」 unless the operator had waited half a second. Keys that come in
 /// one burst (text pasted onto the roster as keys, `paid 200` or `nano x`, or a paste in the same instant as the
-/// key) are still text typed astray: the dialog closes and nothing is saved.
+/// key) are still text typed astray: the dialog closes and nothing is saved. An Enter that ends such a run with no
+/// pause since the key (the field filled before it could be read) saves only when pressed again after a look.
 #[test]
 fn keys_typed_at_a_human_pace_into_a_dialog_a_key_opened_go_into_its_field() {
     use canbao::tui::modal::Modal;
     let paste = |text: &str| Paced::Key(Event::Paste(text.to_owned()));
-    // The payment form: 200 typed, then Enter.
+    // The payment form: 200 typed, then Enter, and Enter again after a look.
     let mut app = app(Language::Zh);
     let mut script = vec![Paced::Pause];
     script.extend(paced("v"));
     script.push(Paced::Pause);
     script.extend(paced("p"));
     script.extend(typed_at(150, "200\n"));
+    script.push(Paced::Pause);
+    script.extend(paced("\n"));
     script.push(Paced::Pause);
     let id = app.store.students(&Default::default()).expect("list")[1].id;
     run_paced(&mut app, script);
@@ -12869,7 +12877,8 @@ fn keys_typed_at_a_human_pace_into_a_dialog_a_key_opened_go_into_its_field() {
     let mut app = self::app(Language::Zh);
     let id = app.selected_id().expect("pupil");
     let script = [Paced::Pause].into_iter().chain(paced("n")).chain([Paced::Sleep(100), paste("家长下午来交")]);
-    run_paced(&mut app, script.chain(typed_at(100, "\n")).chain([Paced::Pause]));
+    let script = script.chain(typed_at(100, "\n")).chain([Paced::Pause]).chain(paced("\n"));
+    run_paced(&mut app, script.chain([Paced::Pause]));
     assert_eq!(app.store.student(id).expect("pupil").note, "家长下午来交", "{}", status_text(&app));
     // A folder's path pasted into the import's picker, and one typed fast: in its field, the picker open.
     for path in [paste("/tmp/参保名单"), Paced::Sleep(0)] {

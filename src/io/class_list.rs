@@ -442,10 +442,9 @@ fn other_year_message(
             let next = current + 1;
             let (start_zh, start_en) = match screen {
                 Some(r) => (format!("（{}）", r.start_zh), r.start_en.clone()),
-                None => (
-                    format!("（canbao year new {next} --promote）"),
-                    format!("with canbao year new {next} --promote"),
-                ),
+                None => {
+                    (format!("（canbao year new {next} --promote）"), format!("with canbao year new {next} --promote"))
+                }
             };
             format!(
                 "{file}：这是 canbao 导出的 {year} 年度的{form}，而本数据文件还在 {current} 年度，未导入任何内容：\

@@ -207,9 +207,9 @@ pub struct App {
     /// The question on screen was opened by a character typed right after other keys (the `f` of `jjf`): no
     /// letter answers it (see `key`).
     asked_in_run: bool,
-    /// The dialog on screen took keys of the run that opened it, before it could be read (`p` then 200 typed at
-    /// once, or 「nano x」 typed by hand into the wrong window, whose `n` opened the note): its Enter saves nothing
-    /// while the run goes on unbroken, and asks for a look; after a pause Enter saves.
+    /// The dialog on screen took text typed in the run that opened it, before it could be read (`p` then 200 typed
+    /// at once, or 「nano x」 typed by hand into the wrong window, whose `n` opened the note): its Enter saves
+    /// nothing while the run goes on unbroken, and asks for a look; after a pause Enter saves.
     unread_run: bool,
 }
 
@@ -647,8 +647,10 @@ impl App {
             if !deliberate && !steps_inside && !typed_into_field {
                 return self.typed_on_after(waiting, 1);
             }
-            // Taken before the dialog could be read: its Enter, while the run goes on, asks for a look first.
-            self.unread_run = steps_inside || typed_into_field;
+            // Text typed into the field before the dialog could be read: its Enter, while the run goes on, asks for
+            // a look first. The arrows and Enter alone are no text typed into the wrong window (`e` ↓ ⏎ is the
+            // operator's); a shell command's letters are.
+            self.unread_run = typed_into_field;
             match action {
                 // Esc: the operator is looking and changed their mind; the key waiting is dropped (the dialog it
                 // opened closed, as Esc closes it).

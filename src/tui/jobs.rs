@@ -1050,7 +1050,12 @@ mod tests {
         use crate::io::class_list::ImportError;
         use crate::io::own_forms::OtherYear;
         for (year, zh, en, command) in [
-            (2026, "请用 : 打开命令面板，选「切换年度（查看往年，只读）」", "choose 「Switch year", "canbao --year 2026"),
+            (
+                2026,
+                "请用 : 打开命令面板，选「切换年度（查看往年，只读）」",
+                "choose 「Switch year",
+                "canbao --year 2026",
+            ),
             (2028, "用 : 打开命令面板，选「开始新学年（升级、毕业）」", "choose 「Start the next", "canbao year new"),
         ] {
             let refused = ImportError::OtherYear {
@@ -1066,10 +1071,13 @@ mod tests {
         }
         let dir = tempfile::tempdir().expect("dir");
         let list = dir.path().join("税务.csv");
-        std::fs::write(&list, "纳税人姓名,证件号码,缴费金额,缴费日期
+        std::fs::write(
+            &list,
+            "纳税人姓名,证件号码,缴费金额,缴费日期
 张三,450202201711194162,380,2026-10-08
-")
-            .expect("list");
+",
+        )
+        .expect("list");
         let mut store = crate::store::Store::open_in_memory().expect("store");
         let options = super::reconcile::ReconcileOptions { dry_run: true, keep_unmatched: false, previewed: None };
         let work = super::Work::Reconcile { file: list, source: super::Source::Agency, policy: None, options };
@@ -1077,7 +1085,10 @@ mod tests {
             panic!("the tax list is refused as the agency's feedback");
         };
         assert!(said.contains("税务缴费名单请用 : 打开命令面板，选「核对税务缴费名单」"), "{said}");
-        assert!(said.contains("Reconcile a tax list: press : and choose 「Reconcile the tax office's paid list」"), "{said}");
+        assert!(
+            said.contains("Reconcile a tax list: press : and choose 「Reconcile the tax office's paid list」"),
+            "{said}"
+        );
         assert!(!said.contains("canbao reconcile"), "{said}");
     }
 }
