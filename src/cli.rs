@@ -190,6 +190,13 @@ pub enum Command {
         /// 以 JSON 输出 (print JSON)
         #[arg(long)]
         json: bool,
+        /// 销项：「税务已缴费、名单未记入」的第 N 条已处理，不再列出（须加 --why；记入修改记录）(dismiss the Nth payment
+        /// listed as paid at the tax office and not recorded here, once dealt with; needs --why; recorded in the audit log)
+        #[arg(long, value_name = "N", requires = "why")]
+        dismiss: Option<usize>,
+        /// 销项的原因 (why it is dismissed)
+        #[arg(long, value_name = "TEXT", requires = "dismiss")]
+        why: Option<String>,
     },
     /// 含完整身份证号码的导出记录：操作员、表格、人数、文件、时间、年度 (the exports of whole ID numbers the drive's
     /// history records: operator, form, pupils, files, time, year)
@@ -1026,7 +1033,10 @@ fn run(cli: &Cli) -> CmdResult {
             };
             paperwork::reconcile(cli, file, (*source).into(), options, *reveal, *json)
         }
-        Command::Check { reveal, json } => paperwork::check(cli, *reveal, *json),
+        Command::Check { json, dismiss: Some(n), why, .. } => {
+            paperwork::dismiss(cli, *n, why.as_deref().unwrap_or_default(), *json)
+        }
+        Command::Check { reveal, json, .. } => paperwork::check(cli, *reveal, *json),
         Command::Exports { json } => export::exports(cli, *json),
         Command::Backup { file } => drive_file::backup(cli, file.as_deref()),
         Command::Restore { file, force, dry_run, json } => drive_file::restore(cli, file, (*force, *dry_run), *json),

@@ -4796,6 +4796,8 @@ fn a_corrected_number_a_held_tax_payment_names_says_to_reconcile_again() {
             roster_status: None,
             written_amount: None,
             class: None,
+            earlier: None,
+            dismissed: None,
         };
         let kept = canbao::store::Unapplied {
             always: vec![KeptPayment { student_id: None, id_number: number.clone(), record }],
@@ -4868,6 +4870,8 @@ fn a_corrected_number_that_changes_the_sex_still_says_a_held_tax_payment_waits()
             roster_status: None,
             written_amount: None,
             class: None,
+            earlier: None,
+            dismissed: None,
         };
         let kept = canbao::store::Unapplied {
             always: vec![KeptPayment { student_id: None, id_number: number.clone(), record }],
@@ -12140,6 +12144,8 @@ fn keep_payment_under_another_name(store: &mut Store, id: i64) {
         roster_status: None,
         written_amount: None,
         class: None,
+        earlier: None,
+        dismissed: None,
     };
     let kept = canbao::store::Unapplied {
         always: vec![KeptPayment { student_id: Some(id), id_number: pupil.id_number.clone(), record }],

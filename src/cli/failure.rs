@@ -295,7 +295,7 @@ impl Asked {
             Command::Mark(args) => (args.json, false),
             Command::Find { json, reveal, .. }
             | Command::Reconcile { json, reveal, .. }
-            | Command::Check { json, reveal }
+            | Command::Check { json, reveal, .. }
             | Command::Push { json, reveal, .. }
             | Command::Merge { json, reveal, .. }
             | Command::Year { action: Y::Leavers { json, reveal, .. } } => (*json, *reveal),

@@ -2112,18 +2112,20 @@ pub fn check(cli: &Cli, reveal: bool, json: bool) -> CmdResult {
         );
     }
     let en = english();
-    for u in &report.tax_paid_unrecorded {
-        let (amount, day) = u.amount_and_day(en);
-        let (why, advice) = (pick(&u.why, &u.why_en).to_owned(), pick(&u.advice, &u.advice_en).to_owned());
-        let what = if en {
-            format!("{}\t{}\t{amount}\t{day}\t{}: {why}; {advice}", u.name, shown_id(&u.id_number, reveal), u.place(en))
-        } else {
-            format!("{}\t{}\t{amount}\t{day}\t{}：{why}；{advice}", u.name, shown_id(&u.id_number, reveal), u.place(en))
-        };
+    for (n, u) in report.tax_paid_unrecorded.iter().enumerate() {
+        // Numbered: `check --dismiss N` names the line by it.
+        let what = format!("[{}] {}", n + 1, unrecorded_line(u, reveal, en));
         heading(
             "税务已缴费、名单未记入 (paid at the tax office, not recorded here)",
             "paid at the tax office, not recorded here",
             &what,
+        );
+    }
+    if !report.tax_paid_unrecorded.is_empty() {
+        say(
+            "（核实处理后，用 canbao check --dismiss 编号 --why 说明 销项，不再列出 (once dealt with, dismiss one with canbao \
+             check --dismiss N --why TEXT))",
+            "(once dealt with, dismiss one with canbao check --dismiss N --why TEXT)",
         );
     }
     for c in &report.categories_without_department {
@@ -2133,6 +2135,71 @@ pub fn check(cli: &Cli, reveal: bool, json: bool) -> CmdResult {
         let what = format!("{}\t{}{}", c.pupil.name, c.category, hint.unwrap_or_default());
         heading("人员类别没有认定部门 (category without department)", "category without department", &what);
     }
+    Ok(())
+}
+
+/// A payment paid at the tax office and not recorded here, as `check` lists it: name, number, amount, date,
+/// place on the list, why and what to do.
+fn unrecorded_line(u: &crate::domain::roster_check::UnrecordedPayment, reveal: bool, en: bool) -> String {
+    let (amount, day) = u.amount_and_day(en);
+    let (why, advice) = (pick(&u.why, &u.why_en).to_owned(), pick(&u.advice, &u.advice_en).to_owned());
+    if en {
+        format!("{}\t{}\t{amount}\t{day}\t{}: {why}; {advice}", u.name, shown_id(&u.id_number, reveal), u.place(en))
+    } else {
+        format!("{}\t{}\t{amount}\t{day}\t{}：{why}；{advice}", u.name, shown_id(&u.id_number, reveal), u.place(en))
+    }
+}
+
+/// What `dismiss` did, for --json.
+#[derive(Serialize)]
+struct Dismissed<'a> {
+    number: usize,
+    dismissed: &'a crate::domain::roster_check::UnrecordedPayment,
+    why: &'a str,
+}
+
+/// `canbao check --dismiss N --why TEXT`: the Nth payment `check` lists as paid at the tax office and not recorded
+/// here is dealt with and no longer listed, with who, when and why in the drive's history (`Store::dismiss_unapplied`).
+pub fn dismiss(cli: &Cli, n: usize, why: &str, json: bool) -> CmdResult {
+    // Numbers masked: the list is named by its numbers, and a reveal is `check --reveal`'s, recorded there.
+    let reveal = false;
+    if why.trim().is_empty() {
+        return Err(UserError::new(
+            "请用 --why 说明销项的原因，例如「已向税务核实，是周静露的缴费」，未销项 (say why with --why: nothing dismissed)"
+                .to_owned(),
+        )
+        .kind("no_reason"));
+    }
+    let (mut store, _lock) = super::open::open_writer_existing(cli)?;
+    // The list as `check` numbered it: the same policy, so the same lines in the same order.
+    let policy = drive_policy(&store).unwrap_or(None);
+    let report = store.check_roster(policy.as_ref())?;
+    let listed = &report.tax_paid_unrecorded;
+    let Some(line) = n.checked_sub(1).and_then(|i| listed.get(i)) else {
+        let count = listed.len();
+        return Err(UserError::new(format!(
+            "「税务已缴费、名单未记入」没有第 {n} 条（共 {count} 条），未销项；请先用 canbao check 查看编号 (no payment {n} \
+             among the {} listed as paid at the tax office and not recorded here: nothing dismissed; see the numbers \
+             with canbao check)",
+            count
+        ))
+        .kind("no_such_line"));
+    };
+    if store.dismiss_unapplied(line, why)?.is_none() {
+        return Err(UserError::new(format!(
+            "第 {n} 条已不在修改记录中，未销项；请重新用 canbao check 查看 (payment {n} is no longer kept: nothing \
+             dismissed; check again)"
+        ))
+        .kind("no_such_line"));
+    }
+    if json {
+        return print_json_ids(&Dismissed { number: n, dismissed: line, why: why.trim() }, reveal);
+    }
+    let en = english();
+    say(
+        &format!("已销项 (dismissed): [{n}] {}；原因 (why)：{}", unrecorded_line(line, reveal, false), why.trim()),
+        &format!("dismissed: [{n}] {}; why: {}", unrecorded_line(line, reveal, en), why.trim()),
+    );
     Ok(())
 }
 

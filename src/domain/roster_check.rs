@@ -896,7 +896,11 @@ pub fn tax_paid_unrecorded(kept: &[KeptPayment], students: &[Student]) -> Vec<Un
                 && k.record.amount_fen.is_none_or(|fen| details.amount_fen == Some(fen))
                 && k.record.paid_on.is_none_or(|day| details.paid_on == Some(day))
         };
-        let settled = if no_number {
+        // A receipt under two payers is settled by no payment recorded: whichever pupil is recorded paid, the
+        // other row's name still holds the tax office's receipt, until the operator dismisses it.
+        let settled = if k.record.reason == UnappliedReason::RepeatedReceipt {
+            false
+        } else if no_number {
             named.get(k.record.name.trim()).is_some_and(|same| same.iter().any(settles_unnumbered))
         } else {
             k.id_number.is_empty() || holding.iter().chain(matched).any(settles)
@@ -1138,6 +1142,8 @@ mod tests {
                 roster_status: None,
                 written_amount: None,
                 class: None,
+                earlier: None,
+                dismissed: None,
             },
         }
     }
@@ -1222,6 +1228,8 @@ mod tests {
             roster_status: Some("government".into()),
             written_amount: None,
             class: None,
+            earlier: None,
+            dismissed: None,
         };
         let kept = |record: &UnappliedPayment| KeptPayment {
             student_id: Some(7),

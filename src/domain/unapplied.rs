@@ -48,6 +48,23 @@ pub enum UnappliedReason {
     /// The row gives no ID number (证件号码 empty), and its name (in the class or school the list gives) is not
     /// that of exactly one pupil: none, or several the list does not tell apart.
     NoNumber,
+    /// The row's receipt number (票证号码) is an earlier row's of the same list under another name or number, for
+    /// the same amount: one payment listed under two payers (`UnappliedPayment::earlier` names the other row). The
+    /// earlier row is reconciled as any row; this one stays listed until the operator dismisses it, having asked
+    /// the tax office whose payment it is: no recorded payment can tell that the two rows were sorted out.
+    RepeatedReceipt,
+}
+
+/// The other row of a receipt number (票证号码) met twice under two payers (`UnappliedReason::RepeatedReceipt`,
+/// and a `ReceiptConflict` of two amounts), so that `check` names both rows long after the report is closed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EarlierRow {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub id_number: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub sheet: String,
+    pub row: usize,
 }
 
 /// One row of the tax office's list that says a payment was made, as kept when it was not recorded.
@@ -79,6 +96,14 @@ pub struct UnappliedPayment {
     /// `NoNumber`: the class the row gives, as written, so that only a pupil of the name in that class settles it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub class: Option<String>,
+    /// A receipt number met before on another row of the list under another name or number: that row.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub earlier: Option<EarlierRow>,
+    /// Set on a dismissal, never on a kept payment: the operator dealt with the payment kept as this record (the
+    /// same payment, `same_payment`, for the same number) and said why; the audit row says who and when. An older
+    /// canbao reads it as the payment kept again, which it lists once, as before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dismissed: Option<String>,
 }
 
 /// A kept record with the audit row's pupil (the one holding the number when it was kept) and number.
@@ -113,7 +138,10 @@ impl UnappliedPayment {
         };
         // Rows without a number are kept under no number and no pupil, all of them: only the name tells two
         // families' payments of the same amount on the same day apart.
-        let same_payer = ![self.reason, other.reason].contains(&UnappliedReason::NoNumber) || self.name == other.name;
+        // So are a receipt's repeats kept under no number, and a receipt repeated on three rows is three payers.
+        let by_name =
+            |r: &UnappliedPayment| matches!(r.reason, UnappliedReason::NoNumber | UnappliedReason::RepeatedReceipt);
+        let same_payer = !(by_name(self) || by_name(other)) || self.name == other.name;
         self.year == other.year && self.amount_fen == other.amount_fen && same_receipt && same_payer
     }
 
@@ -125,8 +153,34 @@ impl UnappliedPayment {
         enrollment.or(payment).unwrap_or(code).to_owned()
     }
 
-    /// Why it was not recorded, in words.
+    /// Why it was not recorded, in words; the row its receipt number was met on before, where it was.
     pub fn why(&self, en: bool) -> String {
+        let why = self.why_alone(en);
+        match (&self.earlier, self.reason) {
+            (Some(earlier), reason) if reason != UnappliedReason::RepeatedReceipt => {
+                let (at, receipt) = (self.earlier_said(earlier, en), self.receipt.as_deref().unwrap_or_default());
+                if en {
+                    format!("{why}; receipt {receipt} is also on {at}")
+                } else {
+                    format!("{why}；票证号码 {receipt} 也在{at}")
+                }
+            }
+            _ => why,
+        }
+    }
+
+    /// The other row of the receipt: 「税务.xlsx 第 2 行 周静露（4502**********4162）」.
+    fn earlier_said(&self, earlier: &EarlierRow, en: bool) -> String {
+        let at = list_place(&self.file, &earlier.sheet, earlier.row, en);
+        let name = earlier.name.trim();
+        match (earlier.id_number.is_empty(), en) {
+            (true, _) => format!("{at} {name}"),
+            (false, false) => format!("{at} {name}（{}）", super::id_number::mask(&earlier.id_number)),
+            (false, true) => format!("{at} {name} ({})", super::id_number::mask(&earlier.id_number)),
+        }
+    }
+
+    fn why_alone(&self, en: bool) -> String {
         let roster_name = self.roster_name.as_deref().unwrap_or_default();
         match (self.reason, en) {
             (UnappliedReason::UnknownNumber, false) => "名单中没有此身份证号码".to_owned(),
@@ -198,6 +252,18 @@ impl UnappliedPayment {
             (UnappliedReason::NoNumber, false) => "此行没有身份证号码，按姓名找不到唯一的学生，无法核对".to_owned(),
             (UnappliedReason::NoNumber, true) => {
                 "the row gives no ID number, and its name is not that of one pupil: not matched".to_owned()
+            }
+            (UnappliedReason::RepeatedReceipt, _) => {
+                let receipt = self.receipt.as_deref().unwrap_or_default();
+                let at = self.earlier.as_ref().map(|e| self.earlier_said(e, en)).unwrap_or_default();
+                if en {
+                    format!(
+                        "receipt {receipt} is also on {at}, with the same amount: one payment under two payers, this \
+                         row not recorded"
+                    )
+                } else {
+                    format!("票证号码 {receipt} 也在{at}，金额相同，是同一笔缴费记在两人名下，此行未记入")
+                }
             }
         }
     }
@@ -282,6 +348,13 @@ impl UnappliedPayment {
             }
             (UnappliedReason::NoNumber, true) => {
                 "ask the tax office for the payer's ID number; if the child is at this school, record the payment by                  hand on the detail screen, or reconcile a list with the number filled in"
+            }
+            (UnappliedReason::RepeatedReceipt, false) => {
+                "请向税务核实是谁的缴费：是此行学生的，在学生详情中手工记录缴费；核实后用 canbao check --dismiss 编号 --why 说明 销项"
+            }
+            (UnappliedReason::RepeatedReceipt, true) => {
+                "ask the tax office whose payment it is; if it is this row's child, record it by hand on the detail \
+                 screen; once sorted out, dismiss it: canbao check --dismiss N --why TEXT"
             }
             (UnappliedReason::Held | UnappliedReason::ReceiptConflict | UnappliedReason::OtherPayer, false) => {
                 "请向税务核实后手工记录缴费"
@@ -582,6 +655,8 @@ mod tests {
             roster_status: Some("declined".into()),
             written_amount: None,
             class: None,
+            earlier: None,
+            dismissed: None,
         }
     }
 

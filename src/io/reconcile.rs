@@ -28,7 +28,7 @@ use crate::domain::id_number::{self, IdProblem};
 use crate::domain::money;
 use crate::domain::policy::{self, AmountDispute, EnrolleeKind, Policy, QuoteRequest};
 use crate::domain::student::{CategoryMark, Enrollment, PaymentChannel, PaymentStatus, Student};
-use crate::domain::unapplied::{KeptPayment, UnappliedPayment, UnappliedReason};
+use crate::domain::unapplied::{EarlierRow, KeptPayment, UnappliedPayment, UnappliedReason};
 use crate::store::{Change, ChangeOptions, Payment, Receipt, Refusal, Store, StoreError, Unapplied};
 
 /// Which list the file is.
@@ -314,8 +314,9 @@ pub struct ReceiptConflict {
 /// Tax lists: a receipt number (票证号码) met again on a row of another name or ID number. The tax office issues a
 /// number once per payment, so the list gives one payment under two payers: said with both rows, the later row
 /// neither recorded nor taken for a second family nobody on the roster is. The earlier row is reconciled as
-/// any row; the later one, the same payment, is kept as not recorded only when its amount differs (then it may
-/// be money of its own).
+/// any row; the later one is kept as not recorded, naming the earlier row, and listed by `check` until dealt
+/// with: for the same amount until dismissed (`UnappliedReason::RepeatedReceipt`), for another amount (money of
+/// its own, maybe) as a receipt conflict.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RepeatedReceipt {
     pub receipt: String,
@@ -329,7 +330,8 @@ pub struct RepeatedReceipt {
     pub id_numbers: Vec<String>,
     /// Yuan, row by row; `None` for an amount that could not be read.
     pub amounts: Vec<Option<f64>>,
-    /// The later row's payment kept as not recorded (its amount differs from the earlier row's).
+    /// The later row's payment kept as not recorded: always, whatever its amount (an older canbao kept it only for
+    /// another amount).
     pub kept: bool,
 }
 
@@ -362,7 +364,8 @@ impl RepeatedReceipt {
         let receipt = &self.receipt;
         let (zh_rows, en_rows) = (self.rows_said(false, id).join("、"), self.rows_said(true, id).join("; "));
         let later = self.rows.last().copied().unwrap_or_default();
-        if self.kept {
+        let same_amount = self.amounts.first() == self.amounts.last();
+        if !same_amount {
             let (amounts, amounts_en) = (self.amounts_text("、"), self.amounts_text(", "));
             (
                 format!(
@@ -378,11 +381,13 @@ impl RepeatedReceipt {
         } else {
             (
                 format!(
-                    "票证号码 {receipt} 重复：{zh_rows}，姓名或号码不同，是同一笔缴费，第 {later} 行不重复计算，请向税务核实是谁的缴费"
+                    "票证号码 {receipt} 重复：{zh_rows}，姓名或号码不同，是同一笔缴费，第 {later} 行不重复计算，已保存在修改记录中，\
+                     「检查名单」（canbao check）会列出，直到销项（canbao check --dismiss）；请向税务核实是谁的缴费"
                 ),
                 format!(
                     "receipt {receipt} repeated: {en_rows}, under another name or number: one payment, row {later} not \
-                     counted again; check with the tax office whose payment it is"
+                     counted again; kept in the drive's history and listed by the roster check, canbao check, until \
+                     dismissed (canbao check --dismiss); check with the tax office whose payment it is"
                 ),
             )
         }
@@ -716,6 +721,10 @@ pub struct ReconcileReport {
     /// refused (`ReconcileError::NoPupilOfDrive`) unless the operator means it (`ReconcileOptions::keep_unmatched`);
     /// a dry run says so.
     pub matches_no_pupil: bool,
+    /// With `matches_no_pupil`: the rows giving a number nobody on the drive holds (or one that fails the check and
+    /// names no pupil), and the rows giving no number whose name nobody holds; 0 otherwise.
+    pub strangers: usize,
+    pub unnumbered_strangers: usize,
     /// The list's contents in 64 bits as read (`None` for rows not read from a file): the real run after a
     /// preview passes it back ([`ReconcileOptions::previewed`]) so that a list changed in between is not applied
     /// unseen.
@@ -773,9 +782,24 @@ pub enum ReconcileError {
     /// A tax list none of whose rows is a pupil of the drive (`ReconcileReport::matches_no_pupil`): another
     /// school's list, most likely. Applied, each of its payments would be kept in the drive's history with other
     /// children's names and numbers, and listed by `check` as paid but not recorded, for good. `rows`: the rows
-    /// giving a number nobody on the drive holds, or one that fails the check and names no pupil.
-    #[error("{}", no_pupil_message(.file, *.rows))]
-    NoPupilOfDrive { file: String, rows: usize },
+    /// giving a number nobody on the drive holds, or one that fails the check and names no pupil; `unnumbered`: the
+    /// rows giving no number whose name nobody on it holds.
+    #[error("{}", no_pupil_message(.file, *.rows, *.unnumbered))]
+    NoPupilOfDrive { file: String, rows: usize, unnumbered: usize },
+}
+
+/// A school's name as a tax list's school column is compared with the drive's: the same name typed in full-width
+/// or half-width characters, with spaces anywhere, or with （） for () is the same school. Nothing more: 示范小学
+/// and 示范小学校, or 示范 and 示范小学, stay two names, as another school's pupils of the name must never be
+/// recorded from a row giving no number.
+fn school_key(name: &str) -> String {
+    name.chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| match c {
+            '\u{ff01}'..='\u{ff5e}' => char::from_u32(c as u32 - 0xfee0).unwrap_or(c),
+            _ => c,
+        })
+        .collect()
 }
 
 /// How [`ReconcileError::NotThisList`] names the road for a tax list given as the agency's feedback: the palette
@@ -795,17 +819,47 @@ impl ReconcileError {
 }
 
 /// What [`ReconcileError::NoPupilOfDrive`] says: that the list is no one's on this drive, and how to go on if meant.
-fn no_pupil_message(file: &str, rows: usize) -> String {
-    let rows_en = crate::words::counted(rows, "row", "rows");
+fn no_pupil_message(file: &str, rows: usize, unnumbered: usize) -> String {
+    let (strangers, strangers_en) = strangers_words(rows, unnumbered);
     format!(
-        "{file}：名单中 {rows} 行的身份证号码都不是本数据文件中学生的，没有一行能对上，像是另一所学校的税务缴费名单，\
+        "{file}：名单中{strangers}，没有一行能对上，像是另一所学校的税务缴费名单，\
          未核对，未保存任何内容。请确认选对了名单；若确是本校的名单，要把这些缴费作为“税务已缴费、名单未记入”保存在修改记录中，\
          请核对后加 --keep-unmatched 重新核对（命令行：canbao reconcile 文件 --source tax --keep-unmatched） ({file}: \
-         the list matches no pupil of this drive (none of the ID numbers of its {rows_en} is on the roster): it looks \
-         like another school's tax list, so nothing was reconciled or saved; check that this is the right list, or, \
-         if it is this school's and its payments are to be kept in the drive's history as paid but not recorded, \
-         reconcile again with --keep-unmatched)"
+         the list matches no pupil of this drive ({strangers_en}): it looks like another school's tax list, so nothing \
+         was reconciled or saved; check that this is the right list, or, if it is this school's and its payments are \
+         to be kept in the drive's history as paid but not recorded, reconcile again with --keep-unmatched)"
     )
+}
+
+/// What a list matching no pupil of the drive holds (`rows` giving numbers nobody holds, `unnumbered` giving no
+/// number and names nobody holds), as the refusal and the screen's note say it; (Chinese, English). Rows without a
+/// number are said as such: 「身份证号码都不是本数据文件中学生的」 would send the operator looking for numbers the
+/// list does not give.
+pub fn strangers_words(rows: usize, unnumbered: usize) -> (String, String) {
+    let (rows_en, unnumbered_en) =
+        (crate::words::counted(rows, "row", "rows"), crate::words::counted(unnumbered, "row", "rows"));
+    match (rows, unnumbered) {
+        (_, 0) => (
+            format!(" {rows} 行的身份证号码都不是本数据文件中学生的"),
+            format!("none of the ID numbers of its {rows_en} is on the roster"),
+        ),
+        (0, _) => (
+            format!(" {unnumbered} 行都没有身份证号码，其姓名本数据文件中也没有学生"),
+            format!(
+                "its {unnumbered_en} {} no ID number, and no pupil on the roster has their names",
+                if unnumbered == 1 { "gives" } else { "give" }
+            ),
+        ),
+        _ => (
+            format!(
+                " {rows} 行的身份证号码都不是本数据文件中学生的，另 {unnumbered} 行没有身份证号码，其姓名本数据文件中也没有学生"
+            ),
+            format!(
+                "none of the ID numbers of its {rows_en} is on the roster, and its {unnumbered_en} without an ID \
+                 number have names no pupil on the roster has"
+            ),
+        ),
+    }
 }
 
 /// What [`ReconcileError::ThisDrive`] says: that the file is this drive, or a copy of it, and what to give instead.
@@ -994,11 +1048,14 @@ fn reconcile_list(
             unapplied_payments: 0,
             unapplied_kept_before: 0,
             matches_no_pupil: false,
+            strangers: 0,
+            unnumbered_strangers: 0,
             stamp: None,
         },
         named_a_pupil: false,
         mistyped_lines: Vec::new(),
         invalid_kept: 0,
+        unnumbered_kept: 0,
         year: None,
         other_year_said: false,
         unapplied: Vec::new(),
@@ -1089,9 +1146,14 @@ fn reconcile_list(
     // Before anything is written: another school's list would otherwise keep every one of its payments, with other
     // children's names and numbers, in this drive's append-only history.
     let strangers = run.report.unknown_rows.len() + run.invalid_kept;
-    run.report.matches_no_pupil = source == Source::Tax && !run.named_a_pupil && strangers > 0;
+    run.report.matches_no_pupil = source == Source::Tax && !run.named_a_pupil && strangers + run.unnumbered_kept > 0;
+    if run.report.matches_no_pupil {
+        run.report.strangers = strangers;
+        run.report.unnumbered_strangers = run.unnumbered_kept;
+    }
     if run.report.matches_no_pupil && !dry_run && !options.keep_unmatched {
-        return Err(ReconcileError::NoPupilOfDrive { file: file.to_owned(), rows: strangers });
+        let (rows, unnumbered) = (strangers, run.unnumbered_kept);
+        return Err(ReconcileError::NoPupilOfDrive { file: file.to_owned(), rows, unnumbered });
     }
     let items: Vec<(i64, Vec<Change>)> = std::mem::take(&mut run.items);
     let rows = std::mem::take(&mut run.item_rows);
@@ -1214,6 +1276,9 @@ struct Run<'a> {
     /// Rows kept with a number that fails the check and names no pupil (`UnappliedReason::InvalidNumber`): with
     /// `named_a_pupil` false, a list of only such rows is no more this school's than one of unknown numbers.
     invalid_kept: usize,
+    /// Rows kept giving no number and a name (in the class and school given) nobody on the roster holds: with
+    /// `named_a_pupil` false, as much another school's as numbers nobody holds, and said as such.
+    unnumbered_kept: usize,
     /// The drive's insured year, which kept payments are for.
     year: Option<i32>,
     /// Whether the list was said to be unpriced under a policy of another year: once for the list, not per row.
@@ -1226,8 +1291,8 @@ struct Run<'a> {
     disputes: HashMap<i64, AmountDispute>,
     /// Tax lists: each item's amount (fen) that settles such a dispute, recorded even when unchanged.
     item_confirmed: Vec<Option<i64>>,
-    /// Tax lists: the roster's pupils by name, read once the first row giving a payment but no number is met.
-    pupils_named: Option<HashMap<String, Vec<Student>>>,
+    /// Tax lists: the roster's pupils' keys by name, read once the first row giving a payment but no number is met.
+    pupils_named: Option<HashMap<String, Vec<crate::store::NameKeys>>>,
     /// Tax lists: each receipt number met on a payment row, with that row's sheet, row, name, number and amount.
     receipts_met: HashMap<String, (String, usize, String, String, Option<i64>)>,
 }
@@ -1762,7 +1827,13 @@ impl Run<'_> {
         if first_name == file_name && first_number == number {
             return Ok(false);
         }
-        let kept = *first_amount != amount;
+        let earlier = EarlierRow {
+            name: first_name.clone(),
+            id_number: first_number.clone(),
+            sheet: first_sheet.clone(),
+            row: *first_row,
+        };
+        let same_amount = *first_amount == amount;
         let repeated = RepeatedReceipt {
             receipt,
             file: self.file.clone(),
@@ -1771,24 +1842,30 @@ impl Run<'_> {
             names: vec![first_name.clone(), file_name.to_owned()],
             id_numbers: vec![first_number.clone(), number.to_owned()],
             amounts: vec![first_amount.map(money::as_number), amount.map(money::as_number)],
-            kept,
+            kept: true,
         };
-        if kept {
-            // Read as a matched row is, for its amount and date; what its cells fail to say is not said of a row no
-            // payment is recorded from.
-            let said = self.report.problems.len();
-            let paid = self.tax_row(sheet, map, row_no, row);
-            self.report.problems.truncate(said);
-            let holder = if number.is_empty() { None } else { self.store.student_by_id_number(number)? };
-            // A row without a number is kept as such rows are, so `check` lists it by its name.
-            let reason = if number.is_empty() { UnappliedReason::NoNumber } else { UnappliedReason::ReceiptConflict };
-            let record = UnappliedPayment {
-                roster_name: holder.as_ref().map(|s| s.name.clone()),
-                ..self.record_of(&paid, reason)
-            };
-            let student_id = holder.map(|s| s.id);
-            self.unapplied.push(KeptPayment { student_id, id_number: number.to_owned(), record });
-        }
+        // Read as a matched row is, for its amount and date; what its cells fail to say is not said of a row no
+        // payment is recorded from.
+        let said = self.report.problems.len();
+        let paid = self.tax_row(sheet, map, row_no, row);
+        self.report.problems.truncate(said);
+        let holder = if number.is_empty() { None } else { self.store.student_by_id_number(number)? };
+        // The same amount is the one payment under two payers: kept all the same, or once the report is closed
+        // nothing says the tax office's receipt names a second child, whose family may be asked to pay (or be
+        // recorded paid) on the strength of another's money. Another amount may be money of its own; a row
+        // without a number is then kept as such rows are, so `check` lists it by its name.
+        let reason = match (same_amount, number.is_empty()) {
+            (true, _) => UnappliedReason::RepeatedReceipt,
+            (false, true) => UnappliedReason::NoNumber,
+            (false, false) => UnappliedReason::ReceiptConflict,
+        };
+        let record = UnappliedPayment {
+            roster_name: holder.as_ref().map(|s| s.name.clone()),
+            earlier: Some(earlier),
+            ..self.record_of(&paid, reason)
+        };
+        let student_id = holder.map(|s| s.id);
+        self.unapplied.push(KeptPayment { student_id, id_number: number.to_owned(), record });
         self.report.repeated_receipts.push(repeated);
         Ok(true)
     }
@@ -1805,8 +1882,8 @@ impl Run<'_> {
         file_name: &str,
     ) -> Result<Option<Student>, StoreError> {
         if self.pupils_named.is_none() {
-            let mut by_name: HashMap<String, Vec<Student>> = HashMap::new();
-            for s in self.store.students(&Default::default())? {
+            let mut by_name: HashMap<String, Vec<crate::store::NameKeys>> = HashMap::new();
+            for s in self.store.name_keys()? {
                 by_name.entry(clean_name(&s.name)).or_default().push(s);
             }
             self.pupils_named = Some(by_name);
@@ -1822,14 +1899,16 @@ impl Run<'_> {
         let school = text(Column::School);
         use crate::domain::class_label::ClassKey;
         let wanted = class.as_deref().map(ClassKey::parse);
-        let same_name: Vec<&Student> = self
+        let school_wanted = school.as_deref().map(school_key);
+        let same_name: Vec<i64> = self
             .pupils_named
             .as_ref()
             .and_then(|by_name| by_name.get(file_name))
             .map(|list| {
                 list.iter()
-                    .filter(|s| school.as_deref().is_none_or(|school| s.school.trim() == school))
+                    .filter(|s| school_wanted.as_ref().is_none_or(|wanted| school_key(&s.school) == *wanted))
                     .filter(|s| wanted.as_ref().is_none_or(|w| w.names(&ClassKey::of(&s.grade, &s.class))))
+                    .map(|s| s.id)
                     .collect()
             })
             .unwrap_or_default();
@@ -1841,8 +1920,9 @@ impl Run<'_> {
             (None, Some(_)) => ("姓名和学校", "name and school"),
             (None, None) => ("姓名", "name"),
         };
-        if let [pupil] = same_name.as_slice() {
-            let pupil = (*pupil).clone();
+        if let [id] = same_name.as_slice() {
+            // Only the one pupil the row names is read whole.
+            let pupil = self.store.student(*id)?;
             self.named_a_pupil = true;
             let (name, class) = (&pupil.name, pupil.class_label());
             let (held, held_en) = if pupil.id_number.is_empty() {
@@ -1868,7 +1948,7 @@ impl Run<'_> {
             ),
         };
         if same_name.is_empty() {
-            self.invalid_kept += 1;
+            self.unnumbered_kept += 1;
         }
         // Read as a matched row is, for its amount and date; what its cells fail to say is not said of a row no
         // payment is recorded from.
@@ -2082,6 +2162,8 @@ impl Run<'_> {
             roster_status: None,
             written_amount: paid.written_amount.clone().filter(|_| paid.kind == RowKind::Unreadable),
             class: None,
+            earlier: None,
+            dismissed: None,
         }
     }
 

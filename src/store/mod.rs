@@ -48,7 +48,7 @@ pub use import::{
 };
 pub use moved_up::MovedUp;
 pub use payment_history::ListedPayment;
-pub use read::{SheetRow, StudentFilter};
+pub use read::{NameKeys, SheetRow, StudentFilter};
 pub use reconcile::{Receipt, Unapplied};
 pub use reveal::{EXPORT_FIELD, ExportRecord};
 pub use roster_rows::RosterRow;

@@ -19,6 +19,17 @@ const COLUMNS: &str = "s.id, sc.name, s.name, s.id_raw, s.id_number, s.id_kind, 
     s.paid_channel, s.categories, s.note, s.created_at, s.updated_at, s.source,
     coalesce(s.categories_year, (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'first_year'))";
 
+/// The keys a tax-list row without an ID number is matched to a pupil by (`io::reconcile`): the name, the class
+/// and the school, with the pupil's id to read the one it names in full. No whole `Student` for every pupil.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NameKeys {
+    pub id: i64,
+    pub name: String,
+    pub grade: String,
+    pub class: String,
+    pub school: String,
+}
+
 /// One pupil as the student information sheet (学生信息表) shows them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SheetRow<'a> {
@@ -217,6 +228,17 @@ impl Store {
         let all = stmt.query_map([filter.school.as_deref()], from_row)?.collect::<Result<Vec<_>, _>>()?;
         let mut in_class = ClassFilter::new(filter);
         Ok(all.into_iter().filter(|s| in_class.admits(&s.grade, &s.class)).collect())
+    }
+
+    /// Every pupil's [`NameKeys`], as `students` reads the roster (any school, any class), in no order.
+    pub fn name_keys(&self) -> Result<Vec<NameKeys>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT s.id, s.name, s.grade, s.class, sc.name FROM students s JOIN schools sc ON sc.id = s.school_id",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(NameKeys { id: r.get(0)?, name: r.get(1)?, grade: r.get(2)?, class: r.get(3)?, school: r.get(4)? })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// Calls `f` for each pupil in roster order without holding them all in memory, for exports of any size.

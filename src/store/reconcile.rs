@@ -201,16 +201,60 @@ impl Store {
             Ok((r.get::<_, Option<i64>>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<String>>(2)?))
         })?;
         let mut kept = Vec::new();
+        let mut dismissed: HashMap<String, Vec<UnappliedPayment>> = HashMap::new();
         for row in rows {
             let (student_id, id_number, new) = row?;
             // A record a later canbao wrote in a shape this one cannot read is left out, not an error.
             let Some(record) = new.as_deref().and_then(UnappliedPayment::from_json) else { continue };
-            if record.year.or(first) == shown {
+            if record.year.or(first) != shown {
+                continue;
+            }
+            if record.dismissed.is_some() {
+                dismissed.entry(id_number).or_default().push(record);
+            } else {
                 kept.push(KeptPayment { student_id, id_number, record });
             }
         }
+        // A dismissal holds whenever the payment was kept, before or after it, on this laptop or another's merged
+        // in: by the payment and the number, never by the audit row, which a merge copies under its own id.
+        if !dismissed.is_empty() {
+            kept.retain(|k| dismissed.get(&k.id_number).is_none_or(|d| !d.iter().any(|d| d.same_payment(&k.record))));
+        }
         // A payment kept twice by an older canbao (the list read again under another name) is listed once.
         Ok(unapplied::once_each(kept))
+    }
+
+    /// Dismisses a payment `check` lists as paid at the tax office and not recorded here (`line`, one of
+    /// `CheckReport::tax_paid_unrecorded`): the operator dealt with it (a receipt under two payers sorted out with
+    /// the tax office, a row without a number recorded by hand for a pupil of another class) and says `why`. One
+    /// audit row in its own transaction, under the action `dismiss`, holding the record as kept with the reason:
+    /// who and when are the row's. It holds on every laptop the drive is merged with, and a list reconciled again
+    /// does not bring the payment back (it is kept already). `None`: no kept payment is that line any longer.
+    pub fn dismiss_unapplied(
+        &mut self,
+        line: &crate::domain::roster_check::UnrecordedPayment,
+        why: &str,
+    ) -> Result<Option<UnappliedPayment>> {
+        self.refuse_past_year()?;
+        let why = why.trim();
+        let same_line = |k: &KeptPayment| {
+            let r = &k.record;
+            k.id_number == line.id_number
+                && r.file == line.file
+                && r.sheet == line.sheet
+                && r.row == line.row
+                && r.amount_fen.map(crate::domain::money::as_number) == line.amount
+                && r.paid_on == line.paid_on
+                && r.receipt == line.receipt
+        };
+        // Said as it was last kept, as `check` says it.
+        let Some(kept) = self.unapplied_payments()?.into_iter().rev().find(same_line) else { return Ok(None) };
+        let record = UnappliedPayment { dismissed: Some(why.to_owned()), ..kept.record };
+        let ctx = self.audit_context("dismiss");
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        ctx.write(&tx, kept.student_id, &kept.id_number, UNAPPLIED_PAYMENT, None, Some(&record.to_json()))?;
+        tx.commit()?;
+        Ok(Some(record))
     }
 
     /// The tax office's payments kept as held under another name than the roster's (`UnappliedReason::OtherName`),
@@ -362,6 +406,8 @@ mod tests {
             roster_status: None,
             written_amount: None,
             class: None,
+            earlier: None,
+            dismissed: None,
         }
     }
 

@@ -2173,6 +2173,8 @@ fn a_kept_payment_is_sought_among_its_own_numbers_entries_not_every_strangers() 
                 roster_status: None,
                 written_amount: None,
                 class: None,
+                earlier: None,
+                dismissed: None,
             },
         }
     };
@@ -2218,4 +2220,24 @@ fn a_class_list_under_the_drives_name_beside_its_backups_is_no_damaged_drive() {
         assert!(matches!(e, StoreError::NotADatabase { .. }), "{e}");
     }
     assert_eq!(std::fs::read_to_string(&path).unwrap(), list, "unchanged");
+}
+
+/// The keys a tax-list row without an ID number is matched by are every pupil's, as the roster holds them: the
+/// name, grade, class and school of each pupil `students` reads, and no other.
+#[test]
+fn name_keys_are_every_pupils_name_class_and_school() {
+    let mut s = Store::open_in_memory().unwrap();
+    crate::demo::load_sample(&mut s).unwrap();
+    let mut keys: Vec<(i64, String, String, String, String)> =
+        s.name_keys().unwrap().into_iter().map(|k| (k.id, k.name, k.grade, k.class, k.school)).collect();
+    keys.sort();
+    let mut pupils: Vec<(i64, String, String, String, String)> = s
+        .students(&Default::default())
+        .unwrap()
+        .into_iter()
+        .map(|p| (p.id, p.name, p.grade, p.class, p.school))
+        .collect();
+    pupils.sort();
+    assert!(!pupils.is_empty());
+    assert_eq!(keys, pupils);
 }

@@ -236,7 +236,9 @@ impl App {
         }
         let mut lines = vec![counts];
         if r.matches_no_pupil {
-            lines.push(fill(t.reconcile_no_pupil, &[&r.unknown_rows.len()]));
+            let (zh, en) = reconcile::strangers_words(r.strangers, r.unnumbered_strangers);
+            let what = if self.lang == crate::words::Language::En { en } else { zh };
+            lines.push(fill(t.reconcile_no_pupil, &[&what]));
         }
         let en = self.lang == crate::words::Language::En;
         // The file by its name (the folder is the picker's), the worksheet of a workbook, and the rows.

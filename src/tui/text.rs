@@ -198,6 +198,8 @@ pub struct Text {
     /// A payment the tax office listed that a reconciliation kept as not recorded: when, who, the action, and the
     /// record in words (`UnappliedPayment::summary`).
     pub history_unapplied: &'static str,
+    /// A kept payment the operator dismissed: when, who, the payment, why.
+    pub history_unapplied_dismissed: &'static str,
     /// The amount a reconciliation recorded, unchanged, for a payment two laptops recorded with different
     /// amounts: when, who, the action, and the amount the tax office's list gives.
     pub history_amount_listed: &'static str,

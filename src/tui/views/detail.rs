@@ -699,6 +699,9 @@ fn history_line(t: &Text, e: &AuditEntry, reveal: bool, cap: usize) -> String {
         && let Some(kept) = e.new.as_deref().and_then(crate::domain::unapplied::UnappliedPayment::from_json)
     {
         let summary = kept.summary(t.lang == crate::words::Language::En);
+        if let Some(why) = &kept.dismissed {
+            return fill(t.history_unapplied_dismissed, &[at, &e.operator, &summary, why]);
+        }
         return fill(t.history_unapplied, &[at, &e.operator, &action, &summary]);
     }
     // The tax list's amount recorded over the same amount: a confirmation that settled two laptops' amounts,
@@ -891,6 +894,8 @@ mod tests {
             roster_status: None,
             written_amount: None,
             class: None,
+            earlier: None,
+            dismissed: None,
         };
         let entry = AuditEntry {
             at: "2026-12-02T07:21:00Z".into(),
