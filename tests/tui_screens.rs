@@ -13010,3 +13010,48 @@ fn a_picture_ticked_with_class_lists_is_left_out_and_the_rest_imported() {
     assert!(said.contains("三年级1班.xlsx 未导入，其余文件照常导入：这是图片，不是表格"), "{said}");
     assert_eq!(preview.added, 10, "{preview:?}");
 }
+
+/// A payment 检查名单 lists as paid at the tax office and not recorded here is dismissed from the palette's 销项:
+/// the dialog lists the payments numbered as `canbao check` numbers them, Enter with no reason dismisses nothing,
+/// and with one the payment goes from 检查名单 and the pupil's history says who dismissed it and why, in either
+/// language.
+#[test]
+fn a_kept_payment_is_dismissed_on_the_screen_with_a_reason() {
+    use canbao::tui::modal::Modal;
+    let dir = tempfile::tempdir().expect("dir");
+    for (lang, listed, needs, done, in_history) in [
+        (Language::Zh, "[1] 孙雨", "请填写销项原因", "已销项：孙雨", "原因：已核实"),
+        (Language::En, "[1] 孙雨", "Type why", "Dismissed: 孙雨", "why: 已核实"),
+    ] {
+        let mut app = app(lang);
+        app.update(Action::Resize(140, 30));
+        let sun = app.store.students(&Default::default()).expect("list").into_iter().find(|s| s.name == "孙语");
+        let sun = sun.expect("孙语");
+        let tax = dir.path().join("tax.csv");
+        std::fs::write(&tax, format!("姓名,证件号码,缴费金额,缴费日期\n孙雨,{},380,2023-10-08\n", sun.id_number))
+            .expect("write");
+        tax_list_previewed(&mut app, &tax);
+        app.update(Action::Confirm);
+        finish_job(&mut app);
+        app.update(Action::Confirm);
+        let kept = |app: &App| app.store.check_roster(None).expect("check").tax_paid_unrecorded.len();
+        assert_eq!(kept(&app), 1);
+        app.update(Action::Palette);
+        type_text(&mut app, "dismiss");
+        app.update(Action::Confirm);
+        assert!(matches!(app.modal, Some(Modal::DismissPayment { .. })), "{}", screen(&app));
+        let shown = screen(&app);
+        assert!(shown.contains(listed) && shown.contains("tax.csv"), "{shown}");
+        app.update(Action::Confirm);
+        assert!(matches!(app.modal, Some(Modal::DismissPayment { .. })), "no reason, still open");
+        assert!(format!("{:?}", app.status).contains(needs), "{:?}", app.status);
+        assert_eq!(kept(&app), 1, "nothing dismissed");
+        type_text(&mut app, "已核实");
+        app.update(Action::Confirm);
+        assert!(app.modal.is_none(), "{}", screen(&app));
+        assert!(format!("{:?}", app.status).contains(done), "{:?}", app.status);
+        assert_eq!(kept(&app), 0);
+        let history = detail_of(&mut app.store, lang, "孙语");
+        assert!(history.contains(in_history) && history.contains("测试"), "{history}");
+    }
+}

@@ -62,6 +62,7 @@ impl App {
                 | Command::Backup
                 | Command::Restore
                 | Command::RenameSchool
+                | Command::DismissPayment
                 | Command::Merge
                 | Command::NewYear
                 | Command::Leavers
@@ -88,6 +89,7 @@ impl App {
             Command::Policies => self.open_policies(),
             Command::NewPolicy => self.open_new_policy(None),
             Command::Check => self.start(Work::Check { policy: self.policy.clone() }),
+            Command::DismissPayment => self.open_dismiss_payment(),
             Command::Backup => self.start(Work::Backup),
             Command::Merge => self.open_picker(PathPurpose::Merge),
             Command::SwitchYear => self.switch_year(),
@@ -1097,6 +1099,55 @@ impl App {
         lines.extend(renewed.to_check.iter().map(|c| format!("- {}", t.pick(&c.zh, &c.en))));
         self.show(t.policy_new_title, lines, false);
         None
+    }
+
+    /// The payments 检查名单 lists as paid at the tax office and not recorded here, to dismiss one; said in the status
+    /// line when there is none.
+    fn open_dismiss_payment(&mut self) {
+        match self.store.check_roster(self.policy.as_ref()) {
+            Ok(report) if report.tax_paid_unrecorded.is_empty() => self.say(self.text.dismiss_none),
+            Ok(report) => {
+                let why = LineInput::with_text("");
+                self.modal = Some(Modal::DismissPayment { lines: report.tax_paid_unrecorded, cursor: 0, why });
+            }
+            Err(e) => self.fail(e.to_string()),
+        }
+    }
+
+    pub fn update_dismiss_payment(
+        &mut self,
+        lines: Vec<crate::domain::roster_check::UnrecordedPayment>,
+        mut cursor: usize,
+        mut why: LineInput,
+        action: Action,
+    ) -> Option<Modal> {
+        match action {
+            Action::Back => return None,
+            Action::Up => cursor = cursor.saturating_sub(1),
+            Action::Down => cursor = (cursor + 1).min(lines.len().saturating_sub(1)),
+            Action::Confirm => {
+                let line = lines.get(cursor)?;
+                // A dismissal says why, as `check --dismiss` requires --why: an Enter alone dismisses nothing.
+                if why.text().trim().is_empty() {
+                    self.fail(self.text.dismiss_needs_why);
+                    return Some(Modal::DismissPayment { lines, cursor, why });
+                }
+                let en = self.lang == crate::words::Language::En;
+                match self.store.dismiss_unapplied(line, why.text()) {
+                    Ok(Some(_)) => {
+                        let said = fill(self.text.dismissed, &[&line.name, &line.place(en), &why.text().trim()]);
+                        self.say(said);
+                    }
+                    Ok(None) => self.fail(self.text.dismiss_gone),
+                    Err(e) => self.fail(e.to_string()),
+                }
+                return None;
+            }
+            a => {
+                why.edit(&a);
+            }
+        }
+        Some(Modal::DismissPayment { lines, cursor, why })
     }
 
     pub fn update_rename_school(

@@ -326,6 +326,13 @@ pub enum Modal {
         cursor: usize,
         name: LineInput,
     },
+    /// The payments 检查名单 lists as paid at the tax office and not recorded here, numbered as `canbao check`
+    /// numbers them; Up and Down pick one, and Enter dismisses it with the reason typed (`check --dismiss`).
+    DismissPayment {
+        lines: Vec<crate::domain::roster_check::UnrecordedPayment>,
+        cursor: usize,
+        why: LineInput,
+    },
     /// `:`: every action, filtered as typed.
     Palette {
         input: LineInput,
@@ -471,6 +478,7 @@ impl Modal {
             | Modal::Files(_)
             | Modal::Identity(_)
             | Modal::RenameSchool { .. }
+            | Modal::DismissPayment { .. }
             | Modal::ImportPreview { school: Some(_), .. }
             | Modal::NewPolicy(_)
             | Modal::EditPolicy(_) => Context::Input,

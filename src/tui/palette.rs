@@ -66,6 +66,8 @@ pub enum Command {
     Restore,
     /// Rename a school, its pupils with it.
     RenameSchool,
+    /// Dismiss a payment the check lists as paid at the tax office and not recorded here (`check --dismiss`).
+    DismissPayment,
     /// Bring in another laptop's copy of the drive: a preview, then Enter.
     Merge,
     /// Show an earlier insured year read-only, or come back to the current one.
@@ -139,6 +141,12 @@ pub const ENTRIES: &[Entry] = &[
     entry(Command::Policies, "政策：查看与选定", "Policy: show and choose", "policy use show list"),
     entry(Command::NewPolicy, "政策：生成本年度政策", "Policy: make this year's from last year's", "policy new"),
     entry(Command::Check, "检查名单", "Check the roster", "check"),
+    entry(
+        Command::DismissPayment,
+        "销项：税务已缴费、名单未记入",
+        "Dismiss a payment paid at the tax office, not recorded here",
+        "check dismiss 销项 xx",
+    ),
     entry(Command::RenameSchool, "学校改名", "Rename a school", "school rename"),
     entry(Command::Merge, "合并另一台电脑的数据文件", "Merge another laptop's drive file", "merge"),
     entry(Command::Backup, "立即备份", "Back up now", "backup"),
@@ -267,8 +275,9 @@ mod tests {
     /// The pinyin of a word, typed whole as the roster's search takes it, finds the commands that hold the word.
     #[test]
     fn a_words_whole_pinyin_finds_its_commands() {
-        assert_eq!(found("shui"), [Command::Reconcile(Source::Tax)]);
-        assert_eq!(found("shuiwu"), [Command::Reconcile(Source::Tax)]);
+        // 销项：税务已缴费… holds the word too.
+        assert_eq!(found("shui"), [Command::Reconcile(Source::Tax), Command::DismissPayment]);
+        assert_eq!(found("shuiwu"), [Command::Reconcile(Source::Tax), Command::DismissPayment]);
         assert!(found("daochu").contains(&Command::Export(Form::Ledgers)));
         assert!(found("taizhang").contains(&Command::Export(Form::Ledgers)));
     }

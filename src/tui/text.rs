@@ -198,7 +198,7 @@ pub struct Text {
     /// A payment the tax office listed that a reconciliation kept as not recorded: when, who, the action, and the
     /// record in words (`UnappliedPayment::summary`).
     pub history_unapplied: &'static str,
-    /// A kept payment the operator dismissed: when, who, the payment, why.
+    /// A kept payment the operator dismissed: when, who, why, the payment.
     pub history_unapplied_dismissed: &'static str,
     /// The amount a reconciliation recorded, unchanged, for a payment two laptops recorded with different
     /// amounts: when, who, the action, and the amount the tax office's list gives.
@@ -1092,6 +1092,14 @@ pub struct Text {
     pub policy_new_not_chosen: &'static str,
     pub export_form_titles: [&'static str; 6],
     pub school_rename_title: &'static str,
+    /// Dismissing a payment paid at the tax office and not recorded here: the dialog's title, the reason's label,
+    /// none to dismiss, no reason typed, dismissed (name, place, reason), and gone meanwhile.
+    pub dismiss_title: &'static str,
+    pub dismiss_why: &'static str,
+    pub dismiss_none: &'static str,
+    pub dismiss_needs_why: &'static str,
+    pub dismissed: &'static str,
+    pub dismiss_gone: &'static str,
     pub school_new_name: &'static str,
     pub school_renamed: &'static str,
     pub undone_not_shown: &'static str,

@@ -700,7 +700,7 @@ fn history_line(t: &Text, e: &AuditEntry, reveal: bool, cap: usize) -> String {
     {
         let summary = kept.summary(t.lang == crate::words::Language::En);
         if let Some(why) = &kept.dismissed {
-            return fill(t.history_unapplied_dismissed, &[at, &e.operator, &summary, why]);
+            return fill(t.history_unapplied_dismissed, &[at, &e.operator, why, &summary]);
         }
         return fill(t.history_unapplied, &[at, &e.operator, &action, &summary]);
     }

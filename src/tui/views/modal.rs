@@ -160,6 +160,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, modal: &Modal) {
         Modal::Files(picker) => files(frame, app, area, picker),
         Modal::Identity(form) => identity(frame, app, area, form),
         Modal::RenameSchool { schools, cursor, name } => rename_school(frame, app, area, schools, *cursor, name),
+        Modal::DismissPayment { lines, cursor, why } => dismiss_payment(frame, app, area, lines, *cursor, why),
         Modal::Policies { cursor, list } => policies(frame, app, area, *cursor, list),
         Modal::NewPolicy(form) => new_policy(frame, app, area, form),
         Modal::EditPolicy(form) => edit_policy(frame, app, area, form),
@@ -350,6 +351,48 @@ fn rename_school(frame: &mut Frame, app: &App, area: Rect, schools: &[String], c
     field(frame, app, Rect { y: inner.y + rows + 2, height: 1, ..inner }, name, true);
     let items = [("confirm", None), ("back", None)];
     frame.render_widget(Paragraph::new(hint_line(app, Context::Input, &items, inner.width as usize)), bottom(inner));
+}
+
+/// The payments paid at the tax office and not recorded here, numbered as `canbao check` numbers them, the one
+/// picked marked and its reason below it, then the reason typed.
+fn dismiss_payment(
+    frame: &mut Frame,
+    app: &App,
+    area: Rect,
+    list: &[crate::domain::roster_check::UnrecordedPayment],
+    cursor: usize,
+    why: &LineInput,
+) {
+    const SHOWN: usize = 8;
+    let t = app.text;
+    let en = t.lang == crate::words::Language::En;
+    let inner = popup(frame, app, area, 100, list.len().min(SHOWN) as u16 + 10, t.dismiss_title);
+    let width = inner.width as usize;
+    // The picked line stays in view on a long list.
+    let skip = (cursor + 1).saturating_sub(SHOWN);
+    let mut lines: Vec<Line> = list
+        .iter()
+        .enumerate()
+        .skip(skip)
+        .take(SHOWN)
+        .map(|(i, u)| {
+            let mark = if i == cursor { ">" } else { " " };
+            let style = if i == cursor { app.theme.input() } else { app.theme.popup() };
+            let (amount, day) = u.amount_and_day(en);
+            let text = format!("{mark} [{}] {}  {amount}  {day}  {}", i + 1, u.name, u.place(en));
+            Line::styled(fit(&text, width), style)
+        })
+        .collect();
+    if let Some(u) = list.get(cursor) {
+        let said = if en { &u.why_en } else { &u.why };
+        lines.push(Line::styled(fit(&format!("  {said}"), width), app.theme.popup()));
+    }
+    let rows = lines.len() as u16;
+    frame.render_widget(Paragraph::new(lines), Rect { height: rows, ..inner });
+    frame.render_widget(Paragraph::new(t.dismiss_why), Rect { y: inner.y + rows + 1, height: 1, ..inner });
+    field(frame, app, Rect { y: inner.y + rows + 2, height: 1, ..inner }, why, true);
+    let items = [("confirm", None), ("back", None)];
+    frame.render_widget(Paragraph::new(hint_line(app, Context::Input, &items, width)), bottom(inner));
 }
 
 fn form_title(t: &crate::tui::text::Text, form: Form) -> &'static str {
