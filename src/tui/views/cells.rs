@@ -67,36 +67,42 @@ pub fn fit_middle(s: &str, width: usize) -> String {
     out
 }
 
-/// A file path in at most `width` cells: whole when it fits, else its folder shortened from the left behind "..."
-/// (whole folders first), so the file name, which says what was written, stays in sight; a file name too long even
-/// alone keeps its end. Not "…": a terminal that draws ambiguous-width characters wide (a Chinese Windows console)
-/// would push the rest of the line a cell to the right.
-pub fn shorten_path(path: &str, width: usize) -> String {
+/// Which folders a shortened path keeps beside its file name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Folders {
+    /// Those nearest the file, whole folders given up from the root (`.../导出/名单.xlsx`): a line that names a
+    /// file the operator knows by its name.
+    NearFile,
+    /// The path's start, as far as it goes, to the character (`/home/teacher/文.../名单.xlsx`): where an export is
+    /// written, read from the root, so the operator sees which folder it goes into.
+    FromRoot,
+}
+
+/// A file path shortened until it `fits`: whole when it does, else the folders `keep` says with "..." for the
+/// rest, so the file name, which says what was written, stays in sight; a file name too long even alone keeps its
+/// end (the extension); nothing when not even "..." fits. Not "…": a terminal that draws ambiguous-width
+/// characters wide (a Chinese Windows console) would push the rest of the line a cell to the right.
+pub fn shorten_path(path: &str, keep: Folders, fits: impl Fn(&str) -> bool) -> String {
     let path = &*crate::io::table::printable(path);
-    if path.width() <= width {
+    if fits(path) {
         return path.to_owned();
     }
-    let room = width.saturating_sub(3);
     let name_at = path.rfind(['/', '\\']).unwrap_or(0);
-    let tail = |from: usize| &path[from..];
-    // The separators after which the rest fits, nearest the start: as much of the folder as there is room for.
-    let whole_folders = path.match_indices(['/', '\\']).map(|(at, _)| at).find(|&at| tail(at).width() <= room);
-    let kept = match whole_folders {
-        Some(at) => tail(at),
-        None => {
-            let mut used = 0;
-            let mut start = path.len();
-            for (at, c) in path[name_at..].char_indices().rev() {
-                used += c.width().unwrap_or(0);
-                if used > room {
-                    break;
-                }
-                start = name_at + at;
-            }
-            tail(start)
-        }
+    // The longest of each kind first: as much of the path as there is room for.
+    let folders: Box<dyn Iterator<Item = String>> = match keep {
+        Folders::NearFile => Box::new(path.match_indices(['/', '\\']).map(|(at, _)| format!("...{}", &path[at..]))),
+        Folders::FromRoot => Box::new(
+            path[..name_at].char_indices().rev().map(move |(at, _)| format!("{}...{}", &path[..at], &path[name_at..])),
+        ),
     };
-    if width < 3 { String::new() } else { format!("...{kept}") }
+    let name_ends =
+        path.char_indices().skip(1).map(|(at, _)| at).chain([path.len()]).map(|at| format!("...{}", &path[at..]));
+    folders.chain(name_ends).find(|cut| fits(cut)).unwrap_or_default()
+}
+
+/// The test for `shorten_path` of a path shown in at most `width` cells.
+pub fn within(width: usize) -> impl Fn(&str) -> bool {
+    move |s| s.width() <= width
 }
 
 /// Exactly `width` cells: cut as `truncate` does, then padded with spaces.
@@ -151,6 +157,7 @@ mod tests {
     #[test]
     fn a_shortened_path_keeps_the_file_name_and_gives_up_folders_from_the_left() {
         let path = "/home/teacher/文档/参保/导出/柳州市示范小学-在校学生信息表.xlsx";
+        let shorten_path = |path: &str, width: usize| shorten_path(path, Folders::NearFile, within(width));
         assert_eq!(shorten_path(path, 200), path);
         let short = shorten_path(path, 46);
         assert_eq!(short, ".../导出/柳州市示范小学-在校学生信息表.xlsx");
@@ -160,5 +167,31 @@ mod tests {
         let cut = shorten_path(path, 20);
         assert!(cut.starts_with("...") && cut.ends_with("信息表.xlsx") && cut.width() <= 20, "{cut}");
         assert_eq!(shorten_path(r"C:\Users\老师\Desktop\名单.xlsx", 21), r"...\Desktop\名单.xlsx");
+    }
+
+    /// Where an export goes is read from the root: the path keeps its start, to the character, and the file's
+    /// whole name; a name too long for that keeps its end, as the folders nearest the file do.
+    #[test]
+    fn a_path_shortened_from_the_root_keeps_its_start_and_the_file_name() {
+        let path = "/home/teacher/文档/参保/导出/柳州市示范小学-在校学生信息表.xlsx";
+        let name = "/柳州市示范小学-在校学生信息表.xlsx";
+        assert_eq!(shorten_path(path, Folders::FromRoot, within(200)), path);
+        for width in [46, 50, 55] {
+            let cut = shorten_path(path, Folders::FromRoot, within(width));
+            let head = cut.strip_suffix(name).and_then(|c| c.strip_suffix("...")).expect(&cut);
+            assert!(path.starts_with(head) && !head.is_empty(), "{cut}");
+            assert!(cut.width() <= width, "{cut}");
+            // As much of the start as goes: one character more would not.
+            let next = path[head.len()..].chars().next().unwrap();
+            assert!(format!("{head}{next}...{name}").width() > width, "{cut}");
+        }
+        let cut = shorten_path(path, Folders::FromRoot, within(20));
+        assert_eq!(cut, shorten_path(path, Folders::NearFile, within(20)));
+        assert!(cut.starts_with("...") && cut.ends_with("信息表.xlsx"), "{cut}");
+        assert_eq!(shorten_path(path, Folders::FromRoot, within(2)), "");
+        // Any test, not only a width: two rows of a wrapped line.
+        let two_rows = |s: &str| crate::tui::layout::wrap(&format!("保存到：{s}"), 30).len() <= 2;
+        let cut = shorten_path(path, Folders::FromRoot, two_rows);
+        assert!(cut.starts_with("/home/") && cut.ends_with(name) && two_rows(&cut), "{cut}");
     }
 }

@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
-use super::cells::{fit, shorten_path, truncate};
+use super::cells::{Folders, fit, shorten_path, truncate, within};
 use crate::tui::app::App;
 use crate::tui::keymap::Context;
 use crate::tui::modal::Modal;
@@ -103,7 +103,7 @@ pub fn status_line(frame: &mut Frame, app: &App, area: Rect) {
         {
             let (before, after) = (&text[..at], &text[at + path.len()..]);
             let room = width.saturating_sub(before.width() + after.width());
-            text = format!("{before}{}{after}", shorten_path(path, room));
+            text = format!("{before}{}{after}", shorten_path(path, Folders::NearFile, within(room)));
         }
         let text = truncate(&text, width);
         frame.render_widget(Paragraph::new(Span::styled(text, style)), area);

@@ -9,7 +9,7 @@ use ratatui::symbols::Marker;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Axis, Chart, Dataset, GraphType, LineGauge, Paragraph};
 
-use super::cells::{fit, fit_right, shorten_path, truncate};
+use super::cells::{Folders, fit, fit_right, shorten_path, truncate, within};
 use super::chrome;
 use crate::tui::app::App;
 use crate::tui::keymap::Context;
@@ -80,7 +80,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
                 whole
             } else {
                 let room = width.saturating_sub(with("", &backup_short).width());
-                with(&shorten_path(&path, room), &backup_short)
+                with(&shorten_path(&path, Folders::NearFile, within(room)), &backup_short)
             }
         }
         None => format!(" {backup}"),

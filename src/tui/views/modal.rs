@@ -10,7 +10,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 use unicode_width::UnicodeWidthStr;
 
-use super::cells::{fit, truncate};
+use super::cells::{Folders, fit, shorten_path, truncate};
 use crate::domain::category::CategoryTable;
 use crate::domain::money;
 use crate::domain::student::{Enrollment, PaymentChannel};
@@ -224,7 +224,7 @@ fn path_prompt(frame: &mut Frame, app: &App, area: Rect, prompt: &PathPrompt) {
         && (!std::path::Path::new(given).is_absolute() || typed.width() >= width || renamed)
     {
         let fits = |path: &str| layout::wrap(&fill(t.export_goes_to, &[&path]), width).len() <= 2;
-        goes = layout::wrap(&fill(t.export_goes_to, &[&cut_middle(&full, fits)]), width);
+        goes = layout::wrap(&fill(t.export_goes_to, &[&shorten_path(&full, Folders::FromRoot, fits)]), width);
         goes.truncate(2);
     }
     let height = 8 + prompt.candidates.len().min(8) as u16 + goes.len().saturating_sub(1) as u16;
@@ -248,30 +248,6 @@ fn path_prompt(frame: &mut Frame, app: &App, area: Rect, prompt: &PathPrompt) {
     frame.render_widget(Paragraph::new(shown), Rect { y: inner.y + 3, height: 8, ..inner }.intersection(inner));
     let items = [("next_field", None), ("confirm", None), ("back", None)];
     frame.render_widget(Paragraph::new(hint_line(app, Context::Input, &items, inner.width as usize)), bottom(inner));
-}
-
-/// `path` as it `fits`: whole, else with the middle of its folders given as "...", the file's name kept whole; a
-/// name too long for that keeps its end (the extension and whatever follows it). Not "…", as `shorten_path` says:
-/// a console drawing ambiguous-width characters wide would push the rest of the line.
-fn cut_middle(path: &str, fits: impl Fn(&str) -> bool) -> String {
-    if fits(path) {
-        return path.to_owned();
-    }
-    let chars: Vec<char> = path.chars().collect();
-    let name = chars.iter().rposition(|c| matches!(c, '/' | '\\')).unwrap_or(0);
-    for head in (0..name).rev() {
-        let cut: String = chars[..head].iter().chain(&['.', '.', '.']).chain(&chars[name..]).collect();
-        if fits(&cut) {
-            return cut;
-        }
-    }
-    for tail in (0..chars.len()).rev() {
-        let cut: String = ['.', '.', '.'].iter().chain(&chars[chars.len() - tail..]).collect();
-        if fits(&cut) {
-            return cut;
-        }
-    }
-    "...".to_owned()
 }
 
 /// The import's dry run; the school asked for where the lists name none.
