@@ -428,12 +428,12 @@ impl Store {
         if named.is_empty() {
             return Ok(Vec::new());
         }
-        let mut stmt = self.conn.prepare(
+        let mut stmt = self.conn.prepare(&format!(
             "SELECT s.id, s.name, s.id_number, sc.name, s.grade, s.class, s.school_id
              FROM students s JOIN schools sc ON sc.id = s.school_id
-             WHERE s.enrollment = 'unknown' AND s.payment = 'unpaid' AND coalesce(s.seen_year, ?2) < ?1
-             ORDER BY sc.id, s.class_order, s.id",
-        )?;
+             WHERE {UNMARKED} AND {UNLISTED}
+             ORDER BY sc.id, s.class_order, s.id"
+        ))?;
         let mut rows = stmt.query(params![current, first])?;
         let mut out = Vec::new();
         while let Some(r) = rows.next()? {
@@ -466,21 +466,18 @@ impl Store {
         let current = self.current_year;
         let first = self.first_year()?;
         let mut left_out = Vec::new();
+        let still = format!("SELECT {UNMARKED}, {UNLISTED} FROM students s WHERE s.id = ?3");
         let keep = |tx: &Transaction, id: i64| -> Result<bool> {
-            let row: Option<(String, String, Option<i32>)> = tx
-                .prepare_cached("SELECT enrollment, payment, seen_year FROM students WHERE id = ?1")?
-                .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            let row: Option<(bool, Option<bool>)> = tx
+                .prepare_cached(&still)?
+                .query_row(params![current, first, id], |r| Ok((r.get(0)?, r.get(1)?)))
                 .optional()?;
             let why = match row {
                 None => Some(NoLongerLeaver::Gone),
-                Some((enrollment, payment, _)) if enrollment != "unknown" || payment != "unpaid" => {
-                    Some(NoLongerLeaver::Marked)
-                }
-                // As `leavers` compares them: a pupil of no known year is on no list of an earlier one.
-                Some((_, _, seen)) if !matches!((seen.or(first), current), (Some(y), Some(c)) if y < c) => {
-                    Some(NoLongerLeaver::Listed)
-                }
-                Some(_) => None,
+                Some((false, _)) => Some(NoLongerLeaver::Marked),
+                Some((true, Some(true))) => None,
+                // NULL where the drive has no current year: as in `leavers`, nobody is then a possible leaver.
+                Some((true, _)) => Some(NoLongerLeaver::Listed),
             };
             if let Some(why) = why {
                 left_out.push((id, why));
@@ -509,6 +506,12 @@ impl Store {
         Ok(n)
     }
 }
+
+/// `leavers`' rule, one copy for the list and for the mark that looks at each pupil again (`s` the pupil's row,
+/// `?1` the current year, `?2` the file's first year): nothing marked this year, 参保状态 未确认 and 缴费 未缴费 ...
+const UNMARKED: &str = "s.enrollment = 'unknown' AND s.payment = 'unpaid'";
+/// ... and on none of this year's lists: last named by an earlier year's, a pupil of no known year by the first's.
+const UNLISTED: &str = "coalesce(s.seen_year, ?2) < ?1";
 
 /// The history's action of marking the possible leavers 已离校 (`year leavers --mark`, the screen's leavers dialog).
 pub const LEAVERS: &str = "leavers";
@@ -1487,6 +1490,55 @@ mod tests {
             .collect();
         s.set_categories(id, &same).unwrap();
         assert!(s.categories_certified(id).unwrap(), "the same set, confirmed for the year");
+    }
+
+    /// The possible leavers' list and the mark that looks at each pupil again hold one rule: of a class this
+    /// year's list named, a pupil in any state of 参保状态, 缴费 and the year last named is marked 已离校 exactly
+    /// when `leavers` lists them, and every other is left out with why.
+    #[test]
+    fn the_leavers_list_and_its_mark_hold_one_rule() {
+        let mut s = Store::open_in_memory().unwrap();
+        let enrollments = ["unknown", "here", "elsewhere", "declined", "left"];
+        let payments = ["unpaid", "paid", "government"];
+        let mut pupils = Vec::new();
+        let mut list = Vec::new();
+        for (i, (e, p)) in enrollments.iter().flat_map(|e| payments.iter().map(move |p| (e, p))).enumerate() {
+            for seen in 0..5 {
+                let name = format!("学生{i}{seen}");
+                list.push(pupil(&name, &format!("45020220150101{i:02}{seen}"), "一年级"));
+                pupils.push((name, *e, *p, seen));
+            }
+        }
+        s.apply_import(&list, &[], 0, false).unwrap();
+        let first = s.first_year().unwrap().unwrap();
+        let year = s.current_year().unwrap() + 1;
+        s.start_year(year, false, None, false).unwrap();
+        // Last named by no year's list, by one two years back, by last year's, by this year's, by a later one's.
+        let seen_years = [None, Some(year - 2), Some(first), Some(year), Some(year + 1)];
+        let mut ids = Vec::new();
+        for (name, e, p, seen) in &pupils {
+            let id = by_name(&s, name).id;
+            s.conn
+                .execute(
+                    "UPDATE students SET enrollment = ?2, payment = ?3, seen_year = ?4 WHERE id = ?1",
+                    params![id, e, p, seen_years[*seen]],
+                )
+                .unwrap();
+            ids.push(id);
+        }
+        let listed: std::collections::BTreeSet<i64> = s.leavers().unwrap().iter().map(|l| l.id).collect();
+        // Neither marked nor named this year, nor since: last named by no list, two years back, or last year.
+        assert_eq!(listed.len(), 3, "{listed:?}");
+        let marked = s.mark_possible_leavers(&ids).unwrap();
+        let changed: std::collections::BTreeSet<i64> =
+            marked.outcomes.iter().filter(|o| !o.diffs.is_empty()).map(|o| o.id).collect();
+        assert_eq!(changed, listed);
+        assert_eq!(marked.outcomes.len() + marked.left_out.len(), ids.len());
+        for (id, why) in &marked.left_out {
+            let (_, e, p, _) = &pupils[ids.iter().position(|i| i == id).unwrap()];
+            let marked_this_year = (*e, *p) != ("unknown", "unpaid");
+            assert_eq!(*why == NoLongerLeaver::Marked, marked_this_year, "{id} {why:?}");
+        }
     }
 }
 
