@@ -7805,3 +7805,31 @@ fn a_tax_lists_school_differing_only_in_width_spaces_or_brackets_is_the_drives()
     let rows: Vec<Option<u64>> = tax_unrecorded(&db).into_iter().map(|(_, row, _)| row).collect();
     assert_eq!(rows, [Some(3), Some(4)]);
 }
+
+/// Pupils held with one flagged number are listed by `mark NUMBER`, the head counting them in both languages,
+/// and a `--pick` past them says whom the number fits and how many; `--pick N` marks the Nth.
+#[test]
+fn pupils_sharing_a_flagged_number_are_counted_and_picked() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    let list = dir.path().join("list.csv");
+    let number = "45020220150101123";
+    std::fs::write(&list, format!("姓名,身份证号码,班级\n张三,{number},一年级1班\n李四,{number},一年级1班\n")).unwrap();
+    let report = json(canbao(&db).args(["import", "--json"]).arg(&list));
+    assert_eq!(report["added"], 2, "{report}");
+    let (code, text) = said(canbao(&db).args(["mark", number, "--enrollment", "here"]));
+    assert_eq!(code, Some(1), "{text}");
+    let heads = [format!("有 2 名学生的身份证号码都是 {number}"), format!("2 pupils share the ID number {number}")];
+    assert!(heads.iter().all(|h| text.contains(h.as_str())) && text.contains("--name"), "{text}");
+    let (code, text) = said(canbao(&db).args(["mark", number, "--pick", "3", "--enrollment", "here"]));
+    assert_eq!(code, Some(1), "{text}");
+    let heads = [
+        format!("身份证号码为 {number} 的学生只有 2 名，没有第 3 位"),
+        format!("pupils with the ID number {number}: only 2, no number 3"),
+    ];
+    assert!(heads.iter().all(|h| text.contains(h.as_str())), "{text}");
+    let (code, text) = said(canbao(&db).args(["mark", number, "--pick", "2", "--enrollment", "here"]));
+    assert_eq!(code, Some(0), "{text}");
+    let found = json(canbao(&db).args(["find", "李四", "--json"]));
+    assert_eq!(found[0]["enrollment"], "here", "{found}");
+}

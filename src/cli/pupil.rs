@@ -140,11 +140,10 @@ fn one_by_number(
         ))
         .kind("no_such_pupil")),
         _ => {
-            let n = found.len();
-            let several = (
-                format!("有 {n} 名学生的身份证号码都是 {number}{also}"),
-                format!("{n} pupils share the ID number {number}{also_en}"),
-            );
+            let several = |n| {
+                let zh = format!("有 {n} 名学生的身份证号码都是 {number}{also}");
+                (zh, format!("{n} pupils share the ID number {number}{also_en}"))
+            };
             let fit =
                 (format!("身份证号码为 {number}{also} 的学生"), format!("pupils with the ID number {number}{also_en}"));
             // Pupils sharing a flagged number are told apart by name first, as the operator knows them.
@@ -153,7 +152,7 @@ fn one_by_number(
                 "；也可用 --name 指明是哪一位（同名的再加 --class）",
                 "; or add --name, and --class where they share a name",
             ));
-            choose(store, found, Typed { number: Some(raw), by, command }, [several, fit], also)
+            choose(store, found, Typed { number: Some(raw), by, command }, several, fit, also)
         }
     }
 }
@@ -170,13 +169,14 @@ struct Typed<'a> {
 /// comes after). Several without `--pick`, or a `--pick` past them, are listed with what tells them apart (the
 /// masked number, the list and row each came from, when, and their status) and how to pick one: an entry of a
 /// pupil listed twice, which shares name and class with the other, has no other road, where no number was given.
-/// `heads` say, in Chinese and English, that the words fit several (「一年级1班有 2 名学生叫 陈七」), and whom they
-/// fit (「一年级1班叫 陈七 的学生」); `also`, another way to tell them apart.
+/// `several` says, in Chinese and English, that the words fit so many (「一年级1班有 2 名学生叫 陈七」), `fit` whom
+/// they fit (「一年级1班叫 陈七 的学生」); `also`, another way to tell them apart.
 fn choose(
     store: &Store,
     mut found: Vec<Student>,
     typed: Typed,
-    [(several_zh, several_en), (fit_zh, fit_en)]: [(String, String); 2],
+    several: impl FnOnce(usize) -> (String, String),
+    (fit_zh, fit_en): (String, String),
     also: Option<(&str, &str)>,
 ) -> Result<Student, UserError> {
     found.sort_by_key(|s| s.id);
@@ -209,7 +209,10 @@ fn choose(
     ways.extend(also);
     let (ways_zh, ways_en): (String, String) = ways.into_iter().map(|(zh, en)| (zh.to_owned(), en.to_owned())).unzip();
     let (head_zh, head_en, kind) = match picked {
-        None => (several_zh, several_en, "ambiguous_pupil"),
+        None => {
+            let (several_zh, several_en) = several(n);
+            (several_zh, several_en, "ambiguous_pupil")
+        }
         Some(p) => (
             format!("{fit_zh}只有 {n} 名，没有第 {p} 位，未选定学生"),
             format!("{fit_en}: only {n}, no number {p}: no pupil picked"),
@@ -345,14 +348,13 @@ fn by_name(store: &Store, name: &str, by: &PupilByName, command: &str) -> Result
         _ => {
             let (without_zh, without_en) =
                 if by.without_id { ("没有身份证号码的", " without an ID number") } else { ("", "") };
-            let n = found.len();
-            let several = (
-                format!("{class}有 {n} 名{without_zh}学生叫 {name}"),
-                format!("{n} pupils named {name}{without_en} in {class}"),
-            );
+            let several = |n| {
+                let zh = format!("{class}有 {n} 名{without_zh}学生叫 {name}");
+                (zh, format!("{n} pupils named {name}{without_en} in {class}"))
+            };
             let fit =
                 (format!("{class}叫 {name} 的{without_zh}学生"), format!("pupils named {name}{without_en} in {class}"));
-            choose(store, found, Typed { number: None, by, command }, [several, fit], None)
+            choose(store, found, Typed { number: None, by, command }, several, fit, None)
         }
     }
 }
