@@ -6108,3 +6108,45 @@ fn policy_new_takes_a_base_the_drive_keeps_only_as_its_copy() {
         fails(canbao(&b).args(["policy", "new", "yibin-2029", "--from", "nowhere-2027", "--year", "2029"]), 1);
     assert!(refused.contains("没有名为“nowhere-2027”的政策") && refused.contains("yibin-2027"), "{refused}");
 }
+
+/// The tax reconciliation's counts line gives, in Chinese and in the English beside it, each count the JSON report
+/// gives, in one order: the two languages never say different numbers.
+#[test]
+fn the_reconcile_counts_line_says_the_reports_numbers_in_both_languages() {
+    let (dir, db) = sample_drive_in(2024);
+    ok(canbao(&db).args(["mark", "450203202003164449", "--enrollment", "declined", "--reason", "家长已在单位参保"]));
+    let file = write(
+        dir.path(),
+        "tax.csv",
+        "姓名,身份证号码,缴费金额,缴费时间\n卢雅,450203202003164449,350,2023-11-01\n孙语,450203201909308803,350,2023-11-01\n\
+         某某,450203201909301111,350,2023-11-01\n",
+    );
+    let report = json(canbao(&db).args(["reconcile", "--source", "tax", "--dry-run", "--json"]).arg(&file));
+    let n = |key: &str| report[key].as_array().map_or_else(|| report[key].as_u64().unwrap(), |l| l.len() as u64);
+    let counts = [
+        ("已更新", "matched", "matched"),
+        ("原已一致", "already", "already"),
+        ("名单外", "unknown IDs", "unknown_rows"),
+        ("姓名不符", "name mismatches", "name_mismatches"),
+        ("状态冲突", "conflicts", "conflicts"),
+        ("同一学生的其他行", "further rows of a pupil", "further_rows"),
+        ("未核对", "not reconciled", "not_reconciled"),
+    ];
+    let (zh, en): (Vec<_>, Vec<_>) =
+        counts.iter().map(|(zh, en, key)| (format!("{zh} {}", n(key)), format!("{en} {}", n(key)))).unzip();
+    let rows = n("rows_read");
+    let (mismatches, over_status) = (n("amount_mismatches"), n("recorded_over_status"));
+    assert!(rows > 0 && n("matched") > 0 && over_status > 0, "{report}");
+    let expected_zh =
+        format!("读取 {rows} 行：{}；记录的缴费中金额不符 {mismatches}，状态与缴费不一致 {over_status}", zh.join("，"));
+    let expected_en = format!(
+        "rows read {rows}: {}; among the payments recorded, amount mismatches {mismatches}, status differs from payment \
+         {over_status}",
+        en.join(", ")
+    );
+    let text = ok(canbao(&db).args(["reconcile", "--source", "tax", "--dry-run"]).arg(&file));
+    assert!(text.lines().any(|l| l == expected_zh), "{expected_zh}\n{text}");
+    assert!(text.lines().any(|l| l == format!("({expected_en})")), "{expected_en}\n{text}");
+    let text = ok(canbao(&db).args(["--lang", "en", "reconcile", "--source", "tax", "--dry-run"]).arg(&file));
+    assert!(text.lines().any(|l| l == expected_en), "{expected_en}\n{text}");
+}

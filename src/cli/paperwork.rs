@@ -1350,46 +1350,34 @@ fn print_reconcile(r: &ReconcileReport, has_policy: bool, reveal: bool) {
     // 已更新 or 原已一致), said after them: a 状态冲突 0 followed by such lines would read as nothing to settle.
     // Only a tax list records payments: on the others the payment counts would read as payments to settle.
     let tax = r.source == reconcile::Source::Tax;
-    let mut counts_en = format!(
-        "rows read {}: matched {}, already {}, unknown IDs {}, name mismatches {}, conflicts {}, further rows of a \
-         pupil {}, not reconciled {}",
-        r.rows_read,
-        r.matched,
-        r.already,
-        r.unknown_rows.len(),
-        r.name_mismatches.len(),
-        r.conflicts.len(),
-        r.further_rows,
-        r.not_reconciled,
-    );
+    // Each count once, named in both languages, so the two lines say the same numbers.
+    let read = [
+        ("已更新", "matched", r.matched),
+        ("原已一致", "already", r.already),
+        ("名单外", "unknown IDs", r.unknown_rows.len()),
+        ("姓名不符", "name mismatches", r.name_mismatches.len()),
+        ("状态冲突", "conflicts", r.conflicts.len()),
+        ("同一学生的其他行", "further rows of a pupil", r.further_rows),
+        ("未核对", "not reconciled", r.not_reconciled),
+    ];
+    let payments = [
+        ("金额不符", "amount mismatches", r.amount_mismatches.len()),
+        ("状态与缴费不一致", "status differs from payment", r.recorded_over_status.len()),
+    ];
+    let listed = |counts: &[(&str, &str, usize)], en: bool| -> String {
+        let said: Vec<String> =
+            counts.iter().map(|&(zh, english, n)| format!("{} {n}", if en { english } else { zh })).collect();
+        said.join(if en { ", " } else { "，" })
+    };
+    let mut counts_en = format!("rows read {}: {}", r.rows_read, listed(&read, true));
+    let mut counts = format!("读取 {} 行：{}", r.rows_read, listed(&read, false));
     if tax {
-        counts_en.push_str(&format!(
-            "; among the payments recorded, amount mismatches {}, status differs from payment {}",
-            r.amount_mismatches.len(),
-            r.recorded_over_status.len(),
-        ));
+        counts_en.push_str(&format!("; among the payments recorded, {}", listed(&payments, true)));
+        counts.push_str(&format!("；记录的缴费中{}", listed(&payments, false)));
     }
     if en {
         println!("{counts_en}");
     } else {
-        let mut counts = format!(
-            "读取 {} 行：已更新 {}，原已一致 {}，名单外 {}，姓名不符 {}，状态冲突 {}，同一学生的其他行 {}，未核对 {}",
-            r.rows_read,
-            r.matched,
-            r.already,
-            r.unknown_rows.len(),
-            r.name_mismatches.len(),
-            r.conflicts.len(),
-            r.further_rows,
-            r.not_reconciled,
-        );
-        if tax {
-            counts.push_str(&format!(
-                "；记录的缴费中金额不符 {}，状态与缴费不一致 {}",
-                r.amount_mismatches.len(),
-                r.recorded_over_status.len(),
-            ));
-        }
         println!("{counts}");
         println!("({counts_en})");
     }
