@@ -51,18 +51,22 @@ pub enum DataFileError {
 
 impl std::fmt::Display for DataFileError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.chinese("数据文件"))
+        f.write_str(&self.said("数据文件", false))
     }
 }
 
 impl std::error::Error for DataFileError {}
 
-fn located(key: &str, line: Option<usize>) -> String {
-    match (key.is_empty(), line) {
-        (true, None) => String::new(),
-        (true, Some(line)) => format!("（第 {line} 行）"),
-        (false, None) => format!("（键 {key}）"),
-        (false, Some(line)) => format!("（键 {key}，第 {line} 行）"),
+/// Where in the file the mistake is, as far as known (the key, the line), in Chinese or in English.
+fn located(key: &str, line: Option<usize>, en: bool) -> String {
+    match (key.is_empty(), line, en) {
+        (true, None, _) => String::new(),
+        (true, Some(line), false) => format!("（第 {line} 行）"),
+        (true, Some(line), true) => format!(" (line {line})"),
+        (false, None, false) => format!("（键 {key}）"),
+        (false, None, true) => format!(" (key {key})"),
+        (false, Some(line), false) => format!("（键 {key}，第 {line} 行）"),
+        (false, Some(line), true) => format!(" (key {key}, line {line})"),
     }
 }
 
@@ -87,42 +91,36 @@ impl DataFileError {
     /// The error with the file called what it is, in Chinese and in English (`政策文件`, "policy file"): to the
     /// operator a 数据文件 is the drive.
     pub fn named_as(&self, zh: &str, en: &str) -> (String, String) {
-        (self.chinese(zh), self.english(en))
+        (self.said(zh, false), self.said(en, true))
     }
 
-    fn chinese(&self, noun: &str) -> String {
+    /// The error with the file called `noun`, in English (`en`) or in Chinese.
+    fn said(&self, noun: &str, en: bool) -> String {
         match self {
             DataFileError::Parse { file, key, line, message } => {
-                format!("{noun} {file} 格式有误{}：{message}", located(key, *line))
+                let at = located(key, *line, en);
+                if en {
+                    format!("{noun} {file} is malformed{at}: {message}")
+                } else {
+                    format!("{noun} {file} 格式有误{at}：{message}")
+                }
             }
-            DataFileError::Invalid { file, key, line, message_zh, .. } => {
-                format!("{noun} {file} 内容有误{}：{message_zh}", located(key, *line))
+            DataFileError::Invalid { file, key, line, message_zh, message_en } => {
+                let at = located(key, *line, en);
+                if en {
+                    format!("{noun} {file} is invalid{at}: {message_en}")
+                } else {
+                    format!("{noun} {file} 内容有误{at}：{message_zh}")
+                }
             }
+            DataFileError::Read { file, message } if en => format!("cannot read {noun} {file}: {message}"),
             DataFileError::Read { file, message } => format!("无法读取{noun} {file}：{message}"),
         }
     }
 
     /// The same error in English.
     pub fn message_en(&self) -> String {
-        self.english("data file")
-    }
-
-    fn english(&self, noun: &str) -> String {
-        let at = |key: &str, line: Option<usize>| match (key.is_empty(), line) {
-            (true, None) => String::new(),
-            (true, Some(line)) => format!(" (line {line})"),
-            (false, None) => format!(" (key {key})"),
-            (false, Some(line)) => format!(" (key {key}, line {line})"),
-        };
-        match self {
-            DataFileError::Parse { file, key, line, message } => {
-                format!("{noun} {file} is malformed{}: {message}", at(key, *line))
-            }
-            DataFileError::Invalid { file, key, line, message_en, .. } => {
-                format!("{noun} {file} is invalid{}: {message_en}", at(key, *line))
-            }
-            DataFileError::Read { file, message } => format!("cannot read {noun} {file}: {message}"),
-        }
+        self.said("data file", true)
     }
 
     /// Wraps a TOML error, recovering the key path from the error's position in `text`: the toml crate keeps
@@ -312,5 +310,45 @@ mod tests {
         );
         assert_eq!(line_of_key(text, "w[1].c"), Some(9));
         assert_eq!(line_of_key(text, "t.\"低保\".missing"), Some(2));
+    }
+
+    /// Each error says the file, the key and line as far as known, and the parser's or the rule's words, in Chinese
+    /// and in English, under the name its caller gives the file.
+    #[test]
+    fn an_error_names_file_key_and_line_in_both_languages() {
+        let parse = |key: &str, line| DataFileError::Parse {
+            file: "p.toml".into(),
+            key: key.into(),
+            line,
+            message: "expected `=`".into(),
+        };
+        let said = |e: &DataFileError| e.named_as("政策文件", "policy file");
+        assert_eq!(
+            said(&parse("", None)),
+            ("政策文件 p.toml 格式有误：expected `=`".into(), "policy file p.toml is malformed: expected `=`".into())
+        );
+        assert_eq!(
+            said(&parse("", Some(3))),
+            (
+                "政策文件 p.toml 格式有误（第 3 行）：expected `=`".into(),
+                "policy file p.toml is malformed (line 3): expected `=`".into()
+            )
+        );
+        let invalid = DataFileError::Invalid {
+            file: "c.toml".into(),
+            key: "category.低保".into(),
+            line: None,
+            message_zh: "比例超过 100".into(),
+            message_en: "over 100 percent".into(),
+        };
+        assert_eq!(invalid.to_string(), "数据文件 c.toml 内容有误（键 category.低保）：比例超过 100");
+        assert_eq!(invalid.message_en(), "data file c.toml is invalid (key category.低保): over 100 percent");
+        assert_eq!(said(&parse("a.b", Some(7))).1, "policy file p.toml is malformed (key a.b, line 7): expected `=`");
+        assert_eq!(said(&parse("a.b", Some(7))).0, "政策文件 p.toml 格式有误（键 a.b，第 7 行）：expected `=`");
+        let read = DataFileError::Read { file: "x.toml".into(), message: "denied".into() };
+        assert_eq!(
+            said(&read),
+            ("无法读取政策文件 x.toml：denied".into(), "cannot read policy file x.toml: denied".into())
+        );
     }
 }
