@@ -7833,3 +7833,31 @@ fn pupils_sharing_a_flagged_number_are_counted_and_picked() {
     let found = json(canbao(&db).args(["find", "李四", "--json"]));
     assert_eq!(found[0]["enrollment"], "here", "{found}");
 }
+
+/// The receipt numbers a tax list gave are named with its payment where `mark` refuses a channel over it and where
+/// it tells of clearing it, in Chinese and in English; a payment the list gave no receipt for names none.
+#[test]
+fn marks_words_over_a_tax_lists_payment_name_its_receipt_in_both_languages() {
+    let oct8 = days_ago(60);
+    let (dir, db) = tax_drive();
+    let (zhou, wu) = ("450202201711194162", "450202201804012233");
+    let tax = dir.path().join("tax.csv");
+    let receipt = "332023100800017";
+    let rows = format!(
+        "姓名,证件号码,缴费金额,缴费日期,缴费渠道,票证号码\n周静露,{zhou},380,{oct8},微信,{receipt}\n吴凯远,{wu},380,{oct8},微信,\n"
+    );
+    std::fs::write(&tax, rows).unwrap();
+    canbao(&db).args(["reconcile", "--source", "tax"]).arg(&tax).assert().success();
+    let (code, zh) = said(canbao(&db).args(["mark", zhou, "--channel", "现金"]));
+    let (_, en) = said(canbao(&db).args(["--lang", "en", "mark", zhou, "--channel", "现金"]));
+    assert_eq!(code, Some(1), "{zh}");
+    assert!(zh.contains(&format!("微信，票证号码 {receipt}）")), "{zh}");
+    assert!(en.contains(&format!(", receipt {receipt})")), "{en}");
+    let (_, zh) = said(canbao(&db).args(["mark", wu, "--channel", "现金"]));
+    assert!(!zh.contains("票证号码") && !zh.contains("receipt"), "{zh}");
+    let cleared = canbao(&db).args(["mark", zhou, "--payment", "unpaid"]).output().unwrap();
+    assert!(cleared.status.success(), "{cleared:?}");
+    let told = String::from_utf8_lossy(&cleared.stderr);
+    assert!(told.contains(&format!("核对税务名单记入的（票证号码 {receipt}）；")), "{told}");
+    assert!(told.contains(&format!(" (receipt {receipt}): cleared here")), "{told}");
+}

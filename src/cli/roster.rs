@@ -1029,6 +1029,18 @@ fn details_refused(pupil: &Student, asked: Option<&str>) -> UserError {
     UserError::picked(&format!("{zh} ({en})"), &en)
 }
 
+/// When the tax office's list recorded the pupil's payment (Beijing time), and the receipt numbers (票证号码) it
+/// gave, listed in Chinese and in English: none where it gave none.
+fn listed_when(
+    store: &Store,
+    pupil: &Student,
+    listed: &crate::store::ListedPayment,
+) -> Result<(String, Option<(String, String)>), UserError> {
+    let at = crate::store::instant::beijing_minutes(&listed.listed_at);
+    let receipts: Vec<String> = store.receipts(pupil.id)?.into_iter().map(|r| r.number).collect();
+    Ok((at, (!receipts.is_empty()).then(|| (receipts.join("、"), receipts.join(", ")))))
+}
+
 /// What `mark` says on stderr once it has cleared (`to` 未缴费) or replaced (`to` 财政代缴) a family's payment the
 /// tax office's list recorded: the tax office still has it, with its receipt numbers to ask about.
 fn listed_payment_note(
@@ -1037,13 +1049,9 @@ fn listed_payment_note(
     listed: &crate::store::ListedPayment,
     to: PaymentStatus,
 ) -> Result<String, UserError> {
-    let at = crate::store::instant::beijing_minutes(&listed.listed_at);
-    let receipts: Vec<String> = store.receipts(pupil.id)?.into_iter().map(|r| r.number).collect();
-    let (receipts_zh, receipts_en) = if receipts.is_empty() {
-        (String::new(), String::new())
-    } else {
-        (format!("（票证号码 {}）", receipts.join("、")), format!(" (receipt {})", receipts.join(", ")))
-    };
+    let (at, receipts) = listed_when(store, pupil, listed)?;
+    let (receipts_zh, receipts_en) =
+        receipts.map(|(zh, en)| (format!("（票证号码 {zh}）"), format!(" (receipt {en})"))).unwrap_or_default();
     let name = &pupil.name;
     let (en, zh) = if to == PaymentStatus::Government {
         let en = format!(
@@ -1095,13 +1103,9 @@ fn listed_channel_refused(
     yes_given: bool,
 ) -> Result<UserError, UserError> {
     let (mix_zh, mix_en) = if yes_given { YES_IS_NOT_FORCE } else { ("", "") };
-    let at = crate::store::instant::beijing_minutes(&listed.listed_at);
-    let receipts: Vec<String> = store.receipts(pupil.id)?.into_iter().map(|r| r.number).collect();
-    let (receipts_zh, receipts_en) = if receipts.is_empty() {
-        (String::new(), String::new())
-    } else {
-        (format!("，票证号码 {}", receipts.join("、")), format!(", receipt {}", receipts.join(", ")))
-    };
+    let (at, receipts) = listed_when(store, pupil, listed)?;
+    let (receipts_zh, receipts_en) =
+        receipts.map(|(zh, en)| (format!("，票证号码 {zh}"), format!(", receipt {en}"))).unwrap_or_default();
     // The record as the drive holds it: its date, amount and channel, or that the list named no channel.
     let (mut paid_zh, mut paid_en) = recorded_payment(&pupil.payment_details);
     if pupil.payment_details.channel.as_deref().is_none_or(str::is_empty) {
