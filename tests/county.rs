@@ -2982,6 +2982,8 @@ fn listed_pupil(name: &str, n: usize) -> canbao::store::Incoming {
         grade: "三年级".into(),
         class: "1班".into(),
         phone: String::new(),
+        ethnicity: String::new(),
+        address: String::new(),
         status: Default::default(),
         categories: Vec::new(),
         note: String::new(),

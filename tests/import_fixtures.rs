@@ -3605,7 +3605,7 @@ fn a_table_stacked_under_another_says_its_own_class_and_columns() {
         vec![Some("姓名"), Some("身份证号"), Some("班级")],
         vec![Some("甲一"), Some(ids[0].as_str()), Some("四年级1班")],
         vec![],
-        vec![Some("序号"), Some("姓名"), Some("身份证号"), Some("联系电话"), Some("家庭住址")], // row 4
+        vec![Some("序号"), Some("姓名"), Some("身份证号"), Some("联系电话"), Some("户籍地址")], // row 4
         vec![Some("1"), Some("乙一"), Some(ids[1].as_str()), Some("13800000001"), Some("某路1号")],
     ];
     write_xlsx(&path, "全校", &rows, &[]);
@@ -3618,7 +3618,7 @@ fn a_table_stacked_under_another_says_its_own_class_and_columns() {
         problems.iter().any(|p| p.message.contains("表中没有班级列") && p.message.contains("第 5 行")),
         "{problems:?}"
     );
-    assert!(problems.iter().any(|p| p.row == Some(4) && p.message.contains("不认识的表头“家庭住址”")), "{problems:?}");
+    assert!(problems.iter().any(|p| p.row == Some(4) && p.message.contains("不认识的表头“户籍地址”")), "{problems:?}");
 }
 
 /// A class cell holding a bare number of three digits (101) is read as the class so named (101班), and the file says

@@ -6150,3 +6150,49 @@ fn the_reconcile_counts_line_says_the_reports_numbers_in_both_languages() {
     let text = ok(canbao(&db).args(["--lang", "en", "reconcile", "--source", "tax", "--dry-run"]).arg(&file));
     assert!(text.lines().any(|l| l == expected_en), "{expected_en}\n{text}");
 }
+
+/// 民族 and the address a class list gives are kept and written to the batch template's 民族 and 居住地址; a list
+/// without them (or with an empty cell) leaves what the drive holds, a later list with them fills them, and no
+/// list view shows the address.
+#[test]
+fn ethnicity_and_address_from_the_lists_fill_the_templates_columns() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = drive_of_year(dir.path(), 2024);
+    let first = write(
+        dir.path(),
+        "first.csv",
+        "姓名,身份证号码,班级\n孙语,450203201909308803,一年级1班\n林彤瑶,450202201911276365,一年级1班\n\
+         何轩明,45020320190307775X,二年级2班\n",
+    );
+    ok(canbao(&db).args(["import", "--school", "示范小学"]).arg(&first));
+    let later = write(
+        dir.path(),
+        "later.csv",
+        "姓名,身份证号码,班级,民族名称,家庭住址\n孙语,450203201909308803,一年级1班,汉,柳州市城中区文昌路 12 号\n\
+         林彤瑶,450202201911276365,一年级1班,壮族,\n",
+    );
+    ok(canbao(&db).args(["import", "--school", "示范小学"]).arg(&later));
+    // The first list again, and one whose cells are empty: nothing is erased.
+    ok(canbao(&db).args(["import", "--school", "示范小学"]).arg(&first));
+    let empty = write(dir.path(), "empty.csv", "姓名,身份证号码,民族,居住地址\n孙语,450203201909308803,,\n");
+    ok(canbao(&db).args(["import", "--school", "示范小学"]).arg(&empty));
+    // Every file of the export (the pupils nobody has asked yet are in the 未参保 one).
+    let mut cells: Vec<(String, String, String)> = Vec::new();
+    for file in export(&db, "template", &dir.path().join("out"), &["--all"]) {
+        let rows = &workbook(&file)[0].1;
+        let header = texts(&rows[0]);
+        let at = |title: &str| header.iter().position(|h| h == title).unwrap_or_else(|| panic!("{title}: {header:?}"));
+        let (name, ethnicity, address) = (at("姓名"), at("民族"), at("居住地址"));
+        cells.extend(rows[1..].iter().map(|r| (r[name].to_string(), r[ethnicity].to_string(), r[address].to_string())));
+    }
+    let of = |who: &str| cells.iter().find(|c| c.0 == who).cloned().unwrap_or_else(|| panic!("{who}: {cells:?}"));
+    // Kept as written: the template lists no values of its own to spell 民族 by.
+    assert_eq!(of("孙语"), ("孙语".into(), "汉".into(), "柳州市城中区文昌路 12 号".into()));
+    assert_eq!(of("林彤瑶"), ("林彤瑶".into(), "壮族".into(), String::new()));
+    assert_eq!(of("何轩明"), ("何轩明".into(), String::new(), String::new()));
+    // Personal data: on no list view.
+    let found = ok(canbao(&db).args(["find", "孙语"]));
+    assert!(found.contains("孙语") && !found.contains("文昌路"), "{found}");
+    let found = ok(canbao(&db).args(["find", "孙语", "--json"]));
+    assert!(found.contains("孙语") && !found.contains("文昌路"), "{found}");
+}

@@ -1059,6 +1059,8 @@ fn the_new_year_question_for_a_school_of_many_classes_fits_its_dialog() {
                 grade: if n % 2 == 0 { "六年级".into() } else { "三年级".into() },
                 class: format!("{n}班"),
                 phone: String::new(),
+                ethnicity: String::new(),
+                address: String::new(),
                 status: Default::default(),
                 categories: Vec::new(),
                 note: String::new(),

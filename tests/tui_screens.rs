@@ -4840,6 +4840,8 @@ fn a_corrected_number_that_changes_the_sex_still_says_a_held_tax_payment_waits()
             grade: "一年级".into(),
             class: "1班".into(),
             phone: String::new(),
+            ethnicity: String::new(),
+            address: String::new(),
             status: Default::default(),
             categories: Vec::new(),
             note: String::new(),

@@ -676,9 +676,11 @@ fn settle(
     taken_back: &[(usize, usize)],
 ) {
     let cancelled: super::Set<usize> = taken_back.iter().flat_map(|&(c, u)| [c, u]).collect();
+    // The groups the county keeps: a drive's 民族 and 居住地址 (the groups after them) stay on the drive.
+    let groups = &GROUPS[..super::decide::COUNTY_GROUPS.len()];
     let group_of: Map<&str, usize> =
-        GROUPS.iter().enumerate().flat_map(|(g, fields)| fields.iter().map(move |f| (f.key(), g))).collect();
-    let yearly: Vec<bool> = GROUPS.iter().map(|fields| fields.iter().all(|f| f.is_yearly())).collect();
+        groups.iter().enumerate().flat_map(|(g, fields)| fields.iter().map(move |f| (f.key(), g))).collect();
+    let yearly: Vec<bool> = groups.iter().map(|fields| fields.iter().all(|f| f.is_yearly())).collect();
     let index: Map<i64, usize> = pupils.iter().enumerate().map(|(i, p)| (p.sid, i)).collect();
     let status_index: Map<(i64, i32), usize> = statuses.iter().enumerate().map(|(i, s)| ((s.sid, s.year), i)).collect();
     // Which groups a pupil's creation row speaks for depends on the values still there (see said_at_creation).
@@ -744,7 +746,7 @@ fn settle(
         if event.field == "created" {
             creations.entry(p).or_default().push(e);
             *pupils_of_creation.entry(event.hash.as_str()).or_default() += 1;
-            for g in 0..GROUPS.len() {
+            for g in 0..groups.len() {
                 if pupil_said[p][g] {
                     consider(&mut pupils[p].last[g], e, outweighed(g));
                 }

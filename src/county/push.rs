@@ -828,7 +828,11 @@ fn undone_news(rows: &DriveRead, known_events: &Set<String>) -> Overrides {
         rows.statuses.iter().enumerate().map(|(i, s)| ((s.sid, s.year), i)).collect();
     for u in news {
         let e = &audit[u];
-        let Some(g) = GROUPS.iter().position(|fields| fields.iter().any(|f| f.key() == e.field)) else { continue };
+        // 民族 and 居住地址 (the merge's groups past the county's) are not the county's.
+        let county_groups = &GROUPS[..COUNTY_GROUPS.len()];
+        let Some(g) = county_groups.iter().position(|fields| fields.iter().any(|f| f.key() == e.field)) else {
+            continue;
+        };
         if GROUPS[g].contains(&crate::store::Field::Class) {
             continue;
         }

@@ -250,6 +250,10 @@ pub struct Student {
     pub grade: String,
     pub class: String,
     pub phone: String,
+    /// 民族 as a list gave it; None until one does.
+    pub ethnicity: Option<String>,
+    /// 居住地址 as a list gave it; None until one does. Personal data: the detail screen shows it, no list does.
+    pub address: Option<String>,
     pub enrollment: Enrollment,
     pub decline_reason: Option<String>,
     pub payment: PaymentStatus,
@@ -282,6 +286,8 @@ impl Student {
             grade: "三年级".into(),
             class: "1班".into(),
             phone: String::new(),
+            ethnicity: None,
+            address: None,
             enrollment: Enrollment::Here,
             decline_reason: None,
             payment: PaymentStatus::Unpaid,

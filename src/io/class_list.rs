@@ -4372,6 +4372,11 @@ impl RowReader<'_> {
         self.this_file.pupils += 1;
         self.this_file.valid_numbers += usize::from(id.valid().is_some());
         self.this_file.code_names += usize::from(code_like_name(&name));
+        // 民族 is kept as written: the batch template lists no values of its own to spell it by (汉 or 汉族 alike).
+        let ethnicity = text(Column::Ethnicity).map(|t| t.trim().to_owned()).unwrap_or_default();
+        // An address typed over lines in its cell is one line on the forms.
+        let address =
+            text(Column::Address).map(|t| t.split_whitespace().collect::<Vec<_>>().join(" ")).unwrap_or_default();
         let incoming = Incoming {
             school,
             school_given,
@@ -4381,6 +4386,8 @@ impl RowReader<'_> {
             grade,
             class,
             phone,
+            ethnicity,
+            address,
             status,
             categories,
             note,

@@ -43,6 +43,10 @@ pub enum Column {
     ValidUntil,
     /// 全国学籍号 on a class list: G and the pupil's ID number, read as the ID number where the list gives none.
     StudentNumber,
+    /// 民族 on a class list or a batch enrollment template.
+    Ethnicity,
+    /// 居住地址 (家庭住址, 现住址 …) on a class list or a batch enrollment template.
+    Address,
 }
 
 impl Column {
@@ -70,6 +74,8 @@ impl Column {
             "disability_kind" => Column::DisabilityKind,
             "valid_until" => Column::ValidUntil,
             "student_number" => Column::StudentNumber,
+            "ethnicity" => Column::Ethnicity,
+            "address" => Column::Address,
             _ => return None,
         })
     }

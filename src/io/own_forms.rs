@@ -186,6 +186,8 @@ fn template_columns(template: &Template) -> Columns {
             Value::Sex => Column::Sex,
             Value::BirthDate => Column::BirthDate,
             Value::Phone => Column::Phone,
+            Value::Ethnicity => Column::Ethnicity,
+            Value::Address => Column::Address,
             Value::School => Column::School,
             Value::Grade => Column::Grade,
             Value::Class => Column::Class,
@@ -218,8 +220,7 @@ pub fn own_columns(form: &OwnForm, header: &[Cell], map: &HeaderMap) -> Vec<usiz
 }
 
 /// The columns of a template's header that are the agency's, not a field canbao keeps (证件类型, a constant, the
-/// departments, and the columns it leaves for the school to fill, 民族 or an address: canbao records neither),
-/// or that it reads as statuses.
+/// departments, and the columns it leaves blank for the school to fill), or that it reads as statuses.
 fn template_own_columns(template: &Template) -> Vec<usize> {
     let own = |v: Value| {
         matches!(

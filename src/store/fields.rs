@@ -16,6 +16,10 @@ pub enum Field {
     Grade,
     Class,
     Phone,
+    /// 民族, as a list writes it (汉族, 壮族 …).
+    Ethnicity,
+    /// 居住地址: personal data, shown on the pupil's detail screen and written to forms that ask for it only.
+    Address,
     Enrollment,
     DeclineReason,
     Payment,
@@ -37,6 +41,8 @@ impl Field {
             Field::Grade => "grade",
             Field::Class => "class",
             Field::Phone => "phone",
+            Field::Ethnicity => "ethnicity",
+            Field::Address => "address",
             Field::Enrollment => "enrollment",
             Field::DeclineReason => "decline_reason",
             Field::Payment => "payment",
@@ -56,6 +62,8 @@ impl Field {
             Field::Grade => "年级",
             Field::Class => "班级",
             Field::Phone => "联系电话",
+            Field::Ethnicity => "民族",
+            Field::Address => "居住地址",
             Field::Enrollment => "参保状态",
             Field::DeclineReason => "不参保原因或参保地",
             Field::Payment => "缴费状态",
@@ -76,6 +84,8 @@ impl Field {
             Field::Grade => "grade",
             Field::Class => "class",
             Field::Phone => "phone",
+            Field::Ethnicity => "ethnicity",
+            Field::Address => "address",
             Field::Enrollment => "enrollment",
             Field::DeclineReason => "reason or place",
             Field::Payment => "payment",
@@ -116,12 +126,14 @@ impl Field {
 }
 
 /// Every field, in the order the detail screen and merges go through them.
-pub const ALL_FIELDS: [Field; 14] = [
+pub const ALL_FIELDS: [Field; 16] = [
     Field::School,
     Field::Name,
     Field::Grade,
     Field::Class,
     Field::Phone,
+    Field::Ethnicity,
+    Field::Address,
     Field::Enrollment,
     Field::DeclineReason,
     Field::Payment,

@@ -253,6 +253,8 @@ mod tests {
             grade: grade.into(),
             class: class.into(),
             phone: "13800138000".into(),
+            ethnicity: String::new(),
+            address: String::new(),
             status: Default::default(),
             categories: Vec::new(),
             note: String::new(),

@@ -29,6 +29,9 @@ pub struct Incoming {
     pub grade: String,
     pub class: String,
     pub phone: String,
+    /// The list's 民族 and 居住地址, empty where it gives none: an empty cell never erases what the drive holds.
+    pub ethnicity: String,
+    pub address: String,
     /// What the list says of the pupil's statuses for the year.
     pub status: ListStatus,
     pub categories: Vec<CategoryMark>,
@@ -91,6 +94,8 @@ impl Incoming {
             grade: "一年级".into(),
             class: "1班".into(),
             phone: String::new(),
+            ethnicity: String::new(),
+            address: String::new(),
             status: ListStatus::Nothing,
             categories: Vec::new(),
             note: String::new(),
@@ -404,8 +409,9 @@ const DEFERRED_INDEXES: [&str; 1] = ["students_valid_id"];
 const INSERT_STUDENT: &str =
     "INSERT OR IGNORE INTO students(school_id, name, id_raw, id_number, id_kind, id_problem, sex,
         birth_date, grade, class, phone, enrollment, categories, source, created_at, updated_at, class_order,
-        name_order, seen_year, categories_year, note, payment, decline_reason)
-     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)";
+        name_order, seen_year, categories_year, note, payment, decline_reason, ethnicity, address)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22,
+             ?23, ?24)";
 
 impl Store {
     /// Starts an import. Each pupil's identity (`Incoming::identity`) must come at most once per session: the
@@ -1932,6 +1938,8 @@ fn insert_pupil(
     insert.raw_bind_parameter(9, &row.grade)?;
     insert.raw_bind_parameter(10, &row.class)?;
     insert.raw_bind_parameter(11, &row.phone)?;
+    insert.raw_bind_parameter(23, Some(row.ethnicity.as_str()).filter(|v| !v.is_empty()))?;
+    insert.raw_bind_parameter(24, Some(row.address.as_str()).filter(|v| !v.is_empty()))?;
     bound.bind(insert, 12, Some(standing.enrollment.code()))?;
     bound.bind(insert, 21, Some(standing.payment.code()))?;
     match reason {
@@ -2463,7 +2471,8 @@ fn update_existing(
         .prepare_cached(
             "SELECT CAST((SELECT name FROM schools WHERE id = s.school_id) AS TEXT), CAST(s.name AS TEXT),
                 CAST(s.grade AS TEXT), CAST(s.class AS TEXT), CAST(s.phone AS TEXT), s.enrollment,
-                CAST(s.categories AS TEXT), s.categories_year, CAST(s.note AS TEXT), s.payment
+                CAST(s.categories AS TEXT), s.categories_year, CAST(s.note AS TEXT), s.payment,
+                CAST(s.ethnicity AS TEXT), CAST(s.address AS TEXT)
          FROM students s WHERE s.id = ?1",
         )?
         .query_row([id], |r| {
@@ -2478,6 +2487,8 @@ fn update_existing(
                 categories_year: r.get(7)?,
                 note: r.get(8)?,
                 payment: r.get(9)?,
+                ethnicity: r.get(10)?,
+                address: r.get(11)?,
             })
         })?;
     // A row naming no school leaves the pupil in their own school, so its class is spelled as that school spells
@@ -2598,6 +2609,15 @@ fn update_existing(
                 moves.phone_filled = Some(row.phone.clone());
             }
             changes.push(FieldChange::new(Field::Phone, Some(&row.phone)));
+        }
+    }
+    // 民族 and 居住地址 as the phone is taken (a list's value fills or replaces the held one; an empty cell leaves
+    // it): no form of canbao's corrects them by hand, so no correction can be undone by the list.
+    for (field, listed, held) in
+        [(Field::Ethnicity, &row.ethnicity, &current.ethnicity), (Field::Address, &row.address, &current.address)]
+    {
+        if !listed.is_empty() && held.as_deref() != Some(listed.as_str()) {
+            changes.push(FieldChange::new(field, Some(listed)));
         }
     }
     // The list's 备注 joins the pupil's note, which may be the operator's own: added once, never replacing it.
@@ -2808,6 +2828,8 @@ struct Stored {
     categories_year: Option<i32>,
     note: String,
     payment: String,
+    ethnicity: Option<String>,
+    address: Option<String>,
 }
 
 #[cfg(test)]

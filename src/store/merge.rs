@@ -853,7 +853,9 @@ fn newer_or_greater<T: Ord + ?Sized>(a: &Event, b: &Event, (a_values, b_values):
 /// Fields that are one fact and so are won together: a payment's status, amount, date and channel come from
 /// the same side (paid on one laptop and 财政代缴 on the other must not keep the family's amount under
 /// 财政代缴), as do a grade and its class, and an enrollment and its decline reason.
-pub(crate) const GROUPS: [&[Field]; 8] = [
+///
+/// 民族 and 居住地址 come last: the county's tables keep the first eight only (`county::decide::COUNTY_GROUPS`).
+pub(crate) const GROUPS: [&[Field]; 10] = [
     &[Field::School],
     &[Field::Name],
     &[Field::Grade, Field::Class],
@@ -862,6 +864,8 @@ pub(crate) const GROUPS: [&[Field]; 8] = [
     &PAYMENT_GROUP,
     &[Field::Categories, Field::CategoriesYear],
     &[Field::Note],
+    &[Field::Ethnicity],
+    &[Field::Address],
 ];
 
 /// Whether a pupil's creation row speaks for this group's values: the values a list gave when the pupil was
@@ -3388,7 +3392,8 @@ fn copy_unpaired(tx: &Transaction, ctx: &super::AuditContext, sides: &Sides) -> 
     tx.execute(
         "INSERT INTO main.students(id, school_id, name, id_raw, id_number, id_kind, id_problem, sex, birth_date,
             grade, class, class_order, phone, enrollment, decline_reason, payment, paid_amount_fen, paid_on,
-            paid_channel, categories, note, source, created_at, updated_at, categories_year, seen_year, name_order)
+            paid_channel, categories, note, source, created_at, updated_at, categories_year, seen_year, name_order,
+            ethnicity, address)
          SELECT c.ours, (SELECT id FROM main.schools WHERE name = sc.name), b.name, b.id_raw, b.id_number,
             b.id_kind, b.id_problem, b.sex, b.birth_date, b.grade, b.class, b.class_order, b.phone,
             CASE WHEN ?1 OR b.enrollment = 'left' THEN b.enrollment ELSE 'unknown' END,
@@ -3396,7 +3401,7 @@ fn copy_unpaired(tx: &Transaction, ctx: &super::AuditContext, sides: &Sides) -> 
             CASE WHEN ?1 THEN b.payment ELSE 'unpaid' END, CASE WHEN ?1 THEN b.paid_amount_fen END,
             CASE WHEN ?1 THEN b.paid_on END, CASE WHEN ?1 THEN b.paid_channel END,
             b.categories, b.note, b.source, b.created_at, b.updated_at,
-            coalesce(b.categories_year, ?2), coalesce(b.seen_year, ?2), b.name_order
+            coalesce(b.categories_year, ?2), coalesce(b.seen_year, ?2), b.name_order, b.ethnicity, b.address
          FROM temp.merge_copied c JOIN other.students b ON b.id = c.theirs
          JOIN other.schools sc ON sc.id = b.school_id ORDER BY c.theirs",
         params![same_year, sides.their_first],
@@ -6940,6 +6945,49 @@ mod tests {
             assert_eq!(amounts[0].lost.as_deref(), Some(lost), "{top_up_later}");
             let pupil = by_id(&first, &ids[0]);
             assert!(!first.amount_disputes(&[pupil]).unwrap().is_empty(), "{top_up_later}");
+        }
+    }
+
+    /// 民族 and 居住地址 merge as the other pupil fields: one laptop's value is carried to the other, a pupil added
+    /// on one laptop comes with them, and the later of two values wins, the other said as a conflict.
+    #[test]
+    fn ethnicity_and_address_merge_field_by_field() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut a, mut b, ids) = two_copies(dir.path());
+        let with = |name: &str, id: &str, ethnicity: &str, address: &str| Incoming {
+            ethnicity: ethnicity.into(),
+            address: address.into(),
+            ..pupil(name, id)
+        };
+        a.set_fixed_clock("2026-11-23T10:00:00+08:00");
+        a.apply_import(
+            &[with("学生0", &ids[0], "壮族", "文昌路 1 号"), with("学生1", &ids[1], "", "八一路 3 号")],
+            &[],
+            0,
+            false,
+        )
+        .unwrap();
+        b.set_fixed_clock("2026-11-23T10:30:00+08:00");
+        let new = valid("45020220150101151");
+        b.apply_import(
+            &[with("学生0", &ids[0], "", "文昌路 2 号"), with("新生", &new, "瑶族", "柳石路 9 号")],
+            &[],
+            0,
+            false,
+        )
+        .unwrap();
+        let ((a_into_b, r1), (b_into_a, r2)) = merge_both_ways(dir.path(), a, b);
+        for (s, r) in [(&a_into_b, &r1), (&b_into_a, &r2)] {
+            let personal = |id: &str| {
+                let p = by_id(s, id);
+                (p.ethnicity, p.address)
+            };
+            let text = |v: &str| Some(v.to_owned());
+            assert_eq!(personal(&ids[0]), (text("壮族"), text("文昌路 2 号")), "A's 民族, B's later address: {r:?}");
+            assert_eq!(personal(&ids[1]), (None, text("八一路 3 号")), "{r:?}");
+            assert_eq!(personal(&new), (text("瑶族"), text("柳石路 9 号")), "the pupil added on B: {r:?}");
+            let fields: Vec<&str> = r.conflicts.iter().map(|c| c.field.as_str()).collect();
+            assert_eq!(fields, ["address"], "{r:?}");
         }
     }
 }

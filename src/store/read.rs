@@ -17,7 +17,8 @@ use crate::domain::student::{Enrollment, PaymentDetails, PaymentStatus, Student}
 const COLUMNS: &str = "s.id, sc.name, s.name, s.id_raw, s.id_number, s.id_kind, s.id_problem, s.sex, s.birth_date,
     s.grade, s.class, s.phone, s.enrollment, s.decline_reason, s.payment, s.paid_amount_fen, s.paid_on,
     s.paid_channel, s.categories, s.note, s.created_at, s.updated_at, s.source,
-    coalesce(s.categories_year, (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'first_year'))";
+    coalesce(s.categories_year, (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'first_year')),
+    s.ethnicity, s.address";
 
 /// The keys a tax-list row without an ID number is matched to a pupil by (`io::reconcile`): the name, the class
 /// and the school, with the pupil's id to read the one it names in full. No whole `Student` for every pupil.
@@ -165,6 +166,8 @@ fn from_row(r: &Row) -> rusqlite::Result<Student> {
         grade: r.get(9)?,
         class: r.get(10)?,
         phone: r.get(11)?,
+        ethnicity: r.get(24)?,
+        address: r.get(25)?,
         enrollment: Enrollment::from_code(&r.get::<_, String>(12)?).unwrap_or(Enrollment::Unknown),
         decline_reason: r.get(13)?,
         payment: PaymentStatus::from_code(&r.get::<_, String>(14)?).unwrap_or(PaymentStatus::Unpaid),

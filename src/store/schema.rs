@@ -291,7 +291,14 @@ pub const MIGRATIONS: &[&str] = &[
     r#"
     CREATE INDEX IF NOT EXISTS audit_unapplied ON audit(id_number) WHERE field = 'payment_unapplied';
     "#,
+    // 14: a pupil's 民族 and 居住地址, which batch enrollment templates ask for (NULL: no list has said them).
+    // Added by `personal_step`: SQLite's ADD COLUMN has no IF NOT EXISTS, and a step may run again over a file
+    // that has them (as 7 to 13 may).
+    "",
 ];
+
+/// The first version that keeps pupils' 民族 and 居住地址.
+pub const ETHNICITY_VERSION: i64 = 14;
 
 /// The meta key prefix of a closed year's own copy of its policy's text (migration 12), then the year.
 pub const YEAR_POLICY_COPY: &str = "year_policy_copy:";
@@ -385,7 +392,7 @@ pub fn read_older(conn: &Connection, version: i64) -> Result<(), StoreError> {
              SELECT id, school_id, name, id_raw, id_number, id_kind, id_problem, sex, birth_date, grade, class,
                     class_order, phone, enrollment, decline_reason, payment, paid_amount_fen, paid_on, paid_channel,
                     categories, note, source, created_at, updated_at, {name_order} AS name_order,
-                    NULL AS categories_year, NULL AS seen_year
+                    NULL AS categories_year, NULL AS seen_year, NULL AS ethnicity, NULL AS address
              FROM main.students;
              CREATE TEMP VIEW audit AS
              SELECT id, at, operator, origin, action, student_id, id_number, field, old, new, NULL AS year
@@ -404,6 +411,9 @@ pub fn read_older(conn: &Connection, version: i64) -> Result<(), StoreError> {
                     policy, NULL AS grade, NULL AS class, NULL AS class_order
              FROM main.year_statuses;",
         );
+    }
+    if (YEAR_VERSION..ETHNICITY_VERSION).contains(&version) {
+        sql.push_str("CREATE TEMP VIEW students AS SELECT *, NULL AS ethnicity, NULL AS address FROM main.students;");
     }
     if version < SEARCH_BLOCKS_VERSION {
         // The keys of a drive from before the blocks, made as the blocks are read, by today's readings: the
@@ -483,6 +493,9 @@ fn make_new(conn: &mut Connection) -> Result<bool, StoreError> {
         if index as i64 + 1 == YEAR_VERSION {
             year_step(&tx)?;
         }
+        if index as i64 + 1 == ETHNICITY_VERSION {
+            personal_step(&tx)?;
+        }
     }
     tx.pragma_update(None, "user_version", latest_version())?;
     tx.pragma_update(None, "application_id", APPLICATION_ID)?;
@@ -502,8 +515,25 @@ pub fn migrate_to(conn: &mut Connection, target: i64) -> Result<(), StoreError> 
         if index as i64 + 1 == YEAR_VERSION {
             year_step(&tx)?;
         }
+        if index as i64 + 1 == ETHNICITY_VERSION {
+            personal_step(&tx)?;
+        }
         tx.pragma_update(None, "user_version", index as i64 + 1)?;
         tx.commit()?;
+    }
+    Ok(())
+}
+
+/// Migration 14: the columns of 民族 and 居住地址, each added where the pupils' table lacks it.
+fn personal_step(tx: &rusqlite::Transaction) -> Result<(), StoreError> {
+    let held: Vec<String> = tx
+        .prepare("SELECT name FROM pragma_table_info('students')")?
+        .query_map([], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    for column in ["ethnicity", "address"] {
+        if !held.iter().any(|c| c == column) {
+            tx.execute_batch(&format!("ALTER TABLE students ADD COLUMN {column} TEXT;"))?;
+        }
     }
     Ok(())
 }

@@ -34,6 +34,8 @@ fn value_of(s: &Student, field: Field) -> Option<String> {
         Field::Grade => Some(s.grade.clone()),
         Field::Class => Some(s.class.clone()),
         Field::Phone => Some(s.phone.clone()),
+        Field::Ethnicity => s.ethnicity.clone(),
+        Field::Address => s.address.clone(),
         Field::Enrollment => Some(s.enrollment.code().to_owned()),
         Field::DeclineReason => s.decline_reason.clone(),
         Field::Payment => Some(s.payment.code().to_owned()),

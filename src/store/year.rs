@@ -250,6 +250,12 @@ impl Store {
         );
         let year_copy_key =
             year_copy.replacen("'policy_copy:' || p.value AS key, c.value", "'policy_copy:' || p.value", 1);
+        // A drive from before 民族 and 居住地址 were kept, read as it is (`schema::read_older`), has neither.
+        let personal = if super::schema::user_version(&self.conn)? < super::schema::ETHNICITY_VERSION {
+            "NULL AS ethnicity, NULL AS address"
+        } else {
+            "s.ethnicity, s.address"
+        };
         self.conn.execute_batch(&format!(
             "DROP VIEW IF EXISTS temp.students;
              CREATE TEMP VIEW students AS
@@ -260,7 +266,7 @@ impl Store {
                     s.note, s.source, s.created_at, s.updated_at, s.name_order,
                     CASE WHEN c.categories IS NULL THEN s.categories_year ELSE c.categories_year END
                         AS categories_year,
-                    s.seen_year
+                    s.seen_year, {personal}
              FROM main.students s CROSS JOIN year_statuses y ON y.student_id = s.id AND y.year = {year}
              LEFT JOIN year_categories c ON c.student_id = s.id AND c.year = {year};
              DROP VIEW IF EXISTS temp.meta;

@@ -842,6 +842,8 @@ mod tests {
                     grade: (*grade).into(),
                     class: (*class).into(),
                     phone: String::new(),
+                    ethnicity: String::new(),
+                    address: String::new(),
                     status: Default::default(),
                     categories: Vec::new(),
                     note: String::new(),

@@ -143,6 +143,8 @@ pub struct Text {
     pub f_school: &'static str,
     pub f_class: &'static str,
     pub f_phone: &'static str,
+    pub f_ethnicity: &'static str,
+    pub f_address: &'static str,
     pub f_enrollment: &'static str,
     pub f_payment: &'static str,
     pub f_categories: &'static str,

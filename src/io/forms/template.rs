@@ -32,6 +32,10 @@ pub enum Value {
     Sex,
     BirthDate,
     Phone,
+    /// 民族, as the drive holds it (empty where no list gave it).
+    Ethnicity,
+    /// 居住地址, as the drive holds it (empty where no list gave it).
+    Address,
     School,
     Grade,
     Class,
@@ -449,6 +453,8 @@ fn cell(
         Value::Sex => s.sex.map(|x| text(x.label_zh())).unwrap_or(Out::Empty),
         Value::BirthDate => s.birth_date.map(Out::Date).unwrap_or(Out::Empty),
         Value::Phone => text(crate::domain::phone::on_forms(&s.phone)),
+        Value::Ethnicity => s.ethnicity.as_deref().map(|t| text(t)).unwrap_or(Out::Empty),
+        Value::Address => s.address.as_deref().map(|t| text(t)).unwrap_or(Out::Empty),
         Value::School => text(&s.school),
         Value::Grade => text(&s.grade),
         Value::Class => text(&s.class),

@@ -83,6 +83,8 @@ pub static ZH: Text = Text {
     f_school: "学校",
     f_class: "年级班级",
     f_phone: "联系电话",
+    f_ethnicity: "民族",
+    f_address: "居住地址",
     f_enrollment: "参保状态",
     f_payment: "缴费状态",
     f_categories: "人员类别",

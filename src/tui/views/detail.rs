@@ -298,6 +298,17 @@ fn fields(app: &App, d: &Detail, width: usize) -> (Vec<Line<'static>>, Vec<Line<
         field(app, t.f_payment, payment, payment_style, width),
         field(app, t.f_categories, categories, theme.fg(theme.accent), width),
     ];
+    // Only where a list gave them: most drives hold neither, and their first page stays as it was. The address
+    // is the one place it is shown (personal data, on no list view), whole, wrapped under its label.
+    let at = 6;
+    let mut personal = Vec::new();
+    if let Some(ethnicity) = s.ethnicity.as_deref().filter(|e| !e.is_empty()) {
+        personal.push(field(app, t.f_ethnicity, ethnicity.to_owned(), plain, width));
+    }
+    if let Some(address) = s.address.as_deref().filter(|a| !a.is_empty()) {
+        personal.extend(wrapped_field(app, t.f_address, address.to_owned(), plain, width));
+    }
+    lines.splice(at..at, personal);
     // The pupil's own note whole, wrapped under its label: cut to a row, the rest of it was read nowhere. It
     // comes after the amount due and the cover, and after the warnings under them (`top_rows`): a long note above
     // them pushed them below the pane in an 80x24 window, where the first page must hold the pupil's key facts;
