@@ -13057,3 +13057,54 @@ fn a_kept_payment_is_dismissed_on_the_screen_with_a_reason() {
         assert!(history.contains(in_history) && history.contains("测试"), "{history}");
     }
 }
+
+/// A pupil's 民族 and address, from a list, are on the detail screen, the address whole however long (wrapped
+/// under its label, in either language), and on no list view: the roster shows neither.
+#[test]
+fn the_detail_screen_shows_ethnicity_and_the_whole_address_and_the_roster_neither() {
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).expect("day");
+    let address = "广西壮族自治区柳州市城中区文昌路十二号文昌小区三栋二单元四零一室（靠近文昌路与三中路交叉口东北角的便利店楼上）";
+    let mut store = store(false);
+    let row = canbao::store::Incoming {
+        ethnicity: "壮族".into(),
+        address: address.into(),
+        ..canbao::store::Incoming {
+            school: "测试小学".into(),
+            school_given: true,
+            name: "陈七".into(),
+            id_raw: "450203201909308803".into(),
+            id: canbao::domain::id_number::check("450203201909308803", today),
+            grade: "一年级".into(),
+            class: "1班".into(),
+            phone: String::new(),
+            ethnicity: String::new(),
+            address: String::new(),
+            status: Default::default(),
+            categories: Vec::new(),
+            note: String::new(),
+            source: "名单.csv:2".into(),
+            repeat: None,
+            birth_date: None,
+            sex: None,
+        }
+    };
+    store.apply_import(&[row], &["名单.csv".into()], 0, false).expect("imported");
+    for (lang, labels) in [(Language::Zh, ["民族", "居住地址"]), (Language::En, ["Ethnicity", "Address"])] {
+        let shown = detail_of(&mut store, lang, "陈七");
+        assert!(line_starting(&shown, labels[0]).contains("壮族"), "{shown}");
+        let at = shown.lines().position(|l| l.trim_start().starts_with(labels[1])).unwrap_or_else(|| panic!("{shown}"));
+        // The address's rows: its label's and those under it, read up to the pane's border.
+        let rows: String = shown
+            .lines()
+            .skip(at)
+            .take(3)
+            .map(|l| l.trim_start().trim_start_matches(labels[1]).split('│').next().unwrap_or("").trim())
+            .collect();
+        assert!(rows.contains(address), "{shown}");
+        assert!(!shown.contains('…'), "{shown}");
+    }
+    let mut app = App::new(store, &options(Language::Zh, Some("测试"))).expect("app");
+    app.update(Action::Resize(200, 30));
+    let roster = screen(&app);
+    assert!(roster.contains("陈七") && !roster.contains("文昌路") && !roster.contains("壮族"), "{roster}");
+}
