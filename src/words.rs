@@ -22,6 +22,7 @@
 //! zh/en entry pairs, the command line's `say(zh, en)`, and 「中文 (english)」 messages that print both
 //! languages at once (file-picker errors, many command-line errors).
 
+pub mod import;
 pub mod quote;
 pub mod restore;
 pub mod share;

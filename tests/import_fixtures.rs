@@ -3637,3 +3637,193 @@ fn class_cells_of_bare_numbers_are_said_once_with_the_class_each_became() {
     assert_eq!(said.len(), 1, "{:?}", report.problems);
     assert!(said[0].message.contains("“101”→“101班”、“102”→“102班”"), "{}", said[0].message);
 }
+
+/// A table of staff under the pupils whose header names no 姓名 but a staff word beside a phone (「班主任 | 联系电话」,
+/// 「教师 | 电话」, 「联系人 | 手机」) ends the pupils' table: 赵老师 under it is no pupil, and her phone is no ID number.
+/// An 11-digit mobile number in the ID column, with no such header over it, is never kept as a pupil's ID number.
+#[test]
+fn a_staff_header_without_a_name_column_ends_the_pupils_and_a_mobile_is_no_id() {
+    let dir = tempfile::tempdir().unwrap();
+    let ids: Vec<String> = (1..=3).map(|i| valid(&format!("4502022015030546{i}"))).collect();
+    let id = |i: usize| Some(ids[i].as_str());
+    for (file, staff) in [
+        ("head.xlsx", ["班主任", "联系电话"]),
+        ("teacher.xlsx", ["教师", "电话"]),
+        ("contact.xlsx", ["联系人", "手机"]),
+        ("post.xlsx", ["任课老师", "手机号码"]),
+    ] {
+        let path = dir.path().join(file);
+        let rows: Vec<Vec<Option<&str>>> = vec![
+            vec![Some("姓名"), Some("身份证号码"), Some("班级")],
+            vec![Some("学生甲"), id(0), Some("三年级1班")],
+            vec![Some("学生乙"), id(1), Some("三年级1班")],
+            vec![],
+            vec![Some(staff[0]), Some(staff[1])],           // row 5
+            vec![Some("赵老师"), Some("13800000000")],      // row 6
+            vec![Some("钱老师"), Some("13900000000")],      // row 7
+            vec![Some("学生丙"), id(2), Some("三年级1班")], // row 8
+        ];
+        write_xlsx(&path, "三年级1班", &rows, &[]);
+        let mut store = store();
+        let report = class_list::import(&mut store, &[path.as_path()], Some("第二小学"), false).unwrap();
+        let names: Vec<String> = names_and_classes(&store).into_iter().map(|(n, _)| n).collect();
+        assert_eq!(names, ["学生丙", "学生乙", "学生甲"], "{file}: {:?}", report.problems);
+        let said =
+            |row: usize, what: &str| report.problems.iter().any(|p| p.row == Some(row) && p.message.contains(what));
+        assert!(said(5, "另一张表的表头"), "{file}: {:?}", report.problems);
+        assert!(said(6, "此行在另一张表之下") && said(7, "此行在另一张表之下"), "{file}: {:?}", report.problems);
+    }
+
+    // A mobile number in the ID column of a pupil's row, no staff header above it: the row is said, and the number
+    // is kept as no pupil's ID.
+    let path = dir.path().join("mobile.csv");
+    std::fs::write(&path, format!("姓名,身份证号码,班级\n学生甲,{},三年级1班\n孙老师,13700000000,三年级1班\n", ids[0]))
+        .unwrap();
+    let mut store = store();
+    let report = class_list::import(&mut store, &[path.as_path()], Some("第二小学"), false).unwrap();
+    let students = store.students(&StudentFilter::default()).unwrap();
+    assert!(!students.iter().any(|s| s.id_number.contains("13700000000")), "{:?}", report.problems);
+    assert!(
+        report
+            .problems
+            .iter()
+            .any(|p| p.row == Some(3) && p.message.contains("手机号码") && p.message.contains("13700000000")),
+        "{:?}",
+        report.problems
+    );
+}
+
+/// 年级 「一年级」 beside 班级 「101」 is class 1 of 一年级, as 1, 01, 1班, 一年级1班, 1年级1班, 1.1 and 1-1 beside it
+/// are, and as another list's 「一年级1班」 is: one class, however each row writes it. 201 under 一年级 contradicts
+/// its grade and is said at its row.
+#[test]
+fn a_class_numbered_within_its_grade_is_one_class_however_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let cells = ["101", "1", "01", "1班", "一年级1班", "1年级1班", "1.1", "1-1", "201"];
+    let ids: Vec<String> = (0..=cells.len()).map(|i| valid(&format!("45020220190305{:03}", 470 + i))).collect();
+    let mut text = "姓名,身份证号码,年级,班级\n".to_owned();
+    for (i, cell) in cells.iter().enumerate() {
+        text.push_str(&format!("学生{i},{},一年级,{cell}\n", ids[i]));
+    }
+    let first = dir.path().join("一.csv");
+    std::fs::write(&first, text).unwrap();
+    let second = dir.path().join("二.csv");
+    std::fs::write(&second, format!("姓名,身份证号码,班级\n学生末,{},一年级1班\n", ids[cells.len()])).unwrap();
+    let mut store = store();
+    let report = class_list::import(&mut store, &[first.as_path(), second.as_path()], Some("第二小学"), false).unwrap();
+    let class_of = |i: usize| store.student_by_id_number(&ids[i]).unwrap().unwrap().class_label();
+    let label = class_of(0);
+    assert!(label == "一年级1班", "{label}: {:?}", report.problems);
+    for i in (0..=cells.len()).filter(|i| *i != 8) {
+        assert_eq!(class_of(i), label, "row {}: {:?}", i + 2, report.problems);
+    }
+    // 201 under 一年级: kept as written, and said at its row (row 10).
+    assert_ne!(class_of(8), label, "{:?}", report.problems);
+    assert!(
+        report.problems.iter().any(|p| p.row == Some(10) && p.message.contains("“201”") && p.message.contains("不符")),
+        "{:?}",
+        report.problems
+    );
+    assert!(!report.problems.iter().any(|p| p.row == Some(2) && p.message.contains("不符")), "{:?}", report.problems);
+
+    // 初一's classes numbered 101 or 701 are 初一1班.
+    let junior = dir.path().join("初一.csv");
+    std::fs::write(&junior, format!("姓名,身份证号码,年级,班级\n甲,{},初一,101\n乙,{},初一,701\n", ids[0], ids[1]))
+        .unwrap();
+    let mut store = self::store();
+    let report = class_list::import(&mut store, &[junior.as_path()], Some("第二中学"), false).unwrap();
+    let class_of = |i: usize| store.student_by_id_number(&ids[i]).unwrap().unwrap().class_label();
+    assert_eq!((class_of(0), class_of(1)), ("初一1班".to_owned(), "初一1班".to_owned()), "{:?}", report.problems);
+}
+
+/// A school's own list (not canbao's form) whose 是否参保 contradicts the drive quotes its cell as written at the row,
+/// counts the row apart from canbao's form's statuses, and its line under the totals speaks of the list, never of
+/// 「按 canbao 表格更改参保缴费状态 0 名学生」.
+#[test]
+fn a_schools_insured_column_is_quoted_and_counted_as_the_lists_not_canbaos_form() {
+    use canbao::domain::student::{PaymentDetails, PaymentStatus};
+    let dir = tempfile::tempdir().unwrap();
+    let (paid, other) = (valid("45020220150101161"), valid("45020220150101171"));
+    let list = dir.path().join("三年级1班.csv");
+    std::fs::write(&list, format!("姓名,身份证号码,班级\n甲,{paid},三年级1班\n乙,{other},三年级1班\n")).unwrap();
+    let mut store = store();
+    class_list::import(&mut store, &[list.as_path()], Some("测试小学"), false).unwrap();
+    let held = store.student_by_id_number(&paid).unwrap().unwrap();
+    let money = PaymentDetails { amount_fen: Some(38000), paid_on: None, channel: Some("微信".into()) };
+    store.set_payment(held.id, PaymentStatus::Paid, &money).unwrap();
+    std::fs::write(
+        &list,
+        format!("姓名,身份证号码,班级,是否参保\n甲,{paid},三年级1班, 未参保 \n乙,{other},三年级1班,是\n"),
+    )
+    .unwrap();
+    let report = class_list::import(&mut store, &[list.as_path()], Some("测试小学"), false).unwrap();
+    assert_eq!(
+        (report.statuses_set, report.statuses_left, report.list_statuses_differ),
+        (0, 0, 1),
+        "{:?}",
+        report.problems
+    );
+    assert!(
+        report.problems.iter().any(|p| p.row == Some(2) && p.message.contains("是否参保为“未参保”，与数据文件不符")),
+        "{:?}",
+        report.problems
+    );
+    let (zh, en) = canbao::words::import::statuses_line(&report).expect("a line");
+    assert!(!zh.contains("canbao 表格") && !zh.contains(" 0 ") && zh.contains("1 行的是否参保"), "{zh}");
+    assert!(!en.contains("canbao's own form") && en.contains("是否参保"), "{en}");
+    // Nothing to say of a list whose statuses all agree.
+    let quiet = class_list::ImportReport::default();
+    assert!(canbao::words::import::statuses_line(&quiet).is_none());
+}
+
+/// A second name and ID number headed as a guardian's (「… | 监护人 | 姓名 | 身份证号码」) is never a block of pupils,
+/// and a young guardian (20) beside a pupil of seven in an unlabelled second pair is no pupil either: neither list
+/// is refused. A child's number there still refuses the file.
+#[test]
+fn a_young_guardian_beside_the_list_is_no_pupil_and_refuses_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let pupils: Vec<String> = (1..=3).map(|i| valid(&format!("4502022019030548{i}"))).collect();
+    let guardians: Vec<String> = (1..=2).map(|i| valid(&format!("4502021990010148{i}"))).collect();
+    let young = valid("45020220060501481");
+    let child = valid("45020220160501481");
+    let rows = |header: [&'static str; 7], beside: [&str; 3]| -> Vec<Vec<Option<String>>> {
+        let mut rows = vec![header.iter().map(|h| Some(h.to_string())).collect::<Vec<_>>()];
+        for i in 0..3 {
+            let (g, p) = (beside[i].to_owned(), pupils[i].clone());
+            let mut row = vec![Some((i + 1).to_string()), Some(format!("学生{i}")), Some(p), Some("一年级1班".into())];
+            row.extend(match header[4] {
+                "监护人" => [Some(format!("家长{i}")), Some(format!("家长{i}")), Some(g)],
+                _ => [Some("13800000000".to_owned()), Some(g), Some(format!("家长{i}"))],
+            });
+            rows.push(row);
+        }
+        rows
+    };
+    let labelled = ["序号", "姓名", "身份证号码", "班级", "监护人", "姓名", "身份证号码"];
+    let unlabelled = ["序号", "姓名", "身份证号码", "班级", "联系电话", "身份证号码", "姓名"];
+    for (file, header, beside) in [
+        ("labelled.xlsx", labelled, [guardians[0].as_str(), young.as_str(), guardians[1].as_str()]),
+        ("unlabelled.xlsx", unlabelled, [guardians[0].as_str(), young.as_str(), guardians[1].as_str()]),
+        ("labelled_child.xlsx", labelled, [guardians[0].as_str(), child.as_str(), guardians[1].as_str()]),
+    ] {
+        let path = dir.path().join(file);
+        let owned = rows(header, beside);
+        let cells: Vec<Vec<Option<&str>>> = owned.iter().map(|r| r.iter().map(|c| c.as_deref()).collect()).collect();
+        write_xlsx(&path, "Sheet1", &cells, &[]);
+        let mut store = store();
+        let report = class_list::import(&mut store, &[path.as_path()], Some("第二小学"), false);
+        let report = report.unwrap_or_else(|e| panic!("{file}: refused: {e}"));
+        for number in &pupils {
+            assert!(store.student_by_id_number(number).unwrap().is_some(), "{file}: {:?}", report.problems);
+        }
+        assert!(store.student_by_id_number(&young).unwrap().is_none(), "{file}: {:?}", report.problems);
+    }
+    // The child's number beside an unlabelled list: refused, as before.
+    let path = dir.path().join("child.xlsx");
+    let owned = rows(unlabelled, [guardians[0].as_str(), child.as_str(), guardians[1].as_str()]);
+    let cells: Vec<Vec<Option<&str>>> = owned.iter().map(|r| r.iter().map(|c| c.as_deref()).collect()).collect();
+    write_xlsx(&path, "Sheet1", &cells, &[]);
+    let mut store = store();
+    let refused = class_list::import(&mut store, &[path.as_path()], Some("第二小学"), false);
+    assert!(matches!(refused, Err(ImportError::PupilsBesideTheList { .. })), "{:?}", refused.map(|r| r.problems));
+}

@@ -1420,15 +1420,8 @@ fn print_import_report(r: &ImportReport) {
         );
         say(&both, &en);
     }
-    if r.statuses_set + r.statuses_left > 0 {
-        let (set, left) = (r.statuses_set, r.statuses_left);
-        let en = format!(
-            "statuses from canbao's own form: taken for {}, not taken from {}: see the lines below",
-            crate::words::counted(set, "pupil", "pupils"),
-            crate::words::counted(left, "row", "rows")
-        );
-        let both = format!("按 canbao 表格更改参保缴费状态 {set} 名学生，未采用 {left} 行，见下列各行 ({en})");
-        say(&both, &en);
+    if let Some((zh, en)) = crate::words::import::statuses_line(r) {
+        say(&format!("{zh} ({en})"), &en);
     }
     for p in &r.problems {
         let sheet = if p.sheet.is_empty() { String::new() } else { format!(" [{}]", p.sheet) };

@@ -159,8 +159,54 @@ pub fn from_columns(grade: Option<&str>, class: Option<&str>, combined: Option<&
     if let Some(named) = own_grade(&grade, class_cell) {
         return named;
     }
+    // 一年级 | 101: the class numbered within its grade, class 1 of 一年级, as 一年级 | 1 is.
+    if let Some(number) = numbered_in_grade(&grade, class_cell) {
+        return (grade, format!("{number}班"));
+    }
     let class = without_grade(&grade, class_cell, class);
     (grade, with_ban(class))
+}
+
+/// The school years a grade's class numbers may begin with: its year (七年级 7), and its year within its stage
+/// (初一 1, 高一 1), as schools number 初一's classes 101 or 701.
+fn numbering_years(grade: &str) -> Option<[u32; 2]> {
+    let Grade::Year(year) = grade_of(grade) else { return None };
+    let year = u32::from(year);
+    let in_stage = match year {
+        7..=9 => year - 6,
+        10..=12 => year - 9,
+        _ => year,
+    };
+    Some([year, in_stage])
+}
+
+/// A class cell that is a bare number of the grade's year and two digits (101 to 199 under 一年级, 1001 under 十年级,
+/// 101 or 701 under 初一): the class so numbered within the grade (1). `None` for any other cell, a number of one or
+/// two digits (12 under 一年级 is 12班) among them.
+pub fn numbered_in_grade(grade: &str, class_cell: &str) -> Option<u32> {
+    let cell = narrow(class_cell);
+    if cell.len() < 3 || !cell.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let years = numbering_years(&grade_cell(grade))?;
+    years.into_iter().find_map(|year| {
+        let class = cell.strip_prefix(year.to_string().as_str()).filter(|rest| rest.len() == 2)?;
+        class.parse::<u32>().ok().filter(|n| *n > 0)
+    })
+}
+
+/// A class cell that is a bare number of three digits whose first names another school year than its grade's
+/// (201 under 一年级): that year. The class is kept as written and the import says the cell at its row, as neither
+/// reading is sure.
+pub fn numbered_in_other_grade(grade: &str, class_cell: &str) -> Option<u32> {
+    let cell = narrow(class_cell);
+    if cell.len() != 3 || !cell.bytes().all(|b| b.is_ascii_digit()) || numbered_in_grade(grade, &cell).is_some() {
+        return None;
+    }
+    numbering_years(&grade_cell(grade))?;
+    let year = u32::from(cell.as_bytes()[0] - b'0');
+    let class: u32 = cell[1..].parse().ok()?;
+    (year > 0 && class > 0).then_some(year)
 }
 
 /// A class cell with no grade before it: a bare class number (12) is that class (12班), as it is under a grade
@@ -803,7 +849,7 @@ fn number_spellings(class: &str) -> Vec<String> {
 }
 
 /// 1..99 in Chinese numerals, as class lists write them (十二, 二十).
-fn cn_numeral(n: u32) -> String {
+pub fn cn_numeral(n: u32) -> String {
     const DIGITS: [&str; 10] = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
     match n {
         0..=9 => DIGITS[n as usize].to_owned(),

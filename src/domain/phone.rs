@@ -230,6 +230,16 @@ fn is_id_shape(text: &str) -> bool {
     }
 }
 
+/// A mobile number (cleaned, `clean`): 11 digits, 1 first and 3 to 9 second, not one digit repeated.
+pub fn is_mobile(digits: &str) -> bool {
+    let bytes = digits.as_bytes();
+    bytes.len() == 11
+        && bytes.iter().all(u8::is_ascii_digit)
+        && bytes[0] == b'1'
+        && (b'3'..=b'9').contains(&bytes[1])
+        && !bytes.iter().all(|b| *b == bytes[0])
+}
+
 /// True for a phone number as [`not_a_phone`] judges it; an empty field or a word saying there is none too.
 pub fn looks_like_phone(text: &str) -> bool {
     not_a_phone(text).is_none()

@@ -178,6 +178,9 @@ pub struct ImportReport {
     /// Rows of canbao's own forms whose statuses were not taken: they differ from what the drive holds, do not
     /// say enough to record (是否参保 是 alone), disagree among themselves, or are not the form's words.
     pub statuses_left: usize,
+    /// Rows of a school's own list whose 是否参保 says otherwise than the drive holds (否 beside a paid pupil): not
+    /// taken, each said at its row, the first few of a file. Not canbao's form: counted apart from `statuses_left`.
+    pub list_statuses_differ: usize,
     pub dry_run: bool,
     /// What the operator must read before anything else (a class list that is also a payment list, a file
     /// canbao exported, a list that holds no pupils): said first, above the counts.
@@ -223,7 +226,11 @@ struct HeldMasked {
     cells: Vec<Cell>,
     status_columns: Option<Vec<StatusColumn>>,
     unreadable: Option<own_forms::Unreadable>,
+    list_cell: ListCell,
 }
+
+/// A school's own list's 是否参保 (or 参保状态) header and cell as written, quoted where they contradict the drive.
+type ListCell = Option<Box<(String, String)>>;
 
 impl HeldMasked {
     fn as_row(&self) -> RowApplied<'_> {
@@ -242,6 +249,7 @@ impl HeldMasked {
             unreadable: self.unreadable.clone(),
             pairing: None,
             template_unnumbered: None,
+            list_cell: self.list_cell.clone(),
         }
     }
 }
@@ -1363,6 +1371,7 @@ struct RowApplied<'r> {
     /// The name of a row of canbao's batch template giving no ID number, as the template writes a pupil held with
     /// none (or a flagged one): found as the pupil of its name and class held so, it is said as that pupil.
     template_unnumbered: Option<Box<str>>,
+    list_cell: ListCell,
 }
 
 /// A row of an import that is the same child as an earlier row of it, of the same name, school and class, one of
@@ -1459,6 +1468,7 @@ struct Waiting {
     phone: Option<Box<PhoneNotTaken>>,
     named_at: Option<usize>,
     pairing: Option<Pairing>,
+    list_cell: ListCell,
 }
 
 impl Waiting {
@@ -1482,6 +1492,7 @@ impl Waiting {
             phone: row.phone.clone(),
             named_at: row.named_at,
             pairing: row.pairing.clone(),
+            list_cell: row.list_cell.clone(),
         }
     }
 
@@ -1502,6 +1513,7 @@ impl Waiting {
             pairing: self.pairing.clone(),
             // A template's row is said at once, never waiting (`hand_row`).
             template_unnumbered: None,
+            list_cell: self.list_cell.clone(),
         }
     }
 }
@@ -1645,6 +1657,18 @@ fn standing_words(s: Standing) -> (String, String) {
     )
 }
 
+/// A school's list whose 是否参保 (`title`) says `value` where the drive holds `held` otherwise (否 beside a paid
+/// pupil): the cell quoted as written, and nothing changed.
+fn list_contradicts_message(held: Standing, title: &str, value: &str) -> String {
+    let (held, held_en) = standing_words(held);
+    let (title, value) = (quoted(title.trim()), quoted(value.trim()));
+    format!(
+        "此行{title}为“{value}”，与数据文件不符（数据文件中为“{held}”），未更改：名单不改变已记录的状态；若名单正确，请在 \
+         canbao 中标记 (the row's {title} says “{value}”, which differs from the drive's {held_en}: not changed, as a \
+         list never overrides a recorded status; if the list is right, mark the pupil in canbao)"
+    )
+}
+
 /// What the operator is told of a row's statuses (`StatusNote`); `None` when nothing. `header` is the sheet's
 /// header row, `row` and `columns` the row and its status cells, quoted when they disagree.
 fn status_message(
@@ -1739,6 +1763,9 @@ struct ClassRead {
     grade: String,
     class: String,
     names_own_grade: bool,
+    /// A bare class number whose first digit names another school year than the row's grade (201 under 一年级,
+    /// `class_label::numbered_in_other_grade`): that year, said at the row.
+    numbered_other_grade: Option<u32>,
 }
 
 impl ClassCells {
@@ -2288,8 +2315,10 @@ impl RowReader<'_> {
                 match cut_off(&rows, offset, &row, &mut last_column) {
                     Some((row_no, cell)) => self.cut_off_said(file, &sheet.name, row_no, cell),
                     None => {
+                        let own_pupil = map.columns.get(&Column::IdNumber).and_then(|&at| row.get(at));
+                        let born = |cell: Option<&Cell>| cell.and_then(|c| birth_in(c, today));
                         if let Some(pair) =
-                            beside.iter().find(|p| row.get(p.id_at).and_then(|c| child_born(c, today)) == Some(true))
+                            beside.iter().find(|p| pupil_beside(born(row.get(p.id_at)), born(own_pupil), today))
                         {
                             return Err(ImportError::PupilsBesideTheList {
                                 file: file.to_owned(),
@@ -2692,14 +2721,25 @@ impl RowReader<'_> {
         (sheet, header): (&str, Option<&[Cell]>),
         (row_no, name): (usize, &str),
         note: StatusNote,
-        cells: (&[Cell], &[StatusColumn]),
+        (cells, list_cell): ((&[Cell], &[StatusColumn]), Option<&(String, String)>),
     ) {
-        let Some(message) = status_message(note, name, header, cells) else { return };
+        // A school's own list has no status columns of canbao's forms: its 是否参保 alone was read, and is quoted.
+        let own_form = !cells.1.is_empty();
+        let quoted_cell = match (own_form, note, list_cell) {
+            (false, StatusNote::Contradicts(held), Some((title, value))) => {
+                Some(list_contradicts_message(held, title, value))
+            }
+            _ => None,
+        };
+        let Some(message) = quoted_cell.or_else(|| status_message(note, name, header, cells)) else { return };
         let kind = if matches!(note, StatusNote::Set(..)) {
             self.report.statuses_set += 1;
             NoteKind::Set
-        } else {
+        } else if own_form {
             self.report.statuses_left += 1;
+            NoteKind::NotTaken
+        } else {
+            self.report.list_statuses_differ += 1;
             NoteKind::NotTaken
         };
         if self.statuses.said >= STATUSES_SAID {
@@ -4027,11 +4067,16 @@ impl RowReader<'_> {
             IdSaid::NumberAndNote { number, .. } => id_raw = number.clone(),
             IdSaid::Number => {}
         }
+        // A mobile in the ID column is kept as no ID number: the pupil is imported without one and the number said.
+        let mobile = mobile_in_id(id_cell, &id_raw);
+        if mobile.is_some() {
+            id_raw.clear();
+        }
         // A cell far longer than any ID number (a pasted blob) holds none: the pupil keeps no ID from it, and
         // the report quotes its start, so no form is ever asked to write it.
         let id_blob = (id_raw.chars().nth(MAX_ID_CHARS).is_some()).then(|| std::mem::take(&mut id_raw));
         let id: IdCheck = match id_cell {
-            Cell::Number(f) => id_number::check_numeric_cell(*f, self.today),
+            Cell::Number(f) if mobile.is_none() => id_number::check_numeric_cell(*f, self.today),
             _ => id_number::check(&id_raw, self.today),
         };
         // A date in the ID column (2015-03-02, most often the child's birth date typed where the number goes) is
@@ -4057,7 +4102,15 @@ impl RowReader<'_> {
         let masked = id_number::masked_ends(&id.normalized).is_some();
         // Said once the row is known to be imported: a repeated row says only that it is a repeat, and the
         // first row's 「已导入并标记」 must not run on over a row that was not imported.
-        let id_problem = if let Some(blob) = &id_blob {
+        let id_problem = if let Some(mobile) = &mobile {
+            let shown = quoted(mobile);
+            Some(format!(
+                "身份证号码列写的是手机号码“{shown}”，不是身份证号码：号码留空，学生已导入并标记；若是教职工或家长的电话，\
+                 请删除此行或改正 (the ID number column holds the mobile number “{shown}”, no ID number: the ID is left \
+                 empty, the pupil imported and flagged; if it is a staff member's or a parent's phone, remove or correct \
+                 the row)"
+            ))
+        } else if let Some(blob) = &id_blob {
             let (count, shown) = (blob.chars().count(), quoted(blob));
             Some(format!(
                 "单元格有 {count} 个字符，不是身份证号码：身份证号码留空，学生已导入并标记；单元格内容为“{shown}” \
@@ -4107,18 +4160,30 @@ impl RowReader<'_> {
                 let cell = class_cell_text.or(combined_cell_text)?;
                 class_label::in_stage(sheet_grade?, cell).filter(|_| grade_cell_text.is_none())
             };
-            let (grade, class) = match (sheet_grade, in_sheet_stage()) {
-                (_, Some(read)) => read,
-                (Some(sheet_grade), None) => class_label::with_sheet_grade(sheet_grade, (grade, class)),
-                (None, None) => (grade, class),
+            // A sheet 一年级 whose class cells read 101: class 1 of it, as under a grade column.
+            let numbered_in_sheet = || {
+                let cell = class_cell_text.filter(|_| grade_cell_text.is_none() && combined_cell_text.is_none())?;
+                class_label::numbered_in_grade(sheet_grade?, cell)
+            };
+            let (grade, class) = match (sheet_grade, in_sheet_stage(), numbered_in_sheet()) {
+                (_, Some(read), _) => read,
+                (Some(sheet_grade), None, Some(number)) => (sheet_grade.to_owned(), format!("{number}班")),
+                (Some(sheet_grade), None, None) => class_label::with_sheet_grade(sheet_grade, (grade, class)),
+                (None, None, _) => (grade, class),
             };
             let names_own_grade = match (grade_cell_text, class_cell_text) {
                 (Some(grade_text), Some(class_text)) => class_label::own_grade(grade_text, class_text).is_some(),
                 _ => false,
             };
-            ClassRead { grade, class, names_own_grade }
+            let numbered_other_grade = match (grade_cell_text.or(sheet_grade), class_cell_text) {
+                (Some(grade_text), Some(class_text)) if !grade.is_empty() => {
+                    class_label::numbered_in_other_grade(grade_text, class_text)
+                }
+                _ => None,
+            };
+            ClassRead { grade, class, names_own_grade, numbered_other_grade }
         };
-        let ClassRead { grade, class, names_own_grade } = self
+        let ClassRead { grade, class, names_own_grade, numbered_other_grade } = self
             .classes
             .read([grade_cell_text, class_cell_text, combined_cell_text, combined_or_above, sheet_grade], read_cells);
         if names_own_grade && let (Some(grade_text), Some(class_text)) = (&grade_cell, &class_cell) {
@@ -4133,6 +4198,21 @@ impl RowReader<'_> {
                     "年级列写“{grade_text}”，班级列“{class_text}”却写的是另一个年级：已按班级列导入到“{label}”，请核对 \
                      (the grade column says “{grade_text}” but the class cell “{class_text}” names another grade: \
                      imported into “{label}” as the class cell reads; check it)"
+                ),
+            );
+        }
+        if let (Some(year), Some(class_text)) = (numbered_other_grade, &class_cell) {
+            let label = class_label::join(&grade, &class);
+            let (shown, year_zh) = (quoted(class_text), format!("{}年级", class_label::cn_numeral(year)));
+            self.problem(
+                file,
+                sheet,
+                row_no,
+                &header_of(Column::Class),
+                format!(
+                    "班级列“{shown}”的首位数字像是{year_zh}的班号，与年级“{grade}”不符：已按原样导入到“{label}”，请核对 (the \
+                     class cell “{shown}” begins as a class of school year {year} would, not of the grade “{grade}”: \
+                     imported into “{label}” as written; check it)"
                 ),
             );
         }
@@ -4222,6 +4302,13 @@ impl RowReader<'_> {
             })
         });
         let mut school = named_school.unwrap_or_else(|| default_school.to_owned());
+        // Kept only where the list's 是否参保 says yes or no: a contradiction of the drive quotes it as written.
+        let list_cell: ListCell = match (status_columns, text(Column::Enrolled)) {
+            (None, Some(value)) if self.synonyms.is_yes(&value) || self.synonyms.is_no(&value) => {
+                Some(Box::new((header_of(Column::Enrolled), value.into_owned())))
+            }
+            _ => None,
+        };
         let (status, status_problem) = match status_columns {
             // A school's own list: 是否参保 是 means the school registers the pupil.
             None if text(Column::Enrolled).is_some_and(|v| self.synonyms.is_yes(&v)) => (ListStatus::Enrolled, None),
@@ -4616,9 +4703,10 @@ impl RowReader<'_> {
             unreadable: status_problem,
             pairing,
             template_unnumbered,
+            list_cell,
         };
         if masked {
-            let RowApplied { id_problem, odd_age, phone, named_at, header, cells, unreadable, .. } = said;
+            let RowApplied { id_problem, odd_age, phone, named_at, header, cells, unreadable, list_cell, .. } = said;
             self.masked_held.push(HeldMasked {
                 incoming,
                 file: file.into(),
@@ -4635,6 +4723,7 @@ impl RowReader<'_> {
                 cells: cells.0.to_vec(),
                 status_columns: status_columns.map(<[StatusColumn]>::to_vec),
                 unreadable,
+                list_cell,
             });
             return Ok(());
         }
@@ -4702,6 +4791,7 @@ impl RowReader<'_> {
             unreadable,
             pairing,
             template_unnumbered,
+            list_cell,
         } = row;
         // A row without a number for one of several pupils of its name and class is said as left out instead.
         // Only read (a plan), a row without a number paired with another row of the import is the same.
@@ -4832,7 +4922,7 @@ impl RowReader<'_> {
                 IncomingOutcome::Updated(moves) | IncomingOutcome::Kept(moves) => moves.name.as_str(),
                 _ => "",
             };
-            self.status_noted(file, (sheet, header), (row_no, name), status, cells);
+            self.status_noted(file, (sheet, header), (row_no, name), status, (cells, list_cell.as_deref()));
         }
         if declined_without_reason {
             self.problem_in(
@@ -5223,6 +5313,23 @@ impl RowReader<'_> {
         self.problem_in(&at.0, &at.1, at.2, id_header, message);
     }
 
+    /// A staff table's header that names no 姓名 (「班主任 | 联系电话」, 「教师 | 电话」, 「联系人 | 手机」): a staff word
+    /// and another header word, every filled cell a header word, so a footer's 「班主任 | 王老师」 beside its value is
+    /// none.
+    fn staff_header(&self, row: &[Cell]) -> bool {
+        let (mut staff, mut filled) = (false, 0);
+        for cell in row.iter().filter(|c| !c.is_empty()) {
+            let text = cell.text_ref();
+            if self.synonyms.is_staff(&text) {
+                staff = true;
+            } else if !self.synonyms.is_phone_word(&text) && self.synonyms.column(&text).is_none() {
+                return false;
+            }
+            filled += 1;
+        }
+        staff && filled >= 2
+    }
+
     /// Whether a row is a pupil, and if not what it is: a header repeated mid-file, a class heading, a footer, or
     /// nothing that names a child. A row whose ID cell holds an ID's digits is a pupil whatever else it holds;
     /// only the rare row without one is looked at further.
@@ -5251,10 +5358,16 @@ impl RowReader<'_> {
         // name and the ID number, it is the pupils' own header repeated, said as such below.
         let mapped = header::map_row(row, self.synonyms);
         let pupils_header = mapped.contains_key(&Column::Name) && mapped.contains_key(&Column::IdNumber);
-        if mapped.len() >= 2 && !pupils_header && !row.iter().any(|c| id_shaped(c, &c.text_ref())) {
+        if (mapped.len() >= 2 || self.staff_header(row))
+            && !pupils_header
+            && !row.iter().any(|c| id_shaped(c, &c.text_ref()))
+        {
             return RowKind::TableBelow(row_text(row));
         }
         let id_has_digits = match id_cell {
+            // A mobile's 11 digits beside no name (a staff table's phone under the ID column): no pupil, said as a
+            // row without a name and number.
+            _ if !name.chars().any(char::is_alphabetic) && mobile_in_id(id_cell, id_text).is_some() => false,
             Cell::Number(_) => true,
             // A label with a date or a phone in the ID column under the list (「填表日期：2026-09-01」), no name
             // beside it: a footer, looked at as one below.
@@ -5612,6 +5725,28 @@ struct Beside {
 /// Whether a cell's valid ID number is of a pupil's age (under 22 today: a 高三 or 职高 pupil may be 18 or 19), or
 /// a guardian's; `None` for no valid number.
 fn child_born(cell: &Cell, today: NaiveDate) -> Option<bool> {
+    let born = birth_in(cell, today)?;
+    let adult_from = today.checked_sub_months(chrono::Months::new(22 * 12))?;
+    Some(born > adult_from)
+}
+
+/// Whether the number beside the list, born `beside`, is a pupil's, the row's own pupil born `own`: a minor is; one
+/// of 18 to 21 is only when born within the six years a school's pupils span of the row's pupil (a 高三 pupil
+/// beside a 高一 one), so a guardian of 20 beside a pupil of seven is none; anyone older is not.
+fn pupil_beside(beside: Option<NaiveDate>, own: Option<NaiveDate>, today: NaiveDate) -> bool {
+    let Some(born) = beside else { return false };
+    let aged = |years: u32| today.checked_sub_months(chrono::Months::new(years * 12));
+    match (aged(18), aged(22)) {
+        (Some(minor_from), _) if born > minor_from => true,
+        (_, Some(adult_from)) if born > adult_from => {
+            own.is_none_or(|own| own.checked_sub_months(chrono::Months::new(6 * 12)).is_none_or(|elder| born > elder))
+        }
+        _ => false,
+    }
+}
+
+/// The birth date a valid ID number in a cell gives, if it holds one.
+fn birth_in(cell: &Cell, today: NaiveDate) -> Option<NaiveDate> {
     let check = match cell {
         Cell::Number(f) if *f >= 1e14 => id_number::check_numeric_cell(*f, today),
         Cell::Text(_) | Cell::Digits(_) => {
@@ -5623,9 +5758,7 @@ fn child_born(cell: &Cell, today: NaiveDate) -> Option<bool> {
         }
         _ => return None,
     };
-    let born = check.result.ok()?.birth_date;
-    let adult_from = today.checked_sub_months(chrono::Months::new(22 * 12))?;
-    Some(born > adult_from)
+    Some(check.result.ok()?.birth_date)
 }
 
 /// The columns of a list's block side by side (`header::side_by_side`), as Excel letters: 「E–G」.
@@ -5807,6 +5940,21 @@ fn id_shaped(cell: &Cell, text: &str) -> bool {
         Cell::Number(f) => *f >= 1e14,
         _ => !is_date_text(text) && text.split(|c: char| !c.is_ascii_digit()).any(|run| run.len() >= 15),
     }
+}
+
+/// An 11-digit mobile number in the ID column (a staff table's phone under it, or a parent's typed there), as
+/// written: never a pupil's ID number.
+fn mobile_in_id(cell: &Cell, text: &str) -> Option<String> {
+    let digits = match cell {
+        Cell::Number(f) if f.fract() == 0.0 && (1e10..2e10).contains(f) => format!("{}", *f as u64),
+        Cell::Number(_) => return None,
+        _ if text.len() > 40 => return None,
+        _ => crate::domain::phone::clean(text.trim()),
+    };
+    crate::domain::phone::is_mobile(&digits).then(|| match cell {
+        Cell::Number(_) => digits,
+        _ => text.trim().to_owned(),
+    })
 }
 
 /// A date as a list's footer writes it, or as a workbook's date cell reads: 2026-09-01, 2026/9/1, 2026.9.1,
@@ -7349,7 +7497,7 @@ mod tests {
             for (grade, class, combined) in rows {
                 let read = cells.read([grade, class, combined, combined, None], || {
                     let (grade, class) = class_label::from_columns(grade, class, combined);
-                    ClassRead { grade, class, names_own_grade: false }
+                    ClassRead { grade, class, names_own_grade: false, numbered_other_grade: None }
                 });
                 assert_eq!(
                     (read.grade, read.class),

@@ -125,6 +125,8 @@ struct CellWords {
     fill_in: Vec<String>,
     #[serde(default)]
     footer_label: Vec<String>,
+    #[serde(default)]
+    staff: Vec<String>,
 }
 
 /// A bracket or a mark around a cell's word (「【必填】」, 「（填表日期）」, 「*」). Matched by `matches!`, not looked up in
@@ -171,6 +173,8 @@ impl Synonyms {
         ] {
             list.retain(|w| !w.trim().is_empty());
         }
+        // Matched as header words are, so 「班 主 任」 or 「联系人：」 is the word.
+        cell_words.staff = cell_words.staff.iter().map(|w| clean(w)).filter(|w| !w.is_empty()).collect();
         let own_columns = file.own_columns.words.iter().map(|w| clean(w)).filter(|w| !w.is_empty()).collect::<Vec<_>>();
         if let Some(word) = own_columns.iter().find(|w| words.contains_key(*w)) {
             return Err(format!("`{word}` in [own_columns] is also a field's word in [fields]"));
@@ -283,6 +287,25 @@ impl Synonyms {
             Some(rest) => after_colon.is_none() && is_date(rest.trim()),
             None => false,
         })
+    }
+
+    /// A header cell naming the staff's column of another table (「班主任」, 「教师」, 「联系人」), matched whole as
+    /// header words are.
+    pub fn is_staff(&self, cell: &str) -> bool {
+        // Longer than any such word: most cells are names and numbers, and are not cleaned.
+        cell.len() <= 40 && {
+            let word = clean(cell);
+            self.cell_words.staff.contains(&word)
+        }
+    }
+
+    /// A header cell naming a phone: a phone column's word, or any header word of a phone (「手机」, 「办公电话」).
+    pub fn is_phone_word(&self, cell: &str) -> bool {
+        cell.len() <= 40
+            && (self.column(cell) == Some(Column::Phone) || {
+                let word = clean(cell);
+                word.chars().count() <= 8 && ["电话", "手机"].iter().any(|w| word.contains(w))
+            })
     }
 
     /// A category cell word that means none (无, 否, -).
@@ -538,10 +561,20 @@ pub fn side_by_side(header: &[Cell], upper: Option<&[Cell]>, synonyms: &Synonyms
             .iter()
             .any(|&(i, c)| matches!(c, Column::Name | Column::IdNumber) && group_of(&header[i].text()) == Group::Adult)
     };
+    // A cell headed as a guardian's or a parent's (监护人, 家长, 父亲, 联系人) between the block before and this
+    // block's name and ID number (「… | 监护人 | 姓名 | 身份证号码」) names the block as theirs, not more pupils'.
+    let headed_adult = |block: &[(usize, Column)], from: usize| {
+        let to = block.iter().filter(|&&(_, c)| matches!(c, Column::Name | Column::IdNumber)).map(|&(i, _)| i).max();
+        to.is_some_and(|to| header[from.min(to)..=to].iter().any(|c| group_of(&c.text()) == Group::Adult))
+    };
     let mut kept: Vec<Vec<(usize, Column)>> = Vec::new();
     for block in blocks {
         match kept.last_mut() {
-            Some(before) if (!has(&block, Column::Name) && !has(&block, Column::IdNumber)) || adults(&block) => {
+            Some(before)
+                if (!has(&block, Column::Name) && !has(&block, Column::IdNumber))
+                    || adults(&block)
+                    || headed_adult(&block, before.last().map_or(0, |&(i, _)| i + 1)) =>
+            {
                 before.extend(block)
             }
             _ => kept.push(block),

@@ -691,7 +691,6 @@ pub struct Text {
     pub import_moves: &'static str,
     /// Pupils who graduated or left before this year whom the lists name again: back in a class, no longer 已离校.
     pub import_returned: &'static str,
-    pub import_statuses: &'static str,
     pub import_problem: &'static str,
     /// A remark about a whole sheet (no class column …): no row to name.
     pub sheet_problem: &'static str,

@@ -668,9 +668,8 @@ impl App {
         if r.returned > 0 {
             lines.push(fill(t.import_returned, &[&t.counted(r.returned, "pupil", "pupils")]));
         }
-        if r.statuses_set + r.statuses_left > 0 {
-            let (set, left) = (t.counted(r.statuses_set, "pupil", "pupils"), t.counted(r.statuses_left, "row", "rows"));
-            lines.push(fill(t.import_statuses, &[&set, &left]));
+        if let Some((zh, en)) = crate::words::import::statuses_line(r) {
+            lines.push(if self.lang == crate::tui::Language::En { en } else { zh });
         }
         for p in &r.problems {
             let file = std::path::Path::new(&p.file).file_name().map(|f| f.to_string_lossy().into_owned());

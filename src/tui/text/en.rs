@@ -511,7 +511,6 @@ pub static EN: Text = Text {
     import_unnumbered_left_out: "{} not imported: no ID number, for a name held more than once in the class: see the lines below",
     import_moves: "Moved: {} to another school, {} to another class, {} into another spelling of their class: see the lines below",
     import_returned: "Back at school: {} who graduated or left before this year, on the lists again, are in the classes the lists give and no longer marked left: see the lines below",
-    import_statuses: "Statuses from canbao's own form: taken for {}, not taken from {}: see the lines below",
     import_counts_left_out: "Rows read {}: added {}, updated {}, unchanged {}, duplicates {}, invalid IDs {}, skipped {}, not imported {}",
     import_counts: "Rows read {}: added {}, updated {}, unchanged {}, duplicates {}, invalid IDs {}, skipped {}",
     import_problem: "{} row {}: {}",
