@@ -35,10 +35,12 @@ pub fn file_is_spreadsheet(path: &Path) -> bool {
     }
     // A CSV or TSV by its name is a table; a TXT is one when Excel saved it ("Unicode text", UTF-16) or when it
     // reads as a class list; any other name (a list saved as `school.db`) only when it reads as a class list,
-    // so that a note or a log is not called one.
+    // so that a note or a log is not called one. An .xls that is a web page's table or an Excel 2003 XML
+    // workbook, as school systems export them, is one as the import reads it (`table::disguised_workbook`).
     let named = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
     match named.as_deref() {
         Some("csv" | "tsv") => true,
+        Some("xls" | "xlsx" | "xml" | "et") if super::table::disguised_workbook(&head).is_some() => true,
         Some("txt") if utf16 => true,
         _ => header::text_has_list_header(&head),
     }
@@ -90,5 +92,27 @@ mod tests {
         assert!(!file("一班.xlsx", &zip_of(&[("word/document.xml", "<w/>")])));
         assert!(!file("一班.csv", b"%PDF-1.7"));
         assert!(!file_is_spreadsheet(&dir.path().join("nosuch.xlsx")));
+    }
+
+    /// An .xls that is really a web page's table (UTF-8 or UTF-16) or an Excel 2003 XML workbook is a spreadsheet,
+    /// as a real .xls is: `--db` given one names it so, never a damaged drive.
+    #[test]
+    fn an_xls_that_is_a_web_page_or_excel_2003_xml_is_a_spreadsheet() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = |name: &str, bytes: &[u8]| {
+            let path = dir.path().join(name);
+            std::fs::write(&path, bytes).unwrap();
+            file_is_spreadsheet(&path)
+        };
+        let html = "<html><head><meta charset=\"utf-8\"></head><body><table><tr><td>姓名</td><td>身份证号码</td></tr>\
+                    </table></body></html>";
+        let xml = "<?xml version=\"1.0\"?>\n<Workbook xmlns=\"urn:schemas-microsoft-com:office:spreadsheet\" \
+                   xmlns:ss=\"urn:schemas-microsoft-com:office:spreadsheet\"><Worksheet ss:Name=\"一班\"><Table><Row>\
+                   <Cell><Data ss:Type=\"String\">姓名</Data></Cell></Row></Table></Worksheet></Workbook>";
+        assert!(file("名单.xls", html.as_bytes()), "a web page's table");
+        assert!(file("名单2.XLS", xml.as_bytes()), "Excel 2003 XML");
+        assert!(file("名单.xml", xml.as_bytes()), "Excel 2003 XML by its own name");
+        let utf16: Vec<u8> = [0xFF, 0xFE].into_iter().chain(html.encode_utf16().flat_map(u16::to_le_bytes)).collect();
+        assert!(file("名单3.xls", &utf16), "a web page in UTF-16");
     }
 }

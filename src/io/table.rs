@@ -555,7 +555,7 @@ fn zip_cut_short(bytes: &[u8]) -> bool {
 
 /// What a file of markup saved with an `.xls` name is, as many school and government systems export a list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Disguise {
+pub(super) enum Disguise {
     /// A web page's table (`html_table`).
     Html,
     /// Excel 2003 XML (`spreadsheet_ml`).
@@ -573,7 +573,7 @@ impl Disguise {
 }
 
 /// Web pages and Excel 2003 XML, told by their first bytes: read as CSV they would give a screen of tags.
-fn disguised_workbook(bytes: &[u8]) -> Option<Disguise> {
+pub(super) fn disguised_workbook(bytes: &[u8]) -> Option<Disguise> {
     let head = &bytes[..bytes.len().min(4096)];
     let text = match head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF") || bomless_utf16(head).is_some() {
         true => decode(head).0.to_ascii_lowercase(),
