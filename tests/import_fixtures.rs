@@ -3827,3 +3827,42 @@ fn a_young_guardian_beside_the_list_is_no_pupil_and_refuses_nothing() {
     let refused = class_list::import(&mut store, &[path.as_path()], Some("第二小学"), false);
     assert!(matches!(refused, Err(ImportError::PupilsBesideTheList { .. })), "{:?}", refused.map(|r| r.problems));
 }
+
+/// A table stacked under another without a class column of its own takes the class its own title names
+/// (「XX小学四年级2班学生名单」 over it, alone as a class heading or beside a date), never 「XX小学四年级2班」; with no title
+/// it has no class, said at its header, and never the first table's sheet class.
+#[test]
+fn a_stacked_table_without_a_class_column_takes_its_own_title_or_none() {
+    let dir = tempfile::tempdir().unwrap();
+    let ids: Vec<String> = (1..=2).map(|i| valid(&format!("4502022016030549{i}"))).collect();
+    let title = "XX小学四年级2班学生名单";
+    for (file, title_row) in [
+        ("heading.xlsx", vec![Some(title)]),
+        ("dated.xlsx", vec![Some(title), None, Some("2026-09-01")]),
+        ("untitled.xlsx", vec![]),
+    ] {
+        let path = dir.path().join(file);
+        let rows: Vec<Vec<Option<&str>>> = vec![
+            vec![Some("姓名"), Some("身份证号")],
+            vec![Some("甲一"), Some(ids[0].as_str())],
+            vec![],
+            title_row.clone(),                                                    // row 4
+            vec![Some("序号"), Some("姓名"), Some("身份证号"), Some("联系电话")], // row 5
+            vec![Some("1"), Some("乙一"), Some(ids[1].as_str()), Some("13800000001")],
+        ];
+        write_xlsx(&path, "三年级1班", &rows, &[]);
+        let mut store = store();
+        let report = class_list::import(&mut store, &[path.as_path()], Some("第二小学"), false).unwrap();
+        let class_of = |i: usize| store.student_by_id_number(&ids[i]).unwrap().unwrap().class_label();
+        assert_eq!(class_of(0), "三年级1班", "{file}: {:?}", report.problems);
+        if title_row.is_empty() {
+            assert_eq!(class_of(1), "", "{file}: {:?}", report.problems);
+            let said = report.problems.iter().any(|p| p.row == Some(5) && p.message.contains("此表没有班级列"));
+            assert!(said, "{file}: {:?}", report.problems);
+        } else {
+            assert_eq!(class_of(1), "四年级2班", "{file}: {:?}", report.problems);
+            let said = report.problems.iter().any(|p| p.message.contains(title) && p.message.contains("“四年级2班”"));
+            assert!(said, "{file}: {:?}", report.problems);
+        }
+    }
+}

@@ -232,6 +232,9 @@ struct HeldMasked {
 /// A school's own list's 是否参保 (or 参保状态) header and cell as written, quoted where they contradict the drive.
 type ListCell = Option<Box<(String, String)>>;
 
+/// A row and its status cells of canbao's own form (none on a school's own list).
+type StatusCells<'r> = (&'r [Cell], &'r [StatusColumn]);
+
 impl HeldMasked {
     fn as_row(&self) -> RowApplied<'_> {
         RowApplied {
@@ -977,6 +980,16 @@ fn open(input: Input, stop: &table::Stop) -> Result<(String, u64, Vec<SheetRows>
         Input::Sheets(file, sheets) => (file, 0, sheets.into_iter().map(SheetRows::from).collect(), false),
     })
 }
+
+/// Where a list without a class column took its pupils' class from, as `class_given_said` says it.
+#[derive(Clone, Copy)]
+enum ClassSource {
+    FileName,
+    Title,
+}
+
+/// How many rows over a table stacked under another are looked at for a title naming its class.
+const STACKED_TITLE_ROWS: usize = 3;
 
 /// Where a sheet with no class column finds its pupils' class.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -2060,19 +2073,9 @@ impl RowReader<'_> {
                 _ => None,
             };
             if let Some(label) = &file_class {
-                let (label, named) = (quoted(label), quoted(file));
-                self.problem_at(
-                    file,
-                    &sheet.name,
-                    None,
-                    "",
-                    format!(
-                        "表中没有班级列：学生按文件名“{named}”中的班级导入到“{label}” (no class column: the pupils are \
-                         imported into “{label}”, the class the file's name “{named}” gives)"
-                    ),
-                );
+                self.class_given_said(file, (&sheet.name, None), ClassSource::FileName, file, label);
             }
-            let sheet_class = file_class.map_or(sheet_class, SheetClass::Named);
+            let mut sheet_class = file_class.map_or(sheet_class, SheetClass::Named);
             let from_line = match &sheet_class {
                 SheetClass::Named(label) if class_line(&sheet.rows, map.top).as_ref() == Some(label) => Some(label),
                 _ => None,
@@ -2110,17 +2113,7 @@ impl RowReader<'_> {
                 && *label == titled
                 && sheet.name.trim() != label
             {
-                let (label, title) = (quoted(label), quoted(&title));
-                self.problem_at(
-                    file,
-                    &sheet.name,
-                    None,
-                    "",
-                    format!(
-                        "表中没有班级列：学生按标题“{title}”中的班级导入到“{label}”，请核对 (no class column: the pupils \
-                         are imported into “{label}”, the class the title “{title}” names; check it)"
-                    ),
-                );
+                self.class_given_said(file, (&sheet.name, None), ClassSource::Title, &title, label);
             }
             let form =
                 self.other_paperwork(file, &sheet, &map, (by_canbao, template.as_ref()), class_column, &sheet_class)?;
@@ -2148,15 +2141,16 @@ impl RowReader<'_> {
             let class_header = map.header_text(Column::GradeClass, &sheet.rows);
             let mut class_header =
                 if class_header.is_empty() { map.header_text(Column::Class, &sheet.rows) } else { class_header };
-            let sheet_class_label = match &sheet_class {
+            // A table stacked under the first gives its own (`stacked_class`), never the first's title's or sheet's.
+            let sheet_class_label = std::cell::RefCell::new(match &sheet_class {
                 SheetClass::Named(label) => Some(label.clone()),
                 SheetClass::Unassigned | SheetClass::Unnamed => None,
-            };
+            });
             // One sheet per grade (一年级, 二年级) whose class cells read 1班, 2班: the grade is the sheet's.
             // A class's sheet named without its grade (1班) under a title naming one (四年级学生名单): the grade is
             // the title's, where before the pupils went to a class 「1班」 of no grade, every grade's 1班 as one.
             let bare_class =
-                matches!(&sheet_class, SheetClass::Named(label) if ClassKey::parse(label).grade == Grade::None);
+                matches!(&*sheet_class_label.borrow(), Some(label) if ClassKey::parse(label).grade == Grade::None);
             let sheet_grade =
                 if class_column || bare_class { sheet_grade(&sheet.name, &sheet.rows, map.top) } else { None };
             if let (true, None, SheetClass::Named(label)) = (bare_class, &sheet_grade, &sheet_class) {
@@ -2186,7 +2180,7 @@ impl RowReader<'_> {
                         row,
                         (sheet_school.as_deref(), default_school),
                         school.is_some(),
-                        (sheet_class_label.as_deref(), sheet_grade.as_deref()),
+                        (sheet_class_label.borrow().as_deref(), sheet_grade.as_deref()),
                         status_columns.borrow().as_deref(),
                         sink,
                     )?;
@@ -2257,6 +2251,7 @@ impl RowReader<'_> {
             let mut sheet = sheet;
             let mut body = body.into_iter();
             let mut offset = 0;
+            let mut above: Vec<Vec<Cell>> = Vec::new();
             loop {
                 let (row, streamed) = match body.next() {
                     Some(row) => (row, false),
@@ -2291,6 +2286,24 @@ impl RowReader<'_> {
                     map = next;
                     class_column =
                         map.columns.contains_key(&Column::Class) || map.columns.contains_key(&Column::GradeClass);
+                    // A class heading right over this table is its title, read as one (`heading_begins`); one over
+                    // the table above is not this table's.
+                    let heading_here = self
+                        .heading
+                        .as_ref()
+                        .is_some_and(|h| above.iter().flatten().any(|c| c.text_ref().trim() == h.shown.trim()));
+                    sheet_class = match heading_here {
+                        true => SheetClass::Unnamed,
+                        false => {
+                            self.heading_ends();
+                            self.stacked_class(file, (&sheet.name, row_no), class_column, &above)
+                        }
+                    };
+                    *sheet_class_label.borrow_mut() = match &sheet_class {
+                        SheetClass::Named(label) => Some(label.clone()),
+                        SheetClass::Unassigned | SheetClass::Unnamed => None,
+                    };
+                    above.clear();
                     class_header = match map.header_text(Column::GradeClass, &sheet.rows) {
                         header if header.is_empty() => map.header_text(Column::Class, &sheet.rows),
                         header => header,
@@ -2307,6 +2320,15 @@ impl RowReader<'_> {
                     (blocks, beside) = (layout.blocks, layout.beside);
                     offset += 1;
                     continue;
+                }
+                // The rows since the last pupil's, for a title over a table stacked under this one (`stacked_class`).
+                if map.get(Column::IdNumber, &row).is_some_and(|c| id_shaped(c, &c.text_ref())) {
+                    above.clear();
+                } else if row.iter().any(|c| !c.is_empty()) {
+                    if above.len() >= STACKED_TITLE_ROWS {
+                        above.remove(0);
+                    }
+                    above.push(row.clone());
                 }
                 let left = match blocks.get(1) {
                     Some(&split) => &row[..split.min(row.len())],
@@ -2721,7 +2743,7 @@ impl RowReader<'_> {
         (sheet, header): (&str, Option<&[Cell]>),
         (row_no, name): (usize, &str),
         note: StatusNote,
-        (cells, list_cell): ((&[Cell], &[StatusColumn]), Option<&(String, String)>),
+        (cells, list_cell): (StatusCells<'_>, Option<&(String, String)>),
     ) {
         // A school's own list has no status columns of canbao's forms: its 是否参保 alone was read, and is quoted.
         let own_form = !cells.1.is_empty();
@@ -3142,6 +3164,58 @@ impl RowReader<'_> {
 
     /// Rows of the sheet just read that no class column, title or sheet name gave a class, said in one line:
     /// a new pupil among them is added without a class, which `check` lists, so it is never done silently.
+    /// A list without a class column whose pupils take the class its file's name or its title names: said where
+    /// it is read from (`written`), and which class it gave.
+    fn class_given_said(
+        &mut self,
+        file: &str,
+        (sheet, row): (&str, Option<usize>),
+        source: ClassSource,
+        written: &str,
+        label: &str,
+    ) {
+        let (label, written) = (quoted(label), quoted(written));
+        let message = match source {
+            ClassSource::FileName => format!(
+                "表中没有班级列：学生按文件名“{written}”中的班级导入到“{label}” (no class column: the pupils are \
+                 imported into “{label}”, the class the file's name “{written}” gives)"
+            ),
+            ClassSource::Title => format!(
+                "表中没有班级列：学生按标题“{written}”中的班级导入到“{label}”，请核对 (no class column: the pupils \
+                 are imported into “{label}”, the class the title “{written}” names; check it)"
+            ),
+        };
+        self.problem_at(file, sheet, row, "", message);
+    }
+
+    /// The class of a table stacked under another (its header at `row`), without a class column of its own: the
+    /// class a title over it names (`above`: its rows since the last pupil's), said at its header; else none,
+    /// said there too, as the first table's title or the sheet's name speaks of the first table.
+    fn stacked_class(
+        &mut self,
+        file: &str,
+        (sheet, row): (&str, usize),
+        class_column: bool,
+        above: &[Vec<Cell>],
+    ) -> SheetClass {
+        if class_column {
+            return SheetClass::Unnamed;
+        }
+        match title_names_class(above, above.len()) {
+            Some((label, title)) => {
+                self.class_given_said(file, (sheet, Some(row)), ClassSource::Title, &title, &label);
+                SheetClass::Named(label)
+            }
+            None => {
+                let message = "此表没有班级列，上方也没有写出班级的标题：其下的学生没有班级，不沿用上面那张表或工作表名称的班级 \
+                               (this table has no class column and no title over it naming a class: its pupils get no \
+                               class, not the class of the table above or of the sheet's name)";
+                self.problem_at(file, sheet, Some(row), "", message.to_owned());
+                SheetClass::Unnamed
+            }
+        }
+    }
+
     fn classless_said(
         &mut self,
         file: &str,
@@ -5781,7 +5855,8 @@ fn block_sheet_name(sheet: &str, block: usize, blocks: &[usize], width: usize) -
 
 fn class_heading(map: &HeaderMap, row: &[Cell]) -> Option<(String, String)> {
     let (label, heading_like) = one_text(map, row)?;
-    let class = title_class(&label).to_owned();
+    // 「XX小学四年级2班学生名单」 over a table stacked under another names 四年级2班, not a class 「XX小学四年级2班」.
+    let class = title_class(header::after_school(&label)).to_owned();
     (heading_like && reads_as_class(&class)).then_some((class, label))
 }
 
