@@ -340,7 +340,15 @@ pub fn printed_double(text: &str) -> Option<f64> {
     }
     let double: f64 = text.parse().ok()?;
     // A double this large is an integer, and `as` keeps its exact value.
-    let printed = double as u128 == number
+    let exact = double as u128 == number;
+    // Asked of every row's number: the shortest form and the rounded ones keep 17 significant digits at most, so a
+    // number of 18 or more digits that ends in fewer zeros can only be the exact value, and is answered without
+    // formatting the double three times.
+    let zeros = bytes.iter().rev().take_while(|&&b| b == b'0').count();
+    if bytes.len() > 17 && zeros < bytes.len() - 17 {
+        return exact.then_some(double);
+    }
+    let printed = exact
         || double.to_string().parse::<u128>().ok() == Some(number)
         || (16..=17).any(|significant| rounded_to(double, significant) == Some(number));
     printed.then_some(double)
@@ -1481,5 +1489,57 @@ mod tests {
         assert!(!flagged_alike("4.50202E+16", lost, "4.50202E+17", lost));
         assert!(!flagged_alike("", "missing", "4.50E+17", lost));
         assert!(!flagged_alike("2016-03-05", "date", "4.50E+17", lost));
+    }
+
+    #[test]
+    fn printed_double_without_formatting_answers_as_every_form_asked() {
+        // The rule as it stood before a number's trailing zeros were looked at: each printed form asked.
+        fn asked(text: &str) -> Option<f64> {
+            let bytes = text.as_bytes();
+            if !(16..=20).contains(&bytes.len()) || bytes[0] == b'0' || !bytes.iter().all(u8::is_ascii_digit) {
+                return None;
+            }
+            let number: u128 = text.parse().ok()?;
+            if number < 1 << 53 {
+                return None;
+            }
+            let double: f64 = text.parse().ok()?;
+            let printed = double as u128 == number
+                || double.to_string().parse::<u128>().ok() == Some(number)
+                || (16..=17).any(|significant| rounded_to(double, significant) == Some(number));
+            printed.then_some(double)
+        }
+        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let mut texts: Vec<String> = Vec::new();
+        for _ in 0..20_000 {
+            let digits = 16 + (next() % 5) as usize;
+            let mut text: String = (0..digits).map(|_| char::from(b'0' + (next() % 10) as u8)).collect();
+            if text.starts_with('0') {
+                text.replace_range(..1, "4");
+            }
+            // Trailing zeros of every count, where the printed forms lie.
+            let zeros = (next() % 6) as usize;
+            text.replace_range(digits - zeros.min(digits - 1).., &"0".repeat(zeros.min(digits - 1)));
+            // Each form a program prints of the double nearest it, which the rule must find.
+            if let Ok(double) = text.parse::<f64>() {
+                texts.push(format!("{}", double as u128));
+                texts.push(double.to_string());
+                texts
+                    .extend((16..=17).filter_map(|significant| rounded_to(double, significant)).map(|n| n.to_string()));
+            }
+            texts.push(text);
+        }
+        let mut printed = 0;
+        for text in &texts {
+            assert_eq!(printed_double(text), asked(text), "{text}");
+            printed += usize::from(asked(text).is_some());
+        }
+        assert!(printed > texts.len() / 4, "{printed} of {}", texts.len());
     }
 }

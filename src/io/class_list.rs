@@ -5430,11 +5430,18 @@ impl RowReader<'_> {
         // Two or more header words and no ID number: the header of another table under the pupils (「姓名 | 联系电话」
         // over the teachers'), or the pupils' header repeated in part; never a pupil named 姓名. Naming both the
         // name and the ID number, it is the pupils' own header repeated, said as such below.
-        let mapped = header::map_row(row, self.synonyms);
-        let pupils_header = mapped.contains_key(&Column::Name) && mapped.contains_key(&Column::IdNumber);
-        if (mapped.len() >= 2 || self.staff_header(row))
-            && !pupils_header
-            && !row.iter().any(|c| id_shaped(c, &c.text_ref()))
+        // Read only for a row that needs it: each of a pupil's cells asked as a header word cost more than the rest
+        // of the row's reading.
+        let header_words = std::cell::OnceCell::new();
+        let header_words = || {
+            *header_words.get_or_init(|| {
+                let mapped = header::map_row(row, self.synonyms);
+                (mapped.len(), mapped.contains_key(&Column::Name) && mapped.contains_key(&Column::IdNumber))
+            })
+        };
+        if !row.iter().any(|c| id_shaped(c, &c.text_ref()))
+            && !header_words().1
+            && (header_words().0 >= 2 || self.staff_header(row))
         {
             return RowKind::TableBelow(row_text(row));
         }
@@ -5489,7 +5496,7 @@ impl RowReader<'_> {
             return RowKind::Pupil;
         }
         // A header repeated mid-file (lists pasted together class by class) is not a pupil named 姓名.
-        if pupils_header {
+        if header_words().1 {
             return RowKind::Header;
         }
         if let Some((label, shown)) = class_heading(map, row) {
