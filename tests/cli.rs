@@ -7861,3 +7861,18 @@ fn marks_words_over_a_tax_lists_payment_name_its_receipt_in_both_languages() {
     assert!(told.contains(&format!("核对税务名单记入的（票证号码 {receipt}）；")), "{told}");
     assert!(told.contains(&format!(" (receipt {receipt}): cleared here")), "{told}");
 }
+
+/// `find --limit 0` is refused with a word on it, where it printed 「没有找到」 over a match and succeeded.
+#[test]
+fn find_refuses_a_limit_of_none() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    canbao(&db).args(["import", "--json"]).arg(fixture("gbk_title.csv")).assert().success();
+    let found = json(canbao(&db).args(["find", "罗欣", "--json"]));
+    assert!(!found.as_array().unwrap().is_empty(), "{found}");
+    let out = canbao(&db).args(["find", "罗欣", "--limit", "0"]).output().unwrap();
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{said}");
+    assert!(said.contains("--limit 0 不列出任何学生"), "{said}");
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("没有找到"));
+}

@@ -1478,6 +1478,15 @@ impl From<&Student> for FoundPupil {
 }
 
 pub(super) fn find(cli: &Cli, query: &str, limit: usize, reveal: bool, json: bool) -> CmdResult {
+    // At most no pupil would print 「没有找到」 over a match, and a script would read that as none there.
+    if limit == 0 {
+        return Err(UserError::new(
+            "--limit 0 不列出任何学生：请写至少 1，或不加 --limit（最多列出 20 名）(--limit 0 lists no pupil: give 1 or \
+             more, or leave it out for 20)"
+                .into(),
+        )
+        .kind("bad_limit"));
+    }
     let store = &mut open_to_read(cli, reveal)?;
     // Without --reveal the numbers are printed masked, and a fragment finds only what the mask shows.
     let q = Query::parse(query).masked(!reveal);
