@@ -420,15 +420,16 @@ pub struct MarkArgs {
     pub payment: Option<String>,
     /// 缴费金额（元），与 --payment paid 一起使用；已由家庭缴费的学生可单独给出，更正已记录的缴费 (amount in yuan, with
     /// --payment paid; alone, corrects a family's payment recorded already)
-    #[arg(long)]
+    // A negative amount typed (-5) reaches the amount's own refusal, not clap's 「unexpected argument」.
+    #[arg(long, allow_hyphen_values = true)]
     pub amount: Option<String>,
     /// 补缴金额（元）：已缴部分保费（如应缴 380 元只缴了 300 元）的学生补缴其余部分，与已记录的金额相加，缴费日期为补缴
     /// 当天或 --paid-on (a top-up in yuan for a pupil whose family paid part of the amount due: added to the
     /// amount recorded, dated today or --paid-on)
-    #[arg(long, value_name = "YUAN", conflicts_with_all = ["amount", "payment", "enrollment"])]
+    #[arg(long, value_name = "YUAN", allow_hyphen_values = true, conflicts_with_all = ["amount", "payment", "enrollment"])]
     pub top_up: Option<String>,
     /// 缴费日期，默认今天 (payment date, default today)
-    #[arg(long, value_name = "YYYY-MM-DD")]
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = paperwork::parse_date)]
     pub paid_on: Option<chrono::NaiveDate>,
     /// 缴费渠道 (payment channel)
     #[arg(long)]

@@ -7876,3 +7876,29 @@ fn find_refuses_a_limit_of_none() {
     assert!(said.contains("--limit 0 不列出任何学生"), "{said}");
     assert!(!String::from_utf8_lossy(&out.stdout).contains("没有找到"));
 }
+
+/// `mark --paid-on` explains a day that is no day the same way whichever field is past its end (month 13, 30
+/// February), and a negative --amount or --top-up reaches the amount's own refusal, not clap's 「unexpected
+/// argument '-5'」.
+#[test]
+fn mark_explains_impossible_days_and_refuses_negative_amounts_in_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    canbao(&db).args(["import", "--json"]).arg(fixture("gbk_title.csv")).assert().success();
+    let pupil = "45020220180710028X";
+    for day in ["2026-13-01", "2026-02-30"] {
+        let out = canbao(&db).args(["mark", pupil, "--payment", "paid", "--amount", "380", "--paid-on", day]).output();
+        let said = String::from_utf8_lossy(&out.unwrap().stderr).into_owned();
+        assert!(said.contains(&format!("没有这一天：{day}")), "{day}: {said}");
+    }
+    let out = canbao(&db).args(["mark", pupil, "--payment", "paid", "--amount", "-5"]).output().unwrap();
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{said}");
+    assert!(said.contains("为负数"), "{said}");
+    let out = canbao(&db).args(["mark", pupil, "--top-up", "-5"]).output().unwrap();
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{said}");
+    assert!(!said.contains("unexpected argument"), "{said}");
+    let found = json(canbao(&db).args(["find", pupil, "--json"]));
+    assert_eq!(found[0]["payment"].as_str(), Some("unpaid"), "nothing saved");
+}

@@ -905,8 +905,15 @@ struct GovernmentShareJson {
 }
 
 pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
-        .map_err(|_| format!("日期应写成 YYYY-MM-DD，例如 2023-10-08 (a date as YYYY-MM-DD): {text}"))
+    use chrono::format::ParseErrorKind;
+    // A day that is no day (month 13, 30 February) is said as such, whichever field is past its end.
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|e| match e.kind() {
+        ParseErrorKind::OutOfRange | ParseErrorKind::Impossible => format!(
+            "没有这一天：{text}（月份为 1 至 12，日不超过当月的天数）(no such day: {text}; months run 1 to 12, days to \
+             the month's end)"
+        ),
+        _ => format!("日期应写成 YYYY-MM-DD，例如 2023-10-08 (a date as YYYY-MM-DD): {text}"),
+    })
 }
 
 pub fn quote(cli: &Cli, args: &QuoteArgs) -> CmdResult {
