@@ -13108,3 +13108,25 @@ fn the_detail_screen_shows_ethnicity_and_the_whole_address_and_the_roster_neithe
     let roster = screen(&app);
     assert!(roster.contains("陈七") && !roster.contains("文昌路") && !roster.contains("壮族"), "{roster}");
 }
+
+/// Keys typed before the operator's name is asked, and more of the same run arriving after it shows, are said
+/// once they pause as the README says (「姓名提示出现前按下的 N 个键未作为姓名…」), all of them counted: not as keys
+/// typed astray on the roster, 「…没有修改学生」, where no pupil is on screen.
+#[test]
+fn keys_before_the_name_prompt_are_said_as_not_the_name_once_they_pause() {
+    let mut app = App::new(store(true), &options(Language::Zh, None)).expect("app");
+    app.update(Action::Resize(80, 24));
+    assert!(matches!(app.modal, Some(canbao::tui::modal::Modal::Operator(_))));
+    // Two keys waiting as the prompt is first drawn, three more of the run after it, then the pause.
+    let mut script: Vec<Paced> = paced("ls").collect();
+    script.push(Paced::Pause);
+    script.extend(paced(" -l"));
+    script.push(Paced::Pause);
+    let mut events = PacedScript(script.into_iter().collect());
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
+    run_loop(&mut terminal, &mut app, &mut events).expect("loop");
+    let said = status_text(&app);
+    assert!(said.starts_with("姓名提示出现前按下的 5 个键未作为姓名"), "{said}");
+    assert!(!said.contains("学生"), "{said}");
+    assert_eq!(app.store.operator(), "");
+}

@@ -175,6 +175,8 @@ pub struct App {
     /// A key with no use where it was typed showed the keys are meant for another window (a shell command typed
     /// into canbao's): how many keys came after it. None acts until the typing pauses (or Esc).
     astray: Option<usize>,
+    /// The keys typed astray began before the operator's name was asked (`keys_ignored`): said so at the pause.
+    astray_before_name: bool,
     /// The event loop says when the keys pause (`typing_paused`): without it (actions given one by one, as a
     /// script does) every key is deliberate, and no key waits for a pause.
     pauses_reported: bool,
@@ -300,6 +302,7 @@ impl App {
             search_outdated,
             results_shown: 0,
             astray: None,
+            astray_before_name: false,
             in_burst: true,
             pauses_reported: false,
             waiting_key: None,
@@ -1013,10 +1016,16 @@ impl App {
             self.after_update();
         }
         let put_back = std::mem::take(&mut self.cursor_put_back);
+        let before_name = std::mem::take(&mut self.astray_before_name);
         if let Some(after) = self.astray.take()
             && after > 0
         {
-            let said = fill(self.text.keys_astray_ignored, &[&after]);
+            // At the name's prompt no pupil could have changed: the keys are said as not the name.
+            let said = match (&self.modal, before_name) {
+                (Some(Modal::Operator(_)), true) => fill(self.text.keys_ignored_operator, &[&after]),
+                (Some(Modal::Operator(_)), false) => fill(self.text.keys_ignored_at_name, &[&after]),
+                _ => fill(self.text.keys_astray_ignored, &[&after]),
+            };
             self.fail(if put_back { format!("{said}{}", self.text.keys_astray_cursor_back) } else { said });
         }
     }
@@ -1634,6 +1643,9 @@ impl App {
         // Typed ahead of the name's prompt: the same run of keys may still be arriving, and none of it is the name.
         if n > 0 && matches!(self.modal, Some(Modal::Operator(_))) {
             self.typed_astray(fill(self.text.keys_ignored_operator, &[&n]));
+            // Counted from the first, so that the pause says all of them as the prompt's words, as the README does.
+            self.astray = Some(n);
+            self.astray_before_name = true;
             return;
         }
         if n > 0 {

@@ -497,6 +497,9 @@ pub struct Text {
     pub keys_ignored_operator: &'static str,
     /// Keys that came as the operator's name was asked, before the keys paused after it showed: not the name.
     pub keys_at_name_prompt: &'static str,
+    /// What the keys of either kind came to once they paused (how many), said at the name's prompt, where nothing
+    /// else (no pupil) could have changed.
+    pub keys_ignored_at_name: &'static str,
     /// Enter on the operator's name left empty: not taken.
     pub operator_empty: &'static str,
     /// The operator's name typed looks like a file path (a drive's, pasted or typed into the wrong prompt).
@@ -1363,6 +1366,7 @@ mod tests {
                 fill(t.categories_stray, &[&"Ctrl-r"]),
                 fill(t.keys_ignored_operator, &[&9999]),
                 t.keys_at_name_prompt.to_owned(),
+                fill(t.keys_ignored_at_name, &[&9999]),
                 t.operator_empty.to_owned(),
                 t.operator_path.to_owned(),
                 fill(t.operator_too_long, &[&30]),

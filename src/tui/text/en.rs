@@ -393,6 +393,7 @@ pub static EN: Text = Text {
     keys_run_before: "\"{}\" ({}) not done: it came right after other keys",
     keys_ignored_operator: "{} key(s) pressed before this prompt were not the name; pause, then type it",
     keys_at_name_prompt: "Keys pressed as this prompt appeared are not the name: pause, then type it",
+    keys_ignored_at_name: "{} key(s) typed as the prompt appeared were not the name: pause, then type it",
     operator_empty: "The name cannot be empty: type the operator's name, or Esc to quit",
     operator_path: "That looks like a file path, not a name: type the operator's name, or Esc",
     operator_too_long: "The name is too long (at most {} characters): type the operator's name",

@@ -357,6 +357,7 @@ pub static ZH: Text = Text {
     keys_run_before: "「{}」（{}）未执行：紧跟在其他按键之后，停顿后再按",
     keys_ignored_operator: "姓名提示出现前按下的 {} 个键未作为姓名，停顿后再输入",
     keys_at_name_prompt: "姓名提示出现时按下的键未作为姓名：请看清提示，停顿后再输入",
+    keys_ignored_at_name: "姓名提示出现时按下的 {} 个键无效，未作为姓名：请看清提示，停顿后再输入",
     operator_empty: "姓名不能为空：请输入操作员姓名（记入修改记录），或按 Esc 退出",
     operator_path: "这像是文件路径，不是姓名：请输入操作员姓名（如 王老师），或按 Esc 退出",
     operator_too_long: "姓名过长（最多 {} 个字）：请输入操作员姓名，或按 Esc 退出",
