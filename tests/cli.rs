@@ -7902,3 +7902,57 @@ fn mark_explains_impossible_days_and_refuses_negative_amounts_in_words() {
     let found = json(canbao(&db).args(["find", pupil, "--json"]));
     assert_eq!(found[0]["payment"].as_str(), Some("unpaid"), "nothing saved");
 }
+
+/// A staff table stacked under the pupils, under its own header with 姓名 and 身份证号码 (「教师」, then 「序号 姓名
+/// 身份证号码 职务 联系电话」), is left out and said with its rows when every one of its numbers is an adult's:
+/// before, its teachers were imported as pupils of the sheet's class. The same under 「教职工名单」 below pupils
+/// with a class column. A pupil's age among its rows reads the whole table as pupils: no pupil is dropped.
+#[test]
+fn a_staff_table_under_the_pupils_is_left_out_and_said() {
+    let dir = tempfile::tempdir().unwrap();
+    let pupil = |n: usize| valid_number(&format!("45020220160{}0{}1{n:02}", 1 + n % 9, 1 + n % 9));
+    let adults = [valid_number("45020219840305123"), valid_number("45020219900612456")];
+    let young = valid_number("45020220160707789");
+    let list = |title: &str, class_column: bool, staff: &[&str]| {
+        let mut csv = String::from("四年级2班学生名单\n");
+        csv.push_str(if class_column {
+            "序号,姓名,身份证号码,班级\n"
+        } else {
+            "序号,姓名,身份证号码,家长电话\n"
+        });
+        for n in 0..10 {
+            let last = if class_column { "四年级2班" } else { "13800000000" };
+            let name = "甲乙丙丁戊己庚辛壬癸".chars().nth(n).unwrap();
+            csv.push_str(&format!("{},学生{name},{},{last}\n", n + 1, pupil(n)));
+        }
+        csv.push_str(&format!("\n{title}\n序号,姓名,身份证号码,职务,联系电话\n"));
+        for (n, number) in staff.iter().enumerate() {
+            let name = "甲乙".chars().nth(n).unwrap();
+            csv.push_str(&format!("{},老师{name},{number},教师,1350000000{n}\n", n + 1));
+        }
+        csv
+    };
+    for (title, class_column) in [("教师", false), ("教职工名单", true)] {
+        let db = dir.path().join(format!("{title}.db"));
+        let file = dir.path().join("四年级2班.csv");
+        std::fs::write(&file, list(title, class_column, &[&adults[0], &adults[1]])).unwrap();
+        let report = json(canbao(&db).args(["import", "--json"]).arg(&file));
+        assert_eq!(report["added"], 10, "{report}");
+        let said: Vec<&str> =
+            report["problems"].as_array().unwrap().iter().filter_map(|p| p["message"].as_str()).collect();
+        let staff = said.iter().find(|m| m.contains("是教职工表")).unwrap_or_else(|| panic!("{said:?}"));
+        assert!(staff.starts_with("第 16 至 17 行是教职工表") && staff.contains("2 人"), "{staff}");
+        // The staff's rows gave no 「…工作表名称…也没有写出班级」 either.
+        assert!(!said.iter().any(|m| m.contains("没有写出班级")), "{said:?}");
+        for number in &adults {
+            let found = json(canbao(&db).args(["find", number, "--json"]));
+            assert_eq!(found.as_array().map(Vec::len), Some(0), "{number}: {found}");
+        }
+    }
+    // A pupil's age among the staff rows: the whole table is read, the adult flagged as before.
+    let db = dir.path().join("mixed.db");
+    let file = dir.path().join("四年级2班.csv");
+    std::fs::write(&file, list("教师", false, &[&adults[0], &young])).unwrap();
+    let report = json(canbao(&db).args(["import", "--json"]).arg(&file));
+    assert_eq!(report["added"], 12, "{report}");
+}

@@ -19,6 +19,7 @@ use super::new_school;
 pub use super::new_school::typed_school_notice;
 use super::own_forms::{self, OwnForm, StatusColumn};
 use super::ownership;
+use super::staff_table;
 use super::table::{self, Cell, Sheet, SheetRows};
 use crate::domain::category::CategoryTable;
 use crate::domain::class_label::{self, ClassKey, Grade};
@@ -1250,6 +1251,9 @@ struct RowReader<'a> {
     /// whose rows are (nearly) all adults' (`list_guards::looks_adult_list`).
     adults: super::list_guards::Adults,
     adult_lists: Vec<super::list_guards::AdultFile>,
+    /// The row just read was the header again (重复的表头行): what follows may be a staff table under the same
+    /// columns (`staff_table`), held as one stacked under its own header is.
+    header_again: bool,
     /// The drive's current insured year and the first it kept, which canbao's own forms must be for
     /// (`own_forms::other_year`).
     drive_years: (Option<i32>, Option<i32>),
@@ -1854,6 +1858,7 @@ impl RowReader<'_> {
             next_year: Vec::new(),
             adults: Default::default(),
             adult_lists: Vec::new(),
+            header_again: false,
             drive_years: (None, None),
             of_class: HashMap::default(),
             filled_said: Vec::new(),
@@ -2252,21 +2257,47 @@ impl RowReader<'_> {
             let mut body = body.into_iter();
             let mut offset = 0;
             let mut above: Vec<Vec<Cell>> = Vec::new();
+            // A table that may be the staff's is held row by row until it ends or shows a pupil's age
+            // (`staff_table`): a staff table is left out, and the rows of any other are read again from `replay`.
+            let mut staff = StaffRows::default();
+            if form.is_none() {
+                let title = sheet.rows[..map.row.min(sheet.rows.len())]
+                    .iter()
+                    .filter_map(|r| staff_table::title_text(r))
+                    .rfind(|t| staff_table::staff_title(t));
+                let header = sheet.rows.get(map.row).is_some_and(|h| staff_table::staff_header(h));
+                if title.is_some() || header {
+                    staff.held = Some((staff_table::Held::new(map.row + 1, true, today), title));
+                }
+            }
             loop {
-                let (row, streamed) = match body.next() {
-                    Some(row) => (row, false),
-                    None => match rows.next() {
-                        Some(row) => {
-                            let row = row?;
-                            if let Some(cell) = map.get(Column::IdNumber, &row) {
-                                self.rounded_ids.count(cell, self.today);
+                let (row, streamed) = match staff.replay.pop_front() {
+                    Some((at, row)) => {
+                        offset = at;
+                        (row, false)
+                    }
+                    None => match body.next() {
+                        Some(row) => (row, false),
+                        None => match rows.next() {
+                            Some(row) => {
+                                let row = row?;
+                                if let Some(cell) = map.get(Column::IdNumber, &row) {
+                                    self.rounded_ids.count(cell, self.today);
+                                }
+                                (row, true)
                             }
-                            (row, true)
-                        }
-                        None => break,
+                            None if staff.ends(self, file, &sheet, base + 2) => continue,
+                            None => break,
+                        },
                     },
                 };
-                if let Some(next) = self.other_table(&map, &sheet, base + 1 + offset, &row) {
+                let other = self.other_table(&map, &sheet, base + 1 + offset, &row);
+                if other.is_some() && staff.ends(self, file, &sheet, base + 2) {
+                    // Not the staff's: its rows are read, then this header again.
+                    staff.replay.push_back((offset, row));
+                    continue;
+                }
+                if let Some(next) = other {
                     // The table above ends here: its further blocks are read before the next table's rows.
                     read_further(self, &mut read, &mut further, &sheet, &map, &blocks)?;
                     // Its rows left without a class are said by its own class column, before the next table's.
@@ -2318,6 +2349,11 @@ impl RowReader<'_> {
                     // Its columns are said as the first table's are: none is dropped without a word.
                     self.ignored_headers(file, &sheet, &map, own_export, (&silent, &hidden_columns));
                     (blocks, beside) = (layout.blocks, layout.beside);
+                    // Every table stacked under another may be the staff's; a title or a 职务 column says it is.
+                    let header = sheet.rows.get(map.row).is_some_and(|h| staff_table::staff_header(h));
+                    let title = staff.title.take().filter(|t| staff_table::staff_title(t));
+                    let marked = header || title.is_some();
+                    staff.held = Some((staff_table::Held::new(row_no, marked, today), title));
                     offset += 1;
                     continue;
                 }
@@ -2329,6 +2365,24 @@ impl RowReader<'_> {
                         above.remove(0);
                     }
                     above.push(row.clone());
+                }
+                let title_above = staff.title.take();
+                staff.title = match staff_table::title_text(&row) {
+                    Some(title) => Some(title),
+                    None if row.iter().all(Cell::is_empty) => title_above.clone(),
+                    None => None,
+                };
+                if let Some((held, _)) = staff.held.as_mut() {
+                    let (name, id) = (map.get(Column::Name, &row).cloned(), map.get(Column::IdNumber, &row).cloned());
+                    if held.hold(offset, base + 2 + offset, row, name.as_ref(), id.as_ref()) {
+                        offset += 1;
+                        continue;
+                    }
+                    // A pupil's age: the table is pupils, read from its first row (this one last).
+                    if let Some((held, _)) = staff.held.take() {
+                        staff.replay.extend(held.rows);
+                    }
+                    continue;
                 }
                 let left = match blocks.get(1) {
                     Some(&split) => &row[..split.min(row.len())],
@@ -2350,6 +2404,13 @@ impl RowReader<'_> {
                             });
                         }
                         read(self, &sheet, &map, place, offset, left)?;
+                        // The header again, with a staff title above it or a 职务 column, or under the pupils
+                        // after a page break: the rows under it are held as a stacked table's.
+                        if std::mem::take(&mut self.header_again) && staff.held.is_none() {
+                            let title = title_above.filter(|t| staff_table::staff_title(t));
+                            let marked = title.is_some() || staff_table::staff_header(&row);
+                            staff.held = Some((staff_table::Held::new(base + 2 + offset, marked, today), title));
+                        }
                         for block in 1..blocks.len() {
                             let end = blocks.get(block + 1).map_or(row.len(), |&end| end.min(row.len()));
                             let Some(cells) = row.get(blocks[block]..end).filter(|c| c.iter().any(|c| !c.is_empty()))
@@ -4060,6 +4121,7 @@ impl RowReader<'_> {
                 self.report.skipped += 1;
                 let message = "重复的表头行，已跳过 (repeated header row, skipped)".to_owned();
                 self.problem(file, sheet, row_no, "", message);
+                self.header_again = true;
                 return Ok(());
             }
             RowKind::Heading(label, shown) => {
@@ -5805,6 +5867,40 @@ struct Beside {
 
 /// Whether a cell's valid ID number is of a pupil's age (under 22 today: a 高三 or 职高 pupil may be 18 or 19), or
 /// a guardian's; `None` for no valid number.
+/// The table being held as maybe the staff's (`staff_table::Held`, with the staff title above it), the rows to
+/// read again once a held table proves to be pupils, and the last title row seen (the one above the next header).
+#[derive(Default)]
+struct StaffRows {
+    held: Option<(staff_table::Held, Option<String>)>,
+    replay: VecDeque<(usize, Vec<Cell>)>,
+    title: Option<String>,
+}
+
+impl StaffRows {
+    /// The table held (if any) ended: a staff table's rows are counted, said and left out (`false`); any other's
+    /// are put to be read again (`true`: read them before going on).
+    fn ends(&mut self, reader: &mut RowReader<'_>, file: &str, sheet: &Sheet, base_row: usize) -> bool {
+        let Some((held, title)) = self.held.take() else { return false };
+        match held.end(base_row) {
+            Ok(left) => {
+                reader.report.rows_read += left.rows;
+                reader.report.skipped += left.rows;
+                // A file of nothing but adults is still refused whole (`list_guards::Adults`).
+                for &(_, age) in &left.adults {
+                    reader.adults.number_read(Some(age));
+                }
+                let message = left.message(title.as_deref());
+                reader.problem(file, sheet, left.from, "", message);
+                false
+            }
+            Err(rows) => {
+                self.replay.extend(rows);
+                !self.replay.is_empty()
+            }
+        }
+    }
+}
+
 fn child_born(cell: &Cell, today: NaiveDate) -> Option<bool> {
     let born = birth_in(cell, today)?;
     let adult_from = today.checked_sub_months(chrono::Months::new(22 * 12))?;

@@ -21,6 +21,7 @@ pub mod reconcile;
 pub mod sheet;
 pub mod sniff;
 mod spreadsheet_ml;
+mod staff_table;
 pub mod table;
 mod workbook;
 mod xlsx_digits;

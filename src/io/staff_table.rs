@@ -1,0 +1,237 @@
+//! A table of the school's staff in a class list (教职工、教师名单): stacked under the pupils with its own header
+//! (「教师」, then 「序号 姓名 身份证号码 职务 联系电话」), or a sheet's only table under such a title or with a
+//! 职务 column. Its rows are adults, and imported they would be pupils of the sheet's class, reaching the agency's
+//! template as 中小学生. Such a table's rows are held until its end and left out, said with their rows, when every
+//! one of them is an adult by the number; a single row of a pupil's age sends the whole table to be read as pupils.
+
+use chrono::NaiveDate;
+
+use super::cell::Cell;
+use crate::domain::{id_number, pupil_flags};
+
+/// Words of a title above a staff table (教职工名单, 教师, 职工花名册, 班主任及任课老师).
+const TITLE_WORDS: [&str; 4] = ["教职工", "教师", "职工", "老师"];
+/// Headers only a staff table has (职务, 职称, 任教学科, 岗位).
+const HEADER_WORDS: [&str; 4] = ["职务", "职称", "任教", "岗位"];
+
+/// Whether a title row's text names a staff list.
+pub fn staff_title(text: &str) -> bool {
+    let text: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    // A pupils' list that names its teacher in the title (三年级1班学生名单 班主任：王老师) is no staff list.
+    !text.contains("学生") && TITLE_WORDS.iter().any(|w| text.contains(w))
+}
+
+/// Whether a header row has a column only a staff table has.
+pub fn staff_header(row: &[Cell]) -> bool {
+    row.iter().any(|c| matches!(c, Cell::Text(t) if HEADER_WORDS.iter().any(|w| t.contains(w))))
+}
+
+/// The text of a row that is a title (one or two cells written), else `None`.
+pub fn title_text(row: &[Cell]) -> Option<String> {
+    let written: Vec<String> = row.iter().map(Cell::text).filter(|t| !t.trim().is_empty()).collect();
+    (1..=2).contains(&written.len()).then(|| written.concat())
+}
+
+/// What a row held shows of its holder.
+enum Holder {
+    /// A valid number of an adult of this age.
+    Adult(i32),
+    /// A valid number of someone of a pupil's age.
+    Pupil,
+    /// A name without a valid number: nobody's age is known.
+    Unknown,
+    /// Neither a name nor a number (a blank row, a footer such as 制表人): no one.
+    Nobody,
+}
+
+/// The rows of a table that may be staff, held as read: (offset in the sheet's rows below the first header, cells).
+#[derive(Debug)]
+pub struct Held {
+    /// The table's header row, as the file numbers it (1-based).
+    pub header_row: usize,
+    /// Said to be staff by a title above it or a column of its own (职务): its rows without a valid number are
+    /// left out with the adults' (and said). A table only stacked under the pupils needs every name's number.
+    marked: bool,
+    pub rows: Vec<(usize, Vec<Cell>)>,
+    /// The file's row numbers of the adults, with their ages; and of the names without a valid number.
+    adults: Vec<(usize, i32)>,
+    unknown: Vec<usize>,
+    /// A row showed a pupil's age: the table is pupils, whatever else it holds.
+    pupil: bool,
+    today: NaiveDate,
+}
+
+/// What a held table came to at its end.
+pub struct Left {
+    /// The file's rows left out (first and last), how many adults and their youngest and oldest ages.
+    pub from: usize,
+    pub to: usize,
+    pub adults: Vec<(usize, i32)>,
+    /// Rows with a name and no valid number, left out with them (a marked table only).
+    pub unknown: Vec<usize>,
+    /// Every row held, counted as read and skipped.
+    pub rows: usize,
+}
+
+impl Held {
+    pub fn new(header_row: usize, marked: bool, today: NaiveDate) -> Held {
+        Held { header_row, marked, rows: Vec::new(), adults: Vec::new(), unknown: Vec::new(), pupil: false, today }
+    }
+
+    /// Holds a row of the table (file row `row_no`; its name and number cells): `false` when it shows a pupil's
+    /// age, so the table is pupils, and what is held is to be read at once (this row with it).
+    pub fn hold(
+        &mut self,
+        offset: usize,
+        row_no: usize,
+        cells: Vec<Cell>,
+        name: Option<&Cell>,
+        id: Option<&Cell>,
+    ) -> bool {
+        let holder = holder(name, id, self.today);
+        match holder {
+            Holder::Pupil => {
+                self.rows.push((offset, cells));
+                self.pupil = true;
+                return false;
+            }
+            Holder::Adult(age) => self.adults.push((row_no, age)),
+            Holder::Unknown => self.unknown.push(row_no),
+            Holder::Nobody => {}
+        }
+        self.rows.push((offset, cells));
+        true
+    }
+
+    /// The table ended (the next header, or the sheet's end): the rows left out when it is staff's, else `Err`
+    /// with the rows to read as pupils, in order.
+    pub fn end(self, base_row: usize) -> Result<Left, Vec<(usize, Vec<Cell>)>> {
+        let staff = !self.pupil && !self.adults.is_empty() && (self.unknown.is_empty() || self.marked);
+        if !staff {
+            return Err(self.rows);
+        }
+        let row_no = |offset: usize| base_row + offset;
+        let from = self.rows.first().map_or(self.header_row, |(o, _)| row_no(*o));
+        let to = self.rows.last().map_or(self.header_row, |(o, _)| row_no(*o));
+        Ok(Left { from, to, adults: self.adults, unknown: self.unknown, rows: self.rows.len() })
+    }
+}
+
+fn holder(name: Option<&Cell>, id: Option<&Cell>, today: NaiveDate) -> Holder {
+    let named = name.is_some_and(|c| !c.text_ref().trim().is_empty());
+    let text = id.map(Cell::text).unwrap_or_default();
+    let check = match id {
+        Some(Cell::Number(f)) if *f >= 1e14 => Some(id_number::check_numeric_cell(*f, today)),
+        _ if text.trim().is_empty() => None,
+        _ => Some(id_number::check(text.trim(), today)),
+    };
+    match check.and_then(|c| c.result.ok()) {
+        Some(valid) => match pupil_flags::adult_age(valid.birth_date, today) {
+            // An old 15-digit number is an adult's by nature (only people born in the 1900s were given one).
+            Some(age) => Holder::Adult(age),
+            None if valid.kind == id_number::IdKind::ResidentConverted => Holder::Unknown,
+            None => Holder::Pupil,
+        },
+        // The header repeated (身份证号码 under 身份证号码) gives no one.
+        None if !text.bytes().any(|b| b.is_ascii_digit()) && !text.trim().is_empty() => Holder::Nobody,
+        None if named || !text.trim().is_empty() => Holder::Unknown,
+        None => Holder::Nobody,
+    }
+}
+
+impl Left {
+    /// What is said of the rows left out, at the table's first row.
+    pub fn message(&self, title: Option<&str>) -> String {
+        let (from, to) = (self.from, self.to);
+        let count = self.adults.len();
+        let young = self.adults.iter().map(|(_, a)| *a).min().unwrap_or(0);
+        let old = self.adults.iter().map(|(_, a)| *a).max().unwrap_or(0);
+        let (title_zh, title_en) = match title {
+            Some(t) => (format!("“{t}”"), format!(" “{t}”")),
+            None => (String::new(), String::new()),
+        };
+        let (unknown_zh, unknown_en) = match self.unknown.len() {
+            0 => (String::new(), String::new()),
+            n => {
+                let listed: Vec<String> = self.unknown.iter().take(5).map(usize::to_string).collect();
+                let more = if n > 5 { " …" } else { "" };
+                (
+                    format!(
+                        "；另有 {n} 行（第 {}{more} 行）没有有效的身份证号码，一并未导入，如是学生请核对后导入",
+                        listed.join("、")
+                    ),
+                    format!(
+                        "; {n} row(s) with no valid ID number (row {}{more}) were left out with them: import any pupil among them after checking",
+                        listed.join(", ")
+                    ),
+                )
+            }
+        };
+        let (rows, rows_en) = match from == to {
+            true => (format!("第 {from} 行"), format!("row {from}")),
+            false => (format!("第 {from} 至 {to} 行"), format!("rows {from} to {to}")),
+        };
+        format!(
+            "{rows}是教职工表{title_zh}：{count} 人的身份证号码都显示成年人（{young} 至 {old} 岁），不是学生，未导入\
+             {unknown_zh} ({rows_en}: a staff table{title_en}, its {count} ID number(s) all an adult's (aged {young} to \
+             {old}), no pupils: not imported{unknown_en})"
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn number(birth: &str) -> Cell {
+        let body = format!("450202{birth}123");
+        Cell::Text(format!("{body}{}", id_number::check_char(body.as_bytes())))
+    }
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 23).expect("day")
+    }
+
+    #[test]
+    fn a_table_of_adults_is_left_out_and_a_pupil_among_them_reads_it_all() {
+        let name = Cell::Text("王老师".into());
+        let mut held = Held::new(14, false, today());
+        assert!(held.hold(0, 15, vec![], Some(&name), Some(&number("19840305"))));
+        assert!(held.hold(1, 16, vec![], None, None));
+        assert!(held.hold(2, 17, vec![], Some(&name), Some(&number("19900101"))));
+        let left = held.end(15).ok().expect("staff");
+        assert_eq!((left.from, left.to, left.adults.len(), left.rows), (15, 17, 2, 3));
+        assert!(
+            left.message(Some("教师")).starts_with("第 15 至 17 行是教职工表“教师”：2 人"),
+            "{}",
+            left.message(None)
+        );
+        let mut held = Held::new(14, true, today());
+        assert!(held.hold(0, 15, vec![], Some(&name), Some(&number("19840305"))));
+        assert!(!held.hold(1, 16, vec![], Some(&name), Some(&number("20160305"))), "a pupil's age");
+        assert_eq!(held.end(15).err().map(|rows| rows.len()), Some(2));
+    }
+
+    #[test]
+    fn a_name_without_a_number_keeps_an_unmarked_table_read() {
+        let name = Cell::Text("王老师".into());
+        let rows = |marked| {
+            let mut held = Held::new(14, marked, today());
+            held.hold(0, 15, vec![], Some(&name), Some(&number("19840305")));
+            held.hold(1, 16, vec![], Some(&name), Some(&Cell::Text("4502021984".into())));
+            held.end(15)
+        };
+        assert!(rows(false).is_err());
+        let left = rows(true).ok().expect("marked");
+        assert_eq!(left.unknown, [16]);
+        assert!(left.message(None).contains("另有 1 行（第 16 行）没有有效的身份证号码"));
+    }
+
+    #[test]
+    fn staff_titles_and_columns() {
+        assert!(staff_title("教职工名单") && staff_title("教 师") && staff_title("任课老师"));
+        assert!(!staff_title("三年级1班学生名单（班主任：王老师）") && !staff_title("四年级2班"));
+        assert!(staff_header(&[Cell::Text("姓名".into()), Cell::Text("职务".into())]));
+        assert!(!staff_header(&[Cell::Text("姓名".into()), Cell::Text("家长电话".into())]));
+    }
+}
