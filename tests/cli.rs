@@ -7956,3 +7956,35 @@ fn a_staff_table_under_the_pupils_is_left_out_and_said() {
     let report = json(canbao(&db).args(["import", "--json"]).arg(&file));
     assert_eq!(report["added"], 12, "{report}");
 }
+
+/// `policy use` of a policy with a higher amount due says how many payments recorded in full it reads as short
+/// (部分缴费, no longer insured): before, 380 paid under a new 400 became part payments without a word and the
+/// stats' 已参保 dropped. Back to the first policy, none is short and nothing is said.
+#[test]
+fn policy_use_says_the_payments_the_new_amount_reads_as_short() {
+    let (dir, db) = tax_drive();
+    let zhou = "450202201711194162";
+    canbao(&db)
+        .args(["mark", zhou, "--payment", "paid", "--amount", "380", "--paid-on", &days_ago(10)])
+        .assert()
+        .success();
+    let insured = json(canbao(&db).args(["stats", "--json"]))["insured"].as_i64().unwrap();
+    let folder = dir.path().join("this-years-config");
+    let year = drive_year(&db);
+    let text = std::fs::read_to_string(folder.join("canbao/policies/this-year.toml")).unwrap();
+    assert!(text.contains(&format!("insured_year = {year}")));
+    let dearer = text.replace("personal_premium = 380", "personal_premium = 400");
+    std::fs::write(folder.join("canbao/policies/this-year-400.toml"), dearer).unwrap();
+    let run = |name: &str| {
+        let mut cmd = canbao(&db);
+        cmd.env("XDG_CONFIG_HOME", &folder).env("HOME", dir.path()).args(["policy", "use", name]);
+        said(&mut cmd)
+    };
+    let (code, text) = run("this-year-400");
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.contains("1 名学生已记录的缴费不足应缴，现计为部分缴费"), "{text}");
+    assert_eq!(json(canbao(&db).args(["stats", "--json"]))["insured"].as_i64(), Some(insured - 1));
+    let (code, text) = run("this-year");
+    assert_eq!(code, Some(0), "{text}");
+    assert!(!text.contains("不足应缴"), "{text}");
+}

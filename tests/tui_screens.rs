@@ -13130,3 +13130,50 @@ fn keys_before_the_name_prompt_are_said_as_not_the_name_once_they_pause() {
     assert!(!said.contains("学生"), "{said}");
     assert_eq!(app.store.operator(), "");
 }
+
+/// Choosing on the policy screen a policy of the same city and year whose amount due is higher asks first, and
+/// the question says how many payments recorded in full it would read as short (部分缴费, no longer insured):
+/// before, Enter switched at once and the pupils paid 380 under a new 400 dropped out of 已参保 without a word.
+#[test]
+fn choosing_a_dearer_policy_says_the_payments_it_reads_as_short() {
+    let mut store = store(true);
+    in_year(&mut store, 2027);
+    let base = canbao::domain::policy::builtin_text("yibin-2024").expect("base");
+    let renewed = |name: &str, fen: i64| {
+        let request = canbao::domain::policy::Renewal {
+            name,
+            base_name: "yibin-2024",
+            base_text: base,
+            year: 2027,
+            premium_fen: Some(fen),
+        };
+        canbao::domain::policy::renew(&request, canbao::domain::category::CategoryTable::builtin()).expect("renewed")
+    };
+    let (cheap, dear) = (renewed("yibin-2027", 38000), renewed("yibin-2027b", 40000));
+    store.keep_policy_text("yibin-2027", &cheap.text).expect("copy");
+    store.keep_policy_text("yibin-2027b", &dear.text).expect("copy");
+    store.set_meta(canbao::tui::POLICY_META_KEY, "yibin-2027").expect("meta");
+    let pupils = store.students(&Default::default()).expect("list");
+    let pupil = pupils.iter().find(|s| s.categories.is_empty() && s.payment == PaymentStatus::Unpaid).expect("one");
+    let paid = canbao::domain::student::PaymentDetails {
+        amount_fen: Some(38000),
+        paid_on: Some(cheap.policy.windows[0].from),
+        channel: None,
+    };
+    store.set_payment(pupil.id, PaymentStatus::Paid, &paid).expect("paid");
+    let mut app = App::new(store, &options(Language::Zh, Some("测试"))).expect("app");
+    app.update(Action::Resize(100, 30));
+    app.update(Action::Palette);
+    type_text(&mut app, "policy");
+    app.update(Action::Confirm);
+    let Some(canbao::tui::modal::Modal::Policies { list, .. }) = &app.modal else { panic!("no policy screen") };
+    let at = list.iter().position(|p| p.name == "yibin-2027b").expect("listed");
+    app.update(Action::Top);
+    for _ in 0..at {
+        app.update(Action::Down);
+    }
+    app.update(Action::Confirm);
+    let Some(canbao::tui::modal::Modal::Confirm(c)) = &app.modal else { panic!("not asked:\n{}", screen(&app)) };
+    assert!(c.question.contains("会把 1 名学生已记录的缴费算作部分缴费"), "{}", c.question);
+    assert_eq!(app.store.meta(canbao::tui::POLICY_META_KEY).expect("meta").as_deref(), Some("yibin-2027"));
+}

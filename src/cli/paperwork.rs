@@ -365,6 +365,10 @@ fn policy_list(cli: &Cli, store: Option<&Store>, json: bool) -> CmdResult {
 fn policy_use(store: &mut Store, name: &str) -> CmdResult {
     let set = policies()?;
     let policy = policy_named(&set, store, Some(name))?;
+    // The payments recorded stay as they are, but the new amount due may read some as short: counted under the
+    // policy until now (none when it cannot be read: every short one is then said) before the change is made.
+    let was = drive_policy(store).ok().flatten();
+    let short = store.newly_short_under(was.as_ref(), &policy)?;
     store.set_meta(POLICY_META_KEY, &policy.name)?;
     store.keep_policy(&policy)?;
     let (name, title, document) = (&policy.name, &policy.title, &policy.document);
@@ -372,6 +376,24 @@ fn policy_use(store: &mut Store, name: &str) -> CmdResult {
         &format!("已选定政策 (policy set): {name} {title}（{document}）"),
         &format!("policy set: {name} {title} ({document})"),
     );
+    if short > 0 {
+        let due = money::plain(policy.personal_premium_fen);
+        let en = format!(
+            "note: under {name} (personal premium {due} yuan) the payments recorded for {short} pupil(s) are short \
+             of the amount due: they now count as part payments (部分缴费), not insured, in stats and every form; no \
+             payment was changed (canbao find shows them as 部分缴费)"
+        );
+        eprintln!(
+            "{}",
+            pick(
+                &format!(
+                    "注意：按 {name}（个人缴费 {due} 元），{short} 名学生已记录的缴费不足应缴，现计为部分缴费，统计和各表格中\
+                     不再计为已参保；缴费记录未改动（canbao find 中显示为部分缴费）({en})"
+                ),
+                &en
+            )
+        );
+    }
     // Another year's notice quotes another year's premium and windows: allowed (a drive may start before this
     // year's notice is out), but said, so that it is not the one chosen by mistake.
     if let Some(current) = store.current_year().filter(|&y| y != policy.insured_year) {

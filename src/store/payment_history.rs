@@ -145,6 +145,23 @@ impl Store {
         Ok(short)
     }
 
+    /// How many pupils' recorded payments `new` would read as short of the amount due (部分缴费, so no longer
+    /// insured) that `old` (the drive's policy until now, if any) reads as paid in full: said before or as the
+    /// policy changes, since every form, the stats and the dashboard then count them 未参保 with no payment touched.
+    /// A pupil who has left (离校) is counted by neither, as the stats leave them out of 部分缴费.
+    pub fn newly_short_under(&self, old: Option<&Policy>, new: &Policy) -> Result<usize> {
+        let day = self.today();
+        let all = StudentFilter::default();
+        let before = self.part_payments(&all, old, day)?;
+        let after = self.part_payments(&all, Some(new), day)?;
+        let mut count = 0;
+        for id in after.keys().filter(|id| !before.contains_key(id)) {
+            let left = super::read::student(&self.conn, *id)?.is_some_and(|s| s.enrollment == Enrollment::Left);
+            count += usize::from(!left);
+        }
+        Ok(count)
+    }
+
     /// [`Store::part_payments`] of one pupil (the detail screen, a row refreshed after a mark): the family's payment
     /// short of the amount due under `policy`, quoted for the payment's date (today without one), by the categories
     /// certified for the year; `None` for a whole payment and an amount two laptops recorded differently.

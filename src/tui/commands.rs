@@ -745,6 +745,12 @@ impl App {
         if let Some(year) = year.filter(|&y| y != chosen.insured_year) {
             why.push(fill(self.text.policy_other_year, &[&chosen.insured_year, &year]));
         }
+        // Its amount due may read payments recorded in full as short: they would count 未参保 with no payment
+        // touched, so the number is asked about, not found later in the stats.
+        let short = self.store.newly_short_under(current, chosen).unwrap_or(0);
+        if short > 0 {
+            why.push(fill(self.text.policy_short_payments, &[&short]));
+        }
         if why.is_empty() {
             return None;
         }

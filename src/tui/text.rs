@@ -1051,6 +1051,8 @@ pub struct Text {
     pub policy_ask_other: &'static str,
     pub policy_other_city: &'static str,
     pub policy_other_year: &'static str,
+    /// Choosing another policy would read this many pupils' recorded payments as short (部分缴费).
+    pub policy_short_payments: &'static str,
     pub policy_ask_join: &'static str,
     pub policy_not_changed: &'static str,
     /// After a policy the list shows from the drive's own copy.

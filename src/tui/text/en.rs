@@ -775,6 +775,7 @@ pub static EN: Text = Text {
     policy_ask_other: "{} ({}) {}. Amounts due and payment windows will all follow it. Switch to it anyway?",
     policy_other_city: "is {}'s policy, and this drive uses {}'s",
     policy_other_year: "is the policy for insured year {}, and this drive is in insured year {}",
+    policy_short_payments: "would read the payments recorded for {} pupil(s) as part payments (short of the amount due: no longer insured; the payments stay as recorded)",
     policy_ask_join: "; and it ",
     policy_not_changed: "Not switched: the policy is unchanged",
     policy_kept_copy: " (the drive's copy)",

@@ -738,6 +738,7 @@ pub static ZH: Text = Text {
     policy_ask_other: "「{}」（{}）{}。改用后，应缴金额和缴费期都按它计算。仍要改用吗？",
     policy_other_city: "是{}的政策，本数据文件用的是{}的",
     policy_other_year: "是 {} 年度的政策，本数据文件是 {} 年度",
+    policy_short_payments: "会把 {} 名学生已记录的缴费算作部分缴费（不足应缴，不再计为已参保；缴费记录不变）",
     policy_ask_join: "；且",
     policy_not_changed: "未改用，政策不变",
     policy_kept_copy: "（数据文件中保存的副本）",
