@@ -22,7 +22,14 @@ pub struct RosterRow<'a> {
     /// The roster marks the pupil 「!」 (`pupil_flags::flagged`): the ID number is to be verified (missing, invalid,
     /// or an old 15-digit one, `Student::id_to_verify`), the pupil has no name, or their number shows an adult.
     pub id_problem: bool,
+    /// The ID number is to be verified (`Student::id_to_verify`): what `stats` counts as `id_invalid`, and the
+    /// dashboard's 「身份证号有问题」 with it. An adult's valid number or a missing name is flagged, not counted.
+    pub id_to_verify: bool,
 }
+
+/// `Student::id_to_verify` as SQL over `students s`: the roster's rows carry it so that the dashboard counts the
+/// pupils `stats` counts.
+const TO_VERIFY: &str = "(s.id_problem IS NOT NULL OR s.id_kind = 'resident_converted')";
 
 impl Store {
     /// Every pupil's search key, by pupil id (see `SearchKeys`).
@@ -65,13 +72,13 @@ impl Store {
     /// every row is a lookup of its own, a page read again for each of its pupils once the roster outgrows the
     /// page cache (most of opening a large drive). Pair with `roster_order`, in one `roster_snapshot`.
     pub fn for_each_roster_row(&self, mut f: impl FnMut(&RosterRow<'_>)) -> Result<()> {
-        let mut stmt = self.conn.prepare(
+        let mut stmt = self.conn.prepare(&format!(
             "SELECT s.id, s.name, s.id_number, s.grade, s.class, s.enrollment, s.payment, s.categories,
-                    (s.id_problem IS NOT NULL OR s.id_kind = 'resident_converted' OR trim(s.name) = ''
-                        OR s.birth_date <= ?1), s.school_id,
-                    coalesce(s.categories_year, (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'first_year'))
+                    ({TO_VERIFY} OR trim(s.name) = '' OR s.birth_date <= ?1), s.school_id,
+                    coalesce(s.categories_year, (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'first_year')),
+                    {TO_VERIFY}
              FROM students s",
-        )?;
+        ))?;
         // A valid number's birth date (`pupil_flags::adult`): a flagged or old one is marked already.
         let adult_born_by = crate::domain::pupil_flags::adult_born_by(self.today()).map(|d| d.to_string());
         let mut rows = stmt.query([adult_born_by])?;
@@ -92,6 +99,7 @@ impl Store {
                 payment: PaymentStatus::from_code(text(6)?).unwrap_or(PaymentStatus::Unpaid),
                 categories,
                 id_problem: r.get(8)?,
+                id_to_verify: r.get(11)?,
                 school_id: r.get(9)?,
             });
         }

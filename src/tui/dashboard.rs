@@ -94,7 +94,9 @@ impl Dashboard {
                 continue;
             }
             d.students += 1;
-            d.problems += usize::from(row.problem);
+            // Numbers to verify, as `stats` and the summary count them: an adult's valid number is flagged on the
+            // roster (「!」) but no number to correct.
+            d.problems += usize::from(row.id_to_verify);
             let standing = Standing::new(row.enrollment, row.payment);
             bump(&mut d.enrollment, standing.enrollment());
             let part_paid = short.contains_key(&row.id);
@@ -283,5 +285,33 @@ mod tests {
         assert_eq!(d.students as i64, stats.students);
         assert_eq!(d.enrollment.iter().find(|(e, _)| *e == Enrollment::Left).map(|(_, n)| *n), Some(0));
         assert!(d.classes.iter().all(|c| !crate::store::is_former_label(&c.label)), "{:?}", d.classes);
+    }
+
+    /// 「身份证号有问题」 counts the numbers to verify, as `canbao stats` (`id_invalid`) and the summary count them:
+    /// an adult's valid number (a parent's, a teacher's) or a missing name is flagged on the roster (「!」), but is
+    /// no number in error. Before, the dashboard counted every flagged pupil and said 3 where `stats` said 0.
+    #[test]
+    fn numbers_in_question_are_the_ones_stats_counts() {
+        let mut store = crate::store::Store::open_in_memory().expect("store");
+        store.set_fixed_clock("2026-11-23T10:00:00+08:00");
+        let number = |birth: &str, seq: u32| {
+            let body = format!("450202{birth}{seq:03}");
+            format!("{body}{}", crate::domain::id_number::check_char(body.as_bytes()))
+        };
+        let csv = format!(
+            "姓名,身份证号码,班级\n王一,{},三年级1班\n李老师,{},三年级1班\n张老师,{},三年级1班\n赵二,450202201701019999,三年级1班\n",
+            number("20170305", 11),
+            number("19840305", 12),
+            number("19900305", 13),
+        );
+        let sheets = crate::io::table::read_bytes(csv.as_bytes(), "list.csv").expect("read");
+        let inputs = vec![crate::io::class_list::Input::Sheets("list.csv".into(), sheets)];
+        let today = store.today();
+        crate::io::class_list::import_inputs(&mut store, inputs, None, "本校", today, false).expect("import");
+        let data = RosterData::load(&store).expect("load");
+        assert_eq!(data.rows.iter().filter(|r| r.problem).count(), 3, "two adults and a wrong number flagged");
+        let d = Dashboard::count(&data, None, &HashMap::new());
+        let stats = store.stats(None, None).expect("stats");
+        assert_eq!((d.problems as i64, stats.id_invalid), (1, 1));
     }
 }

@@ -21,8 +21,10 @@ pub struct Row {
     pub payment: PaymentStatus,
     /// Indexes into `RosterData::category_names`.
     pub categories: Box<[u16]>,
-    /// The ID number is missing or invalid.
+    /// The roster marks the pupil 「!」 (`pupil_flags::flagged`): a number to verify, no name, or an adult's number.
     pub problem: bool,
+    /// The number is to be verified (`Student::id_to_verify`): the dashboard's 「身份证号有问题」, as `stats` counts.
+    pub id_to_verify: bool,
     /// Which of `categories` are carried from an earlier year and not certified again (待重新认定; bit `i` for
     /// `categories[i]`), each by its own certification year: the list marks each one as `find` does, and the
     /// dashboard's ledgers weigh them as none, as `stats` and the forms do, beside the ones certified this year.
@@ -50,6 +52,7 @@ impl Row {
             payment: PaymentStatus::Unpaid,
             categories: Box::new([]),
             problem: false,
+            id_to_verify: false,
             carried: 0,
             part_paid: false,
             as_written: None,
@@ -158,6 +161,7 @@ impl RosterData {
                     payment: r.payment,
                     categories,
                     problem: r.id_problem,
+                    id_to_verify: r.id_to_verify,
                     carried,
                     // Marked by the app, which holds the policy (`App::mark_part_paid`).
                     part_paid: false,
@@ -365,6 +369,7 @@ impl RosterData {
             row.part_paid = part_paid;
             row.categories = categories;
             row.problem = crate::domain::pupil_flags::flagged(s, crate::store::instant::beijing_today());
+            row.id_to_verify = s.id_to_verify();
             let year = self.year;
             row.carried = carried_bits(s.categories.iter().map(|c| !c.certified_for(year)));
         }
@@ -983,6 +988,7 @@ mod tests {
                 payment: PaymentStatus::Unpaid,
                 categories: Vec::new(),
                 id_problem: false,
+                id_to_verify: false,
                 school_id: 1,
             };
             push(&mut d, &row);
