@@ -2403,6 +2403,8 @@ impl RowReader<'_> {
                                 row: base + 2 + offset,
                             });
                         }
+                        // Only this row's header is to say (a further block's, read later, is not).
+                        self.header_again = false;
                         read(self, &sheet, &map, place, offset, left)?;
                         // The header again, with a staff title above it or a 职务 column, or under the pupils
                         // after a page break: the rows under it are held as a stacked table's.

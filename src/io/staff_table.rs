@@ -199,7 +199,7 @@ mod tests {
         assert!(held.hold(0, 15, vec![], Some(&name), Some(&number("19840305"))));
         assert!(held.hold(1, 16, vec![], None, None));
         assert!(held.hold(2, 17, vec![], Some(&name), Some(&number("19900101"))));
-        let left = held.end(15).ok().expect("staff");
+        let Ok(left) = held.end(15) else { panic!("staff") };
         assert_eq!((left.from, left.to, left.adults.len(), left.rows), (15, 17, 2, 3));
         assert!(
             left.message(Some("教师")).starts_with("第 15 至 17 行是教职工表“教师”：2 人"),
@@ -222,7 +222,7 @@ mod tests {
             held.end(15)
         };
         assert!(rows(false).is_err());
-        let left = rows(true).ok().expect("marked");
+        let Ok(left) = rows(true) else { panic!("marked") };
         assert_eq!(left.unknown, [16]);
         assert!(left.message(None).contains("另有 1 行（第 16 行）没有有效的身份证号码"));
     }
