@@ -4214,3 +4214,44 @@ fn a_push_names_the_pupils_a_restore_removed_that_the_county_still_holds() {
     let theirs = push(&db, &[&other], &[]);
     assert!(theirs["files"][0].get("restore_removed").is_none(), "{theirs}");
 }
+
+/// 民族 and 居住地址 stay on the laptop: a push carries the change of either as a history row without its values,
+/// so neither the old nor the new address or 民族 is anywhere in the county's tables.
+#[test]
+fn a_push_carries_no_address_or_ethnicity_to_the_county() {
+    let Some(db) = TestDb::new() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let drive = drive(dir.path(), 0, 2);
+    let id = pupil_id(0, 0);
+    for (file, ethnicity, address) in
+        [("a.csv", "壮族", "柳州市城中区文昌路 12 号"), ("b.csv", "瑶族", "柳州市鱼峰区新地址一号楼")]
+    {
+        let list = dir.path().join(file);
+        std::fs::write(
+            &list,
+            format!("姓名,身份证号码,所在年级、班级,民族,居住地址\n学生00,{id},三年级1班,{ethnicity},{address}\n"),
+        )
+        .unwrap();
+        canbao(&drive).args(["import", "--school", "第1小学"]).arg(&list).assert().success();
+    }
+    let report = push(&db, &[&drive], &[]);
+    assert_eq!(report["added"], 2, "{report}");
+    let mut county = db.client();
+    let rows =
+        county.query("SELECT field, old, new FROM canbao.audit WHERE field IN ('ethnicity', 'address')", &[]).unwrap();
+    assert!(rows.len() >= 2, "the changes themselves reach the county: {}", rows.len());
+    assert!(rows.iter().all(|r| r.get::<_, Option<String>>(1).is_none() && r.get::<_, Option<String>>(2).is_none()));
+    let dump: String = county
+        .query_one("SELECT string_agg(t::text, ' ') FROM canbao.audit t", &[])
+        .unwrap()
+        .get::<_, Option<String>>(0)
+        .unwrap_or_default();
+    let pupils: String = county
+        .query_one("SELECT string_agg(t::text, ' ') FROM canbao.pupils t", &[])
+        .unwrap()
+        .get::<_, Option<String>>(0)
+        .unwrap_or_default();
+    for word in ["文昌路", "新地址", "壮族", "瑶族"] {
+        assert!(!dump.contains(word) && !pupils.contains(word), "{word} reached the county");
+    }
+}

@@ -6,6 +6,7 @@ use std::io::Write;
 use super::CountyError;
 use super::decide::COUNTY_GROUPS;
 use super::drive::{DriveEvent, DrivePupil, DriveStatus};
+use crate::store::Field;
 
 /// COPY's text format: tab-separated, `\N` for NULL, and backslash, tab and line breaks escaped.
 pub struct CopyLine {
@@ -283,8 +284,11 @@ pub fn write_event(line: &mut CopyLine, e: &DriveEvent, drive_id: i32, pupil_id:
     line.text(&e.action);
     line.text(&e.id_number);
     line.text(&e.field);
-    line.opt(e.old.as_deref());
-    line.opt(e.new.as_deref());
+    // 民族 and 居住地址 stay on the laptop: the county's tables do not take them (README), so their history rows
+    // reach it as changes without values, the drive's history whole and its hashes matched.
+    let kept_home = [Field::Ethnicity.key(), Field::Address.key()].contains(&e.field.as_str());
+    line.opt(e.old.as_deref().filter(|_| !kept_home));
+    line.opt(e.new.as_deref().filter(|_| !kept_home));
     line.opt_int(e.year.map(i64::from));
 }
 

@@ -22,7 +22,7 @@ pub struct Group {
 }
 
 /// In `store::merge::GROUPS` order (a test holds them together).
-pub const COUNTY_GROUPS: [Group; 8] = [
+pub const COUNTY_GROUPS: [Group; super::drive::COUNTY_GROUP_COUNT] = [
     Group {
         prefix: "school",
         yearly: false,

@@ -135,6 +135,10 @@ impl DriveStatus {
     }
 }
 
+/// How many of `store::merge::GROUPS`, from the first, the county keeps (`decide::COUNTY_GROUPS`): a drive's 民族
+/// and 居住地址, the groups after them, stay on the drive.
+pub const COUNTY_GROUP_COUNT: usize = 8;
+
 /// One audit row.
 pub struct DriveEvent {
     pub seq: i64,
@@ -677,7 +681,7 @@ fn settle(
 ) {
     let cancelled: super::Set<usize> = taken_back.iter().flat_map(|&(c, u)| [c, u]).collect();
     // The groups the county keeps: a drive's 民族 and 居住地址 (the groups after them) stay on the drive.
-    let groups = &GROUPS[..super::decide::COUNTY_GROUPS.len()];
+    let groups = &GROUPS[..COUNTY_GROUP_COUNT];
     let group_of: Map<&str, usize> =
         groups.iter().enumerate().flat_map(|(g, fields)| fields.iter().map(move |f| (f.key(), g))).collect();
     let yearly: Vec<bool> = groups.iter().map(|fields| fields.iter().all(|f| f.is_yearly())).collect();
