@@ -3270,10 +3270,12 @@ impl RowReader<'_> {
                 SheetClass::Named(label)
             }
             None => {
-                let message = "此表没有班级列，上方也没有写出班级的标题：其下的学生没有班级，不沿用上面那张表或工作表名称的班级 \
+                let message = format!(
+                    "{NO_CLASS_OF_ITS_OWN}：其下的学生没有班级，不沿用上面那张表或工作表名称的班级 \
                                (this table has no class column and no title over it naming a class: its pupils get no \
-                               class, not the class of the table above or of the sheet's name)";
-                self.problem_at(file, sheet, Some(row), "", message.to_owned());
+                               class, not the class of the table above or of the sheet's name)"
+                );
+                self.problem_at(file, sheet, Some(row), "", message);
                 SheetClass::Unnamed
             }
         }
@@ -5892,6 +5894,11 @@ impl StaffRows {
                     reader.adults.number_read(Some(age));
                 }
                 let message = left.message(title.as_deref());
+                // A staff table has no pupils to be without a class: its header's word on that is taken back.
+                reader.report.problems.retain(|p| {
+                    let header = p.row.is_some_and(|row| (left.header_row..left.from).contains(&row));
+                    !(header && p.sheet == sheet.name && p.message.starts_with(NO_CLASS_OF_ITS_OWN))
+                });
                 reader.problem(file, sheet, left.from, "", message);
                 false
             }
@@ -5902,6 +5909,9 @@ impl StaffRows {
         }
     }
 }
+
+/// How a table stacked under another, with no class column and no class over it, is said at its header.
+const NO_CLASS_OF_ITS_OWN: &str = "此表没有班级列，上方也没有写出班级的标题";
 
 fn child_born(cell: &Cell, today: NaiveDate) -> Option<bool> {
     let born = birth_in(cell, today)?;
