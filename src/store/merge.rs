@@ -231,6 +231,30 @@ pub struct PaidApart {
     pub theirs_channel: Option<String>,
 }
 
+impl PaidApart {
+    /// The pupil's payment as each side recorded it, from values in `group`'s order: the amount both recorded.
+    fn of(
+        (id_number, name, year): (&str, &str, Option<i32>),
+        group: &[Field],
+        ours: &[Option<String>],
+        theirs: &[Option<String>],
+    ) -> PaidApart {
+        let at = |field: Field, values: &[Option<String>]| {
+            group.iter().position(|&f| f == field).and_then(|i| values.get(i).cloned().flatten())
+        };
+        PaidApart {
+            id_number: id_number.to_owned(),
+            name: name.to_owned(),
+            year,
+            amount_fen: at(Field::PaidAmount, ours).and_then(|v| v.parse().ok()),
+            ours_paid_on: at(Field::PaidOn, ours),
+            ours_channel: at(Field::PaidChannel, ours),
+            theirs_paid_on: at(Field::PaidOn, theirs),
+            theirs_channel: at(Field::PaidChannel, theirs),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct MergeReport {
     pub added: usize,
@@ -2092,19 +2116,7 @@ fn settle_pupil(
                     (&theirs_values, &ours_values),
                 )
             {
-                let at = |field: Field, values: &[Option<String>]| {
-                    PAYMENT_GROUP.iter().position(|&f| f == field).and_then(|i| values.get(i).cloned().flatten())
-                };
-                paid_apart.push(PaidApart {
-                    id_number: id_number.clone(),
-                    name: name.clone(),
-                    year,
-                    amount_fen: at(Field::PaidAmount, &ours_values).and_then(|v| v.parse().ok()),
-                    ours_paid_on: at(Field::PaidOn, &ours_values),
-                    ours_channel: at(Field::PaidChannel, &ours_values),
-                    theirs_paid_on: at(Field::PaidOn, &own),
-                    theirs_channel: at(Field::PaidChannel, &own),
-                });
+                paid_apart.push(PaidApart::of((&id_number, &name, year), PAYMENT_GROUP.as_slice(), &ours_values, &own));
             }
             let theirs_new = their_last.unshared || (categories && apart(&their_history, &theirs_in)) || topped_up;
             if !theirs_new {
@@ -2259,19 +2271,7 @@ fn settle_pupil(
                     (&theirs_values, &ours_values),
                 )
             {
-                let at = |field: Field, values: &[Option<String>]| {
-                    group.iter().position(|&f| f == field).and_then(|i| values.get(i).cloned().flatten())
-                };
-                paid_apart.push(PaidApart {
-                    id_number: id_number.clone(),
-                    name: name.clone(),
-                    year,
-                    amount_fen: at(Field::PaidAmount, &ours_values).and_then(|v| v.parse().ok()),
-                    ours_paid_on: at(Field::PaidOn, &ours_values),
-                    ours_channel: at(Field::PaidChannel, &ours_values),
-                    theirs_paid_on: at(Field::PaidOn, &theirs_values),
-                    theirs_channel: at(Field::PaidChannel, &theirs_values),
-                });
+                paid_apart.push(PaidApart::of((&id_number, &name, year), group, &ours_values, &theirs_values));
             }
             if let Some(j) = &joined {
                 top_ups_joined.push(TopUpsJoined {
