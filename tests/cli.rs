@@ -7988,3 +7988,49 @@ fn policy_use_says_the_payments_the_new_amount_reads_as_short() {
     assert_eq!(code, Some(0), "{text}");
     assert!(!text.contains("不足应缴"), "{text}");
 }
+
+/// Staff listed under a staff title with no header of their own (「教职工名单」 or 「教师」, then their rows in the
+/// pupils' columns) are left out and said under that title: before, they were imported as pupils of the list, and
+/// 「教师」 was said as a row with no name. A pupil's age among them reads them all. A class written as a number is
+/// said with an example the import does not itself read as a class.
+#[test]
+fn staff_under_a_title_without_their_own_header_are_left_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let pupil = |n: usize| valid_number(&format!("4502022017030{}1{n:02}", 1 + n));
+    let adults = [valid_number("45020219880305123"), valid_number("45020219880612456")];
+    let young = valid_number("45020220170707789");
+    let list = |title: &str, staff: &[&str]| {
+        let mut csv = String::from("序号,姓名,身份证号码,班级\n");
+        for n in 0..3 {
+            csv.push_str(&format!("{},学生{n},{},301\n", n + 1, pupil(n)));
+        }
+        csv.push_str(&format!("\n{title}\n"));
+        for (n, number) in staff.iter().enumerate() {
+            csv.push_str(&format!("{},老师{n},{number},\n", n + 1));
+        }
+        csv
+    };
+    for title in ["教职工名单", "教师", "三年级2班教师"] {
+        let db = dir.path().join(format!("{title}.db"));
+        let file = dir.path().join("s.csv");
+        std::fs::write(&file, list(title, &[&adults[0], &adults[1]])).unwrap();
+        let report = json(canbao(&db).args(["import", "--json", "--school", "学校"]).arg(&file));
+        assert_eq!(report["added"], 3, "{title}: {report}");
+        let said: Vec<&str> =
+            report["problems"].as_array().unwrap().iter().filter_map(|p| p["message"].as_str()).collect();
+        let staff = said.iter().find(|m| m.contains("是教职工表")).unwrap_or_else(|| panic!("{said:?}"));
+        assert!(staff.starts_with(&format!("第 6 至 8 行是教职工表“{title}”：2 人")), "{staff}");
+        assert!(!said.iter().any(|m| m.contains("此行没有姓名")), "{said:?}");
+        let numbered = said.iter().find(|m| m.contains("已按班级读入")).unwrap_or_else(|| panic!("{said:?}"));
+        assert!(!numbered.contains("101") && !numbered.contains("301 指"), "{numbered}");
+        for number in &adults {
+            let found = json(canbao(&db).args(["find", number, "--json"]));
+            assert_eq!(found.as_array().map(Vec::len), Some(0), "{number}: {found}");
+        }
+    }
+    let db = dir.path().join("mixed.db");
+    let file = dir.path().join("s.csv");
+    std::fs::write(&file, list("教师", &[&adults[0], &young])).unwrap();
+    let report = json(canbao(&db).args(["import", "--json", "--school", "学校"]).arg(&file));
+    assert_eq!(report["added"], 5, "{report}");
+}

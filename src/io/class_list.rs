@@ -2271,20 +2271,20 @@ impl RowReader<'_> {
                 }
             }
             loop {
-                let (row, streamed) = match staff.replay.pop_front() {
+                let (row, streamed, replayed) = match staff.replay.pop_front() {
                     Some((at, row)) => {
                         offset = at;
-                        (row, false)
+                        (row, false, true)
                     }
                     None => match body.next() {
-                        Some(row) => (row, false),
+                        Some(row) => (row, false, false),
                         None => match rows.next() {
                             Some(row) => {
                                 let row = row?;
                                 if let Some(cell) = map.get(Column::IdNumber, &row) {
                                     self.rounded_ids.count(cell, self.today);
                                 }
-                                (row, true)
+                                (row, true, false)
                             }
                             None if staff.ends(self, file, &sheet, base + 2) => continue,
                             None => break,
@@ -2382,6 +2382,18 @@ impl RowReader<'_> {
                     if let Some((held, _)) = staff.held.take() {
                         staff.replay.extend(held.rows);
                     }
+                    continue;
+                }
+                // A staff title under the pupils with no header of its own (「教职工名单」, then the staff's rows in
+                // the pupils' columns): the rows from it are held as a stacked table's, the title among them, so it
+                // is said as the table's title. Once read again (the rows proved pupils), it is read as any row.
+                let id_empty = map.get(Column::IdNumber, &row).is_none_or(Cell::is_empty);
+                let staff_title = staff_table::title_text(&row).filter(|t| staff_table::staff_title(t));
+                if let Some(title) = staff_title.filter(|_| form.is_none() && !replayed && id_empty) {
+                    let mut held = staff_table::Held::new(base + 2 + offset, true, today);
+                    held.title_row(offset, row);
+                    staff.held = Some((held, Some(title)));
+                    offset += 1;
                     continue;
                 }
                 let left = match blocks.get(1) {
@@ -2997,9 +3009,9 @@ impl RowReader<'_> {
             _ => String::new(),
         };
         let message = format!(
-            "班级列写的是数字，已按班级读入：{}{more}；若数字另有含义（如 101 指一年级1班），请改写班级后重新导入 (class cells \
-             holding a number were read as the class so named: {}{more_en}; where the number means something else, such \
-             as 101 for 一年级1班, write the class out and import again)",
+            "班级列写的是数字，已按班级读入：{}{more}；若数字另有含义（如教室号、入学年份），请改写班级后重新导入 (class \
+             cells holding a number were read as the class so named: {}{more_en}; where the number means something \
+             else, such as a room number or a year of entry, write the class out and import again)",
             shown.join("、"),
             shown.join(", ")
         );

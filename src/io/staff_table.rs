@@ -105,6 +105,12 @@ impl Held {
         true
     }
 
+    /// Holds the staff title a table without a header of its own begins with: it is nobody, and read again with
+    /// the rows under it if they prove pupils.
+    pub fn title_row(&mut self, offset: usize, cells: Vec<Cell>) {
+        self.rows.push((offset, cells));
+    }
+
     /// The table ended (the next header, or the sheet's end): the rows left out when it is staff's, else `Err`
     /// with the rows to read as pupils, in order.
     pub fn end(self, base_row: usize) -> Result<Left, Vec<(usize, Vec<Cell>)>> {
