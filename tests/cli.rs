@@ -8034,3 +8034,44 @@ fn staff_under_a_title_without_their_own_header_are_left_out() {
     let report = json(canbao(&db).args(["import", "--json", "--school", "学校"]).arg(&file));
     assert_eq!(report["added"], 5, "{report}");
 }
+
+/// `check --dismiss N` takes the number `check` printed, and a dismissal shifts no other line's number: with [1]
+/// dismissed, [3] of the first listing is still [3], in `check`, `check --json` and the dismissal itself. Before,
+/// the lines were numbered afresh, so [3] of the first listing was dismissed as [2] and `--dismiss 3` took another.
+#[test]
+fn a_dismissal_leaves_the_other_lines_numbered_as_first_listed() {
+    let oct8 = days_ago(60);
+    let (dir, db) = tax_drive();
+    let zhou = "450202201711194162";
+    let tax = dir.path().join("tax.csv");
+    std::fs::write(
+        &tax,
+        format!(
+            "姓名,证件号码,班级,缴费金额,缴费日期\n周静露,{zhou},三年级2班,380,{oct8}\n苏萱,,三年级2班,380,{oct8}\n\
+             王甲,,三年级2班,380,{oct8}\n李乙,,三年级2班,380,{oct8}\n赵丙,,三年级2班,380,{oct8}\n"
+        ),
+    )
+    .unwrap();
+    canbao(&db).args(["reconcile", "--source", "tax"]).arg(&tax).assert().success();
+    let numbered = |db: &Path| -> Vec<(u64, String)> {
+        let check = json(canbao(db).args(["check", "--json"]));
+        let lines = check["tax_paid_unrecorded"].as_array().cloned().unwrap_or_default();
+        lines.iter().map(|l| (l["number"].as_u64().unwrap_or(0), l["name"].as_str().unwrap_or("").to_owned())).collect()
+    };
+    let first = numbered(&db);
+    assert_eq!(first.iter().map(|(n, _)| *n).collect::<Vec<_>>(), vec![1, 2, 3, 4], "{first:?}");
+    let third = first[2].1.clone();
+    canbao(&db).args(["check", "--dismiss", "1", "--why", "已核实"]).assert().success();
+    let after = numbered(&db);
+    assert_eq!(after, first[1..].to_vec(), "numbers as first listed");
+    let (_, text) = said(canbao(&db).arg("check"));
+    assert!(text.contains(&format!("[3] {third}")) && !text.contains(&format!("[1] {}", first[0].1)), "{text}");
+    let (code, text) = said(canbao(&db).args(["check", "--dismiss", "3", "--why", "已核实"]));
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.contains(&format!("[3] {third}")), "{text}");
+    let left = numbered(&db);
+    assert_eq!(left, vec![first[1].clone(), first[3].clone()], "the one first listed as [3] is dismissed");
+    let (code, text) = said(canbao(&db).args(["check", "--dismiss", "1", "--why", "x"]));
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains("没有第 1 条") && text.contains("2, 4"), "{text}");
+}

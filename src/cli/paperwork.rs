@@ -2129,9 +2129,9 @@ pub fn check(cli: &Cli, reveal: bool, json: bool) -> CmdResult {
         );
     }
     let en = english();
-    for (n, u) in report.tax_paid_unrecorded.iter().enumerate() {
-        // Numbered: `check --dismiss N` names the line by it.
-        let what = format!("[{}] {}", n + 1, unrecorded_line(u, reveal, en));
+    for u in &report.tax_paid_unrecorded {
+        // Numbered: `check --dismiss N` names the line by it, a number no other dismissal changes.
+        let what = format!("[{}] {}", u.number, unrecorded_line(u, reveal, en));
         heading(
             "税务已缴费、名单未记入 (paid at the tax office, not recorded here)",
             "paid at the tax office, not recorded here",
@@ -2192,13 +2192,17 @@ pub fn dismiss(cli: &Cli, n: usize, why: &str, json: bool) -> CmdResult {
     let policy = drive_policy(&store).unwrap_or(None);
     let report = store.check_roster(policy.as_ref())?;
     let listed = &report.tax_paid_unrecorded;
-    let Some(line) = n.checked_sub(1).and_then(|i| listed.get(i)) else {
+    let Some(line) = listed.iter().find(|u| u.number == n) else {
         let count = listed.len();
+        // The numbers are the list's own, not 1 to count: a dismissed line's number is listed no more.
+        let mut numbers = listed.iter().map(|u| u.number.to_string()).collect::<Vec<_>>().join(", ");
+        if numbers.is_empty() {
+            numbers = "无 (none)".to_owned();
+        }
         return Err(UserError::new(format!(
-            "「税务已缴费、名单未记入」没有第 {n} 条（共 {count} 条），未销项；请先用 canbao check 查看编号 (no payment {n} \
-             among the {} listed as paid at the tax office and not recorded here: nothing dismissed; see the numbers \
-             with canbao check)",
-            count
+            "「税务已缴费、名单未记入」没有第 {n} 条（共 {count} 条），未销项；现有编号：{numbers}，请先用 canbao check 查看 \
+             (no payment {n} among the {count} listed as paid at the tax office and not recorded here ({numbers}): \
+             nothing dismissed; see the numbers with canbao check)"
         ))
         .kind("no_such_line"));
     };

@@ -462,6 +462,10 @@ pub fn payments_outside_year(
 /// why it was not recorded and what to do.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct UnrecordedPayment {
+    /// Its number in `check`'s list, which `check --dismiss N` takes: its place among every payment the list would
+    /// hold with none dismissed, so dismissing one leaves the others' numbers as the operator read them
+    /// (`Store::check_roster` sets it; [`tax_paid_unrecorded`] numbers its own lines from 1).
+    pub number: usize,
     /// The name as the list gives it.
     pub name: String,
     /// The number as the list gives it.
@@ -802,6 +806,17 @@ pub fn check_in_year(
 }
 
 impl UnrecordedPayment {
+    /// Whether `other` is the same payment of the same list: its number, place, amount, date and receipt.
+    pub fn same_line(&self, other: &UnrecordedPayment) -> bool {
+        self.id_number == other.id_number
+            && self.file == other.file
+            && self.sheet == other.sheet
+            && self.row == other.row
+            && self.amount == other.amount
+            && self.paid_on == other.paid_on
+            && self.receipt == other.receipt
+    }
+
     /// Where on the list: `税务.xlsx [十月] 第 3 行` (`税务.xlsx [十月] row 3`).
     pub fn place(&self, en: bool) -> String {
         super::unapplied::list_place(&self.file, &self.sheet, self.row, en)
@@ -946,6 +961,7 @@ pub fn tax_paid_unrecorded(kept: &[KeptPayment], students: &[Student]) -> Vec<Un
             }
         };
         let line = UnrecordedPayment {
+            number: 0,
             name: r.name.clone(),
             id_number: k.id_number.clone(),
             amount: r.amount_fen.map(money::as_number),
@@ -988,7 +1004,7 @@ pub fn tax_paid_unrecorded(kept: &[KeptPayment], students: &[Student]) -> Vec<Un
         })
         .collect();
     keyed.sort_by_key(|(key, _)| *key);
-    keyed.into_iter().map(|(_, line)| line).collect()
+    keyed.into_iter().enumerate().map(|(i, (_, line))| UnrecordedPayment { number: i + 1, ..line }).collect()
 }
 
 /// The pupils of one name and class, some without a number, that may be one child twice: each one without a

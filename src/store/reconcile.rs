@@ -194,6 +194,12 @@ impl Store {
     /// The payments reconciliations kept as not recorded for the insured year shown (a record of a drive
     /// without years is its first year's), oldest first. Reads the whole log: `check` reads every pupil anyway.
     pub fn unapplied_payments(&self) -> Result<Vec<KeptPayment>> {
+        self.kept_payments(false)
+    }
+
+    /// The kept payments as [`Store::unapplied_payments`] reads them, with the dismissed ones too when
+    /// `with_dismissed`: `check` numbers its lines among all of them, so a dismissal shifts no other line's number.
+    pub(crate) fn kept_payments(&self, with_dismissed: bool) -> Result<Vec<KeptPayment>> {
         let shown = self.shown_year();
         let first = if shown.is_some() { self.first_year()? } else { None };
         let mut stmt = self.conn.prepare(KEPT_ALL)?;
@@ -217,7 +223,7 @@ impl Store {
         }
         // A dismissal holds whenever the payment was kept, before or after it, on this laptop or another's merged
         // in: by the payment and the number, never by the audit row, which a merge copies under its own id.
-        if !dismissed.is_empty() {
+        if !dismissed.is_empty() && !with_dismissed {
             kept.retain(|k| dismissed.get(&k.id_number).is_none_or(|d| !d.iter().any(|d| d.same_payment(&k.record))));
         }
         // A payment kept twice by an older canbao (the list read again under another name) is listed once.
