@@ -8075,3 +8075,32 @@ fn a_dismissal_leaves_the_other_lines_numbered_as_first_listed() {
     assert_eq!(code, Some(1), "{text}");
     assert!(text.contains("没有第 1 条") && text.contains("2, 4"), "{text}");
 }
+
+/// A tax list reconciled again after one of its payments was dismissed says only the ones `check` will list as not
+/// recorded, and the dismissed one apart. Before, it said 「有 2 笔缴费未记入本机 … canbao check 会列出」 of a list
+/// `check` listed one payment of.
+#[test]
+fn a_list_reconciled_again_counts_no_dismissed_payment_among_those_check_lists() {
+    let oct8 = days_ago(60);
+    let (dir, db) = tax_drive();
+    let zhou = "450202201711194162";
+    let tax = dir.path().join("tax.csv");
+    std::fs::write(
+        &tax,
+        format!(
+            "姓名,证件号码,班级,缴费金额,缴费日期\n周静露,{zhou},三年级2班,380,{oct8}\n苏萱,,三年级2班,380,{oct8}\n\
+             王甲,,三年级2班,380,{oct8}\n"
+        ),
+    )
+    .unwrap();
+    let (_, text) = said(canbao(&db).args(["reconcile", "--source", "tax"]).arg(&tax));
+    assert!(text.contains("税务名单中有 2 笔缴费未记入本机"), "{text}");
+    canbao(&db).args(["check", "--dismiss", "1", "--why", "已核实"]).assert().success();
+    assert_eq!(tax_unrecorded(&db).len(), 1);
+    let (code, text) = said(canbao(&db).args(["reconcile", "--source", "tax"]).arg(&tax));
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.contains("税务名单中有 1 笔缴费未记入本机"), "{text}");
+    assert!(text.contains("另有 1 笔缴费此前已销项"), "{text}");
+    let again = json(canbao(&db).args(["reconcile", "--source", "tax", "--json"]).arg(&tax));
+    assert_eq!(again["unapplied_dismissed"].as_u64(), Some(1), "{again}");
+}

@@ -1668,8 +1668,11 @@ fn print_reconcile(r: &ReconcileReport, has_policy: bool, reveal: bool) {
     }
     // Once: the payments the list holds that were not recorded are not lost with this report. A preview of a list
     // the real run refuses (another school's) keeps none of them: said by the refusal above, not here.
-    if r.unapplied_payments > 0 && !(r.dry_run && r.matches_no_pupil) {
-        let n = r.unapplied_payments;
+    // Those dismissed already (`check --dismiss`) are kept and no longer listed: counted apart, not among the
+    // payments check will list.
+    let gone = r.unapplied_dismissed;
+    if r.unapplied_payments > gone && !(r.dry_run && r.matches_no_pupil) {
+        let n = r.unapplied_payments - gone;
         let (payments, are) = (crate::words::counted(n, "payment", "payments"), if n == 1 { "is" } else { "are" });
         if r.dry_run {
             say(
@@ -1696,7 +1699,7 @@ fn print_reconcile(r: &ReconcileReport, has_policy: bool, reveal: bool) {
                 ),
             );
         }
-        let before = r.unapplied_kept_before;
+        let before = r.unapplied_kept_before.saturating_sub(gone);
         if before > 0 {
             let were = if before == 1 { "was" } else { "were" };
             say(
@@ -1711,6 +1714,18 @@ fn print_reconcile(r: &ReconcileReport, has_policy: bool, reveal: bool) {
                 ),
             );
         }
+    }
+    if gone > 0 && !(r.dry_run && r.matches_no_pupil) {
+        let were = if gone == 1 { "was" } else { "were" };
+        say(
+            &format!(
+                "税务名单中另有 {gone} 笔缴费此前已销项（canbao check --dismiss），不再列出 ({gone} more on the tax list \
+                 {were} dismissed already with canbao check --dismiss: not listed again)"
+            ),
+            &format!(
+                "{gone} more on the tax list {were} dismissed already with canbao check --dismiss: not listed again"
+            ),
+        );
     }
     print_changed(r, reveal);
     for p in &r.problems {

@@ -716,6 +716,9 @@ pub struct ReconcileReport {
     /// Tax lists: how many of `unapplied_payments` were kept already by an earlier operation (the same list, or
     /// another holding the same payment, reconciled before), and so are not kept again: `check` lists each once.
     pub unapplied_kept_before: usize,
+    /// Tax lists: how many of `unapplied_payments` the operator dismissed already (`check --dismiss`): kept, and
+    /// listed by `check` no more, so not counted among the payments it will list.
+    pub unapplied_dismissed: usize,
     /// Tax lists: no row is a pupil of the drive, while rows give numbers nobody on it holds: most likely another
     /// school's list, whose payments would be kept in the history and listed by `check` for good. A run is
     /// refused (`ReconcileError::NoPupilOfDrive`) unless the operator means it (`ReconcileOptions::keep_unmatched`);
@@ -1047,6 +1050,7 @@ fn reconcile_list(
             problems: Vec::new(),
             unapplied_payments: 0,
             unapplied_kept_before: 0,
+            unapplied_dismissed: 0,
             matches_no_pupil: false,
             strangers: 0,
             unnumbered_strangers: 0,
@@ -1173,6 +1177,13 @@ fn reconcile_list(
         run.store.apply_reconciliation("reconcile", &items, &receipts, &unapplied, &confirmed, options)?;
     run.report.unapplied_payments = unapplied.always.len();
     run.report.unapplied_kept_before = kept_before;
+    let dismissed = run.store.dismissed_payments()?;
+    let was_dismissed = |list: &[crate::domain::unapplied::KeptPayment]| {
+        list.iter()
+            .filter(|k| dismissed.get(&k.id_number).is_some_and(|d| d.iter().any(|d| d.same_payment(&k.record))))
+            .count()
+    };
+    run.report.unapplied_dismissed = was_dismissed(&unapplied.always);
     for (((outcome, (sheet, row)), if_refused), (_, changes)) in
         outcomes.into_iter().zip(rows).zip(&unapplied.if_refused).zip(&items)
     {
@@ -1181,6 +1192,7 @@ fn reconcile_list(
         }
         if outcome.refused.is_some() {
             run.report.unapplied_payments += if_refused.len();
+            run.report.unapplied_dismissed += was_dismissed(if_refused);
         }
         match outcome.refused {
             // A list that contradicts the roster is the operator's to look at, never applied.

@@ -200,6 +200,24 @@ impl Store {
     /// The kept payments as [`Store::unapplied_payments`] reads them, with the dismissed ones too when
     /// `with_dismissed`: `check` numbers its lines among all of them, so a dismissal shifts no other line's number.
     pub(crate) fn kept_payments(&self, with_dismissed: bool) -> Result<Vec<KeptPayment>> {
+        let (mut kept, dismissed) = self.kept_and_dismissed()?;
+        // A dismissal holds whenever the payment was kept, before or after it, on this laptop or another's merged
+        // in: by the payment and the number, never by the audit row, which a merge copies under its own id.
+        if !dismissed.is_empty() && !with_dismissed {
+            kept.retain(|k| dismissed.get(&k.id_number).is_none_or(|d| !d.iter().any(|d| d.same_payment(&k.record))));
+        }
+        // A payment kept twice by an older canbao (the list read again under another name) is listed once.
+        Ok(unapplied::once_each(kept))
+    }
+
+    /// The payments dismissed (`check --dismiss`) for the insured year shown, by number, as kept with the reason.
+    pub fn dismissed_payments(&self) -> Result<HashMap<String, Vec<UnappliedPayment>>> {
+        Ok(self.kept_and_dismissed()?.1)
+    }
+
+    /// The kept payments of the year shown, oldest first, and the dismissals by number.
+    #[allow(clippy::type_complexity)]
+    fn kept_and_dismissed(&self) -> Result<(Vec<KeptPayment>, HashMap<String, Vec<UnappliedPayment>>)> {
         let shown = self.shown_year();
         let first = if shown.is_some() { self.first_year()? } else { None };
         let mut stmt = self.conn.prepare(KEPT_ALL)?;
@@ -221,13 +239,7 @@ impl Store {
                 kept.push(KeptPayment { student_id, id_number, record });
             }
         }
-        // A dismissal holds whenever the payment was kept, before or after it, on this laptop or another's merged
-        // in: by the payment and the number, never by the audit row, which a merge copies under its own id.
-        if !dismissed.is_empty() && !with_dismissed {
-            kept.retain(|k| dismissed.get(&k.id_number).is_none_or(|d| !d.iter().any(|d| d.same_payment(&k.record))));
-        }
-        // A payment kept twice by an older canbao (the list read again under another name) is listed once.
-        Ok(unapplied::once_each(kept))
+        Ok((kept, dismissed))
     }
 
     /// Dismisses a payment `check` lists as paid at the tax office and not recorded here (`line`, one of

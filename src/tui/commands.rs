@@ -361,12 +361,18 @@ impl App {
         // Once, after the pupils and before the rows that name no pupil: the payments not recorded are not lost with
         // the report.
         // A preview of a list the real run refuses (another school's) keeps none of them: its question says so.
-        if r.unapplied_payments > 0 && !(r.dry_run && r.matches_no_pupil) {
+        // Those dismissed already are kept and listed no more: counted apart from the ones 检查名单 will list.
+        let gone = r.unapplied_dismissed;
+        if r.unapplied_payments > gone && !(r.dry_run && r.matches_no_pupil) {
             let said = if r.dry_run { t.reconcile_unapplied_preview } else { t.reconcile_unapplied };
-            lines.push(fill(said, &[&r.unapplied_payments]));
-            if r.unapplied_kept_before > 0 {
-                lines.push(fill(t.reconcile_unapplied_before, &[&r.unapplied_kept_before]));
+            lines.push(fill(said, &[&(r.unapplied_payments - gone)]));
+            let before = r.unapplied_kept_before.saturating_sub(gone);
+            if before > 0 {
+                lines.push(fill(t.reconcile_unapplied_before, &[&before]));
             }
+        }
+        if gone > 0 && !(r.dry_run && r.matches_no_pupil) {
+            lines.push(fill(t.reconcile_unapplied_dismissed, &[&gone]));
         }
         // Last, the rows that name no pupil: behind everything above on a screen of 24 rows, so said near the top
         // with how many there are and the key that goes to them.

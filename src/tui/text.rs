@@ -750,6 +750,8 @@ pub struct Text {
     pub reconcile_unapplied: &'static str,
     pub reconcile_unapplied_preview: &'static str,
     pub reconcile_unapplied_before: &'static str,
+    /// How many of the list's payments not recorded were dismissed already: not listed again.
+    pub reconcile_unapplied_dismissed: &'static str,
     /// A tax list's preview when none of its rows is a pupil of the drive: first, with the rows of numbers nobody
     /// holds, so its names are not read as this school's families.
     pub reconcile_no_pupil: &'static str,

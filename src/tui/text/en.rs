@@ -571,6 +571,7 @@ pub static EN: Text = Text {
     reconcile_unapplied: "{} {payment|payments} on the tax list {is|are} not recorded: kept in the drive's history and listed by Check the roster until they are",
     reconcile_unapplied_preview: "{} {payment|payments} on the tax list {is|are} not recorded: once reconciled, kept in the drive's history and listed by Check the roster until they are",
     reconcile_unapplied_before: "{} of them {was|were} kept already by an earlier reconciliation (the same payment): not kept again, listed once by Check the roster",
+    reconcile_unapplied_dismissed: "{} more on the tax list {was|were} dismissed already: not listed again",
     reconcile_no_pupil: "Note: the list matches no pupil of this drive ({}): it looks like another school's tax list; make sure it is the right list",
     reconcile_ask_no_pupil: "This tax list matches no pupil of this drive: it looks like another school's. Reconciled, its {} {payment|payments}, with the names and ID numbers, would be kept in the drive's history as paid but not recorded, and Check the roster would list them for good. Reconcile it anyway, as this school's list?",
     reconcile_changed_preview: "Would change {} {pupil|pupils}:",

@@ -534,6 +534,7 @@ pub static ZH: Text = Text {
     reconcile_unapplied: "税务名单中有 {} 笔缴费未记入本机：已保存在修改记录中，「检查名单」会列出，直到记入为止",
     reconcile_unapplied_preview: "税务名单中有 {} 笔缴费未记入本机：执行核对后将保存在修改记录中，「检查名单」会列出，直到记入为止",
     reconcile_unapplied_before: "其中 {} 笔此前核对时已保存（同一笔缴费），不再重复保存，「检查名单」中只列一次",
+    reconcile_unapplied_dismissed: "税务名单中另有 {} 笔缴费此前已销项，不再列出",
     reconcile_no_pupil: "注意：名单中没有一行是本数据文件的学生（名单中{}），像是另一所学校的税务缴费名单，请确认选对了名单",
     reconcile_ask_no_pupil: "这份税务名单没有一行是本数据文件的学生，像是另一所学校的名单。核对后，其中 {} 笔缴费会连同姓名和身份证号码作为「税务已缴费、名单未记入」保存在修改记录中，「检查名单」会一直列出。确是本校的名单，仍要核对？",
     reconcile_changed_preview: "将修改以下 {} 名学生：",
