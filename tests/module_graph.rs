@@ -453,3 +453,30 @@ fn loops_across_src_are_listed() {
     let found = loops(&graph_of(false), |_| true);
     println!("loops of imports across src ({}):\n{}", found.len(), found.join("\n"));
 }
+
+/// A message broken over source lines without its `\` keeps the next line's indentation as a run of spaces inside
+/// the text (「汇总数据库保留一笔，                     与合并的结果相同」). Column layouts that align on purpose live
+/// in `words::quote`.
+#[test]
+fn no_message_holds_a_source_lines_indentation() {
+    let mut found = Vec::new();
+    for path in modules().values() {
+        if path.ends_with("words/quote.rs") {
+            continue;
+        }
+        let code = std::fs::read_to_string(path).unwrap();
+        for (n, line) in code.lines().enumerate() {
+            let Some(start) = line.find('"') else { continue };
+            let text = line[start + 1..].trim_end();
+            let Some(end) = text.rfind('"') else { continue };
+            let text = text[..end].trim_end();
+            if let Some(at) = text.find("        ")
+                && !text[..at].trim().is_empty()
+                && !text[at..].trim().is_empty()
+            {
+                found.push(format!("{}:{}", path.display(), n + 1));
+            }
+        }
+    }
+    assert!(found.is_empty(), "runs of spaces inside messages:\n{}", found.join("\n"));
+}

@@ -311,12 +311,14 @@ pub fn push(
         if !f.paid_apart.is_empty() {
             let n = f.paid_apart.len();
             let en = format!(
-                "{} marked paid apart on this drive and in the county, the same amount on another date or by another                  channel: one payment kept, as a merge keeps it; check the family was not charged twice",
+                "{} marked paid apart on this drive and in the county, the same amount on another date or by another \
+                 channel: one payment kept, as a merge keeps it; check the family was not charged twice",
                 crate::words::counted(n, "pupil", "pupils")
             );
             say(
                 &format!(
-                    "  其中 {n} 名学生在本数据文件和汇总数据库中各自登记了缴费（金额相同，日期或方式不同），汇总数据库保留一笔，                     与合并的结果相同：如重复收取请核实 ({en})"
+                    "  其中 {n} 名学生在本数据文件和汇总数据库中各自登记了缴费（金额相同，日期或方式不同），汇总数据库保留一笔，\
+                     与合并的结果相同：如重复收取请核实 ({en})"
                 ),
                 &format!("  {en}"),
             );

@@ -363,12 +363,12 @@ pub(super) fn mark(cli: &Cli, args: &MarkArgs) -> CmdResult {
         let (categories, family) = (categories.join("、"), money::plain(family_fen));
         let record = store.command(&format!("mark {chosen} --payment government --yes"));
         let en = format!(
-            "{name} is {categories}, and the drive's policy ({document}) pays for no such category: no department              pays for the pupil, the family owes {family} yuan; government-paid would count the pupil insured with              nothing paid: nothing saved. If a department does pay in full, mark it anyway: {record}",
+            "{name} is {categories}, and the drive's policy ({document}) pays for no such category: no department pays for the pupil, the family owes {family} yuan; government-paid would count the pupil insured with nothing paid: nothing saved. If a department does pay in full, mark it anyway: {record}",
             name = pupil.name,
         );
         return Err(UserError::new(pick(
             &format!(
-                "{name} 为{categories}，而数据文件所用政策（{document}）没有规定资助此类人员：没有部门为其代缴，家庭须缴                  {family} 元；记为财政代缴会把未缴费的学生算作已参保，未保存。如确有部门全额代缴，请加 --yes：{record}                  ({en})",
+                "{name} 为{categories}，而数据文件所用政策（{document}）没有规定资助此类人员：没有部门为其代缴，家庭须缴 {family} 元；记为财政代缴会把未缴费的学生算作已参保，未保存。如确有部门全额代缴，请加 --yes：{record} ({en})",
                 name = pupil.name,
             ),
             &en,

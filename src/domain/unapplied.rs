@@ -347,7 +347,7 @@ impl UnappliedPayment {
                 "请向税务核实缴费人的身份证号码；是本校学生的，在学生详情中手工记录缴费，或用补全号码的名单重新对账"
             }
             (UnappliedReason::NoNumber, true) => {
-                "ask the tax office for the payer's ID number; if the child is at this school, record the payment by                  hand on the detail screen, or reconcile a list with the number filled in"
+                "ask the tax office for the payer's ID number; if the child is at this school, record the payment by hand on the detail screen, or reconcile a list with the number filled in"
             }
             (UnappliedReason::RepeatedReceipt, false) => {
                 "请向税务核实是谁的缴费：是此行学生的，在学生详情中手工记录缴费；核实后用 canbao check --dismiss 编号 --why 说明 销项"
