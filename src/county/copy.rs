@@ -6,7 +6,6 @@ use std::io::Write;
 use super::CountyError;
 use super::decide::COUNTY_GROUPS;
 use super::drive::{DriveEvent, DrivePupil, DriveStatus};
-use crate::store::Field;
 
 /// COPY's text format: tab-separated, `\N` for NULL, and backslash, tab and line breaks escaped.
 pub struct CopyLine {
@@ -284,9 +283,10 @@ pub fn write_event(line: &mut CopyLine, e: &DriveEvent, drive_id: i32, pupil_id:
     line.text(&e.action);
     line.text(&e.id_number);
     line.text(&e.field);
-    // 民族 and 居住地址 stay on the laptop: the county's tables do not take them (README), so their history rows
-    // reach it as changes without values, the drive's history whole and its hashes matched.
-    let kept_home = [Field::Ethnicity.key(), Field::Address.key()].contains(&e.field.as_str());
+    // 民族 and 居住地址 (the merge's groups past the county's) stay on the laptop: the county's tables do not take
+    // them (README), so their history rows reach it as changes without values, the drive's history whole and its
+    // hashes matched.
+    let kept_home = super::drive::stays_home(&e.field);
     line.opt(e.old.as_deref().filter(|_| !kept_home));
     line.opt(e.new.as_deref().filter(|_| !kept_home));
     line.opt_int(e.year.map(i64::from));
@@ -310,5 +310,43 @@ mod tests {
         line.text("x");
         line.end();
         assert_eq!(String::from_utf8(line.buf).unwrap(), "\ta\\tb\\\\c\\nd\t\\N\t\t-12\t-9223372036854775808\t0\nx\n");
+    }
+    /// A history row of `field` from "旧" to "新", as the push writes it for the county.
+    fn written(field: &str) -> String {
+        let e = DriveEvent {
+            seq: 1,
+            sid: Some(1),
+            at: Some("2026-11-23T01:00:00Z".into()),
+            at_text: "2026-11-23T01:00:00Z".into(),
+            operator: "甲".into(),
+            origin: "o1".into(),
+            action: "edit".into(),
+            id_number: "x".into(),
+            field: field.into(),
+            old: Some("旧".into()),
+            new: Some("新".into()),
+            year: None,
+            hash: "0".repeat(32),
+        };
+        let mut line = CopyLine::new();
+        write_event(&mut line, &e, 1, Some(1));
+        line.end();
+        String::from_utf8(line.buf).unwrap()
+    }
+
+    #[test]
+    fn every_field_past_the_countys_groups_reaches_it_without_its_values() {
+        use crate::store::merge::GROUPS;
+        let home: Vec<&crate::store::Field> = GROUPS[COUNTY_GROUPS.len()..].iter().flat_map(|g| g.iter()).collect();
+        assert!(!home.is_empty());
+        for field in home {
+            let row = written(field.key());
+            assert!(row.contains(field.key()), "the change itself is sent: {row}");
+            assert!(!row.contains('旧') && !row.contains('新'), "{} sent its values: {row}", field.key());
+        }
+        for field in GROUPS[..COUNTY_GROUPS.len()].iter().flat_map(|g| g.iter()) {
+            let row = written(field.key());
+            assert!(row.contains('旧') && row.contains('新'), "{} is the county's: {row}", field.key());
+        }
     }
 }

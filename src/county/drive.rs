@@ -139,6 +139,12 @@ impl DriveStatus {
 /// and 居住地址, the groups after them, stay on the drive.
 pub const COUNTY_GROUP_COUNT: usize = 8;
 
+/// Whether a history row's field (as the audit log names it) is one of the merge's groups past the county's,
+/// whose values stay on the drive: read from `GROUPS`, so a group added after them stays home too.
+pub fn stays_home(field: &str) -> bool {
+    GROUPS[COUNTY_GROUP_COUNT..].iter().flat_map(|g| g.iter()).any(|f| f.key() == field)
+}
+
 /// One audit row.
 pub struct DriveEvent {
     pub seq: i64,
