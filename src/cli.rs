@@ -280,6 +280,11 @@ pub enum Command {
         /// 冲突列表显示完整身份证号码 (show full ID numbers in the conflicts)
         #[arg(long)]
         reveal: bool,
+        /// 把本数据文件的恢复删除、汇总数据库仍保留的学生从汇总数据库中删除，记入修改记录；可先加 --dry-run 查看
+        /// (take out of the county the pupils a restore of the drive removed that it still holds, recorded in its
+        /// history; see them first with --dry-run)
+        #[arg(long)]
+        remove_restored: bool,
         /// 以 JSON 输出 (print JSON)
         #[arg(long)]
         json: bool,
@@ -1050,9 +1055,14 @@ fn run(cli: &Cli) -> CmdResult {
             *reveal,
             *json,
         ),
-        Command::Push { files, to, dry_run, reveal, json } => {
-            county::push(files, to.as_deref(), *dry_run, *reveal, open::operator_from(cli), *json, cli.accept_clock)
-        }
+        Command::Push { files, to, dry_run, reveal, remove_restored, json } => county::push(
+            files,
+            to.as_deref(),
+            (*dry_run, *reveal, *remove_restored),
+            open::operator_from(cli),
+            *json,
+            cli.accept_clock,
+        ),
         Command::Rollup { from: own, school, year, json } => {
             let from = if own.is_some() { county::url(own) } else { from };
             county::rollup(from, school.as_deref(), *year, *json)

@@ -4196,7 +4196,8 @@ fn a_push_names_the_pupils_a_restore_removed_that_the_county_still_holds() {
     assert_eq!(first["added"], 5, "{first}");
     assert!(first["files"][0].get("restore_removed").is_none(), "{first}");
     canbao(&a).arg("restore").arg(&backup).assert().success();
-    let after = push(&db, &[&a], &[]);
+    // A dry run: the push after it says them as well (they are said once per restore).
+    let after = push(&db, &[&a], &["--dry-run"]);
     let listed = after["files"][0]["restore_removed"].as_array().unwrap_or_else(|| panic!("{after}"));
     let mut names: Vec<&str> = listed.iter().map(|p| p["name"].as_str().unwrap()).collect();
     names.sort_unstable();
@@ -4253,5 +4254,230 @@ fn a_push_carries_no_address_or_ethnicity_to_the_county() {
         .unwrap_or_default();
     for word in ["文昌路", "新地址", "壮族", "瑶族"] {
         assert!(!dump.contains(word) && !pupils.contains(word), "{word} reached the county");
+    }
+}
+
+/// Two laptops, each with its own operator, change one pupil's note apart: the push's conflict line names each
+/// side's operator beside its time, and --json gives both (`kept_operator`, `lost_operator`); where before only
+/// the county's side named its operator, and this push's side only the path typed.
+#[test]
+fn a_conflict_names_the_operator_and_time_of_both_sides() {
+    let Some(db) = TestDb::new() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let a = drive(dir.path(), 0, 3);
+    std::fs::create_dir(dir.path().join("乙")).unwrap();
+    let b = dir.path().join("乙").join("school0.db");
+    std::fs::copy(&a, &b).unwrap();
+    let id = pupil_id(0, 1);
+    canbao(&a).env("CANBAO_OPERATOR", "王甲").arg("mark").arg(&id).args(["--note", "甲说"]).assert().success();
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    canbao(&b).env("CANBAO_OPERATOR", "李乙").arg("mark").arg(&id).args(["--note", "乙说"]).assert().success();
+    push(&db, &[&a], &[]);
+    let fresh = TestDb::new().expect("a second database");
+    bare().args(["push", "--to", &fresh.url, "--accept-clock"]).arg(&a).assert().success();
+    let met = push(&db, &[&b], &[]);
+    let conflicts = met["conflicts"].as_array().unwrap();
+    let note = conflicts.iter().find(|c| c["field"] == "note").unwrap_or_else(|| panic!("{met}"));
+    assert_eq!((note["kept"].as_str(), note["lost"].as_str()), (Some("乙说"), Some("甲说")), "{note}");
+    assert_eq!((note["kept_operator"].as_str(), note["lost_operator"].as_str()), (Some("李乙"), Some("王甲")));
+    let out = bare().args(["push", "--to", &fresh.url, "--accept-clock"]).arg(&b).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(out.status.success(), "{text}");
+    let line = text.lines().find(|l| l.contains("「备注」")).unwrap_or_else(|| panic!("{text}"));
+    let (lap_b, lap_a) = (b.display().to_string(), "school0.db");
+    assert!(line.contains(&format!("保留 乙说（{lap_b} 李乙 ")), "{line}");
+    assert!(line.contains(&format!("舍弃 甲说（{lap_a} 王甲 ")), "{line}");
+    let times = line.split([' ', '）']).filter(|p| p.len() == 8 && p.as_bytes()[2] == b':' && p.as_bytes()[5] == b':');
+    assert_eq!(times.count(), 2, "each side's time: {line}");
+}
+
+/// A pupil marked 已缴费 apart on two laptops, the same amount on another day and by another channel: the push
+/// says the paid-apart line, with both sides' dates and channels, once for the pupil, and lists no conflicts of
+/// the payment's date or channel beside it; where before those two were listed as conflicts too.
+#[test]
+fn a_pupil_paid_apart_is_said_by_the_paid_apart_line_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = drive_2024(dir.path(), 3);
+    let id = pupil_id(0, 0);
+    let copies: Vec<PathBuf> = ["甲", "乙"]
+        .iter()
+        .map(|laptop| {
+            std::fs::create_dir(dir.path().join(laptop)).unwrap();
+            let path = dir.path().join(laptop).join("yibin.db");
+            std::fs::copy(&base, &path).unwrap();
+            path
+        })
+        .collect();
+    let (jia, yi) = (&copies[0], &copies[1]);
+    mark(jia, &id, &["--payment", "paid", "--amount", "380", "--paid-on", "2023-10-08", "--channel", "现金", "--yes"]);
+    mark(yi, &id, &["--payment", "paid", "--amount", "380", "--paid-on", "2023-10-09", "--channel", "微信", "--yes"]);
+    let Some(db) = TestDb::new() else { return };
+    push(&db, &[jia], &[]);
+    let met = push(&db, &[yi], &[]);
+    assert_eq!(met["files"][0]["paid_apart"].as_array().map(Vec::len), Some(1), "{met}");
+    let payment_fields = ["payment", "paid_amount", "paid_on", "paid_channel"];
+    let beside: Vec<&Value> = met["conflicts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["name"] == "学生0" && payment_fields.contains(&c["field"].as_str().unwrap_or_default()))
+        .collect();
+    assert!(beside.is_empty(), "no date or channel conflict beside the paid-apart line: {met}");
+    assert_eq!(met["files"][0]["conflicts"], 0, "{met}");
+    let Some(words) = TestDb::new() else { return };
+    push(&words, &[jia], &[]);
+    let out = bare().arg("push").arg(yi).args(["--to", &words.url, "--accept-clock"]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    let lines: Vec<&str> = text.lines().filter(|l| l.contains("学生0")).collect();
+    assert_eq!(lines.len(), 1, "{text}");
+    assert!(lines[0].contains("如重复收取请核实") && lines[0].contains("现金") && lines[0].contains("微信"), "{text}");
+}
+
+/// The county's rows of a pupil by number: (pupils, statuses).
+fn county_rows(db: &TestDb, id: &str) -> (i64, i64) {
+    let mut c = db.client();
+    let pupils: i64 = c.query_one("SELECT count(*) FROM canbao.pupils WHERE id_number = $1", &[&id]).unwrap().get(0);
+    let statuses: i64 = c
+        .query_one(
+            "SELECT count(*) FROM canbao.statuses s JOIN canbao.pupils p ON p.id = s.pupil_id WHERE p.id_number = $1",
+            &[&id],
+        )
+        .unwrap()
+        .get(0);
+    (pupils, statuses)
+}
+
+/// A list imported by mistake, pushed, then taken back by a restore: the push after the restore names the pupils
+/// the county still holds once, not on every push after it; `--remove-restored` takes them out of the county
+/// (its dry run lists them and changes nothing), each removal a row of the county's history with who asked, and
+/// a push after that changes nothing. Where before every push named them again and nothing could take them out.
+#[test]
+fn the_pupils_a_restore_removed_are_named_once_and_taken_out_of_the_county_when_asked() {
+    let Some(db) = TestDb::new() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let a = drive(dir.path(), 0, 3);
+    let backup = dir.path().join("before.db");
+    canbao(&a).arg("backup").arg(&backup).assert().success();
+    let wrong = dir.path().join("wrong.csv");
+    let added = [pupil_id(0, 10), pupil_id(0, 11)];
+    std::fs::write(
+        &wrong,
+        format!("姓名,身份证号,所在年级、班级\n误导入甲,{},三年级1班\n误导入乙,{},三年级2班\n", added[0], added[1]),
+    )
+    .unwrap();
+    canbao(&a).arg("import").arg(&wrong).assert().success();
+    mark(&a, &added[0], &["--payment", "paid", "--amount", "400"]);
+    push(&db, &[&a], &[]);
+    canbao(&a).arg("restore").arg(&backup).assert().success();
+    let names = |v: &Value, key: &str| -> Vec<String> {
+        let mut names: Vec<String> = v["files"][0][key]
+            .as_array()
+            .map(|l| l.iter().map(|p| p["name"].as_str().unwrap_or_default().to_owned()).collect())
+            .unwrap_or_default();
+        names.sort_unstable();
+        names
+    };
+    let first = push(&db, &[&a], &[]);
+    assert_eq!(names(&first, "restore_removed"), ["误导入乙", "误导入甲"], "{first}");
+    let again = push(&db, &[&a], &[]);
+    assert!(again["files"][0].get("restore_removed").is_none(), "said once for the restore: {again}");
+    assert_eq!((again["added"].as_i64(), again["updated"].as_i64()), (Some(0), Some(0)), "{again}");
+    assert_eq!(rollup(&db, &[])["students"], 5);
+    // The dry run lists them and takes nothing out.
+    let dry = push(&db, &[&a], &["--remove-restored", "--dry-run"]);
+    assert_eq!(names(&dry, "removed_from_county"), ["误导入乙", "误导入甲"], "{dry}");
+    assert_eq!(county_rows(&db, &added[0]), (1, 1));
+    let out = bare()
+        .arg("push")
+        .arg(&a)
+        .args(["--to", &db.url, "--accept-clock", "--remove-restored"])
+        .env("CANBAO_OPERATOR", "县医保局张三")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(text.contains("已从汇总数据库中删除") && text.contains("误导入甲") && text.contains("误导入乙"), "{text}");
+    assert_eq!(county_rows(&db, &added[0]), (0, 0));
+    assert_eq!(county_rows(&db, &added[1]), (0, 0));
+    let county = rollup(&db, &[]);
+    assert_eq!((county["students"].as_i64(), county["paid"].as_i64()), (Some(3), Some(0)), "{county}");
+    let removals: Vec<(String, bool)> = db
+        .client()
+        .query("SELECT operator, new IS NULL AND old IS NOT NULL FROM canbao.audit WHERE action = 'remove'", &[])
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    assert_eq!(removals, vec![("县医保局张三".to_owned(), true); 2], "who took them out, and their names");
+    // The history the pupils had stays.
+    let kept: i64 = db
+        .client()
+        .query_one("SELECT count(*) FROM canbao.audit WHERE id_number = $1 AND action <> 'remove'", &[&added[0]])
+        .unwrap()
+        .get(0);
+    assert!(kept >= 2, "{kept}");
+    let after = push(&db, &[&a], &[]);
+    assert_eq!((after["added"].as_i64(), after["updated"].as_i64()), (Some(0), Some(0)), "{after}");
+    assert!(
+        after["files"][0].get("restore_removed").is_none() && after["files"][0].get("removed_from_county").is_none()
+    );
+}
+
+/// 乙 renames the school (第1小学本部); 甲, apart and later, renames it too (第1小学分校), pushes, and then renames it
+/// back: the rename and its taking back say nothing, as a merge of the two reads them, so 乙's rename stands at
+/// the county whichever way the three pushes come, the rename back reaching the county after the rename; where
+/// before the rename back, the newest change the county had, put every pupil back under 第1小学 (or kept them
+/// there against 乙's earlier rename).
+#[test]
+fn a_school_rename_taken_back_after_it_reached_the_county_does_not_undo_the_other_laptops_rename() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = drive(dir.path(), 0, 3);
+    let copy = |laptop: &str| {
+        std::fs::create_dir(dir.path().join(laptop)).unwrap();
+        let path = dir.path().join(laptop).join("school0.db");
+        std::fs::copy(&base, &path).unwrap();
+        path
+    };
+    let (jia, yi) = (copy("甲"), copy("乙"));
+    canbao(&yi).args(["school", "rename", "第1小学", "第1小学本部"]).assert().success();
+    // Audit instants have whole seconds: 甲's renames are plainly the later changes.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    canbao(&jia).args(["school", "rename", "第1小学", "第1小学分校"]).assert().success();
+    std::fs::create_dir(dir.path().join("甲此前")).unwrap();
+    let jia_before = dir.path().join("甲此前").join("school0.db");
+    std::fs::copy(&jia, &jia_before).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    canbao(&jia).args(["school", "rename", "第1小学分校", "第1小学"]).assert().success();
+    let merged = dir.path().join("merged.db");
+    std::fs::copy(&yi, &merged).unwrap();
+    canbao(&merged).arg("merge").arg(&jia_before).assert().success();
+    canbao(&merged).arg("merge").arg(&jia).assert().success();
+    let s = canbao::store::Store::open(&merged).unwrap();
+    assert_eq!(s.schools().unwrap(), ["第1小学本部"], "the merge of the three, in the county's order");
+    for order in [[&jia_before, &yi, &jia], [&jia_before, &jia, &yi], [&yi, &jia_before, &jia]] {
+        let Some(db) = TestDb::new() else { return };
+        let mut said = Vec::new();
+        for file in order {
+            said.push(push(&db, &[file.as_path()], &[]));
+        }
+        let schools = || -> Vec<String> {
+            db.client()
+                .query(
+                    "SELECT DISTINCT s.name FROM canbao.pupils p JOIN canbao.schools s ON s.id = p.school_id ORDER BY 1",
+                    &[],
+                )
+                .unwrap()
+                .iter()
+                .map(|r| r.get(0))
+                .collect()
+        };
+        assert_eq!(schools(), ["第1小学本部"], "{order:?}: {said:?}");
+        // Each pushed again changes nothing.
+        for file in [&jia, &yi] {
+            let again = push(&db, &[file.as_path()], &[]);
+            assert_eq!((again["added"].as_i64(), again["updated"].as_i64()), (Some(0), Some(0)), "{again}");
+        }
+        assert_eq!(schools(), ["第1小学本部"], "{order:?}");
     }
 }

@@ -172,11 +172,11 @@ fn unreadable(path: &Path, e: &UserError) -> UserError {
 }
 
 /// `operator`: who is shown full numbers with `--reveal` (recorded in the county's history).
+/// `remove_restored`: take out of the county the pupils the drives' restores removed (`--remove-restored`).
 pub fn push(
     files: &[PathBuf],
     to: Option<&str>,
-    dry_run: bool,
-    reveal: bool,
+    (dry_run, reveal, remove_restored): (bool, bool, bool),
     operator: Option<String>,
     json: bool,
     accept_clock: bool,
@@ -234,7 +234,9 @@ pub fn push(
     let operator = operator.unwrap_or_else(|| "（未具名操作员）".to_owned());
     let revealed_to = reveal.then_some(operator.as_str());
     let waiting = waiting(limit);
-    let pushed = county::push_all(&mut client, &drives, (dry_run, accept_clock), revealed_to, limit, &waiting);
+    let removing = remove_restored.then_some(operator.as_str());
+    let pushed =
+        county::push_all(&mut client, &drives, (dry_run, accept_clock, removing), revealed_to, limit, &waiting);
     drop(cancelling);
     let report = pushed.map_err(|e| push_failed(e.scrubbed(&target), &drives, dry_run))?;
     drop(drives);
@@ -330,17 +332,36 @@ pub fn push(
             let n = f.restore_removed.len();
             let en = format!(
                 "{} this drive added and a restore of it removed are still in the county, which had them from an \
-                 earlier push: a push takes no pupil away; if the import was a mistake, tell the county",
+                 earlier push: a push takes no pupil away unless asked; if the import was a mistake, push again \
+                 with --remove-restored to take them out (--dry-run first lists them); said once for this restore",
                 crate::words::counted(n, "pupil", "pupils")
             );
             say(
                 &format!(
-                    "  其中 {n} 名学生由本数据文件添加，已随恢复删除，但汇总数据库此前已收到，仍保留：上传不会删除学生，\
-                     如是误导入，请告知县级汇总人员 ({en})"
+                    "  其中 {n} 名学生由本数据文件添加，已随恢复删除，但汇总数据库此前已收到，仍保留：上传不会自行删除学生，\
+                     如是误导入，请加 --remove-restored 再上传一次，把他们从汇总数据库中删除（先加 --dry-run 可查看）；\
+                     本次恢复只提示这一次 ({en})"
                 ),
                 &format!("  {en}"),
             );
             for p in &f.restore_removed {
+                let (name, id, school) = (&p.name, &p.id_number, &p.school);
+                say(&format!("    {school} {name} {id}"), &format!("    {school} {name} {id}"));
+            }
+        }
+        if !f.removed_from_county.is_empty() {
+            let n = f.removed_from_county.len();
+            let (zh, en) = if report.dry_run {
+                ("将从汇总数据库中删除", "would be taken out of the county")
+            } else {
+                ("已从汇总数据库中删除，记入其修改记录", "taken out of the county, recorded in its history")
+            };
+            let en = format!(
+                "{} this drive added and a restore of it removed {en}",
+                crate::words::counted(n, "pupil", "pupils")
+            );
+            say(&format!("  其中 {n} 名学生由本数据文件添加，已随恢复删除，{zh} ({en})"), &format!("  {en}"));
+            for p in &f.removed_from_county {
                 let (name, id, school) = (&p.name, &p.id_number, &p.school);
                 say(&format!("    {school} {name} {id}"), &format!("    {school} {name} {id}"));
             }
@@ -391,16 +412,18 @@ pub fn push(
     }
     let lines = listed(&report.conflicts, |c| {
         let values = (c.kept.as_deref(), c.lost.as_deref(), c.payment_kept.as_deref());
-        let sides = (c.kept_drive.as_str(), c.lost_drive.as_str(), c.county_operator.as_deref());
+        let sides =
+            (c.kept_drive.as_str(), c.lost_drive.as_str(), c.kept_operator.as_deref(), c.lost_operator.as_deref());
         (c.field.as_str(), c.year, values, sides, how_of(c), c.tax_record_kept)
     });
-    // Each side's drive, the county's with the operator who made its change (see `PushConflict::county_operator`).
+    // Each side's drive with the operator who made its change (see `PushConflict::kept_operator`): copies of a
+    // drive share its name, and a path names a laptop only to the one who typed it.
     let drives = |c: &county::PushConflict| {
-        let by = |drive: &str| match &c.county_operator {
-            Some(operator) if drive != c.file => format!("{drive} {operator}"),
-            _ => drive.to_owned(),
+        let by = |drive: &str, operator: &Option<String>| match operator {
+            Some(operator) => format!("{drive} {operator}"),
+            None => drive.to_owned(),
         };
-        (by(&c.kept_drive), by(&c.lost_drive))
+        (by(&c.kept_drive, &c.kept_operator), by(&c.lost_drive, &c.lost_operator))
     };
     // The tax office's record kept over the same payment marked by hand apart is said as a merge says it.
     let (zh_text, en_text) = (Text::for_language(Language::Zh), Text::for_language(Language::En));

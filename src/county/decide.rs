@@ -91,6 +91,12 @@ pub struct PushConflict {
     /// laptop's drive is usually named canbao.db, and the file's name alone tells nobody whose change it was.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub county_operator: Option<String>,
+    /// The operators who made the kept and the lost change, each side's as its history names it: the line names
+    /// both, beside each side's time, so whoever checks it knows whom to ask on either laptop.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kept_operator: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lost_operator: Option<String>,
     /// Set when the enrollment lost to a payment it contradicts (see `find_contradictions`): the payment status
     /// kept, made at `kept_at` on `kept_drive`. `kept` is then the enrollment of the side that took the payment,
     /// and `lost` the 不参保, 异地参保 or 已离校 not applied, whichever change was newer.
@@ -100,6 +106,9 @@ pub struct PushConflict {
     /// a merge's `Conflict::tax_record_kept`.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub tax_record_kept: bool,
+    /// The county's pupil (not reported).
+    #[serde(skip)]
+    pub pupil: i64,
 }
 
 fn server(e: postgres::Error) -> CountyError {
@@ -277,7 +286,7 @@ fn decisions_as(name: &str, g: &Group, year: i32) -> String {
                    {stands} IS NULL AND {tax} IS NOT NULL AS tax_record_kept,
                    (ROW({county}, NULL) IS DISTINCT FROM ROW({drive}, NULL)) AS differ,
                    c.rid IS NOT NULL AS contradicted,
-                   EXISTS (SELECT 1 FROM stage_undone u WHERE u.event = t.{p}_event) AS undone,
+                   EXISTS (SELECT 1 FROM stage_undone u WHERE u.event = t.{p}_event AND u.by_restore) AS undone,
                    {brought_back} AS brought_back
             FROM {stage} s JOIN {table} t ON {on} {contradiction}
             WHERE (COALESCE(c.drive_paid, false)
@@ -535,6 +544,7 @@ pub fn tax_records(
                 PAYMENT_GROUP.iter().position(|&f| f == field).and_then(|i| values.get(i).cloned().flatten())
             };
             paid_apart.push(PaidApart {
+                pupil: r.get(2),
                 id_number: if reveal { id_number.clone() } else { crate::domain::id_number::mask(&id_number) },
                 name: r.get(13),
                 year,
@@ -560,6 +570,9 @@ pub fn tax_records(
 /// change's, and the push names the pupil for the operator to check the family was not charged twice.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PaidApart {
+    /// The county's pupil (not reported).
+    #[serde(skip)]
+    pub pupil: i64,
     /// Masked unless the caller reveals it.
     pub id_number: String,
     pub name: String,
@@ -858,6 +871,23 @@ pub struct Names<'a> {
     pub this_file: &'a str,
     /// The changes earlier files of this push brought to the county: hash → the file's path as given.
     pub brought: &'a super::Map<String, String>,
+    /// This file's history, where its side's operator is read.
+    pub audit: &'a [super::drive::DriveEvent],
+}
+
+impl Names<'_> {
+    /// The operator of each of `hashes` (history rows of this file), read from its history once.
+    fn operators(&self, hashes: &[Option<String>]) -> super::Map<String, String> {
+        let wanted: super::Set<&str> = hashes.iter().flatten().map(String::as_str).collect();
+        if wanted.is_empty() {
+            return super::Map::default();
+        }
+        self.audit
+            .iter()
+            .filter(|e| wanted.contains(e.hash.as_str()))
+            .map(|e| (e.hash.clone(), e.operator.clone()))
+            .collect()
+    }
 }
 
 pub fn conflicts_of(
@@ -879,7 +909,8 @@ pub fn conflicts_of(
                 COALESCE((SELECT name FROM canbao.drives WHERE id = t.{p}_drive), ''),
                 encode(uuid_send(t.{p}_event), 'hex'), {year_column},
                 c.payment, c.paid_at, c.paid_event, COALESCE(c.paid_drive, '') {values}, d.payment_stands,
-                d.tax_record_kept, (SELECT a.operator FROM canbao.audit a WHERE a.event = t.{p}_event LIMIT 1)
+                d.tax_record_kept, (SELECT a.operator FROM canbao.audit a WHERE a.event = t.{p}_event LIMIT 1),
+                encode(uuid_send(s.{p}_event), 'hex'), s.pupil_id
          FROM d JOIN {stage} s ON s.rid = d.rid JOIN {table} t ON {on} {contradiction}
               JOIN canbao.pupils pp ON pp.id = s.pupil_id JOIN canbao.schools sc ON sc.id = pp.school_id
          WHERE (d.ours_unseen OR d.contradicted) AND d.differ ORDER BY s.sid",
@@ -887,7 +918,10 @@ pub fn conflicts_of(
         contradiction = contradiction_join(g),
     );
     let mut out = Vec::new();
-    for row in tx.query(&sql, &[]).map_err(server)? {
+    let found = tx.query(&sql, &[]).map_err(server)?;
+    let drive_event = 16 + 2 * g.fields.len();
+    let operators = names.operators(&found.iter().map(|r| r.get(drive_event)).collect::<Vec<_>>());
+    for row in found {
         let they_win: bool = row.get(0);
         let id_number: String = row.get(1);
         let (drive_at, county_at): (Option<String>, Option<String>) = (row.get(4), row.get(5));
@@ -905,6 +939,12 @@ pub fn conflicts_of(
         let payment_stands: bool = row.get(13 + 2 * g.fields.len());
         let tax_record_kept: bool = row.get(14 + 2 * g.fields.len());
         let county_operator: Option<String> = row.get(15 + 2 * g.fields.len());
+        let drive_operator = row.get::<_, Option<String>>(drive_event).and_then(|hash| operators.get(&hash).cloned());
+        let (kept_operator, lost_operator) = if they_win {
+            (drive_operator.clone(), county_operator.clone())
+        } else {
+            (county_operator.clone(), drive_operator.clone())
+        };
         for (i, f) in g.fields.iter().enumerate() {
             let county: Option<String> = row.get(13 + 2 * i);
             let drive: Option<String> = row.get(14 + 2 * i);
@@ -935,12 +975,16 @@ pub fn conflicts_of(
                 lost_drive,
                 // A payment standing against the enrollment names the payment's side, not the county's change.
                 county_operator: county_operator.clone().filter(|_| payment_kept.is_none()),
+                // The kept side of an enrollment not applied is the payment's, whose operator is not this group's.
+                kept_operator: kept_operator.clone().filter(|_| payment_kept.is_none()),
+                lost_operator: lost_operator.clone(),
                 payment_kept: if payment_stands {
                     Some(PaymentStatus::Paid.code().to_owned())
                 } else {
                     payment_kept.clone()
                 },
                 tax_record_kept,
+                pupil: row.get(drive_event + 1),
             });
         }
     }
@@ -1104,8 +1148,11 @@ pub fn unite_categories(
                 lost_at: utc(&lost.lost.at),
                 lost_drive: named(&lost.lost),
                 county_operator: None,
+                kept_operator: None,
+                lost_operator: None,
                 payment_kept: None,
                 tax_record_kept: false,
+                pupil: row.get(2),
             });
         }
     }
@@ -1327,6 +1374,56 @@ pub fn record_restored(
     let rows = tx.query(&sql, &[&drive_id, &at, &operator]).map_err(server)?;
     let written: i64 = rows.iter().map(|r| r.get::<_, i64>(1)).sum();
     Ok((rows.iter().map(|r| r.get(0)).collect(), written as u64))
+}
+
+/// Before group `g` is decided: where the county's value of a pupil is a change this drive has taken back since
+/// by an undo or a school renamed back (`push::withdrawn`), and the newest other change of the group the county
+/// holds is one the drive lacks (another laptop's, which the withdrawn change had beaten), the county goes back
+/// to that change, value and stamp, as a merge of the two reads the pair as nothing; the decisions then weigh
+/// the drive's word against it as any. Where the newest other change is one the drive has, the drive's value is
+/// the county's word after the pair, and the decisions take it (the withdrawn change stands as taken back). Only
+/// a group of one field has its value in the history row; the others are taken back as a restore's are.
+pub fn rewind_withdrawn(tx: &mut postgres::Transaction, g: &Group) -> Result<(), CountyError> {
+    let ([column], [(field, _, _)]) = (g.sets, g.fields) else { return Ok(()) };
+    if g.yearly {
+        return Ok(());
+    }
+    let p = g.prefix;
+    let value = if *field == Field::School {
+        "(SELECT id FROM canbao.schools c WHERE c.name = w.new)".to_owned()
+    } else {
+        "w.new".to_owned()
+    };
+    let sql = format!(
+        "WITH w AS (
+            SELECT s.sid, t.id, k.event, k.at, k.origin, k.drive_id, k.new, t.{column}::text AS was
+            FROM stage_pupils s JOIN canbao.pupils t ON t.id = s.pupil_id
+                 JOIN LATERAL (
+                     SELECT a.event, a.at, a.origin, a.drive_id, a.new FROM canbao.audit a
+                     WHERE a.pupil_id = t.id AND a.field = '{key}' {HISTORY} AND a.event <> t.{p}_event
+                       AND NOT EXISTS (SELECT 1 FROM stage_undone x WHERE x.event = a.event)
+                     ORDER BY a.at DESC NULLS LAST, a.origin DESC, a.id DESC LIMIT 1
+                 ) k ON true
+            WHERE EXISTS (SELECT 1 FROM stage_undone u WHERE u.event = t.{p}_event AND NOT u.by_restore)
+              AND NOT EXISTS (SELECT 1 FROM stage_events e WHERE e.event = k.event)
+              AND k.new IS NOT NULL {school_known}
+         ),
+         u AS (
+            UPDATE canbao.pupils t SET {column} = {value}, {p}_at = w.at, {p}_origin = w.origin, {p}_event = w.event,
+                   {p}_drive = w.drive_id
+            FROM w WHERE t.id = w.id
+            RETURNING w.sid, t.{column}::text IS DISTINCT FROM w.was AS differ
+         )
+         UPDATE stage_pupils s SET changed = true FROM u WHERE u.sid = s.sid AND u.differ",
+        key = field.key(),
+        school_known = if *field == Field::School {
+            "AND EXISTS (SELECT 1 FROM canbao.schools c WHERE c.name = k.new)"
+        } else {
+            ""
+        },
+    );
+    tx.execute(&sql, &[]).map_err(server)?;
+    Ok(())
 }
 
 pub fn apply_group(tx: &mut postgres::Transaction, g: &Group, drive_id: i32, year: i32) -> Result<(), CountyError> {

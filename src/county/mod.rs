@@ -89,6 +89,12 @@ pub enum CountyError {
          it was written. Check and set that laptop's date and time first; to push anyway once checked, add --accept-clock)"
     )]
     ClockAhead { file: String, newest: String, now: String, minutes: i64 },
+    #[error(
+        "用户 {user} 不能从汇总数据库中删除学生，这次没有上传任何内容：--remove-restored 请由表的所有者（见 README \
+         全县汇总一节，canbao_owner）运行 (user {user} may not take pupils out of the county database; nothing was \
+         pushed: have the schema's owner, canbao_owner in the README, run --remove-restored)"
+    )]
+    MayNotRemove { user: String },
     #[error("上传中断 (the upload broke off): {0}")]
     Io(String),
     #[error("{file} 未能上传，它的数据都未写入 ({file} was not pushed, nothing of it was written): {reason}")]

@@ -51,8 +51,14 @@ pub struct FilePush {
     pub paid_apart: Vec<PaidApart>,
     /// Pupils this laptop added that a restore of the drive removed (an import taken back), which the county
     /// still holds from an earlier push (see [`RemovedPupil`]).
+    /// Named on the first push after the restore only (the county remembers which restore it named them for:
+    /// `canbao.drives.restore_removed_said`), so the line is news when it comes.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub restore_removed: Vec<RemovedPupil>,
+    /// Those pupils taken out of the county by this push (`--remove-restored`; a dry run says which it would
+    /// take): their rows gone, each removal a row of the county's history (action `remove`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub removed_from_county: Vec<RemovedPupil>,
 }
 
 /// A pupil a restore of the drive removed (`store::backup::RESTORE_REMOVED`: an import this laptop made, taken
@@ -62,6 +68,9 @@ pub struct FilePush {
 /// the operator to know the restore did not reach the county.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RemovedPupil {
+    /// The county's pupil (not reported).
+    #[serde(skip)]
+    pub pupil: i64,
     /// Masked unless the caller reveals it.
     pub id_number: String,
     pub name: String,
@@ -93,12 +102,70 @@ fn removed_here(
         .map(|r| {
             let number: String = r.get(1);
             RemovedPupil {
+                pupil: r.get(0),
                 id_number: if reveal { number } else { id_number::mask(&number) },
                 name: r.get(2),
                 school: r.get(3),
             }
         })
         .collect())
+}
+
+/// What a push does with the pupils of [`removed_here`]: with `remove` (the operator who asked, `--remove-restored`)
+/// takes them out of the county, each removal recorded in its history, and returns them as removed; else names
+/// them once per restore of the drive (`canbao.drives.restore_removed_said` holds the restore last named), and
+/// returns them as still held, or none where this restore's were named before. (removed, still held.)
+fn settle_removed(
+    tx: &mut postgres::Transaction,
+    rows: &DriveRead,
+    (drive_id, remove): (i32, Option<&str>),
+    found: Vec<RemovedPupil>,
+) -> Result<(Vec<RemovedPupil>, Vec<RemovedPupil>), CountyError> {
+    if found.is_empty() {
+        return Ok((Vec::new(), Vec::new()));
+    }
+    if let Some(operator) = remove {
+        let ids: Vec<i64> = found.iter().map(|p| p.pupil).collect();
+        // The history keeps every row the pupils had; the removal is one more, saying who took them out.
+        tx.execute(
+            "INSERT INTO canbao.audit(event, drive_id, pupil_id, at, at_text, operator, origin, action, id_number,
+                                      field, old, new)
+             SELECT gen_random_uuid(), $2, p.id, now(),
+                    to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), $3, 'county', 'remove',
+                    p.id_number, 'created', p.name, NULL
+             FROM canbao.pupils p WHERE p.id = ANY($1)",
+            &[&ids, &drive_id, &operator],
+        )
+        .map_err(server)?;
+        // In a savepoint, so that a user without the right can still be named (README's push user has none: a
+        // laptop's password takes no pupil away).
+        tx.batch_execute("SAVEPOINT remove_restored").map_err(server)?;
+        let deleted = tx
+            .execute("DELETE FROM canbao.statuses WHERE pupil_id = ANY($1)", &[&ids])
+            .and_then(|_| tx.execute("DELETE FROM canbao.other_school_pupils WHERE pupil_id = ANY($1)", &[&ids]))
+            .and_then(|_| tx.execute("DELETE FROM canbao.pupils WHERE id = ANY($1)", &[&ids]));
+        match deleted {
+            Ok(_) => {}
+            Err(e) if e.code() == Some(&postgres::error::SqlState::INSUFFICIENT_PRIVILEGE) => {
+                tx.batch_execute("ROLLBACK TO SAVEPOINT remove_restored").map_err(server)?;
+                let user: String = tx.query_one("SELECT current_user::text", &[]).map_err(server)?.get(0);
+                return Err(CountyError::MayNotRemove { user });
+            }
+            Err(e) => return Err(server(e)),
+        }
+        return Ok((found, Vec::new()));
+    }
+    let restore = rows.restored.as_ref().map(|(at, _)| at.clone()).unwrap_or_default();
+    let said: Option<String> = tx
+        .query_one("SELECT restore_removed_said FROM canbao.drives WHERE id = $1", &[&drive_id])
+        .map_err(server)?
+        .get(0);
+    if said.as_deref() == Some(restore.as_str()) {
+        return Ok((Vec::new(), Vec::new()));
+    }
+    tx.execute("UPDATE canbao.drives SET restore_removed_said = $2 WHERE id = $1", &[&drive_id, &restore])
+        .map_err(server)?;
+    Ok((Vec::new(), found))
 }
 
 /// A pupil this drive holds under another school than the county does, where the county's pupil came from a
@@ -605,6 +672,8 @@ fn match_by_creations(
                  SELECT DISTINCT c.sid, a.pupil_id FROM stage_created c JOIN canbao.audit a ON a.event = c.event
                  WHERE a.field = 'created' AND a.pupil_id IS NOT NULL
                    AND a.pupil_id NOT IN (SELECT pupil_id FROM stage_match)
+                   -- Not a pupil taken out of the county (`settle_removed`), whose history stays.
+                   AND EXISTS (SELECT 1 FROM canbao.pupils p WHERE p.id = a.pupil_id)
              )
              SELECT sid, pupil_id FROM links l
              WHERE NOT EXISTS (SELECT 1 FROM links x WHERE x.sid = l.sid AND x.pupil_id <> l.pupil_id)
@@ -803,66 +872,50 @@ fn create_staging(tx: &mut postgres::Transaction) -> Result<(), CountyError> {
     .map_err(server)
 }
 
-/// Stages the pupils the county has (`known`: drive row id → county id) with their statuses.
-/// The newest change of each group where the county holds a change an undo took back but not the undo (pushed
-/// between the two): the undo is news to it, the value the change replaced written back, and is the group's
-/// newest where nothing later set it. Elsewhere the two say nothing and neither is (`drive::taken_back`). Keyed
-/// by pupil (index into `pupils`) and status (index into `statuses`). The class group, whose newest the class
-/// rule chooses from its log, keeps its own.
-type Overrides = (Map<usize, [Option<usize>; 8]>, Map<usize, [Option<usize>; 8]>);
-
-fn undone_news(rows: &DriveRead, known_events: &Set<String>) -> Overrides {
-    let (mut pupils, mut statuses): Overrides = Default::default();
+/// The county's changes this drive took back since it pushed them: a change the county has whose undo (`u`, or a
+/// school renamed back: `drive::taken_back`) it lacks. The two say nothing, as a merge reads them: the change is
+/// withdrawn at the county (staged in `stage_undone` beside what restores took back, `by_restore` false), so the
+/// group is decided as if it had never come, by the changes either side made besides it (`rewind_withdrawn`).
+/// The class group, whose newest the class rule chooses from its log, is left to it.
+fn withdrawn(rows: &DriveRead, known_events: &Set<String>) -> Vec<String> {
     let audit = &rows.audit;
-    let news: Vec<usize> = rows
-        .taken_back
+    let county_groups = &GROUPS[..COUNTY_GROUPS.len()];
+    rows.taken_back
         .iter()
         .filter(|&&(c, u)| known_events.contains(&audit[c].hash) && !known_events.contains(&audit[u].hash))
-        .map(|&(_, u)| u)
-        .collect();
-    if news.is_empty() {
-        return (pupils, statuses);
-    }
-    let pupil_of: Map<i64, usize> = rows.pupils.iter().enumerate().map(|(i, p)| (p.sid, i)).collect();
-    let status_of: Map<(i64, i32), usize> =
-        rows.statuses.iter().enumerate().map(|(i, s)| ((s.sid, s.year), i)).collect();
-    for u in news {
-        let e = &audit[u];
-        // 民族 and 居住地址 (the merge's groups past the county's) are not the county's.
-        let county_groups = &GROUPS[..COUNTY_GROUPS.len()];
-        let Some(g) = county_groups.iter().position(|fields| fields.iter().any(|f| f.key() == e.field)) else {
-            continue;
-        };
-        if GROUPS[g].contains(&crate::store::Field::Class) {
-            continue;
-        }
-        let Some(sid) = e.sid else { continue };
-        let slot = if GROUPS[g].iter().all(|f| f.is_yearly()) {
-            let Some(&i) = e.year.and_then(|y| status_of.get(&(sid, y))) else { continue };
-            statuses.entry(i).or_insert(rows.statuses[i].last)
-        } else {
-            let Some(&i) = pupil_of.get(&sid) else { continue };
-            pupils.entry(i).or_insert(rows.pupils[i].last)
-        };
-        if slot[g].is_none_or(|last| last < u) {
-            slot[g] = Some(u);
-        }
-    }
-    (pupils, statuses)
+        .filter(|&&(c, _)| {
+            // 民族 and 居住地址 (the merge's groups past the county's) are not the county's.
+            county_groups.iter().any(|fields| {
+                fields.iter().any(|f| f.key() == audit[c].field) && !fields.contains(&crate::store::Field::Class)
+            })
+        })
+        .map(|&(c, _)| audit[c].hash.clone())
+        .collect()
 }
 
+/// Stages the pupils the county has (`known`: drive row id → county id) with their statuses.
 fn stage_known(
     tx: &mut postgres::Transaction,
     rows: &DriveRead,
     (known, known_events): (&Map<i64, i64>, &Set<String>),
     schools: &Map<String, i32>,
 ) -> Result<(), CountyError> {
-    let (pupil_last, status_last) = undone_news(rows, known_events);
     create_staging(tx)?;
-    // The changes the county may have from this drive that a restore of it took back.
-    tx.batch_execute("CREATE TEMP TABLE stage_undone (event uuid NOT NULL) ON COMMIT DROP").map_err(server)?;
+    // The changes the county may have from this drive that a restore of it took back, and those it took back
+    // since by an undo (`withdrawn`).
+    tx.batch_execute(
+        "CREATE TEMP TABLE stage_undone (event uuid NOT NULL, by_restore boolean NOT NULL DEFAULT true) ON COMMIT DROP",
+    )
+    .map_err(server)?;
     if !rows.undone.is_empty() {
         copy::copy(tx, "stage_undone", "event", &rows.undone, |line, hash| line.text(hash))?;
+    }
+    let withdrawn = withdrawn(rows, known_events);
+    if !withdrawn.is_empty() {
+        copy::copy(tx, "stage_undone", "event, by_restore", &withdrawn, |line, hash| {
+            line.text(hash);
+            line.text("f");
+        })?;
     }
     // When the drive's latest restore was made (a row, or none): a value the county took back with an earlier
     // restore of it that the drive holds again (the restore undone) is news (`decide::decisions`). Kept whole, as
@@ -876,15 +929,14 @@ fn stage_known(
     let audit = &rows.audit;
     let into = Dest::Staging;
     let columns = format!("rid, sid, pupil_id, {}, school, {}", copy::PUPIL_COLUMNS, copy::stamp_columns(false, into));
-    let pupils = rows.pupils.iter().enumerate().filter_map(|(i, p)| known.get(&p.sid).map(|&id| (i, id, p)));
-    copy::copy(tx, "stage_pupils", &columns, pupils, |line, (i, id, p)| {
-        let last = pupil_last.get(&i).unwrap_or(&p.last);
-        copy::write_pupil(line, (id, p, last), schools.get(&p.school).copied().unwrap_or(0), audit, into)
+    let pupils = rows.pupils.iter().filter_map(|p| known.get(&p.sid).map(|&id| (id, p)));
+    copy::copy(tx, "stage_pupils", &columns, pupils, |line, (id, p)| {
+        copy::write_pupil(line, (id, p, &p.last), schools.get(&p.school).copied().unwrap_or(0), audit, into)
     })?;
     let columns = format!("rid, sid, pupil_id, {}, {}", copy::STATUS_COLUMNS, copy::stamp_columns(true, into));
     let statuses = rows.statuses.iter().enumerate().filter_map(|(rid, st)| known.get(&st.sid).map(|&id| (rid, id, st)));
     copy::copy(tx, "stage_statuses", &columns, statuses, |line, (rid, id, st)| {
-        copy::write_status(line, (rid, id), (st, status_last.get(&rid).unwrap_or(&st.last)), audit, into)
+        copy::write_status(line, (rid, id), (st, &st.last), audit, into)
     })
 }
 
@@ -951,7 +1003,8 @@ fn update_known(
     let mut restore_rows = 0;
     for g in &COUNTY_GROUPS {
         let year = file.rows.current_year;
-        let names = decide::Names { this_file: &file.shown, brought };
+        let names = decide::Names { this_file: &file.shown, brought, audit: &file.rows.audit };
+        decide::rewind_withdrawn(tx, g)?;
         if g.prefix == "categories" {
             conflicts.extend(decide::unite_categories(tx, file.rows, known_events, &names, drive_id, year, reveal)?);
         }
@@ -966,6 +1019,13 @@ fn update_known(
         decide::apply_group(tx, g, drive_id, year)?;
     }
     decide::follow_the_promotion(tx)?;
+    // A pupil paid apart is said by its own line, which gives each side's date and channel: those fields are not
+    // listed again as conflicts beside it.
+    let paid_apart_year: Set<(i64, i32)> = paid_apart.iter().map(|p| (p.pupil, p.year)).collect();
+    let payment_fields: Vec<&str> = crate::store::made_apart::PAYMENT_GROUP.iter().map(|f| f.key()).collect();
+    conflicts.retain(|c| {
+        !(c.year.is_some_and(|y| paid_apart_year.contains(&(c.pupil, y))) && payment_fields.contains(&c.field.as_str()))
+    });
     let others = other_school_pupils(tx, file, drive_id, reveal)?;
     let updated: i64 = tx.query_one("SELECT count(*) FROM stage_pupils WHERE changed", &[]).map_err(server)?.get(0);
     Ok(Known {
@@ -1304,6 +1364,7 @@ fn push_file(
     tx: &mut postgres::Transaction,
     file: &DriveFile,
     (new_county, reveal, accept_clock): (bool, bool, bool),
+    remove: Option<&str>,
     brought: &mut Map<String, String>,
 ) -> Result<FileDone, CountyError> {
     let rows = file.rows;
@@ -1329,7 +1390,8 @@ fn push_file(
     let pupil_of: Map<i64, i64> =
         known.iter().map(|(&s, &p)| (s, p)).chain(fresh.iter().map(|&(id, p)| (p.sid, id))).collect();
     let held: Vec<i64> = pupil_of.values().copied().collect();
-    let restore_removed = removed_here(tx, rows, &held, reveal)?;
+    let found = removed_here(tx, rows, &held, reveal)?;
+    let (removed_from_county, restore_removed) = settle_removed(tx, rows, (drive_id, remove), found)?;
     let inserted = insert_history(tx, rows, &events, &pupil_of, drive_id)?;
     for build in &rebuild {
         tx.batch_execute(build).map_err(server)?;
@@ -1356,6 +1418,7 @@ fn push_file(
         top_ups,
         paid_apart,
         restore_removed,
+        removed_from_county,
     };
     // The staging tables go with the transaction; a second file in the same one makes its own.
     tx.batch_execute(
@@ -1440,11 +1503,12 @@ fn record_reveal(
 /// of its own, and rolls the whole back, schema included.
 ///
 /// A file with no pupils is left out and listed in the report's `skipped` (see [`skipped`]). `waiting` is
-/// called when another push holds the lock, before this one waits for it.
+/// called when another push holds the lock, before this one waits for it. `remove`: the operator taking out of
+/// the county the pupils each drive's restores removed (`--remove-restored`, see [`FilePush::removed_from_county`]).
 pub fn push_all(
     client: &mut postgres::Client,
     files: &[DriveFile],
-    (dry_run, accept_clock): (bool, bool),
+    (dry_run, accept_clock, remove): (bool, bool, Option<&str>),
     reveal: Option<&str>,
     limit: Duration,
     waiting: &dyn Fn(&Holder),
@@ -1464,7 +1528,7 @@ pub fn push_all(
         let mut outer = client.transaction().map_err(server)?;
         for file in files {
             let mut tx = outer.transaction().map_err(server)?;
-            let done = push_one(&mut tx, file, (None, accept_clock), &mut brought, (limit, waiting))?;
+            let done = push_one(&mut tx, file, (None, accept_clock, remove), &mut brought, (limit, waiting))?;
             tx.commit().map_err(server)?;
             report.add(done);
         }
@@ -1472,7 +1536,7 @@ pub fn push_all(
     } else {
         for file in files {
             let mut tx = client.transaction().map_err(server)?;
-            let done = push_one(&mut tx, file, (reveal, accept_clock), &mut brought, (limit, waiting))?;
+            let done = push_one(&mut tx, file, (reveal, accept_clock, remove), &mut brought, (limit, waiting))?;
             let in_file = |e| CountyError::File { file: file.shown.clone(), reason: server(e).to_string() };
             tx.commit().map_err(in_file)?;
             report.add(done);
@@ -1485,7 +1549,7 @@ pub fn push_all(
 fn push_one(
     tx: &mut postgres::Transaction,
     file: &DriveFile,
-    (reveal, accept_clock): (Option<&str>, bool),
+    (reveal, accept_clock, remove): (Option<&str>, bool, Option<&str>),
     brought: &mut Map<String, String>,
     (limit, waiting): (Duration, &dyn Fn(&Holder)),
 ) -> Result<FileDone, CountyError> {
@@ -1498,12 +1562,12 @@ fn push_one(
     // set off, brings the default statistics back.
     tx.batch_execute("SET LOCAL jit = off; SET LOCAL default_statistics_target = 10").map_err(server)?;
     let new_county = schema::migrate(tx)?;
-    let (one, conflicts, others) =
-        push_file(tx, file, (new_county, reveal.is_some(), accept_clock), brought).map_err(|e| match e {
-            // Names its file already, and is not the file's fault but a clock's.
-            e @ CountyError::ClockAhead { .. } => e,
-            e => in_file(e),
-        })?;
+    let (one, conflicts, others) = push_file(tx, file, (new_county, reveal.is_some(), accept_clock), remove, brought)
+        .map_err(|e| match e {
+        // Names its file already, and is not the file's fault but a clock's (or the user's rights).
+        e @ (CountyError::ClockAhead { .. } | CountyError::MayNotRemove { .. }) => e,
+        e => in_file(e),
+    })?;
     if let Some(operator) = reveal {
         record_reveal(tx, file, &conflicts, &others, (&one.top_ups, &one.paid_apart, &one.restore_removed), operator)
             .map_err(in_file)?;

@@ -198,6 +198,11 @@ pub const MIGRATIONS: &[&str] = &[
     FROM (SELECT pupil_id, min(year) AS year FROM canbao.statuses GROUP BY pupil_id) f
     WHERE p.categories_year IS NULL AND f.pupil_id = p.id;
     "#,
+    // 11: the restore of a drive (its `restored_at`) whose removed pupils the county still holds a push last
+    // named (push::RemovedPupil): they are named once per restore, not on every push after it.
+    r#"
+    ALTER TABLE canbao.drives ADD COLUMN IF NOT EXISTS restore_removed_said text;
+    "#,
 ];
 
 /// The first version whose statuses keep a closed year's categories, and whose pupils' categories_year is
