@@ -4481,3 +4481,45 @@ fn a_school_rename_taken_back_after_it_reached_the_county_does_not_undo_the_othe
         assert_eq!(schools(), ["第1小学本部"], "{order:?}");
     }
 }
+
+/// README's push user may delete nothing: its `--remove-restored` is refused in words naming the user and who
+/// may, with nothing of the file pushed; the schema's owner takes the pupils out.
+#[test]
+fn the_push_user_may_not_take_pupils_out_and_is_told_who_may() {
+    let Some(db) = TestDb::new() else { return };
+    let after = db.url.split_once("://").unwrap().1;
+    let host = after.rsplit_once('@').map_or(after, |(_, h)| h).rsplit_once('/').unwrap().0.to_owned();
+    let users = CountyUsers { prefix: db.name.replace("canbao_test", "cbr"), databases: vec![db.name.clone()], host };
+    let sql = users.readme_sql(&db.name);
+    let mut admin = postgres::Client::connect(&admin_url(), postgres::NoTls).unwrap();
+    admin.batch_execute(&sql[0]).expect("README's users");
+    bare().args(["push", "--to", &users.url("owner", &db.name)]).assert().success();
+    db.client().batch_execute(&sql[1]).expect("README's grants");
+    let dir = tempfile::tempdir().unwrap();
+    let a = drive(dir.path(), 0, 3);
+    let backup = dir.path().join("before.db");
+    canbao(&a).arg("backup").arg(&backup).assert().success();
+    let wrong = dir.path().join("wrong.csv");
+    let added = pupil_id(0, 10);
+    std::fs::write(&wrong, format!("姓名,身份证号,所在年级、班级\n误导入甲,{added},三年级1班\n")).unwrap();
+    canbao(&a).arg("import").arg(&wrong).assert().success();
+    let push_url = users.url("push", &db.name);
+    bare().arg("push").arg(&a).args(["--to", &push_url, "--accept-clock"]).assert().success();
+    canbao(&a).arg("restore").arg(&backup).assert().success();
+    let said = fails(bare().arg("push").arg(&a).args(["--to", &push_url, "--accept-clock", "--remove-restored"]));
+    let push_user = format!("{}_push", users.prefix);
+    assert!(said.contains(&push_user) && said.contains("--remove-restored") && said.contains("owner"), "{said}");
+    assert_eq!(county_rows(&db, &added), (1, 1));
+    let removals: i64 =
+        db.client().query_one("SELECT count(*) FROM canbao.audit WHERE action = 'remove'", &[]).unwrap().get(0);
+    assert_eq!(removals, 0, "nothing of the refused push is written");
+    let owner = json(bare().arg("push").arg(&a).args([
+        "--to",
+        &users.url("owner", &db.name),
+        "--accept-clock",
+        "--remove-restored",
+        "--json",
+    ]));
+    assert_eq!(owner["files"][0]["removed_from_county"].as_array().map(Vec::len), Some(1), "{owner}");
+    assert_eq!(county_rows(&db, &added), (0, 0));
+}
