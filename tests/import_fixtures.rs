@@ -3830,7 +3830,7 @@ fn a_young_guardian_beside_the_list_is_no_pupil_and_refuses_nothing() {
 
 /// A table stacked under another without a class column of its own takes the class its own title names
 /// (「XX小学四年级2班学生名单」 over it, alone as a class heading or beside a date), never 「XX小学四年级2班」; with no title
-/// it has no class, said at its header, and never the first table's sheet class.
+/// it takes the class its sheet is named for, said at its header.
 #[test]
 fn a_stacked_table_without_a_class_column_takes_its_own_title_or_none() {
     let dir = tempfile::tempdir().unwrap();
@@ -3856,13 +3856,110 @@ fn a_stacked_table_without_a_class_column_takes_its_own_title_or_none() {
         let class_of = |i: usize| store.student_by_id_number(&ids[i]).unwrap().unwrap().class_label();
         assert_eq!(class_of(0), "三年级1班", "{file}: {:?}", report.problems);
         if title_row.is_empty() {
-            assert_eq!(class_of(1), "", "{file}: {:?}", report.problems);
-            let said = report.problems.iter().any(|p| p.row == Some(5) && p.message.contains("此表没有班级列"));
+            assert_eq!(class_of(1), "三年级1班", "{file}: {:?}", report.problems);
+            let said =
+                report.problems.iter().any(|p| p.row == Some(5) && p.message.contains("按工作表名称“三年级1班”"));
             assert!(said, "{file}: {:?}", report.problems);
         } else {
             assert_eq!(class_of(1), "四年级2班", "{file}: {:?}", report.problems);
             let said = report.problems.iter().any(|p| p.message.contains(title) && p.message.contains("“四年级2班”"));
             assert!(said, "{file}: {:?}", report.problems);
+        }
+    }
+}
+
+/// Rows as an XLSX sheet (named `sheet`) or, for a `.csv` path, as CSV lines (an empty cell nothing between commas).
+fn write_rows(path: &Path, sheet: &str, rows: &[Vec<Option<&str>>]) {
+    if path.extension().is_some_and(|e| e == "csv") {
+        let lines: Vec<String> =
+            rows.iter().map(|r| r.iter().map(|c| c.unwrap_or("")).collect::<Vec<_>>().join(",")).collect();
+        std::fs::write(path, lines.join("\n") + "\n").unwrap();
+    } else {
+        write_xlsx(path, sheet, rows, &[]);
+    }
+}
+
+/// A staff table stacked under the pupils under a title naming a class (「XX小学四年级2班学生名单」 beside a date,
+/// then 「序号 姓名 身份证号 职务 联系电话」) is left out with no line giving it that class: a stacked table's class
+/// line waits for its rows to prove pupils. Before, 「按标题…中的班级导入到“四年级2班”」 was said of the staff left
+/// out. Rows that prove pupils take the class, said at the table's header.
+#[test]
+fn a_stacked_tables_class_line_waits_for_its_rows_to_prove_pupils() {
+    let dir = tempfile::tempdir().unwrap();
+    let pupils: Vec<String> = (1..=5).map(|i| valid(&format!("4502022016030550{i}"))).collect();
+    let adults = [valid("45020219840305123"), valid("45020219900612456")];
+    for (file, second) in [
+        ("staff.xlsx", adults[1].as_str()),
+        ("staff.csv", adults[1].as_str()),
+        ("pupils.xlsx", pupils[4].as_str()),
+        ("pupils.csv", pupils[4].as_str()),
+    ] {
+        let path = dir.path().join(file);
+        let mut rows: Vec<Vec<Option<&str>>> = vec![vec![Some("姓名"), Some("身份证号")]];
+        for (i, name) in ["甲一", "甲二", "甲三", "甲四"].iter().enumerate() {
+            rows.push(vec![Some(name), Some(pupils[i].as_str())]);
+        }
+        rows.extend([
+            vec![],
+            vec![Some("XX小学四年级2班学生名单"), None, Some("2026-09-01")], // row 7
+            vec![Some("序号"), Some("姓名"), Some("身份证号"), Some("职务"), Some("联系电话")], // row 8
+            vec![Some("1"), Some("王老师"), Some(adults[0].as_str()), Some("班主任"), Some("13800000001")],
+            vec![Some("2"), Some("李某"), Some(second), Some("教师"), Some("13800000002")],
+        ]);
+        write_rows(&path, "全校", &rows);
+        let mut store = store();
+        let report = class_list::import(&mut store, &[path.as_path()], Some("第二小学"), false).unwrap();
+        let class_line: Vec<_> =
+            report.problems.iter().filter(|p| p.message.contains("导入到“四年级2班”")).map(|p| p.row).collect();
+        if file.starts_with("staff") {
+            assert!(class_line.is_empty(), "{file}: {:?}", report.problems);
+            assert!(!report.problems.iter().any(|p| p.message.contains("此表没有班级列")), "{file}");
+            assert!(
+                report.problems.iter().any(|p| p.row == Some(9) && p.message.starts_with("第 9 至 10 行是教职工表")),
+                "{file}: {:?}",
+                report.problems
+            );
+            for number in &adults {
+                assert!(store.student_by_id_number(number).unwrap().is_none(), "{file}: {:?}", report.problems);
+            }
+        } else {
+            assert_eq!(class_line, [Some(8)], "{file}: {:?}", report.problems);
+            let class_of = store.student_by_id_number(&pupils[4]).unwrap().unwrap().class_label();
+            assert_eq!(class_of, "四年级2班", "{file}: {:?}", report.problems);
+        }
+    }
+}
+
+/// A pupils' table stacked without a class column on a sheet named for its class (「三年级1班」), with no title
+/// over it, takes the sheet's class, said at its header; on a sheet named for none (「全校」) it has no class, said
+/// there too. The CSV's file name names its class as a sheet's name does.
+#[test]
+fn a_stacked_table_without_a_class_column_takes_the_class_its_sheet_is_named_for() {
+    let dir = tempfile::tempdir().unwrap();
+    let ids: Vec<String> = (1..=2).map(|i| valid(&format!("4502022016030554{i}"))).collect();
+    for (file, sheet, class) in [
+        ("class.xlsx", "三年级1班", "三年级1班"),
+        ("三年级1班.csv", "", "三年级1班"),
+        ("school.xlsx", "全校", ""),
+        ("名单.csv", "", ""),
+    ] {
+        let path = dir.path().join(file);
+        let rows: Vec<Vec<Option<&str>>> = vec![
+            vec![Some("姓名"), Some("身份证号"), Some("班级")],
+            vec![Some("甲一"), Some(ids[0].as_str()), Some("三年级1班")],
+            vec![],
+            vec![Some("序号"), Some("姓名"), Some("身份证号"), Some("联系电话")], // row 4
+            vec![Some("1"), Some("乙一"), Some(ids[1].as_str()), Some("13800000001")],
+        ];
+        write_rows(&path, sheet, &rows);
+        let mut store = store();
+        let report = class_list::import(&mut store, &[path.as_path()], Some("第二小学"), false).unwrap();
+        let class_of = store.student_by_id_number(&ids[1]).unwrap().unwrap().class_label();
+        assert_eq!(class_of, class, "{file}: {:?}", report.problems);
+        let said = |what: &str| report.problems.iter().any(|p| p.row == Some(4) && p.message.contains(what));
+        match class {
+            "" => assert!(said("此表没有班级列") && said("没有班级"), "{file}: {:?}", report.problems),
+            _ => assert!(said("导入到“三年级1班”"), "{file}: {:?}", report.problems),
         }
     }
 }

@@ -659,3 +659,33 @@ fn a_class_check_form_read_back_names_each_row_it_skips() {
     let of_file = problems.iter().filter(|p| p["file"].as_str().is_some_and(|f| f.contains(&file)));
     assert!(of_file.count() as u64 >= skipped, "{report}");
 }
+
+/// A table stacked under canbao's own class form's, its columns in another order (the form's rows pasted under
+/// it from another copy), reads its statuses by its own header's columns, as its names and numbers are read:
+/// 韦小宝's 参保登记 「已登记未缴费」 makes him registered here, with no cell said unreadable.
+#[test]
+fn a_table_stacked_under_the_class_form_reads_its_statuses_by_its_own_columns() {
+    let (dir, db) = school();
+    let classes = export(&db, "classes", &dir.path().join("classes"), &["--format", "csv"]);
+    let first = classes.iter().find(|p| p.to_string_lossy().contains("1班")).expect("一年级1班");
+    let text = std::fs::read_to_string(first).expect("read");
+    let header: Vec<&str> = text.lines().find(|l| l.contains("身份证号码")).expect("header").split(',').collect();
+    let cell = |word: &str| match word {
+        "序号" => "10",
+        "姓名" => "韦小宝",
+        "身份证号码" => "450202201901011232",
+        "是否参保" | "是否缴费" => "否",
+        "参保登记" => "已登记未缴费",
+        _ => "",
+    };
+    let reversed: Vec<&str> = header.iter().rev().copied().collect();
+    let row: Vec<&str> = reversed.iter().map(|w| cell(w)).collect();
+    assert!(reversed.contains(&"参保登记") && reversed.contains(&"是否缴费"), "{header:?}");
+    std::fs::write(first, format!("{text}\n{}\n{}\n", reversed.join(","), row.join(","))).expect("write");
+    let report = import(&db, std::slice::from_ref(first));
+    assert_eq!(report["added"], 1, "{report}");
+    assert!(said(&report, "不是此列的写法").is_empty(), "{report}");
+    let found = json(canbao(&db).args(["find", "450202201901011232", "--json"]));
+    let standing = (found[0]["enrollment"].as_str(), found[0]["payment"].as_str());
+    assert_eq!(standing, (Some("here"), Some("unpaid")), "{found}: {report}");
+}

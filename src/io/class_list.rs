@@ -987,6 +987,27 @@ fn open(input: Input, stop: &table::Stop) -> Result<(String, u64, Vec<SheetRows>
 enum ClassSource {
     FileName,
     Title,
+    SheetName,
+}
+
+/// What is said of a list without a class column whose pupils take the class `label` from `written`.
+fn class_given_message(source: ClassSource, written: &str, label: &str) -> String {
+    let (label, written) = (quoted(label), quoted(written));
+    match source {
+        ClassSource::FileName => format!(
+            "表中没有班级列：学生按文件名“{written}”中的班级导入到“{label}” (no class column: the pupils are imported \
+             into “{label}”, the class the file's name “{written}” gives)"
+        ),
+        ClassSource::Title => format!(
+            "表中没有班级列：学生按标题“{written}”中的班级导入到“{label}”，请核对 (no class column: the pupils are \
+             imported into “{label}”, the class the title “{written}” names; check it)"
+        ),
+        ClassSource::SheetName => format!(
+            "此表没有班级列，上方也没有写出班级的标题：学生按工作表名称“{written}”导入到“{label}”，请核对 (this table has \
+             no class column and no title over it naming a class: the pupils are imported into “{label}”, the class \
+             the sheet's name “{written}” gives; check it)"
+        ),
+    }
 }
 
 /// How many rows over a table stacked under another are looked at for a title naming its class.
@@ -1026,13 +1047,22 @@ fn sheet_class(name: &str, rows: &[Vec<Cell>], header_row: usize, multi: bool) -
     if name == NO_CLASS {
         return SheetClass::Unassigned;
     }
-    let named = if multi { name.contains('班') || name.contains("年级") } else { reads_as_class(name) };
-    if named {
+    if name_names_class(name, multi) {
         return SheetClass::Named(name.to_owned());
     }
     match title_names_class(rows, header_row) {
         Some((label, _)) => SheetClass::Named(label),
         None => SheetClass::Unnamed,
+    }
+}
+
+/// Whether a sheet's name is its class's: in a workbook of several sheets any 班 or 年级 in it, else a class.
+fn name_names_class(name: &str, multi: bool) -> bool {
+    let name = name.trim();
+    match multi {
+        _ if name == NO_CLASS => false,
+        true => name.contains('班') || name.contains("年级"),
+        false => reads_as_class(name),
     }
 }
 
@@ -1252,7 +1282,7 @@ struct RowReader<'a> {
     adults: super::list_guards::Adults,
     adult_lists: Vec<super::list_guards::AdultFile>,
     /// The row just read was the header again (重复的表头行): what follows may be a staff table under the same
-    /// columns (`staff_table`), held as one stacked under its own header is.
+    /// columns (`staff_table`), held as one stacked under its own header is. Set by the row's read alone.
     header_again: bool,
     /// The drive's current insured year and the first it kept, which canbao's own forms must be for
     /// (`own_forms::other_year`).
@@ -2080,6 +2110,13 @@ impl RowReader<'_> {
             if let Some(label) = &file_class {
                 self.class_given_said(file, (&sheet.name, None), ClassSource::FileName, file, label);
             }
+            // The class a table stacked under the first without a class column takes, when no title over it names
+            // one (`stacked_class`): a sheet's name names its every table, where a title names the table under it.
+            let named_class = match name_names_class(&sheet.name, multi) {
+                true => Some((ClassSource::SheetName, sheet.name.clone(), sheet.name.trim().to_owned())),
+                false if !multi => self::file_class(file).map(|label| (ClassSource::FileName, file.to_owned(), label)),
+                false => None,
+            };
             let mut sheet_class = file_class.map_or(sheet_class, SheetClass::Named);
             let from_line = match &sheet_class {
                 SheetClass::Named(label) if class_line(&sheet.rows, map.top).as_ref() == Some(label) => Some(label),
@@ -2177,6 +2214,8 @@ impl RowReader<'_> {
                     let row_no = base + 2 + offset;
                     let hidden = hidden_rows.binary_search(&row_no).is_ok();
                     let before = (reader.report.rows_read, reader.report.skipped, reader.report.duplicates);
+                    // Only this row's header is to say (a further block's, read earlier, is not).
+                    reader.header_again = false;
                     reader.read_row(
                         file,
                         sheet,
@@ -2267,7 +2306,7 @@ impl RowReader<'_> {
                     .rfind(|t| staff_table::staff_title(t));
                 let header = sheet.rows.get(map.row).is_some_and(|h| staff_table::staff_header(h));
                 if title.is_some() || header {
-                    staff.held = Some((staff_table::Held::new(map.row + 1, true, today), title));
+                    staff.hold(map.row + 1, true, title, today);
                 }
             }
             loop {
@@ -2323,11 +2362,12 @@ impl RowReader<'_> {
                         .heading
                         .as_ref()
                         .is_some_and(|h| above.iter().flatten().any(|c| c.text_ref().trim() == h.shown.trim()));
-                    sheet_class = match heading_here {
-                        true => SheetClass::Unnamed,
+                    let class_line;
+                    (sheet_class, class_line) = match heading_here {
+                        true => (SheetClass::Unnamed, None),
                         false => {
                             self.heading_ends();
-                            self.stacked_class(file, (&sheet.name, row_no), class_column, &above)
+                            Self::stacked_class(class_column, &above, named_class.as_ref())
                         }
                     };
                     *sheet_class_label.borrow_mut() = match &sheet_class {
@@ -2353,7 +2393,7 @@ impl RowReader<'_> {
                     let header = sheet.rows.get(map.row).is_some_and(|h| staff_table::staff_header(h));
                     let title = staff.title.take().filter(|t| staff_table::staff_title(t));
                     let marked = header || title.is_some();
-                    staff.held = Some((staff_table::Held::new(row_no, marked, today), title));
+                    staff.hold(row_no, marked, title, today).class_line = class_line.map(|line| (row_no, line));
                     offset += 1;
                     continue;
                 }
@@ -2372,16 +2412,9 @@ impl RowReader<'_> {
                     None if row.iter().all(Cell::is_empty) => title_above.clone(),
                     None => None,
                 };
-                if let Some((held, _)) = staff.held.as_mut() {
-                    let (name, id) = (map.get(Column::Name, &row).cloned(), map.get(Column::IdNumber, &row).cloned());
-                    if held.hold(offset, base + 2 + offset, row, name.as_ref(), id.as_ref()) {
-                        offset += 1;
-                        continue;
-                    }
-                    // A pupil's age: the table is pupils, read from its first row (this one last).
-                    if let Some((held, _)) = staff.held.take() {
-                        staff.replay.extend(held.rows);
-                    }
+                if staff.held.is_some() {
+                    staff.row(self, (file, &sheet, &map), (offset, base + 2 + offset), row);
+                    offset += 1;
                     continue;
                 }
                 // A staff title under the pupils with no header of its own (「教职工名单」, then the staff's rows in
@@ -2390,9 +2423,7 @@ impl RowReader<'_> {
                 let id_empty = map.get(Column::IdNumber, &row).is_none_or(Cell::is_empty);
                 let staff_title = staff_table::title_text(&row).filter(|t| staff_table::staff_title(t));
                 if let Some(title) = staff_title.filter(|_| form.is_none() && !replayed && id_empty) {
-                    let mut held = staff_table::Held::new(base + 2 + offset, true, today);
-                    held.title_row(offset, row);
-                    staff.held = Some((held, Some(title)));
+                    staff.hold(base + 2 + offset, true, Some(title), today).rows.title_row(offset, row);
                     offset += 1;
                     continue;
                 }
@@ -2415,15 +2446,13 @@ impl RowReader<'_> {
                                 row: base + 2 + offset,
                             });
                         }
-                        // Only this row's header is to say (a further block's, read later, is not).
-                        self.header_again = false;
-                        read(self, &sheet, &map, place, offset, left)?;
                         // The header again, with a staff title above it or a 职务 column, or under the pupils
                         // after a page break: the rows under it are held as a stacked table's.
+                        read(self, &sheet, &map, place, offset, left)?;
                         if std::mem::take(&mut self.header_again) && staff.held.is_none() {
                             let title = title_above.filter(|t| staff_table::staff_title(t));
                             let marked = title.is_some() || staff_table::staff_header(&row);
-                            staff.held = Some((staff_table::Held::new(base + 2 + offset, marked, today), title));
+                            staff.hold(base + 2 + offset, marked, title, today);
                         }
                         for block in 1..blocks.len() {
                             let end = blocks.get(block + 1).map_or(row.len(), |&end| end.min(row.len()));
@@ -3249,48 +3278,34 @@ impl RowReader<'_> {
         written: &str,
         label: &str,
     ) {
-        let (label, written) = (quoted(label), quoted(written));
-        let message = match source {
-            ClassSource::FileName => format!(
-                "表中没有班级列：学生按文件名“{written}”中的班级导入到“{label}” (no class column: the pupils are \
-                 imported into “{label}”, the class the file's name “{written}” gives)"
-            ),
-            ClassSource::Title => format!(
-                "表中没有班级列：学生按标题“{written}”中的班级导入到“{label}”，请核对 (no class column: the pupils \
-                 are imported into “{label}”, the class the title “{written}” names; check it)"
-            ),
-        };
-        self.problem_at(file, sheet, row, "", message);
+        self.problem_at(file, sheet, row, "", class_given_message(source, written, label));
     }
 
-    /// The class of a table stacked under another (its header at `row`), without a class column of its own: the
-    /// class a title over it names (`above`: its rows since the last pupil's), said at its header; else none,
-    /// said there too, as the first table's title or the sheet's name speaks of the first table.
+    /// The class of a table stacked under another, without a class column of its own, and the line that says
+    /// so at its header: the class a title over it names (`above`: its rows since the last pupil's); else the
+    /// class the sheet's (or a lone sheet's file's) name gives (`named`), as that names the sheet's every table;
+    /// else none. Never the first table's title's, which speaks of the first table. The line waits for the rows
+    /// under the header to prove pupils (`HeldTable`): a staff table left out has no class to speak of.
     fn stacked_class(
-        &mut self,
-        file: &str,
-        (sheet, row): (&str, usize),
         class_column: bool,
         above: &[Vec<Cell>],
-    ) -> SheetClass {
+        named: Option<&(ClassSource, String, String)>,
+    ) -> (SheetClass, Option<String>) {
         if class_column {
-            return SheetClass::Unnamed;
+            return (SheetClass::Unnamed, None);
         }
-        match title_names_class(above, above.len()) {
-            Some((label, title)) => {
-                self.class_given_said(file, (sheet, Some(row)), ClassSource::Title, &title, &label);
-                SheetClass::Named(label)
-            }
-            None => {
-                let message = format!(
-                    "{NO_CLASS_OF_ITS_OWN}：其下的学生没有班级，不沿用上面那张表或工作表名称的班级 \
-                               (this table has no class column and no title over it naming a class: its pupils get no \
-                               class, not the class of the table above or of the sheet's name)"
-                );
-                self.problem_at(file, sheet, Some(row), "", message);
-                SheetClass::Unnamed
-            }
+        if let Some((label, title)) = title_names_class(above, above.len()) {
+            let message = class_given_message(ClassSource::Title, &title, &label);
+            return (SheetClass::Named(label), Some(message));
         }
+        if let Some((source, written, label)) = named {
+            let message = class_given_message(*source, written, label);
+            return (SheetClass::Named(label.clone()), Some(message));
+        }
+        let message = "此表没有班级列，上方的标题和工作表名称也没有写出班级：其下的学生没有班级，不沿用上面那张表的班级 \
+                       (this table has no class column, and neither a title over it nor the sheet's name names a class: \
+                       its pupils get no class, not the class of the table above)";
+        (SheetClass::Unnamed, Some(message.to_owned()))
     }
 
     fn classless_said(
@@ -5881,23 +5896,55 @@ struct Beside {
     columns: String,
 }
 
-/// Whether a cell's valid ID number is of a pupil's age (under 22 today: a 高三 or 职高 pupil may be 18 or 19), or
-/// a guardian's; `None` for no valid number.
-/// The table being held as maybe the staff's (`staff_table::Held`, with the staff title above it), the rows to
-/// read again once a held table proves to be pupils, and the last title row seen (the one above the next header).
+/// A table held from its header as maybe the staff's (`staff_table::Held`, which knows its header's row) until
+/// its rows give their verdict, with what waits on it: the staff title over it, said with the rows left out, and
+/// the class line of a table stacked under another (`stacked_class`), said only once its rows prove pupils.
+struct HeldTable {
+    rows: staff_table::Held,
+    title: Option<String>,
+    class_line: Option<(usize, String)>,
+}
+
+/// A sheet's tables that may be the staff's: the one held (if any), the rows of one that proved pupils, to read
+/// again in order, and the last title row seen (the one over the next header).
 #[derive(Default)]
 struct StaffRows {
-    held: Option<(staff_table::Held, Option<String>)>,
+    held: Option<HeldTable>,
     replay: VecDeque<(usize, Vec<Cell>)>,
     title: Option<String>,
 }
 
 impl StaffRows {
+    /// Holds the table whose header is at the file's row `header_row`; `marked` as the staff's by a title or a
+    /// column of its own (职务).
+    fn hold(&mut self, header_row: usize, marked: bool, title: Option<String>, today: NaiveDate) -> &mut HeldTable {
+        let rows = staff_table::Held::new(header_row, marked, today);
+        self.held.insert(HeldTable { rows, title, class_line: None })
+    }
+
+    /// A row of the table held (if any) is held with it. A pupil's age ends the hold: the table is pupils, and
+    /// its rows are read again from its first (this one last).
+    fn row(
+        &mut self,
+        reader: &mut RowReader<'_>,
+        (file, sheet, map): (&str, &Sheet, &HeaderMap),
+        (offset, row_no): (usize, usize),
+        cells: Vec<Cell>,
+    ) {
+        let Some(table) = self.held.as_mut() else { return };
+        let (name, id) = (map.get(Column::Name, &cells).cloned(), map.get(Column::IdNumber, &cells).cloned());
+        if !table.rows.hold(offset, row_no, cells, name.as_ref(), id.as_ref())
+            && let Some(table) = self.held.take()
+        {
+            self.pupils(reader, file, sheet, table.class_line, table.rows.rows);
+        }
+    }
+
     /// The table held (if any) ended: a staff table's rows are counted, said and left out (`false`); any other's
     /// are put to be read again (`true`: read them before going on).
     fn ends(&mut self, reader: &mut RowReader<'_>, file: &str, sheet: &Sheet, base_row: usize) -> bool {
-        let Some((held, title)) = self.held.take() else { return false };
-        match held.end(base_row) {
+        let Some(HeldTable { rows, title, class_line }) = self.held.take() else { return false };
+        match rows.end(base_row) {
             Ok(left) => {
                 reader.report.rows_read += left.rows;
                 reader.report.skipped += left.rows;
@@ -5905,26 +5952,34 @@ impl StaffRows {
                 for &(_, age) in &left.adults {
                     reader.adults.number_read(Some(age));
                 }
-                let message = left.message(title.as_deref());
-                // A staff table has no pupils to be without a class: its header's word on that is taken back.
-                reader.report.problems.retain(|p| {
-                    let header = p.row.is_some_and(|row| (left.header_row..left.from).contains(&row));
-                    !(header && p.sheet == sheet.name && p.message.starts_with(NO_CLASS_OF_ITS_OWN))
-                });
-                reader.problem(file, sheet, left.from, "", message);
+                reader.problem(file, sheet, left.from, "", left.message(title.as_deref()));
                 false
             }
             Err(rows) => {
-                self.replay.extend(rows);
+                self.pupils(reader, file, sheet, class_line, rows);
                 !self.replay.is_empty()
             }
         }
     }
+
+    /// A held table proved pupils: its class line is said at its header, and its rows put to be read again.
+    fn pupils(
+        &mut self,
+        reader: &mut RowReader<'_>,
+        file: &str,
+        sheet: &Sheet,
+        class_line: Option<(usize, String)>,
+        rows: Vec<(usize, Vec<Cell>)>,
+    ) {
+        if let Some((row_no, message)) = class_line {
+            reader.problem(file, sheet, row_no, "", message);
+        }
+        self.replay.extend(rows);
+    }
 }
 
-/// How a table stacked under another, with no class column and no class over it, is said at its header.
-const NO_CLASS_OF_ITS_OWN: &str = "此表没有班级列，上方也没有写出班级的标题";
-
+/// Whether a cell's valid ID number is of a pupil's age (under 22 today: a 高三 or 职高 pupil may be 18 or 19), or
+/// a guardian's; `None` for no valid number.
 fn child_born(cell: &Cell, today: NaiveDate) -> Option<bool> {
     let born = birth_in(cell, today)?;
     let adult_from = today.checked_sub_months(chrono::Months::new(22 * 12))?;

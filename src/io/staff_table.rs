@@ -71,8 +71,6 @@ pub struct Left {
     pub unknown: Vec<usize>,
     /// Every row held, counted as read and skipped.
     pub rows: usize,
-    /// The row the table was held from (its header's, as the reader numbers it).
-    pub header_row: usize,
 }
 
 impl Held {
@@ -121,14 +119,7 @@ impl Held {
         let row_no = |offset: usize| base_row + offset;
         let from = self.rows.first().map_or(self.header_row, |(o, _)| row_no(*o));
         let to = self.rows.last().map_or(self.header_row, |(o, _)| row_no(*o));
-        Ok(Left {
-            from,
-            to,
-            adults: self.adults,
-            unknown: self.unknown,
-            rows: self.rows.len(),
-            header_row: self.header_row,
-        })
+        Ok(Left { from, to, adults: self.adults, unknown: self.unknown, rows: self.rows.len() })
     }
 }
 
