@@ -3930,6 +3930,56 @@ fn a_stacked_tables_class_line_waits_for_its_rows_to_prove_pupils() {
     }
 }
 
+/// A staff block beside the pupils' header in the same row, after an empty column (「姓名 | 身份证号码 | 班级 |  |
+/// 班主任 | 联系电话」, the teacher's name and phone in the first pupil's row), gives no pupil its phone: its columns
+/// are not the pupils', and are said left out with the rows that fill them. Before, the first pupil took the
+/// teacher's phone. A guardian's 联系人 beside the pupils stays theirs, and an empty column inside the pupils' own
+/// header (before 班级) keeps their class.
+#[test]
+fn a_staff_block_beside_the_pupils_header_gives_no_pupil_its_phone() {
+    let dir = tempfile::tempdir().unwrap();
+    let ids: Vec<String> = (1..=2).map(|i| valid(&format!("4502022016030551{i}"))).collect();
+    let id = |i: usize| Some(ids[i].as_str());
+    for (file, staff) in [
+        ("head.xlsx", ["班主任", "联系电话"]),
+        ("head.csv", ["班主任", "联系电话"]),
+        ("teacher.xlsx", ["任课教师", "手机"]),
+        ("wide.csv", ["班主任（姓名）", "联系电话"]),
+        ("post.xlsx", ["职务", "电话"]),
+    ] {
+        let path = dir.path().join(file);
+        let rows: Vec<Vec<Option<&str>>> = vec![
+            vec![Some("姓名"), Some("身份证号码"), Some("班级"), None, Some(staff[0]), Some(staff[1])],
+            vec![Some("学生甲"), id(0), Some("三年级1班"), None, Some("王老师"), Some("13900000009")],
+            vec![Some("学生乙"), id(1), Some("三年级1班")],
+        ];
+        write_rows(&path, "三年级1班", &rows);
+        let mut store = store();
+        let report = class_list::import(&mut store, &[path.as_path()], Some("第二小学"), false).unwrap();
+        assert_eq!(report.added, 2, "{file}: {:?}", report.problems);
+        let first = store.student_by_id_number(&ids[0]).unwrap().unwrap();
+        assert_eq!((first.phone.as_str(), first.class_label().as_str()), ("", "三年级1班"), "{file}");
+        assert!(!first.note.contains("13900000009"), "{file}: {}", first.note);
+        let said = report.problems.iter().find(|p| p.message.contains("教职工的信息"));
+        let said = said.unwrap_or_else(|| panic!("{file}: {:?}", report.problems));
+        assert!(said.row == Some(1) && said.message.contains("第 E–F 列"), "{file}: {said:?}");
+        assert!(said.message.contains("1 行（第 2 行）"), "{file}: {said:?}");
+        assert!(!report.problems.iter().any(|p| p.message.contains("不认识的表头")), "{file}: {:?}", report.problems);
+    }
+    // A guardian's contact beside the pupils, and an empty column before their own 班级: read as theirs.
+    let path = dir.path().join("guardian.csv");
+    std::fs::write(
+        &path,
+        format!("姓名,身份证号码,,班级,,联系人,联系电话\n学生甲,{},,三年级2班,,甲父,13700000007\n", ids[0]),
+    )
+    .unwrap();
+    let mut store = store();
+    let report = class_list::import(&mut store, &[path.as_path()], Some("第二小学"), false).unwrap();
+    let first = store.student_by_id_number(&ids[0]).unwrap().unwrap();
+    assert_eq!((first.phone.as_str(), first.class_label().as_str()), ("13700000007", "三年级2班"), "{report:?}");
+    assert!(!report.problems.iter().any(|p| p.message.contains("教职工的信息")), "{:?}", report.problems);
+}
+
 /// A pupils' table stacked without a class column on a sheet named for its class (「三年级1班」), with no title
 /// over it, takes the sheet's class, said at its header; on a sheet named for none (「全校」) it has no class, said
 /// there too. The CSV's file name names its class as a sheet's name does.

@@ -2176,7 +2176,8 @@ impl RowReader<'_> {
                 Some(_) => Layout::default(),
             };
             silent.extend(layout.silent_from.map_or(0..0, |from| from..header_row.len().max(from)));
-            let (mut blocks, mut beside) = (layout.blocks, layout.beside);
+            let (mut blocks, mut beside, mut staff_beside) = (layout.blocks, layout.beside, layout.staff);
+            leave_staff_beside(&mut map, &mut silent, staff_beside.as_ref());
             self.ignored_headers(file, &sheet, &map, own_export, (&silent, &hidden_columns));
             let title_school = header::school_from_title(&sheet.rows, map.top);
             let sheet_school = school.map(str::to_owned).or(title_school);
@@ -2341,6 +2342,7 @@ impl RowReader<'_> {
                     read_further(self, &mut read, &mut further, &sheet, &map, &blocks)?;
                     // Its rows left without a class are said by its own class column, before the next table's.
                     self.said_of_rows_applied();
+                    self.staff_beside_said(file, &sheet, staff_beside.take());
                     self.classless_said(file, &sheet, &sheet_class, class_column, &class_header);
                     self.grade_only_said(file, &sheet, &class_header);
                     let row_no = base + 2 + offset;
@@ -2386,9 +2388,10 @@ impl RowReader<'_> {
                         form.as_ref().map(|f| own_forms::own_columns(f, header_row, &map)).unwrap_or_default();
                     let layout = self.blocks_said(file, &sheet, &map, body.as_slice());
                     silent.extend(layout.silent_from.map_or(0..0, |from| from..header_row.len().max(from)));
+                    (blocks, beside, staff_beside) = (layout.blocks, layout.beside, layout.staff);
+                    leave_staff_beside(&mut map, &mut silent, staff_beside.as_ref());
                     // Its columns are said as the first table's are: none is dropped without a word.
                     self.ignored_headers(file, &sheet, &map, own_export, (&silent, &hidden_columns));
-                    (blocks, beside) = (layout.blocks, layout.beside);
                     // Every table stacked under another may be the staff's; a title or a 职务 column says it is.
                     let header = sheet.rows.get(map.row).is_some_and(|h| staff_table::staff_header(h));
                     let title = staff.title.take().filter(|t| staff_table::staff_title(t));
@@ -2396,6 +2399,10 @@ impl RowReader<'_> {
                     staff.hold(row_no, marked, title, today).class_line = class_line.map(|line| (row_no, line));
                     offset += 1;
                     continue;
+                }
+                let mut row = row;
+                if let Some(staff) = staff_beside.as_mut().filter(|_| !replayed) {
+                    staff.take(base + 2 + offset, &mut row);
                 }
                 // The rows since the last pupil's, for a title over a table stacked under this one (`stacked_class`).
                 if map.get(Column::IdNumber, &row).is_some_and(|c| id_shaped(c, &c.text_ref())) {
@@ -2477,6 +2484,7 @@ impl RowReader<'_> {
             // canbao's with no pupil after it stood at the foot.
             self.own_sign_ends();
             self.said_of_rows_applied();
+            self.staff_beside_said(file, &sheet, staff_beside.take());
             self.heading_ends();
             self.runs_end();
             self.hidden_rows_said(file, &sheet, &hidden_said);
@@ -3053,6 +3061,53 @@ impl RowReader<'_> {
     /// (`ahead`) show pupils' ID numbers in it and no adult's; else it is said, left unread, and watched
     /// (`Beside`): a pupil's number in it further down refuses the file.
     fn blocks_said(&mut self, file: &str, sheet: &Sheet, map: &HeaderMap, ahead: &[Vec<Cell>]) -> Layout {
+        let mut layout = self.blocks_side_by_side(file, sheet, map, ahead);
+        layout.staff = self.staff_beside(sheet, map);
+        layout
+    }
+
+    /// The staff's columns beside the pupils' header (`staff_table::block_beside`), after its name and ID columns.
+    fn staff_beside(&self, sheet: &Sheet, map: &HeaderMap) -> Option<StaffBeside> {
+        let header_row = sheet.rows.get(map.row)?;
+        let from = [Column::Name, Column::IdNumber].iter().filter_map(|c| map.columns.get(c)).max()? + 1;
+        // 联系人 over a phone beside the pupils is most often their guardian's.
+        let is_staff = |text: &str| self.synonyms.is_staff(text) && !text.contains("联系人");
+        let pupils = |text: &str| {
+            !self.synonyms.is_phone_word(text) && self.synonyms.column(text).is_some_and(|c| c != Column::Name)
+        };
+        let columns = staff_table::block_beside(header_row, from, is_staff, pupils)?;
+        let words: Vec<String> = header_row[columns.clone()].iter().map(|c| c.text().trim().to_owned()).collect();
+        Some(StaffBeside { columns, words: words.join(" "), header_row: map.row + 1, rows: Vec::new() })
+    }
+
+    /// The staff's columns beside the pupils' header, said once the table's rows are read: which columns, and the
+    /// rows that filled them, none of it read as a pupil's.
+    fn staff_beside_said(&mut self, file: &str, sheet: &Sheet, staff: Option<StaffBeside>) {
+        let Some(StaffBeside { columns, words, header_row, rows }) = staff else { return };
+        let words = quoted(&words).into_owned();
+        let letters = match columns.len() {
+            1 => header::column_letter(columns.start),
+            _ => format!("{}–{}", header::column_letter(columns.start), header::column_letter(columns.end - 1)),
+        };
+        let listed: Vec<String> = rows.iter().take(5).map(usize::to_string).collect();
+        let more = if rows.len() > 5 { " …" } else { "" };
+        let (filled, filled_en) = match rows.len() {
+            0 => ("其下各行这几列都是空的".to_owned(), "no row under it fills them".to_owned()),
+            n => (
+                format!("{n} 行（第 {}{more} 行）的这几列均未导入", listed.join("、")),
+                format!("{n} row(s) fill them (row {}{more}), none of it imported", listed.join(", ")),
+            ),
+        };
+        let message = format!(
+            "第 {letters} 列“{words}”与学生的表头隔着空列，是教职工的信息，不是学生的列：{filled}，也没有记到学生名下 \
+             (columns {letters}, “{words}”, stand apart from the pupils' header by an empty column: the staff's, not \
+             the pupils' columns; {filled_en}, and nothing of them went to a pupil)"
+        );
+        self.problem(file, sheet, header_row, "", message);
+    }
+
+    /// The blocks side by side of `blocks_said`.
+    fn blocks_side_by_side(&mut self, file: &str, sheet: &Sheet, map: &HeaderMap, ahead: &[Vec<Cell>]) -> Layout {
         let Some(header_row) = sheet.rows.get(map.row) else { return Layout::default() };
         let upper = match map.top != map.row {
             true => sheet.rows.get(map.top),
@@ -5886,6 +5941,40 @@ struct Layout {
     beside: Vec<Beside>,
     /// The first column of the second block, read or said by the blocks, never as a header repeated.
     silent_from: Option<usize>,
+    /// The staff's columns beside the pupils' header, left unread.
+    staff: Option<StaffBeside>,
+}
+
+/// The staff's columns beside the pupils' header, none of them read as a pupil's, and none said as an unknown or
+/// a repeated header: they are said as the staff's (`staff_beside_said`).
+fn leave_staff_beside(map: &mut HeaderMap, silent: &mut Vec<usize>, staff: Option<&StaffBeside>) {
+    let Some(staff) = staff else { return };
+    map.columns.retain(|_, at| !staff.columns.contains(at));
+    map.more_phones.retain(|at| !staff.columns.contains(at));
+    silent.extend(staff.columns.clone());
+}
+
+/// The staff's columns beside the pupils' header in the same row (`staff_table::block_beside`): no pupil's cells,
+/// left unread and said at the header with the rows that fill them, once the table's rows are read.
+#[derive(Debug, Clone)]
+struct StaffBeside {
+    columns: std::ops::Range<usize>,
+    /// Their header's words, as written.
+    words: String,
+    /// The file's rows of the header and of the table's rows that fill them.
+    header_row: usize,
+    rows: Vec<usize>,
+}
+
+impl StaffBeside {
+    /// Takes the staff's cells out of a row of the table, noting the row if it filled them.
+    fn take(&mut self, row_no: usize, row: &mut [Cell]) {
+        let cells = row.get_mut(self.columns.start..self.columns.end.min(row.len())).unwrap_or_default();
+        if cells.iter().any(|c| !c.is_empty()) {
+            cells.fill(Cell::Empty);
+            self.rows.push(row_no);
+        }
+    }
 }
 
 /// A name and ID number beside the list's, left unread: a pupil's number in its ID column refuses the file.

@@ -21,6 +21,38 @@ pub fn staff_title(text: &str) -> bool {
     !text.contains("学生") && TITLE_WORDS.iter().any(|w| text.contains(w))
 }
 
+/// A block of the staff's columns beside the pupils' header in the same row, apart from it by an empty column
+/// (「姓名 | 身份证号码 | 班级 |  | 班主任 | 联系电话」, the class teacher's name and phone in the first pupils' rows):
+/// the filled columns after an empty one past `from` (the pupils' name and ID columns), up to the next empty one,
+/// when one of them names the staff (`is_staff`, or 职务) and none a pupil's column but a name's or a phone's
+/// (`pupils`: an empty column inside the pupils' header keeps their 班级 theirs, and a second list of people
+/// beside the pupils, with its ID numbers, is judged by them, `header::side_by_side`). Read as the pupils', its
+/// phone was the first pupil's.
+pub fn block_beside(
+    header: &[Cell],
+    from: usize,
+    is_staff: impl Fn(&str) -> bool,
+    pupils: impl Fn(&str) -> bool,
+) -> Option<std::ops::Range<usize>> {
+    let filled = |i: usize| header.get(i).is_some_and(|c| !c.text_ref().trim().is_empty());
+    let mut at = from;
+    while at < header.len() {
+        if filled(at) {
+            at += 1;
+            continue;
+        }
+        let start = (at..header.len()).find(|&i| filled(i))?;
+        let end = (start..header.len()).find(|&i| !filled(i)).unwrap_or(header.len());
+        let texts: Vec<String> = header[start..end].iter().map(Cell::text).collect();
+        let staff = texts.iter().any(|t| is_staff(t) || HEADER_WORDS.iter().any(|w| t.contains(w)));
+        if staff && !texts.iter().any(|t| !is_staff(t) && pupils(t)) {
+            return Some(start..end);
+        }
+        at = end;
+    }
+    None
+}
+
 /// Whether a header row has a column only a staff table has.
 pub fn staff_header(row: &[Cell]) -> bool {
     row.iter().any(|c| matches!(c, Cell::Text(t) if HEADER_WORDS.iter().any(|w| t.contains(w))))
