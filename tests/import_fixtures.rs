@@ -3980,6 +3980,44 @@ fn a_staff_block_beside_the_pupils_header_gives_no_pupil_its_phone() {
     assert!(!report.problems.iter().any(|p| p.message.contains("教职工的信息")), "{:?}", report.problems);
 }
 
+/// An 11-digit mobile in the ID column of a row that is a pupil already held (by name and class: on the drive, or
+/// an earlier row of the same import) is said as a mobile in the ID column. Before, only 「证件号码留空…」 was said,
+/// as if the cell had been empty. The pupil keeps her number.
+#[test]
+fn a_mobile_in_the_id_column_of_a_pupil_held_is_said_as_a_mobile() {
+    let dir = tempfile::tempdir().unwrap();
+    let id = valid("45020220160305521");
+    let first = dir.path().join("first.csv");
+    std::fs::write(&first, format!("姓名,身份证号码,班级\n学生甲,{id},三年级1班\n")).unwrap();
+    let mobile = dir.path().join("mobile.csv");
+    std::fs::write(&mobile, "姓名,身份证号码,班级\n学生甲,13700000000,三年级1班\n").unwrap();
+    let both = dir.path().join("both.xlsx");
+    let rows: Vec<Vec<Option<&str>>> = vec![
+        vec![Some("姓名"), Some("身份证号码"), Some("班级")],
+        vec![Some("学生甲"), Some(id.as_str()), Some("三年级1班")],
+        vec![Some("学生甲"), Some("137 0000 0000"), Some("三年级1班")],
+    ];
+    write_xlsx(&both, "三年级1班", &rows, &[]);
+    let mobile_said = |report: &class_list::ImportReport, row: usize| {
+        report
+            .problems
+            .iter()
+            .any(|p| p.row == Some(row) && p.message.contains("手机号码") && p.message.contains("137"))
+    };
+    // Held on the drive, read later.
+    let mut store = store();
+    class_list::import(&mut store, &[first.as_path()], Some("第二小学"), false).unwrap();
+    let report = class_list::import(&mut store, &[mobile.as_path()], Some("第二小学"), false).unwrap();
+    assert!(mobile_said(&report, 2), "{:?}", report.problems);
+    assert_eq!(store.students(&StudentFilter::default()).unwrap().len(), 1);
+    assert_eq!(store.student_by_id_number(&id).unwrap().unwrap().name, "学生甲");
+    // An earlier row of the same import.
+    let mut store = self::store();
+    let report = class_list::import(&mut store, &[both.as_path()], Some("第二小学"), false).unwrap();
+    assert!(mobile_said(&report, 3), "{:?}", report.problems);
+    assert_eq!(store.students(&StudentFilter::default()).unwrap().len(), 1, "{:?}", report.problems);
+}
+
 /// A pupils' table stacked without a class column on a sheet named for its class (「三年级1班」), with no title
 /// over it, takes the sheet's class, said at its header; on a sheet named for none (「全校」) it has no class, said
 /// there too. The CSV's file name names its class as a sheet's name does.

@@ -244,6 +244,8 @@ impl HeldMasked {
             row_no: self.row_no,
             id_header: &self.id_header,
             id_problem: self.id_problem.clone(),
+            // A masked number is no mobile.
+            mobile: None,
             invalid: false,
             odd_age: self.odd_age.clone(),
             phone: self.phone.clone(),
@@ -1401,6 +1403,8 @@ struct RowApplied<'r> {
     id_header: &'r str,
     /// The row's ID number's problem, said unless the row turns out to be a pupil holding a good number.
     id_problem: Option<String>,
+    /// A mobile number the row's ID cell held (`mobile_in_id`): said as such even where the row is a pupil held.
+    mobile: Option<Box<str>>,
     invalid: bool,
     /// The row's ID number gives an age no pupil of its grade has: said once the row is known to be imported or
     /// found unchanged.
@@ -1510,6 +1514,7 @@ struct Waiting {
     rows_read: usize,
     id_header: Arc<str>,
     id_problem: Option<String>,
+    mobile: Option<Box<str>>,
     invalid: bool,
     odd_age: Option<Box<OddAge>>,
     phone: Option<Box<PhoneNotTaken>>,
@@ -1534,6 +1539,7 @@ impl Waiting {
             rows_read,
             id_header: Arc::clone(id_header),
             id_problem: row.id_problem.clone(),
+            mobile: row.mobile.clone(),
             invalid: row.invalid,
             odd_age: row.odd_age.clone(),
             phone: row.phone.clone(),
@@ -1550,6 +1556,7 @@ impl Waiting {
             row_no: self.row_no,
             id_header: &self.id_header,
             id_problem: self.id_problem.clone(),
+            mobile: self.mobile.clone(),
             invalid: self.invalid,
             odd_age: self.odd_age.clone(),
             phone: self.phone.clone(),
@@ -4916,6 +4923,7 @@ impl RowReader<'_> {
             row_no,
             id_header: &header_of(Column::IdNumber),
             id_problem,
+            mobile: mobile.map(String::into_boxed_str),
             invalid,
             odd_age,
             phone: phone_not_taken,
@@ -5004,6 +5012,7 @@ impl RowReader<'_> {
             row_no,
             id_header,
             id_problem,
+            mobile,
             invalid,
             odd_age,
             phone,
@@ -5052,6 +5061,17 @@ impl RowReader<'_> {
             Some(Pairing::ToCheck { valid, .. }) => self.first.seen_at(*valid).map(|seen| seen.place((file, sheet))),
             _ => None,
         };
+        // A mobile in the ID column of a row taken as a pupil already held (by name and class) is said as the
+        // mobile it is: the pupil's line says only that the row gave no number.
+        if let Some(mobile) = mobile.filter(|_| number_held || to_check.is_some()) {
+            let shown = quoted(&mobile);
+            let message = format!(
+                "身份证号码列写的是手机号码“{shown}”，不是身份证号码，未作为号码读入；若是家长或教职工的电话，请从身份证号码列\
+                 删去 (the ID number column holds the mobile number “{shown}”, no ID number: not read as one; if it is \
+                 a parent's or a staff member's phone, take it out of the ID column)"
+            );
+            self.problem_in(file, sheet, row_no, id_header, message);
+        }
         if let Some(message) = id_problem.filter(|_| !number_held) {
             let message = match (to_check, paired_row) {
                 (Some(name), Some((place, place_en))) => format!(
