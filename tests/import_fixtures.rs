@@ -4018,6 +4018,51 @@ fn a_mobile_in_the_id_column_of_a_pupil_held_is_said_as_a_mobile() {
     assert_eq!(store.students(&StudentFilter::default()).unwrap().len(), 1, "{:?}", report.problems);
 }
 
+/// A sheet named for the staff (「教师」, 「教职工名单」) with neither a staff title nor a staff column is held as a
+/// staff table: its rows are left out and said when every number is an adult's, and read as pupils when one is
+/// a pupil's age. Before, its teachers were imported as pupils beside the class sheets.
+#[test]
+fn a_sheet_named_for_the_staff_is_held_as_a_staff_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let pupils: Vec<String> = (1..=4).map(|i| valid(&format!("4502022016030553{i}"))).collect();
+    let adults = [valid("45020219840305123"), valid("45020219900612456")];
+    for (sheet_name, second) in [("教师", &adults[1]), ("教职工名单", &adults[1]), ("教职工", &pupils[3])] {
+        let path = dir.path().join(format!("{sheet_name}.xlsx"));
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let class = book.add_worksheet().set_name("三年级1班").unwrap();
+        for (c, word) in ["姓名", "身份证号码", "联系电话"].iter().enumerate() {
+            class.write_string(0, c as u16, *word).unwrap();
+        }
+        for (r, name) in ["学生甲", "学生乙", "学生丙"].iter().enumerate() {
+            class.write_string(r as u32 + 1, 0, *name).unwrap();
+            class.write_string(r as u32 + 1, 1, &pupils[r]).unwrap();
+        }
+        let staff = book.add_worksheet().set_name(sheet_name).unwrap();
+        for (c, word) in ["姓名", "身份证号码", "联系电话"].iter().enumerate() {
+            staff.write_string(0, c as u16, *word).unwrap();
+        }
+        for (r, (name, number)) in [("王老师", &adults[0]), ("李某", second)].iter().enumerate() {
+            staff.write_string(r as u32 + 1, 0, *name).unwrap();
+            staff.write_string(r as u32 + 1, 1, number.as_str()).unwrap();
+            staff.write_string(r as u32 + 1, 2, "13800000001").unwrap();
+        }
+        book.save(&path).unwrap();
+        let mut store = store();
+        let report = class_list::import(&mut store, &[path.as_path()], Some("第二小学"), false).unwrap();
+        let left = report.problems.iter().find(|p| p.message.contains("是教职工表"));
+        if second == &pupils[3] {
+            assert_eq!(report.added, 5, "{sheet_name}: {:?}", report.problems);
+            assert!(left.is_none(), "{sheet_name}: {left:?}");
+        } else {
+            assert_eq!(report.added, 3, "{sheet_name}: {:?}", report.problems);
+            let left = left.unwrap_or_else(|| panic!("{sheet_name}: {:?}", report.problems));
+            assert_eq!((left.sheet.as_str(), left.row), (sheet_name, Some(2)), "{left:?}");
+            assert!(left.message.starts_with(&format!("第 2 至 3 行是教职工表“{sheet_name}”：2 人")), "{left:?}");
+            assert!(store.student_by_id_number(&adults[0]).unwrap().is_none());
+        }
+    }
+}
+
 /// A pupils' table stacked without a class column on a sheet named for its class (「三年级1班」), with no title
 /// over it, takes the sheet's class, said at its header; on a sheet named for none (「全校」) it has no class, said
 /// there too. The CSV's file name names its class as a sheet's name does.

@@ -2313,8 +2313,16 @@ impl RowReader<'_> {
                     .filter_map(|r| staff_table::title_text(r))
                     .rfind(|t| staff_table::staff_title(t));
                 let header = sheet.rows.get(map.row).is_some_and(|h| staff_table::staff_header(h));
-                if title.is_some() || header {
-                    staff.hold(map.row + 1, true, title, today);
+                // A sheet named as the staff's (教师, 教职工名单) is held as a table under such a title is; so is a
+                // CSV or a lone sheet whose file is so named (教师.csv), as its name names a class.
+                let stem = Path::new(file).file_stem().and_then(|s| s.to_str()).filter(|_| !multi);
+                let named = [Some(sheet.name.as_str()), stem.filter(|_| !name_names_class(&sheet.name, multi))]
+                    .into_iter()
+                    .flatten()
+                    .find(|name| staff_table::staff_sheet(name))
+                    .map(|name| name.trim().to_owned());
+                if title.is_some() || header || named.is_some() {
+                    staff.hold(map.row + 1, true, title.or(named), today);
                 }
             }
             loop {

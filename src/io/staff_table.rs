@@ -21,6 +21,34 @@ pub fn staff_title(text: &str) -> bool {
     !text.contains("学生") && TITLE_WORDS.iter().any(|w| text.contains(w))
 }
 
+/// What a sheet's (or a lone sheet's file's) name says of a staff list, after its school and term, before the
+/// list's ending: 「教师」, 「XX小学教职工名单」, 「2026年秋季老师花名册」.
+const SHEET_WORDS: [&str; 12] = [
+    "教师",
+    "老师",
+    "教职工",
+    "教职员工",
+    "职工",
+    "教工",
+    "班主任",
+    "任课教师",
+    "任课老师",
+    "全体教师",
+    "全体老师",
+    "教师队伍",
+];
+const SHEET_ENDINGS: [&str; 8] = ["名单", "花名册", "信息表", "信息", "一览表", "统计表", "名册", "表"];
+
+/// Whether a sheet's name (or a lone sheet's file's) names a staff list, and nothing else: 「教师」, 「教职工名单」.
+/// A name saying more (「三年级1班（班主任王老师）」, 「老师发来的名单」) is no staff list's: a pupils' list held as one
+/// would lose its rows without a number once a single adult's number is among them.
+pub fn staff_sheet(name: &str) -> bool {
+    let text: String = name.chars().filter(|c| !c.is_whitespace()).collect();
+    let text = super::header::after_school(&text);
+    let text = SHEET_ENDINGS.iter().find_map(|e| text.strip_suffix(e)).unwrap_or(text);
+    SHEET_WORDS.contains(&text)
+}
+
 /// A block of the staff's columns beside the pupils' header in the same row, apart from it by an empty column
 /// (「姓名 | 身份证号码 | 班级 |  | 班主任 | 联系电话」, the class teacher's name and phone in the first pupils' rows):
 /// the filled columns after an empty one past `from` (the pupils' name and ID columns), up to the next empty one,
@@ -271,5 +299,18 @@ mod tests {
         assert!(!staff_title("三年级1班学生名单（班主任：王老师）") && !staff_title("四年级2班"));
         assert!(staff_header(&[Cell::Text("姓名".into()), Cell::Text("职务".into())]));
         assert!(!staff_header(&[Cell::Text("姓名".into()), Cell::Text("家长电话".into())]));
+    }
+
+    #[test]
+    fn staff_sheets_are_named_for_the_staff_alone() {
+        for name in
+            ["教师", "教职工", "老师", " 教职工名单 ", "示范小学教师名单", "2026年秋季老师花名册", "班主任信息表"]
+        {
+            assert!(staff_sheet(name), "{name}");
+        }
+        for name in ["三年级1班（班主任王老师）", "老师发来的名单", "学生", "Sheet1", "", "教师子女"]
+        {
+            assert!(!staff_sheet(name), "{name}");
+        }
     }
 }
