@@ -228,7 +228,7 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// 登记一名学生的参保、缴费或备注 (mark one pupil, for scripts: prints 已保存 once it is on disk)
+    /// 登记一名学生的参保、缴费、备注、民族或居住地址 (mark one pupil, for scripts: prints 已保存 once it is on disk)
     Mark(MarkArgs),
     /// 加密数据文件：口令取自 CANBAO_PASSPHRASE 或终端输入 (encrypt the drive with a passphrase)
     Encrypt {
@@ -442,6 +442,12 @@ pub struct MarkArgs {
     /// 备注 (note)
     #[arg(long)]
     pub note: Option<String>,
+    /// 民族，如 汉族（写“汉”亦可）；空字符串清除 (ethnicity, such as 汉族, or 汉; an empty string clears it)
+    #[arg(long, value_name = "TEXT")]
+    pub ethnicity: Option<String>,
+    /// 居住地址；空字符串清除 (home address; an empty string clears it)
+    #[arg(long, value_name = "TEXT")]
+    pub address: Option<String>,
     /// 政策规定应在待遇审批地参保的学生，仍在本校参保、登记缴费或记为财政代缴 (enroll, record a payment or mark
     /// government-paid at school for a pupil the policy sends to enroll where the benefit was approved)
     #[arg(long)]

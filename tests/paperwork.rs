@@ -6186,8 +6186,8 @@ fn ethnicity_and_address_from_the_lists_fill_the_templates_columns() {
         cells.extend(rows[1..].iter().map(|r| (r[name].to_string(), r[ethnicity].to_string(), r[address].to_string())));
     }
     let of = |who: &str| cells.iter().find(|c| c.0 == who).cloned().unwrap_or_else(|| panic!("{who}: {cells:?}"));
-    // Kept as written: the template lists no values of its own to spell 民族 by.
-    assert_eq!(of("孙语"), ("孙语".into(), "汉".into(), "柳州市城中区文昌路 12 号".into()));
+    // 民族 as the forms spell it: the list's 汉 is 汉族.
+    assert_eq!(of("孙语"), ("孙语".into(), "汉族".into(), "柳州市城中区文昌路 12 号".into()));
     assert_eq!(of("林彤瑶"), ("林彤瑶".into(), "壮族".into(), String::new()));
     assert_eq!(of("何轩明"), ("何轩明".into(), String::new(), String::new()));
     // Personal data: on no list view.
@@ -6195,4 +6195,80 @@ fn ethnicity_and_address_from_the_lists_fill_the_templates_columns() {
     assert!(found.contains("孙语") && !found.contains("文昌路"), "{found}");
     let found = ok(canbao(&db).args(["find", "孙语", "--json"]));
     assert!(found.contains("孙语") && !found.contains("文昌路"), "{found}");
+}
+
+/// `mark --ethnicity/--address` corrects them by hand: 民族 spelled in full, each change audited, `""` clearing
+/// it; the batch template takes them; the address is on no list view (`find`, the roster export) and a later list's
+/// value does not undo the correction. A drive holding 「汉」 from before writes 汉族 to the template.
+#[test]
+fn mark_corrects_ethnicity_and_address_and_no_list_shows_the_address() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = drive_of_year(dir.path(), 2024);
+    let list = write(
+        dir.path(),
+        "list.csv",
+        "姓名,身份证号码,班级,民族,居住地址\n孙语,450203201909308803,一年级1班,壮族,八一路 3 号\n\
+         林彤瑶,450202201911276365,一年级1班,,\n",
+    );
+    ok(canbao(&db).args(["import", "--school", "示范小学"]).arg(&list));
+    let marked = json(canbao(&db).args(["mark", "450203201909308803", "--ethnicity", "回", "--address"]).args([
+        "柳州市城中区文昌路 12 号",
+        "--json",
+    ]));
+    let fields: Vec<&str> =
+        marked["changes"].as_array().map(|a| a.iter().filter_map(|c| c["field"].as_str()).collect()).unwrap_or_default();
+    assert_eq!(fields, ["ethnicity", "address"], "{marked}");
+    ok(canbao(&db).args(["mark", "450202201911276365", "--ethnicity", "汉"]));
+    let conn = rusqlite::Connection::open(&db).expect("drive");
+    let audited: Vec<(String, String, Option<String>)> = conn
+        .prepare("SELECT action, field, new FROM audit WHERE field IN ('ethnicity', 'address') ORDER BY id")
+        .expect("audit")
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .expect("audit")
+        .collect::<Result<_, _>>()
+        .expect("audit");
+    let marks: Vec<(&str, &str, Option<&str>)> =
+        audited.iter().filter(|a| a.0 == "mark").map(|a| (a.0.as_str(), a.1.as_str(), a.2.as_deref())).collect();
+    assert_eq!(
+        marks,
+        [
+            ("mark", "ethnicity", Some("回族")),
+            ("mark", "address", Some("柳州市城中区文昌路 12 号")),
+            ("mark", "ethnicity", Some("汉族"))
+        ]
+    );
+    // The list again: the operator's correction stays.
+    ok(canbao(&db).args(["import", "--school", "示范小学"]).arg(&list));
+    // A 汉 held as an earlier canbao kept it from a list goes out as 汉族.
+    conn.execute("UPDATE students SET ethnicity = '汉' WHERE name = '林彤瑶'", []).expect("held as before");
+    let mut cells: Vec<(String, String, String)> = Vec::new();
+    for file in export(&db, "template", &dir.path().join("out"), &["--all"]) {
+        let rows = &workbook(&file)[0].1;
+        let header = texts(&rows[0]);
+        let at = |title: &str| header.iter().position(|h| h == title).unwrap_or_else(|| panic!("{title}: {header:?}"));
+        let (name, ethnicity, address) = (at("姓名"), at("民族"), at("居住地址"));
+        cells.extend(rows[1..].iter().map(|r| (r[name].to_string(), r[ethnicity].to_string(), r[address].to_string())));
+    }
+    let of = |who: &str| cells.iter().find(|c| c.0 == who).cloned().unwrap_or_else(|| panic!("{who}: {cells:?}"));
+    assert_eq!(of("孙语"), ("孙语".into(), "回族".into(), "柳州市城中区文昌路 12 号".into()));
+    assert_eq!(of("林彤瑶"), ("林彤瑶".into(), "汉族".into(), String::new()));
+    for args in [&["find", "孙语"][..], &["find", "孙语", "--json"]] {
+        let found = ok(canbao(&db).args(args));
+        assert!(found.contains("孙语") && !found.contains("文昌路"), "{args:?}: {found}");
+    }
+    for kind in ["sheet", "ledgers", "classes"] {
+        for file in export(&db, kind, &dir.path().join(kind), &[]) {
+            let all: String = match file.extension().and_then(|e| e.to_str()) {
+                Some("xlsx") => workbook(&file).iter().flat_map(|(_, rows)| rows.iter().flat_map(|r| texts(r))).collect(),
+                _ => String::from_utf8_lossy(&std::fs::read(&file).expect("export")).into_owned(),
+            };
+            assert!(!all.contains("文昌路"), "{file:?}: {all}");
+        }
+    }
+    // `""` clears it.
+    ok(canbao(&db).args(["mark", "450203201909308803", "--address", ""]));
+    let held: Option<String> = conn
+        .query_row("SELECT address FROM students WHERE id_number = '450203201909308803'", [], |r| r.get(0))
+        .expect("pupil");
+    assert_eq!(held, None);
 }

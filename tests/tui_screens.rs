@@ -13177,3 +13177,54 @@ fn choosing_a_dearer_policy_says_the_payments_it_reads_as_short() {
     assert!(c.question.contains("会把 1 名学生已记录的缴费算作部分缴费"), "{}", c.question);
     assert_eq!(app.store.meta(canbao::tui::POLICY_META_KEY).expect("meta").as_deref(), Some("yibin-2027"));
 }
+
+/// `E` corrects 民族 and 居住地址 too: 民族 spelled in full (汉 is 汉族), each change audited and in the pupil's
+/// history, an empty field clearing it as it clears the phone, undone by `u`; the address typed by hand is on no
+/// list view, the roster included. The form's labels are in the operator's language.
+#[test]
+fn the_identity_form_corrects_ethnicity_and_address() {
+    for (lang, labels, saved) in [
+        (Language::Zh, ["民族", "居住地址"], "已保存"),
+        (Language::En, ["Ethnicity", "Address"], "corrected ethnicity and address"),
+    ] {
+        let mut app = app(lang);
+        let id = app.selected_id().expect("pupil");
+        app.update(Action::OpenDetail);
+        app.update(Action::EditIdentity);
+        let shown = screen(&app);
+        assert!(labels.iter().all(|l| shown.contains(l)), "{shown}");
+        let Some(canbao::tui::modal::Modal::Identity(form)) = &mut app.modal else { panic!("no form") };
+        form.fields[4].set("\u{3000}汉\u{3000}");
+        form.fields[5].set("柳州市城中区文昌路 12 号");
+        app.update(Action::Confirm);
+        assert!(app.modal.is_none(), "{}", screen(&app));
+        let status = app.status.as_ref().map(|s| s.text.clone()).unwrap_or_default();
+        assert!(status.contains(saved), "{status}");
+        let s = app.store.student(id).expect("pupil");
+        assert_eq!((s.ethnicity.as_deref(), s.address.as_deref()), (Some("汉族"), Some("柳州市城中区文昌路 12 号")));
+        let history = app.store.history(id).expect("history");
+        let edits: Vec<(&str, &str)> =
+            history.iter().filter(|e| e.action == "edit").map(|e| (e.field.as_str(), e.action.as_str())).collect();
+        assert_eq!(edits, [("ethnicity", "edit"), ("address", "edit")]);
+        let shown = screen(&app);
+        assert!(line_starting(&shown, labels[0]).contains("汉族"), "{shown}");
+        // No list view shows the address: back on the roster, and wide enough for every column.
+        app.update(Action::Back);
+        app.update(Action::Resize(200, 30));
+        let roster = screen(&app);
+        assert!(!roster.contains("文昌路"), "{roster}");
+        app.update(Action::Resize(80, 24));
+        // Cleared with an empty field, as the phone is; then both undone.
+        app.update(Action::OpenDetail);
+        app.update(Action::EditIdentity);
+        let Some(canbao::tui::modal::Modal::Identity(form)) = &mut app.modal else { panic!("no form") };
+        assert_eq!(form.fields[4].text(), "汉族");
+        form.fields[5].set("");
+        app.update(Action::Confirm);
+        assert_eq!(app.store.student(id).expect("pupil").address, None);
+        app.update(Action::Undo);
+        app.update(Action::Undo);
+        let s = app.store.student(id).expect("pupil");
+        assert_eq!((s.ethnicity, s.address), (None, None), "{lang:?}");
+    }
+}

@@ -244,6 +244,8 @@ pub(super) fn mark(cli: &Cli, args: &MarkArgs) -> CmdResult {
         paid_on,
         channel,
         note,
+        ethnicity,
+        address,
         at_school,
         force,
         yes,
@@ -624,10 +626,16 @@ pub(super) fn mark(cli: &Cli, args: &MarkArgs) -> CmdResult {
     if let Some(n) = note {
         changes.push(Change::Note(n.clone()));
     }
+    if let Some(e) = ethnicity {
+        changes.push(Change::Ethnicity(e.clone()));
+    }
+    if let Some(a) = address {
+        changes.push(Change::Address(a.clone()));
+    }
     if changes.is_empty() {
         return Err(UserError::in_two(
-            "没有要登记的内容：请给出 --enrollment、--payment 或 --note".into(),
-            "nothing to mark: give --enrollment, --payment or --note".into(),
+            "没有要登记的内容：请给出 --enrollment、--payment、--note、--ethnicity 或 --address".into(),
+            "nothing to mark: give --enrollment, --payment, --note, --ethnicity or --address".into(),
         )
         .kind("nothing_to_mark"));
     }

@@ -3,6 +3,7 @@
 pub mod category;
 pub mod class_label;
 pub mod coverage;
+pub mod ethnicity;
 pub mod id_number;
 pub mod id_shown;
 pub mod money;
@@ -27,4 +28,10 @@ pub fn narrow(text: &str) -> String {
             _ => c,
         })
         .collect()
+}
+
+/// A text typed or listed over several lines, or with runs of spaces (an address), as one line with single spaces:
+/// how the forms write it, and how a class list's cell is kept.
+pub fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }

@@ -3518,8 +3518,36 @@ impl RowReader<'_> {
             unnumbered_taken: _,
             phone_not_taken,
             phone_filled,
+            personal_not_taken,
+            personal_filled,
             sex_replaced,
         } = *moves;
+        // As the phone's below, but the values unquoted: an address is on no list the report might be read from.
+        let fields_named = |fields: &[crate::store::Field]| {
+            let zh: Vec<&str> = fields.iter().map(|f| f.label_zh()).collect();
+            let en: Vec<&str> = fields.iter().map(|f| field_in_english(*f)).collect();
+            (zh.join("、"), en.join(" and "))
+        };
+        if !personal_filled.is_empty() {
+            let (zh, en) = fields_named(&personal_filled);
+            let message = format!(
+                "此行没有身份证号码，按姓名和班级视为 {name}，该学生没有{zh}：已按此行补入；若是另一名同名学生，请改回后填写其\
+                 身份证号码再导入 (no ID number: taken as {name} by name and class, who had no {en}: this row's was \
+                 filled in; if this is another child of the same name, undo it, write the child's ID number on the \
+                 list and import it again)"
+            );
+            self.problem_in(file, sheet, row_no, id_header, message);
+        }
+        if !personal_not_taken.is_empty() {
+            let (zh, en) = fields_named(&personal_not_taken);
+            let message = format!(
+                "此行没有身份证号码，按姓名和班级视为 {name}，但{zh}与该学生的不同：未改；若是另一名同名学生，请填写其身份证\
+                 号码后再导入 (no ID number: taken as {name} by name and class, but its {en} differs from the \
+                 pupil's: not changed; if this is another child of the same name, write the child's ID number on \
+                 the list and import it again)"
+            );
+            self.problem_in(file, sheet, row_no, id_header, message);
+        }
         if let Some(list) = phone_filled {
             let list = quoted(&list);
             let message = format!(
@@ -4696,8 +4724,8 @@ impl RowReader<'_> {
         self.this_file.pupils += 1;
         self.this_file.valid_numbers += usize::from(id.valid().is_some());
         self.this_file.code_names += usize::from(code_like_name(&name));
-        // 民族 is kept as written: the batch template lists no values of its own to spell it by (汉 or 汉族 alike).
-        let ethnicity = text(Column::Ethnicity).map(|t| t.trim().to_owned()).unwrap_or_default();
+        // 民族 as the forms spell it (汉 is 汉族); a value naming none of the 56 groups is kept as written.
+        let ethnicity = text(Column::Ethnicity).map(|t| crate::domain::ethnicity::normalise(&t)).unwrap_or_default();
         // An address typed over lines in its cell is one line on the forms.
         let address =
             text(Column::Address).map(|t| t.split_whitespace().collect::<Vec<_>>().join(" ")).unwrap_or_default();
@@ -4757,8 +4785,12 @@ impl RowReader<'_> {
         // A later row of a number giving the phone its first row lacked (a second list of the class, with the
         // parents' phones): the pupil takes it. Only an import applies it; a plan keeps the rows that are pupils.
         let applies = self.row_by_row || self.ahead.is_some();
+        // 民族 and 居住地址 the first row lacked are taken as its phone is.
         let fills = |seen: &FirstSeen| {
-            applies && seen.phone.is_empty() && !incoming.phone.is_empty() && seen.name == incoming.name
+            let gives = (seen.phone.is_empty() && !incoming.phone.is_empty())
+                || (seen.ethnicity == 0 && !incoming.ethnicity.is_empty())
+                || (seen.address == 0 && !incoming.address.is_empty());
+            applies && gives && seen.name == incoming.name
         };
         // Where the later row gives the phone its first row lacked: the first row's index, the first row as the
         // line names it, and the number that finds the pupil the first row is (a valid one, else a flagged one in
@@ -4870,20 +4902,59 @@ impl RowReader<'_> {
             // A later row giving the phone its first row lacked (a second list of the class, with the parents'
             // phones): the pupil takes it. Only an import applies it; a plan keeps the rows that are pupils.
             if let Some((index, place, id)) = phone_of_first {
-                self.first.fill_phone(index, &incoming.phone);
-                self.phones_handed.push(PhoneHanded {
-                    file: file.into(),
-                    sheet: sheet.name.as_str().into(),
-                    row: row_no,
-                    header: header_of(Column::Phone).into_boxed_str(),
-                    phone: incoming.phone.as_str().into(),
-                    place,
-                });
-                let row = Incoming { id, repeat: Some(RepeatGives::Phone), ..incoming };
-                match self.ahead.as_mut() {
-                    Some(ahead) => ahead.hand(row, false)?,
-                    None => {
-                        sink(row)?;
+                let lacked = self.first.seen_at(index).map(|s| (s.phone.is_empty(), s.ethnicity == 0, s.address == 0));
+                let (lacked_phone, lacked_ethnicity, lacked_address) = lacked.unwrap_or_default();
+                let ethnicity = if lacked_ethnicity { incoming.ethnicity.clone() } else { String::new() };
+                let address = if lacked_address { incoming.address.clone() } else { String::new() };
+                if !ethnicity.is_empty() || !address.is_empty() {
+                    self.first.fill_personal(index, &ethnicity, &address);
+                    let given: Vec<Column> = [(Column::Ethnicity, &ethnicity), (Column::Address, &address)]
+                        .into_iter()
+                        .filter(|(_, v)| !v.is_empty())
+                        .map(|(c, _)| c)
+                        .collect();
+                    let (at, at_en) = &place;
+                    let zh: Vec<&str> =
+                        given.iter().map(|c| if *c == Column::Ethnicity { "民族" } else { "居住地址" }).collect();
+                    let en: Vec<&str> =
+                        given.iter().map(|c| if *c == Column::Ethnicity { "ethnicity" } else { "address" }).collect();
+                    let message = format!(
+                        "此行的{}，{at}没有：该学生没有的已按此行补入，已有的不变 (this row's {}, which {at_en} lacks, \
+                         was taken for the pupil where the pupil held none; what the pupil held stays)",
+                        zh.join("、"),
+                        en.join(" and ")
+                    );
+                    self.problem(file, sheet, row_no, &header_of(given[0]), message);
+                    let row = Incoming {
+                        id: id.clone(),
+                        ethnicity,
+                        address,
+                        repeat: Some(RepeatGives::Personal),
+                        ..incoming.clone()
+                    };
+                    match self.ahead.as_mut() {
+                        Some(ahead) => ahead.hand(row, false)?,
+                        None => {
+                            sink(row)?;
+                        }
+                    }
+                }
+                if lacked_phone && !incoming.phone.is_empty() {
+                    self.first.fill_phone(index, &incoming.phone);
+                    self.phones_handed.push(PhoneHanded {
+                        file: file.into(),
+                        sheet: sheet.name.as_str().into(),
+                        row: row_no,
+                        header: header_of(Column::Phone).into_boxed_str(),
+                        phone: incoming.phone.as_str().into(),
+                        place,
+                    });
+                    let row = Incoming { id, repeat: Some(RepeatGives::Phone), ..incoming };
+                    match self.ahead.as_mut() {
+                        Some(ahead) => ahead.hand(row, false)?,
+                        None => {
+                            sink(row)?;
+                        }
                     }
                 }
             }
@@ -6515,6 +6586,8 @@ fn field_in_english(field: crate::store::Field) -> &'static str {
         Field::Grade | Field::Class => "class",
         Field::Phone => "phone",
         Field::School => "school",
+        Field::Ethnicity => "ethnicity",
+        Field::Address => "address",
         _ => "entry",
     }
 }
@@ -6797,7 +6870,8 @@ fn source_of(file: &str, sheet: &str, row_no: usize) -> String {
 
 /// The report line for a later row (`later`, of the file and sheet `here`) of a pupil already read at `first`: by
 /// the same ID number, or (`alike`) one row giving the whole number and the other a spreadsheet's rounding of it.
-/// `phone_taken`: the later row's phone, which the first row lacked, goes to the pupil (`RepeatGives::Phone`), and is
+/// `phone_taken`: the later row's phone, 民族 and 居住地址, those the first row lacked, go to the pupil
+/// (`RepeatGives::Phone`, `RepeatGives::Personal`), and are
 /// said once it has (`RowReader::phones_filled_said`).
 fn duplicate_message(
     first: &FirstSeen,
@@ -6830,6 +6904,22 @@ fn duplicate_message(
             let dropped = quoted(dropped);
             only_later_zh.push(format!("{zh}“{dropped}”"));
             only_later_en.push(format!("{en_one} “{dropped}”"));
+        }
+    }
+    // 民族 and 居住地址 likewise, named without their values: the first row's are held only as a hash.
+    for (zh, (en, en_one), kept, dropped) in [
+        ("民族", ("ethnicities", "ethnicity"), first.ethnicity, later.ethnicity.as_str()),
+        ("居住地址", ("addresses", "address"), first.address, later.address.as_str()),
+    ] {
+        if dropped.is_empty() {
+            continue;
+        }
+        if kept != 0 && kept != personal_hash(dropped) {
+            differ_zh.push(format!("{zh}不同"));
+            differ_en.push(en.to_owned());
+        } else if kept == 0 && !phone_taken {
+            only_later_zh.push(zh.to_owned());
+            only_later_en.push(en_one.to_owned());
         }
     }
     let (differ_zh, differ_en) = (differ_zh.join("、"), differ_en.join(", "));
@@ -7317,6 +7407,18 @@ struct FirstRow {
     phone_len: u32,
     class: u32,
     school: u32,
+    /// 民族 and 居住地址 as `personal_hash` gives them (0 for none): compared, never shown, so not held whole.
+    ethnicity: u32,
+    address: u32,
+}
+
+/// A first row's 民族 or 居住地址 as compared with a later row's: 0 for none, else never 0.
+fn personal_hash(text: &str) -> u32 {
+    use std::hash::BuildHasher;
+    if text.is_empty() {
+        return 0;
+    }
+    (foldhash::fast::FixedState::default().hash_one(text) as u32) | 1
 }
 
 /// A pupil's first row as a later row is compared with it.
@@ -7330,6 +7432,9 @@ struct FirstSeen<'a> {
     phone: &'a str,
     /// Grade and class as one label ("" where the row gave none).
     class: &'a str,
+    /// `personal_hash` of the row's 民族 and 居住地址.
+    ethnicity: u32,
+    address: u32,
 }
 
 impl FirstSeen<'_> {
@@ -7479,6 +7584,8 @@ impl FirstRows {
             name: self.names.get(start..phone_start).unwrap_or(""),
             phone: self.names.get(phone_start..phone_start + first.phone_len as usize).unwrap_or(""),
             class: self.classes.get(first.class as usize).map_or("", |c| c),
+            ethnicity: first.ethnicity,
+            address: first.address,
         })
     }
 
@@ -7495,6 +7602,8 @@ impl FirstRows {
             phone_len: at(incoming.phone.len()),
             class,
             school,
+            ethnicity: personal_hash(&incoming.ethnicity),
+            address: personal_hash(&incoming.address),
         });
         self.names.push_str(&incoming.name);
         self.names.push_str(&incoming.phone);
@@ -7538,6 +7647,18 @@ impl FirstRows {
         first.phone_len = at(phone.len());
         self.names.push_str(&name);
         self.names.push_str(phone);
+    }
+
+    /// The first row at `index` as giving the 民族 and 居住地址 a later row gave it (those not empty), so a third row
+    /// is compared with them.
+    fn fill_personal(&mut self, index: u32, ethnicity: &str, address: &str) {
+        let Some(first) = self.rows.get_mut(index as usize) else { return };
+        if !ethnicity.is_empty() {
+            first.ethnicity = personal_hash(ethnicity);
+        }
+        if !address.is_empty() {
+            first.address = personal_hash(address);
+        }
     }
 
     /// The index of the school a row gives, held once; rows come school by school, so the last one is looked at
@@ -10252,5 +10373,48 @@ mod tests {
         assert!(at(2, "空格已改为“·”"), "{problems:?}");
         assert!(at(3, "空格已去掉") && at(3, "扎西·多吉"), "{problems:?}");
         assert!(problems.iter().all(|p| p.row != Some(4)), "{problems:?}");
+    }
+
+    /// A later row of the pupil in one import giving the 民族 and 居住地址 its first row lacked: the pupil takes
+    /// them, read ahead or row by row, as a later row's phone is taken, and it is said without the address; a third
+    /// row with another 民族 is said to differ. A pupil held with an address before the import keeps it.
+    #[test]
+    fn a_later_rows_ethnicity_and_address_fill_what_its_first_row_lacked() {
+        let dir = tempfile::tempdir().unwrap();
+        let header = "姓名,身份证号码,班级,民族,居住地址\n";
+        let file = |name: &str, rest: &str| {
+            let path = dir.path().join(name);
+            std::fs::write(&path, format!("{header}孙语,450203201909308803,一年级1班,{rest}\n")).unwrap();
+            path
+        };
+        let (a, b, c) = (file("a.csv", ","), file("b.csv", "壮,文昌路 12 号"), file("c.csv", "瑶族,"));
+        let held = file("held.csv", ",八一路 3 号");
+        let personal = |store: &Store| {
+            let p = &store.students(&crate::store::StudentFilter::default()).unwrap()[0];
+            (p.ethnicity.clone(), p.address.clone())
+        };
+        let text = |v: &str| Some(v.to_owned());
+        for (run_name, run) in [("read ahead", import as Import), ("row by row", import_row_by_row as Import)] {
+            let mut store = Store::open(&dir.path().join(format!("{run_name}.db"))).unwrap();
+            let files = [a.as_path(), b.as_path(), c.as_path()];
+            let dry = run(&mut store, &files, None, true).unwrap();
+            let report = run(&mut store, &files, None, false).unwrap();
+            assert_eq!(dry.problems, report.problems, "{run_name}");
+            assert_eq!((report.added, report.duplicates), (1, 2), "{run_name}: {report:?}");
+            assert_eq!(personal(&store), (text("壮族"), text("文昌路 12 号")), "{run_name}");
+            let at = |file: &str, what: &str| {
+                report.problems.iter().any(|p| p.file.ends_with(file) && p.row == Some(2) && p.message.contains(what))
+            };
+            assert!(at("b.csv", "民族、居住地址，") && !at("b.csv", "未导入"), "{run_name}: {:?}", report.problems);
+            assert!(at("c.csv", "两行民族不同"), "{run_name}: {:?}", report.problems);
+            assert!(report.problems.iter().all(|p| !p.message.contains("文昌路")), "{run_name}: {:?}", report.problems);
+            let again = run(&mut store, &files, None, false).unwrap();
+            assert_eq!((again.added, again.updated), (0, 0), "{run_name}: {again:?}");
+            let mut store = Store::open(&dir.path().join(format!("held {run_name}.db"))).unwrap();
+            run(&mut store, &[held.as_path()], None, false).unwrap();
+            let report = run(&mut store, &[a.as_path(), b.as_path()], None, false).unwrap();
+            assert_eq!((report.updated, report.unchanged), (1, 0), "{run_name}: {report:?}");
+            assert_eq!(personal(&store), (text("壮族"), text("八一路 3 号")), "{run_name}");
+        }
     }
 }

@@ -53,6 +53,10 @@ pub enum Change {
     Categories(Vec<CategoryMark>),
     /// 备注.
     Note(String),
+    /// 民族 as typed, spelled as the forms spell it (`domain::ethnicity::normalise`); "" clears it.
+    Ethnicity(String),
+    /// 居住地址 as typed, kept on one line; "" clears it.
+    Address(String),
 }
 
 impl Change {
@@ -292,6 +296,15 @@ fn field_changes(
                 }
             }
             Change::Note(text) => out.push(FieldChange::new(Field::Note, Some(text))),
+            // NULL when cleared, as a pupil no list gave them to holds them.
+            Change::Ethnicity(text) => {
+                let spelled = crate::domain::ethnicity::normalise(text);
+                out.push(FieldChange::new_owned(Field::Ethnicity, Some(spelled).filter(|e| !e.is_empty())));
+            }
+            Change::Address(text) => {
+                let line = crate::domain::one_line(text);
+                out.push(FieldChange::new_owned(Field::Address, Some(line).filter(|a| !a.is_empty())));
+            }
         }
     }
     let standing = Standing::new(current.enrollment, current.payment);

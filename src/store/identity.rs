@@ -21,6 +21,10 @@ pub struct IdentityEdit {
     /// taken as that class is written there.
     pub class: Option<String>,
     pub phone: Option<String>,
+    /// 民族 as typed, spelled as the forms spell it (`domain::ethnicity::normalise`: 汉 is 汉族); "" clears it.
+    pub ethnicity: Option<String>,
+    /// 居住地址 as typed, kept on one line as an import keeps it; "" clears it.
+    pub address: Option<String>,
 }
 
 /// A pupil's identity exactly as stored, so that an undo restores it as it was rather than re-checking it.
@@ -36,6 +40,9 @@ pub struct IdentitySnapshot {
     pub grade: String,
     pub class: String,
     pub phone: String,
+    /// 民族 and 居住地址, None where none is held.
+    pub ethnicity: Option<String>,
+    pub address: Option<String>,
 }
 
 /// What a correction did.
@@ -110,6 +117,13 @@ impl Store {
         if let Some(phone) = &edit.phone {
             after.phone = crate::domain::phone::clean(phone.trim());
         }
+        // Cleared as the phone is, by an empty field: NULL, as a pupil no list gave them to holds them.
+        if let Some(ethnicity) = &edit.ethnicity {
+            after.ethnicity = Some(crate::domain::ethnicity::normalise(ethnicity)).filter(|e| !e.is_empty());
+        }
+        if let Some(address) = &edit.address {
+            after.address = Some(crate::domain::one_line(address)).filter(|a| !a.is_empty());
+        }
         let changed = write(&tx, &ctx, id, &before, &after)?;
         tx.commit()?;
         Ok(IdentityCorrection { changed, before, after, id_problem, sex_replaced })
@@ -134,7 +148,8 @@ impl Store {
 
 pub(super) fn snapshot(conn: &rusqlite::Connection, id: i64) -> Result<IdentitySnapshot> {
     conn.query_row(
-        "SELECT name, id_raw, id_number, id_kind, id_problem, sex, birth_date, grade, class, phone
+        "SELECT name, id_raw, id_number, id_kind, id_problem, sex, birth_date, grade, class, phone,
+            CAST(ethnicity AS TEXT), CAST(address AS TEXT)
          FROM students WHERE id = ?1",
         [id],
         |r| {
@@ -149,6 +164,8 @@ pub(super) fn snapshot(conn: &rusqlite::Connection, id: i64) -> Result<IdentityS
                 grade: r.get(7)?,
                 class: r.get(8)?,
                 phone: r.get(9)?,
+                ethnicity: r.get(10)?,
+                address: r.get(11)?,
             })
         },
     )
@@ -221,6 +238,12 @@ pub(super) fn write(
     .into_iter()
     .filter(|(_, old, new)| old != new)
     .map(|(field, _, new)| FieldChange::new(field, Some(new)))
+    .chain(
+        [(Field::Ethnicity, &from.ethnicity, &to.ethnicity), (Field::Address, &from.address, &to.address)]
+            .into_iter()
+            .filter(|(_, old, new)| old != new)
+            .map(|(field, _, new)| FieldChange::new_owned(field, new.clone())),
+    )
     .collect();
     changed += fields::apply(tx, ctx, id, &changes)?;
     if changed > 0 {
@@ -319,6 +342,7 @@ mod tests {
             id_number: Some(format!(" {} ", real.to_lowercase())),
             class: Some("初三（5）班".into()),
             phone: Some("13900139000".into()),
+            ..Default::default()
         };
         let done = s.correct_identity(zhang, &edit).unwrap();
         assert_eq!(done.changed, 4, "name, number, class (the grade is the same), phone: {done:?}");

@@ -65,6 +65,9 @@ pub enum RepeatGives {
     /// row gives one: the pupil's phone, where the pupil holds none (`ImportSession::fill_phone`). The row is handed
     /// under the earlier row's number.
     Phone,
+    /// As `Phone`, for the 民族 and 居住地址 the row gives (those not empty), which the earlier row lacked
+    /// (`ImportSession::fill_personal`).
+    Personal,
 }
 
 /// What a later row's phone did to the pupil of an earlier row of the batch that gave none (`RepeatGives::Phone`),
@@ -282,6 +285,11 @@ pub struct Moves {
     /// phone was given to the pupil, as the row would have given it with the number. Said, as the row might be
     /// a second child of the name.
     pub phone_filled: Option<String>,
+    /// As `phone_not_taken`, for 民族 and 居住地址: the row's value of each of these fields differs from the one the
+    /// pupil holds, which stays. The fields.
+    pub personal_not_taken: Vec<Field>,
+    /// As `phone_filled`, for 民族 and 居住地址: the pupil held none of each of these fields, and took the row's.
+    pub personal_filled: Vec<Field>,
     /// The row gives the valid number this pupil's was changed from by hand, and the pupil held none since, or
     /// one that fails the check: the list's number was put back (`restore_number`): (the number held before, the
     /// list's).
@@ -602,6 +610,23 @@ impl RowKeys {
     }
 }
 
+/// The pupil a later row of the batch is a repeat of (`RepeatGives::Phone`, `RepeatGives::Personal`), by the row's
+/// number: valid, or flagged and found as the earlier row was. None where no pupil holds it.
+fn pupil_of_repeat(tx: &Transaction, row: &Incoming, last_before: i64) -> Result<Option<i64>> {
+    Ok(match &row.id.result {
+        Ok(valid) => tx.prepare_cached(EXISTING_VALID)?.query_row([&valid.number], |r| r.get(0)).optional()?,
+        // A flagged number: the pupil its earlier row was found or added as, looked up as that row was.
+        Err(_) if !row.id.normalized.is_empty() => match existing(tx, row, last_before)? {
+            Existing::Found(id, _) => Some(id),
+            _ => match flagged_pupil_alike(tx, row, last_before)? {
+                Some((id, _)) => Some(id),
+                None => valid_pupil_mistyped_as(tx, row, last_before)?.map(|(id, _)| id),
+            },
+        },
+        Err(_) => None,
+    })
+}
+
 /// The number a row's pupil is stored with: the valid one as checked, else the row's number cleaned.
 fn stored_number(row: &Incoming) -> &str {
     match &row.id.result {
@@ -691,6 +716,7 @@ impl ImportSession<'_> {
                 self.outcome.phones_filled.push(filled);
                 Ok(())
             }
+            Some(RepeatGives::Personal) => self.fill_personal(row),
             None => Err(StoreError::ImportFinished),
         }
     }
@@ -703,20 +729,7 @@ impl ImportSession<'_> {
         let Some(tx) = self.tx.as_ref() else {
             return Err(StoreError::ImportFinished);
         };
-        let last_before = self.batch.last_before;
-        let id: Option<i64> = match &row.id.result {
-            Ok(valid) => tx.prepare_cached(EXISTING_VALID)?.query_row([&valid.number], |r| r.get(0)).optional()?,
-            // A flagged number: the pupil its earlier row was found or added as, looked up as that row was.
-            Err(_) if !row.id.normalized.is_empty() => match existing(tx, row, last_before)? {
-                Existing::Found(id, _) => Some(id),
-                _ => match flagged_pupil_alike(tx, row, last_before)? {
-                    Some((id, _)) => Some(id),
-                    None => valid_pupil_mistyped_as(tx, row, last_before)?.map(|(id, _)| id),
-                },
-            },
-            Err(_) => None,
-        };
-        let Some(id) = id else { return Ok(PhoneFilled::NoPupil) };
+        let Some(id) = pupil_of_repeat(tx, row, self.batch.last_before)? else { return Ok(PhoneFilled::NoPupil) };
         if id > self.batch.last_before {
             // Added by this batch: its key and creation are written first, so the change follows them.
             self.batch.write_pending(tx, &self.ctx)?;
@@ -731,17 +744,51 @@ impl ImportSession<'_> {
         if !held.is_empty() {
             return Ok(PhoneFilled::Kept(held));
         }
-        // A pupil held before whom the earlier row changed nothing was counted unchanged: updated now.
+        self.fill_repeat(id, &[FieldChange::new(Field::Phone, Some(&row.phone))])?;
+        Ok(PhoneFilled::Taken)
+    }
+
+    /// A later row's 民族 and 居住地址 for the pupil of its earlier row, which gave none (`RepeatGives::Personal`):
+    /// each taken where the pupil holds none, as `fill_phone` takes a phone; one held stays.
+    fn fill_personal(&mut self, row: &Incoming) -> Result<()> {
+        let Some(tx) = self.tx.as_ref() else {
+            return Err(StoreError::ImportFinished);
+        };
+        let Some(id) = pupil_of_repeat(tx, row, self.batch.last_before)? else { return Ok(()) };
+        if id > self.batch.last_before {
+            self.batch.write_pending(tx, &self.ctx)?;
+        }
+        let (ethnicity, address): (Option<String>, Option<String>) = tx
+            .prepare_cached("SELECT CAST(ethnicity AS TEXT), CAST(address AS TEXT) FROM students WHERE id = ?1")?
+            .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        let changes: Vec<FieldChange> =
+            [(Field::Ethnicity, &row.ethnicity, ethnicity), (Field::Address, &row.address, address)]
+                .into_iter()
+                .filter(|(_, listed, held)| !listed.is_empty() && held.as_deref().is_none_or(str::is_empty))
+                .map(|(field, listed, _)| FieldChange::new(field, Some(listed)))
+                .collect();
+        if !changes.is_empty() {
+            self.fill_repeat(id, &changes)?;
+        }
+        Ok(())
+    }
+
+    /// Writes what a later row gave the pupil `id` of its earlier row. A pupil held before whom the earlier row
+    /// changed nothing was counted unchanged: updated now.
+    fn fill_repeat(&mut self, id: i64, changes: &[FieldChange]) -> Result<()> {
+        let Some(tx) = self.tx.as_ref() else {
+            return Err(StoreError::ImportFinished);
+        };
         let counted_unchanged = id <= self.batch.last_before
             && !tx
                 .prepare_cached("SELECT EXISTS(SELECT 1 FROM audit WHERE student_id = ?1 AND id > ?2)")?
                 .query_row(params![id, self.batch.audit_before], |r| r.get::<_, bool>(0))?;
-        fields::apply(tx, &self.ctx, id, &[FieldChange::new(Field::Phone, Some(&row.phone))])?;
+        fields::apply(tx, &self.ctx, id, changes)?;
         if counted_unchanged {
             self.outcome.unchanged = self.outcome.unchanged.saturating_sub(1);
             self.outcome.updated += 1;
         }
-        Ok(PhoneFilled::Taken)
+        Ok(())
     }
 
     /// A row given as the whole number of a rounded one an earlier row of the batch gave (`RepeatGives::WholeNumber`):
@@ -2612,14 +2659,36 @@ fn update_existing(
             changes.push(FieldChange::new(Field::Phone, Some(&row.phone)));
         }
     }
-    // 民族 and 居住地址 as the phone is taken (a list's value fills or replaces the held one; an empty cell leaves
-    // it): no form of canbao's corrects them by hand, so no correction can be undone by the list.
+    // 民族 and 居住地址 by the phone's rule: a list's value fills or replaces the held one, an empty cell leaves it, a
+    // row taken by name and class only fills one, and the operator's correction (E, `mark`) is not undone. A 民族
+    // held as a list spelled it before canbao spelled it in full (汉) is the same as the row's (汉族).
     for (field, listed, held) in
         [(Field::Ethnicity, &row.ethnicity, &current.ethnicity), (Field::Address, &row.address, &current.address)]
     {
-        if !listed.is_empty() && held.as_deref() != Some(listed.as_str()) {
-            changes.push(FieldChange::new(field, Some(listed)));
+        let held = held.as_deref().unwrap_or_default();
+        let same = match field {
+            Field::Ethnicity => crate::domain::ethnicity::normalise(held) == *listed,
+            _ => held == listed,
+        };
+        if listed.is_empty() || same {
+            continue;
         }
+        if by_name_and_class && !held.is_empty() {
+            moves.personal_not_taken.push(field);
+            continue;
+        }
+        let verdict = history.verdict(tx, &[field.key()], &[held], &[listed], |a, b| a == b)?;
+        if verdict.corrected_away {
+            moves.kept.push(KeptCorrection { field, list: listed.clone(), held: held.to_owned() });
+            continue;
+        }
+        if verdict.held_is_correction {
+            moves.over_corrections.push(field);
+        }
+        if by_name_and_class && held.is_empty() {
+            moves.personal_filled.push(field);
+        }
+        changes.push(FieldChange::new(field, Some(listed)));
     }
     // The list's 备注 joins the pupil's note, which may be the operator's own: added once, never replacing it.
     let note = row.note.trim();
@@ -2738,7 +2807,8 @@ fn update_existing(
 
 /// The audit actions that are the operator's own corrections of who a pupil is: the detail screen's `E`, and
 /// its redo. A value an import or a merge wrote is any later list's to change.
-const OPERATOR_CORRECTIONS: [&str; 2] = ["edit", "redo"];
+/// `mark` writes none of the name, class and phone; its 民族 and 居住地址 (`mark --ethnicity`) are the operator's.
+const OPERATOR_CORRECTIONS: [&str; 3] = ["edit", "redo", "mark"];
 
 /// What a pupil's history says of a list's value for one of their fields (`IdentityHistory::verdict`).
 #[derive(Debug, Default)]
@@ -2779,7 +2849,8 @@ impl IdentityHistory {
             let rows = tx
                 .prepare_cached(
                     "SELECT at, action, field, old FROM audit
-                     WHERE student_id = ?1 AND field IN ('name', 'grade', 'class', 'phone') ORDER BY id DESC",
+                     WHERE student_id = ?1 AND field IN ('name', 'grade', 'class', 'phone', 'ethnicity', 'address')
+                     ORDER BY id DESC",
                 )?
                 .query_map([self.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
                 .collect::<rusqlite::Result<Vec<_>>>()?;

@@ -2323,3 +2323,107 @@ fn the_names_held_with_an_old_number_are_read_in_one_pass_over_the_pupils() {
         .unwrap();
     assert_eq!(names, ["旧号"]);
 }
+
+/// 民族 and 居住地址 follow the phone's rule: a row without a number taken as the pupil by name and class fills
+/// those the pupil holds none of and leaves a held one (both said); a row with the number replaces them; a value
+/// the operator corrected away (`E`, or `mark`) is not brought back by the list, as a phone is not.
+#[test]
+fn ethnicity_and_address_follow_the_phones_rule() {
+    use crate::store::import::IncomingOutcome;
+    let sun = valid_id("45020320190930880");
+    let mut s = store_with(&[Incoming { address: "文昌路 12 号".into(), ..incoming("孙语", &sun, "1班") }]);
+    let personal = |s: &Store| {
+        let p = &s.students(&StudentFilter::default()).unwrap()[0];
+        (p.ethnicity.clone(), p.address.clone())
+    };
+    let text = |v: &str| Some(v.to_owned());
+    let blank = Incoming { ethnicity: "壮族".into(), address: "八一路 3 号".into(), ..incoming("孙语", "", "1班") };
+    match apply_row(&mut s, &blank) {
+        IncomingOutcome::Updated(moves) => {
+            assert_eq!(moves.number_kept.as_deref(), Some(sun.as_str()));
+            assert_eq!(moves.personal_not_taken, [Field::Address], "{moves:?}");
+            assert_eq!(moves.personal_filled, [Field::Ethnicity], "{moves:?}");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(personal(&s), (text("壮族"), text("文昌路 12 号")));
+    // The same row again changes nothing, and still says the address differs.
+    assert!(matches!(apply_row(&mut s, &blank), IncomingOutcome::Kept(m) if m.personal_not_taken == [Field::Address]));
+    // With the number, the list's address replaces the held one, as its phone would.
+    s.set_fixed_clock("2026-11-23T11:00:00+08:00");
+    let numbered = Incoming { address: "八一路 3 号".into(), ..incoming("孙语", &sun, "1班") };
+    assert!(matches!(apply_row(&mut s, &numbered), IncomingOutcome::Updated(_)));
+    assert_eq!(personal(&s), (text("壮族"), text("八一路 3 号")));
+    // Corrected by hand: the list's address, corrected away, is kept out and said.
+    s.set_fixed_clock("2026-11-23T12:00:00+08:00");
+    let id = id_of(&s, "孙语");
+    let edit = IdentityEdit { address: Some("八一路 5 号".into()), ..Default::default() };
+    assert_eq!(s.correct_identity(id, &edit).unwrap().changed, 1);
+    s.set_fixed_clock("2026-11-23T13:00:00+08:00");
+    match apply_row(&mut s, &numbered) {
+        IncomingOutcome::Kept(moves) => {
+            let kept: Vec<Field> = moves.kept.iter().map(|k| k.field).collect();
+            assert_eq!(kept, [Field::Address], "{moves:?}");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(personal(&s), (text("壮族"), text("八一路 5 号")));
+    // `mark --ethnicity` is the operator's too, spelled in full.
+    s.set_fixed_clock("2026-11-23T14:00:00+08:00");
+    s.apply_change("mark", id, vec![crate::store::Change::Ethnicity("瑶".into())], Default::default()).unwrap();
+    assert_eq!(personal(&s), (text("瑶族"), text("八一路 5 号")));
+    s.set_fixed_clock("2026-11-23T15:00:00+08:00");
+    let listed = Incoming { ethnicity: "壮族".into(), ..incoming("孙语", &sun, "1班") };
+    assert!(matches!(apply_row(&mut s, &listed), IncomingOutcome::Kept(m) if m.kept[0].field == Field::Ethnicity));
+    assert_eq!(personal(&s), (text("瑶族"), text("八一路 5 号")));
+    // A 民族 held as a list spelled it before (汉) is the list's 汉族: no change.
+    s.conn.execute("UPDATE students SET ethnicity = '汉' WHERE id = ?1", [id]).unwrap();
+    let han = Incoming { ethnicity: "汉族".into(), ..incoming("孙语", &sun, "1班") };
+    assert_eq!(apply_row(&mut s, &han), IncomingOutcome::Unchanged);
+}
+
+/// `E`'s 民族 and 居住地址: 民族 spelled in full, the address on one line, an empty field clearing either (NULL, as
+/// no list gave it), each change one audit row of the edit, and undone exactly.
+#[test]
+fn ethnicity_and_address_are_corrected_by_hand_audited_and_undone() {
+    let sun = valid_id("45020320190930880");
+    let row = Incoming { ethnicity: "壮族".into(), address: "文昌路 12 号".into(), ..incoming("孙语", &sun, "1班") };
+    let mut s = store_with(&[row]);
+    let id = id_of(&s, "孙语");
+    let personal = |s: &Store| {
+        let p = s.student(id).unwrap();
+        (p.ethnicity, p.address)
+    };
+    let text = |v: &str| Some(v.to_owned());
+    s.set_fixed_clock("2026-11-23T11:00:00+08:00");
+    let edit = IdentityEdit {
+        ethnicity: Some("\u{3000}回\u{3000}".into()),
+        address: Some(" 八一路\n 3 号 ".into()),
+        ..Default::default()
+    };
+    let done = s.correct_identity(id, &edit).unwrap();
+    assert_eq!(done.changed, 2);
+    assert_eq!(personal(&s), (text("回族"), text("八一路 3 号")));
+    let rows: Vec<(String, String, Option<String>, Option<String>)> = s
+        .history(id)
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.action == "edit")
+        .map(|e| (e.field, e.action, e.old, e.new))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ("ethnicity".into(), "edit".into(), text("壮族"), text("回族")),
+            ("address".into(), "edit".into(), text("文昌路 12 号"), text("八一路 3 号")),
+        ]
+    );
+    // The same typed again is no change; an empty field clears.
+    assert_eq!(s.correct_identity(id, &IdentityEdit { ethnicity: Some("回".into()), ..Default::default() }).unwrap().changed, 0);
+    s.set_fixed_clock("2026-11-23T12:00:00+08:00");
+    let cleared = s.correct_identity(id, &IdentityEdit { address: Some(String::new()), ..Default::default() }).unwrap();
+    assert_eq!(personal(&s), (text("回族"), None));
+    s.restore_identity(id, &cleared.before, "undo").unwrap();
+    s.restore_identity(id, &done.before, "undo").unwrap();
+    assert_eq!(personal(&s), (text("壮族"), text("文昌路 12 号")));
+}

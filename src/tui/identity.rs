@@ -1,4 +1,4 @@
-//! Correcting a pupil's name, ID number, class and phone from the detail screen: the form. Saving it (audited,
+//! Correcting a pupil's name, ID number, class, phone, 民族 and 居住地址 from the detail screen: the form. Saving it (audited,
 //! undoable, a new number checked exactly as an import checks it) is in `dialogs::identity`.
 
 use super::input::{FormField, LineInput};
@@ -10,20 +10,30 @@ pub enum IdentityField {
     IdNumber,
     Class,
     Phone,
+    /// 民族.
+    Ethnicity,
+    /// 居住地址.
+    Address,
 }
 
 impl FormField for IdentityField {
-    const ALL: &'static [Self] =
-        &[IdentityField::Name, IdentityField::IdNumber, IdentityField::Class, IdentityField::Phone];
+    const ALL: &'static [Self] = &[
+        IdentityField::Name,
+        IdentityField::IdNumber,
+        IdentityField::Class,
+        IdentityField::Phone,
+        IdentityField::Ethnicity,
+        IdentityField::Address,
+    ];
 }
 
-/// The four fields, as stored when the form opened.
+/// The six fields, as stored when the form opened.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IdentityForm {
     pub id: i64,
-    /// Name, ID number, class, phone.
-    pub fields: [LineInput; 4],
-    pub original: [String; 4],
+    /// Name, ID number, class, phone, 民族, 居住地址 ("" for none).
+    pub fields: [LineInput; 6],
+    pub original: [String; 6],
     pub focus: IdentityField,
     pub error: Option<String>,
     /// Whether this form has shown the whole number (recorded once). Only this form's field is unmasked: the

@@ -1167,7 +1167,7 @@ pub struct Text {
     pub preview_join_no: &'static str,
     pub schools_merged: &'static str,
     pub identity_title: &'static str,
-    pub identity_fields: [&'static str; 4],
+    pub identity_fields: [&'static str; 6],
     pub identity_hint: &'static str,
     /// After the masked number in the correction form while the focus is on it, not yet edited.
     pub identity_number_masked: &'static str,

@@ -453,7 +453,10 @@ fn cell(
         Value::Sex => s.sex.map(|x| text(x.label_zh())).unwrap_or(Out::Empty),
         Value::BirthDate => s.birth_date.map(Out::Date).unwrap_or(Out::Empty),
         Value::Phone => text(crate::domain::phone::on_forms(&s.phone)),
-        Value::Ethnicity => s.ethnicity.as_deref().map(&text).unwrap_or(Out::Empty),
+        // Spelled as the forms spell it (汉族), a drive's 「汉」 from before it was spelled so on import as well.
+        Value::Ethnicity => {
+            s.ethnicity.as_deref().map(|e| Out::Text(crate::domain::ethnicity::normalise(e))).unwrap_or(Out::Empty)
+        }
         Value::Address => s.address.as_deref().map(&text).unwrap_or(Out::Empty),
         Value::School => text(&s.school),
         Value::Grade => text(&s.grade),

@@ -1,4 +1,4 @@
-//! Correcting a pupil's name, ID number, class and phone from the detail screen: audited, undoable, and a new
+//! Correcting a pupil's name, ID number, class, phone, 民族 and 居住地址 from the detail screen: audited, undoable, and a new
 //! number checked exactly as an import checks it.
 
 use crate::store::IdentityEdit;
@@ -18,7 +18,14 @@ impl App {
             return;
         }
         let Some(s) = self.detail.as_ref().map(|d| d.student.clone()) else { return };
-        let mut original = [s.name.clone(), s.id_number.clone(), s.class_label(), s.phone.clone()];
+        let mut original = [
+            s.name.clone(),
+            s.id_number.clone(),
+            s.class_label(),
+            s.phone.clone(),
+            s.ethnicity.clone().unwrap_or_default(),
+            s.address.clone().unwrap_or_default(),
+        ];
         let mut fields = original.clone().map(|t| LineInput::with_text(&t));
         // A phone that is no phone (a parent's ID number an earlier canbao kept) is never put on screen whole: the
         // field opens empty, to be typed, and the form saved leaves the pupil with none rather than that number.
@@ -101,11 +108,21 @@ impl App {
         let typed_phone = if crate::domain::phone::says_none(typed_phone) { "" } else { typed_phone };
         let phone = crate::domain::phone::clean(typed_phone);
         let phone = (typed_phone != original_phone && phone != *original_phone).then_some(phone);
+        // 民族 spelled as the forms spell it and the address on one line, as the store keeps them: the same value
+        // typed otherwise (汉 for a held 汉族, spaces run together) is no change. Cleared, as the phone is, by an
+        // empty field.
+        let personal = |field: IdentityField, kept: fn(&str) -> String| {
+            let i = field as usize;
+            let typed = kept(form.fields[i].text());
+            (typed != kept(&form.original[i])).then_some(typed)
+        };
         let request = IdentityEdit {
             name: changed(IdentityField::Name),
             id_number: changed(IdentityField::IdNumber),
             class: changed(IdentityField::Class),
             phone,
+            ethnicity: personal(IdentityField::Ethnicity, crate::domain::ethnicity::normalise),
+            address: personal(IdentityField::Address, crate::domain::one_line),
         };
         if request == IdentityEdit::default() {
             return None;
@@ -246,8 +263,14 @@ impl App {
         if self.lang == crate::words::Language::Zh {
             return fill(t.saved, &[&t.identity_title, &self.pupils(1)]);
         }
-        let changed =
-            [request.name.is_some(), request.id_number.is_some(), request.class.is_some(), request.phone.is_some()];
+        let changed = [
+            request.name.is_some(),
+            request.id_number.is_some(),
+            request.class.is_some(),
+            request.phone.is_some(),
+            request.ethnicity.is_some(),
+            request.address.is_some(),
+        ];
         // The form's own labels, as words in a sentence: "Name" is "name", "ID number" stays.
         let words: Vec<String> = t
             .identity_fields

@@ -849,7 +849,7 @@ pub static EN: Text = Text {
     year_new_no_policy: "No policy for {}; afterwards, make and choose one\nwith \"Policy: make this year's\".",
     year_started: "Started {}: promoted {}, graduated {}; see {} with switch year",
     identity_title: "Correct the pupil",
-    identity_fields: ["Name", "ID number", "Class", "Phone"],
+    identity_fields: ["Name", "ID number", "Class", "Phone", "Ethnicity", "Address"],
     identity_hint: "A new ID number is checked as on import; the change is audited and can be undone",
     identity_number_masked: "type to show in full (audited)",
     identity_number_empty: "The ID number cannot be erased: nothing saved, the number held stays. If it is wrong, type the right one",

@@ -812,7 +812,7 @@ pub static ZH: Text = Text {
     year_new_no_policy: "没有 {} 年度的政策：\n开始后请用「政策：生成本年度政策」生成并选定。",
     year_started: "已开始 {} 年度：升级 {} 人，毕业 {} 人；{} 年度可用「切换年度」查看",
     identity_title: "更正学生信息",
-    identity_fields: ["姓名", "身份证号码", "年级班级", "联系电话"],
+    identity_fields: ["姓名", "身份证号码", "年级班级", "联系电话", "民族", "居住地址"],
     identity_hint: "新的身份证号码按导入时的规则核对；修改记入修改记录，可撤销",
     identity_number_masked: "输入即显示完整号码，记入修改记录",
     identity_class_unclear: "「{}」看不出年级，请写成「三年级2班」这样",

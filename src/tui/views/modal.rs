@@ -959,7 +959,7 @@ fn files(frame: &mut Frame, app: &App, area: Rect, p: &crate::tui::picker::FileP
     frame.render_widget(Paragraph::new(hint_line(app, Context::Input, &items, width)), bottom(inner));
 }
 
-/// The detail screen's correction form: name, ID number, class, phone.
+/// The detail screen's correction form: name, ID number, class, phone, 民族, 居住地址.
 fn identity(frame: &mut Frame, app: &App, area: Rect, form: &IdentityForm) {
     let t = app.text;
     // The refusal and the hint under the fields, wrapped as the box is wide: the box grows with them, so a long
@@ -974,7 +974,8 @@ fn identity(frame: &mut Frame, app: &App, area: Rect, form: &IdentityForm) {
         .flat_map(|(text, style)| layout::wrap(text, inner_w).into_iter().map(move |row| Line::styled(row, style)))
         .collect();
     let notes_h = notes.len() as u16;
-    let inner = popup(frame, app, area, 70, 9 + notes_h, t.identity_title);
+    let rows = form.fields.len() as u16;
+    let inner = popup(frame, app, area, 70, 5 + rows + notes_h, t.identity_title);
     let label_w = 14;
     for (i, input) in form.fields.iter().enumerate() {
         let y = inner.y + i as u16;
@@ -1000,7 +1001,7 @@ fn identity(frame: &mut Frame, app: &App, area: Rect, form: &IdentityForm) {
             field(frame, app, field_area, input, focused);
         }
     }
-    frame.render_widget(Paragraph::new(notes), Rect { y: inner.y + 5, height: notes_h, ..inner });
+    frame.render_widget(Paragraph::new(notes), Rect { y: inner.y + rows + 1, height: notes_h, ..inner });
     let items = [("confirm", None), ("back", None), ("next_field", Some(t.short("down")))];
     frame.render_widget(Paragraph::new(hint_line(app, Context::Input, &items, inner.width as usize)), bottom(inner));
 }

@@ -1,0 +1,114 @@
+//! 民族 as the forms spell it: the 56 officially recognised ethnic groups by their full names (汉族, 蒙古族 …). A
+//! class list or an operator writing the short form (汉, 回) means the same group; anything else (穿青人, 其他, a
+//! foreign nationality) is kept as written, never refused: the list is the family's word.
+
+/// The 56 ethnic groups, by their full names, in the order of GB/T 3304.
+pub const GROUPS: [&str; 56] = [
+    "汉族",
+    "蒙古族",
+    "回族",
+    "藏族",
+    "维吾尔族",
+    "苗族",
+    "彝族",
+    "壮族",
+    "布依族",
+    "朝鲜族",
+    "满族",
+    "侗族",
+    "瑶族",
+    "白族",
+    "土家族",
+    "哈尼族",
+    "哈萨克族",
+    "傣族",
+    "黎族",
+    "傈僳族",
+    "佤族",
+    "畲族",
+    "高山族",
+    "拉祜族",
+    "水族",
+    "东乡族",
+    "纳西族",
+    "景颇族",
+    "柯尔克孜族",
+    "土族",
+    "达斡尔族",
+    "仫佬族",
+    "羌族",
+    "布朗族",
+    "撒拉族",
+    "毛南族",
+    "仡佬族",
+    "锡伯族",
+    "阿昌族",
+    "普米族",
+    "塔吉克族",
+    "怒族",
+    "乌孜别克族",
+    "俄罗斯族",
+    "鄂温克族",
+    "德昂族",
+    "保安族",
+    "裕固族",
+    "京族",
+    "塔塔尔族",
+    "独龙族",
+    "鄂伦春族",
+    "赫哲族",
+    "门巴族",
+    "珞巴族",
+    "基诺族",
+];
+
+/// `text` as the forms spell it: a group's short form (「汉」, 「 回 」 with full-width spaces) as its full name
+/// (「汉族」), a full name as it is, anything else trimmed and otherwise as written. Spaces inside (「汉 族」) are
+/// dropped only where what is left names a group.
+pub fn normalise(text: &str) -> String {
+    let trimmed = text.trim();
+    let joined: String = trimmed.chars().filter(|c| !c.is_whitespace()).collect();
+    if GROUPS.contains(&joined.as_str()) {
+        return joined;
+    }
+    let full = format!("{joined}族");
+    if GROUPS.contains(&full.as_str()) {
+        return full;
+    }
+    trimmed.to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_forms_are_spelled_in_full_and_others_kept_as_written() {
+        assert_eq!(GROUPS.len(), 56);
+        let mut unique = GROUPS.to_vec();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(unique.len(), 56);
+        assert!(GROUPS.iter().all(|g| g.ends_with('族')));
+        for (typed, kept) in [
+            ("汉", "汉族"),
+            ("回", "回族"),
+            ("汉族", "汉族"),
+            ("\u{3000}壮\u{3000}", "壮族"),
+            (" 蒙古 ", "蒙古族"),
+            ("维吾尔", "维吾尔族"),
+            ("土家", "土家族"),
+            ("汉 族", "汉族"),
+            ("穿青人", "穿青人"),
+            ("\u{3000}其他\u{3000}", "其他"),
+            ("外国 血统", "外国 血统"),
+            ("", ""),
+            ("族", "族"),
+        ] {
+            assert_eq!(normalise(typed), kept, "{typed:?}");
+        }
+        for group in GROUPS {
+            assert_eq!(normalise(group.trim_end_matches('族')), group);
+        }
+    }
+}
