@@ -4523,3 +4523,33 @@ fn the_push_user_may_not_take_pupils_out_and_is_told_who_may() {
     assert_eq!(owner["files"][0]["removed_from_county"].as_array().map(Vec::len), Some(1), "{owner}");
     assert_eq!(county_rows(&db, &added), (0, 0));
 }
+
+/// 民族 and 居住地址 corrected by hand (`mark --ethnicity/--address`, as `E` writes them) stay on the laptop as a
+/// list's do: the push carries the changes as history rows without values.
+#[test]
+fn a_push_carries_no_address_or_ethnicity_corrected_by_hand() {
+    let Some(db) = TestDb::new() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let drive = drive(dir.path(), 0, 2);
+    let id = pupil_id(0, 0);
+    canbao(&drive).args(["mark", &id, "--ethnicity", "仫佬", "--address", "柳州市城中区手改路 7 号"]).assert().success();
+    canbao(&drive).args(["mark", &id, "--address", "柳州市城中区再改路 9 号"]).assert().success();
+    push(&db, &[&drive], &[]);
+    let mut county = db.client();
+    let rows =
+        county.query("SELECT field, old, new FROM canbao.audit WHERE field IN ('ethnicity', 'address')", &[]).unwrap();
+    assert_eq!(rows.len(), 3, "the changes themselves reach the county");
+    assert!(rows.iter().all(|r| r.get::<_, Option<String>>(1).is_none() && r.get::<_, Option<String>>(2).is_none()));
+    let dump: String = county
+        .query_one(
+            "SELECT concat(string_agg(a::text, ' '), (SELECT string_agg(p::text, ' ') FROM canbao.pupils p))
+             FROM canbao.audit a",
+            &[],
+        )
+        .unwrap()
+        .get::<_, Option<String>>(0)
+        .unwrap_or_default();
+    for word in ["手改路", "再改路", "仫佬"] {
+        assert!(!dump.contains(word), "{word} reached the county");
+    }
+}

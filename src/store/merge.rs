@@ -6990,4 +6990,30 @@ mod tests {
             assert_eq!(fields, ["address"], "{r:?}");
         }
     }
+
+    /// 民族 and 居住地址 corrected by hand (`E` on one laptop, `mark` on the other) merge as a list's do: each
+    /// laptop's correction is carried to the other, and the later of two corrections of one field wins, said.
+    #[test]
+    fn ethnicity_and_address_corrected_by_hand_merge_field_by_field() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut a, mut b, ids) = two_copies(dir.path());
+        a.set_fixed_clock("2026-11-23T10:00:00+08:00");
+        let (on_a, on_b) = (by_id(&a, &ids[0]).id, by_id(&b, &ids[0]).id);
+        let edit = super::super::IdentityEdit {
+            ethnicity: Some("壮".into()),
+            address: Some("文昌路 1 号".into()),
+            ..Default::default()
+        };
+        a.correct_identity(on_a, &edit).unwrap();
+        b.set_fixed_clock("2026-11-23T10:30:00+08:00");
+        let change = crate::store::Change::Address("文昌路 2 号".into());
+        b.apply_change("mark", on_b, vec![change], Default::default()).unwrap();
+        let ((a_into_b, r1), (b_into_a, r2)) = merge_both_ways(dir.path(), a, b);
+        for (s, r) in [(&a_into_b, &r1), (&b_into_a, &r2)] {
+            let p = by_id(s, &ids[0]);
+            assert_eq!((p.ethnicity.as_deref(), p.address.as_deref()), (Some("壮族"), Some("文昌路 2 号")), "{r:?}");
+            let fields: Vec<&str> = r.conflicts.iter().map(|c| c.field.as_str()).collect();
+            assert_eq!(fields, ["address"], "{r:?}");
+        }
+    }
 }
