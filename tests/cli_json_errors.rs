@@ -211,8 +211,14 @@ fn mark_under_json_answers_with_the_pupil_masked_and_each_field_changed() {
     let error = refused(canbao(&db).args(["mark", "450202201911276365", "--json"]), 1);
     assert_eq!(error["kind"], "nothing_to_mark", "{error}");
     // Each language whole, not one half run into the other.
-    assert_eq!(error["message_en"], "nothing to mark: give --enrollment, --payment, --note, --ethnicity or --address", "{error}");
-    assert_eq!(error["message_zh"], "没有要登记的内容：请给出 --enrollment、--payment、--note、--ethnicity 或 --address", "{error}");
+    assert_eq!(
+        error["message_en"], "nothing to mark: give --enrollment, --payment, --note, --ethnicity or --address",
+        "{error}"
+    );
+    assert_eq!(
+        error["message_zh"], "没有要登记的内容：请给出 --enrollment、--payment、--note、--ethnicity 或 --address",
+        "{error}"
+    );
 }
 
 #[test]

@@ -4532,7 +4532,10 @@ fn a_push_carries_no_address_or_ethnicity_corrected_by_hand() {
     let dir = tempfile::tempdir().unwrap();
     let drive = drive(dir.path(), 0, 2);
     let id = pupil_id(0, 0);
-    canbao(&drive).args(["mark", &id, "--ethnicity", "仫佬", "--address", "柳州市城中区手改路 7 号"]).assert().success();
+    canbao(&drive)
+        .args(["mark", &id, "--ethnicity", "仫佬", "--address", "柳州市城中区手改路 7 号"])
+        .assert()
+        .success();
     canbao(&drive).args(["mark", &id, "--address", "柳州市城中区再改路 9 号"]).assert().success();
     push(&db, &[&drive], &[]);
     let mut county = db.client();

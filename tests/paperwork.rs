@@ -6211,12 +6211,15 @@ fn mark_corrects_ethnicity_and_address_and_no_list_shows_the_address() {
          林彤瑶,450202201911276365,一年级1班,,\n",
     );
     ok(canbao(&db).args(["import", "--school", "示范小学"]).arg(&list));
-    let marked = json(canbao(&db).args(["mark", "450203201909308803", "--ethnicity", "回", "--address"]).args([
-        "柳州市城中区文昌路 12 号",
-        "--json",
-    ]));
-    let fields: Vec<&str> =
-        marked["changes"].as_array().map(|a| a.iter().filter_map(|c| c["field"].as_str()).collect()).unwrap_or_default();
+    let marked = json(
+        canbao(&db)
+            .args(["mark", "450203201909308803", "--ethnicity", "回", "--address"])
+            .args(["柳州市城中区文昌路 12 号", "--json"]),
+    );
+    let fields: Vec<&str> = marked["changes"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|c| c["field"].as_str()).collect())
+        .unwrap_or_default();
     assert_eq!(fields, ["ethnicity", "address"], "{marked}");
     ok(canbao(&db).args(["mark", "450202201911276365", "--ethnicity", "汉"]));
     let conn = rusqlite::Connection::open(&db).expect("drive");
@@ -6259,7 +6262,9 @@ fn mark_corrects_ethnicity_and_address_and_no_list_shows_the_address() {
     for kind in ["sheet", "ledgers", "classes"] {
         for file in export(&db, kind, &dir.path().join(kind), &[]) {
             let all: String = match file.extension().and_then(|e| e.to_str()) {
-                Some("xlsx") => workbook(&file).iter().flat_map(|(_, rows)| rows.iter().flat_map(|r| texts(r))).collect(),
+                Some("xlsx") => {
+                    workbook(&file).iter().flat_map(|(_, rows)| rows.iter().flat_map(|r| texts(r))).collect()
+                }
                 _ => String::from_utf8_lossy(&std::fs::read(&file).expect("export")).into_owned(),
             };
             assert!(!all.contains("文昌路"), "{file:?}: {all}");

@@ -2337,7 +2337,8 @@ fn ethnicity_and_address_follow_the_phones_rule() {
         (p.ethnicity.clone(), p.address.clone())
     };
     let text = |v: &str| Some(v.to_owned());
-    let blank = Incoming { ethnicity: "壮族".into(), address: "八一路 3 号".into(), ..incoming("孙语", "", "1班") };
+    let blank =
+        Incoming { ethnicity: "壮族".into(), address: "八一路 3 号".into(), ..incoming("孙语", "", "1班") };
     match apply_row(&mut s, &blank) {
         IncomingOutcome::Updated(moves) => {
             assert_eq!(moves.number_kept.as_deref(), Some(sun.as_str()));
@@ -2387,7 +2388,8 @@ fn ethnicity_and_address_follow_the_phones_rule() {
 #[test]
 fn ethnicity_and_address_are_corrected_by_hand_audited_and_undone() {
     let sun = valid_id("45020320190930880");
-    let row = Incoming { ethnicity: "壮族".into(), address: "文昌路 12 号".into(), ..incoming("孙语", &sun, "1班") };
+    let row =
+        Incoming { ethnicity: "壮族".into(), address: "文昌路 12 号".into(), ..incoming("孙语", &sun, "1班") };
     let mut s = store_with(&[row]);
     let id = id_of(&s, "孙语");
     let personal = |s: &Store| {
@@ -2419,7 +2421,10 @@ fn ethnicity_and_address_are_corrected_by_hand_audited_and_undone() {
         ]
     );
     // The same typed again is no change; an empty field clears.
-    assert_eq!(s.correct_identity(id, &IdentityEdit { ethnicity: Some("回".into()), ..Default::default() }).unwrap().changed, 0);
+    assert_eq!(
+        s.correct_identity(id, &IdentityEdit { ethnicity: Some("回".into()), ..Default::default() }).unwrap().changed,
+        0
+    );
     s.set_fixed_clock("2026-11-23T12:00:00+08:00");
     let cleared = s.correct_identity(id, &IdentityEdit { address: Some(String::new()), ..Default::default() }).unwrap();
     assert_eq!(personal(&s), (text("回族"), None));
