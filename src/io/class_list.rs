@@ -3522,7 +3522,7 @@ impl RowReader<'_> {
             personal_filled,
             sex_replaced,
         } = *moves;
-        // As the phone's below, but the values unquoted: an address is on no list the report might be read from.
+        // As the phone's below, the values unquoted: an address is personal data, shown on the detail screen only.
         let fields_named = |fields: &[crate::store::Field]| {
             let zh: Vec<&str> = fields.iter().map(|f| f.label_zh()).collect();
             let en: Vec<&str> = fields.iter().map(|f| field_in_english(*f)).collect();
@@ -6870,9 +6870,9 @@ fn source_of(file: &str, sheet: &str, row_no: usize) -> String {
 
 /// The report line for a later row (`later`, of the file and sheet `here`) of a pupil already read at `first`: by
 /// the same ID number, or (`alike`) one row giving the whole number and the other a spreadsheet's rounding of it.
-/// `phone_taken`: the later row's phone, 民族 and 居住地址, those the first row lacked, go to the pupil
-/// (`RepeatGives::Phone`, `RepeatGives::Personal`), and are
-/// said once it has (`RowReader::phones_filled_said`).
+/// `phone_taken`: what the later row gives of the phone, 民族 and 居住地址 that the first row lacked goes to the pupil
+/// (`RepeatGives::Phone`, `RepeatGives::Personal`), and is said apart (the phone once it has gone:
+/// `RowReader::phones_filled_said`).
 fn duplicate_message(
     first: &FirstSeen,
     here: (&str, &str),
