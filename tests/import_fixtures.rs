@@ -3631,7 +3631,8 @@ fn class_cells_of_bare_numbers_are_said_once_with_the_class_each_became() {
     let text = format!("姓名,身份证号,班级\n甲,{},101\n乙,{},102\n丙,{},101\n", ids[0], ids[1], ids[2]);
     std::fs::write(&csv, text).unwrap();
     let mut store = store();
-    let report = class_list::import(&mut store, &[csv.as_path()], Some("第二小学"), false).unwrap();
+    // A school whose name does not say 小学: 101 and 102 may be a junior school's 初一 (under 小学, 一年级1班).
+    let report = class_list::import(&mut store, &[csv.as_path()], Some("城关中心校"), false).unwrap();
     assert_eq!(store.student_by_id_number(&ids[0]).unwrap().unwrap().class_label(), "101班");
     let said: Vec<_> = report.problems.iter().filter(|p| p.message.contains("班级列写的是数字")).collect();
     assert_eq!(said.len(), 1, "{:?}", report.problems);
@@ -4095,4 +4096,109 @@ fn a_stacked_table_without_a_class_column_takes_the_class_its_sheet_is_named_for
             _ => assert!(said("导入到“三年级1班”"), "{file}: {:?}", report.problems),
         }
     }
+}
+
+/// A class cell naming another year than its row's 年级 cell never moves the pupil into that year, however it writes
+/// the year (1.2, 1-2, 一.2, 一(2)班, 一年级2班, 102, 0102 beside 二年级): the pupil stays in 二年级 with the class as
+/// written, and the report says each row once. Beside 一年级 the same cells are 一年级2班.
+#[test]
+fn a_class_cell_naming_another_year_leaves_the_pupil_in_the_grade_columns_grade() {
+    let dir = tempfile::tempdir().unwrap();
+    let cells = ["1.2", "1-2", "一.2", "一（2）班", "一年级2班", "102", "0102"];
+    let ids: Vec<String> = (0..cells.len() * 2).map(|i| valid(&format!("45020220180305{:03}", 700 + i))).collect();
+    let mut text = "姓名,身份证号码,年级,班级\n".to_owned();
+    for (i, cell) in cells.iter().enumerate() {
+        text.push_str(&format!("二年级生{i},{},二年级,{cell}\n", ids[i]));
+        text.push_str(&format!("一年级生{i},{},一年级,{cell}\n", ids[cells.len() + i]));
+    }
+    let csv = dir.path().join("名单.csv");
+    std::fs::write(&csv, text).unwrap();
+    let mut store = store();
+    let report = class_list::import(&mut store, &[csv.as_path()], Some("第二小学"), false).unwrap();
+    for (i, cell) in cells.iter().enumerate() {
+        let pupil = store.student_by_id_number(&ids[i]).unwrap().unwrap();
+        assert_eq!(pupil.grade, "二年级", "{cell}: {:?}", report.problems);
+        assert_ne!(pupil.class, "2班", "{cell}: not silently 二年级2班");
+        let first = store.student_by_id_number(&ids[cells.len() + i]).unwrap().unwrap();
+        assert_eq!(first.class_label(), "一年级2班", "{cell}: {:?}", report.problems);
+        // Said once at the row (rows 2, 4, 6 …), naming the cell; never at the 一年级 row below it.
+        let row = 2 + 2 * i;
+        let said: Vec<_> = report.problems.iter().filter(|p| p.row == Some(row) && p.column == "班级").collect();
+        assert_eq!(said.len(), 1, "{cell}: {said:?}");
+        assert!(said[0].message.contains(&format!("“{cell}”")) && said[0].message.contains("二年级"), "{said:?}");
+        let below = report.problems.iter().any(|p| p.row == Some(row + 1) && p.column == "班级");
+        assert!(!below, "{cell}: {:?}", report.problems);
+    }
+    assert!(!report.problems.iter().any(|p| p.message.contains("无法从")), "{:?}", report.problems);
+}
+
+/// A class list of bare three-digit class numbers and no grade whose numbers leave no doubt (401 is only a primary
+/// school's year) reads 301 as 三年级1班, said with each number's class; importing it again changes nobody; a later
+/// list of that school writing only 301 and 302 (as a junior school's 初三 might) keeps them 301班 as written, which the
+/// drive's 三年级1班 takes in; the class filter finds the pupils by the class shown.
+#[test]
+fn three_digit_class_numbers_are_read_as_years_by_the_lists_other_classes() {
+    let dir = tempfile::tempdir().unwrap();
+    let ids: Vec<String> = (1..=6).map(|i| valid(&format!("4502022016030560{i}"))).collect();
+    let csv = dir.path().join("名单.csv");
+    let text = format!(
+        "姓名,身份证号,班级\n甲,{},301\n乙,{},302班\n丙,{},401\n丁,{},601\n戊,,302\n",
+        ids[0], ids[1], ids[2], ids[3]
+    );
+    std::fs::write(&csv, text).unwrap();
+    let mut store = store();
+    let school = Some("城关中心校");
+    let report = class_list::import(&mut store, &[csv.as_path()], school, false).unwrap();
+    let class_of = |store: &Store, i: usize| store.student_by_id_number(&ids[i]).unwrap().unwrap().class_label();
+    let read = ["三年级1班", "三年级2班", "四年级1班", "六年级1班"];
+    for (i, label) in read.iter().enumerate() {
+        assert_eq!(class_of(&store, i), *label, "{:?}", report.problems);
+    }
+    let said: Vec<_> = report.problems.iter().filter(|p| p.message.contains("班级列写的是三位数的班号")).collect();
+    assert_eq!(said.len(), 1, "{:?}", report.problems);
+    assert!(said[0].message.contains("“301”→“三年级1班”、“302班”→“三年级2班”"), "{}", said[0].message);
+    assert!(!report.problems.iter().any(|p| p.message.contains("→“301班”")), "{:?}", report.problems);
+    let everyone = |store: &Store| names_and_classes(store);
+    let before = everyone(&store);
+    assert!(before.contains(&("戊".to_owned(), "三年级2班".to_owned())), "{before:?}");
+
+    // The same file again: the same pupils, nobody moved or added.
+    let again = class_list::import(&mut store, &[csv.as_path()], school, false).unwrap();
+    assert_eq!(everyone(&store), before, "{:?}", again.problems);
+    assert_eq!((again.added, again.moved_class, again.respelled_class), (0, 0, 0), "{:?}", again.problems);
+
+    // A later list of only 301 and 302: kept 301班 as the list writes it, into the class the drive holds.
+    let later = dir.path().join("补录.csv");
+    std::fs::write(&later, format!("姓名,身份证号,班级\n甲,{},301\n己,{},301\n戊,,302\n", ids[0], ids[4])).unwrap();
+    let report = class_list::import(&mut store, &[later.as_path()], school, false).unwrap();
+    assert!(report.problems.iter().any(|p| p.message.contains("“301”→“301班”")), "{:?}", report.problems);
+    assert_eq!((class_of(&store, 0), class_of(&store, 4)), ("三年级1班".into(), "三年级1班".into()));
+    assert_eq!(report.moved_class, 0, "{:?}", report.problems);
+    let after = everyone(&store);
+    assert_eq!(after.iter().filter(|(name, _)| name == "戊").count(), 1, "{after:?}");
+    assert_eq!(store.class_labels(None).unwrap(), read, "the class filter's list");
+    let filter = StudentFilter { class: Some("三年级1班".to_owned()), ..StudentFilter::default() };
+    let mut found: Vec<String> = store.students(&filter).unwrap().into_iter().map(|s| s.name).collect();
+    found.sort();
+    assert_eq!(found, ["己", "甲"]);
+}
+
+/// A drive that holds a school's classes as 301班 (a list read before it could be told) keeps them so when a list
+/// read by year names them 三年级1班: its pupils are not moved, and a new pupil goes to the class as the drive spells it.
+#[test]
+fn classes_held_as_numbers_keep_their_spelling_when_a_list_reads_them_by_year() {
+    let dir = tempfile::tempdir().unwrap();
+    let ids: Vec<String> = (1..=4).map(|i| valid(&format!("4502022016030561{i}"))).collect();
+    let first = dir.path().join("一.csv");
+    std::fs::write(&first, format!("姓名,身份证号,班级\n甲,{},301\n乙,{},302\n", ids[0], ids[1])).unwrap();
+    let second = dir.path().join("二.csv");
+    let text = format!("姓名,身份证号,班级\n甲,{},301\n丙,{},301\n丁,{},401\n", ids[0], ids[2], ids[3]);
+    std::fs::write(&second, text).unwrap();
+    let mut store = store();
+    let school = Some("城关中心校");
+    class_list::import(&mut store, &[first.as_path()], school, false).unwrap();
+    let report = class_list::import(&mut store, &[second.as_path()], school, false).unwrap();
+    let class_of = |i: usize| store.student_by_id_number(&ids[i]).unwrap().unwrap().class_label();
+    assert_eq!([class_of(0), class_of(2), class_of(3)], ["301班", "301班", "四年级1班"], "{:?}", report.problems);
+    assert_eq!(report.moved_class, 0, "{:?}", report.problems);
 }

@@ -11180,13 +11180,13 @@ fn an_edited_file_of_the_drives_policy_is_said_listed_apart_and_taken_with_its_c
 }
 
 /// The import preview says what the import will do, nothing having been imported yet: a row whose class cell
-/// names another grade 「将按班级列导入到」 that class, a footer row 「将跳过」, in either language; before, the
-/// preview said 「已按班级列导入到」 and 「已跳过」 as if the list were already in.
+/// names another grade 「将按年级列导入到」 its grade, a footer row 「将跳过」, in either language; before, the
+/// preview said 「已按年级列导入到」 and 「已跳过」 as if the list were already in.
 #[test]
 fn the_import_preview_speaks_of_what_the_import_will_do() {
     use canbao::tui::modal::Modal;
     for (lang, future, past) in [
-        (Language::Zh, ["将按班级列导入到", "将跳过"], ["已按班级列导入到", "已跳过"]),
+        (Language::Zh, ["将按年级列导入到", "将跳过"], ["已按年级列导入到", "已跳过"]),
         (Language::En, ["will be imported into", "to be skipped"], [": imported into", "pupil: skipped"]),
     ] {
         let dir = tempfile::tempdir().expect("dir");

@@ -151,13 +151,15 @@ pub fn from_columns(grade: Option<&str>, class: Option<&str>, combined: Option<&
     if grade.is_empty() {
         return numbered_alone(split(class_cell));
     }
+    // 二年级 | 1.2, 二年级 | 102, 高一 | 2.3: the row's own grade cell names the grade, and a class cell naming
+    // another year keeps its class as written beside it, said at the row (`other_year`). Moved into the year the
+    // cell names, a pupil would be promoted, or sent out as a leaver, by a year the school's grade column denies.
+    if other_year(&grade, class_cell).is_some() {
+        return (grade, as_written(class_cell));
+    }
     // 高一 | 1.3: the class cell's short grade is read within the column's stage (`in_stage`).
     if let Some(read) = in_stage(&grade, class_cell) {
         return read;
-    }
-    // 一年级 | 3.2: the class cell names its grade, and the import says the two disagree (`own_grade`).
-    if let Some(named) = own_grade(&grade, class_cell) {
-        return named;
     }
     // 一年级 | 101: the class numbered within its grade, class 1 of 一年级, as 一年级 | 1 is.
     if let Some(number) = numbered_in_grade(&grade, class_cell) {
@@ -165,6 +167,24 @@ pub fn from_columns(grade: Option<&str>, class: Option<&str>, combined: Option<&
     }
     let class = without_grade(&grade, class_cell, class);
     (grade, with_ban(class))
+}
+
+/// The school year a class cell names when it is another than its grade cell's, however the cell writes it:
+/// 1.2, 1-2, 一.2, 1年2班, 一(2)班, 一年级2班, 102 or 0102 beside 二年级 all name the first year. `None` when the
+/// cell names the grade's own year, or none.
+pub fn other_year(grade: &str, class_cell: &str) -> Option<u32> {
+    if let Some((named, _)) = own_grade(grade, class_cell) {
+        return match grade_of(&named) {
+            Grade::Year(year) => Some(u32::from(year)),
+            Grade::Other(_) | Grade::None => None,
+        };
+    }
+    numbered_in_other_grade(grade, class_cell)
+}
+
+/// A class cell kept as it was written (widths and spaces aside, its brackets kept): 1.2, 三(2)班, 102班.
+fn as_written(class_cell: &str) -> String {
+    with_ban(narrow(class_cell))
 }
 
 /// The school years a grade's class numbers may begin with: its year (七年级 7), and its year within its stage
@@ -189,24 +209,27 @@ pub fn numbered_in_grade(grade: &str, class_cell: &str) -> Option<u32> {
         return None;
     }
     let years = numbering_years(&grade_cell(grade))?;
-    years.into_iter().find_map(|year| {
-        let class = cell.strip_prefix(year.to_string().as_str()).filter(|rest| rest.len() == 2)?;
+    // 0102: a school year written in two digits, as some schools' systems print every class number in four.
+    years.into_iter().flat_map(|year| [year.to_string(), format!("{year:02}")]).find_map(|year| {
+        let class = cell.strip_prefix(year.as_str()).filter(|rest| rest.len() == 2)?;
         class.parse::<u32>().ok().filter(|n| *n > 0)
     })
 }
 
 /// A class cell that is a bare number of three digits whose first names another school year than its grade's
-/// (201 under 一年级): that year. The class is kept as written and the import says the cell at its row, as neither
-/// reading is sure.
+/// (201 under 一年级), or of four whose first two do (0201, 1101): that year. The class is kept as written and the
+/// import says the cell at its row, as neither reading is sure.
 pub fn numbered_in_other_grade(grade: &str, class_cell: &str) -> Option<u32> {
     let cell = narrow(class_cell);
-    if cell.len() != 3 || !cell.bytes().all(|b| b.is_ascii_digit()) || numbered_in_grade(grade, &cell).is_some() {
+    let digits = cell.bytes().all(|b| b.is_ascii_digit());
+    if !digits || !(3..=4).contains(&cell.len()) || numbered_in_grade(grade, &cell).is_some() {
         return None;
     }
     numbering_years(&grade_cell(grade))?;
-    let year = u32::from(cell.as_bytes()[0] - b'0');
-    let class: u32 = cell[1..].parse().ok()?;
-    (year > 0 && class > 0).then_some(year)
+    // 201, and in four digits 0201 or 1101: the year, then two digits of the class.
+    let (year, class) = cell.split_at(cell.len() - 2);
+    let (year, class): (u32, u32) = (year.parse().ok()?, class.parse().ok()?);
+    ((1..=12).contains(&year) && class > 0).then_some(year)
 }
 
 /// A class cell with no grade before it: a bare class number (12) is that class (12班), as it is under a grade
@@ -220,8 +243,8 @@ fn numbered_alone((grade, class): (String, String)) -> (String, String) {
 }
 
 /// The grade and class a class cell names when it names a school year other than its grade column's
-/// (一年级 | 3.2, 一年级 | 三年级2班): read as the cell alone is read (3.2 is 三年级2班), the one place the row
-/// writes both its grade and its class; the import says the two cells disagree.
+/// (一年级 | 3.2, 一年级 | 三年级2班): as the cell alone reads (3.2 is 三年级2班), within the column's stage (高一 |
+/// 2.3 is 高二3班). Only said: the row keeps its grade column's grade (`from_columns`, `other_year`).
 pub fn own_grade(grade: &str, class_cell: &str) -> Option<(String, String)> {
     let column = grade_cell(grade);
     let Grade::Year(year) = grade_of(&column) else { return None };
@@ -944,6 +967,63 @@ fn room_numbered(label: &str) -> Option<(u32, u32)> {
     (year >= 1 && class >= 1).then_some((year, class))
 }
 
+/// Whether a list whose class cells are bare numbers of three digits, with no grade anywhere (301, 302班, 401),
+/// numbers its classes by school year and class, as most schools that write them so do (301 is the third year's
+/// class 1), so that each reads as its year's class (三年级1班). `cells`: the list's class cells; `school`: its
+/// school's name. Only when sure: every cell is such a number (none 1班, 300, 1201); and the years the numbers
+/// begin with are a primary school's with one of 4 to 6 among them (a year no junior school numbers), or a junior
+/// school's 7 to 9 alone, or a nine-year school's both. 1 to 3 alone may be a junior school's 初一 to 初三 (101 for
+/// 初一, see `numbers_secondary_years`) and are read only where the name says 小学; a secondary school's name
+/// reads no 1 to 6 (a 完全中学 may number its senior years so). Anything else keeps the numbers as written.
+pub fn numbers_classes_by_year<S: AsRef<str>>(cells: impl IntoIterator<Item = S>, school: &str) -> bool {
+    let mut years = [false; 10];
+    for cell in cells {
+        let cell = normalize(cell.as_ref());
+        if cell.is_empty() {
+            continue;
+        }
+        match room_numbered(&cell) {
+            Some((year, _)) if year <= 9 => years[year as usize] = true,
+            _ => return false,
+        }
+    }
+    let any = |range: std::ops::RangeInclusive<usize>| range.into_iter().any(|y| years[y]);
+    let (low, primary, junior) = (any(1..=3), any(4..=6), any(7..=9));
+    let school = normalize(school);
+    let secondary_name = names_a_secondary_school(&school);
+    let primary_name = school.contains("小学") && !secondary_name;
+    match (low, primary, junior) {
+        (_, true, _) => !secondary_name,
+        (false, false, true) => !primary_name,
+        (true, false, false) => primary_name,
+        _ => false,
+    }
+}
+
+/// A class number of three digits as its year's class: 301 and 301班 are 三年级1班, 702 七年级2班; `None` for any
+/// other cell. For a list that numbers its classes so (`numbers_classes_by_year`).
+pub fn read_by_year(cell: &str) -> Option<(String, String)> {
+    let (year, class) = room_numbered(&normalize(cell))?;
+    (year <= 9).then(|| (format!("{}年级", cn_numeral(year)), format!("{class}班")))
+}
+
+/// The key of the other way a school writes a class it numbers by year: 301班 alone for 三年级1班 (七年级2班 for
+/// 702班), and 三年级1班 for 301班 alone. An import puts a list's pupils in such a class the drive already holds
+/// the other way, so a school's classes stay one whichever of its lists were read by year (`read_by_year`).
+pub fn by_year_spelling(grade: &str, class: &str) -> Option<ClassKey> {
+    if grade.is_empty()
+        && let Some((grade, class)) = read_by_year(class)
+    {
+        return Some(ClassKey::of(&grade, &class));
+    }
+    let key = ClassKey::of(grade, class);
+    let Grade::Year(year @ 1..=9) = key.grade else { return None };
+    match numbered(&key.class) {
+        Some((n @ 1..=99, "班")) => Some(ClassKey::parse(&format!("{year}{n:02}班"))),
+        _ => None,
+    }
+}
+
 /// A kindergarten class written with its year's first character and its number: 小一班, 中(2)班, 大3班,
 /// 幼儿园小一班 are classes of 小班, 中班 and 大班. `label` normalized; the year (1 for 小班 to 3 for 大班), what
 /// comes before the year's character (幼儿园 or nothing) and after it (一班).
@@ -1467,8 +1547,9 @@ mod tests {
         assert_eq!(from_columns(Some("3年级"), Some("32班"), None), ("3年级".into(), "32班".into()));
         assert_eq!(from_columns(Some("三年级"), Some("三班"), None), three_two_of("三班"));
         assert_eq!(from_columns(Some("三年级"), Some("三十班"), None), three_two_of("三十班"));
-        // Another grade in the cell is not taken for this one: the cell is read as it reads alone (`own_grade`).
-        assert_eq!(from_columns(Some("三年级"), Some("四(2)班"), None), ("四年级".into(), "2班".into()));
+        // Another grade in the cell is not taken for this one: the row keeps the column's, the cell as written.
+        assert_eq!(from_columns(Some("三年级"), Some("四(2)班"), None), three_two_of("四(2)班"));
+        assert_eq!(from_columns(Some("三年级"), Some("四（2）班"), None), three_two_of("四(2)班"));
     }
 
     fn three_two_of(class: &str) -> (String, String) {
@@ -1596,8 +1677,11 @@ mod tests {
         ] {
             let alone = from_columns(None, Some(class), None);
             assert_eq!(own_grade(grade, class), Some(alone.clone()), "{grade} | {class}");
-            assert_eq!(from_columns(Some(grade), Some(class), None), alone, "{grade} | {class}");
             assert_eq!(join(&alone.0, &alone.1), named);
+            // The row keeps its grade column's grade, its class cell as written.
+            let (kept, as_written) = from_columns(Some(grade), Some(class), None);
+            assert_eq!(kept, grade_cell(grade), "{grade} | {class}");
+            assert_eq!(as_written, narrow(class), "{grade} | {class}");
         }
         // The same school year, or a class naming none, is no disagreement.
         for (grade, class) in
@@ -1625,7 +1709,8 @@ mod tests {
                 assert_eq!(own_grade(grade, cell), None, "{grade} | {cell}: the same year");
             }
         }
-        // Another year of the stage is that year, written as the grade column writes its own, and said.
+        // Another year of the stage names that year, written as the grade column writes its own; the row keeps
+        // the column's grade and its cell as written, and says it.
         for (grade, cell, read) in [
             ("高一", "2.3", "高二"),
             ("高一", "3(3)", "高三"),
@@ -1641,7 +1726,8 @@ mod tests {
             ("一年级", "3.3", "三年级"),
         ] {
             let read = (read.to_owned(), "3班".to_owned());
-            assert_eq!(from_columns(Some(grade), Some(cell), None), read, "{grade} | {cell}");
+            let kept = (grade_cell(grade), cell.to_owned());
+            assert_eq!(from_columns(Some(grade), Some(cell), None), kept, "{grade} | {cell}");
             assert_eq!(own_grade(grade, cell), Some(read), "{grade} | {cell}");
         }
         // A grade column naming only the stage: the cell's short year is the stage's, in its usual short form.
@@ -1812,5 +1898,139 @@ mod tests {
         assert_ne!(ClassKey::parse("中一班"), key);
         assert_eq!(ClassKey::parse("幼儿园小(2)班"), ClassKey::parse("幼儿园小二班"));
         assert_eq!(ClassKey::parse("大班1班"), key);
+    }
+
+    /// A class cell naming another school year than its row's grade cell, however it writes the year, never moves
+    /// the row into that year: the row keeps the grade cell's grade and the cell as written, and `other_year` says
+    /// which year the cell named. Beside its own grade the same cell is that grade's class 2.
+    #[test]
+    fn a_class_cell_naming_another_year_keeps_the_grade_cells_grade_however_written() {
+        let family = [
+            "1.2",
+            "1-2",
+            "1/2",
+            "1年2班",
+            "一.2",
+            "一(2)班",
+            "一（2）班",
+            "1(2)",
+            "一年级2班",
+            "1年级2班",
+            "102",
+            "0102",
+            "１０２",
+            " 1 . 2 ",
+            "1.2班",
+        ];
+        let first_two = ClassKey::of("一年级", "2班");
+        for cell in family {
+            assert_eq!(
+                from_columns(Some("一年级"), Some(cell), None),
+                ("一年级".into(), "2班".into()),
+                "一年级 | {cell}"
+            );
+            assert_eq!(other_year("一年级", cell), None, "一年级 | {cell}");
+            for grade in ["二年级", "2", "六年级", "小学二年级"] {
+                let (kept, class) = from_columns(Some(grade), Some(cell), None);
+                assert_eq!(kept, grade_cell(grade), "{grade} | {cell}");
+                assert_eq!(class, as_written(cell), "{grade} | {cell}");
+                assert_eq!(other_year(grade, cell), Some(1), "{grade} | {cell}");
+                let key = ClassKey::of(&kept, &class);
+                assert_ne!(key, first_two, "{grade} | {cell}: not moved into the year the cell names");
+                assert_ne!(key, ClassKey::of(&kept, "2班"), "{grade} | {cell}: nor silently the grade's own 2班");
+            }
+        }
+        assert_eq!(join(&from_columns(Some("二年级"), Some("1.2"), None).0, "1.2"), "二年级1.2");
+        assert_eq!(from_columns(Some("二年级"), Some("102"), None), ("二年级".into(), "102班".into()));
+        assert_eq!(from_columns(Some("二年级"), Some("一（2）班"), None), ("二年级".into(), "一(2)班".into()));
+        // A junior or senior school's years, in the stage's count or the twelve's.
+        for (grade, cell, year) in [
+            ("初二", "1.2", 7),
+            ("初二", "7.2", 7),
+            ("八年级", "1-2", 7),
+            ("初二", "102", 1),
+            ("初二", "702", 7),
+            ("初二", "0702", 7),
+            ("高一", "2.3", 11),
+            ("高一", "1101", 11),
+            ("高一", "201", 2),
+        ] {
+            assert_eq!(other_year(grade, cell), Some(year), "{grade} | {cell}");
+            assert_eq!(
+                from_columns(Some(grade), Some(cell), None),
+                (grade.into(), as_written(cell)),
+                "{grade} | {cell}"
+            );
+        }
+        for (grade, cell, class) in
+            [("初二", "802", "2班"), ("初二", "0802", "2班"), ("初二", "202", "2班"), ("高一", "1003", "3班")]
+        {
+            assert_eq!(other_year(grade, cell), None, "{grade} | {cell}");
+            assert_eq!(from_columns(Some(grade), Some(cell), None), (grade.into(), class.into()), "{grade} | {cell}");
+        }
+        // No school year to differ from, or none named: no other year.
+        for (grade, cell) in
+            [("高中", "2.3"), ("2023级", "3.2"), ("实验部", "102"), ("二年级", "12"), ("二年级", "2班")]
+        {
+            assert_eq!(other_year(grade, cell), None, "{grade} | {cell}");
+        }
+        assert_eq!(other_year("二年级", "1002"), Some(10), "a four-digit number of another year");
+        assert_eq!(other_year("二年级", "0002"), None);
+        assert_eq!(other_year("二年级", "2002"), None, "no school year 20");
+    }
+
+    /// A list of bare three-digit class numbers and no grade reads them as years and classes only when the numbers
+    /// (and the school's name) leave no doubt which years they are; otherwise they stay as written.
+    #[test]
+    fn three_digit_class_numbers_read_as_years_only_when_the_list_leaves_no_doubt() {
+        for (cells, school) in [
+            (&["301", "302", "401", "601"][..], "城关中心校"),
+            (&["401", "402"][..], "城关中心校"),
+            (&["101班", "３０２", "503"][..], ""),
+            (&["301", "302"][..], "城关镇第二小学"),
+            (&["701", "801", "901"][..], "城关中学"),
+            (&["701", "702"][..], ""),
+            (&["101", "601", "701", "901"][..], "城关学校"),
+            (&["301", "", "302"][..], "第二小学"),
+        ] {
+            assert!(numbers_classes_by_year(cells.iter().copied(), school), "{cells:?} {school}");
+        }
+        for (cells, school) in [
+            // 1 to 3 alone: a primary school's, or a junior school's 初一 to 初三.
+            (&["301", "302"][..], "城关中心校"),
+            (&["101", "201", "301"][..], "城关初级中学"),
+            (&["101", "102"][..], ""),
+            // A secondary school's 401: perhaps its senior years.
+            (&["101", "401"][..], "城关中学"),
+            (&["401"][..], "县一中"),
+            // 1 to 3 with 7 to 9 and no 4 to 6: no one school's years.
+            (&["101", "701"][..], ""),
+            // A primary school writing 701: not sure what it is.
+            (&["701"][..], "第二小学"),
+            // Not every cell a year's class number.
+            (&["301", "1班"][..], "第二小学"),
+            (&["301", "300"][..], "第二小学"),
+            (&["401", "1201"][..], ""),
+            (&["401", "001"][..], ""),
+            (&["401", "实验班"][..], ""),
+            (&["401", "4.1"][..], ""),
+            (&[][..], "第二小学"),
+            (&[""][..], "第二小学"),
+        ] {
+            assert!(!numbers_classes_by_year(cells.iter().copied(), school), "{cells:?} {school}");
+        }
+        for (cell, grade, class) in [
+            ("301", "三年级", "1班"),
+            ("301班", "三年级", "1班"),
+            ("６１２", "六年级", "12班"),
+            ("702", "七年级", "2班"),
+        ] {
+            assert_eq!(read_by_year(cell), Some((grade.to_owned(), class.to_owned())), "{cell}");
+            let (grade, class) = read_by_year(cell).unwrap_or_default();
+            assert_eq!(year_of_study(&join(&grade, &class)), year_of_study(cell), "{cell}: the year it already named");
+        }
+        for cell in ["300", "1201", "012", "30", "三年级1班", "3.1"] {
+            assert_eq!(read_by_year(cell), None, "{cell}");
+        }
     }
 }

@@ -1323,7 +1323,11 @@ struct RowReader<'a> {
     table_below: Option<(usize, String)>,
     /// The class cells of the file being read that were a number of three digits or more (101), each with the
     /// class it was read as: said once at the file's end (`numbered_classes_said`).
-    numbered_classes: Vec<(String, String)>,
+    /// `true` where the number was read as its year's class (`classes_by_year`).
+    numbered_classes: Vec<(String, String, bool)>,
+    /// The sheet being read writes its classes as numbers of three digits that number them by school year (301 for
+    /// 三年级1班) and no grade anywhere (`class_label::numbers_classes_by_year`): each is read as its year's class.
+    classes_by_year: bool,
     /// The later rows whose phone went to the pupil of their first row (`RepeatGives::Phone`), in order: said once
     /// the import has taken them (`phones_filled_said`).
     phones_handed: Vec<PhoneHanded>,
@@ -1909,6 +1913,7 @@ impl RowReader<'_> {
             leaving: None,
             table_below: None,
             numbered_classes: Vec::new(),
+            classes_by_year: false,
             phones_handed: Vec::new(),
         }
     }
@@ -2203,6 +2208,22 @@ impl RowReader<'_> {
                 matches!(&*sheet_class_label.borrow(), Some(label) if ClassKey::parse(label).grade == Grade::None);
             let sheet_grade =
                 if class_column || bare_class { sheet_grade(&sheet.name, &sheet.rows, map.top) } else { None };
+            // Class cells of 301, 302 and 401 with no grade anywhere: read as years and classes where the cells the
+            // rows ahead hold (the school's other classes) leave no doubt that the numbers mean so.
+            let by_year = !map.columns.contains_key(&Column::Grade) && sheet_grade.is_none() && {
+                let class_at = map.columns.get(&Column::Class).or_else(|| map.columns.get(&Column::GradeClass));
+                let cells = body.iter().filter_map(|row| row.get(*class_at?).map(Cell::text_ref));
+                let school = sheet_school.clone().or_else(|| {
+                    let at = map.columns.get(&Column::School)?;
+                    body.iter().find_map(|row| row.get(*at).map(Cell::text).filter(|t| !t.trim().is_empty()))
+                });
+                class_at.is_some() && class_label::numbers_classes_by_year(cells, school.as_deref().unwrap_or_default())
+            };
+            if by_year != self.classes_by_year {
+                // The cells' readings kept for the sheets before read them the other way.
+                self.classes = ClassCells::default();
+                self.classes_by_year = by_year;
+            }
             if let (true, None, SheetClass::Named(label)) = (bare_class, &sheet_grade, &sheet_class) {
                 let label = quoted(label);
                 let message = format!(
@@ -3045,29 +3066,41 @@ impl RowReader<'_> {
     /// without a word: a word `data/headers.toml` does not know, or a second column for the same field.
     /// A column Excel hides (`hidden`) is said too, whether read (no visible column has its header) or not.
     /// Class cells that were a bare number of three digits or more, said once for the file with the class each
-    /// was read as (「“101”→“101班”」): a school may write 101 for 一年级1班, which the import cannot know.
+    /// was read as (「“101”→“101班”」): a school may write 101 for 一年级1班, which the import cannot know; and those
+    /// read as their year's class by the list's other classes (「“301”→“三年级1班”」), said apart.
     fn numbered_classes_said(&mut self, file: &str) {
         let read = std::mem::take(&mut self.numbered_classes);
-        if read.is_empty() {
-            return;
+        let (by_year, as_named): (Vec<_>, Vec<_>) = read.into_iter().partition(|(.., by_year)| *by_year);
+        let examples = |read: &[(String, String, bool)]| {
+            let shown: Vec<String> =
+                read.iter().take(5).map(|(cell, label, _)| format!("“{cell}”→“{label}”")).collect();
+            let (more, more_en) = match read.len() {
+                n if n > 5 => (format!(" 等 {n} 个"), format!(" and {} more", n - 5)),
+                _ => (String::new(), String::new()),
+            };
+            (format!("{}{more}", shown.join("、")), format!("{}{more_en}", shown.join(", ")))
+        };
+        if !as_named.is_empty() {
+            let (zh, en) = examples(&as_named);
+            let message = format!(
+                "班级列写的是数字，已按班级读入：{zh}；若数字另有含义（如教室号、入学年份），请改写班级后重新导入 (class \
+                 cells holding a number were read as the class so named: {en}; where the number means something \
+                 else, such as a room number or a year of entry, write the class out and import again)"
+            );
+            self.problem_at(file, "", None, "", message);
         }
-        let shown: Vec<String> = read.iter().take(5).map(|(cell, label)| format!("“{cell}”→“{label}”")).collect();
-        let more = match read.len() {
-            n if n > 5 => format!(" 等 {n} 个"),
-            _ => String::new(),
-        };
-        let more_en = match read.len() {
-            n if n > 5 => format!(" and {} more", n - 5),
-            _ => String::new(),
-        };
-        let message = format!(
-            "班级列写的是数字，已按班级读入：{}{more}；若数字另有含义（如教室号、入学年份），请改写班级后重新导入 (class \
-             cells holding a number were read as the class so named: {}{more_en}; where the number means something \
-             else, such as a room number or a year of entry, write the class out and import again)",
-            shown.join("、"),
-            shown.join(", ")
-        );
-        self.problem_at(file, "", None, "", message);
+        if !by_year.is_empty() {
+            let (zh, en) = examples(&by_year);
+            let message = format!(
+                "班级列写的是三位数的班号，且表中没有年级：按班号的首位为年级、后两位为班读入：{zh}（表中的班号都是三位数，首位都是\
+                 小学或初中的年级）；若数字另有含义（如教室号），请改写班级后重新导入 (class cells are numbers of three \
+                 digits and the list names no grade: read as the school year of their first digit and the class of the \
+                 other two: {en}, as every number in the list reads so and their first digits are a primary or junior \
+                 school's years; where a number means something else, such as a room number, write the class out and \
+                 import again)"
+            );
+            self.problem_at(file, "", None, "", message);
+        }
     }
 
     /// A list printed in blocks side by side (分两栏): the column each block starts at (`header::side_by_side`),
@@ -4418,8 +4451,18 @@ impl RowReader<'_> {
         let (grade_cell_text, class_cell_text, combined_cell_text) =
             (grade_cell.as_deref(), class_cell.as_deref(), combined_cell.as_deref());
         let combined_or_above = combined_cell_text.or(heading).or(sheet_class);
+        // 301 on a sheet that numbers its classes by year (`classes_by_year`): 三年级1班, said at the file's end.
+        let by_year = self
+            .classes_by_year
+            .then_some(class_cell_text.or(combined_cell_text))
+            .flatten()
+            .filter(|_| grade_cell_text.is_none() && sheet_grade.is_none())
+            .and_then(class_label::read_by_year);
         let read_cells = || {
-            let (grade, class) = class_label::from_columns(grade_cell_text, class_cell_text, combined_or_above);
+            let (grade, class) = match by_year.clone() {
+                Some(read) => read,
+                None => class_label::from_columns(grade_cell_text, class_cell_text, combined_or_above),
+            };
             // 高一's sheet whose class cells read 1.3: the cell's short year is counted within the sheet's stage.
             let in_sheet_stage = || {
                 let cell = class_cell_text.or(combined_cell_text)?;
@@ -4460,9 +4503,9 @@ impl RowReader<'_> {
                 row_no,
                 &header_of(Column::Class),
                 format!(
-                    "年级列写“{grade_text}”，班级列“{class_text}”却写的是另一个年级：已按班级列导入到“{label}”，请核对 \
-                     (the grade column says “{grade_text}” but the class cell “{class_text}” names another grade: \
-                     imported into “{label}” as the class cell reads; check it)"
+                    "年级列写“{grade_text}”，班级列“{class_text}”却写的是另一个年级：已按年级列导入到“{label}”，班级按原样保留，\
+                     请核对 (the grade column says “{grade_text}” but the class cell “{class_text}” names another \
+                     grade: imported into “{label}” under the grade column's grade, the class kept as written; check it)"
                 ),
             );
         }
@@ -4475,7 +4518,7 @@ impl RowReader<'_> {
                 row_no,
                 &header_of(Column::Class),
                 format!(
-                    "班级列“{shown}”的首位数字像是{year_zh}的班号，与年级“{grade}”不符：已按原样导入到“{label}”，请核对 (the \
+                    "班级列“{shown}”开头的数字像是{year_zh}的班号，与年级“{grade}”不符：已按原样导入到“{label}”，请核对 (the \
                      class cell “{shown}” begins as a class of school year {year} would, not of the grade “{grade}”: \
                      imported into “{label}” as written; check it)"
                 ),
@@ -4489,7 +4532,8 @@ impl RowReader<'_> {
         };
         if let Some((column, cell)) = class_from {
             let number_cell = map.get(column, row).is_some_and(|c| matches!(c, Cell::Number(f) if f.fract() != 0.0));
-            if class_label::unread_class(&class) {
+            // A class kept as written beside a grade it contradicts (二年级 | 1.2) is said as that, above.
+            if class_label::unread_class(&class) && !names_own_grade {
                 let shown = quoted(cell);
                 self.problem(
                     file,
@@ -4516,12 +4560,13 @@ impl RowReader<'_> {
                          column as text)"
                     ),
                 );
-            } else if cell.trim().len() >= 3 && cell.trim().bytes().all(|b| b.is_ascii_digit()) {
-                // 101 read as the class 101班: a school may mean 一年级1班 by it. Said once for the file.
+            } else if by_year.is_some() || (cell.trim().len() >= 3 && cell.trim().bytes().all(|b| b.is_ascii_digit())) {
+                // 101 read as the class 101班: a school may mean 一年级1班 by it; or as 一年级1班, by the school's other
+                // classes. Said once for the file.
                 let label = class_label::join(&grade, &class);
                 let cell = cell.trim().to_owned();
-                if !self.numbered_classes.iter().any(|(c, _)| *c == cell) {
-                    self.numbered_classes.push((cell, label));
+                if !self.numbered_classes.iter().any(|(c, ..)| *c == cell) {
+                    self.numbered_classes.push((cell, label, by_year.is_some()));
                 }
             }
         }
@@ -7819,7 +7864,7 @@ pub fn as_preview(message: &str) -> String {
         ("that row was not imported", "that row will not be imported"),
         ("the pupil is declined", "the pupil will be declined"),
         // Where a row goes: the class its cell names, the class written as it is, a number cell's class.
-        ("已按班级列导入到", "将按班级列导入到"),
+        ("已按年级列导入到", "将按年级列导入到"),
         ("grade: imported into", "grade: will be imported into"),
         ("已按原样作为班级导入", "将按原样作为班级导入"),
         (": imported as the class as written", ": will be imported as the class as written"),
@@ -8467,16 +8512,16 @@ mod tests {
             ],
         };
         let plan = plan_sheets(vec![("a.xlsx".into(), vec![sheet])], None, DEFAULT_SCHOOL, today()).unwrap();
-        // As 3.2 alone reads: 三年级2班.
-        assert_eq!(classes_of(&plan), ["三年级2班", "一年级2班", "三年级2班", "三年级2班"]);
+        // The grade column's grade, the class cell as written: never the 三年级 that 3.2 alone reads as.
+        assert_eq!(classes_of(&plan), ["一年级3.2", "一年级2班", "三年级2班", "一年级3.2"]);
         let said: Vec<_> = plan.report.problems.iter().filter(|p| p.message.contains("另一个年级")).collect();
         assert_eq!(said.len(), 2, "{:?}", plan.report.problems);
         assert_eq!((said[0].row, said[0].column.as_str()), (Some(2), "班级"));
         assert_eq!((said[1].row, said[1].column.as_str()), (Some(5), "班级"));
-        for words in ["“一年级”", "“3.2”", "“三年级2班”", "names another grade"] {
+        for words in ["“一年级”", "“3.2”", "“一年级3.2”", "按年级列", "names another grade"] {
             assert!(said[0].message.contains(words), "{words}: {}", said[0].message);
         }
-        assert!(!plan.report.problems.iter().any(|p| p.message.contains("按原样")), "{:?}", plan.report.problems);
+        assert!(!plan.report.problems.iter().any(|p| p.message.contains("无法从")), "{:?}", plan.report.problems);
     }
 
     /// A senior or junior school's class cells writing the year short (1.3 under 高一) are read within the grade
@@ -8499,14 +8544,14 @@ mod tests {
         let plan = plan_sheets(vec![("a.xlsx".into(), vec![sheet])], None, DEFAULT_SCHOOL, today()).unwrap();
         assert_eq!(
             classes_of(&plan),
-            ["高一3班", "高一3班", "高一3班", "初二3班", "七年级3班", "高三1班", "高二3班"],
+            ["高一3班", "高一3班", "高一3班", "初二3班", "七年级3班", "高三1班", "高一2.3"],
             "{:?}",
             plan.report.problems
         );
         let said: Vec<_> = plan.report.problems.iter().filter(|p| p.message.contains("另一个年级")).collect();
         assert_eq!(said.len(), 1, "{:?}", plan.report.problems);
         assert_eq!((said[0].file.as_str(), said[0].row, said[0].column.as_str()), ("a.xlsx", Some(8), "班级"));
-        assert!(said[0].message.contains("“高一”") && said[0].message.contains("“高二3班”"), "{}", said[0].message);
+        assert!(said[0].message.contains("“高一”") && said[0].message.contains("“高一2.3”"), "{}", said[0].message);
 
         // A sheet per grade, its class cells written short; with no grade anywhere 3.2 stays 三年级2班.
         let senior = class_column_sheet("高一", &[], &[("李四", TEN_IDS[0], "1.3"), ("王五", TEN_IDS[1], "2-1")]);

@@ -1468,7 +1468,18 @@ impl Spellings {
                 }
                 let known = self.known.entry(row.school.clone()).or_default();
                 let label = join(&row.grade, &row.class);
-                let spelled = match known.entry(ClassKey::parse(&label)) {
+                let key = ClassKey::parse(&label);
+                // 301班 for the drive's 三年级1班, or the other way: one class of a school numbering its classes by
+                // year, one list read by year and another not (no grade in it to tell 三年级 from 初三).
+                let other_way = match known.contains_key(&key) {
+                    true => None,
+                    false => crate::domain::class_label::by_year_spelling(&row.grade, &row.class)
+                        .and_then(|other| known.get(&other).cloned()),
+                };
+                if let Some(held) = other_way {
+                    known.insert(key.clone(), held);
+                }
+                let spelled = match known.entry(key) {
                     std::collections::hash_map::Entry::Occupied(held) => {
                         let (grade, class) = held.get();
                         (join(grade, class) != label).then(|| held.get().clone())
