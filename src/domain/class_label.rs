@@ -63,27 +63,38 @@ pub fn split(written: &str) -> (String, String) {
         return (format!("{}年级", cn_numeral(year)), format!("{class}班"));
     }
     let label = normalize(written);
+    // 三年级（2）, 高一(3): a class number in brackets with no 班 after it is that class, as 三年级2班 is.
+    let bracketed = narrow(written).ends_with(')');
+    let class_of = |rest: &str| if bracketed { with_ban(rest.to_owned()) } else { rest.to_owned() };
     if let Some(pos) = label.find("年级") {
         let cut = pos + "年级".len();
         if cut < label.len() {
-            return (label[..cut].to_owned(), label[cut..].to_owned());
+            return (label[..cut].to_owned(), class_of(&label[cut..]));
         }
         return (label, String::new());
     }
-    // "2023级1班": an intake year as the grade.
-    let digits = label.chars().take_while(char::is_ascii_digit).count();
-    if digits == 4 && label[4..].starts_with('级') && label.len() > 4 + '级'.len_utf8() {
-        let cut = 4 + '级'.len_utf8();
-        return (label[..cut].to_owned(), label[cut..].to_owned());
+    // "2023级1班", "初2023级3班": an intake year, of a school's stage or not, as the grade.
+    if let Some(cut) = intake_grade_end(&label)
+        && cut < label.len()
+    {
+        return (label[..cut].to_owned(), class_of(&label[cut..]));
     }
     for prefix in ["高一", "高二", "高三", "初一", "初二", "初三", "小班", "中班", "大班"] {
         if let Some(rest) = label.strip_prefix(prefix)
             && !rest.is_empty()
         {
-            return (prefix.to_owned(), rest.to_owned());
+            return (prefix.to_owned(), class_of(rest));
         }
     }
     shortened_grade(&narrow(written)).unwrap_or((String::new(), label))
+}
+
+/// Where an intake year written as a grade ends in a normalized label: 2023级, and a stage's (初2023级, 高中2023级).
+fn intake_grade_end(label: &str) -> Option<usize> {
+    let stage = ["初中", "高中", "初", "高"].into_iter().find(|s| label.starts_with(s)).map_or(0, str::len);
+    let rest = &label[stage..];
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    (digits == 4 && rest[4..].starts_with('级')).then_some(stage + 4 + '级'.len_utf8())
 }
 
 /// A grade shortened to its numeral before the class, as teachers write 三年级2班: 三2班, 三（2）班, 3(2)班 are
@@ -452,8 +463,17 @@ pub fn grade_named(text: &str) -> Option<String> {
             && rest[4] == '级'
             && (i == 0 || !chars[i - 1].is_ascii_digit())
         {
+            // 初2023级 and 高2023级 of one school are two grades: the stage stays with the year.
+            let mut from = i;
+            for stage in ["初中", "高中", "初", "高"] {
+                let n = stage.chars().count();
+                if from >= n && chars[from - n..from].iter().copied().eq(stage.chars()) {
+                    from -= n;
+                    break;
+                }
+            }
             i += 5;
-            Some(rest[..5].iter().collect())
+            Some(chars[from..i].iter().collect())
         } else {
             i += 1;
             None
@@ -789,9 +809,7 @@ fn split_grade(label: &str) -> (&str, &str) {
         let cut = pos + "年级".len();
         return (&label[..cut], &label[cut..]);
     }
-    let digits = label.chars().take_while(char::is_ascii_digit).count();
-    if digits == 4 && label[4..].starts_with('级') {
-        let cut = 4 + '级'.len_utf8();
+    if let Some(cut) = intake_grade_end(label) {
         return (&label[..cut], &label[cut..]);
     }
     for stage in ["高中", "初中", "高", "初"] {
@@ -2032,5 +2050,53 @@ mod tests {
         for cell in ["300", "1201", "012", "30", "三年级1班", "3.1"] {
             assert_eq!(read_by_year(cell), None, "{cell}");
         }
+    }
+
+    /// Labels as schools write them, full-width digits and brackets included, land on the class they name.
+    #[test]
+    fn class_labels_with_full_width_digits_brackets_and_intake_years_are_read_as_they_mean() {
+        let senior_three = ClassKey::of("十年级", "3班");
+        for written in ["高一(3)班", "高一（3）班", "高一（３）班", "高一3班", "高中一年级(3)班", " 高一 ( 3 ) 班"]
+        {
+            assert_eq!(ClassKey::parse(written), senior_three, "{written}");
+            assert_eq!(split(written).1, "3班", "{written}");
+        }
+        // A class number in brackets with no 班: the class all the same, as the import stores it.
+        for (written, grade) in
+            [("三年级（2）", "三年级"), ("三年级(2)", "三年级"), ("三年级（２）", "三年级"), ("高一（2）", "高一")]
+        {
+            let read = (grade.to_owned(), "2班".to_owned());
+            assert_eq!(split(written), read, "{written}");
+            assert_eq!(from_columns(None, Some(written), None), read, "{written}");
+            assert_eq!(from_columns(None, None, Some(written)), read, "{written}");
+            assert_eq!(from_columns(Some(grade), Some(written), None), read, "{written}");
+            assert_eq!(ClassKey::parse(written), ClassKey::of(grade, "2班"), "{written}");
+        }
+        assert!(!names_class("三年级1"), "a cell cut short, no bracket: no class");
+        // An intake year of a school's stage is a grade of its own, no school year: never 初二's class 23级3班.
+        for (written, grade) in [
+            ("初2023级3班", "初2023级"),
+            ("初２０２３级（３）班", "初2023级"),
+            ("高2023级3班", "高2023级"),
+            ("高中2023级3班", "高中2023级"),
+            ("2023级3班", "2023级"),
+        ] {
+            let read = (grade.to_owned(), "3班".to_owned());
+            assert_eq!(split(written), read, "{written}");
+            assert_eq!(from_columns(None, Some(written), None), read, "{written}");
+            assert_eq!(ClassKey::parse(written), ClassKey { grade: Grade::Other(grade.into()), class: "3班".into() });
+            assert_eq!(year_of_study(written), None, "{written}");
+            assert_eq!(promote("", written), Promotion::Unchanged, "{written}");
+        }
+        assert_ne!(ClassKey::parse("初2023级3班"), ClassKey::parse("高2023级3班"));
+        assert_eq!(grade_named("初2023级").as_deref(), Some("初2023级"));
+        assert_eq!(grade_named("城关中学高中2023级学生名单").as_deref(), Some("高中2023级"));
+        assert_eq!(grade_named("2023级").as_deref(), Some("2023级"));
+        // A class without its grade, however wide its digits.
+        for written in ["2班", "２班", "(2)班", "（２）班"] {
+            assert_eq!(ClassKey::parse(written), ClassKey { grade: Grade::None, class: "2班".into() }, "{written}");
+            assert_eq!(from_columns(None, Some(written), None), (String::new(), "2班".into()), "{written}");
+        }
+        assert_eq!(from_columns(None, Some("２"), None), (String::new(), "2班".into()));
     }
 }
