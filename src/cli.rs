@@ -183,6 +183,7 @@ pub enum Command {
         json: bool,
     },
     /// 检查名单：重复、身份证号码错误、未分班、类别缺认定部门 (check the roster)
+    #[command(group(clap::ArgGroup::new("dismissal").args(["dismiss", "undismiss"])))]
     Check {
         /// 显示完整身份证号码，--json 中亦然（记入修改记录）(show full ID numbers, in --json too; recorded in the audit log)
         #[arg(long)]
@@ -194,9 +195,17 @@ pub enum Command {
         /// listed as paid at the tax office and not recorded here, once dealt with; needs --why; recorded in the audit log)
         #[arg(long, value_name = "N", requires = "why")]
         dismiss: Option<usize>,
-        /// 销项的原因 (why it is dismissed)
-        #[arg(long, value_name = "TEXT", requires = "dismiss")]
+        /// 销项（或撤销销项）的原因 (why it is dismissed, or taken back)
+        #[arg(long, value_name = "TEXT", requires = "dismissal")]
         why: Option<String>,
+        /// 列出已销项的缴费及其编号、销项人、时间和原因 (list the dismissed payments with their numbers, who, when and
+        /// why)
+        #[arg(long, conflicts_with = "dismissal")]
+        dismissed: bool,
+        /// 撤销销项：已销项的第 N 条（编号见 --dismissed）重新列出（须加 --why；记入修改记录）(take back the dismissal
+        /// of payment N of --dismissed: listed again; needs --why; recorded in the audit log)
+        #[arg(long, value_name = "N", requires = "why")]
+        undismiss: Option<usize>,
     },
     /// 含完整身份证号码的导出记录：操作员、表格、人数、文件、时间、年度 (the exports of whole ID numbers the drive's
     /// history records: operator, form, pupils, files, time, year)
@@ -1048,6 +1057,10 @@ fn run(cli: &Cli) -> CmdResult {
         Command::Check { json, dismiss: Some(n), why, .. } => {
             paperwork::dismiss(cli, *n, why.as_deref().unwrap_or_default(), *json)
         }
+        Command::Check { json, undismiss: Some(n), why, .. } => {
+            paperwork::undismiss(cli, *n, why.as_deref().unwrap_or_default(), *json)
+        }
+        Command::Check { reveal, json, dismissed: true, .. } => paperwork::dismissed(cli, *reveal, *json),
         Command::Check { reveal, json, .. } => paperwork::check(cli, *reveal, *json),
         Command::Exports { json } => export::exports(cli, *json),
         Command::Backup { file } => drive_file::backup(cli, file.as_deref()),

@@ -4403,14 +4403,14 @@ fn a_tax_payment_not_recorded_is_kept_listed_by_the_check_and_in_the_history() {
             Language::Zh,
             "执行核对后将保存",
             "已保存在修改记录中",
-            "税务已缴费、名单未记入：孙雨",
+            "税务已缴费、名单未记入：[1] 孙雨",
             "税务名单的缴费未记入：孙雨",
         ),
         (
             Language::En,
             "once reconciled, kept",
             "kept in the drive's history",
-            "paid at the tax office, not recorded here: 孙雨",
+            "paid at the tax office, not recorded here: [1] 孙雨",
             "reconciled a payment on the tax list",
         ),
     ] {
@@ -4798,6 +4798,8 @@ fn a_corrected_number_a_held_tax_payment_names_says_to_reconcile_again() {
             class: None,
             earlier: None,
             dismissed: None,
+            school: None,
+            undismissed: None,
         };
         let kept = canbao::store::Unapplied {
             always: vec![KeptPayment { student_id: None, id_number: number.clone(), record }],
@@ -4874,6 +4876,8 @@ fn a_corrected_number_that_changes_the_sex_still_says_a_held_tax_payment_waits()
             class: None,
             earlier: None,
             dismissed: None,
+            school: None,
+            undismissed: None,
         };
         let kept = canbao::store::Unapplied {
             always: vec![KeptPayment { student_id: None, id_number: number.clone(), record }],
@@ -12148,6 +12152,8 @@ fn keep_payment_under_another_name(store: &mut Store, id: i64) {
         class: None,
         earlier: None,
         dismissed: None,
+        school: None,
+        undismissed: None,
     };
     let kept = canbao::store::Unapplied {
         always: vec![KeptPayment { student_id: Some(id), id_number: pupil.id_number.clone(), record }],
@@ -13041,6 +13047,7 @@ fn a_kept_payment_is_dismissed_on_the_screen_with_a_reason() {
         app.update(Action::Palette);
         type_text(&mut app, "dismiss");
         app.update(Action::Confirm);
+        finish_job(&mut app);
         assert!(matches!(app.modal, Some(Modal::DismissPayment { .. })), "{}", screen(&app));
         let shown = screen(&app);
         assert!(shown.contains(listed) && shown.contains("tax.csv"), "{shown}");
@@ -13227,4 +13234,74 @@ fn the_identity_form_corrects_ethnicity_and_address() {
         let s = app.store.student(id).expect("pupil");
         assert_eq!((s.ethnicity, s.address), (None, None), "{lang:?}");
     }
+}
+
+/// 检查名单 numbers the payments paid at the tax office and not recorded here as `canbao check` does; the 销项
+/// dialog reads them on the job thread (the screen keeps its keys meanwhile), and the palette's 撤销销项 lists the
+/// dismissed ones with who dismissed them and why, and takes one back with a reason: 检查名单 lists it again under
+/// its number, and the pupil's history says so. Before, 检查名单 was not numbered, the 销项 dialog read the check on
+/// the screen's thread, and only a backup restore undid a dismissal.
+#[test]
+fn a_dismissal_is_taken_back_on_the_screen_and_the_check_is_numbered() {
+    use canbao::tui::modal::Modal;
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("drive.db");
+    let mut store = Store::open(&path).expect("store");
+    store.set_fixed_clock(common::NOW);
+    canbao::demo::load_sample(&mut store).expect("sample");
+    let sun = store.students(&Default::default()).expect("list").into_iter().find(|s| s.name == "孙语");
+    keep_payment_under_another_name(&mut store, sun.expect("孙语").id);
+    let mut app = App::new(store, &options(Language::Zh, Some("测试"))).expect("app");
+    app.update(Action::Resize(140, 30));
+    let kept = |app: &App| app.store.check_roster(None).expect("check").tax_paid_unrecorded.len();
+    assert_eq!(kept(&app), 1);
+    let check = |app: &mut App| {
+        app.update(Action::Palette);
+        type_text(app, "check");
+        app.update(Action::Confirm);
+        finish_job(app);
+        let shown = screen(app);
+        app.update(Action::Back);
+        shown
+    };
+    let shown = check(&mut app);
+    assert!(shown.contains("税务已缴费、名单未记入：[1] 错名字"), "{shown}");
+
+    app.update(Action::Palette);
+    type_text(&mut app, "销项：税务");
+    app.update(Action::Confirm);
+    assert!(matches!(app.modal, Some(Modal::Working(_))), "read on the job thread: {}", screen(&app));
+    finish_job(&mut app);
+    assert!(matches!(app.modal, Some(Modal::DismissPayment { .. })), "{}", screen(&app));
+    type_text(&mut app, "已核实");
+    app.update(Action::Confirm);
+    assert_eq!(kept(&app), 0);
+
+    app.update(Action::Palette);
+    type_text(&mut app, "撤销销项");
+    app.update(Action::Confirm);
+    assert!(matches!(app.modal, Some(Modal::Working(_))), "{}", screen(&app));
+    finish_job(&mut app);
+    assert!(matches!(app.modal, Some(Modal::UndismissPayment { .. })), "{}", screen(&app));
+    let shown = screen(&app);
+    assert!(shown.contains("[1] 错名字") && shown.contains("测试") && shown.contains("已核实"), "{shown}");
+    app.update(Action::Confirm);
+    assert!(matches!(app.modal, Some(Modal::UndismissPayment { .. })), "no reason, still open");
+    assert!(format!("{:?}", app.status).contains("请填写撤销销项的原因"), "{:?}", app.status);
+    assert_eq!(kept(&app), 0, "nothing taken back");
+    type_text(&mut app, "销错了");
+    app.update(Action::Confirm);
+    assert!(app.modal.is_none(), "{}", screen(&app));
+    assert!(format!("{:?}", app.status).contains("已撤销销项，重新列出：[1] 错名字"), "{:?}", app.status);
+    assert_eq!(kept(&app), 1);
+    let shown = check(&mut app);
+    assert!(shown.contains("税务已缴费、名单未记入：[1] 错名字"), "{shown}");
+    let history = detail_of(&mut app.store, Language::Zh, "孙语");
+    assert!(history.contains("撤销销项（原因：销错了），重新列出"), "{history}");
+    // None dismissed: said, no dialog.
+    app.update(Action::Palette);
+    type_text(&mut app, "撤销销项");
+    app.update(Action::Confirm);
+    finish_job(&mut app);
+    assert!(app.modal.is_none() && format!("{:?}", app.status).contains("没有已销项的缴费"), "{:?}", app.status);
 }

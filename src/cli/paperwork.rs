@@ -2239,6 +2239,113 @@ pub fn dismiss(cli: &Cli, n: usize, why: &str, json: bool) -> CmdResult {
     Ok(())
 }
 
+/// `canbao check --dismissed`: the payments dismissed and not taken back, under the numbers `check` listed them
+/// by (which `--undismiss N` takes), with who dismissed each, when and why.
+pub fn dismissed(cli: &Cli, reveal: bool, json: bool) -> CmdResult {
+    let mut store = super::open::open_to_read(cli, reveal)?;
+    if reveal {
+        let _lock = super::open::lock_to_record(cli, super::open::Recorded::Reveal)?;
+        record_reveal(cli, &mut store, "check", &[])?;
+    }
+    let lines = store.dismissed_lines()?;
+    if json {
+        return print_json_ids(&lines, reveal);
+    }
+    if lines.is_empty() {
+        say("没有已销项的缴费 (no payment is dismissed)", "no payment is dismissed");
+        return Ok(());
+    }
+    let en = english();
+    for d in &lines {
+        let at = crate::store::instant::beijing_minutes(&d.at);
+        say(
+            &format!(
+                "[{}] {}\t已销项 (dismissed)：{at} {}，原因 (why)：{}",
+                d.line.number,
+                unrecorded_line(&d.line, reveal, false),
+                d.operator,
+                d.why
+            ),
+            &format!(
+                "[{}] {}\tdismissed {at} by {}: {}",
+                d.line.number,
+                unrecorded_line(&d.line, reveal, en),
+                d.operator,
+                d.why
+            ),
+        );
+    }
+    say(
+        "（撤销销项，重新列出：canbao check --undismiss 编号 --why 说明 (take one back: canbao check --undismiss N --why \
+         TEXT))",
+        "(take one back: canbao check --undismiss N --why TEXT)",
+    );
+    Ok(())
+}
+
+/// What `undismiss` did, for --json.
+#[derive(Serialize)]
+struct Undismissed<'a> {
+    number: usize,
+    undismissed: &'a crate::domain::roster_check::UnrecordedPayment,
+    why: &'a str,
+}
+
+/// `canbao check --undismiss N --why TEXT`: the dismissal of payment N of `check --dismissed` is taken back, and
+/// `check` lists the payment again under its number, with who, when and why in the drive's history
+/// (`Store::undismiss_unapplied`).
+pub fn undismiss(cli: &Cli, n: usize, why: &str, json: bool) -> CmdResult {
+    let reveal = false;
+    if why.trim().is_empty() {
+        return Err(UserError::new(
+            "请用 --why 说明撤销销项的原因，例如「销错了，应为三年级1班苏萱」，未撤销 (say why with --why: nothing taken \
+             back)"
+                .to_owned(),
+        )
+        .kind("no_reason"));
+    }
+    let (mut store, _lock) = super::open::open_writer_existing(cli)?;
+    let listed = store.dismissed_lines()?;
+    let Some(dismissed) = listed.iter().find(|d| d.line.number == n) else {
+        let count = listed.len();
+        let mut numbers = listed.iter().map(|d| d.line.number.to_string()).collect::<Vec<_>>().join(", ");
+        if numbers.is_empty() {
+            numbers = "无 (none)".to_owned();
+        }
+        return Err(UserError::new(format!(
+            "已销项的缴费没有第 {n} 条（共 {count} 条），未撤销；现有编号：{numbers}，请先用 canbao check --dismissed 查看 \
+             (no payment {n} among the {count} dismissed ({numbers}): nothing taken back; see the numbers with canbao \
+             check --dismissed)"
+        ))
+        .kind("no_such_line"));
+    };
+    let line = &dismissed.line;
+    if store.undismiss_unapplied(line, why)?.is_none() {
+        return Err(UserError::new(format!(
+            "第 {n} 条已不是已销项的缴费，未撤销；请重新用 canbao check --dismissed 查看 (payment {n} is no longer \
+             dismissed: nothing taken back; check again)"
+        ))
+        .kind("no_such_line"));
+    }
+    if json {
+        return print_json_ids(&Undismissed { number: n, undismissed: line, why: why.trim() }, reveal);
+    }
+    let en = english();
+    say(
+        &format!(
+            "已撤销销项，重新列出 (dismissal taken back): [{n}] {}；原因 (why)：{}",
+            unrecorded_line(line, reveal, false),
+            why.trim()
+        ),
+        &format!(
+            "dismissal taken back, listed again: [{n}] {}; why: {}",
+            unrecorded_line(line, reveal, en),
+            why.trim()
+        ),
+    );
+    Ok(())
+}
+
 /// Where `export` wrote, one line per file.
 pub fn print_written(paths: &[PathBuf]) {
     for p in paths {

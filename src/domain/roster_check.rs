@@ -850,22 +850,35 @@ type ListRow<'a> = (&'a str, &'a str, &'a str, usize, Option<i64>, Option<NaiveD
 /// each payment once (the same row of the same file read again, on this laptop or another's merged in, is one),
 /// said as it was last kept. A payment goes from the list by itself once the drive records the pupil's.
 pub fn tax_paid_unrecorded(kept: &[KeptPayment], students: &[Student]) -> Vec<UnrecordedPayment> {
+    let numbered: Vec<(KeptPayment, Option<usize>)> = kept.iter().map(|k| (k.clone(), None)).collect();
+    tax_paid_unrecorded_numbered(&numbered, students)
+}
+
+/// [`tax_paid_unrecorded`] of payments each with the number it got when it was kept (`Store::numbered_payments`):
+/// a line is listed under the number of the first kept of its rows. Lines without one (payments made up, never
+/// kept) are numbered after the highest, in the order listed.
+pub fn tax_paid_unrecorded_numbered(
+    kept: &[(KeptPayment, Option<usize>)],
+    students: &[Student],
+) -> Vec<UnrecordedPayment> {
     let mut holders: BTreeMap<&str, Vec<&Student>> = BTreeMap::new();
     for s in students.iter().filter(|s| !s.id_number.is_empty()) {
         holders.entry(s.id_number.as_str()).or_default().push(s);
     }
     let by_id: BTreeMap<i64, &Student> = students.iter().map(|s| (s.id, s)).collect();
     let mut named: BTreeMap<&str, Vec<&Student>> = BTreeMap::new();
-    if kept.iter().any(|k| k.record.reason == UnappliedReason::NoNumber) {
+    if kept.iter().any(|(k, _)| k.record.reason == UnappliedReason::NoNumber) {
         for s in students {
             named.entry(s.name.trim()).or_default().push(s);
         }
     }
     let mut found: Vec<Option<UnrecordedPayment>> = Vec::new();
+    // The number of each line's first kept row.
+    let mut numbers: Vec<Option<usize>> = Vec::new();
     // Each payment's line by the row it came from: a wrong list reconciled (another county's, every number
     // unknown) keeps tens of thousands, and looking each up in the lines so far made `check` quadratic.
     let mut line_of: HashMap<ListRow<'_>, usize> = HashMap::new();
-    for k in kept {
+    for (k, number) in kept {
         // A row with no number is held by nobody: the pupils of its name may have been recorded paid for it by hand.
         let no_number = k.id_number.is_empty() && k.record.reason == UnappliedReason::NoNumber;
         let holding = holders.get(k.id_number.as_str()).map(Vec::as_slice).unwrap_or_default();
@@ -907,6 +920,10 @@ pub fn tax_paid_unrecorded(kept: &[KeptPayment], students: &[Student]) -> Vec<Un
                 && k.record.class.as_deref().is_none_or(|written| {
                     super::class_label::ClassKey::parse(written)
                         .names(&super::class_label::ClassKey::of(&s.grade, &s.class))
+                })
+                // Nor is one at another school than the row's.
+                && k.record.school.as_deref().is_none_or(|written| {
+                    super::unapplied::school_key(written) == super::unapplied::school_key(&s.school)
                 })
                 && k.record.amount_fen.is_none_or(|fen| details.amount_fen == Some(fen))
                 && k.record.paid_on.is_none_or(|day| details.paid_on == Some(day))
@@ -987,24 +1004,37 @@ pub fn tax_paid_unrecorded(kept: &[KeptPayment], students: &[Student]) -> Vec<Un
             None => {
                 line_of.insert(row, found.len());
                 found.push(Some(line));
+                numbers.push(*number);
             }
         }
     }
     // Grouped by list (its file, then worksheet), the lists in the order first kept, each in its own row order:
     // a list of strangers read among the school's own is one block to check with the tax office, not scattered
     // through the others by the day each was kept.
-    let lines: Vec<UnrecordedPayment> = found.into_iter().flatten().collect();
+    let lines: Vec<(UnrecordedPayment, Option<usize>)> =
+        found.into_iter().zip(numbers).filter_map(|(line, number)| Some((line?, number))).collect();
     let mut list_of: HashMap<(String, String), usize> = HashMap::new();
     let mut keyed: Vec<((usize, usize), UnrecordedPayment)> = lines
         .into_iter()
-        .map(|line| {
+        .map(|(line, number)| {
             let next = list_of.len();
             let list = *list_of.entry((line.file.clone(), line.sheet.clone())).or_insert(next);
-            ((list, line.row), line)
+            ((list, line.row), UnrecordedPayment { number: number.unwrap_or(0), ..line })
         })
         .collect();
     keyed.sort_by_key(|(key, _)| *key);
-    keyed.into_iter().enumerate().map(|(i, (_, line))| UnrecordedPayment { number: i + 1, ..line }).collect()
+    let highest = keyed.iter().map(|(_, line)| line.number).max().unwrap_or(0);
+    let mut unnumbered = 0;
+    keyed
+        .into_iter()
+        .map(|(_, line)| {
+            if line.number != 0 {
+                return line;
+            }
+            unnumbered += 1;
+            UnrecordedPayment { number: highest + unnumbered, ..line }
+        })
+        .collect()
 }
 
 /// The pupils of one name and class, some without a number, that may be one child twice: each one without a
@@ -1160,6 +1190,8 @@ mod tests {
                 class: None,
                 earlier: None,
                 dismissed: None,
+                school: None,
+                undismissed: None,
             },
         }
     }
@@ -1246,6 +1278,8 @@ mod tests {
             class: None,
             earlier: None,
             dismissed: None,
+            school: None,
+            undismissed: None,
         };
         let kept = |record: &UnappliedPayment| KeptPayment {
             student_id: Some(7),

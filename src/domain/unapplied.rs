@@ -104,6 +104,37 @@ pub struct UnappliedPayment {
     /// canbao reads it as the payment kept again, which it lists once, as before.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dismissed: Option<String>,
+    /// `NoNumber`: the school the row gives, as written. Part of the payment's identity: two families of one name
+    /// paying the same amount on the same day at two schools are two payments.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub school: Option<String>,
+    /// Set on taking dismissals back (`check --undismiss`), never on a kept payment: why, and which dismissals of
+    /// the payment it takes back (their audit rows' hashes), so a dismissal made on another laptop that this one
+    /// had not seen still holds after a merge. An older canbao reads it as the payment kept again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub undismissed: Option<Undismissal>,
+}
+
+/// Dismissals taken back: why, and the audit rows (by their content's hash, `event_hash::row_hash`, which a merge
+/// keeps) of the dismissals taken back.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Undismissal {
+    pub why: String,
+    pub takes_back: Vec<String>,
+}
+
+/// A school's name as a tax list's school column is compared with the drive's: the same name typed in full-width
+/// or half-width characters, with spaces anywhere, or with （） for () is the same school. Nothing more: 示范小学
+/// and 示范小学校, or 示范 and 示范小学, stay two names, as another school's pupils of the name must never be
+/// recorded from a row giving no number.
+pub fn school_key(name: &str) -> String {
+    name.chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| match c {
+            '\u{ff01}'..='\u{ff5e}' => char::from_u32(c as u32 - 0xfee0).unwrap_or(c),
+            _ => c,
+        })
+        .collect()
 }
 
 /// A kept record with the audit row's pupil (the one holding the number when it was kept) and number.
@@ -142,7 +173,12 @@ impl UnappliedPayment {
         let by_name =
             |r: &UnappliedPayment| matches!(r.reason, UnappliedReason::NoNumber | UnappliedReason::RepeatedReceipt);
         let same_payer = !(by_name(self) || by_name(other)) || self.name == other.name;
-        self.year == other.year && self.amount_fen == other.amount_fen && same_receipt && same_payer
+        // Rows read without a school (or kept before the school was) are told apart by the name alone, as before.
+        let same_school = match (&self.school, &other.school) {
+            (Some(mine), Some(theirs)) => school_key(mine) == school_key(theirs),
+            _ => true,
+        };
+        self.year == other.year && self.amount_fen == other.amount_fen && same_receipt && same_payer && same_school
     }
 
     /// The roster's standing in words.
@@ -618,14 +654,20 @@ pub fn is_flagged_name_remark(part: &str) -> bool {
 /// The kept payments with each one the log holds more than once (the same payment of the same pupil kept from
 /// two readings, by a canbao that kept it again when the list came under another name) once, the first kept.
 pub fn once_each(kept: Vec<KeptPayment>) -> Vec<KeptPayment> {
+    once_each_numbered(kept.into_iter().map(|k| (k, ())).collect()).into_iter().map(|(k, ())| k).collect()
+}
+
+/// [`once_each`] of kept payments each with something of its own (the number it was kept under): the first
+/// kept's.
+pub fn once_each_numbered<T>(kept: Vec<(KeptPayment, T)>) -> Vec<(KeptPayment, T)> {
     let mut by_pupil: std::collections::HashMap<(Option<i64>, String), Vec<UnappliedPayment>> =
         std::collections::HashMap::new();
     let mut listed = Vec::with_capacity(kept.len());
-    for k in kept {
+    for (k, own) in kept {
         let held = by_pupil.entry((k.student_id, k.id_number.clone())).or_default();
         if !held.iter().any(|h| h.same_payment(&k.record)) {
             held.push(k.record.clone());
-            listed.push(k);
+            listed.push((k, own));
         }
     }
     listed
@@ -657,6 +699,8 @@ mod tests {
             class: None,
             earlier: None,
             dismissed: None,
+            school: None,
+            undismissed: None,
         }
     }
 

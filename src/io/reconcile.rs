@@ -791,19 +791,7 @@ pub enum ReconcileError {
     NoPupilOfDrive { file: String, rows: usize, unnumbered: usize },
 }
 
-/// A school's name as a tax list's school column is compared with the drive's: the same name typed in full-width
-/// or half-width characters, with spaces anywhere, or with （） for () is the same school. Nothing more: 示范小学
-/// and 示范小学校, or 示范 and 示范小学, stay two names, as another school's pupils of the name must never be
-/// recorded from a row giving no number.
-fn school_key(name: &str) -> String {
-    name.chars()
-        .filter(|c| !c.is_whitespace())
-        .map(|c| match c {
-            '\u{ff01}'..='\u{ff5e}' => char::from_u32(c as u32 - 0xfee0).unwrap_or(c),
-            _ => c,
-        })
-        .collect()
-}
+use crate::domain::unapplied::school_key;
 
 /// How [`ReconcileError::NotThisList`] names the road for a tax list given as the agency's feedback: the palette
 /// entry and the command line. The screen says its own (`ReconcileError::on_screen`).
@@ -1970,6 +1958,7 @@ impl Run<'_> {
         let amount = paid.amount.map_or_else(|| "?".to_owned(), money::plain);
         let mut record = self.record_of(&paid, UnappliedReason::NoNumber);
         record.class = class.clone();
+        record.school = school.clone();
         self.unapplied.push(KeptPayment { student_id: None, id_number: String::new(), record });
         let message = format!(
             "身份证号码为空，{zh}：此行缴费 {amount} 元未记入，保存在修改记录中，「检查名单」（canbao check）会列出，请向税务核实号码 \
@@ -2176,6 +2165,8 @@ impl Run<'_> {
             class: None,
             earlier: None,
             dismissed: None,
+            school: None,
+            undismissed: None,
         }
     }
 

@@ -49,7 +49,7 @@ pub use import::{
 pub use moved_up::MovedUp;
 pub use payment_history::ListedPayment;
 pub use read::{NameKeys, SheetRow, StudentFilter};
-pub use reconcile::{Receipt, Unapplied};
+pub use reconcile::{DismissedLine, Receipt, Unapplied};
 pub use reveal::{EXPORT_FIELD, ExportRecord};
 pub use roster_rows::RosterRow;
 pub use search_blocks::SearchKeys;
@@ -1637,6 +1637,7 @@ impl Store {
             })?
             .collect::<Result<Vec<_>, _>>()?;
         let mut rows = rows;
+        rows.extend(self.unnumbered_dismissals_of(id)?);
         rows.sort_by(|a, b| instant::cmp(&a.at, &b.at));
         // A merge's row that applied a change whose own row is here too (the other laptop's change, copied with
         // its history; or this laptop's own, come back in the other's log after a merge each way) is that change
@@ -1658,6 +1659,52 @@ impl Store {
             }
         }
         Ok(rows)
+    }
+
+    /// The dismissals (and their taking back) of tax payments kept from rows without an ID number under the
+    /// pupil's name, when the pupil is the only one of that name on the drive: kept under no pupil, they were in
+    /// nobody's history, where the operator's word on whose payment it was belongs. Through the kept payments'
+    /// index on the number (the empty one).
+    fn unnumbered_dismissals_of(&self, id: i64) -> Result<Vec<AuditEntry>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT at, operator, action, field, old, new FROM audit
+             WHERE field = 'payment_unapplied' AND id_number = '' AND +student_id IS NULL
+               AND action IN ('dismiss', 'undismiss')
+             ORDER BY id",
+        )?;
+        let offset = self.display_offset();
+        let rows = stmt
+            .query_map([], |r| {
+                let at: String = r.get(0)?;
+                Ok(AuditEntry {
+                    shown_at: instant::minutes_at(&at, offset),
+                    at,
+                    operator: r.get(1)?,
+                    action: r.get(2)?,
+                    field: r.get(3)?,
+                    old: r.get(4)?,
+                    new: r.get(5)?,
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        if rows.is_empty() {
+            return Ok(rows);
+        }
+        let name: Option<String> = {
+            use rusqlite::OptionalExtension;
+            self.conn.query_row("SELECT trim(name) FROM students WHERE id = ?1", [id], |r| r.get(0)).optional()?
+        };
+        let Some(name) = name.filter(|n| !n.is_empty()) else { return Ok(Vec::new()) };
+        let same_name: i64 =
+            self.conn.query_row("SELECT count(*) FROM students WHERE trim(name) = ?1", [&name], |r| r.get(0))?;
+        if same_name != 1 {
+            return Ok(Vec::new());
+        }
+        let named = |e: &AuditEntry| {
+            let record = e.new.as_deref().and_then(crate::domain::unapplied::UnappliedPayment::from_json);
+            record.is_some_and(|r| r.name.trim() == name)
+        };
+        Ok(rows.into_iter().filter(named).collect())
     }
 
     pub fn audit_count(&self) -> Result<i64> {

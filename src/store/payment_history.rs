@@ -248,17 +248,9 @@ impl Store {
         let students: Vec<Student> = all.iter().filter(|s| !super::year::is_former_pupil(&s.grade)).cloned().collect();
         let year = self.shown_year();
         let mut report = roster_check::check_in_year(&students, CategoryTable::builtin(), policy, self.today(), year);
-        report.tax_paid_unrecorded = roster_check::tax_paid_unrecorded(&self.unapplied_payments()?, &all);
-        // Numbered among the lines with none dismissed: `check --dismiss 3` after `--dismiss 1` is still the line
-        // first listed as [3].
-        if !report.tax_paid_unrecorded.is_empty() {
-            let every = roster_check::tax_paid_unrecorded(&self.kept_payments(true)?, &all);
-            for u in &mut report.tax_paid_unrecorded {
-                if let Some(same) = every.iter().find(|e| e.same_line(u)) {
-                    u.number = same.number;
-                }
-            }
-        }
+        // Each under the number it got when it was kept: recording another, dismissing another, or a list read
+        // later sorting among them moves none.
+        report.tax_paid_unrecorded = roster_check::tax_paid_unrecorded_numbered(&self.numbered_payments(false)?, &all);
         // A pupil recorded short of the amount due whom the tax office's list has paying more (kept as another
         // amount than the one recorded) is listed with that payment, not as 请向家长补收: the family may have paid.
         let listed_more: std::collections::HashSet<String> = report

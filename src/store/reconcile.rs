@@ -45,9 +45,63 @@ fn refusal_standing(refusal: &Refusal) -> &'static str {
 pub(crate) const KEPT_FOR_NUMBER: &str = "SELECT id, new FROM audit
      WHERE field = 'payment_unapplied' AND id_number = ?2 AND +student_id IS ?1";
 
-/// Every kept record, oldest first: through the same index, not the whole log.
-pub(crate) const KEPT_ALL: &str =
-    "SELECT student_id, COALESCE(id_number, ''), new FROM audit WHERE field = 'payment_unapplied' ORDER BY id";
+/// Every kept record, oldest first, with its number (none for a dismissal) and the columns of its hash
+/// (`event_hash::audit_row_hash` from column 2): through the same index, not the whole log.
+pub(crate) const KEPT_ALL: &str = "SELECT a.student_id, n.number, a.at, a.operator, a.origin, a.action,
+            COALESCE(a.id_number, ''), a.field, a.old, a.new
+     FROM audit a LEFT JOIN kept_numbers n ON n.audit_id = a.id
+     WHERE a.field = 'payment_unapplied' ORDER BY a.id";
+
+/// The kept payments of the year shown with their numbers, and the dismissals in force.
+struct KeptLog {
+    kept: Vec<(KeptPayment, Option<usize>)>,
+    dismissals: Dismissals,
+}
+
+/// One dismissal's audit row: its record, its hash (which taking it back names), when and who.
+struct Dismissal {
+    id_number: String,
+    record: UnappliedPayment,
+    hash: String,
+    at: String,
+    operator: String,
+}
+
+struct Dismissals(Vec<Dismissal>);
+
+impl Dismissals {
+    /// By the number they were kept under, oldest first.
+    fn by_number(&self) -> HashMap<String, Vec<&Dismissal>> {
+        let mut by: HashMap<String, Vec<&Dismissal>> = HashMap::new();
+        for d in &self.0 {
+            by.entry(d.id_number.clone()).or_default().push(d);
+        }
+        by
+    }
+}
+
+/// A payment dismissed and not taken back, as `check --dismissed` lists it: the line `check` would list, and the
+/// dismissal's reason, instant and operator.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct DismissedLine {
+    #[serde(flatten)]
+    pub line: crate::domain::roster_check::UnrecordedPayment,
+    pub why: String,
+    pub at: String,
+    pub operator: String,
+}
+
+/// Whether the kept payment is the line `check` lists: its number, place on the list, amount, date and receipt.
+fn kept_is_line(k: &KeptPayment, line: &crate::domain::roster_check::UnrecordedPayment) -> bool {
+    let r = &k.record;
+    k.id_number == line.id_number
+        && r.file == line.file
+        && r.sheet == line.sheet
+        && r.row == line.row
+        && r.amount_fen.map(crate::domain::money::as_number) == line.amount
+        && r.paid_on == line.paid_on
+        && r.receipt == line.receipt
+}
 
 /// What became of one payment to keep.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -194,52 +248,71 @@ impl Store {
     /// The payments reconciliations kept as not recorded for the insured year shown (a record of a drive
     /// without years is its first year's), oldest first. Reads the whole log: `check` reads every pupil anyway.
     pub fn unapplied_payments(&self) -> Result<Vec<KeptPayment>> {
-        self.kept_payments(false)
+        Ok(self.numbered_payments(false)?.into_iter().map(|(k, _)| k).collect())
     }
 
-    /// The kept payments as [`Store::unapplied_payments`] reads them, with the dismissed ones too when
-    /// `with_dismissed`: `check` numbers its lines among all of them, so a dismissal shifts no other line's number.
-    pub(crate) fn kept_payments(&self, with_dismissed: bool) -> Result<Vec<KeptPayment>> {
-        let (mut kept, dismissed) = self.kept_and_dismissed()?;
+    /// The kept payments as [`Store::unapplied_payments`] reads them, each with the number it got when it was kept
+    /// (`kept_numbers`), with the dismissed ones too when `with_dismissed`.
+    pub(crate) fn numbered_payments(&self, with_dismissed: bool) -> Result<Vec<(KeptPayment, Option<usize>)>> {
+        let log = self.kept_log()?;
+        let mut kept = log.kept;
         // A dismissal holds whenever the payment was kept, before or after it, on this laptop or another's merged
         // in: by the payment and the number, never by the audit row, which a merge copies under its own id.
+        let dismissed = log.dismissals.by_number();
         if !dismissed.is_empty() && !with_dismissed {
-            kept.retain(|k| dismissed.get(&k.id_number).is_none_or(|d| !d.iter().any(|d| d.same_payment(&k.record))));
+            kept.retain(|(k, _)| {
+                dismissed.get(&k.id_number).is_none_or(|d| !d.iter().any(|d| d.record.same_payment(&k.record)))
+            });
         }
         // A payment kept twice by an older canbao (the list read again under another name) is listed once.
-        Ok(unapplied::once_each(kept))
+        Ok(unapplied::once_each_numbered(kept))
     }
 
-    /// The payments dismissed (`check --dismiss`) for the insured year shown, by number, as kept with the reason.
+    /// The payments dismissed (`check --dismiss`) for the insured year shown and not taken back, by number, as kept
+    /// with the reason.
     pub fn dismissed_payments(&self) -> Result<HashMap<String, Vec<UnappliedPayment>>> {
-        Ok(self.kept_and_dismissed()?.1)
+        let log = self.kept_log()?;
+        Ok(log
+            .dismissals
+            .by_number()
+            .into_iter()
+            .map(|(n, d)| (n, d.into_iter().map(|d| d.record.clone()).collect()))
+            .collect())
     }
 
-    /// The kept payments of the year shown, oldest first, and the dismissals by number.
-    #[allow(clippy::type_complexity)]
-    fn kept_and_dismissed(&self) -> Result<(Vec<KeptPayment>, HashMap<String, Vec<UnappliedPayment>>)> {
+    /// The kept payments of the year shown, oldest first, with their numbers, and the dismissals in force.
+    fn kept_log(&self) -> Result<KeptLog> {
         let shown = self.shown_year();
         let first = if shown.is_some() { self.first_year()? } else { None };
         let mut stmt = self.conn.prepare(KEPT_ALL)?;
-        let rows = stmt.query_map([], |r| {
-            Ok((r.get::<_, Option<i64>>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<String>>(2)?))
-        })?;
+        let mut rows = stmt.query([])?;
         let mut kept = Vec::new();
-        let mut dismissed: HashMap<String, Vec<UnappliedPayment>> = HashMap::new();
-        for row in rows {
-            let (student_id, id_number, new) = row?;
+        let mut dismissals = Vec::new();
+        let mut taken_back: std::collections::HashSet<String> = std::collections::HashSet::new();
+        while let Some(r) = rows.next()? {
+            let (student_id, number, new): (Option<i64>, Option<i64>, Option<String>) =
+                (r.get(0)?, r.get(1)?, r.get(9)?);
             // A record a later canbao wrote in a shape this one cannot read is left out, not an error.
             let Some(record) = new.as_deref().and_then(UnappliedPayment::from_json) else { continue };
             if record.year.or(first) != shown {
                 continue;
             }
-            if record.dismissed.is_some() {
-                dismissed.entry(id_number).or_default().push(record);
+            let id_number: String = r.get(6)?;
+            if let Some(undone) = &record.undismissed {
+                taken_back.extend(undone.takes_back.iter().cloned());
+            } else if record.dismissed.is_some() {
+                let hash = super::event_hash::audit_row_hash(r, 2)?;
+                let (at, operator) = (r.get(2)?, r.get(3)?);
+                dismissals.push(Dismissal { id_number, record, hash, at, operator });
             } else {
-                kept.push(KeptPayment { student_id, id_number, record });
+                let number = number.and_then(|n| usize::try_from(n).ok());
+                kept.push((KeptPayment { student_id, id_number, record }, number));
             }
         }
-        Ok((kept, dismissed))
+        // Taken back wherever the taking back was written: a dismissal it did not see (made on another laptop
+        // meanwhile) holds.
+        dismissals.retain(|d| !taken_back.contains(&d.hash));
+        Ok(KeptLog { kept, dismissals: Dismissals(dismissals) })
     }
 
     /// Dismisses a payment `check` lists as paid at the tax office and not recorded here (`line`, one of
@@ -255,20 +328,70 @@ impl Store {
     ) -> Result<Option<UnappliedPayment>> {
         self.refuse_past_year()?;
         let why = why.trim();
-        let same_line = |k: &KeptPayment| {
-            let r = &k.record;
-            k.id_number == line.id_number
-                && r.file == line.file
-                && r.sheet == line.sheet
-                && r.row == line.row
-                && r.amount_fen.map(crate::domain::money::as_number) == line.amount
-                && r.paid_on == line.paid_on
-                && r.receipt == line.receipt
-        };
         // Said as it was last kept, as `check` says it.
-        let Some(kept) = self.unapplied_payments()?.into_iter().rev().find(same_line) else { return Ok(None) };
+        let Some(kept) = self.unapplied_payments()?.into_iter().rev().find(|k| kept_is_line(k, line)) else {
+            return Ok(None);
+        };
         let record = UnappliedPayment { dismissed: Some(why.to_owned()), ..kept.record };
         let ctx = self.audit_context("dismiss");
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        ctx.write(&tx, kept.student_id, &kept.id_number, UNAPPLIED_PAYMENT, None, Some(&record.to_json()))?;
+        tx.commit()?;
+        Ok(Some(record))
+    }
+
+    /// The payments dismissed and not taken back that `check` would list were they not, under the numbers `check`
+    /// gave them (`check --dismissed`, the palette's 撤销销项), each with its dismissal (the latest, where several
+    /// laptops dismissed it): who, when and why.
+    pub fn dismissed_lines(&self) -> Result<Vec<DismissedLine>> {
+        let log = self.kept_log()?;
+        if log.dismissals.0.is_empty() {
+            return Ok(Vec::new());
+        }
+        let dismissed = log.dismissals.by_number();
+        let of = |k: &KeptPayment| -> Option<&Dismissal> {
+            dismissed.get(&k.id_number)?.iter().rev().copied().find(|d| d.record.same_payment(&k.record))
+        };
+        let kept: Vec<(KeptPayment, Option<usize>)> =
+            unapplied::once_each_numbered(log.kept.into_iter().filter(|(k, _)| of(k).is_some()).collect());
+        let all = self.students(&StudentFilter::default())?;
+        let lines = crate::domain::roster_check::tax_paid_unrecorded_numbered(&kept, &all);
+        Ok(lines
+            .into_iter()
+            .filter_map(|line| {
+                let (k, _) = kept.iter().rev().find(|(k, _)| kept_is_line(k, &line))?;
+                let d = of(k)?;
+                let why = d.record.dismissed.clone().unwrap_or_default();
+                Some(DismissedLine { why, at: d.at.clone(), operator: d.operator.clone(), line })
+            })
+            .collect())
+    }
+
+    /// Takes back the dismissals of a payment `check --dismissed` lists (`line`): `check` lists it again, under
+    /// its number. One audit row in its own transaction, under the action `undismiss`, holding the record with
+    /// `why` and the dismissals it takes back; a merge carries it as it carries a dismissal, and a dismissal made
+    /// on another laptop that this one had not seen still holds. `None`: the payment is no longer dismissed.
+    pub fn undismiss_unapplied(
+        &mut self,
+        line: &crate::domain::roster_check::UnrecordedPayment,
+        why: &str,
+    ) -> Result<Option<UnappliedPayment>> {
+        self.refuse_past_year()?;
+        let log = self.kept_log()?;
+        let Some((kept, _)) = log.kept.iter().rev().find(|(k, _)| kept_is_line(k, line)) else { return Ok(None) };
+        let takes_back: Vec<String> = log
+            .dismissals
+            .0
+            .iter()
+            .filter(|d| d.id_number == kept.id_number && d.record.same_payment(&kept.record))
+            .map(|d| d.hash.clone())
+            .collect();
+        if takes_back.is_empty() {
+            return Ok(None);
+        }
+        let undismissed = Some(unapplied::Undismissal { why: why.trim().to_owned(), takes_back });
+        let record = UnappliedPayment { dismissed: None, undismissed, ..kept.record.clone() };
+        let ctx = self.audit_context("undismiss");
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         ctx.write(&tx, kept.student_id, &kept.id_number, UNAPPLIED_PAYMENT, None, Some(&record.to_json()))?;
         tx.commit()?;
@@ -426,6 +549,8 @@ mod tests {
             class: None,
             earlier: None,
             dismissed: None,
+            school: None,
+            undismissed: None,
         }
     }
 

@@ -295,7 +295,29 @@ pub const MIGRATIONS: &[&str] = &[
     // Added by `personal_step`: SQLite's ADD COLUMN has no IF NOT EXISTS, and a step may run again over a file
     // that has them (as 7 to 13 may).
     "",
+    // 15: each payment a reconciliation keeps as not recorded gets its number when it is kept (by this laptop, or
+    // copied in by a merge), which `check` lists it under and `check --dismiss` takes: a number that moves when
+    // another listed payment is recorded, or a list read later sorts among the others, dismissed the wrong one.
+    // Dismissals and their taking back are no payments and get none. An older drive's kept payments are numbered
+    // in the order they were kept, as `read_older` numbers them for a drive it cannot write.
+    r#"
+    CREATE TABLE IF NOT EXISTS kept_numbers (
+        number   INTEGER PRIMARY KEY,
+        audit_id INTEGER NOT NULL UNIQUE
+    );
+    INSERT OR IGNORE INTO kept_numbers(audit_id)
+        SELECT id FROM audit WHERE field = 'payment_unapplied' AND json_valid(new)
+            AND json_extract(new, '$.dismissed') IS NULL AND json_extract(new, '$.undismissed') IS NULL
+        ORDER BY id;
+    CREATE TRIGGER IF NOT EXISTS audit_kept_number AFTER INSERT ON audit
+        WHEN NEW.field = 'payment_unapplied' AND json_valid(NEW.new)
+            AND json_extract(NEW.new, '$.dismissed') IS NULL AND json_extract(NEW.new, '$.undismissed') IS NULL
+        BEGIN INSERT OR IGNORE INTO kept_numbers(audit_id) VALUES (NEW.id); END;
+    "#,
 ];
+
+/// The first version that numbers kept payments when they are kept (`kept_numbers`).
+pub const KEPT_NUMBERS_VERSION: i64 = 15;
 
 /// The first version that keeps pupils' 民族 and 居住地址.
 pub const ETHNICITY_VERSION: i64 = 14;
@@ -442,6 +464,14 @@ pub fn read_older(conn: &Connection, version: i64) -> Result<(), StoreError> {
                  paid_on TEXT, channel TEXT,
                  PRIMARY KEY (student_id, year, receipt)
              ) WITHOUT ROWID;",
+        );
+    }
+    if version < KEPT_NUMBERS_VERSION {
+        sql.push_str(
+            "CREATE TEMP VIEW kept_numbers AS
+             SELECT row_number() OVER (ORDER BY id) AS number, id AS audit_id FROM audit
+             WHERE field = 'payment_unapplied' AND json_valid(new)
+               AND json_extract(new, '$.dismissed') IS NULL AND json_extract(new, '$.undismissed') IS NULL;",
         );
     }
     conn.execute_batch(&sql)?;

@@ -63,6 +63,7 @@ impl App {
                 | Command::Restore
                 | Command::RenameSchool
                 | Command::DismissPayment
+                | Command::UndismissPayment
                 | Command::Merge
                 | Command::NewYear
                 | Command::Leavers
@@ -89,7 +90,9 @@ impl App {
             Command::Policies => self.open_policies(),
             Command::NewPolicy => self.open_new_policy(None),
             Command::Check => self.start(Work::Check { policy: self.policy.clone() }),
-            Command::DismissPayment => self.open_dismiss_payment(),
+            // Read as the check is, off the screen's thread: a county's drive takes a while.
+            Command::DismissPayment => self.start(Work::Dismissable { policy: self.policy.clone(), undo: false }),
+            Command::UndismissPayment => self.start(Work::Dismissable { policy: None, undo: true }),
             Command::Backup => self.start(Work::Backup),
             Command::Merge => self.open_picker(PathPurpose::Merge),
             Command::SwitchYear => self.switch_year(),
@@ -610,9 +613,11 @@ impl App {
         for u in &r.tax_paid_unrecorded {
             let (amount, day) = u.amount_and_day(en);
             let (why, advice) = if en { (&u.why_en, &u.advice_en) } else { (&u.why, &u.advice) };
+            // Numbered as `check` and the 销项 dialog number it.
+            let number = u.number.to_string();
             lines.push(fill(
                 self.text.check_tax_unrecorded,
-                &[&u.name, &id(&u.id_number), &amount, &day, &u.place(en), why, advice],
+                &[&number, &u.name, &id(&u.id_number), &amount, &day, &u.place(en), why, advice],
             ));
         }
         // Every group `findings()` counts has its lines above: the count and the list must agree.
@@ -1115,15 +1120,57 @@ impl App {
 
     /// The payments 检查名单 lists as paid at the tax office and not recorded here, to dismiss one; said in the status
     /// line when there is none.
-    fn open_dismiss_payment(&mut self) {
-        match self.store.check_roster(self.policy.as_ref()) {
-            Ok(report) if report.tax_paid_unrecorded.is_empty() => self.say(self.text.dismiss_none),
-            Ok(report) => {
-                let why = LineInput::with_text("");
-                self.modal = Some(Modal::DismissPayment { lines: report.tax_paid_unrecorded, cursor: 0, why });
-            }
-            Err(e) => self.fail(e.to_string()),
+    pub(crate) fn open_dismiss_payment(&mut self, lines: Vec<crate::domain::roster_check::UnrecordedPayment>) {
+        if lines.is_empty() {
+            return self.say(self.text.dismiss_none);
         }
+        self.modal = Some(Modal::DismissPayment { lines, cursor: 0, why: LineInput::with_text("") });
+    }
+
+    /// The payments dismissed, to take a dismissal back; said in the status line when there is none.
+    pub(crate) fn open_undismiss_payment(&mut self, lines: Vec<crate::store::DismissedLine>) {
+        if lines.is_empty() {
+            return self.say(self.text.undismiss_none);
+        }
+        self.modal = Some(Modal::UndismissPayment { lines, cursor: 0, why: LineInput::with_text("") });
+    }
+
+    pub fn update_undismiss_payment(
+        &mut self,
+        lines: Vec<crate::store::DismissedLine>,
+        mut cursor: usize,
+        mut why: LineInput,
+        action: Action,
+    ) -> Option<Modal> {
+        match action {
+            Action::Back => return None,
+            Action::Up => cursor = cursor.saturating_sub(1),
+            Action::Down => cursor = (cursor + 1).min(lines.len().saturating_sub(1)),
+            Action::Confirm => {
+                let line = &lines.get(cursor)?.line;
+                // Taken back with a reason, as `check --undismiss` requires --why.
+                if why.text().trim().is_empty() {
+                    self.fail(self.text.undismiss_needs_why);
+                    return Some(Modal::UndismissPayment { lines, cursor, why });
+                }
+                let en = self.lang == crate::words::Language::En;
+                match self.store.undismiss_unapplied(line, why.text()) {
+                    Ok(Some(_)) => {
+                        let number = line.number.to_string();
+                        let said =
+                            fill(self.text.undismissed, &[&number, &line.name, &line.place(en), &why.text().trim()]);
+                        self.say(said);
+                    }
+                    Ok(None) => self.fail(self.text.undismiss_gone),
+                    Err(e) => self.fail(e.to_string()),
+                }
+                return None;
+            }
+            a => {
+                why.edit(&a);
+            }
+        }
+        Some(Modal::UndismissPayment { lines, cursor, why })
     }
 
     pub fn update_dismiss_payment(

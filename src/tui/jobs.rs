@@ -43,6 +43,9 @@ pub enum Work {
     /// Look the roster through for duplicates, bad numbers, pupils without a class, payments short of the
     /// drive policy's amount.
     Check { policy: Option<Policy> },
+    /// The payments the check lists as paid at the tax office and not recorded here, for the 销项 dialog; with
+    /// `undo`, the ones dismissed, for taking a dismissal back. Read as the check is, off the screen's thread.
+    Dismissable { policy: Option<Policy>, undo: bool },
     /// Copy the drive into its backups folder.
     Backup,
     /// Put a backup's content in place of the drive's, after a backup of the drive as it is.
@@ -118,7 +121,7 @@ impl Work {
             Work::Apply { .. } => JobKind::Importing,
             Work::Export { .. } | Work::ExportForm { .. } | Work::Place { .. } => JobKind::Exporting,
             Work::Reconcile { .. } | Work::Merge { .. } => JobKind::Reconciling,
-            Work::Check { .. } => JobKind::Checking,
+            Work::Check { .. } | Work::Dismissable { .. } => JobKind::Checking,
             Work::Backup => JobKind::BackingUp,
             Work::Restore { .. } => JobKind::Restoring,
             Work::StartYear { dry_run: true, .. } => JobKind::PreparingYear,
@@ -188,6 +191,10 @@ pub enum JobOutcome {
         data: Option<RosterData>,
     },
     Checked(CheckReport),
+    /// The lines the 销项 dialog offers (`Work::Dismissable`).
+    ToDismiss(Vec<crate::domain::roster_check::UnrecordedPayment>),
+    /// The dismissed payments the 撤销销项 dialog offers.
+    ToUndismiss(Vec<crate::store::DismissedLine>),
     /// The backup's path (`None`: an in-memory drive, nothing to back up).
     BackedUp(Option<PathBuf>),
     /// The drive now holds the backup's content; `safety` is the backup of what it held before.
@@ -270,6 +277,8 @@ impl JobOutcome {
         match self {
             JobOutcome::Planned { .. }
             | JobOutcome::Checked(_)
+            | JobOutcome::ToDismiss(_)
+            | JobOutcome::ToUndismiss(_)
             | JobOutcome::WouldReplace { .. }
             | JobOutcome::NothingToExport(_)
             | JobOutcome::Stopped(_)
@@ -414,6 +423,8 @@ impl fmt::Debug for JobOutcome {
             JobOutcome::Reconciled { report, .. } => f.debug_tuple("Reconciled").field(report).finish(),
             JobOutcome::Merged { report, .. } => f.debug_tuple("Merged").field(report).finish(),
             JobOutcome::Checked(r) => f.debug_tuple("Checked").field(&r.findings()).finish(),
+            JobOutcome::ToDismiss(lines) => f.debug_tuple("ToDismiss").field(&lines.len()).finish(),
+            JobOutcome::ToUndismiss(lines) => f.debug_tuple("ToUndismiss").field(&lines.len()).finish(),
             JobOutcome::BackedUp(p) => f.debug_tuple("BackedUp").field(p).finish(),
             JobOutcome::Restored { file, .. } => f.debug_tuple("Restored").field(file).finish(),
             JobOutcome::YearStarted { report, dry_run, .. } => {
@@ -707,6 +718,14 @@ pub fn execute_stoppable(work: Work, store: &mut Store, stop: &AtomicBool) -> Jo
         }
         Work::Check { policy } => match store.check_roster(policy.as_ref()) {
             Ok(report) => JobOutcome::Checked(report),
+            Err(e) => JobOutcome::Failed(e.to_string()),
+        },
+        Work::Dismissable { policy, undo: false } => match store.check_roster(policy.as_ref()) {
+            Ok(report) => JobOutcome::ToDismiss(report.tax_paid_unrecorded),
+            Err(e) => JobOutcome::Failed(e.to_string()),
+        },
+        Work::Dismissable { undo: true, .. } => match store.dismissed_lines() {
+            Ok(lines) => JobOutcome::ToUndismiss(lines),
             Err(e) => JobOutcome::Failed(e.to_string()),
         },
         Work::Backup => match store.backup_now(crate::store::backup::MANUAL) {

@@ -333,6 +333,13 @@ pub enum Modal {
         cursor: usize,
         why: LineInput,
     },
+    /// The payments dismissed (`check --dismissed`), numbered as `check` numbered them; Up and Down pick one, and
+    /// Enter takes its dismissal back with the reason typed (`check --undismiss`).
+    UndismissPayment {
+        lines: Vec<crate::store::DismissedLine>,
+        cursor: usize,
+        why: LineInput,
+    },
     /// `:`: every action, filtered as typed.
     Palette {
         input: LineInput,
@@ -479,6 +486,7 @@ impl Modal {
             | Modal::Identity(_)
             | Modal::RenameSchool { .. }
             | Modal::DismissPayment { .. }
+            | Modal::UndismissPayment { .. }
             | Modal::ImportPreview { school: Some(_), .. }
             | Modal::NewPolicy(_)
             | Modal::EditPolicy(_) => Context::Input,

@@ -68,6 +68,8 @@ pub enum Command {
     RenameSchool,
     /// Dismiss a payment the check lists as paid at the tax office and not recorded here (`check --dismiss`).
     DismissPayment,
+    /// Take back a dismissal: the payment is listed again (`check --undismiss`).
+    UndismissPayment,
     /// Bring in another laptop's copy of the drive: a preview, then Enter.
     Merge,
     /// Show an earlier insured year read-only, or come back to the current one.
@@ -146,6 +148,12 @@ pub const ENTRIES: &[Entry] = &[
         "销项：税务已缴费、名单未记入",
         "Dismiss a payment paid at the tax office, not recorded here",
         "check dismiss 销项 xx",
+    ),
+    entry(
+        Command::UndismissPayment,
+        "撤销销项（已销项的缴费重新列出）",
+        "Take back a dismissal (list the payment again)",
+        "check undismiss 撤销销项 cxxx",
     ),
     entry(Command::RenameSchool, "学校改名", "Rename a school", "school rename"),
     entry(Command::Merge, "合并另一台电脑的数据文件", "Merge another laptop's drive file", "merge"),

@@ -202,6 +202,8 @@ pub struct Text {
     pub history_unapplied: &'static str,
     /// A kept payment the operator dismissed: when, who, why, the payment.
     pub history_unapplied_dismissed: &'static str,
+    /// A dismissal taken back: when, who, why, the payment.
+    pub history_unapplied_undismissed: &'static str,
     /// The amount a reconciliation recorded, unchanged, for a payment two laptops recorded with different
     /// amounts: when, who, the action, and the amount the tax office's list gives.
     pub history_amount_listed: &'static str,
@@ -1108,6 +1110,16 @@ pub struct Text {
     pub dismiss_needs_why: &'static str,
     pub dismissed: &'static str,
     pub dismiss_gone: &'static str,
+    /// The 撤销销项 dialog (`check --undismiss`): its title, the reason's prompt, none dismissed, no reason typed,
+    /// taken back (number, name, place, reason), and no longer dismissed meanwhile.
+    pub undismiss_title: &'static str,
+    pub undismiss_why: &'static str,
+    pub undismiss_none: &'static str,
+    pub undismiss_needs_why: &'static str,
+    pub undismissed: &'static str,
+    pub undismiss_gone: &'static str,
+    /// Under the dismissed payment picked: when, who, why.
+    pub undismiss_said: &'static str,
     pub school_new_name: &'static str,
     pub school_renamed: &'static str,
     pub undone_not_shown: &'static str,

@@ -358,6 +358,8 @@ impl App {
                 let lines = self.check_lines(&report);
                 self.show(self.text.check_title, lines, false);
             }
+            JobOutcome::ToDismiss(lines) => self.open_dismiss_payment(lines),
+            JobOutcome::ToUndismiss(lines) => self.open_undismiss_payment(lines),
             JobOutcome::BackedUp(path) => match path {
                 Some(p) => self.say(fill(self.text.backed_up, &[&p.display()])),
                 None => self.say(self.text.no_backup_needed),

@@ -127,6 +127,7 @@ impl App {
             Modal::Identity(form) => self.update_identity(form, action),
             Modal::RenameSchool { schools, cursor, name } => self.update_rename_school(schools, cursor, name, action),
             Modal::DismissPayment { lines, cursor, why } => self.update_dismiss_payment(lines, cursor, why, action),
+            Modal::UndismissPayment { lines, cursor, why } => self.update_undismiss_payment(lines, cursor, why, action),
             Modal::Policies { cursor, list } => self.update_policies(cursor, list, action),
             Modal::NewPolicy(form) => self.update_new_policy(form, action),
             Modal::EditPolicy(form) => self.update_edit_policy(form, action),

@@ -713,6 +713,9 @@ fn history_line(t: &Text, e: &AuditEntry, reveal: bool, cap: usize) -> String {
         if let Some(why) = &kept.dismissed {
             return fill(t.history_unapplied_dismissed, &[at, &e.operator, why, &summary]);
         }
+        if let Some(undone) = &kept.undismissed {
+            return fill(t.history_unapplied_undismissed, &[at, &e.operator, &undone.why, &summary]);
+        }
         return fill(t.history_unapplied, &[at, &e.operator, &action, &summary]);
     }
     // The tax list's amount recorded over the same amount: a confirmation that settled two laptops' amounts,
@@ -907,6 +910,8 @@ mod tests {
             class: None,
             earlier: None,
             dismissed: None,
+            school: None,
+            undismissed: None,
         };
         let entry = AuditEntry {
             at: "2026-12-02T07:21:00Z".into(),

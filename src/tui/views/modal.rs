@@ -160,7 +160,26 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, modal: &Modal) {
         Modal::Files(picker) => files(frame, app, area, picker),
         Modal::Identity(form) => identity(frame, app, area, form),
         Modal::RenameSchool { schools, cursor, name } => rename_school(frame, app, area, schools, *cursor, name),
-        Modal::DismissPayment { lines, cursor, why } => dismiss_payment(frame, app, area, lines, *cursor, why),
+        Modal::DismissPayment { lines, cursor, why } => {
+            let en = app.text.lang == crate::words::Language::En;
+            let said: Vec<String> = lines.iter().map(|u| if en { u.why_en.clone() } else { u.why.clone() }).collect();
+            let titles = (app.text.dismiss_title, app.text.dismiss_why);
+            dismiss_payment(frame, app, area, (lines, &said), *cursor, why, titles)
+        }
+        Modal::UndismissPayment { lines, cursor, why } => {
+            let list: Vec<crate::domain::roster_check::UnrecordedPayment> =
+                lines.iter().map(|d| d.line.clone()).collect();
+            // Under the line picked: who dismissed it, when and why, which is what taking it back answers.
+            let said: Vec<String> = lines
+                .iter()
+                .map(|d| {
+                    let at = crate::store::instant::beijing_minutes(&d.at);
+                    crate::tui::text::fill(app.text.undismiss_said, &[&at, &d.operator, &d.why])
+                })
+                .collect();
+            let titles = (app.text.undismiss_title, app.text.undismiss_why);
+            dismiss_payment(frame, app, area, (&list, &said), *cursor, why, titles)
+        }
         Modal::Policies { cursor, list } => policies(frame, app, area, *cursor, list),
         Modal::NewPolicy(form) => new_policy(frame, app, area, form),
         Modal::EditPolicy(form) => edit_policy(frame, app, area, form),
@@ -331,18 +350,20 @@ fn rename_school(frame: &mut Frame, app: &App, area: Rect, schools: &[String], c
 
 /// The payments paid at the tax office and not recorded here, numbered as `canbao check` numbers them, the one
 /// picked marked and its reason below it, then the reason typed.
+/// The 撤销销项 dialog is drawn the same, the dismissals' who, when and why under the line picked.
 fn dismiss_payment(
     frame: &mut Frame,
     app: &App,
     area: Rect,
-    list: &[crate::domain::roster_check::UnrecordedPayment],
+    (list, said): (&[crate::domain::roster_check::UnrecordedPayment], &[String]),
     cursor: usize,
     why: &LineInput,
+    (title, prompt): (&str, &str),
 ) {
     const SHOWN: usize = 8;
     let t = app.text;
     let en = t.lang == crate::words::Language::En;
-    let inner = popup(frame, app, area, 100, list.len().min(SHOWN) as u16 + 10, t.dismiss_title);
+    let inner = popup(frame, app, area, 100, list.len().min(SHOWN) as u16 + 10, title);
     let width = inner.width as usize;
     // The picked line stays in view on a long list.
     let skip = (cursor + 1).saturating_sub(SHOWN);
@@ -359,13 +380,12 @@ fn dismiss_payment(
             Line::styled(fit(&text, width), style)
         })
         .collect();
-    if let Some(u) = list.get(cursor) {
-        let said = if en { &u.why_en } else { &u.why };
+    if let Some(said) = said.get(cursor) {
         lines.push(Line::styled(fit(&format!("  {said}"), width), app.theme.popup()));
     }
     let rows = lines.len() as u16;
     frame.render_widget(Paragraph::new(lines), Rect { height: rows, ..inner });
-    frame.render_widget(Paragraph::new(t.dismiss_why), Rect { y: inner.y + rows + 1, height: 1, ..inner });
+    frame.render_widget(Paragraph::new(prompt), Rect { y: inner.y + rows + 1, height: 1, ..inner });
     field(frame, app, Rect { y: inner.y + rows + 2, height: 1, ..inner }, why, true);
     let items = [("confirm", None), ("back", None)];
     frame.render_widget(Paragraph::new(hint_line(app, Context::Input, &items, width)), bottom(inner));
