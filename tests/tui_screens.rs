@@ -13305,3 +13305,53 @@ fn a_dismissal_is_taken_back_on_the_screen_and_the_check_is_numbered() {
     finish_job(&mut app);
     assert!(app.modal.is_none() && format!("{:?}", app.status).contains("没有已销项的缴费"), "{:?}", app.status);
 }
+
+/// A shell command typed into the merge's preview (`ls⏎`, the window taken for a terminal) applies nothing: its
+/// letters make the run text typed astray, so its Enter is ignored until a pause, where that Enter merged the other
+/// laptop's changes unread. `j` still scrolls, and after a look Enter merges.
+#[test]
+fn a_command_typed_into_a_preview_applies_nothing() {
+    use canbao::tui::modal::Modal;
+    for lang in [Language::Zh, Language::En] {
+        let dir = tempfile::tempdir().expect("dir");
+        let ours_path = dir.path().join("ours.db");
+        let theirs_path = dir.path().join("theirs.db");
+        let mut ours = Store::open(&ours_path).expect("store");
+        canbao::demo::load_sample(&mut ours).expect("sample");
+        ours.backup_to(&theirs_path).expect("copy");
+        let mut theirs = Store::open(&theirs_path).expect("theirs");
+        theirs.set_operator("另一台").expect("operator");
+        let pupil = theirs.students(&Default::default()).expect("list")[0].clone();
+        theirs.set_payment(pupil.id, PaymentStatus::Government, &Default::default()).expect("mark");
+        drop(theirs);
+        let mut app = App::new(ours, &options(lang, Some("测试"))).expect("app");
+        app.update(Action::Resize(80, 24));
+        app.update(Action::Palette);
+        type_text(&mut app, "merge");
+        app.update(Action::Confirm);
+        type_text(&mut app, &theirs_path.display().to_string());
+        app.update(Action::Confirm);
+        finish_job(&mut app);
+        assert!(matches!(app.modal, Some(Modal::MergePreview { .. })), "{}", screen(&app));
+        app.report_pauses();
+        app.key_in_run(false);
+        press(&mut app, KeyCode::Char('j'));
+        assert!(!app.typing_astray(), "j scrolls the preview");
+        app.typing_paused();
+        app.key_in_run(false);
+        for code in [KeyCode::Char('l'), KeyCode::Char('s'), KeyCode::Enter] {
+            app.key_in_run(true);
+            press(&mut app, code);
+        }
+        assert!(app.jobs.running().is_none(), "{lang:?}: nothing started\n{}", screen(&app));
+        assert!(matches!(app.modal, Some(Modal::MergePreview { .. })), "{lang:?}: the preview stays\n{}", screen(&app));
+        assert_eq!(app.store.student(pupil.id).expect("s").payment, PaymentStatus::Unpaid, "{lang:?}: not merged");
+        let said = if lang == Language::Zh { "「l」在预览中无用" } else { "\"l\" has no use in a preview" };
+        assert!(status_text(&app).starts_with(said), "{lang:?}: {}", status_text(&app));
+        app.typing_paused();
+        app.key_in_run(false);
+        press(&mut app, KeyCode::Enter);
+        finish_job(&mut app);
+        assert_eq!(app.store.student(pupil.id).expect("s").payment, PaymentStatus::Government, "{lang:?}: merged");
+    }
+}

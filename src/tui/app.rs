@@ -727,6 +727,29 @@ impl App {
             self.fail(self.text.confirm_unread_run);
             return;
         }
+        // A letter (or a paste) in a preview whose Enter writes the drive at once (an import, a merge, a tax
+        // list) is no step in it: the preview only scrolls. It is text typed into the wrong window, such as `ls⏎`,
+        // whose Enter would otherwise apply the preview unread; as on the roster, no key acts until a pause.
+        if self.pauses_reported
+            && self.modal.as_ref().is_some_and(Modal::previews_a_write)
+            && (self.typed_character || matches!(action, Action::Paste(_)))
+            && !matches!(
+                action,
+                Action::Up | Action::Down | Action::PageUp | Action::PageDown | Action::Top | Action::Bottom
+            )
+        {
+            let key: String = match &action {
+                Action::Paste(text) => text.chars().take(12).collect(),
+                Action::Input(c) => c.to_string(),
+                // A letter bound to a dialog key (`l`, `y`): that letter, as typed.
+                other => {
+                    let keys = self.keymap.keys_for(Context::Dialog, other.name().unwrap_or_default());
+                    keys.iter().map(ToString::to_string).find(|k| k.chars().count() == 1).unwrap_or_default()
+                }
+            };
+            self.typed_astray(fill(self.text.preview_typed_astray, &[&key]));
+            return;
+        }
         if self.modal.is_some() {
             self.update_modal(action);
             self.guard_opened(opener);

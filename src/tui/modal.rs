@@ -510,6 +510,15 @@ impl Modal {
         self.context() == Context::Input && !matches!(self, Modal::Palette { .. } | Modal::Filters { .. })
     }
 
+    /// A preview whose Enter applies what it shows to the drive at once (an import into a school already chosen,
+    /// a merge, a tax list's reconciliation): it takes no text, only scrolling keys, Enter and Esc.
+    pub fn previews_a_write(&self) -> bool {
+        matches!(
+            self,
+            Modal::ImportPreview { school: None, .. } | Modal::MergePreview { .. } | Modal::ReconcilePreview { .. }
+        )
+    }
+
     /// Enter, before anything in the dialog is moved or typed, writes a file or runs something: the export path
     /// offered, the palette's first command, a policy chosen or saved, a merge or reconciliation applied. An Enter
     /// typed right after the key that opened such a dialog is no step inside it (`App::key`): a stray 「x⏎」 in the

@@ -476,6 +476,8 @@ pub struct Text {
     /// Text typed into a yes/no question (the key): the question is closed unanswered, as Esc closes it, and
     /// no key acts until the typing pauses, so the Enter typed after the text answers nothing.
     pub question_typed_astray: &'static str,
+    /// A letter typed in a preview that applies to the drive on Enter: text typed astray, nothing applied.
+    pub preview_typed_astray: &'static str,
     /// The title of the question whether to clear a pupil's payment (改为未缴费), drawn in the error colour.
     pub clear_payment_title: &'static str,
     /// The typing paused after keys that seemed meant for another window: how many did nothing.

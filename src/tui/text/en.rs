@@ -385,6 +385,7 @@ pub static EN: Text = Text {
     categories_stray: "Categories not saved: \"{}\" is no key there; reopen, tick, Enter",
     keys_astray: "\"{}\" does nothing here: typed astray? No key acts till a pause",
     question_typed_astray: "\"{}\" is no answer: question closed, nothing changed; typed astray? No key acts till a pause",
+    preview_typed_astray: "\"{}\" has no use in a preview: typed astray? Nothing changed; no key acts till a pause, then Enter applies it",
     clear_payment_title: "Clear the payment",
     keys_astray_ignored: "Typed astray (a shell command?): {} more key(s) did nothing",
     keys_astray_cursor_back: "; cursor put back",
