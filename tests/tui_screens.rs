@@ -2550,6 +2550,7 @@ fn payments_need_an_amount_and_a_different_amount_is_asked() {
     let Some(canbao::tui::modal::Modal::Payment(form)) = &mut app.modal else { panic!("form") };
     // A date in the concentrated period: the full premium.
     form.date.set("2023-10-08");
+    form.date_touched = true;
     app.update(Action::Down);
     app.update(Action::Backspace);
     type_text(&mut app, "8");
@@ -2585,6 +2586,7 @@ fn no_to_the_amount_question_goes_back_to_the_form() {
         app.update(Action::TogglePaid);
         let Some(canbao::tui::modal::Modal::Payment(form)) = &mut app.modal else { panic!("form") };
         form.date.set("2023-10-0");
+        form.date_touched = true;
         app.update(Action::Down);
         type_text(&mut app, "8");
         let Some(canbao::tui::modal::Modal::Payment(form)) = &mut app.modal else { panic!("form") };
@@ -2640,6 +2642,7 @@ fn a_payment_that_buys_no_cover_this_year_is_asked_before_it_is_saved() {
             app.update(Action::TogglePaid);
             let Some(canbao::tui::modal::Modal::Payment(form)) = &mut app.modal else { panic!("form") };
             form.date.set(&day[..day.len() - 1]);
+            form.date_touched = true;
             app.update(Action::Down);
             type_text(app, &day[day.len() - 1..]);
             let Some(canbao::tui::modal::Modal::Payment(form)) = &mut app.modal else { panic!("form") };
@@ -2702,6 +2705,7 @@ fn pay_on_the_8th(app: &mut App, look: impl FnOnce(&canbao::tui::modal::PaymentF
     let Some(canbao::tui::modal::Modal::Payment(form)) = &mut app.modal else { panic!("form") };
     look(form);
     form.date.set("2023-10-0");
+    form.date_touched = true;
     app.update(Action::Down);
     type_text(app, "8");
     app.update(Action::Confirm);
@@ -2723,6 +2727,7 @@ fn the_payment_form_takes_either_amount_pending_the_hukou_check() {
     app.update(Action::TogglePaid);
     let Some(canbao::tui::modal::Modal::Payment(form)) = &mut app.modal else { panic!("form") };
     form.date.set("2023-10-0");
+    form.date_touched = true;
     app.update(Action::Down);
     type_text(&mut app, "8");
     let Some(canbao::tui::modal::Modal::Payment(form)) = &mut app.modal else { panic!("form") };
@@ -2752,6 +2757,7 @@ fn pay_0_on_the_8th(app: &mut App) -> String {
     app.update(Action::TogglePaid);
     let Some(canbao::tui::modal::Modal::Payment(form)) = &mut app.modal else { panic!("form") };
     form.date.set("2023-10-0");
+    form.date_touched = true;
     app.update(Action::Down);
     type_text(app, "8");
     let Some(canbao::tui::modal::Modal::Payment(form)) = &mut app.modal else { panic!("form") };
@@ -2773,6 +2779,7 @@ fn a_payment_of_nothing_is_refused_in_the_form() {
         app.update(Action::TogglePaid);
         let Some(canbao::tui::modal::Modal::Payment(form)) = &mut app.modal else { panic!("form") };
         form.date.set("2023-10-08");
+        form.date_touched = true;
         form.amount.set(typed);
         form.amount_edited = true;
         app.update(Action::Confirm);
@@ -2854,6 +2861,7 @@ fn the_payment_form_of_a_whole_school_opens_without_a_read_per_pupil() {
     assert_eq!(form.targets.len(), pupils.len());
     assert!(read < 20, "{read} statements to open the form for {} pupils", pupils.len());
     form.date.set("2023-10-0");
+    form.date_touched = true;
     app.update(Action::Down);
     type_text(&mut app, "8");
     let Some(canbao::tui::modal::Modal::Payment(form)) = &app.modal else { panic!("form") };
@@ -6531,6 +6539,7 @@ fn pay_350_in_2022(app: &mut App) {
     app.update(Action::TogglePaid);
     let Some(canbao::tui::modal::Modal::Payment(form)) = &mut app.modal else { panic!("form") };
     form.date.set("2022-10-0");
+    form.date_touched = true;
     app.update(Action::Down);
     type_text(app, "8");
     app.update(Action::Confirm);
@@ -6597,6 +6606,7 @@ fn payment_form_benefit_place() {
         // A day in the concentrated period: the policy's whole text under the sentence.
         let Some(canbao::tui::modal::Modal::Payment(form)) = &mut fresh.modal else { panic!("form") };
         form.date.set("2022-10-0");
+        form.date_touched = true;
         fresh.update(Action::Down);
         type_text(&mut fresh, "8");
         *app = fresh;
@@ -6820,6 +6830,7 @@ fn payment_form_and_category_chooser_leave_the_filter_line_in_sight() {
         let Some(canbao::tui::modal::Modal::Payment(form)) = &mut app.modal else { panic!("{}", screen(&app)) };
         // A day in the next year's collection (said above the policy's text), and an amount not understood.
         form.date.set("2023-10-0");
+        form.date_touched = true;
         app.update(Action::Down);
         type_text(&mut app, "8");
         app.update(Action::Up);
@@ -6852,6 +6863,7 @@ fn the_payment_forms_policy_text_keeps_each_date_whole() {
             app.update(Action::TogglePaid);
             let Some(canbao::tui::modal::Modal::Payment(form)) = &mut app.modal else { panic!("form") };
             form.date.set("2022-10-0");
+            form.date_touched = true;
             app.update(Action::Down);
             type_text(&mut app, "8");
             let Some(canbao::tui::modal::Modal::Payment(form)) = &app.modal else { panic!("form") };
@@ -7097,6 +7109,7 @@ fn no_to_the_benefit_place_question_goes_back_to_the_form_as_typed() {
     form.amount.set("340");
     form.amount_edited = true;
     form.date.set("2022-10-08");
+    form.date_touched = true;
     form.channel = Some(1);
     app.update(Action::Confirm);
     let Some(canbao::tui::modal::Modal::Confirm(c)) = &app.modal else { panic!("asked: {}", screen(&app)) };
@@ -7163,6 +7176,7 @@ fn payment_form_reads_dates_and_digits_as_the_importer_does_and_not_before_birth
         let Some(canbao::tui::modal::Modal::Payment(form)) = &mut app.modal else { panic!("form") };
         form.amount.set("３８０");
         form.date.set(day);
+        form.date_touched = true;
         app.update(Action::Confirm);
         assert!(app.modal.is_none(), "{day}: {}", screen(&app));
         let s = app.store.student(id).expect("s");
@@ -7179,6 +7193,7 @@ fn payment_form_reads_dates_and_digits_as_the_importer_does_and_not_before_birth
     let Some(canbao::tui::modal::Modal::Payment(form)) = &mut app.modal else { panic!("form") };
     form.amount.set("380");
     form.date.set("1999-01-01");
+    form.date_touched = true;
     app.update(Action::Confirm);
     let Some(canbao::tui::modal::Modal::Payment(form)) = &app.modal else { panic!("the form stays open") };
     let error = form.error.clone().unwrap_or_default();
@@ -7376,6 +7391,7 @@ fn after_the_benefit_place_question_a_different_amount_is_asked_too() {
     form.amount_edited = true;
     // Typed, so the amount due is quoted for the day (liuzhou-2023's concentrated period: 350).
     form.date.set("2022-10-0");
+    form.date_touched = true;
     app.update(Action::Down);
     type_text(&mut app, "8");
     app.update(Action::Confirm);
@@ -9267,6 +9283,7 @@ fn payment_form_refuses_a_date_that_cannot_be_the_policys_year() {
     let Some(canbao::tui::modal::Modal::Payment(form)) = &mut app.modal else { panic!("form") };
     form.amount.set("350");
     form.date.set("2022-11-01");
+    form.date_touched = true;
     app.update(Action::Confirm);
     let Some(canbao::tui::modal::Modal::Payment(form)) = &mut app.modal else { panic!("the form stays open") };
     let error = form.error.clone().unwrap_or_default();
@@ -9275,6 +9292,7 @@ fn payment_form_refuses_a_date_that_cannot_be_the_policys_year() {
     assert_eq!(app.store.student(id).expect("s").payment, PaymentStatus::Unpaid);
     form.amount.set("400");
     form.date.set("2026-11-20");
+    form.date_touched = true;
     app.update(Action::Confirm);
     assert!(app.modal.is_none(), "{}", screen(&app));
     let s = app.store.student(id).expect("s");
@@ -9361,6 +9379,7 @@ fn an_amount_typed_over_the_quoted_one_replaces_it() {
         app.update(Action::TogglePaid);
         let Some(canbao::tui::modal::Modal::Payment(form)) = &mut app.modal else { panic!("form") };
         form.date.set("2023-10-0");
+        form.date_touched = true;
         app.update(Action::Down);
         type_text(app, "8");
         app.update(Action::Up);
@@ -10114,6 +10133,7 @@ fn a_part_paid_pupil_reads_part_paid_and_p_records_a_top_up() {
     let Some(canbao::tui::modal::Modal::Payment(form)) = &mut app.modal else { panic!("the top-up form") };
     assert_eq!(form.top_up, Some(30_000));
     form.date.set("2023-10-2");
+    form.date_touched = true;
     app.update(Action::Down);
     type_text(&mut app, "0");
     let Some(canbao::tui::modal::Modal::Payment(form)) = &app.modal else { panic!("the top-up form") };
@@ -10167,6 +10187,7 @@ fn a_top_up_dated_before_the_part_payment_is_refused() {
     app.update(Action::Confirm);
     let Some(canbao::tui::modal::Modal::Payment(form)) = &mut app.modal else { panic!("the top-up form") };
     form.date.set("2023-10-01");
+    form.date_touched = true;
     form.amount.set("80");
     app.update(Action::Confirm);
     let Some(canbao::tui::modal::Modal::Payment(form)) = &app.modal else { panic!("the form stays open") };
@@ -10442,6 +10463,7 @@ fn a_top_up_for_a_part_payer_who_left_keeps_her_left() {
     app.update(Action::Confirm);
     let Some(canbao::tui::modal::Modal::Payment(form)) = &mut app.modal else { panic!("the top-up form") };
     form.date.set("2023-10-20");
+    form.date_touched = true;
     form.amount.set("80");
     app.update(Action::Confirm);
     assert!(app.modal.is_none(), "saved: {}", screen(&app));
@@ -10680,6 +10702,7 @@ fn f_on_a_pupil_whose_family_owes_a_share_is_refused_and_an_old_mark_reads_part_
         app.update(Action::Yes);
         let Some(canbao::tui::modal::Modal::Payment(form)) = &mut app.modal else { panic!("form") };
         form.date.set("2023-10-0");
+        form.date_touched = true;
         app.update(Action::Down);
         type_text(&mut app, "8");
         let Some(canbao::tui::modal::Modal::Payment(form)) = &app.modal else { panic!("form") };
@@ -11659,6 +11682,7 @@ fn a_selected_part_payer_is_offered_her_top_up() {
     let Some(Modal::Payment(form)) = &mut app.modal else { panic!("the top-up form: {}", screen(&app)) };
     assert_eq!((form.top_up, form.targets.as_slice()), (Some(30_000), [id].as_slice()));
     form.date.set("2023-10-20");
+    form.date_touched = true;
     form.amount.set("80");
     assert!(screen(&app).contains(&format!("登记补缴：已选 林彤瑶（光标在 {cursor}）")), "{}", screen(&app));
     app.update(Action::Confirm);
@@ -12123,6 +12147,7 @@ fn a_payment_dated_after_today_names_beijings_today_in_the_form() {
         app.update(Action::TogglePaid);
         let Some(canbao::tui::modal::Modal::Payment(form)) = &mut app.modal else { panic!("form") };
         form.date.set(&(today + chrono::Duration::days(1)).to_string());
+        form.date_touched = true;
         form.amount.set("380");
         form.amount_edited = true;
         app.update(Action::Confirm);
@@ -13354,4 +13379,30 @@ fn a_command_typed_into_a_preview_applies_nothing() {
         finish_job(&mut app);
         assert_eq!(app.store.student(pupil.id).expect("s").payment, PaymentStatus::Government, "{lang:?}: merged");
     }
+}
+
+/// A day typed into the payment form's date replaces today's, filled in, as a typed amount replaces the quote:
+/// 「2026/9/1」 typed read 「2026-12-072026/9/1」 and Enter said the date was malformed. Once the caret is moved
+/// into it, a key types where the caret is.
+#[test]
+fn a_day_typed_over_the_filled_in_date_replaces_it() {
+    use canbao::tui::modal::{Modal, PaymentField};
+    let mut app = app_on_policy(with_part_payments(&[]));
+    find_pupil(&mut app, "孙语");
+    app.update(Action::TogglePaid);
+    let Some(Modal::Payment(form)) = &mut app.modal else { panic!("the form") };
+    form.focus = PaymentField::Date;
+    let today = form.date.text().to_owned();
+    type_text(&mut app, "2026/9/1");
+    let Some(Modal::Payment(form)) = &app.modal else { panic!("the form") };
+    assert_eq!(form.date.text(), "2026/9/1");
+    app.update(Action::Back);
+    app.update(Action::TogglePaid);
+    let Some(Modal::Payment(form)) = &mut app.modal else { panic!("the form") };
+    form.focus = PaymentField::Date;
+    app.update(Action::Bottom);
+    app.update(Action::Backspace);
+    type_text(&mut app, "9");
+    let Some(Modal::Payment(form)) = &app.modal else { panic!("the form") };
+    assert_eq!(form.date.text(), format!("{}9", &today[..today.len() - 1]));
 }

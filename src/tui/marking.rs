@@ -540,6 +540,7 @@ impl App {
             full_subsidy: Vec::new(),
             hukou_pending: Vec::new(),
             date: LineInput::with_text(&today.format("%Y-%m-%d").to_string()),
+            date_touched: false,
             channel: None,
             focus: PaymentField::Amount,
             note: None,

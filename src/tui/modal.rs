@@ -42,6 +42,9 @@ pub struct PaymentForm {
     /// is recorded on their own row, where the form gives both amounts.
     pub hukou_pending: Vec<Option<String>>,
     pub date: LineInput,
+    /// The operator typed in the date or moved its caret: until then a character typed replaces the day filled in
+    /// (today), as a typed amount replaces the quote, where 「2026/9/1」 typed read 「2026-12-072026/9/1」.
+    pub date_touched: bool,
     /// Index into `PaymentChannel::CHOICES`; `None` until the operator picks one, and then nothing is saved.
     pub channel: Option<usize>,
     pub focus: PaymentField,

@@ -561,10 +561,20 @@ impl App {
             // The amount due depends on the day paid (late payment, mid-year enrollment): quoted for the day Enter
             // would save, read as Enter reads it (2026/11/20, 2026年11月20日 …); none while the date is unfinished
             // or no day (2026-02-30), rather than the quote of a half-typed date before it.
-            a if form.focus == PaymentField::Date && form.date.edit(&a) => {
-                match crate::tui::marking::form_date(form.date.text()) {
-                    Some(day) => self.quote_form(&mut form, day),
-                    None => self.unquote_form(&mut form),
+            // Today's date, filled in, is replaced by a day typed over it (as the quoted amount is), unless the
+            // caret was moved into it first.
+            a if form.focus == PaymentField::Date => {
+                let typed = matches!(a, Action::Input(_) | Action::Paste(_));
+                if typed && !form.date_touched {
+                    form.date.clear();
+                }
+                form.date_touched |= typed
+                    || matches!(a, Action::Left | Action::Right | Action::Top | Action::Bottom | Action::Backspace);
+                if form.date.edit(&a) {
+                    match crate::tui::marking::form_date(form.date.text()) {
+                        Some(day) => self.quote_form(&mut form, day),
+                        None => self.unquote_form(&mut form),
+                    }
                 }
             }
             _ => {}
