@@ -13406,3 +13406,19 @@ fn a_day_typed_over_the_filled_in_date_replaces_it() {
     let Some(Modal::Payment(form)) = &app.modal else { panic!("the form") };
     assert_eq!(form.date.text(), format!("{}9", &today[..today.len() - 1]));
 }
+
+/// The batch template's two files (参保 and 未参保): once 导出完成 is closed, the status line says two files were
+/// written and where, in both languages, where it named the first file alone as if it were the export.
+#[test]
+fn the_status_line_after_a_two_file_export_names_both() {
+    for (lang, said) in [(Language::Zh, "已导出 2 个文件到："), (Language::En, "Exported 2 files to: ")] {
+        let dir = tempfile::tempdir().expect("dir");
+        let mut app = app(lang);
+        app.start_form_export(canbao::tui::palette::Form::Template, dir.path().to_owned());
+        let files = std::fs::read_dir(dir.path()).expect("dir").count();
+        assert_eq!(files, 2, "{lang:?}: the sample's template is two files");
+        app.update(Action::Confirm);
+        assert!(app.modal.is_none(), "{lang:?}: {}", screen(&app));
+        assert!(status_text(&app).starts_with(said), "{lang:?}: {}", status_text(&app));
+    }
+}

@@ -160,7 +160,12 @@ pub const ENTRIES: &[Entry] = &[
     entry(Command::Backup, "立即备份", "Back up now", "backup"),
     entry(Command::Restore, "从备份恢复", "Restore from a backup", "restore backup"),
     entry(Command::SwitchYear, "切换年度（查看往年，只读）", "Switch year (earlier years read-only)", "year switch"),
-    entry(Command::NewYear, "开始新学年（升级、毕业）", "Start the next school year (promote, graduate)", "year new"),
+    entry(
+        Command::NewYear,
+        "开始新学年（升级、毕业）",
+        "Start the next school year (promote, graduate)",
+        "year new 新年度 下一学年 下一年度",
+    ),
     entry(Command::Leavers, "登记可能已离校的学生", "Mark possible leavers as left", "year leavers --mark 离校 转学"),
     entry(Command::Dashboard, "统计", "Stats and dashboard", "stats dashboard"),
     entry(Command::Help, "按键帮助", "Key help", "help keys"),
@@ -308,5 +313,13 @@ mod tests {
         assert_eq!(found("政策"), [Command::Policies, Command::NewPolicy]);
         assert_eq!(found("").len(), ENTRIES.len());
         assert!(found("nothing like this").is_empty());
+    }
+
+    /// 「新年度」, the word the notices use for the coming year's drive, finds the new school year first; 「年度」 finds it
+    /// among the year's other entries, where neither found it.
+    #[test]
+    fn the_new_year_is_found_by_the_notices_word_for_it() {
+        assert_eq!(found("新年度").first(), Some(&Command::NewYear));
+        assert!(found("年度").contains(&Command::NewYear));
     }
 }

@@ -684,6 +684,8 @@ pub struct Text {
     /// The stage folders of killed exports removed before this export ({} how many).
     pub export_swept_parts: &'static str,
     pub exported: &'static str,
+    /// Files written by one export (how many, their folder), on the status line once its box is closed.
+    pub exported_files: &'static str,
     pub failed: &'static str,
     /// The title over a form that had nobody to put in it (no pupil in a special category …).
     pub nothing_to_export: &'static str,

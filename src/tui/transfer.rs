@@ -321,9 +321,17 @@ impl App {
                 }
                 lines.extend(self.export_masking_note());
                 lines.extend(self.csv_numbers_note(&written));
-                match written.first() {
-                    Some(first) => self.say_path(lines[0].clone(), &first.display().to_string()),
-                    None => self.say(lines.first().cloned().unwrap_or_default()),
+                // Two files or more (the template's 参保 and 未参保): the status line, left once the box is closed,
+                // names how many and their folder, not the first file as if it were all.
+                let folder =
+                    written.first().and_then(|p| p.parent()).filter(|f| written.iter().all(|p| p.parent() == Some(f)));
+                match (written.first(), folder) {
+                    (Some(_), Some(folder)) if written.len() > 1 => {
+                        let text = fill(self.text.exported_files, &[&written.len(), &folder.display()]);
+                        self.say_path(text, &folder.display().to_string());
+                    }
+                    (Some(first), _) => self.say_path(lines[0].clone(), &first.display().to_string()),
+                    (None, _) => self.say(lines.first().cloned().unwrap_or_default()),
                 }
                 self.show(self.text.export_done, lines, false);
             }

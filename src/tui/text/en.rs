@@ -507,6 +507,7 @@ pub static EN: Text = Text {
     export_swept_parts: "Removed {} hidden temporary file(s) an interrupted export left in this folder (they may hold pupils' data)",
     export_done: "Export finished",
     exported: "Written: {}",
+    exported_files: "Exported {} files to: {}",
     failed: "Something went wrong",
     nothing_to_export: "Nothing to export",
     import_schools: "Schools the lists name: {}",

@@ -470,6 +470,7 @@ pub static ZH: Text = Text {
     export_swept_parts: "已删除此文件夹中 {} 个中断的导出留下的隐藏临时文件（可能含学生信息）",
     export_done: "导出完成",
     exported: "已导出：{}",
+    exported_files: "已导出 {} 个文件到：{}",
     failed: "出错了",
     nothing_to_export: "没有可导出的内容",
     import_schools: "名单所写的学校：{}",
