@@ -5443,7 +5443,9 @@ impl RowReader<'_> {
     fn corrected_alike(&self, later: &Incoming, file: &str) -> Option<(u32, Alike)> {
         let earlier =
             |index: u32| self.first.seen_at(index).filter(|seen| seen.file != file && seen.name == later.name);
-        let class = ClassKey::parse(&class_label::join(&later.grade, &later.class));
+        // Made only for a row with an earlier row of its name to compare: most rows have none.
+        let class = std::cell::OnceCell::new();
+        let class = || class.get_or_init(|| ClassKey::parse(&class_label::join(&later.grade, &later.class)));
         let mut found: Vec<(u32, Alike)> = Vec::new();
         match (&later.id.result, later.id.problem()) {
             // An old 15-digit number for the child an earlier file gave with a valid one, of the same name, school and
@@ -5464,7 +5466,7 @@ impl RowReader<'_> {
             (Ok(valid), _) => {
                 for (index, held, code, school) in self.first.correctable.get(later.name.as_str())? {
                     let Some(seen) = earlier(*index) else { continue };
-                    let same_class = **school == *later.school && ClassKey::parse(seen.class) == class;
+                    let same_class = **school == *later.school && ClassKey::parse(seen.class) == *class();
                     if id_number::flagged_may_be(&valid.number, held, code, same_class) {
                         found.push((*index, Alike::ValidOfFlagged { first: *index, held: held.clone() }));
                     }
@@ -5518,9 +5520,16 @@ impl RowReader<'_> {
     /// digits or fewer after it, which `FirstRows::printed_alike` does not walk (the range is too wide to walk; the
     /// rows of the name and class are few).
     fn shown_alike(&self, later: &Incoming) -> Option<(FirstSeen<'_>, Alike)> {
-        let label = ClassKey::of(&later.grade, &later.class).canonical();
-        let of_class = self.of_class.get(format!("{}\u{1f}{label}\u{1f}{}", later.school, later.name).as_str());
+        // Looked up only when a first row may be the same child: most rows are no one's repeat.
+        let of_class = std::cell::OnceCell::new();
+        let of_class = || {
+            *of_class.get_or_init(|| {
+                let label = ClassKey::of(&later.grade, &later.class).canonical();
+                self.of_class.get(format!("{}\u{1f}{label}\u{1f}{}", later.school, later.name).as_str())
+            })
+        };
         let earlier_valid = || {
+            let of_class = of_class();
             let first = of_class.and_then(|c| c.valid.as_ref()).map(|(index, number, ..)| (*index, number));
             let more = of_class.into_iter().flat_map(|c| c.more.iter()).map(|(index, number)| (*index, number));
             first.into_iter().chain(more)
@@ -7574,7 +7583,9 @@ impl FirstRows {
     fn shown_before_whole(&self, later: &Incoming) -> Option<(u32, Box<str>)> {
         let valid = later.id.valid().filter(|v| v.kind != id_number::IdKind::ResidentConverted)?;
         let school = self.school_index.get(later.school.as_str())?;
-        let class = ClassKey::parse(&class_label::join(&later.grade, &later.class));
+        // Made only for a row with a first row of its name to compare: most rows have none.
+        let class = std::cell::OnceCell::new();
+        let class = || class.get_or_init(|| ClassKey::parse(&class_label::join(&later.grade, &later.class)));
         let mut found = None;
         for (first, number, problem) in self.flagged.get(later.name.as_str())? {
             if *problem != IdProblem::PrecisionLost || self.shown_taken.contains(first) {
@@ -7583,7 +7594,7 @@ impl FirstRows {
             let Some(row) = self.rows.get(*first as usize) else { continue };
             let seen = self.seen_at(*first)?;
             if row.school == *school
-                && ClassKey::parse(seen.class) == class
+                && ClassKey::parse(seen.class) == *class()
                 && id_number::rounding_of(&valid.number, number) == Some(id_number::Rounding::Shown)
             {
                 if found.is_some() {
@@ -7600,11 +7611,12 @@ impl FirstRows {
     /// imports take it (`store::import`), never two. Only one such row is trusted. With its index and its number.
     fn flagged_alike(&self, later: &Incoming) -> Option<(FirstSeen<'_>, u32, IdCheck)> {
         let here = later.id.problem().filter(|p| **p != IdProblem::Missing)?.code();
-        let class = ClassKey::parse(&class_label::join(&later.grade, &later.class));
+        let class = std::cell::OnceCell::new();
+        let class = || class.get_or_init(|| ClassKey::parse(&class_label::join(&later.grade, &later.class)));
         let mut found = None;
         for (first, number, problem) in self.flagged.get(later.name.as_str())? {
             let seen = self.seen_at(*first)?;
-            if ClassKey::parse(seen.class) == class
+            if ClassKey::parse(seen.class) == *class()
                 && id_number::flagged_alike(number, problem.code(), &later.id.normalized, here)
             {
                 if found.is_some() {
@@ -7749,7 +7761,9 @@ impl FirstRows {
             Some(_) => id_number::rounding_of(number, &later.id.normalized) == Some(id_number::Rounding::Shown),
             None => id_number::printed_from(number, &later.id.normalized),
         };
-        let class = ClassKey::parse(&class_label::join(&later.grade, &later.class));
+        // Made only once a first row of the name is met: most numbers near a row's are no one's of its name.
+        let class = std::cell::OnceCell::new();
+        let class = || class.get_or_init(|| ClassKey::parse(&class_label::join(&later.grade, &later.class)));
         let school = self.school_index.get(later.school.as_str())?;
         let (low, high) = (low / 10, high / 10);
         let mut found = None;
@@ -7759,7 +7773,7 @@ impl FirstRows {
             let seen = self.seen_at(first)?;
             if seen.name == later.name
                 && self.rows.get(first as usize).is_some_and(|row| row.school == *school)
-                && ClassKey::parse(seen.class) == class
+                && ClassKey::parse(seen.class) == *class()
                 && alike(&number)
             {
                 // Two children of the name whose numbers print alike: neither is guessed.
