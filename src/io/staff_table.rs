@@ -88,6 +88,11 @@ pub fn staff_header(row: &[Cell]) -> bool {
 
 /// The text of a row that is a title (one or two cells written), else `None`.
 pub fn title_text(row: &[Cell]) -> Option<String> {
+    // Asked of every row read, twice: a row of three written cells or more (a pupil's) is answered without copying
+    // its cells.
+    if row.iter().filter(|c| !c.text_ref().trim().is_empty()).nth(2).is_some() {
+        return None;
+    }
     let written: Vec<String> = row.iter().map(Cell::text).filter(|t| !t.trim().is_empty()).collect();
     (1..=2).contains(&written.len()).then(|| written.concat())
 }
