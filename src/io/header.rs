@@ -142,6 +142,9 @@ pub struct Synonyms {
     cell_words: CellWords,
     /// `[own_columns]`, cleaned as header words are.
     own_columns: Vec<String>,
+    /// The first character of each header word as cleaned, sorted: a cell whose cleaned text begins with none
+    /// (a name, a number) is no header word, known without cleaning it (`column`).
+    firsts: Vec<char>,
 }
 
 static BUILTIN: Embedded<Synonyms, String> =
@@ -179,7 +182,15 @@ impl Synonyms {
         if let Some(word) = own_columns.iter().find(|w| words.contains_key(*w)) {
             return Err(format!("`{word}` in [own_columns] is also a field's word in [fields]"));
         }
-        Ok(Synonyms { words, cell_words, own_columns })
+        // An empty word (a field's word of marks alone) would match any cell that cleans to nothing: then every
+        // cell is cleaned and looked up.
+        let mut firsts: Vec<char> = match words.contains_key("") {
+            true => Vec::new(),
+            false => words.keys().filter_map(|w| w.chars().next()).collect(),
+        };
+        firsts.sort_unstable();
+        firsts.dedup();
+        Ok(Synonyms { words, cell_words, own_columns, firsts })
     }
 
     /// A header of a column canbao writes into its own forms (是否缴费, 参保登记, 签字) and reads no field from: an
@@ -326,6 +337,14 @@ impl Synonyms {
     pub fn column(&self, header: &str) -> Option<Column> {
         // Every cell of the rows a header may be in is asked: a cell of megabytes (a pasted document, a broken
         // export) names no column, and cleaning it for each row asked took half a minute.
+        // Every cell of every row is asked (`map_row`): one that cannot begin a header word is not cleaned. The
+        // stem below begins as the header does, so its cleaned text begins with the same character or is empty.
+        if !self.firsts.is_empty()
+            && let Some(first) = first_cleaned(header)
+            && self.firsts.binary_search(&first).is_err()
+        {
+            return None;
+        }
         let word =
             |text: &str| (text.len() <= MAX_HEADER_BYTES).then(|| self.words.get(&clean(text)).copied()).flatten();
         word(header).or_else(|| {
@@ -339,8 +358,17 @@ impl Synonyms {
 /// The longest cell read as a header word: far above any word of the table with its spaces and marks.
 const MAX_HEADER_BYTES: usize = 1024;
 
+/// The first character of `clean(word)`, without making it.
+fn first_cleaned(word: &str) -> Option<char> {
+    cleaned_chars(word).next()
+}
+
 /// Header words vary in width, spacing and punctuation: "所在年级、班级", "所在年级 班级", "联系电话：".
 pub fn clean(word: &str) -> String {
+    cleaned_chars(word).collect()
+}
+
+fn cleaned_chars(word: &str) -> impl Iterator<Item = char> {
     word.chars()
         .map(|c| match c {
             '\u{ff01}'..='\u{ff5e}' => char::from_u32(c as u32 - 0xfee0).unwrap_or(c),
@@ -375,7 +403,6 @@ pub fn clean(word: &str) -> String {
                 )
         })
         .flat_map(char::to_lowercase)
-        .collect()
 }
 
 /// Where the header is and which column holds what.
@@ -1111,5 +1138,77 @@ mod tests {
             assert_eq!(clean(&word), cleaned(&word), "{c:?}");
         }
         assert_eq!(clean("所在年级、班级（必填）*"), "所在年级班级必填");
+    }
+
+    #[test]
+    fn a_cell_not_cleaned_for_its_first_character_is_read_as_before() {
+        // The look-up as it was before cells were turned away by their first character: every cell cleaned.
+        fn slow(syn: &Synonyms, header: &str) -> Option<Column> {
+            let word =
+                |text: &str| (text.len() <= MAX_HEADER_BYTES).then(|| syn.words.get(&clean(text)).copied()).flatten();
+            word(header).or_else(|| {
+                let stem = header.split(['(', '（', '[', '【']).next().unwrap_or("");
+                (stem.len() < header.len()).then(|| word(stem)).flatten()
+            })
+        }
+        let syn = Synonyms::builtin();
+        assert!(!syn.firsts.is_empty());
+        let mut cells: Vec<String> = syn.words.keys().cloned().collect();
+        for word in syn.words.keys().cloned().collect::<Vec<_>>() {
+            let upper = word.to_uppercase();
+            for (before, after) in [
+                (" ", ""),
+                ("　", "："),
+                ("*", ""),
+                ("（", "）"),
+                ("", "（必填）"),
+                ("", "(18位)"),
+                ("【", "】"),
+                ("“", "”"),
+            ] {
+                cells.push(format!("{before}{word}{after}"));
+                cells.push(format!("{before}{upper}{after}"));
+            }
+            // Its ASCII letters written full-width, and the word cut short.
+            cells.push(
+                word.chars()
+                    .map(|c| char::from_u32(c as u32 + 0xfee0).filter(|_| c.is_ascii_graphic()).unwrap_or(c))
+                    .collect(),
+            );
+            cells.push(word.chars().skip(1).collect());
+        }
+        let marks: String = (' '..='~')
+            .chain('\u{ff01}'..='\u{ff5e}')
+            .chain("、，：；。“”‘’（）【】《》·—…　吴王一三班年级".chars())
+            .collect();
+        for c in marks.chars() {
+            cells.extend([
+                format!("{c}"),
+                format!("{c}姓名"),
+                format!("{c}{c}班级"),
+                format!("{c}(姓名)"),
+                format!("{c}ID"),
+            ]);
+        }
+        cells.extend(
+            [
+                "吴航欣",
+                "450202201901010002",
+                "一年级",
+                "8班",
+                "13545275427",
+                "",
+                " ",
+                "（）",
+                "(姓名",
+                "()姓名",
+                "Ｎame",
+            ]
+            .map(str::to_owned),
+        );
+        cells.push(" ".repeat(2000) + "姓名");
+        for cell in &cells {
+            assert_eq!(syn.column(cell), slow(syn, cell), "{cell:?}");
+        }
     }
 }
