@@ -338,7 +338,9 @@ pub fn printed_double(text: &str) -> Option<f64> {
     if number < 1 << 53 {
         return None;
     }
-    let double: f64 = text.parse().ok()?;
+    // The integer's nearest double, as parsing the text gives it (both round to nearest, ties to even), without
+    // reading the digits again: asked of every row's number.
+    let double = number as f64;
     // A double this large is an integer, and `as` keeps its exact value.
     let exact = double as u128 == number;
     // Asked of every row's number: the shortest form and the rounded ones keep 17 significant digits at most, so a
