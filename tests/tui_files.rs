@@ -2078,14 +2078,15 @@ fn a_teachers_list_of_last_school_year_is_refused_in_the_preview() {
 
     let mut app = app_on(&drive, Language::Zh);
     preview_import(&mut app, &list);
-    let Some(Modal::Message(message)) = &app.modal else { panic!("{}", screen(&app).join("\n")) };
-    assert!(message.error, "{:?}", message.lines);
-    let said = message.lines.join("\n");
-    for words in ["老师的名单.csv", "会降一个年级", "像是上一学年的班级名单", "未导入任何内容", "--move-down-a-grade"]
+    let Some(Modal::Confirm(asked)) = &app.modal else { panic!("{}", screen(&app).join("\n")) };
+    assert!(!asked.yes, "No is the default");
+    let said = &asked.question;
+    for words in ["老师的名单.csv", "会降一个年级", "像是上一学年的班级名单", "未导入任何内容", "调低一个年级吗"]
     {
         assert!(said.contains(words), "{words}: {said}");
     }
     assert!(!said.contains("last school year's"), "the Chinese screen says it in Chinese: {said}");
+    assert!(!said.contains("命令行") && !said.contains("--move-down-a-grade"), "{said}");
     app.update(Action::Confirm);
     wait_for_jobs(&mut app);
     assert_eq!(classes(&Store::open_read_only(&drive).unwrap()), before, "nothing imported");
@@ -3324,4 +3325,50 @@ fn two_hundred_possible_leavers_are_marked_on_the_worker_and_checked_again() {
     }
     wait_for_jobs(&mut app);
     assert!(leavers[1..].iter().all(|l| enrollment(&app, l.id) != Enrollment::Left), "{}", screen(&app).join("\n"));
+}
+
+/// A teacher's class list of last school year, read after the drive's year turned: the screen asks what
+/// `import --move-down-a-grade` answers on the command line, where its refusal named that command, of no use in
+/// the screen. Yes previews the import moving the pupils down, the operator checks it, and Enter imports it.
+#[test]
+fn a_list_of_last_school_year_can_be_taken_in_the_screen_after_asking() {
+    use canbao::tui::modal::Modal;
+    let (dir, drive) = sample_drive();
+    let mut store = Store::open(&drive).unwrap();
+    let year = store.current_year().expect("a year");
+    let pupils = store.students(&canbao::store::StudentFilter::default()).unwrap();
+    let first = pupils[0].class_label();
+    let class: Vec<_> = pupils.iter().filter(|p| p.class_label() == first).cloned().collect();
+    assert!(class.len() >= 3, "{first}: {}", class.len());
+    let mut text = String::from("姓名,身份证号码,班级\n");
+    for p in &class {
+        text.push_str(&format!("{},{},{}\n", p.name, p.id_number, p.class_label()));
+    }
+    let list = dir.path().join("老师的名单.csv");
+    std::fs::write(&list, text).unwrap();
+    store.start_year(year + 1, true, None, false).unwrap();
+    drop(store);
+    let class_of = |number: &str| {
+        let store = Store::open_read_only(&drive).unwrap();
+        store.student_by_id_number(number).unwrap().expect("pupil").class_label()
+    };
+    assert_ne!(class_of(&class[0].id_number), first, "promoted by the new year");
+
+    let mut app = app_on(&drive, Language::Zh);
+    preview_import(&mut app, &list);
+    assert!(matches!(&app.modal, Some(Modal::Confirm(_))), "{}", screen(&app).join("\n"));
+    let shown = screen(&app).join("\n");
+    assert!(shown.contains("老师的名单.csv 像是上一学年的名单，未导入"), "{shown}");
+    assert!(!shown.contains("命令行"), "{shown}");
+    app.update(Action::Right);
+    app.update(Action::Confirm);
+    wait_for_jobs(&mut app);
+    let Some(Modal::ImportPreview { preview, .. }) = &app.modal else { panic!("{}", screen(&app).join("\n")) };
+    assert_eq!(preview.moved_class, class.len(), "{preview:?}");
+    assert_ne!(class_of(&class[0].id_number), class[0].class_label(), "a preview writes nothing");
+    app.update(Action::Confirm);
+    wait_for_jobs(&mut app);
+    for p in &class {
+        assert_eq!(class_of(&p.id_number), p.class_label(), "{}: back in the class the list gives", p.name);
+    }
 }

@@ -13422,3 +13422,33 @@ fn the_status_line_after_a_two_file_export_names_both() {
         assert!(status_text(&app).starts_with(said), "{lang:?}: {}", status_text(&app));
     }
 }
+
+/// A tax list previewed as matching a pupil, whose real run finds it matches none (the pupil's number corrected
+/// since): the run is refused as `canbao reconcile` refuses it without `--keep-unmatched`, and the screen said that
+/// refusal naming the command line. It shows the preview again, whose Enter asks the question the flag answers.
+#[test]
+fn a_tax_list_matching_nobody_by_its_run_asks_in_the_screen_instead_of_naming_a_flag() {
+    use canbao::tui::modal::Modal;
+    let dir = tempfile::tempdir().expect("dir");
+    let mut app = app(Language::Zh);
+    let sun =
+        app.store.students(&Default::default()).expect("list").into_iter().find(|s| s.name == "孙语").expect("孙语");
+    let tax = dir.path().join("tax.csv");
+    std::fs::write(&tax, format!("姓名,证件号码,缴费金额,缴费日期\n孙语,{},380,2023-10-08\n", sun.id_number))
+        .expect("write");
+    tax_list_previewed(&mut app, &tax);
+    let set = "UPDATE students SET id_number = '110105201801010115', name = '陈宁涵' WHERE id = ?1";
+    assert_eq!(app.store.connection().execute(set, [sun.id]).expect("update"), 1);
+    let audit = app.store.audit_count().expect("audit");
+    app.update(Action::Confirm);
+    finish_job(&mut app);
+    let shown = screen(&app);
+    let Some(Modal::ReconcilePreview { ask: Some(asked), .. }) = &app.modal else { panic!("{shown}") };
+    assert!(asked.contains("像是另一所学校的名单"), "{asked}");
+    assert!(!shown.contains("命令行") && !shown.contains("--keep-unmatched"), "{shown}");
+    assert_eq!(app.store.audit_count().expect("audit"), audit, "nothing kept");
+    app.update(Action::Confirm);
+    app.update(Action::Yes);
+    finish_job(&mut app);
+    assert!(app.store.audit_count().expect("audit") > audit, "kept on Yes");
+}

@@ -263,6 +263,12 @@ pub enum JobOutcome {
         request: ImportRequest,
         files: Vec<crate::io::list_guards::NextYearFile>,
     },
+    /// Last school year's class list (`ImportError::LastYearList`): nothing imported; the operator is asked whether
+    /// to move the pupils down as `import --move-down-a-grade` does, with `request` to preview again if so.
+    LastYearList {
+        request: ImportRequest,
+        files: Vec<crate::io::class_list::LastYearFile>,
+    },
     /// The job failed; the message is for the operator.
     Failed(String),
     /// The job was refused in words the screen gives its own way (`App::refusal_words`).
@@ -285,6 +291,7 @@ impl JobOutcome {
             | JobOutcome::Failed(_)
             | JobOutcome::ImportRefused { .. }
             | JobOutcome::NextYearList { .. }
+            | JobOutcome::LastYearList { .. }
             | JobOutcome::Refused(_) => true,
             JobOutcome::Reconciled { report, .. } => report.dry_run,
             JobOutcome::Merged { report, .. } => report.dry_run,
@@ -455,6 +462,7 @@ impl fmt::Debug for JobOutcome {
                 f.debug_struct("ImportRefused").field("paths", paths).field("messages", messages).finish()
             }
             JobOutcome::NextYearList { files, .. } => f.debug_struct("NextYearList").field("files", files).finish(),
+            JobOutcome::LastYearList { files, .. } => f.debug_struct("LastYearList").field("files", files).finish(),
             JobOutcome::Refused(e) => f.debug_tuple("Refused").field(e).finish(),
         }
     }
@@ -508,6 +516,9 @@ fn plan_import(mut request: ImportRequest, store: &mut Store) -> JobOutcome {
             Ok(preview) => return JobOutcome::Planned { request, preview, left_out },
             Err(crate::io::class_list::ImportError::NextYearList { files, .. }) => {
                 return JobOutcome::NextYearList { request, files };
+            }
+            Err(crate::io::class_list::ImportError::LastYearList { files }) => {
+                return JobOutcome::LastYearList { request, files };
             }
             Err(e) => e.on_screen(&year_roads()),
         };
@@ -678,9 +689,16 @@ pub fn execute_stoppable(work: Work, store: &mut Store, stop: &AtomicBool) -> Jo
         Work::Place { staged } => staged.place(store),
         Work::Reconcile { file, source, policy, options } => {
             // As `canbao reconcile`: the list read and checked, a backup before the drive changes.
-            match reconcile::reconcile_with(store, &file, source, policy.as_ref(), options) {
+            let mut done = reconcile::reconcile_with(store, &file, source, policy.as_ref(), options);
+            // A run refused because the list matches no pupil of the drive (the drive changed since its preview):
+            // the preview again, whose Enter asks what `--keep-unmatched` answers, not the command line's words.
+            if let Err(reconcile::ReconcileError::NoPupilOfDrive { .. }) = done {
+                let again = reconcile::ReconcileOptions { dry_run: true, keep_unmatched: false, previewed: None };
+                done = reconcile::reconcile_with(store, &file, source, policy.as_ref(), again);
+            }
+            match done {
                 Ok(report) => {
-                    let data = if options.dry_run { None } else { read_saved(store) };
+                    let data = if report.dry_run { None } else { read_saved(store) };
                     JobOutcome::Reconciled { file, report: Box::new(report), data }
                 }
                 Err(e) => {

@@ -680,6 +680,12 @@ pub struct Text {
     pub next_year_ask: &'static str,
     /// The same on the status line, the first file's name first.
     pub next_year_status: &'static str,
+    /// Last school year's list (`ImportError::LastYearList`): one file's line (file, held, down, name, from, to).
+    pub last_year_file: &'static str,
+    /// Under the files' lines: that nothing was imported, what to do instead, and whether to move them down anyway.
+    pub last_year_ask: &'static str,
+    /// The same on the status line, the first file's name first.
+    pub last_year_status: &'static str,
     pub export_done: &'static str,
     /// The stage folders of killed exports removed before this export ({} how many).
     pub export_swept_parts: &'static str,
@@ -1420,6 +1426,7 @@ mod tests {
                 fill(t.selected_kept_left_part_paid, &[&"欧阳明轩", &"80.50", &"Space"]),
                 // Next school year's list: a teacher's file name of a class.
                 fill(t.next_year_status, &[&"2027年三年级1班学生名单.xlsx"]),
+                fill(t.last_year_status, &[&"2025年三年级1班学生名单.xlsx"]),
                 // `u` after a payment of a pupil whose enrollment it set: both fields, and the key that redoes it.
                 format!(
                     "{}{}",

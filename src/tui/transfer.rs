@@ -421,6 +421,7 @@ impl App {
             JobOutcome::Failed(message) => self.job_failed(message),
             JobOutcome::ImportRefused { paths, messages } => self.import_refused(paths, &messages),
             JobOutcome::NextYearList { request, files } => self.next_year_list(request, &files),
+            JobOutcome::LastYearList { request, files } => self.last_year_list(request, &files),
         }
     }
 
@@ -443,6 +444,28 @@ impl App {
         let first = files.first().map(|f| named(&f.file)).unwrap_or_default();
         self.fail(fill(self.text.next_year_status, &[&first]));
         request.take_grade_up = true;
+        let then = Then::Start(Box::new(Work::Plan { request }));
+        self.modal = Some(Modal::Confirm(Confirm { question: lines.join("\n"), then, yes: false }));
+    }
+
+    /// Last school year's class list: nothing imported, and the choice `import --move-down-a-grade` gives, asked,
+    /// as `next_year_list` asks the move up. Yes previews the import again moving the pupils down; No leaves the
+    /// drive as it was.
+    fn last_year_list(&mut self, mut request: ImportRequest, files: &[crate::io::class_list::LastYearFile]) {
+        let named = |file: &str| {
+            Path::new(file).file_name().map_or_else(|| file.to_owned(), |n| n.to_string_lossy().into_owned())
+        };
+        let mut lines: Vec<String> = files
+            .iter()
+            .map(|f| {
+                let (name, from, to) = &f.example;
+                fill(self.text.last_year_file, &[&named(&f.file), &f.held, &f.down, name, from, to])
+            })
+            .collect();
+        lines.push(self.text.last_year_ask.to_owned());
+        let first = files.first().map(|f| named(&f.file)).unwrap_or_default();
+        self.fail(fill(self.text.last_year_status, &[&first]));
+        request.take_grade_down = true;
         let then = Then::Start(Box::new(Work::Plan { request }));
         self.modal = Some(Modal::Confirm(Confirm { question: lines.join("\n"), then, yes: false }));
     }
