@@ -503,6 +503,10 @@ pub enum PolicyAction {
     Use {
         /// 政策名称，如 liuzhou-2023 (the policy's name)
         name: String,
+        /// 新的应缴金额会把已记录的缴费算作部分缴费时仍选定 (set it although its amount due reads payments
+        /// recorded in full as short)
+        #[arg(long)]
+        yes: bool,
     },
     /// 查看政策：默认为数据文件选定的政策 (show a policy; default the drive's)
     Show {

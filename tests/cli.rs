@@ -7977,7 +7977,7 @@ fn policy_use_says_the_payments_the_new_amount_reads_as_short() {
     std::fs::write(folder.join("canbao/policies/this-year-400.toml"), dearer).unwrap();
     let run = |name: &str| {
         let mut cmd = canbao(&db);
-        cmd.env("XDG_CONFIG_HOME", &folder).env("HOME", dir.path()).args(["policy", "use", name]);
+        cmd.env("XDG_CONFIG_HOME", &folder).env("HOME", dir.path()).args(["policy", "use", name, "--yes"]);
         said(&mut cmd)
     };
     let (code, text) = run("this-year-400");
@@ -8338,4 +8338,44 @@ fn an_older_drives_kept_payments_are_numbered_in_the_order_they_were_kept() {
     .unwrap();
     canbao(&db).args(["reconcile", "--source", "tax"]).arg(&later).assert().success();
     assert_eq!(numbered(&db, false), vec![both[0].clone(), both[1].clone(), (3, "李乙".to_owned())]);
+}
+
+/// `policy use` of a policy whose amount due reads payments recorded in full as short asks, as the screen's
+/// policy choice asks: without `--yes` it is refused with the count and the command that sets it anyway, and the
+/// drive keeps its policy (the stats' 已参保 unchanged); under `--lang en` in English; with `--yes` it is set. A
+/// policy that reads none as short needs no `--yes`.
+#[test]
+fn policy_use_asks_for_yes_when_the_new_amount_reads_payments_as_short() {
+    let (dir, db) = tax_drive();
+    let zhou = "450202201711194162";
+    canbao(&db)
+        .args(["mark", zhou, "--payment", "paid", "--amount", "380", "--paid-on", &days_ago(10)])
+        .assert()
+        .success();
+    let stats = || json(canbao(&db).args(["stats", "--json"]));
+    let insured = stats()["insured"].as_i64().unwrap();
+    let folder = dir.path().join("this-years-config");
+    let text = std::fs::read_to_string(folder.join("canbao/policies/this-year.toml")).unwrap();
+    let dearer = text.replace("personal_premium = 380", "personal_premium = 400");
+    std::fs::write(folder.join("canbao/policies/this-year-400.toml"), dearer).unwrap();
+    let run = |args: &[&str]| {
+        let mut cmd = canbao(&db);
+        cmd.env("XDG_CONFIG_HOME", &folder).env("HOME", dir.path()).args(args);
+        said(&mut cmd)
+    };
+    let (code, text) = run(&["policy", "use", "this-year-400"]);
+    assert_eq!(code, Some(1), "{text}");
+    for words in ["1 名学生已记录的缴费会不足应缴", "未选定政策", "--yes", "policy use this-year-400 --yes"]
+    {
+        assert!(text.contains(words), "{words}: {text}");
+    }
+    assert_eq!(stats()["insured"].as_i64(), Some(insured), "nothing changed");
+    let (code, text) = run(&["--lang", "en", "policy", "use", "this-year-400"]);
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains("1 pupil(s) would be short") && !text.contains("未选定"), "{text}");
+    let (code, text) = run(&["policy", "use", "this-year-400", "--yes"]);
+    assert_eq!(code, Some(0), "{text}");
+    assert_eq!(stats()["insured"].as_i64(), Some(insured - 1));
+    let (code, text) = run(&["policy", "use", "this-year"]);
+    assert_eq!(code, Some(0), "back to 380 reads nobody as short: {text}");
 }

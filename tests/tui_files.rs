@@ -3372,3 +3372,82 @@ fn a_list_of_last_school_year_can_be_taken_in_the_screen_after_asking() {
         assert_eq!(class_of(&p.id_number), p.class_label(), "{}: back in the class the list gives", p.name);
     }
 }
+
+/// Raising the drive's premium (380 to 400) over a payment recorded in full without a date (read for today, as
+/// the policy choice and `policy use` read it): the edit asks first, giving how many it leaves short (部分缴费, not
+/// insured), where before it saved at once, naming nobody, and the pupil was no longer counted insured.
+#[test]
+fn a_premium_edit_counts_an_undated_payment_it_leaves_short_and_asks() {
+    use canbao::domain::policy::PolicySet;
+    use canbao::store::{Change, Payment};
+    use canbao::tui::modal::Modal;
+    use canbao::tui::palette::Command;
+    const TODAY: &str = "2026-12-04T10:00:00+08:00";
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config");
+    std::fs::create_dir_all(config.join("policies")).unwrap();
+    let request = canbao::domain::policy::Renewal {
+        name: "yibin-2027",
+        base_name: "yibin-2024",
+        base_text: canbao::domain::policy::builtin_text("yibin-2024").unwrap(),
+        year: 2027,
+        premium_fen: Some(38_000),
+    };
+    let renewed = canbao::domain::policy::renew(&request, canbao::domain::category::CategoryTable::builtin()).unwrap();
+    std::fs::write(config.join("policies/yibin-2027.toml"), &renewed.text).unwrap();
+    let drive = dir.path().join("school.db");
+    let mut store = Store::open(&drive).unwrap();
+    store.set_fixed_clock(TODAY);
+    canbao::demo::load_sample(&mut store).unwrap();
+    let set = "UPDATE meta SET value = '2027' WHERE key IN ('current_year', 'first_year')";
+    assert_eq!(store.connection().execute(set, []).unwrap(), 2);
+    store.reload_year().unwrap();
+    store.set_meta(canbao::tui::POLICY_META_KEY, "yibin-2027").unwrap();
+    let pupil = store
+        .students(&Default::default())
+        .unwrap()
+        .into_iter()
+        .find(|s| s.categories.is_empty() && s.id_problem.is_none())
+        .unwrap();
+    let paid = Payment::Paid { amount_fen: Some(38_000), paid_on: None, channel: None };
+    store.apply_changes("mark", &[(pupil.id, vec![Change::Payment(paid)])], Default::default()).unwrap();
+    drop(store);
+
+    let opts = Options {
+        lang: Language::Zh,
+        operator: Some("测试".into()),
+        config_dir: Some(config.clone()),
+        ..Default::default()
+    };
+    let mut store = Store::open(&drive).unwrap();
+    store.set_fixed_clock(TODAY);
+    let mut app = App::new(store, &opts).unwrap();
+    app.update(Action::Resize(120, 30));
+    app.run_command(Command::Policies);
+    app.update(Action::Top);
+    for _ in 0..10 {
+        if screen(&app).iter().any(|l| l.contains("> yibin-2027")) {
+            break;
+        }
+        app.update(Action::Down);
+    }
+    app.update(Action::Edit);
+    app.update(Action::ClearLine);
+    for c in "400".chars() {
+        app.update(Action::Input(c));
+    }
+    app.update(Action::Confirm);
+    let Some(Modal::Confirm(c)) = &mut app.modal else { panic!("saved without asking: {}", screen(&app).join("\n")) };
+    assert!(
+        c.question.contains("注意：1 名学生已记录的缴费将不足应缴") && c.question.contains("仍要保存吗"),
+        "{}",
+        c.question
+    );
+    assert!(!c.yes, "No is the default");
+    app.update(Action::Confirm);
+    assert_eq!(
+        PolicySet::load(Some(&config)).get("yibin-2027").unwrap().personal_premium_fen,
+        38_000,
+        "No saves nothing"
+    );
+}

@@ -21,7 +21,7 @@ use crate::io::reconcile::{self, ReconcileReport, Source};
 use crate::store::Store;
 use crate::words::quote::{QuoteWords, rule_text};
 use crate::words::share::ShareWords;
-use crate::words::{Language, canbao_command, fill};
+use crate::words::{Language, canbao_command, fill, shell_word};
 
 /// The meta key naming the drive's policy (a `data/policies` file stem such as `yibin-2024`); the TUI reads the
 /// same key.
@@ -53,7 +53,9 @@ fn no_policy(drive: Option<&std::path::Path>) -> UserError {
 pub fn policy(cli: &Cli, action: &PolicyAction) -> CmdResult {
     match action {
         PolicyAction::List { json } => policy_list(cli, opened_if_there(cli)?.as_ref(), *json),
-        PolicyAction::Use { name } => super::open::on_drive_it_may_make(cli, false, |store| policy_use(store, name)),
+        PolicyAction::Use { name, yes } => {
+            super::open::on_drive_it_may_make(cli, false, |store| policy_use(store, name, *yes))
+        }
         PolicyAction::Show { name, json } => policy_show(cli, opened_if_there(cli)?.as_ref(), name.as_deref(), *json),
         PolicyAction::New { name, from, year, premium } => policy_new(cli, name, from, *year, premium.as_deref()),
     }
@@ -362,13 +364,33 @@ fn policy_list(cli: &Cli, store: Option<&Store>, json: bool) -> CmdResult {
     Ok(())
 }
 
-fn policy_use(store: &mut Store, name: &str) -> CmdResult {
+fn policy_use(store: &mut Store, name: &str, yes: bool) -> CmdResult {
     let set = policies()?;
     let policy = policy_named(&set, store, Some(name))?;
     // The payments recorded stay as they are, but the new amount due may read some as short: counted under the
     // policy until now (none when it cannot be read: every short one is then said) before the change is made.
     let was = drive_policy(store).ok().flatten();
     let short = store.newly_short_under(was.as_ref(), &policy)?;
+    // Pupils counted insured would no longer be, on every form: asked, as the screen's policy choice asks, by
+    // --yes here. Refused without it, nothing changed.
+    if short > 0 && !yes {
+        let (name, due) = (&policy.name, money::plain(policy.personal_premium_fen));
+        let again = store.command(&format!("policy use {} --yes", shell_word(name)));
+        let en = format!(
+            "under {name} (personal premium {due} yuan) the payments recorded for {short} pupil(s) would be short of \
+             the amount due: they would count as part payments (部分缴费), not insured, in stats and every form; the \
+             policy was not set. If the amount is right, run again with --yes: {again}"
+        );
+        return Err(UserError::picked(
+            &format!(
+                "按 {name}（个人缴费 {due} 元），{short} 名学生已记录的缴费会不足应缴，将改计为部分缴费，统计和各表格中不再计为\
+                 已参保；未选定政策，缴费记录未改动。如金额无误，请加 --yes 重新运行：{again} ({en})"
+            ),
+            &en,
+        )
+        .kind("payments_short")
+        .figure("short", short));
+    }
     store.set_meta(POLICY_META_KEY, &policy.name)?;
     store.keep_policy(&policy)?;
     let (name, title, document) = (&policy.name, &policy.title, &policy.document);

@@ -989,18 +989,28 @@ impl App {
         };
         let uninsured: Vec<&str> = moved
             .iter()
+            .filter(|m| m.pupil.enrollment != crate::domain::student::Enrollment::Left)
             .filter(|m| !short(&m.was, m.pupil) && short(&m.will, m.pupil))
             .map(|m| m.pupil.name.as_str())
             .collect();
-        if moved.is_empty() {
+        // Counted as the policy choice and `policy use` count them: a payment recorded without a date (read for
+        // today) is short too, which the dated payments above leave out.
+        let newly_short = self.store.newly_short_under(Some(before), edited).unwrap_or(0).max(uninsured.len());
+        if moved.is_empty() && newly_short == 0 {
             return None;
         }
         let mut question = String::new();
         if !uninsured.is_empty() {
             let shown: Vec<&str> = uninsured.iter().take(5).copied().collect();
-            let more = if uninsured.len() > shown.len() { t.pick("等", " and others") } else { "" };
+            let more = if newly_short > shown.len() { t.pick("等", " and others") } else { "" };
             let names = format!("{}{more}", shown.join(t.pick("、", ", ")));
-            question.push_str(&fill(t.policy_ask_uninsured, &[&uninsured.len(), &names]));
+            question.push_str(&fill(t.policy_ask_uninsured, &[&newly_short, &names]));
+        } else if newly_short > 0 {
+            question.push_str(&fill(t.policy_ask_short, &[&newly_short]));
+        }
+        if moved.is_empty() {
+            question.push_str(t.policy_ask_save);
+            return Some(question);
         }
         let examples = if examples.is_empty() {
             t.pick("（金额不变，部门代缴部分改变）", "(the department's share only)").to_owned()

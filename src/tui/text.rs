@@ -651,6 +651,10 @@ pub struct Text {
     pub nothing_to_undo: &'static str,
     /// Before a policy edit: the paid pupils it leaves short of the new amount due (部分缴费, not insured).
     pub policy_ask_uninsured: &'static str,
+    /// The same without names ({} how many): payments recorded without a date, read for today.
+    pub policy_ask_short: &'static str,
+    /// After it, when no dated payment changes otherwise.
+    pub policy_ask_save: &'static str,
     /// `u` after an edit of the drive's policy, which is saved to its file and is not undone by `u`.
     pub nothing_to_undo_since_policy: &'static str,
     /// `u` with nothing to undo since an import, reconciliation, merge, restore or change of year ended undo.

@@ -487,6 +487,8 @@ pub static EN: Text = Text {
     ask_redo: "Redo the change to {} {pupil|pupils}?",
     nothing_to_undo_since_policy: "u cannot undo the policy edit, now saved: change it back on Policies",
     policy_ask_uninsured: "Note: {} paid {pupil becomes|pupils become} part-paid (not insured): {}. ",
+    policy_ask_short: "Note: the payments recorded for {} {pupil|pupils} become part payments (short of the amount due: not insured; the payments stay as recorded). ",
+    policy_ask_save: "The drive uses this policy. Save anyway?",
     nothing_to_undo: "Nothing to undo: undo covers the changes since canbao was opened",
     nothing_to_undo_since_work: "Nothing to undo since the last import, reconciliation, merge, restore or year change",
     nothing_to_undo_for: "Nothing to undo for {} (undo other pupils' changes with {} on the list)",

@@ -450,6 +450,8 @@ pub static ZH: Text = Text {
     ask_redo: "重做对 {} 名学生的修改？",
     nothing_to_undo_since_policy: "政策修改已存入政策文件和数据文件，不能按 u 撤销：请在政策界面按 e 改回原值",
     policy_ask_uninsured: "注意：{} 名已缴费的学生将变为部分缴费（未参保）：{}。",
+    policy_ask_short: "注意：{} 名学生已记录的缴费将不足应缴，变为部分缴费（未参保；缴费记录不变）。",
+    policy_ask_save: "本数据文件正在用这份政策。仍要保存吗？",
     nothing_to_undo: "没有可撤销的修改：撤销只包括本次打开 canbao 以来的修改",
     nothing_to_undo_since_work: "没有可撤销的修改：导入、核对、合并、恢复或换年度之前的修改已不能撤销",
     nothing_to_undo_for: "{} 没有可撤销的修改（其他学生的修改请在名单上按 {} 撤销）",
