@@ -36,6 +36,7 @@ mod drive_file;
 mod export;
 mod failure;
 mod interrupt;
+mod numbers;
 mod open;
 mod output;
 mod paperwork;
@@ -79,7 +80,7 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub accept_clock: bool,
     /// 查看较早的保险年度（只读）；默认当前年度 (show an earlier insured year, read-only; default the current one)
-    #[arg(long, global = true, value_name = "YYYY")]
+    #[arg(long, global = true, value_name = "YYYY", value_parser = numbers::year, allow_negative_numbers = true)]
     pub year: Option<i32>,
     /// 打开只读的全县汇总界面；不写地址则用 $CANBAO_PG (the county's dashboard, read-only, on this database)
     #[arg(long, value_name = "URL", num_args = 0..=1, default_missing_value = "")]
@@ -132,7 +133,7 @@ pub enum Command {
         /// digits or the birth date; with --reveal any part of it)
         query: String,
         /// 最多列出的学生数 (list at most this many pupils)
-        #[arg(long, default_value_t = 20)]
+        #[arg(long, default_value_t = 20, value_parser = numbers::count, allow_negative_numbers = true)]
         limit: usize,
         /// 显示完整身份证号码，--json 中亦然，并可按号码的任意片段查找（记入修改记录）(show full ID numbers, in --json
         /// too, and find by any part of one; recorded in the audit log)
@@ -193,7 +194,7 @@ pub enum Command {
         json: bool,
         /// 销项：「税务已缴费、名单未记入」的第 N 条已处理，不再列出（须加 --why；记入修改记录）(dismiss the Nth payment
         /// listed as paid at the tax office and not recorded here, once dealt with; needs --why; recorded in the audit log)
-        #[arg(long, value_name = "N", requires = "why")]
+        #[arg(long, value_name = "N", requires = "why", value_parser = numbers::count, allow_negative_numbers = true)]
         dismiss: Option<usize>,
         /// 销项（或撤销销项）的原因 (why it is dismissed, or taken back)
         #[arg(long, value_name = "TEXT", requires = "dismissal")]
@@ -307,7 +308,7 @@ pub enum Command {
         #[arg(long)]
         school: Option<String>,
         /// 保险年度，默认最近的 (the insured year; default the latest pushed)
-        #[arg(long, value_name = "YYYY")]
+        #[arg(long, value_name = "YYYY", value_parser = numbers::year, allow_negative_numbers = true)]
         year: Option<i32>,
         /// 以 JSON 输出 (print JSON)
         #[arg(long)]
@@ -524,7 +525,7 @@ pub enum PolicyAction {
         #[arg(long, value_name = "BASE")]
         from: String,
         /// 保险年度 (the insured year)
-        #[arg(long, value_name = "YYYY")]
+        #[arg(long, value_name = "YYYY", value_parser = numbers::year, allow_negative_numbers = true)]
         year: i32,
         /// 个人缴费标准（元）(the personal premium in yuan; default: the base's, flagged to check)
         #[arg(long, value_name = "YUAN")]
@@ -718,6 +719,17 @@ pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
+            // A number that is none (`--limit=-1`, `--year 二〇二七`): said as every refusal is, in both languages.
+            if let Some((zh, en)) = numbers::said(&e) {
+                ENGLISH.store(english_asked(), std::sync::atomic::Ordering::Relaxed);
+                let refused = UserError::in_two(zh, en).kind("usage");
+                match english_asked() {
+                    true => eprintln!("error: {}", refused.message()),
+                    false => eprintln!("错误 (error): {}", refused.message()),
+                }
+                failure::Asked::in_words(&command_line()).answer(&refused, |t| t.to_owned());
+                return ExitCode::from(2);
+            }
             let e = no_json_here(e, &command_line());
             if let Some(zh) = usage_error_zh(e.kind()).filter(|_| !english_asked()) {
                 eprintln!("错误：{zh}（详细说明见下，用法见 canbao --help）");

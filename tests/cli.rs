@@ -133,11 +133,8 @@ fn exit_codes() {
     canbao(&db).args(["export", "nonsense"]).assert().code(2);
     canbao(&db).args(["find", "x", "--limit", "many"]).assert().code(2);
     // Each says in Chinese what is wrong before clap's English; `--lang en` leaves the Chinese out.
-    for (args, zh) in [
-        (&["find", "x", "--limit", "many"][..], "参数的值不对"),
-        (&["stats", "--nonsense"][..], "不认识的参数"),
-        (&["nonsense"][..], "没有这个命令"),
-    ] {
+    for (args, zh) in [(&["stats", "--nonsense"][..], "不认识的参数"), (&["nonsense"][..], "没有这个命令")]
+    {
         let out = canbao(&db).args(args).output().unwrap();
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(stderr.starts_with("错误：") && stderr.contains(zh) && stderr.contains("error:"), "{args:?}: {stderr}");
@@ -8378,4 +8375,44 @@ fn policy_use_asks_for_yes_when_the_new_amount_reads_payments_as_short() {
     assert_eq!(stats()["insured"].as_i64(), Some(insured - 1));
     let (code, text) = run(&["policy", "use", "this-year"]);
     assert_eq!(code, Some(0), "back to 380 reads nobody as short: {text}");
+}
+
+/// A numeric value that is none (`find --limit=-1`, `--year 二〇二七`, `mark --pick 0`) is said as every other
+/// refusal is, 「错误 (error): 中文 (English)」, English alone under `--lang en`, where clap's message was English
+/// only; a negative number given apart from its flag (`--limit -1`) is read as the flag's value, not as an unknown
+/// flag. Exit 2, and under --json the usage error as JSON.
+#[test]
+fn numeric_values_that_are_no_numbers_are_refused_in_chinese_and_english() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    canbao(&db).arg("import").arg(fixture("gbk_title.csv")).assert().success();
+    for (args, zh) in [
+        (&["find", "x", "--limit=-1"][..], "--limit 的值「-1」不对：应为 1 或更大的整数"),
+        (&["find", "x", "--limit", "-1"][..], "--limit 的值「-1」不对：应为 1 或更大的整数"),
+        (&["find", "x", "--limit", "many"][..], "--limit 的值「many」不对"),
+        (&["check", "--dismiss", "-2", "--why", "x"][..], "--dismiss 的值「-2」不对"),
+        (&["--year", "二〇二七", "stats"][..], "--year 的值「二〇二七」不对：应为四位数的年度，如 2027"),
+        (&["year", "new", "-2027"][..], "的值「-2027」不对：应为四位数的年度"),
+        (&["policy", "new", "x", "--from", "yibin-2024", "--year", "2o27"][..], "--year 的值「2o27」不对"),
+        (&["mark", "x", "--pick", "0", "--payment", "paid"][..], "--pick 的值「0」不对：应为 1 或更大的整数"),
+    ] {
+        let out = canbao(&db).args(args).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.starts_with("错误 (error): ") && stderr.contains(zh), "{args:?}: {stderr}");
+        assert!(stderr.contains("(invalid value '"), "{args:?}: {stderr}");
+        assert!(!stderr.contains("For more information"), "clap's own message: {args:?}: {stderr}");
+    }
+    let out = canbao(&db).args(["--lang", "en", "find", "x", "--limit=-1"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.starts_with("error: invalid value '-1' for --limit: give a whole number of 1 or more"), "{stderr}");
+    assert!(!stderr.contains("不对"), "{stderr}");
+    let out = canbao(&db).args(["find", "x", "--limit=-1", "--json"]).output().unwrap();
+    let answer: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
+    assert_eq!(answer["error"]["kind"], "usage", "{answer}");
+    // Numbers as they were: a count, 0 (refused by find in its own words), a year nobody has.
+    canbao(&db).args(["find", "x", "--limit", "5"]).assert().code(0);
+    let out = canbao(&db).args(["find", "x", "--limit", "0"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--limit 0 不列出任何学生"));
 }

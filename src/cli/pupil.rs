@@ -32,7 +32,7 @@ pub struct PupilByName {
     /// 姓名班级（或号码）对得上几名学生时，选第几位：序号见未选定时列出的学生，按加入数据文件的先后排列 (where the
     /// name and class, or the number, fit several pupils, the Nth of them as the refusal lists them, in the order
     /// they came onto the drive)
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    #[arg(long, value_name = "N", value_parser = super::numbers::nth, allow_negative_numbers = true)]
     pub pick: Option<u32>,
 }
 

@@ -18,7 +18,7 @@ pub enum YearAction {
     New {
         /// 新的保险年度，须为当前年度的下一年 (the new insured year: the one after the current)
         // Its own id: the global --year (the year shown) must not take this value.
-        #[arg(id = "new_year", value_name = "YYYY")]
+        #[arg(id = "new_year", value_name = "YYYY", value_parser = super::numbers::year, allow_negative_numbers = true)]
         year: i32,
         /// 升级：每班升一个年级，六年级（有七年级的九年一贯制学校除外）、九年级（初三）、高三、大班的学生为已离校（毕业）
         /// (move each class up a grade; the last grade of each stage leaves as graduated, but a school with 七年级
