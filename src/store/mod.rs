@@ -1158,6 +1158,28 @@ impl Store {
         self.opened_read_only
     }
 
+    /// Read as an immutable file (see `read_only_sqlite`): SQLite takes it never to change, so another
+    /// process's saves reach this connection only by opening the drive again ([`Store::file_stamp`]).
+    pub fn is_immutable(&self) -> bool {
+        self.immutable
+    }
+
+    /// The drive file's and its `-wal`'s size and modification time, looked at from outside SQLite by their
+    /// names alone (`stat`, no handle opened: closing one would let go of this process's locks on them).
+    /// `None` for a drive in memory.
+    pub fn file_stamp(&self) -> Option<FileStamp> {
+        let path = self.path.as_deref()?;
+        let look = |p: &Path| std::fs::metadata(p).map(|m| (m.len(), m.modified().ok())).unwrap_or((0, None));
+        Some(FileStamp([look(path), look(&sidecar(path, "-wal"))]))
+    }
+
+    /// The drive as a reader who may not write beside it opens it (immutable, as `ShmFolder::Unwritable` makes
+    /// it), for tests of such a window.
+    #[cfg(test)]
+    pub(crate) fn open_immutable(path: &Path) -> Result<Store> {
+        Self::read_only_connection_in(path, None, ShmFolder::Unwritable)
+    }
+
     /// What a worker thread needs to open its own connection to this drive, the same way this one was.
     pub fn reopener(&self) -> Option<Reopen> {
         Some(Reopen {
@@ -1732,6 +1754,10 @@ enum Journal {
     /// The file's own (see [`Store::open_keyed_keeping_journal`]).
     AsFound,
 }
+
+/// What [`Store::file_stamp`] saw of the drive's files: unchanged, nobody saved since.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileStamp([(u64, Option<std::time::SystemTime>); 2]);
 
 /// How to open a drive again on another thread: same file, same passphrase, same mode.
 #[derive(Debug, Clone)]

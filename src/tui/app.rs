@@ -1550,7 +1550,37 @@ impl App {
                 self.reload_detail();
             }
             Followed::Failed(e) => self.fail(e),
+            Followed::Reopen => self.reopen_changed_drive(),
         }
+    }
+
+    /// The drive, read as an immutable file (this user may not write beside it: see README), was saved by its
+    /// owner: SQLite reads such a file as never changing, and could read pages of the new file under the old, so
+    /// it is opened again as it is now and the roster read again, said on the status line. The new connection is
+    /// opened before the old one closes: SQLite keeps its own connections' locks when one of them closes.
+    fn reopen_changed_drive(&mut self) {
+        let Some(reopen) = self.store.reopener() else { return };
+        let store = match reopen.open() {
+            Ok(store) => store,
+            Err(e) => return self.fail(fill(self.text.drive_reopen_failed, &[&e])),
+        };
+        let was = self.follower.epoch().clone();
+        self.store = store;
+        self.follower = super::follow::Follower::new(&self.store);
+        (self.policy, _) = super::due::drive_policy(&self.store, self.config_dir.as_deref());
+        let data = match RosterData::load(&self.store) {
+            Ok(data) => data,
+            Err(e) => return self.fail(e.to_string()),
+        };
+        // The same pupils unless the owner restored a backup or started a year (an id may name another pupil).
+        if *self.follower.epoch() == was {
+            self.replace_data(data);
+        } else {
+            self.roster.clear_marks();
+            self.replace_data_of_another_state(data);
+        }
+        self.reload_detail();
+        self.say(self.text.drive_reopened);
     }
 
     /// In a read-only window, says once that the writer has quit: the drive is free, yet this window stays
@@ -1797,5 +1827,45 @@ mod tests {
         assert!(!app.quit && app.quit_warning().is_some(), "warned again");
         app.update(Action::Quit);
         assert!(app.quit);
+    }
+
+    /// A window reading the drive as an immutable file (a user who may not write beside it: SQLite then takes
+    /// the file never to change) sees its owner's later saves: once the file has changed and stopped changing it
+    /// is opened again, the roster read again and the status line says so. Before, the window showed the drive
+    /// as it was when opened until closed.
+    #[test]
+    fn an_immutable_reader_opens_the_drive_again_once_its_owner_saved() {
+        use crate::store::{Change, Payment};
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("school.db");
+        crate::demo::load_sample(&mut Store::open(&path).expect("drive")).expect("sample");
+        let store = Store::open_immutable(&path).expect("read");
+        assert!(store.is_immutable());
+        let options = Options { operator: Some("测试".into()), ..Options::default() };
+        let mut app = App::new(store, &options).expect("app");
+        app.update(Action::Resize(100, 30));
+        let unpaid = |app: &App| {
+            let pupils = app.store.students(&Default::default()).expect("pupils");
+            pupils.into_iter().find(|s| s.payment == crate::domain::student::PaymentStatus::Unpaid).expect("unpaid")
+        };
+        let pupil = unpaid(&app);
+        app.update(Action::Tick);
+        assert!(app.status.is_none(), "nothing changed: {:?}", app.status);
+        let paid = Payment::Paid { amount_fen: Some(38_000), paid_on: None, channel: None };
+        let mut owner = Store::open(&path).expect("owner");
+        owner.apply_changes("mark", &[(pupil.id, vec![Change::Payment(paid)])], Default::default()).expect("mark");
+        drop(owner);
+        for _ in 0..3 {
+            app.update(Action::Tick);
+        }
+        let said = app.status.as_ref().map(|s| s.text.clone()).unwrap_or_default();
+        assert_eq!(said, app.text.drive_reopened);
+        assert_eq!(app.store.student(pupil.id).expect("pupil").payment, crate::domain::student::PaymentStatus::Paid);
+        let row = app.data.index_of(pupil.id).expect("row");
+        assert_eq!(app.data.rows[row].payment, crate::domain::student::PaymentStatus::Paid, "the roster shows it");
+        // Said once: the drive read again is followed from there.
+        app.status = None;
+        app.update(Action::Tick);
+        assert!(app.status.is_none(), "{:?}", app.status);
     }
 }

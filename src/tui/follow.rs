@@ -42,6 +42,10 @@ pub struct Follower {
     /// The drive has been taken again since this window opened (`retaken`, kept once said): its holder now is a
     /// window that took over, not the writer this window deferred to.
     taken_over: bool,
+    /// Read as an immutable file (a reader who may not write beside the drive): what its files looked like
+    /// when opened, and a change seen since, waiting to look the same on the next look (the owner may be
+    /// mid-save). SQLite's `data_version` never moves for such a connection.
+    stamp: Option<(crate::store::FileStamp, Option<crate::store::FileStamp>)>,
 }
 
 /// What a look at the file found.
@@ -55,6 +59,8 @@ pub enum Followed {
     /// Still reading.
     Loading,
     Failed(String),
+    /// The drive, read as an immutable file, has changed on disk and stopped changing: to be opened again.
+    Reopen,
 }
 
 impl Follower {
@@ -69,7 +75,13 @@ impl Follower {
             lock_looked: None,
             retaken: false,
             taken_over: false,
+            stamp: store.is_immutable().then(|| store.file_stamp()).flatten().map(|seen| (seen, None)),
         }
+    }
+
+    /// The epoch (restore, insured year) the roster in memory was read under.
+    pub fn epoch(&self) -> &crate::store::DriveEpoch {
+        &self.epoch
     }
 
     /// Looks, at most every `LOCK_LOOK_EVERY`, whether the writer has let go of the drive: true once, on the
@@ -146,6 +158,24 @@ impl Follower {
                 Err(TryRecvError::Empty) => Followed::Loading,
                 Err(TryRecvError::Disconnected) => {
                     self.loading = None;
+                    Followed::Nothing
+                }
+            };
+        }
+        if let Some((seen, changing)) = &mut self.stamp {
+            let now = store.file_stamp();
+            return match now {
+                Some(now) if now != *seen && changing.as_ref() == Some(&now) => {
+                    *seen = now;
+                    *changing = None;
+                    Followed::Reopen
+                }
+                Some(now) if now != *seen => {
+                    *changing = Some(now);
+                    Followed::Nothing
+                }
+                _ => {
+                    *changing = None;
                     Followed::Nothing
                 }
             };

@@ -55,6 +55,10 @@ pub struct Text {
     pub paste_not_searched: &'static str,
     /// A read-only instance has loaded what the writer saved since.
     pub writer_changes_loaded: &'static str,
+    /// A drive read as an immutable file changed on disk: opened again, and its roster read again.
+    pub drive_reopened: &'static str,
+    /// ... and could not be opened again ({} why).
+    pub drive_reopen_failed: &'static str,
     /// A read-only window whose writer has quit: the drive is free, but this window still cannot write; the
     /// `take_over` key.
     pub writer_closed: &'static str,

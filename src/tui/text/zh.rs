@@ -26,6 +26,8 @@ pub static ZH: Text = Text {
     read_only_export: "只读窗口：请到可修改的窗口导出，或在命令面板开启「导出时身份证号码打码」后导出",
     paste_not_searched: "粘贴的文字过长（{} 个字），未搜索；请按 / 输入姓名、拼音首字母或证件号片段",
     writer_changes_loaded: "已载入另一窗口保存的更改",
+    drive_reopened: "数据文件已被其所有者修改：已重新打开（只读），显示的是最新内容",
+    drive_reopen_failed: "数据文件已被其所有者修改，但无法重新打开：{}；显示的可能不是最新内容，请关闭本窗口后重新打开",
     writer_closed: "修改数据的窗口已关闭：按 {} 接管修改",
     writer_back: "{} 已接管修改（{} 起）：本窗口保持只读",
     take_over_done: "已接管：本窗口现在可以修改数据文件",
