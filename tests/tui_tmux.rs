@@ -1565,3 +1565,57 @@ fn a_dialog_filled_by_hand_without_a_pause_saves_only_at_a_second_enter() {
     assert_eq!(drive("SELECT count(*) FROM students WHERE note <> ''"), 0, "no note saved");
     assert_eq!(drive("SELECT count(*) FROM students WHERE payment = 'paid' AND paid_amount_fen = 20000"), 1);
 }
+
+/// A second window while the first holds a payment typed without a pause (「p200⏎」, waiting for its second
+/// Enter): the second canbao, and `mark` from a shell, may not save beside it (the drive's lock), so the pupil the
+/// dialog shows cannot change meanwhile; the second Enter saves 200 yuan for that pupil and nobody else, and the
+/// read-only window then loads it.
+#[test]
+fn a_payment_waiting_for_its_second_enter_is_saved_for_the_pupil_shown_whatever_a_second_window_does() {
+    if tmux_missing() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = imported_drive(dir.path());
+    let drive = |sql: &str| -> Vec<(String, i64)> {
+        let drive = rusqlite::Connection::open(&db).expect("open");
+        let mut rows = drive.prepare(sql).expect("query");
+        rows.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).expect("rows").collect::<Result<_, _>>().expect("rows")
+    };
+    let paid = "SELECT name, paid_amount_fen FROM students WHERE payment = 'paid'";
+    let first = Tmux::start(format!("canbao-test-held-first-{}", std::process::id()), dir.path(), &db, "张老师");
+    first.wait_for("显示 10 / 10");
+    first.look();
+    type_by_hand(&first, &["p", "2", "0", "0", "Enter"]);
+    let dialog = first.wait_for("核对内容后按 Enter 确认保存");
+    let second = Tmux::start(format!("canbao-test-held-second-{}", std::process::id()), dir.path(), &db, "李老师");
+    second.wait_for("以只读方式打开");
+    second.send(&["y", "Enter"]);
+    second.wait_for("显示 10 / 10");
+    second.look();
+    second.send(&["p"]);
+    second.wait_for("只读模式，不能修改");
+    let out = Command::new(BIN)
+        .arg("--db")
+        .arg(&db)
+        .args(["--operator", "李老师", "mark", "450202201711194162", "--payment", "paid", "--amount", "380"])
+        .output()
+        .expect("mark");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "saved beside the first window: {err}");
+    assert!(err.contains("正被 张老师 使用"), "{err}");
+    assert!(drive(paid).is_empty(), "nothing saved yet");
+    let screen = first.capture();
+    assert!(screen.contains("核对内容后按 Enter 确认保存"), "still waiting:\n{screen}");
+    first.look();
+    first.send(&["Enter"]);
+    first.wait_for("已保存");
+    let saved = drive(paid);
+    assert_eq!(saved.len(), 1, "{saved:?}");
+    let (name, fen) = &saved[0];
+    assert_eq!(*fen, 20_000);
+    assert!(dialog.contains(name.as_str()), "{name} is the pupil the dialog showed:\n{dialog}");
+    second.wait_for("已载入另一窗口保存的更改");
+    second.quit();
+    first.quit();
+}
