@@ -1435,6 +1435,7 @@ mod tests {
                 // Next school year's list: a teacher's file name of a class.
                 fill(t.next_year_status, &[&"2027年三年级1班学生名单.xlsx"]),
                 fill(t.last_year_status, &[&"2025年三年级1班学生名单.xlsx"]),
+                t.drive_reopened.to_owned(),
                 // `u` after a payment of a pupil whose enrollment it set: both fields, and the key that redoes it.
                 format!(
                     "{}{}",

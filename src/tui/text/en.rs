@@ -26,7 +26,7 @@ pub static EN: Text = Text {
     read_only_export: "Read-only: export in a writable window, or turn on Mask ID numbers in exports",
     paste_not_searched: "Pasted text too long to search ({} chars): press / and type a name or ID",
     writer_changes_loaded: "Loaded the changes saved in the other window",
-    drive_reopened: "The drive was changed by its owner: opened again (read-only), showing it as it is now",
+    drive_reopened: "The drive's owner saved changes: opened it again (read-only) to show them",
     drive_reopen_failed: "The drive was changed by its owner but could not be opened again: {}; what is shown may be out of date: close this window and open it again",
     writer_closed: "The window that made changes has closed: press {} to take over",
     writer_back: "{} took the drive over (since {}): still read-only here",
