@@ -4011,7 +4011,7 @@ fn the_government_paid_ledger_says_why_a_share_is_zero() {
     ok(canbao(&db).args(["mark", "450203201909308803", "--payment", "government", "--yes"]));
     ok(canbao(&db).args(["policy", "use", "liuzhou-2023"]));
     ok(canbao(&db).args(["mark", "450205201603184361", "--payment", "government", "--at-school"]));
-    ok(canbao(&db).args(["policy", "use", "yibin-2024"]));
+    ok(canbao(&db).args(["policy", "use", "yibin-2024", "--yes"]));
     ok(canbao(&db).args(["mark", "450202201804116964", "--enrollment", "elsewhere", "--reason", "泸州市"]));
     ok(canbao(&db).args(["mark", "450202201804116964", "--payment", "government", "--yes"]));
 
@@ -4591,7 +4591,7 @@ fn quote_and_check_say_a_departments_share_as_the_ledger_does() {
     // made under a policy that gives 低保 nothing, then read under Yibin's again.
     ok(canbao(&db).args(["policy", "use", "liuzhou-2023"]));
     ok(canbao(&db).args(["mark", dibao, "--payment", "government", "--at-school"]));
-    ok(canbao(&db).args(["policy", "use", "yibin-2024"]));
+    ok(canbao(&db).args(["policy", "use", "yibin-2024", "--yes"]));
     // Not insured while the family's 95 is unpaid: stats count her part-paid, in 未缴费, as before the mark.
     let after = json(canbao(&db).args(["stats", "--json"]));
     assert_eq!(after["insured"], before["insured"], "{after}");
@@ -5902,7 +5902,7 @@ fn a_tax_list_of_the_familys_share_completes_a_departments_share() {
     let dibao = "450205201603184361";
     ok(canbao(&db).args(["policy", "use", "liuzhou-2023"]));
     ok(canbao(&db).args(["mark", dibao, "--payment", "government", "--at-school"]));
-    ok(canbao(&db).args(["policy", "use", "yibin-2024"]));
+    ok(canbao(&db).args(["policy", "use", "yibin-2024", "--yes"]));
     let owing = json(canbao(&db).args(["stats", "--json"]));
 
     let tax = write(
