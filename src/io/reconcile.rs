@@ -2590,6 +2590,10 @@ impl Run<'_> {
                     }
                 }
             }
+            if !department && !extends_recorded && self.built_on_by_top_up(&student, &kept)? {
+                self.already_recorded(&student, &kept, (first_sheet, first_row));
+                continue;
+            }
             let paid: Vec<&TaxRow> = kept.iter().collect();
             let conflicts = self.report.conflicts.len();
             let outcome = self.tax_payment(&student, &kept, extends_recorded);
@@ -2618,6 +2622,46 @@ impl Run<'_> {
             }
         }
         Ok(())
+    }
+
+    /// Whether the list's payment of the pupil is the part payment the operator topped up by hand since (补缴):
+    /// the amount recorded before the top-ups (`Store::topped_up_from`), on the date then recorded, or under
+    /// receipt numbers the drive recorded for it. That payment is recorded, within the sum; taken as another it
+    /// was a conflict whose advice (clear the payment, read the list again) lost the top-up.
+    fn built_on_by_top_up(&self, student: &Student, rows: &[TaxRow]) -> Result<bool, StoreError> {
+        if student.payment != PaymentStatus::Paid || self.disputes.contains_key(&student.id) {
+            return Ok(false);
+        }
+        let listed: Option<i64> = rows.iter().map(|r| r.amount).sum();
+        let Some((before_fen, before_on)) = self.store.topped_up_from(student)? else { return Ok(false) };
+        if listed != Some(before_fen) {
+            return Ok(false);
+        }
+        let last_day = rows.iter().filter_map(|r| r.paid_on).max();
+        if last_day.is_none() || last_day == before_on {
+            return Ok(true);
+        }
+        let recorded = self.store.receipts(student.id)?;
+        Ok(rows.iter().all(|r| {
+            r.receipt.as_deref().is_some_and(|n| {
+                recorded.iter().any(|e| e.number == n && e.amount_fen == r.amount && e.paid_on == r.paid_on)
+            })
+        }))
+    }
+
+    /// A pupil whose list payment the drive holds already, within a payment recorded since: counted as found
+    /// so (原已一致), nothing changed and nothing kept.
+    fn already_recorded(&mut self, student: &Student, rows: &[TaxRow], (sheet, row): (String, usize)) {
+        for r in rows.iter().filter(|r| r.row > 0 && !r.earlier) {
+            self.reached.insert((r.sheet.clone(), r.row));
+        }
+        let recorded = &student.payment_details;
+        let same = Payment::Paid { amount_fen: recorded.amount_fen, paid_on: recorded.paid_on, channel: None };
+        self.items.push((student.id, vec![Change::Payment(same)]));
+        self.item_confirmed.push(None);
+        self.item_rows.push((sheet, row));
+        self.item_receipts.push(None);
+        self.item_unapplied.push(Vec::new());
     }
 
     /// One receipt number with different amounts, on this list or against the amount recorded under it: said

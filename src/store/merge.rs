@@ -2261,6 +2261,34 @@ fn settle_pupil(
                     join_top_ups((&their_history, &theirs_in), (&our_history, &in_year), (&theirs_values, &ours_values))
                 })
                 .flatten();
+            // One side's payment the other's topped up by hand: the top-ups stand, no conflict.
+            let built_on = (joined.is_none() && ours_unseen && group.contains(&Field::Payment))
+                .then(|| {
+                    built_on_by_top_ups(
+                        (&their_history, &theirs_in),
+                        (&our_history, &in_year),
+                        (&theirs_values, &ours_values),
+                    )
+                })
+                .flatten();
+            if let Some(theirs_kept) = built_on {
+                for ((&field, theirs_value), ours_value) in group.iter().zip(&theirs_values).zip(&ours_values) {
+                    if theirs_kept && theirs_value != ours_value {
+                        changes.push((year, FieldChange::new_owned(field, theirs_value.clone())));
+                    }
+                }
+                statuses.push(Decided {
+                    group,
+                    year,
+                    theirs: theirs_values,
+                    ours: ours_values,
+                    they_win: theirs_kept,
+                    their_at: their_last.at.clone(),
+                    our_at: our_last.map(|o| o.at.clone()),
+                    stood: false,
+                });
+                continue;
+            }
             if joined.is_none()
                 && tax_stands.is_none()
                 && ours_unseen
@@ -2673,6 +2701,55 @@ fn join_top_ups(
         ours_fen: our_top_ups,
         theirs_fen: their_top_ups,
     })
+}
+
+/// Whether one side's payment is the other's topped up by hand (补缴): `Some(true)` when theirs is. The side's
+/// changes of the payment group the other lacks end in top-ups (with the dates and channels each wrote), and the
+/// first of them was added to the very payment the other side holds (已缴费, that amount, that date): a tax
+/// list read on both laptops, one topping it up since. The top-ups stand, whichever change is newer, with no
+/// conflict: the other side's payment is the part they were added to, and keeping it lost the family's top-up.
+fn built_on_by_top_ups(
+    (their_history, theirs_in): SideHistory,
+    (our_history, ours_in): SideHistory,
+    (theirs, ours): (&[Option<String>], &[Option<String>]),
+) -> Option<bool> {
+    let at = |field: Field| PAYMENT_GROUP.iter().position(|&f| f == field);
+    let payment = |values: &[Option<String>]| -> Option<(i64, Option<String>)> {
+        let paid = at(Field::Payment).and_then(|i| values.get(i)?.as_deref()) == Some(PaymentStatus::Paid.code());
+        let fen = at(Field::PaidAmount).and_then(|i| values.get(i)?.as_deref()?.parse().ok());
+        let day = at(Field::PaidOn).and_then(|i| values.get(i).cloned().flatten());
+        paid.then_some((fen?, day))
+    };
+    let topped_up_from = |history: &[Event], in_year: &dyn Fn(&Event) -> bool, now: i64| {
+        let of_group = |e: &Event| in_year(e) && PAYMENT_GROUP.iter().any(|f| f.key() == e.field);
+        let events: Vec<&Event> = history.iter().filter(|e| of_group(e)).collect();
+        let of_top_up = |e: &Event| {
+            e.top_up.is_some() || events.iter().any(|t| t.top_up.is_some() && t.at == e.at && t.origin == e.origin)
+        };
+        let start = events.iter().rposition(|e| !of_top_up(e)).map_or(0, |i| i + 1);
+        let run = &events[start..];
+        if run.is_empty() || run.iter().any(|e| !e.unshared) {
+            return None;
+        }
+        let mut amount: Option<i64> = None;
+        for (old, new) in run.iter().filter_map(|e| e.top_up) {
+            if amount.is_some_and(|fen| fen != old) {
+                return None;
+            }
+            amount = Some(new);
+        }
+        let first = run.iter().find_map(|e| e.top_up)?.0;
+        if amount != Some(now) {
+            return None;
+        }
+        let day = events[..start].iter().rev().find(|e| e.field == Field::PaidOn.key()).and_then(|e| e.new.clone());
+        Some((first, day))
+    };
+    let (theirs_now, ours_now) = (payment(theirs)?, payment(ours)?);
+    if topped_up_from(their_history, theirs_in, theirs_now.0).is_some_and(|before| before == ours_now) {
+        return Some(true);
+    }
+    topped_up_from(our_history, ours_in, ours_now.0).is_some_and(|before| before == theirs_now).then_some(false)
 }
 
 /// A payment the other laptop marked apart from ours (已缴费, the same amount, another date or channel) that its

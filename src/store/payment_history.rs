@@ -180,6 +180,56 @@ impl Store {
         Ok((!disputed).then_some(part))
     }
 
+    /// The payment a pupil's recorded one was topped up from by hand (补缴, `mark --top-up`), if the amount
+    /// recorded now is the sum a chain of top-ups made: the amount and date before the first of them, which the
+    /// top-up rows of the log keep as their old values. A tax list read again still holds that part payment under
+    /// its own amount and date; it is the payment the top-ups built on, not another. Read from the rows whatever
+    /// their order (a merge copies another laptop's), for the year shown.
+    pub fn topped_up_from(&self, pupil: &Student) -> Result<Option<(i64, Option<chrono::NaiveDate>)>> {
+        let Some(now) = pupil.payment_details.amount_fen.filter(|_| pupil.payment == PaymentStatus::Paid) else {
+            return Ok(None);
+        };
+        let year = if self.current_year.is_some() { self.shown_year() } else { None };
+        let first = if year.is_some() { self.first_year()? } else { None };
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT at, origin, field, old, new FROM audit
+              WHERE student_id = ?3 AND action = '{top_up}' AND field IN ('{AMOUNT}', 'paid_on')
+                AND (?1 IS NULL OR coalesce(year, ?2) = ?1)
+              ORDER BY id",
+            top_up = super::TOP_UP,
+        ))?;
+        // (at, origin) names one top-up: its amount row and, when it moved the date, its date row.
+        let mut amounts: Vec<((String, String), i64, i64)> = Vec::new();
+        let mut dates: HashMap<(String, String), Option<chrono::NaiveDate>> = HashMap::new();
+        let mut rows = stmt.query(rusqlite::params![year, first, pupil.id])?;
+        while let Some(row) = rows.next()? {
+            let key: (String, String) = (row.get(0)?, row.get(1)?);
+            let field: String = row.get(2)?;
+            let (old, new): (Option<String>, Option<String>) = (row.get(3)?, row.get(4)?);
+            if field == AMOUNT {
+                if let (Some(old), Some(new)) = (old.and_then(|v| v.parse().ok()), new.and_then(|v| v.parse().ok())) {
+                    amounts.push((key, old, new));
+                }
+            } else {
+                dates.insert(key, old.and_then(|d| chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()));
+            }
+        }
+        // Back from the amount recorded now, each top-up to the amount it was added to; the date before the
+        // first is the old date of the earliest top-up that moved it.
+        let (mut amount, mut paid_on, mut found) = (now, pupil.payment_details.paid_on, false);
+        for _ in 0..amounts.len() {
+            let Some((key, old, _)) = amounts.iter().rev().find(|(_, old, new)| *new == amount && *old < *new) else {
+                break;
+            };
+            found = true;
+            amount = *old;
+            if let Some(day) = dates.get(key) {
+                paid_on = *day;
+            }
+        }
+        Ok(found.then_some((amount, paid_on)))
+    }
+
     /// The rows the merge that wrote row `merge_row` copied (first, last), if it copied any: the run after it,
     /// with nothing between but merge rows (a merge writes its own rows, then copies the other file's).
     fn run_copied_by(&self, copied: &super::merge::CopiedRows, merge_row: i64) -> Result<Option<(i64, i64)>> {
