@@ -8416,3 +8416,47 @@ fn numeric_values_that_are_no_numbers_are_refused_in_chinese_and_english() {
     let out = canbao(&db).args(["find", "x", "--limit", "0"]).output().unwrap();
     assert!(String::from_utf8_lossy(&out.stderr).contains("--limit 0 不列出任何学生"));
 }
+
+/// A part payment the tax office's list recorded and the operator topped up by hand since (补缴, dated the day
+/// of the top-up) is the payment the list still holds: the list read again, with or without 票证号码, and on a
+/// laptop that read it apart and merged the top-up in, finds it recorded (原已一致), no conflict, nothing kept
+/// for `check` to list, and the sum stands.
+#[test]
+fn a_tax_list_read_again_after_a_hand_top_up_finds_its_part_payment_recorded() {
+    let oct8 = days_ago(60);
+    let (dir, db) = tax_drive();
+    let (zhou, wu) = ("450202201711194162", "450202201804012233");
+    let before = dir.path().join("before.db");
+    std::fs::copy(&db, &before).unwrap();
+    let with_receipts = dir.path().join("receipts.csv");
+    std::fs::write(
+        &with_receipts,
+        format!("姓名,证件号码,缴费金额,缴费日期,票证号码\n周静露,{zhou},200,{oct8},332023100800017\n"),
+    )
+    .unwrap();
+    let without = dir.path().join("plain.csv");
+    std::fs::write(&without, format!("姓名,证件号码,缴费金额,缴费日期\n吴凯远,{wu},300,{oct8}\n")).unwrap();
+    for (list, id, top_up, total) in [(&with_receipts, zhou, "180", 38_000), (&without, wu, "80", 38_000)] {
+        canbao(&db).args(["reconcile", "--source", "tax"]).arg(list).assert().success();
+        canbao(&db).args(["mark", id, "--top-up", top_up]).assert().success();
+        assert_eq!(paid_amount(&db, id), ("paid".to_owned(), Some(total)));
+        let again = json(canbao(&db).args(["reconcile", "--source", "tax", "--json"]).arg(list));
+        assert_eq!((again["matched"].as_u64(), again["already"].as_u64()), (Some(0), Some(1)), "{again}");
+        assert_eq!(again["conflicts"].as_array().map(Vec::len), Some(0), "{again}");
+        assert_eq!(again["unapplied_payments"].as_u64(), Some(0), "{again}");
+        assert_eq!(paid_amount(&db, id), ("paid".to_owned(), Some(total)), "the top-up stays");
+    }
+    let check = json(canbao(&db).args(["check", "--json", "--reveal"]));
+    assert_eq!(check["tax_paid_unrecorded"].as_array().map(Vec::len), Some(0), "{check}");
+
+    // Another laptop read the list apart, then merged the top-up in: the list read there again is recorded too.
+    canbao(&before).args(["reconcile", "--source", "tax"]).arg(&with_receipts).assert().success();
+    let merged = json(canbao(&before).args(["merge", "--json"]).arg(&db));
+    assert_eq!(merged["conflicts"].as_array().map(Vec::len), Some(0), "{merged}");
+    assert_eq!(paid_amount(&before, zhou), ("paid".to_owned(), Some(38_000)), "the top-up stands: {merged}");
+    let again = json(canbao(&before).args(["reconcile", "--source", "tax", "--json"]).arg(&with_receipts));
+    assert_eq!(again["conflicts"].as_array().map(Vec::len), Some(0), "{again}");
+    assert_eq!(again["unapplied_payments"].as_u64(), Some(0), "{again}");
+    let check = json(canbao(&before).args(["check", "--json", "--reveal"]));
+    assert!(!check["tax_paid_unrecorded"].as_array().unwrap().iter().any(|k| k["id_number"] == zhou), "{check}");
+}
