@@ -8460,3 +8460,29 @@ fn a_tax_list_read_again_after_a_hand_top_up_finds_its_part_payment_recorded() {
     let check = json(canbao(&before).args(["check", "--json", "--reveal"]));
     assert!(!check["tax_paid_unrecorded"].as_array().unwrap().iter().any(|k| k["id_number"] == zhou), "{check}");
 }
+
+/// A list titled with the drive's school written short (城中区实验小学 on a drive of 柳州市城中区实验小学),
+/// imported without --school, goes into the drive's school, said with the command that imports it as written;
+/// taken as written it moved the held pupils into a second school and split their class.
+#[test]
+fn a_list_titled_with_the_drives_school_written_short_goes_into_that_school() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    let head = "姓名,身份证号,所在年级、班级\n";
+    let rows = "何博杰,450202201510123026,五年级1班\n陶子怡,450202201507133055,五年级1班\n";
+    let first = dir.path().join("first.csv");
+    std::fs::write(&first, format!("{head}{rows}")).unwrap();
+    canbao(&db).args(["import", "--school", "柳州市城中区实验小学"]).arg(&first).assert().success();
+    let short = dir.path().join("short.csv");
+    std::fs::write(&short, format!("城中区实验小学五年级1班名单\n{head}{rows}")).unwrap();
+    let out = canbao(&db).arg("import").arg(&short).output().unwrap();
+    assert!(out.status.success());
+    let said = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    for words in ["可能是同一所学校", "已全部导入“柳州市城中区实验小学”", "--school 城中区实验小学"]
+    {
+        assert!(said.contains(words), "{words}: {said}");
+    }
+    assert!(!said.contains("转到"), "{said}");
+    let store = canbao::store::Store::open_read_only(&db).unwrap();
+    assert_eq!(store.schools().unwrap(), ["柳州市城中区实验小学"], "{said}");
+}

@@ -13452,3 +13452,46 @@ fn a_tax_list_matching_nobody_by_its_run_asks_in_the_screen_instead_of_naming_a_
     finish_job(&mut app);
     assert!(app.store.audit_count().expect("audit") > audit, "kept on Yes");
 }
+
+/// A list naming the drive's school short (示范小学 on a drive of 柳州市示范小学), its pupils held already: the
+/// preview's lines say what Enter does (all into the drive's school, nobody moved), and after Tab what importing
+/// as written does (the pupils moved to a new school), where they said the Tab alternative under Enter's title.
+#[test]
+fn the_school_join_preview_says_what_enter_does() {
+    use canbao::tui::modal::Modal;
+    let number = |i: usize| {
+        let first17 = format!("45020320190101{i:03}");
+        format!("{first17}{}", canbao::domain::id_number::check_char(first17.as_bytes()))
+    };
+    let dir = tempfile::tempdir().expect("dir");
+    let full = dir.path().join("全校名单.csv");
+    let short = dir.path().join("五年级.csv");
+    std::fs::write(&full, format!("学校,姓名,身份证号码,年级,班级\n柳州市示范小学,王明,{},五年级,1班\n", number(1)))
+        .expect("list");
+    std::fs::write(&short, format!("学校,姓名,身份证号码,年级,班级\n示范小学,王明,{},五年级,1班\n", number(1)))
+        .expect("list");
+    let mut store = Store::open(&dir.path().join("drive.db")).expect("store");
+    store.set_fixed_clock(NOW);
+    let mut app = App::new(store, &options(Language::Zh, Some("测试"))).expect("app");
+    app.update(Action::Resize(120, 40));
+    app.modal = None;
+    app.start_import_files(vec![full]);
+    finish_job(&mut app);
+    press(&mut app, KeyCode::Enter);
+    finish_job(&mut app);
+    app.modal = None;
+    app.start_import(short);
+    finish_job(&mut app);
+    let Some(Modal::ImportPreview { join, .. }) = &app.modal else { panic!("{}", screen(&app)) };
+    assert!(join.as_ref().is_some_and(|j| j.join), "{}", screen(&app));
+    let shown = screen(&app);
+    assert!(shown.contains("将全部导入「柳州市示范小学」"), "{shown}");
+    assert!(!shown.contains("转到") && !shown.contains("新学校"), "Enter moves nobody:\n{shown}");
+    press(&mut app, KeyCode::Tab);
+    let apart = screen(&app);
+    assert!(apart.contains("转到"), "as written, the pupil is moved:\n{apart}");
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Enter);
+    finish_job(&mut app);
+    assert_eq!(app.store.schools().expect("schools"), ["柳州市示范小学"], "{}", screen(&app));
+}

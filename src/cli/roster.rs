@@ -82,6 +82,22 @@ fn import_into(
             request.default_school = named.clone();
         }
     }
+    // A list naming the drive's school written another way (a title 城中区实验小学 on a drive of 柳州市城中区实验小学)
+    // goes into that school, as the TUI's preview offers by default: taken as written it moved the held pupils
+    // into a second school and split their classes. Said, with the command that imports it as written.
+    let mut written_otherwise = None;
+    if school.is_none() && !store.schools()?.is_empty() {
+        let held = store.schools()?;
+        let preview = request.preview(store).map_err(|e| drive_as_list(e, drive_named.as_deref()))?;
+        if let Some((written, held_school)) = crate::io::class_list::held_written_otherwise(&preview.schools, &held) {
+            request.school = Some(held_school.clone());
+            let args: Vec<String> = files.iter().map(|f| shell_path(f)).collect();
+            let rest = format!("import {} --school {}", args.join(" "), shell_word(&written));
+            let command = canbao_command(drive_named.as_deref(), &rest);
+            written_otherwise =
+                Some(crate::io::class_list::written_otherwise_notice(&written, &held_school, dry_run, &command));
+        }
+    }
     // Where rows go whose list names no school: said, never silent.
     let fallback = request.default_school.clone();
     // The automatic backup is taken once the files are read, just before the import commits.
@@ -90,6 +106,7 @@ fn import_into(
     // is what is said of the import.
     super::interrupt::work_done(store)?;
     let mut report = report.map_err(|e| drive_as_list(e, drive_named.as_deref()))?;
+    report.warnings.splice(0..0, written_otherwise);
     // Nothing is imported by a dry run: a row it flags is said as one the import will flag.
     if dry_run {
         for p in &mut report.problems {

@@ -76,6 +76,31 @@ fn not_held(school: &str, held_zh: &str) -> String {
     format!("“{school}”不是此数据文件中已有的学校（已有：{held_zh}）")
 }
 
+/// The school the drive holds that the lists' one new school name is another way of writing: the one held
+/// school whose name holds it (城中区实验小学 for 柳州市城中区实验小学) or that it holds (the title in full for
+/// a school held short), the lists naming no other school but that one. `(named, held)`; `None` when no held
+/// school, or more than one, fits. Taken as written, such a list moved the held pupils into a second school.
+pub fn held_written_otherwise(named: &[String], held: &[String]) -> Option<(String, String)> {
+    let mut new = named.iter().filter(|s| !held.contains(s));
+    let (Some(written), None) = (new.next(), new.next()) else { return None };
+    let mut fits = held.iter().filter(|h| h.contains(written.as_str()) || written.contains(h.as_str()));
+    let (Some(school), None) = (fits.next(), fits.next()) else { return None };
+    named.iter().all(|s| s == written || s == school).then(|| (written.clone(), school.clone()))
+}
+
+/// What the command line says of a list imported into the held school its name is written otherwise for
+/// ([`held_written_otherwise`]), with the command that imports it as written instead.
+pub fn written_otherwise_notice(written: &str, school: &str, dry_run: bool, command: &str) -> String {
+    let (went_zh, went_en) =
+        if dry_run { ("将全部导入", "would all go") } else { ("已全部导入", "all went") };
+    format!(
+        "名单所写的“{written}”与已有的“{school}”可能是同一所学校：{went_zh}“{school}”，已在册的学生不转学校；若确是两所\
+         学校，请按名单所写导入：{command} (the list names {written}, which may be {school} written another way: its \
+         pupils {went_en} under {school}, and no pupil is moved to another school; if they are two schools, import the \
+         list as written: {command})"
+    )
+}
+
 /// What the import preview says of a school typed for new pupils whose lists name none, when it is none of the
 /// drive's schools (`held`, not empty): the notice the command line gives of a list naming a new school, the
 /// school the operator's rather than the list's, so that a name typed short (柳州示范小学 for 柳州市示范小学) is

@@ -163,6 +163,9 @@ pub enum JobOutcome {
         /// Files of the batch refused and left out of it (each said among the preview's warnings): the picker
         /// ticks them again.
         left_out: Vec<PathBuf>,
+        /// Where the lists name a school the drive holds written another way (`SchoolJoin`), the dry run of
+        /// the import into the drive's school, which Enter does by default: its preview shows what Enter does.
+        joined: Option<Box<ImportReport>>,
     },
     /// The import was committed; `data` is the reloaded roster when the job could read it.
     Imported {
@@ -503,6 +506,19 @@ fn unmake(folder: &std::path::Path, made: bool) {
     }
 }
 
+/// The dry run of `request` into the school `preview`'s lists name written another way (`SchoolJoin`, which
+/// the preview offers and Enter takes by default), where it can be had.
+fn joined_preview(request: &ImportRequest, preview: &ImportReport, store: &mut Store) -> Option<Box<ImportReport>> {
+    if request.school.is_some() || preview.added_without_school > 0 {
+        return None;
+    }
+    let held = store.schools().ok()?;
+    let join = super::modal::SchoolJoin::find(&preview.schools, &held)?;
+    let mut joined = request.clone();
+    joined.school = Some(join.full);
+    joined.preview(store).ok().map(Box::new)
+}
+
 /// The preview of files ticked together. A file refused by name (a tax list, a payroll, a file that is no table)
 /// is left out and the rest read again, each left out said first among the preview's warnings: one wrong tick
 /// no longer refuses the lists ticked with it. A refusal naming no file (rows naming no school on a drive of
@@ -513,7 +529,10 @@ fn plan_import(mut request: ImportRequest, store: &mut Store) -> JobOutcome {
     let mut messages: Vec<String> = Vec::new();
     loop {
         let message = match request.preview(store) {
-            Ok(preview) => return JobOutcome::Planned { request, preview, left_out },
+            Ok(preview) => {
+                let joined = joined_preview(&request, &preview, store);
+                return JobOutcome::Planned { request, preview, left_out, joined };
+            }
             Err(crate::io::class_list::ImportError::NextYearList { files, .. }) => {
                 return JobOutcome::NextYearList { request, files };
             }

@@ -548,6 +548,9 @@ pub struct SchoolJoin {
     pub short: String,
     pub full: String,
     pub join: bool,
+    /// The dry run of the choice not taken (the lists as written while `join`, else all into `full`): Tab
+    /// swaps it with the preview shown, so the preview's lines are always what Enter does.
+    pub other: Option<Box<crate::io::class_list::ImportReport>>,
 }
 
 impl SchoolJoin {
@@ -561,6 +564,7 @@ impl SchoolJoin {
             short: short.clone(),
             full: full.clone(),
             join: true,
+            other: None,
         })
     }
 }

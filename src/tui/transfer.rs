@@ -271,7 +271,7 @@ impl App {
     fn show_outcome(&mut self, outcome: JobOutcome) {
         self.result_shown();
         match outcome {
-            JobOutcome::Planned { request, preview, left_out } => {
+            JobOutcome::Planned { request, preview, left_out, joined } => {
                 self.import_retick = left_out;
                 // New pupils whose list names no school: which school they are in is asked, never taken as
                 // 「本校」 unasked. Pupils the drive holds already keep their school, so a list of only those (a
@@ -290,7 +290,12 @@ impl App {
                     };
                     LineInput::with_text(offered)
                 });
-                let join = school.is_none().then(|| SchoolJoin::find(&preview.schools, &self.schools)).flatten();
+                let mut join = school.is_none().then(|| SchoolJoin::find(&preview.schools, &self.schools)).flatten();
+                // Shown: the import Enter does (all into the drive's school); the lists as written kept for Tab.
+                let mut preview = preview;
+                if let (Some(j), Some(joined)) = (join.as_mut(), joined) {
+                    j.other = Some(Box::new(std::mem::replace(&mut preview, *joined)));
+                }
                 let request = Box::new(request);
                 self.modal = Some(Modal::ImportPreview { request, preview, offset: 0, school, new_school: None, join });
             }

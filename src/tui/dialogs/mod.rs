@@ -458,6 +458,9 @@ impl App {
             Action::NextField | Action::PreviousField if p.school.is_none() && p.join.is_some() => {
                 if let Some(join) = p.join.as_mut() {
                     join.join = !join.join;
+                    if let Some(other) = join.other.as_mut() {
+                        std::mem::swap(&mut p.preview, &mut **other);
+                    }
                 }
                 Some(p.into_modal())
             }
