@@ -16,7 +16,7 @@ use super::cut_line::{LastColumn, cut_cell_message};
 use super::forms::template::Template;
 use super::header::{self, Column, HeaderMap, Synonyms};
 use super::new_school;
-pub use super::new_school::{held_written_otherwise, typed_school_notice, written_otherwise_notice};
+pub use super::new_school::{held_written_otherwise, named_short, typed_school_notice, written_otherwise_notice};
 use super::own_forms::{self, OwnForm, StatusColumn};
 use super::ownership;
 use super::staff_table;

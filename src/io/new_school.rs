@@ -88,6 +88,15 @@ pub fn held_written_otherwise(named: &[String], held: &[String]) -> Option<(Stri
     named.iter().all(|s| s == written || s == school).then(|| (written.clone(), school.clone()))
 }
 
+/// Of the schools lists name (`named`) and the drive holds (`held`), one named short inside another's name and
+/// no other school named: `(short, full)`, the longest name holding it (the import preview's offer to join them).
+pub fn named_short(named: &[String], held: &[String]) -> Option<(String, String)> {
+    let short = named.iter().find(|s| named.iter().chain(held).any(|f| f != *s && f.contains(s.as_str())))?;
+    let full =
+        named.iter().chain(held).filter(|f| *f != short && f.contains(short.as_str())).max_by_key(|f| f.len())?;
+    named.iter().all(|s| s == short || s == full).then(|| (short.clone(), full.clone()))
+}
+
 /// What the command line says of a list imported into the held school its name is written otherwise for
 /// ([`held_written_otherwise`]), with the command that imports it as written instead.
 pub fn written_otherwise_notice(written: &str, school: &str, dry_run: bool, command: &str) -> String {

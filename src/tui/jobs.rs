@@ -513,9 +513,9 @@ fn joined_preview(request: &ImportRequest, preview: &ImportReport, store: &mut S
         return None;
     }
     let held = store.schools().ok()?;
-    let join = super::modal::SchoolJoin::find(&preview.schools, &held)?;
+    let (_, full) = crate::io::class_list::named_short(&preview.schools, &held)?;
     let mut joined = request.clone();
-    joined.school = Some(join.full);
+    joined.school = Some(full);
     joined.preview(store).ok().map(Box::new)
 }
 

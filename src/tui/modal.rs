@@ -557,14 +557,7 @@ impl SchoolJoin {
     /// Offered where the lists name `short` and `full` (or the drive holds `full`) and no other school, so the
     /// school given for every row is right for all of them; never where rows naming no school are asked for one.
     pub fn find(named: &[String], held: &[String]) -> Option<SchoolJoin> {
-        let short = named.iter().find(|s| named.iter().chain(held).any(|f| f != *s && f.contains(s.as_str())))?;
-        let full =
-            named.iter().chain(held).filter(|f| *f != short && f.contains(short.as_str())).max_by_key(|f| f.len())?;
-        named.iter().all(|s| s == short || s == full).then(|| SchoolJoin {
-            short: short.clone(),
-            full: full.clone(),
-            join: true,
-            other: None,
-        })
+        let (short, full) = crate::io::class_list::named_short(named, held)?;
+        Some(SchoolJoin { short, full, join: true, other: None })
     }
 }
