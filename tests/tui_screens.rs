@@ -13495,3 +13495,53 @@ fn the_school_join_preview_says_what_enter_does() {
     finish_job(&mut app);
     assert_eq!(app.store.schools().expect("schools"), ["柳州市示范小学"], "{}", screen(&app));
 }
+
+/// A read-only window following the writer holds, after each kind of save, the roster a window opened afresh reads:
+/// one pupil marked, many marked in one save (applied in place), and a change that moves pupils (read again whole
+/// on a worker).
+#[test]
+fn a_following_window_holds_what_a_fresh_window_reads_after_each_kind_of_save() {
+    let (_dir, path, mut app) = read_only_app(Language::Zh);
+    let fresh_rows = |app: &App| {
+        let mut store = Store::open_read_only(&path).expect("fresh");
+        store.set_fixed_clock(NOW);
+        let mut fresh = canbao::tui::roster::RosterData::load(&store).expect("load").rows;
+        let mut ours = app.data.rows.clone();
+        for rows in [&mut fresh, &mut ours] {
+            rows.sort_by_key(|r| r.id);
+            // Part payments are marked by the window under its policy, not by the roster's read.
+            rows.iter_mut().for_each(|r| r.part_paid = false);
+        }
+        (ours, fresh)
+    };
+    let follow = |app: &mut App| {
+        app.update(Action::Tick);
+        let started = std::time::Instant::now();
+        while app.follow_loading() && started.elapsed() < std::time::Duration::from_secs(30) {
+            std::thread::sleep(std::time::Duration::from_millis(5));
+            app.update(Action::Tick);
+        }
+    };
+    let ids: Vec<i64> = app.data.rows.iter().map(|r| r.id).collect();
+    let mut writer = Store::open(&path).expect("writer");
+    writer.set_fixed_clock(NOW);
+
+    writer.set_enrollment(ids[0], Enrollment::Elsewhere, None).expect("mark");
+    follow(&mut app);
+    let (ours, fresh) = fresh_rows(&app);
+    assert_eq!(ours, fresh, "one pupil marked");
+
+    let here = || vec![canbao::store::Change::Enrollment { status: Enrollment::Here, reason: None }];
+    let batch: Vec<_> = ids.iter().skip(1).take(10).map(|&id| (id, here())).collect();
+    writer.apply_changes("mark", &batch, Default::default()).expect("batch");
+    follow(&mut app);
+    let (ours, fresh) = fresh_rows(&app);
+    assert_eq!(ours, fresh, "a batch marked in one save");
+
+    let school = writer.schools().expect("schools").remove(0);
+    writer.rename_school(&school, "另一所学校").expect("rename");
+    follow(&mut app);
+    let (ours, fresh) = fresh_rows(&app);
+    assert_eq!(ours, fresh, "pupils moved");
+    assert_eq!(app.schools, writer.schools().expect("schools"), "the schools listed again");
+}
