@@ -4202,3 +4202,43 @@ fn classes_held_as_numbers_keep_their_spelling_when_a_list_reads_them_by_year() 
     assert_eq!([class_of(0), class_of(2), class_of(3)], ["301班", "301班", "四年级1班"], "{:?}", report.problems);
     assert_eq!(report.moved_class, 0, "{:?}", report.problems);
 }
+
+/// A title with a date beside it over a table stacked under another (「XX小学四年级2班学生名单 | | 2026-09-01」, or a
+/// list's title with its 制表日期) is a title, never a pupil of that name without an ID number; a name beside a
+/// date is still a pupil.
+#[test]
+fn a_title_beside_a_date_over_a_stacked_table_is_no_pupil() {
+    let dir = tempfile::tempdir().unwrap();
+    let ids: Vec<String> = (1..=2).map(|i| valid(&format!("4502022016030551{i}"))).collect();
+    for (file, title_row, class) in [
+        ("class.xlsx", vec![Some("XX小学四年级2班学生名单"), None, Some("2026-09-01")], "四年级2班"),
+        ("list.xlsx", vec![Some("补录学生名册"), Some("制表日期：2026-09-01")], "三年级1班"),
+    ] {
+        let path = dir.path().join(file);
+        let rows: Vec<Vec<Option<&str>>> = vec![
+            vec![Some("姓名"), Some("身份证号")],
+            vec![Some("甲一"), Some(ids[0].as_str())],
+            vec![],
+            title_row,
+            vec![Some("序号"), Some("姓名"), Some("身份证号"), Some("联系电话")],
+            vec![Some("1"), Some("乙一"), Some(ids[1].as_str()), Some("13800000001")],
+        ];
+        write_xlsx(&path, "三年级1班", &rows, &[]);
+        let mut store = store();
+        let report = class_list::import(&mut store, &[path.as_path()], Some("第二小学"), false).unwrap();
+        assert_eq!((report.added, store.student_count().unwrap()), (2, 2), "{file}: {:?}", report.problems);
+        let class_of = store.student_by_id_number(&ids[1]).unwrap().unwrap().class_label();
+        assert_eq!(class_of, class, "{file}: {:?}", report.problems);
+    }
+    // A name beside a date (a birth date, no number yet): a pupil.
+    let path = dir.path().join("birth.xlsx");
+    let rows: Vec<Vec<Option<&str>>> = vec![
+        vec![Some("姓名"), Some("身份证号"), Some("出生日期")],
+        vec![Some("甲一"), Some(ids[0].as_str()), None],
+        vec![Some("乙二"), None, Some("2016-03-05")],
+    ];
+    write_xlsx(&path, "三年级1班", &rows, &[]);
+    let mut store = store();
+    let report = class_list::import(&mut store, &[path.as_path()], Some("第二小学"), false).unwrap();
+    assert_eq!(store.student_count().unwrap(), 2, "{:?}", report.problems);
+}

@@ -6284,8 +6284,12 @@ fn class_heading(map: &HeaderMap, row: &[Cell]) -> Option<(String, String)> {
     (heading_like && reads_as_class(&class)).then_some((class, label))
 }
 
-/// A row holding only a list's title (「补录学生名册」, 「学生花名册」), written as a heading is: no pupil.
+/// A row holding only a list's title (「补录学生名册」, 「学生花名册」), written as a heading is: no pupil. With a date
+/// beside it (`dated_title`), a title naming a class is one too: the table under it takes its class as a title's.
 fn list_title(map: &HeaderMap, row: &[Cell]) -> Option<String> {
+    if let Some((label, heading_like)) = dated_title(map, row) {
+        return heading_like.then_some(label);
+    }
     let (label, heading_like) = one_text(map, row)?;
     (heading_like && TITLE_ENDINGS.iter().any(|e| label.trim_end().ends_with(e))).then_some(label)
 }
@@ -6337,6 +6341,26 @@ fn one_text(map: &HeaderMap, row: &[Cell]) -> Option<(String, bool)> {
     let class_columns = [Column::Grade, Column::Class, Column::GradeClass];
     let in_class_column = class_columns.iter().any(|c| map.columns.get(c) == Some(&at));
     Some((label.into_owned(), count > 1 || !in_class_column))
+}
+
+/// A title with its date beside it (「XX小学四年级2班学生名单 | | 2026-09-01」, 「学生花名册 | 制表日期：2026-09-01」):
+/// the title's one text, as `one_text` gives it, where every other cell is a date. Only a text a title writes
+/// (ending in 名单/名册/花名册, or naming a class) is taken: a name beside a date is a pupil without a number.
+fn dated_title(map: &HeaderMap, row: &[Cell]) -> Option<(String, bool)> {
+    let dated = |c: &Cell| {
+        let text = c.text_ref();
+        let value = text.rsplit([':', '：']).next().unwrap_or_default();
+        is_date_text(&text) || (text.contains([':', '：']) && text.contains("日期") && is_date_text(value))
+    };
+    let undated: Vec<Cell> = row.iter().map(|c| if dated(c) { Cell::Empty } else { c.clone() }).collect();
+    if undated.iter().filter(|c| !c.is_empty()).count() == row.iter().filter(|c| !c.is_empty()).count() {
+        return None;
+    }
+    let (label, heading_like) = one_text(map, &undated)?;
+    let trimmed = label.trim();
+    let title = TITLE_ENDINGS.iter().any(|e| trimmed.ends_with(e))
+        || reads_as_class(title_class(header::after_school(trimmed)));
+    title.then_some((label, heading_like))
 }
 
 /// The report's line for a class heading row: what it is and which rows took its class.
