@@ -4242,3 +4242,41 @@ fn a_title_beside_a_date_over_a_stacked_table_is_no_pupil() {
     let report = class_list::import(&mut store, &[path.as_path()], Some("第二小学"), false).unwrap();
     assert_eq!(store.student_count().unwrap(), 2, "{:?}", report.problems);
 }
+
+/// A staff block beside the pupils' header with its own ID number column (「姓名 | 身份证号码 | 班级 |  | 班主任 |
+/// 身份证号码 | 联系电话」) is the staff's too: where the pupils have no phone column of their own, the first pupil
+/// takes no phone from it, and nothing of it is imported.
+#[test]
+fn a_staff_block_beside_the_pupils_with_its_own_id_column_gives_no_pupil_its_phone() {
+    let dir = tempfile::tempdir().unwrap();
+    let ids: Vec<String> = (1..=2).map(|i| valid(&format!("4502022016030552{i}"))).collect();
+    let teacher = valid("45020219840305123");
+    for file in ["staff_id.xlsx", "staff_id.csv"] {
+        let path = dir.path().join(file);
+        let header = ["姓名", "身份证号码", "班级", "", "班主任", "身份证号码", "联系电话"];
+        let rows: Vec<Vec<Option<&str>>> = vec![
+            header.iter().map(|h| Some(*h).filter(|h| !h.is_empty())).collect(),
+            vec![
+                Some("学生甲"),
+                Some(ids[0].as_str()),
+                Some("三年级1班"),
+                None,
+                Some("王老师"),
+                Some(teacher.as_str()),
+                Some("13900000009"),
+            ],
+            vec![Some("学生乙"), Some(ids[1].as_str()), Some("三年级1班")],
+        ];
+        write_rows(&path, "三年级1班", &rows);
+        let mut store = store();
+        let report = class_list::import(&mut store, &[path.as_path()], Some("第二小学"), false);
+        let report = report.unwrap_or_else(|e| panic!("{file}: refused: {e}"));
+        assert_eq!(report.added, 2, "{file}: {:?}", report.problems);
+        let first = store.student_by_id_number(&ids[0]).unwrap().unwrap();
+        assert_eq!((first.phone.as_str(), first.class_label().as_str()), ("", "三年级1班"), "{file}");
+        assert!(store.student_by_id_number(&teacher).unwrap().is_none(), "{file}");
+        let said = report.problems.iter().find(|p| p.message.contains("教职工的信息"));
+        let said = said.unwrap_or_else(|| panic!("{file}: {:?}", report.problems));
+        assert!(said.message.contains("第 E–G 列"), "{file}: {said:?}");
+    }
+}

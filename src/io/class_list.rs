@@ -3121,7 +3121,9 @@ impl RowReader<'_> {
         // 联系人 over a phone beside the pupils is most often their guardian's.
         let is_staff = |text: &str| self.synonyms.is_staff(text) && !text.contains("联系人");
         let pupils = |text: &str| {
-            !self.synonyms.is_phone_word(text) && self.synonyms.column(text).is_some_and(|c| c != Column::Name)
+            // A staff block's own 身份证号码 (班主任 | 身份证号码 | 联系电话) is the staff's, as its 姓名 is.
+            !self.synonyms.is_phone_word(text)
+                && self.synonyms.column(text).is_some_and(|c| c != Column::Name && c != Column::IdNumber)
         };
         let columns = staff_table::block_beside(header_row, from, is_staff, pupils)?;
         let words: Vec<String> = header_row[columns.clone()].iter().map(|c| c.text().trim().to_owned()).collect();
