@@ -4475,7 +4475,18 @@ impl RowReader<'_> {
                 let cell = class_cell_text.filter(|_| grade_cell_text.is_none() && combined_cell_text.is_none())?;
                 class_label::numbered_in_grade(sheet_grade?, cell)
             };
+            // 二年级's sheet whose class cell reads 1.2 (or 一年级2班), with no grade column: the sheet's grade decides,
+            // as a grade column's does, and the cell is kept as written beside it, said at the row.
+            let sheet_other_year = || {
+                let (sheet_grade, cell) = (sheet_grade?, class_cell_text?);
+                let alone = grade_cell_text.is_none() && combined_cell_text.is_none();
+                (alone && class_label::own_grade(sheet_grade, cell).is_some())
+                    .then(|| class_label::from_columns(Some(sheet_grade), Some(cell), None))
+            };
+            let other_than_sheet = sheet_other_year();
+            let names_sheets_other = other_than_sheet.is_some();
             let (grade, class) = match (sheet_grade, in_sheet_stage(), numbered_in_sheet()) {
+                _ if let Some(read) = other_than_sheet => read,
                 (_, Some(read), _) => read,
                 (Some(sheet_grade), None, Some(number)) => (sheet_grade.to_owned(), format!("{number}班")),
                 (Some(sheet_grade), None, None) => class_label::with_sheet_grade(sheet_grade, (grade, class)),
@@ -4483,7 +4494,7 @@ impl RowReader<'_> {
             };
             let names_own_grade = match (grade_cell_text, class_cell_text) {
                 (Some(grade_text), Some(class_text)) => class_label::own_grade(grade_text, class_text).is_some(),
-                _ => false,
+                _ => names_sheets_other,
             };
             let numbered_other_grade = match (grade_cell_text.or(sheet_grade), class_cell_text) {
                 (Some(grade_text), Some(class_text)) if !grade.is_empty() => {
@@ -4508,6 +4519,18 @@ impl RowReader<'_> {
                     "年级列写“{grade_text}”，班级列“{class_text}”却写的是另一个年级：已按年级列导入到“{label}”，班级按原样保留，\
                      请核对 (the grade column says “{grade_text}” but the class cell “{class_text}” names another \
                      grade: imported into “{label}” under the grade column's grade, the class kept as written; check it)"
+                ),
+            );
+        } else if names_own_grade && let (None, Some(named), Some(class_text)) = (&grade_cell, sheet_grade, &class_cell)
+        {
+            let (label, named, class_text) = (class_label::join(&grade, &class), quoted(named), quoted(class_text));
+            self.problem(
+                file,
+                sheet,
+                row_no,
+                &header_of(Column::Class),
+                format!(
+                    "工作表名称（或标题）写的年级是“{named}”，班级列“{class_text}”却写的是另一个年级：已按“{named}”导入到                     “{label}”，班级按原样保留，请核对 (the sheet's name, or its title, says the grade “{named}” but the                      class cell “{class_text}” names another grade: imported into “{label}” under “{named}”, the class                      kept as written; check it)"
                 ),
             );
         }
@@ -8599,7 +8622,8 @@ mod tests {
         let plan =
             plan_sheets(vec![("b.xlsx".into(), vec![senior]), ("c.xlsx".into(), vec![plain])], None, "", today())
                 .unwrap();
-        assert_eq!(classes_of(&plan), ["高一3班", "高二1班", "三年级2班"], "{:?}", plan.report.problems);
+        // 2-1 on 高一's sheet names another year: kept as written under the sheet's grade, as beside a grade column.
+        assert_eq!(classes_of(&plan), ["高一3班", "高一2-1", "三年级2班"], "{:?}", plan.report.problems);
 
         // A grade column naming only the stage: the short year is the stage's, read without a word.
         let header = ["姓名", "身份证号码", "年级", "班级"].map(text).to_vec();
@@ -10501,5 +10525,24 @@ mod tests {
             assert_eq!((report.updated, report.unchanged), (1, 0), "{run_name}: {report:?}");
             assert_eq!(personal(&store), (text("壮族"), text("八一路 3 号")), "{run_name}");
         }
+    }
+
+    /// A sheet named for a grade (二年级) with no grade column follows the grade column's rule: the grade named
+    /// decides, and a class cell naming another year (1.2, 一年级2班, 102) is kept as written and said at its row.
+    /// Before, 1.2 went into 一年级2班 without a word.
+    #[test]
+    fn a_class_cell_naming_another_year_than_its_sheets_grade_is_kept_and_said() {
+        let cells = [("甲", TEN_IDS[0], "1.2"), ("乙", TEN_IDS[1], "一年级2班"), ("丙", TEN_IDS[2], "102")];
+        let mut rows: Vec<_> = cells.to_vec();
+        rows.push(("丁", TEN_IDS[3], "2.3"));
+        let sheet = class_column_sheet("二年级", &[], &rows);
+        let plan = plan_sheets(vec![("a.xlsx".into(), vec![sheet])], None, DEFAULT_SCHOOL, today()).unwrap();
+        assert_eq!(classes_of(&plan), ["二年级1.2", "二年级一年级2班", "二年级102班", "二年级3班"]);
+        for row in 2..=4 {
+            let said = plan.report.problems.iter().any(|p| p.row == Some(row) && p.message.contains("年级"));
+            assert!(said, "row {row}: {:?}", plan.report.problems);
+        }
+        let quiet = plan.report.problems.iter().all(|p| p.row != Some(5) && !p.message.contains("无法从"));
+        assert!(quiet, "{:?}", plan.report.problems);
     }
 }
