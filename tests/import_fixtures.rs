@@ -4280,3 +4280,32 @@ fn a_staff_block_beside_the_pupils_with_its_own_id_column_gives_no_pupil_its_pho
         assert!(said.message.contains("第 E–G 列"), "{file}: {said:?}");
     }
 }
+
+/// Whether three-digit class numbers are read by year is decided by every class cell of the sheet, not its first
+/// rows alone: a list sorted from 101 whose 401 comes after two hundred rows of 一年级 reads as the same list
+/// sorted from 401 does.
+#[test]
+fn three_digit_class_numbers_are_decided_by_every_class_of_the_sheet() {
+    let dir = tempfile::tempdir().unwrap();
+    let ids: Vec<String> = (0..=240).map(|i| valid(&format!("45020220160305{i:03}"))).collect();
+    let mut text = "姓名,身份证号,班级\n".to_owned();
+    for (i, id) in ids.iter().enumerate() {
+        let class = match i {
+            0..=229 => ["101", "102"][i % 2],
+            _ => "401",
+        };
+        text.push_str(&format!("学生甲,{id},{class}\n"));
+    }
+    let csv = dir.path().join("名单.csv");
+    std::fs::write(&csv, text).unwrap();
+    let mut store = store();
+    let report = class_list::import(&mut store, &[csv.as_path()], Some("城关中心校"), false).unwrap();
+    let class_of = |i: usize| store.student_by_id_number(&ids[i]).unwrap().unwrap().class_label();
+    assert_eq!(
+        [class_of(0), class_of(1), class_of(240)],
+        ["一年级1班", "一年级2班", "四年级1班"],
+        "{:?}",
+        report.problems
+    );
+    assert!(report.problems.iter().any(|p| p.message.contains("班级列写的是三位数的班号")), "{:?}", report.problems);
+}

@@ -2217,7 +2217,34 @@ impl RowReader<'_> {
                     let at = map.columns.get(&Column::School)?;
                     body.iter().find_map(|row| row.get(*at).map(Cell::text).filter(|t| !t.trim().is_empty()))
                 });
-                class_at.is_some() && class_label::numbers_classes_by_year(cells, school.as_deref().unwrap_or_default())
+                let school = school.as_deref().unwrap_or_default();
+                if class_at.is_some() && class_label::numbers_classes_by_year(cells, school) {
+                    true
+                } else if let Some(&at) = class_at {
+                    // A list sorted from 101 shows only 一年级's numbers in its first rows: every class cell of the
+                    // sheet decides, read on while each is a number by year and the answer is still no. The
+                    // classes are few: their cells are looked at once each.
+                    let mut seen: std::collections::HashSet<String> =
+                        body.iter().filter_map(|row| row.get(at).map(Cell::text)).collect();
+                    let mut undecided =
+                        seen.iter().all(|c| c.trim().is_empty() || class_label::read_by_year(c).is_some());
+                    let mut decided = false;
+                    while undecided && !decided {
+                        let Some(row) = rows.next() else { break };
+                        let row = row?;
+                        let cell = row.get(at).map(Cell::text).unwrap_or_default();
+                        body.push(row);
+                        if seen.contains(&cell) {
+                            continue;
+                        }
+                        undecided = cell.trim().is_empty() || class_label::read_by_year(&cell).is_some();
+                        seen.insert(cell);
+                        decided = undecided && class_label::numbers_classes_by_year(&seen, school);
+                    }
+                    decided
+                } else {
+                    false
+                }
             };
             if by_year != self.classes_by_year {
                 // The cells' readings kept for the sheets before read them the other way.
