@@ -4309,3 +4309,29 @@ fn three_digit_class_numbers_are_decided_by_every_class_of_the_sheet() {
     );
     assert!(report.problems.iter().any(|p| p.message.contains("班级列写的是三位数的班号")), "{:?}", report.problems);
 }
+
+/// 民族 written as GB/T 3304 codes (「01」 汉族, 「02」 蒙古族), in a column of codes and names, is read as the
+/// groups' names and said; a column holding anything else keeps its codes as written.
+#[test]
+fn ethnic_groups_written_as_national_codes_are_read_as_their_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let ids: Vec<String> = (1..=3).map(|i| valid(&format!("4502022016030562{i}"))).collect();
+    for (file, third, read) in
+        [("codes.csv", "壮族", ["汉族", "蒙古族", "壮族"]), ("mixed.csv", "穿青人", ["01", "02", "穿青人"])]
+    {
+        let path = dir.path().join(file);
+        let text = format!(
+            "姓名,身份证号码,班级,民族\n甲,{},一年级1班,01\n乙,{},一年级1班,02\n丙,{},一年级1班,{third}\n",
+            ids[0], ids[1], ids[2]
+        );
+        std::fs::write(&path, text).unwrap();
+        let mut store = store();
+        let report = class_list::import(&mut store, &[path.as_path()], Some("第二小学"), false).unwrap();
+        for (i, group) in read.iter().enumerate() {
+            let pupil = store.student_by_id_number(&ids[i]).unwrap().unwrap();
+            assert_eq!(pupil.ethnicity.as_deref(), Some(*group), "{file}: {:?}", report.problems);
+        }
+        let said = report.problems.iter().any(|p| p.message.contains("GB/T 3304"));
+        assert_eq!(said, file == "codes.csv", "{file}: {:?}", report.problems);
+    }
+}

@@ -78,6 +78,35 @@ pub fn normalise(text: &str) -> String {
     trimmed.to_owned()
 }
 
+/// The group a GB/T 3304 numeric code names (「01」 汉族, 「02」 蒙古族 … 「56」 基诺族; 「1」 as a number cell shows
+/// 01); `None` for any other text, the standard's 97 其他 and 98 外国血统 among them, kept as written.
+pub fn by_code(text: &str) -> Option<&'static str> {
+    let code = text.trim();
+    if code.is_empty() || code.len() > 2 || !code.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let number: usize = code.parse().ok()?;
+    GROUPS.get(number.checked_sub(1)?).copied()
+}
+
+/// Whether a 民族 column writes its groups as GB/T 3304 codes: every value a code or a group's name (in full or
+/// short), one a code at least. A column holding anything else (序号 under a header taken for 民族) is read as written.
+pub fn written_as_codes<S: AsRef<str>>(values: impl IntoIterator<Item = S>) -> bool {
+    let mut any_code = false;
+    for value in values {
+        let value = value.as_ref().trim();
+        if value.is_empty() {
+            continue;
+        }
+        if by_code(value).is_some() {
+            any_code = true;
+        } else if !GROUPS.contains(&normalise(value).as_str()) {
+            return false;
+        }
+    }
+    any_code
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -110,5 +139,20 @@ mod tests {
         for group in GROUPS {
             assert_eq!(normalise(group.trim_end_matches('族')), group);
         }
+    }
+
+    #[test]
+    fn gb_3304_codes_name_their_groups_only_in_a_column_of_codes_and_names() {
+        for (code, group) in [("01", "汉族"), ("02", "蒙古族"), ("1", "汉族"), ("08", "壮族"), ("56", "基诺族")]
+        {
+            assert_eq!(by_code(code), Some(group), "{code}");
+        }
+        for other in ["00", "57", "97", "98", "001", "汉", "", "1a"] {
+            assert_eq!(by_code(other), None, "{other}");
+        }
+        assert!(written_as_codes(["01", "汉族", "", "03", "壮"]));
+        assert!(!written_as_codes(["汉族", "回族"]));
+        assert!(!written_as_codes(["01", "穿青人"]));
+        assert!(!written_as_codes(["1", "2", "97"]));
     }
 }

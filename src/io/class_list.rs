@@ -1328,6 +1328,9 @@ struct RowReader<'a> {
     /// The sheet being read writes its classes as numbers of three digits that number them by school year (301 for
     /// 三年级1班) and no grade anywhere (`class_label::numbers_classes_by_year`): each is read as its year's class.
     classes_by_year: bool,
+    /// The sheet being read writes 民族 as GB/T 3304 codes (01 for 汉族; `ethnicity::written_as_codes`): each code
+    /// is read as its group's name.
+    ethnicity_codes: bool,
     /// The later rows whose phone went to the pupil of their first row (`RepeatGives::Phone`), in order: said once
     /// the import has taken them (`phones_filled_said`).
     phones_handed: Vec<PhoneHanded>,
@@ -1914,6 +1917,7 @@ impl RowReader<'_> {
             table_below: None,
             numbered_classes: Vec::new(),
             classes_by_year: false,
+            ethnicity_codes: false,
             phones_handed: Vec::new(),
         }
     }
@@ -2250,6 +2254,16 @@ impl RowReader<'_> {
                 // The cells' readings kept for the sheets before read them the other way.
                 self.classes = ClassCells::default();
                 self.classes_by_year = by_year;
+            }
+            // 民族 written as GB/T 3304 codes (01, 02) beside names, judged by the rows read ahead.
+            self.ethnicity_codes = map.columns.get(&Column::Ethnicity).is_some_and(|&at| {
+                crate::domain::ethnicity::written_as_codes(body.iter().filter_map(|row| row.get(at).map(Cell::text)))
+            });
+            if self.ethnicity_codes {
+                let message = "民族列写的是国家标准（GB/T 3304）的民族代码：已按代码读作民族名称，如“01”→“汉族”、“02”→“蒙古族”，\
+                               请核对 (the 民族 column holds the national standard's codes, GB/T 3304: each read as its \
+                               group's name, such as “01”→“汉族”, “02”→“蒙古族”; check it)";
+                self.problem_at(file, &sheet.name, None, "", message.to_owned());
             }
             if let (true, None, SheetClass::Named(label)) = (bare_class, &sheet_grade, &sheet_class) {
                 let label = quoted(label);
@@ -4822,7 +4836,13 @@ impl RowReader<'_> {
         self.this_file.valid_numbers += usize::from(id.valid().is_some());
         self.this_file.code_names += usize::from(code_like_name(&name));
         // 民族 as the forms spell it (汉 is 汉族); a value naming none of the 56 groups is kept as written.
-        let ethnicity = text(Column::Ethnicity).map(|t| crate::domain::ethnicity::normalise(&t)).unwrap_or_default();
+        // A GB/T 3304 code (01) in a column of codes is its group's name.
+        let ethnicity = text(Column::Ethnicity)
+            .map(|t| match crate::domain::ethnicity::by_code(&t).filter(|_| self.ethnicity_codes) {
+                Some(group) => group.to_owned(),
+                None => crate::domain::ethnicity::normalise(&t),
+            })
+            .unwrap_or_default();
         // An address typed over lines in its cell is one line on the forms.
         let address =
             text(Column::Address).map(|t| t.split_whitespace().collect::<Vec<_>>().join(" ")).unwrap_or_default();
