@@ -4571,7 +4571,10 @@ impl RowReader<'_> {
                 row_no,
                 &header_of(Column::Class),
                 format!(
-                    "工作表名称（或标题）写的年级是“{named}”，班级列“{class_text}”却写的是另一个年级：已按“{named}”导入到                     “{label}”，班级按原样保留，请核对 (the sheet's name, or its title, says the grade “{named}” but the                      class cell “{class_text}” names another grade: imported into “{label}” under “{named}”, the class                      kept as written; check it)"
+                    "工作表名称（或标题）写的年级是“{named}”，班级列“{class_text}”却写的是另一个年级：已按“{named}”导入到\
+                     “{label}”，班级按原样保留，请核对 (the sheet's name, or its title, says the grade “{named}” but the \
+                     class cell “{class_text}” names another grade: imported into “{label}” under “{named}”, the class \
+                     kept as written; check it)"
                 ),
             );
         }

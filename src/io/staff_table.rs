@@ -52,8 +52,8 @@ pub fn staff_sheet(name: &str) -> bool {
 /// A block of the staff's columns beside the pupils' header in the same row, apart from it by an empty column
 /// (「姓名 | 身份证号码 | 班级 |  | 班主任 | 联系电话」, the class teacher's name and phone in the first pupils' rows):
 /// the filled columns after an empty one past `from` (the pupils' name and ID columns), up to the next empty one,
-/// when one of them names the staff (`is_staff`, or 职务) and none a pupil's column but a name's or a phone's
-/// (`pupils`: an empty column inside the pupils' header keeps their 班级 theirs, and a second list of people
+/// when one of them names the staff (`is_staff`, or 职务) and none a pupil's column but a name's, an ID number's or a
+/// phone's (`pupils`: an empty column inside the pupils' header keeps their 班级 theirs, and a second list of people
 /// beside the pupils, with its ID numbers, is judged by them, `header::side_by_side`). Read as the pupils', its
 /// phone was the first pupil's.
 pub fn block_beside(
