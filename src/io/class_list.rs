@@ -4516,12 +4516,15 @@ impl RowReader<'_> {
                 let cell = class_cell_text.filter(|_| grade_cell_text.is_none() && combined_cell_text.is_none())?;
                 class_label::numbered_in_grade(sheet_grade?, cell)
             };
-            // 二年级's sheet whose class cell reads 1.2 (or 一年级2班), with no grade column: the sheet's grade decides,
+            // 二年级's sheet whose class cell reads 1.2, with no grade column: the sheet's grade decides,
             // as a grade column's does, and the cell is kept as written beside it, said at the row.
             let sheet_other_year = || {
                 let (sheet_grade, cell) = (sheet_grade?, class_cell_text?);
-                let alone = grade_cell_text.is_none() && combined_cell_text.is_none();
-                (alone && class_label::own_grade(sheet_grade, cell).is_some())
+                // Only a cell writing its year short (1.2): one writing it in full (三年级1班) names its class, and a
+                // sheet named for a class (四年级1班) is no sheet of a grade.
+                let alone = grade_cell_text.is_none() && combined_cell_text.is_none() && !reads_as_class(&sheet.name);
+                let short = class_label::in_stage(sheet_grade, cell).is_some();
+                (alone && short && class_label::own_grade(sheet_grade, cell).is_some())
                     .then(|| class_label::from_columns(Some(sheet_grade), Some(cell), None))
             };
             let other_than_sheet = sheet_other_year();
@@ -10578,16 +10581,16 @@ mod tests {
     }
 
     /// A sheet named for a grade (二年级) with no grade column follows the grade column's rule: the grade named
-    /// decides, and a class cell naming another year (1.2, 一年级2班, 102) is kept as written and said at its row.
-    /// Before, 1.2 went into 一年级2班 without a word.
+    /// decides, and a class cell naming another year short (1.2, 102) is kept as written and said at its row.
+    /// Before, 1.2 went into 一年级2班 without a word. A cell writing its grade in full (三年级1班) keeps it.
     #[test]
     fn a_class_cell_naming_another_year_than_its_sheets_grade_is_kept_and_said() {
-        let cells = [("甲", TEN_IDS[0], "1.2"), ("乙", TEN_IDS[1], "一年级2班"), ("丙", TEN_IDS[2], "102")];
+        let cells = [("甲", TEN_IDS[0], "1.2"), ("乙", TEN_IDS[1], "1-2"), ("丙", TEN_IDS[2], "102")];
         let mut rows: Vec<_> = cells.to_vec();
         rows.push(("丁", TEN_IDS[3], "2.3"));
         let sheet = class_column_sheet("二年级", &[], &rows);
         let plan = plan_sheets(vec![("a.xlsx".into(), vec![sheet])], None, DEFAULT_SCHOOL, today()).unwrap();
-        assert_eq!(classes_of(&plan), ["二年级1.2", "二年级一年级2班", "二年级102班", "二年级3班"]);
+        assert_eq!(classes_of(&plan), ["二年级1.2", "二年级1-2", "二年级102班", "二年级3班"]);
         for row in 2..=4 {
             let said = plan.report.problems.iter().any(|p| p.row == Some(row) && p.message.contains("年级"));
             assert!(said, "row {row}: {:?}", plan.report.problems);
