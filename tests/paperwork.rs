@@ -6277,3 +6277,20 @@ fn mark_corrects_ethnicity_and_address_and_no_list_shows_the_address() {
         .expect("pupil");
     assert_eq!(held, None);
 }
+
+/// A 民族 the drive held as 「汉」 (kept as a list spelled it, before canbao spelled it in full) that the operator
+/// corrected to 壮族 stays 壮族 when the list gives 汉族 again.
+#[test]
+fn a_corrected_ethnicity_held_as_han_before_stays_when_the_list_gives_han_zu() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = drive_of_year(dir.path(), 2024);
+    let list = write(dir.path(), "list.csv", "姓名,身份证号码,班级,民族\n孙语,450203201909308803,一年级1班,汉族\n");
+    ok(canbao(&db).args(["import", "--school", "示范小学"]).arg(&list));
+    let conn = rusqlite::Connection::open(&db).expect("drive");
+    conn.execute("UPDATE students SET ethnicity = '汉' WHERE name = '孙语'", []).expect("held as before");
+    ok(canbao(&db).args(["mark", "450203201909308803", "--ethnicity", "壮族"]));
+    ok(canbao(&db).args(["import", "--school", "示范小学"]).arg(&list));
+    let held: Option<String> =
+        conn.query_row("SELECT ethnicity FROM students WHERE name = '孙语'", [], |r| r.get(0)).expect("pupil");
+    assert_eq!(held.as_deref(), Some("壮族"));
+}

@@ -2688,7 +2688,14 @@ fn update_existing(
             moves.personal_not_taken.push(field);
             continue;
         }
-        let verdict = history.verdict(tx, &[field.key()], &[held], &[listed], |a, b| a == b)?;
+        // A 民族 the drive held as 汉 before the operator corrected it is the list's 汉族: corrected away.
+        let verdict = history.verdict(tx, &[field.key()], &[held], &[listed], |a, b| match field {
+            Field::Ethnicity => a
+                .iter()
+                .map(|v| crate::domain::ethnicity::normalise(v))
+                .eq(b.iter().map(|v| crate::domain::ethnicity::normalise(v))),
+            _ => a == b,
+        })?;
         if verdict.corrected_away {
             moves.kept.push(KeptCorrection { field, list: listed.clone(), held: held.to_owned() });
             continue;
