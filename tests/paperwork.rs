@@ -6294,3 +6294,30 @@ fn a_corrected_ethnicity_held_as_han_before_stays_when_the_list_gives_han_zu() {
         conn.query_row("SELECT ethnicity FROM students WHERE name = '孙语'", [], |r| r.get(0)).expect("pupil");
     assert_eq!(held.as_deref(), Some("壮族"));
 }
+
+/// A 民族 or address the operator cleared is not filled again by a list giving the pupil twice, the first row
+/// without it.
+#[test]
+fn a_cleared_ethnicity_stays_cleared_when_a_list_gives_the_pupil_twice() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = drive_of_year(dir.path(), 2024);
+    let list = write(
+        dir.path(),
+        "list.csv",
+        "姓名,身份证号码,班级,民族,居住地址\n孙语,450203201909308803,一年级1班,汉族,八一路 3 号\n",
+    );
+    ok(canbao(&db).args(["import", "--school", "示范小学"]).arg(&list));
+    ok(canbao(&db).args(["mark", "450203201909308803", "--ethnicity", "", "--address", ""]));
+    let twice = write(
+        dir.path(),
+        "twice.csv",
+        "姓名,身份证号码,班级,民族,居住地址\n孙语,450203201909308803,一年级1班,,\n\
+         孙语,450203201909308803,一年级1班,汉族,八一路 3 号\n",
+    );
+    ok(canbao(&db).args(["import", "--school", "示范小学"]).arg(&twice));
+    let conn = rusqlite::Connection::open(&db).expect("drive");
+    let held: (Option<String>, Option<String>) = conn
+        .query_row("SELECT ethnicity, address FROM students WHERE name = '孙语'", [], |r| Ok((r.get(0)?, r.get(1)?)))
+        .expect("pupil");
+    assert_eq!(held, (None, None));
+}

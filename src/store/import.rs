@@ -761,12 +761,25 @@ impl ImportSession<'_> {
         let (ethnicity, address): (Option<String>, Option<String>) = tx
             .prepare_cached("SELECT CAST(ethnicity AS TEXT), CAST(address AS TEXT) FROM students WHERE id = ?1")?
             .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        let changes: Vec<FieldChange> =
+        let mut changes: Vec<FieldChange> = Vec::new();
+        for (field, listed, held) in
             [(Field::Ethnicity, &row.ethnicity, ethnicity), (Field::Address, &row.address, address)]
-                .into_iter()
-                .filter(|(_, listed, held)| !listed.is_empty() && held.as_deref().is_none_or(str::is_empty))
-                .map(|(field, listed, _)| FieldChange::new(field, Some(listed)))
-                .collect();
+        {
+            if listed.is_empty() || !held.as_deref().is_none_or(str::is_empty) {
+                continue;
+            }
+            // One the operator cleared (E, `mark`) stays cleared, as a list's value does not undo their correction.
+            let newest: Option<String> = tx
+                .prepare_cached(
+                    "SELECT action FROM audit WHERE student_id = ?1 AND field = ?2 ORDER BY id DESC LIMIT 1",
+                )?
+                .query_row(params![id, field.key()], |r| r.get(0))
+                .optional()?;
+            if newest.is_some_and(|action| OPERATOR_CORRECTIONS.contains(&action.as_str())) {
+                continue;
+            }
+            changes.push(FieldChange::new(field, Some(listed)));
+        }
         if !changes.is_empty() {
             self.fill_repeat(id, &changes)?;
         }
