@@ -4557,3 +4557,45 @@ fn a_push_carries_no_address_or_ethnicity_corrected_by_hand() {
         assert!(!dump.contains(word), "{word} reached the county");
     }
 }
+
+/// A drive whose pupil 误导入甲 (school 0's number 10) an import added, a push sent to `url` and a restore took
+/// back: the county holds the pupil the drive no longer does.
+fn restored_after_a_push(dir: &Path, url: &str) -> (PathBuf, String) {
+    let a = drive(dir, 0, 3);
+    let backup = dir.join("before.db");
+    canbao(&a).arg("backup").arg(&backup).assert().success();
+    let wrong = dir.join("wrong.csv");
+    let added = pupil_id(0, 10);
+    std::fs::write(&wrong, format!("姓名,身份证号,所在年级、班级\n误导入甲,{added},三年级1班\n")).unwrap();
+    canbao(&a).arg("import").arg(&wrong).assert().success();
+    bare().arg("push").arg(&a).args(["--to", url, "--accept-clock"]).assert().success();
+    canbao(&a).arg("restore").arg(&backup).assert().success();
+    (a, added)
+}
+
+/// `--reveal --remove-restored` shows the removed pupils' numbers in full: the county's history records the
+/// reveal of each, as for every other number a push reveals.
+#[test]
+fn the_numbers_of_pupils_taken_out_with_reveal_are_recorded_as_revealed() {
+    let Some(db) = TestDb::new() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let (a, added) = restored_after_a_push(dir.path(), &db.url);
+    let out = bare()
+        .arg("push")
+        .arg(&a)
+        .args(["--to", &db.url, "--accept-clock", "--remove-restored", "--reveal"])
+        .env("CANBAO_OPERATOR", "县医保局张三")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success() && text.contains(&added), "{text}{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(county_rows(&db, &added), (0, 0));
+    let reveals: Vec<String> = db
+        .client()
+        .query("SELECT operator FROM canbao.audit WHERE action = 'reveal' AND id_number = $1", &[&added])
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(reveals, ["县医保局张三"]);
+}

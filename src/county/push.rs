@@ -1494,6 +1494,33 @@ fn record_reveal(
     Ok(())
 }
 
+/// The reveal of the pupils `--remove-restored` took out (shown in full with `--reveal`): they are no longer
+/// among the county's pupils [`record_reveal`] finds them in, so each is written from the removal's own row.
+fn record_reveal_removed(
+    tx: &mut postgres::Transaction,
+    file: &DriveFile,
+    removed: &[RemovedPupil],
+    operator: &str,
+) -> Result<(), CountyError> {
+    if removed.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<i64> = removed.iter().map(|p| p.pupil).collect();
+    tx.execute(
+        "INSERT INTO canbao.audit(event, drive_id, pupil_id, at, at_text, operator, origin, action, id_number, field,
+                                  new)
+         SELECT gen_random_uuid(), d.id, a.pupil_id, now(),
+                to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), $2, 'county', 'reveal',
+                a.id_number, 'id_number', 'push'
+         FROM (SELECT DISTINCT pupil_id, id_number FROM canbao.audit WHERE action = 'remove' AND pupil_id = ANY($1)) a,
+              canbao.drives d
+         WHERE d.name = $3 AND d.first_event = $4",
+        &[&ids, &operator, &file.name, &file.rows.first_event()],
+    )
+    .map_err(server)?;
+    Ok(())
+}
+
 /// Each file in its own transaction, one push at a time across the county (a roll-up never waits). `reveal`:
 /// the operator shown full ID numbers in conflicts, recorded in the county's history (a dry run writes
 /// nothing, so it cannot reveal).
@@ -1571,6 +1598,7 @@ fn push_one(
     if let Some(operator) = reveal {
         record_reveal(tx, file, &conflicts, &others, (&one.top_ups, &one.paid_apart, &one.restore_removed), operator)
             .map_err(in_file)?;
+        record_reveal_removed(tx, file, &one.removed_from_county, operator).map_err(in_file)?;
     }
     Ok((one, conflicts, others))
 }
