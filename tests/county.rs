@@ -4599,3 +4599,32 @@ fn the_numbers_of_pupils_taken_out_with_reveal_are_recorded_as_revealed() {
         .collect();
     assert_eq!(reveals, ["县医保局张三"]);
 }
+
+/// README's users on `db`, the schema made by its owner: (users, push user's URL).
+fn readme_users(db: &TestDb) -> (CountyUsers, String) {
+    let after = db.url.split_once("://").unwrap().1;
+    let host = after.rsplit_once('@').map_or(after, |(_, h)| h).rsplit_once('/').unwrap().0.to_owned();
+    let users = CountyUsers { prefix: db.name.replace("canbao_test", "cbr"), databases: vec![db.name.clone()], host };
+    let sql = users.readme_sql(&db.name);
+    let mut admin = postgres::Client::connect(&admin_url(), postgres::NoTls).unwrap();
+    admin.batch_execute(&sql[0]).expect("README's users");
+    bare().args(["push", "--to", &users.url("owner", &db.name)]).assert().success();
+    db.client().batch_execute(&sql[1]).expect("README's grants");
+    let push_url = users.url("push", &db.name);
+    (users, push_url)
+}
+
+/// A user who may not delete is refused `--remove-restored` before any file is pushed: a file given before the
+/// one whose pupils it would take out is not pushed either, as the refusal says.
+#[test]
+fn a_refused_remove_restored_pushes_none_of_the_files() {
+    let Some(db) = TestDb::new() else { return };
+    let (_users, push_url) = readme_users(&db);
+    let dir = tempfile::tempdir().unwrap();
+    let (a, _) = restored_after_a_push(dir.path(), &push_url);
+    let b = drive(dir.path(), 1, 2);
+    let said =
+        fails(bare().arg("push").arg(&b).arg(&a).args(["--to", &push_url, "--accept-clock", "--remove-restored"]));
+    assert!(said.contains("--remove-restored"), "{said}");
+    assert_eq!(county_rows(&db, &pupil_id(1, 0)), (0, 0), "the first file is not pushed: {said}");
+}

@@ -1550,6 +1550,9 @@ pub fn push_all(
     }
     let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
     prepare_session(client, &application_name(&names))?;
+    if let (Some(_), false) = (remove, dry_run) {
+        may_remove(client)?;
+    }
     let mut brought = Map::default();
     if dry_run {
         let mut outer = client.transaction().map_err(server)?;
@@ -1570,6 +1573,26 @@ pub fn push_all(
         }
     }
     Ok(report)
+}
+
+/// Refuses `--remove-restored` to a user who may not delete the county's pupils before any file is pushed: each
+/// file commits on its own, so a refusal met at the second file would leave the first pushed. A county not made
+/// yet is made by this user, who then owns it.
+fn may_remove(client: &mut postgres::Client) -> Result<(), CountyError> {
+    let may: bool = client
+        .query_one(
+            "SELECT coalesce(bool_and(has_table_privilege(current_user, to_regclass(t), 'DELETE')), true)
+             FROM unnest(ARRAY['canbao.pupils', 'canbao.statuses', 'canbao.other_school_pupils']) AS t
+             WHERE to_regclass(t) IS NOT NULL",
+            &[],
+        )
+        .map_err(server)?
+        .get(0);
+    if may {
+        return Ok(());
+    }
+    let user: String = client.query_one("SELECT current_user::text", &[]).map_err(server)?.get(0);
+    Err(CountyError::MayNotRemove { user })
 }
 
 /// One file in `tx` (a transaction, or a dry run's savepoint), which the caller commits or rolls back.
