@@ -4628,3 +4628,23 @@ fn a_refused_remove_restored_pushes_none_of_the_files() {
     assert!(said.contains("--remove-restored"), "{said}");
     assert_eq!(county_rows(&db, &pupil_id(1, 0)), (0, 0), "the first file is not pushed: {said}");
 }
+
+/// The dry run of `--remove-restored` lists the pupils it would take out for a user who may not delete them too
+/// (the README's push user), as the README says, and takes nothing out.
+#[test]
+fn a_dry_run_of_remove_restored_lists_the_pupils_for_the_push_user() {
+    let Some(db) = TestDb::new() else { return };
+    let (_users, push_url) = readme_users(&db);
+    let dir = tempfile::tempdir().unwrap();
+    let (a, added) = restored_after_a_push(dir.path(), &push_url);
+    let dry = json(bare().arg("push").arg(&a).args([
+        "--to",
+        &push_url,
+        "--accept-clock",
+        "--remove-restored",
+        "--dry-run",
+        "--json",
+    ]));
+    assert_eq!(dry["files"][0]["removed_from_county"].as_array().map(Vec::len), Some(1), "{dry}");
+    assert_eq!(county_rows(&db, &added), (1, 1));
+}

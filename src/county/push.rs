@@ -111,20 +111,25 @@ fn removed_here(
         .collect())
 }
 
-/// What a push does with the pupils of [`removed_here`]: with `remove` (the operator who asked, `--remove-restored`)
-/// takes them out of the county, each removal recorded in its history, and returns them as removed; else names
+/// What a push does with the pupils of [`removed_here`]: with `remove` (the operator who asked, `--remove-restored`,
+/// and whether to take them out: not in a dry run, which lists them and deletes nothing, so that a user who may
+/// not delete is shown them too) takes them out of the county, each removal recorded in its history, and returns
+/// them as removed; else names
 /// them once per restore of the drive (`canbao.drives.restore_removed_said` holds the restore last named), and
 /// returns them as still held, or none where this restore's were named before. (removed, still held.)
 fn settle_removed(
     tx: &mut postgres::Transaction,
     rows: &DriveRead,
-    (drive_id, remove): (i32, Option<&str>),
+    (drive_id, remove): (i32, Option<(&str, bool)>),
     found: Vec<RemovedPupil>,
 ) -> Result<(Vec<RemovedPupil>, Vec<RemovedPupil>), CountyError> {
     if found.is_empty() {
         return Ok((Vec::new(), Vec::new()));
     }
-    if let Some(operator) = remove {
+    if let Some((operator, take_out)) = remove {
+        if !take_out {
+            return Ok((found, Vec::new()));
+        }
         let ids: Vec<i64> = found.iter().map(|p| p.pupil).collect();
         // The history keeps every row the pupils had; the removal is one more, saying who took them out.
         tx.execute(
@@ -1364,7 +1369,7 @@ fn push_file(
     tx: &mut postgres::Transaction,
     file: &DriveFile,
     (new_county, reveal, accept_clock): (bool, bool, bool),
-    remove: Option<&str>,
+    remove: Option<(&str, bool)>,
     brought: &mut Map<String, String>,
 ) -> Result<FileDone, CountyError> {
     let rows = file.rows;
@@ -1558,6 +1563,7 @@ pub fn push_all(
         let mut outer = client.transaction().map_err(server)?;
         for file in files {
             let mut tx = outer.transaction().map_err(server)?;
+            let remove = remove.map(|operator| (operator, false));
             let done = push_one(&mut tx, file, (None, accept_clock, remove), &mut brought, (limit, waiting))?;
             tx.commit().map_err(server)?;
             report.add(done);
@@ -1566,6 +1572,7 @@ pub fn push_all(
     } else {
         for file in files {
             let mut tx = client.transaction().map_err(server)?;
+            let remove = remove.map(|operator| (operator, true));
             let done = push_one(&mut tx, file, (reveal, accept_clock, remove), &mut brought, (limit, waiting))?;
             let in_file = |e| CountyError::File { file: file.shown.clone(), reason: server(e).to_string() };
             tx.commit().map_err(in_file)?;
@@ -1599,7 +1606,7 @@ fn may_remove(client: &mut postgres::Client) -> Result<(), CountyError> {
 fn push_one(
     tx: &mut postgres::Transaction,
     file: &DriveFile,
-    (reveal, accept_clock, remove): (Option<&str>, bool, Option<&str>),
+    (reveal, accept_clock, remove): (Option<&str>, bool, Option<(&str, bool)>),
     brought: &mut Map<String, String>,
     (limit, waiting): (Duration, &dyn Fn(&Holder)),
 ) -> Result<FileDone, CountyError> {
