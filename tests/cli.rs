@@ -8487,3 +8487,34 @@ fn a_list_titled_with_the_drives_school_written_short_goes_into_that_school() {
     let store = canbao::store::Store::open_read_only(&db).unwrap();
     assert_eq!(store.schools().unwrap(), ["柳州市城中区实验小学"], "{said}");
 }
+
+/// A dismissed row without an ID number that names another school is not in the history of the one pupil of its
+/// name at this school: it was another school's pupil's payment.
+#[test]
+fn a_dismissed_row_of_another_school_is_not_in_the_history_of_the_pupil_of_its_name() {
+    let oct8 = days_ago(60);
+    let (dir, db) = tax_drive();
+    let su = "450203201802017248";
+    let tax = dir.path().join("tax.csv");
+    let zhou = "450202201711194162";
+    std::fs::write(
+        &tax,
+        format!(
+            "姓名,证件号码,学校,班级,缴费金额,缴费日期\n周静露,{zhou},,三年级2班,380,{oct8}\n\
+             苏萱,,别的小学,三年级2班,380,{oct8}\n"
+        ),
+    )
+    .unwrap();
+    canbao(&db).args(["reconcile", "--source", "tax"]).arg(&tax).assert().success();
+    let kept: String = rusqlite::Connection::open(&db)
+        .unwrap()
+        .query_row("SELECT new FROM audit WHERE field = 'payment_unapplied' AND id_number = ''", [], |r| r.get(0))
+        .unwrap();
+    assert!(kept.contains("别的小学"), "the row is kept with its school: {kept}");
+    let why = "别的学校的苏萱";
+    canbao(&db).args(["check", "--dismiss", "1", "--why", why]).assert().success();
+    let store = canbao::store::Store::open_read_only(&db).unwrap();
+    let pupil = store.student_by_id_number(su).unwrap().expect("苏萱");
+    let history = store.history(pupil.id).unwrap();
+    assert!(!history.iter().any(|e| e.action == "dismiss"), "{history:?}");
+}

@@ -1712,11 +1712,18 @@ impl Store {
         if rows.is_empty() {
             return Ok(rows);
         }
-        let name: Option<String> = {
+        let held: Option<(String, Option<String>)> = {
             use rusqlite::OptionalExtension;
-            self.conn.query_row("SELECT trim(name) FROM students WHERE id = ?1", [id], |r| r.get(0)).optional()?
+            self.conn
+                .query_row(
+                    "SELECT trim(name), (SELECT name FROM schools WHERE id = school_id) FROM students WHERE id = ?1",
+                    [id],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?
         };
-        let Some(name) = name.filter(|n| !n.is_empty()) else { return Ok(Vec::new()) };
+        let Some((name, school)) = held.filter(|(n, _)| !n.is_empty()) else { return Ok(Vec::new()) };
+        let school = school.as_deref().map(crate::domain::unapplied::school_key);
         let same_name: i64 =
             self.conn.query_row("SELECT count(*) FROM students WHERE trim(name) = ?1", [&name], |r| r.get(0))?;
         if same_name != 1 {
@@ -1724,7 +1731,11 @@ impl Store {
         }
         let named = |e: &AuditEntry| {
             let record = e.new.as_deref().and_then(crate::domain::unapplied::UnappliedPayment::from_json);
-            record.is_some_and(|r| r.name.trim() == name)
+            // Another school's row of the name is another pupil's payment.
+            record.is_some_and(|r| {
+                r.name.trim() == name
+                    && r.school.as_deref().is_none_or(|s| Some(crate::domain::unapplied::school_key(s)) == school)
+            })
         };
         Ok(rows.into_iter().filter(named).collect())
     }
