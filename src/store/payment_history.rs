@@ -300,7 +300,7 @@ impl Store {
         let mut report = roster_check::check_in_year(&students, CategoryTable::builtin(), policy, self.today(), year);
         // Each under the number it got when it was kept: recording another, dismissing another, or a list read
         // later sorting among them moves none.
-        report.tax_paid_unrecorded = roster_check::tax_paid_unrecorded_numbered(&self.numbered_payments(false)?, &all);
+        report.tax_paid_unrecorded = roster_check::tax_paid_unrecorded_numbered(&self.numbered_payments()?, &all);
         // A pupil recorded short of the amount due whom the tax office's list has paying more (kept as another
         // amount than the one recorded) is listed with that payment, not as 请向家长补收: the family may have paid.
         let listed_more: std::collections::HashSet<String> = report

@@ -71,7 +71,7 @@ struct Dismissals(Vec<Dismissal>);
 
 impl Dismissals {
     /// By the number they were kept under, oldest first.
-    fn by_number(&self) -> HashMap<String, Vec<&Dismissal>> {
+    fn by_id_number(&self) -> HashMap<String, Vec<&Dismissal>> {
         let mut by: HashMap<String, Vec<&Dismissal>> = HashMap::new();
         for d in &self.0 {
             by.entry(d.id_number.clone()).or_default().push(d);
@@ -248,18 +248,18 @@ impl Store {
     /// The payments reconciliations kept as not recorded for the insured year shown (a record of a drive
     /// without years is its first year's), oldest first. Reads the whole log: `check` reads every pupil anyway.
     pub fn unapplied_payments(&self) -> Result<Vec<KeptPayment>> {
-        Ok(self.numbered_payments(false)?.into_iter().map(|(k, _)| k).collect())
+        Ok(self.numbered_payments()?.into_iter().map(|(k, _)| k).collect())
     }
 
     /// The kept payments as [`Store::unapplied_payments`] reads them, each with the number it got when it was kept
-    /// (`kept_numbers`), with the dismissed ones too when `with_dismissed`.
-    pub(crate) fn numbered_payments(&self, with_dismissed: bool) -> Result<Vec<(KeptPayment, Option<usize>)>> {
+    /// (`kept_numbers`), the dismissed ones left out.
+    pub(crate) fn numbered_payments(&self) -> Result<Vec<(KeptPayment, Option<usize>)>> {
         let log = self.kept_log()?;
         let mut kept = log.kept;
         // A dismissal holds whenever the payment was kept, before or after it, on this laptop or another's merged
         // in: by the payment and the number, never by the audit row, which a merge copies under its own id.
-        let dismissed = log.dismissals.by_number();
-        if !dismissed.is_empty() && !with_dismissed {
+        let dismissed = log.dismissals.by_id_number();
+        if !dismissed.is_empty() {
             kept.retain(|(k, _)| {
                 dismissed.get(&k.id_number).is_none_or(|d| !d.iter().any(|d| d.record.same_payment(&k.record)))
             });
@@ -274,7 +274,7 @@ impl Store {
         let log = self.kept_log()?;
         Ok(log
             .dismissals
-            .by_number()
+            .by_id_number()
             .into_iter()
             .map(|(n, d)| (n, d.into_iter().map(|d| d.record.clone()).collect()))
             .collect())
@@ -348,7 +348,7 @@ impl Store {
         if log.dismissals.0.is_empty() {
             return Ok(Vec::new());
         }
-        let dismissed = log.dismissals.by_number();
+        let dismissed = log.dismissals.by_id_number();
         let of = |k: &KeptPayment| -> Option<&Dismissal> {
             dismissed.get(&k.id_number)?.iter().rev().copied().find(|d| d.record.same_payment(&k.record))
         };
