@@ -1148,66 +1148,75 @@ impl App {
     pub fn update_undismiss_payment(
         &mut self,
         lines: Vec<crate::store::DismissedLine>,
-        mut cursor: usize,
-        mut why: LineInput,
+        cursor: usize,
+        why: LineInput,
         action: Action,
     ) -> Option<Modal> {
-        match action {
-            Action::Back => return None,
-            Action::Up => cursor = cursor.saturating_sub(1),
-            Action::Down => cursor = (cursor + 1).min(lines.len().saturating_sub(1)),
-            Action::Confirm => {
-                let line = &lines.get(cursor)?.line;
-                // Taken back with a reason, as `check --undismiss` requires --why.
-                if why.text().trim().is_empty() {
-                    self.fail(self.text.undismiss_needs_why);
-                    return Some(Modal::UndismissPayment { lines, cursor, why });
-                }
-                let en = self.lang == crate::words::Language::En;
-                match self.store.undismiss_unapplied(line, why.text()) {
-                    Ok(Some(_)) => {
-                        let number = line.number.to_string();
-                        let said =
-                            fill(self.text.undismissed, &[&number, &line.name, &line.place(en), &why.text().trim()]);
-                        self.say(said);
-                    }
-                    Ok(None) => self.fail(self.text.undismiss_gone),
-                    Err(e) => self.fail(e.to_string()),
-                }
-                return None;
-            }
-            a => {
-                why.edit(&a);
-            }
-        }
-        Some(Modal::UndismissPayment { lines, cursor, why })
+        // Taken back with a reason, as `check --undismiss` requires --why.
+        let word = PaymentWord {
+            line: |l: &crate::store::DismissedLine| &l.line,
+            modal: |lines, cursor, why| Modal::UndismissPayment { lines, cursor, why },
+            act: crate::store::Store::undismiss_unapplied,
+            needs_why: self.text.undismiss_needs_why,
+            said: self.text.undismissed,
+            numbered: true,
+            gone: self.text.undismiss_gone,
+        };
+        self.update_payment_word(lines, cursor, why, action, word)
     }
 
     pub fn update_dismiss_payment(
         &mut self,
         lines: Vec<crate::domain::roster_check::UnrecordedPayment>,
+        cursor: usize,
+        why: LineInput,
+        action: Action,
+    ) -> Option<Modal> {
+        // A dismissal says why, as `check --dismiss` requires --why: an Enter alone dismisses nothing.
+        let word = PaymentWord {
+            line: |l: &crate::domain::roster_check::UnrecordedPayment| l,
+            modal: |lines, cursor, why| Modal::DismissPayment { lines, cursor, why },
+            act: crate::store::Store::dismiss_unapplied,
+            needs_why: self.text.dismiss_needs_why,
+            said: self.text.dismissed,
+            numbered: false,
+            gone: self.text.dismiss_gone,
+        };
+        self.update_payment_word(lines, cursor, why, action, word)
+    }
+
+    /// A kept payment's line picked and a reason typed, then `word.act` on it: a dismissal or its taking back.
+    fn update_payment_word<L>(
+        &mut self,
+        lines: Vec<L>,
         mut cursor: usize,
         mut why: LineInput,
         action: Action,
+        word: PaymentWord<L>,
     ) -> Option<Modal> {
         match action {
             Action::Back => return None,
             Action::Up => cursor = cursor.saturating_sub(1),
             Action::Down => cursor = (cursor + 1).min(lines.len().saturating_sub(1)),
             Action::Confirm => {
-                let line = lines.get(cursor)?;
-                // A dismissal says why, as `check --dismiss` requires --why: an Enter alone dismisses nothing.
+                let line = (word.line)(lines.get(cursor)?);
                 if why.text().trim().is_empty() {
-                    self.fail(self.text.dismiss_needs_why);
-                    return Some(Modal::DismissPayment { lines, cursor, why });
+                    self.fail(word.needs_why);
+                    return Some((word.modal)(lines, cursor, why));
                 }
                 let en = self.lang == crate::words::Language::En;
-                match self.store.dismiss_unapplied(line, why.text()) {
+                match (word.act)(&mut self.store, line, why.text()) {
                     Ok(Some(_)) => {
-                        let said = fill(self.text.dismissed, &[&line.name, &line.place(en), &why.text().trim()]);
+                        let number = line.number.to_string();
+                        let (name, place, reason) = (&line.name, line.place(en), why.text().trim());
+                        let said = if word.numbered {
+                            fill(word.said, &[&number, name, &place, &reason])
+                        } else {
+                            fill(word.said, &[name, &place, &reason])
+                        };
                         self.say(said);
                     }
-                    Ok(None) => self.fail(self.text.dismiss_gone),
+                    Ok(None) => self.fail(word.gone),
                     Err(e) => self.fail(e.to_string()),
                 }
                 return None;
@@ -1216,7 +1225,7 @@ impl App {
                 why.edit(&a);
             }
         }
-        Some(Modal::DismissPayment { lines, cursor, why })
+        Some((word.modal)(lines, cursor, why))
     }
 
     pub fn update_rename_school(
@@ -1419,4 +1428,20 @@ fn policy_city(title: &str) -> Option<&str> {
     let (city, _) = title.split_once('市')?;
     // Two characters at least: a title starting 「市…」 names no city.
     (city.chars().count() >= 2).then_some(city)
+}
+
+/// What [`App::update_payment_word`] does with the line picked: the line of a list entry, the dialog it stays in,
+/// the store's call, and its texts (`said` filled with the line's number first when `numbered`).
+struct PaymentWord<L> {
+    line: fn(&L) -> &crate::domain::roster_check::UnrecordedPayment,
+    modal: fn(Vec<L>, usize, LineInput) -> Modal,
+    act: fn(
+        &mut crate::store::Store,
+        &crate::domain::roster_check::UnrecordedPayment,
+        &str,
+    ) -> crate::store::Result<Option<crate::domain::unapplied::UnappliedPayment>>,
+    needs_why: &'static str,
+    said: &'static str,
+    numbered: bool,
+    gone: &'static str,
 }
