@@ -4335,3 +4335,49 @@ fn ethnic_groups_written_as_national_codes_are_read_as_their_names() {
         assert_eq!(said, file == "codes.csv", "{file}: {:?}", report.problems);
     }
 }
+
+/// A staff table stacked under the pupils under a header naming the staff (「教师姓名 | 身份证号码 | 职务」,
+/// 「教职工姓名 | 身份证号 | 岗位」, 「班主任 | 身份证号码」, 「教师姓名 | 教师身份证号」), with or without a blank row
+/// above it, is left out as one headed 「姓名 | 身份证号码 | 职务」 is, and its header row is no pupil. Before, the
+/// adults were imported (flagged, in a class named 「班主任」), and with no blank row the header row was a pupil
+/// named 「教职工姓名」.
+#[test]
+fn a_staff_table_under_a_header_naming_the_staff_is_left_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let pupils: Vec<String> = (1..=3).map(|i| valid(&format!("4502022017020220{i}"))).collect();
+    let adults = [valid("45020219800505501"), valid("45020219810505502")];
+    let headers: [&[&str]; 5] = [
+        &["教师姓名", "身份证号码", "职务"],
+        &["教职工姓名", "身份证号", "岗位"],
+        &["班主任", "身份证号码"],
+        &["教师姓名", "教师身份证号"],
+        &["姓名", "身份证号码", "职务"],
+    ];
+    for (n, header) in headers.iter().enumerate() {
+        for blank in [true, false] {
+            let file = format!("stack{n}_{blank}.xlsx");
+            let path = dir.path().join(&file);
+            let mut rows: Vec<Vec<Option<&str>>> = vec![vec![Some("姓名"), Some("身份证号码"), Some("班级")]];
+            for (i, name) in ["学生甲", "学生乙", "学生丙"].iter().enumerate() {
+                rows.push(vec![Some(name), Some(pupils[i].as_str()), Some("一年级1班")]);
+            }
+            if blank {
+                rows.push(vec![]);
+            }
+            rows.push(header.iter().map(|h| Some(*h)).collect());
+            let post = |p: &'static str| (header.len() > 2).then_some(p);
+            rows.push(vec![Some("老师甲"), Some(adults[0].as_str()), post("班主任")]);
+            rows.push(vec![Some("老师乙"), Some(adults[1].as_str()), post("教师")]);
+            write_rows(&path, "全校", &rows);
+            let mut store = store();
+            let report = class_list::import(&mut store, &[path.as_path()], Some("测试小学"), false).unwrap();
+            for number in &adults {
+                assert!(store.student_by_id_number(number).unwrap().is_none(), "{file}: {:?}", report.problems);
+            }
+            assert_eq!(report.added, 3, "{file}: {:?}", report.problems);
+            let first = if blank { 7 } else { 6 };
+            let said = format!("第 {first} 至 {} 行是教职工表", first + 1);
+            assert!(report.problems.iter().any(|p| p.message.starts_with(&said)), "{file}: {:?}", report.problems);
+        }
+    }
+}

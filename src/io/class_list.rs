@@ -1286,6 +1286,9 @@ struct RowReader<'a> {
     /// The row just read was the header again (重复的表头行): what follows may be a staff table under the same
     /// columns (`staff_table`), held as one stacked under its own header is. Set by the row's read alone.
     header_again: bool,
+    /// The row just read was a staff table's own header under the pupils (「教师姓名 | 身份证号码」): the rows under
+    /// it are held as a staff table's, as under 「姓名 | 身份证号码 | 职务」. Set by the row's read alone.
+    staff_below: bool,
     /// The drive's current insured year and the first it kept, which canbao's own forms must be for
     /// (`own_forms::other_year`).
     drive_years: (Option<i32>, Option<i32>),
@@ -1903,6 +1906,7 @@ impl RowReader<'_> {
             adults: Default::default(),
             adult_lists: Vec::new(),
             header_again: false,
+            staff_below: false,
             drive_years: (None, None),
             of_class: HashMap::default(),
             filled_said: Vec::new(),
@@ -2286,6 +2290,7 @@ impl RowReader<'_> {
                     let before = (reader.report.rows_read, reader.report.skipped, reader.report.duplicates);
                     // Only this row's header is to say (a further block's, read earlier, is not).
                     reader.header_again = false;
+                    reader.staff_below = false;
                     reader.read_row(
                         file,
                         sheet,
@@ -2533,9 +2538,10 @@ impl RowReader<'_> {
                         // The header again, with a staff title above it or a 职务 column, or under the pupils
                         // after a page break: the rows under it are held as a stacked table's.
                         read(self, &sheet, &map, place, offset, left)?;
-                        if std::mem::take(&mut self.header_again) && staff.held.is_none() {
+                        let staff_below = std::mem::take(&mut self.staff_below);
+                        if (std::mem::take(&mut self.header_again) || staff_below) && staff.held.is_none() {
                             let title = title_above.filter(|t| staff_table::staff_title(t));
-                            let marked = title.is_some() || staff_table::staff_header(&row);
+                            let marked = title.is_some() || staff_below || staff_table::staff_header(&row);
                             staff.hold(base + 2 + offset, marked, title, today);
                         }
                         for block in 1..blocks.len() {
@@ -4320,6 +4326,7 @@ impl RowReader<'_> {
                 );
                 self.problem(file, sheet, row_no, "", message);
                 self.table_below = Some((row_no, header));
+                self.staff_below = self.staff_table_header(row);
                 return Ok(());
             }
             RowKind::Header => {
@@ -5783,6 +5790,43 @@ impl RowReader<'_> {
         staff && filled >= 2
     }
 
+    /// A staff table's own header (「教师姓名 | 身份证号码 | 职务」, 「教职工姓名 | 身份证号 | 岗位」, 「班主任 | 身份证号码」,
+    /// 「教师姓名 | 教师身份证号」): a column naming the staff (教师、教职工、班主任、老师、职工) beside an ID column,
+    /// or an ID column named for them, no pupils' 姓名, and every filled cell a header word. Read as a pupil's row,
+    /// it was a pupil named 「教职工姓名」, and the adults under it pupils.
+    fn staff_table_header(&self, row: &[Cell]) -> bool {
+        const STAFF: [&str; 6] = ["教职工", "教师", "班主任", "老师", "职工", "教工"];
+        let staff_id = |text: &str| {
+            let word = header::clean(text);
+            STAFF
+                .iter()
+                .any(|w| word.strip_prefix(w).is_some_and(|rest| self.synonyms.column(rest) == Some(Column::IdNumber)))
+        };
+        let (mut staff_name, mut id) = (false, false);
+        for cell in row.iter().filter(|c| !c.is_empty()) {
+            let text = cell.text_ref();
+            if text.bytes().filter(u8::is_ascii_digit).nth(5).is_some() {
+                return false;
+            }
+            let column = self.synonyms.column(&text);
+            if column == Some(Column::Name) {
+                return false;
+            }
+            if column == Some(Column::IdNumber) || staff_id(&text) {
+                id = true;
+            } else if self.synonyms.is_staff(&text) {
+                let word = header::clean(&text);
+                staff_name |= STAFF.iter().any(|w| word.contains(w));
+            } else if column.is_none()
+                && !self.synonyms.is_phone_word(&text)
+                && !staff_table::staff_header(std::slice::from_ref(cell))
+            {
+                return false;
+            }
+        }
+        id && (staff_name || row.iter().any(|c| staff_id(&c.text_ref())))
+    }
+
     /// Whether a row is a pupil, and if not what it is: a header repeated mid-file, a class heading, a footer, or
     /// nothing that names a child. A row whose ID cell holds an ID's digits is a pupil whatever else it holds;
     /// only the rare row without one is looked at further.
@@ -5820,7 +5864,7 @@ impl RowReader<'_> {
         };
         if !row.iter().any(|c| id_shaped(c, &c.text_ref()))
             && !header_words().1
-            && (header_words().0 >= 2 || self.staff_header(row))
+            && (header_words().0 >= 2 || self.staff_header(row) || self.staff_table_header(row))
         {
             return RowKind::TableBelow(row_text(row));
         }
