@@ -13373,6 +13373,19 @@ fn a_command_typed_into_a_preview_applies_nothing() {
         assert_eq!(app.store.student(pupil.id).expect("s").payment, PaymentStatus::Unpaid, "{lang:?}: not merged");
         let said = if lang == Language::Zh { "「l」在预览中无用" } else { "\"l\" has no use in a preview" };
         assert!(status_text(&app).starts_with(said), "{lang:?}: {}", status_text(&app));
+        // The first Enter after the letters, however late, applies nothing: a slow typist's 「l s ⏎」 paused
+        // between each key. The next one applies.
+        app.typing_paused();
+        app.key_in_run(false);
+        press(&mut app, KeyCode::Enter);
+        assert!(app.jobs.running().is_none(), "{lang:?}: the Enter after the letters applies nothing");
+        assert_eq!(app.store.student(pupil.id).expect("s").payment, PaymentStatus::Unpaid, "{lang:?}: not merged");
+        let said = if lang == Language::Zh {
+            "未应用：此前在预览中输入过字母"
+        } else {
+            "Not applied: letters were typed"
+        };
+        assert!(status_text(&app).starts_with(said), "{lang:?}: {}", status_text(&app));
         app.typing_paused();
         app.key_in_run(false);
         press(&mut app, KeyCode::Enter);

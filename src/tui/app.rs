@@ -213,6 +213,9 @@ pub struct App {
     /// at once, or 「nano x」 typed by hand into the wrong window, whose `n` opened the note): its Enter saves
     /// nothing while the run goes on unbroken, and asks for a look; after a pause Enter saves.
     unread_run: bool,
+    /// A letter was typed into the preview on screen (`preview_typed_astray`): its next Enter, however late, asks
+    /// for one more, so a command typed slowly (`l`, a pause, `s`, a pause, Enter) applies nothing unread.
+    preview_letters: bool,
 }
 
 impl App {
@@ -315,6 +318,7 @@ impl App {
             run_toggled: Vec::new(),
             asked_in_run: false,
             unread_run: false,
+            preview_letters: false,
         };
         app.schools = app.store.schools()?;
         app.refresh_policy_file();
@@ -727,6 +731,13 @@ impl App {
             self.fail(self.text.confirm_unread_run);
             return;
         }
+        if !self.modal.as_ref().is_some_and(Modal::previews_a_write) {
+            self.preview_letters = false;
+        } else if self.preview_letters && matches!(action, Action::Confirm) {
+            self.preview_letters = false;
+            self.fail(self.text.preview_enter_after_letters);
+            return;
+        }
         // A letter (or a paste) in a preview whose Enter writes the drive at once (an import, a merge, a tax
         // list) is no step in it: the preview only scrolls. It is text typed into the wrong window, such as `ls⏎`,
         // whose Enter would otherwise apply the preview unread; as on the roster, no key acts until a pause.
@@ -748,6 +759,7 @@ impl App {
                 }
             };
             self.typed_astray(fill(self.text.preview_typed_astray, &[&key]));
+            self.preview_letters = true;
             return;
         }
         if self.modal.is_some() {

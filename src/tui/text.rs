@@ -482,6 +482,8 @@ pub struct Text {
     pub question_typed_astray: &'static str,
     /// A letter typed in a preview that applies to the drive on Enter: text typed astray, nothing applied.
     pub preview_typed_astray: &'static str,
+    /// Enter in a preview a letter was typed into: not applied; the next Enter applies it.
+    pub preview_enter_after_letters: &'static str,
     /// The title of the question whether to clear a pupil's payment (改为未缴费), drawn in the error colour.
     pub clear_payment_title: &'static str,
     /// The typing paused after keys that seemed meant for another window: how many did nothing.

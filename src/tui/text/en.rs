@@ -388,6 +388,7 @@ pub static EN: Text = Text {
     keys_astray: "\"{}\" does nothing here: typed astray? No key acts till a pause",
     question_typed_astray: "\"{}\" is no answer: question closed, nothing changed; typed astray? No key acts till a pause",
     preview_typed_astray: "\"{}\" has no use in a preview: typed astray? Nothing changed; no key acts till a pause, then Enter applies it",
+    preview_enter_after_letters: "Not applied: letters were typed into this preview (astray?); check it, then Enter again to apply, Esc to drop it",
     clear_payment_title: "Clear the payment",
     keys_astray_ignored: "Typed astray (a shell command?): {} more key(s) did nothing",
     keys_astray_cursor_back: "; cursor put back",

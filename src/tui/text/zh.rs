@@ -352,6 +352,7 @@ pub static ZH: Text = Text {
     keys_astray: "「{}」在此无用：像是误输入（如命令行命令），停顿前按键无效",
     question_typed_astray: "「{}」不是回答：问题已关闭，未作修改；像是误输入，停顿前按键无效",
     preview_typed_astray: "「{}」在预览中无用：像是误输入，尚未修改任何数据；停顿前按键无效，看过预览后再按 Enter",
+    preview_enter_after_letters: "未应用：此前在预览中输入过字母（像是误输入）；看过预览后再按一次 Enter 应用，Esc 放弃",
     clear_payment_title: "清除缴费记录",
     keys_astray_ignored: "像是误输入（如命令行命令）：其后 {} 个键无效，没有修改学生",
     keys_astray_cursor_back: "；光标和选择已复原",
