@@ -1644,21 +1644,7 @@ impl Store {
             .conn
             .prepare("SELECT at, operator, action, field, old, new FROM audit WHERE student_id = ?1 ORDER BY id")?;
         let offset = self.display_offset();
-        let rows = stmt
-            .query_map([id], |r| {
-                let at: String = r.get(0)?;
-                Ok(AuditEntry {
-                    shown_at: instant::minutes_at(&at, offset),
-                    at,
-                    operator: r.get(1)?,
-                    action: r.get(2)?,
-                    field: r.get(3)?,
-                    old: r.get(4)?,
-                    new: r.get(5)?,
-                })
-            })?
-            .collect::<Result<Vec<_>, _>>()?;
-        let mut rows = rows;
+        let mut rows = stmt.query_map([id], |r| audit_entry(r, offset))?.collect::<Result<Vec<_>, _>>()?;
         rows.extend(self.unnumbered_dismissals_of(id)?);
         rows.sort_by(|a, b| instant::cmp(&a.at, &b.at));
         // A merge's row that applied a change whose own row is here too (the other laptop's change, copied with
@@ -1695,20 +1681,7 @@ impl Store {
              ORDER BY id",
         )?;
         let offset = self.display_offset();
-        let rows = stmt
-            .query_map([], |r| {
-                let at: String = r.get(0)?;
-                Ok(AuditEntry {
-                    shown_at: instant::minutes_at(&at, offset),
-                    at,
-                    operator: r.get(1)?,
-                    action: r.get(2)?,
-                    field: r.get(3)?,
-                    old: r.get(4)?,
-                    new: r.get(5)?,
-                })
-            })?
-            .collect::<Result<Vec<_>, _>>()?;
+        let rows = stmt.query_map([], |r| audit_entry(r, offset))?.collect::<Result<Vec<_>, _>>()?;
         if rows.is_empty() {
             return Ok(rows);
         }
@@ -1908,3 +1881,18 @@ pub(crate) fn policy_copy_at_key(name: &str) -> String {
 
 /// The prefix of [`policy_copy_at_key`]; not `policy_copy:`, so the copies' own listing does not take it.
 pub(crate) const POLICY_COPY_AT: &str = "policy_copy_at:";
+
+/// A history entry from a row of `SELECT at, operator, action, field, old, new FROM audit`, its time shown to the
+/// minute in the drive's zone.
+fn audit_entry(r: &rusqlite::Row<'_>, offset: chrono::FixedOffset) -> rusqlite::Result<AuditEntry> {
+    let at: String = r.get(0)?;
+    Ok(AuditEntry {
+        shown_at: instant::minutes_at(&at, offset),
+        at,
+        operator: r.get(1)?,
+        action: r.get(2)?,
+        field: r.get(3)?,
+        old: r.get(4)?,
+        new: r.get(5)?,
+    })
+}

@@ -434,43 +434,43 @@ impl App {
     /// Yes previews the import again moving the pupils up, to be checked before it is applied; No leaves the drive
     /// as it was.
     fn next_year_list(&mut self, mut request: ImportRequest, files: &[crate::io::list_guards::NextYearFile]) {
-        // The file's name, not its folder: the status line keeps it within 80 columns.
-        let named = |file: &str| {
-            Path::new(file).file_name().map_or_else(|| file.to_owned(), |n| n.to_string_lossy().into_owned())
-        };
-        let mut lines: Vec<String> = files
-            .iter()
-            .map(|f| {
-                let (name, from, to) = &f.example;
-                fill(self.text.next_year_file, &[&named(&f.file), &f.held, &f.up, name, from, to])
-            })
-            .collect();
-        lines.push(self.text.next_year_ask.to_owned());
-        let first = files.first().map(|f| named(&f.file)).unwrap_or_default();
-        self.fail(fill(self.text.next_year_status, &[&first]));
+        let lines = files.iter().map(|f| {
+            let (name, from, to) = &f.example;
+            fill(self.text.next_year_file, &[&file_name(&f.file), &f.held, &f.up, name, from, to])
+        });
+        let first = files.first().map(|f| file_name(&f.file)).unwrap_or_default();
         request.take_grade_up = true;
-        let then = Then::Start(Box::new(Work::Plan { request }));
-        self.modal = Some(Modal::Confirm(Confirm { question: lines.join("\n"), then, yes: false }));
+        self.ask_other_years_list(
+            request,
+            lines.collect(),
+            self.text.next_year_ask,
+            fill(self.text.next_year_status, &[&first]),
+        );
     }
 
     /// Last school year's class list: nothing imported, and the choice `import --move-down-a-grade` gives, asked,
     /// as `next_year_list` asks the move up. Yes previews the import again moving the pupils down; No leaves the
     /// drive as it was.
     fn last_year_list(&mut self, mut request: ImportRequest, files: &[crate::io::class_list::LastYearFile]) {
-        let named = |file: &str| {
-            Path::new(file).file_name().map_or_else(|| file.to_owned(), |n| n.to_string_lossy().into_owned())
-        };
-        let mut lines: Vec<String> = files
-            .iter()
-            .map(|f| {
-                let (name, from, to) = &f.example;
-                fill(self.text.last_year_file, &[&named(&f.file), &f.held, &f.down, name, from, to])
-            })
-            .collect();
-        lines.push(self.text.last_year_ask.to_owned());
-        let first = files.first().map(|f| named(&f.file)).unwrap_or_default();
-        self.fail(fill(self.text.last_year_status, &[&first]));
+        let lines = files.iter().map(|f| {
+            let (name, from, to) = &f.example;
+            fill(self.text.last_year_file, &[&file_name(&f.file), &f.held, &f.down, name, from, to])
+        });
+        let first = files.first().map(|f| file_name(&f.file)).unwrap_or_default();
         request.take_grade_down = true;
+        self.ask_other_years_list(
+            request,
+            lines.collect(),
+            self.text.last_year_ask,
+            fill(self.text.last_year_status, &[&first]),
+        );
+    }
+
+    /// Another school year's list, refused as it stands: the status line says so, and the question (its files'
+    /// lines, then `ask`) offers the import again with the grade move `request` carries, previewed on Yes.
+    fn ask_other_years_list(&mut self, request: ImportRequest, mut lines: Vec<String>, ask: &str, status: String) {
+        lines.push(ask.to_owned());
+        self.fail(status);
         let then = Then::Start(Box::new(Work::Plan { request }));
         self.modal = Some(Modal::Confirm(Confirm { question: lines.join("\n"), then, yes: false }));
     }
@@ -943,6 +943,11 @@ fn folder_shown(folder: &Path) -> String {
         shown.push(std::path::MAIN_SEPARATOR);
     }
     shown
+}
+
+/// A list's file name without its folder: the status line keeps it within 80 columns.
+fn file_name(file: &str) -> String {
+    Path::new(file).file_name().map_or_else(|| file.to_owned(), |n| n.to_string_lossy().into_owned())
 }
 
 #[cfg(test)]
