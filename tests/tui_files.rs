@@ -3451,3 +3451,90 @@ fn a_premium_edit_counts_an_undated_payment_it_leaves_short_and_asks() {
         "No saves nothing"
     );
 }
+
+/// A premium typed over the one the policy form filled in replaces it, as in the payment form: 「400」 typed on the
+/// policy screen over 380 was saved as 380400 元 at once, to be quoted by every form of the year. A premium far from
+/// the file's (a digit too many) is asked about first, No keeping the file; the new policy's form replaces too,
+/// and asks the same against its base.
+#[test]
+fn a_premium_typed_over_the_policy_forms_replaces_it_and_a_far_one_is_asked() {
+    use canbao::domain::policy::PolicySet;
+    use canbao::tui::modal::Modal;
+    use canbao::tui::palette::Command;
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config");
+    std::fs::create_dir_all(config.join("policies")).unwrap();
+    let request = canbao::domain::policy::Renewal {
+        name: "yibin-2027",
+        base_name: "yibin-2024",
+        base_text: canbao::domain::policy::builtin_text("yibin-2024").unwrap(),
+        year: 2027,
+        premium_fen: Some(38_000),
+    };
+    let renewed = canbao::domain::policy::renew(&request, canbao::domain::category::CategoryTable::builtin()).unwrap();
+    let file = config.join("policies/yibin-2027.toml");
+    std::fs::write(&file, &renewed.text).unwrap();
+    let drive = dir.path().join("school.db");
+    let opts = Options { config_dir: Some(config.clone()), ..options(Language::Zh) };
+    let mut app = App::new(Store::open(&drive).unwrap(), &opts).unwrap();
+    app.update(Action::Resize(120, 30));
+    let premium = || PolicySet::load(Some(&config)).get("yibin-2027").unwrap().personal_premium_fen;
+    let open_form = |app: &mut App| {
+        app.modal = None;
+        app.run_command(Command::Policies);
+        app.update(Action::Top);
+        for _ in 0..20 {
+            if screen(app).iter().any(|l| l.contains("> yibin-2027")) {
+                break;
+            }
+            app.update(Action::Down);
+        }
+        app.update(Action::Edit);
+        assert!(matches!(app.modal, Some(Modal::EditPolicy(_))), "{}", screen(app).join("\n"));
+    };
+    let type_in = |app: &mut App, text: &str| text.chars().for_each(|c| app.update(Action::Input(c)));
+
+    open_form(&mut app);
+    type_in(&mut app, "400");
+    app.update(Action::Confirm);
+    assert!(!matches!(app.modal, Some(Modal::Confirm(_))), "400 over 380 is no slip: {}", screen(&app).join("\n"));
+    assert_eq!(premium(), 40_000, "the typed premium replaced the one filled in");
+
+    // Edited in place (the caret moved first), the typed digits join: a digit too many is asked about.
+    open_form(&mut app);
+    app.update(Action::Backspace);
+    type_in(&mut app, "00");
+    app.update(Action::Confirm);
+    let Some(Modal::Confirm(c)) = &app.modal else { panic!("4000 saved unasked: {}", screen(&app).join("\n")) };
+    assert!(c.question.contains("4000") && c.question.contains("400 元"), "{}", c.question);
+    assert!(!c.yes, "No is the default");
+    app.update(Action::Back);
+    assert!(matches!(app.modal, Some(Modal::EditPolicy(_))), "No goes back to the form as typed");
+    assert_eq!(premium(), 40_000, "No keeps the file");
+    app.update(Action::Confirm);
+    let Some(Modal::Confirm(c)) = &mut app.modal else { panic!("not asked again") };
+    c.yes = true;
+    app.update(Action::Confirm);
+    assert_eq!(premium(), 400_000, "yes saves it");
+
+    // The new policy's form: its premium, filled in from the base (4000), is replaced too, and 39 is asked.
+    app.modal = None;
+    app.open_new_policy(Some("yibin-2027".into()));
+    let Some(Modal::NewPolicy(form)) = &mut app.modal else { panic!("form") };
+    assert_eq!(form.focus, canbao::tui::modal::NewPolicyField::Premium);
+    form.name = canbao::tui::input::LineInput::with_text("yibin-b");
+    form.touched[0] = true;
+    type_in(&mut app, "39");
+    app.update(Action::Confirm);
+    let Some(Modal::Confirm(c)) = &app.modal else { panic!("39 written unasked: {}", screen(&app).join("\n")) };
+    assert!(c.question.contains("「39 元」") && c.question.contains("「4000 元」"), "{}", c.question);
+    app.update(Action::Back);
+    let Some(Modal::NewPolicy(form)) = &app.modal else { panic!("No goes back to the form") };
+    assert_eq!(form.premium.text(), "39", "typed over, not joined to 4000");
+    assert!(!config.join("policies/yibin-b.toml").exists(), "No writes nothing");
+    app.update(Action::Confirm);
+    let Some(Modal::Confirm(c)) = &mut app.modal else { panic!("not asked again") };
+    c.yes = true;
+    app.update(Action::Confirm);
+    assert!(config.join("policies/yibin-b.toml").exists(), "yes writes it: {}", screen(&app).join("\n"));
+}

@@ -797,6 +797,8 @@ impl App {
             premium: LineInput::with_text(&premium),
             focus: NewPolicyField::Premium,
             error: None,
+            touched: [false; 3],
+            premium_ok: false,
             from_list,
         }));
     }
@@ -818,13 +820,17 @@ impl App {
         match read {
             Ok((windows, premium)) => {
                 let date = |d: chrono::NaiveDate| LineInput::with_text(&d.format("%Y-%m-%d").to_string());
+                let fields = 1 + 2 * windows.len();
                 self.modal = Some(Modal::EditPolicy(EditPolicyForm {
                     name: name.to_owned(),
                     path,
+                    premium_was_fen: money::parse_yuan(&premium),
                     premium: LineInput::with_text(&premium),
                     windows: windows.into_iter().map(|w| (w.name, date(w.from), date(w.to))).collect(),
                     focus: EditPolicyField::Premium,
                     error: None,
+                    touched: vec![false; fields],
+                    premium_ok: false,
                 }));
             }
             Err(e) => self.fail(e),
@@ -848,8 +854,12 @@ impl App {
                     EditPolicyField::From(i) => form.windows.get_mut(i).map(|w| &mut w.1),
                     EditPolicyField::To(i) => form.windows.get_mut(i).map(|w| &mut w.2),
                 };
-                if let Some(field) = field {
-                    field.edit(&a);
+                let touched = form.touched.get_mut(form.focus.index());
+                if let (Some(field), Some(touched)) = (field, touched)
+                    && field.edit_filled(&a, touched)
+                    && form.focus == EditPolicyField::Premium
+                {
+                    form.premium_ok = false;
                 }
             }
         }
@@ -867,6 +877,15 @@ impl App {
             form.error = Some(t.bad_amount.to_owned());
             return Some(Modal::EditPolicy(form));
         };
+        // Asked first, before any payment it would move: a premium far from the one the file held is a slip
+        // (a digit too many, the old amount joined to the new) more often than a new notice; every amount due,
+        // form and notice of the year would quote it.
+        if !form.premium_ok {
+            if let Some(question) = self.premium_far_question(form.premium_was_fen, premium_fen) {
+                return Some(Modal::Confirm(Confirm { question, then: Then::EditPolicy(Box::new(form)), yes: false }));
+            }
+            form.premium_ok = true;
+        }
         let mut dates = Vec::with_capacity(form.windows.len());
         for (i, (name, from, to)) in form.windows.iter().enumerate() {
             let day = |input: &LineInput| chrono::NaiveDate::parse_from_str(input.text().trim(), "%Y-%m-%d").ok();
@@ -954,6 +973,24 @@ impl App {
         None
     }
 
+    /// The question before saving a premium far from `was_fen` (the file's, or the base policy's for a new one):
+    /// more than twice or under half of it, or, with none to compare, above any resident premium (2,000 元).
+    fn premium_far_question(&self, was_fen: Option<i64>, premium_fen: i64) -> Option<String> {
+        const ABOVE_ANY_FEN: i64 = 200_000;
+        let far = match was_fen.filter(|&w| w > 0) {
+            Some(was) => premium_fen > 2 * was || 2 * premium_fen < was,
+            None => premium_fen > ABOVE_ANY_FEN,
+        };
+        if !far {
+            return None;
+        }
+        let now = money::plain(premium_fen);
+        Some(match was_fen.filter(|&w| w > 0) {
+            Some(was) => fill(self.text.policy_premium_far, &[&now, &money::plain(was)]),
+            None => fill(self.text.policy_premium_high, &[&now]),
+        })
+    }
+
     /// Whether an edit of the drive's policy file can be taken into the drive at once: not on a drive opened
     /// read-only, nor while a closed year is shown (that year keeps the copy it went by).
     fn may_adopt_policy_edit(&self) -> bool {
@@ -1039,18 +1076,20 @@ impl App {
             Action::Down | Action::NextField => form.focus = form.focus.next(),
             Action::Confirm => return self.write_new_policy(form),
             a => {
-                let field = match form.focus {
-                    NewPolicyField::Name => &mut form.name,
-                    NewPolicyField::Year => &mut form.year,
-                    NewPolicyField::Premium => &mut form.premium,
+                let (field, touched) = match form.focus {
+                    NewPolicyField::Name => (&mut form.name, &mut form.touched[0]),
+                    NewPolicyField::Year => (&mut form.year, &mut form.touched[1]),
+                    NewPolicyField::Premium => (&mut form.premium, &mut form.touched[2]),
                 };
-                field.edit(&a);
+                if field.edit_filled(&a, touched) && form.focus == NewPolicyField::Premium {
+                    form.premium_ok = false;
+                }
             }
         }
         Some(Modal::NewPolicy(form))
     }
 
-    fn write_new_policy(&mut self, mut form: NewPolicyForm) -> Option<Modal> {
+    pub(super) fn write_new_policy(&mut self, mut form: NewPolicyForm) -> Option<Modal> {
         let t = self.text;
         let name = form.name.text().trim().to_owned();
         let refuse = |mut form: NewPolicyForm, focus: NewPolicyField, error: &str| {
@@ -1072,6 +1111,12 @@ impl App {
         let Some(config) = self.config_dir.clone() else {
             return refuse(form, NewPolicyField::Name, t.policy_no_config);
         };
+        if let Some(premium_fen) = premium_fen.filter(|_| !form.premium_ok) {
+            let base_fen = self.policy_set().get(&form.base).map(|p| p.personal_premium_fen);
+            if let Some(question) = self.premium_far_question(base_fen, premium_fen) {
+                return Some(Modal::Confirm(Confirm { question, then: Then::NewPolicy(Box::new(form)), yes: false }));
+            }
+        }
         let dir = config.join("policies");
         let target = dir.join(format!("{name}.toml"));
         if target.exists() || self.policy_set().get(&name).is_some() {

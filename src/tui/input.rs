@@ -51,6 +51,18 @@ impl LineInput {
         true
     }
 
+    /// [`LineInput::edit`] for a field the form filled in: until the operator has `touched` it (a key typed in it,
+    /// its caret moved), a character or paste typed replaces the value instead of joining it, as a typed amount
+    /// replaces the payment form's quote; where 「400」 typed over a premium of 380 read 「380400」.
+    pub fn edit_filled(&mut self, action: &Action, touched: &mut bool) -> bool {
+        if !*touched && matches!(action, Action::Input(_) | Action::Paste(_)) {
+            self.clear();
+        }
+        let edited = self.edit(action);
+        *touched |= edited;
+        edited
+    }
+
     pub fn text(&self) -> &str {
         &self.text
     }

@@ -1463,7 +1463,16 @@ impl App {
             Then::RevealAll => self.reveal_now(None),
             Then::MarkLeavers(ids) => self.mark_leavers(ids),
             Then::Reconcile { file, source, stamp, .. } => self.start_reconcile_keeping_unmatched(file, source, stamp),
+            // Yes to the premium's question goes on to the payments it would move; yes to that one saves.
+            Then::EditPolicy(mut form) if !form.premium_ok => {
+                form.premium_ok = true;
+                self.modal = self.save_edited_policy(*form, false);
+            }
             Then::EditPolicy(form) => self.modal = self.save_edited_policy(*form, true),
+            Then::NewPolicy(mut form) => {
+                form.premium_ok = true;
+                self.modal = self.write_new_policy(*form);
+            }
             Then::StopJob => match self.held.take() {
                 // It ended while the question was open.
                 Some((kind, outcome)) => self.stop_ended(kind, *outcome),
@@ -1508,6 +1517,10 @@ impl App {
             Then::EditPolicy(form) => {
                 self.modal = Some(Modal::EditPolicy(*form));
                 self.say(self.text.policy_not_saved);
+            }
+            Then::NewPolicy(form) => {
+                self.modal = Some(Modal::NewPolicy(*form));
+                self.say(self.text.policy_not_written);
             }
             Then::Policy { cursor, list, .. } => {
                 self.modal = Some(Modal::Policies { cursor, list });

@@ -195,8 +195,11 @@ pub enum Then {
         cursor: usize,
         list: Vec<crate::domain::policy::Policy>,
     },
-    /// Save an edit of the drive's policy that moves payments already recorded; No goes back to the form as typed.
+    /// Save an edit of the drive's policy with a premium far from the file's, or that moves payments already
+    /// recorded; No goes back to the form as typed.
     EditPolicy(Box<EditPolicyForm>),
+    /// Write a new policy whose premium is far from its base's; No goes back to the form as typed.
+    NewPolicy(Box<NewPolicyForm>),
     /// Merge the previewed file (another school's, or of no common history); No goes back to the preview.
     Merge {
         file: std::path::PathBuf,
@@ -397,6 +400,11 @@ pub struct NewPolicyForm {
     pub premium: LineInput,
     pub focus: NewPolicyField,
     pub error: Option<String>,
+    /// Per field (name, year, premium), the operator typed in it or moved its caret: until then the first character
+    /// typed replaces what the form filled in, as in the payment form.
+    pub touched: [bool; 3],
+    /// The operator said yes to the premium's question (or there was none) for the premium as now typed.
+    pub premium_ok: bool,
     /// Opened by the policy list's `n`: Esc goes back to the list, one level, as the edit form's does.
     pub from_list: bool,
 }
@@ -422,6 +430,13 @@ pub struct EditPolicyForm {
     pub windows: Vec<(String, LineInput, LineInput)>,
     pub focus: EditPolicyField,
     pub error: Option<String>,
+    /// Per field ([`EditPolicyField::index`]), the operator typed in it or moved its caret: until then the first
+    /// character typed replaces the value the file holds, where 「400」 typed over 380 read 「380400」 and was saved.
+    pub touched: Vec<bool>,
+    /// The premium the file held when the form opened: a new one far from it is asked about before saving.
+    pub premium_was_fen: Option<i64>,
+    /// The operator said yes to the premium's question (or there was none) for the premium as now typed.
+    pub premium_ok: bool,
 }
 
 /// The focused field of [`EditPolicyForm`]: the premium, then each window's first and last day.
@@ -433,7 +448,7 @@ pub enum EditPolicyField {
 }
 
 impl EditPolicyField {
-    fn index(self) -> usize {
+    pub fn index(self) -> usize {
         match self {
             EditPolicyField::Premium => 0,
             EditPolicyField::From(i) => 1 + 2 * i,
