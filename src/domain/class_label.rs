@@ -1166,9 +1166,13 @@ pub fn grade_in(grade: &str, class: &str) -> String {
 pub fn entry_grade(grade: &str, entry_year: i32) -> bool {
     let written = normalize(grade).to_lowercase();
     let g = written.trim_end_matches("年级");
-    if matches!(g, "大一" | "大学一" | "本科一" | "专科一" | "高职一") || g == format!("{entry_year}级")
-    {
+    if matches!(g, "大一" | "大学一" | "本科一" | "专科一" | "高职一") {
         return true;
+    }
+    // 2026级, and a stage's 初2026级 or 高中2026级, read as an import reads them (`intake_grade_end`).
+    if let Some(end) = intake_grade_end(g).filter(|&end| end == g.len()) {
+        let year = &g[end - '级'.len_utf8() - 4..end - '级'.len_utf8()];
+        return year.parse::<i32>().is_ok_and(|year| year == entry_year);
     }
     matches!(ClassKey::parse(grade).grade, Grade::Year(1 | 7 | 10))
 }
@@ -2098,5 +2102,17 @@ mod tests {
             assert_eq!(from_columns(None, Some(written), None), (String::new(), "2班".into()), "{written}");
         }
         assert_eq!(from_columns(None, Some("２"), None), (String::new(), "2班".into()));
+    }
+
+    /// The current year's intake written with its stage (初2026级, 高中2026级) is an entry grade, as 2026级 is:
+    /// read as the import reads 初2023级, the stage kept with the year.
+    #[test]
+    fn an_intake_year_with_its_stage_is_an_entry_grade_of_that_year() {
+        for g in ["初2026级", "初中2026级", "高2026级", "高中2026级", "2026级", "初２０２６级"] {
+            assert!(super::entry_grade(g, 2026), "{g}");
+        }
+        for g in ["初2025级", "高中2027级", "初2026", "初2026级1班", "小2026级"] {
+            assert!(!super::entry_grade(g, 2026), "{g}");
+        }
     }
 }
