@@ -4381,3 +4381,29 @@ fn a_staff_table_under_a_header_naming_the_staff_is_left_out() {
         }
     }
 }
+
+/// 民族 written as GB/T 3304 codes only after the rows read ahead (a list whose first rows are all 汉族, its later
+/// ones written 01 and 03) still reads its codes as the groups' names, said with the row they start at.
+#[test]
+fn ethnicity_codes_first_met_after_the_rows_read_ahead_are_read_as_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let ids: Vec<String> = (0..260).map(|i| valid(&format!("45020220160305{i:03}"))).collect();
+    let mut text = "姓名,身份证号码,班级,民族\n".to_owned();
+    for (i, id) in ids.iter().enumerate() {
+        let group = match i {
+            0..=249 => "汉族",
+            250 => "03",
+            _ => "01",
+        };
+        text.push_str(&format!("学生{i},{id},四年级1班,{group}\n"));
+    }
+    let path = dir.path().join("late.csv");
+    std::fs::write(&path, text).unwrap();
+    let mut store = store();
+    let report = class_list::import(&mut store, &[path.as_path()], Some("第二小学"), false).unwrap();
+    let group = |i: usize| store.student_by_id_number(&ids[i]).unwrap().unwrap().ethnicity;
+    assert_eq!([group(0), group(250), group(251)], [Some("汉族".into()), Some("回族".into()), Some("汉族".into())]);
+    let said = report.problems.iter().find(|p| p.message.contains("GB/T 3304"));
+    let said = said.unwrap_or_else(|| panic!("{:?}", report.problems));
+    assert_eq!(said.row, Some(252), "{said:?}");
+}

@@ -92,19 +92,48 @@ pub fn by_code(text: &str) -> Option<&'static str> {
 /// Whether a 民族 column writes its groups as GB/T 3304 codes: every value a code or a group's name (in full or
 /// short), one a code at least. A column holding anything else (序号 under a header taken for 民族) is read as written.
 pub fn written_as_codes<S: AsRef<str>>(values: impl IntoIterator<Item = S>) -> bool {
-    let mut any_code = false;
+    column_so_far(values) == Column::Codes
+}
+
+/// What a 民族 column's values written so far show of it (`written_as_codes`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Column {
+    /// Codes and groups' names, a code at least: a column of codes.
+    Codes,
+    /// Groups' names only, or nothing: a code further down would still make it a column of codes.
+    Names,
+    /// Something else: read as written, whatever follows.
+    Other,
+}
+
+/// What the values of a 民族 column (those read so far) show of it: `Column::Names` until a code or anything else
+/// is met, so a column whose codes come only after its first rows can be judged again by its later ones.
+pub fn column_so_far<S: AsRef<str>>(values: impl IntoIterator<Item = S>) -> Column {
+    let mut column = Column::Names;
     for value in values {
-        let value = value.as_ref().trim();
-        if value.is_empty() {
-            continue;
-        }
-        if by_code(value).is_some() {
-            any_code = true;
-        } else if !GROUPS.contains(&normalise(value).as_str()) {
-            return false;
+        column = column.then(value.as_ref());
+        if column == Column::Other {
+            break;
         }
     }
-    any_code
+    column
+}
+
+impl Column {
+    /// The column, with one more of its values read.
+    pub fn then(self, value: &str) -> Column {
+        let value = value.trim();
+        if self == Column::Other || value.is_empty() {
+            return self;
+        }
+        if by_code(value).is_some() {
+            Column::Codes
+        } else if GROUPS.contains(&normalise(value).as_str()) {
+            self
+        } else {
+            Column::Other
+        }
+    }
 }
 
 #[cfg(test)]

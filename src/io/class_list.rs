@@ -1331,9 +1331,10 @@ struct RowReader<'a> {
     /// The sheet being read writes its classes as numbers of three digits that number them by school year (301 for
     /// 三年级1班) and no grade anywhere (`class_label::numbers_classes_by_year`): each is read as its year's class.
     classes_by_year: bool,
-    /// The sheet being read writes 民族 as GB/T 3304 codes (01 for 汉族; `ethnicity::written_as_codes`): each code
-    /// is read as its group's name.
-    ethnicity_codes: bool,
+    /// What the sheet being read writes 民族 as, judged by the rows read ahead (`ethnicity::column_so_far`): GB/T
+    /// 3304 codes (01 for 汉族), each code read as its group's name; or only names so far, judged again row by row,
+    /// so codes first met further down are read as names too (said at the row they start at).
+    ethnicity_codes: crate::domain::ethnicity::Column,
     /// The later rows whose phone went to the pupil of their first row (`RepeatGives::Phone`), in order: said once
     /// the import has taken them (`phones_filled_said`).
     phones_handed: Vec<PhoneHanded>,
@@ -1921,7 +1922,7 @@ impl RowReader<'_> {
             table_below: None,
             numbered_classes: Vec::new(),
             classes_by_year: false,
-            ethnicity_codes: false,
+            ethnicity_codes: crate::domain::ethnicity::Column::Other,
             phones_handed: Vec::new(),
         }
     }
@@ -2260,10 +2261,13 @@ impl RowReader<'_> {
                 self.classes_by_year = by_year;
             }
             // 民族 written as GB/T 3304 codes (01, 02) beside names, judged by the rows read ahead.
-            self.ethnicity_codes = map.columns.get(&Column::Ethnicity).is_some_and(|&at| {
-                crate::domain::ethnicity::written_as_codes(body.iter().filter_map(|row| row.get(at).map(Cell::text)))
-            });
-            if self.ethnicity_codes {
+            self.ethnicity_codes = match map.columns.get(&Column::Ethnicity) {
+                Some(&at) => {
+                    crate::domain::ethnicity::column_so_far(body.iter().filter_map(|row| row.get(at).map(Cell::text)))
+                }
+                None => crate::domain::ethnicity::Column::Other,
+            };
+            if self.ethnicity_codes == crate::domain::ethnicity::Column::Codes {
                 let message = "民族列写的是国家标准（GB/T 3304）的民族代码：已按代码读作民族名称，如“01”→“汉族”、“02”→“蒙古族”，\
                                请核对 (the 民族 column holds the national standard's codes, GB/T 3304: each read as its \
                                group's name, such as “01”→“汉族”, “02”→“蒙古族”; check it)";
@@ -4850,12 +4854,10 @@ impl RowReader<'_> {
         self.this_file.code_names += usize::from(code_like_name(&name));
         // 民族 as the forms spell it (汉 is 汉族); a value naming none of the 56 groups is kept as written.
         // A GB/T 3304 code (01) in a column of codes is its group's name.
-        let ethnicity = text(Column::Ethnicity)
-            .map(|t| match crate::domain::ethnicity::by_code(&t).filter(|_| self.ethnicity_codes) {
-                Some(group) => group.to_owned(),
-                None => crate::domain::ethnicity::normalise(&t),
-            })
-            .unwrap_or_default();
+        let ethnicity = match text(Column::Ethnicity) {
+            Some(t) => self.ethnicity_read(&t, (file, sheet), row_no, &header_of(Column::Ethnicity)),
+            None => String::new(),
+        };
         // An address typed over lines in its cell is one line on the forms.
         let address =
             text(Column::Address).map(|t| t.split_whitespace().collect::<Vec<_>>().join(" ")).unwrap_or_default();
@@ -5771,6 +5773,27 @@ impl RowReader<'_> {
              row may be instead; its phone and notes went to the pupil of {place_en}: check)"
         );
         self.problem_in(&at.0, &at.1, at.2, id_header, message);
+    }
+
+    /// A 民族 cell as the forms spell it (`ethnicity::normalise`), or the group its GB/T 3304 code names in a column
+    /// of codes. A column of names only in the rows read ahead is judged again by each row's cell: its first code
+    /// makes it a column of codes from that row, said there, where before the codes were kept as written unsaid.
+    fn ethnicity_read(&mut self, cell: &str, (file, sheet): (&str, &Sheet), row_no: usize, header: &str) -> String {
+        use crate::domain::ethnicity::{self, Column as Written};
+        if self.ethnicity_codes == Written::Names {
+            self.ethnicity_codes = Written::Names.then(cell);
+            if self.ethnicity_codes == Written::Codes {
+                let message = "民族列从此行起写的是国家标准（GB/T 3304）的民族代码（前面的行写的是民族名称）：已按代码读作民族名称，\
+                               如“01”→“汉族”、“02”→“蒙古族”，请核对 (from this row on, the 民族 column holds the national \
+                               standard's codes, GB/T 3304, where the rows above it wrote the groups' names: each read as \
+                               its group's name, such as “01”→“汉族”, “02”→“蒙古族”; check it)";
+                self.problem(file, sheet, row_no, header, message.to_owned());
+            }
+        }
+        match ethnicity::by_code(cell).filter(|_| self.ethnicity_codes == Written::Codes) {
+            Some(group) => group.to_owned(),
+            None => ethnicity::normalise(cell),
+        }
     }
 
     /// A staff table's header that names no 姓名 (「班主任 | 联系电话」, 「教师 | 电话」, 「联系人 | 手机」): a staff word
