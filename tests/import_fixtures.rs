@@ -4407,3 +4407,34 @@ fn ethnicity_codes_first_met_after_the_rows_read_ahead_are_read_as_names() {
     let said = said.unwrap_or_else(|| panic!("{:?}", report.problems));
     assert_eq!(said.row, Some(252), "{said:?}");
 }
+
+/// A class cell writing another grade in full (「三年级1班」, or 「1.2」 in a 年级班级 column) on a grade's sheet
+/// (二年级) keeps the class the cell names and says so at its row; a cell of the sheet's grade says nothing.
+#[test]
+fn a_class_cell_naming_another_grade_than_its_sheet_is_said() {
+    let dir = tempfile::tempdir().unwrap();
+    let ids: Vec<String> = (1..=3).map(|i| valid(&format!("4502022016020250{i}"))).collect();
+    for (file, header, cell, to) in
+        [("full.xlsx", "班级", "三年级1班", "三年级1班"), ("combined.xlsx", "年级班级", "三年级2班", "三年级2班")]
+    {
+        let path = dir.path().join(file);
+        let rows: Vec<Vec<Option<&str>>> = vec![
+            vec![Some("姓名"), Some("身份证号码"), Some(header)],
+            vec![Some("学生甲"), Some(ids[0].as_str()), Some("1班")],
+            vec![Some("学生乙"), Some(ids[1].as_str()), Some(cell)],
+            vec![Some("学生丙"), Some(ids[2].as_str()), Some("二年级2班")],
+        ];
+        write_xlsx(&path, "二年级", &rows, &[]);
+        let mut store = store();
+        let report = class_list::import(&mut store, &[path.as_path()], Some("测试小学"), false).unwrap();
+        let class_of = |i: usize| store.student_by_id_number(&ids[i]).unwrap().unwrap().class_label();
+        assert_eq!([class_of(0), class_of(1), class_of(2)], ["二年级1班", to, "二年级2班"], "{file}");
+        let said: Vec<_> = report.problems.iter().filter(|p| p.row == Some(3)).collect();
+        assert_eq!(said.len(), 1, "{file}: {:?}", report.problems);
+        for words in ["“二年级”", &format!("“{cell}”"), &format!("“{to}”")] {
+            assert!(said[0].message.contains(words), "{file}: {words}: {}", said[0].message);
+        }
+        let others = report.problems.iter().any(|p| p.row == Some(2) || p.row == Some(4));
+        assert!(!others, "{file}: {:?}", report.problems);
+    }
+}

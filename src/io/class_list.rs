@@ -1831,6 +1831,9 @@ struct ClassRead {
     /// A bare class number whose first digit names another school year than the row's grade (201 under 一年级,
     /// `class_label::numbered_in_other_grade`): that year, said at the row.
     numbered_other_grade: Option<u32>,
+    /// The row has no grade cell and its class cell names a grade other than the sheet's (三年级1班 on 二年级's
+    /// sheet) in a way the cell alone reads whole: the class it names is kept, said at the row.
+    names_other_than_sheet: bool,
 }
 
 impl ClassCells {
@@ -4557,9 +4560,23 @@ impl RowReader<'_> {
                 }
                 _ => None,
             };
-            ClassRead { grade, class, names_own_grade, numbered_other_grade }
+            // 二年级's sheet whose class cell names 三年级1班 (or 1.2 in a 年级班级 column): the cell names its class
+            // and keeps it, as two older lists want, but the sheet said another grade: said at the row. A sheet
+            // named for a class (四年级1班) is no sheet of a grade, as above.
+            let names_other_than_sheet = match sheet_grade {
+                Some(named) => {
+                    grade_cell_text.is_none()
+                        && class_cell_text.or(combined_cell_text).is_some()
+                        && !names_sheets_other
+                        && !reads_as_class(&sheet.name)
+                        && !grade.is_empty()
+                        && ClassKey::parse(&grade).grade != ClassKey::parse(named).grade
+                }
+                None => false,
+            };
+            ClassRead { grade, class, names_own_grade, numbered_other_grade, names_other_than_sheet }
         };
-        let ClassRead { grade, class, names_own_grade, numbered_other_grade } = self
+        let ClassRead { grade, class, names_own_grade, numbered_other_grade, names_other_than_sheet } = self
             .classes
             .read([grade_cell_text, class_cell_text, combined_cell_text, combined_or_above, sheet_grade], read_cells);
         if names_own_grade && let (Some(grade_text), Some(class_text)) = (&grade_cell, &class_cell) {
@@ -4589,6 +4606,24 @@ impl RowReader<'_> {
                      “{label}”，班级按原样保留，请核对 (the sheet's name, or its title, says the grade “{named}” but the \
                      class cell “{class_text}” names another grade: imported into “{label}” under “{named}”, the class \
                      kept as written; check it)"
+                ),
+            );
+        }
+        if let (true, Some(named), Some((column, cell_text))) = (
+            names_other_than_sheet,
+            sheet_grade,
+            class_cell.as_ref().map(|c| (Column::Class, c)).or(combined_cell.as_ref().map(|c| (Column::GradeClass, c))),
+        ) {
+            let (label, named, cell_text) = (class_label::join(&grade, &class), quoted(named), quoted(cell_text));
+            self.problem(
+                file,
+                sheet,
+                row_no,
+                &header_of(column),
+                format!(
+                    "工作表名称（或标题）写的年级是“{named}”，班级“{cell_text}”却写的是另一个年级：已按班级所写导入到“{label}”，\
+                     请核对 (the sheet's name, or its title, says the grade “{named}” but the class cell “{cell_text}” \
+                     names another grade: imported into “{label}” as the cell writes it; check it)"
                 ),
             );
         }
@@ -8220,7 +8255,13 @@ mod tests {
             for (grade, class, combined) in rows {
                 let read = cells.read([grade, class, combined, combined, None], || {
                     let (grade, class) = class_label::from_columns(grade, class, combined);
-                    ClassRead { grade, class, names_own_grade: false, numbered_other_grade: None }
+                    ClassRead {
+                        grade,
+                        class,
+                        names_own_grade: false,
+                        numbered_other_grade: None,
+                        names_other_than_sheet: false,
+                    }
                 });
                 assert_eq!(
                     (read.grade, read.class),
