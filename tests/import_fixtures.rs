@@ -4438,3 +4438,50 @@ fn a_class_cell_naming_another_grade_than_its_sheet_is_said() {
         assert!(!others, "{file}: {:?}", report.problems);
     }
 }
+
+/// The line saying how class numbers were read names the class the pupils went into: a later list keeping 301 as
+/// 301班 says the drive's 三年级1班 it went into, and a list read by year into a drive holding 301班 says 301班; a
+/// 年级 cell of a bare numeral (「二」) beside 201 reads 二年级1班, never a class 「二1班」.
+#[test]
+fn the_line_on_class_numbers_names_the_class_the_pupils_went_into() {
+    let dir = tempfile::tempdir().unwrap();
+    let ids: Vec<String> = (1..=8).map(|i| valid(&format!("4502022016030570{i}"))).collect();
+    let school = Some("城关中心校");
+    let line_of = |report: &class_list::ImportReport, cell: &str| -> String {
+        let found = report.problems.iter().find(|p| p.message.contains(&format!("“{cell}”→")));
+        found.unwrap_or_else(|| panic!("{cell}: {:?}", report.problems)).message.clone()
+    };
+    // Read by year first; a later list keeps 301 as 301班, into the drive's 三年级1班.
+    let first = dir.path().join("名单.csv");
+    let text = format!("姓名,身份证号,班级\n甲,{},301\n乙,{},401\n", ids[0], ids[1]);
+    std::fs::write(&first, text).unwrap();
+    let mut store = store();
+    class_list::import(&mut store, &[first.as_path()], school, false).unwrap();
+    let later = dir.path().join("补录.csv");
+    std::fs::write(&later, format!("姓名,身份证号,班级\n丙,{},301\n", ids[2])).unwrap();
+    let report = class_list::import(&mut store, &[later.as_path()], school, false).unwrap();
+    let class_of = |store: &Store, i: usize| store.student_by_id_number(&ids[i]).unwrap().unwrap().class_label();
+    assert_eq!(class_of(&store, 2), "三年级1班");
+    let line = line_of(&report, "301");
+    assert!(line.contains("三年级1班"), "{line}");
+
+    // Held as 301班 first; a list read by year names 三年级1班, and its pupils go into 301班.
+    let held = dir.path().join("一.csv");
+    std::fs::write(&held, format!("姓名,身份证号,班级\n丁,{},301\n", ids[3])).unwrap();
+    let by_year = dir.path().join("二.csv");
+    std::fs::write(&by_year, format!("姓名,身份证号,班级\n戊,{},301\n己,{},401\n", ids[4], ids[5])).unwrap();
+    let mut store2 = self::store();
+    class_list::import(&mut store2, &[held.as_path()], school, false).unwrap();
+    let report = class_list::import(&mut store2, &[by_year.as_path()], school, false).unwrap();
+    assert_eq!(class_of(&store2, 4), "301班");
+    let line = line_of(&report, "301");
+    assert!(line.contains("“301班”"), "{line}");
+
+    // 年级 「二」 beside 201.
+    let numeral = dir.path().join("年级.csv");
+    std::fs::write(&numeral, format!("姓名,身份证号,年级,班级\n庚,{},二,201\n辛,{},二,2\n", ids[6], ids[7])).unwrap();
+    let mut store3 = self::store();
+    let report = class_list::import(&mut store3, &[numeral.as_path()], school, false).unwrap();
+    assert_eq!((class_of(&store3, 6), class_of(&store3, 7)), ("二年级1班".into(), "二年级2班".into()));
+    assert!(!report.problems.iter().any(|p| p.message.contains("“二1班”")), "{:?}", report.problems);
+}

@@ -376,10 +376,17 @@ pub fn names_class(cell: &str) -> bool {
     class.ends_with('班') && !unread_class(&class)
 }
 
-/// A 年级 cell as a grade: a bare school year (3, "03", a number cell or text alike) is that year's grade
+/// A 年级 cell as a grade: a bare school year (3, "03", 三, a number cell or text alike) is that year's grade
 /// (三年级), so 3 | 2 is 三年级2班 and not 32班; a bare intake year (2023) is 2023级.
 fn grade_cell(cell: &str) -> String {
     let grade = normalize(cell);
+    // A bare numeral (二, 十一) is that year's grade too: beside 201 it was 「二1班」, a class no list names.
+    if !grade.is_empty()
+        && grade.chars().all(is_cn_numeral)
+        && let Some(year @ 1..=12) = cn_number(&grade)
+    {
+        return format!("{}年级", cn_numeral(year));
+    }
     if grade.is_empty() || !grade.chars().all(|c| c.is_ascii_digit()) {
         return grade;
     }

@@ -29,8 +29,8 @@ use crate::domain::same_child::{self, Signs};
 use crate::domain::student::CategoryMark;
 use crate::io::forms::classes::{CLASS_TITLE, NO_CLASS};
 use crate::store::{
-    Applied, ImportSession, Incoming, IncomingOutcome, KeyBuffers, ListStatus, Moves, PhoneFilled, RepeatGives,
-    RowKeys, StatusNote, Store, StoreError,
+    Applied, ClassRespelled, ImportSession, Incoming, IncomingOutcome, KeyBuffers, ListStatus, Moves, PhoneFilled,
+    RepeatGives, RowKeys, StatusNote, Store, StoreError,
 };
 
 /// Rows from hidden rows said one by one in a sheet; the rest are said in one line.
@@ -332,6 +332,47 @@ pub enum ImportError {
     /// first block's were imported, so nothing is.
     #[error("{}", beside_message(.file, .sheet, .columns, *.row))]
     PupilsBesideTheList { file: String, sheet: String, columns: String, row: usize },
+}
+
+/// The line on class cells holding numbers (`RowReader::numbered_classes_said`), all read one way (as the class
+/// so named, or by year): each cell with the class it was read as, and the class the drive spells it as where its
+/// pupils went into that one instead (`stored`).
+fn numbered_message(read: &[NumberedClass], stored: impl Fn(&NumberedClass) -> Option<String>) -> String {
+    let (mut zh, mut en) = (Vec::new(), Vec::new());
+    for n in read.iter().take(5) {
+        let (cell, label) = (&n.cell, &n.label);
+        match stored(n).filter(|s| s != label) {
+            Some(held) => {
+                zh.push(format!("“{cell}”→“{label}”（即在册的“{held}”）"));
+                en.push(format!("“{cell}”→“{label}” (the drive's “{held}”)"));
+            }
+            None => {
+                zh.push(format!("“{cell}”→“{label}”"));
+                en.push(format!("“{cell}”→“{label}”"));
+            }
+        }
+    }
+    let (more, more_en) = match read.len() {
+        n if n > 5 => (format!(" 等 {n} 个"), format!(" and {} more", n - 5)),
+        _ => (String::new(), String::new()),
+    };
+    let (zh, en) = (format!("{}{more}", zh.join("、")), format!("{}{more_en}", en.join(", ")));
+    if read.first().is_some_and(|n| n.by_year) {
+        format!(
+            "班级列写的是三位数的班号，且表中没有年级：按班号的首位为年级、后两位为班读入：{zh}（表中的班号都是三位数，首位都是\
+             小学或初中的年级）；若数字另有含义（如教室号），请改写班级后重新导入 (class cells are numbers of three \
+             digits and the list names no grade: read as the school year of their first digit and the class of the \
+             other two: {en}, as every number in the list reads so and their first digits are a primary or junior \
+             school's years; where a number means something else, such as a room number, write the class out and \
+             import again)"
+        )
+    } else {
+        format!(
+            "班级列写的是数字，已按班级读入：{zh}；若数字另有含义（如教室号、入学年份），请改写班级后重新导入 (class \
+             cells holding a number were read as the class so named: {en}; where the number means something \
+             else, such as a room number or a year of entry, write the class out and import again)"
+        )
+    }
 }
 
 fn beside_message(file: &str, sheet: &str, columns: &str, row: usize) -> String {
@@ -742,6 +783,7 @@ fn import_stamped(
     let nothing = reader.report.without_pupils.len() == files.len();
     let outcome = session.finish(&files, reader.report.duplicates, dry_run || nothing)?;
     reader.phones_filled_said(&outcome.phones_filled);
+    reader.numbered_classes_stored(&outcome.classes_respelled, &outcome.schools_renamed);
     // A school named as it was before a rename took its pupils under its name now: no new school.
     let now = |school: &String| match outcome.schools_renamed.iter().find(|(old, _)| old == school) {
         Some((_, now)) => now.clone(),
@@ -1326,8 +1368,10 @@ struct RowReader<'a> {
     table_below: Option<(usize, String)>,
     /// The class cells of the file being read that were a number of three digits or more (101), each with the
     /// class it was read as: said once at the file's end (`numbered_classes_said`).
-    /// `true` where the number was read as its year's class (`classes_by_year`).
-    numbered_classes: Vec<(String, String, bool)>,
+    numbered_classes: Vec<NumberedClass>,
+    /// The lines said of them, each with its file: named again once the store has said which of their classes
+    /// went into a class the drive spells another way (`numbered_classes_stored`).
+    numbered_said: Vec<(String, String, Vec<NumberedClass>)>,
     /// The sheet being read writes its classes as numbers of three digits that number them by school year (301 for
     /// 三年级1班) and no grade anywhere (`class_label::numbers_classes_by_year`): each is read as its year's class.
     classes_by_year: bool,
@@ -1341,6 +1385,19 @@ struct RowReader<'a> {
 }
 
 /// A later row whose phone was handed to the pupil of its first row, which gave none (`RowReader::phones_handed`).
+/// A class cell of a number of three digits or more (101), the class it was read as and whether by its year
+/// (`classes_by_year`), and the school, grade and class its pupil was handed over with: the store may put the pupil
+/// into a class the drive spells another way (`ImportOutcome::classes_respelled`), which the line then names.
+#[derive(Debug, Clone)]
+struct NumberedClass {
+    cell: String,
+    label: String,
+    by_year: bool,
+    school: String,
+    grade: String,
+    class: String,
+}
+
 struct PhoneHanded {
     file: Box<str>,
     sheet: Box<str>,
@@ -1924,6 +1981,7 @@ impl RowReader<'_> {
             leaving: None,
             table_below: None,
             numbered_classes: Vec::new(),
+            numbered_said: Vec::new(),
             classes_by_year: false,
             ethnicity_codes: crate::domain::ethnicity::Column::Other,
             phones_handed: Vec::new(),
@@ -3124,36 +3182,44 @@ impl RowReader<'_> {
     /// read as their year's class by the list's other classes (「“301”→“三年级1班”」), said apart.
     fn numbered_classes_said(&mut self, file: &str) {
         let read = std::mem::take(&mut self.numbered_classes);
-        let (by_year, as_named): (Vec<_>, Vec<_>) = read.into_iter().partition(|(.., by_year)| *by_year);
-        let examples = |read: &[(String, String, bool)]| {
-            let shown: Vec<String> =
-                read.iter().take(5).map(|(cell, label, _)| format!("“{cell}”→“{label}”")).collect();
-            let (more, more_en) = match read.len() {
-                n if n > 5 => (format!(" 等 {n} 个"), format!(" and {} more", n - 5)),
-                _ => (String::new(), String::new()),
-            };
-            (format!("{}{more}", shown.join("、")), format!("{}{more_en}", shown.join(", ")))
-        };
-        if !as_named.is_empty() {
-            let (zh, en) = examples(&as_named);
-            let message = format!(
-                "班级列写的是数字，已按班级读入：{zh}；若数字另有含义（如教室号、入学年份），请改写班级后重新导入 (class \
-                 cells holding a number were read as the class so named: {en}; where the number means something \
-                 else, such as a room number or a year of entry, write the class out and import again)"
-            );
-            self.problem_at(file, "", None, "", message);
+        let (by_year, as_named): (Vec<_>, Vec<_>) = read.into_iter().partition(|n| n.by_year);
+        for read in [as_named, by_year] {
+            if read.is_empty() {
+                continue;
+            }
+            let message = shown_text(numbered_message(&read, |_| None));
+            let listed = self.report.problems.len() < PROBLEMS_LISTED;
+            self.problem_at(file, "", None, "", message.clone());
+            if listed {
+                self.numbered_said.push((file.to_owned(), message, read));
+            }
         }
-        if !by_year.is_empty() {
-            let (zh, en) = examples(&by_year);
-            let message = format!(
-                "班级列写的是三位数的班号，且表中没有年级：按班号的首位为年级、后两位为班读入：{zh}（表中的班号都是三位数，首位都是\
-                 小学或初中的年级）；若数字另有含义（如教室号），请改写班级后重新导入 (class cells are numbers of three \
-                 digits and the list names no grade: read as the school year of their first digit and the class of the \
-                 other two: {en}, as every number in the list reads so and their first digits are a primary or junior \
-                 school's years; where a number means something else, such as a room number, write the class out and \
-                 import again)"
-            );
-            self.problem_at(file, "", None, "", message);
+    }
+
+    /// The lines on class numbers (`numbered_classes_said`) name, beside each class read, the class its pupils went
+    /// into where the store put them into one the drive spells another way (`respelled`; `renamed`, the schools
+    /// the rows named by a name the drive renamed away from): 「“301”→“301班”（即在册的“三年级1班”）」, where the line
+    /// said only 301班 and the pupils were in 三年级1班.
+    fn numbered_classes_stored(&mut self, respelled: &[ClassRespelled], renamed: &[(String, String)]) {
+        if respelled.is_empty() {
+            return;
+        }
+        for (file, said, read) in std::mem::take(&mut self.numbered_said) {
+            let stored = |n: &NumberedClass| {
+                let school = renamed.iter().find(|(old, _)| *old == n.school).map_or(n.school.as_str(), |(_, now)| now);
+                let found = respelled
+                    .iter()
+                    .find(|r| r.school == school && r.written.0 == n.grade && r.written.1 == n.class)?;
+                Some(class_label::join(&found.stored.0, &found.stored.1))
+            };
+            let message = shown_text(numbered_message(&read, stored));
+            if message == said {
+                continue;
+            }
+            let line = self.report.problems.iter_mut().find(|p| p.file == file && p.row.is_none() && p.message == said);
+            if let Some(line) = line {
+                line.message = message;
+            }
         }
     }
 
@@ -4648,6 +4714,7 @@ impl RowReader<'_> {
             (None, Some(cell)) => Some((Column::GradeClass, cell)),
             (None, None) => None,
         };
+        let mut numbered = None;
         if let Some((column, cell)) = class_from {
             let number_cell = map.get(column, row).is_some_and(|c| matches!(c, Cell::Number(f) if f.fract() != 0.0));
             // A class kept as written beside a grade it contradicts (二年级 | 1.2) is said as that, above.
@@ -4680,11 +4747,10 @@ impl RowReader<'_> {
                 );
             } else if by_year.is_some() || (cell.trim().len() >= 3 && cell.trim().bytes().all(|b| b.is_ascii_digit())) {
                 // 101 read as the class 101班: a school may mean 一年级1班 by it; or as 一年级1班, by the school's other
-                // classes. Said once for the file.
-                let label = class_label::join(&grade, &class);
-                let cell = cell.trim().to_owned();
-                if !self.numbered_classes.iter().any(|(c, ..)| *c == cell) {
-                    self.numbered_classes.push((cell, label, by_year.is_some()));
+                // classes. Said once for the file, once the row's school is known.
+                let cell = cell.trim();
+                if !self.numbered_classes.iter().any(|n| n.cell == cell) {
+                    numbered = Some((cell.to_owned(), class_label::join(&grade, &class), by_year.is_some()));
                 }
             }
         }
@@ -4896,6 +4962,10 @@ impl RowReader<'_> {
         // An address typed over lines in its cell is one line on the forms.
         let address =
             text(Column::Address).map(|t| t.split_whitespace().collect::<Vec<_>>().join(" ")).unwrap_or_default();
+        if let Some((cell, label, by_year)) = numbered {
+            let (school, grade, class) = (school.clone(), grade.clone(), class.clone());
+            self.numbered_classes.push(NumberedClass { cell, label, by_year, school, grade, class });
+        }
         let incoming = Incoming {
             school,
             school_given,

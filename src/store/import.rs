@@ -342,6 +342,19 @@ pub struct ImportOutcome {
     pub schools_renamed: Vec<(String, String)>,
     /// What each row of `RepeatGives::Phone` did, in the order they were taken (`ImportSession::take_repeat`).
     pub phones_filled: Vec<PhoneFilled>,
+    /// The classes the lists wrote another way than the drive (or an earlier row of the import) spells them,
+    /// whose pupils went into the class so spelled (`Spellings`), each once.
+    pub classes_respelled: Vec<ClassRespelled>,
+}
+
+/// A class a list wrote one way (301班) whose pupils went into the class the drive spells another way (三年级1班).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClassRespelled {
+    /// The school of the rows, as the import applied them (a school renamed away from, under its name now).
+    pub school: String,
+    /// The grade and class as the rows wrote them, and as their pupils were stored.
+    pub written: (String, String),
+    pub stored: (String, String),
 }
 
 /// An import under way: one transaction that rows are applied to as they are read, so a batch of any size
@@ -923,6 +936,7 @@ impl ImportSession<'_> {
         // Cache size is not transactional, and the pages the commit still needs are pinned until it is done.
         tx.pragma_update(None, "cache_size", super::READ_CACHE_KIB)?;
         let mut outcome = std::mem::take(&mut self.outcome);
+        outcome.classes_respelled = std::mem::take(&mut self.batch.spellings.respelled);
         let tx = self.tx.take().ok_or(StoreError::ImportFinished)?;
         if dry_run {
             tx.rollback()?;
@@ -1460,6 +1474,8 @@ struct Spellings {
     /// School, grade, class as the lists wrote them → the spelling to store instead, if another: lists write
     /// their few dozen classes the same way row after row, and each is read once.
     read: HashMap<String, HashMap<String, ClassesRead, Hasher>, Hasher>,
+    /// Each class read to be stored another way, once, in the order met (`ImportOutcome::classes_respelled`).
+    respelled: Vec<ClassRespelled>,
 }
 
 /// Class as a list wrote it → the grade and class to store instead, if another.
@@ -1508,6 +1524,13 @@ impl Spellings {
                     .entry(row.grade.clone())
                     .or_default()
                     .insert(row.class.clone(), spelled.clone());
+                if let Some(stored) = &spelled {
+                    self.respelled.push(ClassRespelled {
+                        school: row.school.clone(),
+                        written: (row.grade.clone(), row.class.clone()),
+                        stored: stored.clone(),
+                    });
+                }
                 spelled
             }
         };

@@ -43,8 +43,8 @@ pub use cipher::Passphrase;
 pub use fields::{ALL_FIELDS, AUDIT_ONLY_KEYS, Field, FieldChange, FieldDiff, yearly_key};
 pub use identity::{IdentityCorrection, IdentityEdit, IdentitySnapshot};
 pub use import::{
-    Applied, ImportOutcome, ImportSession, Incoming, IncomingOutcome, KeptCorrection, KeyBuffers, ListStatus,
-    LookAlike, Moves, PhoneFilled, RepeatGives, RowKeys, StatusNote, applied_to_empty_roster,
+    Applied, ClassRespelled, ImportOutcome, ImportSession, Incoming, IncomingOutcome, KeptCorrection, KeyBuffers,
+    ListStatus, LookAlike, Moves, PhoneFilled, RepeatGives, RowKeys, StatusNote, applied_to_empty_roster,
 };
 pub use moved_up::MovedUp;
 pub use payment_history::ListedPayment;
