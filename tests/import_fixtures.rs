@@ -4485,3 +4485,44 @@ fn the_line_on_class_numbers_names_the_class_the_pupils_went_into() {
     assert_eq!((class_of(&store3, 6), class_of(&store3, 7)), ("二年级1班".into(), "二年级2班".into()));
     assert!(!report.problems.iter().any(|p| p.message.contains("“二1班”")), "{:?}", report.problems);
 }
+
+/// Rows under a staff header (「教师姓名 | 身份证号码」) that a pupil's number among them sends back to be read as
+/// pupils are all read as pupils, those without a number before the first number too: none is dropped as a row
+/// under another table, and each without a number is said at its row.
+#[test]
+fn rows_without_a_number_under_a_staff_header_proved_pupils_are_pupils() {
+    let dir = tempfile::tempdir().unwrap();
+    let pupils: Vec<String> = (1..=4).map(|i| valid(&format!("4502022017020240{i}"))).collect();
+    let adult = valid("45020219800505503");
+    for (blank, ext) in [(true, "xlsx"), (false, "xlsx"), (true, "csv")] {
+        let file = format!("back_{blank}.{ext}");
+        let path = dir.path().join(&file);
+        let mut rows: Vec<Vec<Option<&str>>> = vec![vec![Some("姓名"), Some("身份证号码"), Some("班级")]];
+        for (i, name) in ["学生甲", "学生乙"].iter().enumerate() {
+            rows.push(vec![Some(name), Some(pupils[i].as_str()), Some("一年级1班")]);
+        }
+        if blank {
+            rows.push(vec![]);
+        }
+        rows.push(vec![Some("教师姓名"), Some("身份证号码")]);
+        let unnumbered = rows.len() + 1;
+        rows.push(vec![Some("无号甲"), None]);
+        rows.push(vec![Some("无号乙"), Some("")]);
+        rows.push(vec![Some("老师丙"), Some(adult.as_str())]);
+        rows.push(vec![Some("学生丁"), Some(pupils[2].as_str())]);
+        rows.push(vec![Some("无号戊"), None]);
+        write_rows(&path, "一年级1班", &rows);
+        let mut store = store();
+        let report = class_list::import(&mut store, &[path.as_path()], Some("测试小学"), false).unwrap();
+        let names: Vec<String> = names_and_classes(&store).into_iter().map(|(name, _)| name).collect();
+        for name in ["学生丁", "无号甲", "无号乙", "无号戊"] {
+            assert!(names.iter().any(|n| n == name), "{file}: {name}: {names:?} {:?}", report.problems);
+        }
+        for row in [unnumbered, unnumbered + 1] {
+            let said = report.problems.iter().any(|p| p.row == Some(row) || p.last_row.is_some_and(|l| l >= row));
+            assert!(said, "{file}: row {row}: {:?}", report.problems);
+            let skipped = report.problems.iter().any(|p| p.row == Some(row) && p.message.contains("另一张表之下"));
+            assert!(!skipped, "{file}: row {row}: {:?}", report.problems);
+        }
+    }
+}

@@ -6428,7 +6428,7 @@ impl StaffRows {
         if !table.rows.hold(offset, row_no, cells, name.as_ref(), id.as_ref())
             && let Some(table) = self.held.take()
         {
-            self.pupils(reader, file, sheet, table.class_line, table.rows.rows);
+            self.pupils(reader, file, sheet, (table.rows.header_row, table.class_line), table.rows.rows);
         }
     }
 
@@ -6436,6 +6436,7 @@ impl StaffRows {
     /// are put to be read again (`true`: read them before going on).
     fn ends(&mut self, reader: &mut RowReader<'_>, file: &str, sheet: &Sheet, base_row: usize) -> bool {
         let Some(HeldTable { rows, title, class_line }) = self.held.take() else { return false };
+        let header_row = rows.header_row;
         match rows.end(base_row) {
             Ok(left) => {
                 reader.report.rows_read += left.rows;
@@ -6448,23 +6449,28 @@ impl StaffRows {
                 false
             }
             Err(rows) => {
-                self.pupils(reader, file, sheet, class_line, rows);
+                self.pupils(reader, file, sheet, (header_row, class_line), rows);
                 !self.replay.is_empty()
             }
         }
     }
 
-    /// A held table proved pupils: its class line is said at its header, and its rows put to be read again.
+    /// A held table proved pupils: its class line is said at its header, and its rows put to be read again. Under
+    /// a staff table's own header (「教师姓名 | 身份证号码」, `RowReader::table_below`) they are read as pupils, those
+    /// without a number before the first number too: before, they were skipped as rows under another table's.
     fn pupils(
         &mut self,
         reader: &mut RowReader<'_>,
         file: &str,
         sheet: &Sheet,
-        class_line: Option<(usize, String)>,
+        (header_row, class_line): (usize, Option<(usize, String)>),
         rows: Vec<(usize, Vec<Cell>)>,
     ) {
         if let Some((row_no, message)) = class_line {
             reader.problem(file, sheet, row_no, "", message);
+        }
+        if reader.table_below.as_ref().is_some_and(|(row, _)| *row == header_row) {
+            reader.table_below = None;
         }
         self.replay.extend(rows);
     }
