@@ -1328,9 +1328,10 @@ struct RowReader<'a> {
     /// The row just read was the header again (重复的表头行): what follows may be a staff table under the same
     /// columns (`staff_table`), held as one stacked under its own header is. Set by the row's read alone.
     header_again: bool,
-    /// The row just read was a staff table's own header under the pupils (「教师姓名 | 身份证号码」): the rows under
-    /// it are held as a staff table's, as under 「姓名 | 身份证号码 | 职务」. Set by the row's read alone.
-    staff_below: bool,
+    /// The row just read was a staff table's own header under the pupils (「教师姓名 | 身份证号码」, or without an ID
+    /// number column, 「教师姓名 | 联系电话」): the rows under it are held as a staff table's, as under 「姓名 |
+    /// 身份证号码 | 职务」. Set by the row's read alone.
+    staff_below: Option<StaffBelow>,
     /// The drive's current insured year and the first it kept, which canbao's own forms must be for
     /// (`own_forms::other_year`).
     drive_years: (Option<i32>, Option<i32>),
@@ -1967,7 +1968,7 @@ impl RowReader<'_> {
             adults: Default::default(),
             adult_lists: Vec::new(),
             header_again: false,
-            staff_below: false,
+            staff_below: None,
             drive_years: (None, None),
             of_class: HashMap::default(),
             filled_said: Vec::new(),
@@ -2355,7 +2356,7 @@ impl RowReader<'_> {
                     let before = (reader.report.rows_read, reader.report.skipped, reader.report.duplicates);
                     // Only this row's header is to say (a further block's, read earlier, is not).
                     reader.header_again = false;
-                    reader.staff_below = false;
+                    reader.staff_below = None;
                     reader.read_row(
                         file,
                         sheet,
@@ -2603,11 +2604,14 @@ impl RowReader<'_> {
                         // The header again, with a staff title above it or a 职务 column, or under the pupils
                         // after a page break: the rows under it are held as a stacked table's.
                         read(self, &sheet, &map, place, offset, left)?;
-                        let staff_below = std::mem::take(&mut self.staff_below);
-                        if (std::mem::take(&mut self.header_again) || staff_below) && staff.held.is_none() {
+                        let staff_below = self.staff_below.take();
+                        if (std::mem::take(&mut self.header_again) || staff_below.is_some()) && staff.held.is_none() {
                             let title = title_above.filter(|t| staff_table::staff_title(t));
-                            let marked = title.is_some() || staff_below || staff_table::staff_header(&row);
-                            staff.hold(base + 2 + offset, marked, title, today);
+                            let marked = title.is_some() || staff_below.is_some() || staff_table::staff_header(&row);
+                            let held = staff.hold(base + 2 + offset, marked, title, today);
+                            if let Some(StaffBelow::Unnumbered(header)) = staff_below {
+                                held.rows.unnumbered(header);
+                            }
                         }
                         for block in 1..blocks.len() {
                             let end = blocks.get(block + 1).map_or(row.len(), |&end| end.min(row.len()));
@@ -4398,8 +4402,11 @@ impl RowReader<'_> {
                      number)"
                 );
                 self.problem(file, sheet, row_no, "", message);
+                self.staff_below = match self.staff_table_header(row) {
+                    true => Some(StaffBelow::Numbered),
+                    false => self.staff_header_unnumbered(row).then_some(StaffBelow::Unnumbered(shown)),
+                };
                 self.table_below = Some((row_no, header));
-                self.staff_below = self.staff_table_header(row);
                 return Ok(());
             }
             RowKind::Header => {
@@ -5918,6 +5925,21 @@ impl RowReader<'_> {
         staff && filled >= 2
     }
 
+    /// A staff table's own header with no ID number column (「教师姓名 | 联系电话」, 「班主任 | 电话」, 「教职工姓名 | 联系电话
+    /// | 职务」), met as another table's header under the pupils: a cell naming the staff (`Synonyms::is_staff`) or
+    /// a column only a staff table has (职务), and none an ID number's.
+    fn staff_header_unnumbered(&self, row: &[Cell]) -> bool {
+        let mut staff = false;
+        for cell in row.iter().filter(|c| !c.is_empty()) {
+            let text = cell.text_ref();
+            if self.synonyms.column(&text) == Some(Column::IdNumber) {
+                return false;
+            }
+            staff |= self.synonyms.is_staff(&text) || staff_table::staff_header(std::slice::from_ref(cell));
+        }
+        staff
+    }
+
     /// A staff table's own header (「教师姓名 | 身份证号码 | 职务」, 「教职工姓名 | 身份证号 | 岗位」, 「班主任 | 身份证号码」,
     /// 「教师姓名 | 教师身份证号」): a column naming the staff (教师、教职工、班主任、老师、职工) beside an ID column,
     /// or an ID column named for them, no pupils' 姓名, and every filled cell a header word. Read as a pupil's row,
@@ -6388,6 +6410,14 @@ struct Beside {
     columns: String,
 }
 
+/// A staff table's own header met under the pupils (`RowReader::staff_below`): with an ID number column, or
+/// without one (its words as the report quotes them).
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum StaffBelow {
+    Numbered,
+    Unnumbered(String),
+}
+
 /// A table held from its header as maybe the staff's (`staff_table::Held`, which knows its header's row) until
 /// its rows give their verdict, with what waits on it: the staff title over it, said with the rows left out, and
 /// the class line of a table stacked under another (`stacked_class`), said only once its rows prove pupils.
@@ -6425,9 +6455,16 @@ impl StaffRows {
     ) {
         let Some(table) = self.held.as_mut() else { return };
         let (name, id) = (map.get(Column::Name, &cells).cloned(), map.get(Column::IdNumber, &cells).cloned());
-        if !table.rows.hold(offset, row_no, cells, name.as_ref(), id.as_ref())
-            && let Some(table) = self.held.take()
-        {
+        if table.rows.hold(offset, row_no, cells, name.as_ref(), id.as_ref()) {
+            return;
+        }
+        if table.rows.ends_before_pupil() {
+            // A staff table without an ID number column ends at a pupil's number, as its header's line says: the
+            // rows above are left out, and the pupil's row is read.
+            let pupil = table.rows.take_last();
+            self.ends(reader, file, sheet, row_no - offset);
+            self.replay.extend(pupil);
+        } else if let Some(table) = self.held.take() {
             self.pupils(reader, file, sheet, (table.rows.header_row, table.class_line), table.rows.rows);
         }
     }
@@ -6445,7 +6482,11 @@ impl StaffRows {
                 for &(_, age) in &left.adults {
                     reader.adults.number_read(Some(age));
                 }
-                reader.problem(file, sheet, left.from, "", left.message(title.as_deref()));
+                // A header without an ID number column over no one (a pupil's row right under it) is said by its
+                // own line alone.
+                if left.unnumbered.is_none() || left.adults.len() + left.unknown.len() > 0 {
+                    reader.problem(file, sheet, left.from, "", left.message(title.as_deref()));
+                }
                 false
             }
             Err(rows) => {

@@ -124,6 +124,9 @@ pub struct Held {
     /// A row showed a pupil's age: the table is pupils, whatever else it holds.
     pupil: bool,
     today: NaiveDate,
+    /// The header's words, for a table whose own header names the staff and has no ID number column (「教师姓名 |
+    /// 联系电话」): no number judges its rows, so they are left out down to a pupil's (`unnumbered`).
+    unnumbered: Option<String>,
 }
 
 /// What a held table came to at its end.
@@ -136,11 +139,41 @@ pub struct Left {
     pub unknown: Vec<usize>,
     /// Every row held, counted as read and skipped.
     pub rows: usize,
+    /// The header of a table with no ID number column (`Held::unnumbered`).
+    pub unnumbered: Option<String>,
 }
 
 impl Held {
     pub fn new(header_row: usize, marked: bool, today: NaiveDate) -> Held {
-        Held { header_row, marked, rows: Vec::new(), adults: Vec::new(), unknown: Vec::new(), pupil: false, today }
+        Held {
+            header_row,
+            marked,
+            rows: Vec::new(),
+            adults: Vec::new(),
+            unknown: Vec::new(),
+            pupil: false,
+            today,
+            unnumbered: None,
+        }
+    }
+
+    /// The table's own header names the staff and has no ID number column (its words, `header`): its rows are the
+    /// staff's down to a row of a pupil's age, which ends it (`ends_before_pupil`) rather than making them pupils,
+    /// as the header's line says: before, a row with an adult's number ended it, and the rows after were pupils.
+    pub fn unnumbered(&mut self, header: String) {
+        self.unnumbered = Some(header);
+    }
+
+    /// A row of a pupil's age ends the table before it (`unnumbered`): the rows above are the staff's.
+    pub fn ends_before_pupil(&self) -> bool {
+        self.unnumbered.is_some()
+    }
+
+    /// The last row held (the pupil's that ended a table `ends_before_pupil`), taken out of the table, which is
+    /// the staff's again.
+    pub fn take_last(&mut self) -> Option<(usize, Vec<Cell>)> {
+        self.pupil = false;
+        self.rows.pop()
     }
 
     /// Holds a row of the table (file row `row_no`; its name and number cells): `false` when it shows a pupil's
@@ -177,14 +210,16 @@ impl Held {
     /// The table ended (the next header, or the sheet's end): the rows left out when it is staff's, else `Err`
     /// with the rows to read as pupils, in order.
     pub fn end(self, base_row: usize) -> Result<Left, Vec<(usize, Vec<Cell>)>> {
-        let staff = !self.pupil && !self.adults.is_empty() && (self.unknown.is_empty() || self.marked);
+        let staff = !self.pupil
+            && (self.unnumbered.is_some() || (!self.adults.is_empty() && (self.unknown.is_empty() || self.marked)));
         if !staff {
             return Err(self.rows);
         }
         let row_no = |offset: usize| base_row + offset;
         let from = self.rows.first().map_or(self.header_row, |(o, _)| row_no(*o));
         let to = self.rows.last().map_or(self.header_row, |(o, _)| row_no(*o));
-        Ok(Left { from, to, adults: self.adults, unknown: self.unknown, rows: self.rows.len() })
+        let (adults, unknown, rows, unnumbered) = (self.adults, self.unknown, self.rows.len(), self.unnumbered);
+        Ok(Left { from, to, adults, unknown, rows, unnumbered })
     }
 }
 
@@ -214,6 +249,9 @@ impl Left {
     /// What is said of the rows left out, at the table's first row.
     pub fn message(&self, title: Option<&str>) -> String {
         let (from, to) = (self.from, self.to);
+        if let Some(header) = &self.unnumbered {
+            return self.unnumbered_message(header);
+        }
         let count = self.adults.len();
         let young = self.adults.iter().map(|(_, a)| *a).min().unwrap_or(0);
         let old = self.adults.iter().map(|(_, a)| *a).max().unwrap_or(0);
@@ -246,6 +284,21 @@ impl Left {
             "{rows}是教职工表{title_zh}：{count} 人的身份证号码都显示成年人（{young} 至 {old} 岁），不是学生，未导入\
              {unknown_zh} ({rows_en}: a staff table{title_en}, its {count} ID number(s) all an adult's (aged {young} to \
              {old}), no pupils: not imported{unknown_en})"
+        )
+    }
+
+    /// What is said of a staff table without an ID number column (`Held::unnumbered`), its header's words `header`.
+    fn unnumbered_message(&self, header: &str) -> String {
+        let (from, to) = (self.from, self.to);
+        let (rows, rows_en) = match from == to {
+            true => (format!("第 {from} 行"), format!("row {from}")),
+            false => (format!("第 {from} 至 {to} 行"), format!("rows {from} to {to}")),
+        };
+        let named = self.adults.len() + self.unknown.len();
+        format!(
+            "{rows}是教职工表：其表头“{header}”写的是教职工，没有身份证号码一列，表中 {named} 人不是学生，未导入；如其中有学生，\
+             请核对后导入 ({rows_en}: a staff table, its header “{header}” naming the staff, with no ID number column: \
+             its {named} people are no pupils, not imported; import any pupil among them after checking)"
         )
     }
 }
