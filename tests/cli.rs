@@ -7664,7 +7664,7 @@ fn a_receipt_repeated_for_the_same_amount_is_kept_and_listed_with_both_rows() {
     let check = json(canbao(&db).args(["check", "--json"]));
     let first = &check["tax_paid_unrecorded"][0];
     let (why, why_en) = (first["why"].as_str().unwrap_or_default(), first["why_en"].as_str().unwrap_or_default());
-    assert!(why.contains("票证号码 R-001 也在tax.csv 第 2 行 周静露（4502"), "{why}");
+    assert!(why.contains("票证号码 R-001 也在 tax.csv 第 2 行 周静露（4502"), "{why}");
     assert!(why_en.contains("receipt R-001 is also on tax.csv row 2 周静露 (4502"), "{why_en}");
     let (code, text) = said(canbao(&db).arg("check"));
     assert_eq!(code, Some(0), "{text}");

@@ -13558,3 +13558,73 @@ fn a_following_window_holds_what_a_fresh_window_reads_after_each_kind_of_save() 
     assert_eq!(ours, fresh, "pupils moved");
     assert_eq!(app.schools, writer.schools().expect("schools"), "the schools listed again");
 }
+
+/// A payment of the tax office's list kept unrecorded as `record` (for `pupil`'s id and number, or nobody's).
+fn keep_tax_payment(
+    store: &mut Store,
+    pupil: Option<(i64, &str)>,
+    record: canbao::domain::unapplied::UnappliedPayment,
+) {
+    use canbao::domain::unapplied::KeptPayment;
+    let (student_id, id_number) = pupil.map_or((None, String::new()), |(id, n)| (Some(id), n.to_owned()));
+    let kept = canbao::store::Unapplied {
+        always: vec![KeptPayment { student_id, id_number, record }],
+        if_refused: Vec::new(),
+    };
+    store
+        .apply_reconciliation("reconcile", &[], &[], &kept, &[], canbao::store::ChangeOptions::default())
+        .expect("keep");
+}
+
+/// A row of the tax office's list as kept unrecorded for `reason`: 350 元 on 2026-11-21, the list's second row.
+fn tax_row(
+    store: &Store,
+    name: &str,
+    reason: canbao::domain::unapplied::UnappliedReason,
+) -> canbao::domain::unapplied::UnappliedPayment {
+    canbao::domain::unapplied::UnappliedPayment {
+        name: name.into(),
+        amount_fen: Some(35_000),
+        paid_on: chrono::NaiveDate::from_ymd_opt(2026, 11, 21),
+        receipt: None,
+        year: store.shown_year(),
+        file: "tax1.xlsx".into(),
+        sheet: String::new(),
+        row: 2,
+        reason,
+        roster_name: None,
+        roster_status: None,
+        written_amount: None,
+        class: None,
+        earlier: None,
+        dismissed: None,
+        school: None,
+        undismissed: None,
+    }
+}
+
+/// 检查名单's lines as the palette's 检查名单 shows them, one a line (unwrapped); the report closed afterwards.
+fn checked_on_screen(app: &mut App) -> String {
+    app.update(Action::Palette);
+    type_text(app, "check");
+    app.update(Action::Confirm);
+    finish_job(app);
+    let Some(canbao::tui::modal::Modal::Message(m)) = &app.modal else { panic!("no report: {:?}", app.status) };
+    let shown = m.lines.join("\n");
+    app.update(Action::Back);
+    shown
+}
+
+/// A tax row without an ID number is listed by 检查名单 as its name and amount, 「无号生，350 元」, in either language:
+/// no space is left where the number would be. Before, it read 「无号生 ，350 元」.
+#[test]
+fn a_tax_row_without_a_number_is_listed_without_a_stray_space() {
+    use canbao::domain::unapplied::UnappliedReason;
+    for (lang, listed) in [(Language::Zh, "无号生，350 元，2026-11-21"), (Language::En, "无号生, 350 yuan, 2026-11-21")] {
+        let mut app = app(lang);
+        let record = tax_row(&app.store, "无号生", UnappliedReason::NoNumber);
+        keep_tax_payment(&mut app.store, None, record);
+        let shown = checked_on_screen(&mut app);
+        assert!(shown.contains(listed), "{lang:?}: {shown}");
+    }
+}

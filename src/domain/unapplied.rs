@@ -198,7 +198,7 @@ impl UnappliedPayment {
                 if en {
                     format!("{why}; receipt {receipt} is also on {at}")
                 } else {
-                    format!("{why}；票证号码 {receipt} 也在{at}")
+                    format!("{why}；票证号码 {receipt} 也在 {at}")
                 }
             }
             _ => why,
@@ -298,7 +298,7 @@ impl UnappliedPayment {
                          row not recorded"
                     )
                 } else {
-                    format!("票证号码 {receipt} 也在{at}，金额相同，是同一笔缴费记在两人名下，此行未记入")
+                    format!("票证号码 {receipt} 也在 {at}，金额相同，是同一笔缴费记在两人名下，此行未记入")
                 }
             }
         }
@@ -756,5 +756,28 @@ mod tests {
             other_pupil.clone(),
         ]);
         assert_eq!(listed, vec![a, other_pupil]);
+    }
+
+    /// The file a receipt was also met on is set apart from 「也在」 by a space, as every other name in the line is.
+    #[test]
+    fn the_other_row_of_a_receipt_is_named_after_a_space() {
+        let earlier = EarlierRow { name: "周静露".into(), id_number: String::new(), sheet: String::new(), row: 2 };
+        let repeated = UnappliedPayment {
+            receipt: Some("R-001".into()),
+            earlier: Some(earlier),
+            file: "tax1.xlsx".into(),
+            ..record(UnappliedReason::RepeatedReceipt)
+        };
+        assert!(
+            repeated.why(false).starts_with("票证号码 R-001 也在 tax1.xlsx 第 2 行 周静露，"),
+            "{}",
+            repeated.why(false)
+        );
+        let conflict = UnappliedPayment { reason: UnappliedReason::ReceiptConflict, ..repeated };
+        assert!(
+            conflict.why(false).ends_with("；票证号码 R-001 也在 tax1.xlsx 第 2 行 周静露"),
+            "{}",
+            conflict.why(false)
+        );
     }
 }

@@ -615,10 +615,13 @@ impl App {
             let (why, advice) = if en { (&u.why_en, &u.advice_en) } else { (&u.why, &u.advice) };
             // Numbered as `check` and the 销项 dialog number it.
             let number = u.number.to_string();
-            lines.push(fill(
-                self.text.check_tax_unrecorded,
-                &[&number, &u.name, &id(&u.id_number), &amount, &day, &u.place(en), why, advice],
-            ));
+            // A row without a number is its name alone, with no space left where the number would be.
+            let who = match id(&u.id_number) {
+                shown if shown.is_empty() => u.name.clone(),
+                shown => format!("{} {shown}", u.name),
+            };
+            lines
+                .push(fill(self.text.check_tax_unrecorded, &[&number, &who, &amount, &day, &u.place(en), why, advice]));
         }
         // Every group `findings()` counts has its lines above: the count and the list must agree.
         lines

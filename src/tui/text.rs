@@ -1005,8 +1005,8 @@ pub struct Text {
     /// Said after the two above: when a reconciled list recorded the payment.
     pub check_listed_at: &'static str,
     pub check_no_department: &'static str,
-    /// A payment the tax office listed that the drive has not recorded: the list's name and number (masked), the
-    /// amount, the date, where on the list, why, what to do.
+    /// A payment the tax office listed that the drive has not recorded: the list's name and number (masked; a row
+    /// without one, its name alone), the amount, the date, where on the list, why, what to do.
     pub check_tax_unrecorded: &'static str,
     pub backed_up: &'static str,
     pub restored: &'static str,

@@ -717,7 +717,7 @@ pub static EN: Text = Text {
     check_list_payment_cleared: "recorded paid from the tax office's list, then cleared by hand: the tax office still has the payment, check with it before the family is asked to pay again: {} {}, recorded {}",
     check_list_payment_government: "recorded paid from the tax office's list, then marked government-paid by hand: the tax office still has the family's payment, check with it so that the pupil is not paid for twice: {} {}, recorded {}",
     check_amounts_differ: "two laptops recorded different amounts for one payment, paid twice or one entry wrong: check with the tax office before asking the family for more or refunding, then record the payment again as made (p in the detail screen clears it): {} {}, {}",
-    check_tax_unrecorded: "paid at the tax office, not recorded here: [{}] {} {}, {}, {}, {}: {}; {}",
+    check_tax_unrecorded: "paid at the tax office, not recorded here: [{}] {}, {}, {}, {}: {}; {}",
     check_no_department: "category without a certifying department: {} {}",
     check_invalid: "ID number problem: {} {}",
     restored: "Restored from the backup: {} ({} {pupil|pupils})",

@@ -681,7 +681,7 @@ pub static ZH: Text = Text {
     check_list_payment_government: "核对税务名单时记为已缴费、之后被手工改为财政代缴：税务仍记为家庭已缴费，请向税务核实，避免重复缴费：{} {}，{} 核对记入",
     check_amounts_differ: "两台电脑为同一笔缴费记录的金额不同，可能缴了两次，也可能一处记错：请以税务部门的记录为准核实，核实前不要向家长补收或退费，核实后按实际缴费重新记录（在详情页按 p 清除后再记）：{} {}，{}",
     check_no_department: "人员类别没有认定部门：{} {}",
-    check_tax_unrecorded: "税务已缴费、名单未记入：[{}] {} {}，{}，{}，{}：{}；{}",
+    check_tax_unrecorded: "税务已缴费、名单未记入：[{}] {}，{}，{}，{}：{}；{}",
     check_invalid: "身份证号码有问题：{} {}",
     restored: "已用备份恢复：{}（{} 人）",
     restore_safety: "恢复前的数据已另存为备份：{}",
