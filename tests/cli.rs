@@ -8146,7 +8146,11 @@ fn a_dismissal_is_taken_back_and_merges_carry_it_either_way() {
     assert!(text.contains("canbao check --undismiss"), "{text}");
     let listed = json(canbao(&db).args(["check", "--dismissed", "--json"]));
     assert_eq!(listed[0]["number"].as_u64(), Some(1), "{listed}");
-    assert_eq!((listed[0]["operator"].as_str(), listed[0]["why"].as_str()), (Some("李老师"), Some(why)), "{listed}");
+    assert_eq!(
+        (listed[0]["operator"].as_str(), listed[0]["dismissal_reason"].as_str()),
+        (Some("李老师"), Some(why)),
+        "{listed}"
+    );
     let (code, text) = said(canbao(&db).args(["check", "--undismiss", "1", "--why", " "]));
     assert_eq!(code, Some(1), "{text}");
     assert!(text.contains("--why") && text.contains("未撤销"), "{text}");
@@ -8517,4 +8521,34 @@ fn a_dismissed_row_of_another_school_is_not_in_the_history_of_the_pupil_of_its_n
     let pupil = store.student_by_id_number(su).unwrap().expect("苏萱");
     let history = store.history(pupil.id).unwrap();
     assert!(!history.iter().any(|e| e.action == "dismiss"), "{history:?}");
+}
+
+/// `check --dismissed --json` gives each line's own words as `why` and `why_en`, as `check --json` does, and the
+/// reason the dismissal was given under `dismissal_reason`, once each; `--dismiss --json` and `--undismiss --json`
+/// name the reason given the same way. Before, the dismissal's reason was a second `why` beside the line's, and a
+/// reader took one or the other.
+#[test]
+fn the_dismissed_lines_json_keeps_the_lines_words_apart_from_the_reason_given() {
+    let oct8 = days_ago(60);
+    let (dir, db) = tax_drive();
+    let tax = dir.path().join("tax.csv");
+    std::fs::write(&tax, format!("姓名,证件号码,班级,缴费金额,缴费日期\n苏萱,,三年级2班,380,{oct8}\n")).unwrap();
+    canbao(&db).args(["reconcile", "--source", "tax", "--keep-unmatched"]).arg(&tax).assert().success();
+    let check = json(canbao(&db).args(["check", "--json"]));
+    let line = check["tax_paid_unrecorded"][0].clone();
+    assert!(line["why"].as_str().is_some_and(|w| !w.is_empty()), "{line}");
+    let why = "已向税务核实，是三年级1班苏萱的缴费";
+    let done = json(canbao(&db).args(["check", "--dismiss", "1", "--why", why, "--json"]));
+    assert_eq!(done["dismissal_reason"].as_str(), Some(why), "{done}");
+    assert_eq!(done["dismissed"]["why"], line["why"], "{done}");
+    let out = canbao(&db).args(["check", "--dismissed", "--json"]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert_eq!(text.matches("\"why\":").count(), 1, "one `why` to the line: {text}");
+    let listed: Value = serde_json::from_str(&text).expect("json");
+    assert_eq!((&listed[0]["why"], &listed[0]["why_en"]), (&line["why"], &line["why_en"]), "{listed}");
+    assert_eq!(listed[0]["dismissal_reason"].as_str(), Some(why), "{listed}");
+    let back = "销错了";
+    let undone = json(canbao(&db).args(["check", "--undismiss", "1", "--why", back, "--json"]));
+    assert_eq!(undone["undismissal_reason"].as_str(), Some(back), "{undone}");
+    assert_eq!(undone["undismissed"]["why"], line["why"], "{undone}");
 }

@@ -2204,12 +2204,13 @@ fn unrecorded_line(u: &crate::domain::roster_check::UnrecordedPayment, reveal: b
     }
 }
 
-/// What `dismiss` did, for --json.
+/// What `dismiss` did, for --json: the reason given under a key of its own, as `check --dismissed` gives it (the
+/// line's `why` and `why_en` are its own words).
 #[derive(Serialize)]
 struct Dismissed<'a> {
     number: usize,
     dismissed: &'a crate::domain::roster_check::UnrecordedPayment,
-    why: &'a str,
+    dismissal_reason: &'a str,
 }
 
 /// `canbao check --dismiss N --why TEXT`: the Nth payment `check` lists as paid at the tax office and not recorded
@@ -2251,7 +2252,7 @@ pub fn dismiss(cli: &Cli, n: usize, why: &str, json: bool) -> CmdResult {
         .kind("no_such_line"));
     }
     if json {
-        return print_json_ids(&Dismissed { number: n, dismissed: line, why: why.trim() }, reveal);
+        return print_json_ids(&Dismissed { number: n, dismissed: line, dismissal_reason: why.trim() }, reveal);
     }
     let en = english();
     say(
@@ -2286,14 +2287,14 @@ pub fn dismissed(cli: &Cli, reveal: bool, json: bool) -> CmdResult {
                 d.line.number,
                 unrecorded_line(&d.line, reveal, false),
                 d.operator,
-                d.why
+                d.dismissal
             ),
             &format!(
                 "[{}] {}\tdismissed {at} by {}: {}",
                 d.line.number,
                 unrecorded_line(&d.line, reveal, en),
                 d.operator,
-                d.why
+                d.dismissal
             ),
         );
     }
@@ -2305,12 +2306,12 @@ pub fn dismissed(cli: &Cli, reveal: bool, json: bool) -> CmdResult {
     Ok(())
 }
 
-/// What `undismiss` did, for --json.
+/// What `undismiss` did, for --json: the reason given for taking the dismissal back under a key of its own.
 #[derive(Serialize)]
 struct Undismissed<'a> {
     number: usize,
     undismissed: &'a crate::domain::roster_check::UnrecordedPayment,
-    why: &'a str,
+    undismissal_reason: &'a str,
 }
 
 /// `canbao check --undismiss N --why TEXT`: the dismissal of payment N of `check --dismissed` is taken back, and
@@ -2350,7 +2351,7 @@ pub fn undismiss(cli: &Cli, n: usize, why: &str, json: bool) -> CmdResult {
         .kind("no_such_line"));
     }
     if json {
-        return print_json_ids(&Undismissed { number: n, undismissed: line, why: why.trim() }, reveal);
+        return print_json_ids(&Undismissed { number: n, undismissed: line, undismissal_reason: why.trim() }, reveal);
     }
     let en = english();
     say(

@@ -84,9 +84,12 @@ impl Dismissals {
 /// dismissal's reason, instant and operator.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct DismissedLine {
+    /// In `--json`, the line's own keys: `why` and `why_en` are the line's words, `reason` its kind.
     #[serde(flatten)]
     pub line: crate::domain::roster_check::UnrecordedPayment,
-    pub why: String,
+    /// The reason the operator gave for the dismissal: a key of its own, which none of the line's is.
+    #[serde(rename = "dismissal_reason")]
+    pub dismissal: String,
     pub at: String,
     pub operator: String,
 }
@@ -361,8 +364,8 @@ impl Store {
             .filter_map(|line| {
                 let (k, _) = kept.iter().rev().find(|(k, _)| kept_is_line(k, &line))?;
                 let d = of(k)?;
-                let why = d.record.dismissed.clone().unwrap_or_default();
-                Some(DismissedLine { why, at: d.at.clone(), operator: d.operator.clone(), line })
+                let dismissal = d.record.dismissed.clone().unwrap_or_default();
+                Some(DismissedLine { dismissal, at: d.at.clone(), operator: d.operator.clone(), line })
             })
             .collect())
     }

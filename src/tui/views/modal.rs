@@ -174,7 +174,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, modal: &Modal) {
                 .iter()
                 .map(|d| {
                     let at = crate::store::instant::beijing_minutes(&d.at);
-                    crate::tui::text::fill(app.text.undismiss_said, &[&at, &d.operator, &d.why])
+                    crate::tui::text::fill(app.text.undismiss_said, &[&at, &d.operator, &d.dismissal])
                 })
                 .collect();
             let titles = (app.text.undismiss_title, app.text.undismiss_why);
