@@ -13628,3 +13628,30 @@ fn a_tax_row_without_a_number_is_listed_without_a_stray_space() {
         assert!(shown.contains(listed), "{lang:?}: {shown}");
     }
 }
+
+/// 检查名单's advice for a receipt under two payers names the screen's own way to dismiss it, the palette's 销项 by
+/// its key, in either language; `canbao check` keeps naming its command line. Before, the screen said
+/// 「canbao check --dismiss 编号 --why 说明」, a command its operator has no shell for.
+#[test]
+fn the_check_on_screen_names_the_palettes_dismissal_for_a_repeated_receipt() {
+    use canbao::domain::unapplied::{EarlierRow, UnappliedPayment, UnappliedReason};
+    for (lang, way) in [
+        (Language::Zh, "核实后在命令面板（:）中选「销项：税务已缴费、名单未记入」"),
+        (Language::En, "\"Dismiss a payment paid at the tax office, not recorded here\" in the command palette (:)"),
+    ] {
+        let mut app = app(lang);
+        let earlier = EarlierRow { name: "周静露".into(), id_number: String::new(), sheet: String::new(), row: 2 };
+        let record = UnappliedPayment {
+            receipt: Some("R-001".into()),
+            earlier: Some(earlier),
+            row: 3,
+            ..tax_row(&app.store, "吴凯远", UnappliedReason::RepeatedReceipt)
+        };
+        assert!(record.advice(false).contains("canbao check --dismiss"), "the command line's words stay");
+        keep_tax_payment(&mut app.store, None, record);
+        let shown = checked_on_screen(&mut app);
+        assert!(shown.contains("吴凯远"), "{lang:?}: {shown}");
+        assert!(!shown.contains("canbao check"), "{lang:?}: {shown}");
+        assert!(shown.contains(way), "{lang:?}: {shown}");
+    }
+}

@@ -610,9 +610,15 @@ impl App {
             let why = if self.lang == crate::words::Language::En { &o.why_en } else { &o.why };
             lines.push(fill(self.text.check_payment_outside_year, &[&o.pupil.name, &o.pupil.class, why]));
         }
+        // A receipt under two payers is dismissed on the screen by the palette's 销项, not `check --dismiss`.
+        let palette = self.keymap.keys_for(super::keymap::Context::Roster, "palette").first().map(|k| k.to_string());
+        let dismiss_here = fill(self.text.check_repeated_receipt_advice, &[&palette.unwrap_or_default()]);
         for u in &r.tax_paid_unrecorded {
             let (amount, day) = u.amount_and_day(en);
-            let (why, advice) = if en { (&u.why_en, &u.advice_en) } else { (&u.why, &u.advice) };
+            let (why, mut advice) = if en { (&u.why_en, &u.advice_en) } else { (&u.why, &u.advice) };
+            if u.reason == crate::domain::unapplied::UnappliedReason::RepeatedReceipt {
+                advice = &dismiss_here;
+            }
             // Numbered as `check` and the 销项 dialog number it.
             let number = u.number.to_string();
             // A row without a number is its name alone, with no space left where the number would be.

@@ -1008,6 +1008,9 @@ pub struct Text {
     /// A payment the tax office listed that the drive has not recorded: the list's name and number (masked; a row
     /// without one, its name alone), the amount, the date, where on the list, why, what to do.
     pub check_tax_unrecorded: &'static str,
+    /// What to do about a receipt under two payers, on the screen: the 销项 dialog (by the palette, its key), where
+    /// `check` names its command line.
+    pub check_repeated_receipt_advice: &'static str,
     pub backed_up: &'static str,
     pub restored: &'static str,
     pub restore_safety: &'static str,
