@@ -8552,3 +8552,33 @@ fn the_dismissed_lines_json_keeps_the_lines_words_apart_from_the_reason_given() 
     assert_eq!(undone["undismissal_reason"].as_str(), Some(back), "{undone}");
     assert_eq!(undone["undismissed"]["why"], line["why"], "{undone}");
 }
+
+/// A payment dismissed and recorded since (the pupil marked paid with the list's amount and date) is still listed
+/// by `check --dismissed`, said as recorded since (`since_recorded` in `--json`), and can still be taken back.
+/// Before, it was in no list once recorded, so its dismissal could be neither seen nor taken back.
+#[test]
+fn a_payment_dismissed_and_recorded_since_is_still_listed_as_dismissed() {
+    let oct8 = days_ago(60);
+    let (dir, db) = tax_drive();
+    let zhou = "450202201711194162";
+    let tax = dir.path().join("tax.csv");
+    std::fs::write(&tax, format!("姓名,证件号码,缴费金额,缴费日期\n周静,{zhou},380,{oct8}\n")).unwrap();
+    canbao(&db).args(["reconcile", "--source", "tax"]).arg(&tax).assert().success();
+    assert_eq!(tax_unrecorded(&db).len(), 1, "kept under another name");
+    canbao(&db).args(["check", "--dismiss", "1", "--why", "已核实"]).assert().success();
+    let listed = json(canbao(&db).args(["check", "--dismissed", "--json"]));
+    assert_eq!(listed[0]["since_recorded"].as_bool(), Some(false), "{listed}");
+    canbao(&db)
+        .args(["mark", zhou, "--payment", "paid", "--amount", "380", "--paid-on", &oct8, "--yes"])
+        .assert()
+        .success();
+    let listed = json(canbao(&db).args(["check", "--dismissed", "--json"]));
+    assert_eq!(listed.as_array().map(Vec::len), Some(1), "{listed}");
+    assert_eq!((listed[0]["name"].as_str(), listed[0]["since_recorded"].as_bool()), (Some("周静"), Some(true)));
+    let (code, text) = said(canbao(&db).args(["check", "--dismissed"]));
+    assert_eq!(code, Some(0), "{text}");
+    let line = text.lines().find(|l| l.contains("周静")).unwrap_or_default();
+    assert!(line.contains("已核实") && line.contains("此后已记入缴费"), "{text}");
+    canbao(&db).args(["check", "--undismiss", "1", "--why", "销错了"]).assert().success();
+    assert!(json(canbao(&db).args(["check", "--dismissed", "--json"])).as_array().is_some_and(Vec::is_empty));
+}

@@ -2281,16 +2281,18 @@ pub fn dismissed(cli: &Cli, reveal: bool, json: bool) -> CmdResult {
     let en = english();
     for d in &lines {
         let at = crate::store::instant::beijing_minutes(&d.at);
+        let (since, since_en) =
+            if d.since_recorded { ("；此后已记入缴费 (recorded since)", "; recorded since") } else { ("", "") };
         say(
             &format!(
-                "[{}] {}\t已销项 (dismissed)：{at} {}，原因 (why)：{}",
+                "[{}] {}\t已销项 (dismissed)：{at} {}，原因 (why)：{}{since}",
                 d.line.number,
                 unrecorded_line(&d.line, reveal, false),
                 d.operator,
                 d.dismissal
             ),
             &format!(
-                "[{}] {}\tdismissed {at} by {}: {}",
+                "[{}] {}\tdismissed {at} by {}: {}{since_en}",
                 d.line.number,
                 unrecorded_line(&d.line, reveal, en),
                 d.operator,

@@ -861,6 +861,26 @@ pub fn tax_paid_unrecorded_numbered(
     kept: &[(KeptPayment, Option<usize>)],
     students: &[Student],
 ) -> Vec<UnrecordedPayment> {
+    numbered_lines(kept, students, true).into_iter().map(|(line, _)| line).collect()
+}
+
+/// [`tax_paid_unrecorded_numbered`] of every payment of `kept`, those the drive records since included, each with
+/// whether it does (`true`): what `check --dismissed` lists, so a payment dismissed and recorded since is still
+/// there to see (and take back), said as recorded since.
+pub fn tax_paid_lines_with_recorded(
+    kept: &[(KeptPayment, Option<usize>)],
+    students: &[Student],
+) -> Vec<(UnrecordedPayment, bool)> {
+    numbered_lines(kept, students, false)
+}
+
+/// The lines of [`tax_paid_unrecorded_numbered`], each with whether the drive records the payment since; `settle`:
+/// those it records are left out.
+fn numbered_lines(
+    kept: &[(KeptPayment, Option<usize>)],
+    students: &[Student],
+    settle: bool,
+) -> Vec<(UnrecordedPayment, bool)> {
     let mut holders: BTreeMap<&str, Vec<&Student>> = BTreeMap::new();
     for s in students.iter().filter(|s| !s.id_number.is_empty()) {
         holders.entry(s.id_number.as_str()).or_default().push(s);
@@ -872,7 +892,7 @@ pub fn tax_paid_unrecorded_numbered(
             named.entry(s.name.trim()).or_default().push(s);
         }
     }
-    let mut found: Vec<Option<UnrecordedPayment>> = Vec::new();
+    let mut found: Vec<Option<(UnrecordedPayment, bool)>> = Vec::new();
     // The number of each line's first kept row.
     let mut numbers: Vec<Option<usize>> = Vec::new();
     // Each payment's line by the row it came from: a wrong list reconciled (another county's, every number
@@ -937,7 +957,7 @@ pub fn tax_paid_unrecorded_numbered(
         } else {
             k.id_number.is_empty() || holding.iter().chain(matched).any(settles)
         };
-        if settled {
+        if settled && settle {
             // The row said as it was last kept: kept again settled (another reason), it is no longer listed.
             if let Some(&at) = line_of.get(&row) {
                 found[at] = None;
@@ -960,6 +980,8 @@ pub fn tax_paid_unrecorded_numbered(
             .chain(matched)
             .find(|s| s.payment == PaymentStatus::Paid)
             .filter(|_| super::unapplied::said_on_forms(r));
+        // Recorded since, the payment is said as it was kept, not as one the pupil may have paid twice.
+        let (paid_twice, now_held) = if settled { (None, None) } else { (paid_twice, now_held) };
         let (why, why_en, advice, advice_en) = match (paid_twice, now_held) {
             (Some(paid), _) => (
                 super::unapplied::why_paid_twice(r, &paid.payment_details, false),
@@ -1000,10 +1022,10 @@ pub fn tax_paid_unrecorded_numbered(
                 .map(|s| PupilRef::from(*s)),
         };
         match line_of.get(&row) {
-            Some(&at) => found[at] = Some(line),
+            Some(&at) => found[at] = Some((line, settled)),
             None => {
                 line_of.insert(row, found.len());
-                found.push(Some(line));
+                found.push(Some((line, settled)));
                 numbers.push(*number);
             }
         }
@@ -1011,28 +1033,28 @@ pub fn tax_paid_unrecorded_numbered(
     // Grouped by list (its file, then worksheet), the lists in the order first kept, each in its own row order:
     // a list of strangers read among the school's own is one block to check with the tax office, not scattered
     // through the others by the day each was kept.
-    let lines: Vec<(UnrecordedPayment, Option<usize>)> =
+    let lines: Vec<((UnrecordedPayment, bool), Option<usize>)> =
         found.into_iter().zip(numbers).filter_map(|(line, number)| Some((line?, number))).collect();
     let mut list_of: HashMap<(String, String), usize> = HashMap::new();
-    let mut keyed: Vec<((usize, usize), UnrecordedPayment)> = lines
+    let mut keyed: Vec<((usize, usize), (UnrecordedPayment, bool))> = lines
         .into_iter()
-        .map(|(line, number)| {
+        .map(|((line, settled), number)| {
             let next = list_of.len();
             let list = *list_of.entry((line.file.clone(), line.sheet.clone())).or_insert(next);
-            ((list, line.row), UnrecordedPayment { number: number.unwrap_or(0), ..line })
+            ((list, line.row), (UnrecordedPayment { number: number.unwrap_or(0), ..line }, settled))
         })
         .collect();
     keyed.sort_by_key(|(key, _)| *key);
-    let highest = keyed.iter().map(|(_, line)| line.number).max().unwrap_or(0);
+    let highest = keyed.iter().map(|(_, (line, _))| line.number).max().unwrap_or(0);
     let mut unnumbered = 0;
     keyed
         .into_iter()
-        .map(|(_, line)| {
+        .map(|(_, (line, settled))| {
             if line.number != 0 {
-                return line;
+                return (line, settled);
             }
             unnumbered += 1;
-            UnrecordedPayment { number: highest + unnumbered, ..line }
+            (UnrecordedPayment { number: highest + unnumbered, ..line }, settled)
         })
         .collect()
 }

@@ -92,6 +92,8 @@ pub struct DismissedLine {
     pub dismissal: String,
     pub at: String,
     pub operator: String,
+    /// The drive records the payment since it was dismissed: `check` would not list it were it taken back.
+    pub since_recorded: bool,
 }
 
 /// Whether the kept payment is the line `check` lists: its number, place on the list, amount, date and receipt.
@@ -358,14 +360,16 @@ impl Store {
         let kept: Vec<(KeptPayment, Option<usize>)> =
             unapplied::once_each_numbered(log.kept.into_iter().filter(|(k, _)| of(k).is_some()).collect());
         let all = self.students(&StudentFilter::default())?;
-        let lines = crate::domain::roster_check::tax_paid_unrecorded_numbered(&kept, &all);
+        // Those recorded since are listed too, said so: a dismissal is not forgotten for a payment recorded later.
+        let lines = crate::domain::roster_check::tax_paid_lines_with_recorded(&kept, &all);
         Ok(lines
             .into_iter()
-            .filter_map(|line| {
+            .filter_map(|(line, since_recorded)| {
                 let (k, _) = kept.iter().rev().find(|(k, _)| kept_is_line(k, &line))?;
                 let d = of(k)?;
                 let dismissal = d.record.dismissed.clone().unwrap_or_default();
-                Some(DismissedLine { dismissal, at: d.at.clone(), operator: d.operator.clone(), line })
+                let (at, operator) = (d.at.clone(), d.operator.clone());
+                Some(DismissedLine { dismissal, at, operator, since_recorded, line })
             })
             .collect())
     }

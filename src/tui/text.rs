@@ -1146,6 +1146,8 @@ pub struct Text {
     pub undismiss_gone: &'static str,
     /// Under the dismissed payment picked: when, who, why.
     pub undismiss_said: &'static str,
+    /// Added to `undismiss_said` for a payment the drive records since it was dismissed.
+    pub undismiss_since_recorded: &'static str,
     pub school_new_name: &'static str,
     pub school_renamed: &'static str,
     pub undone_not_shown: &'static str,

@@ -839,6 +839,7 @@ pub static EN: Text = Text {
     undismissed: "Dismissal taken back, listed again: [{}] {} ({}); why: {}",
     undismiss_gone: "That payment is no longer dismissed (taken back meanwhile?): nothing taken back",
     undismiss_said: "dismissed {} by {}: {}",
+    undismiss_since_recorded: "; recorded since",
     school_new_name: "New name (its pupils stay with it):",
     ask_merge_school: "A school named \"{}\" exists ({}). Merge \"{}\" ({}) into it? The two become one school for good: they cannot be split again, and this cannot be undone.",
     preview_join: "The lists name \"{}\" and \"{}\", perhaps one school: imported as named, they become two schools",

@@ -802,6 +802,7 @@ pub static ZH: Text = Text {
     undismissed: "已撤销销项，重新列出：[{}] {}（{}）；原因：{}",
     undismiss_gone: "这笔缴费已不是已销项的缴费（可能已由其他操作撤销），未撤销",
     undismiss_said: "{} {} 销项，原因：{}",
+    undismiss_since_recorded: "；此后已记入缴费",
     school_new_name: "新名称（学生随学校一起）：",
     ask_merge_school: "已有名为「{}」的学校（{}）。把「{}」的 {}并入该校？两校将合为一所，以后无法再分开，也不能撤销。",
     preview_join: "名单所写的「{}」与「{}」可能是同一所学校：按名单所写分开导入，会成为两所学校",

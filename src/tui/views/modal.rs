@@ -174,7 +174,8 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, modal: &Modal) {
                 .iter()
                 .map(|d| {
                     let at = crate::store::instant::beijing_minutes(&d.at);
-                    crate::tui::text::fill(app.text.undismiss_said, &[&at, &d.operator, &d.dismissal])
+                    let said = crate::tui::text::fill(app.text.undismiss_said, &[&at, &d.operator, &d.dismissal]);
+                    if d.since_recorded { said + app.text.undismiss_since_recorded } else { said }
                 })
                 .collect();
             let titles = (app.text.undismiss_title, app.text.undismiss_why);
