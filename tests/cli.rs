@@ -8582,3 +8582,32 @@ fn a_payment_dismissed_and_recorded_since_is_still_listed_as_dismissed() {
     canbao(&db).args(["check", "--undismiss", "1", "--why", "销错了"]).assert().success();
     assert!(json(canbao(&db).args(["check", "--dismissed", "--json"])).as_array().is_some_and(Vec::is_empty));
 }
+
+/// A drive of schema 14 whose kept payments the upgrade to fixed numbers numbers anew: the first `check` after it
+/// says the numbers changed, once; a later `check` does not, nor does a drive that never had other numbers.
+/// Before, only the README said so, and a list printed before the upgrade was dismissed by its old numbers.
+#[test]
+fn the_first_check_after_the_upgrade_to_fixed_numbers_says_they_changed_once() {
+    let oct8 = days_ago(60);
+    let (dir, db) = tax_drive();
+    let tax = dir.path().join("tax.csv");
+    std::fs::write(
+        &tax,
+        format!("姓名,证件号码,班级,缴费金额,缴费日期\n苏萱,,三年级2班,380,{oct8}\n王甲,,三年级2班,380,{oct8}\n"),
+    )
+    .unwrap();
+    canbao(&db).args(["reconcile", "--source", "tax", "--keep-unmatched"]).arg(&tax).assert().success();
+    let changed = "编号已改为记入时的固定编号";
+    let (code, text) = said(canbao(&db).arg("check"));
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.contains("[1] 苏萱") && !text.contains(changed), "never numbered otherwise: {text}");
+    // As a canbao of schema 14 left it: no fixed numbers.
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute_batch("DROP TRIGGER audit_kept_number; DROP TABLE kept_numbers; PRAGMA user_version = 14;").unwrap();
+    drop(conn);
+    let (code, text) = said(canbao(&db).arg("check"));
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.contains("[1] 苏萱") && text.contains(changed), "{text}");
+    let (_, text) = said(canbao(&db).arg("check"));
+    assert!(text.contains("[1] 苏萱") && !text.contains(changed), "said once: {text}");
+}

@@ -1825,7 +1825,11 @@ fn older_drive(dir: &Path, version: i64) -> PathBuf {
     canbao::store::schema::register_functions(&conn).unwrap();
     // Each schema's additions, newest first (see store::schema::MIGRATIONS).
     let added: [(i64, &str); 14] = [
-        (15, "DROP TRIGGER audit_kept_number; DROP TABLE kept_numbers;"),
+        (
+            15,
+            "DROP TRIGGER audit_kept_number; DROP TABLE kept_numbers;
+             DELETE FROM meta WHERE key = 'kept_numbers_changed';",
+        ),
         (14, "ALTER TABLE students DROP COLUMN ethnicity; ALTER TABLE students DROP COLUMN address;"),
         (13, "DROP INDEX audit_unapplied;"),
         (

@@ -13655,3 +13655,30 @@ fn the_check_on_screen_names_the_palettes_dismissal_for_a_repeated_receipt() {
         assert!(shown.contains(way), "{lang:?}: {shown}");
     }
 }
+
+/// The first 检查名单 after the upgrade to fixed numbers numbered an older drive's kept payments anew says the
+/// numbers changed, once. Before, nothing on the screen said so.
+#[test]
+fn the_first_check_on_screen_after_the_upgrade_to_fixed_numbers_says_they_changed_once() {
+    use canbao::domain::unapplied::UnappliedReason;
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("drive.db");
+    let mut store = Store::open(&path).expect("store");
+    store.set_fixed_clock(common::NOW);
+    canbao::demo::load_sample(&mut store).expect("sample");
+    let record = tax_row(&store, "无号生", UnappliedReason::NoNumber);
+    keep_tax_payment(&mut store, None, record);
+    drop(store);
+    // As a canbao of schema 14 left it: no fixed numbers.
+    let conn = rusqlite::Connection::open(&path).expect("open");
+    conn.execute_batch("DROP TRIGGER audit_kept_number; DROP TABLE kept_numbers; PRAGMA user_version = 14;")
+        .expect("older");
+    drop(conn);
+    let store = Store::open(&path).expect("upgraded");
+    let mut app = App::new(store, &options(Language::Zh, Some("测试"))).expect("app");
+    let changed = "编号已改为记入时的固定编号";
+    let shown = checked_on_screen(&mut app);
+    assert!(shown.contains("[1] 无号生") && shown.contains(changed), "{shown}");
+    let shown = checked_on_screen(&mut app);
+    assert!(shown.contains("[1] 无号生") && !shown.contains(changed), "said once: {shown}");
+}

@@ -2181,6 +2181,7 @@ pub fn check(cli: &Cli, reveal: bool, json: bool) -> CmdResult {
              check --dismiss N --why TEXT))",
             "(once dealt with, dismiss one with canbao check --dismiss N --why TEXT)",
         );
+        renumbering_said(cli, &mut store);
     }
     for c in &report.categories_without_department {
         let hint = c.table_department.as_ref().map(|d| {
@@ -2190,6 +2191,28 @@ pub fn check(cli: &Cli, reveal: bool, json: bool) -> CmdResult {
         heading("人员类别没有认定部门 (category without department)", "category without department", &what);
     }
     Ok(())
+}
+
+/// The first `check` after the upgrade to fixed numbers (drive schema 15) numbered the kept payments anew says so
+/// once: a list printed before may name another payment under a number. Remembered in the drive when it can be
+/// written now (not read-only, nor held by a window, which says it in its own 检查名单); else said again next time.
+fn renumbering_said(cli: &Cli, store: &mut crate::store::Store) {
+    if !store.kept_numbers_changed().unwrap_or(false) {
+        return;
+    }
+    say(
+        "编号已改为记入时的固定编号，升级前打印的编号不再适用，请按上面的编号销项 (the numbers are now the ones given \
+         when each payment was kept; a list printed before the upgrade no longer applies: dismiss by the numbers above)",
+        "the numbers are now the ones given when each payment was kept; a list printed before the upgrade no longer \
+         applies: dismiss by the numbers above",
+    );
+    if store.is_read_only() {
+        return;
+    }
+    let operator = super::open::operator_from(cli).unwrap_or_default();
+    if let Ok(_lock) = crate::store::lock::DriveLock::acquire(&super::open::drive_path(cli), &operator) {
+        let _ = store.kept_numbers_change_said();
+    }
 }
 
 /// A payment paid at the tax office and not recorded here, as `check` lists it: name, number, amount, date,

@@ -140,7 +140,22 @@ fn keep_unapplied(tx: &rusqlite::Transaction, ctx: &AuditContext, kept: &KeptPay
     Ok(Kept::Now)
 }
 
+/// The meta key marking that the upgrade to fixed numbers (schema 15) numbered kept payments anew, `1` until a check
+/// has said so (then `said`).
+const KEPT_NUMBERS_CHANGED: &str = "kept_numbers_changed";
+
 impl Store {
+    /// Whether the upgrade to fixed numbers numbered the kept payments anew and no check has said so yet: a list
+    /// printed before it may name another payment under a number.
+    pub fn kept_numbers_changed(&self) -> Result<bool> {
+        Ok(self.meta(KEPT_NUMBERS_CHANGED)?.as_deref() == Some("1"))
+    }
+
+    /// The renumbering said (by `check` or 检查名单): not said again.
+    pub fn kept_numbers_change_said(&mut self) -> Result<()> {
+        self.set_meta(KEPT_NUMBERS_CHANGED, "said")
+    }
+
     /// The receipts that made up the pupil's recorded payment in the current year, as the last reconciliation
     /// that read a receipt column left them (none for a file from before they were kept: see `schema::read_older`).
     pub fn receipts(&self, student_id: i64) -> Result<Vec<Receipt>> {

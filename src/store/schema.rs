@@ -299,7 +299,8 @@ pub const MIGRATIONS: &[&str] = &[
     // copied in by a merge), which `check` lists it under and `check --dismiss` takes: a number that moves when
     // another listed payment is recorded, or a list read later sorts among the others, dismissed the wrong one.
     // Dismissals and their taking back are no payments and get none. An older drive's kept payments are numbered
-    // in the order they were kept, as `read_older` numbers them for a drive it cannot write.
+    // in the order they were kept, as `read_older` numbers them for a drive it cannot write; that they were is
+    // marked (`kept_numbers_changed`), so the first check says once that a list printed before holds other numbers.
     r#"
     CREATE TABLE IF NOT EXISTS kept_numbers (
         number   INTEGER PRIMARY KEY,
@@ -313,6 +314,8 @@ pub const MIGRATIONS: &[&str] = &[
         WHEN NEW.field = 'payment_unapplied' AND json_valid(NEW.new)
             AND json_extract(NEW.new, '$.dismissed') IS NULL AND json_extract(NEW.new, '$.undismissed') IS NULL
         BEGIN INSERT OR IGNORE INTO kept_numbers(audit_id) VALUES (NEW.id); END;
+    INSERT INTO meta(key, value) SELECT 'kept_numbers_changed', '1' WHERE EXISTS (SELECT 1 FROM kept_numbers)
+        ON CONFLICT(key) DO NOTHING;
     "#,
 ];
 

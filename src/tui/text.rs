@@ -1011,6 +1011,9 @@ pub struct Text {
     /// What to do about a receipt under two payers, on the screen: the 销项 dialog (by the palette, its key), where
     /// `check` names its command line.
     pub check_repeated_receipt_advice: &'static str,
+    /// Said once, by the first check after the upgrade to fixed numbers (drive schema 15) numbered the kept
+    /// payments anew.
+    pub check_kept_renumbered: &'static str,
     pub backed_up: &'static str,
     pub restored: &'static str,
     pub restore_safety: &'static str,

@@ -368,7 +368,15 @@ impl App {
                 }
             }
             JobOutcome::Checked(report) => {
-                let lines = self.check_lines(&report);
+                let mut lines = self.check_lines(&report);
+                // The upgrade to fixed numbers numbered the kept payments anew: said once, by the first check that
+                // lists them (here or `canbao check`), and remembered where the drive can be written.
+                if !report.tax_paid_unrecorded.is_empty() && self.store.kept_numbers_changed().unwrap_or(false) {
+                    lines.push(self.text.check_kept_renumbered.to_owned());
+                    if !self.store.is_read_only() {
+                        let _ = self.store.kept_numbers_change_said();
+                    }
+                }
                 self.show(self.text.check_title, lines, false);
             }
             JobOutcome::ToDismiss(lines) => self.open_dismiss_payment(lines),
