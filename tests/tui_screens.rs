@@ -13300,6 +13300,7 @@ fn a_dismissal_is_taken_back_on_the_screen_and_the_check_is_numbered() {
     assert!(matches!(app.modal, Some(Modal::DismissPayment { .. })), "{}", screen(&app));
     type_text(&mut app, "已核实");
     app.update(Action::Confirm);
+    finish_job(&mut app);
     assert_eq!(kept(&app), 0);
 
     app.update(Action::Palette);
@@ -13316,6 +13317,7 @@ fn a_dismissal_is_taken_back_on_the_screen_and_the_check_is_numbered() {
     assert_eq!(kept(&app), 0, "nothing taken back");
     type_text(&mut app, "销错了");
     app.update(Action::Confirm);
+    finish_job(&mut app);
     assert!(app.modal.is_none(), "{}", screen(&app));
     assert!(format!("{:?}", app.status).contains("已撤销销项，重新列出：[1] 错名字"), "{:?}", app.status);
     assert_eq!(kept(&app), 1);
@@ -13681,4 +13683,40 @@ fn the_first_check_on_screen_after_the_upgrade_to_fixed_numbers_says_they_change
     assert!(shown.contains("[1] 无号生") && shown.contains(changed), "{shown}");
     let shown = checked_on_screen(&mut app);
     assert!(shown.contains("[1] 无号生") && !shown.contains(changed), "said once: {shown}");
+}
+
+/// Confirming the 销项 dialog (and the 撤销销项 one) dismisses on the job thread, as its list was read: the screen
+/// shows the work under way and keeps its keys, and the payment goes once the job is done, said in the status line.
+/// Before, the kept payments' whole log was read on the screen's thread at the Enter.
+#[test]
+fn a_dismissal_is_written_on_the_job_thread() {
+    use canbao::tui::modal::Modal;
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("drive.db");
+    let mut store = Store::open(&path).expect("store");
+    store.set_fixed_clock(common::NOW);
+    canbao::demo::load_sample(&mut store).expect("sample");
+    let sun = store.students(&Default::default()).expect("list").into_iter().find(|s| s.name == "孙语");
+    keep_payment_under_another_name(&mut store, sun.expect("孙语").id);
+    let mut app = App::new(store, &options(Language::Zh, Some("测试"))).expect("app");
+    app.update(Action::Resize(140, 30));
+    let kept = |app: &App| app.store.check_roster(None).expect("check").tax_paid_unrecorded.len();
+    for (command, reason, after, said) in
+        [("销项：税务", "已核实", 0, "已销项：错名字"), ("撤销销项", "销错了", 1, "已撤销销项，重新列出：[1] 错名字")]
+    {
+        let before = kept(&app);
+        app.update(Action::Palette);
+        type_text(&mut app, command);
+        app.update(Action::Confirm);
+        finish_job(&mut app);
+        assert!(matches!(app.modal, Some(Modal::DismissPayment { .. } | Modal::UndismissPayment { .. })));
+        type_text(&mut app, reason);
+        app.update(Action::Confirm);
+        assert!(matches!(app.modal, Some(Modal::Working(_))), "on the job thread: {}", screen(&app));
+        finish_job(&mut app);
+        assert_ne!(before, after, "{command}");
+        assert_eq!(kept(&app), after, "{command}");
+        assert!(app.modal.is_none(), "{}", screen(&app));
+        assert!(format!("{:?}", app.status).contains(said), "{:?}", app.status);
+    }
 }

@@ -1210,11 +1210,8 @@ impl App {
         let word = PaymentWord {
             line: |l: &crate::store::DismissedLine| &l.line,
             modal: |lines, cursor, why| Modal::UndismissPayment { lines, cursor, why },
-            act: crate::store::Store::undismiss_unapplied,
+            undo: true,
             needs_why: self.text.undismiss_needs_why,
-            said: self.text.undismissed,
-            numbered: true,
-            gone: self.text.undismiss_gone,
         };
         self.update_payment_word(lines, cursor, why, action, word)
     }
@@ -1230,16 +1227,14 @@ impl App {
         let word = PaymentWord {
             line: |l: &crate::domain::roster_check::UnrecordedPayment| l,
             modal: |lines, cursor, why| Modal::DismissPayment { lines, cursor, why },
-            act: crate::store::Store::dismiss_unapplied,
+            undo: false,
             needs_why: self.text.dismiss_needs_why,
-            said: self.text.dismissed,
-            numbered: false,
-            gone: self.text.dismiss_gone,
         };
         self.update_payment_word(lines, cursor, why, action, word)
     }
 
-    /// A kept payment's line picked and a reason typed, then `word.act` on it: a dismissal or its taking back.
+    /// A kept payment's line picked and a reason typed, then a dismissal of it or its taking back, on the job
+    /// thread: both read the kept payments' whole log (`Work::Dismiss`).
     fn update_payment_word<L>(
         &mut self,
         lines: Vec<L>,
@@ -1258,21 +1253,8 @@ impl App {
                     self.fail(word.needs_why);
                     return Some((word.modal)(lines, cursor, why));
                 }
-                let en = self.lang == crate::words::Language::En;
-                match (word.act)(&mut self.store, line, why.text()) {
-                    Ok(Some(_)) => {
-                        let number = line.number.to_string();
-                        let (name, place, reason) = (&line.name, line.place(en), why.text().trim());
-                        let said = if word.numbered {
-                            fill(word.said, &[&number, name, &place, &reason])
-                        } else {
-                            fill(word.said, &[name, &place, &reason])
-                        };
-                        self.say(said);
-                    }
-                    Ok(None) => self.fail(word.gone),
-                    Err(e) => self.fail(e.to_string()),
-                }
+                let (line, why, undo) = (Box::new(line.clone()), why.text().to_owned(), word.undo);
+                self.start(Work::Dismiss { line, why, undo });
                 return None;
             }
             a => {
@@ -1280,6 +1262,31 @@ impl App {
             }
         }
         Some((word.modal)(lines, cursor, why))
+    }
+
+    /// A dismissal (or its taking back, `undo`) of `line` with the reason `why`, done on the job thread: said in
+    /// the status line, the taking back with the line's number (`check --dismissed` names it so).
+    pub(crate) fn payment_word_done(
+        &mut self,
+        line: &crate::domain::roster_check::UnrecordedPayment,
+        why: &str,
+        undo: bool,
+        done: Result<bool, String>,
+    ) {
+        let en = self.lang == crate::words::Language::En;
+        match done {
+            Ok(true) => {
+                let (number, name, place, reason) = (line.number.to_string(), &line.name, line.place(en), why.trim());
+                let said = if undo {
+                    fill(self.text.undismissed, &[&number, name, &place, &reason])
+                } else {
+                    fill(self.text.dismissed, &[name, &place, &reason])
+                };
+                self.say(said);
+            }
+            Ok(false) => self.fail(if undo { self.text.undismiss_gone } else { self.text.dismiss_gone }),
+            Err(e) => self.fail(e),
+        }
     }
 
     pub fn update_rename_school(
@@ -1485,17 +1492,10 @@ fn policy_city(title: &str) -> Option<&str> {
 }
 
 /// What [`App::update_payment_word`] does with the line picked: the line of a list entry, the dialog it stays in,
-/// the store's call, and its texts (`said` filled with the line's number first when `numbered`).
+/// whether it takes a dismissal back (`undo`) or dismisses, and what it says when no reason was typed.
 struct PaymentWord<L> {
     line: fn(&L) -> &crate::domain::roster_check::UnrecordedPayment,
     modal: fn(Vec<L>, usize, LineInput) -> Modal,
-    act: fn(
-        &mut crate::store::Store,
-        &crate::domain::roster_check::UnrecordedPayment,
-        &str,
-    ) -> crate::store::Result<Option<crate::domain::unapplied::UnappliedPayment>>,
+    undo: bool,
     needs_why: &'static str,
-    said: &'static str,
-    numbered: bool,
-    gone: &'static str,
 }

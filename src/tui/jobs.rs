@@ -46,6 +46,10 @@ pub enum Work {
     /// The payments the check lists as paid at the tax office and not recorded here, for the 销项 dialog; with
     /// `undo`, the ones dismissed, for taking a dismissal back. Read as the check is, off the screen's thread.
     Dismissable { policy: Option<Policy>, undo: bool },
+    /// Dismiss the payment of `line` with the reason `why` (`Store::dismiss_unapplied`), or with `undo` take its
+    /// dismissal back (`Store::undismiss_unapplied`): each reads the kept payments' whole log, off the screen's
+    /// thread as the dialog's list was.
+    Dismiss { line: Box<crate::domain::roster_check::UnrecordedPayment>, why: String, undo: bool },
     /// Copy the drive into its backups folder.
     Backup,
     /// Put a backup's content in place of the drive's, after a backup of the drive as it is.
@@ -127,7 +131,7 @@ impl Work {
             Work::StartYear { dry_run: true, .. } => JobKind::PreparingYear,
             Work::StartYear { .. } => JobKind::StartingYear,
             Work::RenameSchool { .. } => JobKind::Renaming,
-            Work::Mark { .. } => JobKind::Saving,
+            Work::Mark { .. } | Work::Dismiss { .. } => JobKind::Saving,
             Work::Rewrite { backwards: true, .. } => JobKind::Undoing,
             Work::Rewrite { backwards: false, .. } => JobKind::Redoing,
             Work::PrepareSearch => JobKind::PreparingSearch,
@@ -198,6 +202,14 @@ pub enum JobOutcome {
     ToDismiss(Vec<crate::domain::roster_check::UnrecordedPayment>),
     /// The dismissed payments the 撤销销项 dialog offers.
     ToUndismiss(Vec<crate::store::DismissedLine>),
+    /// A payment dismissed, or its dismissal taken back (`undo`): `Ok(false)` when the payment was no longer there
+    /// to (the log changed since the dialog's list was read).
+    Dismissed {
+        line: Box<crate::domain::roster_check::UnrecordedPayment>,
+        why: String,
+        undo: bool,
+        done: Result<bool, String>,
+    },
     /// The backup's path (`None`: an in-memory drive, nothing to back up).
     BackedUp(Option<PathBuf>),
     /// The drive now holds the backup's content; `safety` is the backup of what it held before.
@@ -301,6 +313,7 @@ impl JobOutcome {
             JobOutcome::YearStarted { dry_run, .. } => *dry_run,
             // An undo or redo that was stopped or failed wrote nothing (its edit goes back to the undo list).
             JobOutcome::Rewritten { failed, .. } => failed.is_some(),
+            JobOutcome::Dismissed { done, .. } => !matches!(done, Ok(true)),
             JobOutcome::Imported { .. }
             | JobOutcome::Exported(_)
             | JobOutcome::ExportedForm { .. }
@@ -435,6 +448,9 @@ impl fmt::Debug for JobOutcome {
             JobOutcome::Checked(r) => f.debug_tuple("Checked").field(&r.findings()).finish(),
             JobOutcome::ToDismiss(lines) => f.debug_tuple("ToDismiss").field(&lines.len()).finish(),
             JobOutcome::ToUndismiss(lines) => f.debug_tuple("ToUndismiss").field(&lines.len()).finish(),
+            JobOutcome::Dismissed { undo, done, .. } => {
+                f.debug_struct("Dismissed").field("undo", undo).field("done", done).finish()
+            }
             JobOutcome::BackedUp(p) => f.debug_tuple("BackedUp").field(p).finish(),
             JobOutcome::Restored { file, .. } => f.debug_tuple("Restored").field(file).finish(),
             JobOutcome::YearStarted { report, dry_run, .. } => {
@@ -765,6 +781,10 @@ pub fn execute_stoppable(work: Work, store: &mut Store, stop: &AtomicBool) -> Jo
             Ok(lines) => JobOutcome::ToUndismiss(lines),
             Err(e) => JobOutcome::Failed(e.to_string()),
         },
+        Work::Dismiss { line, why, undo } => {
+            let done = if undo { store.undismiss_unapplied(&line, &why) } else { store.dismiss_unapplied(&line, &why) };
+            JobOutcome::Dismissed { line, why, undo, done: done.map(|d| d.is_some()).map_err(|e| e.to_string()) }
+        }
         Work::Backup => match store.backup_now(crate::store::backup::MANUAL) {
             Ok(path) => JobOutcome::BackedUp(path),
             Err(e) => JobOutcome::Failed(e.to_string()),

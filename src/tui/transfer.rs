@@ -381,6 +381,7 @@ impl App {
             }
             JobOutcome::ToDismiss(lines) => self.open_dismiss_payment(lines),
             JobOutcome::ToUndismiss(lines) => self.open_undismiss_payment(lines),
+            JobOutcome::Dismissed { line, why, undo, done } => self.payment_word_done(&line, &why, undo, done),
             JobOutcome::BackedUp(path) => match path {
                 Some(p) => self.say(fill(self.text.backed_up, &[&p.display()])),
                 None => self.say(self.text.no_backup_needed),
