@@ -192,10 +192,11 @@ pub enum Command {
         /// 以 JSON 输出 (print JSON)
         #[arg(long)]
         json: bool,
-        /// 销项：「税务已缴费、名单未记入」的第 N 条已处理，不再列出（须加 --why；记入修改记录）(dismiss the Nth payment
-        /// listed as paid at the tax office and not recorded here, once dealt with; needs --why; recorded in the audit log)
-        #[arg(long, value_name = "N", requires = "why", value_parser = numbers::count, allow_negative_numbers = true)]
-        dismiss: Option<usize>,
+        /// 销项：「税务已缴费、名单未记入」的第 N 条（或参照码，如 K3F9QX）已处理，不再列出（须加 --why；记入修改记录）
+        /// (dismiss payment N, or the one of a reference such as K3F9QX, listed as paid at the tax office and not
+        /// recorded here, once dealt with; needs --why; recorded in the audit log)
+        #[arg(long, value_name = "N", requires = "why", value_parser = numbers::line, allow_negative_numbers = true)]
+        dismiss: Option<crate::domain::unapplied::LinePick>,
         /// 销项（或撤销销项）的原因 (why it is dismissed, or taken back)
         #[arg(long, value_name = "TEXT", requires = "dismissal")]
         why: Option<String>,
@@ -203,10 +204,11 @@ pub enum Command {
         /// why)
         #[arg(long, conflicts_with = "dismissal")]
         dismissed: bool,
-        /// 撤销销项：已销项的第 N 条（编号见 --dismissed）重新列出（须加 --why；记入修改记录）(take back the dismissal
-        /// of payment N of --dismissed: listed again; needs --why; recorded in the audit log)
-        #[arg(long, value_name = "N", requires = "why")]
-        undismiss: Option<usize>,
+        /// 撤销销项：已销项的第 N 条（编号或参照码见 --dismissed）重新列出（须加 --why；记入修改记录）(take back the
+        /// dismissal of payment N, or of a reference, of --dismissed: listed again; needs --why; recorded in the audit
+        /// log)
+        #[arg(long, value_name = "N", requires = "why", value_parser = numbers::line, allow_negative_numbers = true)]
+        undismiss: Option<crate::domain::unapplied::LinePick>,
     },
     /// 含完整身份证号码的导出记录：操作员、表格、人数、文件、时间、年度 (the exports of whole ID numbers the drive's
     /// history records: operator, form, pupils, files, time, year)
@@ -1071,10 +1073,10 @@ fn run(cli: &Cli) -> CmdResult {
             paperwork::reconcile(cli, file, (*source).into(), options, *reveal, *json)
         }
         Command::Check { json, dismiss: Some(n), why, .. } => {
-            paperwork::dismiss(cli, *n, why.as_deref().unwrap_or_default(), *json)
+            paperwork::dismiss(cli, n, why.as_deref().unwrap_or_default(), *json)
         }
         Command::Check { json, undismiss: Some(n), why, .. } => {
-            paperwork::undismiss(cli, *n, why.as_deref().unwrap_or_default(), *json)
+            paperwork::undismiss(cli, n, why.as_deref().unwrap_or_default(), *json)
         }
         Command::Check { reveal, json, dismissed: true, .. } => paperwork::dismissed(cli, *reveal, *json),
         Command::Check { reveal, json, .. } => paperwork::check(cli, *reveal, *json),

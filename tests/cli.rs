@@ -7668,6 +7668,7 @@ fn a_receipt_repeated_for_the_same_amount_is_kept_and_listed_with_both_rows() {
     assert!(why_en.contains("receipt R-001 is also on tax.csv row 2 周静露 (4502"), "{why_en}");
     let (code, text) = said(canbao(&db).arg("check"));
     assert_eq!(code, Some(0), "{text}");
+    let text = unreferenced(&text);
     let line = text.lines().find(|l| l.contains("名单未记入") && l.contains("[1] 吴凯远")).unwrap_or_default();
     assert!(line.contains("tax.csv 第 3 行") && line.contains("第 2 行 周静露"), "{text}");
     assert!(text.contains("canbao check --dismiss"), "{text}");
@@ -7724,7 +7725,7 @@ fn a_kept_payment_is_dismissed_with_a_reason_and_stays_dismissed() {
     let why = "已向税务核实，是三年级1班苏萱的缴费，已手工记入";
     let (code, text) = said(canbao(&db).args(["--operator", "李老师", "check", "--dismiss", "1", "--why", why]));
     assert_eq!(code, Some(0), "{text}");
-    assert!(text.contains("已销项") && text.contains("[1] 苏萱") && text.contains(why), "{text}");
+    assert!(text.contains("已销项") && unreferenced(&text).contains("[1] 苏萱") && text.contains(why), "{text}");
     assert!(tax_unrecorded(&db).is_empty());
     let conn = rusqlite::Connection::open(&db).unwrap();
     let (operator, new): (String, String) = conn
@@ -8063,10 +8064,11 @@ fn a_dismissal_leaves_the_other_lines_numbered_as_first_listed() {
     let after = numbered(&db);
     assert_eq!(after, first[1..].to_vec(), "numbers as first listed");
     let (_, text) = said(canbao(&db).arg("check"));
+    let text = unreferenced(&text);
     assert!(text.contains(&format!("[3] {third}")) && !text.contains(&format!("[1] {}", first[0].1)), "{text}");
     let (code, text) = said(canbao(&db).args(["check", "--dismiss", "3", "--why", "已核实"]));
     assert_eq!(code, Some(0), "{text}");
-    assert!(text.contains(&format!("[3] {third}")), "{text}");
+    assert!(unreferenced(&text).contains(&format!("[3] {third}")), "{text}");
     let left = numbered(&db);
     assert_eq!(left, vec![first[1].clone(), first[3].clone()], "the one first listed as [3] is dismissed");
     let (code, text) = said(canbao(&db).args(["check", "--dismiss", "1", "--why", "x"]));
@@ -8141,6 +8143,7 @@ fn a_dismissal_is_taken_back_and_merges_carry_it_either_way() {
 
     let (code, text) = said(canbao(&db).args(["check", "--dismissed"]));
     assert_eq!(code, Some(0), "{text}");
+    let text = unreferenced(&text);
     let line = text.lines().find(|l| l.contains("[1] 苏萱")).unwrap_or_default();
     assert!(line.contains("李老师") && line.contains(why), "{text}");
     assert!(text.contains("canbao check --undismiss"), "{text}");
@@ -8161,7 +8164,7 @@ fn a_dismissal_is_taken_back_and_merges_carry_it_either_way() {
     let back = "销错了：三年级1班苏萱另有缴费";
     let (code, text) = said(canbao(&db).args(["--operator", "王老师", "check", "--undismiss", "1", "--why", back]));
     assert_eq!(code, Some(0), "{text}");
-    assert!(text.contains("已撤销销项") && text.contains("[1] 苏萱") && text.contains(back), "{text}");
+    assert!(text.contains("已撤销销项") && unreferenced(&text).contains("[1] 苏萱") && text.contains(back), "{text}");
     assert_eq!(numbered(&db), both, "listed again under its number");
     assert!(json(canbao(&db).args(["check", "--dismissed", "--json"])).as_array().is_some_and(Vec::is_empty));
     let conn = rusqlite::Connection::open(&db).unwrap();
@@ -8228,10 +8231,10 @@ fn a_listed_payment_keeps_its_number_when_another_is_recorded_or_a_later_list_so
     assert!(after.contains(&(2, "苏萱".to_owned())) && after.contains(&(3, "王甲".to_owned())), "{after:?}");
     assert!(after.iter().any(|(n, name)| name == "李乙" && *n > 3), "{after:?}");
     let (_, text) = said(canbao(&db).arg("check"));
-    assert!(text.contains("[3] 王甲"), "{text}");
+    assert!(unreferenced(&text).contains("[3] 王甲"), "{text}");
     let (code, text) = said(canbao(&db).args(["check", "--dismiss", "3", "--why", "已核实"]));
     assert_eq!(code, Some(0), "{text}");
-    assert!(text.contains("[3] 王甲"), "{text}");
+    assert!(unreferenced(&text).contains("[3] 王甲"), "{text}");
 }
 
 /// Two rows without an ID number of the same name, amount and date from two schools of a tax list are two
@@ -8600,14 +8603,108 @@ fn the_first_check_after_the_upgrade_to_fixed_numbers_says_they_changed_once() {
     let changed = "编号已改为记入时的固定编号";
     let (code, text) = said(canbao(&db).arg("check"));
     assert_eq!(code, Some(0), "{text}");
-    assert!(text.contains("[1] 苏萱") && !text.contains(changed), "never numbered otherwise: {text}");
+    assert!(unreferenced(&text).contains("[1] 苏萱") && !text.contains(changed), "never numbered otherwise: {text}");
     // As a canbao of schema 14 left it: no fixed numbers.
     let conn = rusqlite::Connection::open(&db).unwrap();
     conn.execute_batch("DROP TRIGGER audit_kept_number; DROP TABLE kept_numbers; PRAGMA user_version = 14;").unwrap();
     drop(conn);
     let (code, text) = said(canbao(&db).arg("check"));
     assert_eq!(code, Some(0), "{text}");
-    assert!(text.contains("[1] 苏萱") && text.contains(changed), "{text}");
+    assert!(unreferenced(&text).contains("[1] 苏萱") && text.contains(changed), "{text}");
     let (_, text) = said(canbao(&db).arg("check"));
-    assert!(text.contains("[1] 苏萱") && !text.contains(changed), "said once: {text}");
+    assert!(unreferenced(&text).contains("[1] 苏萱") && !text.contains(changed), "said once: {text}");
+}
+
+/// `text` with each payment line's reference taken out of its brackets (`[3 K3F9QX]` read as `[3]`), for tests that
+/// name a line by its number alone.
+fn unreferenced(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find('[') {
+        out.push_str(&rest[..=at]);
+        rest = &rest[at + 1..];
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        let after = &rest.as_bytes()[digits..];
+        let reference = after.len() >= 8
+            && after[0] == b' '
+            && after[1..7].iter().all(|b| b.is_ascii_digit() || b.is_ascii_uppercase())
+            && after[7] == b']';
+        if digits > 0 && reference {
+            out.push_str(&rest[..digits]);
+            rest = &rest[digits + 7..];
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Two laptops that kept the same payments in another order number them apart after merging both ways, but each
+/// payment has one reference on both: `check` shows it beside the number (`[2 K3F9QX]`), `--json` as `reference`,
+/// and `check --dismiss`/`--undismiss` take it as they take the number, typed in either case. Before, only the
+/// numbers named a line, and 「第 1 条」 said from one laptop to the other was another payment there.
+#[test]
+fn two_laptops_merged_both_ways_show_each_payment_under_one_reference() {
+    let oct8 = days_ago(60);
+    let (dir, db) = tax_drive();
+    let other = dir.path().join("other.db");
+    canbao(&db).arg("backup").arg(&other).assert().success();
+    let list = |name: &str, rows: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, format!("姓名,证件号码,班级,缴费金额,缴费日期\n{rows}")).unwrap();
+        path
+    };
+    let su = format!("苏萱,,三年级2班,380,{oct8}\n");
+    let wang = format!("王甲,,三年级2班,380,{oct8}\n");
+    canbao(&db).args(["reconcile", "--source", "tax", "--keep-unmatched"]).arg(list("a.csv", &su)).assert().success();
+    canbao(&db).args(["reconcile", "--source", "tax", "--keep-unmatched"]).arg(list("b.csv", &wang)).assert().success();
+    canbao(&other)
+        .args(["reconcile", "--source", "tax", "--keep-unmatched"])
+        .arg(list("c.csv", &wang))
+        .assert()
+        .success();
+    canbao(&other)
+        .args(["reconcile", "--source", "tax", "--keep-unmatched"])
+        .arg(list("d.csv", &su))
+        .assert()
+        .success();
+    canbao(&db).arg("merge").arg(&other).assert().success();
+    canbao(&other).arg("merge").arg(&db).assert().success();
+    let listed = |db: &Path| -> Vec<(String, u64, String)> {
+        let check = json(canbao(db).args(["check", "--json"]));
+        let lines = check["tax_paid_unrecorded"].as_array().cloned().unwrap_or_default();
+        let mut lines: Vec<(String, u64, String)> = lines
+            .iter()
+            .map(|l| {
+                let name = l["name"].as_str().unwrap_or_default().to_owned();
+                (name, l["number"].as_u64().unwrap_or(0), l["reference"].as_str().unwrap_or_default().to_owned())
+            })
+            .collect();
+        lines.sort();
+        lines
+    };
+    let (here, there) = (listed(&db), listed(&other));
+    assert_eq!(here.iter().map(|l| l.0.as_str()).collect::<Vec<_>>(), ["王甲", "苏萱"], "{here:?}");
+    assert_ne!(here[0].1, there[0].1, "each laptop numbers them as it kept them: {here:?} {there:?}");
+    let references = |lines: &[(String, u64, String)]| lines.iter().map(|l| l.2.clone()).collect::<Vec<_>>();
+    assert_eq!(references(&here), references(&there), "one reference on both laptops");
+    let wang_ref = here[0].2.clone();
+    assert!(wang_ref.len() == 6 && wang_ref.as_bytes()[0].is_ascii_uppercase(), "{wang_ref}");
+    assert_ne!(wang_ref, here[1].2);
+    let (_, text) = said(canbao(&other).arg("check"));
+    assert!(text.contains(&format!("[{} {wang_ref}] 王甲", there[0].1)), "{text}");
+    // Said on one laptop, dismissed on the other by it.
+    let (code, text) = said(canbao(&db).args(["check", "--dismiss", &wang_ref.to_lowercase(), "--why", "已核实"]));
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.contains(&format!("[{} {wang_ref}] 王甲", here[0].1)), "{text}");
+    assert_eq!(listed(&db).iter().map(|l| l.0.as_str()).collect::<Vec<_>>(), ["苏萱"]);
+    let dismissed = json(canbao(&db).args(["check", "--dismissed", "--json"]));
+    assert_eq!(dismissed[0]["reference"].as_str(), Some(wang_ref.as_str()), "{dismissed}");
+    let (code, text) = said(canbao(&db).args(["check", "--undismiss", &wang_ref, "--why", "销错了"]));
+    assert_eq!(code, Some(0), "{text}");
+    assert_eq!(listed(&db), here, "listed again under its number and reference");
+    // A reference nobody has dismisses nothing, and says the lines there are.
+    let unknown = if wang_ref == "ZZZZZZ" { "YYYYYY" } else { "ZZZZZZ" };
+    let (code, text) = said(canbao(&db).args(["check", "--dismiss", unknown, "--why", "x"]));
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains(&format!("没有参照码为 {unknown} 的一条")) && text.contains("现有编号"), "{text}");
 }

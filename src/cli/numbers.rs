@@ -35,6 +35,20 @@ pub fn count(given: &str) -> Result<usize, NumberExpected> {
     digits(given).and_then(|d| d.parse().ok()).ok_or(COUNT)
 }
 
+const LINE: NumberExpected = NumberExpected {
+    zh: "应为 canbao check 列出的编号（如 3）或参照码（如 K3F9QX）",
+    en: "a number canbao check lists (such as 3) or a reference (such as K3F9QX)",
+};
+
+/// `--dismiss`, `--undismiss`: a line's number, or its reference (which begins with a letter, so is never one).
+pub fn line(given: &str) -> Result<crate::domain::unapplied::LinePick, NumberExpected> {
+    use crate::domain::unapplied::LinePick;
+    if let Some(n) = digits(given).and_then(|d| d.parse().ok()) {
+        return Ok(LinePick::Number(n));
+    }
+    crate::domain::unapplied::parse_reference(given).map(LinePick::Reference).ok_or(LINE)
+}
+
 /// `--pick`: the Nth, from 1.
 pub fn nth(given: &str) -> Result<u32, NumberExpected> {
     digits(given).and_then(|d| d.parse().ok()).filter(|&n| n >= 1).ok_or(COUNT)

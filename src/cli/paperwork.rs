@@ -17,6 +17,7 @@ use crate::domain::policy::{
 };
 use crate::domain::roster_check::CheckReport;
 use crate::domain::student::{PaymentStatus, Student};
+use crate::domain::unapplied::LinePick;
 use crate::io::reconcile::{self, ReconcileReport, Source};
 use crate::store::Store;
 use crate::words::quote::{QuoteWords, rule_text};
@@ -2168,7 +2169,7 @@ pub fn check(cli: &Cli, reveal: bool, json: bool) -> CmdResult {
     let en = english();
     for u in &report.tax_paid_unrecorded {
         // Numbered: `check --dismiss N` names the line by it, a number no other dismissal changes.
-        let what = format!("[{}] {}", u.number, unrecorded_line(u, reveal, en));
+        let what = format!("[{}] {}", u.label(), unrecorded_line(u, reveal, en));
         heading(
             "税务已缴费、名单未记入 (paid at the tax office, not recorded here)",
             "paid at the tax office, not recorded here",
@@ -2177,9 +2178,11 @@ pub fn check(cli: &Cli, reveal: bool, json: bool) -> CmdResult {
     }
     if !report.tax_paid_unrecorded.is_empty() {
         say(
-            "（核实处理后，用 canbao check --dismiss 编号 --why 说明 销项，不再列出 (once dealt with, dismiss one with canbao \
-             check --dismiss N --why TEXT))",
-            "(once dealt with, dismiss one with canbao check --dismiss N --why TEXT)",
+            "（核实处理后，用 canbao check --dismiss 编号 --why 说明 销项，不再列出；编号是本机的，两台电脑之间请说编号后的参照码，\
+             --dismiss 也接受参照码 (once dealt with, dismiss one with canbao check --dismiss N --why TEXT; the numbers are \
+             this laptop's: between laptops, give the reference after the number, which --dismiss takes too))",
+            "(once dealt with, dismiss one with canbao check --dismiss N --why TEXT; the numbers are this laptop's: \
+             between laptops, give the reference after the number, which --dismiss takes too)",
         );
         renumbering_said(cli, &mut store);
     }
@@ -2232,13 +2235,55 @@ fn unrecorded_line(u: &crate::domain::roster_check::UnrecordedPayment, reveal: b
 #[derive(Serialize)]
 struct Dismissed<'a> {
     number: usize,
+    reference: &'a str,
     dismissed: &'a crate::domain::roster_check::UnrecordedPayment,
     dismissal_reason: &'a str,
 }
 
-/// `canbao check --dismiss N --why TEXT`: the Nth payment `check` lists as paid at the tax office and not recorded
-/// here is dealt with and no longer listed, with who, when and why in the drive's history (`Store::dismiss_unapplied`).
-pub fn dismiss(cli: &Cli, n: usize, why: &str, json: bool) -> CmdResult {
+/// The line `pick` names among `listed` (each a number and a reference): `Err` words the refusal, naming the
+/// numbers listed and what to look at (`see`), and a reference two lines share (which asks for the number).
+fn picked<'a, L>(
+    listed: &'a [L],
+    pick: &LinePick,
+    of: impl Fn(&L) -> &crate::domain::roster_check::UnrecordedPayment,
+    (what, nothing, see): (&str, &str, &str),
+) -> Result<&'a L, UserError> {
+    let found: Vec<&L> = listed.iter().filter(|l| pick.names(of(l).number, &of(l).reference)).collect();
+    if let [one] = found[..] {
+        return Ok(one);
+    }
+    let (zh_nothing, en_nothing) = nothing.split_once('|').unwrap_or((nothing, nothing));
+    let (zh_what, en_what) = what.split_once('|').unwrap_or((what, what));
+    if found.len() > 1 {
+        let numbers = found.iter().map(|l| of(l).number.to_string()).collect::<Vec<_>>().join(", ");
+        return Err(UserError::new(format!(
+            "参照码 {} 对应多条（编号 {numbers}），{zh_nothing}；请用编号 (the reference names more than one ({numbers}): \
+             {en_nothing}; give the number)",
+            of(found[0]).reference
+        ))
+        .kind("no_such_line"));
+    }
+    let count = listed.len();
+    // The numbers are the list's own, not 1 to count: a dismissed line's number is listed no more.
+    let mut numbers = listed.iter().map(|l| of(l).number.to_string()).collect::<Vec<_>>().join(", ");
+    if numbers.is_empty() {
+        numbers = "无 (none)".to_owned();
+    }
+    let (zh_pick, en_pick) = match pick {
+        LinePick::Number(n) => (format!("第 {n} 条"), format!("payment {n}")),
+        LinePick::Reference(r) => (format!("参照码为 {r} 的一条"), format!("payment {r}")),
+    };
+    Err(UserError::new(format!(
+        "{zh_what}没有{zh_pick}（共 {count} 条），{zh_nothing}；现有编号：{numbers}，请先用 {see} 查看编号和参照码 (no {en_pick} \
+         among the {count} {en_what} ({numbers}): {en_nothing}; see the numbers and references with {see})"
+    ))
+    .kind("no_such_line"))
+}
+
+/// `canbao check --dismiss N --why TEXT`: the payment `check` lists as paid at the tax office and not recorded here
+/// under number N (or reference, `unapplied::reference`) is dealt with and no longer listed, with who, when and why
+/// in the drive's history (`Store::dismiss_unapplied`).
+pub fn dismiss(cli: &Cli, pick: &LinePick, why: &str, json: bool) -> CmdResult {
     // Numbers masked: the list is named by its numbers, and a reveal is `check --reveal`'s, recorded there.
     let reveal = false;
     if why.trim().is_empty() {
@@ -2252,21 +2297,13 @@ pub fn dismiss(cli: &Cli, n: usize, why: &str, json: bool) -> CmdResult {
     // The list as `check` numbered it: the same policy, so the same lines in the same order.
     let policy = drive_policy(&store).unwrap_or(None);
     let report = store.check_roster(policy.as_ref())?;
-    let listed = &report.tax_paid_unrecorded;
-    let Some(line) = listed.iter().find(|u| u.number == n) else {
-        let count = listed.len();
-        // The numbers are the list's own, not 1 to count: a dismissed line's number is listed no more.
-        let mut numbers = listed.iter().map(|u| u.number.to_string()).collect::<Vec<_>>().join(", ");
-        if numbers.is_empty() {
-            numbers = "无 (none)".to_owned();
-        }
-        return Err(UserError::new(format!(
-            "「税务已缴费、名单未记入」没有第 {n} 条（共 {count} 条），未销项；现有编号：{numbers}，请先用 canbao check 查看 \
-             (no payment {n} among the {count} listed as paid at the tax office and not recorded here ({numbers}): \
-             nothing dismissed; see the numbers with canbao check)"
-        ))
-        .kind("no_such_line"));
-    };
+    let named = (
+        "「税务已缴费、名单未记入」|listed as paid at the tax office and not recorded here",
+        "未销项|nothing dismissed",
+        "canbao check",
+    );
+    let line = picked(&report.tax_paid_unrecorded, pick, |u| u, named)?;
+    let n = line.number;
     if store.dismiss_unapplied(line, why)?.is_none() {
         return Err(UserError::new(format!(
             "第 {n} 条已不在修改记录中，未销项；请重新用 canbao check 查看 (payment {n} is no longer kept: nothing \
@@ -2275,12 +2312,16 @@ pub fn dismiss(cli: &Cli, n: usize, why: &str, json: bool) -> CmdResult {
         .kind("no_such_line"));
     }
     if json {
-        return print_json_ids(&Dismissed { number: n, dismissed: line, dismissal_reason: why.trim() }, reveal);
+        let reference = &line.reference;
+        return print_json_ids(
+            &Dismissed { number: n, reference, dismissed: line, dismissal_reason: why.trim() },
+            reveal,
+        );
     }
-    let en = english();
+    let (en, label) = (english(), line.label());
     say(
-        &format!("已销项 (dismissed): [{n}] {}；原因 (why)：{}", unrecorded_line(line, reveal, false), why.trim()),
-        &format!("dismissed: [{n}] {}; why: {}", unrecorded_line(line, reveal, en), why.trim()),
+        &format!("已销项 (dismissed): [{label}] {}；原因 (why)：{}", unrecorded_line(line, reveal, false), why.trim()),
+        &format!("dismissed: [{label}] {}; why: {}", unrecorded_line(line, reveal, en), why.trim()),
     );
     Ok(())
 }
@@ -2309,14 +2350,14 @@ pub fn dismissed(cli: &Cli, reveal: bool, json: bool) -> CmdResult {
         say(
             &format!(
                 "[{}] {}\t已销项 (dismissed)：{at} {}，原因 (why)：{}{since}",
-                d.line.number,
+                d.line.label(),
                 unrecorded_line(&d.line, reveal, false),
                 d.operator,
                 d.dismissal
             ),
             &format!(
                 "[{}] {}\tdismissed {at} by {}: {}{since_en}",
-                d.line.number,
+                d.line.label(),
                 unrecorded_line(&d.line, reveal, en),
                 d.operator,
                 d.dismissal
@@ -2335,14 +2376,15 @@ pub fn dismissed(cli: &Cli, reveal: bool, json: bool) -> CmdResult {
 #[derive(Serialize)]
 struct Undismissed<'a> {
     number: usize,
+    reference: &'a str,
     undismissed: &'a crate::domain::roster_check::UnrecordedPayment,
     undismissal_reason: &'a str,
 }
 
-/// `canbao check --undismiss N --why TEXT`: the dismissal of payment N of `check --dismissed` is taken back, and
-/// `check` lists the payment again under its number, with who, when and why in the drive's history
+/// `canbao check --undismiss N --why TEXT`: the dismissal of payment N (or of a reference) of `check --dismissed` is
+/// taken back, and `check` lists the payment again under its number, with who, when and why in the drive's history
 /// (`Store::undismiss_unapplied`).
-pub fn undismiss(cli: &Cli, n: usize, why: &str, json: bool) -> CmdResult {
+pub fn undismiss(cli: &Cli, pick: &LinePick, why: &str, json: bool) -> CmdResult {
     let reveal = false;
     if why.trim().is_empty() {
         return Err(UserError::new(
@@ -2354,20 +2396,9 @@ pub fn undismiss(cli: &Cli, n: usize, why: &str, json: bool) -> CmdResult {
     }
     let (mut store, _lock) = super::open::open_writer_existing(cli)?;
     let listed = store.dismissed_lines()?;
-    let Some(dismissed) = listed.iter().find(|d| d.line.number == n) else {
-        let count = listed.len();
-        let mut numbers = listed.iter().map(|d| d.line.number.to_string()).collect::<Vec<_>>().join(", ");
-        if numbers.is_empty() {
-            numbers = "无 (none)".to_owned();
-        }
-        return Err(UserError::new(format!(
-            "已销项的缴费没有第 {n} 条（共 {count} 条），未撤销；现有编号：{numbers}，请先用 canbao check --dismissed 查看 \
-             (no payment {n} among the {count} dismissed ({numbers}): nothing taken back; see the numbers with canbao \
-             check --dismissed)"
-        ))
-        .kind("no_such_line"));
-    };
-    let line = &dismissed.line;
+    let named = ("已销项的缴费|dismissed", "未撤销|nothing taken back", "canbao check --dismissed");
+    let line = &picked(&listed, pick, |d| &d.line, named)?.line;
+    let n = line.number;
     if store.undismiss_unapplied(line, why)?.is_none() {
         return Err(UserError::new(format!(
             "第 {n} 条已不是已销项的缴费，未撤销；请重新用 canbao check --dismissed 查看 (payment {n} is no longer \
@@ -2376,17 +2407,18 @@ pub fn undismiss(cli: &Cli, n: usize, why: &str, json: bool) -> CmdResult {
         .kind("no_such_line"));
     }
     if json {
-        return print_json_ids(&Undismissed { number: n, undismissed: line, undismissal_reason: why.trim() }, reveal);
+        let (reference, undismissal_reason) = (&line.reference, why.trim());
+        return print_json_ids(&Undismissed { number: n, reference, undismissed: line, undismissal_reason }, reveal);
     }
-    let en = english();
+    let (en, label) = (english(), line.label());
     say(
         &format!(
-            "已撤销销项，重新列出 (dismissal taken back): [{n}] {}；原因 (why)：{}",
+            "已撤销销项，重新列出 (dismissal taken back): [{label}] {}；原因 (why)：{}",
             unrecorded_line(line, reveal, false),
             why.trim()
         ),
         &format!(
-            "dismissal taken back, listed again: [{n}] {}; why: {}",
+            "dismissal taken back, listed again: [{label}] {}; why: {}",
             unrecorded_line(line, reveal, en),
             why.trim()
         ),

@@ -466,6 +466,9 @@ pub struct UnrecordedPayment {
     /// hold with none dismissed, so dismissing one leaves the others' numbers as the operator read them
     /// (`Store::check_roster` sets it; [`tax_paid_unrecorded`] numbers its own lines from 1).
     pub number: usize,
+    /// Six characters made from the payment itself (`unapplied::reference`), the same on every laptop: the number
+    /// is this laptop's, and after a merge the same payment may have another there. `check --dismiss` takes either.
+    pub reference: String,
     /// The name as the list gives it.
     pub name: String,
     /// The number as the list gives it.
@@ -822,6 +825,11 @@ impl UnrecordedPayment {
         super::unapplied::list_place(&self.file, &self.sheet, self.row, en)
     }
 
+    /// How the line is named, within its brackets: its number, then its reference (`3 K3F9QX`).
+    pub fn label(&self) -> String {
+        format!("{} {}", self.number, self.reference)
+    }
+
     /// The amount with its unit (`380 元`, `380 yuan`), or, where the list's could not be read, what its cell held
     /// as reconcile said it (`金额“4OO”无法识别`, `amount “4OO” not understood`); the date, or words for none.
     pub fn amount_and_day(&self, en: bool) -> (String, String) {
@@ -1001,6 +1009,7 @@ fn numbered_lines(
         };
         let line = UnrecordedPayment {
             number: 0,
+            reference: super::unapplied::reference(&k.id_number, r),
             name: r.name.clone(),
             id_number: k.id_number.clone(),
             amount: r.amount_fen.map(money::as_number),

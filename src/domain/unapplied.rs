@@ -650,6 +650,91 @@ pub fn is_flagged_name_remark(part: &str) -> bool {
     part.starts_with(FLAGGED_NAME_PREFIX) && part.ends_with(FLAGGED_NAME_END)
 }
 
+/// The characters of a [`reference`]: Crockford's base 32 (no I, L, O nor U, which read as 1, 1, 0 and V).
+const REFERENCE_CHARS: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+/// The letters of [`REFERENCE_CHARS`], a reference's first character: a reference is never a number, so
+/// `check --dismiss 3` and `check --dismiss K3F9QX` cannot be mistaken for one another.
+const REFERENCE_LETTERS: &[u8; 22] = b"ABCDEFGHJKMNPQRSTVWXYZ";
+
+/// A kept payment's reference: six characters (`K3F9QX`) made from the payment itself, the same on every laptop,
+/// where its number (`kept_numbers`) is the one this laptop gave it, so that after a merge either way the same
+/// payment may be 「第 3 条」 here and 「第 5 条」 there. Made from what tells two payments apart
+/// ([`UnappliedPayment::same_payment`]): the number it was kept under, the insured year, the amount, the receipt
+/// (else the date), the name where the name tells payments apart, the school as the list gives it. Two payments
+/// share one by a chance of about one in 700 million; `check --dismiss` then asks for the number.
+pub fn reference(id_number: &str, record: &UnappliedPayment) -> String {
+    let receipt = record.receipt.as_deref().map(str::trim).filter(|r| !r.is_empty());
+    let by_name = matches!(record.reason, UnappliedReason::NoNumber | UnappliedReason::RepeatedReceipt);
+    let parts = [
+        id_number.trim().to_owned(),
+        record.year.map(|y| y.to_string()).unwrap_or_default(),
+        record.amount_fen.map(|f| f.to_string()).unwrap_or_default(),
+        match (receipt, record.paid_on) {
+            (Some(r), _) => format!("r:{r}"),
+            (None, Some(day)) => format!("d:{day}"),
+            (None, None) => String::new(),
+        },
+        if by_name { record.name.trim().to_owned() } else { String::new() },
+        record.school.as_deref().map(school_key).unwrap_or_default(),
+    ];
+    // FNV-1a, 64 bits: the same in every build and on every machine, unlike std's hasher.
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in &parts {
+        for b in part.bytes().chain([0x1F]) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0000_0100_0000_01B3);
+        }
+    }
+    let mut out = String::with_capacity(6);
+    out.push(char::from(REFERENCE_LETTERS[(h % 22) as usize]));
+    h /= 22;
+    for _ in 0..5 {
+        out.push(char::from(REFERENCE_CHARS[(h % 32) as usize]));
+        h /= 32;
+    }
+    out
+}
+
+/// A payment `check` lists (or `check --dismissed`), as the operator names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LinePick {
+    /// Its number, this laptop's.
+    Number(usize),
+    /// Its [`reference`], the same on every laptop (as [`parse_reference`] reads it).
+    Reference(String),
+}
+
+impl LinePick {
+    /// Whether it names the line of `number` and `reference`.
+    pub fn names(&self, number: usize, reference: &str) -> bool {
+        match self {
+            LinePick::Number(n) => *n == number,
+            LinePick::Reference(r) => r == reference,
+        }
+    }
+}
+
+/// A [`reference`] as an operator types it: in either case, full-width, with a leading `#`, O for 0 and I or L for
+/// 1 (as Crockford's base 32 reads them). `None` for anything that is not one.
+pub fn parse_reference(typed: &str) -> Option<String> {
+    let narrow = super::narrow(typed.trim());
+    let text = narrow.trim_start_matches('#');
+    let read: String = text
+        .chars()
+        .map(|c| match c.to_ascii_uppercase() {
+            'O' => '0',
+            'I' | 'L' => '1',
+            c => c,
+        })
+        .collect();
+    let bytes = read.as_bytes();
+    (bytes.len() == 6
+        && REFERENCE_LETTERS.contains(&bytes[0])
+        && bytes[1..].iter().all(|b| REFERENCE_CHARS.contains(b)))
+    .then_some(read)
+}
+
 /// A row of a list as the reports name it: `税务.xlsx [十月] 第 3 行` (`税务.xlsx [十月] row 3`), no sheet for a CSV.
 /// The kept payments with each one the log holds more than once (the same payment of the same pupil kept from
 /// two readings, by a canbao that kept it again when the list came under another name) once, the first kept.
@@ -779,5 +864,32 @@ mod tests {
             "{}",
             conflict.why(false)
         );
+    }
+
+    /// A kept payment's reference is the payment's own: the same read from another file or row, kept on another
+    /// laptop, or with the list's name (where the number tells payments apart) typed otherwise; another amount,
+    /// receipt or number is another reference. Typed in either case, with O for 0, it is read back.
+    #[test]
+    fn a_payment_has_one_reference_whatever_file_it_was_read_from() {
+        let kept = UnappliedPayment { receipt: Some("332023100000000".into()), ..record(UnappliedReason::OtherName) };
+        let number = "450203201909308803";
+        let r = reference(number, &kept);
+        assert_eq!(r.len(), 6);
+        assert!(r.as_bytes()[0].is_ascii_uppercase(), "never a number: {r}");
+        let elsewhere =
+            UnappliedPayment { file: "tax_gbk.csv".into(), row: 9, name: "王明刚".into(), ..kept.clone() };
+        assert!(kept.same_payment(&elsewhere));
+        assert_eq!(reference(number, &elsewhere), r);
+        let more = UnappliedPayment { amount_fen: Some(40_000), ..kept.clone() };
+        assert_ne!(reference(number, &more), r);
+        assert_ne!(reference("450203201909308811", &kept), r);
+        assert_eq!(parse_reference(&r.to_lowercase()), Some(r.clone()));
+        assert_eq!(parse_reference(&format!("#{r}")), Some(r.clone()));
+        assert_eq!(parse_reference("KO1L2I"), Some("K01121".to_owned()));
+        assert_eq!(parse_reference("123456"), None, "a number is a number");
+        assert_eq!(parse_reference("K3F9Q"), None);
+        // Rows without a number are told apart by the name.
+        let unnumbered = |name: &str| UnappliedPayment { name: name.into(), ..record(UnappliedReason::NoNumber) };
+        assert_ne!(reference("", &unnumbered("苏萱")), reference("", &unnumbered("王甲")));
     }
 }

@@ -619,8 +619,8 @@ impl App {
             if u.reason == crate::domain::unapplied::UnappliedReason::RepeatedReceipt {
                 advice = &dismiss_here;
             }
-            // Numbered as `check` and the 销项 dialog number it.
-            let number = u.number.to_string();
+            // Numbered as `check` and the 销项 dialog number it, with the reference the other laptops share.
+            let number = u.label();
             // A row without a number is its name alone, with no space left where the number would be.
             let who = match id(&u.id_number) {
                 shown if shown.is_empty() => u.name.clone(),
@@ -1276,7 +1276,7 @@ impl App {
         let en = self.lang == crate::words::Language::En;
         match done {
             Ok(true) => {
-                let (number, name, place, reason) = (line.number.to_string(), &line.name, line.place(en), why.trim());
+                let (number, name, place, reason) = (line.label(), &line.name, line.place(en), why.trim());
                 let said = if undo {
                     fill(self.text.undismissed, &[&number, name, &place, &reason])
                 } else {

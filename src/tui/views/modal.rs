@@ -377,7 +377,7 @@ fn dismiss_payment(
             let mark = if i == cursor { ">" } else { " " };
             let style = if i == cursor { app.theme.input() } else { app.theme.popup() };
             let (amount, day) = u.amount_and_day(en);
-            let text = format!("{mark} [{}] {}  {amount}  {day}  {}", u.number, u.name, u.place(en));
+            let text = format!("{mark} [{}] {}  {amount}  {day}  {}", u.label(), u.name, u.place(en));
             Line::styled(fit(&text, width), style)
         })
         .collect();
