@@ -4653,3 +4653,41 @@ fn a_dry_run_of_remove_restored_lists_the_pupils_for_the_push_user() {
     assert_eq!(dry["files"][0]["removed_from_county"].as_array().map(Vec::len), Some(1), "{dry}");
     assert_eq!(county_rows(&db, &added), (1, 1));
 }
+
+/// A category removed on one copy and certified again on the other names, as the other fields' conflicts do,
+/// the operator of each side beside its time; where before the category's conflict named no one.
+#[test]
+fn a_category_conflict_names_the_operator_of_both_sides() {
+    let dir = tempfile::tempdir().unwrap();
+    let by = |s: &mut canbao::store::Store, operator: &str| s.set_operator(operator).unwrap();
+    let (jia, yi) = two_copies_certified(
+        dir.path(),
+        |s, ids| certify(s, &ids[0], "2099-11-20T10:00:00+08:00", &[("特困", "民政局")]),
+        |s, ids| {
+            by(s, "王甲");
+            certify(s, &ids[0], "2099-11-23T10:00:00+08:00", &[("孤儿", "民政局")]);
+        },
+        |s, ids| {
+            by(s, "李乙");
+            certify(s, &ids[0], "2099-11-23T10:01:00+08:00", &[("特困", "残联")]);
+        },
+    );
+    for order in [[jia.as_path(), yi.as_path()], [yi.as_path(), jia.as_path()]] {
+        let Some(db) = TestDb::new() else { return };
+        let pushed = push(&db, &order, &[]);
+        let conflicts = pushed["conflicts"].as_array().unwrap();
+        assert_eq!(conflicts.len(), 1, "{pushed}");
+        let c = &conflicts[0];
+        assert_eq!(c["field"], "categories", "{c}");
+        assert_eq!((c["kept_operator"].as_str(), c["lost_operator"].as_str()), (Some("李乙"), Some("王甲")), "{c}");
+        let county_side = if order[0] == yi.as_path() { "李乙" } else { "王甲" };
+        assert_eq!(c["county_operator"].as_str(), Some(county_side), "{order:?}: {c}");
+    }
+    let Some(db) = TestDb::new() else { return };
+    push(&db, &[&jia], &[]);
+    let out = bare().arg("push").arg(&yi).args(["--to", &db.url, "--accept-clock"]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    let line = text.lines().find(|l| l.contains("特困") && l.contains("保留")).unwrap_or_else(|| panic!("{text}"));
+    assert!(line.contains(&format!("{} 李乙 ", yi.display())) && line.contains("school0.db 王甲 "), "{line}");
+}

@@ -1031,8 +1031,11 @@ pub fn unite_categories(
     let pupils: Vec<i64> = candidates.iter().map(|r| r.get(2)).collect();
     // The drive's side: its rows for these pupils, unshared where the county lacks them.
     let mut drive_rows: Vec<Vec<HistoryRow>> = candidates.iter().map(|_| Vec::new()).collect();
+    // Who made each of the drive's changes, by pupil, instant and origin (a step names no row of its own).
+    let mut drive_operators: super::Map<(usize, &str, &str), &str> = super::Map::default();
     for e in rows.audit.iter().filter(|e| matches!(e.field.as_str(), "created" | "categories" | "categories_year")) {
         if let Some(&i) = e.sid.and_then(|sid| sids.get(&sid)) {
+            drive_operators.insert((i, e.at_text.as_str(), e.origin.as_str()), e.operator.as_str());
             drive_rows[i].push(HistoryRow {
                 field: e.field.clone(),
                 old: e.old.clone(),
@@ -1049,11 +1052,12 @@ pub fn unite_categories(
     let index: super::Map<i64, usize> = pupils.iter().enumerate().map(|(i, &p)| (p, i)).collect();
     let mut county_rows: Vec<Vec<HistoryRow>> = candidates.iter().map(|_| Vec::new()).collect();
     let mut sent_by: super::Map<String, String> = super::Map::default();
+    let mut made_by: super::Map<String, String> = super::Map::default();
     for r in tx
         .query(
             "SELECT a.pupil_id, a.field, a.old, a.new, a.at_text, a.origin, encode(uuid_send(a.event), 'hex'),
                     NOT EXISTS (SELECT 1 FROM stage_events e WHERE e.event = a.event),
-                    COALESCE((SELECT name FROM canbao.drives v WHERE v.id = a.drive_id), '')
+                    COALESCE((SELECT name FROM canbao.drives v WHERE v.id = a.drive_id), ''), a.operator
              FROM canbao.audit a
              WHERE a.pupil_id = ANY($1) AND a.field IN ('created', 'categories', 'categories_year') ORDER BY a.id",
             &[&pupils],
@@ -1063,6 +1067,7 @@ pub fn unite_categories(
         let Some(&i) = index.get(&r.get::<_, i64>(0)) else { continue };
         let event: String = r.get(6);
         sent_by.insert(event.clone(), r.get(8));
+        made_by.insert(event.clone(), r.get(9));
         county_rows[i].push(HistoryRow {
             field: r.get(1),
             old: r.get(2),
@@ -1081,6 +1086,15 @@ pub fn unite_categories(
             Some(file) => file.clone(),
             None => sent_by.get(event).cloned().unwrap_or_default(),
         },
+    };
+    // Each side's operator, as the other groups' conflicts name them: the county's change by its history row,
+    // the drive's by its own (none where the change was recorded with no name).
+    let operator = |i: usize, step: &category_union::CategoryStep| -> Option<String> {
+        let name = match &step.event {
+            None => drive_operators.get(&(i, step.at.as_str(), step.origin.as_str())).map(|o| (*o).to_owned()),
+            Some(event) => made_by.get(event).cloned(),
+        };
+        name.filter(|o| !o.trim().is_empty())
     };
     let utc = |at: &str| crate::store::instant::parse(at).map(crate::store::instant::to_text);
     let mut conflicts = Vec::new();
@@ -1147,9 +1161,9 @@ pub fn unite_categories(
                 lost: Some(lost.lost_list),
                 lost_at: utc(&lost.lost.at),
                 lost_drive: named(&lost.lost),
-                county_operator: None,
-                kept_operator: None,
-                lost_operator: None,
+                county_operator: operator(i, if lost.ours_kept { &lost.kept } else { &lost.lost }),
+                kept_operator: operator(i, &lost.kept),
+                lost_operator: operator(i, &lost.lost),
                 payment_kept: None,
                 tax_record_kept: false,
                 pupil: row.get(2),
