@@ -4691,3 +4691,40 @@ fn a_category_conflict_names_the_operator_of_both_sides() {
     let line = text.lines().find(|l| l.contains("特困") && l.contains("保留")).unwrap_or_else(|| panic!("{text}"));
     assert!(line.contains(&format!("{} 李乙 ", yi.display())) && line.contains("school0.db 王甲 "), "{line}");
 }
+
+/// A change recorded with no operator's name (a drive whose operator was never given) leaves no empty slot in
+/// the conflict line: the drive and the time, one space apart, and no empty operator in --json; where before the
+/// line read 「…school0.db  10:00:00」 with two spaces.
+#[test]
+fn a_conflict_of_a_change_recorded_without_an_operator_says_the_drive_and_time_only() {
+    use canbao::store::Store;
+    let Some(db) = TestDb::new() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let a = drive(dir.path(), 0, 3);
+    std::fs::create_dir(dir.path().join("乙")).unwrap();
+    let b = dir.path().join("乙").join("school0.db");
+    std::fs::copy(&a, &b).unwrap();
+    let id = pupil_id(0, 1);
+    let note = |path: &Path, operator: &str, at: &str, text: &str| {
+        let mut s = Store::open(path).unwrap();
+        s.set_operator(operator).unwrap();
+        s.set_fixed_clock(at);
+        let pupil = s.student_by_id_number(&id).unwrap().unwrap().id;
+        s.set_note(pupil, text).unwrap();
+    };
+    note(&a, "", "2026-12-06T10:00:00+08:00", "甲说");
+    note(&b, "李乙", "2026-12-06T10:05:00+08:00", "乙说");
+    push(&db, &[&a], &[]);
+    let fresh = TestDb::new().expect("a second database");
+    push(&fresh, &[&a], &[]);
+    let met = push(&db, &[&b], &[]);
+    let c =
+        met["conflicts"].as_array().unwrap().iter().find(|c| c["field"] == "note").unwrap_or_else(|| panic!("{met}"));
+    assert_eq!((c["kept_operator"].as_str(), c.get("lost_operator")), (Some("李乙"), None), "{c}");
+    let out = bare().args(["push", "--to", &fresh.url, "--accept-clock"]).arg(&b).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(out.status.success(), "{text}");
+    let line = text.lines().find(|l| l.contains("「备注」")).unwrap_or_else(|| panic!("{text}"));
+    assert!(line.contains("舍弃 甲说（school0.db 2026-12-06 10:00:00）"), "{line}");
+    assert!(!line.trim_start().contains("  "), "{line}");
+}

@@ -418,13 +418,20 @@ pub fn push(
     });
     // Each side's drive with the operator who made its change (see `PushConflict::kept_operator`): copies of a
     // drive share its name, and a path names a laptop only to the one who typed it.
+    // A change recorded with no operator's name leaves its slot out, not an empty word between two spaces.
     let drives = |c: &county::PushConflict| {
-        let by = |drive: &str, operator: &Option<String>| match operator {
-            Some(operator) => format!("{drive} {operator}"),
-            None => drive.to_owned(),
+        let by = |drive: &str, operator: &Option<String>| {
+            [drive, operator.as_deref().unwrap_or_default()]
+                .iter()
+                .map(|w| w.trim())
+                .filter(|w| !w.is_empty())
+                .collect::<Vec<_>>()
+                .join(" ")
         };
         (by(&c.kept_drive, &c.kept_operator), by(&c.lost_drive, &c.lost_operator))
     };
+    // A side's drive and operator, then its time where it has one.
+    let from = |drive: &str, at: &str| if at.is_empty() { drive.to_owned() } else { format!("{drive} {at}") };
     // The tax office's record kept over the same payment marked by hand apart is said as a merge says it.
     let (zh_text, en_text) = (Text::for_language(Language::Zh), Text::for_language(Language::En));
     let tax_said = |c: &county::PushConflict, (zh, en): (String, String)| {
@@ -442,8 +449,7 @@ pub fn push(
         let id = shown_id(&c.id_number, true);
         let (field, kept, lost) = conflict_words(&c.field, c.year, c.kept.as_deref(), c.lost.as_deref());
         let (kept_drive, lost_drive) = drives(c);
-        let (kept_from, lost_from) =
-            (format!("{kept_drive} {}", at(&c.kept_at)), format!("{lost_drive} {}", at(&c.lost_at)));
+        let (kept_from, lost_from) = (from(&kept_drive, &at(&c.kept_at)), from(&lost_drive, &at(&c.lost_at)));
         let (zh, en) = tax_said(c, kept_and_lost((&kept, &kept_from), (&lost, &lost_from), how_of(c)));
         say(
             &format!("  {} {} {id} 「{field}」：{zh}", c.school, c.name),
@@ -456,7 +462,7 @@ pub fn push(
         let (kept_at, lost_at) =
             (span(g.iter().filter_map(|c| c.kept_at.as_deref())), span(g.iter().filter_map(|c| c.lost_at.as_deref())));
         let (kept_drive, lost_drive) = drives(c);
-        let (kept_from, lost_from) = (format!("{kept_drive} {kept_at}"), format!("{lost_drive} {lost_at}"));
+        let (kept_from, lost_from) = (from(&kept_drive, &kept_at), from(&lost_drive, &lost_at));
         let n = g.len();
         let (zh, en) = tax_said(c, kept_and_lost((&kept, &kept_from), (&lost, &lost_from), how_of(c)));
         let pupils = crate::words::counted(n, "pupil", "pupils");

@@ -938,8 +938,11 @@ pub fn conflicts_of(
         // A recorded payment kept over a change made apart: its conflicts say so (`conflict::How::PaymentOverLater`).
         let payment_stands: bool = row.get(13 + 2 * g.fields.len());
         let tax_record_kept: bool = row.get(14 + 2 * g.fields.len());
-        let county_operator: Option<String> = row.get(15 + 2 * g.fields.len());
-        let drive_operator = row.get::<_, Option<String>>(drive_event).and_then(|hash| operators.get(&hash).cloned());
+        // A change recorded with no operator's name names none (not an empty name).
+        let named_operator = |o: Option<String>| o.filter(|o| !o.trim().is_empty());
+        let county_operator = named_operator(row.get(15 + 2 * g.fields.len()));
+        let drive_operator =
+            named_operator(row.get::<_, Option<String>>(drive_event).and_then(|hash| operators.get(&hash).cloned()));
         let (kept_operator, lost_operator) = if they_win {
             (drive_operator.clone(), county_operator.clone())
         } else {
