@@ -4728,3 +4728,89 @@ fn a_conflict_of_a_change_recorded_without_an_operator_says_the_drive_and_time_o
     assert!(line.contains("舍弃 甲说（school0.db 2026-12-06 10:00:00）"), "{line}");
     assert!(!line.trim_start().contains("  "), "{line}");
 }
+
+/// 乙 records a family's payment (已缴费 380), marks another pupil 不参保 and certifies a third 孤儿; 甲, apart and
+/// a minute later, marks the first 财政代缴, the second 在校参保 and the third 特困, pushes, and takes each back with
+/// u. A change and its taking back say nothing, as a merge of the two laptops reads them: 乙's payment,
+/// enrollment and category stand at the county whichever way the three pushes come, 甲's taking back reaching
+/// the county after its change, with no conflict at that push; where before 甲's withdrawn payment and
+/// enrollment (the values it went back to) still beat 乙's earlier ones, without a word.
+#[test]
+fn a_payment_enrollment_or_category_taken_back_after_it_reached_the_county_does_not_undo_the_other_laptops() {
+    use canbao::domain::student::{Enrollment, PaymentStatus};
+    use canbao::store::{Field, FieldChange, Store};
+    let dir = tempfile::tempdir().unwrap();
+    let base = drive(dir.path(), 0, 4);
+    let copy = |laptop: &str| {
+        std::fs::create_dir(dir.path().join(laptop)).unwrap();
+        let path = dir.path().join(laptop).join("school0.db");
+        std::fs::copy(&base, &path).unwrap();
+        path
+    };
+    let (jia, yi) = (copy("甲"), copy("乙"));
+    let ids: Vec<String> = (0..3).map(|n| pupil_id(0, n)).collect();
+    {
+        let mut s = Store::open(&yi).unwrap();
+        pay(&mut s, &ids[0], "2099-11-23T10:00:00+08:00", "paid", Some("现金"));
+        let pupil = s.student_by_id_number(&ids[1]).unwrap().unwrap().id;
+        s.set_enrollment(pupil, Enrollment::Declined, Some("家长拒绝")).unwrap();
+        certify(&mut s, &ids[2], "2099-11-23T10:00:00+08:00", &[("孤儿", "民政局")]);
+    }
+    // One session: an undo is of the session that made the change.
+    let mut session = Store::open(&jia).unwrap();
+    let pupils: Vec<i64> = ids.iter().map(|id| session.student_by_id_number(id).unwrap().unwrap().id).collect();
+    let log = || rusqlite::Connection::open(&jia).unwrap();
+    let last: i64 = log().query_row("SELECT max(id) FROM audit", [], |r| r.get(0)).unwrap();
+    pay(&mut session, &ids[0], "2099-11-23T10:01:00+08:00", "government", None);
+    session.set_enrollment(pupils[1], Enrollment::Here, None).unwrap();
+    certify(&mut session, &ids[2], "2099-11-23T10:01:00+08:00", &[("特困", "民政局")]);
+    session.checkpoint().unwrap();
+    std::fs::create_dir(dir.path().join("甲此前")).unwrap();
+    let jia_before = dir.path().join("甲此前").join("school0.db");
+    std::fs::copy(&jia, &jia_before).unwrap();
+    // As u takes them back: each field written back to the value its change replaced, the last change first.
+    let changed: Vec<(i64, String, Option<String>)> = log()
+        .prepare("SELECT student_id, field, old FROM audit WHERE id > ?1 ORDER BY id DESC")
+        .unwrap()
+        .query_map([last], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert!(changed.len() >= 3, "{changed:?}");
+    session.set_fixed_clock("2099-11-23T10:02:00+08:00");
+    for (pupil, field, old) in changed {
+        let field = Field::from_key(&field).unwrap();
+        session.change(pupil, "undo", &[FieldChange::new_owned(field, old)]).unwrap();
+    }
+    drop(session);
+    let s = Store::open(&jia).unwrap();
+    let back = s.student_by_id_number(&ids[0]).unwrap().unwrap();
+    assert_eq!(back.payment, PaymentStatus::Unpaid, "甲 holds its payment as it was");
+    assert!(s.student_by_id_number(&ids[2]).unwrap().unwrap().categories.is_empty());
+    drop(s);
+    let expected = |db: &TestDb| {
+        let payment = county_settled(db, &ids[0]);
+        let enrollment = county_settled(db, &ids[1]).0;
+        let categories = county_settled(db, &ids[2]).4;
+        ((payment.1, payment.2, payment.3), enrollment, categories)
+    };
+    let yis =
+        (("paid".to_owned(), Some(38000), Some("现金".to_owned())), "declined".to_owned(), vec!["孤儿".to_owned()]);
+    for order in [[&jia_before, &yi, &jia], [&jia_before, &jia, &yi], [&yi, &jia_before, &jia]] {
+        let Some(db) = TestDb::new() else { return };
+        let mut said = Vec::new();
+        for file in order {
+            said.push(push(&db, &[file.as_path()], &[]));
+        }
+        assert_eq!(expected(&db), yis, "{order:?}: {said:?}");
+        if order[2] == &jia {
+            let last = &said[2];
+            assert!(last["conflicts"].as_array().unwrap().is_empty(), "{order:?}: {last}");
+        }
+        for file in [&jia, &yi] {
+            let again = push(&db, &[file.as_path()], &[]);
+            assert_eq!((again["added"].as_i64(), again["updated"].as_i64()), (Some(0), Some(0)), "{again}");
+        }
+        assert_eq!(expected(&db), yis, "{order:?}");
+    }
+}

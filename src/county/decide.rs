@@ -1398,12 +1398,14 @@ pub fn record_restored(
 /// holds is one the drive lacks (another laptop's, which the withdrawn change had beaten), the county goes back
 /// to that change, value and stamp, as a merge of the two reads the pair as nothing; the decisions then weigh
 /// the drive's word against it as any. Where the newest other change is one the drive has, the drive's value is
-/// the county's word after the pair, and the decisions take it (the withdrawn change stands as taken back). Only
-/// a group of one field has its value in the history row; the others are taken back as a restore's are.
+/// the county's word after the pair, and the decisions take it (the withdrawn change stands as taken back).
+/// A group of one field has its value in that change's history row; a group of several (enrollment, payment,
+/// categories) has each field's from the newest history row of that field not taken back, else, where only
+/// withdrawn rows set it, from the value the first of them replaced (see [`rewind_group`]).
 pub fn rewind_withdrawn(tx: &mut postgres::Transaction, g: &Group) -> Result<(), CountyError> {
-    let ([column], [(field, _, _)]) = (g.sets, g.fields) else { return Ok(()) };
+    let ([column], [(field, _, _)]) = (g.sets, g.fields) else { return rewind_group(tx, g) };
     if g.yearly {
-        return Ok(());
+        return rewind_group(tx, g);
     }
     let p = g.prefix;
     let value = if *field == Field::School {
@@ -1438,6 +1440,106 @@ pub fn rewind_withdrawn(tx: &mut postgres::Transaction, g: &Group) -> Result<(),
         } else {
             ""
         },
+    );
+    tx.execute(&sql, &[]).map_err(server)?;
+    Ok(())
+}
+
+/// The county's column of a field of a group of several, and how a history row's text becomes its value (the
+/// text as `v`): `None` for a field no group of several holds.
+fn county_column(field: Field) -> Option<(&'static str, &'static str)> {
+    const TEXT: &str = "v";
+    // A value the column cannot take is no value: the rewind leaves the column as it is (see `rewind_group`).
+    const FEN: &str = "CASE WHEN v ~ '^-?[0-9]{1,18}$' THEN v::bigint END";
+    const YEAR: &str = "CASE WHEN v ~ '^-?[0-9]{1,9}$' THEN v::integer END";
+    const LIST: &str = "CASE WHEN v ~ '^\\s*\\[.*\\]\\s*$' THEN v::jsonb END";
+    Some(match field {
+        Field::Enrollment => ("enrollment", TEXT),
+        Field::DeclineReason => ("decline_reason", TEXT),
+        Field::Payment => ("payment", TEXT),
+        Field::PaidAmount => ("paid_amount_fen", FEN),
+        Field::PaidOn => ("paid_on", TEXT),
+        Field::PaidChannel => ("paid_channel", TEXT),
+        Field::Categories => ("categories", LIST),
+        Field::CategoriesYear => ("categories_year", YEAR),
+        _ => return None,
+    })
+}
+
+/// [`rewind_withdrawn`] for a group of several fields (enrollment, payment, categories; the class is the class
+/// rule's, and no change of it is withdrawn): the change the county goes back to wrote rows only for the fields
+/// it changed, so each field takes the newest value the county's history holds for it that was not taken back
+/// (the other laptop's change, or what came before it), else, where only changes taken back set it, the value
+/// the first of them replaced. The stamp is the other laptop's change, as for a group of one field. The amount
+/// due goes with the payment and is kept: the laptop that recorded the payment judges it again on its next push
+/// (`push::judge_part_payments`).
+fn rewind_group(tx: &mut postgres::Transaction, g: &Group) -> Result<(), CountyError> {
+    let Some(columns) = g.fields.iter().map(|f| county_column(f.0).map(|c| (f.0, c))).collect::<Option<Vec<_>>>()
+    else {
+        return Ok(());
+    };
+    let (stage, table, on) = target(g);
+    let p = g.prefix;
+    let (pupil, same_year) = if g.yearly { ("t.pupil_id", "AND a.year = t.year") } else { ("t.id", "") };
+    let keys: Vec<String> = g.fields.iter().map(|f| format!("'{}'", f.0.key())).collect();
+    let held: Vec<String> = columns.iter().map(|(_, (column, _))| format!("t.{column}")).collect();
+    let sets: Vec<String> = columns
+        .iter()
+        .map(|(field, (column, cast))| {
+            let rows = |which: &str| {
+                format!(
+                    "FROM canbao.audit a WHERE a.pupil_id = {pupil} {same_year} AND a.field = '{key}' {HISTORY}
+                       AND {which} EXISTS (SELECT 1 FROM stage_undone x WHERE x.event = a.event{withdrawn})",
+                    key = field.key(),
+                    withdrawn = if which.is_empty() { " AND NOT x.by_restore" } else { "" },
+                )
+            };
+            let (kept, withdrawn) = (rows("NOT"), rows(""));
+            let cast = |value: &str| format!("(SELECT {} FROM (SELECT {value} AS v) c)", cast);
+            format!(
+                "{column} = COALESCE(CASE
+                     WHEN EXISTS (SELECT 1 {kept})
+                         THEN {newest}
+                     WHEN EXISTS (SELECT 1 {withdrawn})
+                         THEN {first}
+                     ELSE t.{column} END, t.{column})",
+                newest = cast(&format!(
+                    "(SELECT a.new {kept} ORDER BY a.at DESC NULLS LAST, a.origin DESC, a.id DESC LIMIT 1)"
+                )),
+                first = cast(&format!("(SELECT a.old {withdrawn} ORDER BY a.id LIMIT 1)")),
+            )
+        })
+        .collect();
+    let (matched, year_of) = if g.yearly {
+        ("t.pupil_id = w.pupil AND t.year = w.year", "s.year")
+    } else {
+        ("t.id = w.pupil", "NULL::integer")
+    };
+    let sql = format!(
+        "WITH w AS (
+            SELECT s.sid, {pupil} AS pupil, {year_of} AS year, k.event, k.at, k.origin, k.drive_id,
+                   ROW({held})::text AS was
+            FROM {stage} s JOIN {table} t ON {on}
+                 JOIN LATERAL (
+                     SELECT a.event, a.at, a.origin, a.drive_id FROM canbao.audit a
+                     WHERE a.pupil_id = {pupil} {same_year} AND a.field IN ({keys}) {HISTORY}
+                       AND a.event <> t.{p}_event
+                       AND NOT EXISTS (SELECT 1 FROM stage_undone x WHERE x.event = a.event)
+                     ORDER BY a.at DESC NULLS LAST, a.origin DESC, a.id DESC LIMIT 1
+                 ) k ON true
+            WHERE EXISTS (SELECT 1 FROM stage_undone u WHERE u.event = t.{p}_event AND NOT u.by_restore)
+              AND NOT EXISTS (SELECT 1 FROM stage_events e WHERE e.event = k.event)
+         ),
+         u AS (
+            UPDATE {table} t SET {sets}, {p}_at = w.at, {p}_origin = w.origin, {p}_event = w.event,
+                   {p}_drive = w.drive_id
+            FROM w WHERE {matched}
+            RETURNING w.sid, ROW({held})::text IS DISTINCT FROM w.was AS differ
+         )
+         UPDATE stage_pupils s SET changed = true FROM u WHERE u.sid = s.sid AND u.differ",
+        keys = keys.join(", "),
+        held = held.join(", "),
+        sets = sets.join(",\n                   "),
     );
     tx.execute(&sql, &[]).map_err(server)?;
     Ok(())
