@@ -4814,3 +4814,63 @@ fn a_payment_enrollment_or_category_taken_back_after_it_reached_the_county_does_
         assert_eq!(expected(&db), yis, "{order:?}");
     }
 }
+
+/// 甲 and 乙 each record the tax office's part payment apart (300, 20 November); 甲 then tops it up by hand (80,
+/// 补缴) before 乙 records it. 甲's payment is 乙's topped up: the top-up's 380 stands at the county, pushed in either
+/// order, with no conflict, as a merge of the two laptops keeps it (`made_apart::built_on_by_top_ups`); where
+/// before the county kept 乙's newer 300 and listed the amount as a conflict, losing the family's top-up.
+#[test]
+fn a_top_up_made_over_the_other_laptops_same_payment_stands_at_the_county_in_either_order() {
+    use canbao::domain::student::{PaymentDetails, PaymentStatus};
+    use canbao::store::{Change, ChangeOptions, Payment, Store, TOP_UP};
+    let dir = tempfile::tempdir().unwrap();
+    let base = drive(dir.path(), 0, 3);
+    let id = pupil_id(0, 0);
+    let copy = |laptop: &str| {
+        std::fs::create_dir(dir.path().join(laptop)).unwrap();
+        let path = dir.path().join(laptop).join("school0.db");
+        std::fs::copy(&base, &path).unwrap();
+        path
+    };
+    let (jia, yi) = (copy("甲"), copy("乙"));
+    let part = PaymentDetails {
+        amount_fen: Some(30000),
+        paid_on: chrono::NaiveDate::from_ymd_opt(2026, 11, 20),
+        channel: None,
+    };
+    let record = |path: &Path, at: &str| {
+        let mut s = Store::open(path).unwrap();
+        s.set_fixed_clock(at);
+        let pupil = s.student_by_id_number(&id).unwrap().unwrap().id;
+        s.set_payment(pupil, PaymentStatus::Paid, &part).unwrap();
+        s
+    };
+    let mut s = record(&jia, "2099-11-23T10:00:00+08:00");
+    s.set_fixed_clock("2099-11-23T10:01:00+08:00");
+    let pupil = s.student_by_id_number(&id).unwrap().unwrap().id;
+    let paid = Change::Payment(Payment::Paid {
+        amount_fen: Some(38000),
+        paid_on: chrono::NaiveDate::from_ymd_opt(2099, 11, 23),
+        channel: None,
+    });
+    s.apply_change(TOP_UP, pupil, vec![paid], ChangeOptions::default()).unwrap();
+    drop(s);
+    drop(record(&yi, "2099-11-23T10:05:00+08:00"));
+    assert_eq!(merged(dir.path(), &jia, &yi, &id).2, Some(38000), "the merge keeps the top-up");
+    for order in [[&jia, &yi], [&yi, &jia]] {
+        let Some(db) = TestDb::new() else { return };
+        let mut said = Vec::new();
+        for file in order {
+            said.push(push(&db, &[file.as_path()], &[]));
+        }
+        let (_, payment, amount, _, _) = county_settled(&db, &id);
+        assert_eq!((payment.as_str(), amount), ("paid", Some(38000)), "{order:?}: {said:?}");
+        for pushed in &said {
+            assert!(pushed["conflicts"].as_array().unwrap().is_empty(), "{order:?}: {pushed}");
+        }
+        for file in [&jia, &yi] {
+            let again = push(&db, &[file.as_path()], &[]);
+            assert_eq!((again["added"].as_i64(), again["updated"].as_i64()), (Some(0), Some(0)), "{again}");
+        }
+    }
+}

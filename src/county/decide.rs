@@ -217,7 +217,10 @@ fn decisions_as(name: &str, g: &Group, year: i32) -> String {
         )
     } else if p == "payment" {
         // Top-ups joined (`top_ups`) are no conflict; a top-up the county lacks is news (a merged file's sum).
-        (format!("({unseen} AND NOT s.payment_joined)"), "OR s.payment_topped_up".to_owned())
+        (
+            format!("({unseen} AND NOT s.payment_joined AND s.payment_built_on IS NULL)"),
+            "OR s.payment_topped_up".to_owned(),
+        )
     } else {
         (unseen.clone(), String::new())
     };
@@ -256,6 +259,9 @@ fn decisions_as(name: &str, g: &Group, year: i32) -> String {
     // (`made_apart::tax_record_stands`, as a merge keeps it): the verdicts `tax_records` staged, true for the
     // drive's record.
     let tax = if p == "payment" { "s.payment_tax" } else { "NULL::boolean" };
+    // One side's payment the other's topped up by hand (`built_on_by_top_ups`, as a merge keeps it): the top-ups
+    // stand, no conflict; true for the drive's.
+    let built_on = if p == "payment" { "s.payment_built_on" } else { "NULL::boolean" };
     // A change the county had from this drive and took back with a restore of it, which the drive holds again
     // after a later restore (the first one undone, its backup put back): its value is the drive's word again,
     // news though the county has the change. The drive has seen the county's value (the one the restore left),
@@ -273,7 +279,7 @@ fn decisions_as(name: &str, g: &Group, year: i32) -> String {
     format!(
         "{name} AS (
             SELECT s.rid, s.sid,
-                   CASE WHEN c.rid IS NOT NULL THEN c.drive_paid ELSE COALESCE({stands}, {tax},
+                   CASE WHEN c.rid IS NOT NULL THEN c.drive_paid ELSE COALESCE({built_on}, {stands}, {tax},
                    (t.{p}_event IS NULL
                     -- The drive has the county's change in its history and chose its own over it: its own came
                     -- after it (a tie of instants included), whatever the clocks say.
@@ -282,7 +288,7 @@ fn decisions_as(name: &str, g: &Group, year: i32) -> String {
                     OR EXISTS (SELECT 1 FROM stage_undone u WHERE u.event = t.{p}_event)
                     OR {newer})) END AS they_win,
                    {ours_unseen} AS ours_unseen,
-                   c.rid IS NULL AND {stands} IS NOT NULL AS payment_stands,
+                   c.rid IS NULL AND {built_on} IS NULL AND {stands} IS NOT NULL AS payment_stands,
                    {stands} IS NULL AND {tax} IS NOT NULL AS tax_record_kept,
                    (ROW({county}, NULL) IS DISTINCT FROM ROW({drive}, NULL)) AS differ,
                    c.rid IS NOT NULL AS contradicted,
@@ -563,6 +569,148 @@ pub fn tax_records(
     )
     .map_err(server)?;
     Ok(paid_apart)
+}
+
+/// One history row of a pupil's payment, the drive's or the county's, as `made_apart::built_on_by_top_ups`
+/// reads it.
+struct ToppedRow {
+    field: String,
+    year: Option<i32>,
+    unshared: bool,
+    top_up: Option<(i64, i64)>,
+    at: String,
+    origin: String,
+    new: Option<String>,
+}
+
+impl made_apart::Step for ToppedRow {
+    fn field(&self) -> &str {
+        &self.field
+    }
+
+    fn unshared(&self) -> bool {
+        self.unshared
+    }
+
+    fn of_year_start(&self) -> bool {
+        false
+    }
+
+    fn reconciled(&self) -> bool {
+        false
+    }
+}
+
+impl made_apart::PaymentStep for ToppedRow {
+    fn top_up(&self) -> Option<(i64, i64)> {
+        self.top_up
+    }
+
+    fn made(&self) -> (&str, &str) {
+        (&self.at, &self.origin)
+    }
+
+    fn new_value(&self) -> Option<&str> {
+        self.new.as_deref()
+    }
+}
+
+/// Stages `stage_statuses.payment_built_on` where one side's payment is the other's topped up by hand (补缴, as a
+/// merge reads it, `made_apart::built_on_by_top_ups`): both 已缴费, the county's changed apart from the drive, and
+/// one side's changes the other lacks end in top-ups added to the very payment the other holds (a tax list read
+/// on both laptops, one topping it up since). True where the drive's payment is the topped-up one. The top-ups
+/// stand whichever change is newer, with no conflict: keeping the other side's payment lost the family's
+/// top-up. `known`: the drive's history rows the county has. Run after `top_ups` (two sides' top-ups joined are
+/// not this) and before the decisions, the contradictions' included.
+pub fn built_on_by_top_ups(
+    tx: &mut postgres::Transaction,
+    rows: &super::drive::DriveRead,
+    known: &super::Set<String>,
+) -> Result<(), CountyError> {
+    use made_apart::PAYMENT_GROUP;
+    let paid = PaymentStatus::Paid.code();
+    let candidates = tx
+        .query(
+            "SELECT s.rid, s.sid, s.pupil_id, s.year,
+                    s.payment, s.paid_amount_fen::text, s.paid_on, s.paid_channel,
+                    t.payment, t.paid_amount_fen::text, t.paid_on, t.paid_channel
+             FROM stage_statuses s JOIN canbao.statuses t ON t.pupil_id = s.pupil_id AND t.year = s.year
+             WHERE s.payment = $1 AND t.payment = $1 AND s.paid_amount_fen <> t.paid_amount_fen
+               AND NOT s.payment_joined
+               AND t.payment_event IS NOT NULL
+               AND NOT EXISTS (SELECT 1 FROM stage_events e WHERE e.event = t.payment_event)
+               AND NOT EXISTS (SELECT 1 FROM stage_undone u WHERE u.event = t.payment_event)",
+            &[&paid],
+        )
+        .map_err(server)?;
+    if candidates.is_empty() {
+        return Ok(());
+    }
+    let keys: Vec<&str> = PAYMENT_GROUP.iter().map(|f| f.key()).collect();
+    let pupils: Vec<i64> = candidates.iter().map(|r| r.get(2)).collect();
+    let mut county: super::Map<i64, Vec<ToppedRow>> = super::Map::default();
+    for r in tx
+        .query(
+            &format!(
+                "SELECT a.pupil_id, a.year, a.field, a.action, a.old, a.new, a.at_text, a.origin,
+                        NOT EXISTS (SELECT 1 FROM stage_events e WHERE e.event = a.event)
+                 FROM canbao.audit a
+                 WHERE a.pupil_id = ANY($1) AND a.field = ANY($2) {HISTORY}
+                 ORDER BY a.id"
+            ),
+            &[&pupils, &keys],
+        )
+        .map_err(server)?
+    {
+        let (field, action): (String, String) = (r.get(2), r.get(3));
+        let (old, new): (Option<String>, Option<String>) = (r.get(4), r.get(5));
+        county.entry(r.get(0)).or_default().push(ToppedRow {
+            top_up: top_up_of(&action, &field, old.as_deref(), new.as_deref()),
+            field,
+            year: r.get(1),
+            unshared: r.get(8),
+            at: r.get(6),
+            origin: r.get(7),
+            new,
+        });
+    }
+    let sids: super::Set<i64> = candidates.iter().map(|r| r.get(1)).collect();
+    let mut drive: super::Map<i64, Vec<ToppedRow>> = super::Map::default();
+    for e in rows.audit.iter().filter(|e| in_history(e) && keys.contains(&e.field.as_str())) {
+        let Some(sid) = e.sid.filter(|sid| sids.contains(sid)) else { continue };
+        drive.entry(sid).or_default().push(ToppedRow {
+            field: e.field.clone(),
+            year: e.year,
+            unshared: !known.contains(&e.hash),
+            top_up: top_up_of(&e.action, &e.field, e.old.as_deref(), e.new.as_deref()),
+            at: e.at_text.clone(),
+            origin: e.origin.clone(),
+            new: e.new.clone(),
+        });
+    }
+    let (mut rids, mut verdicts): (Vec<i64>, Vec<bool>) = (Vec::new(), Vec::new());
+    for r in &candidates {
+        let year: i32 = r.get(3);
+        let in_year: &dyn Fn(&ToppedRow) -> bool = &|e| e.year == Some(year);
+        let values =
+            |from: usize| -> Vec<Option<String>> { (from..from + PAYMENT_GROUP.len()).map(|i| r.get(i)).collect() };
+        let none = Vec::new();
+        let theirs = drive.get(&r.get::<_, i64>(1)).unwrap_or(&none);
+        let ours = county.get(&r.get::<_, i64>(2)).unwrap_or(&none);
+        if let Some(verdict) =
+            made_apart::built_on_by_top_ups((theirs, in_year), (ours, in_year), (&values(4), &values(8)))
+        {
+            rids.push(r.get(0));
+            verdicts.push(verdict);
+        }
+    }
+    tx.execute(
+        "UPDATE stage_statuses s SET payment_built_on = v.theirs
+         FROM unnest($1::bigint[], $2::boolean[]) AS v(rid, theirs) WHERE s.rid = v.rid",
+        &[&rids, &verdicts],
+    )
+    .map_err(server)?;
+    Ok(())
 }
 
 /// A pupil marked 已缴费 apart on the drive and in the county, the same amount with another date or channel (see

@@ -868,7 +868,10 @@ fn create_staging(tx: &mut postgres::Transaction) -> Result<(), CountyError> {
             -- Top-ups recorded apart on the drive and in the county, joined (decide::top_ups), and the drive
             -- holding a top-up the county lacks beside a value of its own.
             payment_joined boolean NOT NULL DEFAULT false,
-            payment_topped_up boolean NOT NULL DEFAULT false
+            payment_topped_up boolean NOT NULL DEFAULT false,
+            -- One side's payment is the other's topped up by hand (decide::built_on_by_top_ups): true, the
+            -- drive's is.
+            payment_built_on boolean
          ) ON COMMIT DROP;
          CREATE TEMP TABLE fresh_statuses (pupil_id bigint NOT NULL) ON COMMIT DROP;"#,
         pupil_stamps = copy::stamp_definitions(false),
@@ -1000,6 +1003,7 @@ fn update_known(
     fill_closed_years(tx)?;
     decide::payments_recorded_apart(tx, file.rows, known_events)?;
     let paid_apart = decide::tax_records(tx, file.rows, known_events, reveal)?;
+    decide::built_on_by_top_ups(tx, file.rows, known_events)?;
     decide::find_contradictions(tx, file.rows.current_year)?;
     decide::class_verdicts(tx, file.rows, known_events)?;
     stage_other_school(tx)?;

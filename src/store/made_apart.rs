@@ -107,6 +107,71 @@ pub fn tax_dated<S: Step>(
     }
 }
 
+/// A payment's history row as [`built_on_by_top_ups`] reads it, beside what [`Step`] gives.
+pub trait PaymentStep: Step {
+    /// For a top-up's row of the amount (action `top_up`), the amount it added to and the sum it made, in fen.
+    fn top_up(&self) -> Option<(i64, i64)>;
+    /// When and on which laptop it was made (instant, origin): the rows of one change share them, so a top-up's
+    /// date and channel rows are known by its amount's.
+    fn made(&self) -> (&str, &str);
+    /// The value it wrote.
+    fn new_value(&self) -> Option<&str>;
+}
+
+/// Whether one side's payment is the other's topped up by hand (补缴): `Some(true)` when theirs is. The side's
+/// changes of the payment group the other lacks end in top-ups (with the dates and channels each wrote), and the
+/// first of them was added to the very payment the other side holds (已缴费, that amount, that date): a tax
+/// list read on both laptops, one topping it up since. The top-ups stand, whichever change is newer, with no
+/// conflict: the other side's payment is the part they were added to, and keeping it lost the family's top-up.
+/// A merge (`store::merge`) and a push to the county (`county::decide`) ask it alike. The values are in
+/// [`PAYMENT_GROUP`] order; histories in each side's log order.
+pub fn built_on_by_top_ups<S: PaymentStep>(
+    (their_history, theirs_in): SideHistory<S>,
+    (our_history, ours_in): SideHistory<S>,
+    (theirs, ours): (&[Option<String>], &[Option<String>]),
+) -> Option<bool> {
+    let at = |field: Field| PAYMENT_GROUP.iter().position(|&f| f == field);
+    let payment = |values: &[Option<String>]| -> Option<(i64, Option<String>)> {
+        let paid = at(Field::Payment).and_then(|i| values.get(i)?.as_deref()) == Some(PaymentStatus::Paid.code());
+        let fen = at(Field::PaidAmount).and_then(|i| values.get(i)?.as_deref()?.parse().ok());
+        let day = at(Field::PaidOn).and_then(|i| values.get(i).cloned().flatten());
+        paid.then_some((fen?, day))
+    };
+    let topped_up_from = |history: &[S], in_year: &dyn Fn(&S) -> bool, now: i64| {
+        let of_group = |e: &S| in_year(e) && PAYMENT_GROUP.iter().any(|f| f.key() == e.field());
+        let events: Vec<&S> = history.iter().filter(|e| of_group(e)).collect();
+        let of_top_up =
+            |e: &S| e.top_up().is_some() || events.iter().any(|t| t.top_up().is_some() && t.made() == e.made());
+        let start = events.iter().rposition(|e| !of_top_up(e)).map_or(0, |i| i + 1);
+        let run = &events[start..];
+        if run.is_empty() || run.iter().any(|e| !e.unshared()) {
+            return None;
+        }
+        let mut amount: Option<i64> = None;
+        for (old, new) in run.iter().filter_map(|e| e.top_up()) {
+            if amount.is_some_and(|fen| fen != old) {
+                return None;
+            }
+            amount = Some(new);
+        }
+        let first = run.iter().find_map(|e| e.top_up())?.0;
+        if amount != Some(now) {
+            return None;
+        }
+        let day = events[..start]
+            .iter()
+            .rev()
+            .find(|e| e.field() == Field::PaidOn.key())
+            .and_then(|e| e.new_value().map(str::to_owned));
+        Some((first, day))
+    };
+    let (theirs_now, ours_now) = (payment(theirs)?, payment(ours)?);
+    if topped_up_from(their_history, theirs_in, theirs_now.0).is_some_and(|before| before == ours_now) {
+        return Some(true);
+    }
+    topped_up_from(our_history, ours_in, ours_now.0).is_some_and(|before| before == theirs_now).then_some(false)
+}
+
 /// The amounts one side's top-ups of a payment added, oldest first, where every change that side made apart to
 /// the payment of the year is a top-up (`rows`: each such row's field and, for a top-up's row of the amount, the
 /// amount it added to and the sum it made); None where one is not (the status changed, an amount corrected, the

@@ -400,6 +400,20 @@ impl made_apart::Step for Event {
     }
 }
 
+impl made_apart::PaymentStep for Event {
+    fn top_up(&self) -> Option<(i64, i64)> {
+        self.top_up
+    }
+
+    fn made(&self) -> (&str, &str) {
+        (&self.at, &self.origin)
+    }
+
+    fn new_value(&self) -> Option<&str> {
+        self.new.as_deref()
+    }
+}
+
 impl Event {
     /// Whether the merge that copied this row took the other file's value of one of payment fields `keys` over
     /// this laptop's: a recorded payment stands over a later change made without knowing of it (see
@@ -2703,53 +2717,14 @@ fn join_top_ups(
     })
 }
 
-/// Whether one side's payment is the other's topped up by hand (补缴): `Some(true)` when theirs is. The side's
-/// changes of the payment group the other lacks end in top-ups (with the dates and channels each wrote), and the
-/// first of them was added to the very payment the other side holds (已缴费, that amount, that date): a tax
-/// list read on both laptops, one topping it up since. The top-ups stand, whichever change is newer, with no
-/// conflict: the other side's payment is the part they were added to, and keeping it lost the family's top-up.
+/// Whether one side's payment is the other's topped up by hand (补缴): `Some(true)` when theirs is. One rule
+/// with the push to the county: `made_apart::built_on_by_top_ups`.
 fn built_on_by_top_ups(
-    (their_history, theirs_in): SideHistory,
-    (our_history, ours_in): SideHistory,
-    (theirs, ours): (&[Option<String>], &[Option<String>]),
+    theirs: SideHistory,
+    ours: SideHistory,
+    values: (&[Option<String>], &[Option<String>]),
 ) -> Option<bool> {
-    let at = |field: Field| PAYMENT_GROUP.iter().position(|&f| f == field);
-    let payment = |values: &[Option<String>]| -> Option<(i64, Option<String>)> {
-        let paid = at(Field::Payment).and_then(|i| values.get(i)?.as_deref()) == Some(PaymentStatus::Paid.code());
-        let fen = at(Field::PaidAmount).and_then(|i| values.get(i)?.as_deref()?.parse().ok());
-        let day = at(Field::PaidOn).and_then(|i| values.get(i).cloned().flatten());
-        paid.then_some((fen?, day))
-    };
-    let topped_up_from = |history: &[Event], in_year: &dyn Fn(&Event) -> bool, now: i64| {
-        let of_group = |e: &Event| in_year(e) && PAYMENT_GROUP.iter().any(|f| f.key() == e.field);
-        let events: Vec<&Event> = history.iter().filter(|e| of_group(e)).collect();
-        let of_top_up = |e: &Event| {
-            e.top_up.is_some() || events.iter().any(|t| t.top_up.is_some() && t.at == e.at && t.origin == e.origin)
-        };
-        let start = events.iter().rposition(|e| !of_top_up(e)).map_or(0, |i| i + 1);
-        let run = &events[start..];
-        if run.is_empty() || run.iter().any(|e| !e.unshared) {
-            return None;
-        }
-        let mut amount: Option<i64> = None;
-        for (old, new) in run.iter().filter_map(|e| e.top_up) {
-            if amount.is_some_and(|fen| fen != old) {
-                return None;
-            }
-            amount = Some(new);
-        }
-        let first = run.iter().find_map(|e| e.top_up)?.0;
-        if amount != Some(now) {
-            return None;
-        }
-        let day = events[..start].iter().rev().find(|e| e.field == Field::PaidOn.key()).and_then(|e| e.new.clone());
-        Some((first, day))
-    };
-    let (theirs_now, ours_now) = (payment(theirs)?, payment(ours)?);
-    if topped_up_from(their_history, theirs_in, theirs_now.0).is_some_and(|before| before == ours_now) {
-        return Some(true);
-    }
-    topped_up_from(our_history, ours_in, ours_now.0).is_some_and(|before| before == theirs_now).then_some(false)
+    made_apart::built_on_by_top_ups(theirs, ours, values)
 }
 
 /// A payment the other laptop marked apart from ours (已缴费, the same amount, another date or channel) that its
