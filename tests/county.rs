@@ -4874,3 +4874,63 @@ fn a_top_up_made_over_the_other_laptops_same_payment_stands_at_the_county_in_eit
         }
     }
 }
+
+/// A list imported by mistake, pushed, taken back by a restore and taken out of the county with
+/// `--remove-restored`: a copy of the drive made before the restore, still holding the pupil (and a payment
+/// marked on it since), pushes after. The pupil is not added again: the push names it as kept out, on each such
+/// push, and the copy's history of it joins the pupil taken out; where before it came back under a new county id.
+#[test]
+fn a_copy_still_holding_a_pupil_taken_out_of_the_county_does_not_bring_it_back() {
+    let Some(db) = TestDb::new() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("甲")).unwrap();
+    let a = drive(&dir.path().join("甲"), 0, 3);
+    let backup = dir.path().join("before.db");
+    canbao(&a).arg("backup").arg(&backup).assert().success();
+    let wrong = dir.path().join("wrong.csv");
+    let added = pupil_id(0, 10);
+    std::fs::write(&wrong, format!("姓名,身份证号,所在年级、班级\n误导入甲,{added},三年级1班\n")).unwrap();
+    canbao(&a).arg("import").arg(&wrong).assert().success();
+    push(&db, &[&a], &[]);
+    std::fs::create_dir(dir.path().join("乙")).unwrap();
+    let stale = dir.path().join("乙").join("school0.db");
+    std::fs::copy(&a, &stale).unwrap();
+    mark(&stale, &added, &["--note", "乙后来记的"]);
+    canbao(&a).arg("restore").arg(&backup).assert().success();
+    push(&db, &[&a], &["--remove-restored"]);
+    assert_eq!(county_rows(&db, &added), (0, 0));
+    let ids_before: i64 = db.client().query_one("SELECT max(id) FROM canbao.pupils", &[]).unwrap().get(0);
+    for _ in 0..2 {
+        let pushed = push(&db, &[&stale], &[]);
+        assert_eq!(county_rows(&db, &added), (0, 0), "{pushed}");
+        assert_eq!(pushed["added"], 0, "{pushed}");
+        let kept_out: Vec<&str> = pushed["files"][0]["kept_out"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{pushed}"))
+            .iter()
+            .map(|p| p["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(kept_out, ["误导入甲"], "{pushed}");
+    }
+    let ids_after: i64 = db.client().query_one("SELECT max(id) FROM canbao.pupils", &[]).unwrap().get(0);
+    assert_eq!(ids_before, ids_after, "no new county id");
+    assert_eq!(rollup(&db, &[])["students"], 3);
+    // The copy's note is in the history of the pupil taken out, not of no pupil.
+    let homes: Vec<(Option<i64>, bool)> = db
+        .client()
+        .query(
+            "SELECT a.pupil_id, EXISTS (SELECT 1 FROM canbao.audit r WHERE r.pupil_id = a.pupil_id AND r.action = 'remove')
+             FROM canbao.audit a WHERE a.field = 'note' AND a.new = '乙后来记的'",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    assert_eq!(homes.len(), 1, "{homes:?}");
+    assert!(homes[0].0.is_some() && homes[0].1, "{homes:?}");
+    let out = bare().arg("push").arg(&stale).args(["--to", &db.url, "--accept-clock"]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    assert!(text.contains("未再添加") && text.contains("误导入甲"), "{text}");
+}

@@ -366,6 +366,25 @@ pub fn push(
                 say(&format!("    {school} {name} {id}"), &format!("    {school} {name} {id}"));
             }
         }
+        if !f.kept_out.is_empty() {
+            let n = f.kept_out.len();
+            let en = format!(
+                "{} this drive holds were taken out of the county (--remove-restored: an import a restore took back) and \
+                 are not added again; this file still holds them, as a copy from before that restore does",
+                crate::words::counted(n, "pupil", "pupils")
+            );
+            say(
+                &format!(
+                    "  其中 {n} 名学生本数据文件仍有，但已被 --remove-restored 从汇总数据库中删除（误导入后已恢复），未再添加；\
+                     本数据文件应是那次恢复之前的副本 ({en})"
+                ),
+                &format!("  {en}"),
+            );
+            for p in &f.kept_out {
+                let (name, id, school) = (&p.name, &p.id_number, &p.school);
+                say(&format!("    {school} {name} {id}"), &format!("    {school} {name} {id}"));
+            }
+        }
         if f.look_alikes > 0 {
             let n = f.look_alikes;
             let en = format!(

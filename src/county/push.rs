@@ -59,6 +59,12 @@ pub struct FilePush {
     /// take): their rows gone, each removal a row of the county's history (action `remove`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub removed_from_county: Vec<RemovedPupil>,
+    /// Pupils this drive holds that were taken out of the county (`--remove-restored`, from this drive or a copy
+    /// of it whose restore removed them): a copy made before the restore still holds them, and its push would add
+    /// each again under a new county id. They stay out, their history rows kept under the pupil taken out (see
+    /// [`removed_at_county`]), and the push names them on every push of such a copy.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub kept_out: Vec<RemovedPupil>,
 }
 
 /// A pupil a restore of the drive removed (`store::backup::RESTORE_REMOVED`: an import this laptop made, taken
@@ -107,6 +113,55 @@ fn removed_here(
                 name: r.get(2),
                 school: r.get(3),
             }
+        })
+        .collect())
+}
+
+/// The drive's pupils the county matched to none of its own that it took out (`--remove-restored`): created by a
+/// history row the county holds under a pupil it no longer has, whose removal (action `remove`) it recorded.
+/// (drive row id → the county's pupil taken out, as reported.) Asked after the match, of a county that has pupils.
+fn removed_at_county(
+    tx: &mut postgres::Transaction,
+    rows: &DriveRead,
+    known: &Map<i64, i64>,
+    reveal: bool,
+) -> Result<Vec<(i64, RemovedPupil)>, CountyError> {
+    let unmatched: Vec<i64> = rows.pupils.iter().filter(|p| !known.contains_key(&p.sid)).map(|p| p.sid).collect();
+    if unmatched.is_empty() {
+        return Ok(Vec::new());
+    }
+    let found = tx
+        .query(
+            // Only a creation row the county holds can be one it took out (`stage_known`: none for another
+            // school's first push); the unmatched are hashed, not searched per row.
+            "SELECT DISTINCT ON (k.sid) k.sid, c.pupil_id
+             FROM stage_keys k JOIN stage_known n ON n.event = k.created_event
+                  JOIN canbao.audit c ON c.event = k.created_event AND c.field = 'created'
+             WHERE k.sid IN (SELECT unnest($1::bigint[])) AND c.pupil_id IS NOT NULL AND c.action <> 'remove'
+               AND EXISTS (SELECT 1 FROM canbao.audit r WHERE r.pupil_id = c.pupil_id AND r.action = 'remove')
+               AND NOT EXISTS (SELECT 1 FROM canbao.pupils p WHERE p.id = c.pupil_id)
+             ORDER BY k.sid, c.id",
+            &[&unmatched],
+        )
+        .map_err(server)?;
+    if found.is_empty() {
+        return Ok(Vec::new());
+    }
+    let pupils: Map<i64, &DrivePupil> = rows.pupils.iter().map(|p| (p.sid, p)).collect();
+    Ok(found
+        .iter()
+        .filter_map(|r| {
+            let p = pupils.get(&r.get::<_, i64>(0))?;
+            let id = &p.id_number;
+            Some((
+                p.sid,
+                RemovedPupil {
+                    pupil: r.get(1),
+                    id_number: if reveal { id.clone() } else { id_number::mask(id) },
+                    name: p.name.clone(),
+                    school: p.school.clone(),
+                },
+            ))
         })
         .collect())
 }
@@ -744,8 +799,10 @@ fn fresh_pupils<'r>(
     tx: &mut postgres::Transaction,
     rows: &'r DriveRead,
     known: &Map<i64, i64>,
+    kept_out: &Map<i64, i64>,
 ) -> Result<Vec<(i64, &'r DrivePupil)>, CountyError> {
-    let mut new: Vec<&DrivePupil> = rows.pupils.iter().filter(|p| !known.contains_key(&p.sid)).collect();
+    let mut new: Vec<&DrivePupil> =
+        rows.pupils.iter().filter(|p| !known.contains_key(&p.sid) && !kept_out.contains_key(&p.sid)).collect();
     // Lowercase hex sorts as the bytes of a uuid do; keys in byte order, as `key COLLATE "C"`.
     fn order(p: &DrivePupil) -> (bool, Option<&[u8]>, &[u8]) {
         (p.created_event.is_none(), p.created_event.as_deref().map(str::as_bytes), p.key.as_bytes())
@@ -1391,7 +1448,10 @@ fn push_file(
     if !accept_clock {
         clock_check(tx, file, &events)?;
     }
-    let fresh = fresh_pupils(tx, rows, &known)?;
+    // Pupils the county took out are not added again: to the match they are held, by no pupil of the county's.
+    let kept_out = if new_county { Vec::new() } else { removed_at_county(tx, rows, &known, reveal)? };
+    let held_out: Map<i64, i64> = kept_out.iter().map(|(sid, p)| (*sid, p.pupil)).collect();
+    let fresh = fresh_pupils(tx, rows, &known, &held_out)?;
     insert_new(tx, rows, &fresh, &schools, drive_id)?;
     let Known { updated, conflicts, others, restored, restore_rows, top_ups, paid_apart } =
         update_known(tx, file, (&known, &events), &schools, drive_id, reveal, brought)?;
@@ -1401,6 +1461,8 @@ fn push_file(
     let held: Vec<i64> = pupil_of.values().copied().collect();
     let found = removed_here(tx, rows, &held, reveal)?;
     let (removed_from_county, restore_removed) = settle_removed(tx, rows, (drive_id, remove), found)?;
+    // The history of a pupil kept out goes with the pupil taken out, where the rest of it is.
+    let pupil_of: Map<i64, i64> = pupil_of.into_iter().chain(held_out).collect();
     let inserted = insert_history(tx, rows, &events, &pupil_of, drive_id)?;
     for build in &rebuild {
         tx.batch_execute(build).map_err(server)?;
@@ -1417,7 +1479,7 @@ fn push_file(
         students,
         added: fresh.len(),
         updated,
-        unchanged: students - fresh.len() - updated,
+        unchanged: students - fresh.len() - updated - kept_out.len(),
         conflicts: conflicts.len(),
         audit_rows,
         other_school_pupils: others.len(),
@@ -1428,6 +1490,7 @@ fn push_file(
         paid_apart,
         restore_removed,
         removed_from_county,
+        kept_out: kept_out.into_iter().map(|(_, p)| p).collect(),
     };
     // The staging tables go with the transaction; a second file in the same one makes its own.
     tx.batch_execute(
@@ -1633,6 +1696,7 @@ fn push_one(
         record_reveal(tx, file, &conflicts, &others, (&one.top_ups, &one.paid_apart, &one.restore_removed), operator)
             .map_err(in_file)?;
         record_reveal_removed(tx, file, &one.removed_from_county, operator).map_err(in_file)?;
+        record_reveal_removed(tx, file, &one.kept_out, operator).map_err(in_file)?;
     }
     Ok((one, conflicts, others))
 }
