@@ -4519,7 +4519,8 @@ impl RowReader<'_> {
         };
         let id = match &id_date {
             Some(written) => IdCheck { normalized: written.clone(), result: Err(IdProblem::Date) },
-            None if (RoundedIds::zeros(&id) || RoundedIds::printed_failing(&id)) && self.rounded_ids.judged() => {
+            // The column's judgement first: a count, where the number's own question reads its digits as a double.
+            None if self.rounded_ids.judged() && (RoundedIds::zeros(&id) || RoundedIds::printed_failing(&id)) => {
                 id_number::as_rounded(id)
             }
             None => id,
