@@ -375,6 +375,23 @@ pub fn printed_from(number: &str, printed: &str) -> bool {
 
 /// `value` rounded to `significant` digits, then zeros, as a program printing a double writes it.
 fn rounded_to(value: f64, significant: usize) -> Option<u128> {
+    // Asked of every number ending in a zero, twice: a whole double is rounded in integers, as `{:.e}` rounds its
+    // exact value. A tie (never met by a double of 16 digits or more, a multiple of 2 or more) is left to the
+    // formatting, which says how it breaks one.
+    if value.is_finite() && value >= 1.0 && value.fract() == 0.0 && value < 1e38 && significant >= 1 {
+        let whole = value as u128;
+        let digits = whole.ilog10() as usize + 1;
+        let cut = 10u128.pow(u32::try_from(digits.checked_sub(significant)?).ok()?);
+        let (below, half) = (whole % cut, cut / 2);
+        if cut == 1 || below != half {
+            return Some(whole - below + if below > half { cut } else { 0 });
+        }
+    }
+    formatted_to(value, significant)
+}
+
+/// `rounded_to` by the formatting a program printing the double does.
+fn formatted_to(value: f64, significant: usize) -> Option<u128> {
     let scientific = format!("{value:.*e}", significant - 1);
     let (mantissa, exponent) = scientific.split_once('e')?;
     let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
@@ -1543,5 +1560,33 @@ mod tests {
             printed += usize::from(asked(text).is_some());
         }
         assert!(printed > texts.len() / 4, "{printed} of {}", texts.len());
+    }
+    #[test]
+    fn rounded_to_in_integers_answers_as_the_formatting() {
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let mut values: Vec<f64> = vec![9_999_999_999_999_999_950.0, 99_999_999_999_999_990.0, 1e17, 1e15, 123.0, 5.0];
+        for _ in 0..20_000 {
+            let digits = 1 + (next() % 20) as u32;
+            let number = u128::from(next()) % 10u128.pow(digits);
+            let zeros = 10u128.pow((next() % 6) as u32);
+            values.push((number / zeros * zeros) as f64);
+        }
+        // Ties: a value ending in 5, 50, 500 at each place it can be cut.
+        values.extend((1..16).map(|e| (12_345 * 10u64.pow(e) + 5 * 10u64.pow(e - 1)) as f64));
+        for value in values {
+            for significant in 1..=20 {
+                assert_eq!(
+                    rounded_to(value, significant),
+                    formatted_to(value, significant),
+                    "{value} to {significant}"
+                );
+            }
+        }
     }
 }
