@@ -5598,7 +5598,7 @@ impl RowReader<'_> {
         }
         let slot = self.class_keys.get_mut(class)?;
         let label = slot.get_or_insert_with(|| ClassKey::of(&row.grade, &row.class).canonical().into_boxed_str());
-        let key = format!("{}\u{1f}{label}\u{1f}{}", row.school, row.name);
+        let key = class_name_key(&row.school, &label, &row.name);
         let of_class = self.of_class.entry(key.into_boxed_str()).or_default();
         let signs = Signs::of_row(valid.map(|v| v.sex), row.sex, &row.note);
         match valid {
@@ -5652,7 +5652,7 @@ impl RowReader<'_> {
             // class: that pupil, who keeps the valid number, as a later import takes it (`store::import`).
             (Ok(valid), _) if valid.kind == id_number::IdKind::ResidentConverted => {
                 let label = ClassKey::of(&later.grade, &later.class).canonical();
-                let key = format!("{}\u{1f}{label}\u{1f}{}", later.school, later.name);
+                let key = class_name_key(&later.school, &label, &later.name);
                 let of_class = self.of_class.get(key.as_str())?;
                 let first = of_class.valid.as_ref().map(|(index, number, ..)| (*index, number));
                 let more = of_class.more.iter().map(|(index, number)| (*index, number));
@@ -5692,7 +5692,7 @@ impl RowReader<'_> {
                 }
                 // One place different, only in the row's school and class.
                 let label = ClassKey::of(&later.grade, &later.class).canonical();
-                let key = format!("{}\u{1f}{label}\u{1f}{}", later.school, later.name);
+                let key = class_name_key(&later.school, &label, &later.name);
                 if let Some(of_class) = self.of_class.get(key.as_str()) {
                     let first = of_class.valid.as_ref().map(|(index, number, ..)| (*index, number));
                     let more = of_class.more.iter().map(|(index, number)| (*index, number));
@@ -5725,7 +5725,7 @@ impl RowReader<'_> {
         let of_class = || {
             *of_class.get_or_init(|| {
                 let label = ClassKey::of(&later.grade, &later.class).canonical();
-                self.of_class.get(format!("{}\u{1f}{label}\u{1f}{}", later.school, later.name).as_str())
+                self.of_class.get(class_name_key(&later.school, &label, &later.name).as_str())
             })
         };
         let earlier_valid = || {
@@ -5764,7 +5764,7 @@ impl RowReader<'_> {
     fn masked_of_import(&self, row: &Incoming) -> Option<(u32, Box<str>)> {
         let ends = id_number::masked_ends(&row.id.normalized)?;
         let label = ClassKey::of(&row.grade, &row.class).canonical();
-        let of_class = self.of_class.get(format!("{}\u{1f}{label}\u{1f}{}", row.school, row.name).as_str())?;
+        let of_class = self.of_class.get(class_name_key(&row.school, &label, &row.name).as_str())?;
         let first = of_class.valid.as_ref().map(|(index, number, ..)| (*index, number));
         let more = of_class.more.iter().map(|(index, number)| (*index, number));
         let mut fitting = first.into_iter().chain(more).filter(|(_, number)| ends.fits(number));
@@ -7036,6 +7036,19 @@ const MAX_PHONE_CHARS: usize = 20;
 
 /// The characters of a cell a report quotes at most.
 const QUOTED_CHARS: usize = 50;
+
+/// The key `RowReader::of_class` files a row under: its school, its class's canonical label and its name, apart
+/// by U+001F. Built once a row with no formatting: asked of every row read.
+fn class_name_key(school: &str, label: &str, name: &str) -> String {
+    let mut key = String::with_capacity(school.len() + label.len() + name.len() + 2);
+    for (at, part) in [school, label, name].into_iter().enumerate() {
+        if at > 0 {
+            key.push('\u{1f}');
+        }
+        key.push_str(part);
+    }
+    key
+}
 
 /// A cell's text as a report quotes it: the first characters and the whole length when it is long, so a
 /// pasted paragraph (or a 10 MB header cell) is one line and not the paragraph again.
