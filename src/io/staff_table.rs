@@ -90,11 +90,20 @@ pub fn staff_header(row: &[Cell]) -> bool {
 pub fn title_text(row: &[Cell]) -> Option<String> {
     // Asked of every row read, twice: a row of three written cells or more (a pupil's) is answered without copying
     // its cells.
-    if row.iter().filter(|c| !c.text_ref().trim().is_empty()).nth(2).is_some() {
+    if row.iter().filter(|c| written(c)).nth(2).is_some() {
         return None;
     }
     let written: Vec<String> = row.iter().map(Cell::text).filter(|t| !t.trim().is_empty()).collect();
     (1..=2).contains(&written.len()).then(|| written.concat())
+}
+
+/// Whether a cell's cleaned text is not empty. A text cell is asked without cleaning it: cleaning keeps a character
+/// neither blank nor invisible (`Cell::is_empty`), and drops every other. Asked of every row's cells, twice.
+fn written(cell: &Cell) -> bool {
+    match cell {
+        Cell::Text(_) => !cell.is_empty(),
+        other => !other.text_ref().trim().is_empty(),
+    }
 }
 
 /// What a row held shows of its holder.
@@ -369,6 +378,65 @@ mod tests {
         for name in ["三年级1班（班主任王老师）", "老师发来的名单", "学生", "Sheet1", "", "教师子女"]
         {
             assert!(!staff_sheet(name), "{name}");
+        }
+    }
+    #[test]
+    fn a_written_cell_is_one_whose_cleaned_text_is_not_empty() {
+        let texts = [
+            "",
+            " ",
+            "\t",
+            "\n\r",
+            "\u{3000}",
+            "\u{200b}",
+            "\u{200b} \u{feff}",
+            "\u{a0}",
+            "\u{85}",
+            "\u{1680}",
+            "\u{2028}",
+            "\u{202f}",
+            "\u{205f}",
+            "\u{2060}",
+            "\u{ad}",
+            "\u{1b}",
+            "'",
+            "''",
+            "'=",
+            "'=1",
+            "'\t=1",
+            "'\u{200b}",
+            "李",
+            " 李 ",
+            "\u{200b}李",
+            "-",
+            "=1+1",
+            "\t=1+1",
+            "\u{3000}三年级\u{3000}",
+            "\u{fe0f}",
+            "a\u{200d}",
+        ];
+        let mut cells: Vec<Cell> = texts.iter().map(|t| Cell::Text((*t).to_owned())).collect();
+        cells.extend([Cell::Empty, Cell::Number(0.0), Cell::Digits("450202".to_owned())]);
+        for cell in &cells {
+            assert_eq!(written(cell), !cell.text_ref().trim().is_empty(), "{cell:?}");
+        }
+        // Rows of every count of written cells among blank ones, as before.
+        for mask in 0u32..(1 << 5) {
+            let row: Vec<Cell> =
+                (0..5)
+                    .map(|i| {
+                        if mask & (1 << i) != 0 {
+                            Cell::Text(format!("字{i}"))
+                        } else {
+                            Cell::Text(" \u{200b}".into())
+                        }
+                    })
+                    .collect();
+            let written_cells = mask.count_ones() as usize;
+            let expected = (1..=2)
+                .contains(&written_cells)
+                .then(|| row.iter().map(Cell::text).filter(|t| !t.trim().is_empty()).collect::<String>());
+            assert_eq!(title_text(&row), expected, "{mask:b}");
         }
     }
 }
