@@ -202,7 +202,21 @@ fn clean_text_ref(raw: &str) -> std::borrow::Cow<'_, str> {
             .collect();
         return std::borrow::Cow::Owned(as_typed(cleaned.trim()).into_owned());
     }
-    as_typed(raw.trim())
+    as_typed(trim(raw))
+}
+
+/// `str::trim`, a text that begins and ends in a character no trim takes answered by looking at its two ends:
+/// asked of every cell read, several times a row.
+fn trim(text: &str) -> &str {
+    // Every blank character (Unicode's White_Space) is ASCII or begins with one of these bytes in UTF-8: U+0085 and
+    // U+00A0 (0xc2), U+1680 (0xe1), U+2000–U+205F (0xe2), U+3000 (0xe3).
+    let kept = |lead: u8| (0x21..0x7f).contains(&lead) || (lead >= 0xc0 && !matches!(lead, 0xc2 | 0xe1 | 0xe2 | 0xe3));
+    let bytes = text.as_bytes();
+    let last_lead = bytes.iter().rev().take(4).find(|&&b| !(0x80..0xc0).contains(&b));
+    match (bytes.first(), last_lead) {
+        (Some(&first), Some(&last)) if kept(first) && kept(last) => text,
+        _ => text.trim(),
+    }
 }
 
 /// Trimmed text as `clean_text` keeps it: a formula as typed, without the apostrophe an export put before it.
@@ -384,5 +398,19 @@ mod tests {
             assert!(super::may_hold_invisible(c.encode_utf8(&mut buf)), "U+{:04X}", c as u32);
         }
         assert!(!super::may_hold_invisible("张三 450202201501010012 三年级2班 Zhang"));
+    }
+    #[test]
+    fn trim_answers_as_str_trim() {
+        // Every character at either end, before and after a CJK, an ASCII and a full-width character.
+        let ends: Vec<char> =
+            (0u32..0x3100).chain(0xfe00..0x1_0000).chain([0x1_f600, 0x2_0000]).filter_map(char::from_u32).collect();
+        for middle in ["", "李", "a", "\u{ff21}", "李 a"] {
+            for &c in &ends {
+                for text in [format!("{c}{middle}"), format!("{middle}{c}"), format!("{c}{middle}{c}"), c.to_string()] {
+                    assert_eq!(super::trim(&text), text.trim(), "{:?}", text);
+                }
+            }
+        }
+        assert_eq!(super::trim(""), "");
     }
 }
