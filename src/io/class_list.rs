@@ -5598,7 +5598,7 @@ impl RowReader<'_> {
         }
         let slot = self.class_keys.get_mut(class)?;
         let label = slot.get_or_insert_with(|| ClassKey::of(&row.grade, &row.class).canonical().into_boxed_str());
-        let key = class_name_key(&row.school, &label, &row.name);
+        let key = class_name_key(&row.school, label, &row.name);
         let of_class = self.of_class.entry(key.into_boxed_str()).or_default();
         let signs = Signs::of_row(valid.map(|v| v.sex), row.sex, &row.note);
         match valid {
@@ -6151,6 +6151,12 @@ impl RowReader<'_> {
         let (&at_name, &at_id) = (map.columns.get(&Column::Name)?, map.columns.get(&Column::IdNumber)?);
         let in_name = row.get(at_name).filter(|_| at_name != at_id)?;
         let text = in_name.text_ref();
+        // A name cell without a digit holds no number, valid or shaped like one: most rows, answered unchecked.
+        if !matches!(in_name, Cell::Number(_))
+            && !text.chars().any(|c| c.is_ascii_digit() || ('０'..='９').contains(&c))
+        {
+            return None;
+        }
         let number = match in_name {
             Cell::Number(f) => id_number::check_numeric_cell(*f, self.today),
             _ => id_number::check(&text, self.today),
