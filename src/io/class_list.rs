@@ -1412,7 +1412,7 @@ struct PhoneHanded {
 /// How many of a sheet's ID cells lost their digits to a spreadsheet, as far as read: in a column where most did,
 /// a number ending in 000 (or printed from a double) is one of them even when its check digit holds by chance (one in eleven does), not a
 /// pupil's whole number, and is flagged as its neighbours are.
-#[derive(Default, Clone, Copy)]
+#[derive(Default, Clone)]
 struct RoundedIds {
     /// Cells that lost their digits whatever their neighbours: a numeric cell, scientific notation, or 18 digits
     /// ending in 000, or printed from a double, whose check digit fails.
@@ -1421,6 +1421,9 @@ struct RoundedIds {
     zeros: usize,
     /// Every ID cell not empty.
     ids: usize,
+    /// The text of the ID cell counted last and its check: the row read next is that row once the sheet's start is
+    /// judged, and `RowReader::read_row` takes the check instead of making it again.
+    last: Option<(String, IdCheck)>,
 }
 
 impl RoundedIds {
@@ -1428,19 +1431,31 @@ impl RoundedIds {
     const LOOKAHEAD: usize = 200;
 
     fn count(&mut self, cell: &Cell, today: NaiveDate) {
-        let check = match cell {
+        let (text, check) = match cell {
             Cell::Empty => return,
-            Cell::Number(f) => id_number::check_numeric_cell(*f, today),
-            other => id_number::check(&other.text(), today),
+            Cell::Number(f) => (None, id_number::check_numeric_cell(*f, today)),
+            other => {
+                let text = other.text();
+                let check = id_number::check(&text, today);
+                (Some(text), check)
+            }
         };
-        if check.normalized.is_empty() {
-            return;
+        if !check.normalized.is_empty() {
+            self.ids += 1;
+            if check.result == Err(IdProblem::PrecisionLost) || Self::printed_failing(&check) {
+                self.lost += 1;
+            } else if Self::zeros(&check) {
+                self.zeros += 1;
+            }
         }
-        self.ids += 1;
-        if check.result == Err(IdProblem::PrecisionLost) || Self::printed_failing(&check) {
-            self.lost += 1;
-        } else if Self::zeros(&check) {
-            self.zeros += 1;
+        self.last = text.map(|text| (text, check));
+    }
+
+    /// `id_number::check(text, today)`, taken from the cell counted last when it is that text.
+    fn check(&mut self, text: &str, today: NaiveDate) -> IdCheck {
+        match self.last.take() {
+            Some((counted, check)) if counted == text => check,
+            _ => id_number::check(text, today),
         }
     }
 
@@ -4505,7 +4520,7 @@ impl RowReader<'_> {
         let id_blob = (id_raw.chars().nth(MAX_ID_CHARS).is_some()).then(|| std::mem::take(&mut id_raw));
         let id: IdCheck = match id_cell {
             Cell::Number(f) if mobile.is_none() => id_number::check_numeric_cell(*f, self.today),
-            _ => id_number::check(&id_raw, self.today),
+            _ => self.rounded_ids.check(&id_raw, self.today),
         };
         // A date in the ID column (2015-03-02, most often the child's birth date typed where the number goes) is
         // kept as written: without its dashes it would read as 20150302, a number nobody wrote.
