@@ -4582,3 +4582,62 @@ fn a_staff_table_without_an_id_column_under_a_header_naming_the_staff_is_left_ou
         }
     }
 }
+
+/// A teachers' table stacked under the pupils with its columns shifted (「教师姓名 | 身份证号码 | 职务」 from column A,
+/// under 「序号 | 学生姓名 | 身份证号码 …」), and a sheet named 教职工名单 with a header canbao does not read: each teacher's
+/// row is said once, as left out, where it also read 「姓名栏填的是身份证号码…此行已按身份证号码栏导入」 of a row not
+/// imported; the staff sheet is said as a staff list, where each row's advice to write a pupils' header above it
+/// would import the headmaster as a pupil.
+#[test]
+fn a_shifted_teachers_table_and_a_staff_sheet_are_said_as_left_out_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("名单.xlsx");
+    let pupils: Vec<String> = (1..=3).map(|i| valid(&format!("4502022019010210{i}"))).collect();
+    let teachers = [valid("45020219851019426"), valid("45020219880920770")];
+    let head = valid("45020219750821452");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet().set_name("一年级").unwrap();
+    for (c, h) in ["序号", "学生姓名", "身份证号码", "年级", "班级"].iter().enumerate() {
+        sheet.write_string(0, c as u16, *h).unwrap();
+    }
+    for (i, id) in pupils.iter().enumerate() {
+        let r = 1 + i as u32;
+        sheet.write_number(r, 0, r as f64).unwrap();
+        sheet.write_string(r, 1, format!("学生{r}")).unwrap();
+        sheet.write_string(r, 2, id).unwrap();
+        sheet.write_string(r, 3, "一年级").unwrap();
+        sheet.write_string(r, 4, "1班").unwrap();
+    }
+    for (c, h) in ["教师姓名", "身份证号码", "职务"].iter().enumerate() {
+        sheet.write_string(5, c as u16, *h).unwrap();
+    }
+    for (i, (name, id)) in [("覃老师", &teachers[0]), ("韦老师", &teachers[1])].iter().enumerate() {
+        sheet.write_string(6 + i as u32, 0, *name).unwrap();
+        sheet.write_string(6 + i as u32, 1, id.as_str()).unwrap();
+        sheet.write_string(6 + i as u32, 2, "班主任").unwrap();
+    }
+    let staff = book.add_worksheet().set_name("教职工名单").unwrap();
+    for (c, h) in ["教职工姓名", "身份证号", "岗位"].iter().enumerate() {
+        staff.write_string(0, c as u16, *h).unwrap();
+    }
+    staff.write_string(1, 0, "黄校长").unwrap();
+    staff.write_string(1, 1, head.as_str()).unwrap();
+    staff.write_string(1, 2, "校长").unwrap();
+    book.save(&path).unwrap();
+
+    for dry_run in [true, false] {
+        let mut store = store();
+        let report = class_list::import(&mut store, &[path.as_path()], Some("东风小学"), dry_run).unwrap();
+        assert_eq!(report.added, 3, "{:?}", report.problems);
+        for row in [7, 8] {
+            let said: Vec<&str> =
+                report.problems.iter().filter(|p| p.row == Some(row)).map(|p| p.message.as_str()).collect();
+            assert!(!said.is_empty(), "row {row} is said: {:?}", report.problems);
+            assert!(!said.iter().any(|m| m.contains("已按身份证号码栏导入")), "row {row} was not imported: {said:?}");
+        }
+        let staff_said: Vec<&str> =
+            report.problems.iter().filter(|p| p.sheet == "教职工名单").map(|p| p.message.as_str()).collect();
+        assert!(staff_said.iter().any(|m| m.contains("是教职工名单，不是学生名单，未导入")), "{staff_said:?}");
+        assert!(!staff_said.iter().any(|m| m.contains("若是学生，请在名单上方写一行表头")), "{staff_said:?}");
+    }
+}

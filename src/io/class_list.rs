@@ -2125,6 +2125,21 @@ impl RowReader<'_> {
                     let (file, sheet) = (file.to_owned(), name);
                     return Err(ReadError::SheetWithoutHeader { file, sheet, rows: numbered }.into());
                 }
+                // A sheet named as the staff's, or headed by the staff's words (「教职工姓名 | 身份证号 | 岗位」): its
+                // numbers are the teachers', said once as a staff list left out, where each row's advice to write a
+                // pupils' header above it would import the headmaster as a pupil.
+                let staff_header = head.iter().find(|r| has_content(r)).is_some_and(|r| staff_table::staff_header(r));
+                if multi && numbered > 0 && (staff_table::staff_sheet(&name) || staff_header) {
+                    let first = numbered_rows.first().copied();
+                    let message = format!(
+                        "工作表 {name} 是教职工名单，不是学生名单，未导入（其中 {numbered} 行有有效的身份证号码）；若其中有学生，请把\
+                         学生列入有“姓名”“身份证号码”表头的学生名单 (sheet {name} is a staff list, not a pupils' list: not \
+                         imported ({numbered} rows hold a valid ID number); should a pupil be among them, list the pupil \
+                         under a pupils' header 姓名, 身份证号码)"
+                    );
+                    self.problem_at(file, &name, first, "", message);
+                    numbered_rows.clear();
+                }
                 for row_no in numbered_rows.into_iter().filter(|_| multi) {
                     let message = format!(
                         "工作表 {name} 中找不到表头行，未导入；这一行有有效的身份证号码，若是学生，请在名单上方写一行表头\
@@ -4345,10 +4360,13 @@ impl RowReader<'_> {
         };
         // A valid number where the name goes, beside a name (or nothing) where the number goes: the two cells typed
         // into each other's column, read put right and said, never a row said to hold neither.
+        // Said once the row is known to be imported: a row then left out (a staff table's, a footer) is said by
+        // that alone, where it read both imported without its name and skipped.
         let swapped: Vec<Cell>;
+        let mut swap_said = None;
         let row = match self.name_and_id_swapped(map, row) {
             Some((cells, message)) => {
-                self.problem(file, sheet, row_no, &header_of(Column::Name), message);
+                swap_said = Some(message);
                 swapped = cells;
                 &swapped
             }
@@ -4393,6 +4411,9 @@ impl RowReader<'_> {
             }
         }
         let kind = self.row_kind(map, row, &name, id_cell, &id_raw);
+        if let Some(message) = swap_said.filter(|_| matches!(kind, RowKind::Pupil | RowKind::Flagged(_))) {
+            self.problem(file, sheet, row_no, &header_of(Column::Name), message);
+        }
         match &kind {
             // A pupil after canbao's own signature line: the line did not stand at the foot, and is said as any footer.
             RowKind::Pupil | RowKind::Flagged(_) => {
