@@ -6539,6 +6539,11 @@ fn app_at_benefit_place(lang: Language, category: &str) -> (App, Vec<i64>, Strin
 fn pay_350_in_2022(app: &mut App) {
     app.update(Action::TogglePaid);
     let Some(canbao::tui::modal::Modal::Payment(form)) = &mut app.modal else { panic!("form") };
+    // One the policy enrolls away from school is quoted nothing at school: the family's 350 is typed.
+    if form.away_zero {
+        form.amount.set("350");
+        form.amount_edited = true;
+    }
     form.date.set("2022-10-0");
     form.date_touched = true;
     app.update(Action::Down);
@@ -6557,9 +6562,10 @@ fn a_payment_for_a_pupil_who_enrolls_at_the_benefit_place_is_asked() {
         assert_eq!(app.selected_id(), Some(ids[1]));
         app.update(Action::TogglePaid);
         let shown = screen(&app);
+        // Led by what the school collects (nothing), and where the pupil enrolls.
         let sentence = match lang {
-            Language::Zh => "低保对象：应在待遇审批地参保缴费，不随学校参保",
-            Language::En => "低保对象: enrolls where the benefit was approved, not at school",
+            Language::Zh => "0 元：低保对象应回待遇审批的主管部门",
+            Language::En => "0 yuan: 低保对象 enrolls through the department",
         };
         assert!(shown.contains(sentence), "{shown}");
         app.update(Action::Back);
@@ -13748,4 +13754,62 @@ fn unreferenced(text: &str) -> String {
     }
     out.push_str(rest);
     out
+/// 许志文 (特困人员, 民政) under Liuzhou's 2023 policy, which sends such pupils back to the department that approved
+/// the benefit to enroll (000 附件二(五)): the detail screen's amount due is 0 at school with that department
+/// named, the notice's figures for paying at school only in the rule, said as such; `p` proposes no amount, says
+/// the same first, and Enter with none asks for the amount paid here all the same. Before, both led with the
+/// family's whole premium (350 元) as owed at school. A pupil enrolled at school all the same is quoted as before.
+#[test]
+fn a_pupil_the_policy_enrolls_away_from_school_is_quoted_nothing_at_school() {
+    use canbao::tui::modal::Modal;
+    let (due_zh, due_en) = (
+        "0 元：特困人员应回待遇审批的主管部门（民政）办理参保登记，本校不收取",
+        "0 yuan: 特困人员 enrolls through the department that approved the benefit (民政), nothing collected at school",
+    );
+    for lang in [Language::Zh, Language::En] {
+        let (label, lead, due, rule, type_it) = match lang {
+            Language::Zh => ("应缴金额", "0 元：特困人员", due_zh, "仍在本校参保时：", "仍在本校缴费的，请输入金额"),
+            Language::En => {
+                ("Amount due", "0 yuan: 特困人员", due_en, "If enrolled at school all the same: ", "type the amount")
+            }
+        };
+        let mut store = store(true);
+        store.set_fixed_clock("2022-10-08T10:00:00+08:00");
+        store.set_meta(canbao::tui::POLICY_META_KEY, "liuzhou-2023").expect("meta");
+        in_year(&mut store, 2023);
+        let shown = detail_of(&mut store, lang, "许志文");
+        let line = line_starting(&shown, label);
+        assert!(line.contains(lead) && !line.contains("350"), "{lang:?}: {line}\n{shown}");
+        let (flat, want): (String, String) = (shown.split_whitespace().collect(), due.split_whitespace().collect());
+        assert!(flat.contains(&want), "{lang:?}:\n{shown}");
+        assert!(shown.contains(rule), "{lang:?}: the notice's figures said as paying at school\n{shown}");
+
+        let mut app = App::new(store, &options(lang, Some("测试"))).expect("app");
+        app.update(Action::Resize(120, 30));
+        let id = find_pupil(&mut app, "许志文");
+        app.update(Action::TogglePaid);
+        let Some(Modal::Payment(form)) = &app.modal else { panic!("{lang:?}: the form\n{}", screen(&app)) };
+        assert_eq!(form.amount.text(), "", "{lang:?}: no amount proposed");
+        assert!(form.warning.as_deref().is_some_and(|w| w.starts_with(due)), "{lang:?}: {:?}", form.warning);
+        assert!(form.note.as_deref().is_some_and(|n| n.starts_with(rule)), "{lang:?}: {:?}", form.note);
+        app.update(Action::Confirm);
+        let Some(Modal::Payment(form)) = &app.modal else { panic!("{lang:?}: saved with no amount") };
+        assert!(form.error.as_deref().is_some_and(|e| e.contains(type_it)), "{lang:?}: {:?}", form.error);
+        assert_eq!(app.store.student(id).expect("s").payment, PaymentStatus::Unpaid);
+        // Typed, it is asked about as before (仍在本校登记缴费？) and saved on Yes.
+        type_text(&mut app, "350");
+        app.update(Action::Confirm);
+        assert!(matches!(app.modal, Some(Modal::Confirm(_))), "{lang:?}: asked\n{}", screen(&app));
+        app.update(Action::Yes);
+        let s = app.store.student(id).expect("s");
+        assert_eq!((s.payment, s.payment_details.amount_fen), (PaymentStatus::Paid, Some(35000)), "{lang:?}");
+
+        // Enrolled at school all the same and unpaid: the family pays here, the amount proposed as before.
+        app.update(Action::Undo);
+        app.store.set_enrollment(id, Enrollment::Here, None).expect("here");
+        app.update(Action::TogglePaid);
+        let Some(Modal::Payment(form)) = &app.modal else { panic!("{lang:?}: the form") };
+        assert_eq!(form.amount.text(), "350", "{lang:?}");
+        assert!(!form.away_zero, "{lang:?}");
+    }
 }

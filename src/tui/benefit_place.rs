@@ -34,6 +34,19 @@ impl App {
         Some((rule.category.clone(), rule.enroll))
     }
 
+    /// The amount due of `s`, whom the policy sends to enroll away from school for `category`: 0 at school, and
+    /// where the notice sends them (the department that certified the category, or the family), as the detail
+    /// screen and the payment form lead with it.
+    pub(crate) fn due_away_words(&self, s: &Student, category: &str, place: EnrollPlace) -> String {
+        let t = self.text;
+        let department = s.categories.iter().find(|c| c.name == category).map(|c| c.department.trim());
+        match (place, department.filter(|d| !d.is_empty())) {
+            (EnrollPlace::Family, _) => fill(t.due_away_family, &[&category]),
+            (_, Some(department)) => fill(t.due_away_benefit_of, &[&category, &department]),
+            (_, None) => fill(t.due_away_benefit, &[&category]),
+        }
+    }
+
     pub(super) fn away_words(&self, place: EnrollPlace) -> String {
         match place {
             EnrollPlace::Family => self.text.away_family,

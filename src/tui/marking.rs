@@ -510,7 +510,23 @@ impl App {
             return self.fail(fill(self.text.all_left_away, &[&left_away.len(), &place]));
         }
         let tax_held = self.tax_held_warnings(&pupils);
+        // One the school collects nothing from (sent away, not enrolled here all the same, nothing recorded): the
+        // form leads with the 0 元 the detail screen says, where it proposed the family's whole premium.
+        let away_zero = match &pupils[..] {
+            [one] if top_up.is_none() && one.payment == PaymentStatus::Unpaid && one.enrollment != Enrollment::Here => {
+                self.enrolls_away(one).map(|(category, place)| self.due_away_words(one, &category, place))
+            }
+            _ => None,
+        };
         let warning = match &pupils[..] {
+            [_] if let Some(due) = &away_zero => {
+                let first = tax_held.iter().cloned().chain([format!(
+                    "{due}{}{}",
+                    self.text.pick("；", ". "),
+                    self.text.payment_away_type
+                )]);
+                Some(first.collect::<Vec<_>>().join(self.text.pick("；", "; ")))
+            }
             [one] => {
                 let away = self.enrolls_away(one).map(|(category, place)| {
                     let words = crate::words::quote::QuoteWords::of(self.lang);
@@ -546,6 +562,7 @@ impl App {
             note: None,
             error: None,
             warning,
+            away_zero: away_zero.is_some(),
             next_collection: self.next_collection().map(Box::new),
             year_warning: None,
             left_away,
@@ -690,10 +707,15 @@ impl App {
             let (paid_y, due_y, owed_y) = (money::plain(paid), money::plain(*due), money::plain((due - paid).max(0)));
             form.warning = Some(fill(self.text.top_up_note, &[&paid_y, &due_y, &owed_y]));
         }
+        if form.away_zero {
+            form.note = form.note.take().map(|rule| fill(self.text.rule_if_school, &[&rule]));
+        }
         if !form.amount_edited && form.targets.len() == 1 {
-            // A top-up's amount is what is still owed, when anything is.
+            // A top-up's amount is what is still owed, when anything is; none for a pupil the school collects
+            // nothing from.
             let due = match form.top_up {
                 Some(paid) => form.quoted.first().copied().flatten().map(|due| due - paid).filter(|f| *f > 0),
+                None if form.away_zero => None,
                 None => form.quoted.first().copied().flatten(),
             };
             form.amount.set(&due.map(money::plain).unwrap_or_default());
@@ -788,6 +810,12 @@ impl App {
             (0..form.targets.len()).map(|i| form.hukou_pending.get(i).is_none_or(Option::is_none)).collect();
         if !pending.is_empty() && !kept.contains(&true) {
             form.error = Some(fill(self.text.all_hukou_pending, &[&pending.len(), &self.paid_key()]));
+            form.focus = PaymentField::Amount;
+            return Some(Modal::Payment(form));
+        }
+        // The school collects nothing from a pupil sent away: a payment here all the same is its amount typed.
+        if form.away_zero && typed_fen.is_none() {
+            form.error = Some(self.text.payment_away_type.to_owned());
             form.focus = PaymentField::Amount;
             return Some(Modal::Payment(form));
         }

@@ -61,6 +61,10 @@ pub struct PaymentForm {
     pub left_part_paid: Vec<String>,
     /// One pupil whose category enrolls away from school under the policy: that sentence, shown first.
     pub warning: Option<String>,
+    /// The one pupil is sent by the policy to enroll away from school (待遇审批地, the family) and is not enrolled
+    /// here all the same: the school collects nothing (0 元, said first), so no amount is proposed; one paid here
+    /// all the same is typed, and Enter with none asks for it.
+    pub away_zero: bool,
     /// The next insured year's concentrated period while the drive is still in the year before.
     pub next_collection: Option<Box<crate::io::year_policy::NextCollection>>,
     /// The date in the form falls in it: the payment is recorded for the drive's year, and how to start the next.

@@ -185,6 +185,15 @@ pub struct Text {
     pub due_elsewhere: &'static str,
     /// The rule of a pupil insured elsewhere: what the policy would give if the pupil enrolled here.
     pub rule_if_here: &'static str,
+    /// The amount due of a pupil the policy sends to enroll away from school (待遇审批地: the category, the
+    /// certifying department; the family: the category): nothing is collected at school.
+    pub due_away_benefit_of: &'static str,
+    pub due_away_benefit: &'static str,
+    pub due_away_family: &'static str,
+    /// The policy's rule for such a pupil, as it reads if the school enrolls them all the same.
+    pub rule_if_school: &'static str,
+    /// The payment form's word for such a pupil after the amount due: the amount is typed, none is proposed.
+    pub payment_away_type: &'static str,
     /// A pupil marked 财政代缴 whose family part the policy gives no amount for today: today, the policy's refusal.
     pub family_part_today: &'static str,
     pub coverage_line: &'static str,

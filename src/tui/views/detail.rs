@@ -333,6 +333,12 @@ fn fields(app: &App, d: &Detail, width: usize) -> (Vec<Line<'static>>, Vec<Line<
             None => t.due_elsewhere.to_owned(),
         };
         lines.extend(wrapped_field(app, t.f_due, due, plain, width));
+    } else if let Some((category, place, _)) = collected_away(d) {
+        // Sent by the policy to enroll away from school (待遇审批地, the family) and not enrolled here all the same:
+        // nothing is collected here, as the 异地缴费 ledger counts the pupil; the notice's figures for paying at
+        // school are only in the rule below, said as such. The family's premium first read as owed here.
+        let due = app.due_away_words(s, category, *place);
+        lines.extend(wrapped_field(app, t.f_due, due, plain, width));
     } else if let Some(Ok(q)) = &d.quote {
         if d.government.is_none() {
             let window = q.window.clone();
@@ -386,6 +392,18 @@ fn fields(app: &App, d: &Detail, width: usize) -> (Vec<Line<'static>>, Vec<Line<
         lines.extend(wrapped_field(app, t.f_coverage, said, theme.fg(theme.warning), width));
     }
     (lines, note)
+}
+
+/// The pupil's category the policy sends to enroll away from school (待遇审批地, the family; not an optional
+/// place) when the school collects nothing from the family for it: unpaid, not enrolled here all the same, neither
+/// 财政代缴 nor insured elsewhere (each said in its own words). The ledgers count such a pupil in 异地缴费.
+pub(crate) fn collected_away(d: &Detail) -> Option<&(String, policy::EnrollPlace, String)> {
+    let s = &d.student;
+    let here = s.payment != PaymentStatus::Unpaid || s.enrollment == Enrollment::Here;
+    if here || d.government.is_some() || d.elsewhere.is_some() {
+        return None;
+    }
+    d.away.iter().find(|(_, place, _)| place.required_away())
 }
 
 /// Longer words under the fields, wrapped: the policy's rule or why there is no amount, and where a pupil in
@@ -444,11 +462,21 @@ fn notes(app: &App, d: &Detail) -> Vec<Line<'static>> {
             if let Some(b) = d.student.birth_date.filter(|_| !app.shows_number_of(d.student.id)) {
                 rule = rule.replace(&b.format("%Y-%m-%d").to_string(), &b.format("%Y-%m").to_string());
             }
-            let rule = if d.elsewhere.is_some() { fill(t.rule_if_here, &[&rule]) } else { rule };
+            let rule = if d.elsewhere.is_some() {
+                fill(t.rule_if_here, &[&rule])
+            } else if collected_away(d).is_some() {
+                fill(t.rule_if_school, &[&rule])
+            } else {
+                rule
+            };
             lines.push(Line::styled(rule, theme.muted()));
         }
         // Nothing is due here from a pupil insured elsewhere: the policy's refusal of today is no concern of theirs.
         Some(Err(_)) if d.elsewhere.is_some() => {}
+        // Nor from one the policy sends away from school: the refusal is said of paying at school all the same.
+        Some(Err(e)) if collected_away(d).is_some() => {
+            lines.push(Line::styled(fill(t.rule_if_school, &[e]), theme.muted()))
+        }
         // Marked 财政代缴: the share above is quoted for the concentrated period when no window takes today, so the
         // refusal of today is the family's part alone, said as such, and only where the family has a part the
         // share's own words leave to be paid (none where the department pays it all, and a share that could
