@@ -13813,3 +13813,29 @@ fn a_pupil_the_policy_enrolls_away_from_school_is_quoted_nothing_at_school() {
         assert!(!form.away_zero, "{lang:?}");
     }
 }
+
+/// `E`: a 民族 and an address typed over the ones held replace them, as the payment form's amount and date do;
+/// Backspace (or an arrow) first edits in place. Before, 「壮族」 typed over 「汉族」 read 「汉族壮族」.
+#[test]
+fn the_identity_form_replaces_a_field_typed_over_and_edits_after_backspace() {
+    use canbao::store::Change;
+    let mut app = app(Language::Zh);
+    let id = app.selected_id().expect("pupil");
+    let held = vec![Change::Ethnicity("汉族".into()), Change::Address("柳州市城中区".into())];
+    app.store.apply_change("mark", id, held, Default::default()).expect("held");
+    app.update(Action::OpenDetail);
+    app.update(Action::EditIdentity);
+    for _ in 0..4 {
+        app.update(Action::Down);
+    }
+    type_text(&mut app, "壮族");
+    app.update(Action::Down);
+    app.update(Action::Backspace);
+    type_text(&mut app, "区1号");
+    let Some(canbao::tui::modal::Modal::Identity(form)) = &app.modal else { panic!("the form") };
+    assert_eq!((form.fields[4].text(), form.fields[5].text()), ("壮族", "柳州市城中区1号"));
+    app.update(Action::Confirm);
+    assert!(app.modal.is_none(), "{}", screen(&app));
+    let s = app.store.student(id).expect("s");
+    assert_eq!((s.ethnicity.as_deref(), s.address.as_deref()), (Some("壮族"), Some("柳州市城中区1号")));
+}

@@ -48,6 +48,10 @@ pub struct IdentityForm {
     pub held_flagged: bool,
     /// The field the question on screen is about, so No goes back to it.
     pub asking: Option<IdentityField>,
+    /// Per field, the operator typed in it or moved its caret (Backspace, arrows, Ctrl-U): until then the first
+    /// character typed replaces the value held, as the payment form's amount and date are replaced, where a new
+    /// 民族 typed over 「汉族」 read 「汉族壮族」.
+    pub touched: [bool; 6],
 }
 
 impl IdentityForm {

@@ -49,6 +49,7 @@ impl App {
             invalid_number_ok: false,
             held_flagged: s.id_problem.is_some(),
             asking: None,
+            touched: [false; 6],
         }));
     }
 
@@ -68,8 +69,14 @@ impl App {
                 // The number is shown whole, and the reveal recorded, only once the operator edits it (a key
                 // typed, the caret moved): Down and Tab pass through it on the way to the class and the phone,
                 // which a parent at the desk may be watching corrected.
-                let mut edited = form.fields[form.focus as usize].clone();
+                let i = form.focus as usize;
+                let typed = matches!(a, Action::Input(_) | Action::Paste(_));
+                let mut edited = form.fields[i].clone();
+                if typed && !form.touched[i] {
+                    edited.clear();
+                }
                 if edited.edit(&a) {
+                    form.touched[i] = true;
                     if form.focus == IdentityField::IdNumber && !self.shows_number_of(form.id) && !form.revealed {
                         match self.store.record_reveal(Some(form.id)) {
                             Ok(()) => {
