@@ -260,3 +260,29 @@ fn import_of_lists_without_pupils_answers_ok_false_under_json() {
     let error = refused(canbao(&db).args(["import", "--json"]).arg(&list), 1);
     assert_eq!(error["kind"], "no_pupils_in_lists", "{error}");
 }
+
+/// `mark --ethnicity` takes one of the 56 groups (a short form or a GB/T 3304 code spelled in full) or nothing to
+/// clear it, and refuses anything else in both languages, nothing changed: a sentence given as the 民族 was kept.
+#[test]
+fn mark_refuses_an_ethnicity_that_is_no_group() {
+    let (_dir, db) = sample_drive();
+    let pupil = "450202201911276365";
+    let held = |db: &Path| -> String {
+        let conn = rusqlite::Connection::open(db).expect("drive");
+        let read = "SELECT ifnull(ethnicity, '') FROM students WHERE id_number = ?1";
+        conn.query_row(read, [pupil], |r| r.get(0)).expect("pupil")
+    };
+    canbao(&db).args(["mark", pupil, "--ethnicity", "壮"]).assert().success();
+    assert_eq!(held(&db), "壮族");
+    for bad in ["汉族壮族", "这位学生的民族是汉族请核对家长提供的户口本", "外星人"] {
+        let error = refused(canbao(&db).args(["mark", pupil, "--ethnicity", bad, "--json"]), 1);
+        assert_eq!(error["kind"], "bad_ethnicity", "{bad}: {error}");
+        let (zh, en) = (error["message_zh"].as_str().unwrap(), error["message_en"].as_str().unwrap());
+        assert!(zh.contains("不是 56 个民族之一") && en.contains("not one of the 56 ethnic groups"), "{error}");
+        assert_eq!(held(&db), "壮族", "{bad}: unchanged");
+    }
+    canbao(&db).args(["mark", pupil, "--ethnicity", "01"]).assert().success();
+    assert_eq!(held(&db), "汉族");
+    canbao(&db).args(["mark", pupil, "--ethnicity", ""]).assert().success();
+    assert_eq!(held(&db), "", "cleared");
+}

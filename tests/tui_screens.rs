@@ -13838,4 +13838,16 @@ fn the_identity_form_replaces_a_field_typed_over_and_edits_after_backspace() {
     assert!(app.modal.is_none(), "{}", screen(&app));
     let s = app.store.student(id).expect("s");
     assert_eq!((s.ethnicity.as_deref(), s.address.as_deref()), (Some("壮族"), Some("柳州市城中区1号")));
+    // An arrow first edits in place too; two groups run together are no 民族, refused in the form, nothing saved.
+    app.update(Action::EditIdentity);
+    for _ in 0..4 {
+        app.update(Action::Down);
+    }
+    app.update(Action::Right);
+    type_text(&mut app, "汉族");
+    app.update(Action::Confirm);
+    let Some(canbao::tui::modal::Modal::Identity(form)) = &app.modal else { panic!("saved: {}", screen(&app)) };
+    assert_eq!(form.fields[4].text(), "壮族汉族");
+    assert!(form.error.as_deref().is_some_and(|e| e.contains("不是 56 个民族之一")), "{:?}", form.error);
+    assert_eq!(app.store.student(id).expect("s").ethnicity.as_deref(), Some("壮族"));
 }

@@ -644,7 +644,15 @@ pub(super) fn mark(cli: &Cli, args: &MarkArgs) -> CmdResult {
         changes.push(Change::Note(n.clone()));
     }
     if let Some(e) = ethnicity {
-        changes.push(Change::Ethnicity(e.clone()));
+        // One of the 56 groups (a short form or a GB/T 3304 code spelled in full), or nothing to clear it.
+        let spelled = crate::domain::ethnicity::given(e).map_err(|(zh, en)| {
+            UserError::in_two(
+                format!("{zh}，或用 --ethnicity \"\" 清除"),
+                format!("{en}, or --ethnicity \"\" to clear it"),
+            )
+            .kind("bad_ethnicity")
+        })?;
+        changes.push(Change::Ethnicity(spelled));
     }
     if let Some(a) = address {
         changes.push(Change::Address(a.clone()));

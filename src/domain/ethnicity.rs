@@ -78,6 +78,25 @@ pub fn normalise(text: &str) -> String {
     trimmed.to_owned()
 }
 
+/// `text` as a pupil's 民族 given by hand: one of the 56 groups as the forms spell it (a short form, a GB/T 3304
+/// code), or empty for none. Anything else (two groups run together, a sentence, a paste) is refused with why,
+/// in Chinese and English, the text cut to 20 characters: kept, it was printed on every form that shows it.
+pub fn given(text: &str) -> Result<String, (String, String)> {
+    let spelled = by_code(text).map(str::to_owned).unwrap_or_else(|| normalise(text));
+    if spelled.is_empty() || GROUPS.contains(&spelled.as_str()) {
+        return Ok(spelled);
+    }
+    let trimmed = text.trim();
+    let mut shown: String = trimmed.chars().take(20).collect();
+    if trimmed.chars().count() > 20 {
+        shown.push('…');
+    }
+    Err((
+        format!("民族「{shown}」不是 56 个民族之一：请写民族的名称（如 汉族、壮族，也可写 汉、壮）"),
+        format!("\"{shown}\" is not one of the 56 ethnic groups: give a group's name (汉族, 壮族, or 汉, 壮)"),
+    ))
+}
+
 /// The group a GB/T 3304 numeric code names (「01」 汉族, 「02」 蒙古族 … 「56」 基诺族; 「1」 as a number cell shows
 /// 01); `None` for any other text, the standard's 97 其他 and 98 外国血统 among them, kept as written.
 pub fn by_code(text: &str) -> Option<&'static str> {

@@ -151,6 +151,12 @@ impl App {
             form.error = Some(fill(self.text.identity_phone_bad, &[&typed, &self.text.pick(&why_zh, &why_en)]));
             return Some(Modal::Identity(form));
         }
+        // 民族 is one of the 56 groups, as `mark --ethnicity` takes it: two run together or a sentence is refused.
+        if let Some(Err((zh, en))) = request.ethnicity.as_deref().map(crate::domain::ethnicity::given) {
+            form.focus = IdentityField::Ethnicity;
+            form.error = Some(self.text.pick(&zh, &en).to_owned());
+            return Some(Modal::Identity(form));
+        }
         // A valid number is the pupil's proof of identity on every agency's list: it is never erased (a number
         // cleared by mistake could not be put back by the next list), and one that fails the check replaces it
         // only when the operator says so (a digit mistyped over a number the tax office reconciled). A number held
