@@ -190,7 +190,7 @@ fn a_new_years_history_names_each_class_with_its_grade() {
 }
 
 /// 开始新学年 while this year's concentrated period is still open asks first, in both languages, naming the date
-/// rule and the command that does the same, No the default: once the next year starts this one can only be looked
+/// rule (and no command line: the question is the screen's way), No the default: once the next year starts this one can only be looked
 /// at, and the rest of its payments (today's among them) could be recorded nowhere. Yes goes on to the year's own
 /// question, as `year new --force`. Outside the window the year's question is asked at once.
 #[test]
@@ -223,10 +223,10 @@ fn the_new_year_is_refused_while_the_concentrated_period_is_open() {
         app.run_command(Command::NewYear);
         let (line, then) = match lang {
             Language::Zh => {
-                ("2024 年度的集中缴费期到 2024-02-29，还在进行中：开始 2025 年度后，2024 年度只能查看", "year new 2025")
+                ("2024 年度的集中缴费期到 2024-02-29，还在进行中：开始 2025 年度后，2024 年度只能查看", "（默认：否）")
             }
             Language::En => {
-                ("2024's 集中缴费期 runs until 2024-02-29 and is still open: once 2025 starts", "year new 2025")
+                ("2024's 集中缴费期 runs until 2024-02-29 and is still open: once 2025 starts", "(default: No)")
             }
         };
         if warned {
@@ -240,9 +240,9 @@ fn the_new_year_is_refused_while_the_concentrated_period_is_open() {
             let Some(canbao::tui::modal::Modal::Confirm(c)) = &app.modal else { panic!("asked") };
             let shown = c.question.clone();
             let flat: String = shown.split_whitespace().collect();
-            assert!(shown.contains("--promote") && shown.contains("--force"), "{shown}");
+            assert!(!shown.contains("--force") && !shown.contains("year new"), "{shown}");
             let drawn = screen(&app);
-            assert!(drawn.contains("--promote") && drawn.contains("--force"), "{drawn}");
+            assert!(!drawn.contains("--force") && !drawn.contains("--promote"), "{drawn}");
             for text in [line, then] {
                 let want: String = text.split_whitespace().collect();
                 assert!(flat.contains(&want), "{shown}");
@@ -276,19 +276,24 @@ fn the_new_year_is_refused_before_graduation_in_july() {
             Language::Zh,
             "liuzhou-2023",
             "2023-01-15T10:00:00+08:00",
-            vec!["2023 年度的其他缴费时间到 2023-06-30，还在进行中", "7 月毕业", "2023-06-30 之后", "--force"],
+            vec!["2023 年度的其他缴费时间到 2023-06-30，还在进行中", "7 月毕业", "2023-06-30 之后", "默认：否"],
         ),
         (
             Language::En,
             "liuzhou-2023",
             "2023-01-15T10:00:00+08:00",
-            vec!["2023's 其他缴费时间 runs until 2023-06-30", "graduation in July 2023", "after 2023-06-30", "--force"],
+            vec![
+                "2023's 其他缴费时间 runs until 2023-06-30",
+                "graduation in July 2023",
+                "after 2023-06-30",
+                "default: No",
+            ],
         ),
         (
             Language::Zh,
             "nanchong-2023",
             "2023-04-10T10:00:00+08:00",
-            vec!["2023 年度的学年还没结束", "7 月毕业", "2023-06-30 之后", "--force"],
+            vec!["2023 年度的学年还没结束", "7 月毕业", "2023-06-30 之后", "默认：否"],
         ),
     ] {
         let mut app = drive_in(2023, policy, clock, lang);
@@ -717,9 +722,10 @@ fn the_new_year_is_refused_under_a_policy_of_another_year() {
         for w in words {
             assert!(said.contains(w), "{lang:?}: {w} in\n{said}");
         }
-        assert!(said.contains("year new 2028 --promote --force --policy"), "{said}");
+        // The palette's way only: no command line the operator would have to leave the window for.
+        assert!(!said.contains("--force") && !said.contains("year new"), "{said}");
         if lang == Language::En {
-            assert!(!said.contains("选定") && said.contains("--policy NAME"), "{said}");
+            assert!(!said.contains("选定"), "{said}");
         }
         assert_eq!(app.store.current_year(), Some(2027), "{lang:?}: not started");
         assert!(!config.path().join("policies").exists(), "{lang:?}: no policy written");
@@ -837,7 +843,6 @@ fn the_new_year_question_says_pupils_this_years_imports_already_moved_up() {
         for (id, _) in &pupils {
             store.change(*id, "import", &[FieldChange::new(Field::Grade, Some("二年级"))]).expect("moved up");
         }
-        let year = store.current_year().expect("a year");
         let mut app = App::new(store, &options(lang, Some("测试"))).expect("app");
         app.update(Action::Resize(100, 40));
         app.run_command(Command::NewYear);
@@ -848,7 +853,7 @@ fn the_new_year_question_says_pupils_this_years_imports_already_moved_up() {
                 format!("注意：本年度导入的名单已把 {n} 名学生调高了一个年级（如 "),
                 "由「一年级1班」调到「二年级1班」".to_owned(),
                 "再升一个年级".to_owned(),
-                format!("year new {}", year + 1),
+                "接着会问是否不升级地开始新学年".to_owned(),
             ],
             Language::En => vec![
                 format!("Note: this year's imports already moved {n} pupils up a grade ("),
@@ -867,5 +872,47 @@ fn the_new_year_question_says_pupils_this_years_imports_already_moved_up() {
             Language::En => "Note: this year's imports",
         };
         assert!(shown.contains(start), "{shown}");
+    }
+}
+
+/// The new year on a drive whose imports this year already moved a class up a grade (next school year's list):
+/// No to the year's question asks whether to start it without promoting (No the default), and Yes starts it with
+/// every pupil left in their grade, the moved class not sent up a second grade, where the question sent the
+/// operator out of the window to the command line.
+#[test]
+fn no_to_a_second_grade_offers_the_new_year_without_promoting() {
+    use canbao::store::{Field, FieldChange};
+    use canbao::tui::modal::{Modal, Then};
+    for lang in [Language::Zh, Language::En] {
+        let mut store = common::store(true);
+        let pupils = store.students(&StudentFilter::default()).expect("list");
+        let moved: Vec<i64> = pupils.iter().filter(|s| s.grade == "一年级" && s.class == "1班").map(|s| s.id).collect();
+        let other = pupils.iter().find(|s| s.grade == "三年级").expect("a 三年级 pupil").clone();
+        for id in &moved {
+            store.change(*id, "import", &[FieldChange::new(Field::Grade, Some("二年级"))]).expect("moved up");
+        }
+        let year = store.current_year().expect("a year");
+        let mut app = App::new(store, &options(lang, Some("测试"))).expect("app");
+        app.update(Action::Resize(100, 40));
+        app.run_command(Command::NewYear);
+        wait_for_jobs(&mut app);
+        let Some(Modal::Confirm(c)) = &app.modal else { panic!("{}", screen(&app)) };
+        let leave = ["退出本窗口", "leave this window"];
+        assert!(!leave.iter().any(|w| c.question.contains(w)), "no command line: {}", c.question);
+        app.update(Action::Confirm); // No, the default
+        let Some(Modal::Confirm(c)) = &app.modal else { panic!("{lang:?}: not asked\n{}", screen(&app)) };
+        assert!(matches!(c.then, Then::StartYearUnpromoted(y) if y == year + 1) && !c.yes, "{}", c.question);
+        let words = match lang {
+            Language::Zh => format!("不升级地开始 {} 年度", year + 1),
+            Language::En => format!("Start {} without moving anyone up a grade", year + 1),
+        };
+        assert!(c.question.contains(&words), "{lang:?}: {}", c.question);
+        app.update(Action::Yes);
+        wait_for_jobs(&mut app);
+        assert_eq!(app.store.current_year(), Some(year + 1), "{lang:?}: started\n{}", screen(&app));
+        for id in &moved {
+            assert_eq!(app.store.student(*id).expect("pupil").grade, "二年级", "{lang:?}: not a second grade");
+        }
+        assert_eq!(app.store.student(other.id).expect("pupil").grade, "三年级", "{lang:?}: nobody promoted");
     }
 }

@@ -56,7 +56,7 @@ pub enum Work {
     Restore { file: PathBuf },
     /// Start the next insured year, classes promoted: the dry run for the question, then for real after a
     /// backup. `written` is the year's policy file made for it, removed if the year does not start.
-    StartYear { year: i32, policy: Option<String>, dry_run: bool, written: Option<PathBuf> },
+    StartYear { year: i32, policy: Option<String>, dry_run: bool, written: Option<PathBuf>, promote: bool },
     /// Give a school a new name, its pupils with it: one audited change per pupil, one transaction. `merge`: the
     /// name is another school's, which the two become (`school rename --merge`).
     RenameSchool { old: String, new: String, merge: bool },
@@ -789,10 +789,10 @@ pub fn execute_stoppable(work: Work, store: &mut Store, stop: &AtomicBool) -> Jo
             Ok(path) => JobOutcome::BackedUp(path),
             Err(e) => JobOutcome::Failed(e.to_string()),
         },
-        Work::StartYear { year, policy, dry_run, written } => {
+        Work::StartYear { year, policy, dry_run, written, promote } => {
             // As `canbao year new`: a backup before the drive changes; one transaction, so a stop rolls it back.
             let started = if dry_run { Ok(None) } else { store.backup_now("year") }
-                .and_then(|_| store.start_year(year, true, policy.as_deref(), dry_run));
+                .and_then(|_| store.start_year(year, promote, policy.as_deref(), dry_run));
             match started {
                 Ok(report) => {
                     let data = if dry_run { None } else { read_saved(store) };

@@ -1476,8 +1476,9 @@ impl App {
             Then::TopUp { id, recorded_fen, .. } => self.open_payment_form(vec![id], false, Some(recorded_fen)),
             Then::Undo => self.undo_now(),
             Then::Redo => self.redo_now(),
-            Then::StartYear(year) => self.start_year(year),
+            Then::StartYear(year) => self.start_year(year, true),
             Then::StartYearEarly => self.ask_new_year_early(),
+            Then::StartYearUnpromoted(year) => self.start_year(year, false),
             Then::Identity(form) => self.save_identity_confirmed(*form),
             Then::Payment(form) => {
                 if let Some(modal) = self.apply_payment(*form) {
@@ -1589,8 +1590,10 @@ impl App {
             | Then::PayOverGovernment(_)
             | Then::Undo
             | Then::Redo
-            | Then::StartYear(_)
+            | Then::StartYearUnpromoted(_)
             | Then::StartYearEarly => self.say(self.text.nothing_changed),
+            // This year's imports moved pupils up already: No to a second grade asks whether to start without one.
+            Then::StartYear(year) => self.ask_year_unpromoted(year),
         }
     }
 

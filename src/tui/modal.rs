@@ -177,6 +177,9 @@ pub enum Then {
     /// Start the next insured year before its date rule allows (the year's window or school year still open), as
     /// `year new --force` does: its report and question follow.
     StartYearEarly,
+    /// Start this insured year without moving anyone up a grade (`year new` without `--promote`): asked after No
+    /// to the year's question when this year's imports already moved pupils up (next school year's lists).
+    StartYearUnpromoted(i32),
     /// Import into the sample file (the previewed request); No goes back to the real drive the sample was
     /// opened from, and reads the list there.
     SampleImport(Box<crate::io::class_list::ImportRequest>),

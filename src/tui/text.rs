@@ -1172,15 +1172,13 @@ pub struct Text {
     pub year_only_one: &'static str,
     /// `year new` from the palette: the question over the dry run's report, and what was done.
     pub year_new_question: &'static str,
-    /// The drive's policy is another year's: its name and year, the drive's year, then the years and command
-    /// the advice names.
+    /// The drive's policy is another year's: its name and year, the drive's year, then the years the advice names.
     pub year_new_other_year: &'static str,
     /// A payment window of the current year open today, which refuses the new year: year, window name, last day,
-    /// the new year, the year again, the graduation line (or nothing), the day to wait for, the command that
-    /// starts it all the same.
+    /// the new year, the year again, the graduation line (or nothing), the day to wait for.
     pub year_new_window_open: &'static str,
     /// Before graduation in July with no payment window open: the year, the next, the year, the graduation line
-    /// (or nothing), the day to wait for, the command.
+    /// (or nothing), the day to wait for.
     pub year_new_school_year_open: &'static str,
     /// The school year not over until graduation in July of the year.
     pub year_new_before_graduation: &'static str,
@@ -1188,8 +1186,11 @@ pub struct Text {
     /// Shown when pupils marked 已离校 move out of their classes: how many, and the year they left in.
     pub year_new_left: &'static str,
     /// Pupils this year's imports already moved up a grade (`Store::moved_up_this_year`): how many, one of them
-    /// (name, from, to), and the command that starts the year without promoting.
+    /// (name, from, to); No to the question then asks whether to start the year without promoting.
     pub year_new_moved_up: &'static str,
+    /// After No to the year's question on a drive whose imports moved pupils up already: start the year (the
+    /// year, the pupils moved) without promoting?
+    pub ask_year_unpromoted: &'static str,
     pub year_new_move: &'static str,
     pub year_new_leaves: &'static str,
     /// A class promotion leaves as it is (its name gives no school year), and its pupils.

@@ -74,16 +74,11 @@ impl App {
         };
         let year = current + 1;
         // Under another year's policy neither whether this year's collection is over nor the next year's policy
-        // can be had from it (2028's made at 2024's premium on a drive in 2027): not started here; the command
-        // line can, with --force and the next year's policy named.
+        // can be had from it (2028's made at 2024's premium on a drive in 2027): not started until the year's own
+        // policy is chosen, which the palette does.
         if let Some(p) = year_policy::policy_of_other_year(self.policy.as_ref(), current) {
-            let command = self.store.command(&format!("year new {year} --promote --force --policy 名称"));
-            let command =
-                if self.lang == crate::words::Language::En { command.replace("名称", "NAME") } else { command };
-            let why = fill(
-                self.text.year_new_other_year,
-                &[&p.name, &p.insured_year, &current, &current, &year, &current, &current, &year, &command],
-            );
+            let why =
+                fill(self.text.year_new_other_year, &[&p.name, &p.insured_year, &current, &current, &year, &current]);
             return self.year_not_started(why);
         }
         // Once the next year starts this one can only be looked at: the rest of its concentrated period's payments
@@ -91,7 +86,6 @@ impl App {
         // the graduating classes off months early. Asked, No the default; Yes goes on as `year new --force` does.
         let not_over = year_policy::year_not_over(self.policy.as_ref(), current, self.store.today()).filter(|_| !early);
         if let Some(not_over) = not_over {
-            let command = self.store.command(&format!("year new {year} --promote --force"));
             let t = self.text;
             let graduation = if not_over.before_graduation {
                 fill(t.year_new_before_graduation, &[&current])
@@ -100,11 +94,10 @@ impl App {
             };
             let until = not_over.until;
             let why = match not_over.window {
-                Some(w) => fill(
-                    t.year_new_window_open,
-                    &[&current, &w.name, &w.to, &year, &current, &graduation, &until, &command],
-                ),
-                None => fill(t.year_new_school_year_open, &[&current, &year, &current, &graduation, &until, &command]),
+                Some(w) => {
+                    fill(t.year_new_window_open, &[&current, &w.name, &w.to, &year, &current, &graduation, &until])
+                }
+                None => fill(t.year_new_school_year_open, &[&current, &year, &current, &graduation, &until]),
             };
             self.modal = Some(Modal::Confirm(Confirm { question: why, then: Then::StartYearEarly, yes: false }));
             return;
@@ -118,7 +111,7 @@ impl App {
             Err(why) => return self.year_not_started(why),
         };
         // Promoting a county's roster takes seconds: on a worker, with the progress dialog and Esc.
-        self.start(Work::StartYear { year, policy, dry_run: true, written: None });
+        self.start(Work::StartYear { year, policy, dry_run: true, written: None, promote: true });
     }
 
     /// A finished `StartYear`: the dry run's report as the question, or the year started.
@@ -156,8 +149,7 @@ impl App {
             && moved.would_promote_twice()
             && let Some((name, from, to)) = &moved.example
         {
-            let without = self.store.command(&format!("year new {year}"));
-            lines.push(fill(t.year_new_moved_up, &[&moved.pupils, name, from, to, &without]));
+            lines.push(fill(t.year_new_moved_up, &[&moved.pupils, name, from, to]));
         }
         lines.push(fill(t.year_new_counts, &[&report.promoted, &report.graduated, &report.carried_categories]));
         if report.left > 0 {
@@ -229,7 +221,22 @@ impl App {
 
     /// The operator said yes to the report: the year's policy written if it is made (as `year new` does), then on
     /// a worker a backup and the year in one transaction.
-    pub fn start_year(&mut self, year: i32) {
+    /// No to the year's question: nothing changed, unless this year's imports already moved pupils up a grade
+    /// (next school year's lists), when starting the year without promoting is asked, No the default, as
+    /// `year new` without `--promote` does it.
+    pub(crate) fn ask_year_unpromoted(&mut self, year: i32) {
+        let moved = self.store.moved_up_this_year().ok().filter(|m| m.would_promote_twice());
+        match moved {
+            Some(moved) => {
+                let question = fill(self.text.ask_year_unpromoted, &[&year, &moved.pupils]);
+                self.modal =
+                    Some(Modal::Confirm(Confirm { question, then: Then::StartYearUnpromoted(year), yes: false }));
+            }
+            None => self.say(self.text.nothing_changed),
+        }
+    }
+
+    pub fn start_year(&mut self, year: i32, promote: bool) {
         // A made policy is written first, so the drive never names a policy that does not exist; the worker removes
         // it if the year fails.
         let config_dir = self.config_dir.clone();
@@ -244,7 +251,7 @@ impl App {
                     Ok(YearPolicy::Made { renewed, .. }) => Some(renewed.to_check),
                     _ => None,
                 };
-                self.start(Work::StartYear { year, policy, dry_run: false, written });
+                self.start(Work::StartYear { year, policy, dry_run: false, written, promote });
             }
             Err(why) => self.year_not_started(why),
         }
