@@ -3537,4 +3537,35 @@ fn a_premium_typed_over_the_policy_forms_replaces_it_and_a_far_one_is_asked() {
     c.yes = true;
     app.update(Action::Confirm);
     assert!(config.join("policies/yibin-b.toml").exists(), "yes writes it: {}", screen(&app).join("\n"));
+/// The sheet typed as a CSV on a drive of two schools: refused before anything is written, naming the screen's
+/// way (a workbook, a sheet per school), where it said the command line's 「请用 --school」; the workbook is written.
+#[test]
+fn a_csv_of_a_drive_of_several_schools_names_the_workbook_not_a_flag() {
+    let (dir, drive) = sample_drive();
+    {
+        let mut store = Store::open(&drive).unwrap();
+        let first17 = "45020520160305123";
+        let number = format!("{first17}{}", canbao::domain::id_number::check_char(first17.as_bytes()));
+        let list = dir.path().join("城关小学.csv");
+        std::fs::write(&list, format!("姓名,身份证号码,班级\n侯佑,{number},一年级1班\n")).unwrap();
+        canbao::io::class_list::import(&mut store, &[list.as_path()], Some("城关小学"), false).unwrap();
+        assert_eq!(store.schools().unwrap().len(), 2);
+    }
+    for (lang, said) in
+        [(Language::Zh, "请把文件名改为 .xlsx 再导出"), (Language::En, "name the file .xlsx and export again")]
+    {
+        let mut app = app_on(&drive, lang);
+        let csv = dir.path().join("名单.csv");
+        app.start_export(csv.clone());
+        wait_for_jobs(&mut app);
+        let status = app.status.as_ref().map(|s| s.text.clone()).unwrap_or_default();
+        assert!(status.contains(said) && status.contains("城关小学"), "{lang:?}: {status}");
+        assert!(!status.contains("--school"), "{lang:?}: {status}");
+        assert!(!csv.exists(), "{lang:?}: nothing written");
+    }
+    let mut app = app_on(&drive, Language::Zh);
+    let book = dir.path().join("名单.xlsx");
+    app.start_export(book.clone());
+    wait_for_jobs(&mut app);
+    assert!(book.exists(), "{:?}", app.status);
 }

@@ -714,6 +714,8 @@ pub struct Text {
     pub failed: &'static str,
     /// The title over a form that had nobody to put in it (no pupil in a special category …).
     pub nothing_to_export: &'static str,
+    /// The sheet typed as a CSV on a drive of several schools: how many, and their names.
+    pub export_csv_many_schools: &'static str,
     pub import_counts: &'static str,
     pub import_schools: &'static str,
     pub import_masked: &'static str,

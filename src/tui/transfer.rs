@@ -91,6 +91,15 @@ impl App {
             return;
         }
         let (target, format) = self.sheet_target(target);
+        // A CSV holds one school, which the command line picks with `export --school`: on a drive of several the
+        // screen's way is the workbook, a sheet per school, said before anything is written.
+        if format == FileFormat::Csv
+            && let Ok(schools) = self.store.schools()
+            && schools.len() > 1
+        {
+            let named = schools.join(self.text.pick("、", ", "));
+            return self.fail(fill(self.text.export_csv_many_schools, &[&schools.len(), &named]));
+        }
         if let Some(folder) = target.parent().filter(|f| !f.as_os_str().is_empty()) {
             self.last_export_folder = Some(folder.to_path_buf());
         }

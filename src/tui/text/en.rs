@@ -523,6 +523,7 @@ pub static EN: Text = Text {
     exported_files: "Exported {} files to: {}",
     failed: "Something went wrong",
     nothing_to_export: "Nothing to export",
+    export_csv_many_schools: "A CSV holds one school, and the drive has {} schools ({}): name the file .xlsx and export again (a sheet per school); nothing written",
     import_schools: "Schools the lists name: {}",
     import_masked: "{} with masked ID numbers not imported",
     import_other_names: "{} not imported: the ID number is a pupil's on the drive under a wholly different name; the pupils are unchanged: see the lines below",

@@ -486,6 +486,7 @@ pub static ZH: Text = Text {
     exported_files: "已导出 {} 个文件到：{}",
     failed: "出错了",
     nothing_to_export: "没有可导出的内容",
+    export_csv_many_schools: "CSV 只能装一所学校，数据文件中有 {} 所学校（{}）：请把文件名改为 .xlsx 再导出（每所学校一个工作表），未导出任何文件",
     import_schools: "名单所写的学校：{}",
     import_masked: "身份证号码已打码、未导入 {} 行",
     import_other_names: "身份证号码与在册学生相同而姓名完全不同、未导入 {} 行，这些学生未改动，见下列各行",
