@@ -3569,3 +3569,44 @@ fn a_csv_of_a_drive_of_several_schools_names_the_workbook_not_a_flag() {
     wait_for_jobs(&mut app);
     assert!(book.exists(), "{:?}", app.status);
 }
+
+/// The drive's policy file edited in a window opened read-only: the file is saved, the drive keeps its copy, and
+/// the status line names the screen's way to take the file (「政策：查看与选定」 in a window that can change the
+/// drive), where it named the command line's `canbao policy use NAME`.
+#[test]
+fn a_policy_edited_in_a_read_only_window_names_the_palettes_way_to_take_it() {
+    use canbao::tui::modal::Modal;
+    use canbao::tui::palette::Command;
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config");
+    std::fs::create_dir_all(config.join("policies")).unwrap();
+    let text = canbao::domain::policy::builtin_text("yibin-2024").unwrap().replace("yibin-2024", "yibin-2027");
+    std::fs::write(config.join("policies/yibin-2027.toml"), text).unwrap();
+    let drive = dir.path().join("school.db");
+    {
+        let mut store = Store::open(&drive).unwrap();
+        canbao::demo::load_sample(&mut store).unwrap();
+        store.set_meta(canbao::tui::POLICY_META_KEY, "yibin-2027").unwrap();
+    }
+    for (lang, way) in [(Language::Zh, "「政策：查看与选定」"), (Language::En, "\"Policy: show and choose\"")]
+    {
+        let opts =
+            Options { lang, operator: Some("测试".into()), config_dir: Some(config.clone()), ..Default::default() };
+        let mut app = App::new(Store::open_read_only(&drive).unwrap(), &opts).unwrap();
+        app.update(Action::Resize(120, 30));
+        app.run_command(Command::Policies);
+        app.update(Action::Top);
+        for _ in 0..10 {
+            if screen(&app).iter().any(|l| l.contains("> yibin-2027")) {
+                break;
+            }
+            app.update(Action::Down);
+        }
+        app.update(Action::Edit);
+        assert!(matches!(app.modal, Some(Modal::EditPolicy(_))), "{lang:?}: {}", screen(&app).join("\n"));
+        app.update(Action::Confirm);
+        let status = app.status.as_ref().map(|s| s.text.clone()).unwrap_or_default();
+        assert!(status.contains(way), "{lang:?}: {status}");
+        assert!(!status.contains("policy use"), "{lang:?}: {status}");
+    }
+}

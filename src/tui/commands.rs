@@ -970,8 +970,7 @@ impl App {
             Some(Ok(())) => self.say(fill(t.policy_saved, &[&edited.title, &form.path.display()])),
             Some(Err(_)) | None => {
                 let was = self.policy.as_ref().map(|p| money::plain(p.personal_premium_fen)).unwrap_or_default();
-                let command = self.store.command(&format!("policy use {}", edited.name));
-                let said = fill(t.policy_saved_drive_unchanged, &[&edited.name, &was, &command]);
+                let said = fill(t.policy_saved_drive_unchanged, &[&edited.name, &was]);
                 match kept {
                     Some(Err(e)) => self.fail(format!("{said}{}{e}{}", t.pick("（", " ("), t.pick("）", ")"))),
                     _ => self.say(said),

@@ -1121,7 +1121,8 @@ pub struct Text {
     /// The drive's policy edited and saved: its file, and the drive's copy of it, which the drive now goes by.
     pub policy_saved_drive: &'static str,
     /// The drive's policy file edited while the drive cannot take it (read-only, a closed year shown): the drive
-    /// goes by its copy still, with the premium it says and the command that takes the file.
+    /// goes by its copy still, with the premium it says; the palette's policy list takes the file in a window that
+    /// can change the drive.
     pub policy_saved_drive_unchanged: &'static str,
     pub policy_ask_moves: &'static str,
     pub policy_moved_example: &'static str,

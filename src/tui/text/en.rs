@@ -815,7 +815,7 @@ pub static EN: Text = Text {
     policy_bad_date: "Write dates as 2026-09-01",
     policy_saved: "Saved \"{}\": {}",
     policy_saved_drive: "Saved \"{}\"; the drive now goes by it: {}",
-    policy_saved_drive_unchanged: "Saved policy file {}; the drive is unchanged (premium {} yuan): to take it, {}",
+    policy_saved_drive_unchanged: "Saved policy file {}; the drive is unchanged (premium {} yuan): this window cannot change the drive (opened read-only, or a closed year shown); to take it, choose it again in \"Policy: show and choose\" in a window that can change the drive",
     policy_ask_moves: "The drive uses this policy: under the edited windows and premium, {} recorded payments change window, cover or amount due, e.g. {}. Save anyway?",
     policy_moved_example: "{} (paid {}) from \"{}\" to \"{}\"",
     policy_moved_quote: "{}, cover {} to {}, due {} yuan",

@@ -778,7 +778,7 @@ pub static ZH: Text = Text {
     policy_bad_date: "日期请写成 2026-09-01 的样子",
     policy_saved: "已保存「{}」：{}",
     policy_saved_drive: "已保存「{}」，数据文件已按新内容计算：{}",
-    policy_saved_drive_unchanged: "已保存政策文件 {}；数据文件未改（个人缴费仍为 {} 元），要采用请用 {}",
+    policy_saved_drive_unchanged: "已保存政策文件 {}；数据文件未改（个人缴费仍为 {} 元）：本窗口不能修改数据文件（只读打开，或在查看已结束的年度）；要采用，请在能修改数据文件的窗口中用「政策：查看与选定」再选定它",
     policy_ask_moves: "本数据文件正在用这份政策：按修改后的缴费期和缴费标准，已登记的 {} 笔缴费的缴费期、待遇期或应缴金额会改变，如 {}。仍要保存吗？",
     policy_moved_example: "{}（{} 缴费）由「{}」改为「{}」",
     policy_moved_quote: "{}，待遇期 {} 至 {}，应缴 {} 元",
