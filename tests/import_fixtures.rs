@@ -4639,5 +4639,26 @@ fn a_shifted_teachers_table_and_a_staff_sheet_are_said_as_left_out_only() {
             report.problems.iter().filter(|p| p.sheet == "教职工名单").map(|p| p.message.as_str()).collect();
         assert!(staff_said.iter().any(|m| m.contains("是教职工名单，不是学生名单，未导入")), "{staff_said:?}");
         assert!(!staff_said.iter().any(|m| m.contains("若是学生，请在名单上方写一行表头")), "{staff_said:?}");
+/// A row giving a pupil's number under a wholly different name says the screen's way (E on the pupil) and, for
+/// taking the list's names, the command line by name in both languages (the import preview shows these words):
+/// before, the English named a bare --rename-by-id, and the Chinese no command line at all.
+#[test]
+fn a_number_under_another_name_names_the_command_line_by_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let hou = valid("45020520160305123");
+    let base = dir.path().join("base.csv");
+    std::fs::write(&base, format!("姓名,身份证号码,班级\n侯佑,{hou},一年级1班\n")).unwrap();
+    let list = dir.path().join("二班.csv");
+    std::fs::write(&list, format!("姓名,身份证号码,班级\n张三丰,{hou},一年级2班\n")).unwrap();
+    let mut s = store();
+    class_list::import(&mut s, &[base.as_path()], Some("第一小学"), false).expect("base list");
+    let report = class_list::import(&mut s, &[list.as_path()], Some("第一小学"), false).unwrap();
+    let said = report.problems.iter().find(|p| p.message.contains("不像同一人")).expect("said at its row");
+    for words in [
+        "按 E 更正姓名",
+        "在命令行用 canbao import --rename-by-id",
+        "on the command line with canbao import --rename-by-id",
+    ] {
+        assert!(said.message.contains(words), "{words}: {}", said.message);
     }
 }

@@ -3661,11 +3661,12 @@ impl RowReader<'_> {
                 self.other_name_rows.insert((file.into(), sheet.into(), row_no));
                 let message = format!(
                     "身份证号码是在册学生“{held}”的，名单姓名却是“{listed}”，不像同一人：此行未导入，{held} 的姓名、班级、缴费\
-                     均未改动；请核对名单上的身份证号码。若确是同一人改了名，请在学生详情中按 E 更正姓名，或核对后用 \
-                     canbao import --rename-by-id 重新导入 (the ID number is that of {held}, on the drive, but the list \
-                     names {listed}, not plausibly the same child: row not imported, and {held}'s name, class and \
+                     均未改动；请核对名单上的身份证号码。若确是同一人改了名，请在学生详情中按 E 更正姓名；要按名单改名，核对后\
+                     在命令行用 canbao import --rename-by-id 重新导入 (the ID number is that of {held}, on the drive, but \
+                     the list names {listed}, not plausibly the same child: row not imported, and {held}'s name, class and \
                      payment are unchanged; check the number on the list. If the child was really renamed, correct the \
-                     name in the detail screen with E, or once checked import again with --rename-by-id)"
+                     name in the detail screen with E; to take the list's names, once checked, import it again on the \
+                     command line with canbao import --rename-by-id)"
                 );
                 self.problem_in(file, sheet, row_no, id_header, message);
                 return;
