@@ -1972,3 +1972,38 @@ fn reading_commands_open_a_drive_in_a_read_only_folder_read_only_by_themselves()
     hand_over(&stick, 0o755);
     assert!(tree(&stick) == before, "the stick is as it was");
 }
+
+/// A command that changes nothing, given `--operator` (a one-off `find … --json` to compare two laptops), leaves the
+/// drive as it was: the name it remembers stays, and a later change without `--operator` is recorded under it, not
+/// under the name given to the `find`.
+#[test]
+fn a_command_that_only_reads_remembers_no_operator() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    ok(canbao(&db).env("CANBAO_OPERATOR", "张老师").arg("import").arg(fixture("utf8_bom.csv")));
+    let remembered = |db: &Path| -> String {
+        let store = Store::open_read_only(db).expect("open");
+        store.meta("last_operator").unwrap().unwrap_or_default()
+    };
+    assert_eq!(remembered(&db), "张老师");
+    let before = std::fs::read(&db).unwrap();
+    let sheet = dir.path().join("sheet.xlsx");
+    for args in [
+        &["find", "周静露", "--json"][..],
+        &["stats", "--json"],
+        &["check"],
+        &["export", "sheet", "--mask", "--out", sheet.to_str().unwrap()],
+    ] {
+        ok(canbao(&db).env_remove("CANBAO_OPERATOR").args(["--operator", "路人甲"]).args(args));
+        assert_eq!(remembered(&db), "张老师", "{args:?}");
+    }
+    assert!(std::fs::read(&db).unwrap() == before, "a command that only reads wrote the drive");
+    let id = first_id(&db);
+    ok(canbao(&db).env_remove("CANBAO_OPERATOR").args(["mark", &id, "--note", "x"]));
+    let store = Store::open_read_only(&db).expect("open");
+    let by: String = store
+        .connection()
+        .query_row("SELECT operator FROM audit WHERE field = 'note' ORDER BY id DESC LIMIT 1", [], |r| r.get(0))
+        .expect("the note's row");
+    assert_eq!(by, "张老师");
+}

@@ -156,7 +156,7 @@ pub(super) fn restore(cli: &Cli, file: &Path, (force, dry_run): (bool, bool), js
             );
         }
         // Who restored is recorded (`restored_by`): this laptop's operator, never the name typed on another.
-        super::open::as_operator(cli, &mut store)?;
+        super::open::as_operator(cli, &mut store, true)?;
         Ok((store, aside))
     });
     let (mut store, aside) = match opened {

@@ -38,13 +38,19 @@ pub fn installation() -> Option<crate::installation::Installation> {
 }
 
 /// Who works on `store` in this run: the name the drive remembers only where it was typed on this laptop, and
-/// `--operator` (or `CANBAO_OPERATOR`) over it, remembered as typed here.
-pub(super) fn as_operator(cli: &Cli, store: &mut Store) -> crate::store::Result<()> {
+/// `--operator` (or `CANBAO_OPERATOR`) over it, remembered as typed here by a run that changes the drive
+/// (`remember`). A run that only reads uses it for itself: it writes nothing, and the changes made later (a
+/// command without `--operator`, the screen) are not recorded under a name given to a mere `find`.
+pub(super) fn as_operator(cli: &Cli, store: &mut Store, remember: bool) -> crate::store::Result<()> {
     if let Some(installation) = installation() {
         store.on_installation(installation)?;
     }
     match operator_from(cli) {
-        Some(op) => store.set_operator(&op),
+        Some(op) if remember => store.set_operator(&op),
+        Some(op) => {
+            store.use_operator(&op);
+            Ok(())
+        }
         None => Ok(()),
     }
 }
@@ -62,20 +68,27 @@ pub(super) fn drive_path(cli: &Cli) -> PathBuf {
 }
 
 pub(super) fn open_store(cli: &Cli) -> Result<Store, UserError> {
-    open_store_then(cli, Store::open_keyed, false)
+    open_store_then(cli, Store::open_keyed, false, true)
+}
+
+/// [`open_store`] for a run that changes nothing: `--operator` is this run's name only (see [`as_operator`]).
+fn open_store_to_read(cli: &Cli) -> Result<Store, UserError> {
+    open_store_then(cli, Store::open_keyed, false, false)
 }
 
 /// [`open_store`] for the screen, which writes an older drive's search keys again on its worker after its first
 /// frame (`Store::open_keyed_for_screen`).
 pub(super) fn open_store_for_screen(cli: &Cli) -> Result<Store, UserError> {
-    open_store_then(cli, Store::open_keyed_for_screen, false)
+    open_store_then(cli, Store::open_keyed_for_screen, false, true)
 }
 
-/// Opens the drive by `open`, or read-only with `--read-only` or `read_only`.
+/// Opens the drive by `open`, or read-only with `--read-only` or `read_only`; `--operator` is remembered by a run
+/// that changes the drive (`remember`).
 fn open_store_then(
     cli: &Cli,
     open: fn(&Path, Option<&crate::store::Passphrase>) -> crate::store::Result<Store>,
     read_only: bool,
+    remember: bool,
 ) -> Result<Store, UserError> {
     let path = drive_path(cli);
     crate::store::lock::check_single_name(&path)?;
@@ -101,7 +114,7 @@ fn open_store_then(
         warn_if_older_read_only(&store, &path);
     }
     // Part of opening: a full disk here has saved nothing, whatever the command.
-    as_operator(cli, &mut store).map_err(|e| crate::store::while_opening(e, &path, false))?;
+    as_operator(cli, &mut store, remember).map_err(|e| crate::store::while_opening(e, &path, false))?;
     // Before `--year`, whose refusal of a later year says the command that starts it.
     store.name_in_commands(hint_drive(cli));
     if let Some(year) = cli.year {
@@ -130,7 +143,7 @@ pub(super) fn open_to_read(cli: &Cli, records: bool) -> Result<Store, UserError>
     // to change, and a command that only reads it needs no change: it reads it as --read-only would, said on
     // stderr. One that records what it hands out (whole ID numbers) then says itself why it cannot.
     if !cli.read_only && path.is_file() && !crate::store::folder_writable(&path) {
-        let store = open_store_then(cli, Store::open_keyed, true)?;
+        let store = open_store_then(cli, Store::open_keyed, true, false)?;
         let en = format!(
             "note: the drive's folder is read-only, so the drive is opened read-only and nothing in it changes: {}",
             path.display()
@@ -146,9 +159,9 @@ pub(super) fn open_to_read(cli: &Cli, records: bool) -> Result<Store, UserError>
         return Ok(store);
     }
     let store = match (backup, records) {
-        (false, _) => open_store(cli)?,
-        (true, false) => open_store_then(cli, Store::open_keyed, true)?,
-        (true, true) => open_store_then(cli, Store::open_keyed_keeping_journal, false)?,
+        (false, _) => open_store_to_read(cli)?,
+        (true, false) => open_store_then(cli, Store::open_keyed, true, false)?,
+        (true, true) => open_store_then(cli, Store::open_keyed_keeping_journal, false, false)?,
     };
     warn_if_backup(cli, &path, Use::Read);
     Ok(store)
@@ -204,10 +217,11 @@ pub(super) fn open_writer(cli: &Cli) -> Result<(Store, DriveLock), UserError> {
 fn open_current_year(cli: &Cli, preview: bool) -> Result<Store, UserError> {
     // A preview of a backup leaves it as it was, as a command that reads does (see `open_to_read`): its
     // transaction is rolled back, and the file is not switched to WAL either.
+    // A preview changes nothing: its `--operator` is not remembered either.
     let mut store = if preview && crate::store::backup::backup_copy(&drive_path(cli)).is_some() {
-        open_store_then(cli, Store::open_keyed_keeping_journal, false)?
+        open_store_then(cli, Store::open_keyed_keeping_journal, false, false)?
     } else {
-        open_store(cli)?
+        open_store_then(cli, Store::open_keyed, false, !preview)?
     };
     if let (Some(year), Some(current)) = (store.viewed_year(), store.current_year()) {
         return Err(StoreError::PastYear { year, current }.into());

@@ -1224,6 +1224,14 @@ impl Store {
         Ok(())
     }
 
+    /// Who is at the keyboard for this session only: recorded on the audit rows this session writes (a reveal a
+    /// command that reads records), never remembered in the file. A command that changes nothing given
+    /// `--operator` leaves the drive as it was, and the name later changes are recorded under too.
+    pub fn use_operator(&mut self, name: &str) {
+        self.operator = name.trim().to_owned();
+        self.operator_elsewhere = None;
+    }
+
     /// Tells the drive which laptop this session runs on. The name it remembers is this session's operator only
     /// when it was typed on this laptop: a drive copied to a second one (a working group splitting a school, to
     /// merge later) would otherwise record the first laptop's operator for everything done on the second. Typed
