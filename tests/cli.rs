@@ -8707,4 +8707,85 @@ fn two_laptops_merged_both_ways_show_each_payment_under_one_reference() {
     let (code, text) = said(canbao(&db).args(["check", "--dismiss", unknown, "--why", "x"]));
     assert_eq!(code, Some(1), "{text}");
     assert!(text.contains(&format!("没有参照码为 {unknown} 的一条")) && text.contains("现有编号"), "{text}");
+/// Last year's tax list reconciled again after the new year began is refused as an earlier year's list, nothing
+/// kept; a list of this year that also holds a row of a payment last year holds says that row is that year's and
+/// keeps it not for `check`.
+#[test]
+fn last_years_tax_list_after_the_new_year_is_refused_and_its_recorded_rows_are_not_kept() {
+    // A drive made last insured year: this year's payments (today's) are then in the next year's window.
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    canbao(&db).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    let year = drive_year(&db) - 1;
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute("UPDATE meta SET value = ?1 WHERE key IN ('current_year', 'first_year')", [year.to_string()]).unwrap();
+    drop(conn);
+    use_this_years_policy(dir.path(), &db);
+    assert_eq!(drive_year(&db), year);
+    let (zhou, wu, sun) = ("450202201711194162", "450202201804012233", "450203201804047272");
+    let tax = dir.path().join("tax.csv");
+    std::fs::write(
+        &tax,
+        format!(
+            "姓名,证件号码,缴费金额,缴费日期\n周静露,{zhou},380,{}\n吴凯远,{wu},380,{}\n",
+            days_ago(60),
+            days_ago(50)
+        ),
+    )
+    .unwrap();
+    canbao(&db).args(["reconcile", "--source", "tax"]).arg(&tax).assert().success();
+    // The next year's policy, whose window opened 30 days ago: the list's payments are all before it.
+    let next = year + 1;
+    let folder = dir.path().join("next-years-config");
+    std::fs::create_dir_all(folder.join("canbao/policies")).unwrap();
+    let text = format!(
+        "title = \"下年度\"\ndocument = \"测试\"\ninsured_year = {next}\npersonal_premium = 380\n\n[[window]]\n\
+         name = \"缴费期\"\nfrom = {}\nto = {next}-12-31\nclause = \"测试\"\ntext = \"测试\"\n\
+         amount = \"personal\"\ncoverage = \"year\"\n",
+        days_ago(30)
+    );
+    std::fs::write(folder.join("canbao/policies/next-year.toml"), text).unwrap();
+    canbao(&db)
+        .env("XDG_CONFIG_HOME", &folder)
+        .env("HOME", dir.path())
+        .args(["year", "new", &next.to_string(), "--policy", "next-year", "--force"])
+        .assert()
+        .success();
+    let kept = || -> i64 {
+        rusqlite::Connection::open(&db)
+            .unwrap()
+            .query_row("SELECT count(*) FROM audit WHERE field = 'payment_unapplied'", [], |r| r.get(0))
+            .unwrap()
+    };
+    assert_eq!(kept(), 0);
+    for dry in [true, false] {
+        let mut cmd = canbao(&db);
+        cmd.args(["reconcile", "--source", "tax"]).arg(&tax);
+        if dry {
+            cmd.arg("--dry-run");
+        }
+        let (code, text) = said(&mut cmd);
+        assert_eq!(code, Some(1), "{text}");
+        for words in
+            [&format!("这是 {year} 年度的缴费名单") as &str, "未保存任何内容", &format!("the {year} insured year's")]
+        {
+            assert!(text.contains(words), "{words}: {text}");
+        }
+        assert_eq!(kept(), 0, "{text}");
+    }
+    // This year's list with last year's row of 周静露 in it: the row is said to be last year's and not kept.
+    std::fs::write(
+        &tax,
+        format!(
+            "姓名,证件号码,缴费金额,缴费日期\n周静露,{zhou},380,{}\n孙远泽,{sun},380,{}\n",
+            days_ago(60),
+            days_ago(10)
+        ),
+    )
+    .unwrap();
+    let (code, text) = said(canbao(&db).args(["reconcile", "--source", "tax"]).arg(&tax));
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.contains(&format!("此行缴费已记入 {year} 年度")), "{text}");
+    assert_eq!(kept(), 0, "{text}");
+    assert_eq!(paid_amount(&db, sun).0, "paid", "{text}");
 }

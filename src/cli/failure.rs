@@ -208,6 +208,7 @@ fn reconcile(e: &ReconcileError) -> Said {
         R::OnlyHidden { file, .. } => Said::file("only_hidden_sheets", file),
         R::ThisDrive { file, .. } => Said::file("this_drive_not_a_list", file),
         R::NoPupilOfDrive { file, .. } => Said::file("matches_no_pupil", file),
+        R::EarlierYear { file, .. } => Said::file("earlier_year_list", file),
         R::ChangedSincePreview { file } => Said::file("changed_since_preview", file),
     }
 }

@@ -789,6 +789,16 @@ pub enum ReconcileError {
     /// rows giving no number whose name nobody on it holds.
     #[error("{}", no_pupil_message(.file, *.rows, *.unnumbered))]
     NoPupilOfDrive { file: String, rows: usize, unnumbered: usize },
+    /// A tax list each of whose dated payments falls before the drive's insured year (`current`) opens: an earlier
+    /// year's list (`year`, the latest its rows fall in), read again after the new year began. Applied, each
+    /// payment would be kept as paid but not recorded, though its year holds it.
+    #[error(
+        "{file}：这是 {year} 年度的缴费名单：名单上 {payments} 笔缴费的日期都在本数据文件 {current} 年度的缴费期之前，\
+         未核对，未保存任何内容。请向税务部门索取 {current} 年度的缴费名单 ({file}: this \
+         is the {year} insured year's tax list: all its {payments} payments are dated before the drive's {current} \
+         insured year opens, so nothing was reconciled or saved; ask the tax office for the {current} list)"
+    )]
+    EarlierYear { file: String, year: i32, current: i32, payments: usize },
 }
 
 use crate::domain::unapplied::school_key;
@@ -1134,6 +1144,11 @@ fn reconcile_list(
         return Err(ReadError::NoHeader { file: file.to_owned() }.into());
     }
     run.mistyped_of_paid_said();
+    // Before anything is kept: a list whose every payment is of an earlier insured year is last year's list, and
+    // applied it would keep each of those payments for `check` as paid but not recorded.
+    if let Some(refused) = run.earlier_year_list(file) {
+        return Err(refused);
+    }
     run.settle_payments()?;
     // Before anything is written: another school's list would otherwise keep every one of its payments, with other
     // children's names and numbers, in this drive's append-only history.
@@ -2465,7 +2480,30 @@ impl Run<'_> {
                 );
                 self.problem_in(&paid.sheet, Some(paid.row), paid.date_column.clone(), message);
             }
-            self.keep_rows(&student, &outside.iter().collect::<Vec<_>>(), UnappliedReason::OutsideYear, None);
+            // A row of a payment an earlier year holds already (last year's list read again after the new year
+            // began) is that year's, said so, and not kept for `check` to list as paid but not recorded.
+            let mut not_recorded = Vec::new();
+            for paid in &outside {
+                let earlier = match (self.date_error(&student, paid), paid.paid_on) {
+                    (Some(policy::PaymentDateError::BeforeYear { .. }), Some(day)) => {
+                        self.store.earlier_year_payment(student.id, paid.receipt.as_deref(), day)?
+                    }
+                    _ => None,
+                };
+                match earlier {
+                    Some(year) => self.problem_in(
+                        &paid.sheet,
+                        Some(paid.row),
+                        paid.date_column.clone(),
+                        format!(
+                            "此行缴费已记入 {year} 年度，不是本年度的缴费，未重复保存 (this row's payment is already \
+                             recorded for the {year} insured year, not this one's: not kept again)"
+                        ),
+                    ),
+                    None => not_recorded.push(paid),
+                }
+            }
+            self.keep_rows(&student, &not_recorded, UnappliedReason::OutsideYear, None);
             // A payment of the year dated after today: the list is wrong there, and the date would move the amount
             // due and the cover. Held back as the out-of-year ones are (those said first, as not this year's), never
             // recorded without its date.
@@ -2677,6 +2715,29 @@ impl Run<'_> {
             amounts: rows.iter().map(|r| r.amount.map(money::as_number)).collect(),
             recorded: recorded.map(money::as_number),
         });
+    }
+
+    /// The refusal of a tax list every dated payment of which falls before the drive's insured year opens
+    /// (`ReconcileError::EarlierYear`), naming the latest year its rows fall in by the same windows a year
+    /// earlier; `None` when one of them may be this year's, or none is dated.
+    fn earlier_year_list(&self, file: &str) -> Option<ReconcileError> {
+        let current = self.year?;
+        let mut latest: Option<i32> = None;
+        let mut payments = 0;
+        for PupilPayments { student, rows } in &self.payments {
+            for paid in rows.iter().filter(|r| r.kind == RowKind::Payment && !r.earlier && r.paid_on.is_some()) {
+                let Some(policy::PaymentDateError::BeforeYear { paid_on, opens, .. }) = self.date_error(student, paid)
+                else {
+                    return None;
+                };
+                // The year whose windows (this year's, moved back a year at a time) the date falls in.
+                let back = (1..=50).find(|k| opens.with_year(opens.year() - k).is_none_or(|o| paid_on >= o));
+                let year = current - back.unwrap_or(1);
+                latest = Some(latest.map_or(year, |l| l.max(year)));
+                payments += 1;
+            }
+        }
+        Some(ReconcileError::EarlierYear { file: file.to_owned(), year: latest?, current, payments })
     }
 
     /// Why a row's payment date cannot be a payment for the drive's year, if it cannot.

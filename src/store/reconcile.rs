@@ -175,6 +175,28 @@ impl Store {
         Ok(rows.collect::<std::result::Result<_, _>>()?)
     }
 
+    /// The latest earlier insured year (before the current one) whose recorded payment for the pupil is the one a
+    /// list's row gives: the same receipt number among that year's receipts, or a family payment of that year made
+    /// the same day. A tax list of last year read again after the new year began holds such rows only.
+    pub fn earlier_year_payment(
+        &self,
+        student_id: i64,
+        receipt: Option<&str>,
+        paid_on: NaiveDate,
+    ) -> Result<Option<i32>> {
+        let Some(current) = self.current_year else { return Ok(None) };
+        let day = paid_on.format("%Y-%m-%d").to_string();
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT max(year) FROM (
+                 SELECT year FROM receipts WHERE student_id = ?1 AND year < ?2 AND ?3 <> '' AND receipt = ?3
+                 UNION ALL
+                 SELECT year FROM year_statuses WHERE student_id = ?1 AND year < ?2 AND payment = 'paid'
+                     AND paid_on = ?4
+             )",
+        )?;
+        Ok(stmt.query_row(rusqlite::params![student_id, current, receipt.unwrap_or_default(), day], |r| r.get(0))?)
+    }
+
     /// `apply_changes`, and in the same transaction, for each pupil whose changes were not refused and whose
     /// entry in `receipts` (item by item) is `Some`, the receipts that now make up the recorded payment, in place
     /// of the ones kept before.
