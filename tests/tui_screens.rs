@@ -13850,4 +13850,29 @@ fn the_identity_form_replaces_a_field_typed_over_and_edits_after_backspace() {
     assert_eq!(form.fields[4].text(), "壮族汉族");
     assert!(form.error.as_deref().is_some_and(|e| e.contains("不是 56 个民族之一")), "{:?}", form.error);
     assert_eq!(app.store.student(id).expect("s").ethnicity.as_deref(), Some("壮族"));
+/// The detail screen's 待遇期 of an unpaid pupil says she is not insured yet and what paying today would give, where
+/// before it gave the year's coverage period exactly as for a pupil who paid.
+#[test]
+fn the_detail_screen_gives_an_unpaid_pupil_no_coverage_but_what_paying_today_gives() {
+    let mut store = store(true);
+    store.set_meta(canbao::tui::POLICY_META_KEY, "yibin-2024").expect("meta");
+    in_year(&mut store, 2024);
+    store.set_fixed_clock("2023-10-10T10:00:00+08:00");
+    let pupils = store.students(&Default::default()).expect("pupils");
+    let (unpaid, paid) = (pupils[0].clone(), pupils[1].clone());
+    store.set_payment(unpaid.id, PaymentStatus::Unpaid, &Default::default()).expect("unpaid");
+    let details = canbao::domain::student::PaymentDetails {
+        amount_fen: Some(38_000),
+        paid_on: chrono::NaiveDate::from_ymd_opt(2023, 10, 10),
+        channel: None,
+    };
+    store.set_payment(paid.id, PaymentStatus::Paid, &details).expect("paid");
+    let zh = detail_of(&mut store, Language::Zh, &unpaid.name);
+    let coverage = line_starting(&zh, "待遇期");
+    assert!(coverage.contains("未缴费，尚未参保；今天缴费则待遇期 2024-01-01 至 2024-12-31"), "{zh}");
+    let en = detail_of(&mut store, Language::En, &unpaid.name);
+    assert!(en.contains("not paid, not insured yet; paid today: 2024-01-01 to 2024-12-31"), "{en}");
+    let zh = detail_of(&mut store, Language::Zh, &paid.name);
+    let coverage = line_starting(&zh, "待遇期");
+    assert!(coverage.contains("2024-01-01 至 2024-12-31") && !coverage.contains("未缴费"), "{zh}");
 }

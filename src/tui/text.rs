@@ -201,6 +201,10 @@ pub struct Text {
     /// 财政代缴 paying only the department's share: not insured until the family's share is paid.
     pub coverage_family_share: &'static str,
     pub coverage_part_paid: &'static str,
+    /// An unpaid pupil's cover: none yet, and the period paying today would give (first day, last day).
+    pub coverage_unpaid: &'static str,
+    /// An unpaid pupil's cover in a closed year shown: none.
+    pub coverage_unpaid_closed: &'static str,
     pub label_value: &'static str,
     pub with_clause: &'static str,
     /// A reading the notice does not state, with its clause: for the operator to confirm with the agency.

@@ -123,6 +123,8 @@ pub static EN: Text = Text {
     coverage_line: "{} to {}",
     coverage_family_share: "the family's share unpaid: not insured, no cover; once the family pays, record it with p, and the cover runs by that day",
     coverage_part_paid: "not paid in full: not insured, no cover; once the rest is paid, the cover runs by that day",
+    coverage_unpaid: "not paid, not insured yet; paid today: {} to {}",
+    coverage_unpaid_closed: "not paid, not insured",
     label_value: "{}: {}",
     with_clause: "{} ({})",
     to_confirm: "To confirm: {} ({})",

@@ -122,6 +122,8 @@ pub static ZH: Text = Text {
     coverage_line: "{} 至 {}",
     coverage_family_share: "家庭份额未缴，尚未参保，不享受待遇；家庭缴纳后按 p 登记，按缴费日期计算待遇期",
     coverage_part_paid: "未缴足，尚未参保，不享受待遇；补足后按补缴日期计算待遇期",
+    coverage_unpaid: "未缴费，尚未参保；今天缴费则待遇期 {} 至 {}",
+    coverage_unpaid_closed: "未缴费，未参保",
     label_value: "{}：{}",
     with_clause: "{}（{}）",
     to_confirm: "待确认：{}（{}）",

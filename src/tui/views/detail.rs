@@ -381,6 +381,15 @@ fn fields(app: &App, d: &Detail, width: usize) -> (Vec<Line<'static>>, Vec<Line<
             Some(said) => {
                 lines.extend(wrapped_field(app, t.f_coverage, said.to_owned(), theme.fg(theme.warning), width));
             }
+            // Unpaid: the period is what paying today would give, never a cover the pupil has; said as such, or
+            // a teacher answering a parent reads it as insured for the year.
+            None if s.payment == PaymentStatus::Unpaid && d.government.is_none() => {
+                let said = match app.store.viewed_year() {
+                    Some(_) => t.coverage_unpaid_closed.to_owned(),
+                    None => fill(t.coverage_unpaid, &[&q.coverage_from, &q.coverage_to]),
+                };
+                lines.extend(wrapped_field(app, t.f_coverage, said, theme.fg(theme.warning), width));
+            }
             None => {
                 let coverage = fill(t.coverage_line, &[&q.coverage_from, &q.coverage_to]);
                 lines.push(field(app, t.f_coverage, coverage, plain, width));
