@@ -8789,3 +8789,26 @@ fn last_years_tax_list_after_the_new_year_is_refused_and_its_recorded_rows_are_n
     assert_eq!(kept(), 0, "{text}");
     assert_eq!(paid_amount(&db, sun).0, "paid", "{text}");
 }
+
+/// A tax list's part payment is said as 部分缴费 with what is still owed in the list of pupils changed, as the
+/// roster says it, where before it read 「未缴费 → 已缴费（200 元…）」.
+#[test]
+fn a_tax_lists_part_payment_is_said_part_paid_among_the_changes() {
+    let (dir, db) = tax_drive();
+    let zhou = "450202201711194162";
+    let tax = dir.path().join("tax.csv");
+    std::fs::write(&tax, format!("姓名,证件号码,缴费金额,缴费日期\n周静露,{zhou},200,{}\n", days_ago(30))).unwrap();
+    for dry in [true, false] {
+        let mut cmd = canbao(&db);
+        cmd.args(["reconcile", "--source", "tax"]).arg(&tax);
+        if dry {
+            cmd.arg("--dry-run");
+        }
+        let (code, text) = said(&mut cmd);
+        assert_eq!(code, Some(0), "{text}");
+        assert!(text.contains("未缴费 → 部分缴费（200 元，还差 180 元"), "{text}");
+        assert!(!text.contains("→ 已缴费"), "{text}");
+    }
+    let (code, text) = said(canbao(&db).args(["--lang", "en", "check"]));
+    assert_eq!(code, Some(0), "{text}");
+}

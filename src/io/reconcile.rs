@@ -510,6 +510,10 @@ pub struct ChangedPupil {
     pub row: usize,
     /// Each field changed, as the drive's history records it (an amount in fen).
     pub fields: Vec<ChangedField>,
+    /// How much less than the amount due the payment now recorded is, in fen: a part payment, said as 部分缴费
+    /// as the roster says it, never 已缴费.
+    #[serde(skip)]
+    pub short_fen: Option<i64>,
 }
 
 /// One field of a [`ChangedPupil`], before and after.
@@ -544,6 +548,18 @@ impl ChangedPupil {
                     })
                     .map(|(d, c)| shown_value(d, &c.new))
                     .collect();
+                let (new, new_en) = match self.short_fen {
+                    Some(_) if f.new.as_deref() == Some(PaymentStatus::Paid.code()) => {
+                        ("部分缴费".to_owned(), "part-paid".to_owned())
+                    }
+                    _ => (new, new_en),
+                };
+                let mut given = given;
+                if let (Some(short), false) = (self.short_fen, given.is_empty()) {
+                    // After the amount: what is still owed, as the payment form's status line says it.
+                    let short = money::plain(short);
+                    given.insert(1, (format!("还差 {short} 元"), format!("{short} yuan short")));
+                }
                 let (mut paid, mut paid_en) = (format!("{old} → {new}"), format!("{old_en} → {new_en}"));
                 if !given.is_empty() {
                     let (list, list_en): (Vec<String>, Vec<String>) = given.into_iter().unzip();
@@ -1227,6 +1243,22 @@ fn reconcile_list(
                     .iter()
                     .map(|d| ChangedField { field: d.field.key(), old: d.old.clone(), new: d.new.clone() })
                     .collect();
+                // Quoted for the day paid, as the roster's 部分缴费 is. From the changes, not the pupil as read
+                // now: a preview's changes were rolled back.
+                let new_value = |field: crate::store::Field| {
+                    outcome.diffs.iter().find(|d| d.field == field).and_then(|d| d.new.clone())
+                };
+                let short_fen = match (
+                    new_value(crate::store::Field::Payment).as_deref() == Some(PaymentStatus::Paid.code()),
+                    new_value(crate::store::Field::PaidAmount).and_then(|a| a.parse::<i64>().ok()),
+                    new_value(crate::store::Field::PaidOn).and_then(|d| d.parse::<NaiveDate>().ok()),
+                ) {
+                    (true, Some(amount), Some(day)) => run
+                        .quote_on(&student, day)
+                        .and_then(Result::ok)
+                        .and_then(|q| (amount < q.personal_due_fen).then(|| q.personal_due_fen - amount)),
+                    _ => None,
+                };
                 run.report.changed.push(ChangedPupil {
                     class: student.class_label(),
                     id_number: student.id_number,
@@ -1235,6 +1267,7 @@ fn reconcile_list(
                     sheet,
                     row,
                     fields,
+                    short_fen,
                 });
             }
         }
