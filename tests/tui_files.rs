@@ -3608,5 +3608,30 @@ fn a_policy_edited_in_a_read_only_window_names_the_palettes_way_to_take_it() {
         let status = app.status.as_ref().map(|s| s.text.clone()).unwrap_or_default();
         assert!(status.contains(way), "{lang:?}: {status}");
         assert!(!status.contains("policy use"), "{lang:?}: {status}");
+/// The restore picker shows beside each backup's name (whose time is UTC) when it was taken on the screen's
+/// clock, Beijing time, and why: the backup "just before the wrong import" is picked from the list.
+#[test]
+fn the_restore_picker_gives_each_backups_beijing_time_and_kind() {
+    use canbao::tui::modal::PathPurpose;
+    let (_dir, drive) = sample_drive();
+    let made = Store::open(&drive).unwrap().backup_now("import").unwrap().expect("a file drive");
+    let name = made.file_name().unwrap().to_string_lossy().into_owned();
+    // The drive's part of the name, before its date and time: the stamp is set to a known instant.
+    let parts: Vec<&str> = name.rsplitn(4, '-').collect();
+    let key = parts[3];
+    let stamped = made.with_file_name(format!("{key}-20261207-095652.805Z-import.db"));
+    std::fs::rename(&made, &stamped).unwrap();
+    let daily = made.with_file_name(format!("{key}-20261206-230000.000Z-daily.db"));
+    std::fs::copy(&stamped, &daily).unwrap();
+    for (lang, words) in [
+        (Language::Zh, ["2026-12-07 17:56 导入前", "2026-12-07 07:00 每日"]),
+        (Language::En, ["2026-12-07 17:56 before an import", "2026-12-07 07:00 daily"]),
+    ] {
+        let mut app = app_on(&drive, lang);
+        app.open_picker(PathPurpose::Restore);
+        let shown = screen(&app).join("\n");
+        for said in words {
+            assert!(shown.contains(said), "{said}\n{shown}");
+        }
     }
 }

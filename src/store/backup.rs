@@ -642,6 +642,34 @@ fn taken_for(path: &Path, reasons: &[&str]) -> bool {
         .is_some_and(|n| BackupName::parse(&n.to_string_lossy()).is_some_and(|b| reasons.contains(&b.reason)))
 }
 
+/// When a backup of this file name was taken, in Beijing time as every time on screen is, and why, in Chinese
+/// and in English: `canbao-20261207-095652.805Z-import.db` → (`2026-12-07 17:56 导入前`, `2026-12-07 17:56 before
+/// an import`). The name's own time is UTC, which a teacher picking the backup "just before the wrong import"
+/// misreads by eight hours. `None` for a name no backup has.
+pub fn backup_name_words(name: &str) -> Option<(String, String)> {
+    let b = BackupName::parse(name).filter(|b| b.leftover.is_none())?;
+    let (d, t) = (b.date, b.time);
+    let stamp = format!("{}-{}-{}T{}:{}:{}", &d[..4], &d[4..6], &d[6..], &t[..2], &t[2..4], &t[4..6]);
+    // A name without the `Z` is from before backups were named in UTC: its time is the laptop's own.
+    let when = match t.ends_with('Z') {
+        true => super::instant::minutes_at(&format!("{stamp}Z"), super::instant::beijing()),
+        false => stamp.replace('T', " ")[..16].to_owned(),
+    };
+    let (zh, en) = match b.reason {
+        "import" => ("导入前", "before an import"),
+        "reconcile" => ("核对前", "before a reconciliation"),
+        "merge" => ("合并前", "before a merge"),
+        "year" => ("开始新年度前", "before a new year"),
+        "restore" => ("恢复前", "before a restore"),
+        "daily" => ("每日", "daily"),
+        MANUAL => ("手动备份", "by hand"),
+        ENCRYPT => ("加密前", "before encrypting"),
+        DECRYPT => ("解密前", "before decrypting"),
+        other => (other, other),
+    };
+    Some((format!("{when} {zh}"), format!("{when} {en}")))
+}
+
 /// The drive (its [`backup_key`]) whose automatic backup a file of this name is; `None` for any other name.
 pub fn drive_of_backup(name: &str) -> Option<&str> {
     BackupName::parse(name).filter(|b| b.leftover.is_none()).map(|b| b.drive)

@@ -954,7 +954,16 @@ fn files(frame: &mut Frame, app: &App, area: Rect, p: &crate::tui::picker::FileP
             } else {
                 "[ ]"
             };
-            let name = if e.is_dir && e.name != ".." { format!("{}/", e.name) } else { e.name.clone() };
+            let mut name = if e.is_dir && e.name != ".." { format!("{}/", e.name) } else { e.name.clone() };
+            // A backup to restore: its time on the screen's clock and why it was taken, beside the name, whose
+            // time is UTC.
+            if p.purpose == PathPurpose::Restore
+                && !e.is_dir
+                && let Some((zh, en)) = crate::store::backup::backup_name_words(&e.name)
+            {
+                name.push_str("  ");
+                name.push_str(t.pick(&zh, &en));
+            }
             let style = if i == p.cursor { app.theme.input() } else { app.theme.popup() };
             Line::styled(fit(&format!("{mark} {name}"), width), style)
         })
