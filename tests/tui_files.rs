@@ -3635,3 +3635,171 @@ fn the_restore_picker_gives_each_backups_beijing_time_and_kind() {
         }
     }
 }
+/// A list of new pupils of the sample school's 一年级1班, named `names`, written to `dir`.
+fn newcomers(dir: &Path, file: &str, names: &[&str]) -> PathBuf {
+    let mut csv = String::from("学校,姓名,身份证号码,年级,班级\n");
+    for (k, name) in names.iter().enumerate() {
+        // Numbers no sample pupil holds: born 2019-02-01, sequence 700 on.
+        let body = format!("45020320190201{:03}", 700 + k + usize::from(file.as_bytes()[0] - b'a') * 10);
+        let check = canbao::domain::id_number::check_char(body.as_bytes());
+        csv.push_str(&format!("柳州市示范小学,{name},{body}{check},一年级,1班\n"));
+    }
+    let path = dir.join(file);
+    std::fs::write(&path, csv).unwrap();
+    path
+}
+
+/// The writer imports `list` (every pupil's place in the roster can move): a read-only window reads the roster
+/// again on a worker.
+fn import_into(writer: &mut Store, list: PathBuf) {
+    let mut request = canbao::io::class_list::ImportRequest::new(writer, vec![list], None).unwrap();
+    request.preview(writer).unwrap();
+    request.run(writer, false).unwrap();
+}
+
+/// A search typed while the worker reads the writer's import (for the search as it was when it started) is
+/// kept, and the new roster is shown as that search finds it: the new pupil it names, not the list it replaced.
+#[test]
+fn a_search_typed_while_the_import_is_read_again_is_applied_to_the_new_roster() {
+    let (dir, drive) = sample_drive();
+    let mut writer = Store::open(&drive).unwrap();
+    let mut app = App::new(Store::open_read_only(&drive).unwrap(), &options(Language::Zh)).unwrap();
+    app.update(Action::Resize(120, 30));
+    import_into(&mut writer, newcomers(dir.path(), "a.csv", &["钱新来", "赵新到"]));
+    app.update(Action::Tick);
+    assert!(app.follow_loading(), "read on a worker");
+    app.update(Action::Search);
+    for c in "钱新来".chars() {
+        app.update(Action::Input(c));
+    }
+    assert!(app.roster.shown().is_empty(), "not in the roster on screen yet");
+    wait_for_reload(&mut app);
+    assert_eq!(app.roster.search_input().text(), "钱新来", "the search is kept");
+    assert!(app.roster.is_searching(), "with the keyboard");
+    let names: Vec<&str> = app.roster.shown().iter().map(|&i| app.data.name(i as usize)).collect();
+    assert_eq!(names, ["钱新来"], "and applied to the new roster");
+    assert!(screen(&app).iter().any(|l| l.contains("钱新来")));
+
+    // Taken back to nothing while it is read again: every pupil, the new ones among them.
+    import_into(&mut writer, newcomers(dir.path(), "b.csv", &["孙又来"]));
+    app.update(Action::Tick);
+    assert!(app.follow_loading());
+    while !app.roster.search_input().text().is_empty() {
+        app.update(Action::Backspace);
+    }
+    wait_for_reload(&mut app);
+    assert_eq!(app.roster.shown().len(), app.data.len());
+}
+
+/// The pupil under the cursor stays under it when the writer's import is read again, by id: the import puts
+/// new pupils before them in the roster, and their row is another child's afterwards. On the detail screen
+/// too, which then still shows them.
+#[test]
+fn the_cursor_stays_on_the_same_pupil_after_the_import_is_read_again() {
+    let (dir, drive) = sample_drive();
+    let mut writer = Store::open(&drive).unwrap();
+    for detail in [false, true] {
+        let mut app = App::new(Store::open_read_only(&drive).unwrap(), &options(Language::Zh)).unwrap();
+        app.update(Action::Resize(120, 30));
+        let last = app.data.len() - 1;
+        app.roster.select(last);
+        let id = app.selected_id().expect("a pupil");
+        let name = app.data.name(last).to_owned();
+        if detail {
+            app.update(Action::OpenDetail);
+        }
+        let names: &[&str] = if detail { &["阿新一", "阿新二"] } else { &["阿新三"] };
+        import_into(&mut writer, newcomers(dir.path(), if detail { "c.csv" } else { "d.csv" }, names));
+        app.update(Action::Tick);
+        wait_for_reload(&mut app);
+        let row = app.data.index_of(id).expect("still in the drive");
+        assert_ne!(row, last, "the import moved them to another row");
+        assert_eq!(app.selected_id(), Some(id), "the same pupil, detail: {detail}");
+        assert_eq!(app.data.name(app.roster.selected_row().expect("a row")), name);
+        assert!(screen(&app).iter().any(|l| l.contains(&name)), "on screen");
+    }
+}
+
+/// The sample school under yibin-2024 (380 due), its first pupil paid 300 on 2023-10-10: part-paid.
+fn part_paid_drive() -> (tempfile::TempDir, PathBuf, i64) {
+    use canbao::domain::student::{PaymentDetails, PaymentStatus};
+    let (dir, drive) = sample_drive();
+    let mut store = Store::open(&drive).unwrap();
+    let set = "UPDATE meta SET value = '2024' WHERE key IN ('current_year', 'first_year')";
+    assert_eq!(store.connection().execute(set, []).unwrap(), 2);
+    store.reload_year().unwrap();
+    store.set_meta(canbao::tui::POLICY_META_KEY, "yibin-2024").unwrap();
+    let part = store.students(&Default::default()).unwrap()[0].id;
+    let details = PaymentDetails {
+        amount_fen: Some(30_000),
+        paid_on: chrono::NaiveDate::from_ymd_opt(2023, 10, 10),
+        channel: None,
+    };
+    store.set_payment(part, PaymentStatus::Paid, &details).unwrap();
+    (dir, drive, part)
+}
+
+/// What the worker works out with the roster it reads (the part payments, the schools, the rows the search
+/// and the filters leave) is what the window works out from the same roster on its own thread. The part
+/// payments are marked before the filters run: a part-paid pupil (300 of 380) is among 未缴费 after the
+/// reload, as before it. Before, the 缴费 filter ran on the new roster before its part payments were marked,
+/// and she left the 未缴费 list at the writer's next import.
+#[test]
+fn the_roster_made_ready_on_the_worker_is_the_one_made_on_the_screens_thread() {
+    use canbao::domain::student::PaymentStatus;
+    let (dir, drive, part) = part_paid_drive();
+    let mut writer = Store::open(&drive).unwrap();
+    let unpaid = |app: &mut App| {
+        app.set_filters(|f| f.payment = Some(PaymentStatus::Unpaid));
+        app.update(Action::Search);
+        for c in "一年级".chars() {
+            app.update(Action::Input(c));
+        }
+    };
+    let mut following = App::new(Store::open_read_only(&drive).unwrap(), &options(Language::Zh)).unwrap();
+    following.update(Action::Resize(120, 30));
+    unpaid(&mut following);
+    let shows = |app: &App, id: i64| app.roster.shown().iter().any(|&i| app.data.rows[i as usize].id == id);
+    assert!(following.data.rows[following.data.index_of(part).unwrap()].part_paid);
+    assert!(shows(&following, part), "part-paid: still to collect");
+
+    import_into(&mut writer, newcomers(dir.path(), "e.csv", &["钱新来"]));
+    following.update(Action::Tick);
+    wait_for_reload(&mut following);
+    assert!(shows(&following, part), "still among 未缴费 after the reload");
+
+    let mut here = App::new(Store::open_read_only(&drive).unwrap(), &options(Language::Zh)).unwrap();
+    here.update(Action::Resize(120, 30));
+    unpaid(&mut here);
+    let data = canbao::tui::roster::RosterData::load(&here.store).unwrap();
+    here.replace_data(data);
+    assert_eq!(following.data.rows, here.data.rows, "the same rows, part payments marked alike");
+    assert!(following.data.rows.iter().any(|r| r.part_paid));
+    assert_eq!(following.schools, here.schools);
+    assert_eq!(following.roster.filters(), here.roster.filters());
+    let ids = |app: &App| app.roster.shown().iter().map(|&i| app.data.rows[i as usize].id).collect::<Vec<_>>();
+    assert_eq!(ids(&following), ids(&here), "the same rows shown, in the same order");
+    assert!(ids(&here).len() > 1);
+}
+
+/// A window on the dashboard while the writer's import is read again shows the dashboard counted on the worker
+/// with the roster: the same as a window opened after the import counts it.
+#[test]
+fn the_dashboard_counted_with_the_roster_on_the_worker_is_the_one_counted_on_opening() {
+    let (dir, drive, _) = part_paid_drive();
+    let mut writer = Store::open(&drive).unwrap();
+    let mut following = App::new(Store::open_read_only(&drive).unwrap(), &options(Language::Zh)).unwrap();
+    following.update(Action::Resize(120, 30));
+    following.update(Action::Dashboard);
+    let before = screen(&following);
+    import_into(&mut writer, newcomers(dir.path(), "f.csv", &["钱新来", "赵新到", "孙又来"]));
+    following.update(Action::Tick);
+    wait_for_reload(&mut following);
+    let mut fresh = App::new(Store::open_read_only(&drive).unwrap(), &options(Language::Zh)).unwrap();
+    fresh.update(Action::Resize(120, 30));
+    fresh.update(Action::Dashboard);
+    // The status line says the writer's changes were read; the rest is the dashboard.
+    let body = |lines: Vec<String>| lines[..lines.len() - 2].to_vec();
+    assert_ne!(body(before), body(screen(&following)), "the new pupils are counted");
+    assert_eq!(body(screen(&following)), body(screen(&fresh)));
+}

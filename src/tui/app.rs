@@ -1529,7 +1529,13 @@ impl App {
         if !self.follows_writer() {
             return;
         }
-        match self.follower.look(&self.store) {
+        let reading = || super::follow::Reading {
+            query: self.roster.query(&self.data),
+            today: self.store.today(),
+            config_dir: self.config_dir.clone(),
+            dashboard: self.screen == Screen::Dashboard,
+        };
+        match self.follower.look(&self.store, reading) {
             Followed::Nothing | Followed::Loading => {}
             Followed::Pupils(ids) => {
                 for id in ids {
@@ -1546,19 +1552,23 @@ impl App {
                 self.reload_detail();
                 self.say(self.text.writer_changes_loaded);
             }
-            Followed::Roster(data, same_pupils) => {
+            Followed::Roster(loaded, same_pupils) => {
+                // Typed into the search or the filters changed while the worker read the roster: its rows shown
+                // are for the search as it was. Filtered again on a worker rather than here.
+                let query = self.roster.query(&self.data);
+                if !loaded.refiltered.is_for(&query) {
+                    return self.follower.refilter(loaded, same_pupils, query);
+                }
                 // A restore or a new year by the writer: the year and its policy are read again with the roster.
                 if let Err(e) = self.store.reload_year() {
                     self.fail(e.to_string());
                 }
                 (self.policy, _) = super::due::drive_policy(&self.store, self.config_dir.as_deref());
                 self.say(self.text.writer_changes_loaded);
-                if same_pupils {
-                    self.replace_data(*data);
-                } else {
+                if !same_pupils {
                     self.roster.clear_marks();
-                    self.replace_data_of_another_state(*data);
                 }
+                self.take_loaded(*loaded, same_pupils);
                 self.reload_detail();
             }
             Followed::Failed(e) => self.fail(e),
@@ -1656,18 +1666,44 @@ impl App {
         self.take_roster(data, false);
     }
 
-    fn take_roster(&mut self, data: RosterData, same_pupils: bool) {
+    fn take_roster(&mut self, mut data: RosterData, same_pupils: bool) {
+        // Marked before the filters run: the 缴费 filter takes a part payment as still to collect.
+        let short =
+            self.store.part_payments(&Default::default(), self.policy.as_ref(), self.store.today()).unwrap_or_default();
+        data.mark_part_paid(&short);
+        let refiltered = self.roster.query(&self.data).refilter(&data);
+        self.put_roster(data, refiltered, same_pupils);
+        self.schools = self.store.schools().unwrap_or_default();
+        self.recount();
+    }
+
+    /// Takes a roster a worker read and made ready (`follow::Loaded`): on this thread only what is quick at
+    /// half a million pupils, so that a keystroke is drawn within a frame while it comes in.
+    fn take_loaded(&mut self, loaded: super::follow::Loaded, same_pupils: bool) {
+        let super::follow::Loaded { data, schools, refiltered, dashboard, .. } = loaded;
+        self.put_roster(data, refiltered, same_pupils);
+        self.schools = schools;
+        match dashboard {
+            Some((dashboard, last_backup)) if self.screen == Screen::Dashboard => {
+                (self.dashboard, self.last_backup) = (Some(dashboard), last_backup);
+            }
+            // The dashboard opened while the roster was read: counted here.
+            _ => self.recount(),
+        }
+    }
+
+    /// Puts `data`, searched and filtered as `refiltered`, in place of the roster on screen, with the cursor on
+    /// the same pupil.
+    fn put_roster(&mut self, data: RosterData, refiltered: super::roster_view::Refiltered, same_pupils: bool) {
         let old = std::mem::replace(&mut self.data, data);
         let page = self.page();
         let detail = self.screen == Screen::Detail;
-        if !self.roster.carry_over(&old, &self.data, same_pupils, detail, page) && detail {
+        if !self.roster.carry_over(&old, &self.data, refiltered, same_pupils, detail, page) && detail {
             self.detail = None;
             self.screen = Screen::Roster;
             self.say(self.text.pupil_not_in_drive);
         }
-        self.schools = self.store.schools().unwrap_or_default();
-        self.mark_part_paid();
-        self.recount();
+        drop_elsewhere(old);
     }
 
     /// The yes/no question on screen, if one is.
@@ -1816,6 +1852,16 @@ impl App {
 /// to): a backup opened as a drive, most likely by someone who wanted to look into it.
 fn in_backups_folder(path: &std::path::Path) -> bool {
     crate::store::backup::backup_copy(path).is_some()
+}
+
+/// Drops a roster taken off screen on a thread of its own: half a million rows, each with its categories and
+/// key offsets, take longer to free than a frame lasts. A small one is dropped here.
+fn drop_elsewhere(old: RosterData) {
+    if old.len() < 10_000 {
+        return drop(old);
+    }
+    // Should no thread start, the roster is dropped with the closure that failed to start, here.
+    let _ = std::thread::Builder::new().name("roster-drop".into()).spawn(move || drop(old));
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@ use std::sync::mpsc::{Receiver, TryRecvError, channel};
 use std::time::{Duration, Instant};
 
 use super::roster::RosterData;
+use super::roster_view::{Refiltered, ViewQuery};
 use crate::store::{Reopen, Store};
 
 /// How many audit rows are applied one pupil at a time before reading the whole roster is the cheaper way.
@@ -14,8 +15,35 @@ const IN_PLACE_LIMIT: usize = 2_000;
 /// How often an idle read-only window looks whether the writer still holds the drive's lock.
 const LOCK_LOOK_EVERY: Duration = Duration::from_secs(3);
 
-/// A roster read on the worker, with the audit row it reflects, or why it could not be read.
-type WholeRoster = Result<(RosterData, i64), String>;
+/// A roster read on the worker, or why it could not be read.
+type WholeRoster = Result<Box<Loaded>, String>;
+
+/// A roster read again on a worker, with what the window would otherwise work out from it on its own thread,
+/// where half a million rows take longer than a frame: the part payments marked, the schools listed, and the
+/// rows the window's search and filters leave.
+pub struct Loaded {
+    pub data: RosterData,
+    /// `Store::schools`.
+    pub schools: Vec<String>,
+    /// The rows shown, for the search and filters the window had when the worker started.
+    pub refiltered: Refiltered,
+    /// The dashboard counted, with the last backup it names, when the window showed it as the worker started.
+    pub dashboard: Option<(super::dashboard::Dashboard, Option<String>)>,
+    /// The last audit row the roster reflects.
+    seen: i64,
+}
+
+/// What the worker needs of the window to do the window's share of taking a roster in.
+pub struct Reading {
+    /// The window's search and filters.
+    pub query: ViewQuery,
+    /// The day a part payment is weighed on (`Store::today`).
+    pub today: chrono::NaiveDate,
+    /// Where this laptop's policies are (`due::drive_policy`).
+    pub config_dir: Option<std::path::PathBuf>,
+    /// The window shows the dashboard (`App::recount`).
+    pub dashboard: bool,
+}
 
 /// What the window has seen of the file.
 #[derive(Default)]
@@ -55,7 +83,7 @@ pub enum Followed {
     Pupils(Vec<i64>),
     /// A whole roster, read on the worker; false: after a restore or a new year, when an id may name another
     /// pupil than it did (see `RosterView::carry_over`).
-    Roster(Box<RosterData>, bool),
+    Roster(Box<Loaded>, bool),
     /// Still reading.
     Loading,
     Failed(String),
@@ -142,14 +170,15 @@ impl Follower {
     }
 
     /// Looks once: a finished worker's roster first, then whether the file changed since the last look.
-    pub fn look(&mut self, store: &Store) -> Followed {
+    /// `reading` is asked for only when a worker starts reading the roster.
+    pub fn look(&mut self, store: &Store, reading: impl FnOnce() -> Reading) -> Followed {
         if let Some((rx, same_pupils)) = &self.loading {
             let same_pupils = *same_pupils;
             return match rx.try_recv() {
-                Ok(Ok((data, seen))) => {
+                Ok(Ok(loaded)) => {
                     self.loading = None;
-                    self.seen_audit = seen;
-                    Followed::Roster(Box::new(data), same_pupils)
+                    self.seen_audit = loaded.seen;
+                    Followed::Roster(loaded, same_pupils)
                 }
                 Ok(Err(e)) => {
                     self.loading = None;
@@ -196,7 +225,7 @@ impl Follower {
             }
             Ok(_) => match store.reopener() {
                 Some(reopen) => {
-                    self.read_whole(reopen, same_epoch);
+                    self.read_whole(reopen, same_epoch, reading());
                     Followed::Loading
                 }
                 // A drive in memory has no other window to follow.
@@ -209,18 +238,48 @@ impl Follower {
     /// Reads the roster on a worker's own connection. The audit row it reflects is read first: whatever is
     /// saved while it reads comes after it, and is looked at again next time (applying a change twice is
     /// harmless).
-    fn read_whole(&mut self, reopen: Reopen, same_pupils: bool) {
+    fn read_whole(&mut self, reopen: Reopen, same_pupils: bool, reading: Reading) {
         let (tx, rx) = channel();
         self.loading = Some((rx, same_pupils));
         std::thread::spawn(move || {
             let loaded = reopen.open().map_err(|e| e.to_string()).and_then(|store| {
                 let seen = store.audit_high_water().map_err(|e| e.to_string())?;
                 let data = RosterData::load(&store).map_err(|e| e.to_string())?;
-                Ok((data, seen))
+                Ok(Box::new(Loaded::new(&store, data, seen, &reading)))
             });
             // The window closed meanwhile: nobody is left to tell.
             let _ = tx.send(loaded);
         });
+    }
+
+    /// The search or the filters changed while the worker read `loaded`: it is filtered again for `query` on
+    /// another worker, the keys meanwhile answered over the roster on screen, as while it was read.
+    pub fn refilter(&mut self, mut loaded: Box<Loaded>, same_pupils: bool, query: ViewQuery) {
+        let (tx, rx) = channel();
+        self.loading = Some((rx, same_pupils));
+        std::thread::spawn(move || {
+            loaded.refiltered = query.refilter(&loaded.data);
+            let _ = tx.send(Ok(loaded));
+        });
+    }
+}
+
+impl Loaded {
+    /// `data`, read from `store`, made ready for the window as `App::take_roster` makes a roster read on its own
+    /// thread: the policy read as the window reads it, the part payments marked before the filters (the 缴费
+    /// filter takes a part payment as still to collect), the schools listed.
+    pub fn new(store: &Store, mut data: RosterData, seen: i64, reading: &Reading) -> Loaded {
+        let (policy, _) = super::due::drive_policy(store, reading.config_dir.as_deref());
+        let short = store.part_payments(&Default::default(), policy.as_ref(), reading.today).unwrap_or_default();
+        data.mark_part_paid(&short);
+        let schools = store.schools().unwrap_or_default();
+        let refiltered = reading.query.refilter(&data);
+        let dashboard = reading.dashboard.then(|| {
+            let mut dashboard = super::dashboard::Dashboard::count(&data, policy.as_ref(), &short);
+            dashboard.days = store.daily_progress_with(&short.keys().copied().collect()).unwrap_or_default();
+            (dashboard, store.last_backup().ok().flatten())
+        });
+        Loaded { data, schools, refiltered, dashboard, seen }
     }
 }
 

@@ -213,13 +213,7 @@ impl RosterView {
     /// The rows the search and the filters leave, in display order.
     fn rebuild_shown(&mut self, data: &RosterData) {
         self.held = None;
-        let rows = &data.rows;
-        self.shown = match self.search.hits() {
-            Some(hits) if self.filters.is_empty() => hits.to_vec(),
-            Some(hits) => hits.iter().copied().filter(|&i| self.filters.matches(&rows[i as usize])).collect(),
-            None if self.filters.is_empty() => (0..rows.len() as u32).collect(),
-            None => (0..rows.len() as u32).filter(|&i| self.filters.matches(&rows[i as usize])).collect(),
-        };
+        self.shown = shown_rows(data, self.search.hits(), &self.filters);
     }
 
     pub fn move_cursor(&mut self, mut by: isize, page: usize) {
@@ -317,9 +311,33 @@ impl RosterView {
         self.marked.clear();
     }
 
+    /// What decides the rows shown, by name: handed to the worker that reads a new roster, which filters it
+    /// (`ViewQuery::refilter`), and compared when its result comes back.
+    pub fn query(&self, data: &RosterData) -> ViewQuery {
+        // The class and category filters are indexes into the roster's lists, which a new roster numbers afresh
+        // (a class the writer adds shifts those after it): they are carried over by name, and dropped with it.
+        // A class is its label and its school (two schools may each have a 一年级1班).
+        let class = self.filters.class.and_then(|c| {
+            let label = data.classes.get(c as usize)?;
+            Some((label.clone(), data.school_of_class(c).map(str::to_owned)))
+        });
+        let category = self.filters.category.and_then(|c| data.category_names.get(c as usize)).cloned();
+        ViewQuery {
+            text: self.search_input.text().to_owned(),
+            masked: !self.numbers_revealed,
+            filters: Filters { class: None, category: None, ..self.filters.clone() },
+            class,
+            category,
+        }
+    }
+
     /// Moves the view from `old` to a freshly loaded roster `new`, keeping the search, the filters, the marks
     /// still in it and the selected pupil. `hold` keeps that pupil in the list even when they no longer pass
     /// the search or the filters (the detail screen shows them).
+    ///
+    /// `refiltered` is `new` searched and filtered already (on the worker that read it, at half a million
+    /// pupils longer than a frame). A result for another search or other filters than the view's now (typed
+    /// while it was worked out) is not taken: `new` is filtered again here.
     ///
     /// `same_pupils`: the new roster is the same drive's, each id still the pupil it was (an import, a save).
     /// False after a restore or another file opened, where an id may now be another child (a namesake in the
@@ -329,31 +347,25 @@ impl RosterView {
         &mut self,
         old: &RosterData,
         new: &RosterData,
+        refiltered: Refiltered,
         same_pupils: bool,
         hold: bool,
         page: usize,
     ) -> bool {
+        let query = self.query(old);
+        let refiltered = if refiltered.is_for(&query) { refiltered } else { query.refilter(new) };
+        // The pupil under the cursor by id, never by row: a new roster puts another child at that row.
         let selected = self.selected_id(old);
         let keep = if same_pupils { selected } else { selected.and_then(|id| same_person(old, new, id)) };
         if !same_pupils {
             let marked: Vec<i64> = self.marked.drain().collect();
             self.marked = marked.into_iter().filter_map(|id| same_person(old, new, id)).collect();
         }
-        // The class and category filters are indexes into the roster's lists, which a new roster numbers afresh
-        // (a class the writer adds shifts those after it): they are carried over by name, and dropped with it.
-        // A class is its label and its school (two schools may each have a 一年级1班).
-        let class = self.filters.class.and_then(|c| Some((old.classes.get(c as usize)?, old.school_of_class(c))));
-        let category = self.filters.category.and_then(|c| old.category_names.get(c as usize));
-        self.filters.class = class
-            .and_then(|(label, school)| (0..new.classes.len()).find(|&c| new.class_is(c, label, school)))
-            .map(|i| i as u32);
-        self.filters.category =
-            category.and_then(|name| new.category_names.iter().position(|c| c == name)).map(|i| i as u16);
-        self.search.reset();
-        self.search.update(new, self.search_input.text(), !self.numbers_revealed);
+        let Refiltered { search, filters, shown, .. } = refiltered;
+        (self.search, self.filters, self.shown, self.held) = (search, filters, shown, None);
         self.marked.retain(|id| new.index_of(*id).is_some());
-        self.shown.clear();
-        self.refilter(new, page);
+        self.cursor = self.cursor.min(self.shown.len().saturating_sub(1));
+        self.keep_cursor_visible(page);
         if let Some(index) = keep.and_then(|id| new.index_of(id)) {
             match self.shown.iter().position(|&i| i as usize == index) {
                 Some(pos) => self.cursor = pos,
@@ -369,6 +381,74 @@ impl RosterView {
             self.keep_cursor_visible(page);
         }
         selected.is_none() || keep.and_then(|id| new.index_of(id)).is_some()
+    }
+}
+
+/// The search text and filters of a view, the class and category filters by name (see `RosterView::query`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ViewQuery {
+    text: String,
+    masked: bool,
+    /// The filters but the class and the category.
+    filters: Filters,
+    /// The class filter's label and school.
+    class: Option<(String, Option<String>)>,
+    category: Option<String>,
+}
+
+/// A roster searched and filtered for a view's query, away from the view (on the worker that read it).
+#[derive(Debug, Clone)]
+pub struct Refiltered {
+    query: ViewQuery,
+    search: Search,
+    /// The filters with the class and the category as the roster numbers them.
+    filters: Filters,
+    shown: Vec<u32>,
+}
+
+impl ViewQuery {
+    /// Searches and filters `data` as a view with this query shows it.
+    pub fn refilter(&self, data: &RosterData) -> Refiltered {
+        let class = self.class.as_ref().and_then(|(label, school)| {
+            (0..data.classes.len()).find(|&c| data.class_is(c, label, school.as_deref())).map(|c| c as u32)
+        });
+        let category = self
+            .category
+            .as_ref()
+            .and_then(|name| data.category_names.iter().position(|c| c == name))
+            .map(|c| c as u16);
+        let filters = Filters { class, category, ..self.filters.clone() };
+        let mut search = Search::default();
+        search.update(data, &self.text, self.masked);
+        let shown = shown_rows(data, search.hits(), &filters);
+        Refiltered { query: self.clone(), search, filters, shown }
+    }
+}
+
+impl Refiltered {
+    /// Whether this is the result for `query`: else the search or the filters changed while it was worked out.
+    pub fn is_for(&self, query: &ViewQuery) -> bool {
+        self.query == *query
+    }
+
+    /// The rows shown, in display order.
+    pub fn shown(&self) -> &[u32] {
+        &self.shown
+    }
+
+    pub fn filters(&self) -> &Filters {
+        &self.filters
+    }
+}
+
+/// The rows the search's hits (`None`: every row) and the filters leave, in display order.
+fn shown_rows(data: &RosterData, hits: Option<&[u32]>, filters: &Filters) -> Vec<u32> {
+    let rows = &data.rows;
+    match hits {
+        Some(hits) if filters.is_empty() => hits.to_vec(),
+        Some(hits) => hits.iter().copied().filter(|&i| filters.matches(&rows[i as usize])).collect(),
+        None if filters.is_empty() => (0..rows.len() as u32).collect(),
+        None => (0..rows.len() as u32).filter(|&i| filters.matches(&rows[i as usize])).collect(),
     }
 }
 
