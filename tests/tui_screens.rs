@@ -1452,7 +1452,7 @@ fn class_forms_from_the_screen_follow_the_class_filter() {
         let mut app = app(Language::Zh);
         if filter {
             let data = app.data.clone();
-            app.roster.set_filters(&data, |f| f.class = Some(0));
+            app.roster.set_filters(&data, 20, |f| f.class = Some(0));
         }
         app.start_form_export(canbao::tui::palette::Form::Classes, dir.path().to_owned());
         // One workbook per school, a sheet per class.
@@ -1614,9 +1614,11 @@ fn search_puts_the_cursor_on_the_best_match_and_the_caret_after_the_text() {
     app.update(Action::Confirm);
     app.update(Action::OpenDetail);
     assert_eq!(app.detail.as_ref().map(|d| d.student.name.as_str()), Some("孙语"), "Enter opens the highlighted pupil");
+    let found = app.selected_id();
     app.update(Action::Back);
     app.update(Action::Back);
-    assert_eq!((app.roster.cursor(), app.roster.shown().len()), (0, 360), "clearing the search is a new list too");
+    assert_eq!(app.roster.shown().len(), 360);
+    assert_eq!(app.selected_id(), found, "clearing the search leaves the highlight on the child found");
 }
 
 /// G, then a search for a common surname: the highlight is on the first row of the new list.
@@ -1629,13 +1631,19 @@ fn a_new_search_after_moving_to_the_bottom_starts_at_the_top() {
     type_text(&mut app, "王");
     assert!(app.roster.shown().len() > 1);
     assert_eq!((app.roster.cursor(), app.roster.offset()), (0, 0));
-    // A filter is a new list as well.
+    // A filter keeps the highlight on its pupil where the new list holds them, else starts at the top.
     app.update(Action::Confirm);
     app.update(Action::Bottom);
+    let bottom = app.selected_id().expect("pupil");
     app.update(Action::Filters);
     app.update(Action::Down);
     app.update(Action::Right);
-    assert_eq!(app.roster.cursor(), 0);
+    let held = app.roster.shown().iter().any(|&i| app.data.rows[i as usize].id == bottom);
+    if held {
+        assert_eq!(app.selected_id(), Some(bottom));
+    } else {
+        assert_eq!((app.roster.cursor(), app.roster.offset()), (0, 0));
+    }
 }
 
 /// A search whose pupils the filters all leave out says so, with how many and the key of the filters, in both
@@ -1647,7 +1655,7 @@ fn a_search_the_filters_hide_says_the_filters_hide_it() {
         let number = app.data.id_number(0).to_owned();
         let other =
             if app.data.rows[0].payment == PaymentStatus::Paid { PaymentStatus::Unpaid } else { PaymentStatus::Paid };
-        app.roster.set_filters(&app.data, |f| f.payment = Some(other));
+        app.roster.set_filters(&app.data, 20, |f| f.payment = Some(other));
         app.update(Action::Search);
         type_text(&mut app, &number);
         assert!(app.roster.shown().is_empty());
@@ -1661,9 +1669,9 @@ fn a_search_the_filters_hide_says_the_filters_hide_it() {
             assert!(text.contains("筛选之外有 1 人符合，按 s 修改筛选"), "{text}");
         }
         // Without the filters it is found; a search nobody matches is still "not found".
-        app.roster.set_filters(&app.data, |f| *f = Default::default());
+        app.roster.set_filters(&app.data, 20, |f| *f = Default::default());
         assert_eq!(app.roster.shown().len(), 1);
-        app.roster.set_filters(&app.data, |f| f.payment = Some(other));
+        app.roster.set_filters(&app.data, 20, |f| f.payment = Some(other));
         type_text(&mut app, "9");
         let text = screen(&app);
         assert!(!text.contains("筛选之外") && !text.contains("outside the filters"), "{text}");
@@ -13875,4 +13883,94 @@ fn the_detail_screen_gives_an_unpaid_pupil_no_coverage_but_what_paying_today_giv
     let zh = detail_of(&mut store, Language::Zh, &paid.name);
     let coverage = line_starting(&zh, "待遇期");
     assert!(coverage.contains("2024-01-01 至 2024-12-31") && !coverage.contains("未缴费"), "{zh}");
+/// The roster line drawn highlighted (reverse video: the app's theme must have no colour), trimmed.
+fn highlighted_line(app: &App) -> String {
+    let terminal = render(app);
+    let buffer = terminal.backend().buffer();
+    let lines = common::rows(buffer);
+    // Below the title bar (reversed too), the filter line, the search line and the header.
+    let reversed: Vec<usize> = (4..buffer.area.height)
+        .filter(|&y| buffer[(5, y)].modifier.contains(ratatui::style::Modifier::REVERSED))
+        .map(usize::from)
+        .collect();
+    let [y] = reversed.as_slice() else { panic!("one highlighted line: {reversed:?}\n{}", screen(app)) };
+    lines[*y].trim().to_owned()
+}
+
+/// A child found by a search far down the roster, then the search ended every way it ends (Esc on the search
+/// line, Backspace to nothing, Enter then Esc, Enter then a new `/`): the whole roster is shown again with the
+/// highlight on that child, scrolled into view, and the next one-key mark is for them. Before, the highlight went
+/// to the first row of the roster, and a hurried `e` marked another child. A filter changed or a class jumped to
+/// keeps them as well while the list holds them; a filter that leaves them out starts at its first row.
+#[test]
+fn ending_a_search_or_changing_a_filter_keeps_the_highlight_on_the_child_found() {
+    let mut app = app(Language::Zh);
+    app.theme = app.theme.clone().without_colour();
+    let far = 300;
+    let (id, name) = (app.data.rows[far].id, app.data.name(far).to_owned());
+    let find = |app: &mut App| {
+        press(app, KeyCode::Char('/'));
+        type_text(app, &name);
+        for _ in 0..app.roster.shown().len() {
+            if app.selected_id() == Some(id) {
+                break;
+            }
+            press(app, KeyCode::Down);
+        }
+        assert_eq!(app.selected_id(), Some(id));
+    };
+    let kept = |app: &mut App, how: &str| {
+        assert_eq!(app.roster.shown().len(), 360, "{how}: the whole roster again");
+        assert_eq!(app.selected_id(), Some(id), "{how}: the highlight stays on the child found");
+        // Drawn highlighted on screen: scrolled into view.
+        let line = highlighted_line(app);
+        assert!(line.contains(&name), "{how}: {line}");
+        // The next one-key mark is for the child highlighted.
+        press(app, KeyCode::Char('p'));
+        let Some(canbao::tui::modal::Modal::Payment(form)) = &app.modal else { panic!("{how}: payment form") };
+        assert_eq!(form.targets, vec![id], "{how}");
+        press(app, KeyCode::Esc);
+        assert!(app.modal.is_none());
+    };
+    find(&mut app);
+    press(&mut app, KeyCode::Esc);
+    kept(&mut app, "Esc on the search line");
+    find(&mut app);
+    for _ in name.chars() {
+        press(&mut app, KeyCode::Backspace);
+    }
+    assert!(app.roster.search_input().is_empty());
+    press(&mut app, KeyCode::Esc);
+    kept(&mut app, "Backspace to nothing");
+    find(&mut app);
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.selected_id(), Some(id), "Enter keeps the list found");
+    press(&mut app, KeyCode::Esc);
+    kept(&mut app, "Enter, then Esc on the roster");
+    find(&mut app);
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('/'));
+    press(&mut app, KeyCode::Esc);
+    kept(&mut app, "Enter, then a new search given up");
+
+    // The class filter, by typing the child's class in the filter panel: they are in it.
+    let class = app.data.classes[app.data.rows[far].class as usize].clone();
+    press(&mut app, KeyCode::Char('s'));
+    type_text(&mut app, &class);
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.roster.filters().class, Some(app.data.rows[far].class));
+    assert_eq!(app.selected_id(), Some(id), "a class jumped to holds the child");
+    assert!(highlighted_line(&app).contains(&name));
+    // A payment filter the child passes.
+    let payment = app.data.rows[far].payment_to_collect();
+    app.set_filters(|f| f.payment = Some(payment));
+    assert_eq!(app.selected_id(), Some(id), "a filter the child passes keeps them");
+    // Esc drops the filters: still the same child.
+    press(&mut app, KeyCode::Esc);
+    assert!(app.roster.filters().is_empty());
+    kept(&mut app, "Esc dropping the filters");
+    // A filter that leaves the child out: its first row, never the same position given to another child.
+    let other = if payment == PaymentStatus::Paid { PaymentStatus::Unpaid } else { PaymentStatus::Paid };
+    app.set_filters(|f| f.payment = Some(other));
+    assert_eq!((app.roster.cursor(), app.roster.offset()), (0, 0));
 }

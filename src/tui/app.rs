@@ -1092,7 +1092,7 @@ impl App {
             Action::Back => match screen {
                 Screen::Dashboard => self.back_from_dashboard(),
                 Screen::Detail => self.back_from_detail(),
-                Screen::Roster => self.roster.back(&self.data),
+                Screen::Roster => self.roster.back(&self.data, self.page()),
             },
             Action::Dashboard if list => self.open_dashboard(),
             Action::Dashboard => self.back_from_dashboard(),
@@ -1114,7 +1114,7 @@ impl App {
             Action::Search if list => {
                 self.screen = Screen::Roster;
                 self.detail = None;
-                self.roster.start_search(&self.data);
+                self.roster.start_search(&self.data, self.page());
             }
             Action::OpenDetail if list => self.open_detail(),
             Action::Filters if list => self.modal = Some(Modal::Filters { row: FilterRow::Class, jump: String::new() }),
@@ -1162,7 +1162,7 @@ impl App {
             {
                 self.screen = Screen::Roster;
                 self.detail = None;
-                self.roster.start_search(&self.data);
+                self.roster.start_search(&self.data, self.page());
                 self.update_search(action);
             }
             // A character no key is bound to on this screen.
@@ -1177,7 +1177,7 @@ impl App {
                 } else if length > 0 {
                     self.screen = Screen::Roster;
                     self.detail = None;
-                    self.roster.start_search(&self.data);
+                    self.roster.start_search(&self.data, self.page());
                     self.update_search(Action::Paste(pasted.to_owned()));
                 }
             }
@@ -1242,7 +1242,7 @@ impl App {
             | Action::Right
             | Action::Top
             | Action::Bottom => {
-                self.roster.edit_search(&self.data, |input| input.edit(&action));
+                self.roster.edit_search(&self.data, self.page(), |input| input.edit(&action));
             }
             Action::Up | Action::ScrollUp => self.move_cursor(-1),
             Action::Down | Action::ScrollDown => self.move_cursor(1),
@@ -1250,7 +1250,7 @@ impl App {
             Action::PageDown => self.move_cursor(page),
             Action::Click(x, y) => self.click(x, y),
             Action::Confirm => self.roster.keep_search(),
-            Action::Back => self.roster.drop_search(&self.data),
+            Action::Back => self.roster.drop_search(&self.data, self.page()),
             Action::Quit => self.quit = true,
             // The search line has the keyboard: letters are typed, not commands.
             Action::NextField | Action::Yes | Action::Search | Action::OpenDetail | Action::Dashboard => {}
@@ -1269,9 +1269,9 @@ impl App {
         self.roster.refilter(&self.data, self.page());
     }
 
-    /// Changes the filters; the list is shown anew from the top.
+    /// Changes the filters; the highlight stays on its pupil where the new list shows them.
     pub fn set_filters(&mut self, change: impl FnOnce(&mut super::roster::Filters)) {
-        self.roster.set_filters(&self.data, change);
+        self.roster.set_filters(&self.data, self.page(), change);
     }
 
     fn move_cursor(&mut self, by: isize) {

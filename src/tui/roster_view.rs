@@ -99,11 +99,11 @@ impl RosterView {
 
     /// `/`: the search line takes the keyboard with a new search, as in every pager: the last one's text is not
     /// added to.
-    pub fn start_search(&mut self, data: &RosterData) {
+    pub fn start_search(&mut self, data: &RosterData, page: usize) {
         self.searching = true;
         if !self.search_input.is_empty() {
             self.search_input.clear();
-            self.run_search(data);
+            self.run_search(data, page);
         }
     }
 
@@ -113,25 +113,40 @@ impl RosterView {
     }
 
     /// Esc on the search line: the search is dropped, with the keyboard.
-    pub fn drop_search(&mut self, data: &RosterData) {
+    pub fn drop_search(&mut self, data: &RosterData, page: usize) {
         self.searching = false;
         self.search_input.clear();
-        self.run_search(data);
+        self.run_search(data, page);
     }
 
     /// Edits the search text and searches again; `edit` says whether it changed anything it handled.
-    pub fn edit_search(&mut self, data: &RosterData, edit: impl FnOnce(&mut LineInput) -> bool) -> bool {
+    pub fn edit_search(&mut self, data: &RosterData, page: usize, edit: impl FnOnce(&mut LineInput) -> bool) -> bool {
+        let before = self.search_input.text().chars().count();
         let handled = edit(&mut self.search_input);
         if handled {
-            self.run_search(data);
+            // Text taken away widens the list around the child found, whom the highlight stays on; text added is
+            // a new search, from its best match.
+            let erased = self.search_input.text().chars().count() < before;
+            self.run_search_keeping(data, page, erased);
         }
         handled
     }
 
-    /// Re-runs the search after the text changed: a new list, shown from its best match.
-    fn run_search(&mut self, data: &RosterData) {
+    /// Re-runs the search after the text changed: a new list, shown from its best match. A search cleared (Esc,
+    /// Backspace to nothing, a new `/`) ends instead on the pupil the highlight was on: the child just found is
+    /// the one the next key is meant for, not whoever heads the whole roster.
+    fn run_search(&mut self, data: &RosterData, page: usize) {
+        self.run_search_keeping(data, page, false);
+    }
+
+    /// `run_search`, the highlight kept on its pupil also when `keep` (text erased).
+    fn run_search_keeping(&mut self, data: &RosterData, page: usize, keep: bool) {
         self.search.update(data, self.search_input.text(), !self.numbers_revealed);
-        self.show_from_top(data);
+        if keep || self.search_input.is_empty() {
+            self.show_keeping(data, page);
+        } else {
+            self.show_from_top(data);
+        }
     }
 
     /// `r` on the roster shows or masks the numbers: the search, which finds more of a number shown whole,
@@ -145,31 +160,56 @@ impl RosterView {
         self.refilter(data, page);
     }
 
-    /// Changes the filters and shows the new list from the top.
-    pub fn set_filters(&mut self, data: &RosterData, change: impl FnOnce(&mut Filters)) {
+    /// Changes the filters: the highlight stays on its pupil where the new list shows them, else goes to the
+    /// first row (see `show_keeping`).
+    pub fn set_filters(&mut self, data: &RosterData, page: usize, change: impl FnOnce(&mut Filters)) {
         change(&mut self.filters);
-        self.show_from_top(data);
+        self.show_keeping(data, page);
     }
 
-    /// Esc on the roster drops one thing at a time: the search, then the marks, then the filters.
-    pub fn back(&mut self, data: &RosterData) {
+    /// Esc on the roster drops one thing at a time: the search, then the marks, then the filters. The highlight
+    /// stays on its pupil each time.
+    pub fn back(&mut self, data: &RosterData, page: usize) {
         if !self.search_input.is_empty() {
             self.search_input.clear();
-            self.run_search(data);
+            self.run_search(data, page);
         } else if !self.marked.is_empty() {
             self.marked.clear();
         } else if !self.filters.is_empty() {
             self.filters = Filters::default();
-            self.show_from_top(data);
+            self.show_keeping(data, page);
         }
     }
 
-    /// Rebuilds the shown rows for a new search or filter, with the cursor on the first (best) row: the
-    /// highlight is where the eye goes, never left at a position the new list gives to another pupil.
+    /// Rebuilds the shown rows for a new search, with the cursor on the first (best) row: the highlight is where
+    /// the eye goes, never left at a position the new list gives to another pupil.
     fn show_from_top(&mut self, data: &RosterData) {
         self.rebuild_shown(data);
         self.cursor = 0;
         self.offset = 0;
+    }
+
+    /// Rebuilds the shown rows for a search ended or a filter changed, with the cursor on the pupil it was on,
+    /// scrolled into view; a list without them starts at its first row. Never the same position, which the new
+    /// list gives to another child.
+    fn show_keeping(&mut self, data: &RosterData, page: usize) {
+        let keep = self.selected_id(data).and_then(|id| data.index_of(id));
+        self.rebuild_shown(data);
+        match keep.and_then(|index| self.shown.iter().position(|&i| i as usize == index)) {
+            Some(pos) => {
+                self.cursor = pos;
+                // The pupil brought into a list they were off screen in stands mid-page, with rows around them.
+                let page = page.max(1);
+                if pos < self.offset || pos >= self.offset + page {
+                    self.offset = pos.saturating_sub(page / 2);
+                }
+                self.keep_cursor_visible(page);
+            }
+            None => {
+                self.cursor = 0;
+                self.offset = 0;
+            }
+        }
     }
 
     /// Rebuilds the shown rows from the search hits and the filters, keeping the cursor on the same pupil
