@@ -137,6 +137,44 @@ pub fn restrict(path: &Path) {
     }
 }
 
+/// What [`tighten_if_shared`] found of a file others could read (`mode`: its permission bits as found).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shared {
+    /// The user's own: narrowed to 0600.
+    Tightened { mode: u32 },
+    /// Another user's: left as it is, which only its owner (or root) can change.
+    NotOwned { mode: u32 },
+    /// The user's own, but the system refused the change (a read-only disk, a FAT stick that has no modes).
+    Refused { mode: u32 },
+}
+
+/// A file that group or others can read (a drive copied in from a USB stick or a shared folder keeps the
+/// copy's 0644): narrowed to its owner when it is the user's, else left. `None`: no such file, or private
+/// already (and everywhere that has no Unix modes).
+pub fn tighten_if_shared(path: &Path) -> Option<Shared> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{MetadataExt, PermissionsExt};
+        let meta = std::fs::metadata(path).ok().filter(std::fs::Metadata::is_file)?;
+        let mode = meta.mode() & 0o777;
+        if mode & 0o077 == 0 {
+            return None;
+        }
+        // SAFETY: geteuid has no preconditions and cannot fail.
+        if meta.uid() != unsafe { libc::geteuid() } {
+            return Some(Shared::NotOwned { mode });
+        }
+        let narrowed = std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode & 0o700 | 0o600));
+        let still = std::fs::metadata(path).map(|m| m.mode() & 0o077 != 0).unwrap_or(true);
+        Some(if narrowed.is_ok() && !still { Shared::Tightened { mode } } else { Shared::Refused { mode } })
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        None
+    }
+}
+
 /// What [`write_whole`] does with a file already at its target.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Existing {

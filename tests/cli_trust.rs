@@ -2006,4 +2006,46 @@ fn a_command_that_only_reads_remembers_no_operator() {
         .query_row("SELECT operator FROM audit WHERE field = 'note' ORDER BY id DESC LIMIT 1", [], |r| r.get(0))
         .expect("the note's row");
     assert_eq!(by, "张老师");
+/// A drive copied in from a USB stick or a shared folder is 0644, and so are its `-wal`, `-shm` and backups: the
+/// first command narrows each to 0600 and says so once on stderr (Chinese with the English; English alone with
+/// `--lang en`); the next says nothing. One of another user's is named, never changed.
+#[cfg(unix)]
+#[test]
+fn a_drive_others_can_read_is_narrowed_to_its_owner_and_said_once() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let mode = |p: &Path| std::fs::metadata(p).expect("meta").mode() & 0o777;
+    let open_to_all = |p: &Path| std::fs::set_permissions(p, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+    let dir = tempfile::tempdir().expect("dir");
+    let db = ten_pupils(dir.path(), "canbao.db");
+    ok(canbao(&db).arg("backup"));
+    let backups: Vec<PathBuf> =
+        std::fs::read_dir(dir.path().join("backups")).expect("backups").map(|e| e.expect("entry").path()).collect();
+    assert!(!backups.is_empty());
+    let wal = dir.path().join("canbao.db-wal");
+    std::fs::write(&wal, b"").expect("wal");
+    for file in backups.iter().chain([&db, &wal]) {
+        open_to_all(file);
+    }
+    let (code, _, err) = run(canbao(&db).arg("stats"));
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("其他用户也能读（权限 0644") && err.contains("0600"), "{err}");
+    assert_eq!(err.matches("0644").count(), 2, "said once, in both languages: {err}");
+    // The `-wal` is gone once SQLite closes the drive, having been narrowed before it opened it.
+    for file in backups.iter().chain([&db, &wal]).filter(|f| f.exists()) {
+        assert_eq!(mode(file), 0o600, "{}", file.display());
+    }
+    let (_, _, err) = run(canbao(&db).arg("stats"));
+    assert!(!err.contains("0644"), "said once: {err}");
+    open_to_all(&db);
+    let (_, _, err) = run(canbao(&db).args(["--lang", "en", "stats"]));
+    assert!(err.contains("could be read by others (mode 0644") && !err.contains("其他用户"), "{err}");
+    assert_eq!(mode(&db), 0o600);
+    // Another user's drive: named, left as it is (only a run as root can make one here).
+    if std::fs::metadata(&db).expect("meta").uid() == 0 {
+        open_to_all(&db);
+        std::os::unix::fs::chown(&db, Some(65534), None).expect("chown");
+        let (_, _, err) = run(canbao(&db).arg("stats"));
+        assert!(err.contains("canbao 无法更改") && err.contains("chmod 600"), "{err}");
+        assert_eq!(mode(&db), 0o644);
+    }
 }

@@ -923,6 +923,7 @@ pub fn dashboard(cli: &Cli, from: Option<&str>) -> CmdResult {
         config_dir: super::open::config_dir(),
         read_only_for_another_window: false,
         accept_clock: false,
+        said_at_opening: None,
     };
     crate::tui::county::run(fetch, cli.year, &options).map_err(|e| UserError::new(e.to_string()).about(e.as_ref()))
 }

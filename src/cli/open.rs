@@ -93,6 +93,13 @@ fn open_store_then(
     let path = drive_path(cli);
     crate::store::lock::check_single_name(&path)?;
     let key = passphrase::for_drive(&path)?;
+    // Before SQLite opens it, so the `-wal` and `-shm` it makes take the narrowed mode. The screen says it on its
+    // status line instead (`run_tui_with`), where stderr would be drawn over.
+    if cli.command.is_some()
+        && let Some((bilingual, en)) = tighten_shared_drive(&path)
+    {
+        eprintln!("{}", super::pick(&bilingual, &en));
+    }
     let mut store = if cli.read_only || read_only {
         match Store::open_read_only_keyed(&path, key.as_ref()) {
             // A drive another canbao is making, or one whose making was cut short, is not a damaged one; one
@@ -765,4 +772,58 @@ pub(super) fn lock_drive(cli: &Cli) -> Result<DriveLock, UserError> {
         .kind("drive_in_use")),
         Err(e) => Err(e.into()),
     }
+}
+
+/// A drive others can read (copied in from a USB stick or a shared folder, which gives 0644), with its `-wal` and
+/// `-shm` and the files of its backups folder: each of the user's own is narrowed to 0600, and one of another user
+/// is named for its owner to narrow. What was done, said once (bilingual, English); `None` when all were private.
+pub(super) fn tighten_shared_drive(path: &Path) -> Option<(String, String)> {
+    use crate::private_file::{Shared, tighten_if_shared};
+    let backups = crate::store::backup::backup_dir_of(path);
+    let mut files: Vec<PathBuf> = vec![path.to_owned(), sidecar(path, "-wal"), sidecar(path, "-shm")];
+    if let Ok(entries) = std::fs::read_dir(&backups) {
+        files.extend(entries.flatten().map(|e| e.path()));
+    }
+    let (mut tightened, mut foreign, mut refused) = (None, None, None);
+    for (file, shared) in files.iter().filter_map(|f| tighten_if_shared(f).map(|s| (f, s))) {
+        let slot = match shared {
+            Shared::Tightened { mode } => (&mut tightened, mode),
+            Shared::NotOwned { mode } => (&mut foreign, mode),
+            Shared::Refused { mode } => (&mut refused, mode),
+        };
+        slot.0.get_or_insert((file.clone(), slot.1));
+    }
+    if tightened.is_some() && backups.is_dir() {
+        crate::private_file::restrict_dir(&backups);
+    }
+    let shown = path.display();
+    if let Some((file, mode)) = foreign.or(refused) {
+        let file = file.display();
+        let en = format!(
+            "note: {file} holds the pupils' data and others can read it (mode {mode:04o}), and canbao could not \
+             change that: the file's owner should chmod 600 it and its -wal, -shm and backups"
+        );
+        let zh = format!(
+            "注意：{file} 存有学生信息，其他用户也能读（权限 {mode:04o}），canbao 无法更改：请文件的主人对它及其 \
+             -wal、-shm 和备份执行 chmod 600"
+        );
+        return Some((format!("{zh} ({en})"), en));
+    }
+    let (_, mode) = tightened?;
+    let en = format!(
+        "note: the drive {shown} could be read by others (mode {mode:04o}, as a copy from a USB stick or a shared \
+         folder is): it and its -wal, -shm and backups are now readable by you only (0600)"
+    );
+    let zh = format!(
+        "注意：数据文件 {shown} 其他用户也能读（权限 {mode:04o}，从 U 盘或共享文件夹复制来的文件常是这样）：\
+         已把它及其 -wal、-shm 和备份改为只有本人可读写（0600）"
+    );
+    Some((format!("{zh} ({en})"), en))
+}
+
+/// `<drive>-wal` and the like, beside the drive.
+fn sidecar(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(suffix);
+    PathBuf::from(name)
 }

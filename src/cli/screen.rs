@@ -280,6 +280,7 @@ fn run_tui_with(cli: &Cli, store: Store, lock: Option<DriveLock>, read_only_for_
         config_dir: config_dir(),
         read_only_for_another_window,
         accept_clock: cli.accept_clock,
+        said_at_opening: store.path().and_then(super::open::tighten_shared_drive).map(|(bilingual, _)| bilingual),
     };
     crate::tui::run(store, options, lock).map_err(|e| UserError::new(e.to_string()).about(e.as_ref()))
 }

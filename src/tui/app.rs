@@ -345,6 +345,9 @@ impl App {
         {
             app.say(app.text.older_read_only);
         }
+        if let Some(said) = &options.said_at_opening {
+            app.say(said.clone());
+        }
         // Said now if nothing else is, else once the line is free.
         app.say_policy_file_when_free();
         if app.store.operator().is_empty() {

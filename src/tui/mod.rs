@@ -64,6 +64,9 @@ pub struct Options {
     /// Started with `--accept-clock`: a clock behind the drive's newest change was accepted, for the window's
     /// taking over the writing (`W`) too.
     pub accept_clock: bool,
+    /// What opening the drive did that the operator must hear of (a drive others could read, narrowed to its
+    /// owner), bilingual: the status line says it, as stderr would be drawn over.
+    pub said_at_opening: Option<String>,
 }
 
 /// Runs the TUI until the operator quits. Configuration errors (a bad theme or keymap file) are returned
