@@ -13974,3 +13974,33 @@ fn ending_a_search_or_changing_a_filter_keeps_the_highlight_on_the_child_found()
     app.set_filters(|f| f.payment = Some(other));
     assert_eq!((app.roster.cursor(), app.roster.offset()), (0, 0));
 }
+
+/// `f` on a 特困 pupil holding a Guangxi number under Yibin's policy (full subsidy for 本市户籍 only): the question
+/// says the 户籍 is in doubt and what the family owes if not of the city, at the counter, as `quote`, `check` and
+/// the ledgers say it afterwards. Marked 财政代缴 unasked, a pupil not of the city counts insured and nobody pays.
+#[test]
+fn the_government_question_says_the_hukou_is_to_be_checked() {
+    let mut store = store(true);
+    store.set_meta(canbao::tui::POLICY_META_KEY, "yibin-2024").expect("meta");
+    in_year(&mut store, 2024);
+    store.set_fixed_clock("2023-10-10T10:00:00+08:00");
+    for (lang, said) in [
+        (
+            Language::Zh,
+            "将 许志文 标记为财政代缴？户籍待核实：身份证号码地区码不属本市，本市户籍的由部门代缴；非本市户籍的家庭应缴 380 元。请先问家长户口。",
+        ),
+        (Language::En, "otherwise the family owes 380 yuan. Ask the parent about the hukou first."),
+    ] {
+        let mut app =
+            App::new(std::mem::replace(&mut store, self::store(false)), &options(lang, Some("测试"))).expect("app");
+        app.update(Action::Resize(120, 30));
+        app.update(Action::Search);
+        type_text(&mut app, "许志文");
+        app.update(Action::Confirm);
+        app.update(Action::ToggleGovernment);
+        let Some(canbao::tui::modal::Modal::Confirm(c)) = &app.modal else { panic!("no question: {:?}", app.status) };
+        assert!(c.question.contains(said), "{}", c.question);
+        app.update(Action::Back);
+        store = std::mem::replace(&mut app.store, self::store(false));
+    }
+}

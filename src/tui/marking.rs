@@ -1124,7 +1124,13 @@ impl App {
             // Asked as every other `f` is: a lone key never marks a pupil (an `f` among the letters of a command
             // typed into the wrong window, such as `free -h`).
             PaymentStatus::Unpaid => {
-                let question = fill(self.text.ask_government, &[&s.name]);
+                let mut question = fill(self.text.ask_government, &[&s.name]);
+                // Said now, while the parent is at the counter: marked 财政代缴, the pupil counts insured, and if
+                // not of the city nobody pays.
+                if let Some(family_fen) = self.hukou_pending_due(&s) {
+                    question.push_str(self.text.pick("", " "));
+                    question.push_str(&fill(self.text.ask_government_hukou_pending, &[&money::plain(family_fen)]));
+                }
                 self.ask(question, items, government, false);
             }
             PaymentStatus::Paid => {
@@ -1224,6 +1230,19 @@ impl App {
     fn family_share(&self, s: &Student) -> Option<policy::FamilyShare> {
         let certified = s.certified_in(self.store.shown_year());
         policy::family_share(self.policy.as_ref(), CategoryTable::builtin(), &certified, self.store.today())
+    }
+
+    /// What the family owes if the pupil is not of the city, where the ID's area code puts the 本市户籍 a subsidy
+    /// needs in doubt (`pupil_flags::hukou_pending`, as `quote`, `check` and the ledgers say it), by the categories
+    /// certified for the year shown.
+    fn hukou_pending_due(&self, s: &Student) -> Option<i64> {
+        let p = self.policy.as_ref()?;
+        let (year, today) = (self.store.shown_year(), self.store.today());
+        let certified = s.certified_in(year);
+        let quote = due::quote_for(p, &certified, today, self.lang == super::Language::En, year).ok()?;
+        let request = policy::pupil_request(&certified, today);
+        crate::domain::pupil_flags::hukou_pending(p, CategoryTable::builtin(), &certified, &request, &quote)
+            .map(|pending| pending.other_personal_fen)
     }
 
     /// The notice, categories and family's due of a pupil whose categories the drive's policy subsidises none of

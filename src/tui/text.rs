@@ -541,6 +541,9 @@ pub struct Text {
     pub redone_undo_with: &'static str,
     /// `f` on one unpaid pupil with a category: asked, so that no lone key marks a pupil.
     pub ask_government: &'static str,
+    /// After `ask_government`, for a pupil whose full subsidy needs 本市户籍 that the ID's area code puts in doubt
+    /// (`pupil_flags::hukou_pending`): what the family owes if not of the city. Asked now, at the counter.
+    pub ask_government_hukou_pending: &'static str,
     /// The file picker's hint for ← on an empty path field.
     pub picker_up: &'static str,
     pub ask_payment_against: &'static str,

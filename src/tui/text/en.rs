@@ -415,6 +415,7 @@ pub static EN: Text = Text {
     undone_redo_with: "; {} redoes it",
     redone_undo_with: "; {} undoes it again",
     ask_government: "Mark {} government-paid?",
+    ask_government_hukou_pending: "Hukou to verify: the ID number's area code is not the city's. A pupil of local hukou is paid for by the department; otherwise the family owes {} yuan. Ask the parent about the hukou first.",
     ask_payment_against: "{} is marked {}. Record {} anyway and enroll at school?",
     ask_payments_against: "{} of them {is|are} enrolled elsewhere, declined or left. Record the payment anyway and enroll them at school?",
     bulk_asked_after: " {} of them are enrolled elsewhere, declined or left: the others are saved first, then you are asked about these.",

@@ -379,6 +379,7 @@ pub static ZH: Text = Text {
     undone_redo_with: "；按 {} 重做",
     redone_undo_with: "；按 {} 再撤销",
     ask_government: "将 {} 标记为财政代缴？",
+    ask_government_hukou_pending: "户籍待核实：身份证号码地区码不属本市，本市户籍的由部门代缴；非本市户籍的家庭应缴 {} 元。请先问家长户口。",
     ask_payment_against: "{} 的参保状态为「{}」，仍登记为「{}」并改为在校参保？",
     ask_payments_against: "其中 {} 名学生为异地参保、不参保或已离校，仍登记缴费并改为在校参保？",
     bulk_asked_after: "其中 {} 人为异地参保、不参保或已离校：先保存其他人，再单独询问。",
