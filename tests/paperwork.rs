@@ -6321,3 +6321,41 @@ fn a_cleared_ethnicity_stays_cleared_when_a_list_gives_the_pupil_twice() {
         .expect("pupil");
     assert_eq!(held, (None, None));
 }
+
+/// The agency's feedback saying 未参保 for a pupil the drive counts insured (在校参保 and 财政代缴: the department's
+/// payment may never have reached the agency) is a 状态冲突 to chase, counted and said as one, in the preview and
+/// the run, in both languages; a pupil the drive does not count insured is a registration that failed, as before.
+#[test]
+fn agency_feedback_not_insured_for_a_pupil_counted_insured_is_a_conflict() {
+    let (dir, db) = sample_drive_in(2024);
+    ok(canbao(&db).args(["policy", "use", "yibin-2024"]));
+    ok(canbao(&db).args(["mark", "450202201804116964", "--enrollment", "here", "--payment", "government"]));
+    let agency = write(
+        dir.path(),
+        "agency_feedback.csv",
+        "姓名,证件号码,参保状态\n李可月,450202201804116964,未参保\n孙语,450203201909308803,未登记\n",
+    );
+    for dry in [true, false] {
+        let mut cmd = canbao(&db);
+        cmd.args(["reconcile", "--source", "agency", "--json"]).arg(&agency);
+        if dry {
+            cmd.arg("--dry-run");
+        }
+        let report = json(&mut cmd);
+        let conflicts = report["conflicts"].as_array().expect("conflicts");
+        assert_eq!(conflicts.len(), 1, "{report}");
+        assert_eq!(conflicts[0]["name"], "李可月", "{report}");
+        assert_eq!(conflicts[0]["roster"], "在校参保、财政代缴", "{report}");
+        assert_eq!(conflicts[0]["file"], "未参保", "{report}");
+        let refused: Vec<&str> =
+            report["not_registered"].as_array().expect("list").iter().filter_map(|n| n["name"].as_str()).collect();
+        assert_eq!(refused, ["孙语"], "{report}");
+    }
+    let text = ok(canbao(&db).args(["reconcile", "--source", "agency", "--dry-run"]).arg(&agency));
+    assert!(text.contains("状态冲突 1") && text.contains("“在校参保、财政代缴”，所核对名单为“未参保”"), "{text}");
+    let text = ok(canbao(&db).args(["--lang", "en", "reconcile", "--source", "agency", "--dry-run"]).arg(&agency));
+    assert!(text.contains("“at school, gov. paid”, the list “未参保”"), "{text}");
+    // The pupil is left as the drive holds them: the agency's word is the operator's to check.
+    let found = json(canbao(&db).args(["find", "450202201804116964", "--json"]));
+    assert_eq!((found[0]["enrollment"].as_str(), found[0]["payment"].as_str()), (Some("here"), Some("government")));
+}

@@ -266,6 +266,10 @@ impl Redated {
 /// A conflict's status (its `roster` or `file`, which hold the Chinese label, as `--json` has always given them)
 /// as English says it; a payment with its amount and date (`paid_label`) too.
 pub fn status_en(label: &str) -> std::borrow::Cow<'_, str> {
+    // 在校参保、财政代缴: each status in turn.
+    if label.contains('、') {
+        return label.split('、').map(status_en).collect::<Vec<_>>().join(", ").into();
+    }
     let enrollments = Enrollment::ALL.iter().map(|e| (e.label_zh(), e.label_en()));
     let payments = PaymentStatus::ALL.iter().map(|p| (p.label_zh(), p.label_en()));
     let mut labels = enrollments.chain(payments);
@@ -3038,7 +3042,19 @@ impl Run<'_> {
                     sheet: sheet.name.clone(),
                     row: row_no,
                 };
-                if unknown {
+                // The agency has no record of a pupil the drive counts insured here (a department's 财政代缴 that never
+                // reached it, a family's payment it has not seen): the very mismatch to chase, a 状态冲突, not a
+                // registration that merely failed.
+                let insured_here = student.payment.is_settled() && student.enrollment != Enrollment::Elsewhere;
+                if insured_here && !unknown {
+                    let roster = match student.enrollment {
+                        Enrollment::Unknown => student.payment.label_zh().to_owned(),
+                        e => format!("{}、{}", e.label_zh(), student.payment.label_zh()),
+                    };
+                    let listed = if row.status.is_empty() { "（空）".to_owned() } else { row.status.clone() };
+                    self.conflict(student, &roster, &listed, &sheet.name, row_no);
+                    self.reached.insert((sheet.name.clone(), row_no));
+                } else if unknown {
                     self.report.unknown_status.push(row);
                 } else {
                     self.report.not_registered.push(row);
