@@ -8707,6 +8707,8 @@ fn two_laptops_merged_both_ways_show_each_payment_under_one_reference() {
     let (code, text) = said(canbao(&db).args(["check", "--dismiss", unknown, "--why", "x"]));
     assert_eq!(code, Some(1), "{text}");
     assert!(text.contains(&format!("没有参照码为 {unknown} 的一条")) && text.contains("现有编号"), "{text}");
+}
+
 /// Last year's tax list reconciled again after the new year began is refused as an earlier year's list, nothing
 /// kept; a list of this year that also holds a row of a payment last year holds says that row is that year's and
 /// keeps it not for `check`.

@@ -2006,6 +2006,8 @@ fn a_command_that_only_reads_remembers_no_operator() {
         .query_row("SELECT operator FROM audit WHERE field = 'note' ORDER BY id DESC LIMIT 1", [], |r| r.get(0))
         .expect("the note's row");
     assert_eq!(by, "张老师");
+}
+
 /// A drive copied in from a USB stick or a shared folder is 0644, and so are its `-wal`, `-shm` and backups: the
 /// first command narrows each to 0600 and says so once on stderr (Chinese with the English; English alone with
 /// `--lang en`); the next says nothing. One of another user's is named, never changed.

@@ -3537,6 +3537,8 @@ fn a_premium_typed_over_the_policy_forms_replaces_it_and_a_far_one_is_asked() {
     c.yes = true;
     app.update(Action::Confirm);
     assert!(config.join("policies/yibin-b.toml").exists(), "yes writes it: {}", screen(&app).join("\n"));
+}
+
 /// The sheet typed as a CSV on a drive of two schools: refused before anything is written, naming the screen's
 /// way (a workbook, a sheet per school), where it said the command line's 「请用 --school」; the workbook is written.
 #[test]
@@ -3608,6 +3610,9 @@ fn a_policy_edited_in_a_read_only_window_names_the_palettes_way_to_take_it() {
         let status = app.status.as_ref().map(|s| s.text.clone()).unwrap_or_default();
         assert!(status.contains(way), "{lang:?}: {status}");
         assert!(!status.contains("policy use"), "{lang:?}: {status}");
+    }
+}
+
 /// The restore picker shows beside each backup's name (whose time is UTC) when it was taken on the screen's
 /// clock, Beijing time, and why: the backup "just before the wrong import" is picked from the list.
 #[test]

@@ -13762,6 +13762,8 @@ fn unreferenced(text: &str) -> String {
     }
     out.push_str(rest);
     out
+}
+
 /// 许志文 (特困人员, 民政) under Liuzhou's 2023 policy, which sends such pupils back to the department that approved
 /// the benefit to enroll (000 附件二(五)): the detail screen's amount due is 0 at school with that department
 /// named, the notice's figures for paying at school only in the rule, said as such; `p` proposes no amount, says
@@ -13858,6 +13860,8 @@ fn the_identity_form_replaces_a_field_typed_over_and_edits_after_backspace() {
     assert_eq!(form.fields[4].text(), "壮族汉族");
     assert!(form.error.as_deref().is_some_and(|e| e.contains("不是 56 个民族之一")), "{:?}", form.error);
     assert_eq!(app.store.student(id).expect("s").ethnicity.as_deref(), Some("壮族"));
+}
+
 /// The detail screen's 待遇期 of an unpaid pupil says she is not insured yet and what paying today would give, where
 /// before it gave the year's coverage period exactly as for a pupil who paid.
 #[test]
@@ -13883,6 +13887,8 @@ fn the_detail_screen_gives_an_unpaid_pupil_no_coverage_but_what_paying_today_giv
     let zh = detail_of(&mut store, Language::Zh, &paid.name);
     let coverage = line_starting(&zh, "待遇期");
     assert!(coverage.contains("2024-01-01 至 2024-12-31") && !coverage.contains("未缴费"), "{zh}");
+}
+
 /// The roster line drawn highlighted (reverse video: the app's theme must have no colour), trimmed.
 fn highlighted_line(app: &App) -> String {
     let terminal = render(app);
