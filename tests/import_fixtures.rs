@@ -4634,11 +4634,16 @@ fn a_shifted_teachers_table_and_a_staff_sheet_are_said_as_left_out_only() {
                 report.problems.iter().filter(|p| p.row == Some(row)).map(|p| p.message.as_str()).collect();
             assert!(!said.is_empty(), "row {row} is said: {:?}", report.problems);
             assert!(!said.iter().any(|m| m.contains("已按身份证号码栏导入")), "row {row} was not imported: {said:?}");
+            // Under the staff's own header, not a footer: the table is said as the rows under another table's.
+            assert!(said.iter().all(|m| m.contains("另一张表之下") && !m.contains("表尾行")), "row {row}: {said:?}");
         }
         let staff_said: Vec<&str> =
             report.problems.iter().filter(|p| p.sheet == "教职工名单").map(|p| p.message.as_str()).collect();
         assert!(staff_said.iter().any(|m| m.contains("是教职工名单，不是学生名单，未导入")), "{staff_said:?}");
         assert!(!staff_said.iter().any(|m| m.contains("若是学生，请在名单上方写一行表头")), "{staff_said:?}");
+    }
+}
+
 /// A row giving a pupil's number under a wholly different name says the screen's way (E on the pupil) and, for
 /// taking the list's names, the command line by name in both languages (the import preview shows these words):
 /// before, the English named a bare --rename-by-id, and the Chinese no command line at all.

@@ -6509,7 +6509,7 @@ impl StaffRows {
             self.ends(reader, file, sheet, row_no - offset);
             self.replay.extend(pupil);
         } else if let Some(table) = self.held.take() {
-            self.pupils(reader, file, sheet, (table.rows.header_row, table.class_line), table.rows.rows);
+            self.pupils(reader, file, sheet, (Some(table.rows.header_row), table.class_line), table.rows.rows);
         }
     }
 
@@ -6517,7 +6517,6 @@ impl StaffRows {
     /// are put to be read again (`true`: read them before going on).
     fn ends(&mut self, reader: &mut RowReader<'_>, file: &str, sheet: &Sheet, base_row: usize) -> bool {
         let Some(HeldTable { rows, title, class_line }) = self.held.take() else { return false };
-        let header_row = rows.header_row;
         match rows.end(base_row) {
             Ok(left) => {
                 reader.report.rows_read += left.rows;
@@ -6533,28 +6532,31 @@ impl StaffRows {
                 }
                 false
             }
+            // Ended showing no pupil's age (names without a number, or numbers read from columns the staff's
+            // header does not have): under a staff header of its own, its rows stay another table's.
             Err(rows) => {
-                self.pupils(reader, file, sheet, (header_row, class_line), rows);
+                self.pupils(reader, file, sheet, (None, class_line), rows);
                 !self.replay.is_empty()
             }
         }
     }
 
-    /// A held table proved pupils: its class line is said at its header, and its rows put to be read again. Under
-    /// a staff table's own header (「教师姓名 | 身份证号码」, `RowReader::table_below`) they are read as pupils, those
-    /// without a number before the first number too: before, they were skipped as rows under another table's.
+    /// A held table is no staff's: its class line is said at its header, and its rows put to be read again. Proved
+    /// pupils by a pupil's number (`proved_under`: its header row), under a staff table's own header (「教师姓名 |
+    /// 身份证号码」, `RowReader::table_below`) they are read as pupils, those without a number before the first
+    /// number too: before, they were skipped as rows under another table's.
     fn pupils(
         &mut self,
         reader: &mut RowReader<'_>,
         file: &str,
         sheet: &Sheet,
-        (header_row, class_line): (usize, Option<(usize, String)>),
+        (proved_under, class_line): (Option<usize>, Option<(usize, String)>),
         rows: Vec<(usize, Vec<Cell>)>,
     ) {
         if let Some((row_no, message)) = class_line {
             reader.problem(file, sheet, row_no, "", message);
         }
-        if reader.table_below.as_ref().is_some_and(|(row, _)| *row == header_row) {
+        if reader.table_below.as_ref().is_some_and(|(row, _)| Some(*row) == proved_under) {
             reader.table_below = None;
         }
         self.replay.extend(rows);
