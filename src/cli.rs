@@ -126,6 +126,31 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// 添加一名学生（如转学来的学生），按导入名单的同样检查、报告、记录和备份 (add one pupil, such as a transfer
+    /// pupil: imported as a one-row class list, with the import's checks, report, history and backup)
+    Add {
+        /// 姓名 (the pupil's name)
+        #[arg(long)]
+        name: Option<String>,
+        /// 身份证号码 (ID number)
+        #[arg(long)]
+        id: Option<String>,
+        /// 班级，如 三年级2班 (class, e.g. 三年级2班)
+        #[arg(long)]
+        class: Option<String>,
+        /// 联系电话 (phone)
+        #[arg(long)]
+        phone: Option<String>,
+        /// 学校；默认数据文件中的学校 (school; default the drive's)
+        #[arg(long)]
+        school: Option<String>,
+        /// 只显示报告，不修改数据 (show the report, change nothing)
+        #[arg(long)]
+        dry_run: bool,
+        /// 以 JSON 输出 (print JSON)
+        #[arg(long)]
+        json: bool,
+    },
     /// 查找学生：姓名、拼音首字母、班级或身份证号（号码遮挡时按整号、末 4 至 6 位或出生日期）(find pupils)
     Find {
         /// 姓名、拼音首字母、班级，或身份证号：整个号码、末 4 至 6 位或出生日期（20181027、2018.10.27）；加 --reveal
@@ -1050,8 +1075,18 @@ fn run(cli: &Cli) -> CmdResult {
                 rename_by_id: *rename_by_id,
                 move_down_a_grade: *move_down_a_grade,
                 move_up_a_grade: *move_up_a_grade,
+                by_hand: false,
             };
             roster::import(cli, files, school.as_deref(), (*dry_run, *json), choices)
+        }
+        Command::Add { name, id, class, phone, school, dry_run, json } => {
+            let pupil = crate::io::one_pupil::OnePupil {
+                name: name.clone().unwrap_or_default(),
+                id: id.clone().unwrap_or_default(),
+                class: class.clone().unwrap_or_default(),
+                phone: phone.clone().unwrap_or_default(),
+            };
+            roster::add(cli, &pupil, school.as_deref(), (*dry_run, *json))
         }
         Command::Find { query, limit, reveal, json } => roster::find(cli, query, *limit, *reveal, *json),
         Command::Stats { school, json } => roster::stats(cli, school.as_deref(), *json),

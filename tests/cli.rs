@@ -8814,3 +8814,59 @@ fn a_tax_lists_part_payment_is_said_part_paid_among_the_changes() {
     let (code, text) = said(canbao(&db).args(["--lang", "en", "check"]));
     assert_eq!(code, Some(0), "{text}");
 }
+
+/// `add` puts one pupil on the drive as an import of a one-row list 「手工添加.csv」: found by `find` after, with
+/// the import's history row naming that list; `--dry-run` writes nothing; a wrong check digit is flagged as an
+/// import flags it; a missing name or class is refused in both languages; the list is gone afterwards.
+#[test]
+fn add_puts_one_pupil_on_the_drive_through_the_import() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    let tmp = dir.path().join("tmp");
+    std::fs::create_dir(&tmp).unwrap();
+    canbao(&db).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    let add = |args: &[&str]| {
+        let mut cmd = canbao(&db);
+        cmd.env("TMPDIR", &tmp).arg("add").args(args);
+        cmd
+    };
+    let long = "450202201911021741";
+    let pupil = ["--name", "龙小雨", "--id", long, "--class", "三年级2班", "--phone", "13800138000"];
+    let dry = add(&pupil).arg("--dry-run").output().unwrap();
+    let said = String::from_utf8_lossy(&dry.stdout).into_owned();
+    assert!(dry.status.success() && said.contains("新增 1") && said.contains("试运行"), "{said}");
+    let found =
+        |query: &str| String::from_utf8_lossy(&canbao(&db).args(["find", query]).output().unwrap().stdout).into_owned();
+    assert!(!found("龙小雨").contains("1741"), "a dry run adds nobody: {}", found("龙小雨"));
+    let out = add(&pupil).output().unwrap();
+    let said = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(out.status.success(), "{said}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(said.contains("新增 1"), "{said}");
+    assert!(!said.contains("没有写学校名称"), "the drive's one school, said of no list: {said}");
+    assert!(found("龙小雨").contains("1741"), "{}", found("龙小雨"));
+    let store = canbao::store::Store::open_read_only(&db).unwrap();
+    let held = store.student_by_id_number(long).unwrap().expect("龙小雨");
+    assert_eq!(held.phone, "13800138000");
+    let history = store.history(held.id).unwrap();
+    assert!(
+        history.iter().any(|e| e.action == "import" && e.new.as_deref().is_some_and(|n| n.starts_with("手工添加.csv"))),
+        "{history:?}"
+    );
+    drop(store);
+    // A wrong check character: added and flagged, as an import flags the row, naming the list as 手工添加.csv.
+    let out = add(&["--name", "龙小雪", "--id", "450202201911021742", "--class", "三年级2班"]).output().unwrap();
+    let said = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(out.status.success(), "{said}");
+    assert!(said.contains("身份证号有问题 1") && said.contains("手工添加.csv 第 2 行"), "{said}");
+    assert!(!said.contains(&tmp.display().to_string()), "{said}");
+    // No name, no class: refused, nothing written.
+    for (args, words) in [
+        (&["--id", long, "--class", "三年级2班"][..], "请填写学生姓名"),
+        (&["--name", "龙小雨", "--id", long][..], "请填写班级"),
+    ] {
+        let out = add(args).output().unwrap();
+        let said = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert!(!out.status.success() && said.contains(words) && said.contains("nothing added"), "{said}");
+    }
+    assert_eq!(std::fs::read_dir(&tmp).unwrap().count(), 0, "the one-row lists are removed");
+}

@@ -286,6 +286,7 @@ impl Asked {
         let Some(command) = &cli.command else { return Asked::default() };
         let (json, reveal) = match command {
             Command::Import { json, .. }
+            | Command::Add { json, .. }
             | Command::Stats { json, .. }
             | Command::Exports { json }
             | Command::Paths { json }

@@ -28,6 +28,8 @@ pub(super) struct ImportChoices {
     pub move_down_a_grade: bool,
     /// `--move-up-a-grade`: `ImportRequest::take_grade_up`.
     pub move_up_a_grade: bool,
+    /// `add`: one pupil typed in, whose list names no school as a matter of course.
+    pub by_hand: bool,
 }
 
 pub(super) fn import(
@@ -52,6 +54,31 @@ pub(super) fn import(
         super::interrupt::work_done(store)?;
         imported
     })
+}
+
+/// `add`: the pupil typed on the command line as a one-row class list (`io::one_pupil`), imported as `import`
+/// imports a list, so the number and class are checked, reported, recorded and backed up the same way. The list
+/// is removed once the import is done, written or not.
+pub(super) fn add(
+    cli: &Cli,
+    pupil: &crate::io::one_pupil::OnePupil,
+    school: Option<&str>,
+    (dry_run, json): (bool, bool),
+) -> CmdResult {
+    if let Some(missing) = pupil.missing() {
+        let (zh, en) = missing.words();
+        return Err(super::UserError::in_two(format!("没有添加：{zh}"), format!("nothing added: {en}")).kind("usage"));
+    }
+    let list = crate::io::one_pupil::OnePupilList::write(pupil).map_err(|e| {
+        let words = crate::os_error::writing(&e, std::env::temp_dir());
+        super::UserError::new(format!(
+            "没有添加：临时名单写不进去 (nothing added: the one-row list could not be written)：{words}"
+        ))
+    })?;
+    let choices = ImportChoices { by_hand: true, ..ImportChoices::default() };
+    let imported = import(cli, &[list.path().to_path_buf()], school, (dry_run, json), choices);
+    drop(list);
+    imported
 }
 
 /// The import itself, once the drive is open.
@@ -100,6 +127,8 @@ fn import_into(
     }
     // Where rows go whose list names no school: said, never silent.
     let fallback = request.default_school.clone();
+    // A pupil typed in goes into the drive's one school: no list left anything out to say.
+    let own_school = choices.by_hand && store.schools()?.len() == 1;
     // The automatic backup is taken once the files are read, just before the import commits.
     let report = if dry_run { request.run(store, true) } else { request.commit(store) };
     // Done (saved, or for a preview rolled back): a signal from now on stops nothing, and what the drive holds
@@ -130,7 +159,7 @@ fn import_into(
         }
         // Only new pupils go where the import put rows naming no school; a pupil the drive held stays in their
         // own school, which a line naming the school for new pupils would misstate.
-        if report.added_without_school > 0 {
+        if report.added_without_school > 0 && !own_school {
             let n = report.added_without_school;
             let (went_zh, went_en) = if dry_run { ("将记入", "would go under") } else { ("已记入", "put under") };
             let pupils = crate::words::counted(n, "new pupil", "new pupils");
@@ -142,7 +171,7 @@ fn import_into(
             );
             say(&both, &en);
         }
-        if report.held_without_school > 0 {
+        if report.held_without_school > 0 && !choices.by_hand {
             let n = report.held_without_school;
             let pupils = crate::words::counted(n, "pupil", "pupils");
             let stay = if n == 1 { "stays in their own school" } else { "stay in their own schools" };

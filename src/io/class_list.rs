@@ -1015,7 +1015,7 @@ fn read_ahead<'r>(
 fn open(input: Input, stop: &table::Stop) -> Result<(String, u64, Vec<SheetRows>, bool), ReadError> {
     Ok(match input {
         Input::Path(path) => {
-            let file = table::shown_path(&path);
+            let file = super::one_pupil::shown_name(&path).unwrap_or_else(|| table::shown_path(&path));
             let bytes = table::file_bytes_watching(&path, stop)?;
             let stamp = stamp(&bytes);
             let by_canbao = ownership::workbook_bytes_by_canbao(&bytes);

@@ -15,6 +15,7 @@ pub mod list_guards;
 mod new_school;
 mod ods_gaps;
 pub mod once_each;
+pub mod one_pupil;
 pub mod own_forms;
 pub mod ownership;
 pub mod reconcile;

@@ -1,0 +1,159 @@
+//! One pupil typed in on the day (`canbao add`, the palette's 添加学生), written as a one-row class list so that
+//! adding them is an import: the same checks of the number and the class, the same report, audit and backup.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// The list's name, which the import's report and the drive's history show as the file the pupil came from.
+pub const FILE_NAME: &str = "手工添加.csv";
+
+/// What the operator typed for the pupil.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OnePupil {
+    pub name: String,
+    pub id: String,
+    pub class: String,
+    pub phone: String,
+}
+
+/// Why a pupil typed in is not written as a list: nothing to look up or import.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Missing {
+    Name,
+    Class,
+}
+
+impl Missing {
+    /// The refusal, in Chinese and in English.
+    pub fn words(self) -> (&'static str, &'static str) {
+        match self {
+            Missing::Name => ("请填写学生姓名", "the pupil's name is missing"),
+            Missing::Class => ("请填写班级（如 三年级2班）", "the class is missing (e.g. 三年级2班)"),
+        }
+    }
+}
+
+impl OnePupil {
+    /// A name and a class are what every row of a class list has; the number is checked by the import.
+    pub fn missing(&self) -> Option<Missing> {
+        if self.name.trim().is_empty() {
+            Some(Missing::Name)
+        } else if self.class.trim().is_empty() {
+            Some(Missing::Class)
+        } else {
+            None
+        }
+    }
+
+    /// The list's bytes: UTF-8 with a BOM, as a spreadsheet program saves a CSV, header and one row.
+    pub fn csv(&self) -> Vec<u8> {
+        let cells = [&self.name, &self.id, &self.class, &self.phone].map(|c| quoted(c.trim()));
+        format!("\u{feff}姓名,身份证号码,班级,联系电话\r\n{}\r\n", cells.join(",")).into_bytes()
+    }
+}
+
+/// A cell as CSV: quoted when it holds a comma, a quote or a line break, so a pasted 「张三,李四」 stays one cell.
+fn quoted(cell: &str) -> String {
+    if cell.contains([',', '"', '\n', '\r']) { format!("\"{}\"", cell.replace('"', "\"\"")) } else { cell.to_owned() }
+}
+
+/// The one-row list on disk: [`FILE_NAME`] in a folder of its own that only the operator can read (it holds a
+/// minor's ID number), in the system's temporary folder. Removed with its folder when dropped, which the
+/// command line does once the import is done and the screen once its preview is applied or left.
+#[derive(Debug)]
+pub struct OnePupilList {
+    dir: PathBuf,
+    path: PathBuf,
+}
+
+/// The name a report and the drive's history give a one-row list written here: [`FILE_NAME`] alone, not the
+/// temporary folder it was read from (gone once the import is done, and no file the operator could open).
+pub fn shown_name(path: &Path) -> Option<String> {
+    let folder = path.parent()?.file_name()?.to_str()?;
+    (folder.starts_with(FOLDER_PREFIX) && path.file_name()? == FILE_NAME).then(|| FILE_NAME.to_owned())
+}
+
+/// The start of the name of the folder a one-row list is written in.
+const FOLDER_PREFIX: &str = "canbao-add-";
+
+/// How many folder names are tried before giving up: more taken names than this is no accident.
+const TRIES: u32 = 20;
+
+impl OnePupilList {
+    /// Writes `pupil` as a list under the system's temporary folder.
+    pub fn write(pupil: &OnePupil) -> std::io::Result<Self> {
+        Self::write_in(&std::env::temp_dir(), pupil)
+    }
+
+    /// Writes `pupil` as a list in a new folder under `parent`. The folder is made new (never one already
+    /// there, nor a link someone planted at the name), owner-only, and the file in it too.
+    pub fn write_in(parent: &Path, pupil: &OnePupil) -> std::io::Result<Self> {
+        let pid = std::process::id();
+        for n in 0..TRIES {
+            let dir = parent.join(format!("{FOLDER_PREFIX}{pid}-{n}"));
+            match crate::private_file::create_dir_new(&dir) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+                Err(e) => return Err(e),
+            }
+            let list = OnePupilList { path: dir.join(FILE_NAME), dir };
+            let mut file = crate::private_file::create_new(&list.path)?;
+            file.write_all(&pupil.csv())?;
+            file.sync_all()?;
+            return Ok(list);
+        }
+        Err(crate::private_file::temp_name_taken())
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+impl Drop for OnePupilList {
+    fn drop(&mut self) {
+        crate::private_file::remove_if_plain_file(&self.path);
+        let _ = std::fs::remove_dir(&self.dir);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_row_list_is_private_and_removed_when_dropped() {
+        let parent = tempfile::tempdir().unwrap();
+        let pupil = OnePupil {
+            name: "龙小雨".into(),
+            id: "450202201911021741".into(),
+            class: "三年级2班".into(),
+            phone: String::new(),
+        };
+        let list = OnePupilList::write_in(parent.path(), &pupil).unwrap();
+        let path = list.path().to_path_buf();
+        assert_eq!(path.file_name().unwrap(), FILE_NAME);
+        assert_eq!(shown_name(&path).as_deref(), Some(FILE_NAME));
+        assert_eq!(shown_name(Path::new("/home/t/手工添加.csv")), None);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert_eq!(text, "\u{feff}姓名,身份证号码,班级,联系电话\r\n龙小雨,450202201911021741,三年级2班,\r\n");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+            assert_eq!(std::fs::metadata(path.parent().unwrap()).unwrap().permissions().mode() & 0o777, 0o700);
+        }
+        drop(list);
+        assert!(!path.exists());
+        assert_eq!(std::fs::read_dir(parent.path()).unwrap().count(), 0);
+    }
+
+    #[test]
+    fn a_cell_with_a_comma_stays_one_cell() {
+        let pupil = OnePupil { name: "张\"三\",李".into(), class: "一1".into(), ..OnePupil::default() };
+        let text = String::from_utf8(pupil.csv()).unwrap();
+        assert!(text.ends_with("\"张\"\"三\"\",李\",,一1,\r\n"), "{text}");
+        assert_eq!(OnePupil { class: "一1".into(), ..OnePupil::default() }.missing(), Some(Missing::Name));
+        assert_eq!(pupil.missing(), None);
+    }
+}
