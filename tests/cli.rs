@@ -8870,3 +8870,19 @@ fn add_puts_one_pupil_on_the_drive_through_the_import() {
     }
     assert_eq!(std::fs::read_dir(&tmp).unwrap().count(), 0, "the one-row lists are removed");
 }
+
+/// A tax list's row of a number the drive does not hold names the way to add the pupil: `canbao add` and the
+/// palette's 「添加学生」.
+#[test]
+fn a_tax_rows_unknown_number_names_the_way_to_add_the_pupil() {
+    let oct8 = days_ago(60);
+    let (dir, db) = tax_drive();
+    let tax = dir.path().join("tax.csv");
+    std::fs::write(&tax, format!(
+            "姓名,证件号码,缴费金额,缴费日期\n周静露,450202201711194162,380,{oct8}\n龙小雨,450202201911021741,380,{oct8}\n"
+        )).unwrap();
+    canbao(&db).args(["reconcile", "--source", "tax"]).arg(&tax).assert().success();
+    let out = canbao(&db).arg("check").output().unwrap();
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(said.contains("请添加该学生") && said.contains("canbao add") && said.contains("「添加学生」"), "{said}");
+}

@@ -327,11 +327,13 @@ impl UnappliedPayment {
         }
         match (self.reason, en) {
             (UnappliedReason::UnknownNumber, false) => {
-                "若是本校学生，请添加该学生（或更正名单中的号码）后重新对账；否则请向税务核实"
+                "若是本校学生，请添加该学生（界面：命令面板（:）选「添加学生」；命令行：canbao add）或更正名单中的号码，\
+                 然后重新对账；否则请向税务核实"
             }
             (UnappliedReason::UnknownNumber, true) => {
-                "if the child is at this school, add the pupil (or correct the number held) and reconcile again; \
-                 otherwise check with the tax office"
+                "if the child is at this school, add the pupil (on the screen: the palette's (:) \"Add a pupil\"; on \
+                 the command line: canbao add) or correct the number held, and reconcile again; otherwise check with \
+                 the tax office"
             }
             (UnappliedReason::InvalidNumber, false) => "请向税务核实号码，找到学生后更正号码并重新对账",
             (UnappliedReason::InvalidNumber, true) => {
