@@ -3808,3 +3808,54 @@ fn the_dashboard_counted_with_the_roster_on_the_worker_is_the_one_counted_on_ope
     assert_ne!(body(before), body(screen(&following)), "the new pupils are counted");
     assert_eq!(body(screen(&following)), body(screen(&fresh)));
 }
+
+/// The palette's 添加学生 opens a form (name, ID number, class, phone); a form without a name is refused in the
+/// form; Enter writes the pupil as a one-row list and shows its import's preview, nothing written yet; Enter
+/// there adds the pupil, recorded as imported from 「手工添加.csv」, and the list is removed.
+#[test]
+fn the_palettes_add_a_pupil_previews_the_import_and_enter_adds_them() {
+    use canbao::tui::modal::Modal;
+    let (_dir, drive) = sample_drive();
+    let mut app = app_on(&drive, Language::Zh);
+    let before = students_in(&drive);
+    let class = app.data.classes[app.data.rows[0].class as usize].clone();
+    app.update(Action::Palette);
+    for c in "tianjia".chars() {
+        app.update(Action::Input(c));
+    }
+    app.update(Action::Confirm);
+    assert!(matches!(app.modal, Some(Modal::AddPupil(_))), "{:?}", app.status);
+    assert!(screen(&app).iter().any(|r| r.contains("身份证号码")), "{:#?}", screen(&app));
+    app.update(Action::Confirm);
+    let Some(Modal::AddPupil(form)) = &app.modal else { panic!("the form stays: {:?}", app.status) };
+    assert_eq!(form.error.as_deref(), Some("请填写学生姓名"));
+    let id = "450202201911021741";
+    for (i, text) in ["龙小雨", id, class.as_str(), "13800138000"].into_iter().enumerate() {
+        if i > 0 {
+            app.update(Action::NextField);
+        }
+        for c in text.chars() {
+            app.update(Action::Input(c));
+        }
+    }
+    app.update(Action::Confirm);
+    wait_for_jobs(&mut app);
+    let Some(Modal::ImportPreview { preview, .. }) = &app.modal else { panic!("the preview: {:?}", app.status) };
+    assert_eq!((preview.added, preview.rows_read), (1, 1), "{preview:?}");
+    assert_eq!(students_in(&drive), before, "the preview writes nothing");
+    let list = app.added_pupil.as_ref().map(|l| l.path().to_path_buf()).expect("the list is kept for Enter");
+    assert!(list.is_file());
+    app.update(Action::Confirm);
+    wait_for_jobs(&mut app);
+    assert_eq!(students_in(&drive), before + 1, "{:?}", app.status);
+    assert!(!list.exists() && app.added_pupil.is_none(), "the one-row list is removed once imported");
+    let store = Store::open_read_only(&drive).unwrap();
+    let held = store.student_by_id_number(id).unwrap().expect("龙小雨");
+    assert_eq!(held.name, "龙小雨");
+    assert!(class.ends_with(&held.class), "{class} {}", held.class);
+    let history = store.history(held.id).unwrap();
+    assert!(
+        history.iter().any(|e| e.action == "import" && e.new.as_deref().is_some_and(|n| n.starts_with("手工添加.csv"))),
+        "{history:?}"
+    );
+}

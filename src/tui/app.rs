@@ -129,6 +129,9 @@ pub struct App {
     pub import_ticked: (Vec<std::path::PathBuf>, Vec<String>),
     /// Files of the last import refused and left out: the import picker opens with them ticked again.
     pub import_retick: Vec<std::path::PathBuf>,
+    /// The one-row list of the pupil 添加学生 is importing, kept while its preview is open (the import reads it
+    /// again on Enter) and removed once the import is done or left.
+    pub added_pupil: Option<crate::io::one_pupil::OnePupilList>,
     pub quit: bool,
     /// Terminal size (columns, rows).
     pub size: (u16, u16),
@@ -285,6 +288,7 @@ impl App {
             last_export_folder: None,
             import_ticked: Default::default(),
             import_retick: Vec::new(),
+            added_pupil: None,
             quit: false,
             size: (layout::MIN_WIDTH, layout::MIN_HEIGHT),
             jobs: Jobs::default(),

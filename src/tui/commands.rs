@@ -58,6 +58,7 @@ impl App {
         let writes = matches!(
             command,
             Command::Import
+                | Command::AddPupil
                 | Command::Reconcile(_)
                 | Command::Backup
                 | Command::Restore
@@ -74,6 +75,7 @@ impl App {
         }
         match command {
             Command::Import => self.open_import(),
+            Command::AddPupil => self.open_add_pupil(),
             Command::Export(Form::Sheet) => self.open_export(),
             Command::Export(form) if self.export_refused(form) => {}
             // The folder the last form went into, where the next is most likely meant to go; else where canbao runs.

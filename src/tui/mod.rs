@@ -5,6 +5,7 @@
 //! drive it on `TestBackend`. Imports and exports run on a worker thread ([`jobs`]).
 
 pub mod action;
+mod add_pupil;
 pub mod app;
 mod benefit_place;
 mod commands;

@@ -365,6 +365,8 @@ pub enum Modal {
     },
     /// This year's policy from the highlighted one.
     NewPolicy(NewPolicyForm),
+    /// One pupil typed in; Enter previews their import.
+    AddPupil(AddPupilForm),
     EditPolicy(EditPolicyForm),
     /// A merge's dry run; Enter merges (after a backup), or asks `ask` first.
     MergePreview {
@@ -425,6 +427,51 @@ pub enum NewPolicyField {
 
 impl FormField for NewPolicyField {
     const ALL: &'static [Self] = &[NewPolicyField::Name, NewPolicyField::Year, NewPolicyField::Premium];
+}
+
+/// 添加学生: the columns of a class list, for one pupil.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct AddPupilForm {
+    pub name: LineInput,
+    pub id: LineInput,
+    pub class: LineInput,
+    pub phone: LineInput,
+    pub focus: AddPupilField,
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum AddPupilField {
+    #[default]
+    Name,
+    Id,
+    Class,
+    Phone,
+}
+
+impl FormField for AddPupilField {
+    const ALL: &'static [Self] = &[AddPupilField::Name, AddPupilField::Id, AddPupilField::Class, AddPupilField::Phone];
+}
+
+impl AddPupilForm {
+    pub fn input(&mut self, field: AddPupilField) -> &mut LineInput {
+        match field {
+            AddPupilField::Name => &mut self.name,
+            AddPupilField::Id => &mut self.id,
+            AddPupilField::Class => &mut self.class,
+            AddPupilField::Phone => &mut self.phone,
+        }
+    }
+
+    /// The pupil as typed.
+    pub fn pupil(&self) -> crate::io::one_pupil::OnePupil {
+        crate::io::one_pupil::OnePupil {
+            name: self.name.text().trim().to_owned(),
+            id: self.id.text().trim().to_owned(),
+            class: self.class.text().trim().to_owned(),
+            phone: self.phone.text().trim().to_owned(),
+        }
+    }
 }
 
 /// A config-folder policy's premium and payment windows, as this year's notice states them.
@@ -514,6 +561,7 @@ impl Modal {
             | Modal::UndismissPayment { .. }
             | Modal::ImportPreview { school: Some(_), .. }
             | Modal::NewPolicy(_)
+            | Modal::AddPupil(_)
             | Modal::EditPolicy(_) => Context::Input,
             // The filter panel takes typed text: on the class row it finds a class as typed.
             Modal::Filters { .. } => Context::Input,

@@ -60,6 +60,8 @@ pub enum Command {
     Policies,
     /// This year's policy from last year's.
     NewPolicy,
+    /// One pupil typed in (a transfer pupil), imported as a one-row list: the import's preview, then Enter.
+    AddPupil,
     Check,
     Backup,
     /// Put a backup in place of the drive: a backup file from the drive's backups folder, asked first.
@@ -98,6 +100,7 @@ const fn entry(command: Command, zh: &'static str, en: &'static str, keywords: &
 
 pub const ENTRIES: &[Entry] = &[
     entry(Command::Import, "导入班级名单", "Import class lists", "import"),
+    entry(Command::AddPupil, "添加学生", "Add a pupil", "add tianjia 新增 转学 转入"),
     entry(Command::Export(Form::Sheet), "导出在校学生信息表", "Export the student information sheet", "export sheet"),
     entry(
         Command::Export(Form::Template),

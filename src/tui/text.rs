@@ -1116,6 +1116,13 @@ pub struct Text {
     pub policy_file_adopted: &'static str,
     /// No drive policy and none of the school's city: the list opens to pick the base.
     pub policy_pick_base: &'static str,
+    pub add_pupil_title: &'static str,
+    /// The form's labels: name, ID number, class, phone.
+    pub add_pupil_fields: [&'static str; 4],
+    /// Under the fields: what Enter does.
+    pub add_pupil_hint: &'static str,
+    /// The one-row list could not be written: {} the reason.
+    pub add_pupil_unwritten: &'static str,
     pub policy_new_title: &'static str,
     pub policy_fields: [&'static str; 4],
     pub policy_bad_name: &'static str,

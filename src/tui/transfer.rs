@@ -308,7 +308,10 @@ impl App {
                 let request = Box::new(request);
                 self.modal = Some(Modal::ImportPreview { request, preview, offset: 0, school, new_school: None, join });
             }
-            JobOutcome::Imported { report, data } => self.imported(&report, data),
+            JobOutcome::Imported { report, data } => {
+                self.added_pupil = None;
+                self.imported(&report, data)
+            }
             JobOutcome::Exported(path) => {
                 let path = std::fs::canonicalize(&path).unwrap_or(path);
                 let text = fill(self.text.exported, &[&path.display()]);

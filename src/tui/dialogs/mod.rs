@@ -130,6 +130,7 @@ impl App {
             Modal::UndismissPayment { lines, cursor, why } => self.update_undismiss_payment(lines, cursor, why, action),
             Modal::Policies { cursor, list } => self.update_policies(cursor, list, action),
             Modal::NewPolicy(form) => self.update_new_policy(form, action),
+            Modal::AddPupil(form) => self.update_add_pupil(form, action),
             Modal::EditPolicy(form) => self.update_edit_policy(form, action),
             Modal::MergePreview { file, lines, offset, ask } => match action {
                 // A merge the command line refuses without a flag is asked, No by default: a stray Enter merges
@@ -452,6 +453,7 @@ impl App {
                 }
             }
             Action::Back => {
+                self.added_pupil = None;
                 self.say(self.text.import_cancelled);
                 None
             }

@@ -183,6 +183,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, modal: &Modal) {
         }
         Modal::Policies { cursor, list } => policies(frame, app, area, *cursor, list),
         Modal::NewPolicy(form) => new_policy(frame, app, area, form),
+        Modal::AddPupil(form) => add_pupil(frame, app, area, form),
         Modal::EditPolicy(form) => edit_policy(frame, app, area, form),
         // A list to read down, then Enter for its question: the merge's preview, the possible leavers, a
         // reconciliation's preview.
@@ -527,6 +528,44 @@ fn new_policy(frame: &mut Frame, app: &App, area: Rect, form: &NewPolicyForm) {
             .collect();
         frame.render_widget(Paragraph::new(lines), Rect { y: inner.y + 5, height: rows, ..inner });
     }
+    let items = [("confirm", None), ("back", None), ("next_field", Some(t.short("down")))];
+    frame.render_widget(Paragraph::new(hint_line(app, Context::Input, &items, inner.width as usize)), bottom(inner));
+}
+
+/// 添加学生: name, ID number, class and phone, one to a row, as a class list's columns.
+fn add_pupil(frame: &mut Frame, app: &App, area: Rect, form: &crate::tui::modal::AddPupilForm) {
+    use crate::tui::modal::AddPupilField;
+    let t = app.text;
+    let height = if form.error.is_some() { 12 } else { 10 };
+    let inner = popup(frame, app, area, 64, height, t.add_pupil_title);
+    let label_w = 14;
+    let inputs = [
+        (AddPupilField::Name, &form.name),
+        (AddPupilField::Id, &form.id),
+        (AddPupilField::Class, &form.class),
+        (AddPupilField::Phone, &form.phone),
+    ];
+    for (i, (which, input)) in inputs.into_iter().enumerate() {
+        let y = inner.y + i as u16;
+        frame.render_widget(
+            Paragraph::new(fit(t.add_pupil_fields[i], label_w)),
+            Rect { y, height: 1, width: label_w as u16, ..inner },
+        );
+        let at = Rect { x: inner.x + label_w as u16, y, width: inner.width.saturating_sub(label_w as u16), height: 1 };
+        field(frame, app, at, input, form.focus == which);
+    }
+    let style = app.theme.popup().fg(app.theme.error.0);
+    let (text, style) = match &form.error {
+        Some(e) => (e.as_str(), style),
+        None => (t.add_pupil_hint, app.theme.popup()),
+    };
+    let rows = inner.height.saturating_sub(5);
+    let lines: Vec<Line> = layout::wrap(text, inner.width as usize)
+        .into_iter()
+        .take(rows as usize)
+        .map(|r| Line::styled(r, style))
+        .collect();
+    frame.render_widget(Paragraph::new(lines), Rect { y: inner.y + 4, height: rows, ..inner });
     let items = [("confirm", None), ("back", None), ("next_field", Some(t.short("down")))];
     frame.render_widget(Paragraph::new(hint_line(app, Context::Input, &items, inner.width as usize)), bottom(inner));
 }

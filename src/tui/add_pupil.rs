@@ -1,0 +1,57 @@
+//! 添加学生: one pupil typed in on the day (a transfer pupil the tax office says paid), written as a one-row class
+//! list (`io::one_pupil`) and imported the usual way, so the operator reads the import's preview before Enter.
+
+use super::action::Action;
+use super::app::App;
+use super::input::FormField;
+use super::modal::{AddPupilField, AddPupilForm, Modal};
+use super::text::fill;
+use crate::io::one_pupil::{Missing, OnePupilList};
+
+impl App {
+    pub fn open_add_pupil(&mut self) {
+        self.modal = Some(Modal::AddPupil(AddPupilForm::default()));
+    }
+
+    pub fn update_add_pupil(&mut self, mut form: AddPupilForm, action: Action) -> Option<Modal> {
+        form.error = None;
+        match action {
+            Action::Back => return None,
+            Action::Up | Action::PreviousField => form.focus = form.focus.previous(),
+            Action::Down | Action::NextField => form.focus = form.focus.next(),
+            Action::Confirm => return self.preview_added_pupil(form),
+            a => {
+                form.input(form.focus).edit(&a);
+            }
+        }
+        Some(Modal::AddPupil(form))
+    }
+
+    /// Writes the pupil as a one-row list and starts its import's preview (`start_import_files`); the number,
+    /// the class and the rest are checked there, as any list's rows are.
+    fn preview_added_pupil(&mut self, mut form: AddPupilForm) -> Option<Modal> {
+        let pupil = form.pupil();
+        if let Some(missing) = pupil.missing() {
+            let (zh, en) = missing.words();
+            form.focus = match missing {
+                Missing::Name => AddPupilField::Name,
+                Missing::Class => AddPupilField::Class,
+            };
+            form.error = Some(self.text.pick(zh, en).to_owned());
+            return Some(Modal::AddPupil(form));
+        }
+        match OnePupilList::write(&pupil) {
+            Ok(list) => {
+                let path = list.path().to_path_buf();
+                self.added_pupil = Some(list);
+                self.start_import_files(vec![path]);
+                None
+            }
+            Err(e) => {
+                let words = crate::os_error::writing(&e, std::env::temp_dir());
+                form.error = Some(fill(self.text.add_pupil_unwritten, &[&self.in_language(words)]));
+                Some(Modal::AddPupil(form))
+            }
+        }
+    }
+}
