@@ -1,8 +1,11 @@
 //! The command line as scripts use it: the real binary, exit codes, and JSON checked field by field.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
+use common::unreferenced;
 use serde_json::Value;
 
 fn fixture(name: &str) -> PathBuf {
@@ -8613,29 +8616,6 @@ fn the_first_check_after_the_upgrade_to_fixed_numbers_says_they_changed_once() {
     assert!(unreferenced(&text).contains("[1] 苏萱") && text.contains(changed), "{text}");
     let (_, text) = said(canbao(&db).arg("check"));
     assert!(unreferenced(&text).contains("[1] 苏萱") && !text.contains(changed), "said once: {text}");
-}
-
-/// `text` with each payment line's reference taken out of its brackets (`[3 K3F9QX]` read as `[3]`), for tests that
-/// name a line by its number alone.
-fn unreferenced(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(at) = rest.find('[') {
-        out.push_str(&rest[..=at]);
-        rest = &rest[at + 1..];
-        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
-        let after = &rest.as_bytes()[digits..];
-        let reference = after.len() >= 8
-            && after[0] == b' '
-            && after[1..7].iter().all(|b| b.is_ascii_digit() || b.is_ascii_uppercase())
-            && after[7] == b']';
-        if digits > 0 && reference {
-            out.push_str(&rest[..digits]);
-            rest = &rest[digits + 7..];
-        }
-    }
-    out.push_str(rest);
-    out
 }
 
 /// Two laptops that kept the same payments in another order number them apart after merging both ways, but each

@@ -14,7 +14,7 @@ use ratatui::backend::TestBackend;
 use ratatui::style::Color;
 
 mod common;
-use common::{NOW, options, store};
+use common::{NOW, options, store, unreferenced};
 
 /// Puts a new drive in insured year `year`, as a drive started in that year's collection season is: payment dates
 /// are judged against the drive's own year, so a test paying on a past year's policy's dates runs in a drive of

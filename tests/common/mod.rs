@@ -1,4 +1,5 @@
-//! What the TUI's test files share: the screen read as text, and a backend that keeps every frame drawn.
+//! What the test files share: the screen read as text, a backend that keeps every frame drawn, and the payment
+//! lines' numbers read without their references.
 // Each test file takes what it needs of this module: what one leaves unused is no dead code of the others.
 #![allow(dead_code)]
 
@@ -104,4 +105,27 @@ impl ratatui::backend::Backend for Recorder {
         self.frames.borrow_mut().push(rows(self.backend.buffer()).join("\n"));
         self.backend.flush()
     }
+}
+
+/// `text` with each payment line's reference taken out of its brackets (`[3 K3F9QX]` read as `[3]`), for tests that
+/// name a line by its number alone.
+pub fn unreferenced(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find('[') {
+        out.push_str(&rest[..=at]);
+        rest = &rest[at + 1..];
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        let after = &rest.as_bytes()[digits..];
+        let reference = after.len() >= 8
+            && after[0] == b' '
+            && after[1..7].iter().all(|b| b.is_ascii_digit() || b.is_ascii_uppercase())
+            && after[7] == b']';
+        if digits > 0 && reference {
+            out.push_str(&rest[..digits]);
+            rest = &rest[digits + 7..];
+        }
+    }
+    out.push_str(rest);
+    out
 }
