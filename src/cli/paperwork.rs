@@ -2246,14 +2246,12 @@ fn picked<'a, L>(
     listed: &'a [L],
     pick: &LinePick,
     of: impl Fn(&L) -> &crate::domain::roster_check::UnrecordedPayment,
-    (what, nothing, see): (&str, &str, &str),
+    ((zh_what, en_what), (zh_nothing, en_nothing), see): ((&str, &str), (&str, &str), &str),
 ) -> Result<&'a L, UserError> {
     let found: Vec<&L> = listed.iter().filter(|l| pick.names(of(l).number, &of(l).reference)).collect();
     if let [one] = found[..] {
         return Ok(one);
     }
-    let (zh_nothing, en_nothing) = nothing.split_once('|').unwrap_or((nothing, nothing));
-    let (zh_what, en_what) = what.split_once('|').unwrap_or((what, what));
     if found.len() > 1 {
         let numbers = found.iter().map(|l| of(l).number.to_string()).collect::<Vec<_>>().join(", ");
         return Err(UserError::new(format!(
@@ -2297,9 +2295,10 @@ pub fn dismiss(cli: &Cli, pick: &LinePick, why: &str, json: bool) -> CmdResult {
     // The list as `check` numbered it: the same policy, so the same lines in the same order.
     let policy = drive_policy(&store).unwrap_or(None);
     let report = store.check_roster(policy.as_ref())?;
+    let nothing = ("未销项", "nothing dismissed");
     let named = (
-        "「税务已缴费、名单未记入」|listed as paid at the tax office and not recorded here",
-        "未销项|nothing dismissed",
+        ("「税务已缴费、名单未记入」", "listed as paid at the tax office and not recorded here"),
+        nothing,
         "canbao check",
     );
     let line = picked(&report.tax_paid_unrecorded, pick, |u| u, named)?;
@@ -2396,7 +2395,8 @@ pub fn undismiss(cli: &Cli, pick: &LinePick, why: &str, json: bool) -> CmdResult
     }
     let (mut store, _lock) = super::open::open_writer_existing(cli)?;
     let listed = store.dismissed_lines()?;
-    let named = ("已销项的缴费|dismissed", "未撤销|nothing taken back", "canbao check --dismissed");
+    let nothing = ("未撤销", "nothing taken back");
+    let named = (("已销项的缴费", "dismissed"), nothing, "canbao check --dismissed");
     let line = &picked(&listed, pick, |d| &d.line, named)?.line;
     let n = line.number;
     if store.undismiss_unapplied(line, why)?.is_none() {
