@@ -8866,3 +8866,46 @@ fn a_tax_rows_unknown_number_names_the_way_to_add_the_pupil() {
     let said = String::from_utf8_lossy(&out.stdout);
     assert!(said.contains("请添加该学生") && said.contains("canbao add") && said.contains("「添加学生」"), "{said}");
 }
+
+/// A payment's reference is worked out from what its masked line shows (the masked number, the name, amount, date,
+/// receipt and place on the list, with the drive's year), and two numbers differing only in the digits the mask
+/// hides give one reference: a list printed masked, or its `--json`, gives no hidden digit back. Before, the
+/// reference was made from the whole number, and trying every county code and birth date against it gave the
+/// number back.
+#[test]
+fn a_payments_reference_is_worked_out_from_its_masked_line_and_holds_no_hidden_digit() {
+    let oct8 = days_ago(60);
+    let line_of = |number: &str| {
+        let (dir, db) = tax_drive();
+        let tax = dir.path().join("tax.csv");
+        std::fs::write(
+            &tax,
+            format!("姓名,证件号码,缴费金额,缴费日期,票证号码\n李想,{number},380,{oct8},332026100000123\n"),
+        )
+        .unwrap();
+        canbao(&db).args(["reconcile", "--source", "tax", "--keep-unmatched"]).arg(&tax).assert().success();
+        let check = json(canbao(&db).args(["check", "--json"]));
+        (check["tax_paid_unrecorded"][0].clone(), drive_year(&db))
+    };
+    // Nobody's numbers, of one mask: another county code and birth date.
+    let (a, year) = line_of("450203201709064162");
+    let (b, _) = line_of("450202201709174162");
+    assert_eq!(a["id_number"].as_str(), Some("4502**********4162"), "{a}");
+    let reference = a["reference"].as_str().unwrap_or_default();
+    assert_eq!(reference.len(), 6, "{a}");
+    assert_eq!(b["reference"].as_str(), Some(reference), "the hidden digits play no part: {a} {b}");
+    let shown = serde_json::json!({
+        "name": a["name"],
+        "amount_fen": a["amount"].as_f64().map(|yuan| (yuan * 100.0).round() as i64),
+        "paid_on": a["paid_on"],
+        "receipt": a["receipt"],
+        "year": year,
+        "file": a["file"],
+        "sheet": a["sheet"],
+        "row": a["row"],
+        "reason": a["reason"],
+    });
+    let shown: canbao::domain::unapplied::UnappliedPayment = serde_json::from_value(shown).expect("the line's fields");
+    let masked = a["id_number"].as_str().unwrap_or_default();
+    assert_eq!(canbao::domain::unapplied::reference(masked, &shown), reference, "from the masked line: {a}");
+}

@@ -662,14 +662,17 @@ const REFERENCE_LETTERS: &[u8; 22] = b"ABCDEFGHJKMNPQRSTVWXYZ";
 /// A kept payment's reference: six characters (`K3F9QX`) made from the payment itself, the same on every laptop,
 /// where its number (`kept_numbers`) is the one this laptop gave it, so that after a merge either way the same
 /// payment may be 「第 3 条」 here and 「第 5 条」 there. Made from what tells two payments apart
-/// ([`UnappliedPayment::same_payment`]): the number it was kept under, the insured year, the amount, the receipt
-/// (else the date), the name where the name tells payments apart, the school as the list gives it. Two payments
-/// share one by a chance of about one in 700 million; `check --dismiss` then asks for the number.
+/// ([`UnappliedPayment::same_payment`]) as the masked line shows it: the number it was kept under masked
+/// (`4502**********1381`, as `check` prints it), the insured year, the amount, the receipt (else the date), the
+/// name where the name tells payments apart, the school as the list gives it. Never from the digits the mask hides:
+/// the other parts are on the line, and trying every county code and birth date against a reference made from
+/// the whole number would give the number back from a list printed masked. Two payments of one mask, amount and
+/// receipt (or day) share one; `check --dismiss` then asks for the number.
 pub fn reference(id_number: &str, record: &UnappliedPayment) -> String {
     let receipt = record.receipt.as_deref().map(str::trim).filter(|r| !r.is_empty());
     let by_name = matches!(record.reason, UnappliedReason::NoNumber | UnappliedReason::RepeatedReceipt);
     let parts = [
-        id_number.trim().to_owned(),
+        super::id_number::mask(id_number.trim()),
         record.year.map(|y| y.to_string()).unwrap_or_default(),
         record.amount_fen.map(|f| f.to_string()).unwrap_or_default(),
         match (receipt, record.paid_on) {
@@ -893,5 +896,26 @@ mod tests {
         // Rows without a number are told apart by the name.
         let unnumbered = |name: &str| UnappliedPayment { name: name.into(), ..record(UnappliedReason::NoNumber) };
         assert_ne!(reference("", &unnumbered("苏萱")), reference("", &unnumbered("王甲")));
+    }
+
+    /// A reference is made from the number as `check` masks it: two numbers differing only in the digits the mask
+    /// hides (the county code and the birth date) give one reference, the masked number gives it too, and the
+    /// digits shown still tell payments apart. Before, every hidden county code and birth date could be tried
+    /// against a reference made from the whole number until one gave it, and the masked list gave the number back.
+    #[test]
+    fn a_reference_is_made_from_the_masked_number_and_gives_no_hidden_digit_back() {
+        let kept =
+            UnappliedPayment { receipt: Some("332026100000123".into()), ..record(UnappliedReason::UnknownNumber) };
+        let number = "450203201709064162";
+        let r = reference(number, &kept);
+        assert_eq!(reference(&super::super::id_number::mask(number), &kept), r, "the masked line's number gives it");
+        for hidden in ["450202201709174162", "450299201001014162", "450200000000004162"] {
+            assert_eq!(reference(hidden, &kept), r, "{hidden}");
+        }
+        assert_ne!(reference("450203201709064163", &kept), r, "a digit shown is part of it");
+        assert_ne!(reference("450303201709064162", &kept), r, "a digit shown is part of it");
+        let by_day = UnappliedPayment { receipt: None, ..kept.clone() };
+        assert_eq!(reference("450202201709174162", &by_day), reference(number, &by_day));
+        assert_ne!(reference(number, &by_day), r);
     }
 }
