@@ -8909,3 +8909,50 @@ fn a_payments_reference_is_worked_out_from_its_masked_line_and_holds_no_hidden_d
     let masked = a["id_number"].as_str().unwrap_or_default();
     assert_eq!(canbao::domain::unapplied::reference(masked, &shown), reference, "from the masked line: {a}");
 }
+
+/// A drive upgraded to fixed numbers refuses `check --dismiss N` (and `--undismiss N`) until `check` has said the
+/// numbers changed: the number was most likely read off a list printed before the upgrade, where it may be another
+/// family's payment. A reference is taken all the same, and after `check` a number is too. Before, the first
+/// `--dismiss 1` after the upgrade dismissed whichever payment is number 1 now, without a word.
+#[test]
+fn a_dismissal_by_number_straight_after_the_upgrade_to_fixed_numbers_is_refused_until_check_said_so() {
+    let oct8 = days_ago(60);
+    let (dir, db) = tax_drive();
+    let tax = dir.path().join("tax.csv");
+    std::fs::write(
+        &tax,
+        format!("姓名,证件号码,班级,缴费金额,缴费日期\n苏萱,,三年级2班,380,{oct8}\n王甲,,三年级2班,380,{oct8}\n"),
+    )
+    .unwrap();
+    canbao(&db).args(["reconcile", "--source", "tax", "--keep-unmatched"]).arg(&tax).assert().success();
+    canbao(&db).args(["check", "--dismiss", "2", "--why", "已核实"]).assert().success();
+    let wang = json(canbao(&db).args(["check", "--dismissed", "--json"]))[0]["reference"].as_str().map(str::to_owned);
+    let wang = wang.expect("王甲's reference");
+    // As a canbao of schema 14 left it: no fixed numbers.
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute_batch("DROP TRIGGER audit_kept_number; DROP TABLE kept_numbers; PRAGMA user_version = 14;").unwrap();
+    drop(conn);
+    let (code, text) = said(canbao(&db).args(["check", "--dismiss", "1", "--why", "已核实"]));
+    assert_eq!(code, Some(1), "{text}");
+    assert!(
+        text.contains("编号已改为记入时的固定编号") && text.contains("未销项") && text.contains("参照码"),
+        "{text}"
+    );
+    assert!(text.contains("give the reference"), "{text}");
+    let out = canbao(&db).args(["check", "--dismiss", "1", "--why", "已核实", "--json"]).output().unwrap();
+    let refused: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(refused["error"]["kind"], "numbers_changed", "{refused}");
+    let (code, text) = said(canbao(&db).args(["check", "--undismiss", "1", "--why", "销错了"]));
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains("编号已改为记入时的固定编号") && text.contains("未撤销"), "{text}");
+    assert_eq!(tax_unrecorded(&db).len(), 1, "nothing dismissed nor taken back");
+    // A reference names the same payment before and after.
+    let (code, text) = said(canbao(&db).args(["check", "--undismiss", &wang, "--why", "销错了"]));
+    assert_eq!(code, Some(0), "{text}");
+    assert_eq!(tax_unrecorded(&db).len(), 2);
+    let (_, text) = said(canbao(&db).arg("check"));
+    assert!(text.contains("编号已改为记入时的固定编号"), "{text}");
+    let (code, text) = said(canbao(&db).args(["check", "--dismiss", "1", "--why", "已核实"]));
+    assert_eq!(code, Some(0), "said by check, the number is taken: {text}");
+    assert_eq!(tax_unrecorded(&db).len(), 1);
+}

@@ -2278,6 +2278,27 @@ fn picked<'a, L>(
     .kind("no_such_line"))
 }
 
+/// A line named by its number while the upgrade to fixed numbers has renumbered the kept payments and neither
+/// `check` nor 检查名单 has said so yet (`renumbering_said`): refused, as the number was most likely read off a list
+/// printed before the upgrade, where it may be another family's payment. A reference is taken: no list printed
+/// before the upgrade holds one.
+fn numbers_not_yet_renewed(
+    store: &crate::store::Store,
+    pick: &LinePick,
+    (zh_nothing, en_nothing): (&str, &str),
+) -> Result<(), UserError> {
+    if !matches!(pick, LinePick::Number(_)) || !store.kept_numbers_changed().unwrap_or(false) {
+        return Ok(());
+    }
+    Err(UserError::new(format!(
+        "编号已改为记入时的固定编号，升级前打印的编号可能是另一笔缴费，{zh_nothing}；请先运行 canbao check 查看新编号，\
+         或用参照码（check 列在编号之后） (the numbers are now the ones given when each payment was kept, and a number \
+         printed before the upgrade may be another payment: {en_nothing}; run canbao check first to see the new \
+         numbers, or give the reference, which check shows after the number)"
+    ))
+    .kind("numbers_changed"))
+}
+
 /// `canbao check --dismiss N --why TEXT`: the payment `check` lists as paid at the tax office and not recorded here
 /// under number N (or reference, `unapplied::reference`) is dealt with and no longer listed, with who, when and why
 /// in the drive's history (`Store::dismiss_unapplied`).
@@ -2296,6 +2317,7 @@ pub fn dismiss(cli: &Cli, pick: &LinePick, why: &str, json: bool) -> CmdResult {
     let policy = drive_policy(&store).unwrap_or(None);
     let report = store.check_roster(policy.as_ref())?;
     let nothing = ("未销项", "nothing dismissed");
+    numbers_not_yet_renewed(&store, pick, nothing)?;
     let named = (
         ("「税务已缴费、名单未记入」", "listed as paid at the tax office and not recorded here"),
         nothing,
@@ -2396,6 +2418,7 @@ pub fn undismiss(cli: &Cli, pick: &LinePick, why: &str, json: bool) -> CmdResult
     let (mut store, _lock) = super::open::open_writer_existing(cli)?;
     let listed = store.dismissed_lines()?;
     let nothing = ("未撤销", "nothing taken back");
+    numbers_not_yet_renewed(&store, pick, nothing)?;
     let named = (("已销项的缴费", "dismissed"), nothing, "canbao check --dismissed");
     let line = &picked(&listed, pick, |d| &d.line, named)?.line;
     let n = line.number;
