@@ -4934,3 +4934,89 @@ fn a_copy_still_holding_a_pupil_taken_out_of_the_county_does_not_bring_it_back()
     assert!(out.status.success(), "{text}");
     assert!(text.contains("未再添加") && text.contains("误导入甲"), "{text}");
 }
+
+/// As above, with 甲 changing and taking back twice, each round pushed before the next: 乙's payment, enrollment
+/// and category still stand at the county after the second taking back, pushed in any order, with no conflict at
+/// that push, as a merge of the two laptops reads them (both change and undo pairs are nothing); where before
+/// the first pair, already at the county, read as 甲's live change and 乙's values were lost without a word.
+#[test]
+fn a_change_taken_back_a_second_time_after_the_first_reached_the_county_does_not_undo_the_other_laptops() {
+    use canbao::domain::student::Enrollment;
+    use canbao::store::{Field, FieldChange, Store};
+    let dir = tempfile::tempdir().unwrap();
+    let base = drive(dir.path(), 0, 4);
+    let copy = |from: &Path, laptop: &str| {
+        std::fs::create_dir(dir.path().join(laptop)).unwrap();
+        let path = dir.path().join(laptop).join("school0.db");
+        std::fs::copy(from, &path).unwrap();
+        path
+    };
+    let (jia, yi) = (copy(&base, "甲"), copy(&base, "乙"));
+    let ids: Vec<String> = (0..3).map(|n| pupil_id(0, n)).collect();
+    {
+        let mut s = Store::open(&yi).unwrap();
+        pay(&mut s, &ids[0], "2099-11-23T10:00:00+08:00", "paid", Some("现金"));
+        let pupil = s.student_by_id_number(&ids[1]).unwrap().unwrap().id;
+        s.set_enrollment(pupil, Enrollment::Declined, Some("家长拒绝")).unwrap();
+        certify(&mut s, &ids[2], "2099-11-23T10:00:00+08:00", &[("孤儿", "民政局")]);
+    }
+    // One round on 甲: the three changes at `minute`, a copy of the drive then, and u a minute later in the same
+    // session (an undo is of the session that made the change).
+    let round = |minute: u32, before: &str| -> PathBuf {
+        let at = |m: u32| format!("2099-11-23T10:{m:02}:00+08:00");
+        let mut session = Store::open(&jia).unwrap();
+        let pupils: Vec<i64> = ids.iter().map(|id| session.student_by_id_number(id).unwrap().unwrap().id).collect();
+        let log = || rusqlite::Connection::open(&jia).unwrap();
+        let last: i64 = log().query_row("SELECT max(id) FROM audit", [], |r| r.get(0)).unwrap();
+        pay(&mut session, &ids[0], &at(minute), "government", None);
+        session.set_enrollment(pupils[1], Enrollment::Here, None).unwrap();
+        certify(&mut session, &ids[2], &at(minute), &[("特困", "民政局")]);
+        session.checkpoint().unwrap();
+        let copied = copy(&jia, before);
+        let changed: Vec<(i64, String, Option<String>)> = log()
+            .prepare("SELECT student_id, field, old FROM audit WHERE id > ?1 ORDER BY id DESC")
+            .unwrap()
+            .query_map([last], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert!(changed.len() >= 3, "{changed:?}");
+        session.set_fixed_clock(&at(minute + 1));
+        for (pupil, field, old) in changed {
+            let field = Field::from_key(&field).unwrap();
+            session.change(pupil, "undo", &[FieldChange::new_owned(field, old)]).unwrap();
+        }
+        copied
+    };
+    let first_before = round(1, "甲第一次改后");
+    let first = copy(&jia, "甲第一次撤回后");
+    let second_before = round(3, "甲第二次改后");
+    let expected = |settled: &dyn Fn(&str) -> Settled| {
+        let payment = settled(&ids[0]);
+        ((payment.1, payment.2, payment.3), settled(&ids[1]).0, settled(&ids[2]).4)
+    };
+    let yis =
+        (("paid".to_owned(), Some(38000), Some("现金".to_owned())), "declined".to_owned(), vec!["孤儿".to_owned()]);
+    assert_eq!(expected(&|id: &str| merged(dir.path(), &jia, &yi, id)), yis, "a merge keeps 乙's values");
+    let orders: [&[&PathBuf]; 4] = [
+        &[&first_before, &yi, &first, &second_before, &jia],
+        &[&yi, &first, &second_before, &jia],
+        &[&yi, &first, &jia],
+        &[&first, &yi, &jia],
+    ];
+    for order in orders {
+        let Some(db) = TestDb::new() else { return };
+        let mut said = Vec::new();
+        for file in order {
+            said.push(push(&db, &[file.as_path()], &[]));
+        }
+        assert_eq!(expected(&|id: &str| county_settled(&db, id)), yis, "{order:?}: {said:?}");
+        let last = said.last().unwrap();
+        assert!(last["conflicts"].as_array().unwrap().is_empty(), "{order:?}: {last}");
+        for file in [&jia, &yi] {
+            let again = push(&db, &[file.as_path()], &[]);
+            assert_eq!((again["added"].as_i64(), again["updated"].as_i64()), (Some(0), Some(0)), "{again}");
+        }
+        assert_eq!(expected(&|id: &str| county_settled(&db, id)), yis, "{order:?}");
+    }
+}

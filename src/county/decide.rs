@@ -1547,6 +1547,8 @@ pub fn record_restored(
 /// to that change, value and stamp, as a merge of the two reads the pair as nothing; the decisions then weigh
 /// the drive's word against it as any. Where the newest other change is one the drive has, the drive's value is
 /// the county's word after the pair, and the decisions take it (the withdrawn change stands as taken back).
+/// A change and its undo the county already holds (`stage_paired`) are no change here: read as one, the undo
+/// would stand for the drive and hide the other laptop's change.
 /// A group of one field has its value in that change's history row; a group of several (enrollment, payment,
 /// categories) has each field's from the newest history row of that field not taken back, else, where only
 /// withdrawn rows set it, from the value the first of them replaced (see [`rewind_group`]).
@@ -1569,6 +1571,7 @@ pub fn rewind_withdrawn(tx: &mut postgres::Transaction, g: &Group) -> Result<(),
                      SELECT a.event, a.at, a.origin, a.drive_id, a.new FROM canbao.audit a
                      WHERE a.pupil_id = t.id AND a.field = '{key}' {HISTORY} AND a.event <> t.{p}_event
                        AND NOT EXISTS (SELECT 1 FROM stage_undone x WHERE x.event = a.event)
+                       AND NOT EXISTS (SELECT 1 FROM stage_paired y WHERE y.event = a.event)
                      ORDER BY a.at DESC NULLS LAST, a.origin DESC, a.id DESC LIMIT 1
                  ) k ON true
             WHERE EXISTS (SELECT 1 FROM stage_undone u WHERE u.event = t.{p}_event AND NOT u.by_restore)
@@ -1637,9 +1640,14 @@ fn rewind_group(tx: &mut postgres::Transaction, g: &Group) -> Result<(), CountyE
             let rows = |which: &str| {
                 format!(
                     "FROM canbao.audit a WHERE a.pupil_id = {pupil} {same_year} AND a.field = '{key}' {HISTORY}
-                       AND {which} EXISTS (SELECT 1 FROM stage_undone x WHERE x.event = a.event{withdrawn})",
+                       AND {which} EXISTS (SELECT 1 FROM stage_undone x WHERE x.event = a.event{withdrawn}){paired}",
                     key = field.key(),
                     withdrawn = if which.is_empty() { " AND NOT x.by_restore" } else { "" },
+                    paired = if which.is_empty() {
+                        ""
+                    } else {
+                        "\n                       AND NOT EXISTS (SELECT 1 FROM stage_paired y WHERE y.event = a.event)"
+                    },
                 )
             };
             let (kept, withdrawn) = (rows("NOT"), rows(""));
@@ -1673,6 +1681,7 @@ fn rewind_group(tx: &mut postgres::Transaction, g: &Group) -> Result<(), CountyE
                      WHERE a.pupil_id = {pupil} {same_year} AND a.field IN ({keys}) {HISTORY}
                        AND a.event <> t.{p}_event
                        AND NOT EXISTS (SELECT 1 FROM stage_undone x WHERE x.event = a.event)
+                       AND NOT EXISTS (SELECT 1 FROM stage_paired y WHERE y.event = a.event)
                      ORDER BY a.at DESC NULLS LAST, a.origin DESC, a.id DESC LIMIT 1
                  ) k ON true
             WHERE EXISTS (SELECT 1 FROM stage_undone u WHERE u.event = t.{p}_event AND NOT u.by_restore)

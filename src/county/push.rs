@@ -958,6 +958,16 @@ fn withdrawn(rows: &DriveRead, known_events: &Set<String>) -> Vec<String> {
         .collect()
 }
 
+/// The events of both rows of each change and undo pair of the drive the county already holds.
+fn paired_at_county(rows: &DriveRead, known_events: &Set<String>) -> Vec<String> {
+    let audit = &rows.audit;
+    rows.taken_back
+        .iter()
+        .filter(|&&(c, u)| known_events.contains(&audit[c].hash) && known_events.contains(&audit[u].hash))
+        .flat_map(|&(c, u)| [audit[c].hash.clone(), audit[u].hash.clone()])
+        .collect()
+}
+
 /// Stages the pupils the county has (`known`: drive row id → county id) with their statuses.
 fn stage_known(
     tx: &mut postgres::Transaction,
@@ -981,6 +991,14 @@ fn stage_known(
             line.text(hash);
             line.text("f");
         })?;
+    }
+    // A change and the undo that took it back, both at the county from earlier pushes, are ordinary history rows
+    // there: read as changes, the undo would be this drive's newest and beat another laptop's value the pair never
+    // touched. The rewinds (`decide::rewind_withdrawn`) leave them out, as a merge reads the pair as nothing.
+    tx.batch_execute("CREATE TEMP TABLE stage_paired (event uuid NOT NULL) ON COMMIT DROP").map_err(server)?;
+    let paired = paired_at_county(rows, known_events);
+    if !paired.is_empty() {
+        copy::copy(tx, "stage_paired", "event", &paired, |line, hash| line.text(hash))?;
     }
     // When the drive's latest restore was made (a row, or none): a value the county took back with an earlier
     // restore of it that the drive holds again (the restore undone) is news (`decide::decisions`). Kept whole, as
@@ -1495,7 +1513,7 @@ fn push_file(
     // The staging tables go with the transaction; a second file in the same one makes its own.
     tx.batch_execute(
         "DROP TABLE IF EXISTS stage_keys, stage_match, stage_events, stage_known, stage_pupils, stage_statuses, fresh_statuses,
-             stage_contradicted, stage_created, stage_united, stage_other_school, stage_undone, stage_restored",
+             stage_contradicted, stage_created, stage_united, stage_other_school, stage_undone, stage_paired, stage_restored",
     )
     .map_err(server)?;
     Ok((report, conflicts, others))
