@@ -5020,3 +5020,36 @@ fn a_change_taken_back_a_second_time_after_the_first_reached_the_county_does_not
         assert_eq!(expected(&|id: &str| county_settled(&db, id)), yis, "{order:?}");
     }
 }
+
+/// As above, the copy from before the restore recording a family's payment (已缴费 380) for the pupil taken out:
+/// its push says that the county does not count that payment, for the operator to check it, and `--json` marks
+/// the pupil `paid_here`; where before the line named the pupil as kept out and said nothing of the money.
+#[test]
+fn a_copy_paying_for_a_pupil_taken_out_of_the_county_is_told_the_county_does_not_count_it() {
+    let Some(db) = TestDb::new() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("甲")).unwrap();
+    let a = drive(&dir.path().join("甲"), 0, 3);
+    let backup = dir.path().join("before.db");
+    canbao(&a).arg("backup").arg(&backup).assert().success();
+    let wrong = dir.path().join("wrong.csv");
+    let added = pupil_id(0, 10);
+    std::fs::write(&wrong, format!("姓名,身份证号,所在年级、班级\n误导入甲,{added},三年级1班\n")).unwrap();
+    canbao(&a).arg("import").arg(&wrong).assert().success();
+    push(&db, &[&a], &[]);
+    std::fs::create_dir(dir.path().join("乙")).unwrap();
+    let stale = dir.path().join("乙").join("school0.db");
+    std::fs::copy(&a, &stale).unwrap();
+    mark(&stale, &added, &["--payment", "paid", "--amount", "380"]);
+    canbao(&a).arg("restore").arg(&backup).assert().success();
+    push(&db, &[&a], &["--remove-restored"]);
+    let pushed = push(&db, &[&stale], &[]);
+    let kept_out = &pushed["files"][0]["kept_out"];
+    assert_eq!(kept_out[0]["paid_here"], true, "{pushed}");
+    let out = bare().arg("push").arg(&stale).args(["--to", &db.url, "--accept-clock"]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    assert!(text.contains("其中 1 人在本数据文件中记有缴费，汇总数据库未计入，请核实"), "{text}");
+    assert!(text.contains("1 of them has a payment recorded on this drive that the county does not count"), "{text}");
+    assert_eq!(county_rows(&db, &added), (0, 0));
+}

@@ -380,9 +380,22 @@ pub fn push(
                 ),
                 &format!("  {en}"),
             );
+            let paid = f.kept_out.iter().filter(|p| p.paid_here).count();
+            if paid > 0 {
+                let en = format!(
+                    "{} of them {} a payment recorded on this drive that the county does not count: check it",
+                    paid,
+                    if paid == 1 { "has" } else { "have" }
+                );
+                say(
+                    &format!("  其中 {paid} 人在本数据文件中记有缴费，汇总数据库未计入，请核实 ({en})"),
+                    &format!("  {en}"),
+                );
+            }
             for p in &f.kept_out {
                 let (name, id, school) = (&p.name, &p.id_number, &p.school);
-                say(&format!("    {school} {name} {id}"), &format!("    {school} {name} {id}"));
+                let (zh, en) = if p.paid_here { ("  已缴费", "  paid") } else { ("", "") };
+                say(&format!("    {school} {name} {id}{zh}"), &format!("    {school} {name} {id}{en}"));
             }
         }
         if f.look_alikes > 0 {

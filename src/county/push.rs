@@ -81,6 +81,10 @@ pub struct RemovedPupil {
     pub id_number: String,
     pub name: String,
     pub school: String,
+    /// A pupil kept out only: the drive records a family's payment (已缴费) for it, which the county, holding the
+    /// pupil as taken out, does not count.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub paid_here: bool,
 }
 
 /// The pupils of [`RemovedPupil`]: the county's pupils created by a row the drive's restores removed, and not
@@ -112,6 +116,7 @@ fn removed_here(
                 id_number: if reveal { number } else { id_number::mask(&number) },
                 name: r.get(2),
                 school: r.get(3),
+                paid_here: false,
             }
         })
         .collect())
@@ -148,6 +153,7 @@ fn removed_at_county(
         return Ok(Vec::new());
     }
     let pupils: Map<i64, &DrivePupil> = rows.pupils.iter().map(|p| (p.sid, p)).collect();
+    let paid: Set<i64> = rows.statuses.iter().filter(|st| st.payment == "paid").map(|st| st.sid).collect();
     Ok(found
         .iter()
         .filter_map(|r| {
@@ -160,6 +166,7 @@ fn removed_at_county(
                     id_number: if reveal { id.clone() } else { id_number::mask(id) },
                     name: p.name.clone(),
                     school: p.school.clone(),
+                    paid_here: paid.contains(&p.sid),
                 },
             ))
         })
