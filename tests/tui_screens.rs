@@ -13741,29 +13741,6 @@ fn a_dismissal_is_written_on_the_job_thread() {
     }
 }
 
-/// `text` with each payment line's reference taken out of its brackets (`[3 K3F9QX]` read as `[3]`), for tests that
-/// name a line by its number alone.
-fn unreferenced(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(at) = rest.find('[') {
-        out.push_str(&rest[..=at]);
-        rest = &rest[at + 1..];
-        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
-        let after = &rest.as_bytes()[digits..];
-        let reference = after.len() >= 8
-            && after[0] == b' '
-            && after[1..7].iter().all(|b| b.is_ascii_digit() || b.is_ascii_uppercase())
-            && after[7] == b']';
-        if digits > 0 && reference {
-            out.push_str(&rest[..digits]);
-            rest = &rest[digits + 7..];
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
 /// 许志文 (特困人员, 民政) under Liuzhou's 2023 policy, which sends such pupils back to the department that approved
 /// the benefit to enroll (000 附件二(五)): the detail screen's amount due is 0 at school with that department
 /// named, the notice's figures for paying at school only in the rule, said as such; `p` proposes no amount, says
