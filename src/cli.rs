@@ -557,6 +557,9 @@ pub enum PolicyAction {
         /// 个人缴费标准（元）(the personal premium in yuan; default: the base's, flagged to check)
         #[arg(long, value_name = "YUAN")]
         premium: Option<String>,
+        /// 缴费标准是底稿的两倍以上或不到一半时仍生成 (write it though the premium is more than twice or under half the base's)
+        #[arg(long)]
+        yes: bool,
     },
 }
 

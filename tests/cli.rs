@@ -8956,3 +8956,33 @@ fn a_dismissal_by_number_straight_after_the_upgrade_to_fixed_numbers_is_refused_
     assert_eq!(code, Some(0), "said by check, the number is taken: {text}");
     assert_eq!(tax_unrecorded(&db).len(), 1);
 }
+
+/// `policy new` with a premium far from its base's (36000 over Quanzhou's 360: a digit too many) writes nothing and
+/// says to add --yes, as the screen's form asks before saving one; --yes writes it, and a premium near the base's
+/// is written at once. Before, 36000 元 was written without a word, to be quoted by every form of the year.
+#[test]
+fn policy_new_with_a_premium_far_from_its_bases_wants_yes() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    canbao(&db).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    let new = |name: &str, premium: &str, yes: bool| {
+        let mut cmd = canbao(&db);
+        cmd.env("XDG_CONFIG_HOME", dir.path().join("config")).env("HOME", dir.path());
+        cmd.args(["policy", "new", name, "--from", "quanzhou-2023", "--year", "2027", "--premium", premium]);
+        if yes {
+            cmd.arg("--yes");
+        }
+        said(&mut cmd)
+    };
+    let written = |name: &str| dir.path().join(format!("config/canbao/policies/{name}.toml")).is_file();
+    let (code, text) = new("qz-a", "36000", false);
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains("36000 元") && text.contains("360 元") && text.contains("--yes"), "{text}");
+    assert!(!written("qz-a"), "refused, nothing written");
+    let (code, text) = new("qz-a", "36000", true);
+    assert_eq!(code, Some(0), "{text}");
+    assert!(written("qz-a"));
+    let (code, text) = new("qz-b", "400", false);
+    assert_eq!(code, Some(0), "{text}");
+    assert!(written("qz-b"));
+}

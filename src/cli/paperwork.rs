@@ -58,7 +58,9 @@ pub fn policy(cli: &Cli, action: &PolicyAction) -> CmdResult {
             super::open::on_drive_it_may_make(cli, false, |store| policy_use(store, name, *yes))
         }
         PolicyAction::Show { name, json } => policy_show(cli, opened_if_there(cli)?.as_ref(), name.as_deref(), *json),
-        PolicyAction::New { name, from, year, premium } => policy_new(cli, name, from, *year, premium.as_deref()),
+        PolicyAction::New { name, from, year, premium, yes } => {
+            policy_new(cli, name, from, *year, premium.as_deref(), *yes)
+        }
     }
 }
 
@@ -441,7 +443,7 @@ fn policy_use(store: &mut Store, name: &str, yes: bool) -> CmdResult {
 }
 
 /// `policy new`: this year's policy from `base`, written to the config folder's `policies/`.
-fn policy_new(cli: &Cli, name: &str, base: &str, year: i32, premium: Option<&str>) -> CmdResult {
+fn policy_new(cli: &Cli, name: &str, base: &str, year: i32, premium: Option<&str>, yes: bool) -> CmdResult {
     let valid_name = !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
     if !valid_name {
         return Err(UserError::new(format!(
@@ -490,6 +492,20 @@ fn policy_new(cli: &Cli, name: &str, base: &str, year: i32, premium: Option<&str
             }
         },
     };
+    // A premium far from the base's is a slip (a digit too many) more often than a new notice, and every form of
+    // the year would quote it: written only when said so, as the screen's form asks.
+    if let Some(premium_fen) = premium_fen.filter(|_| !yes)
+        && let Ok(based) = crate::domain::policy::Policy::from_toml(base, &base_text, &format!("{base}.toml"))
+        && crate::domain::policy::premium_far(Some(based.personal_premium_fen), premium_fen)
+    {
+        let (now, was) = (money::as_number(premium_fen), money::as_number(based.personal_premium_fen));
+        return Err(UserError::new(format!(
+            "个人缴费标准 {now} 元是底稿 {base} 的 {was} 元的两倍以上或不到一半：是否多打或少打了数字？确认无误请加 --yes \
+             (a premium of {now} yuan is more than twice or under half the {was} yuan of {base}: a digit too many or \
+             too few? If it is right, add --yes)"
+        ))
+        .kind("premium_far"));
+    }
     let request = crate::domain::policy::Renewal { name, base_name: base, base_text: &base_text, year, premium_fen };
     let renewed = crate::domain::policy::renew(&request, crate::domain::category::CategoryTable::builtin())
         .map_err(UserError::from)?;

@@ -415,6 +415,18 @@ impl Subsidy {
     }
 }
 
+/// Whether a premium typed for a policy (`premium_fen`) is far from the one it replaces or is made from (`was_fen`):
+/// more than twice or under half of it, or, with none to compare, above any resident premium (2,000 元). A digit
+/// too many (or the old amount joined to the new) more often than a new notice; the screen asks, the command line
+/// wants `--yes`.
+pub fn premium_far(was_fen: Option<i64>, premium_fen: i64) -> bool {
+    const ABOVE_ANY_FEN: i64 = 200_000;
+    match was_fen.filter(|&w| w > 0) {
+        Some(was) => premium_fen > 2 * was || 2 * premium_fen < was,
+        None => premium_fen > ABOVE_ANY_FEN,
+    }
+}
+
 impl Policy {
     /// Parses one policy file against the builtin category table. `name` is the file stem.
     pub fn from_toml(name: &str, text: &str, file: &str) -> Result<Policy, DataFileError> {

@@ -986,12 +986,7 @@ impl App {
     /// The question before saving a premium far from `was_fen` (the file's, or the base policy's for a new one):
     /// more than twice or under half of it, or, with none to compare, above any resident premium (2,000 元).
     fn premium_far_question(&self, was_fen: Option<i64>, premium_fen: i64) -> Option<String> {
-        const ABOVE_ANY_FEN: i64 = 200_000;
-        let far = match was_fen.filter(|&w| w > 0) {
-            Some(was) => premium_fen > 2 * was || 2 * premium_fen < was,
-            None => premium_fen > ABOVE_ANY_FEN,
-        };
-        if !far {
+        if !policy::premium_far(was_fen, premium_fen) {
             return None;
         }
         let now = money::plain(premium_fen);
