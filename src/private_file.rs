@@ -175,6 +175,35 @@ pub fn tighten_if_shared(path: &Path) -> Option<Shared> {
     }
 }
 
+/// A file's permission bits when group or others may read it; `None` when private, missing, or without Unix modes.
+pub fn readable_by_others(path: &Path) -> Option<u32> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let mode = std::fs::metadata(path).ok().filter(std::fs::Metadata::is_file)?.mode() & 0o777;
+        (mode & 0o077 != 0).then_some(mode)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        None
+    }
+}
+
+/// Whether group or others may make files in `folder` (a share set up on purpose, or /tmp).
+pub fn others_may_write_in(folder: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        std::fs::metadata(folder).is_ok_and(|m| m.mode() & 0o022 != 0)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = folder;
+        false
+    }
+}
+
 /// What [`write_whole`] does with a file already at its target.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Existing {

@@ -2051,3 +2051,22 @@ fn a_drive_others_can_read_is_narrowed_to_its_owner_and_said_once() {
         assert_eq!(mode(&db), 0o644);
     }
 }
+
+/// A drive readable by others in a folder others may write to (a share set up for a colleague to read the
+/// teacher's drive) is said, and left as it is: narrowing it locked the colleague out of a share made on purpose.
+#[cfg(unix)]
+#[test]
+fn a_drive_shared_in_a_folder_others_write_to_is_said_and_left_shared() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().expect("dir");
+    let share = dir.path().join("share");
+    std::fs::create_dir(&share).expect("share");
+    let db = ten_pupils(&share, "canbao.db");
+    std::fs::set_permissions(&share, std::fs::Permissions::from_mode(0o777)).expect("chmod share");
+    std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o644)).expect("chmod drive");
+    let (code, _, err) = run(canbao(&db).arg("stats"));
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("共享文件夹") && err.contains("chmod 600"), "{err}");
+    let mode = std::fs::metadata(&db).expect("meta").permissions().mode() & 0o777;
+    assert_eq!(mode, 0o644, "a share made on purpose is left as it is");
+}

@@ -779,6 +779,23 @@ pub(super) fn lock_drive(cli: &Cli) -> Result<DriveLock, UserError> {
 /// is named for its owner to narrow. What was done, said once (bilingual, English); `None` when all were private.
 pub(super) fn tighten_shared_drive(path: &Path) -> Option<(String, String)> {
     use crate::private_file::{Shared, tighten_if_shared};
+    // In a folder others may write to (a share set up for colleagues to read the teacher's drive), its mode is
+    // taken as meant: said, not changed, where narrowing it locked the colleague out of a share made on purpose.
+    if crate::private_file::others_may_write_in(path.parent().unwrap_or(Path::new(".")))
+        && let Some(mode) = crate::private_file::readable_by_others(path)
+    {
+        let shown = path.display();
+        let en = format!(
+            "note: the drive {shown} holds the pupils' data and others can read it (mode {mode:04o}) in a folder \
+             others may write to, left as it is as a share: unless it is shared on purpose, chmod 600 it and its \
+             -wal, -shm and backups"
+        );
+        let zh = format!(
+            "注意：数据文件 {shown} 存有学生信息，其他用户也能读（权限 {mode:04o}），它在其他用户可写的共享文件夹中，\
+             未更改：若不是有意共享，请对它及其 -wal、-shm 和备份执行 chmod 600"
+        );
+        return Some((format!("{zh} ({en})"), en));
+    }
     let backups = crate::store::backup::backup_dir_of(path);
     let mut files: Vec<PathBuf> = vec![path.to_owned(), sidecar(path, "-wal"), sidecar(path, "-shm")];
     if let Ok(entries) = std::fs::read_dir(&backups) {
