@@ -350,10 +350,6 @@ impl made_apart::Step for Kind {
     fn of_year_start(&self) -> bool {
         self.0 == KINDS[1]
     }
-
-    fn reconciled(&self) -> bool {
-        false
-    }
 }
 
 /// As SQL, the verdict of `made_apart::bare_creation` on the drive's change of kind `drive` and the county's of
@@ -442,10 +438,6 @@ impl made_apart::Step for PaymentRow {
 
     fn unshared(&self) -> bool {
         self.unshared
-    }
-
-    fn of_year_start(&self) -> bool {
-        false
     }
 
     fn reconciled(&self) -> bool {
@@ -590,14 +582,6 @@ impl made_apart::Step for ToppedRow {
 
     fn unshared(&self) -> bool {
         self.unshared
-    }
-
-    fn of_year_start(&self) -> bool {
-        false
-    }
-
-    fn reconciled(&self) -> bool {
-        false
     }
 }
 
@@ -1646,7 +1630,7 @@ fn rewind_group(tx: &mut postgres::Transaction, g: &Group) -> Result<(), CountyE
                     paired = if which.is_empty() {
                         ""
                     } else {
-                        "\n                       AND NOT EXISTS (SELECT 1 FROM stage_paired y WHERE y.event = a.event)"
+                        " AND NOT EXISTS (SELECT 1 FROM stage_paired y WHERE y.event = a.event)"
                     },
                 )
             };

@@ -16,9 +16,15 @@ pub trait Step {
     /// The other side lacks it: only such a row tells the other side something new.
     fn unshared(&self) -> bool;
     /// Written by a start of a year (a promotion, a move out as 已离校): the mechanical step every laptop takes.
-    fn of_year_start(&self) -> bool;
-    /// Written by a reconciliation: for a payment's field, the tax office's list recorded it.
-    fn reconciled(&self) -> bool;
+    /// A kind of row no start of a year writes keeps the default.
+    fn of_year_start(&self) -> bool {
+        false
+    }
+    /// Written by a reconciliation: for a payment's field, the tax office's list recorded it. A kind of row no
+    /// reconciliation writes keeps the default.
+    fn reconciled(&self) -> bool {
+        false
+    }
 }
 
 /// Of two events made apart that last set a group, one a pupil's creation (a list imported, saying what the list

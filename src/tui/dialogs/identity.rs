@@ -70,13 +70,8 @@ impl App {
                 // typed, the caret moved): Down and Tab pass through it on the way to the class and the phone,
                 // which a parent at the desk may be watching corrected.
                 let i = form.focus as usize;
-                let typed = matches!(a, Action::Input(_) | Action::Paste(_));
                 let mut edited = form.fields[i].clone();
-                if typed && !form.touched[i] {
-                    edited.clear();
-                }
-                if edited.edit(&a) {
-                    form.touched[i] = true;
+                if edited.edit_filled(&a, &mut form.touched[i]) {
                     if form.focus == IdentityField::IdNumber && !self.shows_number_of(form.id) && !form.revealed {
                         match self.store.record_reveal(Some(form.id)) {
                             Ok(()) => {
