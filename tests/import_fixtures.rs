@@ -4106,8 +4106,9 @@ fn a_stacked_table_without_a_class_column_takes_the_class_its_sheet_is_named_for
 }
 
 /// A class cell naming another year than its row's 年级 cell never moves the pupil into that year, however it writes
-/// the year (1.2, 1-2, 一.2, 一(2)班, 一年级2班, 102, 0102 beside 二年级): the pupil stays in 二年级 with the class as
-/// written, and the report says each row once. Beside 一年级 the same cells are 一年级2班.
+/// the year short (1.2, 1-2, 一.2, 一(2)班, 102, 0102 beside 二年级): the pupil stays in 二年级 with the class as
+/// written, and the report says each row once; 一年级2班, naming its class whole, is that class, said as well. Beside
+/// 一年级 the same cells are 一年级2班.
 #[test]
 fn a_class_cell_naming_another_year_leaves_the_pupil_in_the_grade_columns_grade() {
     let dir = tempfile::tempdir().unwrap();
@@ -4124,8 +4125,13 @@ fn a_class_cell_naming_another_year_leaves_the_pupil_in_the_grade_columns_grade(
     let report = class_list::import(&mut store, &[csv.as_path()], Some("第二小学"), false).unwrap();
     for (i, cell) in cells.iter().enumerate() {
         let pupil = store.student_by_id_number(&ids[i]).unwrap().unwrap();
-        assert_eq!(pupil.grade, "二年级", "{cell}: {:?}", report.problems);
-        assert_ne!(pupil.class, "2班", "{cell}: not silently 二年级2班");
+        if *cell == "一年级2班" {
+            // Named whole, the class is the one the cell names (never 二年级一年级2班), said at the row.
+            assert_eq!(pupil.class_label(), "一年级2班", "{cell}: {:?}", report.problems);
+        } else {
+            assert_eq!(pupil.grade, "二年级", "{cell}: {:?}", report.problems);
+            assert_ne!(pupil.class, "2班", "{cell}: not silently 二年级2班");
+        }
         let first = store.student_by_id_number(&ids[cells.len() + i]).unwrap().unwrap();
         assert_eq!(first.class_label(), "一年级2班", "{cell}: {:?}", report.problems);
         // Said once at the row (rows 2, 4, 6 …), naming the cell; never at the 一年级 row below it.
@@ -4665,5 +4671,42 @@ fn a_number_under_another_name_names_the_command_line_by_name() {
         "on the command line with canbao import --rename-by-id",
     ] {
         assert!(said.message.contains(words), "{words}: {}", said.message);
+    }
+}
+
+/// A grade cell (二 or 二年级) beside a class cell naming another grade whole (三年级1班): the pupil goes into the
+/// class the cell names, said at the row, as on a sheet named for the grade; before, the two were joined into a
+/// class 二年级三年级1班 whose name holds two grades. A cell writing its year short (3.2) keeps the column's grade.
+#[test]
+fn a_grade_cell_beside_a_class_named_whole_for_another_grade_takes_the_class_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let list = dir.path().join("名单.csv");
+    let rows = [
+        ("壬一", valid("51150220180101555"), "二年级", "1班"),
+        ("壬二", valid("51150220180202555"), "二年级", "三年级1班"),
+        ("壬三", valid("51150220180303555"), "二", "三年级2班"),
+        ("壬四", valid("51150220180404555"), "三年级", "三年级1班"),
+        ("壬五", valid("51150220180505555"), "二年级", "3.2"),
+    ];
+    let body: String = rows.iter().map(|(n, id, g, c)| format!("{n},{id},{g},{c}\n")).collect();
+    std::fs::write(&list, format!("姓名,身份证号码,年级,班级\n{body}")).unwrap();
+    let mut s = store();
+    let report = class_list::import(&mut s, &[list.as_path()], Some("第一小学"), false).unwrap();
+    assert_eq!(report.added, 5, "{:?}", report.problems);
+    let pupils = s.students(&StudentFilter::default()).unwrap();
+    let class_of = |name: &str| {
+        let p = pupils.iter().find(|p| p.name == name).unwrap();
+        (p.grade.clone(), p.class.clone())
+    };
+    assert_eq!(class_of("壬二"), ("三年级".to_owned(), "1班".to_owned()));
+    assert_eq!(class_of("壬三"), ("三年级".to_owned(), "2班".to_owned()));
+    assert_eq!(class_of("壬四"), ("三年级".to_owned(), "1班".to_owned()));
+    assert_eq!(class_of("壬五").0, "二年级", "a year written short keeps the grade column's");
+    for p in &pupils {
+        assert!(!format!("{}{}", p.grade, p.class).contains("二年级三"), "{}: {} {}", p.name, p.grade, p.class);
+    }
+    for row in [3, 4] {
+        let said = report.problems.iter().find(|p| p.row == Some(row)).expect("said at its row");
+        assert!(said.message.contains("已按班级列所写导入到“三年级"), "row {row}: {}", said.message);
     }
 }

@@ -11240,9 +11240,8 @@ fn the_import_preview_speaks_of_what_the_import_will_do() {
         let first17 = "45020320190101001";
         let check = canbao::domain::id_number::check_char(first17.as_bytes());
         let list = dir.path().join("名单.csv");
-        let text = format!(
-            "姓名,身份证号码,年级,班级,学校\n新生,{first17}{check},三年级,四年级2班,柳州市示范小学\n合计,,,,\n"
-        );
+        let text =
+            format!("姓名,身份证号码,年级,班级,学校\n新生,{first17}{check},三年级,4.2,柳州市示范小学\n合计,,,,\n");
         std::fs::write(&list, text).expect("list");
         app.start_import(list);
         finish_job(&mut app);

@@ -166,7 +166,9 @@ pub fn from_columns(grade: Option<&str>, class: Option<&str>, combined: Option<&
     // another year keeps its class as written beside it, said at the row (`other_year`). Moved into the year the
     // cell names, a pupil would be promoted, or sent out as a leaver, by a year the school's grade column denies.
     if other_year(&grade, class_cell).is_some() {
-        return (grade, as_written(class_cell));
+        // 二 | 三年级1班: a cell naming another grade whole names its class, as on a sheet named for a grade; kept
+        // beside the column's grade it would make a class 二年级三年级1班, whose name holds two grades.
+        return other_grade_whole(&grade, class_cell).unwrap_or_else(|| (grade, as_written(class_cell)));
     }
     // 高一 | 1.3: the class cell's short grade is read within the column's stage (`in_stage`).
     if let Some(read) = in_stage(&grade, class_cell) {
@@ -191,6 +193,12 @@ pub fn other_year(grade: &str, class_cell: &str) -> Option<u32> {
         };
     }
     numbered_in_other_grade(grade, class_cell)
+}
+
+/// The grade and class a class cell names whole (三年级1班, not 3.1 nor 三(1)班 written short) when its grade is
+/// another than the grade column's (二 | 三年级1班): the row goes into that class, said at the row.
+pub fn other_grade_whole(grade: &str, class_cell: &str) -> Option<(String, String)> {
+    in_stage(grade, class_cell).is_none().then(|| own_grade(grade, class_cell)).flatten()
 }
 
 /// A class cell kept as it was written (widths and spaces aside, its brackets kept): 1.2, 三(2)班, 102班.
@@ -1698,12 +1706,9 @@ mod tests {
 
     #[test]
     fn a_class_cell_naming_another_grade_is_read_as_it_reads_alone() {
-        for (grade, class, named) in [
-            ("一年级", "3.2", "三年级2班"),
-            ("1", "3-2", "三年级2班"),
-            ("一年级", "三年级2班", "三年级2班"),
-            ("二年级", "三（2）班", "三年级2班"),
-        ] {
+        for (grade, class, named) in
+            [("一年级", "3.2", "三年级2班"), ("1", "3-2", "三年级2班"), ("二年级", "三（2）班", "三年级2班")]
+        {
             let alone = from_columns(None, Some(class), None);
             assert_eq!(own_grade(grade, class), Some(alone.clone()), "{grade} | {class}");
             assert_eq!(join(&alone.0, &alone.1), named);
@@ -1711,6 +1716,11 @@ mod tests {
             let (kept, as_written) = from_columns(Some(grade), Some(class), None);
             assert_eq!(kept, grade_cell(grade), "{grade} | {class}");
             assert_eq!(as_written, narrow(class), "{grade} | {class}");
+        }
+        // A cell naming its grade whole names its class: never 一年级三年级2班.
+        for grade in ["一年级", "一", "1"] {
+            assert_eq!(own_grade(grade, "三年级2班"), Some(("三年级".into(), "2班".into())), "{grade}");
+            assert_eq!(from_columns(Some(grade), Some("三年级2班"), None), ("三年级".into(), "2班".into()), "{grade}");
         }
         // The same school year, or a class naming none, is no disagreement.
         for (grade, class) in
@@ -1961,6 +1971,12 @@ mod tests {
             assert_eq!(other_year("一年级", cell), None, "一年级 | {cell}");
             for grade in ["二年级", "2", "六年级", "小学二年级"] {
                 let (kept, class) = from_columns(Some(grade), Some(cell), None);
+                // 一年级2班 names its class whole: the pupil goes into it, never a class 二年级一年级2班.
+                if other_grade_whole(grade, cell).is_some() {
+                    assert!(["一年级2班", "1年级2班"].contains(&cell), "{grade} | {cell}: written short");
+                    assert_eq!(ClassKey::of(&kept, &class), first_two, "{grade} | {cell}");
+                    continue;
+                }
                 assert_eq!(kept, grade_cell(grade), "{grade} | {cell}");
                 assert_eq!(class, as_written(cell), "{grade} | {cell}");
                 assert_eq!(other_year(grade, cell), Some(1), "{grade} | {cell}");

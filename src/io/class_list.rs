@@ -4690,7 +4690,28 @@ impl RowReader<'_> {
         let ClassRead { grade, class, names_own_grade, numbered_other_grade, names_other_than_sheet } = self
             .classes
             .read([grade_cell_text, class_cell_text, combined_cell_text, combined_or_above, sheet_grade], read_cells);
-        if names_own_grade && let (Some(grade_text), Some(class_text)) = (&grade_cell, &class_cell) {
+        let whole = match (&grade_cell, &class_cell) {
+            (Some(grade_text), Some(class_text)) => class_label::other_grade_whole(grade_text, class_text).is_some(),
+            _ => false,
+        };
+        if names_own_grade
+            && whole
+            && let (Some(grade_text), Some(class_text)) = (&grade_cell, &class_cell)
+        {
+            let (label, grade_text, class_text) =
+                (class_label::join(&grade, &class), quoted(grade_text), quoted(class_text));
+            self.problem(
+                file,
+                sheet,
+                row_no,
+                &header_of(Column::Class),
+                format!(
+                    "年级列写“{grade_text}”，班级列“{class_text}”却写的是另一个年级：已按班级列所写导入到“{label}”，\
+                     请核对 (the grade column says “{grade_text}” but the class cell “{class_text}” names another \
+                     grade: imported into “{label}” as the class cell writes it; check it)"
+                ),
+            );
+        } else if names_own_grade && let (Some(grade_text), Some(class_text)) = (&grade_cell, &class_cell) {
             let (label, grade_text, class_text) =
                 (class_label::join(&grade, &class), quoted(grade_text), quoted(class_text));
             self.problem(
@@ -8259,6 +8280,7 @@ pub fn as_preview(message: &str) -> String {
         ("the pupil is declined", "the pupil will be declined"),
         // Where a row goes: the class its cell names, the class written as it is, a number cell's class.
         ("已按年级列导入到", "将按年级列导入到"),
+        ("已按班级列所写导入到", "将按班级列所写导入到"),
         ("grade: imported into", "grade: will be imported into"),
         ("已按原样作为班级导入", "将按原样作为班级导入"),
         (": imported as the class as written", ": will be imported as the class as written"),
