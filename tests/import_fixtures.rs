@@ -4710,3 +4710,35 @@ fn a_grade_cell_beside_a_class_named_whole_for_another_grade_takes_the_class_nam
         assert!(said.message.contains("已按班级列所写导入到“三年级"), "row {row}: {}", said.message);
     }
 }
+
+/// Rows under a staff header that proved pupils by a pupil's number leave out a row with an adult's number (the
+/// 班主任 at the end), said at its row as staff, where before he was imported into a class 五年级班主任; the header's
+/// line says the rows under it were read as pupils, not that they are none.
+#[test]
+fn an_adult_among_rows_under_a_staff_header_read_as_pupils_is_left_out_as_staff() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("名单.xlsx");
+    let ids: Vec<String> = (1..=6).map(|i| valid(&format!("4502022016030570{i}"))).collect();
+    let adult = valid("45020219850305701");
+    let rows: Vec<Vec<Option<&str>>> = vec![
+        vec![Some("姓名"), Some("身份证号码"), Some("班级")],
+        vec![Some("戊一"), Some(ids[0].as_str()), Some("1班")],
+        vec![Some("戊二"), Some(ids[1].as_str()), Some("1班")],
+        vec![],
+        vec![Some("教师姓名"), Some("身份证号码"), Some("职务")], // row 5
+        vec![Some("己一"), None, Some("2班")],
+        vec![Some("己二"), Some(ids[2].as_str()), Some("2班")],
+        vec![Some("己三"), None, Some("2班")],
+        vec![Some("庚老师"), Some(adult.as_str()), Some("班主任")], // row 9
+    ];
+    write_rows(&path, "五年级", &rows);
+    let mut store = store();
+    let report = class_list::import(&mut store, &[path.as_path()], Some("第一小学"), false).unwrap();
+    let pupils = store.students(&StudentFilter::default()).unwrap();
+    assert!(!pupils.iter().any(|p| p.name == "庚老师" || p.class.contains("班主任")), "{:?}", report.problems);
+    assert!(pupils.iter().any(|p| p.name == "己二"), "{:?}", report.problems);
+    let at = |row: usize| report.problems.iter().find(|p| p.row == Some(row)).map(|p| p.message.clone());
+    assert!(at(9).is_some_and(|m| m.contains("是教职工，不是学生")), "{:?}", report.problems);
+    let header = at(5).unwrap_or_default();
+    assert!(header.contains("已作为学生导入") && !header.contains("都不是学生"), "{header}");
+}

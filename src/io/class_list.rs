@@ -1332,6 +1332,9 @@ struct RowReader<'a> {
     /// number column, 「教师姓名 | 联系电话」): the rows under it are held as a staff table's, as under 「姓名 |
     /// 身份证号码 | 职务」. Set by the row's read alone.
     staff_below: Option<StaffBelow>,
+    /// The header row of a staff table's own header whose rows proved pupils by a pupil's number: an adult's
+    /// number among them (庚老师 | 41 岁 | 班主任) is the staff's, left out, not a pupil of a class 五年级班主任.
+    staff_proved_pupils: Option<usize>,
     /// The drive's current insured year and the first it kept, which canbao's own forms must be for
     /// (`own_forms::other_year`).
     drive_years: (Option<i32>, Option<i32>),
@@ -1984,6 +1987,7 @@ impl RowReader<'_> {
             adult_lists: Vec::new(),
             header_again: false,
             staff_below: None,
+            staff_proved_pupils: None,
             drive_years: (None, None),
             of_class: HashMap::default(),
             filled_said: Vec::new(),
@@ -2202,6 +2206,7 @@ impl RowReader<'_> {
             self.rounded_ids = RoundedIds::default();
             self.leaving = None;
             self.table_below = None;
+            self.staff_proved_pupils = None;
             for row in &body {
                 if let Some(cell) = map.get(Column::IdNumber, row) {
                     self.rounded_ids.count(cell, self.today);
@@ -4411,6 +4416,19 @@ impl RowReader<'_> {
                 return Ok(());
             }
         }
+        if let Some(header_row) = self.staff_proved_pupils
+            && child_born(id_cell, self.today) == Some(false)
+        {
+            let message = format!(
+                "此行在第 {header_row} 行教职工表头之下，身份证号码是成年人的，是教职工，不是学生，已跳过：{0} (the row is \
+                 under the staff header in row {header_row} and its ID number is an adult's: staff, not a pupil, \
+                 skipped: {0})",
+                row_text(row)
+            );
+            self.report.skipped += 1;
+            self.problem(file, sheet, row_no, "", message);
+            return Ok(());
+        }
         let kind = self.row_kind(map, row, &name, id_cell, &id_raw);
         if let Some(message) = swap_said.filter(|_| matches!(kind, RowKind::Pupil | RowKind::Flagged(_))) {
             self.problem(file, sheet, row_no, &header_of(Column::Name), message);
@@ -4444,6 +4462,7 @@ impl RowReader<'_> {
                     false => self.staff_header_unnumbered(row).then_some(StaffBelow::Unnumbered(shown)),
                 };
                 self.table_below = Some((row_no, header));
+                self.staff_proved_pupils = None;
                 return Ok(());
             }
             RowKind::Header => {
@@ -6577,8 +6596,21 @@ impl StaffRows {
         if let Some((row_no, message)) = class_line {
             reader.problem(file, sheet, row_no, "", message);
         }
-        if reader.table_below.as_ref().is_some_and(|(row, _)| Some(*row) == proved_under) {
-            reader.table_below = None;
+        if let Some((header_row, _)) = reader.table_below.take_if(|(row, _)| Some(*row) == proved_under) {
+            reader.staff_proved_pupils = Some(header_row);
+            // Its header's line said the rows under it were no pupils: it now says they were read as pupils.
+            let said = reader.report.problems.iter_mut().rev().find(|p| {
+                p.row == Some(header_row) && p.sheet == sheet.name && p.message.starts_with("另一张表的表头")
+            });
+            if let Some(said) = said {
+                let shown = said.message.split('”').next().unwrap_or_default().trim_start_matches("另一张表的表头“");
+                let shown = shown.to_owned();
+                said.message = format!(
+                    "表头“{shown}”像是教职工表，但其下的行有学生的身份证号码，已作为学生导入；其中身份证号码是成年人的行\
+                     作为教职工跳过 (the header “{shown}” reads as a staff table's, but the rows under it hold a pupil's \
+                     ID number: read as pupils; a row with an adult's ID number is skipped as staff)"
+                );
+            }
         }
         self.replay.extend(rows);
     }
@@ -8281,6 +8313,7 @@ pub fn as_preview(message: &str) -> String {
         // Where a row goes: the class its cell names, the class written as it is, a number cell's class.
         ("已按年级列导入到", "将按年级列导入到"),
         ("已按班级列所写导入到", "将按班级列所写导入到"),
+        ("已作为学生导入", "将作为学生导入"),
         ("grade: imported into", "grade: will be imported into"),
         ("已按原样作为班级导入", "将按原样作为班级导入"),
         (": imported as the class as written", ": will be imported as the class as written"),
