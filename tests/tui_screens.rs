@@ -13986,3 +13986,102 @@ fn the_government_question_says_the_hukou_is_to_be_checked() {
         store = std::mem::replace(&mut app.store, self::store(false));
     }
 }
+
+/// The palette's 销项 and 撤销销项 dialogs reach a payment far down a long list: PgUp and PgDn move a page, Home
+/// and End go to the first and last, and a number or reference typed (as `check` printed it or the other laptop
+/// said it, in either case) goes to its line, said at the dialog's foot; Backspace edits it, Esc clears it before
+/// it closes the dialog, and one that names no line leaves the pick where it was. A reason typed after it
+/// dismisses the line gone to. Before, only Up and Down moved, one line at a time, through thousands.
+#[test]
+fn the_dismiss_dialog_goes_to_a_line_by_page_end_number_or_reference() {
+    use canbao::domain::unapplied::{KeptPayment, UnappliedPayment, UnappliedReason};
+    use canbao::tui::modal::Modal;
+    let dir = tempfile::tempdir().expect("dir");
+    let mut store = Store::open(&dir.path().join("drive.db")).expect("store");
+    store.set_fixed_clock(common::NOW);
+    canbao::demo::load_sample(&mut store).expect("sample");
+    let sun = store.students(&Default::default()).expect("list").into_iter().find(|s| s.name == "孙语");
+    let sun = sun.expect("孙语");
+    let always = (1..=30)
+        .map(|i| KeptPayment {
+            student_id: Some(sun.id),
+            id_number: sun.id_number.clone(),
+            record: UnappliedPayment {
+                name: format!("错名字{i}"),
+                amount_fen: Some(38_000),
+                paid_on: chrono::NaiveDate::from_ymd_opt(2026, 11, 21),
+                receipt: Some(format!("R{i:03}")),
+                year: store.shown_year(),
+                file: "税务.csv".into(),
+                sheet: String::new(),
+                row: i + 1,
+                reason: UnappliedReason::OtherName,
+                roster_name: Some(sun.name.clone()),
+                roster_status: None,
+                written_amount: None,
+                class: None,
+                earlier: None,
+                dismissed: None,
+                school: None,
+                undismissed: None,
+            },
+        })
+        .collect();
+    let kept = canbao::store::Unapplied { always, if_refused: Vec::new() };
+    store
+        .apply_reconciliation("reconcile", &[], &[], &kept, &[], canbao::store::ChangeOptions::default())
+        .expect("keep");
+    let mut app = App::new(store, &options(Language::Zh, Some("测试"))).expect("app");
+    app.update(Action::Resize(140, 30));
+    assert_eq!(app.store.check_roster(None).expect("check").tax_paid_unrecorded.len(), 30);
+    app.update(Action::Palette);
+    type_text(&mut app, "销项：税务");
+    app.update(Action::Confirm);
+    finish_job(&mut app);
+    let picked = |app: &App| match &app.modal {
+        Some(Modal::DismissPayment { lines, cursor, .. }) => (lines[*cursor].number, lines[*cursor].name.clone()),
+        _ => panic!("{}", screen(app)),
+    };
+    let Some(Modal::DismissPayment { lines, .. }) = &app.modal else { panic!("{}", screen(&app)) };
+    let reference_of = |n: usize| lines.iter().find(|l| l.number == n).expect("line").reference.clone();
+    let (last, of_17) = (lines.iter().map(|l| l.number).max().expect("a line"), reference_of(17));
+    assert_eq!(picked(&app).0, 1);
+    app.update(Action::Bottom);
+    assert_eq!(picked(&app).0, last, "End: the last");
+    assert!(screen(&app).contains("第 30 条，共 30 条"), "{}", screen(&app));
+    app.update(Action::Top);
+    assert_eq!(picked(&app).0, 1, "Home: the first");
+    app.update(Action::PageDown);
+    assert_eq!(picked(&app).0, 9, "PgDn: a page");
+    app.update(Action::PageUp);
+    assert_eq!(picked(&app).0, 1, "PgUp: a page back");
+    type_text(&mut app, "25");
+    assert_eq!(picked(&app).0, 25, "{}", screen(&app));
+    assert!(screen(&app).contains("跳到（输入编号或参照码）：25"), "{}", screen(&app));
+    app.update(Action::Backspace);
+    assert_eq!(picked(&app).0, 2, "Backspace edits the number");
+    type_text(&mut app, "99");
+    assert_eq!(picked(&app).0, 1, "no line 299: the pick stays where it was");
+    assert!(screen(&app).contains("没有编号或参照码为「299」的一条"), "{}", screen(&app));
+    app.update(Action::Back);
+    assert!(matches!(app.modal, Some(Modal::DismissPayment { .. })), "Esc clears the jump first");
+    assert!(!screen(&app).contains("299"), "{}", screen(&app));
+    // The reference as said between laptops, in lower case and with O for 0.
+    type_text(&mut app, &of_17.to_lowercase().replace('0', "o"));
+    assert_eq!(picked(&app), (17, "错名字17".to_owned()), "{}", screen(&app));
+    type_text(&mut app, "已核实");
+    app.update(Action::Confirm);
+    finish_job(&mut app);
+    assert!(app.modal.is_none(), "{}", screen(&app));
+    let said = format!("{:?}", app.status);
+    assert!(said.contains("已销项：错名字17"), "{said}");
+    let left = app.store.check_roster(None).expect("check").tax_paid_unrecorded;
+    assert!(left.len() == 29 && !left.iter().any(|l| l.number == 17), "{left:?}");
+    // Esc with nothing typed closes.
+    app.update(Action::Palette);
+    type_text(&mut app, "销项：税务");
+    app.update(Action::Confirm);
+    finish_job(&mut app);
+    app.update(Action::Back);
+    assert!(app.modal.is_none(), "{}", screen(&app));
+}

@@ -9,8 +9,8 @@ use super::app::{App, Screen};
 use super::input::{FormField, LineInput};
 use super::jobs::Work;
 use super::modal::{
-    Confirm, EditPolicyField, EditPolicyForm, Message, Modal, NewPolicyField, NewPolicyForm, PathPrompt, PathPurpose,
-    Then,
+    Confirm, EditPolicyField, EditPolicyForm, LineJump, Message, Modal, NewPolicyField, NewPolicyForm, PathPrompt,
+    PathPurpose, Then,
 };
 use super::palette::{Command, ENTRIES, Form, matching};
 use super::text::fill;
@@ -1184,7 +1184,8 @@ impl App {
         if lines.is_empty() {
             return self.say(self.text.dismiss_none);
         }
-        self.modal = Some(Modal::DismissPayment { lines, cursor: 0, why: LineInput::with_text("") });
+        self.modal =
+            Some(Modal::DismissPayment { lines, cursor: 0, why: LineInput::with_text(""), jump: LineJump::default() });
     }
 
     /// The payments dismissed, to take a dismissal back; said in the status line when there is none.
@@ -1192,41 +1193,42 @@ impl App {
         if lines.is_empty() {
             return self.say(self.text.undismiss_none);
         }
-        self.modal = Some(Modal::UndismissPayment { lines, cursor: 0, why: LineInput::with_text("") });
+        let jump = LineJump::default();
+        self.modal = Some(Modal::UndismissPayment { lines, cursor: 0, why: LineInput::with_text(""), jump });
     }
 
     pub fn update_undismiss_payment(
         &mut self,
         lines: Vec<crate::store::DismissedLine>,
         cursor: usize,
-        why: LineInput,
+        typed: (LineInput, LineJump),
         action: Action,
     ) -> Option<Modal> {
         // Taken back with a reason, as `check --undismiss` requires --why.
         let word = PaymentWord {
             line: |l: &crate::store::DismissedLine| &l.line,
-            modal: |lines, cursor, why| Modal::UndismissPayment { lines, cursor, why },
+            modal: |lines, cursor, why, jump| Modal::UndismissPayment { lines, cursor, why, jump },
             undo: true,
             needs_why: self.text.undismiss_needs_why,
         };
-        self.update_payment_word(lines, cursor, why, action, word)
+        self.update_payment_word(lines, cursor, typed, action, word)
     }
 
     pub fn update_dismiss_payment(
         &mut self,
         lines: Vec<crate::domain::roster_check::UnrecordedPayment>,
         cursor: usize,
-        why: LineInput,
+        typed: (LineInput, LineJump),
         action: Action,
     ) -> Option<Modal> {
         // A dismissal says why, as `check --dismiss` requires --why: an Enter alone dismisses nothing.
         let word = PaymentWord {
             line: |l: &crate::domain::roster_check::UnrecordedPayment| l,
-            modal: |lines, cursor, why| Modal::DismissPayment { lines, cursor, why },
+            modal: |lines, cursor, why, jump| Modal::DismissPayment { lines, cursor, why, jump },
             undo: false,
             needs_why: self.text.dismiss_needs_why,
         };
-        self.update_payment_word(lines, cursor, why, action, word)
+        self.update_payment_word(lines, cursor, typed, action, word)
     }
 
     /// A kept payment's line picked and a reason typed, then a dismissal of it or its taking back, on the job
@@ -1235,29 +1237,66 @@ impl App {
         &mut self,
         lines: Vec<L>,
         mut cursor: usize,
-        mut why: LineInput,
+        (mut why, mut jump): (LineInput, LineJump),
         action: Action,
         word: PaymentWord<L>,
     ) -> Option<Modal> {
+        // A page is the lines the dialog shows; with thousands kept, the one `check` named is typed, not scrolled to.
+        const PAGE: usize = 8;
+        let last = lines.len().saturating_sub(1);
+        // Home and End move the caret of a reason being typed, the pick otherwise.
+        let on_list = !jump.to_why || why.is_empty();
+        let mut jumped = false;
         match action {
+            // Esc clears a jump typed first, as it clears the roster's search, then closes.
+            Action::Back if !jump.typed.is_empty() => jump.typed.clear(),
             Action::Back => return None,
             Action::Up => cursor = cursor.saturating_sub(1),
-            Action::Down => cursor = (cursor + 1).min(lines.len().saturating_sub(1)),
+            Action::Down => cursor = (cursor + 1).min(last),
+            Action::PageUp => cursor = cursor.saturating_sub(PAGE),
+            Action::PageDown => cursor = (cursor + PAGE).min(last),
+            Action::Top if on_list => cursor = 0,
+            Action::Bottom if on_list => cursor = last,
+            Action::NextField | Action::PreviousField => jump.to_why = !jump.to_why,
             Action::Confirm => {
                 let line = (word.line)(lines.get(cursor)?);
                 if why.text().trim().is_empty() {
                     self.fail(word.needs_why);
-                    return Some((word.modal)(lines, cursor, why));
+                    jump.to_why = true;
+                    return Some((word.modal)(lines, cursor, why, jump));
                 }
                 let (line, why, undo) = (Box::new(line.clone()), why.text().to_owned(), word.undo);
                 self.start(Work::Dismiss { line, why, undo });
                 return None;
             }
+            Action::Input(c) if !jump.to_why && LineJump::takes(c) => {
+                if jump.typed.is_empty() {
+                    jump.from = cursor;
+                }
+                jump.typed.insert(c);
+                jumped = true;
+            }
+            Action::Paste(ref s) if !jump.to_why && !s.trim().is_empty() && s.trim().chars().all(LineJump::takes) => {
+                if jump.typed.is_empty() {
+                    jump.from = cursor;
+                }
+                jump.typed.insert_str(s.trim());
+                jumped = true;
+            }
+            Action::Backspace if !jump.to_why && !jump.typed.is_empty() => {
+                jump.typed.backspace();
+                jumped = !jump.typed.is_empty();
+            }
             a => {
+                // A character no number or reference holds (「已」 of 「已核实」) starts the reason.
+                jump.to_why |= matches!(a, Action::Input(_) | Action::Paste(_));
                 why.edit(&a);
             }
         }
-        Some((word.modal)(lines, cursor, why))
+        if jumped {
+            cursor = jump.target(lines.iter().map(word.line)).unwrap_or(jump.from);
+        }
+        Some((word.modal)(lines, cursor, why, jump))
     }
 
     /// A dismissal (or its taking back, `undo`) of `line` with the reason `why`, done on the job thread: said in
@@ -1491,7 +1530,7 @@ fn policy_city(title: &str) -> Option<&str> {
 /// whether it takes a dismissal back (`undo`) or dismisses, and what it says when no reason was typed.
 struct PaymentWord<L> {
     line: fn(&L) -> &crate::domain::roster_check::UnrecordedPayment,
-    modal: fn(Vec<L>, usize, LineInput) -> Modal,
+    modal: fn(Vec<L>, usize, LineInput, LineJump) -> Modal,
     undo: bool,
     needs_why: &'static str,
 }

@@ -345,6 +345,7 @@ pub enum Modal {
         lines: Vec<crate::domain::roster_check::UnrecordedPayment>,
         cursor: usize,
         why: LineInput,
+        jump: LineJump,
     },
     /// The payments dismissed (`check --dismissed`), numbered as `check` numbered them; Up and Down pick one, and
     /// Enter takes its dismissal back with the reason typed (`check --undismiss`).
@@ -352,6 +353,7 @@ pub enum Modal {
         lines: Vec<crate::store::DismissedLine>,
         cursor: usize,
         why: LineInput,
+        jump: LineJump,
     },
     /// `:`: every action, filtered as typed.
     Palette {
@@ -526,6 +528,50 @@ impl EditPolicyField {
     pub fn previous(self, windows: usize) -> Self {
         let n = 1 + 2 * windows;
         Self::at((self.index() + n - 1) % n)
+    }
+}
+
+/// The number or reference typed in the 销项 and 撤销销项 dialogs (「跳到：」) to reach its line among thousands, as
+/// `check` printed it or the other laptop said it; `to_why` once the keys go to the reason instead (a Tab, or a
+/// character no number or reference holds, such as the first of 「已核实」).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LineJump {
+    pub typed: LineInput,
+    pub to_why: bool,
+    /// The line picked before the jump began: a jump that finds nothing leaves the pick where it was.
+    pub from: usize,
+}
+
+impl LineJump {
+    /// Whether a character typed goes to the jump: a digit or a reference's letter, in either width.
+    pub fn takes(c: char) -> bool {
+        crate::domain::narrow(&c.to_string()).chars().all(|c| c.is_ascii_alphanumeric())
+    }
+
+    /// The line typed: the one of that number (this laptop's, as `check` printed it), or the first whose reference
+    /// starts as typed, read as `check --dismiss` reads one (either case, O for 0, I or L for 1).
+    pub fn target<'a>(
+        &self,
+        lines: impl IntoIterator<Item = &'a crate::domain::roster_check::UnrecordedPayment>,
+    ) -> Option<usize> {
+        let typed = crate::domain::narrow(self.typed.text().trim()).to_ascii_uppercase();
+        let mut lines = lines.into_iter();
+        if typed.starts_with(|c: char| c.is_ascii_digit()) {
+            let number: usize = typed.parse().ok()?;
+            return lines.position(|l| l.number == number);
+        }
+        let read: String = typed
+            .chars()
+            .map(|c| match c {
+                'O' => '0',
+                'I' | 'L' => '1',
+                c => c,
+            })
+            .collect();
+        if read.is_empty() {
+            return None;
+        }
+        lines.position(|l| l.reference.starts_with(&read))
     }
 }
 

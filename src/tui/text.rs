@@ -1177,6 +1177,11 @@ pub struct Text {
     pub undismiss_said: &'static str,
     /// Added to `undismiss_said` for a payment the drive records since it was dismissed.
     pub undismiss_since_recorded: &'static str,
+    /// At the foot of both dialogs: the line picked and how many (1-based), then the number or reference typed to
+    /// go to its line; what it says when no line has it; the Tab's hint, between the reason and the jump.
+    pub dismiss_jump: &'static str,
+    pub dismiss_jump_none: &'static str,
+    pub dismiss_jump_tab: &'static str,
     pub school_new_name: &'static str,
     pub school_renamed: &'static str,
     pub undone_not_shown: &'static str,

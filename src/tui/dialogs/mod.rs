@@ -126,8 +126,12 @@ impl App {
             Modal::Files(picker) => self.update_picker(picker, action),
             Modal::Identity(form) => self.update_identity(form, action),
             Modal::RenameSchool { schools, cursor, name } => self.update_rename_school(schools, cursor, name, action),
-            Modal::DismissPayment { lines, cursor, why } => self.update_dismiss_payment(lines, cursor, why, action),
-            Modal::UndismissPayment { lines, cursor, why } => self.update_undismiss_payment(lines, cursor, why, action),
+            Modal::DismissPayment { lines, cursor, why, jump } => {
+                self.update_dismiss_payment(lines, cursor, (why, jump), action)
+            }
+            Modal::UndismissPayment { lines, cursor, why, jump } => {
+                self.update_undismiss_payment(lines, cursor, (why, jump), action)
+            }
             Modal::Policies { cursor, list } => self.update_policies(cursor, list, action),
             Modal::NewPolicy(form) => self.update_new_policy(form, action),
             Modal::AddPupil(form) => self.update_add_pupil(form, action),

@@ -160,13 +160,13 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, modal: &Modal) {
         Modal::Files(picker) => files(frame, app, area, picker),
         Modal::Identity(form) => identity(frame, app, area, form),
         Modal::RenameSchool { schools, cursor, name } => rename_school(frame, app, area, schools, *cursor, name),
-        Modal::DismissPayment { lines, cursor, why } => {
+        Modal::DismissPayment { lines, cursor, why, jump } => {
             let en = app.text.lang == crate::words::Language::En;
             let said: Vec<String> = lines.iter().map(|u| if en { u.why_en.clone() } else { u.why.clone() }).collect();
             let titles = (app.text.dismiss_title, app.text.dismiss_why);
-            dismiss_payment(frame, app, area, (lines, &said), *cursor, why, titles)
+            dismiss_payment(frame, app, area, (lines, &said), *cursor, (why, jump), titles)
         }
-        Modal::UndismissPayment { lines, cursor, why } => {
+        Modal::UndismissPayment { lines, cursor, why, jump } => {
             let list: Vec<crate::domain::roster_check::UnrecordedPayment> =
                 lines.iter().map(|d| d.line.clone()).collect();
             // Under the line picked: who dismissed it, when and why, which is what taking it back answers.
@@ -179,7 +179,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, modal: &Modal) {
                 })
                 .collect();
             let titles = (app.text.undismiss_title, app.text.undismiss_why);
-            dismiss_payment(frame, app, area, (&list, &said), *cursor, why, titles)
+            dismiss_payment(frame, app, area, (&list, &said), *cursor, (why, jump), titles)
         }
         Modal::Policies { cursor, list } => policies(frame, app, area, *cursor, list),
         Modal::NewPolicy(form) => new_policy(frame, app, area, form),
@@ -359,13 +359,13 @@ fn dismiss_payment(
     area: Rect,
     (list, said): (&[crate::domain::roster_check::UnrecordedPayment], &[String]),
     cursor: usize,
-    why: &LineInput,
+    (why, jump): (&LineInput, &crate::tui::modal::LineJump),
     (title, prompt): (&str, &str),
 ) {
     const SHOWN: usize = 8;
     let t = app.text;
     let en = t.lang == crate::words::Language::En;
-    let inner = popup(frame, app, area, 100, list.len().min(SHOWN) as u16 + 10, title);
+    let inner = popup(frame, app, area, 100, list.len().min(SHOWN) as u16 + 12, title);
     let width = inner.width as usize;
     // The picked line stays in view on a long list.
     let skip = (cursor + 1).saturating_sub(SHOWN);
@@ -388,8 +388,20 @@ fn dismiss_payment(
     let rows = lines.len() as u16;
     frame.render_widget(Paragraph::new(lines), Rect { height: rows, ..inner });
     frame.render_widget(Paragraph::new(prompt), Rect { y: inner.y + rows + 1, height: 1, ..inner });
-    field(frame, app, Rect { y: inner.y + rows + 2, height: 1, ..inner }, why, true);
-    let items = [("confirm", None), ("back", None)];
+    field(frame, app, Rect { y: inner.y + rows + 2, height: 1, ..inner }, why, jump.to_why);
+    // At the foot, the number or reference typed to reach a line among thousands, and where the pick stands.
+    let at = Rect { y: inner.y + rows + 4, height: 1, ..inner };
+    let label = crate::tui::text::fill(t.dismiss_jump, &[&(cursor + 1), &list.len()]);
+    let label_width = (label.width() as u16).min(at.width);
+    frame.render_widget(Paragraph::new(Span::styled(label, app.theme.muted())), at);
+    let typed = Rect { x: at.x + label_width, width: at.width.saturating_sub(label_width), ..at };
+    if !jump.typed.is_empty() && jump.target(list).is_none() {
+        let none = crate::tui::text::fill(t.dismiss_jump_none, &[&jump.typed.text()]);
+        frame.render_widget(Paragraph::new(Span::styled(fit(&none, typed.width as usize), app.theme.muted())), typed);
+    } else {
+        field(frame, app, typed, &jump.typed, !jump.to_why);
+    }
+    let items = [("confirm", None), ("next_field", Some(t.dismiss_jump_tab)), ("back", None)];
     frame.render_widget(Paragraph::new(hint_line(app, Context::Input, &items, width)), bottom(inner));
 }
 
