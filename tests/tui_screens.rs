@@ -14074,7 +14074,7 @@ fn the_dismiss_dialog_goes_to_a_line_by_page_end_number_or_reference() {
     finish_job(&mut app);
     assert!(app.modal.is_none(), "{}", screen(&app));
     let said = format!("{:?}", app.status);
-    assert!(said.contains("已销项：错名字17"), "{said}");
+    assert!(said.contains(&format!("已销项：错名字17 [17 {of_17}]（税务.csv 第 18 行）")), "{said}");
     let left = app.store.check_roster(None).expect("check").tax_paid_unrecorded;
     assert!(left.len() == 29 && !left.iter().any(|l| l.number == 17), "{left:?}");
     // Esc with nothing typed closes.

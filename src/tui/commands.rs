@@ -1315,7 +1315,7 @@ impl App {
                 let said = if undo {
                     fill(self.text.undismissed, &[&number, name, &place, &reason])
                 } else {
-                    fill(self.text.dismissed, &[name, &place, &reason])
+                    fill(self.text.dismissed, &[name, &number, &place, &reason])
                 };
                 self.say(said);
             }

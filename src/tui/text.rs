@@ -1158,7 +1158,8 @@ pub struct Text {
     pub export_form_titles: [&'static str; 6],
     pub school_rename_title: &'static str,
     /// Dismissing a payment paid at the tax office and not recorded here: the dialog's title, the reason's label,
-    /// none to dismiss, no reason typed, dismissed (name, place, reason), and gone meanwhile.
+    /// none to dismiss, no reason typed, dismissed (name, the line's number and reference, place, reason), and gone
+    /// meanwhile.
     pub dismiss_title: &'static str,
     pub dismiss_why: &'static str,
     pub dismiss_none: &'static str,

@@ -844,7 +844,7 @@ pub static EN: Text = Text {
     dismiss_why: "Why (required, kept in the history; dismiss once dealt with):",
     dismiss_none: "The check lists no payment paid at the tax office and not recorded here: nothing to dismiss",
     dismiss_needs_why: "Type why it is dismissed: nothing dismissed",
-    dismissed: "Dismissed: {} ({}), no longer listed; why: {}",
+    dismissed: "Dismissed: {} [{}] ({}), no longer listed; why: {}",
     dismiss_gone: "That payment is no longer kept (dealt with meanwhile?): nothing dismissed",
     undismiss_title: "Take back a dismissal: the payments dismissed",
     undismiss_why: "Why (required, kept in the history):",

@@ -807,7 +807,7 @@ pub static ZH: Text = Text {
     dismiss_why: "销项原因（必填，记入修改记录；核实处理后再销项）：",
     dismiss_none: "检查名单没有「税务已缴费、名单未记入」的缴费，无需销项",
     dismiss_needs_why: "请填写销项原因，未销项",
-    dismissed: "已销项：{}（{}），不再列出；原因：{}",
+    dismissed: "已销项：{} [{}]（{}），不再列出；原因：{}",
     dismiss_gone: "这笔缴费已不在修改记录中（可能已由其他操作处理），未销项",
     undismiss_title: "撤销销项：已销项的缴费",
     undismiss_why: "撤销原因（必填，记入修改记录）：",
