@@ -4742,3 +4742,34 @@ fn an_adult_among_rows_under_a_staff_header_read_as_pupils_is_left_out_as_staff(
     let header = at(5).unwrap_or_default();
     assert!(header.contains("已作为学生导入") && !header.contains("都不是学生"), "{header}");
 }
+
+/// Two sheets writing the same class cell (三年级1班 under 二年级's grade), one named for the grade and one named
+/// for a class: each is read by its own name, whichever comes first. Before, the second took the first's reading
+/// of the cell, and the line saying the cell names another grade than the sheet's was said of the wrong one.
+#[test]
+fn the_same_class_cell_on_a_sheet_named_for_a_class_is_read_by_its_own_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let ids: Vec<String> = (1..=2).map(|i| valid(&format!("4502022016030590{i}"))).collect();
+    for order in [["二年级", "二年级1班"], ["二年级1班", "二年级"]] {
+        let path = dir.path().join(format!("{}.xlsx", order[0]));
+        let mut book = rust_xlsxwriter::Workbook::new();
+        for (i, name) in order.iter().enumerate() {
+            let sheet = book.add_worksheet().set_name(*name).unwrap();
+            for (c, h) in ["姓名", "身份证号码", "班级"].iter().enumerate() {
+                sheet.write_string(0, c as u16, *h).unwrap();
+            }
+            sheet.write_string(1, 0, format!("学生{i}")).unwrap();
+            sheet.write_string(1, 1, ids[i].as_str()).unwrap();
+            sheet.write_string(1, 2, "三年级1班").unwrap();
+        }
+        book.save(&path).unwrap();
+        let mut store = store();
+        let report = class_list::import(&mut store, &[path.as_path()], Some("测试小学"), false).unwrap();
+        assert_eq!(report.added, 2, "{order:?}: {:?}", report.problems);
+        let other_than_sheet = |sheet: &str| {
+            report.problems.iter().any(|p| p.sheet == sheet && p.message.starts_with("工作表名称（或标题）写的年级是"))
+        };
+        assert!(other_than_sheet("二年级"), "{order:?}: {:?}", report.problems);
+        assert!(!other_than_sheet("二年级1班"), "{order:?}: {:?}", report.problems);
+    }
+}

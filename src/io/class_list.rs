@@ -1895,6 +1895,8 @@ struct ClassCells {
     /// The cells of the row being read, each its length and bytes, so no two rows' cells share a key.
     key: Vec<u8>,
     read: HashMap<Vec<u8>, ClassRead, foldhash::fast::RandomState>,
+    /// The last sheet's name asked of `class_sheet`, and its answer: asked on every row, read once a sheet.
+    sheet: Option<(String, bool)>,
 }
 
 /// A row's grade and class as read from its cells, and whether its class cell names a grade other than its grade
@@ -1916,11 +1918,26 @@ impl ClassCells {
     /// More ways of writing a class than any list has: past them (a hostile file) the cache starts again.
     const MAX: usize = 4096;
 
+    /// Whether the sheet `name` is named for a class (四年级1班, `reads_as_class`), read once for the sheet.
+    fn class_sheet(&mut self, name: &str) -> bool {
+        match &self.sheet {
+            Some((known, named)) if known == name => *named,
+            _ => {
+                let named = reads_as_class(name);
+                self.sheet = Some((name.to_owned(), named));
+                named
+            }
+        }
+    }
+
     /// The reading of a row's class cells (grade, class, combined, the heading or sheet's class over a row that
     /// writes none, the sheet's grade), read once for each way of writing them: a class repeats on every row of
-    /// its pupils, and reading a class cell takes thousands of instructions.
-    fn read(&mut self, cells: [Option<&str>; 5], read: impl FnOnce() -> ClassRead) -> ClassRead {
+    /// its pupils, and reading a class cell takes thousands of instructions. `class_sheet`: the sheet is named for
+    /// a class (四年级1班), which the reading asks too (such a sheet is no sheet of a grade), so it is in the key:
+    /// two sheets writing the same cells, one named for a class, each get their own reading.
+    fn read(&mut self, cells: [Option<&str>; 5], class_sheet: bool, read: impl FnOnce() -> ClassRead) -> ClassRead {
         self.key.clear();
+        self.key.push(u8::from(class_sheet));
         for cell in cells {
             match cell {
                 None => self.key.push(0),
@@ -4645,6 +4662,8 @@ impl RowReader<'_> {
             .flatten()
             .filter(|_| grade_cell_text.is_none() && sheet_grade.is_none())
             .and_then(class_label::read_by_year);
+        // A sheet named for a class (四年级1班) is no sheet of a grade: asked by the reading, and part of its key.
+        let class_sheet = self.classes.class_sheet(&sheet.name);
         let read_cells = || {
             let (grade, class) = match by_year.clone() {
                 Some(read) => read,
@@ -4666,7 +4685,7 @@ impl RowReader<'_> {
                 let (sheet_grade, cell) = (sheet_grade?, class_cell_text?);
                 // Only a cell writing its year short (1.2): one writing it in full (三年级1班) names its class, and a
                 // sheet named for a class (四年级1班) is no sheet of a grade.
-                let alone = grade_cell_text.is_none() && combined_cell_text.is_none() && !reads_as_class(&sheet.name);
+                let alone = grade_cell_text.is_none() && combined_cell_text.is_none() && !class_sheet;
                 let short = class_label::in_stage(sheet_grade, cell).is_some();
                 (alone && short && class_label::own_grade(sheet_grade, cell).is_some())
                     .then(|| class_label::from_columns(Some(sheet_grade), Some(cell), None))
@@ -4698,7 +4717,7 @@ impl RowReader<'_> {
                     grade_cell_text.is_none()
                         && class_cell_text.or(combined_cell_text).is_some()
                         && !names_sheets_other
-                        && !reads_as_class(&sheet.name)
+                        && !class_sheet
                         && !grade.is_empty()
                         && ClassKey::parse(&grade).grade != ClassKey::parse(named).grade
                 }
@@ -4706,9 +4725,12 @@ impl RowReader<'_> {
             };
             ClassRead { grade, class, names_own_grade, numbered_other_grade, names_other_than_sheet }
         };
-        let ClassRead { grade, class, names_own_grade, numbered_other_grade, names_other_than_sheet } = self
-            .classes
-            .read([grade_cell_text, class_cell_text, combined_cell_text, combined_or_above, sheet_grade], read_cells);
+        let ClassRead { grade, class, names_own_grade, numbered_other_grade, names_other_than_sheet } =
+            self.classes.read(
+                [grade_cell_text, class_cell_text, combined_cell_text, combined_or_above, sheet_grade],
+                class_sheet,
+                read_cells,
+            );
         let whole = match (&grade_cell, &class_cell) {
             (Some(grade_text), Some(class_text)) => class_label::other_grade_whole(grade_text, class_text).is_some(),
             _ => false,
@@ -8484,7 +8506,7 @@ mod tests {
         ];
         for _ in 0..2 {
             for (grade, class, combined) in rows {
-                let read = cells.read([grade, class, combined, combined, None], || {
+                let read = cells.read([grade, class, combined, combined, None], false, || {
                     let (grade, class) = class_label::from_columns(grade, class, combined);
                     ClassRead {
                         grade,
