@@ -4731,39 +4731,30 @@ impl RowReader<'_> {
                 class_sheet,
                 read_cells,
             );
-        let whole = match (&grade_cell, &class_cell) {
-            (Some(grade_text), Some(class_text)) => class_label::other_grade_whole(grade_text, class_text).is_some(),
-            _ => false,
-        };
-        if names_own_grade
-            && whole
-            && let (Some(grade_text), Some(class_text)) = (&grade_cell, &class_cell)
-        {
+        if names_own_grade && let (Some(grade_text), Some(class_text)) = (&grade_cell, &class_cell) {
+            let whole = class_label::other_grade_whole(grade_text, class_text).is_some();
             let (label, grade_text, class_text) =
                 (class_label::join(&grade, &class), quoted(grade_text), quoted(class_text));
-            self.problem(
-                file,
-                sheet,
-                row_no,
-                &header_of(Column::Class),
-                format!(
-                    "年级列写“{grade_text}”，班级列“{class_text}”却写的是另一个年级：已按班级列所写导入到“{label}”，\
-                     请核对 (the grade column says “{grade_text}” but the class cell “{class_text}” names another \
-                     grade: imported into “{label}” as the class cell writes it; check it)"
+            // A class cell naming its class whole (三年级1班) is the class; one writing its year short (3.2) keeps
+            // the grade column's grade.
+            let (taken, taken_en) = match whole {
+                true => (
+                    format!("已按班级列所写导入到“{label}”"),
+                    format!("imported into “{label}” as the class cell writes it"),
                 ),
-            );
-        } else if names_own_grade && let (Some(grade_text), Some(class_text)) = (&grade_cell, &class_cell) {
-            let (label, grade_text, class_text) =
-                (class_label::join(&grade, &class), quoted(grade_text), quoted(class_text));
+                false => (
+                    format!("已按年级列导入到“{label}”，班级按原样保留"),
+                    format!("imported into “{label}” under the grade column's grade, the class kept as written"),
+                ),
+            };
             self.problem(
                 file,
                 sheet,
                 row_no,
                 &header_of(Column::Class),
                 format!(
-                    "年级列写“{grade_text}”，班级列“{class_text}”却写的是另一个年级：已按年级列导入到“{label}”，班级按原样保留，\
-                     请核对 (the grade column says “{grade_text}” but the class cell “{class_text}” names another \
-                     grade: imported into “{label}” under the grade column's grade, the class kept as written; check it)"
+                    "年级列写“{grade_text}”，班级列“{class_text}”却写的是另一个年级：{taken}，请核对 (the grade column \
+                     says “{grade_text}” but the class cell “{class_text}” names another grade: {taken_en}; check it)"
                 ),
             );
         } else if names_own_grade && let (None, Some(named), Some(class_text)) = (&grade_cell, sheet_grade, &class_cell)
