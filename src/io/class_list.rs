@@ -1330,8 +1330,9 @@ struct RowReader<'a> {
     header_again: bool,
     /// The row just read was a staff table's own header under the pupils (「教师姓名 | 身份证号码」, or without an ID
     /// number column, 「教师姓名 | 联系电话」): the rows under it are held as a staff table's, as under 「姓名 |
-    /// 身份证号码 | 职务」. Set by the row's read alone.
-    staff_below: Option<StaffBelow>,
+    /// 身份证号码 | 职务」. Set by the row's read alone, with the header's own line, said once the table's rows give
+    /// their verdict (`HeldTable::header_line`), or at once where no table is held from it.
+    staff_below: Option<(StaffBelow, HeaderLine)>,
     /// The header row of a staff table's own header whose rows proved pupils by a pupil's number: an adult's
     /// number among them (庚老师 | 41 岁 | 班主任) is the staff's, left out, not a pupil of a class 五年级班主任.
     staff_proved_pupils: Option<usize>,
@@ -2457,6 +2458,10 @@ impl RowReader<'_> {
                         reader.table_below = None;
                         for (_, offset, cells) in further.iter().filter(|(b, ..)| *b == block) {
                             read(reader, &half, &own, place, *offset, cells)?;
+                            // No table is held in a further block: a staff header's line is said at once.
+                            if let Some((_, line)) = reader.staff_below.take() {
+                                reader.problem(file, &half, line.row, "", line.message);
+                            }
                         }
                         reader.said_of_rows_applied();
                         reader.runs_end();
@@ -2661,9 +2666,14 @@ impl RowReader<'_> {
                             let title = title_above.filter(|t| staff_table::staff_title(t));
                             let marked = title.is_some() || staff_below.is_some() || staff_table::staff_header(&row);
                             let held = staff.hold(base + 2 + offset, marked, title, today);
-                            if let Some(StaffBelow::Unnumbered(header)) = staff_below {
-                                held.rows.unnumbered(header);
+                            if let Some((below, line)) = staff_below {
+                                if let StaffBelow::Unnumbered(header) = below {
+                                    held.rows.unnumbered(header);
+                                }
+                                held.header_line = Some(line);
                             }
+                        } else if let Some((_, line)) = staff_below {
+                            self.problem(file, &sheet, line.row, "", line.message);
                         }
                         for block in 1..blocks.len() {
                             let end = blocks.get(block + 1).map_or(row.len(), |&end| end.min(row.len()));
@@ -4473,10 +4483,18 @@ impl RowReader<'_> {
                      columns: not a pupil, skipped; the rows under it are no pupils, down to the next row holding an ID \
                      number)"
                 );
-                self.problem(file, sheet, row_no, "", message);
-                self.staff_below = match self.staff_table_header(row) {
+                let below = match self.staff_table_header(row) {
                     true => Some(StaffBelow::Numbered),
-                    false => self.staff_header_unnumbered(row).then_some(StaffBelow::Unnumbered(shown)),
+                    false => self.staff_header_unnumbered(row).then(|| StaffBelow::Unnumbered(shown.clone())),
+                };
+                // A staff table's own header is said once the rows under it give their verdict (`HeaderLine`).
+                let line = HeaderLine { row: row_no, shown, message };
+                self.staff_below = match below {
+                    Some(below) => Some((below, line)),
+                    None => {
+                        self.problem(file, sheet, row_no, "", line.message);
+                        None
+                    }
                 };
                 self.table_below = Some((row_no, header));
                 self.staff_proved_pupils = None;
@@ -6515,13 +6533,36 @@ enum StaffBelow {
     Unnumbered(String),
 }
 
+/// The line of a staff table's own header met under the pupils (`RowKind::TableBelow`): its row, its words as
+/// quoted, and what it says of the rows under it (no pupils), which rows proving pupils turn into its other line
+/// (`HeaderLine::read_as_pupils`).
+struct HeaderLine {
+    row: usize,
+    shown: String,
+    message: String,
+}
+
+impl HeaderLine {
+    /// What the header says once the rows under it proved pupils by a pupil's number.
+    fn read_as_pupils(&self) -> String {
+        let shown = &self.shown;
+        format!(
+            "表头“{shown}”像是教职工表，但其下的行有学生的身份证号码，已作为学生导入；其中身份证号码是成年人的行\
+             作为教职工跳过 (the header “{shown}” reads as a staff table's, but the rows under it hold a pupil's \
+             ID number: read as pupils; a row with an adult's ID number is skipped as staff)"
+        )
+    }
+}
+
 /// A table held from its header as maybe the staff's (`staff_table::Held`, which knows its header's row) until
-/// its rows give their verdict, with what waits on it: the staff title over it, said with the rows left out, and
-/// the class line of a table stacked under another (`stacked_class`), said only once its rows prove pupils.
+/// its rows give their verdict, with what waits on it: the staff title over it, said with the rows left out, the
+/// class line of a table stacked under another (`stacked_class`), said only once its rows prove pupils, and the
+/// line of a staff table's own header (`HeaderLine`), said as its rows turn out.
 struct HeldTable {
     rows: staff_table::Held,
     title: Option<String>,
     class_line: Option<(usize, String)>,
+    header_line: Option<HeaderLine>,
 }
 
 /// A sheet's tables that may be the staff's: the one held (if any), the rows of one that proved pupils, to read
@@ -6538,7 +6579,7 @@ impl StaffRows {
     /// column of its own (职务).
     fn hold(&mut self, header_row: usize, marked: bool, title: Option<String>, today: NaiveDate) -> &mut HeldTable {
         let rows = staff_table::Held::new(header_row, marked, today);
-        self.held.insert(HeldTable { rows, title, class_line: None })
+        self.held.insert(HeldTable { rows, title, class_line: None, header_line: None })
     }
 
     /// A row of the table held (if any) is held with it. A pupil's age ends the hold: the table is pupils, and
@@ -6562,16 +6603,21 @@ impl StaffRows {
             self.ends(reader, file, sheet, row_no - offset);
             self.replay.extend(pupil);
         } else if let Some(table) = self.held.take() {
-            self.pupils(reader, file, sheet, (Some(table.rows.header_row), table.class_line), table.rows.rows);
+            let lines = (table.class_line, table.header_line);
+            self.pupils(reader, file, sheet, Some(table.rows.header_row), lines, table.rows.rows);
         }
     }
 
     /// The table held (if any) ended: a staff table's rows are counted, said and left out (`false`); any other's
     /// are put to be read again (`true`: read them before going on).
     fn ends(&mut self, reader: &mut RowReader<'_>, file: &str, sheet: &Sheet, base_row: usize) -> bool {
-        let Some(HeldTable { rows, title, class_line }) = self.held.take() else { return false };
+        let Some(HeldTable { rows, title, class_line, header_line }) = self.held.take() else { return false };
         match rows.end(base_row) {
             Ok(left) => {
+                // The staff's own header says the rows under it are no pupils, as they are.
+                if let Some(line) = header_line {
+                    reader.problem(file, sheet, line.row, "", line.message);
+                }
                 reader.report.rows_read += left.rows;
                 reader.report.skipped += left.rows;
                 // A file of nothing but adults is still refused whole (`list_guards::Adults`).
@@ -6588,7 +6634,7 @@ impl StaffRows {
             // Ended showing no pupil's age (names without a number, or numbers read from columns the staff's
             // header does not have): under a staff header of its own, its rows stay another table's.
             Err(rows) => {
-                self.pupils(reader, file, sheet, (None, class_line), rows);
+                self.pupils(reader, file, sheet, None, (class_line, header_line), rows);
                 !self.replay.is_empty()
             }
         }
@@ -6597,33 +6643,31 @@ impl StaffRows {
     /// A held table is no staff's: its class line is said at its header, and its rows put to be read again. Proved
     /// pupils by a pupil's number (`proved_under`: its header row), under a staff table's own header (「教师姓名 |
     /// 身份证号码」, `RowReader::table_below`) they are read as pupils, those without a number before the first
-    /// number too: before, they were skipped as rows under another table's.
+    /// number too: before, they were skipped as rows under another table's. The staff header's line says which.
     fn pupils(
         &mut self,
         reader: &mut RowReader<'_>,
         file: &str,
         sheet: &Sheet,
-        (proved_under, class_line): (Option<usize>, Option<(usize, String)>),
+        proved_under: Option<usize>,
+        (class_line, header_line): (Option<(usize, String)>, Option<HeaderLine>),
         rows: Vec<(usize, Vec<Cell>)>,
     ) {
+        let proved = reader.table_below.take_if(|(row, _)| Some(*row) == proved_under).map(|(row, _)| row);
+        if let Some(header_row) = proved {
+            reader.staff_proved_pupils = Some(header_row);
+        }
+        // Its header says the rows under it were read as pupils, or, where no pupil's number proved them, that
+        // they are another table's rows.
+        if let Some(line) = header_line {
+            let message = match proved == Some(line.row) {
+                true => line.read_as_pupils(),
+                false => line.message,
+            };
+            reader.problem(file, sheet, line.row, "", message);
+        }
         if let Some((row_no, message)) = class_line {
             reader.problem(file, sheet, row_no, "", message);
-        }
-        if let Some((header_row, _)) = reader.table_below.take_if(|(row, _)| Some(*row) == proved_under) {
-            reader.staff_proved_pupils = Some(header_row);
-            // Its header's line said the rows under it were no pupils: it now says they were read as pupils.
-            let said = reader.report.problems.iter_mut().rev().find(|p| {
-                p.row == Some(header_row) && p.sheet == sheet.name && p.message.starts_with("另一张表的表头")
-            });
-            if let Some(said) = said {
-                let shown = said.message.split('”').next().unwrap_or_default().trim_start_matches("另一张表的表头“");
-                let shown = shown.to_owned();
-                said.message = format!(
-                    "表头“{shown}”像是教职工表，但其下的行有学生的身份证号码，已作为学生导入；其中身份证号码是成年人的行\
-                     作为教职工跳过 (the header “{shown}” reads as a staff table's, but the rows under it hold a pupil's \
-                     ID number: read as pupils; a row with an adult's ID number is skipped as staff)"
-                );
-            }
         }
         self.replay.extend(rows);
     }
