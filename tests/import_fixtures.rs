@@ -4743,6 +4743,142 @@ fn an_adult_among_rows_under_a_staff_header_read_as_pupils_is_left_out_as_staff(
     assert!(header.contains("已作为学生导入") && !header.contains("都不是学生"), "{header}");
 }
 
+/// The staff table's lines say their rows and counts as a reader says them: one row left out is 「此行」 (the
+/// report puts 「第 25 行：」 before the line, which said 「第 25 行：第 25 行是教职工表」), one age once (「41 岁」,
+/// never 「41 至 41 岁」), one person in English as one (never "1 people", "ID number(s)", "row(s)"), and a preview
+/// says what will not be imported (「将不导入」), never that it was not (「未导入」).
+#[test]
+fn the_staff_tables_lines_say_one_row_one_age_and_a_preview_in_the_future() {
+    let dir = tempfile::tempdir().unwrap();
+    let pupils: Vec<String> = (1..=2).map(|i| valid(&format!("4502022017020250{i}"))).collect();
+    let adult = valid("45020219850305702");
+    let age = {
+        let report_day = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        let born = chrono::NaiveDate::from_ymd_opt(1985, 3, 5).unwrap();
+        report_day.years_since(born).unwrap()
+    };
+    // A staff table of one adult under the staff's own header; one without an ID column over one teacher.
+    let numbered: Vec<Vec<Option<&str>>> = vec![
+        vec![Some("姓名"), Some("身份证号码"), Some("班级")],
+        vec![Some("学生甲"), Some(pupils[0].as_str()), Some("一年级1班")],
+        vec![Some("学生乙"), Some(pupils[1].as_str()), Some("一年级1班")],
+        vec![],
+        vec![Some("教师姓名"), Some("身份证号码"), Some("职务")],
+        vec![Some("老师甲"), Some(adult.as_str()), Some("班主任")], // row 6
+    ];
+    let unnumbered: Vec<Vec<Option<&str>>> = vec![
+        vec![Some("姓名"), Some("身份证号码"), Some("班级")],
+        vec![Some("学生甲"), Some(pupils[0].as_str()), Some("一年级1班")],
+        vec![Some("学生乙"), Some(pupils[1].as_str()), Some("一年级1班")],
+        vec![],
+        vec![Some("教师姓名"), Some("联系电话")],
+        vec![Some("王老师"), Some("13900000001")], // row 6
+    ];
+    for (file, rows) in [("numbered.xlsx", &numbered), ("unnumbered.xlsx", &unnumbered)] {
+        let path = dir.path().join(file);
+        write_rows(&path, "全校", rows);
+        for dry_run in [false, true] {
+            let mut store = store();
+            let report = class_list::import(&mut store, &[path.as_path()], Some("测试小学"), dry_run).unwrap();
+            assert_eq!(report.added, 2, "{file}: {:?}", report.problems);
+            let line = report.problems.iter().find(|p| p.message.contains("行是教职工表"));
+            let line = line.unwrap_or_else(|| panic!("{file}: {:?}", report.problems));
+            assert_eq!(line.row, Some(6), "{file}: {line:?}");
+            let said = match dry_run {
+                true => class_list::as_preview(&line.message),
+                false => line.message.clone(),
+            };
+            assert!(said.starts_with("此行是教职工表") && !said.contains("第 6 行"), "{file}: {said}");
+            for wrong in ["(s)", "1 people", "至 {age} 岁", "to {age})"] {
+                assert!(!said.contains(&wrong.replace("{age}", &age.to_string())), "{file}: {wrong}: {said}");
+            }
+            match file {
+                "numbered.xlsx" => {
+                    assert!(
+                        said.contains(&format!("（{age} 岁）")) && said.contains(&format!("(aged {age})")),
+                        "{said}"
+                    )
+                }
+                _ => assert!(said.contains("its 1 person is no pupil"), "{said}"),
+            }
+            match dry_run {
+                true => assert!(
+                    said.contains("将不导入") && !said.contains("未导入") && said.contains("will not be imported"),
+                    "{file}: {said}"
+                ),
+                false => assert!(said.contains("未导入") && said.contains("not imported"), "{file}: {said}"),
+            }
+        }
+    }
+}
+
+/// The staff's other lines, previewed: a sheet naming the staff (one row with a number: "1 row holds", never "1
+/// rows hold"), the staff's columns beside the pupils (one row filling them: "1 row fills them (row 2)", never "1
+/// row(s)"), a staff table's rows without a valid number left out with the adults, and a staff header over rows
+/// that proved pupils: each says in a preview what will be done, never 「未导入」 of a dry run.
+#[test]
+fn every_staff_line_of_a_preview_says_what_will_not_be_imported() {
+    let dir = tempfile::tempdir().unwrap();
+    let pupils: Vec<String> = (1..=4).map(|i| valid(&format!("4502022017020260{i}"))).collect();
+    let adults = [valid("45020219850305703"), valid("45020219800305704")];
+    let path = dir.path().join("名单.xlsx");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet().set_name("一年级1班").unwrap();
+    let pupils_rows: Vec<Vec<&str>> = vec![
+        vec!["姓名", "身份证号码", "班级", "", "班主任", "身份证号码", "联系电话"],
+        vec!["学生甲", pupils[0].as_str(), "一年级1班", "", "王老师", adults[0].as_str(), "13900000009"],
+        vec!["学生乙", pupils[1].as_str(), "一年级1班"],
+        vec![],
+        // A staff table whose adults are left out with a name without a number (row 6).
+        vec!["教师姓名", "身份证号码", "职务"],
+        vec!["老师甲", adults[0].as_str(), "班主任"],
+        vec!["老师乙", "", "教师"],
+        vec!["老师丙", adults[1].as_str(), "教师"],
+    ];
+    for (r, row) in pupils_rows.iter().enumerate() {
+        for (c, text) in row.iter().enumerate().filter(|(_, t)| !t.is_empty()) {
+            sheet.write_string(r as u32, c as u16, *text).unwrap();
+        }
+    }
+    let staff = book.add_worksheet().set_name("教职工名单").unwrap();
+    for (c, h) in ["教职工姓名", "身份证号", "岗位"].iter().enumerate() {
+        staff.write_string(0, c as u16, *h).unwrap();
+    }
+    staff.write_string(1, 0, "黄校长").unwrap();
+    staff.write_string(1, 1, adults[1].as_str()).unwrap();
+    staff.write_string(1, 2, "校长").unwrap();
+    book.save(&path).unwrap();
+    // A staff header over a pupil: read as pupils, and a preview says they are to be.
+    let proved = dir.path().join("proved.csv");
+    let (pupil_a, pupil_b) = (pupils[2].as_str(), pupils[3].as_str());
+    std::fs::write(
+        &proved,
+        format!("姓名,身份证号码,班级\n学生丙,{pupil_a},一年级1班\n\n教师姓名,身份证号码\n学生丁,{pupil_b}\n"),
+    )
+    .unwrap();
+    let mut store = store();
+    let report = class_list::import(&mut store, &[path.as_path(), proved.as_path()], Some("测试小学"), true).unwrap();
+    let said: Vec<String> = report.problems.iter().map(|p| class_list::as_preview(&p.message)).collect();
+    let find = |words: &str| said.iter().find(|m| m.contains(words)).unwrap_or_else(|| panic!("{words}: {said:#?}"));
+    let sheet_line = find("是教职工名单");
+    assert!(sheet_line.contains("将不导入") && sheet_line.contains("1 row holds a valid"), "{sheet_line}");
+    assert!(sheet_line.contains("will not be imported"), "{sheet_line}");
+    let beside = find("教职工的信息");
+    assert!(beside.contains("1 row fills them (row 2)") && beside.contains("均将不导入"), "{beside}");
+    assert!(beside.contains("none of it to be imported") && beside.contains("will go to a pupil"), "{beside}");
+    let table = find("行是教职工表");
+    assert!(
+        table.contains("一并将不导入") && table.contains("1 row with no valid ID number (row 7) will be"),
+        "{table}"
+    );
+    assert!(table.contains("its 2 ID numbers all an adult's"), "{table}");
+    let header = find("像是教职工表");
+    assert!(header.contains("将作为学生导入") && header.contains("to be read as pupils"), "{header}");
+    for line in said.iter().filter(|m| m.contains("教职工")) {
+        assert!(!line.contains("未导入") && !line.contains("(s)"), "{line}");
+    }
+}
+
 /// Two sheets writing the same class cell (三年级1班 under 二年级's grade), one named for the grade and one named
 /// for a class: each is read by its own name, whichever comes first. Before, the second took the first's reading
 /// of the cell, and the line saying the cell names another grade than the sheet's was said of the wrong one.

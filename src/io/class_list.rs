@@ -2153,11 +2153,12 @@ impl RowReader<'_> {
                 let staff_header = head.iter().find(|r| has_content(r)).is_some_and(|r| staff_table::staff_header(r));
                 if multi && numbered > 0 && (staff_table::staff_sheet(&name) || staff_header) {
                     let first = numbered_rows.first().copied();
+                    let numbered_en = crate::words::counted(numbered, "row holds", "rows hold");
                     let message = format!(
                         "工作表 {name} 是教职工名单，不是学生名单，未导入（其中 {numbered} 行有有效的身份证号码）；若其中有学生，请把\
                          学生列入有“姓名”“身份证号码”表头的学生名单 (sheet {name} is a staff list, not a pupils' list: not \
-                         imported ({numbered} rows hold a valid ID number); should a pupil be among them, list the pupil \
-                         under a pupils' header 姓名, 身份证号码)"
+                         imported ({numbered_en} a valid ID number); should a pupil be among them, list the pupil under a \
+                         pupils' header 姓名, 身份证号码)"
                     );
                     self.problem_at(file, &name, first, "", message);
                     numbered_rows.clear();
@@ -3331,7 +3332,10 @@ impl RowReader<'_> {
             0 => ("其下各行这几列都是空的".to_owned(), "no row under it fills them".to_owned()),
             n => (
                 format!("{n} 行（第 {}{more} 行）的这几列均未导入", listed.join("、")),
-                format!("{n} row(s) fill them (row {}{more}), none of it imported", listed.join(", ")),
+                match n {
+                    1 => format!("1 row fills them (row {}), none of it imported", listed.join(", ")),
+                    _ => format!("{n} rows fill them (rows {}{more}), none of it imported", listed.join(", ")),
+                },
             ),
         };
         let message = format!(
@@ -8434,6 +8438,23 @@ pub fn as_preview(message: &str) -> String {
         ("Moved: ", "To be moved: "),
         ("按 canbao 表格更改", "将按 canbao 表格更改"),
         ("canbao's own form: taken for", "canbao's own form: to be taken for"),
+        // The staff's tables, sheets and columns left out, and a staff header whose rows proved pupils.
+        ("不是学生，未导入", "不是学生，将不导入"),
+        ("no pupils: not imported", "no pupils: will not be imported"),
+        ("一并未导入", "一并将不导入"),
+        (") was left out with them", ") will be left out with them"),
+        (") were left out with them", ") will be left out with them"),
+        ("no pupil, not imported", "no pupil, will not be imported"),
+        ("no pupils, not imported", "no pupils, will not be imported"),
+        ("不是学生名单，未导入", "不是学生名单，将不导入"),
+        ("a pupils' list: not imported", "a pupils' list: will not be imported"),
+        ("的这几列均未导入", "的这几列均将不导入"),
+        ("), none of it imported", "), none of it to be imported"),
+        ("and nothing of them went to a pupil", "and nothing of them will go to a pupil"),
+        ("not a pupil, skipped", "not a pupil, to be skipped"),
+        ("not a pupil: not imported", "not a pupil: will not be imported"),
+        ("ID number: read as pupils", "ID number: to be read as pupils"),
+        ("is skipped as staff", "will be skipped as staff"),
     ];
     // Most messages hold none of these: each is looked for before the message is copied to replace it, for a
     // batch into a large drive may say hundreds of look-alikes. Each phrase once: a preview said again (a line

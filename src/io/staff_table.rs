@@ -257,13 +257,21 @@ fn holder(name: Option<&Cell>, id: Option<&Cell>, today: NaiveDate) -> Holder {
 impl Left {
     /// What is said of the rows left out, at the table's first row.
     pub fn message(&self, title: Option<&str>) -> String {
-        let (from, to) = (self.from, self.to);
         if let Some(header) = &self.unnumbered {
             return self.unnumbered_message(header);
         }
         let count = self.adults.len();
         let young = self.adults.iter().map(|(_, a)| *a).min().unwrap_or(0);
         let old = self.adults.iter().map(|(_, a)| *a).max().unwrap_or(0);
+        // One age is said once (41 岁, never 41 至 41 岁); one number is one, in English too.
+        let (ages, ages_en) = match young == old {
+            true => (format!("{young} 岁"), format!("aged {young}")),
+            false => (format!("{young} 至 {old} 岁"), format!("aged {young} to {old}")),
+        };
+        let (numbers, numbers_en) = match count {
+            1 => ("1 人的身份证号码显示成年人".to_owned(), "its ID number an adult's".to_owned()),
+            n => (format!("{n} 人的身份证号码都显示成年人"), format!("its {n} ID numbers all an adult's")),
+        };
         let (title_zh, title_en) = match title {
             Some(t) => (format!("“{t}”"), format!(" “{t}”")),
             None => (String::new(), String::new()),
@@ -273,41 +281,51 @@ impl Left {
             n => {
                 let listed: Vec<String> = self.unknown.iter().take(5).map(usize::to_string).collect();
                 let more = if n > 5 { " …" } else { "" };
+                let (rows_en, were) = match n {
+                    1 => ("1 row with no valid ID number (row".to_owned(), "was"),
+                    _ => (format!("{n} rows with no valid ID number (rows"), "were"),
+                };
                 (
                     format!(
                         "；另有 {n} 行（第 {}{more} 行）没有有效的身份证号码，一并未导入，如是学生请核对后导入",
                         listed.join("、")
                     ),
                     format!(
-                        "; {n} row(s) with no valid ID number (row {}{more}) were left out with them: import any pupil among them after checking",
+                        "; {rows_en} {}{more}) {were} left out with them: import any pupil among them after checking",
                         listed.join(", ")
                     ),
                 )
             }
         };
-        let (rows, rows_en) = match from == to {
-            true => (format!("第 {from} 行"), format!("row {from}")),
-            false => (format!("第 {from} 至 {to} 行"), format!("rows {from} to {to}")),
-        };
+        let (rows, rows_en) = self.rows_said();
         format!(
-            "{rows}是教职工表{title_zh}：{count} 人的身份证号码都显示成年人（{young} 至 {old} 岁），不是学生，未导入\
-             {unknown_zh} ({rows_en}: a staff table{title_en}, its {count} ID number(s) all an adult's (aged {young} to \
-             {old}), no pupils: not imported{unknown_en})"
+            "{rows}是教职工表{title_zh}：{numbers}（{ages}），不是学生，未导入{unknown_zh} ({rows_en}: a staff \
+             table{title_en}, {numbers_en} ({ages_en}), no pupils: not imported{unknown_en})"
         )
+    }
+
+    /// The rows left out, as the line said at the first of them names them: a run of rows by its first and last,
+    /// one row as 「此行」, for the report puts the row's number before the line (「第 25 行：」).
+    fn rows_said(&self) -> (String, String) {
+        let (from, to) = (self.from, self.to);
+        match from == to {
+            true => ("此行".to_owned(), "this row".to_owned()),
+            false => (format!("第 {from} 至 {to} 行"), format!("rows {from} to {to}")),
+        }
     }
 
     /// What is said of a staff table without an ID number column (`Held::unnumbered`), its header's words `header`.
     fn unnumbered_message(&self, header: &str) -> String {
-        let (from, to) = (self.from, self.to);
-        let (rows, rows_en) = match from == to {
-            true => (format!("第 {from} 行"), format!("row {from}")),
-            false => (format!("第 {from} 至 {to} 行"), format!("rows {from} to {to}")),
-        };
+        let (rows, rows_en) = self.rows_said();
         let named = self.adults.len() + self.unknown.len();
+        let people = match named {
+            1 => "its 1 person is no pupil".to_owned(),
+            n => format!("its {n} people are no pupils"),
+        };
         format!(
             "{rows}是教职工表：其表头“{header}”写的是教职工，没有身份证号码一列，表中 {named} 人不是学生，未导入；如其中有学生，\
              请核对后导入 ({rows_en}: a staff table, its header “{header}” naming the staff, with no ID number column: \
-             its {named} people are no pupils, not imported; import any pupil among them after checking)"
+             {people}, not imported; import any pupil among them after checking)"
         )
     }
 }
