@@ -4743,6 +4743,51 @@ fn an_adult_among_rows_under_a_staff_header_read_as_pupils_is_left_out_as_staff(
     assert!(header.contains("已作为学生导入") && !header.contains("都不是学生"), "{header}");
 }
 
+/// A second class's block stacked under the first on one sheet, under its own title (「三年级2班学生名单」) and a
+/// header without an ID number column (「学生姓名 | 性别 | 联系电话」): the title names the block's class, as the
+/// first block's title names its own, the header is read as a header, and the block's pupils are imported into
+/// their class, flagged for the missing number as on a sheet without one. Before, the title was imported as a
+/// pupil and the pupils under it were lost.
+#[test]
+fn a_class_block_stacked_under_another_without_an_id_column_gives_its_pupils_under_its_title() {
+    let dir = tempfile::tempdir().unwrap();
+    let ids: Vec<String> = (1..=2).map(|i| valid(&format!("4502022016030580{i}"))).collect();
+    for file in ["stacked.xlsx", "stacked.csv"] {
+        let path = dir.path().join(file);
+        let rows: Vec<Vec<Option<&str>>> = vec![
+            vec![Some("三年级1班学生名单")],
+            vec![Some("姓名"), Some("身份证号码"), Some("性别")],
+            vec![Some("甲一"), Some(ids[0].as_str()), Some("男")],
+            vec![Some("甲二"), Some(ids[1].as_str()), Some("女")],
+            vec![],
+            vec![Some("三年级2班学生名单")], // row 6
+            vec![Some("学生姓名"), Some("性别"), Some("联系电话")],
+            vec![Some("乙一"), Some("男"), Some("13800000001")], // row 8
+            vec![Some("乙二"), Some("女"), Some("13800000002")],
+        ];
+        write_rows(&path, "Sheet1", &rows);
+        let mut store = store();
+        let report = class_list::import(&mut store, &[path.as_path()], Some("第二小学"), false);
+        let report = report.unwrap_or_else(|e| panic!("{file}: refused: {e}"));
+        let got = names_and_classes(&store);
+        let want: Vec<(String, String)> =
+            [("乙一", "三年级2班"), ("乙二", "三年级2班"), ("甲一", "三年级1班"), ("甲二", "三年级1班")]
+                .iter()
+                .map(|(n, c)| (n.to_string(), c.to_string()))
+                .collect();
+        assert_eq!(got, want, "{file}: {:?}", report.problems);
+        for row in [8, 9] {
+            let flagged = report.problems.iter().any(|p| {
+                (p.row == Some(row) || p.row.is_some_and(|r| r < row) && p.last_row.is_some_and(|l| l >= row))
+                    && p.message.contains("身份证号码为空（已导入并标记）")
+            });
+            assert!(flagged, "{file}: row {row} flagged for its missing number: {:?}", report.problems);
+        }
+        let title = report.problems.iter().find(|p| p.row == Some(6)).map(|p| p.message.as_str()).unwrap_or_default();
+        assert!(!title.contains("已导入"), "{file}: the title is no pupil: {title}");
+    }
+}
+
 /// The staff table's lines say their rows and counts as a reader says them: one row left out is 「此行」 (the
 /// report puts 「第 25 行：」 before the line, which said 「第 25 行：第 25 行是教职工表」), one age once (「41 岁」,
 /// never 「41 至 41 岁」), one person in English as one (never "1 people", "ID number(s)", "row(s)"), and a preview

@@ -2537,7 +2537,13 @@ impl RowReader<'_> {
                         },
                     },
                 };
-                let other = self.other_table(&map, &sheet, base + 1 + offset, &row);
+                // A class heading just read right over this row (「三年级2班学生名单」, no row under it yet): a header
+                // here is its class's table's (`other_table`), with or without an ID number column.
+                let titled = self.heading.as_ref().is_some_and(|h| {
+                    h.taken == 0
+                        && above.last().is_some_and(|r| r.iter().any(|c| c.text_ref().trim() == h.shown.trim()))
+                });
+                let other = self.other_table(&map, &sheet, base + 1 + offset, &row, titled);
                 if other.is_some() && staff.ends(self, file, &sheet, base + 2) {
                     // Not the staff's: its rows are read, then this header again.
                     staff.replay.push_back((offset, row));
@@ -3425,15 +3431,35 @@ impl RowReader<'_> {
     /// table, whose rows are read by its own columns. Before, it was skipped as the header repeated, and the rows
     /// under it read by the first table's columns, a pupil's name taken for a phone and a sex for an ID number. A
     /// header repeated as it was (in each of its cells, or in its upper row's) is `None`, skipped as before.
-    fn other_table(&self, map: &HeaderMap, sheet: &Sheet, index: usize, row: &[Cell]) -> Option<HeaderMap> {
+    /// Right under a class's title (`titled`: 「三年级2班学生名单」, then 「学生姓名 | 性别 | 联系电话」), a pupils' header
+    /// without an ID number column is its class's table too, its pupils flagged for the missing number as on a
+    /// sheet without one: before, it was another table's header, and the pupils under it were skipped.
+    fn other_table(
+        &self,
+        map: &HeaderMap,
+        sheet: &Sheet,
+        index: usize,
+        row: &[Cell],
+        titled: bool,
+    ) -> Option<HeaderMap> {
         let columns = header::with_student_number(header::map_row(row, self.synonyms));
-        let (Some(&at_name), Some(&at_id)) = (columns.get(&Column::Name), columns.get(&Column::IdNumber)) else {
-            return None;
+        let at_name = *columns.get(&Column::Name)?;
+        let at_id = match columns.get(&Column::IdNumber) {
+            Some(&at) => Some(at),
+            // The staff's own header under a class's title is still the staff's (`staff_table`).
+            None if titled
+                && columns.len() > 1
+                && !staff_table::staff_header(row)
+                && !self.staff_header_unnumbered(row) =>
+            {
+                None
+            }
+            None => return None,
         };
         // A pupil named as a header word beside a number is a pupil.
         let digits =
             |at: usize| row.get(at).is_some_and(|c| c.text_ref().bytes().filter(u8::is_ascii_digit).nth(5).is_some());
-        if digits(at_id) || digits(at_name) {
+        if at_id.is_some_and(digits) || digits(at_name) {
             return None;
         }
         let named_at = |r: usize, i: usize| match sheet.rows.get(r).and_then(|r| r.get(i)) {
