@@ -4954,3 +4954,42 @@ fn the_same_class_cell_on_a_sheet_named_for_a_class_is_read_by_its_own_name() {
         assert!(!other_than_sheet("二年级1班"), "{order:?}: {:?}", report.problems);
     }
 }
+
+/// A staff block beside the pupils' header naming the staff only in its ID number's header (「姓名 | 班主任身份证号 |
+/// 联系电话」 past an empty column): the staff's, as a block under 「班主任」 is. No staff member becomes a pupil, and
+/// no pupil takes the class teacher's phone; before, the first pupil's phone was the teacher's.
+#[test]
+fn a_staff_block_beside_the_pupils_named_only_in_its_id_header_gives_no_pupil_its_phone() {
+    let dir = tempfile::tempdir().unwrap();
+    let ids: Vec<String> = (1..=2).map(|i| valid(&format!("4502022016030553{i}"))).collect();
+    let teacher = valid("45020219840305124");
+    for file in ["staff_id_word.xlsx", "staff_id_word.csv"] {
+        let path = dir.path().join(file);
+        let header = ["姓名", "身份证号码", "班级", "", "姓名", "班主任身份证号", "联系电话"];
+        let rows: Vec<Vec<Option<&str>>> = vec![
+            header.iter().map(|h| Some(*h).filter(|h| !h.is_empty())).collect(),
+            vec![
+                Some("学生甲"),
+                Some(ids[0].as_str()),
+                Some("三年级1班"),
+                None,
+                Some("王老师"),
+                Some(teacher.as_str()),
+                Some("13900000009"),
+            ],
+            vec![Some("学生乙"), Some(ids[1].as_str()), Some("三年级1班")],
+        ];
+        write_rows(&path, "三年级1班", &rows);
+        let mut store = store();
+        let report = class_list::import(&mut store, &[path.as_path()], Some("第二小学"), false);
+        let report = report.unwrap_or_else(|e| panic!("{file}: refused: {e}"));
+        assert_eq!(report.added, 2, "{file}: {:?}", report.problems);
+        assert_eq!(names_and_classes(&store).len(), 2, "{file}: {:?}", report.problems);
+        let first = store.student_by_id_number(&ids[0]).unwrap().unwrap();
+        assert_eq!((first.phone.as_str(), first.class_label().as_str()), ("", "三年级1班"), "{file}");
+        assert!(store.student_by_id_number(&teacher).unwrap().is_none(), "{file}");
+        let said = report.problems.iter().find(|p| p.message.contains("教职工的信息"));
+        let said = said.unwrap_or_else(|| panic!("{file}: {:?}", report.problems));
+        assert!(said.message.contains("第 E–G 列") && said.message.contains("1 row fills them (row 2)"), "{said:?}");
+    }
+}

@@ -1868,6 +1868,9 @@ fn status_message(
     Some(message)
 }
 
+/// The words a staff table's header names its people by (教师姓名, 班主任身份证号).
+const STAFF_WORDS: [&str; 6] = ["教职工", "教师", "班主任", "老师", "职工", "教工"];
+
 /// What a row is, read before anything else is made of it.
 enum RowKind {
     Pupil,
@@ -3311,8 +3314,10 @@ impl RowReader<'_> {
     fn staff_beside(&self, sheet: &Sheet, map: &HeaderMap) -> Option<StaffBeside> {
         let header_row = sheet.rows.get(map.row)?;
         let from = [Column::Name, Column::IdNumber].iter().filter_map(|c| map.columns.get(c)).max()? + 1;
-        // 联系人 over a phone beside the pupils is most often their guardian's.
-        let is_staff = |text: &str| self.synonyms.is_staff(text) && !text.contains("联系人");
+        // 联系人 over a phone beside the pupils is most often their guardian's. A block naming the staff only in its
+        // ID number's header (「姓名 | 班主任身份证号 | 联系电话」) is theirs too: before, its phone was a pupil's.
+        let is_staff =
+            |text: &str| (self.synonyms.is_staff(text) && !text.contains("联系人")) || self.staff_id_header(text);
         let pupils = |text: &str| {
             // A staff block's own 身份证号码 (班主任 | 身份证号码 | 联系电话) is the staff's, as its 姓名 is.
             !self.synonyms.is_phone_word(text)
@@ -6084,13 +6089,7 @@ impl RowReader<'_> {
     /// or an ID column named for them, no pupils' 姓名, and every filled cell a header word. Read as a pupil's row,
     /// it was a pupil named 「教职工姓名」, and the adults under it pupils.
     fn staff_table_header(&self, row: &[Cell]) -> bool {
-        const STAFF: [&str; 6] = ["教职工", "教师", "班主任", "老师", "职工", "教工"];
-        let staff_id = |text: &str| {
-            let word = header::clean(text);
-            STAFF
-                .iter()
-                .any(|w| word.strip_prefix(w).is_some_and(|rest| self.synonyms.column(rest) == Some(Column::IdNumber)))
-        };
+        let staff_id = |text: &str| self.staff_id_header(text);
         let (mut staff_name, mut id) = (false, false);
         for cell in row.iter().filter(|c| !c.is_empty()) {
             let text = cell.text_ref();
@@ -6105,7 +6104,7 @@ impl RowReader<'_> {
                 id = true;
             } else if self.synonyms.is_staff(&text) {
                 let word = header::clean(&text);
-                staff_name |= STAFF.iter().any(|w| word.contains(w));
+                staff_name |= STAFF_WORDS.iter().any(|w| word.contains(w));
             } else if column.is_none()
                 && !self.synonyms.is_phone_word(&text)
                 && !staff_table::staff_header(std::slice::from_ref(cell))
@@ -6114,6 +6113,14 @@ impl RowReader<'_> {
             }
         }
         id && (staff_name || row.iter().any(|c| staff_id(&c.text_ref())))
+    }
+
+    /// An ID number header named for the staff (「班主任身份证号」, 「教师身份证号」): the staff's number, never a pupil's.
+    fn staff_id_header(&self, text: &str) -> bool {
+        let word = header::clean(text);
+        STAFF_WORDS
+            .iter()
+            .any(|w| word.strip_prefix(w).is_some_and(|rest| self.synonyms.column(rest) == Some(Column::IdNumber)))
     }
 
     /// Whether a row is a pupil, and if not what it is: a header repeated mid-file, a class heading, a footer, or
