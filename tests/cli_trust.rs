@@ -1824,7 +1824,8 @@ fn older_drive(dir: &Path, version: i64) -> PathBuf {
     let conn = rusqlite::Connection::open(&db).unwrap();
     canbao::store::schema::register_functions(&conn).unwrap();
     // Each schema's additions, newest first (see store::schema::MIGRATIONS).
-    let added: [(i64, &str); 14] = [
+    let added: [(i64, &str); 15] = [
+        (16, "DELETE FROM meta WHERE key = 'kept_numbers_changed';"),
         (
             15,
             "DROP TRIGGER audit_kept_number; DROP TABLE kept_numbers;
@@ -1873,7 +1874,7 @@ fn older_drive(dir: &Path, version: i64) -> PathBuf {
              DROP TABLE search_blocks;",
         ),
     ];
-    assert_eq!(canbao::store::schema::latest_version(), 15, "a later schema's additions are taken away here too");
+    assert_eq!(canbao::store::schema::latest_version(), 16, "a later schema's additions are taken away here too");
     for (step, sql) in added {
         if version < step {
             conn.execute_batch(sql).unwrap();
@@ -2069,4 +2070,32 @@ fn a_drive_shared_in_a_folder_others_write_to_is_said_and_left_shared() {
     assert!(err.contains("共享文件夹") && err.contains("chmod 600"), "{err}");
     let mode = std::fs::metadata(&db).expect("meta").permissions().mode() & 0o777;
     assert_eq!(mode, 0o644, "a share made on purpose is left as it is");
+}
+
+/// A drive an earlier canbao brought to schema 15 before that step marked the renumbering (no `kept_numbers_changed`
+/// in its meta, as `older_drive` strips schema 16's addition) is marked on opening: its first `check` says once
+/// that the numbers are the fixed ones now, and a `--dismiss N` before it is refused as on any renumbered drive.
+/// Before, such a drive never got the notice.
+#[test]
+fn a_drive_brought_to_fixed_numbers_by_an_earlier_canbao_is_told_of_the_renumbering_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = ten_pupils(dir.path(), "v15.db");
+    let first17 = "45020320170906416";
+    let stranger = format!("{first17}{}", canbao::domain::id_number::check_char(first17.as_bytes()));
+    let day = ((chrono::Utc::now() + chrono::Duration::hours(8)).date_naive() - chrono::Duration::days(30)).to_string();
+    let tax = dir.path().join("tax.csv");
+    std::fs::write(&tax, format!("姓名,证件号码,缴费金额,缴费日期\n陌生人,{stranger},380,{day}\n")).unwrap();
+    ok(canbao(&db).args(["reconcile", "--source", "tax", "--keep-unmatched"]).arg(&tax));
+    {
+        // As the earlier canbao's step 15 left it: numbered, no mark.
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        conn.execute_batch("DELETE FROM meta WHERE key = 'kept_numbers_changed'; PRAGMA user_version = 15;").unwrap();
+    }
+    let (code, _, err) = run(canbao(&db).args(["check", "--dismiss", "1", "--why", "已核实"]));
+    assert_eq!(code, 1, "a number before the notice is refused: {err}");
+    assert!(err.contains("编号已改为记入时的固定编号"), "{err}");
+    let text = ok(canbao(&db).arg("check"));
+    assert!(text.contains("编号已改为记入时的固定编号"), "{text}");
+    let text = ok(canbao(&db).arg("check"));
+    assert!(!text.contains("编号已改为记入时的固定编号"), "said once: {text}");
 }

@@ -6359,3 +6359,34 @@ fn agency_feedback_not_insured_for_a_pupil_counted_insured_is_a_conflict() {
     let found = json(canbao(&db).args(["find", "450202201804116964", "--json"]));
     assert_eq!((found[0]["enrollment"].as_str(), found[0]["payment"].as_str()), (Some("here"), Some("government")));
 }
+
+/// A part-payer (300 of 380) whose one top-up of 80 was keyed on two laptops, merged, has 460 recorded: `check` says
+/// the excess is that top-up recorded twice and how to set the amount back, not 多缴 to be settled by category and
+/// refund, in text and `--json` (`duplicated_top_up`). Before, it read as a category matter.
+#[test]
+fn an_excess_made_of_one_top_up_keyed_twice_is_said_as_such() {
+    let (dir, db) = drive_with_progress();
+    let lin = "450202201911276365";
+    ok(canbao(&db).args(["mark", lin, "--payment", "paid", "--amount", "300", "--paid-on", "2023-10-10", "--yes"]));
+    let copies: Vec<PathBuf> = ["甲", "乙"]
+        .iter()
+        .map(|laptop| {
+            std::fs::create_dir(dir.path().join(laptop)).unwrap();
+            let path = dir.path().join(laptop).join("drive.db");
+            std::fs::copy(&db, &path).unwrap();
+            path
+        })
+        .collect();
+    for copy in &copies {
+        ok(canbao(copy).args(["mark", lin, "--top-up", "80", "--paid-on", "2023-10-20"]));
+    }
+    ok(canbao(&copies[0]).arg("merge").arg(&copies[1]));
+    let check = json(canbao(&copies[0]).args(["check", "--json"]));
+    let over = check["overpaid"].as_array().cloned().unwrap_or_default();
+    let lin_over = over.iter().find(|o| o["name"] == "林彤瑶").unwrap_or_else(|| panic!("{check}"));
+    assert_eq!((lin_over["over"].as_f64(), lin_over["duplicated_top_up"].as_f64()), (Some(80.0), Some(80.0)));
+    let text = ok(canbao(&copies[0]).arg("check"));
+    let line = text.lines().find(|l| l.contains("林彤瑶")).unwrap_or_default();
+    assert!(line.contains("同一笔补缴记了两次") && line.contains("改回 380 元"), "{text}");
+    assert!(!line.contains("人员类别"), "{line}");
+}

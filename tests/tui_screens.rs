@@ -4817,6 +4817,7 @@ fn a_corrected_number_a_held_tax_payment_names_says_to_reconcile_again() {
             dismissed: None,
             school: None,
             undismissed: None,
+            agency_status: None,
         };
         let kept = canbao::store::Unapplied {
             always: vec![KeptPayment { student_id: None, id_number: number.clone(), record }],
@@ -4895,6 +4896,7 @@ fn a_corrected_number_that_changes_the_sex_still_says_a_held_tax_payment_waits()
             dismissed: None,
             school: None,
             undismissed: None,
+            agency_status: None,
         };
         let kept = canbao::store::Unapplied {
             always: vec![KeptPayment { student_id: None, id_number: number.clone(), record }],
@@ -12193,6 +12195,7 @@ fn keep_payment_under_another_name(store: &mut Store, id: i64) {
         dismissed: None,
         school: None,
         undismissed: None,
+        agency_status: None,
     };
     let kept = canbao::store::Unapplied {
         always: vec![KeptPayment { student_id: Some(id), id_number: pupil.id_number.clone(), record }],
@@ -13620,6 +13623,7 @@ fn tax_row(
         dismissed: None,
         school: None,
         undismissed: None,
+        agency_status: None,
     }
 }
 
@@ -14024,6 +14028,7 @@ fn the_dismiss_dialog_goes_to_a_line_by_page_end_number_or_reference() {
                 dismissed: None,
                 school: None,
                 undismissed: None,
+                agency_status: None,
             },
         })
         .collect();

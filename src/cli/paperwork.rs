@@ -1831,8 +1831,12 @@ pub fn check(cli: &Cli, reveal: bool, json: bool) -> CmdResult {
         );
         None
     });
-    let report: CheckReport = store.check_roster(policy.as_ref())?;
+    let mut report: CheckReport = store.check_roster(policy.as_ref())?;
     if json {
+        // The renumbering is said and remembered as the text form says it: a script's check is a check too.
+        if !report.tax_paid_unrecorded.is_empty() && renumbering_noted(cli, &mut store) {
+            report.numbers_changed = Some(crate::domain::roster_check::NumbersChanged::new());
+        }
         return print_json_ids(&report, reveal);
     }
     let checked = format!(
@@ -2048,6 +2052,38 @@ pub fn check(cli: &Cli, reveal: bool, json: bool) -> CmdResult {
     }
     for o in &report.overpaid {
         let p = &o.pupil;
+        // The excess is a top-up keyed twice: undo one, nothing to do with categories.
+        if let Some(top_up) = o.duplicated_top_up {
+            let fen = |yuan: f64| (yuan * 100.0).round() as i64;
+            let (paid, top_up, right) =
+                (money::plain(fen(o.paid)), money::plain(fen(top_up)), money::plain(fen(o.paid - top_up)));
+            let number = shown_id(&p.id_number, reveal);
+            let what = format!(
+                "{}\t{}",
+                who(p),
+                pick(
+                    &format!(
+                        "已缴 {paid} 元，多出的正是一笔 {top_up} 元的补缴：同一笔补缴记了两次（两台电脑各记一次，或一台记了两次）；\
+                         请对照收据核实，确是同一笔的，把缴费金额改回 {right} 元（canbao mark {number} --amount {right}，\
+                         或在详情页按 p 清除后按收据重新登记） (paid {paid} yuan, the excess exactly a top-up of {top_up}: \
+                         one top-up recorded twice; check the receipts, and if it is one, set the amount back to {right} \
+                         yuan)"
+                    ),
+                    &format!(
+                        "paid {paid} yuan, the excess exactly a top-up of {top_up} yuan: one top-up recorded twice (once \
+                         on each of two laptops, or twice on one); check the receipts, and if it is one, set the amount \
+                         back to {right} yuan (canbao mark {number} --amount {right}, or clear it with p on the detail \
+                         screen and record it again from the receipt)"
+                    ),
+                ),
+            );
+            heading(
+                "同一笔补缴记了两次，请撤销其中一笔 (one top-up recorded twice: undo one)",
+                "one top-up recorded twice: undo one",
+                &what,
+            );
+            continue;
+        }
         let fen = |yuan: f64| (yuan * 100.0).round() as i64;
         let (paid, due, over) = (money::plain(fen(o.paid)), money::plain(fen(o.due)), money::plain(fen(o.over)));
         // Paid before the category was certified: what `quote` says stands (paid, no department share, the
@@ -2186,6 +2222,14 @@ pub fn check(cli: &Cli, reveal: bool, json: bool) -> CmdResult {
     for u in &report.tax_paid_unrecorded {
         // Numbered: `check --dismiss N` names the line by it, a number no other dismissal changes.
         let what = format!("[{}] {}", u.label(), unrecorded_line(u, reveal, en));
+        if u.reason == crate::domain::unapplied::UnappliedReason::AgencyNotRegistered {
+            heading(
+                "医保经办机构反馈未参保、本机计为已参保 (the agency has the pupil not registered, counted insured here)",
+                "the agency has the pupil not registered, counted insured here",
+                &what,
+            );
+            continue;
+        }
         heading(
             "税务已缴费、名单未记入 (paid at the tax office, not recorded here)",
             "paid at the tax office, not recorded here",
@@ -2216,22 +2260,27 @@ pub fn check(cli: &Cli, reveal: bool, json: bool) -> CmdResult {
 /// once: a list printed before may name another payment under a number. Remembered in the drive when it can be
 /// written now (not read-only, nor held by a window, which says it in its own 检查名单); else said again next time.
 fn renumbering_said(cli: &Cli, store: &mut crate::store::Store) {
-    if !store.kept_numbers_changed().unwrap_or(false) {
+    if !renumbering_noted(cli, store) {
         return;
     }
-    say(
-        "编号已改为记入时的固定编号，升级前打印的编号不再适用，请按上面的编号销项 (the numbers are now the ones given \
-         when each payment was kept; a list printed before the upgrade no longer applies: dismiss by the numbers above)",
-        "the numbers are now the ones given when each payment was kept; a list printed before the upgrade no longer \
-         applies: dismiss by the numbers above",
-    );
+    let words = crate::domain::roster_check::NumbersChanged::new();
+    say(&format!("{} ({})", words.why, words.why_en), &words.why_en);
+}
+
+/// Whether the renumbering is to be said now (`renumbering_said`; `check --json` says it as `numbers_changed`), and
+/// remembered as said when the drive can be written now.
+fn renumbering_noted(cli: &Cli, store: &mut crate::store::Store) -> bool {
+    if !store.kept_numbers_changed().unwrap_or(false) {
+        return false;
+    }
     if store.is_read_only() {
-        return;
+        return true;
     }
     let operator = super::open::operator_from(cli).unwrap_or_default();
     if let Ok(_lock) = crate::store::lock::DriveLock::acquire(&super::open::drive_path(cli), &operator) {
         let _ = store.kept_numbers_change_said();
     }
+    true
 }
 
 /// A payment paid at the tax office and not recorded here, as `check` lists it: name, number, amount, date,
@@ -2339,7 +2388,19 @@ pub fn dismiss(cli: &Cli, pick: &LinePick, why: &str, json: bool) -> CmdResult {
         nothing,
         "canbao check",
     );
-    let line = picked(&report.tax_paid_unrecorded, pick, |u| u, named)?;
+    let line = match picked(&report.tax_paid_unrecorded, pick, |u| u, named) {
+        Ok(line) => line,
+        // A reference not listed because its payment is dismissed already: said so, with when and by whom, not as
+        // a reference mistyped (the reference is the payment's on every laptop; a number no longer listed is
+        // refused naming the numbers listed, as before).
+        Err(refused) if matches!(pick, LinePick::Reference(_)) => {
+            let done = store.dismissed_lines()?;
+            let found: Vec<_> = done.iter().filter(|d| pick.names(d.line.number, &d.line.reference)).collect();
+            let [already] = found[..] else { return Err(refused) };
+            return dismissed_already(already, json);
+        }
+        Err(refused) => return Err(refused),
+    };
     let n = line.number;
     if store.dismiss_unapplied(line, why)?.is_none() {
         return Err(UserError::new(format!(
@@ -2359,6 +2420,45 @@ pub fn dismiss(cli: &Cli, pick: &LinePick, why: &str, json: bool) -> CmdResult {
     say(
         &format!("已销项 (dismissed): [{label}] {}；原因 (why)：{}", unrecorded_line(line, reveal, false), why.trim()),
         &format!("dismissed: [{label}] {}; why: {}", unrecorded_line(line, reveal, en), why.trim()),
+    );
+    Ok(())
+}
+
+/// What `dismiss` of a payment dismissed already says, for --json: the dismissal standing, nothing written.
+#[derive(Serialize)]
+struct DismissedAlready<'a> {
+    number: usize,
+    reference: &'a str,
+    already_dismissed: &'a crate::store::DismissedLine,
+}
+
+/// `check --dismiss` of a payment dismissed already (and not taken back): nothing to do, so nothing written, and
+/// said as such with when, by whom and why it was dismissed; exit 0, as a list reconciled again changes nothing.
+fn dismissed_already(d: &crate::store::DismissedLine, json: bool) -> CmdResult {
+    let (line, reveal) = (&d.line, false);
+    if json {
+        let reference = &line.reference;
+        return print_json_ids(&DismissedAlready { number: line.number, reference, already_dismissed: d }, reveal);
+    }
+    let at = crate::store::instant::beijing_minutes(&d.at);
+    let (by, by_en) = if d.operator.trim().is_empty() {
+        (String::new(), String::new())
+    } else {
+        (format!("由 {} ", d.operator), format!(" by {}", d.operator))
+    };
+    let (en, label) = (english(), line.label());
+    say(
+        &format!(
+            "[{label}] 已于 {at} {by}销项（原因：{}），无需再销项，未修改 (dismissed already, {at}{by_en}: nothing \
+             changed)：{}",
+            d.dismissal,
+            unrecorded_line(line, reveal, false)
+        ),
+        &format!(
+            "[{label}] dismissed already, {at}{by_en} (why: {}): nothing changed: {}",
+            d.dismissal,
+            unrecorded_line(line, reveal, en)
+        ),
     );
     Ok(())
 }

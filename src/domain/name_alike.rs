@@ -14,6 +14,36 @@ fn compared(name: &str) -> Vec<char> {
         .collect()
 }
 
+/// A dot typed for the middle dot of a transliterated name (阿依古丽·买买提): ·, •, ‧, ・, ･, ．, ., ∙, ⋅ and the
+/// Greek ·, as `io::cell::clean_name` reads them.
+fn is_name_dot(c: char) -> bool {
+    matches!(
+        c,
+        '\u{b7}'
+            | '\u{2022}'
+            | '\u{2027}'
+            | '\u{30fb}'
+            | '\u{ff65}'
+            | '\u{ff0e}'
+            | '.'
+            | '\u{2219}'
+            | '\u{22c5}'
+            | '\u{387}'
+    )
+}
+
+/// The name a list's row and a pupil are the same by when nothing else ties them (a tax row without an ID number):
+/// a Chinese name without its middle dot (or a look-alike) and spaces, so 「阿依古丽买买提」, 「阿依古丽·买买提」 and
+/// 「阿依古丽．买买提」 are one name each way; a Latin name as written, single-spaced (「J. Smith」 keeps its dot).
+pub fn match_key(name: &str) -> String {
+    let has_cjk =
+        name.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c) || ('\u{3400}'..='\u{4dbf}').contains(&c));
+    if !has_cjk {
+        return name.split_whitespace().collect::<Vec<_>>().join(" ");
+    }
+    super::narrow(name).chars().filter(|&c| !c.is_whitespace() && !is_name_dot(c)).collect()
+}
+
 /// Two characters one child's name may be written with: the same, or read alike (劉 for 刘, 張 for 张, and a
 /// homophone typed by an IME picking the wrong candidate).
 fn alike(a: char, b: char) -> bool {
@@ -79,6 +109,26 @@ mod tests {
         assert!(plausibly_same("阿依古丽·买买提", "阿依古丽.买买提"));
         assert!(plausibly_same("欧阳娜娜", "欧阳娜"), "a character dropped");
         assert!(plausibly_same("Tom Lee", "lee tom"));
+    }
+
+    #[test]
+    fn a_name_with_or_without_its_middle_dot_is_one_key() {
+        use super::match_key;
+        let key = match_key("阿依古丽·买买提");
+        for written in [
+            "阿依古丽买买提",
+            "阿依古丽・买买提",
+            "阿依古丽•买买提",
+            "阿依古丽‧买买提",
+            "阿依古丽．买买提",
+            "阿依古丽.买买提",
+        ] {
+            assert_eq!(match_key(written), key, "{written}");
+        }
+        assert_eq!(match_key("阿依古丽 买买提"), key);
+        assert_eq!(match_key("阿依古丽　·　买买提"), key, "full-width spaces");
+        assert_ne!(match_key("阿依古丽买买"), key);
+        assert_eq!(match_key("J.  Smith"), "J. Smith", "a Latin name keeps its dot");
     }
 
     #[test]

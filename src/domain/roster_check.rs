@@ -178,6 +178,35 @@ pub struct CheckReport {
     /// The drive's policy is another insured year's than the roster's: `underpaid` and `overpaid` are empty
     /// because nothing was checked, not because every family paid what is due (set by [`check_in_year`]).
     pub amounts_not_checked: Option<AmountsNotChecked>,
+    /// The upgrade to fixed numbers (drive schema 15) numbered the kept payments anew, and this check is the first
+    /// to list them since: said once, in `--json` as in text (`numbers_changed`, absent otherwise).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub numbers_changed: Option<NumbersChanged>,
+}
+
+/// The kept payments' numbers are the fixed ones given when each was kept, said once after the upgrade: a list
+/// printed before it may name another payment under a number.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NumbersChanged {
+    pub why: String,
+    pub why_en: String,
+}
+
+impl NumbersChanged {
+    pub fn new() -> NumbersChanged {
+        NumbersChanged {
+            why: "编号已改为记入时的固定编号，升级前打印的编号不再适用，请按上面的编号销项".to_owned(),
+            why_en: "the numbers are now the ones given when each payment was kept; a list printed before the upgrade \
+                     no longer applies: dismiss by the numbers above"
+                .to_owned(),
+        }
+    }
+}
+
+impl Default for NumbersChanged {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 /// Why no payment was checked against the amount due: the drive's policy is another insured year's (allowed with a
@@ -531,6 +560,11 @@ pub struct Overpaid {
     /// share, the notice's word on the subsidy), which the check says in place of a refund owed.
     #[serde(skip)]
     pub paid_first: Option<PaidFirst>,
+    /// Yuan: the excess is exactly a top-up (补缴) of this amount recorded twice (the same top-up keyed on two
+    /// laptops and joined by a merge, or keyed twice on one): said as such, with how to undo one, not as a matter
+    /// of categories. `null` otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duplicated_top_up: Option<f64>,
 }
 
 /// A 财政代缴 mark the drive's policy does not bear out, with the share the ledger states and why.
@@ -743,6 +777,7 @@ pub fn check_in_year(
                 due: money::as_number(quote.personal_due_fen),
                 over: money::as_number(paid - quote.personal_due_fen),
                 paid_first: paid_first(policy, &priced, &quote),
+                duplicated_top_up: None,
             });
         }
         for mark in &s.categories {
@@ -894,10 +929,10 @@ fn numbered_lines(
         holders.entry(s.id_number.as_str()).or_default().push(s);
     }
     let by_id: BTreeMap<i64, &Student> = students.iter().map(|s| (s.id, s)).collect();
-    let mut named: BTreeMap<&str, Vec<&Student>> = BTreeMap::new();
+    let mut named: BTreeMap<String, Vec<&Student>> = BTreeMap::new();
     if kept.iter().any(|(k, _)| k.record.reason == UnappliedReason::NoNumber) {
         for s in students {
-            named.entry(s.name.trim()).or_default().push(s);
+            named.entry(super::name_alike::match_key(&s.name)).or_default().push(s);
         }
     }
     let mut found: Vec<Option<(UnrecordedPayment, bool)>> = Vec::new();
@@ -958,10 +993,16 @@ fn numbered_lines(
         };
         // A receipt under two payers is settled by no payment recorded: whichever pupil is recorded paid, the
         // other row's name still holds the tax office's receipt, until the operator dismisses it.
-        let settled = if k.record.reason == UnappliedReason::RepeatedReceipt {
+        let settled = if k.record.reason == UnappliedReason::AgencyNotRegistered {
+            // The agency's 未参保 stands while the drive counts the pupil insured here; a standing changed since
+            // (the payment cleared, 异地参保) settles it.
+            !holding.iter().chain(matched).any(|s| s.payment.is_settled() && s.enrollment != Enrollment::Elsewhere)
+        } else if k.record.reason == UnappliedReason::RepeatedReceipt {
             false
         } else if no_number {
-            named.get(k.record.name.trim()).is_some_and(|same| same.iter().any(settles_unnumbered))
+            named
+                .get(&super::name_alike::match_key(&k.record.name))
+                .is_some_and(|same| same.iter().any(settles_unnumbered))
         } else {
             k.id_number.is_empty() || holding.iter().chain(matched).any(settles)
         };
@@ -990,7 +1031,22 @@ fn numbered_lines(
             .filter(|_| super::unapplied::said_on_forms(r));
         // Recorded since, the payment is said as it was kept, not as one the pupil may have paid twice.
         let (paid_twice, now_held) = if settled { (None, None) } else { (paid_twice, now_held) };
+        // A receipt under two payers whose row's pupil is recorded paid since: said as recorded, under whom.
+        let recorded_as_row = holding
+            .iter()
+            .chain(matched)
+            .find(|s| s.payment == PaymentStatus::Paid)
+            .filter(|_| r.reason == UnappliedReason::RepeatedReceipt);
         let (why, why_en, advice, advice_en) = match (paid_twice, now_held) {
+            _ if recorded_as_row.is_some() => {
+                let pupil = recorded_as_row.map(|s| s.name.as_str()).unwrap_or_default();
+                (
+                    r.why_repeated_recorded(pupil, false),
+                    r.why_repeated_recorded(pupil, true),
+                    r.advice(false).to_owned(),
+                    r.advice(true).to_owned(),
+                )
+            }
             (Some(paid), _) => (
                 super::unapplied::why_paid_twice(r, &paid.payment_details, false),
                 super::unapplied::why_paid_twice(r, &paid.payment_details, true),
@@ -1223,6 +1279,7 @@ mod tests {
                 dismissed: None,
                 school: None,
                 undismissed: None,
+                agency_status: None,
             },
         }
     }
@@ -1311,6 +1368,7 @@ mod tests {
             dismissed: None,
             school: None,
             undismissed: None,
+            agency_status: None,
         };
         let kept = |record: &UnappliedPayment| KeptPayment {
             student_id: Some(7),

@@ -53,6 +53,12 @@ pub enum UnappliedReason {
     /// earlier row is reconciled as any row; this one stays listed until the operator dismisses it, having asked
     /// the tax office whose payment it is: no recorded payment can tell that the two rows were sorted out.
     RepeatedReceipt,
+    /// Not a payment: the 医保 agency's feedback says a pupil the drive counts insured here (paid, or 财政代缴) is
+    /// not registered (未参保, 未登记 …): a department's payment that never reached it, or a family's it has not
+    /// seen. Kept so `check` lists it while the drive still counts the pupil insured, until the standing changes or
+    /// the operator dismisses it; `agency_status` holds the list's word. An older canbao, not knowing the reason,
+    /// leaves the record out.
+    AgencyNotRegistered,
 }
 
 /// The other row of a receipt number (票证号码) met twice under two payers (`UnappliedReason::RepeatedReceipt`,
@@ -113,6 +119,9 @@ pub struct UnappliedPayment {
     /// had not seen still holds after a merge. An older canbao reads it as the payment kept again.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub undismissed: Option<Undismissal>,
+    /// `AgencyNotRegistered`: the status the agency's feedback gives (未参保, 未登记 …; empty for an empty cell).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agency_status: Option<String>,
 }
 
 /// Dismissals taken back: why, and the audit rows (by their content's hash, `event_hash::row_hash`, which a merge
@@ -178,7 +187,14 @@ impl UnappliedPayment {
             (Some(mine), Some(theirs)) => school_key(mine) == school_key(theirs),
             _ => true,
         };
-        self.year == other.year && self.amount_fen == other.amount_fen && same_receipt && same_payer && same_school
+        // The agency's word on a pupil is no payment: never the same as one kept of the tax office's list.
+        let agency = |r: &UnappliedPayment| r.reason == UnappliedReason::AgencyNotRegistered;
+        self.year == other.year
+            && self.amount_fen == other.amount_fen
+            && same_receipt
+            && same_payer
+            && same_school
+            && agency(self) == agency(other)
     }
 
     /// The roster's standing in words.
@@ -202,6 +218,25 @@ impl UnappliedPayment {
                 }
             }
             _ => why,
+        }
+    }
+
+    /// Why a receipt under two payers (`RepeatedReceipt`) is still listed once the drive records this row's pupil
+    /// (`pupil`, the roster's name) paid since: said as recorded, and under whom, no more as 「此行未记入」, which the
+    /// operator who recorded it would read as the recording lost. Listed still, as no payment tells whether the
+    /// tax office was asked whose it is (and the other row's pupil may be recorded paid for it too).
+    pub fn why_repeated_recorded(&self, pupil: &str, en: bool) -> String {
+        let receipt = self.receipt.as_deref().unwrap_or_default();
+        let at = self.earlier.as_ref().map(|e| self.earlier_said(e, en)).unwrap_or_default();
+        if en {
+            format!(
+                "receipt {receipt} is also on {at}, with the same amount: one payment under two payers; this row's \
+                 payment is recorded since, under {pupil}"
+            )
+        } else {
+            format!(
+                "票证号码 {receipt} 也在 {at}，金额相同，是同一笔缴费记在两人名下；此行的缴费此后已记入 {pupil} 名下"
+            )
         }
     }
 
@@ -284,6 +319,22 @@ impl UnappliedPayment {
             }
             (UnappliedReason::RecordedDiffers, true) => {
                 "another amount or date than the payment recorded, which was not replaced".to_owned()
+            }
+            (UnappliedReason::AgencyNotRegistered, _) => {
+                let listed = self.agency_status.as_deref().map(str::trim).filter(|s| !s.is_empty());
+                let roster = self.roster_status_label(en);
+                match (listed, en) {
+                    (Some(word), false) => format!("医保经办机构反馈为“{word}”，本机为“{roster}”，计为已参保"),
+                    (None, false) => format!("医保经办机构反馈的参保状态为空，本机为“{roster}”，计为已参保"),
+                    (Some(word), true) => {
+                        format!("the agency's feedback says “{word}”, while the drive has the pupil {roster}: insured")
+                    }
+                    (None, true) => {
+                        format!(
+                            "the agency's feedback gives no status, while the drive has the pupil {roster}: insured"
+                        )
+                    }
+                }
             }
             (UnappliedReason::NoNumber, false) => "此行没有身份证号码，按姓名找不到唯一的学生，无法核对".to_owned(),
             (UnappliedReason::NoNumber, true) => {
@@ -387,6 +438,14 @@ impl UnappliedPayment {
             (UnappliedReason::NoNumber, true) => {
                 "ask the tax office for the payer's ID number; if the child is at this school, record the payment by hand on the detail screen, or reconcile a list with the number filled in"
             }
+            (UnappliedReason::AgencyNotRegistered, false) => {
+                "请向医保经办机构核实：缴费或代缴确已到账的，请其补办参保登记；未到账的，更正本机的缴费记录；核实后用 canbao check \
+                 --dismiss 编号 --why 说明 销项"
+            }
+            (UnappliedReason::AgencyNotRegistered, true) => {
+                "check with the agency: if the payment (or the department's) reached it, have it register the pupil; if \
+                 not, correct the payment recorded here; once sorted out, dismiss it: canbao check --dismiss N --why TEXT"
+            }
             (UnappliedReason::RepeatedReceipt, false) => {
                 "请向税务核实是谁的缴费：是此行学生的，在学生详情中手工记录缴费；核实后用 canbao check --dismiss 编号 --why 说明 销项"
             }
@@ -435,7 +494,9 @@ impl UnappliedPayment {
         let day = self.paid_on.map(|d| d.to_string());
         let receipt = self.receipt.as_ref().map(|r| if en { format!("receipt {r}") } else { format!("票证号码 {r}") });
         let amount = if en { format!("{} yuan", self.amount_text()) } else { format!("{} 元", self.amount_text()) };
-        let parts: Vec<String> = [Some(self.name.clone()), Some(amount), day, receipt, Some(self.place(en))]
+        // The agency's word on a pupil holds no amount.
+        let amount = (self.reason != UnappliedReason::AgencyNotRegistered).then_some(amount);
+        let parts: Vec<String> = [Some(self.name.clone()), amount, day, receipt, Some(self.place(en))]
             .into_iter()
             .flatten()
             .filter(|p| !p.is_empty())
@@ -791,6 +852,7 @@ mod tests {
             dismissed: None,
             school: None,
             undismissed: None,
+            agency_status: None,
         }
     }
 

@@ -1169,6 +1169,7 @@ fn reconcile_list(
     if let Some(refused) = run.earlier_year_list(file) {
         return Err(refused);
     }
+    run.undated_list_said()?;
     run.settle_payments()?;
     // Before anything is written: another school's list would otherwise keep every one of its payments, with other
     // children's names and numbers, in this drive's append-only history.
@@ -1198,15 +1199,17 @@ fn reconcile_list(
     let options = ChangeOptions { dry_run, payment_stands: source == Source::Tax, ..ChangeOptions::default() };
     let (outcomes, kept_before) =
         run.store.apply_reconciliation("reconcile", &items, &receipts, &unapplied, &confirmed, options)?;
-    run.report.unapplied_payments = unapplied.always.len();
-    run.report.unapplied_kept_before = kept_before;
+    // The agency's 未参保 kept for `check` is no payment: the tax list's counts of payments not recorded leave it out.
+    let payments = unapplied.always.iter().filter(|k| k.record.reason != UnappliedReason::AgencyNotRegistered).count();
+    run.report.unapplied_payments = payments;
+    run.report.unapplied_kept_before = if source == Source::Tax { kept_before } else { 0 };
     let dismissed = run.store.dismissed_payments()?;
     let was_dismissed = |list: &[crate::domain::unapplied::KeptPayment]| {
         list.iter()
             .filter(|k| dismissed.get(&k.id_number).is_some_and(|d| d.iter().any(|d| d.same_payment(&k.record))))
             .count()
     };
-    run.report.unapplied_dismissed = was_dismissed(&unapplied.always);
+    run.report.unapplied_dismissed = if source == Source::Tax { was_dismissed(&unapplied.always) } else { 0 };
     for (((outcome, (sheet, row)), if_refused), (_, changes)) in
         outcomes.into_iter().zip(rows).zip(&unapplied.if_refused).zip(&items)
     {
@@ -1804,7 +1807,12 @@ impl Run<'_> {
         };
         self.named_a_pupil = true;
         // A pupil found by an old number under a name since corrected is that pupil all the same.
-        if !by_old_number && !file_name.is_empty() && file_name != clean_name(&student.name) {
+        // A middle dot more or less (or a look-alike) is the same name, not another child's.
+        let same_name = || {
+            let key = crate::domain::name_alike::match_key;
+            file_name == clean_name(&student.name) || key(&file_name) == key(&student.name)
+        };
+        if !by_old_number && !file_name.is_empty() && !same_name() {
             let kept = (Some(student.id), number.as_str(), UnappliedReason::OtherName, Some(student.name.clone()));
             self.keep_row(sheet, map, row_no, row, kept);
             self.reached.insert((sheet.name.clone(), row_no));
@@ -1936,7 +1944,8 @@ impl Run<'_> {
         if self.pupils_named.is_none() {
             let mut by_name: HashMap<String, Vec<crate::store::NameKeys>> = HashMap::new();
             for s in self.store.name_keys()? {
-                by_name.entry(clean_name(&s.name)).or_default().push(s);
+                // Without its middle dot, each way: 「阿依古丽买买提」 on the list is 「阿依古丽·买买提」 on the roster.
+                by_name.entry(crate::domain::name_alike::match_key(&s.name)).or_default().push(s);
             }
             self.pupils_named = Some(by_name);
         }
@@ -1955,7 +1964,7 @@ impl Run<'_> {
         let same_name: Vec<i64> = self
             .pupils_named
             .as_ref()
-            .and_then(|by_name| by_name.get(file_name))
+            .and_then(|by_name| by_name.get(&crate::domain::name_alike::match_key(file_name)))
             .map(|list| {
                 list.iter()
                     .filter(|s| school_wanted.as_ref().is_none_or(|wanted| school_key(&s.school) == *wanted))
@@ -2219,6 +2228,7 @@ impl Run<'_> {
             dismissed: None,
             school: None,
             undismissed: None,
+            agency_status: None,
         }
     }
 
@@ -2777,6 +2787,34 @@ impl Run<'_> {
         Some(ReconcileError::EarlierYear { file: file.to_owned(), year: latest?, current, payments })
     }
 
+    /// A tax list none of whose payments gives a date, read on a drive that has moved on into a later insured year:
+    /// nothing on it tells this year's list from last year's read again, which `earlier_year_list` refuses only by
+    /// its dates. Recorded as this year's (a list without a date column is the tax office's way too), but said
+    /// above the rows, in the preview as in the run, so it is not taken silently: the operator checks the year, and
+    /// restores the backup taken before the run if it was last year's.
+    fn undated_list_said(&mut self) -> Result<(), StoreError> {
+        let Some(current) = self.year.filter(|_| self.source == Source::Tax) else { return Ok(()) };
+        if self.store.first_year()?.is_none_or(|first| first >= current) {
+            return Ok(());
+        }
+        let rows: Vec<&TaxRow> =
+            self.payments.iter().flat_map(|p| &p.rows).filter(|r| r.kind == RowKind::Payment && !r.earlier).collect();
+        if rows.is_empty() || rows.iter().any(|r| r.paid_on.is_some()) {
+            return Ok(());
+        }
+        let (n, last) = (rows.len(), current - 1);
+        let message = format!(
+            "名单中 {n} 笔缴费都没有缴费日期，无法判断是否为 {current} 年度的缴费名单（本数据文件已从 {last} 年度进入 {current} \
+             年度）：已按 {current} 年度核对，请核实这是 {current} 年度的名单；如是往年的名单，请用 canbao restore 恢复核对前的\
+             备份，并向税务部门索取 {current} 年度的缴费名单 (none of the list's {n} payments gives a date, so nothing \
+             tells whether it is the {current} insured year's list, the drive having moved on from {last}: reconciled \
+             as {current}'s; check the list is {current}'s, and if it is an earlier year's, restore the backup taken \
+             before this run with canbao restore and ask the tax office for the {current} list)"
+        );
+        self.problem_in("", None, String::new(), message);
+        Ok(())
+    }
+
     /// Why a row's payment date cannot be a payment for the drive's year, if it cannot.
     fn date_error(&self, student: &Student, paid: &TaxRow) -> Option<policy::PaymentDateError> {
         policy::payment_date_error(self.policy, self.year, student.birth_date, paid.paid_on?)
@@ -3054,6 +3092,32 @@ impl Run<'_> {
                     let listed = if row.status.is_empty() { "（空）".to_owned() } else { row.status.clone() };
                     self.conflict(student, &roster, &listed, &sheet.name, row_no);
                     self.reached.insert((sheet.name.clone(), row_no));
+                    // Kept, so `check` lists it while the drive still counts the pupil insured, not only said here.
+                    let file = Path::new(&self.file)
+                        .file_name()
+                        .map_or_else(|| self.file.clone(), |f| f.to_string_lossy().into_owned());
+                    let record = UnappliedPayment {
+                        name: student.name.clone(),
+                        amount_fen: None,
+                        paid_on: None,
+                        receipt: None,
+                        year: self.year,
+                        file,
+                        sheet: sheet.name.clone(),
+                        row: row_no,
+                        reason: UnappliedReason::AgencyNotRegistered,
+                        roster_name: None,
+                        roster_status: Some(student.payment.code().to_owned()),
+                        written_amount: None,
+                        class: None,
+                        earlier: None,
+                        dismissed: None,
+                        school: None,
+                        undismissed: None,
+                        agency_status: Some(row.status.clone()),
+                    };
+                    let id_number = student.id_number.clone();
+                    self.unapplied.push(KeptPayment { student_id: Some(student.id), id_number, record });
                 } else if unknown {
                     self.report.unknown_status.push(row);
                 } else {

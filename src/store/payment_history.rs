@@ -180,6 +180,34 @@ impl Store {
         Ok((!disputed).then_some(part))
     }
 
+    /// The top-ups (补缴) recorded for the pupil in the year shown, each in fen, each once whatever laptops' logs
+    /// hold its row (a merge copies it: the instant and laptop it was made on name it), oldest first.
+    pub fn top_ups(&self, student_id: i64) -> Result<Vec<i64>> {
+        let year = if self.current_year.is_some() { self.shown_year() } else { None };
+        let first = if year.is_some() { self.first_year()? } else { None };
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT DISTINCT at, origin, old, new FROM audit
+              WHERE student_id = ?3 AND action = '{top_up}' AND field = '{AMOUNT}'
+                AND (?1 IS NULL OR coalesce(year, ?2) = ?1)
+              ORDER BY at",
+            top_up = super::TOP_UP,
+        ))?;
+        let rows = stmt.query_map(rusqlite::params![year, first, student_id], |r| {
+            Ok((r.get::<_, Option<String>>(2)?, r.get::<_, Option<String>>(3)?))
+        })?;
+        let mut found = Vec::new();
+        for row in rows {
+            let (old, new) = row?;
+            let fen = |v: Option<String>| v.and_then(|v| v.parse::<i64>().ok());
+            if let (Some(old), Some(new)) = (fen(old), fen(new))
+                && new > old
+            {
+                found.push(new - old);
+            }
+        }
+        Ok(found)
+    }
+
     /// The payment a pupil's recorded one was topped up from by hand (补缴, `mark --top-up`), if the amount
     /// recorded now is the sum a chain of top-ups made: the amount and date before the first of them, which the
     /// top-up rows of the log keep as their old values. A tax list read again still holds that part payment under
@@ -321,6 +349,16 @@ impl Store {
             self.today(),
             year,
         );
+        // An excess that is exactly a top-up recorded twice is that top-up keyed twice, not a category matter.
+        let by_number: HashMap<&str, &Student> =
+            students.iter().filter(|s| !s.id_number.is_empty()).map(|s| (s.id_number.as_str(), s)).collect();
+        for o in report.overpaid.iter_mut().filter(|o| o.paid_first.is_none()) {
+            let Some(pupil) = by_number.get(o.pupil.id_number.as_str()) else { continue };
+            let over = (o.over * 100.0).round() as i64;
+            if self.top_ups(pupil.id)?.iter().filter(|&&fen| fen == over).count() >= 2 {
+                o.duplicated_top_up = Some(o.over);
+            }
+        }
         let listed = self.payments_from_a_list(&students)?;
         report.list_payment_cleared = students
             .iter()

@@ -595,6 +595,7 @@ mod tests {
             dismissed: None,
             school: None,
             undismissed: None,
+            agency_status: None,
         }
     }
 

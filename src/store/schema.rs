@@ -317,6 +317,15 @@ pub const MIGRATIONS: &[&str] = &[
     INSERT INTO meta(key, value) SELECT 'kept_numbers_changed', '1' WHERE EXISTS (SELECT 1 FROM kept_numbers)
         ON CONFLICT(key) DO NOTHING;
     "#,
+    // 16: a drive an earlier canbao brought to 15 before step 15 marked the renumbering has kept payments numbered
+    // anew and no mark, so its first check never said that a list printed before holds other numbers (and took
+    // `--dismiss N` off such a list). Marked now when it holds numbered payments and neither mark: one said
+    // (`said`) or standing (`1`) is left as it is. A drive made at 15 whose payments were numbered as they were
+    // kept cannot be told apart from the log, and is told once too: the notice is true of it, if not news.
+    r#"
+    INSERT INTO meta(key, value) SELECT 'kept_numbers_changed', '1' WHERE EXISTS (SELECT 1 FROM kept_numbers)
+        ON CONFLICT(key) DO NOTHING;
+    "#,
 ];
 
 /// The first version that numbers kept payments when they are kept (`kept_numbers`).

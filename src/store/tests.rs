@@ -2181,6 +2181,7 @@ fn a_kept_payment_is_sought_among_its_own_numbers_entries_not_every_strangers() 
                 dismissed: None,
                 school: None,
                 undismissed: None,
+                agency_status: None,
             },
         }
     };

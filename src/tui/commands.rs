@@ -559,6 +559,13 @@ impl App {
             let yuan = |v: f64| money::plain((v * 100.0).round() as i64);
             let (paid, due, over) = (yuan(o.paid), yuan(o.due), yuan(o.over));
             // Paid before the category was certified: what the quote says stands, not an amount due beside it.
+            // The excess a top-up keyed twice: undo one, nothing to do with categories.
+            if let (None, Some(top_up)) = (&o.paid_first, o.duplicated_top_up) {
+                let (top_up, right) = (yuan(top_up), yuan(o.paid - top_up));
+                lines
+                    .push(fill(self.text.check_top_up_twice, &[&o.pupil.name, &o.pupil.class, &paid, &top_up, &right]));
+                continue;
+            }
             match &o.paid_first {
                 Some(first) => {
                     let said = crate::words::quote::QuoteWords::of(self.lang).paid_first(first);

@@ -217,6 +217,8 @@ pub struct Text {
     /// A payment the tax office listed that a reconciliation kept as not recorded: when, who, the action, and the
     /// record in words (`UnappliedPayment::summary`).
     pub history_unapplied: &'static str,
+    /// The agency's 未参保 for a pupil counted insured, kept for `check`: when, who, action, the record in words.
+    pub history_agency_not_registered: &'static str,
     /// A kept payment the operator dismissed: when, who, why, the payment.
     pub history_unapplied_dismissed: &'static str,
     /// A dismissal taken back: when, who, why, the payment.
@@ -1000,6 +1002,8 @@ pub struct Text {
     /// `f` on several pupils, those whose family owes a share left out: how many, their names.
     pub bulk_family_share_left: &'static str,
     pub check_overpaid: &'static str,
+    /// An excess that is exactly a top-up recorded twice: name, class, paid, the top-up, the amount to set back.
+    pub check_top_up_twice: &'static str,
     /// `check`'s line for a family that paid before the pupil's category was certified: name, class, the quote's
     /// words on what stands.
     pub check_paid_first: &'static str,

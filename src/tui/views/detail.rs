@@ -753,6 +753,9 @@ fn history_line(t: &Text, e: &AuditEntry, reveal: bool, cap: usize) -> String {
         if let Some(undone) = &kept.undismissed {
             return fill(t.history_unapplied_undismissed, &[at, &e.operator, &undone.why, &summary]);
         }
+        if kept.reason == crate::domain::unapplied::UnappliedReason::AgencyNotRegistered {
+            return fill(t.history_agency_not_registered, &[at, &e.operator, &action, &summary]);
+        }
         return fill(t.history_unapplied, &[at, &e.operator, &action, &summary]);
     }
     // The tax list's amount recorded over the same amount: a confirmation that settled two laptops' amounts,
@@ -949,6 +952,7 @@ mod tests {
             dismissed: None,
             school: None,
             undismissed: None,
+            agency_status: None,
         };
         let entry = AuditEntry {
             at: "2026-12-02T07:21:00Z".into(),
