@@ -2494,3 +2494,36 @@ fn year_new_promote_refusal_names_small_classes_moved_and_counts_graduates_apart
     assert_eq!(error["pupils_to_graduate"], 4, "the four in 六年级: {answer}");
     assert!(error["message_zh"].as_str().unwrap().contains("升级会让 2 名学生升一个年级、4 名毕业"), "{answer}");
 }
+
+/// `year new --premium` far from the drive's policy's premium (4200 over 400: a digit too many) starts nothing and
+/// says to add --yes, as `policy new --premium` does; with --yes the year starts on it. Before, 4200 元 was taken
+/// without a word, to be quoted by every form of the new year.
+#[test]
+fn year_new_with_a_premium_far_from_the_drives_wants_yes() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("home");
+    let db = dir.path().join("drive.db");
+    let list = dir.path().join("list.csv");
+    write_list(&list, &roster()[..2]);
+    canbao(&db, &home).arg("import").arg(&list).args(["--school", "测试小学"]).assert().success();
+    let year = current_year(&db, &home);
+    let policy = format!("yibin-{year}");
+    canbao(&db, &home)
+        .args(["policy", "new", &policy, "--from", "yibin-2024", "--year", &year.to_string(), "--premium", "400"])
+        .assert()
+        .success();
+    canbao(&db, &home).args(["policy", "use", &policy]).assert().success();
+    let next = (year + 1).to_string();
+    let made = home.join(format!("config/canbao/policies/yibin-{next}.toml"));
+    let out = canbao(&db, &home).args(["year", "new", &next, "--premium", "4200", "--force"]).output().unwrap();
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{said}");
+    assert!(said.contains("4200 元") && said.contains("400 元") && said.contains("--yes"), "{said}");
+    assert_eq!(current_year(&db, &home), year, "not started");
+    assert!(!made.exists(), "no policy written");
+    let out =
+        canbao(&db, &home).args(["year", "new", &next, "--premium", "4200", "--force", "--yes"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(current_year(&db, &home), year + 1);
+    assert!(std::fs::read_to_string(&made).unwrap().contains("4200"), "the premium said yes to");
+}

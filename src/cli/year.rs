@@ -41,6 +41,10 @@ pub enum YearAction {
         /// 由当前政策生成新年度政策时的个人缴费标准（元）(the premium of the policy made from the current one)
         #[arg(long, value_name = "YUAN")]
         premium: Option<String>,
+        /// --premium 是当前政策的两倍以上或不到一半时仍照用（是否多打或少打了数字，已核对）(take a --premium more
+        /// than twice or under half the current policy's: checked, not a digit too many or too few)
+        #[arg(long, requires = "premium")]
+        yes: bool,
         /// 当前年度的集中缴费期还没结束也开始新学年 (start it while the current year's concentrated period is
         /// still open)
         #[arg(long)]
@@ -69,9 +73,9 @@ pub enum YearAction {
 
 pub fn run(cli: &Cli, action: &YearAction) -> CmdResult {
     match action {
-        YearAction::New { year, promote, promote_again, dry_run, json, policy, premium, force } => {
+        YearAction::New { year, promote, promote_again, dry_run, json, policy, premium, yes, force } => {
             let how = Start { promote: *promote, promote_again: *promote_again, dry_run: *dry_run, force: *force };
-            new_year(cli, *year, how, *json, policy.as_deref(), premium.as_deref())
+            new_year(cli, *year, how, *json, policy.as_deref(), premium.as_deref().map(|p| (p, *yes)))
         }
         YearAction::Leavers { mark, reveal, json } => leavers(cli, *mark, *reveal, *json),
         YearAction::List { json } => list(cli, *json),
@@ -97,12 +101,12 @@ struct NewYearJson<'a> {
 }
 
 /// The new year's policy: the one named, else what `io::year_policy::choose` finds or makes (written only
-/// when the year is started).
+/// when the year is started). `premium`: the `--premium` typed, and whether `--yes` came with it.
 fn choose_policy(
     store: &Store,
     year: i32,
     named: Option<&str>,
-    premium: Option<&str>,
+    premium: Option<(&str, bool)>,
 ) -> Result<YearPolicy, UserError> {
     let set = super::paperwork::policies()?;
     if let Some(name) = named {
@@ -117,12 +121,30 @@ fn choose_policy(
         return Ok(YearPolicy::Existing(policy.name));
     }
     let premium_fen = match premium {
-        Some(text) => Some(money::parse_yuan(text).filter(|f| *f > 0).ok_or_else(|| {
+        Some((text, _)) => Some(money::parse_yuan(text).filter(|f| *f > 0).ok_or_else(|| {
             UserError::new(format!("金额“{text}”无法识别 (not an amount: “{text}”)")).kind("bad_amount")
         })?),
         None => None,
     };
-    year_policy::for_drive(store, year, &set, config_dir().as_deref(), premium_fen).map_err(UserError::new)
+    let chosen =
+        year_policy::for_drive(store, year, &set, config_dir().as_deref(), premium_fen).map_err(UserError::new)?;
+    // As `policy new --premium`: a premium far from the one it is made from is a slip (a digit too many) more
+    // often than a new notice, and every form of the new year would quote it. Refused before anything is written
+    // unless `--yes` says it was checked.
+    if let (Some(premium_fen), Some((_, false))) = (premium_fen, premium)
+        && let YearPolicy::Made { base_premium_fen, .. } = &chosen
+        && crate::domain::policy::premium_far(Some(*base_premium_fen), premium_fen)
+    {
+        let (now, was) = (money::as_number(premium_fen), money::as_number(*base_premium_fen));
+        let base = store.year_policy(year - 1).ok().flatten().unwrap_or_default();
+        return Err(UserError::new(format!(
+            "个人缴费标准 {now} 元是当前政策 {base} 的 {was} 元的两倍以上或不到一半：是否多打或少打了数字？确认无误请加 \
+             --yes (a premium of {now} yuan is more than twice or under half the {was} yuan of {base}: a digit too \
+             many or too few? If it is right, add --yes)"
+        ))
+        .kind("premium_far"));
+    }
+    Ok(chosen)
 }
 
 /// How `year new` was asked to start the year.
@@ -141,7 +163,7 @@ fn new_year(
     Start { promote, promote_again, dry_run, force }: Start,
     json: bool,
     named: Option<&str>,
-    premium: Option<&str>,
+    premium: Option<(&str, bool)>,
 ) -> CmdResult {
     let (mut store, _lock) = open_writer_existing(cli)?;
     let current = store.current_year().ok_or(crate::store::StoreError::NoYears)?;

@@ -26,6 +26,9 @@ pub enum YearPolicy {
         /// The insured year of the policy it was made from: the year before, unless the drive's policy is
         /// another year's than the drive's ([`YearPolicy::made_from_other_year`]).
         base_year: i32,
+        /// The personal premium of the policy it was made from: a `--premium` far from it is asked about
+        /// (`domain::policy::premium_far`), as `policy new` asks.
+        base_premium_fen: i64,
     },
 }
 
@@ -431,7 +434,8 @@ pub fn choose(
     };
     let request = Renewal { name: &name, base_name: &base.name, base_text: &base_text, year, premium_fen };
     let renewed = policy::renew(&request, CategoryTable::builtin()).map_err(|e| e.to_string())?;
-    Ok(YearPolicy::Made { name, renewed: Box::new(renewed), base_year: base.insured_year })
+    let base_premium_fen = base.personal_premium_fen;
+    Ok(YearPolicy::Made { name, renewed: Box::new(renewed), base_year: base.insured_year, base_premium_fen })
 }
 
 /// Writes a made policy to the config folder's `policies/` (never over a file already there); its path, or why
