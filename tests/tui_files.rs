@@ -3859,3 +3859,83 @@ fn the_palettes_add_a_pupil_previews_the_import_and_enter_adds_them() {
         "{history:?}"
     );
 }
+
+/// The palette's 添加学生 on a drive of one school puts the pupil in it: the preview names the school and asks
+/// nothing, Enter adds the pupil there. Before, the preview asked 「请输入他们的学校名称」 of the one pupil typed
+/// in, as of a list's new pupils. A drive of several schools still asks which.
+#[test]
+fn adding_a_pupil_on_a_drive_of_one_school_does_not_ask_the_school() {
+    use canbao::tui::modal::Modal;
+    let add = |app: &mut App, id: &str, class: &str| {
+        app.update(Action::Palette);
+        for c in "tianjia".chars() {
+            app.update(Action::Input(c));
+        }
+        app.update(Action::Confirm);
+        assert!(matches!(app.modal, Some(Modal::AddPupil(_))), "{:?}", app.status);
+        for (i, text) in ["龙小雨", id, class].into_iter().enumerate() {
+            if i > 0 {
+                app.update(Action::NextField);
+            }
+            for c in text.chars() {
+                app.update(Action::Input(c));
+            }
+        }
+        app.update(Action::Confirm);
+        wait_for_jobs(app);
+    };
+    let asked = |app: &App| screen(app).iter().any(|r| r.contains("请输入他们的学校名称"));
+    let (_dir, drive) = sample_drive();
+    let mut app = app_on(&drive, Language::Zh);
+    let school = app.store.schools().unwrap()[0].clone();
+    let class = app.data.classes[app.data.rows[0].class as usize].clone();
+    let id = "450202201911021741";
+    add(&mut app, id, &class);
+    let Some(Modal::ImportPreview { school: asked_school, preview, .. }) = &app.modal else {
+        panic!("the preview: {:?}", app.status)
+    };
+    assert!(asked_school.is_none(), "no school asked on a drive of one");
+    assert_eq!((preview.added, preview.added_without_school), (1, 0), "{preview:?}");
+    assert!(!asked(&app), "{:#?}", screen(&app));
+    assert!(screen(&app).iter().any(|r| r.contains(&school)), "the preview names the school: {:#?}", screen(&app));
+    app.update(Action::Confirm);
+    wait_for_jobs(&mut app);
+    let held = Store::open_read_only(&drive).unwrap().student_by_id_number(id).unwrap().expect("added");
+    assert_eq!(held.school, school);
+
+    // A second school on the drive: which one is asked, as for a list.
+    drop(app);
+    let mut store = Store::open(&drive).unwrap();
+    let today = store.today();
+    let first17 = "45020220150300011";
+    let other = format!("{first17}{}", canbao::domain::id_number::check_char(first17.as_bytes()));
+    let row = canbao::store::Incoming {
+        school: "第二小学".into(),
+        school_given: true,
+        name: "第二校生".into(),
+        id_raw: other.clone(),
+        id: canbao::domain::id_number::check(&other, today),
+        grade: "三年级".into(),
+        class: "1班".into(),
+        phone: String::new(),
+        ethnicity: String::new(),
+        address: String::new(),
+        status: Default::default(),
+        categories: Vec::new(),
+        note: String::new(),
+        source: "t.csv:2".into(),
+        repeat: None,
+        birth_date: None,
+        sex: None,
+    };
+    store.apply_import(&[row], &[], 0, false).unwrap();
+    drop(store);
+    let mut app = app_on(&drive, Language::Zh);
+    assert_eq!(app.store.schools().unwrap().len(), 2);
+    add(&mut app, "450202201911021661", "三年级1班");
+    let Some(Modal::ImportPreview { school: asked_school, .. }) = &app.modal else {
+        panic!("the preview: {:?}", app.status)
+    };
+    assert!(asked_school.is_some(), "asked on a drive of two schools");
+    assert!(asked(&app), "{:#?}", screen(&app));
+}

@@ -44,7 +44,13 @@ impl App {
             Ok(list) => {
                 let path = list.path().to_path_buf();
                 self.added_pupil = Some(list);
-                self.start_import_files(vec![path]);
+                // One pupil typed in on a drive of one school is in that school: the preview does not ask it, as
+                // it asks a list's new pupils. A drive of several (or none yet) asks, as for any list.
+                let school = match self.schools.as_slice() {
+                    [only] => Some(only.clone()),
+                    _ => None,
+                };
+                self.start_import_files_into(vec![path], school);
                 None
             }
             Err(e) => {

@@ -51,6 +51,11 @@ impl App {
     /// folder) or a copy of another under a new name is read once and said, as the command line says it: read
     /// twice, each of its rows would be listed as its own duplicate.
     pub fn start_import_files(&mut self, paths: Vec<PathBuf>) {
+        self.start_import_files_into(paths, None);
+    }
+
+    /// [`App::start_import_files`] into `school` (as `import --school`), where the operator has no choice to make.
+    pub(super) fn start_import_files_into(&mut self, paths: Vec<PathBuf>, school: Option<String>) {
         let given = crate::io::once_each::once_each(&paths);
         // The paths as the preview names them: below the folder they share, which the picker showed.
         let shared = shared_folder(&paths);
@@ -58,7 +63,7 @@ impl App {
         let read_once: Vec<String> =
             given.again.iter().map(|again| again.under(&shared).said(("读", "read")).0).collect();
         self.import_ticked = (paths.clone(), read_once.clone());
-        match ImportRequest::new(&self.store, given.kept, None) {
+        match ImportRequest::new(&self.store, given.kept, school) {
             Ok(mut request) => {
                 request.config_dir = self.config_dir.clone();
                 request.read_once = read_once;
