@@ -14090,3 +14090,52 @@ fn the_dismiss_dialog_goes_to_a_line_by_page_end_number_or_reference() {
     app.update(Action::Back);
     assert!(app.modal.is_none(), "{}", screen(&app));
 }
+
+/// `f` on several pupils, 许志文 (特困, a Guangxi number under Yibin's policy) among them: the question says his
+/// 户籍 is in doubt, as `f` on his row alone says it. Before, the bulk question said nothing of it, and marked
+/// 财政代缴 a pupil not of the city counts insured while nobody pays.
+#[test]
+fn the_bulk_government_question_says_whose_hukou_is_to_be_checked() {
+    let mut store = store(true);
+    store.set_meta(canbao::tui::POLICY_META_KEY, "yibin-2024").expect("meta");
+    in_year(&mut store, 2024);
+    store.set_fixed_clock("2023-10-10T10:00:00+08:00");
+    for (lang, said) in [
+        (Language::Zh, "其中 1 名户籍待核实（许志文）：身份证号码地区码不属本市"),
+        (Language::En, "1 of them (许志文) have a hukou to verify"),
+    ] {
+        let mut app =
+            App::new(std::mem::replace(&mut store, self::store(false)), &options(lang, Some("测试"))).expect("app");
+        app.update(Action::Resize(120, 30));
+        // The first row, then 许志文.
+        app.update(Action::ToggleSelect);
+        app.update(Action::Search);
+        type_text(&mut app, "许志文");
+        app.update(Action::Confirm);
+        app.update(Action::ToggleSelect);
+        assert_eq!(app.roster.marked().len(), 2);
+        app.update(Action::ToggleGovernment);
+        let Some(canbao::tui::modal::Modal::Confirm(c)) = &app.modal else { panic!("no question: {:?}", app.status) };
+        assert!(c.question.contains(said), "{}", c.question);
+        app.update(Action::Back);
+        store = std::mem::replace(&mut app.store, self::store(false));
+    }
+}
+
+/// The correction form (`E`) says under its fields that typing replaces a field's value (the first key typed into
+/// a field the form filled replaces it, `LineInput::edit_filled`), and how to edit it instead. Before, nothing said
+/// so, and an operator who typed to add to a name lost the name.
+#[test]
+fn identity_form_says_typing_replaces_the_value() {
+    snap("identity_form_typing_replaces", |app| {
+        app.update(Action::OpenDetail);
+        app.update(Action::EditIdentity);
+    });
+    for (lang, said) in [(Language::Zh, "直接输入即替换原内容"), (Language::En, "Typing replaces the value")]
+    {
+        let mut app = app(lang);
+        app.update(Action::OpenDetail);
+        app.update(Action::EditIdentity);
+        assert!(screen(&app).contains(said), "{}", screen(&app));
+    }
+}

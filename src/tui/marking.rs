@@ -1218,6 +1218,19 @@ impl App {
         if ruled_out > 0 && ruled_out < targets.len() {
             question.push_str(&fill(self.text.bulk_asked_after, &[&ruled_out]));
         }
+        // As `f` on one pupil says it, while the parents are at hand: marked 财政代缴, a pupil not of the city
+        // counts insured and nobody pays. Only pupils with a category can be subsidised, so only theirs are quoted.
+        let marked: std::collections::HashSet<i64> = targets.iter().copied().collect();
+        let pending: Vec<String> = pupils
+            .iter()
+            .filter(|s| s.payment == PaymentStatus::Unpaid && !s.categories.is_empty() && marked.contains(&s.id))
+            .filter(|s| self.hukou_pending_due(s).is_some())
+            .map(|s| s.name.clone())
+            .collect();
+        if !pending.is_empty() {
+            let named = self.named_few(&pending);
+            question.push_str(&fill(self.text.bulk_government_hukou_pending, &[&pending.len(), &named]));
+        }
         question.push_str(&owing_text);
         question.push_str(&self.left_away_text(&left_away, place));
         self.ask(question, same_for_all(&targets, vec![Change::Payment(Payment::Government)]), government, false);

@@ -1001,6 +1001,9 @@ pub struct Text {
     pub government_family_share_title: &'static str,
     /// `f` on several pupils, those whose family owes a share left out: how many, their names.
     pub bulk_family_share_left: &'static str,
+    /// `f` on several pupils, some of whose 本市户籍 is to be checked (the single pupil's question says it too,
+    /// `ask_government_hukou_pending`): how many, a few by name.
+    pub bulk_government_hukou_pending: &'static str,
     pub check_overpaid: &'static str,
     /// An excess that is exactly a top-up recorded twice: name, class, paid, the top-up, the amount to set back.
     pub check_top_up_twice: &'static str,
@@ -1249,6 +1252,8 @@ pub struct Text {
     pub identity_title: &'static str,
     pub identity_fields: [&'static str; 6],
     pub identity_hint: &'static str,
+    /// The correction form's footer: a field's value is replaced by what is typed first, unless the caret moved.
+    pub identity_typing_replaces: &'static str,
     /// After the masked number in the correction form while the focus is on it, not yet edited.
     pub identity_number_masked: &'static str,
     pub identity_flagged: &'static str,

@@ -1051,7 +1051,9 @@ fn identity(frame: &mut Frame, app: &App, area: Rect, form: &IdentityForm) {
         .error
         .iter()
         .map(|e| (e.as_str(), error_style))
-        .chain([(t.identity_hint, app.theme.muted())])
+        // What a key typed into a filled field does: the first replaces the value (`LineInput::edit_filled`), where
+        // an operator appending to a name saw it go.
+        .chain([(t.identity_hint, app.theme.muted()), (t.identity_typing_replaces, app.theme.muted())])
         .flat_map(|(text, style)| layout::wrap(text, inner_w).into_iter().map(move |row| Line::styled(row, style)))
         .collect();
     let notes_h = notes.len() as u16;
