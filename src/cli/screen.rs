@@ -270,7 +270,15 @@ fn run_tui_with(cli: &Cli, store: Store, lock: Option<DriveLock>, read_only_for_
              (no terminal: run canbao in a terminal window, or use a command such as `{stats}`)"
         )));
     }
-    let options = crate::tui::Options {
+    let options = screen_options(cli, &store, read_only_for_another_window);
+    crate::tui::run(store, options, lock).map_err(|e| UserError::new(e.to_string()).about(e.as_ref()))
+}
+
+/// How the screen is started on `store`: the language, theme and operator asked for, and what opening the drive
+/// did that the operator must hear of (a drive others could read narrowed to its owner, `tighten_shared_drive`),
+/// for the status line to say, as stderr would be drawn over.
+fn screen_options(cli: &Cli, store: &Store, read_only_for_another_window: bool) -> crate::tui::Options {
+    crate::tui::Options {
         lang: match cli.lang {
             Some(Lang::En) => crate::tui::Language::En,
             _ => crate::tui::Language::Zh,
@@ -281,6 +289,54 @@ fn run_tui_with(cli: &Cli, store: Store, lock: Option<DriveLock>, read_only_for_
         read_only_for_another_window,
         accept_clock: cli.accept_clock,
         said_at_opening: store.path().and_then(super::open::tighten_shared_drive).map(|(bilingual, _)| bilingual),
-    };
-    crate::tui::run(store, options, lock).map_err(|e| UserError::new(e.to_string()).about(e.as_ref()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A drive others could read (a copy from a USB stick, mode 0644) opened on the screen is narrowed to its
+    /// owner (0600), and the status line of the first screen says so, as the command line says it on stderr,
+    /// which the screen would draw over.
+    #[cfg(unix)]
+    #[test]
+    fn a_drive_others_could_read_is_narrowed_and_said_on_the_status_line() {
+        use clap::Parser;
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let drive = dir.path().join("school.db");
+        crate::demo::load_sample(&mut Store::open(&drive).expect("drive")).expect("sample");
+        std::fs::set_permissions(&drive, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+        let path = drive.to_str().expect("utf-8");
+        let cli = Cli::try_parse_from(["canbao", "--db", path, "--operator", "测试"]).expect("cli");
+        let store = Store::open(&drive).expect("drive");
+        let options = screen_options(&cli, &store, false);
+        let mode = std::fs::metadata(&drive).expect("drive").permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "narrowed to the owner");
+        let mut app = crate::tui::App::new(store, &options).expect("app");
+        app.update(crate::tui::Action::Resize(200, 30));
+        let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(200, 30)).expect("terminal");
+        terminal.draw(|f| crate::tui::views::draw(f, &app)).expect("draw");
+        let buffer = terminal.backend().buffer();
+        // Each wide character once, not followed by the cell it hides.
+        let rows: Vec<String> = (0..buffer.area.height)
+            .map(|y| {
+                let mut line = String::new();
+                let mut skip = 0;
+                for x in 0..buffer.area.width {
+                    if skip > 0 {
+                        skip -= 1;
+                        continue;
+                    }
+                    let symbol = buffer[(x, y)].symbol();
+                    skip = unicode_width::UnicodeWidthStr::width(symbol).saturating_sub(1);
+                    line.push_str(symbol);
+                }
+                line
+            })
+            .collect();
+        let said = rows.iter().find(|r| r.contains("其他用户也能读"));
+        assert!(said.is_some_and(|r| r.contains("注意：数据文件")), "{rows:#?}");
+    }
 }
