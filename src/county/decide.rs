@@ -102,8 +102,8 @@ pub struct PushConflict {
     /// and `lost` the 不参保, 异地参保 or 已离校 not applied, whichever change was newer.
     pub payment_kept: Option<String>,
     /// A payment's field whose kept value is the one a reconciliation recorded from the tax office's list, over
-    /// the same payment recorded by hand apart without a channel (`tax_records`), whichever change is newer, as
-    /// a merge's `Conflict::tax_record_kept`.
+    /// the same payment recorded by hand apart without a channel (`payments_made_apart`), whichever change is
+    /// newer, as a merge's `Conflict::tax_record_kept`.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub tax_record_kept: bool,
     /// The county's pupil (not reported).
@@ -256,10 +256,10 @@ fn decisions_as(name: &str, g: &Group, year: i32) -> String {
         "NULL::boolean".to_owned()
     };
     // Made apart, the tax office's record of a payment stands over the same payment recorded by hand
-    // (`made_apart::tax_record_stands`, as a merge keeps it): the verdicts `tax_records` staged, true for the
-    // drive's record.
+    // (`made_apart::tax_record_stands`, as a merge keeps it): the verdicts `payments_made_apart` staged, true for
+    // the drive's record.
     let tax = if p == "payment" { "s.payment_tax" } else { "NULL::boolean" };
-    // One side's payment the other's topped up by hand (`built_on_by_top_ups`, as a merge keeps it): the top-ups
+    // One side's payment the other's topped up by hand (`payments_made_apart`, as a merge keeps it): the top-ups
     // stand, no conflict; true for the drive's.
     let built_on = if p == "payment" { "s.payment_built_on" } else { "NULL::boolean" };
     // A change the county had from this drive and took back with a restore of it, which the drive holds again
@@ -423,12 +423,17 @@ pub fn payments_recorded_apart(
     Ok(())
 }
 
-/// One history row of a pupil's payment, the drive's or the county's, as `made_apart::tax_record_stands` reads it.
+/// One history row of a pupil's payment, the drive's or the county's, as the rules of payments made apart read it
+/// (`made_apart::tax_record_stands`, `paid_apart`, `built_on_by_top_ups`): one row for all three, read once.
 struct PaymentRow {
     field: String,
     year: Option<i32>,
     unshared: bool,
     reconciled: bool,
+    top_up: Option<(i64, i64)>,
+    at: String,
+    origin: String,
+    new: Option<String>,
 }
 
 impl made_apart::Step for PaymentRow {
@@ -445,55 +450,40 @@ impl made_apart::Step for PaymentRow {
     }
 }
 
-/// Stages `stage_statuses.payment_tax` where the drive and the county recorded one payment apart (已缴费, the
-/// same amount, neither side's newest change of it known to the other) and one of the two records is the tax
-/// office's and the other a bare hand mark: true where the drive's is the tax office's, false where the
-/// county's is. That record stands whichever change is newer, as a merge keeps it (`made_apart::tax_record_stands`,
-/// asked of both sides' histories of the payment). `known`: the drive's history rows the county has. Run
-/// before the decisions, the contradictions' included.
-///
-/// Where neither record is the tax office's, two payments each marked apart with another date or channel are
-/// returned (`made_apart::paid_apart`, as a merge names them): one is kept, by time, and the push names the
-/// pupil for the operator to check the family was not charged twice. Numbers masked unless `reveal`.
-pub fn tax_records(
+impl made_apart::PaymentStep for PaymentRow {
+    fn top_up(&self) -> Option<(i64, i64)> {
+        self.top_up
+    }
+
+    fn made(&self) -> (&str, &str) {
+        (&self.at, &self.origin)
+    }
+
+    fn new_value(&self) -> Option<&str> {
+        self.new.as_deref()
+    }
+}
+
+/// Both sides' histories of the payments of the pupils `pupils` (the county's ids) and `sids` (the drive's):
+/// the county's read in one query, the drive's from its log, each in its log order. (The drive's by sid, the
+/// county's by pupil.)
+type PaymentHistories = (super::Map<i64, Vec<PaymentRow>>, super::Map<i64, Vec<PaymentRow>>);
+
+fn payment_histories(
     tx: &mut postgres::Transaction,
     rows: &super::drive::DriveRead,
     known: &super::Set<String>,
-    reveal: bool,
-) -> Result<Vec<PaidApart>, CountyError> {
-    use made_apart::PAYMENT_GROUP;
-    let paid = PaymentStatus::Paid.code();
-    let candidates = tx
-        .query(
-            "SELECT s.rid, s.sid, s.pupil_id, s.year,
-                    s.payment, s.paid_amount_fen::text, s.paid_on, s.paid_channel,
-                    t.payment, t.paid_amount_fen::text, t.paid_on, t.paid_channel,
-                    p.id_number, p.name, s.payment_joined
-             FROM stage_statuses s JOIN canbao.statuses t ON t.pupil_id = s.pupil_id AND t.year = s.year
-                  JOIN stage_pupils p ON p.sid = s.sid
-             WHERE s.payment = $1 AND t.payment = $1 AND s.paid_amount_fen = t.paid_amount_fen
-               AND s.paid_amount_fen > 0
-               AND s.payment_event IS NOT NULL AND s.payment_event IS DISTINCT FROM t.payment_event
-               AND NOT EXISTS (SELECT 1 FROM canbao.audit a WHERE a.event = s.payment_event)
-               AND t.payment_event IS NOT NULL
-               AND NOT EXISTS (SELECT 1 FROM stage_events e WHERE e.event = t.payment_event)
-               AND NOT EXISTS (SELECT 1 FROM stage_undone u WHERE u.event = t.payment_event)",
-            &[&paid],
-        )
-        .map_err(server)?;
-    if candidates.is_empty() {
-        return Ok(Vec::new());
-    }
-    let keys: Vec<&str> = PAYMENT_GROUP.iter().map(|f| f.key()).collect();
-    let pupils: Vec<i64> = candidates.iter().map(|r| r.get(2)).collect();
+    (pupils, sids): (&[i64], &super::Set<i64>),
+) -> Result<PaymentHistories, CountyError> {
+    let keys: Vec<&str> = made_apart::PAYMENT_GROUP.iter().map(|f| f.key()).collect();
     let mut county: super::Map<i64, Vec<PaymentRow>> = super::Map::default();
     for r in tx
         .query(
             &format!(
-                "SELECT a.pupil_id, a.year, a.field, a.action,
-                        NOT EXISTS (SELECT 1 FROM stage_events e WHERE e.event = a.event)
-                 FROM canbao.audit a
-                 WHERE a.pupil_id = ANY($1) AND a.field = ANY($2) {HISTORY}
+                "SELECT a.pupil_id, a.year, a.field, a.action, a.old, a.new, a.at_text, a.origin, \
+                 NOT EXISTS (SELECT 1 FROM stage_events e WHERE e.event = a.event) \
+                 FROM canbao.audit a \
+                 WHERE a.pupil_id = ANY($1) AND a.field = ANY($2) {HISTORY} \
                  ORDER BY a.id"
             ),
             &[&pupils, &keys],
@@ -501,14 +491,18 @@ pub fn tax_records(
         .map_err(server)?
     {
         let (field, action): (String, String) = (r.get(2), r.get(3));
+        let (old, new): (Option<String>, Option<String>) = (r.get(4), r.get(5));
         county.entry(r.get(0)).or_default().push(PaymentRow {
             reconciled: action == "reconcile",
+            top_up: top_up_of(&action, &field, old.as_deref(), new.as_deref()),
             field,
             year: r.get(1),
-            unshared: r.get(4),
+            unshared: r.get(8),
+            at: r.get(6),
+            origin: r.get(7),
+            new,
         });
     }
-    let sids: super::Set<i64> = candidates.iter().map(|r| r.get(1)).collect();
     let mut drive: super::Map<i64, Vec<PaymentRow>> = super::Map::default();
     for e in rows.audit.iter().filter(|e| in_history(e) && keys.contains(&e.field.as_str())) {
         let Some(sid) = e.sid.filter(|sid| sids.contains(sid)) else { continue };
@@ -517,9 +511,68 @@ pub fn tax_records(
             year: e.year,
             unshared: !known.contains(&e.hash),
             reconciled: e.action == "reconcile",
+            top_up: top_up_of(&e.action, &e.field, e.old.as_deref(), e.new.as_deref()),
+            at: e.at_text.clone(),
+            origin: e.origin.clone(),
+            new: e.new.clone(),
         });
     }
-    let (mut rids, mut verdicts): (Vec<i64>, Vec<bool>) = (Vec::new(), Vec::new());
+    Ok((drive, county))
+}
+
+/// The two rules of one payment recorded apart on the drive and in the county, both 已缴费 and the county's
+/// newest change of it one the drive lacks (and no change its restore or undo took back), decided on one
+/// reading of both sides' histories ([`payment_histories`]) and staged in one update. Run before the decisions,
+/// the contradictions' included; after `top_ups` (two sides' top-ups joined are neither). `known`: the drive's
+/// history rows the county has.
+///
+/// The same amount: `stage_statuses.payment_tax` where one of the two records is the tax office's and the other
+/// a bare hand mark: true where the drive's is the tax office's, false where the county's is. That record stands
+/// whichever change is newer, as a merge keeps it (`made_apart::tax_record_stands`). Where neither record is the
+/// tax office's, two payments each marked apart with another date or channel are returned
+/// (`made_apart::paid_apart`, as a merge names them): one is kept, by time, and the push names the pupil for the
+/// operator to check the family was not charged twice. Numbers masked unless `reveal`.
+///
+/// Other amounts: `stage_statuses.payment_built_on` where one side's payment is the other's topped up by hand
+/// (补缴, as a merge reads it, `made_apart::built_on_by_top_ups`): one side's changes the other lacks end in
+/// top-ups added to the very payment the other holds (a tax list read on both laptops, one topping it up since).
+/// True where the drive's payment is the topped-up one. The top-ups stand whichever change is newer, with no
+/// conflict: keeping the other side's payment lost the family's top-up.
+pub fn payments_made_apart(
+    tx: &mut postgres::Transaction,
+    rows: &super::drive::DriveRead,
+    known: &super::Set<String>,
+    reveal: bool,
+) -> Result<Vec<PaidApart>, CountyError> {
+    use made_apart::PAYMENT_GROUP;
+    let paid = PaymentStatus::Paid.code();
+    // `same`: the same amount (the tax office's record, or paid apart), else another (topped up).
+    let candidates = tx
+        .query(
+            "SELECT s.rid, s.sid, s.pupil_id, s.year, \
+                    s.payment, s.paid_amount_fen::text, s.paid_on, s.paid_channel, \
+                    t.payment, t.paid_amount_fen::text, t.paid_on, t.paid_channel, \
+                    p.id_number, p.name, s.payment_joined, s.paid_amount_fen = t.paid_amount_fen AS same \
+             FROM stage_statuses s JOIN canbao.statuses t ON t.pupil_id = s.pupil_id AND t.year = s.year \
+                  LEFT JOIN stage_pupils p ON p.sid = s.sid \
+             WHERE s.payment = $1 AND t.payment = $1 \
+               AND t.payment_event IS NOT NULL \
+               AND NOT EXISTS (SELECT 1 FROM stage_events e WHERE e.event = t.payment_event) \
+               AND NOT EXISTS (SELECT 1 FROM stage_undone u WHERE u.event = t.payment_event) \
+               AND ((s.paid_amount_fen = t.paid_amount_fen AND s.paid_amount_fen > 0 AND p.sid IS NOT NULL \
+                     AND s.payment_event IS NOT NULL AND s.payment_event IS DISTINCT FROM t.payment_event \
+                     AND NOT EXISTS (SELECT 1 FROM canbao.audit a WHERE a.event = s.payment_event)) \
+                    OR (s.paid_amount_fen <> t.paid_amount_fen AND NOT s.payment_joined))",
+            &[&paid],
+        )
+        .map_err(server)?;
+    if candidates.is_empty() {
+        return Ok(Vec::new());
+    }
+    let pupils: Vec<i64> = candidates.iter().map(|r| r.get(2)).collect();
+    let sids: super::Set<i64> = candidates.iter().map(|r| r.get(1)).collect();
+    let (drive, county) = payment_histories(tx, rows, known, (&pupils, &sids))?;
+    let (mut rids, mut tax, mut built_on): (Vec<i64>, Vec<Option<bool>>, Vec<Option<bool>>) = Default::default();
     let mut paid_apart = Vec::new();
     for r in &candidates {
         let year: i32 = r.get(3);
@@ -532,9 +585,16 @@ pub fn tax_records(
         let (drive_values, county_values) = (values(4), values(8));
         let sides: (made_apart::SideHistory<PaymentRow>, made_apart::SideHistory<PaymentRow>) =
             ((theirs, in_year), (ours, in_year));
-        if let Some(verdict) = made_apart::tax_record_stands(sides.0, sides.1, (&drive_values, &county_values)) {
+        if !r.get::<_, bool>(15) {
+            if let Some(verdict) = made_apart::built_on_by_top_ups(sides.0, sides.1, (&drive_values, &county_values)) {
+                rids.push(r.get(0));
+                tax.push(None);
+                built_on.push(Some(verdict));
+            }
+        } else if let Some(verdict) = made_apart::tax_record_stands(sides.0, sides.1, (&drive_values, &county_values)) {
             rids.push(r.get(0));
-            verdicts.push(verdict);
+            tax.push(Some(verdict));
+            built_on.push(None);
         } else if !r.get::<_, bool>(14) && made_apart::paid_apart(sides.0, sides.1, (&drive_values, &county_values)) {
             // Top-ups joined (`payment_joined`) are said as such, as a merge says them and not this.
             let id_number: String = r.get(12);
@@ -554,147 +614,15 @@ pub fn tax_records(
             });
         }
     }
-    tx.execute(
-        "UPDATE stage_statuses s SET payment_tax = v.theirs FROM unnest($1::bigint[], $2::boolean[]) AS v(rid, theirs)
-         WHERE s.rid = v.rid",
-        &[&rids, &verdicts],
-    )
-    .map_err(server)?;
-    Ok(paid_apart)
-}
-
-/// One history row of a pupil's payment, the drive's or the county's, as `made_apart::built_on_by_top_ups`
-/// reads it.
-struct ToppedRow {
-    field: String,
-    year: Option<i32>,
-    unshared: bool,
-    top_up: Option<(i64, i64)>,
-    at: String,
-    origin: String,
-    new: Option<String>,
-}
-
-impl made_apart::Step for ToppedRow {
-    fn field(&self) -> &str {
-        &self.field
-    }
-
-    fn unshared(&self) -> bool {
-        self.unshared
-    }
-}
-
-impl made_apart::PaymentStep for ToppedRow {
-    fn top_up(&self) -> Option<(i64, i64)> {
-        self.top_up
-    }
-
-    fn made(&self) -> (&str, &str) {
-        (&self.at, &self.origin)
-    }
-
-    fn new_value(&self) -> Option<&str> {
-        self.new.as_deref()
-    }
-}
-
-/// Stages `stage_statuses.payment_built_on` where one side's payment is the other's topped up by hand (补缴, as a
-/// merge reads it, `made_apart::built_on_by_top_ups`): both 已缴费, the county's changed apart from the drive, and
-/// one side's changes the other lacks end in top-ups added to the very payment the other holds (a tax list read
-/// on both laptops, one topping it up since). True where the drive's payment is the topped-up one. The top-ups
-/// stand whichever change is newer, with no conflict: keeping the other side's payment lost the family's
-/// top-up. `known`: the drive's history rows the county has. Run after `top_ups` (two sides' top-ups joined are
-/// not this) and before the decisions, the contradictions' included.
-pub fn built_on_by_top_ups(
-    tx: &mut postgres::Transaction,
-    rows: &super::drive::DriveRead,
-    known: &super::Set<String>,
-) -> Result<(), CountyError> {
-    use made_apart::PAYMENT_GROUP;
-    let paid = PaymentStatus::Paid.code();
-    let candidates = tx
-        .query(
-            "SELECT s.rid, s.sid, s.pupil_id, s.year,
-                    s.payment, s.paid_amount_fen::text, s.paid_on, s.paid_channel,
-                    t.payment, t.paid_amount_fen::text, t.paid_on, t.paid_channel
-             FROM stage_statuses s JOIN canbao.statuses t ON t.pupil_id = s.pupil_id AND t.year = s.year
-             WHERE s.payment = $1 AND t.payment = $1 AND s.paid_amount_fen <> t.paid_amount_fen
-               AND NOT s.payment_joined
-               AND t.payment_event IS NOT NULL
-               AND NOT EXISTS (SELECT 1 FROM stage_events e WHERE e.event = t.payment_event)
-               AND NOT EXISTS (SELECT 1 FROM stage_undone u WHERE u.event = t.payment_event)",
-            &[&paid],
+    if !rids.is_empty() {
+        tx.execute(
+            "UPDATE stage_statuses s SET payment_tax = v.tax, payment_built_on = v.built_on \
+             FROM unnest($1::bigint[], $2::boolean[], $3::boolean[]) AS v(rid, tax, built_on) WHERE s.rid = v.rid",
+            &[&rids, &tax, &built_on],
         )
         .map_err(server)?;
-    if candidates.is_empty() {
-        return Ok(());
     }
-    let keys: Vec<&str> = PAYMENT_GROUP.iter().map(|f| f.key()).collect();
-    let pupils: Vec<i64> = candidates.iter().map(|r| r.get(2)).collect();
-    let mut county: super::Map<i64, Vec<ToppedRow>> = super::Map::default();
-    for r in tx
-        .query(
-            &format!(
-                "SELECT a.pupil_id, a.year, a.field, a.action, a.old, a.new, a.at_text, a.origin,
-                        NOT EXISTS (SELECT 1 FROM stage_events e WHERE e.event = a.event)
-                 FROM canbao.audit a
-                 WHERE a.pupil_id = ANY($1) AND a.field = ANY($2) {HISTORY}
-                 ORDER BY a.id"
-            ),
-            &[&pupils, &keys],
-        )
-        .map_err(server)?
-    {
-        let (field, action): (String, String) = (r.get(2), r.get(3));
-        let (old, new): (Option<String>, Option<String>) = (r.get(4), r.get(5));
-        county.entry(r.get(0)).or_default().push(ToppedRow {
-            top_up: top_up_of(&action, &field, old.as_deref(), new.as_deref()),
-            field,
-            year: r.get(1),
-            unshared: r.get(8),
-            at: r.get(6),
-            origin: r.get(7),
-            new,
-        });
-    }
-    let sids: super::Set<i64> = candidates.iter().map(|r| r.get(1)).collect();
-    let mut drive: super::Map<i64, Vec<ToppedRow>> = super::Map::default();
-    for e in rows.audit.iter().filter(|e| in_history(e) && keys.contains(&e.field.as_str())) {
-        let Some(sid) = e.sid.filter(|sid| sids.contains(sid)) else { continue };
-        drive.entry(sid).or_default().push(ToppedRow {
-            field: e.field.clone(),
-            year: e.year,
-            unshared: !known.contains(&e.hash),
-            top_up: top_up_of(&e.action, &e.field, e.old.as_deref(), e.new.as_deref()),
-            at: e.at_text.clone(),
-            origin: e.origin.clone(),
-            new: e.new.clone(),
-        });
-    }
-    let (mut rids, mut verdicts): (Vec<i64>, Vec<bool>) = (Vec::new(), Vec::new());
-    for r in &candidates {
-        let year: i32 = r.get(3);
-        let in_year: &dyn Fn(&ToppedRow) -> bool = &|e| e.year == Some(year);
-        let values =
-            |from: usize| -> Vec<Option<String>> { (from..from + PAYMENT_GROUP.len()).map(|i| r.get(i)).collect() };
-        let none = Vec::new();
-        let theirs = drive.get(&r.get::<_, i64>(1)).unwrap_or(&none);
-        let ours = county.get(&r.get::<_, i64>(2)).unwrap_or(&none);
-        if let Some(verdict) =
-            made_apart::built_on_by_top_ups((theirs, in_year), (ours, in_year), (&values(4), &values(8)))
-        {
-            rids.push(r.get(0));
-            verdicts.push(verdict);
-        }
-    }
-    tx.execute(
-        "UPDATE stage_statuses s SET payment_built_on = v.theirs
-         FROM unnest($1::bigint[], $2::boolean[]) AS v(rid, theirs) WHERE s.rid = v.rid",
-        &[&rids, &verdicts],
-    )
-    .map_err(server)?;
-    Ok(())
+    Ok(paid_apart)
 }
 
 /// A pupil marked 已缴费 apart on the drive and in the county, the same amount with another date or channel (see

@@ -927,13 +927,13 @@ fn create_staging(tx: &mut postgres::Transaction) -> Result<(), CountyError> {
             {status_stamps},
             -- The drive's payment was recorded apart from the county (decide::payments_recorded_apart).
             payment_apart boolean NOT NULL DEFAULT false,
-            -- Whose record of one payment is the tax office's (decide::tax_records): true, the drive's.
+            -- Whose record of one payment is the tax office's (decide::payments_made_apart): true, the drive's.
             payment_tax boolean,
             -- Top-ups recorded apart on the drive and in the county, joined (decide::top_ups), and the drive
             -- holding a top-up the county lacks beside a value of its own.
             payment_joined boolean NOT NULL DEFAULT false,
             payment_topped_up boolean NOT NULL DEFAULT false,
-            -- One side's payment is the other's topped up by hand (decide::built_on_by_top_ups): true, the
+            -- One side's payment is the other's topped up by hand (decide::payments_made_apart): true, the
             -- drive's is.
             payment_built_on boolean
          ) ON COMMIT DROP;
@@ -1084,8 +1084,7 @@ fn update_known(
     let settled_changed = prune_settled(tx)?;
     fill_closed_years(tx)?;
     decide::payments_recorded_apart(tx, file.rows, known_events)?;
-    let paid_apart = decide::tax_records(tx, file.rows, known_events, reveal)?;
-    decide::built_on_by_top_ups(tx, file.rows, known_events)?;
+    let paid_apart = decide::payments_made_apart(tx, file.rows, known_events, reveal)?;
     decide::find_contradictions(tx, file.rows.current_year)?;
     decide::class_verdicts(tx, file.rows, known_events)?;
     stage_other_school(tx)?;
