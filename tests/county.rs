@@ -5053,3 +5053,85 @@ fn a_copy_paying_for_a_pupil_taken_out_of_the_county_is_told_the_county_does_not
     assert!(text.contains("1 of them has a payment recorded on this drive that the county does not count"), "{text}");
     assert_eq!(county_rows(&db, &added), (0, 0));
 }
+
+/// A school laptop's copy of a drive still holding a payment the county knows was taken back (undone with `u` on
+/// the laptop that recorded it, or taken back by a restore of that laptop's drive): the copy's payment is no news
+/// to the county and is not applied, as README's restore section says, and the push names the pupil, the two
+/// values and how the county took it back. Before, the copy pushed as 「未变」 without a word.
+#[test]
+fn a_copy_holding_a_payment_the_county_has_as_taken_back_is_named_and_not_applied() {
+    use canbao::store::{Field, FieldChange, Store};
+    let Some(db) = TestDb::new() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let base = drive(dir.path(), 0, 3);
+    let in_folder = |laptop: &str| {
+        std::fs::create_dir_all(dir.path().join(laptop)).unwrap();
+        dir.path().join(laptop).join("school0.db")
+    };
+    let (jia, yi) = (in_folder("甲"), in_folder("乙"));
+    std::fs::copy(&base, &jia).unwrap();
+    let id = pupil_id(0, 0);
+    // 甲 records the payment and takes it back with u, in one session; 乙 is a copy made between the two.
+    let mut session = Store::open(&jia).unwrap();
+    let last: i64 =
+        rusqlite::Connection::open(&jia).unwrap().query_row("SELECT max(id) FROM audit", [], |r| r.get(0)).unwrap();
+    pay(&mut session, &id, "2099-11-23T10:00:00+08:00", "paid", Some("现金"));
+    session.checkpoint().unwrap();
+    std::fs::copy(&jia, &yi).unwrap();
+    push(&db, &[&yi], &[]);
+    assert_eq!(county_status(&db, &id).1, "paid");
+    let changed: Vec<(i64, String, Option<String>)> = rusqlite::Connection::open(&jia)
+        .unwrap()
+        .prepare("SELECT student_id, field, old FROM audit WHERE id > ?1 ORDER BY id DESC")
+        .unwrap()
+        .query_map([last], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    session.set_fixed_clock("2099-11-23T10:01:00+08:00");
+    for (pupil, field, old) in changed {
+        let field = Field::from_key(&field).unwrap();
+        session.change(pupil, "undo", &[FieldChange::new_owned(field, old)]).unwrap();
+    }
+    drop(session);
+    push(&db, &[&jia], &[]);
+    assert_eq!(county_status(&db, &id).1, "unpaid", "the undo reaches the county");
+
+    let again = push(&db, &[&yi], &[]);
+    assert!(again["conflicts"].as_array().unwrap().is_empty(), "{again}");
+    assert_eq!(county_status(&db, &id).1, "unpaid", "the copy's payment is not applied");
+    let named = again["files"][0]["payments_withdrawn"].as_array().cloned().unwrap_or_default();
+    assert_eq!(named.len(), 1, "{again}");
+    assert_eq!(named[0]["name"], "学生00", "{again}");
+    assert_eq!(
+        (named[0]["drive_payment"].as_str(), named[0]["county_payment"].as_str()),
+        (Some("paid"), Some("unpaid"))
+    );
+    assert_eq!(named[0]["taken_back_by"], "undo", "{again}");
+    assert_eq!(named[0]["drive_amount_fen"], 38000, "{again}");
+    // Said in the text report too, and the pupil is not named by a push of 甲 itself.
+    let out = bare().arg("push").arg(&yi).args(["--to", &db.url, "--accept-clock", "--dry-run"]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("已知被撤回") && text.contains("学生00") && text.contains("未采用"), "{text}");
+    let own = push(&db, &[&jia], &[]);
+    assert!(own["files"][0].get("payments_withdrawn").is_none(), "{own}");
+
+    // Taken back by a restore of the drive that recorded it: the same for a copy made before the restore.
+    let Some(db) = TestDb::new() else { return };
+    let a = in_folder("丙");
+    std::fs::copy(&base, &a).unwrap();
+    let backup = dir.path().join("丙before.db");
+    canbao(&a).arg("backup").arg(&backup).assert().success();
+    mark(&a, &id, &["--payment", "paid", "--amount", "400"]);
+    let b = in_folder("丁");
+    std::fs::copy(&a, &b).unwrap();
+    push(&db, &[&b], &[]);
+    canbao(&a).arg("restore").arg(&backup).assert().success();
+    push(&db, &[&a], &[]);
+    assert_eq!(county_status(&db, &id).1, "unpaid", "the restore reaches the county");
+    let from_copy = push(&db, &[&b], &[]);
+    assert_eq!(county_status(&db, &id).1, "unpaid", "the copy's payment is not applied");
+    let named = from_copy["files"][0]["payments_withdrawn"].as_array().cloned().unwrap_or_default();
+    assert_eq!(named.len(), 1, "{from_copy}");
+    assert_eq!(named[0]["taken_back_by"], "restore", "{from_copy}");
+}

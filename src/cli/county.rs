@@ -328,6 +328,25 @@ pub fn push(
                 paid_apart_line(p);
             }
         }
+        if !f.payments_withdrawn.is_empty() {
+            let n = f.payments_withdrawn.len();
+            let en = format!(
+                "{} whose payment this file holds the county has as taken back (undone, or taken back by a restore, on \
+                 the laptop that recorded it; this file is a copy from before): not applied, the county keeps its \
+                 own; if the family did pay, record the payment again",
+                crate::words::counted(n, "pupil", "pupils")
+            );
+            say(
+                &format!(
+                    "  其中 {n} 名学生的缴费汇总数据库已知被撤回（登记它的电脑已撤销或随恢复退回，本数据文件是之前的副本）：\
+                     本数据文件的缴费未采用，汇总数据库保持原状；如家长确已缴费，请重新登记 ({en})"
+                ),
+                &format!("  {en}"),
+            );
+            for p in &f.payments_withdrawn {
+                payment_withdrawn_line(p);
+            }
+        }
         if !f.restore_removed.is_empty() {
             let n = f.restore_removed.len();
             let en = format!(
@@ -976,6 +995,40 @@ fn top_up_joined_line(j: &county::push::TopUpsJoined) {
 /// One pupil a push found marked paid apart on the drive and in the county (`decide::PaidApart`): each side's
 /// date and channel, as a merge's 「两台电脑各自登记了缴费」 line gives them. Nothing tells one payment keyed on
 /// two laptops from a family that paid twice.
+/// One pupil of `FilePush::payments_withdrawn`: this file's payment, the county's, and how and when the county
+/// took the payment back.
+fn payment_withdrawn_line(p: &county::push::PaymentWithdrawn) {
+    use crate::domain::student::PaymentStatus;
+    let status = |code: &str, zh: bool| match PaymentStatus::from_code(code) {
+        Some(s) if zh => s.label_zh().to_owned(),
+        Some(s) => s.label_en().to_owned(),
+        None => code.to_owned(),
+    };
+    let amount = p.drive_amount_fen.map(crate::domain::money::plain);
+    let (zh_amount, en_amount) = match &amount {
+        Some(a) => (format!(" {a} 元"), format!(" {a} yuan")),
+        None => (String::new(), String::new()),
+    };
+    let (zh_by, en_by) = match p.taken_back_by.as_str() {
+        "restore" => ("随恢复退回", "taken back by a restore"),
+        _ => ("撤销", "undone"),
+    };
+    let (name, id, year, at) = (&p.name, &p.id_number, p.year, &p.taken_back_at);
+    let en_line = format!(
+        "{name} {id} ({year}): here {}{en_amount}, in the county {} ({en_by} at {at})",
+        status(&p.drive_payment, false),
+        status(&p.county_payment, false),
+    );
+    say(
+        &format!(
+            "    {name} {id}（{year} 年度）：本数据文件 {}{zh_amount}，汇总数据库 {}（{at} {zh_by}） ({en_line})",
+            status(&p.drive_payment, true),
+            status(&p.county_payment, true),
+        ),
+        &format!("    {en_line}"),
+    );
+}
+
 fn paid_apart_line(p: &county::push::PaidApart) {
     use crate::store::Field;
     let (zh, en) = (Text::for_language(Language::Zh), Text::for_language(Language::En));

@@ -646,6 +646,75 @@ pub struct PaidApart {
     pub county_channel: Option<String>,
 }
 
+/// A payment the drive holds that the county knows was taken back: the drive's newest change of the pupil's
+/// payment is one the county has, and after it the county holds the change's undo (`u` on the laptop that made it)
+/// or a restore of that laptop's drive that took it back, which this drive lacks (a copy made before). The change
+/// is no news to the county, so the copy's payment is not applied, as README's restore section says of a copy
+/// still holding an undone change; the push names the pupil, for the operator to check whether the family paid
+/// (the copy's value is then recorded again, as a new change), where before it said 「未变」 alone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PaymentWithdrawn {
+    /// The county's pupil (not reported).
+    #[serde(skip)]
+    pub pupil: i64,
+    /// Masked unless the caller reveals it.
+    pub id_number: String,
+    pub name: String,
+    pub year: i32,
+    /// The payment status the drive holds (its code, as `canbao mark --payment` takes it) and its amount in fen.
+    pub drive_payment: String,
+    pub drive_amount_fen: Option<i64>,
+    /// The county's payment status, which stands.
+    pub county_payment: String,
+    /// How the county took it back: `undo` or `restore`.
+    pub taken_back_by: String,
+    /// When, as the history stamps it.
+    pub taken_back_at: String,
+}
+
+/// The payments of [`PaymentWithdrawn`] among the pupils staged, after the groups are decided and applied: the
+/// drive's value still differs from the county's. Numbers masked unless `reveal`.
+pub fn payments_withdrawn(tx: &mut postgres::Transaction, reveal: bool) -> Result<Vec<PaymentWithdrawn>, CountyError> {
+    let found = tx
+        .query(
+            "SELECT t.pupil_id, p.id_number, p.name, s.year, s.payment, s.paid_amount_fen, t.payment, r.action, \
+                    r.at_text \
+             FROM stage_statuses s JOIN canbao.statuses t ON t.pupil_id = s.pupil_id AND t.year = s.year \
+                  JOIN stage_pupils p ON p.sid = s.sid \
+                  JOIN canbao.audit e ON e.event = s.payment_event \
+                  JOIN LATERAL ( \
+                     SELECT r.action, r.at_text FROM canbao.audit r \
+                     WHERE r.pupil_id = t.pupil_id AND r.year IS NOT DISTINCT FROM e.year AND r.field = e.field \
+                       AND r.id > e.id AND r.action IN ('undo', 'restore') AND r.old IS NOT DISTINCT FROM e.new \
+                       AND NOT EXISTS (SELECT 1 FROM stage_events x WHERE x.event = r.event) \
+                     ORDER BY r.id DESC LIMIT 1) r ON true \
+             WHERE s.payment_event IS DISTINCT FROM t.payment_event \
+               AND ROW(s.payment, s.paid_amount_fen, s.paid_on, s.paid_channel) \
+                   IS DISTINCT FROM ROW(t.payment, t.paid_amount_fen, t.paid_on, t.paid_channel) \
+               AND NOT EXISTS (SELECT 1 FROM stage_undone u WHERE u.event = s.payment_event) \
+             ORDER BY s.year, p.name, t.pupil_id",
+            &[],
+        )
+        .map_err(server)?;
+    Ok(found
+        .iter()
+        .map(|r| {
+            let number: String = r.get(1);
+            PaymentWithdrawn {
+                pupil: r.get(0),
+                id_number: if reveal { number } else { crate::domain::id_number::mask(&number) },
+                name: r.get(2),
+                year: r.get(3),
+                drive_payment: r.get(4),
+                drive_amount_fen: r.get(5),
+                county_payment: r.get(6),
+                taken_back_by: r.get(7),
+                taken_back_at: r.get(8),
+            }
+        })
+        .collect())
+}
+
 /// A payment topped up apart on the drive and in the county, every top-up counted (see [`top_ups`]), as a merge
 /// lists one (`store::merge::TopUpsJoined`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

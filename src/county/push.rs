@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use super::copy::{self, Dest};
 use super::decide::{self, COUNTY_GROUPS};
-pub use super::decide::{PaidApart, PushConflict, TopUpsJoined};
+pub use super::decide::{PaidApart, PaymentWithdrawn, PushConflict, TopUpsJoined};
 use super::drive::{DriveEvent, DrivePupil, DriveRead, DriveStatus};
 use super::{CountyError, Map, Set, schema};
 use crate::domain::id_number;
@@ -65,6 +65,10 @@ pub struct FilePush {
     /// [`removed_at_county`]), and the push names them on every push of such a copy.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub kept_out: Vec<RemovedPupil>,
+    /// Payments this drive holds that the county knows were taken back (an undo or a restore on the laptop that
+    /// made them, which this copy lacks): not applied, each named (see `decide::PaymentWithdrawn`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub payments_withdrawn: Vec<PaymentWithdrawn>,
 }
 
 /// A pupil a restore of the drive removed (`store::backup::RESTORE_REMOVED`: an import this laptop made, taken
@@ -1108,6 +1112,7 @@ fn update_known(
         }
         decide::apply_group(tx, g, drive_id, year)?;
     }
+    let withdrawn = decide::payments_withdrawn(tx, reveal)?;
     decide::follow_the_promotion(tx)?;
     // A pupil paid apart is said by its own line, which gives each side's date and channel: those fields are not
     // listed again as conflicts beside it.
@@ -1126,6 +1131,7 @@ fn update_known(
         restore_rows,
         top_ups,
         paid_apart,
+        withdrawn,
     })
 }
 
@@ -1185,8 +1191,10 @@ struct Known {
     restore_rows: u64,
     /// Payments topped up apart on the drive and in the county, every top-up counted (see `decide::top_ups`).
     top_ups: Vec<TopUpsJoined>,
-    /// Payments marked apart on the drive and in the county (see `decide::tax_records`).
+    /// Payments marked apart on the drive and in the county (see `decide::payments_made_apart`).
     paid_apart: Vec<PaidApart>,
+    /// Payments the drive holds that the county knows were taken back (see `decide::payments_withdrawn`).
+    withdrawn: Vec<PaymentWithdrawn>,
 }
 
 /// Stages, before the decisions, the pupils of [`OtherSchoolPupil`]: under another school in the county than on
@@ -1477,7 +1485,7 @@ fn push_file(
     let held_out: Map<i64, i64> = kept_out.iter().map(|(sid, p)| (*sid, p.pupil)).collect();
     let fresh = fresh_pupils(tx, rows, &known, &held_out)?;
     insert_new(tx, rows, &fresh, &schools, drive_id)?;
-    let Known { updated, conflicts, others, restored, restore_rows, top_ups, paid_apart } =
+    let Known { updated, conflicts, others, restored, restore_rows, top_ups, paid_apart, withdrawn } =
         update_known(tx, file, (&known, &events), &schools, drive_id, reveal, brought)?;
     insert_categories(tx, rows)?;
     let pupil_of: Map<i64, i64> =
@@ -1515,6 +1523,7 @@ fn push_file(
         restore_removed,
         removed_from_county,
         kept_out: kept_out.into_iter().map(|(_, p)| p).collect(),
+        payments_withdrawn: withdrawn,
     };
     // The staging tables go with the transaction; a second file in the same one makes its own.
     tx.batch_execute(
@@ -1563,7 +1572,7 @@ fn record_reveal(
     file: &DriveFile,
     conflicts: &[PushConflict],
     others: &[OtherSchoolPupil],
-    (top_ups, paid_apart, removed): (&[TopUpsJoined], &[PaidApart], &[RemovedPupil]),
+    (top_ups, paid_apart, removed, withdrawn): (&[TopUpsJoined], &[PaidApart], &[RemovedPupil], &[PaymentWithdrawn]),
     operator: &str,
 ) -> Result<(), CountyError> {
     let mut numbers: Vec<&str> = conflicts.iter().map(|c| c.id_number.as_str()).collect();
@@ -1571,6 +1580,7 @@ fn record_reveal(
     numbers.extend(top_ups.iter().map(|j| j.id_number.as_str()));
     numbers.extend(paid_apart.iter().map(|p| p.id_number.as_str()));
     numbers.extend(removed.iter().map(|p| p.id_number.as_str()));
+    numbers.extend(withdrawn.iter().map(|p| p.id_number.as_str()));
     numbers.sort_unstable();
     numbers.dedup();
     if numbers.is_empty() {
@@ -1717,8 +1727,8 @@ fn push_one(
         e => in_file(e),
     })?;
     if let Some(operator) = reveal {
-        record_reveal(tx, file, &conflicts, &others, (&one.top_ups, &one.paid_apart, &one.restore_removed), operator)
-            .map_err(in_file)?;
+        let listed = (&one.top_ups[..], &one.paid_apart[..], &one.restore_removed[..], &one.payments_withdrawn[..]);
+        record_reveal(tx, file, &conflicts, &others, listed, operator).map_err(in_file)?;
         record_reveal_removed(tx, file, &one.removed_from_county, operator).map_err(in_file)?;
         record_reveal_removed(tx, file, &one.kept_out, operator).map_err(in_file)?;
     }
