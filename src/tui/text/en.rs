@@ -896,7 +896,7 @@ pub static EN: Text = Text {
     identity_title: "Correct the pupil",
     identity_fields: ["Name", "ID number", "Class", "Phone", "Ethnicity", "Address"],
     identity_hint: "A new ID number is checked as on import; the change is audited and can be undone",
-    identity_typing_replaces: "Typing replaces the value; to edit it, press ← → or Backspace",
+    identity_typing_replaces: "Typing replaces the value; Left, Right or Backspace first to edit",
     identity_number_masked: "type to show in full (audited)",
     identity_number_empty: "The ID number cannot be erased: nothing saved, the number held stays. If it is wrong, type the right one",
     identity_number_invalid: "The new number {} fails the check ({}). Replace the valid number {} with it anyway?",

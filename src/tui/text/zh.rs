@@ -859,7 +859,7 @@ pub static ZH: Text = Text {
     identity_title: "更正学生信息",
     identity_fields: ["姓名", "身份证号码", "年级班级", "联系电话", "民族", "居住地址"],
     identity_hint: "新的身份证号码按导入时的规则核对；修改记入修改记录，可撤销",
-    identity_typing_replaces: "直接输入即替换原内容；要在原内容上修改，先按 ← → 或退格",
+    identity_typing_replaces: "直接输入即替换原内容；要在原内容上修改，先按左右方向键或退格",
     identity_number_masked: "输入即显示完整号码，记入修改记录",
     identity_class_unclear: "「{}」看不出年级，请写成「三年级2班」这样",
     identity_class_new: "本校没有 {}，新建这个班级？（最接近的班级：{}）",
