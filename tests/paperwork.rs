@@ -6390,3 +6390,145 @@ fn an_excess_made_of_one_top_up_keyed_twice_is_said_as_such() {
     assert!(line.contains("同一笔补缴记了两次") && line.contains("改回 380 元"), "{text}");
     assert!(!line.contains("人员类别"), "{line}");
 }
+
+/// A pupil's payment as the drive holds it: (amount in fen, date, channel).
+fn payment_of(db: &Path, id_number: &str) -> (Option<i64>, Option<String>, Option<String>) {
+    let store = canbao::store::Store::open(db).expect("drive");
+    let pupils = store.students(&Default::default()).expect("pupils");
+    let pupil = pupils.iter().find(|s| s.id_number == id_number).expect("pupil");
+    let d = &pupil.payment_details;
+    (d.amount_fen, d.paid_on.map(|d| d.to_string()), d.channel.clone())
+}
+
+/// Another school's tax list with one row giving no ID number and the name of one of our pupils is refused as
+/// matching no pupil, where the name-only row turned the refusal off: our pupil was marked paid on a stranger's
+/// payment, and the list's strangers kept for good. A list most of whose numbered rows are strangers' is refused
+/// too (`--keep-unmatched` still takes it); one mostly ours is reconciled, its strangers said. A name-only row
+/// never re-dates a payment recorded already.
+#[test]
+fn a_name_only_row_does_not_make_another_schools_tax_list_ours() {
+    let (dir, db) = sample_drive_in(2024);
+    let (sun, lin, li, jiang) =
+        ("450203201909308803", "450202201911276365", "450202202007078525", "450202201910318690");
+    let strangers = "甲一,450205201501010010,380,2023-10-10,微信,S1\n\
+                     乙二,450205201501010029,380,2023-10-10,微信,S2\n\
+                     丙三,450205201501010037,380,2023-10-10,微信,S3\n";
+    let header = "纳税人姓名,证件号码,缴费金额,缴费日期,缴费渠道,票证号码\n";
+    let other = write(dir.path(), "other.csv", &format!("{header}{strangers}孙语,,380,2023-10-25,微信,S9\n"));
+    let unrecorded =
+        |db: &Path| json(canbao(db).args(["check", "--json"]))["tax_paid_unrecorded"].as_array().map(Vec::len);
+    let said = fails(canbao(&db).args(["reconcile", "--source", "tax"]).arg(&other), 1);
+    assert!(said.contains("没有一行能对上") && said.contains("只是姓名与本数据文件中的学生相同"), "{said}");
+    assert!(said.contains("像是另一所学校的税务缴费名单，未核对，未保存任何内容"), "{said}");
+    assert_eq!(payment_of(&db, sun).0, None, "our pupil is not paid on a stranger's row");
+    assert_eq!(unrecorded(&db), Some(0));
+    let dry = json(canbao(&db).args(["reconcile", "--source", "tax", "--dry-run", "--json"]).arg(&other));
+    assert_eq!((dry["matches_no_pupil"].as_bool(), dry["matched_by_name"].as_u64()), (Some(true), Some(1)), "{dry}");
+    // Mostly strangers, one of ours by number: another school's list with a child who moved.
+    let mostly = write(dir.path(), "mostly.csv", &format!("{header}{strangers}黎语雪,{li},380,2023-10-10,微信,S4\n"));
+    let said = fails(canbao(&db).args(["reconcile", "--source", "tax"]).arg(&mostly), 1);
+    assert!(said.contains("只有 1 行能按身份证号码对上") && said.contains("--keep-unmatched"), "{said}");
+    let text = ok(canbao(&db).args(["reconcile", "--source", "tax", "--dry-run"]).arg(&mostly));
+    assert!(text.contains("按身份证号码只有 1 行是本数据文件的学生") && text.contains("执行核对会被拒绝"), "{text}");
+    assert_eq!(payment_of(&db, li).0, None);
+    // Mostly ours: the list is this school's, its stranger said and kept.
+    let ours = write(
+        dir.path(),
+        "ours.csv",
+        &format!(
+            "{header}黎语雪,{li},380,2023-10-10,微信,T1\n蒋睿豪,{jiang},380,2023-10-10,微信,T2\n\
+             林彤瑶,{lin},380,2023-12-01,支付宝,T3\n甲一,450205201501010010,380,2023-10-10,微信,S1\n"
+        ),
+    );
+    let report = json(canbao(&db).args(["reconcile", "--source", "tax", "--json"]).arg(&ours));
+    assert_eq!((report["matches_no_pupil"].as_bool(), report["matched"].as_u64()), (Some(false), Some(3)), "{report}");
+    assert_eq!(report["unknown_rows"].as_array().map(Vec::len), Some(1), "{report}");
+    // A name-only row of a list that is ours, for a pupil recorded paid: her date and channel stay.
+    let again = write(
+        dir.path(),
+        "again.csv",
+        &format!("{header}黎语雪,{li},380,2023-10-10,微信,T1\n林彤瑶,,380,2023-10-25,微信,S9\n"),
+    );
+    let text = ok(canbao(&db).args(["reconcile", "--source", "tax"]).arg(&again));
+    assert!(text.contains("只按姓名对上 林彤瑶") && text.contains("未按此行改动"), "{text}");
+    let lin_paid = payment_of(&db, lin);
+    assert_eq!((lin_paid.1.as_deref(), lin_paid.2.as_deref()), (Some("2023-12-01"), Some("支付宝")), "{text}");
+    // The operator's word still takes another school's list.
+    let kept = json(canbao(&db).args(["reconcile", "--source", "tax", "--keep-unmatched", "--json"]).arg(&mostly));
+    assert_eq!((kept["matches_no_pupil"].as_bool(), kept["matched_by_number"].as_u64()), (Some(true), Some(1)));
+}
+
+/// A tax row giving no ID number repeated with the same 票证号码 (or, without that column, the same amount, date and
+/// channel) is one payment: said as the repeat of its row and kept once, where it was counted and kept as a second
+/// payment not recorded (the preview said 2, `check` listed 1).
+#[test]
+fn a_repeated_row_without_an_id_number_is_one_payment() {
+    let (dir, db) = sample_drive_in(2024);
+    let twins = write(
+        dir.path(),
+        "twins.csv",
+        "学校,姓名,身份证号码,年级,班级\n柳州市示范小学,朱嘉,450205201501010061,一年级,1班\n\
+         柳州市示范小学,朱嘉,450205201501010010,一年级,1班\n",
+    );
+    ok(canbao(&db).arg("import").arg(&twins));
+    let dup = write(
+        dir.path(),
+        "dup.csv",
+        "纳税人姓名,证件号码,缴费金额,缴费日期,缴费渠道,票证号码\n\
+         孙语,450203201909308803,380,2023-10-22,微信,R-900\n孙语,450203201909308803,380,2023-10-22,微信,R-900\n\
+         朱嘉,,380,2023-10-22,微信,R-901\n朱嘉,,380,2023-10-22,微信,R-901\n",
+    );
+    let text = ok(canbao(&db).args(["reconcile", "--source", "tax", "--dry-run"]).arg(&dup));
+    assert!(text.contains("第 5 行 「票证号码」：与第 4 行票证号码相同，是同一笔缴费，不重复计算"), "{text}");
+    assert!(text.contains("税务名单中有 1 笔缴费未记入"), "{text}");
+    let dry = json(canbao(&db).args(["reconcile", "--source", "tax", "--dry-run", "--json"]).arg(&dup));
+    assert_eq!(dry["unapplied_payments"].as_u64(), Some(1), "{dry}");
+    let report = json(canbao(&db).args(["reconcile", "--source", "tax", "--json"]).arg(&dup));
+    assert_eq!(report["unapplied_payments"].as_u64(), Some(1), "{report}");
+    let check = json(canbao(&db).args(["check", "--json"]));
+    assert_eq!(check["tax_paid_unrecorded"].as_array().map(Vec::len), Some(1), "{check}");
+    // Without receipt numbers: the same amount, date and channel again.
+    let plain = write(
+        dir.path(),
+        "plain.csv",
+        "纳税人姓名,证件号码,缴费金额,缴费日期,缴费渠道\n朱嘉,,380,2023-10-23,微信\n朱嘉,,380,2023-10-23,微信\n",
+    );
+    let dry = json(canbao(&db).args(["reconcile", "--source", "tax", "--dry-run", "--json"]).arg(&plain));
+    assert_eq!(dry["unapplied_payments"].as_u64(), Some(1), "{dry}");
+}
+
+/// A tax row whose amount is ten times the premium or more (38000 for 380: the list in 分) is not recorded, as
+/// `mark` refuses such an amount: said at its file and row with what it most likely is, kept for `check`, and the
+/// pupil's other rows still count. Before, it was recorded paid at 38000, the ledger read 多缴 and `check` suggested
+/// a refund.
+#[test]
+fn a_tax_amount_far_above_the_premium_is_not_recorded() {
+    let (dir, db) = sample_drive_in(2024);
+    ok(canbao(&db).args(["policy", "use", "yibin-2024"]));
+    let (sun, lin, li) = ("450203201909308803", "450202201911276365", "450202202007078525");
+    let tax = write(
+        dir.path(),
+        "fmt.csv",
+        &format!(
+            "纳税人姓名,证件号码,缴费金额,缴费日期,缴费渠道\n孙语,{sun},38000,2023.10.20,微信\n\
+             林彤瑶,{lin},3800,2023.10.20,微信\n黎语雪,{li},380,2023.10.20,微信\n"
+        ),
+    );
+    let text = ok(canbao(&db).args(["reconcile", "--source", "tax"]).arg(&tax));
+    assert!(
+        text.contains("fmt.csv 第 2 行") && text.contains("金额 38000 元与保费 380 元不符，疑为以分为单位"),
+        "{text}"
+    );
+    assert!(
+        text.contains("fmt.csv 第 3 行") && text.contains("金额 3800 元与保费 380 元不符，疑为多写了一个 0"),
+        "{text}"
+    );
+    assert_eq!(payment_of(&db, sun).0, None, "{text}");
+    assert_eq!(payment_of(&db, lin).0, None, "{text}");
+    assert_eq!(payment_of(&db, li).0, Some(38_000), "{text}");
+    let check = json(canbao(&db).args(["check", "--json", "--reveal"]));
+    let kept = check["tax_paid_unrecorded"].as_array().expect("group");
+    let far: Vec<&Value> = kept.iter().filter(|k| k["reason"] == "far_amount").collect();
+    assert_eq!(far.len(), 2, "{check}");
+    assert!(check["overpaid"].as_array().is_none_or(Vec::is_empty), "{check}");
+}

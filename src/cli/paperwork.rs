@@ -1451,19 +1451,22 @@ fn print_reconcile(r: &ReconcileReport, has_policy: bool, reveal: bool) {
     }
     // Said first: the rows below would read as this school's families.
     if r.matches_no_pupil && r.dry_run {
+        let (lead, lead_en) = reconcile::no_pupil_lead(r);
+        let en = format!(
+            "note: {lead_en}: it looks like another school's tax list; a run is refused and saves nothing, unless \
+             --keep-unmatched is given once it is checked"
+        );
         say(
-            "注意：名单中没有一行是本数据文件的学生，像是另一所学校的税务缴费名单；执行核对会被拒绝、不保存任何内容，除非核对后加 \
-             --keep-unmatched (note: the list matches no pupil of this drive: it looks like another school's tax list; \
-             a run is refused and saves nothing, unless --keep-unmatched is given once it is checked)",
-            "note: the list matches no pupil of this drive: it looks like another school's tax list; a run is refused \
-             and saves nothing, unless --keep-unmatched is given once it is checked",
+            &format!(
+                "注意：{lead}，像是另一所学校的税务缴费名单；执行核对会被拒绝、不保存任何内容，除非核对后加 --keep-unmatched \
+                 ({en})"
+            ),
+            &en,
         );
     } else if r.matches_no_pupil {
-        say(
-            "名单中没有一行是本数据文件的学生；已按 --keep-unmatched 核对 (the list matches no pupil of this drive; \
-             reconciled as --keep-unmatched asks)",
-            "the list matches no pupil of this drive; reconciled as --keep-unmatched asks",
-        );
+        let (lead, lead_en) = reconcile::no_pupil_lead(r);
+        let en = format!("{lead_en}; reconciled as --keep-unmatched asks");
+        say(&format!("{lead}；已按 --keep-unmatched 核对 ({en})"), &en);
     }
     if r.source == Source::Tax && !has_policy {
         say(

@@ -47,6 +47,46 @@ pub fn as_number(fen: i64) -> f64 {
     fen as f64 / 100.0
 }
 
+/// Why an amount paid is far from the amount due: as `mark` refuses any amount other than the one due unless the
+/// family did pay it, a list's amount ten times the premium or more is no family's payment but a slip, and is said
+/// as which (a list of 40000 for a 400 premium gives fen; 4000 has a zero typed twice).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FarAmount {
+    /// 100 times the amount due: the amount in 分.
+    InFen,
+    /// 10 times: a 0 typed twice.
+    ZeroTwice,
+    /// Another multiple of ten times or more.
+    Other,
+}
+
+impl FarAmount {
+    /// What the slip most likely is, in words: (Chinese, English).
+    pub fn words(self) -> (&'static str, &'static str) {
+        match self {
+            FarAmount::InFen => ("疑为以分为单位", "most likely an amount in fen"),
+            FarAmount::ZeroTwice => ("疑为多写了一个 0", "most likely a 0 typed twice"),
+            FarAmount::Other => ("疑为以分为单位或多写了 0", "most likely in fen, or zeros typed twice"),
+        }
+    }
+}
+
+/// `fen` paid against `due_fen` due, when ten times the amount due or more: never what a family pays for one
+/// pupil (two full payments are twice, a top-up less), so never recorded as a payment. `None` below that, and for
+/// nothing due (a department pays the whole premium: any amount is said as paid over 0).
+pub fn far_from_due(fen: i64, due_fen: i64) -> Option<FarAmount> {
+    if due_fen <= 0 || fen < due_fen.saturating_mul(10) {
+        return None;
+    }
+    Some(if fen == due_fen.saturating_mul(100) {
+        FarAmount::InFen
+    } else if fen == due_fen.saturating_mul(10) {
+        FarAmount::ZeroTwice
+    } else {
+        FarAmount::Other
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;
@@ -76,6 +116,16 @@ mod tests {
         assert_eq!(with_unit(-30_000), "-300元");
         assert_eq!(as_number(28_500), 285.0);
         assert_eq!(two_places(i64::MIN), "-92233720368547758.08", "the most negative amount does not overflow");
+    }
+
+    #[test]
+    fn an_amount_ten_times_the_premium_or_more_is_a_slip() {
+        assert_eq!(far_from_due(4_000_000, 40_000), Some(FarAmount::InFen));
+        assert_eq!(far_from_due(400_000, 40_000), Some(FarAmount::ZeroTwice));
+        assert_eq!(far_from_due(760_000, 38_000), Some(FarAmount::Other));
+        assert_eq!(far_from_due(76_000, 38_000), None, "two full payments are a family's");
+        assert_eq!(far_from_due(30_000, 38_000), None);
+        assert_eq!(far_from_due(40_000, 0), None, "nothing due");
     }
 
     proptest! {

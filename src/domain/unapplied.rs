@@ -59,6 +59,10 @@ pub enum UnappliedReason {
     /// the operator dismisses it; `agency_status` holds the list's word. An older canbao, not knowing the reason,
     /// leaves the record out.
     AgencyNotRegistered,
+    /// An amount ten times the premium or more (40000 for 400: an amount in 分, or zeros typed twice), which `mark`
+    /// refuses as a slip: not recorded, or the ledger handed to the agencies reads a payment of 40000 and `check`
+    /// suggests a refund of money never paid.
+    FarAmount,
 }
 
 /// The other row of a receipt number (票证号码) met twice under two payers (`UnappliedReason::RepeatedReceipt`,
@@ -340,6 +344,14 @@ impl UnappliedPayment {
             (UnappliedReason::NoNumber, true) => {
                 "the row gives no ID number, and its name is not that of one pupil: not matched".to_owned()
             }
+            (UnappliedReason::FarAmount, false) => {
+                format!("金额 {} 元远超应缴保费（10 倍以上），疑为以分为单位或多写了 0，未记入", self.amount_text())
+            }
+            (UnappliedReason::FarAmount, true) => format!(
+                "the amount {} yuan is ten times the premium or more: most likely in fen, or zeros typed twice; not \
+                 recorded",
+                self.amount_text()
+            ),
             (UnappliedReason::RepeatedReceipt, _) => {
                 let receipt = self.receipt.as_deref().unwrap_or_default();
                 let at = self.earlier.as_ref().map(|e| self.earlier_said(e, en)).unwrap_or_default();
@@ -452,6 +464,13 @@ impl UnappliedPayment {
             (UnappliedReason::RepeatedReceipt, true) => {
                 "ask the tax office whose payment it is; if it is this row's child, record it by hand on the detail \
                  screen; once sorted out, dismiss it: canbao check --dismiss N --why TEXT"
+            }
+            (UnappliedReason::FarAmount, false) => {
+                "请向税务核实实缴金额：名单以分为单位的，请用以元为单位的名单重新对账；否则在学生详情中按实缴金额手工记录缴费"
+            }
+            (UnappliedReason::FarAmount, true) => {
+                "check the amount paid with the tax office: reconcile a list in yuan if this one is in fen, or record \
+                 the amount paid by hand on the detail screen"
             }
             (UnappliedReason::Held | UnappliedReason::ReceiptConflict | UnappliedReason::OtherPayer, false) => {
                 "请向税务核实后手工记录缴费"
@@ -600,7 +619,10 @@ const OTHER_NAME_END: &str = "待核实";
 pub fn said_on_forms(record: &UnappliedPayment) -> bool {
     matches!(
         record.reason,
-        UnappliedReason::OtherName | UnappliedReason::MistypedNumber | UnappliedReason::UnknownNumber
+        UnappliedReason::OtherName
+            | UnappliedReason::MistypedNumber
+            | UnappliedReason::UnknownNumber
+            | UnappliedReason::FarAmount
     ) || (record.reason == UnappliedReason::Held && record.written_amount.is_some())
 }
 
@@ -617,6 +639,7 @@ pub fn other_name_remark(records: &[&UnappliedPayment]) -> Option<String> {
     let mut unread: Vec<String> = Vec::new();
     let mut mistyped: Vec<String> = Vec::new();
     let mut now_held: Vec<String> = Vec::new();
+    let mut far: Vec<String> = Vec::new();
     for r in records {
         let day = r.paid_on.map_or_else(|| "日期不详".to_owned(), |d| d.to_string());
         // 「；」 parts a 备注 read back: a name never holds one, but a list's cell may.
@@ -630,6 +653,7 @@ pub fn other_name_remark(records: &[&UnappliedPayment]) -> Option<String> {
             (_, UnappliedReason::UnknownNumber) => {
                 (format!("{}（{} 元，{day}）", r.name.trim().replace('；', "，"), r.amount_text()), &mut now_held)
             }
+            (_, UnappliedReason::FarAmount) => (format!("{} 元，{day}，{}", r.amount_text(), r.place(false)), &mut far),
             _ => (format!("{}（{} 元，{day}）", r.name.trim().replace('；', "，"), r.amount_text()), &mut names),
         };
         if !list.contains(&one) {
@@ -651,6 +675,9 @@ pub fn other_name_remark(records: &[&UnappliedPayment]) -> Option<String> {
             "{OTHER_NAME_PREFIX}核对时名单中尚无此号码，缴费未记入（{}），请重新核对税务名单，{OTHER_NAME_END}",
             now_held.join("、")
         ));
+    }
+    if !far.is_empty() {
+        said.push(format!("{OTHER_NAME_PREFIX}金额远超保费，疑为以分为单位（{}），{OTHER_NAME_END}", far.join("、")));
     }
     (!said.is_empty()).then(|| said.join("；"))
 }

@@ -748,6 +748,10 @@ pub struct ReconcileReport {
     /// names no pupil), and the rows giving no number whose name nobody holds; 0 otherwise.
     pub strangers: usize,
     pub unnumbered_strangers: usize,
+    /// With `matches_no_pupil`: the rows found a pupil by their number (fewer than `strangers`), and the rows giving
+    /// no number found a pupil by the name alone, which does not make the list this school's; 0 otherwise.
+    pub matched_by_number: usize,
+    pub matched_by_name: usize,
     /// The list's contents in 64 bits as read (`None` for rows not read from a file): the real run after a
     /// preview passes it back ([`ReconcileOptions::previewed`]) so that a list changed in between is not applied
     /// unseen.
@@ -802,13 +806,14 @@ pub enum ReconcileError {
     /// the drive, so there is nothing to reconcile, nor to merge (the way another laptop's drive comes in).
     #[error("{}", this_drive_message(.file, *.copy))]
     ThisDrive { file: String, copy: bool },
-    /// A tax list none of whose rows is a pupil of the drive (`ReconcileReport::matches_no_pupil`): another
+    /// A tax list none of whose rows is a pupil of the drive, or fewer of its numbered rows than are strangers'
+    /// (`ReconcileReport::matches_no_pupil`; `matched` by number, `by_name` giving no number): another
     /// school's list, most likely. Applied, each of its payments would be kept in the drive's history with other
     /// children's names and numbers, and listed by `check` as paid but not recorded, for good. `rows`: the rows
     /// giving a number nobody on the drive holds, or one that fails the check and names no pupil; `unnumbered`: the
     /// rows giving no number whose name nobody on it holds.
-    #[error("{}", no_pupil_message(.file, *.rows, *.unnumbered))]
-    NoPupilOfDrive { file: String, rows: usize, unnumbered: usize },
+    #[error("{}", no_pupil_message(.file, (*.rows, *.unnumbered), (*.matched, *.by_name)))]
+    NoPupilOfDrive { file: String, rows: usize, unnumbered: usize, matched: usize, by_name: usize },
     /// A tax list each of whose dated payments falls before the drive's insured year (`current`) opens: an earlier
     /// year's list (`year`, the latest its rows fall in), read again after the new year began. Applied, each
     /// payment would be kept as paid but not recorded, though its year holds it.
@@ -840,15 +845,62 @@ impl ReconcileError {
 }
 
 /// What [`ReconcileError::NoPupilOfDrive`] says: that the list is no one's on this drive, and how to go on if meant.
-fn no_pupil_message(file: &str, rows: usize, unnumbered: usize) -> String {
+fn no_pupil_message(file: &str, (rows, unnumbered): (usize, usize), (matched, by_name): (usize, usize)) -> String {
     let (strangers, strangers_en) = strangers_words(rows, unnumbered);
+    let (none, none_en) = match matched {
+        0 => ("没有一行能对上".to_owned(), "the list matches no pupil of this drive".to_owned()),
+        n => (
+            format!("只有 {n} 行能按身份证号码对上"),
+            format!(
+                "the list matches almost no pupil of this drive (only {})",
+                crate::words::counted(n, "row", "rows")
+            ),
+        ),
+    };
+    let (by_name, by_name_en) = by_name_words(by_name);
     format!(
-        "{file}：名单中{strangers}，没有一行能对上，像是另一所学校的税务缴费名单，\
+        "{file}：名单中{strangers}，{none}{by_name}，像是另一所学校的税务缴费名单，\
          未核对，未保存任何内容。请确认选对了名单；若确是本校的名单，要把这些缴费作为“税务已缴费、名单未记入”保存在修改记录中，\
          请核对后加 --keep-unmatched 重新核对（命令行：canbao reconcile 文件 --source tax --keep-unmatched） ({file}: \
-         the list matches no pupil of this drive ({strangers_en}): it looks like another school's tax list, so nothing \
+         {none_en} ({strangers_en}{by_name_en}): it looks like another school's tax list, so nothing \
          was reconciled or saved; check that this is the right list, or, if it is this school's and its payments are \
          to be kept in the drive's history as paid but not recorded, reconcile again with --keep-unmatched)"
+    )
+}
+
+/// What a report's list matching no pupil is said to be (`matches_no_pupil`), as the notes begin: 「名单中没有一行是
+/// 本数据文件的学生」, or with a few of its numbered rows matching, how few; then the rows found by the name alone.
+pub fn no_pupil_lead(report: &ReconcileReport) -> (String, String) {
+    let (by_name, by_name_en) = by_name_words(report.matched_by_name);
+    match report.matched_by_number {
+        0 => (
+            format!("名单中没有一行是本数据文件的学生{by_name}"),
+            format!("the list matches no pupil of this drive{by_name_en}"),
+        ),
+        n => (
+            format!("名单中按身份证号码只有 {n} 行是本数据文件的学生，{} 行不是{by_name}", report.strangers),
+            format!(
+                "the list matches almost no pupil of this drive (only {} by ID number, {} not){by_name_en}",
+                crate::words::counted(n, "row", "rows"),
+                report.strangers
+            ),
+        ),
+    }
+}
+
+/// The rows of a list matching no pupil that give no number and were found a pupil by the name alone, as the
+/// refusal and the notes say them after the strangers: (Chinese, English), empty for none.
+pub fn by_name_words(by_name: usize) -> (String, String) {
+    if by_name == 0 {
+        return (String::new(), String::new());
+    }
+    let rows = crate::words::counted(by_name, "row", "rows");
+    (
+        format!("（另有 {by_name} 行没有身份证号码，只是姓名与本数据文件中的学生相同，不能说明是本校的名单）"),
+        format!(
+            "; {rows} without an ID number only {} a pupil's name, which does not make it this school's list",
+            if by_name == 1 { "shares" } else { "share" }
+        ),
     )
 }
 
@@ -1072,12 +1124,17 @@ fn reconcile_list(
             matches_no_pupil: false,
             strangers: 0,
             unnumbered_strangers: 0,
+            matched_by_number: 0,
+            matched_by_name: 0,
             stamp: None,
         },
         named_a_pupil: false,
         mistyped_lines: Vec::new(),
         invalid_kept: 0,
         unnumbered_kept: 0,
+        numbered_matches: 0,
+        name_only_matches: 0,
+        unnumbered_rows: Vec::new(),
         year: None,
         other_year_said: false,
         unapplied: Vec::new(),
@@ -1173,15 +1230,24 @@ fn reconcile_list(
     run.settle_payments()?;
     // Before anything is written: another school's list would otherwise keep every one of its payments, with other
     // children's names and numbers, in this drive's append-only history.
+    // Judged by the numbers where the list gives any: a name-only row matching a pupil is no evidence the list is
+    // this school's (one common name turned another school's list into ours, marking our pupil paid), and a list
+    // most of whose numbered rows are strangers' is another school's with a few transferred children, or the
+    // district's. Only a list giving no number at all is judged by its names.
     let strangers = run.report.unknown_rows.len() + run.invalid_kept;
-    run.report.matches_no_pupil = source == Source::Tax && !run.named_a_pupil && strangers + run.unnumbered_kept > 0;
+    let numbered = run.numbered_matches;
+    run.report.matches_no_pupil = source == Source::Tax
+        && if numbered + strangers > 0 { strangers > numbered } else { !run.named_a_pupil && run.unnumbered_kept > 0 };
     if run.report.matches_no_pupil {
         run.report.strangers = strangers;
         run.report.unnumbered_strangers = run.unnumbered_kept;
+        run.report.matched_by_number = numbered;
+        run.report.matched_by_name = run.name_only_matches;
     }
     if run.report.matches_no_pupil && !dry_run && !options.keep_unmatched {
         let (rows, unnumbered) = (strangers, run.unnumbered_kept);
-        return Err(ReconcileError::NoPupilOfDrive { file: file.to_owned(), rows, unnumbered });
+        let (matched, by_name) = (numbered, run.name_only_matches);
+        return Err(ReconcileError::NoPupilOfDrive { file: file.to_owned(), rows, unnumbered, matched, by_name });
     }
     let items: Vec<(i64, Vec<Change>)> = std::mem::take(&mut run.items);
     let rows = std::mem::take(&mut run.item_rows);
@@ -1334,6 +1400,15 @@ struct Run<'a> {
     /// Rows kept giving no number and a name (in the class and school given) nobody on the roster holds: with
     /// `named_a_pupil` false, as much another school's as numbers nobody holds, and said as such.
     unnumbered_kept: usize,
+    /// Tax lists: rows found a pupil of the drive by the number they give (as held, old, rounded, or typed wrong):
+    /// the evidence a list is this school's. A row giving no number found by its name is none (段宇, 张伟 are at
+    /// many schools), counted apart in `name_only_matches`.
+    numbered_matches: usize,
+    name_only_matches: usize,
+    /// Tax lists: the rows giving no number and kept as not recorded (`UnappliedReason::NoNumber`), with the class
+    /// and school they give, so that the same payment listed again (the same 票证号码) is said as such, not kept and
+    /// counted as a second one.
+    unnumbered_rows: Vec<(Option<String>, Option<String>, TaxRow)>,
     /// The drive's insured year, which kept payments are for.
     year: Option<i32>,
     /// Whether the list was said to be unpriced under a policy of another year: once for the list, not per row.
@@ -1383,6 +1458,9 @@ struct TaxRow {
     /// The amount cell as written.
     written_amount: Option<String>,
     kind: RowKind,
+    /// Matched to the pupil by the name alone, the row giving no number: enough to record an unpaid pupil's
+    /// payment on a list that is this school's, never to rewrite a payment the drive holds.
+    by_name: bool,
 }
 
 /// What a row of the tax office's list says of the pupil's payment.
@@ -1470,6 +1548,7 @@ impl TaxRow {
             receipt: Some(receipt.number.clone()),
             written_amount: None,
             kind: RowKind::Payment,
+            by_name: false,
         }
     }
 
@@ -1677,7 +1756,7 @@ impl Run<'_> {
             };
         // A pupil the row's own number cannot name: found by what survived of one a spreadsheet rounded, or as
         // the number the drive corrected the pupil's from.
-        let (mut found, mut by_old_number) = (None, false);
+        let (mut found, mut by_old_number, mut by_name) = (None, false, false);
         let number = match check.result {
             Err(IdProblem::Missing) if unnumbered_payment => {
                 let Some(pupil) = self.unnumbered_pupil(sheet, map, (row_no, row), &file_name)? else {
@@ -1685,6 +1764,7 @@ impl Run<'_> {
                 };
                 let number = pupil.id_number.clone();
                 found = Some(pupil);
+                by_name = true;
                 number
             }
             Ok(valid) => valid.number,
@@ -1806,6 +1886,9 @@ impl Run<'_> {
             },
         };
         self.named_a_pupil = true;
+        if !by_name {
+            self.numbered_matches += 1;
+        }
         // A pupil found by an old number under a name since corrected is that pupil all the same.
         // A middle dot more or less (or a look-alike) is the same name, not another child's.
         let same_name = || {
@@ -1830,6 +1913,7 @@ impl Run<'_> {
             Source::Tax => {
                 let mut paid = self.tax_row(sheet, map, row_no, row);
                 paid.id_number = number;
+                paid.by_name = by_name;
                 // Said at its row; the pupil's other rows still count.
                 if paid.kind == RowKind::NotPayment {
                     return Ok(());
@@ -1985,6 +2069,7 @@ impl Run<'_> {
             // Only the one pupil the row names is read whole.
             let pupil = self.store.student(*id)?;
             self.named_a_pupil = true;
+            self.name_only_matches += 1;
             let (name, class) = (&pupil.name, pupil.class_label());
             let (held, held_en) = if pupil.id_number.is_empty() {
                 ("无号码".to_owned(), "no number".to_owned())
@@ -2008,19 +2093,44 @@ impl Run<'_> {
                 format!("{n} pupils of this {by_en} on the roster, and the row does not tell which"),
             ),
         };
-        if same_name.is_empty() {
-            self.unnumbered_kept += 1;
-        }
         // Read as a matched row is, for its amount and date; what its cells fail to say is not said of a row no
         // payment is recorded from.
         let said = self.report.problems.len();
         let paid = self.tax_row(sheet, map, row_no, row);
         self.report.problems.truncate(said);
+        // The same payment listed again (the same 票证号码; without the column, the same amount, date and channel)
+        // under the same name, class and school: one payment, as a pupil's own rows are (`settle_payments`), where
+        // it was kept and counted a second time, and the operator sent to the tax office for twice the money.
+        let earlier = self.unnumbered_rows.iter().find(|(c, sc, e)| {
+            *c == class && *sc == school && e.name == paid.name && paid.repeats(e) && !paid.contradicts(e)
+        });
+        if let Some((_, _, earlier)) = earlier {
+            let (at, at_en) = (earlier.at(&paid), earlier.at_en(&paid));
+            let (message, column) = if paid.receipt.is_some() && earlier.receipt.is_some() {
+                let message = format!(
+                    "与{at}票证号码相同，是同一笔缴费，不重复计算 (the same receipt number as {at_en}: one payment, not \
+                     counted twice)"
+                );
+                (message, paid.receipt_column.clone())
+            } else {
+                let message = format!(
+                    "与{at}金额、日期、渠道都相同，视为同一笔缴费，不重复计算 (the same amount, date and channel as \
+                     {at_en}: taken as the same payment, not counted twice)"
+                );
+                (message, String::new())
+            };
+            self.problem(sheet, row_no, column, message);
+            return Ok(None);
+        }
+        if same_name.is_empty() {
+            self.unnumbered_kept += 1;
+        }
         let amount = paid.amount.map_or_else(|| "?".to_owned(), money::plain);
         let mut record = self.record_of(&paid, UnappliedReason::NoNumber);
         record.class = class.clone();
         record.school = school.clone();
         self.unapplied.push(KeptPayment { student_id: None, id_number: String::new(), record });
+        self.unnumbered_rows.push((class, school, paid));
         let message = format!(
             "身份证号码为空，{zh}：此行缴费 {amount} 元未记入，保存在修改记录中，「检查名单」（canbao check）会列出，请向税务核实号码 \
              (the ID number is empty, {en}: the row's payment of {amount} yuan is not recorded; it is kept in the \
@@ -2079,6 +2189,7 @@ impl Run<'_> {
         pupil: &Student,
     ) {
         self.named_a_pupil = true;
+        self.numbered_matches += 1;
         let kept = (Some(pupil.id), typed, UnappliedReason::MistypedNumber, Some(pupil.name.clone()));
         self.keep_row(sheet, map, row_no, row, kept);
         let (name, held) = (&pupil.name, id_number::mask(&pupil.id_number));
@@ -2386,6 +2497,7 @@ impl Run<'_> {
             receipt: text(Column::Receipt),
             written_amount: text(Column::Amount),
             kind,
+            by_name: false,
         }
     }
 
@@ -2570,6 +2682,25 @@ impl Run<'_> {
                 self.problem_in(&paid.sheet, Some(paid.row), paid.date_column.clone(), message);
             }
             self.keep_rows(&student, &future.iter().collect::<Vec<_>>(), UnappliedReason::FutureDate, None);
+            // An amount ten times the premium or more (40000 for 400: a list in 分, zeros typed twice), which `mark`
+            // refuses as a slip: never a family's payment, so not recorded (the ledger would read 40000 paid and
+            // `check` suggest refunding money never paid), said at its row and kept for `check`; the pupil's other
+            // rows count.
+            let (rows, far): (Vec<TaxRow>, Vec<TaxRow>) =
+                rows.into_iter().partition(|r| self.far_amount(&student, r).is_none());
+            for paid in &far {
+                let Some((slip, due)) = self.far_amount(&student, paid) else { continue };
+                let (amount, due) = (paid.amount.map(money::plain).unwrap_or_default(), money::plain(due));
+                let (slip, slip_en) = slip.words();
+                let message = format!(
+                    "金额 {amount} 元与保费 {due} 元不符，{slip}：此行缴费未记入，已保存在修改记录中，「检查名单」（canbao \
+                     check）会列出，请向税务核实实缴金额 (the amount {amount} yuan is not the premium of {due} yuan, \
+                     {slip_en}: this row's payment is not recorded; kept in the drive's history and listed by the \
+                     roster check, canbao check; check the amount paid with the tax office)"
+                );
+                self.problem_in(&paid.sheet, Some(paid.row), paid.amount_column.clone(), message);
+            }
+            self.keep_rows(&student, &far.iter().collect::<Vec<_>>(), UnappliedReason::FarAmount, None);
             if rows.is_empty() {
                 continue;
             }
@@ -2643,7 +2774,8 @@ impl Run<'_> {
             // adds to them, and a list read again adds nothing. A payment the operator changed since, or one
             // recorded without numbers, is not the list's to replace: another amount or date is a conflict
             // (`tax_payment`).
-            let by_receipt = !department && kept.iter().all(|r| r.receipt.is_some());
+            // A row matched by the name alone never adds to a payment recorded: its receipt may be another child's.
+            let by_receipt = !department && kept.iter().all(|r| r.receipt.is_some() && !r.by_name);
             // The recorded payment is made of receipts this list holds or adds to: the list's sum extends it.
             let mut extends_recorded = false;
             if by_receipt {
@@ -2815,6 +2947,16 @@ impl Run<'_> {
         Ok(())
     }
 
+    /// A payment row's amount when it is ten times the amount due or more (`money::far_from_due`), with the amount
+    /// due: the pupil's premium under the drive's policy on the row's day, as `mark` prices it, or the department's
+    /// share for a department's row. `None` without a policy pricing it.
+    fn far_amount(&self, student: &Student, paid: &TaxRow) -> Option<(money::FarAmount, i64)> {
+        let fen = paid.amount.filter(|_| paid.kind == RowKind::Payment && !paid.earlier)?;
+        let Some(Ok(quote)) = self.quote_on(student, paid.paid_on.unwrap_or(self.today)) else { return None };
+        let due = if paid.by_department() { quote.department_due_fen } else { quote.personal_due_fen };
+        money::far_from_due(fen, due).map(|slip| (slip, due))
+    }
+
     /// Why a row's payment date cannot be a payment for the drive's year, if it cannot.
     fn date_error(&self, student: &Student, paid: &TaxRow) -> Option<policy::PaymentDateError> {
         policy::payment_date_error(self.policy, self.year, student.birth_date, paid.paid_on?)
@@ -2947,6 +3089,7 @@ impl Run<'_> {
             // whole premium: taken, and said with the amount it replaced, where asking the operator left the
             // family asked for the rest it had paid. Not over amounts two laptops recorded differently.
             let completes = dispute.is_none()
+                && !rows.iter().any(|r| r.by_name)
                 && quoted.is_some_and(|q| {
                     matches!((recorded.amount_fen, amount),
                         (Some(a), Some(b)) if a < q.personal_due_fen && b >= q.personal_due_fen)
@@ -3034,6 +3177,31 @@ impl Run<'_> {
         // A top-up list extends the payment rather than re-dating it: its own report line says so; so does the
         // list's amount taken over the one recorded (`amount_disputes_settled`).
         let same_amount = amount.is_none() || amount == student.payment_details.amount_fen;
+        // A payment recorded is never re-dated from a row that names the pupil by the name alone: a family of the
+        // name at another school paid on its own day. Kept as recorded, and said.
+        if student.payment == PaymentStatus::Paid && !extends_recorded && same_amount && rows.iter().any(|r| r.by_name)
+        {
+            let recorded = &student.payment_details;
+            let listed_channel = channel.as_ref().map(|c| c.label_zh().to_owned());
+            let redated = paid_on.is_some_and(|d| recorded.paid_on != Some(d));
+            let rechanneled = listed_channel.is_some_and(|c| Some(c) != recorded.channel);
+            if redated || rechanneled {
+                let (day, via) = (
+                    recorded.paid_on.map_or_else(|| "日期不详".to_owned(), |d| d.to_string()),
+                    recorded.channel.clone().unwrap_or_default(),
+                );
+                let sep = if via.is_empty() { "" } else { "，" };
+                let message = format!(
+                    "此行没有身份证号码，只按姓名对上 {name}，其已记录的缴费（{day}{sep}{via}）未按此行改动 (the row gives \
+                     no ID number and names {name} by the name alone: the payment recorded ({day}{sep}{via}) was not \
+                     changed by it)",
+                    name = student.name
+                );
+                self.problem_in(&first_sheet, Some(row_no), first.column.clone(), message);
+            }
+            let kept = Payment::Paid { amount_fen: recorded.amount_fen, paid_on: recorded.paid_on, channel: None };
+            return Ok((vec![Change::Payment(kept)], confirmed));
+        }
         if student.payment == PaymentStatus::Paid && !extends_recorded && same_amount {
             let recorded = &student.payment_details;
             let recorded_channel = recorded.channel.clone().unwrap_or_default();

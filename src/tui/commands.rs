@@ -214,7 +214,17 @@ impl App {
     /// The question Enter asks on a reconciliation's preview, No by default, before a run `canbao reconcile`
     /// refuses without `--keep-unmatched` (a tax list none of whose rows is a pupil of the drive).
     pub fn reconcile_question(&self, r: &ReconcileReport) -> Option<String> {
-        r.matches_no_pupil.then(|| fill(self.text.reconcile_ask_no_pupil, &[&r.unapplied_payments]))
+        r.matches_no_pupil.then(|| {
+            let (zh, en) = reconcile::no_pupil_lead(r);
+            // Said as the sentence's start: "The list matches …".
+            let lead = if self.lang == crate::words::Language::En {
+                let mut chars = en.chars();
+                chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+            } else {
+                zh
+            };
+            fill(self.text.reconcile_ask_no_pupil, &[&lead, &r.unapplied_payments])
+        })
     }
 
     /// A reconciliation's report as lines, ID numbers masked unless revealed.
@@ -244,8 +254,9 @@ impl App {
         let mut lines = vec![counts];
         if r.matches_no_pupil {
             let (zh, en) = reconcile::strangers_words(r.strangers, r.unnumbered_strangers);
-            let what = if self.lang == crate::words::Language::En { en } else { zh };
-            lines.push(fill(t.reconcile_no_pupil, &[&what]));
+            let (lead, lead_en) = reconcile::no_pupil_lead(r);
+            let (lead, what) = if self.lang == crate::words::Language::En { (lead_en, en) } else { (lead, zh) };
+            lines.push(fill(t.reconcile_no_pupil, &[&lead, &what]));
         }
         let en = self.lang == crate::words::Language::En;
         // The file by its name (the folder is the picker's), the worksheet of a workbook, and the rows.
