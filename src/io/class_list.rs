@@ -1413,6 +1413,39 @@ struct PhoneHanded {
     place: (String, String),
 }
 
+/// A row's cells as text (`Cell::text_ref`), each cleaned the first time it is asked for and kept for the rest
+/// of the row's reading: a row's cells were cleaned a dozen times and more, once for every question asked of them.
+struct RowTexts<'r> {
+    row: &'r [Cell],
+    /// The cells of a row as wide as a class list's, on the stack; `wider` only past them.
+    first: [std::cell::OnceCell<std::borrow::Cow<'r, str>>; RowTexts::ON_STACK],
+    wider: Vec<std::cell::OnceCell<std::borrow::Cow<'r, str>>>,
+}
+
+impl<'r> RowTexts<'r> {
+    const ON_STACK: usize = 16;
+
+    fn new(row: &'r [Cell]) -> Self {
+        let wider = (Self::ON_STACK..row.len()).map(|_| std::cell::OnceCell::new()).collect();
+        RowTexts { row, first: std::array::from_fn(|_| std::cell::OnceCell::new()), wider }
+    }
+
+    /// The text of the row's cell `at`, as `Cell::text_ref` gives it; `None` past the row's end.
+    fn at(&self, at: usize) -> Option<&str> {
+        let cell = self.row.get(at)?;
+        let slot = match at.checked_sub(Self::ON_STACK) {
+            None => self.first.get(at)?,
+            Some(past) => self.wider.get(past)?,
+        };
+        Some(slot.get_or_init(|| cell.text_ref()))
+    }
+
+    /// The text of the cell holding `column`, as `map.get(column, row).map(Cell::text_ref)` gives it.
+    fn of(&self, map: &HeaderMap, column: Column) -> Option<&str> {
+        map.columns.get(&column).and_then(|&at| self.at(at))
+    }
+}
+
 /// How many of a sheet's ID cells lost their digits to a spreadsheet, as far as read: in a column where most did,
 /// a number ending in 000 (or printed from a double) is one of them even when its check digit holds by chance (one in eleven does), not a
 /// pupil's whole number, and is flagged as its neighbours are.
@@ -4444,13 +4477,15 @@ impl RowReader<'_> {
         if row.iter().any(|c| matches!(c, Cell::Unevaluated(_))) {
             self.unevaluated(file, sheet, map, row_no, row);
         }
-        // Borrowed from the row: only what the pupil keeps is copied.
-        let text = |c: Column| map.get(c, row).map(Cell::text_ref).filter(|t| !t.is_empty());
+        // Borrowed from the row, each cell cleaned once however often the row's reading asks for it: only what
+        // the pupil keeps is copied.
+        let texts = RowTexts::new(row);
+        let text = |c: Column| texts.of(map, c).filter(|t| !t.is_empty()).map(std::borrow::Cow::Borrowed);
         let name = text(Column::Name).map(|n| clean_name(&n)).unwrap_or_default();
         let no_id = Cell::Empty;
         let id_cell = map.get(Column::IdNumber, row).unwrap_or(&no_id);
         // Cleaned once: the skip test, the stored raw text and the check all read it.
-        let mut id_raw = id_cell.text();
+        let mut id_raw = texts.of(map, Column::IdNumber).map(str::to_owned).unwrap_or_default();
         // A 全国学籍号 (G and the pupil's ID number) in the ID column, or in a 学籍号 column beside an empty ID cell:
         // the ID number without the G, said at the row, where before the G was an illegal character.
         let from_student_number = match (id_raw.trim().is_empty(), map.get(Column::StudentNumber, row)) {
@@ -4908,7 +4943,7 @@ impl RowReader<'_> {
         // Phones under a merged 联系电话 (父亲, 母亲): the first that is filled is the pupil's, the others are kept in
         // the note under their sub-column's word, so none is lost.
         // Walked in place, not collected: this runs for every row of a county's lists.
-        let filled = |i: &usize| row.get(*i).map(Cell::text_ref).filter(|t| !t.is_empty());
+        let filled = |i: &usize| texts.at(*i).filter(|t| !t.is_empty()).map(std::borrow::Cow::Borrowed);
         let mut phone_cells = map.columns.get(&Column::Phone).into_iter().chain(&map.more_phones);
         let phone_cell = phone_cells.by_ref().find_map(filled);
         let other_phones: Vec<String> = phone_cells
