@@ -1459,8 +1459,10 @@ struct RoundedIds {
     /// Every ID cell not empty.
     ids: usize,
     /// The text of the ID cell counted last and its check: the row read next is that row once the sheet's start is
-    /// judged, and `RowReader::read_row` takes the check instead of making it again.
-    last: Option<(String, IdCheck)>,
+    /// judged, and `RowReader::read_row` takes the check instead of making it again. The text is written over
+    /// from row to row, not allocated anew.
+    last: Option<IdCheck>,
+    last_text: String,
 }
 
 impl RoundedIds {
@@ -1472,7 +1474,7 @@ impl RoundedIds {
             Cell::Empty => return,
             Cell::Number(f) => (None, id_number::check_numeric_cell(*f, today)),
             other => {
-                let text = other.text();
+                let text = other.text_ref();
                 let check = id_number::check(&text, today);
                 (Some(text), check)
             }
@@ -1485,13 +1487,20 @@ impl RoundedIds {
                 self.zeros += 1;
             }
         }
-        self.last = text.map(|text| (text, check));
+        self.last = match text {
+            Some(text) => {
+                self.last_text.clear();
+                self.last_text.push_str(&text);
+                Some(check)
+            }
+            None => None,
+        };
     }
 
     /// `id_number::check(text, today)`, taken from the cell counted last when it is that text.
     fn check(&mut self, text: &str, today: NaiveDate) -> IdCheck {
         match self.last.take() {
-            Some((counted, check)) if counted == text => check,
+            Some(check) if self.last_text == text => check,
             _ => id_number::check(text, today),
         }
     }
