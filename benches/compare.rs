@@ -3,9 +3,7 @@
 //! targets for memory and the operator's screen. Prints one markdown table on stdout; progress goes to stderr.
 //!
 //! `CANBAO_BENCH_ONLY=push` runs the county's push row alone; `CANBAO_BENCH_ONLY=grow` the growing drive's rows;
-//! `CANBAO_BENCH_ONLY=screen` the keystroke rows on the big drive; `CANBAO_BENCH_ONLY=follow` the read-only window
-//! following the writer on it; `CANBAO_BENCH_ONLY=merge` the merge rows; `CANBAO_BENCH_ONLY=sheets` the sheet with
-//! 3 MB of empty rows.
+//! `CANBAO_BENCH_ONLY=screen` the keystroke rows on the big drive.
 //!
 //! Times are medians of several runs. Process figures are fresh processes; peak memory is the kernel's maximum
 //! resident set of one process, as `/usr/bin/time` reports it.
@@ -277,21 +275,6 @@ fn main() {
         screen_on_big_drive(&dir, &big_db, big_rows, &k);
         return;
     }
-    // CANBAO_BENCH_ONLY=merge: the merge rows alone, into a drive of CANBAO_BENCH_IMPORT_ROWS pupils.
-    if std::env::var("CANBAO_BENCH_ONLY").is_ok_and(|v| v == "merge") {
-        let csv_path = dir.join(format!("pupils-{import_rows}.csv"));
-        std::fs::write(&csv_path, support::csv(&support::pupils(import_rows, 42))).expect("csv");
-        let db = dir.join("merge-only.db");
-        remove_db(&db);
-        run(&mut import(&db, &csv_path));
-        merge_rows(&dir, &db, import_rows, small_rows, gnu_time, &k);
-        return;
-    }
-    // CANBAO_BENCH_ONLY=sheets: the sheet with 3 MB of empty rows alone.
-    if std::env::var("CANBAO_BENCH_ONLY").is_ok_and(|v| v == "sheets") {
-        empty_rows_sheet(&dir);
-        return;
-    }
     if std::env::var("CANBAO_BENCH_ONLY").is_ok_and(|v| v == "push") {
         let csv_path = dir.join(format!("pupils-{import_rows}.csv"));
         std::fs::write(&csv_path, support::csv(&support::pupils(import_rows, 42))).expect("csv");
@@ -339,7 +322,22 @@ fn main() {
 
     merge_rows(&dir, &mid_db, import_rows, small_rows, gnu_time, &k);
 
-    empty_rows_sheet(&dir);
+    // A sheet as Excel leaves it when whole rows were formatted below the list: 3 MB of rows with no cell.
+    eprintln!("a sheet with 3 MB of empty rows");
+    let padded = dir.join("empty-rows.xlsx");
+    support::xlsx_with_empty_rows(&support::pupils(50, 3), 3_000_000, &padded);
+    let read_padded = time_in_process(3, || {
+        canbao::io::table::read_file(&padded).expect("reads");
+    });
+    let target = Duration::from_secs(1);
+    line(
+        "XLSX with 3 MB of formatted empty rows below a 50-pupil list: `io::table::read_file`",
+        &ms(read_padded),
+        "",
+        "",
+        "< 1 s",
+        met(read_padded < target),
+    );
 
     // The big drive, built through the real import; its peak memory is one of the figures.
     eprintln!("CSV import, {big_rows} rows");
@@ -571,25 +569,6 @@ fn write_sheet(pupils: &[support::Pupil], out: &Path) {
             .expect("row");
     }
     writer.finish().expect("finish");
-}
-
-/// A sheet as Excel leaves it when whole rows were formatted below the list: 3 MB of rows with no cell.
-fn empty_rows_sheet(dir: &Path) {
-    eprintln!("a sheet with 3 MB of empty rows");
-    let padded = dir.join("empty-rows.xlsx");
-    support::xlsx_with_empty_rows(&support::pupils(50, 3), 3_000_000, &padded);
-    let read_padded = time_in_process(3, || {
-        canbao::io::table::read_file(&padded).expect("reads");
-    });
-    let target = Duration::from_secs(1);
-    line(
-        "XLSX with 3 MB of formatted empty rows below a 50-pupil list: `io::table::read_file`",
-        &ms(read_padded),
-        "",
-        "",
-        "< 1 s",
-        met(read_padded < target),
-    );
 }
 
 /// Merge of a laptop's copy into a drive of `rows` pupils, both ways a drive day meets it: the other copy of
