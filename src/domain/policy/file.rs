@@ -415,7 +415,7 @@ fn department_window(
     })
 }
 
-/// `full_subsidy_order`: categories of this policy with a full subsidy, each once, by their notices' names.
+/// `full_subsidy_order`: categories of this policy with a full (or unspecified) subsidy, each once, by their notices' names.
 fn full_subsidy_order(
     check: &Checker,
     written_order: &[String],
@@ -429,12 +429,16 @@ fn full_subsidy_order(
             return Err(unknown_category(check, key, written, table));
         };
         match categories.get(&category.name) {
-            Some(CategoryRule { subsidy: Subsidy::Full, .. }) => {}
+            // A notice without amounts still has the standing order (003 四(三)1 is yearly): it decides which
+            // department pays for a pupil of several categories whose amounts are unspecified.
+            Some(CategoryRule { subsidy: Subsidy::Full | Subsidy::Unspecified, .. }) => {}
             _ => {
                 return Err(check.err(
                     key,
-                    format!("“{written}”不是本政策中全额补助（subsidy = \"full\"）的类别"),
-                    format!("{written} is not a full-subsidy category in this policy"),
+                    format!(
+                        "“{written}”不是本政策中全额补助（subsidy = \"full\"）或未列明金额（\"unspecified\"）的类别"
+                    ),
+                    format!("{written} is not a full-subsidy (or unspecified) category in this policy"),
                 ));
             }
         }

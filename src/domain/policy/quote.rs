@@ -108,7 +108,10 @@ impl Quote {
     pub fn paying_category(&self) -> Option<&str> {
         self.subsidy_category.as_deref().or_else(|| {
             self.steps.iter().find_map(|step| match step {
-                RuleStep::UnspecifiedSubsidy { categories, .. } => categories.first().map(String::as_str),
+                // Several departments and no order: no category is the paying one (`UnspecifiedPayer::Undecided`).
+                RuleStep::UnspecifiedSubsidy { categories, .. } if self.paying_department.is_some() => {
+                    categories.first().map(String::as_str)
+                }
                 _ => None,
             })
         })
@@ -378,9 +381,47 @@ pub(super) fn paying_rule<'a>(
     table: &CategoryTable,
     rules: &[&'a CategoryRule],
 ) -> Option<&'a CategoryRule> {
-    choose_subsidy(policy, table, rules, policy.personal_premium_fen)
-        .map(|chosen| chosen.rule)
-        .or_else(|| rules.iter().copied().find(|r| r.subsidy == Subsidy::Unspecified))
+    match choose_subsidy(policy, table, rules, policy.personal_premium_fen) {
+        Some(chosen) => Some(chosen.rule),
+        None => match unspecified_payer(policy, rules) {
+            UnspecifiedPayer::One(rule) | UnspecifiedPayer::ByOrder(rule, _) => Some(rule),
+            UnspecifiedPayer::Undecided(_) | UnspecifiedPayer::None => None,
+        },
+    }
+}
+
+/// Who pays for a pupil whose subsidies the policy gives no amount for (`Subsidy::Unspecified`).
+pub(super) enum UnspecifiedPayer<'a> {
+    None,
+    /// One such category, or several of one department.
+    One(&'a CategoryRule),
+    /// Several departments, chosen by the policy's order (003 四(三)1); with the categories, the first.
+    ByOrder(&'a CategoryRule, Vec<&'a CategoryRule>),
+    /// Several departments and no order among them: nothing says which one pays, so none is named (a form naming
+    /// one would tell the other it need not pay, on a guess).
+    Undecided(Vec<&'a CategoryRule>),
+}
+
+/// The unspecified categories of `rules`, by the policy's order of subsidies where it places them (those it
+/// places first), else as given.
+pub(super) fn unspecified_payer<'a>(policy: &Policy, rules: &[&'a CategoryRule]) -> UnspecifiedPayer<'a> {
+    let mut unspecified: Vec<&'a CategoryRule> =
+        rules.iter().copied().filter(|r| r.subsidy == Subsidy::Unspecified).collect();
+    let place = |r: &CategoryRule| policy.full_subsidy_order.iter().position(|c| *c == r.category);
+    unspecified.sort_by_key(|r| place(r).unwrap_or(usize::MAX));
+    let Some(&first) = unspecified.first() else { return UnspecifiedPayer::None };
+    if unspecified.iter().all(|r| r.paid_by == first.paid_by) {
+        return UnspecifiedPayer::One(first);
+    }
+    if place(first).is_some() {
+        return UnspecifiedPayer::ByOrder(first, unspecified);
+    }
+    UnspecifiedPayer::Undecided(unspecified)
+}
+
+/// 「低保对象」「重度残疾人」.
+fn quoted_list(names: &[String]) -> String {
+    names.iter().map(|n| format!("「{n}」")).collect()
 }
 
 fn first_of_month(date: NaiveDate) -> NaiveDate {
@@ -582,20 +623,86 @@ fn priced(
         }
     }
 
-    let unspecified: Vec<&CategoryRule> = rules.iter().copied().filter(|r| r.subsidy == Subsidy::Unspecified).collect();
-    let subsidy_unspecified = chosen.is_none() && !unspecified.is_empty();
-    if subsidy_unspecified {
-        let rule = unspecified[0];
-        paying_department = Some(rule.paid_by.clone());
-        if rule.payment == SubsidyPayment::Reimbursed {
-            refund = Some(Refund::Unspecified);
+    let payer = if chosen.is_none() { unspecified_payer(policy, &rules) } else { UnspecifiedPayer::None };
+    let subsidy_unspecified = !matches!(payer, UnspecifiedPayer::None);
+    let names_of = |rules: &[&CategoryRule]| rules.iter().map(|r| r.category.clone()).collect::<Vec<_>>();
+    match payer {
+        UnspecifiedPayer::None => {}
+        UnspecifiedPayer::One(rule) | UnspecifiedPayer::ByOrder(rule, _) => {
+            paying_department = Some(rule.paid_by.clone());
+            if rule.payment == SubsidyPayment::Reimbursed {
+                refund = Some(Refund::Unspecified);
+            }
+            let unspecified: Vec<&CategoryRule> =
+                rules.iter().copied().filter(|r| r.subsidy == Subsidy::Unspecified).collect();
+            // The paying category first: `Quote::paying_category` takes it from there.
+            let mut named = vec![rule.category.clone()];
+            named.extend(unspecified.iter().filter(|r| r.category != rule.category).map(|r| r.category.clone()));
+            steps.push(RuleStep::UnspecifiedSubsidy {
+                categories: named,
+                paid_by: rule.paid_by.clone(),
+                payment: rule.payment,
+                clause: rule.clause.clone(),
+            });
+            if let UnspecifiedPayer::ByOrder(_, several) = &payer {
+                steps.push(RuleStep::FullSubsidyOrder {
+                    order: policy.full_subsidy_order.clone(),
+                    chosen: rule.category.clone(),
+                });
+                judgements.push(Judgement {
+                    text: format!(
+                        "本政策未列明{}的补助金额：多重身份按{}的顺序由「{}」（{}）资助，其余部门不重复资助，请向主管部门确认",
+                        quoted_list(&names_of(several)),
+                        policy.full_subsidy_order.join("→"),
+                        rule.category,
+                        rule.paid_by
+                    ),
+                    text_en: format!(
+                        "The policy gives no subsidy amount for {}: by the order of subsidies ({}), {} ({}) subsidises \
+                         the pupil and the other departments do not; confirm with the certifying departments",
+                        names_of(several).join(", "),
+                        policy.full_subsidy_order.join(" → "),
+                        rule.category,
+                        rule.paid_by
+                    ),
+                    clause: rule.clause.clone(),
+                    bears_on: BearsOn::Amount,
+                    otherwise_as: None,
+                    otherwise_personal_fen: None,
+                });
+            }
         }
-        steps.push(RuleStep::UnspecifiedSubsidy {
-            categories: unspecified.iter().map(|r| r.category.clone()).collect(),
-            paid_by: rule.paid_by.clone(),
-            payment: rule.payment,
-            clause: rule.clause.clone(),
-        });
+        UnspecifiedPayer::Undecided(several) => {
+            let departments: Vec<String> = several.iter().fold(Vec::new(), |mut seen, r| {
+                if !seen.contains(&r.paid_by) {
+                    seen.push(r.paid_by.clone());
+                }
+                seen
+            });
+            steps.push(RuleStep::UnspecifiedSubsidy {
+                categories: names_of(&several),
+                paid_by: departments.join("或"),
+                payment: SubsidyPayment::OnBehalf,
+                clause: several[0].clause.clone(),
+            });
+            judgements.push(Judgement {
+                text: format!(
+                    "本政策未列明{}的补助金额，也未规定多重身份的补助顺序：由哪个部门（{}）资助待核实，请向主管部门确认",
+                    quoted_list(&names_of(&several)),
+                    departments.join("、")
+                ),
+                text_en: format!(
+                    "The policy gives no subsidy amount for {} and no order among several categories: which \
+                     department ({}) subsidises the pupil is to be confirmed with the certifying departments",
+                    names_of(&several).join(", "),
+                    departments.join(", ")
+                ),
+                clause: several[0].clause.clone(),
+                bears_on: BearsOn::Amount,
+                otherwise_as: None,
+                otherwise_personal_fen: None,
+            });
+        }
     }
 
     let benefit_place = if rules.iter().any(|r| r.enroll.required_away()) {
@@ -1318,5 +1425,68 @@ subsidy_amount = 400
         assert_eq!(json["coverage_to"], "2024-12-31");
         assert_eq!(json["personal_due_fen"], 9_500);
         assert_eq!(json["policy"], "yibin-2024");
+    }
+
+    /// 003 四(三)1 (Liuzhou's standing rule, yearly) orders who pays for a child of several categories: 计生 → 残疾
+    /// → 脱贫 → 医疗救助; 低保 is a 差额补助 (三(二)2), never ahead of them. Under liuzhou-2023 (000 gives no
+    /// amounts) the order still decides, said as a reading; before, the first category given (低保, 民政) was
+    /// named, and the 残联 sheet told not to pay.
+    #[test]
+    fn liuzhou_003_order_decides_who_pays_also_without_amounts() {
+        let cases = [
+            (vec!["低保对象", "重度残疾人"], "重度残疾人", "残联"),
+            (vec!["低保", "残疾", "计生"], "计生对象", "卫健"),
+            (vec!["特困人员", "过渡期内脱贫人口"], "过渡期内脱贫人口", "医保"),
+        ];
+        for (categories, winner, department) in cases {
+            for (policy, paid_on) in [("liuzhou-2021", date(2020, 10, 1)), ("liuzhou-2023", date(2022, 10, 1))] {
+                let q = ok(policy, &request(&categories, paid_on));
+                let payer = if policy == "liuzhou-2023" && winner == "过渡期内脱贫人口" {
+                    "乡村振兴"
+                } else {
+                    department
+                };
+                assert_eq!(q.paying_category(), Some(winner), "{policy} {categories:?}");
+                assert_eq!(q.paying_department.as_deref(), Some(payer), "{policy} {categories:?}");
+                if policy == "liuzhou-2023" {
+                    assert_eq!(q.chosen_among(), Some(ChosenBy::Order), "{policy} {categories:?}");
+                }
+            }
+        }
+        let q = ok("liuzhou-2023", &request(&["低保对象", "重度残疾人"], date(2022, 10, 1)));
+        assert!(q.judgements.iter().any(|j| j.text.contains("「重度残疾人」（残联）资助")), "{:?}", q.judgements);
+        assert_eq!(q.personal_due_fen, 35_000);
+    }
+
+    /// A policy with neither amounts nor an order names no paying department for a child of two departments: a
+    /// guess would tell the other department it need not pay.
+    #[test]
+    fn several_unspecified_subsidies_without_an_order_leave_the_payer_to_be_confirmed() {
+        let text = r#"
+title = "测试"
+document = "测试"
+insured_year = 2023
+personal_premium = 350
+[[window]]
+name = "集中缴费期"
+from = 2022-09-01
+to = 2022-12-31
+coverage = "year"
+[category."低保对象"]
+subsidy = "unspecified"
+[category."重度残疾人"]
+subsidy = "unspecified"
+[category."特困人员"]
+subsidy = "unspecified"
+"#;
+        let policy = Policy::from_toml("test", text, "test.toml").expect("parses");
+        let table = CategoryTable::builtin();
+        let q = quote(&policy, table, &request(&["低保对象", "重度残疾人"], date(2022, 10, 1))).expect("quote");
+        assert_eq!((q.paying_department.as_deref(), q.paying_category()), (None, None));
+        assert!(q.subsidy_unspecified);
+        assert!(q.judgements.iter().any(|j| j.text.contains("待核实")), "{:?}", q.judgements);
+        // Two categories of one department: that department, as before.
+        let q = quote(&policy, table, &request(&["低保对象", "特困人员"], date(2022, 10, 1))).expect("quote");
+        assert_eq!(q.paying_department.as_deref(), Some("民政"));
     }
 }

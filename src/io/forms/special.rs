@@ -230,7 +230,22 @@ fn subsidy_remarks<'r>(
         None => Err(first),
     });
     let Ok(quote) = quoted else { return Vec::new() };
-    let Some(applied) = quote.paying_category() else { return Vec::new() };
+    let Some(applied) = quote.paying_category() else {
+        // Several departments, amounts unspecified and no order among them: no row may say another pays.
+        if quote.paying_department.is_some() || of_pupil.len() < 2 {
+            return Vec::new();
+        }
+        return of_pupil
+            .iter()
+            .map(|(department, _, _)| {
+                let text = format!(
+                    "另属{}；只由其中一个部门资助，不重复资助（政策未定资助部门，待核实）",
+                    others_of(department).join("、")
+                );
+                (department.as_str(), SubsidyNote { text, paid_elsewhere: false })
+            })
+            .collect();
+    };
     let canonical = |m: &CategoryMark| table.lookup(&m.name).map_or(m.name.clone(), |c| c.name.clone());
     let is_applied = |m: &&CategoryMark| canonical(m) == applied;
     let Some((paying, _, paying_marks)) = of_pupil.iter().find(|(_, _, marks)| marks.iter().any(is_applied)) else {
