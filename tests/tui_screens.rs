@@ -14138,4 +14138,38 @@ fn identity_form_says_typing_replaces_the_value() {
         app.update(Action::EditIdentity);
         assert!(screen(&app).contains(said), "{}", screen(&app));
     }
+
+/// `E` correcting a valid number with another valid number of the other sex: the sex follows the number (the 17th
+/// digit), and the status line says so (「性别随身份证号改为女」), as it is the best hint that the number typed is
+/// another child's. Before, only 「已保存：更正学生信息（1 人）」.
+#[test]
+fn a_corrected_number_that_changes_the_sex_says_so() {
+    use canbao::domain::id_number::Sex;
+    for lang in [Language::Zh, Language::En] {
+        let mut app = app(lang);
+        let id = app.selected_id().expect("pupil");
+        let before = app.store.student(id).expect("s");
+        let Some(sex) = before.sex else { panic!("a valid number gives a sex") };
+        // The 17th digit odd for a boy, even for a girl: the other sex's number.
+        let (seq, word) = match sex {
+            Sex::Male => ("252", ("女", "female")),
+            Sex::Female => ("253", ("男", "male")),
+        };
+        let number = yibin_number("20180611", seq);
+        app.update(Action::OpenDetail);
+        app.update(Action::EditIdentity);
+        let Some(canbao::tui::modal::Modal::Identity(form)) = &mut app.modal else { panic!("no form") };
+        form.fields[1].set(&number);
+        app.update(Action::Confirm);
+        assert!(app.modal.is_none(), "saved: {:?}", app.status);
+        let after = app.store.student(id).expect("s");
+        assert_eq!(after.id_number, number);
+        assert_ne!(after.sex, Some(sex));
+        let said = match lang {
+            Language::En => format!("sex now {} by the ID number", word.1),
+            _ => format!("性别随身份证号改为{}，请核对", word.0),
+        };
+        let status = app.status.as_ref().map(|s| s.text.clone()).unwrap_or_default();
+        assert!(status.contains(&said), "{lang:?}: {status}");
+    }
 }

@@ -48,6 +48,7 @@ pub use import::{
 };
 pub use moved_up::MovedUp;
 pub use payment_history::ListedPayment;
+pub(crate) use read::sex_from;
 pub use read::{NameKeys, SheetRow, StudentFilter};
 pub use reconcile::{DismissedLine, Receipt, Unapplied};
 pub use reveal::{EXPORT_FIELD, ExportRecord};

@@ -1264,6 +1264,8 @@ pub struct Text {
     pub identity_sex_replaced: &'static str,
     /// `identity_sex_replaced` with `identity_tax_payment_held`, in one line: the number's sex.
     pub identity_sex_replaced_tax_held: &'static str,
+    /// A corrected number whose sex differs from the one held before: {} the saved line, {} the new sex.
+    pub identity_sex_followed: &'static str,
     /// The fields a saved correction changed, after the pupil's name in `saved_one`: said in English, where the
     /// Chinese names the form itself (`identity_title` in `saved`).
     pub identity_corrected: &'static str,

@@ -214,6 +214,7 @@ impl App {
         match self.store.correct_identity(form.id, &request) {
             Ok(done) => {
                 let held = request.id_number.is_some() && self.tax_payment_held(&done.after.id_number);
+                let followed = sex_followed(&done);
                 self.undo.push(Edit {
                     pupils: Vec::new(),
                     identity: Some(UndoIdentity { id: form.id, before: done.before, after: done.after }),
@@ -247,6 +248,21 @@ impl App {
                         // the list again (`check` and the forms' 备注 say the same): said now, where the number was
                         // typed. Not recorded here: reconciling weighs the list's name, amount, date and receipt
                         // against the pupil, and refuses a name that differs, which a number typed here cannot.
+                        // A valid number's sex replaced by another valid number's: most often the number of a
+                        // sister or another child, so the new sex is said where the number was typed.
+                        None if followed.is_some() => {
+                            let sex = match followed {
+                                Some(crate::domain::id_number::Sex::Female) => self.text.pick("女", "female"),
+                                _ => self.text.pick("男", "male"),
+                            };
+                            match held {
+                                true => self.fail(fill(self.text.identity_sex_replaced_tax_held, &[&sex])),
+                                false => {
+                                    let saved = self.identity_saved(&form, &request);
+                                    self.fail(fill(self.text.identity_sex_followed, &[&saved, &sex]))
+                                }
+                            }
+                        }
                         None if held => self.say(self.text.identity_tax_payment_held.to_owned()),
                         None => {
                             let said = self.identity_saved(&form, &request);
@@ -346,4 +362,11 @@ impl App {
             Err(e) => self.fail(e.to_string()),
         }
     }
+}
+
+/// The sex a corrected number gave the pupil, where the number held before gave (or a list stated) the other.
+fn sex_followed(done: &crate::store::IdentityCorrection) -> Option<crate::domain::id_number::Sex> {
+    use crate::store::sex_from;
+    let (before, after) = (sex_from(done.before.sex.as_deref())?, sex_from(done.after.sex.as_deref())?);
+    (before != after).then_some(after)
 }

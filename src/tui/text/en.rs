@@ -907,6 +907,7 @@ pub static EN: Text = Text {
     identity_tax_payment_held: "Saved; a tax payment under this number is not recorded: reconcile again",
     identity_sex_replaced: "Saved; the list said {}, the number is {}'s: sex now the number's",
     identity_sex_replaced_tax_held: "Saved; sex set to {} by the number; a tax payment waits: reconcile again",
+    identity_sex_followed: "{}; sex now {} by the ID number: check it",
     identity_corrected: "corrected {}",
     picker_typed: "Path:",
     picker_spreadsheets: "Tables (CSV TSV TXT XLS XLSX XLSM ET ODS) only; Space ticks a file and moves down, to pick several; Tab shows all",

@@ -870,6 +870,7 @@ pub static ZH: Text = Text {
     identity_tax_payment_held: "已保存；税务名单中有此号码的缴费尚未记入：请重新核对税务名单",
     identity_sex_replaced: "已保存；名单写性别{}，号码为{}性，已按号码改：请核对",
     identity_sex_replaced_tax_held: "已保存；性别按号码改为{}，请核对；此号码的税务缴费尚未记入：请重新核对税务名单",
+    identity_sex_followed: "{}；性别随身份证号改为{}，请核对",
     identity_corrected: "更正{}",
     picker_typed: "输入路径：",
     picker_spreadsheets: "只显示表格（CSV TSV TXT XLSX XLSM XLS ET ODS）；空格勾选文件并移到下一个，可选多个；Tab 显示全部",
