@@ -144,6 +144,9 @@ pub enum Command {
         /// 学校；默认数据文件中的学校 (school; default the drive's)
         #[arg(long)]
         school: Option<String>,
+        /// 本校没有所写的班级时仍添加，新建这个班级 (add the pupil although the school has no such class: a new class)
+        #[arg(long)]
+        yes: bool,
         /// 只显示报告，不修改数据 (show the report, change nothing)
         #[arg(long)]
         dry_run: bool,
@@ -1078,18 +1081,18 @@ fn run(cli: &Cli) -> CmdResult {
                 rename_by_id: *rename_by_id,
                 move_down_a_grade: *move_down_a_grade,
                 move_up_a_grade: *move_up_a_grade,
-                by_hand: false,
+                ..Default::default()
             };
             roster::import(cli, files, school.as_deref(), (*dry_run, *json), choices)
         }
-        Command::Add { name, id, class, phone, school, dry_run, json } => {
+        Command::Add { name, id, class, phone, school, yes, dry_run, json } => {
             let pupil = crate::io::one_pupil::OnePupil {
                 name: name.clone().unwrap_or_default(),
                 id: id.clone().unwrap_or_default(),
                 class: class.clone().unwrap_or_default(),
                 phone: phone.clone().unwrap_or_default(),
             };
-            roster::add(cli, &pupil, school.as_deref(), (*dry_run, *json))
+            roster::add(cli, &pupil, school.as_deref(), *yes, (*dry_run, *json))
         }
         Command::Find { query, limit, reveal, json } => roster::find(cli, query, *limit, *reveal, *json),
         Command::Stats { school, json } => roster::stats(cli, school.as_deref(), *json),

@@ -9225,3 +9225,87 @@ fn the_agencys_not_registered_for_an_insured_pupil_is_kept_for_check_until_settl
     assert_eq!(code, Some(0), "{text}");
     assert!(tax_unrecorded(&db).is_empty());
 }
+
+/// `add` with a class the school does not have (三年级9班 where it has 三年级1班 and 2班) is refused, with or
+/// without --dry-run, naming the nearest classes and --yes, as `E` asks in the TUI; --yes adds the pupil into the
+/// new class. Before, only the counts were said and a one-pupil class was made.
+#[test]
+fn add_refuses_a_class_the_school_does_not_have_without_yes() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    canbao(&db).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    let pupil = ["add", "--name", "插班生", "--id", "450202201911021741", "--class", "三年级9班"];
+    for dry in [true, false] {
+        let mut cmd = canbao(&db);
+        cmd.args(pupil);
+        if dry {
+            cmd.arg("--dry-run");
+        }
+        let out = cmd.output().unwrap();
+        let said = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert!(!out.status.success(), "dry {dry}: {}", String::from_utf8_lossy(&out.stdout));
+        assert!(
+            said.contains("没有班级「三年级9班」") && said.contains("三年级2班") && said.contains("--yes"),
+            "{said}"
+        );
+    }
+    let found = String::from_utf8_lossy(&canbao(&db).args(["find", "插班生"]).output().unwrap().stdout).into_owned();
+    assert!(!found.contains("1741"), "{found}");
+    // A class the school has, written another way, is no new class.
+    canbao(&db)
+        .args(["add", "--name", "龙小雨", "--id", "450202201911021733", "--class", "三（2）班"])
+        .assert()
+        .success();
+    canbao(&db).args(pupil).arg("--yes").assert().success();
+    let store = canbao::store::Store::open_read_only(&db).unwrap();
+    let held = store.student_by_id_number("450202201911021741").unwrap().expect("插班生");
+    assert_eq!(held.class_label(), "三年级9班");
+}
+
+/// A department's list of certified people (title 「民政局认定名单」, 姓名 | 身份证号码 | 人员类别, no class) picked
+/// as a class list is refused, naming the category reconcile, nothing written: before, its person not at the
+/// school became a pupil with no class marked 特困. The same list through reconcile --source categories marks the
+/// school's pupils only.
+#[test]
+fn a_departments_category_list_is_refused_as_a_class_list() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    canbao(&db).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    let path = dir.path().join("民政.xlsx");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.write(0, 0, "民政局认定名单").unwrap();
+    sheet.write_row(1, 0, ["姓名", "身份证号码", "人员类别"]).unwrap();
+    let rows = [
+        ["周静露", "450202201711194162", "低保对象"],
+        ["吴凯远", "450202201804012233", "孤儿"],
+        ["不认识", "450203201601018885", "特困人员"],
+    ];
+    for (i, row) in rows.iter().enumerate() {
+        sheet.write_row(i as u32 + 2, 0, *row).unwrap();
+    }
+    book.save(&path).unwrap();
+    let count = || json(canbao(&db).args(["stats", "--json"]))["students"].clone();
+    let before = count();
+    for dry in [true, false] {
+        let mut cmd = canbao(&db);
+        cmd.arg("import").arg(&path);
+        if dry {
+            cmd.arg("--dry-run");
+        }
+        let out = cmd.output().unwrap();
+        let said = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert!(!out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+        assert!(said.contains("部门认定名单") && said.contains("--source categories"), "{said}");
+    }
+    // Without its title too, on a drive holding pupils: nothing in it gives a class.
+    let plain = dir.path().join("list.csv");
+    std::fs::write(&plain, "姓名,身份证号码,人员类别\n不认识,450203201601018885,特困人员\n").unwrap();
+    let out = canbao(&db).arg("import").arg(&plain).output().unwrap();
+    assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains("部门认定名单"));
+    assert_eq!(count(), before, "nobody added");
+    let found = String::from_utf8_lossy(&canbao(&db).args(["find", "不认识"]).output().unwrap().stdout).into_owned();
+    assert!(!found.contains("8885"), "{found}");
+    canbao(&db).args(["reconcile", "--source", "categories"]).arg(&path).assert().success();
+    assert_eq!(count(), before, "the category reconcile adds nobody");
+}

@@ -3939,3 +3939,45 @@ fn adding_a_pupil_on_a_drive_of_one_school_does_not_ask_the_school() {
     assert!(asked_school.is_some(), "asked on a drive of two schools");
     assert!(asked(&app), "{:#?}", screen(&app));
 }
+
+/// 添加学生 with a class the school does not have (a typo at the counter: 一年级9班 in a school with 一年级1–3班)
+/// asks as `E` asks, No the default, naming the nearest classes; No goes back to the form at the class, nothing
+/// read; Yes previews the import as typed. Before, the preview only counted 「新增 1」 and Enter made a one-pupil
+/// class.
+#[test]
+fn the_palettes_add_a_pupil_asks_about_a_class_the_school_does_not_have() {
+    use canbao::tui::modal::{AddPupilField, Modal};
+    let (_dir, drive) = sample_drive();
+    let mut app = app_on(&drive, Language::Zh);
+    let before = students_in(&drive);
+    app.update(Action::Palette);
+    for c in "tianjia".chars() {
+        app.update(Action::Input(c));
+    }
+    app.update(Action::Confirm);
+    for (i, text) in ["插班生", "450202201911021741", "一年级9班"].into_iter().enumerate() {
+        if i > 0 {
+            app.update(Action::NextField);
+        }
+        for c in text.chars() {
+            app.update(Action::Input(c));
+        }
+    }
+    app.update(Action::Confirm);
+    let Some(Modal::Confirm(confirm)) = &app.modal else { panic!("not asked: {:?}", app.status) };
+    assert!(confirm.question.starts_with("本校没有 一年级9班，新建这个班级？"), "{}", confirm.question);
+    assert!(confirm.question.contains("一年级1班"), "{}", confirm.question);
+    assert!(!confirm.yes, "No is the default");
+    app.update(Action::Confirm);
+    let Some(Modal::AddPupil(form)) = &app.modal else { panic!("No goes back to the form: {:?}", app.status) };
+    assert_eq!((form.class.text(), form.focus), ("一年级9班", AddPupilField::Class));
+    assert!(app.added_pupil.is_none(), "nothing read");
+    // Enter again asks again; Yes previews the import as typed.
+    app.update(Action::Confirm);
+    assert!(matches!(app.modal, Some(Modal::Confirm(_))), "{:?}", app.status);
+    app.update(Action::Yes);
+    wait_for_jobs(&mut app);
+    let Some(Modal::ImportPreview { preview, .. }) = &app.modal else { panic!("the preview: {:?}", app.status) };
+    assert_eq!(preview.added, 1, "{preview:?}");
+    assert_eq!(students_in(&drive), before, "the preview writes nothing");
+}

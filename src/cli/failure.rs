@@ -181,6 +181,7 @@ fn import(e: &ImportError) -> Said {
         I::Store(e) => store(e),
         I::NoFiles => Said::kind("no_files"),
         I::PaymentList { file } => Said::file("payment_list_not_class_list", file),
+        I::CategoryList { file } => Said::file("category_list_not_class_list", file),
         I::NotAClassList { file } => Said::file("not_a_class_list", file),
         I::CanbaoLedger { file, .. } => Said::file("canbao_form_not_a_list", file),
         I::OtherYear { file, .. } => Said::file("other_year_list", file),

@@ -20,7 +20,7 @@ use crate::store::{Change, ChangeOptions, Payment, Refusal, Store, TOP_UP};
 use crate::words::{canbao_command, shell_path, shell_word};
 
 /// What the operator told `import` to take that it would otherwise leave out or refuse.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub(super) struct ImportChoices {
     /// `--rename-by-id`: `ImportRequest::take_other_names`.
     pub rename_by_id: bool,
@@ -30,6 +30,10 @@ pub(super) struct ImportChoices {
     pub move_up_a_grade: bool,
     /// `add`: one pupil typed in, whose list names no school as a matter of course.
     pub by_hand: bool,
+    /// `add`: the class typed, refused where the school does not have it (`new_class_refused`)…
+    pub typed_class: Option<String>,
+    /// … unless `add --yes`.
+    pub new_class_ok: bool,
 }
 
 pub(super) fn import(
@@ -63,6 +67,7 @@ pub(super) fn add(
     cli: &Cli,
     pupil: &crate::io::one_pupil::OnePupil,
     school: Option<&str>,
+    new_class_ok: bool,
     (dry_run, json): (bool, bool),
 ) -> CmdResult {
     if let Some(missing) = pupil.missing() {
@@ -75,10 +80,44 @@ pub(super) fn add(
             "没有添加：临时名单写不进去 (nothing added: the one-row list could not be written)：{words}"
         ))
     })?;
-    let choices = ImportChoices { by_hand: true, ..ImportChoices::default() };
+    let typed_class = Some(pupil.class.clone());
+    let choices = ImportChoices { by_hand: true, typed_class, new_class_ok, ..ImportChoices::default() };
     let imported = import(cli, &[list.path().to_path_buf()], school, (dry_run, json), choices);
     drop(list);
     imported
+}
+
+/// `add` with a class the pupil's school does not have (a typo at the counter: 三年级9班 where it has 1–3班) is
+/// refused without `--yes`, naming the nearest classes, as `E` asks in the TUI: added, the child would be the one
+/// pupil of a class no teacher's 核对表 shows. The school is `--school`, else the drive's one school; a drive of
+/// several schools without `--school` is left to the import.
+fn new_class_refused(store: &Store, typed: &str, school: Option<&str>, drive_named: Option<&Path>) -> CmdResult {
+    let schools = store.schools()?;
+    let school = match (school, schools.as_slice()) {
+        (Some(s), _) => s.to_owned(),
+        (None, [only]) => only.clone(),
+        _ => return Ok(()),
+    };
+    let typed = typed.trim();
+    let classes: Vec<String> = store
+        .class_labels(Some(&school))?
+        .into_iter()
+        .filter(|l| !l.trim().is_empty() && !crate::store::is_former_label(l))
+        .collect();
+    let Some(nearest) = crate::domain::class_label::new_to_school(typed, &classes) else { return Ok(()) };
+    let command = canbao_command(drive_named, "add … --yes");
+    Err(UserError::in_two(
+        format!(
+            "没有添加：{school}没有班级「{typed}」（最接近的班级：{}）；如确是新班级，请加 --yes 重新运行：{command}",
+            nearest.join("、")
+        ),
+        format!(
+            "nothing added: {school} has no class {typed} (nearest: {}); if it is a new class, run again with \
+             --yes: {command}",
+            nearest.join(", ")
+        ),
+    )
+    .kind("new_class"))
 }
 
 /// The import itself, once the drive is open.
@@ -93,6 +132,9 @@ fn import_into(
     // The commands its warnings offer name the drive as this import was given it (`ImportRequest::drive_named`).
     let drive_named = store.hint_drive().map(Path::to_path_buf);
     let mut request = ImportRequest::new(store, files.to_vec(), school.map(str::to_owned))?;
+    if let Some(typed) = choices.typed_class.as_deref().filter(|_| !choices.new_class_ok) {
+        new_class_refused(store, typed, school, drive_named.as_deref())?;
+    }
     request.take_other_names = choices.rename_by_id;
     request.take_grade_down = choices.move_down_a_grade;
     request.take_grade_up = choices.move_up_a_grade;

@@ -757,6 +757,19 @@ pub fn nearest<'a>(wanted: &str, labels: &'a [String], n: usize) -> Vec<&'a str>
     ranked.into_iter().take(n).map(|(_, _, l)| l.as_str()).collect()
 }
 
+/// A class typed by hand for a pupil (`E`, 添加学生, `canbao add`) that the school's `classes` do not have, most
+/// often a typo at the counter (三年级9班 for 三年级1班): the nearest it has, up to three, to ask about before a
+/// one-pupil class is made. `None` where the school has it, where nothing is typed, and where the school has
+/// no classes yet (a new drive: nothing to mistype against).
+pub fn new_to_school<'a>(typed: &str, classes: &'a [String]) -> Option<Vec<&'a str>> {
+    let key = ClassKey::parse(typed);
+    let classes_held = classes.iter().any(|c| !c.trim().is_empty());
+    if typed.trim().is_empty() || !classes_held || classes.iter().any(|c| ClassKey::parse(c) == key) {
+        return None;
+    }
+    Some(nearest(typed, classes, 3))
+}
+
 /// Characters to insert, delete or change to turn one spelling into the other (also for school names typed
 /// by hand).
 pub(crate) fn edit_distance(a: &[char], b: &str) -> usize {

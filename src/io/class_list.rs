@@ -275,6 +275,18 @@ pub enum ImportError {
          ({file} looks like the tax office's payment list: not imported; use reconcile --source tax)"
     )]
     PaymentList { file: String },
+    /// A department's list of certified people (民政's 特困/低保, 残联's) picked as a class list: names, numbers and
+    /// a category column, and nothing that gives a class. Its people not at the school would become pupils in no
+    /// class, counted and put on the agency's forms; the categories of the school's own pupils are read by the
+    /// category reconcile instead.
+    #[error(
+        "此文件像部门认定名单（有人员类别列，没有班级或年级），未导入：名单外的人会成为本校没有班级的学生；\
+         要记入本校学生的人员类别，请用 核对部门认定名单（canbao reconcile 文件 --source categories）：{file} \
+         ({file} looks like a department's list of certified people: a category column and no class or grade; not \
+         imported, as the people on it who are not at the school would become pupils without a class; to record \
+         the school's pupils' categories use reconcile --source categories)"
+    )]
+    CategoryList { file: String },
     /// A text file that is no class list (a script, a log) read as one: its lines would become pupils named
     /// `*r])`. Told by its names, not its numbers: a real list whose numbers a spreadsheet rounded, or that has
     /// none, still has names.
@@ -749,6 +761,7 @@ fn import_stamped(
     }
     session.take_other_names(reader.take_other_names);
     reader.drive_empty = session.fills_empty_roster();
+    reader.drive_holds_pupils = !reader.drive_empty;
     reader.stop = table::Stop::when(store_stop);
     let schools = (school, default_school);
     let (mut reader, files) = if reader.row_by_row {
@@ -1364,6 +1377,9 @@ struct RowReader<'a> {
     /// The drive held no pupil when the import began (`ImportSession::fills_empty_roster`): a valid number a
     /// program printed from another row's (`FirstRows::printed_alike`) is no pupil the drive holds under it.
     drive_empty: bool,
+    /// The drive held pupils when the import began: a list with nothing that gives a class is then no first class
+    /// list but a department's (`looks_like_category_list`). False where no drive is read (`plan_sheets`).
+    drive_holds_pupils: bool,
     /// The section heading over the rows being read that lists pupils leaving the school (「转出学生」), down to the
     /// next heading or the sheet's end: each pupil under it is imported and said.
     leaving: Option<String>,
@@ -2061,6 +2077,7 @@ impl RowReader<'_> {
             rounded_ids: RoundedIds::default(),
             own_sign: None,
             drive_empty: false,
+            drive_holds_pupils: false,
             leaving: None,
             table_below: None,
             numbered_classes: Vec::new(),
@@ -3264,6 +3281,9 @@ impl RowReader<'_> {
                  ({file}: a form canbao exported, not the school's class list: its remarks are not imported as notes)"
             ));
             return Ok(Some(own));
+        }
+        if form.is_none() && looks_like_category_list(map, &above, class_column, sheet_class, self.drive_holds_pupils) {
+            return Err(ImportError::CategoryList { file: file.to_owned() });
         }
         let payment: Vec<Column> = PAYMENT_COLUMNS.into_iter().filter(|c| map.columns.contains_key(c)).collect();
         if payment.is_empty() {
@@ -4662,7 +4682,7 @@ impl RowReader<'_> {
         };
         match &id_said {
             IdSaid::None(_) => id_raw.clear(),
-            IdSaid::NumberAndNote { number, .. } => id_raw = number.clone(),
+            IdSaid::NumberAndNote { number, .. } | IdSaid::Labelled { number, .. } => id_raw = number.clone(),
             IdSaid::Number => {}
         }
         // A mobile in the ID column is kept as no ID number: the pupil is imported without one and the number said.
@@ -5082,13 +5102,28 @@ impl RowReader<'_> {
         // What the ID cell said besides a number (户口未上, 已核) is the pupil's note, never their number.
         let id_note = match &id_said {
             IdSaid::None(word) if !crate::domain::phone::says_none(word) => Some(format!("身份证号码：{word}")),
-            IdSaid::NumberAndNote { note, .. } => Some(format!("身份证号码备注：{note}")),
+            IdSaid::NumberAndNote { note, .. } | IdSaid::Labelled { note: Some(note), .. } => {
+                Some(format!("身份证号码备注：{note}"))
+            }
             _ => None,
         };
         if let Some(id_note) = id_note
             && !note.contains(id_note.as_str())
         {
             note = if note.is_empty() { id_note } else { format!("{note}；{id_note}") };
+        }
+        if let IdSaid::Labelled { label, note, written, .. } = &id_said {
+            let shown = long_digits_masked(&quoted(written));
+            let (after, after_en) = match note {
+                Some(_) => ("；号码之后的文字记入该生备注", "; the words after it are kept in the pupil's note"),
+                None => ("", ""),
+            };
+            let message = format!(
+                "身份证号码单元格为“{shown}”：号码之前的“{label}”不是号码，已去掉，按号码导入{after}，请核对 (the ID \
+                 number cell says “{shown}”: “{label}” before the number is no part of it; it is left out and the \
+                 number imported{after_en}, check it)"
+            );
+            self.problem(file, sheet, row_no, &header_of(Column::IdNumber), message);
         }
         if let IdSaid::NumberAndNote { written, .. } = &id_said {
             let shown = long_digits_masked(&quoted(written));
@@ -7204,6 +7239,30 @@ fn field_in_english(field: crate::store::Field) -> &'static str {
     }
 }
 
+/// Words of a title that name a department's list of certified people (「民政局认定名单」, 「残联持证人员名单」).
+const DEPARTMENT_TITLE_WORDS: [&str; 9] =
+    ["认定", "民政", "残联", "残疾人联合会", "乡村振兴", "扶贫", "卫健", "退役军人", "救助"];
+
+/// A department's list of certified people rather than a class list (`ImportError::CategoryList`): a category
+/// column, and no class or grade from a column, a title, the sheet's or the file's name; on a drive already
+/// holding pupils (the list can only add pupils in no class, or categories the category reconcile records),
+/// or whatever the drive, under a title naming a department or a certification.
+fn looks_like_category_list(
+    map: &HeaderMap,
+    above: &[Vec<String>],
+    class_column: bool,
+    sheet_class: &SheetClass,
+    drive_holds_pupils: bool,
+) -> bool {
+    let no_class = !class_column && !map.columns.contains_key(&Column::Grade) && *sheet_class == SheetClass::Unnamed;
+    if !no_class || !map.columns.contains_key(&Column::Category) {
+        return false;
+    }
+    let department_title =
+        above.iter().flatten().any(|cell| DEPARTMENT_TITLE_WORDS.iter().any(|word| cell.contains(word)));
+    drive_holds_pupils || department_title
+}
+
 /// An ID cell longer than this holds no ID number: 18 characters, with room for `="…"`, spaces and a note.
 const MAX_ID_CHARS: usize = 50;
 
@@ -7215,6 +7274,30 @@ enum IdSaid {
     None(String),
     /// A valid 18-character number followed by a note (「…3512（已核）」): the number, the note, the cell.
     NumberAndNote { number: String, note: String, written: String },
+    /// A whole number after a label (「身份证：4502…」, 「ID:」): the number as written after it, the label, a note
+    /// after the number as `NumberAndNote` reads one, the cell.
+    Labelled { number: String, label: String, note: Option<String>, written: String },
+}
+
+/// Labels a cell may write before the number (「身份证：4502…」), longest first so 身份证号码 is not read as 身份证.
+const ID_LABELS: [&str; 8] = ["公民身份号码", "身份证号码", "身份证号", "身份证", "证件号码", "证件号", "ID", "id"];
+
+/// The number and the label of a cell that writes a label before a whole ID number (18 characters, the last a
+/// digit or X, or an old 15-digit number; full-width digits and spaces as the number is otherwise read): the
+/// label is no part of the number. `None` for anything else, which stays as written.
+fn labelled_number(said: &str) -> Option<(String, String)> {
+    let label = ID_LABELS.iter().find(|l| said.starts_with(*l))?;
+    let rest = said[label.len()..].trim_start();
+    let rest = rest.strip_prefix([':', '：']).unwrap_or(rest).trim();
+    let digit = |c: char| c.is_ascii_digit() || ('０'..='９').contains(&c);
+    let chars: Vec<char> = rest.chars().filter(|c| !c.is_whitespace()).collect();
+    let whole = match chars.len() {
+        15 => chars.iter().all(|&c| digit(c)),
+        18 => chars[..17].iter().all(|&c| digit(c)) && (digit(chars[17]) || "XxＸｘ".contains(chars[17])),
+        _ => false,
+    };
+    // Nothing between the label and the number but a colon and spaces, and a digit right after them.
+    (whole && rest.starts_with(digit)).then(|| (rest.to_owned(), said[..said.len() - rest.len()].trim().to_owned()))
 }
 
 /// Words an ID number cell holds where the child has no number yet (besides those saying none, `phone::says_none`).
@@ -7246,6 +7329,17 @@ fn id_words(said: &str, today: chrono::NaiveDate) -> IdSaid {
             return IdSaid::Number;
         }
         return IdSaid::None(said.to_owned());
+    }
+    if let Some((number, label)) = labelled_number(said) {
+        return IdSaid::Labelled { number, label, note: None, written: said.to_owned() };
+    }
+    // A label, then a number and a note (「身份证：4502…（已核）」): both left out of the number.
+    if let Some(label) = ID_LABELS.iter().find(|l| said.starts_with(*l))
+        && let IdSaid::NumberAndNote { number, note, .. } =
+            id_words(said[label.len()..].trim_start().trim_start_matches([':', '：']), today)
+    {
+        let label = said[..said.find(number.as_str()).unwrap_or(label.len())].trim().to_owned();
+        return IdSaid::Labelled { number, label, note: Some(note), written: said.to_owned() };
     }
     let chars: Vec<char> = said.chars().collect();
     let mut end = chars.iter().take_while(|c| c.is_ascii_digit()).count();
@@ -11091,5 +11185,34 @@ mod tests {
         }
         let quiet = plan.report.problems.iter().all(|p| p.row != Some(5) && !p.message.contains("无法从"));
         assert!(quiet, "{:?}", plan.report.problems);
+    }
+
+    /// A label before the number in the ID cell (「身份证：」, 「身份证号:」, 「ID:」, a full-width colon) is no part
+    /// of it: left out where a whole number follows, and said at the row. Before, the cell was kept as a number
+    /// with the illegal character 「身」. A label before anything else (a short number) stays as written.
+    #[test]
+    fn a_label_before_a_whole_id_number_is_left_out_and_said() {
+        let [a, b, c, d] = [TEN_IDS[0], TEN_IDS[1], TEN_IDS[2], TEN_IDS[3]];
+        let csv = format!(
+            "姓名,身份证号码,班级\n周七,身份证：{a},三年级1班\n吴八,身份证号:{b},三年级2班\n郑九,ID: {c},三年级3班\n\
+             王十,证件号码 ：{d}（已核）,三年级4班\n冯一,身份证：4502022015,三年级5班\n"
+        );
+        let sheets = table::read_bytes(csv.as_bytes(), "labels.csv").unwrap();
+        let plan = plan_sheets(vec![("labels.csv".into(), sheets)], None, "本校", today()).unwrap();
+        let kept: Vec<&str> = plan.rows.iter().map(|r| r.id_raw.as_str()).collect();
+        assert_eq!(kept.len(), 5, "{kept:?} {:?}", plan.report.problems);
+        assert_eq!(kept[..4], [a, b, c, d], "{kept:?}");
+        assert_eq!(kept[4], "身份证：4502022015", "not a whole number: kept as written");
+        for row in &plan.rows[..4] {
+            assert!(row.id.valid().is_some(), "{row:?}");
+        }
+        let problems = &plan.report.problems;
+        let at = |row: usize, what: &str| problems.iter().any(|p| p.row == Some(row) && p.message.contains(what));
+        assert!(at(2, "号码之前的“身份证：”不是号码"), "{problems:?}");
+        assert!(at(3, "号码之前的“身份证号:”不是号码"), "{problems:?}");
+        assert!(at(4, "号码之前的“ID:”不是号码"), "{problems:?}");
+        assert!(at(5, "不是号码"), "{problems:?}");
+        assert!(at(6, "非法字符"), "{problems:?}");
+        assert!(!(2..=5).any(|row| at(row, "非法字符")), "{problems:?}");
     }
 }

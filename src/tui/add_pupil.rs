@@ -4,7 +4,7 @@
 use super::action::Action;
 use super::app::App;
 use super::input::FormField;
-use super::modal::{AddPupilField, AddPupilForm, Modal};
+use super::modal::{AddPupilField, AddPupilForm, Confirm, Modal, Then};
 use super::text::fill;
 use crate::io::one_pupil::{Missing, OnePupilList};
 
@@ -40,6 +40,18 @@ impl App {
             form.error = Some(self.text.pick(zh, en).to_owned());
             return Some(Modal::AddPupil(form));
         }
+        // A class the school does not have is most often a typo at the counter (三年级9班 for 三年级1班): asked
+        // as `E` asks, No the default, naming the nearest it has; added unasked, the child was the one pupil of
+        // a class no teacher's 核对表 shows.
+        if !form.new_class_ok
+            && let Some(nearest) = self.class_new_to_school(&pupil.class)
+        {
+            let nearest =
+                if nearest.is_empty() { self.text.none.to_owned() } else { nearest.join(self.text.pick("、", ", ")) };
+            let question = fill(self.text.identity_class_new, &[&pupil.class.trim(), &nearest]);
+            form.new_class_ok = true;
+            return Some(Modal::Confirm(Confirm { question, then: Then::AddPupil(Box::new(form)), yes: false }));
+        }
         match OnePupilList::write(&pupil) {
             Ok(list) => {
                 let path = list.path().to_path_buf();
@@ -59,5 +71,26 @@ impl App {
                 Some(Modal::AddPupil(form))
             }
         }
+    }
+
+    /// Yes to a new class: the pupil's import is previewed as typed.
+    pub fn add_pupil_confirmed(&mut self, form: AddPupilForm) {
+        self.modal = self.preview_added_pupil(form);
+    }
+
+    /// The nearest classes of the school a pupil typed in goes to (the drive's one school), where it does not
+    /// have `typed` (`class_label::new_to_school`). A drive of several schools is left to the import's preview.
+    fn class_new_to_school(&self, typed: &str) -> Option<Vec<String>> {
+        let schools = self.store.schools().ok()?;
+        let [school] = schools.as_slice() else { return None };
+        let classes: Vec<String> = self
+            .store
+            .class_labels(Some(school))
+            .ok()?
+            .into_iter()
+            .filter(|l| !l.trim().is_empty() && !crate::store::is_former_label(l))
+            .collect();
+        let nearest = crate::domain::class_label::new_to_school(typed.trim(), &classes)?;
+        Some(nearest.into_iter().map(str::to_owned).collect())
     }
 }

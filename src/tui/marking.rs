@@ -1512,6 +1512,7 @@ impl App {
             Then::StartYearEarly => self.ask_new_year_early(),
             Then::StartYearUnpromoted(year) => self.start_year(year, false),
             Then::Identity(form) => self.save_identity_confirmed(*form),
+            Then::AddPupil(form) => self.add_pupil_confirmed(*form),
             Then::Payment(form) => {
                 if let Some(modal) = self.apply_payment(*form) {
                     self.modal = Some(modal);
@@ -1595,6 +1596,12 @@ impl App {
             Then::Reconcile { file, source, lines, offset, ask, stamp } => {
                 self.modal = Some(Modal::ReconcilePreview { file, source, lines, offset, ask: Some(ask), stamp });
                 self.say(self.text.nothing_changed);
+            }
+            // No to a new class: back to the class as typed, asked again on the next Enter.
+            Then::AddPupil(mut form) => {
+                form.new_class_ok = false;
+                form.focus = crate::tui::modal::AddPupilField::Class;
+                self.modal = Some(Modal::AddPupil(*form));
             }
             Then::Identity(mut form) => {
                 use crate::tui::identity::IdentityField;

@@ -193,6 +193,8 @@ pub enum Then {
     LoadSample,
     /// Save a pupil's corrected identity with a class their school does not have yet; No goes back to the form.
     Identity(Box<IdentityForm>),
+    /// Preview a pupil typed in (添加学生) with a class their school does not have yet; No goes back to the form.
+    AddPupil(Box<AddPupilForm>),
     /// Go on with the payment form's checks after the benefit-place question (`PaymentForm::away_ok`) or the
     /// no-cover question (`PaymentForm::no_cover_ok`); No goes back to the form as typed.
     Payment(Box<PaymentForm>),
@@ -440,6 +442,8 @@ pub struct AddPupilForm {
     pub phone: LineInput,
     pub focus: AddPupilField,
     pub error: Option<String>,
+    /// Yes was said to a class the school does not have (`identity_class_new`, as `E` asks).
+    pub new_class_ok: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
