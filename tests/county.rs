@@ -5135,3 +5135,51 @@ fn a_copy_holding_a_payment_the_county_has_as_taken_back_is_named_and_not_applie
     assert_eq!(named.len(), 1, "{from_copy}");
     assert_eq!(named[0]["taken_back_by"], "restore", "{from_copy}");
 }
+
+/// Drives whose pupils are under the placeholder school 「本校」 (imported from lists that named no school) are
+/// refused by `push`, dry run or not, with nothing sent, not even a named drive given before them, and the
+/// message says how to name the school: the county files schools by name, and two schools' drives became one
+/// county school 「本校」 whose 一年级1班 held both schools' pupils. Named, they go up as two schools.
+#[test]
+fn a_drive_whose_school_is_the_placeholder_is_not_pushed_and_says_how_to_name_it() {
+    let Some(db) = TestDb::new() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let named = drive(dir.path(), 0, 2);
+    let mut unnamed = Vec::new();
+    for s in [1, 2] {
+        let csv = dir.path().join(format!("odd{s}.csv"));
+        let mut text = String::from("姓名,身份证号,所在年级、班级\n");
+        for n in 0..3 {
+            text.push_str(&format!("学生{s}{n},{},一年级1班\n", pupil_id(s, n)));
+        }
+        std::fs::write(&csv, text).unwrap();
+        let file = dir.path().join(format!("odd{s}.db"));
+        canbao(&file).arg("import").arg(&csv).assert().success();
+        unnamed.push(file);
+    }
+    for dry_run in [true, false] {
+        let mut cmd = bare();
+        cmd.arg("push").arg(&named).args(&unnamed).args(["--to", &db.url, "--accept-clock"]);
+        if dry_run {
+            cmd.arg("--dry-run");
+        }
+        let out = cmd.output().unwrap();
+        let text = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{text}");
+        for said in ["odd1.db、", "odd2.db", "6 名学生的学校是「本校」", "school rename 本校 学校全称", "「学校改名」"]
+        {
+            assert!(text.contains(said), "{said}: {text}");
+        }
+        assert!(text.contains("name the school first"), "{text}");
+    }
+    let none: bool = db.client().query_one("SELECT to_regclass('canbao.pupils') IS NULL", &[]).unwrap().get(0);
+    assert!(none, "a refused push made the county's tables");
+    for (file, school) in unnamed.iter().zip(["第二小学", "第三小学"]) {
+        canbao(file).args(["school", "rename", "本校", school]).assert().success();
+    }
+    push(&db, &[named.as_path(), unnamed[0].as_path(), unnamed[1].as_path()], &[]);
+    let rows = db.client().query("SELECT name FROM canbao.schools", &[]).unwrap();
+    let mut schools: Vec<String> = rows.iter().map(|r| r.get(0)).collect();
+    schools.sort();
+    assert_eq!(schools, ["第1小学", "第三小学", "第二小学"]);
+}

@@ -244,6 +244,7 @@ fn county(e: &CountyError) -> Said {
         C::TooNew { .. } => Said::kind("county_too_new"),
         C::NotOwner { .. } => Said::kind("county_not_owner"),
         C::MayNotRemove { .. } => Said::kind("county_may_not_remove"),
+        C::PlaceholderSchool { .. } => Said::kind("school_not_named"),
         C::NoCreate { .. } => Said::kind("county_no_create"),
         C::Empty => Said::kind("county_empty"),
         C::NoSchool(_) => Said::kind("no_such_school"),

@@ -95,6 +95,14 @@ pub enum CountyError {
          pushed: have the schema's owner, canbao_owner in the README, run --remove-restored)"
     )]
     MayNotRemove { user: String },
+    #[error(
+        "{files} 中有 {pupils} 名学生的学校是「本校」（导入名单时名单没有写学校名称），汇总会把各校的「本校」算作同一所学校，\
+         这次没有上传任何内容：请先给学校命名，运行 {command}，或在程序中按 : 打开命令面板选「学校改名」，再上传 \
+         ({files}: {pupils} pupil(s) are under the placeholder school 本校, given when a list named no school, and the \
+         county would file every drive's 本校 as one school; nothing was pushed: name the school first, run {command}, \
+         or press : in the program and pick 学校改名 (Rename a school), then push)"
+    )]
+    PlaceholderSchool { files: String, pupils: usize, command: String },
     #[error("上传中断 (the upload broke off): {0}")]
     Io(String),
     #[error("{file} 未能上传，它的数据都未写入 ({file} was not pushed, nothing of it was written): {reason}")]

@@ -1649,6 +1649,7 @@ pub fn push_all(
     if dry_run && reveal.is_some() {
         return Err(CountyError::RevealInDryRun);
     }
+    placeholder_school(files)?;
     let mut report = PushReport { dry_run, skipped: skipped(files), ..Default::default() };
     let files: Vec<&DriveFile> = files.iter().filter(|f| !f.rows.pupils.is_empty()).collect();
     if files.is_empty() {
@@ -1681,6 +1682,27 @@ pub fn push_all(
         }
     }
     Ok(report)
+}
+
+/// Refuses, before any file is sent, drives holding pupils under the placeholder school 「本校」 (the school
+/// an import gives rows when no list named theirs): the county files schools by name, so two schools' drives
+/// would become one county school whose classes hold both schools' pupils, and nothing would tell them apart.
+/// Checked for every file first, as each file commits on its own.
+fn placeholder_school(files: &[DriveFile]) -> Result<(), CountyError> {
+    let placeholder = crate::io::class_list::DEFAULT_SCHOOL;
+    let holding: Vec<(&DriveFile, usize)> = files
+        .iter()
+        .map(|f| (f, f.rows.pupils.iter().filter(|p| p.school == placeholder).count()))
+        .filter(|&(_, n)| n > 0)
+        .collect();
+    let Some((first, _)) = holding.first() else {
+        return Ok(());
+    };
+    Err(CountyError::PlaceholderSchool {
+        files: holding.iter().map(|(f, _)| f.shown.as_str()).collect::<Vec<_>>().join("、"),
+        pupils: holding.iter().map(|&(_, n)| n).sum(),
+        command: format!("canbao --db {} school rename {placeholder} 学校全称", first.shown),
+    })
 }
 
 /// Refuses `--remove-restored` to a user who may not delete the county's pupils before any file is pushed: each
