@@ -4993,3 +4993,45 @@ fn a_staff_block_beside_the_pupils_named_only_in_its_id_header_gives_no_pupil_it
         assert!(said.message.contains("第 E–G 列") && said.message.contains("1 row fills them (row 2)"), "{said:?}");
     }
 }
+
+/// A table stacked under another, titled with its class among other words (「四年级2班插班生」, 「四年级（2）班插班生
+/// 名单」, 「（补录）四年级2班」 …), takes that class and the title's line quotes it, where its pupils went into the
+/// sheet's class (or into none on a Sheet1) and the report said no title above named a class.
+#[test]
+fn a_stacked_tables_title_naming_its_class_among_other_words_gives_it_that_class() {
+    let dir = tempfile::tempdir().unwrap();
+    let ids: Vec<String> = (1..=4).map(|i| valid(&format!("4502022016030561{i}"))).collect();
+    let titles = [
+        "四年级2班插班生",
+        "四年级（2）班插班生名单",
+        "四年级2班学生名单（补录）",
+        "（补录）四年级2班",
+        "四年级2班花名册",
+    ];
+    for (n, title) in titles.into_iter().enumerate() {
+        for sheet in ["四年级1班", "Sheet1"] {
+            let path = dir.path().join(format!("{n}{}.xlsx", sheet.len()));
+            let rows: Vec<Vec<Option<&str>>> = vec![
+                vec![Some("柳州市城中区西江小学四年级1班学生名单")],
+                vec![Some("序号"), Some("姓名"), Some("身份证号码"), Some("联系电话")],
+                vec![Some("1"), Some("龚一"), Some(ids[0].as_str()), Some("13800000001")],
+                vec![Some("2"), Some("龚二"), Some(ids[1].as_str()), Some("13800000002")],
+                vec![],
+                vec![Some(title)], // row 6
+                vec![Some("序号"), Some("身份证号码"), Some("姓名"), Some("联系电话")],
+                vec![Some("1"), Some(ids[2].as_str()), Some("何一"), Some("13800000003")],
+                vec![Some("2"), Some(ids[3].as_str()), Some("何二"), Some("13800000004")],
+            ];
+            write_xlsx(&path, sheet, &rows, &[]);
+            let mut store = store();
+            let report = class_list::import(&mut store, &[path.as_path()], Some("西江小学"), false).unwrap();
+            let class_of = |i: usize| store.student_by_id_number(&ids[i]).unwrap().unwrap().class_label();
+            let case = format!("{title} on {sheet}: {:?}", report.problems);
+            assert_eq!([class_of(0), class_of(1)], ["四年级1班", "四年级1班"], "{case}");
+            assert_eq!([class_of(2), class_of(3)], ["四年级2班", "四年级2班"], "{case}");
+            let said = report.problems.iter().any(|p| p.message.contains(title) && p.message.contains("归入此班"));
+            assert!(said, "{case}");
+            assert!(!report.problems.iter().any(|p| p.message.contains("没有写出班级")), "{case}");
+        }
+    }
+}
