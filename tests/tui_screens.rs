@@ -14172,4 +14172,33 @@ fn a_corrected_number_that_changes_the_sex_says_so() {
         let status = app.status.as_ref().map(|s| s.text.clone()).unwrap_or_default();
         assert!(status.contains(&said), "{lang:?}: {status}");
     }
+
+/// The title bar of a drive opened from a file keeps the file's name, whole at 80 columns (the program's name
+/// giving up its room first) and cut in the middle at 60, its start and its `.db` end in sight, beside the whole
+/// operator's name and date: with several copies of a school's drive, the one open is told. It used to be the
+/// first part to go.
+#[test]
+fn the_title_keeps_the_drive_files_name_at_80_and_60_columns() {
+    let dir = tempfile::tempdir().expect("dir");
+    let file = "东风小学-笔记本B副本.db";
+    let mut store = Store::open(&dir.path().join(file)).expect("store");
+    store.set_fixed_clock(common::NOW);
+    canbao::demo::load_sample(&mut store).expect("sample");
+    let mut app = App::new(store, &options(Language::Zh, Some("张老师"))).expect("app");
+    app.update(Action::Resize(80, 24));
+    // The screens need 80 columns; the title bar alone is drawn at 60 as well.
+    for width in [80, 60] {
+        let mut terminal = Terminal::new(TestBackend::new(width, 1)).expect("terminal");
+        let area = ratatui::layout::Rect::new(0, 0, width, 1);
+        terminal.draw(|f| views::title_bar(f, &app, area, "学生名单")).expect("draw");
+        let title = buffer_text(terminal.backend().buffer());
+        for said in ["操作员：张老师", "2026-11-23", "东风小学", "副本.db"] {
+            assert!(title.contains(said), "{width}: {said}: {title}");
+        }
+        assert_eq!(title.contains(file), width == 80, "{width}: {title}");
+        if width == 80 {
+            assert_eq!(row(&screen(&app), 0), title.trim_end(), "the screen's own title bar");
+        }
+        insta::assert_snapshot!(format!("title_file_name_{width}"), title);
+    }
 }

@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
-use super::cells::{Folders, fit, shorten_path, truncate, within};
+use super::cells::{Folders, fit, shorten_path, truncate, truncate_middle, within};
 use crate::tui::app::App;
 use crate::tui::keymap::Context;
 use crate::tui::modal::Modal;
@@ -49,40 +49,58 @@ pub fn title_bar(frame: &mut Frame, app: &App, area: Rect, screen: &str) {
         }
         if flags.is_empty() { String::new() } else { format!(" {} ", flags.join(" | ")) }
     };
-    let over = |parts: &[String], right: &str| {
-        (1 + parts.join(" | ").width() + 3 + today.width() + right.width()).saturating_sub(area.width as usize)
+    // Which file is open, so work never goes into the wrong drive unseen (a school's drive, laptop B's copy, a
+    // restored backup, a trial copy of the new year): kept over the app's name and the school's, cut in the
+    // middle where it must be, as its start and its end (`.db`, a copy's `-B`) tell copies apart.
+    let mut name = app.store.path().and_then(|p| p.file_name()).map(|n| n.to_string_lossy().into_owned());
+    let over = |parts: &[String], name: &Option<String>, right: &str| {
+        let shown: Vec<&String> = parts.iter().filter(|p| !p.is_empty()).collect();
+        let parts_width = shown.iter().map(|p| p.width()).sum::<usize>() + 3 * shown.len();
+        let name_width = name.as_ref().map_or(0, |n| 3 + n.width());
+        (1 + parts_width + today.width() + name_width + right.width()).saturating_sub(area.width as usize)
     };
     // The sample's mark says the rest of it where there is room.
     let mut right = flags_with(t.sample_drive);
-    if over(&parts, &right) > 0 {
+    if over(&parts, &name, &right) > 0 {
         right = flags_with(t.sample_drive_short);
     }
     let width = (area.width as usize).saturating_sub(right.width());
     // A cut date reads as another day, and the year shown beside it is the one the marks go to: they stay whole.
     // Room is given up first by the app's name (the operator knows which program this is), then by the school's
-    // name and last the operator's (cut, else left out), so whoever's name goes on each change stays in sight.
-    if over(&parts, &right) > 0 {
+    // name, cut while some of it stays, then by the file's, cut in the middle down to a few characters of each
+    // end, then by the school's again and last the operator's (cut, else left out), so whoever's name goes on each
+    // change stays in sight; the file's name has what room is left, and goes only where none is.
+    const NAME_LEAST: usize = 12;
+    if over(&parts, &name, &right) > 0 {
         parts[0] = String::new();
     }
+    let cut = |part: &mut String, over: usize, or_leave_out: bool| {
+        let keep = part.width().saturating_sub(over);
+        if keep >= 6 {
+            *part = truncate(part, keep);
+        } else if or_leave_out {
+            part.clear();
+        }
+    };
+    if let Some(at) = school_at {
+        let over = over(&parts, &name, &right);
+        cut(&mut parts[at], over, false);
+    }
+    let least = name.as_ref().map(|n| truncate_middle(n, NAME_LEAST));
     for at in [school_at, Some(operator_at)].into_iter().flatten() {
-        let shown: Vec<String> = parts.iter().filter(|p| !p.is_empty()).cloned().collect();
-        let over = over(&shown, &right);
+        let over = over(&parts, &least, &right);
         if over == 0 {
             break;
         }
-        let keep = parts[at].width().saturating_sub(over);
-        parts[at] = if keep >= 6 { truncate(&parts[at], keep) } else { String::new() };
+        cut(&mut parts[at], over, true);
+    }
+    if let Some(whole) = &name {
+        let room = whole.width().saturating_sub(over(&parts, &name, &right));
+        name = (room >= 6).then(|| truncate_middle(whole, room));
     }
     parts.retain(|p| !p.is_empty());
     parts.push(today);
-    // Which file is open, so work never goes into the wrong drive unseen: its name when it fits whole (a cut
-    // name says nothing), and the whole path on the dashboard.
-    if let Some(name) = app.store.path().and_then(|p| p.file_name()) {
-        let name = name.to_string_lossy();
-        if 1 + parts.join(" | ").width() + 3 + name.width() <= width {
-            parts.push(name.into_owned());
-        }
-    }
+    parts.extend(name);
     let left = fit(&format!(" {}", parts.join(" | ")), width);
     let line = Line::from(vec![
         Span::styled(left, app.theme.title()),

@@ -18,6 +18,8 @@ use super::layout;
 use super::modal::Modal;
 
 pub use cells::{fit, truncate};
+/// The title bar alone, for a window narrower than the screens allow (a split terminal, a tiled pane).
+pub use chrome::title_bar;
 pub(crate) use detail::{history_pages, value_label};
 pub(crate) use roster::areas as roster_areas;
 
