@@ -14138,6 +14138,7 @@ fn identity_form_says_typing_replaces_the_value() {
         app.update(Action::EditIdentity);
         assert!(screen(&app).contains(said), "{}", screen(&app));
     }
+}
 
 /// `E` correcting a valid number with another valid number of the other sex: the sex follows the number (the 17th
 /// digit), and the status line says so (「性别随身份证号改为女」), as it is the best hint that the number typed is
@@ -14172,6 +14173,7 @@ fn a_corrected_number_that_changes_the_sex_says_so() {
         let status = app.status.as_ref().map(|s| s.text.clone()).unwrap_or_default();
         assert!(status.contains(&said), "{lang:?}: {status}");
     }
+}
 
 /// The title bar of a drive opened from a file keeps the file's name, whole at 80 columns (the program's name
 /// giving up its room first) and cut in the middle at 60, its start and its `.db` end in sight, beside the whole
