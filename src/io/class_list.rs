@@ -6887,58 +6887,11 @@ fn section_heading(map: &HeaderMap, row: &[Cell]) -> Option<String> {
     (heading_like && SECTION_WORDS.iter().any(|w| label.contains(w))).then(|| label.to_owned())
 }
 
-/// The class a title names: 「三年级2班名单」, 「三年级2班学生花名册」 → 「三年级2班」; with other words after or a
-/// bracketed word before it (「四年级2班插班生」, 「（补录）四年级（2）班转入学生名单」) → the class; any other label as
-/// it is.
+/// The class a title names: 「三年级2班名单」, 「三年级2班学生花名册」 → 「三年级2班」; any other label as it is.
 fn title_class(label: &str) -> &str {
-    let label = after_bracketed_words(label.trim());
+    let label = label.trim();
     let bare = TITLE_ENDINGS.iter().find_map(|e| label.strip_suffix(e)).unwrap_or(label).trim_end();
-    let bare = bare.strip_suffix("学生").unwrap_or(bare).trim_end();
-    if reads_as_class(bare) {
-        return bare;
-    }
-    class_among_words(label).unwrap_or(bare)
-}
-
-/// A title after the bracketed words before it (「（补录）四年级2班」 → 「四年级2班」); as it is where a bracket holds a
-/// digit or 班, which may be the class's own (「（2）班」).
-fn after_bracketed_words(label: &str) -> &str {
-    let mut rest = label;
-    while let Some(open) = ['（', '(', '【', '['].into_iter().find(|&c| rest.starts_with(c)) {
-        let close = match open {
-            '（' => '）',
-            '(' => ')',
-            '【' => '】',
-            _ => ']',
-        };
-        let Some((inside, after)) = rest[open.len_utf8()..].split_once(close) else {
-            return label;
-        };
-        if inside.chars().any(|c| c.is_numeric()) || inside.contains('班') {
-            return label;
-        }
-        rest = after.trim_start();
-    }
-    rest
-}
-
-/// The class at the start of a title that goes on in words only (「四年级2班插班生」): schools add what the table
-/// under it holds, and the class is still the table's. Brackets before it (「（补录）」) are words too. Words that
-/// could name more (a digit, 年级, a list's separator: 「四年级2班、3班」) or pupils leaving (「四年级2班转出学生」,
-/// which stays a section heading whose rows are said) make it no class's title.
-fn class_among_words(label: &str) -> Option<&str> {
-    let rest = after_bracketed_words(label.trim());
-    let numerals = ['一', '二', '三', '四', '五', '六', '七', '八', '九', '十'];
-    let only_words = |words: &str| {
-        !words.chars().any(|c| c.is_numeric() || numerals.contains(&c))
-            && !words.contains("年级")
-            && !words.contains(['、', ',', '，', '/', '和', '及', '与', '至', '-', '~', ':', '：'])
-            && !is_leaving(words)
-    };
-    rest.char_indices().filter(|&(_, c)| c == '班').find_map(|(at, c)| {
-        let (class, words) = rest.split_at(at + c.len_utf8());
-        (reads_as_class(class) && only_words(words)).then_some(class)
-    })
+    bare.strip_suffix("学生").unwrap_or(bare).trim_end()
 }
 
 /// The one text a row holds (in one cell, or in every cell of a merge), and whether it is written as a heading:
