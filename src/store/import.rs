@@ -496,7 +496,7 @@ impl Store {
             .prepare("SELECT DISTINCT name FROM students WHERE id_problem IS NOT NULL")?
             .query_map([], |r| r.get(0))?
             .collect::<std::result::Result<_, _>>()?;
-        // Few too; no index holds them, so the roster is read for them once here, never per row.
+        // Few too, read once through `students_converted_name`.
         if !session.batch.roster_was_empty {
             session.batch.converted_names =
                 tx.prepare(CONVERTED_NAMES)?.query_map([], |r| r.get(0))?.collect::<std::result::Result<_, _>>()?;
@@ -1004,10 +1004,10 @@ impl Drop for ImportSession<'_> {
 // The per-row look-ups of an import, each by an index (see `tests::every_per_row_lookup_uses_an_index`); the
 // valid number's is `read::EXISTING_VALID`, which a single look-up shares.
 
-/// The names held with an old 15-digit number, read once before an import's rows. Read as the table lies: through
-/// the index of valid numbers, SQLite sought each valid pupil's row apart, at three times the cost of the whole read.
-pub(crate) const CONVERTED_NAMES: &str = "SELECT DISTINCT name FROM students NOT INDEXED
-         WHERE id_kind = 'resident_converted' AND id_problem IS NULL";
+/// The names held with an old 15-digit number, read once before an import's rows, through their own index
+/// (`students_converted_name`): few, where reading the roster for them cost in proportion to the drive.
+pub(crate) const CONVERTED_NAMES: &str = "SELECT DISTINCT name FROM students INDEXED BY students_converted_name \
+     WHERE id_kind = 'resident_converted' AND id_problem IS NULL";
 
 /// A valid pupil of that number and name first, else a flagged one: two index look-ups (each partial index
 /// covers one kind), where one query over both kinds read the whole roster.
