@@ -883,6 +883,9 @@ pub fn existing_file(path: &Path) -> Result<()> {
 }
 
 /// Sets one `meta` key, adding it when missing.
+/// The meta key of the audit log's newest stamp up to an id, kept as "ID STAMP" (`Store::clock_behind_drive`).
+pub(crate) const AUDIT_NEWEST: &str = "audit_newest";
+
 pub(crate) const SET_META: &str =
     "INSERT INTO meta(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value";
 
@@ -1289,19 +1292,41 @@ impl Store {
     pub fn clock_behind_drive(&self) -> Result<Option<merge_notes::ClockAhead>> {
         let now = self.now();
         let Some(clock) = instant::parse(&now) else { return Ok(None) };
-        // A stamp more than a day past the clock, in UTC or any zone's offset (-12 to +14 hours), is of the day
-        // of the clock plus 12 hours or later: only such rows are read.
-        let floor = (clock + chrono::Duration::hours(10)).format("%Y-%m-%d").to_string();
-        let mut stmt = self.conn.prepare("SELECT at FROM audit WHERE substr(at, 1, 10) >= ?1")?;
-        let mut rows = stmt.query([floor])?;
-        let mut newest: Option<(chrono::DateTime<chrono::Utc>, String)> = None;
-        while let Some(row) = rows.next()? {
-            let at: String = row.get(0)?;
-            if let Some(t) = instant::parse(&at)
-                && newest.as_ref().is_none_or(|(n, _)| t > *n)
-            {
-                newest = Some((t, at));
+        // The log is only ever appended to (its triggers refuse changes), so the newest stamp of the rows up to
+        // an id never changes: kept in `meta` as that id and stamp, only the rows after it are read, by id,
+        // where every open read the whole log. Rows merged from another laptop are appended with new ids, and
+        // are read as any other new row.
+        let kept = self.meta(AUDIT_NEWEST)?;
+        let (mut last_id, mut newest) = match kept.as_deref().and_then(|v| v.split_once(' ')) {
+            Some((id, at)) => match (id.parse::<i64>(), instant::parse(at)) {
+                (Ok(id), Some(t)) => (id, Some((t, at.to_owned()))),
+                _ => (0, None),
+            },
+            None => (0, None),
+        };
+        let mut read = 0usize;
+        {
+            let mut stmt = self.conn.prepare("SELECT id, at FROM audit WHERE id > ?1 ORDER BY id")?;
+            let mut rows = stmt.query([last_id])?;
+            while let Some(row) = rows.next()? {
+                let (id, at): (i64, String) = (row.get(0)?, row.get(1)?);
+                last_id = id;
+                read += 1;
+                if let Some(t) = instant::parse(&at)
+                    && newest.as_ref().is_none_or(|(n, _)| t > *n)
+                {
+                    newest = Some((t, at));
+                }
             }
+        }
+        // Kept for the next open when this one may write and holds no transaction; a drive another program
+        // holds locked just reads the new rows again next time, so a failed write is no failure.
+        if read > 0
+            && self.conn.is_autocommit()
+            && !self.conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(true)
+            && let Some((_, at)) = &newest
+        {
+            let _ = self.conn.execute(SET_META, params![AUDIT_NEWEST, format!("{last_id} {at}")]);
         }
         Ok(newest.and_then(|(t, at)| {
             let minutes = (t - clock).num_minutes();

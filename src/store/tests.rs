@@ -2435,3 +2435,27 @@ fn ethnicity_and_address_are_corrected_by_hand_audited_and_undone() {
     s.restore_identity(id, &done.before, "undo").unwrap();
     assert_eq!(personal(&s), (text("壮族"), text("文昌路 12 号")));
 }
+
+/// Whether the clock is far behind the drive is told on every writer's open from the rows added since the last
+/// open (the newest stamp before them kept in `meta`), not by reading the whole log: a change stamped ahead long
+/// ago still warns after later changes, and the next open reads no row it has read.
+#[test]
+fn the_clock_behind_the_drive_is_told_from_the_rows_added_since_the_last_open() {
+    let mut s = store_with(&[incoming("李明", &valid_id("45020220150101001"), "1班")]);
+    let id = s.students(&StudentFilter::default()).unwrap()[0].id;
+    s.set_fixed_clock("2030-01-01T10:00:00+08:00");
+    s.set_note(id, "将来").unwrap();
+    s.set_fixed_clock("2026-11-23T10:00:00+08:00");
+    let behind = s.clock_behind_drive().unwrap().expect("a change of 2030");
+    assert!(behind.newest.starts_with("2030-01-01"), "{behind:?}");
+    let last: i64 = s.conn.query_row("SELECT max(id) FROM audit", [], |r| r.get(0)).unwrap();
+    let kept = s.meta(super::AUDIT_NEWEST).unwrap().expect("kept");
+    assert!(kept.starts_with(&format!("{last} 2030-01-01")), "{kept}");
+    s.set_note(id, "现在").unwrap();
+    let behind = s.clock_behind_drive().unwrap().expect("still the change of 2030");
+    assert!(behind.newest.starts_with("2030-01-01"), "{behind:?}");
+    let plan = query_plan(&s.conn, "SELECT id, at FROM audit WHERE id > ?1 ORDER BY id");
+    assert!(plan.iter().all(|p| !p.trim().starts_with("SCAN")), "{plan:?}");
+    s.set_fixed_clock("2030-01-01T09:00:00+08:00");
+    assert!(s.clock_behind_drive().unwrap().is_none(), "within a day");
+}
