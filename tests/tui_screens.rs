@@ -14204,3 +14204,24 @@ fn the_title_keeps_the_drive_files_name_at_80_and_60_columns() {
         insta::assert_snapshot!(format!("title_file_name_{width}"), title);
     }
 }
+
+/// A drive file with a short name (`A.db`, `甲.db`) is named in the title bar whole, as a long one is: the rule
+/// that leaves out a name cut below a few characters left out names that were never cut.
+#[test]
+fn the_title_names_a_drive_file_of_a_short_name() {
+    for file in ["A.db", "甲.db", "ab.db"] {
+        let dir = tempfile::tempdir().expect("dir");
+        let mut store = Store::open(&dir.path().join(file)).expect("store");
+        store.set_fixed_clock(common::NOW);
+        canbao::demo::load_sample(&mut store).expect("sample");
+        let mut app = App::new(store, &options(Language::Zh, Some("张老师"))).expect("app");
+        for width in [120u16, 80] {
+            app.update(Action::Resize(width, 24));
+            let mut terminal = Terminal::new(TestBackend::new(width, 1)).expect("terminal");
+            let area = ratatui::layout::Rect::new(0, 0, width, 1);
+            terminal.draw(|f| views::title_bar(f, &app, area, "学生名单")).expect("draw");
+            let title = buffer_text(terminal.backend().buffer());
+            assert!(title.contains(&format!("| {file}")), "{file} at {width}: {title}");
+        }
+    }
+}

@@ -94,8 +94,12 @@ pub fn title_bar(frame: &mut Frame, app: &App, area: Rect, screen: &str) {
         }
         cut(&mut parts[at], over, true);
     }
-    if let Some(whole) = &name {
-        let room = whole.width().saturating_sub(over(&parts, &name, &right));
+    // A name that fits stays whole however short (`A.db`); only one cut below a few characters is left out.
+    let name_over = over(&parts, &name, &right);
+    if let Some(whole) = &name
+        && name_over > 0
+    {
+        let room = whole.width().saturating_sub(name_over);
         name = (room >= 6).then(|| truncate_middle(whole, room));
     }
     parts.retain(|p| !p.is_empty());
