@@ -9309,3 +9309,48 @@ fn a_departments_category_list_is_refused_as_a_class_list() {
     canbao(&db).args(["reconcile", "--source", "categories"]).arg(&path).assert().success();
     assert_eq!(count(), before, "the category reconcile adds nobody");
 }
+
+/// A tax list's amount is held back as a slip (「多写了 0」, in 分) only when it is ten times the full premium or
+/// more, not ten times the family's share after a subsidy: under a 90 % subsidy (38 元 due of 380), 许志文's family
+/// paying the whole 380 元 is recorded paid, where before it was held back as 「疑为多写了一个 0」 and he stayed
+/// 未缴费; 38000 for the 380 premium is still held back.
+#[test]
+fn a_full_premium_paid_under_a_large_subsidy_is_recorded_not_held_as_a_slip() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    canbao(&db)
+        .arg("import")
+        .arg(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/sample-school.csv"))
+        .assert()
+        .success();
+    let year = drive_year(&db);
+    let folder = dir.path().join("config");
+    std::fs::create_dir_all(folder.join("canbao/policies")).unwrap();
+    let text = format!(
+        "title = \"本年度\"\ndocument = \"测试\"\ninsured_year = {year}\npersonal_premium = 380\n\n[[window]]\n\
+         name = \"缴费期\"\nfrom = {}-01-01\nto = {year}-12-31\nclause = \"测试\"\ntext = \"测试\"\n\
+         amount = \"personal\"\ncoverage = \"year\"\n\n[category.\"特困人员\"]\nsubsidy = \"share\"\n\
+         subsidy_percent = 90\npaid_by = \"财政\"\nclause = \"测试\"\n",
+        year - 1
+    );
+    std::fs::write(folder.join("canbao/policies/ninety.toml"), text).unwrap();
+    canbao(&db)
+        .env("XDG_CONFIG_HOME", &folder)
+        .env("HOME", dir.path())
+        .args(["policy", "use", "ninety"])
+        .assert()
+        .success();
+    let (xu, sun) = ("450203201811029232", "450203201909308803");
+    let quoted = json(canbao(&db).args(["quote", xu, "--paid-on", &days_ago(20), "--json"]));
+    assert_eq!(quoted["personal_due"].as_f64(), Some(38.0), "{quoted}");
+    let tax = dir.path().join("tax.csv");
+    let day = days_ago(20);
+    std::fs::write(&tax, format!("姓名,证件号码,缴费金额,缴费日期\n许志文,{xu},380,{day}\n孙语,{sun},38000,{day}\n"))
+        .unwrap();
+    let (code, text) = said(canbao(&db).args(["reconcile", "--source", "tax"]).arg(&tax));
+    assert_eq!(code, Some(0), "{text}");
+    assert!(!text.contains("金额 380 元"), "{text}");
+    assert_eq!(paid_amount(&db, xu), ("paid".to_owned(), Some(38_000)), "{text}");
+    assert!(text.contains("金额 38000 元与保费 380 元不符，疑为以分为单位"), "{text}");
+    assert_eq!(paid_amount(&db, sun), ("unpaid".to_owned(), None), "{text}");
+}

@@ -2682,10 +2682,10 @@ impl Run<'_> {
                 self.problem_in(&paid.sheet, Some(paid.row), paid.date_column.clone(), message);
             }
             self.keep_rows(&student, &future.iter().collect::<Vec<_>>(), UnappliedReason::FutureDate, None);
-            // An amount ten times the premium or more (40000 for 400: a list in 分, zeros typed twice), which `mark`
-            // refuses as a slip: never a family's payment, so not recorded (the ledger would read 40000 paid and
-            // `check` suggest refunding money never paid), said at its row and kept for `check`; the pupil's other
-            // rows count.
+            // An amount ten times the full premium or more (40000 for 400: a list in 分, zeros typed twice), which
+            // `mark` refuses as a slip: never a family's payment, so not recorded (the ledger would read 40000 paid
+            // and `check` suggest refunding money never paid), said at its row and kept for `check`; the pupil's
+            // other rows count.
             let (rows, far): (Vec<TaxRow>, Vec<TaxRow>) =
                 rows.into_iter().partition(|r| self.far_amount(&student, r).is_none());
             for paid in &far {
@@ -2947,14 +2947,16 @@ impl Run<'_> {
         Ok(())
     }
 
-    /// A payment row's amount when it is ten times the amount due or more (`money::far_from_due`), with the amount
-    /// due: the pupil's premium under the drive's policy on the row's day, as `mark` prices it, or the department's
-    /// share for a department's row. `None` without a policy pricing it.
+    /// A payment row's amount when it is ten times the full premium or more (`money::far_from_due`), with that
+    /// premium: the whole amount due for the pupil under the drive's policy on the row's day, before any subsidy.
+    /// Not the family's share after it: with a subsidy of 90 % or more, a family whose category the tax office did
+    /// not know yet pays the whole premium, ten times its share, and that is a payment, not a slip. `None` without
+    /// a policy pricing it.
     fn far_amount(&self, student: &Student, paid: &TaxRow) -> Option<(money::FarAmount, i64)> {
         let fen = paid.amount.filter(|_| paid.kind == RowKind::Payment && !paid.earlier)?;
         let Some(Ok(quote)) = self.quote_on(student, paid.paid_on.unwrap_or(self.today)) else { return None };
-        let due = if paid.by_department() { quote.department_due_fen } else { quote.personal_due_fen };
-        money::far_from_due(fen, due).map(|slip| (slip, due))
+        let full = self.policy.map_or(0, |p| p.personal_premium_fen).max(quote.total_due_fen);
+        money::far_from_due(fen, full).map(|slip| (slip, full))
     }
 
     /// Why a row's payment date cannot be a payment for the drive's year, if it cannot.
