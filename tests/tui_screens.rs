@@ -14224,4 +14224,66 @@ fn the_title_names_a_drive_file_of_a_short_name() {
             assert!(title.contains(&format!("| {file}")), "{file} at {width}: {title}");
         }
     }
+
+/// 检查名单 gives the agency's 「未参保」 for a pupil counted insured here its own heading, as `canbao check` does:
+/// before, it was listed under 「税务已缴费、名单未记入」, sending the operator to the tax office for a payment that
+/// is not there.
+#[test]
+fn the_check_screen_says_the_agencys_not_registered_under_its_own_heading() {
+    use canbao::domain::unapplied::{KeptPayment, UnappliedPayment, UnappliedReason};
+    let dir = tempfile::tempdir().expect("dir");
+    let mut store = Store::open(&dir.path().join("drive.db")).expect("store");
+    store.set_fixed_clock(common::NOW);
+    canbao::demo::load_sample(&mut store).expect("sample");
+    let pupil = store.students(&Default::default()).expect("list").into_iter().find(|s| s.name == "孙语");
+    let pupil = pupil.expect("孙语");
+    let paid = canbao::domain::student::PaymentDetails {
+        amount_fen: Some(38_000),
+        paid_on: chrono::NaiveDate::from_ymd_opt(2026, 10, 10),
+        channel: None,
+    };
+    store.set_payment(pupil.id, PaymentStatus::Paid, &paid).expect("paid");
+    let record = UnappliedPayment {
+        name: pupil.name.clone(),
+        amount_fen: None,
+        paid_on: None,
+        receipt: None,
+        year: store.shown_year(),
+        file: "医保.csv".into(),
+        sheet: String::new(),
+        row: 2,
+        reason: UnappliedReason::AgencyNotRegistered,
+        roster_name: Some(pupil.name.clone()),
+        roster_status: None,
+        written_amount: None,
+        class: None,
+        earlier: None,
+        dismissed: None,
+        school: None,
+        undismissed: None,
+        agency_status: Some("未参保".into()),
+    };
+    let kept = canbao::store::Unapplied {
+        always: vec![KeptPayment { student_id: Some(pupil.id), id_number: pupil.id_number.clone(), record }],
+        if_refused: Vec::new(),
+    };
+    store
+        .apply_reconciliation("reconcile", &[], &[], &kept, &[], canbao::store::ChangeOptions::default())
+        .expect("keep");
+    for (lang, heading, not) in [
+        (Language::Zh, "医保经办机构反馈未参保、本机计为已参保：[1] 孙语", "税务已缴费"),
+        (Language::En, "the agency has the pupil not registered, counted insured here: [1] 孙语", "paid at the tax"),
+    ] {
+        let mut store = Store::open(&dir.path().join("drive.db")).expect("store");
+        store.set_fixed_clock(common::NOW);
+        let mut app = App::new(store, &options(lang, Some("测试"))).expect("app");
+        app.update(Action::Resize(160, 30));
+        assert_eq!(app.store.check_roster(None).expect("check").tax_paid_unrecorded.len(), 1);
+        app.update(Action::Palette);
+        type_text(&mut app, "check");
+        app.update(Action::Confirm);
+        finish_job(&mut app);
+        let shown = unreferenced(&screen(&app));
+        assert!(shown.contains(heading) && !shown.contains(not), "{shown}");
+    }
 }

@@ -1840,7 +1840,19 @@ pub fn check(cli: &Cli, reveal: bool, json: bool) -> CmdResult {
         if !report.tax_paid_unrecorded.is_empty() && renumbering_noted(cli, &mut store) {
             report.numbers_changed = Some(crate::domain::roster_check::NumbersChanged::new());
         }
-        return print_json_ids(&report, reveal);
+        // The agency's 「未参保」 for a pupil counted insured is no payment: under its own key, as the text form
+        // gives it its own heading, so a script reading `tax_paid_unrecorded` is not sent to the tax office.
+        #[derive(Serialize)]
+        struct CheckJson {
+            #[serde(flatten)]
+            report: CheckReport,
+            agency_not_registered: Vec<crate::domain::roster_check::UnrecordedPayment>,
+        }
+        let (agency, paid): (Vec<_>, Vec<_>) = std::mem::take(&mut report.tax_paid_unrecorded)
+            .into_iter()
+            .partition(|u| u.reason == crate::domain::unapplied::UnappliedReason::AgencyNotRegistered);
+        report.tax_paid_unrecorded = paid;
+        return print_json_ids(&CheckJson { report, agency_not_registered: agency }, reveal);
     }
     let checked = format!(
         "{}, {}",

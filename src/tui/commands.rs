@@ -646,8 +646,12 @@ impl App {
                 shown if shown.is_empty() => u.name.clone(),
                 shown => format!("{} {shown}", u.name),
             };
-            lines
-                .push(fill(self.text.check_tax_unrecorded, &[&number, &who, &amount, &day, &u.place(en), why, advice]));
+            let lead = if u.reason == crate::domain::unapplied::UnappliedReason::AgencyNotRegistered {
+                self.text.check_agency_not_registered
+            } else {
+                self.text.check_tax_unrecorded
+            };
+            lines.push(fill(lead, &[&number, &who, &amount, &day, &u.place(en), why, advice]));
         }
         // Every group `findings()` counts has its lines above: the count and the list must agree.
         lines

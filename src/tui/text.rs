@@ -1033,6 +1033,9 @@ pub struct Text {
     /// A payment the tax office listed that the drive has not recorded: the list's name and number (masked; a row
     /// without one, its name alone), the amount, the date, where on the list, why, what to do.
     pub check_tax_unrecorded: &'static str,
+    /// The agency's 「未参保」 for a pupil counted insured here, kept with the payments above (the same fields): no
+    /// payment at the tax office, so under its own heading, as `check` says it.
+    pub check_agency_not_registered: &'static str,
     /// What to do about a receipt under two payers, on the screen: the 销项 dialog (by the palette, its key), where
     /// `check` names its command line.
     pub check_repeated_receipt_advice: &'static str,

@@ -730,6 +730,7 @@ pub static EN: Text = Text {
     check_list_payment_government: "recorded paid from the tax office's list, then marked government-paid by hand: the tax office still has the family's payment, check with it so that the pupil is not paid for twice: {} {}, recorded {}",
     check_amounts_differ: "two laptops recorded different amounts for one payment, paid twice or one entry wrong: check with the tax office before asking the family for more or refunding, then record the payment again as made (p in the detail screen clears it): {} {}, {}",
     check_tax_unrecorded: "paid at the tax office, not recorded here: [{}] {}, {}, {}, {}: {}; {}",
+    check_agency_not_registered: "the agency has the pupil not registered, counted insured here: [{}] {}, {}, {}, {}: {}; {}",
     check_kept_renumbered: "the numbers of \"paid at the tax office, not recorded here\" are now the ones given when each payment was kept; a list printed before the upgrade no longer applies: dismiss by the numbers above",
     check_repeated_receipt_advice: "ask the tax office whose payment it is; if it is this row's child, record it by hand on the detail screen; once sorted out, dismiss it with a reason: \"Dismiss a payment paid at the tax office, not recorded here\" in the command palette ({})",
     check_no_department: "category without a certifying department: {} {}",
