@@ -122,6 +122,11 @@ pub enum Command {
         /// (nearly) every pupil it shares with the drive up a grade, as next school year's list would)
         #[arg(long)]
         move_up_a_grade: bool,
+        /// 有人员类别列、没有班级或年级的名单（像部门认定名单）确是本校学生的名单时，仍按班级名单导入 (import a list
+        /// with a category column and no class or grade, which looks like a department's list, as the school's
+        /// class list)
+        #[arg(long)]
+        as_class_list: bool,
         /// 以 JSON 输出 (print JSON)
         #[arg(long)]
         json: bool,
@@ -1076,11 +1081,21 @@ fn run(cli: &Cli) -> CmdResult {
     }
     match command {
         Command::Demo => screen::demo(cli),
-        Command::Import { files, school, dry_run, rename_by_id, move_down_a_grade, move_up_a_grade, json } => {
+        Command::Import {
+            files,
+            school,
+            dry_run,
+            rename_by_id,
+            move_down_a_grade,
+            move_up_a_grade,
+            as_class_list,
+            json,
+        } => {
             let choices = roster::ImportChoices {
                 rename_by_id: *rename_by_id,
                 move_down_a_grade: *move_down_a_grade,
                 move_up_a_grade: *move_up_a_grade,
+                as_class_list: *as_class_list,
                 ..Default::default()
             };
             roster::import(cli, files, school.as_deref(), (*dry_run, *json), choices)

@@ -9357,3 +9357,40 @@ fn a_full_premium_paid_under_a_large_subsidy_is_recorded_not_held_as_a_slip() {
     assert!(text.contains("金额 38000 元与保费 380 元不符，疑为以分为单位"), "{text}");
     assert_eq!(paid_amount(&db, sun), ("unpaid".to_owned(), None), "{text}");
 }
+
+/// A class-less list of the school's own pupils with a 人员类别 column (a 新生名单 before classes, 插班生 with their
+/// 低保/残疾) is no department's list: on a drive holding them it is imported, said, where before it was refused
+/// with no way past. A list of strangers with the same columns is still refused, naming --as-class-list, which
+/// takes it.
+#[test]
+fn a_class_less_list_of_the_schools_own_pupils_with_categories_is_imported() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    canbao(&db)
+        .arg("import")
+        .arg(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/sample-school.csv"))
+        .assert()
+        .success();
+    let count = || json(canbao(&db).args(["stats", "--json"]))["students"].clone();
+    let before = count();
+    let own = dir.path().join("新生.csv");
+    std::fs::write(
+        &own,
+        "姓名,身份证号码,人员类别\n孙语,450203201909308803,低保对象\n林彤瑶,450202201911276365,\n\
+         黎语雪,450202202007078525,\n",
+    )
+    .unwrap();
+    let (code, text) = said(canbao(&db).arg("import").arg(&own));
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.contains("按班级名单导入"), "{text}");
+    assert_eq!(count(), before, "nobody added");
+    let strangers = dir.path().join("名单.csv");
+    std::fs::write(&strangers, "姓名,身份证号码,人员类别\n不认识,450203201601018885,特困人员\n").unwrap();
+    let (code, text) = said(canbao(&db).arg("import").arg(&strangers));
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains("部门认定名单") && text.contains("--as-class-list"), "{text}");
+    assert_eq!(count(), before, "nobody added");
+    let (code, text) = said(canbao(&db).args(["import", "--as-class-list"]).arg(&strangers));
+    assert_eq!(code, Some(0), "{text}");
+    assert_eq!(count().as_u64(), before.as_u64().map(|n| n + 1), "{text}");
+}

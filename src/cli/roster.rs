@@ -28,6 +28,8 @@ pub(super) struct ImportChoices {
     pub move_down_a_grade: bool,
     /// `--move-up-a-grade`: `ImportRequest::take_grade_up`.
     pub move_up_a_grade: bool,
+    /// `--as-class-list`: `ImportRequest::as_class_list`.
+    pub as_class_list: bool,
     /// `add`: one pupil typed in, whose list names no school as a matter of course.
     pub by_hand: bool,
     /// `add`: the class typed, refused where the school does not have it (`new_class_refused`)…
@@ -138,6 +140,7 @@ fn import_into(
     request.take_other_names = choices.rename_by_id;
     request.take_grade_down = choices.move_down_a_grade;
     request.take_grade_up = choices.move_up_a_grade;
+    request.as_class_list = choices.as_class_list;
     request.read_once = read_once;
     // The templates of this laptop's config folder are canbao's own too when they come back.
     request.config_dir = super::open::config_dir();

@@ -281,10 +281,12 @@ pub enum ImportError {
     /// category reconcile instead.
     #[error(
         "此文件像部门认定名单（有人员类别列，没有班级或年级），未导入：名单外的人会成为本校没有班级的学生；\
-         要记入本校学生的人员类别，请用 核对部门认定名单（canbao reconcile 文件 --source categories）：{file} \
+         要记入本校学生的人员类别，请用 核对部门认定名单（canbao reconcile 文件 --source categories）；确是本校学生的名单，\
+         请加 --as-class-list 导入：{file} \
          ({file} looks like a department's list of certified people: a category column and no class or grade; not \
          imported, as the people on it who are not at the school would become pupils without a class; to record \
-         the school's pupils' categories use reconcile --source categories)"
+         the school's pupils' categories use reconcile --source categories; if it is the school's own list of \
+         pupils, import it with --as-class-list)"
     )]
     CategoryList { file: String },
     /// A text file that is no class list (a script, a log) read as one: its lines would become pupils named
@@ -570,6 +572,9 @@ pub struct ImportRequest {
     /// Lists whose pupils would (nearly) all move one grade up are imported, not refused as next year's
     /// (`ImportError::NextYearList`): the operator means the move.
     pub take_grade_up: bool,
+    /// `import --as-class-list`: a list that looks like a department's (a category column and nothing giving a
+    /// class, `ImportError::CategoryList`) is imported as the school's class list all the same.
+    pub as_class_list: bool,
     /// Files given again or as copies of another, left out of `paths` (`io::once_each`), as said: put first
     /// among the report's warnings, so a screen's preview and a script's `--json` say them as the report's own.
     pub read_once: Vec<String>,
@@ -595,6 +600,7 @@ impl ImportRequest {
             take_other_names: false,
             take_grade_down: false,
             take_grade_up: false,
+            as_class_list: false,
             read_once: Vec::new(),
         })
     }
@@ -631,6 +637,7 @@ impl ImportRequest {
         reader.take_other_names = self.take_other_names;
         reader.take_grade_down = self.take_grade_down;
         reader.take_grade_up = self.take_grade_up;
+        reader.as_class_list = self.as_class_list;
         let schools = (self.school.as_deref(), self.default_school.as_str());
         let (mut report, stamps) =
             import_stamped(store, inputs, reader, schools, ending, expected, self.drive_named.as_deref())?;
@@ -776,6 +783,7 @@ fn import_stamped(
         read_ahead(&mut session, reader, inputs, schools, expected, false)?
     };
     let (files, stamps): (Vec<String>, Vec<u64>) = files.into_iter().unzip();
+    reader.category_lists_judged(&session)?;
     reader.look_alikes_listed();
     reader.unlisted_said();
     if !reader.adult_lists.is_empty() {
@@ -1380,6 +1388,14 @@ struct RowReader<'a> {
     /// The drive held pupils when the import began: a list with nothing that gives a class is then no first class
     /// list but a department's (`looks_like_category_list`). False where no drive is read (`plan_sheets`).
     drive_holds_pupils: bool,
+    /// `ImportRequest::as_class_list`.
+    as_class_list: bool,
+    /// The files that look like a department's list only by a category column and no class, on a drive holding
+    /// pupils, with the valid ID numbers each gives: refused once read if most of them are no pupil the drive
+    /// held (`category_lists_judged`), imported with a word otherwise (a 新生名单 of the school's own pupils).
+    category_lists: Vec<(String, Vec<String>)>,
+    /// The sheet being read is the last of `category_lists`: each valid number its rows give goes there.
+    category_list_reading: bool,
     /// The section heading over the rows being read that lists pupils leaving the school (「转出学生」), down to the
     /// next heading or the sheet's end: each pupil under it is imported and said.
     leaving: Option<String>,
@@ -2078,6 +2094,9 @@ impl RowReader<'_> {
             own_sign: None,
             drive_empty: false,
             drive_holds_pupils: false,
+            as_class_list: false,
+            category_lists: Vec::new(),
+            category_list_reading: false,
             leaving: None,
             table_below: None,
             numbered_classes: Vec::new(),
@@ -2882,6 +2901,27 @@ impl RowReader<'_> {
         };
     }
 
+    /// Once every row is read, the lists with a category column and no class on a drive holding pupils
+    /// (`CategoryLook::NoClass`): one most of whose valid numbers the drive did not hold before (or that gives
+    /// none) is a department's list, refused as a whole (the import's transaction is not committed); one of the
+    /// school's own pupils (a 新生名单 made before classes, 插班生 with their 低保/残疾) is imported, said.
+    fn category_lists_judged(&mut self, session: &crate::store::ImportSession<'_>) -> Result<(), ImportError> {
+        for (file, numbers) in std::mem::take(&mut self.category_lists) {
+            let held = session.numbers_held_before(&numbers)?;
+            if held * 2 <= numbers.len() {
+                return Err(ImportError::CategoryList { file });
+            }
+            self.warn(format!(
+                "{file}：此文件有人员类别列、没有班级或年级，其中 {held} / {} 个有效身份证号码是本校已有的学生，按班级名单导入 \
+                 ({file}: a category column and no class or grade; {held} of its {} valid ID numbers are pupils the \
+                 drive holds, so it was imported as a class list)",
+                numbers.len(),
+                numbers.len()
+            ));
+        }
+        Ok(())
+    }
+
     /// Once every row is read, takes back what was said of a new pupil looking like a pupil held under another
     /// number where a row of the import gives that number too: the list names both, so they are two children (the
     /// held one's row may come after the new one's).
@@ -3233,6 +3273,7 @@ impl RowReader<'_> {
         class_column: bool,
         sheet_class: &SheetClass,
     ) -> Result<Option<OwnForm>, ImportError> {
+        self.category_list_reading = false;
         let above: Vec<Vec<String>> =
             sheet.rows.iter().take(map.row).map(|row| row.iter().map(Cell::text).collect()).collect();
         let title = ownership::export_title(&above);
@@ -3282,8 +3323,19 @@ impl RowReader<'_> {
             ));
             return Ok(Some(own));
         }
-        if form.is_none() && looks_like_category_list(map, &above, class_column, sheet_class, self.drive_holds_pupils) {
-            return Err(ImportError::CategoryList { file: file.to_owned() });
+        match looks_like_category_list(map, &above, class_column, sheet_class, self.drive_holds_pupils) {
+            _ if form.is_some() => {}
+            None => {}
+            Some(_) if self.as_class_list => self.warn(format!(
+                "{file}：此文件有人员类别列、没有班级或年级，按要求（--as-class-list）作为班级名单导入 ({file}: a category \
+                 column and no class or grade, imported as a class list as asked, --as-class-list)"
+            )),
+            Some(CategoryLook::DepartmentTitle) => return Err(ImportError::CategoryList { file: file.to_owned() }),
+            // Judged once its rows are read (`hand_row` keeps their numbers), by whether they are the drive's pupils.
+            Some(CategoryLook::NoClass) => {
+                self.category_lists.push((file.to_owned(), Vec::new()));
+                self.category_list_reading = true;
+            }
         }
         let payment: Vec<Column> = PAYMENT_COLUMNS.into_iter().filter(|c| map.columns.contains_key(c)).collect();
         if payment.is_empty() {
@@ -5515,6 +5567,11 @@ impl RowReader<'_> {
         deferred: bool,
         sink: &mut Sink,
     ) -> Result<(), StoreError> {
+        if self.category_list_reading
+            && let (Some((_, numbers)), Ok(valid)) = (self.category_lists.last_mut(), &incoming.id.result)
+        {
+            numbers.push(valid.number.clone());
+        }
         let applied = match self.ahead.as_mut() {
             None => sink(incoming)?,
             Some(ahead) => {
@@ -7243,24 +7300,38 @@ fn field_in_english(field: crate::store::Field) -> &'static str {
 const DEPARTMENT_TITLE_WORDS: [&str; 9] =
     ["认定", "民政", "残联", "残疾人联合会", "乡村振兴", "扶贫", "卫健", "退役军人", "救助"];
 
+/// Why a sheet may be a department's list of certified people rather than a class list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum CategoryLook {
+    /// Its title names a department or a certification: refused whatever the drive.
+    DepartmentTitle,
+    /// Only a category column and nothing giving a class, on a drive holding pupils: a department's list, or the
+    /// school's own list made before classes (新生名单, 插班生 with their 低保/残疾), told apart by its rows.
+    NoClass,
+}
+
 /// A department's list of certified people rather than a class list (`ImportError::CategoryList`): a category
-/// column, and no class or grade from a column, a title, the sheet's or the file's name; on a drive already
-/// holding pupils (the list can only add pupils in no class, or categories the category reconcile records),
-/// or whatever the drive, under a title naming a department or a certification.
+/// column, and no class or grade from a column, a title, the sheet's or the file's name; under a title naming a
+/// department or a certification, or on a drive already holding pupils (the list can only add pupils in no
+/// class, or categories the category reconcile records), judged then by its rows (`category_lists_judged`).
 fn looks_like_category_list(
     map: &HeaderMap,
     above: &[Vec<String>],
     class_column: bool,
     sheet_class: &SheetClass,
     drive_holds_pupils: bool,
-) -> bool {
+) -> Option<CategoryLook> {
     let no_class = !class_column && !map.columns.contains_key(&Column::Grade) && *sheet_class == SheetClass::Unnamed;
     if !no_class || !map.columns.contains_key(&Column::Category) {
-        return false;
+        return None;
     }
     let department_title =
         above.iter().flatten().any(|cell| DEPARTMENT_TITLE_WORDS.iter().any(|word| cell.contains(word)));
-    drive_holds_pupils || department_title
+    if department_title {
+        Some(CategoryLook::DepartmentTitle)
+    } else {
+        drive_holds_pupils.then_some(CategoryLook::NoClass)
+    }
 }
 
 /// An ID cell longer than this holds no ID number: 18 characters, with room for `="…"`, spaces and a note.

@@ -673,6 +673,20 @@ impl ImportSession<'_> {
         self.apply_read(row, None)
     }
 
+    /// How many of `numbers` (valid ID numbers) the drive held before this import began: the pupils it added
+    /// since are above `last_before`. Tells a department's list from the school's own (`class_list`).
+    pub fn numbers_held_before(&self, numbers: &[String]) -> Result<usize> {
+        let tx = self.tx.as_ref().ok_or(StoreError::ImportFinished)?;
+        let mut held = tx.prepare_cached("SELECT EXISTS(SELECT 1 FROM students WHERE id_number = ?1 AND id <= ?2)")?;
+        let mut count = 0;
+        for number in numbers {
+            if held.query_row(rusqlite::params![number, self.batch.last_before], |r| r.get::<_, bool>(0))? {
+                count += 1;
+            }
+        }
+        Ok(count)
+    }
+
     /// `apply`, with the row's keys already worked out (`RowKeys::of(row)`).
     pub fn apply_read(&mut self, row: &Incoming, keys: Option<&RowKeys>) -> Result<Applied> {
         let (Some(tx), Some(insert)) = (self.tx.as_ref(), self.insert.as_mut()) else {

@@ -284,6 +284,13 @@ pub enum JobOutcome {
         request: ImportRequest,
         files: Vec<crate::io::class_list::LastYearFile>,
     },
+    /// One list that looks like a department's list of certified people (`ImportError::CategoryList`): nothing
+    /// imported; the operator is asked whether it is the school's own list, to import as `import --as-class-list`
+    /// does, with `request` to preview again if so. `message` is the refusal's words.
+    CategoryList {
+        request: ImportRequest,
+        message: String,
+    },
     /// The job failed; the message is for the operator.
     Failed(String),
     /// The job was refused in words the screen gives its own way (`App::refusal_words`).
@@ -307,6 +314,7 @@ impl JobOutcome {
             | JobOutcome::ImportRefused { .. }
             | JobOutcome::NextYearList { .. }
             | JobOutcome::LastYearList { .. }
+            | JobOutcome::CategoryList { .. }
             | JobOutcome::Refused(_) => true,
             JobOutcome::Reconciled { report, .. } => report.dry_run,
             JobOutcome::Merged { report, .. } => report.dry_run,
@@ -482,6 +490,9 @@ impl fmt::Debug for JobOutcome {
             }
             JobOutcome::NextYearList { files, .. } => f.debug_struct("NextYearList").field("files", files).finish(),
             JobOutcome::LastYearList { files, .. } => f.debug_struct("LastYearList").field("files", files).finish(),
+            JobOutcome::CategoryList { message, .. } => {
+                f.debug_struct("CategoryList").field("message", message).finish()
+            }
             JobOutcome::Refused(e) => f.debug_tuple("Refused").field(e).finish(),
         }
     }
@@ -554,6 +565,10 @@ fn plan_import(mut request: ImportRequest, store: &mut Store) -> JobOutcome {
             }
             Err(crate::io::class_list::ImportError::LastYearList { files }) => {
                 return JobOutcome::LastYearList { request, files };
+            }
+            // One file, not yet taken as a class list: the operator may know it is the school's own.
+            Err(e @ crate::io::class_list::ImportError::CategoryList { .. }) if !several && !request.as_class_list => {
+                return JobOutcome::CategoryList { request, message: e.on_screen(&year_roads()) };
             }
             Err(e) => e.on_screen(&year_roads()),
         };

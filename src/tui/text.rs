@@ -714,6 +714,11 @@ pub struct Text {
     pub last_year_ask: &'static str,
     /// The same on the status line, the first file's name first.
     pub last_year_status: &'static str,
+    /// A list that looks like a department's (`ImportError::CategoryList`), under the refusal's words: whether to
+    /// import it as the school's class list all the same (previewed first).
+    pub category_list_ask: &'static str,
+    /// The status line then: the file.
+    pub category_list_status: &'static str,
     pub export_done: &'static str,
     /// The stage folders of killed exports removed before this export ({} how many).
     pub export_swept_parts: &'static str,

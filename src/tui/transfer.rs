@@ -453,6 +453,13 @@ impl App {
             JobOutcome::ImportRefused { paths, messages } => self.import_refused(paths, &messages),
             JobOutcome::NextYearList { request, files } => self.next_year_list(request, &files),
             JobOutcome::LastYearList { request, files } => self.last_year_list(request, &files),
+            JobOutcome::CategoryList { mut request, message } => {
+                // Yes previews the import again taking the list as the school's class list (`--as-class-list`).
+                let first = request.paths.first().map(|p| file_name(&p.display().to_string())).unwrap_or_default();
+                request.as_class_list = true;
+                let status = fill(self.text.category_list_status, &[&first]);
+                self.ask_other_years_list(request, vec![message], self.text.category_list_ask, status);
+            }
         }
     }
 

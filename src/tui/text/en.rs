@@ -521,6 +521,8 @@ pub static EN: Text = Text {
     last_year_file: "{}: of the {} pupils it lists from the drive, {} would move down a grade ({} from {} to {})",
     last_year_ask: "This looks like last school year's class list (the drive has moved up a year): nothing was imported. Import this year's class lists.\nMove these pupils down a grade as the list says? Yes previews the import first, for you to check.",
     last_year_status: "{} looks like last school year's list: not imported",
+    category_list_ask: "Is it the school's own list of pupils (a new intake's, before classes)? Import it as a class list? Yes previews the import first, for you to check.",
+    category_list_status: "{} looks like a department's list: not imported",
     export_swept_parts: "Removed {} hidden temporary file(s) an interrupted export left in this folder (they may hold pupils' data)",
     export_done: "Export finished",
     exported: "Written: {}",
