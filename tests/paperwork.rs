@@ -6555,3 +6555,37 @@ fn the_special_roster_names_no_payer_without_amounts_or_order() {
         assert!(remark(sheet).contains("待核实") && !remark(sheet).contains("已由"), "{book:?}");
     }
 }
+
+/// The command `check` gives to undo a top-up keyed twice runs as printed: it names the pupil by name and class
+/// (by the whole number with `--reveal`), where before it gave the masked number, which names no pupil.
+#[test]
+fn the_command_to_undo_a_top_up_keyed_twice_runs_as_printed() {
+    let (dir, db) = drive_with_progress();
+    let lin = "450202201911276365";
+    ok(canbao(&db).args(["mark", lin, "--payment", "paid", "--amount", "300", "--paid-on", "2023-10-10", "--yes"]));
+    let copies: Vec<PathBuf> = ["甲", "乙"]
+        .iter()
+        .map(|laptop| {
+            std::fs::create_dir(dir.path().join(laptop)).unwrap();
+            let path = dir.path().join(laptop).join("drive.db");
+            std::fs::copy(&db, &path).unwrap();
+            path
+        })
+        .collect();
+    for copy in &copies {
+        ok(canbao(copy).args(["mark", lin, "--top-up", "80", "--paid-on", "2023-10-20"]));
+    }
+    ok(canbao(&copies[0]).arg("merge").arg(&copies[1]));
+    let (db, other) = (copies[0].clone(), dir.path().join("丙.db"));
+    std::fs::copy(&db, &other).unwrap();
+    let text = ok(canbao(&db).arg("check"));
+    let line = text.lines().find(|l| l.contains("同一笔补缴记了两次")).unwrap_or_else(|| panic!("{text}"));
+    let at = line.find(" mark ").unwrap_or_else(|| panic!("{line}")) + " mark ".len();
+    let args: Vec<&str> = line[at..].split('，').next().unwrap_or_default().split_whitespace().collect();
+    assert!(!args.iter().any(|a| a.contains('*')), "a masked number names no pupil: {line}");
+    assert_eq!(args.first(), Some(&"--name"), "{line}");
+    ok(canbao(&db).arg("mark").args(&args));
+    assert_eq!(payment_of(&db, lin).0, Some(38_000), "{line}");
+    let revealed = ok(canbao(&other).args(["check", "--reveal"]));
+    assert!(revealed.contains(&format!("mark {lin} --amount 380")), "{revealed}");
+}

@@ -2072,14 +2072,21 @@ pub fn check(cli: &Cli, reveal: bool, json: bool) -> CmdResult {
             let fen = |yuan: f64| (yuan * 100.0).round() as i64;
             let (paid, top_up, right) =
                 (money::plain(fen(o.paid)), money::plain(fen(top_up)), money::plain(fen(o.paid - top_up)));
-            let number = shown_id(&p.id_number, reveal);
+            // A command that runs as printed: the number only when shown whole, else the name and class `mark`
+            // also takes (a masked number names no pupil).
+            let pupil = if reveal && !p.id_number.is_empty() {
+                p.id_number.clone()
+            } else {
+                format!("--name {} --class {}", p.name, class(&p.class))
+            };
+            let command = store.command(&format!("mark {pupil} --amount {right}"));
             let what = format!(
                 "{}\t{}",
                 who(p),
                 pick(
                     &format!(
                         "已缴 {paid} 元，多出的正是一笔 {top_up} 元的补缴：同一笔补缴记了两次（两台电脑各记一次，或一台记了两次）；\
-                         请对照收据核实，确是同一笔的，把缴费金额改回 {right} 元（canbao mark {number} --amount {right}，\
+                         请对照收据核实，确是同一笔的，把缴费金额改回 {right} 元（{command}，\
                          或在详情页按 p 清除后按收据重新登记） (paid {paid} yuan, the excess exactly a top-up of {top_up}: \
                          one top-up recorded twice; check the receipts, and if it is one, set the amount back to {right} \
                          yuan)"
@@ -2087,7 +2094,7 @@ pub fn check(cli: &Cli, reveal: bool, json: bool) -> CmdResult {
                     &format!(
                         "paid {paid} yuan, the excess exactly a top-up of {top_up} yuan: one top-up recorded twice (once \
                          on each of two laptops, or twice on one); check the receipts, and if it is one, set the amount \
-                         back to {right} yuan (canbao mark {number} --amount {right}, or clear it with p on the detail \
+                         back to {right} yuan ({command}, or clear it with p on the detail \
                          screen and record it again from the receipt)"
                     ),
                 ),
