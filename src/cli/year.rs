@@ -136,15 +136,47 @@ fn choose_policy(
         && crate::domain::policy::premium_far(Some(*base_premium_fen), premium_fen)
     {
         let (now, was) = (money::as_number(premium_fen), money::as_number(*base_premium_fen));
-        let base = store.year_policy(year - 1).ok().flatten().unwrap_or_default();
-        return Err(UserError::new(format!(
-            "个人缴费标准 {now} 元是当前政策 {base} 的 {was} 元的两倍以上或不到一半：是否多打或少打了数字？确认无误请加 \
-             --yes (a premium of {now} yuan is more than twice or under half the {was} yuan of {base}: a digit too \
-             many or too few? If it is right, add --yes)"
-        ))
-        .kind("premium_far"));
+        // The policy the new one is made from is the drive's own (`for_drive`), named by the drive, not last
+        // year's by number: a year started past a gap has none recorded, and a name left out reads 「当前政策  的」.
+        let base =
+            [store.meta(crate::store::POLICY_META_KEY).ok().flatten(), store.year_policy(year - 1).ok().flatten()]
+                .into_iter()
+                .flatten()
+                .find(|name| !name.trim().is_empty());
+        return Err(UserError::new(premium_far_words(base.as_deref(), now, was)).kind("premium_far"));
     }
     Ok(chosen)
+}
+
+/// The refusal of a premium far from the one the new year's policy is made from, naming that policy when known:
+/// never 「当前政策  的」 with the name left blank.
+fn premium_far_words(base: Option<&str>, now: f64, was: f64) -> String {
+    let (of, of_en) = match base.map(str::trim).filter(|name| !name.is_empty()) {
+        Some(name) => (format!("当前政策 {name} 的"), format!("of {name}")),
+        None => ("当前政策的".to_owned(), "of the current policy".to_owned()),
+    };
+    format!(
+        "个人缴费标准 {now} 元是{of} {was} 元的两倍以上或不到一半：是否多打或少打了数字？确认无误请加 --yes (a premium \
+         of {now} yuan is more than twice or under half the {was} yuan {of_en}: a digit too many or too few? If it is \
+         right, add --yes)"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::premium_far_words;
+
+    /// The refusal names the policy when there is one, and reads whole without one.
+    #[test]
+    fn a_premium_far_off_is_said_with_or_without_the_policys_name() {
+        let named = premium_far_words(Some("yibin-2027"), 4200.0, 400.0);
+        assert!(named.contains("是当前政策 yibin-2027 的 400 元") && named.contains("of yibin-2027"), "{named}");
+        for base in [None, Some(""), Some(" ")] {
+            let said = premium_far_words(base, 4200.0, 400.0);
+            assert!(said.contains("是当前政策的 400 元") && !said.contains("  "), "{said}");
+            assert!(said.contains("the 400 yuan of the current policy"), "{said}");
+        }
+    }
 }
 
 /// How `year new` was asked to start the year.
