@@ -992,9 +992,6 @@ fn top_up_joined_line(j: &county::push::TopUpsJoined) {
     );
 }
 
-/// One pupil a push found marked paid apart on the drive and in the county (`decide::PaidApart`): each side's
-/// date and channel, as a merge's 「两台电脑各自登记了缴费」 line gives them. Nothing tells one payment keyed on
-/// two laptops from a family that paid twice.
 /// One pupil of `FilePush::payments_withdrawn`: this file's payment, the county's, and how and when the county
 /// took the payment back.
 fn payment_withdrawn_line(p: &county::push::PaymentWithdrawn) {
@@ -1029,6 +1026,9 @@ fn payment_withdrawn_line(p: &county::push::PaymentWithdrawn) {
     );
 }
 
+/// One pupil a push found marked paid apart on the drive and in the county (`decide::PaidApart`): each side's
+/// date and channel, as a merge's 「两台电脑各自登记了缴费」 line gives them. Nothing tells one payment keyed on
+/// two laptops from a family that paid twice.
 fn paid_apart_line(p: &county::push::PaidApart) {
     use crate::store::Field;
     let (zh, en) = (Text::for_language(Language::Zh), Text::for_language(Language::En));
