@@ -56,7 +56,7 @@ pub enum FarAmount {
     InFen,
     /// 10 times: a 0 typed twice.
     ZeroTwice,
-    /// Another multiple of ten times or more.
+    /// Any other amount ten times the amount due or more (not exactly 10 or 100 times).
     Other,
 }
 

@@ -15,8 +15,8 @@ fn compared(name: &str) -> Vec<char> {
 }
 
 /// A dot typed for the middle dot of a transliterated name (阿依古丽·买买提): ·, •, ‧, ・, ･, ．, ., ∙, ⋅ and the
-/// Greek ·, as `io::cell::clean_name` reads them.
-fn is_name_dot(c: char) -> bool {
+/// Greek ·. The one list: `io::cell` reads a name's dots by it too, so names are cleaned and matched alike.
+pub(crate) fn is_name_dot(c: char) -> bool {
     matches!(
         c,
         '\u{b7}'

@@ -677,7 +677,10 @@ pub fn other_name_remark(records: &[&UnappliedPayment]) -> Option<String> {
         ));
     }
     if !far.is_empty() {
-        said.push(format!("{OTHER_NAME_PREFIX}金额远超保费，疑为以分为单位（{}），{OTHER_NAME_END}", far.join("、")));
+        said.push(format!(
+            "{OTHER_NAME_PREFIX}金额远超保费，疑为以分为单位或多写了 0（{}），{OTHER_NAME_END}",
+            far.join("、")
+        ));
     }
     (!said.is_empty()).then(|| said.join("；"))
 }

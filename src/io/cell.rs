@@ -328,22 +328,9 @@ pub(super) fn minority_parts(raw: &str) -> Option<Vec<&str>> {
 /// The middle dot of the register's names (U+00B7).
 pub(super) const MIDDLE_DOT: char = '\u{b7}';
 
-/// A dot typed for the middle dot of a Chinese name: ·, •, ‧, ・, ･, ．, ., ∙, ⋅ and the Greek ·.
-pub(super) fn is_middle_dot(c: char) -> bool {
-    matches!(
-        c,
-        '\u{b7}'
-            | '\u{2022}'
-            | '\u{2027}'
-            | '\u{30fb}'
-            | '\u{ff65}'
-            | '\u{ff0e}'
-            | '.'
-            | '\u{2219}'
-            | '\u{22c5}'
-            | '\u{387}'
-    )
-}
+/// A dot typed for the middle dot of a Chinese name: the list `domain::name_alike` matches names by, kept in one
+/// place so cleaning a name and matching one cannot drift apart.
+pub(super) use crate::domain::name_alike::is_name_dot as is_middle_dot;
 
 #[cfg(test)]
 mod tests {

@@ -419,7 +419,7 @@ pub(super) fn unspecified_payer<'a>(policy: &Policy, rules: &[&'a CategoryRule])
     UnspecifiedPayer::Undecided(unspecified)
 }
 
-/// 「低保对象」「重度残疾人」.
+/// Category names quoted one after another for a judgement's text: 「低保对象」「重度残疾人」.
 fn quoted_list(names: &[String]) -> String {
     names.iter().map(|n| format!("「{n}」")).collect()
 }

@@ -70,6 +70,8 @@ pub fn title_bar(frame: &mut Frame, app: &App, area: Rect, screen: &str) {
     // name, cut while some of it stays, then by the file's, cut in the middle down to a few characters of each
     // end, then by the school's again and last the operator's (cut, else left out), so whoever's name goes on each
     // change stays in sight; the file's name has what room is left, and goes only where none is.
+    // 12 columns, cut in the middle: the last 5 keep the ending that tells files apart (「.db」 and a copy's
+    // 「-B」), the first 5 two characters of the name (a Chinese character is 2 wide), the cut mark the other 2.
     const NAME_LEAST: usize = 12;
     if over(&parts, &name, &right) > 0 {
         parts[0] = String::new();
