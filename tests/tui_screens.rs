@@ -14224,6 +14224,7 @@ fn the_title_names_a_drive_file_of_a_short_name() {
             assert!(title.contains(&format!("| {file}")), "{file} at {width}: {title}");
         }
     }
+}
 
 /// 检查名单 gives the agency's 「未参保」 for a pupil counted insured here its own heading, as `canbao check` does:
 /// before, it was listed under 「税务已缴费、名单未记入」, sending the operator to the tax office for a payment that
