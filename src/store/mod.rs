@@ -882,10 +882,10 @@ pub fn existing_file(path: &Path) -> Result<()> {
     }
 }
 
-/// Sets one `meta` key, adding it when missing.
 /// The meta key of the audit log's newest stamp up to an id, kept as "ID STAMP" (`Store::clock_behind_drive`).
 pub(crate) const AUDIT_NEWEST: &str = "audit_newest";
 
+/// Sets one `meta` key, adding it when missing.
 pub(crate) const SET_META: &str =
     "INSERT INTO meta(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value";
 
