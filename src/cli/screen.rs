@@ -318,24 +318,7 @@ mod tests {
         app.update(crate::tui::Action::Resize(200, 30));
         let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(200, 30)).expect("terminal");
         terminal.draw(|f| crate::tui::views::draw(f, &app)).expect("draw");
-        let buffer = terminal.backend().buffer();
-        // Each wide character once, not followed by the cell it hides.
-        let rows: Vec<String> = (0..buffer.area.height)
-            .map(|y| {
-                let mut line = String::new();
-                let mut skip = 0;
-                for x in 0..buffer.area.width {
-                    if skip > 0 {
-                        skip -= 1;
-                        continue;
-                    }
-                    let symbol = buffer[(x, y)].symbol();
-                    skip = unicode_width::UnicodeWidthStr::width(symbol).saturating_sub(1);
-                    line.push_str(symbol);
-                }
-                line
-            })
-            .collect();
+        let rows = crate::tui::test_support::rows(terminal.backend().buffer());
         let said = rows.iter().find(|r| r.contains("其他用户也能读"));
         assert!(said.is_some_and(|r| r.contains("注意：数据文件")), "{rows:#?}");
     }

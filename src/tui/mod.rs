@@ -31,6 +31,8 @@ pub mod roster_view;
 pub mod runner;
 mod take_over;
 pub mod terminal;
+#[cfg(test)]
+pub(crate) mod test_support;
 pub mod text;
 pub mod theme;
 mod transfer;

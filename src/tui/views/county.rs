@@ -195,11 +195,7 @@ mod tests {
         let mut terminal = ratatui::Terminal::new(backend).unwrap();
         let theme = Theme::builtin_default();
         terminal.draw(|f| draw(f, f.area(), screen, &theme)).unwrap();
-        let buffer = terminal.backend().buffer().clone();
-        (0..buffer.area.height)
-            .map(|y| (0..buffer.area.width).map(|x| buffer[(x, y)].symbol().to_owned()).collect::<String>())
-            .collect::<Vec<_>>()
-            .join("\n")
+        crate::tui::test_support::rows(terminal.backend().buffer()).join("\n")
     }
 
     /// A refresh that cannot reach the server says why before the address, which a real county's URL makes
@@ -240,7 +236,7 @@ mod tests {
             lang,
             refreshing: false,
         };
-        // A wide character's second cell is a space: compared without spaces.
+        // Compared without spaces: the screen pads and aligns its columns with them.
         let text = screen_text(&screen(Language::Zh)).replace(' ', "");
         assert!(text.contains("全县汇总-只读"), "no year before the first push:\n{text}");
         assert!(!text.contains("年度"), "{text}");
