@@ -3,7 +3,6 @@
 use serde::Serialize;
 
 use super::{CmdResult, UserError};
-use crate::domain::id_number;
 use crate::tui::text::{Text, conflict};
 
 /// Writes to standard output; a reader that went away (`| head`) is not an error.
@@ -78,9 +77,7 @@ pub(super) fn print_json_ids<T: Serialize>(value: &T, reveal: bool) -> CmdResult
 }
 
 /// An ID number as text output shows it: masked unless the operator asked for the full number.
-pub(crate) fn shown_id(number: &str, reveal: bool) -> String {
-    if reveal { number.to_owned() } else { id_number::mask(number) }
-}
+pub(crate) use crate::domain::id_number::shown as shown_id;
 
 /// How many conflicts a command lists line by line; past that it says how many more (`--json` has them all).
 pub(super) const CONFLICTS_LISTED: usize = 30;

@@ -603,7 +603,7 @@ pub fn payments_made_apart(
             };
             paid_apart.push(PaidApart {
                 pupil: r.get(2),
-                id_number: if reveal { id_number.clone() } else { crate::domain::id_number::mask(&id_number) },
+                id_number: crate::domain::id_number::shown(&id_number, reveal),
                 name: r.get(13),
                 year,
                 amount_fen: at(&drive_values, Field::PaidAmount).and_then(|v| v.parse().ok()),
@@ -702,7 +702,7 @@ pub fn payments_withdrawn(tx: &mut postgres::Transaction, reveal: bool) -> Resul
             let number: String = r.get(1);
             PaymentWithdrawn {
                 pupil: r.get(0),
-                id_number: if reveal { number } else { crate::domain::id_number::mask(&number) },
+                id_number: crate::domain::id_number::shown(&number, reveal),
                 name: r.get(2),
                 year: r.get(3),
                 drive_payment: r.get(4),
@@ -863,7 +863,7 @@ pub fn top_ups(
         let due: Option<i64> = r.get(8);
         let id_number: String = r.get(10);
         joined.push(TopUpsJoined {
-            id_number: if reveal { id_number.clone() } else { crate::domain::id_number::mask(&id_number) },
+            id_number: crate::domain::id_number::shown(&id_number, reveal),
             name: r.get(11),
             year,
             before_fen: before,
@@ -1094,7 +1094,7 @@ pub fn conflicts_of(
             }
             out.push(PushConflict {
                 file: names.this_file.to_owned(),
-                id_number: if reveal { id_number.clone() } else { crate::domain::id_number::mask(&id_number) },
+                id_number: crate::domain::id_number::shown(&id_number, reveal),
                 name: row.get(2),
                 school: row.get(3),
                 year: row.get(8),
@@ -1282,7 +1282,7 @@ pub fn unite_categories(
         for lost in union.lost {
             conflicts.push(PushConflict {
                 file: names.this_file.to_owned(),
-                id_number: if reveal { id_number.clone() } else { crate::domain::id_number::mask(&id_number) },
+                id_number: crate::domain::id_number::shown(&id_number, reveal),
                 name: row.get(8),
                 school: row.get(9),
                 year: None,

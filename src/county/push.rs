@@ -117,7 +117,7 @@ fn removed_here(
             let number: String = r.get(1);
             RemovedPupil {
                 pupil: r.get(0),
-                id_number: if reveal { number } else { id_number::mask(&number) },
+                id_number: id_number::shown(&number, reveal),
                 name: r.get(2),
                 school: r.get(3),
                 paid_here: false,
@@ -167,7 +167,7 @@ fn removed_at_county(
                 p.sid,
                 RemovedPupil {
                     pupil: r.get(1),
-                    id_number: if reveal { id.clone() } else { id_number::mask(id) },
+                    id_number: id_number::shown(id, reveal),
                     name: p.name.clone(),
                     school: p.school.clone(),
                     paid_here: paid.contains(&p.sid),
@@ -1243,7 +1243,7 @@ fn other_school_pupils(
             let id_number: String = r.get(0);
             OtherSchoolPupil {
                 file: file.shown.clone(),
-                id_number: if reveal { id_number } else { crate::domain::id_number::mask(&id_number) },
+                id_number: crate::domain::id_number::shown(&id_number, reveal),
                 name: r.get(1),
                 county_school: r.get(2),
                 drive_school: r.get(3),

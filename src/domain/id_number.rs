@@ -897,14 +897,20 @@ pub fn changed_places(old: &str, new: &str) -> Vec<String> {
     old.chars().zip(new.chars()).enumerate().filter(|(_, (a, b))| a != b).map(|(i, _)| (i + 1).to_string()).collect()
 }
 
-/// Shows the first four and last four characters, the way the roster prints a number that is not revealed:
-/// 4502**********123X.
 /// A number as a report's two halves show it, masked: 「（空）」 and "(empty)" when there is none, where a
 /// blank would read as a number left out of the sentence.
 pub fn mask_zh_en(number: &str) -> (String, String) {
     if number.is_empty() { ("（空）".to_owned(), "(empty)".to_owned()) } else { (mask(number), mask(number)) }
 }
 
+/// A number as the screen, a command's text or a county report shows it: whole where the operator revealed it,
+/// else masked ([`mask`]).
+pub fn shown(number: &str, reveal: bool) -> String {
+    if reveal { number.to_owned() } else { mask(number) }
+}
+
+/// Shows the first four and last four characters, the way the roster prints a number that is not revealed:
+/// 4502**********123X.
 pub fn mask(number: &str) -> String {
     let chars: Vec<char> = number.chars().collect();
     if chars.len() <= 8 {

@@ -230,7 +230,7 @@ impl App {
     /// A reconciliation's report as lines, ID numbers masked unless revealed.
     pub fn reconcile_lines(&self, r: &ReconcileReport) -> Vec<String> {
         let t = self.text;
-        let id = |n: &str| if self.reveal { n.to_owned() } else { id_number::mask(n) };
+        let id = |n: &str| id_number::shown(n, self.reveal);
         let mut counts = fill(
             t.reconcile_counts,
             &[
@@ -418,7 +418,7 @@ impl App {
         outside: &[crate::domain::roster_check::PaymentOutsideYear],
     ) -> Vec<String> {
         let t = self.text;
-        let id = |n: &str| if self.reveal { n.to_owned() } else { id_number::mask(n) };
+        let id = |n: &str| id_number::shown(n, self.reveal);
         use crate::tui::text::conflict;
         // Another school's file, or one of no common history, is said before anything else: the preview is
         // where the operator confirms the merge.
@@ -489,7 +489,7 @@ impl App {
     }
 
     pub fn check_lines(&self, r: &CheckReport) -> Vec<String> {
-        let id = |n: &str| if self.reveal { n.to_owned() } else { id_number::mask(n) };
+        let id = |n: &str| id_number::shown(n, self.reveal);
         let mut lines = vec![fill(self.text.check_counts, &[&r.students, &r.findings()])];
         // First: with no 少缴 or 多缴 below it, the operator would read the roster as all paid in full.
         if let Some(n) = &r.amounts_not_checked {

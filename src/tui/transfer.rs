@@ -591,7 +591,7 @@ impl App {
         if leavers.is_empty() {
             return (Vec::new(), Vec::new());
         }
-        let id = |n: &str| if self.reveal { n.to_owned() } else { crate::domain::id_number::mask(n) };
+        let id = |n: &str| crate::domain::id_number::shown(n, self.reveal);
         let mut lines = vec![fill(t.import_leavers, &[&leavers.len()])];
         for l in &leavers {
             lines.push(format!("  {} {} {} {}", l.school, l.class, l.name, id(&l.id_number)));

@@ -174,7 +174,7 @@ fn fields(app: &App, d: &Detail, width: usize) -> (Vec<Line<'static>>, Vec<Line<
     let s = &d.student;
     let theme = &app.theme;
     let plain = Style::default();
-    let id = if app.shows_number_of(s.id) { s.id_number.clone() } else { id_number::mask(&s.id_number) };
+    let id = id_number::shown(&s.id_number, app.shows_number_of(s.id));
     let kind = s.id_kind.map(|k| match k {
         IdKind::Resident => t.id_kinds[0],
         IdKind::ResidentConverted => t.id_kinds[1],

@@ -300,7 +300,7 @@ fn row_line(app: &App, pos: usize, c: &Columns) -> Line<'static> {
     let selected = pos == app.roster.cursor();
     let marked = app.roster.marked().contains(&row.id);
     let number = app.data.id_number(index);
-    let id = if app.reveal { number.to_owned() } else { id_number::mask(number) };
+    let id = id_number::shown(number, app.reveal);
     let enrollment_style = theme.fg(match row.enrollment {
         Enrollment::Unknown => theme.muted,
         Enrollment::Here => theme.text,
