@@ -1815,12 +1815,19 @@ fn print_changed(r: &ReconcileReport, reveal: bool) {
     }
 }
 
-pub fn check(cli: &Cli, reveal: bool, json: bool) -> CmdResult {
+/// The drive `check` reads (`--dismissed` too): where whole numbers are asked for, the reveal is recorded in the
+/// drive's history, under the drive's lock, before any is shown.
+fn open_for_check(cli: &Cli, reveal: bool) -> Result<Store, UserError> {
     let mut store = super::open::open_to_read(cli, reveal)?;
     if reveal {
         let _lock = super::open::lock_to_record(cli, super::open::Recorded::Reveal)?;
         record_reveal(cli, &mut store, "check", &[])?;
     }
+    Ok(store)
+}
+
+pub fn check(cli: &Cli, reveal: bool, json: bool) -> CmdResult {
+    let mut store = open_for_check(cli, reveal)?;
     // The policy only quotes what is due, for the underpayments: a policy file broken since the drive chose it
     // must not keep the operator from the rest of the check (duplicates, invalid numbers), so it is said and
     // those alone are left out.
@@ -2488,11 +2495,7 @@ fn dismissed_already(d: &crate::store::DismissedLine, json: bool) -> CmdResult {
 /// `canbao check --dismissed`: the payments dismissed and not taken back, under the numbers `check` listed them
 /// by (which `--undismiss N` takes), with who dismissed each, when and why.
 pub fn dismissed(cli: &Cli, reveal: bool, json: bool) -> CmdResult {
-    let mut store = super::open::open_to_read(cli, reveal)?;
-    if reveal {
-        let _lock = super::open::lock_to_record(cli, super::open::Recorded::Reveal)?;
-        record_reveal(cli, &mut store, "check", &[])?;
-    }
+    let store = open_for_check(cli, reveal)?;
     let lines = store.dismissed_lines()?;
     if json {
         return print_json_ids(&lines, reveal);
