@@ -1916,23 +1916,13 @@ fn apply_one(
             return update_existing(tx, ctx, id, row, batch, Known::default());
         }
         let sex_replaced = stated_sex_replaced(tx, id, row)?;
-        let corrected = correct_id_number(tx, ctx, id, row)?;
-        if let Some((old, _)) = &corrected {
-            batch.corrected_away.insert(old.clone());
-        }
-        let mut applied = update_existing(tx, ctx, id, row, batch, Known::default())?;
-        // Found under the row's name (`FLAGGED_SAME_PUPIL`), so the name is the row's.
-        let Some((mut moves, _)) = take_moves(&mut applied, || Ok(row.name.clone()))? else { return Ok(applied) };
-        moves.corrected_number = corrected;
-        moves.sex_replaced = sex_replaced;
-        applied.outcome = IncomingOutcome::Updated(moves);
-        return Ok(applied);
+        return take_real_number(tx, ctx, batch, id, row, sex_replaced);
     }
     if let [id] = converted.as_slice()
         && !(batch.flagged_names.contains(&row.name) && flagged_same_pupil(tx, row, batch.last_before)?.is_some())
     {
         seen(tx, batch, *id)?;
-        return take_real_number(tx, ctx, batch, *id, row);
+        return take_real_number(tx, ctx, batch, *id, row, None);
     }
     // An old 15-digit number for the one pupil of its name, school and class held with a valid number: that pupil,
     // whose valid number stays, as the pupil held with the old number takes the valid one in the other order.
@@ -2415,22 +2405,26 @@ fn converted_of_class(tx: &Transaction, batch: &Batch, row: &Incoming) -> Result
     Ok(found)
 }
 
-/// The row's valid number for pupil `id`, held with an old 15-digit one (`converted_of_class`): corrected as a
-/// flagged number is, and said at the row as such a correction is.
+/// The row's valid number for pupil `id`, held with a flagged number (`flagged_same_pupil`) or an old 15-digit one
+/// (`converted_of_class`): the number corrected and said at the row, with `sex_replaced`, the sex stated before
+/// that the valid number's replaces (`stated_sex_replaced`, for a flagged number).
 fn take_real_number(
     tx: &Transaction,
     ctx: &AuditContext,
     batch: &mut Batch,
     id: i64,
     row: &Incoming,
+    sex_replaced: Option<Sex>,
 ) -> Result<Applied> {
     let corrected = correct_id_number(tx, ctx, id, row)?;
     if let Some((old, _)) = &corrected {
         batch.corrected_away.insert(old.clone());
     }
     let mut applied = update_existing(tx, ctx, id, row, batch, Known::default())?;
+    // Found under the row's name (`FLAGGED_SAME_PUPIL`, `CONVERTED_OF_CLASS`), so the name is the row's.
     let Some((mut moves, _)) = take_moves(&mut applied, || Ok(row.name.clone()))? else { return Ok(applied) };
     moves.corrected_number = corrected;
+    moves.sex_replaced = sex_replaced;
     applied.outcome = IncomingOutcome::Updated(moves);
     Ok(applied)
 }
