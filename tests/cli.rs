@@ -5,12 +5,8 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
-use common::unreferenced;
+use common::{fixture, unreferenced};
 use serde_json::Value;
-
-fn fixture(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
-}
 
 fn canbao(db: &Path) -> Command {
     let mut cmd = Command::cargo_bin("canbao").expect("binary");
@@ -24,13 +20,20 @@ fn json(cmd: &mut Command) -> Value {
     serde_json::from_slice(&out.stdout).expect("json")
 }
 
+/// A drive of its own folder (see `common::new_drive`) holding the fixture class list `name`, imported through
+/// the binary.
+fn imported(name: &str) -> (tempfile::TempDir, PathBuf) {
+    let (dir, db) = common::new_drive();
+    canbao(&db).arg("import").arg(fixture(name)).assert().success();
+    (dir, db)
+}
+
 /// `find` without --reveal prints numbers masked, and a fragment finds only what the mask shows or the counter
 /// is told: the whole number, its last four to six digits, the birth date. A longer prefix or digits from the
 /// middle find nobody, where before the list confirmed the hidden digits; with --reveal any fragment finds.
 #[test]
 fn find_without_reveal_confirms_no_hidden_digit() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
+    let (_dir, db) = common::new_drive();
     canbao(&db).args(["import", "--json"]).arg(fixture("gbk_title.csv")).assert().success();
     let number = "450202201804074223";
     let names = |args: &[&str]| -> Vec<String> {
@@ -48,8 +51,7 @@ fn find_without_reveal_confirms_no_hidden_digit() {
 
 #[test]
 fn import_find_stats_export_through_the_binary() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
+    let (dir, db) = common::new_drive();
 
     let report = json(canbao(&db).args(["import", "--json"]).arg(fixture("gbk_title.csv")));
     assert_eq!(report["rows_read"], 25);
@@ -110,8 +112,7 @@ fn import_find_stats_export_through_the_binary() {
 
 #[test]
 fn dry_run_changes_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
+    let (_dir, db) = common::new_drive();
     let report = json(canbao(&db).args(["import", "--dry-run", "--json"]).arg(fixture("utf8_bom.csv")));
     assert_eq!(report["added"], 10);
     // Not even the drive it would have gone into is made.
@@ -121,8 +122,7 @@ fn dry_run_changes_nothing() {
 
 #[test]
 fn exit_codes() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
+    let (dir, db) = common::new_drive();
     // A file with no header: a clear message naming it, exit 1.
     let out = canbao(&db).arg("import").arg(fixture("no_header.csv")).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
@@ -156,9 +156,7 @@ fn exit_codes() {
 /// under the plain name, where before the file took the plain name and nothing said it was masked.
 #[test]
 fn a_masked_copy_under_a_given_name_is_named_as_masked() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
-    canbao(&db).arg("import").arg(fixture("gbk_title.csv")).assert().success();
+    let (dir, db) = imported("gbk_title.csv");
     for (form, given, written) in [
         ("sheet", "名单.xlsx", "名单-打码.xlsx"),
         ("sheet", "名单.csv", "名单-打码.csv"),
@@ -196,9 +194,7 @@ fn a_masked_copy_under_a_given_name_is_named_as_masked() {
 #[test]
 fn an_export_to_a_standard_output_others_may_read_says_so() {
     use std::os::unix::fs::PermissionsExt;
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
-    canbao(&db).arg("import").arg(fixture("gbk_title.csv")).assert().success();
+    let (dir, db) = imported("gbk_title.csv");
     for (mode, said) in [(0o644, true), (0o600, false)] {
         let file = dir.path().join(format!("out-{mode:o}.csv"));
         let out = std::fs::File::create(&file).unwrap();
@@ -224,9 +220,7 @@ fn an_export_to_a_standard_output_others_may_read_says_so() {
 /// languages, with the earlier masked copy untouched; `--mask` writes it.
 #[test]
 fn export_refuses_whole_numbers_under_a_masked_name() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
-    canbao(&db).arg("import").arg(fixture("gbk_title.csv")).assert().success();
+    let (dir, db) = imported("gbk_title.csv");
     let masked = dir.path().join("名单-打码.csv");
     canbao(&db).args(["export", "sheet", "--mask", "--out"]).arg(&masked).assert().success();
     let before = std::fs::read(&masked).unwrap();
@@ -251,9 +245,7 @@ fn export_refuses_whole_numbers_under_a_masked_name() {
 
 #[test]
 fn find_json_past_its_limit_keeps_the_array_and_says_the_rest_on_stderr() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
-    canbao(&db).arg("import").arg(fixture("gbk_title.csv")).assert().success();
+    let (_dir, db) = imported("gbk_title.csv");
     let all = json(canbao(&db).args(["find", "年级", "--json", "--limit", "100"]));
     let total = all.as_array().unwrap().len();
     assert!(total > 3, "{all}");
@@ -276,9 +268,7 @@ fn find_json_past_its_limit_keeps_the_array_and_says_the_rest_on_stderr() {
 
 #[test]
 fn text_output_masks_ids_unless_revealed() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
-    canbao(&db).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    let (_dir, db) = imported("utf8_bom.csv");
     let first = json(canbao(&db).args(["find", "年级", "--json", "--reveal", "--limit", "1"]));
     let number = first[0]["id_number"].as_str().unwrap().to_owned();
     let masked = canbao(&db).args(["find", &number]).output().unwrap();
@@ -290,9 +280,7 @@ fn text_output_masks_ids_unless_revealed() {
 
 #[test]
 fn a_second_writer_is_told_who_holds_the_file_and_reads_still_work() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
-    canbao(&db).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    let (_dir, db) = imported("utf8_bom.csv");
     let held = canbao::store::lock::DriveLock::acquire(&db, "张老师").unwrap();
     let out = canbao(&db).arg("import").arg(fixture("gbk_title.csv")).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
@@ -322,9 +310,7 @@ fn a_second_writer_is_told_who_holds_the_file_and_reads_still_work() {
 /// command again, in Chinese and in English; while a command holds it, to wait for the command to end.
 #[test]
 fn a_backup_refused_while_a_window_holds_the_drive_names_the_window_and_what_to_do() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
-    canbao(&db).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    let (_dir, db) = imported("utf8_bom.csv");
     let mut held = canbao::store::lock::DriveLock::acquire(&db, "张老师").unwrap();
     held.held_by_window(Some("/dev/pts/7"));
     let pid = std::process::id().to_string();
@@ -356,9 +342,7 @@ fn a_backup_refused_while_a_window_holds_the_drive_names_the_window_and_what_to_
 /// drive (no `last_backup`), where it was refused as a change; without a file it says to name one.
 #[test]
 fn a_read_only_backup_copies_the_drive_while_a_window_holds_it_and_records_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
-    canbao(&db).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    let (dir, db) = imported("utf8_bom.csv");
     let last_backup = || {
         let store = canbao::store::Store::open_read_only(&db).unwrap();
         store.meta("last_backup").unwrap()
@@ -407,9 +391,7 @@ fn a_read_only_backup_copies_the_drive_while_a_window_holds_it_and_records_nothi
 /// that drive's backups, is offered none of them and stays as it was.
 #[test]
 fn a_drive_with_a_damaged_header_names_its_backup_and_restores() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
-    canbao(&db).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    let (dir, db) = imported("utf8_bom.csv");
     canbao(&db).arg("backup").assert().success();
     let newest = backup_names(dir.path()).into_iter().find(|n| n.ends_with("-manual.db")).expect("the backup");
     let backup = dir.path().join("backups").join(&newest);
@@ -437,9 +419,7 @@ fn a_drive_with_a_damaged_header_names_its_backup_and_restores() {
 /// called no canbao file or a damaged one.
 #[test]
 fn a_class_list_given_to_restore_is_named_as_one() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
-    canbao(&db).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    let (_dir, db) = imported("utf8_bom.csv");
     let (code, text) = said(canbao(&db).arg("restore").arg(fixture("gbk_title.csv")));
     assert_eq!(code, Some(1), "{text}");
     assert!(text.contains("这是表格（名单），不是 canbao 数据文件，未恢复，当前数据未改动"), "{text}");
@@ -454,8 +434,7 @@ fn a_class_list_given_to_restore_is_named_as_one() {
 /// no birth date (nor a date after today), said at its row, and a valid number's own birth date is the one kept.
 #[test]
 fn a_pupil_without_an_id_number_keeps_the_lists_birth_date() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
+    let (dir, db) = common::new_drive();
     let list = dir.path().join("list.csv");
     std::fs::write(
         &list,
@@ -484,9 +463,7 @@ fn a_pupil_without_an_id_number_keeps_the_lists_birth_date() {
 /// the pupil, where it was told only that no pupil holds it; nothing is marked by its ends.
 #[test]
 fn a_masked_number_given_to_mark_is_said_to_be_masked() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
-    canbao(&db).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    let (_dir, db) = imported("utf8_bom.csv");
     let store = canbao::store::Store::open_read_only(&db).unwrap();
     let pupil = store.students(&Default::default()).unwrap().into_iter().find(|p| p.id_problem.is_none()).unwrap();
     drop(store);
@@ -508,9 +485,7 @@ fn a_masked_number_given_to_mark_is_said_to_be_masked() {
 /// a laptop set to UTC showed them eight hours off the clock the notices' dates are in.
 #[test]
 fn the_drive_in_use_since_and_a_backups_time_are_shown_in_beijing_time() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
-    canbao(&db).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    let (dir, db) = imported("utf8_bom.csv");
     let shown = |text: &str, before: &str, after: &str| -> chrono::NaiveDateTime {
         let at = text.split_once(before).and_then(|(_, rest)| rest.split_once(after)).map(|(t, _)| t);
         let at = at.unwrap_or_else(|| panic!("no time between {before} and {after}: {text}"));
@@ -603,9 +578,7 @@ fn backup_names(dir: &Path) -> Vec<String> {
 
 #[test]
 fn an_import_or_reconciliation_that_fails_takes_no_backup() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
-    canbao(&db).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    let (dir, db) = imported("utf8_bom.csv");
     canbao(&db).arg("backup").assert().success();
     let before = backup_names(dir.path());
     assert!(before.iter().any(|n| n.ends_with("-manual.db")), "{before:?}");
@@ -634,9 +607,7 @@ fn an_import_or_reconciliation_that_fails_takes_no_backup() {
 
 #[test]
 fn restore_of_another_drive_is_refused_without_force() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
-    canbao(&db).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    let (dir, db) = imported("utf8_bom.csv");
     let other = dir.path().join("lap").join("S2.db");
     std::fs::create_dir(dir.path().join("lap")).unwrap();
     canbao(&other).args(["import", "--school", "第二小学"]).arg(fixture("gbk_title.csv")).assert().success();
@@ -708,9 +679,7 @@ fn restore_of_another_drive_is_refused_without_force() {
 /// so, not that a name or school differs.
 #[test]
 fn a_later_state_of_the_drive_restores_after_a_restore_went_back() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
-    canbao(&db).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    let (dir, db) = imported("utf8_bom.csv");
     let (morning, noon) = (dir.path().join("早上.db"), dir.path().join("中午.db"));
     canbao(&db).arg("backup").arg(&morning).assert().success();
     canbao(&db).arg("import").arg(fixture("gbk_title.csv")).assert().success();
@@ -749,9 +718,7 @@ fn a_later_state_of_the_drive_restores_after_a_restore_went_back() {
 
 #[test]
 fn backup_into_a_folder_takes_the_automatic_backups_name() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
-    canbao(&db).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    let (dir, db) = imported("utf8_bom.csv");
     let folder = dir.path().join("bkdir");
     std::fs::create_dir(&folder).unwrap();
     let slashed = format!("{}/", dir.path().join("new-folder").display());
@@ -867,8 +834,7 @@ fn merge_and_restore_name_canbaos_own_export() {
 #[test]
 fn import_names_what_a_wrong_file_is_and_says_the_systems_errors_in_words() {
     use std::io::Write;
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
+    let (dir, db) = common::new_drive();
     let zip_of = |name: &str, parts: &[&str]| {
         let path = dir.path().join(name);
         let mut zip = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
@@ -928,8 +894,7 @@ fn import_names_what_a_wrong_file_is_and_says_the_systems_errors_in_words() {
 /// duplicate.
 #[test]
 fn a_list_given_twice_or_under_two_names_is_read_once() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
+    let (dir, db) = common::new_drive();
     let list = dir.path().join("a.csv");
     std::fs::copy(fixture("utf8_bom.csv"), &list).unwrap();
     let mut names = vec!["a.csv".to_owned(), "a.csv".to_owned(), "./a.csv".to_owned(), list.display().to_string()];
@@ -963,8 +928,7 @@ fn a_list_given_twice_or_under_two_names_is_read_once() {
 /// said, where every row of the second was reported as a duplicate of the first, a line each.
 #[test]
 fn two_copies_of_one_list_are_read_once_and_said() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
+    let (dir, db) = common::new_drive();
     std::fs::copy(fixture("utf8_bom.csv"), dir.path().join("a.csv")).unwrap();
     std::fs::copy(fixture("utf8_bom.csv"), dir.path().join("a-副本.csv")).unwrap();
     let out = canbao(&db).current_dir(dir.path()).args(["import", "--json", "a.csv", "a-副本.csv"]).output().unwrap();
@@ -995,9 +959,7 @@ fn two_copies_of_one_list_are_read_once_and_said() {
 /// the `.db` copied alone (without its `-wal`) holds it.
 #[test]
 fn a_mark_beside_a_read_only_window_is_in_the_drive_file_itself() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
-    canbao(&db).arg("import").arg(fixture("gbk_title.csv")).assert().success();
+    let (dir, db) = imported("gbk_title.csv");
     let window = canbao::store::Store::open_read_only(&db).unwrap();
     canbao(&db).args(["mark", "45020220180710028X", "--payment", "paid", "--amount", "380"]).assert().success();
     assert!(std::fs::metadata(dir.path().join("drive.db-wal")).unwrap().len() > 0, "the window kept the log");
@@ -1011,9 +973,7 @@ fn a_mark_beside_a_read_only_window_is_in_the_drive_file_itself() {
 
 #[test]
 fn mark_from_the_command_line() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
-    canbao(&db).arg("import").arg(fixture("gbk_title.csv")).assert().success();
+    let (_dir, db) = imported("gbk_title.csv");
     // Lower-case x and spaces are accepted as the importer accepts them.
     canbao(&db)
         .args(["mark", "45020220180710028x", "--payment", "paid", "--amount", "380", "--channel", "微信"])
@@ -1075,9 +1035,7 @@ fn mark_from_the_command_line() {
 /// drive) still reads as before.
 #[test]
 fn declining_needs_a_reason() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
-    canbao(&db).arg("import").arg(fixture("gbk_title.csv")).assert().success();
+    let (_dir, db) = imported("gbk_title.csv");
     let number = "45020220180710028X";
     let reason_of = |db: &Path| {
         let store = canbao::store::Store::open_read_only(db).unwrap();
@@ -1129,9 +1087,7 @@ fn declining_needs_a_reason() {
 /// which was replaced without a word; the same reason given again, or a first one, says nothing of it.
 #[test]
 fn a_reason_replaced_by_mark_is_said() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
-    canbao(&db).arg("import").arg(fixture("gbk_title.csv")).assert().success();
+    let (_dir, db) = imported("gbk_title.csv");
     let number = "45020220180710028X";
     let mark = |args: &[&str]| {
         let (code, text) = said(canbao(&db).args(["mark", number]).args(args));
@@ -1163,9 +1119,7 @@ fn a_reason_replaced_by_mark_is_said() {
 
 #[test]
 fn a_drive_in_use_is_offered_read_only_and_read_only_never_writes() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
-    canbao(&db).arg("import").arg(fixture("gbk_title.csv")).assert().success();
+    let (_dir, db) = imported("gbk_title.csv");
     let held = canbao::store::lock::DriveLock::acquire(&db, "张老师").expect("lock");
 
     // No terminal to ask at: the screen is not opened, and the message says who holds the file and the way in.
@@ -1189,9 +1143,7 @@ fn a_drive_in_use_is_offered_read_only_and_read_only_never_writes() {
 /// it: SQLite made a `-wal` and a `-shm` for the reader and left them there, in a folder the operator only read.
 #[test]
 fn read_only_commands_leave_no_files_beside_the_drive() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
-    canbao(&db).arg("import").arg(fixture("gbk_title.csv")).assert().success();
+    let (dir, db) = imported("gbk_title.csv");
     let beside = || {
         let mut names: Vec<String> = std::fs::read_dir(dir.path())
             .unwrap()
@@ -1217,9 +1169,7 @@ fn read_only_commands_leave_no_files_beside_the_drive() {
 fn a_payment_means_insured_everywhere_and_contradictions_are_reported() {
     let oct8 = days_ago(60);
     let oct9 = days_ago(59);
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
-    canbao(&db).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    let (dir, db) = imported("utf8_bom.csv");
     let (zhou, wu, sun, gao) = ("450202201711194162", "450202201804012233", "450203201804047272", "450203201801098621");
 
     canbao(&db).args(["mark", zhou, "--enrollment", "declined", "--reason", "随父母参保"]).assert().success();
@@ -1279,9 +1229,7 @@ fn a_payment_means_insured_everywhere_and_contradictions_are_reported() {
 /// saved, naming what to give instead, in place of the payment setting 在校参保 over the option given.
 #[test]
 fn mark_unknown_with_a_payment_is_refused_and_nothing_saved() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
-    canbao(&db).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    let (_dir, db) = imported("utf8_bom.csv");
     let wu = "450202201804012233";
     let refused = canbao(&db)
         .args(["mark", wu, "--enrollment", "unknown", "--payment", "paid", "--amount", "380"])
@@ -1310,8 +1258,7 @@ fn mark_unknown_with_a_payment_is_refused_and_nothing_saved() {
 /// before) is the benefit place's, and the department's payment for them is recorded as it is.
 #[test]
 fn government_paid_at_school_for_a_pupil_who_enrolls_at_the_benefit_place_is_refused() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
+    let (dir, db) = common::new_drive();
     let list = dir.path().join("list.csv");
     std::fs::write(
         &list,
@@ -1366,9 +1313,7 @@ fn government_paid_at_school_for_a_pupil_who_enrolls_at_the_benefit_place_is_ref
 /// The text output says what each number counts, and rounds the rate.
 #[test]
 fn stats_text_labels_each_count() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
-    canbao(&db).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    let (_dir, db) = imported("utf8_bom.csv");
     canbao(&db).args(["mark", "450202201711194162", "--payment", "government"]).assert().success();
     let out = canbao(&db).arg("stats").assert().success();
     let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
@@ -1382,9 +1327,7 @@ fn stats_text_labels_each_count() {
 /// ledgers, in place of saying that left pupils are in none of them.
 #[test]
 fn stats_says_a_pupil_who_paid_and_then_left_stays_in_the_ledgers() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
-    canbao(&db).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    let (_dir, db) = imported("utf8_bom.csv");
     let wu = "450202201804012233";
     canbao(&db).args(["mark", wu, "--payment", "paid", "--amount", "380"]).assert().success();
     canbao(&db).args(["mark", wu, "--enrollment", "left"]).assert().success();
@@ -1413,9 +1356,7 @@ fn stats_says_a_pupil_who_paid_and_then_left_stays_in_the_ledgers() {
 /// This year's policy from last year's: written to the config folder, listed, usable, and quoting this year.
 #[test]
 fn policy_new_makes_this_years_policy_from_last_years() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
-    canbao(&db).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    let (dir, db) = imported("utf8_bom.csv");
     let with_config = |cmd: &mut Command| {
         cmd.env("XDG_CONFIG_HOME", dir.path().join("config")).env("HOME", dir.path());
     };
@@ -1469,8 +1410,7 @@ fn policy_new_makes_this_years_policy_from_last_years() {
 /// of its lines are: English alone with `--lang en`. Before, each item said both languages whatever was asked.
 #[test]
 fn policy_new_lists_what_to_check_in_the_language_asked_for() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
+    let (dir, db) = common::new_drive();
     let items = |lang: &str| -> Vec<String> {
         let mut new = canbao(&db);
         new.env("XDG_CONFIG_HOME", dir.path().join(lang)).env("HOME", dir.path());
@@ -1578,8 +1518,7 @@ fn valid_id(first17: &str) -> String {
 
 #[test]
 fn formula_and_invisible_cells_are_cleaned_on_import_and_neutralised_on_export() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
+    let (dir, db) = common::new_drive();
     let (a, b, c, d) = (
         valid_id("45020220150101121"),
         valid_id("45020220150101131"),
@@ -1641,8 +1580,7 @@ fn formula_and_invisible_cells_are_cleaned_on_import_and_neutralised_on_export()
 #[test]
 fn a_formula_like_name_is_written_to_xlsx_as_text_without_an_apostrophe() {
     use calamine::Reader;
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
+    let (dir, db) = common::new_drive();
     let list = dir.path().join("list.csv");
     let name = "=HYPERLINK(\"http://x\",\"点\")";
     let id = valid_id("45020220150101161");
@@ -1668,9 +1606,7 @@ fn a_formula_like_name_is_written_to_xlsx_as_text_without_an_apostrophe() {
 
 #[test]
 fn a_control_character_held_by_a_drive_never_reaches_the_terminal() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
-    canbao(&db).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    let (_dir, db) = imported("utf8_bom.csv");
     {
         // A drive made before imports cleaned names, or written by hand.
         let conn = rusqlite::Connection::open(&db).unwrap();
@@ -1686,9 +1622,7 @@ fn a_control_character_held_by_a_drive_never_reaches_the_terminal() {
 
 #[test]
 fn export_special_with_no_special_pupils_says_so() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
-    canbao(&db).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    let (dir, db) = imported("utf8_bom.csv");
     let out = canbao(&db).args(["export", "special", "--out"]).arg(dir.path()).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -1744,9 +1678,7 @@ fn a_full_disk_is_called_a_full_disk() {
 
 #[test]
 fn an_export_leaves_no_abandoned_part_file_behind() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
-    canbao(&db).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    let (dir, db) = imported("utf8_bom.csv");
     let out = dir.path().join("forms");
     std::fs::create_dir(&out).unwrap();
     // One export killed an hour ago, one perhaps still running.
@@ -1768,9 +1700,7 @@ fn an_export_leaves_no_abandoned_part_file_behind() {
 
 #[test]
 fn the_xlsx_export_is_on_disk_before_its_rename() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
-    canbao(&db).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    let (dir, db) = imported("utf8_bom.csv");
     let log = dir.path().join("trace.log");
     let target = dir.path().join("x.xlsx");
     let traced = std::process::Command::new("strace")
@@ -1798,9 +1728,7 @@ fn the_xlsx_export_is_on_disk_before_its_rename() {
 #[test]
 fn a_leftover_read_only_wal_and_shm_beside_a_writable_drive_are_handled() {
     use std::os::unix::fs::PermissionsExt;
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
-    canbao(&db).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    let (dir, db) = imported("utf8_bom.csv");
     let number = json(canbao(&db).args(["find", "年级", "--json", "--reveal", "--limit", "1"]))[0]["id_number"]
         .as_str()
         .unwrap()
@@ -1860,9 +1788,7 @@ fn a_leftover_read_only_wal_and_shm_beside_a_writable_drive_are_handled() {
 /// `stats --json` carries the drive day by day from the audit log: pupils enrolled and paid each day.
 #[test]
 fn stats_counts_each_day_of_the_drive() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
-    canbao(&db).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    let (_dir, db) = imported("utf8_bom.csv");
     canbao(&db).args(["mark", "450202201711194162", "--payment", "government"]).assert().success();
     canbao(&db).args(["mark", "450202201804012233", "--enrollment", "elsewhere"]).assert().success();
     let stats = json(canbao(&db).args(["stats", "--json"]));
@@ -1893,8 +1819,7 @@ fn names(found: &Value) -> Vec<String> {
 
 #[test]
 fn a_class_is_found_as_lists_write_it_and_names_are_in_pinyin_order() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
+    let (dir, db) = common::new_drive();
     let (a, b, c, d) = (
         valid_number("45020220110101123"),
         valid_number("45020220110101234"),
@@ -1938,8 +1863,7 @@ fn a_class_is_found_as_lists_write_it_and_names_are_in_pinyin_order() {
 
 #[test]
 fn class_takes_a_grade_shortened_to_its_numeral_as_the_import_reads_it() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
+    let (dir, db) = common::new_drive();
     let (a, b) = (valid_number("45020220150101123"), valid_number("45020220150101234"));
     let list = write_list(dir.path(), "list.csv", &[["张三", &a, "三年级", "2班"], ["李四", &b, "三年级", "3班"]]);
     canbao(&db).arg("import").arg(&list).assert().success();
@@ -1965,8 +1889,7 @@ fn class_takes_a_grade_shortened_to_its_numeral_as_the_import_reads_it() {
 
 #[test]
 fn mark_find_and_quote_reach_a_pupil_by_a_flagged_number_as_stored() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
+    let (dir, db) = common::new_drive();
     let good = valid_number("45020220150101123");
     let typo = format!("{}{}", &good[..17], if good.ends_with('1') { '2' } else { '1' });
     let list = write_list(
@@ -2011,8 +1934,7 @@ fn mark_find_and_quote_reach_a_pupil_by_a_flagged_number_as_stored() {
 
 #[test]
 fn check_lists_a_same_name_pair_in_one_class_where_a_number_was_rounded() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
+    let (dir, db) = common::new_drive();
     let real = valid_number("45020220150101123");
     let list = write_list(
         dir.path(),
@@ -2043,8 +1965,7 @@ fn check_lists_a_same_name_pair_in_one_class_where_a_number_was_rounded() {
 /// with what to do.
 #[test]
 fn check_lists_a_mistyped_number_beside_the_valid_one_of_the_same_name() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
+    let (dir, db) = common::new_drive();
     canbao(&db)
         .arg("import")
         .arg(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/sample-school.csv"))
@@ -2086,8 +2007,7 @@ fn check_lists_a_mistyped_number_beside_the_valid_one_of_the_same_name() {
 
 #[test]
 fn a_valid_number_corrects_a_rounded_one_that_carried_into_the_birth_date() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
+    let (dir, db) = common::new_drive();
     let real = valid_number("45020220150505996");
     let shown = canbao::domain::id_number::rounded_by_spreadsheet(&real).unwrap();
     assert_eq!(shown, "450202201505060000");
@@ -2107,8 +2027,7 @@ fn a_valid_number_corrects_a_rounded_one_that_carried_into_the_birth_date() {
 /// has is listed with the list's name and row.
 #[test]
 fn reconcile_finds_a_pupil_held_with_a_rounded_number() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
+    let (dir, db) = common::new_drive();
     let real = valid_number("51150220160501150");
     let rounded = format!("{}000", &real[..15]);
     let list = dir.path().join("list.csv");
@@ -2150,8 +2069,7 @@ fn reconcile_finds_a_pupil_held_with_a_rounded_number() {
 /// without a line break (as Excel saves a CSV) is read.
 #[test]
 fn reconcile_leaves_out_a_last_line_cut_off() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
+    let (dir, db) = common::new_drive();
     let (first, second) = (valid_number("45020220160501150"), valid_number("45020220160501160"));
     let list = dir.path().join("list.csv");
     std::fs::write(&list, format!("姓名,身份证号码,年级,班级\n王霞丽,{first},三年级,2班\n李四,{second},三年级,2班\n"))
@@ -2184,8 +2102,7 @@ fn reconcile_leaves_out_a_last_line_cut_off() {
 
 #[test]
 fn reconcile_skips_footers_and_names_a_pupil_held_with_a_flagged_number() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
+    let (dir, db) = common::new_drive();
     let real = valid_number("45020520180707906");
     // The class list typed the last character wrong: held flagged (check digit failed).
     let typo = format!("{}{}", &real[..17], if real.ends_with('2') { '3' } else { '2' });
@@ -2222,9 +2139,7 @@ fn a_tax_list_with_a_pupil_twice_sums_the_payments_and_counts_a_repeat_once() {
     let oct9 = days_ago(59);
     let oct20 = days_ago(48);
     let nov2 = days_ago(35);
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
-    canbao(&db).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    let (dir, db) = imported("utf8_bom.csv");
     use_this_years_policy(dir.path(), &db);
     let (zhou, wu, sun, gao) = ("450202201711194162", "450202201804012233", "450203201804047272", "450203201801098621");
     let stranger = valid_number("45020220160501160");
@@ -2303,9 +2218,7 @@ fn a_tax_list_with_a_pupil_twice_sums_the_payments_and_counts_a_repeat_once() {
 
 /// The drive of the tax-list tests: the UTF-8 class list under a policy of the drive's own year (380 元 due).
 fn tax_drive() -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
-    canbao(&db).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    let (dir, db) = imported("utf8_bom.csv");
     use_this_years_policy(dir.path(), &db);
     (dir, db)
 }
@@ -2315,9 +2228,7 @@ fn tax_drive() -> (tempfile::TempDir, PathBuf) {
 /// back from the tax list (kept, and listed by `check`), never counted insured; a date of the drive's year is taken.
 #[test]
 fn payment_dates_are_judged_against_the_drives_year_under_a_policy_of_another() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
-    canbao(&db).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    let (dir, db) = imported("utf8_bom.csv");
     canbao(&db).args(["policy", "use", "liuzhou-2023"]).assert().success();
     let year = drive_year(&db);
     assert!(year > 2024, "the drive is not in liuzhou-2023's year: {year}");
@@ -2364,8 +2275,7 @@ fn payment_dates_are_judged_against_the_drives_year_under_a_policy_of_another() 
 /// `quote --policy` still answers for the policy named.
 #[test]
 fn another_years_policy_says_so_and_how_to_choose_this_years() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
+    let (dir, db) = common::new_drive();
     let config = dir.path().join("config");
     let run = || {
         let mut cmd = canbao(&db);
@@ -2429,9 +2339,7 @@ fn another_years_policy_says_so_and_how_to_choose_this_years() {
 /// policy) is refused, with how to correct it; with the right date it is saved.
 #[test]
 fn changing_a_paid_pupils_amount_judges_the_recorded_date() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
-    canbao(&db).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    let (_dir, db) = imported("utf8_bom.csv");
     let zhou = "450202201711194162";
     // Without a policy only the birth date judges a date.
     let first = ["mark", zhou, "--payment", "paid", "--amount", "350", "--paid-on", "2022-10-01"];
@@ -3152,8 +3060,7 @@ fn a_tax_payment_whose_amount_cannot_be_read_is_kept_and_listed() {
 /// `days_ago` date, with Yibin's subsidies: 特困人员 pay nothing (a department pays the whole premium), 低保对象 pay
 /// 25 % (95 元).
 fn subsidised_drive() -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
+    let (dir, db) = common::new_drive();
     canbao(&db)
         .arg("import")
         .arg(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/sample-school.csv"))
@@ -3207,8 +3114,7 @@ fn problems_at(report: &Value, row: u64) -> Vec<String> {
 /// A TAB inside a name (王<TAB>二, kept as 王二) is said at its row, as a zero-width space is, never removed unsaid.
 #[test]
 fn a_tab_inside_a_name_is_said_as_a_zero_width_space_is() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
+    let (dir, db) = common::new_drive();
     let list = dir.path().join("list.csv");
     let (wang, li) = (valid_number("45020220150101002"), valid_number("45020220150101003"));
     std::fs::write(
@@ -3227,8 +3133,7 @@ fn a_tab_inside_a_name_is_said_as_a_zero_width_space_is() {
 /// flag (将导入并标记), as the import itself then says it did (已导入并标记).
 #[test]
 fn a_dry_run_says_a_row_it_flags_will_be_imported_and_flagged() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
+    let (dir, db) = common::new_drive();
     let list = dir.path().join("list.csv");
     let body = "45020220150101001";
     let good = canbao::domain::id_number::check_char(body.as_bytes());
@@ -3314,8 +3219,7 @@ fn agency_reconcile_says_the_rows_and_sheets_excel_hides() {
 #[cfg(unix)]
 #[test]
 fn a_closed_pipe_ends_quietly() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
+    let (dir, db) = common::new_drive();
     // More than a pipe holds (64 KiB), so the writer meets the closed pipe.
     let mut list = String::from("姓名,身份证号码,年级,班级\n");
     for i in 0..3000 {
@@ -3339,9 +3243,7 @@ fn a_closed_pipe_ends_quietly() {
 
 #[test]
 fn a_school_is_renamed_from_the_command_line() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
-    canbao(&db).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    let (dir, db) = imported("utf8_bom.csv");
     canbao(&db).args(["school", "rename", "本校", "柳州市城中区实验小学"]).assert().success();
     let stats = json(canbao(&db).args(["stats", "--json"]));
     assert_eq!(stats["students"], 10);
@@ -3479,8 +3381,7 @@ fn a_merge_follows_a_school_rename_and_names_the_command_where_it_cannot() {
 
 #[test]
 fn completions_for_each_shell_name_the_commands() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
+    let (_dir, db) = common::new_drive();
     for shell in ["bash", "zsh", "fish", "powershell"] {
         let out = canbao(&db).args(["completions", shell]).output().unwrap();
         assert!(out.status.success(), "{shell}: {}", String::from_utf8_lossy(&out.stderr));
@@ -3511,8 +3412,7 @@ fn paths_names_the_drive_and_its_backups_without_creating_anything() {
 
 #[test]
 fn export_of_a_class_the_drive_lacks_exits_1_naming_the_nearest() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
+    let (dir, db) = common::new_drive();
     json(canbao(&db).args(["import", "--json"]).arg(fixture("gbk_title.csv")));
     let out_file = dir.path().join("sheet.xlsx");
     let out = canbao(&db).args(["export", "sheet", "--class", "三年级9班", "--out"]).arg(&out_file).output().unwrap();
@@ -3527,8 +3427,7 @@ fn export_of_a_class_the_drive_lacks_exits_1_naming_the_nearest() {
 
 #[test]
 fn export_out_dash_writes_the_form_to_standard_output() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
+    let (dir, db) = common::new_drive();
     json(canbao(&db).args(["import", "--json"]).arg(fixture("gbk_title.csv")));
     let out = canbao(&db)
         .current_dir(dir.path())
@@ -3559,8 +3458,7 @@ fn export_out_dash_writes_the_form_to_standard_output() {
 
 #[test]
 fn import_reports_a_header_it_does_not_know_as_ignored() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
+    let (dir, db) = common::new_drive();
     let file = dir.path().join("list.csv");
     std::fs::write(
         &file,
@@ -3580,8 +3478,7 @@ fn import_reports_a_header_it_does_not_know_as_ignored() {
 
 #[test]
 fn lang_en_switches_the_command_lines_own_text_to_english() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
+    let (dir, db) = common::new_drive();
     let out = canbao(&db).args(["--lang", "en", "import"]).arg(fixture("gbk_title.csv")).output().unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.starts_with("rows read 25: added 23"), "{text}");
@@ -3623,8 +3520,7 @@ fn lang_en_switches_the_command_lines_own_text_to_english() {
 /// each problem in the lists. School names, column names and the files' own words are data and stay.
 #[test]
 fn lang_en_import_names_the_schools_in_english() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
+    let (dir, db) = common::new_drive();
     let named = dir.path().join("named.csv");
     std::fs::write(&named, "学校,姓名,身份证号码,年级,班级\n柳州市示范小学,某甲,11010519491231002X,一年级,1班\n柳州市示范小学,某乙,110105194912310021,一年级,1班\n")
         .unwrap();
@@ -3678,9 +3574,7 @@ fn quote_refusals_are_english_with_lang_en_and_bilingual_by_default() {
 
 #[test]
 fn lang_en_covers_check_merge_and_policy() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
-    canbao(&db).arg("import").arg(fixture("gbk_title.csv")).assert().success();
+    let (dir, db) = imported("gbk_title.csv");
     let en = |args: &[&str]| {
         let out = canbao(&db).args(["--lang", "en"]).args(args).output().unwrap();
         assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
@@ -3857,9 +3751,7 @@ fn from_before_a_command_that_reads_a_drive_is_refused() {
 #[test]
 fn a_link_planted_at_an_export_s_hidden_name_is_never_written_through() {
     use std::os::unix::fs::PermissionsExt;
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
-    canbao(&db).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    let (dir, db) = imported("utf8_bom.csv");
     let shared = dir.path().join("shared");
     std::fs::create_dir(&shared).unwrap();
     let victim = dir.path().join("victim.txt");
@@ -3883,9 +3775,7 @@ fn a_link_planted_at_an_export_s_hidden_name_is_never_written_through() {
 #[cfg(unix)]
 #[test]
 fn a_link_planted_at_the_drive_s_lock_name_is_refused_and_not_written_through() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
-    canbao(&db).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    let (dir, db) = imported("utf8_bom.csv");
     let victim = dir.path().join("victim.txt");
     let before = b"another file, not to be touched\n".to_vec();
     std::fs::write(&victim, &before).unwrap();
@@ -3916,8 +3806,7 @@ fn a_dry_run_import_on_a_missing_drive_makes_no_drive() {
 /// sheet) has no `row` at all, and one about several rows gives the first of them. None says row 0.
 #[test]
 fn import_json_gives_each_problem_its_row_or_none_for_a_whole_sheet() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
+    let (dir, db) = common::new_drive();
     let path = dir.path().join("rows.xlsx");
     let mut book = rust_xlsxwriter::Workbook::new();
     book.add_worksheet().set_name("说明").unwrap().write_string(0, 0, "请按班级填写").unwrap();
@@ -3992,8 +3881,7 @@ fn a_failed_import_into_a_new_drive_leaves_no_file() {
 /// how to put them back, before anything is exported. No alias is guessed.
 #[test]
 fn pupils_moved_to_another_school_or_class_are_counted_and_named() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
+    let (dir, db) = common::new_drive();
     let ids: Vec<String> = (1..=3).map(|i| valid_number(&format!("4502022015010{i}121"))).collect();
     let list = |name: &str, school: &str, classes: [&str; 3]| {
         let mut text = String::from("学校,姓名,身份证号码,班级\n");
@@ -4200,9 +4088,7 @@ fn the_drives_copy_of_a_policy_stays_listed_after_switching_away_on_a_second_lap
 /// Another school's file taken by mistake: the preview says so; the merge is refused without --other-school.
 #[test]
 fn merging_another_schools_file_is_said_and_takes_other_school() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
-    canbao(&db).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    let (dir, db) = imported("utf8_bom.csv");
     let other = dir.path().join("S2.db");
     canbao(&other).args(["import", "--school", "第二小学"]).arg(fixture("gbk_title.csv")).assert().success();
 
@@ -4237,9 +4123,7 @@ fn merging_another_schools_file_is_said_and_takes_other_school() {
 /// preview ends the same way, and with the flag the merge goes through.
 #[test]
 fn merging_a_file_of_no_common_history_is_refused_without_no_common_history() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
-    canbao(&db).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    let (dir, db) = imported("utf8_bom.csv");
     let other = dir.path().join("laptop3.db");
     canbao(&other).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
     let audit = |db: &std::path::Path| json(canbao(db).args(["stats", "--json"]));
@@ -4294,9 +4178,7 @@ fn a_conflict_the_other_laptop_decided_is_listed_on_the_laptop_whose_value_lost(
 /// without a panic message.
 #[test]
 fn a_command_whose_output_is_closed_still_puts_its_save_in_the_drive_file() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
-    canbao(&db).arg("import").arg(fixture("gbk_title.csv")).assert().success();
+    let (dir, db) = imported("gbk_title.csv");
     let late = write_list(dir.path(), "late.csv", &[["晚到丁", &valid_number("45020320190101001"), "一年级", "1班"]]);
     let closed = |args: &[&std::ffi::OsStr]| {
         let (reader, writer) = std::io::pipe().unwrap();
@@ -4389,9 +4271,7 @@ fn a_server_that_never_answers_is_given_up_on_after_connect_timeout() {
 /// and names that pupil (masked).
 #[test]
 fn mark_with_a_name_that_does_not_fit_the_number_names_the_pupil_who_has_it() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
-    canbao(&db).arg("import").arg(fixture("gbk_title.csv")).assert().success();
+    let (_dir, db) = imported("gbk_title.csv");
     let (code, text) = said(canbao(&db).args(["mark", "45020220180710028X", "--name", "蒋子", "--payment", "paid"]));
     assert_eq!(code, Some(1), "{text}");
     assert!(text.contains("蒋*") && text.contains("not named 蒋子"), "{text}");
@@ -4408,9 +4288,7 @@ fn mark_with_a_name_that_does_not_fit_the_number_names_the_pupil_who_has_it() {
 /// numbers a spreadsheet rounded, or that has none, names people, and is imported as ever.
 #[test]
 fn a_script_is_refused_as_no_class_list_and_a_list_without_whole_numbers_is_not() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
-    canbao(&db).arg("import").arg(fixture("gbk_title.csv")).assert().success();
+    let (dir, db) = imported("gbk_title.csv");
     let before = json(canbao(&db).args(["stats", "--json"]))["students"].as_u64().unwrap();
     let script = dir.path().join("gen.py");
     std::fs::write(
@@ -4460,9 +4338,7 @@ fn a_file_that_cannot_be_opened_as_a_drive_is_named() {
 /// never typed that form.
 #[test]
 fn a_fifteen_digit_number_nobody_holds_is_said_as_typed_and_converted() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
-    canbao(&db).arg("import").arg(fixture("gbk_title.csv")).assert().success();
+    let (_dir, db) = imported("gbk_title.csv");
     let (code, text) = said(canbao(&db).args(["quote", "450202180823136", "--policy", "yibin-2024"]));
     assert_eq!(code, Some(1), "{text}");
     assert!(text.contains("名单中没有身份证号码为 450202180823136（已换算为 18 位号码 45020219180823136"), "{text}");
@@ -4477,8 +4353,7 @@ fn a_fifteen_digit_number_nobody_holds_is_said_as_typed_and_converted() {
 /// cover it.
 #[test]
 fn two_rows_of_one_name_and_class_without_numbers_are_reported_as_what_they_are() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
+    let (dir, db) = common::new_drive();
     let list = dir.path().join("dup2.csv");
     std::fs::write(
         &list,
@@ -4518,8 +4393,7 @@ fn the_screen_without_a_terminal_says_so() {
 
 #[test]
 fn a_drive_from_before_a_reading_was_added_finds_its_pupils_by_it_once_opened() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
+    let (dir, db) = common::new_drive();
     let list = write_list(dir.path(), "list.csv", &[["单小明", &valid_number("45020220110101123"), "三年级", "1班"]]);
     canbao(&db).arg("import").arg(&list).assert().success();
     assert_eq!(names(&json(canbao(&db).args(["find", "danxiaoming", "--json"]))), ["单小明"]);
@@ -4539,9 +4413,7 @@ fn a_drive_from_before_a_reading_was_added_finds_its_pupils_by_it_once_opened() 
 /// paid (财政代缴 keeps no family amount) is refused, not dropped without a word.
 #[test]
 fn mark_refuses_a_payment_of_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
-    canbao(&db).arg("import").arg(fixture("gbk_title.csv")).assert().success();
+    let (_dir, db) = imported("gbk_title.csv");
     let id = "450202201804074223";
     for amount in ["0", "0.00", "￥0", "-380"] {
         let out = canbao(&db).args(["mark", id, "--payment", "paid", &format!("--amount={amount}")]).output().unwrap();
@@ -4568,8 +4440,7 @@ fn mark_refuses_a_payment_of_nothing() {
 /// corrected, and says so at each row.
 #[test]
 fn a_list_imported_again_finds_the_corrected_pupil_and_keeps_the_operators_corrections() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
+    let (dir, db) = common::new_drive();
     let real = valid_number("51150220150505108");
     let typo = format!("{}{}", &real[..17], if real.ends_with('1') { '2' } else { '1' });
     let (he, sun) = (valid_number("51010420140809215"), valid_number("51010420140306123"));
@@ -4746,8 +4617,7 @@ fn an_xlsx_export_to_standard_output_is_refused_on_a_terminal_and_written_elsewh
         eprintln!("notice: no script(1); test skipped");
         return;
     }
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
+    let (_dir, db) = common::new_drive();
     canbao(&db)
         .arg("import")
         .arg(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/sample-school.csv"))
@@ -4778,8 +4648,7 @@ fn an_xlsx_export_to_standard_output_is_refused_on_a_terminal_and_written_elsewh
 /// list is another school's: restore the backup the import took), unless `--school` said where they go.
 #[test]
 fn a_list_naming_a_school_the_drive_does_not_hold_is_said_with_how_to_undo_it() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
+    let (dir, db) = common::new_drive();
     let list = |name: &str, school: &str, from: u32| {
         let mut text = String::from("学校,姓名,身份证号码,班级\n");
         for i in from..from + 2 {
@@ -4875,8 +4744,7 @@ fn a_spreadsheet_given_as_the_drive_is_named_with_how_to_import_it() {
 /// school without `--school`, written so that Windows can hold it (a / in a school's name is no folder).
 #[test]
 fn the_sheets_usual_name_carries_its_school() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
+    let (dir, db) = common::new_drive();
     let list = dir.path().join("list.csv");
     let number = valid_number("45020220150101121");
     std::fs::write(&list, format!("学校,姓名,身份证号码,班级\n实验小学/分校,张三,{number},三年级1班\n")).unwrap();
@@ -4894,8 +4762,7 @@ fn the_sheets_usual_name_carries_its_school() {
 /// import report as the command line's.
 #[test]
 fn english_reports_say_one_row_and_one_pupil_in_the_singular() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
+    let (dir, db) = common::new_drive();
     let number = valid_number("45020220150101121");
     let list = |name: &str, text: String| {
         let path = dir.path().join(name);
@@ -4961,8 +4828,7 @@ fn marking_a_paid_pupil_paid_again_keeps_the_recorded_payment() {
 /// for even where the name is unique, and a name and class that fit nobody or two pupils pick nobody.
 #[test]
 fn a_pupil_without_an_id_number_is_marked_by_name_and_class() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
+    let (dir, db) = common::new_drive();
     let list = write_list(
         dir.path(),
         "list.csv",
@@ -5035,8 +4901,7 @@ fn a_pupil_without_an_id_number_is_marked_by_name_and_class() {
 /// schools and --school; never a third school 「本校」. With --school it goes where it is told.
 #[test]
 fn a_list_without_a_school_into_a_drive_of_two_schools_is_refused_until_one_is_named() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
+    let (dir, db) = common::new_drive();
     canbao(&db).args(["import", "--school", "第一小学"]).arg(fixture("utf8_bom.csv")).assert().success();
     canbao(&db).args(["import", "--school", "第二小学"]).arg(fixture("gbk_title.csv")).assert().success();
     let list = dir.path().join("list.csv");
@@ -5430,8 +5295,7 @@ fn a_class_a_school_does_not_have_is_refused_naming_the_school() {
 /// Counts worded in English agree with their nouns: one pupil is "1 pupil", never "1 pupils".
 #[test]
 fn english_counts_of_one_are_singular() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
+    let (dir, db) = common::new_drive();
     let list = dir.path().join("one.csv");
     std::fs::write(&list, format!("姓名,身份证号码,班级\n张伟,{},一年级1班\n", valid_id("45020220190101001"))).unwrap();
     canbao(&db).arg("import").arg(&list).assert().success();
@@ -5456,8 +5320,7 @@ fn english_counts_of_one_are_singular() {
 /// the counts add up to the rows read, and says it at its row.
 #[test]
 fn import_counts_a_row_left_out_for_several_pupils_of_its_name() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
+    let (dir, db) = common::new_drive();
     let (a, b) = (valid_id("45020320190930880"), valid_id("45020320190930881"));
     let list = dir.path().join("一班.csv");
     std::fs::write(&list, format!("姓名,身份证号码,班级\n孙语,{a},一年级1班\n孙语,{b},一年级1班\n孙语,,一年级1班\n"))
@@ -5474,8 +5337,7 @@ fn import_counts_a_row_left_out_for_several_pupils_of_its_name() {
 /// leaves the paid pupil as they were; `--rename-by-id` takes the list's name once the operator checked it.
 #[test]
 fn import_leaves_out_a_pupils_number_under_another_name_unless_told() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
+    let (dir, db) = common::new_drive();
     let hou = valid_id("45020520160305123");
     let base = dir.path().join("一班.csv");
     std::fs::write(&base, format!("姓名,身份证号码,班级\n侯佑,{hou},一年级1班\n")).unwrap();
@@ -5531,8 +5393,7 @@ fn a_marked_amount_other_than_the_amount_due_is_saved_only_with_yes() {
 /// one pupil down a grade (a pupil kept back) is imported as before.
 #[test]
 fn last_school_years_class_list_is_refused_after_the_promotion() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
+    let (dir, db) = common::new_drive();
     let names = ["严雨", "韦诗", "罗明", "赵六", "黄嘉", "陈博"];
     let ids: Vec<String> = (0..names.len()).map(|i| valid_id(&format!("4502052016030512{i}"))).collect();
     let list = |classes: &[&str]| {
@@ -5589,9 +5450,7 @@ fn last_school_years_class_list_is_refused_after_the_promotion() {
 /// chosen by number, by the number as typed.
 #[test]
 fn marks_hints_name_the_pupil_as_the_operator_did() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
-    canbao(&db).arg("import").arg(fixture("gbk_title.csv")).assert().success();
+    let (dir, db) = imported("gbk_title.csv");
     use_this_years_policy(dir.path(), &db);
     let number = "450203201709263719";
     let by_name = ["mark", "--name", "徐楠", "--class", "三年级 1班"];
@@ -5618,9 +5477,7 @@ fn marks_hints_name_the_pupil_as_the_operator_did() {
 /// (未缴费, 财政代缴), in both languages, and never 财政代缴 of an unpaid pupil.
 #[test]
 fn an_amount_or_channel_alone_corrects_a_family_payment() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
-    canbao(&db).arg("import").arg(fixture("gbk_title.csv")).assert().success();
+    let (dir, db) = imported("gbk_title.csv");
     use_this_years_policy(dir.path(), &db);
     let (paid, unpaid, government) = ("450203201709263719", "450203201709200814", "450203201801160157");
     let day = days_ago(3);
@@ -5683,9 +5540,7 @@ fn a_drive_reached_through_a_symlink_keeps_its_backups_beside_the_file_itself() 
 /// takes no backup: the backups taken before the merge that did change something stay.
 #[test]
 fn a_merge_or_import_that_changes_nothing_takes_no_backup() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
-    canbao(&db).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    let (dir, db) = imported("utf8_bom.csv");
     let other = dir.path().join("other.db");
     canbao(&db).arg("backup").arg(&other).assert().success();
     canbao(&other).arg("import").arg(fixture("gbk_title.csv")).assert().success();
@@ -5705,9 +5560,7 @@ fn a_merge_or_import_that_changes_nothing_takes_no_backup() {
 /// in Beijing time on a laptop set to UTC.
 #[test]
 fn a_backup_copied_elsewhere_is_said_taken_when_its_name_says() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
-    canbao(&db).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    let (dir, db) = imported("utf8_bom.csv");
     let theirs = dir.path().join("S2.db");
     canbao(&theirs).args(["import", "--school", "第二小学"]).arg(fixture("gbk_title.csv")).assert().success();
     let copied = dir.path().join("stick").join("S2-20261201-093000.000Z-manual.db");
@@ -5723,8 +5576,7 @@ fn a_backup_copied_elsewhere_is_said_taken_when_its_name_says() {
 /// kept in the grade; a pupil already in a class of that grade keeps the class.
 #[test]
 fn a_row_with_a_grade_and_no_class_is_said() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
+    let (dir, db) = common::new_drive();
     let first = dir.path().join("first.csv");
     std::fs::write(&first, "姓名,身份证号码,年级,班级\n孙语,450203201909308803,三年级,2班\n").unwrap();
     json(canbao(&db).args(["import", "--json"]).arg(&first));
@@ -5759,8 +5611,7 @@ fn a_row_with_a_grade_and_no_class_is_said() {
 /// that cannot be read are named by file and row.
 #[test]
 fn a_utf8_list_with_gbk_rows_glued_on_is_read_and_the_rows_named() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
+    let (dir, db) = common::new_drive();
     let list = dir.path().join("mixed.csv");
     let mut bytes =
         "姓名,身份证号码,班级\r\n孙语,450203201909308803,六年级1班\r\n林彤瑶,450202201911276365,六年级1班\r\n"
@@ -5789,8 +5640,7 @@ fn a_utf8_list_with_gbk_rows_glued_on_is_read_and_the_rows_named() {
 /// in the list, or on another laptop) adds a pupil, and says by file and row that it may be the same one.
 #[test]
 fn a_new_number_beside_a_pupil_of_the_same_name_birth_date_and_class_is_said() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
+    let (dir, db) = common::new_drive();
     let (held, corrected, twin_day) =
         (valid_id("45020220190930827"), valid_id("45020220190930829"), valid_id("45020220191001829"));
     let list = |name: &str, rows: &[(&str, &str)]| {
@@ -5830,8 +5680,7 @@ fn a_new_number_beside_a_pupil_of_the_same_name_birth_date_and_class_is_said() {
 /// is deleted; a list that gives the held number too names two children, and says nothing of them.
 #[test]
 fn a_new_number_of_another_birth_date_beside_a_pupil_of_the_same_name_and_class_is_said() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
+    let (dir, db) = common::new_drive();
     let (held, corrected) = (valid_id("45020320191123075"), valid_id("45020320191125075"));
     let list = |name: &str, rows: &[(&str, &str)]| {
         let path = dir.path().join(name);
@@ -5909,8 +5758,7 @@ fn every_option_has_help_text() {
 /// fail the check (「未通过校验」) and the tax office was to be asked for the number.
 #[test]
 fn check_says_a_rounded_number_was_rounded_by_the_spreadsheet() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
+    let (dir, db) = common::new_drive();
     let list = dir.path().join("list.csv");
     std::fs::write(&list, "姓名,身份证号码,班级\n张三,4.50202201501011E+17,一年级1班\n").unwrap();
     canbao(&db).arg("import").arg(&list).assert().success();
@@ -5939,8 +5787,7 @@ fn check_says_a_rounded_number_was_rounded_by_the_spreadsheet() {
 #[test]
 fn a_formula_like_cell_is_kept_as_typed_and_guarded_only_in_a_csv_export() {
     use calamine::Reader;
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
+    let (dir, db) = common::new_drive();
     let list = dir.path().join("list.csv");
     let names = ["@SUM(1)", "+SUM(1)", "-SUM(1)", "=1+1", "\t=2+2"];
     let mut text = String::from("姓名,身份证号码,班级\n");
@@ -5984,8 +5831,7 @@ fn a_formula_like_cell_is_kept_as_typed_and_guarded_only_in_a_csv_export() {
 
 #[test]
 fn problems_of_an_import_or_a_reconciliation_never_show_a_whole_id_number() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
+    let (dir, db) = common::new_drive();
     // The mother's number typed into the phone column.
     let mother = "45020219850305124X";
     let list = dir.path().join("list.csv");
@@ -6016,8 +5862,7 @@ fn problems_of_an_import_or_a_reconciliation_never_show_a_whole_id_number() {
 /// revealed.
 #[test]
 fn json_masks_the_id_fields_and_only_them() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
+    let (dir, db) = common::new_drive();
     let real = valid_number("45020520180707906");
     let typo = format!("{}{}", &real[..17], if real.ends_with('2') { '3' } else { '2' });
     let list = dir.path().join("list.csv");
@@ -6062,9 +5907,7 @@ fn json_masks_the_id_fields_and_only_them() {
 
 #[test]
 fn exports_lists_every_export_of_whole_id_numbers() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
-    canbao(&db).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    let (dir, db) = imported("utf8_bom.csv");
     let empty = canbao(&db).arg("exports").assert().success();
     assert!(String::from_utf8_lossy(&empty.get_output().stdout).contains("没有导出"));
     assert_eq!(json(canbao(&db).args(["exports", "--json"])), serde_json::json!([]));
@@ -6091,9 +5934,7 @@ fn exports_lists_every_export_of_whole_id_numbers() {
 /// window holds the drive, nothing is shown whole, written or recorded, and the operator is told where to do it.
 #[test]
 fn a_reveal_or_an_export_of_whole_numbers_waits_for_the_drive() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
-    canbao(&db).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    let (dir, db) = imported("utf8_bom.csv");
     let zhou = "450202201711194162";
     let held = canbao::store::lock::DriveLock::acquire(&db, "张老师").unwrap();
     for args in [vec!["find", zhou, "--reveal"], vec!["check", "--reveal", "--json"]] {
@@ -6135,9 +5976,7 @@ fn a_reveal_or_an_export_of_whole_numbers_waits_for_the_drive() {
 /// out and leaves an earlier export of the same name as it was, where it once removed it with the new file.
 #[test]
 fn an_export_that_cannot_be_recorded_keeps_the_earlier_file_of_its_name() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
-    canbao(&db).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    let (dir, db) = imported("utf8_bom.csv");
     let sheet = dir.path().join("名单.xlsx");
     let folder = dir.path().join("台账");
     canbao(&db).args(["export", "sheet", "--out"]).arg(&sheet).assert().success();
@@ -6180,8 +6019,7 @@ fn an_export_that_cannot_be_recorded_keeps_the_earlier_file_of_its_name() {
 /// imported with no phone, and none goes out on the sheet. Of two phones in one cell the first is kept, and said.
 #[test]
 fn a_phone_cell_that_is_no_phone_is_said_masked_and_never_kept() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
+    let (dir, db) = common::new_drive();
     let parent = "450203198801011237";
     let cells = [
         parent,
@@ -6238,8 +6076,7 @@ fn a_phone_cell_that_is_no_phone_is_said_masked_and_never_kept() {
 /// pupil, the number masked, `--reveal` or not; the forms leave the phone empty.
 #[test]
 fn check_lists_a_phone_that_is_no_phone_and_the_forms_leave_it_out() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
+    let (dir, db) = common::new_drive();
     let parent = "450203198801011237";
     let list = dir.path().join("list.csv");
     let pupil = valid_id("45020320190930880");
@@ -6265,8 +6102,7 @@ fn check_lists_a_phone_that_is_no_phone_and_the_forms_leave_it_out() {
 /// schools, in text and --json, as `export sheet --school` refuses it, where it printed all zeros and exited 0.
 #[test]
 fn stats_of_a_school_the_drive_does_not_hold_is_refused_naming_the_nearest() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
+    let (_dir, db) = common::new_drive();
     canbao(&db).args(["import", "--school", "柳州市示范小学"]).arg(fixture("utf8_bom.csv")).assert().success();
     for json in [false, true] {
         let mut cmd = canbao(&db);
@@ -6381,8 +6217,7 @@ fn a_clock_far_behind_the_drives_newest_change_refuses_changes_unless_accepted()
 /// the list stated it.
 #[test]
 fn check_does_not_list_a_boy_and_a_girl_of_one_name_as_one_child() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
+    let (dir, db) = common::new_drive();
     let list = dir.path().join("list.csv");
     // The girl's number's 17th digit is even.
     std::fs::write(&list, "姓名,身份证号码,性别,班级\n陈七,,男,一年级1班\n陈七,450203201909308803,女,一年级1班\n")
@@ -6458,8 +6293,7 @@ fn find_marks_each_carried_category() {
 /// before the whole drive's were said under any one school.
 #[test]
 fn stats_of_one_school_counts_that_schools_categories_to_recertify() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
+    let (dir, db) = common::new_drive();
     let roster = dir.path().join("roster.csv");
     std::fs::write(
         &roster,
@@ -6600,8 +6434,7 @@ fn with_check(first17: &str) -> String {
 /// one from the row, where before each of them took the nameless row as a pupil's.
 #[test]
 fn a_pupil_imported_without_a_name_is_flagged_everywhere() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
+    let (dir, db) = common::new_drive();
     let (named, nameless) = (with_check("45020220150101101"), with_check("45020220150102102"));
     let list = dir.path().join("五年级.csv");
     std::fs::write(&list, format!("姓名,身份证号码,班级\n张三,{named},五年级1班\n,{nameless},五年级1班\n")).unwrap();
@@ -6646,8 +6479,7 @@ fn a_pupil_imported_without_a_name_is_flagged_everywhere() {
 /// of this year's moving one pupil up a grade is imported as before.
 #[test]
 fn next_school_years_class_list_is_refused_before_the_year_turns() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
+    let (dir, db) = common::new_drive();
     let names = ["严雨", "韦诗", "罗明", "赵六", "黄嘉", "陈博"];
     let ids: Vec<String> = (0..names.len()).map(|i| valid_id(&format!("4502052016030512{i}"))).collect();
     let list = |classes: &[&str]| {
@@ -6709,8 +6541,7 @@ fn next_school_years_class_list_is_refused_before_the_year_turns() {
 /// only by their unknown headers and missing class, and went to the agency's template as 中小学生.
 #[test]
 fn a_list_of_adults_is_refused_and_an_adults_row_is_flagged() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
+    let (dir, db) = common::new_drive();
     let payroll = dir.path().join("教职工工资表.csv");
     let staff: Vec<String> =
         ["19720301", "19800515", "19880720", "19941103"].iter().map(|b| with_check(&format!("450202{b}101"))).collect();
@@ -6784,8 +6615,7 @@ fn a_list_of_adults_is_refused_and_an_adults_row_is_flagged() {
 /// no list of adults. Before, the guard read only 18-digit numbers, and the staff became pupils.
 #[test]
 fn a_staff_list_of_old_15_digit_numbers_is_refused_as_adults() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
+    let (dir, db) = common::new_drive();
     let payroll = dir.path().join("教职工名单.csv");
     std::fs::write(
         &payroll,
@@ -6849,8 +6679,7 @@ fn a_staff_list_of_old_15_digit_numbers_is_refused_as_adults() {
 /// and only 「以下列本次核对未使用：参保地」 was said.
 #[test]
 fn agency_feedback_insured_in_another_city_is_not_read_as_enrolled_here() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
+    let (dir, db) = common::new_drive();
     let (away, here) = (with_check("51150220160305101"), with_check("51150220160306102"));
     let list = dir.path().join("一年级1班.csv");
     std::fs::write(&list, format!("姓名,身份证号码,班级\n吕书瑶,{away},一年级1班\n王小明,{here},一年级1班\n")).unwrap();
@@ -6891,8 +6720,7 @@ fn agency_feedback_insured_in_another_city_is_not_read_as_enrolled_here() {
 /// clock is in another time zone (UTC+14) the typed date is the operator's own today.
 #[test]
 fn a_payment_dated_after_today_names_beijings_today() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
+    let (_dir, db) = common::new_drive();
     let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/utf8_bom.csv");
     canbao(&db).arg("import").arg(&fixture).assert().success();
     let beijing = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
@@ -6908,9 +6736,7 @@ fn a_payment_dated_after_today_names_beijings_today() {
 /// makes them. One new folder in a folder that is there is made unasked.
 #[test]
 fn export_into_folders_that_are_not_there_is_refused_without_make_folders() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
-    canbao(&db).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    let (dir, db) = imported("utf8_bom.csv");
     let typo = dir.path().join("Dekstop");
     for (form, out) in [("sheet", typo.join("2026").join("名单.xlsx")), ("ledgers", typo.join("2026").join("台账"))]
     {
@@ -6963,9 +6789,7 @@ fn export_over_another_schools_or_another_forms_export_needs_force() {
 /// answers with the count. Before, it said only 「已从 … 恢复」.
 #[test]
 fn restore_says_how_many_changes_it_takes_back() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
-    canbao(&db).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    let (dir, db) = imported("utf8_bom.csv");
     let backup = dir.path().join("before.db");
     canbao(&db).arg("backup").arg(&backup).assert().success();
     // Changes made since the backup: the pupils of a second list.
@@ -7078,8 +6902,7 @@ fn find_help_says_what_a_masked_number_finds() {
 /// the pupil insured and off the 未缴费台账. Refused, naming the policy, nothing saved; `--yes` saves it.
 #[test]
 fn government_paid_for_a_category_the_policy_does_not_subsidise_takes_yes() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
+    let (dir, db) = common::new_drive();
     let list = dir.path().join("list.csv");
     std::fs::write(
         &list,
@@ -7136,9 +6959,7 @@ fn a_class_list_saved_under_the_drives_name_is_no_damaged_drive() {
 /// needed; without the flag it still says so.
 #[test]
 fn a_merge_preview_given_its_flag_says_what_the_merge_does_with_it() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
-    canbao(&db).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    let (dir, db) = imported("utf8_bom.csv");
     let same = dir.path().join("laptop3.db");
     canbao(&same).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
     let other = dir.path().join("other.db");
@@ -7161,9 +6982,7 @@ fn a_merge_preview_given_its_flag_says_what_the_merge_does_with_it() {
 /// there was no way to see them before they were gone.
 #[test]
 fn restore_names_the_changes_it_takes_back_and_its_dry_run_restores_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
-    canbao(&db).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    let (dir, db) = imported("utf8_bom.csv");
     let backup = dir.path().join("before.db");
     canbao(&db).arg("backup").arg(&backup).assert().success();
     canbao(&db).arg("import").arg(fixture("gbk_title.csv")).assert().success();
@@ -7193,8 +7012,7 @@ fn restore_names_the_changes_it_takes_back_and_its_dry_run_restores_nothing() {
 /// no more. Before, it said to delete the extra entry, which no road does, and the finding stayed whatever was done.
 #[test]
 fn check_says_to_mark_an_extra_entry_as_left_and_then_lists_it_no_more() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
+    let (dir, db) = common::new_drive();
     let list = dir.path().join("list.csv");
     // One child's number corrected (another birth date) in a second list: two entries of one name and class.
     let corrected = valid_number("45020320190101002");
@@ -7219,8 +7037,7 @@ fn check_says_to_mark_an_extra_entry_as_left_and_then_lists_it_no_more() {
 /// pushed, where before it was 「不是 canbao 数据文件或文件已损坏」.
 #[test]
 fn a_class_list_given_to_push_is_named_as_a_spreadsheet() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
+    let (_dir, db) = common::new_drive();
     let list = fixture("multi_sheet.xlsx");
     let (code, text) =
         said(canbao(&db).args(["push", "--dry-run", "--to", "postgresql://u@127.0.0.1:1/county"]).arg(&list));
@@ -7233,9 +7050,7 @@ fn a_class_list_given_to_push_is_named_as_a_spreadsheet() {
 /// 5.1E+17 and how to open it instead; a masked one, or an XLSX, keeps them as text and says nothing of it.
 #[test]
 fn a_csv_export_of_whole_numbers_warns_of_excel_turning_them_into_numbers() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
-    canbao(&db).arg("import").arg(fixture("gbk_title.csv")).assert().success();
+    let (dir, db) = imported("gbk_title.csv");
     let said = |args: &[&str], out: &Path| {
         let run = canbao(&db).args(["export", "sheet"]).args(args).arg("--out").arg(out).output().unwrap();
         assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
@@ -7362,8 +7177,7 @@ fn a_receipt_repeated_under_another_name_is_said_as_a_repeated_receipt() {
 /// and the one without a number could be marked only in the TUI.
 #[test]
 fn mark_reaches_an_entry_without_an_id_number_that_shares_name_and_class() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
+    let (dir, db) = common::new_drive();
     let list = dir.path().join("list.csv");
     let number = "450203201909308803";
     std::fs::write(&list, format!("姓名,身份证号码,性别,班级\n陈七,,男,一年级1班\n陈七,{number},女,一年级1班\n"))
@@ -7780,8 +7594,7 @@ fn a_list_of_unnumbered_strangers_is_refused_in_words_for_rows_without_a_number(
 #[test]
 fn a_tax_lists_school_differing_only_in_width_spaces_or_brackets_is_the_drives() {
     let oct8 = days_ago(60);
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
+    let (dir, db) = common::new_drive();
     let (li, wang) = ("450202201711194162", "450203201802017248");
     let list = dir.path().join("list.csv");
     std::fs::write(
@@ -7814,8 +7627,7 @@ fn a_tax_lists_school_differing_only_in_width_spaces_or_brackets_is_the_drives()
 /// and a `--pick` past them says whom the number fits and how many; `--pick N` marks the Nth.
 #[test]
 fn pupils_sharing_a_flagged_number_are_counted_and_picked() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
+    let (dir, db) = common::new_drive();
     let list = dir.path().join("list.csv");
     let number = "45020220150101123";
     std::fs::write(&list, format!("姓名,身份证号码,班级\n张三,{number},一年级1班\n李四,{number},一年级1班\n")).unwrap();
@@ -7869,8 +7681,7 @@ fn marks_words_over_a_tax_lists_payment_name_its_receipt_in_both_languages() {
 /// `find --limit 0` is refused with a word on it, where it printed 「没有找到」 over a match and succeeded.
 #[test]
 fn find_refuses_a_limit_of_none() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
+    let (_dir, db) = common::new_drive();
     canbao(&db).args(["import", "--json"]).arg(fixture("gbk_title.csv")).assert().success();
     let found = json(canbao(&db).args(["find", "罗欣", "--json"]));
     assert!(!found.as_array().unwrap().is_empty(), "{found}");
@@ -7886,8 +7697,7 @@ fn find_refuses_a_limit_of_none() {
 /// argument '-5'」.
 #[test]
 fn mark_explains_impossible_days_and_refuses_negative_amounts_in_words() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
+    let (_dir, db) = common::new_drive();
     canbao(&db).args(["import", "--json"]).arg(fixture("gbk_title.csv")).assert().success();
     let pupil = "45020220180710028X";
     for day in ["2026-13-01", "2026-02-30"] {
@@ -8396,9 +8206,7 @@ fn policy_use_asks_for_yes_when_the_new_amount_reads_payments_as_short() {
 /// flag. Exit 2, and under --json the usage error as JSON.
 #[test]
 fn numeric_values_that_are_no_numbers_are_refused_in_chinese_and_english() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
-    canbao(&db).arg("import").arg(fixture("gbk_title.csv")).assert().success();
+    let (_dir, db) = imported("gbk_title.csv");
     for (args, zh) in [
         (&["find", "x", "--limit=-1"][..], "--limit 的值「-1」不对：应为 1 或更大的整数"),
         (&["find", "x", "--limit", "-1"][..], "--limit 的值「-1」不对：应为 1 或更大的整数"),
@@ -8479,8 +8287,7 @@ fn a_tax_list_read_again_after_a_hand_top_up_finds_its_part_payment_recorded() {
 /// taken as written it moved the held pupils into a second school and split their class.
 #[test]
 fn a_list_titled_with_the_drives_school_written_short_goes_into_that_school() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
+    let (dir, db) = common::new_drive();
     let head = "姓名,身份证号,所在年级、班级\n";
     let rows = "何博杰,450202201510123026,五年级1班\n陶子怡,450202201507133055,五年级1班\n";
     let first = dir.path().join("first.csv");
@@ -8697,9 +8504,7 @@ fn two_laptops_merged_both_ways_show_each_payment_under_one_reference() {
 #[test]
 fn last_years_tax_list_after_the_new_year_is_refused_and_its_recorded_rows_are_not_kept() {
     // A drive made last insured year: this year's payments (today's) are then in the next year's window.
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
-    canbao(&db).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    let (dir, db) = imported("utf8_bom.csv");
     let year = drive_year(&db) - 1;
     let conn = rusqlite::Connection::open(&db).unwrap();
     conn.execute("UPDATE meta SET value = ?1 WHERE key IN ('current_year', 'first_year')", [year.to_string()]).unwrap();
@@ -8802,8 +8607,7 @@ fn a_tax_lists_part_payment_is_said_part_paid_among_the_changes() {
 /// import flags it; a missing name or class is refused in both languages; the list is gone afterwards.
 #[test]
 fn add_puts_one_pupil_on_the_drive_through_the_import() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
+    let (dir, db) = common::new_drive();
     let tmp = dir.path().join("tmp");
     std::fs::create_dir(&tmp).unwrap();
     canbao(&db).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
@@ -8968,9 +8772,7 @@ fn a_dismissal_by_number_straight_after_the_upgrade_to_fixed_numbers_is_refused_
 /// is written at once. Before, 36000 元 was written without a word, to be quoted by every form of the year.
 #[test]
 fn policy_new_with_a_premium_far_from_its_bases_wants_yes() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
-    canbao(&db).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    let (dir, db) = imported("utf8_bom.csv");
     let new = |name: &str, premium: &str, yes: bool| {
         let mut cmd = canbao(&db);
         cmd.env("XDG_CONFIG_HOME", dir.path().join("config")).env("HOME", dir.path());
@@ -9060,8 +8862,7 @@ fn dismissing_a_payment_dismissed_already_says_when_and_changes_nothing() {
 /// found nobody of the name (「本机没有此姓名的学生」) and the pupil in the row's class stayed unpaid.
 #[test]
 fn a_tax_row_without_a_number_finds_a_name_written_without_its_middle_dot() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
+    let (dir, db) = common::new_drive();
     let (a, b, c, d) = (
         valid_number("45020220180401223"),
         valid_number("45020220180402224"),

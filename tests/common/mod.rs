@@ -1,7 +1,9 @@
-//! What the test files share: the screen read as text, a backend that keeps every frame drawn, and the payment
-//! lines' numbers read without their references.
+//! What the test files share: a drive's folder and the fixtures, the screen read as text, a backend that keeps
+//! every frame drawn, and the payment lines' numbers read without their references.
 // Each test file takes what it needs of this module: what one leaves unused is no dead code of the others.
 #![allow(dead_code)]
+
+use std::path::PathBuf;
 
 use canbao::store::Store;
 use canbao::tui::{App, Language, Options, views};
@@ -10,6 +12,19 @@ use ratatui::backend::TestBackend;
 
 /// The clock of the tests' drives: in the 2027 insured year's collection season.
 pub const NOW: &str = "2026-11-23T10:00:00+08:00";
+
+/// The file `name` of tests/fixtures.
+pub fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+}
+
+/// A folder of the test's own and the path of a drive file in it (`drive.db`), not made yet. The folder is
+/// removed when the returned `TempDir` is dropped: keep it bound (`_dir`) for as long as the drive is used.
+pub fn new_drive() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("drive.db");
+    (dir, db)
+}
 
 /// An in-memory drive at `NOW`, holding the sample school if `sample`.
 pub fn store(sample: bool) -> Store {
