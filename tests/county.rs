@@ -100,6 +100,21 @@ fn drive(dir: &Path, s: usize, pupils: usize) -> PathBuf {
     db
 }
 
+/// Another laptop's copy of the drive file `base`: under the same file name in the laptop's own new folder
+/// `dir/laptop`, which the county takes for the same drive (as it takes copies carried between laptops).
+fn laptop_copy(dir: &Path, base: &Path, laptop: &str) -> PathBuf {
+    std::fs::create_dir(dir.join(laptop)).unwrap();
+    let path = dir.join(laptop).join(base.file_name().expect("a file"));
+    std::fs::copy(base, &path).unwrap();
+    path
+}
+
+/// Waits past the current second: audit instants have whole seconds, so the change made next is plainly the
+/// later one.
+fn a_second_later() {
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+}
+
 fn mark(db: &Path, id: &str, args: &[&str]) {
     canbao(db).arg("mark").arg(id).args(args).assert().success();
 }
@@ -281,7 +296,7 @@ fn two_laptops_changing_one_pupil_apart_is_a_conflict_the_recorded_payment_stand
     let id = pupil_id(0, 2);
     mark(&a, &id, &["--payment", "paid", "--amount", "400"]);
     // Audit instants have whole seconds: the second laptop's change is plainly the later one.
-    std::thread::sleep(std::time::Duration::from_millis(1100));
+    a_second_later();
     mark(&b, &id, &["--payment", "government"]);
     let first = push(&db, &[&a], &[]);
     assert_eq!(first["updated"], 1, "{first}");
@@ -357,7 +372,7 @@ fn a_change_made_after_seeing_the_payment_wins_at_the_county() {
     mark(&a, &id, &["--payment", "paid", "--amount", "400"]);
     push(&db, &[&a], &[]);
     canbao(&b).arg("merge").arg(&a).assert().success();
-    std::thread::sleep(std::time::Duration::from_millis(1100));
+    a_second_later();
     mark(&b, &id, &["--payment", "unpaid"]);
     let pushed = push(&db, &[&b], &[]);
     assert!(pushed["conflicts"].as_array().unwrap().is_empty(), "{pushed}");
@@ -372,17 +387,15 @@ fn a_value_a_laptop_only_merged_in_is_not_its_own_change_to_the_county() {
     let Some(db) = TestDb::new() else { return };
     let dir = tempfile::tempdir().unwrap();
     let a = drive(dir.path(), 0, 4);
-    std::fs::create_dir(dir.path().join("lapB")).unwrap();
-    let b = dir.path().join("lapB").join("school0.db");
-    std::fs::copy(&a, &b).unwrap();
+    let b = laptop_copy(dir.path(), &a, "lapB");
     let id = pupil_id(0, 2);
     mark(&a, &id, &["--payment", "paid", "--amount", "400"]);
     push(&db, &[&a], &[]);
-    std::thread::sleep(std::time::Duration::from_millis(1100));
+    a_second_later();
     canbao(&b).arg("merge").arg(&a).assert().success();
     let from_b = push(&db, &[&b], &[]);
     assert!(from_b["conflicts"].as_array().unwrap().is_empty(), "{from_b}");
-    std::thread::sleep(std::time::Duration::from_millis(1100));
+    a_second_later();
     mark(&a, &id, &["--enrollment", "left"]);
     let from_a = push(&db, &[&a], &[]);
     assert!(from_a["conflicts"].as_array().unwrap().is_empty(), "{from_a}");
@@ -406,9 +419,7 @@ fn a_change_undone_on_one_laptop_leaves_the_others_correction_standing_at_the_co
     use canbao::store::{IdentityEdit, Store};
     let dir = tempfile::tempdir().unwrap();
     let a = drive(dir.path(), 0, 4);
-    std::fs::create_dir(dir.path().join("lapB")).unwrap();
-    let b = dir.path().join("lapB").join("school0.db");
-    std::fs::copy(&a, &b).unwrap();
+    let b = laptop_copy(dir.path(), &a, "lapB");
     let id = pupil_id(0, 2);
     // An undo is of the session that made the change: one store each.
     let rename = |s: &mut Store, at: &str, name: &str| {
@@ -461,9 +472,7 @@ fn a_change_made_after_merging_the_other_laptops_reaches_the_county_though_its_c
     let Some(db) = TestDb::new() else { return };
     let dir = tempfile::tempdir().unwrap();
     let a = drive(dir.path(), 0, 4);
-    std::fs::create_dir(dir.path().join("lapB")).unwrap();
-    let b = dir.path().join("lapB").join("school0.db");
-    std::fs::copy(&a, &b).unwrap();
+    let b = laptop_copy(dir.path(), &a, "lapB");
     let id = pupil_id(0, 2);
     let note = |path: &Path, at: &str, text: &str| {
         let mut s = Store::open(path).unwrap();
@@ -498,13 +507,11 @@ fn a_dry_run_of_two_copies_reports_the_conflicts_the_push_then_reports() {
     let dir = tempfile::tempdir().unwrap();
     let a = drive(dir.path(), 0, 4);
     // Two laptops' copies of one drive, under one name: to the county they are one drive.
-    std::fs::create_dir(dir.path().join("lapB")).unwrap();
-    let b = dir.path().join("lapB").join("school0.db");
-    std::fs::copy(&a, &b).unwrap();
+    let b = laptop_copy(dir.path(), &a, "lapB");
     let id = pupil_id(0, 2);
     mark(&a, &id, &["--payment", "paid", "--amount", "400"]);
     mark(&a, &pupil_id(0, 3), &["--note", "甲"]);
-    std::thread::sleep(std::time::Duration::from_millis(1100));
+    a_second_later();
     mark(&b, &id, &["--payment", "government"]);
     mark(&b, &pupil_id(0, 3), &["--note", "乙"]);
     let dry = push(&db, &[&a, &b], &["--dry-run"]);
@@ -917,7 +924,7 @@ fn a_drive_still_in_last_year_does_not_undo_this_years_category_certification() 
     push(&db, &[&a], &[]);
     // The last-year laptop's certification must be the newer by the clock (instants have whole seconds): the
     // year, not the clock, is to decide.
-    std::thread::sleep(std::time::Duration::from_millis(1100));
+    a_second_later();
     certify(&b, "三年级1班", "孤儿");
     push(&db, &[&b], &[]);
     let (categories, certified): (String, Option<i32>) = {
@@ -967,7 +974,7 @@ fn a_payment_stands_against_an_enrollment_marked_apart_on_another_laptop() {
             mark(&b, &left, &["--enrollment", "left"]);
         };
         // Audit instants have whole seconds: the second laptop's marks are plainly the later ones.
-        let wait = || std::thread::sleep(std::time::Duration::from_millis(1100));
+        let wait = || a_second_later();
         if payment_first {
             pay();
             wait();
@@ -1559,7 +1566,7 @@ fn pupils_paired_by_name_in_a_merge_of_two_imports_stay_one_in_the_county_after_
     let (a, b) = (dir.path().join("a.db"), dir.path().join("b.db"));
     for db in [&a, &b] {
         canbao(db).args(["import", "--school", school]).arg(dir.path().join("list.csv")).assert().success();
-        std::thread::sleep(std::time::Duration::from_millis(1100));
+        a_second_later();
     }
     // Two drives started apart: their first merge takes --no-common-history.
     canbao(&a).args(["merge", "--no-common-history"]).arg(&b).assert().success();
@@ -1684,15 +1691,7 @@ fn two_copies_certified(
     let a = drive(dir, 0, 4);
     let ids: Vec<String> = (0..4).map(|n| pupil_id(0, n)).collect();
     base(&mut Store::open(&a).unwrap(), &ids);
-    let copies: Vec<PathBuf> = ["甲", "乙"]
-        .iter()
-        .map(|laptop| {
-            std::fs::create_dir(dir.join(laptop)).unwrap();
-            let path = dir.join(laptop).join("school0.db");
-            std::fs::copy(&a, &path).unwrap();
-            path
-        })
-        .collect();
+    let copies: Vec<PathBuf> = ["甲", "乙"].iter().map(|laptop| laptop_copy(dir, &a, laptop)).collect();
     jia(&mut Store::open(&copies[0]).unwrap(), &ids);
     yi(&mut Store::open(&copies[1]).unwrap(), &ids);
     (copies[0].clone(), copies[1].clone())
@@ -1915,7 +1914,7 @@ fn another_schools_drive_holding_this_schools_pupils_is_named_by_the_push() {
     let renamed = dir.path().join("renamed.db");
     std::fs::copy(&first, &renamed).unwrap();
     canbao(&renamed).args(["school", "rename", "第1小学", "第1小学本部"]).assert().success();
-    std::thread::sleep(std::time::Duration::from_millis(1100));
+    a_second_later();
     let csv = dir.path().join("other.csv");
     let mut text = String::from("姓名,身份证号,所在年级、班级\n");
     for n in 0..3 {
@@ -2193,9 +2192,7 @@ fn county_class(db: &TestDb, id: &str) -> String {
 fn promoted_apart(dir: &Path, b_promotes_last: bool) -> (PathBuf, PathBuf) {
     use canbao::store::{IdentityEdit, Store};
     let a = drive(dir, 0, 4);
-    std::fs::create_dir(dir.join("lapB")).unwrap();
-    let b = dir.join("lapB").join("school0.db");
-    std::fs::copy(&a, &b).unwrap();
+    let b = laptop_copy(dir, &a, "lapB");
     let class_to = |s: &mut Store, at: &str, n: usize, class: &str| {
         s.set_fixed_clock(at);
         let pupil = s.student_by_id_number(&pupil_id(0, n)).unwrap().unwrap().id;
@@ -2332,7 +2329,7 @@ fn a_drive_restored_from_a_backup_after_a_push_takes_the_county_back_with_it() {
     assert_eq!((again["updated"].as_u64(), again["files"][0]["restored"].as_u64()), (Some(0), Some(0)), "{again}");
 
     // A mark after the restore is the drive's own newest change: taken, no conflict.
-    std::thread::sleep(std::time::Duration::from_millis(1100));
+    a_second_later();
     mark(&a, &paid, &["--payment", "government"]);
     let later = push(&db, &[&a], &[]);
     assert!(later["conflicts"].as_array().unwrap().is_empty(), "{later}");
@@ -2344,7 +2341,7 @@ fn a_drive_restored_from_a_backup_after_a_push_takes_the_county_back_with_it() {
     std::fs::create_dir(&other).unwrap();
     let b = other.join("school0.db");
     std::fs::copy(&backup, &b).unwrap();
-    std::thread::sleep(std::time::Duration::from_millis(1100));
+    a_second_later();
     mark(&b, &declined, &["--enrollment", "elsewhere"]);
     let from_b = push(&db, &[&b], &[]);
     assert_eq!(from_b["files"][0]["restored"], 0, "{from_b}");
@@ -2688,9 +2685,7 @@ fn a_correction_of_an_already_left_before_one_promotion_outweighs_the_other_lapt
         let p = s.student_by_id_number(&id).unwrap().unwrap().id;
         s.set_enrollment(p, Enrollment::Left, Some("转学")).unwrap();
     }
-    std::fs::create_dir(dir.path().join("lapB")).unwrap();
-    let b = dir.path().join("lapB").join("school0.db");
-    std::fs::copy(&a, &b).unwrap();
+    let b = laptop_copy(dir.path(), &a, "lapB");
     {
         let mut s = Store::open(&b).unwrap();
         s.set_fixed_clock("2026-11-24T22:41:21+08:00");
@@ -2740,9 +2735,7 @@ fn a_pupil_moved_out_by_one_laptop_and_marked_for_the_new_year_on_the_other_stay
     let dir = tempfile::tempdir().unwrap();
     let a = drive(dir.path(), 0, 4);
     let id = pupil_id(0, 0);
-    std::fs::create_dir(dir.path().join("lapB")).unwrap();
-    let b = dir.path().join("lapB").join("school0.db");
-    std::fs::copy(&a, &b).unwrap();
+    let b = laptop_copy(dir.path(), &a, "lapB");
     let start_year = |s: &mut Store, at: &str| {
         s.set_fixed_clock(at);
         let year = s.current_year().unwrap();
@@ -3576,15 +3569,7 @@ fn topped_up_apart(dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
     let base = drive_2024(dir, 3);
     let id = pupil_id(0, 0);
     mark(&base, &id, &["--payment", "paid", "--amount", "300", "--paid-on", "2023-10-08", "--yes"]);
-    let copies: Vec<PathBuf> = ["甲", "乙", "合"]
-        .iter()
-        .map(|laptop| {
-            std::fs::create_dir(dir.join(laptop)).unwrap();
-            let path = dir.join(laptop).join("yibin.db");
-            std::fs::copy(&base, &path).unwrap();
-            path
-        })
-        .collect();
+    let copies: Vec<PathBuf> = ["甲", "乙", "合"].iter().map(|laptop| laptop_copy(dir, &base, laptop)).collect();
     mark(&copies[0], &id, &["--top-up", "40", "--paid-on", "2023-10-09"]);
     mark(&copies[1], &id, &["--top-up", "40", "--paid-on", "2023-10-10"]);
     std::fs::copy(&copies[0], &copies[2]).unwrap();
@@ -3644,9 +3629,7 @@ fn a_top_up_beside_an_amount_corrected_apart_is_a_conflict_at_the_county() {
     let dir = tempfile::tempdir().unwrap();
     let (jia, _, _) = topped_up_apart(dir.path());
     let id = pupil_id(0, 0);
-    let corrected = dir.path().join("丙").join("yibin.db");
-    std::fs::create_dir(dir.path().join("丙")).unwrap();
-    std::fs::copy(dir.path().join("yibin.db"), &corrected).unwrap();
+    let corrected = laptop_copy(dir.path(), &dir.path().join("yibin.db"), "丙");
     mark(&corrected, &id, &["--payment", "paid", "--amount", "380", "--paid-on", "2023-10-10", "--yes"]);
     for order in [[jia.as_path(), corrected.as_path()], [corrected.as_path(), jia.as_path()]] {
         let Some(db) = TestDb::new() else { return };
@@ -3715,15 +3698,7 @@ fn topped_up_alike(dir: &Path) -> (PathBuf, PathBuf, PathBuf, Value) {
     let base = drive_2024(dir, 3);
     let id = pupil_id(0, 0);
     mark(&base, &id, &["--payment", "paid", "--amount", "300", "--paid-on", "2023-10-08", "--yes"]);
-    let copies: Vec<PathBuf> = ["甲", "乙", "合"]
-        .iter()
-        .map(|laptop| {
-            std::fs::create_dir(dir.join(laptop)).unwrap();
-            let path = dir.join(laptop).join("yibin.db");
-            std::fs::copy(&base, &path).unwrap();
-            path
-        })
-        .collect();
+    let copies: Vec<PathBuf> = ["甲", "乙", "合"].iter().map(|laptop| laptop_copy(dir, &base, laptop)).collect();
     for copy in &copies[..2] {
         mark(copy, &id, &["--top-up", "80", "--paid-on", "2023-10-09"]);
     }
@@ -3795,19 +3770,12 @@ fn a_top_up_is_not_wiped_by_a_later_unpaid_or_government_mark_made_apart() {
         let base = drive_2024(dir.path(), 3);
         let id = pupil_id(0, 0);
         mark(&base, &id, &["--payment", "paid", "--amount", "300", "--paid-on", "2023-10-08", "--yes"]);
-        let copies: Vec<PathBuf> = ["甲", "乙", "甲合", "乙合"]
-            .iter()
-            .map(|laptop| {
-                std::fs::create_dir(dir.path().join(laptop)).unwrap();
-                let path = dir.path().join(laptop).join("yibin.db");
-                std::fs::copy(&base, &path).unwrap();
-                path
-            })
-            .collect();
+        let copies: Vec<PathBuf> =
+            ["甲", "乙", "甲合", "乙合"].iter().map(|laptop| laptop_copy(dir.path(), &base, laptop)).collect();
         let (jia, yi) = (&copies[0], &copies[1]);
         mark(jia, &id, &["--top-up", "80", "--paid-on", "2023-10-09"]);
         // Audit instants have whole seconds: the mark on the other copy is plainly the later change.
-        std::thread::sleep(std::time::Duration::from_millis(1100));
+        a_second_later();
         canbao(yi).args(["mark", &id, "--payment", cleared, "--yes"]).assert().success();
         for (into, from) in [(&copies[2], yi), (&copies[3], jia)] {
             std::fs::copy(if from == yi { jia } else { yi }, into).unwrap();
@@ -3861,7 +3829,7 @@ fn a_restore_and_its_undo_each_leave_history_at_the_county_and_say_so() {
     let safety: Vec<PathBuf> =
         walk(dir.path()).into_iter().filter(|p| p.to_string_lossy().ends_with("-restore.db")).collect();
     let [safety] = safety.as_slice() else { panic!("one backup taken by the restore: {safety:?}") };
-    std::thread::sleep(std::time::Duration::from_millis(1100));
+    a_second_later();
     canbao(&a).arg("restore").arg(safety).assert().success();
     let out = bare().arg("push").arg(&a).args(["--to", &db.url, "--accept-clock"]).output().unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
@@ -4072,19 +4040,11 @@ fn top_ups_joined_keep_the_tax_offices_date_and_channel_over_a_later_bare_hand_t
 fn a_school_rename_taken_back_does_not_undo_the_other_laptops_rename_at_the_county() {
     let dir = tempfile::tempdir().unwrap();
     let base = drive(dir.path(), 0, 3);
-    let copies: Vec<PathBuf> = ["甲", "乙"]
-        .iter()
-        .map(|laptop| {
-            std::fs::create_dir(dir.path().join(laptop)).unwrap();
-            let path = dir.path().join(laptop).join("school0.db");
-            std::fs::copy(&base, &path).unwrap();
-            path
-        })
-        .collect();
+    let copies: Vec<PathBuf> = ["甲", "乙"].iter().map(|laptop| laptop_copy(dir.path(), &base, laptop)).collect();
     let (jia, yi) = (&copies[0], &copies[1]);
     canbao(yi).args(["school", "rename", "第1小学", "第1小学本部"]).assert().success();
     // Audit instants have whole seconds: 甲's renames are plainly the later changes.
-    std::thread::sleep(std::time::Duration::from_millis(1100));
+    a_second_later();
     canbao(jia).args(["school", "rename", "第1小学", "第1小学分校"]).assert().success();
     canbao(jia).args(["school", "rename", "第1小学分校", "第1小学"]).assert().success();
     for (into, from) in [(jia, yi), (yi, jia)] {
@@ -4124,15 +4084,7 @@ fn a_pupil_marked_paid_apart_on_two_laptops_is_named_by_the_push_in_either_order
     let dir = tempfile::tempdir().unwrap();
     let base = drive_2024(dir.path(), 3);
     let id = pupil_id(0, 0);
-    let copies: Vec<PathBuf> = ["甲", "乙"]
-        .iter()
-        .map(|laptop| {
-            std::fs::create_dir(dir.path().join(laptop)).unwrap();
-            let path = dir.path().join(laptop).join("yibin.db");
-            std::fs::copy(&base, &path).unwrap();
-            path
-        })
-        .collect();
+    let copies: Vec<PathBuf> = ["甲", "乙"].iter().map(|laptop| laptop_copy(dir.path(), &base, laptop)).collect();
     let (jia, yi) = (&copies[0], &copies[1]);
     mark(jia, &id, &["--payment", "paid", "--amount", "380", "--paid-on", "2023-10-08", "--channel", "现金", "--yes"]);
     mark(yi, &id, &["--payment", "paid", "--amount", "380", "--paid-on", "2023-10-09", "--channel", "微信", "--yes"]);
@@ -4271,12 +4223,10 @@ fn a_conflict_names_the_operator_and_time_of_both_sides() {
     let Some(db) = TestDb::new() else { return };
     let dir = tempfile::tempdir().unwrap();
     let a = drive(dir.path(), 0, 3);
-    std::fs::create_dir(dir.path().join("乙")).unwrap();
-    let b = dir.path().join("乙").join("school0.db");
-    std::fs::copy(&a, &b).unwrap();
+    let b = laptop_copy(dir.path(), &a, "乙");
     let id = pupil_id(0, 1);
     canbao(&a).env("CANBAO_OPERATOR", "王甲").arg("mark").arg(&id).args(["--note", "甲说"]).assert().success();
-    std::thread::sleep(std::time::Duration::from_millis(1100));
+    a_second_later();
     canbao(&b).env("CANBAO_OPERATOR", "李乙").arg("mark").arg(&id).args(["--note", "乙说"]).assert().success();
     push(&db, &[&a], &[]);
     let fresh = TestDb::new().expect("a second database");
@@ -4305,15 +4255,7 @@ fn a_pupil_paid_apart_is_said_by_the_paid_apart_line_alone() {
     let dir = tempfile::tempdir().unwrap();
     let base = drive_2024(dir.path(), 3);
     let id = pupil_id(0, 0);
-    let copies: Vec<PathBuf> = ["甲", "乙"]
-        .iter()
-        .map(|laptop| {
-            std::fs::create_dir(dir.path().join(laptop)).unwrap();
-            let path = dir.path().join(laptop).join("yibin.db");
-            std::fs::copy(&base, &path).unwrap();
-            path
-        })
-        .collect();
+    let copies: Vec<PathBuf> = ["甲", "乙"].iter().map(|laptop| laptop_copy(dir.path(), &base, laptop)).collect();
     let (jia, yi) = (&copies[0], &copies[1]);
     mark(jia, &id, &["--payment", "paid", "--amount", "380", "--paid-on", "2023-10-08", "--channel", "现金", "--yes"]);
     mark(yi, &id, &["--payment", "paid", "--amount", "380", "--paid-on", "2023-10-09", "--channel", "微信", "--yes"]);
@@ -4439,21 +4381,14 @@ fn the_pupils_a_restore_removed_are_named_once_and_taken_out_of_the_county_when_
 fn a_school_rename_taken_back_after_it_reached_the_county_does_not_undo_the_other_laptops_rename() {
     let dir = tempfile::tempdir().unwrap();
     let base = drive(dir.path(), 0, 3);
-    let copy = |laptop: &str| {
-        std::fs::create_dir(dir.path().join(laptop)).unwrap();
-        let path = dir.path().join(laptop).join("school0.db");
-        std::fs::copy(&base, &path).unwrap();
-        path
-    };
+    let copy = |laptop: &str| laptop_copy(dir.path(), &base, laptop);
     let (jia, yi) = (copy("甲"), copy("乙"));
     canbao(&yi).args(["school", "rename", "第1小学", "第1小学本部"]).assert().success();
     // Audit instants have whole seconds: 甲's renames are plainly the later changes.
-    std::thread::sleep(std::time::Duration::from_millis(1100));
+    a_second_later();
     canbao(&jia).args(["school", "rename", "第1小学", "第1小学分校"]).assert().success();
-    std::fs::create_dir(dir.path().join("甲此前")).unwrap();
-    let jia_before = dir.path().join("甲此前").join("school0.db");
-    std::fs::copy(&jia, &jia_before).unwrap();
-    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let jia_before = laptop_copy(dir.path(), &jia, "甲此前");
+    a_second_later();
     canbao(&jia).args(["school", "rename", "第1小学分校", "第1小学"]).assert().success();
     let merged = dir.path().join("merged.db");
     std::fs::copy(&yi, &merged).unwrap();
@@ -4701,9 +4636,7 @@ fn a_conflict_of_a_change_recorded_without_an_operator_says_the_drive_and_time_o
     let Some(db) = TestDb::new() else { return };
     let dir = tempfile::tempdir().unwrap();
     let a = drive(dir.path(), 0, 3);
-    std::fs::create_dir(dir.path().join("乙")).unwrap();
-    let b = dir.path().join("乙").join("school0.db");
-    std::fs::copy(&a, &b).unwrap();
+    let b = laptop_copy(dir.path(), &a, "乙");
     let id = pupil_id(0, 1);
     let note = |path: &Path, operator: &str, at: &str, text: &str| {
         let mut s = Store::open(path).unwrap();
@@ -4741,12 +4674,7 @@ fn a_payment_enrollment_or_category_taken_back_after_it_reached_the_county_does_
     use canbao::store::{Field, FieldChange, Store};
     let dir = tempfile::tempdir().unwrap();
     let base = drive(dir.path(), 0, 4);
-    let copy = |laptop: &str| {
-        std::fs::create_dir(dir.path().join(laptop)).unwrap();
-        let path = dir.path().join(laptop).join("school0.db");
-        std::fs::copy(&base, &path).unwrap();
-        path
-    };
+    let copy = |laptop: &str| laptop_copy(dir.path(), &base, laptop);
     let (jia, yi) = (copy("甲"), copy("乙"));
     let ids: Vec<String> = (0..3).map(|n| pupil_id(0, n)).collect();
     {
@@ -4765,9 +4693,7 @@ fn a_payment_enrollment_or_category_taken_back_after_it_reached_the_county_does_
     session.set_enrollment(pupils[1], Enrollment::Here, None).unwrap();
     certify(&mut session, &ids[2], "2099-11-23T10:01:00+08:00", &[("特困", "民政局")]);
     session.checkpoint().unwrap();
-    std::fs::create_dir(dir.path().join("甲此前")).unwrap();
-    let jia_before = dir.path().join("甲此前").join("school0.db");
-    std::fs::copy(&jia, &jia_before).unwrap();
+    let jia_before = laptop_copy(dir.path(), &jia, "甲此前");
     // As u takes them back: each field written back to the value its change replaced, the last change first.
     let changed: Vec<(i64, String, Option<String>)> = log()
         .prepare("SELECT student_id, field, old FROM audit WHERE id > ?1 ORDER BY id DESC")
@@ -4826,12 +4752,7 @@ fn a_top_up_made_over_the_other_laptops_same_payment_stands_at_the_county_in_eit
     let dir = tempfile::tempdir().unwrap();
     let base = drive(dir.path(), 0, 3);
     let id = pupil_id(0, 0);
-    let copy = |laptop: &str| {
-        std::fs::create_dir(dir.path().join(laptop)).unwrap();
-        let path = dir.path().join(laptop).join("school0.db");
-        std::fs::copy(&base, &path).unwrap();
-        path
-    };
+    let copy = |laptop: &str| laptop_copy(dir.path(), &base, laptop);
     let (jia, yi) = (copy("甲"), copy("乙"));
     let part = PaymentDetails {
         amount_fen: Some(30000),
@@ -4892,9 +4813,7 @@ fn a_copy_still_holding_a_pupil_taken_out_of_the_county_does_not_bring_it_back()
     std::fs::write(&wrong, format!("姓名,身份证号,所在年级、班级\n误导入甲,{added},三年级1班\n")).unwrap();
     canbao(&a).arg("import").arg(&wrong).assert().success();
     push(&db, &[&a], &[]);
-    std::fs::create_dir(dir.path().join("乙")).unwrap();
-    let stale = dir.path().join("乙").join("school0.db");
-    std::fs::copy(&a, &stale).unwrap();
+    let stale = laptop_copy(dir.path(), &a, "乙");
     mark(&stale, &added, &["--note", "乙后来记的"]);
     canbao(&a).arg("restore").arg(&backup).assert().success();
     push(&db, &[&a], &["--remove-restored"]);
@@ -4945,12 +4864,7 @@ fn a_change_taken_back_a_second_time_after_the_first_reached_the_county_does_not
     use canbao::store::{Field, FieldChange, Store};
     let dir = tempfile::tempdir().unwrap();
     let base = drive(dir.path(), 0, 4);
-    let copy = |from: &Path, laptop: &str| {
-        std::fs::create_dir(dir.path().join(laptop)).unwrap();
-        let path = dir.path().join(laptop).join("school0.db");
-        std::fs::copy(from, &path).unwrap();
-        path
-    };
+    let copy = |from: &Path, laptop: &str| laptop_copy(dir.path(), from, laptop);
     let (jia, yi) = (copy(&base, "甲"), copy(&base, "乙"));
     let ids: Vec<String> = (0..3).map(|n| pupil_id(0, n)).collect();
     {
