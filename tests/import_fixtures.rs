@@ -4993,3 +4993,37 @@ fn a_staff_block_beside_the_pupils_named_only_in_its_id_header_gives_no_pupil_it
         assert!(said.message.contains("第 E–G 列") && said.message.contains("1 row fills them (row 2)"), "{said:?}");
     }
 }
+
+/// Reconcile reads an ID cell written with a label (「身份证：4502…」) as the import does: the label left out, the
+/// row matched, and said at its row. Before, the row was refused as an ID number that cannot be read.
+#[test]
+fn reconcile_reads_an_id_cell_with_a_label_as_the_import_does() {
+    use canbao::io::reconcile::{Source, reconcile};
+    let dir = tempfile::tempdir().unwrap();
+    let ids: Vec<String> = (1..=2).map(|i| valid(&format!("4502022016030591{i}"))).collect();
+    let list = dir.path().join("list.csv");
+    std::fs::write(&list, format!("姓名,身份证号码,班级\n甲,{},三年级1班\n乙,{},三年级1班\n", ids[0], ids[1])).unwrap();
+    let mut store = store();
+    class_list::import(&mut store, &[list.as_path()], Some("第二小学"), false).unwrap();
+    for ext in ["csv", "xlsx"] {
+        let path = dir.path().join(format!("categories.{ext}"));
+        let (first, second) = (format!("身份证：{}", ids[0]), format!("身份证号 {}", ids[1]));
+        let rows: Vec<Vec<Option<&str>>> = vec![
+            vec![Some("姓名"), Some("身份证号码"), Some("人员类别")],
+            vec![Some("甲"), Some(first.as_str()), Some("低保对象")],
+            vec![Some("乙"), Some(second.as_str()), Some("孤儿")],
+        ];
+        write_rows(&path, "Sheet1", &rows);
+        let report = reconcile(&mut store, &path, Source::Categories, None, true).unwrap();
+        assert_eq!(report.matched + report.already, 2, "{ext}: {report:?}");
+        for row in [2, 3] {
+            let said = report.problems.iter().find(|p| p.row == Some(row) && p.message.contains("不是号码"));
+            assert!(said.is_some(), "{ext} row {row}: {:?}", report.problems);
+        }
+        assert!(!report.problems.iter().any(|p| p.message.contains(&ids[0])), "{ext}: a whole number shown");
+    }
+    let path = dir.path().join("categories.csv");
+    reconcile(&mut store, &path, Source::Categories, None, false).unwrap();
+    let first = store.student_by_id_number(&ids[0]).unwrap().unwrap();
+    assert_eq!(first.categories.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(), ["低保对象"]);
+}

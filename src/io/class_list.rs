@@ -7356,7 +7356,8 @@ const ID_LABELS: [&str; 8] = ["公民身份号码", "身份证号码", "身份�
 /// The number and the label of a cell that writes a label before a whole ID number (18 characters, the last a
 /// digit or X, or an old 15-digit number; full-width digits and spaces as the number is otherwise read): the
 /// label is no part of the number. `None` for anything else, which stays as written.
-fn labelled_number(said: &str) -> Option<(String, String)> {
+/// Reconcile reads its lists' ID cells by this rule too (`reconcile`).
+pub(super) fn labelled_number(said: &str) -> Option<(String, String)> {
     let label = ID_LABELS.iter().find(|l| said.starts_with(*l))?;
     let rest = said[label.len()..].trim_start();
     let rest = rest.strip_prefix([':', '：']).unwrap_or(rest).trim();

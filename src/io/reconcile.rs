@@ -1710,7 +1710,20 @@ impl Run<'_> {
         self.report.rows_read += 1;
         let header_of = |c: Column| map.header_text(c, &sheet.rows);
         let file_name = map.get(Column::Name, row).map(|c| clean_name(&c.text())).unwrap_or_default();
-        let id_cell = map.get(Column::IdNumber, row).cloned().unwrap_or(Cell::Empty);
+        let mut id_cell = map.get(Column::IdNumber, row).cloned().unwrap_or(Cell::Empty);
+        // A label before the number (「身份证：4502…」) is no part of it, as the import reads it: left out, said.
+        if let Cell::Text(written) = &id_cell
+            && let Some((number, label)) = super::class_list::labelled_number(id_number::unwrap_text(written).trim())
+        {
+            let shown = super::class_list::quoted(written.trim()).into_owned();
+            let message = format!(
+                "身份证号码单元格为“{shown}”：号码之前的“{label}”不是号码，已去掉，按号码核对，请核对 (the ID number cell \
+                 says “{shown}”: “{label}” before the number is no part of it; it is left out and the number matched, \
+                 check it)"
+            );
+            self.problem(sheet, row_no, header_of(Column::IdNumber), message);
+            id_cell = Cell::Text(number);
+        }
         let check = match &id_cell {
             Cell::Number(f) => id_number::check_numeric_cell(*f, self.today),
             other => id_number::check(&other.text(), self.today),
