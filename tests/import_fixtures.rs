@@ -4994,6 +4994,53 @@ fn a_staff_block_beside_the_pupils_named_only_in_its_id_header_gives_no_pupil_it
     }
 }
 
+/// A staff block beside the pupils past an empty column (「姓名 | 身份证号码 | 职务」) is said once, as the
+/// staff's; before, it was said first as another name and ID number block of adults (「多为家长」), then again.
+#[test]
+fn a_staff_block_beside_the_pupils_is_said_once_as_the_staffs() {
+    let dir = tempfile::tempdir().unwrap();
+    let ids: Vec<String> = (1..=2).map(|i| valid(&format!("4502022016030581{i}"))).collect();
+    let teacher = valid("45020219840305124");
+    // Named as the staff's by a 职务 column (「姓名 | 身份证号码 | 职务」), or by its name column (「班主任」).
+    let blocks =
+        [("staff.xlsx", "姓名", "职务"), ("staff.csv", "姓名", "职务"), ("teacher.xlsx", "班主任", "联系电话")];
+    for (file, staff_name, third) in blocks {
+        let path = dir.path().join(file);
+        let rows: Vec<Vec<Option<&str>>> = vec![
+            vec![
+                Some("姓名"),
+                Some("身份证号码"),
+                Some("班级"),
+                None,
+                Some(staff_name),
+                Some("身份证号码"),
+                Some(third),
+            ],
+            vec![
+                Some("学生甲"),
+                Some(ids[0].as_str()),
+                Some("三年级1班"),
+                None,
+                Some("王老师"),
+                Some(teacher.as_str()),
+                Some(if third == "职务" { "班主任" } else { "13900000009" }),
+            ],
+            vec![Some("学生乙"), Some(ids[1].as_str()), Some("三年级1班")],
+        ];
+        write_rows(&path, "三年级1班", &rows);
+        let mut store = store();
+        let report = class_list::import(&mut store, &[path.as_path()], Some("第二小学"), false)
+            .unwrap_or_else(|e| panic!("{file}: refused: {e}"));
+        assert_eq!(report.added, 2, "{file}: {:?}", report.problems);
+        assert!(store.student_by_id_number(&teacher).unwrap().is_none(), "{file}");
+        let about_block: Vec<_> =
+            report.problems.iter().filter(|p| p.message.contains("E–G") || p.message.contains("E-G")).collect();
+        assert_eq!(about_block.len(), 1, "{file}: {about_block:?}");
+        assert!(about_block[0].message.contains("教职工"), "{file}: {about_block:?}");
+        assert!(!report.problems.iter().any(|p| p.message.contains("多为家长")), "{file}: {:?}", report.problems);
+    }
+}
+
 /// Reconcile reads an ID cell written with a label (「身份证：4502…」) as the import does: the label left out, the
 /// row matched, and said at its row. Before, the row was refused as an ID number that cannot be read.
 #[test]

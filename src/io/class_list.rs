@@ -3418,9 +3418,13 @@ impl RowReader<'_> {
     /// Empty for a list of one block. A block in an order of its own is read as pupils where the rows ahead
     /// (`ahead`) show pupils' ID numbers in it and no adult's; else it is said, left unread, and watched
     /// (`Beside`): a pupil's number in it further down refuses the file.
+    /// The staff's columns beside the pupils (`staff_beside`) are no further block: said once, as the staff's,
+    /// where before they were said first as a block of adults' numbers (「多为家长」), then again.
     fn blocks_said(&mut self, file: &str, sheet: &Sheet, map: &HeaderMap, ahead: &[Vec<Cell>]) -> Layout {
-        let mut layout = self.blocks_side_by_side(file, sheet, map, ahead);
-        layout.staff = self.staff_beside(sheet, map);
+        let staff = self.staff_beside(sheet, map);
+        let staff_columns = staff.as_ref().map_or(0..0, |s| s.columns.clone());
+        let mut layout = self.blocks_side_by_side(file, sheet, map, ahead, &staff_columns);
+        layout.staff = staff;
         layout
     }
 
@@ -3472,17 +3476,30 @@ impl RowReader<'_> {
     }
 
     /// The blocks side by side of `blocks_said`.
-    fn blocks_side_by_side(&mut self, file: &str, sheet: &Sheet, map: &HeaderMap, ahead: &[Vec<Cell>]) -> Layout {
+    fn blocks_side_by_side(
+        &mut self,
+        file: &str,
+        sheet: &Sheet,
+        map: &HeaderMap,
+        ahead: &[Vec<Cell>],
+        staff: &std::ops::Range<usize>,
+    ) -> Layout {
         let Some(header_row) = sheet.rows.get(map.row) else { return Layout::default() };
         let upper = match map.top != map.row {
             true => sheet.rows.get(map.top),
             false => map.row.checked_sub(1).and_then(|above| sheet.rows.get(above)),
         };
-        let found = header::side_by_side(header_row, upper.map(Vec::as_slice), self.synonyms);
+        let mut found = header::side_by_side(header_row, upper.map(Vec::as_slice), self.synonyms);
+        found.retain(|block| !staff.contains(&block.start));
         if found.len() < 2 {
             return Layout::default();
         }
         let width = header_row.iter().rposition(|c| !c.is_empty()).map_or(0, |at| at + 1);
+        // The last block ends where the staff's columns begin.
+        let width = match staff.is_empty() || found.iter().any(|b| b.start >= staff.start) {
+            true => width,
+            false => width.min(staff.start),
+        };
         let mut layout = Layout { silent_from: Some(found[1].start), ..Layout::default() };
         let mut blocks = vec![found[0].start];
         let mut own_order = Vec::new();
