@@ -4994,6 +4994,156 @@ fn a_staff_block_beside_the_pupils_named_only_in_its_id_header_gives_no_pupil_it
     }
 }
 
+/// A sheet for `write_sheets`: its name, its header and its rows as written.
+type SheetSpec<'a> = (&'a str, &'a [&'a str], Vec<Vec<String>>);
+
+/// A workbook of class sheets written with `rust_xlsxwriter`: each sheet's name, header and rows as written.
+fn write_sheets(path: &Path, sheets: &[SheetSpec<'_>]) {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    for (name, header, rows) in sheets {
+        let sheet = book.add_worksheet().set_name(*name).unwrap();
+        for (c, h) in header.iter().enumerate() {
+            sheet.write_string(0, c as u16, *h).unwrap();
+        }
+        for (r, row) in rows.iter().enumerate() {
+            for (c, text) in row.iter().enumerate() {
+                sheet.write_string(r as u32 + 1, c as u16, text).unwrap();
+            }
+        }
+    }
+    book.save(path).unwrap();
+}
+
+/// A workbook of class sheets with one sheet of the school's special pupils beside them (姓名 | 身份证号 | 人员类别,
+/// no class: a department-style list) imports its class sheets; the special sheet is not imported as a class list
+/// and is named, pointing to the category reconcile. Before, the whole workbook was refused without naming the
+/// sheet (on a drive holding pupils, or under a sheet name naming a category).
+#[test]
+fn a_category_sheet_beside_class_sheets_is_left_out_by_name_and_the_classes_import() {
+    let dir = tempfile::tempdir().unwrap();
+    let class_one: Vec<String> = (1..=3).map(|i| valid(&format!("4502022016030561{i}"))).collect();
+    let class_two: Vec<String> = (1..=2).map(|i| valid(&format!("4502022016030562{i}"))).collect();
+    let stranger = valid("45020320100101888");
+    let class_rows = |ids: &[String], tag: &str| -> Vec<Vec<String>> {
+        ids.iter().enumerate().map(|(i, id)| vec![format!("{tag}学生{i}"), id.clone()]).collect()
+    };
+    let special_rows = vec![
+        vec!["一班学生0".to_owned(), class_one[0].clone(), "低保对象".to_owned()],
+        vec!["不认识".to_owned(), stranger.clone(), "特困人员".to_owned()],
+    ];
+    let held = dir.path().join("held.csv");
+    std::fs::write(&held, format!("姓名,身份证号码,班级\n早来,{},四年级1班\n", valid("45020220150305771"))).unwrap();
+    for (special_name, drive_holds) in [("特殊学生", true), ("低保名单", false), ("低保名单", true)] {
+        let path = dir.path().join(format!("school-{special_name}-{drive_holds}.xlsx"));
+        let pupils: &[&str] = &["姓名", "身份证号码"];
+        let special: &[&str] = &["姓名", "身份证号", "人员类别"];
+        write_sheets(
+            &path,
+            &[
+                ("三年级1班", pupils, class_rows(&class_one, "一班")),
+                ("三年级2班", pupils, class_rows(&class_two, "二班")),
+                (special_name, special, special_rows.clone()),
+            ],
+        );
+        let mut store = store();
+        if drive_holds {
+            class_list::import(&mut store, &[held.as_path()], Some("第二小学"), false).unwrap();
+        }
+        let what = format!("{special_name}, drive holding pupils {drive_holds}");
+        let report = class_list::import(&mut store, &[path.as_path()], Some("第二小学"), false)
+            .unwrap_or_else(|e| panic!("{what}: refused: {e}"));
+        assert_eq!(report.added, 5, "{what}: {:?}", report.problems);
+        assert!(store.student_by_id_number(&stranger).unwrap().is_none(), "{what}: the stranger is no pupil");
+        let first = store.student_by_id_number(&class_one[0]).unwrap().unwrap();
+        assert_eq!(first.class_label(), "三年级1班", "{what}");
+        let said =
+            report.problems.iter().find(|p| p.sheet == special_name && p.message.contains("--source categories"));
+        let said = said.unwrap_or_else(|| panic!("{what}: {:?}", report.problems));
+        assert!(said.message.contains(special_name) && said.message.contains("未作为班级名单导入"), "{said:?}");
+    }
+    // A workbook of nothing but category sheets is refused as a single one is.
+    let path = dir.path().join("only.xlsx");
+    let special: &[&str] = &["姓名", "身份证号", "人员类别"];
+    write_sheets(&path, &[("低保", special, special_rows.clone()), ("特困", special, special_rows.clone())]);
+    let mut store = store();
+    class_list::import(&mut store, &[held.as_path()], Some("第二小学"), false).unwrap();
+    let refused = class_list::import(&mut store, &[path.as_path()], Some("第二小学"), false);
+    assert!(matches!(refused, Err(ImportError::CategoryList { .. })), "{refused:?}");
+}
+
+/// A department's list (姓名 | 身份证号码 | 人员类别, no class) named as one only by its file's or its sheet's name
+/// (「民政局特困人员名单.xlsx」, a sheet 「低保名单」) is refused as a class list on an empty drive too, as one under
+/// such a title is; `--as-class-list` still takes it. Before, its people became pupils with no class.
+#[test]
+fn a_category_list_named_by_its_file_or_sheet_is_refused_on_an_empty_drive() {
+    let dir = tempfile::tempdir().unwrap();
+    let id = valid("45020320100101888");
+    let rows = vec![vec!["不认识".to_owned(), id.clone(), "特困人员".to_owned()]];
+    let header: &[&str] = &["姓名", "身份证号码", "人员类别"];
+    let by_file = dir.path().join("民政局特困人员名单.xlsx");
+    write_sheets(&by_file, &[("Sheet1", header, rows.clone())]);
+    let by_sheet = dir.path().join("list.xlsx");
+    write_sheets(&by_sheet, &[("低保名单", header, rows.clone())]);
+    let by_csv = dir.path().join("低保名单.csv");
+    std::fs::write(&by_csv, format!("姓名,身份证号码,人员类别\n不认识,{id},特困人员\n")).unwrap();
+    for path in [&by_file, &by_sheet, &by_csv] {
+        let mut store = store();
+        let refused = class_list::import(&mut store, &[path.as_path()], Some("第二小学"), false);
+        assert!(matches!(refused, Err(ImportError::CategoryList { .. })), "{path:?}: {refused:?}");
+        assert!(store.student_by_id_number(&id).unwrap().is_none(), "{path:?}");
+        let mut request =
+            class_list::ImportRequest::new(&store, vec![path.clone()], Some("第二小学".to_owned())).unwrap();
+        request.as_class_list = true;
+        let report = request.run(&mut store, false).unwrap_or_else(|e| panic!("{path:?}: {e}"));
+        assert_eq!(report.added, 1, "{path:?}: {report:?}");
+    }
+}
+
+/// A list by grade with a 人员类别 column and no 班级 has a grade, though canbao reads it from no column (a header
+/// it does not know, 就读年级 or 现年级; the sheet's or the file's name, 三年级): imported as it would be without
+/// its category column, the categories read. Before, on a drive holding pupils, it was refused as a department's
+/// list 「没有班级或年级」.
+#[test]
+fn a_list_by_grade_with_a_category_column_is_imported() {
+    let dir = tempfile::tempdir().unwrap();
+    let ids: Vec<String> = (1..=2).map(|i| valid(&format!("4502022016030571{i}"))).collect();
+    let held = dir.path().join("held.csv");
+    std::fs::write(&held, format!("姓名,身份证号码,班级\n早来,{},四年级1班\n", valid("45020220150305771"))).unwrap();
+    let cases = [
+        ("by-header.csv", "Sheet1", "就读年级"),
+        ("by-header.xlsx", "Sheet1", "现年级"),
+        ("list.xlsx", "三年级", ""),
+        ("三年级.csv", "Sheet1", ""),
+    ];
+    for (file, sheet, grade_header) in cases {
+        let path = dir.path().join(file);
+        let mut rows: Vec<Vec<Option<&str>>> = vec![
+            vec![Some("姓名"), Some("身份证号码"), Some("人员类别")],
+            vec![Some("甲"), Some(ids[0].as_str()), Some("低保对象")],
+            vec![Some("乙"), Some(ids[1].as_str()), None],
+        ];
+        if !grade_header.is_empty() {
+            for (at, row) in rows.iter_mut().enumerate() {
+                row.push(Some(if at == 0 { grade_header } else { "三年级" }));
+            }
+        }
+        write_rows(&path, sheet, &rows);
+        for drive_holds in [false, true] {
+            let mut store = store();
+            if drive_holds {
+                class_list::import(&mut store, &[held.as_path()], Some("第二小学"), false).unwrap();
+            }
+            let what = format!("{file}, drive holding pupils {drive_holds}");
+            let report = class_list::import(&mut store, &[path.as_path()], Some("第二小学"), false)
+                .unwrap_or_else(|e| panic!("{what}: refused: {e}"));
+            assert_eq!(report.added, 2, "{what}: {:?}", report.problems);
+            let first = store.student_by_id_number(&ids[0]).unwrap().unwrap();
+            let categories: Vec<&str> = first.categories.iter().map(|c| c.name.as_str()).collect();
+            assert_eq!(categories, ["低保对象"], "{what}");
+        }
+    }
+}
+
 /// A staff block beside the pupils past an empty column (「姓名 | 身份证号码 | 职务」) is said once, as the
 /// staff's; before, it was said first as another name and ID number block of adults (「多为家长」), then again.
 #[test]

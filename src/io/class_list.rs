@@ -2134,6 +2134,10 @@ impl RowReader<'_> {
         let pupils_at_start = self.report.rows_read - self.report.skipped;
         let mut later = std::collections::VecDeque::new();
         let mut in_later = false;
+        // Sheets left out as a department's list beside the others (`category_sheet_left_out`), and the tables
+        // read as lists: a workbook whose every list is such a sheet is refused as a single one is.
+        let mut category_sheets: Vec<String> = Vec::new();
+        let mut tables_read = 0;
         let mut sheets = sheets.into_iter();
         loop {
             let mut rows = match sheets.next() {
@@ -2375,8 +2379,23 @@ impl RowReader<'_> {
             {
                 self.class_given_said(file, (&sheet.name, None), ClassSource::Title, &title, label);
             }
-            let form =
-                self.other_paperwork(file, &sheet, &map, (by_canbao, template.as_ref()), class_column, &sheet_class)?;
+            let paperwork = self.other_paperwork(
+                file,
+                &sheet,
+                &map,
+                (by_canbao, template.as_ref()),
+                (class_column, &sheet_class),
+                multi,
+            )?;
+            let form = match paperwork {
+                Paperwork::List(form) => form,
+                Paperwork::CategorySheet => {
+                    self.category_sheet_left_out(file, &sheet.name, body.into_iter().map(Ok).chain(rows))?;
+                    category_sheets.push(sheet.name);
+                    continue;
+                }
+            };
+            tables_read += 1;
             let own_export = form.as_ref().is_some_and(OwnForm::remarks_are_canbaos);
             if own_export {
                 // canbao's remarks (应缴 350 元…, 低保对象：应在待遇审批地参保…) are stale as soon as the drive changes:
@@ -2819,6 +2838,9 @@ impl RowReader<'_> {
             self.adult_lists.push(adults);
         }
         self.statuses_said(file);
+        if !category_sheets.is_empty() && tables_read == 0 {
+            return Err(ImportError::CategoryList { file: file.to_owned() });
+        }
         match (found_any, hidden_lists.is_empty(), any_content) {
             (true, ..) if self.this_file.no_list() => Err(ImportError::NotAClassList { file: file.to_owned() }),
             (true, ..) => Ok(()),
@@ -2834,6 +2856,35 @@ impl RowReader<'_> {
                 }
             }
         }
+    }
+
+    /// A sheet that looks like a department's list of certified people (a category column, nothing giving a class)
+    /// in a workbook of several: left out, named with the rows holding a valid ID number (read to its end, as a
+    /// damaged sheet fails the import wherever it is), pointing to the category reconcile and `--as-class-list`.
+    fn category_sheet_left_out(
+        &mut self,
+        file: &str,
+        name: &str,
+        rows: impl Iterator<Item = Result<Vec<Cell>, ReadError>>,
+    ) -> Result<(), ImportError> {
+        let mut numbered = 0;
+        for row in rows {
+            if holds_id_number(&row?, self.today) {
+                numbered += 1;
+            }
+        }
+        let numbered_en = crate::words::counted(numbered, "row holds", "rows hold");
+        let message = format!(
+            "工作表 {name} 像部门认定名单（有人员类别列，没有班级或年级），未作为班级名单导入（其中 {numbered} 行有有效的身份证号码），\
+             本文件其他工作表照常导入；要记入本校学生的人员类别，请把这张表另存为一个文件，用 核对部门认定名单（canbao reconcile \
+             文件 --source categories）；确是本校学生的名单，请加 --as-class-list 导入 (sheet {name} looks like a \
+             department's list of certified people, a category column and no class or grade: not imported as a class \
+             list ({numbered_en} a valid ID number); the file's other sheets are imported; to record the school's \
+             pupils' categories, save this sheet as a file of its own and use reconcile --source categories; if it is \
+             the school's own list of pupils, import it with --as-class-list)"
+        );
+        self.problem_at(file, name, None, "", message);
+        Ok(())
     }
 
     /// A 说明 or 样表 sheet with a header, left out as the workbook's other sheets hold the pupils: said by name,
@@ -3270,9 +3321,9 @@ impl RowReader<'_> {
         sheet: &Sheet,
         map: &HeaderMap,
         (by_canbao, template): (bool, Option<&Template>),
-        class_column: bool,
-        sheet_class: &SheetClass,
-    ) -> Result<Option<OwnForm>, ImportError> {
+        (class_column, sheet_class): (bool, &SheetClass),
+        multi: bool,
+    ) -> Result<Paperwork, ImportError> {
         self.category_list_reading = false;
         let above: Vec<Vec<String>> =
             sheet.rows.iter().take(map.row).map(|row| row.iter().map(Cell::text).collect()).collect();
@@ -3321,9 +3372,19 @@ impl RowReader<'_> {
                 "{file}：此文件是 canbao 导出的{named}，不是学校的班级名单；其“备注/说明”列是 canbao 所写，未作为学生备注导入 \
                  ({file}: a form canbao exported, not the school's class list: its remarks are not imported as notes)"
             ));
-            return Ok(Some(own));
+            return Ok(Paperwork::List(Some(own)));
         }
-        match looks_like_category_list(map, &above, class_column, sheet_class, self.drive_holds_pupils) {
+        let place = SheetPlace { sheet: &sheet.name, file, multi };
+        let header_row = sheet.rows.get(map.row).map(Vec::as_slice).unwrap_or_default();
+        let look = looks_like_category_list(
+            map,
+            &above,
+            (class_column, sheet_class),
+            &place,
+            header_row,
+            self.drive_holds_pupils,
+        );
+        match look {
             _ if form.is_some() => {}
             None => {}
             Some(_) if self.as_class_list => self.warn(format!(
@@ -3331,6 +3392,7 @@ impl RowReader<'_> {
                  column and no class or grade, imported as a class list as asked, --as-class-list)"
             )),
             Some(CategoryLook::DepartmentTitle) => return Err(ImportError::CategoryList { file: file.to_owned() }),
+            Some(CategoryLook::BesideOtherSheets) => return Ok(Paperwork::CategorySheet),
             // Judged once its rows are read (`hand_row` keeps their numbers), by whether they are the drive's pupils.
             Some(CategoryLook::NoClass) => {
                 self.category_lists.push((file.to_owned(), Vec::new()));
@@ -3339,7 +3401,7 @@ impl RowReader<'_> {
         }
         let payment: Vec<Column> = PAYMENT_COLUMNS.into_iter().filter(|c| map.columns.contains_key(c)).collect();
         if payment.is_empty() {
-            return Ok(form);
+            return Ok(Paperwork::List(form));
         }
         let name_header = header::clean(&map.header_text(Column::Name, &sheet.rows));
         let taxpayer = ["纳税人姓名", "缴费人姓名"].contains(&name_header.as_str());
@@ -3352,7 +3414,7 @@ impl RowReader<'_> {
              （canbao reconcile 文件 --source tax）({file}: a payment list's columns, not imported: for the tax \
              office's paid list use reconcile --source tax)"
         ));
-        Ok(form)
+        Ok(Paperwork::List(form))
     }
 
     /// A line for the top of the report, once however many sheets give it.
@@ -7317,33 +7379,81 @@ fn field_in_english(field: crate::store::Field) -> &'static str {
 const DEPARTMENT_TITLE_WORDS: [&str; 9] =
     ["认定", "民政", "残联", "残疾人联合会", "乡村振兴", "扶贫", "卫健", "退役军人", "救助"];
 
+/// Words of a title, a sheet's or a file's name that name a category of certified people (「低保名单」,
+/// 「特困人员名单.xlsx」): a list named by its people's category, not by a class.
+const CATEGORY_NAME_WORDS: [&str; 8] = ["特困", "低保", "孤儿", "事实无人抚养", "残疾", "脱贫", "监测对象", "五保"];
+
+/// What `RowReader::other_paperwork` makes of a sheet it does not refuse.
+enum Paperwork {
+    /// Read as a class list: which of canbao's forms it is, if one.
+    List(Option<OwnForm>),
+    /// A department's list beside a workbook's other sheets: left out and named (`category_sheet_left_out`).
+    CategorySheet,
+}
+
 /// Why a sheet may be a department's list of certified people rather than a class list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum CategoryLook {
-    /// Its title names a department or a certification: refused whatever the drive.
+    /// Its title, its sheet's or its file's name names a department, a certification or a category: refused
+    /// whatever the drive.
     DepartmentTitle,
     /// Only a category column and nothing giving a class, on a drive holding pupils: a department's list, or the
     /// school's own list made before classes (新生名单, 插班生 with their 低保/残疾), told apart by its rows.
     NoClass,
+    /// Such a sheet in a workbook of several: the workbook's class sheets are imported, this one left out and
+    /// named (`category_sheet_left_out`), where refusing the workbook lost its classes for one sheet.
+    BesideOtherSheets,
+}
+
+/// Where a sheet is read from, for `looks_like_category_list`: its name, its file's, and whether the workbook
+/// has other sheets.
+struct SheetPlace<'a> {
+    sheet: &'a str,
+    file: &'a str,
+    multi: bool,
 }
 
 /// A department's list of certified people rather than a class list (`ImportError::CategoryList`): a category
-/// column, and no class or grade from a column, a title, the sheet's or the file's name; under a title naming a
-/// department or a certification, or on a drive already holding pupils (the list can only add pupils in no
-/// class, or categories the category reconcile records), judged then by its rows (`category_lists_judged`).
+/// column, and no class or grade from a column (a header naming 年级 or 班级 that canbao does not read, 就读年级,
+/// tells a grade too), a title, the sheet's or the file's name; in a workbook of several sheets, left out beside
+/// the others; under a title, a sheet's or a file's name naming a department, a certification or a category, or
+/// on a drive already holding pupils (the list can only add pupils in no class, or categories the category
+/// reconcile records), judged then by its rows (`category_lists_judged`).
 fn looks_like_category_list(
     map: &HeaderMap,
     above: &[Vec<String>],
-    class_column: bool,
-    sheet_class: &SheetClass,
+    (class_column, sheet_class): (bool, &SheetClass),
+    place: &SheetPlace<'_>,
+    header_row: &[Cell],
     drive_holds_pupils: bool,
 ) -> Option<CategoryLook> {
     let no_class = !class_column && !map.columns.contains_key(&Column::Grade) && *sheet_class == SheetClass::Unnamed;
     if !no_class || !map.columns.contains_key(&Column::Category) {
         return None;
     }
-    let department_title =
-        above.iter().flatten().any(|cell| DEPARTMENT_TITLE_WORDS.iter().any(|word| cell.contains(word)));
+    // A grade the reader does not take (a header it does not know, 就读年级; a grade in the sheet's or the file's
+    // name or the title, 三年级): a list by grade, imported as it would be without its category column.
+    let grade_header = header_row
+        .iter()
+        .map(|c| header::clean(&c.text()))
+        .any(|h| !h.contains("类别") && (h.contains("年级") || h.contains("班级") || h.contains("班别")));
+    let file_stem = Path::new(place.file).file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let names = [place.sheet, file_stem.as_str()];
+    let grade_named = names
+        .iter()
+        .copied()
+        .chain(above.iter().flatten().map(String::as_str))
+        .any(|text| class_label::grade_named(text).is_some());
+    if grade_header || grade_named {
+        return None;
+    }
+    if place.multi {
+        return Some(CategoryLook::BesideOtherSheets);
+    }
+    let department = |text: &str| DEPARTMENT_TITLE_WORDS.iter().any(|word| text.contains(word));
+    let category = |text: &str| CATEGORY_NAME_WORDS.iter().any(|word| text.contains(word));
+    let department_title = above.iter().flatten().any(|cell| department(cell) || category(cell))
+        || names.iter().any(|name| department(name) || category(name));
     if department_title {
         Some(CategoryLook::DepartmentTitle)
     } else {
