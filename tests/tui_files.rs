@@ -733,16 +733,9 @@ fn editing_the_drives_policy_so_a_recorded_payment_changes_window_asks_and_no_ke
     let dir = tempfile::tempdir().unwrap();
     let config = dir.path().join("config");
     std::fs::create_dir_all(config.join("policies")).unwrap();
-    let request = canbao::domain::policy::Renewal {
-        name: "yibin-2027",
-        base_name: "yibin-2024",
-        base_text: canbao::domain::policy::builtin_text("yibin-2024").unwrap(),
-        year: 2027,
-        premium_fen: Some(40_000),
-    };
-    let renewed = canbao::domain::policy::renew(&request, canbao::domain::category::CategoryTable::builtin()).unwrap();
+    let renewed = common::yibin_2027(40_000);
     let file = config.join("policies/yibin-2027.toml");
-    std::fs::write(&file, &renewed.text).unwrap();
+    std::fs::write(&file, &renewed).unwrap();
     let drive = dir.path().join("school.db");
     let mut store = Store::open(&drive).unwrap();
     canbao::demo::load_sample(&mut store).unwrap();
@@ -2671,16 +2664,9 @@ fn a_premium_edit_names_the_pupils_it_uninsures_and_u_does_not_reach_past_it() {
     let dir = tempfile::tempdir().unwrap();
     let config = dir.path().join("config");
     std::fs::create_dir_all(config.join("policies")).unwrap();
-    let request = canbao::domain::policy::Renewal {
-        name: "yibin-2027",
-        base_name: "yibin-2024",
-        base_text: canbao::domain::policy::builtin_text("yibin-2024").unwrap(),
-        year: 2027,
-        premium_fen: Some(38_000),
-    };
-    let renewed = canbao::domain::policy::renew(&request, canbao::domain::category::CategoryTable::builtin()).unwrap();
+    let renewed = common::yibin_2027(38_000);
     let file = config.join("policies/yibin-2027.toml");
-    std::fs::write(&file, &renewed.text).unwrap();
+    std::fs::write(&file, &renewed).unwrap();
     let drive = dir.path().join("school.db");
     let mut store = Store::open(&drive).unwrap();
     canbao::demo::load_sample(&mut store).unwrap();
@@ -2812,15 +2798,8 @@ fn a_premium_edit_of_the_drives_policy_is_kept_in_the_drive() {
     let dir = tempfile::tempdir().unwrap();
     let config = dir.path().join("config");
     std::fs::create_dir_all(config.join("policies")).unwrap();
-    let request = canbao::domain::policy::Renewal {
-        name: "yibin-2027",
-        base_name: "yibin-2024",
-        base_text: canbao::domain::policy::builtin_text("yibin-2024").unwrap(),
-        year: 2027,
-        premium_fen: Some(38_000),
-    };
-    let renewed = canbao::domain::policy::renew(&request, canbao::domain::category::CategoryTable::builtin()).unwrap();
-    std::fs::write(config.join("policies/yibin-2027.toml"), &renewed.text).unwrap();
+    let renewed = common::yibin_2027(38_000);
+    std::fs::write(config.join("policies/yibin-2027.toml"), &renewed).unwrap();
     let drive = dir.path().join("school.db");
     let mut store = Store::open(&drive).unwrap();
     canbao::demo::load_sample(&mut store).unwrap();
@@ -2828,7 +2807,7 @@ fn a_premium_edit_of_the_drives_policy_is_kept_in_the_drive() {
     assert_eq!(store.connection().execute(set, []).unwrap(), 2);
     store.reload_year().unwrap();
     store.set_meta(canbao::tui::POLICY_META_KEY, "yibin-2027").unwrap();
-    store.keep_policy_text("yibin-2027", &renewed.text).unwrap();
+    store.keep_policy_text("yibin-2027", &renewed).unwrap();
     let pupil = store
         .students(&Default::default())
         .unwrap()
@@ -3386,15 +3365,8 @@ fn a_premium_edit_counts_an_undated_payment_it_leaves_short_and_asks() {
     let dir = tempfile::tempdir().unwrap();
     let config = dir.path().join("config");
     std::fs::create_dir_all(config.join("policies")).unwrap();
-    let request = canbao::domain::policy::Renewal {
-        name: "yibin-2027",
-        base_name: "yibin-2024",
-        base_text: canbao::domain::policy::builtin_text("yibin-2024").unwrap(),
-        year: 2027,
-        premium_fen: Some(38_000),
-    };
-    let renewed = canbao::domain::policy::renew(&request, canbao::domain::category::CategoryTable::builtin()).unwrap();
-    std::fs::write(config.join("policies/yibin-2027.toml"), &renewed.text).unwrap();
+    let renewed = common::yibin_2027(38_000);
+    std::fs::write(config.join("policies/yibin-2027.toml"), &renewed).unwrap();
     let drive = dir.path().join("school.db");
     let mut store = Store::open(&drive).unwrap();
     store.set_fixed_clock(TODAY);
@@ -3464,16 +3436,9 @@ fn a_premium_typed_over_the_policy_forms_replaces_it_and_a_far_one_is_asked() {
     let dir = tempfile::tempdir().unwrap();
     let config = dir.path().join("config");
     std::fs::create_dir_all(config.join("policies")).unwrap();
-    let request = canbao::domain::policy::Renewal {
-        name: "yibin-2027",
-        base_name: "yibin-2024",
-        base_text: canbao::domain::policy::builtin_text("yibin-2024").unwrap(),
-        year: 2027,
-        premium_fen: Some(38_000),
-    };
-    let renewed = canbao::domain::policy::renew(&request, canbao::domain::category::CategoryTable::builtin()).unwrap();
+    let renewed = common::yibin_2027(38_000);
     let file = config.join("policies/yibin-2027.toml");
-    std::fs::write(&file, &renewed.text).unwrap();
+    std::fs::write(&file, &renewed).unwrap();
     let drive = dir.path().join("school.db");
     let opts = Options { config_dir: Some(config.clone()), ..options(Language::Zh) };
     let mut app = App::new(Store::open(&drive).unwrap(), &opts).unwrap();

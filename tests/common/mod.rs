@@ -26,6 +26,19 @@ pub fn new_drive() -> (tempfile::TempDir, PathBuf) {
     (dir, db)
 }
 
+/// The builtin policy yibin-2024 renewed for the 2027 insured year at `premium_fen` a pupil, as `canbao policy new`
+/// makes `yibin-2027`: the policy file's text.
+pub fn yibin_2027(premium_fen: i64) -> String {
+    let request = canbao::domain::policy::Renewal {
+        name: "yibin-2027",
+        base_name: "yibin-2024",
+        base_text: canbao::domain::policy::builtin_text("yibin-2024").expect("base"),
+        year: 2027,
+        premium_fen: Some(premium_fen),
+    };
+    canbao::domain::policy::renew(&request, canbao::domain::category::CategoryTable::builtin()).expect("renewed").text
+}
+
 /// An in-memory drive at `NOW`, holding the sample school if `sample`.
 pub fn store(sample: bool) -> Store {
     let mut store = Store::open_in_memory().expect("store");
