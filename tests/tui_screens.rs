@@ -4550,17 +4550,8 @@ fn choosing_a_policy_in_the_tui() {
 fn the_policy_screen_on_a_second_laptop_lists_the_drives_copy_and_asks_before_another_city() {
     let mut store = store(true);
     in_year(&mut store, 2027);
-    let base = canbao::domain::policy::builtin_text("yibin-2024").expect("base");
-    let request = canbao::domain::policy::Renewal {
-        name: "yibin-2027",
-        base_name: "yibin-2024",
-        base_text: base,
-        year: 2027,
-        premium_fen: Some(40000),
-    };
-    let renewed =
-        canbao::domain::policy::renew(&request, canbao::domain::category::CategoryTable::builtin()).expect("renewed");
-    store.keep_policy_text("yibin-2027", &renewed.text).expect("copy");
+    let renewed = common::yibin_2027(40000);
+    store.keep_policy_text("yibin-2027", &renewed).expect("copy");
     store.set_meta(canbao::tui::POLICY_META_KEY, "yibin-2027").expect("meta");
     let mut app = App::new(store, &options(Language::Zh, Some("测试"))).expect("app");
     app.update(Action::Resize(100, 30));
@@ -9521,17 +9512,8 @@ fn a_key_typed_right_after_ctrl_c_on_a_job_goes_back_to_its_progress() {
 fn the_payment_form_quotes_a_category_to_be_certified_again_in_full() {
     let mut store = store(true);
     in_year(&mut store, 2027);
-    let base = canbao::domain::policy::builtin_text("yibin-2024").expect("base");
-    let request = canbao::domain::policy::Renewal {
-        name: "yibin-2027",
-        base_name: "yibin-2024",
-        base_text: base,
-        year: 2027,
-        premium_fen: Some(40000),
-    };
-    let renewed =
-        canbao::domain::policy::renew(&request, canbao::domain::category::CategoryTable::builtin()).expect("renewed");
-    store.keep_policy_text("yibin-2027", &renewed.text).expect("copy");
+    let renewed = common::yibin_2027(40000);
+    store.keep_policy_text("yibin-2027", &renewed).expect("copy");
     store.set_meta(canbao::tui::POLICY_META_KEY, "yibin-2027").expect("meta");
     let amount_and_note = |store: Store| {
         let mut app = App::new(store, &options(Language::Zh, Some("测试"))).expect("app");
@@ -11127,25 +11109,14 @@ fn home_and_end_move_through_the_file_picker() {
 /// line is free (after the next key), once. Before, it was said only when the line was free on start, so here never.
 #[test]
 fn the_edited_policy_file_note_waits_for_a_status_line_taken_on_start() {
-    let renewed = |fen: i64| {
-        let base = canbao::domain::policy::builtin_text("yibin-2024").expect("base");
-        let request = canbao::domain::policy::Renewal {
-            name: "yibin-2027",
-            base_name: "yibin-2024",
-            base_text: base,
-            year: 2027,
-            premium_fen: Some(fen),
-        };
-        canbao::domain::policy::renew(&request, canbao::domain::category::CategoryTable::builtin()).expect("renewed")
-    };
     let config = tempfile::tempdir().expect("config");
     std::fs::create_dir_all(config.path().join("policies")).expect("policies");
-    std::fs::write(config.path().join("policies/yibin-2027.toml"), renewed(42000).text).expect("file");
+    std::fs::write(config.path().join("policies/yibin-2027.toml"), common::yibin_2027(42000)).expect("file");
     std::fs::write(config.path().join("policies/broken-2027.toml"), "title = \n").expect("broken");
     let note = "本机政策文件 yibin-2027 已改动（个人缴费 420 元），未采用：按 : 选定即采用";
     let mut store = store(true);
     in_year(&mut store, 2027);
-    store.keep_policy_text("yibin-2027", &renewed(38000).text).expect("copy");
+    store.keep_policy_text("yibin-2027", &common::yibin_2027(38000)).expect("copy");
     store.set_meta(canbao::tui::POLICY_META_KEY, "yibin-2027").expect("meta");
     let options = Options { config_dir: Some(config.path().to_owned()), ..options(Language::Zh, Some("测试")) };
     let mut app = App::new(store, &options).expect("app");
@@ -11164,20 +11135,9 @@ fn the_edited_policy_file_note_waits_for_a_status_line_taken_on_start() {
 /// 420 as in use, nothing was said on start, and Enter said only 「已选定政策」.
 #[test]
 fn an_edited_file_of_the_drives_policy_is_said_listed_apart_and_taken_with_its_change() {
-    let renewed = |fen: i64| {
-        let base = canbao::domain::policy::builtin_text("yibin-2024").expect("base");
-        let request = canbao::domain::policy::Renewal {
-            name: "yibin-2027",
-            base_name: "yibin-2024",
-            base_text: base,
-            year: 2027,
-            premium_fen: Some(fen),
-        };
-        canbao::domain::policy::renew(&request, canbao::domain::category::CategoryTable::builtin()).expect("renewed")
-    };
     let config = tempfile::tempdir().expect("config");
     std::fs::create_dir_all(config.path().join("policies")).expect("policies");
-    std::fs::write(config.path().join("policies/yibin-2027.toml"), renewed(42000).text).expect("file");
+    std::fs::write(config.path().join("policies/yibin-2027.toml"), common::yibin_2027(42000)).expect("file");
     for (lang, start, row, adopted) in [
         (
             Language::Zh,
@@ -11194,7 +11154,7 @@ fn an_edited_file_of_the_drives_policy_is_said_listed_apart_and_taken_with_its_c
     ] {
         let mut store = store(true);
         in_year(&mut store, 2027);
-        store.keep_policy_text("yibin-2027", &renewed(38000).text).expect("copy");
+        store.keep_policy_text("yibin-2027", &common::yibin_2027(38000)).expect("copy");
         store.set_meta(canbao::tui::POLICY_META_KEY, "yibin-2027").expect("meta");
         let options = Options { config_dir: Some(config.path().to_owned()), ..options(lang, Some("测试")) };
         let mut app = App::new(store, &options).expect("app");
