@@ -24,6 +24,15 @@ fn canbao(db: &Path, home: &Path) -> Command {
     cmd
 }
 
+/// A drive (`drive.db`) holding the ten pupils of the UTF-8 fixture, in a folder of its own that is also the
+/// home folder [`canbao`] is given.
+fn ten_pupils() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    canbao(&db, dir.path()).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    (dir, db)
+}
+
 /// As [`canbao`], where no file may grow past `bytes`: each write past it fails (EFBIG), as on a full disk.
 fn canbao_limited(db: &Path, home: &Path, bytes: u64) -> Command {
     let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("canbao"));
@@ -74,10 +83,8 @@ fn files_in(dir: &Path) -> Vec<String> {
 #[cfg(unix)]
 #[test]
 fn a_policy_file_that_cannot_be_written_is_not_left_behind() {
-    let dir = tempfile::tempdir().unwrap();
+    let (dir, db) = ten_pupils();
     let home = dir.path();
-    let db = home.join("drive.db");
-    canbao(&db, home).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
     canbao(&db, home).args(["policy", "use", "liuzhou-2023"]).assert().success();
     let policies = home.join("config/canbao/policies");
 
@@ -102,10 +109,8 @@ fn a_policy_file_that_cannot_be_written_is_not_left_behind() {
 /// `year new` go on, naming it as a policy file (政策文件, not the drive's 数据文件), with its path and why.
 #[test]
 fn one_broken_policy_file_stops_only_the_drive_that_uses_it() {
-    let dir = tempfile::tempdir().unwrap();
+    let (dir, db) = ten_pupils();
     let home = dir.path();
-    let db = home.join("drive.db");
-    canbao(&db, home).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
     // The drive's own year's policy: `year new` makes the next year's from no other year's.
     canbao(&db, home)
         .args(["policy", "new", "liuzhou-2027", "--from", "liuzhou-2023", "--year", "2027"])
@@ -156,10 +161,8 @@ fn one_broken_policy_file_stops_only_the_drive_that_uses_it() {
 /// duplicates and invalid numbers are still listed, and it says the underpayments were not checked and why.
 #[test]
 fn a_policy_file_broken_after_it_was_chosen_leaves_check_working() {
-    let dir = tempfile::tempdir().unwrap();
+    let (dir, db) = ten_pupils();
     let home = dir.path();
-    let db = home.join("drive.db");
-    canbao(&db, home).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
     canbao(&db, home)
         .args(["policy", "new", "liuzhou-z", "--from", "liuzhou-2023", "--year", "2027"])
         .assert()
@@ -185,10 +188,8 @@ fn a_policy_file_broken_after_it_was_chosen_leaves_check_working() {
 #[cfg(unix)]
 #[test]
 fn a_drive_whose_shm_cannot_grow_is_read_as_it_is_and_never_called_damaged() {
-    let dir = tempfile::tempdir().unwrap();
+    let (dir, db) = ten_pupils();
     let home = dir.path();
-    let db = home.join("drive.db");
-    canbao(&db, home).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
     let before = std::fs::read(&db).unwrap();
     for args in [&["--read-only", "stats", "--json"][..], &["--read-only", "find", "周", "--json"]] {
         let out = canbao_limited(&db, home, 16).args(args).output().unwrap();
@@ -243,10 +244,8 @@ fn a_missing_drive_is_not_made_by_a_command_that_needs_pupils_and_a_folder_is_a_
 #[cfg(unix)]
 #[test]
 fn an_export_that_cannot_be_written_leaves_no_folder_and_names_the_file_asked_for() {
-    let dir = tempfile::tempdir().unwrap();
+    let (dir, db) = ten_pupils();
     let home = dir.path();
-    let db = home.join("drive.db");
-    canbao(&db, home).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
     // A masked copy's name says so: `--mask --out x.xlsx` writes x-打码.xlsx.
     let earlier = home.join("x-打码.xlsx");
     canbao(&db, home).args(["export", "sheet", "--mask", "--out"]).arg(home.join("x.xlsx")).assert().success();
