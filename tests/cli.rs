@@ -9195,3 +9195,44 @@ fn a_class_less_list_of_the_schools_own_pupils_with_categories_is_imported() {
     assert_eq!(code, Some(0), "{text}");
     assert_eq!(count().as_u64(), before.as_u64().map(|n| n + 1), "{text}");
 }
+
+/// `check --dismiss N` given twice by number answers as by reference: the second time says the payment was
+/// dismissed already, when, by whom and why, writes nothing and exits 0; the number is fixed when the payment is
+/// kept, so it still names the same payment and never another (the other line keeps its own number). Before, the
+/// second said 「没有第 N 条」 (exit 1), as if the number were mistyped.
+#[test]
+fn dismissing_by_number_twice_says_dismissed_already_as_by_reference() {
+    let oct8 = days_ago(60);
+    let (dir, db) = tax_drive();
+    let tax = dir.path().join("tax.csv");
+    std::fs::write(
+        &tax,
+        format!("姓名,证件号码,班级,缴费金额,缴费日期\n苏萱,,三年级2班,380,{oct8}\n王甲,,三年级2班,380,{oct8}\n"),
+    )
+    .unwrap();
+    canbao(&db).args(["reconcile", "--source", "tax", "--keep-unmatched"]).arg(&tax).assert().success();
+    let check = json(canbao(&db).args(["check", "--json"]));
+    let lines = check["tax_paid_unrecorded"].as_array().cloned().unwrap_or_default();
+    assert_eq!(lines.len(), 2, "{check}");
+    let first = lines[0]["number"].as_u64().unwrap().to_string();
+    let (first_name, other_name) = (lines[0]["name"].as_str().unwrap(), lines[1]["name"].as_str().unwrap());
+    let (code, text) = said(canbao(&db).args(["check", "--dismiss", &first, "--why", "已向税务核实"]));
+    assert_eq!(code, Some(0), "{text}");
+    let rows = || {
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        conn.query_row("SELECT count(*) FROM audit", [], |r| r.get::<_, i64>(0)).unwrap()
+    };
+    let before = rows();
+    let (code, text) = said(canbao(&db).args(["check", "--dismiss", &first, "--why", "再销一次"]));
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.contains("已于") && text.contains("由 测试") && text.contains("已向税务核实"), "{text}");
+    assert!(text.contains(first_name) && !text.contains(other_name), "the same payment, not another: {text}");
+    assert!(!text.contains("没有第"), "not a mistyped number: {text}");
+    assert_eq!(rows(), before, "nothing written");
+    let out = json(canbao(&db).args(["check", "--dismiss", &first, "--why", "再销一次", "--json"]));
+    assert_eq!(out["already_dismissed"]["dismissal_reason"], "已向税务核实", "{out}");
+    assert_eq!(out["number"].as_u64().map(|n| n.to_string()), Some(first.clone()), "{out}");
+    let left = tax_unrecorded(&db);
+    assert_eq!(left.len(), 1, "the other still listed: {left:?}");
+    assert_eq!(left[0].0, other_name, "{left:?}");
+}

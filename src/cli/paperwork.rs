@@ -2419,16 +2419,17 @@ pub fn dismiss(cli: &Cli, pick: &LinePick, why: &str, json: bool) -> CmdResult {
     );
     let line = match picked(&report.tax_paid_unrecorded, pick, |u| u, named) {
         Ok(line) => line,
-        // A reference not listed because its payment is dismissed already: said so, with when and by whom, not as
-        // a reference mistyped (the reference is the payment's on every laptop; a number no longer listed is
-        // refused naming the numbers listed, as before).
-        Err(refused) if matches!(pick, LinePick::Reference(_)) => {
+        // A number or reference not listed because its payment is dismissed already: said so, with when and by
+        // whom, not as mistyped. Either names the same payment for good (the reference on every laptop, the number
+        // on this one: given when the payment was kept, never moved by another's dismissal, and a number read off
+        // a list printed before the renumbering is refused above), so a command given twice never reaches another
+        // payment. A number or reference neither listed nor dismissed is refused naming the numbers listed.
+        Err(refused) => {
             let done = store.dismissed_lines()?;
             let found: Vec<_> = done.iter().filter(|d| pick.names(d.line.number, &d.line.reference)).collect();
             let [already] = found[..] else { return Err(refused) };
             return dismissed_already(already, json);
         }
-        Err(refused) => return Err(refused),
     };
     let n = line.number;
     if store.dismiss_unapplied(line, why)?.is_none() {
