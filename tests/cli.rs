@@ -9236,3 +9236,36 @@ fn dismissing_by_number_twice_says_dismissed_already_as_by_reference() {
     assert_eq!(left.len(), 1, "the other still listed: {left:?}");
     assert_eq!(left[0].0, other_name, "{left:?}");
 }
+
+/// A tax list's payment row repeated under the same 票证号码 (the same pupil, amount and date) is one payment,
+/// counted with the row it repeats among 同一学生的其他行, not among 未核对: the summary still adds up to the rows
+/// read, and the preview and the run count alike. Before, the repeat read as a row held back (未核对 1).
+#[test]
+fn a_repeated_receipt_row_of_a_pupil_is_not_counted_unreconciled() {
+    let oct8 = days_ago(60);
+    let (dir, db) = tax_drive();
+    let tax = dir.path().join("tax.csv");
+    std::fs::write(
+        &tax,
+        format!(
+            "姓名,证件号码,缴费金额,缴费日期,票证号码\n周静露,450202201711194162,380,{oct8},R-1\n\
+             周静露,450202201711194162,380,{oct8},R-1\n吴凯远,450202201804012233,380,{oct8},R-2\n"
+        ),
+    )
+    .unwrap();
+    let counts = |r: &Value| {
+        let n = |key: &str| r[key].as_u64().unwrap_or_else(|| panic!("{key}: {r}"));
+        (n("rows_read"), n("matched"), n("further_rows"), n("not_reconciled"))
+    };
+    let dry = json(canbao(&db).args(["reconcile", "--source", "tax", "--dry-run", "--json"]).arg(&tax));
+    assert_eq!(counts(&dry), (3, 2, 1, 0), "{dry}");
+    let (code, text) = said(canbao(&db).args(["reconcile", "--source", "tax", "--dry-run"]).arg(&tax));
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.contains("同一学生的其他行 1，未核对 0"), "{text}");
+    assert!(text.contains("不重复计算"), "still said at its row: {text}");
+    let run = json(canbao(&db).args(["reconcile", "--source", "tax", "--json"]).arg(&tax));
+    assert_eq!(counts(&run), counts(&dry), "{run}");
+    let store = canbao::store::Store::open_read_only(&db).unwrap();
+    let zhou = store.student_by_id_number("450202201711194162").unwrap().unwrap();
+    assert_eq!(zhou.payment_details.amount_fen, Some(38_000), "one payment, not two");
+}

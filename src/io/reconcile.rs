@@ -685,8 +685,8 @@ pub struct ReconcileReport {
     pub not_reconciled: usize,
     /// The pupils counted in `matched`, each with what changed, in the list's order.
     pub changed: Vec<ChangedPupil>,
-    /// Rows that reached a pupil another row of the list reached too (a second payment, a second category): the
-    /// pupil is counted once, in `matched`, `already` or `conflicts`.
+    /// Rows that reached a pupil another row of the list reached too (a second payment, a second category, a
+    /// payment listed again under its receipt): the pupil is counted once, in `matched`, `already` or `conflicts`.
     pub further_rows: usize,
     /// Valid ID numbers nobody on the roster has.
     #[serde(serialize_with = "crate::domain::id_shown::ids")]
@@ -2735,11 +2735,15 @@ impl Run<'_> {
                 continue;
             }
             let mut kept: Vec<TaxRow> = Vec::new();
+            // The rows repeating one kept: the same payment, so they reach the pupil when it does (counted among
+            // the pupil's further rows), not held back (未核对), as a row of the same payment is not.
+            let mut repeats: Vec<(String, usize)> = Vec::new();
             for paid in rows {
                 let Some(earlier) = kept.iter().find(|k| paid.repeats(k)) else {
                     kept.push(paid);
                     continue;
                 };
+                repeats.push((paid.sheet.clone(), paid.row));
                 let (at, at_en) = (earlier.at(&paid), earlier.at_en(&paid));
                 // A repeated receipt number is said at the receipt column; a row repeated without one, at the
                 // whole row (the amount, date and channel are all the same).
@@ -2821,6 +2825,7 @@ impl Run<'_> {
                 }
             }
             if !department && !extends_recorded && self.built_on_by_top_up(&student, &kept)? {
+                self.reached.extend(repeats);
                 self.already_recorded(&student, &kept, (first_sheet, first_row));
                 continue;
             }
@@ -2832,6 +2837,7 @@ impl Run<'_> {
                 for r in paid.iter().filter(|r| r.row > 0) {
                     self.reached.insert((r.sheet.clone(), r.row));
                 }
+                self.reached.extend(repeats);
             }
             match outcome {
                 Ok((changes, confirmed)) => {
