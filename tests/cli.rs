@@ -9269,3 +9269,37 @@ fn a_repeated_receipt_row_of_a_pupil_is_not_counted_unreconciled() {
     let zhou = store.student_by_id_number("450202201711194162").unwrap().unwrap();
     assert_eq!(zhou.payment_details.amount_fen, Some(38_000), "one payment, not two");
 }
+
+/// The agency's 未参保 for a pupil the drive records paid says the payment recorded here, its amount and date, in
+/// `check`'s line (and its JSON as `recorded_amount`, `recorded_on`), and still dismisses by its number. Before, the
+/// line said 「金额不详 日期不详」 of a payment the drive holds.
+#[test]
+fn the_agencys_not_registered_line_says_the_payment_recorded_here() {
+    let oct8 = days_ago(60);
+    let (dir, db) = tax_drive();
+    let zhou = "450202201711194162";
+    canbao(&db)
+        .args(["mark", zhou, "--payment", "paid", "--amount", "380", "--paid-on", &oct8, "--yes"])
+        .assert()
+        .success();
+    let agency = dir.path().join("agency.csv");
+    std::fs::write(&agency, format!("姓名,证件号码,参保状态\n周静露,{zhou},未参保\n")).unwrap();
+    canbao(&db).args(["reconcile", "--source", "agency"]).arg(&agency).assert().success();
+    let (code, text) = said(canbao(&db).arg("check"));
+    assert_eq!(code, Some(0), "{text}");
+    let line = text.lines().find(|l| l.contains("周静露") && l.contains("医保经办机构")).unwrap_or_default();
+    assert!(line.contains("380 元") && line.contains(&oct8), "{text}");
+    assert!(!line.contains("金额不详") && !line.contains("日期不详"), "{line}");
+    let (code, text) = said(canbao(&db).args(["--lang", "en", "check"]));
+    assert_eq!(code, Some(0), "{text}");
+    let line = text.lines().find(|l| l.contains("周静露") && l.contains("agency")).unwrap_or_default();
+    assert!(line.contains("380 yuan") && line.contains(&oct8) && !line.contains("amount unknown"), "{text}");
+    let check = json(canbao(&db).args(["check", "--json"]));
+    let listed = &check["agency_not_registered"][0];
+    assert_eq!(listed["recorded_amount"].as_f64(), Some(380.0), "{check}");
+    assert_eq!(listed["recorded_on"].as_str(), Some(oct8.as_str()), "{check}");
+    let number = listed["number"].as_u64().unwrap_or_default().to_string();
+    let (code, text) = said(canbao(&db).args(["check", "--dismiss", &number, "--why", "已向医保核实"]));
+    assert_eq!(code, Some(0), "{text}");
+    assert!(tax_unrecorded(&db).is_empty(), "dismissed");
+}

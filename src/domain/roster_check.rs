@@ -521,6 +521,12 @@ pub struct UnrecordedPayment {
     pub advice_en: String,
     /// The pupil who holds the number today, if any (not marked paid).
     pub pupil: Option<PupilRef>,
+    /// The agency's 未参保 (`AgencyNotRegistered`, which holds no payment of its own): the payment the drive records
+    /// for the pupil it counts insured, yuan and date, said in place of the list's (none), not as unknown.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recorded_amount: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recorded_on: Option<NaiveDate>,
 }
 
 pub use super::pupil_flags::OLDEST_PUPIL;
@@ -868,6 +874,21 @@ impl UnrecordedPayment {
     /// The amount with its unit (`380 元`, `380 yuan`), or, where the list's could not be read, what its cell held
     /// as reconcile said it (`金额“4OO”无法识别`, `amount “4OO” not understood`); the date, or words for none.
     pub fn amount_and_day(&self, en: bool) -> (String, String) {
+        // The agency's 未参保 lists no payment: the one recorded here is what the operator checks with the agency.
+        if self.reason == UnappliedReason::AgencyNotRegistered
+            && (self.recorded_amount.is_some() || self.recorded_on.is_some())
+        {
+            let amount = match (self.recorded_amount, en) {
+                (Some(yuan), false) => format!("本机记录 {} 元", money::plain((yuan * 100.0).round() as i64)),
+                (Some(yuan), true) => format!("recorded here {} yuan", money::plain((yuan * 100.0).round() as i64)),
+                (None, false) => "本机未记金额".to_owned(),
+                (None, true) => "no amount recorded here".to_owned(),
+            };
+            let day = self
+                .recorded_on
+                .map_or_else(|| (if en { "no date" } else { "日期不详" }).to_owned(), |d| d.to_string());
+            return (amount, day);
+        }
         let written = self.written_amount.as_deref().map(str::trim).filter(|w| !w.is_empty());
         let amount = match (self.amount, written, en) {
             (Some(yuan), _, false) => format!("{} 元", money::plain((yuan * 100.0).round() as i64)),
@@ -1063,6 +1084,12 @@ fn numbered_lines(
                 (said.why(false), said.why(true), said.advice(false).to_owned(), said.advice(true).to_owned())
             }
         };
+        // The agency's 未参保 is said with the payment the drive records for the pupil it counts insured.
+        let insured_here = holding
+            .iter()
+            .chain(matched)
+            .find(|s| s.payment.is_settled() && s.enrollment != Enrollment::Elsewhere)
+            .filter(|_| r.reason == UnappliedReason::AgencyNotRegistered);
         let line = UnrecordedPayment {
             number: 0,
             reference: super::unapplied::reference(&k.id_number, r),
@@ -1085,6 +1112,8 @@ fn numbered_lines(
                 .first()
                 .or(matched.filter(|_| r.reason == UnappliedReason::MistypedNumber))
                 .map(|s| PupilRef::from(*s)),
+            recorded_amount: insured_here.and_then(|s| s.payment_details.amount_fen).map(money::as_number),
+            recorded_on: insured_here.and_then(|s| s.payment_details.paid_on),
         };
         match line_of.get(&row) {
             Some(&at) => found[at] = Some((line, settled)),
