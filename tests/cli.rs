@@ -9303,3 +9303,46 @@ fn the_agencys_not_registered_line_says_the_payment_recorded_here() {
     assert_eq!(code, Some(0), "{text}");
     assert!(tax_unrecorded(&db).is_empty(), "dismissed");
 }
+
+/// A tax list every payment of which is ten times the premium or more (38000 for 380: the whole list in 分) is
+/// refused as a list, in the preview as in the run: nothing recorded or kept, and the message says the amounts look
+/// like 分, to convert or check. Before, each row was held back on its own (`far_amount`) and kept for `check`.
+#[test]
+fn a_tax_list_all_in_fen_is_refused_whole() {
+    let oct8 = days_ago(60);
+    let (dir, db) = tax_drive();
+    let tax = dir.path().join("fen.csv");
+    std::fs::write(
+        &tax,
+        format!(
+            "姓名,证件号码,缴费金额,缴费日期\n周静露,450202201711194162,38000,{oct8}\n\
+             吴凯远,450202201804012233,38000,{oct8}\n孙远泽,450203201804047272,38000,{oct8}\n"
+        ),
+    )
+    .unwrap();
+    let rows = || {
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        conn.query_row("SELECT count(*) FROM audit", [], |r| r.get::<_, i64>(0)).unwrap()
+    };
+    let before = rows();
+    for dry in [true, false] {
+        let mut cmd = canbao(&db);
+        cmd.args(["reconcile", "--source", "tax"]).arg(&tax);
+        if dry {
+            cmd.arg("--dry-run");
+        }
+        let (code, text) = said(&mut cmd);
+        assert_eq!(code, Some(1), "dry {dry}: {text}");
+        assert!(text.contains("以分为单位") && text.contains("未保存任何内容") && text.contains("换算为元"), "{text}");
+        assert!(text.contains("3 笔缴费"), "{text}");
+    }
+    let out = canbao(&db).args(["reconcile", "--source", "tax", "--json"]).arg(&tax).output().unwrap();
+    let error: Value = serde_json::from_slice(&out.stdout).or_else(|_| serde_json::from_slice(&out.stderr)).unwrap();
+    assert_eq!(error["error"]["kind"], "amounts_in_fen", "{error}");
+    assert_eq!(rows(), before, "nothing written");
+    assert!(tax_unrecorded(&db).is_empty(), "nothing kept for check");
+    // The same list in 元 is taken.
+    std::fs::write(&tax, std::fs::read_to_string(&tax).unwrap().replace("38000", "380")).unwrap();
+    let report = json(canbao(&db).args(["reconcile", "--source", "tax", "--json"]).arg(&tax));
+    assert_eq!(report["matched"].as_u64(), Some(3), "{report}");
+}

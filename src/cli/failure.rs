@@ -210,6 +210,7 @@ fn reconcile(e: &ReconcileError) -> Said {
         R::ThisDrive { file, .. } => Said::file("this_drive_not_a_list", file),
         R::NoPupilOfDrive { file, .. } => Said::file("matches_no_pupil", file),
         R::EarlierYear { file, .. } => Said::file("earlier_year_list", file),
+        R::AmountsInFen { file, .. } => Said::file("amounts_in_fen", file),
         R::ChangedSincePreview { file } => Said::file("changed_since_preview", file),
     }
 }

@@ -824,6 +824,31 @@ pub enum ReconcileError {
          insured year opens, so nothing was reconciled or saved; ask the tax office for the {current} list)"
     )]
     EarlierYear { file: String, year: i32, current: i32, payments: usize },
+    /// A tax list every payment of which (two or more, each priced under the drive's policy) is ten times the full
+    /// premium or more: the list is in 分, or its amounts are otherwise wrong throughout. Kept row by row, each
+    /// would be held back as a slip (`FarAmount`) and listed by `check` for good; refused whole, nothing is kept
+    /// and the operator converts the list (or asks the tax office) and reads it again. `example`: the first row's
+    /// amount and the premium it was held against, in fen; `in_fen`: every amount is exactly 100 times its premium.
+    #[error("{}", in_fen_message(.file, *.payments, *.example, *.in_fen))]
+    AmountsInFen { file: String, payments: usize, example: (i64, i64), in_fen: bool },
+}
+
+/// What [`ReconcileError::AmountsInFen`] says: every amount far above the premium, most likely in 分, and what to
+/// do (convert to 元 and read it again, or check with the tax office), nothing saved.
+fn in_fen_message(file: &str, payments: usize, (amount, due): (i64, i64), in_fen: bool) -> String {
+    let (amount, due) = (money::plain(amount), money::plain(due));
+    let (looks, looks_en) = if in_fen {
+        ("金额像是以分为单位", "the amounts look like fen (分), not yuan")
+    } else {
+        ("金额疑为以分为单位或多写了 0", "the amounts look like fen (分), or have zeros typed twice")
+    };
+    format!(
+        "{file}：名单上 {payments} 笔缴费的金额都是保费的 10 倍以上（如 {amount} 元，保费 {due} 元），{looks}，整份名单未核对，\
+         未保存任何内容。请把金额换算为元（以分为单位的，除以 100）后另存再核对，或向税务部门核实实缴金额 ({file}: all \
+         {payments} payments on the list are ten times the premium or more (such as {amount} yuan for a premium of {due} \
+         yuan): {looks_en}, so the whole list was refused and nothing saved; convert the amounts to yuan (divide fen \
+         by 100), save and reconcile again, or check the amounts paid with the tax office)"
+    )
 }
 
 use crate::domain::unapplied::school_key;
@@ -1224,6 +1249,10 @@ fn reconcile_list(
     // Before anything is kept: a list whose every payment is of an earlier insured year is last year's list, and
     // applied it would keep each of those payments for `check` as paid but not recorded.
     if let Some(refused) = run.earlier_year_list(file) {
+        return Err(refused);
+    }
+    // Nor a list in 分: each payment held back row by row would be kept for `check` for good.
+    if let Some(refused) = run.list_in_fen(file) {
         return Err(refused);
     }
     run.undated_list_said()?;
@@ -2936,6 +2965,23 @@ impl Run<'_> {
             }
         }
         Some(ReconcileError::EarlierYear { file: file.to_owned(), year: latest?, current, payments })
+    }
+
+    /// The refusal of a tax list every priced payment of which is ten times the full premium or more
+    /// (`ReconcileError::AmountsInFen`): two or more, so that one slip on a list of one row is said at its row as
+    /// any slip is. `None` when a payment is near its premium, or none is priced (no policy).
+    fn list_in_fen(&self, file: &str) -> Option<ReconcileError> {
+        let (mut payments, mut in_fen, mut example) = (0, true, None);
+        for PupilPayments { student, rows } in &self.payments {
+            for paid in rows.iter().filter(|r| r.kind == RowKind::Payment && !r.earlier && r.amount.is_some()) {
+                let (slip, due) = self.far_amount(student, paid)?;
+                payments += 1;
+                in_fen &= slip == money::FarAmount::InFen;
+                example = example.or(paid.amount.map(|fen| (fen, due)));
+            }
+        }
+        (payments >= 2).then_some(())?;
+        Some(ReconcileError::AmountsInFen { file: file.to_owned(), payments, example: example?, in_fen })
     }
 
     /// A tax list none of whose payments gives a date, read on a drive that has moved on into a later insured year:
