@@ -209,6 +209,11 @@ pub enum Command {
         /// would be, keeping its payments in the history as not recorded)
         #[arg(long)]
         keep_unmatched: bool,
+        /// 税务名单像另一所学校的名单时，确认就是另一所学校的名单：只记入其中本校学生的缴费，名单外的缴费不保存
+        /// (take a tax list that looks like another school's as such: record the rows of this drive's pupils, and keep
+        /// none of the strangers' payments)
+        #[arg(long, conflicts_with = "keep_unmatched")]
+        other_school_ok: bool,
         /// 显示完整身份证号码，--json 中亦然（记入修改记录）(show full ID numbers, in --json too; recorded in the audit log)
         #[arg(long)]
         reveal: bool,
@@ -1120,10 +1125,11 @@ fn run(cli: &Cli) -> CmdResult {
         Command::Export(args) => export::export(cli, args),
         Command::Policy { action } => paperwork::policy(cli, action),
         Command::Quote(args) => paperwork::quote(cli, args),
-        Command::Reconcile { file, source, dry_run, keep_unmatched, reveal, json } => {
+        Command::Reconcile { file, source, dry_run, keep_unmatched, other_school_ok, reveal, json } => {
             let options = crate::io::reconcile::ReconcileOptions {
                 dry_run: *dry_run,
                 keep_unmatched: *keep_unmatched,
+                other_school_ok: *other_school_ok,
                 previewed: None,
             };
             paperwork::reconcile(cli, file, (*source).into(), options, *reveal, *json)

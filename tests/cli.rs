@@ -9346,3 +9346,42 @@ fn a_tax_list_all_in_fen_is_refused_whole() {
     let report = json(canbao(&db).args(["reconcile", "--source", "tax", "--json"]).arg(&tax));
     assert_eq!(report["matched"].as_u64(), Some(3), "{report}");
 }
+
+/// Another school's tax list holding one of the drive's pupils is taken on purpose with `--other-school-ok`: the
+/// pupil's payment is recorded and none of the strangers' payments is kept (`check` lists none), said in the report
+/// with how many were left out; the preview says the same. Before, only `--keep-unmatched` took the list, and it
+/// kept every stranger's payment in the drive's history for `check` to list for good.
+#[test]
+fn another_schools_tax_list_taken_on_purpose_keeps_no_strangers() {
+    let oct8 = days_ago(60);
+    let (dir, db) = tax_drive();
+    let (a, b) = (valid_number("11010520150101001"), valid_number("11010520150202002"));
+    let tax = dir.path().join("other.csv");
+    std::fs::write(
+        &tax,
+        format!(
+            "姓名,证件号码,缴费金额,缴费日期\n周静露,450202201711194162,380,{oct8}\n外校甲,{a},380,{oct8}\n\
+             外校乙,{b},380,{oct8}\n外校丙,,380,{oct8}\n"
+        ),
+    )
+    .unwrap();
+    let (code, text) = said(canbao(&db).args(["reconcile", "--source", "tax"]).arg(&tax));
+    assert_eq!(code, Some(1), "refused without a word: {text}");
+    assert!(text.contains("--other-school-ok"), "the refusal names the way: {text}");
+    let dry =
+        json(canbao(&db).args(["reconcile", "--source", "tax", "--other-school-ok", "--dry-run", "--json"]).arg(&tax));
+    assert_eq!((dry["other_school"].as_bool(), dry["strangers_not_kept"].as_u64()), (Some(true), Some(3)), "{dry}");
+    assert_eq!(dry["unapplied_payments"].as_u64(), Some(0), "{dry}");
+    let (code, text) = said(canbao(&db).args(["reconcile", "--source", "tax", "--other-school-ok"]).arg(&tax));
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.contains("--other-school-ok") && text.contains("名单外的 3 笔缴费不保存"), "{text}");
+    assert!(text.contains("外校甲"), "each stranger still said: {text}");
+    let store = canbao::store::Store::open_read_only(&db).unwrap();
+    let zhou = store.student_by_id_number("450202201711194162").unwrap().unwrap();
+    assert_eq!(zhou.payment_details.amount_fen, Some(38_000), "our pupil's payment recorded");
+    drop(store);
+    assert!(tax_unrecorded(&db).is_empty(), "no stranger kept for check: {:?}", tax_unrecorded(&db));
+    let (code, text) =
+        said(canbao(&db).args(["reconcile", "--source", "tax", "--other-school-ok", "--keep-unmatched"]).arg(&tax));
+    assert_eq!(code, Some(2), "the two ask opposite things: {text}");
+}

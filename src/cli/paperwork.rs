@@ -1450,16 +1450,31 @@ fn print_reconcile(r: &ReconcileReport, has_policy: bool, reveal: bool) {
         println!("({counts_en})");
     }
     // Said first: the rows below would read as this school's families.
-    if r.matches_no_pupil && r.dry_run {
+    if r.other_school {
         let (lead, lead_en) = reconcile::no_pupil_lead(r);
+        let n = r.strangers_not_kept;
+        let (will, will_en) = if r.dry_run { ("将", "would be ") } else { ("", "") };
         let en = format!(
-            "note: {lead_en}: it looks like another school's tax list; a run is refused and saves nothing, unless \
-             --keep-unmatched is given once it is checked"
+            "{lead_en}; taken as another school's list (--other-school-ok): only this drive's pupils' rows are \
+             reconciled, and the {n} payments of strangers {will_en}not kept"
         );
         say(
             &format!(
-                "注意：{lead}，像是另一所学校的税务缴费名单；执行核对会被拒绝、不保存任何内容，除非核对后加 --keep-unmatched \
-                 ({en})"
+                "{lead}；已按 --other-school-ok 作为另一所学校的名单核对：只核对其中本校学生的行，名单外的 {n} 笔缴费{will}不保存 ({en})"
+            ),
+            &en,
+        );
+    } else if r.matches_no_pupil && r.dry_run {
+        let (lead, lead_en) = reconcile::no_pupil_lead(r);
+        let en = format!(
+            "note: {lead_en}: it looks like another school's tax list; a run is refused and saves nothing, unless \
+             --keep-unmatched is given once it is checked, or --other-school-ok to record only this drive's pupils' \
+             rows and keep none of the strangers' payments"
+        );
+        say(
+            &format!(
+                "注意：{lead}，像是另一所学校的税务缴费名单；执行核对会被拒绝、不保存任何内容，除非核对后加 --keep-unmatched，\
+                 或加 --other-school-ok 只记入本校学生的缴费、名单外的缴费不保存 ({en})"
             ),
             &en,
         );

@@ -752,6 +752,11 @@ pub struct ReconcileReport {
     /// no number found a pupil by the name alone, which does not make the list this school's; 0 otherwise.
     pub matched_by_number: usize,
     pub matched_by_name: usize,
+    /// With `matches_no_pupil`: the list taken on purpose as another school's (`ReconcileOptions::other_school_ok`),
+    /// and the strangers' payments (rows of numbers or names nobody on the drive holds) not kept so, each still said
+    /// in `unknown_rows` or `problems`; false and 0 otherwise.
+    pub other_school: bool,
+    pub strangers_not_kept: usize,
     /// The list's contents in 64 bits as read (`None` for rows not read from a file): the real run after a
     /// preview passes it back ([`ReconcileOptions::previewed`]) so that a list changed in between is not applied
     /// unseen.
@@ -767,6 +772,10 @@ pub struct ReconcileOptions {
     /// A tax list none of whose rows is a pupil of the drive is reconciled all the same, its payments kept as not
     /// recorded (`--keep-unmatched`, or Yes on the screen): the operator has checked it is this school's.
     pub keep_unmatched: bool,
+    /// Such a list taken on purpose as another school's (`--other-school-ok`): the rows that are pupils of the drive
+    /// are reconciled (their payments recorded), and the strangers' payments are said but not kept, so `check` does
+    /// not list other children's payments for good. `keep_unmatched` keeps them.
+    pub other_school_ok: bool,
     /// The stamp of the list the operator previewed ([`ReconcileReport::stamp`]): a list whose contents differ now
     /// is refused whole (`ChangedSincePreview`), as an import's is.
     pub previewed: Option<u64>,
@@ -886,10 +895,13 @@ fn no_pupil_message(file: &str, (rows, unnumbered): (usize, usize), (matched, by
     format!(
         "{file}：名单中{strangers}，{none}{by_name}，像是另一所学校的税务缴费名单，\
          未核对，未保存任何内容。请确认选对了名单；若确是本校的名单，要把这些缴费作为“税务已缴费、名单未记入”保存在修改记录中，\
-         请核对后加 --keep-unmatched 重新核对（命令行：canbao reconcile 文件 --source tax --keep-unmatched） ({file}: \
+         请核对后加 --keep-unmatched 重新核对（命令行：canbao reconcile 文件 --source tax --keep-unmatched）；若确是另一所学校的\
+         名单、只要记入其中本校学生的缴费，请加 --other-school-ok（名单外的缴费不保存） ({file}: \
          {none_en} ({strangers_en}{by_name_en}): it looks like another school's tax list, so nothing \
          was reconciled or saved; check that this is the right list, or, if it is this school's and its payments are \
-         to be kept in the drive's history as paid but not recorded, reconcile again with --keep-unmatched)"
+         to be kept in the drive's history as paid but not recorded, reconcile again with --keep-unmatched; if it is \
+         another school's and only its rows of this school's pupils are to be recorded, give --other-school-ok, which \
+         keeps none of the strangers' payments)"
     )
 }
 
@@ -1151,6 +1163,8 @@ fn reconcile_list(
             unnumbered_strangers: 0,
             matched_by_number: 0,
             matched_by_name: 0,
+            other_school: false,
+            strangers_not_kept: 0,
             stamp: None,
         },
         named_a_pupil: false,
@@ -1160,6 +1174,7 @@ fn reconcile_list(
         numbered_matches: 0,
         name_only_matches: 0,
         unnumbered_rows: Vec::new(),
+        stranger_rows: HashSet::new(),
         year: None,
         other_year_said: false,
         unapplied: Vec::new(),
@@ -1273,7 +1288,18 @@ fn reconcile_list(
         run.report.matched_by_number = numbered;
         run.report.matched_by_name = run.name_only_matches;
     }
-    if run.report.matches_no_pupil && !dry_run && !options.keep_unmatched {
+    // Taken on purpose as another school's list: its rows that are our pupils count, and its strangers' payments
+    // (other children's names and numbers) stay out of the drive's append-only history, said in the report. In the
+    // preview as in the run, so the preview shows what the run keeps.
+    if run.report.matches_no_pupil && options.other_school_ok && !options.keep_unmatched {
+        let before = run.unapplied.len();
+        let strangers = std::mem::take(&mut run.stranger_rows);
+        run.unapplied
+            .retain(|k| k.student_id.is_some() || !strangers.contains(&(k.record.sheet.clone(), k.record.row)));
+        run.report.strangers_not_kept = before - run.unapplied.len();
+        run.report.other_school = true;
+    }
+    if run.report.matches_no_pupil && !dry_run && !options.keep_unmatched && !options.other_school_ok {
         let (rows, unnumbered) = (strangers, run.unnumbered_kept);
         let (matched, by_name) = (numbered, run.name_only_matches);
         return Err(ReconcileError::NoPupilOfDrive { file: file.to_owned(), rows, unnumbered, matched, by_name });
@@ -1438,6 +1464,9 @@ struct Run<'a> {
     /// and school they give, so that the same payment listed again (the same 票证号码) is said as such, not kept and
     /// counted as a second one.
     unnumbered_rows: Vec<(Option<String>, Option<String>, TaxRow)>,
+    /// Tax lists: the rows (sheet, row) kept as no pupil's of the drive (a number nobody holds, one failing the
+    /// check and naming nobody, no number and a name nobody holds): the strangers `other_school_ok` keeps nothing of.
+    stranger_rows: HashSet<(String, usize)>,
     /// The drive's insured year, which kept payments are for.
     year: Option<i32>,
     /// Whether the list was said to be unpriced under a policy of another year: once for the list, not per row.
@@ -1864,6 +1893,7 @@ impl Run<'_> {
                     let kept = (None, check.normalized.as_str(), UnappliedReason::InvalidNumber, None);
                     self.keep_row(sheet, map, row_no, row, kept);
                     self.invalid_kept += 1;
+                    self.stranger_rows.insert((sheet.name.clone(), row_no));
                     let message = format!("{}，无法核对 ({}; not matched)", problem.message_zh(), problem.message_en());
                     self.problem(sheet, row_no, header_of(Column::IdNumber), message);
                     return Ok(());
@@ -1911,6 +1941,7 @@ impl Run<'_> {
                         .collect();
                     self.keep_row(sheet, map, row_no, row, (None, &number, UnappliedReason::UnknownNumber, None));
                     self.reached.insert((sheet.name.clone(), row_no));
+                    self.stranger_rows.insert((sheet.name.clone(), row_no));
                     self.report.unknown_rows.push(UnknownRow {
                         id_number: number.clone(),
                         name: file_name,
@@ -2166,6 +2197,7 @@ impl Run<'_> {
         }
         if same_name.is_empty() {
             self.unnumbered_kept += 1;
+            self.stranger_rows.insert((sheet.name.clone(), row_no));
         }
         let amount = paid.amount.map_or_else(|| "?".to_owned(), money::plain);
         let mut record = self.record_of(&paid, UnappliedReason::NoNumber);

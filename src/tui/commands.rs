@@ -200,14 +200,15 @@ impl App {
     /// A reconciliation: `dry_run` shows what it would do; the real run follows the operator's Enter.
     /// `previewed`: the stamp of the list the preview read, for the real run.
     pub fn start_reconcile(&mut self, file: PathBuf, source: Source, dry_run: bool, previewed: Option<u64>) {
-        let options = reconcile::ReconcileOptions { dry_run, keep_unmatched: false, previewed };
+        let options = reconcile::ReconcileOptions { dry_run, keep_unmatched: false, other_school_ok: false, previewed };
         self.start(Work::Reconcile { file, source, policy: self.policy.clone(), options });
     }
 
     /// The real run of a tax list that matches no pupil of the drive, once the operator said Yes to keeping its
     /// payments (`canbao reconcile --keep-unmatched`).
     pub fn start_reconcile_keeping_unmatched(&mut self, file: PathBuf, source: Source, previewed: Option<u64>) {
-        let options = reconcile::ReconcileOptions { dry_run: false, keep_unmatched: true, previewed };
+        let options =
+            reconcile::ReconcileOptions { dry_run: false, keep_unmatched: true, other_school_ok: false, previewed };
         self.start(Work::Reconcile { file, source, policy: self.policy.clone(), options });
     }
 

@@ -743,7 +743,7 @@ pub fn execute_stoppable(work: Work, store: &mut Store, stop: &AtomicBool) -> Jo
             // A run refused because the list matches no pupil of the drive (the drive changed since its preview):
             // the preview again, whose Enter asks what `--keep-unmatched` answers, not the command line's words.
             if let Err(reconcile::ReconcileError::NoPupilOfDrive { .. }) = done {
-                let again = reconcile::ReconcileOptions { dry_run: true, keep_unmatched: false, previewed: None };
+                let again = reconcile::ReconcileOptions { dry_run: true, previewed: None, ..Default::default() };
                 done = reconcile::reconcile_with(store, &file, source, policy.as_ref(), again);
             }
             match done {
@@ -1170,7 +1170,7 @@ mod tests {
         )
         .expect("list");
         let mut store = crate::store::Store::open_in_memory().expect("store");
-        let options = super::reconcile::ReconcileOptions { dry_run: true, keep_unmatched: false, previewed: None };
+        let options = super::reconcile::ReconcileOptions { dry_run: true, previewed: None, ..Default::default() };
         let work = super::Work::Reconcile { file: list, source: super::Source::Agency, policy: None, options };
         let super::JobOutcome::Failed(said) = super::execute_stoppable(work, &mut store, &Default::default()) else {
             panic!("the tax list is refused as the agency's feedback");
