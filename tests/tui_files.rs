@@ -3827,17 +3827,23 @@ fn the_palettes_add_a_pupil_previews_the_import_and_enter_adds_them() {
 
 /// The palette's 添加学生 on a drive of one school puts the pupil in it: the preview names the school and asks
 /// nothing, Enter adds the pupil there. Before, the preview asked 「请输入他们的学校名称」 of the one pupil typed
-/// in, as of a list's new pupils. A drive of several schools still asks which.
+/// in, as of a list's new pupils. A drive of several schools asks which in the form, first, and the preview then
+/// asks nothing: the pupil goes to the school chosen.
 #[test]
 fn adding_a_pupil_on_a_drive_of_one_school_does_not_ask_the_school() {
-    use canbao::tui::modal::Modal;
+    use canbao::tui::modal::{AddPupilField, Modal};
     let add = |app: &mut App, id: &str, class: &str| {
         app.update(Action::Palette);
         for c in "tianjia".chars() {
             app.update(Action::Input(c));
         }
         app.update(Action::Confirm);
-        assert!(matches!(app.modal, Some(Modal::AddPupil(_))), "{:?}", app.status);
+        let Some(Modal::AddPupil(form)) = &app.modal else { panic!("{:?}", app.status) };
+        // A drive of several schools asks the school first: the last of them chosen, then the pupil typed.
+        if form.focus == AddPupilField::School {
+            app.update(Action::Left);
+            app.update(Action::NextField);
+        }
         for (i, text) in ["龙小雨", id, class].into_iter().enumerate() {
             if i > 0 {
                 app.update(Action::NextField);
@@ -3896,13 +3902,23 @@ fn adding_a_pupil_on_a_drive_of_one_school_does_not_ask_the_school() {
     store.apply_import(&[row], &[], 0, false).unwrap();
     drop(store);
     let mut app = app_on(&drive, Language::Zh);
-    assert_eq!(app.store.schools().unwrap().len(), 2);
+    let schools = app.store.schools().unwrap();
+    assert_eq!(schools.len(), 2);
+    let chosen = schools.last().unwrap().clone();
     add(&mut app, "450202201911021661", "三年级1班");
+    if let Some(Modal::Confirm(_)) = &app.modal {
+        app.update(Action::Yes);
+        wait_for_jobs(&mut app);
+    }
     let Some(Modal::ImportPreview { school: asked_school, .. }) = &app.modal else {
         panic!("the preview: {:?}", app.status)
     };
-    assert!(asked_school.is_some(), "asked on a drive of two schools");
-    assert!(asked(&app), "{:#?}", screen(&app));
+    assert!(asked_school.is_none(), "chosen in the form, not asked again");
+    assert!(!asked(&app), "{:#?}", screen(&app));
+    app.update(Action::Confirm);
+    wait_for_jobs(&mut app);
+    let held = Store::open_read_only(&drive).unwrap().student_by_id_number("450202201911021661").unwrap();
+    assert_eq!(held.expect("added").school, chosen);
 }
 
 /// 添加学生 with a class the school does not have (a typo at the counter: 一年级9班 in a school with 一年级1–3班)

@@ -14248,3 +14248,62 @@ fn the_check_screen_says_the_agencys_not_registered_under_its_own_heading() {
         assert!(shown.contains(heading) && !shown.contains(not), "{shown}");
     }
 }
+
+/// 添加学生 on a drive of two schools asks the school first (the form's first field, Left and Right choose it), and
+/// the class typed is checked against the school chosen: 一年级2班, which only the first school has, is asked about
+/// (naming the second school's 一年级1班) when the second is chosen, and taken at once for the first. Before, the
+/// class went unchecked on such a drive and the school was asked after, in the import's preview.
+#[test]
+fn adding_a_pupil_on_a_drive_of_two_schools_asks_the_school_before_the_class() {
+    use canbao::tui::modal::{AddPupilField, Modal};
+    let mut store = store(false);
+    let today = store.today();
+    for (school, rows) in [
+        ("柳州市第一小学", "孙语,450203201909308803,一年级1班\n林彤瑶,450202201911276365,一年级2班\n"),
+        ("柳州市第二小学", "何轩明,45020320190307775X,一年级1班\n"),
+    ] {
+        let text = format!("姓名,身份证号码,班级\n{rows}");
+        let sheets = canbao::io::table::read_bytes(text.as_bytes(), "list.csv").expect("read");
+        let inputs = vec![canbao::io::class_list::Input::Sheets("list.csv".to_owned(), sheets)];
+        canbao::io::class_list::import_inputs(&mut store, inputs, Some(school), "本校", today, false).expect("import");
+    }
+    let mut app = App::new(store, &options(Language::Zh, Some("测试"))).expect("app");
+    app.update(Action::Resize(80, 24));
+    app.update(Action::Palette);
+    type_text(&mut app, "tianjia");
+    app.update(Action::Confirm);
+    let Some(Modal::AddPupil(form)) = &app.modal else { panic!("the form: {}", screen(&app)) };
+    assert_eq!((form.focus, form.schools.len()), (AddPupilField::School, 2), "the school first");
+    let shown = screen(&app);
+    assert!(shown.lines().any(|l| l.contains("学校") && l.contains(&format!("◀ {} ▶", form.schools[0]))), "{shown}");
+    // The second school chosen, then the pupil typed.
+    let second = form.schools.iter().position(|s| s == "柳州市第二小学").expect("held");
+    while app.modal.as_ref().is_some_and(|m| !matches!(m, Modal::AddPupil(f) if f.school == second)) {
+        app.update(Action::Right);
+    }
+    assert!(screen(&app).contains("柳州市第二小学"), "{}", screen(&app));
+    for text in ["插班生", "450202201911021741", "一年级2班"] {
+        app.update(Action::NextField);
+        type_text(&mut app, text);
+    }
+    app.update(Action::Confirm);
+    let Some(Modal::Confirm(confirm)) = &app.modal else { panic!("the class asked: {}", screen(&app)) };
+    assert!(
+        confirm.question.starts_with("本校没有 一年级2班") && confirm.question.contains("一年级1班"),
+        "{}",
+        confirm.question
+    );
+    // No: back to the form; the first school, which has the class, takes it unasked.
+    app.update(Action::Confirm);
+    let Some(Modal::AddPupil(form)) = &app.modal else { panic!("back to the form: {}", screen(&app)) };
+    assert_eq!(form.focus, AddPupilField::Class);
+    for _ in 0..3 {
+        app.update(Action::PreviousField);
+    }
+    app.update(Action::Left);
+    let Some(Modal::AddPupil(form)) = &app.modal else { panic!("the form: {}", screen(&app)) };
+    assert_eq!((form.focus, form.chosen_school()), (AddPupilField::School, Some("柳州市第一小学")));
+    app.update(Action::Confirm);
+    assert!(!matches!(app.modal, Some(Modal::Confirm(_)) | Some(Modal::AddPupil(_))), "{}", screen(&app));
+    assert!(app.added_pupil.is_some(), "the pupil's list is read: {:?}", app.status);
+}

@@ -3,25 +3,35 @@
 
 use super::action::Action;
 use super::app::App;
-use super::input::FormField;
 use super::modal::{AddPupilField, AddPupilForm, Confirm, Modal, Then};
 use super::text::fill;
 use crate::io::one_pupil::{Missing, OnePupilList};
 
 impl App {
     pub fn open_add_pupil(&mut self) {
-        self.modal = Some(Modal::AddPupil(AddPupilForm::default()));
+        // A drive of several schools asks the school first: the class typed is then checked against it.
+        let schools = self.store.schools().unwrap_or_else(|_| self.schools.clone());
+        self.modal = Some(Modal::AddPupil(AddPupilForm::for_schools(&schools)));
     }
 
     pub fn update_add_pupil(&mut self, mut form: AddPupilForm, action: Action) -> Option<Modal> {
         form.error = None;
         match action {
             Action::Back => return None,
-            Action::Up | Action::PreviousField => form.focus = form.focus.previous(),
-            Action::Down | Action::NextField => form.focus = form.focus.next(),
+            Action::Up | Action::PreviousField => form.focus = form.moved_focus(false),
+            Action::Down | Action::NextField => form.focus = form.moved_focus(true),
             Action::Confirm => return self.preview_added_pupil(form),
+            // The school, chosen among the drive's: another school's classes are others, asked again.
+            Action::Left | Action::Right if form.focus == AddPupilField::School && !form.schools.is_empty() => {
+                let n = form.schools.len();
+                form.school =
+                    if matches!(action, Action::Left) { (form.school + n - 1) % n } else { (form.school + 1) % n };
+                form.new_class_ok = false;
+            }
             a => {
-                form.input(form.focus).edit(&a);
+                if let Some(input) = form.input(form.focus) {
+                    input.edit(&a);
+                }
             }
         }
         Some(Modal::AddPupil(form))
@@ -44,7 +54,7 @@ impl App {
         // as `E` asks, No the default, naming the nearest it has; added unasked, the child was the one pupil of
         // a class no teacher's 核对表 shows.
         if !form.new_class_ok
-            && let Some(nearest) = self.class_new_to_school(&pupil.class)
+            && let Some(nearest) = self.class_new_to_school(&pupil.class, form.chosen_school())
         {
             let nearest =
                 if nearest.is_empty() { self.text.none.to_owned() } else { nearest.join(self.text.pick("、", ", ")) };
@@ -56,10 +66,12 @@ impl App {
             Ok(list) => {
                 let path = list.path().to_path_buf();
                 self.added_pupil = Some(list);
-                // One pupil typed in on a drive of one school is in that school: the preview does not ask it, as
-                // it asks a list's new pupils. A drive of several (or none yet) asks, as for any list.
-                let school = match self.schools.as_slice() {
-                    [only] => Some(only.clone()),
+                // One pupil typed in on a drive of one school is in that school, and on a drive of several in the
+                // one the form asked first: the preview does not ask it, as it asks a list's new pupils. A drive
+                // of none yet asks, as for any list.
+                let school = match (form.chosen_school(), self.schools.as_slice()) {
+                    (Some(chosen), _) => Some(chosen.to_owned()),
+                    (None, [only]) => Some(only.clone()),
                     _ => None,
                 };
                 self.start_import_files_into(vec![path], school);
@@ -78,14 +90,18 @@ impl App {
         self.modal = self.preview_added_pupil(form);
     }
 
-    /// The nearest classes of the school a pupil typed in goes to (the drive's one school), where it does not
-    /// have `typed` (`class_label::new_to_school`). A drive of several schools is left to the import's preview.
-    fn class_new_to_school(&self, typed: &str) -> Option<Vec<String>> {
+    /// The nearest classes of the school a pupil typed in goes to (`chosen` on a drive of several, else the
+    /// drive's one school), where it does not have `typed` (`class_label::new_to_school`).
+    fn class_new_to_school(&self, typed: &str, chosen: Option<&str>) -> Option<Vec<String>> {
         let schools = self.store.schools().ok()?;
-        let [school] = schools.as_slice() else { return None };
+        let school = match (chosen, schools.as_slice()) {
+            (Some(chosen), _) => chosen.to_owned(),
+            (None, [only]) => only.clone(),
+            _ => return None,
+        };
         let classes: Vec<String> = self
             .store
-            .class_labels(Some(school))
+            .class_labels(Some(&school))
             .ok()?
             .into_iter()
             .filter(|l| !l.trim().is_empty() && !crate::store::is_former_label(l))

@@ -444,10 +444,17 @@ pub struct AddPupilForm {
     pub error: Option<String>,
     /// Yes was said to a class the school does not have (`identity_class_new`, as `E` asks).
     pub new_class_ok: bool,
+    /// A drive of several schools: the schools to choose from, asked first (the School field, Left and Right) so the
+    /// class is checked against the school chosen; empty on a drive of one school (or none), which asks nothing.
+    pub schools: Vec<String>,
+    /// The school chosen, an index into `schools`.
+    pub school: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum AddPupilField {
+    /// Only on a drive of several schools (`AddPupilForm::schools`): the first field.
+    School,
     #[default]
     Name,
     Id,
@@ -456,16 +463,41 @@ pub enum AddPupilField {
 }
 
 impl FormField for AddPupilField {
-    const ALL: &'static [Self] = &[AddPupilField::Name, AddPupilField::Id, AddPupilField::Class, AddPupilField::Phone];
+    const ALL: &'static [Self] =
+        &[AddPupilField::School, AddPupilField::Name, AddPupilField::Id, AddPupilField::Class, AddPupilField::Phone];
 }
 
 impl AddPupilForm {
-    pub fn input(&mut self, field: AddPupilField) -> &mut LineInput {
+    /// The form for a drive holding `schools`: with several, the school is the first field and has the focus.
+    pub fn for_schools(schools: &[String]) -> AddPupilForm {
+        if schools.len() < 2 {
+            return AddPupilForm::default();
+        }
+        AddPupilForm { schools: schools.to_vec(), focus: AddPupilField::School, ..AddPupilForm::default() }
+    }
+
+    /// The school chosen on a drive of several; `None` on a drive of one (or none).
+    pub fn chosen_school(&self) -> Option<&str> {
+        self.schools.get(self.school).map(String::as_str)
+    }
+
+    /// The field after (`forward`) or before the focused one, the School field only where there is a choice.
+    pub fn moved_focus(&self, forward: bool) -> AddPupilField {
+        let mut next = if forward { self.focus.next() } else { self.focus.previous() };
+        if next == AddPupilField::School && self.schools.len() < 2 {
+            next = if forward { next.next() } else { next.previous() };
+        }
+        next
+    }
+
+    /// The text field `field` is; `None` for the School field, chosen with Left and Right.
+    pub fn input(&mut self, field: AddPupilField) -> Option<&mut LineInput> {
         match field {
-            AddPupilField::Name => &mut self.name,
-            AddPupilField::Id => &mut self.id,
-            AddPupilField::Class => &mut self.class,
-            AddPupilField::Phone => &mut self.phone,
+            AddPupilField::School => None,
+            AddPupilField::Name => Some(&mut self.name),
+            AddPupilField::Id => Some(&mut self.id),
+            AddPupilField::Class => Some(&mut self.class),
+            AddPupilField::Phone => Some(&mut self.phone),
         }
     }
 

@@ -1136,6 +1136,9 @@ pub struct Text {
     pub add_pupil_fields: [&'static str; 4],
     /// Under the fields: what Enter does.
     pub add_pupil_hint: &'static str,
+    /// A drive of several schools: the School field's label, asked first, and how to choose.
+    pub add_pupil_school: &'static str,
+    pub add_pupil_school_choose: &'static str,
     /// The one-row list could not be written: {} the reason.
     pub add_pupil_unwritten: &'static str,
     pub policy_new_title: &'static str,

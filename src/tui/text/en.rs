@@ -818,6 +818,8 @@ pub static EN: Text = Text {
     add_pupil_title: "Add a pupil",
     add_pupil_fields: ["Name", "ID number", "Class", "Phone"],
     add_pupil_hint: "Enter checks the pupil as an import checks a row and shows the import's preview; Enter there adds them",
+    add_pupil_school: "School",
+    add_pupil_school_choose: "←→ choose the school",
     add_pupil_unwritten: "Nothing added: the one-row list could not be written: {}",
     policy_new_title: "This year's policy",
     policy_fields: ["From", "New name", "Insured year", "Premium (yuan)"],

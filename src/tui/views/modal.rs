@@ -544,13 +544,28 @@ fn new_policy(frame: &mut Frame, app: &App, area: Rect, form: &NewPolicyForm) {
     frame.render_widget(Paragraph::new(hint_line(app, Context::Input, &items, inner.width as usize)), bottom(inner));
 }
 
-/// 添加学生: name, ID number, class and phone, one to a row, as a class list's columns.
+/// 添加学生: name, ID number, class and phone, one to a row, as a class list's columns; on a drive of several
+/// schools, the school first, chosen with Left and Right.
 fn add_pupil(frame: &mut Frame, app: &App, area: Rect, form: &crate::tui::modal::AddPupilForm) {
     use crate::tui::modal::AddPupilField;
     let t = app.text;
-    let height = if form.error.is_some() { 12 } else { 10 };
-    let inner = popup(frame, app, area, 64, height, t.add_pupil_title);
+    let school_row = u16::from(form.chosen_school().is_some());
+    let height = if form.error.is_some() { 12 } else { 10 } + school_row;
+    let outer = popup(frame, app, area, 64, height, t.add_pupil_title);
     let label_w = 14;
+    if let Some(school) = form.chosen_school() {
+        let focused = form.focus == AddPupilField::School;
+        frame.render_widget(
+            Paragraph::new(fit(t.add_pupil_school, label_w)),
+            Rect { height: 1, width: label_w as u16, ..outer },
+        );
+        let at =
+            Rect { x: outer.x + label_w as u16, width: outer.width.saturating_sub(label_w as u16), height: 1, ..outer };
+        let style = if focused { app.theme.input() } else { app.theme.popup().add_modifier(Modifier::UNDERLINED) };
+        let shown = format!("◀ {school} ▶  {}", t.add_pupil_school_choose);
+        frame.render_widget(Paragraph::new(Span::styled(fit(&shown, at.width as usize), style)), at);
+    }
+    let inner = Rect { y: outer.y + school_row, height: outer.height.saturating_sub(school_row), ..outer };
     let inputs = [
         (AddPupilField::Name, &form.name),
         (AddPupilField::Id, &form.id),
@@ -579,7 +594,7 @@ fn add_pupil(frame: &mut Frame, app: &App, area: Rect, form: &crate::tui::modal:
         .collect();
     frame.render_widget(Paragraph::new(lines), Rect { y: inner.y + 4, height: rows, ..inner });
     let items = [("confirm", None), ("back", None), ("next_field", Some(t.short("down")))];
-    frame.render_widget(Paragraph::new(hint_line(app, Context::Input, &items, inner.width as usize)), bottom(inner));
+    frame.render_widget(Paragraph::new(hint_line(app, Context::Input, &items, outer.width as usize)), bottom(outer));
 }
 
 /// The premium, then each payment window's first and last day, one window to a row.
