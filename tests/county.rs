@@ -5097,3 +5097,44 @@ fn a_drive_whose_school_is_the_placeholder_is_not_pushed_and_says_how_to_name_it
     schools.sort();
     assert_eq!(schools, ["第1小学", "第三小学", "第二小学"]);
 }
+
+/// The 「本校」 refusal of `push` names its drive quoted as every command canbao prints does: a drive in a folder
+/// with a space in its name, the command typed as printed (the school's name filled in) renames the school and the
+/// push then goes through. Before, the path was printed bare and the command split it in two.
+#[test]
+fn the_placeholder_schools_refusal_quotes_a_path_with_a_space() {
+    let Some(db) = TestDb::new() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("my drives");
+    std::fs::create_dir_all(&folder).unwrap();
+    let csv = folder.join("odd.csv");
+    let mut text = String::from("姓名,身份证号,所在年级、班级\n");
+    for n in 0..2 {
+        text.push_str(&format!("学生9{n},{},一年级1班\n", pupil_id(9, n)));
+    }
+    std::fs::write(&csv, text).unwrap();
+    let file = folder.join("odd.db");
+    canbao(&file).arg("import").arg(&csv).assert().success();
+    let out = bare().arg("push").arg(&file).args(["--to", &db.url, "--accept-clock"]).output().unwrap();
+    let said = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(!out.status.success(), "{said}");
+    let start = said.find("canbao --db ").unwrap_or_else(|| panic!("{said}"));
+    let end = start + said[start..].find("学校全称").unwrap_or_else(|| panic!("{said}")) + "学校全称".len();
+    let command = &said[start..end];
+    assert!(command.contains(&format!("'{}'", file.display())), "quoted: {command}");
+    let bin = assert_cmd::cargo::cargo_bin("canbao");
+    let path = format!("{}:{}", bin.parent().unwrap().display(), std::env::var("PATH").unwrap_or_default());
+    let typed = command.replace("学校全称", "第九小学");
+    let ran = std::process::Command::new("sh")
+        .args(["-c", &typed])
+        .env("PATH", path)
+        .env_remove("CANBAO_DB")
+        .env("CANBAO_OPERATOR", "测试")
+        .output()
+        .unwrap();
+    assert!(ran.status.success(), "{typed}: {}", String::from_utf8_lossy(&ran.stderr));
+    push(&db, &[file.as_path()], &[]);
+    let rows = db.client().query("SELECT name FROM canbao.schools", &[]).unwrap();
+    let schools: Vec<String> = rows.iter().map(|r| r.get(0)).collect();
+    assert_eq!(schools, ["第九小学"]);
+}

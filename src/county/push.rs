@@ -1701,7 +1701,11 @@ fn placeholder_school(files: &[DriveFile]) -> Result<(), CountyError> {
     Err(CountyError::PlaceholderSchool {
         files: holding.iter().map(|(f, _)| f.shown.as_str()).collect::<Vec<_>>().join("、"),
         pupils: holding.iter().map(|&(_, n)| n).sum(),
-        command: format!("canbao --db {} school rename {placeholder} 学校全称", first.shown),
+        // Quoted as every command canbao says is: a path with a space, typed as printed, is one word.
+        command: crate::words::canbao_command(
+            Some(std::path::Path::new(&first.shown)),
+            &format!("school rename {} 学校全称", crate::words::shell_word(placeholder)),
+        ),
     })
 }
 
