@@ -1295,7 +1295,10 @@ impl Store {
         // The log is only ever appended to (its triggers refuse changes), so the newest stamp of the rows up to
         // an id never changes: kept in `meta` as that id and stamp, only the rows after it are read, by id,
         // where every open read the whole log. Rows merged from another laptop are appended with new ids, and
-        // are read as any other new row.
+        // are read as any other new row. No path of canbao deletes a row: a restore, which takes rows back,
+        // replaces the whole file, this key with it (the backup's own, of its own rows). A log cut below the
+        // kept id all the same (by a tool outside canbao) would keep a far-ahead stamp it no longer holds, and
+        // warn for ever: the kept id's row gone, the whole log is read again.
         let kept = self.meta(AUDIT_NEWEST)?;
         let (mut last_id, mut newest) = match kept.as_deref().and_then(|v| v.split_once(' ')) {
             Some((id, at)) => match (id.parse::<i64>(), instant::parse(at)) {
@@ -1304,6 +1307,13 @@ impl Store {
             },
             None => (0, None),
         };
+        if last_id > 0 {
+            let still: bool =
+                self.conn.query_row("SELECT EXISTS(SELECT 1 FROM audit WHERE id = ?1)", [last_id], |r| r.get(0))?;
+            if !still {
+                (last_id, newest) = (0, None);
+            }
+        }
         let mut read = 0usize;
         {
             let mut stmt = self.conn.prepare("SELECT id, at FROM audit WHERE id > ?1 ORDER BY id")?;

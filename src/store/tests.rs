@@ -2459,3 +2459,51 @@ fn the_clock_behind_the_drive_is_told_from_the_rows_added_since_the_last_open() 
     s.set_fixed_clock("2030-01-01T09:00:00+08:00");
     assert!(s.clock_behind_drive().unwrap().is_none(), "within a day");
 }
+
+/// A restore to a backup taken before a change stamped far ahead takes the warning back with the change: the kept
+/// newest stamp (`AUDIT_NEWEST`) is the backup's own, of the rows it holds, and the rows written after the restore
+/// (reusing the ids of those it took back) are read as new.
+#[test]
+fn a_restore_before_a_change_stamped_far_ahead_takes_the_clock_warning_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.db");
+    let mut s = Store::open(&path).unwrap();
+    s.set_fixed_clock("2026-11-23T10:00:00+08:00");
+    s.set_operator("甲").unwrap();
+    crate::demo::load_sample(&mut s).unwrap();
+    let id = s.students(&StudentFilter::default()).unwrap()[0].id;
+    assert!(s.clock_behind_drive().unwrap().is_none());
+    let backup = s.backup_now("manual").unwrap().expect("a backup");
+    s.set_fixed_clock("2030-01-01T10:00:00+08:00");
+    s.set_note(id, "将来").unwrap();
+    s.set_fixed_clock("2026-11-23T10:00:00+08:00");
+    assert!(s.clock_behind_drive().unwrap().is_some(), "the change of 2030 warns");
+    assert!(s.meta(super::AUDIT_NEWEST).unwrap().is_some_and(|k| k.contains("2030-01-01")));
+    s.restore_from(&backup).unwrap();
+    assert!(s.clock_behind_drive().unwrap().is_none(), "taken back with the change");
+    s.set_note(id, "现在").unwrap();
+    assert!(s.clock_behind_drive().unwrap().is_none());
+    let kept = s.meta(super::AUDIT_NEWEST).unwrap().unwrap_or_default();
+    assert!(!kept.contains("2030"), "{kept}");
+}
+
+/// A log cut below the kept newest stamp's id (by a tool outside canbao: no path of its own deletes a row) is read
+/// again whole, so a far-ahead change it no longer holds stops warning; before, the kept stamp warned for ever.
+#[test]
+fn a_log_cut_below_the_kept_newest_stamp_is_read_again() {
+    let mut s = store_with(&[incoming("李明", &valid_id("45020220150101001"), "1班")]);
+    let id = s.students(&StudentFilter::default()).unwrap()[0].id;
+    s.set_fixed_clock("2030-01-01T10:00:00+08:00");
+    s.set_note(id, "将来").unwrap();
+    s.set_fixed_clock("2026-11-23T10:00:00+08:00");
+    assert!(s.clock_behind_drive().unwrap().is_some(), "the change of 2030 warns");
+    let far: i64 = s.conn.query_row("SELECT max(id) FROM audit", [], |r| r.get(0)).unwrap();
+    let trigger: String =
+        s.conn.query_row("SELECT sql FROM sqlite_master WHERE name = 'audit_no_delete'", [], |r| r.get(0)).unwrap();
+    s.conn
+        .execute_batch(&format!("DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE id >= {far}; {trigger};"))
+        .unwrap();
+    assert!(s.clock_behind_drive().unwrap().is_none(), "the change of 2030 is gone");
+    let kept = s.meta(super::AUDIT_NEWEST).unwrap().unwrap_or_default();
+    assert!(!kept.contains("2030"), "{kept}");
+}
