@@ -5069,6 +5069,13 @@ fn a_category_sheet_beside_class_sheets_is_left_out_by_name_and_the_classes_impo
     class_list::import(&mut store, &[held.as_path()], Some("第二小学"), false).unwrap();
     let refused = class_list::import(&mut store, &[path.as_path()], Some("第二小学"), false);
     assert!(matches!(refused, Err(ImportError::CategoryList { .. })), "{refused:?}");
+    // So is one beside a 说明 sheet only, its sample row no class's pupil to import beside it.
+    let path = dir.path().join("notes.xlsx");
+    let notes: &[&str] = &["姓名", "身份证号码"];
+    let sample = vec![vec!["张三".to_owned(), valid("45020220160305991")]];
+    write_sheets(&path, &[("填写说明", notes, sample), ("特殊学生", special, special_rows.clone())]);
+    let refused = class_list::import(&mut store, &[path.as_path()], Some("第二小学"), false);
+    assert!(matches!(refused, Err(ImportError::CategoryList { .. })), "{refused:?}");
 }
 
 /// A department's list (姓名 | 身份证号码 | 人员类别, no class) named as one only by its file's or its sheet's name

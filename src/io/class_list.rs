@@ -2131,6 +2131,9 @@ impl RowReader<'_> {
         // A 说明 or 样表 sheet beside class sheets is read after them: with a header over sample rows, it is left
         // out once the others have given pupils, and read as a list (and said) only where they gave none.
         let notes_later = multi && sheets.iter().any(|s| !s.hidden && !is_notes_sheet(&s.name));
+        // Whether a department's list among the sheets has others beside it to import (`category_sheet_left_out`):
+        // a 说明 sheet is none, read only where the lists give no pupil.
+        let other_lists = sheets.iter().filter(|s| !s.hidden && !is_notes_sheet(&s.name)).count() > 1;
         let pupils_at_start = self.report.rows_read - self.report.skipped;
         let mut later = std::collections::VecDeque::new();
         let mut in_later = false;
@@ -2385,7 +2388,7 @@ impl RowReader<'_> {
                 &map,
                 (by_canbao, template.as_ref()),
                 (class_column, &sheet_class),
-                multi,
+                other_lists,
             )?;
             let form = match paperwork {
                 Paperwork::List(form) => form,
