@@ -333,16 +333,24 @@ pub fn printed_double(text: &str) -> Option<f64> {
     if !(16..=20).contains(&bytes.len()) || bytes[0] == b'0' || !bytes.iter().all(u8::is_ascii_digit) {
         return None;
     }
-    let number: u128 = text.parse().ok()?;
+    // Digits alone (checked above), read as `str::parse` reads them without its checks for a sign and for overflow.
+    // Up to 19 digits (an ID number's 18) fit a u64, whose conversions to and from a double are instructions of the
+    // machine where a u128's are calls: this function is asked of every row's number.
+    let (number, double, exact) = if bytes.len() <= 19 {
+        let number = bytes.iter().fold(0u64, |n, &b| n * 10 + u64::from(b - b'0'));
+        // The integer's nearest double, as parsing the text gives it (both round to nearest, ties to even). Below
+        // 10^19 it is below 2^64, so `as` takes it back exactly: a double this large is an integer.
+        let double = number as f64;
+        (u128::from(number), double, double as u64 == number)
+    } else {
+        let number = bytes.iter().fold(0u128, |n, &b| n * 10 + u128::from(b - b'0'));
+        let double = number as f64;
+        (number, double, double as u128 == number)
+    };
     // A double holds every integer below 2^53 exactly: none of these was rounded by one.
     if number < 1 << 53 {
         return None;
     }
-    // The integer's nearest double, as parsing the text gives it (both round to nearest, ties to even), without
-    // reading the digits again: asked of every row's number.
-    let double = number as f64;
-    // A double this large is an integer, and `as` keeps its exact value.
-    let exact = double as u128 == number;
     // Asked of every row's number: the shortest form and the rounded ones keep 17 significant digits at most, so a
     // number of 18 or more digits that ends in fewer zeros can only be the exact value, and is answered without
     // formatting the double three times.
