@@ -346,6 +346,13 @@ pub fn clean(raw: &str) -> String {
     }
 }
 
+/// `is_mobile(&clean(digits))` for a text of ASCII digits alone, which `clean` leaves as it is or takes a
+/// country code off: without the copy `clean` makes.
+pub fn digits_are_mobile(digits: &str) -> bool {
+    debug_assert!(digits.bytes().all(|b| b.is_ascii_digit()));
+    is_mobile(without_country_code(digits).unwrap_or(digits))
+}
+
 /// A mobile written with China's country code before it (`+8613800138000`, `0086 13800138000`, `(+86)138…`,
 /// `86-138…`, spaces and dashes already gone): the mobile's own 11 digits, as the forms want it. `None` for
 /// anything else, so a landline or a number that only starts with 86 is left as it is.
@@ -651,5 +658,23 @@ mod tests {
         }
         assert!(!is_masked("'=1*2") && !is_masked("*"));
         assert!(is_masked(&mask("0772-1234567")) && mask("0772-1234567").ends_with("4567"));
+    }
+
+    #[test]
+    fn digits_are_a_mobile_as_cleaning_them_tells() {
+        for digits in [
+            "13800138000",
+            "8613800138000",
+            "008613800138000",
+            "86138001380001",
+            "11111111111",
+            "12800138000",
+            "450202201901010002",
+            "07721234567",
+            "",
+        ] {
+            assert_eq!(digits_are_mobile(digits), is_mobile(&clean(digits)), "{digits}");
+        }
+        assert!(digits_are_mobile("8613800138000") && !digits_are_mobile("450202201901010002"));
     }
 }

@@ -5972,12 +5972,14 @@ impl RowReader<'_> {
                 }
                 let number: Box<str> = v.number.as_str().into();
                 let old = v.kind == id_number::IdKind::ResidentConverted;
-                of_class.valid = Some((index, number.clone(), old, signs));
-                let (unnumbered, theirs) = of_class.unnumbered.filter(|_| !of_class.unnumbered_several)?;
-                if let Some(why) = signs.apart(&theirs) {
-                    return Some(Pairing::Apart { other: unnumbered, why });
-                }
-                Some(Pairing::Filled { unnumbered, valid: index, number })
+                // Most rows have no row without a number to pair with: the number is copied only for one that has.
+                let unnumbered = of_class.unnumbered.filter(|_| !of_class.unnumbered_several);
+                let pairing = unnumbered.map(|(unnumbered, theirs)| match signs.apart(&theirs) {
+                    Some(why) => Pairing::Apart { other: unnumbered, why },
+                    None => Pairing::Filled { unnumbered, valid: index, number: number.clone() },
+                });
+                of_class.valid = Some((index, number, old, signs));
+                pairing
             }
             None => match &of_class.valid {
                 Some(_) if of_class.several => Some(Pairing::Several),
@@ -7180,6 +7182,14 @@ fn mobile_in_id(cell: &Cell, text: &str) -> Option<String> {
         Cell::Number(f) if f.fract() == 0.0 && (1e10..2e10).contains(f) => format!("{}", *f as u64),
         Cell::Number(_) => return None,
         _ if text.len() > 40 => return None,
+        // Digits alone are cleaned to themselves, or to the mobile after a country code: a mobile or an ID number
+        // is told without a copy of it (asked of every row's ID cell). With an X among them (an ID number's check
+        // character) cleaning keeps the X, and no mobile has one.
+        _ if text.trim().bytes().all(|b| b.is_ascii_digit() || matches!(b, b'X' | b'x')) => {
+            let digits = text.trim();
+            let mobile = !digits.contains(['X', 'x']) && crate::domain::phone::digits_are_mobile(digits);
+            return mobile.then(|| digits.to_owned());
+        }
         _ => crate::domain::phone::clean(text.trim()),
     };
     crate::domain::phone::is_mobile(&digits).then(|| match cell {
@@ -7522,6 +7532,13 @@ const NO_ID_WORDS: [&str; 12] = [
 fn id_words(said: &str, today: chrono::NaiveDate) -> IdSaid {
     let said = said.trim();
     if said.is_empty() {
+        return IdSaid::Number;
+    }
+    // Digits, perhaps with a check character X, as nearly every row writes its number: no label (none begins with
+    // a digit), no words and nothing after the digits to take as a note. Asked of every row.
+    if said.starts_with(|c: char| c.is_ascii_digit())
+        && said.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'X' | b'x'))
+    {
         return IdSaid::Number;
     }
     let no_digit = !said.chars().any(|c| c.is_ascii_digit());
@@ -11416,5 +11433,41 @@ mod tests {
         assert!(at(5, "不是号码"), "{problems:?}");
         assert!(at(6, "非法字符"), "{problems:?}");
         assert!(!(2..=5).any(|row| at(row, "非法字符")), "{problems:?}");
+    }
+
+    #[test]
+    fn an_id_cell_of_digits_is_a_number_and_one_with_a_note_is_read_apart() {
+        let number = |said: &str| matches!(id_words(said, today()), IdSaid::Number);
+        // Digits alone, with the check character in either case, too long or too short: a number as written.
+        for said in ["450202201901010002", "45020220190101000X", "45020220190101000x", "4502022019", "13800138000"] {
+            assert!(number(said), "{said}");
+        }
+        // The same digits with a note, or words: not taken as a number alone.
+        assert!(matches!(id_words("450202201901010002（已核）", today()), IdSaid::NumberAndNote { .. }));
+        assert!(matches!(id_words("身份证：450202201901010002", today()), IdSaid::Labelled { .. }));
+        assert!(matches!(id_words("无", today()), IdSaid::None(_)));
+    }
+
+    #[test]
+    fn an_id_cell_holds_a_mobile_as_cleaning_it_tells() {
+        for text in [
+            "13800138000",
+            " 13800138000 ",
+            "8613800138000",
+            "450202201901010002",
+            "45020220150104000X",
+            "45020220150104000x",
+            "138X0013800",
+            "X",
+            "+86 138 0013 8000",
+            "138-0013-8000",
+            "0772-1234567",
+        ] {
+            let cleaned = crate::domain::phone::clean(text.trim());
+            let expected = crate::domain::phone::is_mobile(&cleaned).then(|| text.trim().to_owned());
+            assert_eq!(mobile_in_id(&Cell::Text(text.to_owned()), text), expected, "{text}");
+        }
+        assert!(mobile_in_id(&Cell::Text("13800138000".into()), "13800138000").is_some());
+        assert!(mobile_in_id(&Cell::Text("45020220150104000X".into()), "45020220150104000X").is_none());
     }
 }
