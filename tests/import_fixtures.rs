@@ -5230,4 +5230,202 @@ fn reconcile_reads_an_id_cell_with_a_label_as_the_import_does() {
     reconcile(&mut store, &path, Source::Categories, None, false).unwrap();
     let first = store.student_by_id_number(&ids[0]).unwrap().unwrap();
     assert_eq!(first.categories.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(), ["低保对象"]);
+/// The pupils' rows of a list, each `[年级, 班级, 姓名, 身份证号]` with a number made from its index.
+fn graded_rows<'a>(cells: &[(&'a str, &'a str, &'a str)], ids: &'a [String]) -> Vec<Vec<Option<&'a str>>> {
+    let mut rows = vec![vec![Some("年级"), Some("班级"), Some("姓名"), Some("身份证号")]];
+    for (i, (grade, class, name)) in cells.iter().enumerate() {
+        let cell = |t: &'a str| Some(t).filter(|t| !t.is_empty());
+        rows.push(vec![cell(grade), cell(class), cell(name), cell(ids[i].as_str()).filter(|_| !name.is_empty())]);
+    }
+    rows
+}
+
+/// A grade written once per block, its 年级 cells blank below it (a sheet with merged 年级 cells, saved as CSV or
+/// unmerged): each blank cell is the grade above, said once for the sheet with the rows and the grade each took.
+/// Before, the pupils under the first went to a class 「1班」 of no grade, one class of two grades, and nothing said.
+#[test]
+fn a_grade_written_once_per_block_is_read_down_its_block_and_said() {
+    let dir = tempfile::tempdir().unwrap();
+    let ids: Vec<String> = (1..=6).map(|i| valid(&format!("4502022019011030{i}"))).collect();
+    let cells = [
+        ("一年级", "1班", "一甲宝"),
+        ("", "1班", "一乙宝"),
+        ("", "1班", "一丙宝"),
+        ("二年级", "1班", "二甲宝"),
+        ("", "1班", "二乙宝"),
+        ("", "1班", "二丙宝"),
+    ];
+    for file in ["年级只写一次.csv", "年级只写一次.xlsx"] {
+        let path = dir.path().join(file);
+        write_rows(&path, "名单", &graded_rows(&cells, &ids));
+        let mut store = store();
+        let report = class_list::import(&mut store, &[path.as_path()], Some("绿地小学"), false).unwrap();
+        assert_eq!(report.added, 6, "{file}: {:?}", report.problems);
+        let got = names_and_classes(&store);
+        for (name, class) in &got {
+            let grade = if name.starts_with('一') { "一年级1班" } else { "二年级1班" };
+            assert_eq!(class, grade, "{file}: {got:?} {:?}", report.problems);
+        }
+        let said: Vec<_> = report.problems.iter().filter(|p| p.message.contains("按上一行")).collect();
+        assert_eq!(said.len(), 1, "{file}: once for the sheet: {:?}", report.problems);
+        assert_eq!((said[0].row, said[0].column.as_str()), (Some(3), "年级"), "{file}: {:?}", said[0]);
+        let message = &said[0].message;
+        assert!(message.contains("第 3–4 行按“一年级”") && message.contains("第 6–7 行按“二年级”"), "{message}");
+    }
+}
+
+/// LibreOffice's CSV of a sheet whose 年级 and 班级 cells are merged over their pupils (the value in the first row of
+/// each, the rest blank) gives every pupil the class the merged sheet shows. Before, 12 of 15 had no class.
+#[test]
+fn a_sheet_merged_in_grade_and_class_saved_as_csv_gives_every_pupil_its_class() {
+    let dir = tempfile::tempdir().unwrap();
+    let ids: Vec<String> = (10..25).map(|i| valid(&format!("450202201908285{i:02}"))).collect();
+    let mut cells: Vec<(&str, &str, &str)> = Vec::new();
+    let names = ["甲", "乙", "丙", "丁", "戊", "己", "庚", "辛", "壬", "癸", "子", "丑", "寅", "卯", "辰"];
+    for (i, name) in names.iter().enumerate() {
+        let (grade, class) = match i {
+            0 => ("一年级", "1班"),
+            6 => ("", "2班"),
+            11 => ("", "3班"),
+            _ => ("", ""),
+        };
+        cells.push((grade, class, name));
+    }
+    let path = dir.path().join("红星小学_合并单元格.csv");
+    let mut rows = vec![vec![Some("红星小学学生花名册")]];
+    rows.extend(graded_rows(&cells, &ids));
+    write_rows(&path, "", &rows);
+    let mut store = store();
+    let report = class_list::import(&mut store, &[path.as_path()], Some("红星小学"), false).unwrap();
+    assert_eq!(report.added, 15, "{:?}", report.problems);
+    let class_of = |i: usize| store.student_by_id_number(&ids[i]).unwrap().unwrap().class_label();
+    for (i, _) in names.iter().enumerate() {
+        let class = match i {
+            0..6 => "一年级1班",
+            6..11 => "一年级2班",
+            _ => "一年级3班",
+        };
+        assert_eq!(class_of(i), class, "row {}: {:?}", i + 3, report.problems);
+    }
+    assert!(!report.problems.iter().any(|p| p.message.contains("班级为空")), "{:?}", report.problems);
+    let said: Vec<(&str, &str)> = report
+        .problems
+        .iter()
+        .filter(|p| p.message.contains("按上一行"))
+        .map(|p| (p.column.as_str(), p.message.as_str()))
+        .collect();
+    assert_eq!(said.len(), 2, "年级 and 班级, once each: {said:?}");
+    assert!(said.iter().any(|(c, m)| *c == "年级" && m.contains("第 4–17 行按“一年级”")), "{said:?}");
+    assert!(said.iter().any(|(c, m)| *c == "班级" && m.contains("第 10–13 行按“2班”")), "{said:?}");
+}
+
+/// A workbook whose 年级 is merged for the first grade and written once, unmerged, for the second, its 班级 merged per
+/// block (as numbers): the second grade's class is one class, not 初二1班 and a 「1班」 of no grade.
+#[test]
+fn a_grade_merged_for_one_block_and_written_once_for_the_next_gives_one_class_each() {
+    let dir = tempfile::tempdir().unwrap();
+    let ids: Vec<String> = (1..=9).map(|i| valid(&format!("4502022013051080{i}"))).collect();
+    let path = dir.path().join("青山中学_年级班级合并.xlsx");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    for (c, h) in ["年级", "班级", "姓名", "身份证号"].iter().enumerate() {
+        sheet.write_string(0, c as u16, *h).unwrap();
+    }
+    let plain = rust_xlsxwriter::Format::new();
+    sheet.merge_range(1, 0, 6, 0, "初一", &plain).unwrap();
+    sheet.write_string(7, 0, "初二").unwrap();
+    for (first, class) in [(1, 1.0), (4, 2.0), (7, 1.0)] {
+        sheet.merge_range(first, 1, first + 2, 1, "", &plain).unwrap();
+        sheet.write_number(first, 1, class).unwrap();
+    }
+    for (i, id) in ids.iter().enumerate() {
+        let name = ["甲", "乙", "丙", "丁", "戊", "己", "庚", "辛", "壬"][i];
+        sheet.write_string(i as u32 + 1, 2, format!("青{name}")).unwrap();
+        sheet.write_string(i as u32 + 1, 3, id.as_str()).unwrap();
+    }
+    book.save(&path).unwrap();
+    let mut store = store();
+    let report = class_list::import(&mut store, &[path.as_path()], Some("青山中学"), false).unwrap();
+    assert_eq!(report.added, 9, "{:?}", report.problems);
+    let classes: Vec<String> =
+        ids.iter().map(|id| store.student_by_id_number(id).unwrap().unwrap().class_label()).collect();
+    assert_eq!(classes[6..], [classes[6].clone(), classes[6].clone(), classes[6].clone()], "{:?}", report.problems);
+    assert!(classes[6].starts_with("初二"), "{classes:?}");
+    assert!(classes.iter().all(|c| c.starts_with("初")), "{classes:?}");
+    assert!(report.problems.iter().any(|p| p.message.contains("第 9–10 行按“初二”")), "{:?}", report.problems);
+}
+
+/// Where a blank 年级 or 班级 is no merged cell's: after a blank row, a repeated header or a class heading (a new
+/// block), in a column blank from its block's first pupil (a column mostly blank), and in a lone row at the foot.
+/// Those keep today's reading and its lines; a grade left blank where the class names none is said, never a class
+/// of no grade made silently. A blank class between two rows of one class is filled, and said.
+#[test]
+fn a_blank_class_cell_is_read_down_only_within_a_block_written_once_per_block() {
+    let dir = tempfile::tempdir().unwrap();
+    let ids: Vec<String> = (1..=8).map(|i| valid(&format!("4502022019021130{i}"))).collect();
+    let import = |file: &str, rows: &[Vec<Option<&str>>]| {
+        let path = dir.path().join(file);
+        write_rows(&path, "名单", rows);
+        let mut store = store();
+        let report = class_list::import(&mut store, &[path.as_path()], Some("绿地小学"), false).unwrap();
+        let classes: Vec<String> =
+            ids.iter().filter_map(|id| store.student_by_id_number(id).unwrap()).map(|s| s.class_label()).collect();
+        (report, classes)
+    };
+    for ext in ["csv", "xlsx"] {
+        // A blank row, then a repeated header, end the block: the grade above is not read across them.
+        let mut rows = graded_rows(
+            &[
+                ("一年级", "1班", "甲"),
+                ("", "1班", "乙"),
+                ("", "1班", "丙"),
+                ("", "", ""),
+                ("", "1班", "丁"),
+                ("", "1班", "戊"),
+            ],
+            &ids,
+        );
+        rows.push(vec![Some("年级"), Some("班级"), Some("姓名"), Some("身份证号")]);
+        rows.push(vec![None, Some("2班"), Some("己"), Some(ids[6].as_str())]);
+        let (report, classes) = import(&format!("blocks.{ext}"), &rows);
+        let expected = ["一年级1班", "一年级1班", "一年级1班", "1班", "1班", "2班"];
+        assert_eq!(classes, expected, "{ext}: {:?}", report.problems);
+        let said: Vec<_> = report.problems.iter().filter(|p| p.message.contains("年级为空")).collect();
+        assert_eq!(said.len(), 1, "{ext}: {:?}", report.problems);
+        assert!(said[0].message.contains("第 6、7、9 行"), "{ext}: {:?}", said[0]);
+        let filled = |p: &&canbao::io::class_list::Problem| p.message.contains("按上一行");
+        let said: Vec<_> = report.problems.iter().filter(filled).collect();
+        assert_eq!(said.len(), 1, "{ext}: {:?}", report.problems);
+        assert!(said[0].message.contains("第 3–4 行按“一年级”") && !said[0].message.contains("第 6"), "{:?}", said[0]);
+        // A class column blank from the first pupil on is a column mostly blank, not one written once per block.
+        let rows = graded_rows(
+            &[
+                ("三年级", "", "甲"),
+                ("三年级", "", "乙"),
+                ("三年级", "1班", "丙"),
+                ("三年级", "", "丁"),
+                ("三年级", "", "戊"),
+            ],
+            &ids,
+        );
+        let (report, classes) = import(&format!("sparse.{ext}"), &rows);
+        assert_eq!(classes, ["三年级", "三年级", "三年级1班", "三年级", "三年级"], "{ext}: {:?}", report.problems);
+        assert!(!report.problems.iter().any(|p| p.message.contains("按上一行")), "{ext}: {:?}", report.problems);
+        assert!(report.problems.iter().any(|p| p.message.contains("只写了年级")), "{ext}: {:?}", report.problems);
+        // One class blank between two rows of that class: the class above, said.
+        let rows = graded_rows(
+            &[("三年级", "2班", "甲"), ("三年级", "2班", "乙"), ("三年级", "", "丙"), ("三年级", "2班", "丁")],
+            &ids,
+        );
+        let (report, classes) = import(&format!("between.{ext}"), &rows);
+        assert_eq!(classes, ["三年级2班"; 4], "{ext}: {:?}", report.problems);
+        let said: Vec<_> = report.problems.iter().filter(|p| p.message.contains("按上一行")).collect();
+        assert_eq!(said.len(), 1, "{ext}: {:?}", report.problems);
+        assert!(said[0].message.contains("第 4 行按“2班”"), "{:?}", said[0]);
+        // A lone blank class at the foot, under a class written on every row: the pupil's own, left blank and said.
+        let rows = graded_rows(&[("三年级", "2班", "甲"), ("三年级", "2班", "乙"), ("三年级", "", "丙")], &ids);
+        let (report, classes) = import(&format!("foot.{ext}"), &rows);
+        assert_eq!(classes, ["三年级2班", "三年级2班", "三年级"], "{ext}: {:?}", report.problems);
+        assert!(!report.problems.iter().any(|p| p.message.contains("按上一行")), "{ext}: {:?}", report.problems);
+    }
 }

@@ -1287,6 +1287,11 @@ struct RowReader<'a> {
     classless: Vec<usize>,
     /// Rows of the sheet being read that got a grade but no class (年级 filled, 班级 empty), said the same way.
     grade_only: Vec<usize>,
+    /// Rows of the sheet being read under a 年级 column whose 年级 is blank and whose class names no grade (「1班」),
+    /// said the same way: a class of no grade is never made silently.
+    grade_blank: Vec<(usize, String)>,
+    /// The table's class columns written once per block, read down its blocks (`FillDown`).
+    fill: FillDown,
     /// Formulas without a saved result in the sheet being read: how many were said cell by cell, and the rows
     /// of the rest, said in one line at the sheet's end.
     formulas_said: usize,
@@ -2038,6 +2043,122 @@ impl ClassCells {
     }
 }
 
+/// The class columns a block's blank cell is read down in, outermost first: a new grade written ends the class
+/// read down from the grade above's block.
+const FILL_COLUMNS: [Column; 3] = [Column::Grade, Column::GradeClass, Column::Class];
+
+/// A 年级, 班级 or 年级班级 column written once per block of pupils, its cells blank below (a sheet whose class cells
+/// are merged over their pupils, saved as CSV or unmerged, reads so): a blank cell under a written one, within the
+/// block, is the value above, as the merged sheet shows it, said once for the table (`fill_said`).
+#[derive(Default)]
+struct FillDown {
+    /// Each class column of the table, at its place in the row, and whether it is read down (`written_once_per_block`).
+    columns: Vec<(Column, usize, bool)>,
+    /// The cell above in each of `columns`, within the block being read: none after a blank row, a heading, a header.
+    above: Vec<Option<Cell>>,
+    /// The rows filled: the column, the row, the text it took.
+    filled: Vec<(Column, usize, String)>,
+}
+
+impl FillDown {
+    /// The table's class columns, each judged by the rows read ahead of the table (`written_once_per_block`).
+    fn judged(map: &HeaderMap, header: &[Cell], rows: &[Vec<Cell>]) -> Self {
+        let columns: Vec<(Column, usize, bool)> = FILL_COLUMNS
+            .iter()
+            .filter_map(|&column| {
+                let at = *map.columns.get(&column)?;
+                Some((column, at, written_once_per_block(map, header, rows, at)))
+            })
+            .collect();
+        let above = vec![None; columns.len()];
+        FillDown { columns, above, filled: Vec::new() }
+    }
+
+    /// A blank row, a heading, a header: the block of pupils ends, and nothing is read down past it.
+    fn block_ends(&mut self) {
+        self.above.iter_mut().for_each(|a| *a = None);
+    }
+
+    /// A pupil's row with its blank class cells read down from the rows above in its block, where any is.
+    fn fill(&mut self, map: &HeaderMap, row: &[Cell], row_no: usize) -> Option<Vec<Cell>> {
+        let mut filled: Option<Vec<Cell>> = None;
+        // A grade written anew (二年级 under 一年级's block) begins a block of its own: its blank class is not the
+        // class above, which was the other grade's.
+        let mut outer_new = false;
+        for (i, &(column, at, down)) in self.columns.iter().enumerate() {
+            // A block side by side read by its own header has its own places: nothing is read down there.
+            if map.columns.get(&column) != Some(&at) {
+                continue;
+            }
+            match row.get(at).filter(|c| !c.is_empty()) {
+                Some(cell) => {
+                    let text = cell.text_ref();
+                    outer_new |= self.above[i].as_ref().is_none_or(|a| a.text_ref().trim() != text.trim());
+                    self.above[i] = Some(cell.clone());
+                }
+                None if outer_new => self.above[i] = None,
+                None => {
+                    let Some(above) = self.above[i].as_ref().filter(|_| down) else { continue };
+                    let cells = filled.get_or_insert_with(|| row.to_vec());
+                    if cells.len() <= at {
+                        cells.resize(at + 1, Cell::Empty);
+                    }
+                    cells[at] = above.clone();
+                    self.filled.push((column, row_no, above.text_ref().trim().to_owned()));
+                }
+            }
+        }
+        filled
+    }
+}
+
+/// Whether a class column, as the rows read ahead show it, is written once per block of pupils: the first block
+/// writes it in its first pupil's row, and some blank cell under a written one has another blank under it or a
+/// written cell after it in its block (a merged cell spans two rows at least). A column blank from the first pupil on
+/// is a column mostly blank, where a blank is the pupil's own, as is a lone blank cell at a block's foot under a
+/// column written on every row: neither is read down, and their rows are said as ever.
+fn written_once_per_block(map: &HeaderMap, header: &[Cell], rows: &[Vec<Cell>], at: usize) -> bool {
+    // Blanks under the last written cell of the block being read; none before a written one.
+    let (mut first, mut blanks, mut seen): (bool, Option<usize>, bool) = (true, None, false);
+    for row in rows {
+        if !pupil_like(map, header, row) {
+            blanks = None;
+            continue;
+        }
+        let blank = row.get(at).is_none_or(Cell::is_empty);
+        if std::mem::take(&mut first) && blank {
+            return false;
+        }
+        blanks = match (blank, blanks) {
+            (true, Some(n)) => {
+                seen |= n + 1 >= 2;
+                Some(n + 1)
+            }
+            (true, None) => None,
+            (false, n) => {
+                seen |= n.is_some_and(|n| n >= 1);
+                Some(0)
+            }
+        };
+    }
+    seen
+}
+
+/// A row read ahead that holds a pupil, as far as its cells alone tell: a name or an ID number, and not one text
+/// over the row (a title or class heading merged across it) nor the header again. Blocks of pupils end at any other.
+fn pupil_like(map: &HeaderMap, header: &[Cell], row: &[Cell]) -> bool {
+    let written = |c: Column| map.get(c, row).filter(|cell| !cell.is_empty());
+    let Some(cell) = written(Column::IdNumber).or_else(|| written(Column::Name)) else { return false };
+    if id_shaped(cell, &cell.text_ref()) {
+        return true;
+    }
+    let mut texts = row.iter().filter(|c| !c.is_empty()).map(|c| c.text_ref());
+    let Some(first) = texts.next() else { return false };
+    let many = texts.any(|t| t.trim() != first.trim());
+    let name = |row: &[Cell]| map.get(Column::Name, row).map(|c| c.text_ref().trim().to_owned());
+    many && (name(row).is_none() || name(row) != name(header))
+}
+
 impl RowReader<'_> {
     fn new(today: NaiveDate, templates: Vec<Template>) -> Self {
         RowReader {
@@ -2052,6 +2173,8 @@ impl RowReader<'_> {
             unnumbered_left_rows: std::collections::HashSet::new(),
             classless: Vec::new(),
             grade_only: Vec::new(),
+            grade_blank: Vec::new(),
+            fill: FillDown::default(),
             formulas_said: 0,
             formulas_more: Vec::new(),
             moves: FileMoves::default(),
@@ -2479,6 +2602,8 @@ impl RowReader<'_> {
                 self.classes = ClassCells::default();
                 self.classes_by_year = by_year;
             }
+            // Class cells written once per block (merged cells saved as CSV or unmerged), judged by the rows ahead.
+            self.fill = FillDown::judged(&map, header_row, &body);
             // 民族 written as GB/T 3304 codes (01, 02) beside names, judged by the rows read ahead.
             self.ethnicity_codes = match map.columns.get(&Column::Ethnicity) {
                 Some(&at) => {
@@ -2660,6 +2785,8 @@ impl RowReader<'_> {
                     self.staff_beside_said(file, &sheet, staff_beside.take());
                     self.classless_said(file, &sheet, &sheet_class, class_column, &class_header);
                     self.grade_only_said(file, &sheet, &class_header);
+                    self.fill_said(file, &sheet, &map);
+                    self.grade_blank_said(file, &sheet, &map);
                     let row_no = base + 2 + offset;
                     self.report.rows_read += 1;
                     self.report.skipped += 1;
@@ -2697,6 +2824,7 @@ impl RowReader<'_> {
                         header => header,
                     };
                     let header_row = sheet.rows.get(map.row).map(Vec::as_slice).unwrap_or_default();
+                    self.fill = FillDown::judged(&map, header_row, body.as_slice());
                     *status_columns.borrow_mut() =
                         form.as_ref().map(|f| own_forms::status_columns(f, header_row, &map));
                     let mut silent =
@@ -2815,6 +2943,8 @@ impl RowReader<'_> {
             self.more_formulas_said(file, &sheet);
             self.classless_said(file, &sheet, &sheet_class, class_column, &class_header);
             self.grade_only_said(file, &sheet, &class_header);
+            self.fill_said(file, &sheet, &map);
+            self.grade_blank_said(file, &sheet, &map);
             if notes {
                 let message = format!(
                     "工作表 {0} 的名称像填写说明或示例，但其中的学生已按名单导入，请核对其中是否有示例行 (sheet {0} is \
@@ -3910,6 +4040,76 @@ impl RowReader<'_> {
         self.problem_at(file, &sheet.name, Some(first_row), header, message);
     }
 
+    /// The rows of the table just read whose blank class cells were read down from the row above in their block
+    /// (`FillDown`), said in one line for each column at the first of them, with the value each run took.
+    fn fill_said(&mut self, file: &str, sheet: &Sheet, map: &HeaderMap) {
+        let filled = std::mem::take(&mut self.fill.filled);
+        for column in FILL_COLUMNS {
+            let rows: Vec<&(Column, usize, String)> = filled.iter().filter(|(c, ..)| *c == column).collect();
+            let Some(&&(_, first_row, _)) = rows.first() else { continue };
+            // Runs of rows in a row that took one value: 第 3–4 行按“一年级”.
+            let mut runs: Vec<(usize, usize, &str)> = Vec::new();
+            for (_, row, text) in &rows {
+                match runs.last_mut() {
+                    Some((_, last, value)) if *last + 1 == *row && *value == text.as_str() => *last = *row,
+                    _ => runs.push((*row, *row, text.as_str())),
+                }
+            }
+            let span = |(from, to): (usize, usize)| match from == to {
+                true => from.to_string(),
+                false => format!("{from}–{to}"),
+            };
+            let more = if runs.len() > 5 { " …" } else { "" };
+            let listed: Vec<String> =
+                runs.iter().take(5).map(|&(f, t, v)| format!("第 {} 行按“{}”", span((f, t)), quoted(v))).collect();
+            let listed_en: Vec<String> = runs
+                .iter()
+                .take(5)
+                .map(|&(f, t, v)| {
+                    format!("{} {} as “{}”", ["rows", "row"][usize::from(f == t)], span((f, t)), quoted(v))
+                })
+                .collect();
+            let header = map.header_text(column, &sheet.rows);
+            let count = rows.len();
+            let (rows_en, have) = match count {
+                1 => ("1 row".to_owned(), "has"),
+                _ => (format!("{count} rows"), "have"),
+            };
+            let message = format!(
+                "{count} 行的「{header}」为空，按上一行所写读入（同一段学生中）：{}{more}；合并单元格另存为 CSV 或取消合并后，\
+                 只有每段的第一行写着，请核对 ({rows_en} {have} “{header}” empty, read as the row above in the same \
+                 block of pupils: {}{more}; merged cells saved as CSV or unmerged keep their value in each block's first \
+                 row only; check them)",
+                listed.join("、"),
+                listed_en.join(", ")
+            );
+            self.problem_at(file, &sheet.name, Some(first_row), &header, message);
+        }
+    }
+
+    /// Rows of the table just read whose 年级 is blank and whose class cell names no grade (`grade_blank`), said in
+    /// one line at the first of them: pupils of several grades may share such a class.
+    fn grade_blank_said(&mut self, file: &str, sheet: &Sheet, map: &HeaderMap) {
+        let rows = std::mem::take(&mut self.grade_blank);
+        let Some((first_row, class)) = rows.first() else { return };
+        let count = rows.len();
+        let first: Vec<String> = rows.iter().take(5).map(|(r, _)| r.to_string()).collect();
+        let more = if count > 5 { " …" } else { "" };
+        let (listed, listed_en) = (format!("{}{more}", first.join("、")), format!("{}{more}", first.join(", ")));
+        let (rows_en, have) = match count {
+            1 => (format!("1 row (row {listed_en})"), "has"),
+            _ => (format!("{count} rows (rows {listed_en})"), "have"),
+        };
+        let class = quoted(class);
+        let message = format!(
+            "{count} 行年级为空（第 {listed} 行），班级也没有写年级：学生导入到没有年级的班级（如“{class}”），不同年级的同名班会\
+             并作一个；请补上年级 ({rows_en} {have} an empty grade and a class naming none: the pupils are imported into a \
+             class of no grade, such as “{class}”, which pupils of different grades share; fill in the grade)"
+        );
+        let header = map.header_text(Column::Grade, &sheet.rows);
+        self.problem_at(file, &sheet.name, Some(*first_row), &header, message);
+    }
+
     /// What applying a row did to a pupil already on the drive, said at its row: a pupil the list renamed
     /// (found by ID number, under another name), or moved to another class; a move to another school is
     /// counted, and said for the whole file at its end (`moves_said`).
@@ -4596,6 +4796,7 @@ impl RowReader<'_> {
         sink: &mut Sink,
     ) -> Result<(), StoreError> {
         if row.iter().all(Cell::is_empty) {
+            self.fill.block_ends();
             return Ok(());
         }
         let row_no = index + 1;
@@ -4690,6 +4891,9 @@ impl RowReader<'_> {
             return Ok(());
         }
         let kind = self.row_kind(map, row, &name, id_cell, &id_raw);
+        if !matches!(kind, RowKind::Pupil | RowKind::Flagged(_)) {
+            self.fill.block_ends();
+        }
         if let Some(message) = swap_said.filter(|_| matches!(kind, RowKind::Pupil | RowKind::Flagged(_))) {
             self.problem(file, sheet, row_no, &header_of(Column::Name), message);
         }
@@ -4783,6 +4987,17 @@ impl RowReader<'_> {
                 return Ok(());
             }
         }
+        // A class cell blank under one written in its block, in a column written once per block: the value above.
+        let filled: Vec<Cell>;
+        let row = match self.fill.fill(map, row, row_no) {
+            Some(cells) => {
+                filled = cells;
+                &filled
+            }
+            None => row,
+        };
+        let texts = RowTexts::new(row);
+        let text = |c: Column| texts.of(map, c).filter(|t| !t.is_empty()).map(std::borrow::Cow::Borrowed);
         if let Some((_, column)) = from_student_number {
             let message = "全国学籍号是 G 加身份证号码：已去掉 G，按身份证号码导入 (a 全国学籍号 is G and the ID number: \
                            read as the ID number without the G)";
@@ -5276,6 +5491,13 @@ impl RowReader<'_> {
         let source = source_of(file, &sheet.name, row_no);
         let classless = grade.is_empty() && class.is_empty();
         let grade_only = !grade.is_empty() && class.is_empty();
+        // The row's own class cell naming no grade, under a 年级 column left blank: a class of no grade (「1班」).
+        let grade_blank = grade.is_empty()
+            && !class.is_empty()
+            && map.columns.contains_key(&Column::Grade)
+            && grade_cell.is_none()
+            && (class_cell.is_some() || combined_cell.is_some());
+        let grade_blank = grade_blank.then(|| class.clone());
         // A pupil without a valid number: the list's 出生日期, a whole date no later than today, is kept for the forms
         // that ask for it; a valid number's own birth date decides otherwise (a differing cell is said above).
         // A date in the ID column is the birth date the school had for a pupil without an ID, when it can be a
@@ -5573,6 +5795,9 @@ impl RowReader<'_> {
         }
         for message in name_problem.into_iter().flatten() {
             self.problem(file, sheet, row_no, &header_of(Column::Name), message);
+        }
+        if let Some(class) = grade_blank {
+            self.grade_blank.push((row_no, class));
         }
         if classless {
             self.classless.push(row_no);
