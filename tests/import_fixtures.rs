@@ -5230,6 +5230,8 @@ fn reconcile_reads_an_id_cell_with_a_label_as_the_import_does() {
     reconcile(&mut store, &path, Source::Categories, None, false).unwrap();
     let first = store.student_by_id_number(&ids[0]).unwrap().unwrap();
     assert_eq!(first.categories.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(), ["低保对象"]);
+}
+
 /// The pupils' rows of a list, each `[年级, 班级, 姓名, 身份证号]` with a number made from its index.
 fn graded_rows<'a>(cells: &[(&'a str, &'a str, &'a str)], ids: &'a [String]) -> Vec<Vec<Option<&'a str>>> {
     let mut rows = vec![vec![Some("年级"), Some("班级"), Some("姓名"), Some("身份证号")]];
