@@ -630,7 +630,46 @@ impl ImportRequest {
         self.run_stamped(store, Ending::BackUpThenCommit).map(|(report, _)| report)
     }
 
+    /// [`run`](Self::run), or with `dry_run` false [`commit`](Self::commit), where the school the rows go into
+    /// hangs on the schools the lists name: once every row is read and applied, before anything is kept or
+    /// refused, `settle` is told what the lists name (`ListsRead`). Where it settles nothing, the run goes on: the
+    /// lists are read and applied once. Where it settles a school, the run is rolled back and made again into that
+    /// school, from the files as they were read (`previewed`); the notice that says so is the caller's.
+    pub fn run_settling(
+        &mut self,
+        store: &mut Store,
+        dry_run: bool,
+        mut settle: impl FnMut(&ListsRead) -> Option<Settled>,
+    ) -> Result<ImportReport, ImportError> {
+        let ending = if dry_run { Ending::RollBack } else { Ending::BackUpThenCommit };
+        let mut settled = None;
+        let mut told = |read: &ListsRead| {
+            settled = settle(read);
+            settled.is_some()
+        };
+        let ran = self.run_hooked(store, ending, Some(&mut told))?;
+        let stamps = match ran {
+            Ran::Done(report, _) => return Ok(*report),
+            Ran::Again(stamps) => stamps,
+        };
+        match settled {
+            Some(Settled::School(school)) => self.school = Some(school),
+            Some(Settled::DefaultSchool(school)) => self.default_school = school,
+            None => {}
+        }
+        self.previewed = stamps;
+        self.run_stamped(store, ending).map(|(report, _)| report)
+    }
+
     fn run_stamped(&self, store: &mut Store, ending: Ending) -> Result<(ImportReport, Vec<u64>), ImportError> {
+        match self.run_hooked(store, ending, None)? {
+            Ran::Done(report, stamps) => Ok((*report, stamps)),
+            // Nothing settles a school here: never so.
+            Ran::Again(stamps) => Ok((ImportReport::default(), stamps)),
+        }
+    }
+
+    fn run_hooked(&self, store: &mut Store, ending: Ending, settle: Option<&mut Settle>) -> Result<Ran, ImportError> {
         let inputs = self.paths.iter().cloned().map(Input::Path).collect();
         let expected = (!self.previewed.is_empty()).then_some(self.previewed.as_slice());
         let mut reader = RowReader::new(self.today, Template::all(self.config_dir.as_deref()));
@@ -639,11 +678,47 @@ impl ImportRequest {
         reader.take_grade_up = self.take_grade_up;
         reader.as_class_list = self.as_class_list;
         let schools = (self.school.as_deref(), self.default_school.as_str());
-        let (mut report, stamps) =
-            import_stamped(store, inputs, reader, schools, ending, expected, self.drive_named.as_deref())?;
-        report.warnings.splice(0..0, self.read_once.iter().cloned());
-        Ok((report, stamps))
+        let drive_named = self.drive_named.as_deref();
+        let ran = import_settling(store, inputs, reader, schools, (ending, settle), expected, drive_named)?;
+        Ok(match ran {
+            Ran::Done(mut report, stamps) => {
+                report.warnings.splice(0..0, self.read_once.iter().cloned());
+                Ran::Done(report, stamps)
+            }
+            again => again,
+        })
     }
+}
+
+/// What an import's lists name of schools, once every row is read (`ImportRequest::run_settling`).
+#[derive(Debug)]
+pub struct ListsRead<'a> {
+    /// The schools the lists name, in the order met (`ImportReport::schools`).
+    pub schools: &'a [String],
+    /// The rows whose list names no school (`ImportReport::without_school`).
+    pub without_school: usize,
+    /// The sheets of all the lists that the operator sees (not hidden): a CSV is one.
+    pub sheets: usize,
+}
+
+/// Where an import's rows go, as the schools its lists name settle it (`ImportRequest::run_settling`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Settled {
+    /// Every row, into this school (`ImportRequest::school`).
+    School(String),
+    /// The rows naming no school (`ImportRequest::default_school`).
+    DefaultSchool(String),
+}
+
+/// Told what the lists name once they are read; `true`: the import goes elsewhere, so this run is rolled back.
+type Settle<'s> = dyn FnMut(&ListsRead) -> bool + 's;
+
+/// How an import run ended.
+enum Ran {
+    /// Its report and each file's stamp (boxed: the report is large beside the other way).
+    Done(Box<ImportReport>, Vec<u64>),
+    /// Rolled back for the school its lists name to be settled (`Settle`), with each file's stamp.
+    Again(Vec<u64>),
 }
 
 /// How an import's transaction ends.
@@ -715,12 +790,30 @@ pub fn import_inputs(
 fn import_stamped(
     store: &mut Store,
     inputs: Vec<Input>,
-    mut reader: RowReader<'_>,
-    (school, default_school): (Option<&str>, &str),
+    reader: RowReader<'_>,
+    schools: (Option<&str>, &str),
     ending: Ending,
     expected: Option<&[u64]>,
     drive_named: Option<&Path>,
 ) -> Result<(ImportReport, Vec<u64>), ImportError> {
+    match import_settling(store, inputs, reader, schools, (ending, None), expected, drive_named)? {
+        Ran::Done(report, stamps) => Ok((*report, stamps)),
+        // Nothing settles a school here: never so.
+        Ran::Again(stamps) => Ok((ImportReport::default(), stamps)),
+    }
+}
+
+/// `import_stamped`, with `settle` told what the lists name once every row is read and applied, before anything
+/// is kept or refused but what a preview refuses too (`ImportRequest::run_settling`).
+fn import_settling(
+    store: &mut Store,
+    inputs: Vec<Input>,
+    mut reader: RowReader<'_>,
+    (school, default_school): (Option<&str>, &str),
+    (ending, settle): (Ending, Option<&mut Settle>),
+    expected: Option<&[u64]>,
+    drive_named: Option<&Path>,
+) -> Result<Ran, ImportError> {
     if inputs.is_empty() {
         return Err(ImportError::NoFiles);
     }
@@ -796,6 +889,15 @@ fn import_stamped(
         let (files, next) = (std::mem::take(&mut reader.next_year), reader.drive_years.0.map(|y| y + 1));
         return Err(ImportError::NextYearList { files, next, drive: drive_named.map(Path::to_path_buf) });
     }
+    // What a preview would have shown of the schools named, learnt from this run rather than from a preview run
+    // first: the lists are read and applied once. Going elsewhere, this run is rolled back (the session dropped).
+    if let Some(settle) = settle {
+        let report = &reader.report;
+        let read = ListsRead { schools: &report.schools, without_school: report.without_school, sheets: reader.sheets };
+        if settle(&read) {
+            return Ok(Ran::Again(stamps));
+        }
+    }
     if unchosen && ending != Ending::Preview && reader.added_without_school > 0 {
         return Err(ImportError::SchoolNotNamed { pupils: reader.added_without_school, schools: held });
     }
@@ -822,7 +924,7 @@ fn import_stamped(
     report.updated = outcome.updated;
     report.unchanged = outcome.unchanged;
     report.dry_run = dry_run;
-    Ok((report, stamps))
+    Ok(Ran::Done(Box::new(report), stamps))
 }
 
 /// Reads every input in turn into `sink`: each file's name and stamp, in order. With `expected`, an input whose
@@ -1328,6 +1430,8 @@ struct RowReader<'a> {
     moved_back: Vec<(String, String, usize)>,
     /// Rows handed to a writer on another thread, when reading runs ahead of it (`read_ahead`).
     ahead: Option<Ahead>,
+    /// The sheets read that the operator sees (`ListsRead::sheets`).
+    sheets: usize,
     /// Every row applied as it is read, on one thread (`import_row_by_row`).
     row_by_row: bool,
     /// The stop the drive's statements watch (`Store::stop_flag`), looked at as the files are read too: the
@@ -2192,6 +2296,7 @@ impl RowReader<'_> {
             added_without_school: 0,
             moved_back: Vec::new(),
             ahead: None,
+            sheets: 0,
             row_by_row: false,
             stop: table::Stop::default(),
             reading: String::new(),
@@ -2250,7 +2355,9 @@ impl RowReader<'_> {
         let mut own_title: Option<String> = None;
         // Hidden sheets that hold a list, left out.
         let mut hidden_lists: Vec<String> = Vec::new();
-        let multi = sheets.iter().filter(|s| !s.hidden).count() > 1;
+        let seen = sheets.iter().filter(|s| !s.hidden).count();
+        self.sheets += seen;
+        let multi = seen > 1;
         // A 说明 or 样表 sheet beside class sheets is read after them: with a header over sample rows, it is left
         // out once the others have given pupils, and read as a list (and said) only where they gave none.
         let notes_later = multi && sheets.iter().any(|s| !s.hidden && !is_notes_sheet(&s.name));

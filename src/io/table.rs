@@ -105,6 +105,8 @@ pub fn file_bytes_watching(path: &Path, stop: &Stop) -> Result<Vec<u8>, ReadErro
 /// [`file_bytes`], with `meanwhile` run once the bytes are read and before the file is looked at again: where a
 /// copy still going on would write to it, and where a test does.
 fn file_bytes_then(path: &Path, stop: &Stop, meanwhile: impl FnOnce()) -> Result<Vec<u8>, ReadError> {
+    #[cfg(test)]
+    read_count::counted(path);
     let file = shown_path(path);
     let unreadable = |e: std::io::Error| ReadError::unreadable(&e, path);
     let meta = std::fs::metadata(path).map_err(unreadable)?;
@@ -131,6 +133,26 @@ fn file_bytes_then(path: &Path, stop: &Stop, meanwhile: impl FnOnce()) -> Result
         return Err(ReadError::ChangedWhileRead { file });
     }
     Ok(bytes)
+}
+
+/// How many times each file was read, for tests that a file is read once: a list is taken from the operator's
+/// USB stick as it was when it was read, and reading it again costs a county's import its time.
+#[cfg(test)]
+pub(crate) mod read_count {
+    use std::path::{Path, PathBuf};
+    use std::sync::Mutex;
+
+    /// Every path read, as often as it was: tests run side by side, each with files of its own.
+    static READ: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+    pub(super) fn counted(path: &Path) {
+        READ.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(path.to_path_buf());
+    }
+
+    /// How many times `path` was read so far.
+    pub(crate) fn times_read(path: &Path) -> usize {
+        READ.lock().unwrap_or_else(std::sync::PoisonError::into_inner).iter().filter(|p| *p == path).count()
+    }
 }
 
 /// How much of a file is read between two looks at the stop: a few milliseconds' reading, even from a USB stick.
