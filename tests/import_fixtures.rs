@@ -5429,5 +5429,203 @@ fn a_blank_class_cell_is_read_down_only_within_a_block_written_once_per_block() 
         let (report, classes) = import(&format!("foot.{ext}"), &rows);
         assert_eq!(classes, ["三年级2班", "三年级2班", "三年级"], "{ext}: {:?}", report.problems);
         assert!(!report.problems.iter().any(|p| p.message.contains("按上一行")), "{ext}: {:?}", report.problems);
+/// The titles schools write over a class's pupils, with words around the class: 「四年级2班插班生」,
+/// 「四年级2班学生名单（2026年秋季）」, 「三年级1班（班主任：罗丽）」, 「柳州市实验小学 三年级1班 学生花名册」. Each gives
+/// its class to the pupils under it: over the header, over a block of a sheet's pupils, and over a table stacked
+/// under another. Before, the first three gave none (and over a block 「三年级1班（班主任：罗丽）」 was a pupil).
+#[test]
+fn a_title_with_words_around_its_class_gives_the_pupils_under_it_its_class() {
+    let dir = tempfile::tempdir().unwrap();
+    let ids: Vec<String> = (1..=8).map(|i| valid(&format!("4502022016030560{i}"))).collect();
+    let id = |i: usize| Some(ids[i].as_str());
+    let titles = [
+        ("四年级2班插班生", "四年级2班"),
+        ("四年级2班学生名单（2026年秋季）", "四年级2班"),
+        ("三年级1班（班主任：罗丽）", "三年级1班"),
+        ("柳州市实验小学 三年级1班 学生花名册", "三年级1班"),
+    ];
+    for (n, (title, class)) in titles.iter().enumerate() {
+        // Over the header of a list without a class column, in XLSX and CSV.
+        for file in [format!("top{n}.xlsx"), format!("top{n}.csv")] {
+            let path = dir.path().join(&file);
+            let rows = vec![vec![Some(*title)], vec![Some("姓名"), Some("身份证号码")], vec![Some("学生甲"), id(0)]];
+            write_rows(&path, "Sheet1", &rows);
+            let mut store = store();
+            let report = class_list::import(&mut store, &[path.as_path()], Some("第二小学"), false).unwrap();
+            assert_eq!(names_and_classes(&store), [("学生甲".to_owned(), class.to_string())], "{file}: {report:?}");
+        }
+        // Over a table stacked under another, its header repeated.
+        let path = dir.path().join(format!("stacked{n}.xlsx"));
+        let rows = vec![
+            vec![Some("五年级3班名单")],
+            vec![Some("姓名"), Some("身份证号码")],
+            vec![Some("学生甲"), id(0)],
+            vec![],
+            vec![Some(*title)],
+            vec![Some("姓名"), Some("身份证号码")],
+            vec![Some("学生乙"), id(1)],
+        ];
+        write_rows(&path, "全校", &rows);
+        let mut store = store();
+        let report = class_list::import(&mut store, &[path.as_path()], Some("第二小学"), false).unwrap();
+        let expected = [("学生乙".to_owned(), class.to_string()), ("学生甲".to_owned(), "五年级3班".to_owned())];
+        assert_eq!(names_and_classes(&store), expected, "{title}: {report:?}");
+    }
+    // Over blocks of one sheet's pupils, one title each.
+    let path = dir.path().join("blocks.xlsx");
+    let mut rows = vec![vec![Some("姓名"), Some("身份证号码")]];
+    for (n, (title, _)) in titles.iter().enumerate() {
+        rows.push(vec![Some(*title)]);
+        rows.push(vec![Some(["学生甲", "学生乙", "学生丙", "学生丁"][n]), id(n + 2)]);
+    }
+    write_rows(&path, "全校", &rows);
+    let mut store = store();
+    let report = class_list::import(&mut store, &[path.as_path()], Some("第二小学"), false).unwrap();
+    let expected = [("学生丁", "三年级1班"), ("学生丙", "三年级1班"), ("学生乙", "四年级2班"), ("学生甲", "四年级2班")];
+    assert_eq!(names_and_classes(&store), expected.map(|(n, c)| (n.to_owned(), c.to_owned())), "{report:?}");
+    assert_eq!((report.added, report.skipped), (4, 4), "{report:?}");
+    for row in [2, 4, 6, 8] {
+        let said = report.problems.iter().find(|p| p.row == Some(row)).map(|p| p.message.as_str()).unwrap_or("");
+        assert!(said.contains("班级标题行") && said.contains("其下 1 行"), "row {row}: {said}");
+    }
+}
+
+/// Notes on a class list mention a class without being its title: 「注：四年级2班学生另表报送」 over the header,
+/// 「备注：三年级2班王某转出」 between the pupils, 「说明：四年级3班学生另表报送」 under them. None gives the pupils a
+/// class: they keep the class the sheet's name, the file's name or a class title gives, or stay without one, and
+/// each note is said as a note, not as a section of pupils who may have left.
+#[test]
+fn notes_naming_a_class_give_the_pupils_no_class_of_theirs() {
+    let dir = tempfile::tempdir().unwrap();
+    let ids: Vec<String> = (1..=3).map(|i| valid(&format!("4502022016030570{i}"))).collect();
+    let id = |i: usize| Some(ids[i].as_str());
+    // The sheet's name, the file's name, a class title over the pupils, or nothing gives the class.
+    for (file, sheet, title, class) in [
+        ("sheet.xlsx", "三年级1班", None, "三年级1班"),
+        ("三年级1班.csv", "", None, "三年级1班"),
+        ("titled.xlsx", "Sheet1", Some("一年级3班"), "一年级3班"),
+        ("bare.csv", "", None, ""),
+    ] {
+        let path = dir.path().join(file);
+        let rows: Vec<Vec<Option<&str>>> = vec![
+            vec![Some("注：四年级2班学生另表报送")],
+            vec![Some("姓名"), Some("身份证号码")],
+            vec![title],
+            vec![Some("学生甲"), id(0)],
+            vec![Some("备注：三年级2班王某转出")],
+            vec![Some("学生乙"), id(1)],
+            vec![Some("学生丙"), id(2)],
+            vec![Some("说明：四年级3班学生另表报送")],
+        ];
+        write_rows(&path, sheet, &rows);
+        let mut store = store();
+        let report = class_list::import(&mut store, &[path.as_path()], Some("第二小学"), false).unwrap();
+        let expected: Vec<(String, String)> =
+            ["学生丙", "学生乙", "学生甲"].iter().map(|n| (n.to_string(), class.to_owned())).collect();
+        assert_eq!(names_and_classes(&store), expected, "{file}: {report:?}");
+        for (row, note) in [(5, "备注：三年级2班王某转出"), (8, "说明：四年级3班学生另表报送")]
+        {
+            let said = report.problems.iter().find(|p| p.row == Some(row)).map(|p| p.message.as_str());
+            assert!(said.is_some_and(|m| m.starts_with("说明行") && m.contains(note)), "{file}: row {row}: {said:?}");
+        }
+        assert!(!report.problems.iter().any(|p| p.message.contains("转出本校")), "{file}: {:?}", report.problems);
+        let headings = report.problems.iter().filter(|p| p.message.contains("班级标题行"));
+        assert!(headings.clone().all(|p| p.message.contains("一年级3班")), "{file}: {:?}", report.problems);
+    }
+}
+
+/// A class's title stacked under the teachers' table (「班主任 | 联系电话」 and their phones, then 「三年级2班」 over
+/// that class's pupils) starts the class: its pupils are put in it, and the teachers left out. Before, the title was
+/// held as one of the teachers, and the pupils under it took the class of the table above.
+#[test]
+fn a_class_title_under_the_teachers_table_gives_the_pupils_under_it_their_class() {
+    let dir = tempfile::tempdir().unwrap();
+    let ids: Vec<String> = (1..=4).map(|i| valid(&format!("4502022016030580{i}"))).collect();
+    let id = |i: usize| Some(ids[i].as_str());
+    for (file, title, header_again) in [
+        ("bare.xlsx", "三年级2班", false),
+        ("bare.csv", "三年级2班", false),
+        ("titled.xlsx", "三年级2班学生名单", true),
+        ("titled.csv", "三年级2班学生名单", true),
+    ] {
+        let path = dir.path().join(file);
+        let mut rows: Vec<Vec<Option<&str>>> = vec![
+            vec![Some("三年级1班")],
+            vec![Some("姓名"), Some("身份证号码")],
+            vec![Some("学生甲"), id(0)],
+            vec![Some("学生乙"), id(1)],
+            vec![],
+            vec![Some("班主任"), Some("联系电话")], // row 6
+            vec![Some("罗丽"), Some("13800000001")],
+            vec![Some("王芳"), Some("13800000002")],
+            vec![Some(title)], // row 9
+            vec![Some("学生丙"), id(2)],
+            vec![Some("学生丁"), id(3)],
+        ];
+        if header_again {
+            rows.insert(9, vec![Some("姓名"), Some("身份证号码")]);
+        }
+        write_rows(&path, "Sheet1", &rows);
+        let mut store = store();
+        let report = class_list::import(&mut store, &[path.as_path()], Some("第二小学"), false).unwrap();
+        let expected =
+            [("学生丁", "三年级2班"), ("学生丙", "三年级2班"), ("学生乙", "三年级1班"), ("学生甲", "三年级1班")];
+        assert_eq!(
+            names_and_classes(&store),
+            expected.map(|(n, c)| (n.to_owned(), c.to_owned())),
+            "{file}: {report:?}"
+        );
+        let said = |row: usize| -> Vec<&str> {
+            report.problems.iter().filter(|p| p.row == Some(row)).map(|p| p.message.as_str()).collect()
+        };
+        assert!(
+            said(7).iter().any(|m| m.contains("第 7 至 8 行是教职工表") && m.contains("2 人")),
+            "{file}: {:?}",
+            said(7)
+        );
+        assert!(said(9).iter().any(|m| m.contains("班级标题行") && m.contains("归入此班")), "{file}: {:?}", said(9));
+    }
+}
+
+/// The class teacher's own row under the pupils (「班主任：罗丽」 beside her ID number and phone, her role in the
+/// 备注 column, or the whole of it in one cell) is no pupil: left out and said at its row as the staff's. Before,
+/// the teacher was imported as a pupil of the class. A parent's number typed for a child, with no staff word,
+/// is still the child's row, imported and flagged.
+#[test]
+fn the_class_teachers_row_under_the_pupils_is_said_and_no_pupil() {
+    let dir = tempfile::tempdir().unwrap();
+    let ids: Vec<String> = (1..=2).map(|i| valid(&format!("4502022016030590{i}"))).collect();
+    let (teacher, parent) = (valid("45020319850101123"), valid("45020319880202124"));
+    let line = format!("班主任：罗丽 {teacher} 13800000000");
+    let lasts: [Vec<Option<&str>>; 3] = [
+        vec![Some("班主任：罗丽"), Some(teacher.as_str()), Some("13800000000")],
+        vec![Some("罗丽"), Some(teacher.as_str()), None, Some("班主任")],
+        vec![Some(line.as_str())],
+    ];
+    for (n, last) in lasts.iter().enumerate() {
+        for file in [format!("teacher{n}.xlsx"), format!("teacher{n}.csv")] {
+            let path = dir.path().join(&file);
+            let rows: Vec<Vec<Option<&str>>> = vec![
+                vec![Some("姓名"), Some("身份证号码"), Some("联系电话"), Some("备注")],
+                vec![Some("学生甲"), Some(ids[0].as_str())],
+                vec![Some("学生乙"), Some(parent.as_str())],
+                last.clone(),
+            ];
+            write_rows(&path, "三年级1班", &rows);
+            let mut store = store();
+            let report = class_list::import(&mut store, &[path.as_path()], Some("第二小学"), false).unwrap();
+            let names: Vec<String> = names_and_classes(&store).into_iter().map(|(n, _)| n).collect();
+            assert_eq!(names, ["学生乙", "学生甲"], "{file}: {report:?}");
+            assert_eq!((report.added, report.skipped), (2, 1), "{file}: {report:?}");
+            let said: Vec<&str> =
+                report.problems.iter().filter(|p| p.row == Some(4)).map(|p| p.message.as_str()).collect();
+            let staff = said.iter().any(|m| m.contains("是教职工，不是学生，未导入") && m.contains("41 岁"));
+            assert!(staff, "{file}: {said:?}");
+            assert!(!said.iter().any(|m| m.contains(teacher.as_str())), "{file}: the number is masked: {said:?}");
+            // The parent's number typed for 学生乙 names no staff: the child's row, flagged.
+            let flagged =
+                report.problems.iter().any(|p| p.row == Some(3) && p.message.contains("可能是家长或教职工的号码"));
+            assert!(flagged, "{file}: {:?}", report.problems);
+        }
     }
 }

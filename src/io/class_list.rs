@@ -1238,14 +1238,11 @@ fn name_names_class(name: &str, multi: bool) -> bool {
 /// (「四年级1班、2班名单」) names none.
 fn title_names_class(rows: &[Vec<Cell>], header_row: usize) -> Option<(String, String)> {
     rows.iter().take(header_row).flatten().find_map(|cell| {
-        let title: String = cell.text().chars().filter(|c| !c.is_whitespace()).collect();
-        // A label line (「班级：…」) is read by `class_line`.
-        if title.contains([':', '：']) {
-            return None;
-        }
-        let label = title_class(header::after_school(&title));
-        let one = !label.contains(['、', ',', '，', '/', '和', '及', '与', '至', '-', '~']);
-        (one && reads_as_class(label)).then(|| (class_label::normalize(label), title.clone()))
+        let text = cell.text();
+        // A label line (「班级：…」) is read by `class_line`; a note (「注：四年级2班学生另表报送」) names no class.
+        let label = class_in_title(&text)?;
+        let title: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+        Some((class_label::normalize(&label), title))
     })
 }
 
@@ -1310,7 +1307,14 @@ fn sheet_grade(name: &str, rows: &[Vec<Cell>], header_row: usize) -> Option<Stri
     if let Some(grade) = class_label::grade_named(name) {
         return Some(grade);
     }
-    let mut named = rows.iter().take(header_row).flatten().filter_map(|cell| class_label::grade_named(&cell.text()));
+    // A note over the header (「注：四年级2班学生另表报送」) names no grade of the sheet's.
+    let mut named = rows
+        .iter()
+        .take(header_row)
+        .flatten()
+        .map(Cell::text)
+        .filter(|text| !is_note(text))
+        .filter_map(|text| class_label::grade_named(&text));
     let first = named.next()?;
     named.all(|g| g == first).then_some(first)
 }
@@ -1512,6 +1516,9 @@ struct RowReader<'a> {
     /// list), its row and cells as written: the rows under it are no pupils down to the next row holding an ID
     /// number, each said at its row.
     table_below: Option<(usize, String)>,
+    /// The sheet's first rows show a pupil's number: a row of an adult's number naming the staff (「班主任：罗丽」)
+    /// is a teacher's under a class of children (`staff_row`), not a pupil's.
+    children: bool,
     /// The class cells of the file being read that were a number of three digits or more (101), each with the
     /// class it was read as: said once at the file's end (`numbered_classes_said`).
     numbered_classes: Vec<NumberedClass>,
@@ -2327,6 +2334,7 @@ impl RowReader<'_> {
             category_list_reading: false,
             leaving: None,
             table_below: None,
+            children: false,
             numbered_classes: Vec::new(),
             numbered_said: Vec::new(),
             classes_by_year: false,
@@ -2543,6 +2551,9 @@ impl RowReader<'_> {
             self.rounded_ids = RoundedIds::default();
             self.leaving = None;
             self.table_below = None;
+            self.children = body.iter().any(|row| {
+                map.get(Column::IdNumber, row).is_some_and(|cell| child_born(cell, self.today) == Some(true))
+            });
             self.staff_proved_pupils = None;
             for row in &body {
                 if let Some(cell) = map.get(Column::IdNumber, row) {
@@ -2969,6 +2980,19 @@ impl RowReader<'_> {
                     None if row.iter().all(Cell::is_empty) => title_above.clone(),
                     None => None,
                 };
+                // A class's title under a staff table (「班主任 | 联系电话」 and the teachers' rows, then 「三年级2班」 over
+                // that class's pupils) ends it: the title gives its class to the rows under it. Before, it was held
+                // as one of the staff, and the pupils under it lost their class.
+                let id_empty = map.get(Column::IdNumber, &row).is_none_or(Cell::is_empty);
+                if staff.held.is_some()
+                    && !replayed
+                    && id_empty
+                    && class_heading(&map, &row).is_some()
+                    && staff.ends(self, file, &sheet, base + 2)
+                {
+                    staff.replay.push_back((offset, row));
+                    continue;
+                }
                 if staff.held.is_some() {
                     staff.row(self, (file, &sheet, &map), (offset, base + 2 + offset), row);
                     offset += 1;
@@ -2977,7 +3001,6 @@ impl RowReader<'_> {
                 // A staff title under the pupils with no header of its own (「教职工名单」, then the staff's rows in
                 // the pupils' columns): the rows from it are held as a stacked table's, the title among them, so it
                 // is said as the table's title. Once read again (the rows proved pupils), it is read as any row.
-                let id_empty = map.get(Column::IdNumber, &row).is_none_or(Cell::is_empty);
                 let staff_title = staff_table::title_text(&row).filter(|t| staff_table::staff_title(t));
                 if let Some(title) = staff_title.filter(|_| form.is_none() && !replayed && id_empty) {
                     staff.hold(base + 2 + offset, true, Some(title), today).rows.title_row(offset, row);
@@ -4970,7 +4993,10 @@ impl RowReader<'_> {
         if let Some((header_row, header)) = &self.table_below {
             let mapped = header::map_row(row, self.synonyms);
             let pupils_header = mapped.contains_key(&Column::Name) && mapped.contains_key(&Column::IdNumber);
-            if id_shaped(id_cell, &id_raw) || holds_id_number(row, self.today) || pupils_header {
+            // A class's title under the other table (「三年级2班」 under the teachers' 「班主任 | 联系电话」) starts that
+            // class's rows: before, it was skipped as the other table's, and the pupils under it lost their class.
+            let title = id_raw.trim().is_empty() && class_heading(map, row).is_some();
+            if id_shaped(id_cell, &id_raw) || holds_id_number(row, self.today) || pupils_header || title {
                 self.table_below = None;
             } else {
                 let (header_row, header) = (*header_row, quoted(header).into_owned());
@@ -4993,6 +5019,11 @@ impl RowReader<'_> {
                  skipped: {0})",
                 row_text(row)
             );
+            self.report.skipped += 1;
+            self.problem(file, sheet, row_no, "", message);
+            return Ok(());
+        }
+        if let Some(message) = self.staff_row(sheet, map, row) {
             self.report.skipped += 1;
             self.problem(file, sheet, row_no, "", message);
             return Ok(());
@@ -6675,6 +6706,36 @@ impl RowReader<'_> {
             .any(|w| word.strip_prefix(w).is_some_and(|rest| self.synonyms.column(rest) == Some(Column::IdNumber)))
     }
 
+    /// What is said of a teacher's row under a class of children (`children`): a staff word in it (「班主任：罗丽」 in
+    /// the name cell, 「班主任」 in a 备注 or 职务 cell, `staff_word`) beside an adult's valid number of
+    /// `STAFF_ROW_AGE` or older, in the ID column or written in one of its cells (「班主任：罗丽 4502… 138…」). Such a
+    /// row is the class teacher's, left out and said at its row; before, the teacher was imported as a pupil of
+    /// the class. A parent's number typed for a child names no staff, and is imported and flagged as before. A
+    /// table with a staff table's own column (职务) is judged whole (`staff_table`): one row of a pupil's age reads
+    /// all its rows as pupils.
+    fn staff_row(&self, sheet: &Sheet, map: &HeaderMap, row: &[Cell]) -> Option<String> {
+        if !self.children || sheet.rows.get(map.row).is_some_and(|h| staff_table::staff_header(h)) {
+            return None;
+        }
+        let name_at = map.columns.get(&Column::Name).copied();
+        let id_at = map.columns.get(&Column::IdNumber).copied();
+        let word = row
+            .iter()
+            .enumerate()
+            .filter(|(at, cell)| Some(*at) != id_at && matches!(cell, Cell::Text(_)))
+            .find_map(|(at, cell)| staff_word(&cell.text_ref(), Some(at) == name_at))?;
+        let today = self.today;
+        let numbers = id_at.and_then(|at| row.get(at)).into_iter().chain(row.iter());
+        let age = numbers.filter_map(|cell| adult_number_in(cell, today)).next()?;
+        (age >= STAFF_ROW_AGE).then(|| {
+            let row = row_text(row);
+            format!(
+                "此行写有“{word}”，身份证号码显示年龄 {age} 岁，是教职工，不是学生，未导入：{row} (the row says “{word}” and \
+                 its ID number shows an adult aged {age}: a member of staff, not a pupil, not imported: {row})"
+            )
+        })
+    }
+
     /// Whether a row is a pupil, and if not what it is: a header repeated mid-file, a class heading, a footer, or
     /// nothing that names a child. A row whose ID cell holds an ID's digits is a pupil whatever else it holds;
     /// only the rare row without one is looked at further.
@@ -6778,6 +6839,14 @@ impl RowReader<'_> {
             return RowKind::Skipped(format!(
                 "标题行“{0}”，不是学生，已跳过 (a title row, “{0}”, not a pupil: skipped)",
                 quoted(&title)
+            ));
+        }
+        // 「注：四年级2班学生另表报送」, 「备注：三年级1班王某转出」: a note on the list, neither a title giving its class
+        // to the rows under it nor a section heading saying they may have left; they keep the class the sheet gives.
+        if let Some(note) = note_line(map, row) {
+            return RowKind::Skipped(format!(
+                "说明行“{0}”，不是学生，已跳过 (a note, “{0}”, not a pupil: skipped)",
+                quoted(&note)
             ));
         }
         if let Some(section) = section_heading(map, row) {
@@ -7262,6 +7331,53 @@ impl StaffRows {
     }
 }
 
+/// The age from which an adult's number in a row naming the staff is a teacher's (`RowReader::staff_row`): older
+/// than any pupil, a 职高 pupil of 21 or a young parent typed for the child are not taken for one.
+const STAFF_ROW_AGE: i32 = 25;
+
+/// Words naming a member of staff in a row's cell (「班主任：罗丽」, 「班主任」 in a 备注 cell), longest first.
+const STAFF_ROW_WORDS: [&str; 13] = [
+    "副班主任",
+    "班主任",
+    "任课教师",
+    "任课老师",
+    "生活老师",
+    "保育员",
+    "教职工",
+    "辅导员",
+    "副校长",
+    "校长",
+    "职工",
+    "教师",
+    "老师",
+];
+
+/// The staff word a cell writes as itself or as a label (「班主任」, 「班主任：罗丽」, 「教师（语文）」), or in the name
+/// cell before a name (「班主任罗丽」). A word inside other words (「教师子女」 in 备注) names no one of the staff.
+fn staff_word(text: &str, name_cell: bool) -> Option<&'static str> {
+    let text = text.trim();
+    let word = STAFF_ROW_WORDS.iter().find(|w| text.starts_with(**w))?;
+    let rest = text[word.len()..].trim_start();
+    let han = |c: char| ('\u{4e00}'..='\u{9fff}').contains(&c) || c == '·';
+    let labelled = rest.is_empty() || rest.starts_with([':', '：', '(', '（']) || rest.len() < text.len() - word.len();
+    let named = name_cell && (2..=4).contains(&rest.chars().count()) && rest.chars().all(han);
+    (labelled || named).then_some(*word)
+}
+
+/// The age of the adult whose valid number a cell holds, alone or among its words (「班主任：罗丽 4502… 138…」), if
+/// it holds one (`pupil_flags::adult_age`).
+fn adult_number_in(cell: &Cell, today: NaiveDate) -> Option<i32> {
+    let adult = |born: NaiveDate| crate::domain::pupil_flags::adult_age(born, today);
+    if let Some(born) = birth_in(cell, today) {
+        return adult(born);
+    }
+    let text = cell.text_ref();
+    text.split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|word| word.len() == 18)
+        .find_map(|word| id_number::check(word, today).result.ok())
+        .and_then(|valid| adult(valid.birth_date))
+}
+
 /// Whether a cell's valid ID number is of a pupil's age (under 22 today: a 高三 or 职高 pupil may be 18 or 19), or
 /// a guardian's; `None` for no valid number.
 fn child_born(cell: &Cell, today: NaiveDate) -> Option<bool> {
@@ -7321,9 +7437,10 @@ fn block_sheet_name(sheet: &str, block: usize, blocks: &[usize], width: usize) -
 
 fn class_heading(map: &HeaderMap, row: &[Cell]) -> Option<(String, String)> {
     let (label, heading_like) = one_text(map, row)?;
-    // 「XX小学四年级2班学生名单」 over a table stacked under another names 四年级2班, not a class 「XX小学四年级2班」.
-    let class = title_class(header::after_school(&label)).to_owned();
-    (heading_like && reads_as_class(&class)).then_some((class, label))
+    // 「XX小学四年级2班学生名单」 over a table stacked under another names 四年级2班, not a class 「XX小学四年级2班」;
+    // 「四年级2班插班生」 and 「三年级1班（班主任：罗丽）」 name their class too, and a note none (`class_in_title`).
+    let class = class_in_title(&label).filter(|_| heading_like)?;
+    Some((class, label))
 }
 
 /// A row holding only a list's title (「补录学生名册」, 「学生花名册」), written as a heading is: no pupil. With a date
@@ -7360,11 +7477,163 @@ fn section_heading(map: &HeaderMap, row: &[Cell]) -> Option<String> {
     (heading_like && SECTION_WORDS.iter().any(|w| label.contains(w))).then(|| label.to_owned())
 }
 
+/// A row holding one note alone, written as a heading is (「注：四年级2班学生另表报送」, 「四年级2班学生另表报送」).
+fn note_line(map: &HeaderMap, row: &[Cell]) -> Option<String> {
+    let (label, heading_like) = one_text(map, row)?;
+    let label = label.trim();
+    let note = is_note(label) || ["另表", "报送"].iter().any(|v| label.contains(v));
+    (heading_like && note).then(|| label.to_owned())
+}
+
 /// The class a title names: 「三年级2班名单」, 「三年级2班学生花名册」 → 「三年级2班」; any other label as it is.
 fn title_class(label: &str) -> &str {
     let label = label.trim();
     let bare = TITLE_ENDINGS.iter().find_map(|e| label.strip_suffix(e)).unwrap_or(label).trim_end();
     bare.strip_suffix("学生").unwrap_or(bare).trim_end()
+}
+
+/// The one class a title names, with the words a title writes around it: the school and the term before it
+/// (「柳州市实验小学 三年级1班 学生花名册」, 「2026年秋季四年级2班名单」), the list's words after it (学生名单, 花名册,
+/// 插班生, 信息登记表 …, `TITLE_AFTER_CLASS`), and an aside in brackets or after a space giving the term or a date
+/// (「（2026年秋季）」), the class teacher (「（班主任：罗丽）」), a count (「（共45人）」) or the school. Anything else
+/// beside the class makes the text no title: a note mentions a class without being its list (「注：四年级2班学生另表
+/// 报送」, 「备注：三年级1班王某转出」, `is_note`), and taken as a title it moved the pupils under it into that class.
+/// The class as the title writes it (「三年级（2）班」), `None` for a text that is no title of one class.
+fn class_in_title(text: &str) -> Option<String> {
+    if is_note(text) {
+        return None;
+    }
+    // An aside after a space (「三年级1班学生名单 班主任：罗丽」) is dropped as one in brackets is.
+    let mut segments: Vec<&str> = text.split_whitespace().collect();
+    while segments.len() > 1 && segments.last().is_some_and(|s| title_aside(s)) {
+        segments.pop();
+    }
+    let joined = segments.concat();
+    let mut rest = joined.as_str();
+    loop {
+        let before = rest;
+        if let Some(close) = rest.chars().next_back().filter(|c| ")）】]".contains(*c)) {
+            let opens: &[char] = if matches!(close, ')' | '）') { &['(', '（'] } else { &['【', '['] };
+            if let Some(open) = rest.rfind(opens) {
+                let open_len = rest[open..].chars().next().map_or(0, char::len_utf8);
+                // A class number in brackets (三年级（2）) is the class's, no aside: it stays.
+                if title_aside(&rest[open + open_len..rest.len() - close.len_utf8()]) {
+                    rest = &rest[..open];
+                }
+            }
+        }
+        if let Some(word) = TITLE_AFTER_CLASS.iter().find(|w| rest.ends_with(*w)) {
+            rest = &rest[..rest.len() - word.len()];
+        }
+        if rest == before {
+            break;
+        }
+    }
+    // A label line (「班级：三年级2班」) is read by `class_line`; a colon left here is no title's.
+    if rest.contains([':', '：']) {
+        return None;
+    }
+    let after = header::after_school(rest);
+    if NOTE_VERBS.iter().any(|v| header::after_school(&joined).contains(v)) {
+        return None;
+    }
+    // One class: 「四年级1班、2班名单」 names two, and gives none.
+    let one = !after.contains(['、', ',', '，', '/', '和', '及', '与', '至', '-', '~']);
+    // Words before the grade that are no school's name (「以上为四年级2班」, 「城中区四年级2班」) are no title's.
+    let grade_alone = !matches!(ClassKey::parse(after).grade, Grade::Other(g) if g.contains("年级"));
+    (one && grade_alone && reads_as_class(after)).then(|| after.to_owned())
+}
+
+/// Words a title writes after the class it names (「四年级2班学生名单」, 「四年级2班插班生」, 「三年级1班学生信息登记表」),
+/// taken off its end one after the other: longest first, so 学生名单 goes whole.
+const TITLE_AFTER_CLASS: [&str; 13] = [
+    "学生名单",
+    "花名册",
+    "名册",
+    "名单",
+    "插班生",
+    "新生",
+    "学生",
+    "信息表",
+    "登记表",
+    "统计表",
+    "一览表",
+    "信息",
+    "参保",
+];
+
+/// Words that make a line a note about the pupils, never a title: 转出, 另表报送, 未, 不 …
+const NOTE_VERBS: [&str; 10] = ["转出", "转入", "转学", "另表", "报送", "未", "不", "已", "请", "须"];
+
+/// Whether a line is a note (注：…, 备注：…, 说明：…, 附：…, 另：…, 其中…, 以上…): what it says of a class is no title.
+fn is_note(text: &str) -> bool {
+    let text = text.trim_start_matches(|c: char| c.is_whitespace() || "*※★●■◆#".contains(c));
+    let labelled = ["备注", "说明", "注意", "温馨提示", "提示", "注", "附", "另"].iter().any(|w| {
+        text.strip_prefix(w).is_some_and(|rest| {
+            rest.starts_with(|c: char| c.is_whitespace() || c.is_ascii_digit() || ":：、.．".contains(c))
+        })
+    });
+    labelled || ["其中", "以上", "另表", "附件"].iter().any(|w| text.starts_with(w))
+}
+
+/// An aside a title writes beside its class, in brackets or after a space: the term or a date (2026年秋季,
+/// 2024-2025学年第一学期, 填表日期：2026-09-01), the class teacher (班主任：罗丽), a count (共45人) or the school.
+fn title_aside(text: &str) -> bool {
+    let text: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    if text.is_empty() {
+        return false;
+    }
+    const TEACHER: [&str; 8] = ["班主任老师", "副班主任", "班主任", "任课教师", "任课老师", "辅导员", "教师", "老师"];
+    if let Some(name) = TEACHER.iter().find_map(|w| text.strip_prefix(w)) {
+        let name = name.trim_start_matches([':', '：']);
+        let han = |c: char| ('\u{4e00}'..='\u{9fff}').contains(&c);
+        // A name (and a phone): nothing a note says (「班主任：罗丽，未报送」).
+        return name.chars().count() <= 24
+            && name.chars().all(|c| han(c) || c.is_ascii_digit() || "·、,，-".contains(c))
+            && !NOTE_VERBS.iter().any(|v| name.contains(v));
+    }
+    is_count(&text) || term_or_date(&text) || header::after_school(&text).is_empty()
+}
+
+/// A term or a date as a title's aside writes it: 2026年秋季, 2026秋, 2024-2025学年第一学期, 2026年9月1日, 制表日期：
+/// 2026.9.1. Some digit or season is in it, and nothing else but the words of a term.
+fn term_or_date(text: &str) -> bool {
+    const LABELS: [&str; 6] = ["填表日期", "制表日期", "统计日期", "日期", "截至", "截止"];
+    const TERM: [&str; 17] = [
+        "学年度",
+        "学年",
+        "年度",
+        "秋季",
+        "春季",
+        "上学期",
+        "下学期",
+        "第一",
+        "第二",
+        "学期",
+        "入学",
+        "级",
+        "届",
+        "秋",
+        "春",
+        "年",
+        "月",
+    ];
+    let text = LABELS.iter().find_map(|w| text.strip_prefix(w)).unwrap_or(text).trim_start_matches([':', '：']);
+    let digit = |c: char| c.is_ascii_digit() || ('０'..='９').contains(&c);
+    let mut rest = text;
+    let mut dated = false;
+    loop {
+        let before = rest;
+        rest = rest.trim_start_matches(|c: char| digit(c) || "-—－~～至/.．".contains(c));
+        dated |= rest.len() < before.len();
+        if let Some(word) = TERM.iter().chain(&["日", "号"]).find(|w| rest.starts_with(**w)) {
+            dated |= ["秋季", "春季", "秋", "春", "上学期", "下学期", "第一", "第二"].contains(word);
+            rest = &rest[word.len()..];
+        }
+        if rest == before {
+            return rest.is_empty() && dated;
+        }
+    }
 }
 
 /// The one text a row holds (in one cell, or in every cell of a merge), and whether it is written as a heading:
@@ -7400,8 +7669,7 @@ fn dated_title(map: &HeaderMap, row: &[Cell]) -> Option<(String, bool)> {
     }
     let (label, heading_like) = one_text(map, &undated)?;
     let trimmed = label.trim();
-    let title = TITLE_ENDINGS.iter().any(|e| trimmed.ends_with(e))
-        || reads_as_class(title_class(header::after_school(trimmed)));
+    let title = TITLE_ENDINGS.iter().any(|e| trimmed.ends_with(e)) || class_in_title(trimmed).is_some();
     title.then_some((label, heading_like))
 }
 
@@ -11801,5 +12069,57 @@ mod tests {
         }
         assert!(mobile_in_id(&Cell::Text("13800138000".into()), "13800138000").is_some());
         assert!(mobile_in_id(&Cell::Text("45020220150104000X".into()), "45020220150104000X").is_none());
+    }
+
+    /// What a title writes around its class is known (school, term, 学生名单, 插班生, an aside of the term, the class
+    /// teacher, a count); a note (注：, 备注：, 说明：, 其中, a verb such as 转出 or 另表报送) or a word no title writes
+    /// beside the class makes a text no class's title.
+    #[test]
+    fn a_title_names_its_class_through_its_words_and_a_note_names_none() {
+        for (title, class) in [
+            ("四年级2班插班生", "四年级2班"),
+            ("四年级2班学生名单（2026年秋季）", "四年级2班"),
+            ("三年级1班（班主任：罗丽）", "三年级1班"),
+            ("柳州市实验小学 三年级1班 学生花名册", "三年级1班"),
+            ("2026年秋季三年级（2）班学生信息登记表", "三年级（2）班"),
+            ("三年级1班学生名单 班主任：罗丽", "三年级1班"),
+            ("五年级3班名单(共45人)", "五年级3班"),
+            ("三年级1班【2024-2025学年第一学期】", "三年级1班"),
+            ("三年级2班", "三年级2班"),
+        ] {
+            assert_eq!(class_in_title(title).as_deref(), Some(class), "{title}");
+        }
+        for text in [
+            "注：四年级2班学生另表报送",
+            "备注：三年级1班王某转出",
+            "说明：三年级1班另有2人",
+            "其中四年级2班3人",
+            "四年级2班学生另表报送",
+            "三年级1班（班主任：罗丽，未报送）",
+            "三年级1班王某转出",
+            "以上为四年级2班学生",
+            "四年级1班、2班名单",
+            "班级：三年级2班",
+            "三年级1班（转出）",
+            "学生花名册",
+        ] {
+            assert_eq!(class_in_title(text), None, "{text}");
+        }
+        assert!(is_note("注：四年级2班学生另表报送") && is_note("备注:三年级1班") && is_note("附：说明"));
+        assert!(!is_note("注册学生名单") && !is_note("附小三年级1班名单") && !is_note("另某"));
+    }
+
+    /// A staff word names a member of staff as a cell's whole or as its label, or before a name in the name cell;
+    /// inside other words it names no one.
+    #[test]
+    fn a_staff_word_is_a_cells_whole_or_its_label() {
+        assert_eq!(staff_word("班主任：罗丽", true), Some("班主任"));
+        assert_eq!(staff_word("班主任罗丽", true), Some("班主任"));
+        assert_eq!(staff_word("班主任", false), Some("班主任"));
+        assert_eq!(staff_word("教师（语文）", false), Some("教师"));
+        assert_eq!(staff_word("副班主任 王芳", false), Some("副班主任"));
+        assert_eq!(staff_word("教师子女", false), None);
+        assert_eq!(staff_word("老师说号码待核", false), None);
+        assert_eq!(staff_word("罗丽", true), None);
     }
 }
