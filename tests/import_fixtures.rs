@@ -5429,6 +5429,9 @@ fn a_blank_class_cell_is_read_down_only_within_a_block_written_once_per_block() 
         let (report, classes) = import(&format!("foot.{ext}"), &rows);
         assert_eq!(classes, ["三年级2班", "三年级2班", "三年级"], "{ext}: {:?}", report.problems);
         assert!(!report.problems.iter().any(|p| p.message.contains("按上一行")), "{ext}: {:?}", report.problems);
+    }
+}
+
 /// The titles schools write over a class's pupils, with words around the class: 「四年级2班插班生」,
 /// 「四年级2班学生名单（2026年秋季）」, 「三年级1班（班主任：罗丽）」, 「柳州市实验小学 三年级1班 学生花名册」. Each gives
 /// its class to the pupils under it: over the header, over a block of a sheet's pupils, and over a table stacked
