@@ -5137,4 +5137,51 @@ fn the_placeholder_schools_refusal_quotes_a_path_with_a_space() {
     let rows = db.client().query("SELECT name FROM canbao.schools", &[]).unwrap();
     let schools: Vec<String> = rows.iter().map(|r| r.get(0)).collect();
     assert_eq!(schools, ["第九小学"]);
+/// A drive pushed, restored to the backup its import made and the list imported again (the county holding history
+/// rows the drive no longer has), then a part payment (300 of 380) pushed, topped up 40 on each of two copies of
+/// the drive (two laptops): each top-up is a payment of its own, so the county ends with 380 whichever copy is
+/// pushed first, with the joined top-ups said and no conflict, and the merged file brings it there too. Where
+/// before the rows the restore had taken back hid the top-ups made apart, and the county kept one laptop's 340
+/// with only a conflict of the dates.
+#[test]
+fn top_ups_made_apart_on_a_restored_drive_both_count_at_the_county() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = drive_2024(dir.path(), 3);
+    let id = pupil_id(0, 0);
+    let laptop = |name: &str| {
+        std::fs::create_dir(dir.path().join(name)).unwrap();
+        dir.path().join(name).join("yibin.db")
+    };
+    let before = laptop("先");
+    std::fs::copy(&base, &before).unwrap();
+    let backup = std::fs::read_dir(dir.path().join("backups"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_string_lossy().ends_with("-import.db"))
+        .expect("the import's backup");
+    canbao(&base).arg("restore").arg(&backup).arg("--force").assert().success();
+    canbao(&base).args(["import", "--school", "第一小学"]).arg(dir.path().join("yibin.csv")).assert().success();
+    canbao(&base).args(["policy", "use", "yibin-2024"]).assert().success();
+    mark(&base, &id, &["--payment", "paid", "--amount", "300", "--paid-on", "2023-10-08", "--yes"]);
+    let (jia, yi, both) = (laptop("甲"), laptop("乙"), laptop("合"));
+    std::fs::copy(&base, &jia).unwrap();
+    std::fs::copy(&base, &yi).unwrap();
+    mark(&jia, &id, &["--top-up", "40", "--paid-on", "2023-10-09"]);
+    mark(&yi, &id, &["--top-up", "40", "--paid-on", "2023-10-10"]);
+    std::fs::copy(&jia, &both).unwrap();
+    canbao(&both).arg("merge").arg(&yi).assert().success();
+    let orders: [&[&Path]; 4] = [&[&jia, &yi, &both], &[&yi, &jia], &[&jia, &both], &[&both, &yi, &jia]];
+    for order in orders {
+        let Some(db) = TestDb::new() else { return };
+        push(&db, &[&before], &[]);
+        push(&db, &[&base], &[]);
+        assert_eq!(county_payment(&db, &id, 2024).1, Some(30000));
+        let said: Vec<Value> = order.iter().map(|file| push(&db, &[file], &[])).collect();
+        assert_eq!(county_payment(&db, &id, 2024), ("paid".to_owned(), Some(38000), None), "{order:?}: {said:?}");
+        assert!(said.iter().all(|p| p["conflicts"].as_array().unwrap().is_empty()), "no conflict: {said:?}");
+        if order[0] != both.as_path() && order[1] != both.as_path() {
+            let joined: u64 = said.iter().map(|p| p["files"][0]["top_ups_joined"].as_u64().unwrap()).sum();
+            assert_eq!(joined, 1, "{order:?}: the push that met both top-ups says so: {said:?}");
+        }
+    }
 }

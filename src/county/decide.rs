@@ -819,6 +819,13 @@ pub fn top_ups(
         return Ok(Vec::new());
     }
     let pupils: Vec<i64> = apart.iter().map(|r| r.get(2)).collect();
+    // The county's pupils whose creation row on this drive the county has: the payment both sides built on
+    // starts there, so another creation row of the pupil the drive lacks (another laptop's first import of the
+    // list, or this drive's own import a restore of it removed) is no change of that payment made apart.
+    let created_here: super::Set<i64> =
+        rows.audit.iter().filter(|e| e.field == "created" && known.contains(&e.hash)).filter_map(|e| e.sid).collect();
+    let created_here: super::Set<i64> =
+        apart.iter().filter(|r| created_here.contains(&r.get::<_, i64>(1))).map(|r| r.get(2)).collect();
     let mut county: super::Map<(i64, Option<i32>), Vec<PaymentChange>> = super::Map::default();
     for r in tx
         .query(
@@ -828,15 +835,22 @@ pub fn top_ups(
                  FROM canbao.audit a
                  WHERE a.pupil_id = ANY($1) AND (a.field = ANY($2) OR a.field = 'created') {HISTORY}
                    AND NOT EXISTS (SELECT 1 FROM stage_events e WHERE e.event = a.event)
+                   -- A change of this drive's that its restore or undo took back was not made apart: the drive
+                   -- had it, and gave it up.
+                   AND NOT EXISTS (SELECT 1 FROM stage_undone u WHERE u.event = a.event)
                  ORDER BY a.id"
             ),
             &[&pupils, &keys],
         )
         .map_err(server)?
     {
+        let pupil: i64 = r.get(0);
+        if r.get::<_, &str>(2) == "created" && created_here.contains(&pupil) {
+            continue;
+        }
         let (field, action): (String, String) = (r.get(2), r.get(3));
         let top_up = top_up_of(&action, &field, r.get(4), r.get(5));
-        county.entry((r.get(0), r.get(1))).or_default().push((field, top_up));
+        county.entry((pupil, r.get(1))).or_default().push((field, top_up));
     }
     let (mut rids, mut sums, mut dues): (Vec<i64>, Vec<i64>, Vec<Option<i64>>) = Default::default();
     let mut joined = Vec::new();
