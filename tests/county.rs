@@ -5185,3 +5185,41 @@ fn top_ups_made_apart_on_a_restored_drive_both_count_at_the_county() {
         }
     }
 }
+
+/// 第2小学's laptop pushes its pupils; 第1小学's laptop imports 第2小学's list by mistake, pushes, takes the
+/// import back by restoring the backup it made and pushes again: the pupils are 第2小学's, created at the county by
+/// its own drive, so the restored drive does not name them as pupils it added, its `--remove-restored` takes none
+/// of them out, and 第2小学's drive still pushes them all, kept out of none. Where before the push called them this
+/// drive's, the advised `--remove-restored` deleted the whole school from the county, and 第2小学's own drive was
+/// told it was a copy from before that restore and could never push them again.
+#[test]
+fn remove_restored_never_takes_out_pupils_another_schools_drive_created() {
+    let Some(db) = TestDb::new() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let a = drive(dir.path(), 0, 3);
+    let b = drive(dir.path(), 1, 4);
+    push(&db, &[&a, &b], &[]);
+    mark(&b, &pupil_id(1, 0), &["--payment", "paid", "--amount", "400"]);
+    push(&db, &[&b], &[]);
+    canbao(&a).args(["import", "--school", "第1小学"]).arg(dir.path().join("school1.csv")).assert().success();
+    push(&db, &[&a], &[]);
+    let mut backups: Vec<PathBuf> = std::fs::read_dir(dir.path().join("backups"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            let name = p.file_name().unwrap().to_string_lossy().into_owned();
+            name.starts_with("school0") && name.ends_with("-import.db")
+        })
+        .collect();
+    backups.sort();
+    let backup = backups.last().expect("the wrong import's backup");
+    canbao(&a).arg("restore").arg(backup).arg("--force").assert().success();
+    let after = push(&db, &[&a], &[]);
+    assert!(after["files"][0].get("restore_removed").is_none(), "not this drive's pupils: {after}");
+    let removing = push(&db, &[&a], &["--remove-restored"]);
+    assert!(removing["files"][0].get("removed_from_county").is_none(), "{removing}");
+    let own = push(&db, &[&b], &[]);
+    assert!(own["files"][0].get("kept_out").is_none(), "{own}");
+    let county = rollup(&db, &[]);
+    assert_eq!((county["students"].as_i64(), county["paid"].as_i64()), (Some(7), Some(1)), "{county}");
+}

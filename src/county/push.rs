@@ -91,8 +91,8 @@ pub struct RemovedPupil {
     pub paid_here: bool,
 }
 
-/// The pupils of [`RemovedPupil`]: the county's pupils created by a row the drive's restores removed, and not
-/// held by the drive again (`held`: the county's pupils the drive's matched).
+/// The pupils of [`RemovedPupil`]: the county's pupils created by a row the drive's restores removed, by no other
+/// creation row, and not held by the drive again (`held`: the county's pupils the drive's matched).
 fn removed_here(
     tx: &mut postgres::Transaction,
     rows: &DriveRead,
@@ -107,6 +107,13 @@ fn removed_here(
             "SELECT DISTINCT p.id, p.id_number, p.name, s.name
              FROM canbao.audit a JOIN canbao.pupils p ON p.id = a.pupil_id JOIN canbao.schools s ON s.id = p.school_id
              WHERE a.field = 'created' AND a.event = ANY($1::text[]::uuid[]) AND NOT p.id = ANY($2)
+               -- A pupil another drive created too (its own import or addition: another school's list imported
+               -- here by mistake) is that drive's as well: this drive's restore did not take it out of that
+               -- school, and `--remove-restored` must not delete it from the county. (A copy of this drive holds
+               -- the same creation rows, so a pupil only it and its copies created is still this drive's.)
+               AND NOT EXISTS (SELECT 1 FROM canbao.audit o
+                               WHERE o.pupil_id = p.id AND o.field = 'created' AND o.action <> 'remove'
+                                 AND NOT o.event = ANY($1::text[]::uuid[]))
              ORDER BY p.id",
             &[&rows.removed, &held],
         )
