@@ -5223,3 +5223,48 @@ fn remove_restored_never_takes_out_pupils_another_schools_drive_created() {
     let county = rollup(&db, &[]);
     assert_eq!((county["students"].as_i64(), county["paid"].as_i64()), (Some(7), Some(1)), "{county}");
 }
+
+/// A department's list certifies two pupils' categories (低保对象, 特困人员) on a drive that pushes them; a restore
+/// of a backup from before takes them back, and the next push takes them back at the county too: no special
+/// group left for the school, as on its drive, with a `restore` row for each; a later certification on the drive
+/// is news again. Where before the county kept both categories (特殊群体 2 while the drive had none), uniting
+/// them with the drive's empty list as if another laptop had certified them.
+#[test]
+fn a_restore_that_takes_back_a_departments_categories_takes_them_back_at_the_county() {
+    let Some(db) = TestDb::new() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let a = drive(dir.path(), 0, 4);
+    push(&db, &[&a], &[]);
+    let backup = dir.path().join("before.db");
+    canbao(&a).arg("backup").arg(&backup).assert().success();
+    let (poor, needy) = (pupil_id(0, 0), pupil_id(0, 1));
+    {
+        let mut s = canbao::store::Store::open(&a).unwrap();
+        categorize(&mut s, &poor, &["低保对象"], false);
+        categorize(&mut s, &needy, &["特困人员"], false);
+    }
+    push(&db, &[&a], &[]);
+    assert_eq!(rollup(&db, &[])["special"], 2);
+    canbao(&a).arg("restore").arg(&backup).arg("--force").assert().success();
+    let after = push(&db, &[&a], &[]);
+    assert!(after["conflicts"].as_array().unwrap().is_empty(), "{after}");
+    assert_eq!(after["files"][0]["restored"], 2, "{after}");
+    let county = rollup(&db, &[]);
+    let year = after["files"][0]["year"].as_i64().expect("the drive's year");
+    assert_eq!(county_special(&county), drive_categories(&a, year), "{county}");
+    assert_eq!(county["special"], 0, "{county}");
+    let restore_rows: i64 = db
+        .client()
+        .query_one("SELECT count(*) FROM canbao.audit WHERE action = 'restore' AND field = 'categories'", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(restore_rows, 2);
+    // Certified again on the drive since: news again, no conflict with the change the restore took back.
+    {
+        let mut s = canbao::store::Store::open(&a).unwrap();
+        categorize(&mut s, &needy, &["特困人员"], false);
+    }
+    let again = push(&db, &[&a], &[]);
+    assert!(again["conflicts"].as_array().unwrap().is_empty(), "{again}");
+    assert_eq!(rollup(&db, &[])["special"], 1);
+}

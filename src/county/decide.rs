@@ -210,7 +210,10 @@ fn decisions_as(name: &str, g: &Group, year: i32) -> String {
             format!(
                 "({unseen} OR EXISTS (SELECT 1 FROM canbao.audit a
                                       WHERE a.pupil_id = t.id AND a.field IN ({fields}) {HISTORY}
-                                        AND NOT EXISTS (SELECT 1 FROM stage_events e WHERE e.event = a.event)))",
+                                        AND NOT EXISTS (SELECT 1 FROM stage_events e WHERE e.event = a.event)
+                                        -- A certification this drive's restore or undo took back was the
+                                        -- drive's, not one made apart to unite with: the drive gave it up.
+                                        AND NOT EXISTS (SELECT 1 FROM stage_undone u WHERE u.event = a.event)))",
                 fields = fields.join(", "),
             ),
             format!("OR (s.{p}_news AND s.{p}_event IS NOT NULL)"),
