@@ -2247,7 +2247,8 @@ fn a_promotion_does_not_undo_in_the_county_a_class_set_for_its_year_on_the_other
             assert_eq!(county_class(&db, &pupil_id(0, 2)), "四年级1班", "{case}");
             for c in second["conflicts"].as_array().unwrap().iter().filter(|c| c["field"] == "class") {
                 assert!(
-                    (c["name"] == "学生00" && c["kept"] == "2班") || (c["name"] == "学生01" && c["kept"] == "1班"),
+                    (c["name"] == "学生00" && c["kept"] == "四年级2班")
+                        || (c["name"] == "学生01" && c["kept"] == "四年级1班"),
                     "a conflict keeps what the county keeps: {c}; {case}"
                 );
             }
@@ -3062,7 +3063,7 @@ fn a_first_import_on_another_laptop_does_not_undo_corrections_at_the_county_in_e
             .collect();
         listed.sort();
         let expected_conflicts = [
-            ("class".to_owned(), "9班".to_owned(), "1班".to_owned()),
+            ("class".to_owned(), "三年级9班".to_owned(), "三年级1班".to_owned()),
             ("name".to_owned(), "王明明".to_owned(), "王明".to_owned()),
         ];
         assert_eq!(listed, expected_conflicts, "{order:?}: {pushed}");
@@ -5267,4 +5268,37 @@ fn a_restore_that_takes_back_a_departments_categories_takes_them_back_at_the_cou
     let again = push(&db, &[&a], &[]);
     assert!(again["conflicts"].as_array().unwrap().is_empty(), "{again}");
     assert_eq!(rollup(&db, &[])["special"], 1);
+}
+
+/// Two copies of a drive move one pupil of 三年级1班 apart, one to 三年级2班 and the later one to 三年级3班: the
+/// conflict names both classes whole, grade and class, as the detail screen shows them; where before it said
+/// 「班级」：保留 3班 … 舍弃 2班, which for a pupil moved between schools or grades says nothing.
+#[test]
+fn a_class_conflict_names_the_grade_with_the_class() {
+    use canbao::store::{Field, FieldChange, Store};
+    let dir = tempfile::tempdir().unwrap();
+    let base = drive(dir.path(), 0, 2);
+    let id = pupil_id(0, 0);
+    let Some(db) = TestDb::new() else { return };
+    push(&db, &[&base], &[]);
+    let copies: Vec<PathBuf> = ["甲", "乙"]
+        .iter()
+        .enumerate()
+        .map(|(n, laptop)| {
+            std::fs::create_dir(dir.path().join(laptop)).unwrap();
+            let path = dir.path().join(laptop).join("school0.db");
+            std::fs::copy(&base, &path).unwrap();
+            let mut s = Store::open(&path).unwrap();
+            s.set_fixed_clock(&format!("2099-11-2{}T09:00:00+08:00", n + 4));
+            let pupil = s.student_by_id_number(&id).unwrap().unwrap().id;
+            s.change(pupil, "edit", &[FieldChange::new_owned(Field::Class, Some(format!("{}班", n + 2)))]).unwrap();
+            path
+        })
+        .collect();
+    push(&db, &[&copies[0]], &[]);
+    let second = push(&db, &[&copies[1]], &[]);
+    let conflicts = second["conflicts"].as_array().unwrap();
+    let [c] = conflicts.as_slice() else { panic!("one conflict: {second}") };
+    assert_eq!(c["field"], "class", "{second}");
+    assert_eq!((c["kept"].as_str(), c["lost"].as_str()), (Some("三年级3班"), Some("三年级2班")), "{second}");
 }

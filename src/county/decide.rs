@@ -1094,9 +1094,23 @@ pub fn conflicts_of(
         } else {
             (county_operator.clone(), drive_operator.clone())
         };
-        for (i, f) in g.fields.iter().enumerate() {
-            let county: Option<String> = row.get(13 + 2 * i);
-            let drive: Option<String> = row.get(14 + 2 * i);
+        let mut values: Vec<(Field, Option<String>, Option<String>)> =
+            g.fields.iter().enumerate().map(|(i, f)| (f.0, row.get(13 + 2 * i), row.get(14 + 2 * i))).collect();
+        // A class is named whole, grade and class, as the detail screen names it: 「班级」：保留 1班 … 舍弃 2班 said
+        // nothing of which grade (or, for a pupil moved between schools, whose 1班).
+        if let [(Field::Grade, county_grade, drive_grade), (Field::Class, county_class, drive_class)] =
+            values.as_slice()
+        {
+            let whole = |grade: &Option<String>, class: &Option<String>| match (grade, class) {
+                (None, None) => None,
+                _ => Some(crate::domain::class_label::join(
+                    grade.as_deref().unwrap_or_default(),
+                    class.as_deref().unwrap_or_default(),
+                )),
+            };
+            values = vec![(Field::Class, whole(county_grade, county_class), whole(drive_grade, drive_class))];
+        }
+        for (f, county, drive) in values {
             if county == drive {
                 continue;
             }
@@ -1115,7 +1129,7 @@ pub fn conflicts_of(
                 name: row.get(2),
                 school: row.get(3),
                 year: row.get(8),
-                field: f.0.key().to_owned(),
+                field: f.key().to_owned(),
                 kept,
                 kept_at,
                 kept_drive,
