@@ -5138,6 +5138,8 @@ fn the_placeholder_schools_refusal_quotes_a_path_with_a_space() {
     let rows = db.client().query("SELECT name FROM canbao.schools", &[]).unwrap();
     let schools: Vec<String> = rows.iter().map(|r| r.get(0)).collect();
     assert_eq!(schools, ["第九小学"]);
+}
+
 /// A drive pushed, restored to the backup its import made and the list imported again (the county holding history
 /// rows the drive no longer has), then a part payment (300 of 380) pushed, topped up 40 on each of two copies of
 /// the drive (two laptops): each top-up is a payment of its own, so the county ends with 380 whichever copy is
