@@ -9384,4 +9384,65 @@ fn another_schools_tax_list_taken_on_purpose_keeps_no_strangers() {
     let (code, text) =
         said(canbao(&db).args(["reconcile", "--source", "tax", "--other-school-ok", "--keep-unmatched"]).arg(&tax));
     assert_eq!(code, Some(2), "the two ask opposite things: {text}");
+/// A department's 特困 list whose header names its certifying department and date (序号,姓名,身份证号码,人员类别,
+/// 认定部门,认定时间; no class, no title) picked as a class list is refused, naming the category reconcile, though
+/// most of its numbers are the drive's pupils: before, it was imported and its 76-year-old stranger became a pupil.
+#[test]
+fn a_category_list_whose_header_names_its_certifying_department_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    canbao(&db)
+        .arg("import")
+        .arg(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/sample-school.csv"))
+        .assert()
+        .success();
+    let count = || json(canbao(&db).args(["stats", "--json"]))["students"].clone();
+    let before = count();
+    let list = dir.path().join("特困.csv");
+    std::fs::write(
+        &list,
+        "序号,姓名,身份证号码,人员类别,认定部门,认定时间\n1,孙语,450203201909308803,特困人员,民政局,2026-03-01\n\
+         2,林彤瑶,450202201911276365,特困人员,民政局,2026-03-01\n3,黎语雪,450202202007078525,特困人员,民政局,2026-03-01\n\
+         4,路人甲,450202195003123015,特困人员,民政局,2026-03-01\n",
+    )
+    .unwrap();
+    let (code, text) = said(canbao(&db).arg("import").arg(&list));
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains("部门认定名单") && text.contains("--source categories"), "{text}");
+    assert_eq!(count(), before, "nobody added");
+}
+
+/// A class-less list with a category column imported because most of its numbers are the drive's pupils still
+/// never adds an adult as a new pupil: his row is refused, said with the file and the row. Asked as a class list
+/// (--as-class-list), the adult is taken, flagged as before.
+#[test]
+fn an_adult_in_a_category_list_imported_anyway_is_not_added_as_a_pupil() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    canbao(&db)
+        .arg("import")
+        .arg(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/sample-school.csv"))
+        .assert()
+        .success();
+    let count = || json(canbao(&db).args(["stats", "--json"]))["students"].clone();
+    let before = count();
+    let list = dir.path().join("类别.csv");
+    std::fs::write(
+        &list,
+        "序号,姓名,身份证号码,人员类别\n1,孙语,450203201909308803,特困人员\n2,林彤瑶,450202201911276365,特困人员\n\
+         3,黎语雪,450202202007078525,特困人员\n4,路人甲,450202195003123015,特困人员\n",
+    )
+    .unwrap();
+    let (code, text) = said(canbao(&db).arg("import").arg(&list));
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.contains("按班级名单导入"), "{text}");
+    let line = text.lines().find(|l| l.contains("第 5 行")).unwrap_or_else(|| panic!("{text}"));
+    assert!(line.contains("类别.csv") && line.contains("未导入"), "{text}");
+    assert_eq!(count(), before, "the adult is not added");
+    let found = String::from_utf8_lossy(&canbao(&db).args(["find", "路人甲"]).output().unwrap().stdout).into_owned();
+    assert!(!found.contains("3015"), "{found}");
+    let (code, text) = said(canbao(&db).args(["import", "--as-class-list"]).arg(&list));
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.contains("岁，不是中小学"), "{text}");
+    assert_eq!(count().as_u64(), before.as_u64().map(|n| n + 1), "{text}");
 }

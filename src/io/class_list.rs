@@ -3215,6 +3215,30 @@ impl RowReader<'_> {
         };
     }
 
+    /// An adult's row (`pupil_flags::adult_age`) of a list read as a department's may-be list (`CategoryLook::NoClass`):
+    /// never taken as a pupil by the list being imported anyway, refused at its row; its number still counts
+    /// when the list is judged. `--as-class-list` reads no list so, and takes the row, flagged.
+    fn category_list_adult_refused(
+        &mut self,
+        file: &str,
+        sheet: &Sheet,
+        row_no: usize,
+        id_header: &str,
+        (age, number): (i32, &str),
+    ) {
+        if let Some((_, numbers)) = self.category_lists.last_mut() {
+            numbers.push(number.to_owned());
+        }
+        self.report.skipped += 1;
+        let message = format!(
+            "此文件有人员类别列、没有班级或年级，像部门的认定名单；此行身份证号码显示年龄 {age} 岁，不是在校学生的年龄：\
+             此行未导入，未作为学生加入；若确是本校学生，请改正号码后再导入 (a category column and no class or grade, \
+             like a department's list; this row's ID number shows an adult of {age}, no pupil: not imported, not \
+             added as a pupil; if this is the school's pupil, correct the number and import again)"
+        );
+        self.problem(file, sheet, row_no, id_header, message);
+    }
+
     /// Once every row is read, the lists with a category column and no class on a drive holding pupils
     /// (`CategoryLook::NoClass`): one most of whose valid numbers the drive did not hold before (or that gives
     /// none) is a department's list, refused as a whole (the import's transaction is not committed); one of the
@@ -3646,7 +3670,12 @@ impl RowReader<'_> {
             &place,
             header_row,
             self.drive_holds_pupils,
-        );
+        )
+        // A sheet beside class sheets stays left out by name, the workbook's classes imported.
+        .map(|look| match look {
+            CategoryLook::NoClass => department_header(header_row).unwrap_or(look),
+            other => other,
+        });
         match look {
             _ if form.is_some() => {}
             None => {}
@@ -5571,6 +5600,12 @@ impl RowReader<'_> {
             }
             _ => None,
         };
+        if let (Some(age), Ok(valid)) = (adult, &id.result)
+            && self.category_list_reading
+        {
+            self.category_list_adult_refused(file, sheet, row_no, &header_of(Column::IdNumber), (age, &valid.number));
+            return Ok(());
+        }
         let odd_age = match &id.result {
             Ok(valid) if valid.kind == id_number::IdKind::ResidentConverted => None,
             Ok(valid) if adult.is_some() => {
@@ -8072,6 +8107,20 @@ fn looks_like_category_list(
     } else {
         drive_holds_pupils.then_some(CategoryLook::NoClass)
     }
+}
+
+/// Header words of a certifying department's columns (认定部门, 认定时间, 发证机关 …): a category list's header naming
+/// one is that department's list, as a title naming it is (`DEPARTMENT_TITLE_WORDS`).
+const DEPARTMENT_HEADER_WORDS: [&str; 5] = ["认定", "审批", "发证", "审核部门", "审核时间"];
+
+/// A category-looking list (`looks_like_category_list`) whose header has a column naming the department that
+/// certified its people, or when: refused whatever the drive, as under a title naming one. `None` otherwise.
+fn department_header(header: &[Cell]) -> Option<CategoryLook> {
+    let names = |cell: &Cell| {
+        let text = header::clean(&cell.text());
+        DEPARTMENT_HEADER_WORDS.iter().any(|word| text.contains(word))
+    };
+    header.iter().any(names).then_some(CategoryLook::DepartmentTitle)
 }
 
 /// An ID cell longer than this holds no ID number: 18 characters, with room for `="…"`, spaces and a note.
