@@ -6589,3 +6589,38 @@ fn the_command_to_undo_a_top_up_keyed_twice_runs_as_printed() {
     let revealed = ok(canbao(&other).args(["check", "--reveal"]));
     assert!(revealed.contains(&format!("mark {lin} --amount 380")), "{revealed}");
 }
+
+/// An adult's number on the roster (「身份证号码显示年龄 76 岁…不像在校学生」) goes into the batch template without
+/// 人员类别 「中小学生」, as the import promised (「不会作为中小学生填入批量参保模板」), and the export counts every row
+/// it left without a number, his and a rounded number's: before, it said 1 where the file had 2.
+#[test]
+fn an_adults_template_row_is_no_pupils_and_the_left_out_count_matches_the_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("drive.db");
+    let list = write(
+        dir.path(),
+        "list.csv",
+        "姓名,身份证号码,班级\n段睿,4.50205201702261E+17,三年级2班\n孙语,450203201909308803,三年级2班\n\
+         路人甲,450202195003123015,三年级2班\n",
+    );
+    ok(canbao(&db).args(["import", "--school", "柳州市实验小学"]).arg(list));
+    let said = ok(canbao(&db).args(["export", "template", "--out"]).arg(dir.path().join("template")));
+    let files: Vec<PathBuf> =
+        said.lines().filter_map(|l| l.strip_prefix("已导出 (written): ")).map(PathBuf::from).collect();
+    let mut blank = 0;
+    let mut adult_kind = None;
+    for file in &files {
+        let book = workbook(file);
+        let (header, rows) = body(&book[0].1, "序号");
+        let at = |name: &str| texts(header).iter().position(|t| t == name).expect(name);
+        let (number, kind) = (at("证件号码"), at("人员类别"));
+        blank += rows.iter().filter(|r| r[number].to_string().is_empty()).count();
+        if let Some(row) = rows.iter().find(|r| r[1] == "路人甲") {
+            adult_kind = Some(row[kind].to_string());
+        }
+    }
+    assert_eq!(blank, 2, "{said}");
+    let kind = adult_kind.expect("the adult's row");
+    assert_ne!(kind, "中小学生", "{said}");
+    assert!(said.contains(&format!("{blank} 名学生")), "{said}");
+}

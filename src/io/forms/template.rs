@@ -258,7 +258,8 @@ pub fn export_template(
             }
             seq += 1;
             new_pupils += usize::from(file != File::Leavers);
-            left_out += usize::from(number_left_out(s));
+            // Every row going out without a number, so the count said is the file's (`left_out_note`).
+            left_out += usize::from(number_left_out(s) || row_left_out(input, s));
             let said = (disputes.get(&s.id), other_names.get(&s.id).map(String::as_str));
             let leaving = (file == File::Leavers).then(|| leaver_remark(s));
             let row: Vec<Out> =
@@ -362,6 +363,9 @@ fn row_left_out(input: &FormInput, s: &Student) -> bool {
     !number_left_out(s) && crate::domain::pupil_flags::not_to_register(s, input.opts.date)
 }
 
+/// The template's 人员类别 of every pupil it registers, which a row [`row_left_out`] is not given.
+const PUPIL_KIND: &str = "中小学生";
+
 /// What the template's 备注 adds for a pupil [`row_left_out`] keeps from registering, after which the roster
 /// check's words (「姓名为空，待核实」, 「身份证号码显示年龄 45 岁，不像在校学生…」) say why.
 pub const ROW_LEFT_OUT: &str = "证件号码未填入上传模板：此行待核实（见备注），核实后填入再上传";
@@ -379,13 +383,13 @@ pub fn left_out_note(left_out: usize, screen: bool) -> Option<(String, String)> 
             if screen { ("「检查名单」", "Check the roster") } else { ("canbao check ", "`canbao check`") };
         let who = if left_out == 1 { "pupil's ID number is" } else { "pupils' ID numbers are" };
         let en = format!(
-            "{left_out} {who} flagged (rounded by a spreadsheet, failing the check, missing, or an old 15-digit number) and left out of the batch \
+            "{left_out} {who} flagged (rounded by a spreadsheet, failing the check, missing, an old 15-digit number, or no pupil's) and left out of the batch \
              template: their 证件号码 is empty, so the agency's upload refuses those rows; {lists_en} lists them, \
              correct each number (E on the pupil) and export again"
         );
         (
             format!(
-                "{left_out} 名学生的身份证号码待核实（被表格四舍五入、未通过校验、为空或为15位旧号码），未填入批量参保模板：证件号码留空，经办机构上传时会退回这些行；\
+                "{left_out} 名学生的身份证号码待核实（被表格四舍五入、未通过校验、为空、为15位旧号码或不像在校学生），未填入批量参保模板：证件号码留空，经办机构上传时会退回这些行；\
                  {lists}列出这些学生，请逐一核实更正号码（在学生详情按 E）后重新导出 ({en})"
             ),
             en,
@@ -503,6 +507,8 @@ fn cell(
                 .collect();
             number_first(input, s, &parts, &input.flags(s))
         }
+        // An adult's or a nameless row registers nobody: not labelled a pupil (中小学生), as the import promised.
+        Value::Constant if column.text.trim() == PUPIL_KIND && row_left_out(input, s) => Out::Empty,
         Value::Constant => text(&column.text),
         Value::Blank => Out::Empty,
     }
