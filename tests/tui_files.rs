@@ -3962,3 +3962,32 @@ fn the_palettes_add_a_pupil_asks_about_a_class_the_school_does_not_have() {
     assert_eq!(preview.added, 1, "{preview:?}");
     assert_eq!(students_in(&drive), before, "the preview writes nothing");
 }
+
+/// A merge of a file that started the next year, refused on the screen while this year's concentrated period is
+/// open, says the screen's way to start the year (the palette's entry, which asks first), never the command line's
+/// `--force`, in both languages.
+#[test]
+fn a_merge_from_the_next_year_refused_on_screen_names_no_command_line_flag() {
+    let (dir, drive) = sample_drive();
+    canbao::demo::mark_as_demo(&mut Store::open(&drive).unwrap()).unwrap();
+    let other = dir.path().join("other.db");
+    std::fs::copy(&drive, &other).unwrap();
+    let mut store = Store::open(&other).unwrap();
+    let year = store.current_year().unwrap();
+    store.start_year(year + 1, true, None, false).unwrap();
+    drop(store);
+    for lang in [Language::Zh, Language::En] {
+        let mut app = app_on(&drive, lang);
+        let policy = app.store.kept_policy(&canbao::demo::demo_policy_name(year));
+        assert!(policy.is_some(), "the sample's policy");
+        app.start(canbao::tui::jobs::Work::Merge { file: other.clone(), dry_run: true, policy });
+        wait_for_jobs(&mut app);
+        let said = screen(&app).join("\n");
+        let status = app.status.as_ref().map(|s| s.text.clone()).unwrap_or_default();
+        let all = format!("{said}\n{status}");
+        assert!(all.contains(&(year + 1).to_string()), "{all}");
+        assert!(!all.contains("--force") && !all.contains("--promote"), "{all}");
+        let asks = if lang == Language::Zh { "会先询问" } else { "asks first" };
+        assert!(all.contains(asks), "{all}");
+    }
+}

@@ -430,7 +430,7 @@ pub(super) fn merge(
         super::interrupt::work_done(store)?;
         let report = merged
             .map_err(|e| crate::io::drive_or_list::named_other_file_error(e, other, crate::store::OtherFileUse::Merge))
-            .map_err(|e| crate::io::year_policy::merge_later_year_advice(e, policy.as_ref(), today))
+            .map_err(|e| crate::io::year_policy::merge_later_year_advice(e, policy.as_ref(), today, false))
             .map_err(|e| clock_refused(e, true))?;
         if json {
             // The report's ID fields are shown (masked unless revealed) as it is turned into JSON.

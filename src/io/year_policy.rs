@@ -302,8 +302,26 @@ impl YearNotOver<'_> {
 /// is open: the command it names then carries `--force`, and the refusal says why, so the command works. A
 /// drive's policy of another year, which cannot tell, is to be chosen for this year first (as `year new` says).
 /// Any other error is returned as it is.
-pub fn merge_later_year_advice(e: StoreError, policy: Option<&Policy>, today: NaiveDate) -> StoreError {
+///
+/// `screen`: said on the screen, where the palette's 开始新学年 takes no flag but asks first, so that is what the
+/// refusal says instead of `--force`.
+pub fn merge_later_year_advice(e: StoreError, policy: Option<&Policy>, today: NaiveDate, screen: bool) -> StoreError {
     let StoreError::MergeLaterYear { theirs, ours, next, command, command_en, .. } = e else { return e };
+    let (force_zh, force_en) = if screen {
+        ("开始新学年时会先询问是否仍要开始", "starting the year asks first whether to start it all the same")
+    } else {
+        ("开始新学年要加 --force", "starting the year takes --force")
+    };
+    let (choose_zh, choose_en, must_zh, must_en) = if screen {
+        (
+            "命令面板「政策：查看与选定」",
+            "the palette's 「Policy: show and choose」",
+            "开始新学年时会先询问",
+            "answer yes when starting the year asks",
+        )
+    } else {
+        ("canbao policy use", "canbao policy use", "加 --force", "add --force")
+    };
     let forced = (format!("{command} --force"), format!("{command_en} --force"));
     let ((command, command_en), why_zh, why_en) = if let Some(p) = policy_of_other_year(policy, ours) {
         let (name, year) = (&p.name, p.insured_year);
@@ -311,11 +329,11 @@ pub fn merge_later_year_advice(e: StoreError, policy: Option<&Policy>, today: Na
             (command, command_en),
             format!(
                 "选定的政策 {name} 是 {year} 年度的，无法据此判断 {ours} 年度的集中缴费期是否已结束：开始新学年前请先选定 \
-                 {ours} 年度的政策（canbao policy use），集中缴费期确已结束、确需现在开始的，加 --force。"
+                 {ours} 年度的政策（{choose_zh}），集中缴费期确已结束、确需现在开始的，{must_zh}。"
             ),
             format!(
                 "; the chosen policy {name} is for {year} and cannot tell whether {ours}'s concentrated period is over: \
-                 choose {ours}'s policy first (canbao policy use), or add --force if the period is over and it must \
+                 choose {ours}'s policy first ({choose_en}), or {must_en} if the period is over and it must \
                  start now"
             ),
         )
@@ -341,11 +359,11 @@ pub fn merge_later_year_advice(e: StoreError, policy: Option<&Policy>, today: Na
         (
             forced,
             format!(
-                "{open_zh}，所以开始新学年要加 --force：开始 {next} 年度后，{ours} 年度只能查看，它的缴费不能再记录{grad_zh}；\
+                "{open_zh}，所以{force_zh}：开始 {next} 年度后，{ours} 年度只能查看，它的缴费不能再记录{grad_zh}；\
                  也可以在 {to} 之后再开始新学年、再合并。"
             ),
             format!(
-                "; {open_en}, so starting the year takes --force: once {next} starts, {ours} can only be looked at and \
+                "; {open_en}, so {force_en}: once {next} starts, {ours} can only be looked at and \
                  its payments can no longer be recorded{grad_en} (or start it, and merge, after {to})"
             ),
         )

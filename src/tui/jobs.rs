@@ -771,7 +771,7 @@ pub fn execute_stoppable(work: Work, store: &mut Store, stop: &AtomicBool) -> Jo
                 .map_err(|e| {
                     crate::io::drive_or_list::named_other_file_error(e, &file, crate::store::OtherFileUse::Merge)
                 })
-                .map_err(|e| crate::io::year_policy::merge_later_year_advice(e, policy.as_ref(), today))
+                .map_err(|e| crate::io::year_policy::merge_later_year_advice(e, policy.as_ref(), today, true))
                 .map_err(year_new_on_screen);
             match merged {
                 Ok(report) => {
