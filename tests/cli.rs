@@ -9384,6 +9384,8 @@ fn another_schools_tax_list_taken_on_purpose_keeps_no_strangers() {
     let (code, text) =
         said(canbao(&db).args(["reconcile", "--source", "tax", "--other-school-ok", "--keep-unmatched"]).arg(&tax));
     assert_eq!(code, Some(2), "the two ask opposite things: {text}");
+}
+
 /// A department's 特困 list whose header names its certifying department and date (序号,姓名,身份证号码,人员类别,
 /// 认定部门,认定时间; no class, no title) picked as a class list is refused, naming the category reconcile, though
 /// most of its numbers are the drive's pupils: before, it was imported and its 76-year-old stranger became a pupil.
