@@ -5631,4 +5631,45 @@ fn the_class_teachers_row_under_the_pupils_is_said_and_no_pupil() {
             assert!(flagged, "{file}: {:?}", report.problems);
         }
     }
+/// A one-sheet list with a 人员类别 column and no class yet (a 新生名单 before classes) saved with Excel's empty
+/// Sheet2 and Sheet3, or a school's list split into sheets not by class (本部, 分校), is judged as a one-sheet list
+/// is: imported into an empty drive. Before, the empty sheets counted as other lists, the list was left out beside
+/// them and the whole file refused as a department's list.
+#[test]
+fn a_class_less_list_beside_empty_sheets_is_judged_as_a_one_sheet_list() {
+    let dir = tempfile::tempdir().unwrap();
+    let ids: Vec<String> = (1..=4).map(|i| valid(&format!("4502022016030601{i}"))).collect();
+    let header: &[&str] = &["姓名", "身份证号码", "性别", "人员类别"];
+    let row = |name: &str, id: &String, category: &str| {
+        vec![name.to_owned(), id.clone(), "男".to_owned(), category.to_owned()]
+    };
+    let empty: &[&str] = &[];
+    let first = vec![row("甲", &ids[0], "低保对象"), row("乙", &ids[1], "—")];
+    let second = vec![row("丙", &ids[2], ""), row("丁", &ids[3], "孤儿")];
+    let with_empty = dir.path().join("新生名单.xlsx");
+    write_sheets(
+        &with_empty,
+        &[("Sheet1", header, first.clone()), ("Sheet2", empty, vec![]), ("Sheet3", empty, vec![])],
+    );
+    let by_site = dir.path().join("新生.xlsx");
+    write_sheets(&by_site, &[("本部", header, first.clone()), ("分校", header, second), ("Sheet3", empty, vec![])]);
+    for (path, added) in [(&with_empty, 2), (&by_site, 4)] {
+        let mut store = store();
+        let report = class_list::import(&mut store, &[path.as_path()], Some("第二小学"), false)
+            .unwrap_or_else(|e| panic!("{path:?}: refused: {e}"));
+        assert_eq!(report.added, added, "{path:?}: {:?}", report.problems);
+        let pupil = store.student_by_id_number(&ids[0]).unwrap().unwrap();
+        let categories: Vec<&str> = pupil.categories.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(categories, ["低保对象"], "{path:?}");
+        assert!(!report.problems.iter().any(|p| p.message.contains("未作为班级名单导入")), "{:?}", report.problems);
+    }
+    // Beside a class sheet that gives pupils, such a sheet is still left out by name.
+    let beside = dir.path().join("beside.xlsx");
+    let pupils: &[&str] = &["姓名", "身份证号码"];
+    let class_rows = vec![vec!["戊".to_owned(), valid("45020220160306111")]];
+    write_sheets(&beside, &[("Sheet1", header, first), ("三年级1班", pupils, class_rows), ("Sheet3", empty, vec![])]);
+    let mut store = store();
+    let report = class_list::import(&mut store, &[beside.as_path()], Some("第二小学"), false).unwrap();
+    assert_eq!(report.added, 1, "{:?}", report.problems);
+    assert!(report.problems.iter().any(|p| p.sheet == "Sheet1" && p.message.contains("未作为班级名单导入")));
 }

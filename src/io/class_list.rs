@@ -2379,6 +2379,11 @@ impl RowReader<'_> {
         // read as lists: a workbook whose every list is such a sheet is refused as a single one is.
         let mut category_sheets: Vec<String> = Vec::new();
         let mut tables_read = 0;
+        // Sheets that look like a department's list beside the others, held to be judged once the others are read
+        // (Excel's empty Sheet2 and Sheet3 are no other list): left out where another sheet gave a table, else each
+        // read as a one-sheet list is (`alone`).
+        let mut category_held: std::collections::VecDeque<SheetRows> = std::collections::VecDeque::new();
+        let mut alone = false;
         let mut sheets = sheets.into_iter();
         loop {
             let mut rows = match sheets.next() {
@@ -2388,7 +2393,19 @@ impl RowReader<'_> {
                         in_later = true;
                         rows
                     }
-                    None => break,
+                    None => match category_held.pop_front() {
+                        Some(rows) if alone || tables_read == 0 => {
+                            (in_later, alone) = (true, true);
+                            rows
+                        }
+                        Some(rows) => {
+                            let name = rows.name.clone();
+                            self.category_sheet_left_out(file, &name, rows)?;
+                            category_sheets.push(name);
+                            continue;
+                        }
+                        None => break,
+                    },
                 },
             };
             self.hidden_in = rows.hidden_in;
@@ -2532,6 +2549,9 @@ impl RowReader<'_> {
                 continue;
             }
             found_any = true;
+            // What is said of this sheet until it is held as a department's list (`category_held`), to be said
+            // again when it is read.
+            let said_before = (self.report.problems.len(), self.unlisted);
             let hidden_rows = std::mem::take(&mut rows.hidden_rows);
             let hidden_columns = std::mem::take(&mut rows.hidden_columns);
             if template.is_none()
@@ -2629,11 +2649,27 @@ impl RowReader<'_> {
                 &map,
                 (by_canbao, template.as_ref()),
                 (class_column, &sheet_class),
-                other_lists,
+                other_lists && !alone,
             )?;
             let form = match paperwork {
                 Paperwork::List(form) => form,
                 Paperwork::CategorySheet => {
+                    // Held whole where it is not too long, and judged once the other sheets are read; a longer one
+                    // is left out now, as the reading thread hands the sheets over in order.
+                    if rows.hold_head(CATEGORY_HELD_ROWS, CATEGORY_HELD_CELLS)? {
+                        let mut whole = sheet.rows;
+                        whole.extend(body);
+                        for row in rows.by_ref() {
+                            whole.push(row?);
+                        }
+                        let mut again = SheetRows::from(Sheet { name: sheet.name, rows: whole });
+                        (again.hidden_rows, again.hidden_columns, again.hidden_in) =
+                            (hidden_rows, hidden_columns, self.hidden_in);
+                        self.report.problems.truncate(said_before.0);
+                        self.unlisted = said_before.1;
+                        category_held.push_back(again);
+                        continue;
+                    }
                     self.category_sheet_left_out(file, &sheet.name, body.into_iter().map(Ok).chain(rows))?;
                     category_sheets.push(sheet.name);
                     continue;
@@ -7762,6 +7798,10 @@ const CLASS_SHEET_ID_ROWS: usize = 3;
 
 /// How much of a 说明 or 示例 sheet beside class sheets is held to be read after them: more than any instructions
 /// or sample hold. A longer sheet is a list.
+/// A sheet looking like a department's list beside others is held whole, to be judged once they are read, up to
+/// this many rows and about this many cells (a school's 新生名单 of its whole intake fits).
+const CATEGORY_HELD_ROWS: usize = 10_000;
+const CATEGORY_HELD_CELLS: usize = 400_000;
 const NOTES_HELD_ROWS: usize = 1_000;
 const NOTES_HELD_CELLS: usize = 100_000;
 
