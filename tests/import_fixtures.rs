@@ -5673,3 +5673,39 @@ fn a_class_less_list_beside_empty_sheets_is_judged_as_a_one_sheet_list() {
     assert_eq!(report.added, 1, "{:?}", report.problems);
     assert!(report.problems.iter().any(|p| p.sheet == "Sheet1" && p.message.contains("未作为班级名单导入")));
 }
+
+/// A school's own list before classes whose template carries a filling-in row above the header (「说明：人员类别填写
+/// 特困、低保…」) is imported into an empty drive: only the title, the list's own name, tells a department's list
+/// by its category words. Before, the instructions row's words refused the school's list as a department's.
+#[test]
+fn an_instructions_row_naming_categories_does_not_make_a_department_list() {
+    let dir = tempfile::tempdir().unwrap();
+    let ids: Vec<String> = (1..=2).map(|i| valid(&format!("4502022016030602{i}"))).collect();
+    let instructions = "说明：人员类别填写 特困、低保、孤儿、残疾、脱贫户、监测对象，其余留空";
+    for (at, ext) in ["xlsx", "csv"].into_iter().enumerate() {
+        let path = dir.path().join(format!("list{at}.{ext}"));
+        let rows: Vec<Vec<Option<&str>>> = vec![
+            vec![Some("XX小学秋季新生花名册")],
+            vec![Some(instructions)],
+            vec![Some("姓名"), Some("身份证号码"), Some("人员类别")],
+            vec![Some("甲"), Some(ids[0].as_str()), Some("低保对象")],
+            vec![Some("乙"), Some(ids[1].as_str()), None],
+        ];
+        write_rows(&path, "Sheet1", &rows);
+        let mut store = store();
+        let report = class_list::import(&mut store, &[path.as_path()], Some("第二小学"), false)
+            .unwrap_or_else(|e| panic!("{ext}: refused: {e}"));
+        assert_eq!(report.added, 2, "{ext}: {:?}", report.problems);
+    }
+    // A title naming the category is still a department's list.
+    let path = dir.path().join("titled.xlsx");
+    let rows: Vec<Vec<Option<&str>>> = vec![
+        vec![Some("2026年低保对象名单")],
+        vec![Some("姓名"), Some("身份证号码"), Some("人员类别")],
+        vec![Some("甲"), Some(ids[0].as_str()), Some("低保对象")],
+    ];
+    write_rows(&path, "Sheet1", &rows);
+    let mut store = store();
+    let refused = class_list::import(&mut store, &[path.as_path()], Some("第二小学"), false);
+    assert!(matches!(refused, Err(ImportError::CategoryList { .. })), "{refused:?}");
+}

@@ -8140,7 +8140,9 @@ fn looks_like_category_list(
     }
     let department = |text: &str| DEPARTMENT_TITLE_WORDS.iter().any(|word| text.contains(word));
     let category = |text: &str| CATEGORY_NAME_WORDS.iter().any(|word| text.contains(word));
-    let department_title = above.iter().flatten().any(|cell| department(cell) || category(cell))
+    // Only a title, the list's own name, names it so: a template's filling-in row above the header (「说明：人员类别
+    // 填写 特困、低保…」) lists the categories of any school's list.
+    let department_title = title_rows(above).any(|title| department(&title) || category(&title))
         || names.iter().any(|name| department(name) || category(name));
     if department_title {
         Some(CategoryLook::DepartmentTitle)
@@ -8161,6 +8163,23 @@ fn department_header(header: &[Cell]) -> Option<CategoryLook> {
         DEPARTMENT_HEADER_WORDS.iter().any(|word| text.contains(word))
     };
     header.iter().any(names).then_some(CategoryLook::DepartmentTitle)
+}
+
+/// Longest text of a title row above a header (「XX市XX区XX小学2026年秋季新生花名册」): a longer row is instructions.
+const TITLE_MAX_CHARS: usize = 40;
+
+/// Words of a row above the header that instructs how to fill the list in (说明：, 注：, 填写, 请), no title.
+const INSTRUCTION_WORDS: [&str; 7] = ["说明", "注：", "注:", "填写", "填表", "请", "留空"];
+
+/// The rows above a header that are titles, the list's own name, each as its text: one or two written cells, short,
+/// and no instructions (`INSTRUCTION_WORDS`).
+fn title_rows(above: &[Vec<String>]) -> impl Iterator<Item = String> + '_ {
+    above.iter().filter_map(|row| {
+        let written: Vec<&str> = row.iter().map(|c| c.trim()).filter(|c| !c.is_empty()).collect();
+        let text = written.concat();
+        let instructions = INSTRUCTION_WORDS.iter().any(|w| text.contains(w));
+        ((1..=2).contains(&written.len()) && text.chars().count() <= TITLE_MAX_CHARS && !instructions).then_some(text)
+    })
 }
 
 /// An ID cell longer than this holds no ID number: 18 characters, with room for `="…"`, spaces and a note.
