@@ -5709,3 +5709,30 @@ fn an_instructions_row_naming_categories_does_not_make_a_department_list() {
     let refused = class_list::import(&mut store, &[path.as_path()], Some("第二小学"), false);
     assert!(matches!(refused, Err(ImportError::CategoryList { .. })), "{refused:?}");
 }
+
+/// An ID cell with a label and the number written with spaces (「身份证号：450202 20160305 9112」) is read by the
+/// import and reconcile alike, and the message saying so shows the number masked. Before, its runs of 6, 8 and 4
+/// digits were never masked and the whole number was shown.
+#[test]
+fn a_labelled_id_written_with_spaces_is_shown_masked() {
+    use canbao::io::reconcile::{Source, reconcile};
+    let dir = tempfile::tempdir().unwrap();
+    let id = valid("45020220160306031");
+    let spaced = format!("身份证号：{} {} {}", &id[..6], &id[6..14], &id[14..]);
+    let digits = |text: &str| text.chars().filter(char::is_ascii_digit).collect::<String>();
+    let list = dir.path().join("list.csv");
+    std::fs::write(&list, format!("姓名,身份证号码,班级\n甲,{spaced},三年级1班\n")).unwrap();
+    let mut store = store();
+    let report = class_list::import(&mut store, &[list.as_path()], Some("第二小学"), false).unwrap();
+    assert_eq!(report.added, 1, "{:?}", report.problems);
+    let said = report.problems.iter().find(|p| p.message.contains("不是号码"));
+    let said = said.unwrap_or_else(|| panic!("{:?}", report.problems));
+    assert!(!digits(&said.message).contains(&id), "import: {said:?}");
+    let categories = dir.path().join("categories.csv");
+    std::fs::write(&categories, format!("姓名,身份证号码,人员类别\n甲,{spaced},低保对象\n")).unwrap();
+    let report = reconcile(&mut store, &categories, Source::Categories, None, true).unwrap();
+    assert_eq!(report.matched + report.already, 1, "{report:?}");
+    let said = report.problems.iter().find(|p| p.message.contains("不是号码"));
+    let said = said.unwrap_or_else(|| panic!("{:?}", report.problems));
+    assert!(!digits(&said.message).contains(&id), "reconcile: {said:?}");
+}

@@ -5670,8 +5670,8 @@ impl RowReader<'_> {
         {
             note = if note.is_empty() { id_note } else { format!("{note}；{id_note}") };
         }
-        if let IdSaid::Labelled { label, note, written, .. } = &id_said {
-            let shown = long_digits_masked(&quoted(written));
+        if let IdSaid::Labelled { label, note, written, number } = &id_said {
+            let shown = labelled_shown(written, label, number);
             let (after, after_en) = match note {
                 Some(_) => ("；号码之后的文字记入该生备注", "; the words after it are kept in the pupil's note"),
                 None => ("", ""),
@@ -8218,6 +8218,18 @@ pub(super) fn labelled_number(said: &str) -> Option<(String, String)> {
     };
     // Nothing between the label and the number but a colon and spaces, and a digit right after them.
     (whole && rest.starts_with(digit)).then(|| (rest.to_owned(), said[..said.len() - rest.len()].trim().to_owned()))
+}
+
+/// A cell written with a label before the number (`labelled_number`), as a message quotes it: the number masked
+/// whole, however it is written (「身份证号：450202 20160305 9112」 in runs no single one of which is an ID number's).
+pub(super) fn labelled_shown(written: &str, label: &str, number: &str) -> String {
+    let compact: String = number.chars().filter(|c| !c.is_whitespace()).collect();
+    let masked = crate::domain::id_number::mask(&compact);
+    let shown = match written.contains(number) {
+        true => written.replacen(number, &masked, 1),
+        false => format!("{label}{masked}"),
+    };
+    long_digits_masked(&quoted(&shown))
 }
 
 /// Words an ID number cell holds where the child has no number yet (besides those saying none, `phone::says_none`).

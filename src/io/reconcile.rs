@@ -1773,7 +1773,7 @@ impl Run<'_> {
         if let Cell::Text(written) = &id_cell
             && let Some((number, label)) = super::class_list::labelled_number(id_number::unwrap_text(written).trim())
         {
-            let shown = super::class_list::quoted(written.trim()).into_owned();
+            let shown = super::class_list::labelled_shown(written.trim(), &label, &number);
             let message = format!(
                 "身份证号码单元格为“{shown}”：号码之前的“{label}”不是号码，已去掉，按号码核对，请核对 (the ID number cell \
                  says “{shown}”: “{label}” before the number is no part of it; it is left out and the number matched, \
