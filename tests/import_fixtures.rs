@@ -5736,3 +5736,27 @@ fn a_labelled_id_written_with_spaces_is_shown_masked() {
     let said = said.unwrap_or_else(|| panic!("{:?}", report.problems));
     assert!(!digits(&said.message).contains(&id), "reconcile: {said:?}");
 }
+
+/// A class list printed in two halves side by side (「姓名 | 身份证号码 | 职务」 twice, past an empty column), its
+/// 职务 the pupils' class duties (班长, 学习委员): both halves are the class's pupils, imported, none called staff.
+/// Before, the right half was taken as the staff's for its 职务 column and its pupils were not imported.
+#[test]
+fn a_class_list_in_two_halves_with_pupils_duties_imports_both_halves() {
+    let dir = tempfile::tempdir().unwrap();
+    let ids: Vec<String> = (1..=4).map(|i| valid(&format!("4502022016030604{i}"))).collect();
+    for file in ["halves.xlsx", "halves.csv"] {
+        let path = dir.path().join(file);
+        let head = [Some("姓名"), Some("身份证号码"), Some("职务")];
+        let rows: Vec<Vec<Option<&str>>> = vec![
+            head.into_iter().chain([None]).chain(head).collect(),
+            vec![Some("甲"), Some(&ids[0]), Some("班长"), None, Some("丙"), Some(&ids[2]), Some("学习委员")],
+            vec![Some("乙"), Some(&ids[1]), None, None, Some("丁"), Some(&ids[3]), Some("体育委员")],
+        ];
+        write_rows(&path, "三年级1班", &rows);
+        let mut store = store();
+        let report = class_list::import(&mut store, &[path.as_path()], Some("第二小学"), false)
+            .unwrap_or_else(|e| panic!("{file}: refused: {e}"));
+        assert_eq!(report.added, 4, "{file}: {:?}", report.problems);
+        assert!(!report.problems.iter().any(|p| p.message.contains("教职工")), "{file}: {:?}", report.problems);
+    }
+}

@@ -3811,7 +3811,10 @@ impl RowReader<'_> {
     /// The staff's columns beside the pupils (`staff_beside`) are no further block: said once, as the staff's,
     /// where before they were said first as a block of adults' numbers (「多为家长」), then again.
     fn blocks_said(&mut self, file: &str, sheet: &Sheet, map: &HeaderMap, ahead: &[Vec<Cell>]) -> Layout {
-        let staff = self.staff_beside(sheet, map);
+        // A block repeating the pupils' header, or whose rows show children's numbers or pupils' class duties
+        // (班长, 学习委员), is the list's second half printed beside the first (分两栏), not the staff's.
+        let staff =
+            self.staff_beside(sheet, map).filter(|staff| !self.block_is_pupils(sheet, map, ahead, &staff.columns));
         let staff_columns = staff.as_ref().map_or(0..0, |s| s.columns.clone());
         let mut layout = self.blocks_side_by_side(file, sheet, map, ahead, &staff_columns);
         layout.staff = staff;
@@ -3834,6 +3837,51 @@ impl RowReader<'_> {
         let columns = staff_table::block_beside(header_row, from, is_staff, pupils)?;
         let words: Vec<String> = header_row[columns.clone()].iter().map(|c| c.text().trim().to_owned()).collect();
         Some(StaffBeside { columns, words: words.join(" "), header_row: map.row + 1, rows: Vec::new() })
+    }
+
+    /// Whether columns taken for the staff's beside the pupils (`staff_beside`) are more pupils: their header
+    /// repeats the pupils' own (「姓名 | 身份证号码 | 职务」 twice), or the rows ahead show children's ID numbers and no
+    /// adult's in its ID column, or only pupils' class duties (班长, 学习委员) under its staff words.
+    fn block_is_pupils(
+        &self,
+        sheet: &Sheet,
+        map: &HeaderMap,
+        ahead: &[Vec<Cell>],
+        block: &std::ops::Range<usize>,
+    ) -> bool {
+        let Some(header_row) = sheet.rows.get(map.row) else { return false };
+        let words = |cells: &[Cell]| cells.iter().map(|c| header::clean(&c.text())).collect::<Vec<_>>();
+        let filled = |i: usize| header_row.get(i).is_some_and(|c| !c.text_ref().trim().is_empty());
+        // The pupils' own header: the run of filled cells holding their name column.
+        if let Some(&name_at) = map.columns.get(&Column::Name) {
+            let start = (0..=name_at).rev().take_while(|&i| filled(i)).last().unwrap_or(name_at);
+            let end = (name_at..header_row.len()).find(|&i| !filled(i)).unwrap_or(header_row.len());
+            if words(&header_row[start..end]) == words(&header_row[block.clone()]) {
+                return true;
+            }
+        }
+        let (mut children, mut adults, mut duties, mut others) = (0, 0, 0, 0);
+        for at in block.clone() {
+            let header_text = header_row[at].text();
+            let id_column = self.synonyms.column(&header_text) == Some(Column::IdNumber);
+            let staff_words = staff_table::staff_header(std::slice::from_ref(&header_row[at]));
+            for row in ahead {
+                let Some(cell) = row.get(at) else { continue };
+                if id_column {
+                    match child_born(cell, self.today) {
+                        Some(true) => children += 1,
+                        Some(false) => adults += 1,
+                        None => {}
+                    }
+                } else if staff_words && !cell.text_ref().trim().is_empty() {
+                    match staff_table::pupil_duty(&cell.text()) {
+                        true => duties += 1,
+                        false => others += 1,
+                    }
+                }
+            }
+        }
+        adults == 0 && (children > 0 || (duties > 0 && others == 0))
     }
 
     /// The staff's columns beside the pupils' header, said once the table's rows are read: which columns, and the

@@ -81,6 +81,16 @@ pub fn block_beside(
     None
 }
 
+/// Words of a pupil's duty in the class (班长, 学习委员, 课代表, 小组长, 少先队中队长): written in a 职务 column of a
+/// pupils' list, no staff role. 组长 alone is a pupil's; 教研组长, 年级组长 are the staff's.
+const PUPIL_DUTY_WORDS: [&str; 9] = ["班长", "委员", "课代表", "小组长", "少先队", "中队", "小队", "大队", "升旗手"];
+
+/// Whether a cell under a 职务 column names a pupil's duty in the class, not a staff role.
+pub fn pupil_duty(text: &str) -> bool {
+    let text: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    text == "组长" || text == "学生" || PUPIL_DUTY_WORDS.iter().any(|w| text.contains(w))
+}
+
 /// Whether a header row has a column only a staff table has.
 pub fn staff_header(row: &[Cell]) -> bool {
     row.iter().any(|c| matches!(c, Cell::Text(t) if HEADER_WORDS.iter().any(|w| t.contains(w))))
