@@ -5631,6 +5631,8 @@ fn the_class_teachers_row_under_the_pupils_is_said_and_no_pupil() {
             assert!(flagged, "{file}: {:?}", report.problems);
         }
     }
+}
+
 /// A one-sheet list with a 人员类别 column and no class yet (a 新生名单 before classes) saved with Excel's empty
 /// Sheet2 and Sheet3, or a school's list split into sheets not by class (本部, 分校), is judged as a one-sheet list
 /// is: imported into an empty drive. Before, the empty sheets counted as other lists, the list was left out beside
