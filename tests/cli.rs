@@ -7886,9 +7886,13 @@ fn a_dismissal_leaves_the_other_lines_numbered_as_first_listed() {
     assert!(unreferenced(&text).contains(&format!("[3] {third}")), "{text}");
     let left = numbered(&db);
     assert_eq!(left, vec![first[1].clone(), first[3].clone()], "the one first listed as [3] is dismissed");
+    // Given again, a number names the same payment, dismissed already; one never listed dismisses nothing.
     let (code, text) = said(canbao(&db).args(["check", "--dismiss", "1", "--why", "x"]));
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.contains("已于") && text.contains(&first[0].1), "{text}");
+    let (code, text) = said(canbao(&db).args(["check", "--dismiss", "9", "--why", "x"]));
     assert_eq!(code, Some(1), "{text}");
-    assert!(text.contains("没有第 1 条") && text.contains("2, 4"), "{text}");
+    assert!(text.contains("没有第 9 条") && text.contains("2, 4"), "{text}");
 }
 
 /// A tax list reconciled again after one of its payments was dismissed says only the ones `check` will list as not
