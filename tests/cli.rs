@@ -9451,4 +9451,33 @@ fn an_adult_in_a_category_list_imported_anyway_is_not_added_as_a_pupil() {
     assert_eq!(code, Some(0), "{text}");
     assert!(text.contains("岁，不是中小学"), "{text}");
     assert_eq!(count().as_u64(), before.as_u64().map(|n| n + 1), "{text}");
+/// With `--other-school-ok` the list is another school's: a row without an ID number is that school's child, even
+/// when one pupil here has the name. Before, the one 吴凯远 of the drive was recorded paid with the other school's
+/// 吴凯远's 380 元; now the row records nothing, keeps nothing, and says why at its row, naming our pupil.
+#[test]
+fn another_schools_list_never_pays_our_pupil_by_the_name_alone() {
+    let oct8 = days_ago(60);
+    let (dir, db) = tax_drive();
+    let (a, b, c) =
+        (valid_number("11010520150101001"), valid_number("11010520150202002"), valid_number("11010520150303003"));
+    let tax = dir.path().join("other.csv");
+    std::fs::write(
+        &tax,
+        format!(
+            "姓名,证件号码,缴费金额,缴费日期\n周静露,450202201711194162,380,{oct8}\n外校甲,{a},380,{oct8}\n\
+             外校乙,{b},380,{oct8}\n外校丙,{c},380,{oct8}\n吴凯远,,380,{oct8}\n"
+        ),
+    )
+    .unwrap();
+    let report = json(canbao(&db).args(["reconcile", "--source", "tax", "--other-school-ok", "--json"]).arg(&tax));
+    assert_eq!(paid_amount(&db, "450202201804012233"), ("unpaid".to_owned(), None), "{report}");
+    assert_eq!(paid_amount(&db, "450202201711194162"), ("paid".to_owned(), Some(38_000)), "{report}");
+    let problems = report["problems"].as_array().cloned().unwrap_or_default();
+    let said = problems.iter().find(|p| p["row"].as_u64() == Some(6)).unwrap_or_else(|| panic!("{report}"));
+    let message = said["message"].as_str().unwrap();
+    assert!(
+        message.contains("吴凯远") && message.contains("--other-school-ok") && message.contains("未记入"),
+        "{said}"
+    );
+    assert!(tax_unrecorded(&db).is_empty(), "no stranger kept for check: {:?}", tax_unrecorded(&db));
 }

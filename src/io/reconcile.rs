@@ -1113,6 +1113,7 @@ fn reconcile_list(
         store,
         source,
         policy,
+        other_school_ok: options.other_school_ok && !options.keep_unmatched,
         table: CategoryTable::builtin(),
         synonyms: Synonyms::builtin(),
         today: NaiveDate::MIN,
@@ -1467,6 +1468,9 @@ struct Run<'a> {
     /// Tax lists: the rows (sheet, row) kept as no pupil's of the drive (a number nobody holds, one failing the
     /// check and naming nobody, no number and a name nobody holds): the strangers `other_school_ok` keeps nothing of.
     stranger_rows: HashSet<(String, usize)>,
+    /// The list taken as another school's (`ReconcileOptions::other_school_ok`, without `keep_unmatched`): a row
+    /// giving no number is then most likely that school's child, whatever name it shares with one of ours.
+    other_school_ok: bool,
     /// The drive's insured year, which kept payments are for.
     year: Option<i32>,
     /// Whether the list was said to be unpriced under a policy of another year: once for the list, not per row.
@@ -2139,6 +2143,7 @@ impl Run<'_> {
             (None, None) => ("姓名", "name"),
         };
         if let [id] = same_name.as_slice() {
+            let (row_class, row_school) = (class.clone(), school.clone());
             // Only the one pupil the row names is read whole.
             let pupil = self.store.student(*id)?;
             self.named_a_pupil = true;
@@ -2151,6 +2156,28 @@ impl Run<'_> {
             };
             let (class, class_en) =
                 if class.is_empty() { ("未分班".to_owned(), "no class".to_owned()) } else { (class.clone(), class) };
+            // Another school's list (the operator's word): its row without a number is that school's child, who
+            // may share a name with ours (张伟 is at many schools); never recorded on our pupil by the name alone.
+            if self.other_school_ok {
+                let said = self.report.problems.len();
+                let paid = self.tax_row(sheet, map, row_no, row);
+                self.report.problems.truncate(said);
+                let amount = paid.amount.map_or_else(|| "?".to_owned(), money::plain);
+                let mut record = self.record_of(&paid, UnappliedReason::NoNumber);
+                (record.class, record.school) = (row_class, row_school);
+                self.unapplied.push(KeptPayment { student_id: None, id_number: String::new(), record });
+                self.stranger_rows.insert((sheet.name.clone(), row_no));
+                let message = format!(
+                    "身份证号码为空；本机虽有同{by}的学生 {name}（{class}，{held}），但此名单按 --other-school-ok 作为另一所学校的\
+                     名单核对，仅凭{by}不能说明是本校学生：此行缴费 {amount} 元未记入 {name}，也不保存；如确是本校学生，请向税务核实号码后再核对 \
+                     (the ID number is empty; a pupil of the same {by_en} is on the roster, {name} ({class_en}, {held_en}), \
+                     but the list is taken as another school's (--other-school-ok), and the {by_en} alone does not make \
+                     the row this school's: its payment of {amount} yuan is not recorded on {name}, nor kept; if the \
+                     child is this school's, get the number from the tax office and reconcile again)"
+                );
+                self.problem(sheet, row_no, column, message);
+                return Ok(None);
+            }
             let message = format!(
                 "身份证号码为空；按{by}，此行即 {name}（{class}，{held}），已按此学生核对，请留意，并向税务核实号码 (the ID \
                  number is empty; by the {by_en}, the row is {name} ({class_en}, {held_en}), the one pupil it can be: \
