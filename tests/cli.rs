@@ -9481,3 +9481,37 @@ fn another_schools_list_never_pays_our_pupil_by_the_name_alone() {
     );
     assert!(tax_unrecorded(&db).is_empty(), "no stranger kept for check: {:?}", tax_unrecorded(&db));
 }
+
+/// With `--other-school-ok`, a pupil of ours held with a flagged number (the check digit typed wrong on the class
+/// list) whose valid number the other school's tax list gives under the same name is no stranger: the payment is
+/// kept for `check`, listed under the pupil, as without the flag, so the operator corrects the number and records
+/// it. Before, it was counted a stranger's and thrown away.
+#[test]
+fn another_schools_list_keeps_the_payment_of_our_pupil_held_with_a_flagged_number() {
+    let oct8 = days_ago(60);
+    let (dir, db) = common::new_drive();
+    let real = valid_number("45020520160305911");
+    let typo = format!("{}{}", &real[..17], if real.ends_with('2') { '3' } else { '2' });
+    let list = dir.path().join("list.csv");
+    std::fs::write(
+        &list,
+        format!("姓名,身份证号码,年级,班级\n周静露,450202201711194162,三年级,2班\n孙芳琳,{typo},三年级,2班\n"),
+    )
+    .unwrap();
+    canbao(&db).arg("import").arg(&list).assert().success();
+    use_this_years_policy(dir.path(), &db);
+    let (a, b) = (valid_number("11010520150101001"), valid_number("11010520150202002"));
+    let tax = dir.path().join("other.csv");
+    std::fs::write(
+        &tax,
+        format!(
+            "姓名,证件号码,缴费金额,缴费日期\n周静露,450202201711194162,380,{oct8}\n孙芳琳,{real},380,{oct8}\n\
+             外校甲,{a},380,{oct8}\n外校乙,{b},380,{oct8}\n"
+        ),
+    )
+    .unwrap();
+    let report = json(canbao(&db).args(["reconcile", "--source", "tax", "--other-school-ok", "--json"]).arg(&tax));
+    assert_eq!(report["strangers_not_kept"].as_u64(), Some(2), "{report}");
+    let kept: Vec<String> = tax_unrecorded(&db).into_iter().map(|(name, _, _)| name).collect();
+    assert_eq!(kept, ["孙芳琳"], "our pupil's payment kept, no stranger's: {report}");
+}

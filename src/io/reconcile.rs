@@ -1897,7 +1897,11 @@ impl Run<'_> {
                     let kept = (None, check.normalized.as_str(), UnappliedReason::InvalidNumber, None);
                     self.keep_row(sheet, map, row_no, row, kept);
                     self.invalid_kept += 1;
-                    self.stranger_rows.insert((sheet.name.clone(), row_no));
+                    // A number failing the check under the name of a pupil of ours (more than one character wrong,
+                    // so not paired above) may be hers: kept even from another school's list, for the operator.
+                    if file_name.is_empty() || self.store.students_named(&file_name)?.is_empty() {
+                        self.stranger_rows.insert((sheet.name.clone(), row_no));
+                    }
                     let message = format!("{}，无法核对 ({}; not matched)", problem.message_zh(), problem.message_en());
                     self.problem(sheet, row_no, header_of(Column::IdNumber), message);
                     return Ok(());
@@ -1937,7 +1941,7 @@ impl Run<'_> {
                     s
                 }
                 None => {
-                    let flagged = self
+                    let flagged: Vec<FlaggedPupil> = self
                         .store
                         .flagged_students_named(&file_name)?
                         .into_iter()
@@ -1945,7 +1949,12 @@ impl Run<'_> {
                         .collect();
                     self.keep_row(sheet, map, row_no, row, (None, &number, UnappliedReason::UnknownNumber, None));
                     self.reached.insert((sheet.name.clone(), row_no));
-                    self.stranger_rows.insert((sheet.name.clone(), row_no));
+                    // A pupil of the name held with a flagged number is most likely this child, her number typed
+                    // wrong on the class list: no stranger, whose payment another school's list would not keep.
+                    // Kept, so that once the number is corrected reading the list again records it.
+                    if flagged.is_empty() {
+                        self.stranger_rows.insert((sheet.name.clone(), row_no));
+                    }
                     self.report.unknown_rows.push(UnknownRow {
                         id_number: number.clone(),
                         name: file_name,
