@@ -9515,3 +9515,30 @@ fn another_schools_list_keeps_the_payment_of_our_pupil_held_with_a_flagged_numbe
     let kept: Vec<String> = tax_unrecorded(&db).into_iter().map(|(name, _, _)| name).collect();
     assert_eq!(kept, ["孙芳琳"], "our pupil's payment kept, no stranger's: {report}");
 }
+
+/// `--other-school-ok` is the operator's word that the list is another school's: strangers' payments are not kept
+/// whatever their share of the list. Before, a list holding more of ours than strangers (a district's list) had the
+/// flag ignored without a word, and every stranger's payment kept for good.
+#[test]
+fn another_schools_list_keeps_no_stranger_whatever_the_proportion() {
+    let oct8 = days_ago(60);
+    let (dir, db) = tax_drive();
+    let (a, b) = (valid_number("11010520150101001"), valid_number("11010520150202002"));
+    let tax = dir.path().join("district.csv");
+    std::fs::write(
+        &tax,
+        format!(
+            "姓名,证件号码,缴费金额,缴费日期\n周静露,450202201711194162,380,{oct8}\n吴凯远,450202201804012233,380,{oct8}\n\
+             孙远泽,450203201804047272,380,{oct8}\n外校甲,{a},380,{oct8}\n外校乙,{b},380,{oct8}\n"
+        ),
+    )
+    .unwrap();
+    let dry =
+        json(canbao(&db).args(["reconcile", "--source", "tax", "--other-school-ok", "--dry-run", "--json"]).arg(&tax));
+    assert_eq!((dry["other_school"].as_bool(), dry["strangers_not_kept"].as_u64()), (Some(true), Some(2)), "{dry}");
+    let (code, text) = said(canbao(&db).args(["reconcile", "--source", "tax", "--other-school-ok"]).arg(&tax));
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.contains("名单外的 2 笔缴费不保存"), "{text}");
+    assert_eq!(paid_amount(&db, "450203201804047272"), ("paid".to_owned(), Some(38_000)));
+    assert!(tax_unrecorded(&db).is_empty(), "no stranger kept for check: {:?}", tax_unrecorded(&db));
+}

@@ -744,16 +744,16 @@ pub struct ReconcileReport {
     /// refused (`ReconcileError::NoPupilOfDrive`) unless the operator means it (`ReconcileOptions::keep_unmatched`);
     /// a dry run says so.
     pub matches_no_pupil: bool,
-    /// With `matches_no_pupil`: the rows giving a number nobody on the drive holds (or one that fails the check and
+    /// With `matches_no_pupil` or `other_school`: the rows giving a number nobody on the drive holds (or one that fails the check and
     /// names no pupil), and the rows giving no number whose name nobody holds; 0 otherwise.
     pub strangers: usize,
     pub unnumbered_strangers: usize,
-    /// With `matches_no_pupil`: the rows found a pupil by their number (fewer than `strangers`), and the rows giving
+    /// With `matches_no_pupil` or `other_school`: the rows found a pupil by their number, and the rows giving
     /// no number found a pupil by the name alone, which does not make the list this school's; 0 otherwise.
     pub matched_by_number: usize,
     pub matched_by_name: usize,
-    /// With `matches_no_pupil`: the list taken on purpose as another school's (`ReconcileOptions::other_school_ok`),
-    /// and the strangers' payments (rows of numbers or names nobody on the drive holds) not kept so, each still said
+    /// The list taken on purpose as another school's (`ReconcileOptions::other_school_ok`), whatever its share of
+    /// the drive's pupils, and the strangers' payments (rows of numbers or names nobody on the drive holds) not kept so, each still said
     /// in `unknown_rows` or `problems`; false and 0 otherwise.
     pub other_school: bool,
     pub strangers_not_kept: usize,
@@ -914,10 +914,19 @@ pub fn no_pupil_lead(report: &ReconcileReport) -> (String, String) {
             format!("名单中没有一行是本数据文件的学生{by_name}"),
             format!("the list matches no pupil of this drive{by_name_en}"),
         ),
-        n => (
+        n if report.matches_no_pupil => (
             format!("名单中按身份证号码只有 {n} 行是本数据文件的学生，{} 行不是{by_name}", report.strangers),
             format!(
                 "the list matches almost no pupil of this drive (only {} by ID number, {} not){by_name_en}",
+                crate::words::counted(n, "row", "rows"),
+                report.strangers
+            ),
+        ),
+        // Taken as another school's (`other_school`) though most of its rows are ours: the counts, not "only".
+        n => (
+            format!("名单中按身份证号码 {n} 行是本数据文件的学生，{} 行不是{by_name}", report.strangers),
+            format!(
+                "the list matches {} of this drive by ID number, {} not{by_name_en}",
                 crate::words::counted(n, "row", "rows"),
                 report.strangers
             ),
@@ -1283,7 +1292,10 @@ fn reconcile_list(
     let numbered = run.numbered_matches;
     run.report.matches_no_pupil = source == Source::Tax
         && if numbered + strangers > 0 { strangers > numbered } else { !run.named_a_pupil && run.unnumbered_kept > 0 };
-    if run.report.matches_no_pupil {
+    // The operator's word that the list is another school's holds whatever its share of our pupils (a district's
+    // list holds more of ours than strangers): ignored there, it kept every stranger's payment without a word.
+    let other_school = source == Source::Tax && options.other_school_ok && !options.keep_unmatched;
+    if run.report.matches_no_pupil || other_school {
         run.report.strangers = strangers;
         run.report.unnumbered_strangers = run.unnumbered_kept;
         run.report.matched_by_number = numbered;
@@ -1292,7 +1304,7 @@ fn reconcile_list(
     // Taken on purpose as another school's list: its rows that are our pupils count, and its strangers' payments
     // (other children's names and numbers) stay out of the drive's append-only history, said in the report. In the
     // preview as in the run, so the preview shows what the run keeps.
-    if run.report.matches_no_pupil && options.other_school_ok && !options.keep_unmatched {
+    if other_school {
         let before = run.unapplied.len();
         let strangers = std::mem::take(&mut run.stranger_rows);
         run.unapplied
