@@ -9542,3 +9542,26 @@ fn another_schools_list_keeps_no_stranger_whatever_the_proportion() {
     assert_eq!(paid_amount(&db, "450203201804047272"), ("paid".to_owned(), Some(38_000)));
     assert!(tax_unrecorded(&db).is_empty(), "no stranger kept for check: {:?}", tax_unrecorded(&db));
 }
+
+/// The 分 refusal counts the drive's pupils' payments, and says so: a list of more rows, strangers' among them, is
+/// not said to hold only that many payments.
+#[test]
+fn a_list_in_fen_is_refused_counting_what_it_says() {
+    let oct8 = days_ago(60);
+    let (dir, db) = tax_drive();
+    let (a, b) = (valid_number("11010520150101001"), valid_number("11010520150202002"));
+    let tax = dir.path().join("fen.csv");
+    std::fs::write(
+        &tax,
+        format!(
+            "姓名,证件号码,缴费金额,缴费日期\n周静露,450202201711194162,38000,{oct8}\n吴凯远,450202201804012233,38000,{oct8}\n\
+             外校甲,{a},38000,{oct8}\n外校乙,{b},38000,{oct8}\n"
+        ),
+    )
+    .unwrap();
+    let (code, text) = said(canbao(&db).args(["reconcile", "--source", "tax"]).arg(&tax));
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains("名单上本校学生的 2 笔缴费"), "{text}");
+    let (_, text) = said(canbao(&db).args(["--lang", "en", "reconcile", "--source", "tax"]).arg(&tax));
+    assert!(text.contains("all 2 payments of this drive's pupils on the list"), "{text}");
+}

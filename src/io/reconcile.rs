@@ -843,7 +843,9 @@ pub enum ReconcileError {
 }
 
 /// What [`ReconcileError::AmountsInFen`] says: every amount far above the premium, most likely in 分, and what to
-/// do (convert to 元 and read it again, or check with the tax office), nothing saved.
+/// do (convert to 元 and read it again, or check with the tax office), nothing saved. `payments` counts the drive's
+/// pupils' payments only (strangers' rows are priced against no pupil), and is said so: 「名单上 3 笔缴费」 read
+/// wrong beside a list of 40 rows.
 fn in_fen_message(file: &str, payments: usize, (amount, due): (i64, i64), in_fen: bool) -> String {
     let (amount, due) = (money::plain(amount), money::plain(due));
     let (looks, looks_en) = if in_fen {
@@ -852,9 +854,9 @@ fn in_fen_message(file: &str, payments: usize, (amount, due): (i64, i64), in_fen
         ("金额疑为以分为单位或多写了 0", "the amounts look like fen (分), or have zeros typed twice")
     };
     format!(
-        "{file}：名单上 {payments} 笔缴费的金额都是保费的 10 倍以上（如 {amount} 元，保费 {due} 元），{looks}，整份名单未核对，\
-         未保存任何内容。请把金额换算为元（以分为单位的，除以 100）后另存再核对，或向税务部门核实实缴金额 ({file}: all \
-         {payments} payments on the list are ten times the premium or more (such as {amount} yuan for a premium of {due} \
+        "{file}：名单上本校学生的 {payments} 笔缴费的金额都是保费的 10 倍以上（如 {amount} 元，保费 {due} 元），{looks}，整份名单\
+         未核对，未保存任何内容。请把金额换算为元（以分为单位的，除以 100）后另存再核对，或向税务部门核实实缴金额 ({file}: \
+         all {payments} payments of this drive's pupils on the list are ten times the premium or more (such as {amount} yuan for a premium of {due} \
          yuan): {looks_en}, so the whole list was refused and nothing saved; convert the amounts to yuan (divide fen \
          by 100), save and reconcile again, or check the amounts paid with the tax office)"
     )
