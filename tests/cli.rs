@@ -9565,3 +9565,24 @@ fn a_list_in_fen_is_refused_counting_what_it_says() {
     let (_, text) = said(canbao(&db).args(["--lang", "en", "reconcile", "--source", "tax"]).arg(&tax));
     assert!(text.contains("all 2 payments of this drive's pupils on the list"), "{text}");
 }
+
+/// The English of the line saying another school's list was taken has its verb, in the run and in the preview, and
+/// one payment is one.
+#[test]
+fn another_schools_list_is_said_in_english_with_its_verb() {
+    let oct8 = days_ago(60);
+    let (dir, db) = tax_drive();
+    let a = valid_number("11010520150101001");
+    let tax = dir.path().join("other.csv");
+    std::fs::write(
+        &tax,
+        format!("姓名,证件号码,缴费金额,缴费日期\n周静露,450202201711194162,380,{oct8}\n外校甲,{a},380,{oct8}\n"),
+    )
+    .unwrap();
+    let base = ["--lang", "en", "reconcile", "--source", "tax", "--other-school-ok"];
+    let (_, text) = said(canbao(&db).args(base).arg("--dry-run").arg(&tax));
+    assert!(text.contains("the 1 payment of strangers would not be kept"), "{text}");
+    let (code, text) = said(canbao(&db).args(base).arg(&tax));
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.contains("the 1 payment of strangers is not kept"), "{text}");
+}

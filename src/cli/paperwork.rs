@@ -1453,10 +1453,12 @@ fn print_reconcile(r: &ReconcileReport, has_policy: bool, reveal: bool) {
     if r.other_school {
         let (lead, lead_en) = reconcile::no_pupil_lead(r);
         let n = r.strangers_not_kept;
-        let (will, will_en) = if r.dry_run { ("将", "would be ") } else { ("", "") };
+        let (will, will_en) =
+            if r.dry_run { ("将", "would not be") } else { ("", if n == 1 { "is not" } else { "are not" }) };
         let en = format!(
             "{lead_en}; taken as another school's list (--other-school-ok): only this drive's pupils' rows are \
-             reconciled, and the {n} payments of strangers {will_en}not kept"
+             reconciled, and the {} of strangers {will_en} kept",
+            crate::words::counted(n, "payment", "payments")
         );
         say(
             &format!(
