@@ -14289,7 +14289,7 @@ fn adding_a_pupil_on_a_drive_of_two_schools_asks_the_school_before_the_class() {
     app.update(Action::Confirm);
     let Some(Modal::Confirm(confirm)) = &app.modal else { panic!("the class asked: {}", screen(&app)) };
     assert!(
-        confirm.question.starts_with("本校没有 一年级2班") && confirm.question.contains("一年级1班"),
+        confirm.question.starts_with("柳州市第二小学没有 一年级2班") && confirm.question.contains("一年级1班"),
         "{}",
         confirm.question
     );

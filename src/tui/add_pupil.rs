@@ -58,7 +58,10 @@ impl App {
         {
             let nearest =
                 if nearest.is_empty() { self.text.none.to_owned() } else { nearest.join(self.text.pick("、", ", ")) };
-            let question = fill(self.text.identity_class_new, &[&pupil.class.trim(), &nearest]);
+            let question = match form.chosen_school() {
+                Some(school) => fill(self.text.add_pupil_class_new, &[&school, &pupil.class.trim(), &nearest]),
+                None => fill(self.text.identity_class_new, &[&pupil.class.trim(), &nearest]),
+            };
             form.new_class_ok = true;
             return Some(Modal::Confirm(Confirm { question, then: Then::AddPupil(Box::new(form)), yes: false }));
         }

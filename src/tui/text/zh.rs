@@ -783,6 +783,7 @@ pub static ZH: Text = Text {
     add_pupil_hint: "Enter 按导入名单同样检查，先显示导入预览，再按 Enter 添加",
     add_pupil_school: "学校",
     add_pupil_school_choose: "←→ 选择学校",
+    add_pupil_class_new: "{}没有 {}，新建这个班级？（最接近的班级：{}）",
     add_pupil_unwritten: "没有添加：临时名单写不进去：{}",
     policy_new_title: "生成本年度政策",
     policy_fields: ["底稿", "新政策名称", "保险年度", "个人缴费（元）"],
