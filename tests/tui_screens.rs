@@ -14275,10 +14275,10 @@ fn adding_a_pupil_on_a_drive_of_two_schools_asks_the_school_before_the_class() {
     let Some(Modal::AddPupil(form)) = &app.modal else { panic!("the form: {}", screen(&app)) };
     assert_eq!((form.focus, form.schools.len()), (AddPupilField::School, 2), "the school first");
     let shown = screen(&app);
-    assert!(shown.lines().any(|l| l.contains("学校") && l.contains(&format!("◀ {} ▶", form.schools[0]))), "{shown}");
+    assert!(shown.lines().any(|l| l.contains("学校") && l.contains("◀ （未选择） ▶")), "{shown}");
     // The second school chosen, then the pupil typed.
     let second = form.schools.iter().position(|s| s == "柳州市第二小学").expect("held");
-    while app.modal.as_ref().is_some_and(|m| !matches!(m, Modal::AddPupil(f) if f.school == second)) {
+    while app.modal.as_ref().is_some_and(|m| !matches!(m, Modal::AddPupil(f) if f.school == Some(second))) {
         app.update(Action::Right);
     }
     assert!(screen(&app).contains("柳州市第二小学"), "{}", screen(&app));
@@ -14306,4 +14306,47 @@ fn adding_a_pupil_on_a_drive_of_two_schools_asks_the_school_before_the_class() {
     app.update(Action::Confirm);
     assert!(!matches!(app.modal, Some(Modal::Confirm(_)) | Some(Modal::AddPupil(_))), "{}", screen(&app));
     assert!(app.added_pupil.is_some(), "the pupil's list is read: {:?}", app.status);
+}
+
+/// 添加学生 on a drive of two schools starts with no school chosen: Enter before ←→ refuses, saying so, with the
+/// School field focused, where before the child went into the first school by name unseen. A class the school
+/// chosen lacks is asked naming that school, not 「本校」, which read as the drive's own.
+#[test]
+fn adding_a_pupil_on_a_drive_of_two_schools_takes_no_school_for_granted() {
+    use canbao::tui::modal::{AddPupilField, Modal};
+    let mut store = store(false);
+    let today = store.today();
+    for (school, rows) in [
+        ("柳州市第一小学", "孙语,450203201909308803,一年级1班\n林彤瑶,450202201911276365,一年级2班\n"),
+        ("柳州市第二小学", "何轩明,45020320190307775X,一年级1班\n"),
+    ] {
+        let text = format!("姓名,身份证号码,班级\n{rows}");
+        let sheets = canbao::io::table::read_bytes(text.as_bytes(), "list.csv").expect("read");
+        let inputs = vec![canbao::io::class_list::Input::Sheets("list.csv".to_owned(), sheets)];
+        canbao::io::class_list::import_inputs(&mut store, inputs, Some(school), "本校", today, false).expect("import");
+    }
+    let mut app = App::new(store, &options(Language::Zh, Some("测试"))).expect("app");
+    app.update(Action::Resize(80, 24));
+    app.update(Action::Palette);
+    type_text(&mut app, "tianjia");
+    app.update(Action::Confirm);
+    let Some(Modal::AddPupil(form)) = &app.modal else { panic!("the form: {}", screen(&app)) };
+    assert_eq!((form.focus, form.chosen_school()), (AddPupilField::School, None), "no school taken for granted");
+    for text in ["插班生", "450202201911021741", "一年级2班"] {
+        app.update(Action::NextField);
+        type_text(&mut app, text);
+    }
+    app.update(Action::Confirm);
+    let Some(Modal::AddPupil(form)) = &app.modal else { panic!("refused, the form kept: {}", screen(&app)) };
+    assert_eq!(form.focus, AddPupilField::School, "{:?}", form.error);
+    assert!(form.error.as_deref().is_some_and(|e| e.contains("请先选择学校")), "{:?}", form.error);
+    assert!(screen(&app).contains("请先选择学校"), "{}", screen(&app));
+    assert!(app.added_pupil.is_none(), "nothing read");
+    let second = form.schools.iter().position(|s| s == "柳州市第二小学").expect("held");
+    while app.modal.as_ref().is_some_and(|m| !matches!(m, Modal::AddPupil(f) if f.school == Some(second))) {
+        app.update(Action::Right);
+    }
+    app.update(Action::Confirm);
+    let Some(Modal::Confirm(confirm)) = &app.modal else { panic!("the class asked: {}", screen(&app)) };
+    assert!(confirm.question.starts_with("柳州市第二小学没有 一年级2班，新建这个班级？"), "{}", confirm.question);
 }

@@ -24,8 +24,13 @@ impl App {
             // The school, chosen among the drive's: another school's classes are others, asked again.
             Action::Left | Action::Right if form.focus == AddPupilField::School && !form.schools.is_empty() => {
                 let n = form.schools.len();
-                form.school =
-                    if matches!(action, Action::Left) { (form.school + n - 1) % n } else { (form.school + 1) % n };
+                // From none chosen, Right takes the first and Left the last.
+                form.school = Some(match (form.school, matches!(action, Action::Left)) {
+                    (None, false) => 0,
+                    (None, true) => n - 1,
+                    (Some(at), true) => (at + n - 1) % n,
+                    (Some(at), false) => (at + 1) % n,
+                });
                 form.new_class_ok = false;
             }
             a => {
@@ -40,6 +45,13 @@ impl App {
     /// Writes the pupil as a one-row list and starts its import's preview (`start_import_files`); the number,
     /// the class and the rest are checked there, as any list's rows are.
     fn preview_added_pupil(&mut self, mut form: AddPupilForm) -> Option<Modal> {
+        // On a drive of several schools no school is taken for granted: Enter before one is chosen filed the
+        // child in the first school, by name, whichever drive the operator was at.
+        if !form.schools.is_empty() && form.chosen_school().is_none() {
+            form.focus = AddPupilField::School;
+            form.error = Some(self.text.add_pupil_school_needed.to_owned());
+            return Some(Modal::AddPupil(form));
+        }
         let pupil = form.pupil();
         if let Some(missing) = pupil.missing() {
             let (zh, en) = missing.words();

@@ -447,8 +447,9 @@ pub struct AddPupilForm {
     /// A drive of several schools: the schools to choose from, asked first (the School field, Left and Right) so the
     /// class is checked against the school chosen; empty on a drive of one school (or none), which asks nothing.
     pub schools: Vec<String>,
-    /// The school chosen, an index into `schools`.
-    pub school: usize,
+    /// The school chosen, an index into `schools`: none at first, so Enter without a look does not file the child
+    /// in whichever school comes first.
+    pub school: Option<usize>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -476,9 +477,9 @@ impl AddPupilForm {
         AddPupilForm { schools: schools.to_vec(), focus: AddPupilField::School, ..AddPupilForm::default() }
     }
 
-    /// The school chosen on a drive of several; `None` on a drive of one (or none).
+    /// The school chosen on a drive of several; `None` on a drive of one (or none), or before one is chosen.
     pub fn chosen_school(&self) -> Option<&str> {
-        self.schools.get(self.school).map(String::as_str)
+        self.schools.get(self.school?).map(String::as_str)
     }
 
     /// The field after (`forward`) or before the focused one, the School field only where there is a choice.

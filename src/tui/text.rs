@@ -1139,6 +1139,9 @@ pub struct Text {
     /// A drive of several schools: the School field's label, asked first, and how to choose.
     pub add_pupil_school: &'static str,
     pub add_pupil_school_choose: &'static str,
+    /// Shown in the School field before a school is chosen (Enter refuses until one is).
+    pub add_pupil_school_none: &'static str,
+    pub add_pupil_school_needed: &'static str,
     /// A class the school chosen on a drive of several does not have, naming that school: 「本校」 there read as
     /// the drive's, not the school picked a line above. `{}`: the school, the class, the nearest classes.
     pub add_pupil_class_new: &'static str,

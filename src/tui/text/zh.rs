@@ -783,6 +783,8 @@ pub static ZH: Text = Text {
     add_pupil_hint: "Enter 按导入名单同样检查，先显示导入预览，再按 Enter 添加",
     add_pupil_school: "学校",
     add_pupil_school_choose: "←→ 选择学校",
+    add_pupil_school_none: "（未选择）",
+    add_pupil_school_needed: "请先选择学校（按左右方向键）",
     add_pupil_class_new: "{}没有 {}，新建这个班级？（最接近的班级：{}）",
     add_pupil_unwritten: "没有添加：临时名单写不进去：{}",
     policy_new_title: "生成本年度政策",

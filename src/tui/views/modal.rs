@@ -549,11 +549,12 @@ fn new_policy(frame: &mut Frame, app: &App, area: Rect, form: &NewPolicyForm) {
 fn add_pupil(frame: &mut Frame, app: &App, area: Rect, form: &crate::tui::modal::AddPupilForm) {
     use crate::tui::modal::AddPupilField;
     let t = app.text;
-    let school_row = u16::from(form.chosen_school().is_some());
+    let school_row = u16::from(!form.schools.is_empty());
     let height = if form.error.is_some() { 12 } else { 10 } + school_row;
     let outer = popup(frame, app, area, 64, height, t.add_pupil_title);
     let label_w = 14;
-    if let Some(school) = form.chosen_school() {
+    if !form.schools.is_empty() {
+        let school = form.chosen_school().unwrap_or(t.add_pupil_school_none);
         let focused = form.focus == AddPupilField::School;
         frame.render_widget(
             Paragraph::new(fit(t.add_pupil_school, label_w)),
