@@ -9451,6 +9451,8 @@ fn an_adult_in_a_category_list_imported_anyway_is_not_added_as_a_pupil() {
     assert_eq!(code, Some(0), "{text}");
     assert!(text.contains("岁，不是中小学"), "{text}");
     assert_eq!(count().as_u64(), before.as_u64().map(|n| n + 1), "{text}");
+}
+
 /// With `--other-school-ok` the list is another school's: a row without an ID number is that school's child, even
 /// when one pupil here has the name. Before, the one 吴凯远 of the drive was recorded paid with the other school's
 /// 吴凯远's 380 元; now the row records nothing, keeps nothing, and says why at its row, naming our pupil.

@@ -14275,7 +14275,7 @@ fn adding_a_pupil_on_a_drive_of_two_schools_asks_the_school_before_the_class() {
     let Some(Modal::AddPupil(form)) = &app.modal else { panic!("the form: {}", screen(&app)) };
     assert_eq!((form.focus, form.schools.len()), (AddPupilField::School, 2), "the school first");
     let shown = screen(&app);
-    assert!(shown.lines().any(|l| l.contains("学校") && l.contains("◀ （未选择） ▶")), "{shown}");
+    assert!(shown.lines().any(|l| l.contains("学校") && l.contains("< （未选择） >")), "{shown}");
     // The second school chosen, then the pupil typed.
     let second = form.schools.iter().position(|s| s == "柳州市第二小学").expect("held");
     while app.modal.as_ref().is_some_and(|m| !matches!(m, Modal::AddPupil(f) if f.school == Some(second))) {

@@ -819,7 +819,7 @@ pub static EN: Text = Text {
     add_pupil_fields: ["Name", "ID number", "Class", "Phone"],
     add_pupil_hint: "Enter checks the pupil as an import checks a row and shows the import's preview; Enter there adds them",
     add_pupil_school: "School",
-    add_pupil_school_choose: "←→ choose the school",
+    add_pupil_school_choose: "Left/Right: choose the school",
     add_pupil_school_none: "(none chosen)",
     add_pupil_school_needed: "Choose the school first (Left or Right)",
     add_pupil_class_new: "{} has no class {}: make it a new class? (nearest: {})",

@@ -782,7 +782,7 @@ pub static ZH: Text = Text {
     add_pupil_fields: ["姓名", "身份证号码", "班级", "联系电话"],
     add_pupil_hint: "Enter 按导入名单同样检查，先显示导入预览，再按 Enter 添加",
     add_pupil_school: "学校",
-    add_pupil_school_choose: "←→ 选择学校",
+    add_pupil_school_choose: "左右方向键选择学校",
     add_pupil_school_none: "（未选择）",
     add_pupil_school_needed: "请先选择学校（按左右方向键）",
     add_pupil_class_new: "{}没有 {}，新建这个班级？（最接近的班级：{}）",

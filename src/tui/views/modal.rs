@@ -563,7 +563,7 @@ fn add_pupil(frame: &mut Frame, app: &App, area: Rect, form: &crate::tui::modal:
         let at =
             Rect { x: outer.x + label_w as u16, width: outer.width.saturating_sub(label_w as u16), height: 1, ..outer };
         let style = if focused { app.theme.input() } else { app.theme.popup().add_modifier(Modifier::UNDERLINED) };
-        let shown = format!("◀ {school} ▶  {}", t.add_pupil_school_choose);
+        let shown = format!("< {school} >  {}", t.add_pupil_school_choose);
         frame.render_widget(Paragraph::new(Span::styled(fit(&shown, at.width as usize), style)), at);
     }
     let inner = Rect { y: outer.y + school_row, height: outer.height.saturating_sub(school_row), ..outer };
