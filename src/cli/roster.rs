@@ -187,8 +187,11 @@ fn import_into(
     report.warnings.splice(0..0, written_otherwise);
     // Nothing is imported by a dry run: a row it flags is said as one the import will flag.
     if dry_run {
+        // Most notices hold no phrase to reword: those are left as they are, not copied.
         for p in &mut report.problems {
-            p.message = crate::io::class_list::as_preview(&p.message);
+            if let Some(preview) = crate::io::class_list::preview_reworded(&p.message) {
+                p.message = preview;
+            }
         }
     }
     // Lists with no pupils at all are refused (below): under --json the refusal is the one answer, as every

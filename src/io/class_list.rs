@@ -9505,125 +9505,241 @@ fn spaced_name(raw: &str, stored: &str) -> Option<String> {
 /// Phones as the importer keeps them (see `phone::clean`); the identity form keeps them the same way.
 pub use crate::domain::phone::clean as clean_phone;
 
+/// What a dry run's notices say as done, each with how its preview says it (`as_preview`), reworded in this
+/// order.
+const TENSES: &[(&str, &str)] = &[
+    ("已导入并标记", "将导入并标记"),
+    ("imported and flagged", "to be imported and flagged"),
+    ("此项留空，学生已导入", "此项将留空，学生将导入"),
+    ("left empty, the pupil imported", "to be left empty, the pupil to be imported"),
+    // Of two rows, two phones or a cell past Excel's length: only the first 「只导入了」.
+    ("只导入了", "将只导入"),
+    ("was imported", "will be imported"),
+    ("were imported", "will be imported"),
+    ("已按所写导入", "将按所写导入"),
+    ("imported as written", "to be imported as written"),
+    ("已按原样导入", "将按原样导入"),
+    // A status a form changes (a class list's 参保登记 of 不参保), and a decline with no reason on it.
+    ("状态按名单由", "状态将按名单由"),
+    ("statuses taken from the list", "statuses to be taken from the list"),
+    ("学生记为不参保", "学生将记为不参保"),
+    // A last line cut off while the file was copied.
+    ("该行未导入", "该行将不导入"),
+    ("that row was not imported", "that row will not be imported"),
+    ("the pupil is declined", "the pupil will be declined"),
+    // Where a row goes: the class its cell names, the class written as it is, a number cell's class.
+    ("已按年级列导入到", "将按年级列导入到"),
+    ("已按班级列所写导入到", "将按班级列所写导入到"),
+    ("已作为学生导入", "将作为学生导入"),
+    ("grade: imported into", "grade: will be imported into"),
+    ("已按原样作为班级导入", "将按原样作为班级导入"),
+    (": imported as the class as written", ": will be imported as the class as written"),
+    ("末尾的 0）：已按“", "末尾的 0）：将按“"),
+    ("trailing 0: imported as", "trailing 0: will be imported as"),
+    // A masked number that is a pupil's whole one, a 15-digit number converted.
+    ("是同一学生，已按", "是同一学生，将按"),
+    ("the same child, imported with", "the same child, to be imported with"),
+    ("已按转换后的号码导入", "将按转换后的号码导入"),
+    ("; imported as the number it converts to", "; to be imported as the number it converts to"),
+    // Rows kept though odd: hidden, undecodable, with a footer's word, a sample sheet's.
+    ("），已导入，请核对", "），将导入，请核对"),
+    ("or filtered out: imported;", "or filtered out: to be imported;"),
+    (" imported: check them: rows", " to be imported: check them: rows"),
+    ("显示为“�”，已导入", "显示为“�”，将导入"),
+    ("已去除后导入", "将去除后导入"),
+    ("in this row were removed", "in this row will be removed"),
+    ("已作为学生导入", "将作为学生导入"),
+    ("imported as a pupil", "to be imported as a pupil"),
+    ("其中的学生已按名单导入", "其中的学生将按名单导入"),
+    ("仍已导入", "仍将导入"),
+    ("imported all the same", "to be imported all the same"),
+    ("已作为新学生导入", "将作为新学生导入"),
+    ("the row was added as a new pupil", "the row will be added as a new pupil"),
+    ("只导入一次", "将只导入一次"),
+    ("imported once", "to be imported once"),
+    // Rows not pupils.
+    ("已跳过", "将跳过"),
+    (": skipped", ": to be skipped"),
+    (", skipped)", ", to be skipped)"),
+    // Cells read, numbers and names taken from the list.
+    ("已按空白读取", "将按空白读取"),
+    ("the cell was read as empty", "the cell will be read as empty"),
+    ("no result saved, read as empty", "no result saved, to be read as empty"),
+    ("已按原样保存", "将按原样保存"),
+    ("kept as written, the pupil", "to be kept as written, the pupil"),
+    ("已按名单填为", "将按名单填为"),
+    ("filled in as the list gives it", "to be filled in as the list gives it"),
+    ("(ID number corrected from", "(ID number to be corrected from"),
+    ("已改回", "将改回"),
+    ("which was put back", "which will be put back"),
+    ("已按名单更新", "将按名单更新"),
+    ("which was taken: check it", "which will be taken: check it"),
+    ("已按名单改为", "将按名单改为"),
+    (": renamed ", ": to be renamed "),
+    ("已按姓名和班级作为", "将按姓名和班级作为"),
+    ("the row was taken as", "the row will be taken as"),
+    ("等已记在", "等将记在"),
+    ("notes went to the pupil", "notes will go to the pupil"),
+    // Pupils who left, back on a list.
+    ("已回到", "将回到"),
+    (": back in class", ": to be back in class"),
+    ("on it again: back in the classes", "on it again: to be back in the classes"),
+    ("on the lists again, are in the classes", "on the lists again, will be in the classes"),
+    // Moves the list makes.
+    ("名学生调到了", "名学生将调到"),
+    (" moved to another class", " to be moved to another class"),
+    (" moved from school ", " to be moved from school "),
+    ("if they should have stayed in", "if they should stay in"),
+    // The screen's own counts of an import: moves and statuses.
+    ("Moved: ", "To be moved: "),
+    ("按 canbao 表格更改", "将按 canbao 表格更改"),
+    ("canbao's own form: taken for", "canbao's own form: to be taken for"),
+    // The staff's tables, sheets and columns left out, and a staff header whose rows proved pupils.
+    ("不是学生，未导入", "不是学生，将不导入"),
+    ("no pupils: not imported", "no pupils: will not be imported"),
+    ("一并未导入", "一并将不导入"),
+    (") was left out with them", ") will be left out with them"),
+    (") were left out with them", ") will be left out with them"),
+    ("no pupil, not imported", "no pupil, will not be imported"),
+    ("no pupils, not imported", "no pupils, will not be imported"),
+    ("不是学生名单，未导入", "不是学生名单，将不导入"),
+    ("a pupils' list: not imported", "a pupils' list: will not be imported"),
+    ("的这几列均未导入", "的这几列均将不导入"),
+    ("), none of it imported", "), none of it to be imported"),
+    ("and nothing of them went to a pupil", "and nothing of them will go to a pupil"),
+    ("not a pupil, skipped", "not a pupil, to be skipped"),
+    ("not a pupil: not imported", "not a pupil: will not be imported"),
+    ("ID number: read as pupils", "ID number: to be read as pupils"),
+    ("is skipped as staff", "will be skipped as staff"),
+];
+
+// The phrases a message holds are bits of a u128 (`tenses_in`).
+const _: () = assert!(TENSES.len() <= 128);
+// `tenses_in` looks phrases up by their first four bytes.
+const _: () = {
+    let mut index = 0;
+    while index < TENSES.len() {
+        assert!(TENSES[index].0.len() >= 4);
+        index += 1;
+    }
+};
+
 /// A problem of an import as its preview (a dry run) says it: what a row 「已导入并标记」 (imported and flagged) is
 /// then 「将导入并标记」 (to be imported and flagged), a phone 「此项留空，学生已导入」 then 「此项将留空，学生将导入」,
 /// nothing having been imported yet.
 pub fn as_preview(message: &str) -> String {
-    const TENSES: &[(&str, &str)] = &[
-        ("已导入并标记", "将导入并标记"),
-        ("imported and flagged", "to be imported and flagged"),
-        ("此项留空，学生已导入", "此项将留空，学生将导入"),
-        ("left empty, the pupil imported", "to be left empty, the pupil to be imported"),
-        // Of two rows, two phones or a cell past Excel's length: only the first 「只导入了」.
-        ("只导入了", "将只导入"),
-        ("was imported", "will be imported"),
-        ("were imported", "will be imported"),
-        ("已按所写导入", "将按所写导入"),
-        ("imported as written", "to be imported as written"),
-        ("已按原样导入", "将按原样导入"),
-        // A status a form changes (a class list's 参保登记 of 不参保), and a decline with no reason on it.
-        ("状态按名单由", "状态将按名单由"),
-        ("statuses taken from the list", "statuses to be taken from the list"),
-        ("学生记为不参保", "学生将记为不参保"),
-        // A last line cut off while the file was copied.
-        ("该行未导入", "该行将不导入"),
-        ("that row was not imported", "that row will not be imported"),
-        ("the pupil is declined", "the pupil will be declined"),
-        // Where a row goes: the class its cell names, the class written as it is, a number cell's class.
-        ("已按年级列导入到", "将按年级列导入到"),
-        ("已按班级列所写导入到", "将按班级列所写导入到"),
-        ("已作为学生导入", "将作为学生导入"),
-        ("grade: imported into", "grade: will be imported into"),
-        ("已按原样作为班级导入", "将按原样作为班级导入"),
-        (": imported as the class as written", ": will be imported as the class as written"),
-        ("末尾的 0）：已按“", "末尾的 0）：将按“"),
-        ("trailing 0: imported as", "trailing 0: will be imported as"),
-        // A masked number that is a pupil's whole one, a 15-digit number converted.
-        ("是同一学生，已按", "是同一学生，将按"),
-        ("the same child, imported with", "the same child, to be imported with"),
-        ("已按转换后的号码导入", "将按转换后的号码导入"),
-        ("; imported as the number it converts to", "; to be imported as the number it converts to"),
-        // Rows kept though odd: hidden, undecodable, with a footer's word, a sample sheet's.
-        ("），已导入，请核对", "），将导入，请核对"),
-        ("or filtered out: imported;", "or filtered out: to be imported;"),
-        (" imported: check them: rows", " to be imported: check them: rows"),
-        ("显示为“�”，已导入", "显示为“�”，将导入"),
-        ("已去除后导入", "将去除后导入"),
-        ("in this row were removed", "in this row will be removed"),
-        ("已作为学生导入", "将作为学生导入"),
-        ("imported as a pupil", "to be imported as a pupil"),
-        ("其中的学生已按名单导入", "其中的学生将按名单导入"),
-        ("仍已导入", "仍将导入"),
-        ("imported all the same", "to be imported all the same"),
-        ("已作为新学生导入", "将作为新学生导入"),
-        ("the row was added as a new pupil", "the row will be added as a new pupil"),
-        ("只导入一次", "将只导入一次"),
-        ("imported once", "to be imported once"),
-        // Rows not pupils.
-        ("已跳过", "将跳过"),
-        (": skipped", ": to be skipped"),
-        (", skipped)", ", to be skipped)"),
-        // Cells read, numbers and names taken from the list.
-        ("已按空白读取", "将按空白读取"),
-        ("the cell was read as empty", "the cell will be read as empty"),
-        ("no result saved, read as empty", "no result saved, to be read as empty"),
-        ("已按原样保存", "将按原样保存"),
-        ("kept as written, the pupil", "to be kept as written, the pupil"),
-        ("已按名单填为", "将按名单填为"),
-        ("filled in as the list gives it", "to be filled in as the list gives it"),
-        ("(ID number corrected from", "(ID number to be corrected from"),
-        ("已改回", "将改回"),
-        ("which was put back", "which will be put back"),
-        ("已按名单更新", "将按名单更新"),
-        ("which was taken: check it", "which will be taken: check it"),
-        ("已按名单改为", "将按名单改为"),
-        (": renamed ", ": to be renamed "),
-        ("已按姓名和班级作为", "将按姓名和班级作为"),
-        ("the row was taken as", "the row will be taken as"),
-        ("等已记在", "等将记在"),
-        ("notes went to the pupil", "notes will go to the pupil"),
-        // Pupils who left, back on a list.
-        ("已回到", "将回到"),
-        (": back in class", ": to be back in class"),
-        ("on it again: back in the classes", "on it again: to be back in the classes"),
-        ("on the lists again, are in the classes", "on the lists again, will be in the classes"),
-        // Moves the list makes.
-        ("名学生调到了", "名学生将调到"),
-        (" moved to another class", " to be moved to another class"),
-        (" moved from school ", " to be moved from school "),
-        ("if they should have stayed in", "if they should stay in"),
-        // The screen's own counts of an import: moves and statuses.
-        ("Moved: ", "To be moved: "),
-        ("按 canbao 表格更改", "将按 canbao 表格更改"),
-        ("canbao's own form: taken for", "canbao's own form: to be taken for"),
-        // The staff's tables, sheets and columns left out, and a staff header whose rows proved pupils.
-        ("不是学生，未导入", "不是学生，将不导入"),
-        ("no pupils: not imported", "no pupils: will not be imported"),
-        ("一并未导入", "一并将不导入"),
-        (") was left out with them", ") will be left out with them"),
-        (") were left out with them", ") will be left out with them"),
-        ("no pupil, not imported", "no pupil, will not be imported"),
-        ("no pupils, not imported", "no pupils, will not be imported"),
-        ("不是学生名单，未导入", "不是学生名单，将不导入"),
-        ("a pupils' list: not imported", "a pupils' list: will not be imported"),
-        ("的这几列均未导入", "的这几列均将不导入"),
-        ("), none of it imported", "), none of it to be imported"),
-        ("and nothing of them went to a pupil", "and nothing of them will go to a pupil"),
-        ("not a pupil, skipped", "not a pupil, to be skipped"),
-        ("not a pupil: not imported", "not a pupil: will not be imported"),
-        ("ID number: read as pupils", "ID number: to be read as pupils"),
-        ("is skipped as staff", "will be skipped as staff"),
-    ];
-    // Most messages hold none of these: each is looked for before the message is copied to replace it, for a
-    // batch into a large drive may say hundreds of look-alikes. Each phrase once: a preview said again (a line
-    // already in the future) stays as it is.
-    let mut said = message.to_owned();
-    for (done, to_be) in TENSES {
-        if said.contains(done) && !said.contains(to_be) {
-            said = said.replace(done, to_be);
+    preview_reworded(message).unwrap_or_else(|| message.to_owned())
+}
+
+/// `as_preview`'s rewording, or None where it changes nothing: most notices hold none of the phrases, and a batch
+/// into a large drive may say thousands, so the message is read once for all the phrases (`tenses_in`) rather than
+/// searched once for each. The phrases are still reworded one after the other in `TENSES`' order, each as the ones
+/// before it left the message: where the message holds it and not yet its future (a preview said again stays as
+/// it is); after a rewording the words put in, and as much either side as a phrase is long, are read again, for
+/// they may make a later phrase.
+pub fn preview_reworded(message: &str) -> Option<String> {
+    let mut found = tenses_in(message.as_bytes());
+    let mut said: Option<String> = None;
+    for (index, (done, to_be)) in TENSES.iter().enumerate() {
+        if found >> index == 0 {
+            break;
         }
+        if found & (1 << index) == 0 {
+            continue;
+        }
+        let now = said.as_deref().unwrap_or(message);
+        if now.contains(to_be) {
+            continue;
+        }
+        // `str::replace`, noting where the future went: only there can the rewording have made a later phrase,
+        // the rest of the message being as it was and read already (a phrase it took away leaves a bit set, which
+        // finds nothing below).
+        let mut next = String::with_capacity(now.len() + to_be.len());
+        let (mut kept, mut first, mut last) = (0, usize::MAX, 0);
+        for (at, _) in now.match_indices(done) {
+            next.push_str(&now[kept..at]);
+            first = first.min(next.len());
+            next.push_str(to_be);
+            last = next.len();
+            kept = at + done.len();
+        }
+        if first > last {
+            // A phrase an earlier rewording took away: nothing to reword, the message as it is.
+            continue;
+        }
+        next.push_str(&now[kept..]);
+        // The future and the bytes either side that a phrase overlapping it could take.
+        let from = first.saturating_sub(TENSE_LONGEST - 1);
+        let upto = (last + TENSE_LONGEST - 1).min(next.len());
+        found |= tenses_in(&next.as_bytes()[from..upto]);
+        said = Some(next);
     }
     said
+}
+
+/// The longest phrase of `TENSES`, in bytes: how far either side of a rewording a phrase it makes can reach.
+const TENSE_LONGEST: usize = {
+    let (mut index, mut longest) = (0, 0);
+    while index < TENSES.len() {
+        if TENSES[index].0.len() > longest {
+            longest = TENSES[index].0.len();
+        }
+        index += 1;
+    }
+    longest
+};
+
+/// The phrases of `TENSES` (`.0`) some bytes hold, as bits by their index: one reading of them, where each
+/// position's next four bytes are looked up in a table of the phrases' first four bytes (most positions find
+/// nothing there), and only the phrases filed under them are compared.
+fn tenses_in(bytes: &[u8]) -> u128 {
+    let starts = tense_starts();
+    let mut found = 0u128;
+    for (at, window) in bytes.windows(4).enumerate() {
+        let head = u32::from_le_bytes([window[0], window[1], window[2], window[3]]);
+        let bucket = starts.bucket_of[head_slot(head)];
+        if bucket == 0 {
+            continue;
+        }
+        for &index in &starts.buckets[usize::from(bucket) - 1] {
+            if bytes[at..].starts_with(TENSES[index].0.as_bytes()) {
+                found |= 1 << index;
+            }
+        }
+    }
+    found
+}
+
+/// The phrases of `TENSES` filed by their first four bytes (every phrase has them), for `tenses_in`.
+struct TenseStarts {
+    /// For each `head_slot`, 0 where no phrase's first four bytes fall, else 1 + its bucket in `buckets`.
+    bucket_of: Box<[u8; 4096]>,
+    /// The phrases (their index) whose first four bytes fall in one slot.
+    buckets: Vec<Vec<usize>>,
+}
+
+fn tense_starts() -> &'static TenseStarts {
+    static STARTS: std::sync::OnceLock<TenseStarts> = std::sync::OnceLock::new();
+    STARTS.get_or_init(|| {
+        let mut bucket_of = Box::new([0u8; 4096]);
+        let mut buckets: Vec<Vec<usize>> = Vec::new();
+        for (index, (done, _)) in TENSES.iter().enumerate() {
+            let b = done.as_bytes();
+            let slot = head_slot(u32::from_le_bytes([b[0], b[1], b[2], b[3]]));
+            if bucket_of[slot] == 0 {
+                buckets.push(Vec::new());
+                // At most 128 phrases (asserted by `TENSES`), so at most 128 buckets.
+                bucket_of[slot] = buckets.len() as u8;
+            }
+            buckets[usize::from(bucket_of[slot]) - 1].push(index);
+        }
+        TenseStarts { bucket_of, buckets }
+    })
+}
+
+/// Four bytes' slot of 4,096 in `TenseStarts::bucket_of`: a multiplicative hash's top 12 bits.
+fn head_slot(head: u32) -> usize {
+    (head.wrapping_mul(0x9E37_79B1) >> 20) as usize
 }
 
 /// The valid numbers whose first 17 digits lie in `low..=high`, each as the key `FirstRows::by_number` holds it
@@ -12289,5 +12405,158 @@ mod tests {
         assert_eq!(staff_word("教师子女", false), None);
         assert_eq!(staff_word("老师说号码待核", false), None);
         assert_eq!(staff_word("罗丽", true), None);
+    }
+
+    /// `as_preview` as it was, every phrase looked for in the message one after the other: what the one reading
+    /// (`preview_reworded`) must say alike.
+    fn as_preview_phrase_by_phrase(message: &str) -> String {
+        let mut said = message.to_owned();
+        for (done, to_be) in TENSES {
+            if said.contains(done) && !said.contains(to_be) {
+                said = said.replace(done, to_be);
+            }
+        }
+        said
+    }
+
+    /// The preview read in one go says what the phrase-by-phrase rewording said: phrases alone, said twice, after
+    /// one another with and without a gap (where one's end may start another), already in the future, and pieces
+    /// of them run together (a phrase's start or end beside another phrase).
+    #[test]
+    fn a_preview_read_once_rewords_phrases_as_the_phrase_by_phrase_one() {
+        let same = |message: &str| {
+            assert_eq!(as_preview(message), as_preview_phrase_by_phrase(message), "{message}");
+            assert_eq!(
+                preview_reworded(message).is_some(),
+                as_preview_phrase_by_phrase(message) != message,
+                "reworded or not: {message}"
+            );
+        };
+        let mut pieces: Vec<String> = Vec::new();
+        for (done, to_be) in TENSES {
+            for phrase in [done, to_be] {
+                let chars: Vec<char> = phrase.chars().collect();
+                let half = chars.len() / 2;
+                pieces.push(phrase.to_string());
+                pieces.push(chars[..half].iter().collect());
+                pieces.push(chars[half..].iter().collect());
+                pieces.push(chars[1..].iter().collect());
+                pieces.push(chars[..chars.len() - 1].iter().collect());
+            }
+        }
+        let mut changed = 0;
+        for (done, to_be) in TENSES {
+            for message in [
+                done.to_string(),
+                to_be.to_string(),
+                format!("{done}{done}"),
+                format!("{done}，{to_be}"),
+                format!("{to_be} {done}"),
+            ] {
+                same(&message);
+                changed += usize::from(as_preview(&message) != message);
+            }
+            for (other, other_to_be) in TENSES {
+                for message in [format!("{done}{other}"), format!("{done} {other}"), format!("{to_be}{other}")] {
+                    same(&message);
+                }
+                same(&format!("{other_to_be}（{done}）"));
+                // Where the rewording would make the other phrase: its words, with the rewording's end, start, or
+                // the whole of it, written as before the rewording.
+                for (at, _) in to_be.char_indices().skip(1) {
+                    let (start, end) = to_be.split_at(at);
+                    if let Some(rest) = other.strip_prefix(end) {
+                        same(&format!("{done}{rest}"));
+                    }
+                    if let Some(before) = other.strip_suffix(start) {
+                        same(&format!("{before}{done}"));
+                    }
+                }
+                if other.contains(to_be) {
+                    same(&other.replacen(to_be, done, 1));
+                }
+            }
+        }
+        assert!(changed >= TENSES.len(), "each phrase alone is reworded: {changed}");
+        // Pieces run together, chosen by a fixed sequence: the same on every run.
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = |below: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % below as u64) as usize
+        };
+        for _ in 0..20_000 {
+            let mut message = String::new();
+            for _ in 0..1 + next(5) {
+                message.push_str(&pieces[next(pieces.len())]);
+                if next(3) == 0 {
+                    message.push_str([" ", "，", "：", ": ", "学生"][next(5)]);
+                }
+            }
+            same(&message);
+        }
+        // Where a phrase's rewording holds another phrase or its future, or phrases overlap: written out.
+        for message in [
+            "imported as written and imported as a pupil",
+            "left empty, the pupil imported once",
+            "the pupil imported as written",
+            "grade: imported into 三年级1班, trailing 0: imported as 301",
+            "Moved: 3 moved to another class, 1 moved from school 甲",
+            "已作为学生导入；已作为新学生导入；已按原样作为班级导入",
+            "此项留空，学生已导入并标记",
+            "只导入了前者，只导入一次，仍已导入",
+            "is skipped as staff: skipped, skipped), not a pupil, skipped",
+            "no pupils: not imported; no pupil, not imported; a pupils' list: not imported",
+            "to be imported as written, imported as written",
+        ] {
+            same(message);
+        }
+    }
+
+    /// Every notice a dry run of the lists the tests keep, and of a list with rows the import flags, says into a
+    /// new drive and into one already holding them: reworded as the phrase-by-phrase rewording did.
+    #[test]
+    fn a_dry_runs_notices_are_previewed_as_the_phrase_by_phrase_rewording_did() {
+        let dir = tempfile::tempdir().unwrap();
+        let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+        let mut lists: Vec<PathBuf> = std::fs::read_dir(&fixtures)
+            .unwrap()
+            .map(|entry| entry.unwrap().path())
+            .filter(|path| path.extension().is_some_and(|e| ["csv", "xls", "xlsx"].iter().any(|x| e == *x)))
+            .collect();
+        lists.sort();
+        // A list with rows flagged: the same number twice with another name, a phone short, a 15-digit number, a
+        // masked one, a pupil with no class, a footer, a number wrong.
+        let flagged = dir.path().join("标记.csv");
+        let id = |first17: &str| format!("{first17}{}", id_number::check_char(first17.as_bytes()));
+        let mut rows = String::from("姓名,身份证号码,班级,联系电话\n");
+        rows.push_str(&format!("王明,{},三年级1班,13800138000\n", id("45020220150101123")));
+        rows.push_str(&format!("王敏,{},三年级1班,1380013\n", id("45020220150101123")));
+        rows.push_str(&format!("李 华,{},三年级2班,13800138000 13900139000\n", id("45020220150202124")));
+        rows.push_str("赵六,450202150303125,三年级2班,\n");
+        rows.push_str("钱七,450202********1234,四年级1班,13800138001\n");
+        rows.push_str(&format!("孙八,{},,13800138002\n", id("45020220160404126")));
+        rows.push_str("周九,450202201605051270,四年级1班,13800138003\n");
+        rows.push_str("制表人：吴老师,,,\n");
+        std::fs::write(&flagged, rows).unwrap();
+        lists.push(flagged);
+        let mut notices = Vec::new();
+        for (at, list) in lists.iter().enumerate() {
+            let mut store = Store::open(&dir.path().join(format!("{at}.db"))).unwrap();
+            for dry_run in [true, false, true] {
+                if let Ok(report) = import(&mut store, &[list.as_path()], None, dry_run) {
+                    notices.extend(report.problems.iter().map(|p| p.message.clone()));
+                    notices.extend(report.warnings.iter().cloned());
+                }
+            }
+        }
+        let mut reworded = 0;
+        for notice in &notices {
+            let preview = as_preview(notice);
+            assert_eq!(preview, as_preview_phrase_by_phrase(notice), "{notice}");
+            reworded += usize::from(&preview != notice);
+        }
+        assert!(notices.len() >= 20 && reworded >= 3, "{} notices, {reworded} reworded", notices.len());
     }
 }

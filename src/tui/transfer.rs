@@ -779,7 +779,9 @@ impl App {
         let mut lines = self.report_lines(preview);
         // Nothing is imported yet: a row the import flags is said as one it will import and flag.
         for line in &mut lines {
-            *line = crate::io::class_list::as_preview(line);
+            if let Some(preview) = crate::io::class_list::preview_reworded(line) {
+                *line = preview;
+            }
         }
         if let Some(input) = school {
             let mut asked = vec![fill(
