@@ -2225,20 +2225,36 @@ impl FillDown {
 
 /// Whether a class column, as the rows read ahead show it, is written once per block of pupils: the first block
 /// writes it in its first pupil's row, and some blank cell under a written one has another blank under it or a
-/// written cell after it in its block (a merged cell spans two rows at least). A column blank from the first pupil on
+/// written cell after it in its block (a merged cell spans two rows at least), no written cell repeats the one right
+/// above it, and at least as many cells are blank as written. A column blank from the first pupil on
 /// is a column mostly blank, where a blank is the pupil's own, as is a lone blank cell at a block's foot under a
 /// column written on every row: neither is read down, and their rows are said as ever.
 fn written_once_per_block(map: &HeaderMap, header: &[Cell], rows: &[Vec<Cell>], at: usize) -> bool {
     // Blanks under the last written cell of the block being read; none before a written one.
     let (mut first, mut blanks, mut seen): (bool, Option<usize>, bool) = (true, None, false);
+    // A column written on every row (1班 under 1班) whose blank is a pupil's own (待分班, a list sorted by name):
+    // not read down. Merged cells write each value once, and leave more cells blank than they write.
+    let (mut written, mut blank_cells, mut above): (usize, usize, Option<String>) = (0, 0, None);
     for row in rows {
         if !pupil_like(map, header, row) {
             blanks = None;
+            above = None;
             continue;
         }
         let blank = row.get(at).is_none_or(Cell::is_empty);
         if std::mem::take(&mut first) && blank {
             return false;
+        }
+        if blank {
+            blank_cells += 1;
+            above = None;
+        } else {
+            written += 1;
+            let text = row.get(at).map(|c| c.text_ref().trim().to_owned());
+            if above.is_some() && above == text {
+                return false;
+            }
+            above = text;
         }
         blanks = match (blank, blanks) {
             (true, Some(n)) => {
@@ -2252,7 +2268,7 @@ fn written_once_per_block(map: &HeaderMap, header: &[Cell], rows: &[Vec<Cell>], 
             }
         };
     }
-    seen
+    seen && blank_cells >= written
 }
 
 /// A row read ahead that holds a pupil, as far as its cells alone tell: a name or an ID number, and not one text
