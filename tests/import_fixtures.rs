@@ -5443,7 +5443,13 @@ fn a_blank_class_cell_is_read_down_only_within_a_block_written_once_per_block() 
         assert!(!report.problems.iter().any(|p| p.message.contains("按上一行")), "{ext}: {:?}", report.problems);
         // A list sorted by name, classes alternating: a pupil with neither grade nor class is no one's class above.
         let rows = graded_rows(
-            &[("四年级", "1班", "甲"), ("四年级", "2班", "乙"), ("", "", "丙"), ("四年级", "1班", "丁"), ("四年级", "2班", "戊")],
+            &[
+                ("四年级", "1班", "甲"),
+                ("四年级", "2班", "乙"),
+                ("", "", "丙"),
+                ("四年级", "1班", "丁"),
+                ("四年级", "2班", "戊"),
+            ],
             &ids,
         );
         let (report, classes) = import(&format!("sorted.{ext}"), &rows);
