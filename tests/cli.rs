@@ -28,6 +28,17 @@ fn imported(name: &str) -> (tempfile::TempDir, PathBuf) {
     (dir, db)
 }
 
+/// A drive in a folder of its own holding the demo school (`data/sample-school.csv`), as README's first command shows.
+fn sample_school_drive() -> (tempfile::TempDir, PathBuf) {
+    let (dir, db) = common::new_drive();
+    canbao(&db)
+        .arg("import")
+        .arg(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/sample-school.csv"))
+        .assert()
+        .success();
+    (dir, db)
+}
+
 /// `find` without --reveal prints numbers masked, and a fragment finds only what the mask shows or the counter
 /// is told: the whole number, its last four to six digits, the birth date. A longer prefix or digits from the
 /// middle find nobody, where before the list confirmed the hidden digits; with --reveal any fragment finds.
@@ -9124,13 +9135,7 @@ fn a_departments_category_list_is_refused_as_a_class_list() {
 /// 未缴费; 38000 for the 380 premium is still held back.
 #[test]
 fn a_full_premium_paid_under_a_large_subsidy_is_recorded_not_held_as_a_slip() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
-    canbao(&db)
-        .arg("import")
-        .arg(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/sample-school.csv"))
-        .assert()
-        .success();
+    let (dir, db) = sample_school_drive();
     let year = drive_year(&db);
     let folder = dir.path().join("config");
     std::fs::create_dir_all(folder.join("canbao/policies")).unwrap();
@@ -9169,13 +9174,7 @@ fn a_full_premium_paid_under_a_large_subsidy_is_recorded_not_held_as_a_slip() {
 /// takes it.
 #[test]
 fn a_class_less_list_of_the_schools_own_pupils_with_categories_is_imported() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
-    canbao(&db)
-        .arg("import")
-        .arg(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/sample-school.csv"))
-        .assert()
-        .success();
+    let (dir, db) = sample_school_drive();
     let count = || json(canbao(&db).args(["stats", "--json"]))["students"].clone();
     let before = count();
     let own = dir.path().join("新生.csv");
@@ -9395,13 +9394,7 @@ fn another_schools_tax_list_taken_on_purpose_keeps_no_strangers() {
 /// most of its numbers are the drive's pupils: before, it was imported and its 76-year-old stranger became a pupil.
 #[test]
 fn a_category_list_whose_header_names_its_certifying_department_is_refused() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
-    canbao(&db)
-        .arg("import")
-        .arg(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/sample-school.csv"))
-        .assert()
-        .success();
+    let (dir, db) = sample_school_drive();
     let count = || json(canbao(&db).args(["stats", "--json"]))["students"].clone();
     let before = count();
     let list = dir.path().join("特困.csv");
@@ -9423,13 +9416,7 @@ fn a_category_list_whose_header_names_its_certifying_department_is_refused() {
 /// (--as-class-list), the adult is taken, flagged as before.
 #[test]
 fn an_adult_in_a_category_list_imported_anyway_is_not_added_as_a_pupil() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
-    canbao(&db)
-        .arg("import")
-        .arg(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/sample-school.csv"))
-        .assert()
-        .success();
+    let (dir, db) = sample_school_drive();
     let count = || json(canbao(&db).args(["stats", "--json"]))["students"].clone();
     let before = count();
     let list = dir.path().join("类别.csv");
