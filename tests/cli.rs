@@ -9575,3 +9575,35 @@ fn another_schools_list_is_said_in_english_with_its_verb() {
     assert_eq!(code, Some(0), "{text}");
     assert!(text.contains("the 1 payment of strangers is not kept"), "{text}");
 }
+
+/// With `--other-school-ok`, a row giving no ID number and a name nobody on the drive holds is a stranger's: its
+/// payment is not kept, and its row says so. Before, the row said its payment was kept in the drive's history and
+/// listed by the roster check, which it was not.
+#[test]
+fn another_schools_stranger_without_a_number_is_said_not_kept() {
+    let oct8 = days_ago(60);
+    let (dir, db) = tax_drive();
+    let a = valid_number("11010520150101001");
+    let tax = dir.path().join("other.csv");
+    std::fs::write(
+        &tax,
+        format!(
+            "姓名,证件号码,缴费金额,缴费日期\n周静露,450202201711194162,380,{oct8}\n外校甲,{a},380,{oct8}\n\
+             外校丙,,380,{oct8}\n"
+        ),
+    )
+    .unwrap();
+    for lang in ["zh", "en"] {
+        let args = ["--lang", lang, "reconcile", "--source", "tax", "--other-school-ok", "--dry-run", "--json"];
+        let report = json(canbao(&db).args(args).arg(&tax));
+        assert_eq!(report["strangers_not_kept"].as_u64(), Some(2), "{report}");
+        let problems = report["problems"].as_array().cloned().unwrap_or_default();
+        let said = problems.iter().find(|p| p["row"].as_u64() == Some(4)).unwrap_or_else(|| panic!("{report}"));
+        let message = said["message"].as_str().unwrap_or_default();
+        assert!(!message.contains("保存在修改记录中") && !message.contains("kept in the drive's history"), "{said}");
+        assert!(message.contains("不保存") && message.contains("not kept"), "{said}");
+    }
+    let (code, text) = said(canbao(&db).args(["reconcile", "--source", "tax", "--other-school-ok"]).arg(&tax));
+    assert_eq!(code, Some(0), "{text}");
+    assert!(tax_unrecorded(&db).is_empty(), "no stranger kept for check: {:?}", tax_unrecorded(&db));
+}

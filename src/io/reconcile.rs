@@ -1124,7 +1124,9 @@ fn reconcile_list(
         store,
         source,
         policy,
-        other_school_ok: options.other_school_ok && !options.keep_unmatched,
+        // The operator's word that the list is another school's: a tax list's alone, and not with the word to
+        // keep every row (the command line refuses the two together).
+        other_school: source == Source::Tax && options.other_school_ok && !options.keep_unmatched,
         table: CategoryTable::builtin(),
         synonyms: Synonyms::builtin(),
         today: NaiveDate::MIN,
@@ -1296,8 +1298,7 @@ fn reconcile_list(
         && if numbered + strangers > 0 { strangers > numbered } else { !run.named_a_pupil && run.unnumbered_kept > 0 };
     // The operator's word that the list is another school's holds whatever its share of our pupils (a district's
     // list holds more of ours than strangers): ignored there, it kept every stranger's payment without a word.
-    let other_school = source == Source::Tax && options.other_school_ok && !options.keep_unmatched;
-    if run.report.matches_no_pupil || other_school {
+    if run.report.matches_no_pupil || run.other_school {
         run.report.strangers = strangers;
         run.report.unnumbered_strangers = run.unnumbered_kept;
         run.report.matched_by_number = numbered;
@@ -1306,15 +1307,16 @@ fn reconcile_list(
     // Taken on purpose as another school's list: its rows that are our pupils count, and its strangers' payments
     // (other children's names and numbers) stay out of the drive's append-only history, said in the report. In the
     // preview as in the run, so the preview shows what the run keeps.
-    if other_school {
+    // Rows giving no number were never kept (`unnumbered_pupil`), and are counted already.
+    if run.other_school {
         let before = run.unapplied.len();
         let strangers = std::mem::take(&mut run.stranger_rows);
         run.unapplied
             .retain(|k| k.student_id.is_some() || !strangers.contains(&(k.record.sheet.clone(), k.record.row)));
-        run.report.strangers_not_kept = before - run.unapplied.len();
+        run.report.strangers_not_kept += before - run.unapplied.len();
         run.report.other_school = true;
     }
-    if run.report.matches_no_pupil && !dry_run && !options.keep_unmatched && !options.other_school_ok {
+    if run.report.matches_no_pupil && !dry_run && !options.keep_unmatched && !run.other_school {
         let (rows, unnumbered) = (strangers, run.unnumbered_kept);
         let (matched, by_name) = (numbered, run.name_only_matches);
         return Err(ReconcileError::NoPupilOfDrive { file: file.to_owned(), rows, unnumbered, matched, by_name });
@@ -1479,12 +1481,14 @@ struct Run<'a> {
     /// and school they give, so that the same payment listed again (the same 票证号码) is said as such, not kept and
     /// counted as a second one.
     unnumbered_rows: Vec<(Option<String>, Option<String>, TaxRow)>,
-    /// Tax lists: the rows (sheet, row) kept as no pupil's of the drive (a number nobody holds, one failing the
-    /// check and naming nobody, no number and a name nobody holds): the strangers `other_school_ok` keeps nothing of.
+    /// Tax lists: the rows (sheet, row) kept as no pupil's of the drive by their number (one nobody holds, one
+    /// failing the check and naming nobody): the strangers `other_school` keeps nothing of. A row giving no number
+    /// is never kept under `other_school` (`unnumbered_pupil`).
     stranger_rows: HashSet<(String, usize)>,
-    /// The list taken as another school's (`ReconcileOptions::other_school_ok`, without `keep_unmatched`): a row
-    /// giving no number is then most likely that school's child, whatever name it shares with one of ours.
-    other_school_ok: bool,
+    /// A tax list taken as another school's (`ReconcileOptions::other_school_ok`, without `keep_unmatched`): a
+    /// row giving no number is then most likely that school's child, whatever name it shares with one of ours, and
+    /// no stranger's payment is kept.
+    other_school: bool,
     /// The drive's insured year, which kept payments are for.
     year: Option<i32>,
     /// Whether the list was said to be unpriced under a policy of another year: once for the list, not per row.
@@ -2166,7 +2170,6 @@ impl Run<'_> {
             (None, None) => ("姓名", "name"),
         };
         if let [id] = same_name.as_slice() {
-            let (row_class, row_school) = (class.clone(), school.clone());
             // Only the one pupil the row names is read whole.
             let pupil = self.store.student(*id)?;
             self.named_a_pupil = true;
@@ -2181,15 +2184,13 @@ impl Run<'_> {
                 if class.is_empty() { ("未分班".to_owned(), "no class".to_owned()) } else { (class.clone(), class) };
             // Another school's list (the operator's word): its row without a number is that school's child, who
             // may share a name with ours (张伟 is at many schools); never recorded on our pupil by the name alone.
-            if self.other_school_ok {
+            if self.other_school {
                 let said = self.report.problems.len();
                 let paid = self.tax_row(sheet, map, row_no, row);
                 self.report.problems.truncate(said);
                 let amount = paid.amount.map_or_else(|| "?".to_owned(), money::plain);
-                let mut record = self.record_of(&paid, UnappliedReason::NoNumber);
-                (record.class, record.school) = (row_class, row_school);
-                self.unapplied.push(KeptPayment { student_id: None, id_number: String::new(), record });
-                self.stranger_rows.insert((sheet.name.clone(), row_no));
+                // A stranger's payment, not kept: counted as one here, as the numbered strangers are once read.
+                self.report.strangers_not_kept += 1;
                 let message = format!(
                     "身份证号码为空；本机虽有同{by}的学生 {name}（{class}，{held}），但此名单按 --other-school-ok 作为另一所学校的\
                      名单核对，仅凭{by}不能说明是本校学生：此行缴费 {amount} 元未记入 {name}，也不保存；如确是本校学生，请向税务核实号码后再核对 \
@@ -2245,11 +2246,22 @@ impl Run<'_> {
             self.problem(sheet, row_no, column, message);
             return Ok(None);
         }
+        let amount = paid.amount.map_or_else(|| "?".to_owned(), money::plain);
         if same_name.is_empty() {
             self.unnumbered_kept += 1;
-            self.stranger_rows.insert((sheet.name.clone(), row_no));
+            // Another school's list (the operator's word): a stranger's payment, not kept, and said so.
+            if self.other_school {
+                self.report.strangers_not_kept += 1;
+                self.unnumbered_rows.push((class, school, paid));
+                let message = format!(
+                    "身份证号码为空，{zh}：此名单作为另一所学校的名单核对，此行缴费 {amount} 元未记入，也不保存 (the ID \
+                     number is empty, {en}: the list is taken as another school's, and the row's payment of {amount} \
+                     yuan is not recorded, and not kept)"
+                );
+                self.problem(sheet, row_no, column, message);
+                return Ok(None);
+            }
         }
-        let amount = paid.amount.map_or_else(|| "?".to_owned(), money::plain);
         let mut record = self.record_of(&paid, UnappliedReason::NoNumber);
         record.class = class.clone();
         record.school = school.clone();
