@@ -9576,6 +9576,33 @@ fn another_schools_list_is_said_in_english_with_its_verb() {
     assert!(text.contains("the 1 payment of strangers is not kept"), "{text}");
 }
 
+/// A tax list whose amount column's header gives its unit (「缴费金额(分)」, 「金额（分）」, 「实缴金额（万元）」) on a drive
+/// with no policy for its year, where no premium shows an amount 100 times too high: each amount is read in the
+/// header's unit and recorded in 元, exactly (38000 分 is 380 元). Before, the unit was not read and 38000 元 was
+/// recorded. A header in 元 reads as before, and an amount in 分 that is no whole 分 is recorded for nobody.
+#[test]
+fn a_tax_list_headed_in_fen_records_its_amounts_in_yuan() {
+    let oct8 = days_ago(60);
+    for (header, written, recorded) in [
+        ("缴费金额(分)", "38000", Some(38_000)),
+        ("金额（分）", "38000.00", Some(38_000)),
+        ("缴费金额（元）", "380", Some(38_000)),
+        ("缴费金额(元)", "380.00", Some(38_000)),
+        ("实缴金额（万元）", "0.038", Some(38_000)),
+        ("缴费金额(分)", "38000.5", None),
+    ] {
+        let (dir, db) = imported("utf8_bom.csv");
+        let tax = dir.path().join("fen.csv");
+        let text = format!("姓名,证件号码,{header},缴费日期\n周静露,450202201711194162,{written},{oct8}\n");
+        std::fs::write(&tax, text).unwrap();
+        let (code, text) = said(canbao(&db).args(["reconcile", "--source", "tax"]).arg(&tax));
+        assert_eq!(code, Some(0), "{header} {written}: {text}");
+        let status = if recorded.is_some() { "paid" } else { "unpaid" };
+        let paid = paid_amount(&db, "450202201711194162");
+        assert_eq!(paid, (status.to_owned(), recorded), "{header} {written}: {text}");
+    }
+}
+
 /// With `--other-school-ok`, a row giving no ID number and a name nobody on the drive holds is a stranger's: its
 /// payment is not kept, and its row says so. Before, the row said its payment was kept in the drive's history and
 /// listed by the roster check, which it was not.

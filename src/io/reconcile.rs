@@ -1198,6 +1198,7 @@ fn reconcile_list(
         pupils_named: None,
         receipts_met: HashMap::new(),
         hidden_in: table::HiddenIn::Excel,
+        amount_unit: AmountUnit::Yuan,
     };
     run.today = run.store.today();
     run.year = run.store.current_year();
@@ -1216,6 +1217,8 @@ fn reconcile_list(
             header::prefer_visible(&mut map, header_row, hidden_columns, run.synonyms);
         }
         found_header = true;
+        // Read once for the sheet: every amount of its rows is in the unit its header gives.
+        run.amount_unit = AmountUnit::of_header(&map.header_text(Column::Amount, &sheet.rows));
         if source == Source::Categories && !map.columns.contains_key(&Column::Category) {
             return Err(ReconcileError::NoCategoryColumn { file: file.to_owned() });
         }
@@ -1225,6 +1228,9 @@ fn reconcile_list(
             return Err(ReconcileError::NotThisList(message));
         }
         run.unused_columns(sheet, &map, hidden_columns);
+        if source == Source::Tax {
+            run.amount_unit_said(sheet, &map);
+        }
         let mut hidden_said = Vec::new();
         // The header's last named column: a last line that ends short of it, or inside a quoted cell, with no line
         // break after it, is a record cut off, as a file still being copied or saved ends. Its payment is half
@@ -1429,6 +1435,8 @@ fn reconcile_list(
 struct Run<'a> {
     /// Whose terms say what the sheet being read hides (Excel's, or an ODS's spreadsheet's).
     hidden_in: table::HiddenIn,
+    /// The unit the sheet being read gives its amounts in, by its amount column's header (「缴费金额(分)」).
+    amount_unit: AmountUnit,
     store: &'a mut Store,
     source: Source,
     policy: Option<&'a Policy>,
@@ -1573,8 +1581,8 @@ enum ListAmount {
     Unreadable,
 }
 
-fn read_amount(cell: &Cell) -> ListAmount {
-    if let Some(fen) = parse_amount(cell) {
+fn read_amount(cell: &Cell, unit: AmountUnit) -> ListAmount {
+    if let Some(fen) = unit.fen(cell) {
         return ListAmount::Fen(fen);
     }
     let negative = match cell {
@@ -1766,6 +1774,22 @@ impl Run<'_> {
     }
 
     /// A line about a whole sheet names no row, as the import's do: 「第 0 行」 is no row of any sheet.
+    /// An amount column in 分 or 万元 by its header, said once for the sheet: the list shows 38000 where the
+    /// report and the roster say 380 元.
+    fn amount_unit_said(&mut self, sheet: &Sheet, map: &HeaderMap) {
+        let (unit, unit_en) = match self.amount_unit {
+            AmountUnit::Yuan => return,
+            AmountUnit::Fen => ("分", "fen (分)"),
+            AmountUnit::TenThousandYuan => ("万元", "ten thousand yuan (万元)"),
+        };
+        let header = map.header_text(Column::Amount, &sheet.rows);
+        let message = format!(
+            "金额列“{header}”以{unit}为单位：各行金额已按{unit}读取，换算为元记录 (the amount column “{header}” is in \
+             {unit_en}: each amount was read so and recorded in yuan)"
+        );
+        self.problem_in(&sheet.name, None, header, message);
+    }
+
     fn sheet_problem(&mut self, sheet: &Sheet, message: String) {
         self.problem_in(&sheet.name, None, String::new(), message);
     }
@@ -2718,7 +2742,7 @@ impl Run<'_> {
             return (RowKind::NotPayment, None, Some((Column::Amount, message.to_owned())));
         };
         let written = amount.text();
-        match read_amount(amount) {
+        match read_amount(amount, self.amount_unit) {
             ListAmount::Fen(fen) if fen > 0 => (RowKind::Payment, Some(fen), None),
             // A department's row of 0: the family owes nothing, and the premium went through the department.
             ListAmount::Fen(0) if channel.is_some_and(names_a_department) => (RowKind::Payment, Some(0), None),
@@ -2733,9 +2757,20 @@ impl Run<'_> {
                 (RowKind::Held, None, Some((Column::Amount, message)))
             }
             ListAmount::Unreadable => {
+                // A number the header's unit cannot take to the 分 (380.5 in a column of 分) is said as that.
+                let (what, what_en) = match self.amount_unit {
+                    AmountUnit::Yuan => ("无法识别", "not understood"),
+                    _ if parse_amount(amount).is_none() => ("无法识别", "not understood"),
+                    AmountUnit::Fen => {
+                        ("不是整数的分（此列以分为单位）", "not a whole number of fen, the column's unit")
+                    }
+                    AmountUnit::TenThousandYuan => {
+                        ("小于 1 分（此列以万元为单位）", "not a whole number of fen in 万元")
+                    }
+                };
                 let message = format!(
-                    "金额“{written}”无法识别：{held}；此行缴费已保存在修改记录中，「检查名单」（canbao check）会列出 (amount \
-                     “{written}” not understood: {held_en}; this row's payment is kept in the drive's history and listed \
+                    "金额“{written}”{what}：{held}；此行缴费已保存在修改记录中，「检查名单」（canbao check）会列出 (amount \
+                     “{written}” {what_en}: {held_en}; this row's payment is kept in the drive's history and listed \
                      by the roster check, canbao check)"
                 );
                 (RowKind::Unreadable, None, Some((Column::Amount, message)))
@@ -3816,6 +3851,70 @@ fn names_a_department(text: &str) -> bool {
     ["代缴", "财政", "政府", "部门", "资助", "救助", "民政"].iter().any(|w| text.contains(w))
 }
 
+/// The unit a list's amount column gives in its header: 「缴费金额(分)」, 「金额（分）」 (a system's export in 分),
+/// 「缴费金额（元）」, 「实缴金额（万元）」. A header giving none is in 元, as the tax office's lists are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AmountUnit {
+    Yuan,
+    Fen,
+    TenThousandYuan,
+}
+
+impl AmountUnit {
+    /// The unit in brackets after the header's words, or after a slash (「金额/分」), with or without 「单位：」.
+    pub fn of_header(header: &str) -> AmountUnit {
+        let text: String = crate::domain::narrow(header).chars().filter(|c| !c.is_whitespace()).collect();
+        let said = text.split(['(', '[', '【', '/', '〔']).skip(1).map(|part| {
+            let part = part.trim_end_matches([')', ']', '】', '〕']);
+            part.strip_prefix("单位").map_or(part, |rest| rest.trim_start_matches([':', '：']))
+        });
+        for unit in said {
+            match unit {
+                "分" | "人民币分" => return AmountUnit::Fen,
+                "万元" | "人民币万元" => return AmountUnit::TenThousandYuan,
+                "元" | "人民币元" => return AmountUnit::Yuan,
+                _ => {}
+            }
+        }
+        AmountUnit::Yuan
+    }
+
+    /// An amount cell in this unit, in 分, exactly: integer arithmetic, so 38000 分 is 380 元 to the 分. An amount
+    /// in 分 with a fraction of a 分 (`380.5`), or one in 万元 with more places than reach a 分, is none. A cell
+    /// writing its own 元 (`380元`) is in 元 whatever the header.
+    pub fn fen(self, cell: &Cell) -> Option<i64> {
+        let own_yuan = matches!(cell, Cell::Text(t) if { let t = t.trim(); t.ends_with('元') && !t.ends_with("万元") });
+        match self {
+            _ if own_yuan => parse_amount(cell),
+            AmountUnit::Yuan => parse_amount(cell),
+            // Read as if in 元 (hundredths), then exactly a hundredth of that, or nothing.
+            AmountUnit::Fen => parse_amount(cell).filter(|hundredths| hundredths % 100 == 0).map(|h| h / 100),
+            AmountUnit::TenThousandYuan => match cell {
+                Cell::Number(f) if f.is_finite() && *f >= 0.0 && *f < 1e5 => {
+                    let fen = f * 1e6;
+                    // The double nearest a decimal of up to six places is within far less than a thousandth of
+                    // a 分 of it; further off, the amount has a fraction of a 分.
+                    ((fen - fen.round()).abs() < 1e-3).then(|| fen.round() as i64)
+                }
+                Cell::Text(t) => {
+                    let narrowed = crate::domain::narrow(t);
+                    let cleaned: String =
+                        narrowed.chars().filter(|c| !c.is_whitespace() && *c != ',' && *c != '，').collect();
+                    let number = cleaned.trim_start_matches(['¥', '￥']).trim_end_matches("万元");
+                    let (whole, places) = number.split_once('.').unwrap_or((number, ""));
+                    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+                    if whole.is_empty() || !digits(whole) || !digits(places) || places.len() > 6 {
+                        return None;
+                    }
+                    let places: i64 = if places.is_empty() { 0 } else { format!("{places:0<6}").parse().ok()? };
+                    whole.parse::<i64>().ok()?.checked_mul(1_000_000)?.checked_add(places)
+                }
+                _ => None,
+            },
+        }
+    }
+}
+
 /// An amount in yuan as the tax office writes it: a number cell, `380`, `380.00`, `￥95.5`, `1,140.00元`.
 pub fn parse_amount(cell: &Cell) -> Option<i64> {
     match cell {
@@ -3902,7 +4001,7 @@ mod tests {
 
     #[test]
     fn a_negative_amount_is_money_going_back_and_not_unreadable() {
-        let kind = |cell: Cell| match read_amount(&cell) {
+        let kind = |cell: Cell| match read_amount(&cell, AmountUnit::Yuan) {
             ListAmount::Fen(fen) => format!("{fen}"),
             ListAmount::Negative => "negative".to_owned(),
             ListAmount::Unreadable => "unreadable".to_owned(),
