@@ -9634,3 +9634,26 @@ fn another_schools_stranger_without_a_number_is_said_not_kept() {
     assert_eq!(code, Some(0), "{text}");
     assert!(tax_unrecorded(&db).is_empty(), "no stranger kept for check: {:?}", tax_unrecorded(&db));
 }
+
+/// `--other-school-ok` says a tax list is another school's: given with an agency's list or a department's it was
+/// accepted and did nothing. It is refused, in either language, naming the tax list, and nothing is read.
+#[test]
+fn other_school_ok_is_refused_for_a_list_that_is_not_the_tax_offices() {
+    let (dir, db) = tax_drive();
+    let list = dir.path().join("agency.csv");
+    std::fs::write(&list, "姓名,身份证号码,参保状态\n周静露,450202201711194162,已参保\n").unwrap();
+    let audit = || {
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        conn.query_row("SELECT count(*) FROM audit", [], |r| r.get::<_, i64>(0)).unwrap()
+    };
+    let before = audit();
+    for source in ["agency", "categories"] {
+        let (code, text) = said(canbao(&db).args(["reconcile", "--source", source, "--other-school-ok"]).arg(&list));
+        assert_eq!(code, Some(1), "{source}: {text}");
+        assert!(text.contains("--other-school-ok") && text.contains("税务缴费名单"), "{source}: {text}");
+        let (_, text) =
+            said(canbao(&db).args(["--lang", "en", "reconcile", "--source", source, "--other-school-ok"]).arg(&list));
+        assert!(text.contains("--other-school-ok") && text.contains("only for the tax office's list"), "{text}");
+    }
+    assert_eq!(audit(), before, "nothing written");
+}
