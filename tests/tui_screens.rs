@@ -4791,24 +4791,14 @@ fn a_corrected_number_a_held_tax_payment_names_says_to_reconcile_again() {
         let pupil = app.store.student(id).expect("s");
         let number = yibin_number("20180611", "251");
         let record = UnappliedPayment {
-            name: pupil.name.clone(),
-            amount_fen: Some(38_000),
-            paid_on: chrono::NaiveDate::from_ymd_opt(2026, 11, 15),
-            receipt: None,
             year: app.store.shown_year(),
-            file: "税务.xlsx".into(),
-            sheet: String::new(),
-            row: 3,
-            reason: UnappliedReason::UnknownNumber,
-            roster_name: None,
-            roster_status: None,
-            written_amount: None,
-            class: None,
-            earlier: None,
-            dismissed: None,
-            school: None,
-            undismissed: None,
-            agency_status: None,
+            ..UnappliedPayment::for_test(
+                &pupil.name,
+                38_000,
+                chrono::NaiveDate::from_ymd_opt(2026, 11, 15),
+                ("税务.xlsx", 3),
+                UnappliedReason::UnknownNumber,
+            )
         };
         let kept = canbao::store::Unapplied {
             always: vec![KeptPayment { student_id: None, id_number: number.clone(), record }],
@@ -4870,24 +4860,14 @@ fn a_corrected_number_that_changes_the_sex_still_says_a_held_tax_payment_waits()
         let (seq, sex) = ("252", ("女", "female"));
         let number = yibin_number("20180611", seq);
         let record = UnappliedPayment {
-            name: pupil.name.clone(),
-            amount_fen: Some(38_000),
-            paid_on: chrono::NaiveDate::from_ymd_opt(2026, 11, 15),
-            receipt: None,
             year: app.store.shown_year(),
-            file: "税务.xlsx".into(),
-            sheet: String::new(),
-            row: 3,
-            reason: UnappliedReason::UnknownNumber,
-            roster_name: None,
-            roster_status: None,
-            written_amount: None,
-            class: None,
-            earlier: None,
-            dismissed: None,
-            school: None,
-            undismissed: None,
-            agency_status: None,
+            ..UnappliedPayment::for_test(
+                &pupil.name,
+                38_000,
+                chrono::NaiveDate::from_ymd_opt(2026, 11, 15),
+                ("税务.xlsx", 3),
+                UnappliedReason::UnknownNumber,
+            )
         };
         let kept = canbao::store::Unapplied {
             always: vec![KeptPayment { student_id: None, id_number: number.clone(), record }],
@@ -12138,24 +12118,15 @@ fn keep_payment_under_another_name(store: &mut Store, id: i64) {
     use canbao::domain::unapplied::{KeptPayment, UnappliedPayment, UnappliedReason};
     let pupil = store.student(id).expect("pupil");
     let record = UnappliedPayment {
-        name: "错名字".into(),
-        amount_fen: Some(38_000),
-        paid_on: chrono::NaiveDate::from_ymd_opt(2026, 11, 21),
-        receipt: None,
         year: store.shown_year(),
-        file: "税务.csv".into(),
-        sheet: String::new(),
-        row: 2,
-        reason: UnappliedReason::OtherName,
         roster_name: Some(pupil.name.clone()),
-        roster_status: None,
-        written_amount: None,
-        class: None,
-        earlier: None,
-        dismissed: None,
-        school: None,
-        undismissed: None,
-        agency_status: None,
+        ..UnappliedPayment::for_test(
+            "错名字",
+            38_000,
+            chrono::NaiveDate::from_ymd_opt(2026, 11, 21),
+            ("税务.csv", 2),
+            UnappliedReason::OtherName,
+        )
     };
     let kept = canbao::store::Unapplied {
         always: vec![KeptPayment { student_id: Some(id), id_number: pupil.id_number.clone(), record }],
@@ -13566,24 +13537,14 @@ fn tax_row(
     reason: canbao::domain::unapplied::UnappliedReason,
 ) -> canbao::domain::unapplied::UnappliedPayment {
     canbao::domain::unapplied::UnappliedPayment {
-        name: name.into(),
-        amount_fen: Some(35_000),
-        paid_on: chrono::NaiveDate::from_ymd_opt(2026, 11, 21),
-        receipt: None,
         year: store.shown_year(),
-        file: "tax1.xlsx".into(),
-        sheet: String::new(),
-        row: 2,
-        reason,
-        roster_name: None,
-        roster_status: None,
-        written_amount: None,
-        class: None,
-        earlier: None,
-        dismissed: None,
-        school: None,
-        undismissed: None,
-        agency_status: None,
+        ..canbao::domain::unapplied::UnappliedPayment::for_test(
+            name,
+            35_000,
+            chrono::NaiveDate::from_ymd_opt(2026, 11, 21),
+            ("tax1.xlsx", 2),
+            reason,
+        )
     }
 }
 
@@ -13971,24 +13932,16 @@ fn the_dismiss_dialog_goes_to_a_line_by_page_end_number_or_reference() {
             student_id: Some(sun.id),
             id_number: sun.id_number.clone(),
             record: UnappliedPayment {
-                name: format!("错名字{i}"),
-                amount_fen: Some(38_000),
-                paid_on: chrono::NaiveDate::from_ymd_opt(2026, 11, 21),
                 receipt: Some(format!("R{i:03}")),
                 year: store.shown_year(),
-                file: "税务.csv".into(),
-                sheet: String::new(),
-                row: i + 1,
-                reason: UnappliedReason::OtherName,
                 roster_name: Some(sun.name.clone()),
-                roster_status: None,
-                written_amount: None,
-                class: None,
-                earlier: None,
-                dismissed: None,
-                school: None,
-                undismissed: None,
-                agency_status: None,
+                ..UnappliedPayment::for_test(
+                    &format!("错名字{i}"),
+                    38_000,
+                    chrono::NaiveDate::from_ymd_opt(2026, 11, 21),
+                    ("税务.csv", i + 1),
+                    UnappliedReason::OtherName,
+                )
             },
         })
         .collect();

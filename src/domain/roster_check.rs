@@ -1290,26 +1290,13 @@ mod tests {
         crate::domain::unapplied::KeptPayment {
             student_id,
             id_number: number.into(),
-            record: crate::domain::unapplied::UnappliedPayment {
-                name: name.into(),
-                amount_fen: Some(38_000),
+            record: crate::domain::unapplied::UnappliedPayment::for_test(
+                name,
+                38_000,
                 paid_on,
-                receipt: None,
-                year: None,
-                file: "税务.csv".into(),
-                sheet: String::new(),
-                row: 2,
+                ("税务.csv", 2),
                 reason,
-                roster_name: None,
-                roster_status: None,
-                written_amount: None,
-                class: None,
-                earlier: None,
-                dismissed: None,
-                school: None,
-                undismissed: None,
-                agency_status: None,
-            },
+            ),
         }
     }
 
@@ -1380,24 +1367,14 @@ mod tests {
         held.id = 7;
         held.payment = PaymentStatus::Government;
         let mut record = UnappliedPayment {
-            name: "郭宇轩".into(),
-            amount_fen: Some(38_000),
-            paid_on: NaiveDate::from_ymd_opt(2026, 10, 16),
-            receipt: None,
-            year: None,
-            file: "税务.csv".into(),
-            sheet: String::new(),
-            row: 8,
-            reason: UnappliedReason::RosterStatus,
-            roster_name: None,
             roster_status: Some("government".into()),
-            written_amount: None,
-            class: None,
-            earlier: None,
-            dismissed: None,
-            school: None,
-            undismissed: None,
-            agency_status: None,
+            ..UnappliedPayment::for_test(
+                "郭宇轩",
+                38_000,
+                NaiveDate::from_ymd_opt(2026, 10, 16),
+                ("税务.csv", 8),
+                UnappliedReason::RosterStatus,
+            )
         };
         let kept = |record: &UnappliedPayment| KeptPayment {
             student_id: Some(7),

@@ -168,6 +168,39 @@ impl UnappliedPayment {
         serde_json::from_str(text).ok()
     }
 
+    /// For tests: the payment of `amount_fen` paid on `paid_on` that a list gave for `name` at its `row` of `file`
+    /// (a CSV's, no worksheet), kept for `reason`, with nothing else said: no year, receipt, roster name or
+    /// standing. A test sets what else it needs by struct update (`UnappliedPayment { year, ..for_test(…) }`).
+    #[doc(hidden)]
+    pub fn for_test(
+        name: &str,
+        amount_fen: i64,
+        paid_on: Option<NaiveDate>,
+        (file, row): (&str, usize),
+        reason: UnappliedReason,
+    ) -> UnappliedPayment {
+        UnappliedPayment {
+            name: name.to_owned(),
+            amount_fen: Some(amount_fen),
+            paid_on,
+            receipt: None,
+            year: None,
+            file: file.to_owned(),
+            sheet: String::new(),
+            row,
+            reason,
+            roster_name: None,
+            roster_status: None,
+            written_amount: None,
+            class: None,
+            earlier: None,
+            dismissed: None,
+            school: None,
+            undismissed: None,
+            agency_status: None,
+        }
+    }
+
     /// Whether `other` is the same payment of the tax office, whatever file it was read from (the list under
     /// another name, a link to it, or re-saved in another encoding) and whatever row: the same receipt number
     /// (票证号码) for the same amount where both give one, else the same amount on the same day; for the same
@@ -865,24 +898,16 @@ mod tests {
 
     fn record(reason: UnappliedReason) -> UnappliedPayment {
         UnappliedPayment {
-            name: "王明钢".into(),
-            amount_fen: Some(38_000),
-            paid_on: NaiveDate::from_ymd_opt(2023, 10, 8),
-            receipt: None,
             year: Some(2024),
-            file: "税务.csv".into(),
-            sheet: String::new(),
-            row: 3,
-            reason,
             roster_name: Some("王明刚".into()),
             roster_status: Some("declined".into()),
-            written_amount: None,
-            class: None,
-            earlier: None,
-            dismissed: None,
-            school: None,
-            undismissed: None,
-            agency_status: None,
+            ..UnappliedPayment::for_test(
+                "王明钢",
+                38_000,
+                NaiveDate::from_ymd_opt(2023, 10, 8),
+                ("税务.csv", 3),
+                reason,
+            )
         }
     }
 

@@ -578,24 +578,8 @@ mod tests {
         reason: UnappliedReason,
     ) -> UnappliedPayment {
         UnappliedPayment {
-            name: name.to_owned(),
-            amount_fen: Some(amount_fen),
-            paid_on,
-            receipt: None,
             year: store.shown_year(),
-            file: "税务.xlsx".into(),
-            sheet: String::new(),
-            row: 3,
-            reason,
-            roster_name: None,
-            roster_status: None,
-            written_amount: None,
-            class: None,
-            earlier: None,
-            dismissed: None,
-            school: None,
-            undismissed: None,
-            agency_status: None,
+            ..UnappliedPayment::for_test(name, amount_fen, paid_on, ("税务.xlsx", 3), reason)
         }
     }
 

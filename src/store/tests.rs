@@ -2164,24 +2164,14 @@ fn a_kept_payment_is_sought_among_its_own_numbers_entries_not_every_strangers() 
             student_id: None,
             id_number: valid_id(&first17),
             record: UnappliedPayment {
-                name: format!("外校{i}"),
-                amount_fen: Some(38_000),
-                paid_on: chrono::NaiveDate::from_ymd_opt(2026, 10, 8),
-                receipt: None,
                 year,
-                file: "税务.csv".into(),
-                sheet: String::new(),
-                row: i + 2,
-                reason: UnappliedReason::UnknownNumber,
-                roster_name: None,
-                roster_status: None,
-                written_amount: None,
-                class: None,
-                earlier: None,
-                dismissed: None,
-                school: None,
-                undismissed: None,
-                agency_status: None,
+                ..UnappliedPayment::for_test(
+                    &format!("外校{i}"),
+                    38_000,
+                    chrono::NaiveDate::from_ymd_opt(2026, 10, 8),
+                    ("税务.csv", i + 2),
+                    UnappliedReason::UnknownNumber,
+                )
             },
         }
     };

@@ -935,24 +935,17 @@ mod tests {
     fn a_payment_kept_as_not_recorded_is_said_in_words() {
         use crate::domain::unapplied::{UnappliedPayment, UnappliedReason};
         let kept = UnappliedPayment {
-            name: "王明钢".into(),
-            amount_fen: Some(38_000),
-            paid_on: chrono::NaiveDate::from_ymd_opt(2023, 10, 8),
             receipt: Some("332023100800017".into()),
             year: Some(2024),
-            file: "税务.xlsx".into(),
             sheet: "十月".into(),
-            row: 3,
-            reason: UnappliedReason::OtherName,
             roster_name: Some("王明刚".into()),
-            roster_status: None,
-            written_amount: None,
-            class: None,
-            earlier: None,
-            dismissed: None,
-            school: None,
-            undismissed: None,
-            agency_status: None,
+            ..UnappliedPayment::for_test(
+                "王明钢",
+                38_000,
+                chrono::NaiveDate::from_ymd_opt(2023, 10, 8),
+                ("税务.xlsx", 3),
+                UnappliedReason::OtherName,
+            )
         };
         let entry = AuditEntry {
             at: "2026-12-02T07:21:00Z".into(),
