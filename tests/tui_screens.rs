@@ -14303,3 +14303,47 @@ fn adding_a_pupil_on_a_drive_of_two_schools_takes_no_school_for_granted() {
     let Some(Modal::Confirm(confirm)) = &app.modal else { panic!("the class asked: {}", screen(&app)) };
     assert!(confirm.question.starts_with("柳州市第二小学没有 一年级2班，新建这个班级？"), "{}", confirm.question);
 }
+
+/// Another school's tax list holding one of the drive's pupils, which the screen asks about before keeping its
+/// strangers' payments: the question offers `o`, to take it as another school's (the command line's
+/// `--other-school-ok`), which previews it again as such, and Enter then records our pupil's payment and keeps
+/// none of the strangers'. Before, the screen could only keep every stranger's payment or do nothing, and the job
+/// needed a shell.
+#[test]
+fn another_schools_tax_list_is_taken_as_such_on_the_screen() {
+    use canbao::tui::modal::Modal;
+    for (lang, offered, taken) in [
+        (Language::Zh, "按 o", "作为另一所学校的名单核对"),
+        (Language::En, "press o", "taken as another school's list"),
+    ] {
+        let dir = tempfile::tempdir().expect("dir");
+        let mut app = app(lang);
+        app.update(Action::Resize(140, 30));
+        let sun = app.store.students(&Default::default()).expect("list").into_iter().find(|s| s.name == "孙语");
+        let sun = sun.expect("孙语");
+        let tax = dir.path().join("other-school.csv");
+        let rows = format!(
+            "姓名,证件号码,缴费金额,缴费日期\n孙语,{},380,2023-10-08\n陈宁涵,110105201801010115,380,2023-10-10\n\
+             华凯鹏,11010520170202022X,380,2023-10-10\n",
+            sun.id_number
+        );
+        std::fs::write(&tax, rows).expect("write");
+        let lines = tax_list_previewed(&mut app, &tax);
+        assert!(lines.iter().any(|l| l.contains(offered)), "{lang:?}: the preview says the way: {lines:?}");
+        app.update(Action::Confirm);
+        let Some(Modal::Confirm(question)) = &app.modal else { panic!("{lang:?}: asked\n{}", screen(&app)) };
+        assert!(question.question.contains(offered), "{lang:?}: {}", question.question);
+        press(&mut app, KeyCode::Char('o'));
+        finish_job(&mut app);
+        let Some(Modal::ReconcilePreview { lines, ask, .. }) = &app.modal else {
+            panic!("{lang:?}: previewed again\n{}", screen(&app))
+        };
+        assert!(ask.is_none(), "{lang:?}: nothing more to ask: {ask:?}");
+        assert!(lines.iter().any(|l| l.contains(taken)), "{lang:?}: {lines:?}");
+        assert_eq!(app.store.student(sun.id).expect("s").payment, PaymentStatus::Unpaid, "a preview changes nothing");
+        app.update(Action::Confirm);
+        finish_job(&mut app);
+        assert_eq!(app.store.student(sun.id).expect("s").payment, PaymentStatus::Paid, "{lang:?}\n{}", screen(&app));
+        assert!(app.store.unapplied_payments().expect("kept").is_empty(), "{lang:?}: no stranger's payment kept");
+    }
+}

@@ -87,6 +87,9 @@ pub enum Action {
     Reveal,
     /// In the first-run offer: load the bundled sample school.
     LoadSample,
+    /// At a tax list's reconciliation (its preview, or its question about another school's list): take it as
+    /// another school's list, recording only the drive's pupils' rows (`canbao reconcile --other-school-ok`).
+    OtherSchool,
     /// In a window opened read-only because another window wrote the drive, once that one has closed: open the
     /// drive to write here, with the checks canbao makes at start.
     TakeOver,
@@ -156,6 +159,7 @@ const BINDABLE: &[(&str, MakeAction)] = &[
     ("redo", || Action::Redo),
     ("reveal", || Action::Reveal),
     ("load_sample", || Action::LoadSample),
+    ("other_school", || Action::OtherSchool),
     ("take_over", || Action::TakeOver),
     ("backspace", || Action::Backspace),
     ("delete", || Action::Delete),

@@ -709,8 +709,7 @@ impl App {
         // moved to 是, and the question's first moment is guarded by the event loop (`QUESTION_GUARD_MS`).
         if self.pauses_reported
             && self.typed_character
-            && self.question().is_some()
-            && let Some(name @ ("yes" | "left" | "right")) = action.name()
+            && let Some(name) = action.name().filter(|name| self.answers_question(name))
         {
             if self.asked_in_run {
                 let key = self.held_key(Held::Answer(name));
@@ -1159,7 +1158,7 @@ impl App {
             // Keys for dialogs and text fields; the sample school is offered only on an empty drive's welcome.
             Action::Left | Action::Right | Action::NextField | Action::Confirm | Action::Yes | Action::New => {}
             Action::Edit | Action::PreviousField => {}
-            Action::LoadSample | Action::Backspace | Action::Delete | Action::ClearLine => {}
+            Action::LoadSample | Action::OtherSchool | Action::Backspace | Action::Delete | Action::ClearLine => {}
             // A Chinese character (an input method's) is a pupil's name being typed, never a command: the search
             // starts with it, as after `/`, wherever the operator is. So is a digit typed after a pause: part of an
             // ID number read off a card (no key is a digit here); within a run of keys it is text typed astray.
@@ -1221,7 +1220,7 @@ impl App {
         match action {
             Action::Enrollment | Action::TogglePaid | Action::ToggleGovernment | Action::Categories => true,
             Action::EditNote | Action::EditIdentity | Action::Undo | Action::Redo | Action::Import => true,
-            Action::LoadSample => true,
+            Action::LoadSample | Action::OtherSchool => true,
             // Allowed where the window is read-only: it is the way out of it.
             Action::TakeOver => false,
             Action::Reveal => !self.reveal && self.revealed_pupil.is_none(),
@@ -1265,7 +1264,8 @@ impl App {
             Action::Edit | Action::PreviousField => {}
             Action::Enrollment | Action::TogglePaid | Action::ToggleGovernment | Action::Categories => {}
             Action::EditNote | Action::EditIdentity | Action::ToggleSelect | Action::SelectAll | Action::Undo => {}
-            Action::Redo | Action::Reveal | Action::LoadSample | Action::Resize(..) | Action::Tick => {}
+            Action::Redo | Action::Reveal | Action::LoadSample | Action::OtherSchool | Action::Resize(..) => {}
+            Action::Tick => {}
             Action::HistoryOlder | Action::HistoryNewer | Action::JobDone(_) | Action::TakeOver => {}
         }
     }
@@ -1718,6 +1718,18 @@ impl App {
         match &self.modal {
             Some(Modal::Confirm(c)) => Some(&c.question),
             _ => None,
+        }
+    }
+
+    /// Whether the action named answers the question on screen: `y`, `h` and `l` any question, and `o` the one
+    /// whether a tax list that looks like another school's is this school's (take it as another school's).
+    pub fn answers_question(&self, name: &str) -> bool {
+        match &self.modal {
+            Some(Modal::Confirm(c)) => {
+                matches!(name, "yes" | "left" | "right")
+                    || (name == "other_school" && matches!(c.then, super::modal::Then::Reconcile { .. }))
+            }
+            _ => false,
         }
     }
 

@@ -198,9 +198,18 @@ impl App {
     }
 
     /// A reconciliation: `dry_run` shows what it would do; the real run follows the operator's Enter.
-    /// `previewed`: the stamp of the list the preview read, for the real run.
-    pub fn start_reconcile(&mut self, file: PathBuf, source: Source, dry_run: bool, previewed: Option<u64>) {
-        let options = reconcile::ReconcileOptions { dry_run, keep_unmatched: false, other_school_ok: false, previewed };
+    /// `previewed`: the stamp of the list the preview read, for the real run. `other_school`: a tax list taken as
+    /// another school's, recording only the drive's pupils' rows (`canbao reconcile --other-school-ok`).
+    pub fn start_reconcile(
+        &mut self,
+        file: PathBuf,
+        source: Source,
+        dry_run: bool,
+        previewed: Option<u64>,
+        other_school: bool,
+    ) {
+        let other_school_ok = other_school && source == Source::Tax;
+        let options = reconcile::ReconcileOptions { dry_run, keep_unmatched: false, other_school_ok, previewed };
         self.start(Work::Reconcile { file, source, policy: self.policy.clone(), options });
     }
 
@@ -215,7 +224,8 @@ impl App {
     /// The question Enter asks on a reconciliation's preview, No by default, before a run `canbao reconcile`
     /// refuses without `--keep-unmatched` (a tax list none of whose rows is a pupil of the drive).
     pub fn reconcile_question(&self, r: &ReconcileReport) -> Option<String> {
-        r.matches_no_pupil.then(|| {
+        // Taken as another school's list already: nothing of the strangers' is kept, nothing to ask.
+        (r.matches_no_pupil && !r.other_school).then(|| {
             let (zh, en) = reconcile::no_pupil_lead(r);
             // Said as the sentence's start: "The list matches …".
             let lead = if self.lang == crate::words::Language::En {
@@ -224,8 +234,15 @@ impl App {
             } else {
                 zh
             };
-            fill(self.text.reconcile_ask_no_pupil, &[&lead, &r.unapplied_payments])
+            let asked = fill(self.text.reconcile_ask_no_pupil, &[&lead, &r.unapplied_payments]);
+            format!("{asked}\n{}", fill(self.text.reconcile_ask_other_school, &[&self.other_school_key()]))
         })
+    }
+
+    /// The key that takes a tax list as another school's (`o`), as the keymap in force binds it.
+    fn other_school_key(&self) -> String {
+        let keys = self.keymap.keys_for(super::keymap::Context::Dialog, "other_school");
+        keys.first().map(ToString::to_string).unwrap_or_default()
     }
 
     /// A reconciliation's report as lines, ID numbers masked unless revealed.
@@ -253,11 +270,20 @@ impl App {
             ));
         }
         let mut lines = vec![counts];
-        if r.matches_no_pupil {
+        if r.other_school {
+            // Said first, as the command line says it: the rows below would read as this school's families.
+            let (lead, lead_en) = reconcile::no_pupil_lead(r);
+            let lead = if self.lang == crate::words::Language::En { lead_en } else { lead };
+            let said = if r.dry_run { t.reconcile_other_school_preview } else { t.reconcile_other_school_done };
+            lines.push(fill(said, &[&lead, &r.strangers_not_kept]));
+        } else if r.matches_no_pupil {
             let (zh, en) = reconcile::strangers_words(r.strangers, r.unnumbered_strangers);
             let (lead, lead_en) = reconcile::no_pupil_lead(r);
             let (lead, what) = if self.lang == crate::words::Language::En { (lead_en, en) } else { (lead, zh) };
             lines.push(fill(t.reconcile_no_pupil, &[&lead, &what]));
+            if r.dry_run {
+                lines.push(fill(t.reconcile_other_school_offer, &[&self.other_school_key()]));
+            }
         }
         let en = self.lang == crate::words::Language::En;
         // The file by its name (the folder is the picker's), the worksheet of a workbook, and the rows.

@@ -1594,7 +1594,9 @@ impl App {
                 self.say(self.text.nothing_changed);
             }
             Then::Reconcile { file, source, lines, offset, ask, stamp } => {
-                self.modal = Some(Modal::ReconcilePreview { file, source, lines, offset, ask: Some(ask), stamp });
+                let ask = Some(ask);
+                self.modal =
+                    Some(Modal::ReconcilePreview { file, source, lines, offset, ask, stamp, other_school: false });
                 self.say(self.text.nothing_changed);
             }
             // No to a new class: back to the class as typed, asked again on the next Enter.

@@ -401,6 +401,8 @@ pub enum Modal {
         ask: Option<String>,
         /// The list as the preview read it ([`crate::io::reconcile::ReconcileReport::stamp`]).
         stamp: Option<u64>,
+        /// Previewed as another school's list (`o`, the command line's `--other-school-ok`): Enter applies it so.
+        other_school: bool,
     },
 }
 

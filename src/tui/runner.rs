@@ -134,10 +134,12 @@ pub fn translate(app: &App, event: Event) -> Option<Action> {
             let question_text = matches!(app.modal, Some(Modal::Confirm(_)))
                 && !key.ctrl
                 && !key.alt
-                && !matches!(
-                    app.keymap.action(context, key).as_ref().and_then(Action::name),
-                    Some("yes" | "left" | "right")
-                );
+                && !app
+                    .keymap
+                    .action(context, key)
+                    .as_ref()
+                    .and_then(Action::name)
+                    .is_some_and(|n| app.answers_question(n));
             if question_text && let KeyCode::Char(c) = key.code {
                 return Some(Action::Input(c));
             }

@@ -805,6 +805,14 @@ pub struct Text {
     /// Enter on that preview (`canbao reconcile` refuses such a list without `--keep-unmatched`): the question,
     /// No by default, with the payments that would be kept.
     pub reconcile_ask_no_pupil: &'static str,
+    /// Under that question and the preview's note: the key that takes the list as another school's instead
+    /// (`--other-school-ok`).
+    pub reconcile_ask_other_school: &'static str,
+    pub reconcile_other_school_offer: &'static str,
+    /// A tax list previewed, or reconciled, as another school's: the lead of [`Self::reconcile_no_pupil`] and
+    /// how many strangers' payments are not kept.
+    pub reconcile_other_school_preview: &'static str,
+    pub reconcile_other_school_done: &'static str,
     /// The line before the pupils a reconciliation changes, by count: a preview's, then a real run's.
     pub reconcile_changed_preview: &'static str,
     pub reconcile_changed_done: &'static str,

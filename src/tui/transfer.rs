@@ -362,9 +362,9 @@ impl App {
                 if report.dry_run {
                     let lines = self.preview_lines(self.text.reconcile_preview, lines);
                     let ask = self.reconcile_question(&report);
-                    let stamp = report.stamp;
+                    let (stamp, source, other_school) = (report.stamp, report.source, report.other_school);
                     self.modal =
-                        Some(Modal::ReconcilePreview { file, source: report.source, lines, offset: 0, ask, stamp });
+                        Some(Modal::ReconcilePreview { file, source, lines, offset: 0, ask, stamp, other_school });
                 } else {
                     self.applied(data, self.text.reconcile_done, lines);
                 }

@@ -254,7 +254,7 @@ impl App {
             PathPurpose::Import => self.start_import_files(files),
             PathPurpose::Reconcile(source) => {
                 if let Some(file) = files.pop() {
-                    self.start_reconcile(file, source, true, None);
+                    self.start_reconcile(file, source, true, None, false);
                 }
             }
             PathPurpose::Merge => {

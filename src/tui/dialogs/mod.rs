@@ -174,7 +174,7 @@ impl App {
                     Some(Modal::Leavers { title, lines, ids, offset })
                 }
             },
-            Modal::ReconcilePreview { file, source, lines, offset, ask, stamp } => match action {
+            Modal::ReconcilePreview { file, source, lines, offset, ask, stamp, other_school } => match action {
                 // As a merge's: a run the command line refuses without its flag is asked, No by default.
                 Action::Confirm => match ask {
                     Some(ask) => {
@@ -183,17 +183,22 @@ impl App {
                         Some(Modal::Confirm(Confirm { question, then, yes: false }))
                     }
                     None => {
-                        self.start_reconcile(file, source, false, stamp);
+                        self.start_reconcile(file, source, false, stamp, other_school);
                         None
                     }
                 },
+                // A tax list taken as another school's: previewed again so, for Enter to apply what it shows.
+                Action::OtherSchool if source == crate::io::reconcile::Source::Tax && !other_school => {
+                    self.start_reconcile(file, source, true, None, true);
+                    None
+                }
                 Action::Back => {
                     self.say(self.text.nothing_changed);
                     None
                 }
                 a => {
                     let offset = scroll_box(self.size, &lines, offset, &a, page);
-                    Some(Modal::ReconcilePreview { file, source, offset, lines, ask, stamp })
+                    Some(Modal::ReconcilePreview { file, source, offset, lines, ask, stamp, other_school })
                 }
             },
             Modal::Message(mut m) => match action {
@@ -388,6 +393,13 @@ impl App {
             // The sample school's question offers `n` as No (as its text says): the operator asked whether to
             // switch files answers with either letter.
             Action::Input('n' | 'N') if matches!(confirm.then, Then::LoadSample) => self.declined(confirm.then),
+            // Asked whether a tax list that looks like another school's is this school's after all: `o` says it is
+            // another school's, and previews it again so (`--other-school-ok`).
+            Action::OtherSchool if matches!(confirm.then, Then::Reconcile { .. }) => {
+                if let Then::Reconcile { file, source, .. } = confirm.then {
+                    self.start_reconcile(file, source, true, None, true);
+                }
+            }
             Action::Input(_) | Action::Paste(_) => {
                 let key: String = match &action {
                     Action::Input(c) => c.to_string(),
@@ -734,7 +746,7 @@ impl App {
                     PathPurpose::Import => self.start_import(path),
                     PathPurpose::Export => self.start_export(path),
                     PathPurpose::ExportForm(form) => self.start_form_export(form, path),
-                    PathPurpose::Reconcile(source) => self.start_reconcile(path, source, true, None),
+                    PathPurpose::Reconcile(source) => self.start_reconcile(path, source, true, None, false),
                     PathPurpose::Merge => {
                         self.start(Work::Merge { file: path, dry_run: true, policy: self.policy.clone() })
                     }

@@ -297,6 +297,11 @@ pub static EN: Text = Text {
         a("reveal", "show IDs", "show or mask full ID numbers (showing is recorded)"),
         a("load_sample", "sample", "load the sample school"),
         a(
+            "other_school",
+            "not ours",
+            "reconciling a tax list: take it as another school's, recording only this drive's pupils' payments and keeping none of the strangers'",
+        ),
+        a(
             "take_over",
             "take over",
             "in a read-only window, once the window that made changes has closed: make changes here (checked as at start)",
@@ -597,6 +602,10 @@ pub static EN: Text = Text {
     reconcile_unapplied_before: "{} of them {was|were} kept already by an earlier reconciliation (the same payment): not kept again, listed once by Check the roster",
     reconcile_unapplied_dismissed: "{} more on the tax list {was|were} dismissed already: not listed again",
     reconcile_no_pupil: "Note: {} ({}): it looks like another school's tax list; make sure it is the right list",
+    reconcile_ask_other_school: "Another school's list, to record only this drive's pupils' payments: press {} (the strangers' payments are not kept; previewed first).",
+    reconcile_other_school_offer: "If it is another school's list, press {} to record only this drive's pupils' payments and keep none of the strangers'",
+    reconcile_other_school_preview: "{}; taken as another school's list: only this drive's pupils' rows are reconciled, and the {} {payment|payments} of strangers would not be kept",
+    reconcile_other_school_done: "{}; taken as another school's list: only this drive's pupils' rows are reconciled, and the {} {payment|payments} of strangers {is|are} not kept",
     reconcile_ask_no_pupil: "{}: it looks like another school's. Reconciled, its {} {payment|payments}, with the names and ID numbers, would be kept in the drive's history as paid but not recorded, and Check the roster would list them for good. Reconcile it anyway, as this school's list?",
     reconcile_changed_preview: "Would change {} {pupil|pupils}:",
     reconcile_changed_done: "Changed {} {pupil|pupils}:",

@@ -196,13 +196,13 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, modal: &Modal) {
                 _ => t.merge_title.to_owned(),
             };
             let message = Message { title, lines: lines.clone(), error: false, offset: *offset };
-            message_box(
-                frame,
-                app,
-                area,
-                &message,
-                &[("confirm", None), ("back", None), ("down", Some(t.scroll_more)), ("bottom", None)],
-            );
+            let mut hints = vec![("confirm", None), ("back", None)];
+            // A tax list's preview: the key that takes it as another school's, until it is previewed so.
+            if let Modal::ReconcilePreview { source: Source::Tax, other_school: false, .. } = modal {
+                hints.push(("other_school", None));
+            }
+            hints.extend([("down", Some(t.scroll_more)), ("bottom", None)]);
+            message_box(frame, app, area, &message, &hints);
         }
     }
 }
