@@ -14347,3 +14347,30 @@ fn another_schools_tax_list_is_taken_as_such_on_the_screen() {
         assert!(app.store.unapplied_payments().expect("kept").is_empty(), "{lang:?}: no stranger's payment kept");
     }
 }
+
+/// A department's list picked as a class list is refused on the screen with what to do there (the palette's
+/// entry, the question's Yes), not the command line's `--as-class-list` and `canbao reconcile`.
+#[test]
+fn a_department_list_refused_on_the_screen_names_the_screens_ways() {
+    use canbao::tui::modal::Modal;
+    for (lang, road) in [(Language::Zh, "核对部门认定名单"), (Language::En, "Reconcile a department's category list")]
+    {
+        let dir = tempfile::tempdir().expect("dir");
+        let mut app = app(lang);
+        let list = dir.path().join("特困.csv");
+        std::fs::write(
+            &list,
+            "序号,姓名,身份证号码,人员类别,认定部门,认定时间\n1,路人甲,450202195003123015,特困人员,民政局,2026-03-01\n\
+             2,路人乙,110105201801010115,特困人员,民政局,2026-03-01\n",
+        )
+        .expect("write");
+        app.update(Action::Import);
+        type_text(&mut app, &list.display().to_string());
+        app.update(Action::Confirm);
+        finish_job(&mut app);
+        let Some(Modal::Confirm(question)) = &app.modal else { panic!("{lang:?}: asked\n{}", screen(&app)) };
+        let asked = &question.question;
+        assert!(!asked.contains("--as-class-list") && !asked.contains("canbao reconcile"), "{lang:?}: {asked}");
+        assert!(asked.contains(road), "{lang:?}: {asked}");
+    }
+}

@@ -481,6 +481,18 @@ impl ImportError {
     }
 }
 
+/// [`ImportError::CategoryList`] as the screen says it: the palette's entry for the category reconcile (`road`,
+/// in Chinese and English) where the command line names `canbao reconcile`, and nothing of `--as-class-list`,
+/// which the screen's question under it offers as its Yes.
+pub fn category_list_on_screen(file: &str, (road_zh, road_en): (&str, &str)) -> String {
+    format!(
+        "此文件像部门认定名单（有人员类别列，没有班级或年级），未导入：名单外的人会成为本校没有班级的学生；要记入本校学生的\
+         人员类别，请{road_zh}：{file} ({file} looks like a department's list of certified people: a category column and \
+         no class or grade; not imported, as the people on it who are not at the school would become pupils without a \
+         class; to record the school's pupils' categories, {road_en})"
+    )
+}
+
 /// Why a form of canbao's for another year is not imported, and what to do instead, in both languages: with the
 /// commands that see that year or start the next, or on the screen the palette's entries (`screen`).
 fn other_year_message(

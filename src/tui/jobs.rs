@@ -567,8 +567,14 @@ fn plan_import(mut request: ImportRequest, store: &mut Store) -> JobOutcome {
                 return JobOutcome::LastYearList { request, files };
             }
             // One file, not yet taken as a class list: the operator may know it is the school's own.
-            Err(e @ crate::io::class_list::ImportError::CategoryList { .. }) if !several && !request.as_class_list => {
-                return JobOutcome::CategoryList { request, message: e.on_screen(&year_roads()) };
+            Err(crate::io::class_list::ImportError::CategoryList { file }) if !several && !request.as_class_list => {
+                let road = palette_road(
+                    super::palette::Command::Reconcile(crate::io::reconcile::Source::Categories),
+                    "核对部门认定名单",
+                    "Reconcile a department's category list",
+                );
+                let message = crate::io::class_list::category_list_on_screen(&file, (&road.0, &road.1));
+                return JobOutcome::CategoryList { request, message };
             }
             Err(e) => e.on_screen(&year_roads()),
         };

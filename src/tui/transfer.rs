@@ -458,6 +458,7 @@ impl App {
                 let first = request.paths.first().map(|p| file_name(&p.display().to_string())).unwrap_or_default();
                 request.as_class_list = true;
                 let status = fill(self.text.category_list_status, &[&first]);
+                let message = self.in_language(message);
                 self.ask_other_years_list(request, vec![message], self.text.category_list_ask, status);
             }
         }
