@@ -475,9 +475,17 @@ pub fn detect(rows: &[Vec<Cell>], synonyms: &Synonyms) -> Option<HeaderMap> {
 }
 
 /// A list with no ID number column but a 全国学籍号 one (G and the ID number): the ID number is read from it.
+/// A 所在班级 (就读班级) column beside a 年级 one and no 班级 column holds the class of that grade (三年级 | 2班): it is
+/// read as the class column, where as a column of grade and class together the grade beside it left it unread.
 pub fn with_student_number(mut columns: Columns) -> Columns {
     if let (None, Some(&at)) = (columns.get(&Column::IdNumber), columns.get(&Column::StudentNumber)) {
         columns.insert(Column::IdNumber, at);
+    }
+    if columns.contains_key(&Column::Grade)
+        && !columns.contains_key(&Column::Class)
+        && let Some(at) = columns.remove(&Column::GradeClass)
+    {
+        columns.insert(Column::Class, at);
     }
     columns
 }
