@@ -5793,3 +5793,223 @@ fn a_class_list_in_two_halves_with_pupils_duties_imports_both_halves() {
         assert!(!report.problems.iter().any(|p| p.message.contains("教职工")), "{file}: {:?}", report.problems);
     }
 }
+
+/// The class of each pupil of a list, by the ID numbers given: "" for none, or a pupil not imported.
+fn classes_of(store: &Store, ids: &[String]) -> Vec<String> {
+    ids.iter().map(|id| store.student_by_id_number(id).unwrap().map(|s| s.class_label()).unwrap_or_default()).collect()
+}
+
+/// Class headings inside a list, over the block of pupils under each, written with more than the class: the grade
+/// as a digit and an aside in brackets (「2年级3班(名单)」), a label (「班级：二年级2班」, full-width or ASCII colon),
+/// words after the class (「三年级2班 男生」). Each gives the block its class, in one cell or merged across the row,
+/// in XLSX and CSV; 「三年级（2）班」 still does. Before, none was read as a heading: its block went into the class
+/// above, and a merged one was imported as a pupil.
+#[test]
+fn a_class_heading_with_words_or_a_label_around_its_class_gives_its_block_the_class() {
+    let dir = tempfile::tempdir().unwrap();
+    let ids: Vec<String> = (1..=7).map(|i| valid(&format!("4502022016030590{i}"))).collect();
+    let headings =
+        ["2年级3班(名单)", "班级：二年级2班", "班级:二年级4班", "三年级2班 男生", "三年级（5）班", "四年级1班（女生）"];
+    let expected = ["一年级1班", "2年级3班", "二年级2班", "二年级4班", "三年级2班", "三年级5班", "四年级1班"];
+    for (file, merged) in [("one.xlsx", false), ("merged.xlsx", true), ("one.csv", false)] {
+        let path = dir.path().join(file);
+        let mut rows: Vec<Vec<Option<&str>>> = vec![vec![Some("姓名"), Some("身份证号码"), Some("备注")]];
+        let mut merges = Vec::new();
+        rows.push(vec![Some("一年级1班")]);
+        rows.push(vec![Some("学生甲"), Some(ids[0].as_str())]);
+        for (n, heading) in headings.iter().enumerate() {
+            if merged {
+                merges.push((rows.len() as u32, 0, 2, *heading));
+                rows.push(vec![]);
+            } else {
+                rows.push(vec![Some(*heading)]);
+            }
+            rows.push(vec![
+                Some(["学生乙", "学生丙", "学生丁", "学生戊", "学生己", "学生庚"][n]),
+                Some(ids[n + 1].as_str()),
+            ]);
+        }
+        if merged {
+            write_xlsx(&path, "全校", &rows, &merges);
+        } else {
+            write_rows(&path, "全校", &rows);
+        }
+        let mut store = store();
+        let report = class_list::import(&mut store, &[path.as_path()], Some("第二小学"), false).unwrap();
+        assert_eq!(classes_of(&store, &ids), expected, "{file}: {:?}", report.problems);
+        assert_eq!((report.added, report.skipped), (7, 7), "{file}: {:?}", report.problems);
+        for (n, heading) in headings.iter().enumerate() {
+            let row = 4 + 2 * n;
+            let said = report.problems.iter().find(|p| p.row == Some(row)).map(|p| p.message.as_str()).unwrap_or("");
+            assert!(said.contains("班级标题行") && said.contains("其下 1 行"), "{file} row {row} {heading}: {said}");
+        }
+    }
+}
+
+/// A class heading naming two classes (「三年级2班、3班」) gives its block neither, nor the class above: its pupils
+/// that write no class of their own are imported without one and said at the heading's row; a pupil writing its own
+/// class keeps it. Before, the heading was none, and its pupils went into the class above.
+#[test]
+fn a_class_heading_naming_two_classes_gives_its_block_no_class_and_is_said() {
+    let dir = tempfile::tempdir().unwrap();
+    let ids: Vec<String> = (1..=4).map(|i| valid(&format!("4502022016030591{i}"))).collect();
+    for heading in ["三年级2班、3班", "三年级2班和三年级3班", "三年级2、3班"] {
+        for file in ["two.xlsx", "two.csv"] {
+            let path = dir.path().join(file);
+            let rows: Vec<Vec<Option<&str>>> = vec![
+                vec![Some("姓名"), Some("身份证号码"), Some("班级")],
+                vec![Some("三年级1班")],
+                vec![Some("学生甲"), Some(ids[0].as_str())],
+                vec![Some(heading)],
+                vec![Some("学生乙"), Some(ids[1].as_str())],
+                vec![Some("学生丙"), Some(ids[2].as_str()), Some("三年级3班")],
+                vec![Some("学生丁"), Some(ids[3].as_str())],
+            ];
+            write_rows(&path, "全校", &rows);
+            let mut store = store();
+            let report = class_list::import(&mut store, &[path.as_path()], Some("第二小学"), false).unwrap();
+            let what = format!("{heading} {file}: {:?}", report.problems);
+            assert_eq!(classes_of(&store, &ids), ["三年级1班", "", "三年级3班", ""], "{what}");
+            assert_eq!((report.added, report.skipped), (4, 2), "{what}");
+            let said = report.problems.iter().find(|p| p.row == Some(4)).map(|p| p.message.as_str()).unwrap_or("");
+            assert!(said.contains("两个") && said.contains("第 5、7 行"), "{what}");
+        }
+    }
+}
+
+/// A heading 「3.2班」 or 「3-2班」 (the year and the class, shortened) reads as 三年级2班 where the list's other classes
+/// are primary school's, written in full; beside 初一's classes (初三2班 is no less likely) or alone it is said at its
+/// row, and its pupils are put in no class, never in the class above.
+#[test]
+fn a_shortened_class_heading_is_read_only_where_the_lists_other_classes_leave_no_doubt() {
+    let dir = tempfile::tempdir().unwrap();
+    let ids: Vec<String> = (1..=3).map(|i| valid(&format!("4502022016030592{i}"))).collect();
+    for short in ["3.2班", "3-2班"] {
+        for (first, after, expected) in [
+            (Some("三年级1班"), Some("三年级3班"), ["三年级1班", "三年级2班", "三年级3班"]),
+            (Some("初一1班"), Some("初一2班"), ["初一1班", "", "初一2班"]),
+            (None, None, ["", "", ""]),
+        ] {
+            for file in ["short.xlsx", "short.csv"] {
+                let path = dir.path().join(file);
+                let rows: Vec<Vec<Option<&str>>> = vec![
+                    vec![Some("姓名"), Some("身份证号码")],
+                    vec![first],
+                    vec![Some("学生甲"), Some(ids[0].as_str())],
+                    vec![Some(short)],
+                    vec![Some("学生乙"), Some(ids[1].as_str())],
+                    vec![after],
+                    vec![Some("学生丙"), Some(ids[2].as_str())],
+                ];
+                write_rows(&path, "全校", &rows);
+                let mut store = store();
+                let report = class_list::import(&mut store, &[path.as_path()], Some("第二小学"), false).unwrap();
+                let what = format!("{short} after {first:?} {file}: {:?}", report.problems);
+                assert_eq!(classes_of(&store, &ids), expected, "{what}");
+                let said = report.problems.iter().find(|p| p.row == Some(4)).map(|p| p.message.as_str()).unwrap_or("");
+                match expected[1] {
+                    "" => assert!(said.contains(short) && said.contains("不能确定"), "{what}"),
+                    _ => assert!(said.contains("班级标题行") && said.contains("其下 1 行"), "{what}"),
+                }
+            }
+        }
+    }
+}
+
+/// A sheet named with words around its class (「四年级2班插班生」) or a label (「班级：二年级2班」), with no class
+/// column, gives its pupils that class, as a title so written does; so does a file so named. Before, the class was
+/// the whole name (「四年级2班插班生」), or none.
+#[test]
+fn a_sheet_or_file_named_with_words_around_its_class_gives_the_class() {
+    let dir = tempfile::tempdir().unwrap();
+    let ids: Vec<String> = (1..=2).map(|i| valid(&format!("4502022016030593{i}"))).collect();
+    let rows = |i: usize| -> Vec<Vec<String>> {
+        vec![vec!["姓名".into(), "身份证号码".into()], vec![format!("学生{}", NAMED[i]), ids[i].clone()]]
+    };
+    // Two sheets of one workbook.
+    let path = dir.path().join("全校.xlsx");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    for (i, name) in ["四年级2班插班生", "班级：二年级2班"].iter().enumerate() {
+        let sheet = book.add_worksheet().set_name(*name).unwrap();
+        for (r, row) in rows(i).iter().enumerate() {
+            sheet.write_row(r as u32, 0, row).unwrap();
+        }
+    }
+    book.save(&path).unwrap();
+    let mut drive = store();
+    let report = class_list::import(&mut drive, &[path.as_path()], Some("第二小学"), false).unwrap();
+    assert_eq!(classes_of(&drive, &ids), ["四年级2班", "二年级2班"], "{:?}", report.problems);
+    // A workbook's only sheet, and a CSV or a workbook named so.
+    for (file, sheet, class) in [
+        ("list.xlsx", "四年级2班插班生", "四年级2班"),
+        ("list2.xlsx", "班级：二年级2班", "二年级2班"),
+        ("四年级2班插班生.csv", "", "四年级2班"),
+        ("班级：二年级2班.csv", "", "二年级2班"),
+        ("三年级2班 男生.xlsx", "Sheet1", "三年级2班"),
+    ] {
+        let path = dir.path().join(file);
+        let rows: Vec<Vec<Option<&str>>> =
+            vec![vec![Some("姓名"), Some("身份证号码")], vec![Some("学生甲"), Some(ids[0].as_str())]];
+        write_rows(&path, sheet, &rows);
+        let mut store = store();
+        let report = class_list::import(&mut store, &[path.as_path()], Some("第二小学"), false).unwrap();
+        assert_eq!(classes_of(&store, &ids[..1]), [class], "{file}: {:?}", report.problems);
+    }
+}
+
+/// 就读年级, 现年级 and 所在年级 head the grade; 就读班级 and 所在班级 the class.
+#[test]
+fn the_grade_and_class_headers_schools_write_are_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let ids: Vec<String> = (1..=1).map(|i| valid(&format!("4502022016030594{i}"))).collect();
+    for (grade, class) in [("就读年级", "班级"), ("现年级", "就读班级"), ("所在年级", "所在班级"), ("年级", "就读班级")]
+    {
+        let path = dir.path().join("headers.csv");
+        let rows: Vec<Vec<Option<&str>>> = vec![
+            vec![Some("姓名"), Some("身份证号码"), Some(grade), Some(class)],
+            vec![Some("学生甲"), Some(ids[0].as_str()), Some("三年级"), Some("2班")],
+        ];
+        write_rows(&path, "", &rows);
+        let mut store = store();
+        let report = class_list::import(&mut store, &[path.as_path()], Some("第二小学"), false).unwrap();
+        assert_eq!(classes_of(&store, &ids), ["三年级2班"], "{grade} {class}: {:?}", report.problems);
+        assert!(!report.problems.iter().any(|p| p.message.contains("年级为空")), "{:?}", report.problems);
+    }
+}
+
+/// A grade and class written once per block (merged cells saved as CSV or unmerged) are read down past a spacer row
+/// inside the block, up to a 合计 row, which ends it; a grade written alone in the 年级 cell over its pupils (a
+/// heading in that column) starts a block of its own, read down its pupils. Before, the reading stopped at the spacer
+/// and at the heading, and the pupils after either went into a class of no grade.
+#[test]
+fn a_class_written_once_per_block_is_read_down_past_a_spacer_row_and_from_a_grade_heading() {
+    let dir = tempfile::tempdir().unwrap();
+    let ids: Vec<String> = (1..=7).map(|i| valid(&format!("4502022019021140{i}"))).collect();
+    let id = |i: usize| Some(ids[i].as_str());
+    for file in ["spacer.csv", "spacer.xlsx"] {
+        let path = dir.path().join(file);
+        let rows: Vec<Vec<Option<&str>>> = vec![
+            vec![Some("年级"), Some("班级"), Some("姓名"), Some("身份证号")],
+            vec![Some("一年级"), Some("1班"), Some("甲"), id(0)],
+            vec![None, None, Some("乙"), id(1)],
+            vec![],
+            vec![None, None, Some("丙"), id(2)],
+            vec![None, None, Some("丁"), id(3)],
+            vec![Some("合计：4人")],
+            vec![None, None, Some("戊"), id(4)],
+            vec![Some("二年级")],
+            vec![None, Some("2班"), Some("己"), id(5)],
+            vec![None, None, Some("庚"), id(6)],
+        ];
+        write_rows(&path, "名单", &rows);
+        let mut store = store();
+        let report = class_list::import(&mut store, &[path.as_path()], Some("绿地小学"), false).unwrap();
+        let expected = ["一年级1班", "一年级1班", "一年级1班", "一年级1班", "", "二年级2班", "二年级2班"];
+        assert_eq!(classes_of(&store, &ids), expected, "{file}: {:?}", report.problems);
+        assert_eq!(report.added, 7, "{file}: {:?}", report.problems);
+        let said = |row: usize| report.problems.iter().filter(move |p| p.row == Some(row)).map(|p| p.message.as_str());
+        assert!(said(9).any(|m| m.contains("年级标题行") && m.contains("二年级")), "{file}: {:?}", report.problems);
+        assert!(said(7).any(|m| m.contains("表尾")), "{file}: {:?}", report.problems);
+        assert!(report.problems.iter().any(|p| p.message.contains("按上一行")), "{file}: {:?}", report.problems);
+    }
+}

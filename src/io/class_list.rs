@@ -1227,7 +1227,7 @@ fn sheet_class(name: &str, rows: &[Vec<Cell>], header_row: usize, multi: bool) -
         return SheetClass::Unassigned;
     }
     if name_names_class(name, multi) {
-        return SheetClass::Named(name.to_owned());
+        return SheetClass::Named(name_class(name));
     }
     match title_names_class(rows, header_row) {
         Some((label, _)) => SheetClass::Named(label),
@@ -1235,14 +1235,22 @@ fn sheet_class(name: &str, rows: &[Vec<Cell>], header_row: usize, multi: bool) -
     }
 }
 
-/// Whether a sheet's name is its class's: in a workbook of several sheets any 班 or 年级 in it, else a class.
+/// Whether a sheet's name is its class's: in a workbook of several sheets any 班 or 年级 in it, else a class, with
+/// the words a title writes around it (「四年级2班插班生」, 「班级：二年级2班」, `class_in_title`).
 fn name_names_class(name: &str, multi: bool) -> bool {
     let name = name.trim();
     match multi {
         _ if name == NO_CLASS => false,
         true => name.contains('班') || name.contains("年级"),
-        false => reads_as_class(name),
+        false => reads_as_class(name) || class_in_name(name).is_some(),
     }
+}
+
+/// The class a sheet's name gives (`name_names_class`): the class a title so written names (「四年级2班插班生」 →
+/// 四年级2班, 「班级：二年级2班」 → 二年级2班), else the name as written (一年级, 示范班).
+fn name_class(name: &str) -> String {
+    let name = name.trim();
+    class_in_name(name).unwrap_or_else(|| name.to_owned())
 }
 
 /// The class a title above the header names (「XX小学四年级1班学生名单」 → 「四年级1班」), with the title as written: for
@@ -1258,11 +1266,11 @@ fn title_names_class(rows: &[Vec<Cell>], header_row: usize) -> Option<(String, S
     })
 }
 
-/// The class a file's name gives (六年级3班.csv, 三年级2班名单.xlsx), as a workbook's only sheet's name would.
+/// The class a file's name gives (六年级3班.csv, 三年级2班名单.xlsx, 四年级2班插班生.csv, 班级：二年级2班.csv), as a
+/// title so written names it (`class_in_title`), or a workbook's only sheet's name would.
 fn file_class(file: &str) -> Option<String> {
     let stem = Path::new(file).file_stem()?.to_str()?;
-    let label = title_class(stem);
-    reads_as_class(label).then(|| label.to_owned())
+    class_in_name(stem)
 }
 
 /// The class a label line above the header gives (「班级：三年级（2）班」, or 「年级：三年级 班级：2班」 in a merged
@@ -1293,7 +1301,7 @@ fn sheet_named_other(name: &str, label: &str, multi: bool) -> bool {
     if !named {
         return false;
     }
-    let (named, given) = (ClassKey::parse(name), ClassKey::parse(label));
+    let (named, given) = (ClassKey::parse(&name_class(name)), ClassKey::parse(label));
     (named.grade != Grade::None && named.grade != given.grade)
         || (!named.class.is_empty() && named.class != given.class)
 }
@@ -1410,6 +1418,9 @@ struct RowReader<'a> {
     grade_blank: Vec<(usize, String)>,
     /// The table's class columns written once per block, read down its blocks (`FillDown`).
     fill: FillDown,
+    /// The file being read, and the school years its classes written in full name (`written_years`): what a
+    /// shortened class heading (「3.2班」) is read by.
+    list_years: (String, Vec<u8>),
     /// Formulas without a saved result in the sheet being read: how many were said cell by cell, and the rows
     /// of the rest, said in one line at the sheet's end.
     formulas_said: usize,
@@ -1934,7 +1945,11 @@ impl Ahead {
 /// A row such as 「三年级1班」 merged across the table above its class's pupils: not a pupil, but the class of the
 /// rows under it that give none of their own, down to the next heading or the end of the sheet.
 struct Heading {
+    /// Its class; "" where it names none surely (`unsure`).
     label: String,
+    /// Why no class is taken from it (「三年级2班、3班」, 「3-2班」), and the rows under it that wrote none.
+    unsure: Option<Unsure>,
+    rows: Vec<usize>,
     /// The row as written (「三年级2班名单」), as the report quotes it.
     shown: String,
     /// Its line in the report, said again once the rows under it are known.
@@ -2080,6 +2095,8 @@ enum RowKind {
     Flagged(String),
     /// A class heading (`Heading`): its class, and the row as written.
     Heading(String, String),
+    /// A class heading whose class is not known (「三年级2班、3班」, 「3-2班」): the row as written, and why.
+    UnsureHeading(String, Unsure),
     /// A header repeated mid-file (lists pasted together class by class): no pupil, and a new block of them.
     Header,
     /// No pupil: why.
@@ -2181,6 +2198,9 @@ struct FillDown {
     above: Vec<Option<Cell>>,
     /// The rows filled: the column, the row, the text it took.
     filled: Vec<(Column, usize, String)>,
+    /// A spacer row (empty) was just read: the block goes on past it only where the next pupil writes none of the
+    /// class columns, as a merged cell spanning it would leave them.
+    spacer: bool,
 }
 
 impl FillDown {
@@ -2194,16 +2214,53 @@ impl FillDown {
             })
             .collect();
         let above = vec![None; columns.len()];
-        FillDown { columns, above, filled: Vec::new() }
+        FillDown { columns, above, filled: Vec::new(), spacer: false }
     }
 
-    /// A blank row, a heading, a header: the block of pupils ends, and nothing is read down past it.
+    /// A heading, a header, a footer (合计): the block of pupils ends, and nothing is read down past it.
     fn block_ends(&mut self) {
         self.above.iter_mut().for_each(|a| *a = None);
+        self.spacer = false;
+    }
+
+    /// An empty row: a spacer inside the block, or the block's end, as the next pupil shows (`fill`).
+    fn spacer_row(&mut self) {
+        self.spacer = true;
+    }
+
+    /// A row writing only a grade or a class in its own column, read down (二年级 alone in the 年级 cell over its
+    /// pupils): it heads a block of its own, its value read down the pupils under it. The value as written, or
+    /// `None` for any other row.
+    fn heads_block(&mut self, map: &HeaderMap, row: &[Cell]) -> Option<String> {
+        let own = |at: usize| self.columns.iter().any(|&(c, a, _)| a == at && map.columns.get(&c) == Some(&a));
+        let written: Vec<usize> = row.iter().enumerate().filter(|(_, c)| !c.is_empty()).map(|(at, _)| at).collect();
+        if written.is_empty() || !written.iter().all(|&at| own(at)) {
+            return None;
+        }
+        let read_down = self.columns.iter().any(|&(_, at, down)| down && written.contains(&at));
+        let classy = written.iter().all(|&at| names_class_or_grade(&row[at].text_ref()));
+        if !read_down || !classy {
+            return None;
+        }
+        for (i, &(_, at, _)) in self.columns.iter().enumerate() {
+            self.above[i] = row.get(at).filter(|c| !c.is_empty()).cloned();
+        }
+        self.spacer = false;
+        Some(written.iter().map(|&at| row[at].text_ref().trim().to_owned()).collect::<Vec<_>>().join(" "))
     }
 
     /// A pupil's row with its blank class cells read down from the rows above in its block, where any is.
     fn fill(&mut self, map: &HeaderMap, row: &[Cell], row_no: usize) -> Option<Vec<Cell>> {
+        // After a spacer row, a pupil writing a class cell of its own begins a block (the old reading, kept for
+        // lists whose blocks are set apart by empty rows); one writing none is still in the block above.
+        if std::mem::take(&mut self.spacer) {
+            let writes = self.columns.iter().any(|&(column, at, _)| {
+                map.columns.get(&column) == Some(&at) && row.get(at).is_some_and(|c| !c.is_empty())
+            });
+            if writes {
+                self.block_ends();
+            }
+        }
         let mut filled: Option<Vec<Cell>> = None;
         // A grade written anew (二年级 under 一年级's block) begins a block of its own: its blank class is not the
         // class above, which was the other grade's.
@@ -2235,6 +2292,14 @@ impl FillDown {
     }
 }
 
+/// Whether a cell names a grade or a class (二年级, 2班, 三年级2班), as one written alone over its block does; no
+/// footer (合计：4人) nor a note.
+fn names_class_or_grade(text: &str) -> bool {
+    let text = text.trim();
+    !text.contains([':', '：'])
+        && (class_label::names_grade(text) || class_label::names_class(text) || reads_as_class(text))
+}
+
 /// Whether a class column, as the rows read ahead show it, is written once per block of pupils: the first block
 /// writes it in its first pupil's row, and some blank cell under a written one has another blank under it or a
 /// written cell after it in its block (a merged cell spans two rows at least), no written cell repeats the one right
@@ -2247,7 +2312,24 @@ fn written_once_per_block(map: &HeaderMap, header: &[Cell], rows: &[Vec<Cell>], 
     // A column written on every row (1班 under 1班) whose blank is a pupil's own (待分班, a list sorted by name):
     // not read down. Merged cells write each value once, and leave more cells blank than they write.
     let (mut written, mut blank_cells, mut above): (usize, usize, Option<String>) = (0, 0, None);
+    let class_columns: Vec<usize> = FILL_COLUMNS.iter().filter_map(|c| map.columns.get(c).copied()).collect();
     for row in rows {
+        // A spacer row inside a block (empty) is passed over: a merged cell spans it.
+        if row.iter().all(Cell::is_empty) {
+            continue;
+        }
+        // A grade written alone in its own cell over its pupils (二年级 in the 年级 cell) writes this column's
+        // value for the block under it, as its first pupil's row would.
+        let heads = row.get(at).is_some_and(|c| !c.is_empty() && names_class_or_grade(&c.text_ref()))
+            && row.iter().enumerate().all(|(i, c)| c.is_empty() || class_columns.contains(&i));
+        if heads {
+            first = false;
+            written += 1;
+            above = row.get(at).map(|c| c.text_ref().trim().to_owned());
+            seen |= blanks.is_some_and(|n| n >= 1);
+            blanks = Some(0);
+            continue;
+        }
         if !pupil_like(map, header, row) {
             blanks = None;
             above = None;
@@ -2314,6 +2396,7 @@ impl RowReader<'_> {
             grade_only: Vec::new(),
             grade_blank: Vec::new(),
             fill: FillDown::default(),
+            list_years: Default::default(),
             formulas_said: 0,
             formulas_more: Vec::new(),
             moves: FileMoves::default(),
@@ -2627,7 +2710,7 @@ impl RowReader<'_> {
             // The class a table stacked under the first without a class column takes, when no title over it names
             // one (`stacked_class`): a sheet's name names its every table, where a title names the table under it.
             let named_class = match name_names_class(&sheet.name, multi) {
-                true => Some((ClassSource::SheetName, sheet.name.clone(), sheet.name.trim().to_owned())),
+                true => Some((ClassSource::SheetName, sheet.name.clone(), name_class(&sheet.name))),
                 false if !multi => self::file_class(file).map(|label| (ClassSource::FileName, file.to_owned(), label)),
                 false => None,
             };
@@ -2786,6 +2869,7 @@ impl RowReader<'_> {
             }
             // Class cells written once per block (merged cells saved as CSV or unmerged), judged by the rows ahead.
             self.fill = FillDown::judged(&map, header_row, &body);
+            self.list_years_add(file, &written_years(&map, &body));
             // 民族 written as GB/T 3304 codes (01, 02) beside names, judged by the rows read ahead.
             self.ethnicity_codes = match map.columns.get(&Column::Ethnicity) {
                 Some(&at) => {
@@ -3007,6 +3091,7 @@ impl RowReader<'_> {
                     };
                     let header_row = sheet.rows.get(map.row).map(Vec::as_slice).unwrap_or_default();
                     self.fill = FillDown::judged(&map, header_row, body.as_slice());
+                    self.list_years_add(file, &written_years(&map, body.as_slice()));
                     *status_columns.borrow_mut() =
                         form.as_ref().map(|f| own_forms::status_columns(f, header_row, &map));
                     let mut silent =
@@ -5067,7 +5152,7 @@ impl RowReader<'_> {
         sink: &mut Sink,
     ) -> Result<(), StoreError> {
         if row.iter().all(Cell::is_empty) {
-            self.fill.block_ends();
+            self.fill.spacer_row();
             return Ok(());
         }
         let row_no = index + 1;
@@ -5169,8 +5254,19 @@ impl RowReader<'_> {
             self.problem(file, sheet, row_no, "", message);
             return Ok(());
         }
-        let kind = self.row_kind(map, row, &name, id_cell, &id_raw);
-        if !matches!(kind, RowKind::Pupil | RowKind::Flagged(_)) {
+        let mut kind = self.row_kind(map, row, &name, id_cell, &id_raw);
+        // 二年级 alone in the 年级 cell over its pupils, whose 年级 cells are left blank: it heads their block.
+        let heads = match kind {
+            RowKind::Nameless(_) => self.fill.heads_block(map, row),
+            _ => None,
+        };
+        if let Some(shown) = heads {
+            let shown = quoted(&shown);
+            kind = RowKind::Skipped(format!(
+                "年级标题行“{shown}”，不是学生，已跳过；其下各行空着的年级、班级按它读入 (a grade heading row, \
+                 “{shown}”, not a pupil: skipped; the rows under it with their grade or class blank are read as it)"
+            ));
+        } else if !matches!(kind, RowKind::Pupil | RowKind::Flagged(_)) {
             self.fill.block_ends();
         }
         if let Some(message) = swap_said.filter(|_| matches!(kind, RowKind::Pupil | RowKind::Flagged(_))) {
@@ -5184,7 +5280,7 @@ impl RowReader<'_> {
                 }
             }
             // A new class's block: the line stood at the foot of the one before.
-            RowKind::Heading(..) | RowKind::Header => self.own_sign_ends(),
+            RowKind::Heading(..) | RowKind::UnsureHeading(..) | RowKind::Header => self.own_sign_ends(),
             RowKind::Skipped(_) | RowKind::Nameless(_) | RowKind::Section(_) | RowKind::TableBelow(_) => {}
         }
         match kind {
@@ -5227,6 +5323,18 @@ impl RowReader<'_> {
                 self.report.skipped += 1;
                 self.leaving = None;
                 self.heading_begins(file, sheet, row_no, label, shown);
+                return Ok(());
+            }
+            RowKind::UnsureHeading(shown, unsure) => {
+                self.report.skipped += 1;
+                self.leaving = None;
+                self.heading_begins(file, sheet, row_no, String::new(), shown);
+                if let Some(h) = self.heading.as_mut() {
+                    h.unsure = Some(unsure);
+                    if let Some(p) = self.report.problems.get_mut(h.problem) {
+                        p.message = unsure_heading_message(&h.shown, unsure, &h.rows);
+                    }
+                }
                 return Ok(());
             }
             RowKind::Section(text) => {
@@ -6086,6 +6194,9 @@ impl RowReader<'_> {
         }
         if classless {
             self.classless.push(row_no);
+            if let Some(h) = self.heading.as_mut().filter(|h| from_heading && h.unsure.is_some()) {
+                h.rows.push(row_no);
+            }
         } else if grade_only {
             self.grade_only.push(row_no);
         } else if from_heading && let Some(h) = self.heading.as_mut() {
@@ -6978,8 +7089,17 @@ impl RowReader<'_> {
         if header_words().1 {
             return RowKind::Header;
         }
-        if let Some((label, shown)) = class_heading(map, row) {
-            return RowKind::Heading(label, shown);
+        if let Some((read, shown)) = class_heading(map, row) {
+            return match read {
+                TitleClass::One(label) => RowKind::Heading(label, shown),
+                TitleClass::Several(_) => RowKind::UnsureHeading(shown, Unsure::Several),
+                TitleClass::Shortened { year, class, .. } if shortened_sure(&self.list_years.1, year) => {
+                    RowKind::Heading(format!("{}年级{class}班", class_label::cn_numeral(year)), shown)
+                }
+                TitleClass::Shortened { year, class, .. } => {
+                    RowKind::UnsureHeading(shown, Unsure::Shortened { year, class })
+                }
+            };
         }
         // 「补录学生名册」 alone over the rows of a table stacked under another: a title, not a pupil.
         if let Some(title) = list_title(map, row) {
@@ -7220,7 +7340,23 @@ impl RowReader<'_> {
         self.problem(file, sheet, row_no, "", heading_message(&label, &shown, 0, 0, 0));
         // Past the problems listed, the heading's line is only counted: none to say again.
         let problem = if self.report.problems.len() > problem { problem } else { usize::MAX };
-        self.heading = Some(Heading { label, shown, problem, taken: 0, first: 0, last: 0 });
+        if let Some(year) = full_year(&label) {
+            self.list_years_add(file, &[year]);
+        }
+        self.heading =
+            Some(Heading { label, shown, problem, taken: 0, first: 0, last: 0, unsure: None, rows: Vec::new() });
+    }
+
+    /// School years the file's classes written in full name, kept for the file only.
+    fn list_years_add(&mut self, file: &str, years: &[u8]) {
+        if self.list_years.0 != file {
+            self.list_years = (file.to_owned(), Vec::new());
+        }
+        for &year in years {
+            if !self.list_years.1.contains(&year) {
+                self.list_years.1.push(year);
+            }
+        }
     }
 
     /// The heading's line, now that the rows it gave its class to are known.
@@ -7228,7 +7364,10 @@ impl RowReader<'_> {
         self.said_of_rows_applied();
         let Some(h) = self.heading.take() else { return };
         if let Some(p) = self.report.problems.get_mut(h.problem) {
-            p.message = heading_message(&h.label, &h.shown, h.taken, h.first, h.last);
+            p.message = match h.unsure {
+                Some(unsure) => unsure_heading_message(&h.shown, unsure, &h.rows),
+                None => heading_message(&h.label, &h.shown, h.taken, h.first, h.last),
+            };
         }
     }
 
@@ -7582,12 +7721,59 @@ fn block_sheet_name(sheet: &str, block: usize, blocks: &[usize], width: usize) -
     format!("{sheet}{sep}第 {} 栏 {columns} 列", block + 1)
 }
 
-fn class_heading(map: &HeaderMap, row: &[Cell]) -> Option<(String, String)> {
+fn class_heading(map: &HeaderMap, row: &[Cell]) -> Option<(TitleClass, String)> {
     let (label, heading_like) = one_text(map, row)?;
     // 「XX小学四年级2班学生名单」 over a table stacked under another names 四年级2班, not a class 「XX小学四年级2班」;
-    // 「四年级2班插班生」 and 「三年级1班（班主任：罗丽）」 name their class too, and a note none (`class_in_title`).
-    let class = class_in_title(&label).filter(|_| heading_like)?;
+    // 「四年级2班插班生」, 「2年级3班(名单)」, 「班级：二年级2班」 and 「三年级1班（班主任：罗丽）」 name their class too, and
+    // a note none (`title_reading`). One naming two classes (「三年级2班、3班」) or a shortened one (「3-2班」) is a
+    // heading still: its block is no longer the class above's.
+    let class = labelled_reading(&label).filter(|_| heading_like)?;
     Some((class, label))
+}
+
+/// The school years a list writes in full (三年级, 初一2班, 七年级3班) in its class cells and class headings, for
+/// reading a shortened heading (「3.2班」) by them (`shortened_sure`).
+fn written_years(map: &HeaderMap, rows: &[Vec<Cell>]) -> Vec<u8> {
+    let mut years = Vec::new();
+    for row in rows {
+        let mut texts: Vec<String> = [Column::Grade, Column::GradeClass, Column::Class]
+            .iter()
+            .filter_map(|&c| map.get(c, row))
+            .map(|c| c.text_ref().into_owned())
+            .collect();
+        if let Some((TitleClass::One(label), _)) = class_heading(map, row) {
+            texts.push(label);
+        }
+        for year in texts.iter().filter_map(|t| full_year(t)) {
+            if !years.contains(&year) {
+                years.push(year);
+            }
+        }
+    }
+    years
+}
+
+/// The school year a class or grade written in full names (三年级2班, 初一, 七年级): none for a shortened one (3.2).
+fn full_year(text: &str) -> Option<u8> {
+    if class_label::dotted(text).is_some() && !text.contains("年级") {
+        return None;
+    }
+    match ClassKey::parse(text).grade {
+        Grade::Year(year) => Some(year),
+        _ => None,
+    }
+}
+
+/// Whether a shortened class's year (3 of 「3.2班」) is surely 三年级, as the list's other classes written in full
+/// (`years`) show: all of the school's stage the year reads in (一至六年级 for 3). Beside 初一's classes 3.2 may be
+/// 初三2班, and with no class written in full nothing says which.
+fn shortened_sure(years: &[u8], year: u32) -> bool {
+    let stage = |y: u32| match y {
+        1..=6 => 0,
+        7..=9 => 1,
+        _ => 2,
+    };
+    !years.is_empty() && years.iter().all(|&y| stage(u32::from(y)) == stage(year))
 }
 
 /// A row holding only a list's title (「补录学生名册」, 「学生花名册」), written as a heading is: no pupil. With a date
@@ -7632,13 +7818,6 @@ fn note_line(map: &HeaderMap, row: &[Cell]) -> Option<String> {
     (heading_like && note).then(|| label.to_owned())
 }
 
-/// The class a title names: 「三年级2班名单」, 「三年级2班学生花名册」 → 「三年级2班」; any other label as it is.
-fn title_class(label: &str) -> &str {
-    let label = label.trim();
-    let bare = TITLE_ENDINGS.iter().find_map(|e| label.strip_suffix(e)).unwrap_or(label).trim_end();
-    bare.strip_suffix("学生").unwrap_or(bare).trim_end()
-}
-
 /// The one class a title names, with the words a title writes around it: the school and the term before it
 /// (「柳州市实验小学 三年级1班 学生花名册」, 「2026年秋季四年级2班名单」), the list's words after it (学生名单, 花名册,
 /// 插班生, 信息登记表 …, `TITLE_AFTER_CLASS`), and an aside in brackets or after a space giving the term or a date
@@ -7647,12 +7826,79 @@ fn title_class(label: &str) -> &str {
 /// 报送」, 「备注：三年级1班王某转出」, `is_note`), and taken as a title it moved the pupils under it into that class.
 /// The class as the title writes it (「三年级（2）班」), `None` for a text that is no title of one class.
 fn class_in_title(text: &str) -> Option<String> {
+    match title_reading(text)? {
+        TitleClass::One(class) => Some(class),
+        // 「3.2班」 as a sheet's name or a title reads as its class still; 「3-2班」, 「3/2班」 never did.
+        TitleClass::Shortened { written, .. } if !written.contains(CLASS_LIST_MARKS) => Some(written),
+        TitleClass::Shortened { .. } | TitleClass::Several(_) => None,
+    }
+}
+
+/// Marks between the classes a text names (「四年级1班、2班」, 「三年级2班至5班」): each makes it name several.
+const CLASS_LIST_MARKS: [char; 10] = ['、', ',', '，', '/', '和', '及', '与', '至', '-', '~'];
+
+/// What a title or a class heading names, with the words around it taken off (`class_in_title`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum TitleClass {
+    /// One class, as written (「三年级（2）班」).
+    One(String),
+    /// Several classes (「三年级2班、3班」, 「三年级2班和三年级3班」): as written.
+    Several(String),
+    /// A class written by its year and number alone (「3.2班」, 「3-2班」): 三年级2班, or 初三2班 in a junior
+    /// school's list; as written, with the year and class it reads as.
+    Shortened { written: String, year: u32, class: u32 },
+}
+
+/// What a class heading inside a list, a sheet's name or a file's name names: as a title (`title_reading`), or
+/// after a label (「班级：二年级2班」, 「班级:二年级2班」). Over the header a label line is `class_line`'s.
+fn labelled_reading(text: &str) -> Option<TitleClass> {
+    let text = text.trim();
+    title_reading(text).or_else(|| {
+        let rest = unlabelled(text);
+        (rest.len() < text.len()).then(|| title_reading(rest)).flatten()
+    })
+}
+
+/// The one class a sheet's or a file's name names, as a title or after a label (`labelled_reading`).
+fn class_in_name(text: &str) -> Option<String> {
+    let text = text.trim();
+    class_in_title(text).or_else(|| {
+        let rest = unlabelled(text);
+        (rest.len() < text.len()).then(|| class_in_title(rest)).flatten()
+    })
+}
+
+/// A label a class is written after (「班级：二年级2班」, 「班级:二年级2班」): the text after it, else the text.
+fn unlabelled(text: &str) -> &str {
+    const LABELS: [&str; 9] =
+        ["所在年级班级", "年级班级", "所在班级", "就读班级", "班级名称", "班级", "班别", "班名", "班"];
+    for label in LABELS {
+        if let Some(rest) = text.strip_prefix(label)
+            && let Some(value) = rest.trim_start().strip_prefix([':', '：'])
+        {
+            return value.trim_start();
+        }
+    }
+    text
+}
+
+/// Whether a text is only words a title writes after its class (「名单」, 「女生」, 「学生名单」): an aside of them in
+/// brackets (「2年级3班(名单)」) is taken off as they are.
+fn after_class_words(text: &str) -> bool {
+    let mut rest = text.trim();
+    while let Some(word) = TITLE_AFTER_CLASS.iter().find(|w| rest.ends_with(*w)) {
+        rest = rest[..rest.len() - word.len()].trim_end();
+    }
+    rest.is_empty() && !text.trim().is_empty()
+}
+
+fn title_reading(text: &str) -> Option<TitleClass> {
     if is_note(text) {
         return None;
     }
-    // An aside after a space (「三年级1班学生名单 班主任：罗丽」) is dropped as one in brackets is.
+    // An aside after a space (「三年级1班学生名单 班主任：罗丽」, 「三年级2班 男生」) is dropped as one in brackets is.
     let mut segments: Vec<&str> = text.split_whitespace().collect();
-    while segments.len() > 1 && segments.last().is_some_and(|s| title_aside(s)) {
+    while segments.len() > 1 && segments.last().is_some_and(|s| title_aside(s) || after_class_words(s)) {
         segments.pop();
     }
     let joined = segments.concat();
@@ -7664,7 +7910,8 @@ fn class_in_title(text: &str) -> Option<String> {
             if let Some(open) = rest.rfind(opens) {
                 let open_len = rest[open..].chars().next().map_or(0, char::len_utf8);
                 // A class number in brackets (三年级（2）) is the class's, no aside: it stays.
-                if title_aside(&rest[open + open_len..rest.len() - close.len_utf8()]) {
+                let inner = &rest[open + open_len..rest.len() - close.len_utf8()];
+                if title_aside(inner) || after_class_words(inner) {
                     rest = &rest[..open];
                 }
             }
@@ -7672,41 +7919,89 @@ fn class_in_title(text: &str) -> Option<String> {
         if let Some(word) = TITLE_AFTER_CLASS.iter().find(|w| rest.ends_with(*w)) {
             rest = &rest[..rest.len() - word.len()];
         }
+        rest = rest.trim_end();
         if rest == before {
             break;
         }
     }
-    // A label line (「班级：三年级2班」) is read by `class_line`; a colon left here is no title's.
+    // A label line (「班级：三年级2班」) is read by `class_line`, or by `labelled_reading` inside a list; a colon
+    // left here is no title's.
     if rest.contains([':', '：']) {
         return None;
     }
-    let after = header::after_school(rest);
+    // A class written with its year as a digit (「2年级3班」, 「3.2班」) is no year and term before the class.
+    let after = match ClassKey::parse(rest).grade {
+        Grade::Year(_) if reads_as_class(rest) => rest,
+        _ => header::after_school(rest),
+    };
     if NOTE_VERBS.iter().any(|v| header::after_school(&joined).contains(v)) {
         return None;
     }
-    // One class: 「四年级1班、2班名单」 names two, and gives none.
-    let one = !after.contains(['、', ',', '，', '/', '和', '及', '与', '至', '-', '~']);
     // Words before the grade that are no school's name (「以上为四年级2班」, 「城中区四年级2班」) are no title's.
     let grade_alone = !matches!(ClassKey::parse(after).grade, Grade::Other(g) if g.contains("年级"));
-    (one && grade_alone && reads_as_class(after)).then(|| after.to_owned())
+    if !grade_alone {
+        return None;
+    }
+    // 「3年2班」 writes its grade's word: read as 三年级2班, as ever.
+    if !after.contains('年')
+        && let Some((year, class)) = class_label::dotted(after).filter(|_| after.ends_with('班'))
+    {
+        return Some(TitleClass::Shortened { written: after.to_owned(), year, class });
+    }
+    // One class: 「四年级1班、2班名单」 names two, and gives none.
+    if !after.contains(CLASS_LIST_MARKS) {
+        return reads_as_class(after).then(|| TitleClass::One(after.to_owned()));
+    }
+    several_classes(after).then(|| TitleClass::Several(after.to_owned()))
+}
+
+/// Whether a text names several classes and nothing else: 「三年级2班、3班」, 「三年级2班和三年级3班」, 「三年级2、3班」,
+/// 「三年级2班至5班」. The first names its class (its 班 may come at the end), each other a class or its number.
+fn several_classes(text: &str) -> bool {
+    if !text.ends_with('班') {
+        return false;
+    }
+    let parts: Vec<&str> = text.split(CLASS_LIST_MARKS).map(str::trim).collect();
+    let number = |p: &str| {
+        let n = p.strip_suffix('班').unwrap_or(p);
+        let n = class_label::normalize(n);
+        (1..=3).contains(&n.chars().count())
+            && n.chars().all(|c| c.is_ascii_digit() || "一二三四五六七八九十".contains(c))
+    };
+    let class = |p: &str| reads_as_class(p) || (!p.ends_with('班') && reads_as_class(&format!("{p}班")));
+    parts.len() >= 2 && class(parts[0]) && parts[1..].iter().all(|p| class(p) || number(p))
 }
 
 /// Words a title writes after the class it names (「四年级2班学生名单」, 「四年级2班插班生」, 「三年级1班学生信息登记表」),
 /// taken off its end one after the other: longest first, so 学生名单 goes whole.
-const TITLE_AFTER_CLASS: [&str; 13] = [
+const TITLE_AFTER_CLASS: [&str; 27] = [
     "学生名单",
     "花名册",
     "名册",
     "名单",
     "插班生",
     "新生",
+    "男生",
+    "女生",
+    "住校生",
+    "寄宿生",
+    "走读生",
+    "借读生",
     "学生",
     "信息表",
     "登记表",
     "统计表",
     "一览表",
+    "汇总表",
+    "明细表",
     "信息",
     "参保",
+    "医保",
+    "缴费",
+    "汇总",
+    "明细",
+    "男",
+    "女",
 ];
 
 /// Words that make a line a note about the pupils, never a title: 转出, 另表报送, 未, 不 …
@@ -7836,6 +8131,60 @@ fn heading_message(label: &str, shown: &str, taken: usize, first: usize, last: u
     format!(
         "班级标题行“{shown}”{class}，不是学生，已跳过；{rows}，写有班级的行按所写 (a class heading row, “{shown}”, not a \
          pupil: skipped; {rows_en}; a row that writes its class keeps it)"
+    )
+}
+
+/// Why a class heading gives its block no class.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Unsure {
+    /// It names two classes or more (「三年级2班、3班」).
+    Several,
+    /// It writes the year and the class alone (「3-2班」), and the list's other classes leave the year in doubt.
+    Shortened { year: u32, class: u32 },
+}
+
+/// The report's line for a class heading whose class is not known (`Unsure`), with the rows under it that wrote no
+/// class of their own: put in none, never in the class above.
+fn unsure_heading_message(shown: &str, unsure: Unsure, rows: &[usize]) -> String {
+    let shown = quoted(shown);
+    let (why, why_en) = match unsure {
+        Unsure::Several => (
+            "写了两个或更多班级，不能确定其下各行是哪个班的".to_owned(),
+            "names two classes or more: which of them each row under it is in is not known".to_owned(),
+        ),
+        Unsure::Shortened { year, class } => {
+            let full = format!("{}年级{class}班", class_label::cn_numeral(year));
+            let other = match year {
+                1..=3 => format!("，也可能是初{0}{class}班或高{0}{class}班", class_label::cn_numeral(year)),
+                _ => String::new(),
+            };
+            (
+                format!("是年级和班号的简写，名单中其他写全的班级不能确定它是哪个年级的班（可能是{full}{other}）"),
+                format!(
+                    "writes only the year and the class, and the list's other classes written in full do not tell                      which grade it is ({full}, or a junior or senior school's year)"
+                ),
+            )
+        }
+    };
+    let listed: Vec<String> = rows.iter().take(5).map(usize::to_string).collect();
+    let more = if rows.len() > 5 { " …" } else { "" };
+    let (under, under_en) = match rows.len() {
+        0 => ("其下没有不写班级的行".to_owned(), "no row under it leaves its class empty".to_owned()),
+        n => (
+            format!(
+                "其下没有写班级的 {n} 行（第 {}{more} 行）未归入任何班级，也不归入上面的班级，请核对",
+                listed.join("、")
+            ),
+            format!(
+                "{n} rows under it writing no class (rows {}{more}) are put in no class, nor in the class above; \
+                 check them",
+                listed.join(", ")
+            ),
+        ),
+    };
+    format!(
+        "班级标题行“{shown}”{why}，不是学生，已跳过；{under}；写有班级的行按所写 (a class heading row, “{shown}”, \
+         {why_en}: skipped; {under_en}; a row that writes its class keeps it)"
     )
 }
 
@@ -12586,5 +12935,41 @@ mod tests {
             reworded += usize::from(&preview != notice);
         }
         assert!(notices.len() >= 20 && reworded >= 3, "{} notices, {reworded} reworded", notices.len());
+    }
+
+    /// A class heading inside a list names its class through a label, an aside of list words in brackets and words
+    /// after it (男生); one naming two classes, or written short (3-2班), is read as such, never as no heading.
+    #[test]
+    fn a_heading_reads_its_class_through_labels_and_words_and_names_several_or_a_shortened_one() {
+        for (text, class) in [
+            ("2年级3班(名单)", "2年级3班"),
+            ("班级：二年级2班", "二年级2班"),
+            ("班级:二年级2班", "二年级2班"),
+            ("三年级2班 男生", "三年级2班"),
+            ("三年级2班（女生）", "三年级2班"),
+            ("三年级（2）班", "三年级（2）班"),
+            ("四年级2班插班生", "四年级2班"),
+        ] {
+            assert_eq!(labelled_reading(text), Some(TitleClass::One(class.to_owned())), "{text}");
+        }
+        for text in ["三年级2班、3班", "三年级2班和三年级3班", "三年级2、3班", "三年级2班至5班", "班级：三年级2班、3班"]
+        {
+            assert!(matches!(labelled_reading(text), Some(TitleClass::Several(_))), "{text}");
+        }
+        for text in ["3.2班", "3-2班", "3/2班"] {
+            assert!(matches!(labelled_reading(text), Some(TitleClass::Shortened { year: 3, class: 2, .. })), "{text}");
+        }
+        for text in ["注：三年级2班、3班另表报送", "三年级2班王某转出", "学生花名册", "班级：", "三年级2班、张三"]
+        {
+            assert_eq!(labelled_reading(text), None, "{text}");
+        }
+        // Over the header a label line is `class_line`'s; a sheet's or a file's name reads one too.
+        assert_eq!(class_in_title("班级：二年级2班"), None);
+        assert_eq!(class_in_name("班级：二年级2班").as_deref(), Some("二年级2班"));
+        assert_eq!(class_in_name("四年级2班插班生").as_deref(), Some("四年级2班"));
+        assert_eq!(class_in_title("3.2班").as_deref(), Some("3.2班"));
+        assert_eq!(class_in_title("3-2班"), None);
+        let years = |y: &[u8]| y.to_vec();
+        assert!(shortened_sure(&years(&[3, 4]), 3) && !shortened_sure(&years(&[7]), 3) && !shortened_sure(&[], 3));
     }
 }
