@@ -5107,7 +5107,7 @@ fn a_category_list_named_by_its_file_or_sheet_is_refused_on_an_empty_drive() {
 }
 
 /// A list by grade with a 人员类别 column and no 班级 has a grade, though canbao reads it from no column (a header
-/// it does not know, 就读年级 or 现年级; the sheet's or the file's name, 三年级): imported as it would be without
+/// it does not know, 入学年级 or 原年级; the sheet's or the file's name, 三年级): imported as it would be without
 /// its category column, the categories read. Before, on a drive holding pupils, it was refused as a department's
 /// list 「没有班级或年级」.
 #[test]
@@ -5117,8 +5117,8 @@ fn a_list_by_grade_with_a_category_column_is_imported() {
     let held = dir.path().join("held.csv");
     std::fs::write(&held, format!("姓名,身份证号码,班级\n早来,{},四年级1班\n", valid("45020220150305771"))).unwrap();
     let cases = [
-        ("by-header.csv", "Sheet1", "就读年级"),
-        ("by-header.xlsx", "Sheet1", "现年级"),
+        ("by-header.csv", "Sheet1", "入学年级"),
+        ("by-header.xlsx", "Sheet1", "原年级"),
         ("list.xlsx", "三年级", ""),
         ("三年级.csv", "Sheet1", ""),
     ];
@@ -5946,6 +5946,8 @@ fn a_sheet_or_file_named_with_words_around_its_class_gives_the_class() {
         ("四年级2班插班生.csv", "", "四年级2班"),
         ("班级：二年级2班.csv", "", "二年级2班"),
         ("三年级2班 男生.xlsx", "Sheet1", "三年级2班"),
+        // A name that reads as a class whole still gives it.
+        ("3-2班.csv", "", "三年级2班"),
     ] {
         let path = dir.path().join(file);
         let rows: Vec<Vec<Option<&str>>> =

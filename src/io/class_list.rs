@@ -1269,8 +1269,9 @@ fn title_names_class(rows: &[Vec<Cell>], header_row: usize) -> Option<(String, S
 /// The class a file's name gives (六年级3班.csv, 三年级2班名单.xlsx, 四年级2班插班生.csv, 班级：二年级2班.csv), as a
 /// title so written names it (`class_in_title`), or a workbook's only sheet's name would.
 fn file_class(file: &str) -> Option<String> {
-    let stem = Path::new(file).file_stem()?.to_str()?;
-    class_in_name(stem)
+    let stem = Path::new(file).file_stem()?.to_str()?.trim();
+    // A name that reads as a class whole (3-2班.csv) does still, as a workbook's only sheet's name does.
+    class_in_name(stem).or_else(|| reads_as_class(stem).then(|| stem.to_owned()))
 }
 
 /// The class a label line above the header gives (「班级：三年级（2）班」, or 「年级：三年级 班级：2班」 in a merged
@@ -8527,7 +8528,7 @@ struct SheetPlace<'a> {
 }
 
 /// A department's list of certified people rather than a class list (`ImportError::CategoryList`): a category
-/// column, and no class or grade from a column (a header naming 年级 or 班级 that canbao does not read, 就读年级,
+/// column, and no class or grade from a column (a header naming 年级 or 班级 that canbao does not read, 入学年级,
 /// tells a grade too), a title, the sheet's or the file's name; in a workbook of several sheets, left out beside
 /// the others; under a title, a sheet's or a file's name naming a department, a certification or a category, or
 /// on a drive already holding pupils (the list can only add pupils in no class, or categories the category
@@ -8544,7 +8545,7 @@ fn looks_like_category_list(
     if !no_class || !map.columns.contains_key(&Column::Category) {
         return None;
     }
-    // A grade the reader does not take (a header it does not know, 就读年级; a grade in the sheet's or the file's
+    // A grade the reader does not take (a header it does not know, 入学年级; a grade in the sheet's or the file's
     // name or the title, 三年级): a list by grade, imported as it would be without its category column.
     let grade_header = header_row
         .iter()
