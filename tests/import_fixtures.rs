@@ -5939,6 +5939,8 @@ fn a_sheet_or_file_named_with_words_around_its_class_gives_the_class() {
     let mut drive = store();
     let report = class_list::import(&mut drive, &[path.as_path()], Some("第二小学"), false).unwrap();
     assert_eq!(classes_of(&drive, &ids), ["四年级2班", "二年级2班"], "{:?}", report.problems);
+    let said = report.problems.iter().find(|p| p.sheet == "四年级2班插班生").map(|p| p.message.as_str());
+    assert!(said.is_some_and(|m| m.contains("工作表名称“四年级2班插班生”导入到“四年级2班”")), "{:?}", report.problems);
     // A workbook's only sheet, and a CSV or a workbook named so.
     for (file, sheet, class) in [
         ("list.xlsx", "四年级2班插班生", "四年级2班"),

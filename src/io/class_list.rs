@@ -2754,6 +2754,13 @@ impl RowReader<'_> {
                 && sheet.name.trim() != label
             {
                 self.class_given_said(file, (&sheet.name, None), ClassSource::Title, &title, label);
+            } else if let (SheetClass::Named(label), false) = (&sheet_class, class_column)
+                && sheet.name.trim() != label
+                && name_names_class(&sheet.name, multi)
+                && name_class(&sheet.name) == *label
+            {
+                // The class read out of the name's other words (「四年级2班插班生」 → 四年级2班) is said, as a title's is.
+                self.class_given_said(file, (&sheet.name, None), ClassSource::SheetName, &sheet.name, label);
             }
             let paperwork = self.other_paperwork(
                 file,
