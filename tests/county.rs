@@ -5304,3 +5304,93 @@ fn a_class_conflict_names_the_grade_with_the_class() {
     assert_eq!(c["field"], "class", "{second}");
     assert_eq!((c["kept"].as_str(), c["lost"].as_str()), (Some("三年级3班"), Some("三年级2班")), "{second}");
 }
+
+/// The schools' own figures at the county: (school, pupils, family-paid) per school line.
+fn school_lines(county: &Value) -> Vec<(String, i64, i64)> {
+    county["schools"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            (l["school"].as_str().unwrap().to_owned(), l["students"].as_i64().unwrap(), l["paid"].as_i64().unwrap())
+        })
+        .collect()
+}
+
+/// The latest backup of `drive`'s import (its file name starts with `stem`).
+fn import_backup(dir: &Path, stem: &str) -> PathBuf {
+    let mut backups: Vec<PathBuf> = std::fs::read_dir(dir.join("backups"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            let name = p.file_name().unwrap().to_string_lossy().into_owned();
+            name.starts_with(stem) && name.ends_with("-import.db")
+        })
+        .collect();
+    backups.sort();
+    backups.pop().expect("the import's backup")
+}
+
+/// 第1小学's laptop imports 第2小学's list by mistake after 第2小学 pushed it, pushes (its import is the newer
+/// creation, so the county moves the pupils to 第1小学), restores the backup from before the import and pushes
+/// again, with and without `--remove-restored`: the pupils are 第2小学's alone again, and the county counts them
+/// there at once, and still after 第2小学's own push. Before, they stayed under 第1小学: the county had no record
+/// of the school 第2小学's creation row gave them.
+#[test]
+fn a_restore_that_takes_another_schools_list_back_puts_its_pupils_back_under_that_school_at_the_county() {
+    for remove in [false, true] {
+        let Some(db) = TestDb::new() else { return };
+        let dir = tempfile::tempdir().unwrap();
+        let a = drive(dir.path(), 0, 3);
+        let b = drive(dir.path(), 1, 4);
+        mark(&b, &pupil_id(1, 0), &["--payment", "paid", "--amount", "400"]);
+        push(&db, &[&a, &b], &[]);
+        a_second_later();
+        canbao(&a).args(["import", "--school", "第1小学"]).arg(dir.path().join("school1.csv")).assert().success();
+        push(&db, &[&a], &[]);
+        let moved = school_lines(&rollup(&db, &[]));
+        assert_eq!(moved, [("第1小学".to_owned(), 7, 1)], "the import moved them: {moved:?}");
+        canbao(&a).arg("restore").arg(import_backup(dir.path(), "school0")).arg("--force").assert().success();
+        let extra: &[&str] = if remove { &["--remove-restored"] } else { &[] };
+        let after = push(&db, &[&a], extra);
+        let expected = [("第1小学".to_owned(), 3, 0), ("第2小学".to_owned(), 4, 1)];
+        let county = rollup(&db, &[]);
+        assert_eq!(school_lines(&county), expected, "remove {remove}: {after} {county}");
+        assert_eq!(county["other_school_pupils"], 0, "remove {remove}: {county}");
+        let own = push(&db, &[&b], &[]);
+        assert!(own["conflicts"].as_array().unwrap().is_empty(), "remove {remove}: {own}");
+        assert_eq!(school_lines(&rollup(&db, &[])), expected, "remove {remove}: {own}");
+        let again = push(&db, &[&a, &b], &[]);
+        assert_eq!(again["updated"], 0, "remove {remove}: {again}");
+        assert_eq!(school_lines(&rollup(&db, &[])), expected, "remove {remove}: {again}");
+    }
+}
+
+/// Two laptops' copies of one drive each import the same class list, under a school each, the second later:
+/// the county counts the pupils under the second's school. The second laptop takes its import back by restoring
+/// the backup from before it and pushes: the pupils go back under the first laptop's school, which its copy still
+/// holds them in, at once and after either copy's next push.
+#[test]
+fn copies_importing_one_list_under_two_schools_keep_the_other_copys_school_after_a_restore() {
+    let Some(db) = TestDb::new() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let base = drive(dir.path(), 0, 3);
+    drive(dir.path(), 1, 4);
+    let list = dir.path().join("school1.csv");
+    let (a, b) = (laptop_copy(dir.path(), &base, "lapA"), laptop_copy(dir.path(), &base, "lapB"));
+    push(&db, &[&base], &[]);
+    canbao(&a).args(["import", "--school", "第3小学"]).arg(&list).assert().success();
+    a_second_later();
+    canbao(&b).args(["import", "--school", "第4小学"]).arg(&list).assert().success();
+    push(&db, &[&a, &b], &[]);
+    let lines = |db: &TestDb| school_lines(&rollup(db, &[]));
+    assert_eq!(lines(&db), [("第1小学".to_owned(), 3, 0), ("第4小学".to_owned(), 4, 0)]);
+    let backup = import_backup(&dir.path().join("lapB"), "school0");
+    canbao(&b).arg("restore").arg(backup).arg("--force").assert().success();
+    let after = push(&db, &[&b], &[]);
+    let expected = [("第1小学".to_owned(), 3, 0), ("第3小学".to_owned(), 4, 0)];
+    assert_eq!(lines(&db), expected, "{after}");
+    let again = push(&db, &[&a, &b], &[]);
+    assert_eq!(again["updated"], 0, "{again}");
+    assert_eq!(lines(&db), expected, "{again}");
+}

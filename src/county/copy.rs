@@ -270,9 +270,10 @@ pub fn write_status(
 }
 
 pub const EVENT_COLUMNS: &str =
-    "event, drive_id, pupil_id, at, at_text, operator, origin, action, id_number, field, old, new, year";
+    "event, drive_id, pupil_id, at, at_text, operator, origin, action, id_number, field, old, new, year, school";
 
-pub fn write_event(line: &mut CopyLine, e: &DriveEvent, drive_id: i32, pupil_id: Option<i64>) {
+/// `school`: for a creation row, the school it put the pupil in (see the county schema's version 12).
+pub fn write_event(line: &mut CopyLine, e: &DriveEvent, drive_id: i32, pupil_id: Option<i64>, school: Option<&str>) {
     line.text(&e.hash);
     line.int(i64::from(drive_id));
     line.opt_int(pupil_id);
@@ -290,6 +291,7 @@ pub fn write_event(line: &mut CopyLine, e: &DriveEvent, drive_id: i32, pupil_id:
     line.opt(e.old.as_deref().filter(|_| !kept_home));
     line.opt(e.new.as_deref().filter(|_| !kept_home));
     line.opt_int(e.year.map(i64::from));
+    line.opt(school);
 }
 
 #[cfg(test)]
@@ -329,7 +331,7 @@ mod tests {
             hash: "0".repeat(32),
         };
         let mut line = CopyLine::new();
-        write_event(&mut line, &e, 1, Some(1));
+        write_event(&mut line, &e, 1, Some(1), None);
         line.end();
         String::from_utf8(line.buf).unwrap()
     }

@@ -246,6 +246,82 @@ fn settle_removed(
     Ok((Vec::new(), found))
 }
 
+/// The county's pupils this drive no longer holds whose school was last set by a creation row (or change) its
+/// restores took back (`DriveRead::removed`, `undone`): a pupil another drive created too, which the county keeps
+/// (see [`removed_here`]), goes back to the school of the newest change of school the county holds that no
+/// restore took back: a 学校 change row's value, or the school another drive's creation row put the pupil in
+/// (recorded with it, county schema 12). Failing both (rows pushed before), the school the county had the pupil
+/// in before this drive's change moved it (`other_school_pupils`). Each school taken back is a row of the
+/// county's history (action `restore`), as a restore's taking back of a value is. `held`: the county's pupils
+/// the drive matched, whose school the drive's own value decides. Returns how many pupils changed school.
+fn rewind_removed(
+    tx: &mut postgres::Transaction,
+    rows: &DriveRead,
+    held: &[i64],
+    drive_id: i32,
+) -> Result<usize, CountyError> {
+    if rows.removed.is_empty() && rows.undone.is_empty() {
+        return Ok(0);
+    }
+    let gone: Vec<&str> = rows.removed.iter().chain(&rows.undone).map(String::as_str).collect();
+    let (at, operator) = match &rows.restored {
+        Some((at, by)) => (Some(at.as_str()), by.as_str()),
+        None => (None, ""),
+    };
+    let moved = tx
+        .query(
+            "WITH g AS (SELECT DISTINCT unnest($1::text[])::uuid AS event),
+             p AS (
+                SELECT p.id, p.school_id AS was, p.id_number FROM canbao.pupils p
+                WHERE p.school_event IN (SELECT event FROM g) AND NOT p.id = ANY($2)
+             ),
+             k AS (
+                SELECT p.id, p.was, p.id_number, c.event, c.at, c.origin, c.drive_id,
+                       COALESCE(c.school_id,
+                                (SELECT o.county_school_id FROM canbao.other_school_pupils o
+                                 WHERE o.pupil_id = p.id AND o.drive_id = $3)) AS school_id
+                FROM p JOIN LATERAL (
+                    SELECT a.event, a.at, a.origin, a.drive_id,
+                           (SELECT s.id FROM canbao.schools s
+                            WHERE s.name = CASE WHEN a.field = 'school' THEN a.new ELSE a.school END) AS school_id
+                    FROM canbao.audit a
+                    WHERE a.pupil_id = p.id AND a.event NOT IN (SELECT event FROM g)
+                      AND ((a.field = 'school' AND a.action NOT IN ('merge', 'restore') AND a.new IS NOT NULL)
+                           OR (a.field = 'created' AND a.action <> 'remove'))
+                    -- A creation row whose school is known first, of those with one, the newest.
+                    ORDER BY (a.field = 'school' OR a.school IS NOT NULL) DESC, a.at DESC NULLS LAST,
+                             a.origin DESC, a.id DESC
+                    LIMIT 1
+                ) c ON true
+             ),
+             u AS (
+                UPDATE canbao.pupils t SET school_id = k.school_id, school_at = k.at, school_origin = k.origin,
+                       school_event = k.event, school_drive = k.drive_id
+                FROM k WHERE t.id = k.id AND k.school_id IS NOT NULL
+                RETURNING t.id, k.was, t.school_id, k.id_number
+             ),
+             h AS (
+                INSERT INTO canbao.audit(event, drive_id, pupil_id, at, at_text, operator, origin, action, id_number,
+                                         field, old, new)
+                SELECT gen_random_uuid(), $3, u.id, COALESCE($4::text::timestamptz, now()),
+                       COALESCE($4, to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')), $5,
+                       'restore', 'restore', u.id_number, 'school',
+                       (SELECT name FROM canbao.schools WHERE id = u.was),
+                       (SELECT name FROM canbao.schools WHERE id = u.school_id)
+                FROM u WHERE u.was <> u.school_id
+                RETURNING pupil_id
+             ),
+             -- The drive no longer holds them under its school: no longer pupils of two schools' drives by it (a
+             -- push may not delete: the record is kept, its two schools made one, which the roll-up leaves out).
+             o AS (UPDATE canbao.other_school_pupils o SET drive_school_id = o.county_school_id
+                   FROM u WHERE o.pupil_id = u.id AND o.drive_id = $3)
+             SELECT count(*) FROM h",
+            &[&gone, &held, &drive_id, &at, &operator],
+        )
+        .map_err(server)?;
+    Ok(moved.first().map_or(0, |r| r.get::<_, i64>(0) as usize))
+}
+
 /// A pupil this drive holds under another school than the county does, where the county's pupil came from a
 /// drive that shares no creation row with this one: not a copy of this drive whose school was renamed, but
 /// another school's list holding the same ID number (a class that moved, a list sent to the wrong school). The
@@ -1230,7 +1306,11 @@ fn other_school_pupils(
 ) -> Result<Vec<OtherSchoolPupil>, CountyError> {
     tx.execute(
         "INSERT INTO canbao.other_school_pupils(pupil_id, drive_id, county_school_id, drive_school_id)
-         SELECT pupil_id, $1, county_school_id, drive_school_id FROM stage_other_school ON CONFLICT DO NOTHING",
+         SELECT pupil_id, $1, county_school_id, drive_school_id FROM stage_other_school
+         ON CONFLICT (pupil_id, drive_id) DO UPDATE
+             SET county_school_id = excluded.county_school_id, drive_school_id = excluded.drive_school_id
+             -- One a restore of the drive settled (`rewind_removed`) counts again.
+             WHERE other_school_pupils.county_school_id = other_school_pupils.drive_school_id",
         &[&drive_id],
     )
     .map_err(server)?;
@@ -1456,8 +1536,20 @@ fn insert_history<'r>(
     }
     // Stable: each pupil's rows keep the drive's order.
     new.sort_by_key(|&(pupil, _)| (pupil.is_none(), pupil));
+    // A creation row that is its pupil's newest change of school carries the school (the drive's value is the
+    // one it gave): should a restore take another drive's creation of the pupil back, the county has the school
+    // to go back to (`rewind_removed`). A later change of school carries its own value.
+    let school_group = GROUPS.iter().position(|g| g.contains(&crate::store::Field::School));
+    let created_in: Map<&str, &str> = rows
+        .pupils
+        .iter()
+        .filter_map(|p| {
+            let e = &rows.audit[p.last[school_group?]?];
+            (e.field == "created").then_some((e.hash.as_str(), p.school.as_str()))
+        })
+        .collect();
     copy::copy(tx, "canbao.audit", copy::EVENT_COLUMNS, &new, |line, &(pupil, e)| {
-        copy::write_event(line, e, drive_id, pupil)
+        copy::write_event(line, e, drive_id, pupil, created_in.get(e.hash.as_str()).copied())
     })?;
     Ok(new.iter().map(|(_, e)| e.hash.as_str()).collect())
 }
@@ -1500,6 +1592,7 @@ fn push_file(
     let held: Vec<i64> = pupil_of.values().copied().collect();
     let found = removed_here(tx, rows, &held, reveal)?;
     let (removed_from_county, restore_removed) = settle_removed(tx, rows, (drive_id, remove), found)?;
+    let rewound = if new_county { 0 } else { rewind_removed(tx, rows, &held, drive_id)? };
     // The history of a pupil kept out goes with the pupil taken out, where the rest of it is.
     let pupil_of: Map<i64, i64> = pupil_of.into_iter().chain(held_out).collect();
     let inserted = insert_history(tx, rows, &events, &pupil_of, drive_id)?;
@@ -1509,7 +1602,7 @@ fn push_file(
     let changed = (fresh.len() + updated) as f64;
     analyze_grown(tx, &[("pupils", changed), ("statuses", changed), ("audit", inserted.len() as f64)])?;
     // The rows recording what a restore took back are history new to the county too.
-    let audit_rows = inserted.len() as u64 + restore_rows;
+    let audit_rows = inserted.len() as u64 + restore_rows + rewound as u64;
     brought.extend(inserted.into_iter().map(|hash| (hash.to_owned(), file.shown.clone())));
     let students = rows.pupils.len();
     let report = FilePush {
@@ -1522,7 +1615,7 @@ fn push_file(
         conflicts: conflicts.len(),
         audit_rows,
         other_school_pupils: others.len(),
-        restored,
+        restored: restored + rewound,
         look_alikes,
         top_ups_joined: top_ups.len(),
         top_ups,

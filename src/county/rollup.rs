@@ -411,8 +411,10 @@ pub fn rollup(client: &mut postgres::Client, year: Option<i32>, school: Option<&
         tx.query_one(
             "SELECT count(DISTINCT o.pupil_id) FROM canbao.other_school_pupils o
              JOIN canbao.pupils p ON p.id = o.pupil_id
-             WHERE $1::text IS NULL
-                OR (SELECT id FROM canbao.schools WHERE name = $1) IN (p.school_id, o.county_school_id, o.drive_school_id)",
+             -- A record whose drive's restore took the pupil back (`push::rewind_removed`) names one school.
+             WHERE o.county_school_id <> o.drive_school_id
+               AND ($1::text IS NULL
+                OR (SELECT id FROM canbao.schools WHERE name = $1) IN (p.school_id, o.county_school_id, o.drive_school_id))",
             &[&school],
         )
         .map_err(server)?

@@ -203,6 +203,13 @@ pub const MIGRATIONS: &[&str] = &[
     r#"
     ALTER TABLE canbao.drives ADD COLUMN IF NOT EXISTS restore_removed_said text;
     "#,
+    // 12: the school a pupil's creation row put them in, where it was the drive's newest change of the pupil's
+    // school when pushed (NULL otherwise, and for rows pushed before): a pupil two drives created (another
+    // school's list imported by mistake, copies importing one list under two schools) goes back to the other
+    // creation's school when a restore takes one creation back, as a 学校 change row's own value gives it.
+    r#"
+    ALTER TABLE canbao.audit ADD COLUMN IF NOT EXISTS school text;
+    "#,
 ];
 
 /// The first version whose statuses keep a closed year's categories, and whose pupils' categories_year is
