@@ -941,10 +941,12 @@ fn a_drive_still_in_last_year_does_not_undo_this_years_category_certification() 
     assert_eq!(certified, Some(year as i32 + 1));
 }
 
-/// One laptop takes two payments, the other marks the same pupils 不参保 and 异地参保 without having seen them:
-/// whichever was newer, and pushed in either order, the county keeps each payment and not the enrollment that
-/// contradicts it, lists the pair as a conflict naming the payment, and counts the children insured, not
-/// declined. Pushing again changes nothing.
+/// One laptop takes three payments, the other marks the same pupils 不参保, 异地参保 and 已离校 without having seen
+/// them: whichever was newer, and pushed in either order, the county keeps each payment and not the enrollment
+/// that contradicts it, lists the pair as a conflict naming the payment, and counts the children insured, not
+/// declined. An 已离校 made apart is no exception when its clock is later: changes made apart have no order but
+/// the laptops' clocks (see `a_payment_taken_on_a_laptop_whose_clock_is_behind_reaches_the_county_with_its_enrollment`).
+/// Pushing again changes nothing.
 #[test]
 fn a_payment_stands_against_an_enrollment_marked_apart_on_another_laptop() {
     let dir = tempfile::tempdir().unwrap();
@@ -998,11 +1000,11 @@ fn a_payment_stands_against_an_enrollment_marked_apart_on_another_laptop() {
                     (s("name"), s("kept"), s("lost"), s("payment_kept"))
                 })
                 .collect();
-            // An 已离校 after the payment is what `mark` allows (paid, then left); before it, it is not.
-            let mut expected = vec![("学生01", "here", "declined", "paid"), ("学生02", "here", "elsewhere", "paid")];
-            if !payment_first {
-                expected.push(("学生03", "here", "left", "paid"));
-            }
+            let expected = vec![
+                ("学生01", "here", "declined", "paid"),
+                ("学生02", "here", "elsewhere", "paid"),
+                ("学生03", "here", "left", "paid"),
+            ];
             assert_eq!(listed, expected, "{case}: {report}");
             let paying = a.display().to_string();
             for c in report["conflicts"].as_array().unwrap() {
@@ -1013,10 +1015,9 @@ fn a_payment_stands_against_an_enrollment_marked_apart_on_another_laptop() {
                 );
             }
             let county = rollup(&db, &[]);
-            // Paid, then left: still insured this year.
             let counts =
                 ["paid", "enrolled", "declined", "elsewhere", "left"].map(|k| county[k].as_i64().unwrap_or(-1));
-            assert_eq!(counts, [3, 3, 0, 0, i64::from(payment_first)], "{case}: {county}");
+            assert_eq!(counts, [3, 3, 0, 0, 0], "{case}: {county}");
             let standing = db
                 .client()
                 .query_one(
@@ -1025,8 +1026,7 @@ fn a_payment_stands_against_an_enrollment_marked_apart_on_another_laptop() {
                     &[&left],
                 )
                 .unwrap();
-            let kept = if payment_first { "left" } else { "here" };
-            assert_eq!(standing.get::<_, String>(0), kept, "{case}");
+            assert_eq!(standing.get::<_, String>(0), "here", "{case}");
             let again = push(&db, &[&a, &b], &[]);
             assert!(again["conflicts"].as_array().unwrap().is_empty(), "{case}: {again}");
             assert_eq!((again["updated"].as_u64(), again["unchanged"].as_u64()), (Some(0), Some(8)), "{case}: {again}");
@@ -5363,6 +5363,72 @@ fn a_restore_that_takes_another_schools_list_back_puts_its_pupils_back_under_tha
         let again = push(&db, &[&a, &b], &[]);
         assert_eq!(again["updated"], 0, "remove {remove}: {again}");
         assert_eq!(school_lines(&rollup(&db, &[])), expected, "remove {remove}: {again}");
+    }
+}
+
+/// Two copies of a drive: the first laptop marks 学生01 已离校 at 10:00; the second, whose clock runs two hours
+/// behind, takes the family's payment later that morning, stamped 08:30, which makes the pupil 在校参保 in the same
+/// write. Neither saw the other's change, so nothing orders the two but the clocks, which are wrong: the payment
+/// stands with the enrollment it was taken with, whichever copy is pushed first, and the 已离校 not applied is
+/// listed as a conflict naming the payment. Where before the county ordered them by the clocks, took the 已离校 as
+/// marked after the payment, and the second laptop's 在校参保 never reached it.
+#[test]
+fn a_payment_taken_on_a_laptop_whose_clock_is_behind_reaches_the_county_with_its_enrollment() {
+    use canbao::domain::student::{Enrollment, PaymentDetails, PaymentStatus};
+    use canbao::store::Store;
+    let dir = tempfile::tempdir().unwrap();
+    let base = drive(dir.path(), 0, 3);
+    let id = pupil_id(0, 1);
+    for a_first in [true, false] {
+        let folder = dir.path().join(format!("order-{a_first}"));
+        std::fs::create_dir(&folder).unwrap();
+        let (a, b) = (laptop_copy(&folder, &base, "lapA"), laptop_copy(&folder, &base, "lapB"));
+        let Some(db) = TestDb::new() else { return };
+        push(&db, &[&base], &[]);
+        {
+            let mut s = Store::open(&a).unwrap();
+            s.set_fixed_clock("2027-01-04T10:00:00+08:00");
+            let pupil = s.student_by_id_number(&id).unwrap().unwrap().id;
+            s.set_enrollment(pupil, Enrollment::Left, None).unwrap();
+        }
+        {
+            let mut s = Store::open(&b).unwrap();
+            s.set_fixed_clock("2027-01-04T08:30:00+08:00");
+            let pupil = s.student_by_id_number(&id).unwrap().unwrap().id;
+            let paid = PaymentDetails { amount_fen: Some(40000), paid_on: None, channel: None };
+            s.set_payment(pupil, PaymentStatus::Paid, &paid).unwrap();
+        }
+        let files: [&Path; 2] = if a_first { [&a, &b] } else { [&b, &a] };
+        let pushed = push(&db, &files, &[]);
+        let standing = db
+            .client()
+            .query_one(
+                "SELECT s.enrollment, s.payment FROM canbao.statuses s JOIN canbao.pupils p ON p.id = s.pupil_id
+                 WHERE p.id_number = $1",
+                &[&id],
+            )
+            .unwrap();
+        let standing: (String, String) = (standing.get(0), standing.get(1));
+        assert_eq!(standing, ("here".to_owned(), "paid".to_owned()), "a first {a_first}: {pushed}");
+        let listed: Vec<(&str, &str, &str)> = pushed["conflicts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c["field"] == "enrollment")
+            .map(|c| {
+                (
+                    c["kept"].as_str().unwrap_or(""),
+                    c["lost"].as_str().unwrap_or(""),
+                    c["payment_kept"].as_str().unwrap_or(""),
+                )
+            })
+            .collect();
+        assert_eq!(listed, [("here", "left", "paid")], "a first {a_first}: {pushed}");
+        let county = rollup(&db, &[]);
+        assert_eq!((county["paid"].as_i64(), county["left"].as_i64()), (Some(1), Some(0)), "{county}");
+        let again = push(&db, &[&a, &b], &[]);
+        assert!(again["conflicts"].as_array().unwrap().is_empty(), "a first {a_first}: {again}");
+        assert_eq!(again["updated"], 0, "a first {a_first}: {again}");
     }
 }
 

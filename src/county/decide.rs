@@ -954,8 +954,12 @@ fn contradiction_join(g: &Group) -> String {
 /// another could end side by side: a pair `mark` refuses (`Standing::payment_contradicts_enrollment`), which
 /// the county would count as both declined and insured. The payment stands (money collected, which the tax
 /// office will confirm) and the enrollment that contradicts it is not applied: the pupil keeps the enrollment
-/// of the side the payment came from. A pair either side holds by itself (paid, then left school) stays, and so
-/// does an 已离校 marked on one drive after the other took the payment, which `mark` allows on one laptop.
+/// of the side the payment came from. A pair either side holds by itself (paid, then left school) stays: that
+/// side marked the one after the other, as `mark` allows it. An 已离校 made apart from the payment is not applied
+/// either, whichever change's clock is later: two laptops' changes made apart have no order but their clocks, and a
+/// laptop whose clock runs behind would have its payment taken after the 已离校 read as taken before it, and its
+/// 在校参保 lost (a 已离校 marked knowing of the payment is that side's own pair, which stays). Listed as a conflict
+/// naming the payment, it is there for the operator to mark again where the pupil left after paying.
 /// A payment that stood over the other side's change (`payment_stands`) keeps the enrollment it was taken with
 /// over a 未确认 from that side too, whichever is newer, as a merge keeps it (`store::merge`'s
 /// `keep_the_payment`): paid and 未确认 is a pair no mark makes, which the roll-up counts as 在校参保.
@@ -987,7 +991,6 @@ pub fn find_contradictions(tx: &mut postgres::Transaction, year: i32) -> Result<
                    COALESCE(dp.they_win, false) AS drive_paid, s.enrollment AS se, s.payment AS sp,
                    t.enrollment AS te, t.payment AS tp,
                    CASE WHEN dp.they_win THEN s.payment_at ELSE t.payment_at END AS paid_at,
-                   CASE WHEN de.they_win THEN s.enrollment_at ELSE t.enrollment_at END AS enrolled_at,
                    t.payment_event, t.payment_drive, COALESCE(dp.payment_stands, false) AS stood
             FROM stage_statuses s JOIN canbao.statuses t ON t.pupil_id = s.pupil_id AND t.year = s.year
                  LEFT JOIN de ON de.rid = s.rid LEFT JOIN dp ON dp.rid = s.rid
@@ -997,9 +1000,7 @@ pub fn find_contradictions(tx: &mut postgres::Transaction, year: i32) -> Result<
                 CASE WHEN NOT drive_paid THEN (SELECT name FROM canbao.drives WHERE id = payment_drive) END
          FROM r
          WHERE ((e, p) IN (VALUES {pairs}) OR (stood AND e = '{unknown}' AND p IN ({settled})))
-           AND (e, p) IS DISTINCT FROM (se, sp) AND (e, p) IS DISTINCT FROM (te, tp)
-           -- As `mark` judges the later step: an 已离校 after the payment is allowed (paid, then left).
-           AND NOT (e = 'left' AND COALESCE(enrolled_at > paid_at, false));
+           AND (e, p) IS DISTINCT FROM (se, sp) AND (e, p) IS DISTINCT FROM (te, tp);
          ANALYZE stage_contradicted;",
         de = decisions_as("de", enrollment, year),
         dp = decisions_as("dp", payment, year),
