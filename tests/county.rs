@@ -5366,6 +5366,56 @@ fn a_restore_that_takes_another_schools_list_back_puts_its_pupils_back_under_tha
     }
 }
 
+/// A family that paid 300 of the 380 due is no 家庭缴费 at the county, in `rollup` as in `export summary`: the
+/// premium is paid once the whole share is, so a part payment is still to collect (the 未缴费 ledger, no class's
+/// 家庭缴费 on a school's own summary), said apart as 部分缴费. Where before `rollup` counted it in 家庭缴费 and the
+/// summary did not. `--json` keeps `paid` as recorded, as `stats` counts it.
+#[test]
+fn a_part_payment_is_no_family_payment_in_the_rollup_as_in_the_county_summary() {
+    let Some(db) = TestDb::new() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let drive = drive_2024(dir.path(), 6);
+    for (n, amount) in [(0, "380"), (1, "300")] {
+        let id = pupil_id(0, n);
+        mark(&drive, &id, &["--payment", "paid", "--amount", amount, "--paid-on", "2023-10-08", "--yes"]);
+    }
+    push(&db, &[&drive], &[]);
+    let county = rollup(&db, &[]);
+    assert_eq!(
+        (county["paid"].as_i64(), county["paid_in_full"].as_i64(), county["part_paid"].as_i64()),
+        (Some(2), Some(1), Some(1)),
+        "{county}"
+    );
+    let column = |text: &str, sep: char, first: &str, name: &str| -> String {
+        let rows: Vec<Vec<&str>> =
+            text.lines().map(|l| l.trim_start_matches('\u{feff}').split(sep).collect()).collect();
+        let header = rows.iter().find(|r| r.contains(&name)).unwrap_or_else(|| panic!("{name}: {text}"));
+        let at = header.iter().position(|c| *c == name).unwrap();
+        let row = rows.iter().find(|r| r.first() == Some(&first)).unwrap_or_else(|| panic!("{first}: {text}"));
+        row[at].to_owned()
+    };
+    let out = bare().args(["rollup", "--from", &db.url]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(text.contains("家庭缴费 1，"), "{text}");
+    assert!(text.contains("另有部分缴费 1 人"), "{text}");
+    let summary = dir.path().join("county.csv");
+    bare().args(["export", "summary", "--format", "csv", "--from", &db.url, "--out"]).arg(&summary).assert().success();
+    let form = String::from_utf8(std::fs::read(&summary).unwrap()).unwrap();
+    let (rolled, summed) = (column(&text, '\t', "第一小学", "家庭缴费"), column(&form, ',', "第一小学", "家庭缴费"));
+    assert_eq!((rolled.as_str(), summed.as_str()), ("1", "1"), "{text}\n{form}");
+    // Per class, alike.
+    let out = bare().args(["rollup", "--from", &db.url, "--school", "第一小学"]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let one = dir.path().join("one.csv");
+    let args = ["export", "summary", "--format", "csv", "--school", "第一小学", "--from", &db.url, "--out"];
+    bare().args(args).arg(&one).assert().success();
+    let form = String::from_utf8(std::fs::read(&one).unwrap()).unwrap();
+    for class in ["三年级1班", "三年级2班"] {
+        let (rolled, summed) = (column(&text, '\t', class, "家庭缴费"), column(&form, ',', class, "家庭缴费"));
+        assert_eq!(rolled, summed, "{class}: {text}\n{form}");
+    }
+}
+
 /// Two copies of a drive: the first laptop marks 学生01 已离校 at 10:00; the second, whose clock runs two hours
 /// behind, takes the family's payment later that morning, stamped 08:30, which makes the pupil 在校参保 in the same
 /// write. Neither saw the other's change, so nothing orders the two but the clocks, which are wrong: the payment

@@ -756,7 +756,7 @@ fn print_rollup(r: &county::Rollup, school: Option<&str>) {
             t.students,
             t.expected,
             t.enrolled,
-            t.paid,
+            t.paid_in_full,
             t.government,
             t.elsewhere,
             t.declined,
@@ -771,7 +771,7 @@ fn print_rollup(r: &county::Rollup, school: Option<&str>) {
             t.students,
             t.expected,
             t.enrolled,
-            t.paid,
+            t.paid_in_full,
             t.government,
             t.elsewhere,
             t.declined,
@@ -785,15 +785,17 @@ fn print_rollup(r: &county::Rollup, school: Option<&str>) {
         "  已参保 = 家庭或财政已缴费、或异地参保；应参保 = 未离校且未拒绝参保 (insured = paid or elsewhere)",
         "  insured = paid by the family or a department, or enrolled elsewhere; to insure = not left, not declined",
     );
-    // The family payments short of the amount due, as `stats` says them: in 家庭缴费, not in 已参保.
+    // The payments short of the amount due, said apart: in neither 家庭缴费 nor 已参保, as the county's summary and
+    // a school's own (`stats`' classes, the 未缴费 ledger) leave them out of 家庭缴费 (see `Counts::paid_in_full`).
     if t.part_paid > 0 {
         let (zh, en_word) = coverage::PART_PAID;
         let n = t.part_paid;
         say(
             &format!(
-                "  家庭缴费中{zh}（未足额，仍须收缴，不计已参保）: {n} (of them {en_word}, still to collect: {n})"
+                "  另有{zh} {n} 人（未足额，仍须收缴，不计入家庭缴费和已参保）({en_word}, still to collect, in neither \
+                 family-paid nor insured: {n})"
             ),
-            &format!("  of the family-paid, {en_word} (still to collect, not insured): {n}"),
+            &format!("  {en_word} (still to collect, in neither family-paid nor insured): {n}"),
         );
     }
     super::output::former_pupils_said(r.former);
@@ -810,7 +812,7 @@ fn print_rollup(r: &county::Rollup, school: Option<&str>) {
             c.expected,
             c.enrolled,
             coverage::percent(c.coverage_permille()),
-            c.paid,
+            c.paid_in_full,
             c.government,
             c.elsewhere,
             c.declined,
@@ -899,8 +901,9 @@ pub fn export_summary(args: &ExportArgs, from: Option<&str>, year: Option<i32>) 
         students: c.students as u32,
         expected: c.expected as u32,
         insured: c.enrolled as u32,
-        // A part payment is still to collect: in no line's 家庭缴费, as on a school's own summary.
-        paid: (c.paid - c.part_paid) as u32,
+        // A part payment is still to collect: in no line's 家庭缴费, as on a school's own summary and in `rollup`
+        // (see `Counts::paid_in_full`).
+        paid: u32::try_from(c.paid_in_full).unwrap_or_default(),
         government: c.government as u32,
     };
     let (place, unit, rows): (String, (&str, &str), Vec<summary::ProgressRow>) = match (&args.school, &r.classes) {

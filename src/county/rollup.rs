@@ -33,6 +33,13 @@ pub struct Counts {
     /// `government` those paying only the department's share while the family's is unpaid: still to collect,
     /// insuring nobody, so neither 已参保 nor (for a pupil who left) 应参保.
     pub part_paid: i64,
+    /// Of `paid`, the payments of the whole amount due (or of one the drive judged none short of): the 家庭缴费 the
+    /// roll-up, the dashboard and the county's summary show. A part payment (`part_paid`) is no 家庭缴费 there: the
+    /// premium is paid once the year's whole share is (DOMAIN: insured once the premium is paid; the notices have
+    /// the full personal share paid, 003 二), so it is still to collect, in the 未缴费 ledger (README) and in no
+    /// class's 家庭缴费 of a school's own summary and `stats`; said apart as 部分缴费. `paid` stays the payment
+    /// status as recorded, as `stats`' 缴费状态 counts it.
+    pub paid_in_full: i64,
     /// Paid by a department (财政代缴).
     pub government: i64,
     pub declined: i64,
@@ -220,7 +227,8 @@ fn count_columns(version: i64) -> String {
          count(*) FILTER (WHERE st.payment = 'government'),
          count(*) FILTER (WHERE st.enrollment = 'declined'), count(*) FILTER (WHERE st.enrollment = 'elsewhere'),
          count(*) FILTER (WHERE st.enrollment = 'left'), count(*) FILTER (WHERE {special}),
-         count(*) FILTER (WHERE NOT p.id_valid), count(*) FILTER (WHERE {due_away})",
+         count(*) FILTER (WHERE NOT p.id_valid), count(*) FILTER (WHERE {due_away}),
+         count(*) FILTER (WHERE st.payment = 'paid' AND NOT ({part_paid} AND st.enrollment <> 'left'))",
         expected = judged_sql(version, Standing::is_expected_here),
         due_away = judged_sql(version, Standing::is_due_away),
         insured = paying_sql(version, Standing::is_insured_paying),
@@ -255,6 +263,7 @@ fn year_class(version: i64, column: &str) -> String {
         format!("p.{column}")
     }
 }
+        paid_in_full: row.get(from + 12),
 
 /// The insured year most pupils are being collected for: each pupil's latest year, the commonest (the later on
 /// a tie). One working group that starts next year early must not empty the county's picture of this one.

@@ -77,12 +77,12 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &CountyScreen, theme: &Theme)
     let totals = if en {
         format!(
             " pupils {}  to insure {}  insured {}  family-paid {}  government {}  declined {}  special {}",
-            t.students, t.expected, t.enrolled, t.paid, t.government, t.declined, t.special
+            t.students, t.expected, t.enrolled, t.paid_in_full, t.government, t.declined, t.special
         )
     } else {
         format!(
             " 学生 {}  应参保 {}  已参保 {}  家庭缴费 {}  财政代缴 {}  不参保 {}  特殊群体 {}",
-            t.students, t.expected, t.enrolled, t.paid, t.government, t.declined, t.special
+            t.students, t.expected, t.enrolled, t.paid_in_full, t.government, t.declined, t.special
         )
     };
     lines.push(Line::raw(truncate(&totals, width)));
