@@ -5416,6 +5416,42 @@ fn a_part_payment_is_no_family_payment_in_the_rollup_as_in_the_county_summary() 
     }
 }
 
+/// Two schools start next year early, one stays in this year: the county counts next year, most pupils' latest,
+/// and names the school still in this year under the figures (text and `--json`), where before it was left out
+/// with nothing said but that the database also held this year.
+#[test]
+fn a_school_still_in_last_year_is_named_by_the_rollup_of_the_year_the_others_are_in() {
+    let Some(db) = TestDb::new() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("home");
+    let behind = drive(dir.path(), 0, 3);
+    let early: Vec<PathBuf> = (1..3).map(|s| drive(dir.path(), s, 4)).collect();
+    let year = push(&db, &[&behind], &[])["files"][0]["year"].as_i64().expect("the drive's year");
+    let next = (year + 1).to_string();
+    for d in &early {
+        canbao(d)
+            .args(["year", "new", &next])
+            .env("HOME", &home)
+            .env("XDG_CONFIG_HOME", home.join("config"))
+            .assert()
+            .success();
+        push(&db, &[d], &[]);
+    }
+    let county = rollup(&db, &[]);
+    assert_eq!((county["year"].as_i64(), county["students"].as_i64()), (Some(year + 1), Some(8)), "{county}");
+    assert_eq!(
+        county["schools_in_other_years"],
+        serde_json::json!([{"school": "第1小学", "year": year, "students": 3}]),
+        "{county}"
+    );
+    let out = bare().args(["rollup", "--from", &db.url]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(text.contains(&format!("第1小学：3 人在 {year} 年度，不在以上 {next} 年度的数字中")), "{text}");
+    // In its own year it is counted, and nothing is missing.
+    let own = rollup(&db, &["--year", &year.to_string()]);
+    assert_eq!(own["schools_in_other_years"], serde_json::json!([]), "{own}");
+}
+
 /// Two copies of a drive: the first laptop marks 学生01 已离校 at 10:00; the second, whose clock runs two hours
 /// behind, takes the family's payment later that morning, stamped 08:30, which makes the pupil 在校参保 in the same
 /// write. Neither saw the other's change, so nothing orders the two but the clocks, which are wrong: the payment

@@ -825,6 +825,22 @@ fn print_rollup(r: &county::Rollup, school: Option<&str>) {
         Some(classes) => classes.iter().for_each(|c| line(&c.class, &c.counts)),
         None => r.schools.iter().for_each(|s| line(&s.school, &s.counts)),
     }
+    // A school in none of the year's figures (its drive still in another year) is named under them, as the
+    // dashboard lists it: the other years named above the figures do not say which school is missing.
+    let year = r.year.map_or_else(String::new, |y| y.to_string());
+    for o in &r.schools_in_other_years {
+        let (school, n, other) = (&o.school, o.students, o.year);
+        say(
+            &format!(
+                "{school}：{n} 人在 {other} 年度，不在以上 {year} 年度的数字中，用 --year {other} 查看 ({school}: {n} \
+                 pupil(s) in insured year {other}, not in the figures of {year} above; see them with --year {other})"
+            ),
+            &format!(
+                "{school}: {n} pupil(s) in insured year {other}, not in the figures of {year} above; see them with \
+                 --year {other}"
+            ),
+        );
+    }
     if !r.categories.is_empty() {
         let list: Vec<String> = r.categories.iter().map(|c| format!("{} {}", c.category, c.students)).collect();
         let (said, gap) = if en { ("special groups: ", ", ") } else { ("特殊群体：", "、") };

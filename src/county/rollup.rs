@@ -113,6 +113,18 @@ pub struct Rollup {
     /// school asked for (either of the two) or of every school: the school that counts them is the newer
     /// change's, so the other's figures here differ from its own drive by them.
     pub other_school_pupils: i64,
+    /// Schools in none of the year's figures, in another year (see [`OtherYearSchool`]).
+    pub schools_in_other_years: Vec<OtherYearSchool>,
+}
+
+/// A school none of whose pupils has a status in the year counted: a drive still in an earlier year (or one that
+/// started a later one early while the rest stay behind), which the year's figures leave out whole. Named beside
+/// them, with the latest year it holds, so the county does not read the year's picture as every school's.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OtherYearSchool {
+    pub school: String,
+    pub year: i32,
+    pub students: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -251,6 +263,7 @@ fn counts(row: &postgres::Row, from: usize) -> Counts {
         special: row.get(from + 9),
         id_invalid: row.get(from + 10),
         due_away: row.get(from + 11),
+        paid_in_full: row.get(from + 12),
     }
 }
 
@@ -263,7 +276,6 @@ fn year_class(version: i64, column: &str) -> String {
         format!("p.{column}")
     }
 }
-        paid_in_full: row.get(from + 12),
 
 /// The insured year most pupils are being collected for: each pupil's latest year, the commonest (the later on
 /// a tie). One working group that starts next year early must not empty the county's picture of this one.
@@ -431,6 +443,21 @@ pub fn rollup(client: &mut postgres::Client, year: Option<i32>, school: Option<&
     } else {
         0
     };
+    // A school none of whose pupils is in the year: its latest year and its pupils, in one pass over the statuses
+    // (the dashboard asks every few seconds).
+    let schools_in_other_years = tx
+        .query(
+            "SELECT sc.name, max(st.year), count(DISTINCT p.id)
+             FROM canbao.pupils p JOIN canbao.statuses st ON st.pupil_id = p.id
+                  JOIN canbao.schools sc ON sc.id = p.school_id
+             WHERE $2::text IS NULL OR sc.name = $2
+             GROUP BY sc.name HAVING NOT bool_or(st.year = $1) ORDER BY sc.name",
+            &[&y, &school],
+        )
+        .map_err(server)?
+        .iter()
+        .map(|r| OtherYearSchool { school: r.get(0), year: r.get(1), students: r.get(2) })
+        .collect();
     tx.commit().map_err(server)?;
     Ok(Rollup {
         year,
@@ -444,6 +471,7 @@ pub fn rollup(client: &mut postgres::Client, year: Option<i32>, school: Option<&
         categories_to_recertify,
         drives,
         other_school_pupils,
+        schools_in_other_years,
     })
 }
 
@@ -471,6 +499,7 @@ impl Rollup {
             categories_to_recertify: 0,
             drives: Vec::new(),
             other_school_pupils: 0,
+            schools_in_other_years: Vec::new(),
         }
     }
 }

@@ -119,7 +119,8 @@ impl Dashboard {
 
     /// The first school line of the last page.
     fn last_offset(&self) -> usize {
-        self.screen.rollup.schools.len().saturating_sub(self.visible.max(1))
+        let r = &self.screen.rollup;
+        (r.schools.len() + r.schools_in_other_years.len()).saturating_sub(self.visible.max(1))
     }
 
     pub fn key(&mut self, key: KeyEvent) -> Flow {
@@ -225,6 +226,7 @@ mod tests {
             categories_to_recertify: 0,
             drives: Vec::new(),
             other_school_pupils: 0,
+            schools_in_other_years: Vec::new(),
         }
     }
 

@@ -135,7 +135,19 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &CountyScreen, theme: &Theme)
     let head_w = 1 + school_w + 8 + 10 + 9 + 8 + 10 + 1;
     let bar_w = width.saturating_sub(head_w + 1);
     let rows = school_rows(area);
+    // The schools in none of this year's figures, under the ones that are, each with the year it is in: a school
+    // still in last year is no school with nobody in it, and the title's 「另有 … 年度」 alone did not say which.
+    let elsewhere = r.schools_in_other_years.iter().map(|o| {
+        let said = if en {
+            format!("{} pupils in insured year {}, not in these figures (y: next year)", o.students, o.year)
+        } else {
+            format!("{} 人在 {} 年度，不在本年度数字中（y 换年度）", o.students, o.year)
+        };
+        Line::styled(truncate(&format!(" {}{said}", fit(&o.school, school_w)), width), theme.muted())
+    });
+    let mut shown = 0;
     for s in r.schools.iter().skip(screen.offset).take(rows) {
+        shown += 1;
         let c = &s.counts;
         let mut spans = vec![Span::raw(format!(
             " {}{}{}{}{}{} ",
@@ -149,7 +161,9 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &CountyScreen, theme: &Theme)
         spans.extend(bar(theme, c.coverage_permille(), bar_w));
         lines.push(Line::from(spans));
     }
-    if r.schools.is_empty() {
+    let skipped = screen.offset.saturating_sub(r.schools.len());
+    lines.extend(elsewhere.skip(skipped).take(rows - shown));
+    if r.schools.is_empty() && r.schools_in_other_years.is_empty() {
         // A county just set up: how its figures arrive, and that they show here by themselves.
         let hint: [&str; 3] = if en {
             [
@@ -266,6 +280,7 @@ mod tests {
             categories_to_recertify: 0,
             drives: Vec::new(),
             other_school_pupils: 0,
+            schools_in_other_years: Vec::new(),
         };
         let screen = CountyScreen {
             rollup,
@@ -288,5 +303,39 @@ mod tests {
         let small: String =
             terminal.backend().buffer().content().iter().map(|c| c.symbol()).filter(|s| *s != " ").collect();
         assert!(small.contains("窗口太小") && !small.contains("第一小学"), "{small}");
+    }
+
+    /// A school whose drive is still in last year has no status in the year shown: it is listed under the
+    /// schools counted, with its year and how to see it, not left off the screen.
+    #[test]
+    fn a_school_still_in_another_year_is_named_under_the_schools_counted() {
+        let counts = |students, expected, enrolled| Counts { students, expected, enrolled, ..Counts::default() };
+        let rollup = Rollup {
+            year: Some(2027),
+            years: vec![2026, 2027],
+            totals: counts(10, 10, 5),
+            schools: vec![SchoolLine { school: "第一小学".into(), counts: counts(10, 10, 5) }],
+            schools_in_other_years: vec![crate::county::rollup::OtherYearSchool {
+                school: "第二小学".into(),
+                year: 2026,
+                students: 4,
+            }],
+            ..Rollup::nothing_yet(Some(2027))
+        };
+        for (lang, said) in
+            [(Language::Zh, "第二小学4人在2026年度，不在本年度数字中"), (Language::En, "4pupilsininsuredyear2026")]
+        {
+            let screen = CountyScreen {
+                rollup: rollup.clone(),
+                refreshed: "10:00:00".into(),
+                error: None,
+                offset: 0,
+                lang,
+                refreshing: false,
+            };
+            let text = screen_text(&screen).replace(' ', "");
+            assert!(text.contains(said), "{text}");
+            assert!(text.contains("第一小学1010550.0%"), "{text}");
+        }
     }
 }
