@@ -9657,3 +9657,36 @@ fn other_school_ok_is_refused_for_a_list_that_is_not_the_tax_offices() {
     }
     assert_eq!(audit(), before, "nothing written");
 }
+/// Two lists each titled with the drive's school written longer, in two ways (「梧州市万秀区城南小学…」 and
+/// 「万秀区城南小学2026年秋季…」 on a drive of 城南小学), go into the drive's school, said naming it, in the preview as
+/// in the run. Before, they made two new schools.
+#[test]
+fn two_lists_naming_the_drives_school_longer_in_two_ways_go_into_it() {
+    let (dir, db) = common::new_drive();
+    let ids: Vec<String> = (1..=3).map(|i| valid_number(&format!("4502022016030509{i}"))).collect();
+    let first = dir.path().join("first.csv");
+    std::fs::write(&first, format!("姓名,身份证号码,班级\n早来,{},三年级1班\n", ids[0])).unwrap();
+    canbao(&db).args(["import", "--school", "城南小学"]).arg(&first).assert().success();
+    let a = dir.path().join("a.csv");
+    std::fs::write(&a, format!("梧州市万秀区城南小学三年级1班名单\n姓名,身份证号码,班级\n甲,{},三年级1班\n", ids[1]))
+        .unwrap();
+    let b = dir.path().join("b.csv");
+    std::fs::write(&b, format!("万秀区城南小学2026年秋季学生名单\n姓名,身份证号码,班级\n乙,{},三年级2班\n", ids[2]))
+        .unwrap();
+    for dry in [true, false] {
+        let mut cmd = canbao(&db);
+        cmd.arg("import").arg(&a).arg(&b);
+        if dry {
+            cmd.arg("--dry-run");
+        }
+        let (code, text) = said(&mut cmd);
+        assert_eq!(code, Some(0), "{text}");
+        assert!(text.contains("可能是同一所学校") && text.contains("导入“城南小学”"), "dry {dry}: {text}");
+        assert!(!text.contains("新学校"), "dry {dry}: {text}");
+    }
+    let store = canbao::store::Store::open_read_only(&db).unwrap();
+    assert_eq!(store.schools().unwrap(), ["城南小学"]);
+    for id in &ids {
+        assert_eq!(store.student_by_id_number(id).unwrap().unwrap().school, "城南小学");
+    }
+}

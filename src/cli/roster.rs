@@ -166,11 +166,21 @@ fn import_into(
         // imports it as written.
         held => {
             let (written, held_school) = crate::io::class_list::held_written_otherwise(read.schools, held)?;
-            let args: Vec<String> = files.iter().map(|f| shell_path(f)).collect();
-            let rest = format!("import {} --school {}", args.join(" "), shell_word(&written));
-            let command = canbao_command(drive_named.as_deref(), &rest);
-            written_otherwise =
-                Some(crate::io::class_list::written_otherwise_notice(&written, &held_school, dry_run, &command));
+            // Lists naming it in several ways are each imported as written with its own school: no one command.
+            let command = match written.as_slice() {
+                [one] => {
+                    let args: Vec<String> = files.iter().map(|f| shell_path(f)).collect();
+                    let rest = format!("import {} --school {}", args.join(" "), shell_word(one));
+                    Some(canbao_command(drive_named.as_deref(), &rest))
+                }
+                _ => None,
+            };
+            written_otherwise = Some(crate::io::class_list::written_otherwise_notice(
+                &written,
+                &held_school,
+                dry_run,
+                command.as_deref(),
+            ));
             Some(Settled::School(held_school))
         }
     };

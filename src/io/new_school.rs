@@ -76,37 +76,59 @@ fn not_held(school: &str, held_zh: &str) -> String {
     format!("“{school}”不是此数据文件中已有的学校（已有：{held_zh}）")
 }
 
-/// The school the drive holds that the lists' one new school name is another way of writing: the one held
-/// school whose name holds it (城中区实验小学 for 柳州市城中区实验小学) or that it holds (the title in full for
-/// a school held short), the lists naming no other school but that one. `(named, held)`; `None` when no held
-/// school, or more than one, fits. Taken as written, such a list moved the held pupils into a second school.
-pub fn held_written_otherwise(named: &[String], held: &[String]) -> Option<(String, String)> {
-    let mut new = named.iter().filter(|s| !held.contains(s));
-    let (Some(written), None) = (new.next(), new.next()) else { return None };
-    let mut fits = held.iter().filter(|h| h.contains(written.as_str()) || written.contains(h.as_str()));
-    let (Some(school), None) = (fits.next(), fits.next()) else { return None };
-    named.iter().all(|s| s == written || s == school).then(|| (written.clone(), school.clone()))
+/// The school the drive holds that the lists' new school names are other ways of writing: the one held school
+/// whose name holds each of them (城中区实验小学 for 柳州市城中区实验小学) or that each holds (the title in full for a
+/// school held short: 梧州市万秀区城南小学 and 万秀区城南小学 for 城南小学), the same one for all, the lists naming no
+/// other school but that one. `(written, held)`, the names as the lists write them in the order met; `None` when
+/// a name fits no held school or more than one, or the names fit different ones. Taken as written, such lists
+/// moved the held pupils into a second school (one per way of writing it).
+pub fn held_written_otherwise(named: &[String], held: &[String]) -> Option<(Vec<String>, String)> {
+    let written: Vec<&String> = named.iter().filter(|s| !held.contains(s)).collect();
+    let fits = |name: &str| {
+        let mut fits = held.iter().filter(|h| h.contains(name) || name.contains(h.as_str()));
+        match (fits.next(), fits.next()) {
+            (Some(school), None) => Some(school),
+            _ => None,
+        }
+    };
+    let school = fits(written.first()?)?;
+    let all_fit = written.iter().all(|name| fits(name) == Some(school));
+    let only = named.iter().all(|s| written.contains(&s) || s == school);
+    (all_fit && only).then(|| (written.into_iter().cloned().collect(), school.clone()))
 }
 
-/// Of the schools lists name (`named`) and the drive holds (`held`), one named short inside another's name and
-/// no other school named: `(short, full)`, the longest name holding it (the import preview's offer to join them).
+/// Of the schools lists name (`named`) and the drive holds (`held`), the one all of them are to go into, for the
+/// import preview's offer to join them: the held school the lists write otherwise (`held_written_otherwise`),
+/// else one named short inside another's name and no other school named, the longest name holding it.
+/// `(written, into)`: the other names as the lists write them, joined, and that school.
 pub fn named_short(named: &[String], held: &[String]) -> Option<(String, String)> {
+    if let Some((written, school)) = held_written_otherwise(named, held) {
+        return Some((written.join("、"), school));
+    }
     let short = named.iter().find(|s| named.iter().chain(held).any(|f| f != *s && f.contains(s.as_str())))?;
     let full =
         named.iter().chain(held).filter(|f| *f != short && f.contains(short.as_str())).max_by_key(|f| f.len())?;
     named.iter().all(|s| s == short || s == full).then(|| (short.clone(), full.clone()))
 }
 
-/// What the command line says of a list imported into the held school its name is written otherwise for
-/// ([`held_written_otherwise`]), with the command that imports it as written instead.
-pub fn written_otherwise_notice(written: &str, school: &str, dry_run: bool, command: &str) -> String {
+/// What the command line says of lists imported into the held school their names are written otherwise for
+/// ([`held_written_otherwise`]), with the command that imports them as written instead (`None`: lists naming the
+/// school in several ways, which no one command imports as written, each file to be imported with its own).
+pub fn written_otherwise_notice(written: &[String], school: &str, dry_run: bool, command: Option<&str>) -> String {
     let (went_zh, went_en) =
         if dry_run { ("将全部导入", "would all go") } else { ("已全部导入", "all went") };
+    let (written_zh, written_en) = (written.join("”“"), written.join(", "));
+    let (apart_zh, apart_en) = match command {
+        Some(command) => (format!("请按名单所写导入：{command}"), format!("import the list as written: {command}")),
+        None => (
+            "请逐个文件按其名单所写的学校导入（--school 学校名称）".to_owned(),
+            "import each file with the school it names (--school NAME)".to_owned(),
+        ),
+    };
     format!(
-        "名单所写的“{written}”与已有的“{school}”可能是同一所学校：{went_zh}“{school}”，已在册的学生不转学校；若确是两所\
-         学校，请按名单所写导入：{command} (the list names {written}, which may be {school} written another way: its \
-         pupils {went_en} under {school}, and no pupil is moved to another school; if they are two schools, import the \
-         list as written: {command})"
+        "名单所写的“{written_zh}”与已有的“{school}”可能是同一所学校：{went_zh}“{school}”，已在册的学生不转学校；若确是不同的\
+         学校，{apart_zh} (the lists name {written_en}, which may be {school} written another way: their pupils \
+         {went_en} under {school}, and no pupil is moved to another school; if they are different schools, {apart_en})"
     )
 }
 
@@ -242,5 +264,29 @@ mod tests {
         );
         let preview = moved_warning(&moved, Some("示范小学"), None, true, None).expect("said");
         assert!(preview.contains("请不要用 --school 示范小学 导入") && !preview.contains("restore"), "{preview}");
+    }
+
+    /// Lists naming the drive's school longer in two ways (梧州市万秀区城南小学, 万秀区城南小学 on a drive of 城南小学) go
+    /// into it, and the preview's offer names it; a name fitting two held schools, or names fitting different
+    /// ones, settle nothing.
+    #[test]
+    fn names_written_longer_in_several_ways_go_into_the_one_held_school_they_hold() {
+        let named = ["梧州市万秀区城南小学".to_owned(), "万秀区城南小学".to_owned()];
+        let held = ["城南小学".to_owned()];
+        let (written, school) = held_written_otherwise(&named, &held).expect("fits");
+        assert_eq!((written.as_slice(), school.as_str()), (&named[..], "城南小学"));
+        let (_, into) = named_short(&named, &held).expect("offered");
+        assert_eq!(into, "城南小学");
+        let with_held = ["城南小学".to_owned(), "梧州市万秀区城南小学".to_owned()];
+        assert_eq!(held_written_otherwise(&with_held, &held).map(|(_, s)| s).as_deref(), Some("城南小学"));
+        let two = ["城南小学".to_owned(), "城北小学".to_owned()];
+        assert_eq!(held_written_otherwise(&named, &two).map(|(_, s)| s).as_deref(), Some("城南小学"));
+        let both = ["万秀区城南小学".to_owned(), "万秀区城北小学".to_owned()];
+        assert_eq!(held_written_otherwise(&both, &two), None);
+        let ambiguous = ["城南小学".to_owned(), "万秀区城南小学".to_owned()];
+        assert_eq!(held_written_otherwise(&["梧州市万秀区城南小学".to_owned()], &ambiguous), None);
+        let notice = written_otherwise_notice(&named, "城南小学", false, None);
+        assert!(notice.contains("“梧州市万秀区城南小学”“万秀区城南小学”与已有的“城南小学”"), "{notice}");
+        assert!(notice.contains("逐个文件"), "{notice}");
     }
 }
