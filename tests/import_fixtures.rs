@@ -6017,3 +6017,35 @@ fn a_class_written_once_per_block_is_read_down_past_a_spacer_row_and_from_a_grad
         assert!(report.problems.iter().any(|p| p.message.contains("按上一行")), "{file}: {:?}", report.problems);
     }
 }
+/// A teacher written in the pupils' table with her duty in brackets after her name (「罗丽（班主任）」, 「王芳(老师)」,
+/// 「李梅（校医）」) beside an adult's number is said at her row as the staff's and not imported, as a 班主任 row is.
+/// Before, she was imported as a pupil named 罗丽（班主任）. A pupil's own duty in brackets (「张三（班长）」) is no staff.
+#[test]
+fn a_name_with_a_staff_duty_in_brackets_is_said_as_staff_not_a_pupil() {
+    let dir = tempfile::tempdir().unwrap();
+    let ids: Vec<String> = (1..=2).map(|i| valid(&format!("4502022016030608{i}"))).collect();
+    let teacher = valid("45020319850101123");
+    for (written, duty) in [("罗丽（班主任）", "班主任"), ("王芳(老师)", "老师"), ("李梅（校医）", "校医")]
+    {
+        for file in ["duty.xlsx", "duty.csv"] {
+            let path = dir.path().join(file);
+            let rows: Vec<Vec<Option<&str>>> = vec![
+                vec![Some("姓名"), Some("身份证号码")],
+                vec![Some("学生甲"), Some(ids[0].as_str())],
+                vec![Some("张三（班长）"), Some(ids[1].as_str())],
+                vec![Some(written), Some(teacher.as_str())],
+            ];
+            write_rows(&path, "三年级1班", &rows);
+            let mut store = store();
+            let report = class_list::import(&mut store, &[path.as_path()], Some("第二小学"), false).unwrap();
+            let what = format!("{written} in {file}");
+            assert_eq!((report.added, report.skipped), (2, 1), "{what}: {report:?}");
+            assert!(store.student_by_id_number(&teacher).unwrap().is_none(), "{what}");
+            assert!(store.student_by_id_number(&ids[1]).unwrap().is_some(), "{what}: the 班长 is a pupil");
+            let said: Vec<&str> =
+                report.problems.iter().filter(|p| p.row == Some(4)).map(|p| p.message.as_str()).collect();
+            let staff = said.iter().any(|m| m.contains("是教职工，不是学生，未导入") && m.contains(duty));
+            assert!(staff, "{what}: {said:?}");
+        }
+    }
+}

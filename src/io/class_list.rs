@@ -7630,7 +7630,7 @@ impl StaffRows {
 const STAFF_ROW_AGE: i32 = 25;
 
 /// Words naming a member of staff in a row's cell (「班主任：罗丽」, 「班主任」 in a 备注 cell), longest first.
-const STAFF_ROW_WORDS: [&str; 13] = [
+const STAFF_ROW_WORDS: [&str; 14] = [
     "副班主任",
     "班主任",
     "任课教师",
@@ -7641,6 +7641,7 @@ const STAFF_ROW_WORDS: [&str; 13] = [
     "辅导员",
     "副校长",
     "校长",
+    "校医",
     "职工",
     "教师",
     "老师",
@@ -7650,12 +7651,29 @@ const STAFF_ROW_WORDS: [&str; 13] = [
 /// cell before a name (「班主任罗丽」). A word inside other words (「教师子女」 in 备注) names no one of the staff.
 fn staff_word(text: &str, name_cell: bool) -> Option<&'static str> {
     let text = text.trim();
+    // A duty in brackets after the name (「罗丽（班主任）」, 「王芳(语文老师)」): the staff's, where a pupil's own duty
+    // (「张三（班长）」) names none of these words.
+    let duty = bracketed_duty(text).filter(|_| name_cell);
+    if let Some(word) =
+        duty.and_then(|duty| STAFF_ROW_WORDS.iter().find(|w| duty.ends_with(**w) && duty.chars().count() <= 6))
+    {
+        return Some(word);
+    }
     let word = STAFF_ROW_WORDS.iter().find(|w| text.starts_with(**w))?;
     let rest = text[word.len()..].trim_start();
     let han = |c: char| ('\u{4e00}'..='\u{9fff}').contains(&c) || c == '·';
     let labelled = rest.is_empty() || rest.starts_with([':', '：', '(', '（']) || rest.len() < text.len() - word.len();
     let named = name_cell && (2..=4).contains(&rest.chars().count()) && rest.chars().all(han);
     (labelled || named).then_some(*word)
+}
+
+/// The words in brackets closing a name cell after a name (「罗丽（班主任）」 → 班主任), if it has them.
+fn bracketed_duty(text: &str) -> Option<&str> {
+    let inner = text.strip_suffix([')', '）'])?;
+    let open = inner.rfind(['(', '（'])?;
+    let name = inner[..open].trim();
+    let duty = inner[open..].trim_start_matches(['(', '（']).trim();
+    (!name.is_empty() && !duty.is_empty()).then_some(duty)
 }
 
 /// The age of the adult whose valid number a cell holds, alone or among its words (「班主任：罗丽 4502… 138…」), if
@@ -12979,5 +12997,17 @@ mod tests {
         assert_eq!(class_in_title("3-2班"), None);
         let years = |y: &[u8]| y.to_vec();
         assert!(shortened_sure(&years(&[3, 4]), 3) && !shortened_sure(&years(&[7]), 3) && !shortened_sure(&[], 3));
+    }
+
+    #[test]
+    fn a_staff_duty_in_brackets_after_a_name_is_a_staff_word() {
+        assert_eq!(staff_word("罗丽（班主任）", true), Some("班主任"));
+        assert_eq!(staff_word("王芳(老师)", true), Some("老师"));
+        assert_eq!(staff_word("李梅（校医）", true), Some("校医"));
+        assert_eq!(staff_word("王芳（语文老师）", true), Some("老师"));
+        assert_eq!(staff_word("教师（语文）", true), Some("教师"));
+        assert_eq!(staff_word("张三（班长）", true), None);
+        assert_eq!(staff_word("张三（男）", true), None);
+        assert_eq!(staff_word("罗丽（班主任）", false), None);
     }
 }
