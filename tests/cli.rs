@@ -6884,7 +6884,8 @@ fn a_first_import_of_one_workbook_puts_its_sheets_naming_no_school_under_the_sch
     book.save(&path).unwrap();
     let (code, text) = said(canbao(&db).arg("import").arg(&path));
     assert_eq!(code, Some(0), "{text}");
-    assert!(text.contains("名新学生的名单没有写学校名称，已记入「城中区实验小学」"), "{text}");
+    // Said at the sheet that follows the workbook's school (where it was said as rows naming no school).
+    assert!(text.contains("工作表 Sheet2 没有写学校") && text.contains("也按“城中区实验小学”导入"), "{text}");
     let stats = json(canbao(&db).args(["stats", "--json"]));
     let mut held: Vec<String> =
         stats["classes"].as_array().unwrap().iter().map(|c| c["school"].as_str().unwrap().to_owned()).collect();
@@ -9688,5 +9689,48 @@ fn two_lists_naming_the_drives_school_longer_in_two_ways_go_into_it() {
     assert_eq!(store.schools().unwrap(), ["城南小学"]);
     for id in &ids {
         assert_eq!(store.student_by_id_number(id).unwrap().unwrap().school, "城南小学");
+    }
+}
+
+/// A workbook one of whose sheets is titled with another school (「别的小学三年级1班名单」) and another untitled: the
+/// untitled sheet is that school's too, whichever comes first, as the workbook is one school's list. Before, the
+/// untitled sheet went into the drive's school.
+#[test]
+fn an_untitled_sheet_follows_the_school_its_workbooks_other_sheets_name() {
+    for titled_first in [true, false] {
+        let (dir, db) = common::new_drive();
+        let ids: Vec<String> = (1..=3).map(|i| valid_number(&format!("4502022016030519{i}"))).collect();
+        let first = dir.path().join("first.csv");
+        std::fs::write(&first, format!("姓名,身份证号码,班级\n早来,{},四年级1班\n", ids[0])).unwrap();
+        canbao(&db).args(["import", "--school", "城南小学"]).arg(&first).assert().success();
+        let path = dir.path().join("book.xlsx");
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let titled = |book: &mut rust_xlsxwriter::Workbook| {
+            let sheet = book.add_worksheet().set_name("三年级1班").unwrap();
+            sheet.write(0, 0, "别的小学三年级1班名单").unwrap();
+            sheet.write_row(1, 0, ["姓名", "身份证号码"]).unwrap();
+            sheet.write_row(2, 0, ["甲", ids[1].as_str()]).unwrap();
+        };
+        let untitled = |book: &mut rust_xlsxwriter::Workbook| {
+            let sheet = book.add_worksheet().set_name("三年级2班").unwrap();
+            sheet.write_row(0, 0, ["姓名", "身份证号码"]).unwrap();
+            sheet.write_row(1, 0, ["乙", ids[2].as_str()]).unwrap();
+        };
+        if titled_first {
+            titled(&mut book);
+            untitled(&mut book);
+        } else {
+            untitled(&mut book);
+            titled(&mut book);
+        }
+        book.save(&path).unwrap();
+        let (code, text) = said(canbao(&db).arg("import").arg(&path));
+        assert_eq!(code, Some(0), "{text}");
+        assert!(text.contains("三年级2班") && text.contains("别的小学"), "said: {text}");
+        let store = canbao::store::Store::open_read_only(&db).unwrap();
+        let school = |id: &String| store.student_by_id_number(id).unwrap().unwrap().school;
+        assert_eq!(school(&ids[1]), "别的小学", "titled first {titled_first}: {text}");
+        assert_eq!(school(&ids[2]), "别的小学", "titled first {titled_first}: {text}");
+        assert_eq!(school(&ids[0]), "城南小学");
     }
 }

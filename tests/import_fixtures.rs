@@ -6017,6 +6017,96 @@ fn a_class_written_once_per_block_is_read_down_past_a_spacer_row_and_from_a_grad
         assert!(report.problems.iter().any(|p| p.message.contains("按上一行")), "{file}: {:?}", report.problems);
     }
 }
+/// A department's list of certified people (no class, an adult among its people) is refused as a class list
+/// however it tells its people's category: a column headed just 「类别」 holding categories (on a drive holding
+/// pupils, as under 人员类别), a 认定部门 column with no category column, a file's or a sheet's name naming the
+/// category (「特困人员名单.xlsx」) with no category column (on any drive, as under a title naming one). Before, each
+/// was imported, its adult as a pupil with no class. `--as-class-list` still takes it.
+#[test]
+fn a_department_list_told_by_a_short_header_a_department_column_or_its_name_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let (adult, child) = (valid("45020319600101123"), valid("45020320160305123"));
+    let held = dir.path().join("held.csv");
+    std::fs::write(&held, format!("姓名,身份证号码,班级\n早来,{},四年级1班\n", valid("45020220150305771"))).unwrap();
+    let short = dir.path().join("list-a.csv");
+    std::fs::write(&short, format!("序号,姓名,身份证号码,类别\n1,路人甲,{adult},特困人员\n2,孙小,{child},低保对象\n"))
+        .unwrap();
+    let department = dir.path().join("list-b.csv");
+    std::fs::write(
+        &department,
+        format!(
+            "序号,姓名,身份证号码,认定部门,认定时间\n1,路人甲,{adult},民政局,2026-03-01\n\
+             2,孙小,{child},民政局,2026-03-01\n"
+        ),
+    )
+    .unwrap();
+    let header: &[&str] = &["序号", "姓名", "身份证号码", "性别"];
+    let rows = vec![
+        vec!["1".to_owned(), "路人甲".to_owned(), adult.clone(), "男".to_owned()],
+        vec!["2".to_owned(), "孙小".to_owned(), child.clone(), "女".to_owned()],
+    ];
+    let by_file = dir.path().join("特困人员名单.xlsx");
+    write_sheets(&by_file, &[("Sheet1", header, rows.clone())]);
+    let by_sheet = dir.path().join("list-c.xlsx");
+    write_sheets(&by_sheet, &[("特困人员名单", header, rows.clone())]);
+    let by_csv = dir.path().join("低保名单.csv");
+    std::fs::write(&by_csv, format!("姓名,身份证号码\n路人甲,{adult}\n孙小,{child}\n")).unwrap();
+    let cases = [
+        (&short, true),
+        (&department, false),
+        (&department, true),
+        (&by_file, false),
+        (&by_file, true),
+        (&by_sheet, false),
+        (&by_csv, false),
+    ];
+    for (path, drive_holds) in cases {
+        let what = format!("{path:?}, drive holding pupils {drive_holds}");
+        let mut store = store();
+        if drive_holds {
+            class_list::import(&mut store, &[held.as_path()], Some("第二小学"), false).unwrap();
+        }
+        let error = match class_list::import(&mut store, &[path.as_path()], Some("第二小学"), false) {
+            Err(error @ ImportError::CategoryList { .. }) => error,
+            other => panic!("{what}: {other:?}"),
+        };
+        assert!(error.to_string().contains("部门认定名单") && error.to_string().contains("--source categories"));
+        assert!(store.student_by_id_number(&adult).unwrap().is_none(), "{what}");
+        assert!(store.student_by_id_number(&child).unwrap().is_none(), "{what}");
+        let mut request =
+            class_list::ImportRequest::new(&store, vec![path.clone()], Some("第二小学".to_owned())).unwrap();
+        request.as_class_list = true;
+        let report = request.run(&mut store, false).unwrap_or_else(|e| panic!("{what}: {e}"));
+        assert_eq!(report.added, 2, "{what}: {report:?}");
+    }
+}
+
+/// A class list's own 「类别」 column is read as the category column only when its cells are categories: one saying
+/// 住校 or 走读 is left unread and the list imported with no category and no unknown category said; one saying
+/// 低保对象 marks it, as 人员类别 does. Before, a 「类别」 column was never read, so a department's list headed so
+/// was taken for a class list.
+#[test]
+fn a_class_lists_short_category_header_is_read_by_what_its_cells_say() {
+    let dir = tempfile::tempdir().unwrap();
+    let ids: Vec<String> = (1..=2).map(|i| valid(&format!("4502022016030607{i}"))).collect();
+    for (third, category) in [("住校", None), ("走读", None), ("低保对象", Some("低保对象"))] {
+        let path = dir.path().join(format!("class-{third}.csv"));
+        std::fs::write(
+            &path,
+            format!("姓名,身份证号码,班级,类别\n甲,{},三年级1班,{third}\n乙,{},三年级1班,\n", ids[0], ids[1]),
+        )
+        .unwrap();
+        let mut store = store();
+        let report = class_list::import(&mut store, &[path.as_path()], Some("第二小学"), false)
+            .unwrap_or_else(|e| panic!("{third}: refused: {e}"));
+        assert_eq!(report.added, 2, "{third}: {:?}", report.problems);
+        assert!(!report.problems.iter().any(|p| p.message.contains("未知的人员类别")), "{:?}", report.problems);
+        let pupil = store.student_by_id_number(&ids[0]).unwrap().unwrap();
+        let categories: Vec<&str> = pupil.categories.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(categories, category.into_iter().collect::<Vec<_>>(), "{third}");
+    }
+}
+
 /// A teacher written in the pupils' table with her duty in brackets after her name (「罗丽（班主任）」, 「王芳(老师)」,
 /// 「李梅（校医）」) beside an adult's number is said at her row as the staff's and not imported, as a 班主任 row is.
 /// Before, she was imported as a pupil named 罗丽（班主任）. A pupil's own duty in brackets (「张三（班长）」) is no staff.

@@ -280,10 +280,11 @@ pub enum ImportError {
     /// class, counted and put on the agency's forms; the categories of the school's own pupils are read by the
     /// category reconcile instead.
     #[error(
-        "此文件像部门认定名单（有人员类别列，没有班级或年级），未导入：名单外的人会成为本校没有班级的学生；\
+        "此文件像部门认定名单（写有人员类别或认定部门，没有班级或年级），未导入：名单外的人会成为本校没有班级的学生；\
          要记入本校学生的人员类别，请用 核对部门认定名单（canbao reconcile 文件 --source categories）；确是本校学生的名单，\
          请加 --as-class-list 导入：{file} \
-         ({file} looks like a department's list of certified people: a category column and no class or grade; not \
+         ({file} looks like a department's list of certified people: categories or a certifying department, and no \
+         class or grade; not \
          imported, as the people on it who are not at the school would become pupils without a class; to record \
          the school's pupils' categories use reconcile --source categories; if it is the school's own list of \
          pupils, import it with --as-class-list)"
@@ -2496,27 +2497,47 @@ impl RowReader<'_> {
         // read as a one-sheet list is (`alone`).
         let mut category_held: std::collections::VecDeque<SheetRows> = std::collections::VecDeque::new();
         let mut alone = false;
+        // The schools the workbook's sheets name in their titles, in the order met, and its sheets naming none
+        // (`untitled_school`): held to be read once the others have named theirs (`untitled_held`), or read before
+        // and said at the end (`untitled_read`), or following the one school named (`followed`).
+        let mut titled_schools: Vec<String> = Vec::new();
+        let mut untitled_held: std::collections::VecDeque<SheetRows> = std::collections::VecDeque::new();
+        let (mut untitled_read, mut followed): (Vec<String>, Vec<String>) = (Vec::new(), Vec::new());
+        // What more the untitled sheets may hold, rows and about cells; once one is too long for it, those held are
+        // read at once, in the workbook's order, and none is held after (`flushing`).
+        let mut untitled_room = (CATEGORY_HELD_ROWS, CATEGORY_HELD_CELLS);
+        let mut flushing = false;
         let mut sheets = sheets.into_iter();
         loop {
-            let mut rows = match sheets.next() {
+            // Whether the sheet is met in the workbook's order, not read again after the others.
+            let mut fresh = false;
+            let held_now = if flushing { untitled_held.pop_front() } else { None };
+            let next = match held_now {
+                Some(rows) => Some(rows),
+                None => sheets.next().inspect(|_| fresh = true),
+            };
+            let mut rows = match next {
                 Some(rows) => rows,
-                None => match later.pop_front() {
-                    Some(rows) => {
-                        in_later = true;
-                        rows
-                    }
-                    None => match category_held.pop_front() {
-                        Some(rows) if alone || tables_read == 0 => {
-                            (in_later, alone) = (true, true);
+                None => match untitled_held.pop_front() {
+                    Some(rows) => rows,
+                    None => match later.pop_front() {
+                        Some(rows) => {
+                            in_later = true;
                             rows
                         }
-                        Some(rows) => {
-                            let name = rows.name.clone();
-                            self.category_sheet_left_out(file, &name, rows)?;
-                            category_sheets.push(name);
-                            continue;
-                        }
-                        None => break,
+                        None => match category_held.pop_front() {
+                            Some(rows) if alone || tables_read == 0 => {
+                                (in_later, alone) = (true, true);
+                                rows
+                            }
+                            Some(rows) => {
+                                let name = rows.name.clone();
+                                self.category_sheet_left_out(file, &name, rows)?;
+                                category_sheets.push(name);
+                                continue;
+                            }
+                            None => break,
+                        },
                     },
                 },
             };
@@ -2692,6 +2713,12 @@ impl RowReader<'_> {
                     self.rounded_ids.count(cell, self.today);
                 }
             }
+            if template.is_none()
+                && let Some(at) =
+                    head.get(map.row).and_then(|header_row| self.category_by_cells(&map, header_row, &body))
+            {
+                map.columns.insert(Column::Category, at);
+            }
             let sheet = Sheet { name, rows: head };
             // A workbook with one sheet per class often has no class column: the title or the sheet's name is
             // the class (canbao's own 班级核对表 is such a workbook, one class's list a one-sheet one).
@@ -2795,6 +2822,61 @@ impl RowReader<'_> {
                 }
             };
             tables_read += 1;
+            let title_school = header::school_from_title(&sheet.rows, map.top);
+            // A sheet of a workbook naming no school (no title naming one, no school column, no --school).
+            let untitled =
+                multi && school.is_none() && title_school.is_none() && !map.columns.contains_key(&Column::School);
+            if let Some(named) = title_school.as_ref().filter(|named| !titled_schools.contains(named)) {
+                titled_schools.push(named.clone());
+            }
+            // Met before any sheet named the workbook's school, it is read after the others, held whole where it is
+            // not too long (as a department's list beside them is); a longer one is read now, into the school for
+            // rows naming none, and said at the end should the others name one. A list judged by its rows
+            // (`category_list_reading`) is read now, as its judging counts the rows it reads.
+            if untitled && fresh && !flushing && titled_schools.is_empty() && !self.category_list_reading {
+                let whole = rows.hold_head(untitled_room.0, untitled_room.1)?;
+                let mut read = sheet.rows;
+                read.extend(body);
+                self.report.problems.truncate(said_before.0);
+                self.unlisted = said_before.1;
+                if whole {
+                    for row in rows.by_ref() {
+                        read.push(row?);
+                    }
+                    let cells: usize = read.iter().map(|row| row.len().max(1)).sum();
+                    untitled_room = (untitled_room.0.saturating_sub(read.len()), untitled_room.1.saturating_sub(cells));
+                    let mut again = SheetRows::from(Sheet { name: sheet.name, rows: read });
+                    (again.hidden_rows, again.hidden_columns, again.hidden_in) =
+                        (hidden_rows, hidden_columns, self.hidden_in);
+                    untitled_held.push_back(again);
+                } else {
+                    // The rows read so far handed out again before the rest, the sheet read after those held.
+                    rows.put_back(read);
+                    (rows.name, rows.hidden_rows, rows.hidden_columns) = (sheet.name, hidden_rows, hidden_columns);
+                    untitled_held.push_back(rows);
+                    flushing = true;
+                }
+                continue;
+            }
+            // Read before any sheet named the workbook's school: said at the end should one name it.
+            if untitled && titled_schools.is_empty() && (fresh || flushing) {
+                untitled_read.push(sheet.name.clone());
+            }
+            // A workbook is one school's list: its sheets titled with one school and a sheet the teacher added
+            // without a title are that school's pupils, which a user expects kept together, where the drive's
+            // school would split the workbook into two schools (and make the titled sheets' one a new school
+            // beside it). Said at the sheet, for the operator to check; sheets naming several schools leave it to
+            // the school for rows naming none, said too.
+            let follows = match titled_schools.as_slice() {
+                [one] if untitled => Some(one.clone()),
+                _ => None,
+            };
+            if let Some(named) = &follows {
+                followed.push(sheet.name.clone());
+                self.untitled_sheet_follows(file, &sheet.name, named);
+            } else if untitled && titled_schools.len() > 1 {
+                self.untitled_sheet_among_schools(file, &sheet.name, &titled_schools, default_school);
+            }
             let own_export = form.as_ref().is_some_and(OwnForm::remarks_are_canbaos);
             if own_export {
                 // canbao's remarks (应缴 350 元…, 低保对象：应在待遇审批地参保…) are stale as soon as the drive changes:
@@ -2815,8 +2897,7 @@ impl RowReader<'_> {
             let (mut blocks, mut beside, mut staff_beside) = (layout.blocks, layout.beside, layout.staff);
             leave_staff_beside(&mut map, &mut silent, staff_beside.as_ref());
             self.ignored_headers(file, &sheet, &map, own_export, (&silent, &hidden_columns));
-            let title_school = header::school_from_title(&sheet.rows, map.top);
-            let sheet_school = school.map(str::to_owned).or(title_school);
+            let sheet_school = school.map(str::to_owned).or(title_school).or(follows);
             let class_header = map.header_text(Column::GradeClass, &sheet.rows);
             let mut class_header =
                 if class_header.is_empty() { map.header_text(Column::Class, &sheet.rows) } else { class_header };
@@ -3258,6 +3339,21 @@ impl RowReader<'_> {
             self.adult_lists.push(adults);
         }
         self.statuses_said(file);
+        // Untitled sheets read before the others named a school, or that followed the first of several named.
+        match titled_schools.as_slice() {
+            [] => {}
+            [one] => {
+                for name in &untitled_read {
+                    self.untitled_sheet_read_before(file, name, one, default_school);
+                }
+            }
+            several => {
+                for name in untitled_read.iter().chain(&followed) {
+                    let went = if followed.contains(name) { several[0].as_str() } else { default_school };
+                    self.untitled_sheet_among_schools(file, name, several, went);
+                }
+            }
+        }
         if !category_sheets.is_empty() && tables_read == 0 {
             return Err(ImportError::CategoryList { file: file.to_owned() });
         }
@@ -3278,6 +3374,46 @@ impl RowReader<'_> {
         }
     }
 
+    /// An untitled sheet of a workbook whose other sheets' titles name one school, imported as that school's
+    /// (`read_file`): said at the sheet, with the way to import it otherwise.
+    fn untitled_sheet_follows(&mut self, file: &str, name: &str, school: &str) {
+        let message = format!(
+            "工作表 {name} 没有写学校：本文件其他工作表的标题写的是“{school}”，此表的学生也按“{school}”导入；若此表是别的学校的，\
+             请把它另存为一个文件，用 --school 学校名称 导入 (sheet {name} names no school: the file's other sheets are \
+             titled with {school}, so its pupils go under {school} too; if this sheet is another school's, save it as \
+             a file of its own and import it with --school NAME)"
+        );
+        self.problem_at(file, name, None, "", message);
+    }
+
+    /// An untitled sheet read into the school for rows naming none before the workbook's other sheets named theirs
+    /// (too long to hold to their end): said, with the way to import it as theirs.
+    fn untitled_sheet_read_before(&mut self, file: &str, name: &str, named: &str, went: &str) {
+        if named == went {
+            return;
+        }
+        let message = format!(
+            "工作表 {name} 没有写学校，此表的学生按“{went}”导入；本文件其他工作表的标题写的是“{named}”：若此表也是“{named}”的，\
+             请加 --school {named} 重新导入此文件 (sheet {name} names no school and its pupils go under {went}; the \
+             file's other sheets are titled with {named}: if this sheet is {named}'s too, import the file again with \
+             --school {named})"
+        );
+        self.problem_at(file, name, None, "", message);
+    }
+
+    /// An untitled sheet of a workbook whose other sheets name several schools: which of them it is only the operator
+    /// knows; said with the school its pupils went under.
+    fn untitled_sheet_among_schools(&mut self, file: &str, name: &str, named: &[String], went: &str) {
+        let (named_zh, named_en) = (named.join("、"), named.join(", "));
+        let message = format!(
+            "工作表 {name} 没有写学校，本文件其他工作表写的学校不止一所（{named_zh}）：此表的学生按“{went}”导入，请核对；\
+             若不对，请把它另存为一个文件，用 --school 学校名称 导入 (sheet {name} names no school and the file's other \
+             sheets name several, {named_en}: its pupils go under {went}; check it, and if that is wrong save it as a \
+             file of its own and import it with --school NAME)"
+        );
+        self.problem_at(file, name, None, "", message);
+    }
+
     /// A sheet that looks like a department's list of certified people (a category column, nothing giving a class)
     /// in a workbook of several: left out, named with the rows holding a valid ID number (read to its end, as a
     /// damaged sheet fails the import wherever it is), pointing to the category reconcile and `--as-class-list`.
@@ -3295,10 +3431,11 @@ impl RowReader<'_> {
         }
         let numbered_en = crate::words::counted(numbered, "row holds", "rows hold");
         let message = format!(
-            "工作表 {name} 像部门认定名单（有人员类别列，没有班级或年级），未作为班级名单导入（其中 {numbered} 行有有效的身份证号码），\
+            "工作表 {name} 像部门认定名单（写有人员类别或认定部门，没有班级或年级），未作为班级名单导入（其中 {numbered} 行有有效的身份证号码），\
              本文件其他工作表照常导入；要记入本校学生的人员类别，请把这张表另存为一个文件，用 核对部门认定名单（canbao reconcile \
              文件 --source categories）；确是本校学生的名单，请加 --as-class-list 导入 (sheet {name} looks like a \
-             department's list of certified people, a category column and no class or grade: not imported as a class \
+             department's list of certified people, categories or a certifying department and no class or grade: not \
+             imported as a class \
              list ({numbered_en} a valid ID number); the file's other sheets are imported; to record the school's \
              pupils' categories, save this sheet as a file of its own and use reconcile --source categories; if it is \
              the school's own list of pupils, import it with --as-class-list)"
@@ -3827,18 +3964,14 @@ impl RowReader<'_> {
             &place,
             header_row,
             self.drive_holds_pupils,
-        )
-        // A sheet beside class sheets stays left out by name, the workbook's classes imported.
-        .map(|look| match look {
-            CategoryLook::NoClass => department_header(header_row).unwrap_or(look),
-            other => other,
-        });
+        );
         match look {
             _ if form.is_some() => {}
             None => {}
             Some(_) if self.as_class_list => self.warn(format!(
-                "{file}：此文件有人员类别列、没有班级或年级，按要求（--as-class-list）作为班级名单导入 ({file}: a category \
-                 column and no class or grade, imported as a class list as asked, --as-class-list)"
+                "{file}：此文件写有人员类别或认定部门、没有班级或年级，按要求（--as-class-list）作为班级名单导入 ({file}: \
+                 categories or a certifying department and no class or grade, imported as a class list as asked, \
+                 --as-class-list)"
             )),
             Some(CategoryLook::DepartmentTitle) => return Err(ImportError::CategoryList { file: file.to_owned() }),
             Some(CategoryLook::BesideOtherSheets) => return Ok(Paperwork::CategorySheet),
@@ -7380,6 +7513,35 @@ impl RowReader<'_> {
     }
 
     /// The category cell's names as marks; a word no category has is reported and left unmarked.
+    /// A column headed just 「类别」 (`SHORT_CATEGORY_HEADERS`), where the header has no category column, read as the
+    /// category column when its cells are categories: every one written among the sheet's first rows a category or
+    /// a word saying none, and one at least a category. A department's list heads its column so as often as
+    /// 人员类别; a class list's 类别 saying 住校 or 走读 stays unread, as before.
+    fn category_by_cells(&self, map: &HeaderMap, header_row: &[Cell], body: &[Vec<Cell>]) -> Option<usize> {
+        if map.columns.contains_key(&Column::Category) {
+            return None;
+        }
+        let at = header_row
+            .iter()
+            .position(|cell| SHORT_CATEGORY_HEADERS.contains(&header::clean(&cell.text()).as_str()))?;
+        if map.columns.values().any(|&taken| taken == at) {
+            return None;
+        }
+        let mut any = false;
+        for cell in body.iter().filter_map(|row| row.get(at)) {
+            let text = cell.text();
+            let words: Vec<&str> = crate::domain::category::split_cell(&text).collect();
+            for word in words.into_iter().filter(|w| !w.trim().is_empty()) {
+                if self.synonyms.is_no_category(word) {
+                    continue;
+                }
+                self.categories.lookup(word)?;
+                any = true;
+            }
+        }
+        any.then_some(at)
+    }
+
     fn categories_of(
         &mut self,
         list: Option<String>,
@@ -8552,11 +8714,14 @@ struct SheetPlace<'a> {
     multi: bool,
 }
 
-/// A department's list of certified people rather than a class list (`ImportError::CategoryList`): a category
-/// column, and no class or grade from a column (a header naming 年级 or 班级 that canbao does not read, 入学年级,
-/// tells a grade too), a title, the sheet's or the file's name; in a workbook of several sheets, left out beside
-/// the others; under a title, a sheet's or a file's name naming a department, a certification or a category, or
-/// on a drive already holding pupils (the list can only add pupils in no class, or categories the category
+/// A department's list of certified people rather than a class list (`ImportError::CategoryList`): nothing giving a
+/// class or a grade (a header naming 年级 or 班级 that canbao does not read, 入学年级, tells a grade too, as do a
+/// title, the sheet's or the file's name), and a category column, a column naming the certifying department
+/// (`department_header`), or a title, the sheet's or the file's name naming a department, a certification or a
+/// category. In a workbook of several sheets, left out beside the others; under such a title or name, or beside
+/// such a department column, refused whatever the drive, even with no category column (「特困人员名单.xlsx」 of
+/// 姓名 | 身份证号码 only: its people are the department's, and its adults would become pupils); a category column
+/// alone, on a drive already holding pupils (the list can only add pupils in no class, or categories the category
 /// reconcile records), judged then by its rows (`category_lists_judged`).
 fn looks_like_category_list(
     map: &HeaderMap,
@@ -8567,7 +8732,22 @@ fn looks_like_category_list(
     drive_holds_pupils: bool,
 ) -> Option<CategoryLook> {
     let no_class = !class_column && !map.columns.contains_key(&Column::Grade) && *sheet_class == SheetClass::Unnamed;
-    if !no_class || !map.columns.contains_key(&Column::Category) {
+    if !no_class {
+        return None;
+    }
+    let file_stem = Path::new(place.file).file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let names = [place.sheet, file_stem.as_str()];
+    let department = |text: &str| DEPARTMENT_TITLE_WORDS.iter().any(|word| text.contains(word));
+    let category = |text: &str| CATEGORY_NAME_WORDS.iter().any(|word| text.contains(word));
+    // Only a title, the list's own name, names it so: a template's filling-in row above the header (「说明：人员类别
+    // 填写 特困、低保…」) lists the categories of any school's list.
+    let category_column = map.columns.contains_key(&Column::Category);
+    // Without a category column only a category's name tells one (「特困人员名单」): a sheet named for a department
+    // alone (「民政局」) may be one of canbao's own forms' or a school's sheet of its pupils the department helps.
+    let named_so = |text: &str| category(text) || (category_column && department(text));
+    let department_named = title_rows(above).any(|title| named_so(&title)) || names.iter().any(|name| named_so(name));
+    let department_column = department_header(header_row, category_column);
+    if !category_column && !department_column && !department_named {
         return None;
     }
     // A grade the reader does not take (a header it does not know, 入学年级; a grade in the sheet's or the file's
@@ -8576,8 +8756,6 @@ fn looks_like_category_list(
         .iter()
         .map(|c| header::clean(&c.text()))
         .any(|h| !h.contains("类别") && (h.contains("年级") || h.contains("班级") || h.contains("班别")));
-    let file_stem = Path::new(place.file).file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-    let names = [place.sheet, file_stem.as_str()];
     let grade_named = names
         .iter()
         .copied()
@@ -8589,32 +8767,33 @@ fn looks_like_category_list(
     if place.multi {
         return Some(CategoryLook::BesideOtherSheets);
     }
-    let department = |text: &str| DEPARTMENT_TITLE_WORDS.iter().any(|word| text.contains(word));
-    let category = |text: &str| CATEGORY_NAME_WORDS.iter().any(|word| text.contains(word));
-    // Only a title, the list's own name, names it so: a template's filling-in row above the header (「说明：人员类别
-    // 填写 特困、低保…」) lists the categories of any school's list.
-    let department_title = title_rows(above).any(|title| department(&title) || category(&title))
-        || names.iter().any(|name| department(name) || category(name));
-    if department_title {
+    if department_named || department_column {
         Some(CategoryLook::DepartmentTitle)
     } else {
         drive_holds_pupils.then_some(CategoryLook::NoClass)
     }
 }
 
-/// Header words of a certifying department's columns (认定部门, 认定时间, 发证机关 …): a category list's header naming
+/// Header words of a certifying department's columns (认定部门, 认定时间, 发证机关 …): a class-less list's header naming
 /// one is that department's list, as a title naming it is (`DEPARTMENT_TITLE_WORDS`).
 const DEPARTMENT_HEADER_WORDS: [&str; 5] = ["认定", "审批", "发证", "审核部门", "审核时间"];
 
-/// A category-looking list (`looks_like_category_list`) whose header has a column naming the department that
-/// certified its people, or when: refused whatever the drive, as under a title naming one. `None` otherwise.
-fn department_header(header: &[Cell]) -> Option<CategoryLook> {
-    let names = |cell: &Cell| {
+/// Whether a header has a column naming the department that certified its people, or when (`looks_like_category_list`).
+/// Without a category column beside it, 发证 (发证机关) may be the ID card's issuing office a school's list copies: only
+/// the certification's own words (认定部门, 审批时间 …) tell a department's list then.
+fn department_header(header: &[Cell], category_column: bool) -> bool {
+    header.iter().any(|cell| {
         let text = header::clean(&cell.text());
-        DEPARTMENT_HEADER_WORDS.iter().any(|word| text.contains(word))
-    };
-    header.iter().any(names).then_some(CategoryLook::DepartmentTitle)
+        DEPARTMENT_HEADER_WORDS
+            .iter()
+            .filter(|word| category_column || **word != "发证")
+            .any(|word| text.contains(word))
+    })
 }
+
+/// Header words of a column that may be a category column headed short (「类别」): read as one only by its cells
+/// (`RowReader::category_by_cells`), as a class list's 类别 may say 住校 or 走读.
+const SHORT_CATEGORY_HEADERS: [&str; 2] = ["类别", "类型"];
 
 /// Longest text of a title row above a header (「XX市XX区XX小学2026年秋季新生花名册」): a longer row is instructions.
 const TITLE_MAX_CHARS: usize = 40;

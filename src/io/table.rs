@@ -351,6 +351,13 @@ impl SheetRows {
         Ok(whole)
     }
 
+    /// Rows this sheet handed out given back, to be handed out again first, before the rest of it: a sheet whose
+    /// first rows were read is read again from its start, later.
+    pub fn put_back(&mut self, rows: Vec<Vec<Cell>>) {
+        let rest = std::mem::replace(&mut self.source, RowSource::Cells(Vec::new().into_iter()));
+        self.source = RowSource::Ahead(rows.into_iter(), Box::new(rest));
+    }
+
     /// The rows held and not yet handed out (`hold_head`).
     pub fn held_rows(&self) -> &[Vec<Cell>] {
         match &self.source {
