@@ -9658,6 +9658,7 @@ fn other_school_ok_is_refused_for_a_list_that_is_not_the_tax_offices() {
     }
     assert_eq!(audit(), before, "nothing written");
 }
+
 /// Two lists each titled with the drive's school written longer, in two ways (「梧州市万秀区城南小学…」 and
 /// 「万秀区城南小学2026年秋季…」 on a drive of 城南小学), go into the drive's school, said naming it, in the preview as
 /// in the run. Before, they made two new schools.

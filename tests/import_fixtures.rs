@@ -6017,6 +6017,7 @@ fn a_class_written_once_per_block_is_read_down_past_a_spacer_row_and_from_a_grad
         assert!(report.problems.iter().any(|p| p.message.contains("按上一行")), "{file}: {:?}", report.problems);
     }
 }
+
 /// A department's list of certified people (no class, an adult among its people) is refused as a class list
 /// however it tells its people's category: a column headed just 「类别」 holding categories (on a drive holding
 /// pupils, as under 人员类别), a 认定部门 column with no category column, a file's or a sheet's name naming the
