@@ -142,6 +142,8 @@ fn import_into(
     request.take_grade_up = choices.move_up_a_grade;
     request.as_class_list = choices.as_class_list;
     request.read_once = read_once;
+    // A dry run's look-alike notices, thousands into a large drive, are made in the future tense: not reworded below.
+    request.said_as_preview = dry_run;
     // The templates of this laptop's config folder are canbao's own too when they come back.
     request.config_dir = super::open::config_dir();
     // Which schools the files name is known only once they are read. The import learns it as it reads and applies
@@ -197,8 +199,9 @@ fn import_into(
     report.warnings.splice(0..0, written_otherwise);
     // Nothing is imported by a dry run: a row it flags is said as one the import will flag.
     if dry_run {
-        // Most notices hold no phrase to reword: those are left as they are, not copied.
-        for p in &mut report.problems {
+        // Most notices hold no phrase to reword: those are left as they are, not copied; and those made in the
+        // future tense (`Problem::previewed`) are not read again.
+        for p in report.problems.iter_mut().filter(|p| !p.previewed) {
             if let Some(preview) = crate::io::class_list::preview_reworded(&p.message) {
                 p.message = preview;
             }

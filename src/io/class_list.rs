@@ -87,6 +87,10 @@ pub struct Problem {
     /// gives, which only an import against the drive can say. Not written to the JSON, whose lines read alike.
     #[serde(skip)]
     pub kind: ProblemKind,
+    /// The message is already as a dry run says it (`ImportRequest::said_as_preview`): written in the future tense
+    /// where it was made, so `preview_reworded` is not asked of it. Not written to the JSON.
+    #[serde(skip)]
+    pub previewed: bool,
 }
 
 /// What a line of an import's report is about (`Problem::kind`).
@@ -591,6 +595,11 @@ pub struct ImportRequest {
     /// Files given again or as copies of another, left out of `paths` (`io::once_each`), as said: put first
     /// among the report's warnings, so a screen's preview and a script's `--json` say them as the report's own.
     pub read_once: Vec<String>,
+    /// A dry run's notices that grow with the drive (a new pupil looking like one held) are written in the future
+    /// tense where they are made, as a preview says them, and marked `Problem::previewed`: the caller rewords the
+    /// rest (`preview_reworded`) and not these. Off, every notice says what was done, as a dry run's report is
+    /// read by the library's callers.
+    pub said_as_preview: bool,
 }
 
 impl ImportRequest {
@@ -615,6 +624,7 @@ impl ImportRequest {
             take_grade_up: false,
             as_class_list: false,
             read_once: Vec::new(),
+            said_as_preview: false,
         })
     }
 
@@ -690,6 +700,7 @@ impl ImportRequest {
         reader.take_grade_down = self.take_grade_down;
         reader.take_grade_up = self.take_grade_up;
         reader.as_class_list = self.as_class_list;
+        reader.said_as_preview = self.said_as_preview && matches!(ending, Ending::RollBack | Ending::Preview);
         let schools = (self.school.as_deref(), self.default_school.as_str());
         let drive_named = self.drive_named.as_deref();
         let ran = import_settling(store, inputs, reader, schools, (ending, settle), expected, drive_named)?;
@@ -1514,6 +1525,9 @@ struct RowReader<'a> {
     /// place in the report and the number held, unsaid again if a row of the import gives that number too
     /// (`look_alikes_listed`).
     look_alikes_said: Vec<(usize, String)>,
+    /// A dry run whose look-alike notices are said in the future tense where they are made
+    /// (`ImportRequest::said_as_preview`).
+    said_as_preview: bool,
     /// The ID numbers of the sheet being read, by how a spreadsheet left them (`RoundedIds::judged`).
     rounded_ids: RoundedIds,
     /// canbao's own signature line (`forms::SIGN_LINES`) met under a class's pupils, not said yet: named as the
@@ -2438,6 +2452,7 @@ impl RowReader<'_> {
             overlong_left_out: 0,
             hidden_in: Default::default(),
             look_alikes_said: Vec::new(),
+            said_as_preview: false,
             rounded_ids: RoundedIds::default(),
             own_sign: None,
             drive_empty: false,
@@ -6569,26 +6584,17 @@ impl RowReader<'_> {
             return;
         };
         if let Some(held) = look_alike {
-            let (held_zh, held_en) = id_number::mask_zh_en(&held.number);
-            let message = if held.same_birth_date {
-                format!(
-                    "已有同名、同出生日期、同班的学生，身份证号码为 {held_zh}，与此行不同：已作为新学生导入，可能是同一学生的身份证号码已更正，\
-                     请核对 (a pupil of this name, birth date and class is held with another ID number, {held_en}: the \
-                     row was added as a new pupil; perhaps it is the same pupil whose ID number was corrected: check)"
-                )
-            } else {
-                let (extra_zh, extra_en) = crate::domain::roster_check::EXTRA_ENTRY;
-                format!(
-                    "已有同名、同班的学生，身份证号码为 {held_zh}，与此行号码不同、出生日期不同，请核对是否为同一学生：此行已作为新学生导入，\
-                     如身份证号码已更正，{extra_zh} (a pupil of this name and class is held with another ID number, \
-                     {held_en}, of another birth date; check whether it is the same pupil: the row was added as a new \
-                     pupil; if the number was corrected, {extra_en})"
-                )
-            };
+            let message = look_alike_message(&held.number, held.same_birth_date, self.said_as_preview);
             let said = self.report.problems.len();
             self.problem_in(file, sheet, row_no, id_header, message);
             if self.report.problems.len() > said {
                 self.look_alikes_said.push((said, held.number));
+            }
+            // A run of rows said alike continues the first row's notice, made the same way.
+            if self.said_as_preview
+                && let Some(p) = self.report.problems.get_mut(said)
+            {
+                p.previewed = true;
             }
         }
         if let (IncomingOutcome::Added, Some(at)) = (&outcome, named_at)
@@ -10084,6 +10090,33 @@ fn spaced_name(raw: &str, stored: &str) -> Option<String> {
     ))
 }
 
+/// What is said of a new pupil looking like a pupil held under another number (`held`): of the same name and class,
+/// and of the same birth date or not. `preview`: as a dry run says it, in the future tense, the words
+/// `as_preview` would make of the other (at 500k pupils a batch draws thousands of these, each read again and
+/// copied to be reworded).
+fn look_alike_message(held: &str, same_birth_date: bool, preview: bool) -> String {
+    let (held_zh, held_en) = id_number::mask_zh_en(held);
+    let (added_zh, added_en) = match preview {
+        false => ("已作为新学生导入", "the row was added as a new pupil"),
+        true => ("将作为新学生导入", "the row will be added as a new pupil"),
+    };
+    if same_birth_date {
+        format!(
+            "已有同名、同出生日期、同班的学生，身份证号码为 {held_zh}，与此行不同：{added_zh}，可能是同一学生的身份证号码已更正，\
+             请核对 (a pupil of this name, birth date and class is held with another ID number, {held_en}: {added_en}; \
+             perhaps it is the same pupil whose ID number was corrected: check)"
+        )
+    } else {
+        let (extra_zh, extra_en) = crate::domain::roster_check::EXTRA_ENTRY;
+        format!(
+            "已有同名、同班的学生，身份证号码为 {held_zh}，与此行号码不同、出生日期不同，请核对是否为同一学生：此行{added_zh}，\
+             如身份证号码已更正，{extra_zh} (a pupil of this name and class is held with another ID number, \
+             {held_en}, of another birth date; check whether it is the same pupil: {added_en}; if the number was \
+             corrected, {extra_en})"
+        )
+    }
+}
+
 /// Phones as the importer keeps them (see `phone::clean`); the identity form keeps them the same way.
 pub use crate::domain::phone::clean as clean_phone;
 
@@ -13188,5 +13221,59 @@ mod tests {
         assert_eq!(staff_word("张三（班长）", true), None);
         assert_eq!(staff_word("张三（男）", true), None);
         assert_eq!(staff_word("罗丽（班主任）", false), None);
+    }
+
+    /// A dry run asked to say its notices as a preview (`ImportRequest::said_as_preview`) makes a new pupil's
+    /// look-alike notice in the future tense, marked `previewed`: the words `as_preview` makes of the notice as the
+    /// import says it, a run of rows said alike included; every other notice as the import says it, and an import
+    /// that commits says what it did.
+    #[test]
+    fn a_dry_runs_look_alike_notices_are_made_as_their_preview_says_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let id = |first17: &str| format!("{first17}{}", id_number::check_char(first17.as_bytes()));
+        let held = dir.path().join("在册.csv");
+        let rows = format!(
+            "姓名,身份证号码,班级\n王明,{},三年级1班\n李华,{},三年级2班\n",
+            id("45020220150101123"),
+            id("45020220150202124")
+        );
+        std::fs::write(&held, rows).unwrap();
+        // Two rows of 王明 born the same day as the one held, and a 李华 born another day.
+        let new = dir.path().join("新生.csv");
+        let rows = format!(
+            "姓名,身份证号码,班级\n王明,{},三年级1班\n王明,{},三年级1班\n李华,{},三年级2班\n",
+            id("45020220150101135"),
+            id("45020220150101147"),
+            id("45020220160303128")
+        );
+        std::fs::write(&new, rows).unwrap();
+        let mut store = Store::open(&dir.path().join("d.db")).unwrap();
+        import(&mut store, &[held.as_path()], None, false).unwrap();
+        let mut request = ImportRequest::new(&store, vec![new.clone()], None).unwrap();
+        let past = request.run(&mut store, true).unwrap();
+        request.said_as_preview = true;
+        let future = request.run(&mut store, true).unwrap();
+        assert_eq!(past.problems.len(), future.problems.len(), "{:#?}", future.problems);
+        let mut previewed = 0;
+        for (was, will) in past.problems.iter().zip(&future.problems) {
+            assert!(!was.previewed, "{was:?}");
+            if will.previewed {
+                previewed += 1;
+                assert_eq!(will.message, as_preview(&was.message));
+                assert_ne!(will.message, was.message);
+                assert_eq!(as_preview(&will.message), will.message);
+            } else {
+                assert_eq!(will, was);
+            }
+        }
+        assert!(previewed >= 2, "{:#?}", future.problems);
+        for same_birth_date in [true, false] {
+            let said = look_alike_message("450202201501011230", same_birth_date, false);
+            assert_eq!(look_alike_message("450202201501011230", same_birth_date, true), as_preview(&said));
+        }
+        let done = request.run(&mut store, false).unwrap();
+        assert!(done.problems.iter().all(|p| !p.previewed), "{:#?}", done.problems);
+        let said: Vec<&str> = done.problems.iter().map(|p| p.message.as_str()).collect();
+        assert_eq!(said, past.problems.iter().map(|p| p.message.as_str()).collect::<Vec<_>>());
     }
 }
