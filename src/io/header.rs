@@ -145,6 +145,21 @@ pub struct Synonyms {
     /// The first character of each header word as cleaned, sorted: a cell whose cleaned text begins with none
     /// (a name, a number) is no header word, known without cleaning it (`column`).
     firsts: Vec<char>,
+    /// The first character of each example word (ASCII lower-cased), of each footer word and of each footer label:
+    /// a name or number cell beginning with none of them is none of these words, known without comparing it with
+    /// each (asked of the name and class cells of every row).
+    example_firsts: Vec<char>,
+    footer_firsts: Vec<char>,
+    footer_label_firsts: Vec<char>,
+}
+
+/// The distinct first characters of `words`, ASCII lower-cased where `fold` (words matched whatever their case).
+fn first_chars(words: &[String], fold: bool) -> Vec<char> {
+    let mut firsts: Vec<char> =
+        words.iter().filter_map(|w| w.chars().next()).map(|c| if fold { c.to_ascii_lowercase() } else { c }).collect();
+    firsts.sort_unstable();
+    firsts.dedup();
+    firsts
 }
 
 static BUILTIN: Embedded<Synonyms, String> =
@@ -190,7 +205,10 @@ impl Synonyms {
         };
         firsts.sort_unstable();
         firsts.dedup();
-        Ok(Synonyms { words, cell_words, own_columns, firsts })
+        let example_firsts = first_chars(&cell_words.example, true);
+        let footer_firsts = first_chars(&cell_words.footer, false);
+        let footer_label_firsts = first_chars(&cell_words.footer_label, false);
+        Ok(Synonyms { words, cell_words, own_columns, firsts, example_firsts, footer_firsts, footer_label_firsts })
     }
 
     /// A header of a column canbao writes into its own forms (是否缴费, 参保登记, 签字) and reads no field from: an
@@ -202,7 +220,8 @@ impl Synonyms {
 
     /// "合计：3人", "制表人：…": a name cell that begins a footer row.
     pub fn is_footer(&self, name: &str) -> bool {
-        self.cell_words.footer.iter().any(|w| name.starts_with(w.as_str()))
+        name.chars().next().is_some_and(|c| self.footer_firsts.contains(&c))
+            && self.cell_words.footer.iter().any(|w| name.starts_with(w.as_str()))
     }
 
     /// A 是否参保 cell that says yes.
@@ -252,7 +271,9 @@ impl Synonyms {
             matches!(c, '(' | ')' | '（' | '）' | '[' | ']' | '【' | '】' | '<' | '>' | '《' | '》' | ':' | '：' | '*')
                 || c.is_whitespace()
         });
-        !word.is_empty() && self.cell_words.example.iter().any(|w| w.eq_ignore_ascii_case(word))
+        // Equal but for ASCII case, the first characters are too.
+        word.chars().next().is_some_and(|c| self.example_firsts.contains(&c.to_ascii_lowercase()))
+            && self.cell_words.example.iter().any(|w| w.eq_ignore_ascii_case(word))
     }
 
     /// A name a template marks as its example (「（示例）张三」, 「示例：张三」, 「例：李四」, 「张三（样例）」): an example
@@ -289,6 +310,11 @@ impl Synonyms {
             return false;
         }
         let cell = cell.trim().trim_matches(|c: char| is_bracket_or_mark(c) || c.is_whitespace());
+        // A label the head begins with begins the cell too (the head is the cell up to a colon, which no label
+        // begins with before it).
+        if !cell.chars().next().is_some_and(|c| self.footer_label_firsts.contains(&c)) {
+            return false;
+        }
         let (head, after_colon) = match cell.split_once(['：', ':']) {
             Some((head, rest)) => (head.trim(), Some(rest)),
             None => (cell, None),
@@ -1218,5 +1244,89 @@ mod tests {
         for cell in &cells {
             assert_eq!(syn.column(cell), slow(syn, cell), "{cell:?}");
         }
+    }
+
+    /// The example, footer and footer-label words are looked for only in a cell beginning with one of their first
+    /// characters: the same answers as comparing every word, for every word of the table with case, brackets,
+    /// marks, spaces, colons and dates around it, and for names and numbers.
+    #[test]
+    fn cell_words_by_first_character_answer_as_every_word_compared() {
+        let syn = Synonyms::builtin();
+        let words = &syn.cell_words;
+        // A date as a footer's label is followed by it, whatever the class list takes for one.
+        let is_date = |t: &str| t.starts_with("20") && t.len() == 10;
+        let slow_example = |cell: &str| {
+            cell.len() <= 40 && {
+                let word = cell.trim().trim_matches(|c: char| {
+                    matches!(
+                        c,
+                        '(' | ')' | '（' | '）' | '[' | ']' | '【' | '】' | '<' | '>' | '《' | '》' | ':' | '：' | '*'
+                    ) || c.is_whitespace()
+                });
+                !word.is_empty() && words.example.iter().any(|w| w.eq_ignore_ascii_case(word))
+            }
+        };
+        let slow_footer = |name: &str| words.footer.iter().any(|w| name.starts_with(w.as_str()));
+        let slow_label = |cell: &str| {
+            cell.len() <= 200 && {
+                let cell = cell.trim().trim_matches(|c: char| is_bracket_or_mark(c) || c.is_whitespace());
+                let (head, after_colon) = match cell.split_once(['：', ':']) {
+                    Some((head, rest)) => (head.trim(), Some(rest)),
+                    None => (cell, None),
+                };
+                words.footer_label.iter().any(|w| match head.strip_prefix(w.as_str()) {
+                    Some("") => true,
+                    Some(rest) => after_colon.is_none() && is_date(rest.trim()),
+                    None => false,
+                })
+            }
+        };
+        let mut cells: Vec<String> = [
+            "",
+            " ",
+            "吴航欣",
+            "张三",
+            "EXAMPLE",
+            "Example",
+            "eXample ",
+            "例行",
+            "1",
+            "450202201901010002",
+            "一年级",
+            "8班",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let all: Vec<&String> =
+            words.example.iter().chain(&words.footer).chain(&words.footer_label).chain(&words.fill_in).collect();
+        for w in all {
+            for cell in [
+                w.to_string(),
+                w.to_uppercase(),
+                format!(" {w} "),
+                format!("【{w}】"),
+                format!("（{w}）张三"),
+                format!("{w}：张三"),
+                format!("{w}:"),
+                format!("{w} 2026-09-01"),
+                format!("{w}2026-09-01"),
+                format!("*{w}"),
+                format!("张{w}"),
+                format!("{w}王"),
+                format!("：{w}"),
+                format!("\u{3000}{w}"),
+            ] {
+                cells.push(cell);
+            }
+        }
+        for cell in &cells {
+            assert_eq!(syn.is_example(cell), slow_example(cell), "{cell:?}");
+            assert_eq!(syn.is_footer(cell), slow_footer(cell), "{cell:?}");
+            assert_eq!(syn.is_footer_label(cell, is_date), slow_label(cell), "{cell:?}");
+        }
+        // Each kind is found at all: the comparison is of answers that differ.
+        assert!(cells.iter().any(|c| syn.is_example(c)) && cells.iter().any(|c| syn.is_footer(c)));
+        assert!(cells.iter().any(|c| syn.is_footer_label(c, is_date)));
     }
 }
