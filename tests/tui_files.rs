@@ -3991,3 +3991,87 @@ fn a_merge_from_the_next_year_refused_on_screen_names_no_command_line_flag() {
         assert!(all.contains(asks), "{all}");
     }
 }
+
+/// 添加学生 with a number already on the roster (typed as is, or typed into 姓名 with the name in 身份证号码 and put
+/// right) is refused in the form, first and plainly: the number is already that pupil's, named with class and
+/// status, no new pupil, and `E` on that pupil is the way to change them. Before, the form previewed a generic
+/// import whose 5th line said the paid pupil would be renamed and moved, and Enter did it.
+#[test]
+fn adding_a_pupil_with_a_number_on_the_roster_is_refused_naming_that_pupil() {
+    use canbao::domain::student::PaymentStatus;
+    use canbao::tui::modal::{AddPupilField, Modal};
+    let (_dir, drive) = sample_drive();
+    let mut store = Store::open(&drive).unwrap();
+    let pupils = store.students(&canbao::store::StudentFilter::default()).unwrap();
+    let held = pupils.iter().find(|s| s.id_problem.is_none()).expect("a valid number").clone();
+    let other_class = pupils.iter().map(|s| s.class_label()).find(|c| *c != held.class_label()).unwrap();
+    let details = canbao::domain::student::PaymentDetails {
+        amount_fen: Some(38_000),
+        ..canbao::domain::student::PaymentDetails::default()
+    };
+    store.set_payment(held.id, PaymentStatus::Paid, &details).unwrap();
+    drop(store);
+    for (lang, swapped) in [(Language::Zh, true), (Language::Zh, false), (Language::En, true)] {
+        let mut app = app_on(&drive, lang);
+        app.update(Action::Palette);
+        for c in "tianjia".chars() {
+            app.update(Action::Input(c));
+        }
+        app.update(Action::Confirm);
+        let typed =
+            if swapped { [held.id_number.as_str(), "周新新"] } else { ["周新新", held.id_number.as_str()] };
+        for (i, text) in [typed[0], typed[1], other_class.as_str()].into_iter().enumerate() {
+            if i > 0 {
+                app.update(Action::NextField);
+            }
+            for c in text.chars() {
+                app.update(Action::Input(c));
+            }
+        }
+        app.update(Action::Confirm);
+        wait_for_jobs(&mut app);
+        let Some(Modal::AddPupil(form)) = &app.modal else { panic!("refused in the form: {:#?}", screen(&app)) };
+        let said = form.error.clone().unwrap_or_default();
+        let expected = match lang {
+            Language::Zh => format!("此身份证号码已是 {}（{}，已缴费）：不是新学生", held.name, held.class_label()),
+            _ => format!("this ID number is already {}'s ({}, paid): not a new pupil", held.name, held.class_label()),
+        };
+        assert!(said.starts_with(&expected), "{said}");
+        assert!(said.contains(" E"), "points to E: {said}");
+        assert_eq!(form.focus, if swapped { AddPupilField::Name } else { AddPupilField::Id });
+        assert!(app.added_pupil.is_none(), "nothing read");
+        assert!(screen(&app).join("\n").contains(&held.name), "{:#?}", screen(&app));
+        drop(app);
+        let now = Store::open_read_only(&drive).unwrap().student_by_id_number(&held.id_number).unwrap().unwrap();
+        assert_eq!((now.name.clone(), now.class_label()), (held.name.clone(), held.class_label()));
+    }
+}
+
+/// 添加学生 with the name typed into 身份证号码 and the number into 姓名 is put right and said as of the form: 「请核对
+/// 输入」, naming no file nor row. Before, it said 「手工添加.csv 第 2 行：… 请核对原表」 of a list the operator never saw.
+#[test]
+fn adding_a_pupil_with_name_and_number_swapped_says_check_what_was_typed() {
+    use canbao::tui::modal::Modal;
+    let (_dir, drive) = sample_drive();
+    let mut app = app_on(&drive, Language::Zh);
+    let class = app.data.classes[app.data.rows[0].class as usize].clone();
+    app.update(Action::Palette);
+    for c in "tianjia".chars() {
+        app.update(Action::Input(c));
+    }
+    app.update(Action::Confirm);
+    for (i, text) in ["450202201911021741", "龙小云", class.as_str()].into_iter().enumerate() {
+        if i > 0 {
+            app.update(Action::NextField);
+        }
+        for c in text.chars() {
+            app.update(Action::Input(c));
+        }
+    }
+    app.update(Action::Confirm);
+    wait_for_jobs(&mut app);
+    let Some(Modal::ImportPreview { preview, .. }) = &app.modal else { panic!("the preview: {:?}", app.status) };
+    let said = format!("{preview:?}\n{}", screen(&app).join("\n"));
+    assert!(said.contains("像是两栏填反了") && said.contains("请核对输入"), "{said}");
+    assert!(!said.contains("请核对原表") && !said.contains("手工添加.csv 第"), "{said}");
+}

@@ -5341,7 +5341,10 @@ impl RowReader<'_> {
         // that alone, where it read both imported without its name and skipped.
         let swapped: Vec<Cell>;
         let mut swap_said = None;
-        let row = match self.name_and_id_swapped(map, row) {
+        // A pupil typed into 添加学生 comes as a one-row list the operator never saw: what is said of the swap
+        // names no file nor row, and asks to check what was typed.
+        let typed = file == super::one_pupil::FILE_NAME;
+        let row = match self.name_and_id_swapped(map, row, typed) {
             Some((cells, message)) => {
                 swap_said = Some(message);
                 swapped = cells;
@@ -5426,7 +5429,14 @@ impl RowReader<'_> {
             self.fill.block_ends();
         }
         if let Some(message) = swap_said.filter(|_| matches!(kind, RowKind::Pupil | RowKind::Flagged(_))) {
-            self.problem(file, sheet, row_no, &header_of(Column::Name), message);
+            if typed {
+                let message = message
+                    .replace("请核对原表并补填姓名", "请补填姓名")
+                    .replace("check the list and fill in the name", "fill in the name");
+                self.warn(message);
+            } else {
+                self.problem(file, sheet, row_no, &header_of(Column::Name), message);
+            }
         }
         match &kind {
             // A pupil after canbao's own signature line: the line did not stand at the foot, and is said as any footer.
@@ -7327,7 +7337,7 @@ impl RowReader<'_> {
     /// nothing: the two typed into each other's column, exchanged. Where the ID number cell holds anything else
     /// (the same number again), the name cell is emptied: a number is never stored as a pupil's name, shown whole
     /// on a masked list. `None` for any other row.
-    fn name_and_id_swapped(&self, map: &HeaderMap, row: &[Cell]) -> Option<(Vec<Cell>, String)> {
+    fn name_and_id_swapped(&self, map: &HeaderMap, row: &[Cell], typed: bool) -> Option<(Vec<Cell>, String)> {
         let (&at_name, &at_id) = (map.columns.get(&Column::Name)?, map.columns.get(&Column::IdNumber)?);
         let in_name = row.get(at_name).filter(|_| at_name != at_id)?;
         let text = in_name.text_ref();
@@ -7367,7 +7377,14 @@ impl RowReader<'_> {
             return Some((cells, message));
         }
         cells.swap(at_name, at_id);
-        let message = if a_name {
+        let message = if a_name && typed {
+            let name = quoted(&name);
+            format!(
+                "姓名栏是身份证号码 {shown}，身份证号码栏是“{name}”，像是两栏填反了：已按姓名“{name}”、身份证号码 {shown} \
+                 添加，请核对输入 (the name field holds the ID number {shown} and the ID number field “{name}”, as if \
+                 the two were typed into each other's field: taken as {name} with {shown}; check what was typed)"
+            )
+        } else if a_name {
             let name = quoted(&name);
             format!(
                 "姓名栏是身份证号码 {shown}，身份证号码栏是“{name}”，像是两栏填反了：已按姓名“{name}”、身份证号码 {shown} \

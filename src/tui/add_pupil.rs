@@ -62,6 +62,22 @@ impl App {
             form.error = Some(self.text.pick(zh, en).to_owned());
             return Some(Modal::AddPupil(form));
         }
+        // A number already on the roster is that pupil's, not a transfer pupil's: imported, the one-row list
+        // renamed and moved the pupil (paid, maybe), said deep in the report. Refused first and plainly, naming
+        // the pupil; `E` on them is the way to change their name or class.
+        if let Some((field, held)) = self.pupil_with_typed_number(&pupil) {
+            use crate::domain::student::Enrollment;
+            let payment = self.text.payment(held.payment);
+            let status = match held.enrollment {
+                e @ (Enrollment::Left | Enrollment::Declined | Enrollment::Elsewhere) => {
+                    format!("{}{}{payment}", self.text.enrollment(e), self.text.pick("，", ", "))
+                }
+                _ => payment.to_owned(),
+            };
+            form.focus = field;
+            form.error = Some(fill(self.text.add_pupil_on_roster, &[&held.name, &held.class_label(), &status]));
+            return Some(Modal::AddPupil(form));
+        }
         // A class the school does not have is most often a typo at the counter (三年级9班 for 三年级1班): asked
         // as `E` asks, No the default, naming the nearest it has; added unasked, the child was the one pupil of
         // a class no teacher's 核对表 shows.
@@ -98,6 +114,20 @@ impl App {
                 Some(Modal::AddPupil(form))
             }
         }
+    }
+
+    /// The pupil on the roster whose valid number was typed, in 身份证号码 or (the two fields swapped, as the
+    /// import puts right) in 姓名, with the field it was typed in.
+    fn pupil_with_typed_number(
+        &self,
+        pupil: &crate::io::one_pupil::OnePupil,
+    ) -> Option<(AddPupilField, crate::domain::student::Student)> {
+        let today = self.store.today();
+        [(AddPupilField::Id, &pupil.id), (AddPupilField::Name, &pupil.name)].into_iter().find_map(|(field, typed)| {
+            let check = crate::domain::id_number::check(typed, today);
+            let held = self.store.student_by_id_number(&check.valid()?.number).ok()??;
+            Some((field, held))
+        })
     }
 
     /// Yes to a new class: the pupil's import is previewed as typed.

@@ -1155,6 +1155,8 @@ pub struct Text {
     pub add_pupil_class_new: &'static str,
     /// The one-row list could not be written: {} the reason.
     pub add_pupil_unwritten: &'static str,
+    /// 添加学生 refused: the number typed is a pupil's already: {} name, {} class, {} status.
+    pub add_pupil_on_roster: &'static str,
     pub policy_new_title: &'static str,
     pub policy_fields: [&'static str; 4],
     pub policy_bad_name: &'static str,
