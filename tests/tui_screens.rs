@@ -14374,3 +14374,28 @@ fn a_department_list_refused_on_the_screen_names_the_screens_ways() {
         assert!(asked.contains(road), "{lang:?}: {asked}");
     }
 }
+/// The status line after a class's payment counts the families who paid apart from the pupils a department pays
+/// for, as the question did: 「已保存：已缴费（1 人），财政代缴（1 人）：name」. Before, it said 「已缴费（2 人）」, the
+/// number the operator tells the teacher as the families who paid.
+#[test]
+fn a_class_payment_with_a_full_subsidy_pupil_says_both_counts_once_saved() {
+    let mut store = store(true);
+    let pupils: Vec<_> = store.students(&Default::default()).expect("list").into_iter().take(3).collect();
+    let orphan =
+        canbao::domain::student::CategoryMark { name: "孤儿".into(), department: "民政".into(), year: None };
+    store.set_categories(pupils[1].id, &[orphan]).expect("category");
+    let local = canbao::store::IdentityEdit {
+        id_number: Some(yibin_number(&pupils[1].id_number[6..14], "123")),
+        ..Default::default()
+    };
+    store.correct_identity(pupils[1].id, &local).expect("a Yibin number");
+    let mut app = app_on_policy(store);
+    app.update(Action::ToggleSelect);
+    app.update(Action::ToggleSelect);
+    let question = pay_on_the_8th(&mut app, |_| {});
+    assert!(question.contains(&format!("记为财政代缴：{}", pupils[1].name)), "{question}");
+    app.update(Action::Yes);
+    let said = app.status.as_ref().map(|s| s.text.clone()).unwrap_or_default();
+    let expected = format!("已保存：已缴费（1 人），财政代缴（1 人）：{}", pupils[1].name);
+    assert!(said.starts_with(&expected), "{said}");
+}

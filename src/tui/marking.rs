@@ -1756,6 +1756,8 @@ impl App {
                 let mut pupils = Vec::new();
                 let mut refused = Vec::new();
                 let mut kept_for_payment = Vec::new();
+                // Those a mark of 已缴费 recorded 财政代缴 (a department pays it all): counted apart once saved.
+                let mut government = Vec::new();
                 for outcome in outcomes {
                     match outcome.refused {
                         Some(Refusal::EnrollmentAgainstPayment { enrollment, payment }) => {
@@ -1770,6 +1772,14 @@ impl App {
                     }
                     if outcome.diffs.is_empty() {
                         continue;
+                    }
+                    let government_code = PaymentStatus::Government.code();
+                    if outcome
+                        .diffs
+                        .iter()
+                        .any(|d| d.field == crate::store::Field::Payment && d.new.as_deref() == Some(government_code))
+                    {
+                        government.push(outcome.id);
                     }
                     let before = outcome.diffs.iter().map(|d| FieldChange::new_owned(d.field, d.old.clone())).collect();
                     let after = outcome.diffs.into_iter().map(|d| FieldChange::new_owned(d.field, d.new)).collect();
@@ -1789,6 +1799,30 @@ impl App {
                 let saved = (written > 0).then(|| match &one {
                     Some(name) => fill(self.text.saved_one, &[name, &label]),
                     None if changed == 0 => fill(self.text.saved_none_changed, &[&self.pupils(unchanged), &label]),
+                    // A class's payment with pupils a department pays for: the families who paid and those pupils
+                    // counted apart, as the question counted them; one sum read as the families who paid.
+                    None if label == self.text.payment(PaymentStatus::Paid)
+                        && !government.is_empty()
+                        && government.len() < changed =>
+                    {
+                        let names: Vec<&str> = government
+                            .iter()
+                            .filter_map(|id| self.data.index_of(*id).map(|i| self.data.name(i)))
+                            .collect();
+                        let said = fill(
+                            self.text.saved_paid_and_government,
+                            &[
+                                &label,
+                                &self.pupils(changed - government.len()),
+                                &self.text.payment(PaymentStatus::Government),
+                                &self.pupils(government.len()),
+                                &names.join(self.text.pick("、", ", ")),
+                            ],
+                        );
+                        let suffix =
+                            if unchanged > 0 { fill(self.text.saved_unchanged, &[&unchanged]) } else { String::new() };
+                        format!("{said}{suffix}")
+                    }
                     None if unchanged > 0 => {
                         let suffix = fill(self.text.saved_unchanged, &[&unchanged]);
                         format!("{}{suffix}", fill(self.text.saved, &[&label, &self.pupils(changed)]))

@@ -499,6 +499,7 @@ pub static EN: Text = Text {
     enrollment_unsaved: "Enrollment not changed: Esc discarded \"{}\"",
     saved: "Saved: {} ({})",
     saved_unchanged: " ({} already so, unchanged)",
+    saved_paid_and_government: "Saved: {} ({}), {} ({}): {}",
     saved_none_changed: "Nothing changed: the {} selected are already {}",
     ask_undo: "Undo the last change to {} {pupil|pupils}?",
     ask_redo: "Redo the change to {} {pupil|pupils}?",

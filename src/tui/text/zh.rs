@@ -462,6 +462,7 @@ pub static ZH: Text = Text {
     enrollment_unsaved: "参保状态未修改：按 Esc 放弃了「{}」",
     saved: "已保存：{}（{}）",
     saved_unchanged: "（另 {} 人原已如此，未变）",
+    saved_paid_and_government: "已保存：{}（{}），{}（{}）：{}",
     saved_none_changed: "未作改动：所选 {} 原已是{}",
     ask_undo: "撤销对 {} 名学生的上一次修改？",
     ask_redo: "重做对 {} 名学生的修改？",
