@@ -9735,3 +9735,18 @@ fn an_untitled_sheet_follows_the_school_its_workbooks_other_sheets_name() {
         assert_eq!(school(&ids[0]), "城南小学");
     }
 }
+
+/// `mark --amount` beyond any premium (a date typed as the amount) is refused, naming the ceiling, `--yes` or not.
+#[test]
+fn mark_refuses_an_amount_beyond_any_premium() {
+    let (_dir, db) = imported("utf8_bom.csv");
+    let first = json(canbao(&db).args(["find", "年级", "--json", "--reveal", "--limit", "1"]));
+    let number = first[0]["id_number"].as_str().unwrap().to_owned();
+    let out =
+        canbao(&db).args(["mark", &number, "--payment", "paid", "--amount", "20261201", "--yes"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("4000 元"), "{stderr}");
+    let after = json(canbao(&db).args(["find", &number, "--json"]));
+    assert_eq!(after[0]["payment"], "unpaid", "{after}");
+}

@@ -14399,3 +14399,24 @@ fn a_class_payment_with_a_full_subsidy_pupil_says_both_counts_once_saved() {
     let expected = format!("已保存：已缴费（1 人），财政代缴（1 人）：{}", pupils[1].name);
     assert!(said.starts_with(&expected), "{said}");
 }
+
+/// An amount far beyond any premium (a date typed into 金额: 20261201) is refused in the form, saying the ceiling,
+/// never asked with the single `y` that 400 for 380 takes. Before, 「金额 20261201.00 元与应缴不符…仍要保存？」 and
+/// `y` saved it.
+#[test]
+fn the_payment_form_refuses_an_amount_beyond_any_premium() {
+    let mut app = app_on_policy(store(true));
+    let id = app.selected_id().expect("a pupil");
+    app.update(Action::TogglePaid);
+    let Some(canbao::tui::modal::Modal::Payment(form)) = &mut app.modal else { panic!("form") };
+    form.amount.set("20261201");
+    form.date.set("2023-10-08");
+    form.date_touched = true;
+    app.update(Action::Confirm);
+    let Some(canbao::tui::modal::Modal::Payment(form)) = &app.modal else {
+        panic!("refused in the form: {:?}", app.status)
+    };
+    let said = form.error.clone().unwrap_or_default();
+    assert!(said.contains("20261201") && said.contains("4000 元"), "{said}");
+    assert_eq!(app.store.student(id).expect("s").payment, PaymentStatus::Unpaid);
+}

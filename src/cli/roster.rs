@@ -635,9 +635,19 @@ pub(super) fn mark(cli: &Cli, args: &MarkArgs) -> CmdResult {
                             "金额“{a}”为负数，不是缴费，未保存 (a negative amount, “{a}”, is no payment: nothing saved)"
                         )).kind("bad_amount"));
                     }
-                    Some(a) => Some(
-                        money::parse_yuan(a).ok_or_else(|| UserError::new(format!("金额“{a}”无法识别 (not an amount: “{a}”)")).kind("bad_amount"))?,
-                    ),
+                    Some(a) => {
+                        let fen = money::parse_yuan(a).ok_or_else(|| UserError::new(format!("金额“{a}”无法识别 (not an amount: “{a}”)")).kind("bad_amount"))?;
+                        // Far beyond any premium is a slip (a date typed as the amount): refused, `--yes` or not.
+                        if fen > money::MOST_PAID_FEN {
+                            let most = money::plain(money::MOST_PAID_FEN);
+                            return Err(UserError::new(format!(
+                                "金额 {a} 元超过一名学生一年保费的上限 {most} 元，像是输错了，未保存 (the amount {a} is beyond the \
+                                 most one pupil's year can cost, {most} yuan: mistyped? nothing saved)"
+                            ))
+                            .kind("bad_amount"));
+                        }
+                        Some(fen)
+                    }
                     // A payment recorded already (the tax office's, from reconcile) is the family's payment: marking
                     // the pupil paid again keeps its amount, date and channel, changing only what is given.
                     None if already_paid => None,

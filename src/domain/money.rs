@@ -19,6 +19,11 @@ pub fn parse_yuan(text: &str) -> Option<i64> {
     whole.checked_mul(100)?.checked_add(frac)
 }
 
+/// The most one pupil's year is taken to cost: ten times the highest premium the notices set (380 元, 400 with
+/// room). An amount beyond it is a slip (a date typed into 金额: 20261201), refused with this said, where an
+/// amount near the one due (400 for 380) is only asked about.
+pub const MOST_PAID_FEN: i64 = 400_000;
+
 /// Always two decimal places, as a form's money column: 38000 → `380.00`, 9505 → `95.05`.
 pub fn two_places(fen: i64) -> String {
     let sign = if fen < 0 { "-" } else { "" };

@@ -750,6 +750,12 @@ impl App {
             form.focus = PaymentField::Amount;
             return Some(Modal::Payment(form));
         }
+        if let Some(fen) = typed_fen.filter(|&fen| fen > money::MOST_PAID_FEN) {
+            let most = money::plain(money::MOST_PAID_FEN);
+            form.error = Some(fill(self.text.amount_too_high, &[&money::plain(fen), &most]));
+            form.focus = PaymentField::Amount;
+            return Some(Modal::Payment(form));
+        }
         let Some(mut date) = form_date(form.date.text()) else {
             form.error = Some(self.text.bad_date.to_owned());
             form.focus = PaymentField::Date;
