@@ -204,7 +204,13 @@ pub fn slips(input: &FormInput, on: NaiveDate) -> Result<(String, Vec<Slip>, usi
             school: school.clone(),
             class: if class.trim().is_empty() { super::classes::NO_CLASS.to_owned() } else { class },
             name: s.name.clone(),
-            id_tail: id_tail(&s.id_number),
+            // A number a spreadsheet rounded ends in digits it made up (…2000): none of them is printed as the
+            // child's, whichever form the number was kept in.
+            id_tail: if s.id_problem.as_deref() == Some(crate::domain::id_number::IdProblem::PrecisionLost.code()) {
+                "待核实".to_owned()
+            } else {
+                id_tail(&s.id_number)
+            },
             categories: input.categories_shown(s),
             personal_due_fen: quote.personal_due_fen,
             department_due_fen: quote.department_due_fen,
