@@ -9750,3 +9750,39 @@ fn mark_refuses_an_amount_beyond_any_premium() {
     let after = json(canbao(&db).args(["find", &number, "--json"]));
     assert_eq!(after[0]["payment"], "unpaid", "{after}");
 }
+
+/// A tax list reconciled again after the roster's name of a pupil it paid for was corrected counts that row's
+/// payment, recorded already for the pupil at its amount and date, among none not recorded: the count agrees with
+/// what `check` lists. Before, it said 2 where `check` listed 1.
+#[test]
+fn a_list_reconciled_again_after_a_name_correction_counts_only_what_check_lists() {
+    let oct8 = days_ago(60);
+    let (dir, db) = tax_drive();
+    let zhou = "450202201711194162";
+    let tax = dir.path().join("tax.csv");
+    std::fs::write(
+        &tax,
+        format!(
+            "姓名,证件号码,班级,缴费金额,缴费日期\n周静露,{zhou},三年级2班,380,{oct8}\n苏萱,,三年级2班,380,{oct8}\n"
+        ),
+    )
+    .unwrap();
+    let (_, text) = said(canbao(&db).args(["reconcile", "--source", "tax"]).arg(&tax));
+    assert!(text.contains("税务名单中有 1 笔缴费未记入本机"), "{text}");
+    let mut store = canbao::store::Store::open(&db).unwrap();
+    let held = store.student_by_id_number(zhou).unwrap().expect("周静露");
+    let edit = canbao::store::IdentityEdit { name: Some("周静璐".into()), ..Default::default() };
+    store.correct_identity(held.id, &edit).unwrap();
+    drop(store);
+    for dry in [true, false] {
+        let mut cmd = canbao(&db);
+        cmd.args(["reconcile", "--source", "tax"]).arg(&tax);
+        if dry {
+            cmd.arg("--dry-run");
+        }
+        let (code, text) = said(&mut cmd);
+        assert_eq!(code, Some(0), "{text}");
+        assert_eq!(tax_unrecorded(&db).len(), 1, "{:?}", tax_unrecorded(&db));
+        assert!(text.contains("税务名单中有 1 笔缴费未记入本机"), "dry run {dry}: {text}");
+    }
+}

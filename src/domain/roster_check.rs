@@ -17,6 +17,24 @@ use super::same_child::Signs;
 use super::student::{Enrollment, PaymentStatus, Student};
 use super::unapplied::{KeptPayment, UnappliedPayment, UnappliedReason};
 
+/// Whether what the drive records for pupil `s` settles the kept payment `record`, so `check` no longer lists it:
+/// a family's payment that is this one (a record held as 待核实 is settled only by its own amount and date), or a
+/// 财政代缴 mark beside a record that is not the family's on top of the department's. A reconcile counts the
+/// payments it keeps by this rule too, so its count is what `check` lists.
+pub fn kept_settled_by(record: &UnappliedPayment, s: &Student) -> bool {
+    match s.payment {
+        // A payment held under another name (or otherwise 待核实) is likely the family's own: a payment recorded
+        // at the counter since, on another day or for another amount, is a second one, not this one.
+        PaymentStatus::Paid => {
+            !(record.reason == UnappliedReason::RecordedDiffers
+                && matches!((s.payment_details.amount_fen, record.amount_fen), (Some(a), Some(b)) if a != b))
+                && super::unapplied::settled_by_recorded(record, &s.payment_details)
+        }
+        PaymentStatus::Government => !record.beside_department(),
+        PaymentStatus::Unpaid => false,
+    }
+}
+
 /// A pupil as a finding names them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PupilRef {
@@ -974,17 +992,7 @@ fn numbered_lines(
         // 300 recorded and 380 listed, the family would be asked for money the tax office holds; 300 recorded and 80
         // listed, the 80 may be the rest paid at the tax office, which reconcile said check would list. Only the
         // same amount on another date is the recorded payment itself.
-        let settles = |s: &&Student| match s.payment {
-            // A payment held under another name (or otherwise 待核实) is likely the family's own: a payment recorded
-            // at the counter since, on another day or for another amount, is a second one, not this one.
-            PaymentStatus::Paid => {
-                !(k.record.reason == UnappliedReason::RecordedDiffers
-                    && matches!((s.payment_details.amount_fen, k.record.amount_fen), (Some(a), Some(b)) if a != b))
-                    && super::unapplied::settled_by_recorded(&k.record, &s.payment_details)
-            }
-            PaymentStatus::Government => !k.record.beside_department(),
-            PaymentStatus::Unpaid => false,
-        };
+        let settles = |s: &&Student| kept_settled_by(&k.record, s);
         let row = (
             k.id_number.as_str(),
             k.record.file.as_str(),

@@ -1344,9 +1344,24 @@ fn reconcile_list(
     let (outcomes, kept_before) =
         run.store.apply_reconciliation("reconcile", &items, &receipts, &unapplied, &confirmed, options)?;
     // The agency's 未参保 kept for `check` is no payment: the tax list's counts of payments not recorded leave it out.
-    let payments = unapplied.always.iter().filter(|k| k.record.reason != UnappliedReason::AgencyNotRegistered).count();
+    // Nor one the pupil holding its number has recorded already (a row kept under the list's old spelling of a name
+    // since corrected): `check` does not list it, and the count says what `check` lists.
+    let settled = |k: &KeptPayment| {
+        let holder = match k.student_id {
+            Some(id) => run.store.student(id).ok(),
+            None if !k.id_number.is_empty() => run.store.student_by_id_number(&k.id_number).ok().flatten(),
+            None => None,
+        };
+        holder.is_some_and(|s| crate::domain::roster_check::kept_settled_by(&k.record, &s))
+    };
+    let payments = unapplied
+        .always
+        .iter()
+        .filter(|k| k.record.reason != UnappliedReason::AgencyNotRegistered && !settled(k))
+        .count();
     run.report.unapplied_payments = payments;
-    run.report.unapplied_kept_before = if source == Source::Tax { kept_before } else { 0 };
+    // Those kept before are among the payments counted, never more than they.
+    run.report.unapplied_kept_before = if source == Source::Tax { kept_before.min(payments) } else { 0 };
     let dismissed = run.store.dismissed_payments()?;
     let was_dismissed = |list: &[crate::domain::unapplied::KeptPayment]| {
         list.iter()
