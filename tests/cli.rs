@@ -9734,6 +9734,26 @@ fn an_untitled_sheet_follows_the_school_its_workbooks_other_sheets_name() {
         assert_eq!(school(&ids[2]), "别的小学", "titled first {titled_first}: {text}");
         assert_eq!(school(&ids[0]), "城南小学");
     }
+/// With `--lang en` the note that another canbao holds the drive, before a preview of an import, a reconcile or a
+/// merge, is English only, as the rest of the preview is. Before, it was the bilingual line with Chinese first.
+#[test]
+fn the_drive_in_use_note_of_a_preview_is_english_only_with_lang_en() {
+    let (dir, db) = imported("utf8_bom.csv");
+    let other = dir.path().join("other.db");
+    std::fs::copy(&db, &other).unwrap();
+    let held = canbao::store::lock::DriveLock::acquire(&db, "张老师").unwrap();
+    let list = fixture("gbk_title.csv");
+    let runs: [Vec<&std::ffi::OsStr>; 2] = [
+        vec!["import".as_ref(), list.as_os_str(), "--dry-run".as_ref()],
+        vec!["merge".as_ref(), other.as_os_str(), "--dry-run".as_ref()],
+    ];
+    for args in runs {
+        let out = canbao(&db).args(["--lang", "en"]).args(&args).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("note: 张老师 has the drive open since"), "{args:?}: {stderr}");
+        assert!(!stderr.contains("注意") && !stderr.contains("预览照常进行"), "{args:?}: {stderr}");
+    }
+    drop(held);
 }
 
 /// `mark --amount` beyond any premium (a date typed as the amount) is refused, naming the ceiling, `--yes` or not.

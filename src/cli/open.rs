@@ -301,10 +301,11 @@ pub(super) fn open_writer_or_preview(cli: &Cli, preview: bool) -> Result<(Store,
     let lock = match DriveLock::acquire(&drive_path(cli), &operator_from(cli).unwrap_or_default()) {
         Ok(lock) => Some(lock),
         Err(StoreError::InUse { by, since }) => {
-            eprintln!(
-                "注意：数据文件正被 {by} 使用（自 {since} 起）；预览照常进行，不写入任何内容 \
-                 (note: {by} has the drive open since {since}; the preview goes ahead and writes nothing)"
-            );
+            // In the language asked for: with `--lang en` the rest of the preview is English only.
+            let en = format!("note: {by} has the drive open since {since}; the preview goes ahead and writes nothing");
+            let bilingual =
+                format!("注意：数据文件正被 {by} 使用（自 {since} 起）；预览照常进行，不写入任何内容 ({en})");
+            eprintln!("{}", super::pick(&bilingual, &en));
             None
         }
         Err(e) => return Err(e.into()),
