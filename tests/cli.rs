@@ -9734,6 +9734,8 @@ fn an_untitled_sheet_follows_the_school_its_workbooks_other_sheets_name() {
         assert_eq!(school(&ids[2]), "别的小学", "titled first {titled_first}: {text}");
         assert_eq!(school(&ids[0]), "城南小学");
     }
+}
+
 /// With `--lang en` the note that another canbao holds the drive, before a preview of an import, a reconcile or a
 /// merge, is English only, as the rest of the preview is. Before, it was the bilingual line with Chinese first.
 #[test]

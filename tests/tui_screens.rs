@@ -14374,6 +14374,7 @@ fn a_department_list_refused_on_the_screen_names_the_screens_ways() {
         assert!(asked.contains(road), "{lang:?}: {asked}");
     }
 }
+
 /// The status line after a class's payment counts the families who paid apart from the pupils a department pays
 /// for, as the question did: 「已保存：已缴费（1 人），财政代缴（1 人）：name」. Before, it said 「已缴费（2 人）」, the
 /// number the operator tells the teacher as the families who paid.
