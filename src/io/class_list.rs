@@ -7129,7 +7129,7 @@ impl RowReader<'_> {
     /// table with a staff table's own column (职务) is judged whole (`staff_table`): one row of a pupil's age reads
     /// all its rows as pupils.
     fn staff_row(&self, sheet: &Sheet, map: &HeaderMap, row: &[Cell]) -> Option<String> {
-        if !self.children || sheet.rows.get(map.row).is_some_and(|h| staff_table::staff_header(h)) {
+        if !self.children {
             return None;
         }
         let name_at = map.columns.get(&Column::Name).copied();
@@ -7142,13 +7142,16 @@ impl RowReader<'_> {
         let today = self.today;
         let numbers = id_at.and_then(|at| row.get(at)).into_iter().chain(row.iter());
         let age = numbers.filter_map(|cell| adult_number_in(cell, today)).next()?;
-        (age >= STAFF_ROW_AGE).then(|| {
-            let row = row_text(row);
-            format!(
-                "此行写有“{word}”，身份证号码显示年龄 {age} 岁，是教职工，不是学生，未导入：{row} (the row says “{word}” and \
-                 its ID number shows an adult aged {age}: a member of staff, not a pupil, not imported: {row})"
-            )
-        })
+        // The header's staff columns are looked for last: asked of every row, they cost more than the row's own
+        // words, and matter only to the rare row naming the staff beside an adult's number.
+        if age < STAFF_ROW_AGE || sheet.rows.get(map.row).is_some_and(|h| staff_table::staff_header(h)) {
+            return None;
+        }
+        let row = row_text(row);
+        Some(format!(
+            "此行写有“{word}”，身份证号码显示年龄 {age} 岁，是教职工，不是学生，未导入：{row} (the row says “{word}” and \
+             its ID number shows an adult aged {age}: a member of staff, not a pupil, not imported: {row})"
+        ))
     }
 
     /// Whether a row is a pupil, and if not what it is: a header repeated mid-file, a class heading, a footer, or
@@ -13292,5 +13295,92 @@ mod tests {
         assert!(done.problems.iter().all(|p| !p.previewed), "{:#?}", done.problems);
         let said: Vec<&str> = done.problems.iter().map(|p| p.message.as_str()).collect();
         assert_eq!(said, past.problems.iter().map(|p| p.message.as_str()).collect::<Vec<_>>());
+    }
+
+    /// The staff row as it was judged with the header looked at first, for the test below.
+    fn staff_row_header_first(reader: &RowReader, sheet: &Sheet, map: &HeaderMap, row: &[Cell]) -> Option<String> {
+        if !reader.children || sheet.rows.get(map.row).is_some_and(|h| staff_table::staff_header(h)) {
+            return None;
+        }
+        let name_at = map.columns.get(&Column::Name).copied();
+        let id_at = map.columns.get(&Column::IdNumber).copied();
+        let word = row
+            .iter()
+            .enumerate()
+            .filter(|(at, cell)| Some(*at) != id_at && matches!(cell, Cell::Text(_)))
+            .find_map(|(at, cell)| staff_word(&cell.text_ref(), Some(at) == name_at))?;
+        let numbers = id_at.and_then(|at| row.get(at)).into_iter().chain(row.iter());
+        let age = numbers.filter_map(|cell| adult_number_in(cell, reader.today)).next()?;
+        (age >= STAFF_ROW_AGE).then(|| {
+            let row = row_text(row);
+            format!(
+                "此行写有“{word}”，身份证号码显示年龄 {age} 岁，是教职工，不是学生，未导入：{row} (the row says “{word}” and \
+                 its ID number shows an adult aged {age}: a member of staff, not a pupil, not imported: {row})"
+            )
+        })
+    }
+
+    /// The header's staff columns, looked for only once a row names the staff beside an adult's number, give every
+    /// row the answer they gave when looked for first: every header (with a staff column or not, in any cell), every
+    /// row (a staff word as the name, a label, a note or inside other words; a child's, a young adult's or an
+    /// adult's number, in the ID cell or another; none), with and without children in the sheet.
+    #[test]
+    fn a_staff_row_is_judged_as_when_the_header_was_looked_at_first() {
+        let id = |first17: &str| format!("{first17}{}", id_number::check_char(first17.as_bytes()));
+        let text = |t: &str| Cell::Text(t.to_owned());
+        let mut reader = RowReader::new(NaiveDate::from_ymd_opt(2026, 12, 7).unwrap(), Vec::new());
+        let headers: Vec<Vec<Cell>> = [
+            vec!["姓名", "身份证号码", "联系电话", "备注"],
+            vec!["姓名", "身份证号码", "职务", "备注"],
+            vec!["姓名", "身份证号码", "联系电话", "任教科目"],
+            vec!["岗位", "姓名", "身份证号码", "职称"],
+            vec!["姓名", "身份证号码"],
+        ]
+        .iter()
+        .map(|h| h.iter().map(|t| text(t)).collect())
+        .collect();
+        let numbers = [
+            id("45020219850101123"),
+            id("45020220030101123"),
+            id("45020220160305901"),
+            "45020219850101123X".to_owned(),
+            "13800000000".to_owned(),
+            String::new(),
+        ];
+        let words = ["班主任：罗丽", "罗丽", "班主任", "教师子女", "副校长张三", "老师", "学生甲", ""];
+        let mut said = 0;
+        let mut asked = 0;
+        for header in &headers {
+            let map =
+                header::detect(std::slice::from_ref(header), reader.synonyms).unwrap_or_else(|| panic!("{header:?}"));
+            let sheet = Sheet { name: "三年级1班".to_owned(), rows: vec![header.clone()] };
+            for children in [true, false] {
+                reader.children = children;
+                for number in &numbers {
+                    for (name, note) in words.iter().flat_map(|n| words.iter().map(move |w| (*n, *w))) {
+                        for number_in_note in [false, true] {
+                            let note = match number_in_note {
+                                true => format!("{note} {number}"),
+                                false => note.to_owned(),
+                            };
+                            let mut row = vec![Cell::Empty; header.len()];
+                            for (at, column) in header.iter().enumerate() {
+                                row[at] = match header::clean(&column.text()).as_str() {
+                                    "姓名" => text(name),
+                                    "身份证号码" if !number_in_note => text(number),
+                                    "备注" | "职务" | "任教科目" | "岗位" | "职称" => text(&note),
+                                    _ => Cell::Empty,
+                                };
+                            }
+                            let now = reader.staff_row(&sheet, &map, &row);
+                            assert_eq!(now, staff_row_header_first(&reader, &sheet, &map, &row), "{header:?} {row:?}");
+                            said += usize::from(now.is_some());
+                            asked += 1;
+                        }
+                    }
+                }
+            }
+        }
+        assert!(said >= 20 && asked > 3_000, "{said} of {asked}");
     }
 }
