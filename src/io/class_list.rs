@@ -4643,7 +4643,17 @@ impl RowReader<'_> {
                      name in the detail screen with E; to take the list's names, once checked, import it again on the \
                      command line with canbao import --rename-by-id)"
                 );
+                let said = self.report.problems.len();
                 self.problem_in(file, sheet, row_no, id_header, message);
+                // Its words are a preview's already ("此行未导入", nothing changed): unless a name brings a phrase of
+                // `TENSES`, a dry run has nothing to reword in it (at 500k pupils a batch draws hundreds).
+                if self.said_as_preview
+                    && !may_hold_a_tense(&held)
+                    && !may_hold_a_tense(&listed)
+                    && let Some(p) = self.report.problems.get_mut(said)
+                {
+                    p.previewed = true;
+                }
                 return;
             }
             Some(IncomingOutcome::UnnumberedOfSeveral) => {
@@ -10312,6 +10322,15 @@ pub fn preview_reworded(message: &str) -> Option<String> {
     said
 }
 
+/// Whether some words put into a notice may make a phrase of `TENSES` (`.0`) there: they hold a character of one.
+/// A phrase found in a notice begins and ends at characters, so one the words do not hold a character of lies
+/// wholly in the notice's own words.
+fn may_hold_a_tense(words: &str) -> bool {
+    static CHARS: std::sync::OnceLock<std::collections::HashSet<char>> = std::sync::OnceLock::new();
+    let chars = CHARS.get_or_init(|| TENSES.iter().flat_map(|(done, _)| done.chars()).collect());
+    words.chars().any(|c| chars.contains(&c))
+}
+
 /// The longest phrase of `TENSES`, in bytes: how far either side of a rewording a phrase it makes can reach.
 const TENSE_LONGEST: usize = {
     let (mut index, mut longest) = (0, 0);
@@ -13382,5 +13401,46 @@ mod tests {
             }
         }
         assert!(said >= 20 && asked > 3_000, "{said} of {asked}");
+    }
+
+    /// A dry run asked to say its notices as a preview marks a notice that a row's ID number is a pupil's held under
+    /// another name `previewed`, its words being a preview's already, unless a name brings a phrase of `TENSES`
+    /// (then reworded by the caller as before); its words are the same either way, and an import that commits
+    /// marks none.
+    #[test]
+    fn a_dry_runs_numbers_held_under_another_name_are_not_reworded_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let id = |first17: &str| format!("{first17}{}", id_number::check_char(first17.as_bytes()));
+        let (a, b) = (id("45020220150101123"), id("45020220150202124"));
+        let held = dir.path().join("在册.csv");
+        std::fs::write(&held, format!("姓名,身份证号码,班级\n王明,{a},三年级1班\n李华,{b},三年级2班\n")).unwrap();
+        // The numbers held, under other names: one plain, one holding a phrase a preview rewords.
+        let new = dir.path().join("新生.csv");
+        std::fs::write(&new, format!("姓名,身份证号码,班级\n张强,{a},三年级1班\n赵已跳过,{b},三年级2班\n")).unwrap();
+        let mut store = Store::open(&dir.path().join("d.db")).unwrap();
+        import(&mut store, &[held.as_path()], None, false).unwrap();
+        let mut request = ImportRequest::new(&store, vec![new.clone()], None).unwrap();
+        let past = request.run(&mut store, true).unwrap();
+        request.said_as_preview = true;
+        let future = request.run(&mut store, true).unwrap();
+        assert_eq!(past.problems.len(), future.problems.len(), "{:#?}", future.problems);
+        let other_name = |p: &Problem| p.message.starts_with("身份证号码是在册学生");
+        for (was, will) in past.problems.iter().zip(&future.problems) {
+            assert_eq!(will.message, was.message);
+            assert_eq!(as_preview(&will.message), as_preview(&was.message));
+            if will.previewed {
+                assert!(other_name(will), "{will:?}");
+                assert_eq!(preview_reworded(&will.message), None, "{will:?}");
+            }
+        }
+        let said: Vec<&Problem> = future.problems.iter().filter(|p| other_name(p)).collect();
+        assert_eq!(said.len(), 2, "{:#?}", future.problems);
+        assert!(said.iter().any(|p| p.message.contains("张强") && p.previewed), "{said:#?}");
+        assert!(said.iter().any(|p| p.message.contains("赵已跳过") && !p.previewed), "{said:#?}");
+        let kept = said.iter().find(|p| !p.previewed).unwrap();
+        assert_ne!(as_preview(&kept.message), kept.message);
+        assert!(may_hold_a_tense("已跳过") && may_hold_a_tense("imported") && !may_hold_a_tense("张强"));
+        let done = request.run(&mut store, false).unwrap();
+        assert!(done.problems.iter().all(|p| !p.previewed), "{:#?}", done.problems);
     }
 }
