@@ -381,6 +381,9 @@ pub struct ImportSession<'a> {
     /// The drive as the import found it (see `backup::drive_state`): an import that changed nothing in it (the
     /// same list again) takes no backup.
     state_before: Option<String>,
+    /// The audit log's kept newest stamp when it stood at the log's last row as the import began
+    /// (`super::audit_newest_current`), to be moved past the import's own rows as it commits.
+    audit_newest: Option<Option<String>>,
     /// Declared last, so it is dropped after the transaction has ended (see `Unenforced`).
     _unenforced: Unenforced<'a>,
 }
@@ -475,6 +478,7 @@ impl Store {
             auto_backup,
             backup_reason: None,
             state_before: None,
+            audit_newest: None,
             _unenforced: unenforced,
         };
         let tx = session.tx.as_ref().ok_or(StoreError::ImportFinished)?;
@@ -487,6 +491,7 @@ impl Store {
         // Rowids only grow, so the pupils this batch adds are exactly those above today's largest.
         session.batch.last_before = tx.query_row("SELECT coalesce(max(id), 0) FROM students", [], |r| r.get(0))?;
         session.batch.audit_before = tx.query_row("SELECT coalesce(max(id), 0) FROM audit", [], |r| r.get(0))?;
+        session.audit_newest = super::audit_newest_current(tx, session.batch.audit_before)?;
         // On an empty roster nothing can match: every pupil of the batch comes once.
         session.batch.roster_was_empty =
             !tx.query_row("SELECT EXISTS(SELECT 1 FROM students)", [], |r| r.get::<_, bool>(0))?;
@@ -994,6 +999,11 @@ impl ImportSession<'_> {
                 self.id_invalid as i64
             ],
         )?;
+        // The rows this import wrote, all stamped `ctx.at`, are not read again at the next writer's open (a
+        // batch into a large drive writes as many as it has pupils) when the mark was current before them.
+        if let Some(kept) = &self.audit_newest {
+            super::audit_newest_past_own_rows(&tx, kept.as_deref(), &self.ctx.at)?;
+        }
         // Last, when nothing is left that could fail the import but the commit itself.
         // A pupil added changes the count of pupils the state holds: the drive changed, without reading it again.
         if let (Some(auto), Some(reason)) = (&self.auto_backup, self.backup_reason)

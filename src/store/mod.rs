@@ -885,6 +885,37 @@ pub fn existing_file(path: &Path) -> Result<()> {
 /// The meta key of the audit log's newest stamp up to an id, kept as "ID STAMP" (`Store::clock_behind_drive`).
 pub(crate) const AUDIT_NEWEST: &str = "audit_newest";
 
+/// The audit log's kept newest stamp (`AUDIT_NEWEST`) when it stands at the log's last row, `last_id` (a log
+/// without rows and no stamp kept stands so too): `Some` of the stamp kept (none for such an empty log), `None`
+/// when rows after it are still to be read by `Store::clock_behind_drive`.
+pub(crate) fn audit_newest_current(conn: &Connection, last_id: i64) -> Result<Option<Option<String>>> {
+    let kept: Option<String> =
+        conn.query_row("SELECT value FROM meta WHERE key = ?1", [AUDIT_NEWEST], |r| r.get(0)).optional()?;
+    let Some(kept) = kept else { return Ok((last_id == 0).then_some(None)) };
+    Ok(match kept.split_once(' ') {
+        Some((id, at)) if id.parse::<i64>() == Ok(last_id) && instant::parse(at).is_some() => Some(Some(at.to_owned())),
+        _ => None,
+    })
+}
+
+/// Moves the kept newest stamp (`AUDIT_NEWEST`), which stood at the log's last row before a writer's rows
+/// (`audit_newest_current`: `kept`), past them, in the writer's transaction: every row it wrote is stamped `at`,
+/// so the newest of the log up to its last row is the later of `kept` and `at`, and the next writer's open does
+/// not read them again. A stamp that is not an instant leaves the mark where it was, for those rows to be read.
+pub(crate) fn audit_newest_past_own_rows(conn: &Connection, kept: Option<&str>, at: &str) -> Result<()> {
+    let Some(written) = instant::parse(at) else { return Ok(()) };
+    let last: i64 = conn.query_row("SELECT coalesce(max(id), 0) FROM audit", [], |r| r.get(0))?;
+    if last == 0 {
+        return Ok(());
+    }
+    let newest = match kept.and_then(|k| instant::parse(k).map(|t| (t, k))) {
+        Some((t, k)) if t >= written => k,
+        _ => at,
+    };
+    conn.execute(SET_META, params![AUDIT_NEWEST, format!("{last} {newest}")])?;
+    Ok(())
+}
+
 /// Sets one `meta` key, adding it when missing.
 pub(crate) const SET_META: &str =
     "INSERT INTO meta(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value";

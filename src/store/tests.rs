@@ -2497,3 +2497,52 @@ fn a_log_cut_below_the_kept_newest_stamp_is_read_again() {
     let kept = s.meta(super::AUDIT_NEWEST).unwrap().unwrap_or_default();
     assert!(!kept.contains("2030"), "{kept}");
 }
+
+/// An import whose drive's kept newest stamp (`AUDIT_NEWEST`) stood at the log's last row moves it past its own
+/// rows as it commits: the next writer's open reads none of them again (the mark is at the log's last row before
+/// any open). A clock set back after an import stamped far ahead is still told, from the stamp kept.
+#[test]
+fn an_imports_own_audit_rows_are_not_read_again_and_a_clock_set_back_after_it_is_still_told() {
+    let mut s = store_with(&[incoming("李明", &valid_id("45020220150101001"), "1班")]);
+    let last = |s: &Store| -> i64 { s.conn.query_row("SELECT max(id) FROM audit", [], |r| r.get(0)).unwrap() };
+    let kept = |s: &Store| s.meta(super::AUDIT_NEWEST).unwrap().unwrap_or_default();
+    // The first import, into an empty drive, left the mark at its last row.
+    assert!(kept(&s).starts_with(&format!("{} 2026-11-23", last(&s))), "{}", kept(&s));
+    assert!(s.clock_behind_drive().unwrap().is_none());
+    let before = last(&s);
+    s.apply_import(&[incoming("王芳", &valid_id("45020220150202002"), "1班")], &["t.csv".into()], 0, false).unwrap();
+    assert!(last(&s) > before);
+    assert!(kept(&s).starts_with(&format!("{} 2026-11-23", last(&s))), "{}", kept(&s));
+    // A dry run writes nothing, the mark with it.
+    let mark = kept(&s);
+    s.apply_import(&[incoming("赵丽", &valid_id("45020220150303003"), "1班")], &["t.csv".into()], 0, true).unwrap();
+    assert_eq!(kept(&s), mark);
+    // An import stamped far ahead, then the clock set back: told.
+    s.set_fixed_clock("2030-01-01T10:00:00+08:00");
+    s.apply_import(&[incoming("陈刚", &valid_id("45020220150404004"), "1班")], &["t.csv".into()], 0, false).unwrap();
+    assert!(kept(&s).starts_with(&format!("{} 2030-01-01", last(&s))), "{}", kept(&s));
+    s.set_fixed_clock("2026-11-23T11:00:00+08:00");
+    let behind = s.clock_behind_drive().unwrap().expect("the import of 2030");
+    assert!(behind.newest.starts_with("2030-01-01"), "{behind:?}");
+    // An import with the clock behind keeps the far-ahead stamp as the newest.
+    s.apply_import(&[incoming("刘洋", &valid_id("45020220150505005"), "1班")], &["t.csv".into()], 0, false).unwrap();
+    assert!(kept(&s).starts_with(&format!("{} 2030-01-01", last(&s))), "{}", kept(&s));
+    assert!(s.clock_behind_drive().unwrap().is_some_and(|b| b.newest.starts_with("2030-01-01")));
+}
+
+/// An import after rows no open has read yet (a change stamped far ahead since the last open) leaves the kept
+/// newest stamp where it was: those rows are read at the next open, and the clock set back is told.
+#[test]
+fn an_import_after_rows_not_yet_read_leaves_them_to_the_next_open() {
+    let mut s = store_with(&[incoming("李明", &valid_id("45020220150101001"), "1班")]);
+    let id = s.students(&StudentFilter::default()).unwrap()[0].id;
+    assert!(s.clock_behind_drive().unwrap().is_none());
+    let mark = s.meta(super::AUDIT_NEWEST).unwrap().expect("kept");
+    s.set_fixed_clock("2030-01-01T10:00:00+08:00");
+    s.set_note(id, "将来").unwrap();
+    s.set_fixed_clock("2026-11-23T11:00:00+08:00");
+    s.apply_import(&[incoming("王芳", &valid_id("45020220150202002"), "1班")], &["t.csv".into()], 0, false).unwrap();
+    assert_eq!(s.meta(super::AUDIT_NEWEST).unwrap().expect("kept"), mark);
+    let behind = s.clock_behind_drive().unwrap().expect("the change of 2030");
+    assert!(behind.newest.starts_with("2030-01-01"), "{behind:?}");
+}
