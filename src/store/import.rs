@@ -1002,7 +1002,7 @@ impl ImportSession<'_> {
         // The rows this import wrote, all stamped `ctx.at`, are not read again at the next writer's open (a
         // batch into a large drive writes as many as it has pupils) when the mark was current before them.
         if let Some(kept) = &self.audit_newest {
-            super::audit_newest_past_own_rows(&tx, kept.as_deref(), &self.ctx.at)?;
+            super::audit_newest_past_own_rows(&tx, kept.as_deref(), self.batch.audit_before, &self.ctx.at)?;
         }
         // Last, when nothing is left that could fail the import but the commit itself.
         // A pupil added changes the count of pupils the state holds: the drive changed, without reading it again.

@@ -899,13 +899,14 @@ pub(crate) fn audit_newest_current(conn: &Connection, last_id: i64) -> Result<Op
 }
 
 /// Moves the kept newest stamp (`AUDIT_NEWEST`), which stood at the log's last row before a writer's rows
-/// (`audit_newest_current`: `kept`), past them, in the writer's transaction: every row it wrote is stamped `at`,
+/// (`audit_newest_current`: `kept`, the last row then `before`), past them, in the writer's transaction: every row it wrote is stamped `at`,
 /// so the newest of the log up to its last row is the later of `kept` and `at`, and the next writer's open does
 /// not read them again. A stamp that is not an instant leaves the mark where it was, for those rows to be read.
-pub(crate) fn audit_newest_past_own_rows(conn: &Connection, kept: Option<&str>, at: &str) -> Result<()> {
+pub(crate) fn audit_newest_past_own_rows(conn: &Connection, kept: Option<&str>, before: i64, at: &str) -> Result<()> {
     let Some(written) = instant::parse(at) else { return Ok(()) };
     let last: i64 = conn.query_row("SELECT coalesce(max(id), 0) FROM audit", [], |r| r.get(0))?;
-    if last == 0 {
+    // A writer that wrote no row leaves the mark as it is: the drive unchanged, as a backup tells it (`drive_state`).
+    if last <= before {
         return Ok(());
     }
     let newest = match kept.and_then(|k| instant::parse(k).map(|t| (t, k))) {

@@ -2517,6 +2517,11 @@ fn an_imports_own_audit_rows_are_not_read_again_and_a_clock_set_back_after_it_is
     let mark = kept(&s);
     s.apply_import(&[incoming("赵丽", &valid_id("45020220150303003"), "1班")], &["t.csv".into()], 0, true).unwrap();
     assert_eq!(kept(&s), mark);
+    // An import that writes no row leaves it too, later as it is: the drive unchanged, as its backup tells it.
+    s.set_fixed_clock("2026-11-24T10:00:00+08:00");
+    let again = last(&s);
+    s.apply_import(&[incoming("王芳", &valid_id("45020220150202002"), "1班")], &["t.csv".into()], 0, false).unwrap();
+    assert_eq!((last(&s), kept(&s)), (again, mark));
     // An import stamped far ahead, then the clock set back: told.
     s.set_fixed_clock("2030-01-01T10:00:00+08:00");
     s.apply_import(&[incoming("陈刚", &valid_id("45020220150404004"), "1班")], &["t.csv".into()], 0, false).unwrap();
