@@ -8385,7 +8385,7 @@ fn unsure_heading_message(shown: &str, unsure: Unsure, rows: &[usize]) -> String
             (
                 format!("是年级和班号的简写，名单中其他写全的班级不能确定它是哪个年级的班（可能是{full}{other}）"),
                 format!(
-                    "writes only the year and the class, and the list's other classes written in full do not tell                      which grade it is ({full}, or a junior or senior school's year)"
+                    "writes only the year and the class, and the list's other classes written in full do not tell which grade it is ({full}, or a junior or senior school's year)"
                 ),
             )
         }
