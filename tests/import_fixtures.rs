@@ -5981,12 +5981,13 @@ fn the_grade_and_class_headers_schools_write_are_read() {
     }
 }
 
-/// A grade and class written once per block (merged cells saved as CSV or unmerged) are read down past a spacer row
-/// inside the block, up to a 合计 row, which ends it; a grade written alone in the 年级 cell over its pupils (a
-/// heading in that column) starts a block of its own, read down its pupils. Before, the reading stopped at the spacer
-/// and at the heading, and the pupils after either went into a class of no grade.
+/// A grade and class written once per block (merged cells saved as CSV or unmerged) are read down the block, up to
+/// a spacer row (the pupils after it writing no class are put in none, said at their rows: 待分班 pupils are listed
+/// so as often as a merged cell spans the gap) or a 合计 row, which ends it; a grade written alone in the 年级 cell
+/// over its pupils (a heading in that column) starts a block of its own, read down its pupils. Before, the reading
+/// stopped at the heading, and the pupils under it went into a class of no grade.
 #[test]
-fn a_class_written_once_per_block_is_read_down_past_a_spacer_row_and_from_a_grade_heading() {
+fn a_class_written_once_per_block_is_read_down_to_a_spacer_row_and_from_a_grade_heading() {
     let dir = tempfile::tempdir().unwrap();
     let ids: Vec<String> = (1..=7).map(|i| valid(&format!("4502022019021140{i}"))).collect();
     let id = |i: usize| Some(ids[i].as_str());
@@ -6008,7 +6009,7 @@ fn a_class_written_once_per_block_is_read_down_past_a_spacer_row_and_from_a_grad
         write_rows(&path, "名单", &rows);
         let mut store = store();
         let report = class_list::import(&mut store, &[path.as_path()], Some("绿地小学"), false).unwrap();
-        let expected = ["一年级1班", "一年级1班", "一年级1班", "一年级1班", "", "二年级2班", "二年级2班"];
+        let expected = ["一年级1班", "一年级1班", "", "", "", "二年级2班", "二年级2班"];
         assert_eq!(classes_of(&store, &ids), expected, "{file}: {:?}", report.problems);
         assert_eq!(report.added, 7, "{file}: {:?}", report.problems);
         let said = |row: usize| report.problems.iter().filter(move |p| p.row == Some(row)).map(|p| p.message.as_str());
@@ -6139,4 +6140,228 @@ fn a_name_with_a_staff_duty_in_brackets_is_said_as_staff_not_a_pupil() {
             assert!(staff, "{what}: {said:?}");
         }
     }
+}
+
+/// A school's own list of its pupils is not a department's list for a column or a name that only mentions a
+/// certification or a category: 家庭经济困难认定, 资助认定等级 or 是否认定困难学生 beside the names (common on a 学生资助
+/// list), a file named 「随班就读残疾学生名单」 or 「低保学生参保名单」, a title 「绿地小学低保学生名单」. Each is imported, on an
+/// empty drive as on one holding pupils. Before, each was refused as a department's list, with no class column.
+#[test]
+fn a_school_list_mentioning_a_certification_or_a_category_is_imported() {
+    let dir = tempfile::tempdir().unwrap();
+    let ids: Vec<String> = (1..=2).map(|i| valid(&format!("4502022016030660{i}"))).collect();
+    let held = dir.path().join("held.csv");
+    std::fs::write(&held, format!("姓名,身份证号码,班级\n早来,{},四年级1班\n", valid("45020220150305772"))).unwrap();
+    let mut paths = Vec::new();
+    for (n, header) in ["家庭经济困难认定", "资助认定等级", "是否认定困难学生", "审批结果"].into_iter().enumerate()
+    {
+        let path = dir.path().join(format!("学生名单{n}.csv"));
+        std::fs::write(&path, format!("姓名,身份证号码,{header}\n甲,{},是\n乙,{},否\n", ids[0], ids[1])).unwrap();
+        paths.push(path);
+    }
+    for name in ["随班就读残疾学生名单.csv", "低保学生参保名单.csv"] {
+        let path = dir.path().join(name);
+        std::fs::write(&path, format!("姓名,身份证号码\n甲,{}\n乙,{}\n", ids[0], ids[1])).unwrap();
+        paths.push(path);
+    }
+    let titled = dir.path().join("titled.csv");
+    std::fs::write(&titled, format!("绿地小学低保学生名单\n姓名,身份证号码\n甲,{}\n乙,{}\n", ids[0], ids[1])).unwrap();
+    paths.push(titled);
+    for path in &paths {
+        for drive_holds in [false, true] {
+            let what = format!("{path:?}, drive holding pupils {drive_holds}");
+            let mut store = store();
+            if drive_holds {
+                class_list::import(&mut store, &[held.as_path()], Some("第二小学"), false).unwrap();
+            }
+            let report = class_list::import(&mut store, &[path.as_path()], Some("第二小学"), false)
+                .unwrap_or_else(|e| panic!("{what}: refused: {e}"));
+            assert_eq!(report.added, 2, "{what}: {:?}", report.problems);
+        }
+    }
+}
+
+/// A workbook whose titled sheet names the drive's own school and whose other sheets have no title: nothing is
+/// said of the untitled sheets (their pupils go into that school either way), and the sheets are imported in the
+/// workbook's order, the untitled first sheet's pupils before the titled one's. Before, every untitled sheet was
+/// said to name no school, and an untitled first sheet was read after the others.
+#[test]
+fn untitled_sheets_beside_a_title_naming_the_drives_school_are_not_said_nor_reordered() {
+    let dir = tempfile::tempdir().unwrap();
+    let ids: Vec<String> = (1..=3).map(|i| valid(&format!("4502022016030661{i}"))).collect();
+    let held = dir.path().join("held.csv");
+    std::fs::write(&held, format!("姓名,身份证号码,班级\n早来,{},四年级1班\n", valid("45020220150305773"))).unwrap();
+    let path = dir.path().join("book.xlsx");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet().set_name("三年级2班").unwrap();
+    sheet.write_row(0, 0, ["姓名", "身份证号码"]).unwrap();
+    sheet.write_row(1, 0, ["甲", ids[0].as_str()]).unwrap();
+    let sheet = book.add_worksheet().set_name("三年级1班").unwrap();
+    sheet.write(0, 0, "绿地小学三年级1班名单").unwrap();
+    sheet.write_row(1, 0, ["姓名", "身份证号码"]).unwrap();
+    sheet.write_row(2, 0, ["乙", ids[1].as_str()]).unwrap();
+    let sheet = book.add_worksheet().set_name("三年级3班").unwrap();
+    sheet.write_row(0, 0, ["姓名", "身份证号码"]).unwrap();
+    sheet.write_row(1, 0, ["丙", ids[2].as_str()]).unwrap();
+    book.save(&path).unwrap();
+    let mut store = store();
+    class_list::import(&mut store, &[held.as_path()], Some("绿地小学"), false).unwrap();
+    let report = class_list::import(&mut store, &[path.as_path()], None, false).unwrap();
+    assert_eq!(report.added, 3, "{:?}", report.problems);
+    let said: Vec<&str> = report.problems.iter().map(|p| p.message.as_str()).collect();
+    assert!(!said.iter().any(|m| m.contains("没有写学校")), "{said:?}");
+    let pupil = |i: usize| store.student_by_id_number(&ids[i]).unwrap().unwrap();
+    assert!((0..3).all(|i| pupil(i).school == "绿地小学"), "{said:?}");
+    assert!(pupil(0).id < pupil(1).id && pupil(1).id < pupil(2).id, "imported out of the workbook's order");
+}
+
+/// Pupils after an empty row with their class left blank (待分班, 插班生 listed under the last class) are not put in
+/// the class above: they are imported with no class, said at each of their rows. A block's pupils with no gap are
+/// still read down. Before, the class was read down past the empty row, putting them in the class above.
+#[test]
+fn blank_class_pupils_after_an_empty_row_are_not_put_in_the_class_above() {
+    let dir = tempfile::tempdir().unwrap();
+    let ids: Vec<String> = (1..=6).map(|i| valid(&format!("4502022016030662{i}"))).collect();
+    let id = |i: usize| Some(ids[i].as_str());
+    for file in ["gap.csv", "gap.xlsx"] {
+        let path = dir.path().join(file);
+        let rows: Vec<Vec<Option<&str>>> = vec![
+            vec![Some("班级"), Some("姓名"), Some("身份证号")],
+            vec![Some("三年级1班"), Some("甲"), id(0)],
+            vec![None, Some("乙"), id(1)],
+            vec![],
+            vec![None, Some("丙"), id(2)],
+            vec![None, Some("丁"), id(3)],
+            vec![Some("三年级2班"), Some("戊"), id(4)],
+            vec![None, Some("己"), id(5)],
+        ];
+        write_rows(&path, "名单", &rows);
+        let mut store = store();
+        let report = class_list::import(&mut store, &[path.as_path()], Some("绿地小学"), false).unwrap();
+        let expected = ["三年级1班", "三年级1班", "", "", "三年级2班", "三年级2班"];
+        assert_eq!(classes_of(&store, &ids), expected, "{file}: {:?}", report.problems);
+        for row in [5, 6] {
+            let at = |p: &&canbao::io::class_list::Problem| {
+                p.row.is_some_and(|first| first <= row && row <= p.last_row.unwrap_or(first))
+            };
+            let said = report.problems.iter().filter(at).any(|p| p.message.contains("空行"));
+            assert!(said, "{file} row {row}: {:?}", report.problems);
+        }
+    }
+}
+
+/// The screen's refusal of a department's list gives the reason the command line gives (a category or a
+/// certifying department, no class or grade), from the one text: never "a category column", which a list refused
+/// for its 认定部门 column or its name does not have.
+#[test]
+fn the_screens_refusal_of_a_department_list_says_what_the_command_line_says() {
+    let screen = class_list::category_list_on_screen("x.csv", ("用核对部门认定名单", "use the reconcile"));
+    let cli = ImportError::CategoryList { file: "x.csv".to_owned() }.to_string();
+    assert!(!screen.contains("有人员类别列") && !screen.contains("a category column"), "{screen}");
+    let reason =
+        "此文件像部门认定名单（写有人员类别或认定部门，没有班级或年级），未导入：名单外的人会成为本校没有班级的学生；";
+    assert!(screen.starts_with(reason) && cli.starts_with(reason), "{screen}\n{cli}");
+    let reason_en = "looks like a department's list of certified people: categories or a certifying department, and no \
+                     class or grade; not imported, as the people on it who are not at the school would become pupils \
+                     without a class; to record the school's pupils' categories";
+    assert!(screen.contains(reason_en) && cli.contains(reason_en), "{screen}\n{cli}");
+}
+
+/// A 年级班级 column beside a 年级 column: the class names its grade once, however the two write it (3 | 三年级2班,
+/// 初一 | 七年级1班, an intake year 2024级 | 一年级2班). Before, the intake year was written before the cell's grade,
+/// 「2024级一年级2班」, a class naming two grades.
+#[test]
+fn a_grade_and_class_column_beside_a_grade_column_writes_the_grade_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let pairs = [
+        ("3", "三年级2班"),
+        ("初一", "七年级1班"),
+        ("三年级", "3年级2班"),
+        ("3年级", "三年级2班"),
+        ("一年级", "1-2班"),
+        ("2024级", "一年级2班"),
+        ("七年级", "初一1班"),
+        ("高一", "高一（2）班"),
+        ("三", "三年级2班"),
+    ];
+    let ids: Vec<String> = (1..=pairs.len()).map(|i| valid(&format!("4502022016030663{i}"))).collect();
+    let path = dir.path().join("list.csv");
+    let mut text = String::from("年级,年级班级,姓名,身份证号码\n");
+    for ((grade, class), id) in pairs.iter().zip(&ids) {
+        text.push_str(&format!("{grade},{class},甲,{id}\n"));
+    }
+    std::fs::write(&path, text).unwrap();
+    let mut store = store();
+    let report = class_list::import(&mut store, &[path.as_path()], Some("绿地小学"), false).unwrap();
+    let expected =
+        ["三年级2班", "初一1班", "三年级2班", "三年级2班", "一年级2班", "一年级2班", "初一1班", "高一2班", "三年级2班"];
+    assert_eq!(classes_of(&store, &ids), expected, "{:?}", report.problems);
+}
+
+/// The English half of a shortened class heading's notice reads as one sentence, with no run of spaces a missing
+/// line continuation left in it.
+#[test]
+fn a_shortened_class_headings_notice_has_no_run_of_spaces() {
+    let dir = tempfile::tempdir().unwrap();
+    let ids: Vec<String> = (1..=2).map(|i| valid(&format!("4502022016030664{i}"))).collect();
+    let path = dir.path().join("short.csv");
+    std::fs::write(&path, format!("姓名,身份证号码\n3.2班\n学生甲,{}\n学生乙,{}\n", ids[0], ids[1])).unwrap();
+    let mut store = store();
+    let report = class_list::import(&mut store, &[path.as_path()], Some("第二小学"), false).unwrap();
+    let said = report.problems.iter().find(|p| p.message.contains("不能确定")).expect("the heading is said");
+    assert!(said.message.contains("do not tell which grade"), "{}", said.message);
+    assert!(!said.message.contains("   "), "{}", said.message);
+}
+
+/// A column headed just 「类别」 taken as the category column by its first rows (低保对象) whose later rows say
+/// something else (住校, 走读): those words are left unread and said once for the column, not at every row.
+/// Before, each such row was said as an unknown category.
+#[test]
+fn a_short_category_columns_other_words_past_its_first_rows_are_said_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::from("姓名,身份证号码,班级,类别\n");
+    let mut ids = Vec::new();
+    for i in 0..260 {
+        let id = valid(&format!("45020220160306{:03}", 100 + i));
+        let category = match i {
+            0..3 => "低保对象",
+            3..210 => "",
+            _ if i % 2 == 0 => "住校",
+            _ => "走读",
+        };
+        text.push_str(&format!("学生{i},{id},三年级1班,{category}\n"));
+        ids.push(id);
+    }
+    let path = dir.path().join("list.csv");
+    std::fs::write(&path, text).unwrap();
+    let mut store = store();
+    let report = class_list::import(&mut store, &[path.as_path()], Some("第二小学"), false).unwrap();
+    assert_eq!(report.added, 260, "{:?}", &report.problems[..report.problems.len().min(5)]);
+    let unknown = report.problems.iter().filter(|p| p.message.contains("住校") || p.message.contains("走读")).count();
+    assert_eq!(unknown, 1, "{:?}", &report.problems[..report.problems.len().min(5)]);
+    let pupil = store.student_by_id_number(&ids[0]).unwrap().unwrap();
+    assert_eq!(pupil.categories.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(), ["低保对象"]);
+}
+
+/// A class written alone in its own column over its block (「2班」 in the 班级 cell) is said as a class heading,
+/// not a grade heading.
+#[test]
+fn a_class_alone_in_its_column_over_its_block_is_said_as_a_class_heading() {
+    let dir = tempfile::tempdir().unwrap();
+    let ids: Vec<String> = (1..=4).map(|i| valid(&format!("4502022016030665{i}"))).collect();
+    let id = |i: usize| Some(ids[i].as_str());
+    let path = dir.path().join("heads.csv");
+    let rows: Vec<Vec<Option<&str>>> = vec![
+        vec![Some("年级"), Some("班级"), Some("姓名"), Some("身份证号")],
+        vec![Some("一年级"), Some("1班"), Some("甲"), id(0)],
+        vec![None, None, Some("乙"), id(1)],
+        vec![None, Some("2班")],
+        vec![None, None, Some("丙"), id(2)],
+        vec![None, None, Some("丁"), id(3)],
+    ];
+    write_rows(&path, "名单", &rows);
+    let mut store = store();
+    let report = class_list::import(&mut store, &[path.as_path()], Some("绿地小学"), false).unwrap();
+    let said = report.problems.iter().find(|p| p.row == Some(4)).map(|p| p.message.as_str()).unwrap_or("");
+    assert!(said.contains("班级标题行") && said.contains("a class heading row"), "{:?}", report.problems);
 }

@@ -178,6 +178,14 @@ pub fn from_columns(grade: Option<&str>, class: Option<&str>, combined: Option<&
     if let Some(number) = numbered_in_grade(&grade, class_cell) {
         return (grade, format!("{number}班"));
     }
+    // 2024级 | 一年级2班 (a 年级班级 column beside a 年级 one writing the intake year): the cell names the school year
+    // whole, its grade and class, where joined to the column's it would name two grades (2024级一年级2班).
+    if matches!(grade_of(&grade), Grade::Other(_)) && dotted(class_cell).is_none() {
+        let (named, rest) = split(class_cell);
+        if !rest.is_empty() && matches!(grade_of(&named), Grade::Year(_)) {
+            return (named, rest);
+        }
+    }
     let class = without_grade(&grade, class_cell, class);
     (grade, with_ban(class))
 }

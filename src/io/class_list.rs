@@ -283,16 +283,7 @@ pub enum ImportError {
     /// a category column, and nothing that gives a class. Its people not at the school would become pupils in no
     /// class, counted and put on the agency's forms; the categories of the school's own pupils are read by the
     /// category reconcile instead.
-    #[error(
-        "此文件像部门认定名单（写有人员类别或认定部门，没有班级或年级），未导入：名单外的人会成为本校没有班级的学生；\
-         要记入本校学生的人员类别，请用 核对部门认定名单（canbao reconcile 文件 --source categories）；确是本校学生的名单，\
-         请加 --as-class-list 导入：{file} \
-         ({file} looks like a department's list of certified people: categories or a certifying department, and no \
-         class or grade; not \
-         imported, as the people on it who are not at the school would become pupils without a class; to record \
-         the school's pupils' categories use reconcile --source categories; if it is the school's own list of \
-         pupils, import it with --as-class-list)"
-    )]
+    #[error("{}", category_list_said(.file, None))]
     CategoryList { file: String },
     /// A text file that is no class list (a script, a log) read as one: its lines would become pupils named
     /// `*r])`. Told by its names, not its numbers: a real list whose numbers a spreadsheet rounded, or that has
@@ -489,12 +480,28 @@ impl ImportError {
 /// [`ImportError::CategoryList`] as the screen says it: the palette's entry for the category reconcile (`road`,
 /// in Chinese and English) where the command line names `canbao reconcile`, and nothing of `--as-class-list`,
 /// which the screen's question under it offers as its Yes.
-pub fn category_list_on_screen(file: &str, (road_zh, road_en): (&str, &str)) -> String {
+pub fn category_list_on_screen(file: &str, road: (&str, &str)) -> String {
+    category_list_said(file, Some(road))
+}
+
+/// [`ImportError::CategoryList`]'s text, the one the command line and the screen both say: the screen's `road` (the
+/// palette's entry, in Chinese and English) where the command line names `canbao reconcile` and `--as-class-list`.
+fn category_list_said(file: &str, road: Option<(&str, &str)>) -> String {
+    let (road_zh, road_en) = match road {
+        Some((zh, en)) => (zh.to_owned(), format!(", {en}")),
+        None => (
+            "用 核对部门认定名单（canbao reconcile 文件 --source categories）；确是本校学生的名单，请加 --as-class-list 导入"
+                .to_owned(),
+            " use reconcile --source categories; if it is the school's own list of pupils, import it with \
+             --as-class-list"
+                .to_owned(),
+        ),
+    };
     format!(
-        "此文件像部门认定名单（有人员类别列，没有班级或年级），未导入：名单外的人会成为本校没有班级的学生；要记入本校学生的\
-         人员类别，请{road_zh}：{file} ({file} looks like a department's list of certified people: a category column and \
-         no class or grade; not imported, as the people on it who are not at the school would become pupils without a \
-         class; to record the school's pupils' categories, {road_en})"
+        "此文件像部门认定名单（写有人员类别或认定部门，没有班级或年级），未导入：名单外的人会成为本校没有班级的学生；\
+         要记入本校学生的人员类别，请{road_zh}：{file} ({file} looks like a department's list of certified people: \
+         categories or a certifying department, and no class or grade; not imported, as the people on it who are not \
+         at the school would become pupils without a class; to record the school's pupils' categories{road_en})"
     )
 }
 
@@ -1548,6 +1555,9 @@ struct RowReader<'a> {
     category_lists: Vec<(String, Vec<String>)>,
     /// The sheet being read is the last of `category_lists`: each valid number its rows give goes there.
     category_list_reading: bool,
+    /// The sheet's category column was taken by its first rows' cells (`category_by_cells`): a word further down that
+    /// is no category (住校 under a class list's 类别) is left unread and said once, `true` once said.
+    category_by_cells: Option<bool>,
     /// The section heading over the rows being read that lists pupils leaving the school (「转出学生」), down to the
     /// next heading or the sheet's end: each pupil under it is imported and said.
     leaving: Option<String>,
@@ -2214,9 +2224,14 @@ struct FillDown {
     above: Vec<Option<Cell>>,
     /// The rows filled: the column, the row, the text it took.
     filled: Vec<(Column, usize, String)>,
-    /// A spacer row (empty) was just read: the block goes on past it only where the next pupil writes none of the
-    /// class columns, as a merged cell spanning it would leave them.
+    /// A spacer row (empty) was just read: the block above ends there, whatever the next pupil writes.
     spacer: bool,
+    /// Pupils after a spacer row writing none of the class columns, under a block that would have given them its
+    /// class: 待分班 or 插班生 listed after the last class as often as a merged cell spanning the gap. Left with no
+    /// class, each said at its row (`cut`), until a row writes a class cell or the block ends.
+    after_gap: bool,
+    /// The row just filled was such a pupil's: the first class column not read down for it, to say at the row.
+    cut: Option<Column>,
 }
 
 impl FillDown {
@@ -2230,16 +2245,16 @@ impl FillDown {
             })
             .collect();
         let above = vec![None; columns.len()];
-        FillDown { columns, above, filled: Vec::new(), spacer: false }
+        FillDown { columns, above, filled: Vec::new(), spacer: false, after_gap: false, cut: None }
     }
 
     /// A heading, a header, a footer (合计): the block of pupils ends, and nothing is read down past it.
     fn block_ends(&mut self) {
         self.above.iter_mut().for_each(|a| *a = None);
-        self.spacer = false;
+        (self.spacer, self.after_gap) = (false, false);
     }
 
-    /// An empty row: a spacer inside the block, or the block's end, as the next pupil shows (`fill`).
+    /// An empty row: the block's end; the pupils after it writing no class are said (`after_gap`).
     fn spacer_row(&mut self) {
         self.spacer = true;
     }
@@ -2261,20 +2276,32 @@ impl FillDown {
         for (i, &(_, at, _)) in self.columns.iter().enumerate() {
             self.above[i] = row.get(at).filter(|c| !c.is_empty()).cloned();
         }
-        self.spacer = false;
+        (self.spacer, self.after_gap) = (false, false);
         Some(written.iter().map(|&at| row[at].text_ref().trim().to_owned()).collect::<Vec<_>>().join(" "))
     }
 
     /// A pupil's row with its blank class cells read down from the rows above in its block, where any is.
     fn fill(&mut self, map: &HeaderMap, row: &[Cell], row_no: usize) -> Option<Vec<Cell>> {
-        // After a spacer row, a pupil writing a class cell of its own begins a block (the old reading, kept for
-        // lists whose blocks are set apart by empty rows); one writing none is still in the block above.
+        // After a spacer row the block above ends: a pupil writing a class cell of its own begins a block, and one
+        // writing none is put in no class and said, as pupils listed after a gap with the class left blank (待分班,
+        // 插班生) are as often as a merged cell spanning the gap: the class above would be a guess.
+        let writes = self.columns.iter().any(|&(column, at, _)| {
+            map.columns.get(&column) == Some(&at) && row.get(at).is_some_and(|c| !c.is_empty())
+        });
+        self.cut = None;
         if std::mem::take(&mut self.spacer) {
-            let writes = self.columns.iter().any(|&(column, at, _)| {
-                map.columns.get(&column) == Some(&at) && row.get(at).is_some_and(|c| !c.is_empty())
+            let would_take = self.columns.iter().zip(&self.above).find_map(|(&(column, at, down), above)| {
+                (down && above.is_some() && map.columns.get(&column) == Some(&at)).then_some(column)
             });
-            if writes {
-                self.block_ends();
+            self.block_ends();
+            if !writes && let Some(column) = would_take {
+                self.after_gap = true;
+                self.cut = Some(column);
+            }
+        } else if self.after_gap {
+            match writes {
+                true => self.after_gap = false,
+                false => self.cut = self.columns.first().map(|&(column, ..)| column),
             }
         }
         let mut filled: Option<Vec<Cell>> = None;
@@ -2460,6 +2487,7 @@ impl RowReader<'_> {
             as_class_list: false,
             category_lists: Vec::new(),
             category_list_reading: false,
+            category_by_cells: None,
             leaving: None,
             table_below: None,
             children: false,
@@ -2728,11 +2756,13 @@ impl RowReader<'_> {
                     self.rounded_ids.count(cell, self.today);
                 }
             }
+            self.category_by_cells = None;
             if template.is_none()
                 && let Some(at) =
                     head.get(map.row).and_then(|header_row| self.category_by_cells(&map, header_row, &body))
             {
                 map.columns.insert(Column::Category, at);
+                self.category_by_cells = Some(false);
             }
             let sheet = Sheet { name, rows: head };
             // A workbook with one sheet per class often has no class column: the title or the sheet's name is
@@ -2836,11 +2866,28 @@ impl RowReader<'_> {
                     continue;
                 }
             };
-            tables_read += 1;
             let title_school = header::school_from_title(&sheet.rows, map.top);
             // A sheet of a workbook naming no school (no title naming one, no school column, no --school).
             let untitled =
                 multi && school.is_none() && title_school.is_none() && !map.columns.contains_key(&Column::School);
+            // The first title met names the school the untitled sheets held before it go into anyway: they are
+            // read now, before it, in the workbook's order, and nothing is said of them (`untitled_sheet_read_before`).
+            if fresh
+                && !flushing
+                && titled_schools.is_empty()
+                && !untitled_held.is_empty()
+                && title_school.as_deref().is_some_and(|named| same_school(named, default_school))
+            {
+                let mut read = sheet.rows;
+                read.extend(body);
+                self.report.problems.truncate(said_before.0);
+                self.unlisted = said_before.1;
+                rows.put_back(read);
+                (rows.name, rows.hidden_rows, rows.hidden_columns) = (sheet.name, hidden_rows, hidden_columns);
+                untitled_held.push_back(rows);
+                flushing = true;
+                continue;
+            }
             if let Some(named) = title_school.as_ref().filter(|named| !titled_schools.contains(named)) {
                 titled_schools.push(named.clone());
             }
@@ -2873,6 +2920,8 @@ impl RowReader<'_> {
                 }
                 continue;
             }
+            // Counted once read, not when held: a held sheet is counted when it is read.
+            tables_read += 1;
             // Read before any sheet named the workbook's school: said at the end should one name it.
             if untitled && titled_schools.is_empty() && (fresh || flushing) {
                 untitled_read.push(sheet.name.clone());
@@ -2888,7 +2937,10 @@ impl RowReader<'_> {
             };
             if let Some(named) = &follows {
                 followed.push(sheet.name.clone());
-                self.untitled_sheet_follows(file, &sheet.name, named);
+                // Where that school is the one its pupils would go into anyway, nothing differs to be said.
+                if !same_school(named, default_school) {
+                    self.untitled_sheet_follows(file, &sheet.name, named);
+                }
             } else if untitled && titled_schools.len() > 1 {
                 self.untitled_sheet_among_schools(file, &sheet.name, &titled_schools, default_school);
             }
@@ -3404,7 +3456,7 @@ impl RowReader<'_> {
     /// An untitled sheet read into the school for rows naming none before the workbook's other sheets named theirs
     /// (too long to hold to their end): said, with the way to import it as theirs.
     fn untitled_sheet_read_before(&mut self, file: &str, name: &str, named: &str, went: &str) {
-        if named == went {
+        if same_school(named, went) {
             return;
         }
         let message = format!(
@@ -5430,9 +5482,14 @@ impl RowReader<'_> {
             _ => None,
         };
         if let Some(shown) = heads {
+            // Worded for what the row writes: a grade alone (二年级), or a class (2班, 三年级2班).
+            let class_written = [Column::Class, Column::GradeClass]
+                .iter()
+                .any(|c| map.columns.get(c).is_some_and(|&at| row.get(at).is_some_and(|cell| !cell.is_empty())));
+            let (what, what_en) = if class_written { ("班级", "class") } else { ("年级", "grade") };
             let shown = quoted(&shown);
             kind = RowKind::Skipped(format!(
-                "年级标题行“{shown}”，不是学生，已跳过；其下各行空着的年级、班级按它读入 (a grade heading row, \
+                "{what}标题行“{shown}”，不是学生，已跳过；其下各行空着的年级、班级按它读入 (a {what_en} heading row, \
                  “{shown}”, not a pupil: skipped; the rows under it with their grade or class blank are read as it)"
             ));
         } else if !matches!(kind, RowKind::Pupil | RowKind::Flagged(_)) {
@@ -5559,6 +5616,13 @@ impl RowReader<'_> {
             }
             None => row,
         };
+        if let Some(column) = self.fill.cut.take() {
+            let message = "此行上面有空行，空着的年级、班级不按空行上面的班级读入，此学生没有班级；若是上面班级的学生，请填写班级\
+                 (an empty row stands above this row's pupils: the blank grade or class is not read as the class above \
+                 the empty row, and the pupil is in no class; if the pupil is in that class, fill it in)"
+                .to_owned();
+            self.problem(file, sheet, row_no, &header_of(column), message);
+        }
         let texts = RowTexts::new(row);
         let text = |c: Column| texts.of(map, c).filter(|t| !t.is_empty()).map(std::borrow::Cow::Borrowed);
         if let Some((_, column)) = from_student_number {
@@ -7548,7 +7612,6 @@ impl RowReader<'_> {
         }
     }
 
-    /// The category cell's names as marks; a word no category has is reported and left unmarked.
     /// A column headed just 「类别」 (`SHORT_CATEGORY_HEADERS`), where the header has no category column, read as the
     /// category column when its cells are categories: every one written among the sheet's first rows a category or
     /// a word saying none, and one at least a category. A department's list heads its column so as often as
@@ -7578,6 +7641,9 @@ impl RowReader<'_> {
         any.then_some(at)
     }
 
+    /// The category cell's names as marks; a word no category has is reported and left unmarked, or, in a column
+    /// taken as the category column by its first rows (`category_by_cells`), left unread and said once for the
+    /// column: the list's own 类别 may say 住校 or 走读 further down.
     fn categories_of(
         &mut self,
         list: Option<String>,
@@ -7598,6 +7664,18 @@ impl RowReader<'_> {
             match self.categories.lookup(word) {
                 Some(c) => {
                     categories.push(CategoryMark { name: c.name.clone(), department: c.department.clone(), year: None })
+                }
+                None if self.category_by_cells == Some(true) => {}
+                None if self.category_by_cells == Some(false) => {
+                    self.category_by_cells = Some(true);
+                    let word = quoted(word);
+                    let message = format!(
+                        "「{header}」列的“{word}”不是人员类别，未标记；此列按前面各行读作人员类别，其下不是人员类别的字都不标记，\
+                         不再逐行提示 (“{word}” in column “{header}” is no category: not marked; the column is read as \
+                         the categories by its first rows, and any other word in it further down is left unmarked, not \
+                         said at each row)"
+                    );
+                    self.problem(file, sheet, row_no, header, message);
                 }
                 None => self.problem(
                     file,
@@ -8385,7 +8463,8 @@ fn unsure_heading_message(shown: &str, unsure: Unsure, rows: &[usize]) -> String
             (
                 format!("是年级和班号的简写，名单中其他写全的班级不能确定它是哪个年级的班（可能是{full}{other}）"),
                 format!(
-                    "writes only the year and the class, and the list's other classes written in full do not tell which grade it is ({full}, or a junior or senior school's year)"
+                    "writes only the year and the class, and the list's other classes written in full do not tell \
+                     which grade it is ({full}, or a junior or senior school's year)"
                 ),
             )
         }
@@ -8712,6 +8791,15 @@ fn field_in_english(field: crate::store::Field) -> &'static str {
     }
 }
 
+/// Whether a school a workbook's title names is the one rows naming none go into (`default_school`): the same, or
+/// that school written otherwise (`held_written_otherwise`), which the import puts into it.
+fn same_school(named: &str, default_school: &str) -> bool {
+    named == default_school
+        || !default_school.is_empty()
+            && held_written_otherwise(&[named.to_owned()], &[default_school.to_owned()])
+                .is_some_and(|(_, school)| school == default_school)
+}
+
 /// Words of a title that name a department's list of certified people (「民政局认定名单」, 「残联持证人员名单」).
 const DEPARTMENT_TITLE_WORDS: [&str; 9] =
     ["认定", "民政", "残联", "残疾人联合会", "乡村振兴", "扶贫", "卫健", "退役军人", "救助"];
@@ -8774,7 +8862,7 @@ fn looks_like_category_list(
     let file_stem = Path::new(place.file).file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     let names = [place.sheet, file_stem.as_str()];
     let department = |text: &str| DEPARTMENT_TITLE_WORDS.iter().any(|word| text.contains(word));
-    let category = |text: &str| CATEGORY_NAME_WORDS.iter().any(|word| text.contains(word));
+    let category = |text: &str| category_named(text);
     // Only a title, the list's own name, names it so: a template's filling-in row above the header (「说明：人员类别
     // 填写 特困、低保…」) lists the categories of any school's list.
     let category_column = map.columns.contains_key(&Column::Category);
@@ -8810,20 +8898,51 @@ fn looks_like_category_list(
     }
 }
 
-/// Header words of a certifying department's columns (认定部门, 认定时间, 发证机关 …): a class-less list's header naming
-/// one is that department's list, as a title naming it is (`DEPARTMENT_TITLE_WORDS`).
-const DEPARTMENT_HEADER_WORDS: [&str; 5] = ["认定", "审批", "发证", "审核部门", "审核时间"];
+/// Words of a name that make it a school's list of its pupils (「随班就读残疾学生名单」, 「低保学生参保名单」,
+/// 「XX小学参保学生名单」): a category named beside them is its pupils' category, not the list's subject.
+const PUPIL_LIST_NAME_WORDS: [&str; 9] = ["学生", "学校", "小学", "中学", "幼儿园", "学院", "在校", "班", "年级"];
 
-/// Whether a header has a column naming the department that certified its people, or when (`looks_like_category_list`).
-/// Without a category column beside it, 发证 (发证机关) may be the ID card's issuing office a school's list copies: only
-/// the certification's own words (认定部门, 审批时间 …) tell a department's list then.
+/// Whether a title, a sheet's or a file's name names a list of a category's certified people (「特困人员名单」,
+/// 「低保名单」, 「脱贫人口」): a category's word and no word of a school's list of its pupils
+/// (`PUPIL_LIST_NAME_WORDS`), as a school's 「随班就读残疾学生名单」 is its pupils' list.
+fn category_named(text: &str) -> bool {
+    CATEGORY_NAME_WORDS.iter().any(|word| text.contains(word))
+        && !PUPIL_LIST_NAME_WORDS.iter().any(|word| text.contains(word))
+}
+
+/// Whole headers of a certifying department's columns (认定部门, 认定时间, 发证机关 …): a class-less list's header naming
+/// one is that department's list, as a title naming it is (`DEPARTMENT_TITLE_WORDS`). Whole headers only: a school's
+/// 学生资助 list heads 家庭经济困难认定, 资助认定等级 or 是否认定困难学生, which are its pupils' own columns.
+const DEPARTMENT_HEADERS: [&str; 18] = [
+    "认定部门",
+    "认定机关",
+    "认定单位",
+    "认定时间",
+    "认定日期",
+    "审批部门",
+    "审批机关",
+    "审批单位",
+    "审批时间",
+    "审批日期",
+    "审核部门",
+    "审核时间",
+    "审核日期",
+    "发证机关",
+    "发证部门",
+    "发证单位",
+    "发证时间",
+    "发证日期",
+];
+
+/// Whether a header has a column naming the department that certified its people, or when (`looks_like_category_list`):
+/// the whole header is one (`DEPARTMENT_HEADERS`), or one after a category's word (低保认定时间). Without a category
+/// column beside it, 发证 (发证机关) may be the ID card's issuing office a school's list copies: only the
+/// certification's own words (认定部门, 审批时间 …) tell a department's list then.
 fn department_header(header: &[Cell], category_column: bool) -> bool {
     header.iter().any(|cell| {
         let text = header::clean(&cell.text());
-        DEPARTMENT_HEADER_WORDS
-            .iter()
-            .filter(|word| category_column || **word != "发证")
-            .any(|word| text.contains(word))
+        let text = CATEGORY_NAME_WORDS.iter().find_map(|word| text.strip_prefix(word)).unwrap_or(&text);
+        DEPARTMENT_HEADERS.iter().filter(|word| category_column || !word.starts_with("发证")).any(|word| text == *word)
     })
 }
 
