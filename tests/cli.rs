@@ -9808,3 +9808,118 @@ fn a_list_reconciled_again_after_a_name_correction_counts_only_what_check_lists(
         assert!(text.contains("税务名单中有 1 笔缴费未记入本机"), "dry run {dry}: {text}");
     }
 }
+
+/// A tax list whose amount column's header gives its unit after a slash, a space or a dash (「金额/分」, 「缴费金额 分」,
+/// 「金额/元」, 「实缴金额-分」) reads that column as the amount in that unit: a 95-元 part payment is recorded as 95 元,
+/// not as paid in full. Before, the column was dropped as unused and every row recorded as paid with no amount.
+#[test]
+fn a_tax_list_headed_with_its_unit_after_a_slash_or_a_space_reads_its_amounts() {
+    let oct8 = days_ago(60);
+    for (header, written) in [
+        ("金额/分", "9500"),
+        ("缴费金额 分", "9500"),
+        ("金额/元", "95"),
+        ("实缴金额-分", "9500"),
+        ("缴费额 /元", "95.00"),
+    ] {
+        let (dir, db) = tax_drive();
+        let tax = dir.path().join("unit.csv");
+        let text = format!(
+            "纳税人姓名,身份证号码,{header},缴费日期\n周静露,450202201711194162,{written},{oct8}\n\
+             吴凯远,450202201804012233,{},{oct8}\n",
+            if written.contains('.') || header.ends_with('元') { "380" } else { "38000" }
+        );
+        std::fs::write(&tax, text).unwrap();
+        let (code, text) = said(canbao(&db).args(["reconcile", "--source", "tax"]).arg(&tax));
+        assert_eq!(code, Some(0), "{header}: {text}");
+        assert!(!text.contains("未使用"), "{header}: {text}");
+        assert_eq!(paid_amount(&db, "450202201711194162").1, Some(9_500), "{header}: {text}");
+        assert_eq!(paid_amount(&db, "450202201804012233"), ("paid".to_owned(), Some(38_000)), "{header}: {text}");
+    }
+}
+
+/// A tax list with a column whose header names an amount the reconciliation cannot read as one (「金额合计」) and no
+/// amount column it reads is refused whole, naming the column: recorded, every row would be paid in full whatever
+/// it paid. Before, the column was listed among the unused and every payment recorded in full.
+#[test]
+fn a_tax_list_whose_amount_looking_column_is_unread_is_refused() {
+    let oct8 = days_ago(60);
+    let (dir, db) = tax_drive();
+    let tax = dir.path().join("sum.csv");
+    std::fs::write(&tax, format!("姓名,身份证号码,金额合计,缴费日期\n周静露,450202201711194162,95,{oct8}\n")).unwrap();
+    for dry in [true, false] {
+        let mut cmd = canbao(&db);
+        cmd.args(["reconcile", "--source", "tax"]).arg(&tax);
+        if dry {
+            cmd.arg("--dry-run");
+        }
+        let (code, text) = said(&mut cmd);
+        assert_eq!(code, Some(1), "dry {dry}: {text}");
+        assert!(text.contains("金额合计") && text.contains("未保存任何内容"), "{text}");
+    }
+    assert_eq!(paid_amount(&db, "450202201711194162"), ("unpaid".to_owned(), None));
+}
+
+/// A tax list headed in 分 whose amounts are plainly 元 (380, 380.00, 95, 285 for a premium of 380: each a hundredth
+/// of it or less read in 分) is refused whole, saying the header's unit does not fit the amounts, as a list in 分
+/// under a 元 header is. Before, every family was recorded as having paid 3.80 元, 0.95 元, 2.85 元.
+#[test]
+fn a_tax_list_headed_in_fen_with_amounts_in_yuan_is_refused_whole() {
+    let oct8 = days_ago(60);
+    let (dir, db) = tax_drive();
+    let tax = dir.path().join("fen_but_yuan.csv");
+    std::fs::write(
+        &tax,
+        format!(
+            "姓名,证件号码,缴费金额(分),缴费日期\n周静露,450202201711194162,380,{oct8}\n\
+             吴凯远,450202201804012233,380.00,{oct8}\n孙远泽,450203201804047272,95,{oct8}\n"
+        ),
+    )
+    .unwrap();
+    for dry in [true, false] {
+        let mut cmd = canbao(&db);
+        cmd.args(["reconcile", "--source", "tax"]).arg(&tax);
+        if dry {
+            cmd.arg("--dry-run");
+        }
+        let (code, text) = said(&mut cmd);
+        assert_eq!(code, Some(1), "dry {dry}: {text}");
+        assert!(
+            text.contains("以元为单位") && text.contains("缴费金额(分)") && text.contains("未保存任何内容"),
+            "{text}"
+        );
+    }
+    assert_eq!(paid_amount(&db, "450202201711194162"), ("unpaid".to_owned(), None));
+    assert!(tax_unrecorded(&db).is_empty(), "nothing kept for check");
+}
+
+/// On a drive with no policy, a tax list whose amounts are beyond any premium (38000, 9500, 28500 under 「金额（元）」
+/// or a plain 「缴费金额」: a list in 分) is refused whole, saying the most a pupil's year is taken to cost, as `mark`
+/// refuses such an amount. Before, 38000 元 was recorded as each family's payment.
+#[test]
+fn a_tax_list_beyond_any_premium_is_refused_without_a_policy() {
+    let oct8 = days_ago(60);
+    for header in ["金额（元）", "缴费金额"] {
+        let (dir, db) = imported("utf8_bom.csv");
+        let tax = dir.path().join("yuan_but_fen.csv");
+        std::fs::write(
+            &tax,
+            format!(
+                "纳税人姓名,身份证号码,{header},缴费日期\n周静露,450202201711194162,38000,{oct8}\n\
+                 吴凯远,450202201804012233,9500,{oct8}\n"
+            ),
+        )
+        .unwrap();
+        for dry in [true, false] {
+            let mut cmd = canbao(&db);
+            cmd.args(["reconcile", "--source", "tax"]).arg(&tax);
+            if dry {
+                cmd.arg("--dry-run");
+            }
+            let (code, text) = said(&mut cmd);
+            assert_eq!(code, Some(1), "{header} dry {dry}: {text}");
+            assert!(text.contains("4000 元") && text.contains("未保存任何内容"), "{text}");
+        }
+        assert_eq!(paid_amount(&db, "450202201711194162"), ("unpaid".to_owned(), None), "{header}");
+    }
+}

@@ -211,6 +211,9 @@ fn reconcile(e: &ReconcileError) -> Said {
         R::NoPupilOfDrive { file, .. } => Said::file("matches_no_pupil", file),
         R::EarlierYear { file, .. } => Said::file("earlier_year_list", file),
         R::AmountsInFen { file, .. } => Said::file("amounts_in_fen", file),
+        R::HeaderUnitMisfit { file, .. } => Said::file("header_unit_misfit", file),
+        R::BeyondAnyPremium { file, .. } => Said::file("beyond_any_premium", file),
+        R::AmountColumnUnread { file, .. } => Said::file("amount_column_unread", file),
         R::ChangedSincePreview { file } => Said::file("changed_since_preview", file),
     }
 }

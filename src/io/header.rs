@@ -373,12 +373,30 @@ impl Synonyms {
         }
         let word =
             |text: &str| (text.len() <= MAX_HEADER_BYTES).then(|| self.words.get(&clean(text)).copied()).flatten();
-        word(header).or_else(|| {
-            // "身份证号码（必填）", "姓名*": the words before a parenthesis or a mark still name the column.
-            let stem = header.split(['(', '（', '[', '【']).next().unwrap_or("");
-            (stem.len() < header.len()).then(|| word(stem)).flatten()
-        })
+        word(header)
+            .or_else(|| {
+                // "身份证号码（必填）", "姓名*": the words before a parenthesis or a mark still name the column.
+                let stem = header.split(['(', '（', '[', '【']).next().unwrap_or("");
+                (stem.len() < header.len()).then(|| word(stem)).flatten()
+            })
+            .or_else(|| {
+                // 「金额/分」, 「缴费金额 分」, 「金额-元」: an amount with its unit after a slash, a space or a dash (which
+                // the cleaning drops) is the amount column all the same; dropped as unused, every row was taken as
+                // paid in full whatever it paid. Only the amount: no other column's words end in a unit.
+                let cleaned = (header.len() <= MAX_HEADER_BYTES).then(|| clean(header))?;
+                let words = strip_amount_unit(&cleaned)?;
+                self.words.get(words).copied().filter(|c| *c == Column::Amount)
+            })
     }
+}
+
+/// The words of a cleaned amount header before its unit (「金额分」 → 「金额」, 「缴费金额单位元」 → 「缴费金额」), or none
+/// when it ends in no unit.
+pub fn strip_amount_unit(cleaned: &str) -> Option<&str> {
+    let bare =
+        ["人民币万元", "人民币分", "人民币元", "万元", "分", "元"].iter().find_map(|u| cleaned.strip_suffix(u))?;
+    let bare = bare.strip_suffix("单位").unwrap_or(bare);
+    (!bare.is_empty()).then_some(bare)
 }
 
 /// The longest cell read as a header word: far above any word of the table with its spaces and marks.

@@ -840,6 +840,51 @@ pub enum ReconcileError {
     /// amount and the premium it was held against, in fen; `in_fen`: every amount is exactly 100 times its premium.
     #[error("{}", in_fen_message(.file, *.payments, *.example, *.in_fen))]
     AmountsInFen { file: String, payments: usize, example: (i64, i64), in_fen: bool },
+    /// A tax list whose amount column's header says 分 but each of whose payments, so read, is a tenth of the
+    /// premium or less (380 read as 3.80 元 for 380 元): the amounts are in 元 and the header's unit does not fit
+    /// them. Recorded, every family would be a part payer chased for what it paid. `example`: the first amount as
+    /// written and the premium, in fen.
+    #[error("{}", unit_misfit_message(.file, .header, *.payments, (.example.0.as_str(), .example.1)))]
+    HeaderUnitMisfit { file: String, header: String, payments: usize, example: (String, i64) },
+    /// A tax list each of whose payments is beyond what any pupil's year costs (`money::MOST_PAID_FEN`, the ceiling
+    /// the payment form and `mark` refuse above), judged with or without a policy: 38000 under a 元 header is a list
+    /// in 分, and recorded it would put 38000 元 in the ledger. `example`: the first amount, in fen.
+    #[error("{}", beyond_ceiling_message(.file, *.payments, *.example))]
+    BeyondAnyPremium { file: String, payments: usize, example: i64 },
+    /// A tax list with no amount column read but a column whose header names an amount (「金额合计」): recorded, every
+    /// payment would be taken in full whatever the column says.
+    #[error(
+        "{file}：第 {letter} 列“{header}”像是缴费金额，但本次核对无法把它当作金额列读取，整份名单未核对，未保存任何内容。请把这一列的\
+         表头改为“缴费金额”（以分为单位的写“缴费金额(分)”）后另存再核对 ({file}: column {letter} “{header}” looks like \
+         the amount paid but cannot be read as the amount column, so the whole list was refused and nothing saved; \
+         rename its header 缴费金额 (缴费金额(分) for an amount in fen), save and reconcile again)"
+    )]
+    AmountColumnUnread { file: String, letter: String, header: String },
+}
+
+fn unit_misfit_message(file: &str, header: &str, payments: usize, (written, due): (&str, i64)) -> String {
+    let due = money::plain(due);
+    format!(
+        "{file}：金额列“{header}”写明以分为单位，但名单上本校学生的 {payments} 笔缴费按分读都不到保费的十分之一（如“{written}”\
+         读作 {written} 分，保费 {due} 元），金额像是以元为单位，表头的单位与金额不符，整份名单未核对，未保存任何内容。请改正表头的单位\
+         （以元为单位的写“缴费金额”）后另存再核对，或向税务部门核实实缴金额 ({file}: the amount column “{header}” says fen (分), \
+         but all {payments} payments of this drive's pupils on the list, read in fen, are under a tenth of the premium \
+         (such as “{written}” read as {written} fen, for a premium of {due} yuan): the amounts look like yuan and the \
+         header's unit does not fit them, so the whole list was refused and nothing saved; correct the header's unit \
+         (缴费金额 for yuan), save and reconcile again, or check the amounts paid with the tax office)"
+    )
+}
+
+fn beyond_ceiling_message(file: &str, payments: usize, amount: i64) -> String {
+    let (amount, most) = (money::plain(amount), money::plain(money::MOST_PAID_FEN));
+    format!(
+        "{file}：名单上本校学生的 {payments} 笔缴费的金额都超过 {most} 元（如 {amount} 元），远高于任何保费，金额像是以分为单位，整份\
+         名单未核对，未保存任何内容。请把金额换算为元（以分为单位的，除以 100，或把表头写为“缴费金额(分)”）后另存再核对，或向税务\
+         部门核实实缴金额 ({file}: all {payments} payments of this drive's pupils on the list are over {most} yuan (such as \
+         {amount} yuan), far above any premium: the amounts look like fen (分), so the whole list was refused and nothing \
+         saved; convert the amounts to yuan (divide fen by 100, or head the column 缴费金额(分)), save and reconcile \
+         again, or check the amounts paid with the tax office)"
+    )
 }
 
 /// What [`ReconcileError::AmountsInFen`] says: every amount far above the premium, most likely in 分, and what to
@@ -1227,6 +1272,11 @@ fn reconcile_list(
         if let Some(message) = not_this_list(file, sheet, &map, by_canbao, source) {
             return Err(ReconcileError::NotThisList(message));
         }
+        if source == Source::Tax
+            && let Some(refused) = amount_column_unread(file, sheet, &map)
+        {
+            return Err(refused);
+        }
         run.unused_columns(sheet, &map, hidden_columns);
         if source == Source::Tax {
             run.amount_unit_said(sheet, &map);
@@ -1288,6 +1338,11 @@ fn reconcile_list(
     }
     // Nor a list in 分: each payment held back row by row would be kept for `check` for good.
     if let Some(refused) = run.list_in_fen(file) {
+        return Err(refused);
+    }
+    // Nor a list in 元 headed 分 (every family a part payer of 3.80 元), nor one beyond any premium on a drive
+    // without a policy to price it (38000 元 in the ledger).
+    if let Some(refused) = run.header_unit_misfit(file).or_else(|| run.beyond_any_premium(file)) {
         return Err(refused);
     }
     run.undated_list_said()?;
@@ -1560,6 +1615,8 @@ struct TaxRow {
     receipt: Option<String>,
     /// The amount cell as written.
     written_amount: Option<String>,
+    /// The unit the row's sheet gives its amounts in (`AmountUnit::of_header`).
+    unit: AmountUnit,
     kind: RowKind,
     /// Matched to the pupil by the name alone, the row giving no number: enough to record an unpaid pupil's
     /// payment on a list that is this school's, never to rewrite a payment the drive holds.
@@ -1650,6 +1707,7 @@ impl TaxRow {
             channel: receipt.channel.clone(),
             receipt: Some(receipt.number.clone()),
             written_amount: None,
+            unit: AmountUnit::Yuan,
             kind: RowKind::Payment,
             by_name: false,
         }
@@ -2671,6 +2729,7 @@ impl Run<'_> {
             channel,
             receipt: text(Column::Receipt),
             written_amount: text(Column::Amount),
+            unit: self.amount_unit,
             kind,
             by_name: false,
         }
@@ -3126,6 +3185,56 @@ impl Run<'_> {
         }
         (payments >= 2).then_some(())?;
         Some(ReconcileError::AmountsInFen { file: file.to_owned(), payments, example: example?, in_fen })
+    }
+
+    /// The payments of the drive's pupils this list records an amount for.
+    fn listed_payments(&self) -> impl Iterator<Item = (&Student, &TaxRow)> {
+        self.payments.iter().flat_map(|PupilPayments { student, rows }| {
+            rows.iter()
+                .filter(|r| r.kind == RowKind::Payment && !r.earlier && r.amount.is_some())
+                .map(move |r| (student, r))
+        })
+    }
+
+    /// The refusal of a tax list headed in 分 each of whose priced payments, read so, is under a tenth of its full
+    /// premium (`ReconcileError::HeaderUnitMisfit`): the reverse of `list_in_fen`. `None` when one is near its
+    /// premium, the header says no 分, or none is priced (no policy).
+    fn header_unit_misfit(&self, file: &str) -> Option<ReconcileError> {
+        let (mut payments, mut example, mut header) = (0, None, None);
+        for (student, paid) in self.listed_payments() {
+            if paid.unit != AmountUnit::Fen {
+                return None;
+            }
+            let Some(Ok(quote)) = self.quote_on(student, paid.paid_on.unwrap_or(self.today)) else { return None };
+            let full = self.policy.map_or(0, |p| p.personal_premium_fen).max(quote.total_due_fen);
+            let fen = paid.amount?;
+            if full <= 0 || fen.checked_mul(10)? >= full {
+                return None;
+            }
+            payments += 1;
+            example = example.or_else(|| Some((paid.written_amount.clone().unwrap_or_default(), full)));
+            header = header.or_else(|| Some(paid.amount_column.clone()));
+        }
+        Some(ReconcileError::HeaderUnitMisfit { file: file.to_owned(), header: header?, payments, example: example? })
+    }
+
+    /// The refusal of a tax list every payment of which is beyond what any pupil's year costs
+    /// (`ReconcileError::BeyondAnyPremium`), policy or not. With a policy pricing them, two or more, as
+    /// `list_in_fen` counts (one slip on a list of one row is held at its row); without, one is enough, nothing
+    /// else holding it back.
+    fn beyond_any_premium(&self, file: &str) -> Option<ReconcileError> {
+        let (mut payments, mut example, mut priced) = (0, None, false);
+        for (student, paid) in self.listed_payments() {
+            let fen = paid.amount?;
+            if fen <= money::MOST_PAID_FEN {
+                return None;
+            }
+            priced |= matches!(self.quote_on(student, paid.paid_on.unwrap_or(self.today)), Some(Ok(_)));
+            payments += 1;
+            example = example.or(Some(fen));
+        }
+        (payments >= if priced { 2 } else { 1 }).then_some(())?;
+        Some(ReconcileError::BeyondAnyPremium { file: file.to_owned(), payments, example: example? })
     }
 
     /// A tax list none of whose payments gives a date, read on a drive that has moved on into a later insured year:
@@ -3862,6 +3971,18 @@ fn not_this_list(file: &str, sheet: &Sheet, map: &HeaderMap, by_canbao: bool, so
 }
 
 /// A channel word that says a department paid (部门代缴, 财政代缴, 政府资助, 医疗救助 …), not the family.
+/// A tax list's column whose header names an amount (「金额合计」) where no amount column is read: refused, as each of
+/// its rows would otherwise be taken as paid in full whatever it paid.
+fn amount_column_unread(file: &str, sheet: &Sheet, map: &HeaderMap) -> Option<ReconcileError> {
+    if map.columns.contains_key(&Column::Amount) {
+        return None;
+    }
+    let header = sheet.rows.get(map.row)?;
+    let (at, cell) = header.iter().enumerate().find(|(_, c)| header::clean(&c.text()).contains("金额"))?;
+    let header = cell.text().trim().to_owned();
+    Some(ReconcileError::AmountColumnUnread { file: file.to_owned(), letter: header::column_letter(at), header })
+}
+
 fn names_a_department(text: &str) -> bool {
     ["代缴", "财政", "政府", "部门", "资助", "救助", "民政"].iter().any(|w| text.contains(w))
 }
@@ -3890,6 +4011,17 @@ impl AmountUnit {
                 "元" | "人民币元" => return AmountUnit::Yuan,
                 _ => {}
             }
+        }
+        // 「缴费金额 分」, 「金额-元」: the unit after a space or a dash, which the header's words end in once cleaned.
+        let cleaned = header::clean(header);
+        if let Some(words) = header::strip_amount_unit(&cleaned).filter(|w| w.ends_with('额')) {
+            let unit = &cleaned[words.len()..];
+            let unit = unit.strip_prefix("单位").unwrap_or(unit);
+            return match unit.trim_start_matches("人民币") {
+                "分" => AmountUnit::Fen,
+                "万元" => AmountUnit::TenThousandYuan,
+                _ => AmountUnit::Yuan,
+            };
         }
         AmountUnit::Yuan
     }
