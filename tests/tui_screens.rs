@@ -14421,3 +14421,18 @@ fn the_payment_form_refuses_an_amount_beyond_any_premium() {
     assert!(said.contains("20261201") && said.contains("4000 元"), "{said}");
     assert_eq!(app.store.student(id).expect("s").payment, PaymentStatus::Unpaid);
 }
+
+/// The tax list's preview says an amount that differs from the one due as what the run would record, not as
+/// recorded (「（已记录）」 while nothing is yet): in the preview 「（将记录）」, after Enter 「（已记录）」.
+#[test]
+fn a_reconcile_preview_says_an_amount_mismatch_would_be_recorded() {
+    let dir = tempfile::tempdir().expect("dir");
+    let mut app = app_on_policy(store(true));
+    let pupil = app.store.students(&Default::default()).expect("list").into_iter().next().expect("a pupil");
+    let tax = dir.path().join("tax.csv");
+    let text = format!("姓名,证件号码,缴费金额,缴费日期\n{},{},95,2023-10-08\n", pupil.name, pupil.id_number);
+    std::fs::write(&tax, text).expect("write");
+    let lines = tax_list_previewed(&mut app, &tax);
+    let said = lines.iter().find(|l| l.contains("应缴")).unwrap_or_else(|| panic!("no mismatch: {lines:?}"));
+    assert!(said.contains("（将记录）") && !said.contains("已记录"), "{said}");
+}

@@ -358,7 +358,9 @@ impl App {
         }
         for m in &r.amount_mismatches {
             let place = rows(&m.file, &m.sheets, &m.rows);
-            lines.push(fill(t.reconcile_amount, &[&place, &id(&m.id_number), &m.name, &m.file_amount, &m.due]));
+            // A preview records nothing yet: said as what the run would record.
+            let said = if r.dry_run { t.reconcile_amount_preview } else { t.reconcile_amount };
+            lines.push(fill(said, &[&place, &id(&m.id_number), &m.name, &m.file_amount, &m.due]));
         }
         for c in &r.combined_payments {
             let (place, amounts, number) = (rows(&c.file, &c.sheets, &c.rows), c.amounts_text(en), id(&c.id_number));

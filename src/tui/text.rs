@@ -778,6 +778,8 @@ pub struct Text {
     /// The same for a payment short of the amount due: place, number, name, roster, file, yuan still owed.
     pub reconcile_recorded_part_over_status: &'static str,
     pub reconcile_amount: &'static str,
+    /// The same in a preview, where nothing is recorded yet.
+    pub reconcile_amount_preview: &'static str,
     pub reconcile_unknown: &'static str,
     /// Near the top of a long report: how many rows name no pupil, listed last, and the key that goes to them.
     pub reconcile_unknown_below: &'static str,

@@ -587,6 +587,7 @@ pub static EN: Text = Text {
     reconcile_recorded_over_status: "{} {} {}: this drive {}, the tax list {}: the payment is recorded and counts the pupil insured; the status on this drive is kept: check",
     reconcile_recorded_part_over_status: "{} {} {}: this drive {}, the tax list {}: the payment is recorded, {} yuan short of the amount due: part-paid, not counted insured; the status on this drive is kept: check",
     reconcile_amount: "{} {} {}: paid {} yuan, due {} yuan (recorded)",
+    reconcile_amount_preview: "{} {} {}: paid {} yuan, due {} yuan (would be recorded)",
     reconcile_unknown: "{} {} {}: not on the roster",
     reconcile_unknown_below: "The {} {row|rows} not on the roster {is|are} listed last: {} goes there",
     reconcile_not_registered: "{} {} {}: status \"{}\": not registered, not marked enrolled here",

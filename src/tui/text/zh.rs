@@ -550,6 +550,7 @@ pub static ZH: Text = Text {
     reconcile_recorded_over_status: "{} {} {}：本机记录为 {}，税务名单为 {}：缴费已记录，计为已参保，本机的参保状态未改，请核实",
     reconcile_recorded_part_over_status: "{} {} {}：本机记录为 {}，税务名单为 {}：缴费已记录，但少于应缴（差 {} 元），为部分缴费，不计为已参保，本机的参保状态未改，请核实",
     reconcile_amount: "{} {} {}：缴费 {} 元，应缴 {} 元（已记录）",
+    reconcile_amount_preview: "{} {} {}：缴费 {} 元，应缴 {} 元（将记录）",
     reconcile_unknown: "{} {} {}：名单中没有",
     reconcile_unknown_below: "名单外（名单中没有）的 {} 行列在最后：按 {} 查看",
     reconcile_not_registered: "{} {} {}：参保状态为「{}」，未标记为在校参保",
