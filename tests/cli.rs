@@ -9923,3 +9923,32 @@ fn a_tax_list_beyond_any_premium_is_refused_without_a_policy() {
         assert_eq!(paid_amount(&db, "450202201711194162"), ("unpaid".to_owned(), None), "{header}");
     }
 }
+
+/// An untitled sheet beside a sheet titled with another school follows that school for its new pupils only: a
+/// pupil the drive already holds (the drive's own class, sent in the same workbook) stays in the drive's school.
+#[test]
+fn an_untitled_sheet_beside_another_schools_title_keeps_the_drives_own_pupils_in_their_school() {
+    let (dir, db) = common::new_drive();
+    let ids: Vec<String> = (1..=3).map(|i| valid_number(&format!("4502022016030519{i}"))).collect();
+    let first = dir.path().join("first.csv");
+    std::fs::write(&first, format!("姓名,身份证号码,班级\n早来,{},一年级2班\n", ids[0])).unwrap();
+    canbao(&db).args(["import", "--school", "育才小学"]).arg(&first).assert().success();
+    let path = dir.path().join("book.xlsx");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet().set_name("一年级1班").unwrap();
+    sheet.write(0, 0, "宜宾市翠屏区实验小学一年级1班名单").unwrap();
+    sheet.write_row(1, 0, ["姓名", "身份证号码"]).unwrap();
+    sheet.write_row(2, 0, ["甲", ids[1].as_str()]).unwrap();
+    let sheet = book.add_worksheet().set_name("一年级2班").unwrap();
+    sheet.write_row(0, 0, ["姓名", "身份证号码"]).unwrap();
+    sheet.write_row(1, 0, ["早来", ids[0].as_str()]).unwrap();
+    sheet.write_row(2, 0, ["乙", ids[2].as_str()]).unwrap();
+    book.save(&path).unwrap();
+    let (code, text) = said(canbao(&db).arg("import").arg(&path));
+    assert_eq!(code, Some(0), "{text}");
+    let store = canbao::store::Store::open_read_only(&db).unwrap();
+    let school = |id: &String| store.student_by_id_number(id).unwrap().unwrap().school;
+    assert_eq!(school(&ids[0]), "育才小学", "{text}");
+    assert_eq!(school(&ids[1]), "宜宾市翠屏区实验小学", "{text}");
+    assert_eq!(school(&ids[2]), "宜宾市翠屏区实验小学", "{text}");
+}

@@ -2964,7 +2964,11 @@ impl RowReader<'_> {
             let (mut blocks, mut beside, mut staff_beside) = (layout.blocks, layout.beside, layout.staff);
             leave_staff_beside(&mut map, &mut silent, staff_beside.as_ref());
             self.ignored_headers(file, &sheet, &map, own_export, (&silent, &hidden_columns));
-            let sheet_school = school.map(str::to_owned).or(title_school).or(follows);
+            let sheet_school = school.map(str::to_owned).or(title_school);
+            // A sheet following the workbook's school names none itself: its new pupils go there, while a pupil
+            // the drive already holds stays in their school, as on any list naming no school (the sheet may be
+            // the drive's own class beside another school's sheet).
+            let followed_school = follows.as_deref().unwrap_or(default_school);
             let class_header = map.header_text(Column::GradeClass, &sheet.rows);
             let mut class_header =
                 if class_header.is_empty() { map.header_text(Column::Class, &sheet.rows) } else { class_header };
@@ -2985,7 +2989,7 @@ impl RowReader<'_> {
             let by_year = !map.columns.contains_key(&Column::Grade) && sheet_grade.is_none() && {
                 let class_at = map.columns.get(&Column::Class).or_else(|| map.columns.get(&Column::GradeClass));
                 let cells = body.iter().filter_map(|row| row.get(*class_at?).map(Cell::text_ref));
-                let school = sheet_school.clone().or_else(|| {
+                let school = sheet_school.clone().or_else(|| follows.clone()).or_else(|| {
                     let at = map.columns.get(&Column::School)?;
                     body.iter().find_map(|row| row.get(*at).map(Cell::text).filter(|t| !t.trim().is_empty()))
                 });
@@ -3067,7 +3071,7 @@ impl RowReader<'_> {
                         map,
                         (base + 1 + offset, place),
                         row,
-                        (sheet_school.as_deref(), default_school),
+                        (sheet_school.as_deref(), followed_school),
                         school.is_some(),
                         (sheet_class_label.borrow().as_deref(), sheet_grade.as_deref()),
                         status_columns.borrow().as_deref(),
