@@ -5948,8 +5948,8 @@ fn a_sheet_or_file_named_with_words_around_its_class_gives_the_class() {
         ("四年级2班插班生.csv", "", "四年级2班"),
         ("班级：二年级2班.csv", "", "二年级2班"),
         ("三年级2班 男生.xlsx", "Sheet1", "三年级2班"),
-        // A name that reads as a class whole still gives it.
-        ("3-2班.csv", "", "三年级2班"),
+        // A shortened class alone reads as a heading so written does: nothing in the list tells its stage.
+        ("3-2班.csv", "", ""),
     ] {
         let path = dir.path().join(file);
         let rows: Vec<Vec<Option<&str>>> =
@@ -6177,6 +6177,50 @@ fn a_school_list_mentioning_a_certification_or_a_category_is_imported() {
             let report = class_list::import(&mut store, &[path.as_path()], Some("第二小学"), false)
                 .unwrap_or_else(|e| panic!("{what}: refused: {e}"));
             assert_eq!(report.added, 2, "{what}: {:?}", report.problems);
+/// A class heading row that begins with its class and goes on with any other words (「三年级4班补录」,
+/// 「三年级4班（续）」, 「三年级4班续表」, 「三年级4班:」, 「三年级4班转入学生」, 「三年级4班 班主任：罗丽 电话：…」,
+/// 「三年级（4）班补录」) gives its block that class, in one cell or merged across the row: never the class above, and
+/// the heading is no pupil. One naming two classes gives none. Before, the heading was imported as a pupil and its
+/// block went into the class above.
+#[test]
+fn a_class_heading_followed_by_any_words_gives_its_block_the_class() {
+    let dir = tempfile::tempdir().unwrap();
+    let ids: Vec<String> = (1..=4).map(|i| valid(&format!("45020220160311{i:03}"))).collect();
+    let headings = [
+        ("三年级4班补录", "三年级4班"),
+        ("三年级4班（续）", "三年级4班"),
+        ("三年级4班续表", "三年级4班"),
+        ("三年级4班:", "三年级4班"),
+        ("三年级4班：", "三年级4班"),
+        ("三年级4班转入学生", "三年级4班"),
+        ("三年级4班 班主任：罗丽 电话：13900000000", "三年级4班"),
+        ("三年级（4）班补录", "三年级4班"),
+        ("三年级4班补录名单（共2人）", "三年级4班"),
+        ("三年级4班、5班补录", ""),
+    ];
+    for (heading, class) in headings {
+        for (file, merged) in [("h.xlsx", false), ("h.csv", false), ("m.xlsx", true)] {
+            let path = dir.path().join(file);
+            let rows: Vec<Vec<Option<&str>>> = vec![
+                vec![Some("育才小学学生名单")],
+                vec![Some("姓名"), Some("身份证号码"), Some("联系电话")],
+                vec![Some("三年级1班")],
+                vec![Some("甲"), Some(ids[0].as_str()), Some("13900000001")],
+                vec![Some("乙"), Some(ids[1].as_str()), Some("13900000002")],
+                vec![Some(heading)],
+                vec![Some("丙"), Some(ids[2].as_str()), Some("13900000003")],
+                vec![Some("丁"), Some(ids[3].as_str()), Some("13900000004")],
+            ];
+            if merged {
+                write_xlsx(&path, "Sheet1", &rows, &[(5, 0, 2, heading)]);
+            } else {
+                write_rows(&path, "Sheet1", &rows);
+            }
+            let mut store = store();
+            let report = class_list::import(&mut store, &[path.as_path()], Some("育才小学"), false).unwrap();
+            let what = format!("{heading} in {file}");
+            assert_eq!(report.added, 4, "{what}: {:?}", report.problems);
+            assert_eq!(classes_of(&store, &ids), ["三年级1班", "三年级1班", class, class], "{what}");
         }
     }
 }
@@ -6246,6 +6290,38 @@ fn blank_class_pupils_after_an_empty_row_are_not_put_in_the_class_above() {
             };
             let said = report.problems.iter().filter(at).any(|p| p.message.contains("空行"));
             assert!(said, "{file} row {row}: {:?}", report.problems);
+/// Sub-section rows under a class heading (「男生」, 「女生」, 「男」, 「女」, 「男同学」, 「女同学」, 「走读生」, 「住校生」)
+/// alone in the first cell are said at their row as section rows and are no pupils; the pupils under them keep the
+/// heading's class. Before, each was imported as a pupil with no ID number.
+#[test]
+fn boys_and_girls_section_rows_under_a_class_heading_are_no_pupils() {
+    let dir = tempfile::tempdir().unwrap();
+    let ids: Vec<String> = (1..=4).map(|i| valid(&format!("45020220160312{i:03}"))).collect();
+    for (first, second) in [("男生", "女生"), ("男", "女"), ("男同学", "女同学"), ("走读生", "住校生")]
+    {
+        for file in ["s.xlsx", "s.csv"] {
+            let path = dir.path().join(file);
+            let rows: Vec<Vec<Option<&str>>> = vec![
+                vec![Some("姓名"), Some("身份证号码"), Some("联系电话")],
+                vec![Some("三年级1班")],
+                vec![Some(first)],
+                vec![Some("甲"), Some(ids[0].as_str()), Some("13900000001")],
+                vec![Some("乙"), Some(ids[1].as_str()), Some("13900000002")],
+                vec![Some(second)],
+                vec![Some("丙"), Some(ids[2].as_str()), Some("13900000003")],
+                vec![Some("丁"), Some(ids[3].as_str()), Some("13900000004")],
+            ];
+            write_rows(&path, "Sheet1", &rows);
+            let mut store = store();
+            let report = class_list::import(&mut store, &[path.as_path()], Some("育才小学"), false).unwrap();
+            let what = format!("{first}/{second} in {file}");
+            assert_eq!(report.added, 4, "{what}: {:?}", report.problems);
+            assert_eq!(store.students(&StudentFilter::default()).unwrap().len(), 4, "{what}");
+            assert_eq!(classes_of(&store, &ids), ["三年级1班"; 4], "{what}");
+            for row in [3, 6] {
+                let said = report.problems.iter().any(|p| p.row == Some(row) && p.message.contains("不是学生"));
+                assert!(said, "{what}: row {row}: {:?}", report.problems);
+            }
         }
     }
 }
@@ -6364,4 +6440,123 @@ fn a_class_alone_in_its_column_over_its_block_is_said_as_a_class_heading() {
     let report = class_list::import(&mut store, &[path.as_path()], Some("绿地小学"), false).unwrap();
     let said = report.problems.iter().find(|p| p.row == Some(4)).map(|p| p.message.as_str()).unwrap_or("");
     assert!(said.contains("班级标题行") && said.contains("a class heading row"), "{:?}", report.problems);
+/// A class teacher written in the pupils' table with no ID number (often only a phone) and her duty after her name
+/// in brackets, after a space or in 【】 (「罗丽（班主任）」, 「罗丽 班主任」, 「罗丽【班主任】」) is said at her row as
+/// staff and not imported, as 「班主任：罗丽」 is; 「罗丽 班主任」 beside an adult's number too. A pupil's own duty
+/// (「张三（班长）」) stays a pupil. Before, each was imported as a pupil.
+#[test]
+fn a_teacher_named_with_her_duty_and_no_id_number_is_staff_not_a_pupil() {
+    let dir = tempfile::tempdir().unwrap();
+    let ids: Vec<String> = (1..=2).map(|i| valid(&format!("45020220160313{i:03}"))).collect();
+    let adult = valid("45020319860101123");
+    for written in ["罗丽（班主任）", "罗丽(班主任)", "罗丽 班主任", "罗丽【班主任】", "罗丽[班主任]"]
+    {
+        for number in ["", adult.as_str()] {
+            for file in ["t.xlsx", "t.csv"] {
+                let path = dir.path().join(file);
+                let rows: Vec<Vec<Option<&str>>> = vec![
+                    vec![Some("姓名"), Some("身份证号码"), Some("联系电话")],
+                    vec![Some(written), Some(number), Some("13900000000")],
+                    vec![Some("甲"), Some(ids[0].as_str()), Some("13900000001")],
+                    vec![Some("张三（班长）"), Some(ids[1].as_str()), Some("13900000002")],
+                ];
+                write_rows(&path, "一年级3班", &rows);
+                let mut store = store();
+                let report = class_list::import(&mut store, &[path.as_path()], Some("育才小学"), false).unwrap();
+                let what = format!("{written} with {number:?} in {file}");
+                assert_eq!(report.added, 2, "{what}: {:?}", report.problems);
+                let names: Vec<String> =
+                    store.students(&StudentFilter::default()).unwrap().into_iter().map(|s| s.name).collect();
+                assert!(!names.iter().any(|n| n.contains("罗丽")), "{what}: {names:?}");
+                let said = report.problems.iter().any(|p| p.row == Some(2) && p.message.contains("不是学生"));
+                assert!(said, "{what}: {:?}", report.problems);
+            }
+        }
+    }
+}
+
+/// A file or a workbook's only sheet named with a shortened class (「3.2班」) reads as a heading so written does:
+/// with nothing else in the list telling the stage it gives no class, said with the name; beside classes written in
+/// full of one stage (三年级1班) it gives 三年级2班, and the line names the class used. Before, it gave 三年级2班
+/// always, at a middle school too, and the line named 「3.2班」.
+#[test]
+fn a_shortened_class_in_a_file_or_sheet_name_is_read_as_a_heading_so_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let ids: Vec<String> = (1..=2).map(|i| valid(&format!("45020220160314{i:03}"))).collect();
+    let rows: Vec<Vec<Option<&str>>> = vec![
+        vec![Some("姓名"), Some("身份证号码")],
+        vec![Some("甲"), Some(ids[0].as_str())],
+        vec![Some("乙"), Some(ids[1].as_str())],
+    ];
+    for (file, sheet) in [("3.2班.csv", "Sheet1"), ("3.2班.xlsx", "Sheet1"), ("list.xlsx", "3.2班")] {
+        let path = dir.path().join(file);
+        write_rows(&path, sheet, &rows);
+        let mut store = self::store();
+        let report = class_list::import(&mut store, &[path.as_path()], Some("第二中学"), false).unwrap();
+        let what = format!("{file} / {sheet}");
+        assert_eq!(report.added, 2, "{what}: {:?}", report.problems);
+        assert_eq!(classes_of(&store, &ids), ["", ""], "{what}: {:?}", report.problems);
+        let said = report.problems.iter().any(|p| p.message.contains("3.2班") && p.message.contains("简写"));
+        assert!(said, "{what}: {:?}", report.problems);
+    }
+    // Beside a class written in full of the primary years, the sheet 「3.2班」 is 三年级2班, and said so.
+    let others: Vec<String> = (3..=4).map(|i| valid(&format!("45020220160314{i:03}"))).collect();
+    let path = dir.path().join("book.xlsx");
+    let row = |name: &str, id: &str| vec![name.to_owned(), id.to_owned()];
+    write_sheets(
+        &path,
+        &[
+            ("三年级1班", &["姓名", "身份证号码"], vec![row("丙", &others[0]), row("丁", &others[1])]),
+            ("3.2班", &["姓名", "身份证号码"], vec![row("甲", &ids[0]), row("乙", &ids[1])]),
+        ],
+    );
+    let mut book_store = self::store();
+    let report = class_list::import(&mut book_store, &[path.as_path()], Some("育才小学"), false).unwrap();
+    assert_eq!(classes_of(&book_store, &ids), ["三年级2班", "三年级2班"], "{:?}", report.problems);
+    let said = report.problems.iter().any(|p| p.sheet == "3.2班" && p.message.contains("三年级2班"));
+    assert!(said, "{:?}", report.problems);
+    // Beside 初一's classes, it is not known.
+    let path = dir.path().join("junior.xlsx");
+    write_sheets(
+        &path,
+        &[
+            ("初一1班", &["姓名", "身份证号码"], vec![row("丙", &others[0]), row("丁", &others[1])]),
+            ("3.2班", &["姓名", "身份证号码"], vec![row("甲", &ids[0]), row("乙", &ids[1])]),
+        ],
+    );
+    let mut junior_store = self::store();
+    let report = class_list::import(&mut junior_store, &[path.as_path()], Some("第二中学"), false).unwrap();
+    assert_eq!(classes_of(&junior_store, &ids), ["", ""], "{:?}", report.problems);
+}
+
+/// A file named with its class and a copy's or a supplement's words (「三年级2班 - 副本.csv」, 「三年级2班 - Copy.csv」,
+/// 「三年级2班(1).csv」, 「三年级2班（补录）.csv」) gives that class, and no line says the name names none. Before, the
+/// pupils got no class and the line said the file's name wrote none.
+#[test]
+fn a_file_name_with_a_copy_or_supplement_suffix_gives_its_class() {
+    let dir = tempfile::tempdir().unwrap();
+    let ids: Vec<String> = (1..=2).map(|i| valid(&format!("45020220160315{i:03}"))).collect();
+    let rows: Vec<Vec<Option<&str>>> = vec![
+        vec![Some("姓名"), Some("身份证号码"), Some("联系电话")],
+        vec![Some("甲"), Some(ids[0].as_str()), Some("13900000001")],
+        vec![Some("乙"), Some(ids[1].as_str()), Some("13900000002")],
+    ];
+    let names = [
+        "三年级2班 - 副本.csv",
+        "三年级2班 - 副本 (2).csv",
+        "三年级2班 - Copy.csv",
+        "三年级2班(1).csv",
+        "三年级2班 (1).csv",
+        "三年级2班（补录）.csv",
+        "三年级2班补录.csv",
+        "三年级2班 - 副本.xlsx",
+    ];
+    for name in names {
+        let path = dir.path().join(name);
+        write_rows(&path, "Sheet1", &rows);
+        let mut store = store();
+        let report = class_list::import(&mut store, &[path.as_path()], Some("育才小学"), false).unwrap();
+        assert_eq!(classes_of(&store, &ids), ["三年级2班", "三年级2班"], "{name}: {:?}", report.problems);
+        assert!(!report.problems.iter().any(|p| p.message.contains("没有写出班级")), "{name}: {:?}", report.problems);
+    }
 }

@@ -1208,6 +1208,28 @@ fn class_given_message(source: ClassSource, written: &str, label: &str) -> Strin
     }
 }
 
+/// What is said of a sheet's or a file's name giving a shortened class (「3.2班」) that the list's classes written
+/// in full do not tell the stage of (`shortened_sure`): its pupils get no class.
+fn shortened_name_message(source: ClassSource, written: &str, year: u32, class: u32) -> String {
+    let (what, what_en) = match source {
+        ClassSource::SheetName => ("工作表名称", "the sheet's name"),
+        ClassSource::FileName | ClassSource::Title => ("文件名", "the file's name"),
+    };
+    let full = format!("{}年级{class}班", class_label::cn_numeral(year));
+    let other = match year {
+        1..=3 => format!("，也可能是初{0}{class}班或高{0}{class}班", class_label::cn_numeral(year)),
+        _ => String::new(),
+    };
+    let written = quoted(written);
+    format!(
+        "表中没有班级列，{what}“{written}”写的班级是年级和班号的简写，名单中其他写全的班级不能确定它是哪个年级的班（可能是\
+         {full}{other}）：学生没有归入任何班级，请加上班级列或写全班级 (no class column, and {what_en} “{written}” \
+         writes only the year and the class, which the list's other classes written in full do not tell the grade of \
+         ({full}, or a junior or senior school's year): the pupils are put in no class; add a class column or write \
+         the class in full)"
+    )
+}
+
 /// How many rows over a table stacked under another are looked at for a title naming its class.
 const STACKED_TITLE_ROWS: usize = 3;
 
@@ -2771,12 +2793,58 @@ impl RowReader<'_> {
                 map.columns.contains_key(&Column::Class) || map.columns.contains_key(&Column::GradeClass);
             let sheet_class =
                 if class_column { SheetClass::Unnamed } else { sheet_class(&sheet.name, &sheet.rows, map.top, multi) };
+            // A shortened class (「3.2班」) in the sheet's or the file's name is read as a heading so written is
+            // (`shortened_sure`): 三年级2班 only where the list's classes written in full are all of that stage;
+            // else, at a middle school as at a primary one, it gives no class and is said.
+            let mut years = if self.list_years.0 == file { self.list_years.1.clone() } else { Vec::new() };
+            for year in written_years(&map, &body) {
+                if !years.contains(&year) {
+                    years.push(year);
+                }
+            }
+            let shortened = |label: &str| match title_reading(label.trim()) {
+                Some(TitleClass::Shortened { year, class, .. }) => Some((year, class, shortened_sure(&years, year))),
+                _ => None,
+            };
+            let full = |year: u32, class: u32| format!("{}年级{class}班", class_label::cn_numeral(year));
+            let mut unsure_names = Vec::new();
+            let sheet_class = match sheet_class {
+                SheetClass::Named(label) => match shortened(&label) {
+                    Some((year, class, true)) => {
+                        let full = full(year, class);
+                        self.class_given_said(file, (&sheet.name, None), ClassSource::SheetName, &sheet.name, &full);
+                        SheetClass::Named(full)
+                    }
+                    Some((year, class, false)) => {
+                        unsure_names.push((ClassSource::SheetName, label, year, class));
+                        SheetClass::Unnamed
+                    }
+                    None => SheetClass::Named(label),
+                },
+                other => other,
+            };
             // A CSV has no sheet's name, and a workbook's only sheet is often left 「Sheet1」: the file is then what
             // names the class (六年级3班.csv).
             let file_class = match &sheet_class {
                 SheetClass::Unnamed if !class_column && !multi => file_class(file),
                 _ => None,
             };
+            let file_class = match file_class.as_deref().map(|label| (label, shortened(label))) {
+                Some((_, Some((year, class, true)))) => Some(full(year, class)),
+                Some((label, Some((year, class, false)))) => {
+                    unsure_names.push((ClassSource::FileName, label.to_owned(), year, class));
+                    None
+                }
+                _ => file_class,
+            };
+            for (source, written, year, class) in unsure_names {
+                self.problem_at(file, &sheet.name, None, "", shortened_name_message(source, &written, year, class));
+            }
+            if let SheetClass::Named(label) = &sheet_class
+                && let Some(year) = full_year(label)
+            {
+                self.list_years_add(file, &[year]);
+            }
             if let Some(label) = &file_class {
                 self.class_given_said(file, (&sheet.name, None), ClassSource::FileName, file, label);
             }
@@ -2787,6 +2855,11 @@ impl RowReader<'_> {
                 false if !multi => self::file_class(file).map(|label| (ClassSource::FileName, file.to_owned(), label)),
                 false => None,
             };
+            let named_class = named_class.and_then(|(source, written, label)| match shortened(&label) {
+                Some((year, class, true)) => Some((source, written, full(year, class))),
+                Some((_, _, false)) => None,
+                None => Some((source, written, label)),
+            });
             let mut sheet_class = file_class.map_or(sheet_class, SheetClass::Named);
             let from_line = match &sheet_class {
                 SheetClass::Named(label) if class_line(&sheet.rows, map.top).as_ref() == Some(label) => Some(label),
@@ -7232,6 +7305,21 @@ impl RowReader<'_> {
         ))
     }
 
+    /// The kind of a class heading row by what it names: a shortened class (「3.2班」) only where the list's classes
+    /// written in full tell its stage (`shortened_sure`).
+    fn heading_kind(&self, read: TitleClass, shown: String) -> RowKind {
+        match read {
+            TitleClass::One(label) => RowKind::Heading(label, shown),
+            TitleClass::Several(_) => RowKind::UnsureHeading(shown, Unsure::Several),
+            TitleClass::Shortened { year, class, .. } if shortened_sure(&self.list_years.1, year) => {
+                RowKind::Heading(format!("{}年级{class}班", class_label::cn_numeral(year)), shown)
+            }
+            TitleClass::Shortened { year, class, .. } => {
+                RowKind::UnsureHeading(shown, Unsure::Shortened { year, class })
+            }
+        }
+    }
+
     /// Whether a row is a pupil, and if not what it is: a header repeated mid-file, a class heading, a footer, or
     /// nothing that names a child. A row whose ID cell holds an ID's digits is a pupil whatever else it holds;
     /// only the rare row without one is looked at further.
@@ -7312,6 +7400,15 @@ impl RowReader<'_> {
                 "表尾行“{shown}”，不是学生，已跳过 (a footer row, “{shown}”, not a pupil: skipped)"
             ));
         }
+        // A heading merged across the row writes its words in the ID column too: a phone in them (「三年级4班 班主任：
+        // 罗丽 电话：139…」) is no pupil's number.
+        if id_has_digits
+            && !id_shaped(id_cell, id_text)
+            && !valid_id()
+            && let Some((read, shown)) = class_heading(map, row)
+        {
+            return self.heading_kind(read, shown);
+        }
         if id_has_digits || valid_id() {
             let footer_word = self.synonyms.is_footer(name) || self.synonyms.is_footer_label(name, is_date_text);
             if named && footer_word && valid_id() {
@@ -7328,16 +7425,7 @@ impl RowReader<'_> {
             return RowKind::Header;
         }
         if let Some((read, shown)) = class_heading(map, row) {
-            return match read {
-                TitleClass::One(label) => RowKind::Heading(label, shown),
-                TitleClass::Several(_) => RowKind::UnsureHeading(shown, Unsure::Several),
-                TitleClass::Shortened { year, class, .. } if shortened_sure(&self.list_years.1, year) => {
-                    RowKind::Heading(format!("{}年级{class}班", class_label::cn_numeral(year)), shown)
-                }
-                TitleClass::Shortened { year, class, .. } => {
-                    RowKind::UnsureHeading(shown, Unsure::Shortened { year, class })
-                }
-            };
+            return self.heading_kind(read, shown);
         }
         // 「补录学生名册」 alone over the rows of a table stacked under another: a title, not a pupil.
         if let Some(title) = list_title(map, row) {
@@ -7352,6 +7440,15 @@ impl RowReader<'_> {
             return RowKind::Skipped(format!(
                 "说明行“{0}”，不是学生，已跳过 (a note, “{0}”, not a pupil: skipped)",
                 quoted(&note)
+            ));
+        }
+        // 「罗丽（班主任）」 with only a phone: the class teacher, as 「班主任：罗丽」 is, not a pupil without a number.
+        let name_cell = map.get(Column::Name, row).map(|c| c.text_ref().into_owned()).unwrap_or_default();
+        if let Some(word) = staff_duty(&name_cell).filter(|_| self.children) {
+            let row = row_text(row);
+            return RowKind::Skipped(format!(
+                "此行写有“{word}”，是教职工，不是学生，未导入：{row} (the row says “{word}”: a member of staff, not a \
+                 pupil, not imported: {row})"
             ));
         }
         if let Some(section) = section_heading(map, row) {
@@ -7933,7 +8030,7 @@ fn staff_word(text: &str, name_cell: bool) -> Option<&'static str> {
     let text = text.trim();
     // A duty in brackets after the name (「罗丽（班主任）」, 「王芳(语文老师)」): the staff's, where a pupil's own duty
     // (「张三（班长）」) names none of these words.
-    let duty = bracketed_duty(text).filter(|_| name_cell);
+    let duty = duty_after_name(text).filter(|_| name_cell);
     if let Some(word) =
         duty.and_then(|duty| STAFF_ROW_WORDS.iter().find(|w| duty.ends_with(**w) && duty.chars().count() <= 6))
     {
@@ -7947,12 +8044,29 @@ fn staff_word(text: &str, name_cell: bool) -> Option<&'static str> {
     (labelled || named).then_some(*word)
 }
 
+/// The duty a name cell writes after a name, in brackets (「罗丽（班主任）」, 「罗丽【班主任】」) or after a space
+/// (「罗丽 班主任」), if it writes one.
+fn duty_after_name(text: &str) -> Option<&str> {
+    let text = text.trim();
+    bracketed_duty(text).or_else(|| {
+        let (name, duty) = text.rsplit_once(char::is_whitespace)?;
+        (!name.trim().is_empty() && !duty.is_empty()).then_some(duty)
+    })
+}
+
+/// The staff word a name cell writes as a duty after a name (`duty_after_name`): 「罗丽（班主任）」 → 班主任, where a
+/// pupil's own duty (「张三（班长）」) names none.
+fn staff_duty(text: &str) -> Option<&'static str> {
+    let duty = duty_after_name(text)?;
+    STAFF_ROW_WORDS.iter().find(|w| duty.ends_with(**w) && duty.chars().count() <= 6).copied()
+}
+
 /// The words in brackets closing a name cell after a name (「罗丽（班主任）」 → 班主任), if it has them.
 fn bracketed_duty(text: &str) -> Option<&str> {
-    let inner = text.strip_suffix([')', '）'])?;
-    let open = inner.rfind(['(', '（'])?;
+    let inner = text.strip_suffix([')', '）', '】', ']'])?;
+    let open = inner.rfind(['(', '（', '【', '['])?;
     let name = inner[..open].trim();
-    let duty = inner[open..].trim_start_matches(['(', '（']).trim();
+    let duty = inner[open..].trim_start_matches(['(', '（', '【', '[']).trim();
     (!name.is_empty() && !duty.is_empty()).then_some(duty)
 }
 
@@ -8100,6 +8214,11 @@ const TITLE_ENDINGS: [&str; 3] = ["花名册", "名册", "名单"];
 const SECTION_WORDS: [&str; 12] =
     ["学生", "名单", "名册", "插班", "转入", "转出", "转学", "借读", "休学", "退学", "离校", "新生"];
 
+/// Rows heading a part of a class's pupils by sex or by where they live (「男生」, 「女生」, 「走读生」), alone in their
+/// row: never a child's name.
+const SUB_SECTIONS: [&str; 12] =
+    ["男生", "女生", "男", "女", "男同学", "女同学", "走读生", "住校生", "寄宿生", "走读", "住校", "寄宿"];
+
 /// Section headings over pupils leaving the school (「转出学生」, 「已转学」).
 const LEAVING_WORDS: [&str; 4] = ["转出", "转学", "退学", "离校"];
 
@@ -8113,7 +8232,8 @@ fn is_leaving(heading: &str) -> bool {
 fn section_heading(map: &HeaderMap, row: &[Cell]) -> Option<String> {
     let (label, heading_like) = one_text(map, row)?;
     let label = label.trim();
-    (heading_like && SECTION_WORDS.iter().any(|w| label.contains(w))).then(|| label.to_owned())
+    let part = SUB_SECTIONS.contains(&label.trim_end_matches([':', '：']).trim_end());
+    (heading_like && (part || SECTION_WORDS.iter().any(|w| label.contains(w)))).then(|| label.to_owned())
 }
 
 /// A row holding one note alone, written as a heading is (「注：四年级2班学生另表报送」, 「四年级2班学生另表报送」).
@@ -8159,18 +8279,67 @@ enum TitleClass {
 /// after a label (「班级：二年级2班」, 「班级:二年级2班」). Over the header a label line is `class_line`'s.
 fn labelled_reading(text: &str) -> Option<TitleClass> {
     let text = text.trim();
-    title_reading(text).or_else(|| {
+    let reading = |text: &str| title_reading(text).or_else(|| class_first(text));
+    reading(text).or_else(|| {
         let rest = unlabelled(text);
-        (rest.len() < text.len()).then(|| title_reading(rest)).flatten()
+        (rest.len() < text.len()).then(|| reading(rest)).flatten()
     })
+}
+
+/// The class a heading or a name begins with, written in full (三年级4班, 三年级（4）班, 2年级3班), whatever words
+/// follow it (「三年级4班补录」, 「三年级4班（续）」, 「三年级4班:」, 「三年级4班 班主任：罗丽 电话：…」, 「三年级2班 - 副本」):
+/// a school's lists go on after their class with more words than any list of them holds. None where the words
+/// after it make it a note about the class (「三年级4班学生另表报送」, 「三年级4班转出学生」), or the text is a note
+/// (注：…): the rows under such a line are not that class's list. Words naming another class after it
+/// (「三年级4班、5班补录」) make it name several.
+fn class_first(text: &str) -> Option<TitleClass> {
+    const NOTE_WORDS: [&str; 11] = ["转出", "转学", "另表", "报送", "退学", "离校", "休学", "未", "不", "请", "须"];
+    let text = text.trim();
+    if is_note(text) {
+        return None;
+    }
+    let school_off = header::after_school(text);
+    for text in [text, school_off] {
+        let Some(end) = text.char_indices().find(|&(_, c)| c == '班').map(|(at, c)| at + c.len_utf8()) else {
+            continue;
+        };
+        let (class, rest) = text.split_at(end);
+        // A closing bracket of the class's number (三年级（4）班) is the class's; one after 班 begins the words.
+        if !reads_as_class(class) || full_year(class).is_none() || rest.trim().is_empty() {
+            continue;
+        }
+        let others = rest.replace("班主任", "").replace("班长", "").replace("班干部", "");
+        if NOTE_WORDS.iter().any(|w| rest.contains(w)) {
+            return None;
+        }
+        // A list mark right after the class (「三年级2班、张三」) lists something beside it, a class or not; a dash
+        // after a space (「三年级2班 - 副本」) only sets words apart.
+        let listed = rest.starts_with(CLASS_LIST_MARKS.as_slice());
+        if listed && !others.contains('班') {
+            return None;
+        }
+        if others.contains('班') {
+            return Some(TitleClass::Several(text.to_owned()));
+        }
+        return Some(TitleClass::One(class.to_owned()));
+    }
+    None
 }
 
 /// The one class a sheet's or a file's name names, as a title or after a label (`labelled_reading`).
 fn class_in_name(text: &str) -> Option<String> {
     let text = text.trim();
-    class_in_title(text).or_else(|| {
+    // A copy's or a supplement's words after the class (「三年级2班 - 副本」, 「三年级2班(1)」, 「三年级2班（补录）」) are
+    // read past as a heading's are (`class_first`).
+    let reading = |text: &str| {
+        class_in_title(text).or_else(|| match class_first(text)? {
+            TitleClass::One(class) => Some(class),
+            TitleClass::Several(_) | TitleClass::Shortened { .. } => None,
+        })
+    };
+    reading(text).or_else(|| {
         let rest = unlabelled(text);
-        (rest.len() < text.len()).then(|| class_in_title(rest)).flatten()
+        (rest.len() < text.len()).then(|| reading(rest)).flatten()
     })
 }
 
