@@ -14435,4 +14435,52 @@ fn a_reconcile_preview_says_an_amount_mismatch_would_be_recorded() {
     let lines = tax_list_previewed(&mut app, &tax);
     let said = lines.iter().find(|l| l.contains("应缴")).unwrap_or_else(|| panic!("no mismatch: {lines:?}"));
     assert!(said.contains("（将记录）") && !said.contains("已记录"), "{said}");
+/// `o` on a tax list's preview, which the preview and its footer offer (「o 外校名单」), previews the list again as
+/// another school's once the keys pause after it, as a letter answering a question does; it is no typing slip, and
+/// the Enter after it applies. Before, it was refused as a letter typed astray and the next Enter was refused too.
+/// The preview's rows say the screen's words, not the command line's `--other-school-ok`.
+#[test]
+fn o_on_a_tax_lists_preview_previews_it_as_another_schools_after_a_pause() {
+    use canbao::tui::modal::Modal;
+    let dir = tempfile::tempdir().expect("dir");
+    let mut app = app(Language::Zh);
+    app.update(Action::Resize(140, 30));
+    let pupils = app.store.students(&Default::default()).expect("list");
+    let (sun, other) = (&pupils[0], &pupils[1]);
+    let tax = dir.path().join("other-school.csv");
+    let rows = format!(
+        "姓名,证件号码,缴费金额,缴费日期\n{},{},380,2023-10-08\n陈宁涵,110105201801010115,380,2023-10-10\n\
+         华凯鹏,11010520170202022X,380,2023-10-10\n{},,380,2023-10-10\n",
+        sun.name, sun.id_number, other.name
+    );
+    std::fs::write(&tax, rows).expect("write");
+    let lines = tax_list_previewed(&mut app, &tax);
+    assert!(lines.iter().any(|l| l.contains("按 o")), "offered: {lines:?}");
+    app.report_pauses();
+    app.key_in_run(false);
+    app.key_in_burst(false);
+    press(&mut app, KeyCode::Char('o'));
+    assert!(!app.typing_astray(), "no slip: {:?}", app.status.as_ref().map(|s| s.text.clone()));
+    app.typing_paused();
+    finish_job(&mut app);
+    let Some(Modal::ReconcilePreview { lines, ask, other_school, .. }) = &app.modal else {
+        panic!("previewed again\n{}", screen(&app))
+    };
+    assert!(*other_school && ask.is_none(), "{lines:?}");
+    assert!(lines.iter().any(|l| l.contains("作为另一所学校的名单核对")), "{lines:?}");
+    assert!(!lines.iter().any(|l| l.contains("--other-school-ok")), "the screen's words: {lines:?}");
+    app.key_in_run(false);
+    press(&mut app, KeyCode::Enter);
+    finish_job(&mut app);
+    assert_eq!(app.store.student(sun.id).expect("s").payment, PaymentStatus::Paid, "applied\n{}", screen(&app));
+    assert_eq!(app.store.student(other.id).expect("s").payment, PaymentStatus::Unpaid, "not by the name alone");
+    // Typed right after other keys, `o` waits for no pause: it is refused as keys in a run, the preview kept.
+    let mut app = self::app(Language::Zh);
+    tax_list_previewed(&mut app, &tax);
+    app.report_pauses();
+    app.key_in_run(true);
+    press(&mut app, KeyCode::Char('o'));
+    assert!(app.typing_astray());
+    app.typing_paused();
+    assert!(matches!(app.modal, Some(Modal::ReconcilePreview { other_school: false, .. })), "{}", screen(&app));
 }

@@ -2289,10 +2289,10 @@ impl Run<'_> {
                 // A stranger's payment, not kept: counted as one here, as the numbered strangers are once read.
                 self.report.strangers_not_kept += 1;
                 let message = format!(
-                    "身份证号码为空；本机虽有同{by}的学生 {name}（{class}，{held}），但此名单按 --other-school-ok 作为另一所学校的\
+                    "身份证号码为空；本机虽有同{by}的学生 {name}（{class}，{held}），但此名单作为另一所学校的\
                      名单核对，仅凭{by}不能说明是本校学生：此行缴费 {amount} 元未记入 {name}，也不保存；如确是本校学生，请向税务核实号码后再核对 \
                      (the ID number is empty; a pupil of the same {by_en} is on the roster, {name} ({class_en}, {held_en}), \
-                     but the list is taken as another school's (--other-school-ok), and the {by_en} alone does not make \
+                     but the list is taken as another school's, and the {by_en} alone does not make \
                      the row this school's: its payment of {amount} yuan is not recorded on {name}, nor kept; if the \
                      child is this school's, get the number from the tax office and reconcile again)"
                 );

@@ -1033,7 +1033,7 @@ impl App {
             Held::Quit => self.quit = true,
             // Still asked (a mouse click or a job's end may have closed it meanwhile).
             Held::Answer(name) => {
-                if let Some(action) = Action::from_name(name).filter(|_| self.question().is_some()) {
+                if let Some(action) = Action::from_name(name).filter(|_| self.answers_question(name)) {
                     self.update_modal(action);
                 }
             }
@@ -1722,13 +1722,18 @@ impl App {
     }
 
     /// Whether the action named answers the question on screen: `y`, `h` and `l` any question, and `o` the one
-    /// whether a tax list that looks like another school's is this school's (take it as another school's).
+    /// whether a tax list that looks like another school's is this school's (take it as another school's). `o`
+    /// on a tax list's preview, which offers it, answers it too: a step the preview asks for, not a letter typed
+    /// astray; like `y` it acts at the pause after it, so a run of text typed into the wrong window takes no `o`.
     pub fn answers_question(&self, name: &str) -> bool {
         match &self.modal {
             Some(Modal::Confirm(c)) => {
                 matches!(name, "yes" | "left" | "right")
                     || (name == "other_school" && matches!(c.then, super::modal::Then::Reconcile { .. }))
             }
+            Some(Modal::ReconcilePreview {
+                source: crate::io::reconcile::Source::Tax, other_school: false, ..
+            }) => name == "other_school",
             _ => false,
         }
     }
