@@ -5546,3 +5546,43 @@ fn copies_importing_one_list_under_two_schools_keep_the_other_copys_school_after
     assert_eq!(again["updated"], 0, "{again}");
     assert_eq!(lines(&db), expected, "{again}");
 }
+
+/// The county's 参保进度汇总 of the year most schools are in names, under 汇总范围, the school still in another
+/// year, as `rollup` does; where before the form said 「全县 2 所学校」 and left its pupils out unsaid. With
+/// `--school` of that school and no `--year`, the form is the school's own year's (said on standard error), not
+/// an all-zero form of a year it has no pupils in; with `--year` of that year it is refused, saying why.
+#[test]
+fn the_county_summary_names_a_school_still_in_another_year() {
+    let Some(db) = TestDb::new() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("home");
+    let behind = drive(dir.path(), 0, 3);
+    let early: Vec<PathBuf> = (1..3).map(|s| drive(dir.path(), s, 4)).collect();
+    let year = push(&db, &[&behind], &[])["files"][0]["year"].as_i64().expect("the drive's year");
+    let next = (year + 1).to_string();
+    for d in &early {
+        canbao(d)
+            .args(["year", "new", &next])
+            .env("HOME", &home)
+            .env("XDG_CONFIG_HOME", home.join("config"))
+            .assert()
+            .success();
+        push(&db, &[d], &[]);
+    }
+    let out = bare().args(["export", "summary", "--format", "csv", "--from", &db.url, "--out", "-"]).output().unwrap();
+    let form = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(out.status.success(), "{form}");
+    assert!(form.contains("汇总范围：全县 2 所学校"), "{form}");
+    assert!(form.contains(&format!("第1小学：3 人在 {year} 年度，不在以上 {next} 年度的数字中")), "{form}");
+    let args = ["export", "summary", "--format", "csv", "--school", "第1小学", "--from", &db.url, "--out", "-"];
+    let out = bare().args(args).output().unwrap();
+    let (form, said) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success(), "{said}");
+    assert!(form.contains(&format!("保险年度：{year}年度")) && form.contains("学生总数,3"), "{form}\n{said}");
+    assert!(said.contains(&format!("第1小学的学生在 {year} 年度")), "{said}");
+    let out = bare().args(args).args(["--year", &next]).output().unwrap();
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{said}");
+    assert!(said.contains(&format!("第1小学：3 人在 {year} 年度，不在 {next} 年度")), "{said}");
+    assert!(out.stdout.is_empty(), "no form written");
+}

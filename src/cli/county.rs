@@ -882,7 +882,33 @@ pub fn export_summary(args: &ExportArgs, from: Option<&str>, year: Option<i32>) 
     super::export::out_folders_there(args.out.as_deref(), args.make_folders)?;
     let target = target(from)?;
     let mut client = target.connect()?;
-    let r = read_rollup(&mut client, &target, year, args.school.as_deref())?;
+    let mut r = read_rollup(&mut client, &target, year, args.school.as_deref())?;
+    // A school's form of a year it has no pupils in would be all zeros. With no --year, the year is only the
+    // county's latest, not the school's: its form is its own year's, as its drive would write it. A year asked
+    // for by name is the operator's choice, and is refused, saying where the pupils are.
+    if let (Some(school), Some(o)) = (&args.school, r.schools_in_other_years.first()) {
+        let (n, other) = (o.students, o.year);
+        let asked = r.year.map_or_else(String::new, |y| y.to_string());
+        if year.is_some() {
+            return Err(UserError::new(format!(
+                "{school}：{n} 人在 {other} 年度，不在 {asked} 年度的数字中，未导出；用 --year {other} 导出 ({school}: \
+                 {n} pupil(s) in insured year {other}, none in {asked}; nothing written; export with --year {other})"
+            )));
+        }
+        eprintln!(
+            "{}",
+            super::pick(
+                &format!(
+                    "{school}的学生在 {other} 年度（{n} 人），不在 {asked} 年度：导出 {other} 年度的汇总 ({school}'s \
+                 pupils are in insured year {other} ({n}), not {asked}: the summary of {other} is exported)"
+                ),
+                &format!(
+                    "{school}'s pupils are in insured year {other} ({n}), not {asked}: the summary of {other} is exported"
+                ),
+            )
+        );
+        r = read_rollup(&mut client, &target, Some(other), args.school.as_deref())?;
+    }
     other_years(&r, args.out.as_deref() == Some(Path::new("-")));
     let t = &r.totals;
     let mut totals: Vec<(String, f64)> = vec![("学生总数".into(), t.students as f64)];
@@ -951,7 +977,16 @@ pub fn export_summary(args: &ExportArgs, from: Option<&str>, year: Option<i32>) 
         None => forms::out_file(args.out.as_deref(), &name),
     };
     let year = r.year.map_or_else(String::new, |y| format!("保险年度：{y}年度"));
-    let heading = vec![place, year, format!("填报时间：{}", today.format("%Y-%m-%d"))];
+    let mut heading = vec![vec![place, year, format!("填报时间：{}", today.format("%Y-%m-%d"))]];
+    // Under 汇总范围, each school in none of the year's figures (its drive still in another year), as `rollup` and
+    // the dashboard name it: the form handed on must not read as every school's.
+    let counted = r.year.map_or_else(String::new, |y| y.to_string());
+    for o in &r.schools_in_other_years {
+        let (school, n, other) = (&o.school, o.students, o.year);
+        heading.push(vec![format!(
+            "{school}：{n} 人在 {other} 年度，不在以上 {counted} 年度的数字中，用 --year {other} 查看"
+        )]);
+    }
     let written = summary::write_progress(&path, format, None, heading, &totals, unit, &rows)?;
     if to_stdout {
         let bytes = std::fs::read(&written)?;

@@ -116,7 +116,7 @@ pub fn export_summary(input: &FormInput, out: Option<&Path>) -> Result<Vec<PathB
     let path = out_file(out, &input.file_name(&school, TITLE, format));
     let heading = vec![format!("学校名称：{school}"), input.year_line(), input.date_line()];
     let unit = ("各班进度", CLASS_COLUMNS[0].0);
-    Ok(vec![write_progress(&path, format, input.store.path(), heading, &totals, unit, &classes)?])
+    Ok(vec![write_progress(&path, format, input.store.path(), vec![heading], &totals, unit, &classes)?])
 }
 
 /// Writes the two tables: the totals, then one line per class (or per school: `unit` names the second table
@@ -125,13 +125,13 @@ pub fn write_progress(
     path: &Path,
     format: crate::io::export::FileFormat,
     drive: Option<&Path>,
-    heading: Vec<String>,
+    heading: Vec<Vec<String>>,
     totals: &[(String, Out<'static>)],
     unit: (&str, &str),
     rows: &[ProgressRow],
 ) -> Result<PathBuf, ExportError> {
     let mut writer = TableWriter::create(path, format, drive)?;
-    let preamble = Preamble { title: Some(TITLE.to_owned()), lines: vec![heading] };
+    let preamble = Preamble { title: Some(TITLE.to_owned()), lines: heading };
     writer.begin_table("汇总", &preamble, &[ColumnSpec::new("项目", 18.0), ColumnSpec::new("人数", 10.0)])?;
     for (what, n) in totals {
         writer.row(&[Out::Text(what.clone()), n.clone()])?;
