@@ -74,14 +74,21 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &CountyScreen, theme: &Theme)
         format!(" canbao 参保 - 全县汇总{year}{also} - 只读 - 刷新于 {}", screen.refreshed)
     };
     lines.push(Line::styled(fit(&title, width), theme.title()));
+    // A part payment is in no 家庭缴费 (still to collect): said beside it when there are some, as `rollup` says
+    // them, so the families who still owe stay in the picture.
+    let part = match (t.part_paid, en) {
+        (0, _) => String::new(),
+        (n, true) => format!("  part-paid {n}"),
+        (n, false) => format!("  部分缴费 {n}"),
+    };
     let totals = if en {
         format!(
-            " pupils {}  to insure {}  insured {}  family-paid {}  government {}  declined {}  special {}",
+            " pupils {}  to insure {}  insured {}  family-paid {}{part}  government {}  declined {}  special {}",
             t.students, t.expected, t.enrolled, t.paid_in_full, t.government, t.declined, t.special
         )
     } else {
         format!(
-            " 学生 {}  应参保 {}  已参保 {}  家庭缴费 {}  财政代缴 {}  不参保 {}  特殊群体 {}",
+            " 学生 {}  应参保 {}  已参保 {}  家庭缴费 {}{part}  财政代缴 {}  不参保 {}  特殊群体 {}",
             t.students, t.expected, t.enrolled, t.paid_in_full, t.government, t.declined, t.special
         )
     };
@@ -336,6 +343,28 @@ mod tests {
             let text = screen_text(&screen).replace(' ', "");
             assert!(text.contains(said), "{text}");
             assert!(text.contains("第一小学1010550.0%"), "{text}");
+        }
+    }
+
+    /// Part payments, left out of 家庭缴费 (still to collect), are said beside it, as `rollup` says them: the
+    /// families who still owe are not lost from the picture.
+    #[test]
+    fn part_payments_are_said_beside_the_family_payments() {
+        let totals =
+            Counts { students: 37, expected: 37, enrolled: 3, paid_in_full: 2, part_paid: 2, ..Counts::default() };
+        let rollup = Rollup { year: Some(2027), years: vec![2027], totals, ..Rollup::nothing_yet(Some(2027)) };
+        for (lang, said) in [(Language::Zh, "家庭缴费 2  部分缴费 2"), (Language::En, "family-paid 2  part-paid 2")]
+        {
+            let screen = CountyScreen {
+                rollup: rollup.clone(),
+                refreshed: "10:00:00".into(),
+                error: None,
+                offset: 0,
+                lang,
+                refreshing: false,
+            };
+            let text = screen_text(&screen);
+            assert!(text.contains(said), "{text}");
         }
     }
 }
