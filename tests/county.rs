@@ -5586,3 +5586,41 @@ fn the_county_summary_names_a_school_still_in_another_year() {
     assert!(said.contains(&format!("第1小学：3 人在 {year} 年度，不在 {next} 年度")), "{said}");
     assert!(out.stdout.is_empty(), "no form written");
 }
+
+/// A payment that stands over an 已离校 made apart on another laptop: the conflict names both sides' operators,
+/// the payment's with the side kept, as every other conflict does; before, the kept side named none.
+#[test]
+fn a_payment_standing_over_a_left_names_both_operators() {
+    use canbao::domain::student::{Enrollment, PaymentDetails, PaymentStatus};
+    use canbao::store::Store;
+    let Some(db) = TestDb::new() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let base = drive(dir.path(), 0, 3);
+    let id = pupil_id(0, 1);
+    let (a, b) = (laptop_copy(dir.path(), &base, "lapA"), laptop_copy(dir.path(), &base, "lapB"));
+    push(&db, &[&base], &[]);
+    {
+        let mut s = Store::open(&a).unwrap();
+        s.set_operator("甲老师").unwrap();
+        s.set_fixed_clock("2027-01-04T10:00:00+08:00");
+        let pupil = s.student_by_id_number(&id).unwrap().unwrap().id;
+        s.set_enrollment(pupil, Enrollment::Left, None).unwrap();
+    }
+    {
+        let mut s = Store::open(&b).unwrap();
+        s.set_operator("乙老师").unwrap();
+        s.set_fixed_clock("2027-01-04T08:30:00+08:00");
+        let pupil = s.student_by_id_number(&id).unwrap().unwrap().id;
+        let paid = PaymentDetails { amount_fen: Some(40000), paid_on: None, channel: None };
+        s.set_payment(pupil, PaymentStatus::Paid, &paid).unwrap();
+    }
+    let pushed = push(&db, &[&b, &a], &[]);
+    let listed: Vec<(&str, &str)> = pushed["conflicts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["field"] == "enrollment")
+        .map(|c| (c["kept_operator"].as_str().unwrap_or(""), c["lost_operator"].as_str().unwrap_or("")))
+        .collect();
+    assert_eq!(listed, [("乙老师", "甲老师")], "{pushed}");
+}

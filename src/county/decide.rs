@@ -1057,7 +1057,8 @@ pub fn conflicts_of(
                 encode(uuid_send(t.{p}_event), 'hex'), {year_column},
                 c.payment, c.paid_at, c.paid_event, COALESCE(c.paid_drive, '') {values}, d.payment_stands,
                 d.tax_record_kept, (SELECT a.operator FROM canbao.audit a WHERE a.event = t.{p}_event LIMIT 1),
-                encode(uuid_send(s.{p}_event), 'hex'), s.pupil_id
+                encode(uuid_send(s.{p}_event), 'hex'), s.pupil_id,
+                (SELECT a.operator FROM canbao.audit a WHERE a.event = c.paid_event::uuid LIMIT 1)
          FROM d JOIN {stage} s ON s.rid = d.rid JOIN {table} t ON {on} {contradiction}
               JOIN canbao.pupils pp ON pp.id = s.pupil_id JOIN canbao.schools sc ON sc.id = pp.school_id
          WHERE (d.ours_unseen OR d.contradicted) AND d.differ ORDER BY s.sid",
@@ -1090,6 +1091,13 @@ pub fn conflicts_of(
         let county_operator = named_operator(row.get(15 + 2 * g.fields.len()));
         let drive_operator =
             named_operator(row.get::<_, Option<String>>(drive_event).and_then(|hash| operators.get(&hash).cloned()));
+        // The payment standing against the enrollment not applied: its operator is the kept side's. The county's
+        // payment is named by its own history; the drive's is this side's, whose operator is the drive's.
+        let paid_operator = if payment_kept.is_some() {
+            named_operator(row.get(drive_event + 2)).or_else(|| drive_operator.clone().filter(|_| they_win))
+        } else {
+            None
+        };
         let (kept_operator, lost_operator) = if they_win {
             (drive_operator.clone(), county_operator.clone())
         } else {
@@ -1139,8 +1147,8 @@ pub fn conflicts_of(
                 lost_drive,
                 // A payment standing against the enrollment names the payment's side, not the county's change.
                 county_operator: county_operator.clone().filter(|_| payment_kept.is_none()),
-                // The kept side of an enrollment not applied is the payment's, whose operator is not this group's.
-                kept_operator: kept_operator.clone().filter(|_| payment_kept.is_none()),
+                // The kept side of an enrollment not applied is the payment's: its operator, not this group's.
+                kept_operator: if payment_kept.is_some() { paid_operator.clone() } else { kept_operator.clone() },
                 lost_operator: lost_operator.clone(),
                 payment_kept: if payment_stands {
                     Some(PaymentStatus::Paid.code().to_owned())
