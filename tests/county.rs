@@ -5623,4 +5623,41 @@ fn a_payment_standing_over_a_left_names_both_operators() {
         .map(|c| (c["kept_operator"].as_str().unwrap_or(""), c["lost_operator"].as_str().unwrap_or("")))
         .collect();
     assert_eq!(listed, [("乙老师", "甲老师")], "{pushed}");
+/// The plan the server makes of `sql` with these parameters, sequential scans made dear so that a plan which
+/// needs one shows it however small the test's tables are.
+fn plan(db: &TestDb, sql: &str, params: &[&(dyn postgres::types::ToSql + Sync)]) -> String {
+    let mut client = db.client();
+    let mut tx = client.transaction().unwrap();
+    canbao::county::schema::migrate(&mut tx).unwrap();
+    tx.batch_execute("SET LOCAL enable_seqscan = off").unwrap();
+    let lines: Vec<String> =
+        tx.query(&format!("EXPLAIN {sql}"), params).unwrap().iter().map(|r| r.get::<_, String>(0)).collect();
+    lines.join("\n")
+}
+
+#[test]
+fn a_push_after_a_restore_finds_the_pupils_it_takes_back_by_index_not_by_a_scan_of_the_county() {
+    let Some(db) = TestDb::new() else { return };
+    let gone = vec!["6f1c8a52-3f1e-4a7e-9d2b-2c1b0e6f7a10".to_owned()];
+    let (held, drive, at, operator): (Vec<i64>, i32, Option<&str>, &str) = (vec![], 1, None, "测试");
+    let plan = plan(&db, canbao::county::push::REWIND_REMOVED, &[&gone, &held, &drive, &at, &operator]);
+    // The pupils are reached by their key from the history rows of the events taken back, not by reading every
+    // pupil's school_event.
+    assert!(!plan.contains("Seq Scan on pupils"), "{plan}");
+    assert!(
+        plan.lines().any(|l| l.contains("on pupils ") && l.contains("Index Scan using pupils_pkey"))
+            && plan.contains("Index Cond: (event = ANY"),
+        "{plan}"
+    );
+}
+
+#[test]
+fn the_dashboards_schools_in_other_years_are_found_by_index_not_by_reading_every_years_statuses() {
+    let Some(db) = TestDb::new() else { return };
+    let (year, school): (i32, Option<&str>) = (2027, None);
+    let plan = plan(&db, canbao::county::rollup::OTHER_YEAR_SCHOOLS, &[&year, &school]);
+    // A school is counted as in the year at its first pupil with a status of the year, looked up by the
+    // statuses' key (pupil, year); only the few schools that have none are read further.
+    assert!(!plan.contains("Seq Scan on statuses") && !plan.contains("Seq Scan on pupils"), "{plan}");
+    assert!(plan.lines().any(|l| l.contains("Index Cond: ((pupil_id = p.id) AND (year = 2027))")), "{plan}");
 }

@@ -246,34 +246,14 @@ fn settle_removed(
     Ok((Vec::new(), found))
 }
 
-/// The county's pupils this drive no longer holds whose school was last set by a creation row (or change) its
-/// restores took back (`DriveRead::removed`, `undone`): a pupil another drive created too, which the county keeps
-/// (see [`removed_here`]), goes back to the school of the newest change of school the county holds that no
-/// restore took back: a 学校 change row's value, or the school another drive's creation row put the pupil in
-/// (recorded with it, county schema 12). Failing both (rows pushed before), the school the county had the pupil
-/// in before this drive's change moved it (`other_school_pupils`). Each school taken back is a row of the
-/// county's history (action `restore`), as a restore's taking back of a value is. `held`: the county's pupils
-/// the drive matched, whose school the drive's own value decides. Returns how many pupils changed school.
-fn rewind_removed(
-    tx: &mut postgres::Transaction,
-    rows: &DriveRead,
-    held: &[i64],
-    drive_id: i32,
-) -> Result<usize, CountyError> {
-    if rows.removed.is_empty() && rows.undone.is_empty() {
-        return Ok(0);
-    }
-    let gone: Vec<&str> = rows.removed.iter().chain(&rows.undone).map(String::as_str).collect();
-    let (at, operator) = match &rows.restored {
-        Some((at, by)) => (Some(at.as_str()), by.as_str()),
-        None => (None, ""),
-    };
-    let moved = tx
-        .query(
-            "WITH g AS (SELECT DISTINCT unnest($1::text[])::uuid AS event),
+/// [`rewind_removed`]'s statement, public so that a test can read its plan: the pupils are found through the
+/// history rows of the events taken back (`audit.event` is unique, `pupils.id` the key), not by a scan of every
+/// county pupil's `school_event` (not indexed: an index there would cost every push).
+pub const REWIND_REMOVED: &str = "WITH g AS (SELECT DISTINCT unnest($1::text[])::uuid AS event),
              p AS (
-                SELECT p.id, p.school_id AS was, p.id_number FROM canbao.pupils p
-                WHERE p.school_event IN (SELECT event FROM g) AND NOT p.id = ANY($2)
+                SELECT p.id, p.school_id AS was, p.id_number
+                FROM canbao.audit a JOIN canbao.pupils p ON p.id = a.pupil_id AND p.school_event = a.event
+                WHERE a.event IN (SELECT event FROM g) AND NOT p.id = ANY($2)
              ),
              k AS (
                 SELECT p.id, p.was, p.id_number, c.event, c.at, c.origin, c.drive_id,
@@ -315,10 +295,31 @@ fn rewind_removed(
              -- push may not delete: the record is kept, its two schools made one, which the roll-up leaves out).
              o AS (UPDATE canbao.other_school_pupils o SET drive_school_id = o.county_school_id
                    FROM u WHERE o.pupil_id = u.id AND o.drive_id = $3)
-             SELECT count(*) FROM h",
-            &[&gone, &held, &drive_id, &at, &operator],
-        )
-        .map_err(server)?;
+             SELECT count(*) FROM h";
+
+/// The county's pupils this drive no longer holds whose school was last set by a creation row (or change) its
+/// restores took back (`DriveRead::removed`, `undone`): a pupil another drive created too, which the county keeps
+/// (see [`removed_here`]), goes back to the school of the newest change of school the county holds that no
+/// restore took back: a 学校 change row's value, or the school another drive's creation row put the pupil in
+/// (recorded with it, county schema 12). Failing both (rows pushed before), the school the county had the pupil
+/// in before this drive's change moved it (`other_school_pupils`). Each school taken back is a row of the
+/// county's history (action `restore`), as a restore's taking back of a value is. `held`: the county's pupils
+/// the drive matched, whose school the drive's own value decides. Returns how many pupils changed school.
+fn rewind_removed(
+    tx: &mut postgres::Transaction,
+    rows: &DriveRead,
+    held: &[i64],
+    drive_id: i32,
+) -> Result<usize, CountyError> {
+    if rows.removed.is_empty() && rows.undone.is_empty() {
+        return Ok(0);
+    }
+    let gone: Vec<&str> = rows.removed.iter().chain(&rows.undone).map(String::as_str).collect();
+    let (at, operator) = match &rows.restored {
+        Some((at, by)) => (Some(at.as_str()), by.as_str()),
+        None => (None, ""),
+    };
+    let moved = tx.query(REWIND_REMOVED, &[&gone, &held, &drive_id, &at, &operator]).map_err(server)?;
     Ok(moved.first().map_or(0, |r| r.get::<_, i64>(0) as usize))
 }
 
