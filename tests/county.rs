@@ -5661,3 +5661,44 @@ fn the_dashboards_schools_in_other_years_are_found_by_index_not_by_reading_every
     assert!(!plan.contains("Seq Scan on statuses") && !plan.contains("Seq Scan on pupils"), "{plan}");
     assert!(plan.lines().any(|l| l.contains("Index Cond: ((pupil_id = p.id) AND (year = 2027))")), "{plan}");
 }
+
+/// One laptop takes a payment, the other marks the pupil 已离校 later without having seen it. Pushed apart, or
+/// merged first and then pushed, the county ends alike: the payment keeps its 在校参保 and the 已离校 is a
+/// conflict, whose text says to merge the payment's laptop and mark again; so marked, it reaches the county.
+#[test]
+fn a_leaving_marked_apart_from_a_payment_ends_alike_pushed_apart_or_merged_first() {
+    let (Some(apart), Some(merged)) = (TestDb::new(), TestDb::new()) else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let base = drive(dir.path(), 0, 2);
+    let left = pupil_id(0, 1);
+    mark(&base, &left, &["--enrollment", "here"]);
+    let (a, b) = (laptop_copy(dir.path(), &base, "lapA"), laptop_copy(dir.path(), &base, "lapB"));
+    mark(&a, &left, &["--payment", "paid", "--amount", "400"]);
+    a_second_later();
+    mark(&b, &left, &["--enrollment", "left"]);
+    let enrollment = |db: &TestDb| -> String {
+        db.client()
+            .query_one(
+                "SELECT s.enrollment FROM canbao.statuses s JOIN canbao.pupils p ON p.id = s.pupil_id
+                 WHERE p.id_number = $1",
+                &[&left],
+            )
+            .unwrap()
+            .get(0)
+    };
+    let out = bare().args(["push", "--accept-clock", "--to", &apart.url]).arg(&a).arg(&b).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(out.status.success(), "{text}");
+    let line = text.lines().find(|l| l.contains("学生01") && l.contains("已离校")).unwrap_or_else(|| panic!("{text}"));
+    assert!(line.contains("请先合并收这笔缴费的电脑的文件，再标记已离校"), "{line}");
+    let merging = canbao(&b).arg("merge").arg(&a).output().unwrap();
+    let said = String::from_utf8_lossy(&merging.stdout).into_owned();
+    assert!(merging.status.success() && said.contains("再标记已离校"), "{said}");
+    push(&merged, &[&b], &[]);
+    assert_eq!((enrollment(&apart), enrollment(&merged)), ("here".to_owned(), "here".to_owned()));
+    // As the conflict says: marked again on the laptop now holding the payment, the 已离校 stands.
+    a_second_later();
+    mark(&b, &left, &["--enrollment", "left"]);
+    let again = push(&apart, &[&a, &b], &[]);
+    assert_eq!(enrollment(&apart), "left", "{again}");
+}

@@ -967,14 +967,17 @@ fn contradiction_join(g: &Group) -> String {
 /// applied: `drive_paid` when the payment is the drive's (and so is the enrollment kept), with the payment
 /// and where it came from for the report.
 pub fn find_contradictions(tx: &mut postgres::Transaction, year: i32) -> Result<(), CountyError> {
-    let pairs: Vec<String> = Enrollment::ALL
-        .into_iter()
-        .flat_map(|e| PaymentStatus::ALL.into_iter().map(move |p| Standing::new(e, p)))
-        .filter(|s| s.payment_contradicts_enrollment())
-        .map(|s| format!("('{}', '{}')", s.enrollment.code(), s.payment.code()))
-        .collect();
-    let settled: Vec<String> =
-        PaymentStatus::ALL.into_iter().filter(|p| p.is_settled()).map(|p| format!("'{}'", p.code())).collect();
+    // The pairs `Standing::made_apart_contradicts` refuses, as the laptops' merge refuses them: always (`false`),
+    // and only where the payment stood over the other side's change (`true`).
+    let refused = |stood: bool| -> Vec<String> {
+        Enrollment::ALL
+            .into_iter()
+            .flat_map(|e| PaymentStatus::ALL.into_iter().map(move |p| Standing::new(e, p)))
+            .filter(|s| s.made_apart_contradicts(stood) && !(stood && s.made_apart_contradicts(false)))
+            .map(|s| format!("('{}', '{}')", s.enrollment.code(), s.payment.code()))
+            .collect()
+    };
+    let (pairs, stood_pairs) = (refused(false), refused(true));
     let group = |prefix: &str| COUNTY_GROUPS.iter().find(|g| g.prefix == prefix);
     let (Some(enrollment), Some(payment)) = (group("enrollment"), group("payment")) else { return Ok(()) };
     tx.batch_execute(&format!(
@@ -999,14 +1002,13 @@ pub fn find_contradictions(tx: &mut postgres::Transaction, year: i32) -> Result<
                 CASE WHEN NOT drive_paid THEN encode(uuid_send(payment_event), 'hex') END,
                 CASE WHEN NOT drive_paid THEN (SELECT name FROM canbao.drives WHERE id = payment_drive) END
          FROM r
-         WHERE ((e, p) IN (VALUES {pairs}) OR (stood AND e = '{unknown}' AND p IN ({settled})))
+         WHERE ((e, p) IN (VALUES {pairs}) OR (stood AND (e, p) IN (VALUES {stood_pairs})))
            AND (e, p) IS DISTINCT FROM (se, sp) AND (e, p) IS DISTINCT FROM (te, tp);
          ANALYZE stage_contradicted;",
         de = decisions_as("de", enrollment, year),
         dp = decisions_as("dp", payment, year),
         pairs = pairs.join(", "),
-        unknown = Enrollment::Unknown.code(),
-        settled = settled.join(", "),
+        stood_pairs = stood_pairs.join(", "),
     ))
     .map_err(server)
 }

@@ -99,13 +99,26 @@ impl Standing {
     /// (已离校), a family's for one insured elsewhere (异地参保; a department may pay where its benefit was
     /// approved). `mark` refuses to record such a payment unless the pupil is made 在校参保, and a merge or a push
     /// that would put one laptop's payment beside another's enrollment keeps the payment, not the enrollment
-    /// (unless that enrollment is an 已离校 marked after the payment: see `enrollment_contradicts_payment`).
+    /// (see `made_apart_contradicts`).
     pub fn payment_contradicts_enrollment(self) -> bool {
         match self.enrollment {
             Enrollment::Unknown | Enrollment::Here => false,
             Enrollment::Elsewhere => self.payment == PaymentStatus::Paid,
             Enrollment::Declined | Enrollment::Left => self.payment.is_settled(),
         }
+    }
+
+    /// Whether a payment and an enrollment made apart (one laptop's payment, another's enrollment, neither side
+    /// having seen the other's) may not stand side by side: the payment then keeps the enrollment it was taken
+    /// with and the enrollment is listed as a conflict naming it. One rule for the laptops' merge
+    /// (`store::merge`) and the county's push (`county::decide`), so that two laptops pushed apart and merged
+    /// first end alike. An 已离校 included, whatever the two clocks say: changes made apart have no order but
+    /// the laptops' clocks, and a clock behind would lose a payment's 在校参保. (On one laptop, `mark` allows
+    /// an 已离校 after a payment; a laptop holding the payment, merged in, marks it so.) `payment_stood`: the
+    /// payment was kept over the other side's change, whose 未确认 beside it is a pair no mark makes.
+    pub fn made_apart_contradicts(self, payment_stood: bool) -> bool {
+        self.payment_contradicts_enrollment()
+            || (payment_stood && self.enrollment == Enrollment::Unknown && self.payment.is_settled())
     }
 
     /// An enrollment `mark` refuses to set over a settled payment: 不参保 for a pupil paid for, 异地参保 for one

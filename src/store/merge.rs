@@ -2825,8 +2825,9 @@ struct Pupil<'a> {
 /// The payment stands (money collected, which the tax office will confirm); the enrollment that contradicts it
 /// is not applied: the pupil keeps the enrollment of the side that took the payment, and the pair is listed as
 /// a conflict naming the payment. A pair either laptop holds by itself (paid, then left school) is that
-/// laptop's own word and stays; so does an 已离校 marked on one laptop after the other took the payment, as
-/// `mark` would allow it on one laptop (`Standing::enrollment_contradicts_payment`).
+/// laptop's own word and stays. An 已离校 marked on one laptop apart from the other's payment is not applied,
+/// whichever clock is later, as the county's push judges it (`Standing::made_apart_contradicts`, the one rule of
+/// both): the conflict tells the operator to mark it again where the payment is held.
 fn keep_the_payment(
     tx: &Transaction,
     sides: &Sides,
@@ -2886,10 +2887,7 @@ fn keep_the_payment(
         // A payment that stood over the other side's change keeps the enrollment it was taken with over a 未确认
         // from that side too: paid and 未确认 is a pair no mark makes, read as 在校参保 by the roster and the
         // counts and as 未确认 by the detail screen.
-        let unconfirmed_beside_payment = payment.is_some_and(|d| d.stood)
-            && merged.0.as_deref() == Some(Enrollment::Unknown.code())
-            && standing.payment.is_settled();
-        let contradicts = standing.payment_contradicts_enrollment() || unconfirmed_beside_payment;
+        let contradicts = standing.made_apart_contradicts(payment.is_some_and(|d| d.stood));
         if !contradicts || merged == ours || merged == theirs {
             continue;
         }
@@ -2897,22 +2895,6 @@ fn keep_the_payment(
         let last_at = |history: &[Event], group: &[Field], vals: &[Option<String>]| {
             last_setting(history, group, vals, &in_year).map(|e| e.at.clone()).unwrap_or_default()
         };
-        // Judged as `mark` judges the later of the two steps: an 已离校 marked after the payment was taken is
-        // allowed (paid, then left: still insured this year), a payment after it is not.
-        let at_of = |d: Option<&Decided>, theirs_won: bool, group: &[Field], (o, t): (&[Option<String>], &[_])| {
-            let decided = d.and_then(|d| if theirs_won { Some(d.their_at.clone()) } else { d.our_at.clone() });
-            decided.unwrap_or_else(|| {
-                if theirs_won { last_at(their_history, group, t) } else { last_at(our_history, group, o) }
-            })
-        };
-        let enrollment_at = at_of(enrollment, their_e, enrollment_group, (&our_enrollment, &their_enrollment));
-        let payment_at = at_of(payment, their_p, payment_group, (&our_payment, &their_payment));
-        if super::instant::cmp(&enrollment_at, &payment_at).is_gt()
-            && !standing.enrollment_contradicts_payment()
-            && !unconfirmed_beside_payment
-        {
-            continue;
-        }
         // The payment came from one side and the enrollment from the other (the pair is neither side's own).
         let (kept, lost, kept_at, lost_at) = if their_p {
             let lost_at = enrollment.and_then(|d| d.our_at.clone());
@@ -5633,10 +5615,10 @@ mod tests {
     }
 
     /// One laptop takes a payment, the other marks the same pupil 不参保, 异地参保 or 已离校 without having seen
-    /// it: the payment stands and the enrollment is not applied, whichever way the files are merged, and the
-    /// report names the payment kept; so for 不参保 and 异地参保 whichever was newer. An 已离校 newer than the
-    /// payment is what `mark` allows on one laptop (paid, then left: still insured this year), and merges as
-    /// any two groups do; so does a department's payment for a pupil insured elsewhere.
+    /// it: the payment stands and the enrollment is not applied, whichever way the files are merged and whichever
+    /// was newer, and the report names the payment kept, as the county's push does with the two files pushed
+    /// apart (an 已离校 after the payment is marked again where the payment is held). A department's payment
+    /// for a pupil insured elsewhere merges as any two groups do.
     #[test]
     fn a_payment_stands_against_an_enrollment_marked_apart_that_contradicts_it() {
         let cases = [
@@ -5666,13 +5648,8 @@ mod tests {
                 b.set_enrollment(by_id(&b, &ids[0]).id, enrollment, reason).unwrap();
                 let ((a_into_b, r1), (b_into_a, r2)) = merge_both_ways(dir.path(), a, b);
                 assert_eq!(snapshot(&a_into_b), snapshot(&b_into_a), "{case}");
-                // As `mark` judges the later of the two steps.
-                let standing = Standing::new(enrollment, payment);
-                let contradicts = if payment_first {
-                    standing.enrollment_contradicts_payment()
-                } else {
-                    standing.payment_contradicts_enrollment()
-                };
+                // Whatever the clocks: changes made apart have no order but theirs.
+                let contradicts = Standing::new(enrollment, payment).payment_contradicts_enrollment();
                 for (s, r) in [(&a_into_b, &r1), (&b_into_a, &r2)] {
                     let p = by_id(s, &ids[0]);
                     assert_eq!(p.payment, payment, "{case}: the payment stands: {r:?}");

@@ -852,6 +852,8 @@ pub struct Text {
     /// When a conflict's kept value was written back by an undo (`Conflict::kept_undone`): its time, so marked.
     pub conflict_undone_at: &'static str,
     pub conflict_against_payment: &'static str,
+    /// As `conflict_against_payment`, for an 已离校 marked apart from the payment: how to mark it again.
+    pub conflict_left_against_payment: &'static str,
     pub conflict_payment_over_later: &'static str,
     pub conflict_two_amounts: &'static str,
     /// As `conflict_two_amounts`, the two changes made in one second: what chose the one kept.

@@ -39,6 +39,9 @@ pub enum How<'a> {
     Newer,
     /// An enrollment not applied because it contradicts the payment kept (its status).
     AgainstPayment(&'a str),
+    /// An 已离校 marked apart from the payment kept (its status): the operator is told how to mark it where the
+    /// payment is held, if the pupil left after paying.
+    LeftAgainstPayment(&'a str),
     /// A field of a recorded payment kept over a later change made without knowing of it.
     PaymentOverLater,
     /// Two amounts recorded apart on the two sides: the newer kept, the money to check with the tax office.
@@ -51,6 +54,7 @@ pub enum How<'a> {
 impl<'a> How<'a> {
     /// From a conflict's field, its two values (as stored) and the payment it names (`Conflict::payment_kept`).
     pub fn of(field: &str, kept: Option<&str>, lost: Option<&str>, payment_kept: Option<&'a str>) -> How<'a> {
+        use crate::domain::student::Enrollment;
         use crate::store::Field;
         let key = field.split(['@', ':']).next().unwrap_or(field);
         let payment_field = matches!(
@@ -60,6 +64,9 @@ impl<'a> How<'a> {
         let amount = |v: Option<&str>| v.is_some_and(|v| !v.is_empty());
         match payment_kept {
             Some(_) if payment_field => How::PaymentOverLater,
+            Some(payment) if key == Field::Enrollment.key() && lost == Some(Enrollment::Left.code()) => {
+                How::LeftAgainstPayment(payment)
+            }
             Some(payment) => How::AgainstPayment(payment),
             None if key == Field::PaidAmount.key() && amount(kept) && amount(lost) => How::TwoAmounts,
             None => How::Newer,
@@ -88,6 +95,10 @@ pub fn kept_and_lost(t: &Text, (kept, kept_from): (&str, &str), (lost, lost_from
         How::AgainstPayment(payment) => {
             let paid = conflict_words(t, "payment", None, Some(payment), None).1;
             fill(t.conflict_against_payment, &[&kept, &paid, &kept_from, &lost, &lost_from])
+        }
+        How::LeftAgainstPayment(payment) => {
+            let paid = conflict_words(t, "payment", None, Some(payment), None).1;
+            fill(t.conflict_left_against_payment, &[&kept, &paid, &kept_from, &lost, &lost_from])
         }
     }
 }
@@ -781,5 +792,22 @@ mod tests {
         assert!(
             merge_warnings(zh, &report)[0].ends_with("请运行：canbao --db d.db school rename 甲小学 乙小学 --merge")
         );
+    }
+
+    /// An 已离校 not applied beside another laptop's payment tells the operator how to mark it where the payment
+    /// is held; a 不参保 not applied does not (`mark` refuses it over a payment anyway).
+    #[test]
+    fn a_leaving_not_applied_beside_a_payment_says_to_merge_the_payments_laptop_and_mark_it_again() {
+        let zh = Text::for_language(crate::tui::Language::Zh);
+        let en = Text::for_language(crate::tui::Language::En);
+        let left = payment_conflict("enrollment", "here", Some("left"), Some("paid"));
+        let line = merge_conflict_line(zh, &left, &left.id_number);
+        assert!(line.contains("未采用 已离校（") && line.ends_with("再标记已离校"), "{line}");
+        assert!(line.contains("请先合并收这笔缴费的电脑的文件"), "{line}");
+        let line = merge_conflict_line(en, &left, "");
+        assert!(line.contains("merge the file of the laptop that took the payment"), "{line}");
+        let declined = payment_conflict("enrollment", "here", Some("declined"), Some("paid"));
+        let line = merge_conflict_line(zh, &declined, "");
+        assert!(line.ends_with("：与缴费矛盾"), "{line}");
     }
 }

@@ -639,6 +639,7 @@ pub static EN: Text = Text {
     conflict_kept_lost: "kept {} ({}), dropped {} ({})",
     conflict_undone_at: "{}, undone",
     conflict_against_payment: "kept {} ({}, {}); {} ({}) not applied: it contradicts the payment",
+    conflict_left_against_payment: "kept {} ({}, {}); {} ({}) not applied: it was marked apart from the payment taken on another laptop; if the pupil left after paying, merge the file of the laptop that took the payment, then mark the pupil left (已离校) again",
     conflict_payment_over_later: "kept {} ({}); {} ({}) not applied: it was made without knowing of the payment, which stands",
     conflict_two_amounts: "kept {} ({}), dropped {} ({}): the two laptops recorded different amounts; the newer kept, check with the tax office",
     conflict_two_amounts_one_second: "kept {} ({}), dropped {} ({}): the two laptops recorded different amounts in the same second, so neither is newer; one was kept by a fixed order (the laptops' marks), the same whichever way the merge runs; check with the tax office",

@@ -602,6 +602,7 @@ pub static ZH: Text = Text {
     conflict_kept_lost: "保留 {}（{}），舍弃 {}（{}）",
     conflict_undone_at: "{}，撤销",
     conflict_against_payment: "保留 {}（{}，{}），未采用 {}（{}）：与缴费矛盾",
+    conflict_left_against_payment: "保留 {}（{}，{}），未采用 {}（{}）：这是在另一台电脑收缴费之外另行标记的，两者不能并存；若学生是缴费后离校，请先合并收这笔缴费的电脑的文件，再标记已离校",
     conflict_payment_over_later: "保留 {}（{}），未采用 {}（{}）：这是不知道这笔缴费时作的修改，已收的缴费保留",
     conflict_two_amounts: "保留 {}（{}），舍弃 {}（{}）：两边记录的缴费金额不同，保留较新的，请向税务核实",
     conflict_two_amounts_one_second: "保留 {}（{}），舍弃 {}（{}）：两边在同一秒记录了不同的缴费金额，分不出先后，按固定次序（两台电脑的标识）保留其一，两个方向合并结果相同，请向税务核实",
