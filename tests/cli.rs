@@ -9952,3 +9952,29 @@ fn an_untitled_sheet_beside_another_schools_title_keeps_the_drives_own_pupils_in
     assert_eq!(school(&ids[1]), "宜宾市翠屏区实验小学", "{text}");
     assert_eq!(school(&ids[2]), "宜宾市翠屏区实验小学", "{text}");
 }
+/// A tax list whose unit is said on a line above its header (「单位：分」, as exports write it beside the title)
+/// reads its amounts in that unit, and says so: 38000 there is 380 元. A header saying its own unit goes before
+/// the line; a line naming another 单位 (the paying school's) says no unit.
+#[test]
+fn a_tax_list_whose_unit_line_above_the_header_says_fen_records_its_amounts_in_yuan() {
+    let oct8 = days_ago(60);
+    for (above, header, written, recorded) in [
+        ("城乡居民医保缴费明细,,,\n单位：分,,,\n", "缴费金额", "38000", Some(38_000)),
+        ("缴费明细（金额单位：分）,,,\n", "缴费金额", "38000", Some(38_000)),
+        ("制表日期：2026-11-01   单位:分,,,\n", "缴费金额", "38000", Some(38_000)),
+        ("单位：分,,,\n", "缴费金额（元）", "380", Some(38_000)),
+        ("缴费单位：第一小学,,,\n", "缴费金额", "380", Some(38_000)),
+    ] {
+        let (dir, db) = imported("utf8_bom.csv");
+        let tax = dir.path().join("fen.csv");
+        let text = format!("{above}姓名,证件号码,{header},缴费日期\n周静露,450202201711194162,{written},{oct8}\n");
+        std::fs::write(&tax, text).unwrap();
+        let (code, text) = said(canbao(&db).args(["reconcile", "--source", "tax"]).arg(&tax));
+        assert_eq!(code, Some(0), "{above} {written}: {text}");
+        let paid = paid_amount(&db, "450202201711194162");
+        assert_eq!(paid, ("paid".to_owned(), recorded), "{above} {header} {written}: {text}");
+        if header == "缴费金额" && written == "38000" {
+            assert!(text.contains("按分读取"), "{above}: {text}");
+        }
+    }
+}

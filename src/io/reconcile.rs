@@ -1263,7 +1263,10 @@ fn reconcile_list(
         }
         found_header = true;
         // Read once for the sheet: every amount of its rows is in the unit its header gives.
-        run.amount_unit = AmountUnit::of_header(&map.header_text(Column::Amount, &sheet.rows));
+        run.amount_unit = AmountUnit::of_sheet(
+            &map.header_text(Column::Amount, &sheet.rows),
+            sheet.rows.get(..map.row).unwrap_or_default(),
+        );
         if source == Source::Categories && !map.columns.contains_key(&Column::Category) {
             return Err(ReconcileError::NoCategoryColumn { file: file.to_owned() });
         }
@@ -1846,9 +1849,8 @@ impl Run<'_> {
         self.problem_in(&sheet.name, Some(row), column, message);
     }
 
-    /// A line about a whole sheet names no row, as the import's do: 「第 0 行」 is no row of any sheet.
-    /// An amount column in 分 or 万元 by its header, said once for the sheet: the list shows 38000 where the
-    /// report and the roster say 380 元.
+    /// An amount column in 分 or 万元 by its header or by a unit line above it, said once for the sheet: the
+    /// list shows 38000 where the report and the roster say 380 元.
     fn amount_unit_said(&mut self, sheet: &Sheet, map: &HeaderMap) {
         let (unit, unit_en) = match self.amount_unit {
             AmountUnit::Yuan => return,
@@ -1856,13 +1858,20 @@ impl Run<'_> {
             AmountUnit::TenThousandYuan => ("万元", "ten thousand yuan (万元)"),
         };
         let header = map.header_text(Column::Amount, &sheet.rows);
-        let message = format!(
-            "金额列“{header}”以{unit}为单位：各行金额已按{unit}读取，换算为元记录 (the amount column “{header}” is in \
-             {unit_en}: each amount was read so and recorded in yuan)"
-        );
+        let message = match AmountUnit::unit_line(sheet.rows.get(..map.row).unwrap_or_default()) {
+            Some((_, line)) if AmountUnit::said_by_header(&header).is_none() => format!(
+                "表头上方写明“{line}”：金额列“{header}”各行金额已按{unit}读取，换算为元记录 (the line “{line}” above \
+                 the header gives the unit: each amount of “{header}” was read in {unit_en} and recorded in yuan)"
+            ),
+            _ => format!(
+                "金额列“{header}”以{unit}为单位：各行金额已按{unit}读取，换算为元记录 (the amount column “{header}” is \
+                 in {unit_en}: each amount was read so and recorded in yuan)"
+            ),
+        };
         self.problem_in(&sheet.name, None, header, message);
     }
 
+    /// A line about a whole sheet names no row, as the import's do: 「第 0 行」 is no row of any sheet.
     fn sheet_problem(&mut self, sheet: &Sheet, message: String) {
         self.problem_in(&sheet.name, None, String::new(), message);
     }
@@ -3997,8 +4006,47 @@ pub enum AmountUnit {
 }
 
 impl AmountUnit {
-    /// The unit in brackets after the header's words, or after a slash (「金额/分」), with or without 「单位：」.
-    pub fn of_header(header: &str) -> AmountUnit {
+    /// The unit of a sheet's amounts: the one its amount column's header gives, else the one a line above the
+    /// header gives (「单位：分」 beside the title, as exports write it), else 元.
+    pub fn of_sheet(header: &str, above: &[Vec<Cell>]) -> AmountUnit {
+        Self::said_by_header(header)
+            .or_else(|| Self::unit_line(above).map(|(unit, _)| unit))
+            .unwrap_or(AmountUnit::Yuan)
+    }
+
+    /// The unit a cell of the title rows above the header gives after 单位 (「单位：分」, 「金额单位：万元」,
+    /// 「（单位：元）」), with that cell's text. Only a unit word standing alone after it: 「缴费单位：第一小学」
+    /// names the payer, not a unit.
+    pub fn unit_line(above: &[Vec<Cell>]) -> Option<(AmountUnit, String)> {
+        const UNITS: [(&str, AmountUnit); 6] = [
+            ("人民币万元", AmountUnit::TenThousandYuan),
+            ("万元", AmountUnit::TenThousandYuan),
+            ("人民币分", AmountUnit::Fen),
+            ("分", AmountUnit::Fen),
+            ("人民币元", AmountUnit::Yuan),
+            ("元", AmountUnit::Yuan),
+        ];
+        above.iter().flatten().find_map(|cell| {
+            let text = cell.text();
+            let narrow = crate::domain::narrow(&text);
+            narrow.match_indices("单位").find_map(|(at, word)| {
+                let rest = narrow[at + word.len()..].trim_start_matches([':', '(', ' ', '\u{3000}']);
+                UNITS.iter().find_map(|&(name, unit)| {
+                    let after = rest.strip_prefix(name)?;
+                    // The unit word ends there: the line's end, a space, or a bracket or stop after it.
+                    let ends = after
+                        .chars()
+                        .next()
+                        .is_none_or(|c| c.is_whitespace() || c.is_ascii_punctuation() || "，。；、）】".contains(c));
+                    ends.then(|| (unit, text.trim().to_owned()))
+                })
+            })
+        })
+    }
+
+    /// The unit the amount column's header gives, if it gives one: in brackets after the header's words, or
+    /// after a slash (「金额/分」), with or without 「单位：」.
+    pub fn said_by_header(header: &str) -> Option<AmountUnit> {
         let text: String = crate::domain::narrow(header).chars().filter(|c| !c.is_whitespace()).collect();
         let said = text.split(['(', '[', '【', '/', '〔']).skip(1).map(|part| {
             let part = part.trim_end_matches([')', ']', '】', '〕']);
@@ -4006,9 +4054,9 @@ impl AmountUnit {
         });
         for unit in said {
             match unit {
-                "分" | "人民币分" => return AmountUnit::Fen,
-                "万元" | "人民币万元" => return AmountUnit::TenThousandYuan,
-                "元" | "人民币元" => return AmountUnit::Yuan,
+                "分" | "人民币分" => return Some(AmountUnit::Fen),
+                "万元" | "人民币万元" => return Some(AmountUnit::TenThousandYuan),
+                "元" | "人民币元" => return Some(AmountUnit::Yuan),
                 _ => {}
             }
         }
@@ -4017,13 +4065,14 @@ impl AmountUnit {
         if let Some(words) = header::strip_amount_unit(&cleaned).filter(|w| w.ends_with('额')) {
             let unit = &cleaned[words.len()..];
             let unit = unit.strip_prefix("单位").unwrap_or(unit);
-            return match unit.trim_start_matches("人民币") {
-                "分" => AmountUnit::Fen,
-                "万元" => AmountUnit::TenThousandYuan,
-                _ => AmountUnit::Yuan,
-            };
+            match unit.trim_start_matches("人民币") {
+                "分" => return Some(AmountUnit::Fen),
+                "万元" => return Some(AmountUnit::TenThousandYuan),
+                "元" => return Some(AmountUnit::Yuan),
+                _ => {}
+            }
         }
-        AmountUnit::Yuan
+        None
     }
 
     /// An amount cell in this unit, in 分, exactly: integer arithmetic, so 38000 分 is 380 元 to the 分. An amount
