@@ -14441,6 +14441,12 @@ fn a_reconcile_preview_says_an_amount_mismatch_would_be_recorded() {
 /// The preview's rows say the screen's words, not the command line's `--other-school-ok`.
 #[test]
 fn o_on_a_tax_lists_preview_previews_it_as_another_schools_after_a_pause() {
+/// The school's own tax list (every row a pupil of the drive) previews with no `o` key in its hints: there is no
+/// stranger for it to leave out, and a stray `o` would preview it again as another school's. A list with a
+/// stranger shows it. At a message, `o` closes it as other letters do: it was bound to take a list as another
+/// school's, which a message has nothing of, and the key did nothing there.
+#[test]
+fn the_other_school_key_is_offered_only_where_a_tax_list_has_strangers_and_closes_a_message() {
     use canbao::tui::modal::Modal;
     let dir = tempfile::tempdir().expect("dir");
     let mut app = app(Language::Zh);
@@ -14483,4 +14489,34 @@ fn o_on_a_tax_lists_preview_previews_it_as_another_schools_after_a_pause() {
     assert!(app.typing_astray());
     app.typing_paused();
     assert!(matches!(app.modal, Some(Modal::ReconcilePreview { other_school: false, .. })), "{}", screen(&app));
+    let sun = app.store.students(&Default::default()).expect("list").into_iter().find(|s| s.name == "孙语");
+    let sun = sun.expect("孙语");
+    let ours = dir.path().join("ours.csv");
+    std::fs::write(&ours, format!("姓名,证件号码,缴费金额,缴费日期\n孙语,{},380,2023-10-08\n", sun.id_number))
+        .expect("write");
+    tax_list_previewed(&mut app, &ours);
+    finish_job(&mut app);
+    assert!(matches!(app.modal, Some(Modal::ReconcilePreview { .. })), "{}", screen(&app));
+    assert!(!screen(&app).contains("外校名单"), "no stranger, no o\n{}", screen(&app));
+    press(&mut app, KeyCode::Char('o'));
+    finish_job(&mut app);
+    let Some(Modal::ReconcilePreview { other_school, .. }) = &app.modal else { panic!("{}", screen(&app)) };
+    assert!(!other_school, "o previews nothing again here\n{}", screen(&app));
+    app.update(Action::Back);
+    let mixed = dir.path().join("mixed.csv");
+    std::fs::write(
+        &mixed,
+        format!(
+            "姓名,证件号码,缴费金额,缴费日期\n孙语,{},380,2023-10-08\n陈宁涵,110105201801010115,380,2023-10-10\n",
+            sun.id_number
+        ),
+    )
+    .expect("write");
+    tax_list_previewed(&mut app, &mixed);
+    finish_job(&mut app);
+    assert!(screen(&app).contains("外校名单"), "a stranger: o offered\n{}", screen(&app));
+    app.update(Action::Back);
+    app.show("导出完成", vec!["已导出".to_owned()], false);
+    press(&mut app, KeyCode::Char('o'));
+    assert!(app.modal.is_none(), "o closes a message\n{}", screen(&app));
 }

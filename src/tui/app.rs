@@ -1738,6 +1738,19 @@ impl App {
         }
     }
 
+    /// Whether the dialog on screen takes `o` (a tax list taken as another school's): a tax list's preview with
+    /// strangers on it, not yet so taken, or the question asked before keeping its strangers' payments.
+    /// Elsewhere the key is a letter as any other: at a message it closes it, as other letters do.
+    pub fn takes_other_school(&self) -> bool {
+        match &self.modal {
+            Some(Modal::ReconcilePreview { source, other_school, strangers, .. }) => {
+                *source == crate::io::reconcile::Source::Tax && !other_school && *strangers
+            }
+            Some(Modal::Confirm(c)) => matches!(c.then, super::modal::Then::Reconcile { .. }),
+            _ => false,
+        }
+    }
+
     /// The dialog on screen that keys typed before it was drawn must not reach, named by what it is about (so
     /// typing into its field does not make it another): a yes/no question, or a preview a job opened, which
     /// Enter applies and whose school field would take typed text; or the operator's name asked at the start,

@@ -1602,7 +1602,17 @@ impl App {
             Then::Reconcile { file, source, lines, offset, ask, stamp } => {
                 let ask = Some(ask);
                 self.modal =
-                    Some(Modal::ReconcilePreview { file, source, lines, offset, ask, stamp, other_school: false });
+                    // Asked only of a list matching none of the drive's pupils: one of strangers.
+                    Some(Modal::ReconcilePreview {
+                        file,
+                        source,
+                        lines,
+                        offset,
+                        ask,
+                        stamp,
+                        other_school: false,
+                        strangers: true,
+                    });
                 self.say(self.text.nothing_changed);
             }
             // No to a new class: back to the class as typed, asked again on the next Enter.

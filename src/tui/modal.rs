@@ -403,6 +403,9 @@ pub enum Modal {
         stamp: Option<u64>,
         /// Previewed as another school's list (`o`, the command line's `--other-school-ok`): Enter applies it so.
         other_school: bool,
+        /// A tax list holding rows of people the drive does not hold (strangers), or none of its pupils: the one
+        /// `o` is offered for, as only there does taking it as another school's leave anything out.
+        strangers: bool,
     },
 }
 

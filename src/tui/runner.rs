@@ -143,7 +143,12 @@ pub fn translate(app: &App, event: Event) -> Option<Action> {
             if question_text && let KeyCode::Char(c) = key.code {
                 return Some(Action::Input(c));
             }
-            match app.keymap.action(context, key) {
+            // `o` takes a tax list as another school's only where one is on screen to take (`App::takes_other_school`).
+            let action = app
+                .keymap
+                .action(context, key)
+                .filter(|a| !matches!(a, Action::OtherSchool) || app.takes_other_school());
+            match action {
                 None if typed_into && !key.ctrl && !key.alt => match key.code {
                     KeyCode::Char(c) => Some(Action::Input(c)),
                     _ => None,

@@ -363,8 +363,18 @@ impl App {
                     let lines = self.preview_lines(self.text.reconcile_preview, lines);
                     let ask = self.reconcile_question(&report);
                     let (stamp, source, other_school) = (report.stamp, report.source, report.other_school);
-                    self.modal =
-                        Some(Modal::ReconcilePreview { file, source, lines, offset: 0, ask, stamp, other_school });
+                    let strangers = report.matches_no_pupil || report.strangers > 0 || !report.unknown_rows.is_empty();
+                    let offset = 0;
+                    self.modal = Some(Modal::ReconcilePreview {
+                        file,
+                        source,
+                        lines,
+                        offset,
+                        ask,
+                        stamp,
+                        other_school,
+                        strangers,
+                    });
                 } else {
                     self.applied(data, self.text.reconcile_done, lines);
                 }

@@ -174,33 +174,46 @@ impl App {
                     Some(Modal::Leavers { title, lines, ids, offset })
                 }
             },
-            Modal::ReconcilePreview { file, source, lines, offset, ask, stamp, other_school } => match action {
-                // As a merge's: a run the command line refuses without its flag is asked, No by default.
-                Action::Confirm => match ask {
-                    Some(ask) => {
-                        let question = ask.clone();
-                        let then = Then::Reconcile { file, source, lines, offset, ask, stamp };
-                        Some(Modal::Confirm(Confirm { question, then, yes: false }))
-                    }
-                    None => {
-                        self.start_reconcile(file, source, false, stamp, other_school);
+            Modal::ReconcilePreview { file, source, lines, offset, ask, stamp, other_school, strangers } => {
+                match action {
+                    // As a merge's: a run the command line refuses without its flag is asked, No by default.
+                    Action::Confirm => match ask {
+                        Some(ask) => {
+                            let question = ask.clone();
+                            let then = Then::Reconcile { file, source, lines, offset, ask, stamp };
+                            Some(Modal::Confirm(Confirm { question, then, yes: false }))
+                        }
+                        None => {
+                            self.start_reconcile(file, source, false, stamp, other_school);
+                            None
+                        }
+                    },
+                    // A tax list taken as another school's: previewed again so, for Enter to apply what it shows.
+                    Action::OtherSchool
+                        if source == crate::io::reconcile::Source::Tax && !other_school && strangers =>
+                    {
+                        self.start_reconcile(file, source, true, None, true);
                         None
                     }
-                },
-                // A tax list taken as another school's: previewed again so, for Enter to apply what it shows.
-                Action::OtherSchool if source == crate::io::reconcile::Source::Tax && !other_school => {
-                    self.start_reconcile(file, source, true, None, true);
-                    None
+                    Action::Back => {
+                        self.say(self.text.nothing_changed);
+                        None
+                    }
+                    a => {
+                        let offset = scroll_box(self.size, &lines, offset, &a, page);
+                        Some(Modal::ReconcilePreview {
+                            file,
+                            source,
+                            offset,
+                            lines,
+                            ask,
+                            stamp,
+                            other_school,
+                            strangers,
+                        })
+                    }
                 }
-                Action::Back => {
-                    self.say(self.text.nothing_changed);
-                    None
-                }
-                a => {
-                    let offset = scroll_box(self.size, &lines, offset, &a, page);
-                    Some(Modal::ReconcilePreview { file, source, offset, lines, ask, stamp, other_school })
-                }
-            },
+            }
             Modal::Message(mut m) => match action {
                 Action::Back | Action::Confirm => None,
                 // In a report longer than its box, g and G go to the first and last line, as on the roster's

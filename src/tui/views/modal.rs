@@ -197,8 +197,9 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, modal: &Modal) {
             };
             let message = Message { title, lines: lines.clone(), error: false, offset: *offset };
             let mut hints = vec![("confirm", None), ("back", None)];
-            // A tax list's preview: the key that takes it as another school's, until it is previewed so.
-            if let Modal::ReconcilePreview { source: Source::Tax, other_school: false, .. } = modal {
+            // A tax list's preview with strangers on it: the key that takes it as another school's, until it is
+            // previewed so. A list of the school's own pupils has nothing for it to leave out.
+            if let Modal::ReconcilePreview { source: Source::Tax, other_school: false, strangers: true, .. } = modal {
                 hints.push(("other_school", None));
             }
             hints.extend([("down", Some(t.scroll_more)), ("bottom", None)]);
