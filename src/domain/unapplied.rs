@@ -168,25 +168,24 @@ impl UnappliedPayment {
         serde_json::from_str(text).ok()
     }
 
-    /// For tests: the payment of `amount_fen` paid on `paid_on` that a list gave for `name` at its `row` of `file`
-    /// (a CSV's, no worksheet), kept for `reason`, with nothing else said: no year, receipt, roster name or
-    /// standing. A test sets what else it needs by struct update (`UnappliedPayment { year, ..for_test(…) }`).
-    #[doc(hidden)]
-    pub fn for_test(
+    /// The payment of `amount_fen` paid on `paid_on` that a list gave for `name` at its `row` of `sheet` in
+    /// `file`, kept for `reason`, with nothing else said: no year, receipt, roster name or standing. The caller
+    /// sets what else it knows by struct update (`UnappliedPayment { year, ..UnappliedPayment::new(…) }`).
+    pub fn new(
         name: &str,
-        amount_fen: i64,
+        amount_fen: Option<i64>,
         paid_on: Option<NaiveDate>,
-        (file, row): (&str, usize),
+        (file, sheet, row): (&str, &str, usize),
         reason: UnappliedReason,
     ) -> UnappliedPayment {
         UnappliedPayment {
             name: name.to_owned(),
-            amount_fen: Some(amount_fen),
+            amount_fen,
             paid_on,
             receipt: None,
             year: None,
             file: file.to_owned(),
-            sheet: String::new(),
+            sheet: sheet.to_owned(),
             row,
             reason,
             roster_name: None,
@@ -199,6 +198,18 @@ impl UnappliedPayment {
             undismissed: None,
             agency_status: None,
         }
+    }
+
+    /// For tests: [`UnappliedPayment::new`] of a CSV's row (no worksheet) with an amount.
+    #[doc(hidden)]
+    pub fn for_test(
+        name: &str,
+        amount_fen: i64,
+        paid_on: Option<NaiveDate>,
+        (file, row): (&str, usize),
+        reason: UnappliedReason,
+    ) -> UnappliedPayment {
+        UnappliedPayment::new(name, Some(amount_fen), paid_on, (file, "", row), reason)
     }
 
     /// Whether `other` is the same payment of the tax office, whatever file it was read from (the list under

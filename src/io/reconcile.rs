@@ -2564,24 +2564,10 @@ impl Run<'_> {
         let file =
             Path::new(&self.file).file_name().map_or_else(|| self.file.clone(), |f| f.to_string_lossy().into_owned());
         UnappliedPayment {
-            name: paid.name.clone(),
-            amount_fen: paid.amount,
-            paid_on: paid.paid_on,
             receipt: paid.receipt.clone(),
             year: self.year,
-            file,
-            sheet: paid.sheet.clone(),
-            row: paid.row,
-            reason,
-            roster_name: None,
-            roster_status: None,
             written_amount: paid.written_amount.clone().filter(|_| paid.kind == RowKind::Unreadable),
-            class: None,
-            earlier: None,
-            dismissed: None,
-            school: None,
-            undismissed: None,
-            agency_status: None,
+            ..UnappliedPayment::new(&paid.name, paid.amount, paid.paid_on, (&file, &paid.sheet, paid.row), reason)
         }
     }
 
