@@ -473,12 +473,13 @@ pub fn rollup(client: &mut postgres::Client, year: Option<i32>, school: Option<&
 /// Each school is first asked for one pupil with a status of the year, through `pupils_school` and the
 /// statuses' key, and stops at the first (the LIMIT keeps it a probe per school, not a join of every pupil with
 /// every year's statuses); only the few schools with none are read whole.
-pub const OTHER_YEAR_SCHOOLS: &str = "WITH o AS (
+pub const OTHER_YEAR_SCHOOLS: &str = "WITH o AS MATERIALIZED (
                 SELECT sc.id, sc.name FROM canbao.schools sc
                 LEFT JOIN LATERAL (
                     SELECT 1 AS found FROM canbao.pupils p
-                    JOIN canbao.statuses st ON st.pupil_id = p.id AND st.year = $1
-                    WHERE p.school_id = sc.id LIMIT 1
+                    WHERE p.school_id = sc.id
+                      AND (SELECT true FROM canbao.statuses st WHERE st.pupil_id = p.id AND st.year = $1)
+                    LIMIT 1
                 ) f ON true
                 WHERE ($2::text IS NULL OR sc.name = $2) AND f.found IS NULL
              )
