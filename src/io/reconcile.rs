@@ -1618,7 +1618,7 @@ struct TaxRow {
     receipt: Option<String>,
     /// The amount cell as written.
     written_amount: Option<String>,
-    /// The unit the row's sheet gives its amounts in (`AmountUnit::of_header`).
+    /// The unit the row's sheet gives its amounts in (`AmountUnit::of_sheet`).
     unit: AmountUnit,
     kind: RowKind,
     /// Matched to the pupil by the name alone, the row giving no number: enough to record an unpaid pupil's
