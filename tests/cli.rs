@@ -9952,6 +9952,7 @@ fn an_untitled_sheet_beside_another_schools_title_keeps_the_drives_own_pupils_in
     assert_eq!(school(&ids[1]), "宜宾市翠屏区实验小学", "{text}");
     assert_eq!(school(&ids[2]), "宜宾市翠屏区实验小学", "{text}");
 }
+
 /// A tax list whose unit is said on a line above its header (「单位：分」, as exports write it beside the title)
 /// reads its amounts in that unit, and says so: 38000 there is 380 元. A header saying its own unit goes before
 /// the line; a line naming another 单位 (the paying school's) says no unit.

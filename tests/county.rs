@@ -5623,6 +5623,8 @@ fn a_payment_standing_over_a_left_names_both_operators() {
         .map(|c| (c["kept_operator"].as_str().unwrap_or(""), c["lost_operator"].as_str().unwrap_or("")))
         .collect();
     assert_eq!(listed, [("乙老师", "甲老师")], "{pushed}");
+}
+
 /// The plan the server makes of `sql` with these parameters, sequential scans made dear so that a plan which
 /// needs one shows it however small the test's tables are.
 fn plan(db: &TestDb, sql: &str, params: &[&(dyn postgres::types::ToSql + Sync)]) -> String {

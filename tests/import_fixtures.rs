@@ -6177,50 +6177,6 @@ fn a_school_list_mentioning_a_certification_or_a_category_is_imported() {
             let report = class_list::import(&mut store, &[path.as_path()], Some("第二小学"), false)
                 .unwrap_or_else(|e| panic!("{what}: refused: {e}"));
             assert_eq!(report.added, 2, "{what}: {:?}", report.problems);
-/// A class heading row that begins with its class and goes on with any other words (「三年级4班补录」,
-/// 「三年级4班（续）」, 「三年级4班续表」, 「三年级4班:」, 「三年级4班转入学生」, 「三年级4班 班主任：罗丽 电话：…」,
-/// 「三年级（4）班补录」) gives its block that class, in one cell or merged across the row: never the class above, and
-/// the heading is no pupil. One naming two classes gives none. Before, the heading was imported as a pupil and its
-/// block went into the class above.
-#[test]
-fn a_class_heading_followed_by_any_words_gives_its_block_the_class() {
-    let dir = tempfile::tempdir().unwrap();
-    let ids: Vec<String> = (1..=4).map(|i| valid(&format!("45020220160311{i:03}"))).collect();
-    let headings = [
-        ("三年级4班补录", "三年级4班"),
-        ("三年级4班（续）", "三年级4班"),
-        ("三年级4班续表", "三年级4班"),
-        ("三年级4班:", "三年级4班"),
-        ("三年级4班：", "三年级4班"),
-        ("三年级4班转入学生", "三年级4班"),
-        ("三年级4班 班主任：罗丽 电话：13900000000", "三年级4班"),
-        ("三年级（4）班补录", "三年级4班"),
-        ("三年级4班补录名单（共2人）", "三年级4班"),
-        ("三年级4班、5班补录", ""),
-    ];
-    for (heading, class) in headings {
-        for (file, merged) in [("h.xlsx", false), ("h.csv", false), ("m.xlsx", true)] {
-            let path = dir.path().join(file);
-            let rows: Vec<Vec<Option<&str>>> = vec![
-                vec![Some("育才小学学生名单")],
-                vec![Some("姓名"), Some("身份证号码"), Some("联系电话")],
-                vec![Some("三年级1班")],
-                vec![Some("甲"), Some(ids[0].as_str()), Some("13900000001")],
-                vec![Some("乙"), Some(ids[1].as_str()), Some("13900000002")],
-                vec![Some(heading)],
-                vec![Some("丙"), Some(ids[2].as_str()), Some("13900000003")],
-                vec![Some("丁"), Some(ids[3].as_str()), Some("13900000004")],
-            ];
-            if merged {
-                write_xlsx(&path, "Sheet1", &rows, &[(5, 0, 2, heading)]);
-            } else {
-                write_rows(&path, "Sheet1", &rows);
-            }
-            let mut store = store();
-            let report = class_list::import(&mut store, &[path.as_path()], Some("育才小学"), false).unwrap();
-            let what = format!("{heading} in {file}");
-            assert_eq!(report.added, 4, "{what}: {:?}", report.problems);
-            assert_eq!(classes_of(&store, &ids), ["三年级1班", "三年级1班", class, class], "{what}");
         }
     }
 }
@@ -6290,38 +6246,6 @@ fn blank_class_pupils_after_an_empty_row_are_not_put_in_the_class_above() {
             };
             let said = report.problems.iter().filter(at).any(|p| p.message.contains("空行"));
             assert!(said, "{file} row {row}: {:?}", report.problems);
-/// Sub-section rows under a class heading (「男生」, 「女生」, 「男」, 「女」, 「男同学」, 「女同学」, 「走读生」, 「住校生」)
-/// alone in the first cell are said at their row as section rows and are no pupils; the pupils under them keep the
-/// heading's class. Before, each was imported as a pupil with no ID number.
-#[test]
-fn boys_and_girls_section_rows_under_a_class_heading_are_no_pupils() {
-    let dir = tempfile::tempdir().unwrap();
-    let ids: Vec<String> = (1..=4).map(|i| valid(&format!("45020220160312{i:03}"))).collect();
-    for (first, second) in [("男生", "女生"), ("男", "女"), ("男同学", "女同学"), ("走读生", "住校生")]
-    {
-        for file in ["s.xlsx", "s.csv"] {
-            let path = dir.path().join(file);
-            let rows: Vec<Vec<Option<&str>>> = vec![
-                vec![Some("姓名"), Some("身份证号码"), Some("联系电话")],
-                vec![Some("三年级1班")],
-                vec![Some(first)],
-                vec![Some("甲"), Some(ids[0].as_str()), Some("13900000001")],
-                vec![Some("乙"), Some(ids[1].as_str()), Some("13900000002")],
-                vec![Some(second)],
-                vec![Some("丙"), Some(ids[2].as_str()), Some("13900000003")],
-                vec![Some("丁"), Some(ids[3].as_str()), Some("13900000004")],
-            ];
-            write_rows(&path, "Sheet1", &rows);
-            let mut store = store();
-            let report = class_list::import(&mut store, &[path.as_path()], Some("育才小学"), false).unwrap();
-            let what = format!("{first}/{second} in {file}");
-            assert_eq!(report.added, 4, "{what}: {:?}", report.problems);
-            assert_eq!(store.students(&StudentFilter::default()).unwrap().len(), 4, "{what}");
-            assert_eq!(classes_of(&store, &ids), ["三年级1班"; 4], "{what}");
-            for row in [3, 6] {
-                let said = report.problems.iter().any(|p| p.row == Some(row) && p.message.contains("不是学生"));
-                assert!(said, "{what}: row {row}: {:?}", report.problems);
-            }
         }
     }
 }
@@ -6440,6 +6364,92 @@ fn a_class_alone_in_its_column_over_its_block_is_said_as_a_class_heading() {
     let report = class_list::import(&mut store, &[path.as_path()], Some("绿地小学"), false).unwrap();
     let said = report.problems.iter().find(|p| p.row == Some(4)).map(|p| p.message.as_str()).unwrap_or("");
     assert!(said.contains("班级标题行") && said.contains("a class heading row"), "{:?}", report.problems);
+}
+
+/// A class heading row that begins with its class and goes on with any other words (「三年级4班补录」,
+/// 「三年级4班（续）」, 「三年级4班续表」, 「三年级4班:」, 「三年级4班转入学生」, 「三年级4班 班主任：罗丽 电话：…」,
+/// 「三年级（4）班补录」) gives its block that class, in one cell or merged across the row: never the class above, and
+/// the heading is no pupil. One naming two classes gives none. Before, the heading was imported as a pupil and its
+/// block went into the class above.
+#[test]
+fn a_class_heading_followed_by_any_words_gives_its_block_the_class() {
+    let dir = tempfile::tempdir().unwrap();
+    let ids: Vec<String> = (1..=4).map(|i| valid(&format!("45020220160311{i:03}"))).collect();
+    let headings = [
+        ("三年级4班补录", "三年级4班"),
+        ("三年级4班（续）", "三年级4班"),
+        ("三年级4班续表", "三年级4班"),
+        ("三年级4班:", "三年级4班"),
+        ("三年级4班：", "三年级4班"),
+        ("三年级4班转入学生", "三年级4班"),
+        ("三年级4班 班主任：罗丽 电话：13900000000", "三年级4班"),
+        ("三年级（4）班补录", "三年级4班"),
+        ("三年级4班补录名单（共2人）", "三年级4班"),
+        ("三年级4班、5班补录", ""),
+    ];
+    for (heading, class) in headings {
+        for (file, merged) in [("h.xlsx", false), ("h.csv", false), ("m.xlsx", true)] {
+            let path = dir.path().join(file);
+            let rows: Vec<Vec<Option<&str>>> = vec![
+                vec![Some("育才小学学生名单")],
+                vec![Some("姓名"), Some("身份证号码"), Some("联系电话")],
+                vec![Some("三年级1班")],
+                vec![Some("甲"), Some(ids[0].as_str()), Some("13900000001")],
+                vec![Some("乙"), Some(ids[1].as_str()), Some("13900000002")],
+                vec![Some(heading)],
+                vec![Some("丙"), Some(ids[2].as_str()), Some("13900000003")],
+                vec![Some("丁"), Some(ids[3].as_str()), Some("13900000004")],
+            ];
+            if merged {
+                write_xlsx(&path, "Sheet1", &rows, &[(5, 0, 2, heading)]);
+            } else {
+                write_rows(&path, "Sheet1", &rows);
+            }
+            let mut store = store();
+            let report = class_list::import(&mut store, &[path.as_path()], Some("育才小学"), false).unwrap();
+            let what = format!("{heading} in {file}");
+            assert_eq!(report.added, 4, "{what}: {:?}", report.problems);
+            assert_eq!(classes_of(&store, &ids), ["三年级1班", "三年级1班", class, class], "{what}");
+        }
+    }
+}
+
+/// Sub-section rows under a class heading (「男生」, 「女生」, 「男」, 「女」, 「男同学」, 「女同学」, 「走读生」, 「住校生」)
+/// alone in the first cell are said at their row as section rows and are no pupils; the pupils under them keep the
+/// heading's class. Before, each was imported as a pupil with no ID number.
+#[test]
+fn boys_and_girls_section_rows_under_a_class_heading_are_no_pupils() {
+    let dir = tempfile::tempdir().unwrap();
+    let ids: Vec<String> = (1..=4).map(|i| valid(&format!("45020220160312{i:03}"))).collect();
+    for (first, second) in [("男生", "女生"), ("男", "女"), ("男同学", "女同学"), ("走读生", "住校生")]
+    {
+        for file in ["s.xlsx", "s.csv"] {
+            let path = dir.path().join(file);
+            let rows: Vec<Vec<Option<&str>>> = vec![
+                vec![Some("姓名"), Some("身份证号码"), Some("联系电话")],
+                vec![Some("三年级1班")],
+                vec![Some(first)],
+                vec![Some("甲"), Some(ids[0].as_str()), Some("13900000001")],
+                vec![Some("乙"), Some(ids[1].as_str()), Some("13900000002")],
+                vec![Some(second)],
+                vec![Some("丙"), Some(ids[2].as_str()), Some("13900000003")],
+                vec![Some("丁"), Some(ids[3].as_str()), Some("13900000004")],
+            ];
+            write_rows(&path, "Sheet1", &rows);
+            let mut store = store();
+            let report = class_list::import(&mut store, &[path.as_path()], Some("育才小学"), false).unwrap();
+            let what = format!("{first}/{second} in {file}");
+            assert_eq!(report.added, 4, "{what}: {:?}", report.problems);
+            assert_eq!(store.students(&StudentFilter::default()).unwrap().len(), 4, "{what}");
+            assert_eq!(classes_of(&store, &ids), ["三年级1班"; 4], "{what}");
+            for row in [3, 6] {
+                let said = report.problems.iter().any(|p| p.row == Some(row) && p.message.contains("不是学生"));
+                assert!(said, "{what}: row {row}: {:?}", report.problems);
+            }
+        }
+    }
+}
+
 /// A class teacher written in the pupils' table with no ID number (often only a phone) and her duty after her name
 /// in brackets, after a space or in 【】 (「罗丽（班主任）」, 「罗丽 班主任」, 「罗丽【班主任】」) is said at her row as
 /// staff and not imported, as 「班主任：罗丽」 is; 「罗丽 班主任」 beside an adult's number too. A pupil's own duty

@@ -14435,18 +14435,14 @@ fn a_reconcile_preview_says_an_amount_mismatch_would_be_recorded() {
     let lines = tax_list_previewed(&mut app, &tax);
     let said = lines.iter().find(|l| l.contains("应缴")).unwrap_or_else(|| panic!("no mismatch: {lines:?}"));
     assert!(said.contains("（将记录）") && !said.contains("已记录"), "{said}");
+}
+
 /// `o` on a tax list's preview, which the preview and its footer offer (「o 外校名单」), previews the list again as
 /// another school's once the keys pause after it, as a letter answering a question does; it is no typing slip, and
 /// the Enter after it applies. Before, it was refused as a letter typed astray and the next Enter was refused too.
 /// The preview's rows say the screen's words, not the command line's `--other-school-ok`.
 #[test]
 fn o_on_a_tax_lists_preview_previews_it_as_another_schools_after_a_pause() {
-/// The school's own tax list (every row a pupil of the drive) previews with no `o` key in its hints: there is no
-/// stranger for it to leave out, and a stray `o` would preview it again as another school's. A list with a
-/// stranger shows it. At a message, `o` closes it as other letters do: it was bound to take a list as another
-/// school's, which a message has nothing of, and the key did nothing there.
-#[test]
-fn the_other_school_key_is_offered_only_where_a_tax_list_has_strangers_and_closes_a_message() {
     use canbao::tui::modal::Modal;
     let dir = tempfile::tempdir().expect("dir");
     let mut app = app(Language::Zh);
@@ -14489,6 +14485,18 @@ fn the_other_school_key_is_offered_only_where_a_tax_list_has_strangers_and_close
     assert!(app.typing_astray());
     app.typing_paused();
     assert!(matches!(app.modal, Some(Modal::ReconcilePreview { other_school: false, .. })), "{}", screen(&app));
+}
+
+/// The school's own tax list (every row a pupil of the drive) previews with no `o` key in its hints: there is no
+/// stranger for it to leave out, and a stray `o` would preview it again as another school's. A list with a
+/// stranger shows it. At a message, `o` closes it as other letters do: it was bound to take a list as another
+/// school's, which a message has nothing of, and the key did nothing there.
+#[test]
+fn the_other_school_key_is_offered_only_where_a_tax_list_has_strangers_and_closes_a_message() {
+    use canbao::tui::modal::Modal;
+    let dir = tempfile::tempdir().expect("dir");
+    let mut app = app(Language::Zh);
+    app.update(Action::Resize(140, 30));
     let sun = app.store.students(&Default::default()).expect("list").into_iter().find(|s| s.name == "孙语");
     let sun = sun.expect("孙语");
     let ours = dir.path().join("ours.csv");
