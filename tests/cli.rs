@@ -6884,8 +6884,8 @@ fn a_first_import_of_one_workbook_puts_its_sheets_naming_no_school_under_the_sch
     book.save(&path).unwrap();
     let (code, text) = said(canbao(&db).arg("import").arg(&path));
     assert_eq!(code, Some(0), "{text}");
-    // Said at the sheet that follows the workbook's school (where it was said as rows naming no school).
-    assert!(text.contains("工作表 Sheet2 没有写学校") && text.contains("也按“城中区实验小学”导入"), "{text}");
+    // The untitled sheet's new pupil follows the workbook's school, said as a pupil whose list names none.
+    assert!(text.contains("1 名新学生的名单没有写学校名称，已记入「城中区实验小学」"), "{text}");
     let stats = json(canbao(&db).args(["stats", "--json"]));
     let mut held: Vec<String> =
         stats["classes"].as_array().unwrap().iter().map(|c| c["school"].as_str().unwrap().to_owned()).collect();
@@ -9465,10 +9465,7 @@ fn another_schools_list_never_pays_our_pupil_by_the_name_alone() {
     let problems = report["problems"].as_array().cloned().unwrap_or_default();
     let said = problems.iter().find(|p| p["row"].as_u64() == Some(6)).unwrap_or_else(|| panic!("{report}"));
     let message = said["message"].as_str().unwrap();
-    assert!(
-        message.contains("吴凯远") && message.contains("--other-school-ok") && message.contains("未记入"),
-        "{said}"
-    );
+    assert!(message.contains("吴凯远") && message.contains("另一所学校的名单") && message.contains("未记入"), "{said}");
     assert!(tax_unrecorded(&db).is_empty(), "no stranger kept for check: {:?}", tax_unrecorded(&db));
 }
 
