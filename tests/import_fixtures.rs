@@ -6570,3 +6570,67 @@ fn a_file_name_with_a_copy_or_supplement_suffix_gives_its_class() {
         assert!(!report.problems.iter().any(|p| p.message.contains("没有写出班级")), "{name}: {:?}", report.problems);
     }
 }
+
+/// A class heading whose words after its class only say which of the class's pupils the list holds
+/// (「三年级4班未交费学生」, 「三年级4班未参保名单」, 「三年级4班不参保学生」) gives its block that class; one whose words make
+/// it a note on another class than its block's (「四年级2班学生另表报送」, 「三年级4班转出学生」) ends the block: the
+/// pupils under it that write no class get none, said at the heading's row, never the class above. A labelled note
+/// (注：…) passes the block on. In CSV and XLSX, merged across the row or not, with the header repeated under it or
+/// not. Before, each such heading was a section heading and its pupils went into the class above.
+#[test]
+fn a_class_heading_qualifying_its_list_gives_its_class_and_never_passes_the_class_above_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let ids: Vec<String> = (1..=2).map(|i| valid(&format!("45020220160316{i:03}"))).collect();
+    let cases = [
+        ("三年级4班未交费学生", "三年级4班"),
+        ("三年级4班未缴费学生名单", "三年级4班"),
+        ("三年级4班未参保学生", "三年级4班"),
+        ("三年级4班不参保学生名单（共1人）", "三年级4班"),
+        ("三年级4班学生未交费", "三年级4班"),
+        ("四年级2班学生另表报送", ""),
+        ("三年级4班转出学生", ""),
+        ("三年级4班学生不在本表", ""),
+        ("注：三年级4班学生另表报送", "三年级1班"),
+    ];
+    let files = [("q.csv", false, true), ("q.xlsx", false, true), ("m.xlsx", true, true), ("n.csv", false, false)];
+    for (heading, class) in cases {
+        for (file, merged, header_again) in files {
+            let path = dir.path().join(file);
+            let header = vec![Some("姓名"), Some("身份证号码"), Some("联系电话")];
+            let mut rows: Vec<Vec<Option<&str>>> = vec![
+                vec![Some("三年级1班")],
+                header.clone(),
+                vec![Some("甲一"), Some(ids[0].as_str()), Some("13900000001")],
+            ];
+            let at = rows.len();
+            rows.push(if merged { vec![] } else { vec![Some(heading)] });
+            if header_again {
+                rows.push(header.clone());
+            }
+            rows.push(vec![Some("乙二"), Some(ids[1].as_str()), Some("13900000002")]);
+            if merged {
+                write_xlsx(&path, "Sheet1", &rows, &[(at as u32, 0, 2, heading)]);
+            } else {
+                write_rows(&path, "Sheet1", &rows);
+            }
+            let mut store = store();
+            let report = class_list::import(&mut store, &[path.as_path()], Some("育才小学"), false).unwrap();
+            let what = format!("{heading} in {file}, header again {header_again}");
+            assert_eq!(report.added, 2, "{what}: {:?}", report.problems);
+            assert_eq!(classes_of(&store, &ids), ["三年级1班", class], "{what}: {:?}", report.problems);
+            let said = report.problems.iter().filter(|p| p.row == Some(at + 1)).map(|p| p.message.as_str());
+            let said: Vec<&str> = said.collect();
+            match class {
+                "" => assert!(
+                    said.iter().any(|m| m.contains("未归入任何班级") && m.contains("也不归入上面的班级")),
+                    "{what}: {said:?}"
+                ),
+                "三年级1班" => assert!(said.iter().any(|m| m.starts_with("说明行")), "{what}: {said:?}"),
+                _ => assert!(
+                    said.iter().any(|m| m.contains("班级标题行") && m.contains(class) && m.contains("其下 1 行")),
+                    "{what}: {said:?}"
+                ),
+            }
+        }
+    }
+}

@@ -5552,7 +5552,13 @@ impl RowReader<'_> {
             self.problem(file, sheet, row_no, "", message);
             return Ok(());
         }
-        let mut kind = self.row_kind(map, row, &name, id_cell, &id_raw);
+        // The class the rows above gave the block, which a row naming another ends (`other_class_note`).
+        let block_class = match &self.heading {
+            Some(h) if h.unsure.is_none() => Some(h.label.as_str()),
+            Some(_) => None,
+            None => sheet_class,
+        };
+        let mut kind = self.row_kind(map, row, &name, id_cell, &id_raw, block_class);
         // 二年级 alone in the 年级 cell over its pupils, whose 年级 cells are left blank: it heads their block.
         let heads = match kind {
             RowKind::Nameless(_) => self.fill.heads_block(map, row),
@@ -5637,7 +5643,8 @@ impl RowReader<'_> {
             }
             RowKind::UnsureHeading(shown, unsure) => {
                 self.report.skipped += 1;
-                self.leaving = None;
+                // 「三年级4班转出学生」: its pupils may have left, as under 「转出学生」.
+                self.leaving = (unsure == Unsure::Note && is_leaving(&shown)).then(|| shown.clone());
                 self.heading_begins(file, sheet, row_no, String::new(), shown);
                 if let Some(h) = self.heading.as_mut() {
                     h.unsure = Some(unsure);
@@ -7323,7 +7330,15 @@ impl RowReader<'_> {
     /// Whether a row is a pupil, and if not what it is: a header repeated mid-file, a class heading, a footer, or
     /// nothing that names a child. A row whose ID cell holds an ID's digits is a pupil whatever else it holds;
     /// only the rare row without one is looked at further.
-    fn row_kind(&self, map: &HeaderMap, row: &[Cell], name: &str, id_cell: &Cell, id_text: &str) -> RowKind {
+    fn row_kind(
+        &self,
+        map: &HeaderMap,
+        row: &[Cell],
+        name: &str,
+        id_cell: &Cell,
+        id_text: &str,
+        block_class: Option<&str>,
+    ) -> RowKind {
         // A template's example row (「示例 | 张三 | 4502…」) or its row of 必填/选填 under the header: a made-up
         // pupil, even with a number that passes the check.
         if let Some(cell) = self.example_marker(map, row) {
@@ -7426,6 +7441,11 @@ impl RowReader<'_> {
         }
         if let Some((read, shown)) = class_heading(map, row) {
             return self.heading_kind(read, shown);
+        }
+        // 「四年级2班学生另表报送」 or 「三年级4班转出学生」 between 三年级1班's pupils: whatever the rows under it are, they
+        // are not surely 三年级1班's. Only a labelled note (注：…) passes the block on.
+        if let Some(shown) = other_class_note(map, row, block_class) {
+            return RowKind::UnsureHeading(shown, Unsure::Note);
         }
         // 「补录学生名册」 alone over the rows of a table stacked under another: a title, not a pupil.
         if let Some(title) = list_title(map, row) {
@@ -8236,6 +8256,24 @@ fn section_heading(map: &HeaderMap, row: &[Cell]) -> Option<String> {
     (heading_like && (part || SECTION_WORDS.iter().any(|w| label.contains(w)))).then(|| label.to_owned())
 }
 
+/// A row alone in its text, written as a heading, beginning with a class written in full other than the block's
+/// (`block_class`) and no heading of it (`class_heading` read none): a note on that class (「四年级2班学生另表报送」) or
+/// a section of its pupils (「三年级4班转出学生」). A labelled note (注：…) is none.
+fn other_class_note(map: &HeaderMap, row: &[Cell], block_class: Option<&str>) -> Option<String> {
+    let block = ClassKey::parse(block_class?);
+    let (label, heading_like) = one_text(map, row)?;
+    let label = label.trim();
+    if !heading_like || is_note(label) {
+        return None;
+    }
+    let named = [label, header::after_school(label)].into_iter().find_map(|text| {
+        let end = text.char_indices().find(|&(_, c)| c == '班').map(|(at, c)| at + c.len_utf8())?;
+        let class = &text[..end];
+        (reads_as_class(class) && full_year(class).is_some()).then_some(class)
+    })?;
+    (ClassKey::parse(named) != block).then(|| label.to_owned())
+}
+
 /// A row holding one note alone, written as a heading is (「注：四年级2班学生另表报送」, 「四年级2班学生另表报送」).
 fn note_line(map: &HeaderMap, row: &[Cell]) -> Option<String> {
     let (label, heading_like) = one_text(map, row)?;
@@ -8309,6 +8347,11 @@ fn class_first(text: &str) -> Option<TitleClass> {
             continue;
         }
         let others = rest.replace("班主任", "").replace("班长", "").replace("班干部", "");
+        // 「三年级4班未交费学生」 lists the class's pupils who have not paid: its words say which of the class's pupils
+        // the list holds, as 补录 does, where 「三年级4班学生另表报送」 says something of the class.
+        if qualifies_list(rest) {
+            return Some(TitleClass::One(class.to_owned()));
+        }
         if NOTE_WORDS.iter().any(|w| rest.contains(w)) {
             return None;
         }
@@ -8324,6 +8367,56 @@ fn class_first(text: &str) -> Option<TitleClass> {
         return Some(TitleClass::One(class.to_owned()));
     }
     None
+}
+
+/// Which of a class's pupils a list after its class holds, by whether they paid or are insured: 未交费, 未参保 …
+const LIST_QUALIFIERS: [&str; 16] = [
+    "未交费",
+    "未缴费",
+    "已交费",
+    "已缴费",
+    "未交",
+    "未缴",
+    "已交",
+    "已缴",
+    "欠费",
+    "未参保",
+    "已参保",
+    "不参保",
+    "放弃参保",
+    "未参保缴费",
+    "未登记",
+    "已登记",
+];
+
+/// Whether the words after a class only say which of its pupils the list holds (「未交费学生」, 「学生未参保」,
+/// 「不参保学生名单（共3人）」): a qualifier (`LIST_QUALIFIERS`), with 学生 before it or a list's words and an aside
+/// after it. A word more makes it a note (「学生未交费的请尽快缴纳」).
+fn qualifies_list(rest: &str) -> bool {
+    const LIST_NOUNS: [&str; 6] = ["学生名单", "名单", "名册", "学生", "人员", "统计表"];
+    let mut rest = rest.trim();
+    loop {
+        let before = rest;
+        if let Some(close) = rest.chars().next_back().filter(|c| ")）】]".contains(*c)) {
+            let opens: &[char] = if matches!(close, ')' | '）') { &['(', '（'] } else { &['【', '['] };
+            if let Some(open) = rest.rfind(opens) {
+                let open_len = rest[open..].chars().next().map_or(0, char::len_utf8);
+                let inner = &rest[open + open_len..rest.len() - close.len_utf8()];
+                if title_aside(inner) || after_class_words(inner) {
+                    rest = &rest[..open];
+                }
+            }
+        }
+        if let Some(noun) = LIST_NOUNS.iter().find(|n| rest.ends_with(*n)) {
+            rest = &rest[..rest.len() - noun.len()];
+        }
+        rest = rest.trim_end();
+        if rest == before {
+            break;
+        }
+    }
+    let rest = rest.strip_prefix("学生").unwrap_or(rest).trim_start();
+    LIST_QUALIFIERS.contains(&rest)
 }
 
 /// The one class a sheet's or a file's name names, as a title or after a label (`labelled_reading`).
@@ -8616,6 +8709,9 @@ enum Unsure {
     Several,
     /// It writes the year and the class alone (「3-2班」), and the list's other classes leave the year in doubt.
     Shortened { year: u32, class: u32 },
+    /// It begins with another class than its block's and says something of it (「四年级2班学生另表报送」,
+    /// 「三年级4班转出学生」), no title of that class's list: the block above ends at it.
+    Note,
 }
 
 /// The report's line for a class heading whose class is not known (`Unsure`), with the rows under it that wrote no
@@ -8626,6 +8722,12 @@ fn unsure_heading_message(shown: &str, unsure: Unsure, rows: &[usize]) -> String
         Unsure::Several => (
             "写了两个或更多班级，不能确定其下各行是哪个班的".to_owned(),
             "names two classes or more: which of them each row under it is in is not known".to_owned(),
+        ),
+        Unsure::Note => (
+            "写的是另一个班级的情况，不是该班名单的标题，上面的班级到此为止，不能确定其下各行是哪个班的".to_owned(),
+            "says something of another class than the one above and is no title of that class's list: the class \
+             above ends here, and which class each row under it is in is not known"
+                .to_owned(),
         ),
         Unsure::Shortened { year, class } => {
             let full = format!("{}年级{class}班", class_label::cn_numeral(year));
