@@ -6634,3 +6634,45 @@ fn a_class_heading_qualifying_its_list_gives_its_class_and_never_passes_the_clas
         }
     }
 }
+
+/// A grade written once over two classes (「三年级」 alone in the grade column, then 「2班」's block, an empty row, then
+/// 「3班」's block) is a larger block than a class's: the class written after the empty row is a class of that grade,
+/// 三年级3班, whether written on its first pupil's row or alone over its block. A pupil after an empty row writing no
+/// class of its own still gets none, said at its row. Before, 「3班」 after the empty row was read without its grade.
+#[test]
+fn a_class_after_an_empty_row_under_a_grade_heading_is_of_that_grade() {
+    let dir = tempfile::tempdir().unwrap();
+    let ids: Vec<String> = (1..=5).map(|i| valid(&format!("45020220160317{i:03}"))).collect();
+    let id = |i: usize| Some(ids[i].as_str());
+    for alone in [false, true] {
+        for file in ["g.csv", "g.xlsx"] {
+            let path = dir.path().join(file);
+            let mut rows: Vec<Vec<Option<&str>>> = vec![
+                vec![Some("年级"), Some("班级"), Some("姓名"), Some("身份证号")],
+                vec![Some("三年级")],
+                vec![None, Some("2班"), Some("甲"), id(0)],
+                vec![None, None, Some("乙"), id(1)],
+                vec![],
+            ];
+            if alone {
+                rows.push(vec![None, Some("3班")]);
+                rows.push(vec![None, None, Some("丙"), id(2)]);
+            } else {
+                rows.push(vec![None, Some("3班"), Some("丙"), id(2)]);
+            }
+            rows.push(vec![None, None, Some("丁"), id(3)]);
+            rows.push(vec![]);
+            rows.push(vec![None, None, Some("戊"), id(4)]);
+            let last = rows.len();
+            write_rows(&path, "名单", &rows);
+            let mut store = store();
+            let report = class_list::import(&mut store, &[path.as_path()], Some("绿地小学"), false).unwrap();
+            let what = format!("{file}, 3班 alone {alone}");
+            let expected = ["三年级2班", "三年级2班", "三年级3班", "三年级3班", ""];
+            assert_eq!(classes_of(&store, &ids), expected, "{what}: {:?}", report.problems);
+            assert_eq!(report.added, 5, "{what}: {:?}", report.problems);
+            let said = report.problems.iter().any(|p| p.row == Some(last) && p.message.contains("此学生没有班级"));
+            assert!(said, "{what}: {:?}", report.problems);
+        }
+    }
+}

@@ -2254,6 +2254,10 @@ struct FillDown {
     after_gap: bool,
     /// The row just filled was such a pupil's: the first class column not read down for it, to say at the row.
     cut: Option<Column>,
+    /// A grade alone over its classes' blocks (「三年级」 in the 年级 column, then 「2班」's block, an empty row, 「3班」's
+    /// block): a larger block than a class's, which an empty row does not end; a heading, a header or a footer
+    /// does, and a grade written anew. Its place in `columns`, and the cell.
+    grade_heading: Option<(usize, Cell)>,
 }
 
 impl FillDown {
@@ -2267,13 +2271,28 @@ impl FillDown {
             })
             .collect();
         let above = vec![None; columns.len()];
-        FillDown { columns, above, filled: Vec::new(), spacer: false, after_gap: false, cut: None }
+        FillDown { columns, above, filled: Vec::new(), spacer: false, after_gap: false, cut: None, grade_heading: None }
     }
 
     /// A heading, a header, a footer (合计): the block of pupils ends, and nothing is read down past it.
     fn block_ends(&mut self) {
+        self.class_block_ends();
+        self.grade_heading = None;
+    }
+
+    /// An empty row: the class's block ends, the grade heading's over it does not.
+    fn class_block_ends(&mut self) {
         self.above.iter_mut().for_each(|a| *a = None);
         (self.spacer, self.after_gap) = (false, false);
+    }
+
+    /// The grade heading's cell, in its column, for a row that writes a class of its own and no grade.
+    fn grade_heading_above(&mut self, map: &HeaderMap, row: &[Cell]) {
+        let Some((i, cell)) = self.grade_heading.clone() else { return };
+        let at = self.columns[i].1;
+        if map.columns.get(&Column::Grade) == Some(&at) && row.get(at).is_none_or(Cell::is_empty) {
+            self.above[i] = Some(cell);
+        }
     }
 
     /// An empty row: the block's end; the pupils after it writing no class are said (`after_gap`).
@@ -2298,6 +2317,14 @@ impl FillDown {
         for (i, &(_, at, _)) in self.columns.iter().enumerate() {
             self.above[i] = row.get(at).filter(|c| !c.is_empty()).cloned();
         }
+        let grade = self.columns.iter().position(|&(c, at, _)| c == Column::Grade && map.columns.get(&c) == Some(&at));
+        match grade.filter(|&i| self.above[i].is_some()) {
+            // 「三年级」 alone: a grade heading, over its classes' blocks, empty rows between them or not.
+            Some(i) if written.len() == 1 => self.grade_heading = self.above[i].clone().map(|cell| (i, cell)),
+            Some(_) => self.grade_heading = None,
+            // 「3班」 alone under it: a class of that grade.
+            None => self.grade_heading_above(map, row),
+        }
         (self.spacer, self.after_gap) = (false, false);
         Some(written.iter().map(|&at| row[at].text_ref().trim().to_owned()).collect::<Vec<_>>().join(" "))
     }
@@ -2315,14 +2342,20 @@ impl FillDown {
             let would_take = self.columns.iter().zip(&self.above).find_map(|(&(column, at, down), above)| {
                 (down && above.is_some() && map.columns.get(&column) == Some(&at)).then_some(column)
             });
-            self.block_ends();
+            self.class_block_ends();
+            if writes {
+                self.grade_heading_above(map, row);
+            }
             if !writes && let Some(column) = would_take {
                 self.after_gap = true;
                 self.cut = Some(column);
             }
         } else if self.after_gap {
             match writes {
-                true => self.after_gap = false,
+                true => {
+                    self.after_gap = false;
+                    self.grade_heading_above(map, row);
+                }
                 false => self.cut = self.columns.first().map(|&(column, ..)| column),
             }
         }
@@ -2338,6 +2371,10 @@ impl FillDown {
             match row.get(at).filter(|c| !c.is_empty()) {
                 Some(cell) => {
                     let text = cell.text_ref();
+                    // A grade written anew ends the grade heading's block.
+                    if self.grade_heading.as_ref().is_some_and(|(g, h)| *g == i && h.text_ref().trim() != text.trim()) {
+                        self.grade_heading = None;
+                    }
                     outer_new |= self.above[i].as_ref().is_none_or(|a| a.text_ref().trim() != text.trim());
                     self.above[i] = Some(cell.clone());
                 }
