@@ -6676,3 +6676,38 @@ fn a_class_after_an_empty_row_under_a_grade_heading_is_of_that_grade() {
         }
     }
 }
+
+/// A sheet named with a shortened class (「3.2班」) before the sheet naming a class in full (「三年级1班」) reads as it
+/// does after it: the workbook's other sheets tell its stage, 三年级2班. A file named 「三年级2班-副本.csv」 (no
+/// spaces around the dash) gives 三年级2班 as 「三年级2班 - 副本.csv」 does. Before, both gave no class.
+#[test]
+fn a_shortened_sheet_before_a_full_one_and_a_copy_named_without_spaces_give_their_class() {
+    let dir = tempfile::tempdir().unwrap();
+    let ids: Vec<String> = (1..=4).map(|i| valid(&format!("45020220160318{i:03}"))).collect();
+    let row = |name: &str, id: &str| vec![name.to_owned(), id.to_owned()];
+    let path = dir.path().join("book.xlsx");
+    write_sheets(
+        &path,
+        &[
+            ("3.2班", &["姓名", "身份证号码"], vec![row("甲", &ids[0]), row("乙", &ids[1])]),
+            ("三年级1班", &["姓名", "身份证号码"], vec![row("丙", &ids[2]), row("丁", &ids[3])]),
+        ],
+    );
+    let mut store = self::store();
+    let report = class_list::import(&mut store, &[path.as_path()], Some("育才小学"), false).unwrap();
+    let expected = ["三年级2班", "三年级2班", "三年级1班", "三年级1班"];
+    assert_eq!(classes_of(&store, &ids), expected, "{:?}", report.problems);
+    let rows: Vec<Vec<Option<&str>>> = vec![
+        vec![Some("姓名"), Some("身份证号码")],
+        vec![Some("甲"), Some(ids[0].as_str())],
+        vec![Some("乙"), Some(ids[1].as_str())],
+    ];
+    for name in ["三年级2班-副本.csv", "三年级2班-副本(2).csv", "三年级2班-Copy.xlsx", "三年级2班—副本.csv"]
+    {
+        let path = dir.path().join(name);
+        write_rows(&path, "Sheet1", &rows);
+        let mut store = self::store();
+        let report = class_list::import(&mut store, &[path.as_path()], Some("育才小学"), false).unwrap();
+        assert_eq!(classes_of(&store, &ids[..2]), ["三年级2班", "三年级2班"], "{name}: {:?}", report.problems);
+    }
+}

@@ -2581,6 +2581,15 @@ impl RowReader<'_> {
         let seen = sheets.iter().filter(|s| !s.hidden).count();
         self.sheets += seen;
         let multi = seen > 1;
+        // The school years the sheets' names write in full tell a shortened sheet's (「3.2班」) stage whichever
+        // sheet comes first (`shortened_sure`).
+        let named_years: Vec<u8> = sheets
+            .iter()
+            .filter(|s| !s.hidden)
+            .filter_map(|s| class_in_name(&s.name))
+            .filter_map(|class| full_year(&class))
+            .collect();
+        self.list_years_add(file, &named_years);
         // A 说明 or 样表 sheet beside class sheets is read after them: with a header over sample rows, it is left
         // out once the others have given pupils, and read as a list (and said) only where they gave none.
         let notes_later = multi && sheets.iter().any(|s| !s.hidden && !is_notes_sheet(&s.name));
@@ -8393,8 +8402,12 @@ fn class_first(text: &str) -> Option<TitleClass> {
             return None;
         }
         // A list mark right after the class (「三年级2班、张三」) lists something beside it, a class or not; a dash
-        // after a space (「三年级2班 - 副本」) only sets words apart.
-        let listed = rest.starts_with(CLASS_LIST_MARKS.as_slice());
+        // after a space (「三年级2班 - 副本」), or before a copy's word (「三年级2班-副本」), only sets words apart.
+        let copy = rest.strip_prefix(['-', '~']).is_some_and(|after| {
+            let after = after.trim_start().to_lowercase();
+            ["副本", "复制", "copy"].iter().any(|w| after.starts_with(w))
+        });
+        let listed = rest.starts_with(CLASS_LIST_MARKS.as_slice()) && !copy;
         if listed && !others.contains('班') {
             return None;
         }
