@@ -6711,3 +6711,38 @@ fn a_shortened_sheet_before_a_full_one_and_a_copy_named_without_spaces_give_thei
         assert_eq!(classes_of(&store, &ids[..2]), ["三年级2班", "三年级2班"], "{name}: {:?}", report.problems);
     }
 }
+
+/// A list named for a category's people and their pupils (「特困供养学生名单.xlsx」, a title 「低保家庭学生名单」) with no
+/// class or grade column and no school named is a department's list, refused as 「特困人员名单」 is; `--as-class-list`
+/// takes it. A school's own (「随班就读残疾学生名单」, 「低保学生参保名单」, a title naming the school) stays imported, as
+/// the test above has it. Before, the word 学生 alone made it a school's list.
+#[test]
+fn a_category_list_of_pupils_naming_no_school_is_refused_as_a_departments() {
+    let dir = tempfile::tempdir().unwrap();
+    let (adult, child) = (valid("45020319600101124"), valid("45020320160305124"));
+    let header: &[&str] = &["序号", "姓名", "身份证号码", "性别"];
+    let rows = vec![
+        vec!["1".to_owned(), "路人甲".to_owned(), adult.clone(), "男".to_owned()],
+        vec!["2".to_owned(), "孙小".to_owned(), child.clone(), "女".to_owned()],
+    ];
+    let by_file = dir.path().join("特困供养学生名单.xlsx");
+    write_sheets(&by_file, &[("Sheet1", header, rows.clone())]);
+    let by_csv = dir.path().join("脱贫家庭学生名单.csv");
+    std::fs::write(&by_csv, format!("姓名,身份证号码\n路人甲,{adult}\n孙小,{child}\n")).unwrap();
+    let titled = dir.path().join("titled.csv");
+    std::fs::write(&titled, format!("低保家庭学生名单\n姓名,身份证号码\n路人甲,{adult}\n孙小,{child}\n")).unwrap();
+    for path in [&by_file, &by_csv, &titled] {
+        let what = format!("{path:?}");
+        let mut store = store();
+        match class_list::import(&mut store, &[path.as_path()], Some("第二小学"), false) {
+            Err(ImportError::CategoryList { .. }) => {}
+            other => panic!("{what}: {other:?}"),
+        }
+        assert!(store.student_by_id_number(&child).unwrap().is_none(), "{what}");
+        let mut request =
+            class_list::ImportRequest::new(&store, vec![path.clone()], Some("第二小学".to_owned())).unwrap();
+        request.as_class_list = true;
+        let report = request.run(&mut store, false).unwrap_or_else(|e| panic!("{what}: {e}"));
+        assert_eq!(report.added, 2, "{what}: {report:?}");
+    }
+}

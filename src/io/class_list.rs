@@ -9223,16 +9223,22 @@ fn looks_like_category_list(
     }
 }
 
-/// Words of a name that make it a school's list of its pupils (「随班就读残疾学生名单」, 「低保学生参保名单」,
-/// 「XX小学参保学生名单」): a category named beside them is its pupils' category, not the list's subject.
-const PUPIL_LIST_NAME_WORDS: [&str; 9] = ["学生", "学校", "小学", "中学", "幼儿园", "学院", "在校", "班", "年级"];
+/// Words of a name that make it a school's list of its pupils (「随班就读残疾学生名单」, 「XX小学低保学生名单」): the
+/// school, its classes or grades. A category named beside them is its pupils' category, not the list's subject.
+const PUPIL_LIST_NAME_WORDS: [&str; 8] = ["学校", "小学", "中学", "幼儿园", "学院", "在校", "班", "年级"];
+
+/// Words beside 学生 that make a name a school's list of its pupils (「低保学生参保名单」, 「残疾学生资助名单」): what a
+/// school does for them. 学生 alone is a department's word too (「特困供养学生名单」, 「低保家庭学生名单」).
+const PUPIL_LIST_DEEDS: [&str; 7] = ["参保", "医保", "缴费", "就读", "在读", "资助", "入学"];
 
 /// Whether a title, a sheet's or a file's name names a list of a category's certified people (「特困人员名单」,
-/// 「低保名单」, 「脱贫人口」): a category's word and no word of a school's list of its pupils
-/// (`PUPIL_LIST_NAME_WORDS`), as a school's 「随班就读残疾学生名单」 is its pupils' list.
+/// 「低保名单」, 「脱贫人口」, 「特困供养学生名单」): a category's word and no word of a school's list of its pupils
+/// (`PUPIL_LIST_NAME_WORDS`, or 学生 beside a `PUPIL_LIST_DEEDS` word), as a school's 「随班就读残疾学生名单」 is its
+/// pupils' list.
 fn category_named(text: &str) -> bool {
-    CATEGORY_NAME_WORDS.iter().any(|word| text.contains(word))
-        && !PUPIL_LIST_NAME_WORDS.iter().any(|word| text.contains(word))
+    let schools = PUPIL_LIST_NAME_WORDS.iter().any(|word| text.contains(word))
+        || (text.contains("学生") && PUPIL_LIST_DEEDS.iter().any(|word| text.contains(word)));
+    CATEGORY_NAME_WORDS.iter().any(|word| text.contains(word)) && !schools
 }
 
 /// Whole headers of a certifying department's columns (认定部门, 认定时间, 发证机关 …): a class-less list's header naming
