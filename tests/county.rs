@@ -109,6 +109,12 @@ fn laptop_copy(dir: &Path, base: &Path, laptop: &str) -> PathBuf {
     path
 }
 
+/// Two laptops' copies of the drive file `base` (see [`laptop_copy`]), in the folders `dir/laptops[0]` and
+/// `dir/laptops[1]`: one school's drive carried to two laptops, which the county takes for one drive.
+fn two_laptops(dir: &Path, base: &Path, laptops: [&str; 2]) -> (PathBuf, PathBuf) {
+    (laptop_copy(dir, base, laptops[0]), laptop_copy(dir, base, laptops[1]))
+}
+
 /// Waits past the current second: audit instants have whole seconds, so the change made next is plainly the
 /// later one.
 fn a_second_later() {
@@ -1691,10 +1697,10 @@ fn two_copies_certified(
     let a = drive(dir, 0, 4);
     let ids: Vec<String> = (0..4).map(|n| pupil_id(0, n)).collect();
     base(&mut Store::open(&a).unwrap(), &ids);
-    let copies: Vec<PathBuf> = ["甲", "乙"].iter().map(|laptop| laptop_copy(dir, &a, laptop)).collect();
-    jia(&mut Store::open(&copies[0]).unwrap(), &ids);
-    yi(&mut Store::open(&copies[1]).unwrap(), &ids);
-    (copies[0].clone(), copies[1].clone())
+    let copies = two_laptops(dir, &a, ["甲", "乙"]);
+    jia(&mut Store::open(&copies.0).unwrap(), &ids);
+    yi(&mut Store::open(&copies.1).unwrap(), &ids);
+    copies
 }
 
 fn certify(s: &mut canbao::store::Store, id: &str, at: &str, marks: &[(&str, &str)]) {
@@ -4041,8 +4047,8 @@ fn top_ups_joined_keep_the_tax_offices_date_and_channel_over_a_later_bare_hand_t
 fn a_school_rename_taken_back_does_not_undo_the_other_laptops_rename_at_the_county() {
     let dir = tempfile::tempdir().unwrap();
     let base = drive(dir.path(), 0, 3);
-    let copies: Vec<PathBuf> = ["甲", "乙"].iter().map(|laptop| laptop_copy(dir.path(), &base, laptop)).collect();
-    let (jia, yi) = (&copies[0], &copies[1]);
+    let (jia, yi) = two_laptops(dir.path(), &base, ["甲", "乙"]);
+    let (jia, yi) = (&jia, &yi);
     canbao(yi).args(["school", "rename", "第1小学", "第1小学本部"]).assert().success();
     // Audit instants have whole seconds: 甲's renames are plainly the later changes.
     a_second_later();
@@ -4085,8 +4091,8 @@ fn a_pupil_marked_paid_apart_on_two_laptops_is_named_by_the_push_in_either_order
     let dir = tempfile::tempdir().unwrap();
     let base = drive_2024(dir.path(), 3);
     let id = pupil_id(0, 0);
-    let copies: Vec<PathBuf> = ["甲", "乙"].iter().map(|laptop| laptop_copy(dir.path(), &base, laptop)).collect();
-    let (jia, yi) = (&copies[0], &copies[1]);
+    let (jia, yi) = two_laptops(dir.path(), &base, ["甲", "乙"]);
+    let (jia, yi) = (&jia, &yi);
     mark(jia, &id, &["--payment", "paid", "--amount", "380", "--paid-on", "2023-10-08", "--channel", "现金", "--yes"]);
     mark(yi, &id, &["--payment", "paid", "--amount", "380", "--paid-on", "2023-10-09", "--channel", "微信", "--yes"]);
     let merged = dir.path().join("合.db");
@@ -4256,8 +4262,8 @@ fn a_pupil_paid_apart_is_said_by_the_paid_apart_line_alone() {
     let dir = tempfile::tempdir().unwrap();
     let base = drive_2024(dir.path(), 3);
     let id = pupil_id(0, 0);
-    let copies: Vec<PathBuf> = ["甲", "乙"].iter().map(|laptop| laptop_copy(dir.path(), &base, laptop)).collect();
-    let (jia, yi) = (&copies[0], &copies[1]);
+    let (jia, yi) = two_laptops(dir.path(), &base, ["甲", "乙"]);
+    let (jia, yi) = (&jia, &yi);
     mark(jia, &id, &["--payment", "paid", "--amount", "380", "--paid-on", "2023-10-08", "--channel", "现金", "--yes"]);
     mark(yi, &id, &["--payment", "paid", "--amount", "380", "--paid-on", "2023-10-09", "--channel", "微信", "--yes"]);
     let Some(db) = TestDb::new() else { return };
@@ -4382,8 +4388,7 @@ fn the_pupils_a_restore_removed_are_named_once_and_taken_out_of_the_county_when_
 fn a_school_rename_taken_back_after_it_reached_the_county_does_not_undo_the_other_laptops_rename() {
     let dir = tempfile::tempdir().unwrap();
     let base = drive(dir.path(), 0, 3);
-    let copy = |laptop: &str| laptop_copy(dir.path(), &base, laptop);
-    let (jia, yi) = (copy("甲"), copy("乙"));
+    let (jia, yi) = two_laptops(dir.path(), &base, ["甲", "乙"]);
     canbao(&yi).args(["school", "rename", "第1小学", "第1小学本部"]).assert().success();
     // Audit instants have whole seconds: 甲's renames are plainly the later changes.
     a_second_later();
@@ -4675,8 +4680,7 @@ fn a_payment_enrollment_or_category_taken_back_after_it_reached_the_county_does_
     use canbao::store::{Field, FieldChange, Store};
     let dir = tempfile::tempdir().unwrap();
     let base = drive(dir.path(), 0, 4);
-    let copy = |laptop: &str| laptop_copy(dir.path(), &base, laptop);
-    let (jia, yi) = (copy("甲"), copy("乙"));
+    let (jia, yi) = two_laptops(dir.path(), &base, ["甲", "乙"]);
     let ids: Vec<String> = (0..3).map(|n| pupil_id(0, n)).collect();
     {
         let mut s = Store::open(&yi).unwrap();
@@ -4753,8 +4757,7 @@ fn a_top_up_made_over_the_other_laptops_same_payment_stands_at_the_county_in_eit
     let dir = tempfile::tempdir().unwrap();
     let base = drive(dir.path(), 0, 3);
     let id = pupil_id(0, 0);
-    let copy = |laptop: &str| laptop_copy(dir.path(), &base, laptop);
-    let (jia, yi) = (copy("甲"), copy("乙"));
+    let (jia, yi) = two_laptops(dir.path(), &base, ["甲", "乙"]);
     let part = PaymentDetails {
         amount_fen: Some(30000),
         paid_on: chrono::NaiveDate::from_ymd_opt(2026, 11, 20),
@@ -4866,7 +4869,7 @@ fn a_change_taken_back_a_second_time_after_the_first_reached_the_county_does_not
     let dir = tempfile::tempdir().unwrap();
     let base = drive(dir.path(), 0, 4);
     let copy = |from: &Path, laptop: &str| laptop_copy(dir.path(), from, laptop);
-    let (jia, yi) = (copy(&base, "甲"), copy(&base, "乙"));
+    let (jia, yi) = two_laptops(dir.path(), &base, ["甲", "乙"]);
     let ids: Vec<String> = (0..3).map(|n| pupil_id(0, n)).collect();
     {
         let mut s = Store::open(&yi).unwrap();
@@ -5468,7 +5471,7 @@ fn a_payment_taken_on_a_laptop_whose_clock_is_behind_reaches_the_county_with_its
     for a_first in [true, false] {
         let folder = dir.path().join(format!("order-{a_first}"));
         std::fs::create_dir(&folder).unwrap();
-        let (a, b) = (laptop_copy(&folder, &base, "lapA"), laptop_copy(&folder, &base, "lapB"));
+        let (a, b) = two_laptops(&folder, &base, ["lapA", "lapB"]);
         let Some(db) = TestDb::new() else { return };
         push(&db, &[&base], &[]);
         {
@@ -5529,7 +5532,7 @@ fn copies_importing_one_list_under_two_schools_keep_the_other_copys_school_after
     let base = drive(dir.path(), 0, 3);
     drive(dir.path(), 1, 4);
     let list = dir.path().join("school1.csv");
-    let (a, b) = (laptop_copy(dir.path(), &base, "lapA"), laptop_copy(dir.path(), &base, "lapB"));
+    let (a, b) = two_laptops(dir.path(), &base, ["lapA", "lapB"]);
     push(&db, &[&base], &[]);
     canbao(&a).args(["import", "--school", "第3小学"]).arg(&list).assert().success();
     a_second_later();
@@ -5597,7 +5600,7 @@ fn a_payment_standing_over_a_left_names_both_operators() {
     let dir = tempfile::tempdir().unwrap();
     let base = drive(dir.path(), 0, 3);
     let id = pupil_id(0, 1);
-    let (a, b) = (laptop_copy(dir.path(), &base, "lapA"), laptop_copy(dir.path(), &base, "lapB"));
+    let (a, b) = two_laptops(dir.path(), &base, ["lapA", "lapB"]);
     push(&db, &[&base], &[]);
     {
         let mut s = Store::open(&a).unwrap();
@@ -5670,7 +5673,7 @@ fn a_leaving_marked_apart_from_a_payment_ends_alike_pushed_apart_or_merged_first
     let base = drive(dir.path(), 0, 2);
     let left = pupil_id(0, 1);
     mark(&base, &left, &["--enrollment", "here"]);
-    let (a, b) = (laptop_copy(dir.path(), &base, "lapA"), laptop_copy(dir.path(), &base, "lapB"));
+    let (a, b) = two_laptops(dir.path(), &base, ["lapA", "lapB"]);
     mark(&a, &left, &["--payment", "paid", "--amount", "400"]);
     a_second_later();
     mark(&b, &left, &["--enrollment", "left"]);

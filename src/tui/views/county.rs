@@ -219,6 +219,11 @@ mod tests {
         crate::tui::test_support::rows(terminal.backend().buffer()).join("\n")
     }
 
+    /// The dashboard showing `rollup` in `lang`, refreshed at 10:00 without error.
+    fn screen_of(rollup: Rollup, lang: Language) -> CountyScreen {
+        CountyScreen { rollup, refreshed: "10:00:00".into(), error: None, offset: 0, lang, refreshing: false }
+    }
+
     /// A refresh that cannot reach the server says why before the address, which a real county's URL makes
     /// long (`?sslmode=verify-full&sslrootcert=…`): the reason is on screen, the address shortened after it.
     #[test]
@@ -234,14 +239,7 @@ mod tests {
         ] {
             let said = e.shortened();
             assert!(!said.contains("sslrootcert"), "{said}");
-            let screen = CountyScreen {
-                rollup: Rollup::nothing_yet(None),
-                refreshed: "10:00:00".into(),
-                error: Some(said),
-                offset: 0,
-                lang: Language::Zh,
-                refreshing: false,
-            };
+            let screen = CountyScreen { error: Some(said), ..screen_of(Rollup::nothing_yet(None), Language::Zh) };
             let text = screen_text(&screen).replace(' ', "");
             assert!(text.contains("连接不上服务器") || text.contains("连接汇总数据库超时"), "{text}");
         }
@@ -249,14 +247,7 @@ mod tests {
 
     #[test]
     fn a_county_nothing_was_pushed_to_says_how_to_push_and_that_pushes_show_up() {
-        let screen = |lang| CountyScreen {
-            rollup: Rollup::nothing_yet(None),
-            refreshed: "10:00:00".into(),
-            error: None,
-            offset: 0,
-            lang,
-            refreshing: false,
-        };
+        let screen = |lang| screen_of(Rollup::nothing_yet(None), lang);
         // Compared without spaces: the screen pads and aligns its columns with them.
         let text = screen_text(&screen(Language::Zh)).replace(' ', "");
         assert!(text.contains("全县汇总-只读"), "no year before the first push:\n{text}");
@@ -289,14 +280,7 @@ mod tests {
             other_school_pupils: 0,
             schools_in_other_years: Vec::new(),
         };
-        let screen = CountyScreen {
-            rollup,
-            refreshed: "10:00:00".into(),
-            error: Some("timeout".into()),
-            offset: 0,
-            lang: Language::Zh,
-            refreshing: false,
-        };
+        let screen = CountyScreen { error: Some("timeout".into()), ..screen_of(rollup, Language::Zh) };
         let text = screen_text(&screen).replace(' ', "");
         assert!(text.contains("2027年度"), "{text}");
         assert!(text.contains("第一小学101010100.0%"), "{text}");
@@ -332,14 +316,7 @@ mod tests {
         for (lang, said) in
             [(Language::Zh, "第二小学4人在2026年度，不在本年度数字中"), (Language::En, "4pupilsininsuredyear2026")]
         {
-            let screen = CountyScreen {
-                rollup: rollup.clone(),
-                refreshed: "10:00:00".into(),
-                error: None,
-                offset: 0,
-                lang,
-                refreshing: false,
-            };
+            let screen = screen_of(rollup.clone(), lang);
             let text = screen_text(&screen).replace(' ', "");
             assert!(text.contains(said), "{text}");
             assert!(text.contains("第一小学1010550.0%"), "{text}");
@@ -355,14 +332,7 @@ mod tests {
         let rollup = Rollup { year: Some(2027), years: vec![2027], totals, ..Rollup::nothing_yet(Some(2027)) };
         for (lang, said) in [(Language::Zh, "家庭缴费 2  部分缴费 2"), (Language::En, "family-paid 2  part-paid 2")]
         {
-            let screen = CountyScreen {
-                rollup: rollup.clone(),
-                refreshed: "10:00:00".into(),
-                error: None,
-                offset: 0,
-                lang,
-                refreshing: false,
-            };
+            let screen = screen_of(rollup.clone(), lang);
             let text = screen_text(&screen);
             assert!(text.contains(said), "{text}");
         }
