@@ -5703,3 +5703,42 @@ fn a_leaving_marked_apart_from_a_payment_ends_alike_pushed_apart_or_merged_first
     let again = push(&apart, &[&a, &b], &[]);
     assert_eq!(enrollment(&apart), "left", "{again}");
 }
+
+/// `export summary`'s notices go beside the form by one rule, as every export's do: with `--out` a file, on
+/// standard output, both the line saying the school's form is of its own year and the line naming the other
+/// years the database holds; with `--out -`, both on standard error, the form alone on standard output. Before,
+/// with a file the first went to standard error and the second to standard output.
+#[test]
+fn the_county_summarys_notices_go_to_one_stream_by_where_the_form_goes() {
+    let Some(db) = TestDb::new() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("home");
+    let behind = drive(dir.path(), 0, 3);
+    let early = drive(dir.path(), 1, 4);
+    let year = push(&db, &[&behind], &[])["files"][0]["year"].as_i64().expect("the drive's year");
+    let next = (year + 1).to_string();
+    canbao(&early)
+        .args(["year", "new", &next])
+        .env("HOME", &home)
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .assert()
+        .success();
+    push(&db, &[&early], &[]);
+    let own_year = format!("第1小学的学生在 {year} 年度");
+    let other_years = format!("汇总数据库另有 {next} 年度的数据");
+    let form = dir.path().join("form.csv");
+    let export = |out: &Path| {
+        let args = ["export", "summary", "--format", "csv", "--school", "第1小学", "--from", &db.url, "--out"];
+        let out = bare().args(args).arg(out).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        (String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+    };
+    let (said, errors) = export(&form);
+    assert!(said.contains(&own_year) && said.contains(&other_years), "stdout: {said}\nstderr: {errors}");
+    assert!(!errors.contains(&own_year) && !errors.contains(&other_years), "stderr: {errors}");
+    assert!(std::fs::read_to_string(&form).unwrap().contains("学生总数,3"));
+    let (piped, said) = export(Path::new("-"));
+    assert!(said.contains(&own_year) && said.contains(&other_years), "stderr: {said}");
+    assert!(!piped.contains(&own_year) && !piped.contains(&other_years), "the form alone: {piped}");
+    assert!(piped.contains("学生总数,3"), "{piped}");
+}

@@ -716,26 +716,19 @@ fn push_failed(e: county::CountyError, drives: &[DriveFile], dry_run: bool) -> U
 }
 
 /// Says which other insured years the database holds, so one year's figures are not read as the whole picture.
-/// On standard error when standard output carries a form.
-fn other_years(r: &county::Rollup, to_stderr: bool) {
+/// On standard error when standard output carries a form (`to_stdout`), as every export's notices are.
+fn other_years(r: &county::Rollup, to_stdout: bool) {
     let others: Vec<String> = r.years.iter().filter(|&&y| Some(y) != r.year).map(i32::to_string).collect();
     if !others.is_empty() {
         let year = r.year.map_or_else(String::new, |y| y.to_string());
-        let line = super::pick(
-            &format!(
-                "汇总数据库另有 {} 年度的数据；以下是 {year} 年度，用 --year 选择年度 \
-                 (the database also holds {}; shown: {year}, choose with --year)",
-                others.join("、"),
-                others.join(", ")
-            ),
-            &format!("the database also holds {}; shown: {year}, choose with --year", others.join(", ")),
-        )
-        .to_owned();
-        if to_stderr {
-            eprintln!("{line}");
-        } else {
-            println!("{line}");
-        }
+        let both = format!(
+            "汇总数据库另有 {} 年度的数据；以下是 {year} 年度，用 --year 选择年度 \
+             (the database also holds {}; shown: {year}, choose with --year)",
+            others.join("、"),
+            others.join(", ")
+        );
+        let en = format!("the database also holds {}; shown: {year}, choose with --year", others.join(", "));
+        super::export::say_beside(Some((both, en)), to_stdout);
     }
 }
 
@@ -883,6 +876,9 @@ pub fn export_summary(args: &ExportArgs, from: Option<&str>, year: Option<i32>) 
     let target = target(from)?;
     let mut client = target.connect()?;
     let mut r = read_rollup(&mut client, &target, year, args.school.as_deref())?;
+    // The form's notices go beside it by the rule of every export: on standard error when the form itself is
+    // on standard output (`--out -`), on standard output when it is written to a file.
+    let to_stdout = args.out.as_deref() == Some(Path::new("-"));
     // A school's form of a year it has no pupils in would be all zeros. With no --year, the year is only the
     // county's latest, not the school's: its form is its own year's, as its drive would write it. A year asked
     // for by name is the operator's choice, and is refused, saying where the pupils are.
@@ -895,21 +891,17 @@ pub fn export_summary(args: &ExportArgs, from: Option<&str>, year: Option<i32>) 
                  {n} pupil(s) in insured year {other}, none in {asked}; nothing written; export with --year {other})"
             )));
         }
-        eprintln!(
-            "{}",
-            super::pick(
-                &format!(
-                    "{school}的学生在 {other} 年度（{n} 人），不在 {asked} 年度：导出 {other} 年度的汇总 ({school}'s \
-                 pupils are in insured year {other} ({n}), not {asked}: the summary of {other} is exported)"
-                ),
-                &format!(
-                    "{school}'s pupils are in insured year {other} ({n}), not {asked}: the summary of {other} is exported"
-                ),
-            )
+        let both = format!(
+            "{school}的学生在 {other} 年度（{n} 人），不在 {asked} 年度：导出 {other} 年度的汇总 ({school}'s pupils are \
+             in insured year {other} ({n}), not {asked}: the summary of {other} is exported)"
         );
+        let en = format!(
+            "{school}'s pupils are in insured year {other} ({n}), not {asked}: the summary of {other} is exported"
+        );
+        super::export::say_beside(Some((both, en)), to_stdout);
         r = read_rollup(&mut client, &target, Some(other), args.school.as_deref())?;
     }
-    other_years(&r, args.out.as_deref() == Some(Path::new("-")));
+    other_years(&r, to_stdout);
     let t = &r.totals;
     let mut totals: Vec<(String, f64)> = vec![("学生总数".into(), t.students as f64)];
     for e in Enrollment::ALL {
@@ -970,7 +962,6 @@ pub fn export_summary(args: &ExportArgs, from: Option<&str>, year: Option<i32>) 
         format.extension()
     );
     // `--out -`: written in a private folder, copied to standard output, and removed, as a drive's export is.
-    let to_stdout = args.out.as_deref() == Some(Path::new("-"));
     let scratch = if to_stdout { Some(super::export::ScratchDir::new()?) } else { None };
     let path = match &scratch {
         Some(dir) => dir.0.join(&name),

@@ -670,7 +670,9 @@ fn stdout_file_mode() -> Option<u32> {
     None
 }
 
-fn say_beside(note: Option<(String, String)>, to_stdout: bool) {
+/// A notice beside a form (`note`: bilingual and English): on standard error when the form goes to standard
+/// output (`to_stdout`, `--out -`), so that what is piped is the form alone; else on standard output.
+pub(super) fn say_beside(note: Option<(String, String)>, to_stdout: bool) {
     if let Some((both, en)) = note {
         if to_stdout {
             eprintln!("{}", super::pick(&both, &en));
