@@ -5742,3 +5742,140 @@ fn the_county_summarys_notices_go_to_one_stream_by_where_the_form_goes() {
     assert!(!piped.contains(&own_year) && !piped.contains(&other_years), "the form alone: {piped}");
     assert!(piped.contains("学生总数,3"), "{piped}");
 }
+
+/// The pupils of school 2's list (`school1.csv`, as `drive` writes it) under another name and class each, as a
+/// list with other spellings would give them: `误名N`, 四年级5班.
+fn other_spelling_of_school2(dir: &Path) -> PathBuf {
+    let list = dir.join("school1-other.csv");
+    let mut text = String::from("姓名,身份证号,所在年级、班级\n");
+    for n in 0..4 {
+        text.push_str(&format!("误名{n},{},四年级5班\n", pupil_id(1, n)));
+    }
+    std::fs::write(&list, text).unwrap();
+    list
+}
+
+/// Each of school 2's four pupils in the county: school, name, grade and class, by ID number.
+fn school2_pupils(db: &TestDb) -> Vec<(String, String, String, String)> {
+    let ids: Vec<String> = (0..4).map(|n| pupil_id(1, n)).collect();
+    db.client()
+        .query(
+            "SELECT s.name, p.name, p.grade, p.class FROM canbao.pupils p JOIN canbao.schools s ON s.id = p.school_id
+             WHERE p.id_number = ANY($1) ORDER BY p.id_number",
+            &[&ids],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3)))
+        .collect()
+}
+
+/// Two laptops' copies of one drive each import school 2's children under a school each, the second later and
+/// from a list with other names and classes: the county takes the second's. The second laptop takes its import
+/// back by restoring the backup from before it and pushes: the pupils go back under the first laptop's school
+/// with the first's names and classes (its creation rows record them, county schema 13), each value taken back a
+/// `restore` row of the county's history, and pushing either copy again changes nothing. Before, only the school
+/// went back: the names and classes stayed the taken-back import's.
+#[test]
+fn a_restore_taking_back_one_of_two_creations_gives_back_the_other_creations_name_and_class() {
+    let Some(db) = TestDb::new() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let base = drive(dir.path(), 0, 3);
+    drive(dir.path(), 1, 4);
+    let (list, other) = (dir.path().join("school1.csv"), other_spelling_of_school2(dir.path()));
+    let (a, b) = two_laptops(dir.path(), &base, ["lapA", "lapB"]);
+    push(&db, &[&base], &[]);
+    canbao(&a).args(["import", "--school", "第3小学"]).arg(&list).assert().success();
+    a_second_later();
+    canbao(&b).args(["import", "--school", "第4小学"]).arg(&other).assert().success();
+    let both = push(&db, &[&a, &b], &[]);
+    let taken = school2_pupils(&db);
+    assert_eq!(taken.len(), 4, "{both}");
+    assert!(taken.iter().all(|p| p.0 == "第4小学" && p.1.starts_with("误名") && p.3 == "5班"), "{taken:?}");
+    let backup = import_backup(&dir.path().join("lapB"), "school0");
+    canbao(&b).arg("restore").arg(backup).arg("--force").assert().success();
+    let after = push(&db, &[&b], &[]);
+    let first: Vec<(String, String, String, String)> = (0..4)
+        .map(|n| ("第3小学".to_owned(), format!("学生1{n}"), "三年级".to_owned(), format!("{}班", n % 2 + 1)))
+        .collect();
+    assert_eq!(school2_pupils(&db), first, "{after}");
+    assert!(after["files"][0]["not_moved_back"].is_null(), "every value was known: {after}");
+    let ids: Vec<String> = (0..4).map(|n| pupil_id(1, n)).collect();
+    let recorded: Vec<(String, String, String)> = db
+        .client()
+        .query(
+            "SELECT field, old, new FROM canbao.audit WHERE action = 'restore' AND id_number = ANY($1)
+               AND field IN ('name', 'class') ORDER BY id_number, field",
+            &[&ids],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2)))
+        .collect();
+    let expected: Vec<(String, String, String)> = (0..4)
+        .flat_map(|n| {
+            [
+                ("class".to_owned(), "5班".to_owned(), format!("{}班", n % 2 + 1)),
+                ("name".to_owned(), format!("误名{n}"), format!("学生1{n}")),
+            ]
+        })
+        .collect();
+    assert_eq!(recorded, expected, "{after}");
+    let again = push(&db, &[&a, &b], &[]);
+    assert_eq!(again["updated"], 0, "{again}");
+    assert_eq!(school2_pupils(&db), first, "{again}");
+}
+
+/// A pupil's other creation pushed by a canbao before the county recorded what a creation gave (schema 12 for the
+/// school, 13 for the name and class): its row, written here in SQL as such a canbao wrote it, says none of them.
+/// A restore taking this drive's creation back cannot know where the pupils go, so the county leaves them as the
+/// taken-back creation put them (no guess at an older value) and the first push after the restore names each
+/// with what it kept, said once for that restore. Before, they stayed with nothing said.
+#[test]
+fn a_restore_that_cannot_know_the_other_creations_school_says_which_pupils_stay() {
+    let Some(db) = TestDb::new() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let base = drive(dir.path(), 0, 3);
+    let other = other_spelling_of_school2(dir.path());
+    let b = laptop_copy(dir.path(), &base, "lapB");
+    push(&db, &[&base], &[]);
+    canbao(&b).args(["import", "--school", "第4小学"]).arg(&other).assert().success();
+    push(&db, &[&b], &[]);
+    // Another drive's import of the same children, as a canbao before schema 12 pushed it: no school, name or
+    // class with the creation row.
+    let ids: Vec<String> = (0..4).map(|n| pupil_id(1, n)).collect();
+    let written = db
+        .client()
+        .execute(
+            "INSERT INTO canbao.audit(event, drive_id, pupil_id, at, at_text, operator, origin, action, id_number,
+                                      field, old, new)
+             SELECT gen_random_uuid(), (SELECT min(id) FROM canbao.drives), p.id, now() - interval '1 day',
+                    to_char(now() - interval '1 day', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), '旧版', 'old-laptop', 'import',
+                    p.id_number, 'created', NULL, 'school1.csv'
+             FROM canbao.pupils p WHERE p.id_number = ANY($1)",
+            &[&ids],
+        )
+        .unwrap();
+    assert_eq!(written, 4);
+    let backup = import_backup(&dir.path().join("lapB"), "school0");
+    canbao(&b).arg("restore").arg(backup).arg("--force").assert().success();
+    let dry = push(&db, &[&b], &["--dry-run"]);
+    let listed: Vec<(String, Value)> = dry["files"][0]["not_moved_back"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{dry}"))
+        .iter()
+        .map(|p| (p["name"].as_str().unwrap_or("").to_owned(), p["kept"].clone()))
+        .collect();
+    let expected: Vec<(String, Value)> =
+        (0..4).map(|n| (format!("误名{n}"), serde_json::json!(["school", "name", "class"]))).collect();
+    assert_eq!(listed, expected, "{dry}");
+    let out = bare().arg("push").arg(&b).args(["--to", &db.url, "--accept-clock"]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(out.status.success(), "{text}");
+    assert!(text.contains("其中 4 名学生另一个数据文件也建了档"), "{text}");
+    assert!(text.contains("第4小学 误名0 ") && text.contains("保留了撤回的建档给的学校、姓名、班级"), "{text}");
+    let kept = school2_pupils(&db);
+    assert!(kept.iter().all(|p| p.0 == "第4小学" && p.1.starts_with("误名") && p.3 == "5班"), "{kept:?}");
+    let again = push(&db, &[&b], &[]);
+    assert!(again["files"][0]["not_moved_back"].is_null(), "said once for the restore: {again}");
+}

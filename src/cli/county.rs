@@ -368,6 +368,37 @@ pub fn push(
                 say(&format!("    {school} {name} {id}"), &format!("    {school} {name} {id}"));
             }
         }
+        if !f.not_moved_back.is_empty() {
+            let n = f.not_moved_back.len();
+            let en = format!(
+                "{} another drive created too, whose creation here a restore of this drive took back, keep the \
+                 school, name or class it gave them: the other drive's creation reached the county from an older \
+                 canbao, which did not record them, so the county cannot move them back; check each against the \
+                 other school's list and correct it on the laptop that holds it; said once for this restore",
+                crate::words::counted(n, "pupil", "pupils")
+            );
+            say(
+                &format!(
+                    "  其中 {n} 名学生另一个数据文件也建了档，本数据文件的建档已随恢复撤回，但仍保留这次建档给的学校、姓名或班级：\
+                     另一个数据文件的建档是由较早版本的 canbao 上传的，没有记下这些，汇总数据库无法把他们移回；请对照另一所\
+                     学校的名单逐一核对，在存有该学生的电脑上更正；本次恢复只提示这一次 ({en})"
+                ),
+                &format!("  {en}"),
+            );
+            for p in &f.not_moved_back {
+                let (name, id, school) = (&p.pupil.name, &p.pupil.id_number, &p.pupil.school);
+                let kept_zh: Vec<&str> = p.kept.iter().map(|k| kept_label(k).0).collect();
+                let kept_en: Vec<&str> = p.kept.iter().map(|k| kept_label(k).1).collect();
+                say(
+                    &format!(
+                        "    {school} {name} {id}：保留了撤回的建档给的{} (kept: {})",
+                        kept_zh.join("、"),
+                        kept_en.join(", ")
+                    ),
+                    &format!("    {school} {name} {id}: kept {}", kept_en.join(", ")),
+                );
+            }
+        }
         if !f.removed_from_county.is_empty() {
             let n = f.removed_from_county.len();
             let (zh, en) = if report.dry_run {
@@ -602,6 +633,16 @@ fn prepare_schema(target: &Target, limit: std::time::Duration, dry_run: bool, js
 
 /// How many of the pupils in two unrelated schools' drives a push names one by one.
 const OTHER_SCHOOL_LISTED: usize = 5;
+
+/// A group of fields a restore's taking back left as the taken-back creation gave it
+/// (`county::push::NotMovedBack::kept`), in the screen's words: Chinese and English.
+fn kept_label(group: &str) -> (&'static str, &'static str) {
+    match group {
+        "school" => ("学校", "school"),
+        "name" => ("姓名", "name"),
+        _ => ("班级", "class"),
+    }
+}
 
 /// The pupils a push found in another school's drive (`county::push::OtherSchoolPupil`): how many, and the
 /// first few (their numbers as the push gave them: masked unless revealed).

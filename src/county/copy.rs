@@ -269,11 +269,20 @@ pub fn write_status(
     stamps(line, last, true, audit, into);
 }
 
-pub const EVENT_COLUMNS: &str =
-    "event, drive_id, pupil_id, at, at_text, operator, origin, action, id_number, field, old, new, year, school";
+pub const EVENT_COLUMNS: &str = "event, drive_id, pupil_id, at, at_text, operator, origin, action, id_number, field, \
+     old, new, year, school, name, grade, class, class_order";
 
-/// `school`: for a creation row, the school it put the pupil in (see the county schema's version 12).
-pub fn write_event(line: &mut CopyLine, e: &DriveEvent, drive_id: i32, pupil_id: Option<i64>, school: Option<&str>) {
+/// What a creation row gave its pupil, each where the row was the drive's newest change of it (see the county
+/// schema's versions 12 and 13): the school, the name, and the grade, class and class's sort key.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Created<'a> {
+    pub school: Option<&'a str>,
+    pub name: Option<&'a str>,
+    pub class: Option<(&'a str, &'a str, &'a str)>,
+}
+
+/// `created`: for a creation row, what it gave the pupil.
+pub fn write_event(line: &mut CopyLine, e: &DriveEvent, drive_id: i32, pupil_id: Option<i64>, created: Created) {
     line.text(&e.hash);
     line.int(i64::from(drive_id));
     line.opt_int(pupil_id);
@@ -291,7 +300,20 @@ pub fn write_event(line: &mut CopyLine, e: &DriveEvent, drive_id: i32, pupil_id:
     line.opt(e.old.as_deref().filter(|_| !kept_home));
     line.opt(e.new.as_deref().filter(|_| !kept_home));
     line.opt_int(e.year.map(i64::from));
-    line.opt(school);
+    line.opt(created.school);
+    line.opt(created.name);
+    match created.class {
+        Some((grade, class, order)) => {
+            line.text(grade);
+            line.text(class);
+            line.text(order);
+        }
+        None => {
+            line.null();
+            line.null();
+            line.null();
+        }
+    }
 }
 
 #[cfg(test)]
@@ -331,7 +353,7 @@ mod tests {
             hash: "0".repeat(32),
         };
         let mut line = CopyLine::new();
-        write_event(&mut line, &e, 1, Some(1), None);
+        write_event(&mut line, &e, 1, Some(1), Created::default());
         line.end();
         String::from_utf8(line.buf).unwrap()
     }

@@ -14,6 +14,7 @@ use super::drive::{DriveEvent, DrivePupil, DriveRead, DriveStatus};
 use super::{CountyError, Map, Set, schema};
 use crate::domain::id_number;
 use crate::domain::same_child::{LinkCounts, PupilSigns, look_alike};
+use crate::store::Field;
 use crate::store::merge::GROUPS;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -55,6 +56,12 @@ pub struct FilePush {
     /// `canbao.drives.restore_removed_said`), so the line is news when it comes.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub restore_removed: Vec<RemovedPupil>,
+    /// Pupils another drive created too, whose creation here a restore of the drive took back, that keep a
+    /// school, name or class that creation gave them: what the other creation gave is not known to the county
+    /// (pushed by a canbao older than the county's record of it), so nothing moves them back (see
+    /// [`NotMovedBack`]). Named on the first push after the restore only, as `restore_removed` is.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub not_moved_back: Vec<NotMovedBack>,
     /// Those pupils taken out of the county by this push (`--remove-restored`; a dry run says which it would
     /// take): their rows gone, each removal a row of the county's history (action `remove`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -89,6 +96,19 @@ pub struct RemovedPupil {
     /// pupil as taken out, does not count.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub paid_here: bool,
+}
+
+/// A pupil of [`FilePush::not_moved_back`]: another drive created the pupil too, a restore of this drive took
+/// its own creation back, and the county keeps what that creation gave for the groups in `kept` (`school`,
+/// `name`, `class`), since the other creation's row reached it from a canbao that did not record them (the
+/// school before county schema 12, the name and class before 13), and no later change of them says either. The
+/// county does not guess: the operator checks the pupil against the other school's list, and a change made there
+/// (on the laptop that holds the pupil) moves it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NotMovedBack {
+    #[serde(flatten)]
+    pub pupil: RemovedPupil,
+    pub kept: Vec<&'static str>,
 }
 
 /// The pupils of [`RemovedPupil`]: the county's pupils created by a row the drive's restores removed, by no other
@@ -246,9 +266,10 @@ fn settle_removed(
     Ok((Vec::new(), found))
 }
 
-/// [`rewind_removed`]'s statement, public so that a test can read its plan: the pupils are found through the
-/// history rows of the events taken back (`audit.event` is unique, `pupils.id` the key), not by a scan of every
-/// county pupil's `school_event` (not indexed: an index there would cost every push).
+/// [`rewind_removed`]'s statement for the school, public so that a test can read its plan: the pupils are found
+/// through the history rows of the events taken back (`audit.event` is unique, `pupils.id` the key), not by a
+/// scan of every county pupil's `school_event` (not indexed: an index there would cost every push). Returns the
+/// pupils moved, and those the county has no school to move back to.
 pub const REWIND_REMOVED: &str = "WITH g AS (SELECT DISTINCT unnest($1::text[])::uuid AS event),
              p AS (
                 SELECT p.id, p.school_id AS was, p.id_number
@@ -295,32 +316,263 @@ pub const REWIND_REMOVED: &str = "WITH g AS (SELECT DISTINCT unnest($1::text[]):
              -- push may not delete: the record is kept, its two schools made one, which the roll-up leaves out).
              o AS (UPDATE canbao.other_school_pupils o SET drive_school_id = o.county_school_id
                    FROM u WHERE o.pupil_id = u.id AND o.drive_id = $3)
-             SELECT count(*) FROM h";
+             SELECT ARRAY(SELECT pupil_id FROM h), ARRAY(SELECT id FROM k WHERE school_id IS NULL)";
 
-/// The county's pupils this drive no longer holds whose school was last set by a creation row (or change) its
-/// restores took back (`DriveRead::removed`, `undone`): a pupil another drive created too, which the county keeps
-/// (see [`removed_here`]), goes back to the school of the newest change of school the county holds that no
-/// restore took back: a 学校 change row's value, or the school another drive's creation row put the pupil in
-/// (recorded with it, county schema 12). Failing both (rows pushed before), the school the county had the pupil
-/// in before this drive's change moved it (`other_school_pupils`). Each school taken back is a row of the
-/// county's history (action `restore`), as a restore's taking back of a value is. `held`: the county's pupils
-/// the drive matched, whose school the drive's own value decides. Returns how many pupils changed school.
+/// The pupils of a restore's taking back ([`rewind_removed`]) whose group's newest change is one taken back
+/// (`$1`), not held by the drive (`$2`), and created by another drive too (a creation row no restore took back:
+/// a pupil only this drive created is [`removed_here`]'s). `{p}`: the group's prefix.
+fn rewound_pupils(p: &str, was: &str) -> String {
+    format!(
+        "g AS (SELECT DISTINCT unnest($1::text[])::uuid AS event),
+         p AS (
+            SELECT p.id, p.id_number, {was}
+            FROM canbao.audit a JOIN canbao.pupils p ON p.id = a.pupil_id AND p.{p}_event = a.event
+            WHERE a.event IN (SELECT event FROM g) AND NOT p.id = ANY($2)
+              AND EXISTS (SELECT 1 FROM canbao.audit o
+                          WHERE o.pupil_id = p.id AND o.field = 'created' AND o.action <> 'remove'
+                            AND o.event NOT IN (SELECT event FROM g))
+         )"
+    )
+}
+
+/// The newest history row of pupil `p.id` no restore took back (`g`) that says field `field`'s value: a change
+/// of it, or a creation row that recorded it (column `created`, county schema 12 and 13). As `value`, with the
+/// row's stamp.
+fn newest_saying(field: &str, created: &str) -> String {
+    format!(
+        "SELECT a.id, a.event, a.at, a.origin, a.drive_id,
+                CASE WHEN a.field = '{field}' THEN a.new ELSE a.{created} END AS value
+         FROM canbao.audit a
+         WHERE a.pupil_id = p.id AND a.event NOT IN (SELECT event FROM g)
+           AND ((a.field = '{field}' AND a.action NOT IN ('merge', 'restore') AND a.new IS NOT NULL)
+                OR (a.field = 'created' AND a.action <> 'remove' AND a.{created} IS NOT NULL))
+         ORDER BY a.at DESC NULLS LAST, a.origin DESC, a.id DESC
+         LIMIT 1"
+    )
+}
+
+/// The history row recording each value a restore's taking back changed: `values` yields (pupil, id_number,
+/// field, old, new); parameter `$n` is the drive, `$n+1` and `$n+2` the restore's time and operator.
+fn restore_history(values: &str, n: usize) -> String {
+    let (drive, at, operator) = (n, n + 1, n + 2);
+    format!(
+        "INSERT INTO canbao.audit(event, drive_id, pupil_id, at, at_text, operator, origin, action, id_number,
+                                  field, old, new)
+         SELECT gen_random_uuid(), ${drive}, v.pupil, COALESCE(${at}::text::timestamptz, now()),
+                COALESCE(${at}, to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')), ${operator},
+                'restore', 'restore', v.id_number, v.field, v.old, v.new
+         FROM ({values}) v WHERE v.old IS DISTINCT FROM v.new
+         RETURNING pupil_id"
+    )
+}
+
+/// What [`rewind_removed`] did: the history rows it wrote, the pupils whose values moved, and by pupil the groups
+/// whose value could not be known (see [`NotMovedBack`]).
+#[derive(Debug, Default)]
+struct Rewound {
+    rows: u64,
+    pupils: usize,
+    unknown: Vec<(i64, &'static str)>,
+}
+
+/// The county's pupils this drive no longer holds whose school, name or class was last set by a creation row (or
+/// change) its restores took back (`DriveRead::removed`, `undone`): a pupil another drive created too, which the
+/// county keeps (see [`removed_here`]), goes back to what the newest change of each the county holds that no
+/// restore took back gave: a change row's own value, or what another drive's creation row gave the pupil
+/// (recorded with it: the school from county schema 12, the name and class from 13). Failing both for the
+/// school (rows pushed before), the school the county had the pupil in before this drive's change moved it
+/// (`other_school_pupils`). A value the county cannot know stays as the taken-back creation gave it, and the pupil
+/// is returned as such (`Rewound::unknown`), to be said: moving it to an older value than the other creation's
+/// would be a guess. Each value taken back is a row of the county's history (action `restore`), as a restore's
+/// taking back of a value is. `held`: the county's pupils the drive matched, whose values the drive's own
+/// decide.
 fn rewind_removed(
     tx: &mut postgres::Transaction,
     rows: &DriveRead,
     held: &[i64],
     drive_id: i32,
-) -> Result<usize, CountyError> {
+) -> Result<Rewound, CountyError> {
     if rows.removed.is_empty() && rows.undone.is_empty() {
-        return Ok(0);
+        return Ok(Rewound::default());
     }
     let gone: Vec<&str> = rows.removed.iter().chain(&rows.undone).map(String::as_str).collect();
     let (at, operator) = match &rows.restored {
         Some((at, by)) => (Some(at.as_str()), by.as_str()),
         None => (None, ""),
     };
-    let moved = tx.query(REWIND_REMOVED, &[&gone, &held, &drive_id, &at, &operator]).map_err(server)?;
-    Ok(moved.first().map_or(0, |r| r.get::<_, i64>(0) as usize))
+    let params: [&(dyn postgres::types::ToSql + Sync); 5] = [&gone, &held, &drive_id, &at, &operator];
+    let school = tx.query_one(REWIND_REMOVED, &params).map_err(server)?;
+    let mut moved: Vec<i64> = school.get(0);
+    let mut rewound = Rewound { rows: moved.len() as u64, ..Rewound::default() };
+    rewound.unknown.extend(school.get::<_, Vec<i64>>(1).into_iter().map(|id| (id, "school")));
+    // The name: one field, its value the row's.
+    let name = tx
+        .query_one(
+            &format!(
+                "WITH {p},
+                 k AS (
+                    SELECT p.id, p.id_number, p.was, c.event, c.at, c.origin, c.drive_id, c.value
+                    FROM p LEFT JOIN LATERAL ({newest}) c ON true
+                 ),
+                 u AS (
+                    UPDATE canbao.pupils t SET name = k.value, name_at = k.at, name_origin = k.origin,
+                           name_event = k.event, name_drive = k.drive_id
+                    FROM k WHERE t.id = k.id AND k.value IS NOT NULL
+                    RETURNING t.id AS pupil, k.id_number, 'name'::text AS field, k.was AS old, t.name AS new
+                 ),
+                 h AS ({history})
+                 SELECT ARRAY(SELECT pupil_id FROM h), ARRAY(SELECT id FROM k WHERE value IS NULL)",
+                p = rewound_pupils("name", "p.name AS was"),
+                newest = newest_saying("name", "name"),
+                history = restore_history("SELECT * FROM u", 3),
+            ),
+            &params,
+        )
+        .map_err(server)?;
+    let named: Vec<i64> = name.get(0);
+    rewound.rows += named.len() as u64;
+    moved.extend(named);
+    rewound.unknown.extend(name.get::<_, Vec<i64>>(1).into_iter().map(|id| (id, "name")));
+    // The class: the grade and the class each from the newest row that says it, the stamp the newer of the two;
+    // the sort key made here, as a drive makes it, since a change row of either does not carry it.
+    let found = tx
+        .query(
+            &format!(
+                "WITH {p}
+                 SELECT p.id, p.grade, p.class, gr.value, cl.value,
+                        (SELECT s.event::text FROM (SELECT gr.id, gr.event, gr.at, gr.origin UNION ALL
+                                                    SELECT cl.id, cl.event, cl.at, cl.origin) s
+                         ORDER BY s.at DESC NULLS LAST, s.origin DESC, s.id DESC LIMIT 1)
+                 FROM p LEFT JOIN LATERAL ({grade}) gr ON true LEFT JOIN LATERAL ({class}) cl ON true",
+                p = rewound_pupils("class", "p.grade, p.class"),
+                grade = newest_saying("grade", "grade"),
+                class = newest_saying("class", "class"),
+            ),
+            &params[..2],
+        )
+        .map_err(server)?;
+    // Column by column, as the statement below takes them.
+    let mut ids: Vec<i64> = Vec::new();
+    let [mut grades, mut classes, mut orders, mut stamps, mut was_grade, mut was_class]: [Vec<String>; 6] =
+        Default::default();
+    for r in &found {
+        let (grade, class, stamp): (Option<String>, Option<String>, Option<String>) = (r.get(3), r.get(4), r.get(5));
+        let (Some(grade), Some(class), Some(stamp)) = (grade, class, stamp) else {
+            rewound.unknown.push((r.get(0), "class"));
+            continue;
+        };
+        ids.push(r.get(0));
+        orders.push(crate::domain::class_label::order_key(&grade, &class));
+        grades.push(grade);
+        classes.push(class);
+        stamps.push(stamp);
+        was_grade.push(r.get(1));
+        was_class.push(r.get(2));
+    }
+    if !ids.is_empty() {
+        // A promotion's row is recognised as migration 7 recognises it, by the start of the year pushed with it;
+        // what the class rule learns of a deliberate change (the year it was made in, a promotion's source) is
+        // learnt again as drives push.
+        let classed = tx
+            .query_one(
+                &format!(
+                    "WITH b AS (
+                        SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[],
+                                             $6::text[], $7::text[])
+                                      AS b(id, grade, class, class_order, stamp, was_grade, was_class)
+                     ),
+                     u AS (
+                        UPDATE canbao.pupils t SET grade = b.grade, class = b.class, class_order = b.class_order,
+                               class_at = s.at, class_origin = s.origin, class_event = s.event,
+                               class_drive = s.drive_id, class_made_in = NULL, class_from = NULL,
+                               class_promoted = (SELECT y.new::integer FROM canbao.audit y
+                                                 WHERE s.action = 'year' AND y.pupil_id IS NULL
+                                                   AND y.action = 'year' AND y.field = 'year'
+                                                   AND y.at_text = s.at_text AND y.origin = s.origin
+                                                   AND y.new ~ '^[0-9]{{1,9}}$' LIMIT 1)
+                        FROM b JOIN canbao.audit s ON s.event = b.stamp::uuid
+                        WHERE t.id = b.id
+                        RETURNING t.id, t.id_number
+                     ),
+                     h AS ({history})
+                     SELECT ARRAY(SELECT DISTINCT pupil_id FROM h), (SELECT count(*) FROM h)",
+                    history = restore_history(
+                        "SELECT u.id AS pupil, u.id_number, f.field, f.old, f.new
+                         FROM u JOIN b ON b.id = u.id
+                              CROSS JOIN LATERAL (VALUES ('grade', b.was_grade, b.grade),
+                                                         ('class', b.was_class, b.class)) f(field, old, new)",
+                        8,
+                    ),
+                ),
+                &[&ids, &grades, &classes, &orders, &stamps, &was_grade, &was_class, params[2], params[3], params[4]],
+            )
+            .map_err(server)?;
+        rewound.rows += classed.get::<_, i64>(1) as u64;
+        moved.extend(classed.get::<_, Vec<i64>>(0));
+    }
+    moved.sort_unstable();
+    moved.dedup();
+    rewound.pupils = moved.len();
+    Ok(rewound)
+}
+
+/// The restore of the drive whose taken-back pupils a push last named (`canbao.drives.restore_removed_said`).
+fn restore_said(tx: &mut postgres::Transaction, drive_id: i32) -> Result<Option<String>, CountyError> {
+    let row =
+        tx.query_one("SELECT restore_removed_said FROM canbao.drives WHERE id = $1", &[&drive_id]).map_err(server)?;
+    Ok(row.get(0))
+}
+
+/// The pupils [`rewind_removed`] could not move back (`unknown`: by pupil, the group kept), named once per
+/// restore of the drive as the pupils it removed are (`said_before`: the restore a push named last, before this
+/// one's [`settle_removed`]).
+fn not_moved_back(
+    tx: &mut postgres::Transaction,
+    rows: &DriveRead,
+    drive_id: i32,
+    (unknown, said_before): (&[(i64, &'static str)], Option<String>),
+    reveal: bool,
+) -> Result<Vec<NotMovedBack>, CountyError> {
+    if unknown.is_empty() {
+        return Ok(Vec::new());
+    }
+    let restore = rows.restored.as_ref().map(|(at, _)| at.clone()).unwrap_or_default();
+    if said_before.as_deref() == Some(restore.as_str()) {
+        return Ok(Vec::new());
+    }
+    tx.execute("UPDATE canbao.drives SET restore_removed_said = $2 WHERE id = $1", &[&drive_id, &restore])
+        .map_err(server)?;
+    let mut kept: std::collections::BTreeMap<i64, Vec<&'static str>> = Default::default();
+    for &(pupil, group) in unknown {
+        kept.entry(pupil).or_default().push(group);
+    }
+    let ids: Vec<i64> = kept.keys().copied().collect();
+    let found = tx
+        .query(
+            "SELECT p.id, p.id_number, p.name, s.name FROM canbao.pupils p JOIN canbao.schools s ON s.id = p.school_id
+             WHERE p.id = ANY($1) ORDER BY s.name, p.class_order, p.name, p.id",
+            &[&ids],
+        )
+        .map_err(server)?;
+    Ok(found
+        .iter()
+        .map(|r| {
+            let (pupil, number): (i64, String) = (r.get(0), r.get(1));
+            let mut groups = kept.remove(&pupil).unwrap_or_default();
+            // In the order the groups are in, whichever statement found them.
+            groups.sort_by_key(|g| ["school", "name", "class"].iter().position(|k| k == g));
+            NotMovedBack {
+                pupil: RemovedPupil {
+                    pupil,
+                    id_number: id_number::shown(&number, reveal),
+                    name: r.get(2),
+                    school: r.get(3),
+                    paid_here: false,
+                },
+                kept: groups,
+            }
+        })
+        .collect())
 }
 
 /// A pupil this drive holds under another school than the county does, where the county's pupil came from a
@@ -1538,19 +1790,35 @@ fn insert_history<'r>(
     // Stable: each pupil's rows keep the drive's order.
     new.sort_by_key(|&(pupil, _)| (pupil.is_none(), pupil));
     // A creation row that is its pupil's newest change of school carries the school (the drive's value is the
-    // one it gave): should a restore take another drive's creation of the pupil back, the county has the school
-    // to go back to (`rewind_removed`). A later change of school carries its own value.
-    let school_group = GROUPS.iter().position(|g| g.contains(&crate::store::Field::School));
-    let created_in: Map<&str, &str> = rows
-        .pupils
-        .iter()
-        .filter_map(|p| {
-            let e = &rows.audit[p.last[school_group?]?];
-            (e.field == "created").then_some((e.hash.as_str(), p.school.as_str()))
-        })
-        .collect();
+    // one it gave), and likewise its name and class: should a restore take another drive's creation of the pupil
+    // back, the county has them to go back to (`rewind_removed`, `rewind_identity`). A later change of any of
+    // them carries its own value.
+    let group = |field| GROUPS.iter().position(|g| g.contains(&field));
+    let (school, name, class) = (group(Field::School), group(Field::Name), group(Field::Class));
+    let mut created_in: Map<&str, (i64, copy::Created)> = Map::default();
+    let mut shared: Set<&str> = Set::default();
+    for p in &rows.pupils {
+        for (g, slot) in [(school, 0), (name, 1), (class, 2)] {
+            let Some(e) = g.and_then(|g| p.last[g]).map(|e| &rows.audit[e]).filter(|e| e.field == "created") else {
+                continue;
+            };
+            let (owner, created) = created_in.entry(e.hash.as_str()).or_insert((p.sid, copy::Created::default()));
+            // A creation row two pupils hold (a merge that paired two laptops' imports) names neither's values.
+            if *owner != p.sid {
+                shared.insert(e.hash.as_str());
+                continue;
+            }
+            match slot {
+                0 => created.school = Some(p.school.as_str()),
+                1 => created.name = Some(p.name.as_str()),
+                _ => created.class = Some((p.grade.as_str(), p.class.as_str(), p.class_order.as_str())),
+            }
+        }
+    }
     copy::copy(tx, "canbao.audit", copy::EVENT_COLUMNS, &new, |line, &(pupil, e)| {
-        copy::write_event(line, e, drive_id, pupil, created_in.get(e.hash.as_str()).copied())
+        let hash = e.hash.as_str();
+        let created = created_in.get(hash).filter(|_| !shared.contains(hash)).map(|c| c.1).unwrap_or_default();
+        copy::write_event(line, e, drive_id, pupil, created)
     })?;
     Ok(new.iter().map(|(_, e)| e.hash.as_str()).collect())
 }
@@ -1592,8 +1860,10 @@ fn push_file(
         known.iter().map(|(&s, &p)| (s, p)).chain(fresh.iter().map(|&(id, p)| (p.sid, id))).collect();
     let held: Vec<i64> = pupil_of.values().copied().collect();
     let found = removed_here(tx, rows, &held, reveal)?;
+    let said_before = if new_county { None } else { restore_said(tx, drive_id)? };
     let (removed_from_county, restore_removed) = settle_removed(tx, rows, (drive_id, remove), found)?;
-    let rewound = if new_county { 0 } else { rewind_removed(tx, rows, &held, drive_id)? };
+    let rewound = if new_county { Rewound::default() } else { rewind_removed(tx, rows, &held, drive_id)? };
+    let not_moved_back = not_moved_back(tx, rows, drive_id, (&rewound.unknown, said_before), reveal)?;
     // The history of a pupil kept out goes with the pupil taken out, where the rest of it is.
     let pupil_of: Map<i64, i64> = pupil_of.into_iter().chain(held_out).collect();
     let inserted = insert_history(tx, rows, &events, &pupil_of, drive_id)?;
@@ -1603,7 +1873,7 @@ fn push_file(
     let changed = (fresh.len() + updated) as f64;
     analyze_grown(tx, &[("pupils", changed), ("statuses", changed), ("audit", inserted.len() as f64)])?;
     // The rows recording what a restore took back are history new to the county too.
-    let audit_rows = inserted.len() as u64 + restore_rows + rewound as u64;
+    let audit_rows = inserted.len() as u64 + restore_rows + rewound.rows;
     brought.extend(inserted.into_iter().map(|hash| (hash.to_owned(), file.shown.clone())));
     let students = rows.pupils.len();
     let report = FilePush {
@@ -1616,12 +1886,13 @@ fn push_file(
         conflicts: conflicts.len(),
         audit_rows,
         other_school_pupils: others.len(),
-        restored: restored + rewound,
+        restored: restored + rewound.pupils,
         look_alikes,
         top_ups_joined: top_ups.len(),
         top_ups,
         paid_apart,
         restore_removed,
+        not_moved_back,
         removed_from_county,
         kept_out: kept_out.into_iter().map(|(_, p)| p).collect(),
         payments_withdrawn: withdrawn,
@@ -1854,7 +2125,10 @@ fn push_one(
         e => in_file(e),
     })?;
     if let Some(operator) = reveal {
-        let listed = (&one.top_ups[..], &one.paid_apart[..], &one.restore_removed[..], &one.payments_withdrawn[..]);
+        // The pupils named as kept where a restore's taking back left them are shown as those it removed are.
+        let removed: Vec<RemovedPupil> =
+            one.restore_removed.iter().chain(one.not_moved_back.iter().map(|n| &n.pupil)).cloned().collect();
+        let listed = (&one.top_ups[..], &one.paid_apart[..], &removed[..], &one.payments_withdrawn[..]);
         record_reveal(tx, file, &conflicts, &others, listed, operator).map_err(in_file)?;
         record_reveal_removed(tx, file, &one.removed_from_county, operator).map_err(in_file)?;
         record_reveal_removed(tx, file, &one.kept_out, operator).map_err(in_file)?;

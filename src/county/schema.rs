@@ -210,6 +210,14 @@ pub const MIGRATIONS: &[&str] = &[
     r#"
     ALTER TABLE canbao.audit ADD COLUMN IF NOT EXISTS school text;
     "#,
+    // 13: likewise the name and the class (grade, class and its sort key) a pupil's creation row gave them, where
+    // it was the drive's newest change of that group when pushed (NULL otherwise, and for rows pushed before): a
+    // restore that takes one creation back gives the pupil back the other creation's name and class with its
+    // school, not the name and class of the creation taken back.
+    r#"
+    ALTER TABLE canbao.audit ADD COLUMN IF NOT EXISTS name text, ADD COLUMN IF NOT EXISTS grade text,
+                             ADD COLUMN IF NOT EXISTS class text, ADD COLUMN IF NOT EXISTS class_order text;
+    "#,
 ];
 
 /// The first version whose statuses keep a closed year's categories, and whose pupils' categories_year is
