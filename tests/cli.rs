@@ -2698,15 +2698,15 @@ fn mark_says_what_force_and_yes_each_lift() {
         "{text}"
     );
 
-    let (code, text) = said(canbao(&db).args(["mark", wu, "--payment", "paid", "--amount", "3800", "--force"]));
+    let (code, text) = said(canbao(&db).args(["mark", wu, "--payment", "paid", "--amount", "3700", "--force"]));
     assert_eq!(code, Some(1), "{text}");
     assert!(text.contains("--force 只用于替换税务名单记入的缴费渠道，金额与应缴不符要用 --yes"), "{text}");
     let (code, text) =
-        said(canbao(&db).args(["--lang", "en", "mark", wu, "--payment", "paid", "--amount", "3800", "--force"]));
+        said(canbao(&db).args(["--lang", "en", "mark", wu, "--payment", "paid", "--amount", "3700", "--force"]));
     assert_eq!(code, Some(1), "{text}");
     assert!(text.contains("--force only replaces a channel the tax office's list recorded"), "{text}");
     // Without the other flag, the refusals say nothing of it.
-    let (_, text) = said(canbao(&db).args(["mark", wu, "--payment", "paid", "--amount", "3800"]));
+    let (_, text) = said(canbao(&db).args(["mark", wu, "--payment", "paid", "--amount", "3700"]));
     assert!(!text.contains("--force"), "{text}");
 
     let help = canbao(&db).args(["mark", "--help"]).output().unwrap();
@@ -5370,16 +5370,17 @@ fn import_leaves_out_a_pupils_number_under_another_name_unless_told() {
     assert_eq!((found[0]["name"].as_str(), found[0]["payment"].as_str()), (Some("张三丰"), Some("paid")));
 }
 
-/// `mark --amount` other than the amount due (3800 for 380) is refused, nothing saved, with the amount beside the
-/// amount due, the command that records the amount due and `--yes` to save it anyway, as the payment form asks
-/// before saving it; with `--yes` it is saved, and the amount due itself is saved without a word.
+/// `mark --amount` other than the amount due (3700 for 380; 3800, ten times it, is a slip refused whatever is
+/// given) is refused, nothing saved, with the amount beside the amount due, the command that records the amount due
+/// and `--yes` to save it anyway, as the payment form asks before saving it; with `--yes` it is saved, and the
+/// amount due itself is saved without a word.
 #[test]
 fn a_marked_amount_other_than_the_amount_due_is_saved_only_with_yes() {
     let (_dir, db) = tax_drive();
     let (zhou, wu) = ("450202201711194162", "450202201804012233");
-    let (code, text) = said(canbao(&db).args(["mark", zhou, "--payment", "paid", "--amount", "3800"]));
+    let (code, text) = said(canbao(&db).args(["mark", zhou, "--payment", "paid", "--amount", "3700"]));
     assert_eq!(code, Some(1), "{text}");
-    for words in ["金额 3800 元与应缴金额 380 元不符（多 3420 元），未保存", "--amount 380", "--yes"]
+    for words in ["金额 3700 元与应缴金额 380 元不符（多 3320 元），未保存", "--amount 380", "--yes"]
     {
         assert!(text.contains(words), "{words}: {text}");
     }
@@ -5389,10 +5390,10 @@ fn a_marked_amount_other_than_the_amount_due_is_saved_only_with_yes() {
     assert!(text.contains("300 yuan is not the amount due (380 yuan): 80 yuan less; nothing saved"), "{text}");
     assert!(text.contains("--yes") && !text.contains("未保存"), "{text}");
     assert_eq!(paid_amount(&db, wu), ("unpaid".to_owned(), None));
-    let (code, text) = said(canbao(&db).args(["mark", zhou, "--payment", "paid", "--amount", "3800", "--yes"]));
+    let (code, text) = said(canbao(&db).args(["mark", zhou, "--payment", "paid", "--amount", "3700", "--yes"]));
     assert_eq!(code, Some(0), "{text}");
     assert!(!text.contains("不符"), "{text}");
-    assert_eq!(paid_amount(&db, zhou), ("paid".to_owned(), Some(380_000)));
+    assert_eq!(paid_amount(&db, zhou), ("paid".to_owned(), Some(370_000)));
     let (code, text) = said(canbao(&db).args(["mark", wu, "--payment", "paid", "--amount", "380"]));
     assert_eq!(code, Some(0), "{text}");
     assert!(!text.contains("不符") && !text.contains("--yes"), "{text}");
@@ -9975,4 +9976,182 @@ fn a_tax_list_whose_unit_line_above_the_header_says_fen_records_its_amounts_in_y
             assert!(text.contains("按分读取"), "{above}: {text}");
         }
     }
+}
+
+/// Chooses for the drive a policy of its own insured year named `name`, `premium` 元 due, as
+/// `use_this_years_policy` does: a later notice's premium for the same drive.
+fn use_a_policy_of_premium(dir: &Path, db: &Path, name: &str, premium: i64) {
+    let year = drive_year(db);
+    let folder = dir.join(format!("{name}-config"));
+    std::fs::create_dir_all(folder.join("canbao/policies")).unwrap();
+    let text = format!(
+        "title = \"本年度\"\ndocument = \"测试\"\ninsured_year = {year}\npersonal_premium = {premium}\n\n[[window]]\n\
+         name = \"缴费期\"\nfrom = {}-01-01\nto = {year}-12-31\nclause = \"测试\"\ntext = \"测试\"\n\
+         amount = \"personal\"\ncoverage = \"year\"\n",
+        year - 1
+    );
+    std::fs::write(folder.join(format!("canbao/policies/{name}.toml")), text).unwrap();
+    let mut chosen = canbao(db);
+    chosen.env("XDG_CONFIG_HOME", &folder).env("HOME", dir).args(["policy", "use", name]).assert().success();
+}
+
+/// `mark --amount` weighs an amount against the ceiling the drive's policy gives one payment, ten times its
+/// premium: 3900 for a premium of 380 is refused naming 3800 元, and under a later notice's premium of 500, 4500 is
+/// a payment (asked about with `--yes`, as any amount other than the one due). Before, the ceiling was 4,000 元
+/// whatever the policy: 3900 was recorded for 380 and 4500 refused for 500.
+#[test]
+fn mark_weighs_an_amount_against_ten_times_the_policys_premium() {
+    let zhou = "450202201711194162";
+    let (dir, db) = tax_drive();
+    let (code, text) = said(canbao(&db).args(["mark", zhou, "--payment", "paid", "--amount", "3900", "--yes"]));
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains("3800 元") && text.contains("未保存"), "{text}");
+    assert_eq!(paid_amount(&db, zhou), ("unpaid".to_owned(), None));
+    let (code, text) = said(canbao(&db).args(["mark", zhou, "--payment", "paid", "--amount", "3700", "--yes"]));
+    assert_eq!(code, Some(0), "below the ceiling, a payment: {text}");
+    assert_eq!(paid_amount(&db, zhou), ("paid".to_owned(), Some(370_000)));
+    use_a_policy_of_premium(dir.path(), &db, "later", 500);
+    let wu = "450202201804012233";
+    let (code, text) = said(canbao(&db).args(["mark", wu, "--payment", "paid", "--amount", "4500", "--yes"]));
+    assert_eq!(code, Some(0), "under a premium of 500 the ceiling is 5000: {text}");
+    assert_eq!(paid_amount(&db, wu), ("paid".to_owned(), Some(450_000)));
+    let (code, text) = said(canbao(&db).args(["mark", wu, "--payment", "paid", "--amount", "5000", "--yes"]));
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains("5000 元"), "{text}");
+}
+
+/// One rule for a tax list's amounts beyond what a pupil's year is paid, with a policy and without: one such amount
+/// among payments is held back at its row (not recorded, kept for `check`), and a list only of two or more such is
+/// refused whole, its refusal saying the rule; one such amount alone is held at its row too. Before, without a
+/// policy, 38000 元 among 380s was recorded as a family's payment, and a list of one such row refused whole where
+/// with a policy it was held at its row.
+#[test]
+fn a_tax_lists_amounts_beyond_the_ceiling_are_weighed_alike_with_a_policy_and_without() {
+    let oct8 = days_ago(60);
+    let (zhou, wu, sun) = ("450202201711194162", "450202201804012233", "450203201804047272");
+    for with_policy in [false, true] {
+        let drive = || if with_policy { tax_drive() } else { imported("utf8_bom.csv") };
+        // One among payments: held at its row, the others recorded.
+        let (dir, db) = drive();
+        let tax = dir.path().join("one_far.csv");
+        std::fs::write(
+            &tax,
+            format!(
+                "姓名,证件号码,缴费金额,缴费日期\n周静露,{zhou},380,{oct8}\n吴凯远,{wu},380,{oct8}\n\
+                 孙远泽,{sun},38000,{oct8}\n"
+            ),
+        )
+        .unwrap();
+        let (code, text) = said(canbao(&db).args(["reconcile", "--source", "tax"]).arg(&tax));
+        assert_eq!(code, Some(0), "policy {with_policy}: {text}");
+        assert_eq!(paid_amount(&db, zhou), ("paid".to_owned(), Some(38_000)), "policy {with_policy}: {text}");
+        assert_eq!(paid_amount(&db, sun), ("unpaid".to_owned(), None), "policy {with_policy}: {text}");
+        assert!(text.contains("38000 元") && text.contains("未记入"), "said at its row: {text}");
+        let kept = tax_unrecorded(&db);
+        assert!(
+            kept.iter().any(|(name, row, _)| name == "孙远泽" && *row == Some(4)),
+            "policy {with_policy}: {kept:?}"
+        );
+        // Alone on its list: held at its row as well, not the whole list refused.
+        let (dir, db) = drive();
+        let tax = dir.path().join("alone.csv");
+        std::fs::write(&tax, format!("姓名,证件号码,缴费金额,缴费日期\n孙远泽,{sun},38000,{oct8}\n")).unwrap();
+        let (code, text) = said(canbao(&db).args(["reconcile", "--source", "tax"]).arg(&tax));
+        assert_eq!(code, Some(0), "policy {with_policy}: {text}");
+        assert_eq!(paid_amount(&db, sun), ("unpaid".to_owned(), None), "policy {with_policy}: {text}");
+        assert_eq!(tax_unrecorded(&db).len(), 1, "policy {with_policy}: {text}");
+        // Two: the whole list refused, the rule said, nothing kept.
+        let (dir, db) = drive();
+        let tax = dir.path().join("two.csv");
+        std::fs::write(
+            &tax,
+            format!("姓名,证件号码,缴费金额,缴费日期\n吴凯远,{wu},38000,{oct8}\n孙远泽,{sun},38000,{oct8}\n"),
+        )
+        .unwrap();
+        for (lang, rule) in [("zh", ["两笔以上", "只有一笔时"]), ("en", ["two or more", "one alone"])] {
+            let (code, text) = said(canbao(&db).args(["--lang", lang, "reconcile", "--source", "tax"]).arg(&tax));
+            assert_eq!(code, Some(1), "policy {with_policy}: {text}");
+            assert!(rule.iter().all(|words| text.contains(words)), "the rule said: {text}");
+        }
+        assert!(tax_unrecorded(&db).is_empty(), "policy {with_policy}");
+    }
+}
+
+/// A tax list headed in 分 whose amounts are 元 (400, 400, 380: four-元 payments read so) is refused on a drive with
+/// no policy too, weighed against the least premium the notices set, as a policy's premium catches it. Before,
+/// without a policy, each family was recorded as having paid 4 元.
+#[test]
+fn a_tax_list_headed_in_fen_with_amounts_in_yuan_is_refused_without_a_policy() {
+    let oct8 = days_ago(60);
+    let (dir, db) = imported("utf8_bom.csv");
+    let tax = dir.path().join("fen_but_yuan.csv");
+    std::fs::write(
+        &tax,
+        format!(
+            "姓名,证件号码,金额(分),缴费日期\n周静露,450202201711194162,400,{oct8}\n\
+             吴凯远,450202201804012233,400,{oct8}\n孙远泽,450203201804047272,380,{oct8}\n"
+        ),
+    )
+    .unwrap();
+    for (lang, said_so) in
+        [("zh", ["以元为单位", "280 元", "未保存任何内容"]), ("en", ["look like yuan", "280 yuan", "nothing saved"])]
+    {
+        let (code, text) = said(canbao(&db).args(["--lang", lang, "reconcile", "--source", "tax"]).arg(&tax));
+        assert_eq!(code, Some(1), "{text}");
+        assert!(said_so.iter().all(|words| text.contains(words)), "{text}");
+    }
+    assert_eq!(paid_amount(&db, "450202201711194162"), ("unpaid".to_owned(), None));
+    assert!(tax_unrecorded(&db).is_empty(), "nothing kept for check");
+}
+
+/// Under a 分 header, one family's real part payment of a tenth of the premium or less (3000 分, 30 元 of 380) is
+/// read as a part payment, alone on its list or among full payments; only a list most of whose payments (two or
+/// more) are under a tenth is refused. Before, a list of that one payment was refused whole as a list in 元.
+#[test]
+fn a_small_part_payment_under_a_fen_header_is_read_as_one() {
+    let oct8 = days_ago(60);
+    let (zhou, wu, sun) = ("450202201711194162", "450202201804012233", "450203201804047272");
+    for rows in [
+        format!("孙远泽,{sun},3000,{oct8}\n"),
+        format!("周静露,{zhou},38000,{oct8}\n吴凯远,{wu},38000,{oct8}\n孙远泽,{sun},3000,{oct8}\n"),
+    ] {
+        let (dir, db) = tax_drive();
+        let tax = dir.path().join("part.csv");
+        std::fs::write(&tax, format!("姓名,证件号码,缴费金额(分),缴费日期\n{rows}")).unwrap();
+        let (code, text) = said(canbao(&db).args(["reconcile", "--source", "tax"]).arg(&tax));
+        assert_eq!(code, Some(0), "{rows}: {text}");
+        assert_eq!(paid_amount(&db, sun), ("paid".to_owned(), Some(3_000)), "{rows}: {text}");
+        assert!(text.contains("部分缴费"), "said as a part payment: {text}");
+    }
+    let (dir, db) = tax_drive();
+    let tax = dir.path().join("mostly.csv");
+    std::fs::write(
+        &tax,
+        format!(
+            "姓名,证件号码,缴费金额(分),缴费日期\n周静露,{zhou},380,{oct8}\n吴凯远,{wu},380,{oct8}\n\
+             孙远泽,{sun},38000,{oct8}\n"
+        ),
+    )
+    .unwrap();
+    let (code, text) = said(canbao(&db).args(["reconcile", "--source", "tax"]).arg(&tax));
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains("3 笔缴费中有 2 笔") && text.contains("以元为单位"), "{text}");
+    assert_eq!(paid_amount(&db, sun), ("unpaid".to_owned(), None));
+}
+
+/// `mark --top-up` on a drive with no policy, where no amount due weighs it, is refused when the payment it makes
+/// up reaches the ceiling of one payment (a date typed as the top-up), as `mark --amount` is. Before, 300 元 and a
+/// top-up of 20261201 were recorded as 20261501 元 paid.
+#[test]
+fn mark_refuses_a_top_up_making_the_payment_reach_the_ceiling() {
+    let (_dir, db) = imported("utf8_bom.csv");
+    let zhou = "450202201711194162";
+    canbao(&db).args(["mark", zhou, "--payment", "paid", "--amount", "300", "--yes"]).assert().success();
+    let (code, text) = said(canbao(&db).args(["mark", zhou, "--top-up", "20261201"]));
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains("4000 元") && text.contains("未保存"), "{text}");
+    assert_eq!(paid_amount(&db, zhou), ("paid".to_owned(), Some(30_000)));
+    let (code, text) = said(canbao(&db).args(["mark", zhou, "--top-up", "80"]));
+    assert_eq!(code, Some(0), "a top-up below it: {text}");
+    assert_eq!(paid_amount(&db, zhou), ("paid".to_owned(), Some(38_000)));
 }

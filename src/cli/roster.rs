@@ -637,12 +637,17 @@ pub(super) fn mark(cli: &Cli, args: &MarkArgs) -> CmdResult {
                     }
                     Some(a) => {
                         let fen = money::parse_yuan(a).ok_or_else(|| UserError::new(format!("金额“{a}”无法识别 (not an amount: “{a}”)")).kind("bad_amount"))?;
-                        // Far beyond any premium is a slip (a date typed as the amount): refused, `--yes` or not.
-                        if fen > money::MOST_PAID_FEN {
-                            let most = money::plain(money::MOST_PAID_FEN);
+                        // At the ceiling of one payment under the drive's policy or beyond (ten times its premium,
+                        // or of any notice's without one) is a slip (a date typed as the amount): refused, `--yes` or
+                        // not, as the reconciliation holds such an amount back.
+                        let policy = paperwork::drive_policy(&store).ok().flatten();
+                        if money::beyond_ceiling(fen, policy.as_ref()) {
+                            let most = money::plain(money::payment_ceiling(policy.as_ref()));
                             return Err(UserError::new(format!(
-                                "金额 {a} 元超过一名学生一年保费的上限 {most} 元，像是输错了，未保存 (the amount {a} is beyond the \
-                                 most one pupil's year can cost, {most} yuan: mistyped? nothing saved)"
+                                "金额 {a} 元达到一名学生一年缴费的上限 {most} 元（保费的 {factor} 倍），像是输错了，未保存 (the \
+                                 amount {a} reaches the most one pupil's year is paid, {most} yuan, {factor} times the \
+                                 premium: mistyped? nothing saved)",
+                                factor = money::SLIP_FACTOR
                             ))
                             .kind("bad_amount"));
                         }
@@ -969,6 +974,19 @@ fn mark_top_up(store: &mut Store, pupil: &Student, chosen: &str, top_up: TopUp, 
             e.message_zh(),
             e.message_en()
         )));
+    }
+    // The payment made up beyond the ceiling of one payment (a date typed as the top-up, with no amount due to
+    // weigh it against when no policy is chosen) is a slip, refused as `mark --amount` refuses it.
+    if money::beyond_ceiling(recorded.saturating_add(fen), policy.as_ref()) {
+        let (most, total) =
+            (money::plain(money::payment_ceiling(policy.as_ref())), money::plain(recorded.saturating_add(fen)));
+        return Err(UserError::new(format!(
+            "{name}：补缴后缴费合计 {total} 元，达到一名学生一年缴费的上限 {most} 元（保费的 {factor} 倍），像是输错了，未保存 \
+             ({name}: with the top-up the payment comes to {total} yuan, reaching the most one pupil's year is paid, \
+             {most} yuan, {factor} times the premium: mistyped? nothing saved)",
+            factor = money::SLIP_FACTOR
+        ))
+        .kind("bad_amount"));
     }
     // A receipt keyed twice (a retried command, a second operator) would record an overpayment unseen.
     if let Ok(due) = amount_due(store, pupil, on)

@@ -19,10 +19,50 @@ pub fn parse_yuan(text: &str) -> Option<i64> {
     whole.checked_mul(100)?.checked_add(frac)
 }
 
-/// The most one pupil's year is taken to cost: ten times the highest premium the notices set (380 元, 400 with
-/// room). An amount beyond it is a slip (a date typed into 金额: 20261201), refused with this said, where an
-/// amount near the one due (400 for 380) is only asked about.
-pub const MOST_PAID_FEN: i64 = 400_000;
+/// How many times the most a pupil's year costs one payment reaches before it is no pupil's payment: a premium
+/// buys one year, a family that paid twice (two parents, not knowing of each other) pays twice it and a top-up
+/// less, so an amount ten times the premium or more is a slip, never recorded: a list in 分 is a hundred times, a 0
+/// typed twice ten times, a date typed into 金额 (20261201) more. The form, `mark` and the reconciliation all weigh
+/// an amount by it ([`payment_ceiling`], [`far_from_due`]).
+pub const SLIP_FACTOR: i64 = 10;
+
+/// The premium amounts are weighed against where no policy is chosen: the highest personal premium the notices
+/// set (380 元), with room (400).
+pub const HIGHEST_PREMIUM_FEN: i64 = 40_000;
+
+/// The least personal premium the notices set (280 元): where no policy is chosen, an amount read from a list that
+/// is under a tenth of it (4 元, 380 written under a 分 header) is no family's payment of any year's premium.
+pub const LOWEST_PREMIUM_FEN: i64 = 28_000;
+
+/// The ceiling where no policy is chosen: [`SLIP_FACTOR`] times [`HIGHEST_PREMIUM_FEN`] (4,000 元).
+pub const MOST_PAID_FEN: i64 = SLIP_FACTOR * HIGHEST_PREMIUM_FEN;
+
+/// The ceiling of one payment for a pupil's year: [`SLIP_FACTOR`] times the most the chosen year's policy asks
+/// for a year (its personal premium, or the financing standard where a window charges it), so a later notice's
+/// premium moves it; [`MOST_PAID_FEN`] where no policy is chosen. An amount of it or more ([`beyond_ceiling`]) is
+/// refused by the payment form and `mark`, and held back at its row by the reconciliation, with this said.
+pub fn payment_ceiling(policy: Option<&super::policy::Policy>) -> i64 {
+    policy.map_or(MOST_PAID_FEN, |p| p.most_a_family_pays_fen().max(1).saturating_mul(SLIP_FACTOR))
+}
+
+/// Whether `fen` reaches the ceiling of one payment under the chosen year's policy ([`payment_ceiling`]).
+pub fn beyond_ceiling(fen: i64, policy: Option<&super::policy::Policy>) -> bool {
+    fen >= payment_ceiling(policy)
+}
+
+/// The premium a list's amount in 分 is weighed against when none is known for its pupil: the chosen year's
+/// personal premium, or the least the notices set ([`LOWEST_PREMIUM_FEN`]) where no policy is chosen. An amount
+/// under a tenth of it is no family's payment (the subsidies of the notices leave a family a tenth or more to pay,
+/// or nothing, which the department pays).
+pub fn least_premium(policy: Option<&super::policy::Policy>) -> i64 {
+    policy.map_or(LOWEST_PREMIUM_FEN, |p| p.personal_premium_fen)
+}
+
+/// Whether `fen`, read from a list, is under a tenth of the premium `full`: in 元 under a header saying 分. Not 0,
+/// which is nothing paid (a department's row for a pupil it pays for in full), in any unit.
+pub fn under_a_tenth(fen: i64, full: i64) -> bool {
+    full > 0 && fen > 0 && fen.saturating_mul(SLIP_FACTOR) < full
+}
 
 /// Always two decimal places, as a form's money column: 38000 → `380.00`, 9505 → `95.05`.
 pub fn two_places(fen: i64) -> String {
@@ -80,7 +120,7 @@ impl FarAmount {
 /// pupil (two full payments are twice, a top-up less), so never recorded as a payment. `None` below that, and for
 /// nothing due (a department pays the whole premium: any amount is said as paid over 0).
 pub fn far_from_due(fen: i64, due_fen: i64) -> Option<FarAmount> {
-    if due_fen <= 0 || fen < due_fen.saturating_mul(10) {
+    if due_fen <= 0 || fen < due_fen.saturating_mul(SLIP_FACTOR) {
         return None;
     }
     Some(if fen == due_fen.saturating_mul(100) {
@@ -141,5 +181,38 @@ mod tests {
             prop_assert_eq!(parse_yuan(&plain(fen)), Some(fen));
             prop_assert_eq!(parse_yuan(&with_unit(fen)), Some(fen));
         }
+    }
+
+    /// The ceiling of one payment is the chosen year's: ten times its premium, so a later notice's premium moves
+    /// it; the financing standard where a window charges it; the constant only where no policy is chosen.
+    #[test]
+    fn the_ceiling_of_one_payment_follows_the_policys_premium() {
+        let set = crate::domain::policy::PolicySet::builtin();
+        let yibin = set.get("yibin-2024").expect("yibin-2024");
+        assert_eq!(payment_ceiling(Some(yibin)), 10 * yibin.personal_premium_fen);
+        let mut later = yibin.clone();
+        later.personal_premium_fen = 50_000;
+        assert_eq!(payment_ceiling(Some(&later)), 500_000, "a later premium moves it");
+        assert!(!beyond_ceiling(450_000, Some(&later)) && beyond_ceiling(450_000, None));
+        assert!(beyond_ceiling(380_000, Some(yibin)) && !beyond_ceiling(379_999, Some(yibin)));
+        let liuzhou = set.get("liuzhou-2021").expect("liuzhou-2021");
+        assert_eq!(payment_ceiling(Some(liuzhou)), 10 * liuzhou.most_a_family_pays_fen());
+        assert!(liuzhou.most_a_family_pays_fen() > liuzhou.personal_premium_fen, "the financing standard");
+        assert_eq!(payment_ceiling(None), MOST_PAID_FEN);
+        assert_eq!(least_premium(None), LOWEST_PREMIUM_FEN);
+        assert_eq!(least_premium(Some(yibin)), yibin.personal_premium_fen);
+    }
+
+    /// Where no policy is chosen, amounts are weighed against the premiums of the notices: every bundled notice's
+    /// personal premium lies between the least and the highest, so a notice added outside them moves them.
+    #[test]
+    fn the_premiums_weighed_without_a_policy_bound_every_bundled_notice() {
+        for policy in crate::domain::policy::PolicySet::builtin().iter() {
+            let premium = policy.personal_premium_fen;
+            assert!((LOWEST_PREMIUM_FEN..=HIGHEST_PREMIUM_FEN).contains(&premium), "{}: {premium}", policy.name);
+        }
+        assert!(under_a_tenth(400, LOWEST_PREMIUM_FEN) && !under_a_tenth(2_800, LOWEST_PREMIUM_FEN));
+        assert!(!under_a_tenth(0, 0), "no premium, nothing weighed");
+        assert!(!under_a_tenth(0, LOWEST_PREMIUM_FEN), "nothing paid is no unit's slip");
     }
 }

@@ -834,23 +834,26 @@ pub enum ReconcileError {
     )]
     EarlierYear { file: String, year: i32, current: i32, payments: usize },
     /// A tax list every payment of which (two or more, each priced under the drive's policy) is ten times the full
-    /// premium or more: the list is in 分, or its amounts are otherwise wrong throughout. Kept row by row, each
+    /// premium or more (`money::SLIP_FACTOR`): the list is in 分, or its amounts are otherwise wrong throughout. Kept row by row, each
     /// would be held back as a slip (`FarAmount`) and listed by `check` for good; refused whole, nothing is kept
     /// and the operator converts the list (or asks the tax office) and reads it again. `example`: the first row's
     /// amount and the premium it was held against, in fen; `in_fen`: every amount is exactly 100 times its premium.
     #[error("{}", in_fen_message(.file, *.payments, *.example, *.in_fen))]
     AmountsInFen { file: String, payments: usize, example: (i64, i64), in_fen: bool },
-    /// A tax list whose amount column's header says 分 but each of whose payments, so read, is a tenth of the
-    /// premium or less (380 read as 3.80 元 for 380 元): the amounts are in 元 and the header's unit does not fit
-    /// them. Recorded, every family would be a part payer chased for what it paid. `example`: the first amount as
-    /// written and the premium, in fen.
-    #[error("{}", unit_misfit_message(.file, .header, *.payments, (.example.0.as_str(), .example.1)))]
-    HeaderUnitMisfit { file: String, header: String, payments: usize, example: (String, i64) },
-    /// A tax list each of whose payments is beyond what any pupil's year costs (`money::MOST_PAID_FEN`, the ceiling
-    /// the payment form and `mark` refuse above), judged with or without a policy: 38000 under a 元 header is a list
-    /// in 分, and recorded it would put 38000 元 in the ledger. `example`: the first amount, in fen.
-    #[error("{}", beyond_ceiling_message(.file, *.payments, *.example))]
-    BeyondAnyPremium { file: String, payments: usize, example: i64 },
+    /// A tax list whose amount column's header says 分 but more than half of whose payments (two or more), so read,
+    /// are under a tenth of the premium (380 read as 3.80 元 for 380 元): the amounts are in 元 and the header's unit
+    /// does not fit them. Recorded, every family would be a part payer chased for what it paid. `payments`: those
+    /// under a tenth, and all; `example`: the first of them as written and the premium, in fen: the pupil's under
+    /// the drive's policy (`priced`), else the least any notice sets (no policy).
+    #[error("{}", unit_misfit_message(.file, .header, *.payments, (.example.0.as_str(), .example.1), *.priced))]
+    HeaderUnitMisfit { file: String, header: String, payments: (usize, usize), example: (String, i64), priced: bool },
+    /// A tax list every payment of which (two or more, 0 not counted) is at the ceiling of one payment or beyond
+    /// (`money::payment_ceiling`, what the payment form and `mark` refuse), not all priced under a policy (none
+    /// chosen): 38000 under a 元 header is a list in 分, and recorded it would put 38000 元 in the ledger. One such
+    /// payment alone is held at its row, as with a policy. `example`: the first amount; `ceiling`: the ceiling, in
+    /// fen.
+    #[error("{}", beyond_ceiling_message(.file, *.payments, *.example, *.ceiling))]
+    BeyondAnyPremium { file: String, payments: usize, example: i64, ceiling: i64 },
     /// A tax list with no amount column read but a column whose header names an amount (「金额合计」): recorded, every
     /// payment would be taken in full whatever the column says.
     #[error(
@@ -862,28 +865,73 @@ pub enum ReconcileError {
     AmountColumnUnread { file: String, letter: String, header: String },
 }
 
-fn unit_misfit_message(file: &str, header: &str, payments: usize, (written, due): (&str, i64)) -> String {
+/// What a refusal of a list whose amounts are no pupil's payments says of its rule, with a policy or without:
+/// (Chinese, English).
+const FAR_RULE: (&str, &str) = (
+    "（两笔以上的缴费都如此时整份名单不核对；只有一笔时，或其中几笔如此时，只是那几行不记入，保存待核）",
+    " (a list is refused whole when its payments, two or more, are all so; one alone, or a few among payments, is \
+     held at its row)",
+);
+
+/// What a refusal of a list in 元 under a 分 header says of its rule, with a policy or without: (Chinese, English).
+const MISFIT_RULE: (&str, &str) = (
+    "（两笔以上、过半的缴费如此时整份名单不核对；只有一笔时按部分缴费读取）",
+    " (a list is refused whole when two or more of its payments, and more than half, are so; one alone is read as a \
+     part payment)",
+);
+
+/// Which of a list's payments a refusal of its amounts is about (`far` of `payments`), as its sentence goes on
+/// (「3 笔缴费按分读都」, 「5 笔缴费中有 4 笔按分读」): (Chinese, English).
+fn payments_said((far, payments): (usize, usize), what: &str) -> (String, String) {
+    if far == payments {
+        (format!("{payments} 笔缴费{what}都"), format!("all {payments} payments"))
+    } else {
+        (format!("{payments} 笔缴费中有 {far} 笔{what}"), format!("{far} of the {payments} payments"))
+    }
+}
+
+fn unit_misfit_message(
+    file: &str,
+    header: &str,
+    payments: (usize, usize),
+    (written, due): (&str, i64),
+    priced: bool,
+) -> String {
     let due = money::plain(due);
+    let (premium, premium_en) = if priced {
+        (format!("保费 {due} 元"), format!("for a premium of {due} yuan"))
+    } else {
+        (
+            format!("未选政策，按各地最低的保费 {due} 元计"),
+            format!("no policy chosen: weighed against the least premium of the notices, {due} yuan"),
+        )
+    };
+    let (some, some_en) = payments_said(payments, "按分读");
+    let (rule, rule_en) = MISFIT_RULE;
     format!(
-        "{file}：金额列“{header}”写明以分为单位，但名单上本校学生的 {payments} 笔缴费按分读都不到保费的十分之一（如“{written}”\
-         读作 {written} 分，保费 {due} 元），金额像是以元为单位，表头的单位与金额不符，整份名单未核对，未保存任何内容。请改正表头的单位\
+        "{file}：金额列“{header}”写明以分为单位，但名单上本校学生的 {some}不到保费的十分之一（如“{written}”\
+         读作 {written} 分，{premium}），金额像是以元为单位，表头的单位与金额不符，整份名单未核对，未保存任何内容{rule}。请改正表头的单位\
          （以元为单位的写“缴费金额”）后另存再核对，或向税务部门核实实缴金额 ({file}: the amount column “{header}” says fen (分), \
-         but all {payments} payments of this drive's pupils on the list, read in fen, are under a tenth of the premium \
-         (such as “{written}” read as {written} fen, for a premium of {due} yuan): the amounts look like yuan and the \
-         header's unit does not fit them, so the whole list was refused and nothing saved; correct the header's unit \
+         but {some_en} of this drive's pupils on the list, read in fen, are under a tenth of the premium \
+         (such as “{written}” read as {written} fen, {premium_en}): the amounts look like yuan and the \
+         header's unit does not fit them, so the whole list was refused and nothing saved{rule_en}; correct the header's unit \
          (缴费金额 for yuan), save and reconcile again, or check the amounts paid with the tax office)"
     )
 }
 
-fn beyond_ceiling_message(file: &str, payments: usize, amount: i64) -> String {
-    let (amount, most) = (money::plain(amount), money::plain(money::MOST_PAID_FEN));
+fn beyond_ceiling_message(file: &str, payments: usize, amount: i64, ceiling: i64) -> String {
+    let (amount, most) = (money::plain(amount), money::plain(ceiling));
+    let (rule, rule_en) = FAR_RULE;
+    let (some, some_en) = payments_said((payments, payments), "的金额");
     format!(
-        "{file}：名单上本校学生的 {payments} 笔缴费的金额都超过 {most} 元（如 {amount} 元），远高于任何保费，金额像是以分为单位，整份\
-         名单未核对，未保存任何内容。请把金额换算为元（以分为单位的，除以 100，或把表头写为“缴费金额(分)”）后另存再核对，或向税务\
-         部门核实实缴金额 ({file}: all {payments} payments of this drive's pupils on the list are over {most} yuan (such as \
-         {amount} yuan), far above any premium: the amounts look like fen (分), so the whole list was refused and nothing \
-         saved; convert the amounts to yuan (divide fen by 100, or head the column 缴费金额(分)), save and reconcile \
-         again, or check the amounts paid with the tax office)"
+        "{file}：名单上本校学生的 {some}达到一名学生一年缴费的上限 {most} 元（保费的 {factor} 倍，如 {amount} 元），\
+         远高于任何保费，金额像是以分为单位，整份名单未核对，未保存任何内容{rule}。请把金额换算为元（以分为单位的，除以 100，或把表头写为\
+         “缴费金额(分)”）后另存再核对，或向税务部门核实实缴金额 ({file}: {some_en} of this drive's pupils on \
+         the list reach the most one pupil's year is paid, {most} yuan ({factor} times the premium; such as {amount} \
+         yuan), far above any premium: the amounts look like fen (分), so the whole list was refused and nothing \
+         saved{rule_en}; convert the amounts to yuan (divide fen by 100, or head the column 缴费金额(分)), save and \
+         reconcile again, or check the amounts paid with the tax office)",
+        factor = money::SLIP_FACTOR
     )
 }
 
@@ -893,16 +941,18 @@ fn beyond_ceiling_message(file: &str, payments: usize, amount: i64) -> String {
 /// wrong beside a list of 40 rows.
 fn in_fen_message(file: &str, payments: usize, (amount, due): (i64, i64), in_fen: bool) -> String {
     let (amount, due) = (money::plain(amount), money::plain(due));
+    let (rule, rule_en) = FAR_RULE;
+    let (some, some_en) = payments_said((payments, payments), "的金额");
     let (looks, looks_en) = if in_fen {
         ("金额像是以分为单位", "the amounts look like fen (分), not yuan")
     } else {
         ("金额疑为以分为单位或多写了 0", "the amounts look like fen (分), or have zeros typed twice")
     };
     format!(
-        "{file}：名单上本校学生的 {payments} 笔缴费的金额都是保费的 10 倍以上（如 {amount} 元，保费 {due} 元），{looks}，整份名单\
-         未核对，未保存任何内容。请把金额换算为元（以分为单位的，除以 100）后另存再核对，或向税务部门核实实缴金额 ({file}: \
-         all {payments} payments of this drive's pupils on the list are ten times the premium or more (such as {amount} yuan for a premium of {due} \
-         yuan): {looks_en}, so the whole list was refused and nothing saved; convert the amounts to yuan (divide fen \
+        "{file}：名单上本校学生的 {some}是保费的 10 倍以上（如 {amount} 元，保费 {due} 元），{looks}，整份名单\
+         未核对，未保存任何内容{rule}。请把金额换算为元（以分为单位的，除以 100）后另存再核对，或向税务部门核实实缴金额 ({file}: \
+         {some_en} of this drive's pupils on the list are ten times the premium or more (such as {amount} yuan for a premium of {due} \
+         yuan): {looks_en}, so the whole list was refused and nothing saved{rule_en}; convert the amounts to yuan (divide fen \
          by 100), save and reconcile again, or check the amounts paid with the tax office)"
     )
 }
@@ -1339,13 +1389,9 @@ fn reconcile_list(
     if let Some(refused) = run.earlier_year_list(file) {
         return Err(refused);
     }
-    // Nor a list in 分: each payment held back row by row would be kept for `check` for good.
-    if let Some(refused) = run.list_in_fen(file) {
-        return Err(refused);
-    }
-    // Nor a list in 元 headed 分 (every family a part payer of 3.80 元), nor one beyond any premium on a drive
-    // without a policy to price it (38000 元 in the ledger).
-    if let Some(refused) = run.header_unit_misfit(file).or_else(|| run.beyond_any_premium(file)) {
+    // Nor a list in 分 (38000 元 in the ledger): each payment held back row by row would be kept for `check` for
+    // good. Nor a list in 元 headed 分 (every family a part payer of 3.80 元).
+    if let Some(refused) = run.list_in_fen(file).or_else(|| run.header_unit_misfit(file)) {
         return Err(refused);
     }
     run.undated_list_said()?;
@@ -2922,19 +2968,33 @@ impl Run<'_> {
                 self.problem_in(&paid.sheet, Some(paid.row), paid.date_column.clone(), message);
             }
             self.keep_rows(&student, &future.iter().collect::<Vec<_>>(), UnappliedReason::FutureDate, None);
-            // An amount ten times the full premium or more (40000 for 400: a list in 分, zeros typed twice), which
-            // `mark` refuses as a slip: never a family's payment, so not recorded (the ledger would read 40000 paid
-            // and `check` suggest refunding money never paid), said at its row and kept for `check`; the pupil's
-            // other rows count.
+            // An amount ten times the full premium or more (40000 for 400: a list in 分, zeros typed twice), or,
+            // with no premium to weigh it against (no policy), at the ceiling of one payment or beyond, which `mark`
+            // refuses as a slip: never a family's payment, so not recorded (the ledger would read 40000 paid and
+            // `check` suggest refunding money never paid), said at its row and kept for `check`; the pupil's other
+            // rows count.
             let (rows, far): (Vec<TaxRow>, Vec<TaxRow>) =
                 rows.into_iter().partition(|r| self.far_amount(&student, r).is_none());
             for paid in &far {
                 let Some((slip, due)) = self.far_amount(&student, paid) else { continue };
-                let (amount, due) = (paid.amount.map(money::plain).unwrap_or_default(), money::plain(due));
+                let amount = paid.amount.map(money::plain).unwrap_or_default();
                 let (slip, slip_en) = slip.words();
+                let (far_zh, far_en) = match due {
+                    Some(due) => {
+                        let due = money::plain(due);
+                        (format!("与保费 {due} 元不符"), format!("is not the premium of {due} yuan"))
+                    }
+                    None => {
+                        let most = money::plain(money::payment_ceiling(self.policy));
+                        (
+                            format!("达到一名学生一年缴费的上限 {most} 元"),
+                            format!("reaches the most one pupil's year is paid, {most} yuan"),
+                        )
+                    }
+                };
                 let message = format!(
-                    "金额 {amount} 元与保费 {due} 元不符，{slip}：此行缴费未记入，已保存在修改记录中，「检查名单」（canbao \
-                     check）会列出，请向税务核实实缴金额 (the amount {amount} yuan is not the premium of {due} yuan, \
+                    "金额 {amount} 元{far_zh}，{slip}：此行缴费未记入，已保存在修改记录中，「检查名单」（canbao \
+                     check）会列出，请向税务核实实缴金额 (the amount {amount} yuan {far_en}, \
                      {slip_en}: this row's payment is not recorded; kept in the drive's history and listed by the \
                      roster check, canbao check; check the amount paid with the tax office)"
                 );
@@ -3165,21 +3225,32 @@ impl Run<'_> {
         Some(ReconcileError::EarlierYear { file: file.to_owned(), year: latest?, current, payments })
     }
 
-    /// The refusal of a tax list every priced payment of which is ten times the full premium or more
-    /// (`ReconcileError::AmountsInFen`): two or more, so that one slip on a list of one row is said at its row as
-    /// any slip is. `None` when a payment is near its premium, or none is priced (no policy).
+    /// The refusal of a tax list every payment of which is no pupil's payment (`far_amount`): two or more, with a
+    /// policy or without (`FAR_RULE`), so that one slip on a list of one row is held and said at its row as any
+    /// slip is, and a list in 分 is not kept row by row for `check` for good. A slip or two among payments is held
+    /// at its rows, which records nothing wrong (where a list in 元 under a 分 header would: `header_unit_misfit`
+    /// refuses on most). A 0 is nothing paid in any unit, and not counted. Each priced under the drive's policy, it
+    /// is said against the premium (`ReconcileError::AmountsInFen`); else against the ceiling (`BeyondAnyPremium`).
     fn list_in_fen(&self, file: &str) -> Option<ReconcileError> {
-        let (mut payments, mut in_fen, mut example) = (0, true, None);
-        for PupilPayments { student, rows } in &self.payments {
-            for paid in rows.iter().filter(|r| r.kind == RowKind::Payment && !r.earlier && r.amount.is_some()) {
-                let (slip, due) = self.far_amount(student, paid)?;
-                payments += 1;
-                in_fen &= slip == money::FarAmount::InFen;
-                example = example.or(paid.amount.map(|fen| (fen, due)));
-            }
+        let (mut payments, mut in_fen, mut priced, mut example) = (0, true, true, None);
+        for (student, paid) in self.listed_payments().filter(|(_, paid)| paid.amount != Some(0)) {
+            let (slip, due) = self.far_amount(student, paid)?;
+            payments += 1;
+            in_fen &= slip == money::FarAmount::InFen;
+            priced &= due.is_some();
+            example = example.or(paid.amount.map(|fen| (fen, due)));
         }
         (payments >= 2).then_some(())?;
-        Some(ReconcileError::AmountsInFen { file: file.to_owned(), payments, example: example?, in_fen })
+        let (fen, due) = example?;
+        Some(match due.filter(|_| priced) {
+            Some(due) => ReconcileError::AmountsInFen { file: file.to_owned(), payments, example: (fen, due), in_fen },
+            None => ReconcileError::BeyondAnyPremium {
+                file: file.to_owned(),
+                payments,
+                example: fen,
+                ceiling: money::payment_ceiling(self.policy),
+            },
+        })
     }
 
     /// The payments of the drive's pupils this list records an amount for.
@@ -3191,45 +3262,40 @@ impl Run<'_> {
         })
     }
 
-    /// The refusal of a tax list headed in 分 each of whose priced payments, read so, is under a tenth of its full
-    /// premium (`ReconcileError::HeaderUnitMisfit`): the reverse of `list_in_fen`. `None` when one is near its
-    /// premium, the header says no 分, or none is priced (no policy).
+    /// The refusal of a tax list headed in 分 most of whose payments, read so, are under a tenth of the full premium
+    /// (`ReconcileError::HeaderUnitMisfit`): the reverse of `list_in_fen`, by the same rule, policy or not: two or
+    /// more, so that one family's real part payment is read as one, and more than half of them, so that a list of
+    /// payments with one small part payment among them is read, the small one said as a part payment (`MISFIT_RULE`:
+    /// recorded, a list in 元 would make each family a part payer, where `list_in_fen`'s slips are held). A payment
+    /// not priced (no policy) is weighed against the least premium (`money::least_premium`). `None` when the header
+    /// says no 分.
     fn header_unit_misfit(&self, file: &str) -> Option<ReconcileError> {
-        let (mut payments, mut example, mut header) = (0, None, None);
-        for (student, paid) in self.listed_payments() {
+        let (mut payments, mut misfits, mut example, mut header, mut priced) = (0, 0, None, None, true);
+        // A 0 is nothing paid in any unit, and not counted.
+        for (student, paid) in self.listed_payments().filter(|(_, paid)| paid.amount != Some(0)) {
             if paid.unit != AmountUnit::Fen {
                 return None;
             }
-            let Some(Ok(quote)) = self.quote_on(student, paid.paid_on.unwrap_or(self.today)) else { return None };
-            let full = self.policy.map_or(0, |p| p.personal_premium_fen).max(quote.total_due_fen);
             let fen = paid.amount?;
-            if full <= 0 || fen.checked_mul(10)? >= full {
-                return None;
-            }
+            let full = self.full_premium(student, paid);
             payments += 1;
+            if !money::under_a_tenth(fen, full.unwrap_or_else(|| money::least_premium(self.policy))) {
+                continue;
+            }
+            misfits += 1;
+            priced &= full.is_some();
+            let full = full.unwrap_or_else(|| money::least_premium(self.policy));
             example = example.or_else(|| Some((paid.written_amount.clone().unwrap_or_default(), full)));
             header = header.or_else(|| Some(paid.amount_column.clone()));
         }
-        Some(ReconcileError::HeaderUnitMisfit { file: file.to_owned(), header: header?, payments, example: example? })
-    }
-
-    /// The refusal of a tax list every payment of which is beyond what any pupil's year costs
-    /// (`ReconcileError::BeyondAnyPremium`), policy or not. With a policy pricing them, two or more, as
-    /// `list_in_fen` counts (one slip on a list of one row is held at its row); without, one is enough, nothing
-    /// else holding it back.
-    fn beyond_any_premium(&self, file: &str) -> Option<ReconcileError> {
-        let (mut payments, mut example, mut priced) = (0, None, false);
-        for (student, paid) in self.listed_payments() {
-            let fen = paid.amount?;
-            if fen <= money::MOST_PAID_FEN {
-                return None;
-            }
-            priced |= matches!(self.quote_on(student, paid.paid_on.unwrap_or(self.today)), Some(Ok(_)));
-            payments += 1;
-            example = example.or(Some(fen));
-        }
-        (payments >= if priced { 2 } else { 1 }).then_some(())?;
-        Some(ReconcileError::BeyondAnyPremium { file: file.to_owned(), payments, example: example? })
+        (misfits >= 2 && misfits * 2 > payments).then_some(())?;
+        Some(ReconcileError::HeaderUnitMisfit {
+            file: file.to_owned(),
+            header: header?,
+            payments: (misfits, payments),
+            example: example?,
+            priced,
+        })
     }
 
     /// A tax list none of whose payments gives a date, read on a drive that has moved on into a later insured year:
@@ -3260,16 +3326,27 @@ impl Run<'_> {
         Ok(())
     }
 
-    /// A payment row's amount when it is ten times the full premium or more (`money::far_from_due`), with that
-    /// premium: the whole amount due for the pupil under the drive's policy on the row's day, before any subsidy.
-    /// Not the family's share after it: with a subsidy of 90 % or more, a family whose category the tax office did
-    /// not know yet pays the whole premium, ten times its share, and that is a payment, not a slip. `None` without
-    /// a policy pricing it.
-    fn far_amount(&self, student: &Student, paid: &TaxRow) -> Option<(money::FarAmount, i64)> {
+    /// A payment row's amount when it is no pupil's payment: ten times the full premium or more
+    /// (`money::far_from_due`), with that premium, where the drive's policy prices the row; else, the policy not
+    /// pricing it or none chosen, at the ceiling of one payment or beyond (`money::payment_ceiling`), with no
+    /// premium. One rule with a policy and without, as the payment form and `mark` refuse such an amount.
+    fn far_amount(&self, student: &Student, paid: &TaxRow) -> Option<(money::FarAmount, Option<i64>)> {
         let fen = paid.amount.filter(|_| paid.kind == RowKind::Payment && !paid.earlier)?;
+        if let Some(full) = self.full_premium(student, paid)
+            && let Some(slip) = money::far_from_due(fen, full)
+        {
+            return Some((slip, Some(full)));
+        }
+        money::beyond_ceiling(fen, self.policy).then_some((money::FarAmount::Other, None))
+    }
+
+    /// The whole amount due for the pupil under the drive's policy on the row's day, before any subsidy: what a
+    /// row's amount is weighed against. Not the family's share after it: with a subsidy of 90 % or more, a family
+    /// whose category the tax office did not know yet pays the whole premium, ten times its share, and that is a
+    /// payment, not a slip. `None` without a policy pricing it.
+    fn full_premium(&self, student: &Student, paid: &TaxRow) -> Option<i64> {
         let Some(Ok(quote)) = self.quote_on(student, paid.paid_on.unwrap_or(self.today)) else { return None };
-        let full = self.policy.map_or(0, |p| p.personal_premium_fen).max(quote.total_due_fen);
-        money::far_from_due(fen, full).map(|slip| (slip, full))
+        Some(self.policy.map_or(0, |p| p.personal_premium_fen).max(quote.total_due_fen))
     }
 
     /// Why a row's payment date cannot be a payment for the drive's year, if it cannot.

@@ -750,8 +750,9 @@ impl App {
             form.focus = PaymentField::Amount;
             return Some(Modal::Payment(form));
         }
-        if let Some(fen) = typed_fen.filter(|&fen| fen > money::MOST_PAID_FEN) {
-            let most = money::plain(money::MOST_PAID_FEN);
+        // The ceiling the drive's policy gives one payment, as `mark` and the reconciliation weigh it.
+        if let Some(fen) = typed_fen.filter(|&fen| money::beyond_ceiling(fen, self.policy.as_ref())) {
+            let most = money::plain(money::payment_ceiling(self.policy.as_ref()));
             form.error = Some(fill(self.text.amount_too_high, &[&money::plain(fen), &most]));
             form.focus = PaymentField::Amount;
             return Some(Modal::Payment(form));

@@ -1161,7 +1161,7 @@ pub struct Text {
     pub add_pupil_unwritten: &'static str,
     /// 添加学生 refused: the number typed is a pupil's already: {} name, {} class, {} status.
     pub add_pupil_on_roster: &'static str,
-    /// An amount beyond any premium refused: {} the amount typed, {} the ceiling (`money::MOST_PAID_FEN`).
+    /// An amount beyond any premium refused: {} the amount typed, {} the ceiling (`money::payment_ceiling`).
     pub amount_too_high: &'static str,
     /// A class's payment saved: {} 已缴费 ({} pupils), {} 财政代缴 ({} pupils): {} their names.
     pub saved_paid_and_government: &'static str,

@@ -500,7 +500,7 @@ pub static EN: Text = Text {
     saved: "Saved: {} ({})",
     saved_unchanged: " ({} already so, unchanged)",
     saved_paid_and_government: "Saved: {} ({}), {} ({}): {}",
-    amount_too_high: "the amount {} yuan is beyond the most one pupil's year can cost ({} yuan): mistyped (a date in the amount field?); not saved",
+    amount_too_high: "the amount {} yuan reaches the most one pupil's year is paid ({} yuan, ten times the premium): mistyped (a date in the amount field?); not saved",
     saved_none_changed: "Nothing changed: the {} selected are already {}",
     ask_undo: "Undo the last change to {} {pupil|pupils}?",
     ask_redo: "Redo the change to {} {pupil|pupils}?",

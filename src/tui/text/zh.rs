@@ -463,7 +463,7 @@ pub static ZH: Text = Text {
     saved: "已保存：{}（{}）",
     saved_unchanged: "（另 {} 人原已如此，未变）",
     saved_paid_and_government: "已保存：{}（{}），{}（{}）：{}",
-    amount_too_high: "金额 {} 元超过一名学生一年保费的上限 {} 元，像是输错了（日期输进了金额栏？）：未保存，请改正",
+    amount_too_high: "金额 {} 元达到一名学生一年缴费的上限 {} 元（保费的 10 倍），像是输错了（日期输进了金额栏？）：未保存，请改正",
     saved_none_changed: "未作改动：所选 {} 原已是{}",
     ask_undo: "撤销对 {} 名学生的上一次修改？",
     ask_redo: "重做对 {} 名学生的修改？",
