@@ -1126,22 +1126,28 @@ fn run(cli: &Cli) -> CmdResult {
         Command::Policy { action } => paperwork::policy(cli, action),
         Command::Quote(args) => paperwork::quote(cli, args),
         Command::Reconcile { file, source, dry_run, keep_unmatched, other_school_ok, reveal, json } => {
-            // Another school's list is a tax list's question: an agency's or a department's list records no
-            // payment and keeps none, so the flag would be taken and do nothing.
+            // Another school's list, and a list matching no pupil whose payments are kept anyway, are a tax list's
+            // questions (what becomes of its strangers' payments): an agency's or a department's list records no
+            // payment, so either flag would be taken and do nothing.
             let source: crate::io::reconcile::Source = (*source).into();
-            if *other_school_ok && source != crate::io::reconcile::Source::Tax {
+            let flag = match (*other_school_ok, *keep_unmatched) {
+                (true, _) => Some("--other-school-ok"),
+                (false, true) => Some("--keep-unmatched"),
+                (false, false) => None,
+            };
+            if let Some(flag) = flag.filter(|_| source != crate::io::reconcile::Source::Tax) {
                 let (zh, en) = match source {
                     crate::io::reconcile::Source::Categories => ("部门认定名单", "a department's list"),
                     _ => ("医保参保登记反馈", "the agency's registrations"),
                 };
                 return Err(UserError::in_two(
                     format!(
-                        "--other-school-ok 只用于税务缴费名单（--source tax）：{zh}不记录缴费，此选项对它没有作用；\
-                         未核对，请去掉 --other-school-ok 再核对"
+                        "{flag} 只用于税务缴费名单（--source tax）：{zh}不记录缴费，此选项对它没有作用；\
+                         未核对，请去掉 {flag} 再核对"
                     ),
                     format!(
-                        "--other-school-ok is only for the tax office's list (--source tax): {en} records no \
-                         payments, so it would do nothing; not reconciled: reconcile again without --other-school-ok"
+                        "{flag} is only for the tax office's list (--source tax): {en} records no \
+                         payments, so it would do nothing; not reconciled: reconcile again without {flag}"
                     ),
                 )
                 .kind("usage"));

@@ -10139,6 +10139,30 @@ fn a_small_part_payment_under_a_fen_header_is_read_as_one() {
     assert_eq!(paid_amount(&db, sun), ("unpaid".to_owned(), None));
 }
 
+/// `--keep-unmatched` keeps a tax list's payments of strangers: given with an agency's list or a department's it was
+/// accepted and did nothing. It is refused, in either language, naming the tax list, and nothing is read.
+#[test]
+fn keep_unmatched_is_refused_for_a_list_that_is_not_the_tax_offices() {
+    let (dir, db) = tax_drive();
+    let list = dir.path().join("agency.csv");
+    std::fs::write(&list, "姓名,身份证号码,参保状态\n周静露,450202201711194162,已参保\n").unwrap();
+    let audit = || {
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        conn.query_row("SELECT count(*) FROM audit", [], |r| r.get::<_, i64>(0)).unwrap()
+    };
+    let before = audit();
+    for source in ["agency", "categories"] {
+        let (code, text) = said(canbao(&db).args(["reconcile", "--source", source, "--keep-unmatched"]).arg(&list));
+        assert_eq!(code, Some(1), "{source}: {text}");
+        assert!(text.contains("--keep-unmatched 只用于税务缴费名单"), "{source}: {text}");
+        let (code, text) =
+            said(canbao(&db).args(["--lang", "en", "reconcile", "--source", source, "--keep-unmatched"]).arg(&list));
+        assert_eq!(code, Some(1), "{source}: {text}");
+        assert!(text.contains("--keep-unmatched is only for the tax office's list"), "{text}");
+    }
+    assert_eq!(audit(), before, "nothing written");
+}
+
 /// `mark --top-up` on a drive with no policy, where no amount due weighs it, is refused when the payment it makes
 /// up reaches the ceiling of one payment (a date typed as the top-up), as `mark --amount` is. Before, 300 元 and a
 /// top-up of 20261201 were recorded as 20261501 元 paid.
