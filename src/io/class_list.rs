@@ -7857,10 +7857,6 @@ impl RowReader<'_> {
     }
 }
 
-/// A row that writes one class over the table and nothing else, no ID among it: 「三年级1班」 merged across the
-/// row (the merge puts it in every cell) or written in one cell, also as a list's title (「三年级2班名单」, as
-/// teachers title each class's table stacked on one sheet). The label alone in a class column is a pupil's row
-/// with nothing else filled in, not a heading. The class, and the row as written.
 /// The ID number a 全国学籍号 holds: G (or g) and an ID number that passes the check. Any other cell is none.
 fn id_in_student_number(cell: &str, today: NaiveDate) -> Option<String> {
     let number = cell.trim().strip_prefix(['G', 'g', 'Ｇ'])?;
@@ -8207,6 +8203,10 @@ fn block_sheet_name(sheet: &str, block: usize, blocks: &[usize], width: usize) -
     format!("{sheet}{sep}第 {} 栏 {columns} 列", block + 1)
 }
 
+/// A row that writes one class over the table and nothing else, no ID among it: 「三年级1班」 merged across the
+/// row (the merge puts it in every cell) or written in one cell, also as a list's title (「三年级2班名单」, as
+/// teachers title each class's table stacked on one sheet). The label alone in a class column is a pupil's row
+/// with nothing else filled in, not a heading. The class, and the row as written.
 fn class_heading(map: &HeaderMap, row: &[Cell]) -> Option<(TitleClass, String)> {
     let (label, heading_like) = one_text(map, row)?;
     // 「XX小学四年级2班学生名单」 over a table stacked under another names 四年级2班, not a class 「XX小学四年级2班」;
