@@ -122,9 +122,10 @@ pub enum Command {
         /// (nearly) every pupil it shares with the drive up a grade, as next school year's list would)
         #[arg(long)]
         move_up_a_grade: bool,
-        /// 有人员类别列、没有班级或年级的名单（像部门认定名单）确是本校学生的名单时，仍按班级名单导入 (import a list
-        /// with a category column and no class or grade, which looks like a department's list, as the school's
-        /// class list)
+        /// 没有班级或年级、像部门认定名单的名单（有人员类别列或认定部门列，或标题、工作表名、文件名写有
+        /// 人员类别），确是本校学生名单时仍按班级名单导入 (import as the school's class list a list with no class or grade that looks
+        /// like a department's list of certified people: a category column, a certifying department's column such as
+        /// 认定部门, or a category named in its title, sheet name or file name)
         #[arg(long)]
         as_class_list: bool,
         /// 以 JSON 输出 (print JSON)
