@@ -10178,4 +10178,42 @@ fn mark_refuses_a_top_up_making_the_payment_reach_the_ceiling() {
     let (code, text) = said(canbao(&db).args(["mark", zhou, "--top-up", "80"]));
     assert_eq!(code, Some(0), "a top-up below it: {text}");
     assert_eq!(paid_amount(&db, zhou), ("paid".to_owned(), Some(38_000)));
+/// `add` with a number already on the roster (as the number, or in `--name` with the name in `--id`) is refused as
+/// 添加学生 refuses it: that pupil named with class and status, not a new pupil, nothing added, exit code 1, in
+/// Chinese and with `--lang en`, and in `--json` by its kind. Before, the one-row list was imported as a list's row
+/// of that number, said deep in the report with exit code 0.
+#[test]
+fn add_refuses_a_number_already_on_the_roster_naming_that_pupil() {
+    let (_dir, db) = common::new_drive();
+    canbao(&db).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    let number = "450202201711194162";
+    let before =
+        canbao::store::Store::open_read_only(&db).unwrap().student_by_id_number(number).unwrap().expect("held");
+    let other_class = if before.class_label() == "三年级1班" { "三年级2班" } else { "三年级1班" };
+    let add = |lang: &str, swapped: bool| {
+        let (name, id) = if swapped { (number, "周新新") } else { ("周新新", number) };
+        said(canbao(&db).args(["--lang", lang, "add", "--name", name, "--id", id, "--class", other_class]))
+    };
+    for (lang, swapped) in [("zh", false), ("zh", true), ("en", false)] {
+        let (code, text) = add(lang, swapped);
+        assert_eq!(code, Some(1), "{text}");
+        let expected = match lang {
+            "zh" => {
+                format!("此身份证号码已是 {}（{}，未缴费）：不是新学生，没有添加", before.name, before.class_label())
+            }
+            _ => format!(
+                "this ID number is already {}'s ({}, unpaid): not a new pupil",
+                before.name,
+                before.class_label()
+            ),
+        };
+        assert!(text.contains(&expected), "{text}");
+        assert!(text.contains(" E"), "points to E: {text}");
+        let now = canbao::store::Store::open_read_only(&db).unwrap().student_by_id_number(number).unwrap().unwrap();
+        assert_eq!((now.name.clone(), now.class_label()), (before.name.clone(), before.class_label()), "{text}");
+    }
+    let (code, text) =
+        said(canbao(&db).args(["add", "--json", "--name", "周新新", "--id", number, "--class", other_class]));
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains("\"pupil_on_roster\""), "{text}");
 }

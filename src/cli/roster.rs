@@ -36,6 +36,8 @@ pub(super) struct ImportChoices {
     pub typed_class: Option<String>,
     /// … unless `add --yes`.
     pub new_class_ok: bool,
+    /// `add`: the pupil typed, refused where the number is a pupil's on the roster (`on_roster_refused`).
+    pub typed: Option<crate::io::one_pupil::OnePupil>,
 }
 
 pub(super) fn import(
@@ -83,7 +85,8 @@ pub(super) fn add(
         ))
     })?;
     let typed_class = Some(pupil.class.clone());
-    let choices = ImportChoices { by_hand: true, typed_class, new_class_ok, ..ImportChoices::default() };
+    let typed = Some(pupil.clone());
+    let choices = ImportChoices { by_hand: true, typed_class, new_class_ok, typed, ..ImportChoices::default() };
     let imported = import(cli, &[list.path().to_path_buf()], school, (dry_run, json), choices);
     drop(list);
     imported
@@ -122,6 +125,16 @@ fn new_class_refused(store: &Store, typed: &str, school: Option<&str>, drive_nam
     .kind("new_class"))
 }
 
+/// `add` with a number already on the roster (typed as the number, or in `--name` with the name in `--id`) is
+/// refused, naming that pupil and how to change them, as 添加学生 refuses it (`one_pupil::on_roster_refusal`):
+/// imported, the one-row list renamed and moved the pupil, paid maybe, said deep in the report.
+fn on_roster_refused(store: &Store, pupil: &crate::io::one_pupil::OnePupil) -> CmdResult {
+    let Some((_, held)) = pupil.on_roster(store)? else { return Ok(()) };
+    let told = crate::io::one_pupil::Told::CommandLine;
+    let (zh, en) = crate::io::one_pupil::on_roster_refusal(&held, told);
+    Err(UserError::in_two(zh, en).kind("pupil_on_roster"))
+}
+
 /// The import itself, once the drive is open.
 fn import_into(
     store: &mut Store,
@@ -134,6 +147,9 @@ fn import_into(
     // The commands its warnings offer name the drive as this import was given it (`ImportRequest::drive_named`).
     let drive_named = store.hint_drive().map(Path::to_path_buf);
     let mut request = ImportRequest::new(store, files.to_vec(), school.map(str::to_owned))?;
+    if let Some(typed) = &choices.typed {
+        on_roster_refused(store, typed)?;
+    }
     if let Some(typed) = choices.typed_class.as_deref().filter(|_| !choices.new_class_ok) {
         new_class_refused(store, typed, school, drive_named.as_deref())?;
     }

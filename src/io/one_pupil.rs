@@ -4,6 +4,9 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use crate::domain::student::{Enrollment, Student};
+use crate::store::Store;
+
 /// The list's name, which the import's report and the drive's history show as the file the pupil came from.
 pub const FILE_NAME: &str = "手工添加.csv";
 
@@ -50,6 +53,72 @@ impl OnePupil {
         let cells = [&self.name, &self.id, &self.class, &self.phone].map(|c| quoted(c.trim()));
         format!("\u{feff}姓名,身份证号码,班级,联系电话\r\n{}\r\n", cells.join(",")).into_bytes()
     }
+}
+
+/// Where the number of a pupil already on the roster was typed: in 身份证号码, or in 姓名 with the name in
+/// 身份证号码 (the two swapped, as the import puts right).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TypedIn {
+    Id,
+    Name,
+}
+
+impl OnePupil {
+    /// The pupil on the roster whose valid number was typed, with the field it was typed in: imported, the one-row
+    /// list would rename and move that pupil (paid, maybe), said deep in the report.
+    pub fn on_roster(&self, store: &Store) -> crate::store::Result<Option<(TypedIn, Student)>> {
+        let today = store.today();
+        for (field, typed) in [(TypedIn::Id, &self.id), (TypedIn::Name, &self.name)] {
+            let Ok(valid) = crate::domain::id_number::check(typed, today).result else { continue };
+            if let Some(held) = store.student_by_id_number(&valid.number)? {
+                return Ok(Some((field, held)));
+            }
+        }
+        Ok(None)
+    }
+}
+
+/// Where the operator is told that the number typed is a pupil's on the roster: what they do there to change
+/// that pupil.
+#[derive(Debug, Clone, Copy)]
+pub enum Told<'a> {
+    /// 添加学生 on the screen: the key, as the keymap binds it, that edits the pupil's name and class (`E`).
+    Screen { edit: &'a str },
+    /// `canbao add`.
+    CommandLine,
+}
+
+/// The refusal of a pupil typed in whose number is `held`'s, in Chinese and in English, as 添加学生 and `canbao
+/// add` say it: the pupil named with class and status, not a new pupil, nothing added, and how to change them.
+pub fn on_roster_refusal(held: &Student, told: Told) -> (String, String) {
+    let status = |zh: bool| {
+        let (enrollment, payment) = if zh {
+            (held.enrollment.label_zh(), held.payment.label_zh())
+        } else {
+            (held.enrollment.label_en(), held.payment.label_en())
+        };
+        match held.enrollment {
+            Enrollment::Left | Enrollment::Declined | Enrollment::Elsewhere => {
+                format!("{enrollment}{}{payment}", if zh { "，" } else { ", " })
+            }
+            _ => payment.to_owned(),
+        }
+    };
+    let (name, class) = (&held.name, held.class_label());
+    let (zh, en) = (status(true), status(false));
+    let head_zh = format!("此身份证号码已是 {name}（{class}，{zh}）：不是新学生，没有添加。");
+    let head_en = format!("this ID number is already {name}'s ({class}, {en}): not a new pupil, nothing added. ");
+    let (how_zh, how_en) = match (held.enrollment, told) {
+        (_, Told::Screen { edit }) => (
+            format!("要改该生的姓名或班级，请在名单中找到该生后按 {edit}"),
+            format!("To change their name or class, find them on the roster and press {edit}"),
+        ),
+        (_, Told::CommandLine) => (
+            "要改该生的姓名或班级，请在 canbao 界面的名单中找到该生后按 E".to_owned(),
+            "To change their name or class, find them on the roster in canbao's screen and press E".to_owned(),
+        ),
+    };
+    (format!("{head_zh}{how_zh}"), format!("{head_en}{how_en}"))
 }
 
 /// A cell as CSV: quoted when it holds a comma, a quote or a line break, so a pasted 「张三,李四」 stays one cell.

@@ -5,7 +5,7 @@ use super::action::Action;
 use super::app::App;
 use super::modal::{AddPupilField, AddPupilForm, Confirm, Modal, Then};
 use super::text::fill;
-use crate::io::one_pupil::{Missing, OnePupilList};
+use crate::io::one_pupil::{Missing, OnePupilList, TypedIn};
 
 impl App {
     pub fn open_add_pupil(&mut self) {
@@ -64,18 +64,21 @@ impl App {
         }
         // A number already on the roster is that pupil's, not a transfer pupil's: imported, the one-row list
         // renamed and moved the pupil (paid, maybe), said deep in the report. Refused first and plainly, naming
-        // the pupil; `E` on them is the way to change their name or class.
-        if let Some((field, held)) = self.pupil_with_typed_number(&pupil) {
-            use crate::domain::student::Enrollment;
-            let payment = self.text.payment(held.payment);
-            let status = match held.enrollment {
-                e @ (Enrollment::Left | Enrollment::Declined | Enrollment::Elsewhere) => {
-                    format!("{}{}{payment}", self.text.enrollment(e), self.text.pick("，", ", "))
-                }
-                _ => payment.to_owned(),
+        // the pupil and how to change them (`one_pupil::on_roster_refusal`, as `canbao add` refuses it).
+        if let Ok(Some((typed_in, held))) = pupil.on_roster(&self.store) {
+            let key = |context, action| {
+                let keys = self.keymap.keys_for(context, action);
+                keys.first().map(ToString::to_string)
             };
-            form.focus = field;
-            form.error = Some(fill(self.text.add_pupil_on_roster, &[&held.name, &held.class_label(), &status]));
+            use super::keymap::Context;
+            let edit = key(Context::Detail, "edit_identity").unwrap_or_else(|| "E".to_owned());
+            let told = crate::io::one_pupil::Told::Screen { edit: &edit };
+            let (zh, en) = crate::io::one_pupil::on_roster_refusal(&held, told);
+            form.focus = match typed_in {
+                TypedIn::Id => AddPupilField::Id,
+                TypedIn::Name => AddPupilField::Name,
+            };
+            form.error = Some(self.text.pick(&zh, &en).to_owned());
             return Some(Modal::AddPupil(form));
         }
         // A class the school does not have is most often a typo at the counter (三年级9班 for 三年级1班): asked
@@ -114,20 +117,6 @@ impl App {
                 Some(Modal::AddPupil(form))
             }
         }
-    }
-
-    /// The pupil on the roster whose valid number was typed, in 身份证号码 or (the two fields swapped, as the
-    /// import puts right) in 姓名, with the field it was typed in.
-    fn pupil_with_typed_number(
-        &self,
-        pupil: &crate::io::one_pupil::OnePupil,
-    ) -> Option<(AddPupilField, crate::domain::student::Student)> {
-        let today = self.store.today();
-        [(AddPupilField::Id, &pupil.id), (AddPupilField::Name, &pupil.name)].into_iter().find_map(|(field, typed)| {
-            let check = crate::domain::id_number::check(typed, today);
-            let held = self.store.student_by_id_number(&check.valid()?.number).ok()??;
-            Some((field, held))
-        })
     }
 
     /// Yes to a new class: the pupil's import is previewed as typed.

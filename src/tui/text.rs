@@ -1159,8 +1159,6 @@ pub struct Text {
     pub add_pupil_class_new: &'static str,
     /// The one-row list could not be written: {} the reason.
     pub add_pupil_unwritten: &'static str,
-    /// 添加学生 refused: the number typed is a pupil's already: {} name, {} class, {} status.
-    pub add_pupil_on_roster: &'static str,
     /// An amount beyond any premium refused: {} the amount typed, {} the ceiling (`money::payment_ceiling`).
     pub amount_too_high: &'static str,
     /// A class's payment saved: {} 已缴费 ({} pupils), {} 财政代缴 ({} pupils): {} their names.

@@ -837,7 +837,6 @@ pub static EN: Text = Text {
     add_pupil_school_needed: "Choose the school first (Left or Right)",
     add_pupil_class_new: "{} has no class {}: make it a new class? (nearest: {})",
     add_pupil_unwritten: "Nothing added: the one-row list could not be written: {}",
-    add_pupil_on_roster: "this ID number is already {}'s ({}, {}): not a new pupil, nothing added. To change their name or class, find them on the roster and press E",
     policy_new_title: "This year's policy",
     policy_fields: ["From", "New name", "Insured year", "Premium (yuan)"],
     policy_bad_name: "Use letters, digits, - and _, e.g. yibin-2027",

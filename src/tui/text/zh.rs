@@ -800,7 +800,6 @@ pub static ZH: Text = Text {
     add_pupil_school_needed: "请先选择学校（按左右方向键）",
     add_pupil_class_new: "{}没有 {}，新建这个班级？（最接近的班级：{}）",
     add_pupil_unwritten: "没有添加：临时名单写不进去：{}",
-    add_pupil_on_roster: "此身份证号码已是 {}（{}，{}）：不是新学生，没有添加。要改该生的姓名或班级，请在名单中找到该生后按 E",
     policy_new_title: "生成本年度政策",
     policy_fields: ["底稿", "新政策名称", "保险年度", "个人缴费（元）"],
     policy_bad_name: "名称只能用字母、数字、- 和 _，如 yibin-2027",
