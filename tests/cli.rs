@@ -10180,8 +10180,9 @@ fn mark_refuses_a_top_up_making_the_payment_reach_the_ceiling() {
     assert_eq!(paid_amount(&db, zhou), ("paid".to_owned(), Some(38_000)));
 /// `add` with a number already on the roster (as the number, or in `--name` with the name in `--id`) is refused as
 /// 添加学生 refuses it: that pupil named with class and status, not a new pupil, nothing added, exit code 1, in
-/// Chinese and with `--lang en`, and in `--json` by its kind. Before, the one-row list was imported as a list's row
-/// of that number, said deep in the report with exit code 0.
+/// Chinese and with `--lang en`, and in `--json` by its kind; a pupil 已离校 is pointed at the enrollment (`mark
+/// --name … --class … --enrollment here`), which brings them back. Before, the one-row list was imported as a list's
+/// row of that number, said deep in the report with exit code 0.
 #[test]
 fn add_refuses_a_number_already_on_the_roster_naming_that_pupil() {
     let (_dir, db) = common::new_drive();
@@ -10216,4 +10217,16 @@ fn add_refuses_a_number_already_on_the_roster_naming_that_pupil() {
         said(canbao(&db).args(["add", "--json", "--name", "周新新", "--id", number, "--class", other_class]));
     assert_eq!(code, Some(1), "{text}");
     assert!(text.contains("\"pupil_on_roster\""), "{text}");
+    // A pupil who left and came back: their enrollment brings them back, not a new pupil nor `E`.
+    canbao(&db).args(["mark", number, "--enrollment", "left"]).assert().success();
+    let (code, text) = add("zh", false);
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains(&format!("（{}，已离校，未缴费）", before.class_label())), "{text}");
+    let mark = format!("mark --name {} --class {} --enrollment here", before.name, before.class_label());
+    assert!(text.contains(&mark) && !text.contains("按 E"), "{text}");
+    // The command said brings the pupil back.
+    let (code, text) = said(canbao(&db).args(mark.split(' ')));
+    assert_eq!(code, Some(0), "{text}");
+    let now = canbao::store::Store::open_read_only(&db).unwrap().student_by_id_number(number).unwrap().unwrap();
+    assert_eq!(now.enrollment, canbao::domain::student::Enrollment::Here);
 }

@@ -4075,3 +4075,44 @@ fn adding_a_pupil_with_name_and_number_swapped_says_check_what_was_typed() {
     assert!(said.contains("像是两栏填反了") && said.contains("请核对输入"), "{said}");
     assert!(!said.contains("请核对原表") && !said.contains("手工添加.csv 第"), "{said}");
 }
+
+/// 添加学生 with the number of a pupil 已离校 (who came back) is refused pointing at the enrollment, `e` on that
+/// pupil on the roster, which brings them back: `E` changes the name and class only. Before, the refusal named `E`
+/// for every pupil, a returning one too.
+#[test]
+fn adding_a_pupil_who_left_points_at_the_enrollment_not_at_e() {
+    use canbao::domain::student::Enrollment;
+    use canbao::tui::modal::Modal;
+    let (_dir, drive) = sample_drive();
+    let mut store = Store::open(&drive).unwrap();
+    let pupils = store.students(&canbao::store::StudentFilter::default()).unwrap();
+    let held = pupils.iter().find(|s| s.id_problem.is_none()).expect("a valid number").clone();
+    store.set_enrollment(held.id, Enrollment::Left, None).unwrap();
+    drop(store);
+    for lang in [Language::Zh, Language::En] {
+        let mut app = app_on(&drive, lang);
+        app.update(Action::Palette);
+        for c in "tianjia".chars() {
+            app.update(Action::Input(c));
+        }
+        app.update(Action::Confirm);
+        for (i, text) in ["周新新", held.id_number.as_str(), held.class_label().as_str()].into_iter().enumerate() {
+            if i > 0 {
+                app.update(Action::NextField);
+            }
+            for c in text.chars() {
+                app.update(Action::Input(c));
+            }
+        }
+        app.update(Action::Confirm);
+        wait_for_jobs(&mut app);
+        let Some(Modal::AddPupil(form)) = &app.modal else { panic!("refused in the form: {:#?}", screen(&app)) };
+        let said = form.error.clone().unwrap_or_default();
+        let (left, how) = match lang {
+            Language::Zh => ("已离校，", "按 e 改参保状态"),
+            _ => ("left, ", "press e to change their enrollment"),
+        };
+        assert!(said.contains(left) && said.contains(how), "{said}");
+        assert!(!said.contains(" E"), "E does not bring them back: {said}");
+    }
+}

@@ -130,7 +130,11 @@ fn new_class_refused(store: &Store, typed: &str, school: Option<&str>, drive_nam
 /// imported, the one-row list renamed and moved the pupil, paid maybe, said deep in the report.
 fn on_roster_refused(store: &Store, pupil: &crate::io::one_pupil::OnePupil) -> CmdResult {
     let Some((_, held)) = pupil.on_roster(store)? else { return Ok(()) };
-    let told = crate::io::one_pupil::Told::CommandLine;
+    // By name and class, as `mark` picks a pupil: the command prints no whole number, and reads the same in
+    // `--json`, whose messages mask numbers.
+    let (name, class) = (shell_word(&held.name), shell_word(&held.class_label()).into_owned());
+    let mark = store.command(&format!("mark --name {name} --class {class} --enrollment here"));
+    let told = crate::io::one_pupil::Told::CommandLine { mark: &mark };
     let (zh, en) = crate::io::one_pupil::on_roster_refusal(&held, told);
     Err(UserError::in_two(zh, en).kind("pupil_on_roster"))
 }

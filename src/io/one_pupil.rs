@@ -82,14 +82,16 @@ impl OnePupil {
 /// that pupil.
 #[derive(Debug, Clone, Copy)]
 pub enum Told<'a> {
-    /// 添加学生 on the screen: the key, as the keymap binds it, that edits the pupil's name and class (`E`).
-    Screen { edit: &'a str },
-    /// `canbao add`.
-    CommandLine,
+    /// 添加学生 on the screen: the keys, as the keymap binds them, that edit the pupil's name and class (`E`) and
+    /// choose the enrollment (`e`).
+    Screen { edit: &'a str, enrollment: &'a str },
+    /// `canbao add`: the command that marks the pupil back at school (`canbao mark --name … --enrollment here`).
+    CommandLine { mark: &'a str },
 }
 
 /// The refusal of a pupil typed in whose number is `held`'s, in Chinese and in English, as 添加学生 and `canbao
-/// add` say it: the pupil named with class and status, not a new pupil, nothing added, and how to change them.
+/// add` say it: the pupil named with class and status, not a new pupil, nothing added, and how to change them. A
+/// pupil 已离校 who came back is not one to rename: the enrollment brings them back, which `E` does not touch.
 pub fn on_roster_refusal(held: &Student, told: Told) -> (String, String) {
     let status = |zh: bool| {
         let (enrollment, payment) = if zh {
@@ -109,11 +111,21 @@ pub fn on_roster_refusal(held: &Student, told: Told) -> (String, String) {
     let head_zh = format!("此身份证号码已是 {name}（{class}，{zh}）：不是新学生，没有添加。");
     let head_en = format!("this ID number is already {name}'s ({class}, {en}): not a new pupil, nothing added. ");
     let (how_zh, how_en) = match (held.enrollment, told) {
-        (_, Told::Screen { edit }) => (
+        (Enrollment::Left, Told::Screen { enrollment, .. }) => (
+            format!("该生回到本校的，请在名单中找到该生后按 {enrollment} 改参保状态"),
+            format!(
+                "If they are back at school, find them on the roster and press {enrollment} to change their enrollment"
+            ),
+        ),
+        (Enrollment::Left, Told::CommandLine { mark }) => (
+            format!("该生回到本校的，请改参保状态：{mark}"),
+            format!("If they are back at school, change their enrollment: {mark}"),
+        ),
+        (_, Told::Screen { edit, .. }) => (
             format!("要改该生的姓名或班级，请在名单中找到该生后按 {edit}"),
             format!("To change their name or class, find them on the roster and press {edit}"),
         ),
-        (_, Told::CommandLine) => (
+        (_, Told::CommandLine { .. }) => (
             "要改该生的姓名或班级，请在 canbao 界面的名单中找到该生后按 E".to_owned(),
             "To change their name or class, find them on the roster in canbao's screen and press E".to_owned(),
         ),

@@ -72,7 +72,8 @@ impl App {
             };
             use super::keymap::Context;
             let edit = key(Context::Detail, "edit_identity").unwrap_or_else(|| "E".to_owned());
-            let told = crate::io::one_pupil::Told::Screen { edit: &edit };
+            let enrollment = key(Context::Roster, "enrollment").unwrap_or_else(|| "e".to_owned());
+            let told = crate::io::one_pupil::Told::Screen { edit: &edit, enrollment: &enrollment };
             let (zh, en) = crate::io::one_pupil::on_roster_refusal(&held, told);
             form.focus = match typed_in {
                 TypedIn::Id => AddPupilField::Id,
