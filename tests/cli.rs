@@ -10230,3 +10230,43 @@ fn add_refuses_a_number_already_on_the_roster_naming_that_pupil() {
     let now = canbao::store::Store::open_read_only(&db).unwrap().student_by_id_number(number).unwrap().unwrap();
     assert_eq!(now.enrollment, canbao::domain::student::Enrollment::Here);
 }
+
+/// A tax list reconciled again after the roster's name of a pupil it paid for was corrected writes no kept payment
+/// for that row, recorded already for the pupil at its amount and date: the drive's history holds only the kept
+/// payments `check` lists and the reconcile counts. Before, a `payment_unapplied` row was written for it all the
+/// same, neither counted nor listed.
+#[test]
+fn a_list_reconciled_again_keeps_no_payment_the_pupil_has_recorded() {
+    let oct8 = days_ago(60);
+    let (dir, db) = tax_drive();
+    let zhou = "450202201711194162";
+    let tax = dir.path().join("tax.csv");
+    std::fs::write(
+        &tax,
+        format!(
+            "姓名,证件号码,班级,缴费金额,缴费日期\n周静露,{zhou},三年级2班,380,{oct8}\n苏萱,,三年级2班,380,{oct8}\n"
+        ),
+    )
+    .unwrap();
+    canbao(&db).args(["reconcile", "--source", "tax"]).arg(&tax).assert().success();
+    let kept_rows = || -> (i64, i64) {
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        let count = |sql: &str| conn.query_row(sql, [zhou], |r| r.get::<_, i64>(0)).unwrap();
+        (
+            count("SELECT count(*) FROM audit WHERE field = 'payment_unapplied' AND ?1 <> ''"),
+            count("SELECT count(*) FROM audit WHERE field = 'payment_unapplied' AND id_number = ?1"),
+        )
+    };
+    let (all_before, zhou_before) = kept_rows();
+    assert_eq!(zhou_before, 0, "周静露's payment is recorded, not kept");
+    let mut store = canbao::store::Store::open(&db).unwrap();
+    let held = store.student_by_id_number(zhou).unwrap().expect("周静露");
+    let edit = canbao::store::IdentityEdit { name: Some("周静璐".into()), ..Default::default() };
+    store.correct_identity(held.id, &edit).unwrap();
+    drop(store);
+    let (code, text) = said(canbao(&db).args(["reconcile", "--source", "tax"]).arg(&tax));
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.contains("税务名单中有 1 笔缴费未记入本机"), "{text}");
+    assert_eq!(tax_unrecorded(&db).len(), 1, "{:?}", tax_unrecorded(&db));
+    assert_eq!(kept_rows(), (all_before, 0), "no kept payment written for the one recorded: {text}");
+}

@@ -1449,20 +1449,14 @@ fn reconcile_list(
         run.store.apply_reconciliation("reconcile", &items, &receipts, &unapplied, &confirmed, options)?;
     // The agency's 未参保 kept for `check` is no payment: the tax list's counts of payments not recorded leave it out.
     // Nor one the pupil holding its number has recorded already (a row kept under the list's old spelling of a name
-    // since corrected): `check` does not list it, and the count says what `check` lists.
-    let settled = |k: &KeptPayment| {
-        let holder = match k.student_id {
-            Some(id) => run.store.student(id).ok(),
-            None if !k.id_number.is_empty() => run.store.student_by_id_number(&k.id_number).ok().flatten(),
-            None => None,
-        };
-        holder.is_some_and(|s| crate::domain::roster_check::kept_settled_by(&k.record, &s))
-    };
-    let payments = unapplied
-        .always
-        .iter()
-        .filter(|k| k.record.reason != UnappliedReason::AgencyNotRegistered && !settled(k))
-        .count();
+    // since corrected): `check` does not list it, the reconciliation did not keep it, and the count says what
+    // `check` lists.
+    let mut payments = 0;
+    for k in unapplied.always.iter().filter(|k| k.record.reason != UnappliedReason::AgencyNotRegistered) {
+        if !run.store.kept_settled(k)? {
+            payments += 1;
+        }
+    }
     run.report.unapplied_payments = payments;
     // Those kept before are among the payments counted, never more than they.
     run.report.unapplied_kept_before = if source == Source::Tax { kept_before.min(payments) } else { 0 };

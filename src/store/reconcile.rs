@@ -140,6 +140,26 @@ fn keep_unapplied(tx: &rusqlite::Transaction, ctx: &AuditContext, kept: &KeptPay
     Ok(Kept::Now)
 }
 
+/// Whether what the drive records for the pupil holding a kept payment's number (the pupil it was kept for, else
+/// the one whose valid number it is) settles it (`roster_check::kept_settled_by`), so `check` does not list it: a
+/// reconciliation neither keeps nor counts such a payment. The agency's 未参保 is no payment, kept while the
+/// pupil counts insured, never settled so.
+fn settled_on_drive(conn: &rusqlite::Connection, k: &KeptPayment) -> Result<bool> {
+    use rusqlite::OptionalExtension;
+    if k.record.reason == UnappliedReason::AgencyNotRegistered {
+        return Ok(false);
+    }
+    let id = match k.student_id {
+        Some(id) => Some(id),
+        None if !k.id_number.is_empty() => {
+            conn.prepare_cached(super::read::EXISTING_VALID)?.query_row([&k.id_number], |r| r.get(0)).optional()?
+        }
+        None => None,
+    };
+    let Some(id) = id else { return Ok(false) };
+    Ok(super::read::student(conn, id)?.is_some_and(|s| crate::domain::roster_check::kept_settled_by(&k.record, &s)))
+}
+
 /// The meta key marking that the upgrade to fixed numbers (schema 15) numbered kept payments anew, `1` until a check
 /// has said so (then `said`).
 const KEPT_NUMBERS_CHANGED: &str = "kept_numbers_changed";
@@ -154,6 +174,12 @@ impl Store {
     /// The renumbering said (by `check` or 检查名单): not said again.
     pub fn kept_numbers_change_said(&mut self) -> Result<()> {
         self.set_meta(KEPT_NUMBERS_CHANGED, "said")
+    }
+
+    /// Whether the drive records the kept payment `k` for its pupil as it stands (`settled_on_drive`): `check`
+    /// does not list it, nor does a reconciliation count it.
+    pub fn kept_settled(&self, k: &KeptPayment) -> Result<bool> {
+        settled_on_drive(&self.conn, k)
     }
 
     /// The receipts that made up the pupil's recorded payment in the current year, as the last reconciliation
@@ -245,7 +271,11 @@ impl Store {
                 Ok(())
             };
             for kept in &unapplied.always {
-                keep(kept)?;
+                // A payment the drive records for its pupil once the changes are made (a row read again under
+                // a name since corrected) is one `check` does not list: kept, it was a row of the log for nothing.
+                if !settled_on_drive(tx, kept)? {
+                    keep(kept)?;
+                }
             }
             for (outcome, list) in outcomes.iter().zip(&unapplied.if_refused) {
                 let Some(refusal) = &outcome.refused else { continue };
