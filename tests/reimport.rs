@@ -689,3 +689,51 @@ fn a_table_stacked_under_the_class_form_reads_its_statuses_by_its_own_columns() 
     let standing = (found[0]["enrollment"].as_str(), found[0]["payment"].as_str());
     assert_eq!(standing, (Some("here"), Some("unpaid")), "{found}: {report}");
 }
+
+/// A number Excel rounded (…179000) is printed on 在校学生信息表, the class lists and the ledgers as the payment slips
+/// print it, its last four 待核实 (masked 5115**********待核实), never as 15 digits and 000 beside 「身份证号码被表格
+/// 四舍五入，待核实」; the sheet read back into its drive, and its masked copy, is the same pupils, the number held as
+/// before.
+#[test]
+fn a_rounded_number_is_printed_with_its_last_four_to_verify_as_on_the_slips() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("drive.db");
+    let list = dir.path().join("名单.xlsx");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.write_row(0, 0, ["学校", "姓名", "身份证号码", "年级", "班级"]).expect("header");
+    sheet.write_row(1, 0, ["示范小学", "王小明"]).expect("name");
+    sheet.write_number(1, 2, 511502201512179000.0).expect("number");
+    sheet.write_row(1, 3, ["一年级", "1班"]).expect("class");
+    sheet.write_row(2, 0, ["示范小学", "孙语", "450203201909308803", "一年级", "1班"]).expect("valid");
+    book.save(&list).expect("save");
+    ok(canbao(&db).arg("import").arg(&list));
+    let held = |db: &Path| json(canbao(db).args(["find", "王小明", "--json", "--reveal"]))[0]["id_number"].clone();
+    assert_eq!(held(&db), "511502201512179000");
+    let forms: [(&str, &[&str], &str); 4] = [
+        ("sheet", &[], "51150220151217待核实"),
+        ("sheet", &["--mask"], "5115**********待核实"),
+        ("classes", &[], "51150220151217待核实"),
+        ("ledgers", &[], "51150220151217待核实"),
+    ];
+    for (i, (kind, extra, printed)) in forms.into_iter().enumerate() {
+        let files = export(&db, kind, &dir.path().join(format!("{kind}-{i}")), &[&["--format", "csv"], extra].concat());
+        let text: String = files.iter().map(|f| std::fs::read_to_string(f).expect("read")).collect();
+        let line = text.lines().find(|l| l.contains("王小明")).unwrap_or_else(|| panic!("{kind}: {text}"));
+        assert!(line.contains(printed) && line.contains("四舍五入"), "{kind} {extra:?}: {line}");
+        assert!(!text.contains("5115022015121790") && !text.contains("1217900"), "{kind}: {line}");
+        let sun = text.lines().find(|l| l.contains("孙语")).expect("孙语");
+        assert!(!sun.contains("待核实"), "{kind}: {sun}");
+    }
+    let files = export(&db, "sheet", &dir.path().join("back"), &["--format", "csv"]);
+    let report = import(&db, &files);
+    assert_eq!(report["added"], 0, "{report}");
+    assert_eq!(held(&db), "511502201512179000", "{report}");
+    let count = json(canbao(&db).args(["find", "一年级", "--json", "--limit", "100"])).as_array().map(Vec::len);
+    assert_eq!(count, Some(2), "{report}");
+    let files = export(&db, "sheet", &dir.path().join("masked"), &["--format", "csv", "--mask"]);
+    let report = import(&db, &files);
+    assert_eq!(report["added"], 0, "the masked copy read back: {report}");
+    let count = json(canbao(&db).args(["find", "一年级", "--json", "--limit", "100"])).as_array().map(Vec::len);
+    assert_eq!(count, Some(2), "{report}");
+}

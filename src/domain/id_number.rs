@@ -930,6 +930,39 @@ pub fn mask(number: &str) -> String {
     out
 }
 
+/// What the forms print for the last four characters of a number a spreadsheet rounded (`IdProblem::PrecisionLost`):
+/// its …0000 are digits the rounding made up, not the child's.
+pub const ROUNDED_TAIL: &str = "待核实";
+
+/// A number as a form prints it, whole or `masked` (`mask`): one a spreadsheet rounded to 18 digits (`problem`, its
+/// stored code) with [`ROUNDED_TAIL`] for its last four characters, as the payment slips print them, so no form hands
+/// the agencies digits the rounding made up as the child's (510105201203150000 → 51010520120315待核实, masked
+/// 5101**********待核实). Any other number as it stands.
+pub fn on_forms(number: &str, problem: Option<&str>, masked: bool) -> String {
+    let shown = if masked { mask(number) } else { number.to_owned() };
+    let rounded = problem == Some(IdProblem::PrecisionLost.code()) && number.len() == 18 && number.is_ascii();
+    match shown.get(..14).filter(|_| rounded) {
+        Some(kept) => format!("{kept}{ROUNDED_TAIL}"),
+        None => shown,
+    }
+}
+
+/// A number as [`on_forms`] prints one a spreadsheet rounded (51010520120315待核实), read back: the 14 digits it shows,
+/// written as a spreadsheet shows a number rounded to them (5.1010520120315E+17), which the number the pupil holds
+/// rounds to; masked (5101**********待核实), the mask with its last four masked too (5101**************), which the
+/// pupil's number fits as a masked copy's does. `None` for any other text.
+pub fn printed_rounded(text: &str) -> Option<String> {
+    let shown = text.trim().strip_suffix(ROUNDED_TAIL)?;
+    let (head, rest) = (shown.get(..4)?, shown.get(4..)?);
+    if shown.len() != 14 || !head.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    if rest.bytes().all(|b| b.is_ascii_digit()) {
+        return Some(format!("{}.{}E+17", &shown[..1], &shown[1..]));
+    }
+    rest.bytes().all(|b| b == b'*').then(|| format!("{head}{}", "*".repeat(14)))
+}
+
 /// Characters a list masks an ID number with, besides `X` (`x` and `×` read as `X`, see `normalize`): the
 /// asterisk, full-width (＊) as a Chinese input mode types it, and its look-alikes.
 const MASK_CHARS: [char; 4] = ['*', '＊', '﹡', '∗'];

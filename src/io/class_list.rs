@@ -5791,6 +5791,11 @@ impl RowReader<'_> {
             IdSaid::NumberAndNote { number, .. } | IdSaid::Labelled { number, .. } => id_raw = number.clone(),
             IdSaid::Number => {}
         }
+        // canbao's forms print a number a spreadsheet rounded with 待核实 for its last four (`id_number::on_forms`):
+        // read back, the digits it shows are a rounding of the number the pupil holds, not a number with a 待 in it.
+        if let Some(shown) = id_number::printed_rounded(&id_raw) {
+            id_raw = shown;
+        }
         // A mobile in the ID column is kept as no ID number: the pupil is imported without one and the number said.
         let mobile = mobile_in_id(id_cell, &id_raw);
         if mobile.is_some() {

@@ -378,15 +378,16 @@ pub fn export_sheet(
             if !opts.mask {
                 left_out.ids_written += 1;
             }
-            let (masked, masked_phone);
+            let masked_phone;
             // The copy for teachers hides the parents' phones as it hides the numbers.
-            let (id, phone) = if opts.mask {
-                masked = id_number::mask(s.id_number);
+            let phone = if opts.mask {
                 masked_phone = crate::domain::phone::mask(crate::domain::phone::on_forms(s.phone));
-                (masked.as_str(), masked_phone.as_str())
+                masked_phone.as_str()
             } else {
-                (s.id_number, crate::domain::phone::on_forms(s.phone))
+                crate::domain::phone::on_forms(s.phone)
             };
+            // A number a spreadsheet rounded is printed as the payment slips print it, its made-up last four 待核实.
+            let id = id_number::on_forms(s.id_number, s.id_problem, opts.mask);
             let flag = sheet_flag(s, opts.date);
             let parts: Vec<&str> =
                 [paid.get(&s.id).map(String::as_str), id_number::form_remark(s.id_problem, s.id_kind), flag.as_deref()]
@@ -401,7 +402,7 @@ pub fn export_sheet(
             let row = [
                 Out::Number(f64::from(seq)),
                 Out::Str(s.name),
-                Out::Str(id),
+                Out::Text(id),
                 Out::Str(s.class_label),
                 Out::Str(crate::domain::coverage::insured_word(s.insured && !short.contains_key(&s.id))),
                 Out::Str(phone),

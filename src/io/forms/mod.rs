@@ -82,13 +82,13 @@ impl FormInput<'_> {
         Ok((school, pupils, former))
     }
 
-    /// The ID number as the form shows it: whole, or masked with `--mask`.
+    /// The ID number as the form shows it: whole, or masked with `--mask`; one a spreadsheet rounded with 待核实 for
+    /// its last four characters, as the payment slips print it (`id_number::on_forms`).
     pub fn id_cell(&self, s: &Student) -> Out<'static> {
-        if self.opts.mask {
-            return Out::Text(id_number::mask(&s.id_number));
+        if !self.opts.mask {
+            self.ids_written.set(self.ids_written.get() + 1);
         }
-        self.ids_written.set(self.ids_written.get() + 1);
-        Out::Text(s.id_number.clone())
+        Out::Text(id_number::on_forms(&s.id_number, s.id_problem.as_deref(), self.opts.mask))
     }
 
     /// Which of the four ledgers the pupil is in (none for declined or departed pupils who did not pay), by the

@@ -207,7 +207,7 @@ pub fn slips(input: &FormInput, on: NaiveDate) -> Result<(String, Vec<Slip>, usi
             // A number a spreadsheet rounded ends in digits it made up (…2000): none of them is printed as the
             // child's, whichever form the number was kept in.
             id_tail: if s.id_problem.as_deref() == Some(crate::domain::id_number::IdProblem::PrecisionLost.code()) {
-                "待核实".to_owned()
+                crate::domain::id_number::ROUNDED_TAIL.to_owned()
             } else {
                 id_tail(&s.id_number)
             },
