@@ -10178,6 +10178,8 @@ fn mark_refuses_a_top_up_making_the_payment_reach_the_ceiling() {
     let (code, text) = said(canbao(&db).args(["mark", zhou, "--top-up", "80"]));
     assert_eq!(code, Some(0), "a top-up below it: {text}");
     assert_eq!(paid_amount(&db, zhou), ("paid".to_owned(), Some(38_000)));
+}
+
 /// `add` with a number already on the roster (as the number, or in `--name` with the name in `--id`) is refused as
 /// 添加学生 refuses it: that pupil named with class and status, not a new pupil, nothing added, exit code 1, in
 /// Chinese and with `--lang en`, and in `--json` by its kind; a pupil 已离校 is pointed at the enrollment (`mark
