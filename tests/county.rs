@@ -631,7 +631,7 @@ fn each_insured_year_keeps_its_own_statuses() {
     let year = first["files"][0]["year"].as_i64().expect("the drive's year");
     let next = (year + 1).to_string();
     canbao(&a)
-        .args(["year", "new", &next])
+        .args(["year", "new", &next, "--force"])
         .env("HOME", &home)
         .env("XDG_CONFIG_HOME", home.join("config"))
         .assert()
@@ -660,7 +660,7 @@ fn one_group_starting_next_year_early_leaves_the_county_on_the_year_most_pupils_
     let year = push(&db, &[&rest], &[])["files"][0]["year"].as_i64().expect("the drive's year");
     let next = (year + 1).to_string();
     canbao(&early)
-        .args(["year", "new", &next])
+        .args(["year", "new", &next, "--force"])
         .env("HOME", &home)
         .env("XDG_CONFIG_HOME", home.join("config"))
         .assert()
@@ -749,7 +749,7 @@ fn the_county_summary_is_written_from_the_database() {
 /// `year new --promote` on a drive: its classes move up a grade.
 fn close_year(db: &Path, home: &Path, next: i64) {
     canbao(db)
-        .args(["year", "new", &next.to_string(), "--promote"])
+        .args(["year", "new", &next.to_string(), "--promote", "--force"])
         .env("HOME", home)
         .env("XDG_CONFIG_HOME", home.join("config"))
         .assert()
@@ -5433,7 +5433,7 @@ fn a_school_still_in_last_year_is_named_by_the_rollup_of_the_year_the_others_are
     let next = (year + 1).to_string();
     for d in &early {
         canbao(d)
-            .args(["year", "new", &next])
+            .args(["year", "new", &next, "--force"])
             .env("HOME", &home)
             .env("XDG_CONFIG_HOME", home.join("config"))
             .assert()
@@ -5565,7 +5565,7 @@ fn the_county_summary_names_a_school_still_in_another_year() {
     let next = (year + 1).to_string();
     for d in &early {
         canbao(d)
-            .args(["year", "new", &next])
+            .args(["year", "new", &next, "--force"])
             .env("HOME", &home)
             .env("XDG_CONFIG_HOME", home.join("config"))
             .assert()

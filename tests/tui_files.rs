@@ -899,7 +899,8 @@ fn a_year_switched_in_the_only_window_is_not_taken_for_another_windows_save() {
     let paid = Payment::Paid { amount_fen: Some(38_000), paid_on: Some(app.store.today()), channel: None };
     app.store.apply_changes("mark", &[(pupil, vec![Change::Payment(paid)])], Default::default()).unwrap();
     let year = app.store.current_year().expect("a year");
-    app.run_command(Command::NewYear);
+    // Past the question a drive without a policy asks first in the collection months (its 是, as `--force`).
+    app.ask_new_year_early();
     wait_for_jobs(&mut app);
     app.update(Action::Yes);
     app.update(Action::Confirm);
@@ -998,7 +999,8 @@ fn a_backup_from_before_the_new_year_restored_from_the_tui_is_back_in_its_year()
         Some(Modal::Confirm(c)) => c.question.clone(),
         _ => panic!("no question: {}", screen(app).join("\n")),
     };
-    app.ask_new_year();
+    // Past the question a drive without a policy asks first in the collection months (its 是, as `--force`).
+    app.ask_new_year_early();
     wait_for_jobs(&mut app);
     assert!(proposed(&app).contains(&(year + 1).to_string()));
     app.update(Action::Yes);
@@ -1025,7 +1027,8 @@ fn a_backup_from_before_the_new_year_restored_from_the_tui_is_back_in_its_year()
         .query_row("SELECT year FROM audit WHERE field = 'enrollment' ORDER BY id DESC LIMIT 1", [], |r| r.get(0))
         .unwrap();
     assert_eq!(stamped, Some(year), "a mark after the restore belongs to the restored year");
-    app.ask_new_year();
+    // Past the question a drive without a policy asks first in the collection months (its 是, as `--force`).
+    app.ask_new_year_early();
     wait_for_jobs(&mut app);
     let question = proposed(&app);
     assert!(question.contains(&(year + 1).to_string()) && !question.contains(&(year + 2).to_string()), "{question}");
@@ -1067,7 +1070,8 @@ fn the_new_year_question_for_a_school_of_many_classes_fits_its_dialog() {
     store.apply_import(&rows, &[], 0, false).unwrap();
     drop(store);
     let mut app = app_on(&drive, Language::Zh);
-    app.ask_new_year();
+    // Past the question a drive without a policy asks first in the collection months (its 是, as `--force`).
+    app.ask_new_year_early();
     wait_for_jobs(&mut app);
     let Some(Modal::Confirm(c)) = &app.modal else { panic!("no question: {}", screen(&app).join("\n")) };
     let lines: Vec<&str> = c.question.lines().collect();

@@ -542,7 +542,7 @@ fn start_next_year(db: &Path, home: &Path) -> i64 {
     let years: serde_json::Value =
         serde_json::from_slice(&run_ok(db, home, &["year", "list", "--json"]).stdout).expect("json");
     let year = years[0]["year"].as_i64().expect("a year");
-    run_ok(db, home, &["year", "new", &(year + 1).to_string()]);
+    run_ok(db, home, &["year", "new", &(year + 1).to_string(), "--force"]);
     year
 }
 

@@ -34,12 +34,16 @@ fn the_palette_starts_the_next_year_and_switches_to_the_last_one_read_only() {
     assert!(!app.store.is_read_only(), "no earlier year yet");
 
     // The report first; No leaves everything as it was.
+    // Asked first (a drive without a policy, in the collection months), then the report; 是 to the first, as
+    // `--force`.
     app.run_command(Command::NewYear);
+    app.update(Action::Yes);
     let asked = screen(&app);
     assert!(asked.contains(&format!("开始 {} 年度", year + 1)) && asked.contains("升级"), "{asked}");
     app.update(Action::Back);
     assert_eq!(app.store.current_year(), Some(year));
-    app.run_command(Command::NewYear);
+    // Past the question a drive without a policy asks first in the collection months (its 是, as `--force`).
+    app.ask_new_year_early();
     app.update(Action::Yes);
     app.update(Action::Confirm);
     assert_eq!(app.store.current_year(), Some(year + 1));
@@ -111,7 +115,8 @@ fn new_year_with_all_selected(lang: Language) -> App {
     app.update(Action::Resize(120, 40));
     app.update(Action::SelectAll);
     assert!(!app.roster.marked().is_empty());
-    app.run_command(Command::NewYear);
+    // Past the question a drive without a policy asks first in the collection months (its 是, as `--force`).
+    app.ask_new_year_early();
     app.update(Action::Yes);
     app.update(Action::Confirm);
     assert_eq!(app.store.current_year(), Some(year + 1));
@@ -602,7 +607,8 @@ fn the_new_year_question_says_the_pupils_who_left_move_out_of_their_classes() {
     let options = options(Language::Zh, Some("测试"));
     let mut app = App::new(store, &options).expect("app");
     app.update(Action::Resize(100, 40));
-    app.run_command(Command::NewYear);
+    // Past the question a drive without a policy asks first in the collection months (its 是, as `--force`).
+    app.ask_new_year_early();
     let Some(canbao::tui::modal::Modal::Confirm(c)) = &app.modal else { panic!("no question") };
     let said = format!("已离校的 2 人移出原班级（到「已离校{year}年度」），不计入新年度。");
     assert!(c.question.contains(&said), "{}", c.question);
@@ -631,7 +637,8 @@ fn the_new_year_question_names_the_school_of_each_class_on_a_drive_of_several() 
         let options = options(lang, Some("测试"));
         let mut app = App::new(store, &options).expect("app");
         app.update(Action::Resize(120, 40));
-        app.run_command(Command::NewYear);
+        // Past the question a drive without a policy asks first in the collection months (its 是, as `--force`).
+        app.ask_new_year_early();
         let Some(canbao::tui::modal::Modal::Confirm(c)) = &app.modal else { panic!("no question") };
         c.question.clone()
     };
@@ -835,7 +842,8 @@ fn the_new_year_question_says_pupils_this_years_imports_already_moved_up() {
             let options = options(lang, Some("测试"));
             let mut app = App::new(common::store(true), &options).expect("app");
             app.update(Action::Resize(100, 40));
-            app.run_command(Command::NewYear);
+            // Past the question a drive without a policy asks first in the collection months (its 是, as `--force`).
+            app.ask_new_year_early();
             if let Some(canbao::tui::modal::Modal::Confirm(c)) = &app.modal {
                 asked_before = c.question.clone();
             }
@@ -845,7 +853,8 @@ fn the_new_year_question_says_pupils_this_years_imports_already_moved_up() {
         }
         let mut app = App::new(store, &options(lang, Some("测试"))).expect("app");
         app.update(Action::Resize(100, 40));
-        app.run_command(Command::NewYear);
+        // Past the question a drive without a policy asks first in the collection months (its 是, as `--force`).
+        app.ask_new_year_early();
         let Some(canbao::tui::modal::Modal::Confirm(c)) = &app.modal else { panic!("{}", screen(&app)) };
         let n = pupils.len();
         let words = match lang {
@@ -894,7 +903,8 @@ fn no_to_a_second_grade_offers_the_new_year_without_promoting() {
         let year = store.current_year().expect("a year");
         let mut app = App::new(store, &options(lang, Some("测试"))).expect("app");
         app.update(Action::Resize(100, 40));
-        app.run_command(Command::NewYear);
+        // Past the question a drive without a policy asks first in the collection months (its 是, as `--force`).
+        app.ask_new_year_early();
         wait_for_jobs(&mut app);
         let Some(Modal::Confirm(c)) = &app.modal else { panic!("{}", screen(&app)) };
         let leave = ["退出本窗口", "leave this window"];
@@ -914,5 +924,38 @@ fn no_to_a_second_grade_offers_the_new_year_without_promoting() {
             assert_eq!(app.store.student(*id).expect("pupil").grade, "二年级", "{lang:?}: not a second grade");
         }
         assert_eq!(app.store.student(other.id).expect("pupil").grade, "三年级", "{lang:?}: nobody promoted");
+    }
+}
+
+/// The palette's 开始新学年 on a drive with no policy at all, in December for next year's collection: asked first
+/// whether to start early all the same (No the default), in the words `year new` uses, where it went straight
+/// to the year's report and started it with nothing said of the open collection. In the summer holiday the
+/// report is asked at once.
+#[test]
+fn the_new_year_without_a_policy_asks_first_while_the_date_says_the_year_is_open() {
+    for (lang, words) in [
+        (Language::Zh, vec!["数据文件没有选定政策", "2027 保险年度 2027-01-01 才开始", "2027-06-30 之后", "默认：否"]),
+        (Language::En, vec!["the drive has no policy", "insured year 2027 begins on 2027-01-01", "default: No"]),
+    ] {
+        let mut store = Store::open_in_memory().expect("store");
+        store.set_fixed_clock("2026-12-08T10:00:00+08:00");
+        for key in ["current_year", "first_year"] {
+            store.set_meta(key, "2027").expect("year");
+        }
+        store.reload_year().expect("year");
+        canbao::demo::load_sample(&mut store).expect("sample");
+        assert_eq!(store.meta(canbao::tui::POLICY_META_KEY).expect("meta"), None, "no policy");
+        let mut app = App::new(store, &options(lang, Some("测试"))).expect("app");
+        app.update(Action::Resize(120, 40));
+        app.run_command(Command::NewYear);
+        let Some(canbao::tui::modal::Modal::Confirm(c)) = &app.modal else { panic!("{lang:?}: not asked") };
+        assert!(matches!(c.then, canbao::tui::modal::Then::StartYearEarly) && !c.yes, "{lang:?}: {}", c.question);
+        let said: String = c.question.split_whitespace().collect();
+        for w in words {
+            let w: String = w.split_whitespace().collect();
+            assert!(said.contains(&w), "{lang:?}: {w} in\n{said}");
+        }
+        app.update(Action::Confirm);
+        assert_eq!(app.store.current_year(), Some(2027), "{lang:?}: No starts nothing");
     }
 }

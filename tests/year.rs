@@ -200,7 +200,7 @@ fn pupils_missing_from_this_years_lists_are_offered_not_removed() {
     write_list(&list, &pupils);
     canbao(&db, home).arg("import").arg(&list).assert().success();
     let year = current_year(&db, home);
-    canbao(&db, home).args(["year", "new", &(year + 1).to_string(), "--promote"]).assert().success();
+    canbao(&db, home).args(["year", "new", &(year + 1).to_string(), "--promote", "--force"]).assert().success();
     // This year's list of 二年级1班: 乙 is not on it, and a newcomer is.
     let this_year = vec![
         ("甲", pupils[0].1.clone(), "二年级", "1班"),
@@ -234,7 +234,7 @@ fn graduates_leave_their_class_so_the_new_year_counts_each_class_once() {
     write_list(&list, &pupils);
     canbao(&db, home).arg("import").arg(&list).assert().success();
     let year = current_year(&db, home);
-    canbao(&db, home).args(["year", "new", &(year + 1).to_string(), "--promote"]).assert().success();
+    canbao(&db, home).args(["year", "new", &(year + 1).to_string(), "--promote", "--force"]).assert().success();
 
     let stats = json(canbao(&db, home).args(["stats", "--json"]));
     let in_class = |label: &str| {
@@ -286,7 +286,7 @@ fn class_lists_leave_graduates_out_and_say_so() {
     );
     canbao(&db, home).arg("import").arg(&list).assert().success();
     let year = current_year(&db, home);
-    canbao(&db, home).args(["year", "new", &(year + 1).to_string(), "--promote"]).assert().success();
+    canbao(&db, home).args(["year", "new", &(year + 1).to_string(), "--promote", "--force"]).assert().success();
 
     let out = dir.path().join("classes");
     std::fs::create_dir(&out).unwrap();
@@ -312,7 +312,7 @@ fn class_lists_leave_graduates_out_and_say_so() {
     write_list(&only, &[("六年丁", id("45020220140301029"), "六年级", "1班")]);
     let db2 = dir.path().join("drive2.db");
     canbao(&db2, home).arg("import").arg(&only).assert().success();
-    canbao(&db2, home).args(["year", "new", &(year + 1).to_string(), "--promote"]).assert().success();
+    canbao(&db2, home).args(["year", "new", &(year + 1).to_string(), "--promote", "--force"]).assert().success();
     let failed = canbao(&db2, home).args(["export", "classes", "--out"]).arg(dir.path()).assert().code(1);
     let err = String::from_utf8_lossy(&failed.get_output().stderr).into_owned();
     assert!(err.contains("唯一的一名学生已毕业或往年已离校") && err.contains("the only pupil graduated"), "{err}");
@@ -543,7 +543,8 @@ fn pupils_who_left_and_graduates_are_out_of_the_new_years_classes_totals_and_for
     canbao(&db, home).arg("import").arg(&list).assert().success();
     canbao(&db, home).args(["mark", &gone, "--enrollment", "left"]).assert().success();
     let year = current_year(&db, home);
-    let started = json(canbao(&db, home).args(["year", "new", &(year + 1).to_string(), "--promote", "--json"]));
+    let started =
+        json(canbao(&db, home).args(["year", "new", &(year + 1).to_string(), "--promote", "--force", "--json"]));
     assert_eq!((started["graduated"].as_i64(), started["left"].as_i64()), (Some(1), Some(1)), "{started}");
 
     let stats = json(canbao(&db, home).args(["stats", "--json"]));
@@ -610,7 +611,7 @@ fn a_former_pupil_named_on_this_years_list_returns_to_the_class_it_gives() {
     canbao(&db, home).arg("import").arg(&list).assert().success();
     canbao(&db, home).args(["mark", &gone, "--enrollment", "left"]).assert().success();
     let year = current_year(&db, home);
-    canbao(&db, home).args(["year", "new", &(year + 1).to_string(), "--promote"]).assert().success();
+    canbao(&db, home).args(["year", "new", &(year + 1).to_string(), "--promote", "--force"]).assert().success();
     assert_eq!(json(canbao(&db, home).args(["stats", "--json"]))["former"], 2);
 
     // This year's lists: 六年甲 kept down in 六年级1班 beside 五年丙, who moved up; 三年乙 back in 四年级2班.
@@ -708,7 +709,7 @@ fn last_years_own_forms_are_refused_and_each_year_keeps_its_own_files() {
     canbao(&db, home).arg("import").arg(&list).assert().success();
     let year = current_year(&db, home);
     let next = year + 1;
-    canbao(&db, home).args(["year", "new", &next.to_string(), "--promote"]).assert().success();
+    canbao(&db, home).args(["year", "new", &next.to_string(), "--promote", "--force"]).assert().success();
     let out = dir.path().join("out");
     let forms: [&[&str]; 6] = [
         &["sheet"],
@@ -805,7 +806,7 @@ fn a_form_naming_no_year_or_a_later_one_is_told_apart() {
         assert!(err.contains(&words), "{words}: {err}");
     }
 
-    canbao(&db, home).args(["year", "new", &next.to_string(), "--promote"]).assert().success();
+    canbao(&db, home).args(["year", "new", &next.to_string(), "--promote", "--force"]).assert().success();
     let refused = canbao(&db, home).arg("import").arg(&unnamed).assert().code(1);
     let err = String::from_utf8_lossy(&refused.get_output().stderr).into_owned();
     for words in [
@@ -850,7 +851,7 @@ fn a_year_apart_with(dir: &Path, rows: &[(&str, String, &str, &str)], promote: b
     canbao(&a, &home_a).arg("backup").arg(&b).assert().success();
     let next = (year + 1).to_string();
     let promote: &[&str] = if promote { &["--promote"] } else { &[] };
-    canbao(&a, &home_a).args(["year", "new", &next]).args(promote).assert().success();
+    canbao(&a, &home_a).args(["year", "new", &next, "--force"]).args(promote).assert().success();
     TwoLaptops { a, b, home_a, home_b, year }
 }
 
@@ -908,7 +909,7 @@ fn pupils_added_on_a_laptop_still_in_last_year_step_into_this_year_as_this_drive
 
     // B starts the year itself, then both merge both ways and end alike: B's own promotion of its pupils and
     // the step A's merge took for them are one outcome, no conflict.
-    canbao(&b, &home_b).args(["year", "new", &next, "--promote"]).assert().success();
+    canbao(&b, &home_b).args(["year", "new", &next, "--promote", "--force"]).assert().success();
     let said = text(canbao(&b, &home_b).arg("merge").arg(&a));
     assert!(!said.contains("年度：从它新增"), "{said}");
     let said = text(canbao(&a, &home_a).arg("merge").arg(&b));
@@ -956,7 +957,7 @@ fn a_leaver_marked_on_a_laptop_still_in_last_year_leaves_this_years_class_too() 
     assert_eq!(again["leavers_across_year"], serde_json::json!([]), "{again}");
 
     // B starts the year itself (its own leaver moved out by it), then both merge both ways and end alike.
-    canbao(&b, &home_b).args(["year", "new", &next, "--promote"]).assert().success();
+    canbao(&b, &home_b).args(["year", "new", &next, "--promote", "--force"]).assert().success();
     assert!(text(canbao(&b, &home_b).arg("merge").arg(&a)).contains("冲突 0"));
     assert!(text(canbao(&a, &home_a).arg("merge").arg(&b)).contains("冲突 0"));
     assert_eq!(sheet_of(&a, &home_a), sheet_of(&b, &home_b), "both laptops end alike");
@@ -997,7 +998,7 @@ fn a_leaver_marked_enrolled_this_year_stays_in_his_class_after_both_laptops_star
     canbao(&a, &home_a).args(["mark", &first, "--enrollment", "here"]).assert().success();
     let kept = "但本年度已为此学生登记参保或缴费，未移出本年度的 二年级1班";
     assert!(text(canbao(&a, &home_a).arg("merge").arg(&b)).contains(kept));
-    canbao(&b, &home_b).args(["year", "new", &next, "--promote"]).assert().success();
+    canbao(&b, &home_b).args(["year", "new", &next, "--promote", "--force"]).assert().success();
     // The same two drives, to merge the other way round.
     let (a2, b2) = (dir.path().join("a2.db"), dir.path().join("b2.db"));
     canbao(&a, &home_a).arg("backup").arg(&a2).assert().success();
@@ -1034,8 +1035,8 @@ fn a_leaver_kept_in_his_class_by_this_years_mark_is_said_once() {
     canbao(&a, &home_a).arg("backup").arg(&b).assert().success();
     let first = roster()[0].1.clone();
     canbao(&a, &home_a).args(["mark", &first, "--enrollment", "left"]).assert().success();
-    canbao(&a, &home_a).args(["year", "new", &next, "--promote"]).assert().success();
-    canbao(&b, &home_b).args(["year", "new", &next, "--promote"]).assert().success();
+    canbao(&a, &home_a).args(["year", "new", &next, "--promote", "--force"]).assert().success();
+    canbao(&b, &home_b).args(["year", "new", &next, "--promote", "--force"]).assert().success();
     canbao(&b, &home_b).args(["mark", &first, "--enrollment", "here"]).assert().success();
     let said = text(canbao(&b, &home_b).arg("merge").arg(&a));
     let kept = "但本年度已为此学生登记参保或缴费，未移出本年度的";
@@ -1058,8 +1059,8 @@ fn a_merge_on_the_laptop_that_moved_a_pupil_out_says_why_he_is_back_in_his_class
     canbao(&a, &home_a).arg("backup").arg(&b).assert().success();
     let first = roster()[0].1.clone();
     canbao(&a, &home_a).args(["mark", &first, "--enrollment", "left"]).assert().success();
-    canbao(&a, &home_a).args(["year", "new", &next, "--promote"]).assert().success();
-    canbao(&b, &home_b).args(["year", "new", &next, "--promote"]).assert().success();
+    canbao(&a, &home_a).args(["year", "new", &next, "--promote", "--force"]).assert().success();
+    canbao(&b, &home_b).args(["year", "new", &next, "--promote", "--force"]).assert().success();
     canbao(&b, &home_b).args(["mark", &first, "--enrollment", "here"]).assert().success();
     let said_en = text(canbao(&a, &home_a).args(["--lang", "en", "merge", "--dry-run"]).arg(&b));
     let said = text(canbao(&a, &home_a).arg("merge").arg(&b));
@@ -1086,7 +1087,7 @@ fn pupils_from_a_laptop_two_years_behind_step_through_both_years() {
     let dir = tempfile::tempdir().unwrap();
     let TwoLaptops { a, b, home_a, home_b, year } = a_year_apart(dir.path(), true);
     let (between, now) = ((year + 1).to_string(), (year + 2).to_string());
-    canbao(&a, &home_a).args(["year", "new", &now, "--promote"]).assert().success();
+    canbao(&a, &home_a).args(["year", "new", &now, "--promote", "--force"]).assert().success();
     let (one, five) = (id("45020220190501002"), id("45020220150501002"));
     let late = dir.path().join("late.csv");
     write_list(&late, &[("新一", one.clone(), "一年级", "2班"), ("新五", five.clone(), "五年级", "1班")]);
@@ -1310,7 +1311,7 @@ fn a_class_changed_on_a_laptop_still_in_last_year_reaches_the_closed_year_and_it
         let expected = ("一年级2班".to_owned(), "二年级2班".to_owned());
         assert_eq!(classes_of(&a, &home_a, &first, year), expected, "{said}");
 
-        canbao(&b, &home_b).args(["year", "new", &(year + 1).to_string(), "--promote"]).assert().success();
+        canbao(&b, &home_b).args(["year", "new", &(year + 1).to_string(), "--promote", "--force"]).assert().success();
         let merges = [(&b, &home_b, &a), (&a, &home_a, &b)];
         let order = if a_first { [merges[1], merges[0]] } else { merges };
         for (db, home, other) in order {
@@ -1350,7 +1351,7 @@ fn a_sixth_grade_class_changed_in_a_closed_year_goes_on_into_the_schools_own_sev
     let expected = ("六年级1班".to_owned(), "七年级1班".to_owned());
     assert_eq!(classes_of(&a, &home_a, &sixth, year), expected, "{said}");
 
-    canbao(&b, &home_b).args(["year", "new", &next.to_string(), "--promote"]).assert().success();
+    canbao(&b, &home_b).args(["year", "new", &next.to_string(), "--promote", "--force"]).assert().success();
     for (db, home, other) in [(&b, &home_b, &a), (&a, &home_a, &b)] {
         let said = text(canbao(db, home).arg("merge").arg(other));
         assert!(said.contains("冲突 0"), "{said}");
@@ -1379,7 +1380,7 @@ fn a_class_corrected_before_both_laptops_promoted_is_last_years_on_both() {
         canbao(&a, &home_a).arg("import").arg(&moved).args(["--school", "测试小学"]).assert().success();
         let next = (year + 1).to_string();
         for (db, home) in [(&a, &home_a), (&b, &home_b)] {
-            canbao(db, home).args(["year", "new", &next, "--promote"]).assert().success();
+            canbao(db, home).args(["year", "new", &next, "--promote", "--force"]).assert().success();
         }
         let merges = [(&b, &home_b, &a), (&a, &home_a, &b)];
         let order = if a_first { [merges[1], merges[0]] } else { merges };
@@ -1409,7 +1410,7 @@ fn a_closed_years_class_change_over_a_class_changed_since_is_a_conflict() {
     assert!(said.contains("冲突 1") && said.contains("保留 二年级3班"), "{said}");
     let expected = ("一年级2班".to_owned(), "二年级3班".to_owned());
     assert_eq!(classes_of(&a, &home_a, &first, year), expected, "{said}");
-    canbao(&b, &home_b).args(["year", "new", &(year + 1).to_string(), "--promote"]).assert().success();
+    canbao(&b, &home_b).args(["year", "new", &(year + 1).to_string(), "--promote", "--force"]).assert().success();
     canbao(&b, &home_b).arg("merge").arg(&a).assert().success();
     canbao(&a, &home_a).arg("merge").arg(&b).assert().success();
     assert_eq!(classes_of(&a, &home_a, &first, year), expected);
@@ -1460,7 +1461,7 @@ fn a_category_certified_on_a_laptop_still_in_last_year_is_last_years_on_the_lapt
     assert_eq!((&again["updated"], &again["into_closed_years"]), (&0.into(), &serde_json::json!([])), "{again}");
 
     // B starts the year itself, then both merge both ways and end alike, last year and this.
-    canbao(&b, &home_b).args(["year", "new", &next, "--promote"]).assert().success();
+    canbao(&b, &home_b).args(["year", "new", &next, "--promote", "--force"]).assert().success();
     assert!(text(canbao(&b, &home_b).arg("merge").arg(&a)).contains("冲突 0"));
     assert!(text(canbao(&a, &home_a).arg("merge").arg(&b)).contains("冲突 0"));
     for (db, home) in [(&a, &home_a), (&b, &home_b)] {
@@ -1482,7 +1483,7 @@ fn a_category_certified_before_the_other_laptop_started_the_year_is_that_years_o
     let list = dir.path().join("tekun.csv");
     std::fs::write(&list, format!("姓名,身份证号码,人员类别\n一年甲,{first},特困人员\n")).unwrap();
     canbao(&b, &home_b).args(["reconcile", "--source", "categories"]).arg(&list).assert().success();
-    canbao(&b, &home_b).args(["year", "new", &next, "--promote"]).assert().success();
+    canbao(&b, &home_b).args(["year", "new", &next, "--promote", "--force"]).assert().success();
 
     assert!(text(canbao(&a, &home_a).arg("merge").arg(&b)).contains("冲突 0"));
     let tekun = serde_json::json!(["特困人员"]);
@@ -1715,7 +1716,7 @@ fn a_later_years_template_reports_only_new_pupils_and_leavers_unless_all() {
     assert_eq!(names(&enrolled), Vec::<String>::new());
     assert!(leavers.is_none(), "no 转出 file in the first year");
 
-    canbao(&db, home).args(["year", "new", &(year + 1).to_string(), "--promote"]).assert().success();
+    canbao(&db, home).args(["year", "new", &(year + 1).to_string(), "--promote", "--force"]).assert().success();
     let newcomer = id("45020220200301002");
     let list2 = dir.path().join("list2.csv");
     write_list(&list2, &[("一年戊", newcomer, "一年级", "1班")]);
@@ -1774,7 +1775,7 @@ fn a_later_years_template_reports_only_new_pupils_and_leavers_unless_all() {
     assert_eq!(forms, [("template", 3), ("template_changes", 4), ("template_changes", 4), ("template", 2)]);
 
     // The year after: nobody new, and the pupil reported gone this year is not reported again.
-    canbao(&db, home).args(["year", "new", &(year + 2).to_string(), "--promote"]).assert().success();
+    canbao(&db, home).args(["year", "new", &(year + 2).to_string(), "--promote", "--force"]).assert().success();
     let third = dir.path().join("third");
     let said = export(&third, &[]);
     assert!(said.contains("新入校 0 人，转出 0 人"), "{said}");
@@ -1824,7 +1825,7 @@ fn a_pupil_back_after_leaving_is_new_in_the_template_of_the_year_he_is_back() {
         names
     };
 
-    canbao(&db, home).args(["year", "new", &(year + 1).to_string(), "--promote"]).assert().success();
+    canbao(&db, home).args(["year", "new", &(year + 1).to_string(), "--promote", "--force"]).assert().success();
     write_list(&list, &[("回校甲", back.clone(), "二年级", "1班")]);
     let said = text(canbao(&db, home).arg("import").arg(&list));
     assert!(said.contains("已回到“二年级1班”"), "{said}");
@@ -1841,7 +1842,7 @@ fn a_pupil_back_after_leaving_is_new_in_the_template_of_the_year_he_is_back() {
     assert_eq!(names(not_enrolled), Vec::<String>::new());
     assert_eq!(names(leavers), ["离校丙"]);
 
-    canbao(&db, home).args(["year", "new", &(year + 2).to_string(), "--promote"]).assert().success();
+    canbao(&db, home).args(["year", "new", &(year + 2).to_string(), "--promote", "--force"]).assert().success();
     write_list(&list, &[("离校丙", gone.clone(), "五年级", "1班")]);
     let said = text(canbao(&db, home).arg("import").arg(&list));
     assert!(said.contains("已回到“五年级1班”"), "{said}");
@@ -2526,4 +2527,53 @@ fn year_new_with_a_premium_far_from_the_drives_wants_yes() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(current_year(&db, &home), year + 1);
     assert!(std::fs::read_to_string(&made).unwrap().contains("4200"), "the premium said yes to");
+}
+
+/// A drive with no policy at all (made in December for next year's collection, `policy use` never run) is not
+/// closed by `year new` while the date alone says its year is still being collected or its school year runs on:
+/// before 30 June of the drive's year, refused as under the year's own policy (the same words, `--force` named,
+/// nothing changed), said and gone on with by `--dry-run` and `--force`. Before, it closed the year silently, its
+/// December payments then recorded nowhere. In July or August, when the drive's year is the one ending, it starts.
+#[test]
+fn year_new_without_a_policy_is_refused_while_the_date_says_the_year_is_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, home) = (dir.path().join("drive.db"), dir.path());
+    let list = dir.path().join("list.csv");
+    write_list(&list, &roster());
+    canbao(&db, home).arg("import").arg(&list).assert().success();
+    let year = current_year(&db, home);
+    let next = (year + 1).to_string();
+    let today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
+    let june = chrono::NaiveDate::from_ymd_opt(year as i32, 6, 30).unwrap();
+    let refused = canbao(&db, home).args(["year", "new", &next, "--promote"]).output().unwrap();
+    if today > june {
+        assert!(refused.status.success(), "{}", String::from_utf8_lossy(&refused.stderr));
+        assert_eq!(current_year(&db, home), year + 1);
+        return;
+    }
+    assert_eq!(refused.status.code(), Some(1), "{}", String::from_utf8_lossy(&refused.stdout));
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    let said = format!("开始 {next} 年度后，{year} 年度只能查看");
+    for words in [
+        "数据文件没有选定政策",
+        said.as_str(),
+        &format!("请在 {june} 之后再开始新学年"),
+        &format!("year new {next} --promote --force"),
+        "未做任何修改",
+    ] {
+        assert!(stderr.contains(words), "{words}: {stderr}");
+    }
+    assert_eq!(current_year(&db, home), year, "not started");
+    let en = canbao(&db, home).args(["--lang", "en", "year", "new", &next]).output().unwrap();
+    assert_eq!(en.status.code(), Some(1));
+    let en = String::from_utf8_lossy(&en.stderr);
+    assert!(en.contains("the drive has no policy") && en.contains(&format!("year new {next} --force")), "{en}");
+    let dry = canbao(&db, home).args(["year", "new", &next, "--promote", "--dry-run"]).output().unwrap();
+    assert!(dry.status.success(), "{}", String::from_utf8_lossy(&dry.stderr));
+    assert!(String::from_utf8_lossy(&dry.stderr).contains(&said), "{}", String::from_utf8_lossy(&dry.stderr));
+    assert_eq!(current_year(&db, home), year, "a dry run starts nothing");
+    let forced = canbao(&db, home).args(["year", "new", &next, "--promote", "--force"]).output().unwrap();
+    assert!(forced.status.success(), "{}", String::from_utf8_lossy(&forced.stderr));
+    assert!(String::from_utf8_lossy(&forced.stderr).contains("注意：数据文件没有选定政策"));
+    assert_eq!(current_year(&db, home), year + 1);
 }

@@ -303,9 +303,9 @@ fn new_year(
 }
 
 /// The current year not over today (its concentrated period open, or before graduation in July, see
-/// [`year_policy::YearNotOver`]): once the next year starts, this year can only be looked at (`--year`), so the
-/// rest of its payments (today's among them) could be recorded nowhere, and a promotion would send the graduating
-/// classes off months early. Refused unless `--force`, which says so on stderr; a dry run
+/// [`year_policy::YearNotOver`]; with no policy at all, by the date alone): once the next year starts, this year
+/// can only be looked at (`--year`), so the rest of its payments (today's among them) could be recorded nowhere,
+/// and a promotion would send the graduating classes off months early. Refused unless `--force`, which says so on stderr; a dry run
 /// says what the real run would meet and goes on.
 fn refuse_while_window_open(
     store: &Store,
@@ -313,8 +313,9 @@ fn refuse_while_window_open(
     promote: bool,
     (dry_run, force): (bool, bool),
 ) -> Result<(), UserError> {
-    // A missing policy file is `choose_policy`'s to report, not this check's.
-    let policy = super::paperwork::drive_policy(store).ok().flatten();
+    // A missing policy file is `choose_policy`'s to report, not this check's (nor a drive without a policy, which
+    // the date alone judges: the policy is named, only its file is not there).
+    let Ok(policy) = super::paperwork::drive_policy(store) else { return Ok(()) };
     let promote = if promote { " --promote" } else { "" };
     let command = store.command(&format!("year new {year}{promote} --force"));
     // Another year's policy has that year's windows: whether this year's collection is still open is not known,

@@ -241,13 +241,46 @@ pub struct YearNotOver<'a> {
     /// The last day to wait for: 30 June before graduation (or the concentrated period's end, if later), else the
     /// concentrated period's end.
     pub until: NaiveDate,
+    /// The drive has no policy at all: what the date alone tells of the year being collected, which a drive made
+    /// in the autumn (its year the next one) is until a policy is chosen.
+    pub by_date: Option<ByDate>,
 }
 
-/// See [`YearNotOver`]; `None` when the year is over, or `policy` is not `current`'s (which cannot tell).
+/// What the date alone tells of `current` on a drive with no policy: the notices (DOMAIN.md) collect a year's
+/// premiums from September of the year before to February of the year itself at the latest, and the school year
+/// then runs to graduation in July, so the year is not over until 30 June either way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ByDate {
+    /// Before 1 January of `current`: the insured year being collected has not even begun.
+    NotBegun,
+    /// January or February of `current`: the months every notice is still collecting it.
+    Collecting,
+    /// March to June: the school year runs on to graduation.
+    SchoolYear,
+}
+
+/// See [`YearNotOver`]; `None` when the year is over, or `policy` is not `current`'s (which cannot tell). With
+/// no policy at all the date alone tells ([`ByDate`]): a drive made in December for next year's collection and
+/// never given a policy was closed by `year new` with nothing said, its December payments then recorded nowhere.
 pub fn year_not_over(policy: Option<&Policy>, current: i32, today: NaiveDate) -> Option<YearNotOver<'_>> {
-    let policy = policy.filter(|p| p.insured_year == current)?;
     let last_before_graduation = NaiveDate::from_ymd_opt(current, 6, 30)?;
     let before_graduation = today <= last_before_graduation;
+    let Some(policy) = policy else {
+        let by_date = if today < NaiveDate::from_ymd_opt(current, 1, 1)? {
+            ByDate::NotBegun
+        } else if today < NaiveDate::from_ymd_opt(current, 3, 1)? {
+            ByDate::Collecting
+        } else {
+            ByDate::SchoolYear
+        };
+        return before_graduation.then_some(YearNotOver {
+            window: None,
+            before_graduation,
+            until: last_before_graduation,
+            by_date: Some(by_date),
+        });
+    };
+    let policy = (policy.insured_year == current).then_some(policy)?;
     let open = |w: &&PaymentWindow| w.from <= today && today <= w.to;
     let first = window_still_open(Some(policy), current, today);
     let window = first.or_else(|| policy.windows.iter().find(open).filter(|_| before_graduation));
@@ -257,33 +290,70 @@ pub fn year_not_over(policy: Option<&Policy>, current: i32, today: NaiveDate) ->
         (None, true) => last_before_graduation,
         (None, false) => return None,
     };
-    Some(YearNotOver { window, before_graduation, until })
+    Some(YearNotOver { window, before_graduation, until, by_date: None })
 }
 
 impl YearNotOver<'_> {
+    /// Whether the year's payments are being collected today (a window open, or by the date alone the months
+    /// the notices collect in): today's payment is among those that could no longer be recorded.
+    pub fn collecting(&self) -> bool {
+        self.window.is_some() || matches!(self.by_date, Some(ByDate::NotBegun | ByDate::Collecting))
+    }
+
+    /// How `current` is still open, in Chinese and English, as the first words of a refusal: the window open
+    /// (「2027 年度的集中缴费期到 2027-02-28，还在进行中」), or without a policy what the date tells, saying there is
+    /// none, or the school year.
+    pub fn open_words(&self, current: i32) -> (String, String) {
+        const NO_POLICY: (&str, &str) =
+            ("数据文件没有选定政策，按日期判断，", "the drive has no policy; going by the date, ");
+        const USUAL: (&str, &str) = (
+            "（各地通知的集中缴费期多为上一年 9 月至当年 2 月）",
+            " (the notices' concentrated periods run from September of the year before to February at the latest)",
+        );
+        match (self.window, self.by_date) {
+            (Some(w), _) => (
+                format!("{current} 年度的{}到 {}，还在进行中", w.name, w.to),
+                format!("{current}'s {} runs until {} and is still open", w.name, w.to),
+            ),
+            (None, Some(ByDate::NotBegun)) => (
+                format!("{}{current} 保险年度 {current}-01-01 才开始，它的缴费{}还在进行中", NO_POLICY.0, USUAL.0),
+                format!(
+                    "{}insured year {current} begins on {current}-01-01 and its collection{} is still open",
+                    NO_POLICY.1, USUAL.1
+                ),
+            ),
+            (None, Some(ByDate::Collecting)) => (
+                format!("{}{current} 年度的缴费{}还在进行中", NO_POLICY.0, USUAL.0),
+                format!("{}{current}'s collection{} is still open", NO_POLICY.1, USUAL.1),
+            ),
+            (None, Some(ByDate::SchoolYear)) => (
+                format!("{}{current} 年度的学年还没结束", NO_POLICY.0),
+                format!("{}{current}'s school year is not over", NO_POLICY.1),
+            ),
+            (None, None) => (format!("{current} 年度的学年还没结束"), format!("{current}'s school year is not over")),
+        }
+    }
+
     /// What starting `year` after `current` now would do, in Chinese and English (no advice, no full stop);
     /// `promote` adds what the promotion does to the graduating classes.
     pub fn said(&self, current: i32, year: i32, promote: bool) -> (String, String) {
-        let (mut zh, mut en) = match self.window {
-            Some(w) => {
-                let (name, to) = (&w.name, w.to);
-                (
-                    format!(
-                        "{current} 年度的{name}到 {to}，还在进行中：开始 {year} 年度后，{current} 年度只能查看，它的缴费（包括今天的）不能再记录"
-                    ),
-                    format!(
-                        "{current}'s {name} runs until {to} and is still open: once {year} starts, {current} can only be \
-                         looked at and its payments (today's too) can no longer be recorded"
-                    ),
-                )
-            }
-            None => (
-                format!("{current} 年度的学年还没结束：开始 {year} 年度后，{current} 年度只能查看，它的缴费不能再记录"),
+        let (open_zh, open_en) = self.open_words(current);
+        let (mut zh, mut en) = if self.collecting() {
+            (
+                format!("{open_zh}：开始 {year} 年度后，{current} 年度只能查看，它的缴费（包括今天的）不能再记录"),
                 format!(
-                    "{current}'s school year is not over: once {year} starts, {current} can only be looked at and its \
-                     payments can no longer be recorded"
+                    "{open_en}: once {year} starts, {current} can only be looked at and its payments (today's too) \
+                     can no longer be recorded"
                 ),
-            ),
+            )
+        } else {
+            (
+                format!("{open_zh}：开始 {year} 年度后，{current} 年度只能查看，它的缴费不能再记录"),
+                format!(
+                    "{open_en}: once {year} starts, {current} can only be looked at and its payments can no longer be \
+                     recorded"
+                ),
+            )
         };
         if self.before_graduation {
             zh.push_str(&format!("；学年到 {current} 年 7 月毕业才结束"));
@@ -339,13 +409,7 @@ pub fn merge_later_year_advice(e: StoreError, policy: Option<&Policy>, today: Na
         )
     } else if let Some(not_over) = year_not_over(policy, ours, today) {
         let to = not_over.until;
-        let (open_zh, open_en) = match not_over.window {
-            Some(w) => (
-                format!("{ours} 年度的{}到 {}，还在进行中", w.name, w.to),
-                format!("{ours}'s {} runs until {} and is still open", w.name, w.to),
-            ),
-            None => (format!("{ours} 年度的学年还没结束"), format!("{ours}'s school year is not over")),
-        };
+        let (open_zh, open_en) = not_over.open_words(ours);
         let (grad_zh, grad_en) = if not_over.before_graduation {
             (
                 format!("；学年到 {ours} 年 7 月毕业才结束，现在升级会把毕业年级的学生提前记为已离校、毕业"),

@@ -1243,6 +1243,10 @@ pub struct Text {
     /// Before graduation in July with no payment window open: the year, the next, the year, the graduation line
     /// (or nothing), the day to wait for.
     pub year_new_school_year_open: &'static str,
+    /// No policy at all, the date alone telling the year is not over: how it is open (`YearNotOver::open_words`),
+    /// the next year, the year, whether today's payments are among those lost (「（包括今天的）」 or nothing), the
+    /// graduation line (or nothing), the day to wait for.
+    pub year_new_by_date: &'static str,
     /// The school year not over until graduation in July of the year.
     pub year_new_before_graduation: &'static str,
     pub year_new_counts: &'static str,

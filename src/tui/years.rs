@@ -84,7 +84,11 @@ impl App {
         // Once the next year starts this one can only be looked at: the rest of its concentrated period's payments
         // (today's among them) could be recorded nowhere. Nor before graduation in July: the promotion would send
         // the graduating classes off months early. Asked, No the default; Yes goes on as `year new --force` does.
-        let not_over = year_policy::year_not_over(self.policy.as_ref(), current, self.store.today()).filter(|_| !early);
+        // A drive with no policy is judged by the date alone; one whose policy's file cannot be read (named, not
+        // loaded) is not, as `year new` leaves that to the policy's own error.
+        let named = self.store.meta(crate::store::POLICY_META_KEY).ok().flatten().is_some();
+        let not_over = year_policy::year_not_over(self.policy.as_ref(), current, self.store.today())
+            .filter(|_| !early && (self.policy.is_some() || !named));
         if let Some(not_over) = not_over {
             let t = self.text;
             let graduation = if not_over.before_graduation {
@@ -93,11 +97,18 @@ impl App {
                 String::new()
             };
             let until = not_over.until;
-            let why = match not_over.window {
-                Some(w) => {
+            let why = match (not_over.window, not_over.by_date) {
+                (Some(w), _) => {
                     fill(t.year_new_window_open, &[&current, &w.name, &w.to, &year, &current, &graduation, &until])
                 }
-                None => fill(t.year_new_school_year_open, &[&current, &year, &current, &graduation, &until]),
+                // No policy: the date alone, said as `year new` says it.
+                (None, Some(_)) => {
+                    let (zh, en) = not_over.open_words(current);
+                    let today =
+                        if not_over.collecting() { t.pick("（包括今天的）", " (today's too)") } else { "" };
+                    fill(t.year_new_by_date, &[&t.pick(&zh, &en), &year, &current, &today, &graduation, &until])
+                }
+                (None, None) => fill(t.year_new_school_year_open, &[&current, &year, &current, &graduation, &until]),
             };
             self.modal = Some(Modal::Confirm(Confirm { question: why, then: Then::StartYearEarly, yes: false }));
             return;
