@@ -2577,3 +2577,29 @@ fn year_new_without_a_policy_is_refused_while_the_date_says_the_year_is_open() {
     assert!(String::from_utf8_lossy(&forced.stderr).contains("注意：数据文件没有选定政策"));
     assert_eq!(current_year(&db, home), year + 1);
 }
+
+/// `year new --dry-run` writes nothing, as import's and reconcile's previews: it goes ahead while a window holds
+/// the drive, saying so, and shows the report the operator runs it to decide by; the year itself is still refused
+/// while the window holds the drive. Before, the preview was refused (「此命令现在不能执行」).
+#[test]
+fn year_new_dry_run_goes_ahead_while_a_window_holds_the_drive() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, home) = (dir.path().join("drive.db"), dir.path());
+    let list = dir.path().join("list.csv");
+    write_list(&list, &roster());
+    canbao(&db, home).arg("import").arg(&list).assert().success();
+    let year = current_year(&db, home);
+    let next = (year + 1).to_string();
+    let held = canbao::store::lock::DriveLock::acquire(&db, "张老师").unwrap();
+    let preview = canbao(&db, home).args(["year", "new", &next, "--promote", "--dry-run", "--json"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&preview.stderr);
+    assert_eq!(preview.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("张老师") && stderr.contains("预览照常进行"), "{stderr}");
+    let report: serde_json::Value = serde_json::from_slice(&preview.stdout).expect("json");
+    assert_eq!(report["dry_run"], true);
+    assert_eq!((report["promoted"].as_i64(), report["graduated"].as_i64()), (Some(5), Some(3)), "{report}");
+    let started = canbao(&db, home).args(["year", "new", &next, "--promote", "--force"]).output().unwrap();
+    assert_eq!(started.status.code(), Some(1), "the year itself waits for the window");
+    drop(held);
+    assert_eq!(current_year(&db, home), year, "nothing started");
+}

@@ -197,7 +197,15 @@ fn new_year(
     named: Option<&str>,
     premium: Option<(&str, bool)>,
 ) -> CmdResult {
-    let (mut store, _lock) = open_writer_existing(cli)?;
+    // The dry run writes nothing (its transaction is rolled back, no policy file, no backup): a preview, as
+    // import's and reconcile's, which goes ahead while a window holds the drive and says so. It is what an operator
+    // runs to decide, often with the window open.
+    let (mut store, _lock) = if dry_run {
+        super::open::must_exist(cli)?;
+        super::open::open_writer_or_preview(cli, true)?
+    } else {
+        open_writer_existing(cli).map(|(store, lock)| (store, Some(lock)))?
+    };
     let current = store.current_year().ok_or(crate::store::StoreError::NoYears)?;
     if year != current + 1 {
         return Err(crate::store::StoreError::NotNextYear { year, current, next: current + 1 }.into());
