@@ -14549,4 +14549,26 @@ fn the_payment_form_refuses_an_amount_at_ten_times_the_policys_premium() {
     let said = form.error.clone().unwrap_or_default();
     assert!(said.contains("3900") && said.contains("3800 元"), "{said}");
     assert_eq!(app.store.student(id).expect("s").payment, PaymentStatus::Unpaid);
+/// A message that fits its box (「导出完成」 after `x`) takes no key for itself: the key that dismisses it also
+/// acts on the screen under it. ↓ moves the highlight and `q` quits, where ↓ did nothing and the first `q` only
+/// closed the message. A message longer than its box still scrolls with ↓.
+#[test]
+fn a_key_at_a_message_closes_it_and_acts_on_the_screen() {
+    for lang in [Language::Zh, Language::En] {
+        let mut app = app(lang);
+        let first = app.selected_id();
+        app.show("导出完成", vec!["已导出：/tmp/x.xlsx".into()], false);
+        app.update(Action::Down);
+        assert!(app.modal.is_none(), "{lang:?}: closed");
+        assert_ne!(app.selected_id(), first, "{lang:?}: and the highlight moved");
+        app.show("导出完成", vec!["已导出：/tmp/x.xlsx".into()], false);
+        app.update(Action::Input('q'));
+        assert!(app.modal.is_none() && app.quit, "{lang:?}: q closes it and quits");
+        let mut app = self::app(lang);
+        let first = app.selected_id();
+        app.show("检查名单", (1..=200).map(|i| format!("第 {i} 行")).collect(), false);
+        app.update(Action::Down);
+        let Some(canbao::tui::modal::Modal::Message(m)) = &app.modal else { panic!("{lang:?}: a long one scrolls") };
+        assert_eq!((m.offset, app.selected_id()), (1, first), "{lang:?}");
+    }
 }

@@ -1075,11 +1075,16 @@ impl App {
     /// Chinese) and the help (`?`) open as on the screen; any other key only closed the message, never marking
     /// or opening what the screen's letter would, unseen behind it.
     pub(super) fn key_after_message(&mut self, c: char) {
-        match self.keymap.action(self.screen_context(), Key::plain(crossterm::event::KeyCode::Char(c))) {
-            Some(action @ (Action::Search | Action::Help)) => self.update_screen(action),
-            _ if matches!(c, '\u{3400}'..='\u{4dbf}' | '\u{4e00}'..='\u{9fff}') => self.update_screen(Action::Input(c)),
-            _ => {}
-        }
+        let action = self.keymap.action(self.screen_context(), Key::plain(crossterm::event::KeyCode::Char(c)));
+        self.key_after_message_action(action.unwrap_or(Action::Input(c)));
+    }
+
+    /// A key that closed a message, acting on the screen under it as if the message had not been there: through
+    /// `key`, so its guards hold as for any key (a `q` waits for the pause after it, a letter opening a dialog
+    /// takes no key typed in the same run, a change is refused in a read-only window).
+    pub(super) fn key_after_message_action(&mut self, action: Action) {
+        self.modal = None;
+        self.key(action);
     }
 
     /// The roster, the detail screen over it (which moves through the same list) and the dashboard, which

@@ -224,10 +224,25 @@ impl App {
                     Some(Modal::Message(m))
                 }
                 // A character the message has no key for: the operator has read it and is back at the screen's
-                // keys. It closes, as Enter closes it, and the key acts as on the screen where it opens the search
-                // or the help (`/`, `?`, a name typed in Chinese).
+                // keys. It closes, as Enter closes it, and the key acts as on the screen (`q` quits, `d` opens 统计,
+                // `/` the search), where it was swallowed and only brought the footer back.
                 Action::Input(c) => {
                     self.key_after_message(c);
+                    None
+                }
+                // A message that fits its box has nothing to scroll: the arrows are the screen's, as the letters
+                // are, and move its highlight as they close it.
+                a @ (Action::Up
+                | Action::Down
+                | Action::PageUp
+                | Action::PageDown
+                | Action::Top
+                | Action::Bottom
+                | Action::ScrollUp
+                | Action::ScrollDown)
+                    if scroll_box(self.size, &m.lines, 0, &Action::Bottom, page) == 0 =>
+                {
+                    self.key_after_message_action(a);
                     None
                 }
                 a => {
