@@ -14572,3 +14572,23 @@ fn a_key_at_a_message_closes_it_and_acts_on_the_screen() {
         assert_eq!((m.offset, app.selected_id()), (1, first), "{lang:?}");
     }
 }
+
+/// The detail screen of a pupil held with an old 15-digit number says it on a 证件问题 line in the words of
+/// `canbao check` (one source): the number is not the pupil's own, and the batch template leaves it out. Before,
+/// the line was there for every other number problem but not this one, though `check` listed it.
+#[test]
+fn the_detail_screen_says_an_old_15_digit_number_as_check_does() {
+    let mut store = store(true);
+    let pupils = store.students(&Default::default()).expect("list");
+    let held = pupils.iter().find(|p| p.id_valid() && !p.grade.contains("毕业")).expect("a valid number").clone();
+    let set = "UPDATE students SET id_kind = 'resident_converted' WHERE id = ?1";
+    assert_eq!(store.connection().execute(set, [held.id]).expect("converted"), 1);
+    for (lang, label, words) in
+        [(Language::Zh, "证件问题", "15位旧身份证号码"), (Language::En, "ID problem", "old 15-digit ID number")]
+    {
+        let shown = detail_of(&mut store, lang, &held.name);
+        let flat: String = shown.split_whitespace().collect();
+        let want: String = words.split_whitespace().collect();
+        assert!(shown.contains(label) && flat.contains(&want), "{lang:?}: {shown}");
+    }
+}

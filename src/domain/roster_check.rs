@@ -1224,10 +1224,9 @@ fn mistyped_pairs(students: &[Student]) -> Vec<DuplicateGroup> {
     groups
 }
 
-/// The stored problem code in words, Chinese and English; the raw value is re-checked for the details
-/// (expected check character …).
-/// What `check` says of an old 15-digit number (kept converted to 18), in both languages.
-fn old_number_text() -> (String, String) {
+/// What `check` says of an old 15-digit number (kept converted to 18), in both languages; the detail screen's
+/// 证件问题 line says the same.
+pub fn old_number_text() -> (String, String) {
     (
         "15位旧身份证号码（已按 18 位保存），只发给 1900 年代出生的人，多为家长或旧记录的号码，批量参保模板不填入：\
          请核对户口簿，填入学生本人的 18 位号码"
@@ -1239,6 +1238,8 @@ fn old_number_text() -> (String, String) {
     )
 }
 
+/// The stored problem code in words, Chinese and English; the raw value is re-checked for the details
+/// (expected check character …).
 fn problem_text(code: &str, raw: &str, today: NaiveDate) -> (String, String) {
     let problem = match id_number::check(raw, today).result {
         Err(problem) if problem.code() == code => problem,

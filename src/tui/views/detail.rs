@@ -318,6 +318,11 @@ fn fields(app: &App, d: &Detail, width: usize) -> (Vec<Line<'static>>, Vec<Line<
         let message = Text::lookup(t.problems, code).unwrap_or(code).to_owned();
         // Wrapped, as the amount due is: the advice (请学校重新导出…) is its second half, which a cut line lost.
         lines.extend(wrapped_field(app, t.f_problem, message, theme.fg(theme.warning), width));
+    } else if s.id_to_verify() {
+        // An old 15-digit number passes every check but is not the pupil's own (only the 1900s' births had them),
+        // and the batch template leaves it out: said as `canbao check` lists it, in its words.
+        let (zh, en) = crate::domain::roster_check::old_number_text();
+        lines.extend(wrapped_field(app, t.f_problem, t.pick(&zh, &en).to_owned(), theme.fg(theme.warning), width));
     }
     // Marked 财政代缴: the department's share as the 财政代缴 ledger states it, in place of the quote's two
     // figures, whose department part may be 0 for a reason only the notes say.
