@@ -4119,4 +4119,29 @@ fn adding_a_pupil_who_left_points_at_the_enrollment_not_at_e() {
         assert!(said.contains(left) && said.contains(how), "{said}");
         assert!(!said.contains(" E"), "E does not bring them back: {said}");
     }
+/// The first import into a drive with no policy ends its report saying the year has none and how to make or
+/// choose one; the next import says it no more.
+#[test]
+fn the_first_import_into_a_drive_without_a_policy_says_how_to_make_one() {
+    let (_dir, drive) = sample_drive();
+    let list = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/utf8_bom.csv");
+    let mut app = app_on(&drive, Language::Zh);
+    assert!(app.policy.is_none(), "the sample drive has no policy");
+    let year = app.store.current_year().expect("a year");
+    let report = |app: &App| match &app.modal {
+        Some(canbao::tui::modal::Modal::Message(m)) => m.lines.join("\n"),
+        Some(canbao::tui::modal::Modal::Leavers { lines, .. }) => lines.join("\n"),
+        _ => panic!("no report: {:?}", app.status),
+    };
+    preview_import(&mut app, &list);
+    app.update(Action::Confirm);
+    wait_for_jobs(&mut app);
+    let said = report(&app);
+    assert!(said.contains(&format!("还没有 {year} 年度的参保政策")) && said.contains("政策：生成本年度政策"), "{said}");
+    assert!(said.contains("canbao policy new"), "{said}");
+    app.update(Action::Back);
+    preview_import(&mut app, &list);
+    app.update(Action::Confirm);
+    wait_for_jobs(&mut app);
+    assert!(!report(&app).contains("参保政策"), "said once: {}", report(&app));
 }

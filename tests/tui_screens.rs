@@ -14592,3 +14592,25 @@ fn the_detail_screen_says_an_old_15_digit_number_as_check_does() {
         assert!(shown.contains(label) && flat.contains(&want), "{lang:?}: {shown}");
     }
 }
+
+/// On a drive with no policy the payment form and 统计 say how to make or choose one (the palette's two policy
+/// commands, `canbao policy new`), where they only said there was none.
+#[test]
+fn a_drive_without_a_policy_is_told_how_to_make_one() {
+    for (lang, palette, command) in [
+        (Language::Zh, "政策：生成本年度政策", "canbao policy new 名称 --from"),
+        (Language::En, "Policy: make this year's from last year's", "canbao policy new NAME --from"),
+    ] {
+        let mut app = app(lang);
+        assert!(app.policy.is_none(), "the sample drive has no policy");
+        app.update(Action::TogglePaid);
+        let Some(canbao::tui::modal::Modal::Payment(form)) = &app.modal else { panic!("{lang:?}: form") };
+        let note = form.note.clone().unwrap_or_default();
+        assert!(note.contains(palette) && note.contains(command), "{lang:?}: {note}");
+        app.update(Action::Back);
+        app.update(Action::Resize(160, 40));
+        app.update(Action::Dashboard);
+        let shown = screen(&app);
+        assert!(shown.contains(palette), "{lang:?}: {shown}");
+    }
+}

@@ -97,6 +97,9 @@ pub struct App {
     /// `policy_file`'s start note is still to be said: the status line was taken at start (a broken policy
     /// file, an out-of-date policy, a backup copy opened), so it is said once the line is free.
     policy_file_unsaid: bool,
+    /// The drive has no policy, and how to make or choose one is still to be said, once, in an import's report
+    /// (the status line would cover the footer's keys on every screen until a key).
+    no_policy_unsaid: bool,
     pub data: RosterData,
     /// School names, for the title bar.
     pub schools: Vec<String>,
@@ -267,6 +270,7 @@ impl App {
             policy,
             policy_file: None,
             policy_file_unsaid: false,
+            no_policy_unsaid: false,
             data,
             schools: Vec::new(),
             roster,
@@ -328,6 +332,12 @@ impl App {
         app.refresh_policy_file();
         // Its words offer to take the file, which a closed year never does: its policy list says so instead.
         app.policy_file_unsaid = app.policy_file.is_some() && app.store.viewed_year().is_none();
+        // A new drive has no policy for its year (canbao's own are past years'): without it no amount due and no
+        // payment window can be judged, and nothing on the roster said so until a payment was typed.
+        app.no_policy_unsaid = app.policy.is_none()
+            && matches!(app.store.meta(crate::store::POLICY_META_KEY), Ok(None))
+            && app.store.viewed_year().is_none()
+            && !app.store.is_read_only();
         if !app.policy_covers_today()
             && let Some(p) = &app.policy
         {
@@ -406,6 +416,16 @@ impl App {
             let text = fill(self.text.policy_file_differs, &[&file.name, &premium]);
             self.say(text);
         }
+    }
+
+    /// That the drive has no policy for its year and how to make or choose one, the first time it is asked for
+    /// (`None` after that, or once the drive has one).
+    pub(super) fn no_policy_words(&mut self) -> Option<String> {
+        if !std::mem::take(&mut self.no_policy_unsaid) || self.policy.is_some() {
+            return None;
+        }
+        let year = self.store.current_year()?;
+        Some(format!("{}{}", fill(self.text.no_policy_yet, &[&year]), self.text.no_policy_how))
     }
 
     pub fn say(&mut self, text: impl Into<String>) {

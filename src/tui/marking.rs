@@ -628,7 +628,7 @@ impl App {
         let mut note = match form.pupils.first().map(|s| quote(&request(s))) {
             Some(Some(Ok(q))) => crate::words::quote::rule_text(&q.steps, self.lang),
             Some(Some(Err(e))) => e,
-            _ => self.text.no_policy.to_owned(),
+            _ => format!("{}{}{}", self.text.no_policy, self.text.pick("。", ". "), self.text.no_policy_how),
         };
         if let Some(s) = form.pupils.first().filter(|s| !s.categories_certified(year)) {
             let stale: Vec<&str> = s.categories_to_recertify(year).iter().map(|c| c.name.as_str()).collect();

@@ -1247,6 +1247,13 @@ pub struct Text {
     /// the next year, the year, whether today's payments are among those lost (「（包括今天的）」 or nothing), the
     /// graduation line (or nothing), the day to wait for.
     pub year_new_by_date: &'static str,
+    /// The drive has no policy for its year (the year), said once in an import's report, before `no_policy_how`.
+    pub no_policy_yet: &'static str,
+    /// How to make or choose a policy: the palette's two policy commands, and `canbao policy new`.
+    pub no_policy_how: &'static str,
+    /// 统计's one line for a drive with no policy: that there is none and the palette's command that makes one,
+    /// short enough for 80 columns.
+    pub dash_no_policy: &'static str,
     /// The school year not over until graduation in July of the year.
     pub year_new_before_graduation: &'static str,
     pub year_new_counts: &'static str,

@@ -570,6 +570,8 @@ impl App {
         // the key that marks them 已离校 as `year leavers --mark` does.
         let (leaver_lines, ids) = self.leaver_lines();
         lines.extend(leaver_lines);
+        // A first import into a new drive: the year's policy is the next thing it needs, said here once.
+        lines.extend(self.no_policy_words());
         let title = self.text.import_done.to_owned();
         self.modal = Some(match ids.is_empty() {
             true => Modal::Message(Message { title, lines, error: false, offset: 0 }),

@@ -53,7 +53,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     if let Some(p) = &app.policy {
         lines.push(Line::styled(truncate(&format!(" {}", fill(t.dash_policy, &[&p.title])), width), theme.muted()));
     } else {
-        lines.push(Line::styled(truncate(&format!(" {}", t.no_policy), width), theme.muted()));
+        lines.push(Line::styled(truncate(&format!(" {}", t.dash_no_policy), width), theme.muted()));
     }
     // The label and the figure; the gauge between them is drawn over this line once the text is down.
     let progress_label = fit(&format!(" {}", t.dash_progress), 14);
