@@ -4119,6 +4119,41 @@ fn adding_a_pupil_who_left_points_at_the_enrollment_not_at_e() {
         assert!(said.contains(left) && said.contains(how), "{said}");
         assert!(!said.contains(" E"), "E does not bring them back: {said}");
     }
+/// The picker lists a folder of class lists in grade order, numbers written in Chinese numerals or digits taken
+/// as numbers (一年级, 二年级, 三年级 … 十年级; 2班 before 10班), folders first, as the roster orders classes.
+/// Before, 三年级 came before 二年级 (code-point order: 二 is U+4E8C, 三 U+4E09).
+#[test]
+fn the_picker_lists_grades_in_number_order() {
+    use canbao::tui::modal::{Modal, PathPurpose};
+    let (dir, drive) = sample_drive();
+    let lists = dir.path().join("名单");
+    std::fs::create_dir_all(lists.join("十年级")).unwrap();
+    std::fs::create_dir_all(lists.join("二年级")).unwrap();
+    let files = ["一年级名单.xlsx", "三年级.xlsx", "二年级.csv", "五年级.xlsx", "六年级10班.csv", "六年级2班.csv"];
+    for name in files {
+        std::fs::write(lists.join(name), "姓名\n").unwrap();
+    }
+    let mut app = app_on(&drive, Language::Zh);
+    app.open_picker(PathPurpose::Import);
+    let Some(Modal::Files(p)) = &mut app.modal else { panic!("the picker is open") };
+    p.dir = lists.clone();
+    p.read();
+    let names: Vec<&str> = p.entries.iter().map(|e| e.name.as_str()).filter(|n| *n != "..").collect();
+    assert_eq!(
+        names,
+        [
+            "二年级",
+            "十年级",
+            "一年级名单.xlsx",
+            "二年级.csv",
+            "三年级.xlsx",
+            "五年级.xlsx",
+            "六年级2班.csv",
+            "六年级10班.csv"
+        ]
+    );
+}
+
 /// The first import into a drive with no policy ends its report saying the year has none and how to make or
 /// choose one; the next import says it no more.
 #[test]

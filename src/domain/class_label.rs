@@ -577,14 +577,25 @@ fn grade_rank(grade: &str) -> u32 {
     if g.is_empty() { 0 } else { 99 }
 }
 
+/// A file or folder name as a person sorts it, numbers in number order whether written in digits or Chinese
+/// numerals, as `order_key` sorts classes: 一年级名单, 二年级, 三年级 … 十年级 (not 三 before 二, as code points
+/// have it), 六年级2班 before 六年级10班. Numbers are padded wider than in class keys: a file name may hold a date.
+pub fn name_order_key(name: &str) -> String {
+    natural_padded(name, 20)
+}
+
 /// Digit runs and Chinese numerals padded so they sort as numbers.
 fn natural(s: &str) -> String {
+    natural_padded(s, 6)
+}
+
+fn natural_padded(s: &str, width: usize) -> String {
     let mut out = String::with_capacity(s.len() + 8);
     let mut digits = String::new();
     let flush = |digits: &mut String, out: &mut String| {
         if !digits.is_empty() {
             let n = digits.parse::<u64>().ok().or_else(|| cn_number(digits).map(u64::from)).unwrap_or(0);
-            out.push_str(&format!("{n:06}"));
+            out.push_str(&format!("{n:0width$}"));
             digits.clear();
         }
     };

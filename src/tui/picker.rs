@@ -94,7 +94,11 @@ impl FilePicker {
                         is_dir: false,
                     }));
                 }
-                found.sort_by(|a, b| b.is_dir.cmp(&a.is_dir).then_with(|| a.name.cmp(&b.name)));
+                // Class lists in grade order (一年级, 二年级, 三年级), as the roster and every form order classes: an
+                // operator ticking one grade's files after another reads the list top-down.
+                found.sort_by_cached_key(|e| {
+                    (!e.is_dir, crate::domain::class_label::name_order_key(&e.name), e.name.clone())
+                });
                 self.entries.extend(found);
             }
             Err(e) => self.error = Some(crate::os_error::reading(&e, &self.dir)),
