@@ -4119,6 +4119,8 @@ fn adding_a_pupil_who_left_points_at_the_enrollment_not_at_e() {
         assert!(said.contains(left) && said.contains(how), "{said}");
         assert!(!said.contains(" E"), "E does not bring them back: {said}");
     }
+}
+
 /// The picker lists a folder of class lists in grade order, numbers written in Chinese numerals or digits taken
 /// as numbers (一年级, 二年级, 三年级 … 十年级; 2班 before 10班), folders first, as the roster orders classes.
 /// Before, 三年级 came before 二年级 (code-point order: 二 is U+4E8C, 三 U+4E09).

@@ -14551,6 +14551,8 @@ fn the_payment_form_refuses_an_amount_at_ten_times_the_policys_premium() {
     let said = form.error.clone().unwrap_or_default();
     assert!(said.contains("3900") && said.contains("3800 元"), "{said}");
     assert_eq!(app.store.student(id).expect("s").payment, PaymentStatus::Unpaid);
+}
+
 /// A message that fits its box (「导出完成」 after `x`) takes no key for itself: the key that dismisses it also
 /// acts on the screen under it. ↓ moves the highlight and `q` quits, where ↓ did nothing and the first `q` only
 /// closed the message. A message longer than its box still scrolls with ↓.
