@@ -5718,7 +5718,7 @@ fn the_county_summarys_notices_go_to_one_stream_by_where_the_form_goes() {
     let year = push(&db, &[&behind], &[])["files"][0]["year"].as_i64().expect("the drive's year");
     let next = (year + 1).to_string();
     canbao(&early)
-        .args(["year", "new", &next])
+        .args(["year", "new", &next, "--force"])
         .env("HOME", &home)
         .env("XDG_CONFIG_HOME", home.join("config"))
         .assert()
