@@ -278,7 +278,7 @@ const QUOTES: [char; 4] = ['"', '“', '”', '＂'];
 /// `io::cell`, which puts an apostrophe before anything that starts with `=` so it cannot run as a formula:
 /// `="4502…"` comes as `'="4502…"`, so the apostrophe is taken off before the formula is looked for.
 pub(crate) fn unwrap_text(raw: &str) -> &str {
-    let s = raw.trim().trim_start_matches(APOSTROPHES).trim_start();
+    let s = super::text::trim(raw).trim_start_matches(APOSTROPHES).trim_start();
     let Some(formula) = s.strip_prefix(['=', '＝']) else {
         return s;
     };

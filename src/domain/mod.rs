@@ -17,6 +17,7 @@ pub mod roster_check;
 pub mod same_child;
 pub mod search;
 pub mod student;
+pub mod text;
 pub mod unapplied;
 
 /// Full-width digits, letters and punctuation as their ASCII forms (３８０ → 380, ９５．５ → 95.5, ２０２６／１１／２０ →

@@ -47,7 +47,7 @@ const MOST_DIGITS: usize = 12;
 /// of them run together (无/NULL), a spreadsheet's error (#N/A), signs alone (....), or a phone's length of one
 /// digit repeated ([`is_placeholder_number`]): the same as an empty field.
 pub fn says_none(text: &str) -> bool {
-    let text = text.trim();
+    let text = super::text::trim(text);
     if text.is_empty() {
         return false;
     }
@@ -153,7 +153,7 @@ impl NotPhone {
 /// digits, neither 0 nor 1 first); an empty field, or a word saying there is none (无), is no problem either.
 /// What else it is, if not.
 pub fn not_a_phone(phone: &str) -> Option<NotPhone> {
-    let text = phone.trim();
+    let text = super::text::trim(phone);
     if text.is_empty() {
         return None;
     }
@@ -272,11 +272,11 @@ pub enum Cell {
 /// A phone cell of a list read by the one rule ([`not_a_phone`]): its phone, or the first of the phones it holds,
 /// or none.
 pub fn read_cell(raw: &str) -> Cell {
-    let said = crate::domain::id_number::unwrap_text(raw.trim());
+    let said = crate::domain::id_number::unwrap_text(super::text::trim(raw));
     if says_none(said) {
         return Cell::SaysNone(said.trim().to_owned());
     }
-    let cleaned = clean(raw.trim());
+    let cleaned = clean(super::text::trim(raw));
     let why = match not_a_phone(&cleaned) {
         None | Some(NotPhone::Words) => return Cell::Phone(cleaned),
         Some(why) => why,

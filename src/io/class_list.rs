@@ -27,6 +27,7 @@ use crate::domain::coverage::Standing;
 use crate::domain::id_number::{self, IdCheck, IdProblem, Sex};
 use crate::domain::same_child::{self, Signs};
 use crate::domain::student::CategoryMark;
+use crate::domain::text::trim;
 use crate::io::forms::classes::{CLASS_TITLE, NO_CLASS};
 use crate::store::{
     Applied, ClassRespelled, ImportSession, Incoming, IncomingOutcome, KeyBuffers, ListStatus, Moves, PhoneFilled,
@@ -2372,10 +2373,10 @@ impl FillDown {
                 Some(cell) => {
                     let text = cell.text_ref();
                     // A grade written anew ends the grade heading's block.
-                    if self.grade_heading.as_ref().is_some_and(|(g, h)| *g == i && h.text_ref().trim() != text.trim()) {
+                    if self.grade_heading.as_ref().is_some_and(|(g, h)| *g == i && trim(&h.text_ref()) != trim(&text)) {
                         self.grade_heading = None;
                     }
-                    outer_new |= self.above[i].as_ref().is_none_or(|a| a.text_ref().trim() != text.trim());
+                    outer_new |= self.above[i].as_ref().is_none_or(|a| trim(&a.text_ref()) != trim(&text));
                     self.above[i] = Some(cell.clone());
                 }
                 None if outer_new => self.above[i] = None,
@@ -5552,7 +5553,7 @@ impl RowReader<'_> {
         let mut id_raw = texts.of(map, Column::IdNumber).map(str::to_owned).unwrap_or_default();
         // A 全国学籍号 (G and the pupil's ID number) in the ID column, or in a 学籍号 column beside an empty ID cell:
         // the ID number without the G, said at the row, where before the G was an illegal character.
-        let from_student_number = match (id_raw.trim().is_empty(), map.get(Column::StudentNumber, row)) {
+        let from_student_number = match (trim(&id_raw).is_empty(), map.get(Column::StudentNumber, row)) {
             (true, Some(cell)) => id_in_student_number(&cell.text(), self.today).map(|id| (id, Column::StudentNumber)),
             _ => id_in_student_number(&id_raw, self.today).map(|id| (id, Column::IdNumber)),
         };
@@ -5565,7 +5566,7 @@ impl RowReader<'_> {
             let pupils_header = mapped.contains_key(&Column::Name) && mapped.contains_key(&Column::IdNumber);
             // A class's title under the other table (「三年级2班」 under the teachers' 「班主任 | 联系电话」) starts that
             // class's rows: before, it was skipped as the other table's, and the pupils under it lost their class.
-            let title = id_raw.trim().is_empty() && class_heading(map, row).is_some();
+            let title = trim(&id_raw).is_empty() && class_heading(map, row).is_some();
             if id_shaped(id_cell, &id_raw) || holds_id_number(row, self.today) || pupils_header || title {
                 self.table_below = None;
             } else {
@@ -7864,7 +7865,7 @@ impl RowReader<'_> {
 
 /// The ID number a 全国学籍号 holds: G (or g) and an ID number that passes the check. Any other cell is none.
 fn id_in_student_number(cell: &str, today: NaiveDate) -> Option<String> {
-    let number = cell.trim().strip_prefix(['G', 'g', 'Ｇ'])?;
+    let number = trim(cell).strip_prefix(['G', 'g', 'Ｇ'])?;
     id_number::check(number, today).result.is_ok().then(|| number.trim().to_owned())
 }
 
@@ -8094,7 +8095,7 @@ const STAFF_ROW_WORDS: [&str; 14] = [
 /// The staff word a cell writes as itself or as a label (「班主任」, 「班主任：罗丽」, 「教师（语文）」), or in the name
 /// cell before a name (「班主任罗丽」). A word inside other words (「教师子女」 in 备注) names no one of the staff.
 fn staff_word(text: &str, name_cell: bool) -> Option<&'static str> {
-    let text = text.trim();
+    let text = trim(text);
     // A duty in brackets after the name (「罗丽（班主任）」, 「王芳(语文老师)」): the staff's, where a pupil's own duty
     // (「张三（班长）」) names none of these words.
     let duty = duty_after_name(text).filter(|_| name_cell);
@@ -8114,7 +8115,7 @@ fn staff_word(text: &str, name_cell: bool) -> Option<&'static str> {
 /// The duty a name cell writes after a name, in brackets (「罗丽（班主任）」, 「罗丽【班主任】」) or after a space
 /// (「罗丽 班主任」), if it writes one.
 fn duty_after_name(text: &str) -> Option<&str> {
-    let text = text.trim();
+    let text = trim(text);
     bracketed_duty(text).or_else(|| {
         let (name, duty) = text.rsplit_once(char::is_whitespace)?;
         (!name.trim().is_empty() && !duty.is_empty()).then_some(duty)
@@ -8918,23 +8919,23 @@ fn mobile_in_id(cell: &Cell, text: &str) -> Option<String> {
         // Digits alone are cleaned to themselves, or to the mobile after a country code: a mobile or an ID number
         // is told without a copy of it (asked of every row's ID cell). With an X among them (an ID number's check
         // character) cleaning keeps the X, and no mobile has one.
-        _ if text.trim().bytes().all(|b| b.is_ascii_digit() || matches!(b, b'X' | b'x')) => {
-            let digits = text.trim();
+        _ if trim(text).bytes().all(|b| b.is_ascii_digit() || matches!(b, b'X' | b'x')) => {
+            let digits = trim(text);
             let mobile = !digits.contains(['X', 'x']) && crate::domain::phone::digits_are_mobile(digits);
             return mobile.then(|| digits.to_owned());
         }
-        _ => crate::domain::phone::clean(text.trim()),
+        _ => crate::domain::phone::clean(trim(text)),
     };
     crate::domain::phone::is_mobile(&digits).then(|| match cell {
         Cell::Number(_) => digits,
-        _ => text.trim().to_owned(),
+        _ => trim(text).to_owned(),
     })
 }
 
 /// A date as a list's footer writes it, or as a workbook's date cell reads: 2026-09-01, 2026/9/1, 2026.9.1,
 /// 2026年9月1日, a time after it allowed.
 fn is_date_text(text: &str) -> bool {
-    let text = text.trim();
+    let text = trim(text);
     // Asked of every row's ID cell and name: the year's four digits and the mark after them are looked at
     // first, so an ID number or a name is refused in a few instructions.
     let year_and_mark = text.as_bytes().get(..5).is_some_and(|head| {
@@ -8964,7 +8965,7 @@ const ID_DATE_AS_BIRTH: &str =
 
 /// 20160305: eight digits that read as a whole date of the years a pupil is born in, never a short ID number.
 fn eight_digit_date(text: &str) -> bool {
-    let text = text.trim();
+    let text = trim(text);
     text.len() == 8
         && text.bytes().all(|b| b.is_ascii_digit())
         && matches!(written_date(text), Some((1900..=2099, _, Some(_))))
@@ -9371,7 +9372,7 @@ const NO_ID_WORDS: [&str; 12] = [
 
 /// How an ID cell `said` (as [`id_number::unwrap_text`] leaves it) reads: no number, a number and a note, or a number.
 fn id_words(said: &str, today: chrono::NaiveDate) -> IdSaid {
-    let said = said.trim();
+    let said = trim(said);
     if said.is_empty() {
         return IdSaid::Number;
     }
@@ -9834,7 +9835,7 @@ fn odd_characters(row: &[Cell], name_cell: Option<&Cell>) -> impl Iterator<Item 
     // U+FFFD is EF BF BD: a cell without the byte EF (CJK text has none) is not searched for it.
     let undecodable =
         row.iter().any(|c| matches!(c, Cell::Text(t) if t.as_bytes().contains(&0xef) && t.contains('\u{fffd}')));
-    let tab_in_name = matches!(name_cell, Some(Cell::Text(t)) if t.trim().contains('\t'));
+    let tab_in_name = matches!(name_cell, Some(Cell::Text(t)) if trim(t).contains('\t'));
     let invisible = tab_in_name || row.iter().any(Cell::has_invisible);
     [
         undecodable.then_some(

@@ -8,6 +8,7 @@ use serde::Deserialize;
 
 use super::cell::Cell;
 pub use super::cell::column_letter;
+use crate::domain::text::trim;
 
 /// A column the importer understands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -267,7 +268,7 @@ impl Synonyms {
         if cell.len() > 40 {
             return false;
         }
-        let word = cell.trim().trim_matches(|c: char| {
+        let word = trim(cell).trim_matches(|c: char| {
             matches!(c, '(' | ')' | '（' | '）' | '[' | ']' | '【' | '】' | '<' | '>' | '《' | '》' | ':' | '：' | '*')
                 || c.is_whitespace()
         });
@@ -282,8 +283,8 @@ impl Synonyms {
         if name.len() > 80 {
             return false;
         }
-        let name = name.trim();
-        let named = |rest: &str| !rest.trim().is_empty();
+        let name = trim(name);
+        let named = |rest: &str| !trim(rest).is_empty();
         if let Some((head, rest)) = name.split_once(['：', ':'])
             && named(rest)
             && self.is_example(head)
@@ -309,7 +310,7 @@ impl Synonyms {
         if cell.len() > 200 {
             return false;
         }
-        let cell = cell.trim().trim_matches(|c: char| is_bracket_or_mark(c) || c.is_whitespace());
+        let cell = trim(cell).trim_matches(|c: char| is_bracket_or_mark(c) || c.is_whitespace());
         // A label the head begins with begins the cell too (the head is the cell up to a colon, which no label
         // begins with before it).
         if !cell.chars().next().is_some_and(|c| self.footer_label_firsts.contains(&c)) {

@@ -1399,7 +1399,7 @@ impl CsvRows {
         let mut cells = self.used.take().unwrap_or_default();
         cells.truncate(record.len());
         for (at, field) in record.iter().enumerate() {
-            let empty = field.trim().is_empty();
+            let empty = crate::domain::text::trim(field).is_empty();
             match cells.get_mut(at) {
                 Some(Cell::Text(text)) if !empty => {
                     text.clear();
