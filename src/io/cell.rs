@@ -45,6 +45,9 @@ impl Cell {
     pub fn is_empty(&self) -> bool {
         match self {
             Cell::Empty => true,
+            // A cell that begins with a character neither blank nor invisible is not empty: known from its first
+            // byte for a name, a number or a class (asked of every cell of every row, several times).
+            Cell::Text(s) if s.as_bytes().first().is_some_and(|&b| shown_lead(b)) => false,
             Cell::Text(s) => s.chars().all(|c| c.is_whitespace() || invisible(c)),
             Cell::Number(_) | Cell::Digits(_) | Cell::Unevaluated(_) => false,
         }
@@ -63,6 +66,14 @@ impl Cell {
 pub fn may_hold_invisible(text: &str) -> bool {
     // One look-up a byte, without a branch: asked of every cell read, which nearly never holds one.
     text.bytes().fold(false, |found, b| found | INVISIBLE_LEADS[usize::from(b)])
+}
+
+/// Whether a character beginning with this byte in UTF-8 is neither blank (Unicode's White_Space) nor
+/// [`invisible`]: a printable ASCII character other than the space, or a lead byte that begins none of them (the
+/// blank ones begin with 0xc2, 0xe1, 0xe2 or 0xe3, the invisible ones with a byte of `INVISIBLE_LEADS`).
+fn shown_lead(b: u8) -> bool {
+    (0x21..0x7f).contains(&b)
+        || (b >= 0xc0 && !INVISIBLE_LEADS[usize::from(b)] && !matches!(b, 0xc2 | 0xe1 | 0xe2 | 0xe3))
 }
 
 /// The bytes [`may_hold_invisible`] looks for, as a table: the control characters, DEL, and the lead bytes of
@@ -406,5 +417,17 @@ mod tests {
             }
         }
         assert_eq!(super::trim(""), "");
+    }
+
+    #[test]
+    fn a_cell_is_empty_as_when_every_character_was_asked() {
+        // Every character alone, and before an ASCII letter, a Han character and a blank.
+        let asked = |s: &str| s.chars().all(|c| c.is_whitespace() || super::invisible(c));
+        for c in (0..=0x10ffff).filter_map(char::from_u32) {
+            for text in [c.to_string(), format!("{c}a"), format!("{c}李"), format!("{c} "), format!("{c}\u{200b}")] {
+                assert_eq!(super::Cell::Text(text.clone()).is_empty(), asked(&text), "{text:?}");
+            }
+        }
+        assert!(super::Cell::Text(String::new()).is_empty());
     }
 }
