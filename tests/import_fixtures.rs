@@ -6746,3 +6746,80 @@ fn a_category_list_of_pupils_naming_no_school_is_refused_as_a_departments() {
         assert_eq!(report.added, 2, "{what}: {report:?}");
     }
 }
+
+/// A grade's list named for its grade (五年级.csv) whose class column reads 「1班」「2班」, as a grade's teacher writes
+/// them, puts its pupils in 五年级1班 and 五年级2班, as a title 「五年级学生名单」 would; so does a workbook 二年级.xlsx
+/// whose sheets are named 1班 and 2班 with no title. Where nothing names a grade (名单.csv), the pupils go to 1班 and
+/// the list is said to name no grade, as a sheet named 1班 is. Before, the CSV made classes 1班 and 2班 silently, and
+/// the workbook's file name was not read.
+#[test]
+fn a_grade_in_the_files_name_gives_class_cells_naming_none_their_grade() {
+    let dir = tempfile::tempdir().unwrap();
+    let ids = [
+        valid("51150220160104278"),
+        valid("51150220151208085"),
+        valid("51150220160805239"),
+        valid("51150220151113846"),
+    ];
+    let lines = |classes: [&str; 4]| {
+        let mut text = "姓名,身份证号码,班级\n".to_owned();
+        for ((name, id), class) in ["钟怡", "莫晨", "邹一", "蒋诗轩"].iter().zip(&ids).zip(classes) {
+            text.push_str(&format!("{name},{id},{class}\n"));
+        }
+        text
+    };
+    let named = dir.path().join("五年级.csv");
+    std::fs::write(&named, lines(["1班", "2班", "1班", "2班"])).unwrap();
+    let mut store = store();
+    let report = class_list::import(&mut store, &[named.as_path()], Some("龙井小学"), false).unwrap();
+    let expected = ["五年级1班", "五年级2班", "五年级1班", "五年级2班"];
+    assert_eq!(classes_of(&store, &ids), expected, "{:?}", report.problems);
+    // Where the grade came from is said, with the classes the pupils went to.
+    let said: Vec<_> = report.problems.iter().map(|p| p.message.as_str()).collect();
+    assert!(said.iter().any(|m| m.contains("五年级.csv") && m.contains("五年级1班")), "{said:?}");
+
+    let book = dir.path().join("二年级.xlsx");
+    let row = |name: &str, id: &str| vec![name.to_owned(), id.to_owned()];
+    write_sheets(
+        &book,
+        &[
+            ("1班", &["姓名", "身份证号码"], vec![row("甲", &ids[0]), row("乙", &ids[1])]),
+            ("2班", &["姓名", "身份证号码"], vec![row("丙", &ids[2]), row("丁", &ids[3])]),
+        ],
+    );
+    let mut store = self::store();
+    let report = class_list::import(&mut store, &[book.as_path()], Some("龙井小学"), false).unwrap();
+    let expected = ["二年级1班", "二年级1班", "二年级2班", "二年级2班"];
+    assert_eq!(classes_of(&store, &ids), expected, "{:?}", report.problems);
+    assert!(!report.problems.iter().any(|p| p.message.contains("请核对年级")), "{:?}", report.problems);
+    let said: Vec<_> = report.problems.iter().map(|p| p.message.as_str()).collect();
+    assert!(said.iter().any(|m| m.contains("文件名“二年级.xlsx”") && m.contains("二年级2班")), "{said:?}");
+
+    // No grade anywhere: the classes stay as written, and the preview and the import both say so.
+    let unnamed = dir.path().join("名单.csv");
+    std::fs::write(&unnamed, lines(["1班", "2班", "1班", "2班"])).unwrap();
+    for dry_run in [true, false] {
+        let mut store = self::store();
+        let report = class_list::import(&mut store, &[unnamed.as_path()], Some("龙井小学"), dry_run).unwrap();
+        let said: Vec<_> = report.problems.iter().map(|p| p.message.as_str()).collect();
+        assert!(
+            said.iter().any(|m| m.contains("班级“1班”") && m.contains("没有写年级") && m.contains("请核对年级")),
+            "dry run {dry_run}: {said:?}"
+        );
+        if !dry_run {
+            assert_eq!(classes_of(&store, &ids), ["1班", "2班", "1班", "2班"]);
+        }
+    }
+    // The screen's preview says it too.
+    let mut store = self::store();
+    let mut request =
+        class_list::ImportRequest::new(&store, vec![unnamed.clone()], Some("龙井小学".to_owned())).unwrap();
+    let report = request.preview(&mut store).unwrap();
+    assert!(report.problems.iter().any(|p| p.message.contains("请核对年级")), "{:?}", report.problems);
+    // A class column writing its grade says nothing of it.
+    let full = dir.path().join("全校.csv");
+    std::fs::write(&full, lines(["五年级1班", "五年级2班", "五年级1班", "五年级2班"])).unwrap();
+    let mut store = self::store();
+    let report = class_list::import(&mut store, &[full.as_path()], Some("龙井小学"), false).unwrap();
+    assert!(!report.problems.iter().any(|p| p.message.contains("年级")), "{:?}", report.problems);
+}

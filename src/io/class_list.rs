@@ -1382,6 +1382,20 @@ fn sheet_grade(name: &str, rows: &[Vec<Cell>], header_row: usize) -> Option<Stri
     named.all(|g| g == first).then_some(first)
 }
 
+/// The grade a file's name names (五年级.csv, 二年级.xlsx), if it names exactly one: a grade's list whose classes
+/// are written without it (1班, 2班, or sheets so named) is of that grade, as under a title naming it.
+fn file_grade(file: &str) -> Option<String> {
+    class_label::grade_named(Path::new(file).file_stem()?.to_str()?)
+}
+
+/// Whether a class read with no grade is a class number (1班, 一班) that a grade is wanted before: a school's
+/// classes of other names (特教班) stand alone.
+fn numbered_without_grade(class: &str) -> bool {
+    class.strip_suffix('班').is_some_and(|number| {
+        !number.is_empty() && number.chars().all(|c| c.is_ascii_digit() || "一二三四五六七八九十".contains(c))
+    })
+}
+
 /// A label that names one class: ending in 班, with a class number (2班, 三年级（2）班, 2023级1班) or a school year
 /// before it (三年级甲班).
 fn reads_as_class(label: &str) -> bool {
@@ -1607,6 +1621,14 @@ struct RowReader<'a> {
     /// The later rows whose phone went to the pupil of their first row (`RepeatGives::Phone`), in order: said once
     /// the import has taken them (`phones_filled_said`).
     phones_handed: Vec<PhoneHanded>,
+    /// Whether the file's name gives the sheet being read its grade (`file_grade`), its name and title giving none.
+    grade_of_file: bool,
+    /// Rows of the table just read whose class, written without a grade, took the file's name's (`grade_of_file`),
+    /// and the class each went to: said in one line (`grade_of_file_said`).
+    grade_from_file: Vec<(usize, String)>,
+    /// Rows of the table just read whose class cell is a class number naming no grade (1班) while no grade column,
+    /// sheet's name, title or file's name names one, and the class each went to (`grade_of_file_said`).
+    grade_unknown: Vec<(usize, String)>,
 }
 
 /// A later row whose phone was handed to the pupil of its first row, which gave none (`RowReader::phones_handed`).
@@ -2556,6 +2578,9 @@ impl RowReader<'_> {
             classes_by_year: false,
             ethnicity_codes: crate::domain::ethnicity::Column::Other,
             phones_handed: Vec::new(),
+            grade_of_file: false,
+            grade_from_file: Vec::new(),
+            grade_unknown: Vec::new(),
         }
     }
 
@@ -2572,6 +2597,7 @@ impl RowReader<'_> {
         self.numbered_classes.clear();
         self.this_file = NamesAndNumbers::default();
         self.overlong_left_out = 0;
+        self.grade_of_file = false;
         let mut found_any = false;
         // Whether any visible sheet has anything in it: a workbook with none is empty, not without a header.
         let mut any_content = false;
@@ -3102,8 +3128,17 @@ impl RowReader<'_> {
             // the title's, where before the pupils went to a class 「1班」 of no grade, every grade's 1班 as one.
             let bare_class =
                 matches!(&*sheet_class_label.borrow(), Some(label) if ClassKey::parse(label).grade == Grade::None);
-            let sheet_grade =
+            let named_grade =
                 if class_column || bare_class { sheet_grade(&sheet.name, &sheet.rows, map.top) } else { None };
+            // A grade's list named for it (五年级.csv, or 二年级.xlsx of sheets 1班 and 2班) whose sheet's name and
+            // title name no grade: the file's name gives it, as README has a grade in a file's name read. Before,
+            // its pupils went to classes 1班 and 2班 of no grade, every grade's 1班 as one.
+            let from_file = match named_grade {
+                None if class_column || bare_class => self::file_grade(file),
+                _ => None,
+            };
+            self.grade_of_file = from_file.is_some();
+            let sheet_grade = named_grade.or(from_file);
             // Class cells of 301, 302 and 401 with no grade anywhere: read as years and classes where the cells the
             // rows ahead hold (the school's other classes) leave no doubt that the numbers mean so.
             let by_year = !map.columns.contains_key(&Column::Grade) && sheet_grade.is_none() && {
@@ -3166,9 +3201,9 @@ impl RowReader<'_> {
             if let (true, None, SheetClass::Named(label)) = (bare_class, &sheet_grade, &sheet_class) {
                 let label = quoted(label);
                 let message = format!(
-                    "班级“{label}”没有写年级，工作表名称和标题也没有写：学生导入到“{label}”，请核对年级 (the class \
-                     “{label}” names no grade, nor do the sheet's name and title: the pupils are imported into \
-                     “{label}”; check the grade)"
+                    "班级“{label}”没有写年级，工作表名称、标题和文件名也没有写：学生导入到“{label}”，请核对年级 (the \
+                     class “{label}” names no grade, nor do the sheet's name, its title and the file's name: the pupils \
+                     are imported into “{label}”; check the grade)"
                 );
                 self.problem_at(file, &sheet.name, None, "", message);
             }
@@ -3333,6 +3368,7 @@ impl RowReader<'_> {
                     self.grade_only_said(file, &sheet, &class_header);
                     self.fill_said(file, &sheet, &map);
                     self.grade_blank_said(file, &sheet, &map);
+                    self.grade_of_file_said(file, &sheet, &class_header);
                     let row_no = base + 2 + offset;
                     self.report.rows_read += 1;
                     self.report.skipped += 1;
@@ -3504,6 +3540,7 @@ impl RowReader<'_> {
             self.grade_only_said(file, &sheet, &class_header);
             self.fill_said(file, &sheet, &map);
             self.grade_blank_said(file, &sheet, &map);
+            self.grade_of_file_said(file, &sheet, &class_header);
             if notes {
                 let message = format!(
                     "工作表 {0} 的名称像填写说明或示例，但其中的学生已按名单导入，请核对其中是否有示例行 (sheet {0} is \
@@ -4798,6 +4835,48 @@ impl RowReader<'_> {
         self.problem_at(file, &sheet.name, Some(*first_row), &header, message);
     }
 
+    /// The classes of the table just read that took the grade of the file's name (`grade_from_file`), and those
+    /// left with none (`grade_unknown`), each said in one line at the first of their rows.
+    fn grade_of_file_said(&mut self, file: &str, sheet: &Sheet, class_header: &str) {
+        let classes = |rows: &[(usize, String)]| {
+            let mut classes: Vec<&str> = Vec::new();
+            for (_, class) in rows {
+                if !classes.contains(&class.as_str()) {
+                    classes.push(class);
+                }
+            }
+            let more = if classes.len() > 5 { "…" } else { "" };
+            let listed: Vec<String> = classes.iter().take(5).map(|c| format!("“{}”", quoted(c))).collect();
+            (format!("{}{more}", listed.join("、")), format!("{}{more}", listed.join(", ")))
+        };
+        let from_file = std::mem::take(&mut self.grade_from_file);
+        if let Some((first_row, _)) = from_file.first() {
+            let (listed, listed_en) = classes(&from_file);
+            let name = Path::new(file).file_name().map_or_else(|| file.into(), |n| n.to_string_lossy());
+            let written = quoted(&name);
+            let message = format!(
+                "班级没有写年级：学生按文件名“{written}”中的年级导入到{listed}，请核对 (the classes name no grade: the \
+                 pupils are imported into {listed_en}, by the grade the file's name “{written}” gives; check it)"
+            );
+            self.problem_at(file, &sheet.name, Some(*first_row), class_header, message);
+        }
+        let unknown = std::mem::take(&mut self.grade_unknown);
+        if let Some((first_row, _)) = unknown.first() {
+            let (listed, listed_en) = classes(&unknown);
+            // A CSV has no sheet's name to look in.
+            let (nowhere, nowhere_en) = match sheet.name.is_empty() {
+                true => ("文件名和标题", "the file's name and the title"),
+                false => ("工作表名称、标题和文件名", "the sheet's name, its title and the file's name"),
+            };
+            let message = format!(
+                "班级{listed}没有写年级，{nowhere}也没有写：学生导入到{listed}，不同年级的同名班会并作一个，请核对年级 \
+                 (the classes {listed_en} name no grade, nor do {nowhere_en}: the pupils are imported into \
+                 {listed_en}, which pupils of different grades would share; check the grade)"
+            );
+            self.problem_at(file, &sheet.name, Some(*first_row), class_header, message);
+        }
+    }
+
     /// What applying a row did to a pupil already on the drive, said at its row: a pupil the list renamed
     /// (found by ID number, under another name), or moved to another class; a move to another school is
     /// counted, and said for the whole file at its end (`moves_said`).
@@ -5884,6 +5963,9 @@ impl RowReader<'_> {
         let (grade_cell_text, class_cell_text, combined_cell_text) =
             (grade_cell.as_deref(), class_cell.as_deref(), combined_cell.as_deref());
         let combined_or_above = combined_cell_text.or(heading).or(sheet_class);
+        // The class the row's cells (or the sheet's name, or a heading) give names no grade of its own.
+        let cells_name_no_grade = grade_cell_text.is_none()
+            && class_label::from_columns(None, class_cell_text, combined_or_above).0.is_empty();
         // 301 on a sheet that numbers its classes by year (`classes_by_year`): 三年级1班, said at the file's end.
         let by_year = self
             .classes_by_year
@@ -6267,6 +6349,15 @@ impl RowReader<'_> {
             && grade_cell.is_none()
             && (class_cell.is_some() || combined_cell.is_some());
         let grade_blank = grade_blank.then(|| class.clone());
+        let grade_from_file =
+            (cells_name_no_grade && self.grade_of_file && !grade.is_empty()).then(|| class_label::join(&grade, &class));
+        let grade_unknown = (cells_name_no_grade
+            && grade.is_empty()
+            && numbered_without_grade(&class)
+            && sheet_grade.is_none()
+            && !map.columns.contains_key(&Column::Grade)
+            && (class_cell.is_some() || combined_cell.is_some()))
+        .then(|| class.clone());
         // A pupil without a valid number: the list's 出生日期, a whole date no later than today, is kept for the forms
         // that ask for it; a valid number's own birth date decides otherwise (a differing cell is said above).
         // A date in the ID column is the birth date the school had for a pupil without an ID, when it can be a
@@ -6567,6 +6658,12 @@ impl RowReader<'_> {
         }
         if let Some(class) = grade_blank {
             self.grade_blank.push((row_no, class));
+        }
+        if let Some(class) = grade_from_file {
+            self.grade_from_file.push((row_no, class));
+        }
+        if let Some(class) = grade_unknown {
+            self.grade_unknown.push((row_no, class));
         }
         if classless {
             self.classless.push(row_no);
