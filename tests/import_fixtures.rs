@@ -6823,3 +6823,31 @@ fn a_grade_in_the_files_name_gives_class_cells_naming_none_their_grade() {
     let report = class_list::import(&mut store, &[full.as_path()], Some("龙井小学"), false).unwrap();
     assert!(!report.problems.iter().any(|p| p.message.contains("年级")), "{:?}", report.problems);
 }
+
+/// Class headings 「（1）班」「（2）班」 under a title naming the grade (「三年级学生名单（龙井小学）」) put the pupils in
+/// 三年级1班 and 三年级2班, and the report names those classes. Before, it said the pupils went to 「1班」, a class
+/// that does not exist.
+#[test]
+fn the_report_names_the_class_pupils_under_a_heading_of_a_titled_grade_go_to() {
+    let dir = tempfile::tempdir().unwrap();
+    let ids = [valid("51150220161227457"), valid("51150220170308589"), valid("51150220170705294")];
+    let path = dir.path().join("三年级-杂.csv");
+    std::fs::write(
+        &path,
+        format!(
+            "三年级学生名单（龙井小学）\n（1）班\n姓名,身份证号,电话\n王小明,{},13800000001\n李四,{},13800000002\n\
+             （2）班\n赵六,{},13800000005\n",
+            ids[0], ids[1], ids[2]
+        ),
+    )
+    .unwrap();
+    let mut store = store();
+    let report = class_list::import(&mut store, &[path.as_path()], Some("龙井小学"), false).unwrap();
+    assert_eq!(classes_of(&store, &ids), ["三年级1班", "三年级1班", "三年级2班"], "{:?}", report.problems);
+    let said: Vec<_> = report.problems.iter().map(|p| p.message.as_str()).collect();
+    let of_class: Vec<_> = said.iter().filter(|m| m.contains("导入到")).collect();
+    assert!(!of_class.is_empty(), "{said:?}");
+    for message in of_class {
+        assert!(!message.contains("导入到“1班”") && !message.contains("导入到“2班”"), "{said:?}");
+    }
+}

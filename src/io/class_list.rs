@@ -1388,6 +1388,20 @@ fn file_grade(file: &str) -> Option<String> {
     class_label::grade_named(Path::new(file).file_stem()?.to_str()?)
 }
 
+/// The class the pupils given the class `label` go to: a class naming no grade takes the grade of its sheet or
+/// file (`grade`), as `RowReader::read_row` gives it, so that what is said of it names the class they are in.
+fn with_grade(label: &str, grade: Option<&str>) -> String {
+    let read = class_label::from_columns(None, None, Some(label));
+    let (grade_of, class) = match grade {
+        Some(grade) if ClassKey::parse(label).grade == Grade::None => class_label::with_sheet_grade(grade, read),
+        _ => read,
+    };
+    match class.is_empty() {
+        true => label.to_owned(),
+        false => class_label::join(&grade_of, &class),
+    }
+}
+
 /// Whether a class read with no grade is a class number (1班, 一班) that a grade is wanted before: a school's
 /// classes of other names (特教班) stand alone.
 fn numbered_without_grade(class: &str) -> bool {
@@ -2918,8 +2932,12 @@ impl RowReader<'_> {
             {
                 self.list_years_add(file, &[year]);
             }
+            // A class named without its grade (「（1）班」) goes to the grade its sheet's name, title or file names
+            // (`sheet_grade` below): what is said names that class, not one the drive does not have.
+            let grade_over = sheet_grade(&sheet.name, &sheet.rows, map.top).or_else(|| self::file_grade(file));
+            let going = |label: &str| with_grade(label, grade_over.as_deref());
             if let Some(label) = &file_class {
-                self.class_given_said(file, (&sheet.name, None), ClassSource::FileName, file, label);
+                self.class_given_said(file, (&sheet.name, None), ClassSource::FileName, file, &going(label));
             }
             // The class a table stacked under the first without a class column takes, when no title over it names
             // one (`stacked_class`): a sheet's name names its every table, where a title names the table under it.
@@ -2971,14 +2989,14 @@ impl RowReader<'_> {
                 && *label == titled
                 && sheet.name.trim() != label
             {
-                self.class_given_said(file, (&sheet.name, None), ClassSource::Title, &title, label);
+                self.class_given_said(file, (&sheet.name, None), ClassSource::Title, &title, &going(label));
             } else if let (SheetClass::Named(label), false) = (&sheet_class, class_column)
                 && sheet.name.trim() != label
                 && name_names_class(&sheet.name, multi)
                 && name_class(&sheet.name) == *label
             {
                 // The class read out of the name's other words (「四年级2班插班生」 → 四年级2班) is said, as a title's is.
-                self.class_given_said(file, (&sheet.name, None), ClassSource::SheetName, &sheet.name, label);
+                self.class_given_said(file, (&sheet.name, None), ClassSource::SheetName, &sheet.name, &going(label));
             }
             let paperwork = self.other_paperwork(
                 file,
