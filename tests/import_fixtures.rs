@@ -6851,3 +6851,26 @@ fn the_report_names_the_class_pupils_under_a_heading_of_a_titled_grade_go_to() {
         assert!(!message.contains("导入到“1班”") && !message.contains("导入到“2班”"), "{said:?}");
     }
 }
+/// An ID number a program wrote whole into a number cell (`<v>511502202001204635</v>`, its check digit right) is
+/// kept whole; the 16 significant digits Python prints of a double (`5.115022020012046e+17`, what an ID read as a
+/// float and written back gives) hold no 18 digits and stay flagged as rounded.
+#[test]
+fn a_whole_id_number_a_program_wrote_into_a_number_cell_is_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("一年级.xlsx");
+    let whole = valid("51150220200120463");
+    assert_eq!(whole, "511502202001204635");
+    let pupils = [("雷明", whole.as_str()), ("陆梓天", "5.115022020012046e+17")];
+    xlsx_with_number_texts(&path, &pupils);
+    let mut store = store();
+    let report = class_list::import(&mut store, &[path.as_path()], Some("龙井小学"), false).unwrap();
+    let held = |name: &str| {
+        let pupils = store.students(&StudentFilter::default()).unwrap();
+        let pupil = pupils.into_iter().find(|p| p.name == name).unwrap();
+        (pupil.id_number, pupil.id_problem)
+    };
+    assert_eq!(held("雷明"), (whole.clone(), None), "{:?}", report.problems);
+    assert_eq!(held("陆梓天").1.as_deref(), Some("precision_lost"), "{:?}", report.problems);
+    let rows: Vec<_> = report.problems.iter().filter(|p| p.message.contains("丢失")).map(|p| p.row).collect();
+    assert_eq!(rows, [Some(3)], "{:?}", report.problems);
+}
