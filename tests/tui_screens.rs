@@ -12116,7 +12116,7 @@ fn a_payment_dated_after_today_names_beijings_today_in_the_form() {
 /// Keeps a tax-office payment of 380 元 on 2026-11-21 under another name (错名字) for the pupil `id`, as a
 /// reconciliation holds it (姓名不符, 待核实).
 fn keep_payment_under_another_name(store: &mut Store, id: i64) {
-    use canbao::domain::unapplied::{KeptPayment, UnappliedPayment, UnappliedReason};
+    use canbao::domain::unapplied::{UnappliedPayment, UnappliedReason};
     let pupil = store.student(id).expect("pupil");
     let record = UnappliedPayment {
         year: store.shown_year(),
@@ -12129,13 +12129,7 @@ fn keep_payment_under_another_name(store: &mut Store, id: i64) {
             UnappliedReason::OtherName,
         )
     };
-    let kept = canbao::store::Unapplied {
-        always: vec![KeptPayment { student_id: Some(id), id_number: pupil.id_number.clone(), record }],
-        if_refused: Vec::new(),
-    };
-    store
-        .apply_reconciliation("reconcile", &[], &[], &kept, &[], canbao::store::ChangeOptions::default())
-        .expect("keep");
+    keep_tax_payment(store, Some((id, pupil.id_number.as_str())), record);
 }
 
 /// The payment form of a pupil whose number the tax office's list holds a payment for under another name says
@@ -14147,7 +14141,7 @@ fn the_title_names_a_drive_file_of_a_short_name() {
 /// is not there.
 #[test]
 fn the_check_screen_says_the_agencys_not_registered_under_its_own_heading() {
-    use canbao::domain::unapplied::{KeptPayment, UnappliedPayment, UnappliedReason};
+    use canbao::domain::unapplied::{UnappliedPayment, UnappliedReason};
     let dir = tempfile::tempdir().expect("dir");
     let mut store = Store::open(&dir.path().join("drive.db")).expect("store");
     store.set_fixed_clock(common::NOW);
@@ -14160,33 +14154,15 @@ fn the_check_screen_says_the_agencys_not_registered_under_its_own_heading() {
         channel: None,
     };
     store.set_payment(pupil.id, PaymentStatus::Paid, &paid).expect("paid");
+    // The agency's word on a pupil carries no amount.
     let record = UnappliedPayment {
-        name: pupil.name.clone(),
         amount_fen: None,
-        paid_on: None,
-        receipt: None,
         year: store.shown_year(),
-        file: "医保.csv".into(),
-        sheet: String::new(),
-        row: 2,
-        reason: UnappliedReason::AgencyNotRegistered,
         roster_name: Some(pupil.name.clone()),
-        roster_status: None,
-        written_amount: None,
-        class: None,
-        earlier: None,
-        dismissed: None,
-        school: None,
-        undismissed: None,
         agency_status: Some("未参保".into()),
+        ..UnappliedPayment::for_test(&pupil.name, 0, None, ("医保.csv", 2), UnappliedReason::AgencyNotRegistered)
     };
-    let kept = canbao::store::Unapplied {
-        always: vec![KeptPayment { student_id: Some(pupil.id), id_number: pupil.id_number.clone(), record }],
-        if_refused: Vec::new(),
-    };
-    store
-        .apply_reconciliation("reconcile", &[], &[], &kept, &[], canbao::store::ChangeOptions::default())
-        .expect("keep");
+    keep_tax_payment(&mut store, Some((pupil.id, pupil.id_number.as_str())), record);
     for (lang, heading, not) in [
         (Language::Zh, "医保经办机构反馈未参保、本机计为已参保：[1] 孙语", "税务已缴费"),
         (Language::En, "the agency has the pupil not registered, counted insured here: [1] 孙语", "paid at the tax"),
