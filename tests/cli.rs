@@ -1208,9 +1208,12 @@ fn a_payment_means_insured_everywhere_and_contradictions_are_reported() {
     // The tax office lists 孙远泽 (enrolled elsewhere) and 高敏 (never asked): money received is recorded, and the
     // roster's 异地参保 beside 孙远泽's payment is said for the operator to settle.
     canbao(&db).args(["mark", sun, "--enrollment", "elsewhere"]).assert().success();
-    let tax = dir.path().join("tax.csv");
-    std::fs::write(&tax, format!("姓名,证件号码,缴费金额,缴费日期\n孙远泽,{sun},380,{oct9}\n高敏,{gao},380,{oct9}\n"))
-        .unwrap();
+    let tax = write_csv(
+        dir.path(),
+        "tax.csv",
+        "姓名,证件号码,缴费金额,缴费日期",
+        &[["孙远泽", sun, "380", &oct9], ["高敏", gao, "380", &oct9]],
+    );
     let report = json(canbao(&db).args(["reconcile", "--source", "tax", "--json", "--reveal"]).arg(&tax));
     assert_eq!(report["matched"], 2);
     assert_eq!(report["conflicts"].as_array().map(Vec::len), Some(0), "{report}");
@@ -1813,15 +1816,31 @@ fn valid_number(first17: &str) -> String {
     format!("{first17}{}", canbao::domain::id_number::check_char(first17.as_bytes()))
 }
 
+/// A class list `name` in `dir` of `rows` (姓名, 身份证号码, 年级, 班级).
 fn write_list(dir: &Path, name: &str, rows: &[[&str; 4]]) -> PathBuf {
-    let mut text = String::from("姓名,身份证号码,年级,班级\n");
-    for r in rows {
-        text.push_str(&r.join(","));
+    write_csv(dir, name, "姓名,身份证号码,年级,班级", rows)
+}
+
+/// A CSV file `name` in `dir`, as a school or the tax office saves one: the `header` line, then a line a row, its
+/// cells joined by commas, every line ended by a line break.
+fn write_csv<const N: usize>(dir: &Path, name: &str, header: &str, rows: &[[&str; N]]) -> PathBuf {
+    let mut text = format!("{header}\n");
+    for row in rows {
+        text.push_str(&row.join(","));
         text.push('\n');
     }
     let path = dir.join(name);
     std::fs::write(&path, text).unwrap();
     path
+}
+
+/// A drive in a folder of its own holding one school's pupils, imported through the binary from the class list
+/// `list.csv` of `rows` (姓名, 身份证号码, 年级, 班级).
+fn drive_of(rows: &[[&str; 4]]) -> (tempfile::TempDir, PathBuf) {
+    let (dir, db) = common::new_drive();
+    let list = write_list(dir.path(), "list.csv", rows);
+    canbao(&db).arg("import").arg(&list).assert().success();
+    (dir, db)
 }
 
 fn names(found: &Value) -> Vec<String> {
@@ -1830,24 +1849,18 @@ fn names(found: &Value) -> Vec<String> {
 
 #[test]
 fn a_class_is_found_as_lists_write_it_and_names_are_in_pinyin_order() {
-    let (dir, db) = common::new_drive();
     let (a, b, c, d) = (
         valid_number("45020220110101123"),
         valid_number("45020220110101234"),
         valid_number("45020220110101345"),
         valid_number("45020220110101456"),
     );
-    let list = write_list(
-        dir.path(),
-        "list.csv",
-        &[
-            ["张三", &a, "九年级", "6班"],
-            ["李四", &b, "九年级", "5班"],
-            ["吕布", &c, "九年级", "6班"],
-            ["阿明", &d, "九年级", "6班"],
-        ],
-    );
-    canbao(&db).arg("import").arg(&list).assert().success();
+    let (dir, db) = drive_of(&[
+        ["张三", &a, "九年级", "6班"],
+        ["李四", &b, "九年级", "5班"],
+        ["吕布", &c, "九年级", "6班"],
+        ["阿明", &d, "九年级", "6班"],
+    ]);
     for written in ["初三6班", "九年级（6）班", "9年级6班", "九年级(6)班"] {
         let found = json(canbao(&db).args(["find", written, "--json"]));
         assert_eq!(names(&found), ["阿明", "吕布", "张三"], "{written}: by pinyin within a rank");
@@ -1874,10 +1887,8 @@ fn a_class_is_found_as_lists_write_it_and_names_are_in_pinyin_order() {
 
 #[test]
 fn class_takes_a_grade_shortened_to_its_numeral_as_the_import_reads_it() {
-    let (dir, db) = common::new_drive();
     let (a, b) = (valid_number("45020220150101123"), valid_number("45020220150101234"));
-    let list = write_list(dir.path(), "list.csv", &[["张三", &a, "三年级", "2班"], ["李四", &b, "三年级", "3班"]]);
-    canbao(&db).arg("import").arg(&list).assert().success();
+    let (dir, db) = drive_of(&[["张三", &a, "三年级", "2班"], ["李四", &b, "三年级", "3班"]]);
     for written in ["三2班", "三（2）班", "三(2)班", "3(2)班", "三2"] {
         let out = dir.path().join("sheet.csv");
         let run = canbao(&db)
@@ -1900,20 +1911,14 @@ fn class_takes_a_grade_shortened_to_its_numeral_as_the_import_reads_it() {
 
 #[test]
 fn mark_find_and_quote_reach_a_pupil_by_a_flagged_number_as_stored() {
-    let (dir, db) = common::new_drive();
     let good = valid_number("45020220150101123");
     let typo = format!("{}{}", &good[..17], if good.ends_with('1') { '2' } else { '1' });
-    let list = write_list(
-        dir.path(),
-        "list.csv",
-        &[
-            ["张三", "4.50202201501E+17", "一年级", "1班"],
-            ["李四", &typo, "一年级", "1班"],
-            ["王五", "4.50202201502E+17", "一年级", "2班"],
-            ["赵六", "4.50202201502E+17", "一年级", "3班"],
-        ],
-    );
-    canbao(&db).arg("import").arg(&list).assert().success();
+    let (_dir, db) = drive_of(&[
+        ["张三", "4.50202201501E+17", "一年级", "1班"],
+        ["李四", &typo, "一年级", "1班"],
+        ["王五", "4.50202201502E+17", "一年级", "2班"],
+        ["赵六", "4.50202201502E+17", "一年级", "3班"],
+    ]);
 
     assert_eq!(names(&json(canbao(&db).args(["find", "4.50202201501E+17", "--json"]))), ["张三"]);
     canbao(&db).args(["mark", "4.50202201501e+17", "--enrollment", "here"]).assert().success();
@@ -1945,19 +1950,13 @@ fn mark_find_and_quote_reach_a_pupil_by_a_flagged_number_as_stored() {
 
 #[test]
 fn check_lists_a_same_name_pair_in_one_class_where_a_number_was_rounded() {
-    let (dir, db) = common::new_drive();
     let real = valid_number("45020220150101123");
-    let list = write_list(
-        dir.path(),
-        "list.csv",
-        &[
-            ["张伟", &real, "一年级", "1班"],
-            // Not the real number's rounding, which the import takes for that pupil: another 张伟's.
-            ["张伟", "4.50202201601E+17", "一年级", "1班"],
-            ["张伟", "", "一年级", "2班"],
-        ],
-    );
-    canbao(&db).arg("import").arg(&list).assert().success();
+    let (_dir, db) = drive_of(&[
+        ["张伟", &real, "一年级", "1班"],
+        // Not the real number's rounding, which the import takes for that pupil: another 张伟's.
+        ["张伟", "4.50202201601E+17", "一年级", "1班"],
+        ["张伟", "", "一年级", "2班"],
+    ]);
     let report = json(canbao(&db).args(["check", "--json"]));
     for key in ["students", "same_id", "same_name_birth", "invalid_ids", "no_class", "categories_without_department"] {
         assert!(report.get(key).is_some(), "{key} is kept: {report}");
@@ -2038,21 +2037,18 @@ fn a_valid_number_corrects_a_rounded_one_that_carried_into_the_birth_date() {
 /// has is listed with the list's name and row.
 #[test]
 fn reconcile_finds_a_pupil_held_with_a_rounded_number() {
-    let (dir, db) = common::new_drive();
     let real = valid_number("51150220160501150");
     let rounded = format!("{}000", &real[..15]);
-    let list = dir.path().join("list.csv");
-    std::fs::write(&list, format!("姓名,身份证号码,年级,班级\n王霞丽,{rounded},三年级,2班\n")).unwrap();
-    canbao(&db).arg("import").arg(&list).assert().success();
+    let (dir, db) = drive_of(&[["王霞丽", &rounded, "三年级", "2班"]]);
     let held = json(canbao(&db).args(["find", &rounded, "--json"]));
     assert_eq!(held[0]["id_valid"], false, "held flagged: {held}");
     let stranger = valid_number("45020220160501160");
-    let tax = dir.path().join("tax.csv");
-    std::fs::write(
-        &tax,
-        format!("姓名,证件号码,缴费金额,缴费日期\n王霞丽,{real},380,2023-10-08\n李四,{stranger},380,2023-10-08\n"),
-    )
-    .unwrap();
+    let tax = write_csv(
+        dir.path(),
+        "tax.csv",
+        "姓名,证件号码,缴费金额,缴费日期",
+        &[["王霞丽", &real, "380", "2023-10-08"], ["李四", &stranger, "380", "2023-10-08"]],
+    );
     let report = json(canbao(&db).args(["reconcile", "--source", "tax", "--json", "--reveal"]).arg(&tax));
     assert_eq!(report["matched"], 1, "{report}");
     assert_eq!(report["rounded_matches"][0]["stored"], rounded.as_str(), "{report}");
@@ -2065,8 +2061,12 @@ fn reconcile_finds_a_pupil_held_with_a_rounded_number() {
     let real2 = valid_number("45020220160501203");
     std::fs::write(&shown, "姓名,身份证号码,年级,班级\n韦小红,4.50202E+17,三年级,2班\n").unwrap();
     canbao(&db).arg("import").arg(&shown).assert().success();
-    let tax2 = dir.path().join("tax2.csv");
-    std::fs::write(&tax2, format!("姓名,证件号码,缴费金额,缴费日期\n韦小红,{real2},380,2023-10-08\n")).unwrap();
+    let tax2 = write_csv(
+        dir.path(),
+        "tax2.csv",
+        "姓名,证件号码,缴费金额,缴费日期",
+        &[["韦小红", &real2, "380", "2023-10-08"]],
+    );
     let report2 = json(canbao(&db).args(["reconcile", "--source", "tax", "--json"]).arg(&tax2));
     assert_eq!(report2["matched"], 1, "{report2}");
     let text = canbao(&db).args(["reconcile", "--source", "tax", "--dry-run"]).arg(&tax).assert().success();
@@ -2080,12 +2080,8 @@ fn reconcile_finds_a_pupil_held_with_a_rounded_number() {
 /// without a line break (as Excel saves a CSV) is read.
 #[test]
 fn reconcile_leaves_out_a_last_line_cut_off() {
-    let (dir, db) = common::new_drive();
     let (first, second) = (valid_number("45020220160501150"), valid_number("45020220160501160"));
-    let list = dir.path().join("list.csv");
-    std::fs::write(&list, format!("姓名,身份证号码,年级,班级\n王霞丽,{first},三年级,2班\n李四,{second},三年级,2班\n"))
-        .unwrap();
-    canbao(&db).arg("import").arg(&list).assert().success();
+    let (dir, db) = drive_of(&[["王霞丽", &first, "三年级", "2班"], ["李四", &second, "三年级", "2班"]]);
     let paid = |number: &str| json(canbao(&db).args(["find", number, "--json"]))[0]["payment"].clone();
     let head = format!("姓名,证件号码,缴费金额,缴费日期\n王霞丽,{first},380,2023-10-08\n");
     for cut in [format!("李四,{second},38"), format!("李四,{second},380,\"2023-10")] {
@@ -2113,13 +2109,10 @@ fn reconcile_leaves_out_a_last_line_cut_off() {
 
 #[test]
 fn reconcile_skips_footers_and_names_a_pupil_held_with_a_flagged_number() {
-    let (dir, db) = common::new_drive();
     let real = valid_number("45020520180707906");
     // The class list typed the last character wrong: held flagged (check digit failed).
     let typo = format!("{}{}", &real[..17], if real.ends_with('2') { '3' } else { '2' });
-    let list = dir.path().join("list.csv");
-    std::fs::write(&list, format!("姓名,身份证号码,年级,班级\n孙芳琳,{typo},三年级,2班\n")).unwrap();
-    canbao(&db).arg("import").arg(&list).assert().success();
+    let (dir, db) = drive_of(&[["孙芳琳", &typo, "三年级", "2班"]]);
     let agency = dir.path().join("agency.csv");
     std::fs::write(&agency, format!("序号,姓名,证件号码\n1,孙芳琳,{real}\n合计,,1人\n,合计,16人\n")).unwrap();
     let report = json(canbao(&db).args(["reconcile", "--source", "agency", "--json", "--reveal"]).arg(&agency));
@@ -2154,16 +2147,21 @@ fn a_tax_list_with_a_pupil_twice_sums_the_payments_and_counts_a_repeat_once() {
     use_this_years_policy(dir.path(), &db);
     let (zhou, wu, sun, gao) = ("450202201711194162", "450202201804012233", "450203201804047272", "450203201801098621");
     let stranger = valid_number("45020220160501160");
-    let tax = dir.path().join("tax.csv");
-    std::fs::write(
-        &tax,
-        format!(
-            "姓名,证件号码,缴费金额,缴费日期,缴费渠道\n周静露,{zhou},200,{oct8},微信\n吴凯远,{wu},380,{oct8},微信\n\
-             周静露,{zhou},180,{oct20},支付宝\n吴凯远,{wu},380,{oct8},微信\n孙远泽,{sun},380,{oct9},银行\n\
-             孙远泽,{sun},380,{nov2},银行\n李四,{stranger},200,{oct8},微信\n李四,{stranger},180,{oct20},微信\n"
-        ),
-    )
-    .unwrap();
+    let tax = write_csv(
+        dir.path(),
+        "tax.csv",
+        "姓名,证件号码,缴费金额,缴费日期,缴费渠道",
+        &[
+            ["周静露", zhou, "200", &oct8, "微信"],
+            ["吴凯远", wu, "380", &oct8, "微信"],
+            ["周静露", zhou, "180", &oct20, "支付宝"],
+            ["吴凯远", wu, "380", &oct8, "微信"],
+            ["孙远泽", sun, "380", &oct9, "银行"],
+            ["孙远泽", sun, "380", &nov2, "银行"],
+            ["李四", &stranger, "200", &oct8, "微信"],
+            ["李四", &stranger, "180", &oct20, "微信"],
+        ],
+    );
     let dry = json(canbao(&db).args(["reconcile", "--source", "tax", "--dry-run", "--json", "--reveal"]).arg(&tax));
     let report = json(canbao(&db).args(["reconcile", "--source", "tax", "--json", "--reveal"]).arg(&tax));
     for key in ["matched", "already", "amount_mismatches", "combined_payments", "problems"] {
@@ -2206,15 +2204,16 @@ fn a_tax_list_with_a_pupil_twice_sums_the_payments_and_counts_a_repeat_once() {
 
     // With 票证号码, a number is one payment: two payments of the same amount on the same day are both counted,
     // and a number listed again is one payment.
-    let receipts = dir.path().join("receipts.csv");
-    std::fs::write(
-        &receipts,
-        format!(
-            "姓名,证件号码,缴费金额,缴费日期,缴费渠道,票证号码\n高敏,{gao},190,{oct8},微信,332023100800017\n\
-             高敏,{gao},190,{oct8},微信,332023100800018\n高敏,{gao},190,{oct8},微信,332023100800018\n"
-        ),
-    )
-    .unwrap();
+    let receipts = write_csv(
+        dir.path(),
+        "receipts.csv",
+        "姓名,证件号码,缴费金额,缴费日期,缴费渠道,票证号码",
+        &[
+            ["高敏", gao, "190", &oct8, "微信", "332023100800017"],
+            ["高敏", gao, "190", &oct8, "微信", "332023100800018"],
+            ["高敏", gao, "190", &oct8, "微信", "332023100800018"],
+        ],
+    );
     let report = json(canbao(&db).args(["reconcile", "--source", "tax", "--json"]).arg(&receipts));
     assert_eq!(report["matched"], 1, "{report}");
     assert_eq!(report["combined_payments"][0]["rows"], serde_json::json!([2, 3]), "{report}");
@@ -2232,6 +2231,29 @@ fn tax_drive() -> (tempfile::TempDir, PathBuf) {
     let (dir, db) = imported("utf8_bom.csv");
     use_this_years_policy(dir.path(), &db);
     (dir, db)
+}
+
+/// A tax drive whose `check` lists two payments of the tax office's list kept unrecorded, as [1] and [2]: 苏萱's and
+/// 王甲's, 380 元 60 days ago in 三年级2班, without an ID number; the drive has nobody of either name in that class,
+/// and the list was read with --keep-unmatched.
+fn two_kept_payments() -> (tempfile::TempDir, PathBuf) {
+    let oct8 = days_ago(60);
+    let (dir, db) = tax_drive();
+    let tax = write_csv(
+        dir.path(),
+        "tax.csv",
+        "姓名,证件号码,班级,缴费金额,缴费日期",
+        &[["苏萱", "", "三年级2班", "380", &oct8], ["王甲", "", "三年级2班", "380", &oct8]],
+    );
+    canbao(&db).args(["reconcile", "--source", "tax", "--keep-unmatched"]).arg(&tax).assert().success();
+    (dir, db)
+}
+
+/// The payments `check --json` lists as kept unrecorded: each line's number and name.
+fn kept_lines(db: &Path) -> Vec<(u64, String)> {
+    let check = json(canbao(db).args(["check", "--json"]));
+    let lines = check["tax_paid_unrecorded"].as_array().cloned().unwrap_or_default();
+    lines.iter().map(|l| (l["number"].as_u64().unwrap_or(0), l["name"].as_str().unwrap_or("").to_owned())).collect()
 }
 
 /// A drive under a policy of another year (`policy use` only warns) judges payment dates against the drive's own
@@ -2321,12 +2343,12 @@ fn another_years_policy_says_so_and_how_to_choose_this_years() {
     let named = json(run().args(["quote", "--policy", "liuzhou-2023", "--paid-on", "2022-10-08", "--json"]));
     assert_eq!(named["personal_due"], 350.0, "{named}");
 
-    let tax = dir.path().join("tax.csv");
-    std::fs::write(
-        &tax,
-        format!("姓名,证件号码,缴费金额,缴费日期\n吴凯远,{wu},350,{recent}\n孙远泽,{sun},350,{recent}\n"),
-    )
-    .unwrap();
+    let tax = write_csv(
+        dir.path(),
+        "tax.csv",
+        "姓名,证件号码,缴费金额,缴费日期",
+        &[["吴凯远", wu, "350", &recent], ["孙远泽", sun, "350", &recent]],
+    );
     let (code, text) = said(run().args(["reconcile", "--source", "tax", "--dry-run"]).arg(&tax));
     assert_eq!(code, Some(0), "{text}");
     assert!(text.contains("金额未核对") && text.contains(&new), "{text}");
@@ -2539,16 +2561,17 @@ fn one_receipt_number_with_two_amounts_is_held_and_a_repeat_names_the_receipt_co
     let oct8 = days_ago(60);
     let (dir, db) = tax_drive();
     let (zhou, wu) = ("450202201711194162", "450202201804012233");
-    let tax = dir.path().join("receipts.csv");
-    std::fs::write(
-        &tax,
-        format!(
-            "姓名,证件号码,缴费金额,缴费日期,缴费渠道,票证号码\n周静露,{zhou},200,{oct8},微信,332023100800017\n\
-             周静露,{zhou},380,{oct8},微信,332023100800017\n吴凯远,{wu},380,{oct8},微信,332023100800018\n\
-             吴凯远,{wu},380,{oct8},微信,332023100800018\n"
-        ),
-    )
-    .unwrap();
+    let tax = write_csv(
+        dir.path(),
+        "receipts.csv",
+        "姓名,证件号码,缴费金额,缴费日期,缴费渠道,票证号码",
+        &[
+            ["周静露", zhou, "200", &oct8, "微信", "332023100800017"],
+            ["周静露", zhou, "380", &oct8, "微信", "332023100800017"],
+            ["吴凯远", wu, "380", &oct8, "微信", "332023100800018"],
+            ["吴凯远", wu, "380", &oct8, "微信", "332023100800018"],
+        ],
+    );
     let report = json(canbao(&db).args(["reconcile", "--source", "tax", "--json", "--reveal"]).arg(&tax));
     let conflicts = report["receipt_conflicts"].as_array().expect("receipt_conflicts");
     assert_eq!(conflicts.len(), 1, "{report}");
@@ -2640,15 +2663,15 @@ fn a_channel_typed_over_a_tax_lists_payment_is_refused_unless_forced() {
     let oct8 = days_ago(60);
     let (dir, db) = tax_drive();
     let (zhou, wu, sun) = ("450202201711194162", "450202201804012233", "450203201804047272");
-    let tax = dir.path().join("tax.csv");
-    std::fs::write(
-        &tax,
-        format!(
-            "姓名,证件号码,缴费金额,缴费日期,缴费渠道,票证号码\n周静露,{zhou},380,{oct8},微信,332023100800017\n\
-             吴凯远,{wu},380,{oct8},,332023100800018\n"
-        ),
-    )
-    .unwrap();
+    let tax = write_csv(
+        dir.path(),
+        "tax.csv",
+        "姓名,证件号码,缴费金额,缴费日期,缴费渠道,票证号码",
+        &[
+            ["周静露", zhou, "380", &oct8, "微信", "332023100800017"],
+            ["吴凯远", wu, "380", &oct8, "", "332023100800018"],
+        ],
+    );
     canbao(&db).args(["reconcile", "--source", "tax"]).arg(&tax).assert().success();
     let channel = |id: &str| {
         let store = canbao::store::Store::open_read_only(&db).unwrap();
@@ -2684,8 +2707,12 @@ fn mark_says_what_force_and_yes_each_lift() {
     let oct8 = days_ago(60);
     let (dir, db) = tax_drive();
     let (zhou, wu) = ("450202201711194162", "450202201804012233");
-    let tax = dir.path().join("tax.csv");
-    std::fs::write(&tax, format!("姓名,证件号码,缴费金额,缴费日期,缴费渠道\n周静露,{zhou},380,{oct8},微信\n")).unwrap();
+    let tax = write_csv(
+        dir.path(),
+        "tax.csv",
+        "姓名,证件号码,缴费金额,缴费日期,缴费渠道",
+        &[["周静露", zhou, "380", &oct8, "微信"]],
+    );
     canbao(&db).args(["reconcile", "--source", "tax"]).arg(&tax).assert().success();
 
     let (code, text) = said(canbao(&db).args(["mark", zhou, "--channel", "现金", "--yes"]));
@@ -2856,9 +2883,12 @@ fn a_tax_payment_beside_a_decline_or_a_leaving_is_recorded_and_insures_the_pupil
     let (sun, gao) = ("450203201804047272", "450203201801098621");
     canbao(&db).args(["mark", sun, "--enrollment", "declined", "--reason", "家长不同意"]).assert().success();
     canbao(&db).args(["mark", gao, "--enrollment", "left"]).assert().success();
-    let tax = dir.path().join("tax.csv");
-    std::fs::write(&tax, format!("姓名,证件号码,缴费金额,缴费日期\n孙远泽,{sun},380,{oct9}\n高敏,{gao},380,{oct8}\n"))
-        .unwrap();
+    let tax = write_csv(
+        dir.path(),
+        "tax.csv",
+        "姓名,证件号码,缴费金额,缴费日期",
+        &[["孙远泽", sun, "380", &oct9], ["高敏", gao, "380", &oct8]],
+    );
     let report = json(canbao(&db).args(["reconcile", "--source", "tax", "--json"]).arg(&tax));
     assert_eq!((report["matched"].as_u64(), report["unapplied_payments"].as_u64()), (Some(2), Some(0)), "{report}");
     assert_eq!(report["conflicts"].as_array().map(Vec::len), Some(0), "{report}");
@@ -2915,15 +2945,12 @@ fn tax_payments_not_recorded_are_kept_and_listed_by_check_until_recorded() {
     let (zhou, sun) = ("450202201711194162", "450203201804047272");
     let stranger = valid_number("45020220160501160");
     canbao(&db).args(["mark", sun, "--enrollment", "declined", "--reason", "外地"]).assert().success();
-    let tax = dir.path().join("tax.csv");
-    std::fs::write(
-        &tax,
-        format!(
-            "姓名,证件号码,缴费金额,缴费日期\n王小明,{stranger},380,{oct8}\n周静鹭,{zhou},380,{oct8}\n\
-             孙远泽,{sun},380,{oct9}\n"
-        ),
-    )
-    .unwrap();
+    let tax = write_csv(
+        dir.path(),
+        "tax.csv",
+        "姓名,证件号码,缴费金额,缴费日期",
+        &[["王小明", &stranger, "380", &oct8], ["周静鹭", zhou, "380", &oct8], ["孙远泽", sun, "380", &oct9]],
+    );
     let unrecorded = || -> Vec<(String, String, String)> {
         let report = json(canbao(&db).args(["check", "--json", "--reveal"]));
         let mut found: Vec<(String, String, String)> = report["tax_paid_unrecorded"]
@@ -3011,8 +3038,7 @@ fn mark_paid_over_a_tax_payment_under_another_name_warns_and_check_keeps_it() {
     let oct8 = days_ago(60);
     let (dir, db) = tax_drive();
     let zhou = "450202201711194162";
-    let tax = dir.path().join("tax.csv");
-    std::fs::write(&tax, format!("姓名,证件号码,缴费金额,缴费日期\n周静鹭,{zhou},380,{oct8}\n")).unwrap();
+    let tax = write_csv(dir.path(), "tax.csv", "姓名,证件号码,缴费金额,缴费日期", &[["周静鹭", zhou, "380", &oct8]]);
     canbao(&db).args(["reconcile", "--source", "tax"]).arg(&tax).assert().success();
     let marked = canbao(&db).args(["mark", zhou, "--payment", "paid", "--amount", "380", "--yes"]).output().unwrap();
     let said = format!("{}{}", String::from_utf8_lossy(&marked.stdout), String::from_utf8_lossy(&marked.stderr));
@@ -3031,12 +3057,12 @@ fn a_tax_payment_whose_amount_cannot_be_read_is_kept_and_listed() {
     let oct8 = days_ago(60);
     let (dir, db) = tax_drive();
     let zhou = "450202201711194162";
-    let tax = dir.path().join("tax.csv");
-    std::fs::write(
-        &tax,
-        format!("姓名,证件号码,缴费金额,缴费日期,票证号码\n周静露,{zhou},4OO,{oct8},332023100800001\n"),
-    )
-    .unwrap();
+    let tax = write_csv(
+        dir.path(),
+        "tax.csv",
+        "姓名,证件号码,缴费金额,缴费日期,票证号码",
+        &[["周静露", zhou, "4OO", &oct8, "332023100800001"]],
+    );
     let report = json(canbao(&db).args(["reconcile", "--source", "tax", "--json"]).arg(&tax));
     assert_eq!(report["unapplied_payments"], 1, "{report}");
     assert_eq!(paid_amount(&db, zhou), ("unpaid".to_owned(), None));
@@ -3514,9 +3540,12 @@ fn lang_en_switches_the_command_lines_own_text_to_english() {
     let out = canbao(&db).args(["--lang", "en", "export", "sheet", "--class", "三年级9班"]).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).starts_with("error: "));
-    let tax = dir.path().join("tax.csv");
-    std::fs::write(&tax, "姓名,证件号码,缴费金额,缴费日期,征收渠道\n某某,11010519491231002X,380,2023-10-08,微信\n")
-        .unwrap();
+    let tax = write_csv(
+        dir.path(),
+        "tax.csv",
+        "姓名,证件号码,缴费金额,缴费日期,征收渠道",
+        &[["某某", "11010519491231002X", "380", "2023-10-08", "微信"]],
+    );
     let out =
         canbao(&db).args(["--lang", "en", "reconcile", "--source", "tax", "--dry-run"]).arg(&tax).output().unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
@@ -4404,9 +4433,7 @@ fn the_screen_without_a_terminal_says_so() {
 
 #[test]
 fn a_drive_from_before_a_reading_was_added_finds_its_pupils_by_it_once_opened() {
-    let (dir, db) = common::new_drive();
-    let list = write_list(dir.path(), "list.csv", &[["单小明", &valid_number("45020220110101123"), "三年级", "1班"]]);
-    canbao(&db).arg("import").arg(&list).assert().success();
+    let (_dir, db) = drive_of(&[["单小明", &valid_number("45020220110101123"), "三年级", "1班"]]);
     assert_eq!(names(&json(canbao(&db).args(["find", "danxiaoming", "--json"]))), ["单小明"]);
     // The drive as a canbao that read 单 only as shan left it: no "dan" in its search keys, schema 7.
     let conn = rusqlite::Connection::open(&db).unwrap();
@@ -4806,8 +4833,12 @@ fn marking_a_paid_pupil_paid_again_keeps_the_recorded_payment() {
     let oct9 = days_ago(59);
     let (dir, db) = tax_drive();
     let wu = "450202201804012233";
-    let tax = dir.path().join("tax.csv");
-    std::fs::write(&tax, format!("姓名,证件号码,缴费金额,缴费日期,缴费渠道\n吴凯远,{wu},380,{oct8},微信\n")).unwrap();
+    let tax = write_csv(
+        dir.path(),
+        "tax.csv",
+        "姓名,证件号码,缴费金额,缴费日期,缴费渠道",
+        &[["吴凯远", wu, "380", &oct8, "微信"]],
+    );
     canbao(&db).args(["reconcile", "--source", "tax"]).arg(&tax).assert().success();
     let details = || {
         let store = canbao::store::Store::open_read_only(&db).unwrap();
@@ -4839,20 +4870,14 @@ fn marking_a_paid_pupil_paid_again_keeps_the_recorded_payment() {
 /// for even where the name is unique, and a name and class that fit nobody or two pupils pick nobody.
 #[test]
 fn a_pupil_without_an_id_number_is_marked_by_name_and_class() {
-    let (dir, db) = common::new_drive();
-    let list = write_list(
-        dir.path(),
-        "list.csv",
-        &[
-            ["张小明", "", "一年级", "1班"],
-            ["张小明", "", "一年级", "2班"],
-            ["李小红", "", "一年级", "2班"],
-            ["王大", &valid_number("45020320190930880"), "一年级", "1班"],
-            ["赵一", &valid_number("45020320180101001"), "二年级", "1班"],
-            ["赵一", &valid_number("45020320180101003"), "二年级", "1班"],
-        ],
-    );
-    canbao(&db).arg("import").arg(&list).assert().success();
+    let (_dir, db) = drive_of(&[
+        ["张小明", "", "一年级", "1班"],
+        ["张小明", "", "一年级", "2班"],
+        ["李小红", "", "一年级", "2班"],
+        ["王大", &valid_number("45020320190930880"), "一年级", "1班"],
+        ["赵一", &valid_number("45020320180101001"), "二年级", "1班"],
+        ["赵一", &valid_number("45020320180101003"), "二年级", "1班"],
+    ]);
     let payment = |class: &str| -> Value {
         let found = json(canbao(&db).args(["find", "张小明", "--json"]));
         let pupil = found.as_array().unwrap().iter().find(|p| p["class"] == class).cloned();
@@ -5859,8 +5884,7 @@ fn problems_of_an_import_or_a_reconciliation_never_show_a_whole_id_number() {
     // A tax list pasted a column off: the pupil's number under 缴费日期 is said at the row, masked, with --json
     // and with --reveal alike (the reveal shows the numbers of the report's fields, not of a cell quoted).
     let zhou = "450202201711194162";
-    let tax = dir.path().join("tax.csv");
-    std::fs::write(&tax, format!("姓名,证件号码,缴费金额,缴费日期\n周静露,{zhou},380,{zhou}\n")).unwrap();
+    let tax = write_csv(dir.path(), "tax.csv", "姓名,证件号码,缴费金额,缴费日期", &[["周静露", zhou, "380", zhou]]);
     for args in [&["--dry-run"][..], &["--dry-run", "--json"], &["--dry-run", "--json", "--reveal"]] {
         let out = canbao(&db).args(["reconcile", "--source", "tax"]).args(args).arg(&tax).assert().success();
         let out = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
@@ -5874,12 +5898,9 @@ fn problems_of_an_import_or_a_reconciliation_never_show_a_whole_id_number() {
 /// revealed.
 #[test]
 fn json_masks_the_id_fields_and_only_them() {
-    let (dir, db) = common::new_drive();
     let real = valid_number("45020520180707906");
     let typo = format!("{}{}", &real[..17], if real.ends_with('2') { '3' } else { '2' });
-    let list = dir.path().join("list.csv");
-    std::fs::write(&list, format!("姓名,身份证号码,年级,班级\n孙芳琳,{typo},三年级,2班\n")).unwrap();
-    canbao(&db).arg("import").arg(&list).assert().success();
+    let (dir, db) = drive_of(&[["孙芳琳", &typo, "三年级", "2班"]]);
     let agency = dir.path().join("agency.csv");
     std::fs::write(&agency, format!("序号,姓名,证件号码\n1,孙芳琳,{real}\n")).unwrap();
     let report = json(canbao(&db).args(["reconcile", "--source", "agency", "--dry-run", "--json"]).arg(&agency));
@@ -6832,17 +6853,16 @@ fn a_tax_list_read_again_says_which_payments_were_kept_already() {
     let oct8 = days_ago(60);
     let (dir, db) = tax_drive();
     let (first, second) = (valid_number("45020220160501160"), valid_number("45020220160501179"));
-    let tax = dir.path().join("tax.csv");
-    std::fs::write(&tax, format!("姓名,证件号码,缴费金额,缴费日期\n王小明,{first},380,{oct8}\n")).unwrap();
+    let tax = write_csv(dir.path(), "tax.csv", "姓名,证件号码,缴费金额,缴费日期", &[["王小明", &first, "380", &oct8]]);
     let report = json(canbao(&db).args(["reconcile", "--source", "tax", "--keep-unmatched", "--json"]).arg(&tax));
     assert_eq!((report["unapplied_payments"].as_u64(), report["unapplied_kept_before"].as_u64()), (Some(1), Some(0)));
     // The tax office's next list: the same payment again, and another stranger's.
-    let next = dir.path().join("tax-next.csv");
-    std::fs::write(
-        &next,
-        format!("姓名,证件号码,缴费金额,缴费日期\n李小红,{second},380,{oct8}\n王小明,{first},380,{oct8}\n"),
-    )
-    .unwrap();
+    let next = write_csv(
+        dir.path(),
+        "tax-next.csv",
+        "姓名,证件号码,缴费金额,缴费日期",
+        &[["李小红", &second, "380", &oct8], ["王小明", &first, "380", &oct8]],
+    );
     let preview =
         json(canbao(&db).args(["reconcile", "--source", "tax", "--keep-unmatched", "--dry-run", "--json"]).arg(&next));
     assert_eq!((preview["unapplied_payments"].as_u64(), preview["unapplied_kept_before"].as_u64()), (Some(2), Some(1)));
@@ -7092,15 +7112,16 @@ fn tax_rows_without_an_id_number_are_matched_by_name_and_class_or_kept() {
     let oct8 = days_ago(60);
     let (dir, db) = tax_drive();
     let (wu, su) = ("450202201804012233", "450203201802017248");
-    let tax = dir.path().join("tax.csv");
-    std::fs::write(
-        &tax,
-        format!(
-            "姓名,证件号码,班级,缴费金额,缴费日期\n吴凯远,,三年级2班,380,{oct8}\n王小明,,三年级2班,380,{oct8}\n\
-             苏萱,,三年级2班,380,{oct8}\n"
-        ),
-    )
-    .unwrap();
+    let tax = write_csv(
+        dir.path(),
+        "tax.csv",
+        "姓名,证件号码,班级,缴费金额,缴费日期",
+        &[
+            ["吴凯远", "", "三年级2班", "380", &oct8],
+            ["王小明", "", "三年级2班", "380", &oct8],
+            ["苏萱", "", "三年级2班", "380", &oct8],
+        ],
+    );
     let preview = json(canbao(&db).args(["reconcile", "--source", "tax", "--dry-run", "--json"]).arg(&tax));
     assert_eq!((preview["matched"].as_u64(), preview["unapplied_payments"].as_u64()), (Some(1), Some(2)), "{preview}");
     let out = canbao(&db).args(["reconcile", "--source", "tax"]).arg(&tax).output().unwrap();
@@ -7145,15 +7166,17 @@ fn a_receipt_repeated_under_another_name_is_said_as_a_repeated_receipt() {
     let (dir, db) = tax_drive();
     let (zhou, wu) = ("450202201711194162", "450202201804012233");
     let (stranger, other) = ("450202201805011232", "450203201806024568");
-    let tax = dir.path().join("tax.csv");
-    std::fs::write(
-        &tax,
-        format!(
-            "姓名,证件号码,缴费金额,缴费日期,票证号码\n周静露,{zhou},380,{oct8},R-001\n王小明,{stranger},380,{oct8},R-001\n\
-             吴凯远,{wu},380,{oct8},R-002\n赵六,{other},300,{oct8},R-002\n"
-        ),
-    )
-    .unwrap();
+    let tax = write_csv(
+        dir.path(),
+        "tax.csv",
+        "姓名,证件号码,缴费金额,缴费日期,票证号码",
+        &[
+            ["周静露", zhou, "380", &oct8, "R-001"],
+            ["王小明", stranger, "380", &oct8, "R-001"],
+            ["吴凯远", wu, "380", &oct8, "R-002"],
+            ["赵六", other, "300", &oct8, "R-002"],
+        ],
+    );
     let report = json(canbao(&db).args(["reconcile", "--source", "tax", "--json", "--reveal"]).arg(&tax));
     assert_eq!(report["unknown_rows"].as_array().map(Vec::len), Some(0), "{report}");
     let repeated = report["repeated_receipts"].as_array().cloned().unwrap_or_default();
@@ -7301,12 +7324,12 @@ fn a_kept_row_without_a_number_is_not_settled_by_the_namesakes_payment_in_anothe
     let oct8 = days_ago(60);
     let (dir, db) = tax_drive();
     let wu = "450202201804012233";
-    let tax = dir.path().join("tax.csv");
-    std::fs::write(
-        &tax,
-        format!("姓名,证件号码,班级,缴费金额,缴费日期\n吴凯远,,三年级2班,380,{oct8}\n吴凯远,,一年级1班,380,{oct8}\n"),
-    )
-    .unwrap();
+    let tax = write_csv(
+        dir.path(),
+        "tax.csv",
+        "姓名,证件号码,班级,缴费金额,缴费日期",
+        &[["吴凯远", "", "三年级2班", "380", &oct8], ["吴凯远", "", "一年级1班", "380", &oct8]],
+    );
     let report = json(canbao(&db).args(["reconcile", "--source", "tax", "--json"]).arg(&tax));
     assert_eq!((report["matched"].as_u64(), report["unapplied_payments"].as_u64()), (Some(1), Some(1)), "{report}");
     assert_eq!(paid_amount(&db, wu), ("paid".to_owned(), Some(38_000)));
@@ -7475,15 +7498,16 @@ fn a_receipt_repeated_for_the_same_amount_is_kept_and_listed_with_both_rows() {
     let oct8 = days_ago(60);
     let (dir, db) = tax_drive();
     let (zhou, wu) = ("450202201711194162", "450202201804012233");
-    let tax = dir.path().join("tax.csv");
-    std::fs::write(
-        &tax,
-        format!(
-            "姓名,证件号码,缴费金额,缴费日期,票证号码\n周静露,{zhou},380,{oct8},R-001\n吴凯远,{wu},380,{oct8},R-001\n\
-             高敏,,380,{oct8},R-001\n"
-        ),
-    )
-    .unwrap();
+    let tax = write_csv(
+        dir.path(),
+        "tax.csv",
+        "姓名,证件号码,缴费金额,缴费日期,票证号码",
+        &[
+            ["周静露", zhou, "380", &oct8, "R-001"],
+            ["吴凯远", wu, "380", &oct8, "R-001"],
+            ["高敏", "", "380", &oct8, "R-001"],
+        ],
+    );
     let report = json(canbao(&db).args(["reconcile", "--source", "tax", "--json"]).arg(&tax));
     assert_eq!((report["matched"].as_u64(), report["unapplied_payments"].as_u64()), (Some(1), Some(2)), "{report}");
     assert_eq!(report["repeated_receipts"].as_array().map(Vec::len), Some(2), "{report}");
@@ -7524,14 +7548,12 @@ fn a_kept_payment_is_dismissed_with_a_reason_and_stays_dismissed() {
     let oct8 = days_ago(60);
     let (dir, db) = tax_drive();
     let (zhou, su) = ("450202201711194162", "450203201802017248");
-    let tax = dir.path().join("tax.csv");
-    std::fs::write(
-        &tax,
-        format!(
-            "姓名,证件号码,班级,缴费金额,缴费日期\n周静露,{zhou},三年级2班,380,{oct8}\n苏萱,,三年级2班,380,{oct8}\n"
-        ),
-    )
-    .unwrap();
+    let tax = write_csv(
+        dir.path(),
+        "tax.csv",
+        "姓名,证件号码,班级,缴费金额,缴费日期",
+        &[["周静露", zhou, "三年级2班", "380", &oct8], ["苏萱", "", "三年级2班", "380", &oct8]],
+    );
     canbao(&db).args(["reconcile", "--source", "tax"]).arg(&tax).assert().success();
     let su_row = vec![("苏萱".to_owned(), Some(3), "no_number".to_owned())];
     assert_eq!(tax_unrecorded(&db), su_row);
@@ -7586,8 +7608,12 @@ fn a_kept_payment_is_dismissed_with_a_reason_and_stays_dismissed() {
 fn a_list_of_unnumbered_strangers_is_refused_in_words_for_rows_without_a_number() {
     let oct8 = days_ago(60);
     let (dir, db) = tax_drive();
-    let tax = dir.path().join("tax.csv");
-    std::fs::write(&tax, format!("姓名,证件号码,缴费金额,缴费日期\n王小明,,380,{oct8}\n李雷,,300,{oct8}\n")).unwrap();
+    let tax = write_csv(
+        dir.path(),
+        "tax.csv",
+        "姓名,证件号码,缴费金额,缴费日期",
+        &[["王小明", "", "380", &oct8], ["李雷", "", "300", &oct8]],
+    );
     let (code, text) = said(canbao(&db).args(["reconcile", "--source", "tax"]).arg(&tax));
     assert_eq!(code, Some(1), "{text}");
     assert!(text.contains("2 行都没有身份证号码，其姓名本数据文件中也没有学生"), "{text}");
@@ -7619,15 +7645,16 @@ fn a_tax_lists_school_differing_only_in_width_spaces_or_brackets_is_the_drives()
     .unwrap();
     canbao(&db).arg("import").arg(&list).assert().success();
     use_this_years_policy(dir.path(), &db);
-    let tax = dir.path().join("tax.csv");
-    std::fs::write(
-        &tax,
-        format!(
-            "学校,姓名,证件号码,年级,班级,缴费金额,缴费日期\n第一小学 (东校区),李华,,一年级,1班,380,{oct8}\n\
-             第二小学校,王芳,,一年级,1班,380,{oct8}\n第一小学（东校区）,王芳,,一年级,1班,300,{oct8}\n"
-        ),
-    )
-    .unwrap();
+    let tax = write_csv(
+        dir.path(),
+        "tax.csv",
+        "学校,姓名,证件号码,年级,班级,缴费金额,缴费日期",
+        &[
+            ["第一小学 (东校区)", "李华", "", "一年级", "1班", "380", &oct8],
+            ["第二小学校", "王芳", "", "一年级", "1班", "380", &oct8],
+            ["第一小学（东校区）", "王芳", "", "一年级", "1班", "300", &oct8],
+        ],
+    );
     let report = json(canbao(&db).args(["reconcile", "--source", "tax", "--json"]).arg(&tax));
     assert_eq!((report["matched"].as_u64(), report["unapplied_payments"].as_u64()), (Some(1), Some(2)), "{report}");
     assert_eq!(paid_amount(&db, li), ("paid".to_owned(), Some(38_000)));
@@ -7870,26 +7897,24 @@ fn a_dismissal_leaves_the_other_lines_numbered_as_first_listed() {
     let oct8 = days_ago(60);
     let (dir, db) = tax_drive();
     let zhou = "450202201711194162";
-    let tax = dir.path().join("tax.csv");
-    std::fs::write(
-        &tax,
-        format!(
-            "姓名,证件号码,班级,缴费金额,缴费日期\n周静露,{zhou},三年级2班,380,{oct8}\n苏萱,,三年级2班,380,{oct8}\n\
-             王甲,,三年级2班,380,{oct8}\n李乙,,三年级2班,380,{oct8}\n赵丙,,三年级2班,380,{oct8}\n"
-        ),
-    )
-    .unwrap();
+    let tax = write_csv(
+        dir.path(),
+        "tax.csv",
+        "姓名,证件号码,班级,缴费金额,缴费日期",
+        &[
+            ["周静露", zhou, "三年级2班", "380", &oct8],
+            ["苏萱", "", "三年级2班", "380", &oct8],
+            ["王甲", "", "三年级2班", "380", &oct8],
+            ["李乙", "", "三年级2班", "380", &oct8],
+            ["赵丙", "", "三年级2班", "380", &oct8],
+        ],
+    );
     canbao(&db).args(["reconcile", "--source", "tax"]).arg(&tax).assert().success();
-    let numbered = |db: &Path| -> Vec<(u64, String)> {
-        let check = json(canbao(db).args(["check", "--json"]));
-        let lines = check["tax_paid_unrecorded"].as_array().cloned().unwrap_or_default();
-        lines.iter().map(|l| (l["number"].as_u64().unwrap_or(0), l["name"].as_str().unwrap_or("").to_owned())).collect()
-    };
-    let first = numbered(&db);
+    let first = kept_lines(&db);
     assert_eq!(first.iter().map(|(n, _)| *n).collect::<Vec<_>>(), vec![1, 2, 3, 4], "{first:?}");
     let third = first[2].1.clone();
     canbao(&db).args(["check", "--dismiss", "1", "--why", "已核实"]).assert().success();
-    let after = numbered(&db);
+    let after = kept_lines(&db);
     assert_eq!(after, first[1..].to_vec(), "numbers as first listed");
     let (_, text) = said(canbao(&db).arg("check"));
     let text = unreferenced(&text);
@@ -7897,7 +7922,7 @@ fn a_dismissal_leaves_the_other_lines_numbered_as_first_listed() {
     let (code, text) = said(canbao(&db).args(["check", "--dismiss", "3", "--why", "已核实"]));
     assert_eq!(code, Some(0), "{text}");
     assert!(unreferenced(&text).contains(&format!("[3] {third}")), "{text}");
-    let left = numbered(&db);
+    let left = kept_lines(&db);
     assert_eq!(left, vec![first[1].clone(), first[3].clone()], "the one first listed as [3] is dismissed");
     // Given again, a number names the same payment, dismissed already; one never listed dismisses nothing.
     let (code, text) = said(canbao(&db).args(["check", "--dismiss", "1", "--why", "x"]));
@@ -7916,15 +7941,16 @@ fn a_list_reconciled_again_counts_no_dismissed_payment_among_those_check_lists()
     let oct8 = days_ago(60);
     let (dir, db) = tax_drive();
     let zhou = "450202201711194162";
-    let tax = dir.path().join("tax.csv");
-    std::fs::write(
-        &tax,
-        format!(
-            "姓名,证件号码,班级,缴费金额,缴费日期\n周静露,{zhou},三年级2班,380,{oct8}\n苏萱,,三年级2班,380,{oct8}\n\
-             王甲,,三年级2班,380,{oct8}\n"
-        ),
-    )
-    .unwrap();
+    let tax = write_csv(
+        dir.path(),
+        "tax.csv",
+        "姓名,证件号码,班级,缴费金额,缴费日期",
+        &[
+            ["周静露", zhou, "三年级2班", "380", &oct8],
+            ["苏萱", "", "三年级2班", "380", &oct8],
+            ["王甲", "", "三年级2班", "380", &oct8],
+        ],
+    );
     let (_, text) = said(canbao(&db).args(["reconcile", "--source", "tax"]).arg(&tax));
     assert!(text.contains("税务名单中有 2 笔缴费未记入本机"), "{text}");
     canbao(&db).args(["check", "--dismiss", "1", "--why", "已核实"]).assert().success();
@@ -7947,29 +7973,25 @@ fn a_dismissal_is_taken_back_and_merges_carry_it_either_way() {
     let oct8 = days_ago(60);
     let (dir, db) = tax_drive();
     let zhou = "450202201711194162";
-    let tax = dir.path().join("tax.csv");
-    std::fs::write(
-        &tax,
-        format!(
-            "姓名,证件号码,班级,缴费金额,缴费日期\n周静露,{zhou},三年级2班,380,{oct8}\n苏萱,,三年级2班,380,{oct8}\n\
-             王甲,,三年级2班,380,{oct8}\n"
-        ),
-    )
-    .unwrap();
+    let tax = write_csv(
+        dir.path(),
+        "tax.csv",
+        "姓名,证件号码,班级,缴费金额,缴费日期",
+        &[
+            ["周静露", zhou, "三年级2班", "380", &oct8],
+            ["苏萱", "", "三年级2班", "380", &oct8],
+            ["王甲", "", "三年级2班", "380", &oct8],
+        ],
+    );
     canbao(&db).args(["reconcile", "--source", "tax"]).arg(&tax).assert().success();
-    let numbered = |db: &Path| -> Vec<(u64, String)> {
-        let check = json(canbao(db).args(["check", "--json"]));
-        let lines = check["tax_paid_unrecorded"].as_array().cloned().unwrap_or_default();
-        lines.iter().map(|l| (l["number"].as_u64().unwrap_or(0), l["name"].as_str().unwrap_or("").to_owned())).collect()
-    };
     let both = vec![(1, "苏萱".to_owned()), (2, "王甲".to_owned())];
-    assert_eq!(numbered(&db), both);
+    assert_eq!(kept_lines(&db), both);
     let (code, text) = said(canbao(&db).args(["check", "--dismissed"]));
     assert_eq!(code, Some(0), "{text}");
     assert!(text.contains("没有已销项的缴费"), "{text}");
     let why = "已向税务核实，是三年级1班苏萱的缴费";
     canbao(&db).args(["--operator", "李老师", "check", "--dismiss", "1", "--why", why]).assert().success();
-    assert_eq!(numbered(&db), vec![(2, "王甲".to_owned())]);
+    assert_eq!(kept_lines(&db), vec![(2, "王甲".to_owned())]);
     let other = dir.path().join("other.db");
     canbao(&db).arg("backup").arg(&other).assert().success();
 
@@ -7997,7 +8019,7 @@ fn a_dismissal_is_taken_back_and_merges_carry_it_either_way() {
     let (code, text) = said(canbao(&db).args(["--operator", "王老师", "check", "--undismiss", "1", "--why", back]));
     assert_eq!(code, Some(0), "{text}");
     assert!(text.contains("已撤销销项") && unreferenced(&text).contains("[1] 苏萱") && text.contains(back), "{text}");
-    assert_eq!(numbered(&db), both, "listed again under its number");
+    assert_eq!(kept_lines(&db), both, "listed again under its number");
     assert!(json(canbao(&db).args(["check", "--dismissed", "--json"])).as_array().is_some_and(Vec::is_empty));
     let conn = rusqlite::Connection::open(&db).unwrap();
     let (operator, new): (String, String) = conn
@@ -8008,14 +8030,14 @@ fn a_dismissal_is_taken_back_and_merges_carry_it_either_way() {
 
     // The copy still holding the dismissal, merged in: the dismissal taken back stays taken back.
     canbao(&db).arg("merge").arg(&other).assert().success();
-    assert_eq!(numbered(&db), both, "a merge brings no dismissal taken back again");
-    assert_eq!(numbered(&other), vec![(2, "王甲".to_owned())]);
+    assert_eq!(kept_lines(&db), both, "a merge brings no dismissal taken back again");
+    assert_eq!(kept_lines(&other), vec![(2, "王甲".to_owned())]);
     canbao(&other).arg("merge").arg(&db).assert().success();
-    assert_eq!(numbered(&other).iter().map(|(_, n)| n.as_str()).collect::<Vec<_>>(), ["苏萱", "王甲"]);
+    assert_eq!(kept_lines(&other).iter().map(|(_, n)| n.as_str()).collect::<Vec<_>>(), ["苏萱", "王甲"]);
     // Dismissed again on the copy, after the taking back: that dismissal holds on both.
     canbao(&other).args(["check", "--dismiss", "1", "--why", "再次核实"]).assert().success();
     canbao(&db).arg("merge").arg(&other).assert().success();
-    assert_eq!(numbered(&db), vec![(2, "王甲".to_owned())], "a later dismissal holds");
+    assert_eq!(kept_lines(&db), vec![(2, "王甲".to_owned())], "a later dismissal holds");
 }
 
 /// A payment `check` lists keeps its number when another listed one gets recorded, and when a list read later
@@ -8026,28 +8048,25 @@ fn a_listed_payment_keeps_its_number_when_another_is_recorded_or_a_later_list_so
     let oct8 = days_ago(60);
     let (dir, db) = tax_drive();
     let (zhou, wu) = ("450202201711194162", "450202201804012233");
-    let tax = dir.path().join("tax.csv");
-    std::fs::write(
-        &tax,
-        format!(
-            "姓名,证件号码,班级,缴费金额,缴费日期\n周静露,{zhou},三年级2班,380,{oct8}\n吴凯运,{wu},三年级2班,380,{oct8}\n\
-             苏萱,,三年级2班,380,{oct8}\n王甲,,三年级2班,380,{oct8}\n"
-        ),
-    )
-    .unwrap();
+    let tax = write_csv(
+        dir.path(),
+        "tax.csv",
+        "姓名,证件号码,班级,缴费金额,缴费日期",
+        &[
+            ["周静露", zhou, "三年级2班", "380", &oct8],
+            ["吴凯运", wu, "三年级2班", "380", &oct8],
+            ["苏萱", "", "三年级2班", "380", &oct8],
+            ["王甲", "", "三年级2班", "380", &oct8],
+        ],
+    );
     canbao(&db).args(["reconcile", "--source", "tax"]).arg(&tax).assert().success();
-    let numbered = |db: &Path| -> Vec<(u64, String)> {
-        let check = json(canbao(db).args(["check", "--json"]));
-        let lines = check["tax_paid_unrecorded"].as_array().cloned().unwrap_or_default();
-        lines.iter().map(|l| (l["number"].as_u64().unwrap_or(0), l["name"].as_str().unwrap_or("").to_owned())).collect()
-    };
-    assert_eq!(numbered(&db), vec![(1, "吴凯运".to_owned()), (2, "苏萱".to_owned()), (3, "王甲".to_owned())]);
+    assert_eq!(kept_lines(&db), vec![(1, "吴凯运".to_owned()), (2, "苏萱".to_owned()), (3, "王甲".to_owned())]);
     // The payment under another name is the pupil's: recorded, it is listed no more, and the others keep theirs.
     canbao(&db)
         .args(["mark", wu, "--payment", "paid", "--amount", "380", "--paid-on", &oct8, "--yes"])
         .assert()
         .success();
-    assert_eq!(numbered(&db), vec![(2, "苏萱".to_owned()), (3, "王甲".to_owned())]);
+    assert_eq!(kept_lines(&db), vec![(2, "苏萱".to_owned()), (3, "王甲".to_owned())]);
     // A later list of the same name whose row sorts before theirs.
     let later = dir.path().join("later");
     std::fs::create_dir(&later).unwrap();
@@ -8059,7 +8078,7 @@ fn a_listed_payment_keeps_its_number_when_another_is_recorded_or_a_later_list_so
     )
     .unwrap();
     canbao(&db).args(["reconcile", "--source", "tax"]).arg(later.join("tax.csv")).assert().success();
-    let after = numbered(&db);
+    let after = kept_lines(&db);
     assert!(after.contains(&(2, "苏萱".to_owned())) && after.contains(&(3, "王甲".to_owned())), "{after:?}");
     assert!(after.iter().any(|(n, name)| name == "李乙" && *n > 3), "{after:?}");
     let (_, text) = said(canbao(&db).arg("check"));
@@ -8077,15 +8096,16 @@ fn unnumbered_rows_of_one_name_amount_and_date_at_two_schools_are_listed_apart()
     let oct8 = days_ago(60);
     let (dir, db) = tax_drive();
     let zhou = "450202201711194162";
-    let tax = dir.path().join("tax.csv");
-    std::fs::write(
-        &tax,
-        format!(
-            "学校,姓名,证件号码,缴费金额,缴费日期\n,周静露,{zhou},380,{oct8}\n第一小学,王甲,,380,{oct8}\n\
-             第二小学,王甲,,380,{oct8}\n"
-        ),
-    )
-    .unwrap();
+    let tax = write_csv(
+        dir.path(),
+        "tax.csv",
+        "学校,姓名,证件号码,缴费金额,缴费日期",
+        &[
+            ["", "周静露", zhou, "380", &oct8],
+            ["第一小学", "王甲", "", "380", &oct8],
+            ["第二小学", "王甲", "", "380", &oct8],
+        ],
+    );
     let report = json(canbao(&db).args(["reconcile", "--source", "tax", "--json"]).arg(&tax));
     assert_eq!(report["unapplied_payments"].as_u64(), Some(2), "{report}");
     let rows: Vec<Option<u64>> = tax_unrecorded(&db).into_iter().map(|(_, row, _)| row).collect();
@@ -8105,14 +8125,12 @@ fn a_dismissed_row_without_a_number_is_in_the_history_of_the_one_pupil_of_its_na
     let oct8 = days_ago(60);
     let (dir, db) = tax_drive();
     let (zhou, su) = ("450202201711194162", "450203201802017248");
-    let tax = dir.path().join("tax.csv");
-    std::fs::write(
-        &tax,
-        format!(
-            "姓名,证件号码,班级,缴费金额,缴费日期\n周静露,{zhou},三年级2班,380,{oct8}\n苏萱,,三年级2班,380,{oct8}\n"
-        ),
-    )
-    .unwrap();
+    let tax = write_csv(
+        dir.path(),
+        "tax.csv",
+        "姓名,证件号码,班级,缴费金额,缴费日期",
+        &[["周静露", zhou, "三年级2班", "380", &oct8], ["苏萱", "", "三年级2班", "380", &oct8]],
+    );
     canbao(&db).args(["reconcile", "--source", "tax"]).arg(&tax).assert().success();
     let why = "已向税务核实，是三年级1班苏萱的缴费";
     canbao(&db).args(["check", "--dismiss", "1", "--why", why]).assert().success();
@@ -8137,15 +8155,16 @@ fn an_older_drives_kept_payments_are_numbered_in_the_order_they_were_kept() {
     let oct8 = days_ago(60);
     let (dir, db) = tax_drive();
     let zhou = "450202201711194162";
-    let tax = dir.path().join("tax.csv");
-    std::fs::write(
-        &tax,
-        format!(
-            "姓名,证件号码,班级,缴费金额,缴费日期\n周静露,{zhou},三年级2班,380,{oct8}\n苏萱,,三年级2班,380,{oct8}\n\
-             王甲,,三年级2班,380,{oct8}\n"
-        ),
-    )
-    .unwrap();
+    let tax = write_csv(
+        dir.path(),
+        "tax.csv",
+        "姓名,证件号码,班级,缴费金额,缴费日期",
+        &[
+            ["周静露", zhou, "三年级2班", "380", &oct8],
+            ["苏萱", "", "三年级2班", "380", &oct8],
+            ["王甲", "", "三年级2班", "380", &oct8],
+        ],
+    );
     canbao(&db).args(["reconcile", "--source", "tax"]).arg(&tax).assert().success();
     let conn = rusqlite::Connection::open(&db).unwrap();
     conn.execute_batch("DROP TRIGGER audit_kept_number; DROP TABLE kept_numbers; PRAGMA user_version = 14;").unwrap();
@@ -8165,14 +8184,12 @@ fn an_older_drives_kept_payments_are_numbered_in_the_order_they_were_kept() {
     let version: i64 =
         rusqlite::Connection::open(&db).unwrap().query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
     assert_eq!(version, canbao::store::schema::latest_version());
-    let later = dir.path().join("later.csv");
-    std::fs::write(
-        &later,
-        format!(
-            "姓名,证件号码,班级,缴费金额,缴费日期\n李乙,,三年级2班,300,{oct8}\n周静露,{zhou},三年级2班,380,{oct8}\n"
-        ),
-    )
-    .unwrap();
+    let later = write_csv(
+        dir.path(),
+        "later.csv",
+        "姓名,证件号码,班级,缴费金额,缴费日期",
+        &[["李乙", "", "三年级2班", "300", &oct8], ["周静露", zhou, "三年级2班", "380", &oct8]],
+    );
     canbao(&db).args(["reconcile", "--source", "tax"]).arg(&later).assert().success();
     assert_eq!(numbered(&db, false), vec![both[0].clone(), both[1].clone(), (3, "李乙".to_owned())]);
 }
@@ -8266,14 +8283,14 @@ fn a_tax_list_read_again_after_a_hand_top_up_finds_its_part_payment_recorded() {
     let (zhou, wu) = ("450202201711194162", "450202201804012233");
     let before = dir.path().join("before.db");
     std::fs::copy(&db, &before).unwrap();
-    let with_receipts = dir.path().join("receipts.csv");
-    std::fs::write(
-        &with_receipts,
-        format!("姓名,证件号码,缴费金额,缴费日期,票证号码\n周静露,{zhou},200,{oct8},332023100800017\n"),
-    )
-    .unwrap();
-    let without = dir.path().join("plain.csv");
-    std::fs::write(&without, format!("姓名,证件号码,缴费金额,缴费日期\n吴凯远,{wu},300,{oct8}\n")).unwrap();
+    let with_receipts = write_csv(
+        dir.path(),
+        "receipts.csv",
+        "姓名,证件号码,缴费金额,缴费日期,票证号码",
+        &[["周静露", zhou, "200", &oct8, "332023100800017"]],
+    );
+    let without =
+        write_csv(dir.path(), "plain.csv", "姓名,证件号码,缴费金额,缴费日期", &[["吴凯远", wu, "300", &oct8]]);
     for (list, id, top_up, total) in [(&with_receipts, zhou, "180", 38_000), (&without, wu, "80", 38_000)] {
         canbao(&db).args(["reconcile", "--source", "tax"]).arg(list).assert().success();
         canbao(&db).args(["mark", id, "--top-up", top_up]).assert().success();
@@ -8363,8 +8380,12 @@ fn a_dismissed_row_of_another_school_is_not_in_the_history_of_the_pupil_of_its_n
 fn the_dismissed_lines_json_keeps_the_lines_words_apart_from_the_reason_given() {
     let oct8 = days_ago(60);
     let (dir, db) = tax_drive();
-    let tax = dir.path().join("tax.csv");
-    std::fs::write(&tax, format!("姓名,证件号码,班级,缴费金额,缴费日期\n苏萱,,三年级2班,380,{oct8}\n")).unwrap();
+    let tax = write_csv(
+        dir.path(),
+        "tax.csv",
+        "姓名,证件号码,班级,缴费金额,缴费日期",
+        &[["苏萱", "", "三年级2班", "380", &oct8]],
+    );
     canbao(&db).args(["reconcile", "--source", "tax", "--keep-unmatched"]).arg(&tax).assert().success();
     let check = json(canbao(&db).args(["check", "--json"]));
     let line = check["tax_paid_unrecorded"][0].clone();
@@ -8393,8 +8414,7 @@ fn a_payment_dismissed_and_recorded_since_is_still_listed_as_dismissed() {
     let oct8 = days_ago(60);
     let (dir, db) = tax_drive();
     let zhou = "450202201711194162";
-    let tax = dir.path().join("tax.csv");
-    std::fs::write(&tax, format!("姓名,证件号码,缴费金额,缴费日期\n周静,{zhou},380,{oct8}\n")).unwrap();
+    let tax = write_csv(dir.path(), "tax.csv", "姓名,证件号码,缴费金额,缴费日期", &[["周静", zhou, "380", &oct8]]);
     canbao(&db).args(["reconcile", "--source", "tax"]).arg(&tax).assert().success();
     assert_eq!(tax_unrecorded(&db).len(), 1, "kept under another name");
     canbao(&db).args(["check", "--dismiss", "1", "--why", "已核实"]).assert().success();
@@ -8420,15 +8440,7 @@ fn a_payment_dismissed_and_recorded_since_is_still_listed_as_dismissed() {
 /// Before, only the README said so, and a list printed before the upgrade was dismissed by its old numbers.
 #[test]
 fn the_first_check_after_the_upgrade_to_fixed_numbers_says_they_changed_once() {
-    let oct8 = days_ago(60);
-    let (dir, db) = tax_drive();
-    let tax = dir.path().join("tax.csv");
-    std::fs::write(
-        &tax,
-        format!("姓名,证件号码,班级,缴费金额,缴费日期\n苏萱,,三年级2班,380,{oct8}\n王甲,,三年级2班,380,{oct8}\n"),
-    )
-    .unwrap();
-    canbao(&db).args(["reconcile", "--source", "tax", "--keep-unmatched"]).arg(&tax).assert().success();
+    let (_dir, db) = two_kept_payments();
     let changed = "编号已改为记入时的固定编号";
     let (code, text) = said(canbao(&db).arg("check"));
     assert_eq!(code, Some(0), "{text}");
@@ -8680,10 +8692,12 @@ fn add_puts_one_pupil_on_the_drive_through_the_import() {
 fn a_tax_rows_unknown_number_names_the_way_to_add_the_pupil() {
     let oct8 = days_ago(60);
     let (dir, db) = tax_drive();
-    let tax = dir.path().join("tax.csv");
-    std::fs::write(&tax, format!(
-            "姓名,证件号码,缴费金额,缴费日期\n周静露,450202201711194162,380,{oct8}\n龙小雨,450202201911021741,380,{oct8}\n"
-        )).unwrap();
+    let tax = write_csv(
+        dir.path(),
+        "tax.csv",
+        "姓名,证件号码,缴费金额,缴费日期",
+        &[["周静露", "450202201711194162", "380", &oct8], ["龙小雨", "450202201911021741", "380", &oct8]],
+    );
     canbao(&db).args(["reconcile", "--source", "tax"]).arg(&tax).assert().success();
     let out = canbao(&db).arg("check").output().unwrap();
     let said = String::from_utf8_lossy(&out.stdout);
@@ -8739,15 +8753,7 @@ fn a_payments_reference_is_worked_out_from_its_masked_line_and_holds_no_hidden_d
 /// `--dismiss 1` after the upgrade dismissed whichever payment is number 1 now, without a word.
 #[test]
 fn a_dismissal_by_number_straight_after_the_upgrade_to_fixed_numbers_is_refused_until_check_said_so() {
-    let oct8 = days_ago(60);
-    let (dir, db) = tax_drive();
-    let tax = dir.path().join("tax.csv");
-    std::fs::write(
-        &tax,
-        format!("姓名,证件号码,班级,缴费金额,缴费日期\n苏萱,,三年级2班,380,{oct8}\n王甲,,三年级2班,380,{oct8}\n"),
-    )
-    .unwrap();
-    canbao(&db).args(["reconcile", "--source", "tax", "--keep-unmatched"]).arg(&tax).assert().success();
+    let (_dir, db) = two_kept_payments();
     canbao(&db).args(["check", "--dismiss", "2", "--why", "已核实"]).assert().success();
     let wang = json(canbao(&db).args(["check", "--dismissed", "--json"]))[0]["reference"].as_str().map(str::to_owned);
     let wang = wang.expect("王甲's reference");
@@ -8817,15 +8823,7 @@ fn policy_new_with_a_premium_far_from_its_bases_wants_yes() {
 /// the text form cleared it, and a script's `check --json` left every `--dismiss N` refused.
 #[test]
 fn check_json_says_the_renumbering_once_as_the_text_form_does() {
-    let oct8 = days_ago(60);
-    let (dir, db) = tax_drive();
-    let tax = dir.path().join("tax.csv");
-    std::fs::write(
-        &tax,
-        format!("姓名,证件号码,班级,缴费金额,缴费日期\n苏萱,,三年级2班,380,{oct8}\n王甲,,三年级2班,380,{oct8}\n"),
-    )
-    .unwrap();
-    canbao(&db).args(["reconcile", "--source", "tax", "--keep-unmatched"]).arg(&tax).assert().success();
+    let (_dir, db) = two_kept_payments();
     let conn = rusqlite::Connection::open(&db).unwrap();
     conn.execute_batch("DROP TRIGGER audit_kept_number; DROP TABLE kept_numbers; PRAGMA user_version = 14;").unwrap();
     drop(conn);
@@ -8843,15 +8841,7 @@ fn check_json_says_the_renumbering_once_as_the_text_form_does() {
 /// (exit 0, as a list reconciled again): before, it read as a reference mistyped (「没有参照码为 … 的一条」, exit 1).
 #[test]
 fn dismissing_a_payment_dismissed_already_says_when_and_changes_nothing() {
-    let oct8 = days_ago(60);
-    let (dir, db) = tax_drive();
-    let tax = dir.path().join("tax.csv");
-    std::fs::write(
-        &tax,
-        format!("姓名,证件号码,班级,缴费金额,缴费日期\n苏萱,,三年级2班,380,{oct8}\n王甲,,三年级2班,380,{oct8}\n"),
-    )
-    .unwrap();
-    canbao(&db).args(["reconcile", "--source", "tax", "--keep-unmatched"]).arg(&tax).assert().success();
+    let (_dir, db) = two_kept_payments();
     let check = json(canbao(&db).args(["check", "--json"]));
     let reference = check["tax_paid_unrecorded"][0]["reference"].as_str().unwrap_or_default().to_owned();
     assert_eq!(reference.len(), 6, "{check}");
@@ -8879,35 +8869,30 @@ fn dismissing_a_payment_dismissed_already_says_when_and_changes_nothing() {
 /// found nobody of the name (「本机没有此姓名的学生」) and the pupil in the row's class stayed unpaid.
 #[test]
 fn a_tax_row_without_a_number_finds_a_name_written_without_its_middle_dot() {
-    let (dir, db) = common::new_drive();
     let (a, b, c, d) = (
         valid_number("45020220180401223"),
         valid_number("45020220180402224"),
         valid_number("45020220180403225"),
         valid_number("45020220180404226"),
     );
-    let list = write_list(
-        dir.path(),
-        "list.csv",
-        &[
-            ["阿依古丽·买买提", &a, "三年级", "1班"],
-            ["阿依古丽·买买提", &b, "三年级", "2班"],
-            ["阿依古丽·买买提", &c, "三年级", "3班"],
-            ["古丽娜尔吐尔逊", &d, "三年级", "1班"],
-        ],
-    );
-    canbao(&db).arg("import").arg(&list).assert().success();
+    let (dir, db) = drive_of(&[
+        ["阿依古丽·买买提", &a, "三年级", "1班"],
+        ["阿依古丽·买买提", &b, "三年级", "2班"],
+        ["阿依古丽·买买提", &c, "三年级", "3班"],
+        ["古丽娜尔吐尔逊", &d, "三年级", "1班"],
+    ]);
     use_this_years_policy(dir.path(), &db);
     let (day1, day2) = (days_ago(50), days_ago(40));
-    let tax = dir.path().join("tax.csv");
-    std::fs::write(
-        &tax,
-        format!(
-            "姓名,证件号码,班级,缴费金额,缴费日期\n阿依古丽买买提,,,380,{day1}\n阿依古丽买买提,,三年级2班,380,{day2}\n\
-             古丽娜尔・吐尔逊,,三年级1班,380,{day2}\n"
-        ),
-    )
-    .unwrap();
+    let tax = write_csv(
+        dir.path(),
+        "tax.csv",
+        "姓名,证件号码,班级,缴费金额,缴费日期",
+        &[
+            ["阿依古丽买买提", "", "", "380", &day1],
+            ["阿依古丽买买提", "", "三年级2班", "380", &day2],
+            ["古丽娜尔・吐尔逊", "", "三年级1班", "380", &day2],
+        ],
+    );
     let out = canbao(&db).args(["reconcile", "--source", "tax"]).arg(&tax).output().unwrap();
     let text = String::from_utf8_lossy(&out.stdout).into_owned();
     assert!(out.status.success(), "{text}{}", String::from_utf8_lossy(&out.stderr));
@@ -8933,14 +8918,12 @@ fn a_receipt_under_two_payers_recorded_for_the_second_says_so() {
     let oct8 = days_ago(60);
     let (dir, db) = tax_drive();
     let (zhou, wu) = ("450202201711194162", "450202201804012233");
-    let tax = dir.path().join("tax.csv");
-    std::fs::write(
-        &tax,
-        format!(
-            "姓名,证件号码,缴费金额,缴费日期,票证号码\n周静露,{zhou},380,{oct8},R-001\n吴凯远,{wu},380,{oct8},R-001\n"
-        ),
-    )
-    .unwrap();
+    let tax = write_csv(
+        dir.path(),
+        "tax.csv",
+        "姓名,证件号码,缴费金额,缴费日期,票证号码",
+        &[["周静露", zhou, "380", &oct8, "R-001"], ["吴凯远", wu, "380", &oct8, "R-001"]],
+    );
     canbao(&db).args(["reconcile", "--source", "tax"]).arg(&tax).assert().success();
     let why = || {
         let check = json(canbao(&db).args(["check", "--json"]));
@@ -8971,8 +8954,7 @@ fn an_undated_tax_list_after_the_new_year_is_said_as_of_no_known_year() {
     let db = dir.path().join("drive.db");
     canbao(&db).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
     let zhou = "450202201711194162";
-    let undated = dir.path().join("undated.csv");
-    std::fs::write(&undated, format!("姓名,证件号码,缴费金额\n周静露,{zhou},380\n")).unwrap();
+    let undated = write_csv(dir.path(), "undated.csv", "姓名,证件号码,缴费金额", &[["周静露", zhou, "380"]]);
     let warned = |report: &Value| {
         report["problems"]
             .as_array()
@@ -9207,15 +9189,7 @@ fn a_class_less_list_of_the_schools_own_pupils_with_categories_is_imported() {
 /// second said 「没有第 N 条」 (exit 1), as if the number were mistyped.
 #[test]
 fn dismissing_by_number_twice_says_dismissed_already_as_by_reference() {
-    let oct8 = days_ago(60);
-    let (dir, db) = tax_drive();
-    let tax = dir.path().join("tax.csv");
-    std::fs::write(
-        &tax,
-        format!("姓名,证件号码,班级,缴费金额,缴费日期\n苏萱,,三年级2班,380,{oct8}\n王甲,,三年级2班,380,{oct8}\n"),
-    )
-    .unwrap();
-    canbao(&db).args(["reconcile", "--source", "tax", "--keep-unmatched"]).arg(&tax).assert().success();
+    let (_dir, db) = two_kept_payments();
     let check = json(canbao(&db).args(["check", "--json"]));
     let lines = check["tax_paid_unrecorded"].as_array().cloned().unwrap_or_default();
     assert_eq!(lines.len(), 2, "{check}");
@@ -9249,15 +9223,16 @@ fn dismissing_by_number_twice_says_dismissed_already_as_by_reference() {
 fn a_repeated_receipt_row_of_a_pupil_is_not_counted_unreconciled() {
     let oct8 = days_ago(60);
     let (dir, db) = tax_drive();
-    let tax = dir.path().join("tax.csv");
-    std::fs::write(
-        &tax,
-        format!(
-            "姓名,证件号码,缴费金额,缴费日期,票证号码\n周静露,450202201711194162,380,{oct8},R-1\n\
-             周静露,450202201711194162,380,{oct8},R-1\n吴凯远,450202201804012233,380,{oct8},R-2\n"
-        ),
-    )
-    .unwrap();
+    let tax = write_csv(
+        dir.path(),
+        "tax.csv",
+        "姓名,证件号码,缴费金额,缴费日期,票证号码",
+        &[
+            ["周静露", "450202201711194162", "380", &oct8, "R-1"],
+            ["周静露", "450202201711194162", "380", &oct8, "R-1"],
+            ["吴凯远", "450202201804012233", "380", &oct8, "R-2"],
+        ],
+    );
     let counts = |r: &Value| {
         let n = |key: &str| r[key].as_u64().unwrap_or_else(|| panic!("{key}: {r}"));
         (n("rows_read"), n("matched"), n("further_rows"), n("not_reconciled"))
@@ -9316,15 +9291,16 @@ fn the_agencys_not_registered_line_says_the_payment_recorded_here() {
 fn a_tax_list_all_in_fen_is_refused_whole() {
     let oct8 = days_ago(60);
     let (dir, db) = tax_drive();
-    let tax = dir.path().join("fen.csv");
-    std::fs::write(
-        &tax,
-        format!(
-            "姓名,证件号码,缴费金额,缴费日期\n周静露,450202201711194162,38000,{oct8}\n\
-             吴凯远,450202201804012233,38000,{oct8}\n孙远泽,450203201804047272,38000,{oct8}\n"
-        ),
-    )
-    .unwrap();
+    let tax = write_csv(
+        dir.path(),
+        "fen.csv",
+        "姓名,证件号码,缴费金额,缴费日期",
+        &[
+            ["周静露", "450202201711194162", "38000", &oct8],
+            ["吴凯远", "450202201804012233", "38000", &oct8],
+            ["孙远泽", "450203201804047272", "38000", &oct8],
+        ],
+    );
     let rows = || {
         let conn = rusqlite::Connection::open(&db).unwrap();
         conn.query_row("SELECT count(*) FROM audit", [], |r| r.get::<_, i64>(0)).unwrap()
@@ -9361,15 +9337,17 @@ fn another_schools_tax_list_taken_on_purpose_keeps_no_strangers() {
     let oct8 = days_ago(60);
     let (dir, db) = tax_drive();
     let (a, b) = (valid_number("11010520150101001"), valid_number("11010520150202002"));
-    let tax = dir.path().join("other.csv");
-    std::fs::write(
-        &tax,
-        format!(
-            "姓名,证件号码,缴费金额,缴费日期\n周静露,450202201711194162,380,{oct8}\n外校甲,{a},380,{oct8}\n\
-             外校乙,{b},380,{oct8}\n外校丙,,380,{oct8}\n"
-        ),
-    )
-    .unwrap();
+    let tax = write_csv(
+        dir.path(),
+        "other.csv",
+        "姓名,证件号码,缴费金额,缴费日期",
+        &[
+            ["周静露", "450202201711194162", "380", &oct8],
+            ["外校甲", &a, "380", &oct8],
+            ["外校乙", &b, "380", &oct8],
+            ["外校丙", "", "380", &oct8],
+        ],
+    );
     let (code, text) = said(canbao(&db).args(["reconcile", "--source", "tax"]).arg(&tax));
     assert_eq!(code, Some(1), "refused without a word: {text}");
     assert!(text.contains("--other-school-ok"), "the refusal names the way: {text}");
@@ -9451,15 +9429,18 @@ fn another_schools_list_never_pays_our_pupil_by_the_name_alone() {
     let (dir, db) = tax_drive();
     let (a, b, c) =
         (valid_number("11010520150101001"), valid_number("11010520150202002"), valid_number("11010520150303003"));
-    let tax = dir.path().join("other.csv");
-    std::fs::write(
-        &tax,
-        format!(
-            "姓名,证件号码,缴费金额,缴费日期\n周静露,450202201711194162,380,{oct8}\n外校甲,{a},380,{oct8}\n\
-             外校乙,{b},380,{oct8}\n外校丙,{c},380,{oct8}\n吴凯远,,380,{oct8}\n"
-        ),
-    )
-    .unwrap();
+    let tax = write_csv(
+        dir.path(),
+        "other.csv",
+        "姓名,证件号码,缴费金额,缴费日期",
+        &[
+            ["周静露", "450202201711194162", "380", &oct8],
+            ["外校甲", &a, "380", &oct8],
+            ["外校乙", &b, "380", &oct8],
+            ["外校丙", &c, "380", &oct8],
+            ["吴凯远", "", "380", &oct8],
+        ],
+    );
     let report = json(canbao(&db).args(["reconcile", "--source", "tax", "--other-school-ok", "--json"]).arg(&tax));
     assert_eq!(paid_amount(&db, "450202201804012233"), ("unpaid".to_owned(), None), "{report}");
     assert_eq!(paid_amount(&db, "450202201711194162"), ("paid".to_owned(), Some(38_000)), "{report}");
@@ -9477,27 +9458,22 @@ fn another_schools_list_never_pays_our_pupil_by_the_name_alone() {
 #[test]
 fn another_schools_list_keeps_the_payment_of_our_pupil_held_with_a_flagged_number() {
     let oct8 = days_ago(60);
-    let (dir, db) = common::new_drive();
     let real = valid_number("45020520160305911");
     let typo = format!("{}{}", &real[..17], if real.ends_with('2') { '3' } else { '2' });
-    let list = dir.path().join("list.csv");
-    std::fs::write(
-        &list,
-        format!("姓名,身份证号码,年级,班级\n周静露,450202201711194162,三年级,2班\n孙芳琳,{typo},三年级,2班\n"),
-    )
-    .unwrap();
-    canbao(&db).arg("import").arg(&list).assert().success();
+    let (dir, db) = drive_of(&[["周静露", "450202201711194162", "三年级", "2班"], ["孙芳琳", &typo, "三年级", "2班"]]);
     use_this_years_policy(dir.path(), &db);
     let (a, b) = (valid_number("11010520150101001"), valid_number("11010520150202002"));
-    let tax = dir.path().join("other.csv");
-    std::fs::write(
-        &tax,
-        format!(
-            "姓名,证件号码,缴费金额,缴费日期\n周静露,450202201711194162,380,{oct8}\n孙芳琳,{real},380,{oct8}\n\
-             外校甲,{a},380,{oct8}\n外校乙,{b},380,{oct8}\n"
-        ),
-    )
-    .unwrap();
+    let tax = write_csv(
+        dir.path(),
+        "other.csv",
+        "姓名,证件号码,缴费金额,缴费日期",
+        &[
+            ["周静露", "450202201711194162", "380", &oct8],
+            ["孙芳琳", &real, "380", &oct8],
+            ["外校甲", &a, "380", &oct8],
+            ["外校乙", &b, "380", &oct8],
+        ],
+    );
     let report = json(canbao(&db).args(["reconcile", "--source", "tax", "--other-school-ok", "--json"]).arg(&tax));
     assert_eq!(report["strangers_not_kept"].as_u64(), Some(2), "{report}");
     let kept: Vec<String> = tax_unrecorded(&db).into_iter().map(|(name, _, _)| name).collect();
@@ -9512,15 +9488,18 @@ fn another_schools_list_keeps_no_stranger_whatever_the_proportion() {
     let oct8 = days_ago(60);
     let (dir, db) = tax_drive();
     let (a, b) = (valid_number("11010520150101001"), valid_number("11010520150202002"));
-    let tax = dir.path().join("district.csv");
-    std::fs::write(
-        &tax,
-        format!(
-            "姓名,证件号码,缴费金额,缴费日期\n周静露,450202201711194162,380,{oct8}\n吴凯远,450202201804012233,380,{oct8}\n\
-             孙远泽,450203201804047272,380,{oct8}\n外校甲,{a},380,{oct8}\n外校乙,{b},380,{oct8}\n"
-        ),
-    )
-    .unwrap();
+    let tax = write_csv(
+        dir.path(),
+        "district.csv",
+        "姓名,证件号码,缴费金额,缴费日期",
+        &[
+            ["周静露", "450202201711194162", "380", &oct8],
+            ["吴凯远", "450202201804012233", "380", &oct8],
+            ["孙远泽", "450203201804047272", "380", &oct8],
+            ["外校甲", &a, "380", &oct8],
+            ["外校乙", &b, "380", &oct8],
+        ],
+    );
     let dry =
         json(canbao(&db).args(["reconcile", "--source", "tax", "--other-school-ok", "--dry-run", "--json"]).arg(&tax));
     assert_eq!((dry["other_school"].as_bool(), dry["strangers_not_kept"].as_u64()), (Some(true), Some(2)), "{dry}");
@@ -9538,15 +9517,17 @@ fn a_list_in_fen_is_refused_counting_what_it_says() {
     let oct8 = days_ago(60);
     let (dir, db) = tax_drive();
     let (a, b) = (valid_number("11010520150101001"), valid_number("11010520150202002"));
-    let tax = dir.path().join("fen.csv");
-    std::fs::write(
-        &tax,
-        format!(
-            "姓名,证件号码,缴费金额,缴费日期\n周静露,450202201711194162,38000,{oct8}\n吴凯远,450202201804012233,38000,{oct8}\n\
-             外校甲,{a},38000,{oct8}\n外校乙,{b},38000,{oct8}\n"
-        ),
-    )
-    .unwrap();
+    let tax = write_csv(
+        dir.path(),
+        "fen.csv",
+        "姓名,证件号码,缴费金额,缴费日期",
+        &[
+            ["周静露", "450202201711194162", "38000", &oct8],
+            ["吴凯远", "450202201804012233", "38000", &oct8],
+            ["外校甲", &a, "38000", &oct8],
+            ["外校乙", &b, "38000", &oct8],
+        ],
+    );
     let (code, text) = said(canbao(&db).args(["reconcile", "--source", "tax"]).arg(&tax));
     assert_eq!(code, Some(1), "{text}");
     assert!(text.contains("名单上本校学生的 2 笔缴费"), "{text}");
@@ -9561,12 +9542,12 @@ fn another_schools_list_is_said_in_english_with_its_verb() {
     let oct8 = days_ago(60);
     let (dir, db) = tax_drive();
     let a = valid_number("11010520150101001");
-    let tax = dir.path().join("other.csv");
-    std::fs::write(
-        &tax,
-        format!("姓名,证件号码,缴费金额,缴费日期\n周静露,450202201711194162,380,{oct8}\n外校甲,{a},380,{oct8}\n"),
-    )
-    .unwrap();
+    let tax = write_csv(
+        dir.path(),
+        "other.csv",
+        "姓名,证件号码,缴费金额,缴费日期",
+        &[["周静露", "450202201711194162", "380", &oct8], ["外校甲", &a, "380", &oct8]],
+    );
     let base = ["--lang", "en", "reconcile", "--source", "tax", "--other-school-ok"];
     let (_, text) = said(canbao(&db).args(base).arg("--dry-run").arg(&tax));
     assert!(text.contains("the 1 payment of strangers would not be kept"), "{text}");
@@ -9610,15 +9591,12 @@ fn another_schools_stranger_without_a_number_is_said_not_kept() {
     let oct8 = days_ago(60);
     let (dir, db) = tax_drive();
     let a = valid_number("11010520150101001");
-    let tax = dir.path().join("other.csv");
-    std::fs::write(
-        &tax,
-        format!(
-            "姓名,证件号码,缴费金额,缴费日期\n周静露,450202201711194162,380,{oct8}\n外校甲,{a},380,{oct8}\n\
-             外校丙,,380,{oct8}\n"
-        ),
-    )
-    .unwrap();
+    let tax = write_csv(
+        dir.path(),
+        "other.csv",
+        "姓名,证件号码,缴费金额,缴费日期",
+        &[["周静露", "450202201711194162", "380", &oct8], ["外校甲", &a, "380", &oct8], ["外校丙", "", "380", &oct8]],
+    );
     for lang in ["zh", "en"] {
         let args = ["--lang", lang, "reconcile", "--source", "tax", "--other-school-ok", "--dry-run", "--json"];
         let report = json(canbao(&db).args(args).arg(&tax));
@@ -9779,14 +9757,12 @@ fn a_list_reconciled_again_after_a_name_correction_counts_only_what_check_lists(
     let oct8 = days_ago(60);
     let (dir, db) = tax_drive();
     let zhou = "450202201711194162";
-    let tax = dir.path().join("tax.csv");
-    std::fs::write(
-        &tax,
-        format!(
-            "姓名,证件号码,班级,缴费金额,缴费日期\n周静露,{zhou},三年级2班,380,{oct8}\n苏萱,,三年级2班,380,{oct8}\n"
-        ),
-    )
-    .unwrap();
+    let tax = write_csv(
+        dir.path(),
+        "tax.csv",
+        "姓名,证件号码,班级,缴费金额,缴费日期",
+        &[["周静露", zhou, "三年级2班", "380", &oct8], ["苏萱", "", "三年级2班", "380", &oct8]],
+    );
     let (_, text) = said(canbao(&db).args(["reconcile", "--source", "tax"]).arg(&tax));
     assert!(text.contains("税务名单中有 1 笔缴费未记入本机"), "{text}");
     let mut store = canbao::store::Store::open(&db).unwrap();
@@ -9843,8 +9819,12 @@ fn a_tax_list_headed_with_its_unit_after_a_slash_or_a_space_reads_its_amounts() 
 fn a_tax_list_whose_amount_looking_column_is_unread_is_refused() {
     let oct8 = days_ago(60);
     let (dir, db) = tax_drive();
-    let tax = dir.path().join("sum.csv");
-    std::fs::write(&tax, format!("姓名,身份证号码,金额合计,缴费日期\n周静露,450202201711194162,95,{oct8}\n")).unwrap();
+    let tax = write_csv(
+        dir.path(),
+        "sum.csv",
+        "姓名,身份证号码,金额合计,缴费日期",
+        &[["周静露", "450202201711194162", "95", &oct8]],
+    );
     for dry in [true, false] {
         let mut cmd = canbao(&db);
         cmd.args(["reconcile", "--source", "tax"]).arg(&tax);
@@ -9865,15 +9845,16 @@ fn a_tax_list_whose_amount_looking_column_is_unread_is_refused() {
 fn a_tax_list_headed_in_fen_with_amounts_in_yuan_is_refused_whole() {
     let oct8 = days_ago(60);
     let (dir, db) = tax_drive();
-    let tax = dir.path().join("fen_but_yuan.csv");
-    std::fs::write(
-        &tax,
-        format!(
-            "姓名,证件号码,缴费金额(分),缴费日期\n周静露,450202201711194162,380,{oct8}\n\
-             吴凯远,450202201804012233,380.00,{oct8}\n孙远泽,450203201804047272,95,{oct8}\n"
-        ),
-    )
-    .unwrap();
+    let tax = write_csv(
+        dir.path(),
+        "fen_but_yuan.csv",
+        "姓名,证件号码,缴费金额(分),缴费日期",
+        &[
+            ["周静露", "450202201711194162", "380", &oct8],
+            ["吴凯远", "450202201804012233", "380.00", &oct8],
+            ["孙远泽", "450203201804047272", "95", &oct8],
+        ],
+    );
     for dry in [true, false] {
         let mut cmd = canbao(&db);
         cmd.args(["reconcile", "--source", "tax"]).arg(&tax);
@@ -10033,15 +10014,12 @@ fn a_tax_lists_amounts_beyond_the_ceiling_are_weighed_alike_with_a_policy_and_wi
         let drive = || if with_policy { tax_drive() } else { imported("utf8_bom.csv") };
         // One among payments: held at its row, the others recorded.
         let (dir, db) = drive();
-        let tax = dir.path().join("one_far.csv");
-        std::fs::write(
-            &tax,
-            format!(
-                "姓名,证件号码,缴费金额,缴费日期\n周静露,{zhou},380,{oct8}\n吴凯远,{wu},380,{oct8}\n\
-                 孙远泽,{sun},38000,{oct8}\n"
-            ),
-        )
-        .unwrap();
+        let tax = write_csv(
+            dir.path(),
+            "one_far.csv",
+            "姓名,证件号码,缴费金额,缴费日期",
+            &[["周静露", zhou, "380", &oct8], ["吴凯远", wu, "380", &oct8], ["孙远泽", sun, "38000", &oct8]],
+        );
         let (code, text) = said(canbao(&db).args(["reconcile", "--source", "tax"]).arg(&tax));
         assert_eq!(code, Some(0), "policy {with_policy}: {text}");
         assert_eq!(paid_amount(&db, zhou), ("paid".to_owned(), Some(38_000)), "policy {with_policy}: {text}");
@@ -10054,20 +10032,20 @@ fn a_tax_lists_amounts_beyond_the_ceiling_are_weighed_alike_with_a_policy_and_wi
         );
         // Alone on its list: held at its row as well, not the whole list refused.
         let (dir, db) = drive();
-        let tax = dir.path().join("alone.csv");
-        std::fs::write(&tax, format!("姓名,证件号码,缴费金额,缴费日期\n孙远泽,{sun},38000,{oct8}\n")).unwrap();
+        let tax =
+            write_csv(dir.path(), "alone.csv", "姓名,证件号码,缴费金额,缴费日期", &[["孙远泽", sun, "38000", &oct8]]);
         let (code, text) = said(canbao(&db).args(["reconcile", "--source", "tax"]).arg(&tax));
         assert_eq!(code, Some(0), "policy {with_policy}: {text}");
         assert_eq!(paid_amount(&db, sun), ("unpaid".to_owned(), None), "policy {with_policy}: {text}");
         assert_eq!(tax_unrecorded(&db).len(), 1, "policy {with_policy}: {text}");
         // Two: the whole list refused, the rule said, nothing kept.
         let (dir, db) = drive();
-        let tax = dir.path().join("two.csv");
-        std::fs::write(
-            &tax,
-            format!("姓名,证件号码,缴费金额,缴费日期\n吴凯远,{wu},38000,{oct8}\n孙远泽,{sun},38000,{oct8}\n"),
-        )
-        .unwrap();
+        let tax = write_csv(
+            dir.path(),
+            "two.csv",
+            "姓名,证件号码,缴费金额,缴费日期",
+            &[["吴凯远", wu, "38000", &oct8], ["孙远泽", sun, "38000", &oct8]],
+        );
         for (lang, rule) in [("zh", ["两笔以上", "只有一笔时"]), ("en", ["two or more", "one alone"])] {
             let (code, text) = said(canbao(&db).args(["--lang", lang, "reconcile", "--source", "tax"]).arg(&tax));
             assert_eq!(code, Some(1), "policy {with_policy}: {text}");
@@ -10084,15 +10062,16 @@ fn a_tax_lists_amounts_beyond_the_ceiling_are_weighed_alike_with_a_policy_and_wi
 fn a_tax_list_headed_in_fen_with_amounts_in_yuan_is_refused_without_a_policy() {
     let oct8 = days_ago(60);
     let (dir, db) = imported("utf8_bom.csv");
-    let tax = dir.path().join("fen_but_yuan.csv");
-    std::fs::write(
-        &tax,
-        format!(
-            "姓名,证件号码,金额(分),缴费日期\n周静露,450202201711194162,400,{oct8}\n\
-             吴凯远,450202201804012233,400,{oct8}\n孙远泽,450203201804047272,380,{oct8}\n"
-        ),
-    )
-    .unwrap();
+    let tax = write_csv(
+        dir.path(),
+        "fen_but_yuan.csv",
+        "姓名,证件号码,金额(分),缴费日期",
+        &[
+            ["周静露", "450202201711194162", "400", &oct8],
+            ["吴凯远", "450202201804012233", "400", &oct8],
+            ["孙远泽", "450203201804047272", "380", &oct8],
+        ],
+    );
     for (lang, said_so) in
         [("zh", ["以元为单位", "280 元", "未保存任何内容"]), ("en", ["look like yuan", "280 yuan", "nothing saved"])]
     {
@@ -10124,15 +10103,12 @@ fn a_small_part_payment_under_a_fen_header_is_read_as_one() {
         assert!(text.contains("部分缴费"), "said as a part payment: {text}");
     }
     let (dir, db) = tax_drive();
-    let tax = dir.path().join("mostly.csv");
-    std::fs::write(
-        &tax,
-        format!(
-            "姓名,证件号码,缴费金额(分),缴费日期\n周静露,{zhou},380,{oct8}\n吴凯远,{wu},380,{oct8}\n\
-             孙远泽,{sun},38000,{oct8}\n"
-        ),
-    )
-    .unwrap();
+    let tax = write_csv(
+        dir.path(),
+        "mostly.csv",
+        "姓名,证件号码,缴费金额(分),缴费日期",
+        &[["周静露", zhou, "380", &oct8], ["吴凯远", wu, "380", &oct8], ["孙远泽", sun, "38000", &oct8]],
+    );
     let (code, text) = said(canbao(&db).args(["reconcile", "--source", "tax"]).arg(&tax));
     assert_eq!(code, Some(1), "{text}");
     assert!(text.contains("3 笔缴费中有 2 笔") && text.contains("以元为单位"), "{text}");
