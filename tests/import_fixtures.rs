@@ -6873,4 +6873,57 @@ fn a_whole_id_number_a_program_wrote_into_a_number_cell_is_kept() {
     assert_eq!(held("陆梓天").1.as_deref(), Some("precision_lost"), "{:?}", report.problems);
     let rows: Vec<_> = report.problems.iter().filter(|p| p.message.contains("丢失")).map(|p| p.row).collect();
     assert_eq!(rows, [Some(3)], "{:?}", report.problems);
+/// A class heading, a file's or a sheet's name stating a status its pupils have (「三年级4班不参保学生名单」,
+/// 「三年级4班已缴费学生」, 「三年级4班放弃参保学生名单.xlsx」) gives its class, and says the status it states was not
+/// recorded, as a school's 是否参保 否 records none: a 不参保 wants its reason, a payment its amount and date. One
+/// stating the status a pupil is added with (未交费, 未参保) says nothing of it. Before, the status was dropped unsaid.
+#[test]
+fn a_class_heading_or_name_stating_a_status_gives_its_class_and_says_the_status_was_not_recorded() {
+    let dir = tempfile::tempdir().unwrap();
+    let ids: Vec<String> = (1..=2).map(|i| valid(&format!("45020220160318{i:03}"))).collect();
+    let cases = [
+        ("三年级4班不参保学生名单", Some("不参保")),
+        ("三年级4班放弃参保学生", Some("放弃参保")),
+        ("三年级4班已缴费学生", Some("已缴费")),
+        ("三年级4班已参保学生名单", Some("已参保")),
+        ("三年级4班未交费学生", None),
+        ("三年级4班未参保名单", None),
+    ];
+    let unrecorded = |m: &str, word: &str| m.contains(&format!("“{word}”")) && m.contains("未据此记录");
+    for (heading, stated) in cases {
+        // Under a heading between two blocks.
+        let path = dir.path().join("h.csv");
+        let rows: Vec<Vec<Option<&str>>> = vec![
+            vec![Some("三年级1班")],
+            vec![Some("姓名"), Some("身份证号码")],
+            vec![Some("甲一"), Some(ids[0].as_str())],
+            vec![Some(heading)],
+            vec![Some("乙二"), Some(ids[1].as_str())],
+        ];
+        write_rows(&path, "Sheet1", &rows);
+        let mut drive = store();
+        let report = class_list::import(&mut drive, &[path.as_path()], Some("育才小学"), false).unwrap();
+        assert_eq!(classes_of(&drive, &ids), ["三年级1班", "三年级4班"], "{heading}: {:?}", report.problems);
+        let at_heading: Vec<&str> =
+            report.problems.iter().filter(|p| p.row == Some(4)).map(|p| p.message.as_str()).collect();
+        match stated {
+            Some(word) => assert!(at_heading.iter().any(|m| unrecorded(m, word)), "{heading}: {at_heading:?}"),
+            None => assert!(!at_heading.iter().any(|m| m.contains("未据此记录")), "{heading}: {at_heading:?}"),
+        }
+        // As a file's name, and as a sheet's.
+        let named = dir.path().join(format!("{heading}.xlsx"));
+        let header: &[&str] = &["姓名", "身份证号码"];
+        let pupil = vec![vec!["乙二".to_owned(), ids[1].clone()]];
+        write_sheets(&named, &[("Sheet1", header, pupil.clone())]);
+        let sheet = dir.path().join("sheet.xlsx");
+        write_sheets(&sheet, &[(heading, header, pupil)]);
+        for path in [&named, &sheet] {
+            let mut drive = store();
+            let report = class_list::import(&mut drive, &[path.as_path()], Some("育才小学"), false).unwrap();
+            let what = format!("{heading} in {path:?}");
+            assert_eq!(classes_of(&drive, &ids[1..]), ["三年级4班"], "{what}: {:?}", report.problems);
+            let said = report.problems.iter().any(|p| stated.is_some_and(|word| unrecorded(&p.message, word)));
+            assert_eq!(said, stated.is_some(), "{what}: {:?}", report.problems);
+        }
+    }
 }

@@ -1191,6 +1191,22 @@ enum ClassSource {
 
 /// What is said of a list without a class column whose pupils take the class `label` from `written`.
 fn class_given_message(source: ClassSource, written: &str, label: &str) -> String {
+    let status = match source {
+        ClassSource::FileName => {
+            let stem = Path::new(written).file_stem().map(|s| s.to_string_lossy()).unwrap_or_default();
+            stated_status_message("；文件名", "; the file's name", &stem)
+        }
+        ClassSource::Title => stated_status_message("；标题", "; the title", written),
+        ClassSource::SheetName => stated_status_message("；工作表名称", "; the sheet's name", written),
+    };
+    let given = class_given_line(source, written, label);
+    match status {
+        Some(status) => given + &status,
+        None => given,
+    }
+}
+
+fn class_given_line(source: ClassSource, written: &str, label: &str) -> String {
     let (label, written) = (quoted(label), quoted(written));
     match source {
         ClassSource::FileName => format!(
@@ -8540,54 +8556,68 @@ fn class_first(text: &str) -> Option<TitleClass> {
     None
 }
 
-/// Which of a class's pupils a list after its class holds, by whether they paid or are insured: 未交费, 未参保 …
-const LIST_QUALIFIERS: [&str; 16] = [
-    "未交费",
-    "未缴费",
-    "已交费",
-    "已缴费",
-    "未交",
-    "未缴",
-    "已交",
-    "已缴",
-    "欠费",
-    "未参保",
-    "已参保",
-    "不参保",
-    "放弃参保",
-    "未参保缴费",
-    "未登记",
-    "已登记",
-];
+/// Which of a class's pupils a list after its class holds, as a pupil is added: not yet paid nor registered (未交费,
+/// 未参保 …). The list's words say nothing its pupils' statuses do not already.
+const LIST_QUALIFIERS: [&str; 8] = ["未交费", "未缴费", "未交", "未缴", "欠费", "未参保", "未参保缴费", "未登记"];
 
-/// Whether the words after a class only say which of its pupils the list holds (「未交费学生」, 「学生未参保」,
-/// 「不参保学生名单（共3人）」): a qualifier (`LIST_QUALIFIERS`), with 学生 before it or a list's words and an aside
-/// after it. A word more makes it a note (「学生未交费的请尽快缴纳」).
-fn qualifies_list(rest: &str) -> bool {
-    const LIST_NOUNS: [&str; 6] = ["学生名单", "名单", "名册", "学生", "人员", "统计表"];
-    let mut rest = rest.trim();
+/// Statuses a heading, a file's or a sheet's name may state of its pupils that the import does not record
+/// (「三年级4班不参保学生名单」, 「三年级4班已缴费学生」): the class is given, the status said unrecorded
+/// (`stated_status`), as a school's 是否参保 否 records none. A 不参保 wants its reason, a payment its amount and date,
+/// and 已参保 does not say who paid. Longer words first, so the word said is the one written.
+const STATED_STATUSES: [&str; 11] =
+    ["放弃参保", "拒绝参保", "不参保", "异地参保", "已参保", "已登记", "已交费", "已缴费", "财政代缴", "已交", "已缴"];
+
+/// The status a class heading, a file's or a sheet's name states of its pupils and the import does not record
+/// (`STATED_STATUSES`), read in the words after its class: 「三年级4班不参保学生名单」 → 不参保.
+fn stated_status(text: &str) -> Option<&'static str> {
+    let after = text.char_indices().find(|&(_, c)| c == '班').map_or(text, |(at, c)| &text[at + c.len_utf8()..]);
+    STATED_STATUSES.iter().copied().find(|w| after.contains(w))
+}
+
+/// What is said of a status a heading or a name states (`stated_status`): not recorded, to be checked.
+fn stated_status_message(what: &str, what_en: &str, text: &str) -> Option<String> {
+    let word = stated_status(text)?;
+    Some(format!(
+        "{what}写明“{word}”，这些学生的参保缴费状态未据此记录，请核对后在 canbao 中标记 ({what_en} states “{word}”: \
+         those pupils' statuses were not recorded from it; check them and mark them in canbao)"
+    ))
+}
+
+/// A title's words with the asides in brackets after it (`title_aside`, `after_class_words`) and the trailing
+/// `words` taken off, over and over: 「三年级4班不参保学生名单（共3人）」 → 「三年级4班不参保」 with the list's nouns.
+fn strip_title_tail<'t>(text: &'t str, words: &[&str]) -> &'t str {
+    let mut rest = text;
     loop {
         let before = rest;
         if let Some(close) = rest.chars().next_back().filter(|c| ")）】]".contains(*c)) {
             let opens: &[char] = if matches!(close, ')' | '）') { &['(', '（'] } else { &['【', '['] };
             if let Some(open) = rest.rfind(opens) {
                 let open_len = rest[open..].chars().next().map_or(0, char::len_utf8);
+                // A class number in brackets (三年级（2）) is the class's, no aside: it stays.
                 let inner = &rest[open + open_len..rest.len() - close.len_utf8()];
                 if title_aside(inner) || after_class_words(inner) {
                     rest = &rest[..open];
                 }
             }
         }
-        if let Some(noun) = LIST_NOUNS.iter().find(|n| rest.ends_with(*n)) {
-            rest = &rest[..rest.len() - noun.len()];
+        if let Some(word) = words.iter().find(|w| rest.ends_with(*w)) {
+            rest = &rest[..rest.len() - word.len()];
         }
         rest = rest.trim_end();
         if rest == before {
-            break;
+            return rest;
         }
     }
+}
+
+/// Whether the words after a class only say which of its pupils the list holds (「未交费学生」, 「学生未参保」,
+/// 「不参保学生名单（共3人）」): a qualifier (`LIST_QUALIFIERS`, or a status it states, `STATED_STATUSES`), with 学生
+/// before it or a list's words and an aside after it. A word more makes it a note (「学生未交费的请尽快缴纳」).
+fn qualifies_list(rest: &str) -> bool {
+    const LIST_NOUNS: [&str; 6] = ["学生名单", "名单", "名册", "学生", "人员", "统计表"];
+    let rest = strip_title_tail(rest.trim(), &LIST_NOUNS);
     let rest = rest.strip_prefix("学生").unwrap_or(rest).trim_start();
-    LIST_QUALIFIERS.contains(&rest)
+    LIST_QUALIFIERS.contains(&rest) || STATED_STATUSES.contains(&rest)
 }
 
 /// The one class a sheet's or a file's name names, as a title or after a label (`labelled_reading`).
@@ -8641,28 +8671,7 @@ fn title_reading(text: &str) -> Option<TitleClass> {
         segments.pop();
     }
     let joined = segments.concat();
-    let mut rest = joined.as_str();
-    loop {
-        let before = rest;
-        if let Some(close) = rest.chars().next_back().filter(|c| ")）】]".contains(*c)) {
-            let opens: &[char] = if matches!(close, ')' | '）') { &['(', '（'] } else { &['【', '['] };
-            if let Some(open) = rest.rfind(opens) {
-                let open_len = rest[open..].chars().next().map_or(0, char::len_utf8);
-                // A class number in brackets (三年级（2）) is the class's, no aside: it stays.
-                let inner = &rest[open + open_len..rest.len() - close.len_utf8()];
-                if title_aside(inner) || after_class_words(inner) {
-                    rest = &rest[..open];
-                }
-            }
-        }
-        if let Some(word) = TITLE_AFTER_CLASS.iter().find(|w| rest.ends_with(*w)) {
-            rest = &rest[..rest.len() - word.len()];
-        }
-        rest = rest.trim_end();
-        if rest == before {
-            break;
-        }
-    }
+    let rest = strip_title_tail(&joined, &TITLE_AFTER_CLASS);
     // A label line (「班级：三年级2班」) is read by `class_line`, or by `labelled_reading` inside a list; a colon
     // left here is no title's.
     if rest.contains([':', '：']) {
@@ -8867,9 +8876,10 @@ fn heading_message(label: &str, shown: &str, taken: usize, first: usize, last: u
         ),
     };
     let class = if shown == label { String::new() } else { format!("（班级“{label}”）") };
+    let status = stated_status_message("；标题", "; the heading", &shown).unwrap_or_default();
     format!(
         "班级标题行“{shown}”{class}，不是学生，已跳过；{rows}，写有班级的行按所写 (a class heading row, “{shown}”, not a \
-         pupil: skipped; {rows_en}; a row that writes its class keeps it)"
+         pupil: skipped; {rows_en}; a row that writes its class keeps it){status}"
     )
 }
 
