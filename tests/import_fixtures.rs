@@ -6927,3 +6927,38 @@ fn a_class_heading_or_name_stating_a_status_gives_its_class_and_says_the_status_
         }
     }
 }
+
+/// A school's own list of a category's pupils under the school's short name or a term (「宜宾三中低保学生名单.xlsx」,
+/// 「2024年秋季学期残疾学生名单」, 「红星希望低保学生名单」 on a drive of 红星希望) is imported, not refused as a
+/// department's list; 「特困供养学生名单」 still is. Before, each was refused.
+#[test]
+fn a_schools_category_list_under_its_short_name_or_a_term_is_imported() {
+    let dir = tempfile::tempdir().unwrap();
+    let child = valid("45020320160306124");
+    let header: &[&str] = &["姓名", "身份证号码"];
+    let rows = vec![vec!["孙小".to_owned(), child.clone()]];
+    let by_short = dir.path().join("宜宾三中低保学生名单.xlsx");
+    write_sheets(&by_short, &[("Sheet1", header, rows.clone())]);
+    let by_term = dir.path().join("list.xlsx");
+    write_sheets(&by_term, &[("2024年秋季学期残疾学生名单", header, rows.clone())]);
+    let titled = dir.path().join("titled.csv");
+    std::fs::write(&titled, format!("附小低保学生名单\n姓名,身份证号码\n孙小,{child}\n")).unwrap();
+    let own_name = dir.path().join("红星希望低保学生名单.csv");
+    std::fs::write(&own_name, format!("姓名,身份证号码\n孙小,{child}\n")).unwrap();
+    let cases = [
+        (&by_short, "宜宾市第三中学", true),
+        (&by_term, "宜宾市第三中学", true),
+        (&titled, "宜宾市第三中学", true),
+        (&own_name, "红星希望", true),
+        (&own_name, "宜宾市第三中学", false),
+    ];
+    for (path, school, imported) in cases {
+        let what = format!("{path:?} on {school}");
+        let mut store = store();
+        match class_list::import(&mut store, &[path.as_path()], Some(school), false) {
+            Ok(report) if imported => assert_eq!(report.added, 1, "{what}: {:?}", report.problems),
+            Err(ImportError::CategoryList { .. }) if !imported => {}
+            other => panic!("{what}: {other:?}"),
+        }
+    }
+}

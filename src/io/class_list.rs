@@ -3020,7 +3020,7 @@ impl RowReader<'_> {
                 &map,
                 (by_canbao, template.as_ref()),
                 (class_column, &sheet_class),
-                other_lists && !alone,
+                (other_lists && !alone, school.unwrap_or(default_school)),
             )?;
             let form = match paperwork {
                 Paperwork::List(form) => form,
@@ -4165,7 +4165,7 @@ impl RowReader<'_> {
         map: &HeaderMap,
         (by_canbao, template): (bool, Option<&Template>),
         (class_column, sheet_class): (bool, &SheetClass),
-        multi: bool,
+        (multi, school): (bool, &str),
     ) -> Result<Paperwork, ImportError> {
         self.category_list_reading = false;
         let above: Vec<Vec<String>> =
@@ -4217,7 +4217,7 @@ impl RowReader<'_> {
             ));
             return Ok(Paperwork::List(Some(own)));
         }
-        let place = SheetPlace { sheet: &sheet.name, file, multi };
+        let place = SheetPlace { sheet: &sheet.name, file, multi, school };
         let header_row = sheet.rows.get(map.row).map(Vec::as_slice).unwrap_or_default();
         let look = looks_like_category_list(
             map,
@@ -9292,6 +9292,8 @@ struct SheetPlace<'a> {
     sheet: &'a str,
     file: &'a str,
     multi: bool,
+    /// The school the list's pupils go into (`--school`, else the drive's): a name holding it is its own list.
+    school: &'a str,
 }
 
 /// A department's list of certified people rather than a class list (`ImportError::CategoryList`): nothing giving a
@@ -9318,7 +9320,7 @@ fn looks_like_category_list(
     let file_stem = Path::new(place.file).file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     let names = [place.sheet, file_stem.as_str()];
     let department = |text: &str| DEPARTMENT_TITLE_WORDS.iter().any(|word| text.contains(word));
-    let category = |text: &str| category_named(text);
+    let category = |text: &str| category_named(text) && (place.school.is_empty() || !text.contains(place.school));
     // Only a title, the list's own name, names it so: a template's filling-in row above the header (「说明：人员类别
     // 填写 特困、低保…」) lists the categories of any school's list.
     let category_column = map.columns.contains_key(&Column::Category);
@@ -9355,8 +9357,38 @@ fn looks_like_category_list(
 }
 
 /// Words of a name that make it a school's list of its pupils (「随班就读残疾学生名单」, 「XX小学低保学生名单」): the
-/// school, its classes or grades. A category named beside them is its pupils' category, not the list's subject.
-const PUPIL_LIST_NAME_WORDS: [&str; 8] = ["学校", "小学", "中学", "幼儿园", "学院", "在校", "班", "年级"];
+/// school, as its full or short name ends (三中 and 二小 are `short_school_named`'s), its classes or grades, its
+/// terms (「2024年秋季学期残疾学生名单」). A category named beside them is its pupils' category, not the list's subject.
+const PUPIL_LIST_NAME_WORDS: [&str; 22] = [
+    "学校",
+    "小学",
+    "中学",
+    "幼儿园",
+    "学院",
+    "在校",
+    "班",
+    "年级",
+    "附小",
+    "附中",
+    "完小",
+    "中心校",
+    "高中",
+    "初中",
+    "中专",
+    "职中",
+    "职校",
+    "技校",
+    "分校",
+    "校区",
+    "学期",
+    "学年",
+];
+
+/// Whether a name holds a school's short name, a numeral and 中 or 小 (「宜宾三中低保学生名单」, 「二小残疾学生」).
+fn short_school_named(text: &str) -> bool {
+    let chars: Vec<char> = text.chars().collect();
+    chars.windows(2).any(|w| ("一二三四五六七八九十".contains(w[0]) || w[0].is_ascii_digit()) && "中小".contains(w[1]))
+}
 
 /// Words beside 学生 that make a name a school's list of its pupils (「低保学生参保名单」, 「残疾学生资助名单」): what a
 /// school does for them. 学生 alone is a department's word too (「特困供养学生名单」, 「低保家庭学生名单」).
@@ -9368,6 +9400,7 @@ const PUPIL_LIST_DEEDS: [&str; 7] = ["参保", "医保", "缴费", "就读", "�
 /// pupils' list.
 fn category_named(text: &str) -> bool {
     let schools = PUPIL_LIST_NAME_WORDS.iter().any(|word| text.contains(word))
+        || short_school_named(text)
         || (text.contains("学生") && PUPIL_LIST_DEEDS.iter().any(|word| text.contains(word)));
     CATEGORY_NAME_WORDS.iter().any(|word| text.contains(word)) && !schools
 }
