@@ -6962,3 +6962,34 @@ fn a_schools_category_list_under_its_short_name_or_a_term_is_imported() {
         }
     }
 }
+
+/// Under a grade heading (「三年级」 alone over 「1班」's block), a class after an empty row naming its own grade
+/// (「四年级3班」, the 年级 cell blank) is that class, and ends the heading's block: no grade of the heading's is
+/// given to it, nor said to disagree at its every row. Before, each row got 三年级 and the disagreement.
+#[test]
+fn a_class_naming_its_own_grade_ends_a_grade_headings_block() {
+    let dir = tempfile::tempdir().unwrap();
+    let ids: Vec<String> = (1..=4).map(|i| valid(&format!("45020220160319{i:03}"))).collect();
+    let id = |i: usize| Some(ids[i].as_str());
+    for file in ["g.csv", "g.xlsx"] {
+        let path = dir.path().join(file);
+        let rows: Vec<Vec<Option<&str>>> = vec![
+            vec![Some("年级"), Some("班级"), Some("姓名"), Some("身份证号")],
+            vec![Some("三年级")],
+            vec![None, Some("1班"), Some("甲"), id(0)],
+            vec![],
+            vec![None, Some("四年级3班"), Some("乙"), id(1)],
+            vec![None, Some("四年级3班"), Some("丙"), id(2)],
+            vec![],
+            vec![None, Some("三年级2班"), Some("丁"), id(3)],
+        ];
+        write_rows(&path, "名单", &rows);
+        let mut store = store();
+        let report = class_list::import(&mut store, &[path.as_path()], Some("绿地小学"), false).unwrap();
+        assert_eq!(report.added, 4, "{file}: {:?}", report.problems);
+        let expected = ["三年级1班", "四年级3班", "四年级3班", "三年级2班"];
+        assert_eq!(classes_of(&store, &ids), expected, "{file}: {:?}", report.problems);
+        let disagrees = report.problems.iter().any(|p| p.message.contains("年级列"));
+        assert!(!disagrees, "{file}: {:?}", report.problems);
+    }
+}

@@ -2339,9 +2339,19 @@ impl FillDown {
         (self.spacer, self.after_gap) = (false, false);
     }
 
-    /// The grade heading's cell, in its column, for a row that writes a class of its own and no grade.
+    /// The grade heading's cell, in its column, for a row that writes a class of its own and no grade. A class
+    /// naming another grade (「四年级3班」 under 「三年级」) is written in full by a typist gone on to that grade: it
+    /// ends the heading's block, where the heading's grade beside it was said to disagree at its every row.
     fn grade_heading_above(&mut self, map: &HeaderMap, row: &[Cell]) {
         let Some((i, cell)) = self.grade_heading.clone() else { return };
+        let own_year = [Column::Class, Column::GradeClass]
+            .iter()
+            .filter_map(|&c| map.get(c, row))
+            .find_map(|c| full_year(&c.text_ref()));
+        if own_year.is_some_and(|year| Some(year) != full_year(&cell.text_ref())) {
+            self.grade_heading = None;
+            return;
+        }
         let at = self.columns[i].1;
         if map.columns.get(&Column::Grade) == Some(&at) && row.get(at).is_none_or(Cell::is_empty) {
             self.above[i] = Some(cell);
