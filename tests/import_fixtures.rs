@@ -6873,6 +6873,8 @@ fn a_whole_id_number_a_program_wrote_into_a_number_cell_is_kept() {
     assert_eq!(held("陆梓天").1.as_deref(), Some("precision_lost"), "{:?}", report.problems);
     let rows: Vec<_> = report.problems.iter().filter(|p| p.message.contains("丢失")).map(|p| p.row).collect();
     assert_eq!(rows, [Some(3)], "{:?}", report.problems);
+}
+
 /// A class heading, a file's or a sheet's name stating a status its pupils have (「三年级4班不参保学生名单」,
 /// 「三年级4班已缴费学生」, 「三年级4班放弃参保学生名单.xlsx」) gives its class, and says the status it states was not
 /// recorded, as a school's 是否参保 否 records none: a 不参保 wants its reason, a payment its amount and date. One
