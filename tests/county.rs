@@ -5879,3 +5879,62 @@ fn a_restore_that_cannot_know_the_other_creations_school_says_which_pupils_stay(
     let again = push(&db, &[&b], &[]);
     assert!(again["files"][0]["not_moved_back"].is_null(), "said once for the restore: {again}");
 }
+
+/// Seven pupils of school 2's list under another school and spelling, as `other_spelling_of_school2` writes four.
+fn seven_of_school2(dir: &Path) -> PathBuf {
+    let list = dir.join("school1-seven.csv");
+    let mut text = String::from("姓名,身份证号,所在年级、班级\n");
+    for n in 0..7 {
+        text.push_str(&format!("误名{n},{},四年级5班\n", pupil_id(1, n)));
+    }
+    std::fs::write(&list, text).unwrap();
+    list
+}
+
+/// The pupils a restore could not move back are named up to a few, the rest counted (all of them in --json,
+/// without a `paid_here` that means nothing there); the line says what else the taken-back creation left (phone,
+/// categories, note, enrollment and payment), and it speaks of another school only where the school is in doubt.
+/// Before, every pupil was a line, the other school was named even when the pupils' school was not in doubt, and
+/// nothing said what else stayed.
+#[test]
+fn the_pupils_a_restore_cannot_move_back_are_listed_up_to_a_few_and_the_rest_counted() {
+    let Some(db) = TestDb::new() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let base = drive(dir.path(), 0, 3);
+    let other = seven_of_school2(dir.path());
+    let b = laptop_copy(dir.path(), &base, "lapB");
+    push(&db, &[&base], &[]);
+    canbao(&b).args(["import", "--school", "第4小学"]).arg(&other).assert().success();
+    push(&db, &[&b], &[]);
+    let ids: Vec<String> = (0..7).map(|n| pupil_id(1, n)).collect();
+    // The other drive's creation as a canbao of county schema 12 pushed it: the school, not the name and class.
+    let written = db
+        .client()
+        .execute(
+            "INSERT INTO canbao.audit(event, drive_id, pupil_id, at, at_text, operator, origin, action, id_number,
+                                      field, old, new, school)
+             SELECT gen_random_uuid(), (SELECT min(id) FROM canbao.drives), p.id, now() - interval '1 day',
+                    to_char(now() - interval '1 day', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), '旧版', 'old-laptop', 'import',
+                    p.id_number, 'created', NULL, 'school1.csv', '第4小学'
+             FROM canbao.pupils p WHERE p.id_number = ANY($1)",
+            &[&ids],
+        )
+        .unwrap();
+    assert_eq!(written, 7);
+    let backup = import_backup(&dir.path().join("lapB"), "school0");
+    canbao(&b).arg("restore").arg(backup).arg("--force").assert().success();
+    let dry = push(&db, &[&b], &["--dry-run"]);
+    let listed = dry["files"][0]["not_moved_back"].as_array().unwrap_or_else(|| panic!("{dry}")).clone();
+    assert_eq!(listed.len(), 7, "{dry}");
+    assert!(listed.iter().all(|p| p["kept"] == serde_json::json!(["name", "class"])), "{dry}");
+    assert!(listed.iter().all(|p| p.get("paid_here").is_none()), "{dry}");
+    let out = bare().arg("push").arg(&b).args(["--to", &db.url, "--accept-clock"]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(out.status.success(), "{text}");
+    assert!(text.contains("其中 7 名学生另一个数据文件也建了档"), "{text}");
+    let lines = text.lines().filter(|l| l.contains("保留了撤回的建档给的")).count();
+    assert_eq!(lines, 5, "{text}");
+    assert!(text.contains("另有 2 名"), "{text}");
+    assert!(!text.contains("另一所学校"), "the school is not in doubt: {text}");
+    assert!(text.contains("电话、类别、备注和参保、缴费情况"), "{text}");
+}

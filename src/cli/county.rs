@@ -370,22 +370,41 @@ pub fn push(
         }
         if !f.not_moved_back.is_empty() {
             let n = f.not_moved_back.len();
+            // The other school is spoken of only where a pupil's school is in doubt: two laptops of one school
+            // that imported one list differ in nothing the operator could check against another school's.
+            let school = f.not_moved_back.iter().any(|p| p.kept.contains(&"school"));
+            let (kept_zh, kept_en, check_zh, check_en) = if school {
+                (
+                    "学校、姓名或班级",
+                    "school, name or class",
+                    "请对照另一所学校的名单逐一核对",
+                    "check each against the other school's list",
+                )
+            } else {
+                (
+                    "姓名或班级",
+                    "name or class",
+                    "请对照本校名单核对姓名和班级",
+                    "check their names and classes against the school's list",
+                )
+            };
             let en = format!(
                 "{} another drive created too, whose creation here a restore of this drive took back, keep the \
-                 school, name or class it gave them: the other drive's creation reached the county from an older \
-                 canbao, which did not record them, so the county cannot move them back; check each against the \
-                 other school's list and correct it on the laptop that holds it; said once for this restore",
+                 {kept_en} it gave them: the other drive's creation reached the county from an older canbao, which \
+                 did not record them, so the county cannot move them back; the phone, categories, note and \
+                 enrollment and payment this creation gave stay as well; {check_en} and correct it on the laptop \
+                 that holds it; said once for this restore",
                 crate::words::counted(n, "pupil", "pupils")
             );
             say(
                 &format!(
-                    "  其中 {n} 名学生另一个数据文件也建了档，本数据文件的建档已随恢复撤回，但仍保留这次建档给的学校、姓名或班级：\
-                     另一个数据文件的建档是由较早版本的 canbao 上传的，没有记下这些，汇总数据库无法把他们移回；请对照另一所\
-                     学校的名单逐一核对，在存有该学生的电脑上更正；本次恢复只提示这一次 ({en})"
+                    "  其中 {n} 名学生另一个数据文件也建了档，本数据文件的建档已随恢复撤回，但仍保留这次建档给的{kept_zh}：\
+                     另一个数据文件的建档是由较早版本的 canbao 上传的，没有记下这些，汇总数据库无法把他们移回；\
+                     这次建档给的电话、类别、备注和参保、缴费情况也仍保留；{check_zh}，在存有该学生的电脑上更正；本次恢复只提示这一次 ({en})"
                 ),
                 &format!("  {en}"),
             );
-            for p in &f.not_moved_back {
+            for p in f.not_moved_back.iter().take(OTHER_SCHOOL_LISTED) {
                 let (name, id, school) = (&p.pupil.name, &p.pupil.id_number, &p.pupil.school);
                 let kept_zh: Vec<&str> = p.kept.iter().map(|k| kept_label(k).0).collect();
                 let kept_en: Vec<&str> = p.kept.iter().map(|k| kept_label(k).1).collect();
@@ -398,6 +417,7 @@ pub fn push(
                     &format!("    {school} {name} {id}: kept {}", kept_en.join(", ")),
                 );
             }
+            more_listed(n, "    ");
         }
         if !f.removed_from_county.is_empty() {
             let n = f.removed_from_county.len();
@@ -631,7 +651,8 @@ fn prepare_schema(target: &Target, limit: std::time::Duration, dry_run: bool, js
     Ok(())
 }
 
-/// How many of the pupils in two unrelated schools' drives a push names one by one.
+/// How many of the pupils in two unrelated schools' drives, or of those a restore could not move back, a push
+/// names one by one.
 const OTHER_SCHOOL_LISTED: usize = 5;
 
 /// A group of fields a restore's taking back left as the taken-back creation gave it
@@ -676,11 +697,16 @@ fn other_school_pupils(others: &[county::push::OtherSchoolPupil]) {
             ),
         );
     }
+    more_listed(n, "  ");
+}
+
+/// The pupils past the first [`OTHER_SCHOOL_LISTED`] of a list of `n`, counted (`indent`: the list's).
+fn more_listed(n: usize, indent: &str) {
     if n > OTHER_SCHOOL_LISTED {
         let more = n - OTHER_SCHOOL_LISTED;
         say(
-            &format!("  ……另有 {more} 名，--json 列出全部 ({more} more: --json lists them all)"),
-            &format!("  … {more} more: --json lists them all"),
+            &format!("{indent}……另有 {more} 名，--json 列出全部 ({more} more: --json lists them all)"),
+            &format!("{indent}… {more} more: --json lists them all"),
         );
     }
 }

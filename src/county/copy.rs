@@ -270,15 +270,16 @@ pub fn write_status(
 }
 
 pub const EVENT_COLUMNS: &str = "event, drive_id, pupil_id, at, at_text, operator, origin, action, id_number, field, \
-     old, new, year, school, name, grade, class, class_order";
+     old, new, year, school, name, grade, class";
 
 /// What a creation row gave its pupil, each where the row was the drive's newest change of it (see the county
-/// schema's versions 12 and 13): the school, the name, and the grade, class and class's sort key.
+/// schema's versions 12 and 13): the school, the name, and the grade and class (a rewind makes the class's sort
+/// key again from them, as a drive makes it).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Created<'a> {
     pub school: Option<&'a str>,
     pub name: Option<&'a str>,
-    pub class: Option<(&'a str, &'a str, &'a str)>,
+    pub class: Option<(&'a str, &'a str)>,
 }
 
 /// `created`: for a creation row, what it gave the pupil.
@@ -303,13 +304,11 @@ pub fn write_event(line: &mut CopyLine, e: &DriveEvent, drive_id: i32, pupil_id:
     line.opt(created.school);
     line.opt(created.name);
     match created.class {
-        Some((grade, class, order)) => {
+        Some((grade, class)) => {
             line.text(grade);
             line.text(class);
-            line.text(order);
         }
         None => {
-            line.null();
             line.null();
             line.null();
         }

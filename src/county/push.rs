@@ -102,8 +102,10 @@ pub struct RemovedPupil {
 /// its own creation back, and the county keeps what that creation gave for the groups in `kept` (`school`,
 /// `name`, `class`), since the other creation's row reached it from a canbao that did not record them (the
 /// school before county schema 12, the name and class before 13), and no later change of them says either. The
-/// county does not guess: the operator checks the pupil against the other school's list, and a change made there
-/// (on the laptop that holds the pupil) moves it.
+/// county does not guess: the operator checks the pupil against the other school's list (the school's own where
+/// `school` is not kept), and a change made there (on the laptop that holds the pupil) moves it. What else the
+/// taken-back creation set (phone, categories, note, enrollment and payment) stays too, as for any pupil a
+/// restore takes back (a restore moves back the school, name and class only), and the push says so with the list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct NotMovedBack {
     #[serde(flatten)]
@@ -1811,7 +1813,7 @@ fn insert_history<'r>(
             match slot {
                 0 => created.school = Some(p.school.as_str()),
                 1 => created.name = Some(p.name.as_str()),
-                _ => created.class = Some((p.grade.as_str(), p.class.as_str(), p.class_order.as_str())),
+                _ => created.class = Some((p.grade.as_str(), p.class.as_str())),
             }
         }
     }

@@ -210,13 +210,13 @@ pub const MIGRATIONS: &[&str] = &[
     r#"
     ALTER TABLE canbao.audit ADD COLUMN IF NOT EXISTS school text;
     "#,
-    // 13: likewise the name and the class (grade, class and its sort key) a pupil's creation row gave them, where
-    // it was the drive's newest change of that group when pushed (NULL otherwise, and for rows pushed before): a
-    // restore that takes one creation back gives the pupil back the other creation's name and class with its
-    // school, not the name and class of the creation taken back.
+    // 13: likewise the name and the class (grade and class; a restore makes the sort key again from them) a
+    // pupil's creation row gave them, where it was the drive's newest change of that group when pushed (NULL
+    // otherwise, and for rows pushed before): a restore that takes one creation back gives the pupil back the
+    // other creation's name and class with its school, not the name and class of the creation taken back.
     r#"
     ALTER TABLE canbao.audit ADD COLUMN IF NOT EXISTS name text, ADD COLUMN IF NOT EXISTS grade text,
-                             ADD COLUMN IF NOT EXISTS class text, ADD COLUMN IF NOT EXISTS class_order text;
+                             ADD COLUMN IF NOT EXISTS class text;
     "#,
 ];
 
