@@ -10247,4 +10247,112 @@ fn a_list_reconciled_again_keeps_no_payment_the_pupil_has_recorded() {
     assert!(text.contains("税务名单中有 1 笔缴费未记入本机"), "{text}");
     assert_eq!(tax_unrecorded(&db).len(), 1, "{:?}", tax_unrecorded(&db));
     assert_eq!(kept_rows(), (all_before, 0), "no kept payment written for the one recorded: {text}");
+/// Chooses for the drive a policy of its own year whose later window charges the financing standard (280 元 and
+/// a 580 元 subsidy, as liuzhou-2021): its year-wide ceiling is 8600 元, while a pupil paying in the first window
+/// owes 280 元.
+fn use_a_financing_standard_policy(dir: &Path, db: &Path) {
+    let year = drive_year(db);
+    let folder = dir.join("standard-config");
+    std::fs::create_dir_all(folder.join("canbao/policies")).unwrap();
+    let text = format!(
+        "title = \"本年度\"\ndocument = \"测试\"\ninsured_year = {year}\npersonal_premium = 280\n\
+         government_subsidy = 580\n\n[[window]]\nname = \"缴费期\"\nfrom = {}-01-01\nto = {year}-11-30\n\
+         clause = \"测试\"\ntext = \"测试\"\namount = \"personal\"\ncoverage = \"year\"\n\n[[window]]\n\
+         name = \"年末\"\nfrom = {year}-12-01\nto = {year}-12-31\nclause = \"测试\"\ntext = \"测试\"\n\
+         amount = \"financing_standard\"\ncoverage = \"year\"\n",
+        year - 1
+    );
+    std::fs::write(folder.join("canbao/policies/standard.toml"), text).unwrap();
+    let mut chosen = canbao(db);
+    chosen.env("XDG_CONFIG_HOME", &folder).env("HOME", dir).args(["policy", "use", "standard"]).assert().success();
+}
+
+/// `mark` weighs an amount against the pupil's own premium where the policy prices the pupil, as the tax list's
+/// reconciliation does: 3000 for a 280 元 premium is refused by both, said against the premium, not against the
+/// year's 8600 元 ceiling (ten times the financing standard). Without a policy, the refusal says none is chosen,
+/// not 「保费的 10 倍」. Before, `mark` saved 3000 元 that the reconciliation held.
+#[test]
+fn mark_weighs_an_amount_against_the_pupils_premium_as_the_reconciliation_does() {
+    let zhou = "450202201711194162";
+    let day = days_ago(60);
+    let (dir, db) = imported("utf8_bom.csv");
+    use_a_financing_standard_policy(dir.path(), &db);
+    for lang in ["zh", "en"] {
+        let (code, text) = said(canbao(&db).args([
+            "--lang",
+            lang,
+            "mark",
+            zhou,
+            "--payment",
+            "paid",
+            "--amount",
+            "3000",
+            "--paid-on",
+            &day,
+            "--yes",
+        ]));
+        assert_eq!(code, Some(1), "{text}");
+        assert!(text.contains("280") && !text.contains("8600"), "{text}");
+    }
+    assert_eq!(paid_amount(&db, zhou), ("unpaid".to_owned(), None));
+    let tax = dir.path().join("tax.csv");
+    std::fs::write(&tax, format!("姓名,证件号码,缴费金额,缴费日期\n周静露,{zhou},3000,{day}\n")).unwrap();
+    let (code, text) = said(canbao(&db).args(["reconcile", "--source", "tax"]).arg(&tax));
+    assert_eq!(code, Some(0), "{text}");
+    assert_eq!(paid_amount(&db, zhou), ("unpaid".to_owned(), None), "{text}");
+    let (code, text) =
+        said(canbao(&db).args(["mark", zhou, "--payment", "paid", "--amount", "2000", "--paid-on", &day, "--yes"]));
+    assert_eq!(code, Some(0), "under ten times the premium: {text}");
+    let (_dir, db) = imported("utf8_bom.csv");
+    let (code, text) = said(canbao(&db).args(["mark", zhou, "--payment", "paid", "--amount", "5000", "--yes"]));
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains("未选政策") && !text.contains("保费的"), "{text}");
+}
+
+/// A tax list in 分 under a 元 header is refused on most of its payments, as a list in 元 under a 分 header is: 38000,
+/// 38000 and 3000 (a 30 元 top-up in 分) refuse the list whole, where before the 3000 was recorded as 3000 元.
+#[test]
+fn a_list_in_fen_under_a_yuan_header_is_refused_on_most_of_its_payments() {
+    let oct8 = days_ago(60);
+    let (zhou, wu, sun) = ("450202201711194162", "450202201804012233", "450203201804047272");
+    let (dir, db) = imported("utf8_bom.csv");
+    let tax = dir.path().join("mostly_fen.csv");
+    std::fs::write(
+        &tax,
+        format!(
+            "姓名,证件号码,缴费金额,缴费日期\n周静露,{zhou},38000,{oct8}\n吴凯远,{wu},38000,{oct8}\n\
+             孙远泽,{sun},3000,{oct8}\n"
+        ),
+    )
+    .unwrap();
+    for lang in ["zh", "en"] {
+        let (code, text) = said(canbao(&db).args(["--lang", lang, "reconcile", "--source", "tax"]).arg(&tax));
+        assert_eq!(code, Some(1), "{text}");
+        assert!(text.contains("2") && (text.contains("过半") || text.contains("more than half")), "{text}");
+    }
+    assert_eq!(paid_amount(&db, sun), ("unpaid".to_owned(), None));
+    assert!(tax_unrecorded(&db).is_empty());
+}
+
+/// A pupil's rows on a tax list are weighed summed as well as one by one, as `mark --amount` weighs what it records:
+/// two rows of 2000 for one pupil (no policy) come to 4000 元, the ceiling, and are held at their rows, not recorded.
+#[test]
+fn a_pupils_rows_summed_beyond_the_ceiling_are_held() {
+    let zhou = "450202201711194162";
+    let (dir, db) = imported("utf8_bom.csv");
+    let tax = dir.path().join("twice.csv");
+    std::fs::write(
+        &tax,
+        format!(
+            "姓名,证件号码,缴费金额,缴费日期\n周静露,{zhou},2000,{}\n周静露,{zhou},2000,{}\n",
+            days_ago(60),
+            days_ago(50)
+        ),
+    )
+    .unwrap();
+    let (code, text) = said(canbao(&db).args(["reconcile", "--source", "tax"]).arg(&tax));
+    assert_eq!(code, Some(0), "{text}");
+    assert_eq!(paid_amount(&db, zhou), ("unpaid".to_owned(), None), "{text}");
+    assert!(text.contains("4000"), "{text}");
+    assert_eq!(tax_unrecorded(&db).len(), 2, "{text}");
 }

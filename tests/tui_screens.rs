@@ -14593,4 +14593,29 @@ fn a_drive_without_a_policy_is_told_how_to_make_one() {
         let shown = screen(&app);
         assert!(shown.contains(palette), "{lang:?}: {shown}");
     }
+/// The payment form weighs a top-up with the payment it makes up, as `mark --top-up` does: 300 recorded and 3600
+/// typed come to 3900 元, at ten times the pupil's 380 元 or beyond, and are refused in the form, nothing saved.
+/// Before, the 3600 alone was weighed, and one `y` saved 3900 元.
+#[test]
+fn a_top_up_is_weighed_with_the_payment_it_makes_up() {
+    let mut app = app_on_policy(with_part_payments(&["林彤瑶"]));
+    app.update(Action::Resize(120, 30));
+    app.update(Action::Search);
+    type_text(&mut app, "林彤瑶");
+    app.update(Action::Confirm);
+    let id = app.selected_id().expect("林彤瑶");
+    app.update(Action::TogglePaid);
+    app.update(Action::Confirm);
+    let Some(canbao::tui::modal::Modal::Payment(form)) = &mut app.modal else { panic!("the top-up form") };
+    assert_eq!(form.top_up, Some(30_000));
+    form.amount.set("3600");
+    form.date.set("2023-10-20");
+    form.date_touched = true;
+    app.update(Action::Confirm);
+    let Some(canbao::tui::modal::Modal::Payment(form)) = &app.modal else {
+        panic!("refused in the form: {:?} {:?}", app.status, app.modal.is_some())
+    };
+    let said = form.error.clone().unwrap_or_default();
+    assert!(said.contains("3900") && said.contains("380 元"), "{said}");
+    assert_eq!(app.store.student(id).expect("s").payment_details.amount_fen, Some(30_000));
 }

@@ -657,17 +657,17 @@ pub(super) fn mark(cli: &Cli, args: &MarkArgs) -> CmdResult {
                     }
                     Some(a) => {
                         let fen = money::parse_yuan(a).ok_or_else(|| UserError::new(format!("金额“{a}”无法识别 (not an amount: “{a}”)")).kind("bad_amount"))?;
-                        // At the ceiling of one payment under the drive's policy or beyond (ten times its premium,
-                        // or of any notice's without one) is a slip (a date typed as the amount): refused, `--yes` or
-                        // not, as the reconciliation holds such an amount back.
-                        let policy = paperwork::drive_policy(&store).ok().flatten();
-                        if money::beyond_ceiling(fen, policy.as_ref()) {
-                            let most = money::plain(money::payment_ceiling(policy.as_ref()));
+                        // Ten times the pupil's premium or more, or, the pupil not priced, at the year's ceiling or
+                        // beyond, is a slip (a date typed as the amount): refused, `--yes` or not, as the
+                        // reconciliation holds such an amount back (`money::slip`).
+                        let policy = paperwork::drive_policy(&store)?;
+                        let day = carried.unwrap_or(on);
+                        let full = full_premium(&store, policy.as_ref(), &pupil, day);
+                        if let Some(slip) = money::slip(fen, full, policy.as_ref()) {
+                            let (weighed, weighed_en) = slip.weighed();
                             return Err(UserError::new(format!(
-                                "金额 {a} 元达到一名学生一年缴费的上限 {most} 元（保费的 {factor} 倍），像是输错了，未保存 (the \
-                                 amount {a} reaches the most one pupil's year is paid, {most} yuan, {factor} times the \
-                                 premium: mistyped? nothing saved)",
-                                factor = money::SLIP_FACTOR
+                                "金额 {a} 元{weighed}，像是输错了，未保存 (the amount {a} yuan {weighed_en}: mistyped? \
+                                 nothing saved)"
                             ))
                             .kind("bad_amount"));
                         }
@@ -997,14 +997,12 @@ fn mark_top_up(store: &mut Store, pupil: &Student, chosen: &str, top_up: TopUp, 
     }
     // The payment made up beyond the ceiling of one payment (a date typed as the top-up, with no amount due to
     // weigh it against when no policy is chosen) is a slip, refused as `mark --amount` refuses it.
-    if money::beyond_ceiling(recorded.saturating_add(fen), policy.as_ref()) {
-        let (most, total) =
-            (money::plain(money::payment_ceiling(policy.as_ref())), money::plain(recorded.saturating_add(fen)));
+    let total = recorded.saturating_add(fen);
+    if let Some(slip) = money::slip(total, full_premium(store, policy.as_ref(), pupil, on), policy.as_ref()) {
+        let ((weighed, weighed_en), total) = (slip.weighed(), money::plain(total));
         return Err(UserError::new(format!(
-            "{name}：补缴后缴费合计 {total} 元，达到一名学生一年缴费的上限 {most} 元（保费的 {factor} 倍），像是输错了，未保存 \
-             ({name}: with the top-up the payment comes to {total} yuan, reaching the most one pupil's year is paid, \
-             {most} yuan, {factor} times the premium: mistyped? nothing saved)",
-            factor = money::SLIP_FACTOR
+            "{name}：补缴后缴费合计 {total} 元，{weighed}，像是输错了，未保存 ({name}: with the top-up the payment \
+             comes to {total} yuan, which {weighed_en}: mistyped? nothing saved)"
         ))
         .kind("bad_amount"));
     }
@@ -1889,6 +1887,22 @@ fn hukou_pending_due(
     let quote = crate::domain::policy::quote_pupil_in_year(&policy, &on_day, day, store.current_year()).ok()?;
     let table = crate::domain::category::CategoryTable::builtin();
     crate::domain::pupil_flags::hukou_pending(&policy, table, &on_day, &request, &quote)
+}
+
+/// The pupil's full premium for a payment on `day` under the drive's policy, by the categories certified for the
+/// year: what `money::slip` weighs an amount against, as the reconciliation weighs a list's. `None` where the
+/// policy prices nothing of it, or none is chosen.
+fn full_premium(
+    store: &Store,
+    policy: Option<&crate::domain::policy::Policy>,
+    pupil: &crate::domain::student::Student,
+    day: chrono::NaiveDate,
+) -> Option<i64> {
+    let mut on_day = pupil.certified_in(store.current_year()).into_owned();
+    on_day.payment_details.paid_on = Some(day);
+    let request = crate::domain::policy::pupil_request(&on_day, day);
+    let table = crate::domain::category::CategoryTable::builtin();
+    crate::domain::policy::full_premium_fen(policy?, table, &request, store.current_year())
 }
 
 fn amount_due(

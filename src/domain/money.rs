@@ -132,6 +132,83 @@ pub fn far_from_due(fen: i64, due_fen: i64) -> Option<FarAmount> {
     })
 }
 
+/// An amount that is no pupil's payment ([`slip`]), and what it was weighed against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Slip {
+    /// Ten times the pupil's full premium `full` or more, the policy pricing the pupil.
+    Premium { far: FarAmount, full: i64 },
+    /// The pupil not priced: at the year-wide ceiling or beyond ([`payment_ceiling`]); `most`: the most the chosen
+    /// policy asks for one pupil's year, none where no policy is chosen.
+    Ceiling { ceiling: i64, most: Option<i64> },
+}
+
+impl Slip {
+    /// What the slip most likely is ([`FarAmount`]): against a ceiling, nothing tells 分 from zeros typed twice.
+    pub fn far(self) -> FarAmount {
+        match self {
+            Slip::Premium { far, .. } => far,
+            Slip::Ceiling { .. } => FarAmount::Other,
+        }
+    }
+
+    /// The premium it was weighed against, if the pupil's.
+    pub fn premium(self) -> Option<i64> {
+        match self {
+            Slip::Premium { full, .. } => Some(full),
+            Slip::Ceiling { .. } => None,
+        }
+    }
+
+    /// What the amount was weighed against, as the sentence 「金额 X 元…」 goes on, each rule said as it is:
+    /// (Chinese, English).
+    pub fn weighed(self) -> (String, String) {
+        let factor = SLIP_FACTOR;
+        match self {
+            Slip::Premium { full, .. } => {
+                let (ten, full) = (plain(full.saturating_mul(factor)), plain(full));
+                (
+                    format!("达到保费 {full} 元的 {factor} 倍（{ten} 元）或以上"),
+                    format!("is {factor} times the premium of {full} yuan ({ten} yuan) or more"),
+                )
+            }
+            Slip::Ceiling { ceiling, most: Some(most) } => {
+                let (ceiling, most) = (plain(ceiling), plain(most));
+                (
+                    format!(
+                        "达到一名学生一年缴费的上限 {ceiling} 元（按本年度政策一名学生一年最多应缴 {most} 元的 {factor} 倍）"
+                    ),
+                    format!(
+                        "reaches the most one pupil's year is paid, {ceiling} yuan ({factor} times the most the year's \
+                         policy asks for a pupil's year, {most} yuan)"
+                    ),
+                )
+            }
+            Slip::Ceiling { ceiling, most: None } => {
+                let ceiling = plain(ceiling);
+                (
+                    format!("达到一名学生一年缴费的上限 {ceiling} 元（未选政策，按 {ceiling} 元计）"),
+                    format!(
+                        "reaches the most one pupil's year is paid, {ceiling} yuan (no policy chosen: {ceiling} yuan taken)"
+                    ),
+                )
+            }
+        }
+    }
+}
+
+/// The one rule the payment form, `mark`, a top-up (weighed with the payment it makes up) and the reconciliation
+/// hold an amount by: `fen` against the pupil's full premium `full` ([`far_from_due`]) where the policy prices the
+/// pupil, else against the year-wide ceiling ([`payment_ceiling`]). `None` for an amount a family may pay.
+pub fn slip(fen: i64, full: Option<i64>, policy: Option<&super::policy::Policy>) -> Option<Slip> {
+    match full.filter(|full| *full > 0) {
+        Some(full) => far_from_due(fen, full).map(|far| Slip::Premium { far, full }),
+        None => beyond_ceiling(fen, policy).then(|| Slip::Ceiling {
+            ceiling: payment_ceiling(policy),
+            most: policy.map(|p| p.most_a_family_pays_fen()),
+        }),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;

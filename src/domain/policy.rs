@@ -866,6 +866,19 @@ pub fn no_cover_in_year(
 }
 
 /// What [`quote_pupil`] asks the policy about `pupil`.
+/// The whole amount due for `request` before any subsidy, at least the personal premium: what an amount paid is
+/// weighed against as a slip (`money::slip`). Not the family's share after it: with a subsidy of 90 % or more, a
+/// family whose category the tax office did not know yet pays the whole premium, ten times its share, and that is
+/// a payment. `None` where the policy prices nothing of it (another year's policy, no window on the day).
+pub fn full_premium_fen(
+    policy: &Policy,
+    table: &CategoryTable,
+    request: &QuoteRequest,
+    year: Option<i32>,
+) -> Option<i64> {
+    quote_in_year(policy, table, request, year).ok().map(|q| policy.personal_premium_fen.max(q.total_due_fen))
+}
+
 pub fn pupil_request(pupil: &super::student::Student, day: NaiveDate) -> QuoteRequest {
     QuoteRequest {
         categories: pupil.categories.iter().map(|c| c.name.clone()).collect(),

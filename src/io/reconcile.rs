@@ -839,21 +839,21 @@ pub enum ReconcileError {
     /// and the operator converts the list (or asks the tax office) and reads it again. `example`: the first row's
     /// amount and the premium it was held against, in fen; `in_fen`: every amount is exactly 100 times its premium.
     #[error("{}", in_fen_message(.file, *.payments, *.example, *.in_fen))]
-    AmountsInFen { file: String, payments: usize, example: (i64, i64), in_fen: bool },
+    AmountsInFen { file: String, payments: (usize, usize), example: (i64, i64), in_fen: bool },
     /// A tax list whose amount column's header says 分 but more than half of whose payments (two or more), so read,
     /// are under a tenth of the premium (380 read as 3.80 元 for 380 元): the amounts are in 元 and the header's unit
     /// does not fit them. Recorded, every family would be a part payer chased for what it paid. `payments`: those
     /// under a tenth, and all; `example`: the first of them as written and the premium, in fen: the pupil's under
-    /// the drive's policy (`priced`), else the least any notice sets (no policy).
+    /// the drive's policy, else the policy's personal premium, else the least any notice sets (no policy): `priced`.
     #[error("{}", unit_misfit_message(.file, .header, *.payments, (.example.0.as_str(), .example.1), *.priced))]
-    HeaderUnitMisfit { file: String, header: String, payments: (usize, usize), example: (String, i64), priced: bool },
+    HeaderUnitMisfit { file: String, header: String, payments: (usize, usize), example: (String, i64), priced: Priced },
     /// A tax list every payment of which (two or more, 0 not counted) is at the ceiling of one payment or beyond
     /// (`money::payment_ceiling`, what the payment form and `mark` refuse), not all priced under a policy (none
     /// chosen): 38000 under a 元 header is a list in 分, and recorded it would put 38000 元 in the ledger. One such
-    /// payment alone is held at its row, as with a policy. `example`: the first amount; `ceiling`: the ceiling, in
-    /// fen.
+    /// payment alone is held at its row, as with a policy. `example`: the first amount; `ceiling`: the ceiling and
+    /// the most the chosen policy asks for a pupil's year (none without one), in fen.
     #[error("{}", beyond_ceiling_message(.file, *.payments, *.example, *.ceiling))]
-    BeyondAnyPremium { file: String, payments: usize, example: i64, ceiling: i64 },
+    BeyondAnyPremium { file: String, payments: (usize, usize), example: i64, ceiling: (i64, Option<i64>) },
     /// A tax list with no amount column read but a column whose header names an amount (「金额合计」): recorded, every
     /// payment would be taken in full whatever the column says.
     #[error(
@@ -868,9 +868,9 @@ pub enum ReconcileError {
 /// What a refusal of a list whose amounts are no pupil's payments says of its rule, with a policy or without:
 /// (Chinese, English).
 const FAR_RULE: (&str, &str) = (
-    "（两笔以上的缴费都如此时整份名单不核对；只有一笔时，或其中几笔如此时，只是那几行不记入，保存待核）",
-    " (a list is refused whole when its payments, two or more, are all so; one alone, or a few among payments, is \
-     held at its row)",
+    "（两笔以上、过半的缴费如此时整份名单不核对；只有一笔时，或少数几笔如此时，只是那几行不记入，保存待核）",
+    " (a list is refused whole when two or more of its payments, and more than half, are so; one alone, or a few \
+     among payments, is held at its row)",
 );
 
 /// What a refusal of a list in 元 under a 分 header says of its rule, with a policy or without: (Chinese, English).
@@ -890,21 +890,34 @@ fn payments_said((far, payments): (usize, usize), what: &str) -> (String, String
     }
 }
 
+/// Which premium a list's amount was weighed against: the pupil's under the drive's policy, the policy's personal
+/// premium where it prices not the pupil (another year's policy, no window on the day), or, no policy chosen, the
+/// least any notice sets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Priced {
+    Pupil,
+    Policy,
+    NoPolicy,
+}
+
 fn unit_misfit_message(
     file: &str,
     header: &str,
     payments: (usize, usize),
     (written, due): (&str, i64),
-    priced: bool,
+    priced: Priced,
 ) -> String {
     let due = money::plain(due);
-    let (premium, premium_en) = if priced {
-        (format!("保费 {due} 元"), format!("for a premium of {due} yuan"))
-    } else {
-        (
+    let (premium, premium_en) = match priced {
+        Priced::Pupil => (format!("保费 {due} 元"), format!("for a premium of {due} yuan")),
+        Priced::Policy => (
+            format!("此学生未能按政策计价，按本年度政策的个人保费 {due} 元计"),
+            format!("the pupil not priced by the policy: weighed against its personal premium, {due} yuan"),
+        ),
+        Priced::NoPolicy => (
             format!("未选政策，按各地最低的保费 {due} 元计"),
             format!("no policy chosen: weighed against the least premium of the notices, {due} yuan"),
-        )
+        ),
     };
     let (some, some_en) = payments_said(payments, "按分读");
     let (rule, rule_en) = MISFIT_RULE;
@@ -919,19 +932,18 @@ fn unit_misfit_message(
     )
 }
 
-fn beyond_ceiling_message(file: &str, payments: usize, amount: i64, ceiling: i64) -> String {
-    let (amount, most) = (money::plain(amount), money::plain(ceiling));
+fn beyond_ceiling_message(file: &str, payments: (usize, usize), amount: i64, ceiling: (i64, Option<i64>)) -> String {
+    let (weighed, weighed_en) = money::Slip::Ceiling { ceiling: ceiling.0, most: ceiling.1 }.weighed();
+    let amount = money::plain(amount);
     let (rule, rule_en) = FAR_RULE;
-    let (some, some_en) = payments_said((payments, payments), "的金额");
+    let (some, some_en) = payments_said(payments, "的金额");
     format!(
-        "{file}：名单上本校学生的 {some}达到一名学生一年缴费的上限 {most} 元（保费的 {factor} 倍，如 {amount} 元），\
+        "{file}：名单上本校学生的 {some}{weighed}（如 {amount} 元），\
          远高于任何保费，金额像是以分为单位，整份名单未核对，未保存任何内容{rule}。请把金额换算为元（以分为单位的，除以 100，或把表头写为\
          “缴费金额(分)”）后另存再核对，或向税务部门核实实缴金额 ({file}: {some_en} of this drive's pupils on \
-         the list reach the most one pupil's year is paid, {most} yuan ({factor} times the premium; such as {amount} \
-         yuan), far above any premium: the amounts look like fen (分), so the whole list was refused and nothing \
+         the list (such as {amount} yuan) are so: the amount {weighed_en}, far above any premium: the amounts look like fen (分), so the whole list was refused and nothing \
          saved{rule_en}; convert the amounts to yuan (divide fen by 100, or head the column 缴费金额(分)), save and \
-         reconcile again, or check the amounts paid with the tax office)",
-        factor = money::SLIP_FACTOR
+         reconcile again, or check the amounts paid with the tax office)"
     )
 }
 
@@ -939,10 +951,10 @@ fn beyond_ceiling_message(file: &str, payments: usize, amount: i64, ceiling: i64
 /// do (convert to 元 and read it again, or check with the tax office), nothing saved. `payments` counts the drive's
 /// pupils' payments only (strangers' rows are priced against no pupil), and is said so: 「名单上 3 笔缴费」 read
 /// wrong beside a list of 40 rows.
-fn in_fen_message(file: &str, payments: usize, (amount, due): (i64, i64), in_fen: bool) -> String {
+fn in_fen_message(file: &str, payments: (usize, usize), (amount, due): (i64, i64), in_fen: bool) -> String {
     let (amount, due) = (money::plain(amount), money::plain(due));
     let (rule, rule_en) = FAR_RULE;
-    let (some, some_en) = payments_said((payments, payments), "的金额");
+    let (some, some_en) = payments_said(payments, "的金额");
     let (looks, looks_en) = if in_fen {
         ("金额像是以分为单位", "the amounts look like fen (分), not yuan")
     } else {
@@ -2970,21 +2982,15 @@ impl Run<'_> {
             let (rows, far): (Vec<TaxRow>, Vec<TaxRow>) =
                 rows.into_iter().partition(|r| self.far_amount(&student, r).is_none());
             for paid in &far {
-                let Some((slip, due)) = self.far_amount(&student, paid) else { continue };
+                let Some(found) = self.far_amount(&student, paid) else { continue };
                 let amount = paid.amount.map(money::plain).unwrap_or_default();
-                let (slip, slip_en) = slip.words();
-                let (far_zh, far_en) = match due {
+                let (slip, slip_en) = found.far().words();
+                let (far_zh, far_en) = match found.premium() {
                     Some(due) => {
                         let due = money::plain(due);
                         (format!("与保费 {due} 元不符"), format!("is not the premium of {due} yuan"))
                     }
-                    None => {
-                        let most = money::plain(money::payment_ceiling(self.policy));
-                        (
-                            format!("达到一名学生一年缴费的上限 {most} 元"),
-                            format!("reaches the most one pupil's year is paid, {most} yuan"),
-                        )
-                    }
+                    None => found.weighed(),
                 };
                 let message = format!(
                     "金额 {amount} 元{far_zh}，{slip}：此行缴费未记入，已保存在修改记录中，「检查名单」（canbao \
@@ -2995,6 +3001,35 @@ impl Run<'_> {
                 self.problem_in(&paid.sheet, Some(paid.row), paid.amount_column.clone(), message);
             }
             self.keep_rows(&student, &far.iter().collect::<Vec<_>>(), UnappliedReason::FarAmount, None);
+            // The pupil's payments summed, as `tax_payment` records them and `mark` weighs what it records: two rows
+            // of 2000 (no policy) are 4000 元 that `mark --amount 4000` refuses. Held at each row, as one far row is.
+            let (summed, rows): (Vec<TaxRow>, Vec<TaxRow>) =
+                rows.into_iter().partition(|r| r.kind == RowKind::Payment && !r.earlier && r.amount.is_some());
+            let total: i64 = summed.iter().filter_map(|r| r.amount).sum();
+            let found = summed
+                .first()
+                .filter(|_| summed.len() >= 2)
+                .and_then(|first| money::slip(total, self.full_premium(&student, first), self.policy));
+            let rows = match found {
+                Some(found) => {
+                    let (n, total) = (summed.len(), money::plain(total));
+                    let (weighed, weighed_en) = found.weighed();
+                    let (slip, slip_en) = found.far().words();
+                    for paid in &summed {
+                        let message = format!(
+                            "此学生在名单上的 {n} 笔缴费合计 {total} 元，{weighed}，{slip}：这几行缴费都未记入，已保存在修改\
+                             记录中，「检查名单」（canbao check）会列出，请向税务核实实缴金额 (this pupil's {n} payments on \
+                             the list come to {total} yuan, which {weighed_en}, {slip_en}: none of these rows is \
+                             recorded; kept in the drive's history and listed by the roster check, canbao check; check \
+                             the amounts paid with the tax office)"
+                        );
+                        self.problem_in(&paid.sheet, Some(paid.row), paid.amount_column.clone(), message);
+                    }
+                    self.keep_rows(&student, &summed.iter().collect::<Vec<_>>(), UnappliedReason::FarAmount, None);
+                    rows
+                }
+                None => summed.into_iter().chain(rows).collect(),
+            };
             if rows.is_empty() {
                 continue;
             }
@@ -3219,22 +3254,24 @@ impl Run<'_> {
         Some(ReconcileError::EarlierYear { file: file.to_owned(), year: latest?, current, payments })
     }
 
-    /// The refusal of a tax list every payment of which is no pupil's payment (`far_amount`): two or more, with a
-    /// policy or without (`FAR_RULE`), so that one slip on a list of one row is held and said at its row as any
-    /// slip is, and a list in 分 is not kept row by row for `check` for good. A slip or two among payments is held
-    /// at its rows, which records nothing wrong (where a list in 元 under a 分 header would: `header_unit_misfit`
-    /// refuses on most). A 0 is nothing paid in any unit, and not counted. Each priced under the drive's policy, it
+    /// The refusal of a tax list most of whose payments are no pupil's payment (`far_amount`): two or more, and more
+    /// than half, with a policy or without (`FAR_RULE`), by `header_unit_misfit`'s rule, so that one slip on a list
+    /// of one row is held and said at its row as any slip is, and a list in 分 is not kept row by row for `check`
+    /// for good, nor its few small payments (a 30 元 top-up written 3000) recorded at a hundred times. A slip among
+    /// many payments is held at its row. A 0 is nothing paid in any unit, and not counted. Each priced under the drive's policy, it
     /// is said against the premium (`ReconcileError::AmountsInFen`); else against the ceiling (`BeyondAnyPremium`).
     fn list_in_fen(&self, file: &str) -> Option<ReconcileError> {
-        let (mut payments, mut in_fen, mut priced, mut example) = (0, true, true, None);
+        let (mut payments, mut far, mut in_fen, mut priced, mut example) = (0, 0, true, true, None);
         for (student, paid) in self.listed_payments().filter(|(_, paid)| paid.amount != Some(0)) {
-            let (slip, due) = self.far_amount(student, paid)?;
             payments += 1;
-            in_fen &= slip == money::FarAmount::InFen;
-            priced &= due.is_some();
-            example = example.or(paid.amount.map(|fen| (fen, due)));
+            let Some(found) = self.far_amount(student, paid) else { continue };
+            far += 1;
+            in_fen &= found.far() == money::FarAmount::InFen;
+            priced &= found.premium().is_some();
+            example = example.or(paid.amount.map(|fen| (fen, found.premium())));
         }
-        (payments >= 2).then_some(())?;
+        (far >= 2 && far * 2 > payments).then_some(())?;
+        let payments = (far, payments);
         let (fen, due) = example?;
         Some(match due.filter(|_| priced) {
             Some(due) => ReconcileError::AmountsInFen { file: file.to_owned(), payments, example: (fen, due), in_fen },
@@ -3242,7 +3279,7 @@ impl Run<'_> {
                 file: file.to_owned(),
                 payments,
                 example: fen,
-                ceiling: money::payment_ceiling(self.policy),
+                ceiling: (money::payment_ceiling(self.policy), self.policy.map(|p| p.most_a_family_pays_fen())),
             },
         })
     }
@@ -3264,7 +3301,7 @@ impl Run<'_> {
     /// not priced (no policy) is weighed against the least premium (`money::least_premium`). `None` when the header
     /// says no 分.
     fn header_unit_misfit(&self, file: &str) -> Option<ReconcileError> {
-        let (mut payments, mut misfits, mut example, mut header, mut priced) = (0, 0, None, None, true);
+        let (mut payments, mut misfits, mut example, mut header) = (0, 0, None, None);
         // A 0 is nothing paid in any unit, and not counted.
         for (student, paid) in self.listed_payments().filter(|(_, paid)| paid.amount != Some(0)) {
             if paid.unit != AmountUnit::Fen {
@@ -3277,17 +3314,24 @@ impl Run<'_> {
                 continue;
             }
             misfits += 1;
-            priced &= full.is_some();
+            // Said as the example was weighed: a row the chosen policy does not price is weighed against its
+            // premium, not said as with no policy chosen.
+            let priced = match (full, self.policy) {
+                (Some(_), _) => Priced::Pupil,
+                (None, Some(_)) => Priced::Policy,
+                (None, None) => Priced::NoPolicy,
+            };
             let full = full.unwrap_or_else(|| money::least_premium(self.policy));
-            example = example.or_else(|| Some((paid.written_amount.clone().unwrap_or_default(), full)));
+            example = example.or_else(|| Some((paid.written_amount.clone().unwrap_or_default(), full, priced)));
             header = header.or_else(|| Some(paid.amount_column.clone()));
         }
         (misfits >= 2 && misfits * 2 > payments).then_some(())?;
+        let (written, full, priced) = example?;
         Some(ReconcileError::HeaderUnitMisfit {
             file: file.to_owned(),
             header: header?,
             payments: (misfits, payments),
-            example: example?,
+            example: (written, full),
             priced,
         })
     }
@@ -3324,14 +3368,9 @@ impl Run<'_> {
     /// (`money::far_from_due`), with that premium, where the drive's policy prices the row; else, the policy not
     /// pricing it or none chosen, at the ceiling of one payment or beyond (`money::payment_ceiling`), with no
     /// premium. One rule with a policy and without, as the payment form and `mark` refuse such an amount.
-    fn far_amount(&self, student: &Student, paid: &TaxRow) -> Option<(money::FarAmount, Option<i64>)> {
+    fn far_amount(&self, student: &Student, paid: &TaxRow) -> Option<money::Slip> {
         let fen = paid.amount.filter(|_| paid.kind == RowKind::Payment && !paid.earlier)?;
-        if let Some(full) = self.full_premium(student, paid)
-            && let Some(slip) = money::far_from_due(fen, full)
-        {
-            return Some((slip, Some(full)));
-        }
-        money::beyond_ceiling(fen, self.policy).then_some((money::FarAmount::Other, None))
+        money::slip(fen, self.full_premium(student, paid), self.policy)
     }
 
     /// The whole amount due for the pupil under the drive's policy on the row's day, before any subsidy: what a
@@ -3339,8 +3378,9 @@ impl Run<'_> {
     /// whose category the tax office did not know yet pays the whole premium, ten times its share, and that is a
     /// payment, not a slip. `None` without a policy pricing it.
     fn full_premium(&self, student: &Student, paid: &TaxRow) -> Option<i64> {
-        let Some(Ok(quote)) = self.quote_on(student, paid.paid_on.unwrap_or(self.today)) else { return None };
-        Some(self.policy.map_or(0, |p| p.personal_premium_fen).max(quote.total_due_fen))
+        let policy = self.policy?;
+        let request = self.request_on(student, paid.paid_on.unwrap_or(self.today));
+        policy::full_premium_fen(policy, self.table, &request, self.year)
     }
 
     /// Why a row's payment date cannot be a payment for the drive's year, if it cannot.
@@ -3353,17 +3393,19 @@ impl Run<'_> {
     /// from an earlier year and not certified again (待重新认定) subsidises nothing, so the family owes the full
     /// amount, as the payment notice asks it.
     fn quote_on(&self, student: &Student, day: NaiveDate) -> Option<Result<policy::Quote, policy::QuoteError>> {
-        self.policy.map(|policy| {
-            let request = QuoteRequest {
-                categories: student.certified_in(self.year).categories.iter().map(|c| c.name.clone()).collect(),
-                paid_on: day,
-                enrollee: EnrolleeKind::default(),
-                freshman: false,
-                grade: crate::domain::class_label::grade_in(&student.grade, &student.class),
-                birth_date: student.birth_date,
-            };
-            policy::quote_in_year(policy, self.table, &request, self.year)
-        })
+        self.policy.map(|policy| policy::quote_in_year(policy, self.table, &self.request_on(student, day), self.year))
+    }
+
+    /// What the policy is asked for this pupil paying on `day` (`quote_on`).
+    fn request_on(&self, student: &Student, day: NaiveDate) -> QuoteRequest {
+        QuoteRequest {
+            categories: student.certified_in(self.year).categories.iter().map(|c| c.name.clone()).collect(),
+            paid_on: day,
+            enrollee: EnrolleeKind::default(),
+            freshman: false,
+            grade: crate::domain::class_label::grade_in(&student.grade, &student.class),
+            birth_date: student.birth_date,
+        }
     }
 
     /// A pupil's payment from their rows (one payer's, no repeats; the list's first, then any recorded from an

@@ -750,13 +750,6 @@ impl App {
             form.focus = PaymentField::Amount;
             return Some(Modal::Payment(form));
         }
-        // The ceiling the drive's policy gives one payment, as `mark` and the reconciliation weigh it.
-        if let Some(fen) = typed_fen.filter(|&fen| money::beyond_ceiling(fen, self.policy.as_ref())) {
-            let most = money::plain(money::payment_ceiling(self.policy.as_ref()));
-            form.error = Some(fill(self.text.amount_too_high, &[&money::plain(fen), &most]));
-            form.focus = PaymentField::Amount;
-            return Some(Modal::Payment(form));
-        }
         let Some(mut date) = form_date(form.date.text()) else {
             form.error = Some(self.text.bad_date.to_owned());
             form.focus = PaymentField::Date;
@@ -789,6 +782,20 @@ impl App {
                     form.focus = PaymentField::Date;
                     return Some(Modal::Payment(form));
                 }
+            }
+        }
+        // An amount no pupil's payment, weighed as `mark` and the reconciliation weigh it (`money::slip`): against
+        // each pupil's premium on the form's day where the policy prices the pupil, else the year's ceiling; a
+        // top-up with the payment it makes up, as `mark --top-up` weighs it.
+        if let Some(fen) = typed_fen {
+            let total = form.top_up.unwrap_or(0).saturating_add(fen);
+            if let Some(slip) = self.slip_in_form(&form, total, date) {
+                let (weighed, weighed_en) = slip.weighed();
+                let weighed = if self.lang == super::Language::En { weighed_en } else { weighed };
+                let said = if form.top_up.is_some() { self.text.top_up_too_high } else { self.text.amount_too_high };
+                form.error = Some(fill(said, &[&money::plain(total), &weighed]));
+                form.focus = PaymentField::Amount;
+                return Some(Modal::Payment(form));
             }
         }
         // A payment cannot be made tomorrow: a year typed wrong would change the amount due and the cover.
@@ -997,6 +1004,19 @@ impl App {
             self.write_one(items, label, &what, Some(back));
         }
         None
+    }
+
+    /// The first of the form's pupils for whom `fen` paid on `day` is no payment (`money::slip`), each question put
+    /// to the policy once: a county's selection asks the same of most of its pupils.
+    fn slip_in_form(&self, form: &PaymentForm, fen: i64, day: NaiveDate) -> Option<money::Slip> {
+        let year = self.store.shown_year();
+        let table = CategoryTable::builtin();
+        let mut asked = std::collections::HashSet::new();
+        form.pupils.iter().find_map(|s| {
+            let request = QuoteRequest { paid_on: day, ..policy::pupil_request(&s.certified_in(year), day) };
+            let full = self.policy.as_ref().and_then(|p| policy::full_premium_fen(p, table, &request, year));
+            asked.insert(request).then(|| money::slip(fen, full, self.policy.as_ref())).flatten()
+        })
     }
 
     /// The question before a family's payment on `date` is saved for a pupil the policy gives no cover in the

@@ -1159,8 +1159,10 @@ pub struct Text {
     pub add_pupil_class_new: &'static str,
     /// The one-row list could not be written: {} the reason.
     pub add_pupil_unwritten: &'static str,
-    /// An amount beyond any premium refused: {} the amount typed, {} the ceiling (`money::payment_ceiling`).
+    /// An amount no pupil's payment refused: {} the amount typed, {} what it was weighed against (`money::Slip`).
     pub amount_too_high: &'static str,
+    /// A top-up making the payment no pupil's payment: {} the payment with it, {} what it was weighed against.
+    pub top_up_too_high: &'static str,
     /// A class's payment saved: {} 已缴费 ({} pupils), {} 财政代缴 ({} pupils): {} their names.
     pub saved_paid_and_government: &'static str,
     pub policy_new_title: &'static str,
