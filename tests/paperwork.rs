@@ -6514,9 +6514,11 @@ fn a_tax_amount_far_above_the_premium_is_not_recorded() {
         "fmt.csv",
         &format!(
             "纳税人姓名,证件号码,缴费金额,缴费日期,缴费渠道\n孙语,{sun},38000,2023.10.20,微信\n\
-             林彤瑶,{lin},3800,2023.10.20,微信\n黎语雪,{li},380,2023.10.20,微信\n"
+             林彤瑶,{lin},3800,2023.10.20,微信\n黎语雪,{li},380,2023.10.20,微信\n\
+             蒋睿豪,450202201910318690,380,2023.10.20,微信\n"
         ),
     );
+    // Two far among four: not most of the list, which would refuse it whole (`list_in_fen`).
     let text = ok(canbao(&db).args(["reconcile", "--source", "tax"]).arg(&tax));
     assert!(
         text.contains("fmt.csv 第 2 行") && text.contains("金额 38000 元与保费 380 元不符，疑为以分为单位"),
