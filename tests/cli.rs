@@ -10247,6 +10247,8 @@ fn a_list_reconciled_again_keeps_no_payment_the_pupil_has_recorded() {
     assert!(text.contains("税务名单中有 1 笔缴费未记入本机"), "{text}");
     assert_eq!(tax_unrecorded(&db).len(), 1, "{:?}", tax_unrecorded(&db));
     assert_eq!(kept_rows(), (all_before, 0), "no kept payment written for the one recorded: {text}");
+}
+
 /// Chooses for the drive a policy of its own year whose later window charges the financing standard (280 元 and
 /// a 580 元 subsidy, as liuzhou-2021): its year-wide ceiling is 8600 元, while a pupil paying in the first window
 /// owes 280 元.

@@ -14593,6 +14593,8 @@ fn a_drive_without_a_policy_is_told_how_to_make_one() {
         let shown = screen(&app);
         assert!(shown.contains(palette), "{lang:?}: {shown}");
     }
+}
+
 /// The payment form weighs a top-up with the payment it makes up, as `mark --top-up` does: 300 recorded and 3600
 /// typed come to 3900 元, at ten times the pupil's 380 元 or beyond, and are refused in the form, nothing saved.
 /// Before, the 3600 alone was weighed, and one `y` saved 3900 元.
