@@ -1159,6 +1159,15 @@ pub fn pupil_overpayment_words(policy: &Policy, pupil: &super::student::Student,
     overpayment_words(pupil, &quote_pupil(policy, pupil, day).ok()?)
 }
 
+impl super::money::PremiumYear for Policy {
+    fn most_fen(&self) -> i64 {
+        self.most_a_family_pays_fen()
+    }
+    fn personal_fen(&self) -> i64 {
+        self.personal_premium_fen
+    }
+}
+
 #[cfg(test)]
 mod tests {
 
@@ -1500,5 +1509,55 @@ mod tests {
         assert_eq!(Subsidy::Share { percent: 33 }.amount_fen(100), 33);
         assert_eq!(Subsidy::Fixed { fen: 50_000 }.amount_fen(38_000), 38_000);
         assert_eq!(Subsidy::Unspecified.amount_fen(38_000), 0);
+    }
+
+    /// The ceiling of one payment is the chosen year's: ten times its premium, so a later notice's premium moves
+    /// it; the financing standard where a window charges it; the constant only where no policy is chosen.
+    #[test]
+    fn the_ceiling_of_one_payment_follows_the_policys_premium() {
+        let set = PolicySet::builtin();
+        let yibin = set.get("yibin-2024").expect("yibin-2024");
+        assert_eq!(crate::domain::money::payment_ceiling(Some(yibin)), 10 * yibin.personal_premium_fen);
+        let mut later = yibin.clone();
+        later.personal_premium_fen = 50_000;
+        assert_eq!(crate::domain::money::payment_ceiling(Some(&later)), 500_000, "a later premium moves it");
+        assert!(
+            !crate::domain::money::beyond_ceiling(450_000, Some(&later))
+                && crate::domain::money::beyond_ceiling(450_000, None::<&Policy>)
+        );
+        assert!(
+            crate::domain::money::beyond_ceiling(380_000, Some(yibin))
+                && !crate::domain::money::beyond_ceiling(379_999, Some(yibin))
+        );
+        let liuzhou = set.get("liuzhou-2021").expect("liuzhou-2021");
+        assert_eq!(crate::domain::money::payment_ceiling(Some(liuzhou)), 10 * liuzhou.most_a_family_pays_fen());
+        assert!(liuzhou.most_a_family_pays_fen() > liuzhou.personal_premium_fen, "the financing standard");
+        assert_eq!(crate::domain::money::payment_ceiling(None::<&Policy>), crate::domain::money::MOST_PAID_FEN);
+        assert_eq!(crate::domain::money::least_premium(None::<&Policy>), crate::domain::money::LOWEST_PREMIUM_FEN);
+        assert_eq!(crate::domain::money::least_premium(Some(yibin)), yibin.personal_premium_fen);
+    }
+
+    /// Where no policy is chosen, amounts are weighed against the premiums of the notices: every bundled notice's
+    /// personal premium lies between the least and the highest, so a notice added outside them moves them.
+    #[test]
+    fn the_premiums_weighed_without_a_policy_bound_every_bundled_notice() {
+        for policy in PolicySet::builtin().iter() {
+            let premium = policy.personal_premium_fen;
+            assert!(
+                (crate::domain::money::LOWEST_PREMIUM_FEN..=crate::domain::money::HIGHEST_PREMIUM_FEN)
+                    .contains(&premium),
+                "{}: {premium}",
+                policy.name
+            );
+        }
+        assert!(
+            crate::domain::money::under_a_tenth(400, crate::domain::money::LOWEST_PREMIUM_FEN)
+                && !crate::domain::money::under_a_tenth(2_800, crate::domain::money::LOWEST_PREMIUM_FEN)
+        );
+        assert!(!crate::domain::money::under_a_tenth(0, 0), "no premium, nothing weighed");
+        assert!(
+            !crate::domain::money::under_a_tenth(0, crate::domain::money::LOWEST_PREMIUM_FEN),
+            "nothing paid is no unit's slip"
+        );
     }
 }
