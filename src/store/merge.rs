@@ -1595,6 +1595,11 @@ impl Store {
         let drive = self.hint_drive().map(Path::to_path_buf);
         let result = (|| {
             let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            // The drive as the merge found it, to tell whether the merge changed anything.
+            let state_before = match &auto_backup {
+                Some(_) => Some(super::backup::drive_state(&tx)?),
+                None => None,
+            };
             let dated_before = match brought {
                 Some(_) => super::read::family_payment_dates_in(&tx)?,
                 None => Vec::new(),
@@ -1644,10 +1649,9 @@ impl Store {
                 // takes no backup, so retrying one never pushes the kept backups out. Read through a second
                 // connection, it holds the drive as the merge found it. A merge that changed nothing (the same
                 // file merged again) takes none: there is nothing to go back from, and each such backup would
-                // push a useful one out of the kept number. The drive as the merge found it is the one a second
-                // connection still sees.
+                // push a useful one out of the kept number.
                 if let Some(auto) = &auto_backup
-                    && auto.changed_in(&tx)?
+                    && state_before != Some(super::backup::drive_state(&tx)?)
                 {
                     auto.take_during(&tx, "merge")?;
                 }
