@@ -3177,8 +3177,19 @@ impl RowReader<'_> {
             // A grade's list named for it (五年级.csv, or 二年级.xlsx of sheets 1班 and 2班) whose sheet's name and
             // title name no grade: the file's name gives it, as README has a grade in a file's name read. Before,
             // its pupils went to classes 1班 and 2班 of no grade, every grade's 1班 as one.
+            // Not where the class cells are numbered by year (401班 in 三年级.csv): those name their grade, and a
+            // list of next year's classes is told as such below, not put into 三年级401班.
+            let numbered_by_year = || {
+                let class_at = map.columns.get(&Column::Class).or_else(|| map.columns.get(&Column::GradeClass));
+                class_at.is_some_and(|&at| {
+                    body.iter().filter_map(|row| row.get(at).map(Cell::text_ref)).any(|cell| {
+                        let number = cell.trim().trim_end_matches('班');
+                        (3..=4).contains(&number.len()) && number.bytes().all(|b| b.is_ascii_digit())
+                    })
+                })
+            };
             let from_file = match named_grade {
-                None if class_column || bare_class => self::file_grade(file),
+                None if class_column || bare_class => self::file_grade(file).filter(|_| !numbered_by_year()),
                 _ => None,
             };
             self.grade_of_file = from_file.is_some();
