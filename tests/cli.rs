@@ -10358,3 +10358,118 @@ fn a_pupils_rows_summed_beyond_the_ceiling_are_held() {
     assert!(text.contains("4000"), "{text}");
     assert_eq!(tax_unrecorded(&db).len(), 2, "{text}");
 }
+
+/// The pupils of one class as `find --json --reveal` gives them: name, number held and its problem, by name.
+fn held_numbers(db: &Path, class: &str) -> Vec<(String, String, String)> {
+    let found = json(canbao(db).args(["find", class, "--json", "--reveal"]));
+    let text = |p: &Value, key: &str| p[key].as_str().unwrap_or("").to_owned();
+    let mut held: Vec<_> = found
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (text(p, "name"), text(p, "id_number"), text(p, "id_problem")))
+        .collect();
+    held.sort();
+    held
+}
+
+/// A number a spreadsheet rounded reaches canbao spelt many ways: Excel's `5.11502202001205E+17` in a CSV, a small
+/// e, full-width digits and spaces, no sign, an XLSX number cell. Each is kept as the digits a numeric cell keeps
+/// (511502202001205000), flagged as rounded even where those digits pass the check (…207000), so the screen masks
+/// it as any number, every form prints its last four as 待核实, and the same list read again, or the pupil's row of
+/// an XLSX, is the pupil held. A number shown shorter (5.11502e+17) keeps the digits it shows, spelt as Excel
+/// spells it, printed so. A corrected list with the whole number, in the same class, puts the whole one in its
+/// place.
+#[test]
+fn a_rounded_number_is_kept_in_one_form_however_a_list_spells_it() {
+    let real = valid_number("51150220200120512");
+    let (dir, db) = common::new_drive();
+    let list = dir.path().join("名单.csv");
+    std::fs::write(
+        &list,
+        "姓名,身份证号码,年级,班级\n张三,5.11502202001205E+17,一年级,1班\n\
+         李四, ５.１１５０２２０２００１２０６e+17 ,一年级,1班\n王五,5.11502202001207E17,一年级,1班\n\
+         赵六,5.11502e+17,一年级,2班\n",
+    )
+    .unwrap();
+    canbao(&db).arg("import").arg(&list).assert().success();
+    let lost = "precision_lost".to_owned();
+    let expected = vec![
+        ("张三".to_owned(), "511502202001205000".to_owned(), lost.clone()),
+        ("李四".to_owned(), "511502202001206000".to_owned(), lost.clone()),
+        ("王五".to_owned(), "511502202001207000".to_owned(), lost.clone()),
+    ];
+    let mut by_name = expected.clone();
+    by_name.sort();
+    assert_eq!(held_numbers(&db, "一年级1班"), by_name);
+    assert_eq!(held_numbers(&db, "一年级2班"), vec![("赵六".to_owned(), "5.11502E+17".to_owned(), lost.clone())]);
+
+    let screen = String::from_utf8_lossy(&canbao(&db).args(["find", "一年级"]).output().unwrap().stdout).into_owned();
+    assert!(screen.contains("5115**********5000") && screen.contains("5115**********0000"), "{screen}");
+    assert!(!screen.to_lowercase().contains("e+17"), "masked as any number: {screen}");
+    let sheet = canbao(&db).args(["export", "sheet", "--format", "csv", "--out", "-"]).output().unwrap();
+    assert!(sheet.status.success(), "{}", String::from_utf8_lossy(&sheet.stderr));
+    let sheet = String::from_utf8_lossy(&sheet.stdout).into_owned();
+    assert_eq!(sheet.matches("51150220200120待核实").count(), 3, "{sheet}");
+    assert!(sheet.contains(",511502待核实,"), "the digits it shows: {sheet}");
+    assert!(!sheet.to_lowercase().contains("e+17"), "{sheet}");
+
+    // The same list again, and the class's XLSX with the number in a number cell: the pupils held.
+    canbao(&db).arg("import").arg(&list).assert().success();
+    let xlsx = dir.path().join("名单.xlsx");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.write_row(0, 0, ["姓名", "身份证号码", "年级", "班级"]).unwrap();
+    sheet.write_string(1, 0, "张三").unwrap();
+    sheet.write_number(1, 1, 511502202001205000.0).unwrap();
+    sheet.write_row(1, 2, ["一年级", "1班"]).unwrap();
+    sheet.write_row(2, 0, ["李四", "5.11502202001206E+17", "一年级", "1班"]).unwrap();
+    book.save(&xlsx).unwrap();
+    canbao(&db).arg("import").arg(&xlsx).assert().success();
+    assert_eq!(held_numbers(&db, "一年级1班"), by_name, "nobody added");
+
+    // The tax office's list gives the number as Excel wrote it: the pupil, said masked as any number.
+    let tax = write_csv(
+        dir.path(),
+        "tax.csv",
+        "姓名,证件号码,缴费金额,缴费日期",
+        &[["张三", "5.11502202001205e+17", "380", "2026-11-20"]],
+    );
+    let report = json(canbao(&db).args(["reconcile", "--source", "tax", "--json"]).arg(&tax));
+    assert_eq!(report["matched"], 1, "{report}");
+    assert!(!report.to_string().to_lowercase().contains("e+17"), "{report}");
+
+    // The teacher's corrected list gives the whole number: it takes the rounded one's place.
+    let corrected = write_list(dir.path(), "更正.csv", &[["张三", &real, "一年级", "1班"]]);
+    canbao(&db).arg("import").arg(&corrected).assert().success();
+    let held = held_numbers(&db, "一年级1班");
+    assert_eq!(held.len(), 3, "{held:?}");
+    assert!(held.contains(&("张三".to_owned(), real.clone(), String::new())), "{held:?}");
+}
+
+/// A rounded number typed at `add`, `mark` or `find` (as Excel showed it, in any case) is the one form a list's
+/// is kept in: `add` keeps it as the digits a numeric cell keeps, flagged, and `mark` and `find` reach the pupil
+/// held so.
+#[test]
+fn a_rounded_number_typed_at_add_mark_or_find_is_the_one_form() {
+    let (_dir, db) = drive_of(&[["张三", "511502202001205000", "一年级", "1班"]]);
+    assert_eq!(names(&json(canbao(&db).args(["find", "5.11502202001205e+17", "--json"]))), ["张三"]);
+    canbao(&db).args(["mark", "5.11502202001205E+17", "--enrollment", "here"]).assert().success();
+    let found = json(canbao(&db).args(["find", "张三", "--json"]));
+    assert_eq!(found[0]["enrollment"], "here", "{found}");
+
+    canbao(&db)
+        .args(["add", "--name", "王五", "--id", "5.11502202001207e+17", "--class", "一年级1班"])
+        .assert()
+        .success();
+    let held = held_numbers(&db, "一年级1班");
+    assert!(
+        held.contains(&("王五".to_owned(), "511502202001207000".to_owned(), "precision_lost".to_owned())),
+        "flagged though its digits pass the check: {held:?}"
+    );
+    canbao(&db)
+        .args(["mark", "5.11502202001207E+17", "--name", "王五", "--enrollment", "declined", "--reason", "家长不同意"])
+        .assert()
+        .success();
+}
+

@@ -6995,3 +6995,63 @@ fn a_class_naming_its_own_grade_ends_a_grade_headings_block() {
         assert!(!disagrees, "{file}: {:?}", report.problems);
     }
 }
+
+/// An XLSX whose ID column mixes a number cell and text cells holding Excel's E notation (a column pasted as
+/// values from a sheet that showed the numbers so), and a CSV giving the same numbers in E notation: every one is
+/// kept in the one form a numeric cell's is (the digits it keeps, 511502202001205000), flagged, so the CSV read
+/// after the XLSX is the same pupils, none added; the corrected list's whole number replaces the rounded one.
+#[test]
+fn a_rounded_number_from_a_number_cell_or_text_in_e_notation_is_one_pupil() {
+    let dir = tempfile::tempdir().unwrap();
+    let xlsx = dir.path().join("名单.xlsx");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.write_row(0, 0, ["姓名", "身份证号码", "班级"]).unwrap();
+    sheet.write_string(1, 0, "张三").unwrap();
+    sheet.write_number(1, 1, 511502202001205000.0).unwrap();
+    sheet.write_string(1, 2, "三年级1班").unwrap();
+    sheet.write_row(2, 0, ["李四", "5.11502202001206E+17", "三年级1班"]).unwrap();
+    sheet.write_row(3, 0, ["王五", "5.11502202001207e+17", "三年级1班"]).unwrap();
+    book.save(&xlsx).unwrap();
+    let mut store = store();
+    let report = class_list::import(&mut store, &[xlsx.as_path()], Some("第二小学"), false).unwrap();
+    assert_eq!(report.added, 3, "{:?}", report.problems);
+    let held = |store: &Store| -> Vec<(String, String, Option<String>)> {
+        let mut held: Vec<_> = store
+            .students(&StudentFilter::default())
+            .unwrap()
+            .into_iter()
+            .map(|p| (p.name, p.id_number, p.id_problem))
+            .collect();
+        held.sort();
+        held
+    };
+    let lost = Some("precision_lost".to_owned());
+    let mut expected = vec![
+        ("张三".to_owned(), "511502202001205000".to_owned(), lost.clone()),
+        ("李四".to_owned(), "511502202001206000".to_owned(), lost.clone()),
+        ("王五".to_owned(), "511502202001207000".to_owned(), lost.clone()),
+    ];
+    expected.sort();
+    assert_eq!(held(&store), expected);
+
+    let csv = dir.path().join("名单.csv");
+    std::fs::write(
+        &csv,
+        "姓名,身份证号码,班级\n张三,5.11502202001205E+17,三年级1班\n李四,511502202001206000,三年级1班\n\
+         王五,５.１１５０２２０２００１２０７Ｅ+17,三年级1班\n",
+    )
+    .unwrap();
+    let report = class_list::import(&mut store, &[csv.as_path()], Some("第二小学"), false).unwrap();
+    assert_eq!((report.added, report.unchanged), (0, 3), "{:?}", report.problems);
+    assert_eq!(held(&store), expected);
+
+    let whole = valid("51150220200120512");
+    let corrected = dir.path().join("更正.csv");
+    std::fs::write(&corrected, format!("姓名,身份证号码,班级\n张三,{whole},三年级1班\n")).unwrap();
+    let report = class_list::import(&mut store, &[corrected.as_path()], Some("第二小学"), false).unwrap();
+    assert_eq!(report.added, 0, "{:?}", report.problems);
+    let held = held(&store);
+    assert!(held.contains(&("张三".to_owned(), whole, None)), "{held:?}");
+    assert_eq!(held.len(), 3);
+}

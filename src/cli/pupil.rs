@@ -94,9 +94,12 @@ fn by_number(store: &Store, raw: &str, name: Option<&str>) -> Result<Vec<Student
 
 /// The number as the roster holds it: a valid one in its 18-character form, else as typed, cleaned up.
 fn stored_number(store: &Store, raw: &str) -> String {
-    match id_number::check(raw, store.today()).result {
+    let check = id_number::check(raw, store.today());
+    match check.result {
         Ok(valid) => valid.number,
-        Err(_) => id_number::normalize(raw),
+        // A number a spreadsheet rounded, in the one form it is kept in however it was typed (5.11502202001205E+17
+        // is held as 511502202001205000).
+        Err(_) => check.normalized,
     }
 }
 

@@ -255,6 +255,11 @@ pub fn normalize(raw: &str) -> String {
         let c = match c {
             '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
             'x' | 'Ｘ' | 'ｘ' | '×' => 'X',
+            // A number as a spreadsheet showed it, typed in a Chinese input mode (５.１１５０２Ｅ＋１７).
+            'Ｅ' => 'E',
+            'ｅ' => 'e',
+            '＋' => '+',
+            '．' => '.',
             _ => c,
         };
         if c.is_whitespace() || c == '\u{200b}' || c == '\u{feff}' || c == '-' {
@@ -440,11 +445,61 @@ fn check_digit_matches(s: &str) -> bool {
     b.len() == 18 && b[..17].iter().all(u8::is_ascii_digit) && check_char(&b[..17]) == b[17] as char
 }
 
-/// Checks a value as it came from a text cell or a CSV field.
+/// Checks a value as it came from a text cell or a CSV field. A number a spreadsheet rounded is kept in one
+/// form however it is spelt (`rounded_form`), flagged as rounded even where the digits kept pass the check.
 pub fn check(raw: &str, today: NaiveDate) -> IdCheck {
     let normalized = normalize(raw);
+    if let Some(kept) = rounded_form(&normalized) {
+        return IdCheck { normalized: kept, result: Err(IdProblem::PrecisionLost) };
+    }
     let result = validate(&normalized, today);
     IdCheck { normalized, result }
+}
+
+/// The one form canbao keeps a number a spreadsheet rounded in, whichever way it arrives: written with an
+/// exponent of 17 and 15 significant digits (5.11502202001205E+17 as Excel saves it in a CSV or a text cell,
+/// 5.11502202001205e+17, 5.11502202001205E17) or as a float with its fraction (511502202001205000.0), the 18
+/// digits a numeric cell keeps (511502202001205000): a CSV, an XLSX number or text cell, a tax list, a number
+/// typed at `add`, `mark` or a search, and the pupil held are then one spelling, found by an exact look-up. A
+/// number written with 16 or 17 digits (4.502032018060625e+17, a CSV of floats) keeps them, in Excel's spelling
+/// (`E+17`): they tell two children apart where 15 do not (`rounding_of`). One shown with fewer digits
+/// (5.11502E+17) keeps those, spelt so too: padded with zeros it would pass for 15 digits kept. `None` for
+/// anything that is no such number.
+pub fn rounded_form(normalized: &str) -> Option<String> {
+    if let Some((int, frac)) = normalized.split_once('.')
+        && int.len() == 18
+        && int.bytes().all(|b| b.is_ascii_digit())
+        && int.ends_with("000")
+        && !frac.is_empty()
+        && frac.bytes().all(|b| b == b'0')
+    {
+        return Some(int.to_owned());
+    }
+    let (int, frac) = e17_digits(normalized)?;
+    if int == "0" {
+        return None;
+    }
+    if 1 + frac.trim_end_matches('0').len() == 15 {
+        return fifteen_digits_kept(normalized);
+    }
+    Some(if frac.is_empty() { format!("{int}E+17") } else { format!("{int}.{frac}E+17") })
+}
+
+/// The 18 digits a number kept written with an exponent of 17 (`rounded_form`) stands for, as a numeric cell
+/// would hold it: its digits rounded to 15, or those it shows then zeros; and how many of them it shows (15 at
+/// most). What the screen masks and the forms print of it, as of the same number kept as digits.
+fn e17_shown(number: &str) -> Option<(String, usize)> {
+    let (int, frac) = e17_digits(number)?;
+    let digits = format!("{int}{frac}");
+    let shown = digits.trim_end_matches('0').len().max(1);
+    if int == "0" || digits.len() > 18 {
+        return None;
+    }
+    if shown >= 15 {
+        let value: f64 = format!("{int}.{frac}e17").parse().ok()?;
+        return Some(fifteen_significant(value)).filter(|d| d.len() == 18).map(|d| (d, 15));
+    }
+    Some((format!("{digits:0<18}"), digits.len()))
 }
 
 /// Checks a value that a spreadsheet stored as a number. Up to 15 digits survive a double exactly, so an
@@ -920,6 +975,11 @@ pub fn shown(number: &str, reveal: bool) -> String {
 /// Shows the first four and last four characters, the way the roster prints a number that is not revealed:
 /// 4502**********123X.
 pub fn mask(number: &str) -> String {
+    // A number a spreadsheet rounded, kept as it wrote it (5.11502E+17): masked as the digits it stands for, as
+    // any number is, not as text whose exponent would show.
+    if let Some((digits, _)) = e17_shown(number) {
+        return mask(&digits);
+    }
     let chars: Vec<char> = number.chars().collect();
     if chars.len() <= 8 {
         return "*".repeat(chars.len());
@@ -939,6 +999,17 @@ pub const ROUNDED_TAIL: &str = "待核实";
 /// the agencies digits the rounding made up as the child's (510105201203150000 → 51010520120315待核实, masked
 /// 5101**********待核实). Any other number as it stands.
 pub fn on_forms(number: &str, problem: Option<&str>, masked: bool) -> String {
+    // Kept as the spreadsheet wrote it (`rounded_form`: 5.11502E+17, 4.502032018060625E+17): printed as the digits
+    // it stands for are, the digits it shows (14 at most) then 待核实, never 「E+17」 as part of a number.
+    if problem == Some(IdProblem::PrecisionLost.code())
+        && let Some((digits, shown)) = e17_shown(number)
+    {
+        let kept = shown.min(14);
+        return match masked {
+            false => format!("{}{ROUNDED_TAIL}", &digits[..kept]),
+            true => format!("{}{}{ROUNDED_TAIL}", &digits[..kept.min(4)], "*".repeat(14 - kept.min(4))),
+        };
+    }
     let shown = if masked { mask(number) } else { number.to_owned() };
     let rounded = problem == Some(IdProblem::PrecisionLost.code()) && number.len() == 18 && number.is_ascii();
     match shown.get(..14).filter(|_| rounded) {
@@ -953,6 +1024,13 @@ pub fn on_forms(number: &str, problem: Option<&str>, masked: bool) -> String {
 /// pupil's number fits as a masked copy's does. `None` for any other text.
 pub fn printed_rounded(text: &str) -> Option<String> {
     let shown = text.trim().strip_suffix(ROUNDED_TAIL)?;
+    // Fewer digits: a number kept as a spreadsheet showed it (5.11502E+17), printed with the digits it shows.
+    if (1..14).contains(&shown.len()) && shown.bytes().all(|b| b.is_ascii_digit()) && !shown.starts_with('0') {
+        return Some(match shown.len() {
+            1 => format!("{shown}E+17"),
+            _ => format!("{}.{}E+17", &shown[..1], &shown[1..]),
+        });
+    }
     let (head, rest) = (shown.get(..4)?, shown.get(4..)?);
     if shown.len() != 14 || !head.bytes().all(|b| b.is_ascii_digit()) {
         return None;
@@ -1635,5 +1713,47 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// Every spelling of a number a spreadsheet rounded to 15 digits is kept as the digits a numeric cell keeps,
+    /// flagged though those digits pass the check (…207000); one with 16 or 17 digits, or shown shorter, keeps
+    /// its digits in Excel's spelling. The screen masks each as a number, and the forms print the digits it
+    /// shows then 待核实, which read back is the number kept.
+    #[test]
+    fn a_rounded_number_is_kept_in_one_form_masked_and_printed_as_a_number() {
+        let numeric = check_numeric_cell(511502202001205000.0, today());
+        for typed in [
+            "5.11502202001205E+17",
+            "5.11502202001205e+17",
+            "5.11502202001205E17",
+            " ５.１１５０２ ２０２００１２０５Ｅ＋１７ ",
+            "5.115022020012050E+17",
+            "511502202001205000.0",
+        ] {
+            assert_eq!(check(typed, today()), numeric, "{typed}");
+        }
+        assert_eq!(check_char(b"51150220200120700"), '0', "a rounding whose check digit holds");
+        let by_chance = check("5.11502202001207E+17", today());
+        assert_eq!(
+            (by_chance.normalized.as_str(), by_chance.result),
+            ("511502202001207000", Err(IdProblem::PrecisionLost))
+        );
+        let lost = Some(IdProblem::PrecisionLost.code());
+        for (typed, kept, printed) in [
+            ("5.11502e+17", "5.11502E+17", "511502待核实"),
+            ("4.502032018060625e+17", "4.502032018060625E+17", "45020320180606待核实"),
+            ("4.5020220150710E+17", "4.5020220150710E+17", "45020220150710待核实"),
+        ] {
+            let c = check(typed, today());
+            assert_eq!((c.normalized.as_str(), c.result), (kept, Err(IdProblem::PrecisionLost)), "{typed}");
+            assert_eq!(on_forms(kept, lost, false), printed);
+            assert_eq!(on_forms(kept, lost, true), "4502**********待核实".replace("4502", &printed[..4]));
+            assert!(!mask(kept).contains('E'), "{}", mask(kept));
+        }
+        assert_eq!(mask("5.11502E+17"), "5115**********0000");
+        assert_eq!(mask("4.502032018060625E+17"), mask("450203201806063000"));
+        assert_eq!(printed_rounded("511502待核实").as_deref(), Some("5.11502E+17"));
+        assert_eq!(printed_rounded("45020220150710待核实").as_deref(), Some("4.5020220150710E+17"));
+        assert_eq!(on_forms(&numeric.normalized, lost, false), "51150220200120待核实");
     }
 }

@@ -277,7 +277,10 @@ impl Query {
                     && lower.len() - digits_then_x.len() <= 1)
                     || printed_number
                 {
-                    Word::Digits(lower.to_uppercase())
+                    // Kept in one form however it is spelt (`id_number::rounded_form`): 5.11502202001205e+17
+                    // as the digits a numeric cell keeps, 5.11502e+17 as Excel spells it.
+                    let upper = lower.to_uppercase();
+                    Word::Digits(crate::domain::id_number::rounded_form(&upper).unwrap_or(upper))
                 } else if lower.bytes().all(|b| b.is_ascii_lowercase()) {
                     Word::Letters(lower)
                 } else {
