@@ -10473,3 +10473,39 @@ fn a_rounded_number_typed_at_add_mark_or_find_is_the_one_form() {
         .success();
 }
 
+/// A drive an earlier canbao wrote holds rounded numbers as the list spelt them (5.11502202001205E+17, a small e):
+/// opened, they are kept in the one form a list's is kept in today, so the list read again is those pupils, and
+/// a number shown shorter keeps Excel's spelling.
+#[test]
+fn a_drive_holding_rounded_numbers_as_lists_spelt_them_keeps_them_in_the_one_form() {
+    let (dir, db) = drive_of(&[
+        ["张三", "511502202001205000", "一年级", "1班"],
+        ["李四", "511502202001206000", "一年级", "1班"],
+        ["赵六", "5.11502E+17", "一年级", "2班"],
+    ]);
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute_batch(
+        "UPDATE students SET id_number = '5.11502202001205E+17' WHERE name = '张三';
+         UPDATE students SET id_number = '5.11502202001206e+17' WHERE name = '李四';
+         UPDATE students SET id_number = '5.11502e+17' WHERE name = '赵六';
+         PRAGMA user_version = 17;",
+    )
+    .unwrap();
+    drop(conn);
+    let lost = "precision_lost".to_owned();
+    assert_eq!(
+        held_numbers(&db, "一年级1班"),
+        vec![
+            ("张三".to_owned(), "511502202001205000".to_owned(), lost.clone()),
+            ("李四".to_owned(), "511502202001206000".to_owned(), lost.clone()),
+        ]
+    );
+    assert_eq!(held_numbers(&db, "一年级2班"), vec![("赵六".to_owned(), "5.11502E+17".to_owned(), lost.clone())]);
+    let version: i64 =
+        rusqlite::Connection::open(&db).unwrap().query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+    assert_eq!(version, canbao::store::schema::latest_version());
+    assert_eq!(names(&json(canbao(&db).args(["find", "5.11502202001205E+17", "--json"]))), ["张三"]);
+    let list = write_list(dir.path(), "again.csv", &[["张三", "5.11502202001205E+17", "一年级", "1班"]]);
+    canbao(&db).arg("import").arg(&list).assert().success();
+    assert_eq!(held_numbers(&db, "一年级1班").len(), 2, "nobody added");
+}

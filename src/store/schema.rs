@@ -333,7 +333,15 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE INDEX IF NOT EXISTS students_converted_name ON students(name)
         WHERE id_kind = 'resident_converted' AND id_problem IS NULL;
     "#,
+    // 18: the numbers a spreadsheet rounded that an earlier canbao kept as a list spelt them
+    // (5.11502202001205E+17, a small e, 511502202001205000.0) are kept in the one form a list's is kept in today
+    // (`id_number::rounded_form`), so the list read again, a tax list or a number typed finds those pupils by an
+    // exact look-up, and the forms print them with 待核实. Done by `rounded_step`: the form is worked out in Rust.
+    "",
 ];
+
+/// The first version that keeps every number a spreadsheet rounded in one form (`id_number::rounded_form`).
+pub const ROUNDED_FORM_VERSION: i64 = 18;
 
 /// The first version that numbers kept payments when they are kept (`kept_numbers`).
 pub const KEPT_NUMBERS_VERSION: i64 = 15;
@@ -545,6 +553,9 @@ fn make_new(conn: &mut Connection) -> Result<bool, StoreError> {
         if index as i64 + 1 == ETHNICITY_VERSION {
             personal_step(&tx)?;
         }
+        if index as i64 + 1 == ROUNDED_FORM_VERSION {
+            rounded_step(&tx)?;
+        }
     }
     tx.pragma_update(None, "user_version", latest_version())?;
     tx.pragma_update(None, "application_id", APPLICATION_ID)?;
@@ -567,8 +578,45 @@ pub fn migrate_to(conn: &mut Connection, target: i64) -> Result<(), StoreError> 
         if index as i64 + 1 == ETHNICITY_VERSION {
             personal_step(&tx)?;
         }
+        if index as i64 + 1 == ROUNDED_FORM_VERSION {
+            rounded_step(&tx)?;
+        }
         tx.pragma_update(None, "user_version", index as i64 + 1)?;
         tx.commit()?;
+    }
+    Ok(())
+}
+
+/// Migration 18: each pupil held with a number a spreadsheet rounded, spelt as the list gave it, takes the one form
+/// (`id_number::rounded_form`), and the search keys of their blocks are written again, so `find` by the number
+/// finds them. Other numbers, good or flagged otherwise, are left as they are.
+fn rounded_step(tx: &rusqlite::Transaction) -> Result<(), StoreError> {
+    let held: Vec<(i64, String)> = tx
+        .prepare(
+            "SELECT id, id_number FROM students
+             WHERE id_problem = 'precision_lost' AND (id_number GLOB '*[Ee]*' OR id_number GLOB '*.*')",
+        )?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    let mut blocks = std::collections::BTreeSet::new();
+    for (id, number) in held {
+        match crate::domain::id_number::rounded_form(&number) {
+            Some(kept) if kept != number => {
+                tx.execute("UPDATE students SET id_number = ?1 WHERE id = ?2", rusqlite::params![kept, id])?;
+                blocks.insert(id >> 6);
+            }
+            _ => {}
+        }
+    }
+    for block in blocks {
+        tx.execute(
+            "UPDATE search_blocks SET keys = (
+                 SELECT group_concat(id || char(31) || canbao_search_key(name, id_number, grade, class), char(30))
+                 FROM (SELECT id, name, id_number, grade, class FROM students
+                       WHERE id BETWEEN ?1 * 64 AND ?1 * 64 + 63 ORDER BY id)
+             ) WHERE block = ?1",
+            [block],
+        )?;
     }
     Ok(())
 }
