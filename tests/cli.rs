@@ -9148,7 +9148,7 @@ fn a_full_premium_paid_under_a_large_subsidy_is_recorded_not_held_as_a_slip() {
     assert_eq!(code, Some(0), "{text}");
     assert!(!text.contains("金额 380 元"), "{text}");
     assert_eq!(paid_amount(&db, xu), ("paid".to_owned(), Some(38_000)), "{text}");
-    assert!(text.contains("金额 38000 元与保费 380 元不符，疑为以分为单位"), "{text}");
+    assert!(text.contains("金额 38000 元达到保费 380 元的 10 倍（3800 元）或以上，疑为以分为单位"), "{text}");
     assert_eq!(paid_amount(&db, sun), ("unpaid".to_owned(), None), "{text}");
 }
 
@@ -10508,4 +10508,154 @@ fn a_drive_holding_rounded_numbers_as_lists_spelt_them_keeps_them_in_the_one_for
     let list = write_list(dir.path(), "again.csv", &[["张三", "5.11502202001205E+17", "一年级", "1班"]]);
     canbao(&db).arg("import").arg(&list).assert().success();
     assert_eq!(held_numbers(&db, "一年级1班").len(), 2, "nobody added");
+/// The words of a held amount's reason as `check --json` lists it (`why`, in Chinese): the first kept payment's
+/// of `reason`.
+fn kept_why(db: &Path, reason: &str) -> String {
+    let check = json(canbao(db).args(["check", "--json"]));
+    let lines = check["tax_paid_unrecorded"].as_array().cloned().unwrap_or_default();
+    let line = lines.iter().find(|l| l["reason"] == reason).unwrap_or_else(|| panic!("{reason}: {check}"));
+    format!("{} | {}", line["why"].as_str().unwrap_or_default(), line["why_en"].as_str().unwrap_or_default())
+}
+
+/// An amount held as no pupil's payment is said by the rule that held it, in the same words by the reconciliation,
+/// `check` and `mark --amount`: against the pupil's premium (「达到保费 380 元的 10 倍（3800 元）或以上」) under a
+/// policy pricing the pupil, and against the ceiling of one payment (「达到一名学生一年缴费的上限 4000 元（未选政策，按
+/// 4000 元计）」) with no policy. Before, `check` said 「远超应缴保费（10 倍以上）」 whatever the rule, and the
+/// reconciliation 「与保费 380 元不符」 where `mark` said the tenfold.
+#[test]
+fn a_held_amount_is_said_by_the_rule_used_alike_by_reconcile_check_and_mark() {
+    let (zhou, wu, sun) = ("450202201711194162", "450202201804012233", "450203201804047272");
+    let day = days_ago(60);
+    let cases = [
+        (
+            true,
+            "38000",
+            "金额 38000 元达到保费 380 元的 10 倍（3800 元）或以上",
+            "is 10 times the premium of 380 yuan (3800 yuan) or more",
+        ),
+        (
+            false,
+            "4000",
+            "金额 4000 元达到一名学生一年缴费的上限 4000 元（未选政策，按 4000 元计）",
+            "reaches the most one pupil's year is paid, 4000 yuan (no policy chosen: 4000 yuan taken)",
+        ),
+    ];
+    for (policy, amount, zh, en) in cases {
+        let (dir, db) = if policy { tax_drive() } else { imported("utf8_bom.csv") };
+        let tax = write_csv(
+            dir.path(),
+            "tax.csv",
+            "姓名,证件号码,缴费金额,缴费日期",
+            &[["周静露", zhou, amount, &day], ["吴凯远", wu, "380", &day]],
+        );
+        let (code, text) = said(canbao(&db).args(["reconcile", "--source", "tax"]).arg(&tax));
+        assert_eq!(code, Some(0), "{text}");
+        assert!(text.contains(zh) && text.contains(en), "{policy}: reconcile: {text}");
+        assert_eq!(paid_amount(&db, zhou), ("unpaid".to_owned(), None), "{text}");
+        let why = kept_why(&db, "far_amount");
+        assert!(why.contains(zh) && why.contains(en), "{policy}: check: {why}");
+        assert!(!why.contains("10 倍以上"), "{policy}: check: {why}");
+        let (code, text) =
+            said(canbao(&db).args(["mark", sun, "--enrollment", "here", "--payment", "paid", "--amount", amount]));
+        assert_eq!(code, Some(1), "{text}");
+        assert!(text.contains(zh) && text.contains(en), "{policy}: mark: {text}");
+    }
+}
+
+/// A pupil's rows summed on a tax list are weighed as the one payment they are recorded as: dated the day they first
+/// made up the amount due, each row priced by its own date to find it, and weighed at that day as `mark --amount`
+/// weighs the payment, whatever order the list gives them in. Under a policy whose later window charges the
+/// financing standard (1020 元, against 380 before), 2000 + 2000 paid across the two windows made up the 380 due on
+/// the first day, so the sum is a slip there (4000 ≥ 3800), as `mark` refuses it for that day. Before, the list's
+/// first row priced the sum: the 380 row first held it, the 1020 row first recorded 4000 元 that `mark` refuses.
+#[test]
+fn a_pupils_summed_rows_are_weighed_as_recorded_whatever_their_order() {
+    let (zhou, sun) = ("450202201711194162", "450203201804047272");
+    let (early, late) = (days_ago(60), days_ago(10));
+    for late_first in [false, true] {
+        let (dir, db) = imported("utf8_bom.csv");
+        let year = drive_year(&db);
+        let folder = dir.path().join("config");
+        std::fs::create_dir_all(folder.join("canbao/policies")).unwrap();
+        let text = format!(
+            "title = \"本年度\"\ndocument = \"测试\"\ninsured_year = {year}\npersonal_premium = 380\n\
+             government_subsidy = 640\n\n[[window]]\nname = \"集中缴费期\"\nfrom = {}-01-01\nto = {}\n\
+             clause = \"测试\"\ntext = \"测试\"\namount = \"personal\"\ncoverage = \"year\"\n\n[[window]]\n\
+             name = \"中途参保\"\nfrom = {}\nto = {year}-12-31\nclause = \"测试\"\ntext = \"测试\"\n\
+             amount = \"financing_standard\"\ncoverage = \"year\"\n",
+            year - 1,
+            days_ago(30),
+            days_ago(29),
+        );
+        std::fs::write(folder.join("canbao/policies/two-windows.toml"), text).unwrap();
+        canbao(&db)
+            .env("XDG_CONFIG_HOME", &folder)
+            .env("HOME", dir.path())
+            .args(["policy", "use", "two-windows"])
+            .assert()
+            .success();
+        let (first, second) = if late_first { (&late, &early) } else { (&early, &late) };
+        let tax = write_csv(
+            dir.path(),
+            "tax.csv",
+            "姓名,证件号码,缴费金额,缴费日期",
+            &[["周静露", zhou, "2000", first], ["周静露", zhou, "2000", second]],
+        );
+        let (code, text) = said(canbao(&db).args(["reconcile", "--source", "tax"]).arg(&tax));
+        assert_eq!(code, Some(0), "{text}");
+        assert!(
+            text.contains("2 笔缴费合计 4000 元，达到保费 380 元的 10 倍（3800 元）或以上"),
+            "late first: {late_first}: {text}"
+        );
+        assert_eq!(paid_amount(&db, zhou), ("unpaid".to_owned(), None), "late first: {late_first}: {text}");
+        let why = kept_why(&db, "far_amount");
+        assert!(why.contains("合计 4000 元，达到保费 380 元的 10 倍（3800 元）或以上"), "{why}");
+        let (code, text) = said(canbao(&db).args([
+            "mark",
+            sun,
+            "--enrollment",
+            "here",
+            "--payment",
+            "paid",
+            "--amount",
+            "4000",
+            "--paid-on",
+            &early,
+        ]));
+        assert_eq!(code, Some(1), "{text}");
+        assert!(text.contains("达到保费 380 元的 10 倍（3800 元）或以上"), "mark: {text}");
+    }
+}
+
+/// A reconciliation's preview (`--dry-run`) counts the payments it keeps unrecorded as the run does: a department's
+/// row beside the family's payment the same list records is no payment `check` lists once the family's is recorded,
+/// in the preview as in the run. Before, the preview judged by the roster before the list's own changes (the pupil
+/// unpaid) and counted it, where the run did not.
+#[test]
+fn a_reconcile_preview_counts_what_the_run_does() {
+    let zhou = "450202201711194162";
+    let day = days_ago(60);
+    let (dir, db) = tax_drive();
+    let tax = write_csv(
+        dir.path(),
+        "tax.csv",
+        "姓名,证件号码,缴费金额,缴费日期,缴费渠道",
+        &[["周静露", zhou, "380", &day, "微信"], ["周静露", zhou, "285", &day, "民政代缴"]],
+    );
+    let counts = |report: &Value| -> Vec<(String, Value)> {
+        ["matched", "already", "unapplied_payments", "unapplied_kept_before", "further_rows", "not_reconciled"]
+            .iter()
+            .map(|k| ((*k).to_owned(), report[*k].clone()))
+            .chain(std::iter::once(("conflicts".to_owned(), report["conflicts"].as_array().map(Vec::len).into())))
+            .collect()
+    };
+    let dry = json(canbao(&db).args(["reconcile", "--source", "tax", "--dry-run", "--json"]).arg(&tax));
+    let real = json(canbao(&db).args(["reconcile", "--source", "tax", "--json"]).arg(&tax));
+    assert_eq!(counts(&dry), counts(&real), "dry: {dry}\nreal: {real}");
+    assert_eq!(real["unapplied_payments"].as_u64(), Some(tax_unrecorded(&db).len() as u64), "{real}");
+    // The text says the same count too.
+    let (_, dry_text) = said(canbao(&db).args(["reconcile", "--source", "tax", "--dry-run"]).arg(&tax));
+    let (_, real_text) = said(canbao(&db).args(["reconcile", "--source", "tax"]).arg(&tax));
+    let unrecorded = |text: &str| text.lines().filter(|l| l.contains("未记入") || l.contains("未核对")).count();
+    assert_eq!(unrecorded(&dry_text), unrecorded(&real_text), "dry: {dry_text}\nreal: {real_text}");
 }

@@ -6521,11 +6521,13 @@ fn a_tax_amount_far_above_the_premium_is_not_recorded() {
     // Two far among four: not most of the list, which would refuse it whole (`list_in_fen`).
     let text = ok(canbao(&db).args(["reconcile", "--source", "tax"]).arg(&tax));
     assert!(
-        text.contains("fmt.csv 第 2 行") && text.contains("金额 38000 元与保费 380 元不符，疑为以分为单位"),
+        text.contains("fmt.csv 第 2 行")
+            && text.contains("金额 38000 元达到保费 380 元的 10 倍（3800 元）或以上，疑为以分为单位"),
         "{text}"
     );
     assert!(
-        text.contains("fmt.csv 第 3 行") && text.contains("金额 3800 元与保费 380 元不符，疑为多写了一个 0"),
+        text.contains("fmt.csv 第 3 行")
+            && text.contains("金额 3800 元达到保费 380 元的 10 倍（3800 元）或以上，疑为多写了一个 0"),
         "{text}"
     );
     assert_eq!(payment_of(&db, sun).0, None, "{text}");

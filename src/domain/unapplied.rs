@@ -126,6 +126,53 @@ pub struct UnappliedPayment {
     /// `AgencyNotRegistered`: the status the agency's feedback gives (未参保, 未登记 …; empty for an empty cell).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agency_status: Option<String>,
+    /// `FarAmount`: what the reconciliation weighed the amount against (`money::slip`), so that `check` says the
+    /// rule it used (the pupil's premium, or the ceiling of one payment with or without a policy), as the payment
+    /// form and `mark` say it. `None` on a record kept before it was kept, said in the general words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weighed: Option<Weighed>,
+}
+
+/// What a held amount (`UnappliedReason::FarAmount`) was weighed against when it was kept: the pupil's full premium
+/// where the policy priced the pupil, else the ceiling of one payment and the most the policy asks (none without
+/// a policy); with the pupil's rows summed, how many and their total, which is what was weighed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Weighed {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub premium_fen: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ceiling_fen: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub most_fen: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summed: Option<(usize, i64)>,
+}
+
+impl Weighed {
+    /// The slip as `money::slip` found it, with the rows' total where `summed` (several rows summed).
+    pub fn of(slip: money::Slip, summed: Option<(usize, i64)>) -> Weighed {
+        match slip {
+            money::Slip::Premium { full, .. } => {
+                Weighed { premium_fen: Some(full), ceiling_fen: None, most_fen: None, summed }
+            }
+            money::Slip::Ceiling { ceiling, most } => {
+                Weighed { premium_fen: None, ceiling_fen: Some(ceiling), most_fen: most, summed }
+            }
+        }
+    }
+
+    /// The slip again, for the amount weighed (`fen`: the row's, or the rows' total where summed). `None` for a
+    /// record saying neither rule (written by hand, or by a later canbao).
+    fn slip(self, fen: i64) -> Option<money::Slip> {
+        match (self.premium_fen, self.ceiling_fen) {
+            (Some(full), _) => {
+                let far = money::far_from_due(fen, full).unwrap_or(money::FarAmount::Other);
+                Some(money::Slip::Premium { far, full })
+            }
+            (None, Some(ceiling)) => Some(money::Slip::Ceiling { ceiling, most: self.most_fen }),
+            (None, None) => None,
+        }
+    }
 }
 
 /// Dismissals taken back: why, and the audit rows (by their content's hash, `event_hash::row_hash`, which a merge
@@ -197,6 +244,7 @@ impl UnappliedPayment {
             school: None,
             undismissed: None,
             agency_status: None,
+            weighed: None,
         }
     }
 
@@ -299,6 +347,45 @@ impl UnappliedPayment {
         }
     }
 
+    /// Why a held amount (`FarAmount`) was not recorded, by the rule the reconciliation weighed it by
+    /// ([`Weighed`]), in the words the payment form, `mark` and the reconciliation use (`money::Slip::weighed`):
+    /// 「金额 40000 元达到保费 400 元的 10 倍（4000 元）或以上，疑为以分为单位，未记入」, or with no policy 「…达到一名学生
+    /// 一年缴费的上限 4000 元（未选政策，按 4000 元计）…」. A record kept without the rule is said in general words.
+    fn far_said(&self, en: bool) -> String {
+        let amount = self.amount_text();
+        let weighed = self.weighed.and_then(|w| {
+            let fen = w.summed.map_or(self.amount_fen, |(_, total)| Some(total))?;
+            Some((w.slip(fen)?, w.summed))
+        });
+        let Some((slip, summed)) = weighed else {
+            return if en {
+                format!(
+                    "the amount {amount} yuan is ten times the premium or more: most likely in fen, or zeros typed \
+                     twice; not recorded"
+                )
+            } else {
+                format!("金额 {amount} 元远超应缴保费（10 倍以上），疑为以分为单位或多写了 0，未记入")
+            };
+        };
+        let (weighed, weighed_en) = slip.weighed();
+        let (looks, looks_en) = slip.far().words();
+        match (summed, en) {
+            (Some((n, total)), false) => {
+                let total = money::plain(total);
+                format!("金额 {amount} 元：此学生在名单上的 {n} 笔缴费合计 {total} 元，{weighed}，{looks}，未记入")
+            }
+            (Some((n, total)), true) => {
+                let total = money::plain(total);
+                format!(
+                    "the amount {amount} yuan: this pupil's {n} payments on the list come to {total} yuan, which \
+                     {weighed_en}, {looks_en}; not recorded"
+                )
+            }
+            (None, false) => format!("金额 {amount} 元{weighed}，{looks}，未记入"),
+            (None, true) => format!("the amount {amount} yuan {weighed_en}, {looks_en}; not recorded"),
+        }
+    }
+
     fn why_alone(&self, en: bool) -> String {
         let roster_name = self.roster_name.as_deref().unwrap_or_default();
         match (self.reason, en) {
@@ -388,14 +475,7 @@ impl UnappliedPayment {
             (UnappliedReason::NoNumber, true) => {
                 "the row gives no ID number, and its name is not that of one pupil: not matched".to_owned()
             }
-            (UnappliedReason::FarAmount, false) => {
-                format!("金额 {} 元远超应缴保费（10 倍以上），疑为以分为单位或多写了 0，未记入", self.amount_text())
-            }
-            (UnappliedReason::FarAmount, true) => format!(
-                "the amount {} yuan is ten times the premium or more: most likely in fen, or zeros typed twice; not \
-                 recorded",
-                self.amount_text()
-            ),
+            (UnappliedReason::FarAmount, _) => self.far_said(en),
             (UnappliedReason::RepeatedReceipt, _) => {
                 let receipt = self.receipt.as_deref().unwrap_or_default();
                 let at = self.earlier.as_ref().map(|e| self.earlier_said(e, en)).unwrap_or_default();

@@ -28,7 +28,7 @@ use crate::domain::id_number::{self, IdProblem};
 use crate::domain::money;
 use crate::domain::policy::{self, AmountDispute, EnrolleeKind, Policy, QuoteRequest};
 use crate::domain::student::{CategoryMark, Enrollment, PaymentChannel, PaymentStatus, Student};
-use crate::domain::unapplied::{EarlierRow, KeptPayment, UnappliedPayment, UnappliedReason};
+use crate::domain::unapplied::{EarlierRow, KeptPayment, UnappliedPayment, UnappliedReason, Weighed};
 use crate::store::{Change, ChangeOptions, Payment, Receipt, Refusal, Store, StoreError, Unapplied};
 
 /// Which list the file is.
@@ -1457,18 +1457,15 @@ fn reconcile_list(
     // A tax list is the record of money received: its payments are recorded beside a 不参保 or 已离校 (said below),
     // never held back, so no child the tax office collected for is left off the forms.
     let options = ChangeOptions { dry_run, payment_stands: source == Source::Tax, ..ChangeOptions::default() };
-    let (outcomes, kept_before) =
-        run.store.apply_reconciliation("reconcile", &items, &receipts, &unapplied, &confirmed, options)?;
+    let applied =
+        run.store.apply_reconciliation_counted("reconcile", &items, &receipts, &unapplied, &confirmed, options)?;
+    let (outcomes, kept_before) = (applied.outcomes, applied.kept_before);
     // The agency's 未参保 kept for `check` is no payment: the tax list's counts of payments not recorded leave it out.
-    // Nor one the pupil holding its number has recorded already (a row kept under the list's old spelling of a name
-    // since corrected): `check` does not list it, the reconciliation did not keep it, and the count says what
-    // `check` lists.
-    let mut payments = 0;
-    for k in unapplied.always.iter().filter(|k| k.record.reason != UnappliedReason::AgencyNotRegistered) {
-        if !run.store.kept_settled(k)? {
-            payments += 1;
-        }
-    }
+    // Nor one the pupil holding its number has recorded already, this list's own payment among them (a row kept
+    // under the list's old spelling of a name since corrected, a department's row beside the family's recorded):
+    // `check` does not list it, the reconciliation did not keep it, and the count says what `check` lists. Judged
+    // with the list's changes made, before a dry run rolls them back, so the preview counts what the run does.
+    let payments = applied.unsettled;
     run.report.unapplied_payments = payments;
     // Those kept before are among the payments counted, never more than they.
     run.report.unapplied_kept_before = if source == Source::Tax { kept_before.min(payments) } else { 0 };
@@ -2594,6 +2591,18 @@ impl Run<'_> {
         self.unapplied.extend(kept);
     }
 
+    /// Rows held as no pupil's payment (`FarAmount`), each kept with what it was weighed against, so that `check`
+    /// says the rule used.
+    fn keep_held_amounts(&mut self, student: &Student, rows: &[(&TaxRow, Weighed)]) {
+        for (paid, weighed) in rows {
+            let mut kept = self.kept_rows(student, &[*paid], UnappliedReason::FarAmount, None);
+            for k in &mut kept {
+                k.record.weighed = Some(*weighed);
+            }
+            self.unapplied.extend(kept);
+        }
+    }
+
     fn kept_rows(
         &self,
         student: &Student,
@@ -2981,17 +2990,14 @@ impl Run<'_> {
             // rows count.
             let (rows, far): (Vec<TaxRow>, Vec<TaxRow>) =
                 rows.into_iter().partition(|r| self.far_amount(&student, r).is_none());
+            let mut held = Vec::new();
             for paid in &far {
                 let Some(found) = self.far_amount(&student, paid) else { continue };
                 let amount = paid.amount.map(money::plain).unwrap_or_default();
                 let (slip, slip_en) = found.far().words();
-                let (far_zh, far_en) = match found.premium() {
-                    Some(due) => {
-                        let due = money::plain(due);
-                        (format!("与保费 {due} 元不符"), format!("is not the premium of {due} yuan"))
-                    }
-                    None => found.weighed(),
-                };
+                // Said by the rule used, in the words of `mark --amount` and the payment form for the same amount
+                // (`Slip::weighed`): the premium and the tenfold of it, or the ceiling and why that ceiling.
+                let (far_zh, far_en) = found.weighed();
                 let message = format!(
                     "金额 {amount} 元{far_zh}，{slip}：此行缴费未记入，已保存在修改记录中，「检查名单」（canbao \
                      check）会列出，请向税务核实实缴金额 (the amount {amount} yuan {far_en}, \
@@ -2999,19 +3005,28 @@ impl Run<'_> {
                      roster check, canbao check; check the amount paid with the tax office)"
                 );
                 self.problem_in(&paid.sheet, Some(paid.row), paid.amount_column.clone(), message);
+                held.push((paid, Weighed::of(found, None)));
             }
-            self.keep_rows(&student, &far.iter().collect::<Vec<_>>(), UnappliedReason::FarAmount, None);
+            self.keep_held_amounts(&student, &held);
             // The pupil's payments summed, as `tax_payment` records them and `mark` weighs what it records: two rows
             // of 2000 (no policy) are 4000 元 that `mark --amount 4000` refuses. Held at each row, as one far row is.
             let (summed, rows): (Vec<TaxRow>, Vec<TaxRow>) =
                 rows.into_iter().partition(|r| r.kind == RowKind::Payment && !r.earlier && r.amount.is_some());
             let total: i64 = summed.iter().filter_map(|r| r.amount).sum();
-            let found = summed
-                .first()
+            // The total is one payment as `tax_payment` records it, dated the day the rows first made up the amount
+            // due, each row priced by its own date to find that day (`recorded_row`): weighed at that day, as `mark`
+            // weighs the payment recorded, whatever order the list gives the rows in. Not against each row's own
+            // premium: rows in two windows priced apart (a later one charging the financing standard) would let
+            // through, weighed against the dearer, a sum that `mark` refuses for the day it is recorded on.
+            let department_share = summed.iter().any(TaxRow::by_department);
+            let found = self
+                .recorded_row(&student, &summed, department_share)
+                .or(summed.first())
                 .filter(|_| summed.len() >= 2)
-                .and_then(|first| money::slip(total, self.full_premium(&student, first), self.policy));
+                .and_then(|on| money::slip(total, self.full_premium(&student, on), self.policy));
             let rows = match found {
                 Some(found) => {
+                    let kept_as = Weighed::of(found, Some((summed.len(), total)));
                     let (n, total) = (summed.len(), money::plain(total));
                     let (weighed, weighed_en) = found.weighed();
                     let (slip, slip_en) = found.far().words();
@@ -3025,7 +3040,8 @@ impl Run<'_> {
                         );
                         self.problem_in(&paid.sheet, Some(paid.row), paid.amount_column.clone(), message);
                     }
-                    self.keep_rows(&student, &summed.iter().collect::<Vec<_>>(), UnappliedReason::FarAmount, None);
+                    let held: Vec<(&TaxRow, Weighed)> = summed.iter().map(|r| (r, kept_as)).collect();
+                    self.keep_held_amounts(&student, &held);
                     rows
                 }
                 None => summed.into_iter().chain(rows).collect(),
@@ -3408,6 +3424,25 @@ impl Run<'_> {
         }
     }
 
+    /// The row whose date a pupil's payment of `rows` is recorded with (`tax_payment`): in date order, the first by
+    /// which the rows summed made up the amount due on its own date (the family's share, or the department's where
+    /// `department_share`), as a second full payment does not move the cover's start; else the last dated row.
+    /// `None` where no row gives a date.
+    fn recorded_row<'r>(&self, student: &Student, rows: &'r [TaxRow], department_share: bool) -> Option<&'r TaxRow> {
+        let mut by_date: Vec<&TaxRow> = rows.iter().collect();
+        by_date.sort_by_key(|r| (r.paid_on.is_none(), r.paid_on));
+        let mut running = Some(0_i64);
+        for paid in &by_date {
+            running = running.zip(paid.amount).map(|(sum, fen)| sum + fen);
+            let (Some(sum), Some(day)) = (running, paid.paid_on) else { continue };
+            let Some(Ok(q)) = self.quote_on(student, day) else { continue };
+            if sum >= if department_share { q.department_due_fen } else { q.personal_due_fen } {
+                return Some(*paid);
+            }
+        }
+        by_date.iter().rev().find(|r| r.paid_on.is_some()).copied()
+    }
+
     /// A pupil's payment from their rows (one payer's, no repeats; the list's first, then any recorded from an
     /// earlier list): the amounts summed, dated the day they first made up the amount due (a second full payment
     /// does not move the cover's start), else the last payment's day; checked against the roster and the amount
@@ -3425,20 +3460,7 @@ impl Run<'_> {
         let says_department = rows.iter().any(TaxRow::by_department);
         let no_channel = rows.iter().all(|r| r.channel.is_none());
         let department_share = says_department || (no_channel && student.payment == PaymentStatus::Government);
-        let mut by_date: Vec<&TaxRow> = rows.iter().collect();
-        by_date.sort_by_key(|r| (r.paid_on.is_none(), r.paid_on));
-        let mut running = Some(0_i64);
-        let mut made_up = None;
-        for paid in &by_date {
-            running = running.zip(paid.amount).map(|(sum, fen)| sum + fen);
-            let (Some(sum), Some(day)) = (running, paid.paid_on) else { continue };
-            let Some(Ok(q)) = self.quote_on(student, day) else { continue };
-            if sum >= if department_share { q.department_due_fen } else { q.personal_due_fen } {
-                made_up = Some(*paid);
-                break;
-            }
-        }
-        let chosen = made_up.or_else(|| by_date.iter().rev().find(|r| r.paid_on.is_some()).copied()).unwrap_or(first);
+        let chosen = self.recorded_row(student, rows, department_share).unwrap_or(first);
         let paid_on = chosen.paid_on;
         let channel = chosen.channel.clone().or_else(|| rows.iter().rev().find_map(|r| r.channel.clone()));
         let quote = self.quote_on(student, paid_on.unwrap_or(self.today));
@@ -3711,6 +3733,7 @@ impl Run<'_> {
                         school: None,
                         undismissed: None,
                         agency_status: Some(row.status.clone()),
+                        weighed: None,
                     };
                     let id_number = student.id_number.clone();
                     self.unapplied.push(KeptPayment { student_id: Some(student.id), id_number, record });

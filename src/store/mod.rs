@@ -50,7 +50,7 @@ pub use moved_up::MovedUp;
 pub use payment_history::ListedPayment;
 pub(crate) use read::sex_from;
 pub use read::{NameKeys, SheetRow, StudentFilter};
-pub use reconcile::{DismissedLine, Receipt, Unapplied};
+pub use reconcile::{DismissedLine, Receipt, Reconciled, Unapplied};
 pub use reveal::{EXPORT_FIELD, ExportRecord};
 pub use roster_rows::RosterRow;
 pub use search_blocks::SearchKeys;

@@ -20,6 +20,15 @@ pub struct Receipt {
     pub channel: Option<String>,
 }
 
+/// What [`Store::apply_reconciliation_counted`] did: each item's outcome, how many kept payments were kept
+/// already, and how many of the payments kept for good the drive does not record once the changes are made.
+#[derive(Debug)]
+pub struct Reconciled {
+    pub outcomes: Vec<Outcome>,
+    pub kept_before: usize,
+    pub unsettled: usize,
+}
+
 /// The tax office's payments a reconciliation does not record, kept in the drive's history (see
 /// `domain::unapplied`).
 #[derive(Debug, Clone, Default)]
@@ -259,9 +268,27 @@ impl Store {
         confirmed: &[Option<i64>],
         options: ChangeOptions,
     ) -> Result<(Vec<Outcome>, usize)> {
+        let applied = self.apply_reconciliation_counted(action, items, receipts, unapplied, confirmed, options)?;
+        Ok((applied.outcomes, applied.kept_before))
+    }
+
+    /// [`Store::apply_reconciliation`], with how many of `unapplied.always` (the agency's 未参保 apart, which is no
+    /// payment) the drive does not record once the changes are made (`settled_on_drive`): the payments `check`
+    /// lists. Judged within the transaction, after the list's own changes, so a dry run (rolled back) counts what
+    /// the real run counts, where the roster read after it is the one from before the list.
+    pub fn apply_reconciliation_counted(
+        &mut self,
+        action: &str,
+        items: &[(i64, Vec<Change>)],
+        receipts: &[Option<Vec<Receipt>>],
+        unapplied: &Unapplied,
+        confirmed: &[Option<i64>],
+        options: ChangeOptions,
+    ) -> Result<Reconciled> {
         let year = self.current_year.unwrap_or(0);
         let ctx = self.audit_context(action);
         let mut kept_before = 0;
+        let mut unsettled = 0;
         let outcomes = self.apply_changes_then(action, items, options, |tx, outcomes| {
             let before: i64 = tx.query_row("SELECT COALESCE(max(id), 0) FROM audit", [], |r| r.get(0))?;
             let mut keep = |kept: &KeptPayment| -> Result<()> {
@@ -275,6 +302,7 @@ impl Store {
                 // a name since corrected) is one `check` does not list: kept, it was a row of the log for nothing.
                 if !settled_on_drive(tx, kept)? {
                     keep(kept)?;
+                    unsettled += usize::from(kept.record.reason != UnappliedReason::AgencyNotRegistered);
                 }
             }
             for (outcome, list) in outcomes.iter().zip(&unapplied.if_refused) {
@@ -314,7 +342,7 @@ impl Store {
             }
             Ok(())
         })?;
-        Ok((outcomes, kept_before))
+        Ok(Reconciled { outcomes, kept_before, unsettled })
     }
 
     /// The payments reconciliations kept as not recorded for the insured year shown (a record of a drive
