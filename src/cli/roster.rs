@@ -215,7 +215,7 @@ fn import_into(
     // Done (saved, or for a preview rolled back): a signal from now on stops nothing, and what the drive holds
     // is what is said of the import.
     super::interrupt::work_done(store)?;
-    let mut report = report.map_err(|e| drive_as_list(e, drive_named.as_deref()))?;
+    let mut report = report.map_err(|e| drive_as_list(next_year_force(e, store), drive_named.as_deref()))?;
     report.warnings.splice(0..0, written_otherwise);
     // Nothing is imported by a dry run: a row it flags is said as one the import will flag.
     if dry_run {
@@ -230,12 +230,19 @@ fn import_into(
     // Lists with no pupils at all are refused (below): under --json the refusal is the one answer, as every
     // other refusal's, where a report saying 「"ok": true」 before an exit of 1 told a script it had worked.
     let no_pupils = !files.is_empty() && report.without_pupils.len() == files.len();
+    // A drive with no policy for its year (a new drive's first import: canbao's own are past years'), said in
+    // the words of the screen's import report: without it no amount due and no payment window can be judged.
+    let no_policy = if no_pupils { None } else { no_policy_words(store)? };
     if json {
         if !no_pupils {
+            report.warnings.extend(no_policy.as_ref().map(|(zh, en)| format!("{zh} ({en})")));
             print_json(&report)?;
         }
     } else {
         print_import_report(&report);
+        if let Some((zh, en)) = &no_policy {
+            say(&format!("{zh} ({en})"), en);
+        }
         // Under --lang en these lines are English only, as the rest of the report; the school names are data.
         if !report.schools.is_empty() {
             let both = format!("名单所写的学校 (schools the lists name): {}", report.schools.join("、"));
@@ -282,6 +289,36 @@ fn import_into(
         .kind("no_pupils_in_lists"));
     }
     Ok(())
+}
+
+/// Next school year's list refused (`ImportError::NextYearList`) names `year new NEXT --promote` to run first:
+/// with `--force`, and why, where `year new` refuses to start the year today without it (`cli::year`'s
+/// `refuse_while_window_open`, by the same rule: `list_guards::start_takes_force`), so the command named is one
+/// that works. Any other error is returned as it is.
+fn next_year_force(e: ImportError, store: &Store) -> ImportError {
+    let ImportError::NextYearList { files, next, drive, force: None } = e else { return e };
+    // A policy file that cannot be read is `year new`'s to report, which then goes by no refusal of its own.
+    let force = match (store.current_year(), paperwork::drive_policy(store)) {
+        (Some(current), Ok(policy)) => {
+            crate::io::list_guards::start_takes_force(policy.as_ref(), current, store.today())
+        }
+        _ => None,
+    };
+    ImportError::NextYearList { files, next, drive, force }
+}
+
+/// That the drive has no policy chosen for its year and how to make or choose one, in Chinese and English, in the
+/// words of the screen's import report (`App::no_policy_words`); `None` once one is chosen, and for a closed year.
+fn no_policy_words(store: &Store) -> Result<Option<(String, String)>, UserError> {
+    if store.viewed_year().is_some() || store.meta(crate::store::POLICY_META_KEY)?.is_some() {
+        return Ok(None);
+    }
+    let Some(year) = store.current_year() else { return Ok(None) };
+    let [zh, en] = [crate::tui::Language::Zh, crate::tui::Language::En].map(|lang| {
+        let text = crate::tui::text::Text::for_language(lang);
+        format!("{}{}", crate::words::fill(text.no_policy_yet, &[&year]), text.no_policy_how)
+    });
+    Ok(Some((zh, en)))
 }
 
 /// A canbao drive, plain or encrypted, given as a class list: said with the commands that bring another

@@ -328,8 +328,16 @@ pub enum ImportError {
     /// drive would move one grade up, and `year new --promote` would move them up again (`list_guards`). Refused
     /// whole unless the operator says the move is meant (`ImportRequest::take_grade_up`). `next`: the insured
     /// year to start; `drive`: as the command to type names it (`ImportRequest::drive_named`).
-    #[error("{}", super::list_guards::next_year_message(.files, *.next, .drive.as_deref()))]
-    NextYearList { files: Vec<super::list_guards::NextYearFile>, next: Option<i32>, drive: Option<PathBuf> },
+    /// `force`: why `year new` takes `--force` today (this year's collection or school year not over, or a policy
+    /// of another year that cannot tell), so the command named is one that starts the year (`list_guards::
+    /// start_takes_force`); `None` where it starts without.
+    #[error("{}", super::list_guards::next_year_message(.files, *.next, .drive.as_deref(), .force.as_ref()))]
+    NextYearList {
+        files: Vec<super::list_guards::NextYearFile>,
+        next: Option<i32>,
+        drive: Option<PathBuf>,
+        force: Option<(String, String)>,
+    },
     /// A list whose rows with a valid number (nearly) all show adults (`list_guards::looks_adult_list`): a staff
     /// payroll picked with the class lists. Refused whole, as the tax office's list is.
     #[error("{}", super::list_guards::adult_list_message(.files))]
@@ -919,7 +927,8 @@ fn import_settling(
     }
     if !reader.next_year.is_empty() {
         let (files, next) = (std::mem::take(&mut reader.next_year), reader.drive_years.0.map(|y| y + 1));
-        return Err(ImportError::NextYearList { files, next, drive: drive_named.map(Path::to_path_buf) });
+        let drive = drive_named.map(Path::to_path_buf);
+        return Err(ImportError::NextYearList { files, next, drive, force: None });
     }
     // What a preview would have shown of the schools named, learnt from this run rather than from a preview run
     // first: the lists are read and applied once. Going elsewhere, this run is rolled back (the session dropped).

@@ -64,9 +64,36 @@ impl GradeUp {
     }
 }
 
+/// Why `year new` takes `--force` on `today` for a drive in insured year `current` under `policy`
+/// (`cli::year`'s refusal while the year is open): the year's collection or school year not over
+/// (`year_policy::year_not_over`, by the date alone with no policy), or a policy of another year, which cannot
+/// tell. In Chinese and English, as the reason before 「所以开始新学年要加 --force」; `None` when it starts without.
+pub fn start_takes_force(
+    policy: Option<&crate::domain::policy::Policy>,
+    current: i32,
+    today: chrono::NaiveDate,
+) -> Option<(String, String)> {
+    if let Some(p) = super::year_policy::policy_of_other_year(policy, current) {
+        let (name, year) = (&p.name, p.insured_year);
+        return Some((
+            format!("选定的政策 {name} 是 {year} 年度的，无法据此判断 {current} 年度的集中缴费期是否已结束"),
+            format!(
+                "the chosen policy {name} is for {year} and cannot tell whether {current}'s concentrated period is over"
+            ),
+        ));
+    }
+    super::year_policy::year_not_over(policy, current, today).map(|not_over| not_over.open_words(current))
+}
+
 /// Why lists that would move their pupils up a grade are not imported, and what to do instead: turn the year
-/// first (`year new NEXT --promote` naming `drive`, the screen's 开始新学年), or import them on purpose.
-pub fn next_year_message(files: &[NextYearFile], next: Option<i32>, drive: Option<&Path>) -> String {
+/// first (`year new NEXT --promote` naming `drive`, with `--force` and why where `force` says it takes it; the
+/// screen's 开始新学年), or import them on purpose.
+pub fn next_year_message(
+    files: &[NextYearFile],
+    next: Option<i32>,
+    drive: Option<&Path>,
+    force: Option<&(String, String)>,
+) -> String {
     let mut zh = Vec::new();
     let mut en = Vec::new();
     for f in files {
@@ -80,12 +107,21 @@ pub fn next_year_message(files: &[NextYearFile], next: Option<i32>, drive: Optio
         ));
     }
     let next = next.map_or_else(|| "YYYY".to_owned(), |y| y.to_string());
-    let command = crate::words::canbao_command(drive, &format!("year new {next} --promote"));
+    let forced = if force.is_some() { " --force" } else { "" };
+    let command = crate::words::canbao_command(drive, &format!("year new {next} --promote{forced}"));
+    // The command without `--force` is refused while this year is open: the reason is said, so the flag is taken
+    // knowingly, as the merge of a later year's file says it.
+    let (why_zh, why_en) = match force {
+        Some((zh, en)) => {
+            (format!("{zh}，所以开始新学年要加 --force；"), format!("{en}, so starting the year takes --force; "))
+        }
+        None => (String::new(), String::new()),
+    };
     format!(
-        "{}；这像是下一学年的班级名单：请先 {command}（屏幕上：命令面板的「开始新学年」），再导入；未导入任何内容。若确要按名单把\
+        "{}；这像是下一学年的班级名单：请先 {command}（{why_zh}屏幕上：命令面板的「开始新学年」），再导入；未导入任何内容。若确要按名单把\
          这些学生调高一个年级，请核对后加 --move-up-a-grade 重新导入（命令行：canbao import --move-up-a-grade 文件） ({}; \
-         this looks like next school year's class list: first run {command} (on the screen: the palette's \"Start the \
-         next school year\"), then import it; nothing was imported. If the pupils are meant to move up a grade, check \
+         this looks like next school year's class list: first run {command} ({why_en}on the screen: the palette's \"Start \
+         the next school year\"), then import it; nothing was imported. If the pupils are meant to move up a grade, check \
          them and import again with --move-up-a-grade)",
         zh.join("；"),
         en.join("; ")
