@@ -3331,7 +3331,7 @@ fn a_school_renamed_apart_on_two_laptops_is_one_merge_line_after_the_pupils_own_
     );
     assert!(!text.contains("未列出"), "{text}");
     // The kept and lost instants have their seconds: changes a second apart are told apart.
-    let seconds = |l: &str| l.split(['（', '）']).filter(|p| p.len() == 19 && p.as_bytes()[16] == b':').count();
+    let seconds = |l: &str| l.split(['（', '）', '，']).filter(|p| p.len() == 19 && p.as_bytes()[16] == b':').count();
     assert_eq!(seconds(lines[0]), 2, "{text}");
     // --json keeps every conflict.
     let report = json(canbao(&a).args(["merge", "--dry-run", "--json"]).arg(&b));
@@ -10721,4 +10721,33 @@ fn next_school_years_list_names_a_year_new_that_works() {
     let started = run.env_remove("CANBAO_DB").env("CANBAO_OPERATOR", "测试").args(&words[1..]).output().unwrap();
     assert!(started.status.success(), "{named}: {}", String::from_utf8_lossy(&started.stderr));
     canbao(&db).arg("import").arg(&next).assert().success();
+}
+
+/// A merge's conflict line names who made each change beside its time (「保留 乙写的（… 乙），舍弃 甲写的（… 甲）」),
+/// in both languages and in `--json` (`kept_by`, `lost_by`), so the two laptops' people know whom to ask. Before,
+/// the line gave the two times only.
+#[test]
+fn a_merge_conflict_names_both_operators() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a.db"), dir.path().join("b.db"));
+    canbao(&a).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    canbao(&a).arg("backup").arg(&b).assert().success();
+    let id = "450202201711194162";
+    canbao(&a).env("CANBAO_OPERATOR", "甲").args(["mark", id, "--note", "甲写的"]).assert().success();
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    canbao(&b).env("CANBAO_OPERATOR", "乙").args(["mark", id, "--note", "乙写的"]).assert().success();
+    let preview = json(canbao(&a).args(["merge", "--dry-run", "--json"]).arg(&b));
+    let conflict = &preview["conflicts"][0];
+    assert_eq!((conflict["kept_by"].as_str(), conflict["lost_by"].as_str()), (Some("乙"), Some("甲")), "{preview}");
+    let en = canbao(&a).args(["--lang", "en", "merge", "--dry-run"]).arg(&b).output().unwrap();
+    let en = String::from_utf8_lossy(&en.stdout).into_owned();
+    let line = en.lines().find(|l| l.contains("乙写的")).unwrap_or_else(|| panic!("{en}"));
+    assert!(line.contains(", by 乙)") && line.contains(", by 甲)"), "{line}");
+    let out = canbao(&a).arg("merge").arg(&b).assert().success().get_output().stdout.clone();
+    let text = String::from_utf8_lossy(&out);
+    let line = text.lines().find(|l| l.contains("乙写的")).unwrap_or_else(|| panic!("{text}"));
+    assert!(
+        line.contains("保留 乙写的（") && line.contains("，乙），舍弃 甲写的（") && line.contains("，甲）"),
+        "{line}"
+    );
 }

@@ -63,6 +63,12 @@ pub struct Conflict {
     /// like a change made then.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub kept_undone: bool,
+    /// Who made the kept and the lost change (their audit rows' operators), so the line names the people of both
+    /// laptops beside the times; empty where no row tells (a categories conflict, a row without an operator).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub kept_by: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub lost_by: String,
 }
 
 /// `serialize_with` for a merge's conflicts: one over the ID number itself keeps one number and loses another,
@@ -340,6 +346,8 @@ pub struct MergeReport {
 #[derive(Debug, Clone)]
 struct Event {
     at: String,
+    /// Who made the change (the row's operator), for the conflict line.
+    operator: String,
     origin: String,
     field: String,
     /// The insured year of a yearly field's row (a NULL in the file read as that file's first year). Not part
@@ -518,7 +526,7 @@ fn history(
                 CASE WHEN a.action = '{TOP_UP}' AND a.field = 'paid_amount_fen' THEN a.new END,
                 (a.action <> 'merge' OR a.field LIKE '%' || '{LOST}' OR a.field IN ({PAYMENT_KEYS}))
                   AND (a.action <> 'reconcile' OR a.old IS NOT a.new),
-                a.action, a.old, a.new
+                a.action, a.old, a.new, COALESCE(a.operator, '')
          FROM {db}.audit a
          LEFT JOIN temp.{unshared} n ON n.id = a.id
          WHERE a.student_id = ?1 AND a.id <= ?2
@@ -584,6 +592,7 @@ fn history(
             if r.get::<_, bool>(6)? { year_starts.get(&(at.clone(), origin.clone())).copied() } else { None };
         events.push(Event {
             at,
+            operator: r.get(16)?,
             origin,
             field,
             year,
@@ -616,6 +625,12 @@ fn history(
 
 /// The action of an audit row an undo wrote (`tui::undo`): the values the change before it replaced, written back.
 const UNDO: &str = "undo";
+
+/// Who made the newest change of `history` made at `at` (its operator), for a conflict found by its time; empty
+/// when none was.
+fn operator_at(history: &[Event], at: &str) -> String {
+    history.iter().rev().find(|e| e.at == at).map(|e| e.operator.clone()).unwrap_or_default()
+}
 
 /// The action of the audit rows of a school rename (`Store::rename_school`): one per pupil moved.
 const RENAME: &str = "rename";
@@ -2371,6 +2386,8 @@ fn settle_pupil(
                         tax_record_lost: tax_lost(kept_event, lost_event),
                         tax_record_kept: tax_stands.is_some(),
                         kept_undone: kept_event.undo,
+                        kept_by: kept_event.operator.clone(),
+                        lost_by: lost_event.operator.clone(),
                     };
                     found.push(Found { group, year, conflict, record: !they_win, there: false });
                 }
@@ -2399,6 +2416,8 @@ fn settle_pupil(
                         tax_record_lost: true,
                         tax_record_kept: false,
                         kept_undone: their_last.undo,
+                        kept_by: their_last.operator.clone(),
+                        lost_by: o.operator.clone(),
                     };
                     found.push(Found { group, year, conflict, record: false, there: false });
                 }
@@ -2425,6 +2444,8 @@ fn settle_pupil(
                         tax_record_lost: false,
                         tax_record_kept: false,
                         kept_undone: their_last.undo,
+                        kept_by: their_last.operator.clone(),
+                        lost_by: o.operator.clone(),
                     });
                     said_there |= stood_there || against_their_payment.is_some();
                 }
@@ -2623,14 +2644,20 @@ fn carry_closed_class(
     let at = |history: &[Event], of: &dyn Fn(&Event) -> bool| {
         history.iter().rev().find(|e| deliberate_class(e) && of(e)).map(|e| e.at.clone()).unwrap_or_default()
     };
+    let (kept_at, lost_at) = (
+        at(our_history, &|e| sides.made_in(true, e) == Some(current)),
+        at(their_history, &|e| sides.made_in(false, e) == Some(year)),
+    );
     let conflict = Conflict {
         id_number: pupil.id_number.to_owned(),
         name: pupil.name.to_owned(),
         field: Field::Class.key().into(),
         kept: Some(now.1.clone()),
-        kept_at: at(our_history, &|e| sides.made_in(true, e) == Some(current)),
+        kept_by: operator_at(our_history, &kept_at),
+        kept_at,
         lost: Some(target.1.clone()),
-        lost_at: at(their_history, &|e| sides.made_in(false, e) == Some(year)),
+        lost_by: operator_at(their_history, &lost_at),
+        lost_at,
         payment_kept: None,
         grades: Some([Some(now.0), Some(target.0)]),
         tax_record_lost: false,
@@ -2907,6 +2934,10 @@ fn keep_the_payment(
             let lost_at = lost_at.unwrap_or_else(|| last_at(their_history, enrollment_group, &their_enrollment));
             (&our_enrollment, &their_enrollment, kept_at, lost_at)
         };
+        // The kept side is the payment's: theirs when it came from their file.
+        let (kept_history, lost_history) =
+            if their_p { (their_history, our_history) } else { (our_history, their_history) };
+        let (kept_by, lost_by) = (operator_at(kept_history, &kept_at), operator_at(lost_history, &lost_at));
         changes.retain(|(y, c)| *y != year || !enrollment_group.contains(&c.field));
         found.retain(|f| f.year != year || f.group != enrollment_group);
         for ((&field, kept), lost) in enrollment_group.iter().zip(kept).zip(lost) {
@@ -2929,6 +2960,8 @@ fn keep_the_payment(
                 tax_record_lost: false,
                 tax_record_kept: false,
                 kept_undone: false,
+                kept_by: kept_by.clone(),
+                lost_by: lost_by.clone(),
             };
             // The payment came from their file, whose own merge already kept its enrollment over ours and
             // recorded ours as lost: their operator was told then, ours is told now that it is decided there.
@@ -3025,6 +3058,8 @@ fn settle_number(
             tax_record_lost: false,
             tax_record_kept: false,
             kept_undone: false,
+            kept_by: their_last.operator.clone(),
+            lost_by: o.operator.clone(),
         });
     }
     if ours_unseen || !they_win {
@@ -3033,6 +3068,9 @@ fn settle_number(
         } else {
             (&ours, &theirs, our_last.map_or_else(|| their_last.at.clone(), |o| o.at.clone()), their_last.at.clone())
         };
+        let our_by = our_last.map(|o| o.operator.clone()).unwrap_or_default();
+        let (kept_by, lost_by) =
+            if they_win { (their_last.operator.clone(), our_by) } else { (our_by, their_last.operator.clone()) };
         conflicts.push(Conflict {
             id_number: id_number.to_owned(),
             name: name.to_owned(),
@@ -3046,6 +3084,8 @@ fn settle_number(
             tax_record_lost: false,
             tax_record_kept: false,
             kept_undone: false,
+            kept_by,
+            lost_by,
         });
         if !they_win {
             record_lost_number(tx, ctx, our_id, &theirs.id_number, &ours.id_number)?;
@@ -3220,6 +3260,8 @@ fn unite_categories(
                 tax_record_lost: false,
                 tax_record_kept: false,
                 kept_undone: false,
+                kept_by: String::new(),
+                lost_by: String::new(),
             };
             (conflict, lost.ours_kept)
         })

@@ -849,6 +849,8 @@ pub struct Text {
     pub conflict_field_year: &'static str,
     pub conflict_no_value: &'static str,
     pub conflict_kept_lost: &'static str,
+    /// A conflict side's time and the operator who made the change (`Conflict::kept_by`, `lost_by`).
+    pub conflict_by: &'static str,
     /// When a conflict's kept value was written back by an undo (`Conflict::kept_undone`): its time, so marked.
     pub conflict_undone_at: &'static str,
     pub conflict_against_payment: &'static str,

@@ -140,7 +140,12 @@ pub fn merge_conflict_line(t: &Text, c: &Conflict, id: &str) -> String {
         None => (c.kept.clone(), c.lost.clone()),
     };
     let (field, kept, lost) = conflict_words(t, &c.field, None, kept.as_deref(), lost.as_deref());
-    let (kept_at, lost_at) = (undone_at(t, beijing_seconds(&c.kept_at), c.kept_undone), beijing_seconds(&c.lost_at));
+    // Each side's time with who made the change, where the log tells (「2026-11-23 10:00:00，甲」): two laptops' people
+    // ask each other about the change, which the times alone do not name.
+    let (kept_at, lost_at) = (
+        undone_at(t, by_operator(t, beijing_seconds(&c.kept_at), &c.kept_by), c.kept_undone),
+        by_operator(t, beijing_seconds(&c.lost_at), &c.lost_by),
+    );
     let how = How::of(&c.field, c.kept.as_deref(), c.lost.as_deref(), c.payment_kept.as_deref());
     let sides = kept_and_lost(t, (&kept, &kept_at), (&lost, &lost_at), how.at(&c.kept_at, &c.lost_at));
     let line = fill(t.merge_conflict, &[&c.name, &id, &field, &sides]);
@@ -150,6 +155,15 @@ pub fn merge_conflict_line(t: &Text, c: &Conflict, id: &str) -> String {
         fill(t.merge_tax_record_kept, &[&line])
     } else {
         line
+    }
+}
+
+/// A conflict side's time with the operator who made the change (`conflict_by`), or the time alone when no
+/// operator is known.
+fn by_operator(t: &Text, at: String, operator: &str) -> String {
+    match operator.trim() {
+        "" => at,
+        operator => fill(t.conflict_by, &[&at, &operator]),
     }
 }
 
@@ -441,6 +455,8 @@ mod tests {
             tax_record_lost: false,
             tax_record_kept: false,
             kept_undone: false,
+            kept_by: String::new(),
+            lost_by: String::new(),
         }
     }
 

@@ -638,6 +638,7 @@ pub static EN: Text = Text {
     conflict_field_year: "{} ({})",
     conflict_no_value: "(none)",
     conflict_kept_lost: "kept {} ({}), dropped {} ({})",
+    conflict_by: "{}, by {}",
     conflict_undone_at: "{}, undone",
     conflict_against_payment: "kept {} ({}, {}); {} ({}) not applied: it contradicts the payment",
     conflict_left_against_payment: "kept {} ({}, {}); {} ({}) not applied: it was marked apart from the payment taken on another laptop; if the pupil left after paying, merge the file of the laptop that took the payment, then mark the pupil left (已离校) again",

@@ -601,6 +601,7 @@ pub static ZH: Text = Text {
     conflict_field_year: "{}（{} 年度）",
     conflict_no_value: "（无）",
     conflict_kept_lost: "保留 {}（{}），舍弃 {}（{}）",
+    conflict_by: "{}，{}",
     conflict_undone_at: "{}，撤销",
     conflict_against_payment: "保留 {}（{}，{}），未采用 {}（{}）：与缴费矛盾",
     conflict_left_against_payment: "保留 {}（{}，{}），未采用 {}（{}）：这是在另一台电脑收缴费之外另行标记的，两者不能并存；若学生是缴费后离校，请先合并收这笔缴费的电脑的文件，再标记已离校",
