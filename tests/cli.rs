@@ -10723,6 +10723,112 @@ fn next_school_years_list_names_a_year_new_that_works() {
     canbao(&db).arg("import").arg(&next).assert().success();
 }
 
+/// V-5: a tax list headed in 分 whose amounts are in 元 (380 read as 3.80), its first such row one the chosen
+/// policy does not price (paid after its last window), is refused whole, the example weighed against the policy's
+/// personal premium and said so (「此学生未能按政策计价，按本年度政策的个人保费 380 元计」), never as with no policy
+/// chosen; nothing recorded, nothing kept.
+#[test]
+fn a_list_in_yuan_headed_in_fen_with_an_unpriced_row_under_a_policy_is_refused_as_priced_by_the_policy() {
+    let (zhou, wu, sun) = ("450202201711194162", "450202201804012233", "450203201804047272");
+    let (dir, db) = imported("utf8_bom.csv");
+    let year = drive_year(&db);
+    let folder = dir.path().join("config");
+    std::fs::create_dir_all(folder.join("canbao/policies")).unwrap();
+    let text = format!(
+        "title = \"本年度\"\ndocument = \"测试\"\ninsured_year = {year}\npersonal_premium = 380\n\n[[window]]\n\
+         name = \"缴费期\"\nfrom = {}-01-01\nto = {}\nclause = \"测试\"\ntext = \"测试\"\n\
+         amount = \"personal\"\ncoverage = \"year\"\n",
+        year - 1,
+        days_ago(30)
+    );
+    std::fs::write(folder.join("canbao/policies/closed.toml"), text).unwrap();
+    canbao(&db)
+        .env("XDG_CONFIG_HOME", &folder)
+        .env("HOME", dir.path())
+        .args(["policy", "use", "closed"])
+        .assert()
+        .success();
+    let tax = write_csv(
+        dir.path(),
+        "tax.csv",
+        "姓名,证件号码,缴费金额(分),缴费日期",
+        &[
+            ["周静露", zhou, "380", &days_ago(10)],
+            ["吴凯远", wu, "380", &days_ago(60)],
+            ["孙远泽", sun, "380", &days_ago(60)],
+        ],
+    );
+    for (lang, words) in [
+        ("zh", "此学生未能按政策计价，按本年度政策的个人保费 380 元计"),
+        ("en", "the pupil not priced by the policy: weighed against its personal premium, 380 yuan"),
+    ] {
+        let (code, text) = said(canbao(&db).args(["--lang", lang, "reconcile", "--source", "tax"]).arg(&tax));
+        assert_eq!(code, Some(1), "{text}");
+        assert!(text.contains(words) && text.contains("“380”"), "{lang}: {text}");
+        assert!(!text.contains("未选政策") && !text.contains("no policy chosen"), "{lang}: {text}");
+    }
+    for id in [zhou, wu, sun] {
+        assert_eq!(paid_amount(&db, id), ("unpaid".to_owned(), None));
+    }
+    assert!(tax_unrecorded(&db).is_empty());
+}
+
+/// V-12: the drive's policy file in the config folder broken after it was chosen: `mark --amount`, `reconcile` and
+/// `stats` each name the file and say it cannot be read, and neither `mark` nor `reconcile` records anything.
+#[test]
+fn a_broken_policy_file_is_said_by_mark_reconcile_and_stats() {
+    let (zhou, wu) = ("450202201711194162", "450202201804012233");
+    let (dir, db) = imported("utf8_bom.csv");
+    let year = drive_year(&db);
+    let folder = dir.path().join("config");
+    let file = folder.join("canbao/policies/mine.toml");
+    std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+    let text = format!(
+        "title = \"本年度\"\ndocument = \"测试\"\ninsured_year = {year}\npersonal_premium = 380\n\n[[window]]\n\
+         name = \"缴费期\"\nfrom = {}-01-01\nto = {year}-12-31\nclause = \"测试\"\ntext = \"测试\"\n\
+         amount = \"personal\"\ncoverage = \"year\"\n",
+        year - 1
+    );
+    std::fs::write(&file, text).unwrap();
+    let with_config = |cmd: &mut Command| {
+        cmd.env("XDG_CONFIG_HOME", &folder).env("HOME", dir.path());
+    };
+    let mut chosen = canbao(&db);
+    with_config(&mut chosen);
+    chosen.args(["policy", "use", "mine"]).assert().success();
+    std::fs::write(&file, "title = \"本年度\"\npersonal_premium = \n").unwrap();
+    let tax =
+        write_csv(dir.path(), "tax.csv", "姓名,证件号码,缴费金额,缴费日期", &[["吴凯远", wu, "380", &days_ago(60)]]);
+    let runs: [(&str, Vec<String>); 3] = [
+        (
+            "mark",
+            ["mark", zhou, "--enrollment", "here", "--payment", "paid", "--amount", "380"].map(String::from).to_vec(),
+        ),
+        ("reconcile", vec!["reconcile".into(), "--source".into(), "tax".into(), tax.display().to_string()]),
+        ("stats", vec!["stats".into()]),
+    ];
+    let shown = file.display().to_string();
+    for (what, args) in runs {
+        let mut cmd = canbao(&db);
+        with_config(&mut cmd);
+        let (code, text) = said(cmd.args(&args));
+        assert_eq!(code, Some(1), "{what}: {text}");
+        for words in [
+            "政策“mine”无法使用",
+            shown.as_str(),
+            "格式有误",
+            "请改正或删除该文件",
+            "policy \"mine\" cannot be used",
+            "fix or delete the file",
+        ] {
+            assert!(text.contains(words), "{what}: {words}: {text}");
+        }
+    }
+    assert_eq!(paid_amount(&db, zhou), ("unpaid".to_owned(), None));
+    assert_eq!(paid_amount(&db, wu), ("unpaid".to_owned(), None));
+    assert!(tax_unrecorded(&db).is_empty());
+}
+
 /// A merge's conflict line names who made each change beside its time (「保留 乙写的（… 乙），舍弃 甲写的（… 甲）」),
 /// in both languages and in `--json` (`kept_by`, `lost_by`), so the two laptops' people know whom to ask. Before,
 /// the line gave the two times only.
