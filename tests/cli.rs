@@ -10723,7 +10723,7 @@ fn next_school_years_list_names_a_year_new_that_works() {
     canbao(&db).arg("import").arg(&next).assert().success();
 }
 
-/// V-5: a tax list headed in 分 whose amounts are in 元 (380 read as 3.80), its first such row one the chosen
+/// A tax list headed in 分 whose amounts are in 元 (380 read as 3.80), its first such row one the chosen
 /// policy does not price (paid after its last window), is refused whole, the example weighed against the policy's
 /// personal premium and said so (「此学生未能按政策计价，按本年度政策的个人保费 380 元计」), never as with no policy
 /// chosen; nothing recorded, nothing kept.
@@ -10773,7 +10773,7 @@ fn a_list_in_yuan_headed_in_fen_with_an_unpriced_row_under_a_policy_is_refused_a
     assert!(tax_unrecorded(&db).is_empty());
 }
 
-/// V-12: the drive's policy file in the config folder broken after it was chosen: `mark --amount`, `reconcile` and
+/// The drive's policy file in the config folder broken after it was chosen: `mark --amount`, `reconcile` and
 /// `stats` each name the file and say it cannot be read, and neither `mark` nor `reconcile` records anything.
 #[test]
 fn a_broken_policy_file_is_said_by_mark_reconcile_and_stats() {
