@@ -342,6 +342,162 @@ pub const MIGRATIONS: &[&str] = &[
 
 /// The first version that keeps every number a spreadsheet rounded in one form (`id_number::rounded_form`).
 pub const ROUNDED_FORM_VERSION: i64 = 18;
+/// A new drive's whole schema at the latest version: what `MIGRATIONS` leave in `sqlite_master`, the same text in
+/// the same order, so a drive made at once dumps as one brought forward step by step (the test
+/// `a_new_drive_is_made_at_the_latest_schema_as_the_migrations_leave_it` compares the two). Made by the steps, a
+/// new drive rebuilt the pupils' table (step 2) and read the whole schema again on each `ALTER TABLE`, work every
+/// first import paid for before its first row. A new migration changes this too, to the text the test shows
+/// it leaves.
+const LATEST_SCHEMA: &str = r#"
+    CREATE TABLE meta (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    CREATE TABLE schools (
+        id         INTEGER PRIMARY KEY,
+        name       TEXT NOT NULL UNIQUE,
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE audit (
+        id         INTEGER PRIMARY KEY,
+        at         TEXT NOT NULL,
+        operator   TEXT NOT NULL,
+        origin     TEXT NOT NULL,
+        action     TEXT NOT NULL,
+        student_id INTEGER,
+        id_number  TEXT,
+        field      TEXT NOT NULL,
+        old        TEXT,
+        new        TEXT
+    , year INTEGER);
+    CREATE INDEX audit_student ON audit(student_id);
+    CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+        BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
+    CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+        BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
+    CREATE TABLE imports (
+        id         INTEGER PRIMARY KEY,
+        at         TEXT NOT NULL,
+        operator   TEXT NOT NULL,
+        files      TEXT NOT NULL,
+        rows_read  INTEGER NOT NULL,
+        added      INTEGER NOT NULL,
+        updated    INTEGER NOT NULL,
+        unchanged  INTEGER NOT NULL,
+        duplicates INTEGER NOT NULL,
+        id_invalid INTEGER NOT NULL
+    );
+    CREATE TABLE "students" (
+        id              INTEGER PRIMARY KEY,
+        school_id       INTEGER NOT NULL REFERENCES schools(id),
+        name            TEXT NOT NULL,
+        id_raw          TEXT NOT NULL,
+        id_number       TEXT NOT NULL,
+        id_kind         TEXT,
+        id_problem      TEXT,
+        sex             TEXT CHECK (sex = 'male' OR sex = 'female'),
+        birth_date      TEXT,
+        grade           TEXT NOT NULL DEFAULT '',
+        class           TEXT NOT NULL DEFAULT '',
+        class_order     TEXT NOT NULL DEFAULT '',
+        phone           TEXT NOT NULL DEFAULT '',
+        enrollment      TEXT NOT NULL DEFAULT 'unknown'
+                        CHECK (enrollment = 'unknown' OR enrollment = 'here' OR enrollment = 'elsewhere'
+                               OR enrollment = 'declined' OR enrollment = 'left'),
+        decline_reason  TEXT,
+        payment         TEXT NOT NULL DEFAULT 'unpaid'
+                        CHECK (payment = 'unpaid' OR payment = 'paid' OR payment = 'government'),
+        paid_amount_fen INTEGER,
+        paid_on         TEXT,
+        paid_channel    TEXT,
+        categories      TEXT NOT NULL DEFAULT '[]',
+        note            TEXT NOT NULL DEFAULT '',
+        source          TEXT NOT NULL DEFAULT '',
+        created_at      TEXT NOT NULL,
+        updated_at      TEXT NOT NULL
+    , name_order TEXT, categories_year INTEGER, seen_year INTEGER, ethnicity TEXT, address TEXT);
+    CREATE TABLE search_blocks (
+        block INTEGER PRIMARY KEY,
+        keys  TEXT NOT NULL
+    );
+    CREATE UNIQUE INDEX students_valid_id ON students(id_number) WHERE id_problem IS NULL;
+    CREATE INDEX students_bad_id ON students(id_number, name) WHERE id_problem IS NOT NULL;
+    CREATE INDEX students_roster ON students(school_id, class_order, name_order);
+    CREATE TRIGGER students_name_order_insert AFTER INSERT ON students WHEN NEW.name_order IS NULL
+        BEGIN UPDATE students SET name_order = canbao_name_order(NEW.name) WHERE id = NEW.id; END;
+    CREATE TRIGGER students_name_order_update AFTER UPDATE OF name ON students
+        BEGIN UPDATE students SET name_order = canbao_name_order(NEW.name) WHERE id = NEW.id; END;
+    CREATE INDEX students_bad_name ON students(name) WHERE id_problem IS NOT NULL;
+    CREATE TABLE year_statuses (
+        student_id      INTEGER NOT NULL REFERENCES students(id),
+        year            INTEGER NOT NULL,
+        enrollment      TEXT NOT NULL DEFAULT 'unknown'
+                        CHECK (enrollment = 'unknown' OR enrollment = 'here' OR enrollment = 'elsewhere'
+                               OR enrollment = 'declined' OR enrollment = 'left'),
+        decline_reason  TEXT,
+        payment         TEXT NOT NULL DEFAULT 'unpaid'
+                        CHECK (payment = 'unpaid' OR payment = 'paid' OR payment = 'government'),
+        paid_amount_fen INTEGER,
+        paid_on         TEXT,
+        paid_channel    TEXT,
+        policy          TEXT, grade TEXT, class TEXT, class_order TEXT,
+        PRIMARY KEY (student_id, year)
+    ) WITHOUT ROWID;
+    CREATE TABLE receipts (
+        student_id INTEGER NOT NULL REFERENCES students(id),
+        year       INTEGER NOT NULL,
+        receipt    TEXT NOT NULL,
+        amount_fen INTEGER,
+        paid_on    TEXT,
+        channel    TEXT,
+        PRIMARY KEY (student_id, year, receipt)
+    ) WITHOUT ROWID;
+    CREATE INDEX audit_corrected_from ON audit(old) WHERE field = 'id_number';
+    CREATE INDEX audit_renamed_from ON audit(old) WHERE field = 'name';
+    CREATE TABLE year_categories (
+        student_id      INTEGER NOT NULL REFERENCES students(id),
+        year            INTEGER NOT NULL,
+        categories      TEXT NOT NULL,
+        categories_year INTEGER,
+        PRIMARY KEY (student_id, year)
+    ) WITHOUT ROWID;
+    CREATE TRIGGER students_categories_keep_years
+        BEFORE UPDATE OF categories, categories_year ON students
+        WHEN OLD.categories IS NOT NEW.categories OR OLD.categories_year IS NOT NEW.categories_year
+        BEGIN
+            INSERT OR IGNORE INTO year_categories(student_id, year, categories, categories_year)
+            SELECT OLD.id, year, OLD.categories, OLD.categories_year FROM year_statuses
+            WHERE student_id = OLD.id
+              AND year < (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'current_year');
+        END;
+    CREATE TRIGGER meta_policy_copy_keep_years
+        BEFORE UPDATE OF value ON meta
+        WHEN substr(OLD.key, 1, 12) = 'policy_copy:' AND OLD.value IS NOT NEW.value
+        BEGIN
+            -- NOT EXISTS, not OR IGNORE: the upsert that fires it would have its own conflict rule override it.
+            INSERT INTO meta(key, value)
+            SELECT 'year_policy_copy:' || substr(y.key, 8), OLD.value FROM meta y
+            WHERE y.key GLOB 'policy_[0-9][0-9][0-9][0-9]' AND y.value = substr(OLD.key, 13)
+              AND CAST(substr(y.key, 8) AS INTEGER)
+                  < (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'current_year')
+              AND NOT EXISTS (SELECT 1 FROM meta k WHERE k.key = 'year_policy_copy:' || substr(y.key, 8));
+        END;
+    CREATE INDEX audit_unapplied ON audit(id_number) WHERE field = 'payment_unapplied';
+    CREATE TABLE kept_numbers (
+        number   INTEGER PRIMARY KEY,
+        audit_id INTEGER NOT NULL UNIQUE
+    );
+    CREATE TRIGGER audit_kept_number AFTER INSERT ON audit
+        WHEN NEW.field = 'payment_unapplied' AND json_valid(NEW.new)
+            AND json_extract(NEW.new, '$.dismissed') IS NULL AND json_extract(NEW.new, '$.undismissed') IS NULL
+        BEGIN INSERT OR IGNORE INTO kept_numbers(audit_id) VALUES (NEW.id); END;
+    CREATE INDEX students_converted_name ON students(name)
+        WHERE id_kind = 'resident_converted' AND id_problem IS NULL;
+"#;
+
+/// The rows the migrations write into a new drive besides `year_step`'s: step 8's start of the merge copies'
+/// record (0, the log's end in an empty drive). The other data steps (3, 8's outdated keys, 15, 16) find no row.
+const NEW_DRIVE_ROWS: &str = "INSERT INTO meta(key, value) VALUES ('merge_copies_from', '0');";
 
 /// The first version that numbers kept payments when they are kept (`kept_numbers`).
 pub const KEPT_NUMBERS_VERSION: i64 = 15;
@@ -545,18 +701,10 @@ fn make_new(conn: &mut Connection) -> Result<bool, StoreError> {
     if recognise(&tx)? != Recognised::New {
         return Ok(false);
     }
-    for (index, sql) in MIGRATIONS.iter().enumerate() {
-        tx.execute_batch(sql)?;
-        if index as i64 + 1 == YEAR_VERSION {
-            year_step(&tx)?;
-        }
-        if index as i64 + 1 == ETHNICITY_VERSION {
-            personal_step(&tx)?;
-        }
-        if index as i64 + 1 == ROUNDED_FORM_VERSION {
-            rounded_step(&tx)?;
-        }
-    }
+    tx.execute_batch(LATEST_SCHEMA)?;
+    // In the order the steps write them: step 5's years, then step 8's mark.
+    year_step(&tx)?;
+    tx.execute_batch(NEW_DRIVE_ROWS)?;
     tx.pragma_update(None, "user_version", latest_version())?;
     tx.pragma_update(None, "application_id", APPLICATION_ID)?;
     tx.commit()?;
