@@ -436,6 +436,20 @@ const KEEP_NUMBERS_SINCE: &str = "INSERT OR IGNORE INTO kept_numbers(audit_id)
          AND json_extract(new, '$.dismissed') IS NULL AND json_extract(new, '$.undismissed') IS NULL
      ORDER BY id";
 
+/// `KEEP_NUMBERS_SINCE` read through the kept payments' own partial index (`audit_unapplied`) instead of every row
+/// the session wrote: taken when the log holds fewer kept payments than the session wrote rows (`FEWER_KEPT_THAN`),
+/// as in a first import, which writes a row per pupil into a drive holding none, where reading its rows back was
+/// a fiftieth of its writer's work. A few rows into a drive of many kept payments still read only those rows.
+const KEEP_NUMBERS_SINCE_BY_INDEX: &str = "INSERT OR IGNORE INTO kept_numbers(audit_id)
+     SELECT id FROM audit INDEXED BY audit_unapplied
+     WHERE field = 'payment_unapplied' AND id > ?1 AND json_valid(new)
+         AND json_extract(new, '$.dismissed') IS NULL AND json_extract(new, '$.undismissed') IS NULL
+     ORDER BY id";
+
+/// Whether the log holds fewer than ?1 kept payments, by their index: at most ?1 of its entries are read.
+const FEWER_KEPT_THAN: &str = "SELECT count(*) < ?1 FROM (
+        SELECT 1 FROM audit INDEXED BY audit_unapplied WHERE field = 'payment_unapplied' LIMIT ?1)";
+
 /// The index of valid numbers, which every added pupil lands in at a random place. Into an empty roster nothing
 /// is looked up by it, so an import drops it inside its transaction and builds it once from the sorted rows
 /// before it commits; being unique, it is checked as it is built, so two pupils with one valid number still
@@ -977,7 +991,11 @@ impl ImportSession<'_> {
         }
         let triggers = std::mem::take(&mut self.set_aside_triggers);
         if triggers.iter().any(|(name, _)| *name == KEPT_NUMBER_TRIGGER) {
-            tx.execute(KEEP_NUMBERS_SINCE, [self.batch.audit_before])?;
+            let written: i64 = tx.query_row("SELECT coalesce(max(id), 0) FROM audit", [], |r| r.get(0))?;
+            let written = written - self.batch.audit_before;
+            let by_index: bool = tx.query_row(FEWER_KEPT_THAN, [written], |r| r.get(0))?;
+            let keep = if by_index { KEEP_NUMBERS_SINCE_BY_INDEX } else { KEEP_NUMBERS_SINCE };
+            tx.execute(keep, [self.batch.audit_before])?;
         }
         for (_, sql) in triggers {
             tx.execute_batch(&sql)?;
@@ -3089,5 +3107,67 @@ mod tests {
             .unwrap();
         let count: i64 = s.conn.query_row("SELECT count(*) FROM kept_numbers", [], |r| r.get(0)).unwrap();
         assert_eq!(count, 2);
+    }
+
+    /// A kept payment written inside an import is numbered at its end, after those kept before, in the order
+    /// written and never a dismissal: read back by the session's rows when the log holds more kept payments than
+    /// the session wrote rows, by the kept payments' index when fewer (`FEWER_KEPT_THAN`).
+    #[test]
+    fn an_import_numbers_its_kept_payments_by_its_rows_or_by_their_index_alike() {
+        let mut s = crate::store::Store::open_in_memory().unwrap();
+        let keep = |c: &rusqlite::Connection, number: &str, new: &str| {
+            c.execute(
+                "INSERT INTO audit(at, operator, origin, action, id_number, field, new)
+                 VALUES ('t', 'o', 'x', 'reconcile', ?1, 'payment_unapplied', ?2)",
+                [number, new],
+            )
+            .unwrap();
+        };
+        let kept = r#"{"amount_fen":40000}"#;
+        let dismissed = r#"{"dismissed":1}"#;
+        for n in ["110105201503070011", "110105201503070012", "110105201503070013", "110105201503070014"] {
+            keep(&s.conn, n, kept);
+        }
+        let numbered = |s: &crate::store::Store| -> Vec<(i64, String)> {
+            s.conn
+                .prepare("SELECT k.number, a.id_number FROM kept_numbers k JOIN audit a ON a.id = k.audit_id ORDER BY k.number")
+                .unwrap()
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+                .unwrap()
+                .collect::<rusqlite::Result<_>>()
+                .unwrap()
+        };
+        let row = |name: &str, id: &str| super::Incoming::for_test("测试小学", name, id);
+        // Seven kept payments in the log (one a dismissal) and four rows written: read by the session's rows.
+        let mut session = s.begin_import().unwrap();
+        session.apply(&row("李四", "110105201503070021")).unwrap();
+        session.batch.write_pending(session.tx.as_ref().unwrap(), &session.ctx).unwrap();
+        let tx = session.tx.as_ref().unwrap();
+        keep(tx, "110105201503070031", kept);
+        keep(tx, "110105201503070032", dismissed);
+        keep(tx, "110105201503070033", kept);
+        let fewer: bool = tx.query_row(super::FEWER_KEPT_THAN, [4], |r| r.get(0)).unwrap();
+        assert!(!fewer);
+        session.finish(&[], 0, false).unwrap();
+        let mut expected: Vec<(i64, String)> = (1..=4).map(|i| (i, format!("11010520150307001{i}"))).collect();
+        expected.push((5, "110105201503070031".into()));
+        expected.push((6, "110105201503070033".into()));
+        assert_eq!(numbered(&s), expected);
+        // Nine in the log and twelve rows written: read by the index.
+        let mut session = s.begin_import().unwrap();
+        for i in 0..10 {
+            let id = format!("1101052015030701{i}");
+            let id = format!("{id}{}", crate::domain::id_number::check_char(id.as_bytes()));
+            session.apply(&row(&format!("王{i}"), &id)).unwrap();
+        }
+        session.batch.write_pending(session.tx.as_ref().unwrap(), &session.ctx).unwrap();
+        let tx = session.tx.as_ref().unwrap();
+        keep(tx, "110105201503070041", dismissed);
+        keep(tx, "110105201503070042", kept);
+        let fewer: bool = tx.query_row(super::FEWER_KEPT_THAN, [12], |r| r.get(0)).unwrap();
+        assert!(fewer);
+        session.finish(&[], 0, false).unwrap();
+        expected.push((7, "110105201503070042".into()));
+        assert_eq!(numbered(&s), expected);
     }
 }
