@@ -1551,7 +1551,7 @@ impl App {
             Then::LoadSample => self.load_sample(),
             Then::RevealAll => self.reveal_now(None),
             Then::MarkLeavers(ids) => self.mark_leavers(ids),
-            Then::Reconcile { file, source, stamp, .. } => self.start_reconcile_keeping_unmatched(file, source, stamp),
+            Then::Reconcile { file, list, .. } => self.start_reconcile_keeping_unmatched(file, list.source, list.stamp),
             // Yes to the premium's question goes on to the payments it would move; yes to that one saves.
             Then::EditPolicy(mut form) if !form.premium_ok => {
                 form.premium_ok = true;
@@ -1620,20 +1620,8 @@ impl App {
                 self.modal = Some(Modal::MergePreview { file, lines, offset, ask: Some(ask) });
                 self.say(self.text.nothing_changed);
             }
-            Then::Reconcile { file, source, lines, offset, ask, stamp } => {
-                let ask = Some(ask);
-                self.modal =
-                    // Asked only of a list matching none of the drive's pupils: one of strangers.
-                    Some(Modal::ReconcilePreview {
-                        file,
-                        source,
-                        lines,
-                        offset,
-                        ask,
-                        stamp,
-                        other_school: false,
-                        strangers: true,
-                    });
+            Then::Reconcile { file, lines, offset, ask, list } => {
+                self.modal = Some(Modal::reconcile_preview(file, lines, offset, Some(ask), list));
                 self.say(self.text.nothing_changed);
             }
             // No to a new class: back to the class as typed, asked again on the next Enter.

@@ -9,7 +9,7 @@ pub use super::paths::PathPurpose;
 use super::picker::FilePicker;
 use crate::domain::student::Enrollment;
 use crate::io::class_list::{ImportReport, ImportRequest};
-use crate::io::reconcile::Source;
+use crate::io::reconcile::{ReconcileReport, Source};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PathPrompt {
@@ -220,12 +220,34 @@ pub enum Then {
     /// the preview.
     Reconcile {
         file: std::path::PathBuf,
-        source: Source,
         lines: Vec<String>,
         offset: usize,
         ask: String,
-        stamp: Option<u64>,
+        list: PreviewedList,
     },
+}
+
+/// What a reconciliation's preview keeps of its dry run's report: what Enter and `o` act on there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PreviewedList {
+    pub source: Source,
+    /// The list as the preview read it ([`crate::io::reconcile::ReconcileReport::stamp`]).
+    pub stamp: Option<u64>,
+    /// Previewed as another school's list.
+    pub other_school: bool,
+    /// A list holding rows of people the drive does not hold, or none of its pupils.
+    pub strangers: bool,
+}
+
+impl From<&ReconcileReport> for PreviewedList {
+    fn from(report: &ReconcileReport) -> Self {
+        PreviewedList {
+            source: report.source,
+            stamp: report.stamp,
+            other_school: report.other_school,
+            strangers: report.matches_no_pupil || report.strangers > 0 || !report.unknown_rows.is_empty(),
+        }
+    }
 }
 
 /// Changes waiting for the operator's yes.
@@ -633,6 +655,18 @@ impl FormField for FilterRow {
 }
 
 impl Modal {
+    /// A reconciliation's preview, scrolled to `offset`: Enter asks `ask` first where there is one.
+    pub fn reconcile_preview(
+        file: std::path::PathBuf,
+        lines: Vec<String>,
+        offset: usize,
+        ask: Option<String>,
+        list: PreviewedList,
+    ) -> Self {
+        let PreviewedList { source, stamp, other_school, strangers } = list;
+        Modal::ReconcilePreview { file, source, lines, offset, ask, stamp, other_school, strangers }
+    }
+
     pub fn context(&self) -> Context {
         match self {
             Modal::Help { .. } => Context::Help,

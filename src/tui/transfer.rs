@@ -6,7 +6,7 @@ use super::app::App;
 use super::input::LineInput;
 use super::jobs::{self, JobKind, JobOutcome, Staged, Work};
 use super::keymap::Context;
-use super::modal::{Confirm, Message, Modal, PathPrompt, PathPurpose, SchoolJoin, Then};
+use super::modal::{Confirm, Message, Modal, PathPrompt, PathPurpose, PreviewedList, SchoolJoin, Then};
 use super::palette::Form;
 use super::roster::RosterData;
 use super::text::fill;
@@ -362,19 +362,7 @@ impl App {
                 if report.dry_run {
                     let lines = self.preview_lines(self.text.reconcile_preview, lines);
                     let ask = self.reconcile_question(&report);
-                    let (stamp, source, other_school) = (report.stamp, report.source, report.other_school);
-                    let strangers = report.matches_no_pupil || report.strangers > 0 || !report.unknown_rows.is_empty();
-                    let offset = 0;
-                    self.modal = Some(Modal::ReconcilePreview {
-                        file,
-                        source,
-                        lines,
-                        offset,
-                        ask,
-                        stamp,
-                        other_school,
-                        strangers,
-                    });
+                    self.modal = Some(Modal::reconcile_preview(file, lines, 0, ask, PreviewedList::from(&*report)));
                 } else {
                     self.applied(data, self.text.reconcile_done, lines);
                 }

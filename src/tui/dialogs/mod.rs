@@ -12,7 +12,7 @@ use super::keymap::Context;
 use super::layout;
 use super::modal::{
     CategoryPicker, Confirm, EnrollmentChooser, FilterRow, Modal, PathPrompt, PathPurpose, PaymentField, PaymentForm,
-    Then,
+    PreviewedList, Then,
 };
 use super::paths;
 use super::text::fill;
@@ -175,12 +175,13 @@ impl App {
                 }
             },
             Modal::ReconcilePreview { file, source, lines, offset, ask, stamp, other_school, strangers } => {
+                let list = PreviewedList { source, stamp, other_school, strangers };
                 match action {
                     // As a merge's: a run the command line refuses without its flag is asked, No by default.
                     Action::Confirm => match ask {
                         Some(ask) => {
                             let question = ask.clone();
-                            let then = Then::Reconcile { file, source, lines, offset, ask, stamp };
+                            let then = Then::Reconcile { file, lines, offset, ask, list };
                             Some(Modal::Confirm(Confirm { question, then, yes: false }))
                         }
                         None => {
@@ -201,16 +202,7 @@ impl App {
                     }
                     a => {
                         let offset = scroll_box(self.size, &lines, offset, &a, page);
-                        Some(Modal::ReconcilePreview {
-                            file,
-                            source,
-                            offset,
-                            lines,
-                            ask,
-                            stamp,
-                            other_school,
-                            strangers,
-                        })
+                        Some(Modal::reconcile_preview(file, lines, offset, ask, list))
                     }
                 }
             }
@@ -424,8 +416,8 @@ impl App {
             // Asked whether a tax list that looks like another school's is this school's after all: `o` says it is
             // another school's, and previews it again so (`--other-school-ok`).
             Action::OtherSchool if matches!(confirm.then, Then::Reconcile { .. }) => {
-                if let Then::Reconcile { file, source, .. } = confirm.then {
-                    self.start_reconcile(file, source, true, None, true);
+                if let Then::Reconcile { file, list, .. } = confirm.then {
+                    self.start_reconcile(file, list.source, true, None, true);
                 }
             }
             Action::Input(_) | Action::Paste(_) => {
