@@ -3732,6 +3732,41 @@ fn said(cmd: &mut Command) -> (Option<i32>, String) {
     (out.status.code(), format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)))
 }
 
+/// One run of [`dry_run_and_real`]: whether it was the dry run, its exit code, what it said on stderr, and both
+/// streams together as [`said`] gives them.
+struct Run {
+    dry: bool,
+    code: Option<i32>,
+    err: String,
+    text: String,
+}
+
+/// Runs the command `args` builds with `--dry-run` and then without, and hands each run to `check`: a dry run
+/// refuses or reports what the real run does.
+fn dry_run_and_real(db: &Path, args: impl Fn(&mut Command), mut check: impl FnMut(Run)) {
+    for dry in [true, false] {
+        let mut cmd = canbao(db);
+        args(&mut cmd);
+        if dry {
+            cmd.arg("--dry-run");
+        }
+        let out = cmd.output().expect("runs");
+        let (out_text, err) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        check(Run { dry, code: out.status.code(), text: format!("{out_text}{err}"), err: err.into_owned() });
+    }
+}
+
+/// [`dry_run_and_real`] of `reconcile --source tax` reading the tax office's list `tax`.
+fn tax_list_dry_run_and_real(db: &Path, tax: &Path, check: impl FnMut(Run)) {
+    dry_run_and_real(
+        db,
+        |cmd| {
+            cmd.args(["reconcile", "--source", "tax"]).arg(tax);
+        },
+        check,
+    );
+}
+
 #[test]
 fn a_database_address_given_where_none_is_expected_is_masked_and_its_place_named() {
     let dir = tempfile::tempdir().unwrap();
@@ -4944,19 +4979,15 @@ fn a_list_without_a_school_into_a_drive_of_two_schools_is_refused_until_one_is_n
     std::fs::write(&list, "姓名,身份证号码,班级\n张新来,110101201503070018,一年级1班\n").unwrap();
     let count = |db: &Path| json(canbao(db).args(["stats", "--json"]));
     let before = count(&db);
-    for dry in [false, true] {
-        let mut cmd = canbao(&db);
+    let import = |cmd: &mut Command| {
         cmd.arg("import").arg(&list);
-        if dry {
-            cmd.arg("--dry-run");
-        }
-        let out = cmd.output().unwrap();
-        let text = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(1), "{text}");
+    };
+    dry_run_and_real(&db, import, |Run { code, err: text, .. }| {
+        assert_eq!(code, Some(1), "{text}");
         for said in ["第一小学", "第二小学", "--school", "未导入任何内容", "nothing imported"] {
             assert!(text.contains(said), "{said} in: {text}");
         }
-    }
+    });
     assert_eq!(count(&db), before, "nothing written");
     let schools = |db: &Path| {
         let out = canbao(db).args(["find", "--json", "张新来"]).output().unwrap();
@@ -5449,14 +5480,11 @@ fn last_school_years_class_list_is_refused_after_the_promotion() {
     let class_of = |id: &str| json(canbao(&db).args(["find", id, "--json"]))[0]["class"].as_str().unwrap().to_owned();
     assert_eq!(class_of(&ids[0]), "三年级1班");
 
-    for dry in [true, false] {
-        let mut cmd = canbao(&db);
-        cmd.arg("import");
-        if dry {
-            cmd.arg("--dry-run");
-        }
-        let refused = cmd.arg(&last).assert().code(1);
-        let err = String::from_utf8_lossy(&refused.get_output().stderr).into_owned();
+    let import = |cmd: &mut Command| {
+        cmd.arg("import").arg(&last);
+    };
+    dry_run_and_real(&db, import, |Run { code, err, .. }| {
+        assert_eq!(code, Some(1), "{err}");
         for words in [
             "二年级1班名单.csv",
             "像是上一学年的班级名单",
@@ -5468,7 +5496,7 @@ fn last_school_years_class_list_is_refused_after_the_promotion() {
             assert!(err.contains(words), "{words}: {err}");
         }
         assert_eq!(class_of(&ids[0]), "三年级1班", "nothing imported");
-    }
+    });
 
     // This year's list, one pupil kept back a grade: imported, the move said.
     let this_year = dir.path().join("三年级1班名单.csv");
@@ -6531,14 +6559,11 @@ fn next_school_years_class_list_is_refused_before_the_year_turns() {
 
     let next = dir.path().join("三年级1班名单.csv");
     std::fs::write(&next, list(&["三年级1班"; 6])).unwrap();
-    for dry in [true, false] {
-        let mut cmd = canbao(&db);
-        cmd.arg("import");
-        if dry {
-            cmd.arg("--dry-run");
-        }
-        let refused = cmd.arg(&next).assert().code(1);
-        let err = String::from_utf8_lossy(&refused.get_output().stderr).into_owned();
+    let import = |cmd: &mut Command| {
+        cmd.arg("import").arg(&next);
+    };
+    dry_run_and_real(&db, import, |Run { code, err, .. }| {
+        assert_eq!(code, Some(1), "{err}");
         let start = format!("canbao --db {} year new {} --promote", db.display(), year + 1);
         for words in [
             "三年级1班名单.csv",
@@ -6553,7 +6578,7 @@ fn next_school_years_class_list_is_refused_before_the_year_turns() {
             assert!(err.contains(words), "{words}: {err}");
         }
         assert_eq!(class_of(&ids[0]), "二年级1班", "nothing imported");
-    }
+    });
 
     // This year's list, one pupil put a grade up: imported, the move said.
     let one_up = dir.path().join("二年级1班名单（改）.csv");
@@ -6583,20 +6608,17 @@ fn a_list_of_adults_is_refused_and_an_adults_row_is_flagged() {
         text.push_str(&format!("{name},{id},教师,5200\n"));
     }
     std::fs::write(&payroll, text).unwrap();
-    for dry in [true, false] {
-        let mut cmd = canbao(&db);
-        cmd.args(["import", "--school", "测试小学"]);
-        if dry {
-            cmd.arg("--dry-run");
-        }
-        let refused = cmd.arg(&payroll).assert().code(1);
-        let err = String::from_utf8_lossy(&refused.get_output().stderr).into_owned();
+    let import = |cmd: &mut Command| {
+        cmd.args(["import", "--school", "测试小学"]).arg(&payroll);
+    };
+    dry_run_and_real(&db, import, |Run { code, err, .. }| {
+        assert_eq!(code, Some(1), "{err}");
         for words in
             ["教职工工资表.csv", "这像是教职工/成年人名单，不是学生名单；未导入任何内容", "按号码是成年人", "staff"]
         {
             assert!(err.contains(words), "{words}: {err}");
         }
-    }
+    });
     if db.exists() {
         assert_eq!(json(canbao(&db).args(["stats", "--json"]))["students"], 0, "nothing imported");
     }
@@ -8576,13 +8598,7 @@ fn last_years_tax_list_after_the_new_year_is_refused_and_its_recorded_rows_are_n
             .unwrap()
     };
     assert_eq!(kept(), 0);
-    for dry in [true, false] {
-        let mut cmd = canbao(&db);
-        cmd.args(["reconcile", "--source", "tax"]).arg(&tax);
-        if dry {
-            cmd.arg("--dry-run");
-        }
-        let (code, text) = said(&mut cmd);
+    tax_list_dry_run_and_real(&db, &tax, |Run { code, text, .. }| {
         assert_eq!(code, Some(1), "{text}");
         for words in
             [&format!("这是 {year} 年度的缴费名单") as &str, "未保存任何内容", &format!("the {year} insured year's")]
@@ -8590,7 +8606,7 @@ fn last_years_tax_list_after_the_new_year_is_refused_and_its_recorded_rows_are_n
             assert!(text.contains(words), "{words}: {text}");
         }
         assert_eq!(kept(), 0, "{text}");
-    }
+    });
     // This year's list with last year's row of 周静露 in it: the row is said to be last year's and not kept.
     std::fs::write(
         &tax,
@@ -8616,17 +8632,11 @@ fn a_tax_lists_part_payment_is_said_part_paid_among_the_changes() {
     let zhou = "450202201711194162";
     let tax = dir.path().join("tax.csv");
     std::fs::write(&tax, format!("姓名,证件号码,缴费金额,缴费日期\n周静露,{zhou},200,{}\n", days_ago(30))).unwrap();
-    for dry in [true, false] {
-        let mut cmd = canbao(&db);
-        cmd.args(["reconcile", "--source", "tax"]).arg(&tax);
-        if dry {
-            cmd.arg("--dry-run");
-        }
-        let (code, text) = said(&mut cmd);
+    tax_list_dry_run_and_real(&db, &tax, |Run { code, text, .. }| {
         assert_eq!(code, Some(0), "{text}");
         assert!(text.contains("未缴费 → 部分缴费（200 元，还差 180 元"), "{text}");
         assert!(!text.contains("→ 已缴费"), "{text}");
-    }
+    });
     let (code, text) = said(canbao(&db).args(["--lang", "en", "check"]));
     assert_eq!(code, Some(0), "{text}");
 }
@@ -9038,20 +9048,16 @@ fn add_refuses_a_class_the_school_does_not_have_without_yes() {
     let db = dir.path().join("drive.db");
     canbao(&db).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
     let pupil = ["add", "--name", "插班生", "--id", "450202201911021741", "--class", "三年级9班"];
-    for dry in [true, false] {
-        let mut cmd = canbao(&db);
+    let add = |cmd: &mut Command| {
         cmd.args(pupil);
-        if dry {
-            cmd.arg("--dry-run");
-        }
-        let out = cmd.output().unwrap();
-        let said = String::from_utf8_lossy(&out.stderr).into_owned();
-        assert!(!out.status.success(), "dry {dry}: {}", String::from_utf8_lossy(&out.stdout));
+    };
+    dry_run_and_real(&db, add, |Run { dry, code, err: said, text }| {
+        assert_ne!(code, Some(0), "dry {dry}: {text}");
         assert!(
             said.contains("没有班级「三年级9班」") && said.contains("三年级2班") && said.contains("--yes"),
             "{said}"
         );
-    }
+    });
     let found = String::from_utf8_lossy(&canbao(&db).args(["find", "插班生"]).output().unwrap().stdout).into_owned();
     assert!(!found.contains("1741"), "{found}");
     // A class the school has, written another way, is no new class.
@@ -9090,17 +9096,13 @@ fn a_departments_category_list_is_refused_as_a_class_list() {
     book.save(&path).unwrap();
     let count = || json(canbao(&db).args(["stats", "--json"]))["students"].clone();
     let before = count();
-    for dry in [true, false] {
-        let mut cmd = canbao(&db);
+    let import = |cmd: &mut Command| {
         cmd.arg("import").arg(&path);
-        if dry {
-            cmd.arg("--dry-run");
-        }
-        let out = cmd.output().unwrap();
-        let said = String::from_utf8_lossy(&out.stderr).into_owned();
-        assert!(!out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+    };
+    dry_run_and_real(&db, import, |Run { code, err: said, text, .. }| {
+        assert_ne!(code, Some(0), "{text}");
         assert!(said.contains("部门认定名单") && said.contains("--source categories"), "{said}");
-    }
+    });
     // Without its title too, on a drive holding pupils: nothing in it gives a class.
     let plain = dir.path().join("list.csv");
     std::fs::write(&plain, "姓名,身份证号码,人员类别\n不认识,450203201601018885,特困人员\n").unwrap();
@@ -9306,17 +9308,11 @@ fn a_tax_list_all_in_fen_is_refused_whole() {
         conn.query_row("SELECT count(*) FROM audit", [], |r| r.get::<_, i64>(0)).unwrap()
     };
     let before = rows();
-    for dry in [true, false] {
-        let mut cmd = canbao(&db);
-        cmd.args(["reconcile", "--source", "tax"]).arg(&tax);
-        if dry {
-            cmd.arg("--dry-run");
-        }
-        let (code, text) = said(&mut cmd);
+    tax_list_dry_run_and_real(&db, &tax, |Run { dry, code, text, .. }| {
         assert_eq!(code, Some(1), "dry {dry}: {text}");
         assert!(text.contains("以分为单位") && text.contains("未保存任何内容") && text.contains("换算为元"), "{text}");
         assert!(text.contains("3 笔缴费"), "{text}");
-    }
+    });
     let out = canbao(&db).args(["reconcile", "--source", "tax", "--json"]).arg(&tax).output().unwrap();
     let error: Value = serde_json::from_slice(&out.stdout).or_else(|_| serde_json::from_slice(&out.stderr)).unwrap();
     assert_eq!(error["error"]["kind"], "amounts_in_fen", "{error}");
@@ -9651,17 +9647,14 @@ fn two_lists_naming_the_drives_school_longer_in_two_ways_go_into_it() {
     let b = dir.path().join("b.csv");
     std::fs::write(&b, format!("万秀区城南小学2026年秋季学生名单\n姓名,身份证号码,班级\n乙,{},三年级2班\n", ids[2]))
         .unwrap();
-    for dry in [true, false] {
-        let mut cmd = canbao(&db);
+    let import = |cmd: &mut Command| {
         cmd.arg("import").arg(&a).arg(&b);
-        if dry {
-            cmd.arg("--dry-run");
-        }
-        let (code, text) = said(&mut cmd);
+    };
+    dry_run_and_real(&db, import, |Run { dry, code, text, .. }| {
         assert_eq!(code, Some(0), "{text}");
         assert!(text.contains("可能是同一所学校") && text.contains("导入“城南小学”"), "dry {dry}: {text}");
         assert!(!text.contains("新学校"), "dry {dry}: {text}");
-    }
+    });
     let store = canbao::store::Store::open_read_only(&db).unwrap();
     assert_eq!(store.schools().unwrap(), ["城南小学"]);
     for id in &ids {
@@ -9770,17 +9763,11 @@ fn a_list_reconciled_again_after_a_name_correction_counts_only_what_check_lists(
     let edit = canbao::store::IdentityEdit { name: Some("周静璐".into()), ..Default::default() };
     store.correct_identity(held.id, &edit).unwrap();
     drop(store);
-    for dry in [true, false] {
-        let mut cmd = canbao(&db);
-        cmd.args(["reconcile", "--source", "tax"]).arg(&tax);
-        if dry {
-            cmd.arg("--dry-run");
-        }
-        let (code, text) = said(&mut cmd);
+    tax_list_dry_run_and_real(&db, &tax, |Run { dry, code, text, .. }| {
         assert_eq!(code, Some(0), "{text}");
         assert_eq!(tax_unrecorded(&db).len(), 1, "{:?}", tax_unrecorded(&db));
         assert!(text.contains("税务名单中有 1 笔缴费未记入本机"), "dry run {dry}: {text}");
-    }
+    });
 }
 
 /// A tax list whose amount column's header gives its unit after a slash, a space or a dash (「金额/分」, 「缴费金额 分」,
@@ -9825,16 +9812,10 @@ fn a_tax_list_whose_amount_looking_column_is_unread_is_refused() {
         "姓名,身份证号码,金额合计,缴费日期",
         &[["周静露", "450202201711194162", "95", &oct8]],
     );
-    for dry in [true, false] {
-        let mut cmd = canbao(&db);
-        cmd.args(["reconcile", "--source", "tax"]).arg(&tax);
-        if dry {
-            cmd.arg("--dry-run");
-        }
-        let (code, text) = said(&mut cmd);
+    tax_list_dry_run_and_real(&db, &tax, |Run { dry, code, text, .. }| {
         assert_eq!(code, Some(1), "dry {dry}: {text}");
         assert!(text.contains("金额合计") && text.contains("未保存任何内容"), "{text}");
-    }
+    });
     assert_eq!(paid_amount(&db, "450202201711194162"), ("unpaid".to_owned(), None));
 }
 
@@ -9855,19 +9836,13 @@ fn a_tax_list_headed_in_fen_with_amounts_in_yuan_is_refused_whole() {
             ["孙远泽", "450203201804047272", "95", &oct8],
         ],
     );
-    for dry in [true, false] {
-        let mut cmd = canbao(&db);
-        cmd.args(["reconcile", "--source", "tax"]).arg(&tax);
-        if dry {
-            cmd.arg("--dry-run");
-        }
-        let (code, text) = said(&mut cmd);
+    tax_list_dry_run_and_real(&db, &tax, |Run { dry, code, text, .. }| {
         assert_eq!(code, Some(1), "dry {dry}: {text}");
         assert!(
             text.contains("以元为单位") && text.contains("缴费金额(分)") && text.contains("未保存任何内容"),
             "{text}"
         );
-    }
+    });
     assert_eq!(paid_amount(&db, "450202201711194162"), ("unpaid".to_owned(), None));
     assert!(tax_unrecorded(&db).is_empty(), "nothing kept for check");
 }
@@ -9889,16 +9864,10 @@ fn a_tax_list_beyond_any_premium_is_refused_without_a_policy() {
             ),
         )
         .unwrap();
-        for dry in [true, false] {
-            let mut cmd = canbao(&db);
-            cmd.args(["reconcile", "--source", "tax"]).arg(&tax);
-            if dry {
-                cmd.arg("--dry-run");
-            }
-            let (code, text) = said(&mut cmd);
+        tax_list_dry_run_and_real(&db, &tax, |Run { dry, code, text, .. }| {
             assert_eq!(code, Some(1), "{header} dry {dry}: {text}");
             assert!(text.contains("4000 元") && text.contains("未保存任何内容"), "{text}");
-        }
+        });
         assert_eq!(paid_amount(&db, "450202201711194162"), ("unpaid".to_owned(), None), "{header}");
     }
 }
