@@ -57,6 +57,16 @@ fn write_list(path: &Path, rows: &[(&str, String, &str, &str)]) {
     std::fs::write(path, text).unwrap();
 }
 
+/// A drive in a folder of its own, which is its home too, holding `roster()` imported through the binary.
+fn roster_drive() -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    let list = dir.path().join("list.csv");
+    write_list(&list, &roster());
+    canbao(&db, dir.path()).arg("import").arg(&list).assert().success();
+    (dir, db)
+}
+
 fn current_year(db: &Path, home: &Path) -> i64 {
     let years = json(canbao(db, home).args(["year", "list", "--json"]));
     let years = years.as_array().unwrap();
@@ -325,11 +335,8 @@ fn class_lists_leave_graduates_out_and_say_so() {
 /// around today's real date.
 #[test]
 fn year_new_is_refused_while_the_concentrated_period_is_open_unless_forced() {
-    let dir = tempfile::tempdir().unwrap();
-    let (db, home) = (dir.path().join("drive.db"), dir.path());
-    let list = dir.path().join("list.csv");
-    write_list(&list, &roster());
-    canbao(&db, home).arg("import").arg(&list).assert().success();
+    let (dir, db) = roster_drive();
+    let home = dir.path();
     let (year, to) = use_policy_collecting_today(&db, home);
 
     let next = (year + 1).to_string();
@@ -702,11 +709,8 @@ fn a_former_pupil_named_on_this_years_list_returns_to_the_class_it_gives() {
 /// day into the same folder, never replace last year's; and this year's are imported as before.
 #[test]
 fn last_years_own_forms_are_refused_and_each_year_keeps_its_own_files() {
-    let dir = tempfile::tempdir().unwrap();
-    let (db, home) = (dir.path().join("drive.db"), dir.path());
-    let list = dir.path().join("list.csv");
-    write_list(&list, &roster());
-    canbao(&db, home).arg("import").arg(&list).assert().success();
+    let (dir, db) = roster_drive();
+    let home = dir.path();
     let year = current_year(&db, home);
     let next = year + 1;
     canbao(&db, home).args(["year", "new", &next.to_string(), "--promote", "--force"]).assert().success();
@@ -778,11 +782,8 @@ fn last_years_own_forms_are_refused_and_each_year_keeps_its_own_files() {
 /// that first year or before, and refused. A form naming a year after the drive's asks for the new year first.
 #[test]
 fn a_form_naming_no_year_or_a_later_one_is_told_apart() {
-    let dir = tempfile::tempdir().unwrap();
-    let (db, home) = (dir.path().join("drive.db"), dir.path());
-    let list = dir.path().join("list.csv");
-    write_list(&list, &roster());
-    canbao(&db, home).arg("import").arg(&list).assert().success();
+    let (dir, db) = roster_drive();
+    let home = dir.path();
     let year = current_year(&db, home);
     let sheet = dir.path().join("sheet.csv");
     canbao(&db, home).args(["export", "sheet", "--format", "csv", "--out"]).arg(&sheet).assert().success();
@@ -1178,11 +1179,8 @@ fn promotion_lists_the_classes_it_leaves_where_they_are() {
 /// was made at 2024's 380 yuan.
 #[test]
 fn year_new_under_a_policy_of_another_year_is_refused_naming_both_years() {
-    let dir = tempfile::tempdir().unwrap();
-    let (db, home) = (dir.path().join("drive.db"), dir.path());
-    let list = dir.path().join("list.csv");
-    write_list(&list, &roster());
-    canbao(&db, home).arg("import").arg(&list).assert().success();
+    let (dir, db) = roster_drive();
+    let home = dir.path();
     {
         let mut store = canbao::store::Store::open(&db).unwrap();
         for key in ["current_year", "first_year"] {
@@ -2536,11 +2534,8 @@ fn year_new_with_a_premium_far_from_the_drives_wants_yes() {
 /// December payments then recorded nowhere. In July or August, when the drive's year is the one ending, it starts.
 #[test]
 fn year_new_without_a_policy_is_refused_while_the_date_says_the_year_is_open() {
-    let dir = tempfile::tempdir().unwrap();
-    let (db, home) = (dir.path().join("drive.db"), dir.path());
-    let list = dir.path().join("list.csv");
-    write_list(&list, &roster());
-    canbao(&db, home).arg("import").arg(&list).assert().success();
+    let (dir, db) = roster_drive();
+    let home = dir.path();
     let year = current_year(&db, home);
     let next = (year + 1).to_string();
     let today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
@@ -2583,11 +2578,8 @@ fn year_new_without_a_policy_is_refused_while_the_date_says_the_year_is_open() {
 /// while the window holds the drive. Before, the preview was refused (「此命令现在不能执行」).
 #[test]
 fn year_new_dry_run_goes_ahead_while_a_window_holds_the_drive() {
-    let dir = tempfile::tempdir().unwrap();
-    let (db, home) = (dir.path().join("drive.db"), dir.path());
-    let list = dir.path().join("list.csv");
-    write_list(&list, &roster());
-    canbao(&db, home).arg("import").arg(&list).assert().success();
+    let (dir, db) = roster_drive();
+    let home = dir.path();
     let year = current_year(&db, home);
     let next = (year + 1).to_string();
     let held = canbao::store::lock::DriveLock::acquire(&db, "张老师").unwrap();
