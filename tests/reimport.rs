@@ -435,28 +435,36 @@ fn a_decline_without_a_reason_is_imported_and_said() {
     assert_eq!((&report["statuses_set"], &report["statuses_left"]), (&1.into(), &1.into()), "{report}");
 }
 
-/// A class list whose ID column Excel holds as numbers, rounded to 15 significant digits: the batch template
-/// uploads none of those numbers (one even passes the check digit, two pupils share another). Their 证件号码 is
-/// empty and 备注 says why and what to do; the export says how many and to fix them. The template read back into
-/// its drive is the same pupils, never a second child without a number.
-#[test]
-fn the_template_uploads_no_flagged_number_and_reads_back_as_the_same_pupils() {
+/// A drive in a folder of its own holding 示范小学's 一年级1班 from a workbook 名单.xlsx, imported: the pupils
+/// `rounded`, whose ID numbers the sheet holds as numbers (Excel's 15 significant digits), then 孙语 with a valid one.
+fn drive_with_rounded_numbers(rounded: &[(&str, f64)]) -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = dir.path().join("drive.db");
     let list = dir.path().join("名单.xlsx");
     let mut book = rust_xlsxwriter::Workbook::new();
     let sheet = book.add_worksheet();
     sheet.write_row(0, 0, ["学校", "姓名", "身份证号码", "年级", "班级"]).expect("header");
-    let rounded = [("王小明", 511502201512179000.0), ("李雨", 511502201509023000.0), ("张晨", 511502201509023000.0)];
     for (row, (name, number)) in rounded.iter().enumerate() {
         let row = row as u32 + 1;
         sheet.write_row(row, 0, ["示范小学", name]).expect("name");
         sheet.write_number(row, 2, *number).expect("number");
         sheet.write_row(row, 3, ["一年级", "1班"]).expect("class");
     }
-    sheet.write_row(4, 0, ["示范小学", "孙语", "450203201909308803", "一年级", "1班"]).expect("valid");
+    let last = rounded.len() as u32 + 1;
+    sheet.write_row(last, 0, ["示范小学", "孙语", "450203201909308803", "一年级", "1班"]).expect("valid");
     book.save(&list).expect("save");
     ok(canbao(&db).arg("import").arg(&list));
+    (dir, db)
+}
+
+/// A class list whose ID column Excel holds as numbers, rounded to 15 significant digits: the batch template
+/// uploads none of those numbers (one even passes the check digit, two pupils share another). Their 证件号码 is
+/// empty and 备注 says why and what to do; the export says how many and to fix them. The template read back into
+/// its drive is the same pupils, never a second child without a number.
+#[test]
+fn the_template_uploads_no_flagged_number_and_reads_back_as_the_same_pupils() {
+    let rounded = [("王小明", 511502201512179000.0), ("李雨", 511502201509023000.0), ("张晨", 511502201509023000.0)];
+    let (dir, db) = drive_with_rounded_numbers(&rounded);
     let declined = ["--enrollment", "declined", "--reason", "家长不同意"];
     ok(canbao(&db).args(["mark", "--name", "李雨", "--class", "一年级1班"]).args(declined));
     let count =
@@ -696,18 +704,7 @@ fn a_table_stacked_under_the_class_form_reads_its_statuses_by_its_own_columns() 
 /// before.
 #[test]
 fn a_rounded_number_is_printed_with_its_last_four_to_verify_as_on_the_slips() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let db = dir.path().join("drive.db");
-    let list = dir.path().join("名单.xlsx");
-    let mut book = rust_xlsxwriter::Workbook::new();
-    let sheet = book.add_worksheet();
-    sheet.write_row(0, 0, ["学校", "姓名", "身份证号码", "年级", "班级"]).expect("header");
-    sheet.write_row(1, 0, ["示范小学", "王小明"]).expect("name");
-    sheet.write_number(1, 2, 511502201512179000.0).expect("number");
-    sheet.write_row(1, 3, ["一年级", "1班"]).expect("class");
-    sheet.write_row(2, 0, ["示范小学", "孙语", "450203201909308803", "一年级", "1班"]).expect("valid");
-    book.save(&list).expect("save");
-    ok(canbao(&db).arg("import").arg(&list));
+    let (dir, db) = drive_with_rounded_numbers(&[("王小明", 511502201512179000.0)]);
     let held = |db: &Path| json(canbao(db).args(["find", "王小明", "--json", "--reveal"]))[0]["id_number"].clone();
     assert_eq!(held(&db), "511502201512179000");
     let forms: [(&str, &[&str], &str); 4] = [
