@@ -45,6 +45,27 @@ fn wait_for_jobs(app: &mut App) {
     }
 }
 
+/// The palette's 「添加学生」 (typed as `tianjia`) opened with Enter: the form to add a pupil.
+fn open_add_pupil(app: &mut App) {
+    app.update(Action::Palette);
+    for c in "tianjia".chars() {
+        app.update(Action::Input(c));
+    }
+    app.update(Action::Confirm);
+}
+
+/// `fields` typed into the form on screen, one after another, the next field reached as Tab reaches it.
+fn fill_fields(app: &mut App, fields: &[&str]) {
+    for (i, text) in fields.iter().enumerate() {
+        if i > 0 {
+            app.update(Action::NextField);
+        }
+        for c in text.chars() {
+            app.update(Action::Input(c));
+        }
+    }
+}
+
 /// The sample school in a drive file of its own, in a temporary folder the caller keeps.
 fn sample_drive() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
@@ -3788,25 +3809,14 @@ fn the_palettes_add_a_pupil_previews_the_import_and_enter_adds_them() {
     let mut app = app_on(&drive, Language::Zh);
     let before = students_in(&drive);
     let class = app.data.classes[app.data.rows[0].class as usize].clone();
-    app.update(Action::Palette);
-    for c in "tianjia".chars() {
-        app.update(Action::Input(c));
-    }
-    app.update(Action::Confirm);
+    open_add_pupil(&mut app);
     assert!(matches!(app.modal, Some(Modal::AddPupil(_))), "{:?}", app.status);
     assert!(screen(&app).iter().any(|r| r.contains("身份证号码")), "{:#?}", screen(&app));
     app.update(Action::Confirm);
     let Some(Modal::AddPupil(form)) = &app.modal else { panic!("the form stays: {:?}", app.status) };
     assert_eq!(form.error.as_deref(), Some("请填写学生姓名"));
     let id = "450202201911021741";
-    for (i, text) in ["龙小雨", id, class.as_str(), "13800138000"].into_iter().enumerate() {
-        if i > 0 {
-            app.update(Action::NextField);
-        }
-        for c in text.chars() {
-            app.update(Action::Input(c));
-        }
-    }
+    fill_fields(&mut app, &["龙小雨", id, class.as_str(), "13800138000"]);
     app.update(Action::Confirm);
     wait_for_jobs(&mut app);
     let Some(Modal::ImportPreview { preview, .. }) = &app.modal else { panic!("the preview: {:?}", app.status) };
@@ -3837,25 +3847,14 @@ fn the_palettes_add_a_pupil_previews_the_import_and_enter_adds_them() {
 fn adding_a_pupil_on_a_drive_of_one_school_does_not_ask_the_school() {
     use canbao::tui::modal::{AddPupilField, Modal};
     let add = |app: &mut App, id: &str, class: &str| {
-        app.update(Action::Palette);
-        for c in "tianjia".chars() {
-            app.update(Action::Input(c));
-        }
-        app.update(Action::Confirm);
+        open_add_pupil(app);
         let Some(Modal::AddPupil(form)) = &app.modal else { panic!("{:?}", app.status) };
         // A drive of several schools asks the school first: the last of them chosen, then the pupil typed.
         if form.focus == AddPupilField::School {
             app.update(Action::Left);
             app.update(Action::NextField);
         }
-        for (i, text) in ["龙小雨", id, class].into_iter().enumerate() {
-            if i > 0 {
-                app.update(Action::NextField);
-            }
-            for c in text.chars() {
-                app.update(Action::Input(c));
-            }
-        }
+        fill_fields(app, &["龙小雨", id, class]);
         app.update(Action::Confirm);
         wait_for_jobs(app);
     };
@@ -3935,19 +3934,8 @@ fn the_palettes_add_a_pupil_asks_about_a_class_the_school_does_not_have() {
     let (_dir, drive) = sample_drive();
     let mut app = app_on(&drive, Language::Zh);
     let before = students_in(&drive);
-    app.update(Action::Palette);
-    for c in "tianjia".chars() {
-        app.update(Action::Input(c));
-    }
-    app.update(Action::Confirm);
-    for (i, text) in ["插班生", "450202201911021741", "一年级9班"].into_iter().enumerate() {
-        if i > 0 {
-            app.update(Action::NextField);
-        }
-        for c in text.chars() {
-            app.update(Action::Input(c));
-        }
-    }
+    open_add_pupil(&mut app);
+    fill_fields(&mut app, &["插班生", "450202201911021741", "一年级9班"]);
     app.update(Action::Confirm);
     let Some(Modal::Confirm(confirm)) = &app.modal else { panic!("not asked: {:?}", app.status) };
     assert!(confirm.question.starts_with("本校没有 一年级9班，新建这个班级？"), "{}", confirm.question);
@@ -4017,21 +4005,10 @@ fn adding_a_pupil_with_a_number_on_the_roster_is_refused_naming_that_pupil() {
     drop(store);
     for (lang, swapped) in [(Language::Zh, true), (Language::Zh, false), (Language::En, true)] {
         let mut app = app_on(&drive, lang);
-        app.update(Action::Palette);
-        for c in "tianjia".chars() {
-            app.update(Action::Input(c));
-        }
-        app.update(Action::Confirm);
+        open_add_pupil(&mut app);
         let typed =
             if swapped { [held.id_number.as_str(), "周新新"] } else { ["周新新", held.id_number.as_str()] };
-        for (i, text) in [typed[0], typed[1], other_class.as_str()].into_iter().enumerate() {
-            if i > 0 {
-                app.update(Action::NextField);
-            }
-            for c in text.chars() {
-                app.update(Action::Input(c));
-            }
-        }
+        fill_fields(&mut app, &[typed[0], typed[1], other_class.as_str()]);
         app.update(Action::Confirm);
         wait_for_jobs(&mut app);
         let Some(Modal::AddPupil(form)) = &app.modal else { panic!("refused in the form: {:#?}", screen(&app)) };
@@ -4059,19 +4036,8 @@ fn adding_a_pupil_with_name_and_number_swapped_says_check_what_was_typed() {
     let (_dir, drive) = sample_drive();
     let mut app = app_on(&drive, Language::Zh);
     let class = app.data.classes[app.data.rows[0].class as usize].clone();
-    app.update(Action::Palette);
-    for c in "tianjia".chars() {
-        app.update(Action::Input(c));
-    }
-    app.update(Action::Confirm);
-    for (i, text) in ["450202201911021741", "龙小云", class.as_str()].into_iter().enumerate() {
-        if i > 0 {
-            app.update(Action::NextField);
-        }
-        for c in text.chars() {
-            app.update(Action::Input(c));
-        }
-    }
+    open_add_pupil(&mut app);
+    fill_fields(&mut app, &["450202201911021741", "龙小云", class.as_str()]);
     app.update(Action::Confirm);
     wait_for_jobs(&mut app);
     let Some(Modal::ImportPreview { preview, .. }) = &app.modal else { panic!("the preview: {:?}", app.status) };
@@ -4095,19 +4061,8 @@ fn adding_a_pupil_who_left_points_at_the_enrollment_not_at_e() {
     drop(store);
     for lang in [Language::Zh, Language::En] {
         let mut app = app_on(&drive, lang);
-        app.update(Action::Palette);
-        for c in "tianjia".chars() {
-            app.update(Action::Input(c));
-        }
-        app.update(Action::Confirm);
-        for (i, text) in ["周新新", held.id_number.as_str(), held.class_label().as_str()].into_iter().enumerate() {
-            if i > 0 {
-                app.update(Action::NextField);
-            }
-            for c in text.chars() {
-                app.update(Action::Input(c));
-            }
-        }
+        open_add_pupil(&mut app);
+        fill_fields(&mut app, &["周新新", held.id_number.as_str(), held.class_label().as_str()]);
         app.update(Action::Confirm);
         wait_for_jobs(&mut app);
         let Some(Modal::AddPupil(form)) = &app.modal else { panic!("refused in the form: {:#?}", screen(&app)) };
