@@ -4994,6 +4994,15 @@ fn a_staff_block_beside_the_pupils_named_only_in_its_id_header_gives_no_pupil_it
     }
 }
 
+/// The department's list `path` imported all the same, as a class list of 第二小学 (`--as-class-list`): `what`
+/// names the case where it fails.
+fn imported_as_class_list(store: &mut Store, path: &Path, what: &str) -> class_list::ImportReport {
+    let mut request =
+        class_list::ImportRequest::new(store, vec![path.to_owned()], Some("第二小学".to_owned())).unwrap();
+    request.as_class_list = true;
+    request.run(store, false).unwrap_or_else(|e| panic!("{what}: {e}"))
+}
+
 /// A sheet for `write_sheets`: its name, its header and its rows as written.
 type SheetSpec<'a> = (&'a str, &'a [&'a str], Vec<Vec<String>>);
 
@@ -5098,10 +5107,7 @@ fn a_category_list_named_by_its_file_or_sheet_is_refused_on_an_empty_drive() {
         let refused = class_list::import(&mut store, &[path.as_path()], Some("第二小学"), false);
         assert!(matches!(refused, Err(ImportError::CategoryList { .. })), "{path:?}: {refused:?}");
         assert!(store.student_by_id_number(&id).unwrap().is_none(), "{path:?}");
-        let mut request =
-            class_list::ImportRequest::new(&store, vec![path.clone()], Some("第二小学".to_owned())).unwrap();
-        request.as_class_list = true;
-        let report = request.run(&mut store, false).unwrap_or_else(|e| panic!("{path:?}: {e}"));
+        let report = imported_as_class_list(&mut store, path, &format!("{path:?}"));
         assert_eq!(report.added, 1, "{path:?}: {report:?}");
     }
 }
@@ -6075,10 +6081,7 @@ fn a_department_list_told_by_a_short_header_a_department_column_or_its_name_is_r
         assert!(error.to_string().contains("部门认定名单") && error.to_string().contains("--source categories"));
         assert!(store.student_by_id_number(&adult).unwrap().is_none(), "{what}");
         assert!(store.student_by_id_number(&child).unwrap().is_none(), "{what}");
-        let mut request =
-            class_list::ImportRequest::new(&store, vec![path.clone()], Some("第二小学".to_owned())).unwrap();
-        request.as_class_list = true;
-        let report = request.run(&mut store, false).unwrap_or_else(|e| panic!("{what}: {e}"));
+        let report = imported_as_class_list(&mut store, path, &what);
         assert_eq!(report.added, 2, "{what}: {report:?}");
     }
 }
@@ -6739,10 +6742,7 @@ fn a_category_list_of_pupils_naming_no_school_is_refused_as_a_departments() {
             other => panic!("{what}: {other:?}"),
         }
         assert!(store.student_by_id_number(&child).unwrap().is_none(), "{what}");
-        let mut request =
-            class_list::ImportRequest::new(&store, vec![path.clone()], Some("第二小学".to_owned())).unwrap();
-        request.as_class_list = true;
-        let report = request.run(&mut store, false).unwrap_or_else(|e| panic!("{what}: {e}"));
+        let report = imported_as_class_list(&mut store, path, &what);
         assert_eq!(report.added, 2, "{what}: {report:?}");
     }
 }
