@@ -127,6 +127,15 @@ fn mark(db: &Path, id: &str, args: &[&str]) {
 
 /// The tests' laptops stamp changes at fixed times, some later than the server's clock: the push's clock
 /// check is asked not to refuse them (`a_push_refuses_a_drive_stamped_ahead_of_the_servers_clock` checks it).
+/// Runs `check` against a county of its own for each order of pushing two drives, `first` then `second` and the
+/// other way round; without a PostgreSQL server, against none.
+fn each_push_order(first: &Path, second: &Path, mut check: impl FnMut(&TestDb, [&Path; 2])) {
+    for order in [[first, second], [second, first]] {
+        let Some(db) = TestDb::new() else { return };
+        check(&db, order);
+    }
+}
+
 fn push(db: &TestDb, files: &[&Path], extra: &[&str]) -> Value {
     json(bare().arg("push").args(files).args(["--to", &db.url, "--json", "--accept-clock"]).args(extra))
 }
@@ -1750,8 +1759,7 @@ fn categories_certified_apart_on_two_copies_are_united_in_the_county_in_either_o
         |s, ids| certify(s, &ids[0], "2099-11-23T10:01:00+08:00", &[("孤儿", "民政局儿童福利科")]),
     );
     let id = pupil_id(0, 0);
-    for order in [[jia.as_path(), yi.as_path()], [yi.as_path(), jia.as_path()]] {
-        let Some(db) = TestDb::new() else { return };
+    each_push_order(&jia, &yi, |db, order| {
         let pushed = push(&db, &order, &[]);
         assert!(pushed["conflicts"].as_array().unwrap().is_empty(), "two certifications, neither undone: {pushed}");
         let both =
@@ -1767,7 +1775,7 @@ fn categories_certified_apart_on_two_copies_are_united_in_the_county_in_either_o
             assert_eq!(again["updated"], 0, "{again}");
         }
         assert_eq!(county_categories(&db, &id), both);
-    }
+    });
 }
 
 /// Each category's certification year in the county's list (`None`: the pupil's `categories_year`'s), and that.
@@ -1808,8 +1816,7 @@ fn categories_certified_apart_in_a_new_year_keep_their_own_years_in_the_county_i
     );
     let (first, year) = (first.get(), i64::from(first.get() + 1));
     let id = pupil_id(0, 0);
-    for order in [[jia.as_path(), yi.as_path()], [yi.as_path(), jia.as_path()]] {
-        let Some(db) = TestDb::new() else { return };
+    each_push_order(&jia, &yi, |db, order| {
         push(&db, &order[..1], &[]);
         let (marks, set_year) = county_years(&db, &id);
         assert_eq!(set_year, Some(first), "{marks:?}");
@@ -1821,7 +1828,7 @@ fn categories_certified_apart_in_a_new_year_keep_their_own_years_in_the_county_i
         let united =
             vec![("低保对象".to_owned(), Some(year)), ("孤儿".to_owned(), Some(year)), ("重度残疾人".to_owned(), None)];
         assert_eq!(county_years(&db, &id), (united, Some(first)), "{order:?}");
-    }
+    });
 }
 
 /// A category removed on one copy and re-certified on the other is the one conflict: the newer change wins, and
@@ -1836,8 +1843,7 @@ fn a_category_removed_on_one_copy_and_certified_again_on_the_other_is_a_conflict
         |s, ids| certify(s, &ids[0], "2099-11-23T10:01:00+08:00", &[("特困", "残联")]),
     );
     let id = pupil_id(0, 0);
-    for order in [[jia.as_path(), yi.as_path()], [yi.as_path(), jia.as_path()]] {
-        let Some(db) = TestDb::new() else { return };
+    each_push_order(&jia, &yi, |db, order| {
         let pushed = push(&db, &order, &[]);
         let conflicts = pushed["conflicts"].as_array().unwrap();
         assert_eq!(conflicts.len(), 1, "{pushed}");
@@ -1857,7 +1863,7 @@ fn a_category_removed_on_one_copy_and_certified_again_on_the_other_is_a_conflict
             let again = push(&db, &[file], &[]);
             assert!(again["conflicts"].as_array().unwrap().is_empty(), "{again}");
         }
-    }
+    });
 }
 
 /// In the drive's second year, a category carried from the first (待重新认定) removed on one copy and certified
@@ -1887,8 +1893,7 @@ fn a_carried_category_removed_on_one_copy_and_certified_again_on_the_other_is_a_
         let id = pupil_id(0, 0);
         let expected: Vec<(String, Option<i64>)> =
             if removal_newer { vec![] } else { vec![("重度残疾人".to_owned(), None)] };
-        for order in [[jia.as_path(), yi.as_path()], [yi.as_path(), jia.as_path()]] {
-            let Some(db) = TestDb::new() else { return };
+        each_push_order(&jia, &yi, |db, order| {
             let pushed = push(&db, &order, &[]);
             let conflicts = pushed["conflicts"].as_array().unwrap();
             assert_eq!(conflicts.len(), 1, "removal newer {removal_newer}, {order:?}: {pushed}");
@@ -1905,7 +1910,7 @@ fn a_carried_category_removed_on_one_copy_and_certified_again_on_the_other_is_a_
                 let again = push(&db, &[file], &[]);
                 assert!(again["conflicts"].as_array().unwrap().is_empty(), "{again}");
             }
-        }
+        });
     }
 }
 
@@ -2243,8 +2248,7 @@ fn a_promotion_does_not_undo_in_the_county_a_class_set_for_its_year_on_the_other
         assert_eq!(merged_class(0), "四年级2班", "the merge, as the county is to decide");
         assert_eq!(merged_class(1), "四年级1班", "the merge, as the county is to decide");
         drop(merged_store);
-        for order in [[&a, &b], [&b, &a]] {
-            let Some(db) = TestDb::new() else { return };
+        each_push_order(&a, &b, |db, order| {
             push(&db, &[order[0]], &[]);
             let second = push(&db, &[order[1]], &[]);
             let case = format!("b_promotes_last {b_promotes_last}, {} first: {second}", order[0].display());
@@ -2263,7 +2267,7 @@ fn a_promotion_does_not_undo_in_the_county_a_class_set_for_its_year_on_the_other
             assert_eq!(again["updated"], 0, "{again}; {case}");
             assert_eq!(county_class(&db, &pupil_id(0, 0)), "四年级2班", "{case}");
             assert_eq!(county_class(&db, &pupil_id(0, 1)), "四年级1班", "{case}");
-        }
+        });
     }
 }
 
@@ -2539,6 +2543,18 @@ fn county_settled(db: &TestDb, id: &str) -> Settled {
     (row.get(0), row.get(1), row.get(2), row.get(3), categories)
 }
 
+/// The day the county's pupil `id` paid, in the insured year its drive is in, as [`county_settled`] reads it.
+fn county_paid_on(db: &TestDb, id: &str) -> Option<String> {
+    db.client()
+        .query_one(
+            "SELECT s.paid_on FROM canbao.statuses s JOIN canbao.pupils p ON p.id = s.pupil_id
+             WHERE p.id_number = $1 ORDER BY s.year DESC LIMIT 1",
+            &[&id],
+        )
+        .unwrap()
+        .get(0)
+}
+
 fn pay(s: &mut canbao::store::Store, id: &str, at: &str, status: &str, channel: Option<&str>) {
     use canbao::domain::student::{PaymentDetails, PaymentStatus};
     s.set_fixed_clock(at);
@@ -2573,14 +2589,13 @@ fn a_payment_both_laptops_held_taken_back_on_one_while_the_other_fixes_its_chann
         let expected = merged(dir.path(), &jia, &yi, &id);
         let (payment, channel) = if yi_later { ("unpaid", None) } else { ("paid", Some("支付宝".to_owned())) };
         assert_eq!((expected.1.as_str(), expected.3.clone()), (payment, channel), "the merge: {expected:?}");
-        for order in [[jia.as_path(), yi.as_path()], [yi.as_path(), jia.as_path()]] {
-            let Some(db) = TestDb::new() else { return };
+        each_push_order(&jia, &yi, |db, order| {
             let pushed = push(&db, &order, &[]);
             assert_eq!(county_settled(&db, &id), expected, "乙 later: {yi_later}, {order:?}: {pushed}");
             let conflicts = pushed["conflicts"].as_array().unwrap();
             assert!(conflicts.iter().all(|c| c["payment_kept"].is_null()), "no payment stood: {pushed}");
             assert!(conflicts.iter().any(|c| c["field"] == "payment"), "listed as a conflict: {pushed}");
-        }
+        });
     }
 }
 
@@ -2606,8 +2621,7 @@ fn a_payment_that_stands_keeps_the_enrollment_it_was_taken_with_over_an_unconfir
     let id = pupil_id(0, 0);
     let expected = merged(dir.path(), &jia, &yi, &id);
     assert_eq!((expected.0.as_str(), expected.1.as_str()), ("here", "paid"), "the merge: {expected:?}");
-    for order in [[jia.as_path(), yi.as_path()], [yi.as_path(), jia.as_path()]] {
-        let Some(db) = TestDb::new() else { return };
+    each_push_order(&jia, &yi, |db, order| {
         let pushed = push(&db, &order, &[]);
         assert_eq!(county_settled(&db, &id), expected, "{order:?}: {pushed}");
         let enrollment = pushed["conflicts"].as_array().unwrap().iter().find(|c| c["field"] == "enrollment").cloned();
@@ -2621,7 +2635,7 @@ fn a_payment_that_stands_keeps_the_enrollment_it_was_taken_with_over_an_unconfir
             assert!(again["conflicts"].as_array().unwrap().is_empty(), "{again}");
             assert_eq!(county_settled(&db, &id), expected, "{again}");
         }
-    }
+    });
 }
 
 /// 甲 and 乙 certify one pupil's categories apart in the same second (a tax office's and a civil affairs list
@@ -2649,8 +2663,7 @@ fn categories_certified_apart_in_one_second_reach_the_county_from_the_laptop_tha
         let id = pupil_id(0, 0);
         let expected = merged(dir.path(), &jia, &yi, &id);
         assert_eq!(expected.4, ["低保对象", "特困人员"], "the merge: {expected:?}");
-        for order in [[jia.as_path(), yi.as_path()], [yi.as_path(), jia.as_path()]] {
-            let Some(db) = TestDb::new() else { return };
+        each_push_order(&jia, &yi, |db, order| {
             let pushed = push(&db, &order, &[]);
             assert_eq!(county_settled(&db, &id), expected, "{} merged, {order:?}: {pushed}", merging.display());
             assert!(pushed["conflicts"].as_array().unwrap().is_empty(), "{pushed}");
@@ -2659,7 +2672,7 @@ fn categories_certified_apart_in_one_second_reach_the_county_from_the_laptop_tha
                 assert!(again["conflicts"].as_array().unwrap().is_empty(), "{again}");
                 assert_eq!(again["updated"], 0, "{again}");
             }
-        }
+        });
     }
 }
 
@@ -2720,14 +2733,13 @@ fn a_correction_of_an_already_left_before_one_promotion_outweighs_the_other_lapt
     assert_eq!(expected, merged_way(&b, &a, "b_into_a.db"), "the merge either way");
     assert_eq!(expected.1, "unknown", "the merge: {expected:?}");
     assert_ne!(store_class_enrollment(&b, &id).0, expected.0, "B moved the pupil out");
-    for order in [[a.as_path(), b.as_path()], [b.as_path(), a.as_path()]] {
-        let Some(db) = TestDb::new() else { return };
+    each_push_order(&a, &b, |db, order| {
         push(&db, &[order[0]], &[]);
         let second = push(&db, &[order[1]], &[]);
         assert_eq!(county_class_enrollment(&db, &id), expected, "{order:?}: {second}");
         let again = push(&db, &[&a, &b], &[]);
         assert_eq!(county_class_enrollment(&db, &id), expected, "{order:?} again: {again}");
-    }
+    });
 }
 
 /// One laptop marks a pupil 已离校 and starts the next year, which moves him out of the classes; the other, from
@@ -2774,14 +2786,13 @@ fn a_pupil_moved_out_by_one_laptop_and_marked_for_the_new_year_on_the_other_stay
     assert_eq!(expected, store_class_enrollment(&b, &id), "the merge keeps B's class and mark");
     assert_eq!(expected.1, "here", "{expected:?}");
     assert_ne!(store_class_enrollment(&a, &id).0, expected.0, "A moved the pupil out");
-    for order in [[a.as_path(), b.as_path()], [b.as_path(), a.as_path()]] {
-        let Some(db) = TestDb::new() else { return };
+    each_push_order(&a, &b, |db, order| {
         push(&db, &[order[0]], &[]);
         let second = push(&db, &[order[1]], &[]);
         assert_eq!(county_class_enrollment(&db, &id), expected, "{order:?}: {second}");
         let again = push(&db, &[&a, &b], &[]);
         assert_eq!(county_class_enrollment(&db, &id), expected, "{order:?} again: {again}");
-    }
+    });
 }
 
 /// A drive of insured year 2024 under yibin-2024 (380 due from a family), holding `pupils` children of one school.
@@ -3044,8 +3055,7 @@ fn a_first_import_on_another_laptop_does_not_undo_corrections_at_the_county_in_e
     assert_eq!(merged[0], merged[1], "the merge either way");
     let expected = merged[0].clone();
     assert_eq!((expected[0].0.as_str(), expected[1].1.as_str()), ("王明明", "三年级9班"), "the merge: {expected:?}");
-    for order in [[jia.as_path(), bing.as_path()], [bing.as_path(), jia.as_path()]] {
-        let Some(db) = TestDb::new() else { return };
+    each_push_order(&jia, &bing, |db, order| {
         let pushed = push(&db, &order, &[]);
         let county: Vec<(String, String)> = ids
             .iter()
@@ -3078,7 +3088,7 @@ fn a_first_import_on_another_laptop_does_not_undo_corrections_at_the_county_in_e
             assert!(again["conflicts"].as_array().unwrap().is_empty(), "{again}");
             assert_eq!(again["updated"], 0, "{again}");
         }
-    }
+    });
 }
 
 /// The tax office's list recorded by a reconciliation: 380 paid on 20 November 2026 through the bank.
@@ -3136,19 +3146,10 @@ fn a_bare_hand_mark_made_apart_does_not_replace_the_tax_offices_record_at_the_co
         let expected = merged(dir.path(), &jia, &yi, &id);
         let channel = if corrected { "现金" } else { "银行" };
         assert_eq!((expected.1.as_str(), expected.3.as_deref()), ("paid", Some(channel)), "the merge: {expected:?}");
-        for order in [[jia.as_path(), yi.as_path()], [yi.as_path(), jia.as_path()]] {
-            let Some(db) = TestDb::new() else { return };
+        each_push_order(&jia, &yi, |db, order| {
             let pushed = push(&db, &order, &[]);
             assert_eq!(county_settled(&db, &id), expected, "corrected {corrected}, {order:?}: {pushed}");
-            let paid_on: Option<String> = db
-                .client()
-                .query_one(
-                    "SELECT s.paid_on FROM canbao.statuses s JOIN canbao.pupils p ON p.id = s.pupil_id
-                     WHERE p.id_number = $1 ORDER BY s.year DESC LIMIT 1",
-                    &[&id],
-                )
-                .unwrap()
-                .get(0);
+            let paid_on = county_paid_on(&db, &id);
             assert_eq!(paid_on.as_deref(), Some("2026-11-20"), "{order:?}: {pushed}");
             let conflicts = pushed["conflicts"].as_array().unwrap();
             let dates: Vec<(&Value, &Value, &Value)> = conflicts
@@ -3163,7 +3164,7 @@ fn a_bare_hand_mark_made_apart_does_not_replace_the_tax_offices_record_at_the_co
                 assert!(again["conflicts"].as_array().unwrap().is_empty(), "{again}");
                 assert_eq!(county_settled(&db, &id), expected, "{again}");
             }
-        }
+        });
         // Said in words as a merge says it, the number masked.
         let Some(fresh) = TestDb::new() else { return };
         bare().args(["push", "--accept-clock", "--to", &fresh.url]).arg(&jia).assert().success();
@@ -3478,8 +3479,7 @@ fn pupils_held_with_rounded_or_blank_numbers_on_one_laptop_are_the_whole_numbers
         .assert()
         .success();
 
-    for order in [[&typed, &rounded], [&rounded, &typed]] {
-        let Some(db) = TestDb::new() else { return };
+    each_push_order(&typed, &rounded, |db, order| {
         push(&db, &[order[0]], &[]);
         let second = push(&db, &[order[1]], &[]);
         assert_eq!(second["added"], 0, "{second}");
@@ -3490,7 +3490,7 @@ fn pupils_held_with_rounded_or_blank_numbers_on_one_laptop_are_the_whole_numbers
         let flagged: i64 =
             db.client().query_one("SELECT count(*) FROM canbao.pupils WHERE NOT id_valid", &[]).unwrap().get(0);
         assert_eq!(flagged, 0, "the county keeps the whole numbers");
-    }
+    });
 }
 
 /// A valid number corrected to another valid one on the drive after it was pushed (the family's card read
@@ -3638,8 +3638,7 @@ fn a_top_up_beside_an_amount_corrected_apart_is_a_conflict_at_the_county() {
     let id = pupil_id(0, 0);
     let corrected = laptop_copy(dir.path(), &dir.path().join("yibin.db"), "丙");
     mark(&corrected, &id, &["--payment", "paid", "--amount", "380", "--paid-on", "2023-10-10", "--yes"]);
-    for order in [[jia.as_path(), corrected.as_path()], [corrected.as_path(), jia.as_path()]] {
-        let Some(db) = TestDb::new() else { return };
+    each_push_order(&jia, &corrected, |db, order| {
         push(&db, &[order[0]], &[]);
         let second = push(&db, &[order[1]], &[]);
         assert_eq!(second["files"][0]["top_ups_joined"], 0, "{second}");
@@ -3649,7 +3648,7 @@ fn a_top_up_beside_an_amount_corrected_apart_is_a_conflict_at_the_county() {
         let mut both = [amounts[0]["kept"].as_str().unwrap(), amounts[0]["lost"].as_str().unwrap()];
         both.sort_unstable();
         assert_eq!(both, ["34000", "38000"], "{second}");
-    }
+    });
 }
 
 /// J-13: a restore undone straight away (the backup the restore took put back, with nothing marked between)
@@ -3794,8 +3793,7 @@ fn a_top_up_is_not_wiped_by_a_later_unpaid_or_government_mark_made_apart() {
             let pupil = s.student_by_id_number(&id).unwrap().unwrap();
             assert_eq!(pupil.payment_details.amount_fen, Some(38000), "{cleared}: {merged}");
         }
-        for order in [[jia, yi], [yi, jia]] {
-            let Some(db) = TestDb::new() else { return };
+        each_push_order(jia, yi, |db, order| {
             push(&db, &[order[0]], &[]);
             let second = push(&db, &[order[1]], &[]);
             let conflicts = second["conflicts"].as_array().unwrap();
@@ -3803,7 +3801,7 @@ fn a_top_up_is_not_wiped_by_a_later_unpaid_or_government_mark_made_apart() {
             assert_eq!((&payment["kept"], &payment["lost"]), (&"paid".into(), &cleared.into()), "{second}");
             assert_eq!(county_payment(&db, &id, 2024).0, "paid", "{cleared} {order:?}: {second}");
             assert_eq!(county_payment(&db, &id, 2024).1, Some(38000), "{cleared} {order:?}: {second}");
-        }
+        });
     }
 }
 
@@ -3897,25 +3895,16 @@ fn a_hand_top_up_made_apart_does_not_redate_the_tax_offices_record_of_the_same_p
         let paid_on = s.student_by_id_number(&id).unwrap().unwrap().payment_details.paid_on;
         assert_eq!(paid_on, chrono::NaiveDate::from_ymd_opt(2026, 11, 20), "{name}");
     }
-    for order in [[jia.as_path(), yi.as_path()], [yi.as_path(), jia.as_path()]] {
-        let Some(db) = TestDb::new() else { return };
+    each_push_order(&jia, &yi, |db, order| {
         let mut said = Vec::new();
         for file in order {
             said.push(push(&db, &[file], &[]));
         }
         assert_eq!(county_settled(&db, &id), expected, "{order:?}: {said:?}");
-        let paid_on: Option<String> = db
-            .client()
-            .query_one(
-                "SELECT s.paid_on FROM canbao.statuses s JOIN canbao.pupils p ON p.id = s.pupil_id
-                 WHERE p.id_number = $1 ORDER BY s.year DESC LIMIT 1",
-                &[&id],
-            )
-            .unwrap()
-            .get(0);
+        let paid_on = county_paid_on(&db, &id);
         assert_eq!(paid_on.as_deref(), Some("2026-11-20"), "{order:?}: {said:?}");
         assert_eq!(said[1]["files"][0]["top_ups_joined"], 0, "the same payment, not two: {said:?}");
-    }
+    });
 }
 
 /// The drive `path`'s latest restore stamped at `fraction` of the second it was made in (meta `restored_at`): two
@@ -4018,25 +4007,16 @@ fn top_ups_joined_keep_the_tax_offices_date_and_channel_over_a_later_bare_hand_t
         let paid_on = s.student_by_id_number(&id).unwrap().unwrap().payment_details.paid_on;
         assert_eq!(paid_on, day(20), "{name}");
     }
-    for order in [[jia.as_path(), yi.as_path()], [yi.as_path(), jia.as_path()]] {
-        let Some(db) = TestDb::new() else { return };
+    each_push_order(&jia, &yi, |db, order| {
         let mut said = Vec::new();
         for file in order {
             said.push(push(&db, &[file], &[]));
         }
         assert_eq!(county_settled(&db, &id), expected, "{order:?}: {said:?}");
-        let paid_on: Option<String> = db
-            .client()
-            .query_one(
-                "SELECT s.paid_on FROM canbao.statuses s JOIN canbao.pupils p ON p.id = s.pupil_id
-                 WHERE p.id_number = $1 ORDER BY s.year DESC LIMIT 1",
-                &[&id],
-            )
-            .unwrap()
-            .get(0);
+        let paid_on = county_paid_on(&db, &id);
         assert_eq!(paid_on.as_deref(), Some("2026-11-20"), "{order:?}: {said:?}");
         assert_eq!(said[1]["files"][0]["top_ups_joined"], 1, "both top-ups counted: {said:?}");
-    }
+    });
 }
 
 /// 乙 renames the school (第1小学本部); 甲, apart and later, renames it too (第1小学分校) and then renames it back:
@@ -4061,8 +4041,7 @@ fn a_school_rename_taken_back_does_not_undo_the_other_laptops_rename_at_the_coun
         let s = canbao::store::Store::open(&path).unwrap();
         assert_eq!(s.schools().unwrap(), ["第1小学本部"], "the merge into {into:?}");
     }
-    for order in [[jia, yi], [yi, jia]] {
-        let Some(db) = TestDb::new() else { return };
+    each_push_order(jia, yi, |db, order| {
         let mut said = Vec::new();
         for file in order {
             said.push(push(&db, &[file], &[]));
@@ -4078,7 +4057,7 @@ fn a_school_rename_taken_back_does_not_undo_the_other_laptops_rename_at_the_coun
             .map(|r| r.get(0))
             .collect();
         assert_eq!(schools, ["第1小学本部"], "{order:?}: {said:?}");
-    }
+    });
 }
 
 /// A pupil marked 已缴费 on each of two copies of a drive, the same amount on another day and by another channel:
@@ -4613,8 +4592,7 @@ fn a_category_conflict_names_the_operator_of_both_sides() {
             certify(s, &ids[0], "2099-11-23T10:01:00+08:00", &[("特困", "残联")]);
         },
     );
-    for order in [[jia.as_path(), yi.as_path()], [yi.as_path(), jia.as_path()]] {
-        let Some(db) = TestDb::new() else { return };
+    each_push_order(&jia, &yi, |db, order| {
         let pushed = push(&db, &order, &[]);
         let conflicts = pushed["conflicts"].as_array().unwrap();
         assert_eq!(conflicts.len(), 1, "{pushed}");
@@ -4623,7 +4601,7 @@ fn a_category_conflict_names_the_operator_of_both_sides() {
         assert_eq!((c["kept_operator"].as_str(), c["lost_operator"].as_str()), (Some("李乙"), Some("王甲")), "{c}");
         let county_side = if order[0] == yi.as_path() { "李乙" } else { "王甲" };
         assert_eq!(c["county_operator"].as_str(), Some(county_side), "{order:?}: {c}");
-    }
+    });
     let Some(db) = TestDb::new() else { return };
     push(&db, &[&jia], &[]);
     let out = bare().arg("push").arg(&yi).args(["--to", &db.url, "--accept-clock"]).output().unwrap();
@@ -4782,11 +4760,10 @@ fn a_top_up_made_over_the_other_laptops_same_payment_stands_at_the_county_in_eit
     drop(s);
     drop(record(&yi, "2099-11-23T10:05:00+08:00"));
     assert_eq!(merged(dir.path(), &jia, &yi, &id).2, Some(38000), "the merge keeps the top-up");
-    for order in [[&jia, &yi], [&yi, &jia]] {
-        let Some(db) = TestDb::new() else { return };
+    each_push_order(&jia, &yi, |db, order| {
         let mut said = Vec::new();
         for file in order {
-            said.push(push(&db, &[file.as_path()], &[]));
+            said.push(push(&db, &[file], &[]));
         }
         let (_, payment, amount, _, _) = county_settled(&db, &id);
         assert_eq!((payment.as_str(), amount), ("paid", Some(38000)), "{order:?}: {said:?}");
@@ -4797,7 +4774,7 @@ fn a_top_up_made_over_the_other_laptops_same_payment_stands_at_the_county_in_eit
             let again = push(&db, &[file.as_path()], &[]);
             assert_eq!((again["added"].as_i64(), again["updated"].as_i64()), (Some(0), Some(0)), "{again}");
         }
-    }
+    });
 }
 
 /// A list imported by mistake, pushed, taken back by a restore and taken out of the county with
@@ -5419,17 +5396,13 @@ fn a_part_payment_is_no_family_payment_in_the_rollup_as_in_the_county_summary() 
     }
 }
 
-/// Two schools start next year early, one stays in this year: the county counts next year, most pupils' latest,
-/// and names the school still in this year under the figures (text and `--json`), where before it was left out
-/// with nothing said but that the database also held this year.
-#[test]
-fn a_school_still_in_last_year_is_named_by_the_rollup_of_the_year_the_others_are_in() {
-    let Some(db) = TestDb::new() else { return };
-    let dir = tempfile::tempdir().unwrap();
-    let home = dir.path().join("home");
-    let behind = drive(dir.path(), 0, 3);
-    let early: Vec<PathBuf> = (1..3).map(|s| drive(dir.path(), s, 4)).collect();
-    let year = push(&db, &[&behind], &[])["files"][0]["year"].as_i64().expect("the drive's year");
+/// School 1's drive (three pupils) pushed to the county `db` in its insured year, then schools 2 and 3 (four
+/// pupils each) pushed once `year new` started the next: school 1's year, and the next as typed.
+fn one_school_a_year_behind(db: &TestDb, dir: &Path) -> (i64, String) {
+    let home = dir.join("home");
+    let behind = drive(dir, 0, 3);
+    let early: Vec<PathBuf> = (1..3).map(|s| drive(dir, s, 4)).collect();
+    let year = push(db, &[&behind], &[])["files"][0]["year"].as_i64().expect("the drive's year");
     let next = (year + 1).to_string();
     for d in &early {
         canbao(d)
@@ -5438,8 +5411,19 @@ fn a_school_still_in_last_year_is_named_by_the_rollup_of_the_year_the_others_are
             .env("XDG_CONFIG_HOME", home.join("config"))
             .assert()
             .success();
-        push(&db, &[d], &[]);
+        push(db, &[d], &[]);
     }
+    (year, next)
+}
+
+/// Two schools start next year early, one stays in this year: the county counts next year, most pupils' latest,
+/// and names the school still in this year under the figures (text and `--json`), where before it was left out
+/// with nothing said but that the database also held this year.
+#[test]
+fn a_school_still_in_last_year_is_named_by_the_rollup_of_the_year_the_others_are_in() {
+    let Some(db) = TestDb::new() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let (year, next) = one_school_a_year_behind(&db, dir.path());
     let county = rollup(&db, &[]);
     assert_eq!((county["year"].as_i64(), county["students"].as_i64()), (Some(year + 1), Some(8)), "{county}");
     assert_eq!(
@@ -5558,20 +5542,7 @@ fn copies_importing_one_list_under_two_schools_keep_the_other_copys_school_after
 fn the_county_summary_names_a_school_still_in_another_year() {
     let Some(db) = TestDb::new() else { return };
     let dir = tempfile::tempdir().unwrap();
-    let home = dir.path().join("home");
-    let behind = drive(dir.path(), 0, 3);
-    let early: Vec<PathBuf> = (1..3).map(|s| drive(dir.path(), s, 4)).collect();
-    let year = push(&db, &[&behind], &[])["files"][0]["year"].as_i64().expect("the drive's year");
-    let next = (year + 1).to_string();
-    for d in &early {
-        canbao(d)
-            .args(["year", "new", &next, "--force"])
-            .env("HOME", &home)
-            .env("XDG_CONFIG_HOME", home.join("config"))
-            .assert()
-            .success();
-        push(&db, &[d], &[]);
-    }
+    let (year, next) = one_school_a_year_behind(&db, dir.path());
     let out = bare().args(["export", "summary", "--format", "csv", "--from", &db.url, "--out", "-"]).output().unwrap();
     let form = String::from_utf8_lossy(&out.stdout).into_owned();
     assert!(out.status.success(), "{form}");
@@ -5828,6 +5799,18 @@ fn a_restore_taking_back_one_of_two_creations_gives_back_the_other_creations_nam
 
 /// A pupil's other creation pushed by a canbao before the county recorded what a creation gave (schema 12 for the
 /// school, 13 for the name and class): its row, written here in SQL as such a canbao wrote it, says none of them.
+/// School 0's drive (three pupils) pushed to the county `db`, then its laptop copy lapB, pushed after importing
+/// as 第4小学 the list `list` writes in `dir`: lapB's drive file.
+fn a_laptop_copys_import_pushed(db: &TestDb, dir: &Path, list: fn(&Path) -> PathBuf) -> PathBuf {
+    let base = drive(dir, 0, 3);
+    let other = list(dir);
+    let b = laptop_copy(dir, &base, "lapB");
+    push(db, &[&base], &[]);
+    canbao(&b).args(["import", "--school", "第4小学"]).arg(&other).assert().success();
+    push(db, &[&b], &[]);
+    b
+}
+
 /// A restore taking this drive's creation back cannot know where the pupils go, so the county leaves them as the
 /// taken-back creation put them (no guess at an older value) and the first push after the restore names each
 /// with what it kept, said once for that restore. Before, they stayed with nothing said.
@@ -5835,12 +5818,7 @@ fn a_restore_taking_back_one_of_two_creations_gives_back_the_other_creations_nam
 fn a_restore_that_cannot_know_the_other_creations_school_says_which_pupils_stay() {
     let Some(db) = TestDb::new() else { return };
     let dir = tempfile::tempdir().unwrap();
-    let base = drive(dir.path(), 0, 3);
-    let other = other_spelling_of_school2(dir.path());
-    let b = laptop_copy(dir.path(), &base, "lapB");
-    push(&db, &[&base], &[]);
-    canbao(&b).args(["import", "--school", "第4小学"]).arg(&other).assert().success();
-    push(&db, &[&b], &[]);
+    let b = a_laptop_copys_import_pushed(&db, dir.path(), other_spelling_of_school2);
     // Another drive's import of the same children, as a canbao before schema 12 pushed it: no school, name or
     // class with the creation row.
     let ids: Vec<String> = (0..4).map(|n| pupil_id(1, n)).collect();
@@ -5900,12 +5878,7 @@ fn seven_of_school2(dir: &Path) -> PathBuf {
 fn the_pupils_a_restore_cannot_move_back_are_listed_up_to_a_few_and_the_rest_counted() {
     let Some(db) = TestDb::new() else { return };
     let dir = tempfile::tempdir().unwrap();
-    let base = drive(dir.path(), 0, 3);
-    let other = seven_of_school2(dir.path());
-    let b = laptop_copy(dir.path(), &base, "lapB");
-    push(&db, &[&base], &[]);
-    canbao(&b).args(["import", "--school", "第4小学"]).arg(&other).assert().success();
-    push(&db, &[&b], &[]);
+    let b = a_laptop_copys_import_pushed(&db, dir.path(), seven_of_school2);
     let ids: Vec<String> = (0..7).map(|n| pupil_id(1, n)).collect();
     // The other drive's creation as a canbao of county schema 12 pushed it: the school, not the name and class.
     let written = db
