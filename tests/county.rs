@@ -129,10 +129,10 @@ fn mark(db: &Path, id: &str, args: &[&str]) {
 /// check is asked not to refuse them (`a_push_refuses_a_drive_stamped_ahead_of_the_servers_clock` checks it).
 /// Runs `check` against a county of its own for each order of pushing two drives, `first` then `second` and the
 /// other way round; without a PostgreSQL server, against none.
-fn each_push_order(first: &Path, second: &Path, mut check: impl FnMut(&TestDb, [&Path; 2])) {
+fn each_push_order(first: &Path, second: &Path, mut check: impl FnMut(TestDb, [&Path; 2])) {
     for order in [[first, second], [second, first]] {
         let Some(db) = TestDb::new() else { return };
-        check(&db, order);
+        check(db, order);
     }
 }
 
