@@ -10479,6 +10479,8 @@ fn a_drive_holding_rounded_numbers_as_lists_spelt_them_keeps_them_in_the_one_for
     let list = write_list(dir.path(), "again.csv", &[["张三", "5.11502202001205E+17", "一年级", "1班"]]);
     canbao(&db).arg("import").arg(&list).assert().success();
     assert_eq!(held_numbers(&db, "一年级1班").len(), 2, "nobody added");
+}
+
 /// The words of a held amount's reason as `check --json` lists it (`why`, in Chinese): the first kept payment's
 /// of `reason`.
 fn kept_why(db: &Path, reason: &str) -> String {
