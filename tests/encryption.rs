@@ -320,4 +320,48 @@ mod keyed {
         assert!(screen.contains("exit=0") && screen.contains("学生 23 人"), "the right one opens it: {screen}");
         assert!(!screen.contains(PASS), "what was typed is never shown: {screen}");
     }
+
+    /// A backup is copied page by page by SQLite's backup API, into a copy keyed with the drive's passphrase
+    /// before a page is written: SQLCipher encrypts every page it writes. The automatic backup an import takes
+    /// (read through a second connection) and one taken by hand are no plain files, open with the passphrase
+    /// and with nothing else, hold the pupils, and one restores the drive.
+    #[test]
+    fn a_backup_copied_page_by_page_is_encrypted_with_the_drives_passphrase() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("drive.db");
+        canbao(&db).arg("import").arg(fixture("gbk_title.csv")).env("CANBAO_PASSPHRASE", PASS).assert().success();
+        assert_noise(&db);
+        let backups = || -> Vec<PathBuf> {
+            std::fs::read_dir(dir.path().join("backups")).unwrap().map(|e| e.unwrap().path()).collect()
+        };
+        let earlier = backups();
+        let list = dir.path().join("newcomer.csv");
+        std::fs::write(&list, "姓名,身份证号码,年级,班级\n新生,450202201503011237,一年级,1班\n").unwrap();
+        canbao(&db).arg("import").arg(&list).env("CANBAO_PASSPHRASE", PASS).assert().success();
+        let automatic: Vec<PathBuf> = backups().into_iter().filter(|p| !earlier.contains(p)).collect();
+        assert_eq!(automatic.len(), 1, "the import took its backup: {automatic:?}");
+        let by_hand = dir.path().join("by-hand.db");
+        canbao(&db).arg("backup").arg(&by_hand).env("CANBAO_PASSPHRASE", PASS).assert().success();
+        let wrong = Passphrase::new("长城 long wall 2025").unwrap();
+        for (backup, pupils) in [(&automatic[0], 23), (&by_hand, 24)] {
+            let bytes = std::fs::read(backup).unwrap();
+            assert_ne!(&bytes[..16], b"SQLite format 3\0", "{}", backup.display());
+            assert_noise(backup);
+            assert!(Store::open_read_only(backup).is_err(), "{} opens without the passphrase", backup.display());
+            assert!(
+                Store::open_read_only_keyed(backup, Some(&wrong)).is_err(),
+                "{} opens with another",
+                backup.display()
+            );
+            let copy = Store::open_read_only_keyed(backup, Some(&key())).expect("opens with the drive's passphrase");
+            let check: String = copy.connection().query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
+            assert_eq!(check, "ok", "{}", backup.display());
+            assert_eq!(copy.student_count().unwrap(), pupils, "{}", backup.display());
+            assert_eq!(copy.student_by_id_number(ID).unwrap().expect("in the backup").name, NAME);
+        }
+        canbao(&db).arg("restore").arg(&automatic[0]).env("CANBAO_PASSPHRASE", PASS).assert().success();
+        assert_noise(&db);
+        let restored = Store::open_read_only_keyed(&db, Some(&key())).unwrap();
+        assert_eq!(restored.student_count().unwrap(), 23, "the drive as the import found it");
+    }
 }

@@ -1,4 +1,4 @@
-//! Consistent copies of the drive file (SQLite's `VACUUM INTO`, never a file copy, which could catch a
+//! Consistent copies of the drive file (SQLite's online backup API, never a file copy, which could catch a
 //! half-written page): before every import, reconciliation and merge, once a day on open, and on request.
 
 use std::path::{Path, PathBuf};
@@ -56,7 +56,7 @@ impl Store {
         if self.path().is_some_and(|here| true_path(here) == true_path(target)) {
             return Err(StoreError::BackupOntoItself(target.display().to_string()));
         }
-        copy_to(&self.conn, target)
+        copy_to(&self.conn, self.key.as_ref(), target, &|| self.stopped())
     }
 
     /// Writes a consistent copy into the folder `dir` under the name the automatic backups take
@@ -64,7 +64,7 @@ impl Store {
     /// the operator's.
     pub fn backup_into(&self, dir: &Path, reason: &str) -> Result<PathBuf> {
         let key = self.path().map(|p| backup_key(&super::lock::true_path(p))).unwrap_or_else(|| "canbao".into());
-        copy_to(&self.conn, &dir.join(backup_name(&key, reason)))
+        copy_to(&self.conn, self.key.as_ref(), &dir.join(backup_name(&key, reason)), &|| self.stopped())
     }
 
     /// An automatic backup before `reason` ("import", "reconcile", "merge", "daily", "restore"; lower-case
@@ -74,7 +74,7 @@ impl Store {
         let Some(auto) = self.auto_backup() else {
             return Ok(None);
         };
-        let (written, _) = auto.write(&self.conn, reason)?;
+        let (written, _) = auto.write(&self.conn, reason, &|| self.stopped())?;
         self.refuse_past_year()?;
         auto.record_taken(&self.conn)?;
         auto.prune(&self.conn)?;
@@ -220,7 +220,8 @@ impl AutoBackup {
     /// The backup before `reason`, written from the drive as `source` reads it, into the backups folder, and
     /// whether it was written now: an automatic backup of the same state as the newest of this drive's backups
     /// is that one (see [`AutoBackup::newest_of_same_state`]), not another copy pushing older ones out.
-    fn write(&self, source: &Connection, reason: &str) -> Result<(PathBuf, bool)> {
+    /// `stopped` is asked between the pages copied, as a statement's progress handler would be.
+    fn write(&self, source: &Connection, reason: &str, stopped: &dyn Fn() -> bool) -> Result<(PathBuf, bool)> {
         debug_assert!(!reason.is_empty() && reason.bytes().all(|b| b.is_ascii_lowercase()), "{reason}");
         // The operator's own (kept until they delete it) and the one a restore names as its way back are
         // always written.
@@ -234,7 +235,7 @@ impl AutoBackup {
             .map_err(|source| StoreError::CreateDir { path: dir.display().to_string(), source })
             .and_then(|()| {
                 crate::private_file::restrict_dir(&dir);
-                copy_to(source, &dir.join(backup_name(&backup_key(&self.drive), reason)))
+                copy_to(source, self.key.as_ref(), &dir.join(backup_name(&backup_key(&self.drive), reason)), stopped)
             });
         Ok((written.map_err(|e| folder_refused(e, &dir, &self.given, reason))?, true))
     }
@@ -269,11 +270,12 @@ impl AutoBackup {
         if let Some(stop) = &self.stop {
             super::watch_stop(&mut reader, Arc::clone(stop))?;
         }
-        let (written, fresh) = self.write(&reader, reason)?;
+        let stopped = || self.stop.as_ref().is_some_and(|s| s.load(Ordering::Relaxed));
+        let (written, fresh) = self.write(&reader, reason, &stopped)?;
         drop(reader);
         // Stopped as the copy finished: the import is rolled back, and its backup is not kept either (an earlier
         // backup that stood for it is left as it was).
-        if self.stop.as_ref().is_some_and(|s| s.load(Ordering::Relaxed)) {
+        if stopped() {
             if fresh {
                 let _ = std::fs::remove_file(&written);
             }
@@ -423,40 +425,60 @@ fn backup_name(key: &str, reason: &str) -> String {
     format!("{key}-{stamp}-{reason}.db")
 }
 
-/// `VACUUM INTO`, with the temporary views named as the drive's own tables (an older drive read as the latest
-/// schema, `schema::read_older`; an earlier year shown, `Store::view_year`) put aside while it runs: it makes the
-/// copy's indexes by their tables' names, which would find the views, and refuse ("views may not be indexed").
-fn vacuum_into(source: &Connection, partial: &Path) -> Result<()> {
-    let views: Vec<(String, String)> = source
-        .prepare(
-            "SELECT name, sql FROM sqlite_temp_master WHERE type = 'view'
-                 AND name IN (SELECT name FROM main.sqlite_master WHERE type = 'table')",
-        )?
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<_>>()?;
-    let vacuum = || source.execute("VACUUM INTO CAST(?1 AS TEXT)", [super::sql_file_name(partial)]).map(drop);
-    if views.is_empty() {
-        return Ok(vacuum()?);
+/// How many pages the backup API copies between two looks at the stop: a megabyte of canbao's 4 KiB pages.
+const PAGES_PER_STEP: std::ffi::c_int = 256;
+
+/// Copies the drive `source` reads into the empty file `partial` by SQLite's online backup API: its pages as
+/// they are, where `VACUUM INTO` built every table and index again, for six times the work. Only the `main`
+/// database is copied, so the temporary views a connection may hold (an older drive read as the latest schema,
+/// `schema::read_older`; an earlier year shown, `Store::view_year`) are no concern of the copy's.
+///
+/// An encrypted drive's copy is keyed with its passphrase before a page is written, so SQLCipher encrypts each
+/// page as it writes it. `stopped` is asked before each step: the backup API runs no statement, which a
+/// connection's progress handler (`Store::stop_when`) would stop.
+fn copy_pages(source: &Connection, key: Option<&Passphrase>, partial: &Path, stopped: &dyn Fn() -> bool) -> Result<()> {
+    // A relative name SQLite could read as a URI (`file:…`) is made a path.
+    let partial = if partial.is_relative() { Path::new(".").join(partial) } else { partial.to_owned() };
+    let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let mut copy = Connection::open_with_flags(&partial, flags)?;
+    if let Some(key) = key {
+        super::cipher::apply_key(&copy, key)?;
     }
-    // An earlier year is shown on a connection made query-only, which may not drop even a temporary view.
-    let query_only: bool = source.query_row("PRAGMA query_only", [], |r| r.get(0))?;
-    source.execute_batch("PRAGMA query_only = 0")?;
-    let mut vacuumed = Ok(());
-    for (name, _) in &views {
-        vacuumed = vacuumed.and_then(|()| source.execute_batch(&format!("DROP VIEW temp.\"{name}\"")));
+    // No journal while the pages are copied: a copy cut short is thrown away whole. Exclusive, so that taking
+    // the copy out of WAL mode below keeps no `-shm` beside it.
+    copy.execute_batch("PRAGMA locking_mode = EXCLUSIVE")?;
+    copy.query_row("PRAGMA journal_mode = OFF", [], |_| Ok(()))?;
+    {
+        let backup = rusqlite::backup::Backup::new(source, &mut copy)?;
+        // A reader is seldom kept waiting (a WAL drive), never for long: as the store's own connection waits.
+        let mut waits = 0;
+        loop {
+            if stopped() {
+                let interrupted = rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_INTERRUPT);
+                return Err(rusqlite::Error::SqliteFailure(interrupted, None).into());
+            }
+            match backup.step(PAGES_PER_STEP)? {
+                rusqlite::backup::StepResult::Done => break,
+                rusqlite::backup::StepResult::More => waits = 0,
+                busy if waits >= 500 => {
+                    let code = match busy {
+                        rusqlite::backup::StepResult::Locked => rusqlite::ffi::SQLITE_LOCKED,
+                        _ => rusqlite::ffi::SQLITE_BUSY,
+                    };
+                    return Err(rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(code), None).into());
+                }
+                _ => {
+                    waits += 1;
+                    std::thread::sleep(std::time::Duration::from_millis(10));
+                }
+            }
+        }
     }
-    let vacuumed = vacuumed.and_then(|()| vacuum());
-    // Put back whatever happened: SQLite keeps a temporary view's text without its TEMP.
-    let mut restored = Ok(());
-    for (name, sql) in &views {
-        let sql = sql.replacen("CREATE VIEW", "CREATE TEMP VIEW", 1);
-        restored = restored.and_then(|()| source.execute_batch(&format!("DROP VIEW IF EXISTS temp.\"{name}\"; {sql}")));
-    }
-    if query_only {
-        restored = restored.and_then(|()| source.execute_batch("PRAGMA query_only = 1"));
-    }
-    vacuumed?;
-    Ok(restored?)
+    // The pages carry the drive's WAL mode in their header: the copy is a file of its own, read by itself (a
+    // backup listed, opened read-only, restored), in the rollback mode `VACUUM INTO` gave it.
+    copy.query_row("PRAGMA journal_mode = DELETE", [], |_| Ok(()))?;
+    copy.close().map_err(|(_, e)| e)?;
+    Ok(())
 }
 
 /// A backup the drive's backups folder refused (no permission, or a read-only folder on a writable disk) said
@@ -493,15 +515,21 @@ fn folder_refused(e: StoreError, dir: &Path, drive: &Path, reason: &str) -> Stor
     StoreError::BackupFolderRefused { folder, message }
 }
 
-/// Writes a consistent copy of the drive `source` reads to `target` (owner-only), refusing to overwrite an
-/// existing file.
+/// Writes a consistent copy of the drive `source` reads to `target` (owner-only; encrypted with `key`, the
+/// drive's own passphrase, when it is encrypted), refusing to overwrite an existing file. `stopped` is asked
+/// while the pages are copied ([`copy_pages`]).
 ///
 /// The copy is written as `<target>.canbao-partial`, flushed to disk, and only then given its name, so a
 /// killed backup leaves no half file under the chosen name (what a killed one left under the partial name is
 /// removed here, the next time). The partial file is created empty and owner-only before SQLite writes a
-/// byte into it (SQLite fills an empty file and keeps its mode, and gives its journal the same mode), so the
-/// pupils are never readable by others, not while the copy is written nor after a crash mid-way.
-fn copy_to(source: &Connection, target: &Path) -> Result<PathBuf> {
+/// byte into it (SQLite fills an empty file and keeps its mode, and gives its journal and log the same mode),
+/// so the pupils are never readable by others, not while the copy is written nor after a crash mid-way.
+fn copy_to(
+    source: &Connection,
+    key: Option<&Passphrase>,
+    target: &Path,
+    stopped: &dyn Fn() -> bool,
+) -> Result<PathBuf> {
     let io_error = |path: &Path, source| StoreError::Io { path: path.display().to_string(), source };
     let exists = || StoreError::BackupExists(target.display().to_string());
     if let Some(dir) = target.parent().filter(|d| !d.as_os_str().is_empty()) {
@@ -512,14 +540,15 @@ fn copy_to(source: &Connection, target: &Path) -> Result<PathBuf> {
         return Err(exists());
     }
     let partial = sidecar(target, PARTIAL_SUFFIX);
-    let leftovers = [partial.clone(), sidecar(&partial, "-journal")];
+    // The copy's journal, and its log for the moment it is taken out of WAL mode (`copy_pages`).
+    let leftovers = [partial.clone(), sidecar(&partial, "-journal"), sidecar(&partial, "-wal")];
     // Only this name's own leftovers: the drive lock is held, and no other backup is written under it. Only
     // plain files are canbao's: a link someone planted at the name is left, and refused just below.
     for leftover in &leftovers {
         crate::private_file::remove_if_plain_file(leftover);
     }
-    // SQLite opens a journal beside the copy without O_EXCL: anything still at its name is refused.
-    if std::fs::symlink_metadata(&leftovers[1]).is_ok() {
+    // SQLite opens a journal and a log beside the copy without O_EXCL: anything still at their names is refused.
+    if leftovers[1..].iter().any(|beside| std::fs::symlink_metadata(beside).is_ok()) {
         return Err(io_error(target, crate::private_file::temp_name_taken()));
     }
     // New (O_EXCL, which never follows a link at the name) and owner-only before SQLite writes into it.
@@ -532,8 +561,8 @@ fn copy_to(source: &Connection, target: &Path) -> Result<PathBuf> {
         }
         _ => io_error(target, e),
     })?;
-    let written = vacuum_into(source, &partial)
-        // SQLite need not flush what `VACUUM INTO` wrote; the copy is named a backup only once it is on disk.
+    let written = copy_pages(source, key, &partial, stopped)
+        // The copy is named a backup only once it is on disk, whatever SQLite flushed.
         .and_then(|_| std::fs::File::open(&partial).and_then(|f| f.sync_all()).map_err(|e| io_error(target, e)))
         .and_then(|()| {
             place(&partial, target).map_err(|e| match e.kind() {
@@ -695,7 +724,7 @@ struct BackupName<'a> {
 /// Part of a backup that never finished.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Leftover {
-    /// `<copy>.canbao-partial` or its `-journal`: only the file itself is to go.
+    /// `<copy>.canbao-partial` or its `-journal` (or `-wal`, see `copy_pages`): only the file itself is to go.
     Partial,
     /// `<copy>-journal`: the copy is being written, or was cut short (as versions that wrote the copy under its
     /// own name left it) and is rolled back from it. Neither is touched: only SQLite can tell which it is.
@@ -704,12 +733,15 @@ enum Leftover {
 
 impl<'a> BackupName<'a> {
     fn parse(name: &'a str) -> Option<BackupName<'a>> {
-        let (file, journal) = match name.strip_suffix("-journal") {
-            Some(file) => (file, true),
-            None => (name, false),
+        let (file, journal, log) = match (name.strip_suffix("-journal"), name.strip_suffix("-wal")) {
+            (Some(file), _) => (file, true, false),
+            (None, Some(file)) => (file, false, true),
+            (None, None) => (name, false, false),
         };
         let (copy, leftover) = match file.strip_suffix(PARTIAL_SUFFIX) {
             Some(copy) => (copy, Some(Leftover::Partial)),
+            // A finished copy's log is none of a backup's leftovers.
+            None if log => return None,
             None => (file, journal.then_some(Leftover::Journal)),
         };
         let rest = copy.strip_suffix(".db")?;
@@ -1180,6 +1212,7 @@ mod tests {
         for partial in [
             "school-20261201-093000.123-daily.db.canbao-partial",
             "school-20261201-093000.123-daily.db.canbao-partial-journal",
+            "school-20261201-093000.123-daily.db.canbao-partial-wal",
         ] {
             let parsed = BackupName::parse(partial).expect(partial);
             assert_eq!((parsed.drive, parsed.copy), ("school", "school-20261201-093000.123-daily.db"));
@@ -1194,6 +1227,7 @@ mod tests {
             "school-20261201-093000.123z-import.db",
             "school-20261201-093000.123ZZ-import.db",
             "-20261201-093000.123-import.db",
+            "school-20261201-093000.123-daily.db-wal",
             "notes.txt",
         ] {
             assert_eq!(BackupName::parse(not_ours), None, "{not_ours}");
@@ -1360,36 +1394,28 @@ mod tests {
         assert_eq!(ours, DEFAULT_KEEP);
     }
 
-    /// SQLite is stopped at intervals while it writes the copy, and the file is looked at each time: it must be
-    /// owner-only from its first byte, not only once the copy is done.
+    /// The copy is looked at each time the backup is asked whether to stop, between the pages SQLite copies: it
+    /// must be owner-only from its first byte, not only once the copy is done.
     #[cfg(unix)]
     #[test]
     fn a_backup_is_owner_only_while_it_is_written() {
         use std::os::unix::fs::PermissionsExt;
         use std::sync::{Arc, Mutex};
         let dir = tempfile::tempdir().unwrap();
-        let mut store = Store::open(&dir.path().join("drive.db")).unwrap();
+        let store = Store::open(&dir.path().join("drive.db")).unwrap();
         store.conn.execute_batch("CREATE TABLE filler(x); WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20000) INSERT INTO filler SELECT randomblob(200) FROM n;").unwrap();
         let target = dir.path().join("copies").join("copy.db");
         let seen = Arc::new(Mutex::new(Vec::new()));
         let partial = sidecar(&target, PARTIAL_SUFFIX);
-        let (watched, modes) = (partial.clone(), Arc::clone(&seen));
-        store
-            .conn
-            .progress_handler(
-                200,
-                Some(move || {
-                    for file in [watched.clone(), sidecar(&watched, "-journal")] {
-                        if let Ok(meta) = std::fs::metadata(&file) {
-                            modes.lock().unwrap().push((file, meta.len(), meta.permissions().mode() & 0o777));
-                        }
-                    }
-                    false
-                }),
-            )
-            .unwrap();
-        store.backup_to(&target).unwrap();
-        store.conn.progress_handler(0, None::<fn() -> bool>).unwrap();
+        let look = || {
+            for file in [partial.clone(), sidecar(&partial, "-journal"), sidecar(&partial, "-wal")] {
+                if let Ok(meta) = std::fs::metadata(&file) {
+                    seen.lock().unwrap().push((file, meta.len(), meta.permissions().mode() & 0o777));
+                }
+            }
+            false
+        };
+        copy_to(&store.conn, None, &target, &look).unwrap();
         let seen = seen.lock().unwrap();
         assert!(seen.iter().any(|(_, len, _)| *len > 0), "the copy was never seen being written");
         for (file, len, mode) in seen.iter() {
@@ -1405,29 +1431,21 @@ mod tests {
     #[test]
     fn a_backup_stopped_half_way_leaves_no_file_under_its_name() {
         let dir = tempfile::tempdir().unwrap();
-        let mut store = Store::open(&dir.path().join("drive.db")).unwrap();
+        let store = Store::open(&dir.path().join("drive.db")).unwrap();
         store.conn.execute_batch("CREATE TABLE filler(x); WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20000) INSERT INTO filler SELECT randomblob(200) FROM n;").unwrap();
         let target = dir.path().join("snap.db");
         let partial = sidecar(&target, PARTIAL_SUFFIX);
         let (seen_target, seen_partial) = (Arc::new(AtomicBool::new(false)), Arc::new(AtomicBool::new(false)));
-        let (t, p, watched) = (seen_target.clone(), seen_partial.clone(), target.clone());
-        store
-            .conn
-            .progress_handler(
-                200,
-                Some(move || {
-                    t.fetch_or(watched.exists(), Ordering::Relaxed);
-                    // Stopped once the copy is seen on disk, half-way.
-                    let written = std::fs::metadata(sidecar(&watched, PARTIAL_SUFFIX)).is_ok_and(|m| m.len() > 0);
-                    p.fetch_or(written, Ordering::Relaxed) || written
-                }),
-            )
-            .unwrap();
-        assert!(store.backup_to(&target).is_err(), "stopped");
+        let stop_half_way = || {
+            seen_target.fetch_or(target.exists(), Ordering::Relaxed);
+            // Stopped once the copy is seen on disk, half-way.
+            let written = std::fs::metadata(&partial).is_ok_and(|m| m.len() > 0);
+            seen_partial.fetch_or(written, Ordering::Relaxed) || written
+        };
+        assert!(copy_to(&store.conn, None, &target, &stop_half_way).is_err(), "stopped");
         assert!(seen_partial.load(Ordering::Relaxed), "the copy was being written beside its name");
         assert!(!seen_target.load(Ordering::Relaxed), "nothing was under the chosen name while it was written");
         assert!(!target.exists() && !partial.exists(), "and nothing is left");
-        store.conn.progress_handler(0, None::<fn() -> bool>).unwrap();
 
         // As a kill leaves it: part of the copy and its journal, under the partial name.
         std::fs::write(&partial, b"SQLite format 3\0 half written").unwrap();
@@ -1536,14 +1554,75 @@ mod tests {
         std::fs::write(&victim, b"pupils of another drive").unwrap();
         let target = dir.path().join("copies/drive-copy.db");
         std::fs::create_dir(dir.path().join("copies")).unwrap();
-        for planted in [sidecar(&target, PARTIAL_SUFFIX), sidecar(&sidecar(&target, PARTIAL_SUFFIX), "-journal")] {
+        let partial = sidecar(&target, PARTIAL_SUFFIX);
+        for planted in [partial.clone(), sidecar(&partial, "-journal"), sidecar(&partial, "-wal")] {
             std::os::unix::fs::symlink(&victim, &planted).unwrap();
-            let err = copy_to(&store.conn, &target).expect_err("refused").to_string();
+            let err = copy_to(&store.conn, None, &target, &|| false).expect_err("refused").to_string();
             assert!(err.contains("临时文件名已被占用") && err.contains("drive-copy.db"), "{err}");
             assert_eq!(std::fs::read(&victim).unwrap(), b"pupils of another drive", "the linked file is untouched");
             assert!(std::fs::symlink_metadata(&target).is_err(), "no backup under the name");
             std::fs::remove_file(&planted).unwrap();
         }
-        copy_to(&store.conn, &target).expect("written once the names are free");
+        copy_to(&store.conn, None, &target, &|| false).expect("written once the names are free");
+    }
+
+    /// The backup API copies the drive's pages as they are, its first page saying WAL mode: the copy is put back
+    /// in rollback mode, as `VACUUM INTO` made it, so reading a backup (listed, described, restored) makes no
+    /// `-wal` or `-shm` beside it, and nothing of the copy's own is left beside it either.
+    #[test]
+    fn a_backup_of_a_wal_drive_is_a_file_of_its_own_in_rollback_mode() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("drive.db")).unwrap();
+        let mode: String = store.conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
+        assert_eq!(mode, "wal", "the drive itself is in WAL mode");
+        store.set_operator("测试").unwrap();
+        add_pupil(&mut store, "一小", "张三");
+        for copy in
+            [store.backup_to(&dir.path().join("copy.db")).unwrap(), store.backup_now("import").unwrap().unwrap()]
+        {
+            let header = std::fs::read(&copy).unwrap();
+            assert_eq!(&header[..16], b"SQLite format 3\0");
+            assert_eq!((header[18], header[19]), (1, 1), "{}: rollback mode", copy.display());
+            let beside: Vec<String> = std::fs::read_dir(copy.parent().unwrap())
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .filter(|name| name.starts_with(&*copy.file_name().unwrap().to_string_lossy()))
+                .collect();
+            assert_eq!(beside.len(), 1, "{beside:?}");
+            let read = Store::open_read_only(&copy).unwrap();
+            let check: String = read.conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
+            assert_eq!((check.as_str(), read.student_count().unwrap()), ("ok", 1));
+            drop(read);
+            assert!(!sidecar(&copy, "-wal").exists() && !sidecar(&copy, "-shm").exists(), "read as a file alone");
+        }
+    }
+
+    /// The backup API runs no statement, which the connection's progress handler would stop: the store's stop is
+    /// asked between the pages copied, as the handler would be (`stop_when`; with `stop_until_saved`, not once the
+    /// work was saved).
+    #[test]
+    fn a_backup_is_stopped_as_the_stores_statements_are() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("drive.db")).unwrap();
+        let target = dir.path().join("copy.db");
+        let (stop, saved) = (Arc::new(AtomicBool::new(true)), Arc::new(AtomicBool::new(false)));
+        store.stop_when(Arc::clone(&stop)).unwrap();
+        let err = store.backup_to(&target).expect_err("stopped");
+        assert!(
+            matches!(&err, StoreError::Sqlite(rusqlite::Error::SqliteFailure(f, _)) if f.code == rusqlite::ErrorCode::OperationInterrupted),
+            "{err:?}"
+        );
+        assert!(
+            std::fs::read_dir(dir.path()).unwrap().all(|e| !e
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .starts_with("copy"))
+        );
+        store.stop_until_saved(Arc::clone(&stop), Arc::clone(&saved)).unwrap();
+        assert!(store.backup_to(&target).is_err(), "stopped before the work was saved");
+        saved.store(true, Ordering::SeqCst);
+        store.backup_to(&target).expect("once saved, a stop is too late");
+        assert_eq!(Store::open_read_only(&target).unwrap().student_count().unwrap(), 0);
     }
 }

@@ -756,6 +756,8 @@ pub struct Store {
     made_sidecars: bool,
     /// The stop `stop_when` watches, for the second connection an import's backup is read through.
     stop: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
+    /// The work's commit that makes the stop too late, where `stop_until_saved` set it (see [`Store::stopped`]).
+    saved: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
     /// This connection's change count and the file's `data_version` when the write-ahead log was last found
     /// wholly copied into the file: unchanged, nothing was saved since and [`Store::settle_log`] has nothing to do.
     settled: Option<(u64, i64)>,
@@ -1042,6 +1044,7 @@ impl Store {
             immutable,
             made_sidecars,
             stop: None,
+            saved: None,
             settled: None,
             hint_drive: None,
             installation: None,
@@ -1145,6 +1148,7 @@ impl Store {
             immutable: false,
             made_sidecars: false,
             stop: None,
+            saved: None,
             settled: None,
             hint_drive: None,
             installation: None,
@@ -1447,7 +1451,17 @@ impl Store {
     /// Checked every thousand virtual-machine steps, which is far below a frame's time.
     pub fn stop_when(&mut self, stop: std::sync::Arc<std::sync::atomic::AtomicBool>) -> Result<()> {
         self.stop = Some(std::sync::Arc::clone(&stop));
+        self.saved = None;
         watch_stop(&mut self.conn, stop)
+    }
+
+    /// Whether this connection's statements are to stop now, as its progress handler tells them
+    /// ([`Store::stop_when`], [`Store::stop_until_saved`]): for the work SQLite does for it outside any statement,
+    /// the pages of a backup copied.
+    pub(crate) fn stopped(&self) -> bool {
+        use std::sync::atomic::Ordering;
+        self.stop.as_ref().is_some_and(|s| s.load(Ordering::Relaxed))
+            && !self.saved.as_ref().is_some_and(|s| s.load(Ordering::SeqCst))
     }
 
     /// The flag [`Store::stop_when`] (or [`Store::stop_until_saved`]) watches, if any: work done outside SQLite
@@ -1467,6 +1481,7 @@ impl Store {
     ) -> Result<()> {
         use std::sync::atomic::Ordering;
         self.stop = Some(std::sync::Arc::clone(&stop));
+        self.saved = Some(std::sync::Arc::clone(&saved));
         let stopped = move || stop.load(Ordering::Relaxed) && !saved.load(Ordering::SeqCst);
         Ok(self.conn.progress_handler(1000, Some(stopped))?)
     }
