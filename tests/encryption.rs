@@ -364,4 +364,53 @@ mod keyed {
         let restored = Store::open_read_only_keyed(&db, Some(&key())).unwrap();
         assert_eq!(restored.student_count().unwrap(), 23, "the drive as the import found it");
     }
+
+    /// A backup of an encrypted drive is keyed as the drive itself is: with its passphrase and its salt, so that
+    /// SQLCipher derives the drive's own key for it. A copy taken by hand and worked in on another laptop merges
+    /// back (the merge attaches it with the key the drive was opened with), and so do the automatic backups the
+    /// import and the merge take. A copy salted apart opened with the passphrase alone and was "not a database"
+    /// to the merge.
+    #[test]
+    fn a_backup_of_an_encrypted_drive_is_keyed_as_the_drive_and_merges_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = plain_drive(dir.path());
+        let run = |cmd: &mut Command| {
+            let out = cmd.env("CANBAO_PASSPHRASE", PASS).output().unwrap();
+            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+            String::from_utf8_lossy(&out.stdout).into_owned()
+        };
+        run(canbao(&db).arg("encrypt"));
+        let salt = |path: &Path| std::fs::read(path).unwrap()[..16].to_vec();
+        let copy = dir.path().join("copy.db");
+        run(canbao(&db).arg("backup").arg(&copy));
+        assert_noise(&copy);
+        assert_eq!(salt(&copy), salt(&db), "the copy has the drive's salt");
+        run(canbao(&copy).args(["mark", ID, "--note", "另一台电脑"]));
+        let merged = run(canbao(&db).args(["merge", "--json"]).arg(&copy));
+        let report: serde_json::Value = serde_json::from_str(&merged).expect("json");
+        assert_eq!(report["updated"], 1, "{merged}");
+        let list = dir.path().join("newcomer.csv");
+        std::fs::write(&list, "姓名,身份证号码,年级,班级\n新生,450202201503011237,一年级,1班\n").unwrap();
+        run(canbao(&db).arg("import").arg(&list));
+        let automatic: Vec<PathBuf> = std::fs::read_dir(dir.path().join("backups"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.to_string_lossy().ends_with("-merge.db") || p.to_string_lossy().ends_with("-import.db"))
+            .filter(|p| std::fs::read(p).unwrap()[..16] != *b"SQLite format 3\0")
+            .collect();
+        assert_eq!(automatic.len(), 2, "the merge's and the import's: {automatic:?}");
+        for (n, backup) in automatic.iter().enumerate() {
+            assert_noise(backup);
+            assert_eq!(salt(backup), salt(&db), "{}", backup.display());
+            let other = dir.path().join("other.db");
+            std::fs::copy(backup, &other).unwrap();
+            run(canbao(&other).args(["mark", ID, "--note", &format!("备份{n}里改的")]));
+            let merged = run(canbao(&db).args(["merge", "--json"]).arg(&other));
+            let report: serde_json::Value = serde_json::from_str(&merged).expect("json");
+            assert_eq!(report["updated"], 1, "{}: {merged}", backup.display());
+            std::fs::remove_file(&other).unwrap();
+        }
+        let store = Store::open_read_only_keyed(&db, Some(&key())).unwrap();
+        assert_eq!(store.student_by_id_number(ID).unwrap().expect("kept").note, "备份1里改的");
+    }
 }

@@ -138,8 +138,8 @@ pub(super) fn open_existing(cli: &Cli) -> Result<Store, UserError> {
 
 /// [`open_existing`] for a command that may write a record of what it shows or hands out (`records`: a reveal,
 /// an export of whole ID numbers). A file in a `backups/` folder stays as it was: a command opens it read-only
-/// where it records nothing, and where it records, in the journal mode the file has (`VACUUM INTO` gave it a
-/// rollback journal). Opened as a drive is, it would be switched to WAL: its header rewritten, and a `-wal` and
+/// where it records nothing, and where it records, in the journal mode the file has (a backup is put in
+/// rollback mode). Opened as a drive is, it would be switched to WAL: its header rewritten, and a `-wal` and
 /// `-shm` left beside it, by a mere `stats`.
 pub(super) fn open_to_read(cli: &Cli, records: bool) -> Result<Store, UserError> {
     must_exist(cli)?;

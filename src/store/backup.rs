@@ -433,16 +433,16 @@ const PAGES_PER_STEP: std::ffi::c_int = 256;
 /// database is copied, so the temporary views a connection may hold (an older drive read as the latest schema,
 /// `schema::read_older`; an earlier year shown, `Store::view_year`) are no concern of the copy's.
 ///
-/// An encrypted drive's copy is keyed with its passphrase before a page is written, so SQLCipher encrypts each
-/// page as it writes it. `stopped` is asked before each step: the backup API runs no statement, which a
-/// connection's progress handler (`Store::stop_when`) would stop.
+/// An encrypted drive's copy is keyed before a page is written, so SQLCipher encrypts each page as it writes
+/// it, and keyed as the drive is (see [`key_as_drive`]). `stopped` is asked before each step: the backup API runs
+/// no statement, which a connection's progress handler (`Store::stop_when`) would stop.
 fn copy_pages(source: &Connection, key: Option<&Passphrase>, partial: &Path, stopped: &dyn Fn() -> bool) -> Result<()> {
     // A relative name SQLite could read as a URI (`file:…`) is made a path.
     let partial = if partial.is_relative() { Path::new(".").join(partial) } else { partial.to_owned() };
     let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let mut copy = Connection::open_with_flags(&partial, flags)?;
     if let Some(key) = key {
-        super::cipher::apply_key(&copy, key)?;
+        key_as_drive(source, &copy, key)?;
     }
     // No journal while the pages are copied: a copy cut short is thrown away whole. Exclusive, so that taking
     // the copy out of WAL mode below keeps no `-shm` beside it.
@@ -478,6 +478,23 @@ fn copy_pages(source: &Connection, key: Option<&Passphrase>, partial: &Path, sto
     // backup listed, opened read-only, restored), in the rollback mode `VACUUM INTO` gave it.
     copy.query_row("PRAGMA journal_mode = DELETE", [], |_| Ok(()))?;
     copy.close().map_err(|(_, e)| e)?;
+    Ok(())
+}
+
+/// Keys `copy`, a new file, with the passphrase and the salt of the drive `source` reads, so SQLCipher derives
+/// the drive's own key for it, as `VACUUM INTO` made its copies. A copy keyed with the passphrase alone gets a
+/// salt of its own, and so another key: it opens with the passphrase, but a merge attaches the other laptop's
+/// copy with the key this drive was opened with (SQLCipher's rule for an `ATTACH` without a key), which reads
+/// such a copy as "not a database".
+fn key_as_drive(source: &Connection, copy: &Connection, key: &Passphrase) -> Result<()> {
+    super::cipher::apply_key(copy, key)?;
+    let salt: String = source.query_row("PRAGMA main.cipher_salt", [], |r| r.get(0))?;
+    // Sixteen bytes, as SQLCipher shows them: in hex, and nothing else is ever put into the statement.
+    if salt.len() != 32 || !salt.bytes().all(|b| b.is_ascii_hexdigit()) {
+        let error = rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_ERROR);
+        return Err(rusqlite::Error::SqliteFailure(error, Some("the drive's salt could not be read".into())).into());
+    }
+    copy.execute_batch(&format!("PRAGMA main.cipher_salt = \"x'{salt}'\";"))?;
     Ok(())
 }
 

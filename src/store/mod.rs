@@ -942,7 +942,7 @@ impl Store {
     }
 
     /// [`Store::open_keyed`] for a file whose journal mode is not to change: a backup a command writes a record
-    /// into (a reveal, an export of whole ID numbers) keeps the rollback journal `VACUUM INTO` gave it, and so its
+    /// into (a reveal, an export of whole ID numbers) keeps the rollback journal its copy was put in, and so its
     /// header and no `-wal` or `-shm` left beside it; only the record changes it. A file already in WAL stays so.
     pub fn open_keyed_keeping_journal(path: &Path, key: Option<&Passphrase>) -> Result<Store> {
         Self::open_keyed_then(path, key, Keys::AtOpen, Journal::AsFound)
