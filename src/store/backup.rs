@@ -74,7 +74,7 @@ impl Store {
         let Some(auto) = self.auto_backup() else {
             return Ok(None);
         };
-        let (written, _) = auto.write(&self.conn, reason, &|| self.stopped())?;
+        let (written, _) = auto.write(&self.conn, None, reason, &|| self.stopped())?;
         self.refuse_past_year()?;
         auto.record_taken(&self.conn)?;
         auto.prune(&self.conn)?;
@@ -217,16 +217,23 @@ impl AutoBackup {
         (!same).then_some((dir, key))
     }
 
-    /// The backup before `reason`, written from the drive as `source` reads it, into the backups folder, and
-    /// whether it was written now: an automatic backup of the same state as the newest of this drive's backups
-    /// is that one (see [`AutoBackup::newest_of_same_state`]), not another copy pushing older ones out.
-    /// `stopped` is asked between the pages copied, as a statement's progress handler would be.
-    fn write(&self, source: &Connection, reason: &str, stopped: &dyn Fn() -> bool) -> Result<(PathBuf, bool)> {
+    /// The backup before `reason`, written from the drive as `source` reads it (in the state `found`, where the
+    /// caller read it: see [`AutoBackup::newest_of_same_state`]), into the backups folder, and whether it was
+    /// written now: an automatic backup of the same state as the newest of this drive's backups is that one, not
+    /// another copy pushing older ones out. `stopped` is asked between the pages copied, as a statement's progress
+    /// handler would be.
+    fn write(
+        &self,
+        source: &Connection,
+        found: Option<&str>,
+        reason: &str,
+        stopped: &dyn Fn() -> bool,
+    ) -> Result<(PathBuf, bool)> {
         debug_assert!(!reason.is_empty() && reason.bytes().all(|b| b.is_ascii_lowercase()), "{reason}");
         // The operator's own (kept until they delete it) and the one a restore names as its way back are
         // always written.
         if !matches!(reason, MANUAL | "restore" | ENCRYPT | DECRYPT)
-            && let Some(same) = self.newest_of_same_state(source)
+            && let Some(same) = self.newest_of_same_state(source, found)
         {
             return Ok((same, false));
         }
@@ -244,7 +251,12 @@ impl AutoBackup {
     /// [`drive_state`]): a backup taken now would be the same again. Only a plain file that is an earlier state
     /// of this drive and not in use is taken (as pruning reads them), so a link to the drive itself, or a backup
     /// being worked in, never stands in for a backup; nor does one taken by hand, which the operator may delete.
-    fn newest_of_same_state(&self, source: &Connection) -> Option<PathBuf> {
+    ///
+    /// `found` is the state `source` holds where the caller read it already (an import or merge, as it began),
+    /// so it is not read whole again; the backup's log is compared first, by key, and the rest of its state read
+    /// only where the log's latest change is the drive's: a backup taken before the last change (the previous
+    /// import's, as a rule) is told apart without reading its pupils.
+    fn newest_of_same_state(&self, source: &Connection, found: Option<&str>) -> Option<PathBuf> {
         let named =
             named_backups(&self.dir(), &backup_key(&self.drive)).into_iter().filter(|p| !taken_by_hand(p)).collect();
         let history = super::pruning::DriveHistory::new(source, self.key.as_ref()).ok()?;
@@ -253,7 +265,14 @@ impl AutoBackup {
             return None;
         }
         let copy = super::pruning::open_quietly(&newest, self.key.as_ref())?;
-        let now = drive_state(source).ok()?;
+        let now = match found {
+            Some(found) => found.to_owned(),
+            None => drive_state(source).ok()?,
+        };
+        let head: String = copy.query_row(&format!("SELECT {LOG_HEAD}"), [], |r| r.get(0)).ok()?;
+        if !now.starts_with(&format!("{head}|")) {
+            return None;
+        }
         (drive_state(&copy).ok()? == now).then_some(newest)
     }
 
@@ -262,8 +281,10 @@ impl AutoBackup {
     /// refused file takes none, and retrying one cannot push real backups out of the kept number. It is read
     /// through a second connection, which sees the drive as last committed, without the transaction's rows;
     /// the transaction holds the write lock, so that is the drive exactly as the change found it. The time of
-    /// the backup is recorded inside the transaction, and the folder pruned.
-    pub(crate) fn take_during(&self, tx: &Connection, reason: &str) -> Result<PathBuf> {
+    /// the backup is recorded inside the transaction, and the folder pruned. `found` is the drive's state
+    /// ([`drive_state`]) as the change found it, where the change read it: that of the drive the second
+    /// connection reads, which is then not read again.
+    pub(crate) fn take_during(&self, tx: &Connection, reason: &str, found: Option<&str>) -> Result<PathBuf> {
         let (mut reader, _) = super::read_only_sqlite(&self.drive, self.key.as_ref(), super::ShmFolder::AsFound)?;
         // As the store's own connection waits: a reader of a WAL drive is seldom kept waiting, never for long.
         reader.busy_timeout(std::time::Duration::from_secs(5))?;
@@ -271,7 +292,7 @@ impl AutoBackup {
             super::watch_stop(&mut reader, Arc::clone(stop))?;
         }
         let stopped = || self.stop.as_ref().is_some_and(|s| s.load(Ordering::Relaxed));
-        let (written, fresh) = self.write(&reader, reason, &stopped)?;
+        let (written, fresh) = self.write(&reader, found, reason, &stopped)?;
         drop(reader);
         // Stopped as the copy finished: the import is rolled back, and its backup is not kept either (an earlier
         // backup that stood for it is left as it was).
@@ -321,8 +342,8 @@ impl AutoBackup {
 /// The log is read by its key; the counts, `seen_year` and the receipts are one pass each over their tables.
 pub(crate) fn drive_state(conn: &Connection) -> rusqlite::Result<String> {
     conn.query_row(
-        "SELECT (SELECT coalesce(max(id), 0) FROM audit)
-             || '|' || coalesce((SELECT at || '|' || origin FROM audit ORDER BY id DESC LIMIT 1), '')
+        &format!(
+            "SELECT {LOG_HEAD}
              || '|' || (SELECT count(*) FROM students)
              || '|' || (SELECT count(*) FROM year_statuses)
              || '|' || (SELECT count(*) FROM receipts)
@@ -332,11 +353,16 @@ pub(crate) fn drive_state(conn: &Connection) -> rusqlite::Result<String> {
              || '|' || (SELECT coalesce(group_concat(id || '=' || name, char(31)), '')
                         FROM (SELECT id, name FROM schools ORDER BY id))
              || '|' || (SELECT coalesce(group_concat(key || '=' || coalesce(value, ''), char(31)), '')
-                        FROM (SELECT key, value FROM meta WHERE key NOT IN ('last_backup', 'last_backup_in') ORDER BY key))",
+                        FROM (SELECT key, value FROM meta WHERE key NOT IN ('last_backup', 'last_backup_in') ORDER BY key))"
+        ),
         [],
         |r| r.get(0),
     )
 }
+
+/// The start of [`drive_state`], read by key: the log's length and its latest change.
+const LOG_HEAD: &str = "(SELECT coalesce(max(id), 0) FROM audit)
+             || '|' || coalesce((SELECT at || '|' || origin FROM audit ORDER BY id DESC LIMIT 1), '')";
 
 /// The backups folder of the drive named `drive`: `backups/` beside the drive file itself, symlinks resolved
 /// (see `lock::true_path`), as backups are taken, pruned and listed; what `canbao paths` shows.

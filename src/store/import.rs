@@ -1027,7 +1027,7 @@ impl ImportSession<'_> {
         if let (Some(auto), Some(reason)) = (&self.auto_backup, self.backup_reason)
             && (outcome.added > 0 || self.state_before != Some(super::backup::drive_state(&tx)?))
         {
-            outcome.backup = Some(auto.take_during(&tx, reason)?);
+            outcome.backup = Some(auto.take_during(&tx, reason, self.state_before.as_deref())?);
         }
         tx.commit()?;
         Ok(outcome)

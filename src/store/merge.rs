@@ -1668,7 +1668,7 @@ impl Store {
                 if let Some(auto) = &auto_backup
                     && state_before != Some(super::backup::drive_state(&tx)?)
                 {
-                    auto.take_during(&tx, "merge")?;
+                    auto.take_during(&tx, "merge", state_before.as_deref())?;
                 }
                 tx.commit()?;
             }
