@@ -10829,4 +10829,70 @@ fn a_merge_conflict_names_both_operators() {
         line.contains("保留 乙写的（") && line.contains("，乙），舍弃 甲写的（") && line.contains("，甲）"),
         "{line}"
     );
+/// A class list saved by a spreadsheet that showed every number as 4.50203E+17 (six digits left: only the area
+/// code) gives the tax list nothing to match by but the name. A by-name match there never records a payment: a
+/// number whose birth date is an adult's is no pupil's, two different numbers claiming one pupil are held both,
+/// and even one number alone waits for the operator, each row saying why; in the CSV's spelling of the rounded
+/// number and in an XLSX number cell alike.
+#[test]
+fn a_tax_list_matched_by_name_to_a_number_rounded_to_six_digits_pays_nobody_and_says_why() {
+    let adult = valid_id("45020319800101001");
+    let (second, third) = (valid_id("45020320150505002"), valid_id("45020320160606003"));
+    let alone = valid_id("45020320150707004");
+    for spelling in ["csv", "xlsx"] {
+        let (dir, db) = common::new_drive();
+        let pupils = ["周一", "吴二", "郑三"];
+        let list = if spelling == "csv" {
+            let list = dir.path().join("四年级.csv");
+            let rows: String = pupils.iter().map(|n| format!("{n},4.50203E+17,四年级1班\n")).collect();
+            std::fs::write(&list, format!("姓名,身份证号码,班级\n{rows}")).unwrap();
+            list
+        } else {
+            let list = dir.path().join("四年级.xlsx");
+            let mut book = rust_xlsxwriter::Workbook::new();
+            let sheet = book.add_worksheet();
+            for (c, h) in ["姓名", "身份证号码", "班级"].iter().enumerate() {
+                sheet.write_string(0, c as u16, *h).unwrap();
+            }
+            for (r, n) in pupils.iter().enumerate() {
+                let r = r as u32 + 1;
+                sheet.write_string(r, 0, *n).unwrap();
+                sheet.write_number(r, 1, 4.50203e17).unwrap();
+                sheet.write_string(r, 2, "四年级1班").unwrap();
+            }
+            book.save(&list).unwrap();
+            list
+        };
+        canbao(&db).arg("import").arg(&list).assert().success();
+        use_this_years_policy(dir.path(), &db);
+        let tax = dir.path().join("税务.csv");
+        let day = days_ago(3);
+        std::fs::write(
+            &tax,
+            format!(
+                "纳税人姓名,证件号码,缴费金额,缴费日期,票证号码\n周一,{adult},380,{day},B1\n吴二,{second},380,{day},B2\n\
+                 吴二,{third},380,{day},B3\n郑三,{alone},380,{day},B4\n"
+            ),
+        )
+        .unwrap();
+        let (code, preview) = said(canbao(&db).args(["reconcile", "--source", "tax", "--dry-run"]).arg(&tax));
+        assert_eq!(code, Some(0), "{spelling}: {preview}");
+        let line = |name: &str| preview.lines().filter(|l| l.contains(name)).collect::<Vec<_>>().join("\n");
+        assert!(line("周一").contains("成年"), "{spelling}: an adult's number is no pupil's: {preview}");
+        assert!(line("吴二").contains("不同的身份证号码"), "{spelling}: two numbers for one pupil: {preview}");
+        assert!(
+            line("郑三").contains("按姓名") && line("郑三").contains("未记入"),
+            "{spelling}: held, said as matched by name: {preview}"
+        );
+        assert!(!preview.contains("按合计"), "{spelling}: nothing summed: {preview}");
+        canbao(&db).args(["reconcile", "--source", "tax"]).arg(&tax).assert().success();
+        let store = canbao::store::Store::open_read_only(&db).unwrap();
+        for s in store.students(&canbao::store::StudentFilter::default()).unwrap() {
+            assert_eq!(s.payment.code(), "unpaid", "{spelling}: {} paid by a number matched by name only", s.name);
+        }
+        let kept = store.check_roster(None).unwrap().tax_paid_unrecorded;
+        for number in [&adult, &second, &third, &alone] {
+            assert!(kept.iter().any(|k| k.id_number == *number), "{spelling}: {number} kept for check: {kept:?}");
+        }
+    }
 }

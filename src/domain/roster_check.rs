@@ -1118,7 +1118,8 @@ fn numbered_lines(
             // A number typed wrong is nobody's: the pupil it was typed for is named.
             pupil: holding
                 .first()
-                .or(matched.filter(|_| r.reason == UnappliedReason::MistypedNumber))
+                .or(matched
+                    .filter(|_| matches!(r.reason, UnappliedReason::MistypedNumber | UnappliedReason::RoundedRoster)))
                 .map(|s| PupilRef::from(*s)),
             recorded_amount: insured_here.and_then(|s| s.payment_details.amount_fen).map(money::as_number),
             recorded_on: insured_here.and_then(|s| s.payment_details.paid_on),

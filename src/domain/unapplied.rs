@@ -28,6 +28,10 @@ pub enum UnappliedReason {
     /// The number fails the check, and is that of the pupil of the list's name typed wrong: the same first 17
     /// characters (`id_number::mistyped_from`). Most likely her payment, not recorded until the operator confirms it.
     MistypedNumber,
+    /// The number is nobody's, and only the name ties it to the one pupil of the name held with a number a
+    /// spreadsheet showed shorter (4.50203E+17: the county's digits, little else): it may be a parent's or another
+    /// child's of the name, so it is not recorded until the operator, having asked, corrects her number to it.
+    RoundedRoster,
     /// The roster's standing contradicts a payment (不参保, 异地参保, 已离校; 财政代缴 against a family's payment).
     RosterStatus,
     /// The pupil's rows hold a refund or an amount nobody can read: none of them were recorded.
@@ -94,7 +98,7 @@ pub struct UnappliedPayment {
     pub sheet: String,
     pub row: usize,
     pub reason: UnappliedReason,
-    /// `OtherName`, `MistypedNumber`: the name the roster holds.
+    /// `OtherName`, `MistypedNumber`, `RoundedRoster`: the name the roster holds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub roster_name: Option<String>,
     /// `RosterStatus`: the roster's standing, as an enrollment or payment code (`declined`, `government` …).
@@ -411,6 +415,13 @@ impl UnappliedPayment {
                 "the number differs only in its check character from that of {roster_name}, of the same name: most \
                  likely the same child, to be confirmed"
             ),
+            (UnappliedReason::RoundedRoster, false) => {
+                format!("只按姓名对应到 {roster_name}（本机该生的号码曾被表格四舍五入，只留下前几位），待核实")
+            }
+            (UnappliedReason::RoundedRoster, true) => format!(
+                "matched {roster_name} by the name only (the roster holds that pupil's number rounded by a \
+                 spreadsheet, only its first digits left): to be confirmed"
+            ),
             (UnappliedReason::RosterStatus, false) => {
                 format!("本机记录为“{}”，税务名单为已缴费", self.roster_status_label(false))
             }
@@ -539,6 +550,13 @@ impl UnappliedPayment {
             (UnappliedReason::MistypedNumber, true) => {
                 "check the number with the tax office; if the payment is the pupil's, record it by hand on the detail \
                  screen; the pupil's number needs no change"
+            }
+            (UnappliedReason::RoundedRoster, false) => {
+                "请向家长或税务核实号码；是该生的号码的，在学生详情中按 E 把号码更正为此号码，再重新对账"
+            }
+            (UnappliedReason::RoundedRoster, true) => {
+                "check the number with the family or the tax office; if it is the pupil's, correct the pupil's number \
+                 to it with E on the detail screen and reconcile again"
             }
             (UnappliedReason::OtherName, false) => "核实姓名后在学生详情中按 E 更正，再重新对账",
             (UnappliedReason::OtherName, true) => {

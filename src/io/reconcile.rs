@@ -453,6 +453,61 @@ pub struct RoundedMatch {
     pub row: usize,
 }
 
+/// A row matched by its name alone to a pupil held with a number a spreadsheet showed shorter: where its line is
+/// in the report, the pupil (id, name, number as shown), and the row's number.
+struct RoundedClaim {
+    at: usize,
+    pupil: i64,
+    name: String,
+    stored: String,
+    number: String,
+}
+
+/// How many digits `held`, a number a spreadsheet showed with fewer than 15 (4.50203E+17: 6; the same as a number
+/// cell holds it, 450203000000000000: 6, whichever way the drive spells it), keeps, when the 18-digit `number`
+/// rounded or cut to that many is those digits: all such a number can say of whose it is. `None` for any other.
+fn shown_keeps(number: &str, held: &str) -> Option<usize> {
+    let b = number.as_bytes();
+    if b.len() != 18 || !b[..17].iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let last = match b[17] {
+        b'X' => 0,
+        d if d.is_ascii_digit() => u64::from(d - b'0'),
+        _ => return None,
+    };
+    let value = number[..17].parse::<u64>().ok()? * 10 + last;
+    let held = held.trim();
+    let digits = match held.split_once(['E', 'e']) {
+        Some((mantissa, exponent)) => {
+            if exponent.trim_start_matches('+').parse::<u32>().ok()? != 17 {
+                return None;
+            }
+            let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+            if int.len() != 1 || !int.bytes().chain(frac.bytes()).all(|d| d.is_ascii_digit()) {
+                return None;
+            }
+            format!("{int}{frac}")
+        }
+        None => {
+            let int = match held.split_once('.') {
+                Some((int, frac)) if frac.bytes().all(|d| d == b'0') => int,
+                Some(_) => return None,
+                None => held,
+            };
+            if int.len() != 18 || !int.bytes().all(|d| d.is_ascii_digit()) {
+                return None;
+            }
+            int.to_owned()
+        }
+    };
+    let kept = digits.trim_end_matches('0');
+    let k = u32::try_from(kept.len()).ok().filter(|k| (1..15).contains(k))?;
+    let scale = 10u64.pow(18 - k);
+    let (rounded, cut) = ((value + scale / 2) / scale, value / scale);
+    (kept == rounded.to_string() || kept == cut.to_string()).then_some(kept.len())
+}
+
 impl CombinedPayment {
     /// The amounts as a sum, "200 + 180", an amount that could not be read as "?"; payments recorded from an
     /// earlier list first, "200（已记录）+ 180" ("200 (recorded) + 180").
@@ -1290,6 +1345,7 @@ fn reconcile_list(
         },
         named_a_pupil: false,
         mistyped_lines: Vec::new(),
+        rounded_claims: Vec::new(),
         invalid_kept: 0,
         unnumbered_kept: 0,
         numbered_matches: 0,
@@ -1396,6 +1452,7 @@ fn reconcile_list(
         return Err(ReadError::NoHeader { file: file.to_owned() }.into());
     }
     run.mistyped_of_paid_said();
+    run.rounded_claims_said();
     // Before anything is kept: a list whose every payment is of an earlier insured year is last year's list, and
     // applied it would keep each of those payments for `check` as paid but not recorded.
     if let Some(refused) = run.earlier_year_list(file) {
@@ -1596,6 +1653,8 @@ struct Run<'a> {
     /// The lines said of rows whose number is a pupil's typed wrong (`mistyped_said`): each line's index in the
     /// report, the pupil's id and the words to say it again with, should she turn out recorded paid.
     mistyped_lines: Vec<(usize, i64, String, String)>,
+    /// The rows matched by name alone to a pupil held with a number shown shorter (`rounded_claim`).
+    rounded_claims: Vec<RoundedClaim>,
     /// Rows kept with a number that fails the check and names no pupil (`UnappliedReason::InvalidNumber`): with
     /// `named_a_pupil` false, a list of only such rows is no more this school's than one of unknown numbers.
     invalid_kept: usize,
@@ -2099,9 +2158,33 @@ impl Run<'_> {
             found = self.old_number_pupil(sheet, row_no, &header_of, &number, &file_name)?;
             by_old_number = found.is_some();
         }
+        let rounded = if found.is_none() { self.rounded_pupil(&number, &file_name)? } else { None };
+        // A pupil matched by the name alone to a number shown shorter: never recorded; and a number whose birth
+        // date is an adult's is no pupil's at all, so not even held for her.
+        let mut not_hers = None;
+        if let Some((pupil, Some(kept))) = &rounded {
+            let adult = id_number::check(&number, self.today)
+                .result
+                .ok()
+                .map(|valid| valid.birth_date)
+                .and_then(|birth| crate::domain::pupil_flags::adult_age(birth, self.today).map(|age| (birth, age)));
+            let Some((birth, age)) = adult else {
+                self.rounded_claim(sheet, map, (row_no, row), &number, (pupil, *kept));
+                return Ok(());
+            };
+            let (name, stored) = (&pupil.name, id_number::mask(&pupil.id_number));
+            let message = format!(
+                "此号码的出生日期为 {birth}（{age} 岁），是成年人的号码，不是学生的：未按姓名对应到同名学生 {name}\
+                 （名单中该生的号码曾被表格四舍五入为 {stored}），此行未记入 (the number's birth date is {birth}, {age} \
+                 years old: an adult's number, not a pupil's, so it was not matched by the name to {name}, whose number \
+                 the roster holds rounded by a spreadsheet to {stored}; the row was not recorded)"
+            );
+            self.problem(sheet, row_no, header_of(Column::IdNumber), message);
+            not_hers = Some(pupil.id);
+        }
         let student = match found {
             Some(s) => s,
-            None => match self.rounded_pupil(&number, &file_name)? {
+            None => match rounded.filter(|(_, kept)| kept.is_none()).map(|(s, _)| s) {
                 Some(s) => {
                     self.report.rounded_matches.push(RoundedMatch {
                         id_number: number.clone(),
@@ -2118,6 +2201,7 @@ impl Run<'_> {
                         .store
                         .flagged_students_named(&file_name)?
                         .into_iter()
+                        .filter(|s| Some(s.id) != not_hers)
                         .map(|s| FlaggedPupil { class: s.class_label(), id_number: s.id_number, name: s.name })
                         .collect();
                     self.keep_row(sheet, map, row_no, row, (None, &number, UnappliedReason::UnknownNumber, None));
@@ -2536,28 +2620,108 @@ impl Run<'_> {
     }
 
     /// The one pupil of this name held with this number as a spreadsheet rounds it (the first 15 digits and
-    /// 000, or rounded up: `id_number::fifteen_digit_forms`), if exactly one: the import's rule for the same case.
-    fn rounded_pupil(&self, number: &str, file_name: &str) -> Result<Option<Student>, StoreError> {
+    /// 000, or rounded up: `id_number::fifteen_digit_forms`), if exactly one: the import's rule for the same case;
+    /// with `None`. Else the one pupil of the name whose number a spreadsheet showed shorter (4.50203E+17, or the
+    /// same as a number cell holds it, 450203000000000000) and whose digits left are the number's, with how many
+    /// are left (`shown_keeps`): so few tell nothing of whose number it is but the county, and the match is by the
+    /// name alone (`rounded_claim`).
+    fn rounded_pupil(&self, number: &str, file_name: &str) -> Result<Option<(Student, Option<usize>)>, StoreError> {
         if file_name.is_empty() || number.len() != 18 {
             return Ok(None);
         }
         // Cut or rounded up at the 15th digit, whichever way the program that wrote the class list did it.
-        let mut forms = id_number::fifteen_digit_forms(number).unwrap_or_default();
-        // As a spreadsheet shows a long number in a narrow cell: 4.50202E+17.
-        if let Ok(digits) = number[..17].parse::<u64>() {
-            let shown = format!("{:.5E}", (digits * 10) as f64).replace('E', "E+");
-            forms.push(shown);
-        }
-        forms.dedup();
-        let mut found: Vec<Student> = Vec::new();
-        for form in forms {
-            for s in self.store.students_by_stored_number(&form)? {
-                if s.id_problem.is_some() && clean_name(&s.name) == file_name && !found.iter().any(|f| f.id == s.id) {
-                    found.push(s);
+        let forms = id_number::fifteen_digit_forms(number).unwrap_or_default();
+        let mut fifteen: Vec<Student> = Vec::new();
+        for form in &forms {
+            for s in self.store.students_by_stored_number(form)? {
+                if s.id_problem.is_some() && clean_name(&s.name) == file_name && !fifteen.iter().any(|f| f.id == s.id) {
+                    fifteen.push(s);
                 }
             }
         }
-        Ok(if found.len() == 1 { found.pop() } else { None })
+        let named = self.store.flagged_students_named(file_name)?;
+        // The same 15 digits written with an exponent (4.50203201505050E+17), as a CSV may keep them.
+        for s in &named {
+            let kept_fifteen = id_number::rounding_of(number, &s.id_number) == Some(id_number::Rounding::Fifteen);
+            if kept_fifteen && !fifteen.iter().any(|f| f.id == s.id) {
+                fifteen.push(s.clone());
+            }
+        }
+        if !fifteen.is_empty() {
+            return Ok(if fifteen.len() == 1 { fifteen.pop().map(|s| (s, None)) } else { None });
+        }
+        let mut shown: Vec<(Student, usize)> = named
+            .into_iter()
+            .filter(|s| clean_name(&s.name) == file_name)
+            .filter_map(|s| shown_keeps(number, &s.id_number).map(|kept| (s, kept)))
+            .collect();
+        Ok(if shown.len() == 1 { shown.pop().map(|(s, kept)| (s, Some(kept))) } else { None })
+    }
+
+    /// A row whose valid number is nobody's, matched by its name alone to the one pupil of the name held with a
+    /// number a spreadsheet showed shorter (`kept` digits left: 4.50203E+17): the list's number may be a parent's,
+    /// a sibling's or another child's of the name, and recorded it would show this pupil insured while her own
+    /// payment is missing. Nothing is recorded; a tax row's payment is kept for `check`, and the operator, having
+    /// asked, corrects the pupil's number to the list's with E and reconciles again (the rule for a number typed
+    /// wrong, `mistyped_said`). Two numbers claiming one pupil are said so once the list is read
+    /// (`rounded_claims_said`).
+    fn rounded_claim(
+        &mut self,
+        sheet: &Sheet,
+        map: &HeaderMap,
+        (row_no, row): (usize, &[Cell]),
+        number: &str,
+        (pupil, kept): (&Student, usize),
+    ) {
+        self.named_a_pupil = true;
+        self.numbered_matches += 1;
+        let reason = (Some(pupil.id), number, UnappliedReason::RoundedRoster, Some(pupil.name.clone()));
+        self.keep_row(sheet, map, row_no, row, reason);
+        let (name, stored) = (&pupil.name, id_number::mask(&pupil.id_number));
+        let message = format!(
+            "此行只按姓名对应到 {name}：名单中该生的身份证号码曾被表格四舍五入为 {stored}，只留下前 {kept} 位，\
+             不能说明此号码是该生的，此行未记入；请向家长或税务核实，是该生的号码的，在学生详情中按 E 把号码更正为此号码，\
+             再重新核对 (matched {name} by the name only: the roster holds that pupil's number rounded by a \
+             spreadsheet to {stored}, its first {kept} digits only, which does not make this number the pupil's: the row \
+             was not recorded; check with the family or the tax office, and if the number is the pupil's, correct it \
+             to this one with E on the detail screen and reconcile again)"
+        );
+        self.rounded_claims.push(RoundedClaim {
+            at: self.report.problems.len(),
+            pupil: pupil.id,
+            name: name.clone(),
+            stored: stored.clone(),
+            number: number.to_owned(),
+        });
+        self.problem(sheet, row_no, map.header_text(Column::IdNumber, &sheet.rows), message);
+    }
+
+    /// The rows matched by name alone to one pupil with a rounded number (`rounded_claim`) under two or more
+    /// different numbers: said again as such, since at most one of them can be hers and the list does not say which.
+    fn rounded_claims_said(&mut self) {
+        let claims = std::mem::take(&mut self.rounded_claims);
+        for c in &claims {
+            let mut numbers: Vec<&str> =
+                claims.iter().filter(|o| o.pupil == c.pupil).map(|o| o.number.as_str()).collect();
+            numbers.sort_unstable();
+            numbers.dedup();
+            if numbers.len() < 2 {
+                continue;
+            }
+            let n = numbers.len();
+            let listed: Vec<String> = numbers.iter().map(|number| id_number::mask(number)).collect();
+            let (zh_list, en_list) = (listed.join("、"), listed.join(", "));
+            let (name, stored) = (&c.name, &c.stored);
+            let Some(problem) = self.report.problems.get_mut(c.at) else { continue };
+            problem.message = super::class_list::shown_text(format!(
+                "{n} 个不同的身份证号码（{zh_list}）都只按姓名对应到 {name}（名单中该生的号码曾被表格四舍五入为 \
+                 {stored}），无法确定哪一个是该生的，均未记入；请向家长或税务核实，在学生详情中按 E 把号码更正为该生的\
+                 号码，再重新核对 ({n} different ID numbers ({en_list}) each match {name} by the name only (the roster \
+                 holds that pupil's number rounded by a spreadsheet to {stored}): which one is the pupil's is not known, \
+                 and none was recorded; check with the family or the tax office, correct the pupil's number with E on \
+                 the detail screen, and reconcile again)"
+            ));
+        }
     }
 
     /// A row of the tax office's list that matched no pupil or another name: kept as not recorded when it says a
