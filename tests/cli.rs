@@ -10896,3 +10896,34 @@ fn a_tax_list_matched_by_name_to_a_number_rounded_to_six_digits_pays_nobody_and_
         }
     }
 }
+
+/// A name with a middle dot (阿依古丽·买买提) is found typed without it, as an operator types it on a Chinese
+/// keyboard, and with whatever dot the keyboard or a list gives (• ． . 丶 ‧ ・), as with a space.
+#[test]
+fn a_name_with_a_middle_dot_is_found_typed_without_it_or_with_another_dot() {
+    let (dir, db) = common::new_drive();
+    let list = dir.path().join("list.csv");
+    let text = format!(
+        "姓名,身份证号码,班级\n阿依古丽·买买提,{},一年级1班\n阿依古丽,{},一年级2班\n",
+        valid_id("45020220180101002"),
+        valid_id("45020220180202004")
+    );
+    std::fs::write(&list, text).unwrap();
+    canbao(&db).arg("import").arg(&list).assert().success();
+    for typed in [
+        "阿依古丽·买买提",
+        "阿依古丽 买买提",
+        "阿依古丽买买提",
+        "阿依古丽•买买提",
+        "阿依古丽．买买提",
+        "阿依古丽.买买提",
+        "阿依古丽丶买买提",
+        "阿依古丽‧买买提",
+        "阿依古丽・买买提",
+        "古丽买买",
+    ] {
+        let found = json(canbao(&db).args(["find", typed, "--json"]));
+        let names: Vec<&str> = found.as_array().unwrap().iter().filter_map(|p| p["name"].as_str()).collect();
+        assert_eq!(names, ["阿依古丽·买买提"], "{typed}");
+    }
+}
