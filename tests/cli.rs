@@ -10927,3 +10927,17 @@ fn a_name_with_a_middle_dot_is_found_typed_without_it_or_with_another_dot() {
         assert_eq!(names, ["阿依古丽·买买提"], "{typed}");
     }
 }
+
+/// `find --limit N` past its limit writes only pupils on stdout, one a line: how many more there are goes to
+/// stderr, so a script reading the lines (`find … | cut -f2`) gets no line that is not a pupil.
+#[test]
+fn find_past_its_limit_says_the_rest_on_stderr_not_among_the_pupils() {
+    let (_dir, db) = imported("gbk_title.csv");
+    let out = canbao(&db).args(["find", "年级", "--limit", "1"]).output().unwrap();
+    assert!(out.status.success());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(stdout.lines().count(), 1, "{stdout}");
+    assert!(!stdout.contains("显示前"), "{stdout}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("显示前 1 条"), "{stderr}");
+}

@@ -1796,7 +1796,10 @@ pub(super) fn find(cli: &Cli, query: &str, limit: usize, reveal: bool, json: boo
     }
     if total > pupils.len() {
         let n = pupils.len();
-        say(&format!("… 共 {total} 条，显示前 {n} 条 (showing {n} of {total})"), &format!("… showing {n} of {total}"));
+        // On stderr: stdout holds one pupil a line, which a script reads as such (`find … | cut -f2`).
+        let (both, en) =
+            (format!("… 共 {total} 条，显示前 {n} 条 (showing {n} of {total})"), format!("… showing {n} of {total}"));
+        eprintln!("{}", pick(&both, &en));
     }
     Ok(())
 }
