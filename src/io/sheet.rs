@@ -387,7 +387,13 @@ pub fn export_sheet(
                 crate::domain::phone::on_forms(s.phone)
             };
             // A number a spreadsheet rounded is printed as the payment slips print it, its made-up last four 待核实.
-            let id = id_number::on_forms(s.id_number, s.id_problem, opts.mask);
+            // An old 15-digit number as the list gave it: converted (19 put in, a check digit worked out) it reads
+            // as a valid number, which the child does not hold and someone would key into the agency's system.
+            let id = match fifteen_as_given(s.id_number, s.id_kind) {
+                Some(old) if opts.mask => id_number::mask(&old),
+                Some(old) => old,
+                None => id_number::on_forms(s.id_number, s.id_problem, opts.mask),
+            };
             let flag = sheet_flag(s, opts.date);
             let parts: Vec<&str> =
                 [paid.get(&s.id).map(String::as_str), id_number::form_remark(s.id_problem, s.id_kind), flag.as_deref()]
@@ -435,6 +441,13 @@ fn sheet_flag(s: &crate::store::SheetRow<'_>, on: chrono::NaiveDate) -> Option<s
         .then(|| id_number::check(s.id_number, on))?;
     let age = pupil_flags::adult_age(valid.valid()?.birth_date, on)?;
     Some(pupil_flags::adult_remark(age).into())
+}
+
+/// The 15 digits an old number held converted (`IdKind::ResidentConverted`: 19 put in after the area code and a
+/// check character after them) was given as, read back from the conversion. `None` for any other number.
+fn fifteen_as_given(number: &str, kind: Option<id_number::IdKind>) -> Option<String> {
+    let converted = kind == Some(id_number::IdKind::ResidentConverted) && number.len() == 18 && number.is_ascii();
+    (converted && &number[6..8] == "19").then(|| format!("{}{}", &number[..6], &number[8..17]))
 }
 
 fn payment_remarks(
