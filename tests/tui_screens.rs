@@ -14616,3 +14616,67 @@ fn a_top_up_is_weighed_with_the_payment_it_makes_up() {
     assert!(said.contains("3900") && said.contains("380 元"), "{said}");
     assert_eq!(app.store.student(id).expect("s").payment_details.amount_fen, Some(30_000));
 }
+
+/// 添加学生: Esc on the import's preview (a check digit typed wrong, said there) goes back to the form with the
+/// values typed, to correct the one digit, where before it closed everything and the operator typed the whole
+/// form again. Enter then previews the corrected pupil.
+#[test]
+fn esc_on_an_added_pupils_preview_goes_back_to_the_form_as_typed() {
+    use canbao::tui::modal::{AddPupilField, Modal};
+    let mut app = app(Language::Zh);
+    app.modal = None;
+    app.update(Action::Palette);
+    type_text(&mut app, "tianjia");
+    app.update(Action::Confirm);
+    let Some(Modal::AddPupil(form)) = &app.modal else { panic!("the form: {}", screen(&app)) };
+    assert_eq!(form.focus, AddPupilField::Name);
+    type_text(&mut app, "插班生");
+    app.update(Action::NextField);
+    type_text(&mut app, "450203201906060014");
+    app.update(Action::NextField);
+    type_text(&mut app, "三年级1班");
+    app.update(Action::Confirm);
+    if matches!(app.modal, Some(Modal::Confirm(_))) {
+        app.update(Action::Yes);
+    }
+    finish_job(&mut app);
+    assert!(matches!(app.modal, Some(Modal::ImportPreview { .. })), "the preview: {}", screen(&app));
+    app.update(Action::Back);
+    let Some(Modal::AddPupil(form)) = &app.modal else { panic!("back to the form: {}", screen(&app)) };
+    assert_eq!(
+        (form.name.text(), form.id.text(), form.class.text()),
+        ("插班生", "450203201906060014", "三年级1班"),
+        "the values typed"
+    );
+}
+
+/// A tax list ticked with a class list is left out by the import's preview; Esc on the preview leaves the import,
+/// and the next import starts from nothing ticked, where before the tax list stayed ticked and rode along with
+/// every later import (a path typed joined it).
+#[test]
+fn a_file_left_out_by_a_preview_left_with_esc_is_not_ticked_again() {
+    use canbao::tui::modal::Modal;
+    let number = |i: usize| {
+        let first17 = format!("45020320190101{i:03}");
+        format!("{first17}{}", canbao::domain::id_number::check_char(first17.as_bytes()))
+    };
+    let dir = tempfile::tempdir().expect("dir");
+    let lists: Vec<PathBuf> = ["一班名单.csv", "税务缴费名单.csv"].iter().map(|n| dir.path().join(n)).collect();
+    std::fs::write(&lists[0], format!("姓名,身份证号码,班级\n王明,{},一年级1班\n", number(1))).expect("list");
+    std::fs::write(
+        &lists[1],
+        format!("纳税人姓名,证件号码,缴费金额,缴费日期,票证号码\n王明,{},400,2026-11-20,3450001\n", number(1)),
+    )
+    .expect("tax");
+    let mut app = app(Language::Zh);
+    app.modal = None;
+    app.start_import_files(lists.clone());
+    finish_job(&mut app);
+    let Some(Modal::ImportPreview { preview, .. }) = &app.modal else { panic!("{}", screen(&app)) };
+    assert!(preview.warnings.join("\n").contains("税务缴费名单.csv 未导入"), "{:?}", preview.warnings);
+    app.update(Action::Back);
+    app.modal = None;
+    app.open_import();
+    let Some(Modal::Files(picker)) = &app.modal else { panic!("{}", screen(&app)) };
+    assert!(picker.picked.is_empty(), "nothing ticked: {:?}", picker.picked);
+}

@@ -101,6 +101,7 @@ impl App {
             Ok(list) => {
                 let path = list.path().to_path_buf();
                 self.added_pupil = Some(list);
+                self.added_pupil_form = Some(Box::new(form.clone()));
                 // One pupil typed in on a drive of one school is in that school, and on a drive of several in the
                 // one the form asked first: the preview does not ask it, as it asks a list's new pupils. A drive
                 // of none yet asks, as for any list.

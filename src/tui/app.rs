@@ -135,6 +135,9 @@ pub struct App {
     /// The one-row list of the pupil 添加学生 is importing, kept while its preview is open (the import reads it
     /// again on Enter) and removed once the import is done or left.
     pub added_pupil: Option<crate::io::one_pupil::OnePupilList>,
+    /// The 添加学生 form as typed, kept with `added_pupil`: Esc on the preview goes back to it with its values, so
+    /// one digit typed wrong at the counter is corrected, not the whole form typed again.
+    pub added_pupil_form: Option<Box<super::modal::AddPupilForm>>,
     pub quit: bool,
     /// Terminal size (columns, rows).
     pub size: (u16, u16),
@@ -293,6 +296,7 @@ impl App {
             import_ticked: Default::default(),
             import_retick: Vec::new(),
             added_pupil: None,
+            added_pupil_form: None,
             quit: false,
             size: (layout::MIN_WIDTH, layout::MIN_HEIGHT),
             jobs: Jobs::default(),

@@ -51,6 +51,8 @@ impl App {
     /// folder) or a copy of another under a new name is read once and said, as the command line says it: read
     /// twice, each of its rows would be listed as its own duplicate.
     pub fn start_import_files(&mut self, paths: Vec<PathBuf>) {
+        // Lists, not a pupil typed in: Esc on their preview has no form to go back to.
+        self.added_pupil_form = None;
         self.start_import_files_into(paths, None);
     }
 
@@ -315,6 +317,7 @@ impl App {
             }
             JobOutcome::Imported { report, data } => {
                 self.added_pupil = None;
+                self.added_pupil_form = None;
                 self.imported(&report, data)
             }
             JobOutcome::Exported(path) => {

@@ -490,8 +490,12 @@ impl App {
             }
             Action::Back => {
                 self.added_pupil = None;
+                // Left, the files this preview left out are not ticked again: the next import starts from the
+                // files the operator ticks then, not with a refused one riding along unseen.
+                self.import_retick.clear();
                 self.say(self.text.import_cancelled);
-                None
+                // 添加学生: back to the form as typed, to correct what the preview said.
+                self.added_pupil_form.take().map(|form| Modal::AddPupil(*form))
             }
             Action::NextField | Action::PreviousField if p.school.is_none() && p.join.is_some() => {
                 if let Some(join) = p.join.as_mut() {
