@@ -389,8 +389,9 @@ pub fn export_sheet(
             // A number a spreadsheet rounded is printed as the payment slips print it, its made-up last four 待核实.
             // An old 15-digit number as the list gave it: converted (19 put in, a check digit worked out) it reads
             // as a valid number, which the child does not hold and someone would key into the agency's system.
-            let id = match fifteen_as_given(s.id_number, s.id_kind) {
-                Some(old) if opts.mask => id_number::mask(&old),
+            // The copy for teachers, which nobody keys in, masks the number held, whose ends its reading back
+            // matches the pupil by.
+            let id = match fifteen_as_given(s.id_number, s.id_kind).filter(|_| !opts.mask) {
                 Some(old) => old,
                 None => id_number::on_forms(s.id_number, s.id_problem, opts.mask),
             };
