@@ -10830,6 +10830,8 @@ fn a_merge_conflict_names_both_operators() {
         line.contains("保留 乙写的（") && line.contains("，乙），舍弃 甲写的（") && line.contains("，甲）"),
         "{line}"
     );
+}
+
 /// A class list saved by a spreadsheet that showed every number as 4.50203E+17 (six digits left: only the area
 /// code) gives the tax list nothing to match by but the name. A by-name match there never records a payment: a
 /// number whose birth date is an adult's is no pupil's, two different numbers claiming one pupil are held both,
