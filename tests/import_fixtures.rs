@@ -7054,4 +7054,138 @@ fn a_rounded_number_from_a_number_cell_or_text_in_e_notation_is_one_pupil() {
     let held = held(&store);
     assert!(held.contains(&("张三".to_owned(), whole, None)), "{held:?}");
     assert_eq!(held.len(), 3);
+/// A grade's classes stacked on one sheet, as a school sends them: the grade's title 「四年级学生名单」 (or none, the
+/// file named for the grade), then for each class an empty row, the class alone (「1班」 or 「四年级1班」, in one cell
+/// or merged across the row), the header again and the pupils. Each pupil takes its block's class, of the grade the
+/// title or the file's name gives; each class row and repeated header is said, and none is a pupil. In CSV (UTF-8
+/// and GBK) and XLSX. Before, 「2班」 and 「3班」 were imported as pupils without a number, and no pupil had a class.
+#[test]
+fn a_grade_list_of_class_blocks_under_their_class_rows_gives_each_pupil_its_blocks_class() {
+    let dir = tempfile::tempdir().unwrap();
+    let ids: Vec<String> = (1..=6).map(|i| valid(&format!("45020220160320{i:03}"))).collect();
+    // The file, whether its classes name their grade, whether the grade's title is over them, whether each class
+    // row is merged across the header's columns.
+    let cases = [
+        ("list.csv", false, true, false),
+        ("gbk.csv", false, true, false),
+        ("list.xlsx", false, true, false),
+        ("merged.xlsx", false, true, true),
+        ("full.csv", true, true, false),
+        ("full.xlsx", true, true, true),
+        ("四年级.csv", false, false, false),
+        ("四年级.xlsx", false, false, true),
+        ("untitled.csv", true, false, false),
+        ("untitled.xlsx", true, false, true),
+    ];
+    let header = ["姓名", "身份证号", "性别", "家长电话"];
+    for (file, full, titled, merged) in cases {
+        let what = format!("{file}, full {full}, titled {titled}, merged {merged}");
+        let path = dir.path().join(file);
+        let classes: Vec<String> =
+            (1..=3).map(|n| if full { format!("四年级{n}班") } else { format!("{n}班") }).collect();
+        let mut rows: Vec<Vec<Option<&str>>> = Vec::new();
+        if titled {
+            rows.push(vec![Some("四年级学生名单")]);
+        }
+        let mut merges: Vec<(u32, u16, u16, &str)> = Vec::new();
+        let (mut class_rows, mut header_rows) = (Vec::new(), Vec::new());
+        for (block, class) in classes.iter().enumerate() {
+            rows.push(vec![]);
+            class_rows.push(rows.len() + 1);
+            if merged {
+                merges.push((rows.len() as u32, 0, 3, class.as_str()));
+                rows.push(vec![]);
+            } else {
+                rows.push(vec![Some(class.as_str())]);
+            }
+            header_rows.push(rows.len() + 1);
+            rows.push(header.iter().map(|h| Some(*h)).collect());
+            for at in block * 2..block * 2 + 2 {
+                rows.push(vec![Some(["甲", "乙", "丙", "丁", "戊", "己"][at]), Some(ids[at].as_str())]);
+            }
+        }
+        if file.ends_with(".xlsx") {
+            write_xlsx(&path, "Sheet1", &rows, &merges);
+        } else {
+            write_rows(&path, "Sheet1", &rows);
+        }
+        if file == "gbk.csv" {
+            let text = std::fs::read_to_string(&path).unwrap();
+            std::fs::write(&path, encoding_rs::GBK.encode(&text).0).unwrap();
+        }
+        let mut store = store();
+        let report = class_list::import(&mut store, &[path.as_path()], Some("绿地小学"), false).unwrap();
+        let expected = ["四年级1班", "四年级1班", "四年级2班", "四年级2班", "四年级3班", "四年级3班"];
+        assert_eq!(classes_of(&store, &ids), expected, "{what}: {:?}", report.problems);
+        assert_eq!((report.added, report.id_invalid), (6, 0), "{what}: {:?}", report.problems);
+        assert_eq!(store.students(&StudentFilter::default()).unwrap().len(), 6, "{what}: {:?}", report.problems);
+        let said =
+            |row: usize, words: &str| report.problems.iter().any(|p| p.row == Some(row) && p.message.contains(words));
+        // The first class's row stands over the first header: the title giving its block the class.
+        let first = report.problems.iter().any(|p| p.message.contains("按标题") && p.message.contains("“四年级1班”"));
+        assert!(first, "{what}: {:?}", report.problems);
+        for (&row, class) in class_rows[1..].iter().zip(&expected[2..]) {
+            assert!(said(row, "班级标题行") && said(row, "归入此班"), "{what}: row {row}: {:?}", report.problems);
+            assert!(!said(row, "异常字符") && !said(row, "身份证号码为空"), "{what}: {class}: {:?}", report.problems);
+        }
+        for &row in &header_rows[1..] {
+            assert!(said(row, "重复的表头行"), "{what}: row {row}: {:?}", report.problems);
+        }
+        let classless = |m: &str| m.contains("没有班级，") || m.contains("此学生没有班级");
+        assert!(!report.problems.iter().any(|p| classless(&p.message)), "{what}: {:?}", report.problems);
+    }
+}
+
+/// A title over the header saying which of its class's pupils the list holds (「三年级4班未交费学生」, 「三年级4班不参保
+/// 学生名单」, 「三年级4班已缴费学生名单」) gives its class, as such a class heading between blocks does; a status it
+/// states that the import does not record is said not recorded. In a GBK CSV, an XLSX with the title merged across
+/// the header, and a workbook's second sheet. Before, the title gave no class, and the pupils went into none.
+#[test]
+fn a_title_over_the_header_saying_which_pupils_it_lists_gives_its_class() {
+    let dir = tempfile::tempdir().unwrap();
+    let ids: Vec<String> = (1..=2).map(|i| valid(&format!("45020220160321{i:03}"))).collect();
+    let cases = [
+        ("三年级4班未交费学生", None),
+        ("三年级4班不参保学生名单", Some("不参保")),
+        ("三年级4班已缴费学生名单", Some("已缴费")),
+        ("三年级4班未参保学生名单（共1人）", None),
+    ];
+    let unrecorded = |m: &str, word: &str| m.contains(&format!("“{word}”")) && m.contains("未据此记录");
+    for (title, stated) in cases {
+        let csv = dir.path().join("list.csv");
+        let text = format!("{title}\n姓名,身份证号码\n乙二,{}\n", ids[1]);
+        std::fs::write(&csv, encoding_rs::GBK.encode(&text).0).unwrap();
+        let merged = dir.path().join("list.xlsx");
+        let rows: Vec<Vec<Option<&str>>> =
+            vec![vec![], vec![Some("姓名"), Some("身份证号码")], vec![Some("乙二"), Some(&ids[1])]];
+        write_xlsx(&merged, "Sheet1", &rows, &[(0, 0, 1, title)]);
+        // The second sheet of a workbook whose first is another class's.
+        let second = dir.path().join("two.xlsx");
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheets: [(&str, &str, &str, &str); 2] =
+            [("Sheet1", "三年级1班", "甲一", &ids[0]), ("Sheet2", title, "乙二", &ids[1])];
+        for (name, title, pupil, id) in sheets {
+            let sheet = book.add_worksheet().set_name(name).unwrap();
+            sheet.merge_range(0, 0, 0, 1, title, &rust_xlsxwriter::Format::new()).unwrap();
+            for (c, text) in ["姓名", "身份证号码"].iter().enumerate() {
+                sheet.write_string(1, c as u16, *text).unwrap();
+            }
+            sheet.write_string(2, 0, pupil).unwrap();
+            sheet.write_string(2, 1, id).unwrap();
+        }
+        book.save(&second).unwrap();
+        for path in [&csv, &merged, &second] {
+            let what = format!("{title} in {path:?}");
+            let mut drive = store();
+            let report = class_list::import(&mut drive, &[path.as_path()], Some("育才小学"), false).unwrap();
+            assert_eq!(classes_of(&drive, &ids[1..]), ["三年级4班"], "{what}: {:?}", report.problems);
+            if path == &second {
+                assert_eq!(classes_of(&drive, &ids[..1]), ["三年级1班"], "{what}: {:?}", report.problems);
+            }
+            let said = report.problems.iter().any(|p| stated.is_some_and(|word| unrecorded(&p.message, word)));
+            assert_eq!(said, stated.is_some(), "{what}: {:?}", report.problems);
+            let classless = |m: &str| m.contains("没有班级，") || m.contains("此学生没有班级");
+            assert!(!report.problems.iter().any(|p| classless(&p.message)), "{what}: {:?}", report.problems);
+        }
+    }
 }

@@ -8650,6 +8650,16 @@ fn qualifies_list(rest: &str) -> bool {
     LIST_QUALIFIERS.contains(&rest) || STATED_STATUSES.contains(&rest)
 }
 
+/// The class a title begins with, written in full, where the words after it only say which of the class's pupils the
+/// list holds (`qualifies_list`): 「三年级4班未交费学生」, 「XX小学三年级4班不参保学生名单」 → 三年级4班.
+fn qualified_class(text: &str) -> Option<String> {
+    [text, header::after_school(text)].into_iter().find_map(|text| {
+        let end = text.char_indices().find(|&(_, c)| c == '班').map(|(at, c)| at + c.len_utf8())?;
+        let (class, rest) = text.split_at(end);
+        (reads_as_class(class) && full_year(class).is_some() && qualifies_list(rest)).then(|| class.to_owned())
+    })
+}
+
 /// The one class a sheet's or a file's name names, as a title or after a label (`labelled_reading`).
 fn class_in_name(text: &str) -> Option<String> {
     let text = text.trim();
@@ -8707,13 +8717,18 @@ fn title_reading(text: &str) -> Option<TitleClass> {
     if rest.contains([':', '：']) {
         return None;
     }
-    // A class written with its year as a digit (「2年级3班」, 「3.2班」) is no year and term before the class.
+    // A class written with its year as a digit (「2年级3班」, 「3.2班」) is no year and term before the class, nor is a
+    // class written by its number alone (「2班」, 「（2）班」), as a grade's list heads each class's block under the
+    // grade's title: its digits are no year of a term, and the grade is the title's or the name's.
     let after = match ClassKey::parse(rest).grade {
         Grade::Year(_) if reads_as_class(rest) => rest,
+        Grade::None if numbered_without_grade(&class_label::normalize(rest)) => rest,
         _ => header::after_school(rest),
     };
     if NOTE_VERBS.iter().any(|v| header::after_school(&joined).contains(v)) {
-        return None;
+        // 「三年级4班未交费学生」, 「三年级4班不参保学生名单」 say which of the class's pupils the list holds, as a class
+        // heading so written does (`class_first`): the class is the title's, a status it states is said unrecorded.
+        return qualified_class(&joined).map(TitleClass::One);
     }
     // Words before the grade that are no school's name (「以上为四年级2班」, 「城中区四年级2班」) are no title's.
     let grade_alone = !matches!(ClassKey::parse(after).grade, Grade::Other(g) if g.contains("年级"));
@@ -8728,7 +8743,11 @@ fn title_reading(text: &str) -> Option<TitleClass> {
     }
     // One class: 「四年级1班、2班名单」 names two, and gives none.
     if !after.contains(CLASS_LIST_MARKS) {
-        return reads_as_class(after).then(|| TitleClass::One(after.to_owned()));
+        // 「三年级4班欠缴学生名单」: words after the class that only say which of its pupils the list holds.
+        return match reads_as_class(after) {
+            true => Some(TitleClass::One(after.to_owned())),
+            false => qualified_class(&joined).map(TitleClass::One),
+        };
     }
     several_classes(after).then(|| TitleClass::Several(after.to_owned()))
 }
