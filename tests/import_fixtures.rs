@@ -7189,3 +7189,39 @@ fn a_title_over_the_header_saying_which_pupils_it_lists_gives_its_class() {
         }
     }
 }
+
+/// The words after a class saying which of its pupils the list holds are read by their shape, not looked up among a
+/// few phrases: 「尚未缴费」, 「欠缴」, 「未缴纳的」, 「暂未参保」 give the class, as a heading between blocks and as a title
+/// over the header; 「未到校」 says something else of the class, and its rows go into none. Before, each of the first
+/// ended the block above and gave its pupils no class.
+#[test]
+fn words_saying_the_pupils_have_not_paid_are_read_by_their_shape() {
+    let dir = tempfile::tempdir().unwrap();
+    let ids: Vec<String> = (1..=2).map(|i| valid(&format!("45020220160322{i:03}"))).collect();
+    let cases = [
+        ("三年级4班尚未缴费学生", true),
+        ("三年级4班欠缴学生名单", true),
+        ("三年级4班未缴纳的学生", true),
+        ("三年级4班暂未参保学生", true),
+        ("三年级4班待缴费学生名单", true),
+        ("三年级4班未到校学生", false),
+    ];
+    for (heading, read) in cases {
+        let path = dir.path().join("h.csv");
+        std::fs::write(&path, format!("三年级1班\n姓名,身份证号码\n甲一,{}\n{heading}\n乙二,{}\n", ids[0], ids[1]))
+            .unwrap();
+        let mut drive = store();
+        let report = class_list::import(&mut drive, &[path.as_path()], Some("育才小学"), false).unwrap();
+        let under = if read { "三年级4班" } else { "" };
+        assert_eq!(classes_of(&drive, &ids), ["三年级1班", under], "{heading}: {:?}", report.problems);
+        assert_eq!(report.added, 2, "{heading}: {:?}", report.problems);
+        if !read {
+            continue;
+        }
+        let titled = dir.path().join("t.csv");
+        std::fs::write(&titled, format!("{heading}\n姓名,身份证号码\n乙二,{}\n", ids[1])).unwrap();
+        let mut drive = store();
+        let report = class_list::import(&mut drive, &[titled.as_path()], Some("育才小学"), false).unwrap();
+        assert_eq!(classes_of(&drive, &ids[1..]), ["三年级4班"], "{heading} as a title: {:?}", report.problems);
+    }
+}

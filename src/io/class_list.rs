@@ -8586,9 +8586,26 @@ fn class_first(text: &str) -> Option<TitleClass> {
     None
 }
 
-/// Which of a class's pupils a list after its class holds, as a pupil is added: not yet paid nor registered (未交费,
-/// 未参保 …). The list's words say nothing its pupils' statuses do not already.
-const LIST_QUALIFIERS: [&str; 8] = ["未交费", "未缴费", "未交", "未缴", "欠费", "未参保", "未参保缴费", "未登记"];
+/// Whether words after a class say which of its pupils the list holds, as a pupil is added: not yet paid nor
+/// registered. Read by their shape, as schools word it more ways than any list of phrases holds: a word of not yet
+/// (未, 尚未, 暂未, 待, 欠 …), then only words of paying or registering (缴费, 交费, 缴纳, 缴清, 参保, 登记 …), and a 的
+/// after: 「未交费」, 「待缴费」, 「尚未缴纳」, 「欠缴」, 「欠费」, 「未参保缴费的」. The list's words say nothing its pupils'
+/// statuses do not already. A word of anything else (「待审核」, 「未到校」) makes them none.
+fn list_qualifier(words: &str) -> bool {
+    const NOT_YET: [&str; 10] = ["尚未", "暂未", "还未", "仍未", "还没有", "没有", "未", "待", "应", "欠"];
+    const DEEDS: [&str; 14] =
+        ["参保", "登记", "缴纳", "缴费", "交费", "缴款", "交款", "缴清", "交清", "缴齐", "交齐", "缴", "交", "费"];
+    let words = words.strip_suffix('的').unwrap_or(words);
+    let Some(mut rest) = NOT_YET.iter().find_map(|w| words.strip_prefix(w)) else {
+        return false;
+    };
+    let mut deeds = 0;
+    while let Some(deed) = DEEDS.iter().find(|d| rest.starts_with(**d)) {
+        rest = &rest[deed.len()..];
+        deeds += 1;
+    }
+    deeds > 0 && rest.is_empty()
+}
 
 /// Statuses a heading, a file's or a sheet's name may state of its pupils that the import does not record
 /// (「三年级4班不参保学生名单」, 「三年级4班已缴费学生」): the class is given, the status said unrecorded
@@ -8641,13 +8658,13 @@ fn strip_title_tail<'t>(text: &'t str, words: &[&str]) -> &'t str {
 }
 
 /// Whether the words after a class only say which of its pupils the list holds (「未交费学生」, 「学生未参保」,
-/// 「不参保学生名单（共3人）」): a qualifier (`LIST_QUALIFIERS`, or a status it states, `STATED_STATUSES`), with 学生
+/// 「不参保学生名单（共3人）」): a qualifier (`list_qualifier`, or a status it states, `STATED_STATUSES`), with 学生
 /// before it or a list's words and an aside after it. A word more makes it a note (「学生未交费的请尽快缴纳」).
 fn qualifies_list(rest: &str) -> bool {
     const LIST_NOUNS: [&str; 6] = ["学生名单", "名单", "名册", "学生", "人员", "统计表"];
     let rest = strip_title_tail(rest.trim(), &LIST_NOUNS);
     let rest = rest.strip_prefix("学生").unwrap_or(rest).trim_start();
-    LIST_QUALIFIERS.contains(&rest) || STATED_STATUSES.contains(&rest)
+    list_qualifier(rest) || STATED_STATUSES.contains(&rest)
 }
 
 /// The class a title begins with, written in full, where the words after it only say which of the class's pupils the
