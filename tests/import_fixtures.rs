@@ -7225,3 +7225,37 @@ fn words_saying_the_pupils_have_not_paid_are_read_by_their_shape() {
         assert_eq!(classes_of(&drive, &ids[1..]), ["三年级4班"], "{heading} as a title: {:?}", report.problems);
     }
 }
+
+/// A class heading merged across the row writes its phone in the ID column too: 「三年级2班 班主任 王老师 138…」 heads
+/// its class's block, and a note on another class so merged (「四年级2班学生另表报送 联系电话 138…」) ends the block
+/// above, its rows put in no class; neither is a pupil. Before, the note was imported as a pupil with the phone for
+/// its number, and the rows under it stayed in the class above.
+#[test]
+fn a_merged_heading_or_note_with_a_phone_is_no_pupil() {
+    let dir = tempfile::tempdir().unwrap();
+    let ids: Vec<String> = (1..=3).map(|i| valid(&format!("45020220160323{i:03}"))).collect();
+    let path = dir.path().join("merged.xlsx");
+    let rows: Vec<Vec<Option<&str>>> = vec![
+        vec![],
+        vec![Some("姓名"), Some("身份证号码"), Some("家长电话")],
+        vec![Some("甲一"), Some(&ids[0]), None],
+        vec![],
+        vec![Some("乙二"), Some(&ids[1]), None],
+        vec![],
+        vec![Some("丙三"), Some(&ids[2]), None],
+    ];
+    let merges = [
+        (0, 0, 2, "三年级1班"),
+        (3, 0, 2, "三年级2班 班主任 王老师 13812345678"),
+        (5, 0, 2, "四年级2班学生另表报送 联系电话 13812345678"),
+    ];
+    write_xlsx(&path, "Sheet1", &rows, &merges);
+    let mut store = store();
+    let report = class_list::import(&mut store, &[path.as_path()], Some("育才小学"), false).unwrap();
+    assert_eq!(classes_of(&store, &ids), ["三年级1班", "三年级2班", ""], "{:?}", report.problems);
+    assert_eq!((report.added, report.id_invalid), (3, 0), "{:?}", report.problems);
+    assert_eq!(store.students(&StudentFilter::default()).unwrap().len(), 3, "{:?}", report.problems);
+    let said =
+        |row: usize, words: &str| report.problems.iter().any(|p| p.row == Some(row) && p.message.contains(words));
+    assert!(said(4, "班级标题行") && said(6, "班级标题行") && said(6, "第 7 行"), "{:?}", report.problems);
+}

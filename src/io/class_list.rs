@@ -7629,13 +7629,15 @@ impl RowReader<'_> {
             ));
         }
         // A heading merged across the row writes its words in the ID column too: a phone in them (「三年级4班 班主任：
-        // 罗丽 电话：139…」) is no pupil's number.
-        if id_has_digits
-            && !id_shaped(id_cell, id_text)
-            && !valid_id()
-            && let Some((read, shown)) = class_heading(map, row)
-        {
-            return self.heading_kind(read, shown);
+        // 罗丽 电话：139…」) is no pupil's number. Nor is it in a note on another class so merged (「四年级2班学生另表报送
+        // 联系人：王老师 138…」): the block above ends at it, as at the note without a phone.
+        if id_has_digits && !id_shaped(id_cell, id_text) && !valid_id() {
+            if let Some((read, shown)) = class_heading(map, row) {
+                return self.heading_kind(read, shown);
+            }
+            if let Some(shown) = other_class_note(map, row, block_class) {
+                return RowKind::UnsureHeading(shown, Unsure::Note);
+            }
         }
         if id_has_digits || valid_id() {
             let footer_word = self.synonyms.is_footer(name) || self.synonyms.is_footer_label(name, is_date_text);
