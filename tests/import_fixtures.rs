@@ -7259,3 +7259,36 @@ fn a_merged_heading_or_note_with_a_phone_is_no_pupil() {
         |row: usize, words: &str| report.problems.iter().any(|p| p.row == Some(row) && p.message.contains(words));
     assert!(said(4, "班级标题行") && said(6, "班级标题行") && said(6, "第 7 行"), "{:?}", report.problems);
 }
+
+/// A class heading naming no grade (「2班」) under a grade's title says the class its rows went into, in Chinese and
+/// in English (四年级2班), not the class as written. A class cell naming another grade than the one a file's name
+/// gives (四年级2班 in 三年级.csv) is said to differ from the file's name, not from a sheet's name or title the list
+/// does not have. Before, both were worded as of the sheet.
+#[test]
+fn what_is_said_of_a_grade_names_where_the_grade_was_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let ids: Vec<String> = (1..=3).map(|i| valid(&format!("45020220160324{i:03}"))).collect();
+    let path = dir.path().join("list.csv");
+    let text = format!("四年级学生名单\n1班\n姓名,身份证号码\n甲一,{}\n\n2班\n乙二,{}\n", ids[0], ids[1]);
+    std::fs::write(&path, text).unwrap();
+    let mut drive = store();
+    let report = class_list::import(&mut drive, &[path.as_path()], Some("育才小学"), false).unwrap();
+    assert_eq!(classes_of(&drive, &ids[..2]), ["四年级1班", "四年级2班"], "{:?}", report.problems);
+    let heading = report.problems.iter().find(|p| p.row == Some(6)).map(|p| p.message.as_str()).unwrap_or_default();
+    assert!(heading.contains("“2班”（班级“四年级2班”）"), "{heading}");
+    assert!(heading.contains("is put in 四年级2班"), "{heading}");
+
+    let path = dir.path().join("三年级.csv");
+    std::fs::write(&path, format!("姓名,身份证号码,班级\n甲一,{},1班\n丙三,{},四年级2班\n", ids[0], ids[2])).unwrap();
+    let mut drive = store();
+    let report = class_list::import(&mut drive, &[path.as_path()], Some("育才小学"), false).unwrap();
+    assert_eq!(
+        classes_of(&drive, &[ids[0].clone(), ids[2].clone()]),
+        ["三年级1班", "四年级2班"],
+        "{:?}",
+        report.problems
+    );
+    let at_row = report.problems.iter().find(|p| p.row == Some(3)).map(|p| p.message.as_str()).unwrap_or_default();
+    assert!(at_row.contains("文件名写的年级是“三年级”") && at_row.contains("the file's name says"), "{at_row}");
+    assert!(!report.problems.iter().any(|p| p.message.contains("工作表名称")), "{:?}", report.problems);
+}

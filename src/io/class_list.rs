@@ -2057,6 +2057,8 @@ impl Ahead {
 struct Heading {
     /// Its class; "" where it names none surely (`unsure`).
     label: String,
+    /// The class its rows go to, as the report names it: 「2班」 under 「四年级学生名单」 is 四年级2班.
+    read: String,
     /// Why no class is taken from it (「三年级2班、3班」, 「3-2班」), and the rows under it that wrote none.
     unsure: Option<Unsure>,
     rows: Vec<usize>,
@@ -5828,14 +5830,14 @@ impl RowReader<'_> {
             RowKind::Heading(label, shown) => {
                 self.report.skipped += 1;
                 self.leaving = None;
-                self.heading_begins(file, sheet, row_no, label, shown);
+                self.heading_begins((file, sheet), row_no, (label, shown), sheet_grade);
                 return Ok(());
             }
             RowKind::UnsureHeading(shown, unsure) => {
                 self.report.skipped += 1;
                 // 「三年级4班转出学生」: its pupils may have left, as under 「转出学生」.
                 self.leaving = (unsure == Unsure::Note && is_leaving(&shown)).then(|| shown.clone());
-                self.heading_begins(file, sheet, row_no, String::new(), shown);
+                self.heading_begins((file, sheet), row_no, (String::new(), shown), sheet_grade);
                 if let Some(h) = self.heading.as_mut() {
                     h.unsure = Some(unsure);
                     if let Some(p) = self.report.problems.get_mut(h.problem) {
@@ -6132,8 +6134,14 @@ impl RowReader<'_> {
                      says “{grade_text}” but the class cell “{class_text}” names another grade: {taken_en}; check it)"
                 ),
             );
-        } else if names_own_grade && let (None, Some(named), Some(class_text)) = (&grade_cell, sheet_grade, &class_cell)
-        {
+        }
+        // Where the sheet's grade was read from, as the lines below name it: the file's name where neither the sheet's
+        // name nor its title gives one (`grade_of_file`).
+        let (whose, whose_en) = match self.grade_of_file {
+            true => ("文件名", "the file's name"),
+            false => ("工作表名称（或标题）", "the sheet's name, or its title,"),
+        };
+        if names_own_grade && let (None, Some(named), Some(class_text)) = (&grade_cell, sheet_grade, &class_cell) {
             let (label, named, class_text) = (class_label::join(&grade, &class), quoted(named), quoted(class_text));
             self.problem(
                 file,
@@ -6141,10 +6149,9 @@ impl RowReader<'_> {
                 row_no,
                 &header_of(Column::Class),
                 format!(
-                    "工作表名称（或标题）写的年级是“{named}”，班级列“{class_text}”却写的是另一个年级：已按“{named}”导入到\
-                     “{label}”，班级按原样保留，请核对 (the sheet's name, or its title, says the grade “{named}” but the \
-                     class cell “{class_text}” names another grade: imported into “{label}” under “{named}”, the class \
-                     kept as written; check it)"
+                    "{whose}写的年级是“{named}”，班级列“{class_text}”却写的是另一个年级：已按“{named}”导入到“{label}”，\
+                     班级按原样保留，请核对 ({whose_en} says the grade “{named}” but the class cell “{class_text}” names \
+                     another grade: imported into “{label}” under “{named}”, the class kept as written; check it)"
                 ),
             );
         }
@@ -6160,9 +6167,9 @@ impl RowReader<'_> {
                 row_no,
                 &header_of(column),
                 format!(
-                    "工作表名称（或标题）写的年级是“{named}”，班级“{cell_text}”却写的是另一个年级：已按班级所写导入到“{label}”，\
-                     请核对 (the sheet's name, or its title, says the grade “{named}” but the class cell “{cell_text}” \
-                     names another grade: imported into “{label}” as the cell writes it; check it)"
+                    "{whose}写的年级是“{named}”，班级“{cell_text}”却写的是另一个年级：已按班级所写导入到“{label}”，请核对 \
+                     ({whose_en} says the grade “{named}” but the class cell “{cell_text}” names another grade: \
+                     imported into “{label}” as the cell writes it; check it)"
                 ),
             );
         }
@@ -7910,18 +7917,29 @@ impl RowReader<'_> {
     }
 
     /// A class heading row: the rows under it that give no class take its label, until the next one.
-    fn heading_begins(&mut self, file: &str, sheet: &Sheet, row_no: usize, label: String, shown: String) {
+    /// A class written without its grade (「2班」) is said as the class its rows go to, of the sheet's `grade`.
+    fn heading_begins(
+        &mut self,
+        (file, sheet): (&str, &Sheet),
+        row_no: usize,
+        (label, shown): (String, String),
+        grade: Option<&str>,
+    ) {
         self.heading_ends();
         self.said_of_rows_applied();
+        let read = match grade {
+            Some(_) if !label.is_empty() && ClassKey::parse(&label).grade == Grade::None => with_grade(&label, grade),
+            _ => label.clone(),
+        };
         let problem = self.report.problems.len();
-        self.problem(file, sheet, row_no, "", heading_message(&label, &shown, 0, 0, 0));
+        self.problem(file, sheet, row_no, "", heading_message(&read, &shown, 0, 0, 0));
         // Past the problems listed, the heading's line is only counted: none to say again.
         let problem = if self.report.problems.len() > problem { problem } else { usize::MAX };
         if let Some(year) = full_year(&label) {
             self.list_years_add(file, &[year]);
         }
         self.heading =
-            Some(Heading { label, shown, problem, taken: 0, first: 0, last: 0, unsure: None, rows: Vec::new() });
+            Some(Heading { label, read, shown, problem, taken: 0, first: 0, last: 0, unsure: None, rows: Vec::new() });
     }
 
     /// School years the file's classes written in full name, kept for the file only.
@@ -7943,7 +7961,7 @@ impl RowReader<'_> {
         if let Some(p) = self.report.problems.get_mut(h.problem) {
             p.message = match h.unsure {
                 Some(unsure) => unsure_heading_message(&h.shown, unsure, &h.rows),
-                None => heading_message(&h.label, &h.shown, h.taken, h.first, h.last),
+                None => heading_message(&h.read, &h.shown, h.taken, h.first, h.last),
             };
         }
     }
