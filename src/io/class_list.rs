@@ -3190,9 +3190,10 @@ impl RowReader<'_> {
             // its pupils went to classes 1班 and 2班 of no grade, every grade's 1班 as one.
             // Not where the class cells are numbered by year (401班 in 三年级.csv): those name their grade, and a
             // list of next year's classes is told as such below, not put into 三年级401班.
+            // The class column, looked up once for both readings of its cells (here and `by_year` below).
+            let class_at = map.columns.get(&Column::Class).or_else(|| map.columns.get(&Column::GradeClass)).copied();
             let numbered_by_year = || {
-                let class_at = map.columns.get(&Column::Class).or_else(|| map.columns.get(&Column::GradeClass));
-                class_at.is_some_and(|&at| {
+                class_at.is_some_and(|at| {
                     body.iter().filter_map(|row| row.get(at).map(Cell::text_ref)).any(|cell| {
                         let number = cell.trim().trim_end_matches('班');
                         (3..=4).contains(&number.len()) && number.bytes().all(|b| b.is_ascii_digit())
@@ -3208,8 +3209,7 @@ impl RowReader<'_> {
             // Class cells of 301, 302 and 401 with no grade anywhere: read as years and classes where the cells the
             // rows ahead hold (the school's other classes) leave no doubt that the numbers mean so.
             let by_year = !map.columns.contains_key(&Column::Grade) && sheet_grade.is_none() && {
-                let class_at = map.columns.get(&Column::Class).or_else(|| map.columns.get(&Column::GradeClass));
-                let cells = body.iter().filter_map(|row| row.get(*class_at?).map(Cell::text_ref));
+                let cells = body.iter().filter_map(|row| row.get(class_at?).map(Cell::text_ref));
                 let school = sheet_school.clone().or_else(|| follows.clone()).or_else(|| {
                     let at = map.columns.get(&Column::School)?;
                     body.iter().find_map(|row| row.get(*at).map(Cell::text).filter(|t| !t.trim().is_empty()))
@@ -3217,7 +3217,7 @@ impl RowReader<'_> {
                 let school = school.as_deref().unwrap_or_default();
                 if class_at.is_some() && class_label::numbers_classes_by_year(cells, school) {
                     true
-                } else if let Some(&at) = class_at {
+                } else if let Some(at) = class_at {
                     // A list sorted from 101 shows only 一年级's numbers in its first rows: every class cell of the
                     // sheet decides, read on while each is a number by year and the answer is still no. The
                     // classes are few: their cells are looked at once each.
