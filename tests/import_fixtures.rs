@@ -7292,3 +7292,28 @@ fn what_is_said_of_a_grade_names_where_the_grade_was_read() {
     assert!(at_row.contains("文件名写的年级是“三年级”") && at_row.contains("the file's name says"), "{at_row}");
     assert!(!report.problems.iter().any(|p| p.message.contains("工作表名称")), "{:?}", report.problems);
 }
+
+/// A table stacked under another under its own grade's title (「四年级学生名单」 under 三年级's table), its class cells
+/// naming no grade (「1班」), is of the grade its title names, not of the grade worked out for the table above.
+/// Before, its pupils went into 三年级1班.
+#[test]
+fn a_table_stacked_under_another_takes_the_grade_its_own_title_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let ids: Vec<String> = (1..=2).map(|i| valid(&format!("45020220160325{i:03}"))).collect();
+    for file in ["stacked.csv", "stacked.xlsx"] {
+        let path = dir.path().join(file);
+        let rows: Vec<Vec<Option<&str>>> = vec![
+            vec![Some("三年级学生名单")],
+            vec![Some("姓名"), Some("身份证号码"), Some("班级")],
+            vec![Some("甲一"), Some(&ids[0]), Some("1班")],
+            vec![],
+            vec![Some("四年级学生名单")],
+            vec![Some("序号"), Some("班级"), Some("姓名"), Some("身份证号码")],
+            vec![Some("1"), Some("1班"), Some("乙二"), Some(&ids[1])],
+        ];
+        write_rows(&path, "Sheet1", &rows);
+        let mut store = store();
+        let report = class_list::import(&mut store, &[path.as_path()], Some("育才小学"), false).unwrap();
+        assert_eq!(classes_of(&store, &ids), ["三年级1班", "四年级1班"], "{file}: {:?}", report.problems);
+    }
+}

@@ -3205,10 +3205,11 @@ impl RowReader<'_> {
                 _ => None,
             };
             self.grade_of_file = from_file.is_some();
-            let sheet_grade = named_grade.or(from_file);
+            // A table stacked under another under a title naming its own grade takes that grade (below).
+            let sheet_grade = std::cell::RefCell::new(named_grade.or(from_file));
             // Class cells of 301, 302 and 401 with no grade anywhere: read as years and classes where the cells the
             // rows ahead hold (the school's other classes) leave no doubt that the numbers mean so.
-            let by_year = !map.columns.contains_key(&Column::Grade) && sheet_grade.is_none() && {
+            let by_year = !map.columns.contains_key(&Column::Grade) && sheet_grade.borrow().is_none() && {
                 let cells = body.iter().filter_map(|row| row.get(class_at?).map(Cell::text_ref));
                 let school = sheet_school.clone().or_else(|| follows.clone()).or_else(|| {
                     let at = map.columns.get(&Column::School)?;
@@ -3264,7 +3265,7 @@ impl RowReader<'_> {
                                group's name, such as “01”→“汉族”, “02”→“蒙古族”; check it)";
                 self.problem_at(file, &sheet.name, None, "", message.to_owned());
             }
-            if let (true, None, SheetClass::Named(label)) = (bare_class, &sheet_grade, &sheet_class) {
+            if let (true, None, SheetClass::Named(label)) = (bare_class, &*sheet_grade.borrow(), &sheet_class) {
                 let label = quoted(label);
                 let message = format!(
                     "班级“{label}”没有写年级，工作表名称、标题和文件名也没有写：学生导入到“{label}”，请核对年级 (the \
@@ -3294,7 +3295,7 @@ impl RowReader<'_> {
                         row,
                         (sheet_school.as_deref(), followed_school),
                         school.is_some(),
-                        (sheet_class_label.borrow().as_deref(), sheet_grade.as_deref()),
+                        (sheet_class_label.borrow().as_deref(), sheet_grade.borrow().as_deref()),
                         status_columns.borrow().as_deref(),
                         sink,
                     )?;
@@ -3466,6 +3467,12 @@ impl RowReader<'_> {
                         SheetClass::Named(label) => Some(label.clone()),
                         SheetClass::Unassigned | SheetClass::Unnamed => None,
                     };
+                    // A title over this table naming its grade (「四年级学生名单」 under 三年级's table) gives its rows
+                    // that grade, where they kept the grade worked out for the table above. One naming none leaves
+                    // the grade as it was: the sheet's, the file's, or a title's over every table.
+                    if let Some(grade) = self::sheet_grade("", &above, above.len()) {
+                        *sheet_grade.borrow_mut() = Some(grade);
+                    }
                     above.clear();
                     class_header = match map.header_text(Column::GradeClass, &sheet.rows) {
                         header if header.is_empty() => map.header_text(Column::Class, &sheet.rows),
