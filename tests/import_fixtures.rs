@@ -7317,3 +7317,29 @@ fn a_table_stacked_under_another_takes_the_grade_its_own_title_names() {
         assert_eq!(classes_of(&store, &ids), ["三年级1班", "四年级1班"], "{file}: {:?}", report.problems);
     }
 }
+
+/// A workbook's sheet named for a grade alone (「四年级」, beside a 说明 sheet) holding the grade's class blocks, each
+/// under its class row (「1班」 over the first header, 「2班」 and 「3班」 after): each pupil takes its block's class of
+/// that grade. Before, the first block's pupils got the grade alone and the others classes of no grade (2班, 3班).
+#[test]
+fn a_sheet_named_for_its_grade_holding_class_blocks_gives_each_pupil_its_class_of_that_grade() {
+    let dir = tempfile::tempdir().unwrap();
+    let ids: Vec<String> = (1..=3).map(|i| valid(&format!("45020220160326{i:03}"))).collect();
+    let path = dir.path().join("book.xlsx");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    book.add_worksheet().set_name("说明").unwrap().write_string(0, 0, "请按班级填写").unwrap();
+    let sheet = book.add_worksheet().set_name("四年级").unwrap();
+    let mut r = 0;
+    for (n, id) in ids.iter().enumerate() {
+        sheet.write_string(r, 0, format!("{}班", n + 1)).unwrap();
+        sheet.write_string(r + 1, 0, "姓名").unwrap();
+        sheet.write_string(r + 1, 1, "身份证号").unwrap();
+        sheet.write_string(r + 2, 0, ["甲一", "乙二", "丙三"][n]).unwrap();
+        sheet.write_string(r + 2, 1, id).unwrap();
+        r += 4;
+    }
+    book.save(&path).unwrap();
+    let mut store = store();
+    let report = class_list::import(&mut store, &[path.as_path()], Some("育才小学"), false).unwrap();
+    assert_eq!(classes_of(&store, &ids), ["四年级1班", "四年级2班", "四年级3班"], "{:?}", report.problems);
+}

@@ -2917,6 +2917,18 @@ impl RowReader<'_> {
                 map.columns.contains_key(&Column::Class) || map.columns.contains_key(&Column::GradeClass);
             let sheet_class =
                 if class_column { SheetClass::Unnamed } else { sheet_class(&sheet.name, &sheet.rows, map.top, multi) };
+            // A workbook's sheet named for a grade alone (四年级) over that grade's class blocks, the first headed
+            // 「1班」 over the header: the first block's class is that row's, of the sheet's grade, as the blocks
+            // under it take theirs (`grade_sheet` below). Before, it was given the grade alone.
+            let grade_sheet = multi && class_label::grade_named(&sheet.name).as_deref() == Some(sheet.name.trim());
+            let sheet_class = match (sheet_class, title_names_class(&sheet.rows, map.top)) {
+                (SheetClass::Named(grade), Some((class, _)))
+                    if grade_sheet && grade == sheet.name.trim() && ClassKey::parse(&class).grade == Grade::None =>
+                {
+                    SheetClass::Named(with_grade(&class, Some(&grade)))
+                }
+                (sheet_class, _) => sheet_class,
+            };
             // A shortened class (「3.2班」) in the sheet's or the file's name is read as a heading so written is
             // (`shortened_sure`): 三年级2班 only where the list's classes written in full are all of that stage;
             // else, at a middle school as at a primary one, it gives no class and is said.
@@ -3183,8 +3195,11 @@ impl RowReader<'_> {
             // the title's, where before the pupils went to a class 「1班」 of no grade, every grade's 1班 as one.
             let bare_class =
                 matches!(&*sheet_class_label.borrow(), Some(label) if ClassKey::parse(label).grade == Grade::None);
-            let named_grade =
-                if class_column || bare_class { sheet_grade(&sheet.name, &sheet.rows, map.top) } else { None };
+            let named_grade = if class_column || bare_class || grade_sheet {
+                sheet_grade(&sheet.name, &sheet.rows, map.top)
+            } else {
+                None
+            };
             // A grade's list named for it (五年级.csv, or 二年级.xlsx of sheets 1班 and 2班) whose sheet's name and
             // title name no grade: the file's name gives it, as README has a grade in a file's name read. Before,
             // its pupils went to classes 1班 and 2班 of no grade, every grade's 1班 as one.
