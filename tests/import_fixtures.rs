@@ -7054,6 +7054,8 @@ fn a_rounded_number_from_a_number_cell_or_text_in_e_notation_is_one_pupil() {
     let held = held(&store);
     assert!(held.contains(&("张三".to_owned(), whole, None)), "{held:?}");
     assert_eq!(held.len(), 3);
+}
+
 /// A grade's classes stacked on one sheet, as a school sends them: the grade's title 「四年级学生名单」 (or none, the
 /// file named for the grade), then for each class an empty row, the class alone (「1班」 or 「四年级1班」, in one cell
 /// or merged across the row), the header again and the pupils. Each pupil takes its block's class, of the grade the
