@@ -448,6 +448,12 @@ fn check_digit_matches(s: &str) -> bool {
 /// Checks a value as it came from a text cell or a CSV field. A number a spreadsheet rounded is kept in one
 /// form however it is spelt (`rounded_form`), flagged as rounded even where the digits kept pass the check.
 pub fn check(raw: &str, today: NaiveDate) -> IdCheck {
+    // As nearly every list writes it, 17 digits and a digit or X: nothing to unwrap or convert, and no other
+    // shape to tell it from (a 回乡证 or passport, a spreadsheet's number), but a number ending in 000, which
+    // may be a rounded one (`looks_like_spreadsheet_number`).
+    if plain_eighteen(raw) {
+        return IdCheck { normalized: raw.to_owned(), result: validate18(raw, today, IdKind::Resident) };
+    }
     let normalized = normalize(raw);
     if let Some(kept) = rounded_form(&normalized) {
         return IdCheck { normalized: kept, result: Err(IdProblem::PrecisionLost) };
@@ -500,6 +506,15 @@ fn e17_shown(number: &str) -> Option<(String, usize)> {
         return Some(fifteen_significant(value)).filter(|d| d.len() == 18).map(|d| (d, 15));
     }
     Some((format!("{digits:0<18}"), digits.len()))
+}
+
+/// 17 ASCII digits and a digit or X, not ending in 000: `validate` would ask nothing of it but `validate18`.
+fn plain_eighteen(raw: &str) -> bool {
+    let b = raw.as_bytes();
+    b.len() == 18
+        && b[..17].iter().all(u8::is_ascii_digit)
+        && (b[17].is_ascii_digit() || b[17] == b'X')
+        && !b.ends_with(b"000")
 }
 
 /// Checks a value that a spreadsheet stored as a number. Up to 15 digits survive a double exactly, so an
@@ -1755,5 +1770,60 @@ mod tests {
         assert_eq!(printed_rounded("511502待核实").as_deref(), Some("5.11502E+17"));
         assert_eq!(printed_rounded("45020220150710待核实").as_deref(), Some("4.5020220150710E+17"));
         assert_eq!(on_forms(&numeric.normalized, lost, false), "51150220200120待核实");
+    }
+
+    /// A number as nearly every list writes it (17 digits and a digit or X) is checked without asking what its
+    /// shape already answers: the same answer as the whole check's, for valid numbers, wrong check digits, dates
+    /// and areas, numbers ending in 000, and the shapes beside it (17 or 19 characters, a small x, a space).
+    #[test]
+    fn a_plain_number_is_checked_as_the_whole_check_does() {
+        let today = NaiveDate::from_ymd_opt(2026, 9, 1).expect("date");
+        let whole = |raw: &str| {
+            let normalized = normalize(raw);
+            let result = validate(&normalized, today);
+            IdCheck { normalized, result }
+        };
+        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let mut raws: Vec<String> = vec![
+            "450202201901010002".into(),
+            "45020220190101000X".into(),
+            "450202201901010000".into(),
+            "910000201901010002".into(),
+            "810000201901010002".into(),
+            "830000201901010002".into(),
+            "450202209901010002".into(),
+            "450202201913010002".into(),
+            "450202189901010002".into(),
+            "000000201901010002".into(),
+        ];
+        for _ in 0..20_000 {
+            let mut raw: String = (0..17).map(|_| char::from(b'0' + (next() % 10) as u8)).collect();
+            // A birth date of a pupil's age most of the time, so the check digit is reached.
+            if next() % 4 != 0 {
+                raw.replace_range(0..2, ["45", "51", "11", "91", "81"][(next() % 5) as usize]);
+                raw.replace_range(6..14, &format!("20{:02}{:02}{:02}", next() % 20, 1 + next() % 12, 1 + next() % 28));
+            }
+            let first17: Vec<u8> = raw.bytes().collect();
+            match next() % 6 {
+                0 => raw.push('X'),
+                1 => raw.push(check_char(&first17)),
+                2 => raw.push_str("00"),
+                _ => raw.push(char::from(b'0' + (next() % 10) as u8)),
+            }
+            raws.push(raw.clone());
+            raws.push(raw.replace('X', "x"));
+            raws.push(format!(" {raw}"));
+            raws.push(raw[1..].to_owned());
+            raws.push(format!("{raw}1"));
+        }
+        for raw in &raws {
+            assert_eq!(check(raw, today), whole(raw), "{raw}");
+        }
     }
 }
