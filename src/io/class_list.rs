@@ -8301,7 +8301,8 @@ fn staff_word(text: &str, name_cell: bool) -> Option<&'static str> {
     let text = trim(text);
     // A duty in brackets after the name (「罗丽（班主任）」, 「王芳(语文老师)」): the staff's, where a pupil's own duty
     // (「张三（班长）」) names none of these words.
-    let duty = duty_after_name(text).filter(|_| name_cell);
+    // Asked of the name cell only: every other cell of every row is asked for a staff word too.
+    let duty = if name_cell { duty_after_name(text) } else { None };
     if let Some(word) =
         duty.and_then(|duty| STAFF_ROW_WORDS.iter().find(|w| duty.ends_with(**w) && duty.chars().count() <= 6))
     {
