@@ -5697,10 +5697,14 @@ impl RowReader<'_> {
         // A pupil typed into 添加学生 comes as a one-row list the operator never saw: what is said of the swap
         // names no file nor row, and asks to check what was typed.
         let typed = file == super::one_pupil::FILE_NAME;
-        let row = match self.name_and_id_swapped(map, row, typed) {
+        // Borrowed from the row, each cell cleaned once however often the row's reading asks for it: only what
+        // the pupil keeps is copied. Made anew only for a row whose cells are changed (swapped, filled down).
+        let mut texts = RowTexts::new(row);
+        let row = match self.name_and_id_swapped(map, row, typed, &texts) {
             Some((cells, message)) => {
                 swap_said = Some(message);
                 swapped = cells;
+                texts = RowTexts::new(&swapped);
                 &swapped
             }
             None => row,
@@ -5709,9 +5713,6 @@ impl RowReader<'_> {
         if row.iter().any(|c| matches!(c, Cell::Unevaluated(_))) {
             self.unevaluated(file, sheet, map, row_no, row);
         }
-        // Borrowed from the row, each cell cleaned once however often the row's reading asks for it: only what
-        // the pupil keeps is copied.
-        let texts = RowTexts::new(row);
         let text = |c: Column| texts.of(map, c).filter(|t| !t.is_empty()).map(std::borrow::Cow::Borrowed);
         let name = text(Column::Name).map(|n| clean_name(&n)).unwrap_or_default();
         let no_id = Cell::Empty;
@@ -5761,7 +5762,7 @@ impl RowReader<'_> {
             self.problem(file, sheet, row_no, "", message);
             return Ok(());
         }
-        if let Some(message) = self.staff_row(sheet, map, row) {
+        if let Some(message) = self.staff_row(sheet, map, row, &texts) {
             self.report.skipped += 1;
             self.problem(file, sheet, row_no, "", message);
             return Ok(());
@@ -5772,7 +5773,7 @@ impl RowReader<'_> {
             Some(_) => None,
             None => sheet_class,
         };
-        let mut kind = self.row_kind(map, row, &name, id_cell, &id_raw, block_class);
+        let mut kind = self.row_kind(map, (row, &texts), &name, id_cell, &id_raw, block_class);
         // 二年级 alone in the 年级 cell over its pupils, whose 年级 cells are left blank: it heads their block.
         let heads = match kind {
             RowKind::Nameless(_) => self.fill.heads_block(map, row),
@@ -5910,6 +5911,7 @@ impl RowReader<'_> {
         let row = match self.fill.fill(map, row, row_no) {
             Some(cells) => {
                 filled = cells;
+                texts = RowTexts::new(&filled);
                 &filled
             }
             None => row,
@@ -5921,7 +5923,6 @@ impl RowReader<'_> {
                 .to_owned();
             self.problem(file, sheet, row_no, &header_of(column), message);
         }
-        let texts = RowTexts::new(row);
         let text = |c: Column| texts.of(map, c).filter(|t| !t.is_empty()).map(std::borrow::Cow::Borrowed);
         if let Some((_, column)) = from_student_number {
             let message = "全国学籍号是 G 加身份证号码：已去掉 G，按身份证号码导入 (a 全国学籍号 is G and the ID number: \
@@ -7528,7 +7529,7 @@ impl RowReader<'_> {
     /// the class. A parent's number typed for a child names no staff, and is imported and flagged as before. A
     /// table with a staff table's own column (职务) is judged whole (`staff_table`): one row of a pupil's age reads
     /// all its rows as pupils.
-    fn staff_row(&self, sheet: &Sheet, map: &HeaderMap, row: &[Cell]) -> Option<String> {
+    fn staff_row(&self, sheet: &Sheet, map: &HeaderMap, row: &[Cell], texts: &RowTexts) -> Option<String> {
         if !self.children {
             return None;
         }
@@ -7538,7 +7539,7 @@ impl RowReader<'_> {
             .iter()
             .enumerate()
             .filter(|(at, cell)| Some(*at) != id_at && matches!(cell, Cell::Text(_)))
-            .find_map(|(at, cell)| staff_word(&cell.text_ref(), Some(at) == name_at))?;
+            .find_map(|(at, _)| staff_word(texts.at(at).unwrap_or_default(), Some(at) == name_at))?;
         let today = self.today;
         let numbers = id_at.and_then(|at| row.get(at)).into_iter().chain(row.iter());
         let age = numbers.filter_map(|cell| adult_number_in(cell, today)).next()?;
@@ -7575,7 +7576,7 @@ impl RowReader<'_> {
     fn row_kind(
         &self,
         map: &HeaderMap,
-        row: &[Cell],
+        (row, texts): (&[Cell], &RowTexts),
         name: &str,
         id_cell: &Cell,
         id_text: &str,
@@ -7612,7 +7613,7 @@ impl RowReader<'_> {
                 (mapped.len(), mapped.contains_key(&Column::Name) && mapped.contains_key(&Column::IdNumber))
             })
         };
-        if !row.iter().any(|c| id_shaped(c, &c.text_ref()))
+        if !row.iter().enumerate().any(|(at, c)| id_shaped(c, texts.at(at).unwrap_or_default()))
             && !header_words().1
             && (header_words().0 >= 2 || self.staff_header(row) || self.staff_table_header(row))
         {
@@ -7779,10 +7780,16 @@ impl RowReader<'_> {
     /// nothing: the two typed into each other's column, exchanged. Where the ID number cell holds anything else
     /// (the same number again), the name cell is emptied: a number is never stored as a pupil's name, shown whole
     /// on a masked list. `None` for any other row.
-    fn name_and_id_swapped(&self, map: &HeaderMap, row: &[Cell], typed: bool) -> Option<(Vec<Cell>, String)> {
+    fn name_and_id_swapped(
+        &self,
+        map: &HeaderMap,
+        row: &[Cell],
+        typed: bool,
+        texts: &RowTexts,
+    ) -> Option<(Vec<Cell>, String)> {
         let (&at_name, &at_id) = (map.columns.get(&Column::Name)?, map.columns.get(&Column::IdNumber)?);
         let in_name = row.get(at_name).filter(|_| at_name != at_id)?;
-        let text = in_name.text_ref();
+        let text = texts.at(at_name)?;
         // A name cell without a digit holds no number, valid or shaped like one: most rows, answered unchecked.
         if !matches!(in_name, Cell::Number(_))
             && !text.chars().any(|c| c.is_ascii_digit() || ('０'..='９').contains(&c))
@@ -7791,9 +7798,9 @@ impl RowReader<'_> {
         }
         let number = match in_name {
             Cell::Number(f) => id_number::check_numeric_cell(*f, self.today),
-            _ => id_number::check(&text, self.today),
+            _ => id_number::check(text, self.today),
         };
-        if text.chars().nth(MAX_ID_CHARS).is_some() || !(number.is_valid() || looks_like_id_number(in_name, &text)) {
+        if text.chars().nth(MAX_ID_CHARS).is_some() || !(number.is_valid() || looks_like_id_number(in_name, text)) {
             return None;
         }
         let in_id = row.get(at_id).unwrap_or(&Cell::Empty);
@@ -14114,7 +14121,7 @@ mod tests {
                                     _ => Cell::Empty,
                                 };
                             }
-                            let now = reader.staff_row(&sheet, &map, &row);
+                            let now = reader.staff_row(&sheet, &map, &row, &RowTexts::new(&row));
                             assert_eq!(now, staff_row_header_first(&reader, &sheet, &map, &row), "{header:?} {row:?}");
                             said += usize::from(now.is_some());
                             asked += 1;
