@@ -357,11 +357,7 @@ impl UnappliedPayment {
     /// 一年缴费的上限 4000 元（未选政策，按 4000 元计）…」. A record kept without the rule is said in general words.
     fn far_said(&self, en: bool) -> String {
         let amount = self.amount_text();
-        let weighed = self.weighed.and_then(|w| {
-            let fen = w.summed.map_or(self.amount_fen, |(_, total)| Some(total))?;
-            Some((w.slip(fen)?, w.summed))
-        });
-        let Some((slip, summed)) = weighed else {
+        let Some((slip, summed)) = self.far_slip() else {
             return if en {
                 format!(
                     "the amount {amount} yuan is ten times the premium or more: most likely in fen, or zeros typed \
@@ -387,6 +383,30 @@ impl UnappliedPayment {
             }
             (None, false) => format!("金额 {amount} 元{weighed}，{looks}，未记入"),
             (None, true) => format!("the amount {amount} yuan {weighed_en}, {looks_en}; not recorded"),
+        }
+    }
+
+    /// The rule a held amount (`FarAmount`) was weighed by, and the rows summed, where the record keeps it.
+    fn far_slip(&self) -> Option<(money::Slip, Option<(usize, i64)>)> {
+        let w = self.weighed?;
+        let fen = w.summed.map_or(self.amount_fen, |(_, total)| Some(total))?;
+        Some((w.slip(fen)?, w.summed))
+    }
+
+    /// A held amount's rule as a form's 备注 says it after 「税务名单有此身份证号码的缴费，但」, in the words of
+    /// [`Self::far_said`] (`check`): 「金额达到保费 400 元的 10 倍（4000 元）或以上，疑为以分为单位」. A record kept
+    /// without its rule, in the general words.
+    fn far_rule(&self) -> String {
+        let Some((slip, summed)) = self.far_slip() else {
+            return "金额远超保费，疑为以分为单位或多写了 0".to_owned();
+        };
+        let (weighed, _) = slip.weighed();
+        let (looks, _) = slip.far().words();
+        match summed {
+            Some((n, total)) => {
+                format!("此学生在名单上的 {n} 笔缴费合计 {} 元，{weighed}，{looks}", money::plain(total))
+            }
+            None => format!("金额{weighed}，{looks}"),
         }
     }
 
@@ -765,6 +785,7 @@ pub fn said_on_forms(record: &UnappliedPayment) -> bool {
             | UnappliedReason::MistypedNumber
             | UnappliedReason::UnknownNumber
             | UnappliedReason::FarAmount
+            | UnappliedReason::RoundedRoster
     ) || (record.reason == UnappliedReason::Held && record.written_amount.is_some())
 }
 
@@ -781,7 +802,9 @@ pub fn other_name_remark(records: &[&UnappliedPayment]) -> Option<String> {
     let mut unread: Vec<String> = Vec::new();
     let mut mistyped: Vec<String> = Vec::new();
     let mut now_held: Vec<String> = Vec::new();
-    let mut far: Vec<String> = Vec::new();
+    let mut by_name: Vec<String> = Vec::new();
+    // By the rule each was weighed by, as `check` says it: one part per rule.
+    let mut far: Vec<(String, Vec<String>)> = Vec::new();
     for r in records {
         let day = r.paid_on.map_or_else(|| "日期不详".to_owned(), |d| d.to_string());
         // 「；」 parts a 备注 read back: a name never holds one, but a list's cell may.
@@ -795,7 +818,20 @@ pub fn other_name_remark(records: &[&UnappliedPayment]) -> Option<String> {
             (_, UnappliedReason::UnknownNumber) => {
                 (format!("{}（{} 元，{day}）", r.name.trim().replace('；', "，"), r.amount_text()), &mut now_held)
             }
-            (_, UnappliedReason::FarAmount) => (format!("{} 元，{day}，{}", r.amount_text(), r.place(false)), &mut far),
+            (_, UnappliedReason::RoundedRoster) => {
+                (format!("{}（{} 元，{day}）", r.name.trim().replace('；', "，"), r.amount_text()), &mut by_name)
+            }
+            (_, UnappliedReason::FarAmount) => {
+                let rule = r.far_rule();
+                let at = match far.iter().position(|(said, _)| *said == rule) {
+                    Some(at) => at,
+                    None => {
+                        far.push((rule, Vec::new()));
+                        far.len() - 1
+                    }
+                };
+                (format!("{} 元，{day}，{}", r.amount_text(), r.place(false)), &mut far[at].1)
+            }
             _ => (format!("{}（{} 元，{day}）", r.name.trim().replace('；', "，"), r.amount_text()), &mut names),
         };
         if !list.contains(&one) {
@@ -818,11 +854,15 @@ pub fn other_name_remark(records: &[&UnappliedPayment]) -> Option<String> {
             now_held.join("、")
         ));
     }
-    if !far.is_empty() {
+    if !by_name.is_empty() {
         said.push(format!(
-            "{OTHER_NAME_PREFIX}金额远超保费，疑为以分为单位或多写了 0（{}），{OTHER_NAME_END}",
-            far.join("、")
+            "{OTHER_NAME_PREFIX}只按姓名对应（{}），本机此学生的号码曾被表格四舍五入，请向家长或税务核实号码，\
+             {OTHER_NAME_END}",
+            by_name.join("、")
         ));
+    }
+    for (rule, each) in far {
+        said.push(format!("{OTHER_NAME_PREFIX}{rule}（{}），{OTHER_NAME_END}", each.join("、")));
     }
     (!said.is_empty()).then(|| said.join("；"))
 }
@@ -1143,5 +1183,57 @@ mod tests {
         let by_day = UnappliedPayment { receipt: None, ..kept.clone() };
         assert_eq!(reference("450202201709174162", &by_day), reference(number, &by_day));
         assert_ne!(reference(number, &by_day), r);
+    }
+
+    /// A tax payment held because only the name tied it to a pupil whose number a spreadsheet rounded
+    /// (`RoundedRoster`) is said beside the pupil's 否 on the forms, in the words of the other held payments, and
+    /// read back as canbao's; before, the forms said nothing and the pupil read simply unpaid.
+    #[test]
+    fn a_payment_matched_by_name_to_a_rounded_number_is_said_on_the_forms() {
+        let kept = record(UnappliedReason::RoundedRoster);
+        assert!(said_on_forms(&kept));
+        let remark = other_name_remark(&[&kept]).expect("a remark");
+        assert_eq!(
+            remark,
+            "税务名单有此身份证号码的缴费，但只按姓名对应（王明钢（380 元，2023-10-08）），本机此学生的号码曾被表格四舍五入，\
+             请向家长或税务核实号码，待核实"
+        );
+        assert!(is_other_name_remark(&remark));
+    }
+
+    /// A held far amount's 备注 says the rule it was weighed by, as `check` does (the pupil's premium, or the ceiling
+    /// of one payment, or the rows summed), not the general 「金额远超保费」, kept only for a record without its rule.
+    #[test]
+    fn a_held_far_amount_is_said_on_the_forms_by_its_rule() {
+        let far = |weighed: Option<Weighed>, fen: i64| UnappliedPayment {
+            amount_fen: Some(fen),
+            weighed,
+            ..record(UnappliedReason::FarAmount)
+        };
+        let premium = Weighed::of(money::Slip::Premium { far: money::FarAmount::InFen, full: 40_000 }, None);
+        let by_premium = far(Some(premium), 4_000_000);
+        let remark = other_name_remark(&[&by_premium]).expect("a remark");
+        assert_eq!(
+            remark,
+            "税务名单有此身份证号码的缴费，但金额达到保费 400 元的 10 倍（4000 元）或以上，疑为以分为单位\
+             （40000 元，2023-10-08，税务.csv 第 3 行），待核实"
+        );
+        assert!(by_premium.why(false).contains("达到保费 400 元的 10 倍（4000 元）或以上"));
+        let ceiling = Weighed::of(money::Slip::Ceiling { ceiling: 400_000, most: None }, Some((2, 800_000)));
+        let summed = far(Some(ceiling), 400_000);
+        let remark = other_name_remark(&[&summed]).expect("a remark");
+        assert!(
+            remark.contains(
+                "但此学生在名单上的 2 笔缴费合计 8000 元，达到一名学生一年缴费的上限 4000 元（未选政策，按 4000 元计）"
+            ),
+            "{remark}"
+        );
+        assert!(is_other_name_remark(&remark));
+        let old = far(None, 4_000_000);
+        let remark = other_name_remark(&[&old]).expect("a remark");
+        assert!(remark.contains("但金额远超保费，疑为以分为单位或多写了 0（40000 元"), "{remark}");
+        // Two rules, two parts.
+        let both = other_name_remark(&[&by_premium, &old]).expect("a remark");
+        assert_eq!(both.split('；').count(), 2, "{both}");
     }
 }
