@@ -6677,3 +6677,48 @@ fn the_sheet_prints_an_old_fifteen_digit_number_as_given() {
     let (rows, _) = table_column(&workbook(&masked[0])[0].1, "序号", "备注");
     assert_eq!(row_of(&rows, "邓天")[2], "4502**********1236", "{rows:?}");
 }
+
+/// Every form that prints a pupil's number prints an old 15-digit one as the class list gave it, as the 在校学生信息表
+/// does, with the same 备注: the ledgers, the class lists (which read back as the pupil) and the notice's last four;
+/// the batch enrollment template still leaves it out. Before, they printed the 18-digit number canbao converts it to,
+/// which passes every check yet is no number the child holds.
+#[test]
+fn every_form_prints_an_old_fifteen_digit_number_as_given() {
+    let (dir, db) = sample_drive();
+    let roster = write(
+        dir.path(),
+        "old.csv",
+        "学校,姓名,身份证号码,年级,班级\n柳州市示范小学,邓天,450203190512123,一年级,1班\n",
+    );
+    ok(canbao(&db).arg("import").arg(roster));
+    let (given, old) = ("450203190512123", "15位旧身份证号，出生日期待核实");
+
+    let ledgers = workbook(&export(&db, "ledgers", &dir.path().join("ledgers.xlsx"), &[])[0]);
+    let (rows, number) = table_column(&ledgers[1].1, "序号", "身份证号码");
+    assert_eq!(row_of(&rows, "邓天")[number], given, "{rows:?}");
+    let (_, remark) = table_column(&ledgers[1].1, "序号", "备注");
+    assert_eq!(row_of(&rows, "邓天")[remark], old);
+
+    let classes = export(&db, "classes", &dir.path().join("classes"), &[]);
+    let book = workbook(&classes[0]);
+    let (rows, number) = table_column(&book[0].1, "序号", "身份证号码");
+    assert_eq!(row_of(&rows, "邓天")[number], given, "{rows:?}");
+    let (_, remark) = table_column(&book[0].1, "序号", "备注");
+    assert_eq!(row_of(&rows, "邓天")[remark], old);
+    let report = json(canbao(&db).args(["import", "--json"]).args(&classes));
+    assert_eq!((report["added"].as_i64(), report["updated"].as_i64()), (Some(0), Some(0)), "{report}");
+
+    let template = export(&db, "template", &dir.path().join("template"), &[]);
+    let not_enrolled = &workbook(&template[1])[0].1;
+    let header = texts(&not_enrolled[0]);
+    let number = header.iter().position(|t| t == "证件号码").expect("证件号码");
+    let deng = not_enrolled.iter().find(|r| r[1] == *"邓天").expect("邓天");
+    assert_eq!(deng[number], Data::Empty, "{deng:?}");
+
+    ok(canbao(&db).args(["policy", "use", "liuzhou-2023"]));
+    move_to_year(&db, 2023);
+    let notices = export(&db, "notices", &dir.path().join("notices"), &["--on", "2022-10-08", "--class", "一年级1班"]);
+    let slips = printed_slips(&notices[0]);
+    let slip = slips.iter().find(|s| s.text("学生姓名") == "邓天").unwrap_or_else(|| panic!("{slips:?}"));
+    assert_eq!(slip.text("身份证号后四位"), "2123", "{slip:?}");
+}

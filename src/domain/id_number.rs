@@ -1009,6 +1009,14 @@ pub fn mask(number: &str) -> String {
 /// its …0000 are digits the rounding made up, not the child's.
 pub const ROUNDED_TAIL: &str = "待核实";
 
+/// The 15 digits an old number held converted (`IdKind::ResidentConverted`: 19 put in after the area code and a
+/// check character after them) was given as, read back from the conversion: what a form prints, as the converted
+/// number passes every check yet is no number the child holds. `None` for any other number.
+pub fn fifteen_as_given(number: &str, kind: Option<IdKind>) -> Option<String> {
+    let converted = kind == Some(IdKind::ResidentConverted) && number.len() == 18 && number.is_ascii();
+    (converted && &number[6..8] == "19").then(|| format!("{}{}", &number[..6], &number[8..17]))
+}
+
 /// A number as a form prints it, whole or `masked` (`mask`): one a spreadsheet rounded to 18 digits (`problem`, its
 /// stored code) with [`ROUNDED_TAIL`] for its last four characters, as the payment slips print them, so no form hands
 /// the agencies digits the rounding made up as the child's (510105201203150000 → 51010520120315待核实, masked

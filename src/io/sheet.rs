@@ -391,7 +391,7 @@ pub fn export_sheet(
             // as a valid number, which the child does not hold and someone would key into the agency's system.
             // The copy for teachers, which nobody keys in, masks the number held, whose ends its reading back
             // matches the pupil by.
-            let id = match fifteen_as_given(s.id_number, s.id_kind).filter(|_| !opts.mask) {
+            let id = match id_number::fifteen_as_given(s.id_number, s.id_kind).filter(|_| !opts.mask) {
                 Some(old) => old,
                 None => id_number::on_forms(s.id_number, s.id_problem, opts.mask),
             };
@@ -442,13 +442,6 @@ fn sheet_flag(s: &crate::store::SheetRow<'_>, on: chrono::NaiveDate) -> Option<s
         .then(|| id_number::check(s.id_number, on))?;
     let age = pupil_flags::adult_age(valid.valid()?.birth_date, on)?;
     Some(pupil_flags::adult_remark(age).into())
-}
-
-/// The 15 digits an old number held converted (`IdKind::ResidentConverted`: 19 put in after the area code and a
-/// check character after them) was given as, read back from the conversion. `None` for any other number.
-fn fifteen_as_given(number: &str, kind: Option<id_number::IdKind>) -> Option<String> {
-    let converted = kind == Some(id_number::IdKind::ResidentConverted) && number.len() == 18 && number.is_ascii();
-    (converted && &number[6..8] == "19").then(|| format!("{}{}", &number[..6], &number[8..17]))
 }
 
 fn payment_remarks(

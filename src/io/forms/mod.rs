@@ -83,12 +83,18 @@ impl FormInput<'_> {
     }
 
     /// The ID number as the form shows it: whole, or masked with `--mask`; one a spreadsheet rounded with 待核实 for
-    /// its last four characters, as the payment slips print it (`id_number::on_forms`).
+    /// its last four characters, as the payment slips print it (`id_number::on_forms`); an old 15-digit one as the
+    /// list gave it (`id_number::fifteen_as_given`), as the 在校学生信息表 prints it, its 备注 saying it is old: the
+    /// number converted reads as a valid one the child does not hold. Masked, the number held, as that sheet's copy
+    /// for teachers masks it.
     pub fn id_cell(&self, s: &Student) -> Out<'static> {
         if !self.opts.mask {
             self.ids_written.set(self.ids_written.get() + 1);
         }
-        Out::Text(id_number::on_forms(&s.id_number, s.id_problem.as_deref(), self.opts.mask))
+        match id_number::fifteen_as_given(&s.id_number, s.id_kind).filter(|_| !self.opts.mask) {
+            Some(old) => Out::Text(old),
+            None => Out::Text(id_number::on_forms(&s.id_number, s.id_problem.as_deref(), self.opts.mask)),
+        }
     }
 
     /// Which of the four ledgers the pupil is in (none for declined or departed pupils who did not pay), by the

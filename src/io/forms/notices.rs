@@ -209,7 +209,11 @@ pub fn slips(input: &FormInput, on: NaiveDate) -> Result<(String, Vec<Slip>, usi
             id_tail: if s.id_problem.as_deref() == Some(crate::domain::id_number::IdProblem::PrecisionLost.code()) {
                 crate::domain::id_number::ROUNDED_TAIL.to_owned()
             } else {
-                id_tail(&s.id_number)
+                // An old 15-digit number's as the list gave it: the converted one ends in a check digit worked out.
+                id_tail(
+                    &crate::domain::id_number::fifteen_as_given(&s.id_number, s.id_kind)
+                        .unwrap_or_else(|| s.id_number.clone()),
+                )
             },
             categories: input.categories_shown(s),
             personal_due_fen: quote.personal_due_fen,
