@@ -10944,3 +10944,33 @@ fn find_past_its_limit_says_the_rest_on_stderr_not_among_the_pupils() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("显示前 1 条"), "{stderr}");
 }
+
+/// A merge's conflicts grouped over many pupils (a school renamed apart on two laptops) name who made each side's
+/// changes beside the times, as a single pupil's line does, in both languages. Before, the grouped line gave the
+/// times only.
+#[test]
+fn a_grouped_merge_conflict_names_both_operators() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a.db"), dir.path().join("b.db"));
+    canbao(&a).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    canbao(&a).arg("backup").arg(&b).assert().success();
+    canbao(&a).env("CANBAO_OPERATOR", "甲").args(["school", "rename", "本校", "柳州市示范小学本部"]).assert().success();
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    canbao(&b)
+        .env("CANBAO_OPERATOR", "乙")
+        .args(["school", "rename", "本校", "柳州市城中区示范小学"])
+        .assert()
+        .success();
+    let out = canbao(&a).args(["merge", "--dry-run"]).arg(&b).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let line = text.lines().find(|l| l.contains("名学生）")).unwrap_or_else(|| panic!("{text}"));
+    assert!(
+        line.contains("保留 柳州市城中区示范小学（") && line.contains("，乙），舍弃 柳州市示范小学本部（"),
+        "{line}"
+    );
+    assert!(line.contains("，甲）"), "{line}");
+    let en = canbao(&a).args(["--lang", "en", "merge", "--dry-run"]).arg(&b).output().unwrap();
+    let en = String::from_utf8_lossy(&en.stdout).into_owned();
+    let line = en.lines().find(|l| l.contains(" of 10 pupils")).unwrap_or_else(|| panic!("{en}"));
+    assert!(line.contains(", by 乙)") && line.contains(", by 甲)"), "{line}");
+}

@@ -722,8 +722,22 @@ fn print_merge_report(r: &crate::store::merge::MergeReport, reveal: bool, confir
     let group = |g: &[&crate::store::merge::Conflict]| {
         let Some(c) = g.first() else { return };
         let (field, kept, lost) = conflict_words(&c.field, None, c.kept.as_deref(), c.lost.as_deref());
-        let (kept_at, lost_at) =
-            (span(g.iter().map(|c| c.kept_at.as_str())), span(g.iter().map(|c| c.lost_at.as_str())));
+        // Who made each side's changes, as a single pupil's line names them: the people of both laptops to ask.
+        let by = |at: String, who: &dyn Fn(&crate::store::merge::Conflict) -> &str| {
+            let mut named: Vec<&str> = Vec::new();
+            for name in g.iter().map(|c| who(c).trim()).filter(|n| !n.is_empty()) {
+                if !named.contains(&name) {
+                    named.push(name);
+                }
+            }
+            let [z, e] = [(zh_text, "、"), (en_text, " and ")]
+                .map(|(t, and)| conflict::by_operator(t, at.clone(), &named.join(and)));
+            pick(&z, &e).to_owned()
+        };
+        let (kept_at, lost_at) = (
+            by(span(g.iter().map(|c| c.kept_at.as_str())), &|c| c.kept_by.as_str()),
+            by(span(g.iter().map(|c| c.lost_at.as_str())), &|c| c.lost_by.as_str()),
+        );
         let kept_at = if c.kept_undone {
             let [z, e] = [zh_text, en_text].map(|t| conflict::undone_at(t, kept_at.clone(), true));
             pick(&z, &e).to_owned()

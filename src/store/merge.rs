@@ -64,7 +64,7 @@ pub struct Conflict {
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub kept_undone: bool,
     /// Who made the kept and the lost change (their audit rows' operators), so the line names the people of both
-    /// laptops beside the times; empty where no row tells (a categories conflict, a row without an operator).
+    /// laptops beside the times; empty where no row tells (a row without an operator).
     #[serde(skip_serializing_if = "String::is_empty")]
     pub kept_by: String,
     #[serde(skip_serializing_if = "String::is_empty")]
@@ -3159,23 +3159,25 @@ fn settle_taken_numbers(tx: &Transaction, ctx: &super::AuditContext) -> Result<(
 /// A side's `created` and `categories` rows for pupil `student` in file `db`, in log order, each with whether
 /// the other file lacks it (`unshared`, a temp table of row ids), for [`category_union::steps`]; for a closed
 /// insured year `year` (the file's current one being `current`), only the rows made in it, against that year's
-/// own categories.
+/// own categories. Who made each row (`operators`, by instant and origin, as a step names its row) is added to
+/// `operators`, so a conflict names the people of both laptops as any other does.
 fn category_history(
     tx: &Transaction,
     (db, unshared): (&str, &str),
     student: i64,
     (up_to, year, current, first): (i64, Option<i32>, Option<i32>, Option<i32>),
+    operators: &mut std::collections::HashMap<(String, String), String>,
 ) -> Result<std::collections::BTreeMap<String, category_union::CategoryStep>> {
     let mut stmt = tx.prepare_cached(&format!(
-        "SELECT a.field, a.old, a.new, a.at, a.origin, n.id IS NOT NULL FROM {db}.audit a
+        "SELECT a.field, a.old, a.new, a.at, a.origin, n.id IS NOT NULL, COALESCE(a.operator, '') FROM {db}.audit a
          LEFT JOIN temp.{unshared} n ON n.id = a.id
          WHERE a.student_id = ?1 AND a.id <= ?2 AND a.field IN ('created', 'categories', 'categories_year')
            AND (?3 IS NULL OR a.year = ?3)
          ORDER BY a.id"
     ))?;
-    let rows: Vec<category_union::HistoryRow> = stmt
+    let read: Vec<(category_union::HistoryRow, String)> = stmt
         .query_map(params![student, up_to, year], |r| {
-            Ok(category_union::HistoryRow {
+            let row = category_union::HistoryRow {
                 field: r.get(0)?,
                 old: r.get(1)?,
                 new: r.get(2)?,
@@ -3183,9 +3185,15 @@ fn category_history(
                 origin: r.get(4)?,
                 event: None,
                 unshared: r.get(5)?,
-            })
+            };
+            Ok((row, r.get(6)?))
         })?
         .collect::<rusqlite::Result<_>>()?;
+    let mut rows = Vec::with_capacity(read.len());
+    for (row, operator) in read {
+        operators.insert((row.at.clone(), row.origin.clone()), operator);
+        rows.push(row);
+    }
     category_union::steps(
         &rows,
         || -> Result<_> {
@@ -3213,18 +3221,24 @@ fn unite_categories(
     they_win: bool,
     year: Option<i32>,
 ) -> Result<United> {
+    let mut operators = std::collections::HashMap::new();
     let their_steps = category_history(
         tx,
         ("other", "merge_their_new"),
         their_id,
         (i64::MAX, year, sides.their_current, sides.their_first),
+        &mut operators,
     )?;
     let our_steps = category_history(
         tx,
         ("main", "merge_our_new"),
         our_id,
         (sides.our_high_water, year, sides.our_current, sides.our_first),
+        &mut operators,
     )?;
+    let made_by = |step: &category_union::CategoryStep| {
+        operators.get(&(step.at.clone(), step.origin.clone())).cloned().unwrap_or_default()
+    };
     let ours_list = ours.first().cloned().flatten();
     let union = category_union::unite(ours_list.as_deref().unwrap_or("[]"), &their_steps, &our_steps, they_win);
     // Each category's year is the later of the two sides' certifications of it (a category certified for this
@@ -3247,6 +3261,7 @@ fn unite_categories(
         .lost
         .into_iter()
         .map(|lost| {
+            let (kept_by, lost_by) = (made_by(&lost.kept), made_by(&lost.lost));
             let conflict = Conflict {
                 id_number: String::new(),
                 name: String::new(),
@@ -3260,8 +3275,8 @@ fn unite_categories(
                 tax_record_lost: false,
                 tax_record_kept: false,
                 kept_undone: false,
-                kept_by: String::new(),
-                lost_by: String::new(),
+                kept_by,
+                lost_by,
             };
             (conflict, lost.ours_kept)
         })
@@ -7085,6 +7100,27 @@ mod tests {
             assert_eq!((p.ethnicity.as_deref(), p.address.as_deref()), (Some("壮族"), Some("文昌路 2 号")), "{r:?}");
             let fields: Vec<&str> = r.conflicts.iter().map(|c| c.field.as_str()).collect();
             assert_eq!(fields, ["address"], "{r:?}");
+        }
+    }
+
+    /// A categories conflict names who made each change (the audit rows' operators), as any other conflict line
+    /// does, on both merges: 乙's newer certification kept, 甲's removal lost. Before, both were empty.
+    #[test]
+    fn a_categories_conflict_names_both_operators() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut a, mut b, ids) = two_copies_after(dir.path(), |s, ids| {
+            s.set_categories(by_id(s, &ids[0]).id, &[mark_of("重度残疾人", "残联")]).unwrap();
+        });
+        a.set_fixed_clock("2026-11-23T10:00:00+08:00");
+        a.set_categories(by_id(&a, &ids[0]).id, &[]).unwrap();
+        b.set_fixed_clock("2026-11-23T10:01:00+08:00");
+        b.set_categories(by_id(&b, &ids[0]).id, &[mark_of("重度残疾人", "民政局")]).unwrap();
+        let ((_, r1), (_, r2)) = merge_both_ways(dir.path(), a, b);
+        for r in [&r1, &r2] {
+            assert_eq!(r.conflicts.len(), 1, "{r:?}");
+            let c = &r.conflicts[0];
+            assert_eq!(c.field, Field::Categories.key(), "{r:?}");
+            assert_eq!((c.kept_by.as_str(), c.lost_by.as_str()), ("乙", "甲"), "{r:?}");
         }
     }
 }

@@ -160,7 +160,7 @@ pub fn merge_conflict_line(t: &Text, c: &Conflict, id: &str) -> String {
 
 /// A conflict side's time with the operator who made the change (`conflict_by`), or the time alone when no
 /// operator is known.
-fn by_operator(t: &Text, at: String, operator: &str) -> String {
+pub fn by_operator(t: &Text, at: String, operator: &str) -> String {
     match operator.trim() {
         "" => at,
         operator => fill(t.conflict_by, &[&at, &operator]),
