@@ -413,4 +413,31 @@ mod keyed {
         let store = Store::open_read_only_keyed(&db, Some(&key())).unwrap();
         assert_eq!(store.student_by_id_number(ID).unwrap().expect("kept").note, "备份1里改的");
     }
+
+    /// A copy of the drive encrypted apart (on another laptop, with the same passphrase, so with a salt of its own)
+    /// merges in: the merge attaches it with the passphrase, from which SQLCipher derives its key with the copy's
+    /// own salt. Before, it was attached with the key this drive was opened with and read as "not a database".
+    #[test]
+    fn a_copy_encrypted_apart_with_the_same_passphrase_merges() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = plain_drive(dir.path());
+        let run = |cmd: &mut Command| {
+            let out = cmd.env("CANBAO_PASSPHRASE", PASS).output().unwrap();
+            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+            String::from_utf8_lossy(&out.stdout).into_owned()
+        };
+        let other = dir.path().join("other.db");
+        canbao(&db).arg("backup").arg(&other).assert().success();
+        assert_eq!(&std::fs::read(&other).unwrap()[..16], b"SQLite format 3\0", "a plain copy");
+        run(canbao(&db).arg("encrypt"));
+        run(canbao(&other).arg("encrypt"));
+        let salt = |path: &Path| std::fs::read(path).unwrap()[..16].to_vec();
+        assert_ne!(salt(&other), salt(&db), "encrypted apart: a salt of its own");
+        run(canbao(&other).args(["mark", ID, "--note", "另一台电脑加密的"]));
+        let merged = run(canbao(&db).args(["merge", "--json"]).arg(&other));
+        let report: serde_json::Value = serde_json::from_str(&merged).expect("json");
+        assert_eq!(report["updated"], 1, "{merged}");
+        let store = Store::open_read_only_keyed(&db, Some(&key())).unwrap();
+        assert_eq!(store.student_by_id_number(ID).unwrap().expect("kept").note, "另一台电脑加密的");
+    }
 }

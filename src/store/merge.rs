@@ -1583,11 +1583,21 @@ impl Store {
         let auto_backup = if dry_run { None } else { self.auto_backup() };
         let ctx = self.audit_context("merge");
         register_functions(&self.conn)?;
-        if self.encrypted() && other_plain {
+        match (&self.key, other_plain) {
             // Without an explicit empty key SQLCipher would read the attached file with this drive's key.
-            self.conn.execute("ATTACH DATABASE CAST(?1 AS TEXT) AS other KEY ''", [&attached])?;
-        } else {
-            self.conn.execute("ATTACH DATABASE CAST(?1 AS TEXT) AS other", [&attached])?;
+            (Some(_), true) => {
+                self.conn.execute("ATTACH DATABASE CAST(?1 AS TEXT) AS other KEY ''", [&attached])?;
+            }
+            // With the passphrase, as the probe opened it: SQLCipher derives the key with the copy's own salt. Without
+            // a key it would take this drive's, derived with this drive's salt, and a copy encrypted apart (another
+            // laptop, the same passphrase) would read as "not a database".
+            (Some(key), false) => {
+                self.conn
+                    .execute("ATTACH DATABASE CAST(?1 AS TEXT) AS other KEY ?2", params![&attached, key.expose()])?;
+            }
+            (None, _) => {
+                self.conn.execute("ATTACH DATABASE CAST(?1 AS TEXT) AS other", [&attached])?;
+            }
         }
         // The work tables go to a temp file rather than memory (this build's default), so a merge of two large
         // drives needs no more memory than a small one. Changing the setting deletes every temp object, so it is
