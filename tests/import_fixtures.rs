@@ -7345,3 +7345,68 @@ fn a_sheet_named_for_its_grade_holding_class_blocks_gives_each_pupil_its_class_o
     let report = class_list::import(&mut store, &[path.as_path()], Some("育才小学"), false).unwrap();
     assert_eq!(classes_of(&store, &ids), ["四年级1班", "四年级2班", "四年级3班"], "{:?}", report.problems);
 }
+
+/// A class heading ending in a colon (「3班：」), or with the class teacher in a cell beside it (「3班」 | | 「班主任：
+/// 李老师」), on a sheet named for its grade, heads its own class of that grade: its pupils go into 四年级3班. Before,
+/// the row was passed over (as a footer, or as a row with no name) and its pupils went into the class above without
+/// a word.
+#[test]
+fn a_class_heading_with_a_colon_or_its_teacher_beside_it_heads_its_own_class() {
+    let dir = tempfile::tempdir().unwrap();
+    let ids: Vec<String> = (1..=4).map(|i| valid(&format!("45010220160{i}01100"))).collect();
+    let header = |sheet: &mut rust_xlsxwriter::Worksheet, r: u32| {
+        for (c, word) in ["序号", "姓名", "身份证号码"].iter().enumerate() {
+            sheet.write_string(r, c as u16, *word).unwrap();
+        }
+    };
+    let pupil = |sheet: &mut rust_xlsxwriter::Worksheet, r: u32, name: &str, id: &str| {
+        sheet.write_number(r, 0, 1).unwrap();
+        sheet.write_string(r, 1, name).unwrap();
+        sheet.write_string(r, 2, id).unwrap();
+    };
+    // Two blocks: 「1班」 and then the heading under test (its cells), as two small files.
+    let shapes: [(&str, &[(u16, &str)]); 3] = [
+        ("v_colon", &[(0, "3班：")]),
+        ("v_teacher", &[(0, "3班"), (2, "班主任：李老师")]),
+        ("v_both", &[(0, "3班："), (2, "班主任：李老师")]),
+    ];
+    for (file, heading) in shapes {
+        let path = dir.path().join(format!("{file}.xlsx"));
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet().set_name("四年级").unwrap();
+        sheet.write_string(0, 0, "1班").unwrap();
+        header(sheet, 1);
+        pupil(sheet, 2, "农一", &ids[0]);
+        for &(c, text) in heading {
+            sheet.write_string(4, c, text).unwrap();
+        }
+        header(sheet, 5);
+        pupil(sheet, 6, "农三", &ids[2]);
+        book.save(&path).unwrap();
+        let mut store = store();
+        let report = class_list::import(&mut store, &[path.as_path()], Some("测试小学"), false).unwrap();
+        let pair = [ids[0].clone(), ids[2].clone()];
+        assert_eq!(classes_of(&store, &pair), ["四年级1班", "四年级3班"], "{file}: {:?}", report.problems);
+    }
+    // The grade's list under a title: 「一班」, 「（2）班」, 「3班：」 beside its teacher, 「四年级4班」.
+    let path = dir.path().join("grade4_variants.xlsx");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet().set_name("四年级").unwrap();
+    sheet.write_string(0, 0, "某某小学四年级学生花名册").unwrap();
+    let headings: [&[(u16, &str)]; 4] =
+        [&[(0, "一班")], &[(0, "（2）班")], &[(0, "3班："), (2, "班主任：李老师")], &[(0, "四年级4班")]];
+    for (n, heading) in headings.iter().enumerate() {
+        let r = 2 + 4 * n as u32;
+        for &(c, text) in *heading {
+            sheet.write_string(r, c, text).unwrap();
+        }
+        header(sheet, r + 1);
+        pupil(sheet, r + 2, ["农一", "农二", "农三", "农四"][n], &ids[n]);
+    }
+    book.save(&path).unwrap();
+    let mut store = store();
+    let report = class_list::import(&mut store, &[path.as_path()], Some("测试小学"), false).unwrap();
+    let classes = classes_of(&store, &ids);
+    assert_eq!(classes[1..], ["四年级2班", "四年级3班", "四年级4班"], "{:?}", report.problems);
+    assert!(!report.problems.iter().any(|p| format!("{p:?}").contains("表尾行")), "{:?}", report.problems);
+}

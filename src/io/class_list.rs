@@ -7648,7 +7648,13 @@ impl RowReader<'_> {
         // number so) is a pupil whatever word it begins with (日期错, 统计), where a footer writes a label and
         // its value. Asked only of a row that looks like a footer otherwise.
         let pupil_row = || named && self.filled_as_pupil(map, row, name);
-        if !id_shaped(id_cell, id_text) && self.has_footer_label(map, row, name) && !valid_id() && !pupil_row() {
+        // 「3班」 with 「班主任：李老师」 beside it heads class 3: no footer, its pupils are that class's.
+        if !id_shaped(id_cell, id_text)
+            && self.has_footer_label(map, row, name)
+            && !valid_id()
+            && !pupil_row()
+            && class_heading(map, row).is_none()
+        {
             // Quoted as the footers below quote theirs: the name cell where it is the label, else the row.
             let shown = match self.synonyms.is_footer(name) {
                 true => quoted(name).into_owned(),
@@ -8425,13 +8431,49 @@ fn block_sheet_name(sheet: &str, block: usize, blocks: &[usize], width: usize) -
 /// teachers title each class's table stacked on one sheet). The label alone in a class column is a pupil's row
 /// with nothing else filled in, not a heading. The class, and the row as written.
 fn class_heading(map: &HeaderMap, row: &[Cell]) -> Option<(TitleClass, String)> {
-    let (label, heading_like) = one_text(map, row)?;
+    let (label, heading_like) = one_text(map, row).or_else(|| heading_with_asides(map, row))?;
     // 「XX小学四年级2班学生名单」 over a table stacked under another names 四年级2班, not a class 「XX小学四年级2班」;
     // 「四年级2班插班生」, 「2年级3班(名单)」, 「班级：二年级2班」 and 「三年级1班（班主任：罗丽）」 name their class too, and
     // a note none (`title_reading`). One naming two classes (「三年级2班、3班」) or a shortened one (「3-2班」) is a
     // heading still: its block is no longer the class above's.
-    let class = labelled_reading(&label).filter(|_| heading_like)?;
+    let class =
+        labelled_reading(&label).or_else(|| labelled_reading(&without_colon(&label)?)).filter(|_| heading_like)?;
     Some((class, label))
+}
+
+/// A heading's class with the colon a typist ends it with (「3班：」, 「3班： 班主任：李老师」), the asides after it
+/// dropped: read as the class it heads, where the colon made it no title and its pupils went into the class above.
+/// `None` where nothing ends in a colon.
+fn without_colon(label: &str) -> Option<String> {
+    let mut segments: Vec<&str> = label.split_whitespace().collect();
+    while segments.len() > 1 && segments.last().is_some_and(|s| title_aside(s)) {
+        segments.pop();
+    }
+    let joined = segments.join(" ");
+    let bare = joined.trim_end_matches([':', '：']).trim_end();
+    (bare.len() < joined.len() && !bare.is_empty() && !bare.contains([':', '：'])).then(|| bare.to_owned())
+}
+
+/// A class heading with the class teacher in a cell of its own beside it (「3班」 | | 「班主任：李老师」): the first
+/// cell's text and the asides after it, as one text, where every other cell is an aside a title writes
+/// (`title_aside`). Written as a heading as `one_text`'s is: its first cell outside the class columns.
+fn heading_with_asides(map: &HeaderMap, row: &[Cell]) -> Option<(String, bool)> {
+    let mut cells = row.iter().enumerate().filter(|(_, c)| !c.is_empty());
+    let (at, first) = cells.next()?;
+    let mut texts = vec![first.text_ref().trim().to_owned()];
+    for (_, cell) in cells {
+        let text = cell.text_ref();
+        if !title_aside(&text) {
+            return None;
+        }
+        texts.push(text.trim().to_owned());
+    }
+    if texts.len() < 2 || title_aside(&texts[0]) {
+        return None;
+    }
+    let class_columns = [Column::Grade, Column::Class, Column::GradeClass];
+    let in_class_column = class_columns.iter().any(|c| map.columns.get(c) == Some(&at));
+    Some((texts.join(" "), !in_class_column))
 }
 
 /// The school years a list writes in full (三年级, 初一2班, 七年级3班) in its class cells and class headings, for
