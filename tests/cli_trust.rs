@@ -2104,3 +2104,34 @@ fn a_drive_brought_to_fixed_numbers_by_an_earlier_canbao_is_told_of_the_renumber
     let text = ok(canbao(&db).arg("check"));
     assert!(!text.contains("编号已改为记入时的固定编号"), "said once: {text}");
 }
+
+/// A drive the previous canbao left (one schema older) opened by any command without --read-only is copied into
+/// its backups folder before the upgrade changes it, as the read-only note promises (「会先自动备份再升级」): the
+/// copy is the drive as it was, at its old schema, the older canbao's on the other laptops can still open. Before,
+/// `stats` upgraded it in place with no copy at all. A drive already at the latest schema takes no such copy.
+#[test]
+fn an_older_drive_is_backed_up_before_it_is_upgraded() {
+    let dir = tempfile::tempdir().unwrap();
+    let older = canbao::store::schema::latest_version() - 1;
+    let db = older_drive(dir.path(), older);
+    let backups = dir.path().join("backups");
+    let upgrades = || -> Vec<PathBuf> {
+        std::fs::read_dir(&backups)
+            .map(|d| d.map(|e| e.unwrap().path()).filter(|p| p.to_string_lossy().ends_with("-upgrade.db")).collect())
+            .unwrap_or_default()
+    };
+    assert!(upgrades().is_empty());
+    let stats: Value = json(canbao(&db).args(["stats", "--json"]));
+    assert_eq!(stats["students"], 10, "{stats}");
+    let taken = upgrades();
+    assert_eq!(taken.len(), 1, "one copy before the upgrade: {taken:?}");
+    let version = |path: &Path| -> i64 {
+        rusqlite::Connection::open(path).unwrap().query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap()
+    };
+    assert_eq!(version(&taken[0]), older, "the copy is the drive as the older canbao left it");
+    assert_eq!(version(&db), canbao::store::schema::latest_version(), "the drive itself is upgraded");
+    let copied: Value = json(canbao(&taken[0]).args(["--read-only", "stats", "--json"]));
+    assert_eq!(copied["students"], 10, "the copy holds the pupils: {copied}");
+    ok(canbao(&db).args(["stats"]));
+    assert_eq!(upgrades().len(), 1, "an upgraded drive is not copied again");
+}

@@ -444,6 +444,26 @@ fn now_stamp() -> String {
     super::instant::to_text(chrono::Utc::now())
 }
 
+/// The reason an older canbao's drive is copied under before it is upgraded (`before_upgrade`).
+pub const UPGRADE: &str = "upgrade";
+
+/// Copies a drive an older canbao wrote (schema below the latest) into its backups folder before the upgrade
+/// changes it, as every other change of many rows is backed up first. Nothing for a drive at the latest schema,
+/// a new file, or a file in a backups folder (itself a backup: opening it only to look would start a
+/// `backups/backups/` folder). The copy is taken outside any transaction, before the first step's.
+pub(crate) fn before_upgrade(conn: &Connection, drive: &Path, key: Option<&Passphrase>) -> Result<Option<PathBuf>> {
+    if backup_copy(drive).is_some() || super::schema::recognise(conn)? != super::schema::Recognised::Drive {
+        return Ok(None);
+    }
+    let version = super::schema::user_version(conn)?;
+    if version == 0 || version >= super::schema::latest_version() {
+        return Ok(None);
+    }
+    let true_drive = super::lock::true_path(drive);
+    let target = backup_dir_of(&true_drive).join(backup_name(&backup_key(&true_drive), UPGRADE));
+    copy_to(conn, key, &target, &|| false).map(Some)
+}
+
 /// An automatic backup's file name: `<drive>-<YYYYMMDD>-<HHMMSS.mmm>Z-<reason>.db`, in UTC, so the names of one
 /// drive's backups sort by age whichever zone each laptop that took one was set to.
 fn backup_name(key: &str, reason: &str) -> String {
@@ -733,6 +753,7 @@ pub fn backup_name_words(name: &str) -> Option<(String, String)> {
         "merge" => ("合并前", "before a merge"),
         "year" => ("开始新年度前", "before a new year"),
         "restore" => ("恢复前", "before a restore"),
+        UPGRADE => ("升级前", "before an upgrade"),
         "daily" => ("每日", "daily"),
         MANUAL => ("手动备份", "by hand"),
         ENCRYPT => ("加密前", "before encrypting"),

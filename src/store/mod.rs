@@ -1129,6 +1129,12 @@ impl Store {
         // Reading commands stream through the file: a small cache keeps an export of 500k pupils in constant
         // memory. Imports raise it for their transaction (see apply_import).
         conn.pragma_update(None, "cache_size", READ_CACHE_KIB)?;
+        // An older canbao's drive is copied as it was before any step brings it forward: the upgrade rewrites
+        // rows (the numbers of migration 18) and leaves a file the older canbao on the other laptops no longer
+        // opens, and the read-only note promises the copy (「会先自动备份再升级」).
+        if let Some(p) = &path {
+            backup::before_upgrade(&conn, p, key.as_ref())?;
+        }
         schema::migrate(&mut conn).map_err(|e| match e {
             StoreError::Sqlite(inner) => not_db(inner),
             other => other,
