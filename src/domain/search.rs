@@ -347,16 +347,14 @@ impl Query {
             .iter()
             .zip(&self.spellings)
             .filter(|(_, alts)| alts.is_empty())
-            .map(|(w, _)| match w {
-                // A name's middle dot, which the query leaves out (阿依古丽买买提 finds 阿依古丽·买买提), may stand
-                // anywhere after its first part: only the first two characters must occur as typed.
-                Word::Text(t) if t.chars().any(han) => {
-                    let end = t.char_indices().nth(2).map_or(t.len(), |(at, _)| at);
-                    &t.as_bytes()[..end]
-                }
-                _ => w.text().as_bytes(),
-            })
+            .map(|(w, _)| w.text().as_bytes())
             .max_by_key(|w| w.len())
+    }
+
+    /// Whether `word` may occur in a name with middle dots the query left out (阿依古丽买买提, 丽买买提 and 木沙江
+    /// find 阿依古丽·买买提 and 木·沙江): a Chinese word, where a dot may stand between any two characters.
+    fn may_skip_a_dot(word: &[u8]) -> bool {
+        std::str::from_utf8(word).is_ok_and(|t| t.chars().filter(|&c| han(c)).nth(1).is_some())
     }
 
     /// Texts of which every key the query matches holds at least one: the longest word that must occur as it is
@@ -364,7 +362,12 @@ impl Query {
     /// the fewest spellings, in each of them. Empty for a query of no word.
     pub fn must_occur(&self) -> Vec<&[u8]> {
         if let Some(word) = self.longest_word() {
-            return vec![word];
+            // The word as typed rules out every key without a middle dot as before; a key holding one (the
+            // register's 「·」, the only one a kept name holds) goes on to be ranked, where the dot is left out.
+            return match Self::may_skip_a_dot(word) {
+                true => vec![word, "\u{b7}".as_bytes()],
+                false => vec![word],
+            };
         }
         self.words
             .iter()
@@ -1204,6 +1207,36 @@ mod tests {
                 assert_eq!(found(nothing), Vec::<i64>::new(), "{nothing} masked {masked}");
             }
         }
+    }
+    /// What a search must hold ahead of ranking lets through every key the query matches: a part of a name
+    /// starting inside it (沙江, 丽买买提), with the name's middle dot left out anywhere in it, while an ordinary
+    /// name still rules other names out by the whole word typed.
+    #[test]
+    fn what_must_occur_lets_a_dotted_name_through_typed_without_its_dot() {
+        let keys = [
+            pack_key("木·沙江", "653101201505051234", "三年级5班"),
+            pack_key("阿依古丽·买买提", "653101201505051235", "三年级5班"),
+            pack_key("阿卜杜·热合曼·买买提", "653101201505051236", "三年级5班"),
+            pack_key("王小明", "450202201505051234", "三年级5班"),
+        ];
+        let holds =
+            |q: &str, key: &str| Query::parse(q).must_occur().iter().any(|t| memmem::find(key.as_bytes(), t).is_some());
+        for (q, key) in [
+            ("木沙江", &keys[0]),
+            ("沙江", &keys[0]),
+            ("木·沙江", &keys[0]),
+            ("阿依古丽买买提", &keys[1]),
+            ("丽买买提", &keys[1]),
+            ("古丽买", &keys[1]),
+            ("杜热合曼买", &keys[2]),
+            ("王小明", &keys[3]),
+            ("小明", &keys[3]),
+        ] {
+            assert!(Query::parse(q).rank(key).is_some(), "{q} does not match {key:?}");
+            assert!(holds(q, key), "{q} matches {key:?} but rules it out ahead");
+        }
+        // An ordinary name is looked for whole ahead, as before: 王小明 rules 王小红 out, not only 王小's.
+        assert!(!holds("王小明", &pack_key("王小红", "450202201505051237", "三年级5班")));
     }
 }
 
