@@ -485,9 +485,15 @@ pub fn rounded_form(normalized: &str) -> Option<String> {
     if int == "0" {
         return None;
     }
-    if 1 + frac.trim_end_matches('0').len() == 15 {
+    // Written with 15 digits or more, the number is as exact as a numeric cell's, whatever zeros end it
+    // (5.11502202001200E+17, the "0.00000000000000E+00" format): its 15 significant digits are the cell's.
+    let significant = 1 + frac.trim_end_matches('0').len();
+    if significant == 15 || (1 + frac.len() >= 15 && significant < 15) {
         return fifteen_digits_kept(normalized);
     }
+    // Kept in Excel's own spelling, without trailing zeros, so that 4.5020320180606250E+17 and
+    // 4.502032018060625E+17 (or 4.5020220150710E+17 and 4.502022015071E+17) are one number.
+    let frac = frac.trim_end_matches('0');
     Some(if frac.is_empty() { format!("{int}E+17") } else { format!("{int}.{frac}E+17") })
 }
 
@@ -670,7 +676,8 @@ pub fn fifteen_digits_kept(flagged: &str) -> Option<String> {
         return flagged.ends_with("000").then(|| flagged.to_owned());
     }
     let (int, frac) = e17_digits(flagged)?;
-    if 1 + frac.trim_end_matches('0').len() < 15 {
+    // 15 digits written, however many of them end in 0, are 15 kept; fewer are only what a cell showed.
+    if 1 + frac.len() < 15 {
         return None;
     }
     let value: f64 = format!("{int}.{frac}e17").parse().ok()?;
@@ -1049,17 +1056,20 @@ pub fn printed_rounded(text: &str) -> Option<String> {
     let shown = text.trim().strip_suffix(ROUNDED_TAIL)?;
     // Fewer digits: a number kept as a spreadsheet showed it (5.11502E+17), printed with the digits it shows.
     if (1..14).contains(&shown.len()) && shown.bytes().all(|b| b.is_ascii_digit()) && !shown.starts_with('0') {
-        return Some(match shown.len() {
+        let printed = match shown.len() {
             1 => format!("{shown}E+17"),
             _ => format!("{}.{}E+17", &shown[..1], &shown[1..]),
-        });
+        };
+        return Some(rounded_form(&printed).unwrap_or(printed));
     }
     let (head, rest) = (shown.get(..4)?, shown.get(4..)?);
     if shown.len() != 14 || !head.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
     if rest.bytes().all(|b| b.is_ascii_digit()) {
-        return Some(format!("{}.{}E+17", &shown[..1], &shown[1..]));
+        // In the one form a number is kept in (`rounded_form`): printed with a trailing 0, read without it.
+        let printed = format!("{}.{}E+17", &shown[..1], &shown[1..]);
+        return Some(rounded_form(&printed).unwrap_or(printed));
     }
     rest.bytes().all(|b| b == b'*').then(|| format!("{head}{}", "*".repeat(14)))
 }
@@ -1765,7 +1775,7 @@ mod tests {
         for (typed, kept, printed) in [
             ("5.11502e+17", "5.11502E+17", "511502待核实"),
             ("4.502032018060625e+17", "4.502032018060625E+17", "45020320180606待核实"),
-            ("4.5020220150710E+17", "4.5020220150710E+17", "45020220150710待核实"),
+            ("4.5020220150710E+17", "4.502022015071E+17", "4502022015071待核实"),
         ] {
             let c = check(typed, today());
             assert_eq!((c.normalized.as_str(), c.result), (kept, Err(IdProblem::PrecisionLost)), "{typed}");
@@ -1776,7 +1786,7 @@ mod tests {
         assert_eq!(mask("5.11502E+17"), "5115**********0000");
         assert_eq!(mask("4.502032018060625E+17"), mask("450203201806063000"));
         assert_eq!(printed_rounded("511502待核实").as_deref(), Some("5.11502E+17"));
-        assert_eq!(printed_rounded("45020220150710待核实").as_deref(), Some("4.5020220150710E+17"));
+        assert_eq!(printed_rounded("4502022015071待核实").as_deref(), Some("4.502022015071E+17"));
         assert_eq!(on_forms(&numeric.normalized, lost, false), "51150220200120待核实");
     }
 
@@ -1833,5 +1843,28 @@ mod tests {
         for raw in &raws {
             assert_eq!(check(raw, today), whole(raw), "{raw}");
         }
+    }
+
+    /// A rounded number is one form whatever trailing zeros its spelling carries: written with 15 digits ending
+    /// in 0 (the "0.00000000000000E+00" format) it is the numeric cell's digits, and written with 16 or 17, or
+    /// with fewer than 15, it is Excel's spelling without them.
+    #[test]
+    fn a_rounded_number_is_one_form_whatever_zeros_its_spelling_carries() {
+        let numeric = check_numeric_cell(511502202001200000.0, today());
+        for typed in ["5.11502202001200E+17", "5.115022020012000E+17", "511502202001200000.0", "5.115022020012000E17"] {
+            assert_eq!(check(typed, today()), numeric, "{typed}");
+        }
+        for (typed, kept) in [
+            ("4.5020320180606250E+17", "4.502032018060625E+17"),
+            ("4.502032018060625E+17", "4.502032018060625E+17"),
+            ("4.5020220150710E+17", "4.502022015071E+17"),
+            ("4.502022015071E+17", "4.502022015071E+17"),
+            ("5.0E+17", "5E+17"),
+        ] {
+            assert_eq!(rounded_form(typed).as_deref(), Some(kept), "{typed}");
+        }
+        // Read back from a form, a number printed before with a trailing 0 meets the same pupil.
+        assert_eq!(printed_rounded("45020220150710待核实").as_deref(), Some("4.502022015071E+17"));
+        assert_eq!(fifteen_digits_kept("5.11502202001200E+17").as_deref(), Some("511502202001200000"));
     }
 }
