@@ -6721,4 +6721,28 @@ fn every_form_prints_an_old_fifteen_digit_number_as_given() {
     let slips = printed_slips(&notices[0]);
     let slip = slips.iter().find(|s| s.text("学生姓名") == "邓天").unwrap_or_else(|| panic!("{slips:?}"));
     assert_eq!(slip.text("身份证号后四位"), "2123", "{slip:?}");
+/// A tax list's row giving an adult's number under the name of a pupil held with a number a spreadsheet showed
+/// shorter is said once, as an adult's number: no second line naming it an unknown number, and no stranger's row
+/// for the guess that the list is another school's.
+#[test]
+fn an_adults_number_under_a_rounded_pupils_name_is_said_once() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("drive.db");
+    let list = write(dir.path(), "三年级2班.csv", "姓名,身份证号码,班级\n李四,4.50203E+17,三年级2班\n");
+    ok(canbao(&db).args(["import", "--school", "测试小学"]).arg(&list));
+    let tax = write(
+        dir.path(),
+        "tax_adult.csv",
+        "纳税人姓名,证件号码,实缴金额,缴费日期\n李四,450203198001011239,380,2023-10-10\n",
+    );
+    let report = json(canbao(&db).args(["reconcile", "--source", "tax", "--dry-run", "--json"]).arg(&tax));
+    let said: Vec<&str> =
+        report["problems"].as_array().expect("problems").iter().filter_map(|p| p["message"].as_str()).collect();
+    assert_eq!(said.iter().filter(|m| m.contains("成年人")).count(), 1, "{said:?}");
+    assert_eq!(said.len(), 1, "{said:?}");
+    assert_eq!(report["unknown_rows"].as_array().map(Vec::len), Some(0), "{report}");
+    assert_eq!((report["strangers"].as_u64(), report["not_reconciled"].as_u64()), (Some(0), Some(1)), "{report}");
+    let text = ok(canbao(&db).args(["reconcile", "--source", "tax", "--dry-run"]).arg(&tax));
+    assert_eq!(text.matches("成年人的号码").count(), 1, "{text}");
+    assert!(text.contains("未核对 1") && !text.contains("1239"), "{text}");
 }

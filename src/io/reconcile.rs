@@ -2161,7 +2161,6 @@ impl Run<'_> {
         let rounded = if found.is_none() { self.rounded_pupil(&number, &file_name)? } else { None };
         // A pupil matched by the name alone to a number shown shorter: never recorded; and a number whose birth
         // date is an adult's is no pupil's at all, so not even held for her.
-        let mut not_hers = None;
         if let Some((pupil, Some(kept))) = &rounded {
             let adult = id_number::check(&number, self.today)
                 .result
@@ -2180,7 +2179,11 @@ impl Run<'_> {
                  the roster holds rounded by a spreadsheet to {stored}; the row was not recorded)"
             );
             self.problem(sheet, row_no, header_of(Column::IdNumber), message);
-            not_hers = Some(pupil.id);
+            // Said once, as an adult's number: kept as a number known to no pupil, never said again as one nor
+            // taken for a stranger's row (the guess that the list is another school's).
+            // Counted with the rows held back (`not_reconciled`), as it is said in `problems`.
+            self.keep_row(sheet, map, row_no, row, (None, &number, UnappliedReason::UnknownNumber, None));
+            return Ok(());
         }
         let student = match found {
             Some(s) => s,
@@ -2201,7 +2204,6 @@ impl Run<'_> {
                         .store
                         .flagged_students_named(&file_name)?
                         .into_iter()
-                        .filter(|s| Some(s.id) != not_hers)
                         .map(|s| FlaggedPupil { class: s.class_label(), id_number: s.id_number, name: s.name })
                         .collect();
                     self.keep_row(sheet, map, row_no, row, (None, &number, UnappliedReason::UnknownNumber, None));
