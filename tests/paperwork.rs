@@ -6721,6 +6721,8 @@ fn every_form_prints_an_old_fifteen_digit_number_as_given() {
     let slips = printed_slips(&notices[0]);
     let slip = slips.iter().find(|s| s.text("学生姓名") == "邓天").unwrap_or_else(|| panic!("{slips:?}"));
     assert_eq!(slip.text("身份证号后四位"), "2123", "{slip:?}");
+}
+
 /// A tax list's row giving an adult's number under the name of a pupil held with a number a spreadsheet showed
 /// shorter is said once, as an adult's number: no second line naming it an unknown number, and no stranger's row
 /// for the guess that the list is another school's.
