@@ -945,7 +945,10 @@ impl Store {
         // whatever replaces it: the `-restore` backup its restore named is taken back without --force.
         let current_pupils = self.student_count()?;
         let blank = history.is_blank() && current_pupils == 0;
-        let looks_ours = same_drive || blank || (named_ours && same_school);
+        // The name goes only where history cannot tell: two logs of their own that do not meet are two drives,
+        // though both are canbao.db (every laptop's default) and of one school.
+        let by_name = named_ours && same_school && !history.unconnected(&backup.conn);
+        let looks_ours = same_drive || blank || by_name;
         let differs = (!looks_ours).then_some(match kinship {
             Kinship::Diverged => Difference::Diverged,
             Kinship::Empty => Difference::Empty,
@@ -1688,5 +1691,32 @@ mod tests {
         saved.store(true, Ordering::SeqCst);
         store.backup_to(&target).expect("once saved, a stop is too late");
         assert_eq!(Store::open_read_only(&target).unwrap().student_count().unwrap(), 0);
+    }
+
+    #[test]
+    fn another_laptops_drive_of_the_same_school_is_not_this_drives_backup_though_named_alike() {
+        // Every laptop's default drive is canbao.db, so every laptop's backups are named canbao-…: the name and
+        // the school alike do not make another drive's backup this drive's when both have a history of their own.
+        let dir = tempfile::tempdir().unwrap();
+        let mut here = Store::open(&dir.path().join("a").join("canbao.db")).unwrap();
+        here.set_operator("测试").unwrap();
+        add_pupil(&mut here, "一小", "张三");
+        let mut there = Store::open(&dir.path().join("b").join("canbao.db")).unwrap();
+        there.set_operator("测试").unwrap();
+        add_pupil(&mut there, "一小", "李四");
+        let theirs = there.backup_now("import").unwrap().expect("a file drive");
+        let facts = here.describe_backup(&theirs).unwrap();
+        assert!(facts.named_ours, "named as this drive's backups are: {facts:?}");
+        assert!(!facts.looks_ours, "another drive of the same school, history not connected: {facts:?}");
+        assert_eq!(facts.differs, Some(Difference::Unconnected), "{facts:?}");
+        // This drive's own backups still are, by name and by history.
+        let mine = here.backup_now("manual").unwrap().expect("a file drive");
+        assert!(here.describe_backup(&mine).unwrap().looks_ours);
+        // And a backup from before the drive's first change (nothing to tell by history) still goes by its name.
+        let mut fresh = Store::open(&dir.path().join("c").join("canbao.db")).unwrap();
+        let blank = fresh.backup_now("manual").unwrap().expect("a file drive");
+        fresh.set_operator("测试").unwrap();
+        add_pupil(&mut fresh, "一小", "王五");
+        assert!(fresh.describe_backup(&blank).unwrap().looks_ours);
     }
 }

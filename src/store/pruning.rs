@@ -95,6 +95,16 @@ impl<'a> DriveHistory<'a> {
         read().unwrap_or(Kinship::Other)
     }
 
+    /// Whether the drive `conn` reads has a history of its own that is not this drive's: both logs hold changes,
+    /// readable, and neither holds the other's latest nor began with the other's first. Another laptop's drive of
+    /// the same school, whatever its file is called (every laptop's default drive, and so its backups' names, is
+    /// the same). A file with no changes, or too old to say, is not: its name and school are all there is.
+    pub fn unconnected(&self, conn: &Connection) -> bool {
+        self.latest.is_some()
+            && matches!(latest_change(conn), Ok(Some(_)))
+            && matches!(self.kinship_of(conn), Kinship::Other)
+    }
+
     /// How many changes of the drive's log (audit rows) a restore of the drive `conn` reads would take back:
     /// those after the backup's latest change, for an earlier state of the drive; all of them, for an empty
     /// drive; none, for a later state, which holds them all. `None` where the two logs part (another laptop's
