@@ -348,10 +348,16 @@ fn not_a_backup_of_this_drive(file: &Path, facts: &crate::store::backup::BackupF
     let (taken, pupils, now) = (&facts.taken, facts.pupils, facts.current_pupils);
     let difference = facts.differs.unwrap_or(Difference::Unconnected);
     let (why_zh, why_en) = difference_words(difference);
+    // Named as this drive's backups are, another drive's history is this drive file's own only as the backup a
+    // forced restore took of the data it replaced (`-restore`): every laptop's backups are named canbao-… (the
+    // default drive), and another laptop's, of the same school, wants the merge that keeps both sides.
+    let own_file = facts.named_ours
+        && (difference == Difference::School
+            || file.file_name().is_some_and(|n| n.to_string_lossy().ends_with("-restore.db")));
     let (merge_zh, merge_en) = match difference {
         // canbao's own backup of this drive file (the one a forced restore took of the data it replaced):
         // taking it back is undoing that restore, and a merge would mix two schools' pupils into one drive.
-        Difference::School | Difference::Unconnected if facts.named_ours => (
+        Difference::School | Difference::Unconnected if own_file => (
             "\n这是本数据文件自己的备份（例如用 --force 恢复前自动备份的那份）：要撤销那次恢复，加 --force。"
                 .to_owned(),
             "\nIt is a backup canbao took of this drive file (such as the one taken before a forced restore): to undo \
@@ -368,7 +374,7 @@ fn not_a_backup_of_this_drive(file: &Path, facts: &crate::store::backup::BackupF
         ),
         Difference::Empty => (String::new(), String::new()),
     };
-    let merge_hint = if merge_zh.is_empty() || facts.named_ours { "" } else { "; to bring in its marks use merge" };
+    let merge_hint = if merge_zh.is_empty() || own_file { "" } else { "; to bring in its marks use merge" };
     let zh = format!(
         "这不像本数据文件的备份（{why_zh}），未做任何修改：{f}\n\
          备份时间 {taken}；学校：{schools}；{pupils} 人（当前数据 {now} 人）。\n\
@@ -862,5 +868,39 @@ fn print_merge_report(r: &crate::store::merge::MergeReport, reveal: bool, confir
             &format!("  {} {} {id}：{side}{held} ({held_en})", a.class, a.name),
             &format!("  {} {} {id}: {held_en}", a.class, a.name),
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::backup::{BackupFacts, Difference};
+
+    fn unconnected() -> BackupFacts {
+        BackupFacts {
+            taken: "2026-12-08 10:40 (UTC+8)".into(),
+            schools: vec!["南宁市实验小学".into()],
+            pupils: 7,
+            current_pupils: 10,
+            looks_ours: false,
+            differs: Some(Difference::Unconnected),
+            named_ours: true,
+            changes_undone: None,
+            kept_up_to: None,
+        }
+    }
+
+    #[test]
+    fn another_laptops_backup_named_as_ours_is_refused_with_merge_offered() {
+        // Every laptop's backups are canbao-…: named as this drive's, of another history, it is another laptop's.
+        let file = Path::new("/media/usb/canbao-20261208-024033.570Z-import.db");
+        let said = not_a_backup_of_this_drive(file, &unconnected(), None);
+        assert!(said.contains("它的修改记录与本数据文件不相连"), "{said}");
+        assert!(said.contains("merge /media/usb/canbao-20261208-024033.570Z-import.db"), "{said}");
+        assert!(!said.contains("本数据文件自己的备份"), "{said}");
+        // The backup a forced restore took of the data it replaced is still said as this drive's own.
+        let file = Path::new("backups/canbao-20261208-024127.497Z-restore.db");
+        let said = not_a_backup_of_this_drive(file, &unconnected(), None);
+        assert!(said.contains("本数据文件自己的备份"), "{said}");
     }
 }
