@@ -102,7 +102,7 @@ proptest! {
         let c = id_number::check_numeric_cell(as_float, today());
         prop_assert_eq!(c.result, Err(IdProblem::PrecisionLost));
         // Read back as text, the rounded form is flagged again unless its check digit happens to hold (1 in
-        // 11); then only the roster can tell, and the importer keeps the flag (store tests).
+        // 11); then it is taken as typed: a real number confirmed (store tests).
         let shown = c.normalized.as_bytes();
         if id_number::check_char(&shown[..17]) != shown[17] as char {
             prop_assert_eq!(id_number::check(&c.normalized, today()).result, Err(IdProblem::PrecisionLost));

@@ -79,8 +79,10 @@ impl Store {
         let mut sex_replaced = None;
         if let Some(raw) = &edit.id_number {
             let check = id_number::check(raw, today);
-            // The number as typed again (spaces, a lower-case x) is no change.
-            if check.normalized != before.id_number {
+            // The number as typed again (spaces, a lower-case x) is no change, unless it was held flagged: a real
+            // number ending in 000 that a numeric cell brought is flagged as rounded, and typing it, its check
+            // digit holding, is the operator confirming it.
+            if check.normalized != before.id_number || (before.id_problem.is_some() && check.result.is_ok()) {
                 after.id_raw = raw.trim().to_owned();
                 after.id_number = check.normalized.clone();
                 match &check.result {
@@ -428,4 +430,27 @@ mod tests {
     }
 
     use crate::domain::student::Student;
+    /// A real number ending in 000 that a numeric cell brought is flagged as rounded; typed at E as it is held,
+    /// its check digit holding, it is the operator confirming it: the flag goes, audited, and the undo brings it back.
+    #[test]
+    fn typing_a_flagged_real_number_ending_in_000_confirms_it() {
+        let (mut s, ..) = store();
+        let real = (1..=28)
+            .flat_map(|d| (0..10).map(move |k| format!("450202201101{d:02}{k}00")))
+            .map(|body| valid(&body))
+            .find(|n| n.ends_with("000"))
+            .unwrap();
+        let mut from_numeric = row("钱七七", &real, "九年级", "6班");
+        from_numeric.id = id_number::check_numeric_cell(real.parse::<f64>().unwrap(), today());
+        s.apply_import(&[from_numeric], &["n.xlsx".into()], 0, false).unwrap();
+        let id = s.students(&StudentFilter::default()).unwrap().into_iter().find(|p| p.name == "钱七七").unwrap().id;
+        assert_eq!(s.student(id).unwrap().id_problem.as_deref(), Some("precision_lost"));
+        let done =
+            s.correct_identity(id, &IdentityEdit { id_number: Some(real.clone()), ..Default::default() }).unwrap();
+        assert_eq!((done.changed, done.id_problem), (1, None));
+        assert_eq!(s.student(id).unwrap().id_problem, None);
+        assert_eq!(audit_fields(&s, id, "edit"), ["id_number"]);
+        s.restore_identity(id, &done.before, "undo").unwrap();
+        assert_eq!(s.student(id).unwrap().id_problem.as_deref(), Some("precision_lost"));
+    }
 }

@@ -1937,13 +1937,12 @@ fn apply_one(
         && converted.is_empty()
         && let Some((id, rounded_alike)) = flagged_same_pupil(tx, row, batch.last_before)?
     {
-        // The very number the roster flagged as rounded, read back from an exported list: still the rounded
-        // one, so the flag stays.
+        // The very number the roster flagged as rounded, now given as text with its check digit holding: a real
+        // number that ends in 000, which only a numeric cell could not vouch for. The list given as the flag's
+        // advice asks is the pupil's number confirmed; keeping the flag would leave the pupil unuploadable with
+        // nothing the operator could do.
         seen(tx, batch, id)?;
-        if rounded_alike {
-            return update_existing(tx, ctx, id, row, batch, Known::default());
-        }
-        let sex_replaced = stated_sex_replaced(tx, id, row)?;
+        let sex_replaced = if rounded_alike { None } else { stated_sex_replaced(tx, id, row)? };
         return take_real_number(tx, ctx, batch, id, row, sex_replaced);
     }
     if let [id] = converted.as_slice()
@@ -2242,12 +2241,23 @@ pub(crate) const FLAGGED_SAME_PUPIL: &str =
 fn flagged_same_pupil(tx: &Transaction, row: &Incoming, last_before: i64) -> Result<Option<(i64, bool)>> {
     let Ok(valid) = &row.id.result else { return Ok(None) };
     let ours = row_signs(row);
-    the_one_flagged(tx, row, last_before, |id, number, problem, same_class, theirs| {
+    let fits = |id, number: &str, problem: &str, same_class, theirs: &Signs| {
         if number.is_empty() && ours.apart(theirs).is_some() {
             return None;
         }
         id_number::flagged_may_be(&valid.number, number, problem, same_class)
             .then(|| (id, number == valid.number && problem == IdProblem::PrecisionLost.code()))
+    };
+    if let Some(found) = the_one_flagged(tx, row, last_before, &fits)? {
+        return Ok(Some(found));
+    }
+    // Several fit (twins held under one rounded number): the one in the row's own school and class whose number
+    // is this one rounded is the row's child, as the class is what told them apart on the list. A pupil that fits
+    // by its class alone (no number, or one shown another way) is no such evidence; nor is a class holding two.
+    the_one_flagged(tx, row, last_before, |id, number, problem, same_class, theirs| {
+        (same_class && id_number::flagged_may_be(&valid.number, number, problem, false))
+            .then(|| fits(id, number, problem, same_class, theirs))
+            .flatten()
     })
 }
 
@@ -2445,7 +2455,10 @@ fn take_real_number(
     sex_replaced: Option<Sex>,
 ) -> Result<Applied> {
     let corrected = correct_id_number(tx, ctx, id, row)?;
-    if let Some((old, _)) = &corrected {
+    // A number confirmed as it was held (only its flag cleared) is none the pupil was corrected away from.
+    if let Some((old, new)) = &corrected
+        && old != new
+    {
         batch.corrected_away.insert(old.clone());
     }
     let mut applied = update_existing(tx, ctx, id, row, batch, Known::default())?;

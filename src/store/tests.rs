@@ -569,8 +569,9 @@ fn a_correction_is_not_guessed_between_two_candidates() {
 }
 
 #[test]
-fn reading_back_a_rounded_number_that_happens_to_check_keeps_the_flag() {
-    // A rounded number whose check digit happens to hold, as an exported sheet writes it back as text.
+fn reading_back_a_rounded_number_that_happens_to_check_confirms_it() {
+    // A rounded number whose check digit happens to hold, given back as text: canbao's own forms print a flagged
+    // number with 待核实, so a text cell of all 18 digits is a list corrected as the flag's advice asks.
     let shown = valid_id_ending_000();
     let mut s = Store::open_in_memory().unwrap();
     let mut from_numeric = incoming("赵六", &shown, "1班");
@@ -578,10 +579,10 @@ fn reading_back_a_rounded_number_that_happens_to_check_keeps_the_flag() {
     assert_eq!(from_numeric.id.normalized, shown);
     s.apply_import(&[from_numeric], &[], 0, false).unwrap();
     let again = s.apply_import(&[incoming("赵六", &shown, "1班")], &[], 0, false).unwrap();
-    assert_eq!(again.unchanged, 1);
+    assert_eq!(again.updated, 1);
     assert_eq!(s.student_count().unwrap(), 1);
     let all = s.students(&StudentFilter::default()).unwrap();
-    assert_eq!(all[0].id_problem.as_deref(), Some("precision_lost"));
+    assert_eq!(all[0].id_problem, None);
 }
 
 #[test]
@@ -2605,4 +2606,49 @@ fn a_new_drive_is_made_at_the_latest_schema_as_the_migrations_leave_it() {
     assert_eq!(made, drive_as_dumped(&stepped.conn));
     assert!(made.iter().any(|line| line.contains("address TEXT)")), "{made:#?}");
     assert!(made.iter().any(|line| line.starts_with("meta: ") && line.contains("merge_copies_from")), "{made:#?}");
+}
+
+/// A real number that ends in 000 (its check digit holds), flagged when a numeric cell brought it: the corrected
+/// list giving it as text, or the number typed, is the pupil's number confirmed, and the flag goes, audited.
+#[test]
+fn a_real_number_ending_in_000_given_as_text_clears_the_flag() {
+    let real = valid_id_ending_000();
+    let mut s = store_with(&[incoming("钱七", &valid_id("45020220140101123"), "1班")]);
+    let mut from_numeric = incoming("钱七七", &real, "2班");
+    from_numeric.id = id_number::check_numeric_cell(real.parse::<f64>().unwrap(), today());
+    assert_eq!(from_numeric.id.result, Err(id_number::IdProblem::PrecisionLost));
+    s.apply_import(&[from_numeric], &[], 0, false).unwrap();
+    let out = s.apply_import(&[incoming("钱七七", &real, "2班")], &[], 0, false).unwrap();
+    assert_eq!((out.added, out.updated), (0, 1));
+    assert_eq!(s.student_count().unwrap(), 2);
+    let p = s.student_by_id_number(&real).unwrap().expect("held under the number");
+    assert_eq!((p.name.as_str(), p.id_problem), ("钱七七", None));
+    let audited: i64 = s
+        .conn
+        .query_row("SELECT count(*) FROM audit WHERE field = 'id_number' AND new = ?1", [&real], |r| r.get(0))
+        .unwrap();
+    assert_eq!(audited, 1);
+}
+
+/// Twins held under one rounded number, each in a class of their own: the corrected list's row of each class
+/// is the twin of that class, not a third and fourth child.
+#[test]
+fn twins_held_under_one_rounded_number_are_told_apart_by_class() {
+    let (a, b) = (valid_id("45010220180505601"), valid_id("45010220180505603"));
+    let numeric = |name: &str, number: &str, class: &str| {
+        let mut row = incoming(name, number, class);
+        row.id = id_number::check_numeric_cell(number.parse::<f64>().unwrap(), today());
+        row.source = format!("t.csv:{class}");
+        row
+    };
+    let held = [numeric("陈晨", "450102201805056000", "7班"), numeric("陈晨", "450102201805056000", "8班")];
+    let mut s = store_with(&held);
+    assert_eq!(s.student_count().unwrap(), 2);
+    let out = s.apply_import(&[incoming("陈晨", &a, "7班"), incoming("陈晨", &b, "8班")], &[], 0, false).unwrap();
+    assert_eq!((out.added, out.updated), (0, 2));
+    assert_eq!(s.student_count().unwrap(), 2, "corrected, not added");
+    for (number, class) in [(&a, "7班"), (&b, "8班")] {
+        let p = s.student_by_id_number(number).unwrap().expect("corrected");
+        assert_eq!((p.class.as_str(), p.id_problem), (class, None));
+    }
 }
