@@ -7409,4 +7409,39 @@ fn a_class_heading_with_a_colon_or_its_teacher_beside_it_heads_its_own_class() {
     let classes = classes_of(&store, &ids);
     assert_eq!(classes[1..], ["四年级2班", "四年级3班", "四年级4班"], "{:?}", report.problems);
     assert!(!report.problems.iter().any(|p| format!("{p:?}").contains("表尾行")), "{:?}", report.problems);
+/// A real number ending in 000 (check digit right) that a numeric cell brought is flagged as rounded; the corrected
+/// list giving it as text confirms it, and the row says so rather than a correction from the number to itself.
+#[test]
+fn a_real_number_ending_in_000_confirmed_as_text_is_said_at_its_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let real = "450102201809091000";
+    let numeric = dir.path().join("rounded.xlsx");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    for (c, head) in ["姓名", "身份证号码", "年级", "班级"].into_iter().enumerate() {
+        sheet.write_string(0, c as u16, head).unwrap();
+    }
+    sheet.write_string(1, 0, "钱七七").unwrap();
+    sheet.write_number(1, 1, real.parse::<f64>().unwrap()).unwrap();
+    sheet.write_string(1, 2, "三年级").unwrap();
+    sheet.write_string(1, 3, "2班").unwrap();
+    book.save(&numeric).unwrap();
+    let text = dir.path().join("corrected.csv");
+    std::fs::write(&text, format!("姓名,身份证号码,年级,班级\n钱七七,{real},三年级,2班\n")).unwrap();
+    let mut store = store();
+    let first = class_list::import(&mut store, &[numeric.as_path()], Some("育才小学"), false).unwrap();
+    assert_eq!(first.id_invalid, 1, "{:?}", first.problems);
+    let report = class_list::import(&mut store, &[text.as_path()], Some("育才小学"), false).unwrap();
+    assert_eq!((report.added, report.updated, report.id_invalid), (0, 1, 0), "{:?}", report.problems);
+    let shown = canbao::domain::id_number::mask(real);
+    let said: Vec<&str> = report.problems.iter().map(|p| p.message.as_str()).collect();
+    assert_eq!(
+        said,
+        [format!(
+            "钱七七 的身份证号码 {shown} 已按名单核实（以文本给出，校验位无误），不再标记为被表格四舍五入 (ID number \
+             {shown} confirmed as the list gives it in full, its check digit right: no longer flagged as rounded)"
+        )
+        .as_str()]
+    );
+    assert_eq!(store.student_by_id_number(real).unwrap().map(|p| p.id_problem), Some(None));
 }

@@ -5096,7 +5096,15 @@ impl RowReader<'_> {
             self.problem_in(file, sheet, row_no, id_header, message);
         }
         if let Some((from, to)) = corrected_number {
-            let message = if from.is_empty() {
+            let message = if from == to {
+                // Held flagged as rounded, the number given in full as text: nothing corrected, only confirmed.
+                let shown = id_number::mask(&to);
+                format!(
+                    "{name} 的身份证号码 {shown} 已按名单核实（以文本给出，校验位无误），不再标记为被表格四舍五入 (ID \
+                     number {shown} confirmed as the list gives it in full, its check digit right: no longer flagged \
+                     as rounded)"
+                )
+            } else if from.is_empty() {
                 let to = id_number::mask(&to);
                 format!(
                     "{name} 原无身份证号码，已按名单填为 {to} (this pupil had no ID number: {to} filled in as the \

@@ -2248,7 +2248,7 @@ fn flagged_same_pupil(tx: &Transaction, row: &Incoming, last_before: i64) -> Res
         id_number::flagged_may_be(&valid.number, number, problem, same_class)
             .then(|| (id, number == valid.number && problem == IdProblem::PrecisionLost.code()))
     };
-    if let Some(found) = the_one_flagged(tx, row, last_before, &fits)? {
+    if let Some(found) = the_one_flagged(tx, row, last_before, fits)? {
         return Ok(Some(found));
     }
     // Several fit (twins held under one rounded number): the one in the row's own school and class whose number
