@@ -7409,6 +7409,8 @@ fn a_class_heading_with_a_colon_or_its_teacher_beside_it_heads_its_own_class() {
     let classes = classes_of(&store, &ids);
     assert_eq!(classes[1..], ["四年级2班", "四年级3班", "四年级4班"], "{:?}", report.problems);
     assert!(!report.problems.iter().any(|p| format!("{p:?}").contains("表尾行")), "{:?}", report.problems);
+}
+
 /// A real number ending in 000 (check digit right) that a numeric cell brought is flagged as rounded; the corrected
 /// list giving it as text confirms it, and the row says so rather than a correction from the number to itself.
 #[test]
