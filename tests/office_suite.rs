@@ -182,8 +182,23 @@ fn id_column(header: &[String]) -> usize {
         .unwrap_or_else(|| panic!("no ID column in {header:?}"))
 }
 
-/// An ID number cell as an office user sees it: the 18 characters the drive holds for a pupil of that name.
+/// The number the drive holds for a form's ID cell: the cell itself, or for an old 15-digit number, which the forms
+/// print as the list gave it, the 18-digit number the drive made of it (the same digits with the century and a
+/// check character).
+fn held(cell: &str, pupils: &BTreeMap<String, Value>) -> String {
+    if cell.len() != 15 || !cell.bytes().all(|b| b.is_ascii_digit()) {
+        return cell.to_owned();
+    }
+    let made: Vec<&String> =
+        pupils.keys().filter(|k| k.len() == 18 && k[..6] == cell[..6] && k[8..17] == cell[6..]).collect();
+    assert_eq!(made.len(), 1, "{cell}: the drive holds one pupil made of this 15-digit number: {made:?}");
+    made[0].clone()
+}
+
+/// An ID number cell as an office user sees it: the 18 characters the drive holds for a pupil of that name, or the
+/// 15 an old number's list gave.
 fn assert_id(cell: &str, name: &str, pupils: &BTreeMap<String, Value>, form: &str) {
+    let cell = &held(cell, pupils);
     assert!(
         cell.len() == 18
             && cell[..17].bytes().all(|b| b.is_ascii_digit())
@@ -311,8 +326,8 @@ fn every_export_reads_back_in_libreoffice_as_canbao_holds_it() {
     assert_eq!(&header[..3], ["序号", "姓名", "身份证号码"]);
     ids("sheet", &header, &rows);
     assert_eq!(rows.len(), count(&["students"]));
-    let listed: BTreeSet<&str> = rows.iter().map(|r| r[2].as_str()).collect();
-    assert_eq!(listed, pupils.keys().map(String::as_str).collect(), "the sheet lists every pupil once");
+    let listed: BTreeSet<String> = rows.iter().map(|r| held(&r[2], &pupils)).collect();
+    assert_eq!(listed, pupils.keys().cloned().collect(), "the sheet lists every pupil once");
 
     // 批量参保模板: two workbooks of one Sheet1 each, no title row; a flagged number is left out (empty).
     let template = book("template");
@@ -381,7 +396,10 @@ fn every_export_reads_back_in_libreoffice_as_canbao_holds_it() {
         .map(|(id, _)| id.as_str())
         .collect();
     assert_eq!(certified.len(), 13, "12 from the class list and 查慧梓 from the department's list");
-    assert_eq!(all.iter().map(|r| r[2].as_str()).collect::<BTreeSet<_>>(), certified);
+    assert_eq!(
+        all.iter().map(|r| held(&r[2], &pupils)).collect::<BTreeSet<_>>(),
+        certified.iter().map(|c| c.to_string()).collect()
+    );
 
     // 班级核对表: a sheet per class, each the class's pupils in the drive.
     let classes = book("classes");
@@ -391,9 +409,9 @@ fn every_export_reads_back_in_libreoffice_as_canbao_holds_it() {
         let header = table(shown_rows).0;
         assert_eq!(&header[..3], ["序号", "姓名", "身份证号码"]);
         ids(class, &header, &rows);
-        let on_sheet: BTreeSet<&str> = rows.iter().map(|r| r[2].as_str()).collect();
-        let in_class: BTreeSet<&str> =
-            pupils.iter().filter(|(_, p)| p["class"] == class.as_str()).map(|(id, _)| id.as_str()).collect();
+        let on_sheet: BTreeSet<String> = rows.iter().map(|r| held(&r[2], &pupils)).collect();
+        let in_class: BTreeSet<String> =
+            pupils.iter().filter(|(_, p)| p["class"] == class.as_str()).map(|(id, _)| id.clone()).collect();
         assert_eq!(on_sheet, in_class, "{class}");
     }
 
@@ -441,7 +459,8 @@ fn every_export_reads_back_in_libreoffice_as_canbao_holds_it() {
         })
         .collect();
     let unpaid = table(&csv_named("ledgers", "未缴费台账")).1;
-    let mut expected: Vec<(String, String)> = unpaid.iter().map(|r| (r[1].clone(), r[2][14..].to_owned())).collect();
+    let mut expected: Vec<(String, String)> =
+        unpaid.iter().map(|r| (r[1].clone(), r[2][r[2].len() - 4..].to_owned())).collect();
     let mut told: Vec<(String, String)> = told.iter().map(|(n, l)| ((*n).to_owned(), (*l).to_owned())).collect();
     expected.sort();
     told.sort();
