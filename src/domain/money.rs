@@ -185,10 +185,10 @@ impl Slip {
                 let (ceiling, most) = (plain(ceiling), plain(most));
                 (
                     format!(
-                        "达到一名学生一年缴费的上限 {ceiling} 元（按本年度政策一名学生一年最多应缴 {most} 元的 {factor} 倍）"
+                        "达到一名学生一年缴费的上限 {ceiling} 元（按所选政策一名学生一年最多应缴 {most} 元的 {factor} 倍）"
                     ),
                     format!(
-                        "reaches the most one pupil's year is paid, {ceiling} yuan ({factor} times the most the year's \
+                        "reaches the most one pupil's year is paid, {ceiling} yuan ({factor} times the most the chosen \
                          policy asks for a pupil's year, {most} yuan)"
                     ),
                 )
@@ -266,5 +266,14 @@ mod tests {
             prop_assert_eq!(parse_yuan(&plain(fen)), Some(fen));
             prop_assert_eq!(parse_yuan(&with_unit(fen)), Some(fen));
         }
+    }
+
+    /// The ceiling of one payment under a policy is said as the chosen policy's, which may be another year's
+    /// (`policy use yibin-2024` on a 2027 drive), not as 「本年度政策」.
+    #[test]
+    fn the_ceiling_names_the_chosen_policy_not_this_years() {
+        let (zh, en) = Slip::Ceiling { ceiling: 380_000, most: Some(38_000) }.weighed();
+        assert!(zh.contains("按所选政策一名学生一年最多应缴 380 元") && !zh.contains("本年度"), "{zh}");
+        assert!(en.contains("the chosen policy asks"), "{en}");
     }
 }
