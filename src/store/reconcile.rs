@@ -185,12 +185,6 @@ impl Store {
         self.set_meta(KEPT_NUMBERS_CHANGED, "said")
     }
 
-    /// Whether the drive records the kept payment `k` for its pupil as it stands (`settled_on_drive`): `check`
-    /// does not list it, nor does a reconciliation count it.
-    pub fn kept_settled(&self, k: &KeptPayment) -> Result<bool> {
-        settled_on_drive(&self.conn, k)
-    }
-
     /// The receipts that made up the pupil's recorded payment in the current year, as the last reconciliation
     /// that read a receipt column left them (none for a file from before they were kept: see `schema::read_older`).
     pub fn receipts(&self, student_id: i64) -> Result<Vec<Receipt>> {
