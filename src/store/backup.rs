@@ -528,10 +528,10 @@ fn copy_pages(source: &Connection, key: Option<&Passphrase>, partial: &Path, sto
 }
 
 /// Keys `copy`, a new file, with the passphrase and the salt of the drive `source` reads, so SQLCipher derives
-/// the drive's own key for it, as `VACUUM INTO` made its copies. A copy keyed with the passphrase alone gets a
-/// salt of its own, and so another key: it opens with the passphrase, but a merge attaches the other laptop's
-/// copy with the key this drive was opened with (SQLCipher's rule for an `ATTACH` without a key), which reads
-/// such a copy as "not a database".
+/// the drive's own key for it, as `VACUUM INTO` made its copies. This canbao's merge attaches a copy with the
+/// passphrase and so reads one salted apart too; an earlier canbao on another laptop attaches it with the key its
+/// drive was opened with (SQLCipher's rule for an `ATTACH` without a key), and reads a copy salted apart as "not
+/// a database": a backup carried there must hold the drive's own salt.
 fn key_as_drive(source: &Connection, copy: &Connection, key: &Passphrase) -> Result<()> {
     super::cipher::apply_key(copy, key)?;
     let salt: String = source.query_row("PRAGMA main.cipher_salt", [], |r| r.get(0))?;
